@@ -39,16 +39,21 @@ COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 # then more as they run low. So: the machine's shards first (one file each), the longest of
 # them first of all (shard 3's 50 examples take 5x shard 1's or more: handed out fifth, it
 # waited for a worker to finish two files), the longest end-to-end file next, a quick unit
-# file, then the other end-to-end files, the unit tests, the CDK tests and the rest, in
-# collection order.
+# file, then the other end-to-end files, the other property files (the programme's machine
+# takes half a minute or more: handed out last, as in collection order, one worker ran it
+# alone at the end), the CDK tests, the contract and integration tests, and the unit tests
+# last: many short files, so the two workers run out of work at about the same time.
 RUN_ORDER = (
     "tests/property/test_lifecycle_machine_shard_3.py",
     "tests/property/test_lifecycle_machine",
     "tests/e2e/test_fuzz_openapi.py",
     "tests/unit/test_course.py",
     "tests/e2e/",
-    "tests/unit/",
+    "tests/property/",
     "tests/infra/",
+    "tests/contract/",
+    "tests/integration/",
+    "tests/unit/",
 )
 
 

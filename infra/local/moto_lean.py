@@ -26,12 +26,24 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   so they are worked out once per those and handed out again, in the same order; a value
   carrying a ``Meta`` of its own is asked as before. From a plain dict, the value is then read
   by those names without a lookup object per name.
+- **The whole table sorted, value by value, for every query and scan.** ``Table.all_items``
+  sorts every item by its keys before a query picks its partition out, comparing moto's
+  attribute objects, each comparison working out both values again (a tenth of a lifecycle
+  example's time). The keys' own values (a string, a number) give the same order, worked out
+  once per item: a key attribute holds one type in a table, and for one type the objects
+  compare as their values do.
+- **Each request's operation and handler methods looked up again.** For every request moto
+  lists its handler class's methods (``inspect.getmembers``) and matches the request against
+  the service's routes three or four times over, and converts the operation's name to a method
+  name: the methods of a class and the name of an operation do not change, and the operation
+  is matched once per request and handed out again.
 """
 
 from __future__ import annotations
 
 import contextvars
 import copy
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -85,6 +97,8 @@ def keep_moto_lean() -> None:
             _copies_in_transaction.reset(token)
 
     _remember_field_names()
+    _sort_items_by_key_values()
+    _look_up_each_request_once()
     BaseModel.__new__ = untracked_new  # type: ignore[method-assign]
     StreamRecord.__deepcopy__ = shared_record  # type: ignore[attr-defined]
     Table.__deepcopy__ = table_copy  # type: ignore[attr-defined]
@@ -144,3 +158,60 @@ def _remember_field_names() -> None:
 
     XFormedAttributePicker.get_possible_keys = possible_keys  # type: ignore[assignment,method-assign]
     XFormedAttributePicker.__call__ = pick  # type: ignore[assignment,method-assign]
+
+
+def _sort_items_by_key_values() -> None:
+    """``Table.all_items`` in moto's order, sorted by the keys' values rather than by comparing
+    moto's attribute objects (``DynamoType``: equal when type and value are, ordered by value;
+    one type per key attribute, so the order is the same)."""
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import Table
+
+    def key_values(item: Item) -> Any:
+        # As moto's key: (hash, range) when the item has a range key, else the hash alone.
+        if item.range_key:
+            return (item.hash_key.cast_value, item.range_key.cast_value)
+        return item.hash_key.cast_value
+
+    @functools.wraps(Table.all_items)  # moto's own as __wrapped__, for the tests to compare
+    def all_items(table: Table) -> list[Item]:
+        items: list[Item] = []
+        for hash_set in table.items.values():
+            if table.range_key_attr:
+                items.extend(hash_set.values())
+            else:
+                items.append(hash_set)  # type: ignore[arg-type]  # the item itself
+        return sorted(items, key=key_values)
+
+    Table.all_items = all_items  # type: ignore[method-assign,assignment]
+
+
+def _look_up_each_request_once() -> None:
+    """A handler class's method names listed once per class, an operation's method name worked
+    out once per name, and a request's operation matched once per request (moto makes a new
+    handler object for each request; the first match sets ``uri_match``, as each did)."""
+    from moto.core import responses, utils
+    from moto.core.responses import BaseResponse
+
+    method_names: dict[object, list[str]] = {}
+    list_methods = utils.method_names_from_class
+
+    def methods_of(clazz: object) -> list[str]:
+        if clazz not in method_names:
+            method_names[clazz] = list_methods(clazz)
+        return list(method_names[clazz])  # a copy: moto's own is new each time
+
+    responses.method_names_from_class = methods_of  # type: ignore[attr-defined]
+    method_name = functools.lru_cache(maxsize=4096)(utils.camelcase_to_underscores)
+    responses.camelcase_to_underscores = method_name  # type: ignore[attr-defined]
+
+    def operation_of(handler: BaseResponse) -> str:
+        # Matched again only if the handler was given another request.
+        request = handler.normalized_request
+        known: tuple[Any, str] | None = handler.__dict__.get("_lean_operation")
+        if known is None or known[0] is not request:
+            known = (request, handler._get_action_from_request(request))
+            handler.__dict__["_lean_operation"] = known
+        return known[1]
+
+    BaseResponse._get_action = operation_of  # type: ignore[method-assign,assignment]

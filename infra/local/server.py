@@ -101,7 +101,7 @@ class LocalStack:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        # moto logs every AWS call it answers; the pump alone polls SQS several times a second.
+        # moto logs every AWS call it answers; the pump alone polls SQS every couple of seconds.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         # The end-to-end tests ask for every AWS call the handlers make (tests/infra checks
         # them against the deployed roles); nothing is recorded otherwise.
@@ -347,8 +347,14 @@ class LocalStack:
         # a console form read while the api resolved a request got the api's body. Nothing a
         # function does calls another function and waits (the stand-in delivers in the
         # background), so one lock cannot deadlock.
-        with self._invocation_lock:
-            return self.handlers[name](event, lambda_context(f"booking-{name}"))
+        try:
+            with self._invocation_lock:
+                return self.handlers[name](event, lambda_context(f"booking-{name}"))
+        finally:
+            # What it wrote (an outbox row: mail to send) is relayed and sent now, not after
+            # the idle pump's next poll.
+            if self.pump is not None:
+                self.pump.wake()
 
 
 TOKEN_ALPHABET = string.ascii_letters + string.digits

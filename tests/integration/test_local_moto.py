@@ -1,5 +1,6 @@
 """moto kept lean for long runs (infra/local/moto_lean.py): transactions leave nothing behind,
-copy each table once, still roll back exactly as before, and answer as moto writes answers."""
+copy each table once, still roll back exactly as before, answer as moto writes answers, list a
+table in moto's order and match each request once."""
 
 from __future__ import annotations
 
@@ -13,9 +14,16 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core import responses as moto_responses
 from moto.core.responses import ActionResult, BaseResponse
 from moto.core.serialize import AttributePicker, AttributePickerContext, XFormedAttributePicker
+from moto.core.utils import method_names_from_class
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
+from moto.sqs.responses import SQSResponse
 
 from infra.local.aws import REGION, provision
 from tests.support.system import System
@@ -141,3 +149,81 @@ def test_every_answer_is_written_as_moto_writes_it(
         "SendMessageBatch",
         "ReceiveMessage",
     } <= operations
+
+
+def _moto_table(name: str) -> Table:
+    table: Table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[name]
+    return table
+
+
+def test_a_table_is_listed_in_motos_own_order_without_comparing_its_values(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean sorts a table's items by their keys' values: the order moto's own sort of its
+    attribute objects gives (a table with a range key and one without), and a query of one
+    partition no longer compares every item of the table with another."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    client.create_table(
+        TableName="hash-only",
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "n", "AttributeType": "N"}],
+        KeySchema=[{"AttributeName": "n", "KeyType": "HASH"}],
+    )
+    for n in (7, 30, 3, 1000, -2, 55, 4):  # numbers: not in the order their strings sort
+        client.put_item(TableName="hash-only", Item={"n": {"N": str(n)}})
+        for sk in ("b", "A", "a#2", "a#10"):
+            client.put_item(TableName=table, Item={"pk": {"S": f"p{n}"}, "sk": {"S": sk}})
+    for name in (table, "hash-only"):
+        moto_table = _moto_table(name)
+        assert Table.all_items(moto_table) == Table.all_items.__wrapped__(moto_table)  # type: ignore[attr-defined]
+    assert [item["n"]["N"] for item in client.scan(TableName="hash-only")["Items"]] == [
+        "-2", "3", "4", "7", "30", "55", "1000"
+    ]  # fmt: skip
+
+    compared: list[int] = []
+    less_than = DynamoType.__lt__
+
+    def counted(value: DynamoType, other: DynamoType) -> bool:
+        compared.append(1)
+        return less_than(value, other)
+
+    monkeypatch.setattr(DynamoType, "__lt__", counted)
+    found = client.query(
+        TableName=table,
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "p55"}},
+    )["Items"]
+    assert [item["sk"]["S"] for item in found] == ["A", "a#10", "a#2", "b"]
+    # Its four items sorted among themselves; moto's own sort compared all 28 (about 100 times).
+    assert len(compared) <= 6
+
+
+def test_each_request_is_matched_to_its_operation_once(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean matches a request to its operation once (moto asked three or four times per
+    request), and lists a handler's methods as moto does."""
+    for handler in (DynamoHandler, SQSResponse):
+        assert moto_responses.method_names_from_class(handler) == method_names_from_class(handler)  # type: ignore[attr-defined]
+    matched: list[str] = []
+    requests: list[object] = []
+    match = BaseResponse._get_action_from_request
+    setup = BaseResponse.setup_class
+
+    def counted_match(handler: BaseResponse, request: Any) -> str:
+        operation = match(handler, request)
+        matched.append(operation)
+        return operation
+
+    def counted_setup(handler: BaseResponse, request: Any, *args: Any, **kwargs: Any) -> None:
+        requests.append(request)
+        setup(handler, request, *args, **kwargs)
+
+    monkeypatch.setattr(BaseResponse, "_get_action_from_request", counted_match)
+    monkeypatch.setattr(BaseResponse, "setup_class", counted_setup)
+    application = system.apply().json()
+    assert system.pay(application["checkout_url"]).status == 200
+    assert system.deliver_emails()
+    assert system.status_of(application)["status"] == "confirmed"
+    assert len(matched) == len(requests) > 10
+    assert {"Query", "TransactWriteItems", "SendMessageBatch", "ReceiveMessage"} <= set(matched)

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support.local_stack import in_process_stack
 
 
@@ -39,3 +41,34 @@ def test_two_functions_never_run_at_the_same_time(tmp_path: Path) -> None:
         thread.join(timeout=10)
     assert overlaps == []
     assert running == []
+
+
+class _CountedWakes:
+    def __init__(self) -> None:
+        self.wakes = 0
+
+    def wake(self) -> None:
+        self.wakes += 1
+
+
+def test_each_invocation_wakes_the_mail_pump_after_it_ran(tmp_path: Path) -> None:
+    """What a function wrote (mail to send) is sent at once, not after the idle pump's wait:
+    even when the function failed."""
+    stack = in_process_stack(tmp_path)
+    pump = _CountedWakes()
+    stack.pump = pump  # type: ignore[assignment]
+    woken_while_running: list[int] = []
+
+    def api(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        woken_while_running.append(pump.wakes)
+        return {"statusCode": 200, "body": "ok"}
+
+    def webhook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise RuntimeError("a failed invocation")
+
+    stack.handlers = {"api": api, "webhook": webhook}
+    stack._invoke("api", {})
+    assert (woken_while_running, pump.wakes) == ([0], 1)
+    with pytest.raises(RuntimeError):
+        stack._invoke("webhook", {})
+    assert pump.wakes == 2

@@ -80,3 +80,26 @@ def test_settled_starts_an_idle_pump_round_at_once(
         assert pump.settled(timeout=60)  # long before the ten minutes the pump would idle
         assert handled == ["job"]
     assert not runner.is_alive()
+
+
+def test_a_woken_idle_pump_sends_at_once(sqs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An idle pump woken (a function ran under ``make run``) starts a round at once rather than
+    after its wait."""
+    monkeypatch.setattr(mail, "IDLE_SECONDS", 600)
+    handled: list[str] = []
+    sent = threading.Event()
+    pump, url = _pump(sqs, handled)
+    mailer = pump._handler
+
+    def noted(event: dict[str, Any], context: Any) -> Any:
+        answer = mailer(event, context)
+        sent.set()
+        return answer
+
+    pump._handler = noted
+    with _running(pump):
+        assert pump.settled(timeout=60)  # the first round found nothing: the pump idles
+        sqs.send_message(QueueUrl=url, MessageBody="job")
+        pump.wake()
+        assert sent.wait(timeout=60)  # long before the ten minutes the pump would idle
+    assert handled == ["job"]
