@@ -321,6 +321,8 @@ if bootstrap.taking_snapshot():
     admin_register.load()
     admin_groups.load()
     _views()
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
 
 
 def _methods_for(path: str) -> list[str]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from booking.domain.application_form import Answers
+from booking.domain.model import Model
 from booking.handlers.views import ApplicationOut, CourseOut, PendingMove, WaitingMove, course_out
 from booking.services.courses import SavedCourse
 
@@ -47,7 +48,7 @@ class AnswersOut(Answers):
     accessibility_needs: str
 
 
-class _RowStart(BaseModel):
+class _RowStart(Model):
     application_id: str
     status: str
     created_at: str
@@ -93,7 +94,7 @@ class RosterRow(AnswersOut, _RowStart):
     )
 
 
-class MovingInOut(BaseModel):
+class MovingInOut(Model):
     """A booking of another cohort whose move to this course waits."""
 
     kind: Literal["waiting", "seat_held"] = Field(
@@ -104,7 +105,7 @@ class MovingInOut(BaseModel):
     since: str = Field(description="When its move was asked")
 
 
-class TransferOut(BaseModel):
+class TransferOut(Model):
     """One move of a booking to another cohort of its programme."""
 
     from_course_id: str = Field(description="The cohort it left")
@@ -153,7 +154,7 @@ class ApplicationRecordOut(RosterRow):
     waiting_move: WaitingMove = None
 
 
-class BursaryIn(BaseModel):
+class BursaryIn(Model):
     """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
 
     model_config = ConfigDict(extra="forbid")
@@ -163,7 +164,7 @@ class BursaryIn(BaseModel):
     )
 
 
-class BackfillIn(BaseModel):
+class BackfillIn(Model):
     """``POST /admin/billing-index/backfill``: the course whose applications to index (the
     previous answer's ``next_course_id``); none: the first course. Blanks alone are empty
     (hostile12a, F9's re-test: not "no course" with the blanks printed invisibly)."""
@@ -173,7 +174,7 @@ class BackfillIn(BaseModel):
     course_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class BackfillPageOut(BaseModel):
+class BackfillPageOut(Model):
     """One course's part of the billing index's backfill."""
 
     course_id: str | None = Field(description="The course done (null: there are no courses)")
@@ -187,7 +188,7 @@ class BackfillPageOut(BaseModel):
     )
 
 
-class DiscountCodeOut(BaseModel):
+class DiscountCodeOut(Model):
     code: str
     course_id: str
     promotion_code_id: str = Field(description="Stripe's promotion code")
@@ -223,7 +224,7 @@ class DiscountCodeOut(BaseModel):
     )
 
 
-class MoneyTotalsOut(BaseModel):
+class MoneyTotalsOut(Model):
     """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
     discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
 
@@ -252,14 +253,14 @@ class MoneyTotalsOut(BaseModel):
     )
 
 
-class BillingOut(BaseModel):
+class BillingOut(Model):
     billing_name: str
     billing_email: str
     billing_address: str
     po_number: str | None = None
 
 
-class PersonInvoiceOut(BaseModel):
+class PersonInvoiceOut(Model):
     invoice_id: str
     number: str | None = None
     status: str
@@ -267,7 +268,7 @@ class PersonInvoiceOut(BaseModel):
     amount_due: int
 
 
-class PersonApplicationOut(BaseModel):
+class PersonApplicationOut(Model):
     application_id: str
     reference: str | None = None
     course_id: str
@@ -302,7 +303,7 @@ class PersonApplicationOut(BaseModel):
     )
 
 
-class BilledApplicationOut(BaseModel):
+class BilledApplicationOut(Model):
     application_id: str
     reference: str | None = None
     course_id: str
@@ -311,7 +312,7 @@ class BilledApplicationOut(BaseModel):
     invoice: PersonInvoiceOut | None = None
 
 
-class PersonExport(BaseModel):
+class PersonExport(Model):
     """Everything held about one person (``GET /admin/people/{email}``)."""
 
     email: str
@@ -328,7 +329,7 @@ class PersonExport(BaseModel):
     )
 
 
-class ErasedApplicationOut(BaseModel):
+class ErasedApplicationOut(Model):
     application_id: str
     reference: str
     course_id: str
@@ -341,7 +342,7 @@ class ErasedApplicationOut(BaseModel):
     )
 
 
-class ErasedGroupOut(BaseModel):
+class ErasedGroupOut(Model):
     group_id: str
     course_id: str
     as_: list[str] = Field(
@@ -360,7 +361,7 @@ class ErasedGroupOut(BaseModel):
     )
 
 
-class ErasureOut(BaseModel):
+class ErasureOut(Model):
     """What was erased, and what that did (``DELETE /admin/people/{email}``)."""
 
     erased_applications: list[str] = Field(

@@ -254,6 +254,8 @@ if bootstrap.taking_snapshot():
     # the group routes' use cases.
     _pages().load_templates("pages/")
     api_groups.load()
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -421,6 +421,9 @@ if bootstrap.taking_snapshot():
         people,  # noqa: F401
     )
 
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
+
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
