@@ -50,6 +50,16 @@ _GROUP_MONEY = (
     "booking.domain.group_refunds",
 )
 
+# Powertools' other resolvers, which its event handler package's __init__ imports (AppSync's
+# with asyncio): the functions with routes register the package without running it
+# (handlers.resolver).
+_OTHER_RESOLVERS = (
+    "aws_lambda_powertools.event_handler.appsync",
+    "aws_lambda_powertools.event_handler.events_appsync",
+    "aws_lambda_powertools.event_handler.bedrock_agent",
+    "asyncio",
+)
+
 # function -> modules (and their submodules) its on-demand init leaves out.
 LEFT_OUT = {
     # A person applying for themselves (the API's cold start) waits for no group's route, nor
@@ -66,10 +76,11 @@ LEFT_OUT = {
         "booking.services.waiting_moves",
         "booking.adapters.dynamodb.register",
         "booking.adapters.dynamodb.history",
+        *_OTHER_RESOLVERS,
     ),
     # An organiser reading a roster waits for neither the register's views (nor a meeting's
     # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
-    "admin": _ADMIN_ROUTES,
+    "admin": (*_ADMIN_ROUTES, *_OTHER_RESOLVERS),
     # Its register page reads no export: the import's reader and validator load with it. Only
     # a person's pages (found, exported, erased) load services.people, and only a course's
     # group bookings page (handlers.console_groups) their overview.
@@ -77,6 +88,7 @@ LEFT_OUT = {
         "booking.domain.attendance_import",
         "booking.services.people",
         "booking.services.group_overview",
+        *_OTHER_RESOLVERS,
     ),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
     # and asyncio with it. A booking's own events never load a group's money, its store or its

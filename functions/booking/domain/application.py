@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, Unpack
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
 )
@@ -44,6 +43,7 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
+from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef, PaymentRecord
 from booking.domain.statuses import (
@@ -91,7 +91,7 @@ __all__ = [
 ]
 
 
-class Application(BaseModel):
+class Application(Model):
     model_config = ConfigDict(frozen=True)
 
     application_id: str

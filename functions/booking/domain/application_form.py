@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -25,6 +24,7 @@ from booking.domain.billing import (
 )
 from booking.domain.errors import InvalidInput
 from booking.domain.form_text import TICKED_IN_A_FORM, FormText
+from booking.domain.model import Model
 from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, NAME_LINE, ONE_LINE
 
@@ -109,7 +109,7 @@ Honeypot = Annotated[str, AfterValidator(_left_empty)]
 PaymentChoice = Annotated[PaymentMethod, BeforeValidator(_blank_is_card)]
 
 
-class ApplicationForm(BaseModel):
+class ApplicationForm(Model):
     """The application form, as posted by the browser (form-encoded) or by an API client (JSON)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
@@ -154,7 +154,7 @@ class ApplicationForm(BaseModel):
         return BillingDetails.chosen_on(self)
 
 
-class Answers(BaseModel):
+class Answers(Model):
     """What the applicant told us: personal data, never logged, never sent to Stripe."""
 
     model_config = ConfigDict(frozen=True)

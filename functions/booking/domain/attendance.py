@@ -5,7 +5,9 @@ that ``domain.application`` can hold them without importing the rules that read 
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from booking.domain.model import Model
 
 
 class Mark(StrEnum):
@@ -39,7 +41,7 @@ def mark_named(given: str) -> Mark | None:
 MARKS_SAID = "attended, absent, or apologies (sent apologies)"
 
 
-class CertificateTerms(BaseModel):
+class CertificateTerms(Model):
     """What a completer's certificate says, frozen when the register closed: the PDF and the
     verification page read these words, never the course as it is now (a course edited
     later does not rewrite a certificate already given)."""
@@ -55,7 +57,7 @@ class CertificateTerms(BaseModel):
     organisation: str = ""  # who runs the course (the PDF's author); "" when not given
 
 
-class Completion(BaseModel):
+class Completion(Model):
     """What closing the register decided for one booking."""
 
     model_config = ConfigDict(frozen=True)

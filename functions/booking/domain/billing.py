@@ -17,10 +17,11 @@ from enum import StrEnum
 from typing import Annotated, Literal, Protocol, Self
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.errors import InvalidInput
+from booking.domain.model import Model
 from booking.domain.money import MAX_MINOR_UNITS, Money, below_minimum_charge
 from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE
@@ -50,7 +51,7 @@ class ChoosesHowToPay(Protocol):
     po_number: str
 
 
-class BillingDetails(BaseModel):
+class BillingDetails(Model):
     """Where an employer's invoice goes: personal data of the billing contact, sent to Stripe
     only as the invoice's customer (and the PO as its custom field), never as metadata."""
 
@@ -118,7 +119,7 @@ def newly_billed_to(before: BillingDetails | None, after: BillingDetails | None)
     return contact if contact is not None and contact != billing_contact_of(before) else None
 
 
-class AppliedDiscount(BaseModel):
+class AppliedDiscount(Model):
     """The discount code an application was made with: what it takes off is part of the price
     promised to the applicant, kept however long the payment takes."""
 
@@ -163,7 +164,7 @@ def left_too_little(
     return below_minimum_charge(left, price.currency)
 
 
-class PromotionCode(BaseModel):
+class PromotionCode(Model):
     """What the payment provider made for a discount code: a coupon (its value) and the
     customer-facing promotion code on it. The limits are not the provider's: see
     :class:`DiscountCode`."""
@@ -175,7 +176,7 @@ class PromotionCode(BaseModel):
     code: str
 
 
-class DiscountCode(BaseModel):
+class DiscountCode(Model):
     """A discount code as this system keeps it, for one course.
 
     Its limits are this system's own: ``uses`` counts the applications holding a use of it
@@ -245,7 +246,7 @@ CodeRefusal = Literal["unknown", "spent", "other_currency"]
 OTHER_CURRENCY: CodeRefusal = "other_currency"
 
 
-class PromotionCodeState(BaseModel):
+class PromotionCodeState(Model):
     """What the payment provider holds about a code now: whether its promotion code may still
     be redeemed there, and how many completed payments its coupon took part in (the
     provider's count, not this system's, which counts uses held from the moment an
@@ -267,7 +268,7 @@ SMALLEST_PERCENT_OFF = 0.01
 PERCENT_WORDS = "Enter a percentage from 0.01 to 100, with at most two decimal places, like 12.5"
 
 
-class DiscountCodeDefinition(BaseModel):
+class DiscountCodeDefinition(Model):
     """What an organiser posts to create a code (``POST /admin/courses/{id}/discount-codes``)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -320,7 +321,7 @@ def applied_discount(
     )
 
 
-class InvoiceRef(BaseModel):
+class InvoiceRef(Model):
     """The invoice currently issued for an application (or the last one, once it ended)."""
 
     model_config = ConfigDict(frozen=True)

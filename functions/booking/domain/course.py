@@ -15,7 +15,6 @@ from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     HttpUrl,
@@ -27,6 +26,7 @@ from pydantic import (
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import ShortText
 from booking.domain.application_form import ShownOrNone
+from booking.domain.model import Model
 from booking.domain.money import Money as Money  # courses are priced in it; re-exported
 from booking.domain.money import minimum_charge, money_words
 from booking.domain.sessions import (
@@ -72,7 +72,7 @@ def is_valid_course_id(course_id: str) -> bool:
     return bool(_COURSE_ID_RE.match(course_id))
 
 
-class Facilitator(BaseModel):
+class Facilitator(Model):
     """Someone who runs the course.
 
     Their address receives every applicant's answers (the facilitators' copy), so it is never
@@ -105,7 +105,7 @@ class Facilitator(BaseModel):
         return self
 
 
-class CourseDefinition(BaseModel):
+class CourseDefinition(Model):
     """What an organiser PUTs (and what course definition files contain)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -325,7 +325,7 @@ class CourseStatus(StrEnum):
     CLOSED = "closed"
 
 
-class Course(BaseModel):
+class Course(Model):
     """A course as stored: its definition plus the live seat counter."""
 
     model_config = ConfigDict(frozen=True)

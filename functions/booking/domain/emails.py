@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypedDict, Unpack
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
 
@@ -118,7 +119,7 @@ class JobAbout(TypedDict, total=False):
     move: int | None  # the move's number
 
 
-class BookingThen(BaseModel):
+class BookingThen(Model):
     """What a booking's record said of its money when a message about it was saved to the
     outbox (``domain.emails_as_queued.stamped``): the message names its own event's money,
     never a later one's (G3: a confirmation composed after a dearer move was paid said the
@@ -135,12 +136,11 @@ class BookingThen(BaseModel):
     # The bursary granted then (minor units; None on a message stamped before it was kept):
     # a copy saying "funded by a bursary" says it of its own event's price and bursary.
     bursary: int | None = None
-    # Each further charge the booking kept then (a dearer move's difference) and what had come
-    # back of it by then (minor units).
+    # Each further charge kept then (a dearer move's difference), what came back (minor units).
     further: dict[str, int] = Field(default_factory=dict)
 
 
-class EmailJob(BaseModel):
+class EmailJob(Model):
     model_config = ConfigDict(frozen=True)
 
     job_id: str

@@ -4,7 +4,6 @@
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
@@ -22,6 +21,7 @@ from booking.domain.application import (
 )
 from booking.domain.application_form import consent_given
 from booking.domain.billing import MAX_PO_NUMBER, BillingDetails, PaymentMethod
+from booking.domain.model import Model
 from booking.domain.text import ONE_LINE
 from booking.domain.validation import counted, counted_schema
 
@@ -34,7 +34,7 @@ NO_CODE_ON_A_GROUP = (
 )
 
 
-class Colleague(BaseModel):
+class Colleague(Model):
     """A colleague a place is for: personal data, never logged, never sent to Stripe."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
@@ -51,7 +51,7 @@ NAMED_WITH_CONSENT = (
 )
 
 
-class Substitute(BaseModel):
+class Substitute(Model):
     """Who takes a place instead (a substitution), as posted (JSON, or the manager's page's
     form): the colleague, and the manager's confirmation that they know their details are given
     to us, as the booking form asks it."""
@@ -77,7 +77,7 @@ class Substitute(BaseModel):
         return Colleague(name=self.name, email=self.email)
 
 
-class GroupForm(BaseModel):
+class GroupForm(Model):
     """The manager's booking, as posted (JSON, or the form's fields gathered into a list)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)

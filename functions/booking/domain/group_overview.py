@@ -8,7 +8,7 @@ organiser API are for them. Nothing here is logged."""
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
@@ -16,6 +16,7 @@ from booking.domain.group_endings import GroupEnding, organisers_words
 from booking.domain.group_figures import group_figures
 from booking.domain.group_refunds import refunded_at_stripe
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.wording import day_when, moment_when
 
@@ -45,7 +46,7 @@ ERASED_WHEN_ENDED = (
 )
 
 
-class PlaceLine(BaseModel):
+class PlaceLine(Model):
     model_config = ConfigDict(frozen=True)
 
     number: int = Field(description="The place's number in the booking (1..N)")
@@ -61,7 +62,7 @@ class PlaceLine(BaseModel):
     reference: str | None
 
 
-class GroupLine(BaseModel):
+class GroupLine(Model):
     model_config = ConfigDict(frozen=True)
 
     group_id: str

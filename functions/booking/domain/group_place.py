@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from booking.domain.model import Model
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -27,7 +29,7 @@ class GroupStatus(StrEnum):
     LAPSED = "lapsed"  # ended without being paid: its seats went back
 
 
-class GroupPlaceRef(BaseModel):
+class GroupPlaceRef(Model):
     """The place of a manager's group booking (``domain.groups``) an application fills: the
     group, the place's number in it, and the group's version when the colleague's link was
     checked (the save that claims the place holds the group to it, so a substitution or a

@@ -17,7 +17,7 @@ import hmac
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
@@ -33,6 +33,7 @@ from booking.domain.group_place import GroupStatus as GroupStatus
 from booking.domain.group_place import booked_for_you as booked_for_you
 from booking.domain.group_place import fills_a_group_place as fills_a_group_place
 from booking.domain.group_place import the_place_is_the_groups as the_place_is_the_groups
+from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.wording import places_words
 
@@ -47,7 +48,7 @@ HOLDS_SEATS = frozenset(
 )
 
 
-class GroupPlace(BaseModel):
+class GroupPlace(Model):
     """One named place: who it is for now, and the link they apply with."""
 
     model_config = ConfigDict(frozen=True)
@@ -69,7 +70,7 @@ class GroupPlace(BaseModel):
         return self.colleague.email == ERASED_EMAIL
 
 
-class GroupBooking(BaseModel):
+class GroupBooking(Model):
     model_config = ConfigDict(frozen=True)
 
     group_id: str

@@ -3,9 +3,10 @@ an amount a person types (in pounds, on every console form)."""
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from booking.domain.errors import InvalidInput
+from booking.domain.model import Model
 
 # The most any one amount may be (a price, a code's discount, a bursary): £100,000.00.
 MAX_MINOR_UNITS = 100_000_00
@@ -34,7 +35,7 @@ def currency_named(currency: str) -> str:
     return f"{CURRENCY_NAMES.get(code, code.upper())} ({SYMBOLS.get(code, code.upper())})"
 
 
-class Money(BaseModel):
+class Money(Model):
     """An amount in minor units (pence) and an ISO 4217 currency code, lower case as Stripe uses."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -4,13 +4,14 @@ each payment Stripe reported for it. ``booking.domain.application`` re-exports b
 from datetime import datetime
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
 )
 
+from booking.domain.model import Model
 
-class CheckoutRef(BaseModel):
+
+class CheckoutRef(Model):
     """A Stripe Checkout Session opened for an application, and what it asked to be paid."""
 
     model_config = ConfigDict(frozen=True)
@@ -26,7 +27,7 @@ class CheckoutRef(BaseModel):
     move: int | None = None
 
 
-class PaymentRecord(BaseModel):
+class PaymentRecord(Model):
     """A payment Stripe reported for this application, kept for the booking or given back.
 
     Every payment that reaches the system is recorded, the ones it refunds too (a second

@@ -9,13 +9,13 @@ from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from booking.domain.model import Model
 from booking.domain.text import VISIBLE_TEXT
 from booking.domain.validation import sane_year, typed_as
 
@@ -51,7 +51,7 @@ def retitled(was: str, now: str) -> bool:
     return was != now and not (_NUMBERED.fullmatch(was) and _NUMBERED.fullmatch(now))
 
 
-class SessionDefinition(BaseModel):
+class SessionDefinition(Model):
     """One session as the organiser writes it: a local date and wall-clock times."""
 
     model_config = ConfigDict(extra="forbid")
@@ -133,7 +133,7 @@ def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> date
     return local.astimezone(UTC)
 
 
-class ScheduledSession(BaseModel):
+class ScheduledSession(Model):
     model_config = ConfigDict(frozen=True)
 
     index: int

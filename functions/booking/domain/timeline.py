@@ -11,11 +11,12 @@ history readable and anonymous. ``domain.wording.timeline_text`` says each one i
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
+from booking.domain.model import Model
 
 
 class EntryKind(StrEnum):
@@ -35,7 +36,7 @@ class EntryKind(StrEnum):
     REISSUE = "reissue"
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(Model):
     model_config = ConfigDict(frozen=True)
 
     at: datetime

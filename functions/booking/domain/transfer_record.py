@@ -7,12 +7,13 @@ rules that make them read applications.
 from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from booking.domain.model import Model
 from booking.domain.money import Money, money_words
 
 
-class RefundPart(BaseModel):
+class RefundPart(Model):
     """What a move gives back of one charge the booking kept (its first payment, or an
     earlier move's difference), decided with the move, and Stripe's refund of it once made."""
 
@@ -23,7 +24,7 @@ class RefundPart(BaseModel):
     refund_id: str | None = None
 
 
-class TransferRecord(BaseModel):
+class TransferRecord(Model):
     """One move of a booking from one cohort to another: when, and the money it moved."""
 
     model_config = ConfigDict(frozen=True)
@@ -77,7 +78,7 @@ class TransferRecord(BaseModel):
         return ids | ({self.refund_id} if self.refund_id is not None else set())
 
 
-class PendingMove(BaseModel):
+class PendingMove(Model):
     """A move to a dearer cohort asked for and waiting for its difference to be paid: the seat
     on ``to_course_id`` is held for the booking meanwhile (``domain.limits``), the booking
     stands where it is, and the move is made when Stripe reports the difference paid, or
@@ -132,7 +133,7 @@ def waived_on_this_cohort(transfers: Sequence[TransferRecord]) -> int:
     return transfers[-1].difference_waived if transfers else 0
 
 
-class WaitingMove(BaseModel):
+class WaitingMove(Model):
     """A move to a full cohort waiting on that cohort's waiting list (``domain.waiting_moves``):
     the booking keeps its seat where it is and is listed on ``to_course_id``'s waiting list in
     the order it was asked, beside the people who applied there; the first seat that frees for

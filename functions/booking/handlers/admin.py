@@ -13,8 +13,6 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
@@ -27,6 +25,7 @@ from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.application_actions import serve_each
+from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
 from booking.services import (
@@ -322,6 +321,8 @@ if bootstrap.taking_snapshot():
     admin_register.load()
     admin_groups.load()
     _views()
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
 
 
 def _methods_for(path: str) -> list[str]:

@@ -8,10 +8,9 @@ start (an organiser reading a roster) does not wait for them; a snapshot holds t
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import Response
-
 from booking.bootstrap import ports
 from booking.handlers import http
+from booking.handlers.resolver import Response
 from booking.handlers.routes import Served
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-
 from booking.bootstrap import ports
 from booking.domain.validation import parse_json_strictly
 from booking.handlers import http
+from booking.handlers.resolver import Response
 from booking.handlers.routes import Served
 from booking.services import console
 

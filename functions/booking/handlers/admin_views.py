@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from booking.domain.application_form import Answers
+from booking.domain.model import Model
 from booking.handlers.views import (
     ApplicationOut,
     CourseOut,
@@ -54,7 +55,7 @@ class AnswersOut(Answers):
     accessibility_needs: str
 
 
-class _RowStart(BaseModel):
+class _RowStart(Model):
     application_id: str
     status: str
     created_at: str
@@ -100,7 +101,7 @@ class RosterRow(AnswersOut, _RowStart):
     )
 
 
-class MovingInOut(BaseModel):
+class MovingInOut(Model):
     """A booking of another cohort whose move to this course waits."""
 
     kind: Literal["waiting", "seat_held"] = Field(
@@ -111,7 +112,7 @@ class MovingInOut(BaseModel):
     since: str = Field(description="When its move was asked")
 
 
-class TransferOut(BaseModel):
+class TransferOut(Model):
     """One move of a booking to another cohort of its programme."""
 
     from_course_id: str = Field(description="The cohort it left")
@@ -160,7 +161,7 @@ class ApplicationRecordOut(RosterRow):
     waiting_move: WaitingMove = None
 
 
-class BursaryIn(BaseModel):
+class BursaryIn(Model):
     """``POST /admin/applications/{id}/bursary``: how much of the price a fund pays."""
 
     model_config = ConfigDict(extra="forbid")
@@ -170,7 +171,7 @@ class BursaryIn(BaseModel):
     )
 
 
-class BackfillIn(BaseModel):
+class BackfillIn(Model):
     """``POST /admin/billing-index/backfill``: the course whose applications to index (the
     previous answer's ``next_course_id``); none: the first course. Blanks alone are empty
     (hostile12a, F9's re-test: not "no course" with the blanks printed invisibly)."""
@@ -180,7 +181,7 @@ class BackfillIn(BaseModel):
     course_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class BackfillPageOut(BaseModel):
+class BackfillPageOut(Model):
     """One course's part of the billing index's backfill."""
 
     course_id: str | None = Field(description="The course done (null: there are no courses)")
@@ -194,7 +195,7 @@ class BackfillPageOut(BaseModel):
     )
 
 
-class DiscountCodeOut(BaseModel):
+class DiscountCodeOut(Model):
     code: str
     course_id: str
     promotion_code_id: str = Field(description="Stripe's promotion code")
@@ -233,7 +234,7 @@ class DiscountCodeOut(BaseModel):
     )
 
 
-class MoneyTotalsOut(BaseModel):
+class MoneyTotalsOut(Model):
     """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
     discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
 
@@ -262,14 +263,14 @@ class MoneyTotalsOut(BaseModel):
     )
 
 
-class BillingOut(BaseModel):
+class BillingOut(Model):
     billing_name: str
     billing_email: str
     billing_address: str
     po_number: str | None = None
 
 
-class PersonInvoiceOut(BaseModel):
+class PersonInvoiceOut(Model):
     invoice_id: str
     number: str | None = None
     status: str
@@ -277,7 +278,7 @@ class PersonInvoiceOut(BaseModel):
     amount_due: int
 
 
-class PersonApplicationOut(BaseModel):
+class PersonApplicationOut(Model):
     application_id: str
     reference: str | None = None
     course_id: str
@@ -308,7 +309,7 @@ class PersonApplicationOut(BaseModel):
     certificate_printed_name: PrintedName = None
 
 
-class BilledApplicationOut(BaseModel):
+class BilledApplicationOut(Model):
     application_id: str
     reference: str | None = None
     course_id: str
@@ -317,7 +318,7 @@ class BilledApplicationOut(BaseModel):
     invoice: PersonInvoiceOut | None = None
 
 
-class PersonExport(BaseModel):
+class PersonExport(Model):
     """Everything held about one person (``GET /admin/people/{email}``)."""
 
     email: str
@@ -334,7 +335,7 @@ class PersonExport(BaseModel):
     )
 
 
-class ErasedApplicationOut(BaseModel):
+class ErasedApplicationOut(Model):
     application_id: str
     reference: str
     course_id: str
@@ -347,7 +348,7 @@ class ErasedApplicationOut(BaseModel):
     )
 
 
-class ErasedGroupOut(BaseModel):
+class ErasedGroupOut(Model):
     group_id: str
     course_id: str
     as_: list[str] = Field(
@@ -366,7 +367,7 @@ class ErasedGroupOut(BaseModel):
     )
 
 
-class ErasureOut(BaseModel):
+class ErasureOut(Model):
     """What was erased, and what that did (``DELETE /admin/people/{email}``)."""
 
     erased_applications: list[str] = Field(

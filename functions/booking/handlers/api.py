@@ -6,13 +6,13 @@ from typing import Any
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import api_groups, http
+from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
@@ -254,6 +254,8 @@ if bootstrap.taking_snapshot():
     # the group routes' use cases.
     _pages().load_templates("pages/")
     api_groups.load()
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-
 from booking.bootstrap import ports
 from booking.domain.errors import CourseFull, InvalidInput, NotFound
 from booking.handlers import http
+from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Served
 from booking.services import courses
 

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
@@ -79,6 +78,7 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.pages import load_templates
+from booking.handlers.resolver import Response
 from booking.handlers.routes import Function, methods_for
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import (
@@ -420,6 +420,9 @@ if bootstrap.taking_snapshot():
         group_overview,  # noqa: F401
         people,  # noqa: F401
     )
+
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -12,14 +12,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-
 from booking.bootstrap import ports
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import http
 from booking.handlers.console_pages import Chrome
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner, cookie_value
+from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
 from booking.handlers.routes import Function, route_at
 from booking.handlers.routes.console import OPEN_PATHS
 from booking.services import console_sessions

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.shared.cookies import Cookie
 
 from booking import bootstrap
@@ -18,6 +17,7 @@ from booking.handlers import console_access as access
 from booking.handlers import http
 from booking.handlers.console_pages import Chrome
 from booking.handlers.console_session import NOTICE_COOKIE, CookieSigner, Notice, cookie_value
+from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
 
 logger = Logger(service="booking-console")

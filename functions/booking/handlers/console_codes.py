@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from aws_lambda_powertools.event_handler import Response
-
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.handlers import console_money_pages as pages
@@ -20,6 +18,7 @@ from booking.handlers.console_app import (
     posted_form,
     served,
 )
+from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import console, courses, discounts, organisers
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from aws_lambda_powertools.event_handler import Response
-
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.statuses import ERASED_EMAIL
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
 from booking.handlers.console_pages import Chrome, _render_course
+from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_VOIDED
 from booking.handlers.sentences import sentence
 from booking.services import group_invoice_void

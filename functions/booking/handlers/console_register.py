@@ -10,7 +10,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from aws_lambda_powertools.event_handler import Response
 from pydantic import TypeAdapter, ValidationError
 
 from booking.bootstrap import ports
@@ -28,6 +27,7 @@ from booking.handlers.console_app import (
     served,
 )
 from booking.handlers.console_pages import Chrome, _render_course
+from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import register
 from booking.services.register import AttendanceImport, Register

@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from aws_lambda_powertools.event_handler import Response
-
 from booking.bootstrap import ports
 from booking.domain.course import Course, CourseStatus
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
@@ -15,6 +13,7 @@ from booking.domain.wording import course_state_said, day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.resolver import Response
 from booking.handlers.routes.transfers import (
     MOVE_ASKED,
     MOVE_ASKED_ALREADY,

@@ -3,17 +3,18 @@ named in the OpenAPI document."""
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_figures import group_figures, managers_status
 from booking.domain.group_overview import GroupLine
+from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.services.group_overview import CourseGroupBookings
 from booking.services.groups import GroupView
 
 
-class GroupPlaceOut(BaseModel):
+class GroupPlaceOut(Model):
     number: int = Field(description="The place's number in the booking (1..N), for good")
     name: str
     email: str
@@ -29,7 +30,7 @@ class GroupPlaceOut(BaseModel):
     )
 
 
-class GroupOut(BaseModel):
+class GroupOut(Model):
     group_id: str
     course_id: str
     status: Literal["awaiting_payment", "awaiting_invoice_payment", "paid", "lapsed"]
@@ -101,7 +102,7 @@ def group_out(view: GroupView) -> GroupOut:
 # -- a course's group bookings, as its organisers see them ------------------------------------
 
 
-class CourseGroupBookingsOut(BaseModel):
+class CourseGroupBookingsOut(Model):
     course_id: str
     course_title: str
     console_url: str = Field(description="The console's page of the same")

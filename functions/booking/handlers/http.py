@@ -17,8 +17,6 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from booking.domain.errors import (
     BookingError,
@@ -36,6 +34,7 @@ from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
 from booking.handlers.logged_errors import log_unexpected
+from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
 from booking.handlers.routes import Function, route_at
 from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 

@@ -2,17 +2,18 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from booking.domain.application import Application
 from booking.domain.attendance import Mark
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES, AttendeeRow
+from booking.domain.model import Model
 from booking.domain.register import MAX_PRINTED_NAME, RegisterRow, reissued_spelling
 from booking.handlers.views import PrintedName
 from booking.services.register import AttendanceImport, ClosedRegister, Register
 
 
-class RegisterMarkIn(BaseModel):
+class RegisterMarkIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     application_id: str = Field(
@@ -22,7 +23,7 @@ class RegisterMarkIn(BaseModel):
     mark: Mark
 
 
-class AttendanceImportIn(BaseModel):
+class AttendanceImportIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     session: str = Field(min_length=1, max_length=80, description="A core session's key")
@@ -34,21 +35,21 @@ class AttendanceImportIn(BaseModel):
     )
 
 
-class RegisterSessionOut(BaseModel):
+class RegisterSessionOut(Model):
     key: str
     title: str
     start: datetime
     end: datetime
 
 
-class CompletionOut(BaseModel):
+class CompletionOut(Model):
     completed: bool
     attended: int
     required: int
     closed_at: datetime
 
 
-class RegisterRowOut(BaseModel):
+class RegisterRowOut(Model):
     application_id: str
     reference: str | None
     name: str
@@ -57,7 +58,7 @@ class RegisterRowOut(BaseModel):
     printed_name: PrintedName = None
 
 
-class RegisterOut(BaseModel):
+class RegisterOut(Model):
     course_id: str
     completion_min_sessions: int
     sessions: list[RegisterSessionOut]
@@ -74,7 +75,7 @@ class RegisterOut(BaseModel):
     )
 
 
-class CertificateReissueIn(BaseModel):
+class CertificateReissueIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     application_id: str = Field(
@@ -89,7 +90,7 @@ class CertificateReissueIn(BaseModel):
     )
 
 
-class CertificateReissuedOut(BaseModel):
+class CertificateReissuedOut(Model):
     application_id: str
     reference: str | None
     printed_name: str = Field(description="The name the certificate now prints")
@@ -99,7 +100,7 @@ class CertificateReissuedOut(BaseModel):
     )
 
 
-class AttendeeRowOut(BaseModel):
+class AttendeeRowOut(Model):
     line: int
     name: str
     email: str
@@ -107,13 +108,13 @@ class AttendeeRowOut(BaseModel):
     joined: str
 
 
-class AttendanceImportOut(BaseModel):
+class AttendanceImportOut(Model):
     session: str
     marked: list[RegisterRowOut]
     unmatched: list[AttendeeRowOut]
 
 
-class ClosedRegisterOut(BaseModel):
+class ClosedRegisterOut(Model):
     closed_at: datetime
     closed_already: bool = Field(
         default=False,

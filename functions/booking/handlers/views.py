@@ -5,9 +5,10 @@ them at its cold start."""
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from booking.domain.course import Course, Money, SessionKind
+from booking.domain.model import Model
 from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.applications import ApplicationView
 
@@ -31,7 +32,7 @@ PrintedName = Annotated[
 ]
 
 
-class SessionOut(BaseModel):
+class SessionOut(Model):
     index: int
     kind: SessionKind
     title: str
@@ -39,14 +40,14 @@ class SessionOut(BaseModel):
     end: str
 
 
-class FacilitatorOut(BaseModel):
+class FacilitatorOut(Model):
     """A facilitator as the public sees them: never their address."""
 
     name: str
     bio: str | None = None
 
 
-class CourseOut(BaseModel):
+class CourseOut(Model):
     course_id: str
     programme: str
     title: str
@@ -71,7 +72,7 @@ class CourseOut(BaseModel):
     sessions: list[SessionOut]
 
 
-class ApplicationOut(BaseModel):
+class ApplicationOut(Model):
     application_id: str
     course_id: str
     status: Literal[
@@ -129,22 +130,22 @@ class ApplicationOut(BaseModel):
     waiting_move: WaitingMove = None
 
 
-class CheckoutOut(BaseModel):
+class CheckoutOut(Model):
     checkout_url: str
 
 
-class InvoiceOut(BaseModel):
+class InvoiceOut(Model):
     invoice_url: str
     invoice_due_at: str
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     code: str
     message: str
     fields: dict[str, str] = Field(default_factory=dict)
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Model):
     error: ErrorDetail
 
 
@@ -191,7 +192,7 @@ def application_out(view: ApplicationView) -> ApplicationOut:
 # -- the webhook's answer, for the OpenAPI document ---------------------------------------
 
 
-class WebhookAnswer(BaseModel):
+class WebhookAnswer(Model):
     received: Literal[True]
     action: str = Field(description="What the event did, or 'ignore'")
     status: str | None = Field(default=None, description="The application's status after it")

@@ -45,6 +45,9 @@ if bootstrap.taking_snapshot():
     _ = bootstrap.ports().webhook_events
     # A group's money too, which a booking's own events never load (services.payments).
     from booking.services import group_payments  # noqa: F401
+
+    # Last: every model those loaded, built into the snapshot.
+    bootstrap.snapshot_builds_every_model()
 # The one use case for each kind of event this system acts on.
 APPLY: dict[type, Callable[[Ports, Any], Any]] = {
     CheckoutEvent: apply_checkout_event,

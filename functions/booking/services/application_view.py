@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
+from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.offer_ends import as_read, held_until_closing, wait_ended
 from booking.domain.payer import payer_of
@@ -68,7 +69,7 @@ class ApplicationView:
     waiting_move: WaitingMoveView | None = None
 
 
-class MoveTo(BaseModel):
+class MoveTo(Model):
     """A move of the booking that waits, and the cohort it is to join."""
 
     model_config = ConfigDict(frozen=True)

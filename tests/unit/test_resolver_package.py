@@ -1,0 +1,73 @@
+"""Powertools' event handler package, registered by ``booking.handlers.resolver`` without its
+other resolvers: what the functions import from it is Powertools' own, and whatever else is
+asked of the package loads it whole, as Powertools wrote it. Each case runs in a fresh
+interpreter (the registration happens once, at the first import)."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+from pathlib import Path
+
+from booking.handlers.resolver import FROM_API_GATEWAY
+from tests.support.lambda_init import last_line_printed
+
+_AFTER_THE_RESOLVER = """
+import json, sys
+import booking.handlers.resolver as ours
+others = ("aws_lambda_powertools.event_handler.appsync", "asyncio")
+loaded_first = [name for name in others if name in sys.modules]
+from aws_lambda_powertools import event_handler
+from aws_lambda_powertools.event_handler import *  # what the package's __all__ names
+from aws_lambda_powertools.event_handler import api_gateway, middlewares
+print(json.dumps({
+    "loaded_first": loaded_first,
+    "loaded_after": [name for name in others if name in sys.modules],
+    "names": sorted(event_handler.__all__),
+    "missing": [n for n in event_handler.__all__ if n not in globals()],
+    "same_resolver": ours.APIGatewayHttpResolver is api_gateway.APIGatewayHttpResolver,
+    "same_response": ours.Response is event_handler.Response,
+    "same_middleware": ours.NextMiddleware is middlewares.NextMiddleware,
+    "hook_left": "__getattr__" in vars(event_handler),
+}))
+"""
+
+_AS_POWERTOOLS_WROTE_IT = """
+import json
+from aws_lambda_powertools import event_handler
+print(json.dumps(sorted(event_handler.__all__)))
+"""
+
+
+def _package_init() -> Path:
+    spec = importlib.util.find_spec("aws_lambda_powertools.event_handler")
+    assert spec is not None
+    assert spec.origin is not None
+    return Path(spec.origin)
+
+
+def test_the_resolver_loads_no_other_resolver_and_the_package_is_whole_when_asked() -> None:
+    seen = json.loads(last_line_printed(_AFTER_THE_RESOLVER))
+    assert seen["loaded_first"] == []
+    assert seen["loaded_after"] == ["aws_lambda_powertools.event_handler.appsync", "asyncio"]
+    assert seen["missing"] == []
+    assert seen["names"] == json.loads(last_line_printed(_AS_POWERTOOLS_WROTE_IT))
+    assert seen["same_resolver"]
+    assert seen["same_response"]
+    assert seen["same_middleware"]
+    assert seen["hook_left"] is False
+
+
+def test_the_names_served_from_api_gateway_are_those_the_package_takes_from_it() -> None:
+    """A Powertools release that moves a name out of ``api_gateway`` (or adds one) fails here,
+    not in a function's init."""
+    tree = ast.parse(_package_init().read_text(encoding="utf-8"))
+    taken = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        and node.module == "aws_lambda_powertools.event_handler.api_gateway"
+        for alias in node.names
+    }
+    assert taken == FROM_API_GATEWAY
