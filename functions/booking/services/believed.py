@@ -25,7 +25,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.payments import RefundEvent, refunded_after
-from booking.services.ports import Ports
+from booking.services.payment_recorders_port import PaymentRecorders
 
 if TYPE_CHECKING:  # read, never built here: a booking's own events load no group model
     from booking.domain.groups import GroupBooking
@@ -39,19 +39,15 @@ REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
 
 
 def payment_of_another(
-    ports: Ports,
-    payment_intent: str | None,
+    recorders: PaymentRecorders,
     *,
     application_id: str | None = None,
     group_id: str | None = None,
 ) -> str | None:
-    """Why ``payment_intent`` is not believed for the booking an event is about (the
+    """Why the payment ``recorders`` were read for (every record of it, in one read: the paid
+    event's third call, not three) is not believed for the booking an event is about (the
     application ``application_id`` or the group ``group_id``): another booking recorded it.
-    None: believed (no payment named, or none but this booking recorded it)."""
-    if not payment_intent:
-        return None
-    # Every record of the payment in one read (the paid event's third call, not three).
-    recorders = ports.repository.recorders_of_payment(payment_intent)
+    None: believed (none but this booking recorded it)."""
     if recorders.application_id is not None and recorders.application_id != application_id:
         return RECORDED_BY_ANOTHER_APPLICATION
     if recorders.group_id is not None and recorders.group_id != group_id:

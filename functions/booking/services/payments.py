@@ -126,11 +126,21 @@ def _settled(
     """``fact`` applied to ``owner``, the application that recorded the object it is about;
     the payment it reports (``paid_with``) only if no other booking recorded it."""
     # A payment the owner recorded already is its own (it was weighed when first recorded): a
-    # redelivered event reads nothing more for it.
+    # redelivered event reads nothing more for it. A checkout's payment is read with its
+    # course, in the same round trip: whether it came after the course began
+    # (``domain.paying``), the start as it stands now (an organiser may have brought it
+    # forward while the checkout was open).
+    recorders = (
+        None
+        if paid_with is None or paid_with == owner.payment_intent
+        else ports.repository.recorders_of_payment(
+            paid_with, owner.course_id if isinstance(fact, CheckoutEvent) else None
+        )
+    )
     not_its_own = (
         None
-        if paid_with == owner.payment_intent
-        else payment_of_another(ports, paid_with, application_id=owner.application_id)
+        if recorders is None
+        else payment_of_another(recorders, application_id=owner.application_id)
     )
     if not_its_own is not None and paid_with is not None:
         ids = {"application_id": owner.application_id, "payment_intent": paid_with}
@@ -147,7 +157,12 @@ def _settled(
             ),
         )
     settled = settle_money(
-        ports, owner.application_id, fact, first=owner, exhausted=busy_for_stripe
+        ports,
+        owner.application_id,
+        fact,
+        first=owner,
+        exhausted=busy_for_stripe,
+        course_now=recorders.course if recorders is not None else None,
     )
     saved = settled.saved
     return EventOutcome(

@@ -46,7 +46,7 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
-from booking.domain.paying import paid_at, paid_in_its_hold, paid_late
+from booking.domain.paying import paid_at, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
@@ -88,8 +88,10 @@ def settle_money(
     *,
     first: Application | None = None,
     exhausted: Callable[[], Exception] = concurrent_update,
+    course_now: Course | None = None,
 ) -> Settled:
-    """Apply ``fact`` to the application it belongs to (``first``: read already), once."""
+    """Apply ``fact`` to the application it belongs to (``first``: read already), once.
+    ``course_now``: its course, read with the event (a payment's lateness is judged by it)."""
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or (first is not None and first.price is None):
         # Only a bursary needs the course (a replacement invoice's terms and line), and an
@@ -110,7 +112,7 @@ def settle_money(
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if not late:
-            late.append(_paid_late(ports, application, fact, situation.now))
+            late.append(_paid_late(ports, application, fact, situation.now, course_now))
         if late[0]:
             situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
@@ -140,16 +142,28 @@ def settle_money(
     return dataclasses.replace(settled, changed=changed)
 
 
-def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
+def _paid_late(
+    ports: Ports,
+    application: Application,
+    fact: MoneyFact,
+    now: datetime,
+    course: Course | None,
+) -> bool:
     """Whether ``fact`` is a payment whose checkout completed once its course had begun
-    (``domain.paying.paid_late``); the course is read only for a payment taken after its
-    checkout's hold (a delayed method settling late)."""
+    (``domain.paying.paid_late``), judged by the course as it stands (its start may have been
+    brought forward into the checkout's hold): ``course`` when read with the event (the paid
+    webhook reads it with the payment's recorders, no call of its own), else read here. Not
+    asked of a payment the application recorded already (weighed when first recorded: its
+    event is ignored) nor of a move's difference."""
     moment = paid_at(fact, now)
-    if moment is None or paid_in_its_hold(application, fact, moment):
+    if moment is None or not isinstance(fact, CheckoutEvent):
         return False
-    if isinstance(fact, CheckoutEvent) and is_move_session(application, fact.session_id):
+    if is_move_session(application, fact.session_id):
         return False  # a move's difference: none is opened too late to be paid in its hold
-    course = ports.repository.get_course(application.course_id)
+    if fact.payment_intent and application.payment(fact.payment_intent) is not None:
+        return False
+    if course is None or course.course_id != application.course_id:
+        course = ports.repository.get_course(application.course_id)
     return course is not None and paid_late(course, fact, moment, application)
 
 
