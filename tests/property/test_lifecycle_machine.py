@@ -2219,7 +2219,8 @@ def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronou
         assert isinstance(made, str)
         stored = machine.system.stored(made)
         assert stored.status is S.AWAITING_PAYMENT
-        assert stored.checkout is not None and stored.checkout.expires_at > start
+        assert stored.checkout is not None
+        assert stored.checkout.expires_at > start
         assert machine._bring_the_start_forward(PAY_NOW, start)
         machine._clock_to(start + timedelta(minutes=1))
         machine.pay(made, asynchronous)
@@ -2233,3 +2234,33 @@ def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronou
         # The money was taken (the checkout was still open at Stripe) and all of it went back.
         assert stored.money_received > 0
         assert stored.money_returned == stored.money_received
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+def test_a_delayed_payment_completed_before_a_start_brought_forward_is_honoured() -> None:
+    """The other side of the rule: the person completes the checkout by a delayed method
+    (Bacs, SEPA) while the course has not begun; the organiser then brings the start forward
+    into that checkout's hold; the money settles an hour after the new start. They did all
+    they could in time: the booking is confirmed and the money kept
+    (``CheckoutRef.completed_at``, recorded with the pending payment)."""
+    with _worked_by_hand() as machine:
+        start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
+        if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
+            start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
+            machine._clock_to(start - timedelta(minutes=11))
+        made = machine._apply(PAY_NOW, False, {})
+        assert isinstance(made, str)
+        machine.pay(made, asynchronous=True)
+        machine._deliver_all()
+        stored = machine.system.stored(made)
+        assert stored.payment_pending
+        assert stored.checkout is not None
+        assert stored.checkout.expires_at > start
+        assert machine._bring_the_start_forward(PAY_NOW, start)
+        machine._clock_to(start + timedelta(hours=1))
+        machine.settle_async(made, succeeded=True)
+        machine._deliver_all()
+        stored = machine.system.stored(made)
+        assert stored.status is S.CONFIRMED, stored.status_reason
+        assert stored.amount_kept > 0
+        _check_every_invariant(machine)
