@@ -52,6 +52,20 @@ def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
     return None
 
 
+def course_paid_for(application: Application, fact: MoneyFact) -> str:
+    """The course whose start ``fact``'s payment is judged by (:func:`completed_late`): the
+    cohort an open dearer move is to join, for that move's difference (the move is made onto
+    it); the booking's own course for anything else."""
+    pending = application.pending_move
+    if (
+        isinstance(fact, CheckoutEvent)
+        and pending is not None
+        and pending.session_id == fact.session_id
+    ):
+        return pending.to_course_id
+    return application.course_id
+
+
 def paid_late(
     course: Course, fact: MoneyFact, moment: datetime | None, application: Application | None
 ) -> bool:

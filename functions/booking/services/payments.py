@@ -26,7 +26,7 @@ from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.domain.paying import paid_at
+from booking.domain.paying import course_paid_for, paid_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
@@ -134,7 +134,7 @@ def _settled(
         None
         if paid_with is None or paid_with == owner.payment_intent
         else ports.repository.recorders_of_payment(
-            paid_with, owner.course_id if isinstance(fact, CheckoutEvent) else None
+            paid_with, course_paid_for(owner, fact) if isinstance(fact, CheckoutEvent) else None
         )
     )
     not_its_own = (

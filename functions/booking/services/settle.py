@@ -46,7 +46,7 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
-from booking.domain.paying import paid_at, paid_late
+from booking.domain.paying import course_paid_for, paid_at, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
@@ -151,19 +151,21 @@ def _paid_late(
 ) -> bool:
     """Whether ``fact`` is a payment whose checkout completed once its course had begun
     (``domain.paying.paid_late``), judged by the course as it stands (its start may have been
-    brought forward into the checkout's hold): ``course`` when read with the event (the paid
+    brought forward into the checkout's hold; for an open move's difference, the cohort it
+    joins: ``domain.paying.course_paid_for``): ``course`` when read with the event (the paid
     webhook reads it with the payment's recorders, no call of its own), else read here. Not
     asked of a payment the application recorded already (weighed when first recorded: its
-    event is ignored) nor of a move's difference."""
+    event is ignored)."""
     moment = paid_at(fact, now)
     if moment is None or not isinstance(fact, CheckoutEvent):
         return False
-    if is_move_session(application, fact.session_id):
-        return False  # a move's difference: none is opened too late to be paid in its hold
     if fact.payment_intent and application.payment(fact.payment_intent) is not None:
         return False
-    if course is None or course.course_id != application.course_id:
-        course = ports.repository.get_course(application.course_id)
+    paid_for = course_paid_for(application, fact)
+    if is_move_session(application, fact.session_id) and paid_for == application.course_id:
+        return False  # a move's difference for no open move: given back whatever its time
+    if course is None or course.course_id != paid_for:
+        course = ports.repository.get_course(paid_for)
     return course is not None and paid_late(course, fact, moment, application)
 
 
