@@ -30,7 +30,13 @@ from booking.domain.invoices import (
     decide_invoice,
 )
 from booking.domain.limits import booked_now, released_to
-from booking.domain.payments import Action, CheckoutEvent, decide, payment_record
+from booking.domain.payments import (
+    Action,
+    CheckoutEvent,
+    decide,
+    payment_record,
+    unmatched_refund_key,
+)
 
 S = ApplicationStatus
 CONFIRMING = (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE)
@@ -200,7 +206,9 @@ def _unmatched_payment(
     if not event.payment_intent:
         # Nothing to give back and nothing to record: Stripe reported no payment at all.
         return Settlement(Action.REFUND_UNMATCHED.value, reason, noted, before_save=(anomaly,))
-    refund = Refund(event.payment_intent, None, f"refund-{event.session_id}")
+    refund = Refund(
+        event.payment_intent, None, unmatched_refund_key(event.session_id, event.payment_intent)
+    )
     noted = noted.with_payment(payment_record(event, kept=False, reason=reason))
     return Settlement(Action.REFUND_UNMATCHED.value, reason, noted, before_save=(anomaly, refund))
 

@@ -27,7 +27,12 @@ from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.paying import course_paid_for, paid_at
-from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
+from booking.domain.payments import (
+    CheckoutEvent,
+    CheckoutEventKind,
+    RefundEvent,
+    unmatched_refund_key,
+)
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     REFUNDED_BEYOND_PAID,
@@ -73,10 +78,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         if for_group is not None:
             return for_group
         paid = event.kind is CheckoutEventKind.PAID
-        key = f"refund-{event.session_id}"
-        return _for_nobody(
-            ports, event.event_id, event.session_id, event.payment_intent if paid else None, key
-        )
+        paid_with = event.payment_intent if paid else None
+        key = unmatched_refund_key(event.session_id, paid_with or "")
+        return _for_nobody(ports, event.event_id, event.session_id, paid_with, key)
     paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
     return _settled(ports, owner, event, event.event_id, event.application_id, paid_with)
 
