@@ -63,6 +63,7 @@ from booking.domain.limits import (
     waiting_places,
 )
 from booking.domain.provider_objects import invoices_ever_issued
+from booking.services.invoice_requests import invoice_due
 from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
 from infra.local import aws
@@ -385,8 +386,15 @@ class BookingLifecycle(RuleBasedStateMachine):
         reply = self.system.api(
             "POST", f"/courses/{course}/applications", json_body=body, headers=headers
         )
-        if reply.status == 422:  # the code was used up (twice already)
-            assert "discount_code" in reply.json()["error"]["fields"], reply.body
+        if reply.status == 422:
+            fields = reply.json()["error"]["fields"]
+            if "payment_method" in fields:  # an invoice asked too close to the start
+                target = self.system.ports.repository.get_course(course)
+                assert target is not None
+                now, days_off = self.system.now(), self.system.ports.bank_holidays
+                assert invoice_due(target, now, days_off) is None, reply.body
+            else:  # the code was used up (twice already)
+                assert "discount_code" in fields, reply.body
             return multiple()
         if reply.status == 409:  # applications close 31 minutes before the course's start
             assert reply.json()["error"]["code"] == "course_closed", reply.body
@@ -1763,12 +1771,15 @@ class BookingLifecycle(RuleBasedStateMachine):
         """The console's *Refund £X* on a booking cancelled keeping its money (asked twice:
         the same refund), or refused in words."""
         path = f"/applications/{application_id}/refund"
+        # A booking refunded already (its payment given back as late, say) answers 200 and
+        # changes nothing (README): it was told of that refund, in that refund's own words.
+        ended_already = self._status(application_id) is S.REFUNDED
         replies = [self.system.admin("POST", path) for _ in range(1 + twice)]
         for reply in replies:
             assert reply.status in (200, 409), reply.body
             if reply.status == 409:
                 assert reply.json()["error"]["code"] in self._REFUND_REFUSALS, reply.body
-        if replies[0].status == 200:
+        if replies[0].status == 200 and not ended_already:
             self.refunded_afterwards.add(application_id)
         _note(
             "refunded afterwards"
