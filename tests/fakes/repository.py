@@ -466,11 +466,14 @@ class FakeRepository:
         application_id = self.payments.get(payment_intent)
         return self.applications.get(application_id) if application_id else None
 
-    def recorders_of_payment(self, payment_intent: str) -> PaymentRecorders:
+    def recorders_of_payment(
+        self, payment_intent: str, course_id: str | None = None
+    ) -> PaymentRecorders:
         return PaymentRecorders(
             application_id=self.payments.get(payment_intent),
             group_id=self.group_owners.get(payment_intent),
             given_back_for_nobody=payment_intent in self.given_back_for_nobody_log,
+            course=self.get_course(course_id) if course_id is not None else None,
         )
 
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:

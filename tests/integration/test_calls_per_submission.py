@@ -61,7 +61,8 @@ def test_a_paid_checkout_event_reads_three_times_and_writes_once(
     """The webhook's paid event: who owns the checkout, the application, whether another
     booking recorded the payment it carries (an application, a group, or money given back as
     nobody's: ``services.believed``, one batch read of the three), one transaction. Its
-    course is read only for a payment taken after its checkout's hold (``domain.paying``)."""
+    course comes in that batch (was it paid after the course began, the start as it stands
+    now: ``domain.paying``), no call of its own."""
     reply = system.apply(email="ada@example.org")
     assert reply.status == 201, reply.body
     system.hold_webhooks = True

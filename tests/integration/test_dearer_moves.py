@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_transfers import ADA, BOB, Cohorts
+from tests.integration.test_transfers import ADA, BOB, LONDON, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
 from tests.support.system import WEBHOOK_SECRET, System
 
@@ -431,3 +431,34 @@ def test_a_pay_link_not_yet_sent_when_the_booking_is_cancelled_is_never_sent(
     sent = cohorts.emails_to(ADA)
     assert sent
     assert not [m for m in sent if "difference" in m.subject.lower()], [m.subject for m in sent]
+
+
+def test_a_difference_paid_after_a_start_brought_forward_moves_nothing_and_goes_back(
+    system: System,
+) -> None:
+    """prop17: the organiser brings the dearer cohort's start forward into the open move's
+    checkout hold; Ada pays the difference a minute after that new start. Joining a cohort
+    that has begun is no move (``domain.paying.course_paid_for``, judged by the cohort the
+    move joins): the booking stays where it was, the difference goes back whole, the seat
+    held there is freed."""
+    noon = datetime.combine(system.now().date() + timedelta(days=2), time(12), LONDON)
+    system.clock_offset += noon - system.now()
+    cohorts = Cohorts(system)
+    app_id, pending = _asked_and_told(cohorts)
+    start = (system.now() + timedelta(minutes=11)).astimezone(LONDON)
+    session = {
+        "date": start.date().isoformat(),
+        "start_time": f"{start:%H:%M}",
+        "end_time": f"{start + timedelta(hours=2):%H:%M}",
+    }
+    winter = cohorts.files["move-winter"] | {"sessions": [session]}
+    moved_forward = system.admin("PUT", "/courses/move-winter", json_body=winter)
+    assert moved_forward.status == 200, moved_forward.body
+    system.clock_offset += timedelta(minutes=13)
+
+    assert system.pay(pending["pay_url"]).status == 200
+
+    assert _where_and_money(cohorts, app_id) == ("move-spring", "confirmed", None, 25000, 5000)
+    assert cohorts.places_left("move-winter") == 5
+    [told] = cohorts.emails_to(ADA)
+    assert "not moved" in told.subject

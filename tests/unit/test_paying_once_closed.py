@@ -134,6 +134,75 @@ def test_a_delayed_payment_whose_checkout_completed_before_the_start_is_honoured
     assert _late(june, replace(_paid(settled), session_id="cs_other"), settled, asked(START))
 
 
+def test_a_checkout_held_past_a_start_brought_forward_is_judged_by_when_it_completed() -> None:
+    """prop16's finding: an organiser brought the start forward into an open checkout's hold.
+    A card's completion is its payment: paid within the hold but after the (new) start, it is
+    late. A delayed method's completion is recorded with its pending payment: completed before
+    the start, it is honoured however late it settles; after it, or unrecorded, it is late."""
+    from booking.domain.application import CheckoutRef
+    from booking.domain.paying import completed_late
+
+    june = course()
+    held_past = START + timedelta(minutes=20)
+    ref = CheckoutRef(session_id="cs_1", url="https://pay", attempt=1, expires_at=held_past)
+    in_hold = START + timedelta(minutes=1)
+    assert completed_late(june, in_hold, ref)
+    assert not completed_late(june, START - timedelta(seconds=1), ref)
+    settled = START + timedelta(days=3)
+    before = ref.model_copy(update={"completed_at": START - timedelta(minutes=2)})
+    assert not completed_late(june, settled, before)
+    assert not completed_late(june, in_hold, before)
+    after = ref.model_copy(update={"completed_at": START})
+    assert completed_late(june, settled, after)
+    assert completed_late(june, settled, ref)
+    # Through the application's checkout, as the webhook asks it.
+    app = an_application(S.AWAITING_PAYMENT, at=START - timedelta(hours=1)).model_copy(
+        update={"checkout": ref, "checkout_history": (ref,), "seat_held": True}
+    )
+    assert _late(june, _paid(in_hold), in_hold, app)
+
+
+def test_a_delayed_payment_records_when_its_checkout_was_completed_once() -> None:
+    """The pending event (completed unpaid) records its moment on the checkout it completed,
+    the current one and its copy in the history; the same event sent again keeps the first."""
+    from booking.domain.application import CheckoutRef
+
+    now = START - timedelta(hours=2)
+    ref = CheckoutRef(
+        session_id="cs_1",
+        url="https://pay",
+        attempt=1,
+        expires_at=now + CHECKOUT_HOLD,
+        amount=20000,
+        currency="gbp",
+    )
+    held = an_application(
+        S.AWAITING_PAYMENT,
+        at=now - timedelta(minutes=1),
+        seat_held=True,
+        price=Money(amount=20000),
+        checkout=ref,
+        checkout_history=(ref,),
+    )
+    completed = now - timedelta(seconds=5)
+    pending = CheckoutEvent("evt_p", CheckoutEventKind.PENDING, "cs_1", "app1", created=completed)
+    situation = Situation(now=now, course_price=Money(amount=20000))
+    decided = settle(held, pending, situation)
+    assert decided.application is not None
+    kept = decided.application
+    assert kept.payment_pending
+    assert kept.checkout is not None
+    assert kept.checkout.completed_at == completed
+    assert kept.asked_in("cs_1") == kept.checkout
+    assert [r.completed_at for r in kept.checkout_history] == [completed]
+    again = settle(
+        kept, replace(pending, event_id="evt_p2", created=now), replace(situation, now=now)
+    )
+    assert again.application is not None
+    assert again.application.checkout is not None
+    assert again.application.checkout.completed_at == completed
+
+
 def test_a_payment_after_the_close_is_given_back_and_nobody_is_told_of_a_booking() -> None:
     from booking.domain.application import CheckoutRef
 

@@ -5,9 +5,10 @@ from then would outlive the first start and every course is priced). An offer, a
 invoice, a group's places, a dearer move's difference: none is opened that could not be paid
 before the first session starts, and an offer is held until applications close at the latest
 (:func:`held_until`), the last moment its checkout may open. A payment whose checkout was
-completed after the start is given back (:func:`paid_late`); one by a delayed method (Bacs,
-SEPA) whose checkout the person completed before it is honoured however late it settles: they
-did all they could in time.
+completed after the start is given back (:func:`paid_late`), the start as the course stands
+when the payment is heard of (an organiser may bring it forward while a checkout is open); one
+by a delayed method (Bacs, SEPA) whose checkout the person completed before it is honoured
+however late it settles: they did all they could in time.
 """
 
 from __future__ import annotations
@@ -52,18 +53,18 @@ def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:
     return None
 
 
-def paid_in_its_hold(application: Application, fact: MoneyFact, moment: datetime) -> bool:
-    """Whether ``fact``'s payment, taken at ``moment`` (:func:`paid_at`), was taken within the
-    hold of the checkout it pays: one is opened only while it ends before applications close
-    (``Course.accepts_applications``), so such a payment is in time and its course need not be
-    read (the paid webhook's calls)."""
-    checkout = application.checkout
-    return (
+def course_paid_for(application: Application, fact: MoneyFact) -> str:
+    """The course whose start ``fact``'s payment is judged by (:func:`completed_late`): the
+    cohort an open dearer move is to join, for that move's difference (the move is made onto
+    it); the booking's own course for anything else."""
+    pending = application.pending_move
+    if (
         isinstance(fact, CheckoutEvent)
-        and checkout is not None
-        and checkout.session_id == fact.session_id
-        and moment <= checkout.expires_at
-    )
+        and pending is not None
+        and pending.session_id == fact.session_id
+    ):
+        return pending.to_course_id
+    return application.course_id
 
 
 def paid_late(
@@ -82,14 +83,22 @@ def completed_late(course: Course, moment: datetime | None, asked: CheckoutRef |
     """Whether a payment taken at ``moment`` (:func:`paid_at`; None: no payment) on the
     checkout ``asked`` (the one this system opened that it pays, a single booking's or a
     group's; None: none it opened) is given back as late, never confirmed: its checkout
-    completed once ``course`` had begun (its first session's start; the organisers' closing of
-    applications is today's flag, not what held then). Stripe completes a checkout only before
-    it expires, so one whose hold ended by the start was completed in time, however late a
-    delayed method (Bacs, SEPA: completed unpaid, settled days later) took the money:
-    honoured. One paid within its hold stands (its seat was held for it; ``paid_in_its_hold``).
-    Of any other, the moment it was paid is all that is known of its completion."""
-    if moment is None or moment < course.first_start():
+    completed once ``course`` had begun (its first session's start as the course stands now;
+    the organisers' closing of applications is today's flag, not what held then). Stripe
+    completes a checkout only before it expires, so one whose hold ended by the start was
+    completed in time, however late a delayed method (Bacs, SEPA: completed unpaid, settled
+    days later) took the money: honoured. One whose hold outlives the start (an organiser
+    brought the start forward after it opened: it was opened only while its hold ended before
+    applications closed) was completed in time only if it is known so: the moment its
+    completion was recorded (``CheckoutRef.completed_at``, a delayed method's), else the
+    moment it was paid (a card's completion is its payment). Of any other checkout, the
+    moment it was paid is all that is known of its completion."""
+    start = course.first_start()
+    if moment is None or moment < start:
         return False
     if asked is None:
         return True
-    return asked.expires_at < moment and asked.expires_at > course.first_start()
+    if asked.expires_at <= start:
+        return False
+    completed = asked.completed_at or moment
+    return completed >= start

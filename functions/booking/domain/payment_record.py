@@ -25,6 +25,11 @@ class CheckoutRef(Model):
     currency: str | None = None
     # The move it asks a price difference for (``PendingMove.attempt``); None: the place.
     move: int | None = None
+    # When the person completed it at Stripe unpaid, a delayed method (Bacs, SEPA) settling:
+    # its completed event's moment, recorded with the pending payment. What that payment is
+    # judged by when it settles after a start brought forward into its hold
+    # (``domain.paying.completed_late``). None: not recorded (a card's, or not heard of).
+    completed_at: datetime | None = None
 
 
 class PaymentRecord(Model):

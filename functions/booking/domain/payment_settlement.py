@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus, PaymentRecord
+from booking.domain.application import (
+    Application,
+    ApplicationStatus,
+    CheckoutRef,
+    PaymentRecord,
+)
 from booking.domain.billing import InvoiceRef, PaymentMethod, invoice_hold_ends
 from booking.domain.commands import (
     AfterSave,
@@ -25,7 +30,13 @@ from booking.domain.invoices import (
     decide_invoice,
 )
 from booking.domain.limits import booked_now, released_to
-from booking.domain.payments import Action, CheckoutEvent, decide, payment_record
+from booking.domain.payments import (
+    Action,
+    CheckoutEvent,
+    decide,
+    payment_record,
+    unmatched_refund_key,
+)
 
 S = ApplicationStatus
 CONFIRMING = (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE)
@@ -64,7 +75,8 @@ def checkout_event(
     if action in CONFIRMING:
         return _confirmed_by_card(application, event, situation)
     if action is Action.KEEP_HOLD:
-        pending = application.model_copy(update={"payment_pending": True, "updated_at": now})
+        pending = _completed(application, event.session_id, event.created or now)
+        pending = pending.model_copy(update={"payment_pending": True, "updated_at": now})
         return Settlement(action.value, reason, pending.with_event(event.event_id))
     if action is Action.DETACH_CHECKOUT:
         detached = application.model_copy(
@@ -73,6 +85,26 @@ def checkout_event(
         return Settlement(action.value, reason, detached.with_event(event.event_id))
     released = released_hold(application, now, reason, event.session_id)
     return Settlement(action.value, reason, released.with_event(event.event_id))
+
+
+def _completed(application: Application, session_id: str, at: datetime) -> Application:
+    """``application`` with its checkout ``session_id`` recorded as completed at ``at`` (a
+    delayed method's payment pending): the moment its settling is judged by should the start
+    be brought forward into its hold (``domain.paying.completed_late``). A first record
+    stands (an event sent again says nothing newer)."""
+
+    def marked(ref: CheckoutRef) -> CheckoutRef:
+        if ref.session_id != session_id or ref.completed_at is not None:
+            return ref
+        return ref.model_copy(update={"completed_at": at})
+
+    checkout = application.checkout
+    return application.model_copy(
+        update={
+            "checkout": marked(checkout) if checkout is not None else None,
+            "checkout_history": tuple(marked(ref) for ref in application.checkout_history),
+        }
+    )
 
 
 def _confirmed_by_card(
@@ -174,7 +206,9 @@ def _unmatched_payment(
     if not event.payment_intent:
         # Nothing to give back and nothing to record: Stripe reported no payment at all.
         return Settlement(Action.REFUND_UNMATCHED.value, reason, noted, before_save=(anomaly,))
-    refund = Refund(event.payment_intent, None, f"refund-{event.session_id}")
+    refund = Refund(
+        event.payment_intent, None, unmatched_refund_key(event.session_id, event.payment_intent)
+    )
     noted = noted.with_payment(payment_record(event, kept=False, reason=reason))
     return Settlement(Action.REFUND_UNMATCHED.value, reason, noted, before_save=(anomaly, refund))
 

@@ -289,6 +289,15 @@ def late_refund_key(session_id: str) -> str:
     return f"refund-{session_id}"
 
 
+def unmatched_refund_key(object_id: str, payment_intent: str) -> str:
+    """The key of the refund giving back a payment that is not what was asked (or that no
+    application asked for) on checkout ``object_id``: by the payment too, never the
+    session's alone. The session's own payment given back is keyed ``refund-<session>``; a
+    second payment reported on that session, keyed the same, would meet Stripe's refusal of a
+    key reused with other parameters, and be recorded as given back while kept at Stripe."""
+    return f"refund-{object_id}-{payment_intent}"
+
+
 def given_back_late(record: PaymentRecord | None, event: RefundEvent) -> bool:
     """Whether ``event`` reports the refund this system asked of ``record`` as paid too late
     (by its key, which Stripe's event repeats): it may arrive before the save that set the

@@ -110,8 +110,13 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
     object the fact is about), and what must be done around its save."""
     if isinstance(fact, CheckoutEvent):
         if is_move_session(application, fact.session_id):
+            # A move's difference paid once the cohort it joins began (``domain.paying``,
+            # ``course_open`` False then) makes no move: the payment goes back.
             return move_checkout_event(
-                application, fact, situation.now, can_move=situation.seat_free
+                application,
+                fact,
+                situation.now,
+                can_move=situation.seat_free and situation.course_open,
             )
         return checkout_event(application, fact, situation)
     if isinstance(fact, MoveWithdrawn):

@@ -27,7 +27,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.payments import RefundEvent, refunded_after
-from booking.services.ports import Ports
+from booking.services.payment_recorders_port import PaymentRecorders
 
 if TYPE_CHECKING:  # read, never built here: a booking's own events load no group model
     from booking.domain.groups import GroupBooking
@@ -48,16 +48,19 @@ def payment_not_believed(
     made_by: str | None,
     application_id: str | None = None,
     group_id: str | None = None,
+    recorders: PaymentRecorders | None = None,
 ) -> str | None:
     """Why ``payment_intent`` is not believed for the booking an event is about (the
     application ``application_id`` or the group ``group_id``): another booking recorded it, or,
     recorded by none, the checkout session that booking recorded (``made_by``) did not make
     it at Stripe. ``made_by`` None: the payment was read from Stripe's own object already (an
-    invoice's). None: believed (no payment named, or this booking's)."""
+    invoice's). ``recorders``: every record of the payment, when the caller read them already
+    (with the course, in the paid event's one batch read). None: believed (no payment named,
+    or this booking's)."""
     if not payment_intent:
         return None
-    # Every record of the payment in one read (the paid event's third call, not three).
-    recorders = ports.repository.recorders_of_payment(payment_intent)
+    if recorders is None:  # every record of the payment in one read, not three
+        recorders = ports.repository.recorders_of_payment(payment_intent)
     if recorders.application_id is not None and recorders.application_id != application_id:
         return RECORDED_BY_ANOTHER_APPLICATION
     if recorders.group_id is not None and recorders.group_id != group_id:

@@ -5,7 +5,10 @@ a payment an event carries for a booking (``booking.services.believed``). Part o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from booking.domain.course import Course
 
 
 @dataclass(frozen=True)
@@ -17,11 +20,18 @@ class PaymentRecorders:
     application_id: str | None = None
     group_id: str | None = None
     given_back_for_nobody: bool = False
+    # The course asked for with them (``course_id``), as it stands: None when not asked or
+    # gone. Whether a payment came after that course began (``domain.paying.completed_late``)
+    # is judged by it, its start possibly brought forward since the checkout opened.
+    course: Course | None = None
 
 
 class PaymentRecorderIndex(Protocol):
-    def recorders_of_payment(self, payment_intent: str) -> PaymentRecorders:
+    def recorders_of_payment(
+        self, payment_intent: str, course_id: str | None = None
+    ) -> PaymentRecorders:
         """Who recorded ``payment_intent`` (an application, a group, given back as nobody's),
         in one consistent read: what ``application_for_payment`` (its id),
-        ``GroupStore.group_of_object`` and ``given_back_for_nobody`` each answer of it."""
+        ``GroupStore.group_of_object`` and ``given_back_for_nobody`` each answer of it; and,
+        given ``course_id``, that course in the same read (what ``get_course`` answers)."""
         ...

@@ -26,8 +26,13 @@ from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.domain.paying import paid_at
-from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
+from booking.domain.paying import course_paid_for, paid_at
+from booking.domain.payments import (
+    CheckoutEvent,
+    CheckoutEventKind,
+    RefundEvent,
+    unmatched_refund_key,
+)
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     REFUNDED_BEYOND_PAID,
@@ -72,10 +77,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         if for_group is not None:
             return for_group
         paid = event.kind is CheckoutEventKind.PAID
-        key = f"refund-{event.session_id}"
-        return _for_nobody(
-            ports, event.event_id, event.session_id, event.payment_intent if paid else None, key
-        )
+        paid_with = event.payment_intent if paid else None
+        key = unmatched_refund_key(event.session_id, paid_with or "")
+        return _for_nobody(ports, event.event_id, event.session_id, paid_with, key)
     paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
     return _settled(
         ports, owner, event, event.event_id, event.application_id, paid_with, event.session_id
@@ -130,12 +134,26 @@ def _settled(
     recorded now, Stripe's checkout session ``made_by`` made it (``services.believed``; None:
     read from Stripe's invoice already)."""
     # A payment the owner recorded already is its own (it was weighed when first recorded): a
-    # redelivered event reads nothing more for it.
+    # redelivered event reads nothing more for it. A checkout's payment is read with its
+    # course, in the same round trip: whether it came after the course began
+    # (``domain.paying``), the start as it stands now (an organiser may have brought it
+    # forward while the checkout was open).
+    recorders = (
+        None
+        if paid_with is None or paid_with == owner.payment_intent
+        else ports.repository.recorders_of_payment(
+            paid_with, course_paid_for(owner, fact) if isinstance(fact, CheckoutEvent) else None
+        )
+    )
     not_its_own = (
         None
-        if paid_with == owner.payment_intent
+        if recorders is None
         else payment_not_believed(
-            ports, paid_with, made_by=made_by, application_id=owner.application_id
+            ports,
+            paid_with,
+            made_by=made_by,
+            application_id=owner.application_id,
+            recorders=recorders,
         )
     )
     if not_its_own is not None and paid_with is not None:
@@ -153,7 +171,12 @@ def _settled(
             ),
         )
     settled = settle_money(
-        ports, owner.application_id, fact, first=owner, exhausted=busy_for_stripe
+        ports,
+        owner.application_id,
+        fact,
+        first=owner,
+        exhausted=busy_for_stripe,
+        course_now=recorders.course if recorders is not None else None,
     )
     saved = settled.saved
     return EventOutcome(

@@ -46,7 +46,7 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
-from booking.domain.paying import paid_at, paid_in_its_hold, paid_late
+from booking.domain.paying import course_paid_for, paid_at, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
@@ -100,8 +100,10 @@ def settle_money(
     *,
     first: Application | None = None,
     exhausted: Callable[[], Exception] = concurrent_update,
+    course_now: Course | None = None,
 ) -> Settled:
-    """Apply ``fact`` to the application it belongs to (``first``: read already), once."""
+    """Apply ``fact`` to the application it belongs to (``first``: read already), once.
+    ``course_now``: its course, read with the event (a payment's lateness is judged by it)."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or first.price is None:
@@ -110,7 +112,7 @@ def settle_money(
         course = course_of(ports, first)
     # Whether the payment is late, decided once from the first read (its course read at most
     # once): a retry's fresh read changes nothing of when the checkout completed.
-    late = _paid_late(ports, first, fact, ports.clock())
+    late = _paid_late(ports, first, fact, ports.clock(), course_now)
     # An organiser's refund Stripe refuses is refused to them, nothing written or sent; one a
     # webhook's decision asks is recorded regardless, or its event would fail for ever.
     asked = isinstance(fact, Cancellation)
@@ -151,16 +153,30 @@ def _asks_refunds(decided: Settlement) -> bool:
     )
 
 
-def _paid_late(ports: Ports, application: Application, fact: MoneyFact, now: datetime) -> bool:
+def _paid_late(
+    ports: Ports,
+    application: Application,
+    fact: MoneyFact,
+    now: datetime,
+    course: Course | None,
+) -> bool:
     """Whether ``fact`` is a payment whose checkout completed once its course had begun
-    (``domain.paying.paid_late``); the course is read only for a payment taken after its
-    checkout's hold (a delayed method settling late)."""
+    (``domain.paying.paid_late``), judged by the course as it stands (its start may have been
+    brought forward into the checkout's hold; for an open move's difference, the cohort it
+    joins: ``domain.paying.course_paid_for``): ``course`` when read with the event (the paid
+    webhook reads it with the payment's recorders, no call of its own), else read here. Not
+    asked of a payment the application recorded already (weighed when first recorded: its
+    event is ignored)."""
     moment = paid_at(fact, now)
-    if moment is None or paid_in_its_hold(application, fact, moment):
+    if moment is None or not isinstance(fact, CheckoutEvent):
         return False
-    if isinstance(fact, CheckoutEvent) and is_move_session(application, fact.session_id):
-        return False  # a move's difference: none is opened too late to be paid in its hold
-    course = ports.repository.get_course(application.course_id)
+    if fact.payment_intent and application.payment(fact.payment_intent) is not None:
+        return False
+    paid_for = course_paid_for(application, fact)
+    if is_move_session(application, fact.session_id) and paid_for == application.course_id:
+        return False  # a move's difference for no open move: given back whatever its time
+    if course is None or course.course_id != paid_for:
+        course = ports.repository.get_course(paid_for)
     return course is not None and paid_late(course, fact, moment, application)
 
 
