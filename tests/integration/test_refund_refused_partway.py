@@ -58,8 +58,7 @@ def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_b
     """A booking cancelled keeping the money, then Refund: Stripe gives the move's £50 back
     and refuses the first payment. The person is told once what came back, as Stripe holds
     it, and never that everything was refunded; the refund's own events tell nobody again."""
-    cohorts = Cohorts(system)
-    app_id = _moved_and_paid(system, cohorts)
+    cohorts, app_id = _moved_and_paid(system)
     cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
     assert cancelled.status == 200, cancelled.body
     cohorts.emails()  # the cancellation's

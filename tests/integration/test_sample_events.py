@@ -77,11 +77,23 @@ def _signed_webhook(event_body: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-def _aimed_at(name: str, application: dict[str, Any]) -> dict[str, Any]:
-    """A sample Stripe event about the application's real Checkout Session."""
+def _aimed_at(system: System, name: str, application: dict[str, Any]) -> dict[str, Any]:
+    """A sample Stripe event about the application's real Checkout Session. One that carries a
+    payment names the payment that session made at Stripe (the stand-in's, its own events
+    held): the webhook asks Stripe which payment the booking's session made
+    (``services.believed``), as it would ask Stripe of a real event."""
     stripe_event = copy.deepcopy(load_event(f"stripe/{name}.json"))
     session = stripe_event["data"]["object"]
     session["id"] = application["checkout_url"].rsplit("/", 1)[-1]
+    if session.get("payment_intent"):
+        system.hold_webhooks = True
+        if system.checkout_session(session["id"])["payment_intent"] is None:
+            delayed = session.get("payment_status") == "unpaid"
+            body = b"async=true" if delayed else b""
+            headers = {"content-type": "application/x-www-form-urlencoded"}
+            paid = system.stripe_local("POST", f"/checkout/{session['id']}/pay", body, headers)
+            assert paid.status == 200, paid.body
+        session["payment_intent"] = system.checkout_session(session["id"])["payment_intent"]
     session["client_reference_id"] = application["application_id"]
     session["metadata"]["application_id"] = application["application_id"]
     return stripe_event
@@ -123,7 +135,7 @@ def test_stripe_sample_events(
 ) -> None:
     application = system.apply().json()
     for name in sequence:
-        _deliver(_aimed_at(name, application))
+        _deliver(_aimed_at(system, name, application))
     assert _status(system, application) == final
     assert system.course()["places_left"] == places_left
 

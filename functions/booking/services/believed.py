@@ -28,6 +28,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.payments import RefundEvent, refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
+from booking.services.ports import Ports
 
 if TYPE_CHECKING:  # read, never built here: a booking's own events load no group model
     from booking.domain.groups import GroupBooking
