@@ -57,6 +57,7 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
+from booking.domain.off_stripe import kept_off_stripe, nothing_at_stripe
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
@@ -291,7 +292,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # The place, and the money that paid for it, are the employer's: the manager gives
         # it up or names someone else.
         return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
+    currency = application.price_or(situation.course_price).currency
     if application.status in (S.CANCELLED, S.REFUNDED):
+        if fact.refund and _kept_off_stripe_alone(application):
+            return _refusal(nothing_at_stripe(application, currency, cancelled=True))
         if fact.refund and cancelled_keeping_money(application):
             if fact.afterwards:
                 return _refunded_afterwards(application, situation)
@@ -308,6 +312,9 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
+    if fact.refund and kept_off_stripe(application) and not application.charges_left():
+        # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
+        return _refusal(nothing_at_stripe(application, currency, cancelled=False))
     owed = application.amount_kept
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
@@ -414,6 +421,20 @@ def cancelled_keeping_money(application: Application) -> bool:
         and application.status_reason != "refund_requested"
         and bool(application.charges_left())
     )
+
+
+def _kept_off_stripe_alone(application: Application) -> bool:
+    """A booking cancelled without a refund whose kept money Stripe holds none of."""
+    return (
+        application.status is S.CANCELLED
+        and application.status_reason != "refund_requested"
+        and kept_off_stripe(application) > 0
+        and not application.charges_left()
+    )
+
+
+def _refusal(refusal: Refusal) -> Settlement:
+    return Settlement("refused", refusal.code, refusal=refusal)
 
 
 def _refused(code: str, message: str) -> Settlement:

@@ -135,7 +135,10 @@ ORGANISERS: tuple[Route, ...] = (
         'someone else. 409 cancelled_without_refund for {"refund": true} on a booking '
         "cancelled already without a refund: nothing is refunded (POST its /refund). "
         "409 refund_refused when Stripe refuses the refund (it holds no such payment): "
-        "nothing is cancelled, written or emailed. 409 refund_refused_partway when Stripe "
+        "nothing is cancelled, written or emailed. 409 no_payment_to_refund when the "
+        "booking was paid outside Stripe (its invoice marked paid): Stripe holds nothing to "
+        "refund, nothing is cancelled, written or emailed (cancel it without the refund). "
+        "409 refund_refused_partway when Stripe "
         "gave back part (a moved booking's difference) and then refused another payment: "
         "the booking is cancelled keeping the rest, the refund made recorded and the person "
         "told what came back; the message names the refused payment. Refunded at Stripe "
@@ -152,7 +155,9 @@ ORGANISERS: tuple[Route, ...] = (
         description="The same refunds a cancel with a refund asks for (one Stripe idempotency "
         "key per charge: a retry is the same refund), recorded once; the person is emailed "
         "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
-        "when nothing was paid; 409 `not_cancelled` for a booking not cancelled (cancel it "
+        "when nothing was paid; 409 `no_payment_to_refund` when it was paid outside Stripe "
+        "(its invoice marked paid): nothing to refund through Stripe, nothing written; "
+        "409 `not_cancelled` for a booking not cancelled (cancel it "
         'with {"refund": true}); 409 `refund_refused` when Stripe refuses the refund (it '
         "holds no such payment): nothing written, nobody emailed; 409 "
         "`refund_refused_partway` when it gave part back first: that part is recorded and "
