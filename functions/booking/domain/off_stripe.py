@@ -22,6 +22,11 @@ def kept_off_stripe(application: Application) -> int:
     return max(application.amount_kept - at_stripe, 0)
 
 
+def nothing_at_stripe_to_refund(application: Application) -> bool:
+    """Whether the booking kept money and Stripe holds none of it to give back."""
+    return kept_off_stripe(application) > 0 and not application.charges_left()
+
+
 def nothing_at_stripe(application: Application, currency: str, *, cancelled: bool) -> Refusal:
     """Why a refund of a booking whose money Stripe holds none of cannot be made
     (``cancelled``: it was cancelled already; otherwise it is not cancelled either)."""
@@ -39,4 +44,9 @@ def nothing_at_stripe(application: Application, currency: str, *, cancelled: boo
     )
 
 
-__all__ = ["NO_PAYMENT_TO_REFUND", "kept_off_stripe", "nothing_at_stripe"]
+__all__ = [
+    "NO_PAYMENT_TO_REFUND",
+    "kept_off_stripe",
+    "nothing_at_stripe",
+    "nothing_at_stripe_to_refund",
+]

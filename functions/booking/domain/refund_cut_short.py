@@ -3,9 +3,11 @@ first payment and a dearer move's difference) is refunded charge by charge, and 
 some back before refusing another (review16b R1).
 
 What Stripe gave back stands, so the organiser's act is not refused whole: it is recorded as
-far as it went, as if no refund had been asked (a cancellation keeps the rest of the money, a
-Refund afterwards leaves the booking as it was), with the refunds made on their charges, and
-the person told only what is true (the cancellation, and what of their money came back). The
+far as it went (a cancellation keeps the rest of the money, a Refund afterwards leaves the
+booking cancelled), with the refunds made on their charges and the reason
+``refund_refused_partway`` (``domain.refund_partway``: every surface says a refund was asked
+and what is still to refund, hostile19 F1), and the person told only what is true (the
+cancellation, what of their money came back, and that the rest is still to come). The
 organiser is answered in words with the charge Stripe refused; Refund on the booking's page
 asks again once it is sorted out (the same keys: what went back is the same refund).
 """
@@ -18,8 +20,7 @@ from booking.domain.application import Application
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.money import money_words
-from booking.domain.settlement import CANCELLED_KEEPING_THE_MONEY
-from booking.domain.statuses import ApplicationStatus as S
+from booking.domain.refund_partway import REFUND_REFUSED_PARTWAY
 
 
 class RefundRefusedPartway(Conflict):
@@ -47,9 +48,9 @@ class RefundRefusedPartway(Conflict):
 
 def refund_cut_short(before: Application, asked: Application) -> Application:
     """``asked`` (the decision, its refunds made recorded on it) as far as Stripe went: no
-    refund promised (``status_reason`` and ``last_refund`` as without one), the cancellation's
-    email said as a cancellation keeping the money (it names what came back), and no message
-    that everything was refunded."""
+    refund promised beyond it (``last_refund`` as before), the reason saying the refund was
+    refused partway, the cancellation's email said so (what came back, what is still to
+    refund), and no message that everything was refunded."""
     fresh = {job.job_id for job in before.outbox}
     told: list[EmailJob] = []
     for job in asked.outbox:
@@ -57,16 +58,16 @@ def refund_cut_short(before: Application, asked: Application) -> Application:
             told.append(job)
         elif job.kind is EmailKind.CANCELLED:
             told.append(
-                before.email(EmailKind.CANCELLED, reason=CANCELLED_KEEPING_THE_MONEY).as_of(
+                before.email(EmailKind.CANCELLED, reason=REFUND_REFUSED_PARTWAY).as_of(
                     asked.status.value
                 )
             )
         elif job.kind is not EmailKind.PAYMENT_REFUNDED:
             told.append(job)
-    ended_before = before.status in (S.CANCELLED, S.REFUNDED)
     return asked.model_copy(
         update={
-            "status_reason": before.status_reason if ended_before else None,
+            # A refund was asked and went part of the way: said so everywhere (hostile19 F1).
+            "status_reason": REFUND_REFUSED_PARTWAY,
             "last_refund": before.last_refund,
             "outbox": tuple(told),
         }

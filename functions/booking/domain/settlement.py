@@ -57,7 +57,7 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
-from booking.domain.off_stripe import kept_off_stripe, nothing_at_stripe
+from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
@@ -65,6 +65,12 @@ from booking.domain.payments import (
     CheckoutEvent,
     RefundEvent,
     after_refund,
+)
+from booking.domain.refund_partway import (
+    REFUND_ON_ITS_PAGE,
+    REFUND_REFUSED_PARTWAY,
+    cancelled_partway_again,
+    refused_partway,
 )
 from booking.domain.wording import status_named
 
@@ -294,11 +300,17 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
     currency = application.price_or(situation.course_price).currency
     if application.status in (S.CANCELLED, S.REFUNDED):
-        if fact.refund and _kept_off_stripe_alone(application):
+        if fact.refund and nothing_at_stripe_to_refund(application):
             return _refusal(nothing_at_stripe(application, currency, cancelled=True))
         if fact.refund and cancelled_keeping_money(application):
             if fact.afterwards:
                 return _refunded_afterwards(application, situation)
+            if refused_partway(application):
+                # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
+                words = cancelled_partway_again(
+                    application, currency, refund_named=REFUND_ON_ITS_PAGE
+                )
+                return _refused(REFUND_REFUSED_PARTWAY, words)
             # Asked to refund a booking cancelled without one by cancelling it again: nothing
             # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
             return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
@@ -312,7 +324,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    if fact.refund and kept_off_stripe(application) and not application.charges_left():
+    if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
         return _refusal(nothing_at_stripe(application, currency, cancelled=False))
     owed = application.amount_kept
@@ -404,8 +416,7 @@ def _withdrawn(application: Application, situation: Situation) -> Settlement:
 
 _CANCELLED_WITHOUT_REFUND = (
     "this booking was cancelled already, without a refund: nothing has been refunded now. To "
-    "give the money back, use Refund on its page (or POST its /refund): the person is emailed "
-    "once"
+    f"give the money back, {REFUND_ON_ITS_PAGE}: the person is emailed once"
 )
 _NOTHING_TO_REFUND = "nothing was paid for this booking, so there is nothing to refund"
 _NOT_CANCELLED = (
@@ -420,16 +431,6 @@ def cancelled_keeping_money(application: Application) -> bool:
         application.status is S.CANCELLED
         and application.status_reason != "refund_requested"
         and bool(application.charges_left())
-    )
-
-
-def _kept_off_stripe_alone(application: Application) -> bool:
-    """A booking cancelled without a refund whose kept money Stripe holds none of."""
-    return (
-        application.status is S.CANCELLED
-        and application.status_reason != "refund_requested"
-        and kept_off_stripe(application) > 0
-        and not application.charges_left()
     )
 
 
