@@ -140,8 +140,10 @@ ORGANISERS: tuple[Route, ...] = (
         "refund, nothing is cancelled, written or emailed (cancel it without the refund). "
         "409 refund_refused_partway when Stripe "
         "gave back part (a moved booking's difference) and then refused another payment: "
-        "the booking is cancelled keeping the rest, the refund made recorded and the person "
-        "told what came back; the message names the refused payment. Refunded at Stripe "
+        "the booking is cancelled keeping the rest (status_reason refund_refused_partway), "
+        "the refund made recorded and the person told what came back and that the rest is "
+        "still to come; the message names the refused payment; the same cancel again answers "
+        "409 refund_refused_partway with what came back and what is left. Refunded at Stripe "
         "already (its dashboard): Stripe's refund is recorded and the booking ends refunded "
         "(still pending there: 409 charge_already_refunded, nothing written). "
         "Cancelled already otherwise: 200, nothing changed",
