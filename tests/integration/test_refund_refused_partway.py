@@ -108,3 +108,28 @@ def test_cancelling_a_two_charge_booking_with_a_refund_tells_the_person_once(
     assert len(told) == 1, told
     assert "still confirmed" not in told[0]
     assert "£250.00 in all" in told[0]
+
+
+def test_a_dashboard_refund_landing_as_the_cancellation_is_made_is_told_once(
+    system: System,
+) -> None:
+    """A refund of one charge in Stripe's dashboard whose news has not gone out yet when an
+    organiser cancels with a refund (hostile19 F3): the person reads one message, that it is
+    cancelled and what came back, never first "your place is still confirmed"."""
+    cohorts, app_id = _moved_and_paid(system)
+    stored = system.stored(app_id)
+    # A minute on (Stripe's refunds are timed to the second: one in the move's own second
+    # would read as made before the difference was paid).
+    system.clock_offset += timedelta(minutes=1)
+    system.refund_at_stripe(stored.payment_intent)  # its £200.00; the news waits to be sent
+    assert system.stored(app_id).status.value == "confirmed"
+
+    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+
+    assert answer.status == 200, answer.body
+    assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
+    told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
+    assert len(told) == 1, told
+    assert "has been cancelled" in told[0]
+    assert "still confirmed" not in told[0]
+    assert "£250.00 in all" in told[0]
