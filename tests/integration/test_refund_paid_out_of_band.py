@@ -13,7 +13,7 @@ import pytest
 
 from tests.support import cli
 from tests.support.applications import invoice_id_of
-from tests.support.groups import MANAGER, give_up, invoiced_group, manager_view
+from tests.support.groups import MANAGER, give_up, group_page, invoiced_group, manager_view
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import STRIPE_KEY, System, application_body
 
@@ -113,6 +113,9 @@ def test_a_place_of_a_group_paid_off_stripe_is_given_up_saying_its_share_was_not
     group = invoiced_group(invoiced)
     paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
     invoiced.deliver_emails()
+    page = " ".join(group_page(invoiced, group).split())
+    assert "paid outside Stripe: its price is not refunded from here" in page
+    assert "get its price back" not in page
 
     assert give_up(invoiced, group, 1).status == 200
 
