@@ -300,23 +300,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
     currency = application.price_or(situation.course_price).currency
     if application.status in (S.CANCELLED, S.REFUNDED):
-        if fact.refund and nothing_at_stripe_to_refund(application):
-            return _refusal(nothing_at_stripe(application, currency, cancelled=True))
-        if fact.refund and cancelled_keeping_money(application):
-            if fact.afterwards:
-                return _refunded_afterwards(application, situation)
-            if refused_partway(application):
-                # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
-                words = cancelled_partway_again(
-                    application, currency, refund_named=REFUND_ON_ITS_PAGE
-                )
-                return _refused(REFUND_REFUSED_PARTWAY, words)
-            # Asked to refund a booking cancelled without one by cancelling it again: nothing
-            # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
-            return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
-        if fact.afterwards and not (application.charges_paid or application.last_refund):
-            return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
-        return Settlement("ignore", "ended already")
+        return _ended_already(application, fact, situation, currency)
     if fact.afterwards:
         return _refused("not_cancelled", _NOT_CANCELLED)
     if application.status not in CANCELLABLE:
@@ -361,6 +345,27 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         before_save=refunds,
         after_save=closing(application, situation.now),
     )
+
+
+def _ended_already(
+    application: Application, fact: Cancellation, situation: Situation, currency: str
+) -> Settlement:
+    """A cancellation, or Refund afterwards, of a booking that has ended already."""
+    if fact.refund and nothing_at_stripe_to_refund(application):
+        return _refusal(nothing_at_stripe(application, currency, cancelled=True))
+    if fact.refund and cancelled_keeping_money(application):
+        if fact.afterwards:
+            return _refunded_afterwards(application, situation)
+        if refused_partway(application):
+            # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
+            words = cancelled_partway_again(application, currency, refund_named=REFUND_ON_ITS_PAGE)
+            return _refused(REFUND_REFUSED_PARTWAY, words)
+        # Asked to refund a booking cancelled without one by cancelling it again: nothing
+        # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
+        return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
+    if fact.afterwards and not (application.charges_paid or application.last_refund):
+        return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
+    return Settlement("ignore", "ended already")
 
 
 def _refunded_afterwards(application: Application, situation: Situation) -> Settlement:
