@@ -32,7 +32,7 @@ def nothing_at_stripe(application: Application, currency: str, *, cancelled: boo
     (``cancelled``: it was cancelled already; otherwise it is not cancelled either)."""
     kept = money_words(kept_off_stripe(application), currency)
     done = (
-        "nothing was refunded: give"
+        "nothing was refunded. Give"
         if cancelled
         else "nothing was cancelled or refunded. Cancel it without the refund, and give"
     )
