@@ -16,9 +16,9 @@ from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 # A refund made before the command (by it, or in Stripe's dashboard): hostile18 F3.
 REFUNDED_ALREADY = (
-    "It was refunded at Stripe already (£200.00, by a Refund asked here earlier or from "
-    "Stripe's dashboard), and the applicant was told of it once, when it was made. Nothing "
-    "changed this time."
+    "It was refunded already (£200.00: by the cancellation with a refund, a Refund asked "
+    "earlier, or Stripe's dashboard), and the applicant was told of it once, when it was "
+    "made. Nothing changed this time."
 )
 # How a person reads the course: its title and first day, never its id.
 COURSE_NAME = "Compassionate Leadership Training, from Monday 7 June 2027"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.console import signed_in
 from tests.support.system import System
 
 
@@ -42,14 +43,36 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     assert cohorts.refunded_at_stripe() == [5000]
     after = system.stored(app_id)
     assert after.status.value == "cancelled"
-    assert after.status_reason is None  # no refund promised beyond what went back
+    # No refund promised beyond what went back: said as a refund refused partway.
+    assert after.status_reason == "refund_refused_partway"
     assert after.charges_refunded == 5000
     told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
     assert len(told) == 1, told
     assert "has been cancelled" in told[0]
-    assert "(£50.00 of it was refunded to you earlier)" in told[0]
+    # What came back with this cancellation, and that the rest is still to come (hostile19
+    # F1), never "refunded to you earlier" nor a cancellation keeping the money.
+    assert "With this cancellation, £50.00 of the £250.00 you paid has been refunded" in told[0]
+    assert "The rest could not be refunded yet" in told[0]
+    assert "earlier" not in told[0]
+    assert "does not refund" not in told[0]
     assert "still confirmed" not in told[0]
     assert "refunded in full" not in told[0]
+
+    # The same cancel again says what happened, not "cancelled without a refund" (F1).
+    again = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    assert again.status == 409
+    error = again.json()["error"]
+    assert error["code"] == "refund_refused_partway"
+    assert "without a refund" not in error["message"]
+    assert (
+        "£50.00 of the £250.00 paid came back, and £200.00 is still to refund" in error["message"]
+    )
+    # The console's page and its Refund box say it too, never "the £200.00 paid was kept".
+    page = signed_in(system).words(f"/console/applications/{app_id}")
+    assert "Cancelled with a refund Stripe refused partway" in page
+    assert "was kept" not in page
+    assert "without a refund" not in page
+    assert cohorts.refunded_at_stripe() == [5000]
 
 
 def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_back(
@@ -118,5 +141,30 @@ def test_cancelling_a_two_charge_booking_with_a_refund_tells_the_person_once(
     assert after.status.value == "refunded"
     told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
     assert len(told) == 1, told
+    assert "still confirmed" not in told[0]
+    assert "£250.00 in all" in told[0]
+
+
+def test_a_dashboard_refund_landing_as_the_cancellation_is_made_is_told_once(
+    system: System,
+) -> None:
+    """A refund of one charge in Stripe's dashboard whose news has not gone out yet when an
+    organiser cancels with a refund (hostile19 F3): the person reads one message, that it is
+    cancelled and what came back, never first "your place is still confirmed"."""
+    cohorts, app_id = _moved_and_paid(system)
+    stored = system.stored(app_id)
+    # A minute on (Stripe's refunds are timed to the second: one in the move's own second
+    # would read as made before the difference was paid).
+    system.clock_offset += timedelta(minutes=1)
+    system.refund_at_stripe(stored.payment_intent)  # its £200.00; the news waits to be sent
+    assert system.stored(app_id).status.value == "confirmed"
+
+    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+
+    assert answer.status == 200, answer.body
+    assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
+    told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
+    assert len(told) == 1, told
+    assert "has been cancelled" in told[0]
     assert "still confirmed" not in told[0]
     assert "£250.00 in all" in told[0]

@@ -120,4 +120,12 @@ def post_json(url: str, token: str | None, body: dict[str, Any]) -> Any:
 
 
 def application_path(url: str, application: str) -> str:
+    """The API's path of the application a reference or id names. One that no reference or
+    id can be (a slash, a line break or another control character in it: ``../../courses``,
+    a reference pasted with its newline) is refused in words before any request, as the API
+    refuses a reference of no application, never "no such resource" (hostile19 F7)."""
+    if "/" in application or "\\" in application or not application.isprintable():
+        raise CliError(
+            f"no application {application!r}: a reference or id holds no slash or line break"
+        )
     return f"{url}/admin/applications/{quote(application, safe='')}"

@@ -21,6 +21,7 @@ from booking.cli.codes import code_terms
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
+from booking.domain.refund_partway import REFUND_ON_ITS_PAGE
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -190,8 +191,16 @@ def application_action(
     url: str, token: str | None, action: str, application: str, body: dict[str, Any]
 ) -> str:
     """approve, decline, cancel, resend-confirmation, bursary, invoice/resend, invoice/void:
-    one line saying where the application now stands."""
-    return _where(post_json(f"{application_path(url, application)}/{action}", token, body))
+    one line saying where the application now stands. A refusal that points to the
+    console's Refund says the CLI's own command instead (hostile19 F7)."""
+    path = application_path(url, application)
+    try:
+        return _where(post_json(f"{path}/{action}", token, body))
+    except CliError as refused:
+        said = str(refused).replace(
+            REFUND_ON_ITS_PAGE, f"run 'course-booking refund {application}'"
+        )
+        raise CliError(said) from None
 
 
 def person(url: str, token: str | None, email: str, *, erase: bool) -> str:

@@ -216,12 +216,18 @@ def move_undone(application: Application, job: EmailJob) -> bool:
 def superseded(application: Application, job: EmailJob) -> bool:
     """Whether a message about a bursary, or the invoice it brought, was overtaken before it
     went (two bursaries in a row): an invoice replaced since is not named as the one to pay,
-    nor a bursary changed since as granted; the newer one's own messages say them."""
+    nor a bursary changed since as granted; the newer one's own messages say them. So is news
+    of a partial refund that says the place stands, about a booking that ended since."""
     if job.kind is EmailKind.INVOICE_SENT:
         invoice = application.invoice
         return invoice is None or job.occasion != invoice.invoice_id
     if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
         return job.amount != application.bursary
+    if job.kind is EmailKind.PAYMENT_REFUNDED and job.reason == "partial_refund":
+        # "A partial refund: your place is still confirmed" (a refund in Stripe's dashboard)
+        # is not sent once the booking has ended since, an organiser's cancellation racing
+        # it (hostile19 F3): the ending's own email says it ended and what came back in all.
+        return application.status in (ApplicationStatus.CANCELLED, ApplicationStatus.REFUNDED)
     return False
 
 

@@ -22,3 +22,10 @@ def share_refunded(group: GroupBooking, number: int) -> int:
     was never paid)."""
     refund_id = group.place(number).refund_id
     return group.refunds.get(refund_id, 0) if refund_id else 0
+
+
+def paid_off_stripe(group: GroupBooking) -> bool:
+    """Whether the group was paid outside Stripe (its invoice marked paid, as by a bank
+    transfer: hostile19 F8): Stripe holds no payment of it, so a place's share given up is not
+    refunded from here, and none of it was refunded at Stripe."""
+    return group.amount_paid > 0 and not group.payment_intent

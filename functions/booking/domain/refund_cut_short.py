@@ -3,9 +3,11 @@ first payment and a dearer move's difference) is refunded charge by charge, and 
 some back before refusing another (review16b R1).
 
 What Stripe gave back stands, so the organiser's act is not refused whole: it is recorded as
-far as it went, as if no refund had been asked (a cancellation keeps the rest of the money, a
-Refund afterwards leaves the booking as it was), with the refunds made on their charges, and
-the person told only what is true (the cancellation, and what of their money came back). The
+far as it went (a cancellation keeps the rest of the money, a Refund afterwards leaves the
+booking cancelled), with the refunds made on their charges and the reason
+``refund_refused_partway`` (``domain.refund_partway``: every surface says a refund was asked
+and what is still to refund, hostile19 F1), and the person told only what is true (the
+cancellation, what of their money came back, and that the rest is still to come). The
 organiser is answered in words with the charge Stripe refused; Refund on the booking's page
 asks again once it is sorted out (the same keys: what went back is the same refund).
 """
@@ -19,7 +21,7 @@ from booking.domain.billing_notices import REFUNDED_IN_PART_AFTER_CANCELLING
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.money import money_words
-from booking.domain.settlement import CANCELLED_KEEPING_THE_MONEY
+from booking.domain.refund_partway import REFUND_REFUSED_PARTWAY
 from booking.domain.statuses import ApplicationStatus as S
 
 
@@ -48,11 +50,12 @@ class RefundRefusedPartway(Conflict):
 
 def refund_cut_short(before: Application, asked: Application, given_back: int) -> Application:
     """``asked`` (the decision, its refunds made recorded on it) as far as Stripe went: no
-    refund promised (``status_reason`` and ``last_refund`` as without one), the cancellation's
-    email said as a cancellation keeping the money (it names what came back), and no message
-    that everything was refunded: a Refund afterwards (the booking cancelled before) tells the
-    person once what came back instead (``given_back``: what this request's refunds gave,
-    whichever attempt made them; in all, as recorded: what Stripe holds)."""
+    refund promised beyond it (``last_refund`` as before), the reason saying the refund was
+    refused partway, the cancellation's email said so (what came back, what is still to
+    refund), and no message that everything was refunded: a Refund afterwards (the booking
+    cancelled before) tells the person once what came back instead (``given_back``: what this
+    request's refunds gave, whichever attempt made them; in all, as recorded: what Stripe
+    holds)."""
     fresh = {job.job_id for job in before.outbox}
     ended_before = before.status in (S.CANCELLED, S.REFUNDED)
     told: list[EmailJob] = []
@@ -61,7 +64,7 @@ def refund_cut_short(before: Application, asked: Application, given_back: int) -
             told.append(job)
         elif job.kind is EmailKind.CANCELLED:
             told.append(
-                before.email(EmailKind.CANCELLED, reason=CANCELLED_KEEPING_THE_MONEY).as_of(
+                before.email(EmailKind.CANCELLED, reason=REFUND_REFUSED_PARTWAY).as_of(
                     asked.status.value
                 )
             )
@@ -79,7 +82,8 @@ def refund_cut_short(before: Application, asked: Application, given_back: int) -
             told.append(came_back.as_of(asked.status.value))
     return asked.model_copy(
         update={
-            "status_reason": before.status_reason if ended_before else None,
+            # A refund was asked and went part of the way: said so everywhere (hostile19 F1).
+            "status_reason": REFUND_REFUSED_PARTWAY,
             "last_refund": before.last_refund,
             "outbox": tuple(told),
         }

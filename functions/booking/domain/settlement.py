@@ -57,6 +57,7 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
+from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import (
@@ -64,6 +65,12 @@ from booking.domain.payments import (
     CheckoutEvent,
     RefundEvent,
     after_refund,
+)
+from booking.domain.refund_partway import (
+    REFUND_ON_ITS_PAGE,
+    REFUND_REFUSED_PARTWAY,
+    cancelled_partway_again,
+    refused_partway,
 )
 from booking.domain.wording import status_named
 
@@ -296,16 +303,9 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         # The place, and the money that paid for it, are the employer's: the manager gives
         # it up or names someone else.
         return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
+    currency = application.price_or(situation.course_price).currency
     if application.status in (S.CANCELLED, S.REFUNDED):
-        if fact.refund and cancelled_keeping_money(application):
-            if fact.afterwards:
-                return _refunded_afterwards(application, situation)
-            # Asked to refund a booking cancelled without one by cancelling it again: nothing
-            # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
-            return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
-        if fact.afterwards and not (application.charges_paid or application.last_refund):
-            return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
-        return Settlement("ignore", "ended already")
+        return _ended_already(application, fact, situation, currency)
     if fact.afterwards:
         return _refused("not_cancelled", _NOT_CANCELLED)
     if application.status not in CANCELLABLE:
@@ -313,6 +313,9 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
+    if fact.refund and nothing_at_stripe_to_refund(application):
+        # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
+        return _refusal(nothing_at_stripe(application, currency, cancelled=False))
     owed = application.amount_kept
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
@@ -347,6 +350,27 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         before_save=refunds,
         after_save=closing(application, situation.now),
     )
+
+
+def _ended_already(
+    application: Application, fact: Cancellation, situation: Situation, currency: str
+) -> Settlement:
+    """A cancellation, or Refund afterwards, of a booking that has ended already."""
+    if fact.refund and nothing_at_stripe_to_refund(application):
+        return _refusal(nothing_at_stripe(application, currency, cancelled=True))
+    if fact.refund and cancelled_keeping_money(application):
+        if fact.afterwards:
+            return _refunded_afterwards(application, situation)
+        if refused_partway(application):
+            # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
+            words = cancelled_partway_again(application, currency, refund_named=REFUND_ON_ITS_PAGE)
+            return _refused(REFUND_REFUSED_PARTWAY, words)
+        # Asked to refund a booking cancelled without one by cancelling it again: nothing
+        # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
+        return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
+    if fact.afterwards and not (application.charges_paid or application.last_refund):
+        return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
+    return Settlement("ignore", "ended already")
 
 
 def _refunded_afterwards(application: Application, situation: Situation) -> Settlement:
@@ -402,8 +426,7 @@ def _withdrawn(application: Application, situation: Situation) -> Settlement:
 
 _CANCELLED_WITHOUT_REFUND = (
     "this booking was cancelled already, without a refund: nothing has been refunded now. To "
-    "give the money back, use Refund on its page (or POST its /refund): the person is emailed "
-    "once"
+    f"give the money back, {REFUND_ON_ITS_PAGE}: the person is emailed once"
 )
 _NOTHING_TO_REFUND = "nothing was paid for this booking, so there is nothing to refund"
 _NOT_CANCELLED = (
@@ -419,6 +442,10 @@ def cancelled_keeping_money(application: Application) -> bool:
         and application.status_reason != "refund_requested"
         and bool(application.charges_left())
     )
+
+
+def _refusal(refusal: Refusal) -> Settlement:
+    return Settlement("refused", refusal.code, refusal=refusal)
 
 
 def _refused(code: str, message: str) -> Settlement:

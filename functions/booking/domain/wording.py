@@ -153,6 +153,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "course_full": "paid when the course was full",
     "course_closed": "paid after applications closed",
     "refund_requested": "refund on its way",
+    "refund_refused_partway": "a refund Stripe refused partway: the rest is still to refund",
     "refunded": None,
     "cancelled_and_refunded": "after a cancellation",
     "partial_refund": "part of the payment given back",

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.payer import billing_told_though_erased
+from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.wording import money_words, refunded_earlier_words
 from booking.handlers.routes.console import (
     ALREADY,
@@ -202,6 +203,9 @@ def _cancelled(application: Application, currency: str) -> str:
                 f"({earlier})."
             )
         return f"Cancelled. {money_words(back, currency)} is being refunded in full through Stripe."
+    if refused_partway(application):
+        said = partway_said(application, currency)
+        return f"Cancelled with a refund Stripe refused partway: {said}."
     if kept > 0:
         return f"Cancelled without a refund: the {money_words(kept, currency)} paid is kept."
     return "Cancelled. No money had been paid, so none is owed either way."

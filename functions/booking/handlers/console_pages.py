@@ -18,6 +18,7 @@ from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
 from booking.domain.programme import programme_title
+from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_said
 from booking.domain.statuses import person_shown
 from booking.domain.waiting_moves import waiting_on
@@ -402,6 +403,8 @@ def application_page(
         refund_label=_refund_label(detail, currency),
         # The applicant's own payment (an employer's share is not refunded afterwards here).
         refundable="" if detail.refund_to else money_words(detail.refundable, currency),
+        # A refund Stripe refused partway: what came back and what is left (hostile19 F1).
+        refused_partway=partway_said(application, currency) if refused_partway(application) else "",
         offer_hours=definition.offer_valid_hours,
         done=_notice(detail, done, currency),
         problem=problem,

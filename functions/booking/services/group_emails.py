@@ -26,6 +26,7 @@ from booking.domain.billing import PaymentMethod
 from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.group_notices import returned_said
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
@@ -177,6 +178,9 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         # Whether the group was paid (a place given up with nothing left to refund had its
         # share refunded before, at Stripe): paid once, for good.
         "paid": group.amount_paid > 0,
+        # Paid outside Stripe (its invoice marked paid: hostile19 F8): a share of it cannot
+        # go back through Stripe, nor was any of it refunded there.
+        "paid_off_stripe": paid_off_stripe(group),
         "paid_total": money_words(group.amount_paid, currency),
         **_shares_said(job, group),
         "book_again_url": f"{ports.public_base_url}/courses/{group.course_id}/group-booking",
@@ -197,7 +201,8 @@ def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     currency = group.price.currency
     share = group.price.amount * len(job.group_places)
     back = job.amount or 0
-    earlier = share - back if group.amount_paid > 0 and 0 <= back < share else 0
+    paid_at_stripe = group.amount_paid > 0 and not paid_off_stripe(group)
+    earlier = share - back if paid_at_stripe and 0 <= back < share else 0
     return {
         "share": money_words(share, currency),
         "refunded_earlier": money_if_any(earlier, currency),

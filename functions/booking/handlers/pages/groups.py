@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from booking.domain.addresses import NOT_AN_ADDRESS
 from booking.domain.course import Course
+from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status
 from booking.domain.group_overview import PLACE_STATE_WORDS
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
@@ -151,6 +152,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
             course=course_facts(view.course),
             status_said=managers_status(group),
             paid=group.status.value == "paid",
+            # Paid outside Stripe: a place given up is not refunded from here (hostile19 F8).
+            paid_off_stripe=paid_off_stripe(group),
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over,

@@ -1,0 +1,52 @@
+"""Money a booking kept that Stripe holds no payment for (hostile19 F8): an invoice an organiser
+marked paid at Stripe ("paid out of band", the dashboard's Mark as paid: a bank transfer, a
+cheque). Stripe counts it paid, so the booking is, but nothing of it can go back through Stripe:
+an organiser's refund of it (a cancellation with the refund ticked, Refund afterwards, from the
+API, the console or the CLI) is refused in words and changes nothing, as a move to a cheaper
+cohort is (``domain.transfers``, ``no_payment_to_refund``); a place of a group paid so is given
+up with its share said to be the organisers' to settle (``domain.employer_share``)."""
+
+from __future__ import annotations
+
+from booking.domain.application import Application
+from booking.domain.commands import Refusal
+from booking.domain.money import money_words
+
+NO_PAYMENT_TO_REFUND = "no_payment_to_refund"
+
+
+def kept_off_stripe(application: Application) -> int:
+    """What the booking kept that no payment at Stripe holds (minor units): what was kept less
+    what is left on the charges Stripe took."""
+    at_stripe = sum(left for _payment, left in application.charges_left())
+    return max(application.amount_kept - at_stripe, 0)
+
+
+def nothing_at_stripe_to_refund(application: Application) -> bool:
+    """Whether the booking kept money and Stripe holds none of it to give back."""
+    return kept_off_stripe(application) > 0 and not application.charges_left()
+
+
+def nothing_at_stripe(application: Application, currency: str, *, cancelled: bool) -> Refusal:
+    """Why a refund of a booking whose money Stripe holds none of cannot be made
+    (``cancelled``: it was cancelled already; otherwise it is not cancelled either)."""
+    kept = money_words(kept_off_stripe(application), currency)
+    done = (
+        "nothing was refunded. Give"
+        if cancelled
+        else "nothing was cancelled or refunded. Cancel it without the refund, and give"
+    )
+    return Refusal(
+        NO_PAYMENT_TO_REFUND,
+        f"the {kept} paid for this booking was paid outside Stripe (its invoice was marked as "
+        f"paid), so Stripe holds no payment to refund: {done} the money back the way "
+        "it was received",
+    )
+
+
+__all__ = [
+    "NO_PAYMENT_TO_REFUND",
+    "kept_off_stripe",
+    "nothing_at_stripe",
+    "nothing_at_stripe_to_refund",
+]

@@ -1,0 +1,128 @@
+"""A booking whose invoice was marked paid outside Stripe (paid out of band: the employer paid by
+bank transfer) holds no money Stripe can give back (hostile19 F8): the cancel with a refund,
+Refund afterwards and the CLI's ``refund`` are refused in words (409 ``no_payment_to_refund``,
+as a move to a cheaper cohort is), nothing is cancelled, refunded or emailed by the refusal,
+and no surface says a refund was made. Through the real handlers, moto and the stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.support import cli
+from tests.support.applications import invoice_id_of
+from tests.support.groups import MANAGER, give_up, group_page, invoiced_group, manager_view
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.system import STRIPE_KEY, System, application_body
+
+PERSON = "ada@example.org"
+
+
+@pytest.fixture
+def invoiced(system: System) -> System:
+    return invoiced_cohort(system)
+
+
+def paid_out_of_band(system: System, invoice_id: str) -> None:
+    """The invoice marked paid at Stripe (its dashboard's Mark as paid): no payment taken."""
+    body = urlencode({"paid_out_of_band": "true"}).encode()
+    headers = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
+    paid = system.stripe_local("POST", f"/v1/invoices/{invoice_id}/pay", body, headers)
+    assert paid.status == 200, paid.body
+    assert system.webhook_replies[-1].status == 200
+
+
+def _booked_paid_off_stripe(system: System) -> dict[str, Any]:
+    application = system.api(
+        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
+    ).json()
+    paid_out_of_band(system, invoice_id_of(application))
+    stored = system.stored(application)
+    assert (stored.status.value, stored.amount_paid, stored.payment_intent) == (
+        "confirmed",
+        20000,
+        None,
+    )
+    system.deliver_emails()
+    return dict(application)
+
+
+def _refused_in_words(answer: Any) -> str:
+    assert answer.status == 409, answer.body
+    error = answer.json()["error"]
+    assert error["code"] == "no_payment_to_refund"
+    assert "paid outside Stripe" in error["message"]
+    assert "£200.00" in error["message"]
+    return str(error["message"])
+
+
+def test_a_cancel_with_a_refund_is_refused_and_changes_nothing(invoiced: System) -> None:
+    application = _booked_paid_off_stripe(invoiced)
+    path = f"/applications/{application['application_id']}"
+
+    said = _refused_in_words(invoiced.admin("POST", f"{path}/cancel", json_body={"refund": True}))
+
+    assert "Cancel it without the refund" in said
+    stored = invoiced.stored(application)
+    assert (stored.status.value, stored.amount_refunded) == ("confirmed", 0)
+    assert invoiced.deliver_emails() == []
+
+
+def test_refund_afterwards_and_a_repeat_cancel_with_a_refund_are_refused(
+    invoiced: System,
+) -> None:
+    application = _booked_paid_off_stripe(invoiced)
+    path = f"/applications/{application['application_id']}"
+    cancelled = invoiced.admin("POST", f"{path}/cancel", json_body={"refund": False})
+    assert cancelled.status == 200, cancelled.body
+    invoiced.deliver_emails()
+
+    for answer in (
+        invoiced.admin("POST", f"{path}/refund", json_body={}),
+        invoiced.admin("POST", f"{path}/cancel", json_body={"refund": True}),
+    ):
+        said = _refused_in_words(answer)
+        assert "nothing was refunded" in said
+
+    stored = invoiced.stored(application)
+    assert (stored.status.value, stored.amount_refunded) == ("cancelled", 0)
+    assert invoiced.deliver_emails() == []
+
+
+def test_the_cli_refund_says_why_and_never_that_a_refund_was_made(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.connect(invoiced, monkeypatch)
+    application = _booked_paid_off_stripe(invoiced)
+    path = f"/applications/{application['application_id']}"
+    assert invoiced.admin("POST", f"{path}/cancel", json_body={"refund": False}).status == 200
+
+    ran = cli.run(capsys, "refund", application["reference"])
+
+    assert ran.status == 1, ran
+    assert "paid outside Stripe" in ran.err
+    assert "refunded at Stripe already" not in ran.out + ran.err
+    assert invoiced.stored(application).amount_refunded == 0
+
+
+def test_a_place_of_a_group_paid_off_stripe_is_given_up_saying_its_share_was_not_refunded(
+    invoiced: System,
+) -> None:
+    group = invoiced_group(invoiced)
+    paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
+    invoiced.deliver_emails()
+    page = " ".join(group_page(invoiced, group).split())
+    assert "paid outside Stripe: its price is not refunded from here" in page
+    assert "get its price back" not in page
+
+    assert give_up(invoiced, group, 1).status == 200
+
+    [told] = [m for m in invoiced.deliver_emails() if m.to == [MANAGER]]
+    text = " ".join(told.text.split())
+    assert "£200.00, was paid outside Stripe" in text, text
+    assert "cannot be refunded from here" in text
+    assert "refunded at Stripe" not in text
+    assert "is being refunded" not in text
+    assert manager_view(invoiced, group)["amount_refunded"] == 0
