@@ -1,0 +1,89 @@
+"""A group's payment given back whole by a refund made at Stripe's dashboard together with the
+system's own refund of a place's share (hostile19 F6): the system's refund never makes the
+booking "refunded at Stripe", the places the manager was told stand do stand, and an event about
+a refund already recorded (redelivered, or a ``refund.updated`` / second ``refund.created`` /
+``charge.refunded`` carrying the amounts already recorded) changes nothing, whatever the order
+the facts are heard in. Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.integration.test_booking_flow import _signature
+from tests.support.groups import book, give_up, manager_view
+from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+
+MANAGER = "florence@example.org"
+
+
+def _stored(system: System, group: dict[str, Any]) -> Any:
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    return stored
+
+
+def _paid_card_group(system: System) -> dict[str, Any]:
+    group: dict[str, Any] = book(system, course=COURSE_ID).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    system.deliver_emails()
+    return group
+
+
+def _dashboard_events(system: System, payment: str) -> list[dict[str, Any]]:
+    """Stripe's events about refunds of ``payment`` not asked from here (no request key)."""
+    found = []
+    for event in system.standin.events():
+        if event["type"] not in ("charge.refunded", "refund.created", "refund.updated"):
+            continue
+        request = event.get("request") or {}
+        if request.get("idempotency_key"):
+            continue
+        if event["data"]["object"].get("payment_intent") == payment:
+            found.append(event)
+    return found
+
+
+def _signed_again(system: System, event: dict[str, Any], kind: str, suffix: str) -> Any:
+    """``event`` sent again as Stripe would for a refund it holds (``kind``, a new event id)."""
+    copy = json.loads(json.dumps(event))
+    copy["id"] = f"{event['id']}_{suffix}"
+    copy["type"] = kind
+    body = json.dumps(copy).encode()
+    return system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+
+
+def _state(system: System, group: dict[str, Any]) -> tuple[Any, ...]:
+    stored = _stored(system, group)
+    return (
+        stored.status.value,
+        stored.ended_because,
+        stored.amount_refunded,
+        tuple(place.released for place in stored.places),
+    )
+
+
+def test_a_give_up_after_a_dashboard_part_refund_keeps_the_other_places(system: System) -> None:
+    group = _paid_card_group(system)  # 3 places, £600
+    payment = _stored(system, group).payment_intent
+    system.refund_at_stripe(payment, 50000)  # all but £100: "the places stand"
+    told = [m for m in system.deliver_emails() if MANAGER in m.to]
+    assert len(told) == 1
+    assert "the places stand" in " ".join(told[0].text.split()).lower()
+
+    assert give_up(system, group, 1).status == 200  # £100 of its share left to give back
+    standing = ("paid", None, 60000, (True, False, False))
+    assert _state(system, group) == standing
+    dashboard = _dashboard_events(system, payment)
+    assert {e["type"] for e in dashboard} == {"refund.created", "charge.refunded"}
+    for event in dashboard:
+        for kind in ("refund.updated", "refund.created", "charge.refunded"):
+            if kind == "refund.updated" and event["type"] != "refund.created":
+                continue
+            assert _signed_again(system, event, kind, kind.replace(".", "_")).status == 200
+    assert _state(system, group) == standing
+    assert manager_view(system, group)["ended_because"] is None
+    sent = system.deliver_emails()
+    assert [m.subject for m in sent if MANAGER in m.to] == [
+        s for s in [m.subject for m in sent if MANAGER in m.to] if "given up" in s.lower()
+    ]
