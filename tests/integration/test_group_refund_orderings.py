@@ -87,3 +87,34 @@ def test_a_give_up_after_a_dashboard_part_refund_keeps_the_other_places(system: 
     assert [m.subject for m in sent if MANAGER in m.to] == [
         s for s in [m.subject for m in sent if MANAGER in m.to] if "given up" in s.lower()
     ]
+
+
+def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system: System) -> None:
+    """The dashboard's refund not heard yet when the place is given up (hostile19 F4): Stripe's
+    refunds are read back, what is left of the share given back, 200 in the manager's words;
+    the dashboard's events, when they come, and again, change nothing."""
+    group = _paid_card_group(system)
+    payment = _stored(system, group).payment_intent
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment, 50000)
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+
+    given = give_up(system, group, 1)
+    assert given.status == 200, given.body
+    standing = ("paid", None, 60000, (True, False, False))
+    assert _state(system, group) == standing
+    words = [" ".join(m.text.split()) for m in system.deliver_emails() if MANAGER in m.to]
+    assert any(
+        "its share of the payment is £200.00, of which £100.00 had already been refunded at "
+        "Stripe, and the other £100.00 is being refunded" in w
+        for w in words
+    )
+    for body, headers in held + list(reversed(held)):
+        assert system.webhook(body, headers).status == 200
+    for event in _dashboard_events(system, payment):
+        if event["type"] == "refund.created":
+            assert _signed_again(system, event, "refund.updated", "again").status == 200
+    assert _state(system, group) == standing
+    assert [m for m in system.deliver_emails() if MANAGER in m.to] == []
