@@ -261,7 +261,7 @@ def _refund_asked(ports: Ports, command: Refund) -> RefundMade:
         # from what is left.
         raise AlreadyRefunded(
             "part of the payment was refunded already at the payment provider",
-            code="charge_refunded_in_part",
+            code="charge_already_refunded",
         ) from None
     except Conflict as refused:
         if isinstance(refused, AlreadyRefunded) or refused.code == "request_in_progress":
