@@ -135,7 +135,7 @@ def ended_by_refund(group: GroupBooking, held: frozenset[int], now: datetime) ->
     for place in group.places:
         if place.released or place.number in held:
             continue
-        gone = place.model_copy(update={"released": True})
+        gone = place.model_copy(update={"released": True, "released_by_refund": True})
         ended = ended.with_place(gone, now)
         if not place.erased:
             ended = ended.told_colleague_place_gone(gone, PlaceEnd.REFUNDED_AT_STRIPE)

@@ -151,6 +151,11 @@ def manager_page(view: GroupView, base_url: str) -> str:
             course=course_facts(view.course),
             status_said=managers_status(group),
             paid=group.status.value == "paid",
+            # Links to send only while a place is left to apply for (hostile19 F10).
+            links_to_send=group.status.value == "paid"
+            and figures.places_kept > 0
+            and not over
+            and group.ended_because is None,
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over,
