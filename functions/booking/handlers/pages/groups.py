@@ -169,6 +169,11 @@ def manager_page(view: GroupView, base_url: str) -> str:
             has_received=figures.amount_paid > 0,
             has_refunded=figures.amount_refunded > 0,
             apply_by=moment_when(group.apply_by, zone),
+            # How long an unpaid card booking's places are held (hostile19 F2), as the
+            # organisers' console says it.
+            held_until=moment_when(group.hold_expires_at, zone)
+            if group.status is GroupStatus.AWAITING_PAYMENT and group.hold_expires_at
+            else None,
             substitute_consent_label=SUBSTITUTE_CONSENT_LABEL,
             places=[
                 {
