@@ -7,11 +7,16 @@ the facts are heard in. Through the real handlers, moto and the Stripe stand-in.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.integration.test_booking_flow import _signature
-from tests.support.groups import book, give_up, manager_view
+from tests.support.exploration import seeded
+from tests.support.groups import COLLEAGUES, book, give_up, manager_view
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 MANAGER = "florence@example.org"
@@ -118,3 +123,61 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
             assert _signed_again(system, event, "refund.updated", "again").status == 200
     assert _state(system, group) == standing
     assert [m for m in system.deliver_emails() if MANAGER in m.to] == []
+
+
+# The facts, in any order: the dashboard's refund's two events, place 1 given up, a
+# ``refund.updated`` about the same refund, and both events delivered again.
+STEPS = ("refund.created", "charge.refunded", "give_up", "refund.updated", "again")
+_EXAMPLES = itertools.count()
+
+
+@seeded(17_06)
+@settings(
+    max_examples=10,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(order=st.permutations(STEPS))
+def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: list[str]) -> None:
+    """A paid group of 2 (£400); Stripe's dashboard refunds £300 (its events held); then the
+    facts in ``order``: the group ends as the same booking every time, place 1 given up (its
+    £100 left refunded from here), place 2 standing, the manager told once of each."""
+    example = next(_EXAMPLES)  # each example's colleagues their own people
+    colleagues = [
+        {**colleague, "email": f"example{example}.{colleague['email']}"}
+        for colleague in COLLEAGUES[:2]
+    ]
+    booked = book(system, course=COURSE_ID, colleagues=colleagues)
+    assert booked.status == 201, booked.body
+    group: dict[str, Any] = booked.json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    system.deliver_emails()
+    payment = _stored(system, group).payment_intent
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment, 30000)
+    held = {json.loads(body)["type"]: (body, headers) for body, headers in system.pending}
+    system.pending.clear()
+    system.hold_webhooks = False
+    assert set(held) == {"refund.created", "charge.refunded"}
+
+    for step in order:
+        if step == "give_up":
+            given = give_up(system, group, 1)
+            assert given.status == 200, given.body
+        elif step == "refund.updated":
+            created = json.loads(held["refund.created"][0])
+            assert _signed_again(system, created, "refund.updated", "updated").status == 200
+        elif step == "again":
+            for body, headers in held.values():
+                assert system.webhook(body, headers).status == 200
+        else:
+            assert system.webhook(*held[step]).status == 200
+
+    assert _state(system, group) == ("paid", None, 40000, (True, False))
+    stored = _stored(system, group)
+    assert sum(stored.refunds_at_stripe.values()) == 30000
+    assert sum(stored.refunds.values()) == 10000
+    subjects = [m.subject for m in system.deliver_emails() if MANAGER in m.to]
+    assert sorted(s.split(":")[0] for s in subjects) == [
+        "A place given up",
+        "Part of the payment was refunded",
+    ]
