@@ -70,3 +70,6 @@ def test_places_released_by_a_refund_at_stripe_are_not_given_up(system: System) 
     console = signed_in(system).words(f"/console/courses/{COURSE_ID}/group-bookings")
     assert "Released: the booking's payment was refunded at Stripe" in console
     assert "after £200.00 was refunded from here" in console
+    page = text_of(group_page(system, group))
+    assert page.count("Released: the booking's payment was refunded at Stripe") == 2
+    assert page.count("Cancelled") == 1  # place 1, which the manager gave up

@@ -126,12 +126,14 @@ def group_form(
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
         return "Released: the booking ended before it was paid"
-    if state == "released" and any(
-        p.number == number and p.released_unfilled for p in group.places
-    ):
+    place = next((p for p in group.places if p.number == number), None)
+    if state == "released" and place is not None and place.released_unfilled:
         # The sweep released it at the apply-by date, nobody having applied: not the
         # manager's cancellation (the overview's one wording).
         return PLACE_STATE_WORDS["released_unfilled"]
+    if state == "released" and place is not None and place.released_by_refund:
+        # Released when the payment was refunded at Stripe: nor is that (hostile19 F6).
+        return PLACE_STATE_WORDS["released_refunded"]
     return _STATES.get(state, state.replace("_", " ").capitalize())
 
 
