@@ -55,8 +55,8 @@ def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T
             # Stripe names no code for it: "Refund amount (...) is greater than unrefunded
             # amount on charge (...)".
             raise RefundAboveWhatIsLeft(
-                "part of the payment was refunded already at the payment provider",
-                code=RefundAboveWhatIsLeft.code,
+                "the payment provider could not do this now; please try again later or contact us",
+                code="payment_state_conflict",
             ) from exc
         refusal = UnknownToProvider if exc.code == "resource_missing" else Conflict
         raise refusal(

@@ -53,9 +53,8 @@ class AlreadyRefunded(Conflict):
 
 class RefundAboveWhatIsLeft(Conflict):
     """The payment provider refused a refund of more than is left of the payment: part of it
-    was refunded already (on its dashboard, say, its events not heard yet)."""
-
-    code = "refund_above_what_is_left"
+    was refunded already (on its dashboard, say, its events not heard yet). Answered as any
+    other refusal (``payment_state_conflict``) where nobody reads it back."""
 
 
 class RefundRefused(Conflict):
