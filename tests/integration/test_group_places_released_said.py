@@ -73,3 +73,4 @@ def test_places_released_by_a_refund_at_stripe_are_not_given_up(system: System) 
     page = text_of(group_page(system, group))
     assert page.count("Released: the booking's payment was refunded at Stripe") == 2
     assert page.count("Cancelled") == 1  # place 1, which the manager gave up
+    assert "Colleagues apply by" not in page  # no place left to apply for

@@ -145,7 +145,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
     currency = group.total.currency
     figures = group_figures(group)
     # Over: nothing more to apply for (ended unpaid or given up, or its deadline's sweep ran).
-    over = group.status is GroupStatus.LAPSED or group.unfilled_given_up
+    # No place left (every one given up or released) is over too: nobody is left to apply.
+    over = group.status is GroupStatus.LAPSED or group.unfilled_given_up or not group.places_kept
     return (
         environment()
         .get_template("pages/group.html")
