@@ -12,6 +12,7 @@ from booking.domain.errors import (
     AlreadyRefunded,
     Conflict,
     DependencyUnavailable,
+    RefundAboveWhatIsLeft,
     UnknownToProvider,
 )
 
@@ -49,6 +50,13 @@ def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T
             raise AlreadyRefunded(
                 "the payment was refunded already at the payment provider",
                 code="charge_already_refunded",
+            ) from exc
+        if exc.param == "amount" and "unrefunded amount" in str(exc.user_message or ""):
+            # Stripe names no code for it: "Refund amount (...) is greater than unrefunded
+            # amount on charge (...)".
+            raise RefundAboveWhatIsLeft(
+                "the payment provider could not do this now; please try again later or contact us",
+                code="payment_state_conflict",
             ) from exc
         refusal = UnknownToProvider if exc.code == "resource_missing" else Conflict
         raise refusal(

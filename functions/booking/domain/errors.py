@@ -51,6 +51,12 @@ class AlreadyRefunded(Conflict):
     holds is read back and recorded, never a second refund asked (review16 F5)."""
 
 
+class RefundAboveWhatIsLeft(Conflict):
+    """The payment provider refused a refund of more than is left of the payment: part of it
+    was refunded already (on its dashboard, say, its events not heard yet). Answered as any
+    other refusal (``payment_state_conflict``) where nobody reads it back."""
+
+
 class RefundRefused(Conflict):
     """An organiser's refund that the payment provider refused: nothing is recorded or sent,
     and the organiser is told in words (review16 F5)."""

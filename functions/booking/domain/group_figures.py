@@ -18,6 +18,16 @@ MANAGERS_STATUS = {
     GroupStatus.PAID: "Paid: your colleagues can apply",
 }
 
+# A paid booking with no place left (the manager's words).
+PAID_EVERY_PLACE_RELEASED = (
+    "Every place was released at the apply-by date, nobody having applied: what was paid for "
+    "them is refunded"
+)
+PAID_EVERY_PLACE_GONE = (
+    "Every place was given up or released at the apply-by date: what was paid for them is refunded"
+)
+PAID_EVERY_PLACE_GIVEN_UP = "Every place was given up: what was paid for them is refunded"
+
 
 @dataclass(frozen=True)
 class GroupFigures:
@@ -57,4 +67,10 @@ def managers_status(group: GroupBooking) -> str:
         return managers_headline(group.ended_because)
     if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
         return managers_headline(group.ended_because)
+    if group.status is GroupStatus.PAID and group.places_kept == 0:
+        # Nothing left to apply for (hostile19 F10): said as the places went.
+        unfilled = [place.released_unfilled for place in group.places]
+        if all(unfilled):
+            return PAID_EVERY_PLACE_RELEASED
+        return PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
     return MANAGERS_STATUS[group.status]

@@ -29,6 +29,7 @@ PLACE_STATE_WORDS = {
     "confirmed": "Confirmed",
     "given_up": "Given up",
     "released_unfilled": "Released at the apply-by date: nobody applied",
+    "released_refunded": "Released: the booking's payment was refunded at Stripe",
     "never_paid": "Released: the booking ended before it was paid",
     "erased": "Erased: the person was erased; nobody can apply for it until the manager "
     "names someone else",
@@ -154,8 +155,22 @@ def _places_said(group: GroupBooking, kept: int) -> str:
         parts = [f"{kept} released when the booking ended"] if kept else []
         parts += [f"{given_up} given up before"] if given_up else []
     else:
-        parts = [f"{kept} kept", f"{given_up} given up"]
+        parts = [f"{kept} kept", *_released_said(group)]
     return f"{', '.join(parts)}, of {len(group.places)} booked"
+
+
+def _released_said(group: GroupBooking) -> list[str]:
+    """The places a paid booking no longer keeps, by who released them: the manager (given
+    up), the apply-by date's sweep, the ending when its payment was refunded at Stripe
+    (hostile19 F6, F10: neither of the last two is the manager's giving up)."""
+    released = [place for place in group.places if place.released]
+    unfilled = sum(1 for place in released if place.released_unfilled)
+    by_refund = sum(1 for place in released if place.released_by_refund)
+    given_up = len(released) - unfilled - by_refund
+    parts = [f"{given_up} given up"] if given_up or not released else []
+    parts += [f"{unfilled} released at the apply-by date"] if unfilled else []
+    parts += [f"{by_refund} released when its payment was refunded"] if by_refund else []
+    return parts
 
 
 def _cost_said(group: GroupBooking, kept: int) -> str:
@@ -202,11 +217,24 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
     if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
         said = organisers_words(group.ended_because)
         held = f"; {kept} held by colleagues, for the organisers to settle" if kept else ""
-        return f"{said}{held}"
+        return f"{_refunded_here_said(group) or said}{held}"
     if at_stripe:
         back = money_words(at_stripe, group.price.currency)
         return f"{_paid_said(group, kept, now)}; {back} of its payment refunded at Stripe"
     return _paid_said(group, kept, now)
+
+
+def _refunded_here_said(group: GroupBooking) -> str:
+    """A booking ended by refunds at Stripe after places given up were refunded from here:
+    said so ("refunded in full at Stripe" alone would be untrue: hostile19 F6); "" if none."""
+    here = sum(group.refunds.values())
+    if not here:
+        return ""
+    return (
+        "Ended: the rest of its payment was refunded at Stripe (not from here), after "
+        f"{money_words(here, group.price.currency)} was refunded from here for places given "
+        "up, so its places nobody had taken were released"
+    )
 
 
 def _paid_said(group: GroupBooking, kept: int, now: datetime) -> str:
@@ -247,7 +275,9 @@ def _state_said(group: GroupBooking, state: str) -> str:
 
 
 def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
-    if place.released:  # given up by the manager or at the deadline (a lapse releases none)
+    if place.released:  # given up by the manager, at the deadline, or by a refund at Stripe
+        if place.released_by_refund:
+            return "released_refunded"
         return "released_unfilled" if place.released_unfilled else "given_up"
     if holder is not None:
         return "confirmed" if holder.status is ApplicationStatus.CONFIRMED else "applied"

@@ -90,12 +90,25 @@ def refund_reported(
         }
     ).with_event(event.event_id)
     newly = max(recorded.amount_refunded - before, 0)
-    full = recorded.amount_paid > 0 and recorded.amount_refunded >= recorded.amount_paid
     if group.status is not GroupStatus.PAID or group.ended_because is not None:
         return GroupRefunded(recorded, newly)
-    if not full:
+    if not leaves_nothing_for_places_kept(group, recorded):
         return GroupRefunded(_told_in_part(recorded, newly), newly)
     return GroupRefunded(ended_by_refund(recorded, held, now), newly, True, tuple(sorted(held)))
+
+
+def leaves_nothing_for_places_kept(group: GroupBooking, recorded: GroupBooking) -> bool:
+    """Whether the refunds made at Stripe that ``recorded`` adds to ``group`` leave nothing of
+    the payment for the places still kept (hostile19 F6). Only what a refund at Stripe newly
+    gives back decides it: the system's own refund of a place's share (recorded when made, its
+    events ``made_here``) never ends the booking, an event about a refund already recorded
+    changes nothing, and the manager told "the places stand" after a part refund keeps them
+    when a place given up later takes what was left."""
+    at_stripe = refunded_at_stripe(recorded)
+    if at_stripe <= refunded_at_stripe(group) or recorded.places_kept == 0:
+        return False
+    left_for_places_kept = recorded.amount_paid - sum(recorded.refunds.values())
+    return recorded.amount_paid > 0 and at_stripe >= left_for_places_kept
 
 
 def _told_in_part(group: GroupBooking, newly: int) -> GroupBooking:
@@ -122,7 +135,7 @@ def ended_by_refund(group: GroupBooking, held: frozenset[int], now: datetime) ->
     for place in group.places:
         if place.released or place.number in held:
             continue
-        gone = place.model_copy(update={"released": True})
+        gone = place.model_copy(update={"released": True, "released_by_refund": True})
         ended = ended.with_place(gone, now)
         if not place.erased:
             ended = ended.told_colleague_place_gone(gone, PlaceEnd.REFUNDED_AT_STRIPE)

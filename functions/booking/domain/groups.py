@@ -60,6 +60,9 @@ class GroupPlace(Model):
     # Released by the sweep at the apply-by date because nobody applied for it (not given up
     # by the manager).
     released_unfilled: bool = False
+    # Released when the booking ended because its payment was refunded at Stripe (not given up
+    # by the manager).
+    released_by_refund: bool = False
     refund_id: str | None = None  # the refund of its share, when it was paid by card
     substitutions: int = 0
 

@@ -194,6 +194,22 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
     }
 
 
+def _owed_now(group: GroupBooking, zone: str) -> dict[str, Any] | None:
+    """What a card booking still waiting for its payment asks as the email goes: the total for
+    the places kept, where to pay it and until when the places are held (hostile19 F2: a
+    payment on a replaced checkout given back whole leaves the new one to pay); None else."""
+    if group.status is not GroupStatus.AWAITING_PAYMENT or group.checkout is None:
+        return None
+    if group.hold_expires_at is None:
+        return None
+    return {
+        "amount": money_words(group.total.amount, group.total.currency),
+        "places_kept": group.places_kept,
+        "pay_url": group.checkout.url,
+        "until": moment_when(group.hold_expires_at, zone),
+    }
+
+
 def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     """The share of the payment the places a give-up or the deadline released were worth (a
     place's price, for good), and what of it a refund at Stripe had given back before (the
@@ -343,7 +359,8 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
     # The manager erased: written to the billing contact alone, with no link to a dead page.
     values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
-        values["change"] = _change_said(ports, job, group)
+        owed = _owed_now(group, course.definition.timezone)
+        values["change"] = _change_said(ports, job, group) | {"owed": owed}
     if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
         values["ended"] = colleague_told(
             _place_end(job, group),

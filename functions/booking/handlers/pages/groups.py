@@ -127,12 +127,14 @@ def group_form(
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
         return "Released: the booking ended before it was paid"
-    if state == "released" and any(
-        p.number == number and p.released_unfilled for p in group.places
-    ):
+    place = next((p for p in group.places if p.number == number), None)
+    if state == "released" and place is not None and place.released_unfilled:
         # The sweep released it at the apply-by date, nobody having applied: not the
         # manager's cancellation (the overview's one wording).
         return PLACE_STATE_WORDS["released_unfilled"]
+    if state == "released" and place is not None and place.released_by_refund:
+        # Released when the payment was refunded at Stripe: nor is that (hostile19 F6).
+        return PLACE_STATE_WORDS["released_refunded"]
     return _STATES.get(state, state.replace("_", " ").capitalize())
 
 
@@ -144,7 +146,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
     currency = group.total.currency
     figures = group_figures(group)
     # Over: nothing more to apply for (ended unpaid or given up, or its deadline's sweep ran).
-    over = group.status is GroupStatus.LAPSED or group.unfilled_given_up
+    # No place left (every one given up or released) is over too: nobody is left to apply.
+    over = group.status is GroupStatus.LAPSED or group.unfilled_given_up or not group.places_kept
     return (
         environment()
         .get_template("pages/group.html")
@@ -154,6 +157,11 @@ def manager_page(view: GroupView, base_url: str) -> str:
             paid=group.status.value == "paid",
             # Paid outside Stripe: a place given up is not refunded from here (hostile19 F8).
             paid_off_stripe=paid_off_stripe(group),
+            # Links to send only while a place is left to apply for (hostile19 F10).
+            links_to_send=group.status.value == "paid"
+            and figures.places_kept > 0
+            and not over
+            and group.ended_because is None,
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over,
@@ -167,6 +175,11 @@ def manager_page(view: GroupView, base_url: str) -> str:
             has_received=figures.amount_paid > 0,
             has_refunded=figures.amount_refunded > 0,
             apply_by=moment_when(group.apply_by, zone),
+            # How long an unpaid card booking's places are held (hostile19 F2), as the
+            # organisers' console says it.
+            held_until=moment_when(group.hold_expires_at, zone)
+            if group.status is GroupStatus.AWAITING_PAYMENT and group.hold_expires_at
+            else None,
             substitute_consent_label=SUBSTITUTE_CONSENT_LABEL,
             places=[
                 {
