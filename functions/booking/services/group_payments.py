@@ -120,18 +120,8 @@ def group_money_event(
             made = refund(ports, Refund(payment_intent, None, given_back_key(payment_intent)))
             if made is not None:
                 given_back[payment_intent] = made.amount
-        # A payment of its own checkout taken once the course had begun (its start brought
-        # forward into the hold) is the last the group could have: given back, it ends, its
-        # seats released, never left waiting for a payment made and refunded (hostile19 F9).
         ended_late = move is GroupMove.REFUND and because == "late"
-        if move is GroupMove.PAID:
-            new = paid(group, payment_intent, now)
-        elif move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
-            new = lapsed(group, now, ending_of(group, object_id, ended_as))
-        elif ended_late:
-            new = lapsed(group, now, GroupEnding.PAID_AFTER_START)
-        else:
-            new = group
+        new = _moved(group, move, paying, ended_as, ended_late, now)
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
         recorded = _manager_told_of(recorded, move, payment_intent, given_back, because)
         saved = ports.groups.save_group(recorded, group)
@@ -167,6 +157,28 @@ def group_checkout_completed(
         return GroupOutcome("ignore", _SETTLING, saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
+
+
+def _moved(
+    group: GroupBooking,
+    move: GroupMove,
+    paying: tuple[str, int, str, str | None],
+    ended_as: GroupEnding | None,
+    ended_late: bool,
+    now: datetime,
+) -> GroupBooking:
+    """``group`` after ``move``. A payment of its own checkout taken once the course had begun
+    (``ended_late``: its start brought forward into the hold) is the last the group could
+    have: given back, it ends, its seats released, never left waiting for a payment made and
+    refunded (hostile19 F9)."""
+    object_id, _, _, payment_intent = paying
+    if move is GroupMove.PAID:
+        return paid(group, payment_intent, now)
+    if move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
+        return lapsed(group, now, ending_of(group, object_id, ended_as))
+    if ended_late:
+        return lapsed(group, now, GroupEnding.PAID_AFTER_START)
+    return group
 
 
 def _decided(
