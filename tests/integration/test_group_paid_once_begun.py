@@ -87,7 +87,10 @@ def test_a_groups_delayed_payment_completed_before_the_start_is_honoured_when_it
         _settles(system, group)
         view = manager_view(system, group)
         assert view["status"] == "paid"
-        assert all(place["apply_url"] is not None for place in view["places"])
+        # The places are the group's (none released); no colleague's link is shown once the
+        # course has begun: applying through it is refused then (hostile19 F5).
+        assert all(place["state"] == "not_applied" for place in view["places"])
+        assert all(place["apply_url"] is None for place in view["places"])
         assert _refunds(system) == []
         sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)
@@ -163,7 +166,10 @@ def test_a_groups_delayed_payment_completed_before_a_start_brought_forward_is_ho
         _settles(system, group)
         view = manager_view(system, group)
         assert view["status"] == "paid"
-        assert all(place["apply_url"] is not None for place in view["places"])
+        # The places are the group's (none released); no colleague's link is shown once the
+        # course has begun: applying through it is refused then (hostile19 F5).
+        assert all(place["state"] == "not_applied" for place in view["places"])
+        assert all(place["apply_url"] is None for place in view["places"])
         assert _refunds(system) == []
         sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)

@@ -1,0 +1,46 @@
+"""A course's group bookings follow its dates: when the organisers move its first session (or
+change ``group_apply_by_days``), each group's apply-by date is set again by the rule it was
+booked by (``domain.groups.redated``), so the colleagues' links, the emails and pages sent
+from then on, and the sweep that gives unfilled places up all keep one time that holds."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.course import Course
+from booking.domain.groups import GroupBooking, redated
+from booking.services.concurrency import retried
+from booking.services.groups import group_reader
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+
+
+def dates_moved(previous: Course, course: Course) -> bool:
+    """Whether a save changed what a group's apply-by date is reckoned from."""
+    return (
+        previous.first_start() != course.first_start()
+        or previous.definition.group_apply_by_days != course.definition.group_apply_by_days
+    )
+
+
+def redate_groups(ports: Ports, course: Course) -> int:
+    """Each of ``course``'s groups still to be applied for, its apply-by date set again from
+    the course as saved. How many changed."""
+    first_start = course.first_start()
+    days_before = course.definition.group_apply_by_days
+    now = ports.clock()
+    changed = 0
+    for group in ports.groups.groups_of_course(course.course_id):
+
+        def save(current: GroupBooking) -> GroupBooking | None:
+            moved = redated(current, first_start, days_before, now)
+            return None if moved is None else ports.groups.save_group(moved, current)
+
+        if retried(save, group_reader(ports, group.group_id), first=group) is not None:
+            changed += 1
+    if changed:
+        logger.info(
+            "groups' apply-by dates follow the course", extra={"course_id": course.course_id}
+        )
+    return changed
