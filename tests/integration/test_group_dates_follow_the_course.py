@@ -10,6 +10,7 @@ frozen (time-machine)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -63,6 +64,7 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
         assert _start(system) == new_start
         view = manager_view(system, group)
         assert datetime.fromisoformat(view["apply_by"]) == new_start
+        link = urlsplit(str(view["places"][0]["apply_url"]))
         # A colleague named now is told the time that holds, not the one booked.
         assert substitute(system, group, 2, OTHERS[0]).status == 200
         sent = system.deliver_emails()
@@ -82,6 +84,13 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
         assert "The time for your colleagues to apply has passed (the course has begun)" in page
         assert "refunded to the card it was paid from" in page
         assert give_up(system, group, 1).status == 409  # what the page no longer offers
+        # The colleague's link, followed now, says what happened in their words: they have
+        # no application whose page could show it.
+        refused = system.api("GET", f"{link.path}?{link.query}", headers={"accept": "text/html"})
+        assert refused.status == 409
+        assert "The time to apply for this place has passed" in refused.body
+        assert "Your application&#39;s page" not in refused.body
+        assert "Your application's page" not in refused.body
         sweep(system.ports, begun)
         sweep(system.ports, begun + timedelta(minutes=5))
         assert len(_refunds(system)) == 2
