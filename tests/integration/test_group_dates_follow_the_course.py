@@ -72,6 +72,14 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
     assert len(to_other) == 1, [m.subject for m in sent]
     assert moment_when(new_start, zone) in to_other[0].text
     assert moment_when(start, zone) not in to_other[0].text
+    # A colleague sent their link before and not applied is written to again: the date their
+    # first email said no longer holds (the one replaced since is not: their link is gone).
+    to_first = [m for m in sent if m.to == [COLLEAGUES[0]["email"]]]
+    assert len(to_first) == 1, [m.subject for m in sent]
+    assert to_first[0].subject.startswith("Please apply for your place by an earlier date")
+    assert "is earlier than our last email said" in to_first[0].text
+    assert moment_when(new_start, zone) in to_first[0].text
+    assert not [m for m in sent if m.to == [COLLEAGUES[1]["email"]]]
 
     begun = new_start + timedelta(minutes=1)
     with time_machine.travel(begun, tick=False):

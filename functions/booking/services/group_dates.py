@@ -8,7 +8,7 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
-from booking.domain.groups import GroupBooking, redated
+from booking.domain.groups import GroupBooking, GroupStatus, redated
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
@@ -32,10 +32,13 @@ def redate_groups(ports: Ports, course: Course) -> int:
     now = ports.clock()
     changed = 0
     for group in ports.groups.groups_of_course(course.course_id):
+        applied = _places_applied_for(ports, group)
 
-        def save(current: GroupBooking) -> GroupBooking | None:
+        def save(current: GroupBooking, applied: frozenset[int] = applied) -> GroupBooking | None:
             moved = redated(current, first_start, days_before, now)
-            return None if moved is None else ports.groups.save_group(moved, current)
+            if moved is None:
+                return None
+            return ports.groups.save_group(_told_if_earlier(moved, current, applied), current)
 
         if retried(save, group_reader(ports, group.group_id), first=group) is not None:
             changed += 1
@@ -44,3 +47,28 @@ def redate_groups(ports: Ports, course: Course) -> int:
             "groups' apply-by dates follow the course", extra={"course_id": course.course_id}
         )
     return changed
+
+
+def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:
+    """The numbers of ``group``'s places a colleague's application holds now."""
+    if group.status is not GroupStatus.PAID:
+        return frozenset()  # no link sent: nobody to tell
+    return frozenset(
+        place.number
+        for place in group.places
+        if ports.groups.place_holder(group.group_id, place.number) is not None
+    )
+
+
+def _told_if_earlier(
+    moved: GroupBooking, before: GroupBooking, applied: frozenset[int]
+) -> GroupBooking:
+    """``moved``, with each colleague sent their link who has not applied emailed it again
+    when the date came earlier: the one their first email said no longer holds (a later one
+    does: they are not written to for it, the page and every email from now on say it)."""
+    if moved.status is not GroupStatus.PAID or moved.apply_by >= before.apply_by:
+        return moved
+    for place in moved.places:
+        if not (place.released or place.erased or place.number in applied):
+            moved = moved.told_colleague_apply_by(place)
+    return moved
