@@ -282,26 +282,6 @@ def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> date
     return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
 
 
-def redated(
-    group: GroupBooking, first_start: datetime, days_before: int, now: datetime
-) -> GroupBooking | None:
-    """``group`` with its apply-by date following its course's dates as they stand ``now``
-    (the organisers moved the first session, or changed how many days before it colleagues
-    apply): :func:`apply_by` from the group's booking, never after the first session starts,
-    so every email and page promises a time that holds and the sweep gives its unfilled places
-    up then (hostile19 F5). Brought earlier, it leaves the colleagues at least
-    ``LEAST_TIME_TO_APPLY`` from ``now`` (or what was left of their time, if less) unless the
-    course begins sooner. None: nothing changes (the date holds, or the group is over: ended
-    unpaid, or its unfilled places already given up)."""
-    if group.status is GroupStatus.LAPSED or group.unfilled_given_up:
-        return None
-    floor = min(group.apply_by, now + LEAST_TIME_TO_APPLY)
-    moved = min(max(apply_by(first_start, group.created_at, days_before), floor), first_start)
-    if moved == group.apply_by:
-        return None
-    return group.model_copy(update={"apply_by": moved, "updated_at": now})
-
-
 def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
     """Why ``wanted`` places cannot be booked when ``places_left`` are free; None if they can."""
     if places_left <= 0:

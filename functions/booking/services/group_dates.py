@@ -8,7 +8,8 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
-from booking.domain.groups import GroupBooking, GroupStatus, redated
+from booking.domain.group_dates import redated
+from booking.domain.groups import GroupBooking, GroupStatus
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
