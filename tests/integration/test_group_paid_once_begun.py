@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import time_machine
 
+from booking.services.lifecycle import sweep
 from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, manager_view
 from tests.support.system import COURSE_ID, System
 
@@ -86,7 +87,10 @@ def test_a_groups_delayed_payment_completed_before_the_start_is_honoured_when_it
         _settles(system, group)
         view = manager_view(system, group)
         assert view["status"] == "paid"
-        assert all(place["apply_url"] is not None for place in view["places"])
+        # The places are the group's (none released); no colleague's link is shown once the
+        # course has begun: applying through it is refused then (hostile19 F5).
+        assert all(place["state"] == "not_applied" for place in view["places"])
+        assert all(place["apply_url"] is None for place in view["places"])
         assert _refunds(system) == []
         sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)
@@ -111,14 +115,61 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
     with time_machine.travel(booked_at + timedelta(minutes=15), tick=False):
         _pay_by_debit(system, group)
     with time_machine.travel(booked_at + timedelta(hours=2), tick=False):
+        held = int(system.course(COURSE_ID)["places_left"])
         _settles(system, group)
         view = manager_view(system, group)
         assert view["status"] != "paid"
         assert all(place["apply_url"] is None for place in view["places"])
         assert len(_refunds(system)) == 1
         sent = system.deliver_emails()
+        # Made and given back, the payment was the last the group could have (hostile19 F9):
+        # it ends, its seat back, never "waiting for payment" with a Pay button to a
+        # completed checkout and a past deadline.
+        assert (view["status"], view["ended_because"]) == ("lapsed", "paid_after_start")
+        assert view["pay_url"] is None
+        assert int(system.course(COURSE_ID)["places_left"]) == held + 1
+        assert sweep(system.ports, booked_at + timedelta(hours=3)) is not None
+        assert manager_view(system, group)["status"] == "lapsed"
+        assert system.deliver_emails() == []
     to_manager = [m for m in sent if m.to == [MANAGER]]
-    assert any("after the course had begun" in m.text for m in to_manager), [
-        m.subject for m in sent
-    ]
+    assert len(to_manager) == 1, [m.subject for m in sent]
+    assert "after the course had begun" in to_manager[0].text
+    assert "the booking has ended and its places were released" in to_manager[0].text
+    assert "refunded in full" in to_manager[0].text
     assert not any(m.subject.startswith("Please apply for your place") for m in sent)
+
+
+def test_a_groups_delayed_payment_completed_before_a_start_brought_forward_is_honoured(
+    system: System,
+) -> None:
+    """hostile19 F9: the manager completes the group's checkout by a delayed method (Bacs,
+    SEPA) before the course begins; the organisers then bring the start forward into that
+    checkout's hold; the money settles after the hold has ended and after the new start. The
+    manager did all they could in time: the places are the group's (the moment the checkout
+    was completed, recorded with the pending payment, as a single booking's is)."""
+    start = _start(system)
+    booked_at = start - timedelta(hours=1)
+    with time_machine.travel(booked_at, tick=False):
+        group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+        _pay_by_debit(system, group)
+        system.deliver_emails()
+    with time_machine.travel(booked_at + timedelta(minutes=2), tick=False):
+        earlier = system.course_file(COURSE_ID)
+        new_start = booked_at + timedelta(minutes=10)
+        earlier["sessions"][0]["start_time"] = new_start.strftime("%H:%M")
+        system.put_course(COURSE_ID, earlier)
+        assert _start(system) == new_start
+    after_the_hold = booked_at + timedelta(minutes=40)
+    with time_machine.travel(after_the_hold, tick=False):
+        sweep(system.ports, after_the_hold)  # a payment still settling is kept waiting
+        assert manager_view(system, group)["status"] == "awaiting_payment"
+        _settles(system, group)
+        view = manager_view(system, group)
+        assert view["status"] == "paid"
+        # The places are the group's (none released); no colleague's link is shown once the
+        # course has begun: applying through it is refused then (hostile19 F5).
+        assert all(place["state"] == "not_applied" for place in view["places"])
+        assert all(place["apply_url"] is None for place in view["places"])
+        assert _refunds(system) == []
+        sent = system.deliver_emails()
+    assert not any("after the course had begun" in m.text for m in sent)

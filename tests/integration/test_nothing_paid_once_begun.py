@@ -167,6 +167,46 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
     assert not any("after the course had begun" in m.text for m in sent)
 
 
+def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_after_its_hold(
+    system: System,
+) -> None:
+    """hostile19 F9, a single booking: the checkout completed by a delayed method before the
+    course begins, the organisers then bring the start forward into its hold, and the money
+    settles once the hold has ended (the sweep keeping the place meanwhile) and the course has
+    begun. Honoured: the completion's moment is known (``CheckoutRef.completed_at``)."""
+    start = _start(system, COURSE_ID)
+    booked_at = start - timedelta(hours=1)
+    with time_machine.travel(booked_at, tick=False):
+        made = system.apply().json()
+        system.stripe_local(
+            "POST",
+            f"/checkout/{session_id_of(made)}/pay",
+            b"async=true",
+            {"content-type": "application/x-www-form-urlencoded"},
+        )
+        system.deliver_emails()
+    with time_machine.travel(booked_at + timedelta(minutes=2), tick=False):
+        earlier = system.course_file(COURSE_ID)
+        earlier["sessions"][0]["start_time"] = (booked_at + timedelta(minutes=10)).strftime("%H:%M")
+        system.put_course(COURSE_ID, earlier)
+        assert _start(system, COURSE_ID) == booked_at + timedelta(minutes=10)
+    after_the_hold = booked_at + CHECKOUT_HOLD + timedelta(minutes=2)
+    with time_machine.travel(after_the_hold, tick=False):
+        sweep(system.ports, after_the_hold)
+        assert system.status_of(made)["status"] == "awaiting_payment"
+        system.stripe_local(
+            "POST",
+            f"/checkout/{session_id_of(made)}/async",
+            b"result=succeeded",
+            {"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert system.webhook_replies[-1].status == 200
+        assert system.status_of(made)["status"] == "confirmed"
+        assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []
+        sent = system.deliver_emails()
+    assert not any("after the course had begun" in m.text for m in sent)
+
+
 def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: System) -> None:
     start = _start(system, COURSE_ID)
     with time_machine.travel(start - timedelta(minutes=20), tick=False):

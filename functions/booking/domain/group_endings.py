@@ -29,6 +29,9 @@ class GroupEnding(StrEnum):
     # Its payment refunded in full at Stripe (not asked from here): paid, it keeps no place
     # nobody holds (``domain.group_refunds``).
     REFUNDED_AT_STRIPE = "refunded_at_stripe"
+    # Its checkout paid once the course had begun (an organiser brought the start forward into
+    # its hold): the payment given back whole, the booking ended (``domain.paying``).
+    PAID_AFTER_START = "paid_after_start"
 
 
 # What the invoice a booking ended with is, at Stripe, after each ending (a card booking has
@@ -58,6 +61,9 @@ ORGANISERS_WORDS = {
     "so its places were released",
     GroupEnding.REFUNDED_AT_STRIPE: "Ended: its payment was refunded in full at Stripe (not "
     "from here), so its places nobody had taken were released",
+    GroupEnding.PAID_AFTER_START: "Ended: its payment came after the course had begun (its "
+    "start was brought forward), so the payment was refunded in full and its places were "
+    "released",
 }
 ORGANISERS_WORDS_UNKNOWN = "Ended unpaid: its places were released"
 # A card booking whose manager was erased before paying: there was no invoice to void.
@@ -79,6 +85,7 @@ MANAGERS_HEADLINE = {
     GroupEnding.PERSON_ERASED: "The invoice was cancelled: the places were released",
     GroupEnding.PAYMENT_NOT_STARTED: "The payment could not be started: the places were released",
     GroupEnding.REFUNDED_AT_STRIPE: "The payment was refunded: the places were released",
+    GroupEnding.PAID_AFTER_START: "Paid after the course began: refunded, the places released",
 }
 MANAGERS_HEADLINE_UNKNOWN = "Not paid: the places were released"
 MANAGERS_WHY = {
@@ -94,6 +101,8 @@ MANAGERS_WHY = {
     "person it was addressed to were erased",
     GroupEnding.PAYMENT_NOT_STARTED: "the payment for them could not be started",
     GroupEnding.REFUNDED_AT_STRIPE: "the payment for them was refunded in full",
+    GroupEnding.PAID_AFTER_START: "the payment for them came after the course had begun, so it "
+    "was refunded in full",
 }
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 

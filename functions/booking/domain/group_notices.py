@@ -16,7 +16,9 @@ RETURNED_BECAUSE = {
     "ended": "it arrived after the booking had ended and its places had been released",
     "replaced": "it paid a checkout or invoice that had since been replaced by a new one",
     "amount": "it was not the sum the booking asked for",
-    "late": "it was taken after the course had begun, when the places could no longer be used",
+    # Said of the group's own checkout only (``services.group_payments``): the booking ends.
+    "late": "it was taken after the course had begun, when the places could no longer be used, "
+    "so the booking has ended and its places were released",
 }
 # A job queued before the reason was recorded on it.
 RETURNED_UNKNOWN = "it arrived after the booking had ended or changed, or it paid twice"

@@ -41,6 +41,9 @@ from booking.domain.wording import places_words
 # facilitators need their answers before they meet them), but never less than this after the
 # booking, so a late booking still leaves time.
 LEAST_TIME_TO_APPLY = timedelta(days=2)
+# A colleague's link sent again because the apply-by date moved earlier: the occasion's
+# suffix, before the new date's timestamp (``GroupBooking.told_colleague_apply_by``).
+APPLY_BY_MOVED = "-by-"
 
 
 HOLDS_SEATS = frozenset(
@@ -248,16 +251,23 @@ class GroupBooking(Model):
         and why (``end``, worded by ``domain.colleague_told``): the link no longer works."""
         return self._told_colleague_of(place, EmailKind.GROUP_PLACE_GIVEN_UP, end.value)
 
+    def told_colleague_apply_by(self, place: GroupPlace) -> GroupBooking:
+        """The colleague of ``place``, sent their link and not applied, emailed it again with
+        the earlier apply-by date the course's new dates set (:func:`redated`): the date their
+        first email said no longer holds. Once per date."""
+        moved = f"{APPLY_BY_MOVED}{int(self.apply_by.timestamp())}"
+        return self._told_colleague_of(place, EmailKind.GROUP_PLACE_LINK, moved=moved)
+
     def _told_colleague_of(
-        self, place: GroupPlace, kind: EmailKind, reason: str | None = None
+        self, place: GroupPlace, kind: EmailKind, reason: str | None = None, moved: str = ""
     ) -> GroupBooking:
         """The person named on ``place`` emailed ``kind``: once per person named on it (a
-        substitute is another occasion)."""
+        substitute is another occasion), and once per apply-by date ``moved`` to."""
         job = EmailJob.for_group(
             kind,
             self.group_id,
             self.course_id,
-            occasion=f"v{place.substitutions}",
+            occasion=f"v{place.substitutions}{moved}",
             place=place.number,
         ).model_copy(update={"reason": reason})
         return self.with_emails(job)

@@ -31,6 +31,14 @@ class CheckoutRef(Model):
     # (``domain.paying.completed_late``). None: not recorded (a card's, or not heard of).
     completed_at: datetime | None = None
 
+    def completed(self, session_id: str, at: datetime) -> "CheckoutRef":
+        """This checkout, if it is ``session_id``, recorded as completed unpaid at ``at`` (a
+        delayed method's payment pending; ``completed_at``). A first record stands: an event
+        sent again says nothing newer."""
+        if self.session_id != session_id or self.completed_at is not None:
+            return self
+        return self.model_copy(update={"completed_at": at})
+
 
 class PaymentRecord(Model):
     """A payment Stripe reported for this application, kept for the booking or given back.

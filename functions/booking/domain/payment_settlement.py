@@ -10,7 +10,6 @@ from datetime import datetime
 from booking.domain.application import (
     Application,
     ApplicationStatus,
-    CheckoutRef,
     PaymentRecord,
 )
 from booking.domain.billing import InvoiceRef, PaymentMethod, invoice_hold_ends
@@ -92,17 +91,13 @@ def _completed(application: Application, session_id: str, at: datetime) -> Appli
     delayed method's payment pending): the moment its settling is judged by should the start
     be brought forward into its hold (``domain.paying.completed_late``). A first record
     stands (an event sent again says nothing newer)."""
-
-    def marked(ref: CheckoutRef) -> CheckoutRef:
-        if ref.session_id != session_id or ref.completed_at is not None:
-            return ref
-        return ref.model_copy(update={"completed_at": at})
-
     checkout = application.checkout
     return application.model_copy(
         update={
-            "checkout": marked(checkout) if checkout is not None else None,
-            "checkout_history": tuple(marked(ref) for ref in application.checkout_history),
+            "checkout": checkout.completed(session_id, at) if checkout is not None else None,
+            "checkout_history": tuple(
+                ref.completed(session_id, at) for ref in application.checkout_history
+            ),
         }
     )
 

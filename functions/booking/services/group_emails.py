@@ -29,7 +29,7 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.group_notices import returned_said
-from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.groups import APPLY_BY_MOVED, GroupBooking, GroupPlace, GroupStatus
 from booking.domain.money import money_if_any
 from booking.domain.payer import (
     as_the_billing_contact_sees,
@@ -56,7 +56,10 @@ def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     place = next((p for p in group.places if p.number == job.group_place), None)
     if place is None or place.released or place.erased or group.status is not GroupStatus.PAID:
         return None
-    return place if job.occasion == f"v{place.substitutions}" else None
+    named, moved, when = (job.occasion or "").partition(APPLY_BY_MOVED)
+    if moved and when != str(int(group.apply_by.timestamp())):
+        return None  # the date moved again since: the email for that date says it
+    return place if named == f"v{place.substitutions}" else None
 
 
 def _place_gone_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
@@ -104,6 +107,8 @@ def _values(
         "paid": occasion == "paid",
         **_places_and_total(job, group),
         "apply_by": moment_when(group.apply_by, definition.timezone),
+        # A colleague's link sent again: the course's dates moved the apply-by date earlier.
+        "apply_by_moved": APPLY_BY_MOVED in (job.occasion or ""),
         # The same links as the manager's page (``services.groups``).
         "manager_url": manager_url(ports, group),
         "apply_url": place_url(ports, group, place) if place is not None else None,

@@ -108,20 +108,65 @@ def group_money_event(
             made = refund(ports, Refund(payment_intent, None, given_back_key(payment_intent)))
             if made is not None:
                 given_back[payment_intent] = made.amount
-        if move is GroupMove.PAID:
-            new = paid(group, payment_intent, now)
-        elif move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
-            new = lapsed(group, now, ending_of(group, object_id, ended_as))
-        else:
-            new = group
+        ended_late = move is GroupMove.REFUND and because == "late"
+        new = _moved(group, move, paying, ended_as, ended_late, now)
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
         recorded = _manager_told_of(recorded, move, payment_intent, given_back, because)
         saved = ports.groups.save_group(recorded, group)
-        if move is GroupMove.LAPSED:
+        if move is GroupMove.LAPSED or ended_late:
             offer_free_places(ports, saved.course_id)
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
+
+
+_SETTLING = "a group's payment is settling"
+
+
+def group_checkout_completed(
+    ports: Ports, *, event_id: str, session_id: str, at: datetime
+) -> GroupOutcome | None:
+    """The group's checkout ``session_id`` completed unpaid at ``at``, a delayed method (Bacs,
+    SEPA) settling (None: no group recorded the session). Nothing changes but the moment, kept
+    on the checkout as a single booking's is (``CheckoutRef.completed_at``): its payment,
+    settling after a start brought forward into the hold, is judged by it
+    (``domain.paying.completed_late``), the manager having done all they could in time."""
+    group_id = ports.groups.group_of_object(session_id)
+    if group_id is None:
+        return None
+
+    def apply(group: GroupBooking) -> GroupOutcome:
+        checkout = group.checkout
+        marked = checkout.completed(session_id, at) if checkout is not None else None
+        if event_id in group.recent_event_ids or marked == checkout:
+            return GroupOutcome("ignore", _SETTLING, group.group_id, group.status)
+        recorded = group.model_copy(update={"checkout": marked}).with_event(event_id)
+        saved = ports.groups.save_group(recorded, group)
+        return GroupOutcome("ignore", _SETTLING, saved.group_id, saved.status.value)
+
+    return retried(apply, lambda: find_group(ports, group_id))
+
+
+def _moved(
+    group: GroupBooking,
+    move: GroupMove,
+    paying: tuple[str, int, str, str | None],
+    ended_as: GroupEnding | None,
+    ended_late: bool,
+    now: datetime,
+) -> GroupBooking:
+    """``group`` after ``move``. A payment of its own checkout taken once the course had begun
+    (``ended_late``: its start brought forward into the hold) is the last the group could
+    have: given back, it ends, its seats released, never left waiting for a payment made and
+    refunded (hostile19 F9)."""
+    object_id, _, _, payment_intent = paying
+    if move is GroupMove.PAID:
+        return paid(group, payment_intent, now)
+    if move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
+        return lapsed(group, now, ending_of(group, object_id, ended_as))
+    if ended_late:
+        return lapsed(group, now, GroupEnding.PAID_AFTER_START)
+    return group
 
 
 def _decided(

@@ -50,6 +50,12 @@ class GroupView:
     course: Course
     manager_url: str
     places: tuple[PlaceView, ...]
+    # The course has begun: its places change no more (``refuse_once_started``), so the
+    # manager's page offers no substitution or give-up the API would refuse.
+    begun: bool = False
+    # Before the apply-by date (never once begun): a colleague's link works, and another
+    # colleague may be named for a place (``group_changes.substitute``).
+    applying: bool = False
 
     @property
     def pay_url(self) -> str | None:
@@ -90,6 +96,11 @@ def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
 
 def view_of(ports: Ports, group: GroupBooking) -> GroupView:
     course = existing_course(ports, group.course_id)
+    now = ports.clock()
+    # A colleague's link works until the apply-by date, never past the first start (the
+    # applying path's own refusal, ``services.group_applying``): only a link that works is
+    # shown.
+    applying = now < group.apply_by and now < course.first_start()
     places: list[PlaceView] = []
     for place in group.places:
         holder_id = ports.groups.place_holder(group.group_id, place.number)
@@ -99,6 +110,7 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
         state = "released" if place.released else (holder.status.value if holder else "")
         open_link = (
             group.status is GroupStatus.PAID
+            and applying
             and not place.released
             and not place.erased
             and holder is None
@@ -114,7 +126,8 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
                 link=place_url(ports, group, place) if open_link else None,
             )
         )
-    return GroupView(group, course, manager_url(ports, group), tuple(places))
+    begun = now >= course.first_start()
+    return GroupView(group, course, manager_url(ports, group), tuple(places), begun, applying)
 
 
 def get_group(ports: Ports, group_id: str, token: str) -> GroupView:

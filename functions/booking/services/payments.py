@@ -325,12 +325,16 @@ _GROUP_CHECKOUT_ENDINGS = {
 def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | None:
     """A group's checkout: its payment, or its expiry (None: no group recorded the session).
     A payment still settling changes nothing until it settles or fails."""
-    from booking.services.group_payments import group_money_event
+    from booking.services.group_payments import group_checkout_completed, group_money_event
 
     if event.kind is CheckoutEventKind.PENDING:
-        if ports.groups.group_of_object(event.session_id) is None:
-            return None
-        return EventOutcome("ignore", "a group's payment is settling")
+        completed = group_checkout_completed(
+            ports,
+            event_id=event.event_id,
+            session_id=event.session_id,
+            at=event.created or ports.clock(),
+        )
+        return _outcome_of_group(completed) if completed is not None else None
     ended_as = _GROUP_CHECKOUT_ENDINGS.get(event.kind)  # None: paid
     outcome = group_money_event(
         ports,

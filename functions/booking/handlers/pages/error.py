@@ -32,6 +32,7 @@ _NEXT_STEPS = {
 # Refusals a person can act on get a heading that says what happened, not just "could not".
 _CODE_HEADINGS = {
     "already_applied": "You have already applied",
+    "apply_by_passed": "The time to apply for this place has passed",
     "course_closed": "Applications for this course are closed",
     "idempotency_key_reused": "This form was sent already",
     "offer_lapsed": "This offer has lapsed",
@@ -40,6 +41,11 @@ _CODE_HEADINGS = {
 _CODE_NEXT_STEPS = {
     # The refusal itself says the email was sent: this says only what to do with it.
     "already_applied": "The link in that email opens your application's page.",
+    # A colleague's link (or the manager's substitution) past a group's apply-by date: no
+    # application exists to point them to (hostile19 F5).
+    "apply_by_passed": "Nothing has been sent or changed. A place nobody applied for by then "
+    "is released and its price refunded to whoever paid for it; the person who booked the "
+    "places can tell you more.",
     "course_closed": "The courses page lists the courses taking applications now.",
     "idempotency_key_reused": "To book again, open the form afresh from the course's page and "
     "send it from there.",

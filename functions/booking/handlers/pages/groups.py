@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.domain.addresses import NOT_AN_ADDRESS
+from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status
@@ -164,7 +165,12 @@ def manager_page(view: GroupView, base_url: str) -> str:
             and group.ended_because is None,
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
-            changeable=group.seats_held > 0 and not over,
+            changeable=group.seats_held > 0 and not over and not view.begun,
+            # Links to send, and colleagues to name, only while they work (until the apply-by
+            # date, never once begun).
+            applying=view.applying,
+            begun=view.begun,
+            by_card=group.payment_method is PaymentMethod.CARD,
             pay_url=view.pay_url,
             places_kept=figures.places_kept,
             over=over,

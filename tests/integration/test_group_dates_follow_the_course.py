@@ -1,0 +1,129 @@
+"""A group's apply-by date follows its course's dates (hostile19 F5): when the organisers bring
+the first session forward, or change how many days before it colleagues apply, each group's
+apply-by is set again by the rule it was booked by (``domain.groups.redated``), never after the
+first start; the emails and pages sent from then on promise that time; once the course has
+begun the manager's page offers no link, substitution or give-up the API refuses, and says
+what happens to the money for the places nobody applied for; the sweep releases them and
+refunds their price once. Through the real handlers, moto and the Stripe stand-in, the clock
+frozen (time-machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from booking.domain.wording import moment_when
+from booking.services.lifecycle import sweep
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    OTHERS,
+    book,
+    give_up,
+    group_page,
+    manager_view,
+    substitute,
+)
+from tests.support.system import COURSE_ID, System
+
+
+def _start(system: System) -> datetime:
+    return datetime.fromisoformat(system.course(COURSE_ID)["sessions"][0]["start"])
+
+
+def _refunds(system: System) -> list[object]:
+    return [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+
+
+def _paid_by_card(system: System) -> dict[str, object]:
+    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
+    session = str(group["pay_url"]).rsplit("/", 1)[-1]
+    assert system.stripe_local("POST", f"/checkout/{session}/pay").status == 200
+    assert manager_view(system, group)["status"] == "paid"
+    return dict(group)
+
+
+def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers_nothing_refused(
+    system: System,
+) -> None:
+    start = _start(system)
+    booked_at = start - timedelta(hours=3)
+    zone = system.course_file(COURSE_ID)["timezone"]
+    with time_machine.travel(booked_at, tick=False):
+        group = _paid_by_card(system)
+        assert datetime.fromisoformat(manager_view(system, group)["apply_by"]) == start
+        system.deliver_emails()
+    new_start = booked_at + timedelta(hours=1)
+    with time_machine.travel(booked_at + timedelta(minutes=5), tick=False):
+        earlier = system.course_file(COURSE_ID)
+        earlier["sessions"][0]["start_time"] = _local_time(new_start, zone)
+        system.put_course(COURSE_ID, earlier)
+        assert _start(system) == new_start
+        view = manager_view(system, group)
+        assert datetime.fromisoformat(view["apply_by"]) == new_start
+        link = urlsplit(str(view["places"][0]["apply_url"]))
+        # A colleague named now is told the time that holds, not the one booked.
+        assert substitute(system, group, 2, OTHERS[0]).status == 200
+        sent = system.deliver_emails()
+    to_other = [m for m in sent if m.to == [OTHERS[0]["email"]]]
+    assert len(to_other) == 1, [m.subject for m in sent]
+    assert moment_when(new_start, zone) in to_other[0].text
+    assert moment_when(start, zone) not in to_other[0].text
+    # A colleague sent their link before and not applied is written to again: the date their
+    # first email said no longer holds (the one replaced since is not: their link is gone).
+    to_first = [m for m in sent if m.to == [COLLEAGUES[0]["email"]]]
+    assert len(to_first) == 1, [m.subject for m in sent]
+    assert to_first[0].subject.startswith("Please apply for your place by an earlier date")
+    assert "is earlier than our last email said" in to_first[0].text
+    assert moment_when(new_start, zone) in to_first[0].text
+    assert not [m for m in sent if m.to == [COLLEAGUES[1]["email"]]]
+
+    begun = new_start + timedelta(minutes=1)
+    with time_machine.travel(begun, tick=False):
+        view = manager_view(system, group)
+        assert all(place["apply_url"] is None for place in view["places"])
+        page = group_page(system, group)
+        assert "Their link" not in page
+        assert "Send someone else instead" not in page
+        assert "Give up place" not in page
+        assert "The time for your colleagues to apply has passed (the course has begun)" in page
+        assert "refunded to the card it was paid from" in page
+        assert give_up(system, group, 1).status == 409  # what the page no longer offers
+        # The colleague's link, followed now, says what happened in their words: they have
+        # no application whose page could show it.
+        refused = system.api("GET", f"{link.path}?{link.query}", headers={"accept": "text/html"})
+        assert refused.status == 409
+        assert "The time to apply for this place has passed" in refused.body
+        assert "Your application&#39;s page" not in refused.body
+        assert "Your application's page" not in refused.body
+        sweep(system.ports, begun)
+        sweep(system.ports, begun + timedelta(minutes=5))
+        assert len(_refunds(system)) == 2
+        after = manager_view(system, group)
+        assert all(place["state"] == "released" for place in after["places"])
+        sent = system.deliver_emails()
+    to_manager = [m for m in sent if m.to == [MANAGER]]
+    assert len(to_manager) == 1, [m.subject for m in sent]
+    assert "Nobody applied for places 1 and 2" in to_manager[0].text
+
+
+def _local_time(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def test_a_change_of_the_days_before_the_start_moves_every_groups_apply_by(
+    system: System,
+) -> None:
+    start = _start(system)
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+        assert datetime.fromisoformat(manager_view(system, group)["apply_by"]) == start - timedelta(
+            days=7
+        )
+        changed = system.course_file(COURSE_ID) | {"group_apply_by_days": 10}
+        system.put_course(COURSE_ID, changed)
+        moved = datetime.fromisoformat(manager_view(system, group)["apply_by"])
+    assert moved == start - timedelta(days=10)
