@@ -14,6 +14,7 @@ from booking.domain.application import Application, ApplicationStatus, CheckoutR
 from booking.domain.covered import second_payment
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.facilitators_told import REFUNDED_IN_FULL, facilitators_told_it_ended
+from booking.domain.refund_figures import refund_figures, refunded_record
 from booking.domain.transfer_record import made_by_a_move
 
 S = ApplicationStatus
@@ -217,7 +218,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     if further and record is not None and not record.kept:
         return _noted_on_a_payment_given_back(application, record, event, now)
     recorded = (
-        application.with_payment(_refunded(record, event))
+        application.with_payment(refunded_record(record, event))
         if further and record is not None
         else _first_charge_refunded(application, event)
     )
@@ -230,12 +231,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     for_a_move = given_back_now <= 0 or made_by_a_move(
         application.transfers, event.refund_id, given_back_now
     )
-    # A cancellation with a refund asked Stripe for every charge: none is set aside again,
-    # also when this refund's event lands before that cancellation is saved (its key says so).
-    asked_by_cancelling = _refund_was_announced(application) or asked_by_a_cancellation(
-        application, event
-    )
-    later = () if asked_by_cancelling else paid_after(application, event)
+    later = _set_aside_by(application, event)
     weighed = _set_aside(recorded, later)
     full = weighed.charges_paid > 0 and weighed.charges_refunded >= weighed.charges_paid
     # What this refund gave back: the messages say it, beside what has come back in all.
@@ -245,11 +241,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
             "last_refund": max(given_back_now, 0) or application.last_refund,
         }
     )
-    ends = full and (
-        application.status is S.CANCELLED
-        or (application.status is S.CONFIRMED and not (application.transfers and for_a_move))
-    )
-    if ends:
+    if full and _ended_by_it(application, for_a_move):
         ended = _booking_refunded(application, _set_aside(recorded, later), now, given_back_now)
         return RefundOutcome(ended.with_event(event.event_id), True, later)
     if (
@@ -263,6 +255,24 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
             _refund_email(application, given_back_now, f"partial-{total}", "partial_refund")
         )
     return RefundOutcome(recorded.with_event(event.event_id), False)
+
+
+def _ended_by_it(application: Application, for_a_move: bool) -> bool:
+    """Whether a refund that gave back everything paid ends ``application``: a cancelled one,
+    or a confirmed one unless a move's own refund did it (a bursary covering the new price)."""
+    return application.status is S.CANCELLED or (
+        application.status is S.CONFIRMED and not (application.transfers and for_a_move)
+    )
+
+
+def _set_aside_by(application: Application, event: RefundEvent) -> tuple[PaymentRecord, ...]:
+    """The charges ``event``'s refund sets aside as paid after it ended the booking
+    (:func:`paid_after`). None after a cancellation with a refund: it asked Stripe for every
+    charge, also when this refund's event lands before that cancellation is saved (its key
+    says so)."""
+    if _refund_was_announced(application) or asked_by_a_cancellation(application, event):
+        return ()
+    return paid_after(application, event)
 
 
 def told_by_its_act(
@@ -341,7 +351,7 @@ def _noted_on_a_payment_given_back(
     unmatched one): what Stripe says of it is noted; the booking and its own payment are
     untouched."""
     return RefundOutcome(
-        application.with_payment(_refunded(record, event))
+        application.with_payment(refunded_record(record, event))
         .model_copy(update={"updated_at": now})
         .with_event(event.event_id),
         full=False,
@@ -350,7 +360,7 @@ def _noted_on_a_payment_given_back(
 
 def _first_charge_refunded(application: Application, event: RefundEvent) -> Application:
     """``application`` with what ``event`` says of its first charge's refunds."""
-    refunds, by_charge = _refund_figures(
+    refunds, by_charge = refund_figures(
         application.refunds, application.charge_amount_refunded, event
     )
     return application.model_copy(
@@ -406,30 +416,6 @@ def _refund_email(application: Application, amount: int, occasion: str, reason: 
     )
 
 
-def _refund_figures(
-    refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent
-) -> tuple[dict[str, int], int]:
-    """Stripe's two views of a payment's refunds after ``event``: each succeeded refund by id
-    (a pending or failed one does not count), and the charge's running total."""
-    updated = dict(refunds)
-    if event.refund_id is not None:
-        if event.refund_succeeded:
-            updated[event.refund_id] = event.refund_amount
-        else:
-            updated.pop(event.refund_id, None)
-    by_charge = (
-        event.charge_amount_refunded
-        if event.charge_amount_refunded is not None
-        else charge_amount_refunded
-    )
-    return updated, by_charge
-
-
-def _refunded(record: PaymentRecord, event: RefundEvent) -> PaymentRecord:
-    refunds, by_charge = _refund_figures(record.refunds, record.charge_amount_refunded, event)
-    return record.model_copy(update={"refunds": refunds, "charge_amount_refunded": by_charge})
-
-
 def payment_record(event: CheckoutEvent, *, kept: bool, reason: str | None = None) -> PaymentRecord:
     """The record of the payment an event reports (it must name its payment intent)."""
     assert event.payment_intent is not None
@@ -442,11 +428,3 @@ def payment_record(event: CheckoutEvent, *, kept: bool, reason: str | None = Non
         reason=reason,
         paid_at=event.created,
     )
-
-
-def refunded_after(refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent) -> int:
-    """What a payment (its refunds by id and the charge's running total) would show given back
-    once ``event`` is recorded on it, the larger of Stripe's two views: weighed against what it
-    paid before anything is written (``services.believed``)."""
-    by_id, by_charge = _refund_figures(refunds, charge_amount_refunded, event)
-    return max(sum(by_id.values()), by_charge)

@@ -119,12 +119,8 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
         if is_move_session(application, fact.session_id):
             # A move's difference paid once the cohort it joins began (``domain.paying``,
             # ``course_open`` False then) makes no move: the payment goes back.
-            return move_checkout_event(
-                application,
-                fact,
-                situation.now,
-                can_move=situation.seat_free and situation.course_open,
-            )
+            can_move = situation.seat_free and situation.course_open
+            return move_checkout_event(application, fact, situation.now, can_move=can_move)
         return checkout_event(application, fact, situation)
     if isinstance(fact, MoveWithdrawn):
         return _withdrawn(application, situation)

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.payments import RefundEvent, refunded_after
+from booking.domain.payments import RefundEvent
+from booking.domain.refund_figures import refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
 from booking.services.ports import Ports
 

@@ -41,6 +41,7 @@ from booking.services.believed import (
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.payment_recorders_port import PaymentRecorders
 from booking.services.ports import Ports
 from booking.services.settle import note_anomaly, refund, settle_money
 
@@ -133,33 +134,19 @@ def _settled(
     the payment it reports (``paid_with``) only if no other booking recorded it and, first
     recorded now, Stripe's checkout session ``made_by`` made it (``services.believed``; None:
     read from Stripe's invoice already)."""
-    # A payment the owner recorded already is its own (it was weighed when first recorded): a
-    # redelivered event reads nothing more for it. A checkout's payment is read with its
-    # course, in the same round trip: whether it came after the course began
-    # (``domain.paying``), the start as it stands now (an organiser may have brought it
-    # forward while the checkout was open).
-    recorders = (
-        None
-        if paid_with is None or paid_with == owner.payment_intent
-        else ports.repository.recorders_of_payment(
-            paid_with, course_paid_for(owner, fact) if isinstance(fact, CheckoutEvent) else None
-        )
-    )
-    not_its_own = (
-        None
-        if recorders is None
-        else payment_not_believed(
+    recorders = _recorders(ports, owner, fact, paid_with)
+    if recorders is not None and paid_with is not None:
+        not_its_own = payment_not_believed(
             ports,
             paid_with,
             made_by=made_by,
             application_id=owner.application_id,
             recorders=recorders,
         )
-    )
-    if not_its_own is not None and paid_with is not None:
-        ids = {"application_id": owner.application_id, "payment_intent": paid_with}
-        refused(event_id, not_its_own, **ids)
-        return EventOutcome("ignore", not_its_own, owner.application_id, owner.status.value)
+        if not_its_own is not None:
+            ids = {"application_id": owner.application_id, "payment_intent": paid_with}
+            refused(event_id, not_its_own, **ids)
+            return EventOutcome("ignore", not_its_own, owner.application_id, owner.status.value)
     if named != owner.application_id:
         # Signed by Stripe, but its metadata names someone else: nobody it names is touched.
         note_anomaly(
@@ -185,6 +172,20 @@ def _settled(
         saved.application_id,
         saved.status.value,
     )
+
+
+def _recorders(
+    ports: Ports, owner: Application, fact: MoneyFact, paid_with: str | None
+) -> PaymentRecorders | None:
+    """Every record of the payment ``paid_with`` an event reports for ``owner``, read with the
+    course a checkout's payment is for in the same round trip: whether it came after the
+    course began (``domain.paying``), the start as it stands now (an organiser may have
+    brought it forward while the checkout was open). None: no payment, or one the owner
+    recorded already (weighed then: a redelivered event reads nothing more for it)."""
+    if paid_with is None or paid_with == owner.payment_intent:
+        return None
+    course = course_paid_for(owner, fact) if isinstance(fact, CheckoutEvent) else None
+    return ports.repository.recorders_of_payment(paid_with, course)
 
 
 def _for_nobody(

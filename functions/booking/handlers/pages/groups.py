@@ -187,22 +187,27 @@ def manager_page(view: GroupView, base_url: str) -> str:
             if group.status is GroupStatus.AWAITING_PAYMENT and group.hold_expires_at
             else None,
             substitute_consent_label=SUBSTITUTE_CONSENT_LABEL,
-            places=[
-                {
-                    "number": place.number,
-                    "name": place.name,
-                    "email": place.email,
-                    "state": _place_said(group, place.number, place.state),
-                    "released": place.state == "released",
-                    "reference": place.reference,
-                    "link": place.link,
-                    "substitute": f"{here}/places/{place.number}/substitute?token={token}",
-                    "cancel": f"{here}/places/{place.number}/cancel?token={token}",
-                }
-                for place in view.places
-            ],
+            places=_places_shown(view, here, token),
         )
     )
+
+
+def _places_shown(view: GroupView, here: str, token: str) -> list[dict[str, Any]]:
+    """Each place as the manager's page shows it, with its forms' addresses."""
+    return [
+        {
+            "number": place.number,
+            "name": place.name,
+            "email": place.email,
+            "state": _place_said(view.group, place.number, place.state),
+            "released": place.state == "released",
+            "reference": place.reference,
+            "link": place.link,
+            "substitute": f"{here}/places/{place.number}/substitute?token={token}",
+            "cancel": f"{here}/places/{place.number}/cancel?token={token}",
+        }
+        for place in view.places
+    ]
 
 
 def place_form(
