@@ -9,6 +9,7 @@ either side of the start."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import time_machine
 
@@ -23,6 +24,19 @@ def _start(system: System) -> datetime:
 
 def _session_of(pay_url: object) -> str:
     return str(pay_url).rsplit("/", 1)[-1]
+
+
+def _settles_honoured(system: System, group: dict[str, Any]) -> None:
+    """The group's delayed payment settles once the course has begun and is honoured: paid,
+    the places the group's (none released), no colleague's link shown (applying through it is
+    refused once begun, hostile19 F5), nothing refunded, nobody told it came too late."""
+    _settles(system, group)
+    view = manager_view(system, group)
+    assert view["status"] == "paid"
+    assert all(place["state"] == "not_applied" for place in view["places"])
+    assert all(place["apply_url"] is None for place in view["places"])
+    assert _refunds(system) == []
+    assert not any("after the course had begun" in m.text for m in system.deliver_emails())
 
 
 def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
@@ -84,16 +98,7 @@ def test_a_groups_delayed_payment_completed_before_the_start_is_honoured_when_it
         _pay_by_debit(system, group)
         system.deliver_emails()
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
-        _settles(system, group)
-        view = manager_view(system, group)
-        assert view["status"] == "paid"
-        # The places are the group's (none released); no colleague's link is shown once the
-        # course has begun: applying through it is refused then (hostile19 F5).
-        assert all(place["state"] == "not_applied" for place in view["places"])
-        assert all(place["apply_url"] is None for place in view["places"])
-        assert _refunds(system) == []
-        sent = system.deliver_emails()
-    assert not any("after the course had begun" in m.text for m in sent)
+        _settles_honoured(system, group)
 
 
 def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refunded(
@@ -163,13 +168,4 @@ def test_a_groups_delayed_payment_completed_before_a_start_brought_forward_is_ho
     with time_machine.travel(after_the_hold, tick=False):
         sweep(system.ports, after_the_hold)  # a payment still settling is kept waiting
         assert manager_view(system, group)["status"] == "awaiting_payment"
-        _settles(system, group)
-        view = manager_view(system, group)
-        assert view["status"] == "paid"
-        # The places are the group's (none released); no colleague's link is shown once the
-        # course has begun: applying through it is refused then (hostile19 F5).
-        assert all(place["state"] == "not_applied" for place in view["places"])
-        assert all(place["apply_url"] is None for place in view["places"])
-        assert _refunds(system) == []
-        sent = system.deliver_emails()
-    assert not any("after the course had begun" in m.text for m in sent)
+        _settles_honoured(system, group)
