@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from bench.coldstart import child_env
+
 from tests.support.lambda_init import last_line_printed
 
 _BUILD_EVERY_MODEL = """
