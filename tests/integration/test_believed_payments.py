@@ -9,6 +9,8 @@ import copy
 import json
 from typing import Any
 
+import pytest
+
 from tests.integration.test_booking_flow import _signature
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
@@ -111,7 +113,9 @@ def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> 
     assert shown(system, x) == ("confirmed", 20000, 5000)
 
 
-def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(system: System) -> None:
+def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
     from tests.support.groups import book
 
     group = book(system, course=COURSE_ID).json()
@@ -123,8 +127,15 @@ def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(system: System)
     by_refund = last_event(system, "refund.created", stored.payment_intent)
     by_refund["id"] = "evt_forged_group_refund"
     by_refund["data"]["object"].update(id="re_forged_group", amount=stored.amount_paid)
+    caplog.clear()
     answer = sent(system, by_refund)
     assert answer["action"] == "ignore", answer
+    alarms = [
+        r
+        for r in caplog.records
+        if r.levelname == "ERROR" and r.getMessage() == "stripe event not believed"
+    ]
+    assert [getattr(r, "event_id", None) for r in alarms] == ["evt_forged_group_refund"]
     after = system.ports.groups.get_group(group["group_id"])
     assert after is not None
     assert (after.amount_refunded, after.status) == (1000, stored.status)

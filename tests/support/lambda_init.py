@@ -21,6 +21,8 @@ def last_line_printed(script: str, *args: str, in_lambda: bool = True) -> str:
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=False,
     )
+    # The child's traceback in the failure, not a bare CalledProcessError (review17 L7).
+    assert answer.returncode == 0, answer.stderr[-3000:]
     return answer.stdout.strip().splitlines()[-1]

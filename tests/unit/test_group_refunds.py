@@ -93,7 +93,7 @@ def test_a_full_refund_ends_the_places_nobody_holds_and_tells_the_manager_once()
 def test_the_systems_own_refunds_are_told_apart_by_id_or_key() -> None:
     given_up = paid_group(refunds={"re_own": 20000})
     assert made_here(given_up, by_id("evt_1", "re_own", 20000))
-    key = place_refund_key("g1", 2)
+    key = place_refund_key("g1", 2, 20000)
     assert made_here(given_up, by_charge("evt_2", 40000, idempotency_key=key))
     assert made_here(given_up, by_id("evt_3", "re_new", 20000, idempotency_key=key))
     assert not made_here(given_up, by_id("evt_4", "re_dash", 20000))
@@ -103,6 +103,14 @@ def test_the_systems_own_refunds_are_told_apart_by_id_or_key() -> None:
     assert after.amount_refunded == 40000
     after = refund_reported(after, by_charge("evt_7", 40000), NOW, NOBODY).group
     assert (after.amount_refunded, refunded_at_stripe(after)) == (40000, 20000)
+
+
+def test_a_places_refund_key_is_the_same_request_only_for_the_same_amount() -> None:
+    """review17 M6: a share refused and asked again from what is left is a new request
+    (Stripe refuses a key reused with other parameters); a retry of the same one is not."""
+    assert place_refund_key("g1", 2, 20000) == place_refund_key("g1", 2, 20000)
+    assert place_refund_key("g1", 2, 20000) != place_refund_key("g1", 2, 10000)
+    assert place_refund_key("g1", 2, 20000) != place_refund_key("g1", 3, 20000)
 
 
 def test_a_failed_refund_at_stripe_no_longer_counts() -> None:

@@ -391,6 +391,38 @@ def test_refund_via_api_updates_the_charge_and_sends_events(
     assert caught.value.code == "charge_already_refunded"
 
 
+def test_a_refund_refused_as_it_ran_is_saved_under_its_key_and_validation_is_not(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn
+) -> None:
+    """As Stripe (review17 M6): a refusal of the charge's state (more than is left) is the
+    request's saved answer, given again to a retry and an idempotency_error to other
+    parameters under the key; a refusal of the parameters themselves saves nothing."""
+    session = create(client, clock)
+    intent_id = pay(standin, session.id)["session"]["payment_intent"]
+    too_much = {"payment_intent": intent_id, "amount": 20001}
+    with pytest.raises(stripe.InvalidRequestError) as first:
+        client.v1.refunds.create(too_much, options={"idempotency_key": "above"})  # type: ignore[arg-type]
+    with pytest.raises(stripe.InvalidRequestError) as again:
+        client.v1.refunds.create(too_much, options={"idempotency_key": "above"})  # type: ignore[arg-type]
+    assert (again.value.param, again.value.user_message) == (
+        first.value.param,
+        first.value.user_message,
+    )
+    with pytest.raises(stripe.IdempotencyError):
+        client.v1.refunds.create(
+            {"payment_intent": intent_id, "amount": 100}, options={"idempotency_key": "above"}
+        )
+
+    with pytest.raises(stripe.InvalidRequestError):
+        client.v1.refunds.create(
+            {"payment_intent": intent_id, "reason": "bored"}, options={"idempotency_key": "bad"}
+        )
+    made = client.v1.refunds.create(
+        {"payment_intent": intent_id, "amount": 100}, options={"idempotency_key": "bad"}
+    )
+    assert made.amount == 100
+
+
 def test_local_refund_refunds_in_full_and_requires_payment(
     client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
 ) -> None:

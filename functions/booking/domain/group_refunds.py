@@ -36,9 +36,14 @@ REFUNDED_IN_PART = "group_refunded_in_part_at_stripe"
 REFUNDED_WITH_PLACES_HELD = "group_refunded_with_places_held"
 
 
-def place_refund_key(group_id: str, number: int) -> str:
-    """The key of the refund of place ``number``'s share, asked when it is given up."""
-    return f"group-{group_id}-place-{number}"
+def place_refund_key(group_id: str, number: int, amount: int) -> str:
+    """The key of the refund of ``amount``, place ``number``'s share, asked when it is given
+    up. The amount is in it: Stripe saves a request's answer under its key, a refusal made as
+    it ran included, and refuses the key with other parameters (``idempotency_error``), so a
+    share asked again from what is left after a refusal (a part refunded at Stripe meanwhile:
+    ``domain.groups.share_of_place``) is a new request (the refused one moved no money), and
+    a retry of the same amount is the same refund."""
+    return f"group-{group_id}-place-{number}-{amount}"
 
 
 def given_back_key(payment_intent: str) -> str:

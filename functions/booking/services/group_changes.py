@@ -219,8 +219,9 @@ def give_up(
             return current  # filled meanwhile: theirs
         refunds, refund_id = dict(current.refunds), place.refund_id
         if refund_share and share_refundable(current, number) > 0 and current.payment_intent:
-            key = place_refund_key(current.group_id, number)
-            share = Refund(current.payment_intent, share_refundable(current, number), key)
+            amount = share_refundable(current, number)
+            key = place_refund_key(current.group_id, number, amount)
+            share = Refund(current.payment_intent, amount, key)
             made = _refund_asked(ports, share) if withdraw else refund(ports, share)
             if made is not None:
                 refund_id = made.refund_id

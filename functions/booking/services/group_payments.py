@@ -235,8 +235,8 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
 
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
         if refund_beyond_group(current, event):
-            # Judged on the group as read for this attempt (a retry's fresh read too).
-            refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
+            # Judged on the group as read for this attempt (a retry's fresh read too); logged
+            # once, after the attempts (review17 L6).
             return GroupOutcome("ignore", REFUNDED_BEYOND_PAID, group_id, current.status), None
         if event.payment_intent != current.payment_intent or made_here(current, event):
             return GroupOutcome("ignore", _MADE_HERE, group_id, current.status), None
@@ -251,6 +251,8 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     outcome, reported = retried(
         apply, lambda: find_group(ports, group_id), first=group, exhausted=busy_for_stripe
     )
+    if outcome.reason == REFUNDED_BEYOND_PAID:
+        refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
     if reported is not None:
         _organisers_shown(ports, event, reported)
     return outcome

@@ -139,8 +139,17 @@ class Api:
                     )
                 # A replay answers what the first request answered and sends nothing again.
                 return saved.status, copy.deepcopy(saved.body), []
-            # Like Stripe, a request that fails validation saves nothing, so the key stays usable.
-            result = action(params, ids, request, outgoing)
+            # Like Stripe, a request that fails validation saves nothing, so the key stays
+            # usable; one refused as the endpoint ran (``StripeError.ran``) is saved as it was
+            # answered, and a retry with other parameters is then an idempotency_error.
+            try:
+                result = action(params, ids, request, outgoing)
+            except StripeError as refused:
+                if refused.ran:
+                    self._store.idempotency[slot] = Idempotent(
+                        fingerprint, refused.status, refused.payload()
+                    )
+                raise
             self._store.idempotency[slot] = Idempotent(fingerprint, 200, copy.deepcopy(result))
             return 200, result, outgoing
 

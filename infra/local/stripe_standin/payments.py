@@ -302,6 +302,7 @@ def _refund_amount(params: Mapping[str, Any], charge: Mapping[str, Any]) -> int:
             f"Charge {charge['id']} has already been refunded.",
             code="charge_already_refunded",
             charge=charge["id"],  # Stripe names the charge on this refusal
+            ran=True,
         )
     amount = remaining
     if params.get("amount") not in (None, ""):
@@ -313,5 +314,6 @@ def _refund_amount(params: Mapping[str, Any], charge: Mapping[str, Any]) -> int:
                 f"than unrefunded amount on charge "
                 f"({wire.format_amount(remaining, charge['currency'])})",
                 param="amount",
+                ran=True,
             )
     return amount

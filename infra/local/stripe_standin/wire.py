@@ -82,7 +82,10 @@ def below_minimum(amount: int, currency: str) -> bool:
 
 
 class StripeError(Exception):
-    """An error answered in Stripe's shape, ``{"error": {...}}``."""
+    """An error answered in Stripe's shape, ``{"error": {...}}``. ``ran``: raised as the
+    endpoint ran (a check of an object's state, past the request's validation and lookups):
+    Stripe saves such an answer under the request's idempotency key as it saves a success,
+    and answers it again to a retry (https://docs.stripe.com/idempotency)."""
 
     def __init__(
         self,
@@ -93,6 +96,7 @@ class StripeError(Exception):
         code: str | None = None,
         param: str | None = None,
         charge: str | None = None,
+        ran: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -101,6 +105,7 @@ class StripeError(Exception):
         self.code = code
         self.param = param
         self.charge = charge
+        self.ran = ran
 
     def payload(self) -> dict[str, Any]:
         """As Stripe answers: an error with a code links its documentation (``doc_url``, the
