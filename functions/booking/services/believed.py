@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_figures import refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
@@ -45,6 +45,7 @@ RECORDED_BY_A_GROUP = "payment_recorded_by_a_group"
 GIVEN_BACK_FOR_NOBODY = "payment_given_back_for_nobody"
 REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
 NOT_MADE_BY_ITS_CHECKOUT = "payment_not_made_by_the_bookings_checkout"
+UNKNOWN_AT_STRIPE = "checkout_session_unknown_at_stripe"
 
 
 def payment_not_believed(
@@ -81,7 +82,9 @@ def payment_not_believed(
     return checkout_not_paid_with(ports, made_by, payment_intent)
 
 
-def checkout_not_paid_with(ports: Ports, session_id: str, payment_intent: str) -> str | None:
+def checkout_not_paid_with(
+    ports: Ports, session_id: str, payment_intent: str, *, recorded: bool = True
+) -> str | None:
     """Why a signed event's word that the checkout session ``session_id`` was paid with
     ``payment_intent`` is not believed: Stripe's session is not complete and paid, or was
     paid with another payment (a session holds its payment from the moment the payer
@@ -89,10 +92,13 @@ def checkout_not_paid_with(ports: Ports, session_id: str, payment_intent: str) -
     Stripe says so. A session Stripe does not hold is no forger's doing (nobody can make
     Stripe forget a session) but our misconfiguration, such as another account's key:
     DependencyUnavailable, so the event is answered 503, Stripe delivers it again and the
-    alarm hears it, instead of a paid place acknowledged and lost."""
+    alarm hears it, instead of a paid place acknowledged and lost. ``recorded`` False: a
+    session no booking recorded, which Stripe not holding makes nobody's (not believed)."""
     try:
         held = ports.payments.checkout_at_stripe(session_id)
     except Conflict as exc:  # UnknownToProvider among them
+        if not recorded and isinstance(exc, UnknownToProvider):
+            return UNKNOWN_AT_STRIPE
         raise DependencyUnavailable(
             "the payment provider does not hold the checkout session an event names",
             code="payment_provider_unavailable",
