@@ -212,9 +212,7 @@ def _for_nobody(
     if recorders.application_id is not None or recorders.group_id is not None:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
         return EventOutcome("ignore", "the payment belongs to the booking that recorded it")
-    not_its_own = made_by and checkout_not_paid_with(
-        ports, made_by, payment_intent, recorded=False
-    )
+    not_its_own = made_by and checkout_not_paid_with(ports, made_by, payment_intent, recorded=False)
     if not_its_own:  # a signed event's word alone gives back nobody's payment
         refused(event_id, not_its_own, object_id=object_id, payment_intent=payment_intent)
         return EventOutcome("ignore", not_its_own)
