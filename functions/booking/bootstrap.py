@@ -40,6 +40,9 @@ from booking.services.ports import (
 
 _current: Ports | None = None
 
+# How long the webhook waits for Stripe to answer a read, well inside its 15 s Lambda.
+READ_TIMEOUT_SECONDS = 5
+
 
 class _Adapters:
     """How each adapter is made from the settings, each imported only when first used: a
@@ -70,7 +73,15 @@ class _Adapters:
             # Safe to retry: every mutating call carries an idempotency key.
             max_network_retries=2,
         )
-        return StripeGateway(client)
+        # The webhook's reads (is this session paid?) answer within seconds or not at all:
+        # the SDK's 80 s default would hold a paid event for the whole Lambda timeout.
+        reader = stripe.StripeClient(
+            self.config.stripe_key(),
+            base_addresses={"api": api_base} if api_base else {},
+            http_client=stripe.new_default_http_client(timeout=READ_TIMEOUT_SECONDS),
+            max_network_retries=0,
+        )
+        return StripeGateway(client, reader)
 
     def sender(self) -> EmailSender:
         from booking.adapters.ses_sender import SesSender

@@ -21,7 +21,7 @@ from booking.domain.billing import (
     applied_discount,
 )
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, UnknownToProvider
 from booking.services.ports import (
     DiscountCodeRequest,
     EmailQueue,
@@ -117,10 +117,15 @@ def test_an_unknown_payment_belongs_to_no_application(gateway: PaymentGateway) -
     assert gateway.application_of_payment("pi_unknown") is None
 
 
-def test_a_checkout_unpaid_or_unknown_made_no_payment(gateway: PaymentGateway) -> None:
+def test_an_open_checkout_was_paid_with_nothing_and_an_unknown_one_is_unknown(
+    gateway: PaymentGateway,
+) -> None:
     opened = gateway.create_checkout(checkout_request())
-    assert gateway.payment_of_checkout(opened.session_id) is None
-    assert gateway.payment_of_checkout("cs_test_unknown") is None
+    held = gateway.checkout_at_stripe(opened.session_id)
+    assert (held.payment_intent, held.status, held.payment_status) == (None, "open", "unpaid")
+    assert not held.paid_with("pi_anything")
+    with pytest.raises(UnknownToProvider):
+        gateway.checkout_at_stripe("cs_test_unknown")
 
 
 # -- sending email ------------------------------------------------------------------------------

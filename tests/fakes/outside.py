@@ -16,9 +16,10 @@ from booking.domain.billing import (
     applied_discount,
 )
 from booking.domain.emails import EmailJob, OutgoingEmail
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.payments import RefundEvent
 from booking.services.ports import (
+    CheckoutAtStripe,
     CheckoutRequest,
     DiscountCodeRequest,
     EmailSendError,
@@ -43,7 +44,8 @@ class FakeEmailQueue:
 class FakeSession:
     request: CheckoutRequest
     status: str = "open"  # open | complete | expired
-    payment_intent: str | None = None  # the payment that completed it
+    payment_intent: str | None = None  # the payment it was confirmed with
+    payment_status: str = "unpaid"  # paid once the money is taken
 
 
 Kept = TypeVar("Kept")
@@ -133,17 +135,20 @@ class FakePaymentGateway:
         self._check()
         return self.intents.get(payment_intent)
 
-    def payment_of_checkout(self, session_id: str) -> str | None:
+    def checkout_at_stripe(self, session_id: str) -> CheckoutAtStripe:
         self._check()
         session = self.sessions.get(session_id)
-        return session.payment_intent if session is not None else None
+        if session is None:
+            raise UnknownToProvider("no such checkout session", code="payment_state_conflict")
+        return CheckoutAtStripe(session.payment_intent, session.status, session.payment_status)
 
-    def pay_checkout(self, session_id: str, payment_intent: str) -> None:
+    def pay_checkout(self, session_id: str, payment_intent: str, *, paid: bool = True) -> None:
         """The person pays the checkout with ``payment_intent`` (a test's hand, not a port
-        method)."""
+        method). ``paid`` False: confirmed but not taken (declined, or still processing)."""
         session = _made(self.sessions.get(session_id), "checkout session")
         session.status = "complete"
         session.payment_intent = payment_intent
+        session.payment_status = "paid" if paid else "unpaid"
 
     # -- invoices ----------------------------------------------------------------------------
 

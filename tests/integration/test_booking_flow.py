@@ -126,7 +126,13 @@ def test_a_signature_from_the_future_is_refused_as_a_stale_one_is(system: System
 def test_base64_encoded_webhook_body_is_verified_on_the_original_bytes(system: System) -> None:
     application = system.apply().json()
     session_id = application["checkout_url"].rsplit("/", 1)[-1]
-    body = json.dumps(_completed_event(session_id, application["application_id"])).encode()
+    system.hold_webhooks = True  # paid at Stripe; its event is the one sent here
+    assert system.pay(application["checkout_url"]).status == 200
+    event = _completed_event(session_id, application["application_id"])
+    event["data"]["object"]["payment_intent"] = system.checkout_session(session_id)[
+        "payment_intent"
+    ]
+    body = json.dumps(event).encode()
     reply = system.webhook(
         body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}, base64_body=True
     )

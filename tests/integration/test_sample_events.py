@@ -80,8 +80,9 @@ def _signed_webhook(event_body: dict[str, Any]) -> dict[str, Any]:
 def _aimed_at(system: System, name: str, application: dict[str, Any]) -> dict[str, Any]:
     """A sample Stripe event about the application's real Checkout Session. One that carries a
     payment names the payment that session made at Stripe (the stand-in's, its own events
-    held): the webhook asks Stripe which payment the booking's session made
-    (``services.believed``), as it would ask Stripe of a real event."""
+    held): the webhook asks Stripe whether the booking's session was paid, and with which
+    payment (``services.believed``), as it would ask Stripe of a real event; a delayed
+    payment's success is made at Stripe before its event says so."""
     stripe_event = copy.deepcopy(load_event(f"stripe/{name}.json"))
     session = stripe_event["data"]["object"]
     session["id"] = application["checkout_url"].rsplit("/", 1)[-1]
@@ -93,6 +94,11 @@ def _aimed_at(system: System, name: str, application: dict[str, Any]) -> dict[st
             headers = {"content-type": "application/x-www-form-urlencoded"}
             paid = system.stripe_local("POST", f"/checkout/{session['id']}/pay", body, headers)
             assert paid.status == 200, paid.body
+        if name == "checkout.session.async_payment_succeeded":
+            headers = {"content-type": "application/x-www-form-urlencoded"}
+            path = f"/checkout/{session['id']}/async"
+            settled = system.stripe_local("POST", path, b"result=succeeded", headers)
+            assert settled.status == 200, settled.body
         session["payment_intent"] = system.checkout_session(session["id"])["payment_intent"]
     session["client_reference_id"] = application["application_id"]
     session["metadata"]["application_id"] = application["application_id"]

@@ -24,7 +24,7 @@ from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
-from booking.services.ports import CheckoutRequest, RefundMade
+from booking.services.ports import CheckoutAtStripe, CheckoutRequest, RefundMade
 
 # Stripe's own recommendation for webhook replay protection.
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -39,8 +39,13 @@ HANDLED_CHECKOUT_EVENTS = {
 
 
 class StripeGateway(StripeInvoicing):
-    def __init__(self, client: stripe.StripeClient) -> None:
+    def __init__(
+        self, client: stripe.StripeClient, reader: stripe.StripeClient | None = None
+    ) -> None:
         self._client = client
+        # The webhook's reads of what Stripe holds: a short timeout, so a slow Stripe is a
+        # quick 503 Stripe retries, not a paid event held for the whole Lambda timeout.
+        self._reader = reader or client
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {
@@ -153,15 +158,16 @@ class StripeGateway(StripeInvoicing):
         value = metadata.get("application_id")
         return str(value) if value else None
 
-    def payment_of_checkout(self, session_id: str) -> str | None:
-        try:
-            session = self._call(lambda: self._client.v1.checkout.sessions.retrieve(session_id))
-        except Conflict:
-            return None  # Stripe knows no such session on this account
+    def checkout_at_stripe(self, session_id: str) -> CheckoutAtStripe:
+        # Unknown at Stripe raises UnknownToProvider: a session the booking recorded that
+        # Stripe does not hold is our misconfiguration (another account's key), never forgery.
+        session = self._call(lambda: self._reader.v1.checkout.sessions.retrieve(session_id))
         intent = session.payment_intent
-        if intent is None or isinstance(intent, str):
-            return intent
-        return str(intent.id)  # expanded
+        return CheckoutAtStripe(
+            payment_intent=intent if intent is None or isinstance(intent, str) else str(intent.id),
+            status=str(session.status or ""),
+            payment_status=str(session.payment_status or ""),
+        )
 
     # Stripe's errors said in the domain's words (see ``stripe_calls``).
     _call = staticmethod(call_stripe)

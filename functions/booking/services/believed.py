@@ -9,8 +9,11 @@ that recorded its id).
   already recorded elsewhere is that other booking's, whatever this event says: believing it
   here would confirm a place on someone else's money, and a later refund of this booking would
   give back the other one's charge. A payment no booking recorded yet is recorded first only
-  when Stripe's checkout session that the booking recorded holds that payment (one read of
-  the session at Stripe); an invoice's payment is read from Stripe's invoice itself.
+  when Stripe's checkout session that the booking recorded is complete and paid, and paid
+  with that payment (one read of the session at Stripe; a session Stripe does not hold is
+  a 503, see ``checkout_not_paid_with``); an invoice's payment is read from Stripe's invoice
+  itself. A payment of a session nobody recorded is given back only on the same word of
+  Stripe's.
 - **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
   whose total would show a payment refunded above what it took is not recorded: Stripe never
   refunds more than a charge took, so such an event is not Stripe's account of that payment.
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
+from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_figures import refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
@@ -41,6 +45,7 @@ RECORDED_BY_A_GROUP = "payment_recorded_by_a_group"
 GIVEN_BACK_FOR_NOBODY = "payment_given_back_for_nobody"
 REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
 NOT_MADE_BY_ITS_CHECKOUT = "payment_not_made_by_the_bookings_checkout"
+UNKNOWN_AT_STRIPE = "checkout_session_unknown_at_stripe"
 
 
 def payment_not_believed(
@@ -72,11 +77,33 @@ def payment_not_believed(
     recorded_here = recorders.application_id is not None or recorders.group_id is not None
     if made_by is None or recorded_here:
         return None  # weighed when this booking first recorded it
-    # Its first recording: a signed event's word that the booking's checkout made this
-    # payment is checked with Stripe (one read of the session the booking recorded).
-    if ports.payments.payment_of_checkout(made_by) != payment_intent:
-        return NOT_MADE_BY_ITS_CHECKOUT
-    return None
+    # Its first recording: a signed event's word that the booking's checkout was paid with
+    # this payment is checked with Stripe (one read of the session the booking recorded).
+    return checkout_not_paid_with(ports, made_by, payment_intent)
+
+
+def checkout_not_paid_with(
+    ports: Ports, session_id: str, payment_intent: str, *, recorded: bool = True
+) -> str | None:
+    """Why a signed event's word that the checkout session ``session_id`` was paid with
+    ``payment_intent`` is not believed: Stripe's session is not complete and paid, or was
+    paid with another payment (a session holds its payment from the moment the payer
+    confirms, before the money is taken: a declined or still-processing one too). None:
+    Stripe says so. A session Stripe does not hold is no forger's doing (nobody can make
+    Stripe forget a session) but our misconfiguration, such as another account's key:
+    DependencyUnavailable, so the event is answered 503, Stripe delivers it again and the
+    alarm hears it, instead of a paid place acknowledged and lost. ``recorded`` False: a
+    session no booking recorded, which Stripe not holding makes nobody's (not believed)."""
+    try:
+        held = ports.payments.checkout_at_stripe(session_id)
+    except Conflict as exc:  # UnknownToProvider among them
+        if not recorded and isinstance(exc, UnknownToProvider):
+            return UNKNOWN_AT_STRIPE
+        raise DependencyUnavailable(
+            "the payment provider does not hold the checkout session an event names",
+            code="payment_provider_unavailable",
+        ) from exc
+    return None if held.paid_with(payment_intent) else NOT_MADE_BY_ITS_CHECKOUT
 
 
 def refund_beyond_application(application: Application, event: RefundEvent) -> bool:
@@ -111,7 +138,9 @@ def refused(event_id: str, reason: str, **ids: str) -> None:
 
 
 __all__ = [
+    "NOT_MADE_BY_ITS_CHECKOUT",
     "REFUNDED_BEYOND_PAID",
+    "checkout_not_paid_with",
     "payment_not_believed",
     "refund_beyond_application",
     "refund_beyond_group",

@@ -88,10 +88,7 @@ def group_money_event(
         made_by = None if checked_at_stripe else object_id
         stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
         if stranger is not None:
-            logger.warning(
-                "a group's payment event names a payment that is not its own",
-                extra={"group_id": group_id, "event_id": event_id, "why": stranger},
-            )
+            refused(event_id, stranger, group_id=group_id, payment_intent=payment_intent)
             group = find_group(ports, group_id)
             return GroupOutcome("ignore", stranger, group_id, group.status)
     paying = (object_id, amount, currency, payment_intent)

@@ -34,6 +34,25 @@ class RefundMade:
 
 
 @dataclass(frozen=True)
+class CheckoutAtStripe:
+    """A checkout session as the provider holds it: the payment it was confirmed with (set
+    when the payer confirms, before the money is taken: a declined card or a bank debit still
+    processing holds one too), its ``status`` and its ``payment_status``."""
+
+    payment_intent: str | None
+    status: str  # open | complete | expired
+    payment_status: str  # paid | unpaid | no_payment_required
+
+    def paid_with(self, payment_intent: str) -> bool:
+        """Whether the session is complete and paid, and with ``payment_intent``."""
+        return (
+            self.status == "complete"
+            and self.payment_status in ("paid", "no_payment_required")
+            and self.payment_intent == payment_intent
+        )
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     """What a checkout for an application is opened with."""
 
@@ -102,10 +121,10 @@ class PaymentGateway(Protocol):
 
     def application_of_payment(self, payment_intent: str) -> str | None: ...
 
-    def payment_of_checkout(self, session_id: str) -> str | None:
-        """The payment intent the provider's checkout session ``session_id`` holds (None:
-        none yet, or no such session): what a signed event's word that this checkout made a
-        payment is checked against (``services.believed``)."""
+    def checkout_at_stripe(self, session_id: str) -> CheckoutAtStripe:
+        """What the provider holds of its checkout session ``session_id``: what a signed
+        event's word that this checkout was paid with a payment is checked against
+        (``services.believed``). Raises UnknownToProvider when it holds no such session."""
         ...
 
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:

@@ -36,6 +36,7 @@ from booking.domain.payments import (
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     REFUNDED_BEYOND_PAID,
+    checkout_not_paid_with,
     payment_not_believed,
     refund_beyond_application,
     refused,
@@ -80,7 +81,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         paid = event.kind is CheckoutEventKind.PAID
         paid_with = event.payment_intent if paid else None
         key = unmatched_refund_key(event.session_id, paid_with or "")
-        return _for_nobody(ports, event.event_id, event.session_id, paid_with, key)
+        return _for_nobody(
+            ports, event.event_id, event.session_id, paid_with, key, made_by=event.session_id
+        )
     paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
     return _settled(
         ports, owner, event, event.event_id, event.application_id, paid_with, event.session_id
@@ -189,10 +192,18 @@ def _recorders(
 
 
 def _for_nobody(
-    ports: Ports, event_id: str, object_id: str, payment_intent: str | None, key: str
+    ports: Ports,
+    event_id: str,
+    object_id: str,
+    payment_intent: str | None,
+    key: str,
+    *,
+    made_by: str | None = None,
 ) -> EventOutcome:
     """An object no application recorded: money it brought goes back to whoever paid it (a
-    payment some application recorded is that application's, whatever this event says)."""
+    payment some application recorded is that application's, whatever this event says).
+    ``made_by``: the checkout session the event says was paid with it, which Stripe must say
+    too before anything is given back (None: read from Stripe's invoice already)."""
     if payment_intent is None:
         return EventOutcome("ignore", "not an object of any application")
     details = {"object_id": object_id, "payment_intent": payment_intent}
@@ -201,6 +212,10 @@ def _for_nobody(
     if recorders.application_id is not None or recorders.group_id is not None:
         note_anomaly(ports, NoteAnomaly(event_id, "event_names_a_recorded_payment", details))
         return EventOutcome("ignore", "the payment belongs to the booking that recorded it")
+    not_its_own = made_by and checkout_not_paid_with(ports, made_by, payment_intent, recorded=False)
+    if not_its_own:  # a signed event's word alone gives back nobody's payment
+        refused(event_id, not_its_own, object_id=object_id, payment_intent=payment_intent)
+        return EventOutcome("ignore", not_its_own)
     # Remembered before the refund is asked for, so its events find it whenever they come.
     ports.repository.record_given_back_for_nobody(payment_intent)
     if refund(ports, Refund(payment_intent, None, key)) is None:

@@ -36,6 +36,7 @@ from booking.services.email_port import (
     RenderedEmail,
 )
 from booking.services.payment_port import (
+    CheckoutAtStripe,
     CheckoutRequest,
     DiscountCodeRequest,
     InvoiceRequest,
@@ -84,6 +85,7 @@ __all__ = [
     "ApplicationStore",
     "CalendarWriter",
     "CertificateWriter",
+    "CheckoutAtStripe",
     "CheckoutRequest",
     "ClaimRead",
     "ConsoleSessionStore",
