@@ -28,17 +28,25 @@ def tell_closed_waiting_lists(ports: Ports, courses: Iterable[Course], now: date
     ended; how many this run told."""
     told = 0
     for course in courses:
-        for application in ports.repository.list_applications(course.course_id):
-            if not to_tell_wait_ended(application, course, now):
-                continue
-            try:
-                ports.repository.save(wait_ended_by_closing(application, now), application)
-            except StaleWrite:
-                continue  # changed meanwhile (told by another run, say): the next run reads it
-            told += 1
-        if told:
+        told_here = _tell_waiting_list(ports, course, now)
+        if told_here:
             logger.info(
                 "waiting list told applications closed",
-                extra={"course_id": course.course_id, "told": told},
+                extra={"course_id": course.course_id, "told": told_here},
             )
+        told += told_here
+    return told
+
+
+def _tell_waiting_list(ports: Ports, course: Course, now: datetime) -> int:
+    """Tell everyone still waiting on ``course`` that their wait has ended; how many were told."""
+    told = 0
+    for application in ports.repository.list_applications(course.course_id):
+        if not to_tell_wait_ended(application, course, now):
+            continue
+        try:
+            ports.repository.save(wait_ended_by_closing(application, now), application)
+        except StaleWrite:
+            continue  # changed meanwhile (told by another run, say): the next run reads it
+        told += 1
     return told
