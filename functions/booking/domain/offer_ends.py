@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from booking.domain.course import Course
-from booking.domain.emails import EmailKind
+from booking.domain.emails import EmailKind, instant_token
 from booking.domain.errors import Conflict
 from booking.domain.statuses import ApplicationStatus
 from booking.domain.wording import moment_when
@@ -151,10 +151,22 @@ def to_tell_wait_ended(application: Application, course: Course, now: datetime) 
     )
 
 
-def wait_ended_by_closing(application: Application, now: datetime) -> Application:
+def wait_ended_by_closing(application: Application, course: Course, now: datetime) -> Application:
     """``application`` told that applications closed with no place come free for it: still on
-    the list (a course whose dates move later opens again, and its list with it), recorded as
-    told, with its one email (the same job id however often it is made: sent once)."""
+    the list (a course whose dates move later opens again, and its list with it:
+    :func:`wait_reopened`), recorded as told, with its one email for this closing (the same job
+    id however often it is made, sent once; a later closing's is another)."""
+    closing = instant_token(course.applications_close_at())
     return application.model_copy(
         update={"status_reason": APPLICATIONS_CLOSED, "updated_at": now}
-    ).with_emails(application.email(EmailKind.WAIT_ENDED))
+    ).with_emails(application.email(EmailKind.WAIT_ENDED, occasion=closing))
+
+
+def wait_reopened(application: Application, now: datetime) -> Application | None:
+    """``application`` no longer told its wait ended, when it was: its course's dates moved
+    later and applications are open again, so it waits on and is told at the new closing
+    (None when there is nothing to undo)."""
+    told = application.status_reason == APPLICATIONS_CLOSED
+    if application.status is not ApplicationStatus.WAITLISTED or not told:
+        return None
+    return application.model_copy(update={"status_reason": None, "updated_at": now})
