@@ -76,10 +76,14 @@ def lapsed_as_read(application: Application, now: datetime) -> bool:
     )
 
 
-def as_read(application: Application, now: datetime) -> Application:
-    """``application`` as a person and an organiser read it at ``now``: an offer lapsed as read
-    (:func:`lapsed_as_read`) is shown as the sweep will leave it (expired, ``offer_lapsed``,
-    its seat no longer held); anything else as stored. For reading only, never saved."""
+def as_read(application: Application, course: Course | None, now: datetime) -> Application:
+    """``application`` as a person and an organiser read it at ``now``, in every view (through
+    ``services.reading``): an offer lapsed as read (:func:`lapsed_as_read`) is shown as the
+    sweep will leave it (expired, ``offer_lapsed``, its seat no longer held), and so is a wait
+    ended as ``course``'s applications closed (:func:`waiting_list_ended`: still waiting,
+    ``applications_closed``); anything else as stored. For reading only, never saved."""
+    if course is not None and waiting_list_ended(application, course, now):
+        return application.model_copy(update={"status_reason": APPLICATIONS_CLOSED})
     if not lapsed_as_read(application, now):
         return application
     return application.model_copy(
