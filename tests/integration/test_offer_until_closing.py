@@ -6,9 +6,11 @@ hour to act on it. Through the real handlers, the clock frozen (time-machine).""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
@@ -259,9 +261,11 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
     first, _ = _full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         read = system.stored(first)
-        system.ports.repository.save(wait_ended_by_closing(read, closes), read)
+        course = system.ports.repository.get_course("small")
+        assert course is not None
+        system.ports.repository.save(wait_ended_by_closing(read, course, closes), read)
         try:
-            system.ports.repository.save(wait_ended_by_closing(read, closes), read)
+            system.ports.repository.save(wait_ended_by_closing(read, course, closes), read)
         except StaleWrite:
             pass
         else:
@@ -279,3 +283,61 @@ def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) 
     with time_machine.travel(after, tick=False):
         assert sweep(system.ports, after).waits_ended == 0
         assert _closing_news(system) == {}
+
+
+def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: System) -> None:
+    """Told at its closing; the course's dates then move a week later, so applications open
+    again and the list with them: those waiting are told again at the new closing (review17 L3)."""
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    first, _ = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
+    later = start + timedelta(days=7)
+    moved = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
+    )
+    after_closing = closes + timedelta(minutes=5)
+    with time_machine.travel(after_closing, tick=False):
+        assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
+        assert system.status_of(first)["wait_ended"] is False
+        system.deliver_emails()
+    new_closing = datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+    new_closing -= CHECKOUT_HOLD
+    with time_machine.travel(new_closing, tick=False):
+        assert system.status_of(first)["wait_ended"] is True
+        assert sweep(system.ports, new_closing).waits_ended == 2
+        assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
+
+
+def test_each_course_logs_how_many_of_its_own_list_were_told(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two courses closing at once, two waiting on each: each course's line counts its own
+    list, not a running total (review17 L2)."""
+    start = _small(system)
+    closes = start - CHECKOUT_HOLD
+    _full_with_two_waiting(system, start)
+    definition = system.one_session_file(
+        programme="compassionate-leadership", facilitators=["facilitator@example.org"]
+    )
+    assert system.admin("PUT", "/courses/small-two", json_body=definition).status == 201
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        holder = system.apply(course_id="small-two", email="holder2@example.org").json()
+        assert system.pay(holder["checkout_url"]).status in (200, 303)
+        system.apply(course_id="small-two", email="third@example.org")
+        system.apply(course_id="small-two", email="fourth@example.org")
+        system.deliver_emails()
+    caplog.set_level(logging.INFO)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 4
+    counted = {
+        getattr(r, "course_id", None): getattr(r, "told", None)
+        for r in caplog.records
+        if r.getMessage() == "waiting list told applications closed"
+    }
+    assert counted == {"small": 2, "small-two": 2}

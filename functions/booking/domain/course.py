@@ -14,14 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    HttpUrl,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, HttpUrl, ValidationInfo, field_validator, model_validator
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.application import ShortText
@@ -378,10 +371,14 @@ class Course(Model):
     def first_start(self) -> datetime:
         return min(session.start for session in self.schedule)
 
+    def applications_close_at(self) -> datetime:
+        """When applications close by its dates: the last moment a checkout can end before it."""
+        return self.first_start() - CHECKOUT_HOLD
+
     def accepts_applications(self, now: datetime) -> bool:
-        """Open until organisers close it, or until a checkout would outlive the first start;
-        so too a payment for a place (``domain.paying``: every course is priced)."""
-        return not self.definition.closed and now + CHECKOUT_HOLD < self.first_start()
+        """Open until organisers close it, or until applications close by its dates; so too a
+        payment for a place (``domain.paying``: every course is priced)."""
+        return not self.definition.closed and now < self.applications_close_at()
 
     def status(self, now: datetime) -> CourseStatus:
         if not self.accepts_applications(now):

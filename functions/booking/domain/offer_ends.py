@@ -1,7 +1,7 @@
 """When an offer of a place ends, and what its end means (hostile18 F1). Pure rules, no I/O.
 
 An offer is held for the course's offer period, never past the moment applications close
-(:func:`applications_close_at`, ``domain.paying.held_until``). Held until then, its end is the
+(``Course.applications_close_at``, ``domain.paying.held_until``). Held until then, its end is the
 closing's: nobody can book the place after it (no payment is taken once applications close), so
 the email, the 409, the page and the JSON say that, never that the place goes on to the next
 person on the waiting list (:func:`held_until_closing`).
@@ -14,7 +14,7 @@ stands: ``domain.paying.paid_in_its_hold``) or a payment on it is settling.
 No offer is made with less than :data:`LEAST_TIME_TO_ACT` left before applications close
 (:func:`may_offer`): an email read a few minutes late would promise a place that could no longer
 be paid for. Those waiting stay on the list; once applications close their wait has ended
-(:func:`wait_ended`, read so at once) and the sweep tells each of them once
+(:func:`waiting_list_ended`, read so at once) and the sweep tells each of them once
 (:func:`wait_ended_by_closing`, ``services.wait_closed``).
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from booking.domain.course import CHECKOUT_HOLD, Course
-from booking.domain.emails import EmailKind
+from booking.domain.course import Course
+from booking.domain.emails import EmailKind, instant_token
 from booking.domain.errors import Conflict
 from booking.domain.statuses import ApplicationStatus
 from booking.domain.wording import moment_when
@@ -43,18 +43,12 @@ APPLICATIONS_CLOSED = "applications_closed"
 OFFER_LAPSED = "offer_lapsed"
 
 
-def applications_close_at(course: Course) -> datetime:
-    """When applications close for good (unless its organisers close them earlier): the last
-    moment a checkout held ``CHECKOUT_HOLD`` ends before the first start
-    (``Course.accepts_applications``)."""
-    return course.first_start() - CHECKOUT_HOLD
-
-
 def may_offer(course: Course, now: datetime) -> bool:
     """Whether a place may be offered now: applications are open and close no sooner than
     :data:`LEAST_TIME_TO_ACT` from ``now``."""
-    return course.accepts_applications(now) and now + LEAST_TIME_TO_ACT <= applications_close_at(
-        course
+    return (
+        course.accepts_applications(now)
+        and now + LEAST_TIME_TO_ACT <= course.applications_close_at()
     )
 
 
@@ -65,7 +59,7 @@ def held_until_closing(application: Application, course: Course) -> bool:
     offer = application.status is ApplicationStatus.OFFERED or (
         application.status_reason == OFFER_LAPSED
     )
-    return offer and deadline is not None and deadline >= applications_close_at(course)
+    return offer and deadline is not None and deadline >= course.applications_close_at()
 
 
 def lapsed_as_read(application: Application, now: datetime) -> bool:
@@ -82,10 +76,14 @@ def lapsed_as_read(application: Application, now: datetime) -> bool:
     )
 
 
-def as_read(application: Application, now: datetime) -> Application:
-    """``application`` as a person and an organiser read it at ``now``: an offer lapsed as read
-    (:func:`lapsed_as_read`) is shown as the sweep will leave it (expired, ``offer_lapsed``,
-    its seat no longer held); anything else as stored. For reading only, never saved."""
+def as_read(application: Application, course: Course | None, now: datetime) -> Application:
+    """``application`` as a person and an organiser read it at ``now``, in every view (through
+    ``services.reading``): an offer lapsed as read (:func:`lapsed_as_read`) is shown as the
+    sweep will leave it (expired, ``offer_lapsed``, its seat no longer held), and so is a wait
+    ended as ``course``'s applications closed (:func:`waiting_list_ended`: still waiting,
+    ``applications_closed``); anything else as stored. For reading only, never saved."""
+    if course is not None and waiting_list_ended(application, course, now):
+        return application.model_copy(update={"status_reason": APPLICATIONS_CLOSED})
     if not lapsed_as_read(application, now):
         return application
     return application.model_copy(
@@ -105,7 +103,7 @@ def refuse_offering(course: Course, now: datetime) -> None:
     had lapsed already, or one nobody could act on (hostile18 F1)."""
     if may_offer(course, now):
         return
-    closes = moment_when(applications_close_at(course), course.definition.timezone)
+    closes = moment_when(course.applications_close_at(), course.definition.timezone)
     unchanged = "nothing was changed and nobody was emailed; decline it to tell the applicant"
     if course.definition.closed:
         raise Conflict(
@@ -130,13 +128,20 @@ def waiting_list_closed(course: Course, now: datetime) -> bool:
     """Whether ``course``'s waiting list has closed for good at ``now``: applications have
     closed by its dates (its organisers' closing may be undone), so nobody on it can be offered
     a place (:func:`may_offer`)."""
-    return now >= applications_close_at(course)
+    return now >= course.applications_close_at()
 
 
-def wait_ended(application: Application, course: Course, now: datetime) -> bool:
+def waiting_list_ended(application: Application, course: Course, now: datetime) -> bool:
     """Whether ``application`` is on ``course``'s waiting list and its wait has ended: what
     its page and JSON say from the moment applications close, before the sweep tells it."""
     return application.status is ApplicationStatus.WAITLISTED and waiting_list_closed(course, now)
+
+
+def waiting_list_to_tell(course: Course, now: datetime) -> bool:
+    """Whether the sweep is to tell ``course``'s waiting list its wait ended: applications have
+    closed and the course has not begun (told in the half hour from its closing; never months
+    later of a course long over)."""
+    return waiting_list_closed(course, now) and now < course.first_start()
 
 
 def to_tell_wait_ended(application: Application, course: Course, now: datetime) -> bool:
@@ -144,16 +149,28 @@ def to_tell_wait_ended(application: Application, course: Course, now: datetime) 
     once applications closed, not told yet, and the course not begun (a course's list is told
     in the half hour from its closing; never months later of a course long over)."""
     return (
-        wait_ended(application, course, now)
+        waiting_list_ended(application, course, now)
         and application.status_reason != APPLICATIONS_CLOSED
-        and now < course.first_start()
+        and waiting_list_to_tell(course, now)
     )
 
 
-def wait_ended_by_closing(application: Application, now: datetime) -> Application:
+def wait_ended_by_closing(application: Application, course: Course, now: datetime) -> Application:
     """``application`` told that applications closed with no place come free for it: still on
-    the list (a course whose dates move later opens again, and its list with it), recorded as
-    told, with its one email (the same job id however often it is made: sent once)."""
+    the list (a course whose dates move later opens again, and its list with it:
+    :func:`wait_reopened`), recorded as told, with its one email for this closing (the same job
+    id however often it is made, sent once; a later closing's is another)."""
+    closing = instant_token(course.applications_close_at())
     return application.model_copy(
         update={"status_reason": APPLICATIONS_CLOSED, "updated_at": now}
-    ).with_emails(application.email(EmailKind.WAIT_ENDED))
+    ).with_emails(application.email(EmailKind.WAIT_ENDED, occasion=closing))
+
+
+def wait_reopened(application: Application, now: datetime) -> Application | None:
+    """``application`` no longer told its wait ended, when it was: its course's dates moved
+    later and applications are open again, so it waits on and is told at the new closing
+    (None when there is nothing to undo)."""
+    told = application.status_reason == APPLICATIONS_CLOSED
+    if application.status is not ApplicationStatus.WAITLISTED or not told:
+        return None
+    return application.model_copy(update={"status_reason": None, "updated_at": now})

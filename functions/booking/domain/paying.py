@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from booking.domain.course import Course
-from booking.domain.offer_ends import applications_close_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ def held_until(course: Course, now: datetime, hours: int) -> datetime:
     close (``CHECKOUT_HOLD`` before the first session starts), the last moment its checkout
     can be opened (``Course.accepts_applications``), so the email, the JSON and the page say
     one deadline."""
-    return min(now + timedelta(hours=hours), applications_close_at(course))
+    return min(now + timedelta(hours=hours), course.applications_close_at())
 
 
 def paid_at(fact: MoneyFact, now: datetime) -> datetime | None:

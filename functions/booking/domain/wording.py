@@ -149,6 +149,7 @@ STATUS_WORDS: Mapping[str, str] = {
 REASON_WORDS: Mapping[str, str | None] = {
     "expired": "the time to pay ran out",
     "offer_lapsed": "the offer lapsed",
+    "applications_closed": "applications closed: the wait has ended",
     "failed": "the bank refused the payment",
     "course_full": "paid when the course was full",
     "course_closed": "paid after applications closed",

@@ -14,12 +14,13 @@ from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.model import Model
 from booking.domain.money import Money
-from booking.domain.offer_ends import as_read, held_until_closing, wait_ended
+from booking.domain.offer_ends import held_until_closing, waiting_list_ended
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
 from booking.domain.wording import cohort_name
 from booking.services.ports import Ports
+from booking.services.reading import application_as_read
 from booking.services.waitlist import position_in_line, waitlist_position
 
 S = ApplicationStatus
@@ -112,8 +113,8 @@ def view_of(
         course = ports.repository.get_course(application.course_id)
     pending_move, waiting_move = moves_waiting(ports, application)
     # An offer whose time has passed is read as lapsed before the sweep ends it.
-    shown = as_read(application, now)
-    ended = course is not None and wait_ended(application, course, now)
+    shown = application_as_read(application, course, now)
+    ended = course is not None and waiting_list_ended(application, course, now)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,

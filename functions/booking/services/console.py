@@ -41,6 +41,7 @@ from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.name_search import applications_named
 from booking.services.ports import Ports
+from booking.services.reading import application_as_read, applications_as_read
 from booking.services.waiting_moves import MovingIn, moving_in_now
 
 S = ApplicationStatus
@@ -158,10 +159,7 @@ def course_applications(
         problems["q"] = f"at most {MAX_QUERY_LENGTH} characters"
     if problems:
         wanted, query = None, ""
-    every = sorted(
-        ports.repository.list_applications(course_id),
-        key=lambda a: (a.created_at, a.application_id),
-    )
+    every = applications_as_read(ports, course, ports.clock())  # as every view reads them
     counts = {s: sum(a.status is s for a in every) for s in ApplicationStatus}
     shown = [
         a
@@ -268,7 +266,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         else ""
     )
     return ApplicationDetail(
-        application=application,
+        application=application_as_read(application, course, ports.clock()),  # actions: stored
         course=course,
         timeline=timeline,
         actions=available_actions(

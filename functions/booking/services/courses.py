@@ -39,6 +39,7 @@ from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
+from booking.services.wait_closed import reopen_waiting_list
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -103,6 +104,7 @@ def _put_course(
 
         if dates_moved(previous, course):
             redate_groups(ports, course)
+            reopen_waiting_list(ports, previous, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)

@@ -21,7 +21,7 @@ from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.money import money_if_any
-from booking.domain.offer_ends import held_until_closing, wait_ended
+from booking.domain.offer_ends import held_until_closing, waiting_list_ended
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.programme import told_sessions
 from booking.domain.standing import Facts, standing
@@ -292,7 +292,7 @@ def _facts(
         held_until=moment_when(held_until, timezone) if held_until and held_until > now else None,
         offer_until=context["offer_until"],
         until_closing=bool(context["offer_until_closing"]),
-        wait_ended=wait_ended(application, course, now),
+        wait_ended=waiting_list_ended(application, course, now),
         waitlist_position=context["waitlist_position"],
         invoice_due=day_when(invoice.due_at, timezone) if invoice else None,
     )

@@ -22,7 +22,6 @@ from booking.domain.covered import paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
-from booking.domain.offer_ends import as_read
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -36,6 +35,7 @@ from booking.services.application_view import moves_waiting
 from booking.services.concurrency import concurrent_update, course_of, load_application
 from booking.services.groups import organisation_of, organisations_of_course
 from booking.services.ports import Ports
+from booking.services.reading import application_as_read, applications_as_read
 from booking.services.waiting_moves import moving_in_now
 
 logger = Logger(child=True)
@@ -48,14 +48,11 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     now = ports.clock()
     return [
         {
-            # As read: an offer past its time is lapsed (``domain.offer_ends``), as on its page.
-            **_roster_row(as_read(application, now), course.definition.price, organisations),
+            # As read (``services.reading``): as on its page, the console and the CSV.
+            **_roster_row(application, course.definition.price, organisations),
             "moving_in": None,
         }
-        for application in sorted(
-            ports.repository.list_applications(course_id),
-            key=lambda a: (a.created_at, a.application_id),
-        )
+        for application in applications_as_read(ports, course, now)
     ] + [
         # Bookings of other cohorts whose move here waits: shown as such, after its own.
         {
@@ -89,8 +86,9 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     """One application as its roster row gives it (answers, status, money in minor units,
     the invoice), with its course and why its status last changed: the machine-readable
     record of ``GET /admin/applications/{id}``."""
-    application = as_read(load_application(ports, application_id), ports.clock())
-    course = course_of(ports, application)
+    stored = load_application(ports, application_id)
+    course = course_of(ports, stored)
+    application = application_as_read(stored, course, ports.clock())
     place = application.group_place
     organisations = organisation_of(ports, place.group_id if place else None)
     return {
@@ -237,10 +235,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_CSV_COLUMNS)
-    for application in sorted(
-        ports.repository.list_applications(course_id),
-        key=lambda a: (a.created_at, a.application_id),
-    ):
+    for application in applications_as_read(ports, course, ports.clock()):
         money = money_of(application, course.definition.price)
         currency = money["currency"]
         invoice = application.invoice

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from booking.domain.offer_ends import waiting_list_closed
+from booking.domain.offer_ends import waiting_list_to_tell
 from booking.services.group_sweep import release_lapsed_groups
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
@@ -66,9 +66,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
         for course_id in to_offer:
             summary.offers_made += len(offer_free_places(ports, course_id))
     # Waiting lists whose wait ended as applications closed: each person told once.
-    closed = [
-        c for c in courses if c.waiting and waiting_list_closed(c, now) and now < c.first_start()
-    ]
+    closed = [c for c in courses if c.waiting and waiting_list_to_tell(c, now)]
     if closed:
         from booking.services.wait_closed import tell_closed_waiting_lists
 

@@ -15,9 +15,16 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.errors import StaleWrite
-from booking.domain.offer_ends import to_tell_wait_ended, wait_ended_by_closing
+from booking.domain.offer_ends import (
+    to_tell_wait_ended,
+    wait_ended_by_closing,
+    wait_reopened,
+    waiting_list_closed,
+)
+from booking.services.concurrency import retried
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -28,17 +35,57 @@ def tell_closed_waiting_lists(ports: Ports, courses: Iterable[Course], now: date
     ended; how many this run told."""
     told = 0
     for course in courses:
-        for application in ports.repository.list_applications(course.course_id):
-            if not to_tell_wait_ended(application, course, now):
-                continue
-            try:
-                ports.repository.save(wait_ended_by_closing(application, now), application)
-            except StaleWrite:
-                continue  # changed meanwhile (told by another run, say): the next run reads it
-            told += 1
-        if told:
+        told_here = _tell_waiting_list(ports, course, now)
+        if told_here:
             logger.info(
                 "waiting list told applications closed",
-                extra={"course_id": course.course_id, "told": told},
+                extra={"course_id": course.course_id, "told": told_here},
             )
+        told += told_here
     return told
+
+
+def _tell_waiting_list(ports: Ports, course: Course, now: datetime) -> int:
+    """Tell everyone still waiting on ``course`` that their wait has ended; how many were told."""
+    told = 0
+    for application in ports.repository.list_applications(course.course_id):
+        if not to_tell_wait_ended(application, course, now):
+            continue
+        try:
+            ports.repository.save(wait_ended_by_closing(application, course, now), application)
+        except StaleWrite:
+            continue  # changed meanwhile (told by another run, say): the next run reads it
+        told += 1
+    return told
+
+
+def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: datetime) -> int:
+    """After a save that moved ``course``'s dates later, so that its waiting list, closed by
+    the old dates, is open again: everyone told their wait had ended is no longer marked told,
+    and is told again at the new closing (``domain.offer_ends.wait_reopened``); how many."""
+    if not (waiting_list_closed(previous, now) and not waiting_list_closed(course, now)):
+        return 0
+    reopened = 0
+    for application in ports.repository.list_applications(course.course_id):
+        if wait_reopened(application, now) is not None:
+            reopened += _reopen_one(ports, application, now)
+    return reopened
+
+
+def _reopen_one(ports: Ports, application: Application, now: datetime) -> int:
+    """``application`` no longer marked told, decided again on a fresh read after a lost race."""
+    app_id = application.application_id
+
+    def read() -> Application | None:
+        return ports.repository.get_application(app_id)
+
+    first: Application | None = application
+    return retried(lambda current: _reopen(ports, current, now), read, first=first)
+
+
+def _reopen(ports: Ports, current: Application | None, now: datetime) -> int:
+    again = wait_reopened(current, now) if current is not None else None
+    if current is None or again is None:
+        return 0  # gone, or changed meanwhile so that there is nothing to undo
+    ports.repository.save(again, current)
+    return 1

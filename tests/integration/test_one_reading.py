@@ -1,0 +1,90 @@
+"""One reading of a booking in every view (review17 M4): an offer past its deadline, and a wait
+ended as applications closed, read the same on the person's JSON and page, the /admin roster
+and record, the console's course and application pages and the roster CSV, before the sweep
+gets there (``services.reading``). The console offers only what the stored booking allows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from typing import Any
+
+import time_machine
+
+from booking.domain.course import CHECKOUT_HOLD
+from tests.support.applications import session_id_of
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def _small(system: System) -> datetime:
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+    )
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    return datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+
+
+def _every_view(system: System, application: Any) -> dict[str, Any]:
+    """What each view says of ``application``: its status (and reason) or its words."""
+    app_id = application["application_id"]
+    browser: ConsoleBrowser = signed_in(system)
+    csv_body = browser.get("/console/courses/small/roster.csv").body.lstrip("\ufeff")
+    reference = system.stored(app_id).reference_or_id
+    [csv_row] = [r for r in csv.DictReader(io.StringIO(csv_body)) if r["Reference"] == reference]
+    roster = system.admin("GET", "/courses/small/applications").json()
+    [row] = [r for r in roster if r["application_id"] == app_id]
+    record = system.admin("GET", f"/applications/{app_id}").json()
+    return {
+        "json": (
+            system.status_of(application)["status"],
+            system.status_of(application)["wait_ended"],
+        ),
+        "roster": row["status"],
+        "record": (record["status"], record["status_reason"]),
+        "csv": csv_row["Status"],
+        "course_page": text_of(browser.get("/console/courses/small").body),
+        "application_page": text_of(browser.get(f"/console/applications/{app_id}").body),
+    }
+
+
+def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
+    _small(system)
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
+    system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
+    assert system.stored(first).status.value == "offered"
+    seen = _every_view(system, first)
+    assert seen["json"] == ("expired", False)
+    assert seen["record"] == ("expired", "offer_lapsed")
+    assert seen["roster"] == "expired"
+    assert seen["csv"] == "Payment not completed (the offer lapsed)"
+    # The course page says each status without its reason.
+    assert "first@example.org Payment not completed" in seen["course_page"]
+    assert "Place offered" not in seen["course_page"]
+    assert "Payment not completed (the offer lapsed)" in seen["application_page"]
+
+
+def test_a_wait_ended_at_closing_reads_so_in_every_view(system: System) -> None:
+    start = _small(system)
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        holder = system.apply(course_id="small").json()
+        assert system.pay(holder["checkout_url"]).status in (200, 303)
+        first = system.apply(course_id="small", email="first@example.org").json()
+    closes = start - CHECKOUT_HOLD
+    with time_machine.travel(closes, tick=False):  # closed; no sweep yet
+        assert system.stored(first).status_reason is None
+        seen = _every_view(system, first)
+    ended = "On the waiting list (applications closed: the wait has ended)"
+    assert seen["json"] == ("waitlisted", True)
+    assert seen["record"] == ("waitlisted", "applications_closed")
+    assert seen["roster"] == "waitlisted"
+    assert seen["csv"] == ended
+    assert "first@example.org On the waiting list" in seen["course_page"]
+    assert ended in seen["application_page"]
