@@ -19,17 +19,6 @@ from tests.support.groups import COLLEAGUES, book
 from tests.support.system import COURSE_ID, System
 
 
-def _small(system: System) -> datetime:
-    """The one-place course "small" loaded, offers held 48 h: its first session's start."""
-    definition = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-    )
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
-    return _start(system, "small")
-
-
 def _start(system: System, course_id: str) -> datetime:
     return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
 
@@ -52,7 +41,7 @@ def _offered_two_hours_before(system: System, start: datetime) -> tuple[Any, Any
 
 
 def test_an_offer_near_the_start_is_held_until_applications_close(system: System) -> None:
-    start = _small(system)
+    start = system.small_course()
     first, _ = _offered_two_hours_before(system, start)
     with time_machine.travel(start - timedelta(hours=2), tick=False):
         offered = system.status_of(first)
@@ -66,7 +55,7 @@ def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: S
     start in the email and the JSON, but a checkout could be opened for 5 minutes only. (Now
     no offer is made with under a quarter of an hour to act, ``domain.offer_ends``: offered
     50 minutes before, it is held until applications close 19 minutes later.)"""
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     made = start - timedelta(minutes=50)
     with time_machine.travel(made - timedelta(minutes=1), tick=False):
@@ -94,7 +83,7 @@ def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: S
 
 
 def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) -> None:
-    start = _small(system)
+    start = system.small_course()
     first, _ = _offered_two_hours_before(system, start)
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = _checkout(system, first)
@@ -118,7 +107,7 @@ def _opened_after(system: System, start: datetime) -> list[Any]:
 
 
 def test_the_offer_ends_when_the_course_begins_and_is_not_passed_on(system: System) -> None:
-    start = _small(system)
+    start = system.small_course()
     first, second = _offered_two_hours_before(system, start)
     after = start + timedelta(minutes=1)
     with time_machine.travel(after, tick=False):
@@ -139,7 +128,7 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
     """A delayed payment method (Bacs, SEPA) whose checkout the person completed before the
     start settles after it: they did all they could in time, so the place is theirs (what was
     promised is honoured), confirmed and nothing given back."""
-    start = _small(system)
+    start = system.small_course()
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         late = system.apply(course_id="small").json()
         system.stripe_local(
@@ -222,7 +211,7 @@ def test_nobody_applies_to_a_priced_course_too_late_to_pay_before_it_begins(
     """An application's checkout is held 31 minutes: in the last 31 minutes before the start a
     priced course is closed to applications, on its page and its form alike (hostile16 F2: an
     application opened a checkout 20 minutes before, paid after the start and confirmed)."""
-    start = _small(system)
+    start = system.small_course()
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = system.apply(course_id="small")
         assert refused.status == 409, refused.body

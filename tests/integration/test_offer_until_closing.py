@@ -22,17 +22,6 @@ from tests.support.system import System
 NEXT_PERSON = "next person"
 
 
-def _small(system: System) -> datetime:
-    """The one-place course "small", offers held 48 h: its first session's start."""
-    definition = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-    )
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
-    return datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
-
-
 def _freed_at(system: System, moment: datetime) -> tuple[Any, Any]:
     """The holder's checkout expires at ``moment``: the first waiting may be offered the place,
     the second waits on."""
@@ -56,7 +45,7 @@ def _told(system: System, address: str) -> list[str]:
 
 
 def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: System) -> None:
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     first, second = _freed_at(system, start - timedelta(hours=1))
     with time_machine.travel(start - timedelta(hours=1), tick=False):
@@ -115,7 +104,7 @@ def test_an_offer_lapsed_before_closing_is_said_lapsed_once_the_course_has_close
 ) -> None:
     """Offered for 48 hours two days before closing: it lapsed, then applications closed;
     paying answers ``offer_lapsed`` (it had said ``course_closed`` after the sweep)."""
-    start = _small(system)
+    start = system.small_course()
     first, _ = _freed_at(system, start - timedelta(hours=100))
     lapsed = start - timedelta(hours=51)
     with time_machine.travel(lapsed, tick=False):
@@ -132,7 +121,7 @@ def test_an_offer_lapsed_before_closing_is_said_lapsed_once_the_course_has_close
 def test_no_offer_is_made_with_too_little_time_to_act_on_it(system: System) -> None:
     """A place freed ten minutes before applications close is offered to nobody (an email read
     a few minutes late would promise a place nobody could pay for); those waiting wait on."""
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     freed = closes - LEAST_TIME_TO_ACT + timedelta(minutes=5)
     first, second = _freed_at(system, freed)
@@ -221,7 +210,7 @@ def _closing_news(system: System) -> dict[str, int]:
 
 
 def test_the_waiting_list_is_told_once_when_applications_close(system: System) -> None:
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     first, second = _full_with_two_waiting(system, start)
     before = closes - timedelta(minutes=1)
@@ -256,7 +245,7 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
     from booking.domain.errors import StaleWrite
     from booking.domain.offer_ends import wait_ended_by_closing
 
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     first, _ = _full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
@@ -277,7 +266,7 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
 def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) -> None:
     """Told from its closing until it begins; a run after that (the sweep down for the whole
     half hour, or a list waiting on a course long over) sends nobody news months old."""
-    start = _small(system)
+    start = system.small_course()
     _full_with_two_waiting(system, start)
     after = start + timedelta(minutes=1)
     with time_machine.travel(after, tick=False):
@@ -288,7 +277,7 @@ def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) 
 def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: System) -> None:
     """Told at its closing; the course's dates then move a week later, so applications open
     again and the list with them: those waiting are told again at the new closing (review17 L3)."""
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     first, _ = _full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
@@ -319,7 +308,7 @@ def test_each_course_logs_how_many_of_its_own_list_were_told(
 ) -> None:
     """Two courses closing at once, two waiting on each: each course's line counts its own
     list, not a running total (review17 L2)."""
-    start = _small(system)
+    start = system.small_course()
     closes = start - CHECKOUT_HOLD
     _full_with_two_waiting(system, start)
     definition = system.one_session_file(

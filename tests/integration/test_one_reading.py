@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import time_machine
@@ -17,16 +17,6 @@ from tests.support.applications import session_id_of
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
-
-
-def _small(system: System) -> datetime:
-    definition = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-    )
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
-    return datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
 
 
 def _every_view(system: System, application: Any) -> dict[str, Any]:
@@ -53,7 +43,7 @@ def _every_view(system: System, application: Any) -> dict[str, Any]:
 
 
 def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
-    _small(system)
+    system.small_course()
     holder = system.apply(course_id="small").json()
     first = system.apply(course_id="small", email="first@example.org").json()
     system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
@@ -72,7 +62,7 @@ def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
 
 
 def test_a_wait_ended_at_closing_reads_so_in_every_view(system: System) -> None:
-    start = _small(system)
+    start = system.small_course()
     with time_machine.travel(start - timedelta(days=2), tick=False):
         holder = system.apply(course_id="small").json()
         assert system.pay(holder["checkout_url"]).status in (200, 303)

@@ -337,6 +337,16 @@ class System:
         assert refunded.status == 200, refunded.body
         return application
 
+    def small_course(self) -> datetime:
+        """The one-place course "small" loaded, offers held 48 h: its first session's start."""
+        definition = self.one_session_file(
+            programme="compassionate-leadership",
+            facilitators=["facilitator@example.org"],
+            offer_valid_hours=48,
+        )
+        assert self.admin("PUT", "/courses/small", json_body=definition).status == 201
+        return datetime.fromisoformat(self.course("small")["sessions"][0]["start"])
+
     def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
         """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
         body), which must succeed: the code as answered."""
