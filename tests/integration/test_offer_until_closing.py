@@ -96,6 +96,9 @@ def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: Syste
         assert released, "no release emailed"
         assert "applications for the course closed then" in released[-1]
         assert NEXT_PERSON not in released[-1]
+        # Nothing can be booked once applications close: the email invites no new booking
+        # (hostile20 F5).
+        assert "book again" not in released[-1].lower()
         assert system.status_of(first)["offer_until_closing"] is True
 
 
