@@ -102,7 +102,10 @@ def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_b
     told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
     assert len(told) == 1, told
     assert "We have refunded £50.00 of what you paid for" in told[0]
-    assert "this is the part of what was paid for it that we could refund so far" in told[0]
+    # Its amount is this refund's (with what came back in all beside it): never "so far"
+    # (review17 L5).
+    assert "the part of what was paid for it that we could refund this time" in told[0]
+    assert "so far" not in told[0]
     assert "in full" not in told[0]
     # Asked again (the same keys): the £50 is the same refund, and nobody is told again.
     again = system.admin("POST", f"/applications/{app_id}/refund")

@@ -49,7 +49,8 @@ REFUNDED_IN_PART_AFTER_CANCELLING = "cancelled_refunded_in_part"
 PAYMENT_REASON_WORDS = {
     REFUNDED_IN_PART_AFTER_CANCELLING: (
         "The booking was cancelled earlier; this is the part of what was paid for it that we "
-        "could refund so far. If you have a question about the rest, just reply to this email."
+        "could refund this time, and the rest has not come back yet. If you have a question "
+        "about it, just reply to this email."
     ),
     **INVOICE_REASON_WORDS,
     **REPLACED_INVOICE_WORDS,
