@@ -13,6 +13,7 @@ from typing import Any
 import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
+from booking.services import console
 from tests.support.applications import session_id_of
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
@@ -78,3 +79,28 @@ def test_a_wait_ended_at_closing_reads_so_in_every_view(system: System) -> None:
     assert seen["csv"] == ended
     assert "first@example.org On the waiting list" in seen["course_page"]
     assert ended in seen["application_page"]
+
+
+def test_the_course_list_and_the_name_search_read_a_lapsed_offer_so(system: System) -> None:
+    """The console's first page counts a lapsed offer's seat as no hold, and its name search
+    and person page say it lapsed, before the sweep, as every other view (fix18c: they read
+    the stored application, so it was a hold and 'Place offered')."""
+    system.small_course()
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", name="Jo Walsh", email="first@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
+    [offered] = [s for s in console.course_summaries(system.ports) if s.course.course_id == "small"]
+    assert (offered.confirmed, offered.holds) == (0, 1)  # held while the offer stands
+    system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
+    assert system.stored(first).status.value == "offered"
+    [lapsed] = [s for s in console.course_summaries(system.ports) if s.course.course_id == "small"]
+    assert (lapsed.confirmed, lapsed.holds) == (0, 0)
+    browser = signed_in(system)
+    row = browser.get("/console").body
+    row = row[row.index("/console/courses/small") :]
+    assert [c.split("<", 1)[0] for c in row.split('<td class="num">')[1:3]] == ["0", "0"]
+    for page in ("/console/search?q=jo+walsh", "/console/people?email=first@example.org"):
+        found = text_of(browser.get(page).body)
+        assert "Payment not completed" in found, page
+        assert "Place offered" not in found, page

@@ -66,13 +66,13 @@ class CourseSummary:
 
 
 def course_summaries(ports: Ports) -> list[CourseSummary]:
-    """Every course, open ones first, with its seats and money counted from its applications."""
+    """Every course, open ones first, its seats and money counted from its applications as read."""
     now = ports.clock()
     return [_summary(ports, course, now) for course in list_courses(ports)]
 
 
 def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
-    applications = ports.repository.list_applications(course.course_id)
+    applications = applications_as_read(ports, course, now)
     groups = ports.groups.groups_of_course(course.course_id)
     seats = seat_counts(applications, groups)
     schedule = course.schedule
@@ -414,10 +414,12 @@ def person(ports: Ports, typed: str) -> Person:
     # The person pages (and export, erasure) alone load what is held about someone.
     from booking.services.people import held_about
 
-    held = held_about(ports, email)
+    held, now = held_about(ports, email), ports.clock()
 
     def with_courses(found: list[Application]) -> list[tuple[Application, Course | None]]:
-        return [(a, ports.repository.get_course(a.course_id)) for a in found]
+        # As every view reads them (``services.reading``): an offer past its deadline lapsed.
+        courses = [ports.repository.get_course(a.course_id) for a in found]
+        return [(application_as_read(a, c, now), c) for a, c in zip(found, courses, strict=True)]
 
     return Person(
         email,
