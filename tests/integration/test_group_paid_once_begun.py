@@ -14,7 +14,7 @@ from typing import Any
 import time_machine
 
 from booking.services.lifecycle import sweep
-from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, group_page, manager_view
 from tests.support.system import COURSE_ID, System
 
 
@@ -29,14 +29,34 @@ def _session_of(pay_url: object) -> str:
 def _settles_honoured(system: System, group: dict[str, Any]) -> None:
     """The group's delayed payment settles once the course has begun and is honoured: paid,
     the places the group's (none released), no colleague's link shown (applying through it is
-    refused once begun, hostile19 F5), nothing refunded, nobody told it came too late."""
+    refused once begun, hostile19 F5), nothing refunded, nobody told it came too late. Nor is
+    anyone told what cannot happen (fix18c): no colleague is sent a link nobody could use, and
+    neither the manager's email nor their page says colleagues can apply; the email says the
+    places are released and refunded, which the sweep then does, telling the manager once."""
     _settles(system, group)
     view = manager_view(system, group)
     assert view["status"] == "paid"
+    assert view["status_said"] == "Paid: the time for your colleagues to apply has passed"
     assert all(place["state"] == "not_applied" for place in view["places"])
     assert all(place["apply_url"] is None for place in view["places"])
+    assert "colleagues can apply" not in group_page(system, group)
     assert _refunds(system) == []
-    assert not any("after the course had begun" in m.text for m in system.deliver_emails())
+    sent = system.deliver_emails()
+    assert not any("after the course had begun" in m.text for m in sent)
+    assert [m.to for m in sent] == [[MANAGER]], [m.subject for m in sent]
+    [told] = sent
+    assert told.subject.startswith("Paid after the time to apply: the places are released")
+    assert "colleagues can apply" not in told.subject + told.text + told.html
+    assert f"stands:\n{view['manager_url']}" in told.text
+    assert "no link was sent" in told.text
+    assert "no link was sent" in told.html
+    assert "is released and its price refunded the way it was paid" in told.text
+    now = system.ports.clock()
+    sweep(system.ports, now)
+    assert len(_refunds(system)) == 1
+    [released] = system.deliver_emails()
+    assert released.to == [MANAGER]
+    assert "Nobody applied for place 1" in released.text
 
 
 def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(

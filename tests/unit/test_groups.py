@@ -140,6 +140,8 @@ def test_group_emails_escape_what_people_typed(kind: EmailKind, paid_now: bool) 
         "apply_by": "Monday 1 June 2027, 9:00am",
         # A colleague's link sent again when the course's dates moved the date earlier.
         "apply_by_moved": not paid_now,
+        # The manager's paid email of a payment that came once the apply-by date had passed.
+        "apply_by_passed": paid_now,
         "manager_url": "https://b/groups/g1?token=t",
         "apply_url": "https://b/groups/g1/places/1/apply?token=t1",
         # An employer's invoice, while unpaid: its purchase order is typed by the manager too.

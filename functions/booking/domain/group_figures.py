@@ -27,6 +27,8 @@ PAID_EVERY_PLACE_GONE = (
     "Every place was given up or released at the apply-by date: what was paid for them is refunded"
 )
 PAID_EVERY_PLACE_GIVEN_UP = "Every place was given up: what was paid for them is refunded"
+# A paid booking past its apply-by date (or paid once it had passed): no link works any more.
+PAID_APPLYING_OVER = "Paid: the time for your colleagues to apply has passed"
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,12 @@ def group_figures(group: GroupBooking) -> GroupFigures:
     )
 
 
-def managers_status(group: GroupBooking) -> str:
+def managers_status(group: GroupBooking, applying: bool) -> str:
     """The booking's state in the manager's words (their page and their JSON answer): one that
     ended says why (one whose places were all given up says so, not that it went unpaid), and
-    one whose payment was refunded in full at Stripe has ended too, though still ``paid``."""
+    one whose payment was refunded in full at Stripe has ended too, though still ``paid``. A
+    paid one says colleagues can apply only while they can (``applying``: before the apply-by
+    date and the first session, ``services.groups.view_of``)."""
     if group.status is GroupStatus.LAPSED:
         if all(place.released for place in group.places):
             return managers_headline(GroupEnding.EVERY_PLACE_GIVEN_UP)
@@ -73,4 +77,6 @@ def managers_status(group: GroupBooking) -> str:
         if all(unfilled):
             return PAID_EVERY_PLACE_RELEASED
         return PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
+    if group.status is GroupStatus.PAID and not applying:
+        return PAID_APPLYING_OVER
     return MANAGERS_STATUS[group.status]

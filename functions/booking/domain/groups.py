@@ -44,6 +44,8 @@ LEAST_TIME_TO_APPLY = timedelta(days=2)
 # A colleague's link sent again because the apply-by date moved earlier: the occasion's
 # suffix, before the new date's timestamp (``GroupBooking.told_colleague_apply_by``).
 APPLY_BY_MOVED = "-by-"
+# The manager's paid email of a payment that came once the apply-by date had passed.
+APPLY_BY_PASSED = "apply_by_passed"
 
 
 HOLDS_SEATS = frozenset(
@@ -231,14 +233,15 @@ class GroupBooking(Model):
         fresh = tuple(job for job in jobs if job.job_id not in known)
         return self.model_copy(update={"outbox": (*self.outbox, *fresh)})
 
-    def told_manager(self, occasion: str) -> GroupBooking:
-        """The manager is emailed their page (``occasion``: booked, paid)."""
+    def told_manager(self, occasion: str, reason: str | None = None) -> GroupBooking:
+        """The manager is emailed their page (``occasion``: booked, paid; ``reason``:
+        ``APPLY_BY_PASSED`` for a payment that came once nobody could apply)."""
         job = EmailJob.for_group(
             EmailKind.GROUP_BOOKED, self.group_id, self.course_id, occasion=occasion, place=None
         ).model_copy(
             # What the email says of the places and their price, as they are at this event (a
             # place given up before it is sent does not change what was booked or paid).
-            update={"places_kept": self.seats_held, "amount": self.total.amount}
+            update={"places_kept": self.seats_held, "amount": self.total.amount, "reason": reason}
         )
         return self.with_emails(job)
 
@@ -372,11 +375,14 @@ def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
 
 def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:
     """Paid: the places are the colleagues' to fill, each told of their own link, the manager
-    of their page."""
+    of their page. Paid once the apply-by date had passed (a delayed payment, Bacs or SEPA,
+    honoured however late it settles), no link could be used: none is sent, and the manager
+    is told that the places are released and refunded (the sweep's, at once) instead."""
     invoice = group.invoice.model_copy(update={"status": "paid"}) if group.invoice else None
-    told = group.told_manager("paid")
+    too_late = now >= group.apply_by
+    told = group.told_manager("paid", APPLY_BY_PASSED if too_late else None)
     for place in group.places:
-        if not place.released:
+        if not (place.released or too_late):
             told = told.told_colleague(place)
     return told.model_copy(
         update={

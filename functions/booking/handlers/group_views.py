@@ -78,7 +78,7 @@ def group_out(view: GroupView) -> GroupOut:
         manager_url=view.manager_url,
         pay_url=view.pay_url,
         price_per_place=group.price,
-        status_said=managers_status(group),
+        status_said=managers_status(group, view.applying),
         total=group.total,
         places_kept=figures.places_kept,
         amount_paid=figures.amount_paid,

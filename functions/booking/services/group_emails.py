@@ -29,7 +29,13 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.group_notices import returned_said
-from booking.domain.groups import APPLY_BY_MOVED, GroupBooking, GroupPlace, GroupStatus
+from booking.domain.groups import (
+    APPLY_BY_MOVED,
+    APPLY_BY_PASSED,
+    GroupBooking,
+    GroupPlace,
+    GroupStatus,
+)
 from booking.domain.money import money_if_any
 from booking.domain.payer import (
     as_the_billing_contact_sees,
@@ -105,6 +111,8 @@ def _values(
         "group_organisation": group.organisation,
         # The event the email is about, never the state the group reached since.
         "paid": occasion == "paid",
+        # Paid once the apply-by date had passed: no link went out (``domain.groups.paid``).
+        "apply_by_passed": job.kind is EmailKind.GROUP_BOOKED and job.reason == APPLY_BY_PASSED,
         **_places_and_total(job, group),
         "apply_by": moment_when(group.apply_by, definition.timezone),
         # A colleague's link sent again: the course's dates moved the apply-by date earlier.

@@ -154,7 +154,7 @@ def manager_page(view: GroupView, base_url: str) -> str:
         .get_template("pages/group.html")
         .render(
             course=course_facts(view.course),
-            status_said=managers_status(group),
+            status_said=managers_status(group, view.applying),
             paid=group.status.value == "paid",
             # Paid outside Stripe: a place given up is not refunded from here (hostile19 F8).
             paid_off_stripe=paid_off_stripe(group),
