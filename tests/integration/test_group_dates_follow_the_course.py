@@ -80,6 +80,9 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
     assert "is earlier than our last email said" in to_first[0].text
     assert moment_when(new_start, zone) in to_first[0].text
     assert not [m for m in sent if m.to == [COLLEAGUES[1]["email"]]]
+    # The manager is told too, once, in words and UK time (fix18c).
+    [told] = [m for m in sent if m.to == [MANAGER]]
+    _told_of_the_move(told, was=start, now=new_start, zone=zone, earlier=True)
 
     begun = new_start + timedelta(minutes=1)
     with time_machine.travel(begun, tick=False):
@@ -127,3 +130,50 @@ def test_a_change_of_the_days_before_the_start_moves_every_groups_apply_by(
         system.put_course(COURSE_ID, changed)
         moved = datetime.fromisoformat(manager_view(system, group)["apply_by"])
     assert moved == start - timedelta(days=10)
+
+
+def _told_of_the_move(
+    told: object, *, was: datetime, now: datetime, zone: str, earlier: bool
+) -> None:
+    way = "earlier" if earlier else "later"
+    subject, text, html = (getattr(told, part) for part in ("subject", "text", "html"))
+    assert subject.startswith(f"Your colleagues now apply by {'an' if earlier else 'a'} {way} date")
+    said = f"has moved {way}: it is now {moment_when(now, zone)} (it was {moment_when(was, zone)})"
+    assert said in text
+    assert moment_when(now, zone) in html
+    assert ("BST" in said) or ("GMT" in said)  # UK time, said as such
+
+
+def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
+    system: System,
+) -> None:
+    """fix18c: a date moved later was told to nobody; now the manager hears of every move of
+    the apply-by date, once per change (a save that leaves it as it is tells nobody), and the
+    colleagues only of one brought earlier (a later one wrongs nobody who applies by the old)."""
+    start = _start(system)
+    zone = system.course_file(COURSE_ID)["timezone"]
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        group = _paid_by_card(system)
+        system.deliver_emails()
+        was = datetime.fromisoformat(manager_view(system, group)["apply_by"])
+        assert was == start - timedelta(days=7)
+        later = system.course_file(COURSE_ID) | {"group_apply_by_days": 5}
+        system.put_course(COURSE_ID, later)
+        system.put_course(COURSE_ID, later)  # saved again unchanged: nothing moves
+        sent = system.deliver_emails()
+        assert [m.to for m in sent] == [[MANAGER]], [m.subject for m in sent]
+        _told_of_the_move(sent[0], was=was, now=start - timedelta(days=5), zone=zone, earlier=False)
+        assert "the colleagues were not emailed about it" in sent[0].text
+        # Back as it was: a change of its own, told once more (and to the colleagues, earlier).
+        system.put_course(COURSE_ID, later | {"group_apply_by_days": 7})
+        sent = system.deliver_emails()
+        [told] = [m for m in sent if m.to == [MANAGER]]
+        _told_of_the_move(told, was=start - timedelta(days=5), now=was, zone=zone, earlier=True)
+        assert len(sent) == 3  # the manager and the two colleagues sent their links again
+        # Moved twice before the mailer runs: only the date that holds is said.
+        system.put_course(COURSE_ID, later | {"group_apply_by_days": 6})
+        system.put_course(COURSE_ID, later | {"group_apply_by_days": 4})
+        sent = system.deliver_emails()
+        told_now = [m for m in sent if m.to == [MANAGER]]
+        assert len(told_now) == 1, [m.subject for m in told_now]
+        assert moment_when(start - timedelta(days=4), zone) in told_now[0].text

@@ -18,3 +18,5 @@ class GroupEvent(StrEnum):
     REFUNDED_AT_STRIPE = "refunded_at_stripe"  # its payment refunded in full at Stripe
     # Part of its payment refunded at Stripe: the places stand (``domain.group_refunds``).
     REFUNDED_IN_PART_AT_STRIPE = "refunded_in_part_at_stripe"
+    # The course's dates moved its apply-by date, earlier or later (``domain.group_dates``).
+    APPLY_BY_MOVED = "apply_by_moved"

@@ -5,9 +5,14 @@ recorded on the job, so it describes the event, not the state the group reached 
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+from typing import Any
+
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
-from booking.domain.groups import GroupBooking
+from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.wording import moment_when
 
 # Why a payment the group could not take was given back (``domain.groups.why_not_taken``), as
 # the manager's email says it: the reason recorded when it came, never a list of guesses.
@@ -63,3 +68,47 @@ def lapse_told(group: GroupBooking) -> GroupBooking:
     says nothing was taken when money came and went back."""
     returned = sum(group.given_back.values())
     return manager_told(group, GroupEvent.HOLD_LAPSED, "lapsed", amount=returned or None)
+
+
+# The key of the manager's email about an apply-by date moved: the group's version the move
+# changed (one email per change, however often the dates go back and forth) and both dates.
+_MOVE_KEY = re.compile(r"^v\d+-from-(\d+)-to-(\d+)$")
+
+
+def apply_by_move_told(group: GroupBooking, before: GroupBooking) -> GroupBooking:
+    """``group``, whose apply-by date the course's new dates moved from ``before``'s, with the
+    manager's email about it queued, earlier or later alike, once per change: for a paid
+    booking with places kept (its paid email gave them the date; an unpaid one's paid email
+    will give the date as it then stands)."""
+    if group.status is not GroupStatus.PAID or not group.places_kept:
+        return group
+    was, now = int(before.apply_by.timestamp()), int(group.apply_by.timestamp())
+    return manager_told(group, GroupEvent.APPLY_BY_MOVED, f"v{before.version}-from-{was}-to-{now}")
+
+
+def apply_by_move_of(job: EmailJob) -> tuple[datetime, datetime] | None:
+    """The apply-by dates, before and after, of the move an ``apply_by_moved`` email tells of
+    (None: another email)."""
+    found = _MOVE_KEY.match(job.occasion or "") if job.reason == GroupEvent.APPLY_BY_MOVED else None
+    if found is None:
+        return None
+    was, now = (datetime.fromtimestamp(int(stamp), UTC) for stamp in found.groups())
+    return was, now
+
+
+def apply_by_moved_since(job: EmailJob, group: GroupBooking) -> bool:
+    """Whether the apply-by date an ``apply_by_moved`` email would give has moved again since
+    it was queued: that email is not sent (the one about the newer move says the date)."""
+    move = apply_by_move_of(job)
+    return move is not None and int(move[1].timestamp()) != int(group.apply_by.timestamp())
+
+
+def apply_by_move_said(job: EmailJob, apply_by: datetime, zone: str) -> dict[str, Any]:
+    """An apply-by date moved, as its email says it: the dates before and after, in the
+    course's zone (UK time), and which way (``apply_by``: the group's, for other emails)."""
+    was, now = apply_by_move_of(job) or (apply_by, apply_by)
+    return {
+        "apply_by_earlier": now < was,
+        "apply_by_was": moment_when(was, zone),
+        "apply_by_now": moment_when(now, zone),
+    }

@@ -9,6 +9,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
 from booking.domain.group_dates import redated
+from booking.domain.group_notices import apply_by_move_told
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
@@ -27,7 +28,8 @@ def dates_moved(previous: Course, course: Course) -> bool:
 
 def redate_groups(ports: Ports, course: Course) -> int:
     """Each of ``course``'s groups still to be applied for, its apply-by date set again from
-    the course as saved. How many changed."""
+    the course as saved, the manager told of it (``domain.group_notices.apply_by_move_told``).
+    How many changed."""
     first_start = course.first_start()
     days_before = course.definition.group_apply_by_days
     now = ports.clock()
@@ -39,7 +41,8 @@ def redate_groups(ports: Ports, course: Course) -> int:
             moved = redated(current, first_start, days_before, now)
             if moved is None:
                 return None
-            return ports.groups.save_group(_told_if_earlier(moved, current, applied), current)
+            told = apply_by_move_told(_told_if_earlier(moved, current, applied), current)
+            return ports.groups.save_group(told, current)
 
         if retried(save, group_reader(ports, group.group_id), first=group) is not None:
             changed += 1

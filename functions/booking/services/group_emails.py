@@ -28,7 +28,11 @@ from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
-from booking.domain.group_notices import returned_said
+from booking.domain.group_notices import (
+    apply_by_move_said,
+    apply_by_moved_since,
+    returned_said,
+)
 from booking.domain.groups import (
     APPLY_BY_MOVED,
     APPLY_BY_PASSED,
@@ -177,9 +181,9 @@ def _numbers_said(numbers: tuple[int, ...]) -> str:
     return f"places {', '.join(said[:-1])} and {said[-1]}"
 
 
-def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, Any]:
+def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) -> dict[str, Any]:
     """What a GROUP_CHANGED email says: the event as its job recorded it (which, what money,
-    how many places kept), never the state the group reached since."""
+    how many places kept, the dates moved), never the state the group reached since."""
     currency = group.price.currency
     return {
         "event": job.reason,
@@ -204,6 +208,7 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking) -> dict[str, 
         "invoice_now": _reissued_invoice_now(job, group),
         # A payment given back: why it could not be taken, as recorded when it came.
         "returned_because": returned_said(job.returned_because),
+        **apply_by_move_said(job, group.apply_by, zone),
     }
 
 
@@ -332,7 +337,7 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
             else _About(group, course, place, "paid")
         )
     occasion = _manager_occasion(group, job) if job.kind is EmailKind.GROUP_BOOKED else "paid"
-    if occasion is None:
+    if occasion is None or apply_by_moved_since(job, group):
         return GroupEmailOutcome.SKIPPED_GONE
     return _About(group, course, None, occasion)
 
@@ -373,7 +378,8 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
     values["manager_erased"] = place is None and group.manager_erased
     if job.kind is EmailKind.GROUP_CHANGED:
         owed = _owed_now(group, course.definition.timezone)
-        values["change"] = _change_said(ports, job, group) | {"owed": owed}
+        said = _change_said(ports, job, group, course.definition.timezone)
+        values["change"] = said | {"owed": owed}
     if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
         values["ended"] = colleague_told(
             _place_end(job, group),
