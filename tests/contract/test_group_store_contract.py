@@ -10,7 +10,7 @@ import pytest
 
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.application import GroupPlaceRef
-from booking.domain.errors import CourseFull, StaleWrite
+from booking.domain.errors import CourseFull, CourseRedated, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupPlace, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
@@ -148,3 +148,26 @@ def test_a_course_finds_its_groups_whatever_became_of_them(
     assert found[0] == done  # as last saved: its payment
     assert [g.status for g in found] == [GroupStatus.PAID, GroupStatus.LAPSED]
     assert [g.group_id for g in groups.groups_of_course("c2")] == ["g3"]
+
+
+def test_a_new_groups_save_holds_only_while_its_course_is_at_the_version_it_was_dated_by(
+    stores: tuple[Repository, GroupStore],
+) -> None:
+    """fix18c: a course saved between a booking's read of it and the group's first save (its
+    dates, and so the apply-by date, may have moved) refuses the save, nothing held."""
+    repository, groups = stores
+    repository.put_course("c1", definition(capacity=4))
+    read = repository.get_course("c1")
+    assert read is not None
+    repository.put_course("c1", definition(capacity=4))  # saved again meanwhile
+    with pytest.raises(CourseRedated):
+        groups.save_group(group().model_copy(update={"dated_by": read.version}), None)
+    assert groups.get_group("g1") is None
+    assert seats(repository) == 0
+    now = repository.get_course("c1")
+    assert now is not None
+    saved = groups.save_group(group().model_copy(update={"dated_by": now.version}), None)
+    assert seats(repository) == 3
+    # Later saves are not held to it: the course's own save re-dates the groups it finds.
+    repository.put_course("c1", definition(capacity=4))
+    groups.save_group(paid(saved, "pi_1", NOW), saved)

@@ -16,7 +16,13 @@ from datetime import datetime
 
 from booking.domain.cohort_currency import group_newly_priced, group_no_longer_priced
 from booking.domain.enrolments import group_enrolment_changes
-from booking.domain.errors import ColleagueEnrolled, CourseFull, PriceChanged, StaleWrite
+from booking.domain.errors import (
+    ColleagueEnrolled,
+    CourseFull,
+    CourseRedated,
+    PriceChanged,
+    StaleWrite,
+)
 from booking.domain.groups import GroupBooking
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects_of_group
@@ -68,6 +74,9 @@ class FakeGroupStore:
         currency = group_newly_priced(previous, stored)
         if currency is not None and course.definition.price.currency != currency:
             raise PriceChanged()
+        if previous is None and stored.dated_by not in (None, course.version):
+            # Its course saved since the booking read it, as the adapter refuses it.
+            raise CourseRedated("the course was saved since the booking read it")
         if delta > 0 and (
             course.seats_taken + delta > course.definition.capacity
             or course.definition.closed

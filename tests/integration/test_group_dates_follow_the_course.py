@@ -10,9 +10,11 @@ frozen (time-machine)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from booking.domain.wording import moment_when
@@ -177,3 +179,46 @@ def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
         told_now = [m for m in sent if m.to == [MANAGER]]
         assert len(told_now) == 1, [m.subject for m in told_now]
         assert moment_when(start - timedelta(days=4), zone) in told_now[0].text
+
+
+@pytest.mark.parametrize("lands_first", ["course", "group"])
+def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
+    system: System, monkeypatch: pytest.MonkeyPatch, lands_first: str
+) -> None:
+    """fix18c: the course's save and the group's creation each read the other's old state.
+    ``course``: the course is saved (its dates moved) between the booking's read of it and the
+    group's save, whose re-dating Query finds no group yet: the group's save, held to the
+    course's version it was reckoned from, is refused and reckoned again (it kept the old
+    apply-by before). ``group``: the group is booked whole between the course save's read and
+    its write: the save's re-dating finds it. Either way, the date of the course as saved."""
+    start = _start(system)
+    moved = system.course_file(COURSE_ID) | {"group_apply_by_days": 10}
+    booked: list[dict[str, object]] = []
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        if lands_first == "course":
+            save_group = system.ports.groups.save_group
+
+            def course_saved_first(new: Any, previous: Any) -> Any:
+                if previous is None and not booked:
+                    booked.append({})
+                    system.put_course(COURSE_ID, moved)  # the pause, filled by the save
+                return save_group(new, previous)
+
+            monkeypatch.setattr(system.ports.groups, "save_group", course_saved_first)
+            booked[:] = [book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()]
+        else:
+            put_course = system.ports.repository.put_course
+
+            def group_booked_first(*args: Any, **kwargs: Any) -> Any:
+                if not booked:
+                    reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
+                    booked.append(reply.json())
+                return put_course(*args, **kwargs)
+
+            monkeypatch.setattr(system.ports.repository, "put_course", group_booked_first)
+            system.put_course(COURSE_ID, moved)
+        [group] = booked
+        assert group["status"] == "awaiting_payment"
+        assert system.course(COURSE_ID)["sessions"][0]["start"] == start.isoformat()
+        apply_by = datetime.fromisoformat(manager_view(system, group)["apply_by"])
+    assert apply_by == start - timedelta(days=10)

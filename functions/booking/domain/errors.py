@@ -152,6 +152,11 @@ class StaleWrite(Exception):
     again. Not a :class:`BookingError`: use cases retry it and never show it to anyone."""
 
 
+class CourseRedated(StaleWrite):
+    """A group booking's first save found its course saved since the booking read it (its
+    dates, and so the group's apply-by date, may have moved): read the course again."""
+
+
 class ReferenceTaken(Exception):
     """The reference drawn for a new application belongs to another already: draw again. Not
     a :class:`BookingError`: creation retries it and nobody ever sees it."""

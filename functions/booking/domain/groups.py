@@ -95,6 +95,9 @@ class GroupBooking(Model):
     invoice: InvoiceRef | None = None
     hold_expires_at: datetime | None = None  # an unpaid group's seats go back then
     apply_by: datetime  # colleagues apply by then
+    # The course's version its apply-by date was reckoned from at booking: the first save holds
+    # only while the course is still at it (``CourseRedated`` else), whichever lands first.
+    dated_by: int | None = None
     payment_intent: str | None = None
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units

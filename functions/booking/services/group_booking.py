@@ -19,6 +19,7 @@ from booking.domain.errors import (
     Conflict,
     CourseClosed,
     CourseFull,
+    CourseRedated,
     DependencyUnavailable,
     InvalidInput,
     PriceChanged,
@@ -77,14 +78,8 @@ def book_places(
         earlier = ports.groups.get_group(group_id)
         if earlier is not None:
             return _replay(ports, earlier, form)
-    _refuse_unless_bookable(ports, course, form, now)
-    billing = billing_for(course, form)
-    due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
-    held = _held_group(group_id, course, form, billing, due_at, now)
-    if idempotency_key is not None:
-        held = held.model_copy(update={"request_fingerprint": fingerprint(form)})
     try:
-        saved = ports.groups.save_group(held, None)  # CourseFull when the seats are gone
+        course, saved, due_at = _first_saved(ports, course, group_id, form, idempotency_key, now)
     except StaleWrite:
         # The same key at the same moment: the other request made it; answer with it.
         return _replay(ports, find_group(ports, group_id), form)
@@ -115,6 +110,42 @@ def book_places(
             code="concurrent_update",
         ) from None
     return view_of(ports, booked)
+
+
+# How many times a booking is reckoned again from its course saved meanwhile.
+_REDATED_ATTEMPTS = 3
+
+
+def _first_saved(
+    ports: Ports,
+    course: Course,
+    group_id: str,
+    form: GroupForm,
+    idempotency_key: str | None,
+    now: datetime,
+) -> tuple[Course, GroupBooking, datetime | None]:
+    """The group saved with its seats held (CourseFull when they are gone), reckoned from its
+    course as the save finds it, and that course, and its invoice's due date. A course saved
+    between the read and the save (its dates moved, perhaps) refuses the save
+    (``CourseRedated``): it is reckoned again from the course as it is now. So its apply-by
+    date is right whichever lands first: a save of the course after the group's re-dates it
+    (``services.group_dates``)."""
+    for _ in range(_REDATED_ATTEMPTS):
+        _refuse_unless_bookable(ports, course, form, now)
+        billing = billing_for(course, form)
+        due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
+        held = _held_group(group_id, course, form, billing, due_at, now)
+        if idempotency_key is not None:
+            held = held.model_copy(update={"request_fingerprint": fingerprint(form)})
+        try:
+            return course, ports.groups.save_group(held, None), due_at
+        except CourseRedated:
+            course = existing_course(ports, course.course_id)
+    raise Conflict(
+        "the course was being changed as the places were booked, so nothing was booked: "
+        "please book again",
+        code="concurrent_update",
+    )
 
 
 class _ChangedMeanwhile(Exception):
@@ -249,6 +280,7 @@ def _held_group(
         billing=billing,
         hold_expires_at=due_at if by_invoice else now + CHECKOUT_HOLD,
         apply_by=apply_by(course.first_start(), now, course.definition.group_apply_by_days),
+        dated_by=course.version,
         created_at=now,
         updated_at=now,
     )

@@ -41,7 +41,7 @@ from booking.adapters.dynamodb.table import (
 from booking.domain.addresses import STORED
 from booking.domain.cohort_currency import group_newly_priced, group_no_longer_priced
 from booking.domain.enrolments import group_enrolment_changes
-from booking.domain.errors import CourseFull, NotFound
+from booking.domain.errors import CourseFull, CourseRedated, NotFound
 from booking.domain.provider_objects import provider_objects_of_group
 from booking.services.stored import stored_group
 
@@ -149,8 +149,20 @@ class DynamoGroupStore:
             item = outbox_item(job, stored.updated_at)
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
         currency = group_newly_priced(previous, stored)
-        transact_priced(self.table, actions, {stored.course_id: currency} if currency else {})
+        try:
+            transact_priced(self.table, actions, {stored.course_id: currency} if currency else {})
+        except CourseFull:
+            if previous is None:  # which of the course item's conditions failed, read back
+                self._refuse_if_redated(stored.course_id, stored.dated_by)
+            raise
         return stored
+
+    def _refuse_if_redated(self, course_id: str, dated_by: int | None) -> None:
+        """A group's first save holds only while its course is at the version its apply-by
+        date was reckoned from (``GroupBooking.dated_by``): else ``CourseRedated``."""
+        item = self.table.get(course_key(course_id)) if dated_by is not None else None
+        if item is not None and course_from_item(item).version != dated_by:
+            raise CourseRedated("the course was saved since the booking read it")
 
     def _course_actions(
         self, stored: GroupBooking, previous: GroupBooking | None
@@ -162,7 +174,8 @@ class DynamoGroupStore:
         currency = group_newly_priced(previous, stored)
         unpriced = group_no_longer_priced(previous, stored)
         if delta > 0:
-            update = self._seats_claimed(stored.course_id, delta)
+            dated_by = stored.dated_by if previous is None else None
+            update = self._seats_claimed(stored.course_id, delta, dated_by)
         elif delta < 0 or currency is not None or unpriced:
             update = seat_update(self.table.name, stored.course_id, delta, 0)
         else:
@@ -220,37 +233,52 @@ class DynamoGroupStore:
             "ExpressionAttributeValues": {":g": {"S": group_id}, ":n": {"N": str(number)}},
         }
 
-    def _seats_claimed(self, course_id: str, seats: int) -> dict[str, Any]:
+    def _seats_claimed(
+        self, course_id: str, seats: int, dated_by: int | None = None
+    ) -> dict[str, Any]:
         """``seats`` at once: a condition cannot add, so the capacity read now is part of the
         condition (a concurrent change of capacity refuses the claim), and the seats taken
         must be at most capacity less ``seats``. Nobody may be waiting (the waiting list goes
-        first) and the course must be open, as for one seat."""
+        first) and the course must be open, as for one seat. A new group's claim holds only
+        while the course is at the version it was dated by (``dated_by``)."""
         item = self.table.get(course_key(course_id))
         if item is None:
             raise NotFound(f"no course {course_id!r}")
-        capacity = course_from_item(item).definition.capacity
+        course = course_from_item(item)
+        capacity = course.definition.capacity
         if capacity < seats:
             raise CourseFull("this course has not that many places")
+        if dated_by is not None and course.version != dated_by:
+            raise CourseRedated("the course was saved since the booking read it")
+        condition = (
+            "#capacity = :cap AND (attribute_not_exists(#taken) "
+            "OR #taken <= :most) AND (attribute_not_exists(#closed) OR #closed = :f) "
+            "AND (attribute_not_exists(#waiting) OR #waiting = :zero)"
+        )
+        names = {
+            "#taken": "seats_taken",
+            "#capacity": "capacity",
+            "#closed": "closed",
+            "#waiting": "waiting",
+        }
+        values = {
+            ":d": {"N": str(seats)},
+            ":cap": {"N": str(capacity)},
+            ":most": {"N": str(capacity - seats)},
+            ":f": {"BOOL": False},
+            ":zero": {"N": "0"},
+        }
+        if dated_by is not None:
+            condition += " AND #version = :dated"
+            names["#version"] = "version"
+            values[":dated"] = {"N": str(dated_by)}
         return {
             "TableName": self.table.name,
             "Key": course_key(course_id),
             "UpdateExpression": "ADD #taken :d",
-            "ConditionExpression": "#capacity = :cap AND (attribute_not_exists(#taken) "
-            "OR #taken <= :most) AND (attribute_not_exists(#closed) OR #closed = :f) "
-            "AND (attribute_not_exists(#waiting) OR #waiting = :zero)",
-            "ExpressionAttributeNames": {
-                "#taken": "seats_taken",
-                "#capacity": "capacity",
-                "#closed": "closed",
-                "#waiting": "waiting",
-            },
-            "ExpressionAttributeValues": {
-                ":d": {"N": str(seats)},
-                ":cap": {"N": str(capacity)},
-                ":most": {"N": str(capacity - seats)},
-                ":f": {"BOOL": False},
-                ":zero": {"N": "0"},
-            },
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
         }
 
     @translate_aws_errors
