@@ -40,6 +40,11 @@ def _settles_honoured(system: System, group: dict[str, Any]) -> None:
     assert all(place["state"] == "not_applied" for place in view["places"])
     assert all(place["apply_url"] is None for place in view["places"])
     assert "colleagues can apply" not in group_page(system, group)
+    # The organisers read that no link went out, never "Link sent, not applied yet".
+    lines = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()["groups"]
+    [line] = [g for g in lines if g["group_id"] == group["group_id"]]
+    assert [p["state"] for p in line["places"]] == ["no_link"]
+    assert line["places"][0]["state_said"].startswith("No link sent: the booking was paid after")
     assert _refunds(system) == []
     sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)

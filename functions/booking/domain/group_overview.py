@@ -24,6 +24,7 @@ from booking.domain.wording import day_when, moment_when
 PLACE_STATE_WORDS = {
     "awaiting_payment": "Link sent once the booking is paid",
     "link_sent": "Link sent, not applied yet",
+    "no_link": "No link sent: the booking was paid after the apply-by date, so nobody can apply",
     "substituted": "Another colleague named: a new link sent, not applied yet",
     "applied": "Applied",
     "confirmed": "Confirmed",
@@ -287,6 +288,8 @@ def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | N
         return "never_paid"
     if group.status is not GroupStatus.PAID:
         return "awaiting_payment"
+    if group.paid_after_apply_by:
+        return "no_link"
     return "substituted" if place.substitutions else "link_sent"
 
 

@@ -98,6 +98,8 @@ class GroupBooking(Model):
     # The course's version its apply-by date was reckoned from at booking: the first save holds
     # only while the course is still at it (``CourseRedated`` else), whichever lands first.
     dated_by: int | None = None
+    # Paid once its apply-by date had passed: no colleague was sent a link (none could be used).
+    paid_after_apply_by: bool = False
     payment_intent: str | None = None
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
@@ -392,6 +394,7 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
             "status": GroupStatus.PAID,
             "payment_intent": payment_intent,
             "amount_paid": group.total.amount,
+            "paid_after_apply_by": too_late,
             "hold_expires_at": None,
             "invoice": invoice,
             "updated_at": now,
