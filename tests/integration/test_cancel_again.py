@@ -11,9 +11,7 @@ from tests.support.system import System
 
 
 def _cancel(system: System, application_id: str, *, refund: bool) -> Any:
-    return system.admin(
-        "POST", f"/applications/{application_id}/cancel", json_body={"refund": refund}
-    )
+    return system.cancel(application_id, refund=refund)
 
 
 def test_a_refund_asked_of_a_booking_cancelled_without_one_is_refused_in_words(

@@ -133,7 +133,7 @@ def test_a_cancellation_after_the_move_refunds_both_charges(system: System) -> N
     pending = _ask(cohorts, app_id)["pending_move"]
     assert system.pay(pending["pay_url"]).status == 200
 
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    cancelled = system.cancel(app_id)
 
     assert cancelled.status == 200, cancelled.body
     record = cohorts.record(app_id)

@@ -80,9 +80,7 @@ def test_with_nothing_left_to_do_the_page_says_why(
     system: System, browser: ConsoleBrowser, erased: str
 ) -> None:
     application_id = erased.rsplit("/", 1)[1]
-    cancelled = system.admin(
-        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(application_id)
     assert cancelled.status == 200
     assert f"No action fits: {NOBODY}." in browser.words(erased)
 

@@ -215,9 +215,7 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     browser = signed_in(system)
     detail = text_of(browser.get(f"/console/applications/{colleague.application_id}").body)
     assert "Ask the manager" not in detail
-    cancelled = system.admin(
-        "POST", f"/applications/{colleague.application_id}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(colleague.application_id)
     assert cancelled.status == 200, cancelled.body
     assert cancelled.json()["status"] == "cancelled"
     after = system.ports.groups.get_group(group["group_id"])

@@ -291,9 +291,7 @@ def test_the_organisers_give_up_of_a_place_refunded_already_at_stripe_reads_it_b
     system.refund_at_stripe(paid.payment_intent)
     colleague = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])[0]
 
-    cancelled = system.admin(
-        "POST", f"/applications/{colleague.application_id}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(colleague.application_id)
 
     assert cancelled.status == 200, cancelled.body
     assert cancelled.json()["status"] == "cancelled"

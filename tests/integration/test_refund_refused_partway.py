@@ -33,7 +33,7 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     with system.standin._store.lock:
         del system.standin._store.payment_intents[stored.payment_intent]
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
     assert answer.status == 409
     error = answer.json()["error"]
@@ -59,7 +59,7 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     assert "refunded in full" not in told[0]
 
     # The same cancel again says what happened, not "cancelled without a refund" (F1).
-    again = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    again = system.cancel(app_id)
     assert again.status == 409
     error = again.json()["error"]
     assert error["code"] == "refund_refused_partway"
@@ -82,7 +82,7 @@ def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_b
     and refuses the first payment. The person is told once what came back, as Stripe holds
     it, and never that everything was refunded; the refund's own events tell nobody again."""
     cohorts, app_id = _moved_and_paid(system)
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    cancelled = system.cancel(app_id, refund=False)
     assert cancelled.status == 200, cancelled.body
     cohorts.emails()  # the cancellation's
     stored = system.stored(app_id)
@@ -122,7 +122,7 @@ def test_a_refund_stripe_refuses_before_giving_anything_back_changes_nothing(
         for payment_intent, _left in stored.charges_left():
             del system.standin._store.payment_intents[payment_intent]
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
     assert answer.status == 409
     assert answer.json()["error"]["code"] == "refund_refused"
@@ -136,7 +136,7 @@ def test_cancelling_a_two_charge_booking_with_a_refund_tells_the_person_once(
 ) -> None:
     cohorts, app_id = _moved_and_paid(system)
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
     assert answer.status == 200
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
@@ -162,7 +162,7 @@ def test_a_dashboard_refund_landing_as_the_cancellation_is_made_is_told_once(
     system.refund_at_stripe(stored.payment_intent)  # its £200.00; the news waits to be sent
     assert system.stored(app_id).status.value == "confirmed"
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
     assert answer.status == 200, answer.body
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]

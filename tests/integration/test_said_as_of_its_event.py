@@ -65,7 +65,7 @@ def test_a_cancellation_keeping_the_money_says_so_when_a_refund_at_stripe_follow
     booked = _paid_unsent(system)
     cohorts.emails()
     app_id = booked["application_id"]
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    cancelled = system.cancel(app_id, refund=False)
     assert cancelled.status == 200, cancelled.body
     system.clock_offset += timedelta(minutes=1)
     system.refund_at_stripe(booked["payment_intent"], 20000)  # before the mailer ran
@@ -158,7 +158,7 @@ def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     waits = cohorts.move(app_id, "move-full", wait=True)
     assert waits.status == 200, waits.body  # its notice queued
-    cancelled = system.admin("POST", f"/applications/{bob}/cancel", json_body={"refund": True})
+    cancelled = system.cancel(bob)
     assert cancelled.status == 200, cancelled.body  # the seat frees: Ada moves, unsent
 
     sent = cohorts.emails_to(ADA)
@@ -228,7 +228,7 @@ def test_a_cancellations_refund_after_an_unreported_dashboard_refund_says_what_s
     system.refund_at_stripe(booked["payment_intent"], 5000)
     system.clock_offset += timedelta(minutes=1)
     app_id = booked["application_id"]
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    cancelled = system.cancel(app_id)
     assert cancelled.status == 200, cancelled.body
 
     cancellation = the_one(cohorts.emails_to(ADA), "has been cancelled")

@@ -609,9 +609,7 @@ def test_asking_again_for_a_move_of_a_booking_since_cancelled_is_refused(system:
     cohorts = Cohorts(system)
     booked = cohorts.book("move-spring", ADA)
     assert cohorts.move(booked["application_id"], "move-summer").status == 200
-    cancelled = system.admin(
-        "POST", f"/applications/{booked['application_id']}/cancel", json_body={"refund": False}
-    )
+    cancelled = system.cancel(booked["application_id"], refund=False)
     assert cancelled.status == 200, cancelled.body
 
     again = cohorts.move(booked["application_id"], "move-summer")

@@ -67,9 +67,7 @@ def _moved_onto(cohorts: Cohorts, application_id: str, course_id: str) -> None:
 
 
 def _cancel(system: System, application_id: str) -> None:
-    cancelled = system.admin(
-        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(application_id)
     assert cancelled.status == 200, cancelled.body
 
 

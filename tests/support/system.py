@@ -369,6 +369,12 @@ class System:
         path = f"/applications/{application['application_id']}/bursary"
         return self.admin("POST", path, json_body={"amount": amount})
 
+    def cancel(self, application_id: str, *, refund: bool | None = True) -> Reply:
+        """An organiser cancels the application, asking for what was paid back or not
+        (``refund``; None: the request says nothing of a refund): the answer."""
+        body = {} if refund is None else {"refund": refund}
+        return self.admin("POST", f"/applications/{application_id}/cancel", json_body=body)
+
     def status_of(self, application: Mapping[str, Any]) -> dict[str, Any]:
         """The application as its person sees it (by its token), which must be found."""
         reply = self.api(
