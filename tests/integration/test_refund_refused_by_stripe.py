@@ -79,19 +79,13 @@ def test_a_cancel_with_a_refund_of_a_charge_refunded_at_stripe_records_stripes_r
     assert cohorts.refunded_at_stripe() == [20000]
 
 
-def _payment_gone(system: System, payment_intent: str) -> None:
-    """Stripe holds no such payment any more (another account's, say)."""
-    with system.standin._store.lock:
-        del system.standin._store.payment_intents[payment_intent]
-
-
 def test_a_refund_afterwards_stripe_refuses_is_refused_in_words_and_nothing_is_written(
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
     app_id, payment_intent = _booked(cohorts, cancelled=True)
     before = system.stored(app_id)
-    _payment_gone(system, payment_intent)
+    system.payment_gone(payment_intent)
 
     answer = _admin(system, app_id, "refund")
 
@@ -109,7 +103,7 @@ def test_a_cancel_with_a_refund_stripe_refuses_cancels_nothing(system: System) -
     cohorts = Cohorts(system)
     app_id, payment_intent = _booked(cohorts, cancelled=False)
     before = system.stored(app_id)
-    _payment_gone(system, payment_intent)
+    system.payment_gone(payment_intent)
 
     answer = _admin(system, app_id, "cancel", refund=True)
 
@@ -122,7 +116,7 @@ def test_a_cancel_with_a_refund_stripe_refuses_cancels_nothing(system: System) -
 def test_the_console_says_stripes_refusal_and_sends_nothing(system: System) -> None:
     cohorts = Cohorts(system)
     app_id, payment_intent = _booked(cohorts, cancelled=True)
-    _payment_gone(system, payment_intent)
+    system.payment_gone(payment_intent)
     browser = signed_in(system)
     path = f"/console/applications/{app_id}"
 
@@ -171,7 +165,7 @@ def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: S
     """The same mistake on a manager's paid place: the share Stripe refuses to give back is
     refused in words, the place kept, the colleague's booking untouched, nobody emailed."""
     group, paid, payment_intent = _paid_group(system)
-    _payment_gone(system, payment_intent)
+    system.payment_gone(payment_intent)
 
     refused = give_up(system, group, 2)
 

@@ -30,8 +30,7 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     stored = system.stored(app_id)
     assert stored.payment_intent is not None
     # Stripe no longer holds the first payment (£200); the move's £50 it still holds.
-    with system.standin._store.lock:
-        del system.standin._store.payment_intents[stored.payment_intent]
+    system.payment_gone(stored.payment_intent)
 
     answer = system.cancel(app_id)
 
@@ -87,8 +86,7 @@ def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_b
     cohorts.emails()  # the cancellation's
     stored = system.stored(app_id)
     assert stored.payment_intent is not None
-    with system.standin._store.lock:
-        del system.standin._store.payment_intents[stored.payment_intent]
+    system.payment_gone(stored.payment_intent)
 
     answer = system.admin("POST", f"/applications/{app_id}/refund")
 
@@ -118,9 +116,8 @@ def test_a_refund_stripe_refuses_before_giving_anything_back_changes_nothing(
 ) -> None:
     cohorts, app_id = _moved_and_paid(system)
     stored = system.stored(app_id)
-    with system.standin._store.lock:
-        for payment_intent, _left in stored.charges_left():
-            del system.standin._store.payment_intents[payment_intent]
+    for payment_intent, _left in stored.charges_left():
+        system.payment_gone(payment_intent)
 
     answer = system.cancel(app_id)
 

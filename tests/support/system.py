@@ -265,6 +265,11 @@ class System:
         assert reply.status == status, reply.body
         return reply
 
+    def payment_gone(self, payment_intent: str) -> None:
+        """Stripe holds no such payment any more (another account's, say)."""
+        with self.standin._store.lock:
+            del self.standin._store.payment_intents[payment_intent]
+
     def checkout_session(self, session: str) -> dict[str, Any]:
         """The Checkout Session as Stripe's API gives it back (``session``: its id, or the
         checkout URL that ends with it)."""
