@@ -50,8 +50,7 @@ def test_resending_an_erased_persons_confirmation_is_refused_in_words(
 ) -> None:
     application_id = erased.rsplit("/", 1)[1]
     api = system.admin("POST", f"/applications/{application_id}/resend-confirmation")
-    assert api.status == 409
-    assert api.json()["error"]["code"] == "person_erased"
+    api.refused(409, "person_erased")
     assert api.json()["error"]["message"] == NOBODY
 
     console = browser.act(f"{erased}/resend")

@@ -197,9 +197,7 @@ def test_applying_again_is_answered_for_what_the_first_application_is(
     again = system.api(
         "POST", f"/courses/{course}/applications", json_body=application_body(email=email)
     )
-    assert again.status == 409
-    error = again.json()["error"]
-    assert error["code"] == "already_applied"
+    error = again.refused(409, "already_applied")
     # The answer tells whoever typed the address only that it has applied: the rest goes to
     # the address's own inbox.
     assert "emailed you where your application stands" in error["message"]

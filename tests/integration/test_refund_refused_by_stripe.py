@@ -89,9 +89,7 @@ def test_a_refund_afterwards_stripe_refuses_is_refused_in_words_and_nothing_is_w
 
     answer = _admin(system, app_id, "refund")
 
-    assert answer.status == 409, answer.body
-    error = answer.json()["error"]
-    assert error["code"] == "refund_refused"
+    error = answer.refused(409, "refund_refused")
     assert "Stripe refused to refund this payment" in error["message"]
     assert "nobody was emailed" in error["message"]
     assert system.stored(app_id) == before
@@ -107,8 +105,7 @@ def test_a_cancel_with_a_refund_stripe_refuses_cancels_nothing(system: System) -
 
     answer = _admin(system, app_id, "cancel", refund=True)
 
-    assert answer.status == 409, answer.body
-    assert answer.json()["error"]["code"] == "refund_refused"
+    answer.refused(409, "refund_refused")
     assert system.stored(app_id) == before
     assert cohorts.emails() == []
 
@@ -169,8 +166,7 @@ def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: S
 
     refused = give_up(system, group, 2)
 
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "refund_refused"
+    refused.refused(409, "refund_refused")
     kept = system.ports.groups.get_group(group["group_id"])
     assert kept == paid
     assert manager_view(system, group)["places"][1]["state"] != "released"
@@ -220,9 +216,7 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
 
     answer = _admin(system, app_id, "refund")
 
-    assert answer.status == 409, answer.body
-    error = answer.json()["error"]
-    assert error["code"] == "charge_already_refunded"
+    error = answer.refused(409, "charge_already_refunded")
     assert "not gone through yet" in error["message"]
     assert (
         "recorded, and the person emailed, when Stripe reports it succeeded" in (error["message"])

@@ -62,6 +62,14 @@ class Reply:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def refused(self, status: int, code: str) -> dict[str, Any]:
+        """The error this reply must be: ``status`` with ``code``. Its body: the code, the
+        message in words, and the fields where there are any."""
+        assert self.status == status, self.body
+        error: dict[str, Any] = self.json()["error"]
+        assert error["code"] == code, error
+        return error
+
 
 class System:
     def __init__(
