@@ -134,7 +134,7 @@ def _approval_pending(system: System, **overrides: Any) -> tuple[datetime, Any]:
     """An application waiting for review on the approval course (``overrides`` its answers):
     its first start, and it."""
     course_id = system.approval_course()
-    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    start = system.first_start(course_id)
     with time_machine.travel(start - timedelta(days=2), tick=False):
         if overrides:
             system.made_code(course_id, code="FREE", percent_off=100)
@@ -290,7 +290,7 @@ def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: Sys
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         assert system.status_of(first)["wait_ended"] is False
         system.deliver_emails()
-    new_closing = datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+    new_closing = system.first_start("small")
     new_closing -= CHECKOUT_HOLD
     with time_machine.travel(new_closing, tick=False):
         assert system.status_of(first)["wait_ended"] is True

@@ -4,7 +4,7 @@ handlers: the message queued, the later change made, then the mailer run."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tests.integration.test_dearer_moves import _ask
@@ -97,10 +97,6 @@ def test_a_partial_refunds_message_sent_after_a_second_refund_says_only_its_own(
     assert "with the £50.00 refunded earlier, £80.00 in all" in second
 
 
-def _first_session(system: System, course_id: str) -> datetime:
-    return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
-
-
 def _moved_and_not_sent(cohorts: Cohorts, app_id: str, left: str) -> None:
     """Ada's booking moved to the summer cohort before the mailer ran: she is told of the move,
     and the message queued for the cohort left (its subject has ``left`` in it) is not sent."""
@@ -116,7 +112,7 @@ def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(
     system: System, cohorts: Cohorts
 ) -> None:
     app_id = cohorts.book("move-spring", ADA)["application_id"]
-    first = _first_session(system, "move-spring")
+    first = system.first_start("move-spring")
     system.clock_offset += first - system.now() - timedelta(hours=30)
     system.scheduled_run(first - timedelta(hours=23))  # spring's 24-hour reminder queued
 

@@ -358,7 +358,11 @@ class System:
             offer_valid_hours=48,
         )
         assert self.admin("PUT", "/courses/small", json_body=definition).status == 201
-        return datetime.fromisoformat(self.course("small")["sessions"][0]["start"])
+        return self.first_start("small")
+
+    def first_start(self, course_id: str = COURSE_ID) -> datetime:
+        """When the course's first session starts, as the course answers it."""
+        return datetime.fromisoformat(self.course(course_id)["sessions"][0]["start"])
 
     def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
         """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
