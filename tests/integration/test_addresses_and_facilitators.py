@@ -31,8 +31,7 @@ def test_an_international_domain_is_accepted_and_stored_in_punycode(system: Syst
         assert [a["answers"]["email"] for a in exported.json()["applications"]] == [PUNYCODE]
     # One live application per person per course, whichever spelling they use the second time.
     again = system.apply(email=PUNYCODE)
-    assert again.status == 409, again.body
-    assert again.json()["error"]["code"] == "already_applied"
+    again.refused(409, "already_applied")
 
 
 def test_an_address_with_a_percent_sign_is_found_as_typed(system: System) -> None:

@@ -149,8 +149,7 @@ def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_r
     monkeypatch.setattr(payments, "create_invoice", paid_meanwhile)
     refused = system.grant_bursary(application, 5000)
 
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "not_fundable"
+    refused.refused(409, "not_fundable")
     seen = system.status_of(application)
     assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
     assert system.standin.money_taken()[application["application_id"]] == 20000
@@ -242,9 +241,7 @@ def test_a_grant_finding_another_amount_granted_meanwhile_is_refused_in_words(
     application, won, late, made = _two_grants_at_once(system, monkeypatch, 8000, 5000)
 
     assert won.status == 200, won.body
-    assert late.status == 409, late.body
-    error = late.json()["error"]
-    assert error["code"] == "bursary_changed"
+    error = late.refused(409, "bursary_changed")
     assert "the bursary was changed meanwhile to £80.00" in error["message"]
     seen = system.status_of(application)
     assert (seen["left_to_pay"], invoice_id_of(seen)) == (12000, invoice_id_of(won.json()))

@@ -11,9 +11,7 @@ from tests.support.system import System
 
 
 def _cancel(system: System, application_id: str, *, refund: bool) -> Any:
-    return system.admin(
-        "POST", f"/applications/{application_id}/cancel", json_body={"refund": refund}
-    )
+    return system.cancel(application_id, refund=refund)
 
 
 def test_a_refund_asked_of_a_booking_cancelled_without_one_is_refused_in_words(
@@ -26,9 +24,7 @@ def test_a_refund_asked_of_a_booking_cancelled_without_one_is_refused_in_words(
 
     again = _cancel(system, app_id, refund=True)
 
-    assert again.status == 409, again.body
-    error = again.json()["error"]
-    assert error["code"] == "cancelled_without_refund"
+    error = again.refused(409, "cancelled_without_refund")
     assert "cancelled already, without a refund: nothing has been refunded" in error["message"]
     assert "use Refund on its page (or POST its /refund)" in error["message"]
     assert cohorts.refunded_at_stripe() == []

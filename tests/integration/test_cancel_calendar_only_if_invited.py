@@ -32,11 +32,7 @@ def _booked_and_cancelled(
         assert _calendar_files(confirmed) == {"invite.ics"}
         if unrecorded is not None:
             unrecorded.undo()
-    cancelled = system.admin(
-        "POST",
-        f"/applications/{application['application_id']}/cancel",
-        json_body={"refund": True},
-    )
+    cancelled = system.cancel(application["application_id"])
     assert cancelled.status == 200, cancelled.body
     return [m for m in system.deliver_emails() if m.to == [PERSON]]
 

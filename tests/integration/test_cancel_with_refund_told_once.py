@@ -28,9 +28,7 @@ def test_a_cancel_with_refund_sends_one_email_saying_both(system: System) -> Non
     system.deliver_emails()  # the acknowledgement and the confirmation
 
     with system.standin.webhooks_held():  # as at Stripe: the refund's events follow its answer
-        reply = system.admin(
-            "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
-        )
+        reply = system.cancel(made["application_id"])
     assert reply.status == 200, reply.body
     assert system.status_of(made)["status"] == "refunded"  # the stand-in's refund events came
     [told] = _to_the_applicant(system.deliver_emails())
@@ -60,9 +58,7 @@ def test_the_cancellation_says_the_same_whether_its_refund_was_reported_before_i
         system.pay(made["checkout_url"])
         system.deliver_emails()
         with system.standin.webhooks_held():
-            reply = system.admin(
-                "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
-            )
+            reply = system.cancel(made["application_id"])
             assert reply.status == 200, reply.body
             if not events_first:
                 sent = system.deliver_emails()
@@ -84,7 +80,7 @@ def test_a_refund_after_a_cancellation_that_kept_the_money_is_told(system: Syste
         "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)
     ).json()
     system.pay(made["checkout_url"])
-    system.admin("POST", f"/applications/{made['application_id']}/cancel")
+    system.cancel(made["application_id"], refund=None)
     [cancelled] = _to_the_applicant(system.deliver_emails())[-1:]
     assert "does not refund the £200.00 you paid" in cancelled.text
 
@@ -106,9 +102,7 @@ def test_a_refund_reported_before_the_cancellation_is_saved_is_still_told_once(
     ).json()
     system.pay(made["checkout_url"])
     system.deliver_emails()
-    reply = system.admin(
-        "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
-    )
+    reply = system.cancel(made["application_id"])
     assert reply.status == 200, reply.body
     assert system.status_of(made)["status"] == "refunded"
     [told] = _to_the_applicant(system.deliver_emails())
@@ -131,9 +125,7 @@ def test_a_cancel_with_refund_does_not_ask_stripe_to_expire_the_checkout_it_was_
     system.deliver_emails()
     caplog.set_level(logging.INFO)
 
-    reply = system.admin(
-        "POST", f"/applications/{made['application_id']}/cancel", json_body={"refund": True}
-    )
+    reply = system.cancel(made["application_id"])
 
     assert reply.status == 200, reply.body
     assert system.status_of(made)["status"] == "refunded"

@@ -60,8 +60,7 @@ def test_cancel_with_a_refund_after_a_partway_refusal_names_the_clis_refund(
 ) -> None:
     cohorts, app_id = _moved_and_paid(terminal)
     stored = terminal.stored(app_id)
-    with terminal.standin._store.lock:
-        del terminal.standin._store.payment_intents[str(stored.payment_intent)]
+    terminal.payment_gone(str(stored.payment_intent))
     reference = str(stored.reference)
     assert cli.run(capsys, "cancel", "--refund", reference).status == 1
 

@@ -80,8 +80,7 @@ def test_a_currency_change_between_a_submissions_read_and_write_refuses_it_whole
 
     monkeypatch.setattr(repository, "save", change_first)
     reply = system.apply()
-    assert reply.status == 409, reply.body
-    assert reply.json()["error"]["code"] == "concurrent_update"
+    reply.refused(409, "concurrent_update")
     assert "price changed" in reply.json()["error"]["message"]
     assert system.applications() == []  # nothing half-written: no application, no seat
     course = system.course()

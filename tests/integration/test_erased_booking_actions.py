@@ -50,8 +50,7 @@ def test_resending_an_erased_persons_confirmation_is_refused_in_words(
 ) -> None:
     application_id = erased.rsplit("/", 1)[1]
     api = system.admin("POST", f"/applications/{application_id}/resend-confirmation")
-    assert api.status == 409
-    assert api.json()["error"]["code"] == "person_erased"
+    api.refused(409, "person_erased")
     assert api.json()["error"]["message"] == NOBODY
 
     console = browser.act(f"{erased}/resend")
@@ -80,9 +79,7 @@ def test_with_nothing_left_to_do_the_page_says_why(
     system: System, browser: ConsoleBrowser, erased: str
 ) -> None:
     application_id = erased.rsplit("/", 1)[1]
-    cancelled = system.admin(
-        "POST", f"/applications/{application_id}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(application_id)
     assert cancelled.status == 200
     assert f"No action fits: {NOBODY}." in browser.words(erased)
 

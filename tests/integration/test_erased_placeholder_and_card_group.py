@@ -74,9 +74,7 @@ def test_an_erased_booking_is_cancelled_and_refunded_whoever_holds_the_placehold
     assert placeholder.status == 422, placeholder.body
     assert RESERVED in placeholder.json()["error"]["fields"]["email"]
     system.webhook_replies.clear()
-    cancelled = system.admin(
-        "POST", f"/applications/{booked['application_id']}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(booked["application_id"])
     assert cancelled.status == 200, cancelled.body
     stored = system.stored(booked)
     assert (stored.status, stored.amount_refunded) == (S.REFUNDED, 20000)
@@ -170,9 +168,7 @@ def test_an_erased_colleagues_booking_on_a_group_place_is_cancelled_by_the_organ
     for person in (MANAGER, COLLEAGUES[0]["email"]):
         assert system.admin("DELETE", f"/people/{person}").status == 200
     _squatter(system, INVOICED)
-    cancelled = system.admin(
-        "POST", f"/applications/{colleague.application_id}/cancel", json_body={"refund": True}
-    )
+    cancelled = system.cancel(colleague.application_id)
     assert cancelled.status == 200, cancelled.body
     after = system.ports.groups.get_group(group["group_id"])
     assert after is not None

@@ -69,9 +69,7 @@ def test_a_group_ended_while_its_checkout_was_asked_answers_409_and_expires_it(
         monkeypatch, lambda group: lapsed(group, group.updated_at, GroupEnding.CHECKOUT_EXPIRED)
     )
     reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2])
-    assert reply.status == 409, reply.body
-    error = reply.json()["error"]
-    assert error["code"] == "concurrent_update"
+    error = reply.refused(409, "concurrent_update")
     assert "nothing was charged" in error["message"]
     assert len(_sessions(system)) == 1
     (asked,) = asked_for

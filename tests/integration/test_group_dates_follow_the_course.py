@@ -32,10 +32,6 @@ from tests.support.groups import (
 from tests.support.system import COURSE_ID, System
 
 
-def _start(system: System) -> datetime:
-    return datetime.fromisoformat(system.course(COURSE_ID)["sessions"][0]["start"])
-
-
 def _refunds(system: System) -> list[object]:
     return [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
 
@@ -51,7 +47,7 @@ def _paid_by_card(system: System) -> dict[str, object]:
 def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers_nothing_refused(
     system: System,
 ) -> None:
-    start = _start(system)
+    start = system.first_start()
     booked_at = start - timedelta(hours=3)
     zone = system.course_file(COURSE_ID)["timezone"]
     with time_machine.travel(booked_at, tick=False):
@@ -63,7 +59,7 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
         earlier = system.course_file(COURSE_ID)
         earlier["sessions"][0]["start_time"] = _local_time(new_start, zone)
         system.put_course(COURSE_ID, earlier)
-        assert _start(system) == new_start
+        assert system.first_start() == new_start
         view = manager_view(system, group)
         assert datetime.fromisoformat(view["apply_by"]) == new_start
         link = urlsplit(str(view["places"][0]["apply_url"]))
@@ -122,7 +118,7 @@ def _local_time(moment: datetime, zone: str) -> str:
 def test_a_change_of_the_days_before_the_start_moves_every_groups_apply_by(
     system: System,
 ) -> None:
-    start = _start(system)
+    start = system.first_start()
     with time_machine.travel(start - timedelta(days=30), tick=False):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
         assert datetime.fromisoformat(manager_view(system, group)["apply_by"]) == start - timedelta(

@@ -66,8 +66,7 @@ def test_an_applicant_and_a_manager_booking_them_at_once_the_group_first(
     )
     _then(monkeypatch, one_place_each, "group_naming", manager)
     refused = apply_on_their_own(system, NAMED["email"])
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "place_booked_for_you"
+    refused.refused(409, "place_booked_for_you")
     assert refused.json()["error"]["message"] == (
         "A place on this course is being booked for you by St Elsewhere NHS Trust; you will "
         "be emailed a link to apply once it is paid"

@@ -67,8 +67,7 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     raced = race_next_save(system, monkeypatch)
     reply = give_up(system, group, 2)
 
-    assert reply.status == 409, reply.body
-    assert reply.json()["error"]["code"] == "group_changed"
+    reply.refused(409, "group_changed")
     [lost] = raced
     new = asked_of(lost)
     assert new is not None

@@ -38,9 +38,7 @@ def test_a_groups_clean_up_after_a_price_change_that_loses_a_race_answers_in_wor
     monkeypatch.setattr(groups, "save_group", save)
     reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2])
 
-    assert reply.status == 409, reply.body
-    error = reply.json()["error"]
-    assert error["code"] == "concurrent_update"
+    error = reply.refused(409, "concurrent_update")
     assert "nothing was saved or charged" in error["message"]
     [group_id] = {g.group_id for g in saves}
     ended = system.ports.groups.get_group(group_id)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tests.integration.test_booking_flow import _signature
 from tests.support.exploration import seeded
 from tests.support.groups import COLLEAGUES, book, give_up, manager_view
+from tests.support.held_events import events_held
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 MANAGER = "florence@example.org"
@@ -100,11 +101,7 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
     the dashboard's events, when they come, and again, change nothing."""
     group = _paid_card_group(system)
     payment = _stored(system, group).payment_intent
-    system.hold_webhooks = True
-    system.refund_at_stripe(payment, 50000)
-    held = list(system.pending)
-    system.pending.clear()
-    system.hold_webhooks = False
+    held = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
 
     given = give_up(system, group, 1)
     assert given.status == 200, given.body
@@ -152,11 +149,8 @@ def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: l
     assert system.pay(str(group["pay_url"])).status == 200
     system.deliver_emails()
     payment = _stored(system, group).payment_intent
-    system.hold_webhooks = True
-    system.refund_at_stripe(payment, 30000)
-    held = {json.loads(body)["type"]: (body, headers) for body, headers in system.pending}
-    system.pending.clear()
-    system.hold_webhooks = False
+    caused = events_held(system, lambda: system.refund_at_stripe(payment, 30000))
+    held = {json.loads(body)["type"]: (body, headers) for body, headers in caused}
     assert set(held) == {"refund.created", "charge.refunded"}
 
     for step in order:

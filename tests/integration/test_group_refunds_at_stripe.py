@@ -19,6 +19,7 @@ from tests.support.groups import (
     pay_invoice,
     places_left,
 )
+from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System
 
@@ -187,11 +188,7 @@ def test_the_systems_own_refund_of_a_place_is_not_a_refund_at_stripe(system: Sys
 def test_a_full_refunds_two_events_first_heard_the_other_way_round(system: System) -> None:
     group = _paid_card_group(system)
     payment = _stored(system, group).payment_intent
-    system.hold_webhooks = True
-    system.refund_at_stripe(payment, 60000)
-    held = list(system.pending)
-    system.pending.clear()
-    system.hold_webhooks = False
+    held = events_held(system, lambda: system.refund_at_stripe(payment, 60000))
     kinds = [json.loads(body)["type"] for body, _ in held]
     assert kinds == ["refund.created", "charge.refunded"]
     for body, headers in reversed(held):

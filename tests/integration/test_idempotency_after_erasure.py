@@ -15,9 +15,7 @@ APPLICATIONS = f"/courses/{COURSE_ID}/applications"
 
 
 def _partly_erased(reply: Any, made: str) -> None:
-    assert reply.status == 409, reply.body
-    error = reply.json()["error"]
-    assert error["code"] == "idempotency_key_reused"
+    error = reply.refused(409, "idempotency_key_reused")
     assert "other answers" not in error["message"]
     assert f"already made {made}, which exists" in error["message"]
     assert "partly erased" in error["message"]

@@ -129,8 +129,7 @@ def test_applying_again_with_your_own_one_use_code_says_already_applied(system: 
     system.deliver_emails()
     # The code's one use is held by this person's own (expired, still payable) application.
     again = system.apply(COURSE_ID, discount_code="once")
-    assert again.status == 409, again.body
-    assert again.json()["error"]["code"] == "already_applied"
+    again.refused(409, "already_applied")
     [told] = system.deliver_emails()
     assert told.subject.startswith("You have already applied"), told.subject
     assert "We have received your application" not in told.subject

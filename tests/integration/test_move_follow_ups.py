@@ -216,7 +216,7 @@ def test_a_cancellation_takes_out_the_follow_ups_no_other_booking_of_theirs_list
     programme, booking, confirmed = _booked(system, "cal-october", "cal-june")
     follow_ups = _follow_up_uids(set(confirmed))
 
-    reply = system.admin("POST", f"/applications/{booking}/cancel", json_body={"refund": False})
+    reply = system.cancel(booking, refund=False)
 
     assert reply.status == 200, reply.body
     [message] = [m for m in programme.emails() if m.subject.startswith("Your booking has been")]

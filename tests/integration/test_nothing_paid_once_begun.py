@@ -19,10 +19,6 @@ from tests.support.groups import COLLEAGUES, book
 from tests.support.system import COURSE_ID, System
 
 
-def _start(system: System, course_id: str) -> datetime:
-    return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
-
-
 def _checkout(system: System, application: dict[str, Any]) -> Any:
     path = f"/applications/{application['application_id']}/checkout"
     return system.api("POST", f"{path}?token={application['token']}")
@@ -163,7 +159,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
     course begins, the organisers then bring the start forward into its hold, and the money
     settles once the hold has ended (the sweep keeping the place meanwhile) and the course has
     begun. Honoured: the completion's moment is known (``CheckoutRef.completed_at``)."""
-    start = _start(system, COURSE_ID)
+    start = system.first_start(COURSE_ID)
     booked_at = start - timedelta(hours=1)
     with time_machine.travel(booked_at, tick=False):
         made = system.apply().json()
@@ -178,7 +174,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
         earlier = system.course_file(COURSE_ID)
         earlier["sessions"][0]["start_time"] = (booked_at + timedelta(minutes=10)).strftime("%H:%M")
         system.put_course(COURSE_ID, earlier)
-        assert _start(system, COURSE_ID) == booked_at + timedelta(minutes=10)
+        assert system.first_start(COURSE_ID) == booked_at + timedelta(minutes=10)
     after_the_hold = booked_at + CHECKOUT_HOLD + timedelta(minutes=2)
     with time_machine.travel(after_the_hold, tick=False):
         sweep(system.ports, after_the_hold)
@@ -197,11 +193,10 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
 
 
 def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: System) -> None:
-    start = _start(system, COURSE_ID)
+    start = system.first_start(COURSE_ID)
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
-        assert refused.status == 409, refused.body
-        assert refused.json()["error"]["code"] == "course_closed"
+        refused.refused(409, "course_closed")
     assert not [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
 
 
@@ -214,8 +209,7 @@ def test_nobody_applies_to_a_priced_course_too_late_to_pay_before_it_begins(
     start = system.small_course()
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = system.apply(course_id="small")
-        assert refused.status == 409, refused.body
-        assert refused.json()["error"]["code"] == "course_closed"
+        refused.refused(409, "course_closed")
         assert system.course("small")["status"] == "closed"
     assert _opened_after(system, start) == []
     with time_machine.travel(start - timedelta(minutes=32), tick=False):

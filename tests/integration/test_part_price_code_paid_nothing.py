@@ -30,9 +30,7 @@ def _roster_row(system: System, application_id: str) -> dict[str, Any]:
 def test_a_part_price_code_cancelled_unpaid_paid_nothing(system: System) -> None:
     _code(system, "QUARTER", amount_off=5000)
     applied = system.apply(discount_code="QUARTER").json()
-    cancelled = system.admin(
-        "POST", f"/applications/{applied['application_id']}/cancel", json_body={"refund": False}
-    )
+    cancelled = system.cancel(applied["application_id"], refund=False)
     assert cancelled.status == 200, cancelled.body
     row = _roster_row(system, applied["application_id"])
     assert row["amount_paid"] == 0

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.integration.test_booking_flow import _signature
+from tests.support.held_events import events_held
 from tests.support.system import STRIPE_KEY, WEBHOOK_SECRET, System
 
 STRIPE_AUTH = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
@@ -49,11 +50,8 @@ def _signed_payment_of_our_own_session(system: System, **changes: Any) -> dict[s
     """The real payment event of an application's own checkout, its session changed as given
     and signed again: a signed event whose contents are not what was asked."""
     application = system.apply().json()
-    system.hold_webhooks = True
-    system.pay(application["checkout_url"])
-    [(body, _)] = [(b, h) for b, h in system.pending if b"checkout.session.completed" in b]
-    system.pending.clear()
-    system.hold_webhooks = False
+    caused = events_held(system, lambda: system.pay(application["checkout_url"]))
+    [body] = [b for b, _ in caused if b"checkout.session.completed" in b]
     event = json.loads(body)
     event["data"]["object"].update(changes)
     forged = json.dumps(event).encode()
@@ -134,11 +132,7 @@ def _paid_twice(system: System) -> dict[str, Any]:
     """The first checkout is paid but its event is delayed; the hold lapses, the applicant
     restarts and pays again. Both payments reach the system."""
     application = system.apply().json()
-    system.hold_webhooks = True
-    system.pay(application["checkout_url"])
-    first_payment = list(system.pending)
-    system.pending.clear()
-    system.hold_webhooks = False
+    first_payment = events_held(system, lambda: system.pay(application["checkout_url"]))
     system.clock_offset += timedelta(minutes=32)
     restarted = system.api(
         "POST",

@@ -33,8 +33,7 @@ def test_an_application_with_a_misspelt_field_is_refused_by_its_name(system: Sys
         f"/courses/{course}/applications",
         json_body=application_body(dicount_code="HALF"),
     )
-    assert reply.status == 422, reply.body
-    assert reply.json()["error"]["code"] == "validation_failed"
+    reply.refused(422, "validation_failed")
     assert "not a field of this request" in reply.json()["error"]["fields"]["dicount_code"]
     assert system.applications() == []
     # Every field of the CONTRACT's body is taken, the honeypot included.

@@ -30,14 +30,11 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     stored = system.stored(app_id)
     assert stored.payment_intent is not None
     # Stripe no longer holds the first payment (£200); the move's £50 it still holds.
-    with system.standin._store.lock:
-        del system.standin._store.payment_intents[stored.payment_intent]
+    system.payment_gone(stored.payment_intent)
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
-    assert answer.status == 409
-    error = answer.json()["error"]
-    assert error["code"] == "refund_refused_partway"
+    error = answer.refused(409, "refund_refused_partway")
     assert "£50.00" in error["message"]
     assert stored.payment_intent in error["message"]
     assert cohorts.refunded_at_stripe() == [5000]
@@ -59,10 +56,8 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     assert "refunded in full" not in told[0]
 
     # The same cancel again says what happened, not "cancelled without a refund" (F1).
-    again = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
-    assert again.status == 409
-    error = again.json()["error"]
-    assert error["code"] == "refund_refused_partway"
+    again = system.cancel(app_id)
+    error = again.refused(409, "refund_refused_partway")
     assert "without a refund" not in error["message"]
     assert (
         "£50.00 of the £250.00 paid came back, and £200.00 is still to refund" in error["message"]
@@ -82,19 +77,16 @@ def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_b
     and refuses the first payment. The person is told once what came back, as Stripe holds
     it, and never that everything was refunded; the refund's own events tell nobody again."""
     cohorts, app_id = _moved_and_paid(system)
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    cancelled = system.cancel(app_id, refund=False)
     assert cancelled.status == 200, cancelled.body
     cohorts.emails()  # the cancellation's
     stored = system.stored(app_id)
     assert stored.payment_intent is not None
-    with system.standin._store.lock:
-        del system.standin._store.payment_intents[stored.payment_intent]
+    system.payment_gone(stored.payment_intent)
 
     answer = system.admin("POST", f"/applications/{app_id}/refund")
 
-    assert answer.status == 409, answer.body
-    error = answer.json()["error"]
-    assert error["code"] == "refund_refused_partway"
+    error = answer.refused(409, "refund_refused_partway")
     assert "the person is emailed what came back" in error["message"]
     assert cohorts.refunded_at_stripe() == [5000]
     after = system.stored(app_id)
@@ -118,14 +110,12 @@ def test_a_refund_stripe_refuses_before_giving_anything_back_changes_nothing(
 ) -> None:
     cohorts, app_id = _moved_and_paid(system)
     stored = system.stored(app_id)
-    with system.standin._store.lock:
-        for payment_intent, _left in stored.charges_left():
-            del system.standin._store.payment_intents[payment_intent]
+    for payment_intent, _left in stored.charges_left():
+        system.payment_gone(payment_intent)
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
-    assert answer.status == 409
-    assert answer.json()["error"]["code"] == "refund_refused"
+    answer.refused(409, "refund_refused")
     assert cohorts.refunded_at_stripe() == []
     assert system.stored(app_id).status.value == "confirmed"
     assert cohorts.emails_to(ADA) == []
@@ -136,7 +126,7 @@ def test_cancelling_a_two_charge_booking_with_a_refund_tells_the_person_once(
 ) -> None:
     cohorts, app_id = _moved_and_paid(system)
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
     assert answer.status == 200
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
@@ -162,7 +152,7 @@ def test_a_dashboard_refund_landing_as_the_cancellation_is_made_is_told_once(
     system.refund_at_stripe(stored.payment_intent)  # its £200.00; the news waits to be sent
     assert system.stored(app_id).status.value == "confirmed"
 
-    answer = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    answer = system.cancel(app_id)
 
     assert answer.status == 200, answer.body
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]

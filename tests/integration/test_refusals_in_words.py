@@ -108,7 +108,7 @@ def test_no_refusal_anywhere_says_a_status_code(system: System) -> None:
     says statuses in words."""
     application = _applied(system)
     app_id = application["application_id"]
-    system.admin("POST", f"/applications/{app_id}/cancel")
+    system.cancel(app_id, refund=None)
     replies = [
         system.admin("POST", f"/applications/{app_id}/{action}", json_body=body)
         for action, body in (("approve", {}), ("decline", {}), ("bursary", {"amount": 100}))

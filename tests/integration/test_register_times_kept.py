@@ -60,9 +60,7 @@ def test_a_held_and_marked_session_and_a_closed_register_keep_their_times(
 
     # Held and marked: moved, refused in words naming it; the sessions not yet held may move.
     moved_first = _put(system, _definition([first + timedelta(days=1), *days[1:]]))
-    assert moved_first.status == 409, moved_first.body
-    error = moved_first.json()["error"]
-    assert error["code"] == "register_kept"
+    error = moved_first.refused(409, "register_kept")
     assert f"Session 1 of 3 must stay on {first:%A} {first.day} {first:%B %Y}" in error["message"]
     assert "it has begun, and people are marked for it" in error["message"]
     assert system.course(COURSE)["sessions"][0]["start"].startswith(first.isoformat())

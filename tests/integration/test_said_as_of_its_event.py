@@ -4,7 +4,7 @@ handlers: the message queued, the later change made, then the mailer run."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tests.integration.test_dearer_moves import _ask
@@ -65,7 +65,7 @@ def test_a_cancellation_keeping_the_money_says_so_when_a_refund_at_stripe_follow
     booked = _paid_unsent(system)
     cohorts.emails()
     app_id = booked["application_id"]
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    cancelled = system.cancel(app_id, refund=False)
     assert cancelled.status == 200, cancelled.body
     system.clock_offset += timedelta(minutes=1)
     system.refund_at_stripe(booked["payment_intent"], 20000)  # before the mailer ran
@@ -97,10 +97,6 @@ def test_a_partial_refunds_message_sent_after_a_second_refund_says_only_its_own(
     assert "with the £50.00 refunded earlier, £80.00 in all" in second
 
 
-def _first_session(system: System, course_id: str) -> datetime:
-    return datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
-
-
 def _moved_and_not_sent(cohorts: Cohorts, app_id: str, left: str) -> None:
     """Ada's booking moved to the summer cohort before the mailer ran: she is told of the move,
     and the message queued for the cohort left (its subject has ``left`` in it) is not sent."""
@@ -116,7 +112,7 @@ def test_a_reminder_queued_before_a_move_is_not_sent_for_the_cohort_left(
     system: System, cohorts: Cohorts
 ) -> None:
     app_id = cohorts.book("move-spring", ADA)["application_id"]
-    first = _first_session(system, "move-spring")
+    first = system.first_start("move-spring")
     system.clock_offset += first - system.now() - timedelta(hours=30)
     system.scheduled_run(first - timedelta(hours=23))  # spring's 24-hour reminder queued
 
@@ -158,7 +154,7 @@ def test_a_waiting_moves_notice_is_not_sent_once_the_move_was_made(
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     waits = cohorts.move(app_id, "move-full", wait=True)
     assert waits.status == 200, waits.body  # its notice queued
-    cancelled = system.admin("POST", f"/applications/{bob}/cancel", json_body={"refund": True})
+    cancelled = system.cancel(bob)
     assert cancelled.status == 200, cancelled.body  # the seat frees: Ada moves, unsent
 
     sent = cohorts.emails_to(ADA)
@@ -228,7 +224,7 @@ def test_a_cancellations_refund_after_an_unreported_dashboard_refund_says_what_s
     system.refund_at_stripe(booked["payment_intent"], 5000)
     system.clock_offset += timedelta(minutes=1)
     app_id = booked["application_id"]
-    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    cancelled = system.cancel(app_id)
     assert cancelled.status == 200, cancelled.body
 
     cancellation = the_one(cohorts.emails_to(ADA), "has been cancelled")

@@ -75,8 +75,7 @@ def test_the_group_form_sent_again_with_an_edit_says_so_in_a_persons_words(
         form=edited,
         headers={"idempotency-key": form["idempotency_key"]},
     )
-    assert as_json.status == 409
-    assert as_json.json()["error"]["code"] == "idempotency_key_reused"
+    as_json.refused(409, "idempotency_key_reused")
 
 
 def test_the_group_form_sent_again_after_a_colleague_was_erased_says_nothing_of_them(

@@ -42,7 +42,7 @@ def test_a_raised_capacity_is_offered_to_the_first_in_line_not_to_a_newcomer(
 
 def test_a_freed_seat_never_goes_to_a_newcomer_while_someone_waits(system: System) -> None:
     people = _full_course_with_two_waiting(system)
-    cancelled = system.admin("POST", f"/applications/{people['booked1']['application_id']}/cancel")
+    cancelled = system.cancel(people["booked1"]["application_id"], refund=None)
     assert cancelled.status == 200
     assert system.status_of(people["first"])["status"] == "offered"
     newcomer = system.apply(course_id="small", email="newcomer@example.org").json()
@@ -59,7 +59,7 @@ def test_an_erased_person_leaves_the_queue_and_the_next_real_person_moves_up(
     assert system.status_of(people["first"])["status"] == "cancelled"
     assert system.status_of(people["second"])["waitlist_position"] == 1
 
-    system.admin("POST", f"/applications/{people['booked1']['application_id']}/cancel")
+    system.cancel(people["booked1"]["application_id"], refund=None)
     assert system.status_of(people["second"])["status"] == "offered"
     assert system.status_of(people["first"])["status"] == "cancelled"  # never offered anything
     assert system.course("small")["places_left"] == 0
@@ -67,7 +67,7 @@ def test_an_erased_person_leaves_the_queue_and_the_next_real_person_moves_up(
 
 def test_erasing_someone_holding_an_offer_passes_the_seat_on_at_once(system: System) -> None:
     people = _full_course_with_two_waiting(system)
-    system.admin("POST", f"/applications/{people['booked1']['application_id']}/cancel")
+    system.cancel(people["booked1"]["application_id"], refund=None)
     assert system.status_of(people["first"])["status"] == "offered"
     assert system.admin("DELETE", "/people/first@example.org").status == 200
     assert system.status_of(people["second"])["status"] == "offered"

@@ -70,9 +70,7 @@ def test_a_withdrawal_of_an_ended_wait_is_refused_and_the_sweep_tells_the_person
 
     refused = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
 
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "wait_ended"
+    error = refused.refused(409, "wait_ended")
     assert error["message"].startswith("the wait for a place on Moving Leadership, from ")
     assert cohorts.emails() == []  # nobody told it was withdrawn: it was not
     assert _stored_wait(system, ada)

@@ -30,8 +30,7 @@ def test_a_person_whose_booking_waits_to_move_there_cannot_apply_there(system: S
 
     refused = system.apply("move-full", email=ADA)
 
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "already_applied"
+    refused.refused(409, "already_applied")
     assert _applications_of(system, "move-full", ADA) == []  # nothing written
     assert _waiting_count(system, "move-full") == 1  # the waiting move alone
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
@@ -55,8 +54,7 @@ def test_a_move_cannot_wait_where_the_person_already_applied(system: System) -> 
         json_body={"to_course_id": "move-full", "wait": True},
     )
 
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "already_applied"
+    refused.refused(409, "already_applied")
     assert "already has an application for Moving Leadership" in refused.json()["error"]["message"]
     assert cohorts.record(ada)["waiting_move"] is None
     assert _waiting_count(system, "move-full") == 1  # her own application only
@@ -95,8 +93,7 @@ def test_a_dearer_move_waiting_for_its_difference_holds_the_persons_place_there(
 
     refused = system.apply("move-winter", email=ADA)
 
-    assert refused.status == 409, refused.body
-    assert refused.json()["error"]["code"] == "already_applied"
+    refused.refused(409, "already_applied")
     assert _applications_of(system, "move-winter", ADA) == []
 
 
@@ -107,7 +104,5 @@ def test_withdrawing_a_move_that_no_longer_waits_says_no_move_is_waiting(system:
 
     again = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
 
-    assert again.status == 409, again.body
-    error = again.json()["error"]
-    assert error["code"] == "no_move_pending"
+    error = again.refused(409, "no_move_pending")
     assert error["message"] == "no move of this booking is waiting (for payment or for a seat)"

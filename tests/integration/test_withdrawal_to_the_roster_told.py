@@ -21,7 +21,7 @@ def _subjects_to(sent: list[Any], address: str) -> list[str]:
 
 
 def _cancel(system: System, app_id: str) -> None:
-    reply = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": False})
+    reply = system.cancel(app_id, refund=False)
     assert reply.status == 200, reply.body
 
 

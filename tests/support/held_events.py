@@ -31,6 +31,14 @@ def held(system: System, act: Callable[[], Done]) -> tuple[Done, list[Delivery]]
     return done, caused
 
 
+def events_held(system: System, act: Callable[[], Reply]) -> list[Delivery]:
+    """The events ``act`` (which must answer 200) caused at Stripe, held back, in the order
+    made: a payment or a refund whose webhook comes later, or in another order."""
+    done, caused = held(system, act)
+    assert done.status == 200, done.body
+    return caused
+
+
 def deliver(system: System, events: list[Delivery]) -> None:
     """Each of ``events`` to the webhook, in this order: each must be answered 200."""
     for body, headers in events:

@@ -62,6 +62,14 @@ class Reply:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def refused(self, status: int, code: str) -> dict[str, Any]:
+        """The error this reply must be: ``status`` with ``code``. Its body: the code, the
+        message in words, and the fields where there are any."""
+        assert self.status == status, self.body
+        error: dict[str, Any] = self.json()["error"]
+        assert error["code"] == code, error
+        return error
+
 
 class System:
     def __init__(
@@ -265,6 +273,11 @@ class System:
         assert reply.status == status, reply.body
         return reply
 
+    def payment_gone(self, payment_intent: str) -> None:
+        """Stripe holds no such payment any more (another account's, say)."""
+        with self.standin._store.lock:
+            del self.standin._store.payment_intents[payment_intent]
+
     def checkout_session(self, session: str) -> dict[str, Any]:
         """The Checkout Session as Stripe's API gives it back (``session``: its id, or the
         checkout URL that ends with it)."""
@@ -345,7 +358,11 @@ class System:
             offer_valid_hours=48,
         )
         assert self.admin("PUT", "/courses/small", json_body=definition).status == 201
-        return datetime.fromisoformat(self.course("small")["sessions"][0]["start"])
+        return self.first_start("small")
+
+    def first_start(self, course_id: str = COURSE_ID) -> datetime:
+        """When the course's first session starts, as the course answers it."""
+        return datetime.fromisoformat(self.course(course_id)["sessions"][0]["start"])
 
     def made_code(self, course_id: str = COURSE_ID, **terms: Any) -> dict[str, Any]:
         """The organiser makes a discount code on ``course_id`` with ``terms`` (the API's
@@ -368,6 +385,12 @@ class System:
         value may be sent, as the tests of bad amounts do."""
         path = f"/applications/{application['application_id']}/bursary"
         return self.admin("POST", path, json_body={"amount": amount})
+
+    def cancel(self, application_id: str, *, refund: bool | None = True) -> Reply:
+        """An organiser cancels the application, asking for what was paid back or not
+        (``refund``; None: the request says nothing of a refund): the answer."""
+        body = {} if refund is None else {"refund": refund}
+        return self.admin("POST", f"/applications/{application_id}/cancel", json_body=body)
 
     def status_of(self, application: Mapping[str, Any]) -> dict[str, Any]:
         """The application as its person sees it (by its token), which must be found."""

@@ -8,31 +8,17 @@ import pytest
 
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.services import applications
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
-from tests.unit.test_use_cases import answers, course_definition
+from tests.unit.test_use_cases import answers, course_definition, paid_event
 
 
 @pytest.fixture
 def ports() -> Ports:
     return fake_ports(Clock(), course=course_definition())
-
-
-def _paid_event(ports: Ports, application_id: str) -> CheckoutEvent:
-    checkout = repo(ports).applications[application_id].checkout
-    assert checkout is not None
-    return CheckoutEvent(
-        event_id="evt_paid",
-        kind=CheckoutEventKind.PAID,
-        session_id=checkout.session_id,
-        application_id=application_id,
-        payment_intent=f"pi_{application_id}",
-        amount_total=20000,
-    )
 
 
 def test_the_bookings_own_session_unknown_at_stripe_is_an_outage_not_a_refusal(
@@ -41,7 +27,7 @@ def test_the_bookings_own_session_unknown_at_stripe_is_an_outage_not_a_refusal(
     """Stripe not holding a session the booking recorded is our misconfiguration (another
     account's key): the event is answered 503, Stripe delivers it again, nothing written."""
     view = applications.submit_application(ports, "c1", answers())
-    event = _paid_event(ports, view.application_id)
+    event = paid_event(ports, view.application_id)
     gateway(ports).sessions.pop(event.session_id)
     with pytest.raises(DependencyUnavailable):
         apply_checkout_event(ports, event)
@@ -51,7 +37,7 @@ def test_the_bookings_own_session_unknown_at_stripe_is_an_outage_not_a_refusal(
 
 def test_a_session_holding_a_payment_it_has_not_taken_confirms_nothing(ports: Ports) -> None:
     view = applications.submit_application(ports, "c1", answers())
-    event = _paid_event(ports, view.application_id)
+    event = paid_event(ports, view.application_id)
     assert event.payment_intent is not None
     gateway(ports).pay_checkout(event.session_id, event.payment_intent, paid=False)  # declined
     outcome = apply_checkout_event(ports, event)

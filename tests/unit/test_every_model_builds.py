@@ -6,12 +6,8 @@ SnapStart snapshot does, so such a model fails here and not in a request."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from bench.coldstart import child_env
-
-from tests.support.lambda_init import last_line_printed
+from tests.support.lambda_init import fresh_run, lambda_env, last_line_printed
 
 _BUILD_EVERY_MODEL = """
 import importlib, json, pkgutil, sys
@@ -37,16 +33,7 @@ def test_a_mistyped_model_fails_the_build() -> None:
         "class Mistyped(Model):\n"
         "    when: 'Undefinedname'\n"
     )
-    env = child_env()
-    del env["AWS_LAMBDA_FUNCTION_NAME"]
-    answer = subprocess.run(
-        [sys.executable, "-c", _BUILD_EVERY_MODEL, mistyped],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    answer = fresh_run(_BUILD_EVERY_MODEL, mistyped, env=lambda_env(in_lambda=False))
     assert answer.returncode != 0
     failed = answer.stderr[-3000:]
     assert "build_every_model" in failed, failed  # imported fine; its build failed

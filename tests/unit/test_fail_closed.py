@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from booking.config import Settings
 from booking.services.ports import MissingSetting
+from tests.support.lambda_init import fresh_run
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = {
@@ -40,14 +40,7 @@ def _init(module: str, environment: dict[str, str]) -> subprocess.CompletedProce
     for name in ("ADMIN_TOKEN", "CONSOLE_SESSION_SECRET", "COGNITO_DOMAIN", "COGNITO_CLIENT_ID"):
         env.pop(name, None)
     env.update({**environment, "PYTHONPATH": f"{ROOT / 'functions'}{os.pathsep}{ROOT}"})
-    return subprocess.run(
-        [sys.executable, "-c", f"import {module}"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return fresh_run(f"import {module}", env=env)
 
 
 @pytest.mark.parametrize(

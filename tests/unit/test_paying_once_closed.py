@@ -162,27 +162,35 @@ def test_a_checkout_held_past_a_start_brought_forward_is_judged_by_when_it_compl
     assert _late(june, _paid(in_hold), in_hold, app)
 
 
-def test_a_delayed_payment_records_when_its_checkout_was_completed_once() -> None:
-    """The pending event (completed unpaid) records its moment on the checkout it completed,
-    the current one and its copy in the history; the same event sent again keeps the first."""
+def _held_at_checkout(status: S, *, at: datetime, until: datetime, **fields: object) -> Application:
+    """An application holding its seat, £200, on its checkout session cs_1 (open ``until``)."""
     from booking.domain.application import CheckoutRef
 
-    now = START - timedelta(hours=2)
     ref = CheckoutRef(
         session_id="cs_1",
         url="https://pay",
         attempt=1,
-        expires_at=now + CHECKOUT_HOLD,
+        expires_at=until,
         amount=20000,
         currency="gbp",
     )
-    held = an_application(
-        S.AWAITING_PAYMENT,
-        at=now - timedelta(minutes=1),
+    return an_application(
+        status,
+        at=at,
         seat_held=True,
         price=Money(amount=20000),
         checkout=ref,
         checkout_history=(ref,),
+        **fields,
+    )
+
+
+def test_a_delayed_payment_records_when_its_checkout_was_completed_once() -> None:
+    """The pending event (completed unpaid) records its moment on the checkout it completed,
+    the current one and its copy in the history; the same event sent again keeps the first."""
+    now = START - timedelta(hours=2)
+    held = _held_at_checkout(
+        S.AWAITING_PAYMENT, at=now - timedelta(minutes=1), until=now + CHECKOUT_HOLD
     )
     completed = now - timedelta(seconds=5)
     pending = CheckoutEvent("evt_p", CheckoutEventKind.PENDING, "cs_1", "app1", created=completed)
@@ -204,19 +212,11 @@ def test_a_delayed_payment_records_when_its_checkout_was_completed_once() -> Non
 
 
 def test_a_payment_after_the_close_is_given_back_and_nobody_is_told_of_a_booking() -> None:
-    from booking.domain.application import CheckoutRef
-
     now = START + timedelta(minutes=5)
-    session = CheckoutRef(
-        session_id="cs_1", url="https://pay", attempt=1, expires_at=now, amount=20000
-    )
-    held = an_application(
+    held = _held_at_checkout(
         S.OFFERED,
         at=START - timedelta(hours=3),
-        seat_held=True,
-        price=Money(amount=20000),
-        checkout=session,
-        checkout_history=(session,),
+        until=now,
         offer_expires_at=START + timedelta(hours=40),  # an offer made before the rule
     )
     situation = Situation(now=now, course_price=Money(amount=20000), course_open=False)

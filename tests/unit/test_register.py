@@ -15,18 +15,16 @@ from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.timeline import EntryKind
 from booking.domain.wording import timeline_text
 from booking.services import applications, courses, lifecycle, people, register
 from booking.services.calendars import calendar_files
 from booking.services.mailer import send_email_job
-from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
-from tests.fakes.held import gateway
-from tests.fakes.repository import FakeRepository
+from tests.fakes.held import repo
+from tests.unit.test_use_cases import paid
 
 CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
 AFTER_THE_LAST = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)  # 17:01 in London
@@ -77,27 +75,9 @@ def ports(clock: Clock) -> Ports:
     return fake_ports(clock, course=definition(follow_up="2027-09-20"))
 
 
-def repo(ports: Ports) -> FakeRepository:
-    assert isinstance(ports.repository, FakeRepository)
-    return ports.repository
-
-
 def book(ports: Ports, email: str, name: str = "Ada Lovelace", course_id: str = "c1") -> str:
     view = applications.submit_application(ports, course_id, answers(email, name))
-    application = repo(ports).applications[view.application_id]
-    assert application.checkout is not None
-    gateway(ports).pay_checkout(application.checkout.session_id, f"pi_{view.application_id}")
-    apply_checkout_event(
-        ports,
-        CheckoutEvent(
-            event_id=f"evt_{view.application_id}",
-            kind=CheckoutEventKind.PAID,
-            session_id=application.checkout.session_id,
-            application_id=view.application_id,
-            payment_intent=f"pi_{view.application_id}",
-            amount_total=20000,
-        ),
-    )
+    paid(ports, view.application_id, f"evt_{view.application_id}")
     assert repo(ports).applications[view.application_id].status is S.CONFIRMED
     return view.application_id
 

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from booking.adapters.dynamodb.table import conflict_backoff_seconds
+from tests.support.lambda_init import lambda_env, last_line_printed
 
 
 def test_retry_jitter_does_not_follow_the_seeded_generator() -> None:
@@ -86,21 +87,8 @@ def test_the_pages_templates_are_compiled_into_the_snapshot_only(
     """A SnapStart init compiles the pages' templates, so the first browser after a restore
     waits for none (bench/first_request.py measures it); an ordinary cold start leaves them
     to the first request that needs them, as JSON clients never do."""
-    import subprocess
-    import sys
-
-    from bench.coldstart import child_env
-
-    env = {**child_env(), "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
-    answer = subprocess.run(
-        [sys.executable, "-c", _TEMPLATES_LOADED, function],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    compiled = int(answer.stdout.strip().splitlines()[-1])
+    env = {**lambda_env(), "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
+    compiled = int(last_line_printed(_TEMPLATES_LOADED, function, env=env))
     if init_type == "snap-start":
         assert compiled >= 5  # base, courses, apply, status, error and the console's
     else:
@@ -127,23 +115,10 @@ def test_the_webhook_loads_stripe_into_the_snapshot_only_and_reads_no_secret(
     restore waited about 200 ms for them, bench/first_request.py); the signing secret, kept in
     Secrets Manager, is still read only on a delivery. An ordinary cold start leaves the SDK
     to the first event, as before."""
-    import subprocess
-    import sys
-
-    from bench.coldstart import child_env
-
-    env = {**child_env(), "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
+    env = {**lambda_env(), "AWS_LAMBDA_INITIALIZATION_TYPE": init_type}
     del env["STRIPE_WEBHOOK_SECRET"]
     env["STRIPE_WEBHOOK_SECRET_PARAM"] = "/booking/bench/stripe_webhook_secret"
-    answer = subprocess.run(
-        [sys.executable, "-c", _STRIPE_LOADED],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = answer.stdout.strip().splitlines()[-1]
+    loaded = last_line_printed(_STRIPE_LOADED, env=env)
     assert loaded == ("True []" if init_type == "snap-start" else "False []")
 
 
@@ -159,17 +134,4 @@ def test_what_init_made_is_kept_out_of_the_collectors_full_passes(function: str)
     """In Lambda, init's objects (modules, classes, clients) are frozen (``gc.freeze``): a full
     collection inside a request no longer walks them (the roster's slowest request spent 186 ms
     of its 209 in one such pass, bench/latency.py, moto's objects included)."""
-    import subprocess
-    import sys
-
-    from bench.coldstart import child_env
-
-    answer = subprocess.run(
-        [sys.executable, "-c", _FROZEN, function],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert int(answer.stdout.split()[-1]) > 50_000
+    assert int(last_line_printed(_FROZEN, function)) > 50_000

@@ -59,21 +59,25 @@ def ports(clock: Clock) -> Ports:
     return fake_ports(clock, course=course_definition())
 
 
-def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:
-    application = repo(ports).applications[application_id]
-    assert application.checkout is not None
-    gateway(ports).pay_checkout(application.checkout.session_id, f"pi_{application_id}")
-    apply_checkout_event(
-        ports,
-        CheckoutEvent(
-            event_id=event_id,
-            kind=CheckoutEventKind.PAID,
-            session_id=application.checkout.session_id,
-            application_id=application_id,
-            payment_intent=f"pi_{application_id}",
-            amount_total=20000,
-        ),
+def paid_event(ports: Ports, application_id: str, event_id: str = "evt_paid") -> CheckoutEvent:
+    """Stripe's paid event of the application's own checkout: £200, payment ``pi_<id>``."""
+    checkout = repo(ports).applications[application_id].checkout
+    assert checkout is not None
+    return CheckoutEvent(
+        event_id=event_id,
+        kind=CheckoutEventKind.PAID,
+        session_id=checkout.session_id,
+        application_id=application_id,
+        payment_intent=f"pi_{application_id}",
+        amount_total=20000,
     )
+
+
+def paid(ports: Ports, application_id: str, event_id: str = "evt_paid") -> None:
+    """The application's checkout paid at Stripe, and its paid event heard."""
+    event = paid_event(ports, application_id, event_id)
+    gateway(ports).pay_checkout(event.session_id, f"pi_{application_id}")
+    apply_checkout_event(ports, event)
 
 
 def test_applying_holds_a_seat_opens_a_checkout_and_decides_the_acknowledgement(
