@@ -148,7 +148,7 @@ def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
     """fix18c: a date moved later was told to nobody; now the manager hears of every move of
     the apply-by date, once per change (a save that leaves it as it is tells nobody), and the
     colleagues only of one brought earlier (a later one wrongs nobody who applies by the old)."""
-    start = _start(system)
+    start = system.first_start()
     zone = system.course_file(COURSE_ID)["timezone"]
     with time_machine.travel(start - timedelta(days=30), tick=False):
         group = _paid_by_card(system)
@@ -187,7 +187,7 @@ def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
     course's version it was reckoned from, is refused and reckoned again (it kept the old
     apply-by before). ``group``: the group is booked whole between the course save's read and
     its write: the save's re-dating finds it. Either way, the date of the course as saved."""
-    start = _start(system)
+    start = system.first_start()
     moved = system.course_file(COURSE_ID) | {"group_apply_by_days": 10}
     booked: list[dict[str, object]] = []
     with time_machine.travel(start - timedelta(days=30), tick=False):
