@@ -119,6 +119,7 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 1
         assert _with(_subjects(system), CLOSED) == {"review@example.org": 1}
+        assert system.status_of(pending)["review_ended"] is True
         assert sweep(system.ports, closes).waits_ended == 0
         assert _subjects(system) == {}
 
@@ -158,6 +159,7 @@ def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         told = _subjects(system)
         assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
+        assert system.status_of(first)["wait_ended"] is False
         # Saved again unchanged, or with another change: nobody is told a second time.
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         assert _with(_subjects(system), REOPENED) == {}
