@@ -83,8 +83,11 @@ def test_an_application_in_review_is_told_once_when_applications_close(system: S
         assert [r["status_reason"] for r in roster if r["application_id"] == app_id] == [
             "review_ended"
         ]
-        console = text_of(signed_in(system).get(f"/console/applications/{app_id}").body)
-        assert "Awaiting review (applications closed before it was reviewed)" in console
+        browser = signed_in(system)
+        console = text_of(browser.get(f"/console/applications/{app_id}").body)
+        ended = "Awaiting review (applications closed before it was reviewed)"
+        assert ended in console
+        assert ended in browser.get("/console/courses/approval-course/roster.csv").body
 
         # Two runs that read it before either saved: one write is kept, one email queued.
         stored = system.stored(pending)

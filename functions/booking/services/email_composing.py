@@ -138,16 +138,22 @@ def _template_values(
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     # Held until applications close: nobody is offered its place next (``domain.offer_ends``).
     context["offer_until_closing"] = held_until_closing(application, course)
-    # When applications close, and whether no place can be offered before then: the last
-    # minutes before it promise no offer (hostile20 F6; ``domain.offer_ends.no_more_offers``).
-    context["closes_at"] = moment_when(course.applications_close_at(), course.definition.timezone)
-    context["no_more_offers"] = no_more_offers(course, now)
+    context.update(_closing(course, now))
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _closing(course: Course, now: datetime) -> dict[str, Any]:
+    """When applications close, and whether no place can be offered before then: the last
+    minutes before it promise no offer (hostile20 F6; ``domain.offer_ends.no_more_offers``)."""
+    return {
+        "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
+        "no_more_offers": no_more_offers(course, now),
+    }
 
 
 def _move_words(
