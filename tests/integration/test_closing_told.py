@@ -173,6 +173,31 @@ def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
     assert "Applications now close on" in reopened[0].text
 
 
+def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closing(
+    system: System,
+) -> None:
+    """A run of the schedule at the closing's time while the clock is still before it (the
+    local stack's tick) told the list; the dates then moved later before the old closing came:
+    they are told once that they wait again, and told again at the new closing (hostile20 F4:
+    the told mark, with no closing beside it, stayed, and the new closing told nobody)."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    _full_with_two_waiting(system, start)
+    with time_machine.travel(closes - timedelta(hours=1), tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        moved = _moved_a_week_later(system, start)
+        assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
+        told = _subjects(system)
+        assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
+    new_closing = datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+    new_closing -= CHECKOUT_HOLD
+    with time_machine.travel(new_closing, tick=False):
+        assert sweep(system.ports, new_closing).waits_ended == 2
+        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        assert sweep(system.ports, new_closing).waits_ended == 0
+
+
 def test_a_wait_told_under_the_earlier_job_id_is_not_told_again(system: System) -> None:
     """A deploy: told before the job id named the closing (``wait_ended:<id>``), marked told;
     the new code's runs at the same closing tell nobody again."""

@@ -61,11 +61,13 @@ def _tell_waiting_list(ports: Ports, course: Course, now: datetime) -> int:
 
 
 def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: datetime) -> int:
-    """After a save that moved ``course``'s dates later, so that its waiting list, closed by
-    the old dates, is open again: everyone told their wait (or review) had ended is no longer
-    marked told, is told once that it waits again, and is told again at the new closing
-    (``domain.offer_ends.wait_reopened``); how many."""
-    if not (waiting_list_closed(previous, now) and not waiting_list_closed(course, now)):
+    """After a save that moved ``course``'s dates later, its applications open: everyone told
+    their wait (or review) had ended at an earlier closing (the old dates', passed or not: a
+    run of the schedule may be ahead of the clock) is no longer marked told, is told once that
+    it waits again, and is told again at the new closing (``domain.offer_ends.wait_reopened``);
+    how many."""
+    later = course.applications_close_at() > previous.applications_close_at()
+    if not later or waiting_list_closed(course, now):
         return 0
     reopened = 0
     for application in ports.repository.list_applications(course.course_id):
