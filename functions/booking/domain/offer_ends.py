@@ -185,26 +185,18 @@ _TOLD_BY = {APPLICATIONS_CLOSED: EmailKind.WAIT_ENDED, REVIEW_ENDED: EmailKind.R
 
 def to_tell_wait_ended(application: Application, course: Course, now: datetime) -> bool:
     """Whether the sweep is to tell ``application`` that its wait (on the list, or for a
-    review) ended: so once applications closed, not told of this closing yet, and the course
-    not begun (told in the half hour from its closing; never months later of a course long
-    over)."""
+    review) ended: so once applications closed, not marked told, and the course not begun
+    (told in the half hour from its closing; never months later of a course long over). The
+    mark is cleared when the dates move later and applications open again
+    (:func:`wait_reopened`), so each closing that follows a reopening is told; a mark made
+    before the closing was kept beside it (its email's job id then ``wait_ended:<id>``)
+    counts as told, never twice."""
     ended = closing_ended(application, course, now)
     return (
         ended is not None
-        and not (application.status_reason == ended and told_of_closing(application, course))
+        and application.status_reason != ended
         and waiting_list_to_tell(course, now)
     )
-
-
-def told_of_closing(application: Application, course: Course) -> bool:
-    """Whether ``application`` was told its wait ended at ``course``'s closing as its dates
-    now set it: marked told, with that closing (a later closing, once the dates moved, is
-    told again: hostile20 F4). A mark from before the closing was kept beside it (its email's
-    job id then ``wait_ended:<id>``) counts as told of the closing in force: never twice."""
-    if application.status_reason not in _TOLD_BY:
-        return False
-    closing = instant_token(course.applications_close_at())
-    return application.told_closing in (None, closing)
 
 
 def wait_ended_by_closing(application: Application, course: Course, now: datetime) -> Application:
@@ -225,11 +217,13 @@ def wait_ended_by_closing(application: Application, course: Course, now: datetim
 
 def wait_reopened(application: Application, course: Course, now: datetime) -> Application | None:
     """``application`` no longer told its wait ended, when it was told so of an earlier
-    closing: its course's dates moved later and applications are open again, so it waits on
-    (or awaits review again) and is told at the new closing; told once that it waits again,
-    with the new closing named in the email's job id (hostile20 F4: one told 'you will not
-    hear from us' and then offered a place had not been told the list reopened). None when
-    there is nothing to undo."""
+    closing (``told_closing``; a mark from before it was kept: an earlier one, the dates
+    having moved later): its course's dates moved later and applications are open again, so
+    it waits on (or awaits review again) and is told at the new closing; told once that it
+    waits again, with the new closing named in the email's job id (hostile20 F4: one told
+    'you will not hear from us' and then offered a place had not been told the list
+    reopened; one told by a run ahead of the clock stayed marked, and the new closing told
+    nobody). None when there is nothing to undo."""
     waiting = application.status in (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
     closing = instant_token(course.applications_close_at())
     told = application.status_reason in _TOLD_BY and application.told_closing != closing
