@@ -260,3 +260,28 @@ def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> 
     # Earlier, with time to act, a newcomer is promised the usual: an offer straight away.
     with time_machine.travel(freed - timedelta(hours=1), tick=False):
         assert system.course("small")["no_more_offers"] is False
+
+
+def test_in_the_last_minutes_an_application_for_review_is_promised_no_review(
+    system: System,
+) -> None:
+    """No approval can be made with under 15 minutes left (409 ``too_late_to_offer``): one who
+    applies for review then is not told the facilitators will email once they have read it."""
+    course_id = system.approval_course()
+    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    closes = start - CHECKOUT_HOLD
+    with time_machine.travel(closes - LEAST_TIME_TO_ACT + timedelta(minutes=5), tick=False):
+        late = system.apply(course_id=course_id, email="late@example.org").json()
+        assert late["status"] == "pending_review"
+        assert late["no_more_offers"] is True
+        assert datetime.fromisoformat(late["applications_close_at"]) == closes
+        [acknowledged] = [
+            m
+            for m in system.deliver_emails()
+            if m.to == ["late@example.org"] and m.subject.startswith("We have received")
+        ]
+        assert "too soon for your application to be reviewed" in acknowledged.text
+        assert "will email you once they have looked" not in acknowledged.text
+        page = system.status_page(late)
+        assert "too soon for your application to be reviewed" in page
+        assert "will email you once they have looked" not in page

@@ -91,6 +91,14 @@ def _pending_review(facts: Facts) -> Standing:
             "application, so we cannot offer you a place this time. No money was taken.",
             "neutral",
         )
+    if facts.no_more_offers:
+        return Standing(
+            "Application received",
+            f"Applications for the course close on {facts.closes_at}, too soon for your "
+            "application to be reviewed and a place offered and paid for before then, so we "
+            "cannot offer you one this time. No money has been taken.",
+            "neutral",
+        )
     return Standing(
         "Application received",
         "Our facilitators read every application themselves and will email you once they "

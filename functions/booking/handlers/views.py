@@ -123,11 +123,13 @@ class ApplicationOut(Model):
     )
     no_more_offers: bool = Field(
         default=False,
-        description="On the waiting list while applications close in less than 15 minutes: "
-        "too soon for a place to be offered, so none will be before they close",
+        description="On the waiting list (or awaiting review) while applications close in "
+        "less than 15 minutes: too soon for a place to be offered, so none will be before "
+        "they close",
     )
     applications_close_at: str | None = Field(
-        default=None, description="When applications close (on the waiting list only)"
+        default=None,
+        description="When applications close (on the waiting list or awaiting review only)",
     )
     offer_until_closing: bool = Field(
         default=False,

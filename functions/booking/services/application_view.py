@@ -152,9 +152,9 @@ def view_of(
 
 
 def _closing(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
-    """For one on the waiting list: whether no place can be offered before applications close,
-    and when they close (what its page says then)."""
-    if course is None or application.status is not S.WAITLISTED:
+    """For one on the waiting list or awaiting review: whether no place can be offered before
+    applications close, and when they close (what its page says then)."""
+    if course is None or application.status not in (S.WAITLISTED, S.PENDING_REVIEW):
         return {}
     return {
         "no_more_offers": no_more_offers(course, now),
