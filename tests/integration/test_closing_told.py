@@ -285,3 +285,30 @@ def test_in_the_last_minutes_an_application_for_review_is_promised_no_review(
         page = system.status_page(late)
         assert "too soon for your application to be reviewed" in page
         assert "will email you once they have looked" not in page
+
+
+def test_an_application_told_its_review_ended_awaits_review_again_when_the_dates_move(
+    system: System,
+) -> None:
+    start, pending = _in_review(system)
+    closes = start - CHECKOUT_HOLD
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 1
+        system.deliver_emails()
+    later = (start + timedelta(days=7)).date().isoformat()
+    moved = {
+        "title": "Approval course",
+        "price": {"amount": 20000},
+        "capacity": 5,
+        "approval_required": True,
+        "sessions": [{"date": later, "start_time": "15:00", "end_time": "17:00"}],
+    }
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        assert system.admin("PUT", "/courses/approval-course", json_body=moved).status == 200
+        [told] = [m for m in system.deliver_emails() if m.subject.startswith(REOPENED)]
+        assert told.to == ["review@example.org"]
+        assert "once more awaiting review" in told.text
+        read = system.status_of(pending)
+        assert (read["status"], read["review_ended"]) == ("pending_review", False)
+        assert "will email you once they have looked at yours" in system.status_page(pending)
+        assert system.stored(pending).status_reason is None
