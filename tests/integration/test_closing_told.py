@@ -62,7 +62,8 @@ def test_an_application_in_review_is_told_once_when_applications_close(system: S
     app_id = pending["application_id"]
     with time_machine.travel(closes - timedelta(minutes=1), tick=False):
         assert system.status_of(pending)["review_ended"] is False
-        assert "will email you once they have looked at yours" in system.status_page(pending)
+        # Too late for a review already (no approval with under 15 minutes left).
+        assert "too soon for your application to be reviewed" in system.status_page(pending)
         assert sweep(system.ports, closes - timedelta(minutes=1)).waits_ended == 0
 
     # Closed: read so at once, in every view, before the sweep tells it.
