@@ -230,6 +230,6 @@ def test_a_scheduled_run_says_whom_it_told_that_applications_closed() -> None:
     )
     assert run_said(answer) == (
         "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 0 reminders queued, "
-        "0 unpaid holds released, 0 places offered to the waiting list, 2 people on a waiting "
-        "list told applications closed, 2 emails relayed."
+        "0 unpaid holds released, 0 places offered to the waiting list, 2 people waiting (on "
+        "the list or for a review) told applications closed, 2 emails relayed."
     )

@@ -357,9 +357,11 @@ def run_said(answer: str) -> str:
         if run.get("skipped_erased")
         else ""
     )
-    # People on a waiting list told that applications closed: said when there were any.
+    # People waiting (on the list, or for a review) told that applications closed: said when
+    # there were any.
     ended = (
-        f"{count('waits_ended', 'person', 'people')} on a waiting list told applications closed, "
+        f"{count('waits_ended', 'person', 'people')} waiting (on the list or for a review) "
+        "told applications closed, "
         if run.get("waits_ended")
         else ""
     )

@@ -128,6 +128,7 @@ class Application(Model):
     offer_expires_at: datetime | None = None
     recent_event_ids: tuple[str, ...] = ()
     status_reason: str | None = None
+    told_closing: str | None = None  # the closing its ended wait was told of (offer_ends)
     decline_note: str | None = None  # the organiser's own words for this applicant
     erased_at: datetime | None = None  # personal data replaced on request; nothing is sent
     # Who pays and how much. The price is the course's when the application was made (None
@@ -149,8 +150,7 @@ class Application(Model):
     # The group place it fills (a colleague named in a manager's booking), if any: its seat
     # is the group's, so it holds that place instead of a seat (``domain.limits``).
     group_place: GroupPlaceRef | None = None
-    # The register (``domain.register``): a mark per core session (by its key), and what
-    # closing the register decided (None while it is open, or on a course keeping none).
+    # The register (``domain.register``): marks by session key; what its closing decided.
     attendance: dict[str, Mark] = Field(default_factory=dict)
     completion: Completion | None = None
     # Every move to another cohort of the programme (``domain.transfers``), oldest first;

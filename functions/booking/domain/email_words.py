@@ -20,6 +20,8 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.FOLLOW_UP_INVITATION: "Follow-up invitation",
     EmailKind.WAITLISTED: "On the waiting list",
     EmailKind.WAIT_ENDED: "Applications closed: no place will be offered from the waiting list",
+    EmailKind.REVIEW_ENDED: "Applications closed before the application was reviewed",
+    EmailKind.WAIT_REOPENED: "The dates moved later: waiting (or awaiting review) again",
     EmailKind.OFFER: "A place is offered, with a link to pay",
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",

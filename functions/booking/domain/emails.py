@@ -37,7 +37,9 @@ class EmailKind(StrEnum):
     SESSION_REMINDER = "session_reminder"
     FOLLOW_UP_INVITATION = "follow_up_invitation"
     WAITLISTED = "waitlisted"
-    WAIT_ENDED = "wait_ended"  # applications closed: the wait ended (``domain.offer_ends``)
+    # Applications closed (``domain.offer_ends``): a wait on the list ended, a review was never
+    # made; the dates moved later and the list (or the review) opened again.
+    WAIT_ENDED, REVIEW_ENDED, WAIT_REOPENED = "wait_ended", "review_ended", "wait_reopened"
     OFFER = "offer"
     DECLINED = "declined"
     CANCELLED = "cancelled"
@@ -48,8 +50,7 @@ class EmailKind(StrEnum):
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions
     FOLLOW_UP_CHANGED = "follow_up_changed"  # a follow-up event changed: to one person
     # The register closed: completing, their certificate (a PDF); not, their follow-ups out.
-    CERTIFICATE = "certificate"
-    FOLLOW_UPS_WITHDRAWN = "follow_ups_withdrawn"
+    CERTIFICATE, FOLLOW_UPS_WITHDRAWN = "certificate", "follow_ups_withdrawn"
     # The organiser moved the booking to another cohort: old sessions out, new ones in.
     BOOKING_TRANSFERRED = "booking_transferred"
     # A move to a dearer cohort: the link to pay the difference (with its deadline), and, if
@@ -60,8 +61,7 @@ class EmailKind(StrEnum):
     MOVE_WAITING = "move_waiting"
     # Places booked by a manager (``domain.groups``): to the manager, their page (booked, then
     # paid); to each colleague, their own link to the application form (and to a substitute).
-    GROUP_BOOKED = "group_booked"
-    GROUP_PLACE_LINK = "group_place_link"
+    GROUP_BOOKED, GROUP_PLACE_LINK = "group_booked", "group_place_link"
     # To the manager: something happened to their booking they did not just see on their page
     # (a place's share refunded, the invoice reissued, the hold lapsed, places released at the
     # deadline, a payment given back); ``reason`` says which (``domain.group_notices``).

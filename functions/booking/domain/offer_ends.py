@@ -15,7 +15,10 @@ No offer is made with less than :data:`LEAST_TIME_TO_ACT` left before applicatio
 (:func:`may_offer`): an email read a few minutes late would promise a place that could no longer
 be paid for. Those waiting stay on the list; once applications close their wait has ended
 (:func:`waiting_list_ended`, read so at once) and the sweep tells each of them once
-(:func:`wait_ended_by_closing`, ``services.wait_closed``).
+(:func:`wait_ended_by_closing`, ``services.wait_closed``). So too an application still
+awaiting review when applications close (hostile20 F7): it can no longer be approved
+(:func:`refuse_offering`), so its review has ended (:func:`review_ended`), read so at once and
+told once by the same sweep.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ LEAST_TIME_TO_ACT_SAID = f"{int(LEAST_TIME_TO_ACT.total_seconds() // 60)} minute
 # Recorded on a waiting-list application told that applications closed (its wait ended):
 # told once, never again by a later run of the sweep.
 APPLICATIONS_CLOSED = "applications_closed"
+# Recorded on an application still awaiting review when applications closed, told so: its
+# review ended before it was made (JSON ``review_ended``), told once, as a waiting list is.
+REVIEW_ENDED = "review_ended"
 # The reason an offer ended with (``Application.status_reason``), lapsed or read as lapsed.
 OFFER_LAPSED = "offer_lapsed"
 
@@ -50,6 +56,13 @@ def may_offer(course: Course, now: datetime) -> bool:
         course.accepts_applications(now)
         and now + LEAST_TIME_TO_ACT <= course.applications_close_at()
     )
+
+
+def no_more_offers(course: Course, now: datetime) -> bool:
+    """Whether applications are still open but close too soon for any place to be offered
+    (:func:`may_offer`): a seat that frees stays free, and nobody joining the list now can be
+    offered one before the closing (hostile20 F6: "we will email you straight away")."""
+    return course.accepts_applications(now) and not may_offer(course, now)
 
 
 def held_until_closing(application: Application, course: Course) -> bool:
@@ -80,10 +93,12 @@ def as_read(application: Application, course: Course | None, now: datetime) -> A
     """``application`` as a person and an organiser read it at ``now``, in every view (through
     ``services.reading``): an offer lapsed as read (:func:`lapsed_as_read`) is shown as the
     sweep will leave it (expired, ``offer_lapsed``, its seat no longer held), and so is a wait
-    ended as ``course``'s applications closed (:func:`waiting_list_ended`: still waiting,
-    ``applications_closed``); anything else as stored. For reading only, never saved."""
-    if course is not None and waiting_list_ended(application, course, now):
-        return application.model_copy(update={"status_reason": APPLICATIONS_CLOSED})
+    ended as ``course``'s applications closed (:func:`closing_ended`: still waiting,
+    ``applications_closed``; still in review, ``review_ended``); anything else as stored. For
+    reading only, never saved."""
+    ended = closing_ended(application, course, now) if course is not None else None
+    if ended is not None:
+        return application.model_copy(update={"status_reason": ended})
     if not lapsed_as_read(application, now):
         return application
     return application.model_copy(
@@ -144,33 +159,77 @@ def waiting_list_to_tell(course: Course, now: datetime) -> bool:
     return waiting_list_closed(course, now) and now < course.first_start()
 
 
+def review_ended(application: Application, course: Course, now: datetime) -> bool:
+    """Whether ``application`` still awaits review on ``course`` and applications have closed:
+    it can no longer be approved, so nobody will review it (what its page and JSON say from the
+    moment applications close, before the sweep tells it)."""
+    return application.status is ApplicationStatus.PENDING_REVIEW and waiting_list_closed(
+        course, now
+    )
+
+
+def closing_ended(application: Application, course: Course, now: datetime) -> str | None:
+    """The reason recorded on ``application`` once told that applications closed on it:
+    :data:`APPLICATIONS_CLOSED` for a wait on the list, :data:`REVIEW_ENDED` for a review never
+    made; None when the closing ended nothing of it."""
+    if waiting_list_ended(application, course, now):
+        return APPLICATIONS_CLOSED
+    if review_ended(application, course, now):
+        return REVIEW_ENDED
+    return None
+
+
+# The message each ended wait is told by, once per closing.
+_TOLD_BY = {APPLICATIONS_CLOSED: EmailKind.WAIT_ENDED, REVIEW_ENDED: EmailKind.REVIEW_ENDED}
+
+
 def to_tell_wait_ended(application: Application, course: Course, now: datetime) -> bool:
-    """Whether the sweep is to tell ``application`` that its wait ended: on the waiting list
-    once applications closed, not told yet, and the course not begun (a course's list is told
-    in the half hour from its closing; never months later of a course long over)."""
+    """Whether the sweep is to tell ``application`` that its wait (on the list, or for a
+    review) ended: so once applications closed, not marked told, and the course not begun
+    (told in the half hour from its closing; never months later of a course long over). The
+    mark is cleared when the dates move later and applications open again
+    (:func:`wait_reopened`), so each closing that follows a reopening is told; a mark made
+    before the closing was kept beside it (its email's job id then ``wait_ended:<id>``)
+    counts as told, never twice."""
+    ended = closing_ended(application, course, now)
     return (
-        waiting_list_ended(application, course, now)
-        and application.status_reason != APPLICATIONS_CLOSED
+        ended is not None
+        and application.status_reason != ended
         and waiting_list_to_tell(course, now)
     )
 
 
 def wait_ended_by_closing(application: Application, course: Course, now: datetime) -> Application:
-    """``application`` told that applications closed with no place come free for it: still on
-    the list (a course whose dates move later opens again, and its list with it:
-    :func:`wait_reopened`), recorded as told, with its one email for this closing (the same job
-    id however often it is made, sent once; a later closing's is another)."""
+    """``application`` told that applications closed with no place come free for it, or before
+    it was reviewed: still on the list or in review (a course whose dates move later opens
+    again, and its list with it: :func:`wait_reopened`), recorded as told, with its one email
+    for this closing (the same job id however often it is made, sent once; a later closing's
+    is another). Unchanged when the closing ended nothing of it."""
+    ended = closing_ended(application, course, now)
+    if ended is None:
+        return application
     closing = instant_token(course.applications_close_at())
-    return application.model_copy(
-        update={"status_reason": APPLICATIONS_CLOSED, "updated_at": now}
-    ).with_emails(application.email(EmailKind.WAIT_ENDED, occasion=closing))
+    told = {"status_reason": ended, "told_closing": closing, "updated_at": now}
+    return application.model_copy(update=told).with_emails(
+        application.email(_TOLD_BY[ended], occasion=closing)
+    )
 
 
-def wait_reopened(application: Application, now: datetime) -> Application | None:
-    """``application`` no longer told its wait ended, when it was: its course's dates moved
-    later and applications are open again, so it waits on and is told at the new closing
-    (None when there is nothing to undo)."""
-    told = application.status_reason == APPLICATIONS_CLOSED
-    if application.status is not ApplicationStatus.WAITLISTED or not told:
+def wait_reopened(application: Application, course: Course, now: datetime) -> Application | None:
+    """``application`` no longer told its wait ended, when it was told so of an earlier
+    closing (``told_closing``; a mark from before it was kept: an earlier one, the dates
+    having moved later): its course's dates moved later and applications are open again, so
+    it waits on (or awaits review again) and is told at the new closing; told once that it
+    waits again, with the new closing named in the email's job id (hostile20 F4: one told
+    'you will not hear from us' and then offered a place had not been told the list
+    reopened; one told by a run ahead of the clock stayed marked, and the new closing told
+    nobody). None when there is nothing to undo."""
+    waiting = application.status in (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
+    closing = instant_token(course.applications_close_at())
+    told = application.status_reason in _TOLD_BY and application.told_closing != closing
+    if not waiting or not told:
         return None
-    return application.model_copy(update={"status_reason": None, "updated_at": now})
+    again = {"status_reason": None, "told_closing": None, "updated_at": now}
+    return application.model_copy(update=again).with_emails(
+        application.email(EmailKind.WAIT_REOPENED, occasion=closing)
+    )

@@ -33,6 +33,11 @@ class Facts:
     # The offer is (was) held until applications close: nobody can book its place after.
     until_closing: bool = False
     wait_ended: bool = False  # on the waiting list when applications closed
+    review_ended: bool = False  # still awaiting review when applications closed
+    # Applications close too soon for a place to be offered (``offer_ends.no_more_offers``),
+    # at ``closes_at`` ("Sunday 6 December 2026 at 07:35 GMT").
+    no_more_offers: bool = False
+    closes_at: str = ""
     waitlist_position: int | None = None
     invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
     paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
@@ -79,6 +84,21 @@ def _awaiting_invoice_payment(facts: Facts) -> Standing:
 
 
 def _pending_review(facts: Facts) -> Standing:
+    if facts.review_ended:
+        return Standing(
+            "Applications have closed",
+            "Applications for the course closed before our facilitators could review your "
+            "application, so we cannot offer you a place this time. No money was taken.",
+            "neutral",
+        )
+    if facts.no_more_offers:
+        return Standing(
+            "Application received",
+            f"Applications for the course close on {facts.closes_at}, too soon for your "
+            "application to be reviewed and a place offered and paid for before then, so we "
+            "cannot offer you one this time. No money has been taken.",
+            "neutral",
+        )
     return Standing(
         "Application received",
         "Our facilitators read every application themselves and will email you once they "
@@ -100,6 +120,14 @@ def _waitlisted(facts: Facts) -> Standing:
         if facts.waitlist_position
         else ""
     )
+    if facts.no_more_offers:
+        return Standing(
+            "You are on the waiting list",
+            f"{place}Applications for the course close on {facts.closes_at}, too soon for a "
+            "place to be offered and paid for before then, so we cannot offer you one from the "
+            "waiting list this time. No money has been taken.",
+            "neutral",
+        )
     return Standing(
         "You are on the waiting list",
         f"{place}The course is full at the moment. If a place comes free we will email you "

@@ -150,6 +150,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "expired": "the time to pay ran out",
     "offer_lapsed": "the offer lapsed",
     "applications_closed": "applications closed: the wait has ended",
+    "review_ended": "applications closed before it was reviewed",
     "failed": "the bank refused the payment",
     "course_full": "paid when the course was full",
     "course_closed": "paid after applications closed",

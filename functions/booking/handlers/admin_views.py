@@ -93,6 +93,12 @@ class RosterRow(AnswersOut, _RowStart):
         description="Said for a colleague filling a group's place: the group paid for it "
         "(their own amount_paid is 0), e.g. 'Paid by the group booking (St Elsewhere)'",
     )
+    status_reason: str | None = Field(
+        default=None,
+        description="Why the status was reached, as read now, on the course's own rows: e.g. "
+        "`review_ended` (still awaiting review when applications closed), "
+        "`applications_closed` (on the waiting list then), `offer_lapsed`",
+    )
     moving_in: MovingInOut | None = Field(
         default=None,
         description="Set on the rows, after the course's own, of bookings of another cohort "

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from booking.domain.course import Course, Money, SessionKind
+from booking.domain.course import Course, CourseStatus, Money, SessionKind
 from booking.domain.model import Model
+from booking.domain.offer_ends import no_more_offers
 from booking.services.application_view import PendingMoveView, WaitingMoveView
 from booking.services.applications import ApplicationView
 
@@ -58,7 +59,20 @@ class CourseOut(Model):
     status: Literal["open", "full", "closed"]
     price: Money
     capacity: int
-    places_left: int
+    places_left: int = Field(
+        description="Places a newcomer may book now: 0 while the course is full, also when a "
+        "place is free but those on the waiting list come first (they are offered it, or, in "
+        "the last 15 minutes before applications close, nobody can be: see no_more_offers)"
+    )
+    applications_close_at: str | None = Field(
+        default=None, description="When applications close by the course's dates"
+    )
+    no_more_offers: bool = Field(
+        default=False,
+        description="Applications are open but close in less than 15 minutes: too soon for a "
+        "place to be offered from the waiting list, so one who joins it now will not be "
+        "offered a place (they are told so, and told again when applications close)",
+    )
     approval_required: bool
     invoice_allowed: bool = Field(
         default=False, description="Applicants may ask for an invoice to their employer"
@@ -101,6 +115,21 @@ class ApplicationOut(Model):
     wait_ended: bool = Field(
         default=False,
         description="On the waiting list when applications closed: no place will be offered",
+    )
+    review_ended: bool = Field(
+        default=False,
+        description="Still awaiting review when applications closed: it will not be reviewed "
+        "and no place will be offered (told once by email)",
+    )
+    no_more_offers: bool = Field(
+        default=False,
+        description="On the waiting list (or awaiting review) while applications close in "
+        "less than 15 minutes: too soon for a place to be offered, so none will be before "
+        "they close",
+    )
+    applications_close_at: str | None = Field(
+        default=None,
+        description="When applications close (on the waiting list or awaiting review only)",
     )
     offer_until_closing: bool = Field(
         default=False,
@@ -151,6 +180,7 @@ class ErrorOut(Model):
 
 def course_out(course: Course, now: datetime) -> CourseOut:
     definition = course.definition
+    status = course.status(now)
     return CourseOut(
         course_id=course.course_id,
         programme=definition.programme,
@@ -159,10 +189,13 @@ def course_out(course: Course, now: datetime) -> CourseOut:
         overview=definition.overview,
         audience=definition.audience,
         location=definition.location,
-        status=course.status(now).value,
+        status=status.value,
         price=definition.price,
         capacity=definition.capacity,
-        places_left=course.places_left,
+        # Never "full" with places left: the waiting list comes first (hostile20 F6).
+        places_left=0 if status is CourseStatus.FULL else course.places_left,
+        applications_close_at=course.applications_close_at().isoformat().replace("+00:00", "Z"),
+        no_more_offers=no_more_offers(course, now),
         approval_required=definition.approval_required,
         invoice_allowed=definition.invoice_allowed,
         po_required=definition.po_required,

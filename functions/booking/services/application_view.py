@@ -14,7 +14,12 @@ from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
 from booking.domain.model import Model
 from booking.domain.money import Money
-from booking.domain.offer_ends import held_until_closing, waiting_list_ended
+from booking.domain.offer_ends import (
+    held_until_closing,
+    no_more_offers,
+    review_ended,
+    waiting_list_ended,
+)
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
@@ -45,6 +50,12 @@ class ApplicationView:
     offer_until_closing: bool = False
     # On the waiting list when applications closed: no place will be offered (its wait ended).
     wait_ended: bool = False
+    # Still awaiting review when applications closed: nobody will review it (hostile20 F7).
+    review_ended: bool = False
+    # On the waiting list while applications close too soon for a place to be offered
+    # (``domain.offer_ends.no_more_offers``), when they close: nobody waiting is offered one.
+    no_more_offers: bool = False
+    applications_close_at: str | None = None
     # Decisions the pages and emails show, made here once (domain rules), never re-derived.
     can_pay: bool = False  # a (new) checkout may be started now
     hold_expires_at: str | None = None  # the place is held until then unless paid
@@ -126,6 +137,8 @@ def view_of(
         status_reason=shown.status_reason,
         offer_until_closing=course is not None and held_until_closing(shown, course),
         wait_ended=ended,
+        review_ended=course is not None and review_ended(application, course, now),
+        **_closing(application, course, now),
         waitlist_position=None if ended else waitlist_position(ports, application),
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
@@ -136,6 +149,17 @@ def view_of(
         **_payment(application, course, now, shown),
         **_money(application, course),
     )
+
+
+def _closing(application: Application, course: Course | None, now: datetime) -> dict[str, Any]:
+    """For one on the waiting list or awaiting review: whether no place can be offered before
+    applications close, and when they close (what its page says then)."""
+    if course is None or application.status not in (S.WAITLISTED, S.PENDING_REVIEW):
+        return {}
+    return {
+        "no_more_offers": no_more_offers(course, now),
+        "applications_close_at": _iso(course.applications_close_at()),
+    }
 
 
 def moves_waiting(
@@ -173,8 +197,12 @@ def _needs_course(application: Application, now: datetime) -> bool:
     """Whether the view depends on the course: may it be paid while the course is open, and
     may it be invoiced."""
     may_pay = application.payment_refusal(now, course_open=True) is None
-    # An offer: held until applications close? On the waiting list: have they closed?
-    offered = application.offer_expires_at is not None or application.status is S.WAITLISTED
+    # An offer: held until applications close? On the waiting list or in review: have they
+    # closed (or are they about to)?
+    offered = application.offer_expires_at is not None or application.status in (
+        S.WAITLISTED,
+        S.PENDING_REVIEW,
+    )
     return may_pay or offered or application.payment_method is PaymentMethod.INVOICE
 
 

@@ -21,7 +21,12 @@ from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.money import money_if_any
-from booking.domain.offer_ends import held_until_closing, waiting_list_ended
+from booking.domain.offer_ends import (
+    held_until_closing,
+    no_more_offers,
+    review_ended,
+    waiting_list_ended,
+)
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.programme import told_sessions
 from booking.domain.standing import Facts, standing
@@ -104,7 +109,7 @@ def _template_values(
     )
     # Whose clock the times are on: the course's zone, named ("UK time" for London's).
     context["clock"] = clock_words(course.definition.timezone)
-    if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED):
+    if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED, EmailKind.WAIT_REOPENED):
         # A place in line only while it still waits: one that moved on has none to say.
         from booking.services.waitlist import waitlist_position  # the docstring says why
 
@@ -133,12 +138,22 @@ def _template_values(
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     # Held until applications close: nobody is offered its place next (``domain.offer_ends``).
     context["offer_until_closing"] = held_until_closing(application, course)
+    context.update(_closing(course, now))
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _closing(course: Course, now: datetime) -> dict[str, Any]:
+    """When applications close, and whether no place can be offered before then: the last
+    minutes before it promise no offer (hostile20 F6; ``domain.offer_ends.no_more_offers``)."""
+    return {
+        "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
+        "no_more_offers": no_more_offers(course, now),
+    }
 
 
 def _move_words(
@@ -293,6 +308,9 @@ def _facts(
         offer_until=context["offer_until"],
         until_closing=bool(context["offer_until_closing"]),
         wait_ended=waiting_list_ended(application, course, now),
+        review_ended=review_ended(application, course, now),
+        no_more_offers=bool(context["no_more_offers"]),
+        closes_at=str(context["closes_at"]),
         waitlist_position=context["waitlist_position"],
         invoice_due=day_when(invoice.due_at, timezone) if invoice else None,
     )

@@ -50,6 +50,8 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
         {
             # As read (``services.reading``): as on its page, the console and the CSV.
             **_roster_row(application, course.definition.price, organisations),
+            # Why, as read: a wait or a review ended as applications closed, an offer lapsed.
+            "status_reason": application.status_reason,
             "moving_in": None,
         }
         for application in applications_as_read(ports, course, now)

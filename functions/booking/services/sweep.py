@@ -34,7 +34,7 @@ class SweepSummary:
     skipped: list[str] = field(default_factory=list)
     transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
     customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
-    waits_ended: int = 0  # people on a waiting list told that applications closed
+    waits_ended: int = 0  # people waiting (on the list or for a review) told applications closed
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
@@ -65,8 +65,10 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
 
         for course_id in to_offer:
             summary.offers_made += len(offer_free_places(ports, course_id))
-    # Waiting lists whose wait ended as applications closed: each person told once.
-    closed = [c for c in courses if c.waiting and waiting_list_to_tell(c, now)]
+    # Waiting lists whose wait ended as applications closed, and applications whose review
+    # never came (none counted on the course, hence every course closed and not begun, a few
+    # at most): each person told once.
+    closed = [c for c in courses if waiting_list_to_tell(c, now)]
     if closed:
         from booking.services.wait_closed import tell_closed_waiting_lists
 

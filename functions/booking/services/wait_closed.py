@@ -1,5 +1,6 @@
-"""Telling a course's waiting list that applications have closed (their wait has ended), from
-the sweep's run that finds them closed: each person once, in one email.
+"""Telling a course's waiting list that applications have closed (their wait has ended), and
+those whose application still awaited review that it ended unreviewed, from the sweep's run
+that finds them closed: each person once, in one email.
 
 Exactly once, as reminders are: each application is marked told
 (``domain.offer_ends.wait_ended_by_closing``) in the same conditional write that queues its
@@ -60,19 +61,22 @@ def _tell_waiting_list(ports: Ports, course: Course, now: datetime) -> int:
 
 
 def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: datetime) -> int:
-    """After a save that moved ``course``'s dates later, so that its waiting list, closed by
-    the old dates, is open again: everyone told their wait had ended is no longer marked told,
-    and is told again at the new closing (``domain.offer_ends.wait_reopened``); how many."""
-    if not (waiting_list_closed(previous, now) and not waiting_list_closed(course, now)):
+    """After a save that moved ``course``'s dates later, its applications open: everyone told
+    their wait (or review) had ended at an earlier closing (the old dates', passed or not: a
+    run of the schedule may be ahead of the clock) is no longer marked told, is told once that
+    it waits again, and is told again at the new closing (``domain.offer_ends.wait_reopened``);
+    how many."""
+    later = course.applications_close_at() > previous.applications_close_at()
+    if not later or waiting_list_closed(course, now):
         return 0
     reopened = 0
     for application in ports.repository.list_applications(course.course_id):
-        if wait_reopened(application, now) is not None:
-            reopened += _reopen_one(ports, application, now)
+        if wait_reopened(application, course, now) is not None:
+            reopened += _reopen_one(ports, course, application, now)
     return reopened
 
 
-def _reopen_one(ports: Ports, application: Application, now: datetime) -> int:
+def _reopen_one(ports: Ports, course: Course, application: Application, now: datetime) -> int:
     """``application`` no longer marked told, decided again on a fresh read after a lost race."""
     app_id = application.application_id
 
@@ -80,11 +84,11 @@ def _reopen_one(ports: Ports, application: Application, now: datetime) -> int:
         return ports.repository.get_application(app_id)
 
     first: Application | None = application
-    return retried(lambda current: _reopen(ports, current, now), read, first=first)
+    return retried(lambda current: _reopen(ports, course, current, now), read, first=first)
 
 
-def _reopen(ports: Ports, current: Application | None, now: datetime) -> int:
-    again = wait_reopened(current, now) if current is not None else None
+def _reopen(ports: Ports, course: Course, current: Application | None, now: datetime) -> int:
+    again = wait_reopened(current, course, now) if current is not None else None
     if current is None or again is None:
         return 0  # gone, or changed meanwhile so that there is nothing to undo
     ports.repository.save(again, current)

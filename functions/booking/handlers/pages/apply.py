@@ -10,7 +10,7 @@ from booking.domain.addresses import CANNOT_DELIVER
 from booking.domain.application import answer_limits
 from booking.domain.course import Course, clock_words
 from booking.domain.wording import FIELD_NAMES
-from booking.handlers.pages.courses import course_facts
+from booking.handlers.pages.courses import closing_facts, course_facts
 from booking.handlers.pages.templates import environment
 from booking.handlers.sentences import capitalised
 
@@ -220,6 +220,7 @@ def course_form(
         "course": course_facts(course),
         "status": course.status(now).value,
         "places_left": course.places_left,
+        **closing_facts(course, now),
         "clock": clock_words(definition.timezone),  # whose clock its times are on
         "approval_required": definition.approval_required,
         "action": action,

@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.domain.course import Course, SessionKind
-from booking.domain.wording import cohort_name, course_name, session_when
+from booking.domain.offer_ends import no_more_offers
+from booking.domain.wording import cohort_name, course_name, moment_when, session_when
 from booking.handlers.pages.templates import environment, sessions
 
 
@@ -17,6 +18,16 @@ def _paragraphs(text: str | None) -> list[str]:
     """Plain text as the organiser typed it: a blank line starts a new paragraph (each is
     escaped by the template; single line breaks are kept by CSS)."""
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def closing_facts(course: Course, now: datetime) -> dict[str, Any]:
+    """When applications close, and whether they close too soon for a place to be offered from
+    the waiting list (then a full course says so, never a bare "All places are taken" beside
+    seats nobody can be offered: hostile20 F6)."""
+    return {
+        "no_more_offers": no_more_offers(course, now),
+        "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
+    }
 
 
 def course_facts(course: Course) -> dict[str, Any]:
@@ -55,6 +66,7 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
             ),
             "status": course.status(now).value,
             "places_left": course.places_left,
+            **closing_facts(course, now),
             "apply_url": f"{base_url}/courses/{quote(course.course_id)}/apply",
         }
         for course in courses

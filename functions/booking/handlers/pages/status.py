@@ -169,6 +169,9 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str) -> Facts:
         offer_until=_when(view.offer_expires_at, timezone),
         until_closing=view.offer_until_closing,
         wait_ended=view.wait_ended,
+        review_ended=view.review_ended,
+        no_more_offers=view.no_more_offers,
+        closes_at=_when(view.applications_close_at, timezone) or "",
         waitlist_position=view.waitlist_position,
         invoice_due=day_when(_instant(view.invoice_due_at), timezone)
         if view.invoice_due_at

@@ -152,7 +152,10 @@ PUBLIC: tuple[Route, ...] = (
         "the employer is invoiced through Stripe instead of a checkout: the answer is "
         "`awaiting_invoice_payment` with `invoice_url`, the place held until the invoice "
         "falls due, and `invoice.paid` confirms it. `discount_code` applies a code made "
-        "for the course; an unknown or used-up code is a 422 on `discount_code`.",
+        "for the course; an unknown or used-up code is a 422 on `discount_code`. In the "
+        "last 15 minutes before applications close a newcomer may still join the waiting "
+        "list (or apply for review), but no place can be offered then: the answer says "
+        "`no_more_offers: true` with `applications_close_at`, and so do its email and page.",
         parameters=(
             COURSE_ID,
             idempotency_key_header(

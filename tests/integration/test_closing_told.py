@@ -1,0 +1,315 @@
+"""What applications closing tells those it leaves without a place (hostile20 F4, F6, F7):
+
+* an application still awaiting review when applications close can no longer be approved, so
+  it reads "applications have closed" at once (JSON ``review_ended``, page, /admin, console)
+  and is told once, in words, by the sweep (F7);
+* those told their wait had ended are told once that it goes on when the dates move later and
+  the list reopens (F4); one told under the job id's earlier format is not told twice;
+* in the last 15 minutes before applications close no place can be offered: the course never
+  says "full" with places left, and a newcomer joining the list is promised no offer (F6).
+
+Through the real handlers, the clock frozen (time-machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import time_machine
+
+from booking.domain.course import CHECKOUT_HOLD
+from booking.domain.emails import EmailKind
+from booking.domain.errors import StaleWrite
+from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT, wait_ended_by_closing
+from booking.services.lifecycle import sweep
+from tests.support.applications import session_id_of
+from tests.support.console import signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+CLOSED = "Applications have closed"
+REOPENED = "The dates have moved"
+
+
+def _subjects(system: System) -> dict[str, list[str]]:
+    """Each address's subjects among the emails delivered now."""
+    told: dict[str, list[str]] = {}
+    for message in system.deliver_emails():
+        for address in message.to:
+            told.setdefault(address, []).append(message.subject)
+    return told
+
+
+def _with(told: dict[str, list[str]], start: str) -> dict[str, int]:
+    counted = {a: sum(s.startswith(start) for s in subjects) for a, subjects in told.items()}
+    return {a: n for a, n in counted.items() if n}
+
+
+def _in_review(system: System) -> tuple[datetime, Any]:
+    """An application awaiting review on the approval course, made two days before it starts."""
+    course_id = system.approval_course()
+    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        pending = system.apply(course_id=course_id, email="review@example.org").json()
+        assert pending["status"] == "pending_review", pending
+        system.deliver_emails()
+    return start, pending
+
+
+def test_an_application_in_review_is_told_once_when_applications_close(system: System) -> None:
+    start, pending = _in_review(system)
+    closes = start - CHECKOUT_HOLD
+    app_id = pending["application_id"]
+    with time_machine.travel(closes - timedelta(minutes=1), tick=False):
+        assert system.status_of(pending)["review_ended"] is False
+        # Too late for a review already (no approval with under 15 minutes left).
+        assert "too soon for your application to be reviewed" in system.status_page(pending)
+        assert sweep(system.ports, closes - timedelta(minutes=1)).waits_ended == 0
+
+    # Closed: read so at once, in every view, before the sweep tells it.
+    with time_machine.travel(closes, tick=False):
+        read = system.status_of(pending)
+        assert (read["status"], read["review_ended"], read["wait_ended"]) == (
+            "pending_review",
+            True,
+            False,
+        )
+        page = system.status_page(pending)
+        assert CLOSED in page
+        assert "before our facilitators could review your application" in page
+        assert "will email you once they have looked at yours" not in page
+        record = system.admin("GET", f"/applications/{app_id}").json()
+        assert (record["status"], record["status_reason"]) == ("pending_review", "review_ended")
+        roster = system.admin("GET", "/courses/approval-course/applications").json()
+        assert [r["status_reason"] for r in roster if r["application_id"] == app_id] == [
+            "review_ended"
+        ]
+        browser = signed_in(system)
+        console = text_of(browser.get(f"/console/applications/{app_id}").body)
+        ended = "Awaiting review (applications closed before it was reviewed)"
+        assert ended in console
+        assert ended in browser.get("/console/courses/approval-course/roster.csv").body
+
+        # Two runs that read it before either saved: one write is kept, one email queued.
+        stored = system.stored(pending)
+        course = system.ports.repository.get_course("approval-course")
+        assert course is not None
+        system.ports.repository.save(wait_ended_by_closing(stored, course, closes), stored)
+        try:
+            system.ports.repository.save(wait_ended_by_closing(stored, course, closes), stored)
+        except StaleWrite:
+            pass
+        else:
+            raise AssertionError("a second write from the same read was kept")
+        told = system.deliver_emails()
+        assert [m.subject.split(":")[0] for m in told] == [CLOSED]
+        assert "before our facilitators could review your application" in told[0].text
+        assert "No money was taken" in told[0].text
+
+    # Later runs tell nobody again.
+    for later in (closes, closes + timedelta(minutes=15)):
+        with time_machine.travel(later, tick=False):
+            assert sweep(system.ports, later).waits_ended == 0
+            assert _subjects(system) == {}
+    assert system.stored(pending).status_reason == "review_ended"
+
+
+def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
+    system: System,
+) -> None:
+    """The sweep looked only at courses with a waiting list: one in review was never told."""
+    start, pending = _in_review(system)
+    closes = start - CHECKOUT_HOLD
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 1
+        assert _with(_subjects(system), CLOSED) == {"review@example.org": 1}
+        assert system.status_of(pending)["review_ended"] is True
+        assert sweep(system.ports, closes).waits_ended == 0
+        assert _subjects(system) == {}
+
+
+def _full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
+    with time_machine.travel(start - timedelta(days=2), tick=False):
+        holder = system.apply(course_id="small").json()
+        assert system.pay(holder["checkout_url"]).status in (200, 303)
+        first = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(start - timedelta(days=2) + timedelta(seconds=1), tick=False):
+        second = system.apply(course_id="small", email="second@example.org").json()
+        system.deliver_emails()
+    return first, second
+
+
+def _moved_a_week_later(system: System, start: datetime) -> dict[str, Any]:
+    later = start + timedelta(days=7)
+    return system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
+    )
+
+
+def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
+    system: System,
+) -> None:
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    first, _ = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        system.deliver_emails()
+    moved = _moved_a_week_later(system, start)
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
+        told = _subjects(system)
+        assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
+        assert system.status_of(first)["wait_ended"] is False
+        # Saved again unchanged, or with another change: nobody is told a second time.
+        assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
+        assert _with(_subjects(system), REOPENED) == {}
+    reopened = [
+        m for m in system.sent if m.to == ["first@example.org"] and m.subject.startswith(REOPENED)
+    ]
+    assert "you are back on its waiting list (you are number 1)" in reopened[0].text
+    assert "Applications now close on" in reopened[0].text
+
+
+def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closing(
+    system: System,
+) -> None:
+    """A run of the schedule at the closing's time while the clock is still before it (the
+    local stack's tick) told the list; the dates then moved later before the old closing came:
+    they are told once that they wait again, and told again at the new closing (hostile20 F4:
+    the told mark, with no closing beside it, stayed, and the new closing told nobody)."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    _full_with_two_waiting(system, start)
+    with time_machine.travel(closes - timedelta(hours=1), tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        moved = _moved_a_week_later(system, start)
+        assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
+        told = _subjects(system)
+        assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
+    new_closing = datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
+    new_closing -= CHECKOUT_HOLD
+    with time_machine.travel(new_closing, tick=False):
+        assert sweep(system.ports, new_closing).waits_ended == 2
+        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        assert sweep(system.ports, new_closing).waits_ended == 0
+
+
+def test_a_wait_told_under_the_earlier_job_id_is_not_told_again(system: System) -> None:
+    """A deploy: told before the job id named the closing (``wait_ended:<id>``), marked told;
+    the new code's runs at the same closing tell nobody again."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    first, second = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        for application in (first, second):
+            stored = system.stored(application)
+            old = stored.model_copy(update={"status_reason": APPLICATIONS_CLOSED}).with_emails(
+                stored.email(EmailKind.WAIT_ENDED)
+            )
+            assert old.outbox[-1].job_id == f"wait_ended:{stored.application_id}"
+            system.ports.repository.save(old, stored)
+        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        assert sweep(system.ports, closes).waits_ended == 0
+        assert _subjects(system) == {}
+    with time_machine.travel(closes + timedelta(minutes=15), tick=False):
+        assert sweep(system.ports, closes + timedelta(minutes=15)).waits_ended == 0
+        assert _subjects(system) == {}
+
+
+def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> None:
+    """A place freed ten minutes before applications close is offered to nobody: the course
+    says so (never "full" with places left), and a newcomer is told no place can be offered."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    freed = closes - LEAST_TIME_TO_ACT + timedelta(minutes=5)
+    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        system.apply(course_id="small", email="first@example.org")
+    with time_machine.travel(freed, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+        system.deliver_emails()
+        course = system.course("small")
+        assert course["status"] == "full"
+        assert course["places_left"] == 0
+        assert course["no_more_offers"] is True
+        assert datetime.fromisoformat(course["applications_close_at"]) == closes
+        apply_page = system.api("GET", "/courses/small/apply").body
+        assert "too soon for a place to be offered from the waiting list" in apply_page
+        assert "All places are taken" not in apply_page
+
+        newcomer = system.apply(course_id="small", email="newcomer@example.org").json()
+        assert newcomer["status"] == "waitlisted"
+        [email] = [
+            m
+            for m in system.deliver_emails()
+            if m.to == ["newcomer@example.org"] and "waiting list" in m.subject
+        ]
+        assert "straight away" not in email.text
+        assert "too soon for a place to be offered and paid for before then" in email.text
+        read = system.status_of(newcomer)
+        assert read["no_more_offers"] is True
+        assert datetime.fromisoformat(read["applications_close_at"]) == closes
+        page = system.status_page(newcomer)
+        assert "straight away" not in page
+        assert "too soon for a place to be offered and paid for" in page
+
+    # Earlier, with time to act, a newcomer is promised the usual: an offer straight away.
+    with time_machine.travel(freed - timedelta(hours=1), tick=False):
+        assert system.course("small")["no_more_offers"] is False
+
+
+def test_in_the_last_minutes_an_application_for_review_is_promised_no_review(
+    system: System,
+) -> None:
+    """No approval can be made with under 15 minutes left (409 ``too_late_to_offer``): one who
+    applies for review then is not told the facilitators will email once they have read it."""
+    course_id = system.approval_course()
+    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    closes = start - CHECKOUT_HOLD
+    with time_machine.travel(closes - LEAST_TIME_TO_ACT + timedelta(minutes=5), tick=False):
+        late = system.apply(course_id=course_id, email="late@example.org").json()
+        assert late["status"] == "pending_review"
+        assert late["no_more_offers"] is True
+        assert datetime.fromisoformat(late["applications_close_at"]) == closes
+        [acknowledged] = [
+            m
+            for m in system.deliver_emails()
+            if m.to == ["late@example.org"] and m.subject.startswith("We have received")
+        ]
+        assert "too soon for your application to be reviewed" in acknowledged.text
+        assert "will email you once they have looked" not in acknowledged.text
+        page = system.status_page(late)
+        assert "too soon for your application to be reviewed" in page
+        assert "will email you once they have looked" not in page
+
+
+def test_an_application_told_its_review_ended_awaits_review_again_when_the_dates_move(
+    system: System,
+) -> None:
+    start, pending = _in_review(system)
+    closes = start - CHECKOUT_HOLD
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 1
+        system.deliver_emails()
+    later = (start + timedelta(days=7)).date().isoformat()
+    moved = {
+        "title": "Approval course",
+        "price": {"amount": 20000},
+        "capacity": 5,
+        "approval_required": True,
+        "sessions": [{"date": later, "start_time": "15:00", "end_time": "17:00"}],
+    }
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        assert system.admin("PUT", "/courses/approval-course", json_body=moved).status == 200
+        [told] = [m for m in system.deliver_emails() if m.subject.startswith(REOPENED)]
+        assert told.to == ["review@example.org"]
+        assert "once more awaiting review" in told.text
+        read = system.status_of(pending)
+        assert (read["status"], read["review_ended"]) == ("pending_review", False)
+        assert "will email you once they have looked at yours" in system.status_page(pending)
+        assert system.stored(pending).status_reason is None
