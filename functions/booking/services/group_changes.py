@@ -30,7 +30,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
 from booking.domain.group_notices import manager_told
-from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
+from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
     GroupBooking,
     GroupStatus,
@@ -45,7 +45,11 @@ from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
-from booking.services.group_payments import record_group_refunds_held
+from booking.services.group_payments import (
+    ended_if_all_given_back,
+    organisers_shown,
+    record_group_refunds_held,
+)
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -206,7 +210,11 @@ def give_up(
     ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all).
     ``unfilled``: released at the apply-by date because nobody applied (said so, apart from a
     place the manager gave up). ``reason``: why the colleague's booking ended (who gave the
-    place up); ``refund_share``: False keeps the place's share (an organiser's choice)."""
+    place up); ``refund_share``: False keeps the place's share (an organiser's choice).
+    A share that takes the last of the payment (the rest refunded at Stripe before) ends the
+    booking as a refund at Stripe of the rest would (``domain.group_refunds.all_given_back``,
+    hostile20 F1): no place stands on money all given back."""
+    ended: list[GroupRefunded] = []
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
@@ -243,9 +251,16 @@ def give_up(
             changed = manager_told(
                 changed, GroupEvent.PLACE_GIVEN_UP, f"place{number}", amount=back, places=(number,)
             )
-        return ports.groups.save_group(changed, current)
+        ending = ended_if_all_given_back(ports, changed)
+        saved = ports.groups.save_group(ending.group if ending else changed, current)
+        ended[:] = [GroupRefunded(saved, 0, True, ending.held)] if ending else []
+        return saved
 
-    return retried(release, group_reader(ports, group.group_id), first=group)
+    saved = retried(release, group_reader(ports, group.group_id), first=group)
+    if ended and saved.payment_intent:
+        anomaly_id = f"group-{saved.group_id}-place-{number}-took-the-rest"
+        organisers_shown(ports, anomaly_id, saved.payment_intent, ended[0])
+    return saved
 
 
 def _refund_asked(ports: Ports, command: Refund) -> RefundMade:

@@ -18,6 +18,8 @@ from booking.domain.group_refunds import (
     REFUNDED_IN_PART,
     REFUNDED_WITH_PLACES_HELD,
     GroupRefunded,
+    all_given_back,
+    ended_by_refund,
     given_back_key,
     made_here,
     refund_reported,
@@ -240,7 +242,7 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
         if event.event_id in current.recent_event_ids:
             ignored = GroupOutcome("ignore", "event already applied", group_id, current.status)
             return ignored, None
-        reported = refund_reported(current, event, ports.clock(), _places_held(ports, current))
+        reported = refund_reported(current, event, ports.clock(), places_held(ports, current))
         saved = ports.groups.save_group(reported.group, current)
         why = "full" if reported.ended else "partial" if reported.newly else "nothing new"
         return GroupOutcome("refund_recorded", why, group_id, saved.status.value), reported
@@ -251,11 +253,11 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     if outcome.reason == REFUNDED_BEYOND_PAID:
         refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
     if reported is not None:
-        _organisers_shown(ports, event, reported)
+        organisers_shown(ports, event.event_id, event.payment_intent, reported)
     return outcome
 
 
-def _places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
+def places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
     """The numbers of ``group``'s places a colleague's booking fills now."""
     held = set()
     for place in group.places:
@@ -268,14 +270,30 @@ def _places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
     return frozenset(held)
 
 
-def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded) -> None:
-    """A refund at Stripe the organisers did not ask from here: kept as an anomaly (a partial
-    one, or a full one leaving colleagues on places paid for by money given back), and the
-    seats it released offered to the waiting list."""
+def ended_if_all_given_back(ports: Ports, changed: GroupBooking) -> GroupRefunded | None:
+    """``changed`` (a place given up, its share refunded) ended when its payment has all gone
+    back (None: it has not), as a refund at Stripe of the rest would have ended it
+    (``domain.group_refunds.all_given_back``): its places nobody holds released, the manager
+    and those colleagues told."""
+    if not all_given_back(changed):
+        return None
+    held = places_held(ports, changed)
+    return GroupRefunded(
+        ended_by_refund(changed, held, ports.clock()), 0, True, tuple(sorted(held))
+    )
+
+
+def organisers_shown(
+    ports: Ports, event_id: str, payment_intent: str, reported: GroupRefunded
+) -> None:
+    """A refund at Stripe the organisers did not ask from here, or a place given up that took
+    the last of a payment mostly refunded there (``event_id``: what is kept by): kept as an
+    anomaly (a partial one, or a full one leaving colleagues on places paid for by money given
+    back), and the seats it released offered to the waiting list."""
     group = reported.group
     details = {
         "group_id": group.group_id,
-        "payment_intent": event.payment_intent,
+        "payment_intent": payment_intent,
         "amount_paid": str(group.amount_paid),
         "amount_refunded": str(group.amount_refunded),
     }
@@ -284,13 +302,11 @@ def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded)
             places = ",".join(str(number) for number in reported.held)
             note_anomaly(
                 ports,
-                NoteAnomaly(
-                    event.event_id, REFUNDED_WITH_PLACES_HELD, {**details, "places": places}
-                ),
+                NoteAnomaly(event_id, REFUNDED_WITH_PLACES_HELD, {**details, "places": places}),
             )
         offer_free_places(ports, group.course_id)
     elif reported.newly:
-        note_anomaly(ports, NoteAnomaly(event.event_id, REFUNDED_IN_PART, details))
+        note_anomaly(ports, NoteAnomaly(event_id, REFUNDED_IN_PART, details))
 
 
 def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
