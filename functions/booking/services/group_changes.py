@@ -4,7 +4,7 @@ given up (its share refunded, or, before the group paid, taken off its invoice o
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -45,11 +45,7 @@ from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
-from booking.services.group_payments import (
-    ended_if_all_given_back,
-    organisers_shown,
-    record_group_refunds_held,
-)
+from booking.services.group_payments import ended_if_all_given_back, organisers_shown
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -64,7 +60,7 @@ from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.payment_port import RefundMade
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
-from booking.services.refunds_held import REFUND_PENDING_AT_STRIPE
+from booking.services.refunds_held import given_up_as_stripe_holds
 from booking.services.settle import expire_quietly, refund, refund_at_provider
 from booking.services.waitlist import offer_free_places
 
@@ -147,26 +143,17 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     the card payment is open, its checkout by one for the places kept. A payment Stripe says
     was refunded already is read back first (``given_up_as_stripe_holds``)."""
     group = managed_group(ports, group_id, token)
-    return given_up_as_stripe_holds(ports, group, lambda g: _place_cancelled(ports, g, number))
-
-
-def given_up_as_stripe_holds(
-    ports: Ports, group: GroupBooking, step: Callable[[GroupBooking], T]
-) -> T:
-    """``step`` on ``group``; when Stripe answers that the group's payment was refunded
-    already (in its dashboard, its events not heard yet), Stripe's refunds of it are read back
-    and recorded as their events will record them (once), and ``step`` runs again on a fresh
-    read, as if those events had come first (hostile18 F2, as a single booking's refund:
-    ``services.refunds_held``)."""
     try:
-        return step(group)
-    except AlreadyRefunded:
-        record_group_refunds_held(ports, group)
-    try:
-        return step(find_group(ports, group.group_id))
-    except AlreadyRefunded as still:
-        # Still "refunded already" with no succeeded refund to record: one not through yet.
-        raise AlreadyRefunded(REFUND_PENDING_AT_STRIPE, code=still.code) from None
+        return given_up_as_stripe_holds(ports, group, lambda g: _place_cancelled(ports, g, number))
+    except Conflict:
+        # Refused (Stripe holding nothing left to refund, a request still running) because
+        # the place went meanwhile (the same give-up sent twice, or the booking ended by
+        # another place taking the last of the payment): the repeat's answer, never a
+        # refusal saying nothing changed of a place given up (hostile20 F2).
+        fresh = find_group(ports, group_id)
+        if fresh.place(number).released:
+            return view_of(ports, fresh)
+        raise
 
 
 def _place_cancelled(ports: Ports, group: GroupBooking, number: int) -> GroupView:
