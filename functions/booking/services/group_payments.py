@@ -37,9 +37,12 @@ from booking.domain.groups import (
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
 from booking.services.believed import (
+    REFUND_UNKNOWN_AT_STRIPE,
     REFUNDED_BEYOND_PAID,
     payment_not_believed,
+    refund_as_stripe_holds,
     refund_beyond_group,
+    refund_is_news,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -219,7 +222,9 @@ def _manager_told_of(
 _MADE_HERE = "a group's refund, recorded when made"
 
 
-def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
+def group_refund_event(
+    ports: Ports, event: RefundEvent, *, read_at_stripe: bool = True
+) -> GroupOutcome | None:
     """A refund of a group's payment (None: not a group's). One this system made (a place's
     share, money it could not honour) was recorded when made; one made at Stripe of the
     payment the group keeps is recorded now (``domain.group_refunds``), and one that gives
@@ -231,6 +236,12 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
         return None
     group = find_group(ports, group_id)
     paying = {"payment_intent": event.payment_intent}
+    if read_at_stripe and _refund_news(group, event):
+        held = refund_as_stripe_holds(ports, event)
+        if held is None:
+            refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, group_id=group_id, **paying)
+            return GroupOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, group_id, group.status)
+        event = held
 
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
         if refund_beyond_group(current, event):
@@ -255,6 +266,18 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     if reported is not None:
         organisers_shown(ports, event.event_id, event.payment_intent, reported)
     return outcome
+
+
+def _refund_news(group: GroupBooking, event: RefundEvent) -> bool:
+    """Whether ``event`` may change what ``group`` recorded of its payment's refunds (not one
+    this system made, nor one heard already): only then is it read back at Stripe
+    (``services.believed.refund_as_stripe_holds``, hostile20 F3)."""
+    if event.payment_intent != group.payment_intent or made_here(group, event):
+        return False
+    if event.event_id in group.recent_event_ids:
+        return False
+    by_id = {**group.refunds_at_stripe, **group.refunds}
+    return refund_is_news(by_id, group.charge_amount_refunded, event)
 
 
 def places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
@@ -322,4 +345,4 @@ def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
             "refund found at the payment provider",
             extra={"group_id": group.group_id, "refund_id": held.refund_id},
         )
-        group_refund_event(ports, held)
+        group_refund_event(ports, held, read_at_stripe=False)  # read from Stripe just now
