@@ -109,4 +109,3 @@ def test_stripe_unreachable_when_a_refund_is_read_is_a_503_then_recorded(system:
     for body, headers in held:  # the redelivery, read back at Stripe this time
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 5000)
-
