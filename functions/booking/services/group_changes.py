@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.application import Application
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
@@ -130,8 +131,7 @@ def substitute(
 
 
 def withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str) -> None:
-    holder_id = ports.groups.place_holder(group.group_id, number)
-    holder = ports.repository.get_application(holder_id) if holder_id else None
+    holder = _holder(ports, group, number)
     if holder is not None and not holder.enrolment_ended:
         withdraw_application(ports, holder, reason)
 
@@ -198,29 +198,22 @@ def give_up(
     ``unfilled``: released at the apply-by date because nobody applied (said so, apart from a
     place the manager gave up). ``reason``: why the colleague's booking ended (who gave the
     place up); ``refund_share``: False keeps the place's share (an organiser's choice).
-    A share that takes the last of the payment (the rest refunded at Stripe before) ends the
-    booking as a refund at Stripe of the rest would (``domain.group_refunds.all_given_back``,
-    hostile20 F1): no place stands on money all given back."""
+    A share taking the last of the payment ends the booking (``ended_if_all_given_back``)."""
     ended: list[GroupRefunded] = []
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
         if place.released:
             return current
-        holder_id = ports.groups.place_holder(current.group_id, number)
-        holder = ports.repository.get_application(holder_id) if holder_id else None
+        holder = _holder(ports, current, number)
         filled = holder is not None and not holder.enrolment_ended
         if filled and not withdraw:
             return current  # filled meanwhile: theirs
         refunds, refund_id = dict(current.refunds), place.refund_id
-        if refund_share and share_refundable(current, number) > 0 and current.payment_intent:
-            amount = share_refundable(current, number)
-            key = place_refund_key(current.group_id, number, amount)
-            share = Refund(current.payment_intent, amount, key)
-            made = _refund_asked(ports, share) if withdraw else refund(ports, share)
-            if made is not None:
-                refund_id = made.refund_id
-                refunds[made.refund_id] = made.amount
+        made = _share_refunded(ports, current, number, asked=withdraw) if refund_share else None
+        if made is not None:
+            refund_id = made.refund_id
+            refunds[made.refund_id] = made.amount
         if filled and holder is not None:  # only once the share went back, if it was to
             withdraw_application(ports, holder, reason)
         released = place.model_copy(
@@ -238,16 +231,33 @@ def give_up(
             changed = manager_told(
                 changed, GroupEvent.PLACE_GIVEN_UP, f"place{number}", amount=back, places=(number,)
             )
-        ending = ended_if_all_given_back(ports, changed)
-        saved = ports.groups.save_group(ending.group if ending else changed, current)
-        ended[:] = [GroupRefunded(saved, 0, True, ending.held)] if ending else []
-        return saved
+        ended[:] = [end for end in [ended_if_all_given_back(ports, changed)] if end is not None]
+        return ports.groups.save_group(ended[0].group if ended else changed, current)
 
     saved = retried(release, group_reader(ports, group.group_id), first=group)
-    if ended and saved.payment_intent:
+    for ending in ended:  # it took the last of the payment (hostile20 F1)
         anomaly_id = f"group-{saved.group_id}-place-{number}-took-the-rest"
-        organisers_shown(ports, anomaly_id, saved.payment_intent, ended[0])
+        organisers_shown(ports, anomaly_id, str(saved.payment_intent), ending)
     return saved
+
+
+def _holder(ports: Ports, group: GroupBooking, number: int) -> Application | None:
+    """The colleague's application filling place ``number`` of ``group``, if any."""
+    holder_id = ports.groups.place_holder(group.group_id, number)
+    return ports.repository.get_application(holder_id) if holder_id else None
+
+
+def _share_refunded(
+    ports: Ports, group: GroupBooking, number: int, *, asked: bool
+) -> RefundMade | None:
+    """Place ``number``'s share of ``group``'s payment refunded at Stripe, keyed by the place
+    and the amount (None: nothing left of it to refund, or Stripe refused a refund nobody
+    asked for). ``asked``: a person asked (a refusal is answered: ``_refund_asked``)."""
+    amount = share_refundable(group, number)
+    if amount <= 0 or not group.payment_intent:
+        return None
+    share = Refund(group.payment_intent, amount, place_refund_key(group.group_id, number, amount))
+    return _refund_asked(ports, share) if asked else refund(ports, share)
 
 
 def _refund_asked(ports: Ports, command: Refund) -> RefundMade:
