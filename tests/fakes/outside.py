@@ -122,6 +122,11 @@ class FakePaymentGateway:
 
     def refunds_at_stripe(self, payment_intent: str) -> tuple[RefundAtStripe, ...]:
         self._check()
+        known = {*self.payments_taken, *self.intents, *self.made_at_stripe}
+        known |= {intent for intent, _ in self.refunds.values()}
+        known |= {session.payment_intent for session in self.sessions.values()}
+        if payment_intent not in known:
+            raise UnknownToProvider("no such payment", code="payment_state_conflict")
         left = self.payments_taken.get(payment_intent, 0)
         asked = tuple(
             RefundAtStripe(f"re_{key}", amount if amount is not None else left, "succeeded")
