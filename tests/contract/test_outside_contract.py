@@ -128,6 +128,13 @@ def test_an_open_checkout_was_paid_with_nothing_and_an_unknown_one_is_unknown(
         gateway.checkout_at_stripe("cs_test_unknown")
 
 
+def test_the_refunds_of_an_unknown_payment_are_unknown(gateway: PaymentGateway) -> None:
+    """What a refund event's word is weighed against (``services.believed``): a payment the
+    provider does not hold is unknown, never a payment with no refunds."""
+    with pytest.raises(UnknownToProvider):
+        gateway.refunds_at_stripe("pi_unknown")
+
+
 # -- sending email ------------------------------------------------------------------------------
 
 

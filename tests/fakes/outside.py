@@ -25,6 +25,7 @@ from booking.services.ports import (
     EmailSendError,
     InvoiceRequest,
     QueueUnavailable,
+    RefundAtStripe,
     RefundMade,
 )
 
@@ -76,6 +77,8 @@ class FakePaymentGateway:
     sessions: dict[str, FakeSession] = field(default_factory=dict)
     refunds: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # key -> (pi, amount)
     payments_taken: dict[str, int] = field(default_factory=dict)  # pi -> amount, set by tests
+    # Refunds made on Stripe's dashboard (not asked from here), set by tests: pi -> refunds.
+    made_at_stripe: dict[str, list[RefundAtStripe]] = field(default_factory=dict)
     intents: dict[str, str] = field(default_factory=dict)  # payment intent -> application id
     invoices: dict[str, FakeInvoice] = field(default_factory=dict)
     codes: dict[str, PromotionCode] = field(default_factory=dict)  # lower-case code -> code
@@ -116,6 +119,21 @@ class FakePaymentGateway:
         # What is left of a payment the fake never took: what a test says it paid.
         left = self.payments_taken.get(payment_intent, 0)
         return RefundMade(f"re_{idempotency_key}", amount if amount is not None else left)
+
+    def refunds_at_stripe(self, payment_intent: str) -> tuple[RefundAtStripe, ...]:
+        self._check()
+        known = {*self.payments_taken, *self.intents, *self.made_at_stripe}
+        known |= {intent for intent, _ in self.refunds.values()}
+        known |= {session.payment_intent for session in self.sessions.values()}
+        if payment_intent not in known:
+            raise UnknownToProvider("no such payment", code="payment_state_conflict")
+        left = self.payments_taken.get(payment_intent, 0)
+        asked = tuple(
+            RefundAtStripe(f"re_{key}", amount if amount is not None else left, "succeeded")
+            for key, (intent, amount) in self.refunds.items()
+            if intent == payment_intent
+        )
+        return (*self.made_at_stripe.get(payment_intent, []), *asked)
 
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
         self._check()

@@ -1,9 +1,11 @@
 """A group's payment given back whole by a refund made at Stripe's dashboard together with the
-system's own refund of a place's share (hostile19 F6): the system's refund never makes the
-booking "refunded at Stripe", the places the manager was told stand do stand, and an event about
-a refund already recorded (redelivered, or a ``refund.updated`` / second ``refund.created`` /
-``charge.refunded`` carrying the amounts already recorded) changes nothing, whatever the order
-the facts are heard in. Through the real handlers, moto and the Stripe stand-in."""
+system's own refund of a place's share: the booking's state is a function of the facts, never
+of their order (hostile19 F6) nor of who gave the last of the money back (hostile20 F1): a
+payment all gone back ends the booking (its places nobody holds released, the manager told
+once), whether a place given up or the dashboard took the last of it, and an event about a
+refund already recorded (redelivered, or a ``refund.updated`` / second ``refund.created`` /
+``charge.refunded`` carrying the amounts already recorded) changes nothing. Through the real
+handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from booking.domain.group_endings import GroupEnding
 from tests.integration.test_booking_flow import _signature
 from tests.support.exploration import seeded
-from tests.support.groups import COLLEAGUES, book, give_up, manager_view
+from tests.support.groups import COLLEAGUES, apply_through, book, give_up, manager_view
 from tests.support.held_events import events_held
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
@@ -69,17 +72,41 @@ def _state(system: System, group: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def test_a_give_up_after_a_dashboard_part_refund_keeps_the_other_places(system: System) -> None:
+ENDED = ("paid", GroupEnding.REFUNDED_AT_STRIPE, 60000, (True, True, True))
+
+
+def _manager_subjects(system: System) -> list[str]:
+    return sorted(m.subject.split(":")[0] for m in system.deliver_emails() if MANAGER in m.to)
+
+
+def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: System) -> None:
+    """hostile20 F1: £500 of £600 refunded at Stripe (the places stand), then a place given up
+    takes the last £100: the booking ends as the same £100 refunded at the dashboard ends it,
+    its other places released, their links dead, the manager told once of each change."""
     group = _paid_card_group(system)  # 3 places, £600
     payment = _stored(system, group).payment_intent
     system.refund_at_stripe(payment, 50000)  # all but £100: "the places stand"
     told = [m for m in system.deliver_emails() if MANAGER in m.to]
     assert len(told) == 1
     assert "the places stand" in " ".join(told[0].text.split()).lower()
+    link = manager_view(system, group)["places"][1]["apply_url"]
 
     assert give_up(system, group, 1).status == 200  # £100 of its share left to give back
-    standing = ("paid", None, 60000, (True, False, False))
-    assert _state(system, group) == standing
+    assert _state(system, group) == ENDED
+    stored = _stored(system, group)
+    assert (sum(stored.refunds.values()), sum(stored.refunds_at_stripe.values())) == (10000, 50000)
+    assert manager_view(system, group)["ended_because"] == "refunded_at_stripe"
+    sent = system.deliver_emails()
+    assert sorted(m.subject.split(":")[0] for m in sent if MANAGER in m.to) == [
+        "A place given up",
+        "The payment was refunded",
+    ]
+    released = [m for m in sent if "place booked for you was released" in m.subject.lower()]
+    assert len(released) == 2  # the colleagues of places 2 and 3, sent links, told once each
+    # A colleague's link no longer takes anyone: no place stands on money all given back.
+    late = apply_through(system, link, **COLLEAGUES[1])
+    assert late.status == 409, late.body
+    assert late.json()["error"]["code"] == "place_cancelled"
     dashboard = _dashboard_events(system, payment)
     assert {e["type"] for e in dashboard} == {"refund.created", "charge.refunded"}
     for event in dashboard:
@@ -87,26 +114,34 @@ def test_a_give_up_after_a_dashboard_part_refund_keeps_the_other_places(system: 
             if kind == "refund.updated" and event["type"] != "refund.created":
                 continue
             assert _signed_again(system, event, kind, kind.replace(".", "_")).status == 200
-    assert _state(system, group) == standing
-    assert manager_view(system, group)["ended_because"] is None
-    sent = system.deliver_emails()
-    assert [m.subject for m in sent if MANAGER in m.to] == [
-        s for s in [m.subject for m in sent if MANAGER in m.to] if "given up" in s.lower()
-    ]
+    assert _state(system, group) == ENDED
+    assert _manager_subjects(system) == []
+
+
+def test_the_same_last_part_refunded_at_the_dashboard_ends_it_the_same(system: System) -> None:
+    """hostile20 F1's control: the last £100 refunded at the dashboard instead of by the
+    give-up: the same booking, its places released, as above."""
+    group = _paid_card_group(system)
+    payment = _stored(system, group).payment_intent
+    system.refund_at_stripe(payment, 50000)
+    system.deliver_emails()
+    system.refund_at_stripe(payment, 10000)
+    assert _state(system, group)[:3] == ENDED[:3]
+    assert _manager_subjects(system) == ["The payment was refunded"]
 
 
 def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system: System) -> None:
     """The dashboard's refund not heard yet when the place is given up (hostile19 F4): Stripe's
-    refunds are read back, what is left of the share given back, 200 in the manager's words;
-    the dashboard's events, when they come, and again, change nothing."""
+    refunds are read back, what is left of the share given back, 200 in the manager's words,
+    and, the payment all gone back, the booking ends (hostile20 F1); the dashboard's events,
+    when they come, and again, change nothing."""
     group = _paid_card_group(system)
     payment = _stored(system, group).payment_intent
     held = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
 
     given = give_up(system, group, 1)
     assert given.status == 200, given.body
-    standing = ("paid", None, 60000, (True, False, False))
-    assert _state(system, group) == standing
+    assert _state(system, group) == ENDED  # it took the last of the payment (hostile20 F1)
     words = [" ".join(m.text.split()) for m in system.deliver_emails() if MANAGER in m.to]
     assert any(
         "its share of the payment is £200.00, of which £100.00 had already been refunded at "
@@ -118,13 +153,13 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
     for event in _dashboard_events(system, payment):
         if event["type"] == "refund.created":
             assert _signed_again(system, event, "refund.updated", "again").status == 200
-    assert _state(system, group) == standing
+    assert _state(system, group) == ENDED
     assert [m for m in system.deliver_emails() if MANAGER in m.to] == []
 
 
-# The facts, in any order: the dashboard's refund's two events, place 1 given up, a
+# The facts, in any order: the dashboard's refund's two events, places 1 and 2 given up, a
 # ``refund.updated`` about the same refund, and both events delivered again.
-STEPS = ("refund.created", "charge.refunded", "give_up", "refund.updated", "again")
+STEPS = ("refund.created", "charge.refunded", "give_up_1", "give_up_2", "refund.updated", "again")
 _EXAMPLES = itertools.count()
 
 
@@ -135,13 +170,14 @@ _EXAMPLES = itertools.count()
 )
 @given(order=st.permutations(STEPS))
 def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: list[str]) -> None:
-    """A paid group of 2 (£400); Stripe's dashboard refunds £300 (its events held); then the
-    facts in ``order``: the group ends as the same booking every time, place 1 given up (its
-    £100 left refunded from here), place 2 standing, the manager told once of each."""
+    """A paid group of 3 (£600); Stripe's dashboard refunds £500 (its events held); then the
+    facts in ``order``: the group ends as the same booking every time (hostile20 F1), the
+    first place given up taking the £100 left, every place released, the manager told once of
+    each change, each colleague once."""
     example = next(_EXAMPLES)  # each example's colleagues their own people
     colleagues = [
         {**colleague, "email": f"example{example}.{colleague['email']}"}
-        for colleague in COLLEAGUES[:2]
+        for colleague in COLLEAGUES[:3]
     ]
     booked = book(system, course=COURSE_ID, colleagues=colleagues)
     assert booked.status == 201, booked.body
@@ -149,13 +185,13 @@ def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: l
     assert system.pay(str(group["pay_url"])).status == 200
     system.deliver_emails()
     payment = _stored(system, group).payment_intent
-    caused = events_held(system, lambda: system.refund_at_stripe(payment, 30000))
+    caused = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
     held = {json.loads(body)["type"]: (body, headers) for body, headers in caused}
     assert set(held) == {"refund.created", "charge.refunded"}
 
     for step in order:
-        if step == "give_up":
-            given = give_up(system, group, 1)
+        if step.startswith("give_up_"):
+            given = give_up(system, group, int(step.rsplit("_", 1)[1]))
             assert given.status == 200, given.body
         elif step == "refund.updated":
             created = json.loads(held["refund.created"][0])
@@ -166,12 +202,15 @@ def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: l
         else:
             assert system.webhook(*held[step]).status == 200
 
-    assert _state(system, group) == ("paid", None, 40000, (True, False))
+    assert _state(system, group) == ENDED
     stored = _stored(system, group)
-    assert sum(stored.refunds_at_stripe.values()) == 30000
+    assert sum(stored.refunds_at_stripe.values()) == 50000
     assert sum(stored.refunds.values()) == 10000
-    subjects = [m.subject for m in system.deliver_emails() if MANAGER in m.to]
-    assert sorted(s.split(":")[0] for s in subjects) == [
+    sent = system.deliver_emails()
+    assert sorted(m.subject.split(":")[0] for m in sent if MANAGER in m.to) == [
         "A place given up",
         "Part of the payment was refunded",
+        "The payment was refunded",
     ]
+    told = sorted(to for m in sent for to in m.to if to.startswith(f"example{example}."))
+    assert told == sorted(c["email"] for c in colleagues)  # each colleague once

@@ -11,6 +11,7 @@ import pytest
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_refunds import (
+    all_given_back,
     made_here,
     place_refund_key,
     refund_reported,
@@ -117,3 +118,24 @@ def test_a_failed_refund_at_stripe_no_longer_counts() -> None:
     recorded = refund_reported(paid_group(), by_id("evt_1", "re_1", 20000), NOW, NOBODY).group
     failed = by_id("evt_2", "re_1", 20000, refund_succeeded=False)
     assert refund_reported(recorded, failed, NOW, NOBODY).group.amount_refunded == 0
+
+
+def test_a_payment_all_gone_back_by_any_path_ends_the_booking() -> None:
+    """hostile20 F1: £500 refunded at Stripe and the last £100 by a place's share given up is
+    a payment all gone back, as the whole £600 at Stripe is; a booking whose every place was
+    given up has nothing left to end."""
+    mostly_at_stripe = refund_reported(paid_group(), by_id("evt_1", "re_d", 50000), NOW, NOBODY)
+    assert not all_given_back(mostly_at_stripe.group)
+    released = mostly_at_stripe.group.place(1).model_copy(update={"released": True})
+    last_share = mostly_at_stripe.group.with_place(released, NOW).model_copy(
+        update={"refunds": {"re_own": 10000}}
+    )
+    assert all_given_back(last_share)
+    # The same facts heard the other way round: the share first, then the dashboard's refund.
+    share_first = paid_group(refunds={"re_own": 10000}).with_place(released, NOW)
+    reported = refund_reported(share_first, by_id("evt_2", "re_d", 50000), NOW, NOBODY)
+    assert reported.ended
+    assert reported.group.ended_because is GroupEnding.REFUNDED_AT_STRIPE
+    every_place = tuple(p.model_copy(update={"released": True}) for p in paid_group().places)
+    shares = {f"re_{n}": 20000 for n in (1, 2, 3)}
+    assert not all_given_back(paid_group(places=every_place, refunds=shares))

@@ -190,6 +190,7 @@ def test_cancelling_with_a_refund_refunds_first_and_offers_the_seat(ports: Ports
     courses.put_course(ports, "c1", course_definition(capacity=1))
     booked = applications.submit_application(ports, "c1", answers("p0@example.org"))
     paid(ports, booked.application_id)
+    gateway(ports).payments_taken[f"pi_{booked.application_id}"] = 20000  # what Stripe took
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
     cancelled = lifecycle.cancel(ports, booked.application_id, refund=True).application
     assert cancelled.status is S.CANCELLED

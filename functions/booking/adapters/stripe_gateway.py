@@ -24,7 +24,7 @@ from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
-from booking.services.ports import CheckoutAtStripe, CheckoutRequest, RefundMade
+from booking.services.ports import CheckoutAtStripe, CheckoutRequest, RefundAtStripe, RefundMade
 
 # Stripe's own recommendation for webhook replay protection.
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -145,6 +145,15 @@ class StripeGateway(StripeInvoicing):
                 refunded_at=datetime.fromtimestamp(refund.created, tz=UTC),
                 currency=str(refund.currency or ""),
             )
+            for refund in listed.data
+        )
+
+    def refunds_at_stripe(self, payment_intent: str) -> tuple[RefundAtStripe, ...]:
+        listed = self._call(
+            lambda: self._reader.v1.refunds.list({"payment_intent": payment_intent, "limit": 100})
+        )
+        return tuple(
+            RefundAtStripe(str(refund.id), int(refund.amount), str(refund.status or ""))
             for refund in listed.data
         )
 

@@ -8,7 +8,8 @@ Any other refund of the group's payment was made at Stripe (its dashboard): it i
 the group, by id (``refund.*``) and by the charge's running total (``charge.refunded``), the
 larger being the newest, so the events in any order, or again, reach the same record.
 
-One that gives back everything paid ends the booking (``ended_because``: refunded at Stripe):
+One that leaves everything paid given back (with the system's own refunds, in any order:
+``all_given_back``) ends the booking (``ended_because``: refunded at Stripe):
 its places nobody holds are released (their seats back, their links dead), the manager told
 once. A place a colleague already holds stays theirs: their application was paid by the
 group, and ending a booking someone holds is not the system's to decide on Stripe's word; the
@@ -97,23 +98,26 @@ def refund_reported(
     newly = max(recorded.amount_refunded - before, 0)
     if group.status is not GroupStatus.PAID or group.ended_because is not None:
         return GroupRefunded(recorded, newly)
-    if not leaves_nothing_for_places_kept(group, recorded):
+    if not all_given_back(recorded):
         return GroupRefunded(_told_in_part(recorded, newly), newly)
     return GroupRefunded(ended_by_refund(recorded, held, now), newly, True, tuple(sorted(held)))
 
 
-def leaves_nothing_for_places_kept(group: GroupBooking, recorded: GroupBooking) -> bool:
-    """Whether the refunds made at Stripe that ``recorded`` adds to ``group`` leave nothing of
-    the payment for the places still kept (hostile19 F6). Only what a refund at Stripe newly
-    gives back decides it: the system's own refund of a place's share (recorded when made, its
-    events ``made_here``) never ends the booking, an event about a refund already recorded
-    changes nothing, and the manager told "the places stand" after a part refund keeps them
-    when a place given up later takes what was left."""
-    at_stripe = refunded_at_stripe(recorded)
-    if at_stripe <= refunded_at_stripe(group) or recorded.places_kept == 0:
-        return False
-    left_for_places_kept = recorded.amount_paid - sum(recorded.refunds.values())
-    return recorded.amount_paid > 0 and at_stripe >= left_for_places_kept
+def all_given_back(group: GroupBooking) -> bool:
+    """Whether ``group``'s payment has all gone back while places stand on it: refunded as
+    much as was paid, by any path (refunds made at Stripe's dashboard, the system's own
+    refunds of places given up, both). Such a booking ends (``ended_by_refund``), whichever
+    refund came last and whoever made it: its state is a function of the facts, never of
+    their order (hostile19 F6, hostile20 F1: a place given up that takes the last of a payment
+    mostly refunded at Stripe leaves no place standing on nothing). A booking whose every
+    place was given up has nothing left to end (each place was told as it went)."""
+    return (
+        group.status is GroupStatus.PAID
+        and group.ended_because is None
+        and group.places_kept > 0
+        and group.amount_paid > 0
+        and group.amount_refunded >= group.amount_paid
+    )
 
 
 def _told_in_part(group: GroupBooking, newly: int) -> GroupBooking:

@@ -14,6 +14,15 @@ that recorded its id).
   a 503, see ``checkout_not_paid_with``); an invoice's payment is read from Stripe's invoice
   itself. A payment of a session nobody recorded is given back only on the same word of
   Stripe's.
+- **A refund is Stripe's.** A signed refund event (``charge.refunded``, ``refund.*``) that
+  would change what a booking recorded is believed only after one read of the payment's
+  refunds at Stripe (its second client: a short timeout, no retries): a refund Stripe does
+  not hold for that payment, or a charge total with none behind it, is refused (hostile20
+  F3: anyone with the webhook secret could otherwise refund our records); one it holds is
+  recorded with Stripe's amount and status, not the event's. Stripe unreachable, or not
+  holding a payment a booking recorded (our misconfiguration, never forgery): 503, so Stripe
+  delivers the event again. An event that changes nothing (a redelivery, this system's own
+  refund recorded when made) reads nothing.
 - **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
   whose total would show a payment refunded above what it took is not recorded: Stripe never
   refunds more than a charge took, so such an event is not Stripe's account of that payment.
@@ -24,6 +33,7 @@ answered 200, so Stripe stops delivering it; nothing is written for it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
@@ -31,7 +41,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.payments import RefundEvent
-from booking.domain.refund_figures import refunded_after
+from booking.domain.refund_figures import refund_figures, refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
 from booking.services.ports import Ports
 
@@ -46,6 +56,7 @@ GIVEN_BACK_FOR_NOBODY = "payment_given_back_for_nobody"
 REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
 NOT_MADE_BY_ITS_CHECKOUT = "payment_not_made_by_the_bookings_checkout"
 UNKNOWN_AT_STRIPE = "checkout_session_unknown_at_stripe"
+REFUND_UNKNOWN_AT_STRIPE = "refund_unknown_at_stripe"
 
 
 def payment_not_believed(
@@ -106,6 +117,51 @@ def checkout_not_paid_with(
     return None if held.paid_with(payment_intent) else NOT_MADE_BY_ITS_CHECKOUT
 
 
+def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | None:
+    """``event`` as Stripe holds its refund (one read of the payment's refunds): a refund by
+    id with Stripe's amount and status, a charge's total as Stripe's refunds of it add up.
+    None: Stripe holds no such refund of that payment (none at all, for a charge's total), so
+    the event is not believed. A payment Stripe does not hold, or Stripe unreachable:
+    DependencyUnavailable (503: Stripe delivers the event again; the alarm hears it)."""
+    try:
+        held = ports.payments.refunds_at_stripe(event.payment_intent)
+    except Conflict as exc:  # UnknownToProvider among them: a payment a booking recorded
+        raise DependencyUnavailable(
+            "the payment provider does not hold the payment a refund event names",
+            code="payment_provider_unavailable",
+        ) from exc
+    if event.refund_id is not None:
+        found = next((refund for refund in held if refund.refund_id == event.refund_id), None)
+        if found is None:
+            return None
+        return replace(
+            event, refund_amount=found.amount, refund_succeeded=found.status == "succeeded"
+        )
+    total = sum(refund.amount for refund in held if refund.counts)
+    return replace(event, charge_amount_refunded=total) if total > 0 else None
+
+
+def refund_is_news(
+    refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent
+) -> bool:
+    """Whether recording ``event`` would change a payment's two figures of its refunds (each by
+    id, the charge's total): only then is it read back at Stripe."""
+    return refund_figures(refunds, charge_amount_refunded, event) != (
+        refunds,
+        charge_amount_refunded,
+    )
+
+
+def refund_news_for_application(application: Application, event: RefundEvent) -> bool:
+    """Whether ``event`` would change what ``application`` recorded of the payment it names."""
+    if event.payment_intent == application.payment_intent:
+        return refund_is_news(application.refunds, application.charge_amount_refunded, event)
+    record = application.payment(event.payment_intent)
+    if record is None:
+        return False
+    return refund_is_news(record.refunds, record.charge_amount_refunded, event)
+
+
 def refund_beyond_application(application: Application, event: RefundEvent) -> bool:
     """Whether ``event`` would show the application's payment it names refunded above what
     that payment took (its first charge, or any other it recorded)."""
@@ -140,9 +196,13 @@ def refused(event_id: str, reason: str, **ids: str) -> None:
 __all__ = [
     "NOT_MADE_BY_ITS_CHECKOUT",
     "REFUNDED_BEYOND_PAID",
+    "REFUND_UNKNOWN_AT_STRIPE",
     "checkout_not_paid_with",
     "payment_not_believed",
+    "refund_as_stripe_holds",
     "refund_beyond_application",
     "refund_beyond_group",
+    "refund_is_news",
+    "refund_news_for_application",
     "refused",
 ]

@@ -4,13 +4,14 @@ given up (its share refunded, or, before the group paid, taken off its invoice o
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.application import Application
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.commands import Refund
 from booking.domain.course import CHECKOUT_HOLD, Course
@@ -30,7 +31,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
 from booking.domain.group_notices import manager_told
-from booking.domain.group_refunds import place_refund_key, refuse_once_refunded
+from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
     GroupBooking,
     GroupStatus,
@@ -45,7 +46,7 @@ from booking.domain.validation import parse_posted
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
-from booking.services.group_payments import record_group_refunds_held
+from booking.services.group_payments import ended_if_all_given_back, organisers_shown
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -60,7 +61,7 @@ from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.payment_port import RefundMade
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
-from booking.services.refunds_held import REFUND_PENDING_AT_STRIPE
+from booking.services.refunds_held import given_up_as_stripe_holds
 from booking.services.settle import expire_quietly, refund, refund_at_provider
 from booking.services.waitlist import offer_free_places
 
@@ -130,8 +131,7 @@ def substitute(
 
 
 def withdraw_holder(ports: Ports, group: GroupBooking, number: int, reason: str) -> None:
-    holder_id = ports.groups.place_holder(group.group_id, number)
-    holder = ports.repository.get_application(holder_id) if holder_id else None
+    holder = _holder(ports, group, number)
     if holder is not None and not holder.enrolment_ended:
         withdraw_application(ports, holder, reason)
 
@@ -143,26 +143,17 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
     the card payment is open, its checkout by one for the places kept. A payment Stripe says
     was refunded already is read back first (``given_up_as_stripe_holds``)."""
     group = managed_group(ports, group_id, token)
-    return given_up_as_stripe_holds(ports, group, lambda g: _place_cancelled(ports, g, number))
-
-
-def given_up_as_stripe_holds(
-    ports: Ports, group: GroupBooking, step: Callable[[GroupBooking], T]
-) -> T:
-    """``step`` on ``group``; when Stripe answers that the group's payment was refunded
-    already (in its dashboard, its events not heard yet), Stripe's refunds of it are read back
-    and recorded as their events will record them (once), and ``step`` runs again on a fresh
-    read, as if those events had come first (hostile18 F2, as a single booking's refund:
-    ``services.refunds_held``)."""
     try:
-        return step(group)
-    except AlreadyRefunded:
-        record_group_refunds_held(ports, group)
-    try:
-        return step(find_group(ports, group.group_id))
-    except AlreadyRefunded as still:
-        # Still "refunded already" with no succeeded refund to record: one not through yet.
-        raise AlreadyRefunded(REFUND_PENDING_AT_STRIPE, code=still.code) from None
+        return given_up_as_stripe_holds(ports, group, lambda g: _place_cancelled(ports, g, number))
+    except Conflict:
+        # Refused (Stripe holding nothing left to refund, a request still running) because
+        # the place went meanwhile (the same give-up sent twice, or the booking ended by
+        # another place taking the last of the payment): the repeat's answer, never a
+        # refusal saying nothing changed of a place given up (hostile20 F2).
+        fresh = find_group(ports, group_id)
+        if fresh.place(number).released:
+            return view_of(ports, fresh)
+        raise
 
 
 def _place_cancelled(ports: Ports, group: GroupBooking, number: int) -> GroupView:
@@ -206,26 +197,23 @@ def give_up(
     ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all).
     ``unfilled``: released at the apply-by date because nobody applied (said so, apart from a
     place the manager gave up). ``reason``: why the colleague's booking ended (who gave the
-    place up); ``refund_share``: False keeps the place's share (an organiser's choice)."""
+    place up); ``refund_share``: False keeps the place's share (an organiser's choice).
+    A share taking the last of the payment ends the booking (``ended_if_all_given_back``)."""
+    ended: list[GroupRefunded] = []
 
     def release(current: GroupBooking) -> GroupBooking:
         place = current.place(number)
         if place.released:
             return current
-        holder_id = ports.groups.place_holder(current.group_id, number)
-        holder = ports.repository.get_application(holder_id) if holder_id else None
+        holder = _holder(ports, current, number)
         filled = holder is not None and not holder.enrolment_ended
         if filled and not withdraw:
             return current  # filled meanwhile: theirs
         refunds, refund_id = dict(current.refunds), place.refund_id
-        if refund_share and share_refundable(current, number) > 0 and current.payment_intent:
-            amount = share_refundable(current, number)
-            key = place_refund_key(current.group_id, number, amount)
-            share = Refund(current.payment_intent, amount, key)
-            made = _refund_asked(ports, share) if withdraw else refund(ports, share)
-            if made is not None:
-                refund_id = made.refund_id
-                refunds[made.refund_id] = made.amount
+        made = _share_refunded(ports, current, number, asked=withdraw) if refund_share else None
+        if made is not None:
+            refund_id = made.refund_id
+            refunds[made.refund_id] = made.amount
         if filled and holder is not None:  # only once the share went back, if it was to
             withdraw_application(ports, holder, reason)
         released = place.model_copy(
@@ -243,9 +231,33 @@ def give_up(
             changed = manager_told(
                 changed, GroupEvent.PLACE_GIVEN_UP, f"place{number}", amount=back, places=(number,)
             )
-        return ports.groups.save_group(changed, current)
+        ended[:] = [end for end in [ended_if_all_given_back(ports, changed)] if end is not None]
+        return ports.groups.save_group(ended[0].group if ended else changed, current)
 
-    return retried(release, group_reader(ports, group.group_id), first=group)
+    saved = retried(release, group_reader(ports, group.group_id), first=group)
+    for ending in ended:  # it took the last of the payment (hostile20 F1)
+        anomaly_id = f"group-{saved.group_id}-place-{number}-took-the-rest"
+        organisers_shown(ports, anomaly_id, str(saved.payment_intent), ending)
+    return saved
+
+
+def _holder(ports: Ports, group: GroupBooking, number: int) -> Application | None:
+    """The colleague's application filling place ``number`` of ``group``, if any."""
+    holder_id = ports.groups.place_holder(group.group_id, number)
+    return ports.repository.get_application(holder_id) if holder_id else None
+
+
+def _share_refunded(
+    ports: Ports, group: GroupBooking, number: int, *, asked: bool
+) -> RefundMade | None:
+    """Place ``number``'s share of ``group``'s payment refunded at Stripe, keyed by the place
+    and the amount (None: nothing left of it to refund, or Stripe refused a refund nobody
+    asked for). ``asked``: a person asked (a refusal is answered: ``_refund_asked``)."""
+    amount = share_refundable(group, number)
+    if amount <= 0 or not group.payment_intent:
+        return None
+    share = Refund(group.payment_intent, amount, place_refund_key(group.group_id, number, amount))
+    return _refund_asked(ports, share) if asked else refund(ports, share)
 
 
 def _refund_asked(ports: Ports, command: Refund) -> RefundMade:

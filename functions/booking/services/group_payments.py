@@ -18,6 +18,8 @@ from booking.domain.group_refunds import (
     REFUNDED_IN_PART,
     REFUNDED_WITH_PLACES_HELD,
     GroupRefunded,
+    all_given_back,
+    ended_by_refund,
     given_back_key,
     made_here,
     refund_reported,
@@ -35,9 +37,12 @@ from booking.domain.groups import (
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
 from booking.services.believed import (
+    REFUND_UNKNOWN_AT_STRIPE,
     REFUNDED_BEYOND_PAID,
     payment_not_believed,
+    refund_as_stripe_holds,
     refund_beyond_group,
+    refund_is_news,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -217,7 +222,9 @@ def _manager_told_of(
 _MADE_HERE = "a group's refund, recorded when made"
 
 
-def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
+def group_refund_event(
+    ports: Ports, event: RefundEvent, *, read_at_stripe: bool = True
+) -> GroupOutcome | None:
     """A refund of a group's payment (None: not a group's). One this system made (a place's
     share, money it could not honour) was recorded when made; one made at Stripe of the
     payment the group keeps is recorded now (``domain.group_refunds``), and one that gives
@@ -229,6 +236,12 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
         return None
     group = find_group(ports, group_id)
     paying = {"payment_intent": event.payment_intent}
+    if read_at_stripe and _refund_news(group, event):
+        held = refund_as_stripe_holds(ports, event)
+        if held is None:
+            refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, group_id=group_id, **paying)
+            return GroupOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, group_id, group.status)
+        event = held
 
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
         if refund_beyond_group(current, event):
@@ -240,7 +253,7 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
         if event.event_id in current.recent_event_ids:
             ignored = GroupOutcome("ignore", "event already applied", group_id, current.status)
             return ignored, None
-        reported = refund_reported(current, event, ports.clock(), _places_held(ports, current))
+        reported = refund_reported(current, event, ports.clock(), places_held(ports, current))
         saved = ports.groups.save_group(reported.group, current)
         why = "full" if reported.ended else "partial" if reported.newly else "nothing new"
         return GroupOutcome("refund_recorded", why, group_id, saved.status.value), reported
@@ -251,11 +264,23 @@ def group_refund_event(ports: Ports, event: RefundEvent) -> GroupOutcome | None:
     if outcome.reason == REFUNDED_BEYOND_PAID:
         refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
     if reported is not None:
-        _organisers_shown(ports, event, reported)
+        organisers_shown(ports, event.event_id, event.payment_intent, reported)
     return outcome
 
 
-def _places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
+def _refund_news(group: GroupBooking, event: RefundEvent) -> bool:
+    """Whether ``event`` may change what ``group`` recorded of its payment's refunds (not one
+    this system made, nor one heard already): only then is it read back at Stripe
+    (``services.believed.refund_as_stripe_holds``, hostile20 F3)."""
+    if event.payment_intent != group.payment_intent or made_here(group, event):
+        return False
+    if event.event_id in group.recent_event_ids:
+        return False
+    by_id = {**group.refunds_at_stripe, **group.refunds}
+    return refund_is_news(by_id, group.charge_amount_refunded, event)
+
+
+def places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
     """The numbers of ``group``'s places a colleague's booking fills now."""
     held = set()
     for place in group.places:
@@ -268,14 +293,30 @@ def _places_held(ports: Ports, group: GroupBooking) -> frozenset[int]:
     return frozenset(held)
 
 
-def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded) -> None:
-    """A refund at Stripe the organisers did not ask from here: kept as an anomaly (a partial
-    one, or a full one leaving colleagues on places paid for by money given back), and the
-    seats it released offered to the waiting list."""
+def ended_if_all_given_back(ports: Ports, changed: GroupBooking) -> GroupRefunded | None:
+    """``changed`` (a place given up, its share refunded) ended when its payment has all gone
+    back (None: it has not), as a refund at Stripe of the rest would have ended it
+    (``domain.group_refunds.all_given_back``): its places nobody holds released, the manager
+    and those colleagues told."""
+    if not all_given_back(changed):
+        return None
+    held = places_held(ports, changed)
+    return GroupRefunded(
+        ended_by_refund(changed, held, ports.clock()), 0, True, tuple(sorted(held))
+    )
+
+
+def organisers_shown(
+    ports: Ports, event_id: str, payment_intent: str, reported: GroupRefunded
+) -> None:
+    """A refund at Stripe the organisers did not ask from here, or a place given up that took
+    the last of a payment mostly refunded there (``event_id``: what is kept by): kept as an
+    anomaly (a partial one, or a full one leaving colleagues on places paid for by money given
+    back), and the seats it released offered to the waiting list."""
     group = reported.group
     details = {
         "group_id": group.group_id,
-        "payment_intent": event.payment_intent,
+        "payment_intent": payment_intent,
         "amount_paid": str(group.amount_paid),
         "amount_refunded": str(group.amount_refunded),
     }
@@ -284,13 +325,11 @@ def _organisers_shown(ports: Ports, event: RefundEvent, reported: GroupRefunded)
             places = ",".join(str(number) for number in reported.held)
             note_anomaly(
                 ports,
-                NoteAnomaly(
-                    event.event_id, REFUNDED_WITH_PLACES_HELD, {**details, "places": places}
-                ),
+                NoteAnomaly(event_id, REFUNDED_WITH_PLACES_HELD, {**details, "places": places}),
             )
         offer_free_places(ports, group.course_id)
     elif reported.newly:
-        note_anomaly(ports, NoteAnomaly(event.event_id, REFUNDED_IN_PART, details))
+        note_anomaly(ports, NoteAnomaly(event_id, REFUNDED_IN_PART, details))
 
 
 def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
@@ -306,4 +345,4 @@ def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
             "refund found at the payment provider",
             extra={"group_id": group.group_id, "refund_id": held.refund_id},
         )
-        group_refund_event(ports, held)
+        group_refund_event(ports, held, read_at_stripe=False)  # read from Stripe just now

@@ -80,7 +80,10 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
     def mark(latest: GroupBooking) -> GroupBooking:
         done = latest.model_copy(update={"unfilled_given_up": True, "updated_at": now})
         released = tuple(
-            p.number for p in latest.places if p.released and not group.place(p.number).released
+            p.number
+            for p in latest.places
+            # Released by a share that took the last of the payment: told as that ending.
+            if p.released and not p.released_by_refund and not group.place(p.number).released
         )
         if released:
             back = sum(latest.refunds.get(latest.place(n).refund_id or "", 0) for n in released)

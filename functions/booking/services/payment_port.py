@@ -53,6 +53,23 @@ class CheckoutAtStripe:
 
 
 @dataclass(frozen=True)
+class RefundAtStripe:
+    """A refund as the provider holds it: what a signed refund event's word is checked
+    against (``services.believed``). ``status``: succeeded, pending, requires_action, failed
+    or canceled."""
+
+    refund_id: str
+    amount: int
+    status: str
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts in the charge's refunded total (a failed or canceled one no
+        longer does)."""
+        return self.status not in ("failed", "canceled")
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     """What a checkout for an application is opened with."""
 
@@ -125,6 +142,13 @@ class PaymentGateway(Protocol):
         """What the provider holds of its checkout session ``session_id``: what a signed
         event's word that this checkout was paid with a payment is checked against
         (``services.believed``). Raises UnknownToProvider when it holds no such session."""
+        ...
+
+    def refunds_at_stripe(self, payment_intent: str) -> tuple[RefundAtStripe, ...]:
+        """The refunds the provider holds of ``payment_intent``, read once (its second client:
+        a short timeout, no retries) to weigh a signed refund event's word before it is
+        believed. Raises UnknownToProvider when it holds no such payment, DependencyUnavailable
+        when it cannot be reached."""
         ...
 
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:

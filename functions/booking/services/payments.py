@@ -35,10 +35,13 @@ from booking.domain.payments import (
 )
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
+    REFUND_UNKNOWN_AT_STRIPE,
     REFUNDED_BEYOND_PAID,
     checkout_not_paid_with,
     payment_not_believed,
+    refund_as_stripe_holds,
     refund_beyond_application,
+    refund_news_for_application,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -237,31 +240,7 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
         return _outcome_of_group(for_group)
     application = ports.repository.application_for_payment(event.payment_intent)
     if application is not None:
-        if event.event_id in application.recent_event_ids:
-            return EventOutcome(
-                "ignore",
-                "event already applied",
-                application.application_id,
-                application.status.value,
-            )
-        if refund_beyond_application(application, event):
-            ids = {
-                "application_id": application.application_id,
-                "payment_intent": event.payment_intent,
-            }
-            refused(event.event_id, REFUNDED_BEYOND_PAID, **ids)
-            return EventOutcome(
-                "ignore", REFUNDED_BEYOND_PAID, application.application_id, application.status.value
-            )
-        settled = settle_money(
-            ports, application.application_id, event, first=application, exhausted=busy_for_stripe
-        )
-        return EventOutcome(
-            settled.settlement.action,
-            settled.settlement.reason,
-            settled.saved.application_id,
-            settled.saved.status.value,
-        )
+        return _applications_refund(ports, application, event)
     if ports.repository.given_back_for_nobody(event.payment_intent):
         return EventOutcome("ignore", "a refund of money for no booking, recorded when made")
     owner = ports.payments.application_of_payment(event.payment_intent)
@@ -275,6 +254,35 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
             "this payment is not recorded yet; retry later", code="payment_not_yet_recorded"
         )
     return _refund_before_payment(ports, event, owner, now)
+
+
+def _applications_refund(
+    ports: Ports, application: Application, event: RefundEvent
+) -> EventOutcome:
+    """A refund of ``application``'s payment: one that would change what it recorded is read
+    back at Stripe first and believed as Stripe holds it (``services.believed``)."""
+    said = (application.application_id, application.status.value)
+    if event.event_id in application.recent_event_ids:
+        return EventOutcome("ignore", "event already applied", *said)
+    ids = {"application_id": application.application_id, "payment_intent": event.payment_intent}
+    if refund_news_for_application(application, event):
+        held = refund_as_stripe_holds(ports, event)
+        if held is None:
+            refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, **ids)
+            return EventOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, *said)
+        event = held
+    if refund_beyond_application(application, event):
+        refused(event.event_id, REFUNDED_BEYOND_PAID, **ids)
+        return EventOutcome("ignore", REFUNDED_BEYOND_PAID, *said)
+    settled = settle_money(
+        ports, application.application_id, event, first=application, exhausted=busy_for_stripe
+    )
+    return EventOutcome(
+        settled.settlement.action,
+        settled.settlement.reason,
+        settled.saved.application_id,
+        settled.saved.status.value,
+    )
 
 
 def _refund_before_payment(

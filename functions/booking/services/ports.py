@@ -41,6 +41,7 @@ from booking.services.payment_port import (
     DiscountCodeRequest,
     InvoiceRequest,
     PaymentGateway,
+    RefundAtStripe,
     RefundMade,
 )
 from booking.services.payment_recorders_port import PaymentRecorderIndex, PaymentRecorders
@@ -108,6 +109,7 @@ __all__ = [
     "PaymentRecorderIndex",
     "PaymentRecorders",
     "QueueUnavailable",
+    "RefundAtStripe",
     "RefundMade",
     "RegisterStore",
     "ReminderLedger",

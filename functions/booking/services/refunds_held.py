@@ -5,16 +5,23 @@ Stripe holds and the person is told once, by that record (review16 F5, DESIGN "O
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import AlreadyRefunded
+from booking.domain.groups import GroupBooking
 from booking.domain.settlement import Cancellation
 from booking.services.concurrency import load_application
+from booking.services.group_payments import record_group_refunds_held
+from booking.services.groups import find_group
 from booking.services.ports import Ports
 from booking.services.settle import Settled, settle_money
 
 logger = Logger(child=True)
+T = TypeVar("T")
 
 REFUND_PENDING_AT_STRIPE = (
     "Stripe holds a refund of this payment that has not gone through yet (one made in its "
@@ -60,3 +67,22 @@ def record_refunds_held(ports: Ports, application_id: str) -> None:
                 extra={"application_id": application_id, "refund_id": refund.refund_id},
             )
             settle_money(ports, application_id, refund)
+
+
+def given_up_as_stripe_holds(
+    ports: Ports, group: GroupBooking, step: Callable[[GroupBooking], T]
+) -> T:
+    """``step`` on ``group``; when Stripe answers that the group's payment was refunded
+    already (in its dashboard, its events not heard yet), Stripe's refunds of it are read back
+    and recorded as their events will record them (once), and ``step`` runs again on a fresh
+    read, as if those events had come first (hostile18 F2, as a single booking's refund:
+    ``services.refunds_held``)."""
+    try:
+        return step(group)
+    except AlreadyRefunded:
+        record_group_refunds_held(ports, group)
+    try:
+        return step(find_group(ports, group.group_id))
+    except AlreadyRefunded as still:
+        # Still "refunded already" with no succeeded refund to record: one not through yet.
+        raise AlreadyRefunded(REFUND_PENDING_AT_STRIPE, code=still.code) from None

@@ -1,0 +1,111 @@
+"""A signed refund event is believed only as Stripe holds the refund (hostile20 F3,
+``services.believed.refund_as_stripe_holds``): one read of the payment's refunds at Stripe on
+first hearing; a refund Stripe does not hold for that payment changes nothing (200, refused at
+ERROR), one it holds is recorded with Stripe's amount, and Stripe unreachable is a 503 so
+Stripe delivers the event again. Through the real handlers, moto and the Stripe stand-in;
+every event here is signed with the webhook's own secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from tests.integration.test_believed_payments import last_event, paid, sent, shown
+from tests.support.groups import book
+from tests.support.system import COURSE_ID, System
+
+
+def _payment_of(system: System, application: dict[str, Any]) -> str:
+    stored = system.stored(application["application_id"])
+    assert stored.payment_intent is not None
+    return stored.payment_intent
+
+
+def _made_up(system: System, kind: str, payment_intent: str, **changes: Any) -> dict[str, Any]:
+    """Stripe's last ``kind`` event, made over as a refund of ``payment_intent`` Stripe never
+    made (a new event id, no request key: as the dashboard's)."""
+    event = last_event(system, kind)
+    event["id"] = f"evt_made_up_{kind}_{payment_intent}"
+    event["request"] = {"id": None, "idempotency_key": None}
+    event["data"]["object"].update(payment_intent=payment_intent, **changes)
+    return event
+
+
+def test_a_refund_stripe_does_not_hold_refunds_nothing(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = paid(system, "other@example.org")
+    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    application = paid(system, "x@example.org")
+    payment = _payment_of(system, application)
+    system.deliver_emails()
+    made_up = [
+        _made_up(system, "refund.created", payment, id="re_h20_made_up", amount=10000),
+        _made_up(system, "charge.refunded", payment, amount_refunded=20000, refunded=True),
+    ]
+    with caplog.at_level(logging.ERROR):
+        for event in made_up:
+            assert sent(system, event)["action"] == "ignore"
+    assert shown(system, application) == ("confirmed", 20000, 0)
+    assert [m for m in system.deliver_emails() if "x@example.org" in m.to] == []
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"] * 2
+    assert {r.levelno for r in refused} == {logging.ERROR}
+
+
+def test_a_refund_stripe_holds_is_recorded_with_stripes_amount(system: System) -> None:
+    application = paid(system, "x@example.org")
+    payment = _payment_of(system, application)
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment, 5000)
+    system.pending.clear()  # Stripe's own events lost: a made-up copy says more
+    system.hold_webhooks = False
+    real = last_event(system, "refund.created", payment)
+    inflated = json.loads(json.dumps(real))
+    inflated["id"] = "evt_inflated"
+    inflated["data"]["object"]["amount"] = 15000
+    assert sent(system, inflated)["action"] != "ignore"
+    assert shown(system, application) == ("confirmed", 20000, 5000)
+
+
+def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    group: dict[str, Any] = book(system, course=COURSE_ID).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    payment = str(stored.payment_intent)
+    other = paid(system, "other@example.org")
+    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    for event in (
+        _made_up(system, "refund.created", payment, id="re_h20_group", amount=60000),
+        _made_up(system, "charge.refunded", payment, amount_refunded=60000, refunded=True),
+    ):
+        assert sent(system, event)["action"] == "ignore"
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"] * 2
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert (after.amount_refunded, after.ended_because) == (0, None)
+    assert not any(place.released for place in after.places)
+
+
+def test_stripe_unreachable_when_a_refund_is_read_is_a_503_then_recorded(system: System) -> None:
+    application = paid(system, "x@example.org")
+    payment = _payment_of(system, application)
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment, 5000)
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    body, headers = held[0]
+    system.stripe_http.fail_next = [503]
+    assert system.webhook(body, headers).status == 503  # Stripe delivers it again
+    assert shown(system, application) == ("confirmed", 20000, 0)
+    for body, headers in held:  # the redelivery, read back at Stripe this time
+        assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("confirmed", 20000, 5000)
