@@ -199,16 +199,15 @@ def give_up(
     place the manager gave up). ``reason``: why the colleague's booking ended (who gave the
     place up); ``refund_share``: False keeps the place's share (an organiser's choice).
     A share taking the last of the payment ends the booking (``ended_if_all_given_back``)."""
-    ended: list[GroupRefunded] = []
 
-    def release(current: GroupBooking) -> GroupBooking:
+    def release(current: GroupBooking) -> tuple[GroupBooking, GroupRefunded | None]:
         place = current.place(number)
         if place.released:
-            return current
+            return current, None
         holder = _holder(ports, current, number)
         filled = holder is not None and not holder.enrolment_ended
         if filled and not withdraw:
-            return current  # filled meanwhile: theirs
+            return current, None  # filled meanwhile: theirs
         refunds, refund_id = dict(current.refunds), place.refund_id
         made = _share_refunded(ports, current, number, asked=withdraw) if refund_share else None
         if made is not None:
@@ -231,11 +230,11 @@ def give_up(
             changed = manager_told(
                 changed, GroupEvent.PLACE_GIVEN_UP, f"place{number}", amount=back, places=(number,)
             )
-        ended[:] = [end for end in [ended_if_all_given_back(ports, changed)] if end is not None]
-        return ports.groups.save_group(ended[0].group if ended else changed, current)
+        ending = ended_if_all_given_back(ports, changed)
+        return ports.groups.save_group(ending.group if ending else changed, current), ending
 
-    saved = retried(release, group_reader(ports, group.group_id), first=group)
-    for ending in ended:  # it took the last of the payment (hostile20 F1)
+    saved, ending = retried(release, group_reader(ports, group.group_id), first=group)
+    if ending is not None:  # it took the last of the payment (hostile20 F1)
         anomaly_id = f"group-{saved.group_id}-place-{number}-took-the-rest"
         organisers_shown(ports, anomaly_id, str(saved.payment_intent), ending)
     return saved

@@ -181,19 +181,16 @@ class Transfer:
 def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Transfer:
     """Move the booking to the cohort ``to_course_id`` (as typed: checked here)."""
     target_id = typed_course_id(to_course_id)
-    found_done: list[bool] = []  # the latest attempt's: whether an earlier request did it
 
-    def attempt(current: Application) -> Application:
-        found_done[:] = [True]
+    def attempt(current: Application) -> tuple[Application, bool]:
+        """The application as saved, and whether an earlier request had done it already."""
         if _moved_there(current, target_id):
-            return current  # asked again: the move is done (its refund is completed below)
+            return current, True  # asked again: the move is done (its refund is completed below)
         pending = current.pending_move
         if pending is not None and pending.to_course_id == target_id:
             # Asked again: the move waits for its difference (its checkout opened below when
             # an earlier request could not open it: then this one does something).
-            found_done[:] = [pending.session_id is not None]
-            return current
-        found_done[:] = [False]
+            return current, pending.session_id is not None
         source = course_of(ports, current)
         target = target_course(ports, target_id)
         waiting = waiting_on(current)
@@ -214,18 +211,18 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
         held = held_elsewhere(ports, current, target)
         if held is not None:
             raise Conflict(held.message, code=held.code)
-        return _save(ports, decided.application, current, target)
+        return _save(ports, decided.application, current, target), False
 
-    saved = retried(attempt, lambda: load_application(ports, application_id))
+    saved, found_done = retried(attempt, lambda: load_application(ports, application_id))
     if saved.pending_move is not None and saved.pending_move.to_course_id == target_id:
         asked = open_move_checkout(ports, saved, target_course(ports, target_id))
         logger.info(
             "booking's move waits for its difference",
             extra={"application_id": asked.application_id, "to": target_id},
         )
-        return Transfer(asked, already=found_done[0])
+        return Transfer(asked, already=found_done)
     # A refund still owed (Stripe was unavailable) is made now: this request did that much.
-    already = found_done[0] and not owes_a_transfer_refund(saved)
+    already = found_done and not owes_a_transfer_refund(saved)
     left = saved.transfers[-1].from_course_id
     offer_free_places(ports, left)  # the seat given back goes to whoever waits there
     saved = _complete_refund(ports, saved)
