@@ -15,7 +15,8 @@ behaves as Powertools wrote it, only later. Every function imports the resolver 
 
 Powertools' event data classes' package is registered the same way: ``api_gateway`` imports
 seven of its classes from the package, whose ``__init__`` imports every event source Powertools
-knows (Kinesis, CloudWatch, Kafka, S3, SES, ...: 26 modules the HTTP resolver never uses).
+knows (Kinesis, CloudWatch, Kafka, S3, SES, ...: 25 modules the HTTP resolver never uses, and
+Powertools' middleware factory with them).
 """
 
 from __future__ import annotations
