@@ -27,10 +27,10 @@ CDK = npx --yes aws-cdk@2
 CDK_CONTEXT = -c stage=$(STAGE) -c site_origin=$(SITE_ORIGIN) -c sender_email=$(SENDER_EMAIL) \
 	-c require_asset=true $(if $(ALARM_EMAIL),-c alarm_email=$(ALARM_EMAIL))
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' --constraint constraints.txt
 	touch $(STAMP)
 
 $(CHECKOV_STAMP):

@@ -7,7 +7,8 @@ ratio to the floor was 1.74 on 3.11 and 1.97 on 3.13, pairs run in turn), so fig
 on the venv's Python describe a runtime nobody deploys. Where a Python of the runtime's version
 is found (``LAMBDA_PYTHON``, as ``infra.cdk.bundle`` reads it, or ``python3.13`` on the PATH or
 under pyenv), the bench makes it a venv of its own under build/ holding the runtime
-dependencies from pyproject.toml (as the asset does; no dev extras) and runs the cold-start
+dependencies from pyproject.toml at the versions constraints.txt pins (as the asset does; no
+dev extras) and runs the cold-start
 probes with it. Otherwise it says which version it measured instead.
 """
 
@@ -20,7 +21,7 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from infra.cdk.bundle import LAMBDA_PYTHON_VERSION, read_dependencies
+from infra.cdk.bundle import CONSTRAINTS_FILE, LAMBDA_PYTHON_VERSION, read_dependencies
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME_VENV = ROOT / "build" / "runtime-venv"
@@ -84,13 +85,15 @@ def find_runtime_python() -> str | None:
 
 def _runtime_venv(python: str) -> Path:
     """build/runtime-venv's interpreter, made (and given the runtime dependencies) when missing,
-    older than pyproject.toml, or made with another Python than ``python``."""
+    older than pyproject.toml or constraints.txt, or made with another Python than ``python``."""
     venv_python = RUNTIME_VENV / "bin" / "python"
     pyproject = ROOT / "pyproject.toml"
+    constraints = ROOT / CONSTRAINTS_FILE
     made_with = f"{python}\n"
     if (
         _INSTALLED.exists()
         and _INSTALLED.stat().st_mtime >= pyproject.stat().st_mtime
+        and _INSTALLED.stat().st_mtime >= constraints.stat().st_mtime
         and _INSTALLED.read_text(encoding="utf-8") == made_with
     ):
         return venv_python
@@ -100,7 +103,11 @@ def _runtime_venv(python: str) -> Path:
     subprocess.run([python, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)  # noqa: S603
     deps = read_dependencies(pyproject)
     subprocess.run(  # noqa: S603 - pip of the venv just made, the project's own requirements
-        [str(venv_python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *deps],
+        [
+            str(venv_python),
+            *("-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
+            *("--constraint", str(constraints), *deps),
+        ],
         check=True,
     )
     _INSTALLED.write_text(made_with, encoding="utf-8")

@@ -32,6 +32,8 @@ from pathlib import Path
 LAMBDA_PYTHON_VERSION = "3.13"
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
 PACKAGE_NAME = "booking"
+# The versions of the runtime dependencies the tests ran against (infra/cdk/constraints.py).
+CONSTRAINTS_FILE = "constraints.txt"
 # Where the asset sits in Lambda: tracebacks name the files there, not on the build host.
 LAMBDA_TASK_ROOT = "/var/task"
 
@@ -51,9 +53,10 @@ def read_dependencies(pyproject: Path) -> list[str]:
 
 
 def pip_install_command(
-    deps: Sequence[str], target: Path, *, python: str = sys.executable
+    deps: Sequence[str], target: Path, *, constraints: Path, python: str = sys.executable
 ) -> list[str]:
-    """The pip argv that installs ``deps`` as Lambda-compatible wheels into ``target``.
+    """The pip argv that installs ``deps`` as Lambda-compatible wheels into ``target``, each at
+    the version ``constraints`` pins (the tests' versions: ``infra.cdk.constraints``).
 
     Pure (no I/O) so it can be unit-tested offline.
     """
@@ -79,6 +82,8 @@ def pip_install_command(
         "--no-compile",
         "--disable-pip-version-check",
         "--quiet",
+        "--constraint",
+        str(constraints),
         *deps,
     ]
 
@@ -134,10 +139,13 @@ def build_lambda_asset(root: Path, out: Path, *, python: str) -> Path:
     root = root.resolve()
     out = out if out.is_absolute() else root / out
     deps = read_dependencies(root / "pyproject.toml")
+    constraints = root / CONSTRAINTS_FILE
+    if not constraints.is_file():
+        raise RuntimeError(f"{constraints} is missing: the asset is built from the tests' versions")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    subprocess.run(pip_install_command(deps, out), check=True)
+    subprocess.run(pip_install_command(deps, out, constraints=constraints), check=True)
     # Console scripts (bin/) point at the build host's interpreter and are useless in Lambda.
     shutil.rmtree(out / "bin", ignore_errors=True)
     # The build host's own .pyc files are for its Python: left out, and compiled afresh below.

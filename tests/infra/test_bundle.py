@@ -27,7 +27,9 @@ def test_reads_runtime_dependencies_from_pyproject() -> None:
 
 
 def test_pip_command_targets_lambda_arm64_python313_wheels_only(tmp_path: Path) -> None:
-    argv = bundle.pip_install_command(["stripe>=12", "pydantic>=2.8,<3"], tmp_path / "out")
+    argv = bundle.pip_install_command(
+        ["stripe>=12", "pydantic>=2.8,<3"], tmp_path / "out", constraints=tmp_path / "pins.txt"
+    )
     assert argv[:4] == [sys.executable, "-m", "pip", "install"]
 
     def value(flag: str) -> str:
@@ -43,7 +45,7 @@ def test_pip_command_targets_lambda_arm64_python313_wheels_only(tmp_path: Path) 
 
 def test_pip_command_rejects_empty_dependency_list(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no dependencies"):
-        bundle.pip_install_command([], tmp_path)
+        bundle.pip_install_command([], tmp_path, constraints=tmp_path / "pins.txt")
 
 
 def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,6 +55,7 @@ def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.M
     (root / "functions" / "booking" / "handlers" / "api.py").write_text("handler = None\n")
     (root / "functions" / "booking" / "handlers" / "__pycache__" / "api.pyc").write_bytes(b"x")
     (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["stripe>=12"]\n')
+    (root / "constraints.txt").write_text("stripe==16.1.0\n")
     out = root / "build" / "lambda"
     (out / "stale").mkdir(parents=True)  # leftovers from a previous build must go
 
@@ -68,7 +71,7 @@ def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.M
 
     assert result == out
     assert calls == [
-        bundle.pip_install_command(["stripe>=12"], out),
+        bundle.pip_install_command(["stripe>=12"], out, constraints=root / "constraints.txt"),
         bundle.compile_command(out, python="python3.13"),
     ]
     assert (out / "booking" / "handlers" / "api.py").is_file()

@@ -58,6 +58,11 @@ _OTHER_RESOLVERS = (
     "aws_lambda_powertools.event_handler.events_appsync",
     "aws_lambda_powertools.event_handler.bedrock_agent",
     "asyncio",
+    # Powertools' event sources other than the HTTP resolver's, which its data classes'
+    # package's __init__ imports (handlers.resolver registers it without running it).
+    "aws_lambda_powertools.utilities.data_classes.sqs_event",
+    "aws_lambda_powertools.utilities.data_classes.kinesis_firehose_event",
+    "aws_lambda_powertools.utilities.data_classes.cloud_watch_logs_event",
 )
 
 # function -> modules (and their submodules) its on-demand init leaves out.

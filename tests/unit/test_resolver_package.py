@@ -1,6 +1,7 @@
 """Powertools' event handler package, registered by ``booking.handlers.resolver`` without its
-other resolvers: what the functions import from it is Powertools' own, and whatever else is
-asked of the package loads it whole, as Powertools wrote it. Each case runs in a fresh
+other resolvers, and its event data classes' package without their other event sources: what
+the functions import from them is Powertools' own, and whatever else is asked of a package
+loads it whole, as Powertools wrote it. Each case runs in a fresh
 interpreter (the registration happens once, at the first import)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from booking.handlers.resolver import FROM_API_GATEWAY
+from booking.handlers.resolver import DATA_CLASSES_SERVED, FROM_API_GATEWAY
 from tests.support.lambda_init import last_line_printed
 
 _AFTER_THE_RESOLVER = """
@@ -71,3 +72,76 @@ def test_the_names_served_from_api_gateway_are_those_the_package_takes_from_it()
         for alias in node.names
     }
     assert taken == FROM_API_GATEWAY
+
+
+_DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
+
+_AFTER_THE_RESOLVER_DATA_CLASSES = """
+import json, sys
+import booking.handlers.resolver
+from aws_lambda_powertools.event_handler import api_gateway
+package = "aws_lambda_powertools.utilities.data_classes"
+others = (f"{package}.sqs_event", f"{package}.kinesis_firehose_event", f"{package}.s3_event")
+loaded_first = [name for name in others if name in sys.modules]
+from aws_lambda_powertools.utilities import data_classes
+from aws_lambda_powertools.utilities.data_classes import *  # what the package's __all__ names
+from aws_lambda_powertools.utilities.data_classes import alb_event, vpc_lattice
+print(json.dumps({
+    "loaded_first": loaded_first,
+    "loaded_after": [name for name in others if name in sys.modules],
+    "names": sorted(data_classes.__all__),
+    "missing": [n for n in data_classes.__all__ if n not in globals()],
+    "same_alb": api_gateway.ALBEvent is alb_event.ALBEvent is data_classes.ALBEvent,
+    "same_lattice": api_gateway.VPCLatticeEventV2 is vpc_lattice.VPCLatticeEventV2,
+    "hook_left": "__getattr__" in vars(data_classes),
+}))
+"""
+
+_DATA_CLASSES_AS_POWERTOOLS_WROTE_THEM = """
+import json
+from aws_lambda_powertools.utilities import data_classes
+print(json.dumps(sorted(data_classes.__all__)))
+"""
+
+
+def _source_of(module: str) -> ast.Module:
+    spec = importlib.util.find_spec(module)
+    assert spec is not None
+    assert spec.origin is not None
+    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+
+
+def test_the_resolver_loads_no_other_event_source_and_the_data_classes_are_whole_when_asked() -> (
+    None
+):
+    seen = json.loads(last_line_printed(_AFTER_THE_RESOLVER_DATA_CLASSES))
+    assert seen["loaded_first"] == []
+    assert len(seen["loaded_after"]) == 3
+    assert seen["missing"] == []
+    assert seen["names"] == json.loads(last_line_printed(_DATA_CLASSES_AS_POWERTOOLS_WROTE_THEM))
+    assert seen["same_alb"]
+    assert seen["same_lattice"]
+    assert seen["hook_left"] is False
+
+
+def test_each_data_class_served_comes_from_the_submodule_the_package_takes_it_from() -> None:
+    """A Powertools release that moves one of these classes to another module fails here."""
+    taken = {
+        alias.asname or alias.name: node.module
+        for node in _source_of(_DATA_CLASSES).body
+        if isinstance(node, ast.ImportFrom) and node.level == 1
+        for alias in node.names
+    }
+    assert {name: taken.get(name) for name in DATA_CLASSES_SERVED} == DATA_CLASSES_SERVED
+
+
+def test_every_data_class_the_http_resolver_imports_from_the_package_is_served() -> None:
+    """A Powertools release whose ``api_gateway`` imports another of the package's classes
+    fails here (it would run the package's whole ``__init__`` again, at every init)."""
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(_source_of("aws_lambda_powertools.event_handler.api_gateway"))
+        if isinstance(node, ast.ImportFrom) and node.module == _DATA_CLASSES
+        for alias in node.names
+    }
+    assert imported == set(DATA_CLASSES_SERVED)

@@ -12,6 +12,11 @@ as usual. Anything else asked of the package itself (``from
 aws_lambda_powertools.event_handler import AppSyncResolver``, in a test or a later version of
 ours) runs the real ``__init__`` then, in the same module, and gets its answer: the package
 behaves as Powertools wrote it, only later. Every function imports the resolver from here.
+
+Powertools' event data classes' package is registered the same way: ``api_gateway`` imports
+seven of its classes from the package, whose ``__init__`` imports every event source Powertools
+knows (Kinesis, CloudWatch, Kafka, S3, SES, ...: 25 modules the HTTP resolver never uses, and
+Powertools' middleware factory with them).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import importlib.util
 import sys
 from typing import Any
 
-_PACKAGE = "aws_lambda_powertools.event_handler"
+_EVENT_HANDLER = "aws_lambda_powertools.event_handler"
+_DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
 # What the package's __init__ takes from its HTTP resolvers' module (Powertools' own modules
 # import some of them from the package: ``event_handler.types``, under the middlewares).
 FROM_API_GATEWAY = frozenset(
@@ -33,37 +39,53 @@ FROM_API_GATEWAY = frozenset(
         "Response",
     }
 )
+# What ``api_gateway`` imports from the event data classes' package, by the submodule its
+# __init__ takes each from.
+DATA_CLASSES_SERVED = {
+    "ALBEvent": "alb_event",
+    "APIGatewayProxyEvent": "api_gateway_proxy_event",
+    "APIGatewayProxyEventV2": "api_gateway_proxy_event",
+    "BedrockAgentEvent": "bedrock_agent_event",
+    "LambdaFunctionUrlEvent": "lambda_function_url_event",
+    "VPCLatticeEvent": "vpc_lattice",
+    "VPCLatticeEventV2": "vpc_lattice",
+}
 
 
-def _register_the_package_unloaded() -> None:
-    if _PACKAGE in sys.modules:
+def _register_the_package_unloaded(name: str, served: dict[str, str]) -> None:
+    """Put the package ``name`` in ``sys.modules`` without running its ``__init__``; a name
+    in ``served`` is taken from the submodule it maps to, as the ``__init__`` takes it."""
+    if name in sys.modules:
         return
-    spec = importlib.util.find_spec(_PACKAGE)
+    spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:  # pragma: no cover - Powertools is a dependency
         return
     package = importlib.util.module_from_spec(spec)
     loader = spec.loader
 
-    def attribute(name: str) -> Any:
+    def attribute(asked: str) -> Any:
         # A submodule (``from ...event_handler import content_types``, as Powertools' own
-        # modules write it) is imported as such, and so is a name the __init__ takes from the
-        # HTTP resolvers' module. Any other name is one the __init__ defines: run it (once,
-        # without this hook, so what it imports from itself cannot come back here).
-        if name in FROM_API_GATEWAY:
-            return getattr(importlib.import_module(f"{_PACKAGE}.api_gateway"), name)
-        if importlib.util.find_spec(f"{_PACKAGE}.{name}") is not None:
-            return importlib.import_module(f"{_PACKAGE}.{name}")
+        # modules write it) is imported as such, and so is a name the __init__ takes from one
+        # of its submodules that ``served`` names. Any other name is one the __init__ defines or
+        # takes from elsewhere: run it (once, without this hook, so what it imports from itself
+        # cannot come back here).
+        if asked in served:
+            return getattr(importlib.import_module(f"{name}.{served[asked]}"), asked)
+        if importlib.util.find_spec(f"{name}.{asked}") is not None:
+            return importlib.import_module(f"{name}.{asked}")
         vars(package).pop("__getattr__")
         loader.exec_module(package)
-        return getattr(package, name)
+        return getattr(package, asked)
 
     vars(package)["__getattr__"] = attribute
-    sys.modules[_PACKAGE] = package
+    sys.modules[name] = package
     # As an import would: the parent (which find_spec imported) names its submodule.
-    vars(sys.modules["aws_lambda_powertools"])["event_handler"] = package
+    parent, _, child = name.rpartition(".")
+    vars(sys.modules[parent])[child] = package
 
 
-_register_the_package_unloaded()
+_register_the_package_unloaded(_EVENT_HANDLER, dict.fromkeys(FROM_API_GATEWAY, "api_gateway"))
+_register_the_package_unloaded(_DATA_CLASSES, DATA_CLASSES_SERVED)
 
 from aws_lambda_powertools.event_handler.api_gateway import (  # noqa: E402
     APIGatewayHttpResolver as APIGatewayHttpResolver,

@@ -1,0 +1,77 @@
+"""The Lambda asset is built from the versions the tests ran against (review17 M5): the test
+venv and the asset both install with ``constraints.txt``, and the file holds the venv's
+versions of every runtime dependency and of what they need. Powertools' and pydantic's
+internals, which ``handlers/resolver.py`` and ``domain/model.py`` rely on, are thus tested at
+the versions deployed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from infra.cdk import bundle, constraints
+
+pytestmark = pytest.mark.infra
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_constraints_pin_the_versions_the_tests_run_against() -> None:
+    """Fails after a dependency is upgraded in the venv and not in the file (or the reverse):
+    ``.venv/bin/python -m infra.cdk.constraints > constraints.txt`` writes it again."""
+    runtime = bundle.read_dependencies(REPO / "pyproject.toml")
+    assert constraints.read() == constraints.installed_pins(runtime)
+
+
+def test_every_runtime_dependency_is_pinned_within_its_range() -> None:
+    pinned = constraints.read()
+    for dependency in map(Requirement, bundle.read_dependencies(REPO / "pyproject.toml")):
+        version = pinned.get(canonicalize_name(dependency.name))
+        assert version is not None, dependency.name
+        assert dependency.specifier.contains(version, prereleases=True), (dependency, version)
+
+
+def test_the_libraries_whose_internals_the_functions_rely_on_are_pinned() -> None:
+    pinned = constraints.read()
+    for name in ("aws-lambda-powertools", "pydantic", "pydantic-core", "botocore"):
+        assert pinned.get(name), name
+
+
+def test_the_asset_installs_with_the_constraints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+
+    def fake_run(argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    bundle.build_lambda_asset(REPO, tmp_path / "lambda", python="python3.13")
+    pip = calls[0]
+    assert pip[pip.index("--constraint") + 1] == str(REPO / "constraints.txt")
+
+
+def test_the_asset_is_not_built_without_the_constraints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    (root / "functions" / "booking").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["stripe>=12"]\n')
+    ran: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda argv, **kwargs: ran.append(argv))
+    with pytest.raises(RuntimeError, match=r"constraints\.txt is missing"):
+        bundle.build_lambda_asset(root, Path("build/lambda"), python="python3.13")
+    assert ran == []
+
+
+def test_the_test_venv_installs_with_the_constraints() -> None:
+    """The Makefile's venv target: the tests run against the pinned versions too."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "-m pip install --quiet -e '.[dev]' --constraint constraints.txt" in makefile
+    assert "$(STAMP): pyproject.toml constraints.txt" in makefile
