@@ -305,6 +305,8 @@ class BookingLifecycle(RuleBasedStateMachine):
         # Each course's closings (by their token, as wait_ended emails name them) at any step's
         # end: a closing a "your wait has ended" email names is one its course had.
         self.closings: dict[str, set[str]] = {}
+        for course_id in COURSES:
+            self._note_closing(course_id)
 
     def teardown(self) -> None:
         try:
@@ -821,7 +823,9 @@ class BookingLifecycle(RuleBasedStateMachine):
         stored = self._stored()
         for _, course, mine in self._courses_with_theirs(stored):
             waiting = [a.waitlisted_at for a in mine if a.status is S.WAITLISTED]
-            if waiting:
+            # Under 15 minutes before applications close, and after, no place is offered
+            # (``domain.offer_ends.may_offer``): a seat freed then stays free, the list waits.
+            if waiting and may_offer(course, self.system.now()):
                 assert course.places_left == 0, "someone waits while a seat is free"
                 offered = [
                     a.waitlisted_at
@@ -1940,11 +1944,19 @@ class BookingLifecycle(RuleBasedStateMachine):
         definition = _definition(course_id, course.definition.capacity, session)
         reply = self.system.admin("PUT", f"/courses/{course_id}", json_body=definition)
         assert reply.status in (200, 409, 422), reply.body
-        _note(f"start brought forward: {reply.status}")
+        _note(f"start moved: {reply.status}")
         if reply.status != 200:
             return False
         self.moved_sessions[course_id] = session
+        self._note_closing(course_id)
         return True
+
+    def _note_closing(self, course_id: str) -> None:
+        """``course_id``'s closing as it stands, among those its course has had."""
+        course = self.system.ports.repository.get_course(course_id)
+        assert course is not None
+        closing = instant_token(course.applications_close_at())
+        self.closings.setdefault(course_id, set()).add(closing)
 
     @rule(target=applications, asynchronous=st.booleans())
     def a_checkout_is_paid_after_a_start_brought_forward(self, asynchronous: bool) -> Any:
@@ -2272,11 +2284,6 @@ class BookingLifecycle(RuleBasedStateMachine):
         self,
     ) -> None:
         stored = self._stored()
-        for course_id in COURSES:
-            course = self._course(course_id)
-            self.closings.setdefault(course_id, set()).add(
-                instant_token(course.applications_close_at())
-            )
         for application_id, closings in self._wait_ended_jobs().items():
             course_id = stored[application_id].course_id
             assert set(closings) <= self.closings[course_id], (application_id, closings)
@@ -2640,3 +2647,25 @@ def test_a_second_payment_reported_on_a_session_given_back_is_not_counted_unmade
         stored = machine.system.stored(made)
         assert (stored.money_received, stored.money_returned) == (20000, 20000)
         _check_every_invariant(machine)
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+@pytest.mark.parametrize("overlapping", [False, True], ids=["one_run", "overlapping_runs"])
+def test_the_machine_tells_a_waiting_list_once_each_closing(overlapping: bool) -> None:
+    """The closing steps worked out by hand (random runs fill a course and reach its closing
+    only now and then): the pay-now course full, two people wait; the reminders tick runs
+    twice at the closing (the first overlapping another run, or not): each told once. The
+    dates move a month later: the list is open again, nobody marked told; at the new closing
+    each is told again, once, of that closing."""
+    with _worked_by_hand() as machine:
+        made = machine.the_waiting_list_is_told_when_applications_close(
+            2, 1, 2, overlapping, "dates_later"
+        )
+        waiting = list(made)
+        assert len(waiting) == 4  # two booked, two waiting
+        told = machine._wait_ended_jobs()
+        waited = [w for w in waiting if machine.system.stored(w).status is S.WAITLISTED]
+        assert len(waited) == 2
+        for app_id in waited:
+            assert len(told[app_id]) == 2, told.get(app_id)  # one email each closing
+            assert machine.system.stored(app_id).status_reason == APPLICATIONS_CLOSED
