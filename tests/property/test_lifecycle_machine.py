@@ -8,7 +8,9 @@ and cancellations happen in any order; Stripe's webhooks are held back, delivere
 or out of order; organisers approve and decline, fund places, void invoices, raise and lower
 the capacity, and erase people; signed events arrive that do not match what was asked (another
 amount, another currency, a session the application never had, an invoice's event naming
-another application); the scheduled sweep runs at random later times. After every step the
+another application); the scheduled sweep runs at random later times; applications close (an
+approval then refused, the waiting list told once by the reminders tick, run again and
+overlapping) and a course's dates move with groups booked and lists told. After every step the
 invariants below must hold (no seat and no code use beyond its limit); at the end the money
 each application records equals the money Stripe kept for it, a confirmed booking paid exactly
 what was due, and what the roster says of each invoice and each discount is what Stripe holds.
