@@ -8,7 +8,9 @@ and cancellations happen in any order; Stripe's webhooks are held back, delivere
 or out of order; organisers approve and decline, fund places, void invoices, raise and lower
 the capacity, and erase people; signed events arrive that do not match what was asked (another
 amount, another currency, a session the application never had, an invoice's event naming
-another application); the scheduled sweep runs at random later times. After every step the
+another application); the scheduled sweep runs at random later times; applications close (an
+approval then refused, the waiting list told once by the reminders tick, run again and
+overlapping) and a course's dates move with groups booked and lists told. After every step the
 invariants below must hold (no seat and no code use beyond its limit); at the end the money
 each application records equals the money Stripe kept for it, a confirmed booking paid exactly
 what was due, and what the roster says of each invoice and each discount is what Stripe holds.
@@ -16,7 +18,10 @@ what was due, and what the roster says of each invoice and each discount is what
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import functools
+import io
 import json
 import os
 import unittest
@@ -25,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -50,10 +55,10 @@ from booking.adapters.dynamodb.schema import enrolment_key
 from booking.domain.application import ALLOWED_TRANSITIONS
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.cohort_currency import counted_in, group_counted
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailJob, EmailKind, instant_token
 from booking.domain.enrolments import colleagues_enrolled, enrolled_on
 from booking.domain.group_endings import GroupEnding
-from booking.domain.groups import fills_a_group_place
+from booking.domain.groups import APPLY_BY_MOVED, GroupStatus, fills_a_group_place
 from booking.domain.limits import (
     Holding,
     Limited,
@@ -62,10 +67,18 @@ from booking.domain.limits import (
     holds_code_use,
     waiting_places,
 )
+from booking.domain.offer_ends import (
+    APPLICATIONS_CLOSED,
+    may_offer,
+    waiting_list_closed,
+    waiting_list_to_tell,
+)
 from booking.domain.provider_objects import invoices_ever_issued
+from booking.domain.wording import status_words
 from booking.services.invoice_requests import invoice_due
 from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
+from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
 from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
@@ -206,6 +219,22 @@ def _forget_sent_mail() -> None:
 REUSED_AWS = ReusedAws()
 
 
+class _ListedBefore:
+    """The repository as a run sees it that listed each course's applications before another
+    run wrote (``listed``: by course); every other read and write is the repository's own. Two
+    reminders ticks at once, without threads (moto in process is not thread-safe)."""
+
+    def __init__(self, repository: Any, listed: dict[str, list[Any]]) -> None:
+        self._repository = repository
+        self._listed = listed
+
+    def list_applications(self, course_id: str) -> list[Any]:
+        return list(self._listed[course_id])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repository, name)
+
+
 class BookingLifecycle(RuleBasedStateMachine):
     applications = Bundle("applications")
     invoiced = Bundle("invoiced")  # applied for by invoice (also in `applications`)
@@ -273,8 +302,13 @@ class BookingLifecycle(RuleBasedStateMachine):
         # organiser refunded afterwards (the Refund action's first 200).
         self.completed_at: dict[str, datetime] = {}
         self.paid_at: dict[str, datetime] = {}
-        self.brought_forward: dict[str, dict[str, str]] = {}
+        self.moved_sessions: dict[str, dict[str, str]] = {}
         self.refunded_afterwards: set[str] = set()
+        # Each course's closings (by their token, as wait_ended emails name them) at any step's
+        # end: a closing a "your wait has ended" email names is one its course had.
+        self.closings: dict[str, set[str]] = {}
+        for course_id in COURSES:
+            self._note_closing(course_id)
 
     def teardown(self) -> None:
         try:
@@ -596,7 +630,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         current = self.system.ports.repository.get_course(course)
         assert current is not None
         capacity = min(max(current.definition.capacity + change, 1), 5)
-        definition = _definition(course, capacity, self.brought_forward.get(course))
+        definition = _definition(course, capacity, self.moved_sessions.get(course))
         reply = self.system.admin("PUT", f"/courses/{course}", json_body=definition)
         # Lowering below the places taken is refused: it would overbook silently.
         assert reply.status in (200, 409), reply.body
@@ -708,7 +742,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     @rule(minutes=st.integers(1, 60 * 50))
     def time_passes_and_sweep_runs(self, minutes: int) -> None:
         self.system.clock_offset += timedelta(minutes=minutes)
-        sweep(self.system.ports, self.system.now())
+        self._sweep()
         self._note_confirmations()
 
     # -- invariants ---------------------------------------------------------------------
@@ -791,7 +825,9 @@ class BookingLifecycle(RuleBasedStateMachine):
         stored = self._stored()
         for _, course, mine in self._courses_with_theirs(stored):
             waiting = [a.waitlisted_at for a in mine if a.status is S.WAITLISTED]
-            if waiting:
+            # Under 15 minutes before applications close, and after, no place is offered
+            # (``domain.offer_ends.may_offer``): a seat freed then stays free, the list waits.
+            if waiting and may_offer(course, self.system.now()):
                 assert course.places_left == 0, "someone waits while a seat is free"
                 offered = [
                     a.waitlisted_at
@@ -1223,11 +1259,24 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert stored.course_id == stored.transfers[-1].to_course_id
         return made
 
-    def _deliver_all(self) -> None:
-        for _ in range(50):  # what Stripe sends meanwhile, delivered (a 503 is sent again)
+    def _deliver_all(self, order: str = "reversed") -> None:
+        """Every held event delivered, ``order``: "as sent" (oldest first) or "reversed"
+        (newest first); a 503 is sent again, as Stripe does (bounded, as Stripe gives up)."""
+        for _ in range(50):
             if not self.system.pending:
                 break
-            self._deliver(len(self.system.pending) - 1, keep=False)
+            self._deliver(0 if order == "as sent" else len(self.system.pending) - 1, keep=False)
+
+    def _booking_paid_at_once(self, course: str) -> tuple[Any, bool]:
+        """The opening many steps share (review17 D1): someone applies to ``course``, pays at
+        once by card, Stripe's events delivered. The application's id (or ``multiple()`` when
+        it was refused) for the bundle, and whether it is confirmed."""
+        made = self._apply(course, False, {})
+        if not isinstance(made, str):
+            return made, False
+        self.pay(made, asynchronous=False)
+        self._deliver_all()
+        return made, self._status(made) is S.CONFIRMED
 
     # --- dearer transfer steps ---
     # A move to a dearer cohort (``domain.dearer_moves``): asked, it holds a seat there and
@@ -1292,12 +1341,8 @@ class BookingLifecycle(RuleBasedStateMachine):
         pays: the payment then arrives after it lapsed and goes back whole), or left to wait
         (for the other steps, the sweep and the cancellations): every run has a dearer move
         with money in it."""
-        made = self._apply(CHEAPER, False, {})
-        if not isinstance(made, str):
-            return made
-        self.pay(made, asynchronous=False)
-        self._deliver_all()
-        if self._status(made) is not S.CONFIRMED:
+        made, confirmed = self._booking_paid_at_once(CHEAPER)
+        if not confirmed:
             return made
         self.organiser_moves_the_booking(made, PAY_NOW, twice=True)
         if self._pending(made) is None:
@@ -1382,7 +1427,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self.system.stripe_http.fail_next.clear()
         assert reply.status in (200, 404), reply.body
         self.erased.add(application_id)
-        sweep(self.system.ports, self.system.now())
+        self._sweep()
         self._note_confirmations()
         assert self.system.ports.repository.owed_customer_deletions() == []
 
@@ -1468,14 +1513,10 @@ class BookingLifecycle(RuleBasedStateMachine):
         and then a seat there frees (its holder cancelled), its capacity is raised, the move is
         withdrawn, the booking cancelled, or it is left to wait for the other steps."""
         source = CHEAPER if to == PAY_NOW else PAY_NOW
-        made = self._apply(source, False, {})
-        if not isinstance(made, str):
-            return made
-        self.pay(made, asynchronous=False)
-        self._deliver_all()
+        made, confirmed = self._booking_paid_at_once(source)
         target = self.system.ports.repository.get_course(to)
         assert target is not None
-        if self._status(made) is not S.CONFIRMED or target.seats_taken == 0:
+        if not confirmed or target.seats_taken == 0:
             return made
         if target.places_left:
             self.organiser_changes_capacity(to, -target.places_left)
@@ -1685,10 +1726,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         self.a_groups_payment_refunded_at_stripe(booked, part)
         if order == "held":
             return booked
-        for _ in range(50):  # what Stripe sends meanwhile, delivered (a 503 is sent again)
-            if not self.system.pending:
-                break
-            self._deliver(0 if order == "as sent" else len(self.system.pending) - 1, keep=False)
+        self._deliver_all(order)
         group = self.system.ports.groups.get_group(booked)
         assert group is not None
         if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
@@ -1771,9 +1809,11 @@ class BookingLifecycle(RuleBasedStateMachine):
         """The console's *Refund £X* on a booking cancelled keeping its money (asked twice:
         the same refund), or refused in words."""
         path = f"/applications/{application_id}/refund"
-        # A booking refunded already (its payment given back as late, say) answers 200 and
-        # changes nothing (README): it was told of that refund, in that refund's own words.
-        ended_already = self._status(application_id) is S.REFUNDED
+        # A booking refunded already (its payment given back as late, say), or cancelled with
+        # its refund asked (its events not heard yet), answers 200 and changes nothing
+        # (README): it was told of that refund, in that refund's own words (the cancellation's).
+        before = self.system.stored(application_id)
+        ended_already = before.status is S.REFUNDED or before.status_reason == "refund_requested"
         replies = [self.system.admin("POST", path) for _ in range(1 + twice)]
         for reply in replies:
             assert reply.status in (200, 409), reply.body
@@ -1800,12 +1840,8 @@ class BookingLifecycle(RuleBasedStateMachine):
         the other way round (a 503 is sent again), or held for the other steps; Stripe's refund
         events are then sent again. Delivered, the booking ends refunded, its money all back
         once, the person told once."""
-        made = self._apply(PAY_NOW, False, {})
-        if not isinstance(made, str):
-            return made
-        self.pay(made, asynchronous=False)
-        self._deliver_all()
-        if self._status(made) is not S.CONFIRMED:
+        made, confirmed = self._booking_paid_at_once(PAY_NOW)
+        if not confirmed:
             return made
         self.cancel(made, refund=False)
         self._deliver_all()
@@ -1820,10 +1856,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self.system.refund_at_stripe(intent, status=400 if already else 200)
         if order == "held":
             return made
-        for _ in range(50):  # what Stripe sends meanwhile, delivered (a 503 is sent again)
-            if not self.system.pending:
-                break
-            self._deliver(0 if order == "as sent" else len(self.system.pending) - 1, keep=False)
+        self._deliver_all(order)
         self._stripe_sends_its_refund_events_again(made)
         self._deliver_all()
         stored = self.system.stored(made)
@@ -1865,7 +1898,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         minutes before it; offers lapse at it), and the sweep runs."""
         if self._clock_to(self._first_start() + timedelta(minutes=minutes)):
             _note(f"time reached a course's start {minutes:+d} min")
-        sweep(self.system.ports, self.system.now())
+        self._sweep()
         self._note_confirmations()
 
     @rule(target=applications, succeeded=st.booleans(), sweep_first=st.booleans())
@@ -1885,7 +1918,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             return made
         self._clock_to(self._first_start() + timedelta(hours=1))
         if sweep_first:
-            sweep(self.system.ports, self.system.now())
+            self._sweep()
         self.settle_async(made, succeeded)
         self._deliver_all()
         stored = self.system.stored(made)
@@ -1898,7 +1931,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         self._note_confirmations()
         return made
 
-    def _bring_the_start_forward(self, course_id: str, start: datetime) -> bool:
+    def _move_the_start(self, course_id: str, start: datetime) -> bool:
         """An organiser moves ``course_id``'s session to ``start`` (to the minute, UK time):
         whether it was taken (a start late in the day, whose two hours would end after
         midnight, is not asked)."""
@@ -1915,11 +1948,19 @@ class BookingLifecycle(RuleBasedStateMachine):
         definition = _definition(course_id, course.definition.capacity, session)
         reply = self.system.admin("PUT", f"/courses/{course_id}", json_body=definition)
         assert reply.status in (200, 409, 422), reply.body
-        _note(f"start brought forward: {reply.status}")
+        _note(f"start moved: {reply.status}")
         if reply.status != 200:
             return False
-        self.brought_forward[course_id] = session
+        self.moved_sessions[course_id] = session
+        self._note_closing(course_id)
         return True
+
+    def _note_closing(self, course_id: str) -> None:
+        """``course_id``'s closing as it stands, among those its course has had."""
+        course = self.system.ports.repository.get_course(course_id)
+        assert course is not None
+        closing = instant_token(course.applications_close_at())
+        self.closings.setdefault(course_id, set()).add(closing)
 
     @rule(target=applications, asynchronous=st.booleans())
     def a_checkout_is_paid_after_a_start_brought_forward(self, asynchronous: bool) -> Any:
@@ -1934,7 +1975,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         if stored.checkout is None or stored.status is not S.AWAITING_PAYMENT:
             return made
         start = (self.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
-        if not self._bring_the_start_forward(PAY_NOW, start):
+        if not self._move_the_start(PAY_NOW, start):
             return made
         self._clock_to(start + timedelta(minutes=1))
         self.pay(made, asynchronous)
@@ -1999,6 +2040,321 @@ class BookingLifecycle(RuleBasedStateMachine):
             application = stored[application_id]
             if application.status is S.REFUNDED and not application.is_erased:
                 assert told[application_id] == 1, f"{application_id}: never told of its refund"
+
+    # --- applications closing and a course's dates moved steps (prop18) ---
+    # Last stop's actions (offer17, fix17b, fix17c, fix17e): an organiser approves near or
+    # after applications close (no place, nor a waiting place, is offered with under 15 minutes
+    # to act: refused in words, nothing changed, nobody emailed; ``domain.offer_ends``); the
+    # reminders tick, run again and overlapping another run, tells each person still waiting
+    # once that their wait ended (``services.wait_closed``); an organiser moves a course's
+    # dates earlier or later with a group booked (its apply-by follows, never after the first
+    # start, and colleagues not yet applied are sent their link again when it comes earlier;
+    # ``services.group_dates``) and with a waiting list told (it reopens when the dates move
+    # later, and is told again at the new closing); a group's place is given up while part of
+    # its payment was refunded on Stripe's dashboard; a refund event Stripe holds is sent again
+    # under another id. Invariants: nobody is told their wait ended twice for one closing, or
+    # told for a closing their course never had, or left untold by a run that was to tell
+    # them; nobody waits marked told while applications are open; a group's apply-by is never
+    # after its course's start; a group's refunds never exceed its payment; every view of a
+    # booking changed by a step reads it alike (the /admin roster and record, the person's
+    # JSON, the console's roster CSV).
+
+    def _sweep(self) -> None:
+        """The sweep at the clock's time, as every step that runs it runs it; then everyone on
+        a waiting list it was to tell is told (``_waiting_lists_told``)."""
+        now = self.system.now()
+        sweep(self.system.ports, now)
+        self._waiting_lists_told(now)
+        self._note_confirmations()
+
+    def _tick(self, overlapping: bool) -> None:
+        """The reminders function on the schedule's event for now (it sweeps first). When
+        ``overlapping``, another run read the applications before this one wrote and tells the
+        closed waiting lists after it: its writes find them changed and tell nobody again."""
+        now = self.system.now()
+        repository = self.system.ports.repository
+        listed = {c: repository.list_applications(c) for c in COURSES} if overlapping else {}
+        self.system.scheduled_run(now)
+        self._waiting_lists_told(now)
+        if overlapping:
+            other = dataclasses.replace(
+                self.system.ports, repository=cast(Any, _ListedBefore(repository, listed))
+            )
+            closed = [c for c in repository.list_courses() if waiting_list_to_tell(c, now)]
+            assert tell_closed_waiting_lists(other, closed, now) == 0, "told twice"
+        self._note_confirmations()
+
+    def _wait_ended_jobs(self) -> dict[str, dict[str, set[str]]]:
+        """Each application's "your wait has ended" jobs: by the closing each names, each
+        job's every queuing (one email said one way)."""
+        told: dict[str, dict[str, set[str]]] = {}
+        for job in self._jobs_now():
+            if job.kind is EmailKind.WAIT_ENDED:
+                closings = told.setdefault(job.application_id, {})
+                closings.setdefault(job.job_id.split(":")[-1], set()).add(job.model_dump_json())
+        return told
+
+    def _waiting_lists_told(self, now: datetime) -> None:
+        """After a run at ``now``: everyone waiting on a course whose list the run was to tell
+        (applications closed, the course not begun) is marked told and was emailed."""
+        told = self._wait_ended_jobs()
+        for course_id in COURSES:
+            course = self.system.ports.repository.get_course(course_id)
+            assert course is not None
+            if not (course.waiting and waiting_list_to_tell(course, now)):
+                continue
+            for application in self.system.ports.repository.list_applications(course_id):
+                if application.status is S.WAITLISTED:
+                    app_id = application.application_id
+                    assert application.status_reason == APPLICATIONS_CLOSED, app_id
+                    assert told.get(app_id), f"{app_id}: never told its wait ended"
+
+    def _jobs_about(self, application_id: str) -> set[str]:
+        return {job.job_id for job in self._jobs_now() if job.application_id == application_id}
+
+    @rule(target=applications, minutes=st.sampled_from([-20, -15, -14, -1, 0, 40]))
+    def an_organiser_approves_near_the_closing(self, minutes: int) -> Any:
+        """Someone applies to the reviewed course; time reaches ``minutes`` from its closing
+        and an organiser approves: taken while 15 minutes or more are left to act; otherwise
+        refused (``too_late_to_offer`` before the closing, ``course_closed`` after), the
+        application as it was and nobody emailed."""
+        made = self._apply(REVIEWED, False, {})
+        if not isinstance(made, str):
+            return made
+        course = self._course(REVIEWED)
+        self._clock_to(course.applications_close_at() + timedelta(minutes=minutes))
+        before, told_before = self.system.stored(made), self._jobs_about(made)
+        reply = self.system.admin("POST", f"/applications/{made}/approve")
+        now = self.system.now()
+        _note(f"approved {minutes:+d} min from the closing: {reply.status}")
+        if may_offer(course, now):
+            assert reply.status == 200, reply.body
+            return made
+        closed = now >= course.applications_close_at()
+        assert reply.status == 409, reply.body
+        assert reply.json()["error"]["code"] == (
+            "course_closed" if closed else "too_late_to_offer"
+        ), reply.body
+        assert self.system.stored(made) == before
+        assert self._jobs_about(made) == told_before
+        return made
+
+    @rule(
+        target=applications,
+        waiting=st.integers(1, 2),
+        minutes=st.sampled_from([-16, 0, 1, 29]),
+        runs=st.integers(1, 3),
+        overlapping=st.booleans(),
+        then=st.sampled_from(["stay", "dates_later", "dates_earlier"]),
+    )
+    def the_waiting_list_is_told_when_applications_close(
+        self, waiting: int, minutes: int, runs: int, overlapping: bool, then: str
+    ) -> Any:
+        """The pay-now course filled, ``waiting`` more people wait; time reaches ``minutes``
+        from its closing and the reminders tick runs ``runs`` times (overlapping another run,
+        or not): each person still waiting is told once. Then the dates move later (the list
+        reopens: nobody marked told; at the new closing they are told again, once) or earlier,
+        or stay."""
+        made = [self._booking_paid_at_once(PAY_NOW)[0] for _ in range(self._places_left(PAY_NOW))]
+        made += [self._apply(PAY_NOW, False, {}) for _ in range(waiting)]
+        kept = [m for m in made if isinstance(m, str)]
+        closes = self._course(PAY_NOW).applications_close_at()
+        self._clock_to(closes + timedelta(minutes=minutes))
+        for run in range(runs):
+            self._tick(overlapping and run == 0)
+        if then != "stay" and self._move_the_dates(PAY_NOW, 30 if then == "dates_later" else 1):
+            reopened = self._course(PAY_NOW)
+            for app_id in kept:
+                stored = self.system.stored(app_id)
+                if stored.status is S.WAITLISTED and reopened.accepts_applications(
+                    self.system.now()
+                ):
+                    assert stored.status_reason != APPLICATIONS_CLOSED, app_id  # open again
+            self._clock_to(reopened.applications_close_at() + timedelta(minutes=minutes))
+            for run in range(runs):
+                self._tick(overlapping and run == 0)
+        waited = sum(self.system.stored(m).status is S.WAITLISTED for m in kept)
+        _note(f"waiting list told at the closing ({then}): {min(waited, 1)}+ waiting")
+        return multiple(*kept)
+
+    def _places_left(self, course_id: str) -> int:
+        course = self._course(course_id)
+        return int(course.places_left) if course.accepts_applications(self.system.now()) else 0
+
+    def _move_the_dates(self, course_id: str, days: int) -> bool:
+        """An organiser moves ``course_id``'s session to ``days`` from now at 15:00 UK time
+        (earlier or later than it was): whether it was taken."""
+        start = datetime.combine(
+            (self.system.now() + timedelta(days=days)).date(),
+            datetime.min.time().replace(hour=15),
+            tzinfo=ZoneInfo("Europe/London"),
+        )
+        return self._move_the_start(course_id, start)
+
+    @rule(target=groups, **A_FILLED_GROUP, days=st.sampled_from([2, 3, 20, 90]))
+    def a_courses_dates_move_with_a_group_booked(
+        self, course: str, size: int, by_invoice: bool, applying: int, days: int
+    ) -> Any:
+        """A group booked, paid and filled in part; an organiser moves its course's first
+        session to ``days`` from now (earlier or later than it was): the group's apply-by
+        follows, never after the start; brought earlier, each colleague sent a link who has
+        not applied is sent it again, once, with the new date."""
+        booked = self.a_group_is_booked_paid_and_filled(course, size, by_invoice, applying)
+        if not isinstance(booked, str):
+            return booked
+        before = self.system.ports.groups.get_group(booked)
+        assert before is not None
+        if not self._move_the_dates(course, days):
+            return booked
+        after = self.system.ports.groups.get_group(booked)
+        assert after is not None
+        assert after.apply_by <= self._course(course).first_start()
+        way = "later" if after.apply_by > before.apply_by else "earlier or the same"
+        _note(f"dates moved with a group booked: apply-by {way}")
+        if after.status is GroupStatus.PAID and after.apply_by < before.apply_by:
+            applied = set(self._fillers(self._stored(), booked))
+            owed = {p.number for p in after.places if not (p.released or p.erased)} - applied
+            moved = f"{APPLY_BY_MOVED}{int(after.apply_by.timestamp())}"
+            resent = [
+                job.group_place or 0
+                for job in {j.job_id: j for j in self._jobs_now()}.values()
+                if job.kind is EmailKind.GROUP_PLACE_LINK
+                and job.application_id == booked
+                and job.job_id.endswith(moved)
+            ]
+            assert sorted(resent) == sorted(owed), (resent, owed)
+        return booked
+
+    @rule(
+        target=groups,
+        course=st.sampled_from([PAY_NOW, INVOICED]),
+        by_invoice=st.booleans(),
+        applying=st.integers(0, 1),
+        part=st.sampled_from(["some", "one place"]),
+        heard=st.booleans(),
+        place=st.integers(1, 2),
+    )
+    def a_place_is_given_up_while_part_is_refunded_at_stripe(
+        self, course: str, by_invoice: bool, applying: int, part: str, heard: bool, place: int
+    ) -> Any:
+        """A group of two booked, paid and filled in part; part of its payment refunded on
+        Stripe's dashboard (its events heard first, or not yet); the manager gives a place up;
+        everything Stripe sends then delivered: the group's refunds never exceed its payment
+        (the money invariants say the rest)."""
+        booked = self.a_group_is_booked_paid_and_filled(course, 2, by_invoice, applying)
+        if not isinstance(booked, str):
+            return booked
+        self.a_groups_payment_refunded_at_stripe(booked, part)
+        if heard:
+            self._deliver_all()
+        self.manager_gives_up_a_place(booked, place)
+        self._deliver_all("as sent")
+        group = self.system.ports.groups.get_group(booked)
+        assert group is not None
+        assert group.amount_refunded <= group.amount_paid, booked
+        _note(f"a place given up while part was refunded at Stripe: {group.status.value}")
+        return booked
+
+    @rule(application_id=applications, held=st.just(True))
+    def a_refund_event_stripe_holds_is_sent_under_another_id(
+        self, application_id: str, held: bool
+    ) -> None:
+        """Stripe tells of a refund of the booking's payment again in another event
+        (``refund.updated``, another id): nothing is counted twice. ``held``: a refund Stripe
+        holds; fix18a (hostile20 F3) makes a refund Stripe does not hold (an id made up, the
+        event signed) believed never: add False to its strategy once that is merged (on main
+        it is believed, and the money invariants fail)."""
+        stored = self.system.stored(application_id)
+        about = [
+            e
+            for e in self.system.standin.events()
+            if e["type"] == "refund.created"
+            and e["data"]["object"].get("payment_intent") == stored.payment_intent
+        ]
+        if stored.payment_intent is None or not about:
+            return
+        event = json.loads(json.dumps(about[0]))
+        self.sequence += 1
+        event["id"], event["type"] = f"evt_again_{self.sequence}", "refund.updated"
+        if not held:
+            event["data"]["object"]["id"] = f"re_made_up_{self.sequence}"
+        body = json.dumps(event).encode()
+        reply = self.system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+        assert reply.status in (200, 503), reply.body
+        self._note_confirmations()
+
+    @invariant()
+    def nobody_is_told_twice_that_their_wait_ended_nor_marked_told_while_it_is_open(
+        self,
+    ) -> None:
+        stored = self._stored()
+        for application_id, closings in self._wait_ended_jobs().items():
+            course_id = stored[application_id].course_id
+            assert set(closings) <= self.closings[course_id], (application_id, closings)
+            for said in closings.values():
+                assert len(said) == 1, f"one wait's end said two ways: {said}"
+        now, told = self.system.now(), self._wait_ended_jobs()
+        for _, course, mine in self._courses_with_theirs(stored):
+            for application in mine:
+                if application.status_reason != APPLICATIONS_CLOSED:
+                    continue
+                if application.status is S.WAITLISTED:
+                    assert waiting_list_closed(course, now), "marked told while the list is open"
+                    assert told.get(application.application_id), "marked told, never emailed"
+
+    @invariant()
+    def a_groups_apply_by_is_never_after_its_start_nor_its_refunds_above_its_payment(
+        self,
+    ) -> None:
+        for group in self._groups():
+            assert group.amount_refunded <= group.amount_paid, group.group_id
+            if group.status is GroupStatus.LAPSED or group.unfilled_given_up:
+                continue
+            course = self._course(group.course_id)
+            assert group.apply_by <= course.first_start(), group.group_id
+
+    # Not yet an invariant: fix18a (hostile20 F1) builds this rule now (a group whose payment
+    # has all gone back, by any path, ends and holds no places). On main it fails: see this
+    # stop's report (prop18) for the reproduction. Decorate it with @invariant() once fix18a
+    # is merged.
+    def a_group_with_all_its_money_back_holds_no_places(self) -> None:
+        if self.system.pending:
+            return
+        for group in self._groups():
+            if group.amount_paid > 0 and group.amount_refunded == group.amount_paid:
+                assert group.seats_held == 0, (group.group_id, group.status.value)
+
+    @invariant()
+    def every_view_reads_a_booking_a_step_changed_alike(self) -> None:
+        """The /admin roster and record, the person's JSON (by their token) and the console's
+        roster CSV say the same of each booking this step changed (``services.reading``)."""
+        if self._last_seen is None:
+            return
+        before = self._last_seen[0]
+        changed = [
+            a for app_id, a in self._stored().items() if before.get(app_id) != a and not a.is_erased
+        ]
+        for course_id in sorted({a.course_id for a in changed}):
+            roster = {
+                row["application_id"]: row
+                for row in self.system.admin("GET", f"/courses/{course_id}/applications").json()
+            }
+            browser = ConsoleBrowser(self.system)
+            browser.sign_in()
+            csv_body = browser.get(f"/console/courses/{course_id}/roster.csv").body
+            lines = io.StringIO(csv_body.lstrip("\ufeff"))
+            rows = {row["Reference"]: row for row in csv.DictReader(lines)}
+            for application in (a for a in changed if a.course_id == course_id):
+                app_id = application.application_id
+                record = self.system.admin("GET", f"/applications/{app_id}").json()
+                token = self.submitted[app_id]["token"]
+                seen = self.system.api("GET", f"/applications/{app_id}?token={token}").json()
+                status = record["status"]
+                assert roster[app_id]["status"] == status == seen["status"], app_id
+                ended = record["status_reason"] == APPLICATIONS_CLOSED
+                assert seen["wait_ended"] == ended, app_id
+                said = rows[application.reference_or_id]["Status"]
+                assert said.startswith(status_words(status)), (app_id, said, status)
 
 
 @contextmanager
@@ -2141,10 +2497,8 @@ def test_the_machine_waits_for_a_full_cohort_with_its_seats_counted(to: str, the
     with the seat held), or the move is withdrawn or the booking cancelled (it stays, its place
     in line gone); every invariant holds after."""
     with _worked_by_hand() as machine:
-        holder = machine._apply(to, False, {})
-        assert isinstance(holder, str)
-        machine.pay(holder, asynchronous=False)
-        machine._deliver_all()
+        _, confirmed = machine._booking_paid_at_once(to)
+        assert confirmed
         made = machine.a_booking_waits_for_a_full_cohort(to, then)
         stored = machine.system.stored(made)
         assert stored.waiting_move is None
@@ -2232,7 +2586,7 @@ def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronou
         assert stored.status is S.AWAITING_PAYMENT
         assert stored.checkout is not None
         assert stored.checkout.expires_at > start
-        assert machine._bring_the_start_forward(PAY_NOW, start)
+        assert machine._move_the_start(PAY_NOW, start)
         machine._clock_to(start + timedelta(minutes=1))
         machine.pay(made, asynchronous)
         if asynchronous:
@@ -2267,7 +2621,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_is_honoured(
         assert stored.payment_pending
         assert stored.checkout is not None
         assert stored.checkout.expires_at > start
-        assert machine._bring_the_start_forward(PAY_NOW, start)
+        assert machine._move_the_start(PAY_NOW, start)
         machine._clock_to(start + timedelta(hours=1))
         machine.settle_async(made, succeeded=True)
         machine._deliver_all()
@@ -2297,3 +2651,51 @@ def test_a_second_payment_reported_on_a_session_given_back_is_not_counted_unmade
         stored = machine.system.stored(made)
         assert (stored.money_received, stored.money_returned) == (20000, 20000)
         _check_every_invariant(machine)
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+@pytest.mark.parametrize("overlapping", [False, True], ids=["one_run", "overlapping_runs"])
+def test_the_machine_tells_a_waiting_list_once_each_closing(overlapping: bool) -> None:
+    """The closing steps worked out by hand (random runs fill a course and reach its closing
+    only now and then): the pay-now course full, two people wait; the reminders tick runs
+    twice at the closing (the first overlapping another run, or not): each told once. The
+    dates move a month later: the list is open again, nobody marked told; at the new closing
+    each is told again, once, of that closing."""
+    with _worked_by_hand() as machine:
+        made = machine.the_waiting_list_is_told_when_applications_close(
+            2, 1, 2, overlapping, "dates_later"
+        )
+        waiting = list(made)
+        assert len(waiting) == 4  # two booked, two waiting
+        told = machine._wait_ended_jobs()
+        waited = [w for w in waiting if machine.system.stored(w).status is S.WAITLISTED]
+        assert len(waited) == 2
+        for app_id in waited:
+            assert len(told[app_id]) == 2, told.get(app_id)  # one email each closing
+            assert machine.system.stored(app_id).status_reason == APPLICATIONS_CLOSED
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+def test_the_machine_tells_a_booking_cancelled_with_its_refund_once_however_often_refunded() -> (
+    None
+):
+    """Found by the machine in CI's examples once its steps changed (prop18): a booking paid at
+    once is cancelled with its refund (Stripe's events not heard yet), and *Refund* is then
+    asked: 200, nothing changed (README), so it is no refund afterwards; delivered, the booking
+    ends refunded, told once, by its cancellation ("refund on its way"). The machine had
+    counted it refunded afterwards and waited for a second email."""
+    with _worked_by_hand() as machine:
+        made, confirmed = machine._booking_paid_at_once(PAY_NOW)
+        assert confirmed
+        machine.cancel(made, refund=True)
+        machine.organiser_refunds_afterwards(made, twice=True)
+        assert made not in machine.refunded_afterwards
+        machine._deliver_all()
+        assert machine.system.stored(made).status is S.REFUNDED
+        told = [j for j in machine._jobs_now() if j.application_id == made]
+        assert [(j.kind, j.reason) for j in told if j.kind in _TOLD_OF_REFUND] == [
+            (EmailKind.CANCELLED, "refund_requested")
+        ]
+
+
+_TOLD_OF_REFUND = (EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED)
