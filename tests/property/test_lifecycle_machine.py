@@ -2255,15 +2255,14 @@ class BookingLifecycle(RuleBasedStateMachine):
         _note(f"a place given up while part was refunded at Stripe: {group.status.value}")
         return booked
 
-    @rule(application_id=applications, held=st.just(True))
+    @rule(application_id=applications, held=st.booleans())
     def a_refund_event_stripe_holds_is_sent_under_another_id(
         self, application_id: str, held: bool
     ) -> None:
         """Stripe tells of a refund of the booking's payment again in another event
         (``refund.updated``, another id): nothing is counted twice. ``held``: a refund Stripe
-        holds; fix18a (hostile20 F3) makes a refund Stripe does not hold (an id made up, the
-        event signed) believed never: add False to its strategy once that is merged (on main
-        it is believed, and the money invariants fail)."""
+        holds, or (``held`` False) one Stripe does not hold: an id made up, the event signed,
+        believed never (hostile20 F3): the money invariants say nothing was counted."""
         stored = self.system.stored(application_id)
         about = [
             e
@@ -2313,11 +2312,10 @@ class BookingLifecycle(RuleBasedStateMachine):
             course = self._course(group.course_id)
             assert group.apply_by <= course.first_start(), group.group_id
 
-    # Not yet an invariant: fix18a (hostile20 F1) builds this rule now (a group whose payment
-    # has all gone back, by any path, ends and holds no places). On main it fails: see this
-    # stop's report (prop18) for the reproduction. Decorate it with @invariant() once fix18a
-    # is merged.
+    @invariant()
     def a_group_with_all_its_money_back_holds_no_places(self) -> None:
+        """A group whose payment has all gone back, by any path (the dashboard, places given
+        up, both), ends and holds no seat (hostile20 F1), once what Stripe sent is heard."""
         if self.system.pending:
             return
         for group in self._groups():
