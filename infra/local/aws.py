@@ -42,10 +42,12 @@ class LocalResources:
 # Clients a service needs made its own way: without this, botocore addresses DynamoDB streams by
 # account id, which moto in-process does not answer (an endpoint override does not care).
 _CONFIGS = {"dynamodbstreams": Config(account_id_endpoint_mode="disabled")}
-# moto in-process reads no signature (its account and region come from the URL and the
-# defaults), and SigV4 signing was about a tenth of each call's time in the tests: a client of
-# moto in-process sends its requests unsigned. One with an endpoint signs, as for AWS.
+# moto in-process checks no signature, and SigV4 signing was work for nothing on every call in
+# the tests: a client of moto in-process sends its requests unsigned, where moto finds the
+# region in the URL. moto's SQS reads it from the signature (unsigned: us-east-1, where a signed
+# client, boto3's own, would not find the queues), so SQS signs; one with an endpoint signs too.
 _IN_PROCESS = Config(signature_version=UNSIGNED)
+_REGION_FROM_SIGNATURE = {"sqs"}
 # (service, endpoint) -> the client, and its event handlers as it was made.
 _made: dict[tuple[str, str | None], tuple[Any, Any]] = {}
 
@@ -68,7 +70,7 @@ def client(service: str, endpoint_url: str | None = None) -> Any:
     key = (service, endpoint)
     if key not in _made:
         config = _CONFIGS.get(service)
-        if endpoint is None:
+        if endpoint is None and service not in _REGION_FROM_SIGNATURE:
             config = config.merge(_IN_PROCESS) if config is not None else _IN_PROCESS
         made = _session().create_client(
             service, region_name=REGION, endpoint_url=endpoint, config=config
