@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -67,6 +68,23 @@ def _run_rank(item: pytest.Item) -> int:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     items.sort(key=_run_rank)  # stable: within a rank, the collection's order
+
+
+# How many new container objects the collector lets build up before its youngest pass (CPython's
+# default is 700). Tests allocate by the million (moto's models and copies, botocore's answers,
+# pydantic's), and each youngest pass that overflows pushes survivors on towards the full passes
+# that walk the whole heap: a tenth or more of an integration file's CPU went on collecting.
+_NEW_OBJECTS_BEFORE_COLLECTING = 10_000
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection loaded (every test module and what it imports: botocore, moto, pydantic,
+    hypothesis) lives as long as the process: frozen out of the collector's full passes, which
+    walked it all again every time; and the collector asked less often (above). Garbage is
+    still collected, later and in larger passes; nothing a test checks depends on when."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_NEW_OBJECTS_BEFORE_COLLECTING, *gc.get_threshold()[1:])
 
 
 def load_event(name: str) -> Any:

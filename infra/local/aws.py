@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
+from botocore import UNSIGNED
 from botocore.config import Config
 
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
@@ -41,6 +42,12 @@ class LocalResources:
 # Clients a service needs made its own way: without this, botocore addresses DynamoDB streams by
 # account id, which moto in-process does not answer (an endpoint override does not care).
 _CONFIGS = {"dynamodbstreams": Config(account_id_endpoint_mode="disabled")}
+# moto in-process checks no signature, and SigV4 signing was work for nothing on every call in
+# the tests: a client of moto in-process sends its requests unsigned, where moto finds the
+# region in the URL. moto's SQS reads it from the signature (unsigned: us-east-1, where a signed
+# client, boto3's own, would not find the queues), so SQS signs; one with an endpoint signs too.
+_IN_PROCESS = Config(signature_version=UNSIGNED)
+_REGION_FROM_SIGNATURE = {"sqs"}
 # (service, endpoint) -> the client, and its event handlers as it was made.
 _made: dict[tuple[str, str | None], tuple[Any, Any]] = {}
 
@@ -57,12 +64,16 @@ def client(service: str, endpoint_url: str | None = None) -> Any:
     Making a botocore client costs tens of milliseconds, and the tests start a new moto (or
     empty it) hundreds of times a run, each of which made about eight. moto's mock is the whole
     process's, not a client's: a client made while one mock ran answers from the next one's
-    backends. ``as_made`` takes off what a test hooked onto them."""
+    backends. ``as_made`` takes off what a test hooked onto them. A client of moto in-process
+    is unsigned (``_IN_PROCESS``)."""
     endpoint = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
     key = (service, endpoint)
     if key not in _made:
+        config = _CONFIGS.get(service)
+        if endpoint is None and service not in _REGION_FROM_SIGNATURE:
+            config = config.merge(_IN_PROCESS) if config is not None else _IN_PROCESS
         made = _session().create_client(
-            service, region_name=REGION, endpoint_url=endpoint, config=_CONFIGS.get(service)
+            service, region_name=REGION, endpoint_url=endpoint, config=config
         )
         # Its handlers as made (botocore copies them per client; the handlers are shared).
         _made[key] = (made, copy.copy(made.meta.events))
