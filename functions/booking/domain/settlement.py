@@ -60,12 +60,8 @@ from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
-from booking.domain.payments import (
-    MOVE_PAID_AFTER_END,
-    CheckoutEvent,
-    RefundEvent,
-    after_refund,
-)
+from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
+from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.refund_partway import (
     REFUND_ON_ITS_PAGE,
     REFUND_REFUSED_PARTWAY,
