@@ -79,6 +79,12 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         assert error["code"] == "course_closed"
         assert "a new payment for the places kept can no longer be opened" in error["message"]
         assert "nothing was changed" in error["message"]
+        # Advice that can be followed (hostile21 F10): giving up every place one by one is
+        # refused place by place, so it is not advised, nor is a give-up offered on the page.
+        assert "give up every place" not in error["message"]
+        assert "Pay the open payment as it is, or leave it unpaid" in error["message"]
+        assert "released when its hold ends at " in error["message"]
+        assert "Give up place" not in group_page(system, group)
         view = manager_view(system, group)
         assert (view["status"], view["pay_url"]) == ("awaiting_payment", group["pay_url"])
         assert view["total"] == group["total"]
@@ -86,6 +92,21 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         assert system.checkout_session(str(group["pay_url"]))["status"] == "open"
         asked = [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
         assert len(asked) == opened
+
+
+def test_the_last_place_of_an_unpaid_group_may_still_be_given_up_once_closed(
+    system: System,
+) -> None:
+    """Giving up the one place an unpaid group holds ends it with nothing to pay: taken after
+    the closing too, and offered on the page (one rule, ``domain.group_give_ups``)."""
+    start = _start(system)
+    with time_machine.travel(start - timedelta(minutes=45), tick=False):
+        group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+    with time_machine.travel(start - timedelta(minutes=25), tick=False):
+        assert "Give up place 1" in group_page(system, group)
+        given_up = give_up(system, group, 1)
+        assert given_up.status == 200, given_up.body
+        assert manager_view(system, group)["status"] == "lapsed"
 
 
 def _pay_by_debit(system: System, group: dict[str, object]) -> None:
