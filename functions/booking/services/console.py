@@ -20,7 +20,7 @@ from booking.domain.course_money import (
     course_money,
     paid_by_group_words,
 )
-from booking.domain.employer_share import share_refundable, share_refunded
+from booking.domain.employer_share import paid_off_stripe, share_refundable, share_refunded
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
     GroupBooking,
@@ -250,7 +250,10 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         refund_to=group.organisation if group is not None and ref is not None else "",
         employer_refunded=_employer_share(application, group, refunded=True),
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
-        group_place_note=the_place_is_the_groups(group.organisation if group else "")
+        group_place_note=the_place_is_the_groups(
+            group.organisation if group else "",
+            paid_off_stripe=group is not None and paid_off_stripe(group),
+        )
         if fills_a_group_place(application) and not organisers_give_it_up(application, group)
         else "",
         cohort_names=cohort_names,
