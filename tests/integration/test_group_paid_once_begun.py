@@ -182,8 +182,19 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
         assert sweep(system.ports, booked_at + timedelta(hours=3)) is not None
         assert manager_view(system, group)["status"] == "lapsed"
         assert system.deliver_emails() == []
+        # Words that say what happened (hostile21 F1): each place was paid for, and its
+        # payment refunded; the organisers read the one refund once.
+        paid_late = "Released: the payment came after the course had begun and was refunded"
+        page = " ".join(group_page(system, group).split())
+        assert paid_late in page
+        assert "ended before it was paid" not in page
+        lines = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()["groups"]
+        [line] = [g for g in lines if g["group_id"] == group["group_id"]]
+        assert {p["state_said"] for p in line["places"]} == {paid_late}
+        assert line["status_said"].count("refunded in full") == 1, line["status_said"]
     to_manager = [m for m in sent if m.to == [MANAGER]]
     assert len(to_manager) == 1, [m.subject for m in sent]
+    assert "could not be taken" not in to_manager[0].text
     assert "after the course had begun" in to_manager[0].text
     assert "the booking has ended and its places were released" in to_manager[0].text
     assert "refunded in full" in to_manager[0].text

@@ -15,7 +15,7 @@ from booking.domain.course import Course
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status
 from booking.domain.group_give_ups import may_give_up
-from booking.domain.group_overview import PLACE_STATE_WORDS
+from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when, money_words
 from booking.handlers.pages.apply import (
@@ -128,7 +128,7 @@ def group_form(
 
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
-        return "Released: the booking ended before it was paid"
+        return ended_place_said(group)  # as the organisers read it
     place = next((p for p in group.places if p.number == number), None)
     if state == "released" and place is not None and place.released_unfilled:
         # The sweep released it at the apply-by date, nobody having applied: not the
