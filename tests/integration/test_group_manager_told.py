@@ -189,7 +189,7 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(system: System) -> N
     # billing contact in its own message.
     [payers] = [e for e in sent if e.to == [BILLING["billing_email"]]]
     for told_why in (said, " ".join(payers.text.split()), " ".join(payers.html.split())):
-        assert "could not be taken (the booking had already been paid, so this was a" in told_why
+        assert "could not be kept (the booking had already been paid, so this was a" in told_why
         assert " or it paid twice" not in told_why
 
 

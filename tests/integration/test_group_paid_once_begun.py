@@ -73,6 +73,12 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         error = refused.refused(409, "course_closed")
         assert "a new payment for the places kept can no longer be opened" in error["message"]
         assert "nothing was changed" in error["message"]
+        # Advice that can be followed (hostile21 F10): giving up every place one by one is
+        # refused place by place, so it is not advised, nor is a give-up offered on the page.
+        assert "give up every place" not in error["message"]
+        assert "Pay the open payment as it is, or leave it unpaid" in error["message"]
+        assert "released when its hold ends at " in error["message"]
+        assert "Give up place" not in group_page(system, group)
         view = manager_view(system, group)
         assert (view["status"], view["pay_url"]) == ("awaiting_payment", group["pay_url"])
         assert view["total"] == group["total"]
@@ -80,6 +86,21 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         assert system.checkout_session(str(group["pay_url"]))["status"] == "open"
         asked = [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
         assert len(asked) == opened
+
+
+def test_the_last_place_of_an_unpaid_group_may_still_be_given_up_once_closed(
+    system: System,
+) -> None:
+    """Giving up the one place an unpaid group holds ends it with nothing to pay: taken after
+    the closing too, and offered on the page (one rule, ``domain.group_give_ups``)."""
+    start = _start(system)
+    with time_machine.travel(start - timedelta(minutes=45), tick=False):
+        group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+    with time_machine.travel(start - timedelta(minutes=25), tick=False):
+        assert "Give up place 1" in group_page(system, group)
+        given_up = give_up(system, group, 1)
+        assert given_up.status == 200, given_up.body
+        assert manager_view(system, group)["status"] == "lapsed"
 
 
 def _pay_by_debit(system: System, group: dict[str, object]) -> None:
@@ -155,8 +176,19 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
         assert sweep(system.ports, booked_at + timedelta(hours=3)) is not None
         assert manager_view(system, group)["status"] == "lapsed"
         assert system.deliver_emails() == []
+        # Words that say what happened (hostile21 F1): each place was paid for, and its
+        # payment refunded; the organisers read the one refund once.
+        paid_late = "Released: the payment came after the course had begun and was refunded"
+        page = " ".join(group_page(system, group).split())
+        assert paid_late in page
+        assert "ended before it was paid" not in page
+        lines = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()["groups"]
+        [line] = [g for g in lines if g["group_id"] == group["group_id"]]
+        assert {p["state_said"] for p in line["places"]} == {paid_late}
+        assert line["status_said"].count("refunded in full") == 1, line["status_said"]
     to_manager = [m for m in sent if m.to == [MANAGER]]
     assert len(to_manager) == 1, [m.subject for m in sent]
+    assert "could not be taken" not in to_manager[0].text
     assert "after the course had begun" in to_manager[0].text
     assert "the booking has ended and its places were released" in to_manager[0].text
     assert "refunded in full" in to_manager[0].text

@@ -35,7 +35,7 @@ def test_a_payment_on_a_replaced_checkout_given_back_says_what_is_owed(system: S
     [told] = [m for m in system.deliver_emails() if MANAGER in m.to]
     assert told.subject.startswith("A payment given back")
     said = " ".join(told.text.split())
-    assert "could not be taken" in said
+    assert "could not be kept" in said
     assert (
         "Your booking now holds 2 places and waits for a payment of £400.00 for them: please "
         "pay it by " in said

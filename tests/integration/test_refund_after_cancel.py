@@ -102,3 +102,28 @@ def test_the_console_offers_the_refund_and_says_what_it_did(
     assert "asked of Stripe already" in text_of(browser.get(repeat.headers["location"]).body)
     assert cohorts.refunded_at_stripe() == [20000]
     assert cohorts.emails_to(ADA) == []
+
+
+def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) -> None:
+    """A booking cancelled keeping its £200.00, £50.00 of it refunded on Stripe's dashboard,
+    then *Refund* (hostile21 F8): the person is told of the dashboard's part when it is made,
+    and the Refund's email (sent before its refund's event lands) names its own £150.00 and
+    the £50.00 before it, never "£150.00" as all that was paid."""
+    cohorts = Cohorts(system)
+    app_id = _kept(cohorts)
+    system.refund_at_stripe(_stored(system, app_id)["payment_intent"], 5000)
+    part = [m.text for m in cohorts.emails_to(ADA)]
+    assert len(part) == 1, part
+    assert "We have refunded £50.00 of what you paid for" in part[0]
+
+    system.hold_webhooks = True  # the Refund's own event lands after its save, as it may
+    assert _admin(system, app_id, "refund").status == 200
+    [told] = cohorts.emails_to(ADA)
+    for body in (told.text, text_of(told.html)):
+        assert "We have refunded £150.00 of your payment for" in body, body
+        assert "(with the £50.00 refunded earlier, £200.00 in all)" in body, body
+    system.hold_webhooks = False
+    for body, headers in system.pending:
+        assert system.webhook(body, headers).status == 200
+    assert cohorts.emails_to(ADA) == []
+    assert _stored(system, app_id)["amount_refunded"] == 20000

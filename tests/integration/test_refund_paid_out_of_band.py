@@ -13,7 +13,15 @@ import pytest
 
 from tests.support import cli
 from tests.support.applications import invoice_id_of
-from tests.support.groups import MANAGER, give_up, group_page, invoiced_group, manager_view
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    colleague_applies,
+    give_up,
+    group_page,
+    invoiced_group,
+    manager_view,
+)
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import STRIPE_KEY, System, application_body
 
@@ -124,3 +132,27 @@ def test_a_place_of_a_group_paid_off_stripe_is_given_up_saying_its_share_was_not
     assert "refunded at Stripe" not in text
     assert "is being refunded" not in text
     assert manager_view(invoiced, group)["amount_refunded"] == 0
+
+
+def test_a_colleagues_booking_on_a_group_paid_off_stripe_is_refused_with_doable_advice(
+    invoiced: System,
+) -> None:
+    """The organisers' cancel and Refund of a colleague's booking on a place of a group paid
+    outside Stripe are the manager's to give up; the refusal never promises the employer a
+    refund Stripe cannot make (hostile21 F4)."""
+    group = invoiced_group(invoiced)
+    paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
+    colleague_applies(invoiced, manager_view(invoiced, group))
+    roster = invoiced.admin("GET", f"/courses/{INVOICED}/applications").json()
+    [holder] = [a for a in roster if a["email"] == COLLEAGUES[0]["email"]]
+    path = f"/applications/{holder['application_id']}"
+    for action, body in (
+        ("cancel", {"refund": True}),
+        ("cancel", {"refund": False}),
+        ("refund", {}),
+    ):
+        refused = invoiced.admin("POST", f"{path}/{action}", json_body=body)
+        assert refused.status == 409, refused.body
+        said = refused.json()["error"]["message"]
+        assert "its share is refunded to the employer" not in said
+        assert "paid outside Stripe, so its share is not refunded from here" in said

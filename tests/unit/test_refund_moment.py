@@ -19,11 +19,11 @@ from booking.domain.commands import Refund
 from booking.domain.dearer_moves import MOVE_LATE_PAYMENT
 from booking.domain.emails import EmailKind
 from booking.domain.payments import (
-    MOVE_PAID_AFTER_END,
     CheckoutEventKind,
     RefundEvent,
     after_refund,
 )
+from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.settlement import Cancellation, MoneyFact, settle
 from tests.unit.test_dearer_moves import SITUATION, asked, event
 from tests.unit.test_transfers import NOW, S, booking

@@ -441,3 +441,19 @@ def test_no_move_while_the_last_ones_refund_is_still_owed() -> None:
     # Once made, the move back is counted from what is kept now (£150): £50 more, by card.
     assert isinstance(after, MoveAsked)
     assert after.pending.difference == 5000
+
+
+def test_a_dearer_move_of_a_booking_paid_outside_stripe_advises_what_can_be_done() -> None:
+    """Its invoice marked paid outside Stripe, a cancel with a refund is refused (nothing at
+    Stripe to give back), so it is not advised (hostile21 F4)."""
+    by_card_or_stripe = decide_transfer(
+        booking(payment_method=PaymentMethod.INVOICE), SPRING, DEARER, NOW
+    )
+    assert isinstance(by_card_or_stripe, TransferRefused)
+    assert "cancel with a refund and have the person apply" in by_card_or_stripe.message
+    unpaid = booking(0, payment_method=PaymentMethod.INVOICE)
+    off_stripe = unpaid.model_copy(update={"amount_paid": 20000})  # no payment at Stripe
+    decided = decide_transfer(off_stripe, SPRING, DEARER, NOW)
+    assert isinstance(decided, TransferRefused)
+    assert "cancel with a refund" not in decided.message
+    assert "cancel it without the refund (it was paid outside Stripe" in decided.message

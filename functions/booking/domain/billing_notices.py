@@ -52,6 +52,11 @@ PAYMENT_REASON_WORDS = {
         "could refund this time, and the rest has not come back yet. If you have a question "
         "about it, just reply to this email."
     ),
+    # Part of what a booking cancelled keeping the money kept, refunded at Stripe's dashboard.
+    "cancelled_part_refunded": (
+        "The booking was cancelled earlier, keeping what was paid for it; this part of it has "
+        "now been refunded. If you have a question about it, just reply to this email."
+    ),
     **INVOICE_REASON_WORDS,
     **REPLACED_INVOICE_WORDS,
     # A card payment taken after the course's applications closed (``domain.paying``).

@@ -33,13 +33,12 @@ from booking.domain.application import Application, ApplicationStatus, CheckoutR
 from booking.domain.commands import ExpireCheckout, Refund, Settlement
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.payments import (
-    MOVE_LATE_PAYMENT,
-    MOVE_PAID_AFTER_END,
     CheckoutEvent,
     CheckoutEventKind,
     late_refund_key,
     payment_record,
 )
+from booking.domain.refund_figures import MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END
 from booking.domain.transfers import MoveAsked as MoveAsked
 from booking.domain.transfers import moved_booking
 from booking.domain.transfers import pending_refusal as pending_refusal

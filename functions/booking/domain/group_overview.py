@@ -210,7 +210,8 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
             manager_erased=group.manager_erased,
             billing_erased=group.billing is not None and billing_contact_of(group.billing) is None,
         )
-        if group.given_back:
+        if group.given_back and ending is not GroupEnding.PAID_AFTER_START:
+            # (Paid after the start, its ending's words say that payment was refunded.)
             back = money_words(sum(group.given_back.values()), group.price.currency)
             return f"{said}; a payment it could not take ({back}) was refunded in full"
         return said
@@ -272,7 +273,22 @@ def _state_said(group: GroupBooking, state: str) -> str:
         return ERASED_WHEN_ENDED
     if state == "erased" and group.manager_erased:
         return ERASED_WITH_MANAGER
+    if state == "never_paid":
+        return ended_place_said(group)
     return PLACE_STATE_WORDS[state]
+
+
+# A place of a booking that ended as its payment came after the course had begun: it was paid,
+# the payment refunded (hostile21 F1: not "ended before it was paid").
+RELEASED_PAID_LATE = "Released: the payment came after the course had begun and was refunded"
+
+
+def ended_place_said(group: GroupBooking) -> str:
+    """A place nobody took of a booking that ended (``lapsed``), in words true of its ending:
+    the one wording of the organisers' view and the manager's page."""
+    if group.ended_because is GroupEnding.PAID_AFTER_START:
+        return RELEASED_PAID_LATE
+    return PLACE_STATE_WORDS["never_paid"]
 
 
 def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:

@@ -47,15 +47,22 @@ def fills_a_group_place(application: Application) -> bool:
     return application.group_place is not None and not application.enrolment_ended
 
 
-def the_place_is_the_groups(organisation: str) -> str:
-    """Why the organisers leave a colleague's booking to the manager, and who to ask."""
+def the_place_is_the_groups(organisation: str, *, paid_off_stripe: bool = False) -> str:
+    """Why the organisers leave a colleague's booking to the manager, and who to ask
+    (``paid_off_stripe``: the group was paid outside Stripe, so a place given up refunds
+    nothing from here: hostile21 F4)."""
     by = f" ({organisation})" if organisation else ""
+    share = (
+        "it was paid outside Stripe, so its share is not refunded from here: the employer "
+        "arranges its refund with you"
+        if paid_off_stripe
+        else "its share is refunded to the employer"
+    )
     return (
         f"this booking fills a place of a manager's group booking{by}, paid for by the "
-        "employer, so the manager decides who takes it: on their booking's page they can give "
-        "the place up (its share is refunded to the employer) or name someone else (this "
-        "person's link then stops working). Ask the manager: they are named on the course's "
-        "group bookings page"
+        f"employer, so the manager decides who takes it: on their booking's page they can give "
+        f"the place up ({share}) or name someone else (this person's link then stops working). "
+        "Ask the manager: they are named on the course's group bookings page"
     )
 
 

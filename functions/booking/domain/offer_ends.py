@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from booking.domain.course import Course
 from booking.domain.emails import EmailKind, instant_token
 from booking.domain.errors import Conflict
-from booking.domain.statuses import ApplicationStatus
+from booking.domain.statuses import ON_THE_WAY, ApplicationStatus
 from booking.domain.wording import moment_when
 
 if TYPE_CHECKING:
@@ -87,6 +87,31 @@ def lapsed_as_read(application: Application, now: datetime) -> bool:
         and not application.payment_pending
         and not application.has_open_checkout(now)
     )
+
+
+def place_refusal(application: Application, course: Course, now: datetime) -> Conflict | None:
+    """Why no organiser's write may take or confirm a place on ``application`` now (a bursary:
+    hostile21 F9), said to the organiser; None when one may. Writes act on what every read says
+    (:func:`as_read`): an offer read as lapsed is lapsed, before the sweep ends it and after
+    applications close (``offer_lapsed``); a wait ended as they closed has ended
+    (``course_closed``). (A place left with nothing to pay may still be booked on an application
+    under review after the closing, as its approval books it: ``refuse_offering``.)"""
+    unchanged = "nothing was changed and nobody was emailed"
+    ended = application.status_reason == OFFER_LAPSED and not course.accepts_applications(now)
+    if lapsed_as_read(application, now) or (application.status in ON_THE_WAY and ended):
+        deadline = moment_when(application.offer_expires_at or now, course.definition.timezone)
+        return Conflict(
+            f"this offer lapsed on {deadline} and its place cannot be booked now: {unchanged}",
+            code=OFFER_LAPSED,
+        )
+    if waiting_list_ended(application, course, now):
+        closed = moment_when(course.applications_close_at(), course.definition.timezone)
+        return Conflict(
+            f"applications for this course closed on {closed}, and its waiting list with them, "
+            f"so no place can be booked on this application now: {unchanged}",
+            code="course_closed",
+        )
+    return None
 
 
 def as_read(application: Application, course: Course | None, now: datetime) -> Application:

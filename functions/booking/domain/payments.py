@@ -14,20 +14,15 @@ from booking.domain.application import Application, ApplicationStatus, CheckoutR
 from booking.domain.covered import second_payment
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.facilitators_told import REFUNDED_IN_FULL, facilitators_told_it_ended
-from booking.domain.refund_figures import refund_figures, refunded_record
+from booking.domain.refund_figures import (
+    CANCELLED_PART_REFUNDED,
+    MOVE_LATE_PAYMENT,
+    refund_figures,
+    refunded_record,
+)
 from booking.domain.transfer_record import made_by_a_move
 
 S = ApplicationStatus
-# Why a move's difference paid when the move could no longer happen is given back: paid after
-# the move lapsed (``domain.dearer_moves``), or after a refund ended the booking.
-MOVE_LATE_PAYMENT = "move_lapsed_payment_refunded"
-# The words of the message giving back a move's difference paid when the booking had ended
-# (cancelled, or refunded at Stripe before it, in the same second too): said of a cancelled
-# booking, never "as it was", nor whether the move was made (its email may have gone first).
-MOVE_PAID_AFTER_END = "move_paid_after_booking_ended"
-# Refunds of a payment the booking did not keep, given back whole on its own: its message says
-# that payment alone, not the booking's other refunds.
-GIVEN_BACK_ON_ITS_OWN = (MOVE_LATE_PAYMENT, MOVE_PAID_AFTER_END)
 
 
 class CheckoutEventKind(StrEnum):
@@ -244,15 +239,20 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
     if full and _ended_by_it(application, for_a_move):
         ended = _booking_refunded(application, _set_aside(recorded, later), now, given_back_now)
         return RefundOutcome(ended.with_event(event.event_id), True, later)
+    # News of a part refund the person did not ask for (Stripe's dashboard): of a booking
+    # that stands, or of one cancelled keeping the money (hostile21 F8: it was said to nobody).
+    said_as = {S.CONFIRMED: "partial_refund", S.CANCELLED: CANCELLED_PART_REFUNDED}
     if (
         given_back_now > 0
-        and application.status is S.CONFIRMED
+        and application.status in said_as
+        and not _refund_was_announced(application)
         # A move to a cheaper cohort asked for it, the refund that ended the booking asked it
         # of a charge paid later, or a cancellation did: that act's one email says so.
         and not (for_a_move or told_by_its_act(application, record, event))
     ):
+        reason = said_as[application.status]
         recorded = recorded.with_emails(
-            _refund_email(application, given_back_now, f"partial-{total}", "partial_refund")
+            _refund_email(application, given_back_now, f"partial-{total}", reason)
         )
     return RefundOutcome(recorded.with_event(event.event_id), False)
 

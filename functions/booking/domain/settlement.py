@@ -60,12 +60,8 @@ from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
-from booking.domain.payments import (
-    MOVE_PAID_AFTER_END,
-    CheckoutEvent,
-    RefundEvent,
-    after_refund,
-)
+from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
+from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.refund_partway import (
     REFUND_ON_ITS_PAGE,
     REFUND_REFUSED_PARTWAY,
@@ -96,6 +92,7 @@ class Cancellation:
     # Who to ask instead when the booking fills a manager's group place (its group's
     # organisation, as the refusal names it; "": not known).
     group_organisation: str = ""
+    group_paid_off_stripe: bool = False  # its group paid outside Stripe (said in the refusal)
     # The Refund action: give back what a booking cancelled earlier without a refund kept
     # (with ``refund``), by the same refunds a cancellation with one asks for.
     afterwards: bool = False
@@ -298,7 +295,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     if fills_a_group_place(application):
         # The place, and the money that paid for it, are the employer's: the manager gives
         # it up or names someone else.
-        return _refused("group_place", the_place_is_the_groups(fact.group_organisation))
+        off = fact.group_paid_off_stripe
+        return _refused(
+            "group_place", the_place_is_the_groups(fact.group_organisation, paid_off_stripe=off)
+        )
     currency = application.price_or(situation.course_price).currency
     if application.status in (S.CANCELLED, S.REFUNDED):
         return _ended_already(application, fact, situation, currency)

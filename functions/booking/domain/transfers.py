@@ -46,6 +46,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
+from booking.domain.off_stripe import nothing_at_stripe_to_refund
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
@@ -247,12 +248,19 @@ def _costs_more(application: Application, target: Course, more: int) -> Transfer
     more_words = money_words(more, target.definition.price.currency)
     # The employer was invoiced for the old price; a card charge for the rest would be a
     # second bill to someone else, and a paid invoice cannot be reissued for more.
+    # Paid outside Stripe, nothing can be refunded from here (hostile21 F4): the advice is
+    # what can be done.
+    cancel = (
+        "cancel it without the refund (it was paid outside Stripe: give the money back the way "
+        "it was received)"
+        if nothing_at_stripe_to_refund(application)
+        else "cancel with a refund"
+    )
     return TransferRefused(
         "transfer_costs_more",
         f"{cohort_name(target)} costs {more_words} more than was paid, and this booking "
-        f"was paid by the employer's invoice, which cannot be part-charged by card; cancel "
-        f"with a refund and have the person apply to it, or choose a cohort at the same "
-        f"price or less",
+        f"was paid by the employer's invoice, which cannot be part-charged by card; {cancel} "
+        f"and have the person apply to it, or choose a cohort at the same price or less",
     )
 
 

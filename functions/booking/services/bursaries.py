@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
+from booking.domain.offer_ends import place_refusal
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
@@ -25,10 +26,14 @@ logger = Logger(child=True)
 
 def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
-    False) and nobody is emailed again."""
+    False) and nobody is emailed again. Refused while no place may be taken on it
+    (``domain.offer_ends.place_refusal``)."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
+    refused = place_refusal(application, course, ports.clock()) if course else None
+    if refused is not None:  # as every read says it: an offer lapsed, applications closed
+        raise refused
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
         raise InvalidInput(
             "the bursary needs attention", {"amount": "Enter a whole number of pence, at least 1"}

@@ -12,8 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
-from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
-from booking.domain.commands import nobody_to_tell
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import (
     CourseMoney,
@@ -21,7 +20,7 @@ from booking.domain.course_money import (
     course_money,
     paid_by_group_words,
 )
-from booking.domain.employer_share import share_refundable, share_refunded
+from booking.domain.employer_share import paid_off_stripe, share_refundable, share_refunded
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
     GroupBooking,
@@ -29,9 +28,9 @@ from booking.domain.groups import (
     organisers_give_it_up,
     the_place_is_the_groups,
 )
+from booking.domain.offer_ends import place_refusal
 from booking.domain.references import normalised_reference
 from booking.domain.seat_counts import seat_counts
-from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
@@ -40,6 +39,7 @@ from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.groups import organisations_of_course
 from booking.services.name_search import applications_named
+from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
 from booking.services.reading import application_as_read, applications_as_read
 from booking.services.waiting_moves import MovingIn, moving_in_now
@@ -212,37 +212,6 @@ class ApplicationDetail:
     address_suppressed: bool = False
 
 
-def available_actions(
-    application: Application, *, wait_ended: bool = False, manager_erased: bool = False
-) -> frozenset[str]:
-    """The organiser actions the use cases accept for this application now (for an erased
-    person's booking: what is about the money or the seat, not what would tell them;
-    ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn;
-    ``manager_erased``: its group's manager was erased, so the organisers cancel it)."""
-    actions = set()
-    if application.status is S.PENDING_REVIEW:
-        actions |= {"approve", "decline"}
-    # A colleague's booking on a group place is the manager's to give up or give to someone
-    # else (``domain.settlement``'s cancellation refuses it), until the manager is erased;
-    # it stays on the group's cohort.
-    on_group_place = fills_a_group_place(application)
-    if application.status in CANCELLABLE and (not on_group_place or manager_erased):
-        actions.add("cancel")
-    if cancelled_keeping_money(application) and not on_group_place:
-        actions.add("refund")  # what its cancellation kept, given back (the Refund action)
-    if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
-        actions |= {"resend"} if on_group_place else {"resend", "transfer"}
-    if application.pending_move is not None and application.status is S.CONFIRMED:
-        actions.add("withdraw_move")
-    if waiting_on(application) is not None and not wait_ended:
-        actions.add("withdraw_move")  # its place on a full cohort's waiting list
-    if application.status in FUNDABLE_STATUSES:
-        actions.add("bursary")
-    if application.has_open_invoice():
-        actions |= {"resend_invoice", "void_invoice"}
-    return frozenset(actions)
-
-
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     application, timeline = (
         ports.repository.application_with_timeline(application_id) if application_id else (None, [])
@@ -273,6 +242,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             application,
             wait_ended=bool(wait_ended),
             manager_erased=organisers_give_it_up(application, group),
+            place_refused=place_refusal(application, course, ports.clock()) is not None,
         ),
         refundable=_employer_share(application, group)
         if organisers_give_it_up(application, group)
@@ -280,7 +250,10 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         refund_to=group.organisation if group is not None and ref is not None else "",
         employer_refunded=_employer_share(application, group, refunded=True),
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
-        group_place_note=the_place_is_the_groups(group.organisation if group else "")
+        group_place_note=the_place_is_the_groups(
+            group.organisation if group else "",
+            paid_off_stripe=group is not None and paid_off_stripe(group),
+        )
         if fills_a_group_place(application) and not organisers_give_it_up(application, group)
         else "",
         cohort_names=cohort_names,

@@ -23,7 +23,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.money import money_if_any
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
-from booking.domain.payments import GIVEN_BACK_ON_ITS_OWN, MOVE_PAID_AFTER_END
+from booking.domain.refund_figures import MOVE_PAID_AFTER_END, refund_said
 from booking.domain.reminders import reminder_said, session_position
 from booking.domain.wording import (
     answers_said,
@@ -351,16 +351,7 @@ def _refund_context(job: EmailJob, application: Application, currency: str) -> d
     were made, what has come back in all (``refunded_earlier``: "" when there were none). A
     refund's message says what that refund gave back; a cancellation's, what its refund gives
     back: all that was kept, so with the earlier ones everything paid."""
-    if job.kind is EmailKind.PAYMENT_REFUNDED:
-        in_all = application.charges_refunded
-        this_refund = in_all if job.amount is None else job.amount
-        if job.reason in GIVEN_BACK_ON_ITS_OWN or job.refunded_invoice is not None:
-            # A payment given back whole on its own (a move's difference paid too late, an
-            # invoice's payment not kept): the booking's own refunds are no part of it.
-            in_all = this_refund
-    else:
-        in_all = application.charges_paid
-        this_refund = application.latest_refund
+    this_refund, in_all = refund_said(job, application)
     return {
         "refund_now": money_if_any(this_refund, currency),
         "paid_invoice_number": refunded_invoice_number(job, application),

@@ -21,7 +21,6 @@ from booking.domain.errors import (
     AlreadyRefunded,
     ColleagueEnrolled,
     Conflict,
-    CourseClosed,
     InvalidInput,
     RefundAboveWhatIsLeft,
     RefundRefused,
@@ -30,6 +29,7 @@ from booking.domain.errors import (
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
+from booking.domain.group_give_ups import give_up_refused, hold_ends, may_give_up
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
@@ -43,6 +43,7 @@ from booking.domain.groups import (
 )
 from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse_posted
+from booking.domain.wording import moment_when
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
@@ -399,13 +400,6 @@ class _ByCard(_WayToPay):
             expire_quietly(self.ports, self.before.checkout.session_id)
 
 
-_NO_NEW_PAYMENT = (
-    "applications for this course are closed, so a new payment for the places kept can no "
-    "longer be opened: nothing was changed. Pay the open payment as it is, or give up every "
-    "place"
-)
-
-
 def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
     """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
     by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
@@ -418,13 +412,14 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
+    if not may_give_up(group, taking_applications=course.accepts_applications(now)):
+        # A new checkout or invoice for the places kept could not be paid before the course
+        # begins: none is opened (``domain.paying``), and nothing changes.
+        ends = hold_ends(group)
+        raise give_up_refused(moment_when(ends, course.definition.timezone) if ends else None)
     if released.seats_held == 0:
         new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
     else:
-        if not course.accepts_applications(now):
-            # A new checkout or invoice for the places kept could not be paid before the
-            # course begins: none is opened (``domain.paying``), and nothing changes.
-            raise CourseClosed(_NO_NEW_PAYMENT)
         new = way.ask(released, now)
     new = way.told(new, number)
     try:

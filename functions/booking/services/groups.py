@@ -56,6 +56,9 @@ class GroupView:
     # Before the apply-by date (never once begun): a colleague's link works, and another
     # colleague may be named for a place (``group_changes.substitute``).
     applying: bool = False
+    # The course still takes applications: an unpaid group's place may be given up (a new
+    # payment opened for the places kept), else only its last (``domain.group_give_ups``).
+    taking_applications: bool = True
 
     @property
     def pay_url(self) -> str | None:
@@ -127,7 +130,10 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
             )
         )
     begun = now >= course.first_start()
-    return GroupView(group, course, manager_url(ports, group), tuple(places), begun, applying)
+    taking = course.accepts_applications(now)
+    return GroupView(
+        group, course, manager_url(ports, group), tuple(places), begun, applying, taking
+    )
 
 
 def get_group(ports: Ports, group_id: str, token: str) -> GroupView:

@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
 from booking.domain.commands import Situation
 from booking.domain.emails import EmailKind
+from booking.domain.employer_share import paid_off_stripe
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
 from booking.domain.offer_ends import refuse_offering
@@ -118,17 +119,20 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
     give up or give to someone else; once the manager is erased, the organisers' cancel
     gives the place up. Ended already: nothing changes (``changed`` False)."""
     application = ports.repository.get_application(application_id) if application_id else None
-    organisation = ""
+    organisation, off_stripe = "", False
     if application is not None and application.group_place is not None:
         group = ports.groups.get_group(application.group_place.group_id)
         organisation = group.organisation if group else ""
+        off_stripe = group is not None and paid_off_stripe(group)
         if group is not None and organisers_give_it_up(application, group):
             # Nobody holds the manager's link any more: the organisers give the place up.
             place = application.group_place.place
             back = organisers_give_up(ports, group, place, refund=refund)
             return Acted(load_application(ports, application_id), True, employer_refund=back)
     # The application read for the group's name is the first the one money path decides on.
-    cancellation = Cancellation(refund=refund, group_organisation=organisation)
+    cancellation = Cancellation(
+        refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe
+    )
     settled = settled_as_stripe_holds(ports, application_id, cancellation, first=application)
     return Acted(settled.saved, changed=settled.changed)
 
@@ -137,8 +141,16 @@ def refund_afterwards(ports: Ports, application_id: str) -> Acted:
     """Give back what a booking cancelled without a refund kept, by the cancellation's own
     money path (``domain.settlement``): the same keyed refunds, recorded once, the person
     emailed once. Asked already, or refunded: nothing changes (``changed`` False)."""
-    afterwards = Cancellation(refund=True, afterwards=True)
-    settled = settled_as_stripe_holds(ports, application_id, afterwards)
+    application = load_application(ports, application_id)
+    ref = application.group_place
+    group = ports.groups.get_group(ref.group_id) if ref is not None else None
+    afterwards = Cancellation(
+        refund=True,
+        afterwards=True,
+        group_organisation=group.organisation if group is not None else "",
+        group_paid_off_stripe=group is not None and paid_off_stripe(group),
+    )
+    settled = settled_as_stripe_holds(ports, application_id, afterwards, first=application)
     return Acted(settled.saved, changed=settled.changed)
 
 

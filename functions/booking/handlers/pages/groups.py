@@ -14,7 +14,8 @@ from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status
-from booking.domain.group_overview import PLACE_STATE_WORDS
+from booking.domain.group_give_ups import may_give_up
+from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when, money_words
 from booking.handlers.pages.apply import (
@@ -127,7 +128,7 @@ def group_form(
 
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
     if group.status is GroupStatus.LAPSED and state == "not_applied":
-        return "Released: the booking ended before it was paid"
+        return ended_place_said(group)  # as the organisers read it
     place = next((p for p in group.places if p.number == number), None)
     if state == "released" and place is not None and place.released_unfilled:
         # The sweep released it at the apply-by date, nobody having applied: not the
@@ -166,6 +167,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over and not view.begun,
+            # A give-up only where the API takes it (hostile21 F10).
+            may_give_up=may_give_up(group, taking_applications=view.taking_applications),
             # Links to send, and colleagues to name, only while they work (until the apply-by
             # date, never once begun).
             applying=view.applying,

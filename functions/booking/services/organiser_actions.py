@@ -1,0 +1,48 @@
+"""Which organiser actions fit an application now: the console offers only these, decided from
+the same rules the use cases enforce (an action offered is never one they refuse)."""
+
+from __future__ import annotations
+
+from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
+from booking.domain.groups import fills_a_group_place
+from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
+from booking.domain.waiting_moves import waiting_on
+
+S = ApplicationStatus
+
+
+def available_actions(
+    application: Application,
+    *,
+    wait_ended: bool = False,
+    manager_erased: bool = False,
+    place_refused: bool = False,
+) -> frozenset[str]:
+    """The organiser actions the use cases accept for this application now (for an erased
+    person's booking: what is about the money or the seat, not what would tell them;
+    ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn;
+    ``manager_erased``: its group's manager was erased, so the organisers cancel it;
+    ``place_refused``: no place may be taken on it now, ``domain.offer_ends.place_refusal``)."""
+    actions = set()
+    if application.status is S.PENDING_REVIEW:
+        actions |= {"approve", "decline"}
+    # A colleague's booking on a group place is the manager's to give up or give to someone
+    # else (``domain.settlement``'s cancellation refuses it), until the manager is erased;
+    # it stays on the group's cohort.
+    on_group_place = fills_a_group_place(application)
+    if application.status in CANCELLABLE and (not on_group_place or manager_erased):
+        actions.add("cancel")
+    if cancelled_keeping_money(application) and not on_group_place:
+        actions.add("refund")  # what its cancellation kept, given back (the Refund action)
+    if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
+        actions |= {"resend"} if on_group_place else {"resend", "transfer"}
+    if application.pending_move is not None and application.status is S.CONFIRMED:
+        actions.add("withdraw_move")
+    if waiting_on(application) is not None and not wait_ended:
+        actions.add("withdraw_move")  # its place on a full cohort's waiting list
+    if application.status in FUNDABLE_STATUSES and not place_refused:
+        actions.add("bursary")
+    if application.has_open_invoice():
+        actions |= {"resend_invoice", "void_invoice"}
+    return frozenset(actions)
