@@ -93,7 +93,7 @@ def test_the_last_place_of_an_unpaid_group_may_still_be_given_up_once_closed(
 ) -> None:
     """Giving up the one place an unpaid group holds ends it with nothing to pay: taken after
     the closing too, and offered on the page (one rule, ``domain.group_give_ups``)."""
-    start = _start(system)
+    start = system.first_start()
     with time_machine.travel(start - timedelta(minutes=45), tick=False):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
     with time_machine.travel(start - timedelta(minutes=25), tick=False):
