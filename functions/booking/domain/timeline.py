@@ -175,7 +175,7 @@ def _register(previous: Application | None, new: Application, at: datetime) -> l
 
 
 def email_sent(
-    at: datetime, kind: EmailKind, recipients: int, job_id: str, to: Recipient
+    at: datetime, kind: EmailKind, recipients: int, job_id: str, to: Recipient | None = None
 ) -> TimelineEntry:
     return TimelineEntry(
         at=at, kind=EntryKind.EMAIL, email=kind, recipients=recipients, job_id=job_id, to=to
