@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.identifiers import HOLDS_NO_SEPARATOR
 from tests.integration.test_refund_refused_partway import _moved_and_paid
 from tests.support import cli
 from tests.support.system import System
@@ -33,10 +34,7 @@ def test_a_reference_no_application_can_have_is_refused_before_any_request(
     for argv in (("refund", reference), ("cancel", "--refund", reference)):
         ran = cli.run(capsys, *argv)
         assert ran.status == 1, ran
-        assert ran.err == (
-            f"course-booking: no application {reference!r}: a reference or id holds no slash "
-            "or line break\n"
-        )
+        assert ran.err == f"course-booking: no application {reference!r}: {HOLDS_NO_SEPARATOR}\n"
     assert asked == []
 
 

@@ -9,7 +9,7 @@ frozen (time-machine)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ import pytest
 import time_machine
 
 from booking.domain.wording import moment_when
+from booking.services.group_dates import redate_groups
 from booking.services.lifecycle import sweep
 from tests.support.groups import (
     COLLEAGUES,
@@ -162,12 +163,14 @@ def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
         assert [m.to for m in sent] == [[MANAGER]], [m.subject for m in sent]
         _told_of_the_move(sent[0], was=was, now=start - timedelta(days=5), zone=zone, earlier=False)
         assert "the colleagues were not emailed about it" in sent[0].text
-        # Back as it was: a change of its own, told once more (and to the colleagues, earlier).
+        # Back as it was: a change of its own, told once more; not to the colleagues, whose
+        # links' email gave that very date (hostile21 F3: never "earlier than our last email
+        # said" of the date it said).
         system.put_course(COURSE_ID, later | {"group_apply_by_days": 7})
         sent = system.deliver_emails()
         [told] = [m for m in sent if m.to == [MANAGER]]
         _told_of_the_move(told, was=start - timedelta(days=5), now=was, zone=zone, earlier=True)
-        assert len(sent) == 3  # the manager and the two colleagues sent their links again
+        assert len(sent) == 1, [m.to for m in sent]
         # Moved twice before the mailer runs: only the date that holds is said.
         system.put_course(COURSE_ID, later | {"group_apply_by_days": 6})
         system.put_course(COURSE_ID, later | {"group_apply_by_days": 4})
@@ -218,3 +221,73 @@ def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
         assert system.course(COURSE_ID)["sessions"][0]["start"] == start.isoformat()
         apply_by = datetime.fromisoformat(manager_view(system, group)["apply_by"])
     assert apply_by == start - timedelta(days=10)
+
+
+def _colleagues_sent(sent: list[Any]) -> list[Any]:
+    return [m for m in sent if m.to != [MANAGER]]
+
+
+def _shifted(definition: dict[str, Any], days: int) -> dict[str, Any]:
+    """The course with every session ``days`` later (earlier, below 0)."""
+    sessions = [
+        session | {"date": (date.fromisoformat(session["date"]) + timedelta(days=days)).isoformat()}
+        for session in definition["sessions"]
+    ]
+    return definition | {"sessions": sessions}
+
+
+def test_a_colleague_is_told_again_only_of_a_date_earlier_than_their_last_email_gave(
+    system: System,
+) -> None:
+    """hostile21 F3: the dates going back and forth told a colleague again, as "earlier than
+    our last email said", a date a minute later than their last email gave (two days' notice
+    from each save's own moment); now only a date earlier than their last email's."""
+    start = _start(system)
+    zone = system.course_file(COURSE_ID)["timezone"]
+    course = system.course_file(COURSE_ID)
+    booked = start - timedelta(days=30)
+    with time_machine.travel(booked, tick=False):
+        _paid_by_card(system)
+        system.deliver_emails()
+        system.put_course(COURSE_ID, _shifted(course, -26))  # starts in 4 days: told
+        told = _colleagues_sent(system.deliver_emails())
+        assert len(told) == 2, [m.to for m in told]
+        assert all("earlier than our last" in " ".join(m.text.split()) for m in told)
+    with time_machine.travel(booked + timedelta(minutes=1), tick=False):
+        system.put_course(COURSE_ID, _shifted(course, -10))  # later: not told
+        assert _colleagues_sent(system.deliver_emails()) == []
+    with time_machine.travel(booked + timedelta(minutes=2), tick=False):
+        system.put_course(COURSE_ID, _shifted(course, -26))  # a minute after what they were told
+        assert _colleagues_sent(system.deliver_emails()) == []
+    with time_machine.travel(booked + timedelta(minutes=3), tick=False):
+        system.put_course(COURSE_ID, _shifted(course, -29))  # starts tomorrow: earlier
+        told = _colleagues_sent(system.deliver_emails())
+    assert len(told) == 2, [m.to for m in told]
+    assert all(moment_when(start - timedelta(days=29), zone) in m.text for m in told)
+
+
+def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hostile21 F3: an email composed while a newer save of the course was setting its groups'
+    dates again mixed the two versions (the title of one, the date of the other): an email
+    about a move, the manager's or a colleague's, is not sent once the course as saved sets
+    the group another date; the newer move's own emails tell."""
+    start = _start(system)
+    days = system.course_file(COURSE_ID)
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        _paid_by_card(system)
+        system.deliver_emails()
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 10})  # emails queued
+        # The next save has written the course but not yet set its groups' dates again.
+        groups_of_course = system.ports.groups.groups_of_course
+        monkeypatch.setattr(system.ports.groups, "groups_of_course", lambda course_id: [])
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 5})
+        assert system.deliver_emails() == []
+        monkeypatch.setattr(system.ports.groups, "groups_of_course", groups_of_course)
+        # The save goes on: its groups' dates set again from the course as saved.
+        assert redate_groups(system.ports, system.ports.repository.get_course(COURSE_ID)) == 1
+        sent = system.deliver_emails()
+    # The manager hears of the move as it holds; the colleagues, whose links' email gave a
+    # later date than the one that holds (7 days before), are not written to of a later one.
+    assert [m.to for m in sent] == [[MANAGER]], [m.subject for m in sent]

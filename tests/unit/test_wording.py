@@ -17,6 +17,7 @@ from booking.domain.billing_notices import INVOICE_REASON_WORDS
 from booking.domain.covered import PAID_WHEN_COVERED
 from booking.domain.email_words import EMAIL_WORDS
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.recipients import Recipient
 from booking.domain.timeline import EntryKind, TimelineEntry
 from tests.support.applications import answers_of
 
@@ -190,6 +191,25 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
         (
             an_entry(EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
             "Email sent to the applicant: A place is offered, with a link to pay",
+        ),
+        (
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.CANCELLED,
+                recipients=1,
+                to=Recipient.BILLING_CONTACT,
+            ),
+            "Email sent to the billing contact: Cancellation",
+        ),
+        (
+            # Recorded before the timeline kept the role: the billing contact's job id says it.
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.CANCELLED,
+                recipients=1,
+                job_id="cancelled:a:billing",
+            ),
+            "Email sent to the billing contact: Cancellation",
         ),
         (an_entry(EntryKind.ERASED), "Personal data erased on request"),
     ],

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from booking.cli.errors import CliError, UsageError
+from booking.domain.identifiers import id_fault, no_such
 from booking.domain.money import said_as_typed
 from booking.domain.wording import FIELD_NAMES
 
@@ -120,12 +121,16 @@ def post_json(url: str, token: str | None, body: dict[str, Any]) -> Any:
 
 
 def application_path(url: str, application: str) -> str:
-    """The API's path of the application a reference or id names. One that no reference or
-    id can be (a slash, a line break or another control character in it: ``../../courses``,
-    a reference pasted with its newline) is refused in words before any request, as the API
-    refuses a reference of no application, never "no such resource" (hostile19 F7)."""
-    if "/" in application or "\\" in application or not application.isprintable():
-        raise CliError(
-            f"no application {application!r}: a reference or id holds no slash or line break"
-        )
-    return f"{url}/admin/applications/{quote(application, safe='')}"
+    """The API's path of the application a reference or id names (:func:`segment`)."""
+    return f"{url}/admin/applications/{segment(application, 'application')}"
+
+
+def segment(value: str, thing: str) -> str:
+    """``value`` as one segment of an API path, naming a ``thing`` ("application", "course",
+    "group booking", "discount code"). One no reference or id can be (``domain.identifiers``:
+    a slash, ``?``, ``#``, a line break, over-long) is refused in words before any request, as
+    the API refuses a value that names nothing, never "no such resource" (hostile19 F7,
+    hostile21 F6)."""
+    if id_fault(value) is not None:
+        raise CliError(no_such(thing, value))
+    return quote(value, safe="")

@@ -15,6 +15,7 @@ from booking.cli.client import (
     get_json,
     post_json,
     read_json,
+    segment,
     send,
 )
 from booking.cli.codes import code_terms
@@ -92,7 +93,7 @@ def list_courses(url: str) -> str:
 
 
 def show_course(url: str, token: str | None, course_id: str) -> str:
-    course = get_json(f"{url}/courses/{quote(course_id)}", None)
+    course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
     price = course["price"]
     lines = [
         f"{_name_of(course)} [{course['course_id']}]",
@@ -150,7 +151,9 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
 def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
     suffix = "?format=csv" if shape == "csv" else ""
     body = checked(
-        *send("GET", f"{url}/admin/courses/{quote(course_id)}/applications{suffix}", token)
+        *send(
+            "GET", f"{url}/admin/courses/{segment(course_id, 'course')}/applications{suffix}", token
+        )
     )
     if shape == "csv":
         return body.decode("utf-8")
@@ -219,7 +222,7 @@ def _answered(answer: Any) -> str:
 
 def _course_named(url: str, course_id: str) -> str:
     """A course as a person reads it: its title and first day (its id when it is gone)."""
-    status, payload = send("GET", f"{url}/courses/{quote(course_id)}", None)
+    status, payload = send("GET", f"{url}/courses/{segment(course_id, 'course')}", None)
     if status >= 400:
         return course_id
     return _name_of(read_json(payload))
@@ -228,7 +231,9 @@ def _course_named(url: str, course_id: str) -> str:
 def discount_code(
     url: str, token: str | None, course_id: str, code: dict[str, Any], *, as_json: bool = False
 ) -> str:
-    made = post_json(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token, code)
+    made = post_json(
+        f"{url}/admin/courses/{segment(course_id, 'course')}/discount-codes", token, code
+    )
     if as_json:
         return _answered(made)
     course = _course_named(url, made["course_id"])
@@ -240,7 +245,7 @@ def _code_line(url: str, code: dict[str, Any]) -> str:
 
 
 def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
-    codes = get_json(f"{url}/admin/courses/{quote(course_id)}/discount-codes", token)
+    codes = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/discount-codes", token)
     if as_json:
         return _answered(codes)
     if not codes:
@@ -251,7 +256,8 @@ def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = F
 def expire_code(
     url: str, token: str | None, course_id: str, code: str, *, as_json: bool = False
 ) -> str:
-    path = f"{url}/admin/courses/{quote(course_id)}/discount-codes/{quote(code, safe='')}/expire"
+    course = segment(course_id, "course")
+    path = f"{url}/admin/courses/{course}/discount-codes/{segment(code, 'discount code')}/expire"
     expired = post_json(path, token, {})
     return _answered(expired) if as_json else f"expired {_code_line(url, expired)}"
 
@@ -323,7 +329,7 @@ def _instant(iso: str) -> datetime:
 
 
 def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
-    money = get_json(f"{url}/admin/courses/{quote(course_id)}/totals", token)
+    money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
     if as_json:
         return json.dumps(money, indent=2)
     # The figures named and said as the console's money page says them.

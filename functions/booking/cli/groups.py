@@ -10,9 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 from typing import Any
-from urllib.parse import quote
 
-from booking.cli.client import get_json, post_json
+from booking.cli.client import get_json, post_json, segment
 from booking.domain.statuses import person_shown
 
 
@@ -30,7 +29,7 @@ def add_commands(commands: Any) -> None:
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
-    found = get_json(f"{url}/admin/courses/{quote(course_id, safe='')}/group-bookings", token)
+    found = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/group-bookings", token)
     if as_json:
         return json.dumps(found, indent=2)
     return said(found)
@@ -53,6 +52,8 @@ def said(found: dict[str, Any]) -> str:
             f"  Paid: {group['paid_said']}; refunded: {group['refunded_said']}",
             f"  Booked: {group['booked_said']}; colleagues apply by {group['apply_by_said']}",
         ]
+        if group.get("owed_by_hand_said"):
+            lines.append(f"  Owed back by hand: {group['owed_by_hand_said']}")
         if group.get("invoice_open"):
             lines.append(f"  Invoice open: course-booking void-group-invoice {group['group_id']}")
         for place in group["places"]:
@@ -73,7 +74,7 @@ def show(args: argparse.Namespace, url: str, token: str | None) -> str:
 
 
 def void_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
-    path = f"{url}/admin/groups/{quote(args.group_id, safe='')}/invoice/void"
+    path = f"{url}/admin/groups/{segment(args.group_id, 'group booking')}/invoice/void"
     line = post_json(path, token, {})
     return f"Invoice voided. {line['organisation']}: {line['status_said']}."
 

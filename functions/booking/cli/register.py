@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import get_json, post_json, read_json, send
+from booking.cli.client import get_json, post_json, read_json, segment, send
 from booking.cli.errors import CliError, UsageError
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
@@ -55,7 +55,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _path(url: str, course_id: str) -> str:
-    return f"{url}/admin/courses/{quote(course_id, safe='')}/register"
+    return f"{url}/admin/courses/{segment(course_id, 'course')}/register"
 
 
 def _session_key(register: dict[str, Any], given: str) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_figures import group_figures
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
@@ -130,6 +131,8 @@ class GroupMoney:
     refunded: int  # its places' refunded shares, and what it gave back
     invoiced_unpaid: int  # what its open invoice still asks for
     places_booked: int = 0  # every place it was booked with (0: as many as it holds)
+    # Paid outside Stripe: the places given up's shares, owed back by hand (``employer_share``).
+    owed_by_hand_said: str = ""
 
     @property
     def booked(self) -> bool:
@@ -162,6 +165,7 @@ def group_money(group: GroupBooking) -> GroupMoney:
         refunded=figures.amount_refunded,
         invoiced_unpaid=group.total.amount if awaiting_invoice else 0,
         places_booked=figures.places_booked,
+        owed_by_hand_said=owed_by_hand_words(group),
     )
 
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
 from booking.domain.facilitators_told import TO_FACILITATORS, managers_name_asked
-from booking.domain.payer import ABOUT_THE_INVOICE
+from booking.domain.payer import ABOUT_THE_INVOICE, BILLING_NOTICE_SUFFIX
+from booking.domain.recipients import Recipient
 from booking.domain.timeline import TimelineEntry
 
 EMAIL_WORDS: Mapping[EmailKind, str] = {
@@ -73,11 +74,33 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
     return f"Email sent {_audience(entry)}: {said}{f': {named}' if named else ''}"
 
 
+# Whom an email went to, as the timeline says it (facilitators: counted by address).
+AUDIENCE_WORDS: Mapping[Recipient, str] = {
+    Recipient.APPLICANT: "to the applicant",
+    Recipient.BILLING_CONTACT: "to the billing contact",
+    Recipient.MANAGER: "to the manager who booked the place",
+    Recipient.COLLEAGUE: "to the colleague named on the place",
+}
+
+
 def _audience(entry: TimelineEntry) -> str:
-    if entry.email in TO_FACILITATORS:
+    to = entry.to or _recorded_before_roles(entry)
+    if to is Recipient.FACILITATORS:
         # Counted by address: facilitators who share an inbox get one copy.
         n = entry.recipients or 0
         return f"to the facilitators ({n} address{'es' if n != 1 else ''})"
-    if entry.email in ABOUT_THE_INVOICE and (entry.recipients or 0) > 1:
+    if to is None:  # one message to both, as was sent before each had their own
         return "to the applicant and the billing contact"
-    return "to the applicant"
+    return AUDIENCE_WORDS[to]
+
+
+def _recorded_before_roles(entry: TimelineEntry) -> Recipient | None:
+    """Whom an email recorded before the timeline kept its role went to, as far as its entry
+    tells (the billing contact's own message by its job id's suffix)."""
+    if entry.email in TO_FACILITATORS:
+        return Recipient.FACILITATORS
+    if (entry.job_id or "").endswith(f":{BILLING_NOTICE_SUFFIX}"):
+        return Recipient.BILLING_CONTACT
+    if entry.email in ABOUT_THE_INVOICE and (entry.recipients or 0) > 1:
+        return None
+    return Recipient.APPLICANT

@@ -5,6 +5,7 @@ employer, and what was refunded for it. One rule for the use case that gives a p
 from __future__ import annotations
 
 from booking.domain.groups import GroupBooking, share_of_place
+from booking.domain.money import money_words
 
 
 def share_refundable(group: GroupBooking, number: int) -> int:
@@ -29,3 +30,28 @@ def paid_off_stripe(group: GroupBooking) -> bool:
     transfer: hostile19 F8): Stripe holds no payment of it, so a place's share given up is not
     refunded from here, and none of it was refunded at Stripe."""
     return group.amount_paid > 0 and not group.payment_intent
+
+
+def owed_by_hand(group: GroupBooking) -> int:
+    """What of a group paid outside Stripe is owed back to the employer by hand (minor units):
+    the shares of its places released (given up, or released at the apply-by date), which no
+    refund here can give back (hostile21 F7: the console said nothing was owed); 0 for a group
+    paid through Stripe, whose shares are refunded there."""
+    if not paid_off_stripe(group):
+        return 0
+    released = sum(1 for place in group.places if place.released)
+    return min(group.price.amount * released, group.amount_paid)
+
+
+def owed_by_hand_words(group: GroupBooking) -> str:
+    """ "£400.00 is owed back to the employer by hand: ...", as the console's group card, the
+    money page and the organisers' JSON say it; "" when nothing is owed so."""
+    owed = owed_by_hand(group)
+    if not owed:
+        return ""
+    return (
+        f"{money_words(owed, group.price.currency)} is owed back to the employer by hand: the "
+        "share of the places given up or released was paid outside Stripe (its invoice marked "
+        "as paid), so it is not refunded from here; give it back the way it was received (the "
+        "manager was told to ask the organisers for it)"
+    )

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain.groups import LEAST_TIME_TO_APPLY, GroupBooking, GroupStatus, apply_by
+from booking.domain.course import Course
+from booking.domain.groups import (
+    LEAST_TIME_TO_APPLY,
+    GroupBooking,
+    GroupPlace,
+    GroupStatus,
+    apply_by,
+)
 
 
 def redated(
@@ -27,3 +34,47 @@ def redated(
     if moved == group.apply_by:
         return None
     return group.model_copy(update={"apply_by": moved, "updated_at": now})
+
+
+def last_told(place: GroupPlace, before: GroupBooking) -> datetime:
+    """The apply-by date ``place``'s colleague was last told: the one their last link's email
+    gave (recorded once it went, for the colleague named now), else the date before this
+    move (an email not sent yet, or sent before the date was recorded)."""
+    told = place.told_apply_by
+    return told[1] if told is not None and told[0] == place.substitutions else before.apply_by
+
+
+def colleagues_told(
+    moved: GroupBooking, before: GroupBooking, applied: frozenset[int]
+) -> GroupBooking:
+    """``moved`` (its apply-by date set again from ``before``'s), with each colleague sent
+    their link who has not applied (``applied``: the places' numbers that hold an application)
+    emailed it again when the new date is earlier than the one their last email gave
+    (:func:`last_told`): never again for a date no earlier than that, however the course's
+    dates go back and forth (hostile21 F3). A later date is not written about: the page and
+    every email from now on say it."""
+    if moved.status is not GroupStatus.PAID:
+        return moved
+    for place in moved.places:
+        told = place.released or place.erased or place.number in applied
+        if not told and moved.apply_by < last_told(place, before):
+            moved = moved.told_colleague_apply_by(place)
+    return moved
+
+
+def link_told(group: GroupBooking, number: int, substitutions: int) -> GroupBooking | None:
+    """``group`` with place ``number``'s colleague recorded as told its apply-by date (their
+    link's email, first or sent again, just went with it), while the place still names them;
+    None: nothing to record (the place is another colleague's, or the date is recorded)."""
+    place = next((p for p in group.places if p.number == number), None)
+    told = (substitutions, group.apply_by)
+    if place is None or place.substitutions != substitutions or place.told_apply_by == told:
+        return None
+    return group.with_place(place.model_copy(update={"told_apply_by": told}), group.updated_at)
+
+
+def course_moves_apply_by(course: Course, group: GroupBooking, now: datetime) -> bool:
+    """Whether ``course`` as saved sets ``group`` another apply-by date than it holds: a save
+    whose groups are still being set again (``services.group_dates``)."""
+    days = course.definition.group_apply_by_days
+    return redated(group, course.first_start(), days, now) is not None

@@ -11,7 +11,7 @@ from typing import Any
 
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.groups import APPLY_BY_MOVED, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when
 
 # Why a payment the group could not take was given back (``domain.groups.why_not_taken``), as
@@ -96,11 +96,29 @@ def apply_by_move_of(job: EmailJob) -> tuple[datetime, datetime] | None:
     return was, now
 
 
-def apply_by_moved_since(job: EmailJob, group: GroupBooking) -> bool:
-    """Whether the apply-by date an ``apply_by_moved`` email would give has moved again since
-    it was queued: that email is not sent (the one about the newer move says the date)."""
+def apply_by_told(job: EmailJob) -> datetime | None:
+    """The apply-by date an email about a move of it gives: the manager's (``apply_by_moved``,
+    its key's new date) or a colleague's link sent again (its occasion's date); None for any
+    other email."""
     move = apply_by_move_of(job)
-    return move is not None and int(move[1].timestamp()) != int(group.apply_by.timestamp())
+    if move is not None:
+        return move[1]
+    _named, moved, when = (job.occasion or "").partition(APPLY_BY_MOVED)
+    if job.kind is not EmailKind.GROUP_PLACE_LINK or not moved or not when.isdigit():
+        return None
+    return datetime.fromtimestamp(int(when), UTC)
+
+
+def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bool) -> bool:
+    """Whether an email about a move of the apply-by date, the manager's or a colleague's, is
+    superseded and not sent: the group's date moved again since it was queued, or the course
+    as saved now sets another (``course_moves_it``: a newer save, whose groups are being set
+    again, its own emails telling) — so no email mixes two versions of the course (hostile21
+    F3: one course's title with another's date)."""
+    told = apply_by_told(job)
+    if told is None:
+        return False
+    return course_moves_it or int(told.timestamp()) != int(group.apply_by.timestamp())
 
 
 def apply_by_move_said(job: EmailJob, apply_by: datetime, zone: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
+from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_endings import GroupEnding, organisers_words
 from booking.domain.group_figures import group_figures
 from booking.domain.group_refunds import refunded_at_stripe
@@ -101,6 +102,11 @@ class GroupLine(Model):
     )
     paid_said: str = Field(description="What Stripe took for it, in pounds")
     refunded_said: str = Field(description="What went back, in pounds")
+    owed_by_hand_said: str = Field(
+        default="",
+        description="Paid outside Stripe (its invoice marked paid): what is owed back to the "
+        'employer by hand for the places given up or released, in words; "" when nothing is',
+    )
     booked_said: str = Field(description="When it was booked, in the course's time")
     apply_by_said: str = Field(description="When its colleagues apply by")
     places: tuple[PlaceLine, ...]
@@ -138,6 +144,7 @@ def group_line(
         cost_said=_cost_said(group, kept),
         paid_said=money_words(figures.amount_paid, currency),
         refunded_said=money_words(figures.amount_refunded, currency),
+        owed_by_hand_said=owed_by_hand_words(group),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(

@@ -70,6 +70,8 @@ class GroupPlace(Model):
     released_by_refund: bool = False
     refund_id: str | None = None  # the refund of its share, when it was paid by card
     substitutions: int = 0
+    # (substitutions, apply-by): the date its colleague's last moved link gave (domain.group_dates)
+    told_apply_by: tuple[int, datetime] | None = None
 
     @property
     def erased(self) -> bool:

@@ -17,6 +17,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
 from booking.domain.model import Model
+from booking.domain.recipients import Recipient
 
 
 class EntryKind(StrEnum):
@@ -48,6 +49,7 @@ class TimelineEntry(Model):
     email: EmailKind | None = None  # EMAIL: which message
     recipients: int | None = None  # EMAIL: how many addresses it went to (never which)
     job_id: str | None = None  # EMAIL: the job sent, to tell repeated messages apart
+    to: Recipient | None = None  # EMAIL: whom it went to, by role (None: recorded before)
     code: str | None = None  # DISCOUNT: the code given (an organiser's word, not personal)
     invoice: str | None = None  # INVOICE: its number (or the provider's id before it has one)
     due_at: datetime | None = None  # INVOICE: when it falls due
@@ -172,7 +174,9 @@ def _register(previous: Application | None, new: Application, at: datetime) -> l
     return entries
 
 
-def email_sent(at: datetime, kind: EmailKind, recipients: int, job_id: str) -> TimelineEntry:
+def email_sent(
+    at: datetime, kind: EmailKind, recipients: int, job_id: str, to: Recipient | None = None
+) -> TimelineEntry:
     return TimelineEntry(
-        at=at, kind=EntryKind.EMAIL, email=kind, recipients=recipients, job_id=job_id
+        at=at, kind=EntryKind.EMAIL, email=kind, recipients=recipients, job_id=job_id, to=to
     )

@@ -175,6 +175,8 @@ def _group_line(group: GroupMoney, currency: str) -> dict[str, str]:
     status = GROUP_STATUS_WORDS[group.status.value]
     if group.status is GroupStatus.LAPSED and group.paid:
         status += GIVEN_BACK_WORDS
+    if group.owed_by_hand_said:
+        status += f"; {group.owed_by_hand_said}"
     return {
         "group_id": group.group_id,
         "said": group.said,

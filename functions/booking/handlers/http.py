@@ -35,7 +35,7 @@ from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
 from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
-from booking.handlers.routes import Function, route_at
+from booking.handlers.routes import Function, route_at, unnamed_words
 from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 
 MAX_BODY_BYTES = 64 * 1024
@@ -277,9 +277,10 @@ def unexpected_response(error: Exception) -> Response[str]:
 
 def bounded_path(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
     """Middleware: 404 for a path with a segment longer than any id this system issues."""
-    segments = app.current_event.path.split("/")
+    event = app.current_event
+    segments = event.path.split("/")
     if any(len(s.encode("utf-8", "surrogatepass")) > MAX_PATH_SEGMENT_BYTES for s in segments):
-        raise NotFound("no such resource")
+        raise NotFound(unnamed_words(event.http_method, event.path) or "no such resource")
     return next_middleware(app)
 
 
@@ -423,10 +424,11 @@ def install_error_handlers(
         event = app.current_event
         allowed = methods_for(event.path) if methods_for is not None else []
         # The method among them: the path fits the table's template but not a value the
-        # resolver takes in it (a character no id holds), so there is no such resource.
+        # resolver takes in it (a character no id holds): it names no such thing, in words.
         if allowed and event.http_method not in allowed:
             return for_client(error_response(MethodNotAllowed(allowed)))
-        return for_client(error_response(NotFound("no such resource")))
+        said = unnamed_words(event.http_method, event.path) if allowed else None
+        return for_client(error_response(NotFound(said or "no such resource")))
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def unexpected(error: Exception) -> Response[str]:

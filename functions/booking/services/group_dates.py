@@ -8,9 +8,12 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
-from booking.domain.group_dates import redated
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.group_dates import colleagues_told, redated
+from booking.domain.group_dates import link_told as told_on_place
 from booking.domain.group_notices import apply_by_move_told
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
@@ -41,7 +44,7 @@ def redate_groups(ports: Ports, course: Course) -> int:
             moved = redated(current, first_start, days_before, now)
             if moved is None:
                 return None
-            told = apply_by_move_told(_told_if_earlier(moved, current, applied), current)
+            told = apply_by_move_told(colleagues_told(moved, current, applied), current)
             return ports.groups.save_group(told, current)
 
         if retried(save, group_reader(ports, group.group_id), first=group) is not None:
@@ -64,15 +67,24 @@ def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:
     )
 
 
-def _told_if_earlier(
-    moved: GroupBooking, before: GroupBooking, applied: frozenset[int]
-) -> GroupBooking:
-    """``moved``, with each colleague sent their link who has not applied emailed it again
-    when the date came earlier: the one their first email said no longer holds (a later one
-    does: they are not written to for it, the page and every email from now on say it)."""
-    if moved.status is not GroupStatus.PAID or moved.apply_by >= before.apply_by:
-        return moved
-    for place in moved.places:
-        if not (place.released or place.erased or place.number in applied):
-            moved = moved.told_colleague_apply_by(place)
-    return moved
+def link_told(ports: Ports, job: EmailJob, group: GroupBooking, place: GroupPlace) -> None:
+    """After a colleague's link went (``services.group_emails``), the apply-by date it gave
+    recorded on their place, so a later move tells them only of a date earlier than that
+    (``domain.group_dates.colleagues_told``). Best effort, after the send: failing here must
+    not send it again (a move then compares with the date before it, as it did)."""
+    if job.kind is not EmailKind.GROUP_PLACE_LINK:
+        return
+    sent_with = group.apply_by
+
+    def save(current: GroupBooking) -> GroupBooking | None:
+        if current.apply_by != sent_with:
+            return None  # moved since: that move's own email tells, or a later date holds
+        told = told_on_place(current, place.number, place.substitutions)
+        return None if told is None else ports.groups.save_group(told, current)
+
+    try:
+        retried(save, group_reader(ports, group.group_id))
+    except DependencyUnavailable:
+        logger.warning(
+            "a colleague's link sent, its date not recorded", extra={"group_id": group.group_id}
+        )

@@ -27,6 +27,7 @@ from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
+from booking.domain.group_dates import course_moves_apply_by
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.group_notices import (
     apply_by_move_said,
@@ -47,6 +48,7 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.wording import cohort_name, moment_when, money_words
+from booking.services.group_dates import link_told
 from booking.services.groups import manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -66,9 +68,7 @@ def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     place = next((p for p in group.places if p.number == job.group_place), None)
     if place is None or place.released or place.erased or group.status is not GroupStatus.PAID:
         return None
-    named, moved, when = (job.occasion or "").partition(APPLY_BY_MOVED)
-    if moved and when != str(int(group.apply_by.timestamp())):
-        return None  # the date moved again since: the email for that date says it
+    named, _moved, _when = (job.occasion or "").partition(APPLY_BY_MOVED)
     return place if named == f"v{place.substitutions}" else None
 
 
@@ -289,8 +289,7 @@ def _send_as_read(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutco
         return None
     if GroupEmailOutcome.IN_FLIGHT in (first, theirs):
         return GroupEmailOutcome.IN_FLIGHT  # the queue delivers it again: the other is done
-    done = (GroupEmailOutcome.SENT, GroupEmailOutcome.DUPLICATE)
-    return first if first in done else theirs
+    return first if first in (GroupEmailOutcome.SENT, GroupEmailOutcome.DUPLICATE) else theirs
 
 
 def _send_to_whom_it_is_for(
@@ -299,8 +298,10 @@ def _send_to_whom_it_is_for(
     recipient = _recipient(ports, job, about)
     if recipient is None:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    message = _message(ports, job, about, recipient)
-    return _send_once(ports, job, about.group, message, now)
+    sent = _send_once(ports, job, about.group, _message(ports, job, about, recipient), now)
+    if sent is GroupEmailOutcome.SENT and about.place is not None:
+        link_told(ports, job, about.group, about.place)  # the date it gave, for the next move
+    return sent
 
 
 @dataclass(frozen=True)
@@ -328,16 +329,14 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
     course = ports.repository.get_course(job.course_id) if group else None
     if group is None or course is None:
         return GroupEmailOutcome.SKIPPED_GONE
+    if apply_by_moved_since(job, group, course_moves_apply_by(course, group, ports.clock())):
+        return GroupEmailOutcome.SKIPPED_GONE  # superseded: a newer move's email tells
     finder = _PLACE_FINDERS.get(job.kind)
     if finder is not None:
         place = finder(group, job)
-        return (
-            GroupEmailOutcome.SKIPPED_GONE
-            if place is None
-            else _About(group, course, place, "paid")
-        )
+        return _About(group, course, place, "paid") if place else GroupEmailOutcome.SKIPPED_GONE
     occasion = _manager_occasion(group, job) if job.kind is EmailKind.GROUP_BOOKED else "paid"
-    if occasion is None or apply_by_moved_since(job, group):
+    if occasion is None:
         return GroupEmailOutcome.SKIPPED_GONE
     return _About(group, course, None, occasion)
 

@@ -72,6 +72,7 @@ from booking.domain.errors import DependencyUnavailable
 from booking.domain.facilitators_told import is_withdrawal, roster_holding
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import event_about, person_key
+from booking.domain.recipients import recipient_of
 from booking.domain.register import certificate_code
 from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
@@ -424,7 +425,8 @@ def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> 
     failing here must not make the queue deliver the job again (it would be sent twice)."""
     try:
         ports.repository.add_to_timeline(
-            job.application_id, email_sent(at, job.kind, recipients, job.job_id)
+            job.application_id,
+            email_sent(at, job.kind, recipients, job.job_id, recipient_of(job)),
         )
     except DependencyUnavailable:
         logger.warning("email sent but not added to the history", extra={"job_id": job.job_id})

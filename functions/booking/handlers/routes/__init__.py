@@ -155,6 +155,29 @@ def route_at(method: str, path: str, *functions: Function) -> Route | None:
     return None
 
 
+# What Powertools' resolver takes as a path's value (its ``_SAFE_URI``, ``_UNSAFE_URI`` and
+# ``\w``): a value with anything else in it fits no route, so the resolver finds none.
+_RESOLVER_TAKES = re.compile(r"[-._~()'!*:@,;=+&$%<> \[\]{}|^\w]+")
+
+
+def unnamed_words(method: str, path: str) -> str | None:
+    """The 404's words for a path that fits a route of the table but with a value it cannot
+    take (``/admin/applications/CL-7K3Q9?x/refund``, a 5,000-character reference): "no
+    application 'CL-7K3Q9?x': ..." (``domain.identifiers.no_such``), as for any value that
+    names nothing, never "no such resource". None: the path names nothing of the table."""
+    from booking.domain.identifiers import NAMED_BY_COLLECTION, id_fault, no_such
+
+    found = route_at(method, path, *Function)
+    if found is None:
+        return None
+    template = found.path.split("/")
+    for at, (part, value) in enumerate(zip(template, path.split("/"), strict=False)):
+        if part.startswith("{") and (not _RESOLVER_TAKES.fullmatch(value) or id_fault(value)):
+            thing = NAMED_BY_COLLECTION.get(template[at - 1])
+            return no_such(thing, value) if thing else None
+    return None
+
+
 class Served:
     """One function's resolver, bound to its routes in the table.
 

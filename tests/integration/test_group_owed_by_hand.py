@@ -1,0 +1,63 @@
+"""A group paid outside Stripe (its invoice marked paid) whose places are given up owes the
+employer their share back by hand, and every organiser's view says so in words (hostile21 F7:
+the console's card and money page read "Refunded £0.00" and nothing owed): the console's group
+card, its money page, the organisers' JSON and the CLI's ``group-bookings``
+(``domain.employer_share.owed_by_hand_words``: one rule). A group paid through Stripe, whose
+shares are refunded there, owes nothing by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_refund_paid_out_of_band import paid_out_of_band
+from tests.support import cli
+from tests.support.console import signed_in
+from tests.support.groups import give_up, invoiced_group, paid_group
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.system import System
+
+OWED = "£400.00 is owed back to the employer by hand"
+
+
+def _views(system: System, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    console = signed_in(system)
+    card = console.words(f"/console/courses/{INVOICED}/group-bookings")
+    money = console.words(f"/console/courses/{INVOICED}/money")
+    answer = system.admin("GET", f"/courses/{INVOICED}/group-bookings")
+    assert answer.status == 200, answer.body
+    [line] = answer.json()["groups"]
+    terminal = cli.run(capsys, "group-bookings", INVOICED)
+    assert terminal.status == 0, terminal
+    return [card, money, line["owed_by_hand_said"], " ".join(terminal.out.split())]
+
+
+def test_a_group_paid_outside_stripe_shows_the_given_up_places_share_owed_by_hand(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoiced = invoiced_cohort(system)
+    cli.connect(invoiced, monkeypatch)
+    group = invoiced_group(invoiced)
+    paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
+    for place in (2, 3):
+        assert give_up(invoiced, group, place).status == 200
+    invoiced.deliver_emails()
+
+    for said in _views(invoiced, capsys):
+        assert OWED in said, said
+        assert "paid outside Stripe" in said
+
+
+def test_a_group_paid_through_stripe_owes_nothing_by_hand(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoiced = invoiced_cohort(system)
+    cli.connect(invoiced, monkeypatch)
+    group = paid_group(invoiced)
+    assert give_up(invoiced, group, 2).status == 200
+    invoiced.deliver_emails()
+
+    card, money, owed, terminal = _views(invoiced, capsys)
+    assert owed == ""
+    for said in (card, money, terminal):
+        assert "owed back to the employer by hand" not in said
+        assert "Owed back by hand" not in said
