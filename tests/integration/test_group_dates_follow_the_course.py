@@ -242,7 +242,7 @@ def test_a_colleague_is_told_again_only_of_a_date_earlier_than_their_last_email_
     """hostile21 F3: the dates going back and forth told a colleague again, as "earlier than
     our last email said", a date a minute later than their last email gave (two days' notice
     from each save's own moment); now only a date earlier than their last email's."""
-    start = _start(system)
+    start = system.first_start()
     zone = system.course_file(COURSE_ID)["timezone"]
     course = system.course_file(COURSE_ID)
     booked = start - timedelta(days=30)
@@ -273,7 +273,7 @@ def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
     dates again mixed the two versions (the title of one, the date of the other): an email
     about a move, the manager's or a colleague's, is not sent once the course as saved sets
     the group another date; the newer move's own emails tell."""
-    start = _start(system)
+    start = system.first_start()
     days = system.course_file(COURSE_ID)
     with time_machine.travel(start - timedelta(days=30), tick=False):
         _paid_by_card(system)
