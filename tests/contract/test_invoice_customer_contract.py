@@ -93,7 +93,7 @@ def test_a_paid_invoices_customer_is_deleted_and_the_invoice_stays_paid(
     gateway.forget_invoice_customer(invoice.invoice_id)
     assert provider.customer_deleted(invoice.invoice_id)
     assert gateway.void_invoice(invoice.invoice_id) == "paid"
-    assert gateway.invoice_payment_intent(invoice.invoice_id) is not None
+    assert gateway.invoice_at_stripe(invoice.invoice_id).payment_intent is not None
 
 
 def test_an_open_invoices_customer_is_kept_and_the_refusal_said(provider: Provider) -> None:

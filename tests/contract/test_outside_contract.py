@@ -27,6 +27,7 @@ from booking.services.ports import (
     EmailQueue,
     EmailSender,
     EmailSendError,
+    InvoiceAtStripe,
     PaymentGateway,
     QueueUnavailable,
 )
@@ -204,7 +205,7 @@ def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billi
     assert invoice.currency == "gbp"
     assert invoice.status == "open"
     gateway.resend_invoice(invoice.invoice_id)
-    assert gateway.invoice_payment_intent(invoice.invoice_id) is None
+    assert gateway.invoice_at_stripe(invoice.invoice_id) == InvoiceAtStripe("open", None)
     assert gateway.void_invoice(invoice.invoice_id) == "void"
     assert gateway.void_invoice(invoice.invoice_id) == "void"  # asking again is harmless
     with pytest.raises(Conflict):
@@ -215,9 +216,15 @@ def test_a_paid_invoice_cannot_be_voided_and_names_its_payment(billing: Billing)
     invoice = billing.gateway.create_invoice(invoice_request())
     billing.pay_invoice(invoice.invoice_id)
     assert billing.gateway.void_invoice(invoice.invoice_id) == "paid"
-    intent = billing.gateway.invoice_payment_intent(invoice.invoice_id)
-    assert intent is not None
-    assert intent.startswith("pi_")
+    held = billing.gateway.invoice_at_stripe(invoice.invoice_id)
+    assert held.paid
+    assert held.payment_intent is not None
+    assert held.payment_intent.startswith("pi_")
+
+
+def test_an_invoice_the_provider_never_made_is_unknown(billing: Billing) -> None:
+    with pytest.raises(UnknownToProvider):
+        billing.gateway.invoice_at_stripe("in_never_made")
 
 
 def _made(gateway: PaymentGateway, definition: DiscountCodeDefinition) -> AppliedDiscount:

@@ -23,6 +23,7 @@ from booking.services.ports import (
     CheckoutRequest,
     DiscountCodeRequest,
     EmailSendError,
+    InvoiceAtStripe,
     InvoiceRequest,
     QueueUnavailable,
     RefundAtStripe,
@@ -198,8 +199,12 @@ class FakePaymentGateway:
             raise Conflict("only open or paid invoices are sent", code="payment_state_conflict")
         invoice.sends += 1
 
-    def invoice_payment_intent(self, invoice_id: str) -> str | None:
-        return self._invoice(invoice_id).payment_intent
+    def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
+        self._check()
+        invoice = self.invoices.get(invoice_id)
+        if invoice is None:
+            raise UnknownToProvider("no such invoice", code="payment_state_conflict")
+        return InvoiceAtStripe(invoice.status, invoice.payment_intent)
 
     def pay_invoice(self, invoice_id: str) -> str:
         """The billing contact pays (a test's hand, not a port method)."""

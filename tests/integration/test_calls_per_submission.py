@@ -157,3 +157,31 @@ def test_an_event_for_a_session_nobody_recorded_asks_who_recorded_its_payment_in
     # session; who recorded the payment; the anomaly kept.
     assert made == ["GetItem", "GetItem", "GetItem", "BatchGetItem", "PutItem"]
     assert shown(system, x) == ("confirmed", 20000, 0)
+
+
+def test_a_paid_invoice_event_reads_its_invoice_once_at_stripe(
+    system: System, dynamodb_calls: list[str]
+) -> None:
+    """A booking's ``invoice.paid``: one read at Stripe, the invoice with its payments
+    included (is it paid, and by which payment: ``services.believed``), then the same
+    DynamoDB calls as a paid checkout's (who owns the invoice, the application, who recorded
+    the payment, the transaction)."""
+    reply = system.apply(
+        email="ada@example.org",
+        payment_method="invoice",
+        billing_name="St Elsewhere NHS Foundation Trust",
+        billing_email="accounts@example.nhs.uk",
+        billing_address="1 Hospital Road, Leeds",
+    )
+    assert reply.status == 201, reply.body
+    invoice_id = str(reply.json()["invoice_url"]).rsplit("/", 1)[-1]
+    system.hold_webhooks = True
+    assert system.stripe_local("POST", f"/invoices/{invoice_id}/pay").status == 200
+    [paid] = [e for e in system.pending if json.loads(e[0])["type"] == "invoice.paid"]
+    dynamodb_calls.clear()
+    asked = len(system.stripe_http.requests)
+    assert system.webhook(*paid).status == 200
+    read = [(r.method, r.path) for r in system.stripe_http.requests[asked:]]
+    assert read == [("get", f"/v1/invoices/{invoice_id}")]
+    assert dynamodb_calls == ["GetItem", "GetItem", "BatchGetItem", "TransactWriteItems"]
+    assert system.stored(reply.json()["application_id"]).status.value == "confirmed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -109,3 +110,33 @@ def test_stripe_unreachable_when_a_refund_is_read_is_a_503_then_recorded(system:
     for body, headers in held:  # the redelivery, read back at Stripe this time
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 5000)
+
+
+def test_a_made_up_refund_of_a_payment_not_yet_recorded_writes_nothing(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Past the redelivery bound, a refund of a payment no booking recorded, whose payment at
+    Stripe names an application, is recorded on that application (``_refund_before_payment``)
+    only as Stripe holds it: one Stripe never made writes nothing, and the payment's own event,
+    when it comes, confirms the booking."""
+    other = paid(system, "other@example.org")
+    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    application = system.apply(email="x@example.org").json()
+    system.hold_webhooks = True
+    assert system.pay(application["checkout_url"]).status == 200
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    paying = system.checkout_session(application["checkout_url"])["payment_intent"]
+    before = system.stored(application["application_id"])
+    system.clock_offset += timedelta(hours=3)  # long past any reordering of Stripe's events
+    made_up = _made_up(system, "refund.created", paying, id="re_h20_before", amount=20000)
+    with caplog.at_level(logging.ERROR):
+        assert sent(system, made_up)["action"] == "ignore"
+    assert system.stored(application["application_id"]) == before  # nothing written
+    assert [a.kind for a in system.ports.repository.anomalies()] == []
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+    for body, headers in held:  # the payment's own events, late
+        assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("confirmed", 20000, 0)

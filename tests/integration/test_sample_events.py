@@ -7,6 +7,7 @@ import copy
 import hashlib
 import hmac
 import json
+import logging
 import time
 from typing import Any
 
@@ -187,10 +188,41 @@ def test_stripe_sample_invoice_events(
         billing_address="1 Hospital Road, Leeds",
     ).json()
     assert application["status"] == "awaiting_invoice_payment"
+    if "invoice.paid" in sequence:
+        _paid_at_stripe_unheard(system, application)
     for name in sequence:
         _deliver(_invoice_aimed_at(name, application))
     assert _status(system, application) == final
     assert system.course()["places_left"] == places_left
+
+
+def _paid_at_stripe_unheard(system: System, application: dict[str, Any]) -> None:
+    """The invoice paid at Stripe (the real flow: an ``invoice.paid`` is believed only for an
+    invoice Stripe holds paid), its own events held back so the sample is what is heard."""
+    invoice_id = application["invoice_url"].rsplit("/", 1)[-1]
+    system.hold_webhooks = True
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+    assert paid.status == 200, paid.body
+    system.pending.clear()
+    system.hold_webhooks = False
+
+
+def test_an_open_invoices_sample_paid_event_confirms_nothing(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A signed ``invoice.paid`` for an invoice Stripe still holds open is not believed."""
+    application = system.apply(
+        payment_method="invoice",
+        billing_name="St Elsewhere NHS Foundation Trust",
+        billing_email="accounts@example.nhs.uk",
+        billing_address="1 Hospital Road, Leeds",
+    ).json()
+    with caplog.at_level(logging.ERROR):
+        assert _deliver(_invoice_aimed_at("invoice.paid", application))["action"] == "ignore"
+    assert _status(system, application) == "awaiting_invoice_payment"
+    assert system.course()["places_left"] == 19  # held for the invoice, as before
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["invoice_not_paid_at_stripe"]
 
 
 def test_sample_invoice_events_of_no_known_application_are_ignored(system: System) -> None:

@@ -131,6 +131,25 @@ def test_paying_on_the_hosted_page_records_the_payment_and_sends_stripes_events(
         client.v1.invoices.void_invoice(invoice.id)  # a paid invoice cannot be voided
 
 
+def test_an_invoice_includes_its_payments_only_when_expanded(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn
+) -> None:
+    """As Stripe's: ``payments`` is left out of an invoice unless asked for with ``expand``."""
+    invoice = sent_invoice(client, clock)
+    assert "payments" not in client.v1.invoices.retrieve(invoice.id).to_dict()
+    unpaid = client.v1.invoices.retrieve(invoice.id, {"expand": ["payments"]})
+    assert unpaid.payments is not None
+    assert (unpaid.status, unpaid.payments.data) == ("open", [])
+
+    local_json(standin, "POST", f"/invoices/{invoice.id}/pay")
+    paid = client.v1.invoices.retrieve(invoice.id, {"expand": ["payments"]})
+    assert paid.payments is not None
+    (payment,) = paid.payments.data
+    listed = client.v1.invoice_payments.list({"invoice": invoice.id})
+    assert (paid.status, payment.id, payment.status) == ("paid", listed.data[0].id, "paid")
+    assert "payments" not in client.v1.invoices.retrieve(invoice.id).to_dict()
+
+
 def test_a_voided_invoice_cannot_be_paid(
     client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
 ) -> None:

@@ -13,7 +13,7 @@ from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.erasure import billing_contact_erased
-from booking.domain.errors import AlreadyApplied, Conflict, InvalidInput
+from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.services import (
@@ -142,6 +142,31 @@ def test_invoices_only_where_the_course_allows_them_and_not_too_close_to_the_sta
         applications.submit_application(ports, "c1", by_invoice())
     assert "card" in refused.value.fields["payment_method"]
     assert repo(ports).applications == {}
+
+
+@pytest.mark.parametrize("at_stripe", ["open", "unknown", "down"])
+def test_an_invoice_paid_event_stripe_does_not_hold_paid_confirms_nothing(
+    ports: Ports, at_stripe: str
+) -> None:
+    """An ``invoice.paid`` is believed only as Stripe holds the invoice: open, nothing is
+    written (200); not held by Stripe although the booking recorded it, or Stripe down:
+    DependencyUnavailable (503, Stripe delivers it again)."""
+    view = applications.submit_application(ports, "c1", by_invoice())
+    before = repo(ports).applications[view.application_id]
+    assert before.invoice is not None
+    if at_stripe == "unknown":
+        del gateway(ports).invoices[before.invoice.invoice_id]
+    gateway(ports).down = at_stripe == "down"
+    event = InvoiceEvent(
+        "evt_inv", InvoiceEventKind.PAID, before.invoice.invoice_id, view.application_id, 20000
+    )
+    if at_stripe == "open":
+        outcome = payments.apply_invoice_event(ports, event)
+        assert (outcome.action, outcome.reason) == ("ignore", "invoice_not_paid_at_stripe")
+    else:
+        with pytest.raises(DependencyUnavailable):
+            payments.apply_invoice_event(ports, event)
+    assert repo(ports).applications[view.application_id] == before
 
 
 def test_the_paid_invoice_confirms_once_with_the_payment_recorded(ports: Ports) -> None:

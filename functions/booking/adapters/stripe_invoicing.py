@@ -17,7 +17,7 @@ from booking.adapters.stripe_calls import call_stripe
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.errors import BookingError, Conflict, InvalidInput, UnknownToProvider
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.services.ports import DiscountCodeRequest, InvoiceRequest
+from booking.services.ports import DiscountCodeRequest, InvoiceAtStripe, InvoiceRequest
 
 logger = Logger(child=True)
 
@@ -35,6 +35,7 @@ PAYABLE_INVOICE = frozenset({"draft", "open", "uncollectible"})
 
 class StripeInvoicing:
     _client: stripe.StripeClient
+    _reader: stripe.StripeClient  # the webhook's reads of what Stripe holds (StripeGateway)
 
     def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
         """Customer, draft, its one line, finalized and sent: each step with its own key, so
@@ -121,15 +122,19 @@ class StripeInvoicing:
     def resend_invoice(self, invoice_id: str) -> None:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
 
-    def invoice_payment_intent(self, invoice_id: str) -> str | None:
-        payments = call_stripe(
-            lambda: self._client.v1.invoice_payments.list({"invoice": invoice_id, "status": "paid"})
+    def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
+        # One read: the invoice with its payments included (Stripe leaves them out unless
+        # expanded), through the webhook's reader (a short timeout, no retries).
+        invoice = call_stripe(
+            lambda: self._reader.v1.invoices.retrieve(invoice_id, {"expand": ["payments"]})
         )
-        for payment in payments.data:
+        paying = None
+        for payment in invoice.payments.data if invoice.payments else ():
             intent = payment.payment.payment_intent
-            if intent:
-                return intent if isinstance(intent, str) else intent.id
-        return None
+            if payment.status == "paid" and intent:
+                paying = intent if isinstance(intent, str) else intent.id
+                break
+        return InvoiceAtStripe(status=str(invoice.status or ""), payment_intent=paying)
 
     def forget_invoice_customer(self, invoice_id: str) -> None:
         # The invoice names its customer (one per invoice, ``_customer``): asked of Stripe

@@ -14,6 +14,11 @@ that recorded its id).
   a 503, see ``checkout_not_paid_with``); an invoice's payment is read from Stripe's invoice
   itself. A payment of a session nobody recorded is given back only on the same word of
   Stripe's.
+- **An invoice is paid when Stripe holds it paid.** A signed ``invoice.paid`` is believed only
+  after one read of the invoice at Stripe (the second client) says it is paid, the payment
+  that paid it read in the same answer: an invoice Stripe still holds open confirms nothing
+  (200, refused at ERROR, nothing written); an invoice a booking recorded that Stripe does not
+  hold, or Stripe unreachable: 503 (``invoice_as_stripe_holds``).
 - **A refund is Stripe's.** A signed refund event (``charge.refunded``, ``refund.*``) that
   would change what a booking recorded is believed only after one read of the payment's
   refunds at Stripe (its second client: a short timeout, no retries): a refund Stripe does
@@ -43,7 +48,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProv
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_figures import refund_figures, refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
-from booking.services.ports import Ports
+from booking.services.ports import InvoiceAtStripe, Ports
 
 if TYPE_CHECKING:  # read, never built here: a booking's own events load no group model
     from booking.domain.groups import GroupBooking
@@ -57,6 +62,7 @@ REFUNDED_BEYOND_PAID = "refunded_beyond_paid"
 NOT_MADE_BY_ITS_CHECKOUT = "payment_not_made_by_the_bookings_checkout"
 UNKNOWN_AT_STRIPE = "checkout_session_unknown_at_stripe"
 REFUND_UNKNOWN_AT_STRIPE = "refund_unknown_at_stripe"
+INVOICE_NOT_PAID_AT_STRIPE = "invoice_not_paid_at_stripe"
 
 
 def payment_not_believed(
@@ -115,6 +121,23 @@ def checkout_not_paid_with(
             code="payment_provider_unavailable",
         ) from exc
     return None if held.paid_with(payment_intent) else NOT_MADE_BY_ITS_CHECKOUT
+
+
+def invoice_as_stripe_holds(ports: Ports, invoice_id: str) -> InvoiceAtStripe | None:
+    """The invoice ``invoice_id`` as Stripe holds it (one read, the payment that paid it
+    included), before a signed ``invoice.paid`` is believed. None: Stripe holds no such
+    invoice, which the caller weighs (nobody's: nothing to do; a booking's: our
+    misconfiguration, a 503). Stripe unreachable, or refusing the read: DependencyUnavailable
+    (503: Stripe delivers the event again; the alarm hears it)."""
+    try:
+        return ports.payments.invoice_at_stripe(invoice_id)
+    except UnknownToProvider:
+        return None
+    except Conflict as exc:
+        raise DependencyUnavailable(
+            "the payment provider would not say whether the invoice was paid",
+            code="payment_provider_unavailable",
+        ) from exc
 
 
 def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | None:
@@ -194,10 +217,12 @@ def refused(event_id: str, reason: str, **ids: str) -> None:
 
 
 __all__ = [
+    "INVOICE_NOT_PAID_AT_STRIPE",
     "NOT_MADE_BY_ITS_CHECKOUT",
     "REFUNDED_BEYOND_PAID",
     "REFUND_UNKNOWN_AT_STRIPE",
     "checkout_not_paid_with",
+    "invoice_as_stripe_holds",
     "payment_not_believed",
     "refund_as_stripe_holds",
     "refund_beyond_application",

@@ -53,6 +53,21 @@ class CheckoutAtStripe:
 
 
 @dataclass(frozen=True)
+class InvoiceAtStripe:
+    """An invoice as the provider holds it: what a signed ``invoice.paid`` is checked against
+    (``services.believed``). ``status``: draft, open, paid, uncollectible or void;
+    ``payment_intent``: the payment that paid it through the provider (None: paid out of
+    band, or not paid)."""
+
+    status: str
+    payment_intent: str | None
+
+    @property
+    def paid(self) -> bool:
+        return self.status == "paid"
+
+
+@dataclass(frozen=True)
 class RefundAtStripe:
     """A refund as the provider holds it: what a signed refund event's word is checked
     against (``services.believed``). ``status``: succeeded, pending, requires_action, failed
@@ -175,9 +190,11 @@ class PaymentGateway(Protocol):
         """Email the invoice to the billing contact again."""
         ...
 
-    def invoice_payment_intent(self, invoice_id: str) -> str | None:
-        """The payment that paid the invoice (to refund it), if it was paid through the
-        provider; None when it was paid out of band or not at all."""
+    def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
+        """The invoice as the provider holds it, read once (its second client: a short
+        timeout, no retries): whether it is paid, and the payment that paid it (to record, or
+        to refund) when it was paid through the provider. Raises UnknownToProvider when it
+        holds no such invoice, DependencyUnavailable when it cannot be reached."""
         ...
 
     # -- discount codes -----------------------------------------------------------------------

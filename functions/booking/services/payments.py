@@ -35,9 +35,11 @@ from booking.domain.payments import (
 )
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
+    INVOICE_NOT_PAID_AT_STRIPE,
     REFUND_UNKNOWN_AT_STRIPE,
     REFUNDED_BEYOND_PAID,
     checkout_not_paid_with,
+    invoice_as_stripe_holds,
     payment_not_believed,
     refund_as_stripe_holds,
     refund_beyond_application,
@@ -46,7 +48,7 @@ from booking.services.believed import (
 )
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.payment_recorders_port import PaymentRecorders
-from booking.services.ports import Ports
+from booking.services.ports import InvoiceAtStripe, Ports
 from booking.services.settle import note_anomaly, refund, settle_money
 
 if TYPE_CHECKING:
@@ -94,9 +96,12 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
 
 
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
+    held: InvoiceAtStripe | None = None
     if event.kind is InvoiceEventKind.PAID:
-        # Read once, before deciding: the payment that paid it (to record, or to give back).
-        paid_by = ports.payments.invoice_payment_intent(event.invoice_id)
+        # Read once, before deciding: whether Stripe holds it paid, and the payment that paid
+        # it (to record, or to give back).
+        held = invoice_as_stripe_holds(ports, event.invoice_id)
+        paid_by = held.payment_intent if held is not None else None
         event = dataclasses.replace(event, payment_intent=paid_by)
     current = event.invoice_id
     owner = owner_of(
@@ -105,6 +110,8 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         event.application_id,
         holds=lambda a: a.invoice is not None and a.invoice.invoice_id == current,
     )
+    if event.kind is InvoiceEventKind.PAID and (held is None or not held.paid):
+        return _invoice_not_paid(ports, event, owner, known_at_stripe=held is not None)
     if owner is None:
         for_group = _group_invoice_event(ports, event)
         if for_group is not None:
@@ -112,6 +119,33 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         key = f"refund-{event.invoice_id}"
         return _for_nobody(ports, event.event_id, event.invoice_id, event.payment_intent, key)
     return _settled(ports, owner, event, event.event_id, event.application_id, event.payment_intent)
+
+
+def _invoice_not_paid(
+    ports: Ports, event: InvoiceEvent, owner: Application | None, *, known_at_stripe: bool
+) -> EventOutcome:
+    """A signed ``invoice.paid`` for an invoice Stripe does not hold paid: it confirms nothing
+    (``services.believed``). An invoice no booking recorded is nobody's business; one a booking
+    recorded that Stripe holds open is refused (logged at ERROR, nothing written), and one
+    Stripe does not hold at all is our misconfiguration, a 503 Stripe delivers again."""
+    group_id = None if owner is not None else ports.groups.group_of_object(event.invoice_id)
+    if owner is None and group_id is None:
+        return EventOutcome("ignore", "not an object of any application")
+    if not known_at_stripe:
+        raise DependencyUnavailable(
+            "the payment provider does not hold the invoice an event names",
+            code="payment_provider_unavailable",
+        )
+    invoice = {"invoice_id": event.invoice_id}
+    if owner is None:
+        refused(event.event_id, INVOICE_NOT_PAID_AT_STRIPE, group_id=str(group_id), **invoice)
+        return EventOutcome("ignore", INVOICE_NOT_PAID_AT_STRIPE)
+    refused(
+        event.event_id, INVOICE_NOT_PAID_AT_STRIPE, application_id=owner.application_id, **invoice
+    )
+    return EventOutcome(
+        "ignore", INVOICE_NOT_PAID_AT_STRIPE, owner.application_id, owner.status.value
+    )
 
 
 def owner_of(
@@ -291,7 +325,15 @@ def _refund_before_payment(
     """Long past any reordering, the payment of this refund was never recorded. Stop asking
     Stripe for three more days of redeliveries: record the payment as refunded on its
     application (so its late payment event, if it ever comes, is ignored rather than confirming
-    a booking whose money went back), keep an anomaly for the organisers, and alert."""
+    a booking whose money went back), keep an anomaly for the organisers, and alert. The
+    refund is believed as Stripe holds it (``services.believed``), as on a recorded payment:
+    one Stripe does not hold records nothing."""
+    held = refund_as_stripe_holds(ports, event)
+    if held is None:
+        ids = {"application_id": owner, "payment_intent": event.payment_intent}
+        refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, **ids)
+        return EventOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, owner)
+    event = held
     note_anomaly(
         ports,
         NoteAnomaly(

@@ -207,6 +207,17 @@ class InvoiceLife:
         outgoing.append(store.record_event("invoice.paid", invoice, request))
         outgoing.append(store.record_event("invoice.payment_succeeded", invoice, request))
 
+    def retrieve(self, invoice_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``GET /v1/invoices/{id}``: the invoice, with its ``payments`` (newest first, the
+        first ten, as a list object) only when asked for with ``expand``, as Stripe includes
+        them."""
+        invoice = copy.deepcopy(wire.find(self._store.invoices, invoice_id, "invoice"))
+        expand = params.get("expand")
+        if isinstance(expand, list) and "payments" in expand:
+            listed = self.list_payments({"invoice": invoice_id})
+            invoice["payments"] = listed | {"url": f"/v1/invoice_payments?invoice={invoice_id}"}
+        return invoice
+
     def list_payments(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/invoice_payments``: an invoice's payments, newest first."""
         payments = sorted(self._store.invoice_payments.values(), key=lambda p: -p["created"])
