@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from tests.integration.test_believed_payments import last_event, paid, sent, shown
+from tests.integration.test_booking_flow import _signature
 from tests.support.groups import book
-from tests.support.system import COURSE_ID, System
+from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 
 def _payment_of(system: System, application: dict[str, Any]) -> str:
@@ -109,3 +110,64 @@ def test_stripe_unreachable_when_a_refund_is_read_is_a_503_then_recorded(system:
     for body, headers in held:  # the redelivery, read back at Stripe this time
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 5000)
+
+
+def _cancelled_with_its_events_held(
+    system: System, email: str
+) -> tuple[dict[str, Any], list[tuple[bytes, dict[str, str]]]]:
+    """A paid booking an organiser cancelled with a refund, and Stripe's events of that refund,
+    not delivered yet."""
+    application = paid(system, email)
+    system.hold_webhooks = True
+    assert system.cancel(application["application_id"]).status == 200
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    kinds = [json.loads(body)["type"] for body, _ in held]
+    assert {"refund.created", "charge.refunded"} <= set(kinds), kinds
+    return application, held
+
+
+def test_the_events_of_a_refund_made_here_ask_nothing_of_stripe(system: System) -> None:
+    """review18 M1: the refund an organiser's cancel made is recorded by its id when made, so
+    its events are believed without a read: Stripe's API down as they land, each is answered
+    200 and the booking ends refunded (not a 503 and 'cancelled' until Stripe redelivers)."""
+    application, held = _cancelled_with_its_events_held(system, "x@example.org")
+    system.stripe_http.fail_next = [503] * len(held)  # any call to Stripe would fail now
+    for body, headers in held:
+        assert system.webhook(body, headers).status == 200
+    assert system.stripe_http.fail_next == [503] * len(held)  # none was made
+    system.stripe_http.fail_next = []
+    assert shown(system, application) == ("refunded", 20000, 20000)
+
+
+def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only what this system recorded of its own refund passes unread: the same refund id at
+    a larger amount, or another id under the cancel's own request key, is read at Stripe and
+    believed as Stripe holds it (never by the event's key)."""
+    application, held = _cancelled_with_its_events_held(system, "x@example.org")
+    payment = _payment_of(system, application)
+    ours = last_event(system, "refund.created", payment)
+    key = ours["request"]["idempotency_key"]
+    inflated = json.loads(json.dumps(ours))
+    inflated["id"] = "evt_inflated_own_refund"
+    inflated["data"]["object"]["amount"] = 30000
+    keyed = json.loads(json.dumps(ours))
+    keyed["id"] = "evt_made_up_under_our_key"
+    keyed["data"]["object"]["id"] = "re_made_up_under_our_key"
+    assert key
+    for event in (inflated, keyed):
+        system.stripe_http.fail_next = [503]  # a read is made: Stripe down answers 503
+        body = json.dumps(event).encode()
+        headers = {"stripe-signature": _signature(body, WEBHOOK_SECRET)}
+        assert system.webhook(body, headers).status == 503
+    system.stripe_http.fail_next = []
+    with caplog.at_level(logging.ERROR):
+        assert sent(system, keyed)["action"] == "ignore"
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+    for body, headers in held:
+        assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("refunded", 20000, 20000)
