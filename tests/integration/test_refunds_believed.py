@@ -113,13 +113,20 @@ def test_stripe_unreachable_when_a_refund_is_read_is_a_503_then_recorded(system:
 
 
 def _cancelled_with_its_events_held(
-    system: System, email: str
+    system: System, email: str, *, refunded_later: bool = False
 ) -> tuple[dict[str, Any], list[tuple[bytes, dict[str, str]]]]:
-    """A paid booking an organiser cancelled with a refund, and Stripe's events of that refund,
-    not delivered yet."""
+    """A paid booking an organiser cancelled with a refund (or keeping the money, then refunded
+    by the Refund action: ``refunded_later``), and Stripe's events of that refund, not
+    delivered yet."""
     application = paid(system, email)
+    app_id = application["application_id"]
+    if refunded_later:
+        assert system.cancel(app_id, refund=False).status == 200
     system.hold_webhooks = True
-    assert system.cancel(application["application_id"]).status == 200
+    if refunded_later:
+        assert system.admin("POST", f"/applications/{app_id}/refund", json_body={}).status == 200
+    else:
+        assert system.cancel(app_id).status == 200
     held = list(system.pending)
     system.pending.clear()
     system.hold_webhooks = False
@@ -128,11 +135,17 @@ def _cancelled_with_its_events_held(
     return application, held
 
 
-def test_the_events_of_a_refund_made_here_ask_nothing_of_stripe(system: System) -> None:
-    """review18 M1: the refund an organiser's cancel made is recorded by its id when made, so
-    its events are believed without a read: Stripe's API down as they land, each is answered
-    200 and the booking ends refunded (not a 503 and 'cancelled' until Stripe redelivers)."""
-    application, held = _cancelled_with_its_events_held(system, "x@example.org")
+@pytest.mark.parametrize("refunded_later", [False, True], ids=["cancel_with_refund", "refund"])
+def test_the_events_of_a_refund_made_here_ask_nothing_of_stripe(
+    system: System, refunded_later: bool
+) -> None:
+    """review18 M1: the refund an organiser's cancel (or Refund) made is recorded by its id
+    when made, so its events are believed without a read: Stripe's API down as they land, each
+    is answered 200 and the booking ends refunded (not a 503 and 'cancelled' until Stripe
+    redelivers)."""
+    application, held = _cancelled_with_its_events_held(
+        system, "x@example.org", refunded_later=refunded_later
+    )
     system.stripe_http.fail_next = [503] * len(held)  # any call to Stripe would fail now
     for body, headers in held:
         assert system.webhook(body, headers).status == 200
