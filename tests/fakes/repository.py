@@ -258,6 +258,7 @@ class FakeRepository:
         *,
         replaces: str | None = None,
         claim: ClaimRead | None = None,
+        course_at: int | None = None,
     ) -> Application:
         stored = stored_application(new, previous)
         held = holding_changes(previous, stored)
@@ -266,6 +267,9 @@ class FakeRepository:
         self._check_version(stored, previous)
         if claim is not None and self.email_state(claim.job_id) != claim.state:
             raise StaleWrite("the email's claim changed since it was read")
+        course = self.courses.get(stored.course_id)
+        if course_at is not None and (course is None or course.version != course_at):
+            raise StaleWrite("the course was saved since it was read")
         counters = _counter_moves(stored, previous, held)
         priced = newly_priced(previous, stored)
         self._check_priced(priced)

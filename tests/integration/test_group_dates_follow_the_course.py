@@ -291,3 +291,37 @@ def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
     # The manager hears of the move as it holds; the colleagues, whose links' email gave a
     # later date than the one that holds (7 days before), are not written to of a later one.
     assert [m.to for m in sent] == [[MANAGER]], [m.subject for m in sent]
+
+
+def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_course_gives(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review18 M2: the course's save re-dates its groups through the by-course index, which
+    can be a moment behind (real DynamoDB), so a group paid just before the course moved later
+    kept the earlier apply-by. The sweep works the date out again from the course as it is now
+    before giving anything up: at the stored date it releases and refunds nothing and the date
+    follows the course (the manager told); at the course's date the places go, refunded."""
+    start = system.first_start()
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        group = _paid_by_card(system)
+        system.deliver_emails()
+        monkeypatch.setattr(system.ports.groups, "groups_of_course", lambda _: [])  # behind
+        system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {"group_apply_by_days": 3})
+        monkeypatch.undo()
+        stored = datetime.fromisoformat(manager_view(system, group)["apply_by"])
+        assert stored == start - timedelta(days=7)  # the index missed it: the earlier date
+        system.deliver_emails()
+    past_stored = stored + timedelta(minutes=1)
+    with time_machine.travel(past_stored, tick=False):
+        sweep(system.ports, past_stored)
+        assert _refunds(system) == []
+        view = manager_view(system, group)
+        assert datetime.fromisoformat(view["apply_by"]) == start - timedelta(days=3)
+        assert all(place.get("apply_url") for place in view["places"])  # links still live
+        told = [m for m in system.deliver_emails() if m.to == [MANAGER]]
+        assert len(told) == 1, [m.subject for m in told]
+        assert told[0].subject.startswith("Your colleagues now apply by a later date")
+    past_course = start - timedelta(days=3) + timedelta(minutes=1)
+    with time_machine.travel(past_course, tick=False):
+        sweep(system.ports, past_course)
+        assert _refunds(system) != []  # the unfilled places given up, their price refunded

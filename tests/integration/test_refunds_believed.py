@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from tests.integration.test_believed_payments import last_event, paid, sent, shown
+from tests.integration.test_booking_flow import _signature
 from tests.support.groups import book
-from tests.support.system import COURSE_ID, System
+from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 
 def _payment_of(system: System, application: dict[str, Any]) -> str:
@@ -140,3 +141,77 @@ def test_a_made_up_refund_of_a_payment_not_yet_recorded_writes_nothing(
     for body, headers in held:  # the payment's own events, late
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 0)
+
+
+def _cancelled_with_its_events_held(
+    system: System, email: str, *, refunded_later: bool = False
+) -> tuple[dict[str, Any], list[tuple[bytes, dict[str, str]]]]:
+    """A paid booking an organiser cancelled with a refund (or keeping the money, then refunded
+    by the Refund action: ``refunded_later``), and Stripe's events of that refund, not
+    delivered yet."""
+    application = paid(system, email)
+    app_id = application["application_id"]
+    if refunded_later:
+        assert system.cancel(app_id, refund=False).status == 200
+    system.hold_webhooks = True
+    if refunded_later:
+        assert system.admin("POST", f"/applications/{app_id}/refund", json_body={}).status == 200
+    else:
+        assert system.cancel(app_id).status == 200
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    kinds = [json.loads(body)["type"] for body, _ in held]
+    assert {"refund.created", "charge.refunded"} <= set(kinds), kinds
+    return application, held
+
+
+@pytest.mark.parametrize("refunded_later", [False, True], ids=["cancel_with_refund", "refund"])
+def test_the_events_of_a_refund_made_here_ask_nothing_of_stripe(
+    system: System, refunded_later: bool
+) -> None:
+    """review18 M1: the refund an organiser's cancel (or Refund) made is recorded by its id
+    when made, so its events are believed without a read: Stripe's API down as they land, each
+    is answered 200 and the booking ends refunded (not a 503 and 'cancelled' until Stripe
+    redelivers)."""
+    application, held = _cancelled_with_its_events_held(
+        system, "x@example.org", refunded_later=refunded_later
+    )
+    system.stripe_http.fail_next = [503] * len(held)  # any call to Stripe would fail now
+    for body, headers in held:
+        assert system.webhook(body, headers).status == 200
+    assert system.stripe_http.fail_next == [503] * len(held)  # none was made
+    system.stripe_http.fail_next = []
+    assert shown(system, application) == ("refunded", 20000, 20000)
+
+
+def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only what this system recorded of its own refund passes unread: the same refund id at
+    a larger amount, or another id under the cancel's own request key, is read at Stripe and
+    believed as Stripe holds it (never by the event's key)."""
+    application, held = _cancelled_with_its_events_held(system, "x@example.org")
+    payment = _payment_of(system, application)
+    ours = last_event(system, "refund.created", payment)
+    key = ours["request"]["idempotency_key"]
+    inflated = json.loads(json.dumps(ours))
+    inflated["id"] = "evt_inflated_own_refund"
+    inflated["data"]["object"]["amount"] = 30000
+    keyed = json.loads(json.dumps(ours))
+    keyed["id"] = "evt_made_up_under_our_key"
+    keyed["data"]["object"]["id"] = "re_made_up_under_our_key"
+    assert key
+    for event in (inflated, keyed):
+        system.stripe_http.fail_next = [503]  # a read is made: Stripe down answers 503
+        body = json.dumps(event).encode()
+        headers = {"stripe-signature": _signature(body, WEBHOOK_SECRET)}
+        assert system.webhook(body, headers).status == 503
+    system.stripe_http.fail_next = []
+    with caplog.at_level(logging.ERROR):
+        assert sent(system, keyed)["action"] == "ignore"
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+    for body, headers in held:
+        assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("refunded", 20000, 20000)

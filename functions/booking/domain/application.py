@@ -13,10 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Unpack
 
-from pydantic import (
-    ConfigDict,
-    Field,
-)
+from pydantic import ConfigDict, Field
 
 from booking.domain.application_form import (
     ERASED_ANSWERS,
@@ -119,6 +116,8 @@ class Application(Model):
     amount_refunded: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # succeeded Stripe refunds -> amount
     charge_amount_refunded: int = 0  # the charge's cumulative figure, from charge.refunded
+    # Each refund made here of it (id -> amount): its events need no read (services.believed).
+    refunds_made: dict[str, int] = Field(default_factory=dict)
     # What the latest refund gave back (minor units): asked of Stripe on cancelling (all that
     # was kept then), or reported by Stripe, whichever came first. 0 before any refund, and for
     # records stored before it was kept. Earlier refunds are not in it.
@@ -253,10 +252,11 @@ class Application(Model):
     ) -> Application:
         """A refund Stripe just made (``whole``: all that was left of the payment), recorded at
         once as Stripe made it: of the booking's own, what its message says (a refund from the
-        dashboard not reported yet may have taken some first); of another, on its record (a
-        given-back one's whole refund says what it was, whatever its event claimed)."""
+        dashboard not reported yet may have taken some first; its id in ``refunds_made``); of
+        another, on its record (a given-back one's whole refund says what it was)."""
         if payment_intent == self.payment_intent:
-            return self.model_copy(update={"last_refund": amount}) if whole else self
+            made = {"refunds_made": {**self.refunds_made, refund_id: amount}}
+            return self.model_copy(update={**made, "last_refund": amount} if whole else made)
         record = self.payment(payment_intent)
         if record is None:
             return self

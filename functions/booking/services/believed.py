@@ -176,13 +176,30 @@ def refund_is_news(
 
 
 def refund_news_for_application(application: Application, event: RefundEvent) -> bool:
-    """Whether ``event`` would change what ``application`` recorded of the payment it names."""
+    """Whether ``event`` would change what ``application`` recorded of the payment it names,
+    beyond Stripe's account of the refunds this system made of it (review18 M1)."""
     if event.payment_intent == application.payment_intent:
+        if made_here_as_said(application, event):
+            return False
         return refund_is_news(application.refunds, application.charge_amount_refunded, event)
     record = application.payment(event.payment_intent)
     if record is None:
         return False
     return refund_is_news(record.refunds, record.charge_amount_refunded, event)
+
+
+def made_here_as_said(application: Application, event: RefundEvent) -> bool:
+    """Whether ``event`` says only what this system knows it made of the booking's own
+    payment, by the refund ids it recorded when Stripe made them (``refunds_made``), never by
+    the event's request key or metadata (the sender's word): a refund made here, succeeded at
+    the amount Stripe made it; or a charge's total neither below the one recorded nor above
+    the refunds known by id, those made here included. Anything else is read at Stripe."""
+    made = application.refunds_made
+    if event.refund_id is not None:
+        return event.refund_succeeded and made.get(event.refund_id) == event.refund_amount
+    total = event.charge_amount_refunded
+    known = sum({**application.refunds, **made}.values())
+    return total is not None and application.charge_amount_refunded <= total <= known
 
 
 def refund_beyond_application(application: Application, event: RefundEvent) -> bool:
@@ -223,6 +240,7 @@ __all__ = [
     "REFUND_UNKNOWN_AT_STRIPE",
     "checkout_not_paid_with",
     "invoice_as_stripe_holds",
+    "made_here_as_said",
     "payment_not_believed",
     "refund_as_stripe_holds",
     "refund_beyond_application",

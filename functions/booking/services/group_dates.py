@@ -5,6 +5,8 @@ from then on, and the sweep that gives unfilled places up all keep one time that
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
@@ -33,27 +35,37 @@ def redate_groups(ports: Ports, course: Course) -> int:
     """Each of ``course``'s groups still to be applied for, its apply-by date set again from
     the course as saved, the manager told of it (``domain.group_notices.apply_by_move_told``).
     How many changed."""
-    first_start = course.first_start()
-    days_before = course.definition.group_apply_by_days
     now = ports.clock()
     changed = 0
     for group in ports.groups.groups_of_course(course.course_id):
-        applied = _places_applied_for(ports, group)
-
-        def save(current: GroupBooking, applied: frozenset[int] = applied) -> GroupBooking | None:
-            moved = redated(current, first_start, days_before, now)
-            if moved is None:
-                return None
-            told = apply_by_move_told(colleagues_told(moved, current, applied), current)
-            return ports.groups.save_group(told, current)
-
-        if retried(save, group_reader(ports, group.group_id), first=group) is not None:
+        if redate_group(ports, course, group, now) is not None:
             changed += 1
     if changed:
         logger.info(
             "groups' apply-by dates follow the course", extra={"course_id": course.course_id}
         )
     return changed
+
+
+def redate_group(
+    ports: Ports, course: Course, group: GroupBooking, now: datetime
+) -> GroupBooking | None:
+    """``group`` (as read) with its apply-by date set again from ``course`` as it stands, the
+    manager told of the move (and colleagues not applied yet of one earlier than their last
+    email gave: ``domain.group_dates.colleagues_told``), saved: the group as saved; None when
+    the date holds."""
+    first_start = course.first_start()
+    days_before = course.definition.group_apply_by_days
+    applied = _places_applied_for(ports, group)
+
+    def save(current: GroupBooking) -> GroupBooking | None:
+        moved = redated(current, first_start, days_before, now)
+        if moved is None:
+            return None
+        told = apply_by_move_told(colleagues_told(moved, current, applied), current)
+        return ports.groups.save_group(told, current)
+
+    return retried(save, group_reader(ports, group.group_id), first=group)
 
 
 def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:

@@ -143,16 +143,19 @@ class ApplicationStore(Protocol):
         *,
         replaces: str | None = None,
         claim: ClaimRead | None = None,
+        course_at: int | None = None,
     ) -> Application:
         """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
-        and an email's ``claim`` still as read, in one transaction with every limited thing it
+        an email's ``claim`` still as read, and its course still at the version ``course_at``
+        (a decision made from the course's dates, for a save that moves none of its
+        counters), in one transaction with every limited thing it
         claims or gives back (``booking.domain.limits``: its seat, its code's use), its
         enrolment claim and the emails in its outbox.
 
         Returns what was stored (next version, outbox emptied: the emails are on their way).
-        Raises StaleWrite if someone wrote first (or the email's claim changed), CourseFull if
-        a seat was needed and none is left, CodeUsedUp if its code's uses are all held,
-        AlreadyApplied if the person has another live application on the course (``replaces``
+        Raises StaleWrite if someone wrote first (or the email's claim or the course changed),
+        CourseFull if a seat was needed and none is left, CodeUsedUp if its code's uses are all
+        held, AlreadyApplied if the person has another live application on the course (``replaces``
         names a dead one whose claim may be taken over).
         """
         ...

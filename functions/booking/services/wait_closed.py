@@ -7,6 +7,12 @@ Exactly once, as reminders are: each application is marked told
 email, so two runs at once, or a run after a crash, find it told and change nothing; and the
 email's job id is the same however often it were queued, so the mailer, which claims each job
 by its id before sending, would send it once even then.
+
+And only of the closing the course has: each mark holds only while the course is at the version
+the sweep decided from (review18 M3: a save moving the dates later between the sweep's read and
+its mark had left people told "closed" while applications were open again, the save's reopen
+having found nobody marked yet, and never told at the new closing). A mark that loses to a save
+of the course is decided again from the course as saved.
 """
 
 from __future__ import annotations
@@ -50,14 +56,31 @@ def _tell_waiting_list(ports: Ports, course: Course, now: datetime) -> int:
     """Tell everyone still waiting on ``course`` that their wait has ended; how many were told."""
     told = 0
     for application in ports.repository.list_applications(course.course_id):
-        if not to_tell_wait_ended(application, course, now):
-            continue
-        try:
-            ports.repository.save(wait_ended_by_closing(application, course, now), application)
-        except StaleWrite:
-            continue  # changed meanwhile (told by another run, say): the next run reads it
-        told += 1
+        course, marked = _tell_one(ports, course, application, now)
+        told += marked
     return told
+
+
+def _tell_one(
+    ports: Ports, course: Course, application: Application, now: datetime
+) -> tuple[Course, int]:
+    """Tell ``application`` its wait ended, if the closing of ``course`` as read ended it, in a
+    write that holds only while the course is still at that version: the course as the rest of
+    the list is decided from (read again when a save of it won), and 1 if told."""
+    for _ in range(2):  # as read, then once more from the course a save left
+        if not to_tell_wait_ended(application, course, now):
+            return course, 0
+        marked = wait_ended_by_closing(application, course, now)
+        try:
+            ports.repository.save(marked, application, course_at=course.version)
+        except StaleWrite:
+            fresh = ports.repository.get_course(course.course_id)
+            if fresh is None or fresh.version == course.version:
+                return course, 0  # the application changed meanwhile: the next run reads it
+            course = fresh
+        else:
+            return course, 1
+    return course, 0
 
 
 def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: datetime) -> int:

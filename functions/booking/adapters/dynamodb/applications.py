@@ -150,6 +150,7 @@ class DynamoApplicationStore:
         *,
         replaces: str | None = None,
         claim: ClaimRead | None = None,
+        course_at: int | None = None,
     ) -> Application:
         stored = stored_application(new, previous)
         put = versioned_put(
@@ -158,10 +159,7 @@ class DynamoApplicationStore:
             previous.version if previous else None,
         )
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
-        if claim is not None:
-            # The decision holds only while the email's claim is as it read it (a mailer
-            # claiming it meanwhile makes this save lose, and the decision is made again).
-            actions.append(("email claim", {"ConditionCheck": self._claim_as_read(claim)}))
+        actions.extend(self._as_read(stored, claim, course_at))
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
@@ -202,6 +200,31 @@ class DynamoApplicationStore:
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
         transact_priced(self.table, actions, priced)
         return stored
+
+    def _as_read(
+        self, stored: Application, claim: ClaimRead | None, course_at: int | None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The checks that hold the decision saved to what it read: an email's claim as read
+        (a mailer claiming it meanwhile makes this save lose, and the decision is made again);
+        the course at the version ``course_at``, for a decision made from its dates (a save of
+        the course meanwhile bumps it)."""
+        checks: list[tuple[str, dict[str, Any]]] = []
+        if claim is not None:
+            checks.append(("email claim", {"ConditionCheck": self._claim_as_read(claim)}))
+        if course_at is not None:
+            checks.append(
+                ("course as read", {"ConditionCheck": self._course_at(stored, course_at)})
+            )
+        return checks
+
+    def _course_at(self, stored: Application, version: int) -> dict[str, Any]:
+        return {
+            "TableName": self.table.name,
+            "Key": course_key(stored.course_id),
+            "ConditionExpression": "#v = :read",
+            "ExpressionAttributeNames": {"#v": "version"},
+            "ExpressionAttributeValues": {":read": {"N": str(version)}},
+        }
 
     def _claim_as_read(self, claim: ClaimRead) -> dict[str, Any]:
         check: dict[str, Any] = {
