@@ -24,6 +24,7 @@ from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT, wa
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
 from tests.support.console import signed_in
+from tests.support.groups import COLLEAGUES, book
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -257,6 +258,16 @@ def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> 
         page = system.status_page(newcomer)
         assert "straight away" not in page
         assert "too soon for a place to be offered and paid for" in page
+
+        # A manager booking the freed place is refused in the same words (hostile22 H4),
+        # never told it goes to those waiting, whom nobody can offer it now.
+        group = book(system, course="small", colleagues=COLLEAGUES[:1])
+        assert group.status == 409
+        error = group.json()["error"]
+        assert error["code"] == "course_full"
+        assert "too soon for the places left to be offered" in error["message"]
+        assert "waiting list first" not in error["message"]
+        assert str(closes.year) in error["message"]
 
     # Earlier, with time to act, a newcomer is promised the usual: an offer straight away.
     with time_machine.travel(freed - timedelta(hours=1), tick=False):

@@ -37,8 +37,10 @@ from booking.domain.groups import (
     places_bounds_refusal,
 )
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
+from booking.domain.offer_ends import no_more_offers
 from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse_posted
+from booking.domain.wording import moment_when
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.groups import (
@@ -235,11 +237,7 @@ def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: 
             code="approval_required",
         )
     if not course.seat_free_for_newcomer:
-        raise CourseFull(
-            "this course has no places left"
-            if course.places_left <= 0
-            else "the places left are offered to the people on the waiting list first"
-        )
+        raise CourseFull(_no_seat_free_said(course, now))
     refusal = places_bounds_refusal(len(form.colleagues), course.places_left)
     if refusal is not None:
         # The seats are not free: the contract's 409 course_full, as when the save finds so.
@@ -251,6 +249,21 @@ def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: 
     }
     if booked_already:
         raise InvalidInput("a colleague already has a place on this course", booked_already)
+
+
+def _no_seat_free_said(course: Course, now: datetime) -> str:
+    """Why no seat is free to a manager: none left, or the places left go to those waiting,
+    which in the last minutes before applications close nobody can be offered (hostile22 H4:
+    the README's last-15-minutes rule, said as the course's page says it)."""
+    if course.places_left <= 0:
+        return "this course has no places left"
+    if no_more_offers(course, now):
+        closes = moment_when(course.applications_close_at(), course.definition.timezone)
+        return (
+            f"applications close on {closes}, too soon for the places left to be offered to "
+            "the people on the waiting list, who come first, so none can be booked"
+        )
+    return "the places left are offered to the people on the waiting list first"
 
 
 def _held_group(
