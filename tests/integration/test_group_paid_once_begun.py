@@ -220,3 +220,30 @@ def test_a_groups_delayed_payment_completed_before_a_start_brought_forward_is_ho
         sweep(system.ports, after_the_hold)  # a payment still settling is kept waiting
         assert manager_view(system, group)["status"] == "awaiting_payment"
         _settles_honoured(system, group)
+
+
+def test_a_groups_settling_payment_is_said_settling_with_nothing_more_to_pay(
+    system: System,
+) -> None:
+    """A group's checkout completed by a delayed method reads as paid and settling to its
+    manager and the organisers, past its hold too (hostile22 H6): never "Waiting for payment by
+    card", a "Pay for the places" button or a hold time already past."""
+    start = system.first_start()
+    with time_machine.travel(start - timedelta(hours=2), tick=False):
+        group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+        _pay_by_debit(system, group)
+        system.deliver_emails()
+    with time_machine.travel(start - timedelta(hours=1), tick=False):  # the hold has passed
+        view = manager_view(system, group)
+        assert view["status"] == "awaiting_payment"
+        assert view["status_said"] == "Payment made, waiting for the bank to confirm it"
+        assert view["pay_url"] is None
+        assert view["hold_expires_at"] is None
+        page = group_page(system, group)
+        assert "Payment made, waiting for the bank to confirm it" in page
+        assert "Waiting for payment by card" not in page
+        assert "Pay for the places" not in page
+        assert "Places held until" not in page
+        lines = system.admin("GET", f"/courses/{COURSE_ID}/group-bookings").json()["groups"]
+        [line] = [g for g in lines if g["group_id"] == group["group_id"]]
+        assert line["status_said"] == "Payment made, waiting for the bank to confirm it"

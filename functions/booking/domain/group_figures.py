@@ -18,6 +18,22 @@ MANAGERS_STATUS = {
     GroupStatus.PAID: "Paid: your colleagues can apply",
 }
 
+# A card payment completed by a delayed method (Bacs, SEPA) its bank has yet to confirm.
+PAYMENT_SETTLING = "Payment made, waiting for the bank to confirm it"
+
+
+def payment_settling(group: GroupBooking) -> bool:
+    """Whether the group's checkout was completed and its payment is settling (a delayed
+    method's, ``CheckoutRef.completed_at``): nothing more to pay, and its seats are kept past
+    the hold (hostile22 H6: it read "Waiting for payment by card" with a pay button)."""
+    checkout = group.checkout
+    return (
+        group.status is GroupStatus.AWAITING_PAYMENT
+        and checkout is not None
+        and checkout.completed_at is not None
+    )
+
+
 # A paid booking with no place left (the manager's words).
 PAID_EVERY_PLACE_RELEASED = (
     "Every place was released at the apply-by date, nobody having applied: what was paid for "
@@ -79,4 +95,6 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
         return PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
     if group.status is GroupStatus.PAID and not applying:
         return PAID_APPLYING_OVER
+    if payment_settling(group):
+        return PAYMENT_SETTLING
     return MANAGERS_STATUS[group.status]

@@ -14,7 +14,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_endings import GroupEnding, organisers_words
-from booking.domain.group_figures import group_figures
+from booking.domain.group_figures import PAYMENT_SETTLING, group_figures, payment_settling
 from booking.domain.group_refunds import refunded_at_stripe
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.model import Model
@@ -199,6 +199,8 @@ def _pays_said(group: GroupBooking) -> str:
 
 
 def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -> str:
+    if payment_settling(group):
+        return PAYMENT_SETTLING
     if group.status is GroupStatus.AWAITING_PAYMENT:
         if group.hold_expires_at is None:
             return "Awaiting payment by card"

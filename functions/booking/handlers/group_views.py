@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_figures import group_figures, managers_status
+from booking.domain.group_figures import group_figures, managers_status, payment_settling
 from booking.domain.group_overview import GroupLine
 from booking.domain.model import Model
 from booking.domain.money import Money
@@ -61,7 +61,10 @@ class GroupOut(Model):
         description="Minor units given back: places' shares, refunds made at Stripe and any "
         "payment given back whole (the page's and the organisers' figure)"
     )
-    hold_expires_at: str | None = Field(default=None, description="Unpaid: the seats go back then")
+    hold_expires_at: str | None = Field(
+        default=None,
+        description="Unpaid: the seats go back then (null once a delayed payment is settling)",
+    )
     apply_by: str = Field(description="Colleagues apply through their links before this")
     places: list[GroupPlaceOut]
 
@@ -83,7 +86,9 @@ def group_out(view: GroupView) -> GroupOut:
         places_kept=figures.places_kept,
         amount_paid=figures.amount_paid,
         amount_refunded=figures.amount_refunded,
-        hold_expires_at=group.hold_expires_at.isoformat() if group.hold_expires_at else None,
+        hold_expires_at=group.hold_expires_at.isoformat()
+        if group.hold_expires_at and not payment_settling(group)
+        else None,
         apply_by=group.apply_by.isoformat(),
         places=[
             GroupPlaceOut(

@@ -20,6 +20,7 @@ from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.group_figures import payment_settling
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
@@ -64,6 +65,8 @@ class GroupView:
     def pay_url(self) -> str | None:
         """Where the manager pays now (the open checkout, or the invoice's page)."""
         group = self.group
+        if payment_settling(group):  # paid already: the bank has yet to confirm it
+            return None
         if group.status is GroupStatus.AWAITING_PAYMENT and group.checkout is not None:
             return group.checkout.url
         if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT and group.invoice is not None:

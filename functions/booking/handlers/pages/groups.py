@@ -13,7 +13,7 @@ from booking.domain.addresses import NOT_AN_ADDRESS
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.employer_share import paid_off_stripe
-from booking.domain.group_figures import group_figures, managers_status
+from booking.domain.group_figures import group_figures, managers_status, payment_settling
 from booking.domain.group_give_ups import may_give_up
 from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
@@ -187,7 +187,9 @@ def manager_page(view: GroupView, base_url: str) -> str:
             # How long an unpaid card booking's places are held (hostile19 F2), as the
             # organisers' console says it.
             held_until=moment_when(group.hold_expires_at, zone)
-            if group.status is GroupStatus.AWAITING_PAYMENT and group.hold_expires_at
+            if group.status is GroupStatus.AWAITING_PAYMENT
+            and group.hold_expires_at
+            and not payment_settling(group)
             else None,
             substitute_consent_label=SUBSTITUTE_CONSENT_LABEL,
             places=_places_shown(view, here, token),
