@@ -325,3 +325,25 @@ def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_cou
     with time_machine.travel(past_course, tick=False):
         sweep(system.ports, past_course)
         assert _refunds(system) != []  # the unfilled places given up, their price refunded
+
+
+def test_two_earlier_moves_before_the_mailer_leave_each_colleague_told_the_date_that_holds(
+    system: System,
+) -> None:
+    """hostile22 H1 (the colleagues' part): the apply-by brought earlier twice (14 days before,
+    then 10) before the mailer sends the first move's links: the first is skipped as moved
+    since, and the second, though later than the first, is earlier than the colleagues' last
+    email gave (7 days before), so each is told the date that holds."""
+    start = system.first_start()
+    zone = system.course_file(COURSE_ID)["timezone"]
+    days = system.course_file(COURSE_ID)
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        _paid_by_card(system)
+        system.deliver_emails()
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 14})
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 10})
+        told = _colleagues_sent(system.deliver_emails())
+    holds = moment_when(start - timedelta(days=10), zone)
+    last = {m.to[0]: m for m in told}
+    assert sorted(last) == sorted(c["email"] for c in COLLEAGUES[:2]), [m.to for m in told]
+    assert all(holds in " ".join(m.text.split()) for m in last.values()), holds
