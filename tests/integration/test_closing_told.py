@@ -19,8 +19,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
-from booking.domain.errors import StaleWrite
-from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT, wait_ended_by_closing
+from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
 from tests.support.console import signed_in
@@ -92,16 +91,7 @@ def test_an_application_in_review_is_told_once_when_applications_close(system: S
         assert ended in browser.get("/console/courses/approval-course/roster.csv").body
 
         # Two runs that read it before either saved: one write is kept, one email queued.
-        stored = system.stored(pending)
-        course = system.ports.repository.get_course("approval-course")
-        assert course is not None
-        system.ports.repository.save(wait_ended_by_closing(stored, course, closes), stored)
-        try:
-            system.ports.repository.save(wait_ended_by_closing(stored, course, closes), stored)
-        except StaleWrite:
-            pass
-        else:
-            raise AssertionError("a second write from the same read was kept")
+        system.closing_marked_twice_from_one_read(pending, "approval-course", closes)
         told = system.deliver_emails()
         assert [m.subject.split(":")[0] for m in told] == [CLOSED]
         assert "before our facilitators could review your application" in told[0].text

@@ -237,23 +237,12 @@ def test_the_waiting_list_is_told_once_when_applications_close(system: System) -
 def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
     """Two runs that read the same applications before either saved: one saves its email, the
     other's write is refused (the version moved); and a job queued again is the same job."""
-    from booking.domain.errors import StaleWrite
-    from booking.domain.offer_ends import wait_ended_by_closing
 
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
     first, _ = _full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
-        read = system.stored(first)
-        course = system.ports.repository.get_course("small")
-        assert course is not None
-        system.ports.repository.save(wait_ended_by_closing(read, course, closes), read)
-        try:
-            system.ports.repository.save(wait_ended_by_closing(read, course, closes), read)
-        except StaleWrite:
-            pass
-        else:
-            raise AssertionError("a second write from the same read was kept")
+        system.closing_marked_twice_from_one_read(first, "small", closes)
         assert sweep(system.ports, closes).waits_ended == 1  # the other person only
         assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
 

@@ -360,6 +360,24 @@ class System:
         assert self.admin("PUT", "/courses/small", json_body=definition).status == 201
         return self.first_start("small")
 
+    def closing_marked_twice_from_one_read(
+        self, application_id: str, course_id: str, closes: datetime
+    ) -> None:
+        """Two closing sweeps that read ``application_id`` before either saved its told mark:
+        the first write is kept, the second (from the same read) must be refused."""
+        from booking.domain.errors import StaleWrite
+        from booking.domain.offer_ends import wait_ended_by_closing
+
+        read = self.stored(application_id)
+        course = self.ports.repository.get_course(course_id)
+        assert course is not None
+        self.ports.repository.save(wait_ended_by_closing(read, course, closes), read)
+        try:
+            self.ports.repository.save(wait_ended_by_closing(read, course, closes), read)
+        except StaleWrite:
+            return
+        raise AssertionError("a second write from the same read was kept")
+
     def first_start(self, course_id: str = COURSE_ID) -> datetime:
         """When the course's first session starts, as the course answers it."""
         return datetime.fromisoformat(self.course(course_id)["sessions"][0]["start"])
