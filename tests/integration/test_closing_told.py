@@ -21,6 +21,7 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
+from tests.integration.test_offer_until_closing import _full_with_two_waiting
 from tests.support.applications import session_id_of
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book
@@ -117,17 +118,6 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
         assert system.status_of(pending)["review_ended"] is True
         assert sweep(system.ports, closes).waits_ended == 0
         assert _subjects(system) == {}
-
-
-def _full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
-    with time_machine.travel(start - timedelta(days=2), tick=False):
-        holder = system.apply(course_id="small").json()
-        assert system.pay(holder["checkout_url"]).status in (200, 303)
-        first = system.apply(course_id="small", email="first@example.org").json()
-    with time_machine.travel(start - timedelta(days=2) + timedelta(seconds=1), tick=False):
-        second = system.apply(course_id="small", email="second@example.org").json()
-        system.deliver_emails()
-    return first, second
 
 
 def _moved_a_week_later(system: System, start: datetime) -> dict[str, Any]:
