@@ -19,11 +19,11 @@ from booking.domain.groups import (
     decide_ended,
     decide_paid,
     paid,
-    places_bounds_refusal,
     share_of_place,
     why_not_taken,
 )
 from booking.domain.money import Money
+from booking.domain.place_changes import places_bounds_refusal
 from tests.support.group_bookings import NOW, group
 
 HOSTILE = '<script>alert("x")</script>'

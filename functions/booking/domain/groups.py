@@ -8,7 +8,8 @@ token) to the application form; their application fills one of the group's place
 (``Limited.GROUP_PLACE`` in ``domain.limits``) and is a booking at once, with nothing to pay.
 
 Pure rules, no I/O: what a group holds, what each payment event means for it, what a
-substitution and a place's cancellation change. ``services.groups`` carries them out.
+substitution and a place's cancellation change (when they may: ``domain.place_changes``).
+``services.groups`` carries them out.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.errors import Conflict, NotFound
-from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding, refuse_once_ended
+from booking.domain.errors import NotFound
+from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
 from booking.domain.group_form import MAX_PLACES as MAX_PLACES
 from booking.domain.group_form import MIN_PLACES as MIN_PLACES
 from booking.domain.group_form import Colleague as Colleague
@@ -35,7 +36,6 @@ from booking.domain.group_place import fills_a_group_place as fills_a_group_plac
 from booking.domain.group_place import the_place_is_the_groups as the_place_is_the_groups
 from booking.domain.model import Model
 from booking.domain.money import Money
-from booking.domain.wording import places_words
 
 # Colleagues apply by the course's ``group_apply_by_days`` before the first session (the
 # facilitators need their answers before they meet them), but never less than this after the
@@ -294,46 +294,6 @@ def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> date
     session starts."""
     earliest = first_start - timedelta(days=days_before)
     return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
-
-
-def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
-    """Why ``wanted`` places cannot be booked when ``places_left`` are free; None if they can."""
-    if places_left <= 0:
-        return "this course has no places left"
-    if wanted > places_left:
-        return f"this course has only {places_words(places_left)} left"
-    return None
-
-
-def refuse_once_started(now: datetime, first_start: datetime) -> None:
-    """A group's places change only before its course starts."""
-    if now >= first_start:
-        raise Conflict("the course has started: the places can no longer change", code="started")
-
-
-def refuse_unless_open(group: GroupBooking, now: datetime, first_start: datetime) -> None:
-    """Changes to the places (a substitution, a cancellation) only for a paid group, before
-    the course starts."""
-    refuse_once_ended(group.status, group.ended_because)
-    if group.status is not GroupStatus.PAID:
-        raise Conflict("the places can be changed once the booking is paid", code="not_paid")
-    refuse_once_started(now, first_start)
-
-
-def place_given_up(group: GroupBooking, number: int, now: datetime) -> GroupBooking | None:
-    """The group with its place ``number`` given up (None: it was already, a repeat)."""
-    place = group.place(number)
-    if place.released:
-        return None
-    return group.with_place(place.model_copy(update={"released": True}), now)
-
-
-def refuse_unless_substitutable(group: GroupBooking, now: datetime, first_start: datetime) -> None:
-    """A substitution while the group holds its seats (paid, or its checkout or invoice still
-    open: a misspelt address is put right before the employer pays), before the course
-    starts. No money moves with it."""
-    refuse_once_ended(group.status, group.ended_because)
-    refuse_once_started(now, first_start)
 
 
 # -- what Stripe's events mean for a group ---------------------------------------------------

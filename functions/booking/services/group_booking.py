@@ -34,10 +34,10 @@ from booking.domain.groups import (
     GroupStatus,
     apply_by,
     lapsed,
-    places_bounds_refusal,
 )
 from booking.domain.idempotency import fingerprint, refuse_unless_retry
 from booking.domain.offer_ends import no_more_offers
+from booking.domain.place_changes import places_bounds_refusal
 from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse_posted
 from booking.domain.wording import moment_when

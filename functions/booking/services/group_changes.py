@@ -36,6 +36,8 @@ from booking.domain.groups import (
     GroupBooking,
     GroupStatus,
     lapsed,
+)
+from booking.domain.place_changes import (
     place_given_up,
     refuse_once_started,
     refuse_unless_open,
