@@ -347,3 +347,37 @@ def test_two_earlier_moves_before_the_mailer_leave_each_colleague_told_the_date_
     last = {m.to[0]: m for m in told}
     assert sorted(last) == sorted(c["email"] for c in COLLEAGUES[:2]), [m.to for m in told]
     assert all(holds in " ".join(m.text.split()) for m in last.values()), holds
+
+
+def test_the_manager_is_told_a_move_from_the_date_their_last_email_gave(
+    system: System,
+) -> None:
+    """hostile22 H1 (the manager's part), review18 L3: two moves before the mailer runs (7
+    days before the start, then 14, then 10) told the manager the date "moved later" from one
+    they never heard (14 days before); a move and back told them of a move that changed
+    nothing for them. The date their last email gave (the paid email's, then each move's) is
+    recorded once it goes, and each move is told from it, or not at all when it holds."""
+    start = system.first_start()
+    zone = system.course_file(COURSE_ID)["timezone"]
+    days = system.course_file(COURSE_ID)
+
+    def manager_sent() -> list[Any]:
+        return [m for m in system.deliver_emails() if m.to == [MANAGER]]
+
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        _paid_by_card(system)
+        system.deliver_emails()  # the paid email: 7 days before the start
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 14})
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 10})
+        [told] = manager_sent()
+        now = start - timedelta(days=10)
+        _told_of_the_move(told, was=start - timedelta(days=7), now=now, zone=zone, earlier=True)
+        assert moment_when(start - timedelta(days=14), zone) not in told.text
+        # Moved and back before the mailer runs: the date they were told holds.
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 3})
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 10})
+        assert manager_sent() == []
+        # Told from the date the move's email gave (recorded as it went).
+        system.put_course(COURSE_ID, days | {"group_apply_by_days": 12})
+        [told] = manager_sent()
+    _told_of_the_move(told, was=now, now=start - timedelta(days=12), zone=zone, earlier=True)

@@ -36,12 +36,16 @@ def redated(
     return group.model_copy(update={"apply_by": moved, "updated_at": now})
 
 
-def last_told(place: GroupPlace, before: GroupBooking) -> datetime:
-    """The apply-by date ``place``'s colleague was last told: the one their last link's email
-    gave (recorded once it went, for the colleague named now), else the date before this
-    move (an email not sent yet, or sent before the date was recorded)."""
-    told = place.told_apply_by
-    return told[1] if told is not None and told[0] == place.substitutions else before.apply_by
+def last_told(before: GroupBooking, place: GroupPlace | None = None) -> datetime:
+    """The apply-by date last told to ``place``'s colleague (None: to the manager): the one
+    their last email giving it said (recorded once it went; for a place, while it names the
+    same colleague), else ``before``'s date (an email not sent yet, or sent before the date
+    was recorded). One rule for everyone a move is told to (hostile22 H1, review18 L3)."""
+    if place is None:
+        told = before.told_manager_apply_by
+        return told if told is not None else before.apply_by
+    said = place.told_apply_by
+    return said[1] if said is not None and said[0] == place.substitutions else before.apply_by
 
 
 def colleagues_told(
@@ -57,20 +61,26 @@ def colleagues_told(
         return moved
     for place in moved.places:
         told = place.released or place.erased or place.number in applied
-        if not told and moved.apply_by < last_told(place, before):
+        if not told and moved.apply_by < last_told(before, place):
             moved = moved.told_colleague_apply_by(place)
     return moved
 
 
-def link_told(group: GroupBooking, number: int, substitutions: int) -> GroupBooking | None:
-    """``group`` with place ``number``'s colleague recorded as told its apply-by date (their
-    link's email, first or sent again, just went with it), while the place still names them;
-    None: nothing to record (the place is another colleague's, or the date is recorded)."""
+def apply_by_told(
+    group: GroupBooking, number: int | None, substitutions: int = 0
+) -> GroupBooking | None:
+    """``group`` with its apply-by date recorded as told (an email giving it just went): to
+    place ``number``'s colleague while the place still names them (``substitutions``), or to
+    the manager (``number`` None); None: nothing to record (the place is another colleague's,
+    or the date is recorded already). Read back by :func:`last_told`."""
+    if number is None:
+        told = group.model_copy(update={"told_manager_apply_by": group.apply_by})
+        return None if group.told_manager_apply_by == group.apply_by else told
     place = next((p for p in group.places if p.number == number), None)
-    told = (substitutions, group.apply_by)
-    if place is None or place.substitutions != substitutions or place.told_apply_by == told:
+    said = (substitutions, group.apply_by)
+    if place is None or place.substitutions != substitutions or place.told_apply_by == said:
         return None
-    return group.with_place(place.model_copy(update={"told_apply_by": told}), group.updated_at)
+    return group.with_place(place.model_copy(update={"told_apply_by": said}), group.updated_at)
 
 
 def course_moves_apply_by(course: Course, group: GroupBooking, now: datetime) -> bool:

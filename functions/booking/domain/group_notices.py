@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.group_dates import last_told
 from booking.domain.group_events import GroupEvent
-from booking.domain.groups import APPLY_BY_MOVED, GroupBooking, GroupStatus
+from booking.domain.groups import APPLY_BY_MOVED, APPLY_BY_PASSED, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when
 
 # Why a payment the group could not take was given back (``domain.groups.why_not_taken``), as
@@ -77,12 +78,16 @@ _MOVE_KEY = re.compile(r"^v\d+-from-(\d+)-to-(\d+)$")
 
 def apply_by_move_told(group: GroupBooking, before: GroupBooking) -> GroupBooking:
     """``group``, whose apply-by date the course's new dates moved from ``before``'s, with the
-    manager's email about it queued, earlier or later alike, once per change: for a paid
-    booking with places kept (its paid email gave them the date; an unpaid one's paid email
-    will give the date as it then stands)."""
+    manager's email about it queued, earlier or later alike, once per change from the date
+    they were last told (``domain.group_dates.last_told``: a move and back before the mailer
+    runs tells them nothing; two moves say the way it went from what they know, hostile22 H1):
+    for a paid booking with places kept (its paid email gave them the date; an unpaid one's
+    paid email will give the date as it then stands)."""
     if group.status is not GroupStatus.PAID or not group.places_kept:
         return group
-    was, now = int(before.apply_by.timestamp()), int(group.apply_by.timestamp())
+    was, now = int(last_told(before).timestamp()), int(group.apply_by.timestamp())
+    if was == now:
+        return group
     return manager_told(group, GroupEvent.APPLY_BY_MOVED, f"v{before.version}-from-{was}-to-{now}")
 
 
@@ -107,6 +112,18 @@ def apply_by_told(job: EmailJob) -> datetime | None:
     if job.kind is not EmailKind.GROUP_PLACE_LINK or not moved or not when.isdigit():
         return None
     return datetime.fromtimestamp(int(when), UTC)
+
+
+def gives_apply_by(job: EmailJob) -> bool:
+    """Whether ``job``'s email gives its reader the apply-by date as the group holds it when
+    it goes: a colleague's link (first or sent again), the manager's paid email (unless paid
+    once the date had passed) or one about a move (superseded unless its date holds)."""
+    if job.to_billing_contact:
+        return False
+    if job.kind is EmailKind.GROUP_PLACE_LINK:
+        return True
+    paid = job.kind is EmailKind.GROUP_BOOKED and job.occasion == "paid"
+    return (paid and job.reason != APPLY_BY_PASSED) or apply_by_move_of(job) is not None
 
 
 def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bool) -> bool:

@@ -97,6 +97,9 @@ class GroupBooking(Model):
     invoice: InvoiceRef | None = None
     hold_expires_at: datetime | None = None  # an unpaid group's seats go back then
     apply_by: datetime  # colleagues apply by then
+    # The apply-by date the manager's last email giving one said (their paid email, or one of
+    # a move), recorded once it went: a move is told from it (``domain.group_dates.last_told``).
+    told_manager_apply_by: datetime | None = None
     # The course's version its apply-by date was reckoned from at booking: the first save holds
     # only while the course is still at it (``CourseRedated`` else), whichever lands first.
     dated_by: int | None = None

@@ -10,11 +10,11 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailJob
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.group_dates import apply_by_told as told_on
 from booking.domain.group_dates import colleagues_told, redated
-from booking.domain.group_dates import link_told as told_on_place
-from booking.domain.group_notices import apply_by_move_told
+from booking.domain.group_notices import apply_by_move_told, gives_apply_by
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
@@ -79,24 +79,30 @@ def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:
     )
 
 
-def link_told(ports: Ports, job: EmailJob, group: GroupBooking, place: GroupPlace) -> None:
-    """After a colleague's link went (``services.group_emails``), the apply-by date it gave
-    recorded on their place, so a later move tells them only of a date earlier than that
-    (``domain.group_dates.colleagues_told``). Best effort, after the send: failing here must
-    not send it again (a move then compares with the date before it, as it did)."""
-    if job.kind is not EmailKind.GROUP_PLACE_LINK:
+def apply_by_told(
+    ports: Ports, job: EmailJob, group: GroupBooking, place: GroupPlace | None
+) -> None:
+    """After an email giving the apply-by date went (``services.group_emails``: a colleague's
+    link, the manager's paid email or one of a move), the date it gave recorded for whom it
+    went to, so a later move tells them only of a change from that
+    (``domain.group_dates.last_told``). Best effort, after the send: failing here must not
+    send it again (a move then compares with the date before it, as it did)."""
+    if not gives_apply_by(job):
         return
     sent_with = group.apply_by
+    number = place.number if place is not None else None
+    substitutions = place.substitutions if place is not None else 0
 
     def save(current: GroupBooking) -> GroupBooking | None:
         if current.apply_by != sent_with:
             return None  # moved since: that move's own email tells, or a later date holds
-        told = told_on_place(current, place.number, place.substitutions)
+        told = told_on(current, number, substitutions)
         return None if told is None else ports.groups.save_group(told, current)
 
     try:
         retried(save, group_reader(ports, group.group_id))
     except DependencyUnavailable:
         logger.warning(
-            "a colleague's link sent, its date not recorded", extra={"group_id": group.group_id}
+            "an email giving the apply-by date sent, its date not recorded",
+            extra={"group_id": group.group_id},
         )
