@@ -127,7 +127,7 @@ class Application(Model):
     offer_expires_at: datetime | None = None
     recent_event_ids: tuple[str, ...] = ()
     status_reason: str | None = None
-    told_closing: str | None = None  # the closing its ended wait was told of (offer_ends)
+    told_closing: str | None = None  # the closing last told: it ended, or is now (offer_ends)
     decline_note: str | None = None  # the organiser's own words for this applicant
     erased_at: datetime | None = None  # personal data replaced on request; nothing is sent
     # Who pays and how much. The price is the course's when the application was made (None

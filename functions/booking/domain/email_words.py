@@ -22,7 +22,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.WAITLISTED: "On the waiting list",
     EmailKind.WAIT_ENDED: "Applications closed: no place will be offered from the waiting list",
     EmailKind.REVIEW_ENDED: "Applications closed before the application was reviewed",
-    EmailKind.WAIT_REOPENED: "The dates moved later: waiting (or awaiting review) again",
+    EmailKind.WAIT_REOPENED: "The dates moved: waiting (or awaiting review) to the new closing",
     EmailKind.OFFER: "A place is offered, with a link to pay",
     EmailKind.DECLINED: "Application declined",
     EmailKind.CANCELLED: "Cancellation",

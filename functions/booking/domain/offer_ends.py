@@ -23,11 +23,11 @@ told once by the same sweep.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from booking.domain.course import Course
-from booking.domain.emails import EmailKind, instant_token
+from booking.domain.emails import EmailJob, EmailKind, instant_token
 from booking.domain.errors import Conflict
 from booking.domain.statuses import ON_THE_WAY, ApplicationStatus
 from booking.domain.wording import moment_when
@@ -45,6 +45,11 @@ APPLICATIONS_CLOSED = "applications_closed"
 # Recorded on an application still awaiting review when applications closed, told so: its
 # review ended before it was made (JSON ``review_ended``), told once, as a waiting list is.
 REVIEW_ENDED = "review_ended"
+# The reason on a reopened wait's email (``EmailKind.WAIT_REOPENED``) when it tells of a closing
+# brought earlier than the one the person was last told (:func:`closing_retold`).
+CLOSING_EARLIER = "closing_earlier"
+# Between a closing and the application's version in the occasion of an email telling it.
+_AT_VERSION = "-v"
 # The reason an offer ended with (``Application.status_reason``), lapsed or read as lapsed.
 OFFER_LAPSED = "offer_lapsed"
 
@@ -228,15 +233,16 @@ def wait_ended_by_closing(application: Application, course: Course, now: datetim
     """``application`` told that applications closed with no place come free for it, or before
     it was reviewed: still on the list or in review (a course whose dates move later opens
     again, and its list with it: :func:`wait_reopened`), recorded as told, with its one email
-    for this closing (the same job id however often it is made, sent once; a later closing's
-    is another). Unchanged when the closing ended nothing of it."""
+    for this closing (the same job id however often it is made from one read, sent once; a
+    later closing's, or this one's told again after a reopening, is another). Unchanged when
+    the closing ended nothing of it."""
     ended = closing_ended(application, course, now)
     if ended is None:
         return application
     closing = instant_token(course.applications_close_at())
     told = {"status_reason": ended, "told_closing": closing, "updated_at": now}
     return application.model_copy(update=told).with_emails(
-        application.email(_TOLD_BY[ended], occasion=closing)
+        application.email(_TOLD_BY[ended], occasion=_telling(application, closing))
     )
 
 
@@ -254,7 +260,56 @@ def wait_reopened(application: Application, course: Course, now: datetime) -> Ap
     told = application.status_reason in _TOLD_BY and application.told_closing != closing
     if not waiting or not told:
         return None
-    again = {"status_reason": None, "told_closing": None, "updated_at": now}
+    again = {"status_reason": None, "told_closing": closing, "updated_at": now}
     return application.model_copy(update=again).with_emails(
-        application.email(EmailKind.WAIT_REOPENED, occasion=closing)
+        application.email(EmailKind.WAIT_REOPENED, occasion=_telling(application, closing))
     )
+
+
+def closing_retold(application: Application, course: Course, now: datetime) -> Application | None:
+    """``application``, told when its list reopened that applications close at its
+    ``told_closing`` and waiting (or awaiting review) still, told once of the closing its
+    course's dates now set when it is earlier than that and not yet passed (hostile22 H2: the
+    reopen email's promise, "if a place comes free in time", went stale with nobody told); its
+    record then the closing told. None: nothing to tell (the closing no earlier than the one
+    they know, or passed: the sweep tells them their wait ended)."""
+    waiting = application.status in (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
+    told = application.told_closing
+    closing = instant_token(course.applications_close_at())
+    marked = application.status_reason in _TOLD_BY
+    # Tokens are UTC to the minute, fixed width: their order is the moments'.
+    if not waiting or marked or told is None or closing >= told or waiting_list_closed(course, now):
+        return None
+    retold = application.model_copy(update={"told_closing": closing, "updated_at": now})
+    job = application.email(
+        EmailKind.WAIT_REOPENED, occasion=_telling(application, closing), reason=CLOSING_EARLIER
+    )
+    return retold.with_emails(job)
+
+
+def _telling(application: Application, closing: str) -> str:
+    """The occasion of an email telling ``application`` of ``closing``: the closing and the
+    application's version as the telling is saved (review18 L4: the same closing told again
+    after the dates moved later and back is a telling of its own, never swallowed by the
+    mailer's claim of the first; a redelivery of the one job is still one email)."""
+    return f"{closing}{_AT_VERSION}{application.version}"
+
+
+def closing_named(job: EmailJob) -> datetime | None:
+    """The closing an email about one names (its occasion's; None: an occasion naming none,
+    as one queued before the closing was named)."""
+    token = (job.occasion or "").partition(_AT_VERSION)[0]
+    try:
+        return datetime.strptime(token, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def closing_told_since(application: Application, job: EmailJob) -> bool:
+    """Whether ``job``, telling ``application`` its list reopened or of a closing brought
+    earlier, was overtaken before it went: the person is to be told another closing now
+    (``told_closing``), whose own email says it."""
+    told, named = application.told_closing, closing_named(job)
+    if job.kind is not EmailKind.WAIT_REOPENED or told is None or named is None:
+        return False
+    return instant_token(named) != told

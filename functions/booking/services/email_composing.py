@@ -22,6 +22,7 @@ from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.money import money_if_any
 from booking.domain.offer_ends import (
+    closing_named,
     held_until_closing,
     no_more_offers,
     review_ended,
@@ -138,7 +139,7 @@ def _template_values(
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     # Held until applications close: nobody is offered its place next (``domain.offer_ends``).
     context["offer_until_closing"] = held_until_closing(application, course)
-    context.update(_closing(course, now))
+    context.update(_closing(job, course, now))
     context["can_pay"] = (
         application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
     )
@@ -147,11 +148,15 @@ def _template_values(
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
 
 
-def _closing(course: Course, now: datetime) -> dict[str, Any]:
-    """When applications close, and whether no place can be offered before then: the last
-    minutes before it promise no offer (hostile20 F6; ``domain.offer_ends.no_more_offers``)."""
+def _closing(job: EmailJob, course: Course, now: datetime) -> dict[str, Any]:
+    """When applications close (for news of a reopened list, the closing its job names: the
+    one recorded as told, ``domain.offer_ends.closing_retold``), and whether no place can be
+    offered before then: the last minutes before it promise no offer (hostile20 F6;
+    ``domain.offer_ends.no_more_offers``)."""
+    named = closing_named(job) if job.kind is EmailKind.WAIT_REOPENED else None
+    closes = named or course.applications_close_at()
     return {
-        "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
+        "closes_at": moment_when(closes, course.definition.timezone),
         "no_more_offers": no_more_offers(course, now),
     }
 

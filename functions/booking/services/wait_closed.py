@@ -17,7 +17,7 @@ of the course is decided again from the course as saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -26,6 +26,7 @@ from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.errors import StaleWrite
 from booking.domain.offer_ends import (
+    closing_retold,
     to_tell_wait_ended,
     wait_ended_by_closing,
     wait_reopened,
@@ -83,36 +84,45 @@ def _tell_one(
     return course, 0
 
 
+# How an application is told, after a save moved its course's closing, of the closing now:
+# its list reopened, or a closing brought earlier than it was told at a reopening.
+_Telling = Callable[[Application, Course, datetime], Application | None]
+
+
 def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: datetime) -> int:
-    """After a save that moved ``course``'s dates later, its applications open: everyone told
-    their wait (or review) had ended at an earlier closing (the old dates', passed or not: a
-    run of the schedule may be ahead of the clock) is no longer marked told, is told once that
-    it waits again, and is told again at the new closing (``domain.offer_ends.wait_reopened``);
-    how many."""
-    later = course.applications_close_at() > previous.applications_close_at()
-    if not later or waiting_list_closed(course, now):
+    """After a save that moved ``course``'s dates while its applications are open: moved later,
+    everyone told their wait (or review) had ended at an earlier closing (the old dates', passed
+    or not: a run of the schedule may be ahead of the clock) is no longer marked told, is told
+    once that it waits again, and is told again at the new closing
+    (``domain.offer_ends.wait_reopened``); brought earlier, everyone told at a reopening that
+    applications close later than now is told the new closing once
+    (``domain.offer_ends.closing_retold``, hostile22 H2). How many were told."""
+    was, closes = previous.applications_close_at(), course.applications_close_at()
+    if was == closes or waiting_list_closed(course, now):
         return 0
-    reopened = 0
+    tell: _Telling = wait_reopened if closes > was else closing_retold
+    told = 0
     for application in ports.repository.list_applications(course.course_id):
-        if wait_reopened(application, course, now) is not None:
-            reopened += _reopen_one(ports, course, application, now)
-    return reopened
+        if tell(application, course, now) is not None:
+            told += _reopen_one(ports, course, application, now, tell)
+    return told
 
 
-def _reopen_one(ports: Ports, course: Course, application: Application, now: datetime) -> int:
-    """``application`` no longer marked told, decided again on a fresh read after a lost race."""
+def _reopen_one(
+    ports: Ports, course: Course, application: Application, now: datetime, tell: _Telling
+) -> int:
+    """``application`` told, decided again on a fresh read after a lost race."""
     app_id = application.application_id
 
     def read() -> Application | None:
         return ports.repository.get_application(app_id)
 
+    def save(current: Application | None) -> int:
+        told = tell(current, course, now) if current is not None else None
+        if current is None or told is None:
+            return 0  # gone, or changed meanwhile so that there is nothing to tell
+        ports.repository.save(told, current)
+        return 1
+
     first: Application | None = application
-    return retried(lambda current: _reopen(ports, course, current, now), read, first=first)
-
-
-def _reopen(ports: Ports, course: Course, current: Application | None, now: datetime) -> int:
-    again = wait_reopened(current, course, now) if current is not None else None
-    if current is None or again is None:
-        return 0  # gone, or changed meanwhile so that there is nothing to undo
-    ports.repository.save(again, current)
-    return 1
+    return retried(save, read, first=first)
