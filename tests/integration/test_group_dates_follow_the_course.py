@@ -381,3 +381,21 @@ def test_the_manager_is_told_a_move_from_the_date_their_last_email_gave(
         system.put_course(COURSE_ID, days | {"group_apply_by_days": 12})
         [told] = manager_sent()
     _told_of_the_move(told, was=now, now=start - timedelta(days=12), zone=zone, earlier=True)
+
+
+def test_a_move_before_the_paid_emails_went_is_not_told_as_a_move(system: System) -> None:
+    """The date brought earlier after the payment but before its emails went: the manager's
+    paid email and each colleague's first link already give the date that holds, so nobody is
+    told it "moved" from a date they never heard (the move's emails are not sent once whom
+    each is for was told that very date)."""
+    start = system.first_start()
+    zone = system.course_file(COURSE_ID)["timezone"]
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        _paid_by_card(system)
+        system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {"group_apply_by_days": 10})
+        sent = system.deliver_emails()
+    holds = moment_when(start - timedelta(days=10), zone)
+    for person in (MANAGER, *(c["email"] for c in COLLEAGUES[:2])):
+        [told] = [m for m in sent if m.to == [person]]
+        assert holds in " ".join(told.text.split()), person
+        assert "earlier" not in told.subject, (person, told.subject)

@@ -36,16 +36,23 @@ def redated(
     return group.model_copy(update={"apply_by": moved, "updated_at": now})
 
 
+def told_recorded(group: GroupBooking, place: GroupPlace | None = None) -> datetime | None:
+    """The apply-by date recorded as last told to ``place``'s colleague (None: to the manager),
+    once the email giving it went; None when none is recorded (for a place, for the colleague
+    it names now)."""
+    if place is None:
+        return group.told_manager_apply_by
+    said = place.told_apply_by
+    return said[1] if said is not None and said[0] == place.substitutions else None
+
+
 def last_told(before: GroupBooking, place: GroupPlace | None = None) -> datetime:
     """The apply-by date last told to ``place``'s colleague (None: to the manager): the one
-    their last email giving it said (recorded once it went; for a place, while it names the
-    same colleague), else ``before``'s date (an email not sent yet, or sent before the date
-    was recorded). One rule for everyone a move is told to (hostile22 H1, review18 L3)."""
-    if place is None:
-        told = before.told_manager_apply_by
-        return told if told is not None else before.apply_by
-    said = place.told_apply_by
-    return said[1] if said is not None and said[0] == place.substitutions else before.apply_by
+    their last email giving it said (:func:`told_recorded`), else ``before``'s date (an email
+    not sent yet, or sent before the date was recorded). One rule for everyone a move is told
+    to (hostile22 H1, review18 L3)."""
+    told = told_recorded(before, place)
+    return told if told is not None else before.apply_by
 
 
 def colleagues_told(

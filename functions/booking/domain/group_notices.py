@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from booking.domain.emails import EmailJob, EmailKind
-from booking.domain.group_dates import last_told
+from booking.domain.group_dates import last_told, told_recorded
 from booking.domain.group_events import GroupEvent
 from booking.domain.groups import APPLY_BY_MOVED, APPLY_BY_PASSED, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when
@@ -131,11 +131,18 @@ def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bo
     superseded and not sent: the group's date moved again since it was queued, or the course
     as saved now sets another (``course_moves_it``: a newer save, whose groups are being set
     again, its own emails telling) — so no email mixes two versions of the course (hostile21
-    F3: one course's title with another's date)."""
+    F3: one course's title with another's date); or whom it is for was told that very date by
+    an email gone since (their paid email or first link, composed after the move: never "it
+    moved" of the only date they heard)."""
     told = apply_by_told(job)
     if told is None:
         return False
-    return course_moves_it or int(told.timestamp()) != int(group.apply_by.timestamp())
+    said = int(told.timestamp())
+    if course_moves_it or said != int(group.apply_by.timestamp()):
+        return True
+    place = next((p for p in group.places if p.number == job.group_place), None)
+    recorded = told_recorded(group, place) if job.group_place is None or place else None
+    return recorded is not None and int(recorded.timestamp()) == said
 
 
 def apply_by_move_said(job: EmailJob, apply_by: datetime, zone: str) -> dict[str, Any]:
