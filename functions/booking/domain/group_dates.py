@@ -73,7 +73,7 @@ def colleagues_told(
     return moved
 
 
-def apply_by_told(
+def with_told_apply_by(
     group: GroupBooking, number: int | None, substitutions: int = 0
 ) -> GroupBooking | None:
     """``group`` with its apply-by date recorded as told (an email giving it just went): to

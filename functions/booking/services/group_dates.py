@@ -12,8 +12,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.group_dates import apply_by_told as told_on
-from booking.domain.group_dates import colleagues_told, redated
+from booking.domain.group_dates import colleagues_told, redated, with_told_apply_by
 from booking.domain.group_notices import apply_by_move_told, gives_apply_by
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
@@ -79,7 +78,7 @@ def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:
     )
 
 
-def apply_by_told(
+def record_told_apply_by(
     ports: Ports, job: EmailJob, group: GroupBooking, place: GroupPlace | None
 ) -> None:
     """After an email giving the apply-by date went (``services.group_emails``: a colleague's
@@ -96,7 +95,7 @@ def apply_by_told(
     def save(current: GroupBooking) -> GroupBooking | None:
         if current.apply_by != sent_with:
             return None  # moved since: that move's own email tells, or a later date holds
-        told = told_on(current, number, substitutions)
+        told = with_told_apply_by(current, number, substitutions)
         return None if told is None else ports.groups.save_group(told, current)
 
     try:

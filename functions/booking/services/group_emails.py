@@ -48,7 +48,7 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.wording import cohort_name, moment_when, money_words
-from booking.services.group_dates import apply_by_told
+from booking.services.group_dates import record_told_apply_by
 from booking.services.groups import manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -300,7 +300,7 @@ def _send_to_whom_it_is_for(
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
     sent = _send_once(ports, job, about.group, _message(ports, job, about, recipient), now)
     if sent is GroupEmailOutcome.SENT:
-        apply_by_told(ports, job, about.group, about.place)  # the date it gave, for the next move
+        record_told_apply_by(ports, job, about.group, about.place)  # the date it gave: next move
     return sent
 
 
