@@ -41,7 +41,11 @@ from booking.services.groups import organisations_of_course
 from booking.services.name_search import applications_named
 from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
-from booking.services.reading import application_as_read, applications_as_read
+from booking.services.reading import (
+    application_as_read,
+    applications_as_read,
+    stored_applications,
+)
 from booking.services.waiting_moves import MovingIn, moving_in_now
 
 S = ApplicationStatus
@@ -56,7 +60,8 @@ class CourseSummary:
     last_end: datetime
     applications: int
     # Its seats, each counted once (``domain.seat_counts``): booked (a paid group's places
-    # too) and held for someone who has not paid yet (an unpaid group's places too).
+    # too) and held for someone who has not paid yet (an unpaid group's places too; a hold
+    # whose time has passed until the sweep releases it, as the seat counter holds it).
     confirmed: int
     holds: int
     waiting: int
@@ -72,9 +77,12 @@ def course_summaries(ports: Ports) -> list[CourseSummary]:
 
 
 def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
-    applications = applications_as_read(ports, course, now)
+    stored = stored_applications(ports, course)
+    applications = applications_as_read(ports, course, now, stored)
     groups = ports.groups.groups_of_course(course.course_id)
-    seats = seat_counts(applications, groups)
+    # Seats as the course's counter holds them (hostile22 H5): a lapsed offer's seat is held
+    # until the sweep releases it, as every other view counts it.
+    seats = seat_counts(stored, groups)
     schedule = course.schedule
     return CourseSummary(
         course=course,
