@@ -94,13 +94,13 @@ def list_courses(url: str) -> str:
 
 def show_course(url: str, token: str | None, course_id: str) -> str:
     course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
-    price = course["price"]
+    price, free = course["price"], course.get("places_not_taken", course["places_left"])
     lines = [
         f"{_name_of(course)} [{course['course_id']}]",
         f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
-        f"Places: {course['capacity'] - course['places_left']} of {course['capacity']} taken, "
-        f"{course['places_left']} left",
+        # Places no seat holds, as the console counts them (not a newcomer's places_left).
+        f"Places: {course['capacity'] - free} of {course['capacity']} taken, {free} left",
         f"Price: {money_words(price['amount'], price['currency'])}",
         "Sessions (UK time):",
     ]
@@ -142,7 +142,8 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     places = (
         ENDED_WORDS.lower()
         if _ended(course)
-        else f"{course['places_left']} of {course['capacity']} places left"
+        else f"{course.get('places_not_taken', course['places_left'])} of {course['capacity']} "
+        "places left"
     )
     said = f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, {places}"
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
