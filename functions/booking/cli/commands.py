@@ -21,7 +21,7 @@ from booking.cli.client import (
 from booking.cli.codes import code_terms
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
-from booking.domain.covered import paid_for_them
+from booking.domain.covered import left_to_pay_in_words, paid_for_them
 from booking.domain.refund_partway import REFUND_ON_ITS_PAGE
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
@@ -280,7 +280,7 @@ def show_application(
         f"{person_shown(found['name'], found['email'])}",
         f"Course: {_course_named(url, found['course_id'])}",
         f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
-        f"Price {said(found['price'])}, left to pay {said(found['left_to_pay'])}, "
+        f"Price {said(found['price'])}, left to pay {left_to_pay_in_words(found)}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
     ]
     if found["discount_code"]:

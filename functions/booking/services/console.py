@@ -20,6 +20,7 @@ from booking.domain.course_money import (
     course_money,
     paid_by_group_words,
 )
+from booking.domain.covered import left_to_pay_now
 from booking.domain.employer_share import paid_off_stripe, share_refundable, share_refunded
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
@@ -218,6 +219,8 @@ class ApplicationDetail:
     # Its person's address is suppressed (emails to it bounced, or were marked as spam): the
     # mailer sends it nothing, so no notice says it was emailed.
     address_suppressed: bool = False
+    # What is left to pay, as every view says it (``domain.covered.left_to_pay_now``).
+    left_to_pay: int | None = None
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -242,8 +245,14 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         if waiting is not None
         else ""
     )
+    now = ports.clock()
+    shown = application_as_read(application, course, now)
+    open_ = course.accepts_applications(now)
     return ApplicationDetail(
-        application=application_as_read(application, course, ports.clock()),  # actions: stored
+        application=shown,  # actions: stored
+        left_to_pay=left_to_pay_now(
+            application, shown, course.definition.price, now, course_open=open_
+        ),
         course=course,
         timeline=timeline,
         actions=available_actions(
