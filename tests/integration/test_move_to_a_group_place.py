@@ -109,6 +109,8 @@ def test_a_dearer_move_where_a_group_holds_the_persons_place_is_refused_in_its_w
 def test_a_wait_on_a_cohort_the_group_filled_is_refused_in_its_words(system: System) -> None:
     cohorts, ada, choice = _ada_and_a_group_on(system, "move-full", paid=True)
     assert cohorts.places_left("move-full") == 0
+    # The choice's count is the places no seat holds, under the name that says so (L5).
+    assert (choice["places_not_taken"], choice["places_left"]) == (0, 0)
     cohort = choice["name"]
 
     assert (choice["can_move"], choice["can_wait"]) == (False, False)

@@ -138,6 +138,23 @@ def test_status_open_full_closed() -> None:
     assert Course(course_id="c", definition=closed).status(before) is CourseStatus.CLOSED
 
 
+def test_a_newcomer_may_book_the_places_not_taken_only_when_nobody_waits() -> None:
+    """The newcomer's count (the public ``places_left``) is the places not taken, except none
+    while the course is full: no seat free, or people waiting for the free one (review18
+    L5: the rule lived in a handler)."""
+    d = definition(capacity=3)
+    before = datetime(2025, 5, 1, tzinfo=UTC)
+    open_ = Course(course_id="c", definition=d, seats_taken=1)
+    assert (open_.places_left, open_.places_for_newcomer(before)) == (2, 2)
+    waited_for = Course(course_id="c", definition=d, seats_taken=2, waiting=1)
+    assert (waited_for.places_left, waited_for.places_for_newcomer(before)) == (1, 0)
+    taken = Course(course_id="c", definition=d, seats_taken=3)
+    assert (taken.places_left, taken.places_for_newcomer(before)) == (0, 0)
+    # Once applications close, nobody books: the places not taken are said, as they were.
+    started = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)
+    assert waited_for.places_for_newcomer(started) == 1
+
+
 @given(
     st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
     st.integers(min_value=6, max_value=22),

@@ -11,6 +11,8 @@ from booking.domain.billing import AppliedDiscount
 from booking.domain.covered import (
     covered_words,
     funded_by,
+    left_to_pay_in_words,
+    left_to_pay_now,
     paid_by_said,
     status_said,
     why_nothing_to_pay,
@@ -94,3 +96,23 @@ def test_the_timeline_says_the_bursary_before_the_confirmation_it_caused() -> No
     assert [e.kind for e in changes(waiting, booked)] == [EntryKind.BURSARY, EntryKind.STATUS]
     # An application's beginning comes first: the code it was made with follows it.
     assert [e.kind for e in changes(None, waiting)] == [EntryKind.STATUS, EntryKind.DISCOUNT]
+
+
+def test_nothing_is_left_to_pay_on_a_lapse_that_cannot_pay_again() -> None:
+    """The status page's rule for every view (``left_to_pay_now``): an offer past its deadline
+    owes nothing, before the sweep (read expired) and after applications close; an expired
+    checkout on an open course owes the price, as it may pay again."""
+    offer = place(S.OFFERED, offer_expires_at=NOW - timedelta(minutes=1), seat_held=True)
+    shown = offer.model_copy(update={"status": S.EXPIRED, "status_reason": "offer_lapsed"})
+    assert left_to_pay_now(offer, shown, PRICE, NOW, course_open=True) == 0
+    standing = place(S.OFFERED, offer_expires_at=NOW + timedelta(hours=1), seat_held=True)
+    assert left_to_pay_now(standing, standing, PRICE, NOW, course_open=True) == 20000
+    lapsed = place(S.EXPIRED)
+    assert left_to_pay_now(lapsed, lapsed, PRICE, NOW, course_open=True) == 20000
+    assert left_to_pay_now(lapsed, lapsed, PRICE, NOW, course_open=False) == 0
+    words = {"left_to_pay": 0, "currency": "gbp", "status": "expired"}
+    assert left_to_pay_in_words({**words, "status_reason": "offer_lapsed"}) == (
+        "nothing (the offer lapsed)"
+    )
+    assert left_to_pay_in_words(words) == "nothing (the payment lapsed)"
+    assert left_to_pay_in_words({**words, "status": "confirmed"}) == "£0.00"

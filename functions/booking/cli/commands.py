@@ -21,7 +21,7 @@ from booking.cli.client import (
 from booking.cli.codes import code_terms
 from booking.cli.errors import CliError
 from booking.domain.course_money import bookings_said, money_figures
-from booking.domain.covered import paid_for_them
+from booking.domain.covered import left_to_pay_in_words, paid_for_them
 from booking.domain.refund_partway import REFUND_ON_ITS_PAGE
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
@@ -94,13 +94,13 @@ def list_courses(url: str) -> str:
 
 def show_course(url: str, token: str | None, course_id: str) -> str:
     course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
-    price = course["price"]
+    price, free = course["price"], course.get("places_not_taken", course["places_left"])
     lines = [
         f"{_name_of(course)} [{course['course_id']}]",
         f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
-        f"Places: {course['capacity'] - course['places_left']} of {course['capacity']} taken, "
-        f"{course['places_left']} left",
+        # Places no seat holds, as the console counts them (not a newcomer's places_left).
+        f"Places: {course['capacity'] - free} of {course['capacity']} taken, {free} left",
         f"Price: {money_words(price['amount'], price['currency'])}",
         "Sessions (UK time):",
     ]
@@ -142,7 +142,8 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     places = (
         ENDED_WORDS.lower()
         if _ended(course)
-        else f"{course['places_left']} of {course['capacity']} places left"
+        else f"{course.get('places_not_taken', course['places_left'])} of {course['capacity']} "
+        "places left"
     )
     said = f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, {places}"
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
@@ -279,7 +280,7 @@ def show_application(
         f"{person_shown(found['name'], found['email'])}",
         f"Course: {_course_named(url, found['course_id'])}",
         f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
-        f"Price {said(found['price'])}, left to pay {said(found['left_to_pay'])}, "
+        f"Price {said(found['price'])}, left to pay {left_to_pay_in_words(found)}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
     ]
     if found["discount_code"]:

@@ -103,7 +103,7 @@ def _choices(answer: dict[str, Any]) -> str:
     lines = []
     for cohort in cohorts:
         price = cohort["price"]
-        left = cohort["places_left"]
+        left = cohort.get("places_not_taken", cohort["places_left"])
         line = (
             f"{cohort['course_id']}: {cohort['name']}; "
             f"{COURSE_STATUS_WORDS[cohort['status']].lower()}, "

@@ -360,12 +360,16 @@ class Course(Model):
 
     @property
     def places_left(self) -> int:
+        """Places no seat holds (the counter): the console's *Free*, JSON ``places_not_taken``."""
         return max(self.definition.capacity - self.seats_taken, 0)
+
+    def places_for_newcomer(self, now: datetime) -> int:
+        """Places a newcomer may book now (JSON ``places_left``): none while full (hostile20 F6)."""
+        return 0 if self.status(now) is CourseStatus.FULL else self.places_left
 
     @property
     def seat_free_for_newcomer(self) -> bool:
-        """A seat is free and nobody is waiting for it: the waiting list always goes first (the
-        table enforces the same rule when a seat is taken)."""
+        """A seat is free and nobody waits for it: the waiting list first (as the table holds)."""
         return self.places_left > 0 and self.waiting == 0
 
     def first_start(self) -> datetime:

@@ -14,10 +14,13 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
 from booking.domain.money import Money, money_words
+from booking.domain.offer_ends import OFFER_LAPSED
+from booking.domain.statuses import left_to_pay_is_said
 from booking.domain.wording import status_with_reason, status_words
 
 # The reasons of a place booked with nothing to pay by a code, a code and a bursary, or (kept
@@ -134,12 +137,36 @@ def paid_by_said(row: Mapping[str, Any]) -> str:
     )
 
 
-def left_to_pay_said(application: Application, price: Money) -> str:
+def left_to_pay_said(application: Application, price: Money, left: int | None = None) -> str:
     """What is left to pay, as the console says it: nothing once booked, and nothing either
-    once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5)."""
-    left = application.left_to_pay(price)
+    once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5). ``left``:
+    what :func:`left_to_pay_now` gave, when the caller has it."""
+    left = application.left_to_pay(price) if left is None else left
     if left:
         return money_words(left, application.price_or(price).currency)
     if application.status in NEVER_PAID_ENDINGS and not application.money_received:
         return f"Nothing: the booking ended ({status_words(application.status.value).lower()})"
     return "Nothing"
+
+
+def left_to_pay_now(
+    stored: Application, shown: Application, price: Money, now: datetime, *, course_open: bool
+) -> int:
+    """What is left to pay on ``stored`` (``shown``: it as read), as the status page says it
+    (:func:`~booking.domain.statuses.left_to_pay_is_said`): ``Application.left_to_pay``,
+    except nothing on a payment that lapsed and cannot be started again (an offer read as
+    lapsed before the sweep, or a lapse once applications have closed: nothing is owed on it).
+    The /admin roster and record give this, so the CLI says it (fix18d: it said "left to pay
+    £200.00" of a lapsed offer). ``course_open``: the course still takes payment."""
+    can_pay = stored.payment_refusal(now, course_open=course_open) is None
+    return shown.left_to_pay(price) if left_to_pay_is_said(shown.status, can_pay=can_pay) else 0
+
+
+def left_to_pay_in_words(record: Mapping[str, Any]) -> str:
+    """An /admin record's ``left_to_pay`` (:func:`left_to_pay_now`) in words, as the CLI says
+    it: nothing on a lapsed payment, and why (never "£0.00", as if it were settled)."""
+    left = int(record["left_to_pay"])
+    if left or record["status"] != ApplicationStatus.EXPIRED.value:
+        return money_words(left, record["currency"])
+    lapsed = "offer" if record.get("status_reason") == OFFER_LAPSED else "payment"
+    return f"nothing (the {lapsed} lapsed)"

@@ -1,7 +1,14 @@
 """How a course's seats are taken, each counted once: booked (confirmed, or a paid group's
 place), held for someone who has not paid yet (a checkout, an offer, an invoice: an unpaid
 group's places too), or free. The console's first page says these, and with the free places
-they add up to the capacity (hostile12a NEW-9: a group's places were counted in neither)."""
+they add up to the capacity (hostile12a NEW-9: a group's places were counted in neither).
+
+They are counted from the applications as stored, as the course's seat counter counts them: a
+hold whose time has run out (an offer past its deadline, though every view reads the offer
+lapsed at once, or a checkout past its hold) is still held until the sweep, or Stripe's
+event, releases it. Until then nobody can take that seat (the counter refuses a newcomer, a
+move and an offer alike), so it is never said free before it is (hostile22 H5: read as no
+hold, it was in no column: "Held 0 | Free 2 of 3")."""
 
 from __future__ import annotations
 
@@ -21,8 +28,9 @@ class SeatCounts:
 
 
 def seat_counts(applications: Iterable[Application], groups: Iterable[GroupBooking]) -> SeatCounts:
-    """The seats ``applications`` and ``groups`` take. A colleague's booking on a group place
-    takes the group's seat, so it is counted once, as the group's."""
+    """The seats ``applications`` (as stored, never as read) and ``groups`` take. A
+    colleague's booking on a group place takes the group's seat, so it is counted once, as the
+    group's."""
     booked = held = 0
     for application in applications:
         if not application.seat_held or fills_a_group_place(application):

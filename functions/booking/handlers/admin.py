@@ -246,7 +246,8 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "course_id": c.course.course_id,
                     "name": c.name,
                     "status": c.status.value,
-                    "places_left": c.course.places_left,
+                    "places_left": c.course.places_left,  # as places_not_taken: kept
+                    "places_not_taken": c.course.places_left,
                     "price": c.course.definition.price.model_dump(mode="json"),
                     "can_move": c.refused is None,
                     "can_wait": c.can_wait,

@@ -77,7 +77,10 @@ class RosterRow(AnswersOut, _RowStart):
     amount_due: int = Field(description="Price less bursary, less discount (minor units)")
     left_to_pay: int = Field(
         description="What is still to be paid: amount_due less what was paid and kept, while "
-        "the application is on its way to a booking; 0 once booked or ended (minor units)"
+        "the application is on its way to a booking; 0 once booked or ended, and 0 on a payment "
+        "that lapsed and cannot be started again (an offer read as lapsed, before the sweep "
+        "too; any lapse once applications have closed), as the person's page says it (minor "
+        "units)"
     )
     invoice_number: str
     invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]

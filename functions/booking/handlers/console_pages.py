@@ -262,8 +262,11 @@ def _covered_said(application: Application) -> str:
     return f"Nothing: the {' and the '.join(by)} cover{'' if len(by) > 1 else 's'} the whole price"
 
 
-def _payment_facts(application: Application, price: Money, zone: str) -> list[tuple[str, str]]:
-    """How the place is paid for, beyond the card: the invoice, a bursary, a code."""
+def _payment_facts(
+    application: Application, price: Money, zone: str, left: int | None
+) -> list[tuple[str, str]]:
+    """How the place is paid for, beyond the card: the invoice, a bursary, a code (``left``:
+    what is left to pay, ``ApplicationDetail.left_to_pay``)."""
     facts: list[tuple[str, str]] = []
     own_price = application.price_or(price)
     currency = own_price.currency
@@ -275,7 +278,7 @@ def _payment_facts(application: Application, price: Money, zone: str) -> list[tu
         due = application.amount_due(price)
         if due:  # what the place costs now, then what of it is still to pay
             facts.append(("Price to pay", money_words(due, currency)))
-            facts.append(("Left to pay", left_to_pay_said(application, price)))
+            facts.append(("Left to pay", left_to_pay_said(application, price, left)))
         else:  # said once: nothing to pay, and why
             facts.append(("Left to pay", _covered_said(application)))
     invoice, billing = application.invoice, application.billing
@@ -384,7 +387,7 @@ def application_page(
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
-        payment=_payment_facts(application, definition.price, zone),
+        payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
         bursary_now=money_words(application.bursary, currency) if application.bursary else "",
         certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from booking.domain.course import Course, CourseStatus, Money, SessionKind
+from booking.domain.course import Course, Money, SessionKind
 from booking.domain.model import Model
 from booking.domain.offer_ends import no_more_offers
 from booking.services.application_view import PendingMoveView, WaitingMoveView
@@ -62,7 +62,14 @@ class CourseOut(Model):
     places_left: int = Field(
         description="Places a newcomer may book now: 0 while the course is full, also when a "
         "place is free but those on the waiting list come first (they are offered it, or, in "
-        "the last 15 minutes before applications close, nobody can be: see no_more_offers)"
+        "the last 15 minutes before applications close, nobody can be: see no_more_offers); "
+        "once applications have closed (status closed), the same as places_not_taken"
+    )
+    places_not_taken: int = Field(
+        description="Capacity less the seats taken: booked, or held for someone who has not "
+        "paid yet (a checkout, an offer, an invoice, a group's places). A hold whose time has "
+        "run out (a lapsed offer) keeps its seat until the sweep releases it, at most 15 "
+        "minutes later. What the console calls free; the transfer choices' places_left is this"
     )
     applications_close_at: str | None = Field(
         default=None, description="When applications close by the course's dates"
@@ -153,7 +160,9 @@ class ApplicationOut(Model):
     left_to_pay: int | None = Field(
         default=None,
         description="Minor units still to pay: amount_due less what was paid and kept, while "
-        "the application is on its way to a booking; 0 once booked or ended",
+        "the application is on its way to a booking; 0 once booked or ended, and 0 on a payment "
+        "that lapsed and cannot be started again (can_pay false: an offer past its deadline, "
+        "or any lapse once applications have closed)",
     )
     pending_move: PendingMove = None
     waiting_move: WaitingMove = None
@@ -192,8 +201,8 @@ def course_out(course: Course, now: datetime) -> CourseOut:
         status=status.value,
         price=definition.price,
         capacity=definition.capacity,
-        # Never "full" with places left: the waiting list comes first (hostile20 F6).
-        places_left=0 if status is CourseStatus.FULL else course.places_left,
+        places_left=course.places_for_newcomer(now),
+        places_not_taken=course.places_left,
         applications_close_at=course.applications_close_at().isoformat().replace("+00:00", "Z"),
         no_more_offers=no_more_offers(course, now),
         approval_required=definition.approval_required,

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
+from booking.domain.covered import left_to_pay_now
 from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.offer_ends import (
@@ -147,7 +148,7 @@ def view_of(
         pending_move=pending_move,
         waiting_move=waiting_move,
         **_payment(application, course, now, shown),
-        **_money(application, course),
+        **_money(application, course, now, shown),
     )
 
 
@@ -235,9 +236,13 @@ def _payment(
     }
 
 
-def _money(application: Application, course: Course | None) -> dict[str, Any]:
-    """What the place costs, what a bursary and a code take off, what is left to pay."""
+def _money(
+    application: Application, course: Course | None, now: datetime, shown: Application
+) -> dict[str, Any]:
+    """What the place costs, what a bursary and a code take off, what is left to pay (nothing
+    on a lapse that cannot pay again: ``domain.covered.left_to_pay_now``)."""
     course_price = course.definition.price if course is not None else application.price
+    course_open = course is not None and course.accepts_applications(now)
     return {
         "price": application.price or course_price,
         "bursary": application.bursary_covering(course_price)
@@ -245,7 +250,11 @@ def _money(application: Application, course: Course | None) -> dict[str, Any]:
         else application.bursary,
         "discount_code": application.discount.code if application.discount else None,
         "amount_due": application.amount_due(course_price) if course_price else None,
-        "left_to_pay": application.left_to_pay(course_price) if course_price else None,
+        "left_to_pay": left_to_pay_now(
+            application, shown, course_price, now, course_open=course_open
+        )
+        if course_price
+        else None,
     }
 
 

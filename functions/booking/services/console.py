@@ -20,6 +20,7 @@ from booking.domain.course_money import (
     course_money,
     paid_by_group_words,
 )
+from booking.domain.covered import left_to_pay_now
 from booking.domain.employer_share import paid_off_stripe, share_refundable, share_refunded
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
@@ -41,7 +42,11 @@ from booking.services.groups import organisations_of_course
 from booking.services.name_search import applications_named
 from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
-from booking.services.reading import application_as_read, applications_as_read
+from booking.services.reading import (
+    application_as_read,
+    applications_as_read,
+    stored_applications,
+)
 from booking.services.waiting_moves import MovingIn, moving_in_now
 
 S = ApplicationStatus
@@ -56,7 +61,8 @@ class CourseSummary:
     last_end: datetime
     applications: int
     # Its seats, each counted once (``domain.seat_counts``): booked (a paid group's places
-    # too) and held for someone who has not paid yet (an unpaid group's places too).
+    # too) and held for someone who has not paid yet (an unpaid group's places too; a hold
+    # whose time has passed until the sweep releases it, as the seat counter holds it).
     confirmed: int
     holds: int
     waiting: int
@@ -72,9 +78,12 @@ def course_summaries(ports: Ports) -> list[CourseSummary]:
 
 
 def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
-    applications = applications_as_read(ports, course, now)
+    stored = stored_applications(ports, course)
+    applications = applications_as_read(ports, course, now, stored)
     groups = ports.groups.groups_of_course(course.course_id)
-    seats = seat_counts(applications, groups)
+    # Seats as the course's counter holds them (hostile22 H5): a lapsed offer's seat is held
+    # until the sweep releases it, as every other view counts it.
+    seats = seat_counts(stored, groups)
     schedule = course.schedule
     return CourseSummary(
         course=course,
@@ -210,6 +219,8 @@ class ApplicationDetail:
     # Its person's address is suppressed (emails to it bounced, or were marked as spam): the
     # mailer sends it nothing, so no notice says it was emailed.
     address_suppressed: bool = False
+    # What is left to pay, as every view says it (``domain.covered.left_to_pay_now``).
+    left_to_pay: int | None = None
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -234,8 +245,14 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         if waiting is not None
         else ""
     )
+    now = ports.clock()
+    shown = application_as_read(application, course, now)
+    open_ = course.accepts_applications(now)
     return ApplicationDetail(
-        application=application_as_read(application, course, ports.clock()),  # actions: stored
+        application=shown,  # actions: stored
+        left_to_pay=left_to_pay_now(
+            application, shown, course.definition.price, now, course_open=open_
+        ),
         course=course,
         timeline=timeline,
         actions=available_actions(

@@ -18,7 +18,7 @@ from booking.domain.course_money import (
     paid_by_group,
     place_money,
 )
-from booking.domain.covered import paid_by_said, status_said
+from booking.domain.covered import left_to_pay_now, paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
@@ -35,7 +35,11 @@ from booking.services.application_view import moves_waiting
 from booking.services.concurrency import concurrent_update, course_of, load_application
 from booking.services.groups import organisation_of, organisations_of_course
 from booking.services.ports import Ports
-from booking.services.reading import application_as_read, applications_as_read
+from booking.services.reading import (
+    application_as_read,
+    applications_as_read,
+    stored_applications,
+)
 from booking.services.waiting_moves import moving_in_now
 
 logger = Logger(child=True)
@@ -46,15 +50,19 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = existing_course(ports, course_id)
     organisations = organisations_of_course(ports, course_id)
     now = ports.clock()
+    stored = stored_applications(ports, course)
     return [
         {
             # As read (``services.reading``): as on its page, the console and the CSV.
             **_roster_row(application, course.definition.price, organisations),
+            "left_to_pay": _left_to_pay(kept, application, course, now),
             # Why, as read: a wait or a review ended as applications closed, an offer lapsed.
             "status_reason": application.status_reason,
             "moving_in": None,
         }
-        for application in applications_as_read(ports, course, now)
+        for kept, application in zip(
+            stored, applications_as_read(ports, course, now, stored), strict=True
+        )
     ] + [
         # Bookings of other cohorts whose move here waits: shown as such, after its own.
         {
@@ -67,6 +75,12 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
         }
         for m in moving_in_now(ports, course)
     ]
+
+
+def _left_to_pay(stored: Application, shown: Application, course: Course, now: datetime) -> int:
+    """What is left to pay as the person's page says it: nothing on a lapse that cannot pay."""
+    price, open_ = course.definition.price, course.accepts_applications(now)
+    return left_to_pay_now(stored, shown, price, now, course_open=open_)
 
 
 def _roster_row(
@@ -90,11 +104,13 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     record of ``GET /admin/applications/{id}``."""
     stored = load_application(ports, application_id)
     course = course_of(ports, stored)
-    application = application_as_read(stored, course, ports.clock())
+    now = ports.clock()
+    application = application_as_read(stored, course, now)
     place = application.group_place
     organisations = organisation_of(ports, place.group_id if place else None)
     return {
         **_roster_row(application, course.definition.price, organisations),
+        "left_to_pay": _left_to_pay(stored, application, course, now),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
         "not_emailed_because": not_emailed_because(ports, application),
@@ -237,8 +253,13 @@ def roster_csv(ports: Ports, course_id: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_CSV_COLUMNS)
-    for application in applications_as_read(ports, course, ports.clock()):
+    now = ports.clock()
+    stored = stored_applications(ports, course)
+    for kept, application in zip(
+        stored, applications_as_read(ports, course, now, stored), strict=True
+    ):
         money = money_of(application, course.definition.price)
+        money["left_to_pay"] = _left_to_pay(kept, application, course, now)
         currency = money["currency"]
         invoice = application.invoice
         cells = [

@@ -24,12 +24,19 @@ def application_as_read(
     return as_read(application, course, now)
 
 
-def applications_as_read(ports: Ports, course: Course, now: datetime) -> list[Application]:
-    """``course``'s applications as read at ``now``, the earliest first."""
-    return [
-        as_read(application, course, now)
-        for application in sorted(
-            ports.repository.list_applications(course.course_id),
-            key=lambda a: (a.created_at, a.application_id),
-        )
-    ]
+def stored_applications(ports: Ports, course: Course) -> list[Application]:
+    """``course``'s applications as stored, the earliest first: what holds its seats (the
+    course's seat counter counts these until the sweep releases a lapsed hold)."""
+    return sorted(
+        ports.repository.list_applications(course.course_id),
+        key=lambda a: (a.created_at, a.application_id),
+    )
+
+
+def applications_as_read(
+    ports: Ports, course: Course, now: datetime, stored: list[Application] | None = None
+) -> list[Application]:
+    """``course``'s applications as read at ``now``, the earliest first (``stored``: them as
+    :func:`stored_applications` gave them, when the caller has read them already)."""
+    found = stored_applications(ports, course) if stored is None else stored
+    return [as_read(application, course, now) for application in found]

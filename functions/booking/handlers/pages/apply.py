@@ -219,7 +219,7 @@ def course_form(
     return {
         "course": course_facts(course),
         "status": course.status(now).value,
-        "places_left": course.places_left,
+        "places_left": course.places_for_newcomer(now),
         **closing_facts(course, now),
         "clock": clock_words(definition.timezone),  # whose clock its times are on
         "approval_required": definition.approval_required,

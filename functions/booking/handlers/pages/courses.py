@@ -65,7 +65,7 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
                 course.definition.title, course.first_start(), course.definition.timezone
             ),
             "status": course.status(now).value,
-            "places_left": course.places_left,
+            "places_left": course.places_for_newcomer(now),
             **closing_facts(course, now),
             "apply_url": f"{base_url}/courses/{quote(course.course_id)}/apply",
         }

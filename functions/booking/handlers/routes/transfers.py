@@ -62,7 +62,18 @@ _CHOICE: dict[str, Any] = {
         "course_id": {"type": "string"},
         "name": {"type": "string", "description": "The title with its first day"},
         "status": {"type": "string", "enum": ["open", "full", "closed"]},
-        "places_left": {"type": "integer"},
+        "places_left": {
+            "type": "integer",
+            "description": "The same count as `places_not_taken` (kept for scripts that read "
+            "it): the cohort's places no seat holds, not the public Course's `places_left` "
+            "(what a newcomer may book, 0 while people wait)",
+        },
+        "places_not_taken": {
+            "type": "integer",
+            "description": "Capacity less the seats taken, as the console's Free column and "
+            "the public Course's `places_not_taken` count it (a lapsed offer's seat is taken "
+            "until the sweep releases it); a move also needs nobody waiting (`can_move`)",
+        },
         "price": {"type": "object", "description": "Minor units (pence) and currency"},
         "can_move": {"type": "boolean"},
         "can_wait": {
@@ -80,7 +91,15 @@ _CHOICE: dict[str, Any] = {
             "description": "Why the booking cannot move there now: code and message",
         },
     },
-    "required": ["course_id", "name", "status", "places_left", "price", "can_move"],
+    "required": [
+        "course_id",
+        "name",
+        "status",
+        "places_left",
+        "places_not_taken",
+        "price",
+        "can_move",
+    ],
 }
 _MOVE_RULES = (
     "Only a confirmed booking moves, to another cohort of the same programme that is still "

@@ -1,0 +1,90 @@
+"""Nothing is left to pay on a payment that lapsed and cannot be started again, in every view
+(fix18d left it: the person's page said nothing was owed, while ``/admin``, its roster and the
+CLI said "left to pay £200.00" of a lapsed offer): one rule, ``domain.covered.left_to_pay_now``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.support.applications import session_id_of
+from tests.support.cli import at_the_terminal
+from tests.support.console import signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def _owed(system: System, application: dict[str, Any]) -> dict[str, int]:
+    """What each JSON view says is left to pay on ``application``."""
+    app_id = application["application_id"]
+    reference = system.stored(app_id).reference_or_id
+    browser = signed_in(system)
+    csv_body = browser.get("/console/courses/small/roster.csv").body.lstrip("\ufeff")
+    [csv_row] = [r for r in csv.DictReader(io.StringIO(csv_body)) if r["Reference"] == reference]
+    [row] = [
+        r
+        for r in system.admin("GET", "/courses/small/applications").json()
+        if r["application_id"] == app_id
+    ]
+    return {
+        "json": system.status_of(application)["left_to_pay"],
+        "roster": row["left_to_pay"],
+        "record": system.admin("GET", f"/applications/{app_id}").json()["left_to_pay"],
+        "csv": int(csv_row["Left to pay"].removeprefix("£").replace(".", "")),
+    }
+
+
+def test_a_lapsed_offer_owes_nothing_in_every_view(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    system.small_course()
+    run = at_the_terminal(system, monkeypatch, capsys)
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
+    everywhere = {"json": 20000, "roster": 20000, "record": 20000, "csv": 20000}
+    assert _owed(system, first) == everywhere  # offered: the price is to pay
+    system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
+    assert system.stored(first).status.value == "offered"
+    assert _owed(system, first) == {"json": 0, "roster": 0, "record": 0, "csv": 0}
+    code, out = run("application", first["reference"])
+    assert code == 0, out
+    assert "Status: Payment not completed (the offer lapsed)" in out
+    assert "left to pay nothing (the offer lapsed)" in out
+    assert "£200.00, paid" not in out
+    assert "Left to pay" not in system.status_page(first)
+
+
+def test_a_checkout_lapsed_while_applications_are_open_still_owes_the_price(
+    system: System,
+) -> None:
+    """A checkout that expired while the course takes applications may be started again, so
+    its price is still to pay (the rule takes nothing off a payment that can still be made)."""
+    system.small_course()
+    holder = system.apply(course_id="small").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(holder)["status"] == "expired"
+    assert _owed(system, holder) == {"json": 20000, "roster": 20000, "record": 20000, "csv": 20000}
+
+
+def test_the_console_page_of_a_lapsed_offer_with_a_bursary_says_nothing_is_left(
+    system: System,
+) -> None:
+    """The console's *Left to pay* (shown beside a bursary) by the same rule: it said £150.00
+    of an offer read as lapsed."""
+    system.small_course()
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.grant_bursary(first, 5000).status == 200
+    page = f"/console/applications/{first['application_id']}"
+    assert "Left to pay £150.00" in text_of(signed_in(system).get(page).body)
+    system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
+    said = text_of(signed_in(system).get(page).body)
+    assert "Left to pay Nothing: the booking ended (payment not completed)" in said
+    assert "Left to pay £150.00" not in said
