@@ -169,6 +169,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
             changeable=group.seats_held > 0 and not over and not view.begun,
             # A give-up only where the API takes it (hostile21 F10).
             may_give_up=may_give_up(group, taking_applications=view.taking_applications),
+            # Why not, while a payment made is settling (hostile23 F6): after it is confirmed.
+            give_up_once_confirmed=payment_settling(group) and group.seats_held > 1,
             # Links to send, and colleagues to name, only while they work (until the apply-by
             # date, never once begun).
             applying=view.applying,
