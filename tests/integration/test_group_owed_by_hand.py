@@ -12,7 +12,7 @@ import pytest
 from tests.integration.test_refund_paid_out_of_band import paid_out_of_band
 from tests.support import cli
 from tests.support.console import signed_in
-from tests.support.groups import give_up, invoiced_group, paid_group
+from tests.support.groups import give_up, group_page, invoiced_group, manager_view, paid_group
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import System
 
@@ -61,3 +61,60 @@ def test_a_group_paid_through_stripe_owes_nothing_by_hand(
     for said in (card, money, terminal):
         assert "owed back to the employer by hand" not in said
         assert "Owed back by hand" not in said
+
+
+def test_the_manager_reads_what_is_owed_back_by_hand_never_that_it_was_refunded(
+    system: System,
+) -> None:
+    """The manager's JSON and page say what the organisers' views say (hostile23 F5): a group
+    paid outside Stripe has nothing refunded from here, and with every place given up its
+    status never says "what was paid for them is refunded"; nor does an email about a place
+    given up say its seat goes to someone waiting on a course where nobody waits."""
+    invoiced = invoiced_cohort(system)
+    group = invoiced_group(invoiced)
+    paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
+    for place in (2, 3):
+        assert give_up(invoiced, group, place).status == 200
+    view = manager_view(invoiced, group)
+    owed = (
+        "£400.00 paid for the places given up or released was paid outside Stripe (the invoice "
+        "was marked as paid), so it is not refunded from here: it is owed back to the employer "
+        "by hand, to arrange with the course's organisers"
+    )
+    assert view["owed_by_hand_said"].startswith(owed)
+    assert (view["amount_refunded"], view["status_said"]) == (0, "Paid: your colleagues can apply")
+    page = " ".join(group_page(invoiced, group).split())
+    assert "Owed back by hand" in page
+    assert "£400.00 paid for the places given up or released was paid outside Stripe" in page
+
+    assert give_up(invoiced, group, 1).status == 200
+    view = manager_view(invoiced, group)
+    said = view["status_said"]
+    assert said == (
+        "Every place was given up: what was paid for them was paid outside Stripe, so it is "
+        "not refunded from here: it is owed back by hand, to arrange with the course's "
+        "organisers"
+    )
+    assert view["owed_by_hand_said"].startswith(owed.replace("£400.00", "£600.00"))
+    page = " ".join(group_page(invoiced, group).split())
+    assert "is refunded" not in page
+    assert "it is owed back by hand, to arrange with the course&#39;s organisers" in page
+    sent = [m for m in invoiced.deliver_emails() if m.subject.startswith("A place given up")]
+    assert len(sent) == 3
+    for told in sent:
+        assert "next person waiting" not in told.text + told.html
+        assert "Its seat is given back to the course" in told.text
+        assert "arrange its refund with the course's organisers" in told.text
+
+
+def test_a_group_paid_through_stripe_with_every_place_given_up_reads_refunded(
+    system: System,
+) -> None:
+    invoiced = invoiced_cohort(system)
+    group = paid_group(invoiced)
+    for place in (1, 2, 3):
+        assert give_up(invoiced, group, place).status == 200
+    view = manager_view(invoiced, group)
+    assert view["status_said"] == "Every place was given up: what was paid for them is refunded"
+    assert view["owed_by_hand_said"] == ""
+    assert "Owed back by hand" not in group_page(invoiced, group)

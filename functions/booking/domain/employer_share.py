@@ -55,3 +55,18 @@ def owed_by_hand_words(group: GroupBooking) -> str:
         "as paid), so it is not refunded from here; give it back the way it was received (the "
         "manager was told to ask the organisers for it)"
     )
+
+
+def owed_by_hand_to_the_manager(group: GroupBooking) -> str:
+    """What the manager reads of the same money (their page and JSON: hostile23 F5, where a
+    group paid outside Stripe with its places given up read "what was paid for them is
+    refunded"): "" when nothing is owed so."""
+    owed = owed_by_hand(group)
+    if not owed:
+        return ""
+    return (
+        f"{money_words(owed, group.price.currency)} paid for the places given up or released "
+        "was paid outside Stripe (the invoice was marked as paid), so it is not refunded from "
+        "here: it is owed back to the employer by hand, to arrange with the course's organisers "
+        "(reply to the email about the places)"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline
 from booking.domain.groups import GroupBooking, GroupStatus
 
@@ -34,15 +35,16 @@ def payment_settling(group: GroupBooking) -> bool:
     )
 
 
-# A paid booking with no place left (the manager's words).
-PAID_EVERY_PLACE_RELEASED = (
-    "Every place was released at the apply-by date, nobody having applied: what was paid for "
-    "them is refunded"
+# A paid booking with no place left (the manager's words), and what became of its money:
+# refunded through Stripe, or, paid outside Stripe, owed back by hand (``employer_share``).
+PAID_EVERY_PLACE_RELEASED = "Every place was released at the apply-by date, nobody having applied"
+PAID_EVERY_PLACE_GONE = "Every place was given up or released at the apply-by date"
+PAID_EVERY_PLACE_GIVEN_UP = "Every place was given up"
+PAID_FOR_THEM_REFUNDED = "what was paid for them is refunded"
+PAID_FOR_THEM_OWED_BY_HAND = (
+    "what was paid for them was paid outside Stripe, so it is not refunded from here: it is "
+    "owed back by hand, to arrange with the course's organisers"
 )
-PAID_EVERY_PLACE_GONE = (
-    "Every place was given up or released at the apply-by date: what was paid for them is refunded"
-)
-PAID_EVERY_PLACE_GIVEN_UP = "Every place was given up: what was paid for them is refunded"
 # A paid booking past its apply-by date (or paid once it had passed): no link works any more.
 PAID_APPLYING_OVER = "Paid: the time for your colleagues to apply has passed"
 
@@ -91,8 +93,11 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
         # Nothing left to apply for (hostile19 F10): said as the places went.
         unfilled = [place.released_unfilled for place in group.places]
         if all(unfilled):
-            return PAID_EVERY_PLACE_RELEASED
-        return PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
+            gone = PAID_EVERY_PLACE_RELEASED
+        else:
+            gone = PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
+        money = PAID_FOR_THEM_OWED_BY_HAND if paid_off_stripe(group) else PAID_FOR_THEM_REFUNDED
+        return f"{gone}: {money}"
     if group.status is GroupStatus.PAID and not applying:
         return PAID_APPLYING_OVER
     if payment_settling(group):

@@ -8,23 +8,61 @@ closing: ``domain.paying``), so only the last place held may go, ending the book
 to pay; any other is refused, and the page offers no give-up then. The refusal's advice is what
 can be done: pay the open payment as it is, or leave it unpaid, every place then released when
 its hold ends.
+
+Nor is a new payment opened while the one made is settling (a checkout completed by a delayed
+method, Bacs or SEPA, its bank yet to confirm it: ``group_figures.payment_settling``): a
+replaced checkout would have that payment given back whole when it settles, and the manager
+asked to pay again within a new hold (hostile23 F6). So only the last place may go then too
+(the booking ends, and the payment is given back whole when it arrives); any other is refused
+until the bank confirms the payment, when the booking is paid and a place's share is refunded
+as any paid place's is.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain.errors import CourseClosed
+from booking.domain.errors import Conflict, CourseClosed
+from booking.domain.group_figures import payment_settling
 from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.money import money_words
 
 UNPAID = frozenset({GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT})
 
 
 def may_give_up(group: GroupBooking, *, taking_applications: bool) -> bool:
     """Whether a place ``group`` holds may be given up now: always once paid; unpaid, while its
-    course takes applications (a payment for the places kept is opened), or when it is the
-    last place held (the booking ends, nothing left to pay)."""
-    return group.status not in UNPAID or taking_applications or group.seats_held <= 1
+    course takes applications and no payment made is settling (a payment for the places kept
+    is opened), or when it is the last place held (the booking ends, nothing left to pay)."""
+    if group.status not in UNPAID or group.seats_held <= 1:
+        return True
+    return taking_applications and not payment_settling(group)
+
+
+def give_up_refusal(
+    group: GroupBooking, *, taking_applications: bool, held_until: str | None
+) -> Conflict | None:
+    """Why a place of ``group`` may not be given up now, in words (None: it may): its payment
+    settling, or the course's applications closed (``held_until``: when its hold ends)."""
+    if may_give_up(group, taking_applications=taking_applications):
+        return None
+    if payment_settling(group):
+        return settling_refused(group)
+    return give_up_refused(held_until)
+
+
+def settling_refused(group: GroupBooking) -> Conflict:
+    """The refusal of giving up a place while the group's payment is settling at its bank."""
+    checkout = group.checkout
+    amount = checkout.amount if checkout and checkout.amount is not None else group.total.amount
+    paid = money_words(amount, group.price.currency)
+    return Conflict(
+        f"your payment of {paid} for {group.places_kept} places is being confirmed by your "
+        "bank: nothing was changed. Give places up once it is confirmed (each place's share is "
+        "then refunded); until then a new payment for fewer places would have the one you made "
+        "given back",
+        code="payment_settling",
+    )
 
 
 def give_up_refused(held_until: str | None) -> CourseClosed:

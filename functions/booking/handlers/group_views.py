@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from booking.domain.employer_share import owed_by_hand_to_the_manager
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_figures import group_figures, managers_status, payment_settling
 from booking.domain.group_overview import GroupLine
@@ -61,6 +62,13 @@ class GroupOut(Model):
         description="Minor units given back: places' shares, refunds made at Stripe and any "
         "payment given back whole (the page's and the organisers' figure)"
     )
+    owed_by_hand_said: str = Field(
+        default="",
+        description="Paid outside Stripe (its invoice marked paid): what of it, paid for the "
+        "places given up or released, is owed back to the employer by hand, to arrange with "
+        "the organisers (never refunded from here), as the organisers' group bookings list "
+        "says it; empty when nothing is owed so",
+    )
     hold_expires_at: str | None = Field(
         default=None,
         description="Unpaid: the seats go back then (null once a delayed payment is settling)",
@@ -86,6 +94,7 @@ def group_out(view: GroupView) -> GroupOut:
         places_kept=figures.places_kept,
         amount_paid=figures.amount_paid,
         amount_refunded=figures.amount_refunded,
+        owed_by_hand_said=owed_by_hand_to_the_manager(group),
         hold_expires_at=group.hold_expires_at.isoformat()
         if group.hold_expires_at and not payment_settling(group)
         else None,

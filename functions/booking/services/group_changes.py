@@ -29,7 +29,7 @@ from booking.domain.errors import (
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
-from booking.domain.group_give_ups import give_up_refused, hold_ends, may_give_up
+from booking.domain.group_give_ups import give_up_refusal, hold_ends
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
@@ -414,11 +414,16 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    if not may_give_up(group, taking_applications=course.accepts_applications(now)):
+    ends = hold_ends(group)
+    refusal = give_up_refusal(
+        group,
+        taking_applications=course.accepts_applications(now),
+        held_until=moment_when(ends, course.definition.timezone) if ends else None,
+    )
+    if refusal is not None:
         # A new checkout or invoice for the places kept could not be paid before the course
-        # begins: none is opened (``domain.paying``), and nothing changes.
-        ends = hold_ends(group)
-        raise give_up_refused(moment_when(ends, course.definition.timezone) if ends else None)
+        # begins, or would throw away a payment settling: none is opened, nothing changes.
+        raise refusal
     if released.seats_held == 0:
         new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
     else:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from booking.domain.addresses import NOT_AN_ADDRESS
 from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
-from booking.domain.employer_share import paid_off_stripe
+from booking.domain.employer_share import owed_by_hand_to_the_manager, paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status, payment_settling
 from booking.domain.group_give_ups import may_give_up
 from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
@@ -169,6 +169,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
             changeable=group.seats_held > 0 and not over and not view.begun,
             # A give-up only where the API takes it (hostile21 F10).
             may_give_up=may_give_up(group, taking_applications=view.taking_applications),
+            # Why not, while a payment made is settling (hostile23 F6): after it is confirmed.
+            give_up_once_confirmed=payment_settling(group) and group.seats_held > 1,
             # Links to send, and colleagues to name, only while they work (until the apply-by
             # date, never once begun).
             applying=view.applying,
@@ -183,6 +185,8 @@ def manager_page(view: GroupView, base_url: str) -> str:
             refunded=money_words(figures.amount_refunded, currency),
             has_received=figures.amount_paid > 0,
             has_refunded=figures.amount_refunded > 0,
+            # Paid outside Stripe: owed back by hand, as the organisers read it (hostile23 F5).
+            owed_by_hand=owed_by_hand_to_the_manager(group),
             apply_by=moment_when(group.apply_by, zone),
             # How long an unpaid card booking's places are held (hostile19 F2), as the
             # organisers' console says it.
