@@ -334,6 +334,9 @@ class Course(Model):
     # listing it): where files disagree about a programme's event, the latest word decides
     # (``domain.programme``). A follow-up absent here has not been written since this was kept.
     follow_up_edits: dict[str, datetime] = Field(default_factory=dict)
+    # When a save last moved its first start or ``group_apply_by_days`` (None: not since this
+    # was kept): the sweep follows those dates again for a while (``services.dates_followed``).
+    dates_moved_at: datetime | None = None
     # Its follow-ups as the programme holds them (by session key), where another cohort's file
     # gave the latest word about one: set on the courses people are shown
     # (``domain.programme.as_held``), never stored. Empty: the file's own listing.

@@ -95,16 +95,22 @@ def _put_course(
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
     edits = follow_up_edits(previous, definition, now)
-    course = ports.repository.put_course(course_id, definition, edits, checked=previous)
-    logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    if previous is not None:
-        # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
-        # group model (tests/unit/test_cold_start_imports.py).
-        from booking.services.group_dates import dates_moved, redate_groups
+    # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
+    # group model (tests/unit/test_cold_start_imports.py).
+    from booking.services.group_dates import dates_moved, redate_groups
 
-        if dates_moved(previous, course):
-            redate_groups(ports, course)
-            reopen_waiting_list(ports, previous, course, now)
+    moved = previous is not None and dates_moved(
+        previous, previous.model_copy(update={"definition": definition})
+    )
+    course = ports.repository.put_course(
+        course_id, definition, edits, checked=previous, dates_moved_at=now if moved else None
+    )
+    logger.info("course saved", extra={"course_id": course_id, "version": course.version})
+    if previous is not None and moved:
+        # Through by-course queries, which may miss what was written a moment before: the
+        # sweep follows the moved dates again for a while (``services.dates_followed``).
+        redate_groups(ports, course)
+        reopen_waiting_list(ports, previous, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)

@@ -90,7 +90,16 @@ def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: dat
     it waits again, and is told again at the new closing (``domain.offer_ends.wait_reopened``);
     how many."""
     later = course.applications_close_at() > previous.applications_close_at()
-    if not later or waiting_list_closed(course, now):
+    return reopen_told(ports, course, now) if later else 0
+
+
+def reopen_told(ports: Ports, course: Course, now: datetime) -> int:
+    """While ``course``'s applications are open, everyone marked told that they had closed (at
+    another closing: none has come yet) no longer marked so, and told once that they wait
+    again (``domain.offer_ends.wait_reopened``): after a save that moved the dates later, and
+    in the sweep's runs that follow it (``services.dates_followed``: the save's list, a
+    by-course query, may miss a mark written a moment before); how many."""
+    if waiting_list_closed(course, now):
         return 0
     reopened = 0
     for application in ports.repository.list_applications(course.course_id):
