@@ -28,7 +28,7 @@ from tests.integration.test_closing_told import (
 )
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
 from tests.integration.test_offer_until_closing import _full_with_two_waiting
-from tests.support.groups import COLLEAGUES, MANAGER, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, apply_through, manager_view
 from tests.support.index_lag import index_behind
 from tests.support.system import COURSE_ID, System
 
@@ -128,3 +128,24 @@ def test_a_closed_mark_the_reopen_missed_is_undone_at_the_next_sweep(
     with time_machine.travel(new_closing, tick=False):
         assert sweep(system.ports, new_closing).waits_ended == 2
         assert _with(_subjects(system), CLOSED) == BOTH
+
+
+def test_a_colleague_applying_past_the_old_date_of_a_group_the_save_missed_is_let_in(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moved later, the group the save missed keeps the earlier date until the sweep follows
+    it; a colleague applying after that date, before the one that holds, is not refused by it."""
+    start = system.first_start()
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        with index_behind(system.ports.repository, monkeypatch):
+            group = _paid_by_card(system)
+            system.deliver_emails()
+            _days_before(system, 5)  # later: its query does not find the group yet
+        link = manager_view(system, group)["places"][0]["apply_url"]
+    with time_machine.travel(start - timedelta(days=6), tick=False):
+        assert _apply_by(system, group) == start - timedelta(days=7)  # passed, as stored
+        applied = apply_through(system, str(link), **COLLEAGUES[0])
+        assert applied.status == 201, applied.body
+        assert _apply_by(system, group) == start - timedelta(days=5)
+        [told] = [m for m in system.deliver_emails() if m.to == [MANAGER]]
+        assert told.subject.startswith("Your colleagues now apply by a later date")
