@@ -520,6 +520,18 @@ def test_a_course_keeps_when_each_follow_up_was_last_written(repo: Repository) -
     assert repo.put_course("c1", listed).follow_up_edits == {}  # kept as given, each time
 
 
+def test_a_course_keeps_when_a_save_last_moved_its_dates(repo: Repository) -> None:
+    assert repo.put_course("c1", definition()).dates_moved_at is None
+    moved_at = NOW + timedelta(microseconds=250)
+    assert repo.put_course("c1", definition(), dates_moved_at=moved_at).dates_moved_at == moved_at
+    # A save that does not move them keeps it, for the sweep to follow (services.dates_followed).
+    assert repo.put_course("c1", definition(title="Renamed")).dates_moved_at == moved_at
+    stored = repo.get_course("c1")
+    assert stored is not None
+    assert stored.dates_moved_at == moved_at
+    assert [c.dates_moved_at for c in repo.list_courses()] == [moved_at]
+
+
 def test_sessions_are_found_by_start_in_a_half_open_window(repo: Repository) -> None:
     course = repo.put_course("c1", definition())
     first, second = course.schedule

@@ -138,6 +138,7 @@ class FakeRepository:
         follow_up_edits: Mapping[str, datetime] | None = None,
         *,
         checked: Course | None = None,
+        dates_moved_at: datetime | None = None,
     ) -> Course:
         previous = self.courses.get(course_id)
         if (
@@ -169,6 +170,7 @@ class FakeRepository:
             priced=previous.priced if previous else 0,
             priced_codes=previous.priced_codes if previous else 0,
             follow_up_edits=dict(follow_up_edits or {}),
+            dates_moved_at=dates_moved_at or (previous.dates_moved_at if previous else None),
         )
         self.courses[course_id] = stored
         return stored

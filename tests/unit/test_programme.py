@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Completion
-from booking.domain.course import Course, CourseDefinition, SessionDefinition, schedule_changes
+from booking.domain.course import Course, CourseDefinition, SessionDefinition
 from booking.domain.programme import (
     changed_dates,
     event_changes,
@@ -24,6 +24,7 @@ from booking.domain.programme import (
     person_key,
     programme_title,
 )
+from booking.domain.schedule_changes import schedule_changes
 from tests.support.applications import an_application, answers_of
 from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
 

@@ -8,7 +8,6 @@ session date, never per course.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -30,7 +29,6 @@ from booking.domain.sessions import (
     core_session_key,
     local_to_utc,
     numbered_title,
-    retitled,
 )
 from booking.domain.text import VISIBLE_TEXT
 from booking.domain.validation import counted, counted_schema
@@ -334,6 +332,9 @@ class Course(Model):
     # listing it): where files disagree about a programme's event, the latest word decides
     # (``domain.programme``). A follow-up absent here has not been written since this was kept.
     follow_up_edits: dict[str, datetime] = Field(default_factory=dict)
+    # When a save last moved its first start or ``group_apply_by_days`` (None: not since this
+    # was kept): the sweep follows those dates again for a while (``services.dates_followed``).
+    dates_moved_at: datetime | None = None
     # Its follow-ups as the programme holds them (by session key), where another cohort's file
     # gave the latest word about one: set on the courses people are shown
     # (``domain.programme.as_held``), never stored. Empty: the file's own listing.
@@ -390,61 +391,3 @@ class Course(Model):
         if not self.seat_free_for_newcomer:
             return CourseStatus.FULL
         return CourseStatus.OPEN
-
-
-@dataclass(frozen=True)
-class ScheduleChanges:
-    """What a new definition did to the sessions people already hold, by session key."""
-
-    changed: tuple[str, ...] = ()  # moved (start or end) or renamed
-    removed: tuple[str, ...] = ()  # core sessions no longer held
-    removed_follow_ups: tuple[str, ...] = ()
-    added: tuple[str, ...] = ()
-    # Every change is a new title alone: no session moved, came or went (said as a renaming,
-    # not as "Changed dates").
-    renamed_only: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
-
-
-def schedule_changes(
-    before: CourseDefinition, after: CourseDefinition, now: datetime | None = None
-) -> ScheduleChanges:
-    """What ``after`` did to the sessions of ``before``. With ``now``, only what is news to
-    people: nothing about a past session is announced (one moved or added to a time already
-    past, or removed after it took place, is no change to tell anyone of)."""
-    old = {s.key: s for s in before.schedule()}
-    new = {s.key: s for s in after.schedule()}
-    gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
-    changed = _changed(old, new, now)
-    added = tuple(key for key, s in new.items() if key not in old and _to_come(s, now))
-    retimed = any((new[k].start, new[k].end) != (old[k].start, old[k].end) for k in changed)
-    return ScheduleChanges(
-        changed=changed,
-        removed=tuple(s.key for s in gone if s.kind is SessionKind.CORE),
-        removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
-        added=added,
-        renamed_only=bool(changed) and not (retimed or gone or added),
-    )
-
-
-def _changed(
-    old: dict[str, ScheduledSession], new: dict[str, ScheduledSession], now: datetime | None
-) -> tuple[str, ...]:
-    # The sessions still listed, still to come, whose times or title the save changed.
-    return tuple(
-        key
-        for key, session in new.items()
-        if key in old and _to_come(session, now) and _listed_anew(old[key], session)
-    )
-
-
-def _listed_anew(was: ScheduledSession, now: ScheduledSession) -> bool:
-    # What a change to a session is: its times or its title (a renumbered default title is
-    # none: ``sessions.retitled``).
-    return (was.start, was.end) != (now.start, now.end) or retitled(was.title, now.title)
-
-
-def _to_come(session: ScheduledSession, now: datetime | None) -> bool:
-    return now is None or session.start > now

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from booking.domain.course import ScheduleChanges
 from booking.domain.invitations import Told
+from booking.domain.schedule_changes import ScheduleChanges
 from booking.domain.sessions import ScheduledSession, SessionKind, retitled
 
 # When a session starts and ends (a calendar's times, without its title).

@@ -45,7 +45,6 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import (
     Course,
     CourseDefinition,
-    ScheduleChanges,
     ScheduledSession,
     SessionKind,
 )
@@ -53,6 +52,7 @@ from booking.domain.emails import FollowUpRecipient
 from booking.domain.invitations import Told
 from booking.domain.people import address_digest
 from booking.domain.register import completed, may_yet_complete
+from booking.domain.schedule_changes import ScheduleChanges
 
 
 def programme_of(course: Course) -> str:

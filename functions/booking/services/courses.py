@@ -13,11 +13,9 @@ from booking.domain.cohort_currency import currency_change_refusal
 from booking.domain.course import (
     Course,
     CourseDefinition,
-    ScheduleChanges,
     ScheduledSession,
     SessionKind,
     is_valid_course_id,
-    schedule_changes,
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
@@ -35,6 +33,7 @@ from booking.domain.programme import (
     programme_of,
 )
 from booking.domain.register import EVERYTHING_HELD, RegisterHeld, register_edit_refusal
+from booking.domain.schedule_changes import ScheduleChanges, schedule_changes
 from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
@@ -95,16 +94,22 @@ def _put_course(
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
     edits = follow_up_edits(previous, definition, now)
-    course = ports.repository.put_course(course_id, definition, edits, checked=previous)
-    logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    if previous is not None:
-        # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
-        # group model (tests/unit/test_cold_start_imports.py).
-        from booking.services.group_dates import dates_moved, redate_groups
+    # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
+    # group model (tests/unit/test_cold_start_imports.py).
+    from booking.services.group_dates import dates_moved, redate_groups
 
-        if dates_moved(previous, course):
-            redate_groups(ports, course)
-            reopen_waiting_list(ports, previous, course, now)
+    moved = previous is not None and dates_moved(
+        previous, previous.model_copy(update={"definition": definition})
+    )
+    course = ports.repository.put_course(
+        course_id, definition, edits, checked=previous, dates_moved_at=now if moved else None
+    )
+    logger.info("course saved", extra={"course_id": course_id, "version": course.version})
+    if previous is not None and moved:
+        # Through by-course queries, which may miss what was written a moment before: the
+        # sweep follows the moved dates again for a while (``services.dates_followed``).
+        redate_groups(ports, course)
+        reopen_waiting_list(ports, previous, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)

@@ -52,6 +52,10 @@ def open_place(ports: Ports, group_id: str, number: int, token: str) -> PlaceOpe
         raise NotFound("no such place: the link may have been replaced")
     course = existing_course(ports, group.course_id)
     now = ports.clock()
+    if now >= group.apply_by:  # dated by the course as it is, before refused by that date
+        from booking.services.group_dates import dated_by_the_course  # only past it
+
+        group = dated_by_the_course(ports, group, now, course)
     # The deadline first: past it, an unfilled place was given up because of it.
     if now >= group.apply_by or now >= course.first_start():
         raise Conflict("the time to apply for this place has passed", code="apply_by_passed")

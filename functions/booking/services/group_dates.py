@@ -12,7 +12,12 @@ from aws_lambda_powertools import Logger
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.group_dates import colleagues_told, redated, with_told_apply_by
+from booking.domain.group_dates import (
+    colleagues_told,
+    course_moves_apply_by,
+    redated,
+    with_told_apply_by,
+)
 from booking.domain.group_notices import apply_by_move_told, gives_apply_by
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
@@ -65,6 +70,21 @@ def redate_group(
         return ports.groups.save_group(told, current)
 
     return retried(save, group_reader(ports, group.group_id), first=group)
+
+
+def dated_by_the_course(
+    ports: Ports, group: GroupBooking, now: datetime, course: Course | None = None
+) -> GroupBooking:
+    """``group`` with the apply-by date its course gives now (``course``, else one consistent
+    read of it), saved and its manager told if that moved it: what an act decided by a group's
+    stored date that has passed does first (the sweep giving its places up, a colleague
+    applying), as a save of the course that moved it may have missed the group (its by-course
+    index a moment behind: review18 M2) and the sweep follows that save only at its next run
+    (``services.dates_followed``)."""
+    course = course or ports.repository.get_course(group.course_id)
+    if course is None or not course_moves_apply_by(course, group, now):
+        return group
+    return redate_group(ports, course, group, now) or group
 
 
 def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:

@@ -23,6 +23,12 @@ from typing import Any
 
 from booking.domain.application import ERASED_EMAIL
 from booking.domain.billing import PaymentMethod
+from booking.domain.colleague_links import (
+    first_link,
+    link_went,
+    place_gone_to_tell,
+    place_to_link,
+)
 from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
@@ -59,25 +65,8 @@ class GroupEmailOutcome(StrEnum):
     DUPLICATE = "duplicate"
     SKIPPED_GONE = "skipped_gone"  # no such group or course, or the place's person changed
     SKIPPED_NO_RECIPIENT = "skipped_no_recipient"
+    SKIPPED_NO_LINK = "skipped_no_link"  # a place's end, to a colleague never sent its link
     IN_FLIGHT = "in_flight"  # another delivery holds the claim: retry later
-
-
-def _place_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
-    """The place whose colleague the job is for, if its link is still the one it was for and
-    can be used."""
-    place = next((p for p in group.places if p.number == job.group_place), None)
-    if place is None or place.released or place.erased or group.status is not GroupStatus.PAID:
-        return None
-    named, _moved, _when = (job.occasion or "").partition(APPLY_BY_MOVED)
-    return place if named == f"v{place.substitutions}" else None
-
-
-def _place_gone_to_tell(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
-    """The place given up whose colleague the job is for, if it still names them."""
-    place = next((p for p in group.places if p.number == job.group_place), None)
-    if place is None or not place.released or place.erased:
-        return None
-    return place if job.occasion == f"v{place.substitutions}" else None
 
 
 def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
@@ -317,8 +306,8 @@ class _About:
 
 # The kinds written to a place's colleague, and how each finds the place still to tell.
 _PLACE_FINDERS = {
-    EmailKind.GROUP_PLACE_LINK: _place_to_tell,
-    EmailKind.GROUP_PLACE_GIVEN_UP: _place_gone_to_tell,
+    EmailKind.GROUP_PLACE_LINK: place_to_link,
+    EmailKind.GROUP_PLACE_GIVEN_UP: place_gone_to_tell,
 }
 
 
@@ -334,7 +323,18 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
     finder = _PLACE_FINDERS.get(job.kind)
     if finder is not None:
         place = finder(group, job)
-        return _About(group, course, place, "paid") if place else GroupEmailOutcome.SKIPPED_GONE
+        if place is None:
+            return GroupEmailOutcome.SKIPPED_GONE
+        if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
+            # Its end is told only to a colleague sent a link (hostile22 H3).
+            went = link_went(place, ports.repository.email_state(first_link(group, place).job_id))
+            if not went:  # None: its link is being sent, decided once it is
+                return (
+                    GroupEmailOutcome.SKIPPED_NO_LINK
+                    if went is False
+                    else GroupEmailOutcome.IN_FLIGHT
+                )
+        return _About(group, course, place, "paid")
     occasion = _manager_occasion(group, job) if job.kind is EmailKind.GROUP_BOOKED else "paid"
     if occasion is None:
         return GroupEmailOutcome.SKIPPED_GONE

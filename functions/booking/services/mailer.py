@@ -108,6 +108,7 @@ class SendOutcome(StrEnum):
     SKIPPED_NO_RECIPIENT = "skipped_no_recipient"  # no facilitators, or every address suppressed
     SKIPPED_NOT_HELD = "skipped_not_held"  # a change to an event the person's calendar lacks
     SKIPPED_TOLD = "skipped_told"  # a change notice that would tell what the calendar holds
+    SKIPPED_NO_LINK = "skipped_no_link"  # a group place's end, to a colleague never sent a link
 
 
 class EmailInFlight(Exception):

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course, ScheduleChanges, SessionKind
+from booking.domain.course import Course, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.held_sessions import moved_on, session_about, session_named, update_as_held
 from booking.domain.invitations import CalendarEntry, Telling, Told
 from booking.domain.programme import person_key
+from booking.domain.schedule_changes import ScheduleChanges
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 

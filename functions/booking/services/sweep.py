@@ -1,7 +1,9 @@
 """The scheduled sweep, each run of the reminders' schedule: holds whose time is up are
 released (in case Stripe's expiry event was lost), emails the stream could not relay are
 queued, free seats are offered to waiting lists, those waiting when applications closed are told
-their wait ended, owed deletions at Stripe are made.
+their wait ended, owed deletions at Stripe are made, and the dates a save of a course moved
+lately are followed again where its by-course queries missed something
+(``services.dates_followed``).
 
 Every run reads what is due; most find nothing. What a due item needs is imported by the run
 that has one, not at the function's init: an application due (a lapsed hold, an overdue move,
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.offer_ends import waiting_list_to_tell
+from booking.services.dates_followed import follow_moved_dates
 from booking.services.group_sweep import release_lapsed_groups
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
@@ -35,6 +38,9 @@ class SweepSummary:
     transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
     customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
     waits_ended: int = 0  # people waiting (on the list or for a review) told applications closed
+    # Groups re-dated and people told they wait again after a save moved the dates, which the
+    # save's own pass missed (``services.dates_followed``).
+    dates_followed: int = 0
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
@@ -55,6 +61,8 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
     touched.update(lapsed_groups)
     summary.emails_relayed = relay_pending_emails(ports, now)
     courses = ports.repository.list_courses()
+    # Dates a save moved lately, followed again where its by-course queries missed something.
+    summary.dates_followed = follow_moved_dates(ports, courses, now)
     to_offer = [
         course.course_id
         for course in courses

@@ -98,9 +98,33 @@ def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: dat
     applications close later than now is told the new closing once
     (``domain.offer_ends.closing_retold``, hostile22 H2). How many were told."""
     was, closes = previous.applications_close_at(), course.applications_close_at()
-    if was == closes or waiting_list_closed(course, now):
+    if was == closes:
         return 0
-    tell: _Telling = wait_reopened if closes > was else closing_retold
+    return _tell_each(ports, course, now, wait_reopened if closes > was else closing_retold)
+
+
+def reopen_told(ports: Ports, course: Course, now: datetime) -> int:
+    """The save's telling done again in the sweep's runs that follow it
+    (``services.dates_followed``: the save's list, a by-course query, may miss a mark written a
+    moment before): while ``course``'s applications are open, everyone still marked told that
+    they had closed is told once that they wait again, and everyone told at a reopening a
+    closing later than the course's now is told the new closing; neither tells anyone twice.
+    How many were told."""
+    return _tell_each(ports, course, now, _reopened_or_retold)
+
+
+def _reopened_or_retold(
+    application: Application, course: Course, now: datetime
+) -> Application | None:
+    reopened = wait_reopened(application, course, now)
+    return reopened if reopened is not None else closing_retold(application, course, now)
+
+
+def _tell_each(ports: Ports, course: Course, now: datetime, tell: _Telling) -> int:
+    """Each of ``course``'s applications that ``tell`` tells, told; none while its waiting
+    list is closed. How many were told."""
+    if waiting_list_closed(course, now):
+        return 0
     told = 0
     for application in ports.repository.list_applications(course.course_id):
         if tell(application, course, now) is not None:

@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from booking.adapters.dynamodb.items import (
     course_from_item,
     follow_up_edits_attribute,
+    iso,
     session_item,
 )
 from booking.adapters.dynamodb.schema import (
@@ -73,6 +74,7 @@ class DynamoCourseStore:
         follow_up_edits: Mapping[str, datetime] | None = None,
         *,
         checked: Course | None = None,
+        dates_moved_at: datetime | None = None,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
@@ -97,6 +99,9 @@ class DynamoCourseStore:
             update = self._course_update(
                 course_id, definition, previous, follow_up_edits or {}, pinned=pinned
             )
+            if dates_moved_at is not None:  # else the one recorded is kept
+                update["UpdateExpression"] += ", dates_moved_at = :moved"
+                update["ExpressionAttributeValues"][":moved"] = {"S": iso(dates_moved_at)}
             actions: list[dict[str, Any]] = [{"Update": update}]
             actions += [
                 {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}

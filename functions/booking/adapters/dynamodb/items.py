@@ -52,6 +52,11 @@ def course_from_item(item: dict[str, Any]) -> Course:
             key: datetime.fromisoformat(value["S"])
             for key, value in item.get("follow_up_edits", {}).get("M", {}).items()
         },
+        dates_moved_at=(
+            datetime.fromisoformat(item["dates_moved_at"]["S"])
+            if "dates_moved_at" in item
+            else None
+        ),
     )
 
 

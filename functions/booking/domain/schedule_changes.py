@@ -1,0 +1,66 @@
+"""What a new course definition did to the sessions people already hold: the changes told to
+them ("Changed dates", a renaming, a session gone or added), decided once, here."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from booking.domain.course import CourseDefinition
+from booking.domain.sessions import ScheduledSession, SessionKind, retitled
+
+
+@dataclass(frozen=True)
+class ScheduleChanges:
+    """What a new definition did to the sessions people already hold, by session key."""
+
+    changed: tuple[str, ...] = ()  # moved (start or end) or renamed
+    removed: tuple[str, ...] = ()  # core sessions no longer held
+    removed_follow_ups: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    # Every change is a new title alone: no session moved, came or went (said as a renaming,
+    # not as "Changed dates").
+    renamed_only: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
+
+
+def schedule_changes(
+    before: CourseDefinition, after: CourseDefinition, now: datetime | None = None
+) -> ScheduleChanges:
+    """What ``after`` did to the sessions of ``before``. With ``now``, only what is news to
+    people: nothing about a past session is announced (one moved or added to a time already
+    past, or removed after it took place, is no change to tell anyone of)."""
+    old = {s.key: s for s in before.schedule()}
+    new = {s.key: s for s in after.schedule()}
+    gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
+    changed = _changed(old, new, now)
+    added = tuple(key for key, s in new.items() if key not in old and _to_come(s, now))
+    retimed = any((new[k].start, new[k].end) != (old[k].start, old[k].end) for k in changed)
+    return ScheduleChanges(
+        changed=changed,
+        removed=tuple(s.key for s in gone if s.kind is SessionKind.CORE),
+        removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
+        added=added,
+        renamed_only=bool(changed) and not (retimed or gone or added),
+    )
+
+
+def _changed(
+    old: dict[str, ScheduledSession], new: dict[str, ScheduledSession], now: datetime | None
+) -> tuple[str, ...]:
+    # The sessions still listed, still to come, whose times or title the save changed.
+    return tuple(
+        key
+        for key, session in new.items()
+        if key in old and _to_come(session, now) and _listed_anew(old[key], session)
+    )
+
+
+def _listed_anew(was: ScheduledSession, now: ScheduledSession) -> bool:
+    # What a change to a session is: its times or its title (a renumbered default title is
+    # none: ``sessions.retitled``).
+    return (was.start, was.end) != (now.start, now.end) or retitled(was.title, now.title)
+
+
+def _to_come(session: ScheduledSession, now: datetime | None) -> bool:
+    return now is None or session.start > now
