@@ -19,6 +19,8 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.dates_followed import FOLLOW_WINDOW
 from booking.services.lifecycle import sweep
+from tests.integration.test_closing_retold import EARLIER as RETOLD
+from tests.integration.test_closing_retold import _moved, _save
 from tests.integration.test_closing_told import (
     CLOSED,
     REOPENED,
@@ -149,3 +151,28 @@ def test_a_colleague_applying_past_the_old_date_of_a_group_the_save_missed_is_le
         assert _apply_by(system, group) == start - timedelta(days=5)
         [told] = [m for m in system.deliver_emails() if m.to == [MANAGER]]
         assert told.subject.startswith("Your colleagues now apply by a later date")
+
+
+def test_a_closing_brought_earlier_that_the_save_missed_is_told_at_the_next_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reopened a moment before a save that brings the closing earlier again: that save's
+    query still reads them as told "closed" (nothing to re-tell), so the sweep that follows it
+    tells them the earlier closing (``closing_retold``), once."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        system.deliver_emails()
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        with index_behind(system.ports.repository, monkeypatch):
+            _save(system, _moved(system, start, 7))  # later: reopened, told that closing
+            assert _with(_subjects(system), REOPENED) == BOTH
+            _save(system, _moved(system, start, 3))  # earlier: its query misses the reopening
+        assert _with(_subjects(system), RETOLD) == {}  # the gap
+        followed = sweep(system.ports, closes + timedelta(minutes=15)).dates_followed
+        assert followed == 2
+        assert _with(_subjects(system), RETOLD) == BOTH
+        assert sweep(system.ports, closes + timedelta(minutes=30)).dates_followed == 0
+        assert _with(_subjects(system), RETOLD) == {}
