@@ -215,3 +215,39 @@ def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
     for body, headers in held:
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
+
+
+def _refunds_failed_at_stripe(system: System, payment_intent: str) -> None:
+    """Every refund Stripe holds of ``payment_intent`` failed (a Bacs or SEPA refund the bank
+    sent back): its charge no longer counts them, as Stripe's does not."""
+    store = system.standin._store
+    with store.lock:
+        for refund in store.refunds.values():
+            if refund["payment_intent"] == payment_intent:
+                refund["status"] = "failed"
+                store.charges[refund["charge"]]["amount_refunded"] -= refund["amount"]
+
+
+def test_a_charge_total_delivered_after_its_only_refund_failed_is_no_forgery(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """review18 L1: a dashboard refund's ``charge.refunded`` (its total 5000) delivered late,
+    after that refund failed: Stripe holds the refund, all of it failed, so its total is 0.
+    That is Stripe's word, believed: nothing counted as returned, no email, and no forgery
+    alarm (``refund_unknown_at_stripe``) for a real event."""
+    application = paid(system, "x@example.org")
+    payment = _payment_of(system, application)
+    system.deliver_emails()
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment, 5000)
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    _refunds_failed_at_stripe(system, payment)
+    with caplog.at_level(logging.WARNING):
+        for body, headers in held:
+            assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("confirmed", 20000, 0)
+    assert [m for m in system.deliver_emails() if "x@example.org" in m.to] == []
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert refused == []

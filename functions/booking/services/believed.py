@@ -144,8 +144,10 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
     """``event`` as Stripe holds its refund (one read of the payment's refunds): a refund by
     id with Stripe's amount and status, a charge's total as Stripe's refunds of it add up.
     None: Stripe holds no such refund of that payment (none at all, for a charge's total), so
-    the event is not believed. A payment Stripe does not hold, or Stripe unreachable:
-    DependencyUnavailable (503: Stripe delivers the event again; the alarm hears it)."""
+    the event is not believed; a charge's total Stripe's refunds of it no longer make up (all
+    failed) is believed as Stripe's, 0 included. A payment Stripe does not hold, or Stripe
+    unreachable: DependencyUnavailable (503: Stripe delivers the event again; the alarm hears
+    it)."""
     try:
         held = ports.payments.refunds_at_stripe(event.payment_intent)
     except Conflict as exc:  # UnknownToProvider among them: a payment a booking recorded
@@ -160,8 +162,12 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
         return replace(
             event, refund_amount=found.amount, refund_succeeded=found.status == "succeeded"
         )
+    if not held:  # a charge's total with no refund behind it
+        return None
+    # Stripe's own total, 0 too: a real event whose refunds all failed since changes nothing,
+    # and is no forgery to alarm on (review18 L1).
     total = sum(refund.amount for refund in held if refund.counts)
-    return replace(event, charge_amount_refunded=total) if total > 0 else None
+    return replace(event, charge_amount_refunded=total)
 
 
 def refund_is_news(
