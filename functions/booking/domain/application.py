@@ -274,7 +274,8 @@ class Application(Model):
         record = self.payment(payment_intent)
         if record is None or payment_intent == self.payment_intent:
             return self
-        return self.with_payment(record.model_copy(update={"amount": 0}))
+        unknown = {"amount": 0, "unknown_to_provider": True}
+        return self.with_payment(record.model_copy(update=unknown))
 
     def with_payment(self, record: PaymentRecord) -> Application:
         kept = tuple(p for p in self.payments if p.payment_intent != record.payment_intent)

@@ -25,9 +25,11 @@ that recorded its id).
   not hold for that payment, or a charge total with none behind it, is refused (hostile20
   F3: anyone with the webhook secret could otherwise refund our records); one it holds is
   recorded with Stripe's amount and status, not the event's. Stripe unreachable, or not
-  holding a payment a booking recorded (our misconfiguration, never forgery): 503, so Stripe
-  delivers the event again. An event that changes nothing (a redelivery, this system's own
-  refund recorded when made) reads nothing.
+  holding a payment a booking recorded as Stripe's (our misconfiguration, never forgery): 503,
+  so Stripe delivers the event again. A payment recorded as one Stripe holds no trace of (only
+  an event claimed it, ``Application.with_payment_unknown_to_provider``) was refunded by
+  nobody: an event saying so is refused unread (review18 L2). An event that changes nothing
+  (a redelivery, this system's own refund recorded when made) reads nothing.
 - **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
   whose total would show a payment refunded above what it took is not recorded: Stripe never
   refunds more than a charge took, so such an event is not Stripe's account of that payment.
@@ -170,6 +172,14 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
     return replace(event, charge_amount_refunded=total)
 
 
+def refund_of_a_payment_stripe_never_held(application: Application, event: RefundEvent) -> bool:
+    """Whether ``event`` names a payment ``application`` recorded as one Stripe holds no trace
+    of: Stripe refunds nothing it never took, so the event is refused without a read (a read
+    would find no such payment, a 503 asking for a forger's event again)."""
+    record = application.payment(event.payment_intent)
+    return record is not None and record.unknown_to_provider
+
+
 def refund_is_news(
     refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent
 ) -> bool:
@@ -253,5 +263,6 @@ __all__ = [
     "refund_beyond_group",
     "refund_is_news",
     "refund_news_for_application",
+    "refund_of_a_payment_stripe_never_held",
     "refused",
 ]

@@ -44,6 +44,7 @@ from booking.services.believed import (
     refund_as_stripe_holds,
     refund_beyond_application,
     refund_news_for_application,
+    refund_of_a_payment_stripe_never_held,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -300,7 +301,8 @@ def _applications_refund(
         return EventOutcome("ignore", "event already applied", *said)
     ids = {"application_id": application.application_id, "payment_intent": event.payment_intent}
     if refund_news_for_application(application, event):
-        held = refund_as_stripe_holds(ports, event)
+        never_held = refund_of_a_payment_stripe_never_held(application, event)
+        held = None if never_held else refund_as_stripe_holds(ports, event)
         if held is None:
             refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, **ids)
             return EventOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, *said)
