@@ -119,7 +119,8 @@ class FakePaymentGateway:
         self.refunds.setdefault(idempotency_key, (payment_intent, amount))
         # What is left of a payment the fake never took: what a test says it paid.
         left = self.payments_taken.get(payment_intent, 0)
-        return RefundMade(f"re_{idempotency_key}", amount if amount is not None else left)
+        made = amount if amount is not None else left
+        return RefundMade(f"re_{idempotency_key}", made, succeeded=True)
 
     def refunds_at_stripe(self, payment_intent: str) -> tuple[RefundAtStripe, ...]:
         self._check()

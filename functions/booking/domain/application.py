@@ -248,24 +248,26 @@ class Application(Model):
         return self.amount_refunded + sum(p.refunded for p in self._given_back())
 
     def with_refund_made(
-        self, payment_intent: str, refund_id: str, amount: int, *, whole: bool
+        self, payment_intent: str, refund_id: str, amount: int, *, whole: bool, succeeded: bool
     ) -> Application:
         """A refund Stripe just made (``whole``: all that was left of the payment), recorded at
         once as Stripe made it: of the booking's own, what its message says (a refund from the
         dashboard not reported yet may have taken some first; its id in ``refunds_made``); of
-        another, on its record (a given-back one's whole refund says what it was)."""
+        another, on its record (a given-back one's whole refund says what it was). Only a
+        ``succeeded`` one is counted as given back (a pending one, Bacs or SEPA, may still
+        fail): a pending one's events are read at Stripe, and recorded when it succeeds."""
         if payment_intent == self.payment_intent:
-            made = {"refunds_made": {**self.refunds_made, refund_id: amount}}
+            made = {"refunds_made": {**self.refunds_made, refund_id: amount}} if succeeded else {}
             return self.model_copy(update={**made, "last_refund": amount} if whole else made)
         record = self.payment(payment_intent)
         if record is None:
             return self
-        refunds = {**record.refunds, refund_id: amount}
-        update: dict[str, Any] = {"refunds": refunds}
+        made_now = {**record.refunds, refund_id: amount}
+        update: dict[str, Any] = {"refunds": made_now} if succeeded else {}
         # A charge the booking kept is what Stripe took: only a given-back payment's amount
         # is an event's claim that its whole refund corrects.
         if whole and not record.kept:
-            update["amount"] = max(sum(refunds.values()), record.charge_amount_refunded)
+            update["amount"] = max(sum(made_now.values()), record.charge_amount_refunded)
         return self.with_payment(record.model_copy(update=update))
 
     def with_payment_unknown_to_provider(self, payment_intent: str) -> Application:

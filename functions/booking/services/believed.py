@@ -144,7 +144,8 @@ def invoice_as_stripe_holds(ports: Ports, invoice_id: str) -> InvoiceAtStripe | 
 
 def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | None:
     """``event`` as Stripe holds its refund (one read of the payment's refunds): a refund by
-    id with Stripe's amount and status, a charge's total as Stripe's refunds of it add up.
+    id with Stripe's amount and status, and the charge's total as Stripe's succeeded refunds
+    of it add up (a pending one is not given back yet).
     None: Stripe holds no such refund of that payment (none at all, for a charge's total), so
     the event is not believed; a charge's total Stripe's refunds of it no longer make up (all
     failed) is believed as Stripe's, 0 included. A payment Stripe does not hold, or Stripe
@@ -157,18 +158,24 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
             "the payment provider does not hold the payment a refund event names",
             code="payment_provider_unavailable",
         ) from exc
+    # What Stripe has given back of the payment: its succeeded refunds (a pending one may
+    # still fail, and a failed one gave nothing back), 0 too when all failed since: a real
+    # event that is then no news, and no forgery to alarm on (review18 L1).
+    total = sum(refund.amount for refund in held if refund.succeeded)
     if event.refund_id is not None:
         found = next((refund for refund in held if refund.refund_id == event.refund_id), None)
         if found is None:
             return None
+        # The charge's total from the same read, so a refund that failed after it was counted
+        # leaves nothing counted as given back.
         return replace(
-            event, refund_amount=found.amount, refund_succeeded=found.status == "succeeded"
+            event,
+            refund_amount=found.amount,
+            refund_succeeded=found.succeeded,
+            charge_amount_refunded=total,
         )
     if not held:  # a charge's total with no refund behind it
         return None
-    # Stripe's own total, 0 too: a real event whose refunds all failed since changes nothing,
-    # and is no forgery to alarm on (review18 L1).
-    total = sum(refund.amount for refund in held if refund.counts)
     return replace(event, charge_amount_refunded=total)
 
 
@@ -197,6 +204,8 @@ def refund_news_for_application(application: Application, event: RefundEvent) ->
     if event.payment_intent == application.payment_intent:
         if made_here_as_said(application, event):
             return False
+        if event.refund_id in application.refunds_made and not event.refund_succeeded:
+            return True  # a refund made here failed since: what it gave back is read again
         return refund_is_news(application.refunds, application.charge_amount_refunded, event)
     record = application.payment(event.payment_intent)
     if record is None:
