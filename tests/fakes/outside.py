@@ -205,7 +205,9 @@ class FakePaymentGateway:
         invoice = self.invoices.get(invoice_id)
         if invoice is None:
             raise UnknownToProvider("no such invoice", code="payment_state_conflict")
-        return InvoiceAtStripe(invoice.status, invoice.payment_intent)
+        paid = invoice.amount_due if invoice.status == "paid" else 0
+        currency = invoice.request.amount.currency
+        return InvoiceAtStripe(invoice.status, invoice.payment_intent, paid, currency)
 
     def pay_invoice(self, invoice_id: str) -> str:
         """The billing contact pays (a test's hand, not a port method)."""

@@ -293,3 +293,28 @@ def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
     assert system.stored(application["application_id"]) == before  # nothing written
     refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
     assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+
+
+def test_a_refund_that_failed_before_its_payment_was_recorded_writes_nothing(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Past the redelivery bound, a refund of a payment no booking recorded yet whose refunds
+    all failed at Stripe gave nothing back: nothing is recorded (no anomaly, no payment marked
+    refunded), nothing is refused as a forgery, and the payment's own event, when it comes,
+    confirms the booking."""
+    application = system.apply(email="x@example.org").json()
+    paying = events_held(system, lambda: system.pay(application["checkout_url"]))
+    payment = system.checkout_session(application["checkout_url"])["payment_intent"]
+    refunding = events_held(system, lambda: system.refund_at_stripe(payment, 5000))
+    _refunds_failed_at_stripe(system, payment)
+    before = system.stored(application["application_id"])
+    system.clock_offset += timedelta(hours=3)  # long past any reordering of Stripe's events
+    with caplog.at_level(logging.WARNING):
+        for body, headers in refunding:
+            assert system.webhook(body, headers).status == 200
+    assert system.stored(application["application_id"]) == before  # nothing written
+    assert system.ports.repository.anomalies() == []
+    assert [r for r in caplog.records if r.getMessage() == "stripe event not believed"] == []
+    for body, headers in paying:  # the payment's own events, late
+        assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("confirmed", 20000, 0)

@@ -60,10 +60,13 @@ class InvoiceAtStripe:
     """An invoice as the provider holds it: what a signed ``invoice.paid`` is checked against
     (``services.believed``). ``status``: draft, open, paid, uncollectible or void;
     ``payment_intent``: the payment that paid it through the provider (None: paid out of
-    band, or not paid)."""
+    band, or not paid); ``amount_paid``: what it says was paid, through the provider and
+    recorded as paid another way (minor units, in ``currency``)."""
 
     status: str
     payment_intent: str | None
+    amount_paid: int
+    currency: str
 
     @property
     def paid(self) -> bool:
