@@ -24,7 +24,9 @@ that recorded its id).
   refunds at Stripe (its second client: a short timeout, no retries): a refund Stripe does
   not hold for that payment, or a charge total with none behind it, is refused (hostile20
   F3: anyone with the webhook secret could otherwise refund our records); one it holds is
-  recorded with Stripe's amount and status, not the event's. Stripe unreachable, or not
+  recorded with Stripe's amount and status, not the event's, and the charge's total as
+  Stripe's succeeded refunds of it add up (a pending one may still fail; a failed one, even
+  after it succeeded, gave nothing back). Stripe unreachable, or not
   holding a payment a booking recorded as Stripe's (our misconfiguration, never forgery): 503,
   so Stripe delivers the event again. A payment recorded as one Stripe holds no trace of (only
   an event claimed it, ``Application.with_payment_unknown_to_provider``) was refunded by
