@@ -205,7 +205,7 @@ def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billi
     assert invoice.currency == "gbp"
     assert invoice.status == "open"
     gateway.resend_invoice(invoice.invoice_id)
-    assert gateway.invoice_at_stripe(invoice.invoice_id) == InvoiceAtStripe("open", None)
+    assert gateway.invoice_at_stripe(invoice.invoice_id) == InvoiceAtStripe("open", None, 0, "gbp")
     assert gateway.void_invoice(invoice.invoice_id) == "void"
     assert gateway.void_invoice(invoice.invoice_id) == "void"  # asking again is harmless
     with pytest.raises(Conflict):
@@ -220,6 +220,7 @@ def test_a_paid_invoice_cannot_be_voided_and_names_its_payment(billing: Billing)
     assert held.paid
     assert held.payment_intent is not None
     assert held.payment_intent.startswith("pi_")
+    assert (held.amount_paid, held.currency) == (20000, "gbp")  # what was paid, read with it
 
 
 def test_an_invoice_the_provider_never_made_is_unknown(billing: Billing) -> None:

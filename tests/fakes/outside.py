@@ -119,7 +119,8 @@ class FakePaymentGateway:
         self.refunds.setdefault(idempotency_key, (payment_intent, amount))
         # What is left of a payment the fake never took: what a test says it paid.
         left = self.payments_taken.get(payment_intent, 0)
-        return RefundMade(f"re_{idempotency_key}", amount if amount is not None else left)
+        made = amount if amount is not None else left
+        return RefundMade(f"re_{idempotency_key}", made, succeeded=True)
 
     def refunds_at_stripe(self, payment_intent: str) -> tuple[RefundAtStripe, ...]:
         self._check()
@@ -204,7 +205,9 @@ class FakePaymentGateway:
         invoice = self.invoices.get(invoice_id)
         if invoice is None:
             raise UnknownToProvider("no such invoice", code="payment_state_conflict")
-        return InvoiceAtStripe(invoice.status, invoice.payment_intent)
+        paid = invoice.amount_due if invoice.status == "paid" else 0
+        currency = invoice.request.amount.currency
+        return InvoiceAtStripe(invoice.status, invoice.payment_intent, paid, currency)
 
     def pay_invoice(self, invoice_id: str) -> str:
         """The billing contact pays (a test's hand, not a port method)."""

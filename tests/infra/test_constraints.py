@@ -75,3 +75,29 @@ def test_the_test_venv_installs_with_the_constraints() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "-m pip install --quiet -e '.[dev]' --constraint constraints.txt" in makefile
     assert "$(STAMP): pyproject.toml constraints.txt" in makefile
+
+
+def test_every_requirement_that_applies_on_the_lambda_is_pinned() -> None:
+    """review18 L6: markers are weighed for the asset's environment (CPython 3.13, aarch64
+    Linux), not the venv's: a requirement only the Lambda needs has a pin too."""
+    runtime = bundle.read_dependencies(REPO / "pyproject.toml")
+    assert constraints.unpinned_for_asset(runtime, constraints.read()) == []
+
+
+def test_a_requirement_only_the_lambda_needs_is_found_unpinned() -> None:
+    needs = [
+        'arm-only>=1; platform_machine == "aarch64" and python_version >= "3.13"',
+        'old-backport; python_version < "3.12"',  # not on 3.13
+        'windows-only; sys_platform == "win32"',
+        'of-an-extra; extra == "s3"',  # no extra is asked for
+        "everywhere",
+    ]
+    assert constraints.unpinned_for_asset(needs, {"everywhere": "1.0"}) == ["arm-only"]
+    assert constraints.unpinned_for_asset(needs, {"everywhere": "1", "arm-only": "2"}) == []
+
+
+def test_an_installed_distributions_own_requirements_are_weighed_for_the_lambda() -> None:
+    """pydantic's requirements are followed from its installed metadata: each that applies on
+    the Lambda is reported while unpinned."""
+    found = constraints.unpinned_for_asset(["pydantic"], {})
+    assert {"pydantic", "pydantic-core", "annotated-types", "typing-extensions"} <= set(found)

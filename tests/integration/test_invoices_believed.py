@@ -7,6 +7,7 @@ here is signed with the webhook's own secret: what anyone holding it could send.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -121,3 +122,48 @@ def test_stripe_unreachable_when_an_invoice_is_read_is_a_503_then_paid(system: S
     assert system.status_of(application)["status"] == "awaiting_invoice_payment"
     assert system.webhook(body, headers).status == 200
     assert system.status_of(application)["status"] == "confirmed"
+
+
+def _paid_with_its_event_held(system: System, invoice_id: str) -> dict[str, Any]:
+    """The invoice paid at Stripe, its ``invoice.paid`` held back and given back as a dict."""
+    system.hold_webhooks = True
+    _pay(system, invoice_id)
+    [event] = [json.loads(b) for b, _ in system.pending if b'"invoice.paid"' in b]
+    system.pending.clear()
+    system.hold_webhooks = False
+    return dict(event)
+
+
+@pytest.mark.parametrize("said", [100, 90000], ids=["less", "more"])
+def test_an_invoices_amount_paid_is_stripes_not_the_events(system: System, said: int) -> None:
+    """fix18f Left: the invoice read at Stripe says what was paid; a signed ``invoice.paid``
+    saying another amount (less: the place would be refused and the money given back;
+    more: the booking would show money never taken) is recorded at Stripe's figure."""
+    application = _invoiced(system, "x@example.org")
+    invoice_id = _invoice_id(application["invoice_url"])
+    event = _paid_with_its_event_held(system, invoice_id)
+    paid_at_stripe = system.stripe_invoice(invoice_id)["amount_paid"]
+    event["data"]["object"]["amount_paid"] = said
+
+    assert sent(system, event)["action"] != "ignore"
+
+    assert system.status_of(application)["status"] == "confirmed"
+    stored = system.stored(application["application_id"])
+    assert (stored.amount_paid, stored.amount_refunded) == (paid_at_stripe, 0)
+    assert system.ports.repository.anomalies() == []
+
+
+@pytest.mark.parametrize("said", [100, 900000], ids=["less", "more"])
+def test_a_groups_invoice_amount_paid_is_stripes_not_the_events(system: System, said: int) -> None:
+    invoiced_cohort(system)
+    group = invoiced_group(system)
+    invoice_id = _invoice_id(str(group["pay_url"]))
+    event = _paid_with_its_event_held(system, invoice_id)
+    paid_at_stripe = system.stripe_invoice(invoice_id)["amount_paid"]
+    event["data"]["object"]["amount_paid"] = said
+
+    assert sent(system, event)["action"] != "ignore"
+
+    after = system.ports.groups.get_group(group["group_id"])
+    assert after is not None
+    assert (after.amount_paid, after.amount_refunded) == (paid_at_stripe, 0)

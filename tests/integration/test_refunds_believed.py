@@ -17,6 +17,7 @@ import pytest
 from tests.integration.test_believed_payments import last_event, paid, sent, shown
 from tests.integration.test_booking_flow import _signature
 from tests.support.groups import book
+from tests.support.held_events import events_held
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 
@@ -215,3 +216,105 @@ def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
     for body, headers in held:
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
+
+
+def _refunds_failed_at_stripe(system: System, payment_intent: str) -> None:
+    """Every refund Stripe holds of ``payment_intent`` failed (a Bacs or SEPA refund the bank
+    sent back): its charge no longer counts them, as Stripe's does not."""
+    store = system.standin._store
+    with store.lock:
+        for refund in store.refunds.values():
+            if refund["payment_intent"] == payment_intent:
+                refund["status"] = "failed"
+                store.charges[refund["charge"]]["amount_refunded"] -= refund["amount"]
+
+
+def test_a_charge_total_delivered_after_its_only_refund_failed_is_no_forgery(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """review18 L1: a dashboard refund's ``charge.refunded`` (its total 5000) delivered late,
+    after that refund failed: Stripe holds the refund, all of it failed, so its total is 0.
+    That is Stripe's word, believed: nothing counted as returned, no email, and no forgery
+    alarm (``refund_unknown_at_stripe``) for a real event."""
+    application = paid(system, "x@example.org")
+    payment = _payment_of(system, application)
+    system.deliver_emails()
+    system.hold_webhooks = True
+    system.refund_at_stripe(payment, 5000)
+    held = list(system.pending)
+    system.pending.clear()
+    system.hold_webhooks = False
+    _refunds_failed_at_stripe(system, payment)
+    with caplog.at_level(logging.WARNING):
+        for body, headers in held:
+            assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("confirmed", 20000, 0)
+    assert [m for m in system.deliver_emails() if "x@example.org" in m.to] == []
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert refused == []
+
+
+def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """review18 L2: a second payment given back that Stripe holds no trace of is recorded as
+    unknown to Stripe (``Application.with_payment_unknown_to_provider``). A signed refund
+    event naming it later is a forger's (Stripe cannot refund what it never held): refused
+    without a read (200, ERROR ``refund_unknown_at_stripe``), never a 503 asking for the
+    event again and sounding the outage alarm."""
+    application = system.apply(email="x@example.org").json()
+    first = events_held(system, lambda: system.pay(application["checkout_url"]))
+    system.clock_offset += timedelta(minutes=32)  # the hold lapses; the applicant pays again
+    restarted = system.api(
+        "POST",
+        f"/applications/{application['application_id']}/checkout?token={application['token']}",
+    )
+    assert restarted.status == 201, restarted.body
+    assert system.pay(restarted.json()["checkout_url"]).status == 200
+    [unknown] = {
+        json.loads(body)["data"]["object"]["payment_intent"]
+        for body, _ in first
+        if json.loads(body)["type"] == "checkout.session.completed"
+    }
+    system.payment_gone(unknown)  # Stripe holds no trace of the first payment any more
+    for body, headers in first:  # its events, late: recorded, its refund refused by Stripe
+        assert system.webhook(body, headers).status == 200
+    [record] = [p for p in system.stored(application["application_id"]).payments if not p.kept]
+    assert (record.payment_intent, record.amount, record.unknown_to_provider) == (unknown, 0, True)
+    other = paid(system, "other@example.org")
+    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    before = system.stored(application["application_id"])
+    system.stripe_http.fail_next = [503]  # a read at Stripe would answer 503
+    with caplog.at_level(logging.ERROR):
+        answer = sent(system, _made_up(system, "refund.created", unknown, id="re_l2", amount=20000))
+    assert system.stripe_http.fail_next == [503]  # nothing was read
+    system.stripe_http.fail_next = []
+    assert answer["action"] == "ignore"
+    assert system.stored(application["application_id"]) == before  # nothing written
+    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+
+
+def test_a_refund_that_failed_before_its_payment_was_recorded_writes_nothing(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Past the redelivery bound, a refund of a payment no booking recorded yet whose refunds
+    all failed at Stripe gave nothing back: nothing is recorded (no anomaly, no payment marked
+    refunded), nothing is refused as a forgery, and the payment's own event, when it comes,
+    confirms the booking."""
+    application = system.apply(email="x@example.org").json()
+    paying = events_held(system, lambda: system.pay(application["checkout_url"]))
+    payment = system.checkout_session(application["checkout_url"])["payment_intent"]
+    refunding = events_held(system, lambda: system.refund_at_stripe(payment, 5000))
+    _refunds_failed_at_stripe(system, payment)
+    before = system.stored(application["application_id"])
+    system.clock_offset += timedelta(hours=3)  # long past any reordering of Stripe's events
+    with caplog.at_level(logging.WARNING):
+        for body, headers in refunding:
+            assert system.webhook(body, headers).status == 200
+    assert system.stored(application["application_id"]) == before  # nothing written
+    assert system.ports.repository.anomalies() == []
+    assert [r for r in caplog.records if r.getMessage() == "stripe event not believed"] == []
+    for body, headers in paying:  # the payment's own events, late
+        assert system.webhook(body, headers).status == 200
+    assert shown(system, application) == ("confirmed", 20000, 0)

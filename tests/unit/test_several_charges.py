@@ -119,6 +119,19 @@ def test_a_cancellation_asks_nothing_of_a_charge_given_back_already() -> None:
 
 
 def test_a_further_charge_refunded_whole_keeps_what_it_took() -> None:
-    made = booking(DIFFERENCE).with_refund_made("pi_2", "re_2", 5000, whole=True)
+    made = booking(DIFFERENCE).with_refund_made("pi_2", "re_2", 5000, whole=True, succeeded=True)
     assert made.payment("pi_2") == DIFFERENCE.model_copy(update={"refunds": {"re_2": 5000}})
     assert made.amount_kept == 20000
+
+
+def test_a_refund_made_pending_counts_nothing_as_given_back_yet() -> None:
+    """A Bacs or SEPA refund Stripe holds pending may still fail: neither a further charge's
+    nor the booking's own is counted (nor known as made here) until Stripe says it
+    succeeded."""
+    further = booking(DIFFERENCE).with_refund_made(
+        "pi_2", "re_2", 5000, whole=True, succeeded=False
+    )
+    assert further.payment("pi_2") == DIFFERENCE
+    assert further.money_returned == 0
+    own = booking(DIFFERENCE).with_refund_made("pi_1", "re_1", 20000, whole=True, succeeded=False)
+    assert (own.refunds_made, own.last_refund, own.amount_refunded) == ({}, 20000, 0)

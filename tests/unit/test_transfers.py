@@ -205,6 +205,15 @@ def test_the_move_is_in_the_history_and_its_refund_recorded_once() -> None:
     assert not owed_by_a_move(again.transfers, 5000)
 
 
+def test_a_moves_refund_pending_at_stripe_is_made_but_not_counted_yet() -> None:
+    """Made (never asked again), counted as given back only when Stripe says it succeeded."""
+    after = moved(booking()).application
+    pending = with_transfer_refund(after, "re_1", 5000, 1, succeeded=False)
+    assert pending.transfers[-1].refund_id == "re_1"
+    assert not owed_by_a_move(pending.transfers, 5000)
+    assert (pending.refunds, pending.amount_refunded) == ({}, 0)
+
+
 @pytest.mark.parametrize("mark", ["attended", "absent"])
 def test_a_booking_with_a_mark_on_its_register_stays_with_its_attendance(mark: str) -> None:
     """Moving it dropped its marks (the new register starts blank): refused instead."""

@@ -128,7 +128,11 @@ class StripeGateway(StripeInvoicing):
                 options={"idempotency_key": idempotency_key},
             )
         )
-        return RefundMade(refund_id=str(refund.id), amount=int(refund.amount))
+        return RefundMade(
+            refund_id=str(refund.id),
+            amount=int(refund.amount),
+            succeeded=refund.status == "succeeded",
+        )
 
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
         listed = self._call(

@@ -7,6 +7,7 @@ invoice, and the line names the course and the applicant. Metadata carries ids o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -134,7 +135,13 @@ class StripeInvoicing:
             if payment.status == "paid" and intent:
                 paying = intent if isinstance(intent, str) else intent.id
                 break
-        return InvoiceAtStripe(status=str(invoice.status or ""), payment_intent=paying)
+        fields = invoice.to_dict()
+        return InvoiceAtStripe(
+            status=str(invoice.status or ""),
+            payment_intent=paying,
+            amount_paid=_paid_in_all(fields),
+            currency=_currency_of(fields),
+        )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:
         # The invoice names its customer (one per invoice, ``_customer``): asked of Stripe
@@ -322,12 +329,20 @@ def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
         kind=kind,
         invoice_id=str(invoice.get("id", "")),
         application_id=application_id,
-        # Paid through Stripe, plus what an organiser recorded as paid another way.
-        amount_paid=int(invoice.get("amount_paid") or 0)
-        + int(invoice.get("amount_paid_off_stripe") or 0),
-        currency=str(invoice.get("currency") or "gbp"),
+        amount_paid=_paid_in_all(invoice),
+        currency=_currency_of(invoice),
         number=str(invoice.get("number") or ""),
     )
+
+
+def _paid_in_all(invoice: Mapping[str, Any]) -> int:
+    """What an invoice says was paid: through Stripe, plus what an organiser recorded as paid
+    another way."""
+    return int(invoice.get("amount_paid") or 0) + int(invoice.get("amount_paid_off_stripe") or 0)
+
+
+def _currency_of(invoice: Mapping[str, Any]) -> str:
+    return str(invoice.get("currency") or "gbp")
 
 
 def _coupon_id_of(promotion_code: Any) -> str | None:

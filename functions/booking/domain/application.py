@@ -116,8 +116,7 @@ class Application(Model):
     amount_refunded: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # succeeded Stripe refunds -> amount
     charge_amount_refunded: int = 0  # the charge's cumulative figure, from charge.refunded
-    # Each refund made here of it (id -> amount): its events need no read (services.believed).
-    refunds_made: dict[str, int] = Field(default_factory=dict)
+    refunds_made: dict[str, int] = Field(default_factory=dict)  # succeeded ones made here
     # What the latest refund gave back (minor units): asked of Stripe on cancelling (all that
     # was kept then), or reported by Stripe, whichever came first. 0 before any refund, and for
     # records stored before it was kept. Earlier refunds are not in it.
@@ -248,33 +247,34 @@ class Application(Model):
         return self.amount_refunded + sum(p.refunded for p in self._given_back())
 
     def with_refund_made(
-        self, payment_intent: str, refund_id: str, amount: int, *, whole: bool
+        self, payment_intent: str, refund_id: str, amount: int, *, whole: bool, succeeded: bool
     ) -> Application:
-        """A refund Stripe just made (``whole``: all that was left of the payment), recorded at
-        once as Stripe made it: of the booking's own, what its message says (a refund from the
-        dashboard not reported yet may have taken some first; its id in ``refunds_made``); of
+        """A refund Stripe just made (``whole``: all that was left of the payment), counted as
+        given back only ``succeeded`` (a pending one may fail): of the booking's own, what its
+        message says (its id in ``refunds_made``; a dashboard refund may have taken some first); of
         another, on its record (a given-back one's whole refund says what it was)."""
         if payment_intent == self.payment_intent:
-            made = {"refunds_made": {**self.refunds_made, refund_id: amount}}
+            made = {"refunds_made": {**self.refunds_made, refund_id: amount}} if succeeded else {}
             return self.model_copy(update={**made, "last_refund": amount} if whole else made)
         record = self.payment(payment_intent)
         if record is None:
             return self
-        refunds = {**record.refunds, refund_id: amount}
-        update: dict[str, Any] = {"refunds": refunds}
+        made_now = {**record.refunds, refund_id: amount}
+        update: dict[str, Any] = {"refunds": made_now} if succeeded else {}
         # A charge the booking kept is what Stripe took: only a given-back payment's amount
         # is an event's claim that its whole refund corrects.
         if whole and not record.kept:
-            update["amount"] = max(sum(refunds.values()), record.charge_amount_refunded)
+            update["amount"] = max(sum(made_now.values()), record.charge_amount_refunded)
         return self.with_payment(record.model_copy(update=update))
 
     def with_payment_unknown_to_provider(self, payment_intent: str) -> Application:
-        """A payment given back that Stripe holds no trace of (only an event claimed it): kept
-        so its redeliveries are known, at nothing, since nothing was taken."""
+        """A payment given back that Stripe holds no trace of (only an event claimed it), kept
+        at nothing so its redeliveries are known, and its refund events refused unread."""
         record = self.payment(payment_intent)
         if record is None or payment_intent == self.payment_intent:
             return self
-        return self.with_payment(record.model_copy(update={"amount": 0}))
+        unknown = record.model_copy(update={"amount": 0, "unknown_to_provider": True})
+        return self.with_payment(unknown)
 
     def with_payment(self, record: PaymentRecord) -> Application:
         kept = tuple(p for p in self.payments if p.payment_intent != record.payment_intent)

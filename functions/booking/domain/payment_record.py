@@ -59,6 +59,9 @@ class PaymentRecord(Model):
     refunds: dict[str, int] = Field(default_factory=dict)  # its succeeded refunds
     charge_amount_refunded: int = 0  # the charge's running total, from charge.refunded
     invoice_id: str | None = None  # the invoice it paid (None for a checkout's payment)
+    # Stripe answered, when this system gave it back, that it holds no such payment: only an
+    # event claimed it, so a refund event naming it is nobody's (``services.believed``).
+    unknown_to_provider: bool = False
     # Its moment at Stripe: the ``created`` of the event that reported it paid
     # (``checkout.session.completed`` paid, or ``async_payment_succeeded``). Not the session's
     # own ``created``: that is when the checkout opened, and a move's difference is paid

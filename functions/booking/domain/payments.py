@@ -359,13 +359,18 @@ def _noted_on_a_payment_given_back(
 
 
 def _first_charge_refunded(application: Application, event: RefundEvent) -> Application:
-    """``application`` with what ``event`` says of its first charge's refunds."""
+    """``application`` with what ``event`` says of its first charge's refunds (a refund made
+    here that failed since is no longer one made here: what it gave back is nothing)."""
     refunds, by_charge = refund_figures(
         application.refunds, application.charge_amount_refunded, event
     )
+    made = application.refunds_made
+    if event.refund_id in made and not event.refund_succeeded:
+        made = {key: amount for key, amount in made.items() if key != event.refund_id}
     return application.model_copy(
         update={
             "refunds": refunds,
+            "refunds_made": made,
             "amount_refunded": max(sum(refunds.values()), by_charge),
             "charge_amount_refunded": by_charge,
         }

@@ -7,12 +7,19 @@ from booking.domain.payer import payer_told_of_move_refund
 
 
 def with_transfer_refund(
-    application: Application, refund_id: str, amount: int, move: int, part: int = 1
+    application: Application,
+    refund_id: str,
+    amount: int,
+    move: int,
+    part: int = 1,
+    *,
+    succeeded: bool = True,
 ) -> Application:
     """``application`` with the refund Stripe made for its ``move``-th move's ``part``-th
     charge recorded, on the move and on the charge it gave back (Stripe's events for the same
     refund id later say the same, so nothing is counted twice, and no second message is
-    sent)."""
+    sent). Not ``succeeded`` (pending at Stripe): made, so never asked again, but counted
+    as given back only when Stripe reports it succeeded."""
     records = list(application.transfers)
     record = records[move - 1]
     parts = list(record.parts_of(application.payment_intent))
@@ -31,7 +38,12 @@ def with_transfer_refund(
     )
     told = payer_told_of_move_refund(application, move, part, amount)
     if paid_from != application.payment_intent:
-        return moved.with_refund_made(paid_from, refund_id, amount, whole=False).with_emails(*told)
+        made = moved.with_refund_made(
+            paid_from, refund_id, amount, whole=False, succeeded=succeeded
+        )
+        return made.with_emails(*told)
+    if not succeeded:
+        return moved.with_emails(*told)
     refunds = {**application.refunds, refund_id: amount}
     total = max(sum(refunds.values()), application.charge_amount_refunded)
     return moved.model_copy(update={"refunds": refunds, "amount_refunded": total}).with_emails(

@@ -24,10 +24,14 @@ that recorded its id).
   refunds at Stripe (its second client: a short timeout, no retries): a refund Stripe does
   not hold for that payment, or a charge total with none behind it, is refused (hostile20
   F3: anyone with the webhook secret could otherwise refund our records); one it holds is
-  recorded with Stripe's amount and status, not the event's. Stripe unreachable, or not
-  holding a payment a booking recorded (our misconfiguration, never forgery): 503, so Stripe
-  delivers the event again. An event that changes nothing (a redelivery, this system's own
-  refund recorded when made) reads nothing.
+  recorded with Stripe's amount and status, not the event's, and the charge's total as
+  Stripe's succeeded refunds of it add up (a pending one may still fail; a failed one, even
+  after it succeeded, gave nothing back). Stripe unreachable, or not
+  holding a payment a booking recorded as Stripe's (our misconfiguration, never forgery): 503,
+  so Stripe delivers the event again. A payment recorded as one Stripe holds no trace of (only
+  an event claimed it, ``Application.with_payment_unknown_to_provider``) was refunded by
+  nobody: an event saying so is refused unread (review18 L2). An event that changes nothing
+  (a redelivery, this system's own refund recorded when made) reads nothing.
 - **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
   whose total would show a payment refunded above what it took is not recorded: Stripe never
   refunds more than a charge took, so such an event is not Stripe's account of that payment.
@@ -142,10 +146,13 @@ def invoice_as_stripe_holds(ports: Ports, invoice_id: str) -> InvoiceAtStripe | 
 
 def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | None:
     """``event`` as Stripe holds its refund (one read of the payment's refunds): a refund by
-    id with Stripe's amount and status, a charge's total as Stripe's refunds of it add up.
+    id with Stripe's amount and status, and the charge's total as Stripe's succeeded refunds
+    of it add up (a pending one is not given back yet).
     None: Stripe holds no such refund of that payment (none at all, for a charge's total), so
-    the event is not believed. A payment Stripe does not hold, or Stripe unreachable:
-    DependencyUnavailable (503: Stripe delivers the event again; the alarm hears it)."""
+    the event is not believed; a charge's total Stripe's refunds of it no longer make up (all
+    failed) is believed as Stripe's, 0 included. A payment Stripe does not hold, or Stripe
+    unreachable: DependencyUnavailable (503: Stripe delivers the event again; the alarm hears
+    it)."""
     try:
         held = ports.payments.refunds_at_stripe(event.payment_intent)
     except Conflict as exc:  # UnknownToProvider among them: a payment a booking recorded
@@ -153,15 +160,33 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
             "the payment provider does not hold the payment a refund event names",
             code="payment_provider_unavailable",
         ) from exc
+    # What Stripe has given back of the payment: its succeeded refunds (a pending one may
+    # still fail, and a failed one gave nothing back), 0 too when all failed since: a real
+    # event that is then no news, and no forgery to alarm on (review18 L1).
+    total = sum(refund.amount for refund in held if refund.succeeded)
     if event.refund_id is not None:
         found = next((refund for refund in held if refund.refund_id == event.refund_id), None)
         if found is None:
             return None
+        # The charge's total from the same read, so a refund that failed after it was counted
+        # leaves nothing counted as given back.
         return replace(
-            event, refund_amount=found.amount, refund_succeeded=found.status == "succeeded"
+            event,
+            refund_amount=found.amount,
+            refund_succeeded=found.succeeded,
+            charge_amount_refunded=total,
         )
-    total = sum(refund.amount for refund in held if refund.counts)
-    return replace(event, charge_amount_refunded=total) if total > 0 else None
+    if not held:  # a charge's total with no refund behind it
+        return None
+    return replace(event, charge_amount_refunded=total)
+
+
+def refund_of_a_payment_stripe_never_held(application: Application, event: RefundEvent) -> bool:
+    """Whether ``event`` names a payment ``application`` recorded as one Stripe holds no trace
+    of: Stripe refunds nothing it never took, so the event is refused without a read (a read
+    would find no such payment, a 503 asking for a forger's event again)."""
+    record = application.payment(event.payment_intent)
+    return record is not None and record.unknown_to_provider
 
 
 def refund_is_news(
@@ -181,6 +206,8 @@ def refund_news_for_application(application: Application, event: RefundEvent) ->
     if event.payment_intent == application.payment_intent:
         if made_here_as_said(application, event):
             return False
+        if event.refund_id in application.refunds_made and not event.refund_succeeded:
+            return True  # a refund made here failed since: what it gave back is read again
         return refund_is_news(application.refunds, application.charge_amount_refunded, event)
     record = application.payment(event.payment_intent)
     if record is None:
@@ -247,5 +274,6 @@ __all__ = [
     "refund_beyond_group",
     "refund_is_news",
     "refund_news_for_application",
+    "refund_of_a_payment_stripe_never_held",
     "refused",
 ]

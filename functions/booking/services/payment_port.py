@@ -27,10 +27,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RefundMade:
-    """A refund the provider accepted: its id, and what it gives back (minor units)."""
+    """A refund the provider accepted: its id, what it gives back (minor units), and whether
+    it has gone through (False: ``pending``, a Bacs or SEPA refund for days, which may still
+    fail, so it is not counted as given back until Stripe reports it succeeded)."""
 
     refund_id: str
     amount: int
+    succeeded: bool
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,13 @@ class InvoiceAtStripe:
     """An invoice as the provider holds it: what a signed ``invoice.paid`` is checked against
     (``services.believed``). ``status``: draft, open, paid, uncollectible or void;
     ``payment_intent``: the payment that paid it through the provider (None: paid out of
-    band, or not paid)."""
+    band, or not paid); ``amount_paid``: what it says was paid, through the provider and
+    recorded as paid another way (minor units, in ``currency``)."""
 
     status: str
     payment_intent: str | None
+    amount_paid: int
+    currency: str
 
     @property
     def paid(self) -> bool:
@@ -78,10 +84,10 @@ class RefundAtStripe:
     status: str
 
     @property
-    def counts(self) -> bool:
-        """Whether it counts in the charge's refunded total (a failed or canceled one no
-        longer does)."""
-        return self.status not in ("failed", "canceled")
+    def succeeded(self) -> bool:
+        """Whether it gave the money back: only a succeeded one counts as returned (a pending
+        one may still fail; a failed or canceled one gave nothing back)."""
+        return self.status == "succeeded"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from booking.services.believed import (
     refund_as_stripe_holds,
     refund_beyond_application,
     refund_news_for_application,
+    refund_of_a_payment_stripe_never_held,
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
@@ -98,11 +99,18 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     held: InvoiceAtStripe | None = None
     if event.kind is InvoiceEventKind.PAID:
-        # Read once, before deciding: whether Stripe holds it paid, and the payment that paid
-        # it (to record, or to give back).
+        # Read once, before deciding: whether Stripe holds it paid, the payment that paid it
+        # (to record, or to give back) and what was paid, all from Stripe, not the event.
         held = invoice_as_stripe_holds(ports, event.invoice_id)
-        paid_by = held.payment_intent if held is not None else None
-        event = dataclasses.replace(event, payment_intent=paid_by)
+        if held is None:
+            event = dataclasses.replace(event, payment_intent=None)
+        else:
+            event = dataclasses.replace(
+                event,
+                payment_intent=held.payment_intent,
+                amount_paid=held.amount_paid,
+                currency=held.currency,
+            )
     current = event.invoice_id
     owner = owner_of(
         ports,
@@ -300,7 +308,8 @@ def _applications_refund(
         return EventOutcome("ignore", "event already applied", *said)
     ids = {"application_id": application.application_id, "payment_intent": event.payment_intent}
     if refund_news_for_application(application, event):
-        held = refund_as_stripe_holds(ports, event)
+        never_held = refund_of_a_payment_stripe_never_held(application, event)
+        held = None if never_held else refund_as_stripe_holds(ports, event)
         if held is None:
             refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, **ids)
             return EventOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, *said)
@@ -327,12 +336,15 @@ def _refund_before_payment(
     application (so its late payment event, if it ever comes, is ignored rather than confirming
     a booking whose money went back), keep an anomaly for the organisers, and alert. The
     refund is believed as Stripe holds it (``services.believed``), as on a recorded payment:
-    one Stripe does not hold records nothing."""
+    one Stripe does not hold records nothing, nor does one that gave nothing back (pending,
+    or failed), which would keep the payment's own event from confirming a booking."""
     held = refund_as_stripe_holds(ports, event)
     if held is None:
         ids = {"application_id": owner, "payment_intent": event.payment_intent}
         refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, **ids)
         return EventOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, owner)
+    if not ((held.refund_id is not None and held.refund_succeeded) or held.charge_amount_refunded):
+        return EventOutcome("ignore", "nothing given back at Stripe", owner)
     event = held
     note_anomaly(
         ports,

@@ -306,7 +306,11 @@ def _refunded(
             raise RefundRefused() from None
         return new, 0
     recorded = new.with_refund_made(
-        command.payment_intent, made.refund_id, made.amount, whole=command.amount is None
+        command.payment_intent,
+        made.refund_id,
+        made.amount,
+        whole=command.amount is None,
+        succeeded=made.succeeded,
     )
     return recorded, made.amount
 

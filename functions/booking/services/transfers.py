@@ -34,7 +34,7 @@ from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.one_place_each import what_holds_the_place
-from booking.services.ports import Ports
+from booking.services.ports import Ports, RefundMade
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -280,12 +280,12 @@ def _complete_refund(ports: Ports, saved: Application) -> Application:
             amount=owed_part.amount,
             idempotency_key=transfer_refund_key(saved.application_id, move, part),
         )
-        saved = _note_refund(ports, saved, made.refund_id, made.amount, move, part)
+        saved = _note_refund(ports, saved, made, move, part)
     return saved
 
 
 def _note_refund(
-    ports: Ports, saved: Application, refund_id: str, amount: int, move: int, part: int
+    ports: Ports, saved: Application, made: RefundMade, move: int, part: int
 ) -> Application:
     def note(current: Application) -> Application:
         if len(current.transfers) < move:
@@ -293,7 +293,9 @@ def _note_refund(
         parts = current.transfers[move - 1].parts_of(current.payment_intent)
         if len(parts) < part or parts[part - 1].refund_id is not None:
             return current
-        told = with_transfer_refund(current, refund_id, amount, move, part)
+        told = with_transfer_refund(
+            current, made.refund_id, made.amount, move, part, succeeded=made.succeeded
+        )
         return ports.repository.save(told.model_copy(update={"updated_at": ports.clock()}), current)
 
     return retried(note, lambda: load_application(ports, saved.application_id), first=saved)

@@ -207,7 +207,7 @@ class Payments(OnStore):
                 "payment_intent": charge["payment_intent"],
                 "payment_method": charge["payment_method"],
                 "reason": reason,
-                "status": "succeeded",
+                "status": store.refund_status,
             },
         )
         store.refunds[refund_id] = refund

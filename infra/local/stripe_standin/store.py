@@ -61,6 +61,9 @@ class Store:
         self.payment_intents: dict[str, dict[str, Any]] = {}
         self.charges: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        # The status a new refund is made with: ``succeeded``, as a card's is at once; a test
+        # sets ``pending`` for a Bacs or SEPA refund, which goes through (or fails) days later.
+        self.refund_status = "succeeded"
         self.customers: dict[str, dict[str, Any]] = {}
         self.coupons: dict[str, dict[str, Any]] = {}
         self.promotion_codes: dict[str, dict[str, Any]] = {}
