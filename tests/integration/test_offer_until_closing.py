@@ -99,6 +99,27 @@ def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: Syste
         assert system.status_of(first)["offer_until_closing"] is True
 
 
+def test_an_offer_lapsed_at_the_closing_owes_nothing_after_the_sweep(system: System) -> None:
+    """hostile23 F9: the person's JSON of an offer (with a bursary) lapsed at the closing said
+    ``left_to_pay`` 15000 once swept; nothing can be paid on it, so every view says nothing
+    is left (``domain.covered.left_to_pay_now``), before the sweep and after."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    first, _ = _freed_at(system, start - timedelta(hours=1))
+    with time_machine.travel(start - timedelta(hours=1), tick=False):
+        assert system.grant_bursary(first, 5000).status == 200
+        assert system.status_of(first)["left_to_pay"] == 15000
+    record_path = f"/applications/{first['application_id']}"
+    for moment in (closes + timedelta(minutes=1), closes + timedelta(minutes=2)):
+        with time_machine.travel(moment, tick=False):
+            if moment > closes + timedelta(minutes=1):
+                assert sweep(system.ports, moment).holds_released == 1
+                assert system.stored(first).status.value == "expired"
+            read = system.status_of(first)
+            assert (read["status"], read["left_to_pay"]) == ("expired", 0)
+            assert system.admin("GET", record_path).json()["left_to_pay"] == 0
+
+
 def test_an_offer_lapsed_before_closing_is_said_lapsed_once_the_course_has_closed(
     system: System,
 ) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from booking.domain.course import CHECKOUT_HOLD, CourseDefinition
-from booking.domain.emails import EmailKind
-from booking.domain.offer_ends import REVIEW_ENDED
+from booking.domain.application import Application
+from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.offer_ends import REVIEW_ENDED, closing_news_stale
 from booking.services import applications, courses
 from booking.services.ports import Ports
 from booking.services.sweep import sweep
@@ -55,3 +56,48 @@ def test_review_ended_told_once_reopened_once_and_told_again_at_the_new_closing(
     clock.now = new_closing
     sweep(ports, new_closing)
     assert len(_told(ports, EmailKind.REVIEW_ENDED)) == 2
+
+
+def test_news_of_a_closing_goes_only_while_it_holds() -> None:
+    """hostile23 F7, the pure rule (``offer_ends.closing_news_stale``): a "closed" while marked
+    told of it and not straight after another; a reopen while the course waits to its closing
+    and after a "closed" went; neither once a later save undid what it says."""
+    clock = Clock()
+    ports = fake_ports(clock)
+    definition = course_definition(approval=True)
+    courses.put_course(ports, "cx", definition)
+    pending = applications.submit_application(ports, "cx", answers())
+    closes = FIRST_START - CHECKOUT_HOLD
+    clock.now = closes
+    sweep(ports, closes)
+
+    def now_read() -> tuple[Application, Course]:
+        application = ports.repository.get_application(pending.application_id)
+        course = ports.repository.get_course("cx")
+        assert application is not None
+        assert course is not None
+        return application, course
+
+    def job(kind: EmailKind) -> EmailJob:
+        return [j for j in repo(ports).written_emails if j.kind is kind][-1]
+
+    closed = job(EmailKind.REVIEW_ENDED)
+    application, course = now_read()
+    assert not closing_news_stale(closed, application, course, closes, None)
+    assert closing_news_stale(closed, application, course, closes, EmailKind.REVIEW_ENDED)
+    assert not closing_news_stale(closed, application, course, closes, EmailKind.WAIT_REOPENED)
+
+    clock.now = closes + timedelta(minutes=5)
+    courses.put_course(ports, "cx", _moved(definition, 7))
+    reopen = job(EmailKind.WAIT_REOPENED)
+    application, course = now_read()
+    assert closing_news_stale(closed, application, course, clock.now, None)  # reopened since
+    assert not closing_news_stale(reopen, application, course, clock.now, EmailKind.REVIEW_ENDED)
+    assert closing_news_stale(reopen, application, course, clock.now, None)  # "closed" never went
+
+    courses.put_course(ports, "cx", definition)  # back: the first closing holds, passed
+    application, course = now_read()
+    assert closing_news_stale(reopen, application, course, clock.now, EmailKind.REVIEW_ENDED)
+    courses.put_course(ports, "cx", _moved(definition, 3))  # another closing than it names
+    application, course = now_read()
+    assert closing_news_stale(reopen, application, course, clock.now, EmailKind.REVIEW_ENDED)

@@ -184,6 +184,46 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
             "Email sent to the facilitators (2 addresses): Facilitators' copy of the application",
         ),
         (
+            # hostile23 F10: the "Participant withdrawn" is named as what it is, by its occasion.
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.FACILITATOR_COPY,
+                recipients=1,
+                job_id="facilitator_copy:app1:withdrawn",
+            ),
+            "Email sent to the facilitators (1 address): Participant withdrawn: no longer on "
+            "the cohort's roster",
+        ),
+        (
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.FACILITATOR_COPY,
+                recipients=1,
+                job_id="facilitator_copy:app1:moved-out-2",
+            ),
+            "Email sent to the facilitators (1 address): Booking moved away from the "
+            "facilitators' cohort",
+        ),
+        (
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.FACILITATOR_COPY,
+                recipients=1,
+                job_id="facilitator_copy:app1:moved-in-1",
+            ),
+            "Email sent to the facilitators (1 address): Booking moved to the facilitators' "
+            "cohort, with the application",
+        ),
+        (
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.FACILITATOR_COPY,
+                recipients=1,
+                job_id="facilitator_copy:app1:booked",
+            ),
+            "Email sent to the facilitators (1 address): Facilitators' copy of the application",
+        ),
+        (
             an_entry(EntryKind.EMAIL, email=EmailKind.DELETE_YOUR_COPY, recipients=2),
             "Email sent to the facilitators (2 addresses): Asked to delete the application: "
             "the person's data was erased",

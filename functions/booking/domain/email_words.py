@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from booking.domain.emails import CERTIFICATE_HELD, EmailKind
-from booking.domain.facilitators_told import TO_FACILITATORS, managers_name_asked
+from booking.domain.emails import CERTIFICATE_HELD, EmailKind, occasion_in_id
+from booking.domain.facilitators_told import TO_FACILITATORS, WITHDRAWN, managers_name_asked
 from booking.domain.payer import ABOUT_THE_INVOICE, BILLING_NOTICE_SUFFIX
 from booking.domain.recipients import Recipient
 from booking.domain.timeline import TimelineEntry
@@ -45,6 +45,25 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
 }
 
+# The facilitators' messages that are no copy of a new application, by their occasion (or its
+# start): each named as what it told them, as its subject does (hostile23 F10).
+FACILITATORS_TOLD_WORDS: Mapping[str, str] = {
+    WITHDRAWN: "Participant withdrawn: no longer on the cohort's roster",
+    "moved-in-": "Booking moved to the facilitators' cohort, with the application",
+    "moved-out-": "Booking moved away from the facilitators' cohort",
+}
+
+
+def _facilitators_copy_said(job_id: str | None) -> str | None:
+    """What a facilitators' message other than the copy of the application told them, by its
+    job id's occasion; None for the copy itself (the application to review, or the booking)."""
+    occasion = occasion_in_id(EmailKind.FACILITATOR_COPY, job_id).get("occasion", "")
+    return next(
+        (words for start, words in FACILITATORS_TOLD_WORDS.items() if occasion.startswith(start)),
+        None,
+    )
+
+
 # A request to delete made for the erasure of the manager who booked the place, not the person's.
 MANAGERS_NAME_ASKED = (
     "Asked to delete the emails naming who booked the place: the manager's data was erased"
@@ -68,6 +87,8 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
     if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
         return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
     said = EMAIL_WORDS[entry.email]
+    if entry.email is EmailKind.FACILITATOR_COPY:
+        said = _facilitators_copy_said(entry.job_id) or said
     if managers_name_asked(entry.job_id):
         said = MANAGERS_NAME_ASKED
     named = sessions.get(reminded_session(entry.job_id) or "")

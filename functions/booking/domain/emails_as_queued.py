@@ -24,7 +24,6 @@ from booking.domain.emails import (
     EmailJob,
     EmailKind,
 )
-from booking.domain.offer_ends import closing_told_since
 
 # The messages about where a new application stood when it was made or joined the list,
 # composed from the application as it stood then (the facilitators' copy reads its
@@ -224,8 +223,6 @@ def superseded(application: Application, job: EmailJob) -> bool:
         return invoice is None or job.occasion != invoice.invoice_id
     if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
         return job.amount != application.bursary
-    if closing_told_since(application, job):
-        return True  # the closing it names brought earlier since: that one's email says it
     if job.kind is EmailKind.PAYMENT_REFUNDED and job.reason == "partial_refund":
         # "A partial refund: your place is still confirmed" (a refund in Stripe's dashboard)
         # is not sent once the booking has ended since, an organiser's cancellation racing

@@ -266,7 +266,7 @@ def _place_line(group: GroupBooking, place: GroupPlace, holder: Application | No
         number=place.number,
         name=place.colleague.name,
         email=place.colleague.email,
-        state=(state := _place_state(group, place, holder)),
+        state=(state := place_state(group, place, holder)),
         state_said=_state_said(group, state),
         substitutions=place.substitutions,
         substitutions_said=_substitutions_said(place.substitutions),
@@ -300,7 +300,26 @@ def ended_place_said(group: GroupBooking) -> str:
     return PLACE_STATE_WORDS["never_paid"]
 
 
-def _place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
+# The manager's JSON names a place more coarsely than the organisers' view: `not_applied`,
+# `released`, or the colleague's application status. Each organisers' state that is a release
+# (given up, at the apply-by date, by a refund at Stripe, with a booking that ended unpaid) is
+# `released` there: one rule for whether a place is released (hostile23 F8: a booking that
+# ended unpaid read `not_applied`, as if its colleagues might still apply).
+_RELEASES = frozenset({"given_up", "released_unfilled", "released_refunded", "never_paid"})
+
+
+def managers_place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
+    """A place's state as the manager's JSON names it, from the organisers' (``place_state``);
+    ``holder``: its colleague's application, unless that ended. An erased place of a booking
+    that ended was released with it (``ERASED_WHEN_ENDED``)."""
+    state = place_state(group, place, holder)
+    if state in _RELEASES or (state == "erased" and group.status is GroupStatus.LAPSED):
+        return "released"
+    return holder.status.value if holder is not None else "not_applied"
+
+
+def place_state(group: GroupBooking, place: GroupPlace, holder: Application | None) -> str:
+    """A place's state as the organisers' views name it (``PLACE_STATE_WORDS``)."""
     if place.released:  # given up by the manager, at the deadline, or by a refund at Stripe
         if place.released_by_refund:
             return "released_refunded"

@@ -31,6 +31,11 @@ NAMED_BY_COLLECTION: Mapping[str, str] = {
     "programmes": "programme",
     "certificates": "certificate",
 }
+# The collections whose values are ids this system gives (not a person's address, which may
+# run to 254 characters): a value in one of them that no id can be is refused before any read.
+GIVEN_BY_COLLECTION: Mapping[str, str] = {
+    collection: thing for collection, thing in NAMED_BY_COLLECTION.items() if thing != "person"
+}
 
 
 def id_fault(value: str) -> str | None:

@@ -176,6 +176,16 @@ def waiting_list_closed(course: Course, now: datetime) -> bool:
     return now >= course.applications_close_at()
 
 
+def open_closing(course: Course, now: datetime) -> str | None:
+    """The closing (its token) ``course``'s waiting list waits to while its applications are
+    open; None once they have closed. The one rule of what a reopen or a retold closing may
+    name: what the save decides from (:func:`wait_reopened`, :func:`closing_retold`) and what
+    the mailer checks each such email against when it goes (:func:`closing_news_stale`)."""
+    if waiting_list_closed(course, now):
+        return None
+    return instant_token(course.applications_close_at())
+
+
 def waiting_list_ended(application: Application, course: Course, now: datetime) -> bool:
     """Whether ``application`` is on ``course``'s waiting list and its wait has ended: what
     its page and JSON say from the moment applications close, before the sweep tells it."""
@@ -256,9 +266,9 @@ def wait_reopened(application: Application, course: Course, now: datetime) -> Ap
     reopened; one told by a run ahead of the clock stayed marked, and the new closing told
     nobody). None when there is nothing to undo."""
     waiting = application.status in (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
-    closing = instant_token(course.applications_close_at())
+    closing = open_closing(course, now)
     told = application.status_reason in _TOLD_BY and application.told_closing != closing
-    if not waiting or not told:
+    if not waiting or not told or closing is None:
         return None
     again = {"status_reason": None, "told_closing": closing, "updated_at": now}
     return application.model_copy(update=again).with_emails(
@@ -275,10 +285,10 @@ def closing_retold(application: Application, course: Course, now: datetime) -> A
     they know, or passed: the sweep tells them their wait ended)."""
     waiting = application.status in (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
     told = application.told_closing
-    closing = instant_token(course.applications_close_at())
+    closing = open_closing(course, now)
     marked = application.status_reason in _TOLD_BY
     # Tokens are UTC to the minute, fixed width: their order is the moments'.
-    if not waiting or marked or told is None or closing >= told or waiting_list_closed(course, now):
+    if not waiting or marked or told is None or closing is None or closing >= told:
         return None
     retold = application.model_copy(update={"told_closing": closing, "updated_at": now})
     job = application.email(
@@ -305,11 +315,44 @@ def closing_named(job: EmailJob) -> datetime | None:
         return None
 
 
-def closing_told_since(application: Application, job: EmailJob) -> bool:
-    """Whether ``job``, telling ``application`` its list reopened or of a closing brought
-    earlier, was overtaken before it went: the person is to be told another closing now
-    (``told_closing``), whose own email says it."""
-    told, named = application.told_closing, closing_named(job)
-    if job.kind is not EmailKind.WAIT_REOPENED or told is None or named is None:
+# The emails that tell a person of a closing: that it ended their wait (or review), or that
+# their list reopened to a new one, or a closing brought earlier.
+CLOSED_NEWS = frozenset(_TOLD_BY.values())
+CLOSING_NEWS = CLOSED_NEWS | {EmailKind.WAIT_REOPENED}
+
+
+def closing_news_stale(
+    job: EmailJob,
+    application: Application,
+    course: Course,
+    now: datetime,
+    last_told: EmailKind | None,
+) -> bool:
+    """Whether ``job``, news of a closing to ``application``, no longer says what holds as it
+    goes (hostile23 F7: saves racing the sweep's marks); ``last_told``: the kind of the last
+    closing news that went to the person before it (None: none went).
+
+    * A reopen or a retold closing names a closing (``closing_named``): it goes only while the
+      course as it is now waits to that very closing (:func:`open_closing`) and it is the one
+      recorded as told (``told_closing``; not marked closed since). A later save that closed
+      the list again, or moved the closing elsewhere, drops it: "open again ... close on" a
+      closing passed, or "later" of dates brought earlier, is never said; the save's own news
+      (or the sweep's) says what holds, as ``group_notices.apply_by_moved_since`` does for a
+      group's apply-by date.
+    * A reopen begins "We wrote to say that applications had closed": it goes only after such
+      an email went, and before any news of the list open again went (the person still reads
+      it closed). One that overtook the "closed" it answers drops, and so does that "closed".
+    * A "closed" goes only while the person is marked told of that very closing (not reopened
+      since), and not to one whose last news went was a "closed" already (a reopen dropped in
+      between): told "closed" once per closing they heard of, never twice in a row."""
+    named = closing_named(job)
+    if job.kind not in CLOSING_NEWS or named is None:
         return False
-    return instant_token(named) != told
+    token = instant_token(named)
+    marked = application.status_reason in _TOLD_BY
+    if job.kind is EmailKind.WAIT_REOPENED:
+        holds = token == open_closing(course, now) == application.told_closing and not marked
+        answered = job.reason == CLOSING_EARLIER or last_told in CLOSED_NEWS
+        return not (holds and answered)
+    told_here = marked and application.told_closing == token
+    return not told_here or last_told in CLOSED_NEWS

@@ -20,8 +20,9 @@ class GroupPlaceOut(Model):
     name: str
     email: str
     state: str = Field(
-        description="`not_applied`, `released` (cancelled), or the colleague's application "
-        "status (`confirmed`)"
+        description="`not_applied`, `released` (given up, released at the apply-by date or by "
+        "a refund at Stripe, or with a booking that ended unpaid), or the colleague's "
+        "application status (`confirmed`)"
     )
     reference: str | None = Field(default=None, description="The colleague's booking reference")
     apply_url: str | None = Field(

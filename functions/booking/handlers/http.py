@@ -35,7 +35,7 @@ from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
 from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
-from booking.handlers.routes import Function, route_at, unnamed_words
+from booking.handlers.routes import Function, refused_id_words, route_at, unnamed_words
 from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 
 MAX_BODY_BYTES = 64 * 1024
@@ -276,11 +276,15 @@ def unexpected_response(error: Exception) -> Response[str]:
 
 
 def bounded_path(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[str]:
-    """Middleware: 404 for a path with a segment longer than any id this system issues."""
+    """Middleware: 404 for a path with a segment longer than any id this system issues, or
+    with a reference or id no one can have (``domain.identifiers``), in the CLI's words."""
     event = app.current_event
     segments = event.path.split("/")
     if any(len(s.encode("utf-8", "surrogatepass")) > MAX_PATH_SEGMENT_BYTES for s in segments):
         raise NotFound(unnamed_words(event.http_method, event.path) or "no such resource")
+    refused = refused_id_words(event.http_method, event.path)
+    if refused:
+        raise NotFound(refused)
     return next_middleware(app)
 
 

@@ -21,6 +21,7 @@ from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import payment_settling
+from booking.domain.group_overview import managers_place_state
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
@@ -113,7 +114,6 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
         holder = ports.repository.get_application(holder_id) if holder_id else None
         if holder is not None and holder.enrolment_ended:
             holder = None
-        state = "released" if place.released else (holder.status.value if holder else "")
         open_link = (
             group.status is GroupStatus.PAID
             and applying
@@ -126,7 +126,7 @@ def view_of(ports: Ports, group: GroupBooking) -> GroupView:
                 number=place.number,
                 name=place.colleague.name,
                 email=place.colleague.email,
-                state=state or "not_applied",
+                state=managers_place_state(group, place, holder),
                 application_id=holder.application_id if holder else None,
                 reference=holder.reference if holder else None,
                 link=place_url(ports, group, place) if open_link else None,

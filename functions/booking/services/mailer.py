@@ -82,6 +82,7 @@ from booking.services.calendars import (
     follow_ups_withdrawn,
     last_invited,
 )
+from booking.services.closing_news import closing_news_overtaken
 from booking.services.email_composing import composed, manager_named
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -214,6 +215,8 @@ def _still_to_send(
         course = held
     told = _cohort_told(ports, job, application, course)
     if told is None or _overtaken(ports, job, application):
+        return SendOutcome.SKIPPED_GONE
+    if closing_news_overtaken(ports, job, application, course, now):
         return SendOutcome.SKIPPED_GONE
     host = _programme_host(ports, job, told, now)
     if isinstance(host, SendOutcome):

@@ -92,7 +92,7 @@ class AttendanceImport:
 def _course(ports: Ports, course_id: str) -> Course:
     course = ports.repository.get_course(course_id)
     if course is None:
-        raise NotFound("no such course")
+        raise NotFound(f"no course {course_id!r}")
     if not keeps_register(course):
         raise Conflict(NO_REGISTER, code="no_register")
     return course

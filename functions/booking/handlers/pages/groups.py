@@ -127,9 +127,9 @@ def group_form(
 
 
 def _place_said(group: GroupBooking, number: int, state: str) -> str:
-    if group.status is GroupStatus.LAPSED and state == "not_applied":
-        return ended_place_said(group)  # as the organisers read it
     place = next((p for p in group.places if p.number == number), None)
+    if group.status is GroupStatus.LAPSED and state == "released" and place and not place.released:
+        return ended_place_said(group)  # released with the booking, as the organisers read it
     if state == "released" and place is not None and place.released_unfilled:
         # The sweep released it at the apply-by date, nobody having applied: not the
         # manager's cancellation (the overview's one wording).

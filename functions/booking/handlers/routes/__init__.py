@@ -178,6 +178,24 @@ def unnamed_words(method: str, path: str) -> str | None:
     return None
 
 
+def refused_id_words(method: str, path: str) -> str | None:
+    """The 404's words for a path the resolver would serve whose reference or id no one can
+    have (a 101-character reference: hostile23 F1), before any use case reads it: the same
+    words as :func:`unnamed_words`, so the API says of it what the CLI says. A person's
+    address (``/admin/people/{email}``) is no id this system gives: it is left to its route."""
+    from booking.domain.identifiers import GIVEN_BY_COLLECTION, id_fault, no_such
+
+    found = route_at(method, path, *Function)
+    if found is None:
+        return None
+    template = found.path.split("/")
+    for at, (part, value) in enumerate(zip(template, path.split("/"), strict=False)):
+        thing = GIVEN_BY_COLLECTION.get(template[at - 1]) if at else None
+        if part.startswith("{") and thing and id_fault(value):
+            return no_such(thing, value)
+    return None
+
+
 class Served:
     """One function's resolver, bound to its routes in the table.
 
