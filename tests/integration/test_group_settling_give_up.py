@@ -18,6 +18,7 @@ from tests.support.groups import (
     give_up,
     group_page,
     manager_view,
+    place_path,
     places_left,
     substitute,
 )
@@ -123,3 +124,15 @@ def test_a_place_of_a_settling_group_may_be_given_to_someone_else(system: System
     _bank_confirms(system, group)
     paid = manager_view(system, group)
     assert (paid["status"], paid["places_kept"], paid["amount_refunded"]) == ("paid", 3, 0)
+
+
+def test_the_managers_browser_is_pointed_to_their_bookings_page(system: System) -> None:
+    """A refusal on the manager's own routes names the page they have, their booking's, never
+    an application's (hostile24 F5); a colleague's refusal keeps the applicants' words."""
+    group = _settling_group(system, COLLEAGUES)
+    refused = system.api("POST", place_path(group, 2, "cancel"), headers={"accept": "text/html"})
+    assert refused.status == 409, refused.body
+    page = " ".join(refused.body.split())
+    assert "is being confirmed by your bank" in page
+    assert "Your booking&#39;s page shows where things stand now" in page, page
+    assert "application" not in page.lower()

@@ -13,7 +13,8 @@ from booking.bootstrap import ports
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import api_groups, http
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
-from booking.handlers.routes import Function, Served, methods_for
+from booking.handlers.routes import Function, Served, methods_for, route_at
+from booking.handlers.routes.groups import MANAGERS_OPERATIONS
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
 from booking.services.applications import ApplicationView, view_of
@@ -231,7 +232,12 @@ def openapi() -> Response[str]:
 
 
 def _error_page(status: int, code: str, message: str) -> str:
-    page: str = _pages().error_page(status, code, message)
+    # A refusal on the manager's own routes points to their booking's page, not an
+    # application's: which routes those are is the route table's word.
+    event = app.current_event
+    route = route_at(event.http_method, event.path, Function.API)
+    to_manager = route is not None and route.operation_id in MANAGERS_OPERATIONS
+    page: str = _pages().error_page(status, code, message, to_manager=to_manager)
     return page
 
 

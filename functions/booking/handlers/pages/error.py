@@ -27,6 +27,15 @@ _NEXT_STEPS = {
     422: "Go back, check the answers marked and send the form again.",
     503: "Nothing you sent has been lost. Wait a few minutes, then try again.",
 }
+# The same for the person who booked places for colleagues, on their own routes: their page
+# is the booking's (the statuses not here read alike for them).
+_MANAGERS_NEXT_STEPS = {
+    404: "Check the address you typed. If you followed a link from one of our emails, the "
+    "link in our most recent email about the places you booked always leads to your "
+    "booking's page.",
+    409: "Your booking's page shows where things stand now: the link is in every email we "
+    "have sent you about the places you booked.",
+}
 
 
 # Refusals a person can act on get a heading that says what happened, not just "could not".
@@ -66,12 +75,15 @@ _CODE_EXPLANATIONS = {
 }
 
 
-def error_page(status: int, code: str, message: str) -> str:
+def error_page(status: int, code: str, message: str, *, to_manager: bool = False) -> str:
     """A plain page for a browser that hit an error: what happened and what to do next (the
-    same facts as the JSON answer, without its code)."""
+    same facts as the JSON answer, without its code); ``to_manager``: on a route of the person
+    who booked places for colleagues, whose next step is their booking's page."""
     heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
     explanation = _CODE_EXPLANATIONS.get(code) or (sentence(message) if message else "")
-    next_step = _CODE_NEXT_STEPS.get(code) or _NEXT_STEPS.get(
+    steps = {**_NEXT_STEPS, **_MANAGERS_NEXT_STEPS} if to_manager else _NEXT_STEPS
+    specific = None if to_manager else _CODE_NEXT_STEPS.get(code)
+    next_step = specific or steps.get(
         status, "Nothing has been changed. Please try again in a few minutes."
     )
     return (
