@@ -57,15 +57,22 @@ def _told(system: System, start: str) -> dict[str, list[Any]]:
     return told
 
 
-def test_a_reopened_list_is_told_once_of_each_closing_brought_earlier_than_it_was_told(
-    system: System,
-) -> None:
+def told_closed(system: System) -> tuple[datetime, datetime]:
+    """The small course full with two waiting, both told at its closing that applications
+    closed (their emails delivered): its start and its closing."""
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
     _full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         system.deliver_emails()
+    return start, closes
+
+
+def test_a_reopened_list_is_told_once_of_each_closing_brought_earlier_than_it_was_told(
+    system: System,
+) -> None:
+    start, closes = told_closed(system)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         said = _save(system, _moved(system, start, 7))
         reopened = _told(system, REOPENED)

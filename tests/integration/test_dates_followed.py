@@ -20,7 +20,7 @@ from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.dates_followed import FOLLOW_WINDOW
 from booking.services.lifecycle import sweep
 from tests.integration.test_closing_retold import EARLIER as RETOLD
-from tests.integration.test_closing_retold import _moved, _save
+from tests.integration.test_closing_retold import _moved, _save, told_closed
 from tests.integration.test_closing_told import (
     CLOSED,
     REOPENED,
@@ -159,12 +159,7 @@ def test_a_closing_brought_earlier_that_the_save_missed_is_told_at_the_next_swee
     """Reopened a moment before a save that brings the closing earlier again: that save's
     query still reads them as told "closed" (nothing to re-tell), so the sweep that follows it
     tells them the earlier closing (``closing_retold``), once."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
-    with time_machine.travel(closes, tick=False):
-        assert sweep(system.ports, closes).waits_ended == 2
-        system.deliver_emails()
+    start, closes = told_closed(system)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         with index_behind(system.ports.repository, monkeypatch):
             _save(system, _moved(system, start, 7))  # later: reopened, told that closing
