@@ -68,6 +68,7 @@ class FakeInvoice:
     payment_intent: str | None = None
     sends: int = 1
     customer_deleted: bool = False  # its customer (the billing contact) deleted by erasure
+    number: str = ""  # given as it is made
 
 
 @dataclass
@@ -176,12 +177,13 @@ class FakePaymentGateway:
         self._check()
         invoice_id = f"in_test_{next(self._ids)}"
         off = self._takes_off(request.discount, request.amount.amount)
-        invoice = FakeInvoice(request, amount_due=request.amount.amount - off)
+        number = f"TEST-{len(self.invoices) + 1:04d}"
+        invoice = FakeInvoice(request, amount_due=request.amount.amount - off, number=number)
         self.invoices[invoice_id] = invoice
         return InvoiceRef(
             invoice_id=invoice_id,
             url=f"https://invoice.test/{invoice_id}",
-            number=f"TEST-{len(self.invoices):04d}",
+            number=number,
             due_at=request.due_at,
             amount_due=invoice.amount_due,
             currency=request.amount.currency,
@@ -207,7 +209,9 @@ class FakePaymentGateway:
             raise UnknownToProvider("no such invoice", code="payment_state_conflict")
         paid = invoice.amount_due if invoice.status == "paid" else 0
         currency = invoice.request.amount.currency
-        return InvoiceAtStripe(invoice.status, invoice.payment_intent, paid, currency)
+        return InvoiceAtStripe(
+            invoice.status, invoice.payment_intent, paid, currency, number=invoice.number
+        )
 
     def pay_invoice(self, invoice_id: str) -> str:
         """The billing contact pays (a test's hand, not a port method)."""

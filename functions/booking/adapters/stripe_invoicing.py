@@ -141,6 +141,7 @@ class StripeInvoicing:
             payment_intent=paying,
             amount_paid=_paid_in_all(fields),
             currency=_currency_of(fields),
+            number=str(invoice.number or ""),
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:
