@@ -100,8 +100,7 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     held: InvoiceAtStripe | None = None
     if event.kind is InvoiceEventKind.PAID:
         # Read once, before deciding: whether Stripe holds it paid, the payment that paid it
-        # (to record, or to give back), what was paid and the invoice's number (named in the
-        # emails: hostile23 F3), all from Stripe, not the event.
+        # (to record, or to give back), what was paid and its number, from Stripe, not the event.
         held = invoice_as_stripe_holds(ports, event.invoice_id)
         if held is None:
             event = dataclasses.replace(event, payment_intent=None)
