@@ -69,6 +69,7 @@ class FakeInvoice:
     sends: int = 1
     customer_deleted: bool = False  # its customer (the billing contact) deleted by erasure
     number: str = ""  # given as it is made
+    processing: bool = False  # a bank debit of it started, its bank yet to confirm it
 
 
 @dataclass
@@ -210,14 +211,26 @@ class FakePaymentGateway:
         paid = invoice.amount_due if invoice.status == "paid" else 0
         currency = invoice.request.amount.currency
         return InvoiceAtStripe(
-            invoice.status, invoice.payment_intent, paid, currency, number=invoice.number
+            invoice.status,
+            invoice.payment_intent,
+            paid,
+            currency,
+            number=invoice.number,
+            payment_processing=invoice.processing,
         )
+
+    def pay_invoice_slowly(self, invoice_id: str) -> None:
+        """The billing contact starts paying by a bank debit (a test's hand, not a port
+        method): processing until the bank confirms it."""
+        invoice = self._invoice(invoice_id)
+        assert invoice.status == "open", invoice.status
+        invoice.processing = True
 
     def pay_invoice(self, invoice_id: str) -> str:
         """The billing contact pays (a test's hand, not a port method)."""
         invoice = self._invoice(invoice_id)
         assert invoice.status == "open", invoice.status
-        invoice.status = "paid"
+        invoice.status, invoice.processing = "paid", False
         invoice.payment_intent = f"pi_invoice_{next(self._ids)}"
         return invoice.payment_intent
 
