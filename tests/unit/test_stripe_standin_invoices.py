@@ -435,7 +435,8 @@ def test_a_bank_debit_is_processing_until_its_bank_confirms_it(
     assert read.payments is not None
     (payment,) = read.payments.data
     intent = payment.payment.payment_intent
-    assert not isinstance(intent, str) and intent is not None
+    assert not isinstance(intent, str)
+    assert intent is not None
     assert (payment.status, intent.status) == ("open", "processing")
     again = local(standin, "POST", f"/invoices/{invoice.id}/pay", body=b"async=true")
     assert again.status == 400  # one payment at a time
