@@ -14,14 +14,17 @@ from typing import Any
 from tests.support.groups import (
     COLLEAGUES,
     give_up,
+    group_page,
     invoiced_group,
     manager_view,
+    place_path,
     places_left,
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
+HTML = {"accept": "text/html"}
 
 
 def _invoice_of(group: dict[str, Any]) -> str:
@@ -65,6 +68,12 @@ def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: 
     assert _invoices_made(system) == made  # no invoice for fewer places
     assert places_left(system, INVOICED) == left
     assert system.deliver_emails() == []
+    # The page cannot know of the debit without that read: it offers the give-up, and its
+    # form's answer gives the refusal's words.
+    assert "Give up place 2" in group_page(system, group)
+    browser = system.api("POST", place_path(group, 2, "cancel"), form={}, headers=HTML)
+    assert browser.status == 409
+    assert "being confirmed by your bank: nothing was changed" in browser.body
 
     # The bank confirms: paid for every place, nothing given back; a place then goes as any
     # paid place does, its share refunded.
