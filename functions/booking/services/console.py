@@ -255,12 +255,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     )
     now = ports.clock()
     shown = application_as_read(application, course, now)
-    open_ = course.accepts_applications(now)
     return ApplicationDetail(
         application=shown,  # actions: stored
-        left_to_pay=left_to_pay_now(
-            application, shown, course.definition.price, now, course_open=open_
-        ),
+        left_to_pay=left_to_pay_now(application, shown, course, now),
         course=course,
         timeline=timeline,
         actions=available_actions(
