@@ -68,6 +68,8 @@ class FakeInvoice:
     payment_intent: str | None = None
     sends: int = 1
     customer_deleted: bool = False  # its customer (the billing contact) deleted by erasure
+    number: str = ""  # given as it is made
+    processing: bool = False  # a bank debit of it started, its bank yet to confirm it
 
 
 @dataclass
@@ -176,12 +178,13 @@ class FakePaymentGateway:
         self._check()
         invoice_id = f"in_test_{next(self._ids)}"
         off = self._takes_off(request.discount, request.amount.amount)
-        invoice = FakeInvoice(request, amount_due=request.amount.amount - off)
+        number = f"TEST-{len(self.invoices) + 1:04d}"
+        invoice = FakeInvoice(request, amount_due=request.amount.amount - off, number=number)
         self.invoices[invoice_id] = invoice
         return InvoiceRef(
             invoice_id=invoice_id,
             url=f"https://invoice.test/{invoice_id}",
-            number=f"TEST-{len(self.invoices):04d}",
+            number=number,
             due_at=request.due_at,
             amount_due=invoice.amount_due,
             currency=request.amount.currency,
@@ -207,13 +210,27 @@ class FakePaymentGateway:
             raise UnknownToProvider("no such invoice", code="payment_state_conflict")
         paid = invoice.amount_due if invoice.status == "paid" else 0
         currency = invoice.request.amount.currency
-        return InvoiceAtStripe(invoice.status, invoice.payment_intent, paid, currency)
+        return InvoiceAtStripe(
+            invoice.status,
+            invoice.payment_intent,
+            paid,
+            currency,
+            number=invoice.number,
+            payment_processing=invoice.processing,
+        )
+
+    def pay_invoice_slowly(self, invoice_id: str) -> None:
+        """The billing contact starts paying by a bank debit (a test's hand, not a port
+        method): processing until the bank confirms it."""
+        invoice = self._invoice(invoice_id)
+        assert invoice.status == "open", invoice.status
+        invoice.processing = True
 
     def pay_invoice(self, invoice_id: str) -> str:
         """The billing contact pays (a test's hand, not a port method)."""
         invoice = self._invoice(invoice_id)
         assert invoice.status == "open", invoice.status
-        invoice.status = "paid"
+        invoice.status, invoice.processing = "paid", False
         invoice.payment_intent = f"pi_invoice_{next(self._ids)}"
         return invoice.payment_intent
 

@@ -1,12 +1,16 @@
 """The console's first page counts each of a course's seats once, a manager's group booking's
 places too: booked (paid), held (its checkout or invoice not paid yet) or free, adding up to the
-capacity (hostile12a NEW-9). Through the real handlers, moto and the Stripe stand-in."""
+capacity (hostile12a NEW-9), a seat held for a move to a dearer cohort too (review19 M2).
+Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from booking.services import console
+from booking.services.lifecycle import sweep
+from tests.integration.test_transfers import ADA, PROGRAMME, Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book, colleague_applies, pay_invoice
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
@@ -46,3 +50,47 @@ def test_the_first_page_shows_them(system: System) -> None:
     row = page.body[page.body.index(f"/console/courses/{INVOICED}") :]
     cells = [c.split("<", 1)[0] for c in row.split('<td class="num">')[1:4]]
     assert cells[:2] == ["0", "2"]
+
+
+def _seats(system: System, course_id: str) -> tuple[int, int, int, int]:
+    found = next(
+        s for s in console.course_summaries(system.ports) if s.course.course_id == course_id
+    )
+    course = found.course
+    return (found.confirmed, found.holds, course.places_left, course.definition.capacity)
+
+
+def test_a_seat_held_for_a_move_to_a_dearer_cohort_is_held_there(system: System) -> None:
+    """review19 M2: the seat a dearer move holds on the cohort it is to join (its difference
+    not paid yet) is counted there as held, not in no column; then booked once paid."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    asked = cohorts.move(app_id, "move-winter")
+    assert asked.status == 200, asked.body
+    pending = asked.json()["pending_move"]
+
+    assert _seats(system, "move-winter") == (0, 1, 4, 5)
+    assert _seats(system, "move-spring") == (1, 0, 4, 5)  # it stands there meanwhile
+    # The programme's page counts its cohorts' seats alike.
+    winter = next(
+        c
+        for c in console.programme_overview(system.ports, PROGRAMME).cohorts
+        if c.course.course_id == "move-winter"
+    )
+    assert (winter.confirmed, winter.holds) == (0, 1)
+
+    assert system.pay(pending["pay_url"]).status == 200
+    assert _seats(system, "move-winter") == (1, 0, 4, 5)
+    assert _seats(system, "move-spring") == (0, 0, 5, 5)
+
+
+def test_a_dearer_moves_seat_goes_back_when_it_lapses(system: System) -> None:
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-winter").status == 200
+    assert _seats(system, "move-winter") == (0, 1, 4, 5)
+
+    sweep(system.ports, system.now() + timedelta(minutes=40))
+
+    assert _seats(system, "move-winter") == (0, 0, 5, 5)
+    assert _seats(system, "move-spring") == (1, 0, 4, 5)

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from tests.integration.test_believed_payments import last_event, sent
+from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, pay_invoice
-from tests.support.invoiced import invoiced_cohort
-from tests.support.system import System
+from tests.support.invoiced import ACCOUNTS, INVOICED, invoiced_cohort
+from tests.support.invoiced import BILLING as BILLED
+from tests.support.system import System, application_body
 
 BILLING = {
     "payment_method": "invoice",
@@ -167,3 +169,29 @@ def test_a_groups_invoice_amount_paid_is_stripes_not_the_events(system: System, 
     after = system.ports.groups.get_group(group["group_id"])
     assert after is not None
     assert (after.amount_paid, after.amount_refunded) == (paid_at_stripe, 0)
+
+
+def test_the_number_of_an_invoice_paid_and_given_back_is_stripes_not_the_events(
+    system: System,
+) -> None:
+    """hostile23 F3's tail: the refund of a replaced invoice's payment names the invoice by
+    the number Stripe gave it (read with the rest), not one a signed event says."""
+    invoiced_cohort(system, po_required=True, capacity=2)
+    body = application_body(email="ada@example.org", **BILLED)
+    reply = system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
+    assert reply.status == 201, reply.body
+    application = dict(reply.json())
+    system.deliver_emails()
+    old = invoice_id_of(application)
+    number = system.stripe_invoice(old)["number"]
+    event = _paid_with_its_event_held(system, old)
+    # Replaced by a bursary before the payment's event comes: that payment goes back.
+    assert system.grant_bursary(application, 5000).status == 200
+    event["data"]["object"]["number"] = "MADEUP-0001"
+
+    assert sent(system, event)["action"] == "refund"
+
+    emails = system.deliver_emails()
+    [to_accounts] = [e for e in emails if e.to == [ACCOUNTS] and "refunded" in e.subject]
+    assert f"made by invoice {number} for" in to_accounts.text
+    assert "MADEUP" not in to_accounts.text

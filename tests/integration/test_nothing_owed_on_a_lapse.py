@@ -88,3 +88,30 @@ def test_the_console_page_of_a_lapsed_offer_with_a_bursary_says_nothing_is_left(
     said = text_of(signed_in(system).get(page).body)
     assert "Left to pay Nothing: the booking ended (payment not completed)" in said
     assert "Left to pay £150.00" not in said
+
+
+def test_a_lapsed_offer_whose_seat_went_on_owes_nothing_after_the_sweep_too(
+    system: System,
+) -> None:
+    """review19 L3: the sweep ends the lapsed offer and offers its seat to the next person
+    waiting. What is owed does not flip to the price then, and the person's page offers no
+    payment the checkout would refuse: one rule (``domain.covered.payment_refusal``) for the
+    views, the page and the checkout."""
+    system.small_course()
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    second = system.apply(course_id="small", email="second@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
+    system.clock_offset += timedelta(hours=49)  # past its deadline
+    nothing = {"json": 0, "roster": 0, "record": 0, "csv": 0}
+    assert _owed(system, first) == nothing  # before the sweep
+
+    system.scheduled_run(system.now())
+
+    assert system.stored(first).status.value == "expired"
+    assert system.status_of(second)["status"] == "offered"  # the seat went on
+    assert _owed(system, first) == nothing  # and after it
+    assert "Start payment again" not in system.status_page(first)
+    path = f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    system.api("POST", path).refused(409, "offer_lapsed")

@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import AppliedDiscount
+from booking.domain.course import Course, CourseDefinition
 from booking.domain.covered import (
     covered_words,
     funded_by,
     left_to_pay_in_words,
     left_to_pay_now,
     paid_by_said,
+    payment_refusal,
     status_said,
     why_nothing_to_pay,
 )
@@ -98,18 +100,55 @@ def test_the_timeline_says_the_bursary_before_the_confirmation_it_caused() -> No
     assert [e.kind for e in changes(None, waiting)] == [EntryKind.STATUS, EntryKind.DISCOUNT]
 
 
+def _june(*, closed: bool = False, **counts: int) -> Course:
+    """A course of two places whose applications are open at NOW (unless ``closed``), its
+    seat counter as ``counts`` say."""
+    definition = CourseDefinition.model_validate(
+        {
+            "title": "Compassionate Leadership",
+            "price": {"amount": 20000, "currency": "gbp"},
+            "capacity": 2,
+            "closed": closed,
+            "sessions": [{"date": "2027-06-02", "start_time": "15:00", "end_time": "17:00"}],
+        }
+    )
+    return Course(course_id="june", definition=definition, **counts)
+
+
 def test_nothing_is_left_to_pay_on_a_lapse_that_cannot_pay_again() -> None:
     """The status page's rule for every view (``left_to_pay_now``): an offer past its deadline
     owes nothing, before the sweep (read expired) and after applications close; an expired
     checkout on an open course owes the price, as it may pay again."""
+    june = _june()
     offer = place(S.OFFERED, offer_expires_at=NOW - timedelta(minutes=1), seat_held=True)
     shown = offer.model_copy(update={"status": S.EXPIRED, "status_reason": "offer_lapsed"})
-    assert left_to_pay_now(offer, shown, PRICE, NOW, course_open=True) == 0
+    assert left_to_pay_now(offer, shown, june, NOW) == 0
     standing = place(S.OFFERED, offer_expires_at=NOW + timedelta(hours=1), seat_held=True)
-    assert left_to_pay_now(standing, standing, PRICE, NOW, course_open=True) == 20000
+    assert left_to_pay_now(standing, standing, june, NOW) == 20000
     lapsed = place(S.EXPIRED)
-    assert left_to_pay_now(lapsed, lapsed, PRICE, NOW, course_open=True) == 20000
-    assert left_to_pay_now(lapsed, lapsed, PRICE, NOW, course_open=False) == 0
+    assert left_to_pay_now(lapsed, lapsed, june, NOW) == 20000
+    assert left_to_pay_now(lapsed, lapsed, _june(closed=True), NOW) == 0
+
+
+def test_an_offer_the_sweep_ended_pays_again_only_while_a_newcomer_could_book() -> None:
+    """review19 L3: once the sweep ended a lapsed offer, it may start a payment again (and
+    owes the price) only while a seat is free and nobody waits for it; otherwise its seat went
+    to the next person, so it is refused as lapsed and owes nothing, as before the sweep."""
+    swept = place(S.EXPIRED, status_reason="offer_lapsed")
+    free = _june(seats_taken=1)
+    assert (payment_refusal(swept, free, NOW), left_to_pay_now(swept, swept, free, NOW)) == (
+        None,
+        20000,
+    )
+    for taken in (_june(seats_taken=2), _june(seats_taken=1, waiting=1), None):
+        assert payment_refusal(swept, taken, NOW) == "offer_lapsed"
+    for taken in (_june(seats_taken=2), _june(seats_taken=1, waiting=1)):
+        assert left_to_pay_now(swept, swept, taken, NOW) == 0
+    # Another lapse (a checkout's) is not an offer's: the checkout says whether a seat is left.
+    assert payment_refusal(place(S.EXPIRED), _june(seats_taken=2), NOW) is None
+
+
+def test_left_to_pay_in_words_names_the_lapse() -> None:
     words = {"left_to_pay": 0, "currency": "gbp", "status": "expired"}
     assert left_to_pay_in_words({**words, "status_reason": "offer_lapsed"}) == (
         "nothing (the offer lapsed)"

@@ -415,3 +415,42 @@ def test_an_invoice_past_its_step_is_refused_as_stripe_refuses_it(
             code,
             param,
         )
+
+
+def test_a_bank_debit_is_processing_until_its_bank_confirms_it(
+    client: stripe.StripeClient, clock: Clock, standin: StripeStandIn, webhooks: Recorder
+) -> None:
+    """As Stripe's: a bank debit started on the hosted page leaves the invoice open, its
+    payment ``open`` and its intent ``processing`` (``payment_intent.processing``), read with
+    the invoice when expanded; the bank's success pays the invoice, its failure leaves it open."""
+    invoice = sent_invoice(client, clock)
+    before = len(webhooks.events)
+
+    started = local_json(standin, "POST", f"/invoices/{invoice.id}/pay", body=b"async=true")
+
+    assert (started["invoice"]["status"], started["invoice"]["amount_paid"]) == ("open", 0)
+    assert webhooks.types[before:] == ["payment_intent.processing"]
+    expand = ["payments", "payments.data.payment.payment_intent"]
+    read = client.v1.invoices.retrieve(invoice.id, {"expand": expand})
+    assert read.payments is not None
+    (payment,) = read.payments.data
+    intent = payment.payment.payment_intent
+    assert not isinstance(intent, str)
+    assert intent is not None
+    assert (payment.status, intent.status) == ("open", "processing")
+    again = local(standin, "POST", f"/invoices/{invoice.id}/pay", body=b"async=true")
+    assert again.status == 400  # one payment at a time
+
+    failed = local_json(standin, "POST", f"/invoices/{invoice.id}/async", body=b"result=failed")
+    assert failed["invoice"]["status"] == "open"
+    assert webhooks.types[-1] == "invoice.payment_failed"
+
+    local_json(standin, "POST", f"/invoices/{invoice.id}/pay", body=b"async=true")
+    paid = local_json(standin, "POST", f"/invoices/{invoice.id}/async", body=b"result=succeeded")
+    assert (paid["invoice"]["status"], paid["invoice"]["amount_paid"]) == ("paid", 20000)
+    assert webhooks.types[-3:] == [
+        "invoice_payment.paid",
+        "invoice.paid",
+        "invoice.payment_succeeded",
+    ]
+    assert paid["event_id"] == webhooks.events[-2]["id"]

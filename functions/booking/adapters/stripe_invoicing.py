@@ -124,23 +124,27 @@ class StripeInvoicing:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
 
     def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
-        # One read: the invoice with its payments included (Stripe leaves them out unless
-        # expanded), through the webhook's reader (a short timeout, no retries).
+        # One read: the invoice with its payments and their intents included (Stripe leaves
+        # them out unless expanded), through the webhook's reader (a short timeout, no retries).
+        expand = ["payments", "payments.data.payment.payment_intent"]
         invoice = call_stripe(
-            lambda: self._reader.v1.invoices.retrieve(invoice_id, {"expand": ["payments"]})
+            lambda: self._reader.v1.invoices.retrieve(invoice_id, {"expand": expand})
         )
-        paying = None
+        paying, processing = None, False
         for payment in invoice.payments.data if invoice.payments else ():
             intent = payment.payment.payment_intent
-            if payment.status == "paid" and intent:
+            if payment.status == "paid" and intent and paying is None:
                 paying = intent if isinstance(intent, str) else intent.id
-                break
+            elif payment.status == "open" and intent and not isinstance(intent, str):
+                processing = processing or intent.status == "processing"
         fields = invoice.to_dict()
         return InvoiceAtStripe(
             status=str(invoice.status or ""),
             payment_intent=paying,
             amount_paid=_paid_in_all(fields),
             currency=_currency_of(fields),
+            number=str(invoice.number or ""),
+            payment_processing=processing,
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

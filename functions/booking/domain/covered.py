@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
+from booking.domain.course import Course
 from booking.domain.money import Money, money_words
 from booking.domain.offer_ends import OFFER_LAPSED
 from booking.domain.statuses import left_to_pay_is_said
@@ -149,16 +150,35 @@ def left_to_pay_said(application: Application, price: Money, left: int | None = 
     return "Nothing"
 
 
-def left_to_pay_now(
-    stored: Application, shown: Application, price: Money, now: datetime, *, course_open: bool
-) -> int:
-    """What is left to pay on ``stored`` (``shown``: it as read), as the status page says it
-    (:func:`~booking.domain.statuses.left_to_pay_is_said`): ``Application.left_to_pay``,
-    except nothing on a payment that lapsed and cannot be started again (an offer read as
-    lapsed before the sweep, or a lapse once applications have closed: nothing is owed on it).
-    The /admin roster and record give this, so the CLI says it (fix18d: it said "left to pay
-    £200.00" of a lapsed offer). ``course_open``: the course still takes payment."""
-    can_pay = stored.payment_refusal(now, course_open=course_open) is None
+def payment_refusal(application: Application, course: Course | None, now: datetime) -> str | None:
+    """Why ``application`` (as stored) cannot start a payment on ``course`` now (None: it
+    may), one rule for the checkout, the invoice, the status page and JSON, the emails and
+    what is left to pay: ``Application.payment_refusal``, and an offer the sweep ended
+    (``expired``, ``offer_lapsed``) starts again only while a newcomer could book its seat
+    (``Course.seat_free_for_newcomer``). Freed, the seat went to the next person waiting, so
+    the checkout would refuse it: said lapsed, owing nothing, with no button, before the
+    sweep and after alike (review19 L3: it read £0, then £200 with *Start payment again*
+    that answered 409 ``offer_lapsed``). None for ``course``: it was deleted."""
+    course_open = course is not None and course.accepts_applications(now)
+    refusal = application.payment_refusal(now, course_open=course_open)
+    lapsed = (
+        application.status is ApplicationStatus.EXPIRED
+        and application.status_reason == OFFER_LAPSED
+    )
+    if refusal is None and lapsed and (course is None or not course.seat_free_for_newcomer):
+        return OFFER_LAPSED
+    return refusal
+
+
+def left_to_pay_now(stored: Application, shown: Application, course: Course, now: datetime) -> int:
+    """What is left to pay on ``stored`` (``shown``: it as read) on ``course``, as the status
+    page says it (:func:`~booking.domain.statuses.left_to_pay_is_said`):
+    ``Application.left_to_pay``, except nothing on a payment that lapsed and cannot be started
+    again (:func:`payment_refusal`: an offer lapsed, or a lapse once applications have closed:
+    nothing is owed on it). The /admin roster and record give this, so the CLI says it
+    (fix18d: it said "left to pay £200.00" of a lapsed offer)."""
+    can_pay = payment_refusal(stored, course, now) is None
+    price = course.definition.price
     return shown.left_to_pay(price) if left_to_pay_is_said(shown.status, can_pay=can_pay) else 0
 
 

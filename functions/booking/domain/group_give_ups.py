@@ -15,7 +15,10 @@ replaced checkout would have that payment given back whole when it settles, and 
 asked to pay again within a new hold (hostile23 F6). So only the last place may go then too
 (the booking ends, and the payment is given back whole when it arrives); any other is refused
 until the bank confirms the payment, when the booking is paid and a place's share is refunded
-as any paid place's is.
+as any paid place's is. An invoice being paid by a bank debit (its payment processing at
+Stripe, read as the place is given up: ``invoice_processing``) is settling alike: a replaced
+invoice would be voided under it, its payment given back whole when it arrives, and the
+employer asked to pay again (review19 M3).
 """
 
 from __future__ import annotations
@@ -30,31 +33,64 @@ from booking.domain.money import money_words
 UNPAID = frozenset({GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT})
 
 
-def may_give_up(group: GroupBooking, *, taking_applications: bool) -> bool:
+def settling(group: GroupBooking, *, invoice_processing: bool = False) -> bool:
+    """Whether a payment made for unpaid ``group`` is being confirmed by the payer's bank: its
+    checkout completed by a delayed method (``group_figures.payment_settling``), or, by
+    invoice, a payment of it processing at Stripe (``invoice_processing``, as read)."""
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return invoice_processing
+    return payment_settling(group)
+
+
+def waits_for_the_bank(group: GroupBooking, *, invoice_processing: bool = False) -> bool:
+    """Whether a place of ``group`` may be given up only once its payment is confirmed (the
+    manager's page says so where it offers no give-up): unpaid, settling, and more than the
+    last place held."""
+    return (
+        group.status in UNPAID
+        and group.seats_held > 1
+        and settling(group, invoice_processing=invoice_processing)
+    )
+
+
+def may_give_up(
+    group: GroupBooking, *, taking_applications: bool, invoice_processing: bool = False
+) -> bool:
     """Whether a place ``group`` holds may be given up now: always once paid; unpaid, while its
     course takes applications and no payment made is settling (a payment for the places kept
     is opened), or when it is the last place held (the booking ends, nothing left to pay)."""
     if group.status not in UNPAID or group.seats_held <= 1:
         return True
-    return taking_applications and not payment_settling(group)
+    return taking_applications and not waits_for_the_bank(
+        group, invoice_processing=invoice_processing
+    )
 
 
 def give_up_refusal(
-    group: GroupBooking, *, taking_applications: bool, held_until: str | None
+    group: GroupBooking,
+    *,
+    taking_applications: bool,
+    held_until: str | None,
+    invoice_processing: bool = False,
 ) -> Conflict | None:
     """Why a place of ``group`` may not be given up now, in words (None: it may): its payment
     settling, or the course's applications closed (``held_until``: when its hold ends)."""
-    if may_give_up(group, taking_applications=taking_applications):
+    processing = {"invoice_processing": invoice_processing}
+    if may_give_up(group, taking_applications=taking_applications, **processing):
         return None
-    if payment_settling(group):
+    if waits_for_the_bank(group, **processing):
         return settling_refused(group)
     return give_up_refused(held_until)
 
 
 def settling_refused(group: GroupBooking) -> Conflict:
     """The refusal of giving up a place while the group's payment is settling at its bank."""
-    checkout = group.checkout
-    amount = checkout.amount if checkout and checkout.amount is not None else group.total.amount
+    checkout, invoice = group.checkout, group.invoice
+    amount = group.total.amount
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT and invoice is not None:
+        amount = invoice.amount_due
+    elif checkout is not None and checkout.amount is not None:
+        amount = checkout.amount
     paid = money_words(amount, group.price.currency)
     return Conflict(
         f"your payment of {paid} for {group.places_kept} places is being confirmed by your "

@@ -8,7 +8,12 @@ hold whose time has run out (an offer past its deadline, though every view reads
 lapsed at once, or a checkout past its hold) is still held until the sweep, or Stripe's
 event, releases it. Until then nobody can take that seat (the counter refuses a newcomer, a
 move and an offer alike), so it is never said free before it is (hostile22 H5: read as no
-hold, it was in no column: "Held 0 | Free 2 of 3")."""
+hold, it was in no column: "Held 0 | Free 2 of 3").
+
+A seat is counted where the counter counts it (``domain.limits.holdings``, one rule for both):
+a booking of another cohort whose move to a dearer one waits for its difference holds a seat
+on the cohort it is to join, and is held there, while it stands where it is (review19 M2: it
+was in no column of the cohort it is to join: "Booked 0 | Held 0 | Free 4 of 5")."""
 
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.groups import GroupBooking, GroupStatus, fills_a_group_place
+from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.limits import Holding, Limited, holdings
 
 
 @dataclass(frozen=True)
@@ -27,18 +33,21 @@ class SeatCounts:
     held: int  # for someone who has not paid yet
 
 
-def seat_counts(applications: Iterable[Application], groups: Iterable[GroupBooking]) -> SeatCounts:
-    """The seats ``applications`` (as stored, never as read) and ``groups`` take. A
-    colleague's booking on a group place takes the group's seat, so it is counted once, as the
-    group's."""
+def seat_counts(
+    course_id: str, applications: Iterable[Application], groups: Iterable[GroupBooking]
+) -> SeatCounts:
+    """The seats of course ``course_id`` that ``applications`` (as stored, never as read: its
+    own and other cohorts', for the moves to it) and its ``groups`` take. A colleague's booking
+    on a group place takes the group's seat, so it is counted once, as the group's."""
+    seat = Holding(Limited.SEAT, course_id)
     booked = held = 0
     for application in applications:
-        if not application.seat_held or fills_a_group_place(application):
+        if seat not in holdings(application):
             continue
-        if application.status is ApplicationStatus.CONFIRMED:
+        if application.course_id == course_id and application.status is ApplicationStatus.CONFIRMED:
             booked += 1
         else:
-            held += 1
+            held += 1  # not paid yet: here, or the difference of a move to here
     for group in groups:
         if group.status is GroupStatus.PAID:
             booked += group.seats_held

@@ -79,8 +79,8 @@ class RosterRow(AnswersOut, _RowStart):
         description="What is still to be paid: amount_due less what was paid and kept, while "
         "the application is on its way to a booking; 0 once booked or ended, and 0 on a payment "
         "that lapsed and cannot be started again (an offer read as lapsed, before the sweep "
-        "too; any lapse once applications have closed), as the person's page says it (minor "
-        "units)"
+        "and after it while its seat went on or none is free; any lapse once applications "
+        "have closed), as the person's page says it (minor units)"
     )
     invoice_number: str
     invoice_status: Literal["", "open", "paid", "void", "uncollectible", "overdue"]

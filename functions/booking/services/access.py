@@ -8,6 +8,7 @@ from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
+from booking.domain.covered import payment_refusal
 from booking.domain.errors import Conflict, CourseClosed, NotFound
 from booking.domain.offer_ends import held_until_closing
 from booking.domain.wording import moment_when, status_named
@@ -34,9 +35,9 @@ def existing_course(ports: Ports, course_id: str) -> Course:
 
 def refuse_unless_payable(application: Application, course: Course, now: datetime) -> None:
     """Raise the Conflict that says why this application cannot be paid now (by card or by
-    invoice), if it cannot; the reasons are the domain's (``Application.payment_refusal``)."""
+    invoice), if it cannot; the reasons are the domain's (``domain.covered.payment_refusal``)."""
     course_open = course.accepts_applications(now)
-    refusal = application.payment_refusal(now, course_open=course_open)
+    refusal = payment_refusal(application, course, now)
     if refusal == "offer_lapsed":
         raise offer_lapsed(application, course, course_open=course_open)
     if refusal == "course_closed":

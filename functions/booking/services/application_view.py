@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, invoice_can_be_asked
 from booking.domain.course import Course
-from booking.domain.covered import left_to_pay_now
+from booking.domain.covered import left_to_pay_now, payment_refusal
 from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.offer_ends import (
@@ -212,8 +212,7 @@ def _payment(
 ) -> dict[str, Any]:
     """How the application may be paid now, and what is open for it; ``shown``: as read
     (``domain.offer_ends.as_read``), which says whether an offer still holds its place."""
-    course_open = course is not None and course.accepts_applications(now)
-    can_pay = application.payment_refusal(now, course_open=course_open) is None
+    can_pay = payment_refusal(application, course, now) is None
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
     hold_ends = shown.hold_lapses_at()
     open_invoice = application.invoice if application.has_open_invoice() else None
@@ -242,7 +241,6 @@ def _money(
     """What the place costs, what a bursary and a code take off, what is left to pay (nothing
     on a lapse that cannot pay again: ``domain.covered.left_to_pay_now``)."""
     course_price = course.definition.price if course is not None else application.price
-    course_open = course is not None and course.accepts_applications(now)
     return {
         "price": application.price or course_price,
         "bursary": application.bursary_covering(course_price)
@@ -250,10 +248,8 @@ def _money(
         else application.bursary,
         "discount_code": application.discount.code if application.discount else None,
         "amount_due": application.amount_due(course_price) if course_price else None,
-        "left_to_pay": left_to_pay_now(
-            application, shown, course_price, now, course_open=course_open
-        )
-        if course_price
+        "left_to_pay": left_to_pay_now(application, shown, course, now)
+        if course is not None
         else None,
     }
 

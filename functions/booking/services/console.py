@@ -73,17 +73,29 @@ class CourseSummary:
 
 def course_summaries(ports: Ports) -> list[CourseSummary]:
     """Every course, open ones first, its seats and money counted from its applications as read."""
+    return _summaries(ports, list_courses(ports))
+
+
+def _summaries(ports: Ports, courses: list[Course]) -> list[CourseSummary]:
+    """``courses``, each one's seats counted with all their applications (review19 M2)."""
     now = ports.clock()
-    return [_summary(ports, course, now) for course in list_courses(ports)]
+    stored = {course.course_id: stored_applications(ports, course) for course in courses}
+    everyone = [application for found in stored.values() for application in found]
+    return [_summary(ports, c, now, stored[c.course_id], everyone) for c in courses]
 
 
-def _summary(ports: Ports, course: Course, now: datetime) -> CourseSummary:
-    stored = stored_applications(ports, course)
+def _summary(
+    ports: Ports,
+    course: Course,
+    now: datetime,
+    stored: list[Application],
+    everyone: list[Application],
+) -> CourseSummary:
     applications = applications_as_read(ports, course, now, stored)
     groups = ports.groups.groups_of_course(course.course_id)
     # Seats as the course's counter holds them (hostile22 H5): a lapsed offer's seat is held
-    # until the sweep releases it, as every other view counts it.
-    seats = seat_counts(stored, groups)
+    # until the sweep releases it; a dearer move's where it is to join (review19 M2).
+    seats = seat_counts(course.course_id, everyone, groups)
     schedule = course.schedule
     return CourseSummary(
         course=course,
@@ -113,14 +125,10 @@ class ProgrammeOverview:
 def programme_overview(ports: Ports, programme: str) -> ProgrammeOverview:
     """Every cohort of a programme (courses with the same ``programme``), each with its places,
     waiting list and money, and the money of them all."""
-    now = ports.clock()
+    courses = list_courses(ports) if programme else []
+    of_programme = [c for c in courses if c.definition.programme == programme]
     cohorts = sorted(
-        (
-            _summary(ports, course, now)
-            for course in list_courses(ports)
-            if programme and course.definition.programme == programme
-        ),
-        key=lambda s: (s.first_start, s.course.course_id),
+        _summaries(ports, of_programme), key=lambda s: (s.first_start, s.course.course_id)
     )
     if not cohorts:
         raise NotFound(f"no course is in the programme {programme!r}")
@@ -247,12 +255,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     )
     now = ports.clock()
     shown = application_as_read(application, course, now)
-    open_ = course.accepts_applications(now)
     return ApplicationDetail(
         application=shown,  # actions: stored
-        left_to_pay=left_to_pay_now(
-            application, shown, course.definition.price, now, course_open=open_
-        ),
+        left_to_pay=left_to_pay_now(application, shown, course, now),
         course=course,
         timeline=timeline,
         actions=available_actions(

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind, clock_words
+from booking.domain.covered import payment_refusal
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
@@ -140,9 +141,7 @@ def _template_values(
     # Held until applications close: nobody is offered its place next (``domain.offer_ends``).
     context["offer_until_closing"] = held_until_closing(application, course)
     context.update(_closing(job, course, now))
-    context["can_pay"] = (
-        application.payment_refusal(now, course_open=course.accepts_applications(now)) is None
-    )
+    context["can_pay"] = payment_refusal(application, course, now) is None
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context

@@ -56,6 +56,7 @@ from booking.services.groups import (
     find_group,
     group_reader,
     invoice_for_places,
+    invoice_processing,
     managed_group,
     view_of,
     void_quietly,
@@ -414,11 +415,13 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    ends = hold_ends(group)
+    ends, taking = hold_ends(group), course.accepts_applications(now)
     refusal = give_up_refusal(
         group,
-        taking_applications=course.accepts_applications(now),
+        taking_applications=taking,
         held_until=moment_when(ends, course.definition.timezone) if ends else None,
+        # Read only when a new invoice would replace it: more than the last place, open.
+        invoice_processing=taking and group.seats_held > 1 and invoice_processing(ports, group),
     )
     if refusal is not None:
         # A new checkout or invoice for the places kept could not be paid before the course

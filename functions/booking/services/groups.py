@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, UnknownToProvider
 from booking.domain.group_figures import payment_settling
 from booking.domain.group_overview import managers_place_state
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
@@ -155,6 +155,25 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
         ports.payments.void_invoice(group.invoice.invoice_id)
     except (Conflict, DependencyUnavailable):
         logger.warning("a lapsed group's invoice left open", extra={"group_id": group.group_id})
+
+
+def invoice_processing(ports: Ports, group: GroupBooking) -> bool:
+    """Whether a payment of unpaid ``group``'s invoice is being confirmed by its payer's bank
+    (a bank debit: days), read once at Stripe before the invoice is replaced (review19 M3).
+    Stripe unreachable, or refusing the read: DependencyUnavailable, nothing changed (a 503);
+    never guessed as not processing, which would void the invoice under a payment."""
+    invoice = group.invoice
+    if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or invoice is None:
+        return False
+    try:
+        return ports.payments.invoice_at_stripe(invoice.invoice_id).payment_processing
+    except UnknownToProvider:
+        return False  # nothing at Stripe to pay it
+    except Conflict as exc:
+        raise DependencyUnavailable(
+            "the payment provider would not say whether the invoice is being paid",
+            code="payment_provider_unavailable",
+        ) from exc
 
 
 def places_line(group: GroupBooking, course: Course) -> str:

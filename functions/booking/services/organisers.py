@@ -79,8 +79,7 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
 
 def _left_to_pay(stored: Application, shown: Application, course: Course, now: datetime) -> int:
     """What is left to pay as the person's page says it: nothing on a lapse that cannot pay."""
-    price, open_ = course.definition.price, course.accepts_applications(now)
-    return left_to_pay_now(stored, shown, price, now, course_open=open_)
+    return left_to_pay_now(stored, shown, course, now)
 
 
 def _roster_row(

@@ -61,12 +61,17 @@ class InvoiceAtStripe:
     (``services.believed``). ``status``: draft, open, paid, uncollectible or void;
     ``payment_intent``: the payment that paid it through the provider (None: paid out of
     band, or not paid); ``amount_paid``: what it says was paid, through the provider and
-    recorded as paid another way (minor units, in ``currency``)."""
+    recorded as paid another way (minor units, in ``currency``); ``number``: the number it
+    was given when finalized, for the words about its payment ("": none yet);
+    ``payment_processing``: a payment of it is being confirmed by the payer's bank (a bank
+    debit, days: ``domain.group_give_ups``)."""
 
     status: str
     payment_intent: str | None
     amount_paid: int
     currency: str
+    number: str = ""
+    payment_processing: bool = False
 
     @property
     def paid(self) -> bool:

@@ -100,7 +100,7 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     held: InvoiceAtStripe | None = None
     if event.kind is InvoiceEventKind.PAID:
         # Read once, before deciding: whether Stripe holds it paid, the payment that paid it
-        # (to record, or to give back) and what was paid, all from Stripe, not the event.
+        # (to record, or to give back), what was paid and its number, from Stripe, not the event.
         held = invoice_as_stripe_holds(ports, event.invoice_id)
         if held is None:
             event = dataclasses.replace(event, payment_intent=None)
@@ -110,6 +110,7 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
                 payment_intent=held.payment_intent,
                 amount_paid=held.amount_paid,
                 currency=held.currency,
+                number=held.number,
             )
     current = event.invoice_id
     owner = owner_of(

@@ -26,6 +26,8 @@ INVOICE_PAY_PARAMS = frozenset(
     }
 )
 ONLY_OPEN = "You can only mark open invoices as uncollectible; {id} is {status}."
+# How an invoice's payments are read with their intents expanded (``retrieve``).
+PAYMENTS_INTENTS = "payments.data.payment.payment_intent"
 # Statuses from which an invoice can still be paid, voided or found overdue.
 COLLECTABLE = ("open", "uncollectible")
 
@@ -111,6 +113,77 @@ class InvoiceLife:
         self._mark_paid(invoice, request, outgoing)
         return copy.deepcopy(invoice)
 
+    def pay_slowly(self, invoice_id: str, outgoing: list[Outgoing]) -> dict[str, Any]:
+        """The customer starts paying on the hosted page by a bank debit (Bacs, SEPA): its
+        payment intent is ``processing`` for days, the invoice stays open, and its invoice
+        payment ``open`` until the bank says (``settle_slow_payment``). Stripe tells of it
+        with ``payment_intent.processing`` (the intent names no invoice)."""
+        invoice = self.collectable(invoice_id, "paid")
+        if self._processing(invoice_id) is not None:
+            raise wire.StripeError(
+                400, f"Invoice {invoice_id} already has a payment processing.", param="invoice"
+            )
+        store, method = self._store, wire.random_id("pm_")
+        email = invoice["customer_email"]
+        intent = self._payments.make_payment_intent(
+            invoice["amount_remaining"],
+            invoice["currency"],
+            metadata={},
+            receipt_email=email,
+            methods=["bacs_debit"],
+            status="processing",
+            payment_method=method,
+        )
+        intent["processing"] = None  # Stripe's ``processing`` hash describes cards only
+        self._payments.make_charge(
+            intent, receipt_email=email, status="pending", payment_method=method
+        )
+        payment = self._invoice_payment(invoice, intent, status="open")
+        store.invoice_payments[payment["id"]] = payment
+        invoice["attempt_count"] += 1
+        invoice["attempted"] = True
+        outgoing.append(store.record_event("payment_intent.processing", intent, None))
+        return copy.deepcopy(invoice)
+
+    def settle_slow_payment(
+        self, invoice_id: str, result: str, outgoing: list[Outgoing]
+    ) -> dict[str, Any]:
+        """The bank's word on an invoice's processing payment: ``succeeded`` pays the invoice
+        (``invoice_payment.paid``, ``invoice.paid``), ``failed`` leaves it open
+        (``invoice.payment_failed``)."""
+        if result not in ("succeeded", "failed"):
+            raise wire.StripeError(400, "result must be 'succeeded' or 'failed'", param="result")
+        invoice = wire.find(self._store.invoices, invoice_id, "invoice")
+        payment = self._processing(invoice_id)
+        if payment is None:
+            raise wire.StripeError(
+                409,
+                f"Invoice {invoice_id} has no payment awaiting its bank.",
+                code="no_pending_payment",
+            )
+        intent = self._store.payment_intents[payment["payment"]["payment_intent"]]
+        self._payments.settle(intent, result)
+        now = self._store.now()
+        if result == "failed":
+            payment["status"] = "canceled"
+            payment["status_transitions"]["canceled_at"] = now
+            outgoing.append(self._store.record_event("invoice.payment_failed", invoice, None))
+            return copy.deepcopy(invoice)
+        payment.update({"status": "paid", "amount_paid": intent["amount"]})
+        payment["status_transitions"]["paid_at"] = now
+        invoice["amount_paid"] += intent["amount"]
+        outgoing.append(self._store.record_event("invoice_payment.paid", payment, None))
+        self._mark_paid(invoice, None, outgoing)
+        return copy.deepcopy(invoice)
+
+    def _processing(self, invoice_id: str) -> dict[str, Any] | None:
+        """The invoice's payment whose intent is processing at the bank, if any."""
+        for payment in self._store.invoice_payments.values():
+            intent = self._store.payment_intents.get(payment["payment"]["payment_intent"])
+            if payment["invoice"] == invoice_id and intent and intent["status"] == "processing":
+                return payment
+        return None
+
     def void(
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
@@ -176,27 +249,35 @@ class InvoiceLife:
         self._payments.make_charge(
             intent, receipt_email=email, status="succeeded", payment_method=method
         )
-        payment = store.fixture(
-            "invoice_payment",
-            {
-                "id": wire.random_id("inpay_"),
-                "amount_paid": intent["amount"],
-                "amount_requested": intent["amount"],
-                "created": store.now(),
-                "currency": invoice["currency"],
-                "invoice": invoice["id"],
-                "is_default": True,
-                "livemode": False,
-                "payment": {"payment_intent": intent["id"], "type": "payment_intent"},
-                "status": "paid",
-                "status_transitions": {"canceled_at": None, "paid_at": store.now()},
-            },
-        )
+        payment = self._invoice_payment(invoice, intent, status="paid")
         store.invoice_payments[payment["id"]] = payment
         invoice["attempt_count"] += 1
         invoice["attempted"] = True
         invoice["amount_paid"] += intent["amount"]
         outgoing.append(store.record_event("invoice_payment.paid", payment, None))
+
+    def _invoice_payment(
+        self, invoice: dict[str, Any], intent: dict[str, Any], *, status: str
+    ) -> dict[str, Any]:
+        """The invoice's payment by ``intent``: ``paid`` at once, or ``open`` while it is
+        processing (nothing paid yet, as Stripe says it)."""
+        now, paid = self._store.now(), status == "paid"
+        return self._store.fixture(
+            "invoice_payment",
+            {
+                "id": wire.random_id("inpay_"),
+                "amount_paid": intent["amount"] if paid else None,
+                "amount_requested": intent["amount"],
+                "created": now,
+                "currency": invoice["currency"],
+                "invoice": invoice["id"],
+                "is_default": True,
+                "livemode": False,
+                "payment": {"payment_intent": intent["id"], "type": "payment_intent"},
+                "status": status,
+                "status_transitions": {"canceled_at": None, "paid_at": now if paid else None},
+            },
+        )
 
     def _mark_paid(
         self, invoice: dict[str, Any], request: Request | None, outgoing: list[Outgoing]
@@ -216,6 +297,12 @@ class InvoiceLife:
         if isinstance(expand, list) and "payments" in expand:
             listed = self.list_payments({"invoice": invoice_id})
             invoice["payments"] = listed | {"url": f"/v1/invoice_payments?invoice={invoice_id}"}
+            if PAYMENTS_INTENTS in expand:  # each payment's intent, whole
+                for payment in listed["data"]:
+                    paying = payment["payment"]
+                    paying["payment_intent"] = copy.deepcopy(
+                        self._store.payment_intents[paying["payment_intent"]]
+                    )
         return invoice
 
     def list_payments(self, params: Mapping[str, Any]) -> dict[str, Any]:

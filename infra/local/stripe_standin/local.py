@@ -81,7 +81,8 @@ class LocalRoutes:
         """The hosted pages' buttons, and sending an event again."""
         match parts:
             case ["invoices", invoice_id, action]:
-                return self._invoice_action(invoice_id, action, wants_html)
+                fields = body_fields(headers, body)
+                return self._invoice_action(invoice_id, action, fields, wants_html)
             case ["events", event_id, "resend"]:
                 return self._resend(event_id)
             case ["checkout", session_id, action]:
@@ -188,11 +189,21 @@ class LocalRoutes:
             },
         )
 
-    def _invoice_action(self, invoice_id: str, action: str, wants_html: bool) -> LocalResponse:
-        """What the billing contact does on the hosted invoice page (pay), or what an
+    def _invoice_action(
+        self, invoice_id: str, action: str, fields: Mapping[str, Any], wants_html: bool
+    ) -> LocalResponse:
+        """What the billing contact does on the hosted invoice page (pay; ``async=true``: by a
+        bank debit, processing until ``async`` gives the bank's ``result``), or what an
         organiser does in Stripe's dashboard (void, mark uncollectible)."""
-        steps = {
-            "pay": lambda out: self._invoices.pay(invoice_id, {}, None, out),
+        slowly = truthy(fields.get("async", False))
+        result = str(fields.get("result", ""))
+        steps: dict[str, Callable[[list[Outgoing]], dict[str, Any]]] = {
+            "pay": lambda out: (
+                self._invoices.pay_slowly(invoice_id, out)
+                if slowly
+                else self._invoices.pay(invoice_id, {}, None, out)
+            ),
+            "async": lambda out: self._invoices.settle_slow_payment(invoice_id, result, out),
             "void": lambda out: self._invoices.void(invoice_id, None, out),
             "mark_uncollectible": lambda out: self._invoices.mark_uncollectible(
                 invoice_id, None, out
@@ -210,9 +221,11 @@ class LocalRoutes:
             return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
         sent = self._webhooks.sent(outgoing, statuses)
         # The event the contract names for each action is the one reported on top.
-        main = {"pay": "invoice.paid", "void": "invoice.voided"}.get(
-            action, "invoice.marked_uncollectible"
-        )
+        main = {
+            "pay": "payment_intent.processing" if slowly else "invoice.paid",
+            "async": "invoice.paid" if result == "succeeded" else "invoice.payment_failed",
+            "void": "invoice.voided",
+        }.get(action, "invoice.marked_uncollectible")
         named = next(event for event in sent if event["type"] == main)
         return json_response(
             200,

@@ -14,7 +14,7 @@ from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.employer_share import owed_by_hand_to_the_manager, paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status, payment_settling
-from booking.domain.group_give_ups import may_give_up
+from booking.domain.group_give_ups import may_give_up, waits_for_the_bank
 from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when, money_words
@@ -170,7 +170,7 @@ def manager_page(view: GroupView, base_url: str) -> str:
             # A give-up only where the API takes it (hostile21 F10).
             may_give_up=may_give_up(group, taking_applications=view.taking_applications),
             # Why not, while a payment made is settling (hostile23 F6): after it is confirmed.
-            give_up_once_confirmed=payment_settling(group) and group.seats_held > 1,
+            give_up_once_confirmed=waits_for_the_bank(group),
             # Links to send, and colleagues to name, only while they work (until the apply-by
             # date, never once begun).
             applying=view.applying,

@@ -1,0 +1,119 @@
+"""A group's invoice being paid by a bank debit (Bacs, SEPA: processing for days) keeps that
+payment while the bank confirms it (review19 M3), as a card checkout completed by a delayed
+method does (hostile23 F6): a place given up then would void the invoice and send one for the
+places kept, so the payment would be given back whole when it arrived and the employer asked
+to pay again. The invoice is read once at Stripe as the place is given up; while its payment
+is processing the give-up is refused in the same words (409 ``payment_settling``), nothing
+changed. Once the bank confirms, a place goes as any paid place does. One rule,
+``domain.group_give_ups``. Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.groups import (
+    COLLEAGUES,
+    give_up,
+    group_page,
+    invoiced_group,
+    manager_view,
+    place_path,
+    places_left,
+)
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.system import System
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+HTML = {"accept": "text/html"}
+
+
+def _invoice_of(group: dict[str, Any]) -> str:
+    return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def _paying_by_debit(system: System) -> dict[str, Any]:
+    """A group of three by invoice, its employer paying by bank debit: the bank yet to say."""
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    started = system.stripe_local(
+        "POST", f"/invoices/{_invoice_of(group)}/pay", b"async=true", FORM
+    )
+    assert started.status == 200, started.body
+    system.deliver_emails()
+    return group
+
+
+def _invoices_made(system: System) -> int:
+    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
+
+
+def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: System) -> None:
+    group = _paying_by_debit(system)
+    invoice_id, left, made = (
+        _invoice_of(group),
+        places_left(system, INVOICED),
+        _invoices_made(system),
+    )
+
+    error = give_up(system, group, 2).refused(409, "payment_settling")
+
+    assert (
+        "your payment of £600.00 for 3 places is being confirmed by your bank" in error["message"]
+    )
+    assert "nothing was changed" in error["message"]
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
+    assert _invoice_of(view) == invoice_id
+    assert system.stripe_invoice(invoice_id)["status"] == "open"  # not voided under it
+    assert _invoices_made(system) == made  # no invoice for fewer places
+    assert places_left(system, INVOICED) == left
+    assert system.deliver_emails() == []
+    # The page cannot know of the debit without that read: it offers the give-up, and its
+    # form's answer gives the refusal's words.
+    assert "Give up place 2" in group_page(system, group)
+    browser = system.api("POST", place_path(group, 2, "cancel"), form={}, headers=HTML)
+    assert browser.status == 409
+    assert "being confirmed by your bank: nothing was changed" in browser.body
+
+    # The bank confirms: paid for every place, nothing given back; a place then goes as any
+    # paid place does, its share refunded.
+    confirmed = system.stripe_local(
+        "POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM
+    )
+    assert confirmed.status == 200, confirmed.body
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
+    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
+    assert give_up(system, group, 2).status == 200
+    after = manager_view(system, group)
+    assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
+
+
+def test_a_place_of_an_invoice_not_being_paid_is_given_up_on_a_new_invoice(
+    system: System,
+) -> None:
+    """The read finds nothing processing (the debit failed): the invoice for the places kept
+    replaces it, as before."""
+    group = _paying_by_debit(system)
+    old = _invoice_of(group)
+    failed = system.stripe_local("POST", f"/invoices/{old}/async", b"result=failed", FORM)
+    assert failed.status == 200, failed.body
+
+    assert give_up(system, group, 2).status == 200
+
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    assert _invoice_of(view) != old
+    assert system.stripe_invoice(old)["status"] == "void"
+
+
+def test_stripe_unreachable_as_a_place_is_given_up_changes_nothing(system: System) -> None:
+    """Whether the invoice is being paid cannot be read: a 503, never a guess that voids it."""
+    group = _paying_by_debit(system)
+    system.stripe_http.fail_next = [503]
+
+    assert give_up(system, group, 2).status == 503
+
+    view = manager_view(system, group)
+    assert (view["places_kept"], _invoice_of(view)) == (3, _invoice_of(group))
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"
