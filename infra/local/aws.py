@@ -168,6 +168,36 @@ def store_secrets(
     return STRIPE_SECRET_KEY_NAME, STRIPE_WEBHOOK_SECRET_NAME, CONSOLE_SESSION_SECRET_NAME
 
 
+# The operations that change nothing a function's caller waits for (the email pump's own
+# ReceiveMessage among them): every other request to moto counts as a change.
+_READS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+        "DescribeTable",
+        "DescribeStream",
+        "GetShardIterator",
+        "GetRecords",
+        "ReceiveMessage",
+        "GetQueueAttributes",
+        "GetQueueUrl",
+        "GetSecretValue",
+    }
+)
+
+
+def _reads_only(environ: dict[str, Any]) -> bool:
+    """A request that changes nothing: a GET or HEAD (REST), or a JSON protocol operation in
+    ``_READS`` (named by its ``X-Amz-Target``). Anything else, a change."""
+    if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        return True
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    return bool(target) and target.rsplit(".", 1)[-1] in _READS
+
+
 class SerialMotoServer:
     """moto as a local AWS endpoint that answers one request at a time.
 
@@ -182,6 +212,8 @@ class SerialMotoServer:
         self._host, self._port = host, port
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        # How many requests it has answered that may have changed something (any but a read).
+        self.changes = 0
 
     def start(self) -> None:
         from moto.moto_server.werkzeug_app import (
@@ -197,6 +229,8 @@ class SerialMotoServer:
 
         def one_at_a_time(environ: dict[str, Any], start_response: Any) -> list[bytes]:
             with lock:
+                if not _reads_only(environ):
+                    self.changes += 1
                 return list(backend(environ, start_response))
 
         self._server = make_server(

@@ -77,6 +77,9 @@ def _fuzz(
     @given(case=operation.as_strategy(mode, path_parameters=pinned))
     def run(case: Case[Any]) -> None:
         with requests.Session() as session:
+            # Straight to the local stack: no proxy settings or .netrc looked up in the
+            # environment again for each of its thousands of requests (about 0.4 ms each).
+            session.trust_env = False
             response = case.call(session=session, timeout=30)
         sent.append((operation.label, response.status_code))
         case.validate_response(response, checks=CHECKS)
