@@ -9,8 +9,11 @@ changed. Once the bank confirms, a place goes as any paid place does. One rule,
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from booking import bootstrap
+from booking.adapters.stripe_gateway import StripeGateway
 from tests.support.groups import (
     COLLEAGUES,
     give_up,
@@ -22,6 +25,7 @@ from tests.support.groups import (
 )
 from tests.support.held_events import paid_while
 from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -157,4 +161,22 @@ def test_stripe_unreachable_as_a_place_is_given_up_changes_nothing(system: Syste
 
     view = manager_view(system, group)
     assert (view["places_kept"], _invoice_of(view)) == (3, _invoice_of(group))
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"
+
+
+def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) -> None:
+    """The give-up's read is a person's request (review20 L7): made through the main client,
+    whose retries spare the manager a 503 for one throttled or failed read, never through the
+    webhook's reader (a short timeout, no retries, for events Stripe redelivers). Here the
+    reader cannot reach Stripe at all, and the give-up still reads the debit processing."""
+    group = _paying_by_debit(system)
+    reader = InProcessHTTPClient(system.standin)
+    reader.fail_next = [503] * 5
+    gateway = StripeGateway(stripe_client(system.stripe_http), stripe_client(reader))
+    system.ports = dataclasses.replace(system.ports, payment_gateway_factory=lambda: gateway)
+    bootstrap.use(system.ports)
+
+    give_up(system, group, 2).refused(409, "payment_settling")
+
+    assert reader.requests == []
     assert system.stripe_invoice(_invoice_of(group))["status"] == "open"

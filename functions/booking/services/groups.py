@@ -168,7 +168,8 @@ def invoice_paying(ports: Ports, group: GroupBooking) -> InvoicePaying:
     if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or invoice is None:
         return InvoicePaying.NOT_PAID
     try:
-        held = ports.payments.invoice_at_stripe(invoice.invoice_id)
+        # A manager waits for the answer: the read is retried, not failed at the first 429.
+        held = ports.payments.invoice_at_stripe(invoice.invoice_id, a_person_waits=True)
     except UnknownToProvider:
         return InvoicePaying.NOT_PAID  # nothing at Stripe to pay it
     except Conflict as exc:
