@@ -427,8 +427,7 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     )
     if refusal is not None:
         # A new checkout or invoice for the places kept could not be paid before the course
-        # begins, or would throw away a payment settling or made: none is opened, nothing
-        # changes.
+        # begins, or would throw away a payment made or settling: none is opened, nothing changes.
         raise refusal
     if released.seats_held == 0:
         new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
