@@ -1,9 +1,9 @@
-"""A refund counted as given back that Stripe then says failed (review20 M2): a card refund
-that failed after it succeeded (the card closed), or a bank refund sent back. The figures
-follow Stripe (the refund no longer counts: ``domain.payments.after_refund``), but the person
-was told their money was coming back and nobody retries it, so the organisers must hear of it
-and act: it is kept as an anomaly and logged at ERROR (ids and amounts only), which alarms.
-Pure rules, no I/O."""
+"""A refund that Stripe says failed (review20 M2): a card refund that failed after it
+succeeded (the card closed), counted as given back until then, or a pending one (Bacs, SEPA)
+that the bank sent back. The figures follow Stripe (a failed refund counts nothing:
+``domain.payments.after_refund``), but the person was told their money was coming back and
+nobody asks Stripe again, so the organisers must hear of it and act: it is kept as an anomaly
+and logged at ERROR (ids and amounts only), which alarms. Pure rules, no I/O."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ REFUND_FAILED_AT_STRIPE = "refund_failed_at_stripe"
 def refund_failed_at_stripe(
     before: Application, after: Application, event: RefundEvent
 ) -> tuple[NoteAnomaly, ...]:
-    """The anomaly to keep when ``event`` takes what ``before`` counted as given back of its
-    payments down (``after``): was counted, now is not. Nothing otherwise."""
+    """The anomaly to keep when ``event`` says a refund of ``before``'s payments failed, or
+    takes what ``before`` counted as given back down (``after``): was counted, now is not.
+    Nothing otherwise."""
     counted, now = before.money_returned, after.money_returned
-    if now >= counted:
+    if now >= counted and not event.refund_failed:
         return ()
     details = {
         "application_id": before.application_id,
