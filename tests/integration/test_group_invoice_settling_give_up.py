@@ -4,8 +4,11 @@ method does (hostile23 F6): a place given up then would void the invoice and sen
 places kept, so the payment would be given back whole when it arrived and the employer asked
 to pay again. The invoice is read once at Stripe as the place is given up; while its payment
 is processing the give-up is refused in the same words (409 ``payment_settling``), nothing
-changed. Once the bank confirms, a place goes as any paid place does. One rule,
-``domain.group_give_ups``. Through the real handlers, moto and the Stripe stand-in."""
+changed. Once the bank confirms, a place goes as any paid place does. An invoice the read
+finds paid already, its event still on its way, is refused alike (409
+``payment_being_recorded``, review20 M4). The read is a person's: through the main client
+with its retries (review20 L7). One rule, ``domain.group_give_ups``. Through the real
+handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
