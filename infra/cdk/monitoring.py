@@ -92,8 +92,9 @@ class Monitoring(Construct):
 
     def _payment_anomalies(self, webhook: lambda_.Function) -> None:
         # Payments the webhook would not believe (not what was asked of Stripe, or a refund
-        # whose payment never came): refunded or kept, never confirmed, and an organiser must
-        # look. The functions log them as "payment anomaly" (ids only); a metric filter counts.
+        # whose payment never came): refunded or kept, never confirmed; or a refund Stripe says
+        # failed (``domain.refund_failed``): an organiser must look. The functions log them as
+        # "payment anomaly" (ids only); a metric filter counts.
         anomalies = cloudwatch.Metric(
             namespace=ANOMALY_NAMESPACE,
             metric_name="PaymentAnomalies",
@@ -112,6 +113,7 @@ class Monitoring(Construct):
         self._alarm(
             "payment-anomalies",
             anomalies,
-            "A payment did not match what was asked of Stripe (refunded, never confirmed), or a "
-            "refund's payment never arrived: see the anomalies kept in the table",
+            "A payment did not match what was asked of Stripe (refunded, never confirmed), a "
+            "refund's payment never arrived, or a refund failed at Stripe: see the anomalies "
+            "kept in the table",
         )

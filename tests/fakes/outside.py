@@ -203,7 +203,9 @@ class FakePaymentGateway:
             raise Conflict("only open or paid invoices are sent", code="payment_state_conflict")
         invoice.sends += 1
 
-    def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
+    def invoice_at_stripe(
+        self, invoice_id: str, *, a_person_waits: bool = False
+    ) -> InvoiceAtStripe:
         self._check()
         invoice = self.invoices.get(invoice_id)
         if invoice is None:

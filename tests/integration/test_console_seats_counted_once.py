@@ -8,6 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from booking.domain import seat_counts
+from booking.domain.application import Application
+from booking.domain.limits import Holding
 from booking.services import console
 from booking.services.lifecycle import sweep
 from tests.integration.test_transfers import ADA, PROGRAMME, Cohorts
@@ -94,3 +99,32 @@ def test_a_dearer_moves_seat_goes_back_when_it_lapses(system: System) -> None:
 
     assert _seats(system, "move-winter") == (0, 0, 5, 5)
     assert _seats(system, "move-spring") == (1, 0, 4, 5)
+
+
+def test_each_application_is_read_once_for_every_course_counted(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review20 L4: the first page counts every course's seats from one pass over every
+    cohort's applications (for the moves between them), not one pass per course: each
+    application's holdings are read once, however many courses there are."""
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(booked, "move-winter").status == 200
+    courses = console.course_summaries(system.ports)
+    stored = sum(len(console.stored_applications(system.ports, s.course)) for s in courses)
+    assert len(courses) > 1
+    assert stored > 0
+    read: list[str] = []
+    counted = seat_counts.holdings
+
+    def reading(application: Application | None) -> frozenset[Holding]:
+        read.append(application.application_id if application else "")
+        return counted(application)
+
+    monkeypatch.setattr(seat_counts, "holdings", reading)
+
+    again = console.course_summaries(system.ports)
+
+    assert len(read) == stored == len(set(read))
+    winter = next(s for s in again if s.course.course_id == "move-winter")
+    assert (winter.confirmed, winter.holds) == (0, 1)  # the move's seat, counted there

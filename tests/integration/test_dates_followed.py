@@ -10,12 +10,15 @@ Through the real handlers on moto and the Stripe stand-in, the clock frozen (tim
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.groups import GroupBooking
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.dates_followed import FOLLOW_WINDOW
 from booking.services.lifecycle import sweep
@@ -171,3 +174,34 @@ def test_a_closing_brought_earlier_that_the_save_missed_is_told_at_the_next_swee
         assert _with(_subjects(system), RETOLD) == BOTH
         assert sweep(system.ports, closes + timedelta(minutes=30)).dates_followed == 0
         assert _with(_subjects(system), RETOLD) == {}
+
+
+def test_a_course_whose_follow_up_fails_holds_up_no_other_course(
+    system: System, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One course's follow-up failing (its groups' query throttled) is logged at ERROR with
+    its id and skipped; the sweep's other steps still run for every course: the small course's
+    waiting list is told at its closing (review20 L3). The next run tries that course again."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    _full_with_two_waiting(system, start)
+    with time_machine.travel(closes - timedelta(minutes=10), tick=False):
+        _days_before(system, 10)  # the other course's dates moved: followed for an hour
+    groups_of_course = system.ports.groups.groups_of_course
+
+    def throttled(course_id: str) -> list[GroupBooking]:
+        if course_id == COURSE_ID:
+            raise DependencyUnavailable("throttled", code="dependency_unavailable")
+        return list(groups_of_course(course_id))
+
+    with time_machine.travel(closes, tick=False):
+        with monkeypatch.context() as patch, caplog.at_level(logging.ERROR):
+            patch.setattr(system.ports.groups, "groups_of_course", throttled)
+            summary = sweep(system.ports, closes)
+        assert summary.waits_ended == 2
+        assert _with(_subjects(system), CLOSED) == BOTH
+        assert summary.skipped == [f"{COURSE_ID}: dependency_unavailable"]
+        [failed] = [r for r in caplog.records if r.getMessage() == "moved dates not followed"]
+        assert (failed.levelno, getattr(failed, "course_id", None)) == (logging.ERROR, COURSE_ID)
+        later = closes + timedelta(minutes=15)
+        assert sweep(system.ports, later).skipped == []  # tried again, and done

@@ -4,13 +4,19 @@ method does (hostile23 F6): a place given up then would void the invoice and sen
 places kept, so the payment would be given back whole when it arrived and the employer asked
 to pay again. The invoice is read once at Stripe as the place is given up; while its payment
 is processing the give-up is refused in the same words (409 ``payment_settling``), nothing
-changed. Once the bank confirms, a place goes as any paid place does. One rule,
-``domain.group_give_ups``. Through the real handlers, moto and the Stripe stand-in."""
+changed. Once the bank confirms, a place goes as any paid place does. An invoice the read
+finds paid already, its event still on its way, is refused alike (409
+``payment_being_recorded``, review20 M4). The read is a person's: through the main client
+with its retries (review20 L7). One rule, ``domain.group_give_ups``. Through the real
+handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from booking import bootstrap
+from booking.adapters.stripe_gateway import StripeGateway
 from tests.support.groups import (
     COLLEAGUES,
     give_up,
@@ -20,7 +26,9 @@ from tests.support.groups import (
     place_path,
     places_left,
 )
+from tests.support.held_events import paid_while
 from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -89,6 +97,46 @@ def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: 
     assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
 
 
+def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded(
+    system: System,
+) -> None:
+    """The employer paid the invoice at Stripe, and its event is still on its way (delayed, or
+    retried through a 503) as the manager gives a place up (review20 M4): the read says paid,
+    so the give-up is refused (409 ``payment_being_recorded``) and nothing is written, no
+    invoice made or voided. The event then records the whole payment, nothing given back, and
+    a place goes as any paid place does."""
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    system.deliver_emails()
+    invoice_id, left, made = (
+        _invoice_of(group),
+        places_left(system, INVOICED),
+        _invoices_made(system),
+    )
+
+    refused, _ = paid_while(
+        system,
+        lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay"),
+        lambda: give_up(system, group, 2),
+    )
+
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "payment_being_recorded"
+    assert "has arrived and is being recorded: nothing was changed" in error["message"]
+    assert "try again in a minute" in error["message"]
+    assert _invoices_made(system) == made  # no invoice for fewer places
+    assert places_left(system, INVOICED) == left
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
+    assert system.standin.money_moved()[group["group_id"]] == (60000, 0)
+    assert give_up(system, group, 2).status == 200
+    after = manager_view(system, group)
+    assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
+
+
 def test_a_place_of_an_invoice_not_being_paid_is_given_up_on_a_new_invoice(
     system: System,
 ) -> None:
@@ -116,4 +164,22 @@ def test_stripe_unreachable_as_a_place_is_given_up_changes_nothing(system: Syste
 
     view = manager_view(system, group)
     assert (view["places_kept"], _invoice_of(view)) == (3, _invoice_of(group))
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"
+
+
+def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) -> None:
+    """The give-up's read is a person's request (review20 L7): made through the main client,
+    whose retries spare the manager a 503 for one throttled or failed read, never through the
+    webhook's reader (a short timeout, no retries, for events Stripe redelivers). Here the
+    reader cannot reach Stripe at all, and the give-up still reads the debit processing."""
+    group = _paying_by_debit(system)
+    reader = InProcessHTTPClient(system.standin)
+    reader.fail_next = [503] * 5
+    gateway = StripeGateway(stripe_client(system.stripe_http), stripe_client(reader))
+    system.ports = dataclasses.replace(system.ports, payment_gateway_factory=lambda: gateway)
+    bootstrap.use(system.ports)
+
+    give_up(system, group, 2).refused(409, "payment_settling")
+
+    assert reader.requests == []
     assert system.stripe_invoice(_invoice_of(group))["status"] == "open"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -82,26 +83,65 @@ def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
     sent(system, made_up)  # Stripe says pending: the sender's "succeeded" is not believed
     assert shown(system, application) == ("cancelled", 20000, 0)
 
-    sent(system, _settled_at_stripe(system, refund_id, outcome))
+    settled = _settled_at_stripe(system, refund_id, outcome)
+    sent(system, settled)
 
     expected = ("refunded", 20000, 20000) if outcome == "succeeded" else ("cancelled", 20000, 0)
     assert shown(system, application) == expected
+    # Failed, the money the person was told of never comes: the organisers hear of it
+    # (review20 M2), though nothing was counted as given back.
+    anomalies = [(a.event_id, a.kind, dict(a.details)) for a in system.ports.repository.anomalies()]
+    failed = (
+        settled["id"],
+        "refund_failed_at_stripe",
+        {
+            "application_id": application["application_id"],
+            "payment_intent": payment,
+            "refund_id": refund_id,
+            "counted_before": "0",
+            "counted_now": "0",
+        },
+    )
+    assert anomalies == ([failed] if outcome == "failed" else [])
 
 
 def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
-    system: System,
+    system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A card refund can fail after Stripe said it succeeded (the card closed): its
     ``refund.updated`` (failed) is read at Stripe, and both of Stripe's figures, the refund
-    by id and the charge's total, then count nothing as given back."""
+    by id and the charge's total, then count nothing as given back; the organisers get a
+    ``refund_failed_at_stripe`` anomaly and an ERROR (review20 M2)."""
     application = paid(system, "x@example.org")
     assert system.cancel(application["application_id"]).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
-    refund_id = _refund_of(system, _payment_of(system, application))
+    payment = _payment_of(system, application)
+    refund_id = _refund_of(system, payment)
+    assert system.ports.repository.anomalies() == []
 
     failed = _settled_at_stripe(system, refund_id, "failed")
-    assert sent(system, json.loads(json.dumps(failed)))["action"] != "ignore"
+    with caplog.at_level(logging.ERROR):
+        assert sent(system, json.loads(json.dumps(failed)))["action"] != "ignore"
 
     assert shown(system, application)[1:] == (20000, 0)
     stored = system.stored(application["application_id"])
     assert (stored.refunds, stored.charge_amount_refunded, stored.refunds_made) == ({}, 0, {})
+    # Counted, now not: the organisers hear of it (review20 M2), by ids and amounts only.
+    [anomaly] = system.ports.repository.anomalies()
+    assert (anomaly.event_id, anomaly.kind) == (failed["id"], "refund_failed_at_stripe")
+    assert dict(anomaly.details) == {
+        "application_id": application["application_id"],
+        "payment_intent": payment,
+        "refund_id": refund_id,
+        "counted_before": "20000",
+        "counted_now": "0",
+    }
+    [alarmed] = [r for r in caplog.records if r.getMessage() == "payment anomaly"]
+    assert (alarmed.levelno, getattr(alarmed, "anomaly", None)) == (
+        logging.ERROR,
+        "refund_failed_at_stripe",
+    )
+    assert "x@example.org" not in str(alarmed.__dict__)
+    # Stripe delivering the same event again tells nothing new.
+    sent(system, json.loads(json.dumps(failed)))
+    assert len(system.ports.repository.anomalies()) == 1

@@ -309,6 +309,7 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
         refund_amount=_amount(obj, "amount"),
         # Only money actually returned counts: a pending refund may still fail.
         refund_succeeded=obj.get("status") == "succeeded",
+        refund_failed=obj.get("status") == "failed",
     )
 
 

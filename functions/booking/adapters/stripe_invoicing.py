@@ -123,13 +123,17 @@ class StripeInvoicing:
     def resend_invoice(self, invoice_id: str) -> None:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
 
-    def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
+    def invoice_at_stripe(
+        self, invoice_id: str, *, a_person_waits: bool = False
+    ) -> InvoiceAtStripe:
         # One read: the invoice with its payments and their intents included (Stripe leaves
-        # them out unless expanded), through the webhook's reader (a short timeout, no retries).
+        # them out unless expanded). The webhook's, through its reader (a short timeout, no
+        # retries): a failure is a 503 that Stripe redelivers. A person's request (a manager
+        # giving a place up) through the main client: nobody redelivers it, so a throttled or
+        # failed read is retried (safely: it writes nothing) rather than shown as an error.
+        client = self._client if a_person_waits else self._reader
         expand = ["payments", "payments.data.payment.payment_intent"]
-        invoice = call_stripe(
-            lambda: self._reader.v1.invoices.retrieve(invoice_id, {"expand": expand})
-        )
+        invoice = call_stripe(lambda: client.v1.invoices.retrieve(invoice_id, {"expand": expand}))
         paying, processing = None, False
         for payment in invoice.payments.data if invoice.payments else ():
             intent = payment.payment.payment_intent

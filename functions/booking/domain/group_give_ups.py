@@ -18,12 +18,15 @@ until the bank confirms the payment, when the booking is paid and a place's shar
 as any paid place's is. An invoice being paid by a bank debit (its payment processing at
 Stripe, read as the place is given up: ``invoice_processing``) is settling alike: a replaced
 invoice would be voided under it, its payment given back whole when it arrives, and the
-employer asked to pay again (review19 M3).
+employer asked to pay again (review19 M3). An invoice Stripe already holds paid, its event not
+yet applied here (delayed, or retried through a 503), is refused alike while the event is on its
+way (review20 M4): replaced, it would be voided too late and its payment given back whole.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 
 from booking.domain.errors import Conflict, CourseClosed
 from booking.domain.group_figures import payment_settling
@@ -31,6 +34,14 @@ from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import money_words
 
 UNPAID = frozenset({GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT})
+
+
+class InvoicePaying(Enum):
+    """What Stripe holds of an unpaid group's invoice, read as a place is given up."""
+
+    NOT_PAID = "not_paid"  # nothing paid, nothing being paid: it may be replaced
+    PROCESSING = "processing"  # a bank debit of it being confirmed (days)
+    PAID = "paid"  # paid, its event not yet applied here (seconds, or minutes of retries)
 
 
 def settling(group: GroupBooking, *, invoice_processing: bool = False) -> bool:
@@ -71,11 +82,18 @@ def give_up_refusal(
     *,
     taking_applications: bool,
     held_until: str | None,
-    invoice_processing: bool = False,
+    invoice: InvoicePaying = InvoicePaying.NOT_PAID,
 ) -> Conflict | None:
-    """Why a place of ``group`` may not be given up now, in words (None: it may): its payment
-    settling, or the course's applications closed (``held_until``: when its hold ends)."""
-    processing = {"invoice_processing": invoice_processing}
+    """Why a place of ``group`` may not be given up now, in words (None: it may): its invoice
+    paid and being recorded, its payment settling, or the course's applications closed
+    (``held_until``: when its hold ends). ``invoice``: as read at Stripe (by invoice only)."""
+    if (
+        invoice is InvoicePaying.PAID
+        and group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.seats_held > 1
+    ):
+        return being_recorded_refused()
+    processing = {"invoice_processing": invoice is InvoicePaying.PROCESSING}
     if may_give_up(group, taking_applications=taking_applications, **processing):
         return None
     if waits_for_the_bank(group, **processing):
@@ -98,6 +116,16 @@ def settling_refused(group: GroupBooking) -> Conflict:
         "then refunded); until then a new payment for fewer places would have the one you made "
         "given back",
         code="payment_settling",
+    )
+
+
+def being_recorded_refused() -> Conflict:
+    """The refusal of giving up a place while the group's invoice, paid at Stripe, is on its
+    way here: a new invoice for fewer places would have that payment given back whole."""
+    return Conflict(
+        "your payment of the invoice has arrived and is being recorded: nothing was changed. "
+        "Please try again in a minute; each place given up is then refunded its share",
+        code="payment_being_recorded",
     )
 
 

@@ -56,6 +56,7 @@ class RefundEvent:
     refund_id: str | None = None  # refund.* events: one refund
     refund_amount: int = 0
     refund_succeeded: bool = True
+    refund_failed: bool = False  # Stripe says it failed: nothing given back, nor will be
     charge_amount_refunded: int | None = None  # charge.refunded: the cumulative total
     created: datetime | None = None  # when Stripe created the event (bounds redelivery)
     currency: str = ""  # of the refunded payment, when the event says

@@ -61,6 +61,7 @@ from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_re
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
+from booking.domain.refund_failed import refund_failed_at_stripe
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.refund_partway import (
     REFUND_ON_ITS_PAGE,
@@ -156,7 +157,7 @@ def _refund_reported(
         "refund_recorded",
         "full" if outcome.full else "partial",
         new,
-        before_save=tuple(refunds),
+        before_save=(*refund_failed_at_stripe(application, new, fact), *refunds),
         after_save=closing(application, now) if outcome.full else (),
     )
 

@@ -174,6 +174,7 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
             event,
             refund_amount=found.amount,
             refund_succeeded=found.succeeded,
+            refund_failed=found.status == "failed",
             charge_amount_refunded=total,
         )
     if not held:  # a charge's total with no refund behind it

@@ -7,6 +7,7 @@ application from the same rules those use cases enforce.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,7 +32,7 @@ from booking.domain.groups import (
 )
 from booking.domain.offer_ends import place_refusal
 from booking.domain.references import normalised_reference
-from booking.domain.seat_counts import seat_counts
+from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
@@ -80,8 +81,9 @@ def _summaries(ports: Ports, courses: list[Course]) -> list[CourseSummary]:
     """``courses``, each one's seats counted with all their applications (review19 M2)."""
     now = ports.clock()
     stored = {course.course_id: stored_applications(ports, course) for course in courses}
-    everyone = [application for found in stored.values() for application in found]
-    return [_summary(ports, c, now, stored[c.course_id], everyone) for c in courses]
+    # Every cohort's applications, for the moves between them: their seats counted once.
+    taken = seats_taken(application for found in stored.values() for application in found)
+    return [_summary(ports, c, now, stored[c.course_id], taken) for c in courses]
 
 
 def _summary(
@@ -89,13 +91,13 @@ def _summary(
     course: Course,
     now: datetime,
     stored: list[Application],
-    everyone: list[Application],
+    taken: Mapping[str, SeatCounts],
 ) -> CourseSummary:
     applications = applications_as_read(ports, course, now, stored)
     groups = ports.groups.groups_of_course(course.course_id)
     # Seats as the course's counter holds them (hostile22 H5): a lapsed offer's seat is held
     # until the sweep releases it; a dearer move's where it is to join (review19 M2).
-    seats = seat_counts(course.course_id, everyone, groups)
+    seats = seat_counts(course.course_id, taken, groups)
     schedule = course.schedule
     return CourseSummary(
         course=course,

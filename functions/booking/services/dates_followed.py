@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from booking.domain.course import Course
+from booking.domain.errors import BookingError, StaleWrite
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -40,10 +41,14 @@ def dates_to_follow(course: Course, now: datetime) -> bool:
     return moved is not None and moved >= now - FOLLOW_WINDOW
 
 
-def follow_moved_dates(ports: Ports, courses: Iterable[Course], now: datetime) -> int:
+def follow_moved_dates(
+    ports: Ports, courses: Iterable[Course], now: datetime, skipped: list[str]
+) -> int:
     """For each of ``courses`` whose dates a save moved lately, its groups dated and its
     waiting list reopened again by the course as it is now; how many groups and people this
-    changed (those the save's own pass missed)."""
+    changed (those the save's own pass missed). A course that fails (a read throttled, a
+    conflict retried out) is logged at ERROR and added to ``skipped``; the others go on, as do
+    the sweep's later steps for every course (review20 L3), and the next run tries it again."""
     # Loaded by a run with such a course alone: the groups' models and the reopen's rules.
     from booking.services.group_dates import redate_groups
     from booking.services.wait_closed import reopen_told
@@ -52,10 +57,19 @@ def follow_moved_dates(ports: Ports, courses: Iterable[Course], now: datetime) -
     for listed in courses:
         if not dates_to_follow(listed, now):
             continue  # as listed: one listed behind a save is followed by the next run
-        course = ports.repository.get_course(listed.course_id)  # as it is now
-        if course is None:
+        try:
+            course = ports.repository.get_course(listed.course_id)  # as it is now
+            if course is None:
+                continue
+            here = redate_groups(ports, course) + reopen_told(ports, course, now)
+        except (BookingError, StaleWrite) as exc:
+            code = exc.code if isinstance(exc, BookingError) else "stale_write"
+            logger.error(
+                "moved dates not followed",
+                extra={"course_id": listed.course_id, "code": code},
+            )
+            skipped.append(f"{listed.course_id}: {code}")
             continue
-        here = redate_groups(ports, course) + reopen_told(ports, course, now)
         if here:
             logger.info(
                 "moved dates followed where the save missed",

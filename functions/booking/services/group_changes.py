@@ -29,7 +29,7 @@ from booking.domain.errors import (
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
-from booking.domain.group_give_ups import give_up_refusal, hold_ends
+from booking.domain.group_give_ups import InvoicePaying, give_up_refusal, hold_ends
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
 from booking.domain.groups import (
@@ -56,7 +56,7 @@ from booking.services.groups import (
     find_group,
     group_reader,
     invoice_for_places,
-    invoice_processing,
+    invoice_paying,
     managed_group,
     view_of,
     void_quietly,
@@ -421,11 +421,13 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
         taking_applications=taking,
         held_until=moment_when(ends, course.definition.timezone) if ends else None,
         # Read only when a new invoice would replace it: more than the last place, open.
-        invoice_processing=taking and group.seats_held > 1 and invoice_processing(ports, group),
+        invoice=invoice_paying(ports, group)
+        if taking and group.seats_held > 1
+        else InvoicePaying.NOT_PAID,
     )
     if refusal is not None:
         # A new checkout or invoice for the places kept could not be paid before the course
-        # begins, or would throw away a payment settling: none is opened, nothing changes.
+        # begins, or would throw away a payment made or settling: none is opened, nothing changes.
         raise refusal
     if released.seats_held == 0:
         new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)

@@ -21,6 +21,7 @@ from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, UnknownToProvider
 from booking.domain.group_figures import payment_settling
+from booking.domain.group_give_ups import InvoicePaying
 from booking.domain.group_overview import managers_place_state
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.wording import cohort_name, places_words
@@ -157,23 +158,28 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
         logger.warning("a lapsed group's invoice left open", extra={"group_id": group.group_id})
 
 
-def invoice_processing(ports: Ports, group: GroupBooking) -> bool:
-    """Whether a payment of unpaid ``group``'s invoice is being confirmed by its payer's bank
-    (a bank debit: days), read once at Stripe before the invoice is replaced (review19 M3).
-    Stripe unreachable, or refusing the read: DependencyUnavailable, nothing changed (a 503);
-    never guessed as not processing, which would void the invoice under a payment."""
+def invoice_paying(ports: Ports, group: GroupBooking) -> InvoicePaying:
+    """What Stripe holds of unpaid ``group``'s invoice, read once before it is replaced: a
+    payment of it being confirmed by its payer's bank (a bank debit: days, review19 M3), or
+    paid, its event not yet applied here (review20 M4), or neither. Stripe unreachable, or
+    refusing the read: DependencyUnavailable, nothing changed (a 503); never guessed as
+    not paid, which would void the invoice under a payment."""
     invoice = group.invoice
     if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or invoice is None:
-        return False
+        return InvoicePaying.NOT_PAID
     try:
-        return ports.payments.invoice_at_stripe(invoice.invoice_id).payment_processing
+        # A manager waits for the answer: the read is retried, not failed at the first 429.
+        held = ports.payments.invoice_at_stripe(invoice.invoice_id, a_person_waits=True)
     except UnknownToProvider:
-        return False  # nothing at Stripe to pay it
+        return InvoicePaying.NOT_PAID  # nothing at Stripe to pay it
     except Conflict as exc:
         raise DependencyUnavailable(
             "the payment provider would not say whether the invoice is being paid",
             code="payment_provider_unavailable",
         ) from exc
+    if held.paid:
+        return InvoicePaying.PAID
+    return InvoicePaying.PROCESSING if held.payment_processing else InvoicePaying.NOT_PAID
 
 
 def places_line(group: GroupBooking, course: Course) -> str:

@@ -201,11 +201,15 @@ class PaymentGateway(Protocol):
         """Email the invoice to the billing contact again."""
         ...
 
-    def invoice_at_stripe(self, invoice_id: str) -> InvoiceAtStripe:
-        """The invoice as the provider holds it, read once (its second client: a short
-        timeout, no retries): whether it is paid, and the payment that paid it (to record, or
-        to refund) when it was paid through the provider. Raises UnknownToProvider when it
-        holds no such invoice, DependencyUnavailable when it cannot be reached."""
+    def invoice_at_stripe(
+        self, invoice_id: str, *, a_person_waits: bool = False
+    ) -> InvoiceAtStripe:
+        """The invoice as the provider holds it: whether it is paid, and the payment that paid
+        it (to record, or to refund) when it was paid through the provider. Read once by its
+        second client (a short timeout, no retries: the webhook's, which Stripe redelivers),
+        or, ``a_person_waits`` (a request of someone's), by the first one, whose retries of a
+        failed or throttled read spare them an error. Raises UnknownToProvider when it holds
+        no such invoice, DependencyUnavailable when it cannot be reached."""
         ...
 
     # -- discount codes -----------------------------------------------------------------------

@@ -62,7 +62,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
     summary.emails_relayed = relay_pending_emails(ports, now)
     courses = ports.repository.list_courses()
     # Dates a save moved lately, followed again where its by-course queries missed something.
-    summary.dates_followed = follow_moved_dates(ports, courses, now)
+    summary.dates_followed = follow_moved_dates(ports, courses, now, summary.skipped)
     to_offer = [
         course.course_id
         for course in courses

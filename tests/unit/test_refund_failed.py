@@ -1,0 +1,60 @@
+"""A refund Stripe says failed is news for the organisers (review20 M2): the settlement of its
+event keeps a ``refund_failed_at_stripe`` anomaly, whichever payment of the booking it gave
+back (the booking's own, or one the system gave back whole), and none for a refund that still
+counts. Pure: ``domain.refund_failed`` through ``domain.settlement.settle``."""
+
+from __future__ import annotations
+
+from booking.domain.commands import NoteAnomaly
+from booking.domain.payments import RefundEvent
+from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
+from booking.domain.settlement import settle
+from tests.unit.test_several_charges import FIRST, GIVEN_BACK, SITUATION, booking
+
+
+def _noted(settled: tuple[object, ...]) -> list[NoteAnomaly]:
+    return [c for c in settled if isinstance(c, NoteAnomaly) and c.kind == REFUND_FAILED_AT_STRIPE]
+
+
+def test_a_given_back_payments_refund_that_failed_since_is_an_anomaly() -> None:
+    refunded = GIVEN_BACK.model_copy(update={"refunds": {"re_9": 20000}})
+    application = booking(refunded)
+    assert application.money_returned == 20000
+    failed = RefundEvent(
+        event_id="evt_failed",
+        payment_intent="pi_9",
+        refund_id="re_9",
+        refund_amount=20000,
+        refund_succeeded=False,
+        refund_failed=True,
+        charge_amount_refunded=0,
+    )
+
+    settled = settle(application, failed, SITUATION)
+
+    assert settled.application is not None
+    assert settled.application.money_returned == 0
+    [noted] = _noted(settled.before_save)
+    assert (noted.event_id, dict(noted.details)) == (
+        "evt_failed",
+        {
+            "application_id": application.application_id,
+            "payment_intent": "pi_9",
+            "refund_id": "re_9",
+            "counted_before": "20000",
+            "counted_now": "0",
+        },
+    )
+
+
+def test_a_refund_that_succeeded_is_no_anomaly() -> None:
+    application = booking()
+    succeeded = RefundEvent(
+        event_id="evt_ok", payment_intent=FIRST.payment_intent, refund_id="re_1", refund_amount=5000
+    )
+
+    settled = settle(application, succeeded, SITUATION)
+
+    assert settled.application is not None
+    assert settled.application.money_returned == 5000
+    assert _noted(settled.before_save) == []
