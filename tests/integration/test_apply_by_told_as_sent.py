@@ -22,6 +22,7 @@ import pytest
 import time_machine
 
 from booking.domain.emails import OutgoingEmail
+from booking.domain.errors import Conflict
 from booking.domain.wording import moment_when
 from tests.support import system as system_module
 from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view
@@ -191,3 +192,25 @@ def test_the_same_saves_during_a_colleagues_link_leave_everyone_told_what_holds(
             system.deliver_emails()
         system.deliver_emails()
     _told_as_it_holds(system, system.sent, holds_days=days[-1])
+
+
+def test_a_record_that_keeps_losing_its_race_after_the_send_fails_nothing_into_a_resend(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review19 L2: the mailer's record of the date an email gave raised anything but
+    DependencyUnavailable (a Conflict after its retries lost, NotFound for a group gone) after
+    SES had taken the email: the delivery failed and the queue delivered it again, a
+    duplicate, so the date was never recorded. Now it is logged and the delivery succeeds."""
+    start = system.first_start()
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        _paid(system)
+        groups = system.ports.groups
+        real_save = groups.save_group
+
+        def losing(new: Any, previous: Any) -> Any:
+            raise Conflict("concurrent_update")
+
+        monkeypatch.setattr(groups, "save_group", losing)
+        sent = system.deliver_emails()  # asserts the queue was told every record was handled
+        monkeypatch.setattr(groups, "save_group", real_save)
+    assert sorted(m.to[0] for m in sent) == sorted((MANAGER, *_COLLEAGUE_ADDRESSES))
