@@ -21,9 +21,11 @@ from typing import Any
 import pytest
 import time_machine
 
-from booking.domain.emails import OutgoingEmail
+from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict
+from booking.domain.group_notices import apply_by_told
 from booking.domain.wording import moment_when
+from booking.services.mailer import send_email_job
 from tests.support import system as system_module
 from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view
 from tests.support.system import COURSE_ID, System
@@ -214,3 +216,32 @@ def test_a_record_that_keeps_losing_its_race_after_the_send_fails_nothing_into_a
         sent = system.deliver_emails()  # asserts the queue was told every record was handled
         monkeypatch.setattr(groups, "save_group", real_save)
     assert sorted(m.to[0] for m in sent) == sorted((MANAGER, *_COLLEAGUE_ADDRESSES))
+
+
+def _queued_now(system: System) -> list[EmailJob]:
+    """Every job queued now, left on the queue for the mailer."""
+    system.relay()
+    url = system.resources.email_queue_url
+    batch = system.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    return [EmailJob.model_validate_json(m["Body"]) for m in batch.get("Messages", [])]
+
+
+def test_a_move_reaching_the_mailer_before_the_first_email_is_not_told_from_a_date_never_given(
+    system: System,
+) -> None:
+    """hostile24 F3's other order: the date moved twice after the payment and the second
+    move's email (told from the date the first move set, as nothing was recorded yet) reached
+    the mailer before the paid email and the first links: "it was" a date no email gave. Now
+    a move's email to someone nothing is recorded as told, whose first email has not gone, is
+    dropped: that email gives the date as it then holds."""
+    start = system.first_start()
+    with time_machine.travel(start - timedelta(days=30), tick=False):
+        _paid(system)
+        _saves(system, 14, 10)()
+        moves = [j for j in _queued_now(system) if apply_by_told(j) is not None]
+        assert moves, "the moves' emails are queued"
+        for job in moves:
+            send_email_job(system.ports, job)
+        system.deliver_emails()
+    _told_as_it_holds(system, system.sent, holds_days=10)
+    assert [m.to for m in system.sent].count([MANAGER]) == 1, [m.subject for m in system.sent]

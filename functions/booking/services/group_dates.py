@@ -9,17 +9,24 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.colleague_links import LINK_SENT, first_link
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_dates import (
     colleague_told_earlier,
     colleagues_told,
     course_moves_apply_by,
     redated,
+    told_recorded,
     with_told_apply_by,
 )
-from booking.domain.group_notices import apply_by_move_told, gives_apply_by
+from booking.domain.group_notices import (
+    apply_by_move_told,
+    apply_by_moved_since,
+    apply_by_told,
+    gives_apply_by,
+)
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
@@ -97,6 +104,33 @@ def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:
         for place in group.places
         if ports.groups.place_holder(group.group_id, place.number) is not None
     )
+
+
+def apply_by_news_overtaken(
+    ports: Ports, job: EmailJob, group: GroupBooking, course: Course
+) -> bool:
+    """Whether ``job``, an email about a move of the apply-by date, is not to go
+    (``domain.group_notices.apply_by_moved_since``), or is about a move told from a date its
+    reader was never given: nothing is recorded as told them yet and their first email giving
+    the date (the manager's paid email, the colleague's first link) has not reached SES, so
+    it will give the date as it then holds, and its record tells them from there."""
+    if apply_by_moved_since(job, group, course_moves_apply_by(course, group, ports.clock())):
+        return True
+    if apply_by_told(job) is None:
+        return False
+    place = next((p for p in group.places if p.number == job.group_place), None)
+    if job.group_place is not None and place is None:
+        return False  # its place's own check drops it
+    if told_recorded(group, place) is not None:
+        return False
+    first = (
+        first_link(group, place)
+        if place is not None
+        else EmailJob.for_group(
+            EmailKind.GROUP_BOOKED, group.group_id, group.course_id, occasion="paid", place=None
+        )
+    )
+    return ports.repository.email_state(first.job_id) not in LINK_SENT
 
 
 def record_told_apply_by(
