@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aws_lambda_powertools import Logger
+
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, instant_token
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.offer_ends import (
     CLOSING_NEWS,
     closing_named,
@@ -24,6 +27,8 @@ from booking.domain.timeline import EntryKind, TimelineEntry
 from booking.services.concurrency import retried
 from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
+
+logger = Logger(child=True)
 
 
 def closing_news_overtaken(
@@ -65,7 +70,14 @@ def told_earlier_after_send(ports: Ports, job: EmailJob, application: Applicatio
         told = None if current is None else earlier_than_said(current, course, ports.clock(), said)
         return None if told is None or current is None else ports.repository.save(told, current)
 
-    retried(save, lambda: ports.repository.get_application(application.application_id))
+    try:
+        retried(save, lambda: ports.repository.get_application(application.application_id))
+    except (DependencyUnavailable, Conflict) as error:
+        # Sent: failing here must not fail the delivery into sending it again (review19 L2).
+        logger.warning(
+            "news of a closing sent, an earlier closing since not told",
+            extra={"application_id": application.application_id, "error": type(error).__name__},
+        )
 
 
 def _closing_news_gone(ports: Ports, application: Application) -> list[TimelineEntry]:
