@@ -64,30 +64,41 @@ def colleagues_told(
     (:func:`last_told`): never again for a date no earlier than that, however the course's
     dates go back and forth (hostile21 F3). A later date is not written about: the page and
     every email from now on say it."""
-    if moved.status is not GroupStatus.PAID:
-        return moved
     for place in moved.places:
-        told = place.released or place.erased or place.number in applied
-        if not told and moved.apply_by < last_told(before, place):
-            moved = moved.told_colleague_apply_by(place)
+        moved = colleague_told_earlier(moved, before, place, place.number in applied)
     return moved
 
 
+def colleague_told_earlier(
+    group: GroupBooking, before: GroupBooking, place: GroupPlace, applied: bool
+) -> GroupBooking:
+    """``group`` with ``place``'s colleague (sent their link, not ``applied``) emailed it again
+    when ``group``'s date is earlier than the one their last email gave (:func:`last_told`
+    from ``before``): the one rule of :func:`colleagues_told`, and of the mailer once a record
+    of what they were told moved (``services.group_dates.record_told_apply_by``)."""
+    if group.status is not GroupStatus.PAID or place.released or place.erased or applied:
+        return group
+    if group.apply_by < last_told(before, place):
+        return group.told_colleague_apply_by(place)
+    return group
+
+
 def with_told_apply_by(
-    group: GroupBooking, number: int | None, substitutions: int = 0
+    group: GroupBooking, number: int | None, said: datetime, substitutions: int = 0
 ) -> GroupBooking | None:
-    """``group`` with its apply-by date recorded as told (an email giving it just went): to
-    place ``number``'s colleague while the place still names them (``substitutions``), or to
-    the manager (``number`` None); None: nothing to record (the place is another colleague's,
-    or the date is recorded already). Read back by :func:`last_told`."""
+    """``group`` with ``said`` recorded as the apply-by date told (an email giving it just
+    went: the date it gave, whatever the group holds by now, hostile24 F2) to place
+    ``number``'s colleague while the place still names them (``substitutions``), or to the
+    manager (``number`` None); None: nothing to record (the place is another colleague's, or
+    that date is recorded already). Read back by :func:`last_told`."""
     if number is None:
-        told = group.model_copy(update={"told_manager_apply_by": group.apply_by})
-        return None if group.told_manager_apply_by == group.apply_by else told
+        told = group.model_copy(update={"told_manager_apply_by": said})
+        return None if group.told_manager_apply_by == said else told
     place = next((p for p in group.places if p.number == number), None)
-    said = (substitutions, group.apply_by)
-    if place is None or place.substitutions != substitutions or place.told_apply_by == said:
+    record = (substitutions, said)
+    if place is None or place.substitutions != substitutions or place.told_apply_by == record:
         return None
-    return group.with_place(place.model_copy(update={"told_apply_by": said}), group.updated_at)
+    return group.with_place(place.model_copy(update={"told_apply_by": record}), group.updated_at)
 
 
 def course_moves_apply_by(course: Course, group: GroupBooking, now: datetime) -> bool:

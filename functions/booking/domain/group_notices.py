@@ -131,9 +131,11 @@ def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bo
     superseded and not sent: the group's date moved again since it was queued, or the course
     as saved now sets another (``course_moves_it``: a newer save, whose groups are being set
     again, its own emails telling) — so no email mixes two versions of the course (hostile21
-    F3: one course's title with another's date); or whom it is for was told that very date by
-    an email gone since (their paid email or first link, composed after the move: never "it
-    moved" of the only date they heard)."""
+    F3: one course's title with another's date); or what its reader was told has moved since
+    it was queued (an email gone since, recorded: ``domain.group_dates.told_recorded``): the
+    manager's "was" is no longer the date their last email gave, a colleague's "earlier" is
+    not earlier than the date theirs gave (hostile24 F1, F3). The record's own step queues the
+    email from what they were told then (``services.group_dates.record_told_apply_by``)."""
     told = apply_by_told(job)
     if told is None:
         return False
@@ -142,7 +144,12 @@ def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bo
         return True
     place = next((p for p in group.places if p.number == job.group_place), None)
     recorded = told_recorded(group, place) if job.group_place is None or place else None
-    return recorded is not None and int(recorded.timestamp()) == said
+    if recorded is None:
+        return False
+    move = apply_by_move_of(job)
+    if move is not None:  # the manager's: from the date their last email gave, to this one
+        return int(recorded.timestamp()) != int(move[0].timestamp())
+    return int(recorded.timestamp()) <= said  # a colleague's: earlier than theirs gave
 
 
 def apply_by_move_said(job: EmailJob, apply_by: datetime, zone: str) -> dict[str, Any]:

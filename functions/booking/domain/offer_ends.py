@@ -221,6 +221,8 @@ def closing_ended(application: Application, course: Course, now: datetime) -> st
 
 # The message each ended wait is told by, once per closing.
 _TOLD_BY = {APPLICATIONS_CLOSED: EmailKind.WAIT_ENDED, REVIEW_ENDED: EmailKind.REVIEW_ENDED}
+# Those told of the closing their list waits to: on it, or awaiting review.
+_WAITING = (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
 
 
 def to_tell_wait_ended(application: Application, course: Course, now: datetime) -> bool:
@@ -276,19 +278,60 @@ def wait_reopened(application: Application, course: Course, now: datetime) -> Ap
     )
 
 
-def closing_retold(application: Application, course: Course, now: datetime) -> Application | None:
-    """``application``, told when its list reopened that applications close at its
-    ``told_closing`` and waiting (or awaiting review) still, told once of the closing its
-    course's dates now set when it is earlier than that and not yet passed (hostile22 H2: the
-    reopen email's promise, "if a place comes free in time", went stale with nobody told); its
-    record then the closing told. None: nothing to tell (the closing no earlier than the one
-    they know, or passed: the sweep tells them their wait ended)."""
-    waiting = application.status in (ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW)
+def may_be_retold(application: Application) -> bool:
+    """Whether ``application`` is one :func:`closing_retold` may tell: waiting (or awaiting
+    review) on a list open again since it was told "closed", not marked told since."""
+    marked = application.status_reason in _TOLD_BY
+    return application.status in _WAITING and not marked and application.told_closing is not None
+
+
+def closing_retold(
+    application: Application, course: Course, now: datetime, said: str | None
+) -> Application | None:
+    """``application``, waiting (or awaiting review) and not marked told its wait ended, on a
+    list open again since it was told "closed", with the news of the closing its course's dates
+    set now queued once, from what its last news of the list open that went said (``said``:
+    its closing; None: none went since the "closed", so it still reads the list closed); its
+    ``told_closing`` then the closing that news names. So whatever the order of the saves and
+    the sends, the last news each person has names the closing that holds, or a later one they
+    were never told (hostile22 H2, hostile24 F4, review19 M1):
+
+    * ``said`` None: the reopen queued names a closing the course no longer has (the mailer
+      drops it): a reopen naming the one it has now;
+    * earlier than ``said``: told once, "close earlier";
+    * no earlier than ``said``: nothing said ("later" is not written about); its record the
+      closing they hold, so a later move is told from it.
+
+    None: nothing to tell or record (what is queued or said holds; the list closed, the
+    sweep tells)."""
     told = application.told_closing
     closing = open_closing(course, now)
-    marked = application.status_reason in _TOLD_BY
+    if not may_be_retold(application) or told is None or closing is None:
+        return None
     # Tokens are UTC to the minute, fixed width: their order is the moments'.
-    if not waiting or marked or told is None or closing is None or closing >= told:
+    if said is not None and closing >= said:
+        kept = application.model_copy(update={"told_closing": said, "updated_at": now})
+        return None if told == said else kept
+    if told == closing:
+        return None  # its news queued, or gone
+    retold = application.model_copy(update={"told_closing": closing, "updated_at": now})
+    reason = None if said is None else CLOSING_EARLIER
+    job = application.email(
+        EmailKind.WAIT_REOPENED, occasion=_telling(application, closing), reason=reason
+    )
+    return retold.with_emails(job)
+
+
+def earlier_than_said(
+    application: Application, course: Course, now: datetime, said: str
+) -> Application | None:
+    """``application`` after news naming ``said`` went (the mailer's step after the send):
+    with one "close earlier" queued when the closing its course has now is earlier, as a save
+    meanwhile decided from what was said before (hostile24 F4); the mailer sends it only while
+    it is earlier than the last news gone (:func:`closing_news_stale`). None: nothing to tell."""
+    waiting = application.status in _WAITING
+    closing = open_closing(course, now)
+    if not waiting or application.status_reason in _TOLD_BY or closing is None or closing >= said:
         return None
     retold = application.model_copy(update={"told_closing": closing, "updated_at": now})
     job = application.email(
@@ -308,7 +351,19 @@ def _telling(application: Application, closing: str) -> str:
 def closing_named(job: EmailJob) -> datetime | None:
     """The closing an email about one names (its occasion's; None: an occasion naming none,
     as one queued before the closing was named)."""
-    token = (job.occasion or "").partition(_AT_VERSION)[0]
+    return closing_of(job.occasion)
+
+
+def telling_order(occasion: str | None) -> int:
+    """The application's version an email about a closing was queued at (its occasion's,
+    :func:`_telling`; 0 for one queued before): which of two sent at one moment came last."""
+    version = (occasion or "").partition(_AT_VERSION)[2]
+    return int(version) if version.isdigit() else 0
+
+
+def closing_of(occasion: str | None) -> datetime | None:
+    """The closing an occasion of an email about one names (:func:`closing_named`)."""
+    token = (occasion or "").partition(_AT_VERSION)[0]
     try:
         return datetime.strptime(token, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
     except ValueError:
@@ -327,10 +382,12 @@ def closing_news_stale(
     course: Course,
     now: datetime,
     last_told: EmailKind | None,
+    said: str | None = None,
 ) -> bool:
     """Whether ``job``, news of a closing to ``application``, no longer says what holds as it
     goes (hostile23 F7: saves racing the sweep's marks); ``last_told``: the kind of the last
-    closing news that went to the person before it (None: none went).
+    closing news that went to the person before it (None: none went); ``said``: the closing
+    that news named, when it was of the list open (a reopen or a retold closing).
 
     * A reopen or a retold closing names a closing (``closing_named``): it goes only while the
       course as it is now waits to that very closing (:func:`open_closing`) and it is the one
@@ -342,6 +399,8 @@ def closing_news_stale(
     * A reopen begins "We wrote to say that applications had closed": it goes only after such
       an email went, and before any news of the list open again went (the person still reads
       it closed). One that overtook the "closed" it answers drops, and so does that "closed".
+    * A retold closing says "close earlier": it goes only when its closing is earlier than
+      the one the last news gone named (``said``, hostile24 F4: never "earlier" of a later).
     * A "closed" goes only while the person is marked told of that very closing (not reopened
       since), and not to one whose last news went was a "closed" already (a reopen dropped in
       between): told "closed" once per closing they heard of, never twice in a row."""
@@ -352,7 +411,9 @@ def closing_news_stale(
     marked = application.status_reason in _TOLD_BY
     if job.kind is EmailKind.WAIT_REOPENED:
         holds = token == open_closing(course, now) == application.told_closing and not marked
-        answered = job.reason == CLOSING_EARLIER or last_told in CLOSED_NEWS
+        if job.reason == CLOSING_EARLIER:
+            return not (holds and said is not None and token < said)
+        answered = last_told in CLOSED_NEWS
         return not (holds and answered)
     told_here = marked and application.told_closing == token
     return not told_here or last_told in CLOSED_NEWS

@@ -9,16 +9,24 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.colleague_links import LINK_SENT, first_link
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob
-from booking.domain.errors import DependencyUnavailable
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_dates import (
+    colleague_told_earlier,
     colleagues_told,
     course_moves_apply_by,
     redated,
+    told_recorded,
     with_told_apply_by,
 )
-from booking.domain.group_notices import apply_by_move_told, gives_apply_by
+from booking.domain.group_notices import (
+    apply_by_move_told,
+    apply_by_moved_since,
+    apply_by_told,
+    gives_apply_by,
+)
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
@@ -98,30 +106,76 @@ def _places_applied_for(ports: Ports, group: GroupBooking) -> frozenset[int]:
     )
 
 
+def apply_by_news_overtaken(
+    ports: Ports, job: EmailJob, group: GroupBooking, course: Course
+) -> bool:
+    """Whether ``job``, an email about a move of the apply-by date, is not to go
+    (``domain.group_notices.apply_by_moved_since``), or is about a move told from a date its
+    reader was never given: nothing is recorded as told them yet and their first email giving
+    the date (the manager's paid email, the colleague's first link) has not reached SES, so
+    it will give the date as it then holds, and its record tells them from there."""
+    if apply_by_moved_since(job, group, course_moves_apply_by(course, group, ports.clock())):
+        return True
+    if apply_by_told(job) is None:
+        return False
+    place = next((p for p in group.places if p.number == job.group_place), None)
+    if job.group_place is not None and place is None:
+        return False  # its place's own check drops it
+    if told_recorded(group, place) is not None:
+        return False
+    first = (
+        first_link(group, place)
+        if place is not None
+        else EmailJob.for_group(
+            EmailKind.GROUP_BOOKED, group.group_id, group.course_id, occasion="paid", place=None
+        )
+    )
+    return ports.repository.email_state(first.job_id) not in LINK_SENT
+
+
 def record_told_apply_by(
     ports: Ports, job: EmailJob, group: GroupBooking, place: GroupPlace | None
 ) -> None:
     """After an email giving the apply-by date went (``services.group_emails``: a colleague's
-    link, the manager's paid email or one of a move), the date it gave recorded for whom it
-    went to, so a later move tells them only of a change from that
-    (``domain.group_dates.last_told``). Best effort, after the send: failing here must not
-    send it again (a move then compares with the date before it, as it did)."""
+    link, the manager's paid email or one of a move), the date it gave (``group``'s, as the
+    email was composed from it) recorded for whom it went to, even when the date has moved
+    since: what they hold is what it said (hostile24 F2). A move queued before the record
+    compared with what they were told before, so its email is dropped when it is sent
+    (``domain.group_notices.apply_by_moved_since``); when the record moved and the date that
+    holds now is another they must hear of (the manager: any; a colleague: an earlier one),
+    one email from what they were told to what holds is queued with it, so whatever order
+    the saves and the sends come in, the last email each person has gives a date that holds
+    or a later one the page and every email from then on say. Best effort, after the send:
+    failing here must not send it again (a move then compares with the date before it)."""
     if not gives_apply_by(job):
         return
-    sent_with = group.apply_by
+    said = group.apply_by
     number = place.number if place is not None else None
     substitutions = place.substitutions if place is not None else 0
 
     def save(current: GroupBooking) -> GroupBooking | None:
-        if current.apply_by != sent_with:
-            return None  # moved since: that move's own email tells, or a later date holds
-        told = with_told_apply_by(current, number, substitutions)
-        return None if told is None else ports.groups.save_group(told, current)
+        recorded = with_told_apply_by(current, number, said, substitutions)
+        if recorded is None:
+            return None  # recorded already: what was queued since compared with it
+        return ports.groups.save_group(_told_what_holds(ports, recorded, number), current)
 
     try:
         retried(save, group_reader(ports, group.group_id))
-    except DependencyUnavailable:
+    except (DependencyUnavailable, Conflict, NotFound) as error:
+        # Sent: a failure here must not fail the delivery into sending it again (review19 L2).
         logger.warning(
             "an email giving the apply-by date sent, its date not recorded",
-            extra={"group_id": group.group_id},
+            extra={"group_id": group.group_id, "error": type(error).__name__},
         )
+
+
+def _told_what_holds(ports: Ports, recorded: GroupBooking, number: int | None) -> GroupBooking:
+    """``recorded`` (a new date recorded as told to the manager, or to place ``number``'s
+    colleague) with that person's email from it to the date that holds queued, by the rules a
+    move is told by (``domain.group_notices.apply_by_move_told``,
+    ``domain.group_dates.colleague_told_earlier``); as it was when nothing is to be told."""
+    if number is None:
+        return apply_by_move_told(recorded, recorded)
+    place = next(p for p in recorded.places if p.number == number)
+    applied = ports.groups.place_holder(recorded.group_id, number) is not None
+    return colleague_told_earlier(recorded, recorded, place, applied)

@@ -33,11 +33,9 @@ from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
-from booking.domain.group_dates import course_moves_apply_by
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
 from booking.domain.group_notices import (
     apply_by_move_said,
-    apply_by_moved_since,
     returned_said,
 )
 from booking.domain.groups import (
@@ -54,7 +52,7 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.wording import cohort_name, moment_when, money_words
-from booking.services.group_dates import record_told_apply_by
+from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
 from booking.services.groups import manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
@@ -318,7 +316,7 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
     course = ports.repository.get_course(job.course_id) if group else None
     if group is None or course is None:
         return GroupEmailOutcome.SKIPPED_GONE
-    if apply_by_moved_since(job, group, course_moves_apply_by(course, group, ports.clock())):
+    if apply_by_news_overtaken(ports, job, group, course):
         return GroupEmailOutcome.SKIPPED_GONE  # superseded: a newer move's email tells
     finder = _PLACE_FINDERS.get(job.kind)
     if finder is not None:

@@ -82,7 +82,7 @@ from booking.services.calendars import (
     follow_ups_withdrawn,
     last_invited,
 )
-from booking.services.closing_news import closing_news_overtaken
+from booking.services.closing_news import closing_news_overtaken, told_earlier_after_send
 from booking.services.email_composing import composed, manager_named
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -407,6 +407,7 @@ def _send_once(
     sent_at = ports.clock()
     _record_sent(ports, job, len(message.to), sent_at)
     check_after_send(ports, job, application, calendar.put_in)
+    told_earlier_after_send(ports, job, application)
     return SendOutcome.SENT
 
 

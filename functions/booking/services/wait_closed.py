@@ -17,7 +17,7 @@ of the course is decided again from the course as saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -27,12 +27,14 @@ from booking.domain.course import Course
 from booking.domain.errors import StaleWrite
 from booking.domain.offer_ends import (
     closing_retold,
+    may_be_retold,
     to_tell_wait_ended,
     wait_ended_by_closing,
     wait_reopened,
     waiting_list_closed,
 )
-from booking.services.concurrency import retried
+from booking.services.closing_news import closing_said_to
+from booking.services.concurrency import MAX_ATTEMPTS
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -84,69 +86,64 @@ def _tell_one(
     return course, 0
 
 
-# How an application is told, after a save moved its course's closing, of the closing now:
-# its list reopened, or a closing brought earlier than it was told at a reopening.
-_Telling = Callable[[Application, Course, datetime], Application | None]
-
-
 def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: datetime) -> int:
-    """After a save that moved ``course``'s dates while its applications are open: moved later,
-    everyone told their wait (or review) had ended at an earlier closing (the old dates', passed
-    or not: a run of the schedule may be ahead of the clock) is no longer marked told, is told
-    once that it waits again, and is told again at the new closing
-    (``domain.offer_ends.wait_reopened``); brought earlier, everyone told at a reopening that
-    applications close later than now is told the new closing once
-    (``domain.offer_ends.closing_retold``, hostile22 H2). How many were told."""
-    was, closes = previous.applications_close_at(), course.applications_close_at()
-    if was == closes:
+    """After a save that moved ``course``'s dates while its applications are open: everyone
+    told their wait (or review) had ended at an earlier closing (the old dates', passed or not:
+    a run of the schedule may be ahead of the clock) is no longer marked told, is told once
+    that it waits again, and is told again at the new closing
+    (``domain.offer_ends.wait_reopened``); everyone whose list was open again is told the
+    closing that holds from what their last news said (``domain.offer_ends.closing_retold``:
+    a reopen queued for a closing moved since, or a closing earlier than their last news
+    named; hostile22 H2, hostile24 F4, review19 M1). How many were told."""
+    if previous.applications_close_at() == course.applications_close_at():
         return 0
-    return _tell_each(ports, course, now, wait_reopened if closes > was else closing_retold)
+    return reopen_told(ports, course, now)
 
 
 def reopen_told(ports: Ports, course: Course, now: datetime) -> int:
-    """The save's telling done again in the sweep's runs that follow it
-    (``services.dates_followed``: the save's list, a by-course query, may miss a mark written a
-    moment before): while ``course``'s applications are open, everyone still marked told that
-    they had closed is told once that they wait again, and everyone told at a reopening a
-    closing later than the course's now is told the new closing; neither tells anyone twice.
-    How many were told."""
-    return _tell_each(ports, course, now, _reopened_or_retold)
-
-
-def _reopened_or_retold(
-    application: Application, course: Course, now: datetime
-) -> Application | None:
-    reopened = wait_reopened(application, course, now)
-    return reopened if reopened is not None else closing_retold(application, course, now)
-
-
-def _tell_each(ports: Ports, course: Course, now: datetime, tell: _Telling) -> int:
-    """Each of ``course``'s applications that ``tell`` tells, told; none while its waiting
-    list is closed. How many were told."""
+    """The save's telling (:func:`reopen_waiting_list`), done again too in the sweep's runs
+    that follow it (``services.dates_followed``: the save's list, a by-course query, may miss a
+    mark written a moment before); none while ``course``'s applications are closed, nobody
+    told twice. How many were told."""
     if waiting_list_closed(course, now):
         return 0
     told = 0
     for application in ports.repository.list_applications(course.course_id):
-        if tell(application, course, now) is not None:
-            told += _reopen_one(ports, course, application, now, tell)
+        course, was_told = _reopen_one(ports, course, application, now)
+        told += was_told
     return told
 
 
+def _told_of_the_closing(
+    ports: Ports, application: Application, course: Course, now: datetime
+) -> Application | None:
+    """``application`` told of ``course``'s closing now, or None (nothing to tell)."""
+    reopened = wait_reopened(application, course, now)
+    if reopened is not None or not may_be_retold(application):
+        return reopened
+    return closing_retold(application, course, now, closing_said_to(ports, application))
+
+
 def _reopen_one(
-    ports: Ports, course: Course, application: Application, now: datetime, tell: _Telling
-) -> int:
-    """``application`` told, decided again on a fresh read after a lost race."""
-    app_id = application.application_id
-
-    def read() -> Application | None:
-        return ports.repository.get_application(app_id)
-
-    def save(current: Application | None) -> int:
-        told = tell(current, course, now) if current is not None else None
+    ports: Ports, course: Course, application: Application, now: datetime
+) -> tuple[Course, int]:
+    """``application`` told of ``course``'s closing, in a write that holds only while the
+    course is at the version it was decided from (review19 L1: a slower save's loop must not
+    tell a closing a newer save replaced); decided again from a fresh read after a lost race
+    (the course read again when a save of it won). The course as the rest is decided from,
+    and 1 if told."""
+    current: Application | None = application
+    for _ in range(MAX_ATTEMPTS):
+        told = None if current is None else _told_of_the_closing(ports, current, course, now)
         if current is None or told is None:
-            return 0  # gone, or changed meanwhile so that there is nothing to tell
-        ports.repository.save(told, current)
-        return 1
-
-    first: Application | None = application
-    return retried(save, read, first=first)
+            return course, 0  # gone, or nothing (left) to tell
+        try:
+            ports.repository.save(told, current, course_at=course.version)
+            return course, 1
+        except StaleWrite:
+            fresh = ports.repository.get_course(course.course_id)
+            if fresh is None:
+                return course, 0
+            course = fresh
+            current = ports.repository.get_application(application.application_id)
+    return course, 0
