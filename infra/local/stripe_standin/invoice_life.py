@@ -123,26 +123,9 @@ class InvoiceLife:
             raise wire.StripeError(
                 400, f"Invoice {invoice_id} already has a payment processing.", param="invoice"
             )
-        store, method = self._store, wire.random_id("pm_")
-        email = invoice["customer_email"]
-        intent = self._payments.make_payment_intent(
-            invoice["amount_remaining"],
-            invoice["currency"],
-            metadata={},
-            receipt_email=email,
-            methods=["bacs_debit"],
-            status="processing",
-            payment_method=method,
-        )
+        intent, _ = self._attempt(invoice, "bacs_debit", paid=False)
         intent["processing"] = None  # Stripe's ``processing`` hash describes cards only
-        self._payments.make_charge(
-            intent, receipt_email=email, status="pending", payment_method=method
-        )
-        payment = self._invoice_payment(invoice, intent, status="open")
-        store.invoice_payments[payment["id"]] = payment
-        invoice["attempt_count"] += 1
-        invoice["attempted"] = True
-        outgoing.append(store.record_event("payment_intent.processing", intent, None))
+        outgoing.append(self._store.record_event("payment_intent.processing", intent, None))
         return copy.deepcopy(invoice)
 
     def settle_slow_payment(
@@ -233,28 +216,39 @@ class InvoiceLife:
 
     def _collect(self, invoice: dict[str, Any], outgoing: list[Outgoing]) -> None:
         """The customer pays what remains: a payment intent, its charge, an invoice payment."""
-        store = self._store
-        method = wire.random_id("pm_")
-        email = invoice["customer_email"]
+        intent, payment = self._attempt(invoice, "card", paid=True)
+        invoice["amount_paid"] += intent["amount"]
+        outgoing.append(self._store.record_event("invoice_payment.paid", payment, None))
+
+    def _attempt(
+        self, invoice: dict[str, Any], method_type: str, *, paid: bool
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One attempt at paying what remains of ``invoice`` by ``method_type``: its payment
+        intent and charge (succeeded, or processing with a pending charge: a bank debit), and
+        the invoice's payment by it (``paid``, or ``open`` until the bank says); the intent
+        and the invoice payment."""
+        method, email = wire.random_id("pm_"), invoice["customer_email"]
         intent = self._payments.make_payment_intent(
             invoice["amount_remaining"],
             invoice["currency"],
             # Stripe copies nothing onto an invoice's payment intent: ids live on the invoice.
             metadata={},
             receipt_email=email,
-            methods=["card"],
-            status="succeeded",
+            methods=[method_type],
+            status="succeeded" if paid else "processing",
             payment_method=method,
         )
         self._payments.make_charge(
-            intent, receipt_email=email, status="succeeded", payment_method=method
+            intent,
+            receipt_email=email,
+            status="succeeded" if paid else "pending",
+            payment_method=method,
         )
-        payment = self._invoice_payment(invoice, intent, status="paid")
-        store.invoice_payments[payment["id"]] = payment
+        payment = self._invoice_payment(invoice, intent, status="paid" if paid else "open")
+        self._store.invoice_payments[payment["id"]] = payment
         invoice["attempt_count"] += 1
         invoice["attempted"] = True
-        invoice["amount_paid"] += intent["amount"]
-        outgoing.append(store.record_event("invoice_payment.paid", payment, None))
+        return intent, payment
 
     def _invoice_payment(
         self, invoice: dict[str, Any], intent: dict[str, Any], *, status: str
