@@ -103,6 +103,7 @@ def test_the_manager_reads_what_is_owed_back_by_hand_never_that_it_was_refunded(
     assert len(sent) == 3
     for told in sent:
         assert "next person waiting" not in told.text + told.html
+        assert "waiting list" not in told.text + told.html  # nobody is promised the seat
         assert "Its seat is given back to the course" in told.text
         assert "arrange its refund with the course's organisers" in told.text
 
