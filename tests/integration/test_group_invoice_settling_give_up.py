@@ -183,3 +183,33 @@ def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) ->
 
     assert reader.requests == []
     assert system.stripe_invoice(_invoice_of(group))["status"] == "open"
+
+
+def test_the_organiser_may_not_void_the_groups_invoice_while_it_is_being_paid(
+    system: System,
+) -> None:
+    """hostile25 F4: the organiser's void is refused as the give-up is, by the same read (409
+    ``payment_settling``, nothing changed) while the employer's bank debit of the invoice is
+    processing: voided under it, the places would go, the manager be told nothing was taken,
+    and the payment be given back whole when the bank confirms it."""
+    group = _paying_by_debit(system)
+    invoice_id, left = _invoice_of(group), places_left(system, INVOICED)
+
+    refused = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
+
+    assert refused.status == 409, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "payment_settling"
+    assert "bank is confirming a payment of £600.00" in error["message"]
+    assert "nothing was changed" in error["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
+    assert places_left(system, INVOICED) == left
+    assert system.deliver_emails() == []
+    confirmed = system.stripe_local(
+        "POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM
+    )
+    assert confirmed.status == 200, confirmed.body
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["amount_paid"], paid["amount_refunded"]) == ("paid", 60000, 0)

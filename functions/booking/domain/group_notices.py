@@ -43,10 +43,12 @@ def manager_told(
     places: tuple[int, ...] = (),
     places_kept: int | None = None,
     because: str | None = None,
+    paid_invoice: str | None = None,
 ) -> GroupBooking:
     """``group`` with the manager's email about ``event`` queued; ``key`` names the event
     within the group (the same event queued twice is one email); ``because``: why a payment
-    was given back (``RETURNED_BECAUSE``)."""
+    was given back (``RETURNED_BECAUSE``); ``paid_invoice``: the number of the invoice that
+    payment paid, as Stripe holds it (a replaced one's, not the group's invoice now)."""
     job = EmailJob(
         job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event.value}:{key}",
         kind=EmailKind.GROUP_CHANGED,
@@ -57,6 +59,7 @@ def manager_told(
         group_places=places,
         places_kept=places_kept,
         returned_because=because,
+        refunded_invoice=paid_invoice,
         occasion=key,
         move=None,
     )

@@ -195,6 +195,9 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) ->
         "invoice_now": _reissued_invoice_now(job, group),
         # A payment given back: why it could not be taken, as recorded when it came.
         "returned_because": returned_said(job.returned_because),
+        # The invoice that payment paid, as Stripe numbered it ("": the group's own, or none;
+        # a replaced invoice's, never the new one left to pay: hostile25 F2).
+        "paid_invoice": job.refunded_invoice or "",
         **apply_by_move_said(job, group.apply_by, zone),
     }
 

@@ -18,10 +18,12 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
+from booking.domain.group_give_ups import InvoicePaying
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.money import money_words
 from booking.services.concurrency import retried
-from booking.services.groups import find_group, group_reader
+from booking.services.groups import find_group, group_reader, invoice_paying
 from booking.services.payments import apply_invoice_event
 from booking.services.ports import Ports
 
@@ -33,7 +35,9 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
-    invoice read was replaced meanwhile (the group keeps its seats on the new one)."""
+    invoice read was replaced meanwhile (the group keeps its seats on the new one),
+    ``payment_settling`` while a bank debit of it is processing (hostile25 F4)."""
+    _refuse_while_debited(ports, find_group(ports, group_id))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
     invoice = group.invoice
     assert invoice is not None
@@ -71,6 +75,23 @@ def voided_at_our_ask(ports: Ports, group: GroupBooking, invoice_id: str, by: st
         extra={"group_id": group.group_id, "by": by, "action": outcome.action},
     )
     return find_group(ports, group.group_id)
+
+
+def _refuse_while_debited(ports: Ports, group: GroupBooking) -> None:
+    """Refused, nothing written, while Stripe holds a payment of ``group``'s open invoice
+    processing (a bank debit: days): voided under it, the places would go and the payment be
+    given back whole when the bank confirms it, as the manager's give-up is refused then
+    (``domain.group_give_ups``, one read: ``services.groups.invoice_paying``)."""
+    if invoice_paying(ports, group) is not InvoicePaying.PROCESSING:
+        return
+    assert group.invoice is not None  # only an open invoice is read
+    paid = money_words(group.invoice.amount_due, group.price.currency)
+    raise Conflict(
+        f"the employer's bank is confirming a payment of {paid} of this group's invoice: "
+        "nothing was changed. Void it only if the bank says the debit failed; once it is "
+        "confirmed the booking is paid",
+        code="payment_settling",
+    )
 
 
 def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:

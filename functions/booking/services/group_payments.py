@@ -78,6 +78,7 @@ def group_money_event(
     payment_intent: str | None = None,
     checked_at_stripe: bool = False,
     paid_at: datetime | None = None,
+    paid_number: str | None = None,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
     no group did; the applications' own path takes it). ``ended_as``: how the object ended
@@ -85,7 +86,8 @@ def group_money_event(
     ``ending_of``); None: it reports a payment. ``checked_at_stripe``: ``payment_intent``
     was read from Stripe's own object (an invoice's payment). ``paid_at``: when Stripe took a
     card payment; one whose checkout was completed once the course had begun is given back
-    (``domain.paying.completed_late``)."""
+    (``domain.paying.completed_late``). ``paid_number``: the paid invoice's number, read
+    from Stripe with its payment, named when that payment is given back (hostile25 F2)."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
@@ -113,7 +115,9 @@ def group_money_event(
         ended_late = move is GroupMove.REFUND and because == "late"
         new = _moved(group, move, paying, ended_as, ended_late, now)
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
-        recorded = _manager_told_of(recorded, move, payment_intent, given_back, because)
+        recorded = _manager_told_of(
+            recorded, move, payment_intent, given_back, because, paid_number
+        )
         saved = ports.groups.save_group(recorded, group)
         if move is GroupMove.LAPSED or ended_late:
             offer_free_places(ports, saved.course_id)
@@ -203,9 +207,11 @@ def _manager_told_of(
     payment_intent: str | None,
     given_back: dict[str, int],
     because: str | None,
+    paid_number: str | None = None,
 ) -> GroupBooking:
     """The manager hears of a hold that lapsed unpaid, and of a payment given back whole (and
-    ``because``, why it could not be taken)."""
+    ``because``, why it could not be taken; ``paid_number``, the number of the invoice it
+    paid, if one did)."""
     if move is GroupMove.LAPSED:
         return lapse_told(group)
     if move is GroupMove.REFUND and payment_intent in given_back:
@@ -215,6 +221,7 @@ def _manager_told_of(
             payment_intent,
             amount=given_back[payment_intent],
             because=because,
+            paid_invoice=paid_number or None,
         )
     return group
 

@@ -429,8 +429,7 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
 
 
 def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
-    """A group's invoice: paid, or ended unpaid. Overdue changes nothing by itself (the
-    organiser voids an invoice that will not be paid; its seats go back then)."""
+    """A group's invoice: paid, or ended unpaid (overdue: nothing till the organiser voids it)."""
     from booking.services.group_payments import group_money_event
 
     if event.kind is InvoiceEventKind.OVERDUE:
@@ -446,5 +445,6 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         payment_intent=event.payment_intent,
         ended_as=_GROUP_INVOICE_ENDINGS.get(event.kind),  # None: paid
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
+        paid_number=event.number,  # read with it: named if given back (hostile25 F2)
     )
     return _outcome_of_group(outcome) if outcome is not None else None
