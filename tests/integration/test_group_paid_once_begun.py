@@ -14,12 +14,17 @@ from typing import Any
 import time_machine
 
 from booking.services.lifecycle import sweep
-from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, group_page, manager_view
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    bank_confirms,
+    book,
+    give_up,
+    group_page,
+    manager_view,
+    pay_by_debit,
+)
 from tests.support.system import COURSE_ID, System
-
-
-def _session_of(pay_url: object) -> str:
-    return str(pay_url).rsplit("/", 1)[-1]
 
 
 def _settles_honoured(system: System, group: dict[str, Any]) -> None:
@@ -29,7 +34,7 @@ def _settles_honoured(system: System, group: dict[str, Any]) -> None:
     anyone told what cannot happen (fix18c): no colleague is sent a link nobody could use, and
     neither the manager's email nor their page says colleagues can apply; the email says the
     places are released and refunded, which the sweep then does, telling the manager once."""
-    _settles(system, group)
+    bank_confirms(system, group)
     view = manager_view(system, group)
     assert view["status"] == "paid"
     assert view["status_said"] == "Paid: the time for your colleagues to apply has passed"
@@ -103,26 +108,6 @@ def test_the_last_place_of_an_unpaid_group_may_still_be_given_up_once_closed(
         assert manager_view(system, group)["status"] == "lapsed"
 
 
-def _pay_by_debit(system: System, group: dict[str, object]) -> None:
-    """The manager completes the group's checkout by a delayed method (Bacs, SEPA)."""
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group['pay_url'])}/pay",
-        b"async=true",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
-
-
-def _settles(system: System, group: dict[str, object]) -> None:
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group['pay_url'])}/async",
-        b"result=succeeded",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
-    assert system.webhook_replies[-1].status == 200
-
-
 def _refunds(system: System) -> list[object]:
     return [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
 
@@ -135,7 +120,7 @@ def test_a_groups_delayed_payment_completed_before_the_start_is_honoured_when_it
     start = system.first_start()
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
-        _pay_by_debit(system, group)
+        pay_by_debit(system, group)
         system.deliver_emails()
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         _settles_honoured(system, group)
@@ -158,10 +143,10 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
         system.put_course(COURSE_ID, earlier)
         assert system.first_start() == new_start
     with time_machine.travel(booked_at + timedelta(minutes=15), tick=False):
-        _pay_by_debit(system, group)
+        pay_by_debit(system, group)
     with time_machine.travel(booked_at + timedelta(hours=2), tick=False):
         held = int(system.course(COURSE_ID)["places_left"])
-        _settles(system, group)
+        bank_confirms(system, group)
         view = manager_view(system, group)
         assert view["status"] != "paid"
         assert all(place["apply_url"] is None for place in view["places"])
@@ -207,7 +192,7 @@ def test_a_groups_delayed_payment_completed_before_a_start_brought_forward_is_ho
     booked_at = start - timedelta(hours=1)
     with time_machine.travel(booked_at, tick=False):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
-        _pay_by_debit(system, group)
+        pay_by_debit(system, group)
         system.deliver_emails()
     with time_machine.travel(booked_at + timedelta(minutes=2), tick=False):
         earlier = system.course_file(COURSE_ID)
@@ -231,7 +216,7 @@ def test_a_groups_settling_payment_is_said_settling_with_nothing_more_to_pay(
     start = system.first_start()
     with time_machine.travel(start - timedelta(hours=2), tick=False):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
-        _pay_by_debit(system, group)
+        pay_by_debit(system, group)
         system.deliver_emails()
     with time_machine.travel(start - timedelta(hours=1), tick=False):  # the hold has passed
         view = manager_view(system, group)

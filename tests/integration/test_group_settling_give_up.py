@@ -14,10 +14,12 @@ from typing import Any
 from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
+    bank_confirms,
     book,
     give_up,
     group_page,
     manager_view,
+    pay_by_debit,
     place_path,
     places_left,
     substitute,
@@ -27,36 +29,13 @@ from tests.support.system import COURSE_ID, System
 SETTLING = "Payment made, waiting for the bank to confirm it"
 
 
-def _session_of(pay_url: object) -> str:
-    return str(pay_url).rsplit("/", 1)[-1]
-
-
-def _pay_by_debit(system: System, group: dict[str, Any]) -> None:
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group['pay_url'])}/pay",
-        b"async=true",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
-
-
-def _bank_confirms(system: System, group: dict[str, Any]) -> None:
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group['pay_url'])}/async",
-        b"result=succeeded",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
-    assert system.webhook_replies[-1].status == 200
-
-
 def _asked(system: System, path: str) -> int:
     return len([r for r in system.stripe_http.requests if r.path == path])
 
 
 def _settling_group(system: System, colleagues: list[dict[str, str]]) -> dict[str, Any]:
     group: dict[str, Any] = book(system, course=COURSE_ID, colleagues=colleagues).json()
-    _pay_by_debit(system, group)
+    pay_by_debit(system, group)
     system.deliver_emails()
     assert manager_view(system, group)["status_said"] == SETTLING
     return group
@@ -88,7 +67,7 @@ def test_a_place_is_not_given_up_while_the_groups_payment_is_settling(system: Sy
 
     # The bank confirms: paid for every place, nothing given back; a place then goes as any
     # paid place does, its share refunded.
-    _bank_confirms(system, group)
+    bank_confirms(system, group)
     paid = manager_view(system, group)
     assert (paid["status"], paid["places_kept"]) == ("paid", 3)
     assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
@@ -121,7 +100,7 @@ def test_a_place_of_a_settling_group_may_be_given_to_someone_else(system: System
     assert (view["status_said"], view["pay_url"]) == (SETTLING, None)
     assert view["places"][1]["email"] == OTHERS[0]["email"]
     assert _asked(system, "/v1/checkout/sessions") == sessions
-    _bank_confirms(system, group)
+    bank_confirms(system, group)
     paid = manager_view(system, group)
     assert (paid["status"], paid["places_kept"], paid["amount_refunded"]) == ("paid", 3, 0)
 
