@@ -12,12 +12,17 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import OutgoingEmail
 from booking.domain.wording import moment_when
-from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import EARLIER, REOPENED, WAITING, _moved, _save, _told
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
+from tests.integration.test_closing_retold import (
+    EARLIER,
+    REOPENED,
+    WAITING,
+    _moved,
+    _save,
+    _told,
+    told_closed,
+)
 from tests.support import system as system_module
 from tests.support.system import System
 
@@ -25,12 +30,7 @@ from tests.support.system import System
 def _closed_then(system: System) -> tuple[datetime, datetime]:
     """The small course full with two waiting, both told applications closed: its start and
     a moment five minutes after its closing."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
-    with time_machine.travel(closes, tick=False):
-        assert sweep(system.ports, closes).waits_ended == 2
-        system.deliver_emails()
+    start, closes = told_closed(system)
     return start, closes + timedelta(minutes=5)
 
 
