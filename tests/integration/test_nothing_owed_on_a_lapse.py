@@ -38,14 +38,21 @@ def _owed(system: System, application: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def seat_offered(system: System) -> dict[str, Any]:
+    """The small course's one seat offered to first@example.org, waiting behind a holder whose
+    checkout then expired: their application's answer."""
+    system.small_course()
+    holder = system.apply(course_id="small").json()
+    first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first
+
+
 def test_a_lapsed_offer_owes_nothing_in_every_view(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    system.small_course()
     run = at_the_terminal(system, monkeypatch, capsys)
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    first = seat_offered(system)
     assert system.status_of(first)["status"] == "offered"
     everywhere = {"json": 20000, "roster": 20000, "record": 20000, "csv": 20000}
     assert _owed(system, first) == everywhere  # offered: the price is to pay
@@ -77,10 +84,7 @@ def test_the_console_page_of_a_lapsed_offer_with_a_bursary_says_nothing_is_left(
 ) -> None:
     """The console's *Left to pay* (shown beside a bursary) by the same rule: it said £150.00
     of an offer read as lapsed."""
-    system.small_course()
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    first = seat_offered(system)
     assert system.grant_bursary(first, 5000).status == 200
     page = f"/console/applications/{first['application_id']}"
     assert "Left to pay £150.00" in text_of(signed_in(system).get(page).body)

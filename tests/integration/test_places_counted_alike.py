@@ -13,6 +13,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import LEAST_TIME_TO_ACT
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
 from tests.support.applications import session_id_of
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
@@ -55,11 +56,8 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
 def test_a_lapsed_offers_seat_is_taken_in_every_view_until_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    system.small_course()
     run = at_the_terminal(system, monkeypatch, capsys)
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    first = seat_offered(system)
     system.clock_offset += timedelta(hours=49)  # past the offer's deadline; no sweep yet
     assert system.status_of(first)["status"] == "expired"
     course = system.course("small")
