@@ -93,10 +93,10 @@ def give_up_refusal(
         and group.seats_held > 1
     ):
         return being_recorded_refused()
-    processing = {"invoice_processing": invoice is InvoicePaying.PROCESSING}
-    if may_give_up(group, taking_applications=taking_applications, **processing):
+    processing = invoice is InvoicePaying.PROCESSING
+    if may_give_up(group, taking_applications=taking_applications, invoice_processing=processing):
         return None
-    if waits_for_the_bank(group, **processing):
+    if waits_for_the_bank(group, invoice_processing=processing):
         return settling_refused(group)
     return give_up_refused(held_until)
 
