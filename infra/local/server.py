@@ -413,7 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  console:     {stack.url}/console", flush=True)
     print(f"  admin token: {stack.admin_token}", flush=True)
     print(f"  outbox:      {stack.outbox_dir}", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
+    # With job control on, `setsid cmd &` forks again and `$!` is not the new group's id:
+    # the stack says its own, so whoever started it in the background can stop all of it.
+    group = os.getpgid(0)
+    print(f"Press Ctrl-C to stop (or: kill -TERM -- -{group}).", flush=True)
     started = time.monotonic()
     stack.serve_forever()
     print(f"Stopped after {time.monotonic() - started:.0f} s.", flush=True)
