@@ -28,6 +28,18 @@ def _free_on_the_course_list(system: System) -> str:
     return row.split('<td class="num">')[3].split("<", 1)[0]
 
 
+def _row_on_the_course_list(system: System) -> str:
+    """The row of the course "small" on the console's first page, as its text reads."""
+    page = signed_in(system).get("/console").body
+    row = page[page.index("/console/courses/small") :]
+    return text_of(row[: row.index("</tr>")])
+
+
+# What every organiser view says of the place freed ten minutes before applications close
+# (hostile24 F6: "Full, no places left" and "Full" beside "1 left" and "Free 1 of 1").
+NOT_TAKEN = "1 place not taken (too late to offer it from the waiting list; nobody new can take it)"
+
+
 def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -51,6 +63,19 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
         code, out = run("course", "small")
         assert code == 0, out
         assert "Places: 0 of 1 taken, 1 left" in out
+        # Each view's state says the same of it, in the same words, never "Full".
+        assert f"Status: {NOT_TAKEN}" in out
+        assert f"Status {NOT_TAKEN}, 1 waiting" in page
+        assert f"{NOT_TAKEN}, 1 waiting" in _row_on_the_course_list(system)
+        code, out = run("courses")
+        assert code == 0, out
+        line = next(line for line in out.splitlines() if "[small]" in line)
+        assert f"[small]: {NOT_TAKEN}, £" in line, line
+        assert "no places left" not in line
+        # The public page and JSON stay as a newcomer reads them: full, too soon for an offer.
+        assert course["no_more_offers"] is True
+        public = text_of(system.api("GET", "/courses/small", headers={"accept": "text/html"}).body)
+        assert "too soon for a place to be offered" in public
 
 
 def test_a_lapsed_offers_seat_is_taken_in_every_view_until_the_sweep(

@@ -28,18 +28,31 @@ from booking.domain.wording import (
 MAX_DEFINITION_BYTES = 1024 * 1024
 
 
+def _not_taken(course: dict[str, Any]) -> int:
+    """Places no seat holds, as the console counts them (not a newcomer's ``places_left``)."""
+    return int(course.get("places_not_taken", course["places_left"]))
+
+
 def _state(course: dict[str, Any]) -> str:
-    return course_state_said(course["status"], ended=ended(course))
+    """Its state as the console says it: a full one with places not taken says so and why."""
+    return course_state_said(
+        course["status"],
+        ended=ended(course),
+        free=_not_taken(course),
+        too_late_to_offer=bool(course.get("no_more_offers")),
+    )
 
 
 def list_courses(url: str) -> str:
     lines = []
     for course in get_json(f"{url}/courses", None):
+        status = course["status"]
         places = (
             f"{course['places_left']} of {course['capacity']} places left, "
-            if course["status"] == "open"
+            if status == "open"
+            # Ended, or full with places not taken: its state says so already.
             else ""
-            if ended(course)
+            if ended(course) or (status == "full" and _not_taken(course))
             else "no places left, "
         )
         lines.append(
@@ -51,12 +64,11 @@ def list_courses(url: str) -> str:
 
 def show_course(url: str, token: str | None, course_id: str) -> str:
     course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
-    price, free = course["price"], course.get("places_not_taken", course["places_left"])
+    price, free = course["price"], _not_taken(course)
     lines = [
         f"{name_of(course)} [{course['course_id']}]",
         f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
-        # Places no seat holds, as the console counts them (not a newcomer's places_left).
         f"Places: {course['capacity'] - free} of {course['capacity']} taken, {free} left",
         f"Price: {money_words(price['amount'], price['currency'])}",
         "Sessions (UK time):",
