@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONSTRAINTS = ROOT / CONSTRAINTS_FILE
 
 # The Lambda's environment as requirement markers see it (PEP 508): the asset is installed for
-# it (``infra.cdk.bundle``), whatever Python and machine the venv runs on. No extra is asked for.
+# it (``infra.cdk.bundle``), whatever Python and machine the venv runs on. ``extra`` is the one
+# asked of the distribution whose requirement is weighed ("" for its own: ``_asked_of``).
 ASSET_ENVIRONMENT: dict[str, str] = {
     "implementation_name": "cpython",
     "implementation_version": f"{LAMBDA_PYTHON_VERSION}.0",
@@ -56,6 +57,30 @@ ASSET_ENVIRONMENT: dict[str, str] = {
     "extra": "",
 }
 
+# A distribution as installed, by its name: its version and its own requirements
+# (``Requires-Dist``); None when it is not installed here.
+Installed = Callable[[str], tuple[str, list[str]] | None]
+
+
+def installed_distribution(name: str) -> tuple[str, list[str]] | None:
+    """The venv's distribution ``name``: its version and own requirements (None: not here)."""
+    try:
+        distribution = importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return distribution.version, list(distribution.requires or ())
+
+
+def _asked_of(requirement: Requirement, followed: set[tuple[str, str]]) -> list[str]:
+    """The extras ``requirement`` asks of its distribution ("" for its own requirements) not
+    followed yet, marked followed: each of its requirements is weighed once per extra asked."""
+    name = canonicalize_name(requirement.name)
+    asked = ["", *sorted({canonicalize_name(e) for e in requirement.extras})]
+    fresh = [extra for extra in asked if (name, extra) not in followed]
+    followed.update((name, extra) for extra in fresh)
+    return fresh
+
+
 _HEADER = """\
 # The runtime dependencies' versions the tests ran against (generated: python -m
 # infra.cdk.constraints). The test venv, the Lambda asset and the bench's runtime venv install
@@ -63,55 +88,61 @@ _HEADER = """\
 """
 
 
-def installed_pins(dependencies: Iterable[str]) -> dict[str, str]:
+def installed_pins(
+    dependencies: Iterable[str], installed: Installed = installed_distribution
+) -> dict[str, str]:
     """Each installed distribution ``dependencies`` need, directly or through another, by its
-    canonical name, with its installed version. An extra's requirements are not followed (none
-    is asked for); a requirement for another platform or Python, not installed here, has no pin.
+    canonical name, with its installed version. A requirement for another platform or Python,
+    not installed here, has no pin; one of an extra is followed when that extra is asked for
+    (``pkg[s3]``), once per extra asked (review20 L6).
     """
     pins: dict[str, str] = {}
-    wanted = [Requirement(d) for d in dependencies]
+    followed: set[tuple[str, str]] = set()
+    # Each requirement with the extra asked of the distribution that lists it ("" for its own).
+    wanted = [(Requirement(d), "") for d in dependencies]
     while wanted:
-        requirement = wanted.pop()
-        name = canonicalize_name(requirement.name)
-        if name in pins:
+        requirement, extra = wanted.pop()
+        marker = requirement.marker
+        if marker is not None and "extra" in str(marker) and not marker.evaluate({"extra": extra}):
             continue
-        try:
-            distribution = importlib.metadata.distribution(requirement.name)
-        except importlib.metadata.PackageNotFoundError:
+        found = installed(requirement.name)
+        if found is None:
             continue
-        pins[name] = distribution.version
-        for needed in distribution.requires or ():
-            needs = Requirement(needed)
-            if needs.marker is None or "extra" not in str(needs.marker):
-                wanted.append(needs)
+        version, needed = found
+        pins[canonicalize_name(requirement.name)] = version
+        asked = _asked_of(requirement, followed)
+        wanted.extend((Requirement(line), e) for line in needed for e in asked)
     return dict(sorted(pins.items()))
 
 
-def unpinned_for_asset(dependencies: Iterable[str], pins: Mapping[str, str]) -> list[str]:
+def unpinned_for_asset(
+    dependencies: Iterable[str],
+    pins: Mapping[str, str],
+    installed: Installed = installed_distribution,
+) -> list[str]:
     """The canonical names of the requirements that apply in the asset's environment
     (``ASSET_ENVIRONMENT``), found from ``dependencies`` through the installed distributions'
-    own requirements, that ``pins`` lacks: pip would install each for the asset at whatever
-    version it found, never tested (review18 L6). One for another platform or Python, or of an
-    extra, is not followed; one not installed here is reported, its own requirements unknown.
+    own requirements (``installed``), that ``pins`` lacks: pip would install each for the asset
+    at whatever version it found, never tested (review18 L6). One for another platform or
+    Python is not followed; one not installed here is reported, its own requirements unknown.
+    An extra asked for (``pkg[s3]``, in ``dependencies`` or by a distribution) is followed:
+    each of the distribution's requirements is weighed once per extra asked (review20 L6).
     """
-    seen: set[str] = set()
+    followed: set[tuple[str, str]] = set()
     missing: set[str] = set()
-    wanted = [Requirement(d) for d in dependencies]
+    # Each requirement with the extra asked of the distribution that lists it ("" for its own).
+    wanted = [(Requirement(d), "") for d in dependencies]
     while wanted:
-        requirement = wanted.pop()
-        if requirement.marker is not None and not requirement.marker.evaluate(ASSET_ENVIRONMENT):
+        requirement, extra = wanted.pop()
+        environment = {**ASSET_ENVIRONMENT, "extra": extra}
+        if requirement.marker is not None and not requirement.marker.evaluate(environment):
             continue
-        name = canonicalize_name(requirement.name)
-        if name in seen:
-            continue
-        seen.add(name)
-        if name not in pins:
-            missing.add(name)
-        try:
-            distribution = importlib.metadata.distribution(requirement.name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        wanted.extend(Requirement(needed) for needed in distribution.requires or ())
+        if canonicalize_name(requirement.name) not in pins:
+            missing.add(canonicalize_name(requirement.name))
+        asked = _asked_of(requirement, followed)
+        found = installed(requirement.name) if asked else None
+        needed = found[1] if found else []
+        wanted.extend((Requirement(line), e) for line in needed for e in asked)
     return sorted(missing)
 
 

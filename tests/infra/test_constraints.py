@@ -101,3 +101,44 @@ def test_an_installed_distributions_own_requirements_are_weighed_for_the_lambda(
     the Lambda is reported while unpinned."""
     found = constraints.unpinned_for_asset(["pydantic"], {})
     assert {"pydantic", "pydantic-core", "annotated-types", "typing-extensions"} <= set(found)
+
+
+# Made-up distributions as installed (their version and own requirements), for the extras.
+_MADE_UP: dict[str, tuple[str, list[str]]] = {
+    "app-lib": ("1.0", ["base-need", 'for-s3>=2; extra == "s3"', 'for-cli; extra == "cli"']),
+    "for-s3": ("2.0", ["deep-s3", 'deeper; extra == "fast"']),
+    "for-cli": ("3.0", []),
+    "base-need": ("4.0", ['win-only; sys_platform == "win32" and extra == "s3"']),
+    "deep-s3": ("5.0", []),
+    "deeper": ("6.0", []),
+    "wraps-lib": ("7.0", ['app-lib[s3]; python_version >= "3.9"']),
+}
+
+
+def _made_up(name: str) -> tuple[str, list[str]] | None:
+    return _MADE_UP.get(canonicalize_name(name))
+
+
+def test_the_requirements_of_an_extra_asked_for_are_weighed_for_the_lambda() -> None:
+    """review20 L6: ``app-lib[s3]`` needs what ``app-lib`` lists under ``extra == "s3"`` (and,
+    through it, what that needs), never what it lists under an extra nobody asked for; the
+    extra is carried from the requirement that asks it, even two distributions down."""
+    everything = {name: version for name, (version, _) in _MADE_UP.items()}
+    applies = {"app-lib", "base-need", "for-s3", "deep-s3"}
+    pins = {name: everything[name] for name in applies}
+    assert constraints.unpinned_for_asset(["app-lib[s3]"], pins, _made_up) == []
+    assert constraints.unpinned_for_asset(["app-lib[s3]"], {}, _made_up) == sorted(applies)
+    assert constraints.unpinned_for_asset(["app-lib"], {}, _made_up) == ["app-lib", "base-need"]
+    assert constraints.unpinned_for_asset(["wraps-lib"], {}, _made_up) == sorted(
+        {"wraps-lib", *applies}
+    )
+    # Asked without the extra first, then with it: its requirements are weighed again for it.
+    both = constraints.unpinned_for_asset(["wraps-lib", "app-lib"], {}, _made_up)  # app-lib first
+    assert both == sorted({"wraps-lib", *applies})
+    assert constraints.unpinned_for_asset(["app-lib[s3,cli]"], {}, _made_up) == sorted(
+        {*applies, "for-cli"}
+    )
+    # The constraints pin what an extra asked for needs, as installed.
+    assert constraints.installed_pins(["wraps-lib"], _made_up) == {
+        name: everything[name] for name in sorted({"wraps-lib", *applies})
+    }

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from booking.cli.commands import run_said
+from booking.cli.runs import run_said
 from booking.domain.wording import course_state_said, uses_words
 from tests.conftest import COURSES_DIR
 from tests.support.cli import at_the_terminal

@@ -6,7 +6,9 @@ offered it is not taken, though no newcomer may book it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -28,20 +30,40 @@ def _free_on_the_course_list(system: System) -> str:
     return row.split('<td class="num">')[3].split("<", 1)[0]
 
 
+def _row_on_the_course_list(system: System) -> str:
+    """The row of the course "small" on the console's first page, as its text reads."""
+    page = signed_in(system).get("/console").body
+    row = page[page.index("/console/courses/small") :]
+    return text_of(row[: row.index("</tr>")])
+
+
+# What every organiser view says of the place freed ten minutes before applications close
+# (hostile24 F6: "Full, no places left" and "Full" beside "1 left" and "Free 1 of 1").
+NOT_TAKEN = "1 place not taken (too late to offer it from the waiting list; nobody new can take it)"
+
+
+def _place_freed_too_late(system: System, *, before: Callable[[], object] = list) -> datetime:
+    """The one place of "small" freed ten minutes before applications close (its checkout
+    expired), with someone waiting, after ``before`` ran: the moment it was freed."""
+    start = system.small_course()
+    freed = start - CHECKOUT_HOLD - LEAST_TIME_TO_ACT + timedelta(minutes=5)
+    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
+        before()
+        holder = system.apply(course_id="small").json()
+        system.apply(course_id="small", email="first@example.org")
+    with time_machine.travel(freed, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return freed
+
+
 def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A place freed ten minutes before applications close, with someone waiting: nobody can
     be offered it, so a newcomer's ``places_left`` is 0, but it is not taken, and the CLI said
     it was ("Places: 1 of 1 taken, 0 left", from the newcomer's count)."""
-    start = system.small_course()
-    freed = start - CHECKOUT_HOLD - LEAST_TIME_TO_ACT + timedelta(minutes=5)
     run = at_the_terminal(system, monkeypatch, capsys)
-    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        system.apply(course_id="small", email="first@example.org")
-    with time_machine.travel(freed, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    with time_machine.travel(_place_freed_too_late(system), tick=False):
         course = system.course("small")
         assert (course["status"], course["places_left"]) == ("full", 0)
         assert course["places_not_taken"] == 1
@@ -51,6 +73,47 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
         code, out = run("course", "small")
         assert code == 0, out
         assert "Places: 0 of 1 taken, 1 left" in out
+        # Each view's state says the same of it, in the same words, never "Full".
+        assert f"Status: {NOT_TAKEN}" in out
+        assert f"Status {NOT_TAKEN}, 1 waiting" in page
+        assert f"{NOT_TAKEN}, 1 waiting" in _row_on_the_course_list(system)
+        code, out = run("courses")
+        assert code == 0, out
+        line = next(line for line in out.splitlines() if "[small]" in line)
+        assert f"[small]: {NOT_TAKEN}, £" in line, line
+        assert "no places left" not in line
+        # The public page and JSON stay as a newcomer reads them: full, too soon for an offer.
+        assert course["no_more_offers"] is True
+        public = text_of(system.api("GET", "/courses/small", headers={"accept": "text/html"}).body)
+        assert "too soon for a place to be offered" in public
+
+
+def test_a_cohort_offered_to_a_booking_moving_says_its_place_not_taken_alike(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The transfer choices of a booking on another cohort say "small"'s state in the same
+    words as its other views (JSON ``no_more_offers``, the console's choice, the CLI's)."""
+    booked: dict[str, Any] = {}
+
+    def book_on_the_other_cohort() -> None:
+        booked.update(system.apply(email="mover@example.org").json())
+        system.pay(booked["checkout_url"])
+
+    run = at_the_terminal(system, monkeypatch, capsys)
+    with time_machine.travel(
+        _place_freed_too_late(system, before=book_on_the_other_cohort), tick=False
+    ):
+        mover = booked["application_id"]
+        reply = system.admin("GET", f"/applications/{mover}/transfer-choices")
+        [choice] = [c for c in reply.json()["cohorts"] if c["course_id"] == "small"]
+        assert (choice["status"], choice["places_not_taken"]) == ("full", 1)
+        assert choice["no_more_offers"] is True
+        page = text_of(signed_in(system).get(f"/console/applications/{mover}/transfer").body)
+        assert f"{NOT_TAKEN}, 1 waiting, 1 place left" in page
+        code, out = run("transfer", booked["reference"])
+        assert code == 0, out
+        line = next(line for line in out.splitlines() if line.startswith("small:"))
+        assert f"; {NOT_TAKEN}, 1 place left, £" in line, line
 
 
 def test_a_lapsed_offers_seat_is_taken_in_every_view_until_the_sweep(

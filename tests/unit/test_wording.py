@@ -308,3 +308,21 @@ def test_a_number_of_places_is_said_one_way_in_code_emails_and_pages() -> None:
     for jinja in (_environment(False), _environment(True), environment()):
         said = jinja.from_string("{{ 1 | places }}; {{ 3 | places }}").render()
         assert said == "1 place; 3 places"
+
+
+def test_a_full_course_with_places_not_taken_says_so_and_why() -> None:
+    """hostile24 F6: full for newcomers with places no seat holds is never said "Full" beside
+    the views' "1 left": the places not taken, and why nobody new can take them."""
+    said = wording.course_state_said
+    assert said("full", ended=False, waiting=1, free=1, too_late_to_offer=True) == (
+        "1 place not taken (too late to offer it from the waiting list; nobody new can take "
+        "it), 1 waiting"
+    )
+    assert said("full", ended=False, waiting=3, free=2) == (
+        "2 places not taken (offered to those waiting first; nobody new can take them), 3 waiting"
+    )
+    assert said("full", ended=False, waiting=1, free=0, too_late_to_offer=True) == (
+        "Full, 1 waiting"
+    )
+    assert said("closed", ended=False, free=1, too_late_to_offer=True) == "Closed"
+    assert said("full", ended=True, free=1, too_late_to_offer=True) == "Ended"

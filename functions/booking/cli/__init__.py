@@ -46,8 +46,10 @@ and no traceback: exit status 2 for a command given wrongly, 1 for a refusal; a 
 repeated back.
 
 Its parts: :mod:`booking.cli.arguments` reads the command line, :mod:`booking.cli.client` asks
-the API over HTTP, :mod:`booking.cli.commands` says each verb's answer in words; here, each
-command is sent to its verb.
+the API over HTTP; the verbs, by what they are about, say each answer in words
+(:mod:`booking.cli.courses`, :mod:`booking.cli.people`, :mod:`booking.cli.codes`,
+:mod:`booking.cli.runs`, ..., sharing :mod:`booking.cli.said`); here, each command is sent to its
+verb.
 """
 
 from __future__ import annotations
@@ -67,23 +69,11 @@ from booking.cli.arguments import (
     secrets_in,
 )
 from booking.cli.client import base_url
-from booking.cli.commands import (
-    application_action,
-    backfill_billing_index,
-    discount_code,
-    expire_code,
-    list_codes,
-    list_courses,
-    load_course,
-    person,
-    roster,
-    run_reminders,
-    run_said,
-    show_application,
-    show_course,
-    totals,
-)
+from booking.cli.codes import discount_code, expire_code, list_codes
+from booking.cli.courses import list_courses, load_course, roster, show_course, totals
 from booking.cli.errors import CliError
+from booking.cli.people import application_action, person, show_application
+from booking.cli.runs import backfill_billing_index, run_reminders, run_said
 from booking.cli.transfers import transfer
 
 

@@ -1,5 +1,5 @@
-"""A discount code's terms and standing in words, as the console's codes page says them (for
-``discount-code``, ``codes`` and ``expire-code``)."""
+"""The discount code verbs (``discount-code``, ``codes``, ``expire-code``): a code's terms and
+standing in words, as the console's codes page says them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import get_json
+from booking.cli.client import get_json, post_json, segment
+from booking.cli.said import answered, course_named, instant
 from booking.domain.wording import discount_words, moment_when, redemptions_words, uses_words
 
 _MOMENTS = ("expires_at", "expired_at")
@@ -18,7 +19,7 @@ def code_terms(url: str, code: dict[str, Any]) -> str:
     (or "no end date") and, once an organiser expired it, when, by date and the course's
     time (UK time), as the console says them."""
     off = discount_words(code["percent_off"], code["amount_off"], code["currency"])
-    expires, expired = (_instant(code[k]) if code.get(k) else None for k in _MOMENTS)
+    expires, expired = (instant(code[k]) if code.get(k) else None for k in _MOMENTS)
     active = code.get("active", True)
     ended = not active or (expires is not None and expires <= datetime.now(UTC))
     said = f"{off}, {uses_words(code['times_used'], code['max_uses'], ended=ended)}"
@@ -38,5 +39,35 @@ def code_terms(url: str, code: dict[str, Any]) -> str:
     return f"{said}; at Stripe: {stripe}"
 
 
-def _instant(iso: str) -> datetime:
-    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+def discount_code(
+    url: str, token: str | None, course_id: str, code: dict[str, Any], *, as_json: bool = False
+) -> str:
+    made = post_json(
+        f"{url}/admin/courses/{segment(course_id, 'course')}/discount-codes", token, code
+    )
+    if as_json:
+        return answered(made)
+    course = course_named(url, made["course_id"])
+    return f"made {made['code']} on {course}: {code_terms(url, made)}"
+
+
+def _code_line(url: str, code: dict[str, Any]) -> str:
+    return f"{code['code']}: {code_terms(url, code)}"
+
+
+def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
+    codes = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/discount-codes", token)
+    if as_json:
+        return answered(codes)
+    if not codes:
+        return "No discount codes on this course yet."
+    return "\n".join(_code_line(url, code) for code in codes)
+
+
+def expire_code(
+    url: str, token: str | None, course_id: str, code: str, *, as_json: bool = False
+) -> str:
+    course = segment(course_id, "course")
+    path = f"{url}/admin/courses/{course}/discount-codes/{segment(code, 'discount code')}/expire"
+    expired = post_json(path, token, {})
+    return answered(expired) if as_json else f"expired {_code_line(url, expired)}"

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from booking.cli.client import application_path, get_json, post_json
 from booking.cli.errors import UsageError
 from booking.domain.wording import (
-    COURSE_STATUS_WORDS,
+    course_state_said,
     moment_when,
     money_words,
     status_with_reason,
@@ -96,6 +96,16 @@ def _outcome(
     return f"{reference}: moved to {cohort} ({said}); {given_back}"
 
 
+def _standing(cohort: dict[str, Any], left: int) -> str:
+    """Its state as the console's choice says it (``course_state_said``)."""
+    return course_state_said(
+        cohort["status"],
+        ended=False,
+        free=left,
+        too_late_to_offer=bool(cohort.get("no_more_offers")),
+    ).lower()
+
+
 def _choices(answer: dict[str, Any]) -> str:
     cohorts = answer["cohorts"]
     if not cohorts:
@@ -106,7 +116,7 @@ def _choices(answer: dict[str, Any]) -> str:
         left = cohort.get("places_not_taken", cohort["places_left"])
         line = (
             f"{cohort['course_id']}: {cohort['name']}; "
-            f"{COURSE_STATUS_WORDS[cohort['status']].lower()}, "
+            f"{_standing(cohort, left)}, "
             f"{left} place{'s' if left != 1 else ''} left, "
             f"{money_words(price['amount'], price['currency'])}"
         )

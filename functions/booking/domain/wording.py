@@ -121,13 +121,24 @@ COURSE_STATUS_WORDS: Mapping[str, str] = {
 ENDED_WORDS = "Ended"
 
 
-def course_state_said(status: str, *, ended: bool, waiting: int = 0) -> str:
-    """A course's state in words, one way wherever it is shown (console, CLI, load-course):
-    an ended cohort is "Ended", whatever its status says of applications; a full one says how
-    many wait ("Full, 2 waiting"), and is plain "Full" when nobody does."""
+def course_state_said(
+    status: str, *, ended: bool, waiting: int = 0, free: int = 0, too_late_to_offer: bool = False
+) -> str:
+    """A course's state in words, one way wherever organisers read it (console, CLI,
+    load-course): an ended cohort is "Ended", whatever its status says of applications; a full
+    one says how many wait ("Full, 2 waiting"), and is plain "Full" when nobody does; but a full
+    one with ``free`` places no seat holds says so and why, beside each view's "1 left"
+    (hostile24 F6): those waiting come first, or it is ``too_late_to_offer``
+    (``offer_ends.no_more_offers``)."""
     if ended:
         return ENDED_WORDS
     said = COURSE_STATUS_WORDS.get(status, status)
+    if status == "full" and free > 0:
+        it = "it" if free == 1 else "them"
+        why = f"too late to offer {it} from the waiting list"
+        if not too_late_to_offer:
+            why = "offered to those waiting first"
+        said = f"{places_words(free)} not taken ({why}; nobody new can take {it})"
     return f"{said}, {waiting} waiting" if status == "full" and waiting else said
 
 

@@ -251,6 +251,7 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "price": c.course.definition.price.model_dump(mode="json"),
                     "can_move": c.refused is None,
                     "can_wait": c.can_wait,
+                    "no_more_offers": c.too_late_to_offer,
                     "difference": c.difference,
                     "refusal": {"code": c.refused.code, "message": c.refused.message}
                     if c.refused

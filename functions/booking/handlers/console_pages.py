@@ -17,6 +17,7 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
+from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_said
@@ -167,7 +168,13 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
                 "dates": _dates(s.course),
-                "status": course_state_said(s.status.value, ended=s.ended, waiting=s.waiting),
+                "status": course_state_said(
+                    s.status.value,
+                    ended=s.ended,
+                    waiting=s.waiting,
+                    free=s.course.places_left,
+                    too_late_to_offer=s.too_late_to_offer,
+                ),
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,
@@ -225,6 +232,8 @@ def course_page(
             course.status(now).value,
             ended=max(s.end for s in course.schedule) <= now,
             waiting=course.waiting,
+            free=course.places_left,
+            too_late_to_offer=no_more_offers(course, now),
         ),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
-from booking.domain.course import Course, CourseStatus
+from booking.domain.course import Course
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.wording import course_state_said, day_when, money_words
 from booking.handlers import http
@@ -24,7 +24,7 @@ from booking.handlers.routes.transfers import (
 )
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import transfers, waiting_moves
-from booking.services.transfers import Choices
+from booking.services.transfers import Choice, Choices
 
 LABELS = {"to_course_id": "Cohort to move to"}
 
@@ -38,9 +38,16 @@ def _after_the_first_day(course: Course) -> str:
     return f"{len(schedule)} sessions, the last on {last}"
 
 
-def _standing(course: Course, status: CourseStatus) -> str:
-    """Open or full, and who waits: a full cohort with nobody waiting has no waiting list."""
-    return course_state_said(status.value, ended=False, waiting=course.waiting).lower()
+def _standing(choice: Choice) -> str:
+    """Open or full, and who waits: a full cohort with nobody waiting has no waiting list; a
+    full one with places not taken says so and why (``course_state_said``)."""
+    return course_state_said(
+        choice.status.value,
+        ended=False,
+        waiting=choice.course.waiting,
+        free=choice.course.places_left,
+        too_late_to_offer=choice.too_late_to_offer,
+    ).lower()
 
 
 def transfer_page(
@@ -66,7 +73,7 @@ def transfer_page(
                 "course_id": c.course.course_id,
                 "name": c.name,
                 "dates": _after_the_first_day(c.course),
-                "status": _standing(c.course, c.status),
+                "status": _standing(c),
                 "left": c.course.places_left,
                 "price": money_words(
                     c.course.definition.price.amount, c.course.definition.price.currency

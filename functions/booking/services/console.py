@@ -30,7 +30,7 @@ from booking.domain.groups import (
     organisers_give_it_up,
     the_place_is_the_groups,
 )
-from booking.domain.offer_ends import place_refusal
+from booking.domain.offer_ends import no_more_offers, place_refusal
 from booking.domain.references import normalised_reference
 from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
 from booking.domain.timeline import TimelineEntry
@@ -70,6 +70,8 @@ class CourseSummary:
     pending_review: int
     money: CourseMoney  # counted as the money page and the /admin totals count it
     ended: bool = False  # every session is over
+    # Applications close too soon for a place to be offered (``offer_ends.no_more_offers``).
+    too_late_to_offer: bool = False
 
 
 def course_summaries(ports: Ports) -> list[CourseSummary]:
@@ -111,6 +113,7 @@ def _summary(
         pending_review=sum(a.status is S.PENDING_REVIEW for a in applications),
         money=course_money(applications, course.definition.price, groups),
         ended=max(s.end for s in schedule) <= now,
+        too_late_to_offer=no_more_offers(course, now),
     )
 
 

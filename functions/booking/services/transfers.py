@@ -18,6 +18,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.enrolments import held_there
 from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
+from booking.domain.offer_ends import no_more_offers
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
@@ -56,6 +57,8 @@ class Choice:
     # Whether the booking may join this (full) cohort's waiting list instead, if the
     # organiser chooses (``domain.waiting_moves``).
     can_wait: bool = False
+    # Applications there close too soon for a place to be offered (``offer_ends.no_more_offers``).
+    too_late_to_offer: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def _choice(
         held is None
         and waiting_on(application) is None
         and waiting_refusal(application, source, target, now) is None,
+        no_more_offers(target, now),
     )
 
 

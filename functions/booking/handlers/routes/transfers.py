@@ -81,6 +81,11 @@ _CHOICE: dict[str, Any] = {
             "description": "The cohort is full (or people wait there) and the booking may join "
             "its waiting list instead (`wait: true`)",
         },
+        "no_more_offers": {
+            "type": "boolean",
+            "description": "Applications there close in less than 15 minutes: too soon for a "
+            "place to be offered from its waiting list (as the public Course's `no_more_offers`)",
+        },
         "difference": {
             "type": "integer",
             "description": "What the person is asked to pay by card before the move is made "

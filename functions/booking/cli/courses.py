@@ -1,0 +1,171 @@
+"""The course verbs (``courses``, ``course``, ``load-course``, ``roster``, ``totals``): each
+asks the organiser API (:mod:`booking.cli.client`) and says its answer as the console says it
+(``domain/wording.py``): statuses and times in words, money in pounds."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from booking.cli.client import checked, get_json, read_json, segment, send
+from booking.cli.errors import CliError
+from booking.cli.said import course_named, ended, name_of
+from booking.domain.course_money import bookings_said, money_figures
+from booking.domain.covered import paid_for_them
+from booking.domain.statuses import person_shown
+from booking.domain.wording import (
+    ENDED_WORDS,
+    course_state_said,
+    moment_when,
+    money_words,
+    status_words,
+)
+
+# A course definition is a few kilobytes; the API takes at most 64 KiB.
+MAX_DEFINITION_BYTES = 1024 * 1024
+
+
+def _not_taken(course: dict[str, Any]) -> int:
+    """Places no seat holds, as the console counts them (not a newcomer's ``places_left``)."""
+    return int(course.get("places_not_taken", course["places_left"]))
+
+
+def _state(course: dict[str, Any]) -> str:
+    """Its state as the console says it: a full one with places not taken says so and why."""
+    return course_state_said(
+        course["status"],
+        ended=ended(course),
+        free=_not_taken(course),
+        too_late_to_offer=bool(course.get("no_more_offers")),
+    )
+
+
+def list_courses(url: str) -> str:
+    lines = []
+    for course in get_json(f"{url}/courses", None):
+        status = course["status"]
+        places = (
+            f"{course['places_left']} of {course['capacity']} places left, "
+            if status == "open"
+            # Ended, or full with places not taken: its state says so already.
+            else ""
+            if ended(course) or (status == "full" and _not_taken(course))
+            else "no places left, "
+        )
+        lines.append(
+            f"{name_of(course)} [{course['course_id']}]: {_state(course)}, {places}"
+            f"{money_words(course['price']['amount'], course['price']['currency'])} a place"
+        )
+    return "\n".join(lines) if lines else "No courses yet."
+
+
+def show_course(url: str, token: str | None, course_id: str) -> str:
+    course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
+    price, free = course["price"], _not_taken(course)
+    lines = [
+        f"{name_of(course)} [{course['course_id']}]",
+        f"Status: {_state(course)}"
+        + (", applications need approval" if course["approval_required"] else ""),
+        f"Places: {course['capacity'] - free} of {course['capacity']} taken, {free} left",
+        f"Price: {money_words(price['amount'], price['currency'])}",
+        "Sessions (UK time):",
+    ]
+    for session in course["sessions"]:
+        start = datetime.fromisoformat(session["start"])
+        kind = "follow-up" if session["kind"] == "follow_up" else "session"
+        lines.append(f"  {moment_when(start, course['timezone'])}  {kind}: {session['title']}")
+    return "\n".join([*lines, "", totals(url, token, course_id)])
+
+
+def read_definition(path: Path) -> Any:
+    """A course definition file as JSON, or a :class:`CliError` saying why it is not one (never
+    json's traceback: a file of 100,000 ``[`` nests past Python's recursion limit)."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_DEFINITION_BYTES + 1)
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > MAX_DEFINITION_BYTES:
+        raise CliError(f"{path} is too large to be a course definition (over 1 MiB)")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise CliError(f"{path} is not text in UTF-8: save it as UTF-8 JSON") from None
+    except json.JSONDecodeError as error:
+        raise CliError(
+            f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise CliError(f"{path} nests too deeply to be a course definition") from None
+
+
+def load_course(url: str, token: str | None, path: Path, course_id: str | None) -> str:
+    definition = read_definition(path)
+    identifier = course_id or path.stem
+    status, payload = send("PUT", f"{url}/admin/courses/{quote(identifier)}", token, definition)
+    course = read_json(checked(status, payload))
+    verb = "created" if status == 201 else "updated"
+    places = (
+        ENDED_WORDS.lower()
+        if ended(course)
+        else f"{course.get('places_not_taken', course['places_left'])} of {course['capacity']} "
+        "places left"
+    )
+    said = f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, {places}"
+    return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
+
+
+def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
+    suffix = "?format=csv" if shape == "csv" else ""
+    body = checked(
+        *send(
+            "GET", f"{url}/admin/courses/{segment(course_id, 'course')}/applications{suffix}", token
+        )
+    )
+    if shape == "csv":
+        return body.decode("utf-8")
+    rows = read_json(body)
+    if shape == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    if not rows:
+        return "No applications yet."
+    return "\n".join(
+        f"{row['reference'] or row['application_id']}  {person_shown(row['name'], row['email'])}  "
+        f"{_roster_status(row, url)}  {_paid_said(row)}"
+        for row in rows
+    )
+
+
+def _paid_said(row: dict[str, Any]) -> str:
+    """Who paid, as the CSV roster's "Paid by" says it, for a place the person did not pay
+    (the group booking's, or one a bursary or code covered); else what they paid."""
+    said = paid_for_them(row)
+    if said:
+        return said[0].lower() + said[1:]
+    return f"paid {money_words(row['amount_paid'], row['currency'])}"
+
+
+def _roster_status(row: dict[str, Any], url: str) -> str:
+    """A row's status, or, for a booking of another cohort whose move here waits, that (the
+    cohort it moves from by its title and first day, as organisers read it)."""
+    moving = row.get("moving_in")
+    if not moving:
+        return status_words(row["status"])
+    source = course_named(url, moving["from_course_id"])
+    if moving["kind"] == "waiting":
+        return f"on the waiting list: a move from {source}"
+    return f"seat held for a move from {source} (difference not yet paid)"
+
+
+def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
+    money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
+    if as_json:
+        return json.dumps(money, indent=2)
+    # The figures named and said as the console's money page says them.
+    return "\n".join(
+        [f"Bookings: {bookings_said(money)}"]
+        + [f"{name}: {amount}" for name, amount in money_figures(money)]
+    )

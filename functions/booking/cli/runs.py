@@ -1,0 +1,121 @@
+"""The schedule and upkeep verbs (``run-reminders``, ``backfill-billing-index``): what a run
+did, in words, as of the time it ran for."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from booking.cli.client import checked, post_json, send
+from booking.cli.errors import CliError
+from booking.domain.wording import moment_when
+
+# The schedule's runs are said in UK time, as the sessions are.
+UK_TIME = "Europe/London"
+
+
+def run_said(answer: str) -> str:
+    """A scheduled run's answer in words: what it did, as of the time it ran for."""
+    try:
+        run = json.loads(answer)
+    except json.JSONDecodeError:
+        return answer
+    if not isinstance(run, dict) or "time" not in run:
+        return answer
+    when = moment_when(datetime.fromisoformat(str(run["time"]).replace("Z", "+00:00")), UK_TIME)
+
+    def count(key: str, one: str, many: str) -> str:
+        n = int(run.get(key) or 0)
+        return f"{n} {one if n == 1 else many}"
+
+    # Reminders due to people erased since are not queued: said as skipped, never as sent.
+    skipped = (
+        f"{count('skipped_erased', 'reminder', 'reminders')} skipped (their people were erased), "
+        if run.get("skipped_erased")
+        else ""
+    )
+    # People waiting (on the list, or for a review) told that applications closed: said when
+    # there were any.
+    ended = (
+        f"{count('waits_ended', 'person', 'people')} waiting (on the list or for a review) "
+        "told applications closed, "
+        if run.get("waits_ended")
+        else ""
+    )
+    return (
+        f"Ran the schedule as of {when}: "
+        f"{count('queued', 'reminder', 'reminders')} queued, {skipped}"
+        f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
+        f"{count('offers_made', 'place', 'places')} offered to the waiting list, {ended}"
+        f"{count('emails_relayed', 'email', 'emails')} relayed."
+    )
+
+
+def function_answer(answer: dict[str, Any]) -> str:
+    """What a deployed function answered; its error (a run ahead of its clock refused, or a
+    failure) as a refusal saying the function's own words, never its stack trace."""
+    payload = str(answer["Payload"].read().decode())
+    if not answer.get("FunctionError"):
+        return payload
+    try:
+        error = json.loads(payload)
+    except json.JSONDecodeError:
+        error = {}
+    said = error.get("errorMessage") if isinstance(error, dict) else None
+    raise CliError(f"the reminders function did not run: {said or 'it failed'}")
+
+
+def run_reminders(url: str | None, function_name: str | None, at: datetime) -> str:
+    moment = at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if function_name:
+        # A deployed stage: invoke the function with the event EventBridge Scheduler sends.
+        import boto3
+
+        event = {
+            "version": "0",
+            "id": "cli",
+            "detail-type": "Scheduled Event",
+            "source": "aws.scheduler",
+            "account": "",
+            "time": moment,
+            "region": "",
+            "resources": [],
+            "detail": {},
+        }
+        answer = boto3.client("lambda").invoke(
+            FunctionName=function_name, Payload=json.dumps(event).encode()
+        )
+        return function_answer(answer)
+    if not url:
+        raise CliError("give --url of a local stack or --function of a deployed one")
+    status, payload = send("POST", f"{url}/_local/scheduler/tick", None, {"time": moment})
+    return checked(status, payload).decode()
+
+
+def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """Page through every course (``POST /admin/billing-index/backfill``), adding up what each
+    call wrote: the billing-contact lookups older applications lacked."""
+    pages: list[dict[str, Any]] = []
+    body: dict[str, Any] = {}
+    while True:
+        page = post_json(f"{url}/admin/billing-index/backfill", token, body)
+        if not isinstance(page, dict):
+            raise CliError("the API answered something other than a backfill's page")
+        pages.append(page)
+        if not page.get("next_course_id"):
+            break
+        body = {"course_id": page["next_course_id"]}
+    if as_json:
+        return json.dumps(pages, indent=2)
+
+    def total(key: str) -> int:
+        return sum(int(p.get(key) or 0) for p in pages)
+
+    courses = sum(1 for p in pages if p.get("course_id"))
+    return (
+        f"Backfilled the billing contacts' lookups of {courses} "
+        f"{'course' if courses == 1 else 'courses'}: {total('written')} written, "
+        f"{total('already_indexed')} there already, "
+        f"{total('not_billed')} with no billing contact to index."
+    )

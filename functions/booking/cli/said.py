@@ -1,0 +1,43 @@
+"""What the organiser API's answers say, in words, shared by the verbs: a course by its title
+and first day, whether it has ended, an answer given as it came (``--json``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from booking.cli.client import read_json, segment, send
+from booking.domain.wording import course_name
+
+
+def name_of(course: dict[str, Any]) -> str:
+    """A course as the console names it: its title and first day (from the Course JSON)."""
+    starts = [datetime.fromisoformat(s["start"]) for s in course.get("sessions") or []]
+    if not starts:
+        return str(course["title"])
+    return course_name(course["title"], min(starts), course["timezone"])
+
+
+def ended(course: dict[str, Any]) -> bool:
+    """Whether every session of the course (from the Course JSON) is over by now."""
+    ends = [datetime.fromisoformat(s["end"]) for s in course.get("sessions") or []]
+    return bool(ends) and max(ends) <= datetime.now(UTC)
+
+
+def course_named(url: str, course_id: str) -> str:
+    """A course as a person reads it: its title and first day (its id when it is gone)."""
+    status, payload = send("GET", f"{url}/courses/{segment(course_id, 'course')}", None)
+    if status >= 400:
+        return course_id
+    return name_of(read_json(payload))
+
+
+def answered(answer: Any) -> str:
+    """``--json``: the API's answer as it gave it, for scripts."""
+    return json.dumps(answer, indent=2, ensure_ascii=False)
+
+
+def instant(iso: str) -> datetime:
+    """An API's ISO 8601 moment (``...Z``) as an aware datetime."""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
