@@ -24,6 +24,7 @@ from booking.domain.timeline import EntryKind, email_sent
 from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import (
     Anomaly,
+    ClaimHeld,
     EmailClaim,
     EnrolmentRead,
     ReminderMarker,
@@ -555,6 +556,16 @@ def test_an_email_is_claimed_once_and_a_dead_claim_is_taken_over(repo: Repositor
     assert repo.claim_email("j1", later, later - timedelta(minutes=3)) is EmailClaim.CLAIMED
     repo.finish_email("j1", "sent", later)
     assert repo.claim_email("j1", later, later + timedelta(days=1)) is EmailClaim.DONE
+
+
+def test_a_claim_is_read_with_when_it_was_last_claimed(repo: Repository) -> None:
+    assert repo.email_claim("j1") is None
+    repo.claim_email("j1", NOW, NOW - timedelta(minutes=3))
+    assert repo.email_claim("j1") == ClaimHeld("sending", NOW)
+    later = NOW + timedelta(minutes=4)
+    repo.claim_email("j1", later, later - timedelta(minutes=3))  # a dead one taken over
+    repo.finish_email("j1", "sent_unconfirmed", later + timedelta(seconds=2))
+    assert repo.email_claim("j1") == ClaimHeld("sent_unconfirmed", later)
 
 
 def test_suppressed_addresses_are_recognised_whatever_their_case(repo: Repository) -> None:

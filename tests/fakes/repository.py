@@ -47,6 +47,7 @@ from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
     Anomaly,
+    ClaimHeld,
     ClaimRead,
     EmailClaim,
     EnrolmentRead,
@@ -582,6 +583,10 @@ class FakeRepository:
     def email_state(self, job_id: str) -> str | None:
         claim = self.email_claims.get(job_id)
         return claim.state if claim is not None else None
+
+    def email_claim(self, job_id: str) -> ClaimHeld | None:
+        claim = self.email_claims.get(job_id)
+        return ClaimHeld(claim.state, claim.claimed_at) if claim is not None else None
 
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         self.suppressed.add(address_digest(address))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.services.code_store_port import DiscountCodeStore
-from booking.services.email_claims import ClaimRead, EmailClaim
+from booking.services.email_claims import ClaimHeld, ClaimRead, EmailClaim
 from booking.services.payment_recorders_port import PaymentRecorderIndex
 
 if TYPE_CHECKING:
@@ -287,6 +287,10 @@ class EmailLedger(Protocol):
         """What became of a job the mailer claimed: ``sending``, ``sent_unconfirmed`` (SES
         called, its answer not recorded), ``sent``, ``failed`` or a
         ``skipped_*`` outcome; None when it was never claimed or its claim has expired."""
+        ...
+
+    def email_claim(self, job_id: str) -> ClaimHeld | None:
+        """A job's claim (``email_state``) with when it was last claimed; None as there."""
         ...
 
     def suppress_address(self, address: str, reason: str, now: datetime) -> None: ...
