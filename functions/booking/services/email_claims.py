@@ -1,8 +1,8 @@
 """An email's claim in the ledger (``EmailLedger``): what the mailer is answered claiming it
 (``EmailClaim``), and what a decision read of it (``ClaimRead``), which the save carrying that
 decision may hold on (``ApplicationStore.save``); the claim as held (``ClaimHeld``), and
-whether its message reached SES by it (``reached_ses``). ``booking.services.ports`` re-exports
-them."""
+whether its message reached SES by it (``reached_ses``); and the retry a send at work asks for
+(``EmailInFlight``). ``booking.services.ports`` re-exports the claims."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from enum import StrEnum
 # is written just before the call, ``sent`` once SES took the message).
 CALLED_SES = frozenset({"sent", "sent_unconfirmed"})
 SENDING = "sending"
+
+
+class EmailInFlight(Exception):
+    """Another delivery of this job is sending it right now (or of one it waits on): retry
+    this record later."""
 
 
 class EmailClaim(StrEnum):
