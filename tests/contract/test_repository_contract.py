@@ -15,7 +15,7 @@ from booking.domain import errors
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
-from booking.domain.course import CourseDefinition
+from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.invitations import Telling, Told
 from booking.domain.limits import Limited
@@ -524,9 +524,16 @@ def test_a_course_keeps_when_each_follow_up_was_last_written(repo: Repository) -
 def test_a_course_keeps_when_a_save_last_moved_its_dates(repo: Repository) -> None:
     assert repo.put_course("c1", definition()).dates_moved_at is None
     moved_at = NOW + timedelta(microseconds=250)
-    assert repo.put_course("c1", definition(), dates_moved_at=moved_at).dates_moved_at == moved_at
-    # A save that does not move them keeps it, for the sweep to follow (services.dates_followed).
-    assert repo.put_course("c1", definition(title="Renamed")).dates_moved_at == moved_at
+    later = definition(group_apply_by_days=10)
+    replaced: list[Course | None] = []
+    moved = repo.put_course("c1", later, dates_moved_at=moved_at, wrote_over=replaced.append)
+    assert moved.dates_moved_at == moved_at
+    assert [c.definition if c else None for c in replaced] == [definition()]
+    # A save that does not move them keeps it, for the sweep to follow (services.dates_followed),
+    # whether or not it was asked to record a move (decided from the version it writes over).
+    assert repo.put_course("c1", later, dates_moved_at=NOW).dates_moved_at == moved_at
+    renamed = later.model_copy(update={"title": "Renamed"})
+    assert repo.put_course("c1", renamed).dates_moved_at == moved_at
     stored = repo.get_course("c1")
     assert stored is not None
     assert stored.dates_moved_at == moved_at

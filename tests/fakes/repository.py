@@ -9,7 +9,7 @@ application per person per course, emails written with the change that decided t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,6 +56,7 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
+from booking.services.stored import dates_moved_at as moved_dates_at
 from booking.services.stored import stored_application
 
 MAX_SESSION_ROWS = 99
@@ -140,6 +141,7 @@ class FakeRepository:
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
+        wrote_over: Callable[[Course | None], None] | None = None,
     ) -> Course:
         previous = self.courses.get(course_id)
         if (
@@ -171,9 +173,11 @@ class FakeRepository:
             priced=previous.priced if previous else 0,
             priced_codes=previous.priced_codes if previous else 0,
             follow_up_edits=dict(follow_up_edits or {}),
-            dates_moved_at=dates_moved_at or (previous.dates_moved_at if previous else None),
+            dates_moved_at=moved_dates_at(previous, definition, dates_moved_at),
         )
         self.courses[course_id] = stored
+        if wrote_over is not None:
+            wrote_over(previous)
         return stored
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
