@@ -15,7 +15,7 @@ from booking.domain import errors
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
-from booking.domain.course import CourseDefinition
+from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.invitations import Telling, Told
 from booking.domain.limits import Limited
@@ -24,6 +24,7 @@ from booking.domain.timeline import EntryKind, email_sent
 from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import (
     Anomaly,
+    ClaimHeld,
     EmailClaim,
     EnrolmentRead,
     ReminderMarker,
@@ -523,9 +524,16 @@ def test_a_course_keeps_when_each_follow_up_was_last_written(repo: Repository) -
 def test_a_course_keeps_when_a_save_last_moved_its_dates(repo: Repository) -> None:
     assert repo.put_course("c1", definition()).dates_moved_at is None
     moved_at = NOW + timedelta(microseconds=250)
-    assert repo.put_course("c1", definition(), dates_moved_at=moved_at).dates_moved_at == moved_at
-    # A save that does not move them keeps it, for the sweep to follow (services.dates_followed).
-    assert repo.put_course("c1", definition(title="Renamed")).dates_moved_at == moved_at
+    later = definition(group_apply_by_days=10)
+    replaced: list[Course | None] = []
+    moved = repo.put_course("c1", later, dates_moved_at=moved_at, wrote_over=replaced.append)
+    assert moved.dates_moved_at == moved_at
+    assert [c.definition if c else None for c in replaced] == [definition()]
+    # A save that does not move them keeps it, for the sweep to follow (services.dates_followed),
+    # whether or not it was asked to record a move (decided from the version it writes over).
+    assert repo.put_course("c1", later, dates_moved_at=NOW).dates_moved_at == moved_at
+    renamed = later.model_copy(update={"title": "Renamed"})
+    assert repo.put_course("c1", renamed).dates_moved_at == moved_at
     stored = repo.get_course("c1")
     assert stored is not None
     assert stored.dates_moved_at == moved_at
@@ -555,6 +563,16 @@ def test_an_email_is_claimed_once_and_a_dead_claim_is_taken_over(repo: Repositor
     assert repo.claim_email("j1", later, later - timedelta(minutes=3)) is EmailClaim.CLAIMED
     repo.finish_email("j1", "sent", later)
     assert repo.claim_email("j1", later, later + timedelta(days=1)) is EmailClaim.DONE
+
+
+def test_a_claim_is_read_with_when_it_was_last_claimed(repo: Repository) -> None:
+    assert repo.email_claim("j1") is None
+    repo.claim_email("j1", NOW, NOW - timedelta(minutes=3))
+    assert repo.email_claim("j1") == ClaimHeld("sending", NOW)
+    later = NOW + timedelta(minutes=4)
+    repo.claim_email("j1", later, later - timedelta(minutes=3))  # a dead one taken over
+    repo.finish_email("j1", "sent_unconfirmed", later + timedelta(seconds=2))
+    assert repo.email_claim("j1") == ClaimHeld("sent_unconfirmed", later)
 
 
 def test_suppressed_addresses_are_recognised_whatever_their_case(repo: Repository) -> None:

@@ -9,7 +9,7 @@ application per person per course, emails written with the change that decided t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -47,6 +47,7 @@ from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
     Anomaly,
+    ClaimHeld,
     ClaimRead,
     EmailClaim,
     EnrolmentRead,
@@ -55,6 +56,7 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
+from booking.services.stored import dates_moved_at as moved_dates_at
 from booking.services.stored import stored_application
 
 MAX_SESSION_ROWS = 99
@@ -139,6 +141,7 @@ class FakeRepository:
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
+        wrote_over: Callable[[Course | None], None] | None = None,
     ) -> Course:
         previous = self.courses.get(course_id)
         if (
@@ -170,9 +173,11 @@ class FakeRepository:
             priced=previous.priced if previous else 0,
             priced_codes=previous.priced_codes if previous else 0,
             follow_up_edits=dict(follow_up_edits or {}),
-            dates_moved_at=dates_moved_at or (previous.dates_moved_at if previous else None),
+            dates_moved_at=moved_dates_at(previous, definition, dates_moved_at),
         )
         self.courses[course_id] = stored
+        if wrote_over is not None:
+            wrote_over(previous)
         return stored
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
@@ -582,6 +587,10 @@ class FakeRepository:
     def email_state(self, job_id: str) -> str | None:
         claim = self.email_claims.get(job_id)
         return claim.state if claim is not None else None
+
+    def email_claim(self, job_id: str) -> ClaimHeld | None:
+        claim = self.email_claims.get(job_id)
+        return ClaimHeld(claim.state, claim.claimed_at) if claim is not None else None
 
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         self.suppressed.add(address_digest(address))

@@ -96,8 +96,7 @@ class Application(Model):
     status: ApplicationStatus
     token: str
     answers: Answers
-    # Said on the phone and quoted in emails (``booking.domain.references``); None only for
-    # applications stored before references existed.
+    # Said on the phone and quoted in emails (``domain.references``); None: stored before them.
     reference: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -127,6 +126,7 @@ class Application(Model):
     recent_event_ids: tuple[str, ...] = ()
     status_reason: str | None = None
     told_closing: str | None = None  # the closing last told: it ended, or is now (offer_ends)
+    closing_news: tuple[str, ...] = ()  # the job ids of news of closings queued (offer_ends)
     decline_note: str | None = None  # the organiser's own words for this applicant
     erased_at: datetime | None = None  # personal data replaced on request; nothing is sent
     # Who pays and how much. The price is the course's when the application was made (None

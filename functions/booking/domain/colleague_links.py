@@ -12,8 +12,6 @@ from booking.domain.groups import APPLY_BY_MOVED, GroupBooking, GroupPlace, Grou
 # The mailer's record of a job whose email reached SES (``EmailLedger.email_state``): sent, or
 # SES called and its answer not recorded (it may have reached them).
 LINK_SENT = frozenset({"sent", "sent_unconfirmed"})
-# Being sent by another delivery now: whether it goes is not known yet.
-LINK_SENDING = "sending"
 
 
 def place_to_link(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
@@ -46,15 +44,17 @@ def first_link(group: GroupBooking, place: GroupPlace) -> EmailJob:
     )
 
 
-def link_went(place: GroupPlace, first_link_state: str | None) -> bool | None:
+def link_went(place: GroupPlace, first_link_reached_ses: bool | None) -> bool | None:
     """Whether ``place``'s colleague (as named now) was sent a link to apply for it, so that
     its end is theirs to be told: the mailer's record of their first link says it reached SES
-    (``first_link_state``), or the place records the date a link of theirs gave
-    (``GroupPlace.told_apply_by``, written once one went: a link sent again for an earlier
-    date, or one whose claim has expired). None while their first link is being sent: decided
-    once it is. False: never sent (skipped once the place was given up, or not yet sent, and
-    never to be, as a given-up place's link is not sent), so they are told nothing."""
+    (``first_link_reached_ses``, read by ``services.email_claims.reached_ses``), or the place
+    records the date a link of theirs gave (``GroupPlace.told_apply_by``, written once one
+    went: a link sent again for an earlier date, or one whose claim has expired). None while
+    their first link is being sent: decided once it is. False: never sent (skipped once the
+    place was given up, not yet sent and never to be, as a given-up place's link is not sent,
+    or left ``sending`` by a delivery that died before SES: review20 L1), so they are told
+    nothing."""
     told = place.told_apply_by
-    if first_link_state in LINK_SENT or (told is not None and told[0] == place.substitutions):
+    if first_link_reached_ses or (told is not None and told[0] == place.substitutions):
         return True
-    return None if first_link_state == LINK_SENDING else False
+    return first_link_reached_ses

@@ -24,7 +24,7 @@ told once by the same sweep.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, instant_token
@@ -253,9 +253,8 @@ def wait_ended_by_closing(application: Application, course: Course, now: datetim
         return application
     closing = instant_token(course.applications_close_at())
     told = {"status_reason": ended, "told_closing": closing, "updated_at": now}
-    return application.model_copy(update=told).with_emails(
-        application.email(_TOLD_BY[ended], occasion=_telling(application, closing))
-    )
+    job = application.email(_TOLD_BY[ended], occasion=_telling(application, closing))
+    return _with_news(application, told, job)
 
 
 def wait_reopened(application: Application, course: Course, now: datetime) -> Application | None:
@@ -273,9 +272,8 @@ def wait_reopened(application: Application, course: Course, now: datetime) -> Ap
     if not waiting or not told or closing is None:
         return None
     again = {"status_reason": None, "told_closing": closing, "updated_at": now}
-    return application.model_copy(update=again).with_emails(
-        application.email(EmailKind.WAIT_REOPENED, occasion=_telling(application, closing))
-    )
+    job = application.email(EmailKind.WAIT_REOPENED, occasion=_telling(application, closing))
+    return _with_news(application, again, job)
 
 
 def may_be_retold(application: Application) -> bool:
@@ -314,12 +312,11 @@ def closing_retold(
         return None if told == said else kept
     if told == closing:
         return None  # its news queued, or gone
-    retold = application.model_copy(update={"told_closing": closing, "updated_at": now})
     reason = None if said is None else CLOSING_EARLIER
     job = application.email(
         EmailKind.WAIT_REOPENED, occasion=_telling(application, closing), reason=reason
     )
-    return retold.with_emails(job)
+    return _with_news(application, {"told_closing": closing, "updated_at": now}, job)
 
 
 def earlier_than_said(
@@ -333,11 +330,19 @@ def earlier_than_said(
     closing = open_closing(course, now)
     if not waiting or application.status_reason in _TOLD_BY or closing is None or closing >= said:
         return None
-    retold = application.model_copy(update={"told_closing": closing, "updated_at": now})
     job = application.email(
         EmailKind.WAIT_REOPENED, occasion=_telling(application, closing), reason=CLOSING_EARLIER
     )
-    return retold.with_emails(job)
+    return _with_news(application, {"told_closing": closing, "updated_at": now}, job)
+
+
+def _with_news(application: Application, update: dict[str, Any], job: EmailJob) -> Application:
+    """``application`` changed by ``update``, with ``job``, news of a closing, queued and its
+    id kept (``Application.closing_news``): the mailer reads whether each went from its claim
+    as well as the history, which is written after the send, as best effort (review20 M3)."""
+    kept = application.closing_news
+    news = kept if job.job_id in kept else (*kept, job.job_id)
+    return application.model_copy(update={**update, "closing_news": news}).with_emails(job)
 
 
 def _telling(application: Application, closing: str) -> str:

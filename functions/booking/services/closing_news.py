@@ -25,6 +25,7 @@ from booking.domain.offer_ends import (
 )
 from booking.domain.timeline import EntryKind, TimelineEntry
 from booking.services.concurrency import retried
+from booking.services.email_claims import EmailInFlight, reached_ses
 from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
 
@@ -36,12 +37,16 @@ def closing_news_overtaken(
 ) -> bool:
     """Whether ``job``, news of a closing, is no longer to go: a save or a sweep since made
     it untrue, or it would repeat what the person was last told. A job that went already is
-    left to the mailer's claim (a redelivery is a duplicate, as any other)."""
+    left to the mailer's claim (a redelivery is a duplicate, as any other). Raises
+    EmailInFlight while other news of a closing to them is being sent: decided once it went,
+    or did not (review20 M3)."""
     if job.kind not in CLOSING_NEWS:
         return False
-    news = _closing_news_gone(ports, application)
+    news, sending = _closing_news_gone(ports, application)
     if any(entry.job_id == job.job_id for entry in news):
         return False
+    if sending - {job.job_id}:
+        raise EmailInFlight(job.job_id)
     last = news[-1].email if news else None
     return closing_news_stale(job, application, course, now, last, _said(news))
 
@@ -50,7 +55,7 @@ def closing_said_to(ports: Ports, application: Application) -> str | None:
     """The closing (its token) the last closing news gone to ``application``'s person named,
     when it was of the list open (a reopen, a retold closing); None when it said "closed", or
     none went."""
-    return _said(_closing_news_gone(ports, application))
+    return _said(_closing_news_gone(ports, application)[0])
 
 
 def told_earlier_after_send(ports: Ports, job: EmailJob, application: Application) -> None:
@@ -80,12 +85,32 @@ def told_earlier_after_send(ports: Ports, job: EmailJob, application: Applicatio
         )
 
 
-def _closing_news_gone(ports: Ports, application: Application) -> list[TimelineEntry]:
+def _closing_news_gone(
+    ports: Ports, application: Application
+) -> tuple[list[TimelineEntry], set[str]]:
+    """The news of a closing gone to ``application``'s person, oldest first, by the one
+    reading of "went" (``emails_gone``): each its history names, and each queued for them
+    (``Application.closing_news``) whose claim the mailer took up, as of when it claimed it
+    (the history entry is written after the send, as best effort: review20 M3); and the ids
+    of those being sent now (a ``sending`` claim a delivery may still make)."""
     _, history = went_for(ports, application)
-    return sorted(
-        (e for e in history if e.kind is EntryKind.EMAIL and e.email in CLOSING_NEWS),
-        key=lambda entry: (entry.at, telling_order(_occasion(entry))),
-    )
+    news = [e for e in history if e.kind is EntryKind.EMAIL and e.email in CLOSING_NEWS]
+    named = {entry.job_id for entry in news}
+    sending: set[str] = set()
+    stale_before = ports.clock() - ports.email_claim_timeout
+    for job_id in application.closing_news:
+        claim = None if job_id in named else ports.repository.email_claim(job_id)
+        went = reached_ses(claim, stale_before)
+        if claim is None or went is False:
+            continue
+        if went is None:
+            sending.add(job_id)
+        kind = EmailKind(job_id.partition(":")[0])
+        news.append(
+            TimelineEntry(at=claim.claimed_at, kind=EntryKind.EMAIL, email=kind, job_id=job_id)
+        )
+    news.sort(key=lambda entry: (entry.at, telling_order(_occasion(entry))))
+    return news, sending
 
 
 def _said(news: list[TimelineEntry]) -> str | None:

@@ -38,6 +38,7 @@ from booking.domain.wording import moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
+from booking.services.stored import dates_moved
 from booking.services.wait_closed import reopen_waiting_list
 from booking.services.waitlist import offer_free_places
 
@@ -96,20 +97,26 @@ def _put_course(
     edits = follow_up_edits(previous, definition, now)
     # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
     # group model (tests/unit/test_cold_start_imports.py).
-    from booking.services.group_dates import dates_moved, redate_groups
+    from booking.services.group_dates import redate_groups
 
-    moved = previous is not None and dates_moved(
-        previous, previous.model_copy(update={"definition": definition})
-    )
+    # Whether it moved the dates is the write's to say: from the version it replaced, which
+    # another save may have written after this one's read (review20 L5).
+    replaced: list[Course | None] = []
     course = ports.repository.put_course(
-        course_id, definition, edits, checked=previous, dates_moved_at=now if moved else None
+        course_id,
+        definition,
+        edits,
+        checked=previous,
+        dates_moved_at=now,
+        wrote_over=replaced.append,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    if previous is not None and moved:
+    written_over = replaced[-1] if replaced else previous
+    if written_over is not None and dates_moved(written_over, course):
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
         redate_groups(ports, course)
-        reopen_waiting_list(ports, previous, course, now)
+        reopen_waiting_list(ports, written_over, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)

@@ -1,11 +1,24 @@
 """An email's claim in the ledger (``EmailLedger``): what the mailer is answered claiming it
 (``EmailClaim``), and what a decision read of it (``ClaimRead``), which the save carrying that
-decision may hold on (``ApplicationStore.save``). ``booking.services.ports`` re-exports both."""
+decision may hold on (``ApplicationStore.save``); the claim as held (``ClaimHeld``), and
+whether its message reached SES by it (``reached_ses``); and the retry a send at work asks for
+(``EmailInFlight``). ``booking.services.ports`` re-exports the claims."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+
+# The states of a claim whose SES call was made (``services.send_leases``: ``sent_unconfirmed``
+# is written just before the call, ``sent`` once SES took the message).
+CALLED_SES = frozenset({"sent", "sent_unconfirmed"})
+SENDING = "sending"
+
+
+class EmailInFlight(Exception):
+    """Another delivery of this job is sending it right now (or of one it waits on): retry
+    this record later."""
 
 
 class EmailClaim(StrEnum):
@@ -23,3 +36,27 @@ class ClaimRead:
 
     job_id: str
     state: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimHeld:
+    """An email's claim as the ledger holds it (``EmailLedger.email_claim``): its state, and
+    when it was last claimed (a ``sending`` claim's age tells a delivery at work from one that
+    died)."""
+
+    state: str
+    claimed_at: datetime
+
+
+def reached_ses(claim: ClaimHeld | None, stale_before: datetime) -> bool | None:
+    """Whether a job's message reached SES, by its claim: True once its SES call was made (it
+    may have reached them); None while a delivery is sending it (``sending``, claimed since
+    ``stale_before``: it may yet); False when it never will by that claim: none, skipped,
+    failed, or ``sending`` since before ``stale_before`` (the mailer's claim timeout, past
+    any delivery's run): that delivery died before SES, as ``sent_unconfirmed`` is written
+    before the call, and ``claim_email`` hands the job to the next delivery (review20 L1)."""
+    if claim is None:
+        return False
+    if claim.state in CALLED_SES:
+        return True
+    return None if claim.state == SENDING and claim.claimed_at >= stale_before else False

@@ -35,14 +35,6 @@ from booking.services.ports import Ports
 logger = Logger(child=True)
 
 
-def dates_moved(previous: Course, course: Course) -> bool:
-    """Whether a save changed what a group's apply-by date is reckoned from."""
-    return (
-        previous.first_start() != course.first_start()
-        or previous.definition.group_apply_by_days != course.definition.group_apply_by_days
-    )
-
-
 def redate_groups(ports: Ports, course: Course) -> int:
     """Each of ``course``'s groups still to be applied for, its apply-by date set again from
     the course as saved, the manager told of it (``domain.group_notices.apply_by_move_told``).

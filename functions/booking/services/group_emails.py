@@ -52,6 +52,7 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.wording import cohort_name, moment_when, money_words
+from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
 from booking.services.groups import manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
@@ -328,13 +329,10 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
             return GroupEmailOutcome.SKIPPED_GONE
         if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
             # Its end is told only to a colleague sent a link (hostile22 H3).
-            went = link_went(place, ports.repository.email_state(first_link(group, place).job_id))
+            went = link_went(place, claim_reached_ses(ports, first_link(group, place).job_id))
             if not went:  # None: its link is being sent, decided once it is
-                return (
-                    GroupEmailOutcome.SKIPPED_NO_LINK
-                    if went is False
-                    else GroupEmailOutcome.IN_FLIGHT
-                )
+                no_link = GroupEmailOutcome.SKIPPED_NO_LINK
+                return no_link if went is False else GroupEmailOutcome.IN_FLIGHT
         return _About(group, course, place, "paid")
     occasion = _manager_occasion(group, job) if job.kind is EmailKind.GROUP_BOOKED else "paid"
     if occasion is None:

@@ -83,6 +83,7 @@ from booking.services.calendars import (
     last_invited,
 )
 from booking.services.closing_news import closing_news_overtaken, told_earlier_after_send
+from booking.services.email_claims import EmailInFlight
 from booking.services.email_composing import composed, manager_named
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
 from booking.services.emails_gone import went_for
@@ -110,10 +111,6 @@ class SendOutcome(StrEnum):
     SKIPPED_NOT_HELD = "skipped_not_held"  # a change to an event the person's calendar lacks
     SKIPPED_TOLD = "skipped_told"  # a change notice that would tell what the calendar holds
     SKIPPED_NO_LINK = "skipped_no_link"  # a group place's end, to a colleague never sent a link
-
-
-class EmailInFlight(Exception):
-    """Another delivery of this job is sending it right now: retry this record later."""
 
 
 def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:

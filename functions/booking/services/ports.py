@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from booking.services.code_store_port import DiscountCodeStore
-from booking.services.email_claims import ClaimRead, EmailClaim
+from booking.services.email_claims import ClaimHeld, ClaimRead, EmailClaim
 from booking.services.email_port import (
     CalendarWriter,
     CertificateWriter,
@@ -89,6 +89,7 @@ __all__ = [
     "CertificateWriter",
     "CheckoutAtStripe",
     "CheckoutRequest",
+    "ClaimHeld",
     "ClaimRead",
     "ConsoleSessionStore",
     "CourseStore",

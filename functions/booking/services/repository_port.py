@@ -3,14 +3,14 @@ tests) and the values it carries; ``booking.services.ports`` re-exports every na
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from booking.domain.reminders import INVITATION, reminder_counts_from
 from booking.services.code_store_port import DiscountCodeStore
-from booking.services.email_claims import ClaimRead, EmailClaim
+from booking.services.email_claims import ClaimHeld, ClaimRead, EmailClaim
 from booking.services.payment_recorders_port import PaymentRecorderIndex
 
 if TYPE_CHECKING:
@@ -96,12 +96,14 @@ class CourseStore(Protocol):
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
+        wrote_over: Callable[[Course | None], None] | None = None,
     ) -> Course:
         """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
         ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). A currency
         change from ``checked`` only while it is as read (``Course.priced``), else StaleWrite.
-        ``dates_moved_at``: recorded as when its dates moved (``Course.dates_moved_at``); None
-        keeps the one recorded."""
+        ``dates_moved_at``: the save's moment, recorded as when its dates moved if they moved
+        from the version written over (``services.stored.dates_moved_at``; None: the one
+        recorded kept); ``wrote_over`` is given that version (None: none) once written."""
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
         """Sessions of every course starting in (after, until], soonest first."""
@@ -287,6 +289,10 @@ class EmailLedger(Protocol):
         """What became of a job the mailer claimed: ``sending``, ``sent_unconfirmed`` (SES
         called, its answer not recorded), ``sent``, ``failed`` or a
         ``skipped_*`` outcome; None when it was never claimed or its claim has expired."""
+        ...
+
+    def email_claim(self, job_id: str) -> ClaimHeld | None:
+        """A job's claim (``email_state``) with when it was last claimed; None as there."""
         ...
 
     def suppress_address(self, address: str, reason: str, now: datetime) -> None: ...

@@ -95,6 +95,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
         frozenset(
             {
                 "claim_email",
+                "email_claim",
                 "email_state",
                 "finish_email",
                 "hold_send",

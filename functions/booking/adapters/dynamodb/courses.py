@@ -10,7 +10,7 @@ next two weeks, never the table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,7 @@ from booking.adapters.dynamodb.table import (
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.errors import Conflict, StaleWrite
 from booking.services.ports import SessionRow
+from booking.services.stored import dates_moved_at as moved_dates_at
 
 PK, SK = f"{BY_TIME_INDEX}pk", f"{BY_TIME_INDEX}sk"
 # A transaction holds at most 100 actions: the course item plus one per session row.
@@ -75,6 +76,7 @@ class DynamoCourseStore:
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
+        wrote_over: Callable[[Course | None], None] | None = None,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
@@ -99,9 +101,10 @@ class DynamoCourseStore:
             update = self._course_update(
                 course_id, definition, previous, follow_up_edits or {}, pinned=pinned
             )
-            if dates_moved_at is not None:  # else the one recorded is kept
+            moved_at = moved_dates_at(previous, definition, dates_moved_at)
+            if moved_at is not None:  # decided from the version this write replaces
                 update["UpdateExpression"] += ", dates_moved_at = :moved"
-                update["ExpressionAttributeValues"][":moved"] = {"S": iso(dates_moved_at)}
+                update["ExpressionAttributeValues"][":moved"] = {"S": iso(moved_at)}
             actions: list[dict[str, Any]] = [{"Update": update}]
             actions += [
                 {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}
@@ -118,6 +121,8 @@ class DynamoCourseStore:
                 continue  # replaced concurrently: read the new version and try again
             stored = self.get_course(course_id)
             assert stored is not None
+            if wrote_over is not None:
+                wrote_over(previous)
             return stored
         raise Conflict(
             "this course is being changed concurrently; please retry", code="concurrent_update"

@@ -39,7 +39,7 @@ from booking.domain.emails import EmailJob
 from booking.domain.errors import StaleWrite
 from booking.domain.invitations import Telling, Told
 from booking.domain.reminders import INVITATION
-from booking.services.ports import Anomaly, EmailClaim, ReminderMarker
+from booking.services.ports import Anomaly, ClaimHeld, EmailClaim, ReminderMarker
 
 # A send's lease is read only while it lasts (seconds); the table forgets it a day later.
 SEND_LEASE_TTL = timedelta(days=1)
@@ -164,6 +164,13 @@ class DynamoEmailLedger:
     def email_state(self, job_id: str) -> str | None:
         item = self.table.get(email_claim_key(job_id))
         return item["state"]["S"] if item is not None and "state" in item else None
+
+    @translate_aws_errors
+    def email_claim(self, job_id: str) -> ClaimHeld | None:
+        item = self.table.get(email_claim_key(job_id))
+        if item is None or "state" not in item or "claimed_at" not in item:
+            return None
+        return ClaimHeld(item["state"]["S"], datetime.fromisoformat(item["claimed_at"]["S"]))
 
     @translate_aws_errors
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:

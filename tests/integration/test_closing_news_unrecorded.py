@@ -1,0 +1,125 @@
+"""News of a closing that went but whose history entry was never written (review20 M3): the
+mailer adds a sent email to the application's history as best effort, after SES took it and
+its claim was recorded, so a "closed" (or a reopen) may go with no entry. The mailer's check of
+the next such news reads "went" from the claim as well as the history, so a "closed" that went
+unrecorded is answered by the reopen when the dates move later, and a reopen that went
+unrecorded is followed by the "closed" of the later closing; while the "closed" is being sent,
+the reopen waits for it. Through the real handlers, the
+mailer's claims in moto, the history write failing at the repository's seam, the clock frozen
+(time-machine)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+
+from booking.domain.course import CHECKOUT_HOLD
+from booking.domain.emails import EmailKind
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.offer_ends import CLOSING_NEWS
+from booking.domain.timeline import TimelineEntry
+from booking.services.email_claims import EmailInFlight
+from booking.services.lifecycle import sweep
+from booking.services.mailer import send_email_job
+from booking.services.ports import EmailClaim
+from tests.integration.test_closing_retold import (
+    CLOSED,
+    REOPENED,
+    WAITING,
+    _moved,
+    _queued,
+    _save,
+    _told,
+)
+from tests.integration.test_offer_until_closing import _full_with_two_waiting
+from tests.support.system import System
+
+
+@contextmanager
+def closing_news_unrecorded(system: System, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """While held, every send of news of a closing is left out of the history, as DynamoDB
+    throttling the mailer's best-effort write would leave it (other entries are written)."""
+    repository = system.ports.repository
+    add = repository.add_to_timeline
+
+    def throttled(application_id: str, entry: TimelineEntry) -> None:
+        if entry.email in CLOSING_NEWS:
+            raise DependencyUnavailable("dynamodb throttled")
+        add(application_id, entry)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "add_to_timeline", throttled)
+        yield
+
+
+def _counted(told: dict[str, list[Any]]) -> dict[str, int]:
+    return {address: len(messages) for address, messages in told.items()}
+
+
+def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        with closing_news_unrecorded(system, monkeypatch):
+            assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        _save(system, _moved(system, start, 7))
+        assert _counted(_told(system, REOPENED)) == dict.fromkeys(WAITING, 1)
+
+
+def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    first, _ = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        later = _save(system, _moved(system, start, 1))
+        with closing_news_unrecorded(system, monkeypatch):
+            assert _counted(_told(system, REOPENED)) == dict.fromkeys(WAITING, 1)
+    with time_machine.travel(later, tick=False):
+        assert sweep(system.ports, later).waits_ended == 2
+        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert system.status_of(first)["wait_ended"] is True
+
+
+def test_a_reopen_waits_while_its_closed_is_being_sent_and_neither_goes_if_it_died(
+    system: System,
+) -> None:
+    """The "closed" claimed by a delivery at work (``sending``) when the reopen is reached: the
+    reopen is put back on the queue, not dropped. That delivery died before SES (its claim is
+    older than the mailer's claim timeout by the next try): neither goes, as for a reopen that
+    overtook its "closed" (the person still waits on a list open, as they last heard)."""
+    start = system.small_course()
+    closes = start - CHECKOUT_HOLD
+    first, _ = _full_with_two_waiting(system, start)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        closed = _queued(system, EmailKind.WAIT_ENDED)
+        assert len(closed) == 2
+        for job in closed:  # a delivery at work on each, before SES
+            claim = system.ports.repository.claim_email(job.job_id, closes, closes)
+            assert claim is EmailClaim.CLAIMED
+    with time_machine.travel(closes + timedelta(minutes=1), tick=False):
+        _save(system, _moved(system, start, 7))
+        reopens = _queued(system, EmailKind.WAIT_REOPENED)
+        assert len(reopens) == 2
+        for job in reopens:
+            with pytest.raises(EmailInFlight):
+                send_email_job(system.ports, job)
+    with time_machine.travel(closes + timedelta(minutes=5), tick=False):
+        told = _told(system, "")  # every job done: none put back on the queue
+        assert [address for address in told if address in WAITING] == []
+        assert system.status_of(first)["wait_ended"] is False

@@ -1,0 +1,56 @@
+"""A course's save decides whether it moved the dates from the version it actually wrote over
+(review20 L5): the repository writes on the version it reads at the write (another save may
+have replaced the one the organiser's save read), so a save that puts back dates another save
+had just moved is a move of its own: recorded as one (``dates_moved_at``, which the sweep
+follows), and its groups dated by it. One rule for the DynamoDB adapter and the fake
+(``services.stored.dates_moved_at``). Through the real handlers on moto and the Stripe
+stand-in, the other save held between the organiser's read and write at the adapter seam, the
+clock frozen (time-machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+
+from tests.integration.test_group_dates_follow_the_course import _paid_by_card
+from tests.support.groups import manager_view
+from tests.support.system import COURSE_ID, System
+
+
+def _apply_by(system: System, group: dict[str, object]) -> datetime:
+    return datetime.fromisoformat(str(manager_view(system, group)["apply_by"]))
+
+
+def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = system.first_start()
+    now = start - timedelta(days=30)
+    with time_machine.travel(now, tick=False):
+        group = _paid_by_card(system)
+        system.deliver_emails()
+        assert _apply_by(system, group) == start - timedelta(days=7)
+        first = system.course_file(COURSE_ID)
+        repository = system.ports.repository
+        write = repository.put_course
+
+        def another_save_first(*args: Any, **options: Any) -> Any:
+            """The organiser's save read the course; another save (colleagues apply ten days
+            before) is written before it is."""
+            monkeypatch.setattr(repository, "put_course", write)
+            with time_machine.travel(now - timedelta(seconds=30), tick=False):  # its own moment
+                system.put_course(COURSE_ID, first | {"group_apply_by_days": 10})
+            assert _apply_by(system, group) == start - timedelta(days=10)
+            return write(*args, **options)
+
+        monkeypatch.setattr(repository, "put_course", another_save_first)
+        renamed = first | {"title": "Renamed"}
+        assert system.admin("PUT", f"/courses/{COURSE_ID}", json_body=renamed).status == 200
+        stored = repository.get_course(COURSE_ID)
+        assert stored is not None
+        assert stored.definition.group_apply_by_days == 7  # written over the other save's 10
+        assert stored.dates_moved_at == now
+        assert _apply_by(system, group) == start - timedelta(days=7)
