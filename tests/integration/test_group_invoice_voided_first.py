@@ -210,3 +210,40 @@ def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_t
     assert system.stripe_invoice(new)["amount_due"] == 40000
     assert _replacing(system, group) is None
     assert places_left(system, INVOICED) == left + 1
+
+
+def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_completes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe unreachable for the void itself (whether it voided is unknown): 503, no new
+    invoice made, the group marked as being replaced (a late ``invoice.voided`` ends
+    nothing); the manager's second try voids it (or finds it void) and completes the change."""
+    group = _group_of_three(system)
+    old, left, made = _invoice_of(group), places_left(system, INVOICED), _invoices_made(system)
+    answer = system.stripe_http._answer
+
+    def stripe_down_for_voids(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith(f"/v1/invoices/{old}/void"):
+            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_voids)
+    failed = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert failed.status == 503, failed.body
+    assert _invoices_made(system) == made
+    assert system.stripe_invoice(old)["status"] == "open"
+    assert _replacing(system, group) == old
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
+    assert places_left(system, INVOICED) == left
+
+    again = give_up(system, group, 2)
+
+    assert again.status == 200, again.body
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    assert system.stripe_invoice(old)["status"] == "void"
+    assert system.stripe_invoice(_invoice_of(view))["amount_due"] == 40000
+    assert _replacing(system, group) is None
