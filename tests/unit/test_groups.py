@@ -52,9 +52,7 @@ def test_only_the_current_object_and_the_exact_amount_pay_for_a_group() -> None:
     assert decide_ended(held, "cs_1") is GroupMove.LAPSED
 
 
-def test_stripes_void_of_an_invoice_being_replaced_ends_nothing_unless_an_organiser_asked_it() -> (
-    None
-):
+def test_a_void_of_an_invoice_being_replaced_ends_nothing_unless_asked_for() -> None:
     """hostile25 F1: the invoice is voided before its replacement is saved."""
     voided = GroupEnding.VOIDED_AT_STRIPE
     held = group_by_invoice()
