@@ -18,9 +18,8 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_give_ups import InvoicePaying
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.services.concurrency import retried
 from booking.services.groups import find_group, group_reader, invoice_paying
