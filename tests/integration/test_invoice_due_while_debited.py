@@ -84,3 +84,21 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
     assert system.status_of(debited)["status"] == "expired"
     assert system.stripe_invoice(invoice_id_of(debited))["status"] == "void"
     assert system.course(INVOICED)["places_left"] == 2
+
+
+def test_the_organiser_may_not_void_an_invoice_while_its_bank_debit_processes(
+    system: System, debited: dict[str, Any]
+) -> None:
+    """As a group's (hostile25 F4): voided under the debit, the place would go and the payment
+    be given back whole when the bank confirmed it."""
+    voided = system.admin("POST", f"/applications/{debited['application_id']}/invoice/void")
+
+    assert voided.status == 409, voided.body
+    error = voided.json()["error"]
+    assert error["code"] == "payment_settling"
+    assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
+    assert "nothing was changed" in error["message"]
+    _held(system, debited)
+    _bank(system, debited, "async", b"result=succeeded")
+    assert system.status_of(debited)["status"] == "confirmed"
+    assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)

@@ -27,7 +27,8 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.money import money_words
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -214,7 +215,18 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     invoice = application.invoice
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
-    if ports.payments.void_invoice(invoice.invoice_id) == "paid":
+    # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
+    # processing is not voided under it, its payment given back whole when the bank confirms.
+    paying = invoice_paying(ports, invoice.invoice_id)
+    if paying is InvoicePaying.PROCESSING:
+        paid = money_words(invoice.amount_due, invoice.currency)
+        raise Conflict(
+            f"the employer's bank is confirming a payment of {paid} of this invoice: nothing "
+            "was changed. Void it only if the bank says the debit failed; once it is confirmed "
+            "the booking is confirmed",
+            code="payment_settling",
+        )
+    if paying.on_its_way or ports.payments.void_invoice(invoice.invoice_id) == "paid":
         raise Conflict(
             "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
         )
