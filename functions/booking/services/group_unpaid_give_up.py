@@ -26,14 +26,10 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
-from booking.domain.group_give_ups import (
-    InvoicePaying,
-    give_up_refusal,
-    hold_ends,
-    refuse_while_voided,
-)
+from booking.domain.group_give_ups import give_up_refusal, hold_ends, refuse_while_voided
 from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.domain.invoices import InvoicePaying
 from booking.domain.place_changes import place_given_up, refuse_once_started
 from booking.domain.provider_objects import with_invoice
 from booking.domain.wording import moment_when
