@@ -34,7 +34,7 @@ from booking.domain.programme import (
 )
 from booking.domain.register import EVERYTHING_HELD, RegisterHeld, register_edit_refusal
 from booking.domain.schedule_changes import ScheduleChanges, schedule_changes
-from booking.domain.wording import moved_without_id_warning
+from booking.domain.wording import cohort_name, moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
@@ -63,7 +63,25 @@ class SavedCourse:
 COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
 
 
-def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> SavedCourse:
+class CourseIdTaken(InvalidInput):
+    """A course added under an id another course has (organiser20 F1: the console's *Add a
+    course* silently replaced it, dates, price and all, and emailed its people "Changed
+    dates"). ``course``: the course that has it, which the console links to change it."""
+
+    def __init__(self, course: Course) -> None:
+        said = f"{cohort_name(course)} has this id already"
+        super().__init__(
+            f"{said}: choose another id, or change that course from its own page",
+            {"course_id": f"{said}: choose another id, or change that course instead"},
+        )
+        self.course = course
+
+
+def put_course(
+    ports: Ports, course_id: str, definition: CourseDefinition, *, adding: bool = False
+) -> SavedCourse:
+    """Create or replace the course ``course_id``; ``adding``: only create it (a course saved
+    under the id meanwhile is refused too: the check is part of the save's one decision)."""
     if not is_valid_course_id(course_id):
         raise InvalidInput(
             "course ids are 2-80 lower-case letters, digits and hyphens",
@@ -72,7 +90,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     # The checks and the save are one decision: a save that priced something in the cohort
     # meanwhile makes a currency change's write fail, and all of it is decided again.
     return retried(
-        lambda previous: _put_course(ports, course_id, definition, previous),
+        lambda previous: _put_course(ports, course_id, definition, previous, adding=adding),
         lambda: ports.repository.get_course(course_id),
         exhausted=lambda: Conflict(
             "this course is being changed concurrently; please retry", code="concurrent_update"
@@ -81,8 +99,15 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
 
 
 def _put_course(
-    ports: Ports, course_id: str, definition: CourseDefinition, previous: Course | None
+    ports: Ports,
+    course_id: str,
+    definition: CourseDefinition,
+    previous: Course | None,
+    *,
+    adding: bool,
 ) -> SavedCourse:
+    if adding and previous is not None:
+        raise CourseIdTaken(previous)
     now = ports.clock()
     if previous is not None and moves_programme(previous, definition):
         _refuse_programme_change_of_bookings(ports, previous)
@@ -102,7 +127,12 @@ def _put_course(
         previous, previous.model_copy(update={"definition": definition})
     )
     course = ports.repository.put_course(
-        course_id, definition, edits, checked=previous, dates_moved_at=now if moved else None
+        course_id,
+        definition,
+        edits,
+        checked=previous,
+        dates_moved_at=now if moved else None,
+        creating=adding,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     if previous is not None and moved:

@@ -96,12 +96,13 @@ class CourseStore(Protocol):
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
+        creating: bool = False,
     ) -> Course:
         """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
         ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). A currency
         change from ``checked`` only while it is as read (``Course.priced``), else StaleWrite.
         ``dates_moved_at``: recorded as when its dates moved (``Course.dates_moved_at``); None
-        keeps the one recorded."""
+        keeps the one recorded. ``creating``: only while no course has the id, else StaleWrite."""
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
         """Sessions of every course starting in (after, until], soonest first."""
