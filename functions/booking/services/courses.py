@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 
@@ -19,7 +19,11 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.follow_up_files import moved_without_id, zone_change_refusal
+from booking.domain.follow_up_files import (
+    link_change_refusal,
+    moved_without_id,
+    zone_change_refusal,
+)
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
@@ -119,6 +123,7 @@ def _put_course(
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
     edits = follow_up_edits(previous, definition, now)
+    _refuse_shared_link_change(course_id, definition, edits, previous, others, now)
     # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
     # group model (tests/unit/test_cold_start_imports.py).
     from booking.services.group_dates import dates_moved, redate_groups
@@ -157,6 +162,27 @@ def _put_course(
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
     )
+
+
+def _refuse_shared_link_change(
+    course_id: str,
+    definition: CourseDefinition,
+    edits: dict[str, datetime],
+    previous: Course | None,
+    others: Sequence[Course],
+    now: datetime,
+) -> None:
+    """A save that would give a shared follow-up another joining link than its people hold,
+    only because another cohort would host it (``domain.follow_up_files.link_change_refusal``)."""
+    update = {"definition": definition, "follow_up_edits": edits}
+    saved = (
+        previous.model_copy(update=update)
+        if previous
+        else Course(course_id=course_id, definition=definition, follow_up_edits=edits)
+    )
+    refusal = link_change_refusal(saved, previous, others, now)
+    if refusal is not None:
+        raise InvalidInput(refusal[0], {"joining_url": refusal[1]})
 
 
 def stored_title(ports: Ports, course_id: str) -> str | None:
