@@ -15,7 +15,11 @@ from typing import Any
 
 from icalendar import Calendar
 
+from booking.domain.course import CourseDefinition
 from booking.domain.emails import OutgoingEmail
+from booking.handlers.course_form import form_of
+from tests.support.console import error_beside, posted_fields, signed_in
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 EARLIER = "compassionate-leadership-earlier"
@@ -84,3 +88,18 @@ def test_an_earlier_cohort_keeps_the_follow_ups_link_and_numbering(system: Syste
     assert "1 of 2" not in invitation.text
     assert june_link in invitation.text
     assert _location(invitation)[0] == june_link
+
+
+def test_the_console_says_which_link_stands_beside_the_joining_link(system: System) -> None:
+    june_link = str(system.course_file()["joining_url"])
+    own_link = _earlier_cohort(system, "https://example.org/join/cl-earlier")
+    fields = posted_fields(form_of(EARLIER, CourseDefinition.model_validate(own_link)))
+    browser = signed_in(system)
+    before = system.items()
+    reply = browser.act("/console/courses", **fields, adding="yes")
+    assert reply.status == 422, text_of(reply.body)[:500]
+    found = error_beside(reply.body, "joining_url")
+    assert found, reply.body[:500]
+    said = text_of(found.group(1))
+    assert f"whose joining link {june_link} its people hold" in said, said
+    assert system.items() == before
