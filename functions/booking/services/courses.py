@@ -110,18 +110,8 @@ def _put_course(
     *,
     adding: bool,
 ) -> SavedCourse:
-    if adding and previous is not None:
-        raise CourseIdTaken(previous)
     now = ports.clock()
-    if previous is not None and moves_programme(previous, definition):
-        _refuse_programme_change_of_bookings(ports, previous)
-    if previous is not None:
-        _refuse_register_rewrite(ports, previous, definition)
-        _refuse_currency_change_of_money(ports, previous, definition)
-    others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
-    refusal = zone_change_refusal(previous, definition, others) if previous else None
-    if refusal is not None:
-        raise InvalidInput(refusal[0], {"timezone": refusal[1]})
+    others = _refuse_what_may_not_be_saved(ports, course_id, definition, previous, adding=adding)
     edits = follow_up_edits(previous, definition, now)
     _refuse_shared_link_change(course_id, definition, edits, previous, others, now)
     # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
@@ -162,6 +152,30 @@ def _put_course(
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
     )
+
+
+def _refuse_what_may_not_be_saved(
+    ports: Ports,
+    course_id: str,
+    definition: CourseDefinition,
+    previous: Course | None,
+    *,
+    adding: bool,
+) -> list[Course]:
+    """The refusals a save is held to before anything is written; every other course, as
+    read for them."""
+    if adding and previous is not None:
+        raise CourseIdTaken(previous)
+    if previous is not None and moves_programme(previous, definition):
+        _refuse_programme_change_of_bookings(ports, previous)
+    if previous is not None:
+        _refuse_register_rewrite(ports, previous, definition)
+        _refuse_currency_change_of_money(ports, previous, definition)
+    others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
+    refusal = zone_change_refusal(previous, definition, others) if previous else None
+    if refusal is not None:
+        raise InvalidInput(refusal[0], {"timezone": refusal[1]})
+    return others
 
 
 def _refuse_shared_link_change(
