@@ -77,6 +77,7 @@ class DynamoCourseStore:
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
         wrote_over: Callable[[Course | None], None] | None = None,
+        creating: bool = False,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
@@ -85,6 +86,7 @@ class DynamoCourseStore:
         session rows of a definition that no longer exists. A change of currency is written
         only while the course is as ``checked`` (its currency check's read): same version and
         nothing priced in it since (``Course.priced``); else ``StaleWrite``, to check again.
+        ``creating``: written only while no course has the id (else ``StaleWrite``).
         """
         schedule = definition.schedule()
         pinned = (
@@ -92,6 +94,8 @@ class DynamoCourseStore:
         )
         for _ in range(1 if pinned else PUT_COURSE_ATTEMPTS):
             previous = checked if pinned else self.get_course(course_id)
+            if creating and previous is not None:
+                raise StaleWrite("a course was saved under this id since it was read")
             old_rows = len(previous.definition.sessions) if previous else 0
             if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
                 raise Conflict(
