@@ -127,13 +127,9 @@ def _put_course(
         definition,
         edits,
         checked=previous,
-<<<<<<< HEAD
         dates_moved_at=now,
         wrote_over=replaced.append,
-=======
-        dates_moved_at=now if moved else None,
         creating=adding,
->>>>>>> fix20f
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     written_over = replaced[-1] if replaced else previous

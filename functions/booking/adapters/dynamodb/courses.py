@@ -109,15 +109,7 @@ class DynamoCourseStore:
             if moved_at is not None:  # decided from the version this write replaces
                 update["UpdateExpression"] += ", dates_moved_at = :moved"
                 update["ExpressionAttributeValues"][":moved"] = {"S": iso(moved_at)}
-            actions: list[dict[str, Any]] = [{"Update": update}]
-            actions += [
-                {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}
-                for session in schedule
-            ]
-            actions += [
-                {"Delete": {"TableName": self.table.name, "Key": session_key(course_id, index)}}
-                for index in range(len(schedule) + 1, old_rows + 1)
-            ]
+            actions = [{"Update": update}, *self._session_rows(course_id, schedule, old_rows)]
             try:
                 self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
             except ClientError as exc:
@@ -131,6 +123,19 @@ class DynamoCourseStore:
         raise Conflict(
             "this course is being changed concurrently; please retry", code="concurrent_update"
         )
+
+    def _session_rows(
+        self, course_id: str, schedule: list[Any], old_rows: int
+    ) -> list[dict[str, Any]]:
+        """The schedule's session rows written, and the rows past its end deleted."""
+        table = self.table.name
+        return [
+            *({"Put": {"TableName": table, "Item": session_item(course_id, s)}} for s in schedule),
+            *(
+                {"Delete": {"TableName": table, "Key": session_key(course_id, index)}}
+                for index in range(len(schedule) + 1, old_rows + 1)
+            ),
+        ]
 
     def _refused(
         self, exc: ClientError, course_id: str, definition: CourseDefinition, *, pinned: bool
