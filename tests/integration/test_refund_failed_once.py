@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from tests.integration.test_believed_payments import paid, sent, shown
 from tests.integration.test_refunds_pending import (
     _cancelled_with_a_pending_refund,
@@ -16,7 +18,8 @@ from tests.integration.test_refunds_pending import (
     _refund_of,
     _settled_at_stripe,
 )
-from tests.support.system import System
+from tests.support.console import signed_in
+from tests.support.system import COURSE_ID, System
 
 
 def _refunds_at_stripe(system: System, payment_intent: str) -> list[tuple[int, str]]:
@@ -128,3 +131,35 @@ def test_a_new_refund_on_the_dashboard_after_the_failure_ends_the_booking(system
     refund = system.admin("POST", f"/applications/{application['application_id']}/refund")
     assert refund.status == 200, refund.body
     assert _refunds_at_stripe(system, payment) == [(20000, "failed"), (20000, "succeeded")]
+
+
+@pytest.mark.parametrize("pending", [True, False], ids=["bank_refund_sent_back", "card_closed"])
+def test_the_console_says_the_refund_failed_never_refunded(system: System, pending: bool) -> None:
+    """The person's page, the course's roster and its CSV say the refund failed and what is
+    still to give back by hand, never "Refunded" or "refund on its way" for money Stripe did
+    not give back; once the dashboard gives it back, "Refunded" again."""
+    if pending:
+        application, payment, _refund_id = _failed(system)
+    else:
+        application = paid(system, "x@example.org")
+        assert system.cancel(application["application_id"]).status == 200
+        payment = _payment_of(system, application)
+        sent(system, _settled_at_stripe(system, _refund_of(system, payment), "failed"))
+    browser = signed_in(system)
+    page = f"/console/applications/{application['application_id']}"
+    roster = f"/console/courses/{COURSE_ID}"
+    failed = "Refund failed at Stripe: £200.00 is still to give back by hand"
+
+    said = browser.words(page)
+    # Its tag and its status fact (the timeline keeps what was said then: "refund on its way").
+    assert "Ada Lovelace Refund failed Compassionate" in said
+    assert f"Status {failed} Applied" in said
+    assert "Refund failed" in browser.words(roster)
+    assert failed in browser.get(f"{roster}/roster.csv").body
+
+    system.refund_at_stripe(payment)
+
+    said = browser.words(page)
+    assert "Status Refunded" in said
+    assert "Refund failed" not in said
+    assert "Refund failed" not in browser.words(roster)

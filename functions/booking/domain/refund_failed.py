@@ -11,12 +11,17 @@ refund failed and still keeps the money is not refunded again by *Refund* (hosti
 
 from __future__ import annotations
 
-from booking.domain.application import Application
+from typing import TYPE_CHECKING
+
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import NoteAnomaly, Refusal
 from booking.domain.money import money_words
-from booking.domain.payments import RefundEvent
+
+if TYPE_CHECKING:  # annotations only: domain.payments reads domain.covered, which reads this
+    from booking.domain.payments import RefundEvent
 
 REFUND_FAILED_AT_STRIPE = "refund_failed_at_stripe"
+S = ApplicationStatus
 
 
 def refund_failed_at_stripe(
@@ -64,9 +69,10 @@ def refused_after_failure(application: Application, currency: str) -> Refusal | 
     since: asking Stripe again would refund the same card or account that could not take it
     (closed), and answering 200 for nothing done would read as the money gone back (hostile25
     F3). The organiser gives it back by hand (README). None: not so."""
-    if not application.refunds_failed or not application.charges_left():
+    held = failed_and_held(application)
+    if not held:
         return None
-    kept = money_words(application.amount_kept, currency)
+    kept = money_words(held, currency)
     return Refusal(
         REFUND_FAILED_AT_STRIPE,
         f"the refund of this booking's payment failed at Stripe (the card or bank account it "
@@ -75,3 +81,26 @@ def refused_after_failure(application: Application, currency: str) -> Refusal | 
         "by hand: a new refund of the payment on Stripe's dashboard (this booking then "
         "records it), or a bank transfer",
     )
+
+
+def failed_and_held(application: Application) -> int:
+    """What ``application`` still holds after the refund asked of it (a cancel with a refund,
+    *Refund*, or one that ended it refunded) failed at Stripe, no refund having given it back
+    since (minor units; 0: not so). A booking cancelled keeping its money, or one that stands,
+    is not one: what it holds was not asked back."""
+    asked = application.status is S.REFUNDED or (
+        application.status is S.CANCELLED and application.status_reason == "refund_requested"
+    )
+    if not (asked and application.refunds_failed and application.charges_left()):
+        return 0
+    return application.amount_kept
+
+
+def refund_failed_said(application: Application, currency: str) -> str | None:
+    """The status as the console and the export say it of a booking whose refund failed at
+    Stripe and whose money is still held: never "Refunded" or "refund on its way" for money
+    not given back (hostile25). None: not so."""
+    held = failed_and_held(application)
+    if not held:
+        return None
+    return f"Refund failed at Stripe: {money_words(held, currency)} is still to give back by hand"

@@ -18,6 +18,7 @@ from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
 from booking.domain.programme import programme_title
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_said
 from booking.domain.statuses import person_shown
@@ -198,6 +199,7 @@ def _row(
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
+        "refund_failed": bool(failed_and_held(application)),
     }
 
 
@@ -378,6 +380,7 @@ def application_page(
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
+        refund_failed=bool(failed_and_held(application)),
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
