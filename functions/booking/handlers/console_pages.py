@@ -370,7 +370,6 @@ def application_page(
     zone, currency = definition.timezone, definition.price.currency
     cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
     session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
-    deadline = application.hold_lapses_at()
     return _render(
         "application.html",
         chrome,
@@ -386,7 +385,7 @@ def application_page(
         applied=moment_when(application.created_at, zone),
         paid=_paid_said(application, course, detail.paid_by_group),
         refunded=money_words(application.money_returned, currency),
-        deadline=moment_when(deadline, zone) if deadline else "",
+        deadline=moment_when(held, zone) if (held := application.hold_lapses_at()) else "",
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
