@@ -135,9 +135,9 @@ def test_a_new_refund_on_the_dashboard_after_the_failure_ends_the_booking(system
 
 @pytest.mark.parametrize("pending", [True, False], ids=["bank_refund_sent_back", "card_closed"])
 def test_the_console_says_the_refund_failed_never_refunded(system: System, pending: bool) -> None:
-    """The person's page, the course's roster and its CSV say the refund failed and what is
-    still to give back by hand, never "Refunded" or "refund on its way" for money Stripe did
-    not give back; once the dashboard gives it back, "Refunded" again."""
+    """The person's page, the course's roster, its CSV and its money page say the refund
+    failed and what is still to give back by hand, never "Refunded" or "refund on its way"
+    for money Stripe did not give back; once the dashboard gives it back, "Refunded" again."""
     if pending:
         application, payment, _refund_id = _failed(system)
     else:
@@ -155,6 +155,7 @@ def test_the_console_says_the_refund_failed_never_refunded(system: System, pendi
     assert "Ada Lovelace Refund failed Compassionate" in said
     assert f"Status {failed} Applied" in said
     assert "Refund failed" in browser.words(roster)
+    assert "Refund failed" in browser.words(f"{roster}/money")
     assert failed in browser.get(f"{roster}/roster.csv").body
 
     system.refund_at_stripe(payment)
@@ -163,3 +164,4 @@ def test_the_console_says_the_refund_failed_never_refunded(system: System, pendi
     assert "Status Refunded" in said
     assert "Refund failed" not in said
     assert "Refund failed" not in browser.words(roster)
+    assert "Refund failed" not in browser.words(f"{roster}/money")
