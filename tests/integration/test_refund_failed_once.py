@@ -165,3 +165,19 @@ def test_the_console_says_the_refund_failed_never_refunded(system: System, pendi
     assert "Refund failed" not in said
     assert "Refund failed" not in browser.words(roster)
     assert "Refund failed" not in browser.words(f"{roster}/money")
+
+
+def test_the_api_record_and_the_terminal_say_the_refund_failed(system: System, run: Any) -> None:
+    """``GET /admin/applications/{id}`` says the status in words (``status_said``), and the
+    CLI's ``application`` says it so, never "refund on its way" for a refund that failed."""
+    application, _payment, _refund_id = _failed(system)
+    failed = "Refund failed at Stripe: £200.00 is still to give back by hand"
+
+    record = system.admin("GET", f"/applications/{application['application_id']}").json()
+    code, said = run("application", record["reference"])
+
+    assert (record["status"], record["status_reason"]) == ("cancelled", "refund_requested")
+    assert record["status_said"] == failed
+    assert code == 0
+    assert f"Status: {failed}\n" in said
+    assert "refund on its way" not in said

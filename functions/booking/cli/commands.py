@@ -17,6 +17,7 @@ from booking.cli.client import (
     read_json,
     segment,
     send,
+    status_in_words,
 )
 from booking.cli.codes import code_terms
 from booking.cli.errors import CliError
@@ -33,7 +34,6 @@ from booking.domain.wording import (
     course_state_said,
     moment_when,
     money_words,
-    status_with_reason,
     status_words,
 )
 
@@ -63,7 +63,7 @@ def _state(course: dict[str, Any]) -> str:
 
 def _where(answer: dict[str, Any]) -> str:
     """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
-    said = status_with_reason(answer["status"], answer.get("status_reason"))
+    said = status_in_words(answer)
     # What is left to pay (Application.left_to_pay); amount_due from an API before it said so.
     due = answer.get("left_to_pay", answer.get("amount_due"))
     currency = (answer.get("price") or {}).get("currency", "gbp")
@@ -279,7 +279,7 @@ def show_application(
         f"{found['reference'] or found['application_id']}: "
         f"{person_shown(found['name'], found['email'])}",
         f"Course: {_course_named(url, found['course_id'])}",
-        f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
+        f"Status: {status_in_words(found)}",
         f"Price {said(found['price'])}, left to pay {left_to_pay_in_words(found)}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
     ]

@@ -157,6 +157,12 @@ class ApplicationRecordOut(RosterRow):
     reference: str = Field(description="The reference people read out (CL-7K3Q9)")
     course_id: str
     status_reason: str | None = Field(description="Why the status changed, when recorded")
+    status_said: str = Field(
+        default="",
+        description="The status and why, in the console's words (e.g. 'Cancelled (refund on "
+        "its way)'; a booking whose refund failed at Stripe, its money still held: 'Refund "
+        "failed at Stripe: £200.00 is still to give back by hand')",
+    )
     not_emailed_because: str | None = Field(
         default=None,
         description="Why an email to the applicant reaches nobody now, in words (their data "

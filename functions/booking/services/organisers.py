@@ -112,6 +112,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "left_to_pay": _left_to_pay(stored, application, course, now),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
+        "status_said": status_said(application, course.definition.price),
         "not_emailed_because": not_emailed_because(ports, application),
         "transfers": transfers_of(application),
         **{
