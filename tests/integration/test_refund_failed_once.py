@@ -168,8 +168,9 @@ def test_the_console_says_the_refund_failed_never_refunded(system: System, pendi
 
 
 def test_the_api_record_and_the_terminal_say_the_refund_failed(system: System, run: Any) -> None:
-    """``GET /admin/applications/{id}`` says the status in words (``status_said``), and the
-    CLI's ``application`` says it so, never "refund on its way" for a refund that failed."""
+    """``GET /admin/applications/{id}`` says the status in words (``status_said``), the
+    course's rows say ``refund_failed``, and the CLI's ``application`` and ``roster`` say
+    so, never "refund on its way" or "Cancelled" alone for a refund that failed."""
     application, _payment, _refund_id = _failed(system)
     failed = "Refund failed at Stripe: £200.00 is still to give back by hand"
 
@@ -181,3 +182,6 @@ def test_the_api_record_and_the_terminal_say_the_refund_failed(system: System, r
     assert code == 0
     assert f"Status: {failed}\n" in said
     assert "refund on its way" not in said
+    [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    assert (row["status"], row["refund_failed"]) == ("cancelled", True)
+    assert "  Refund failed  paid £200.00" in run("roster", COURSE_ID)[1]

@@ -15,6 +15,7 @@ from booking.cli.client import (
     get_json,
     post_json,
     read_json,
+    roster_status_words,
     segment,
     send,
     status_in_words,
@@ -34,7 +35,6 @@ from booking.domain.wording import (
     course_state_said,
     moment_when,
     money_words,
-    status_words,
 )
 
 # A course definition is a few kilobytes; the API takes at most 64 KiB.
@@ -184,7 +184,7 @@ def _roster_status(row: dict[str, Any], url: str) -> str:
     cohort it moves from by its title and first day, as organisers read it)."""
     moving = row.get("moving_in")
     if not moving:
-        return status_words(row["status"])
+        return roster_status_words(row)
     source = _course_named(url, moving["from_course_id"])
     if moving["kind"] == "waiting":
         return f"on the waiting list: a move from {source}"

@@ -96,6 +96,11 @@ class RosterRow(AnswersOut, _RowStart):
         description="Said for a colleague filling a group's place: the group paid for it "
         "(their own amount_paid is 0), e.g. 'Paid by the group booking (St Elsewhere)'",
     )
+    refund_failed: bool = Field(
+        default=False,
+        description="True when its refund failed at Stripe and the money is still held: it "
+        "is to be given back by hand (the console says 'Refund failed', not 'Refunded')",
+    )
     status_reason: str | None = Field(
         default=None,
         description="Why the status was reached, as read now, on the course's own rows: e.g. "

@@ -22,6 +22,7 @@ from booking.domain.covered import left_to_pay_now, paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -94,6 +95,7 @@ def _roster_row(
         **money_of(application, course_price),
         "group_id": application.group_place.group_id if application.group_place else "",
         "paid_by_group": paid_by_group(application, organisations),
+        "refund_failed": bool(failed_and_held(application)),
     }
 
 
