@@ -159,6 +159,8 @@ ORGANISERS: tuple[Route, ...] = (
         "409 refund_refused_partway with what came back and what is left. Refunded at Stripe "
         "already (its dashboard): Stripe's refund is recorded and the booking ends refunded "
         "(still pending there: 409 charge_already_refunded, nothing written). "
+        "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
+        "money is still held: nothing is refunded or written (give it back by hand). "
         "Cancelled already otherwise: 200, nothing changed",
         _options(refund={"type": "boolean", "default": False}),
     ),
@@ -180,7 +182,11 @@ ORGANISERS: tuple[Route, ...] = (
         "Refunded at Stripe already (its dashboard, "
         "`charge_already_refunded`): Stripe's refund is read back and recorded, the booking "
         "ends refunded and the person is emailed once; while that refund is still pending "
-        "at Stripe (Bacs, SEPA), 409 `charge_already_refunded` in words, nothing written.",
+        "at Stripe (Bacs, SEPA), 409 `charge_already_refunded` in words, nothing written. "
+        "409 `refund_failed_at_stripe` when its refund failed at Stripe (the card or account "
+        "could not take it) and the money is still held: no second refund is asked, nothing "
+        "written; the organiser gives it back by hand (a new refund on Stripe's dashboard, "
+        "which is recorded, or a bank transfer).",
     ),
     _action(
         "resend-confirmation",
