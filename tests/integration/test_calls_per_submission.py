@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.invoiced import BILLING
 from tests.support.system import COURSE_ID, System
 
 
@@ -166,13 +167,7 @@ def test_a_paid_invoice_event_reads_its_invoice_once_at_stripe(
     included (is it paid, and by which payment: ``services.believed``), then the same
     DynamoDB calls as a paid checkout's (who owns the invoice, the application, who recorded
     the payment, the transaction)."""
-    reply = system.apply(
-        email="ada@example.org",
-        payment_method="invoice",
-        billing_name="St Elsewhere NHS Foundation Trust",
-        billing_email="accounts@example.nhs.uk",
-        billing_address="1 Hospital Road, Leeds",
-    )
+    reply = system.apply(email="ada@example.org", **BILLING)
     assert reply.status == 201, reply.body
     invoice_id = str(reply.json()["invoice_url"]).rsplit("/", 1)[-1]
     system.hold_webhooks = True

@@ -16,16 +16,8 @@ import pytest
 from tests.integration.test_believed_payments import last_event, sent
 from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, pay_invoice
-from tests.support.invoiced import ACCOUNTS, INVOICED, invoiced_cohort
-from tests.support.invoiced import BILLING as BILLED
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
-
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road, Leeds",
-}
 
 
 def _invoiced(system: System, email: str) -> dict[str, Any]:
@@ -177,7 +169,7 @@ def test_the_number_of_an_invoice_paid_and_given_back_is_stripes_not_the_events(
     """hostile23 F3's tail: the refund of a replaced invoice's payment names the invoice by
     the number Stripe gave it (read with the rest), not one a signed event says."""
     invoiced_cohort(system, po_required=True, capacity=2)
-    body = application_body(email="ada@example.org", **BILLED)
+    body = application_body(email="ada@example.org", **BILLING)
     reply = system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
     assert reply.status == 201, reply.body
     application = dict(reply.json())
