@@ -21,8 +21,8 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.integration.test_offer_until_closing import _two_waiting
-from tests.support.applications import session_id_of
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book
 from tests.support.page_text import text_of
@@ -46,20 +46,20 @@ def _with(told: dict[str, list[str]], start: str) -> dict[str, int]:
     return {a: n for a, n in counted.items() if n}
 
 
-def _in_review(system: System) -> tuple[datetime, Any]:
-    """An application awaiting review on the approval course, made two days before it starts."""
+def _in_review(system: System) -> tuple[datetime, datetime, Any]:
+    """An application awaiting review on the approval course, made two days before it starts:
+    the course's start, its closing, and the application."""
     course_id = system.approval_course()
     start = system.first_start(course_id)
     with time_machine.travel(start - timedelta(days=2), tick=False):
         pending = system.apply(course_id=course_id, email="review@example.org").json()
         assert pending["status"] == "pending_review", pending
         system.deliver_emails()
-    return start, pending
+    return start, start - CHECKOUT_HOLD, pending
 
 
 def test_an_application_in_review_is_told_once_when_applications_close(system: System) -> None:
-    start, pending = _in_review(system)
-    closes = start - CHECKOUT_HOLD
+    _, closes, pending = _in_review(system)
     app_id = pending["application_id"]
     with time_machine.travel(closes - timedelta(minutes=1), tick=False):
         assert system.status_of(pending)["review_ended"] is False
@@ -110,8 +110,7 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
     system: System,
 ) -> None:
     """The sweep looked only at courses with a waiting list: one in review was never told."""
-    start, pending = _in_review(system)
-    closes = start - CHECKOUT_HOLD
+    _, closes, pending = _in_review(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 1
         assert _with(_subjects(system), CLOSED) == {"review@example.org": 1}
@@ -201,11 +200,8 @@ def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> 
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
     freed = closes - LEAST_TIME_TO_ACT + timedelta(minutes=5)
-    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        system.apply(course_id="small", email="first@example.org")
+    seat_offered_at(system, freed)
     with time_machine.travel(freed, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
         system.deliver_emails()
         course = system.course("small")
         assert course["status"] == "full"
@@ -275,8 +271,7 @@ def test_in_the_last_minutes_an_application_for_review_is_promised_no_review(
 def test_an_application_told_its_review_ended_awaits_review_again_when_the_dates_move(
     system: System,
 ) -> None:
-    start, pending = _in_review(system)
-    closes = start - CHECKOUT_HOLD
+    start, closes, pending = _in_review(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 1
         system.deliver_emails()

@@ -13,8 +13,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import LEAST_TIME_TO_ACT
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
-from tests.support.applications import session_id_of
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered, seat_offered_at
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
@@ -37,11 +36,8 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
     start = system.small_course()
     freed = start - CHECKOUT_HOLD - LEAST_TIME_TO_ACT + timedelta(minutes=5)
     run = at_the_terminal(system, monkeypatch, capsys)
-    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        system.apply(course_id="small", email="first@example.org")
+    seat_offered_at(system, freed)
     with time_machine.travel(freed, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
         course = system.course("small")
         assert (course["status"], course["places_left"]) == ("full", 0)
         assert course["places_not_taken"] == 1
