@@ -139,7 +139,6 @@ class ApplicationStore(Protocol):
         """One round trip for what a submission needs: the course, the earlier answer to its
         Idempotency-Key (if it has one), the discount code it gives (if any) and which
         application holds the address's one place on the course (if it gives an address)."""
-        ...
 
     def list_applications(self, course_id: str) -> list[Application]: ...
 
@@ -175,7 +174,6 @@ class ApplicationStore(Protocol):
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
         """The application holding the person's one place on the course (None: none does; a
         group's place may: ``GroupStore``)."""
-        ...
 
     def applications_of_person(self, email: str) -> list[Application]: ...
 
@@ -200,7 +198,6 @@ class ApplicationStore(Protocol):
     def application_for_payment(self, payment_intent: str) -> Application | None:
         """The application that recorded the payment (indexed by the save that first recorded
         it, given back or not: refund events name the payment, not the application)."""
-        ...
 
     def owner_of(self, provider_object_id: str) -> str | None:
         """The id of the application that recorded a checkout session or an invoice (indexed
