@@ -125,21 +125,11 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
     start = system.small_course()
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         late = system.apply(course_id="small").json()
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(late)}/pay",
-            b"async=true",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.pay_session(session_id_of(late), delayed=True)
         assert system.status_of(late)["status"] == "awaiting_payment"
         system.deliver_emails()
     with time_machine.travel(start + timedelta(days=2), tick=False):
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(late)}/async",
-            b"result=succeeded",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.settle_session(session_id_of(late))
         assert system.webhook_replies[-1].status == 200
         view = system.status_of(late)
         assert view["status"] == "confirmed"
@@ -161,12 +151,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
     booked_at = start - timedelta(hours=1)
     with time_machine.travel(booked_at, tick=False):
         made = system.apply().json()
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(made)}/pay",
-            b"async=true",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.pay_session(session_id_of(made), delayed=True)
         system.deliver_emails()
     with time_machine.travel(booked_at + timedelta(minutes=2), tick=False):
         earlier = system.course_file(COURSE_ID)
@@ -177,12 +162,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
     with time_machine.travel(after_the_hold, tick=False):
         sweep(system.ports, after_the_hold)
         assert system.status_of(made)["status"] == "awaiting_payment"
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(made)}/async",
-            b"result=succeeded",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.settle_session(session_id_of(made))
         assert system.webhook_replies[-1].status == 200
         assert system.status_of(made)["status"] == "confirmed"
         assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []

@@ -92,14 +92,10 @@ def _aimed_at(system: System, name: str, application: dict[str, Any]) -> dict[st
         system.hold_webhooks = True
         if system.checkout_session(session["id"])["payment_intent"] is None:
             delayed = session.get("payment_status") == "unpaid"
-            body = b"async=true" if delayed else b""
-            headers = {"content-type": "application/x-www-form-urlencoded"}
-            paid = system.stripe_local("POST", f"/checkout/{session['id']}/pay", body, headers)
+            paid = system.pay_session(session["id"], delayed=delayed)
             assert paid.status == 200, paid.body
         if name == "checkout.session.async_payment_succeeded":
-            headers = {"content-type": "application/x-www-form-urlencoded"}
-            path = f"/checkout/{session['id']}/async"
-            settled = system.stripe_local("POST", path, b"result=succeeded", headers)
+            settled = system.settle_session(session["id"])
             assert settled.status == 200, settled.body
         session["payment_intent"] = system.checkout_session(session["id"])["payment_intent"]
     session["client_reference_id"] = application["application_id"]

@@ -103,22 +103,12 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
 def pay_by_debit(system: System, group: dict[str, Any]) -> None:
     """The manager completes the group's checkout by a delayed method (Bacs, SEPA): the
     payment is made and settles only when its bank says (:func:`bank_confirms`)."""
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group)}/pay",
-        b"async=true",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    system.pay_session(_session_of(group), delayed=True)
 
 
 def bank_confirms(system: System, group: dict[str, Any]) -> None:
     """The bank confirms the group's delayed payment; its webhook is answered 200."""
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group)}/async",
-        b"result=succeeded",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    system.settle_session(_session_of(group))
     assert system.webhook_replies[-1].status == 200
 
 

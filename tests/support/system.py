@@ -45,6 +45,7 @@ from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 BASE_URL = "http://booking.test"
 # The Stripe stand-in's secret key, as a call to its API sends it.
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
+FORM = {"content-type": "application/x-www-form-urlencoded"}
 WEBHOOK_SECRET = "whsec_integration"
 ADMIN_TOKEN = "integration-admin-token"
 CONSOLE_SESSION_SECRET = "integration-console-session-key"
@@ -268,7 +269,7 @@ class System:
         fields = {"payment_intent": payment_intent}
         if amount is not None:
             fields["amount"] = str(amount)
-        headers = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
+        headers = {**STRIPE_KEY, **FORM}
         reply = self.stripe_local("POST", "/v1/refunds", urlencode(fields).encode(), headers)
         assert reply.status == status, reply.body
         return reply
@@ -395,8 +396,18 @@ class System:
         )
 
     def pay(self, checkout_url: str) -> Reply:
-        session_id = urlsplit(checkout_url).path.rsplit("/", 1)[-1]
-        return self.stripe_local("POST", f"/checkout/{session_id}/pay")
+        return self.pay_session(urlsplit(checkout_url).path.rsplit("/", 1)[-1])
+
+    def pay_session(self, session_id: str, *, delayed: bool = False) -> Reply:
+        """Checkout session ``session_id`` paid on the stand-in's page: by card, or by a delayed
+        method (Bacs, SEPA) when ``delayed``, its money settling later (:meth:`settle_session`)."""
+        body = b"async=true" if delayed else b""
+        return self.stripe_local("POST", f"/checkout/{session_id}/pay", body, FORM)
+
+    def settle_session(self, session_id: str, *, succeeded: bool = True) -> Reply:
+        """The bank's word on ``session_id``'s delayed payment: it settled, or it failed."""
+        result = b"result=succeeded" if succeeded else b"result=failed"
+        return self.stripe_local("POST", f"/checkout/{session_id}/async", result, FORM)
 
     def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
         """An organiser funds ``amount`` (minor units) of the application's place; any JSON
