@@ -52,7 +52,7 @@ from moto import mock_aws
 
 from booking import bootstrap
 from booking.adapters.dynamodb.schema import enrolment_key
-from booking.domain.application import ALLOWED_TRANSITIONS
+from booking.domain.application import ALLOWED_TRANSITIONS, Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.cohort_currency import counted_in, group_counted
 from booking.domain.emails import EmailJob, EmailKind, instant_token
@@ -478,13 +478,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         stored = self.system.stored(application_id)
         if stored.checkout is None:
             return
-        body = b"async=true" if asynchronous else b""
-        paid = self.system.stripe_local(
-            "POST",
-            f"/checkout/{stored.checkout.session_id}/pay",
-            body,
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        paid = self.system.pay_session(stored.checkout.session_id, delayed=asynchronous)
         if paid.status == 200:
             self.completed_at[stored.checkout.session_id] = self.system.now()
             if not asynchronous:
@@ -495,13 +489,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         stored = self.system.ports.repository.get_application(application_id)
         if stored is None or stored.checkout is None:
             return
-        result = b"result=succeeded" if succeeded else b"result=failed"
-        settled = self.system.stripe_local(
-            "POST",
-            f"/checkout/{stored.checkout.session_id}/async",
-            result,
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        settled = self.system.settle_session(stored.checkout.session_id, succeeded=succeeded)
         if settled.status == 200 and succeeded:
             self.paid_at.setdefault(stored.checkout.session_id, self.system.now())
 
@@ -1962,6 +1950,17 @@ class BookingLifecycle(RuleBasedStateMachine):
         closing = instant_token(course.applications_close_at())
         self.closings.setdefault(course_id, set()).add(closing)
 
+    def _paid_a_minute_after(self, made: str, start: datetime, asynchronous: bool) -> Application:
+        """``made``'s checkout completed a minute after ``start``, by card or by a delayed
+        method that then settles, every email delivered: the application as stored."""
+        self._clock_to(start + timedelta(minutes=1))
+        self.pay(made, asynchronous)
+        if asynchronous:
+            self._deliver_all()
+            self.settle_async(made, succeeded=True)
+        self._deliver_all()
+        return self.system.stored(made)
+
     @rule(target=applications, asynchronous=st.booleans())
     def a_checkout_is_paid_after_a_start_brought_forward(self, asynchronous: bool) -> Any:
         """Someone applies and is sent to pay; meanwhile the organiser brings the course's
@@ -1977,13 +1976,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         start = (self.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
         if not self._move_the_start(PAY_NOW, start):
             return made
-        self._clock_to(start + timedelta(minutes=1))
-        self.pay(made, asynchronous)
-        if asynchronous:
-            self._deliver_all()
-            self.settle_async(made, succeeded=True)
-        self._deliver_all()
-        stored = self.system.stored(made)
+        stored = self._paid_a_minute_after(made, start, asynchronous)
         _note(f"paid after a start brought forward: {stored.status.value}")
         assert stored.status is not S.CONFIRMED, stored.status_reason
         assert stored.amount_kept == 0, stored.amount_kept
@@ -2597,13 +2590,7 @@ def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronou
         assert stored.checkout is not None
         assert stored.checkout.expires_at > start
         assert machine._move_the_start(PAY_NOW, start)
-        machine._clock_to(start + timedelta(minutes=1))
-        machine.pay(made, asynchronous)
-        if asynchronous:
-            machine._deliver_all()
-            machine.settle_async(made, succeeded=True)
-        machine._deliver_all()
-        stored = machine.system.stored(made)
+        stored = machine._paid_a_minute_after(made, start, asynchronous)
         assert stored.status is not S.CONFIRMED, stored.status_reason
         assert stored.amount_kept == 0
         # The money was taken (the checkout was still open at Stripe) and all of it went back.
