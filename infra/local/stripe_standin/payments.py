@@ -42,6 +42,37 @@ _APPROVED: dict[str, Any] = {
 
 
 class Payments(OnStore):
+    def take_payment(
+        self,
+        amount: int,
+        currency: str,
+        *,
+        metadata: Mapping[str, str],
+        receipt_email: str | None,
+        methods: list[str],
+        settled: bool,
+    ) -> dict[str, Any]:
+        """A payment by a new payment method: its intent and its charge, succeeded when
+        ``settled``, else processing with a pending charge (a bank debit, until the bank
+        says). The intent."""
+        payment_method = wire.random_id("pm_")
+        intent = self.make_payment_intent(
+            amount,
+            currency,
+            metadata=metadata,
+            receipt_email=receipt_email,
+            methods=methods,
+            status="succeeded" if settled else "processing",
+            payment_method=payment_method,
+        )
+        self.make_charge(
+            intent,
+            receipt_email=receipt_email,
+            status="succeeded" if settled else "pending",
+            payment_method=payment_method,
+        )
+        return intent
+
     def make_payment_intent(
         self,
         amount: int,
