@@ -55,35 +55,8 @@ class Payments(OnStore):
         """A payment by a new payment method: its intent and its charge, succeeded when
         ``settled``, else processing with a pending charge (a bank debit, until the bank
         says). The intent."""
+        status = "succeeded" if settled else "processing"
         payment_method = wire.random_id("pm_")
-        intent = self.make_payment_intent(
-            amount,
-            currency,
-            metadata=metadata,
-            receipt_email=receipt_email,
-            methods=methods,
-            status="succeeded" if settled else "processing",
-            payment_method=payment_method,
-        )
-        self.make_charge(
-            intent,
-            receipt_email=receipt_email,
-            status="succeeded" if settled else "pending",
-            payment_method=payment_method,
-        )
-        return intent
-
-    def make_payment_intent(
-        self,
-        amount: int,
-        currency: str,
-        *,
-        metadata: Mapping[str, str],
-        receipt_email: str | None,
-        methods: list[str],
-        status: str,
-        payment_method: str,
-    ) -> dict[str, Any]:
         intent_id = wire.random_id("pi_")
         intent = self._store.fixture(
             "payment_intent",
@@ -112,6 +85,12 @@ class Payments(OnStore):
             },
         )
         self._store.payment_intents[intent_id] = intent
+        self.make_charge(
+            intent,
+            receipt_email=receipt_email,
+            status="succeeded" if settled else "pending",
+            payment_method=payment_method,
+        )
         return intent
 
     def make_charge(
