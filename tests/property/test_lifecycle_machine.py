@@ -2569,6 +2569,19 @@ def test_the_machine_refunds_a_group_at_stripe_in_part_then_in_full(
         machine._deliver_all()
 
 
+def _applied_eleven_minutes_before_a_start(machine: BookingLifecycle) -> tuple[datetime, str]:
+    """A start eleven minutes on, to the minute (noon the next day when that is too late in
+    London for the step to ask, the clock then eleven minutes before it), and an application
+    to the pay-now course made now: the start and the application's id."""
+    start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
+    if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
+        start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
+        machine._clock_to(start - timedelta(minutes=11))
+    made = machine._apply(PAY_NOW, False, {})
+    assert isinstance(made, str)
+    return start, made
+
+
 @pytest.mark.usefixtures("_no_real_aws")
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["card", "delayed"])
 def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronous: bool) -> None:
@@ -2579,12 +2592,7 @@ def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronou
     booking is never confirmed (``domain.paying.completed_late``: the paid webhook reads the
     course with the payment's recorders; it once trusted the hold without reading it)."""
     with _worked_by_hand() as machine:
-        start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
-        if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
-            start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
-            machine._clock_to(start - timedelta(minutes=11))
-        made = machine._apply(PAY_NOW, False, {})
-        assert isinstance(made, str)
+        start, made = _applied_eleven_minutes_before_a_start(machine)
         stored = machine.system.stored(made)
         assert stored.status is S.AWAITING_PAYMENT
         assert stored.checkout is not None
@@ -2606,12 +2614,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_is_honoured(
     they could in time: the booking is confirmed and the money kept
     (``CheckoutRef.completed_at``, recorded with the pending payment)."""
     with _worked_by_hand() as machine:
-        start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
-        if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
-            start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
-            machine._clock_to(start - timedelta(minutes=11))
-        made = machine._apply(PAY_NOW, False, {})
-        assert isinstance(made, str)
+        start, made = _applied_eleven_minutes_before_a_start(machine)
         machine.pay(made, asynchronous=True)
         machine._deliver_all()
         stored = machine.system.stored(made)
