@@ -84,6 +84,7 @@ from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
 from tests.support.frame_stack import on_roomy_frame_stack
+from tests.support.invoiced import BILLING
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -117,13 +118,6 @@ CODES: dict[str, tuple[dict[str, Any], ...]] = {
     ),
     REVIEWED: ({"code": "REVIEWED-TEN", "percent_off": 50, "max_uses": 1, "lasts_hours": 6},),
     CHEAPER: (),
-}
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road, Leeds",
-    "po_number": "PO-1",
 }
 SEATED = (S.CONFIRMED, S.OFFERED, S.AWAITING_INVOICE_PAYMENT)
 # A group booking as the rules draw it: its course, how many places, paid by invoice or card;
