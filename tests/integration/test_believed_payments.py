@@ -110,10 +110,9 @@ def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> 
 def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.support.groups import book
+    from tests.support.groups import paid_by_card
 
-    group = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
+    group = paid_by_card(system)
     stored = system.ports.groups.get_group(group["group_id"])
     assert stored is not None
     assert stored.amount_paid > 0

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.invoiced import BILLING
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 
 @pytest.fixture
@@ -114,10 +114,9 @@ def test_a_groups_refund_event_reads_its_owner_and_the_group_once(
 ) -> None:
     """A refund made at Stripe of a group's payment: the group-owner index and the group are
     read once each (the check against what it paid is made on the group read to apply it)."""
-    from tests.support.groups import book
+    from tests.support.groups import paid_by_card
 
-    group = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
+    group = paid_by_card(system)
     stored = system.ports.groups.get_group(group["group_id"])
     assert stored is not None
     system.hold_webhooks = True

@@ -5,21 +5,17 @@ stand-in; the other request is run, whole, just before this one's refund reaches
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from booking.services.payment_port import RefundMade
-from tests.support.groups import book, give_up
-from tests.support.system import COURSE_ID, System
+from tests.support.groups import give_up, paid_card_group
+from tests.support.system import System
 
 
 def test_a_give_up_refused_after_the_place_went_meanwhile_answers_as_done(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()  # 3 places, £600
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
+    group = paid_card_group(system)  # 3 places, £600
     stored = system.ports.groups.get_group(group["group_id"])
     assert stored is not None
     # £500 refunded on Stripe's dashboard, its events not heard yet: £100 left.

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.groups import COLLEAGUES, book, give_up, pay_invoice
+from tests.support.groups import COLLEAGUES, book, give_up, paid_card_group, pay_invoice
 from tests.support.invoiced import BILLING
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 MANAGER = ["florence@example.org"]
 COURSE = "Compassionate Leadership Training"
@@ -31,9 +31,7 @@ def _flat(message: Any) -> str:
 def test_a_give_up_after_a_partial_refund_says_the_share_and_what_more_comes_back(
     system: System,
 ) -> None:
-    group: dict[str, Any] = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
+    group = paid_card_group(system, colleagues=COLLEAGUES[:2])
     system.refund_at_stripe(_payment_of(system, group), 15000)
 
     [told] = system.deliver_emails()  # the manager, and nobody else

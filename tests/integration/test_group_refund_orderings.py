@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 from booking.domain.group_endings import GroupEnding
 from tests.integration.test_booking_flow import _signature
 from tests.support.exploration import seeded
-from tests.support.groups import COLLEAGUES, apply_through, book, give_up, manager_view
+from tests.support.groups import (
+    COLLEAGUES,
+    apply_through,
+    book,
+    give_up,
+    manager_view,
+    paid_card_group,
+)
 from tests.support.held_events import events_held
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
@@ -30,13 +37,6 @@ def _stored(system: System, group: dict[str, Any]) -> Any:
     stored = system.ports.groups.get_group(group["group_id"])
     assert stored is not None
     return stored
-
-
-def _paid_card_group(system: System) -> dict[str, Any]:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    return group
 
 
 def _dashboard_events(system: System, payment: str) -> list[dict[str, Any]]:
@@ -83,7 +83,7 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
     """hostile20 F1: £500 of £600 refunded at Stripe (the places stand), then a place given up
     takes the last £100: the booking ends as the same £100 refunded at the dashboard ends it,
     its other places released, their links dead, the manager told once of each change."""
-    group = _paid_card_group(system)  # 3 places, £600
+    group = paid_card_group(system)  # 3 places, £600
     payment = _stored(system, group).payment_intent
     system.refund_at_stripe(payment, 50000)  # all but £100: "the places stand"
     told = [m for m in system.deliver_emails() if MANAGER in m.to]
@@ -121,7 +121,7 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
 def test_the_same_last_part_refunded_at_the_dashboard_ends_it_the_same(system: System) -> None:
     """hostile20 F1's control: the last £100 refunded at the dashboard instead of by the
     give-up: the same booking, its places released, as above."""
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     payment = _stored(system, group).payment_intent
     system.refund_at_stripe(payment, 50000)
     system.deliver_emails()
@@ -135,7 +135,7 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
     refunds are read back, what is left of the share given back, 200 in the manager's words,
     and, the payment all gone back, the booking ends (hostile20 F1); the dashboard's events,
     when they come, and again, change nothing."""
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     payment = _stored(system, group).payment_intent
     held = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
 

@@ -16,6 +16,7 @@ from tests.support.groups import (
     book,
     give_up,
     manager_view,
+    paid_card_group,
     pay_invoice,
     places_left,
 )
@@ -47,15 +48,8 @@ def _refund_events(system: System) -> list[dict[str, Any]]:
     ]
 
 
-def _paid_card_group(system: System) -> dict[str, Any]:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()  # what the payment said
-    return group
-
-
 def test_a_card_group_refunded_in_full_at_stripe_ends_its_unused_places(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     places = manager_view(system, group)["places"]
     taken = apply_through(system, places[0]["apply_url"], **COLLEAGUES[0])
     assert taken.status == 201, taken.body
@@ -150,7 +144,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
 
 
 def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     payment = _stored(system, group).payment_intent
     system.refund_at_stripe(payment, 50000)  # all but £100 of the £600
     system.deliver_emails()
@@ -175,7 +169,7 @@ def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -
 
 
 def test_the_systems_own_refund_of_a_place_is_not_a_refund_at_stripe(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     assert give_up(system, group, 1).status == 200
     for event in _refund_events(system):
         assert _resend(system, event) == 200
@@ -186,7 +180,7 @@ def test_the_systems_own_refund_of_a_place_is_not_a_refund_at_stripe(system: Sys
 
 
 def test_a_full_refunds_two_events_first_heard_the_other_way_round(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     payment = _stored(system, group).payment_intent
     held = events_held(system, lambda: system.refund_at_stripe(payment, 60000))
     kinds = [json.loads(body)["type"] for body, _ in held]

@@ -12,9 +12,9 @@ from typing import Any
 from booking.domain.groups import GroupBooking
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
-from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, give_up, manager_view, paid_card_group
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, Reply, System
+from tests.support.system import Reply, System
 
 
 def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
@@ -149,9 +149,7 @@ def test_the_stand_in_refuses_as_stripe_does(system: System) -> None:
 def _paid_group(system: System) -> tuple[dict[str, Any], GroupBooking, str]:
     """A manager's booking of two places, paid by card and its emails sent: as the API
     answered it, as stored, and its payment intent."""
-    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
+    group = paid_card_group(system, colleagues=COLLEAGUES[:2])
     paid = system.ports.groups.get_group(group["group_id"])
     assert paid is not None
     assert paid.payment_intent is not None

@@ -12,7 +12,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.invoiced import BILLING, INVOICED
-from tests.support.system import Reply, System, application_body
+from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
     {"name": "Mary Seacole", "email": "mary@example.org"},
@@ -98,6 +98,22 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     group = invoiced_group(system, **fields)
     pay_invoice(system, group)
     return manager_view(system, group)
+
+
+def paid_by_card(system: System, **fields: Any) -> dict[str, Any]:
+    """A group booked on the sample cohort, which takes cards (``fields``: more of the booking,
+    as :func:`book` takes them), and paid at its Checkout: the booking's answer. The emails
+    its payment sent are not delivered yet."""
+    group: dict[str, Any] = book(system, course=COURSE_ID, **fields).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    return group
+
+
+def paid_card_group(system: System, **fields: Any) -> dict[str, Any]:
+    """:func:`paid_by_card`, the emails its payment sent delivered."""
+    group = paid_by_card(system, **fields)
+    system.deliver_emails()
+    return group
 
 
 def pay_by_debit(system: System, group: dict[str, Any]) -> None:
