@@ -21,6 +21,7 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
+from tests.integration.test_closing_retold import _moved
 from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.integration.test_offer_until_closing import _two_waiting
 from tests.support.console import signed_in
@@ -119,16 +120,6 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
         assert _subjects(system) == {}
 
 
-def _moved_a_week_later(system: System, start: datetime) -> dict[str, Any]:
-    later = start + timedelta(days=7)
-    return system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
-
-
 def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
     system: System,
 ) -> None:
@@ -136,7 +127,7 @@ def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         system.deliver_emails()
-    moved = _moved_a_week_later(system, start)
+    moved = _moved(system, start, 7)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         told = _subjects(system)
@@ -163,7 +154,7 @@ def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closin
     with time_machine.travel(closes - timedelta(hours=1), tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
-        moved = _moved_a_week_later(system, start)
+        moved = _moved(system, start, 7)
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         told = _subjects(system)
         assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}

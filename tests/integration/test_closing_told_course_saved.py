@@ -19,10 +19,10 @@ import time_machine
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.lifecycle import sweep
+from tests.integration.test_closing_retold import _moved
 from tests.integration.test_closing_told import (
     CLOSED,
     REOPENED,
-    _moved_a_week_later,
     _subjects,
     _with,
 )
@@ -58,7 +58,7 @@ def test_a_course_moved_later_as_the_sweep_marks_its_list_is_told_at_the_new_clo
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start, closes, first, _ = _two_waiting(system)
-    moved = _moved_a_week_later(system, start)
+    moved = _moved(system, start, 7)
     with time_machine.travel(closes, tick=False):
         assert _swept_with_a_save_of_the_course(system, monkeypatch, closes, moved) == 0
         told = _subjects(system)

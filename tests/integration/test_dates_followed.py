@@ -27,7 +27,6 @@ from tests.integration.test_closing_retold import _moved, _save, told_closed
 from tests.integration.test_closing_told import (
     CLOSED,
     REOPENED,
-    _moved_a_week_later,
     _subjects,
     _with,
 )
@@ -113,7 +112,7 @@ def test_a_closed_mark_the_reopen_missed_is_undone_at_the_next_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start, closes, first, _ = _two_waiting(system)
-    moved = _moved_a_week_later(system, start)
+    moved = _moved(system, start, 7)
     with time_machine.travel(closes, tick=False):
         with index_behind(system.ports.repository, monkeypatch):
             assert sweep(system.ports, closes).waits_ended == 2
