@@ -20,24 +20,13 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from booking.services.mailer import SendOutcome, send_email_job
-from tests.integration.test_offer_until_closing import _two_waiting
+from tests.integration.test_offer_until_closing import _moved, _two_waiting
 from tests.support.system import System
 
 CLOSED = "Applications have closed"
 REOPENED = "The dates have moved: "
 EARLIER = "The dates have moved again, and applications close earlier"
 WAITING = ("first@example.org", "second@example.org")
-
-
-def _moved(system: System, start: datetime, days: int) -> dict[str, Any]:
-    """The small course with its one session ``days`` after ``start``'s day, 15:00 to 17:00."""
-    later = start + timedelta(days=days)
-    return system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
 
 
 def _save(system: System, definition: dict[str, Any]) -> datetime:

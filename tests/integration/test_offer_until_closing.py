@@ -224,6 +224,17 @@ def _two_waiting(system: System) -> tuple[datetime, datetime, Any, Any]:
     return start, start - CHECKOUT_HOLD, first, second
 
 
+def _moved(system: System, start: datetime, days: int) -> dict[str, Any]:
+    """The small course with its one session ``days`` after ``start``'s day, 15:00 to 17:00."""
+    later = start + timedelta(days=days)
+    return system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
+    )
+
+
 def _closing_news(system: System) -> dict[str, int]:
     told: dict[str, int] = {}
     for message in system.deliver_emails():
@@ -289,13 +300,7 @@ def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: Sys
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
-    later = start + timedelta(days=7)
-    moved = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
+    moved = _moved(system, start, 7)
     after_closing = closes + timedelta(minutes=5)
     with time_machine.travel(after_closing, tick=False):
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
