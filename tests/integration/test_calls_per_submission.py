@@ -117,8 +117,7 @@ def test_a_groups_refund_event_reads_its_owner_and_the_group_once(
     from tests.support.groups import paid_by_card
 
     group = paid_by_card(system)
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     system.hold_webhooks = True
     system.refund_at_stripe(stored.payment_intent, 10000)
     refunds = _refund_events(system)

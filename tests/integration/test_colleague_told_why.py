@@ -31,8 +31,7 @@ def test_a_colleague_whose_place_a_refund_at_stripe_released_is_told_of_the_refu
     link = manager_view(system, group)["places"][0]["apply_url"]
     assert apply_through(system, link, **COLLEAGUES[0]).status == 201
     system.deliver_emails()
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     system.refund_at_stripe(stored.payment_intent, 60000)
 
     sent = system.deliver_emails()

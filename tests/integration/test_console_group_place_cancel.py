@@ -32,8 +32,7 @@ def _manager_erased(system: System) -> tuple[dict[str, Any], str]:
 
 
 def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
-    found = system.ports.groups.get_group(group["group_id"])
-    assert found is not None
+    found = system.stored_group(group)
     return found
 
 

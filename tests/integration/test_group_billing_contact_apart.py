@@ -35,8 +35,7 @@ MANAGER_NAME = "Florence Nightingale"
 
 
 def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
-    found = system.ports.groups.get_group(group["group_id"])
-    assert found is not None
+    found = system.stored_group(group)
     return found
 
 

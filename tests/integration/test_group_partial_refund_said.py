@@ -19,8 +19,7 @@ COURSE = "Compassionate Leadership Training"
 
 
 def _payment_of(system: System, group: dict[str, Any]) -> str | None:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     return stored.payment_intent
 
 
@@ -79,6 +78,5 @@ def test_an_invoice_groups_partial_refund_tells_the_manager_and_the_billing_cont
     ) in _flat(accounts)
     assert "The places booked stand" in _flat(accounts)
     assert group["token"] not in accounts.text + accounts.html
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert (stored.places_kept, stored.ended_because) == (3, None)  # the places stand

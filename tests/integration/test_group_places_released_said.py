@@ -50,8 +50,7 @@ def test_every_place_released_at_the_apply_by_date_is_said_so(system: System) ->
 
 def test_places_released_by_a_refund_at_stripe_are_not_given_up(system: System) -> None:
     group = paid_by_card(system)
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert give_up(system, group, 1).status == 200  # £200 refunded from here
     system.refund_at_stripe(stored.payment_intent)  # the £400 left, from the dashboard
 

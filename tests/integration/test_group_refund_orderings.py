@@ -34,8 +34,7 @@ MANAGER = "florence@example.org"
 
 
 def _stored(system: System, group: dict[str, Any]) -> Any:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     return stored
 
 

@@ -26,8 +26,7 @@ from tests.support.system import COURSE_ID, System
 
 
 def _stored(system: System, group: dict[str, Any]) -> Any:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     return stored
 
 

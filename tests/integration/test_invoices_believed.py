@@ -88,8 +88,7 @@ def test_a_groups_invoice_stripe_holds_open_is_not_paid_by_a_signed_event(
     invoiced_cohort(system)
     group = invoiced_group(system)
     invoice_id = _invoice_id(str(group["pay_url"]))
-    before = system.ports.groups.get_group(group["group_id"])
-    assert before is not None
+    before = system.stored_group(group)
 
     with caplog.at_level(logging.ERROR):
         answer = sent(system, _paid_event_for(system, invoice_id, group["group_id"]))
@@ -98,8 +97,7 @@ def test_a_groups_invoice_stripe_holds_open_is_not_paid_by_a_signed_event(
     assert system.ports.groups.get_group(group["group_id"]) == before  # nothing written
     assert _refusals(caplog) == [("invoice_not_paid_at_stripe", logging.ERROR)]
     pay_invoice(system, group)
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert after.amount_paid > 0
 
 
@@ -158,8 +156,7 @@ def test_a_groups_invoice_amount_paid_is_stripes_not_the_events(system: System, 
 
     assert sent(system, event)["action"] != "ignore"
 
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.amount_paid, after.amount_refunded) == (paid_at_stripe, 0)
 
 

@@ -77,14 +77,12 @@ def test_a_groups_paid_event_for_an_unpaid_payment_pays_nothing_and_is_heard_as_
     caplog.set_level(logging.INFO)
     answer = sent(system, forged_paid(system, session_id, payment))
     assert answer["action"] == "ignore", answer
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.amount_paid == 0
     [said] = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
     assert said.levelno == logging.ERROR  # the organisers' alarm hears the group's refusal
     settled(system, session_id)
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.payment_intent, after.amount_paid) == (payment, after.total.amount)
 
 

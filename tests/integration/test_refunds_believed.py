@@ -78,8 +78,7 @@ def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
     group = paid_by_card(system)
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     payment = str(stored.payment_intent)
     other = paid(system, "other@example.org")
     system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
@@ -90,8 +89,7 @@ def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
         assert sent(system, event)["action"] == "ignore"
     refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
     assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"] * 2
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.amount_refunded, after.ended_because) == (0, None)
     assert not any(place.released for place in after.places)
 

@@ -978,8 +978,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     def _at_stripe(self, group_id: str, invoice_step: str, checkout_step: str) -> None:
         """The stand-in takes ``invoice_step`` on the group's invoice, or ``checkout_step`` on
         its checkout session (whichever the group is paid by)."""
-        group = self.system.ports.groups.get_group(group_id)
-        assert group is not None
+        group = self.system.stored_group(group_id)
         if group.invoice is not None:
             self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/{invoice_step}")
         elif group.checkout is not None:
@@ -1058,8 +1057,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         if place > len(view["places"]) or not view["places"][place - 1]["email"]:
             return multiple()
         email = view["places"][place - 1]["email"]
-        group = self.system.ports.groups.get_group(group_id)
-        assert group is not None
+        group = self.system.stored_group(group_id)
         reply = self.system.apply(group.course_id, email=email)
         if reply.status == 409:
             code = reply.json()["error"]["code"]
@@ -1709,8 +1707,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         if order == "held":
             return booked
         self._deliver_all(order)
-        group = self.system.ports.groups.get_group(booked)
-        assert group is not None
+        group = self.system.stored_group(booked)
         if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
             _note(f"a group refunded in full at Stripe, {len(holders)} place(s) held")
             assert self._fillers(self._stored(), booked) == holders, "a colleague lost a place"
@@ -2190,12 +2187,10 @@ class BookingLifecycle(RuleBasedStateMachine):
         booked = self.a_group_is_booked_paid_and_filled(course, size, by_invoice, applying)
         if not isinstance(booked, str):
             return booked
-        before = self.system.ports.groups.get_group(booked)
-        assert before is not None
+        before = self.system.stored_group(booked)
         if not self._move_the_dates(course, days):
             return booked
-        after = self.system.ports.groups.get_group(booked)
-        assert after is not None
+        after = self.system.stored_group(booked)
         assert after.apply_by <= self._course(course).first_start()
         way = "later" if after.apply_by > before.apply_by else "earlier or the same"
         _note(f"dates moved with a group booked: apply-by {way}")
@@ -2237,8 +2232,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self._deliver_all()
         self.manager_gives_up_a_place(booked, place)
         self._deliver_all("as sent")
-        group = self.system.ports.groups.get_group(booked)
-        assert group is not None
+        group = self.system.stored_group(booked)
         assert group.amount_refunded <= group.amount_paid, booked
         _note(f"a place given up while part was refunded at Stripe: {group.status.value}")
         return booked
@@ -2554,8 +2548,7 @@ def test_the_machine_refunds_a_group_at_stripe_in_part_then_in_full(
                     break
                 machine._deliver(len(machine.system.pending) - 1 if reversed_order else 0, False)
                 _check_every_invariant(machine)
-        group = machine.system.ports.groups.get_group(group_id)
-        assert group is not None
+        group = machine.system.stored_group(group_id)
         assert group.ended_because is GroupEnding.REFUNDED_AT_STRIPE
         assert [p.released for p in group.places] == [applying == 0, True]
         for event in machine.system.standin.events()[:4]:  # the refund events, sent again

@@ -24,6 +24,7 @@ from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
 from booking.domain.application import Application
 from booking.domain.emails import OutgoingEmail
+from booking.domain.groups import GroupBooking
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.handlers import admin, api, console, mailer, relay, reminders, webhook
 from infra.local.aws import LocalResources
@@ -443,6 +444,14 @@ class System:
         app_id = application if isinstance(application, str) else application["application_id"]
         found = self.ports.repository.get_application(app_id)
         assert found is not None, app_id
+        return found
+
+    def stored_group(self, group: str | Mapping[str, Any]) -> GroupBooking:
+        """The group booking (its id, or an answer naming it) as the store holds it, which
+        must be found."""
+        group_id = group if isinstance(group, str) else group["group_id"]
+        found = self.ports.groups.get_group(group_id)
+        assert found is not None, group_id
         return found
 
     def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
