@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import boto3
@@ -71,6 +71,18 @@ class Reply:
         error: dict[str, Any] = self.json()["error"]
         assert error["code"] == code, error
         return error
+
+
+Found = TypeVar("Found")
+
+
+def _found(named: str | Mapping[str, Any], key: str, read: Callable[[str], Found | None]) -> Found:
+    """What ``read`` finds by ``named`` (an id, or an answer naming it under ``key``), which
+    must be found."""
+    found_id = named if isinstance(named, str) else str(named[key])
+    found = read(found_id)
+    assert found is not None, found_id
+    return found
 
 
 class System:
@@ -441,18 +453,12 @@ class System:
     def stored(self, application: str | Mapping[str, Any]) -> Application:
         """The application (its id, or an answer naming it) as the repository holds it, which
         must be found."""
-        app_id = application if isinstance(application, str) else application["application_id"]
-        found = self.ports.repository.get_application(app_id)
-        assert found is not None, app_id
-        return found
+        return _found(application, "application_id", self.ports.repository.get_application)
 
     def stored_group(self, group: str | Mapping[str, Any]) -> GroupBooking:
         """The group booking (its id, or an answer naming it) as the store holds it, which
         must be found."""
-        group_id = group if isinstance(group, str) else group["group_id"]
-        found = self.ports.groups.get_group(group_id)
-        assert found is not None, group_id
-        return found
+        return _found(group, "group_id", self.ports.groups.get_group)
 
     def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
         reply = self.api("GET", f"/courses/{course_id}")
