@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
 from tests.support.applications import session_id_of
 from tests.support.cli import at_the_terminal
@@ -45,6 +46,18 @@ def seat_offered(system: System) -> dict[str, Any]:
     holder = system.apply(course_id="small").json()
     first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
     system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first
+
+
+def seat_offered_at(system: System, moment: datetime) -> dict[str, Any]:
+    """As :func:`seat_offered` on the small course already loaded, the clock frozen: both
+    applied a minute before ``moment``, the holder's checkout expired at ``moment`` (the seat
+    offered if it may be then); first@example.org's application's answer."""
+    with time_machine.travel(moment - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(moment, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
     return first
 
 

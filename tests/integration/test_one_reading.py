@@ -14,6 +14,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services import console
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
 from tests.support.applications import session_id_of
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
@@ -44,10 +45,7 @@ def _every_view(system: System, application: Any) -> dict[str, Any]:
 
 
 def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
-    system.small_course()
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    first = seat_offered(system)
     assert system.status_of(first)["status"] == "offered"
     system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
     assert system.stored(first).status.value == "offered"

@@ -139,7 +139,10 @@ class ApplicationStore(Protocol):
         application_id: str | None,
         code: str | None,
         email: str | None = None,
-    ) -> SubmissionRead: ...
+    ) -> SubmissionRead:
+        """One round trip for what a submission needs: the course, the earlier answer to its
+        Idempotency-Key (if it has one), the discount code it gives (if any) and which
+        application holds the address's one place on the course (if it gives an address)."""
 
     def list_applications(self, course_id: str) -> list[Application]: ...
 
@@ -172,7 +175,9 @@ class ApplicationStore(Protocol):
         back, each holding once however often this is called; nothing while it is stored."""
         ...
 
-    def enrolled_application_id(self, course_id: str, email: str) -> str | None: ...
+    def enrolled_application_id(self, course_id: str, email: str) -> str | None:
+        """The application holding the person's one place on the course (None: none does; a
+        group's place may: ``GroupStore``)."""
 
     def applications_of_person(self, email: str) -> list[Application]: ...
 
@@ -194,7 +199,9 @@ class ApplicationStore(Protocol):
         there already; StaleWrite when the application is no longer the version read."""
         ...
 
-    def application_for_payment(self, payment_intent: str) -> Application | None: ...
+    def application_for_payment(self, payment_intent: str) -> Application | None:
+        """The application that recorded the payment (indexed by the save that first recorded
+        it, given back or not: refund events name the payment, not the application)."""
 
     def owner_of(self, provider_object_id: str) -> str | None:
         """The id of the application that recorded a checkout session or an invoice (indexed
