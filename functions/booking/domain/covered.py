@@ -130,12 +130,12 @@ def paid_for_them(row: Mapping[str, Any]) -> str:
 def paid_by_said(row: Mapping[str, Any]) -> str:
     """Who paid for a roster row's place, one way everywhere: the group booking for a
     colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
-    covered whole, else the method the person (or their employer) pays by."""
-    return (
-        row.get("paid_by_group")
-        or funded_by(row)
-        or PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
-    )
+    covered whole, else the method the person (or their employer) paid or pays by; nothing
+    when they paid nothing and owe nothing now (organiser20 F4: the waiting list read "Card",
+    a choice nobody waiting has made)."""
+    method = PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
+    pays = row["amount_paid"] or row["left_to_pay"]
+    return row.get("paid_by_group") or funded_by(row) or (method if pays else "")
 
 
 def left_to_pay_said(application: Application, price: Money, left: int | None = None) -> str:
@@ -180,6 +180,20 @@ def left_to_pay_now(stored: Application, shown: Application, course: Course, now
     can_pay = payment_refusal(stored, course, now) is None
     price = course.definition.price
     return shown.left_to_pay(price) if left_to_pay_is_said(shown.status, can_pay=can_pay) else 0
+
+
+# Nothing is asked of these yet: a place must be offered from the waiting list, or the
+# application accepted, before its price is to pay.
+NOT_YET_ASKED = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW})
+
+
+def owed_now(stored: Application, shown: Application, course: Course, now: datetime) -> int:
+    """What the person owes now, as the rosters (the CSV, the JSON and the CLI's) and the
+    record count it: :func:`left_to_pay_now`, except nothing while nothing is asked of them
+    yet (organiser20 F4: the waiting list read "Left to pay £200.00", and a treasurer adding
+    up the column counted money nobody owes). The person's own page still says what a place
+    would cost them."""
+    return 0 if shown.status in NOT_YET_ASKED else left_to_pay_now(stored, shown, course, now)
 
 
 def left_to_pay_in_words(record: Mapping[str, Any]) -> str:

@@ -86,6 +86,7 @@ from booking.services import (
     console,
     console_sessions,
     courses,
+    finding,
     lifecycle,
     organisers,
 )
@@ -172,9 +173,10 @@ def home() -> Response[str]:
 @served("consoleSearch")
 def search() -> Response[str]:
     typed = query_value("q")
-    found = console.find(ports(), typed)
+    found = finding.find(ports(), typed)
     if found.named is not None:
-        return html_page(200, pages.named_page(chrome(), typed.strip(), found.named))
+        named = people_pages.named_page(chrome(), typed.strip(), found.named, found.groups or [])
+        return html_page(200, named)
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
     return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")

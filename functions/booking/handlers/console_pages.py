@@ -191,8 +191,12 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
 
 
 def _row(
-    application: Application, course: Course, organisations: dict[str, str] | None = None
+    application: Application,
+    course: Course,
+    organisations: dict[str, str] | None = None,
+    waiting: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """One application's row of a list (``waiting``: the waiting list's places, by id)."""
     zone = course.definition.timezone
     paid = _paid_said(application, course, paid_by_group(application, organisations or {}))
     return {
@@ -205,6 +209,9 @@ def _row(
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
+        "waiting": (waiting or {}).get(application.application_id)
+        if application.status is ApplicationStatus.WAITLISTED
+        else None,
     }
 
 
@@ -246,7 +253,10 @@ def course_page(
         filtered=bool(listing.status or listing.query),
         shown=len(listing.applications),
         total=total,
-        applications=[_row(a, course, listing.group_organisations) for a in listing.applications],
+        applications=[
+            _row(a, course, listing.group_organisations, listing.waiting_positions)
+            for a in listing.applications
+        ],
         moving_in=[
             {
                 "application_id": m.application.application_id,
@@ -393,6 +403,7 @@ def application_page(
         paid=_paid_said(application, course, detail.paid_by_group),
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
+        waitlist_position=detail.waitlist_position,
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
@@ -423,7 +434,3 @@ def application_page(
         values=values or {},
         errors=errors or {},
     )
-
-
-def named_page(chrome: Chrome, typed: str, named: list[tuple[Application, Course]]) -> str:
-    return _render("named.html", chrome, typed=typed, applications=[_row(a, c) for a, c in named])
