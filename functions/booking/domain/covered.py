@@ -138,6 +138,18 @@ def paid_by_said(row: Mapping[str, Any]) -> str:
     return row.get("paid_by_group") or funded_by(row) or (method if pays else "")
 
 
+def paid_back_said(paid: int, returned: int, currency: str) -> str:
+    """What a list's *Paid* says: what was paid, and what of it went back (organiser20 F5: a
+    refunded booking read "£200.00", like money held): "£200.00, refunded", "£200.00, £50.00
+    refunded"."""
+    said = money_words(paid, currency)
+    if not returned:
+        return said
+    if returned >= paid:
+        return f"{said}, refunded"
+    return f"{said}, {money_words(returned, currency)} refunded"
+
+
 def left_to_pay_said(application: Application, price: Money, left: int | None = None) -> str:
     """What is left to pay, as the console says it: nothing once booked, and nothing either
     once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5). ``left``:

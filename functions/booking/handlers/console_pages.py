@@ -16,7 +16,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course, Money, SessionKind
 from booking.domain.course_money import paid_by_group
-from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
+from booking.domain.covered import left_to_pay_said, paid_back_said, paid_for_them, status_said
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
 from booking.domain.refund_partway import partway_said, refused_partway
@@ -324,12 +324,18 @@ def _pending_move_facts(
     }
 
 
-def _paid_said(application: Application, course: Course, by_group: str) -> str:
-    """What was paid for the place, or who paid for it when the person did not (the group
-    booking, a bursary or a code): one rule with the rosters (``domain.covered``)."""
+def _paid_said(
+    application: Application, course: Course, by_group: str, *, refunds: bool = True
+) -> str:
+    """What was paid for the place (and, with ``refunds``, what of it went back), or who paid
+    for it when the person did not (the group booking, a bursary or a code): one rule with
+    the rosters (``domain.covered``)."""
     price = course.definition.price
     money = {**money_of(application, price), "paid_by_group": by_group}
-    return paid_for_them(money) or money_words(application.money_received, price.currency)
+    returned = application.money_returned if refunds else 0
+    return paid_for_them(money) or paid_back_said(
+        application.money_received, returned, price.currency
+    )
 
 
 def _row_reference(application: Application) -> str:
@@ -400,7 +406,8 @@ def application_page(
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
-        paid=_paid_said(application, course, detail.paid_by_group),
+        # Its own *Refunded* line says what went back.
+        paid=_paid_said(application, course, detail.paid_by_group, refunds=False),
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(deadline, zone) if deadline else "",
         waitlist_position=detail.waitlist_position,
