@@ -327,9 +327,9 @@ def _pending_move_facts(
 def _paid_said(
     application: Application, course: Course, by_group: str, *, refunds: bool = True
 ) -> str:
-    """What was paid for the place (and, with ``refunds``, what of it went back), or who paid
-    for it when the person did not (the group booking, a bursary or a code): one rule with
-    the rosters (``domain.covered``)."""
+    """What was paid for the place (and, with ``refunds``, what of it went back: a page with
+    its own *Refunded* line says it there), or who paid for it when the person did not (the
+    group booking, a bursary or a code): one rule with the rosters (``domain.covered``)."""
     price = course.definition.price
     money = {**money_of(application, price), "paid_by_group": by_group}
     returned = application.money_returned if refunds else 0
@@ -393,7 +393,6 @@ def application_page(
     zone, currency = definition.timezone, definition.price.currency
     cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
     session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
-    deadline = application.hold_lapses_at()
     return _render(
         "application.html",
         chrome,
@@ -406,10 +405,9 @@ def application_page(
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
-        # Its own *Refunded* line says what went back.
         paid=_paid_said(application, course, detail.paid_by_group, refunds=False),
         refunded=money_words(application.money_returned, currency),
-        deadline=moment_when(deadline, zone) if deadline else "",
+        deadline=moment_when(held, zone) if (held := application.hold_lapses_at()) else "",
         waitlist_position=detail.waitlist_position,
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
