@@ -22,6 +22,7 @@ from booking.domain.covered import owed_now, paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
+from booking.domain.statuses import ERASED
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -189,10 +190,19 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
 def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
     """A course and its money, counted once for the ``/admin`` totals, the console's pages and
     (through the totals) the CLI."""
+    course, money, _ = course_money_named(ports, course_id)
+    return course, money
+
+
+def course_money_named(ports: Ports, course_id: str) -> tuple[Course, CourseMoney, dict[str, str]]:
+    """:func:`course_money_of`, with each application's person's name by its id, from the
+    same read: the console's *Money* page names whose money each line is (organiser20 F12;
+    the organisers' own screen, never a log). An erased person reads "[erased]"."""
     course = existing_course(ports, course_id)
     applications = ports.repository.list_applications(course_id)
     groups = ports.groups.groups_of_course(course_id)
-    return course, course_money(applications, course.definition.price, groups)
+    names = {a.application_id: ERASED if a.is_erased else a.answers.name for a in applications}
+    return course, course_money(applications, course.definition.price, groups), names
 
 
 def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
