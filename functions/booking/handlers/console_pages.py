@@ -34,6 +34,7 @@ from booking.domain.wording import (
     invoice_said,
     moment_when,
     money_words,
+    status_shown,
     status_words,
     timeline_text,
 )
@@ -206,6 +207,7 @@ def _row(
         "name": application.answers.name,
         "email": application.answers.email,
         "status": application.status.value,
+        "status_shown": status_shown(application.status.value, application.status_reason),
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
@@ -379,6 +381,12 @@ def _notice(detail: ApplicationDetail, done: str, currency: str) -> str:
     )
 
 
+def _core_session_names(course: Course, zone: str) -> dict[str, str]:
+    """Each core session's name and day, by key, as the timeline names it."""
+    cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
+    return {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -391,8 +399,7 @@ def application_page(
     application, course = detail.application, detail.course
     definition = course.definition
     zone, currency = definition.timezone, definition.price.currency
-    cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
-    session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
+    session_names = _core_session_names(course, zone)
     return _render(
         "application.html",
         chrome,
@@ -402,6 +409,7 @@ def application_page(
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
+        status_shown=status_shown(application.status.value, application.status_reason),
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
