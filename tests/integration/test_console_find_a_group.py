@@ -15,7 +15,7 @@ import pytest
 from booking.services.finding import groups_matching
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.groups import invoiced_group
-from tests.support.invoiced import INVOICED
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -45,9 +45,25 @@ def test_a_group_is_found_by_manager_organisation_invoice_or_order(
         assert link in found.body, typed
         for shown in ("Mary Manager", "PO-4471", number):
             assert shown in said, (typed, shown)
-        assert "Searched: applicants' names on every course, and group bookings" in said
+        assert "Searched: applicants' names, invoice numbers and purchase orders" in said
     assert not [r for r in caplog.records if "mary" in r.getMessage().lower()]
     assert not [r for r in caplog.records if "4471" in r.getMessage()]
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_a_single_booking_is_found_by_its_invoice_number_or_order(system: System) -> None:
+    """One person's booking paid by their employer's invoice is found the same way."""
+    applied = system.apply(INVOICED, email="inv@example.org", **BILLING).json()
+    stored = system.stored(applied["application_id"])
+    assert stored.invoice is not None
+    assert stored.invoice.number
+    browser: ConsoleBrowser = signed_in(system)
+    link = f'href="/console/applications/{applied["application_id"]}"'
+    for typed in (stored.invoice.number, "po-4471"):
+        found = browser.get(f"/console/search?q={quote_plus(typed)}")
+        assert found.status == 200, found.body
+        assert link in found.body, typed
+        assert "1 application on every course by a name holding" in text_of(found.body)
 
 
 @pytest.mark.usefixtures("invoiced")

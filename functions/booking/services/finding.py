@@ -17,7 +17,7 @@ from booking.domain.groups import GroupBooking
 from booking.domain.references import normalised_reference
 from booking.domain.statuses import ERASED, address_shown
 from booking.services.courses import list_courses
-from booking.services.name_search import applications_named
+from booking.services.name_search import applications_named, is_number
 from booking.services.ports import Ports
 
 MAX_QUERY_LENGTH = 254  # the longest email address
@@ -74,16 +74,11 @@ def _group_matches(group: GroupBooking, typed: str) -> bool:
     wanted = typed.casefold()
     if any(wanted in held.casefold() for held in (group.manager.name, group.organisation)):
         return True
-    exact = _compact(typed)
-    numbers = (
+    return is_number(
+        typed,
         group.invoice.number if group.invoice else None,
         group.billing.po_number if group.billing else None,
     )
-    return any(number and _compact(number) == exact for number in numbers)
-
-
-def _compact(number: str) -> str:
-    return "".join(number.split()).casefold()
 
 
 def person_address(typed: str) -> str:

@@ -230,7 +230,8 @@ PAGES: tuple[Route, ...] = (
         {
             "200": page(
                 "A name, an invoice number or a purchase order: the applications on every "
-                "course by a name holding it, and the group bookings whose manager, "
+                "course by a name holding it (or with it as their invoice number or "
+                "purchase order), and the group bookings whose manager, "
                 "organisation, invoice number or purchase order holds it"
             ),
             "303": see_other("Found: to the application's page or the person's page"),
