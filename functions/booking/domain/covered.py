@@ -197,6 +197,11 @@ def left_to_pay_now(stored: Application, shown: Application, course: Course, now
 # Nothing is asked of these yet: a place must be offered from the waiting list, or the
 # application accepted, before its price is to pay.
 NOT_YET_ASKED = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW})
+# Why nothing is asked yet, as the CLI says it beside "left to pay nothing yet".
+NOT_YET_ASKED_WORDS = {
+    ApplicationStatus.WAITLISTED.value: "until a place is offered",
+    ApplicationStatus.PENDING_REVIEW.value: "until the application is approved",
+}
 
 
 def owed_now(stored: Application, shown: Application, course: Course, now: datetime) -> int:
@@ -212,6 +217,8 @@ def left_to_pay_in_words(record: Mapping[str, Any]) -> str:
     """An /admin record's ``left_to_pay`` (:func:`left_to_pay_now`) in words, as the CLI says
     it: nothing on a lapsed payment, and why (never "£0.00", as if it were settled)."""
     left = int(record["left_to_pay"])
+    if not left and record["status"] in NOT_YET_ASKED_WORDS:
+        return f"nothing yet ({NOT_YET_ASKED_WORDS[record['status']]})"
     if left or record["status"] != ApplicationStatus.EXPIRED.value:
         return money_words(left, record["currency"])
     lapsed = "offer" if record.get("status_reason") == OFFER_LAPSED else "payment"
