@@ -60,3 +60,18 @@ def test_one_person_is_said_as_one(system: System, browser: ConsoleBrowser) -> N
     assert system.pay(applied["checkout_url"]).status == 200
     said = _saved_said(browser, {**_fields(system), "session-0-end_time": "16:30"})
     assert f"1 person {TOLD}" in said
+
+
+def test_the_change_form_warns_whom_a_new_time_would_email(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Before the save: how many are booked, and that a new date or time emails them."""
+    warning = "booked on this course: changing a session's date or time emails"
+    assert warning not in browser.words(f"/console/courses/{COURSE_ID}/edit")  # nobody yet
+    for n in (1, 2):
+        applied = system.apply(email=f"booked{n}@example.org").json()
+        assert system.pay(applied["checkout_url"]).status == 200
+    system.apply(email="paying@example.org")  # not booked yet: not counted
+    said = browser.words(f"/console/courses/{COURSE_ID}/edit")
+    assert f"2 people are {warning} each of them the new times" in said
+    assert warning not in browser.words("/console/courses/new")

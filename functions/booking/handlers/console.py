@@ -333,7 +333,8 @@ def new_course() -> Response[str]:
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
-    page = course_form_page(chrome(), form, changing=stored.definition.title)
+    booked = courses.told_of_new_dates(ports(), course_id)
+    page = course_form_page(chrome(), form, changing=stored.definition.title, booked=booked)
     return html_page(200, page)
 
 

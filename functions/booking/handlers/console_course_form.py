@@ -36,7 +36,10 @@ def course_form_page(
     changing: str | None,
     upload_course_id: str = "",
     upload_errors: dict[str, str] | None = None,
+    booked: int = 0,
 ) -> str:
+    """The form adding or changing a course; ``booked``: how many people a change of its
+    dates or times would email, said before the save."""
     return _render(
         "course_form.html",
         chrome,
@@ -52,6 +55,7 @@ def course_form_page(
         stored_title=changing or "",
         upload_course_id=upload_course_id,
         upload_errors=upload_errors or {},
+        booked=booked,
     )
 
 

@@ -133,6 +133,16 @@ def _put_course(
     )
 
 
+def told_of_new_dates(ports: Ports, course_id: str) -> int:
+    """How many people a change of the course's dates or times would email (its confirmed
+    attendees, as ``tell_attendees`` reads them): what its form warns of before a save
+    (organiser20 F16)."""
+    return sum(
+        a.status is ApplicationStatus.CONFIRMED
+        for a in ports.repository.list_applications(course_id)
+    )
+
+
 def stored_title(ports: Ports, course_id: str) -> str | None:
     """The title of the course saved under ``course_id``, None when there is none: what the
     form changing it is headed with, whatever was typed into it (a title refused, invisible
