@@ -194,6 +194,10 @@ def test_a_paid_invoice_is_not_voided_its_confirmation_is_on_its_way(invoiced: S
         "this group's invoice was paid already; its confirmation is on its way"
     )
     assert _invoice_at_stripe(system, group)["status"] == "paid"
+    # Refused on the read that found it paid (the rule the give-up and the sweep keep:
+    # ``InvoicePaying.on_its_way``), before Stripe is asked to void it.
+    voids = f"/v1/invoices/{_invoice_id(group)}/void"
+    assert [r for r in system.stripe_http.requests if r.path == voids] == []
     # Its event, delivered now, makes the places the colleagues'.
     assert manager_view(system, group)["status"] == "paid"
     assert places_left(system) == 2  # the seats stayed the group's

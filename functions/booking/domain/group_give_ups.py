@@ -26,22 +26,14 @@ way (review20 M4): replaced, it would be voided too late and its payment given b
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 from booking.domain.errors import Conflict, CourseClosed
 from booking.domain.group_figures import payment_settling
 from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.invoices import InvoicePaying
 from booking.domain.money import money_words
 
 UNPAID = frozenset({GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT})
-
-
-class InvoicePaying(Enum):
-    """What Stripe holds of an unpaid group's invoice, read as a place is given up."""
-
-    NOT_PAID = "not_paid"  # nothing paid, nothing being paid: it may be replaced
-    PROCESSING = "processing"  # a bank debit of it being confirmed (days)
-    PAID = "paid"  # paid, its event not yet applied here (seconds, or minutes of retries)
 
 
 def settling(group: GroupBooking, *, invoice_processing: bool = False) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import InvoiceRef
@@ -42,6 +42,30 @@ class InvoiceEvent:
     payment_intent: str | None = None
     # The invoice's number as Stripe gave it ("": not known), for the words about its payment.
     number: str = ""
+
+
+class InvoicePaying(Enum):
+    """What Stripe holds of an open invoice, read once before it is voided or replaced (a
+    group's give-up, an organiser's void, the end of its hold at its due date)."""
+
+    NOT_PAID = "not_paid"  # nothing paid, nothing being paid: it may be voided or replaced
+    PROCESSING = "processing"  # a bank debit of it being confirmed (days)
+    PAID = "paid"  # paid, its event not yet applied here (seconds, or minutes of retries)
+
+    @classmethod
+    def of(cls, *, paid: bool, processing: bool) -> InvoicePaying:
+        """As read at Stripe: the invoice paid, or a payment of it processing."""
+        if paid:
+            return cls.PAID
+        return cls.PROCESSING if processing else cls.NOT_PAID
+
+    @property
+    def on_its_way(self) -> bool:
+        """Whether a payment of the invoice is on its way here (its bank confirming it, or its
+        event about to record it): the hold it pays for does not end under it, nor is the
+        invoice voided or replaced, which would have the payment given back whole when it
+        arrived (hostile25 F5, review19 M3, review20 M4). One rule for every such step."""
+        return self is not InvoicePaying.NOT_PAID
 
 
 # What each ending is called in the application's status_reason and the emails.

@@ -49,6 +49,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
+from booking.domain.invoices import InvoiceEvent
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_figures import refund_figures, refunded_after
 from booking.services.payment_recorders_port import PaymentRecorders
@@ -125,6 +126,25 @@ def checkout_not_paid_with(
             code="payment_provider_unavailable",
         ) from exc
     return None if held.paid_with(payment_intent) else NOT_MADE_BY_ITS_CHECKOUT
+
+
+def paid_as_stripe_holds(
+    ports: Ports, event: InvoiceEvent
+) -> tuple[InvoiceEvent, InvoiceAtStripe | None]:
+    """A signed ``invoice.paid`` as Stripe holds its invoice (``invoice_as_stripe_holds``,
+    read once before deciding): whether it is paid, the payment that paid it (to record, or
+    to give back), what was paid and its number, from Stripe, not the event; and the read."""
+    held = invoice_as_stripe_holds(ports, event.invoice_id)
+    if held is None:
+        return replace(event, payment_intent=None), None
+    believed = replace(
+        event,
+        payment_intent=held.payment_intent,
+        amount_paid=held.amount_paid,
+        currency=held.currency,
+        number=held.number,
+    )
+    return believed, held
 
 
 def invoice_as_stripe_holds(ports: Ports, invoice_id: str) -> InvoiceAtStripe | None:
@@ -269,6 +289,7 @@ __all__ = [
     "checkout_not_paid_with",
     "invoice_as_stripe_holds",
     "made_here_as_said",
+    "paid_as_stripe_holds",
     "payment_not_believed",
     "refund_as_stripe_holds",
     "refund_beyond_application",

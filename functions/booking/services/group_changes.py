@@ -29,14 +29,11 @@ from booking.domain.errors import (
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
-from booking.domain.group_give_ups import InvoicePaying, give_up_refusal, hold_ends
+from booking.domain.group_give_ups import give_up_refusal, hold_ends
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
-from booking.domain.groups import (
-    GroupBooking,
-    GroupStatus,
-    lapsed,
-)
+from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.domain.invoices import InvoicePaying
 from booking.domain.place_changes import (
     place_given_up,
     refuse_once_started,

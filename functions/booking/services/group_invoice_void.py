@@ -18,9 +18,8 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_give_ups import InvoicePaying
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.services.concurrency import retried
 from booking.services.groups import find_group, group_reader, invoice_paying
@@ -37,15 +36,12 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
     invoice read was replaced meanwhile (the group keeps its seats on the new one),
     ``payment_settling`` while a bank debit of it is processing (hostile25 F4)."""
-    _refuse_while_debited(ports, find_group(ports, group_id))
+    _refuse_while_paid(ports, find_group(ports, group_id))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
     invoice = group.invoice
     assert invoice is not None
     if ports.payments.void_invoice(invoice.invoice_id) == "paid":
-        raise Conflict(
-            "this group's invoice was paid already; its confirmation is on its way",
-            code="invoice_paid",
-        )
+        raise _paid_already()  # paid since the read
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
     if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
@@ -77,13 +73,17 @@ def voided_at_our_ask(ports: Ports, group: GroupBooking, invoice_id: str, by: st
     return find_group(ports, group.group_id)
 
 
-def _refuse_while_debited(ports: Ports, group: GroupBooking) -> None:
-    """Refused, nothing written, while Stripe holds a payment of ``group``'s open invoice
-    processing (a bank debit: days): voided under it, the places would go and the payment be
-    given back whole when the bank confirms it, as the manager's give-up is refused then
-    (``domain.group_give_ups``, one read: ``services.groups.invoice_paying``)."""
-    if invoice_paying(ports, group) is not InvoicePaying.PROCESSING:
+def _refuse_while_paid(ports: Ports, group: GroupBooking) -> None:
+    """Refused, nothing written, Stripe not asked to void, while a payment of ``group``'s open
+    invoice is on its way (``InvoicePaying.on_its_way``, one read as the give-up's and the
+    sweep's: ``services.groups.invoice_paying``): a bank debit processing (days; voided under
+    it, the places would go and the payment be given back whole when the bank confirms it,
+    hostile25 F4), or paid, its event not yet here (its confirmation books the places)."""
+    paying = invoice_paying(ports, group)
+    if not paying.on_its_way:
         return
+    if paying is InvoicePaying.PAID:
+        raise _paid_already()
     assert group.invoice is not None  # only an open invoice is read
     paid = money_words(group.invoice.amount_due, group.price.currency)
     raise Conflict(
@@ -91,6 +91,13 @@ def _refuse_while_debited(ports: Ports, group: GroupBooking) -> None:
         "nothing was changed. Void it only if the bank says the debit failed; once it is "
         "confirmed the booking is paid",
         code="payment_settling",
+    )
+
+
+def _paid_already() -> Conflict:
+    return Conflict(
+        "this group's invoice was paid already; its confirmation is on its way",
+        code="invoice_paid",
     )
 
 

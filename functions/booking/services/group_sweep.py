@@ -7,13 +7,13 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
-from booking.services.groups import group_reader, void_quietly
+from booking.services.groups import group_reader, invoice_paying, void_quietly
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -22,7 +22,9 @@ logger = Logger(child=True)
 def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     """Unpaid groups whose hold ran out let their seats go, in case Stripe's event about it
     was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
-    event decides); an invoice is voided after (as an application's is). The courses touched."""
+    event decides); an invoice is read at Stripe first, and kept while a payment of it is on
+    its way (``_payment_on_its_way``), else voided after (as an application's is). The courses
+    touched."""
     touched: list[str] = []
     for due in ports.groups.groups_due(now):
         if due.status is GroupStatus.PAID:
@@ -35,28 +37,59 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
                     continue
             except Conflict:
                 pass  # unknown to Stripe: nothing can pay it
-
-        def release(current: GroupBooking) -> GroupBooking | None:
-            lapses = current.hold_lapses_at()
-            if lapses is None or lapses > now:
-                return None  # paid or released meanwhile
-            # An invoice not paid by the end of its due day; a checkout unknown to Stripe, or
-            # whose expiry's event is lost.
-            because = (
-                GroupEnding.NOT_PAID_BY_DEADLINE
-                if current.invoice is not None
-                else GroupEnding.CHECKOUT_EXPIRED
-            )
-            ended = lapse_told(lapsed(current, now, because))
-            return ports.groups.save_group(ended, current)
-
-        released = retried(release, group_reader(ports, due.group_id), first=due)
+        if _payment_on_its_way(ports, due, now):
+            continue
+        released = _released(ports, due, now)
         if released is None:
             continue
         touched.append(released.course_id)
         if released.invoice is not None:
             void_quietly(ports, released)
     return touched
+
+
+def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | None:
+    """``due`` ended unpaid as its hold ran out, saved (None: paid, released or its invoice
+    replaced meanwhile, a place given up: the next run reads the new one)."""
+    read = due.invoice.invoice_id if due.invoice is not None else None
+
+    def release(current: GroupBooking) -> GroupBooking | None:
+        lapses = current.hold_lapses_at()
+        if lapses is None or lapses > now:
+            return None  # paid or released meanwhile
+        if current.invoice is not None and current.invoice.invoice_id != read:
+            return None  # not the invoice read at Stripe
+        # An invoice not paid by the end of its due day; a checkout unknown to Stripe, or
+        # whose expiry's event is lost.
+        because = (
+            GroupEnding.NOT_PAID_BY_DEADLINE
+            if current.invoice is not None
+            else GroupEnding.CHECKOUT_EXPIRED
+        )
+        ended = lapse_told(lapsed(current, now, because))
+        return ports.groups.save_group(ended, current)
+
+    return retried(release, group_reader(ports, due.group_id), first=due)
+
+
+def _payment_on_its_way(ports: Ports, group: GroupBooking, now: datetime) -> bool:
+    """Whether unpaid ``group``'s hold, ended by its invoice's due date, is kept this run: a
+    payment of the invoice is on its way (``InvoicePaying.on_its_way``: the employer's bank
+    debit, begun in time, still being confirmed, or paid, its event not yet here), so the
+    places are kept and nobody is told anything ended; the next run looks again, and ends it
+    then if the debit failed. Stripe unreachable: kept too, never guessed as unpaid. One read
+    at Stripe per group whose hold ends by ``now`` (a card group's is its checkout's expiry)."""
+    lapses = group.hold_lapses_at()
+    if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or lapses is None or lapses > now:
+        return False
+    try:
+        on_its_way = invoice_paying(ports, group).on_its_way
+    except DependencyUnavailable:
+        logger.warning("a lapsed group's invoice unread, kept", extra={"group_id": group.group_id})
+        return True
+    if on_its_way:
+        logger.info("a lapsed group's invoice being paid, kept", extra={"group_id": group.group_id})
+    return on_its_way
 
 
 def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:

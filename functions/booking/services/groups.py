@@ -19,13 +19,14 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound, UnknownToProvider
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import payment_settling
-from booking.domain.group_give_ups import InvoicePaying
 from booking.domain.group_overview import managers_place_state
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.invoices import InvoicePaying
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
+from booking.services.invoice_requests import invoice_paying as invoice_paying_at_stripe
 from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
 from booking.services.provider_erasure import sent_invoice
 
@@ -159,27 +160,13 @@ def void_quietly(ports: Ports, group: GroupBooking) -> None:
 
 
 def invoice_paying(ports: Ports, group: GroupBooking) -> InvoicePaying:
-    """What Stripe holds of unpaid ``group``'s invoice, read once before it is replaced: a
-    payment of it being confirmed by its payer's bank (a bank debit: days, review19 M3), or
-    paid, its event not yet applied here (review20 M4), or neither. Stripe unreachable, or
-    refusing the read: DependencyUnavailable, nothing changed (a 503); never guessed as
-    not paid, which would void the invoice under a payment."""
+    """What Stripe holds of unpaid ``group``'s invoice, read once before it is replaced,
+    voided or its hold ended (``services.invoice_requests.invoice_paying``); NOT_PAID for a
+    group with no open invoice (by card, paid or over)."""
     invoice = group.invoice
     if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or invoice is None:
         return InvoicePaying.NOT_PAID
-    try:
-        # A manager waits for the answer: the read is retried, not failed at the first 429.
-        held = ports.payments.invoice_at_stripe(invoice.invoice_id, a_person_waits=True)
-    except UnknownToProvider:
-        return InvoicePaying.NOT_PAID  # nothing at Stripe to pay it
-    except Conflict as exc:
-        raise DependencyUnavailable(
-            "the payment provider would not say whether the invoice is being paid",
-            code="payment_provider_unavailable",
-        ) from exc
-    if held.paid:
-        return InvoicePaying.PAID
-    return InvoicePaying.PROCESSING if held.payment_processing else InvoicePaying.NOT_PAID
+    return invoice_paying_at_stripe(ports, invoice.invoice_id)
 
 
 def places_line(group: GroupBooking, course: Course) -> str:

@@ -1,5 +1,6 @@
-"""What Stripe is asked for an employer's invoice, when it falls due, and voiding one quietly:
-shared by whoever issues or replaces invoices (``invoicing``, ``settle``)."""
+"""What Stripe is asked for an employer's invoice, when it falls due, whether a payment of it is
+on its way, and voiding one quietly: shared by whoever issues, replaces or ends invoices
+(``invoicing``, ``settle``, the groups')."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
+from booking.domain.invoices import InvoicePaying
 from booking.domain.money import Money
 from booking.domain.wording import cohort_name
 from booking.services.ports import InvoiceRequest, Ports
@@ -74,3 +76,41 @@ def void_quietly(ports: Ports, invoice_id: str) -> str | None:
     except (DependencyUnavailable, Conflict):
         logger.warning("invoice left open", extra={"invoice_id": invoice_id})
         return None
+
+
+def invoice_paying(ports: Ports, invoice_id: str, *, retried: bool = True) -> InvoicePaying:
+    """What Stripe holds of the open invoice ``invoice_id``, read once before it is voided,
+    replaced or its hold ended (``InvoicePaying.on_its_way``): a payment of it being confirmed
+    by its payer's bank (a bank debit: days, review19 M3), or paid, its event not yet applied
+    here (review20 M4), or neither. Read through the main client, whose retries spare a
+    throttled or failed read (it writes nothing): a manager or an organiser waits for the
+    answer, and the sweep's is not redelivered as Stripe's events are (not ``retried``: the
+    webhook's reader, whose event Stripe redelivers after a 503). Stripe unreachable, or
+    refusing the read: DependencyUnavailable (a 503, or the sweep looks again next run);
+    never guessed as not paid, which would void the invoice under a payment."""
+    try:
+        held = ports.payments.invoice_at_stripe(invoice_id, a_person_waits=retried)
+    except UnknownToProvider:
+        return InvoicePaying.NOT_PAID  # nothing at Stripe to pay it
+    except Conflict as exc:
+        raise DependencyUnavailable(
+            "the payment provider would not say whether the invoice is being paid",
+            code="payment_provider_unavailable",
+        ) from exc
+    return InvoicePaying.of(paid=held.paid, processing=held.payment_processing)
+
+
+INVOICE_BEING_PAID = "a payment of the invoice is on its way"
+
+
+def overdue_while_paying(ports: Ports, owner: Application, invoice_id: str) -> bool:
+    """Whether Stripe's ``invoice.overdue`` about ``owner``'s open invoice ``invoice_id``
+    comes while a payment of it is on its way (``invoice_paying``: a bank debit begun in
+    time, its bank still confirming it): the place is kept, as the sweep keeps it at the due
+    date (hostile25 F5), and the event changes nothing. Read once, by the webhook's reader
+    (a failure: a 503, Stripe delivers the event again); nothing read for an invoice
+    ``owner`` does not hold open."""
+    invoice = owner.invoice
+    if not owner.has_open_invoice() or invoice is None or invoice.invoice_id != invoice_id:
+        return False
+    return invoice_paying(ports, invoice_id, retried=False).on_its_way

@@ -27,7 +27,8 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.money import money_words
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -36,6 +37,7 @@ from booking.services.acted import Acted
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.invoice_requests import (
     invoice_due,
+    invoice_paying,
     invoice_request,
     refuse_unless_billable,
 )
@@ -169,21 +171,32 @@ def _refuse_unless_invoiceable(application: Application, course: Course, now: da
 # -- the invoice's end -------------------------------------------------------------------------
 
 
-def release_lapsed_invoice(ports: Ports, application_id: str, now: datetime) -> bool:
+def release_lapsed_invoice(ports: Ports, application: Application, now: datetime) -> bool:
     """The sweep's part: an invoice unpaid at its due date lets the place go, then is voided
     at Stripe so it cannot be paid for a place that is no longer held (and what Stripe then
-    says of it is recorded). True if released."""
+    says of it is recorded). Read at Stripe first: while a payment of it is on its way
+    (``InvoicePaying.on_its_way``: a bank debit begun in time still processing, or paid, its
+    event not yet here) the place is kept and nobody told, the next run looking again, as a
+    group's is (hostile25 F5); Stripe unreachable: DependencyUnavailable, the run skips it.
+    True if released."""
+    read = application.invoice.invoice_id if application.invoice is not None else None
+    if read is not None and invoice_paying(ports, read).on_its_way:
+        return False
 
     def release(current: Application | None) -> Application | None:
         lapses = current.hold_lapses_at() if current is not None else None
         if current is None or lapses is None or lapses > now:
             return None  # paid, renewed or released meanwhile
+        if (current.invoice.invoice_id if current.invoice else None) != read:
+            return None  # not the invoice read at Stripe: the next run reads it
         # No invoice at all: the replacement for one a bursary changed could not be made
         # (Stripe down); the hold ran out waiting for it, not for an employer to pay.
         reason = "invoice_overdue" if current.invoice else "invoice_not_issued"
         return ports.repository.save(invoice_released(current, now, reason, "overdue"), current)
 
-    released = retried(release, lambda: ports.repository.get_application(application_id))
+    released = retried(
+        release, lambda: ports.repository.get_application(application.application_id)
+    )
     if released is None:
         return False
     if released.invoice is not None:
@@ -202,7 +215,18 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     invoice = application.invoice
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
-    if ports.payments.void_invoice(invoice.invoice_id) == "paid":
+    # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
+    # processing is not voided under it, its payment given back whole when the bank confirms.
+    paying = invoice_paying(ports, invoice.invoice_id)
+    if paying is InvoicePaying.PROCESSING:
+        paid = money_words(invoice.amount_due, invoice.currency)
+        raise Conflict(
+            f"the employer's bank is confirming a payment of {paid} of this invoice: nothing "
+            "was changed. Void it only if the bank says the debit failed; once it is confirmed "
+            "the booking is confirmed",
+            code="payment_settling",
+        )
+    if paying.on_its_way or ports.payments.void_invoice(invoice.invoice_id) == "paid":
         raise Conflict(
             "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
         )

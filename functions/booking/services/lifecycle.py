@@ -200,7 +200,7 @@ def sweep_due(
 def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:
     """Release one lapsed hold. Returns True when this run released it."""
     if application.status is S.AWAITING_INVOICE_PAYMENT:
-        return release_lapsed_invoice(ports, application.application_id, now)
+        return release_lapsed_invoice(ports, application, now)
     expired_at_stripe: set[str] = set()
     for _ in range(MAX_ATTEMPTS):
         current = ports.repository.get_application(application.application_id)

@@ -13,7 +13,6 @@ or a refund: a booking's own checkout and invoice events never load it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,7 +38,7 @@ from booking.services.believed import (
     REFUND_UNKNOWN_AT_STRIPE,
     REFUNDED_BEYOND_PAID,
     checkout_not_paid_with,
-    invoice_as_stripe_holds,
+    paid_as_stripe_holds,
     payment_not_believed,
     refund_as_stripe_holds,
     refund_beyond_application,
@@ -48,6 +47,7 @@ from booking.services.believed import (
     refused,
 )
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.invoice_requests import INVOICE_BEING_PAID, overdue_while_paying
 from booking.services.payment_recorders_port import PaymentRecorders
 from booking.services.ports import InvoiceAtStripe, Ports
 from booking.services.settle import note_anomaly, refund, settle_money
@@ -99,19 +99,7 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
 def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     held: InvoiceAtStripe | None = None
     if event.kind is InvoiceEventKind.PAID:
-        # Read once, before deciding: whether Stripe holds it paid, the payment that paid it
-        # (to record, or to give back), what was paid and its number, from Stripe, not the event.
-        held = invoice_as_stripe_holds(ports, event.invoice_id)
-        if held is None:
-            event = dataclasses.replace(event, payment_intent=None)
-        else:
-            event = dataclasses.replace(
-                event,
-                payment_intent=held.payment_intent,
-                amount_paid=held.amount_paid,
-                currency=held.currency,
-                number=held.number,
-            )
+        event, held = paid_as_stripe_holds(ports, event)  # Stripe's word, not the event's
     current = event.invoice_id
     owner = owner_of(
         ports,
@@ -121,6 +109,12 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     )
     if event.kind is InvoiceEventKind.PAID and (held is None or not held.paid):
         return _invoice_not_paid(ports, event, owner, known_at_stripe=held is not None)
+    if (
+        event.kind is InvoiceEventKind.OVERDUE
+        and owner
+        and overdue_while_paying(ports, owner, current)
+    ):
+        return EventOutcome("ignore", INVOICE_BEING_PAID, owner.application_id, owner.status.value)
     if owner is None:
         for_group = _group_invoice_event(ports, event)
         if for_group is not None:

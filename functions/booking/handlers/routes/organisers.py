@@ -260,7 +260,16 @@ ORGANISERS: tuple[Route, ...] = (
         "Email the open invoice to the billing contact again",
         _OPTIONS,
     ),
-    _action("invoice/void", "voidInvoice", "Void the open invoice: the place goes back", _OPTIONS),
+    _action(
+        "invoice/void",
+        "voidInvoice",
+        "Void the open invoice: the place goes back",
+        _OPTIONS,
+        "409 `no_open_invoice` when the application has no open invoice; 409 `invoice_paid` "
+        "when Stripe says it was paid first (its confirmation is on its way); 409 "
+        "`payment_settling` while the employer's bank debit of it is processing at Stripe "
+        "(read once first: nothing changed, the invoice not voided under the payment).",
+    ),
     Route(
         ADMIN,
         "POST",

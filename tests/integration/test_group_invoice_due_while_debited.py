@@ -1,0 +1,155 @@
+"""A group's invoice whose due date passes while the employer's bank debit of it, begun in time,
+is still processing (Bacs: 3-4 working days) keeps the places (hostile25 F5): the sweep reads
+the invoice at Stripe once as its hold ends and, while a payment of it is on its way
+(``domain.invoices.InvoicePaying.on_its_way``, the rule the give-up and the organiser's void
+use), neither voids it nor lets the places go, and tells nobody anything ended. The next run
+looks again: once the bank confirms, the booking is paid, nothing given back; once it says the
+debit failed, the hold ends as it would have at its due date. An invoice Stripe holds paid,
+its event not yet here, is kept alike (the event books it). Stripe unreachable: kept, never
+guessed unpaid. Through the real handlers, moto and the Stripe stand-in, each run at a frozen
+moment past the due date (``System.scheduled_run``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tests.support.groups import COLLEAGUES, invoiced_group, manager_view, places_left
+from tests.support.held_events import deliver, events_held
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.system import System
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _invoice_of(group: dict[str, Any]) -> str:
+    return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def _booked(system: System) -> dict[str, Any]:
+    """A group of three by invoice (£600), its booking emails sent."""
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    system.deliver_emails()
+    return group
+
+
+def _debit_begun(system: System, group: dict[str, Any]) -> None:
+    """The employer pays the invoice by bank debit, days before its due date: processing."""
+    started = system.stripe_local(
+        "POST", f"/invoices/{_invoice_of(group)}/pay", b"async=true", FORM
+    )
+    assert started.status == 200, started.body
+    system.deliver_emails()
+
+
+def _bank_says(system: System, group: dict[str, Any], result: str) -> None:
+    said = system.stripe_local(
+        "POST", f"/invoices/{_invoice_of(group)}/async", f"result={result}".encode(), FORM
+    )
+    assert said.status == 200, said.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+
+
+def _past_due(group: dict[str, Any], after: timedelta = timedelta(hours=2)) -> datetime:
+    return datetime.fromisoformat(str(group["hold_expires_at"])) + after
+
+
+def _reads_of(system: System, invoice_id: str) -> int:
+    return len([r for r in system.stripe_http.requests if r.path == f"/v1/invoices/{invoice_id}"])
+
+
+def _kept(system: System, group: dict[str, Any], left: int) -> None:
+    """Nothing ended: the places held on the same open invoice, nobody told anything."""
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"], view["ended_because"]) == (
+        "awaiting_invoice_payment",
+        3,
+        None,
+    )
+    assert _invoice_of(view) == _invoice_of(group)
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"  # not voided under it
+    assert places_left(system, INVOICED) == left
+    assert system.deliver_emails() == []
+
+
+def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
+    system: System,
+) -> None:
+    group = _booked(system)
+    _debit_begun(system, group)
+    left, reads = places_left(system, INVOICED), _reads_of(system, _invoice_of(group))
+
+    system.scheduled_run(_past_due(group))
+
+    _kept(system, group, left)
+    assert _reads_of(system, _invoice_of(group)) == reads + 1  # one read as the hold ended
+
+    # The bank confirms: paid for every place, nothing given back, no "payment given back".
+    _bank_says(system, group, "succeeded")
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
+    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "paid"
+    assert system.standin.money_moved()[group["group_id"]] == (60000, 0)
+    said = " ".join(" ".join(email.text.split()) for email in system.deliver_emails())
+    assert "given back" not in said
+    assert "Nothing has been taken" not in said
+
+
+def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
+    system: System,
+) -> None:
+    group = _booked(system)
+    _debit_begun(system, group)
+    left = places_left(system, INVOICED)
+    system.scheduled_run(_past_due(group))
+    _kept(system, group, left)
+
+    _bank_says(system, group, "failed")
+    system.scheduled_run(_past_due(group, timedelta(hours=2, minutes=15)))
+
+    view = manager_view(system, group)
+    assert (view["status"], view["ended_because"]) == ("lapsed", "not_paid_by_deadline")
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "void"
+    assert places_left(system, INVOICED) == left + 3
+    told = {email.subject: " ".join(email.text.split()) for email in system.deliver_emails()}
+    [lapse] = [text for subject, text in told.items() if "Not paid in time" in subject]
+    assert "Nothing has been taken" in lapse  # true now: the debit failed
+    assert system.standin.money_moved().get(group["group_id"], (0, 0)) == (0, 0)
+
+
+def test_an_invoice_paid_at_stripe_its_event_not_yet_here_is_not_voided_at_its_due_date(
+    system: System,
+) -> None:
+    group = _booked(system)
+    left = places_left(system, INVOICED)
+    payment = events_held(
+        system, lambda: system.stripe_local("POST", f"/invoices/{_invoice_of(group)}/pay")
+    )
+
+    system.scheduled_run(_past_due(group))
+
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
+    assert places_left(system, INVOICED) == left
+    assert system.deliver_emails() == []
+    deliver(system, payment)  # the event books it
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["amount_paid"], paid["amount_refunded"]) == ("paid", 60000, 0)
+
+
+def test_stripe_unreachable_as_the_hold_ends_keeps_the_places_until_a_run_can_read(
+    system: System,
+) -> None:
+    group = _booked(system)
+    left = places_left(system, INVOICED)
+    system.stripe_http.fail_next = [503]
+
+    system.scheduled_run(_past_due(group))
+
+    _kept(system, group, left)
+    system.scheduled_run(_past_due(group, timedelta(hours=2, minutes=15)))
+    view = manager_view(system, group)
+    assert (view["status"], view["ended_because"]) == ("lapsed", "not_paid_by_deadline")
+    assert system.stripe_invoice(_invoice_of(group))["status"] == "void"
