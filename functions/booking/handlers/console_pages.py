@@ -398,6 +398,8 @@ def application_page(
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
         bursary_now=money_words(application.bursary, currency) if application.bursary else "",
+        # The amount the form showed (pence): a grant that finds another is refused (F2).
+        bursary_seen=str(application.bursary),
         certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),
         timeline=[

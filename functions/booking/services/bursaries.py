@@ -31,12 +31,16 @@ GRANT_ONCE_SETTLED = (
 )
 
 
-def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
+def grant_bursary(
+    ports: Ports, application_id: str, amount: object, *, seen: int | None = None
+) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
     False) and nobody is emailed again. Refused while no place may be taken on it
     (``domain.offer_ends.place_refusal``), and while a payment of its open invoice, which the
     grant would replace or void, is on its way (``invoice_requests.refuse_while_being_paid``:
-    one read at Stripe)."""
+    one read at Stripe). ``seen``: the bursary the organiser's page showed (the console's
+    form), judged as the service's own read is: another amount granted since is 409
+    ``bursary_changed``."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
@@ -59,7 +63,7 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
     if amount != application.bursary:  # the same grant again changes nothing: nothing to read
         # Not under the employer's payment of the invoice it would replace (hostile26 F4).
         refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
-    granted = BursaryGranted(amount, seen=application.bursary)
+    granted = BursaryGranted(amount, seen=application.bursary if seen is None else seen)
     settled = settle_money(ports, application_id, granted, first=application)
     logger.info(
         "bursary granted",
