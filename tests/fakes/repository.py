@@ -142,8 +142,11 @@ class FakeRepository:
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
         wrote_over: Callable[[Course | None], None] | None = None,
+        creating: bool = False,
     ) -> Course:
         previous = self.courses.get(course_id)
+        if creating and previous is not None:
+            raise StaleWrite("a course was saved under this id since it was read")
         if (
             checked is not None
             and checked.definition.price.currency != definition.price.currency

@@ -15,7 +15,7 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.conftest import COURSES_DIR
-from tests.support.console import ConsoleBrowser, posted_fields, signed_in
+from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
@@ -39,9 +39,7 @@ def _paid(system: System, **answers: Any) -> dict[str, Any]:
 
 
 def _error_beside(page: str, field: str) -> re.Match[str] | None:
-    return re.search(
-        rf'id="{field}-error"><span class="visually-hidden">Error:</span>(.*?)</span>', page, re.S
-    )
+    return error_beside(page, field)
 
 
 def _stored(system: System, application_id: str) -> dict[str, Any]:
@@ -629,33 +627,8 @@ def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme
     assert system.items() == before
 
 
-def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
-    boundary = "----console-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="definition"; '
-        f'filename="{filename}"\r\nContent-Type: application/json\r\n\r\n'.encode()
-        + content
-        + b"\r\n"
-    )
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
-
-
 def _upload(browser: ConsoleBrowser, course_id: str, content: bytes) -> Any:
-    body, boundary = _multipart(
-        {"csrf_token": browser.csrf(), "upload_course_id": course_id},
-        "course.json",
-        content,
-    )
-    return browser.request(
-        "POST",
-        "/console/courses",
-        raw=body,
-        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
-    )
+    return browser.upload(course_id, content)
 
 
 def test_a_course_is_loaded_from_a_definition_file(system: System, browser: ConsoleBrowser) -> None:

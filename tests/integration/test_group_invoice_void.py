@@ -273,33 +273,76 @@ def test_the_console_voids_with_its_button_and_refuses_without_the_csrf_token(
     assert missing.status == 404
 
 
-def test_an_invoice_replaced_while_it_is_voided_leaves_the_group_on_the_new_one(
+def test_a_place_given_up_while_the_organiser_voids_the_invoice_is_refused_in_words(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The manager gives a place up (a new invoice for the places kept, the old one voided)
-    just as the organiser voids the old one: the group keeps its seats on the new invoice, and
-    the organiser is told so, not that its seats went back."""
+    """The organiser's ask to void the group's invoice is recorded; the manager gives a place
+    up before Stripe is asked: refused in words (409 ``invoice_being_voided``), no invoice for
+    the places kept made, and the organiser's void then ends the booking as asked."""
     system = invoiced
     group = invoiced_group(system)
     payments = system.ports.payments
     stripes_void = payments.void_invoice
-    raced: list[str] = []
+    raced: list[Any] = []
 
     def manager_first(invoice_id: str) -> str:
         if not raced:
-            raced.append(invoice_id)
-            assert give_up(system, group, 3).status == 200
+            raced.append(give_up(system, group, 3))
         return stripes_void(invoice_id)
 
     monkeypatch.setattr(payments, "void_invoice", manager_first)
-    refused = _void(system, group)
+    voided = _void(system, group)
+    monkeypatch.undo()
 
-    refused.refused(409, "invoice_replaced")
-    assert raced == [_invoice_id(group)]
-    kept = manager_view(system, group)
-    assert kept["status"] == "awaiting_invoice_payment"
-    assert _invoice_id(kept) != _invoice_id(group)
-    assert places_left(system) == 3  # two places held on the new invoice
+    [refused] = raced
+    error = refused.refused(409, "invoice_being_voided")
+    assert "the organisers are cancelling this booking's invoice" in error["message"]
+    assert "nothing was changed" in error["message"]
+    assert voided.status == 200, voided.body
+    assert voided.json()["status_said"] == BY_ORGANISER
+    assert [r.path for r in system.stripe_http.requests].count("/v1/invoices") == 1  # the first
+    assert places_left(system) == 5
+
+
+def test_the_organisers_void_landing_as_a_place_is_given_up_ends_the_booking(
+    invoiced: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager's give-up has voided the old invoice at Stripe and is making the one for the
+    places kept when the organiser voids the group's invoice: the organiser's void (their ask
+    recorded before Stripe's event of the void was applied) ends the booking; the manager is
+    asked to look again, and the invoice made for the places kept is voided, not left to pay."""
+    system = invoiced
+    group = invoiced_group(system)
+    old = _invoice_id(group)
+    answer = system.stripe_http._answer
+    organisers: list[Any] = []
+
+    def organiser_voids_first(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith("/v1/invoices") and not organisers:
+            organisers.append(_void(system, group))
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", organiser_voids_first)
+    changed = give_up(system, group, 3)
+    monkeypatch.undo()
+
+    [voided] = organisers
+    assert voided.status == 200, voided.body
+    assert voided.json()["status_said"] == BY_ORGANISER
+    changed.refused(409, "group_changed")
+    view = manager_view(system, group)
+    assert (view["status"], view["ended_because"]) == ("lapsed", "voided_by_organiser")
+    assert system.stripe_invoice(old)["status"] == "void"
+    voided_ids = {
+        r.path.split("/")[3]
+        for r in system.stripe_http.requests
+        if r.path.startswith("/v1/invoices/") and r.path.endswith("/void")
+    }
+    # The old invoice, and the one the give-up made for the places kept: both void.
+    assert old in voided_ids
+    assert len(voided_ids) == 2
+    assert {system.stripe_invoice(i)["status"] for i in voided_ids} == {"void"}
+    assert places_left(system) == 5
 
 
 def test_the_cli_names_the_open_invoice_and_voids_it_refusing_a_second_time_in_words(

@@ -1,7 +1,10 @@
-"""A place given up before the group is paid, while another change to the group is saved first:
-the new way to pay asked of Stripe for the places kept (an invoice, a checkout) is undone, the
-manager is asked to try again, and the group, its old way to pay and the seats are as they were
-(``services.group_changes.off_the_way_to_pay``, one path for both ways to pay)."""
+"""A place given up before the group is paid, while another change to the group is saved first
+(``services.group_unpaid_give_up.off_the_way_to_pay``). By card, the checkout asked of Stripe
+for the places kept is undone, the manager is asked to try again, and the group, its checkout
+and the seats are as they were. By invoice, the group first records that its invoice is being
+replaced, then Stripe voids it (hostile25 F1): a change saved before that record is refused the
+same way with nothing asked of Stripe; one saved after it, changing nothing the give-up decides
+(an event recorded), is saved over, the place given up on the new invoice."""
 
 from __future__ import annotations
 
@@ -48,7 +51,6 @@ def _session_id(group: GroupBooking) -> str | None:
 # path at the stand-in, its id on the group) and the status it is left in once undone.
 Way = tuple[dict[str, Any], str, Callable[[GroupBooking], str | None], str]
 WAYS: dict[str, Way] = {
-    "invoice": (groups.BILLING, "/v1/invoices", _invoice_id, "void"),
     "card": ({}, "/v1/checkout/sessions", _session_id, "expired"),
 }
 
@@ -80,3 +82,71 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     view = groups.manager_view(system, group)
     assert all(place["state"] != "released" for place in view["places"])
     assert groups.places_left(system, course) == left
+
+
+def _invoices_made(system: System) -> int:
+    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
+
+
+def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_was_recorded(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = groups.book(
+        system, course=groups.INVOICED, colleagues=groups.COLLEAGUES[:2], **groups.BILLING
+    ).json()
+    first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
+    left, made = groups.places_left(system, groups.INVOICED), _invoices_made(system)
+    raced = race_next_save(system, monkeypatch)
+
+    reply = give_up(system, group, 2)
+
+    reply.refused(409, "group_changed")
+    [lost] = raced
+    assert lost.replacing_invoice == first  # the record lost: Stripe was asked nothing
+    assert _invoices_made(system) == made
+    old = system.stripe_local("GET", f"/v1/invoices/{first}", headers=STRIPE_KEY).json()
+    assert old["status"] == "open"
+    view = groups.manager_view(system, group)
+    assert all(place["state"] != "released" for place in view["places"])
+    assert groups.places_left(system, groups.INVOICED) == left
+
+
+def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_over(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = groups.book(
+        system, course=groups.INVOICED, colleagues=groups.COLLEAGUES[:2], **groups.BILLING
+    ).json()
+    first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
+    left = groups.places_left(system, groups.INVOICED)
+    store = system.ports.groups
+    real_save = store.save_group
+    bumped: list[int] = []
+
+    def bumped_before_the_replacement(new: GroupBooking, previous: GroupBooking | None) -> Any:
+        if previous is not None and new.replacing_invoice is None and not bumped:
+            fresh = store.get_group(previous.group_id)
+            assert fresh is not None
+            bumped.append(real_save(fresh.with_event("evt_another"), fresh).version)
+        return real_save(new, previous)
+
+    monkeypatch.setattr(store, "save_group", bumped_before_the_replacement)
+    reply = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert reply.status == 200, reply.body
+    assert bumped  # the replacement's first save lost to it
+    view = groups.manager_view(system, group)
+    assert view["places_kept"] == 1
+    new = urlsplit(view["pay_url"]).path.rsplit("/", 1)[-1]
+    assert new != first
+    statuses = {
+        i: system.stripe_local("GET", f"/v1/invoices/{i}", headers=STRIPE_KEY).json()["status"]
+        for i in (first, new)
+    }
+    assert statuses == {first: "void", new: "open"}
+    stored = store.get_group(group["group_id"])
+    assert stored is not None
+    assert "evt_another" in stored.recent_event_ids
+    assert stored.replacing_invoice is None
+    assert groups.places_left(system, groups.INVOICED) == left + 1

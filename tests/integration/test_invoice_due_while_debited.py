@@ -102,3 +102,26 @@ def test_the_organiser_may_not_void_an_invoice_while_its_bank_debit_processes(
     _bank(system, debited, "async", b"result=succeeded")
     assert system.status_of(debited)["status"] == "confirmed"
     assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
+
+
+def test_stripe_unreachable_as_the_hold_ends_keeps_the_place_until_a_run_can_read(
+    system: System,
+) -> None:
+    """Never guessed unpaid: the run skips it, and the next one, reading it, lets it go."""
+    invoiced_cohort(system, capacity=2)
+    reply = system.api(
+        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
+    )
+    application = dict(reply.json())
+    system.deliver_emails()
+    due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
+    system.clock_offset += due - system.now() + timedelta(minutes=1)
+    system.stripe_http.fail_next = [503]
+
+    summary = sweep(system.ports, system.now())
+
+    assert (summary.holds_released, len(summary.skipped)) == (0, 1)
+    _held(system, application)
+    system.clock_offset += timedelta(minutes=15)
+    assert sweep(system.ports, system.now()).holds_released == 1
+    assert system.stripe_invoice(invoice_id_of(application))["status"] == "void"

@@ -358,7 +358,12 @@ def test_a_cohort_with_bookings_keeps_its_programme(programme: Programme) -> Non
         ).status
         == 200
     )
-    empty = programme.definition(programme.spring_start, "empty")
+    # It would host the shared follow-up (as early as spring, its id first): with spring's
+    # link, the one spring's people hold (a link of its own is refused: test_follow_up_link_kept).
+    empty = {
+        **programme.definition(programme.spring_start, "empty"),
+        "joining_url": programme.files["gathering-spring"]["joining_url"],
+    }
     programme.put("gathering-empty", empty)
     moved = {**empty, "programme": "another-programme"}
     reply = system.admin("PUT", "/courses/gathering-empty", json_body=moved)

@@ -92,7 +92,7 @@ def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
     # (review20 M2), though nothing was counted as given back.
     anomalies = [(a.event_id, a.kind, dict(a.details)) for a in system.ports.repository.anomalies()]
     failed = (
-        settled["id"],
+        f"refund_failed_at_stripe-{refund_id}",  # one per refund (hostile25 F6)
         "refund_failed_at_stripe",
         {
             "application_id": application["application_id"],
@@ -100,6 +100,7 @@ def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
             "refund_id": refund_id,
             "counted_before": "0",
             "counted_now": "0",
+            "event_id": settled["id"],
         },
     )
     assert anomalies == ([failed] if outcome == "failed" else [])
@@ -128,13 +129,17 @@ def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
     assert (stored.refunds, stored.charge_amount_refunded, stored.refunds_made) == ({}, 0, {})
     # Counted, now not: the organisers hear of it (review20 M2), by ids and amounts only.
     [anomaly] = system.ports.repository.anomalies()
-    assert (anomaly.event_id, anomaly.kind) == (failed["id"], "refund_failed_at_stripe")
+    assert (anomaly.event_id, anomaly.kind) == (
+        f"refund_failed_at_stripe-{refund_id}",
+        "refund_failed_at_stripe",
+    )
     assert dict(anomaly.details) == {
         "application_id": application["application_id"],
         "payment_intent": payment,
         "refund_id": refund_id,
         "counted_before": "20000",
         "counted_now": "0",
+        "event_id": failed["id"],
     }
     [alarmed] = [r for r in caplog.records if r.getMessage() == "payment anomaly"]
     assert (alarmed.levelno, getattr(alarmed, "anomaly", None)) == (

@@ -59,6 +59,17 @@ class ConsoleBrowser:
         assert reply.status == 303, reply.body
         return reply
 
+    def upload(self, course_id: str, content: bytes, **fields: str) -> Reply:
+        """The console's *From a definition file* form posted with ``content`` as the file."""
+        sent = {"csrf_token": self.csrf(), "upload_course_id": course_id, **fields}
+        body, boundary = _multipart(sent, "course.json", content)
+        return self.request(
+            "POST",
+            "/console/courses",
+            raw=body,
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+
     def csrf(self, page: str = "/console") -> str:
         """The CSRF token the forms of ``page`` carry."""
         reply = self.get(page)
@@ -70,6 +81,28 @@ class ConsoleBrowser:
     def act(self, path: str, **form: Any) -> Reply:
         """A form post from the console, carrying the session's CSRF token."""
         return self.post(path, csrf_token=self.csrf(), **form)
+
+
+def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "----console-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="definition"; '
+        f'filename="{filename}"\r\nContent-Type: application/json\r\n\r\n'.encode()
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
+
+
+def error_beside(page: str, field: str) -> re.Match[str] | None:
+    """The error message the page shows beside ``field`` (its words in group 1), if any."""
+    return re.search(
+        rf'id="{field}-error"><span class="visually-hidden">Error:</span>(.*?)</span>', page, re.S
+    )
 
 
 def posted_fields(form: CourseForm) -> dict[str, str]:

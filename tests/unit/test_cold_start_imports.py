@@ -29,6 +29,8 @@ _GROUP_ROUTES = (
     "booking.services.group_applying",
     "booking.services.group_booking",
     "booking.services.group_changes",
+    "booking.services.group_unpaid_give_up",
+    "booking.services.group_invoice_replacement",
     "booking.services.groups",
 )
 

@@ -137,12 +137,16 @@ def test_a_saves_notice_names_those_offered_and_counts_the_rest() -> None:
             for i, n, r in (("a1", "Kim Yoon", "CL-1"), ("a2", "Lee Park", "CL-2"))
         ],
         moving_in=[],
+        course=SimpleNamespace(
+            definition=SimpleNamespace(price=SimpleNamespace(amount=20000, currency="gbp"))
+        ),
     )
     listing = cast(Any, listed)
     assert saved_said("|3|a1,a2,a3", listing) == [
         "Course saved.",
         "Kim Yoon (CL-1), Lee Park (CL-2) and 1 more were offered places from the waiting "
         "list and emailed.",
+        "A place costs £200.00.",
     ]
     assert saved_said("|2|x,y", listing)[1].startswith("2 people were offered places")
-    assert saved_said("not|a|code", listing) == ["Course saved."]
+    assert saved_said("not|a|code", listing) == ["Course saved.", "A place costs £200.00."]

@@ -11,6 +11,7 @@ from booking.adapters.email_templates import render
 from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.emails import EmailKind
 from booking.domain.form_text import FormText
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import (
     GroupForm,
     GroupMove,
@@ -24,7 +25,7 @@ from booking.domain.groups import (
 )
 from booking.domain.money import Money
 from booking.domain.place_changes import places_bounds_refusal
-from tests.support.group_bookings import NOW, group
+from tests.support.group_bookings import NOW, group, group_by_invoice
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -49,6 +50,19 @@ def test_only_the_current_object_and_the_exact_amount_pay_for_a_group() -> None:
     assert decide_paid(done, "cs_1", 60000, "gbp", "pi_2") is GroupMove.REFUND  # a second one
     assert decide_ended(done, "cs_1") is GroupMove.IGNORE  # a late expiry never undoes paid
     assert decide_ended(held, "cs_1") is GroupMove.LAPSED
+
+
+def test_a_void_of_an_invoice_being_replaced_ends_nothing_unless_asked_for() -> None:
+    """hostile25 F1: the invoice is voided before its replacement is saved."""
+    voided = GroupEnding.VOIDED_AT_STRIPE
+    held = group_by_invoice()
+    assert decide_ended(held, "in_1", voided) is GroupMove.LAPSED
+    replacing = held.model_copy(update={"replacing_invoice": "in_1"})
+    assert decide_ended(replacing, "in_1", voided) is GroupMove.IGNORE
+    # Only a void: the invoice falling due, or marked uncollectible, still ends it.
+    assert decide_ended(replacing, "in_1", GroupEnding.NOT_PAID_BY_DEADLINE) is GroupMove.LAPSED
+    asked = replacing.model_copy(update={"void_asked_for": "in_1"})
+    assert decide_ended(asked, "in_1", voided) is GroupMove.LAPSED
 
 
 def test_a_payment_that_cannot_be_taken_says_why_the_first_that_holds() -> None:

@@ -5,6 +5,8 @@ counts. Pure: ``domain.refund_failed`` through ``domain.settlement.settle``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from booking.domain.commands import NoteAnomaly
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
@@ -36,15 +38,20 @@ def test_a_given_back_payments_refund_that_failed_since_is_an_anomaly() -> None:
     assert settled.application.money_returned == 0
     [noted] = _noted(settled.before_save)
     assert (noted.event_id, dict(noted.details)) == (
-        "evt_failed",
+        "refund_failed_at_stripe-re_9",
         {
             "application_id": application.application_id,
             "payment_intent": "pi_9",
             "refund_id": "re_9",
             "counted_before": "20000",
             "counted_now": "0",
+            "event_id": "evt_failed",
         },
     )
+    assert settled.application.refunds_failed == ("re_9",)
+    # Told again (another event, the same failure): nothing new, no second anomaly.
+    again = settle(settled.application, replace(failed, event_id="evt_again"), SITUATION)
+    assert (again.action, again.application, again.before_save) == ("ignore", None, ())
 
 
 def test_a_refund_that_succeeded_is_no_anomaly() -> None:
@@ -58,3 +65,27 @@ def test_a_refund_that_succeeded_is_no_anomaly() -> None:
     assert settled.application is not None
     assert settled.application.money_returned == 5000
     assert _noted(settled.before_save) == []
+
+
+def test_two_events_of_one_failure_decided_at_once_keep_one_anomaly() -> None:
+    """Two events telling one refund's failure, each decided from the same read (delivered at
+    once): both ask for the anomaly under the refund's key, so the repository, which keeps one
+    per key, keeps one (hostile25 F6)."""
+    application = booking(GIVEN_BACK.model_copy(update={"refunds": {"re_9": 20000}}))
+    failed = RefundEvent(
+        event_id="evt_refund_updated",
+        payment_intent="pi_9",
+        refund_id="re_9",
+        refund_amount=20000,
+        refund_succeeded=False,
+        refund_failed=True,
+        charge_amount_refunded=0,
+    )
+
+    keys = {
+        noted.event_id
+        for event in (failed, replace(failed, event_id="evt_sent_again"))
+        for noted in _noted(settle(application, event, SITUATION).before_save)
+    }
+
+    assert keys == {"refund_failed_at_stripe-re_9"}

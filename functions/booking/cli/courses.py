@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import checked, get_json, read_json, segment, send
+from booking.cli.client import (
+    checked,
+    get_json,
+    read_json,
+    roster_status_words,
+    segment,
+    send,
+)
 from booking.cli.errors import CliError
 from booking.cli.said import course_named, ended, name_of
 from booking.domain.course_money import bookings_said, money_figures
@@ -21,7 +28,6 @@ from booking.domain.wording import (
     course_state_said,
     moment_when,
     money_words,
-    status_words,
 )
 
 # A course definition is a few kilobytes; the API takes at most 64 KiB.
@@ -153,7 +159,7 @@ def _roster_status(row: dict[str, Any], url: str) -> str:
     cohort it moves from by its title and first day, as organisers read it)."""
     moving = row.get("moving_in")
     if not moving:
-        return status_words(row["status"])
+        return roster_status_words(row)
     source = course_named(url, moving["from_course_id"])
     if moving["kind"] == "waiting":
         return f"on the waiting list: a move from {source}"

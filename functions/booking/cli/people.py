@@ -8,7 +8,15 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import application_path, checked, get_json, post_json, read_json, send
+from booking.cli.client import (
+    application_path,
+    checked,
+    get_json,
+    post_json,
+    read_json,
+    send,
+    status_in_words,
+)
 from booking.cli.errors import CliError
 from booking.cli.said import answered, course_named, instant, name_of
 from booking.domain.covered import left_to_pay_in_words
@@ -20,13 +28,12 @@ from booking.domain.wording import (
     INVOICE_STATUS_WORDS,
     moment_when,
     money_words,
-    status_with_reason,
 )
 
 
 def _where(answer: dict[str, Any]) -> str:
     """ "CL-7K3Q9: Awaiting payment, £75.00 to pay": where an application now stands."""
-    said = status_with_reason(answer["status"], answer.get("status_reason"))
+    said = status_in_words(answer)
     # What is left to pay (Application.left_to_pay); amount_due from an API before it said so.
     due = answer.get("left_to_pay", answer.get("amount_due"))
     currency = (answer.get("price") or {}).get("currency", "gbp")
@@ -76,7 +83,7 @@ def show_application(
         f"{found['reference'] or found['application_id']}: "
         f"{person_shown(found['name'], found['email'])}",
         f"Course: {course_named(url, found['course_id'])}",
-        f"Status: {status_with_reason(found['status'], found.get('status_reason'))}",
+        f"Status: {status_in_words(found)}",
         f"Price {said(found['price'])}, left to pay {left_to_pay_in_words(found)}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
     ]

@@ -116,6 +116,7 @@ class Application(Model):
     refunds: dict[str, int] = Field(default_factory=dict)  # succeeded Stripe refunds -> amount
     charge_amount_refunded: int = 0  # the charge's cumulative figure, from charge.refunded
     refunds_made: dict[str, int] = Field(default_factory=dict)  # succeeded ones made here
+    refunds_failed: tuple[str, ...] = ()  # ids Stripe said failed, any payment's (refund_failed)
     # What the latest refund gave back (minor units): asked of Stripe on cancelling (all that
     # was kept then), or reported by Stripe, whichever came first. 0 before any refund, and for
     # records stored before it was kept. Earlier refunds are not in it.
@@ -138,9 +139,8 @@ class Application(Model):
     bursary: int = 0  # minor units of the price a fund pays
     invoice: InvoiceRef | None = None
     invoice_attempts: int = 0
-    # When it first became a booking (confirmed), however it was paid for: by card, invoice,
-    # a bursary or a 100% code. Set by ``moved_to``; None for records stored before it existed
-    # (``was_booked`` then falls back on money received).
+    # When it first became a booking (confirmed), however paid for (card, invoice, bursary,
+    # code). Set by ``moved_to``; None before it existed (``was_booked``: money received).
     booked_at: datetime | None = None
     # Emails decided by a state change, written in the same transaction and queued afterwards:
     # a crash between the two leaves them here to be queued by the next write or sweep.

@@ -25,6 +25,7 @@ from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_figures import group_figures
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.transfer_record import waived_on_this_cohort
 from booking.domain.wording import places_words
 
@@ -70,6 +71,8 @@ class PlaceMoney:
     group_id: str = ""
     # What a move to this cohort left unpaid, below Stripe's minimum charge (domain.transfers).
     waived: int = 0
+    # Its refund failed at Stripe and the money is still held (``domain.refund_failed``).
+    refund_failed: bool = False
 
     @property
     def booked(self) -> bool:
@@ -115,6 +118,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         invoiced_unpaid=due if awaiting_invoice else 0,
         funded_in_full=application.fully_funded(course_price),
         waived=waived,
+        refund_failed=bool(failed_and_held(application)),
     )
 
 

@@ -21,6 +21,7 @@ from booking.domain.application import NEVER_PAID_ENDINGS, Application, Applicat
 from booking.domain.course import Course
 from booking.domain.money import Money, money_words
 from booking.domain.offer_ends import OFFER_LAPSED
+from booking.domain.refund_failed import refund_failed_said
 from booking.domain.statuses import left_to_pay_is_said
 from booking.domain.wording import status_with_reason, status_words
 
@@ -92,8 +93,12 @@ def covered_words(application: Application, course_price: Money) -> str:
 
 def status_said(application: Application, course_price: Money) -> str:
     """The status and why, as the console and the CSV say it: a place booked with nothing to
-    pay names what covered its price, with amounts."""
+    pay names what covered its price, with amounts; one whose refund failed at Stripe says
+    so, and what is still to give back (``domain.refund_failed``)."""
     status, reason = application.status.value, application.status_reason
+    failed = refund_failed_said(application, course_price.currency)
+    if failed:
+        return failed
     if application.status is ApplicationStatus.CONFIRMED and reason in NOTHING_TO_PAY_REASONS:
         said = covered_words(application, course_price)
         if said:

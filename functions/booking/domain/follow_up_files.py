@@ -1,7 +1,8 @@
 """What saving a cohort's file does to the programme's follow-ups that the organiser should
 hear of before, or as, it is saved: a follow-up without an ``id`` that the file seems to move
-(saved, and warned of), and a time zone change that would move the follow-ups the cohort shares
-with others (refused: ``zone_change_refusal``).
+(saved, and warned of), a time zone change that would move the follow-ups the cohort shares
+with others (refused: ``zone_change_refusal``), and a save that would silently give a shared
+follow-up another joining link (refused: ``link_change_refusal``).
 
 Pure: no I/O, no clock.
 """
@@ -9,12 +10,12 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
-from booking.domain.programme import programme_of
-from booking.domain.wording import session_when
+from booking.domain.programme import FollowUpEvent, follow_up_events, programme_of, same_form
+from booking.domain.wording import cohort_name, session_when
 
 # A follow-up without an id taken out of a file and one without an id put in closer than this
 # look like one moved (they are monthly): without an id it became another event.
@@ -130,3 +131,61 @@ def _wall_clock(session: ScheduledSession, timezone: str) -> str:
     zone = ZoneInfo(timezone)
     start, end = session.start.astimezone(zone), session.end.astimezone(zone)
     return f"{start.day} {start:%B %Y}, {start:%H:%M}-{end:%H:%M}"
+
+
+def link_change_refusal(
+    saved: Course, previous: Course | None, others: Iterable[Course], now: datetime
+) -> tuple[str, str] | None:
+    """Why ``saved`` (a cohort's file as it would be saved over ``previous``) may not be saved,
+    as (what the organiser reads, what is said beside ``joining_url``), or None.
+
+    A follow-up shared by cohorts is one meeting, so one joining link: its host's
+    (``domain.programme``), which its people's emails and calendars carry. A save that leaves
+    the follow-up as it was but makes this cohort its host in another's place (an earlier
+    cohort added: the host is the first-started) would move everyone's calendar entry to this
+    cohort's link without a word (organiser20 F11). So where the link would change that way,
+    the save is refused, naming the follow-up and the cohort whose link stands. A change the
+    save makes to the follow-up itself (moved, renamed) is told to everyone holding it, with
+    its link as it is then; a host changing its own link is its own to change. Not refused: a
+    cohort's file that stops listing a follow-up it hosted (the next cohort hosts it, with its
+    link: README *Shared follow-ups: one link*)."""
+    others = list(others)
+    was_listed = [*others, previous] if previous else others
+    before = {(e.programme, e.key): e for e in follow_up_events(was_listed)}
+    for event in follow_up_events([*others, saved]):
+        was = before.get((event.programme, event.key))
+        if was is None or event.host.course_id != saved.course_id or event.session.start <= now:
+            continue
+        if _link_moved(was, event):
+            return _link_refusal(was, event)
+    return None
+
+
+def _link_moved(was: FollowUpEvent, now: FollowUpEvent) -> bool:
+    """Whether ``now`` (the event as a save leaves it) carries another link than ``was`` only
+    because another cohort hosts it."""
+    if was.host.course_id == now.host.course_id or not same_form(was.session, now.session):
+        return False
+    link = was.host.definition.joining_url
+    return link is not None and str(link) != str(now.host.definition.joining_url or "")
+
+
+def _link_refusal(was: FollowUpEvent, now: FollowUpEvent) -> tuple[str, str]:
+    link = str(was.host.definition.joining_url)
+    timezone = was.host.definition.timezone
+    shared = (
+        f"The follow-up {was.session.title}, {session_when(was.session, timezone)}, is shared "
+        f"with {cohort_name(was.host)}, whose joining link {link} its people hold"
+    )
+    ways = f"give this course the joining link {link}, or give the follow-up an id of its own"
+    return (
+        f"{shared}: a shared follow-up is one meeting with one link, and saved as it is, "
+        f"this course would give it {_link_of(now)} for everyone. {ways[0].upper()}{ways[1:]} "
+        "(a meeting of its own)",
+        f"{shared}: {ways}",
+    )
+
+
+def _link_of(event: FollowUpEvent) -> str:
+    link = event.host.definition.joining_url
+    return f"the link {link}" if link else "no link"

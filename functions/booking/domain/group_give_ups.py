@@ -93,6 +93,23 @@ def give_up_refusal(
     return give_up_refused(held_until)
 
 
+def refuse_while_voided(group: GroupBooking) -> None:
+    """No place of ``group`` is given up once an organiser asked Stripe to void its invoice
+    (``void_asked_for``): that void ends the booking, and a replacement made meanwhile would
+    be voided with it (the organisers' ask, recorded first, holds)."""
+    invoice = group.invoice
+    if (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and invoice is not None
+        and group.void_asked_for == invoice.invoice_id
+    ):
+        raise Conflict(
+            "the organisers are cancelling this booking's invoice, so its places can no longer "
+            "change: nothing was changed. The booking ends with the invoice",
+            code="invoice_being_voided",
+        )
+
+
 def settling_refused(group: GroupBooking) -> Conflict:
     """The refusal of giving up a place while the group's payment is settling at its bank."""
     checkout, invoice = group.checkout, group.invoice

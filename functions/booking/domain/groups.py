@@ -134,6 +134,10 @@ class GroupBooking(Model):
     # ``invoice.voided`` for it, which may arrive before the asking step applies it, is theirs.
     void_asked_for: str | None = None
     void_asked_because: GroupEnding | None = None
+    # The invoice voided at Stripe to be replaced by one for the places kept (a place given
+    # up before it was paid), recorded before the void is asked and cleared by the save of
+    # its replacement: Stripe's ``invoice.voided`` for it ends nothing (hostile25 F1).
+    replacing_invoice: str | None = None
     # Saved since a group's places claim their colleagues' one place on the course
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
@@ -337,10 +341,20 @@ def _current(group: GroupBooking, object_id: str) -> bool:
     )
 
 
-def decide_ended(group: GroupBooking, object_id: str) -> GroupMove:
-    """The group's checkout expired, or its invoice was voided or fell due (``ending_of``)."""
+def decide_ended(
+    group: GroupBooking, object_id: str, ended_as: GroupEnding | None = None
+) -> GroupMove:
+    """The group's checkout expired, or its invoice was voided or fell due (``ending_of``),
+    ``ended_as``. A void asked to replace the invoice (``replacing_invoice``) ends nothing,
+    unless an organiser (or an erasure) asked for it too (``void_asked_for``)."""
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
-    return GroupMove.LAPSED if awaiting and _current(group, object_id) else GroupMove.IGNORE
+    replaced = (
+        ended_as is GroupEnding.VOIDED_AT_STRIPE
+        and group.replacing_invoice == object_id
+        and group.void_asked_for != object_id
+    )
+    ends = awaiting and _current(group, object_id) and not replaced
+    return GroupMove.LAPSED if ends else GroupMove.IGNORE
 
 
 def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:

@@ -2,8 +2,17 @@
 an amount a person types (in pounds, on every console form)."""
 
 import re
+from typing import Annotated
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+)
 
 from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
@@ -35,12 +44,29 @@ def currency_named(currency: str) -> str:
     return f"{CURRENCY_NAMES.get(code, code.upper())} ({SYMBOLS.get(code, code.upper())})"
 
 
+# What an amount in a definition file or the ``/admin`` JSON is: pence, which a person writing
+# one reads as pounds (organiser20 F18: the words said "like 20", and 200 made a £2.00 course).
+IN_MINOR_UNITS = "Enter a whole number of pence (cents for eur and usd), like 20000 for £200.00"
+
+
+def _whole_minor_units(value: object, handler: ValidatorFunctionWrapHandler) -> int:
+    """An amount that is not a whole number is refused in words that say it is in pence."""
+    try:
+        return int(handler(value))
+    except ValidationError as wrong:
+        if any(str(error["type"]).startswith("int_") for error in wrong.errors()):
+            raise ValueError(IN_MINOR_UNITS) from None
+        raise
+
+
 class Money(Model):
     """An amount in minor units (pence) and an ISO 4217 currency code, lower case as Stripe uses."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    amount: int = Field(gt=0, le=MAX_MINOR_UNITS, description="Minor units, e.g. 20000 for £200.00")
+    amount: Annotated[int, WrapValidator(_whole_minor_units)] = Field(
+        gt=0, le=MAX_MINOR_UNITS, description="Minor units, e.g. 20000 for £200.00"
+    )
     currency: str = Field(
         default="gbp",
         description="gbp, eur or usd (in any case): the currencies counted in hundredths",

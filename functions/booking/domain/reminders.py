@@ -86,9 +86,10 @@ def invitation_due(session: ScheduledSession, now: datetime) -> bool:
 def session_position(
     sessions: Sequence[ScheduledSession], session: ScheduledSession
 ) -> tuple[int, int]:
-    """(n, of) among sessions of the same kind: "session 2 of 6", "follow-up 1 of 4"."""
+    """(n, of) among sessions of the same kind: "session 2 of 6", "follow-up 1 of 4". Found by
+    its key: ``sessions`` may be another cohort's list of a follow-up they share."""
     same_kind = sorted((s for s in sessions if s.kind is session.kind), key=lambda s: s.start)
-    return same_kind.index(session) + 1, len(same_kind)
+    return [s.key for s in same_kind].index(session.key) + 1, len(same_kind)
 
 
 # A reminder that goes this much later than its offset asked (a tick that ran late, a retried

@@ -13,9 +13,8 @@ application's new state and the commands to carry out around its save
   same refund); clean-up after it.
 - **A place confirmed needs its seat**: when the save finds none, the decision is made again
   without one (:attr:`Situation.seat_free`), and the money goes back.
-- **Nothing is paid for a place once its course's applications close**: a card payment Stripe
-  took after that (``domain.paying.paid_late``) is given back, never confirmed
-  (:attr:`Situation.course_open`).
+- **Nothing is paid for a place once its course's applications close**: a card payment
+  taken after that (``domain.paying.paid_late``) is given back (:attr:`Situation.course_open`).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.domain import refund_failed as failing
 from booking.domain.application import (
     FUNDABLE_STATUSES,
     ON_THE_WAY,
@@ -61,7 +61,6 @@ from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_re
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
-from booking.domain.refund_failed import refund_failed_at_stripe
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.refund_partway import (
     REFUND_ON_ITS_PAGE,
@@ -141,15 +140,14 @@ def _refund_reported(
     paid after the refund that ended it goes back whole, as one paid after its move lapsed;
     a move that charge paid for, not yet told, is undone with it (``domain.move_undone``)."""
     now = situation.now
+    if failing.failure_told_already(application, fact):  # told by another event: nothing new (F6)
+        return Settlement("ignore", "refund failure recorded already")
     outcome = after_refund(application, fact, now)
-    undone = (
-        undone_by_refund(application, fact, now, told=situation.latest_move_told)
-        if outcome.full
-        else None
-    )
+    told = situation.latest_move_told
+    undone = undone_by_refund(application, fact, now, told=told) if outcome.full else None
     if undone is not None:
         outcome = after_refund(undone, fact, now)
-    new, refunds = outcome.application, []
+    new, refunds = failing.with_failure_noted(outcome.application, fact), []
     for charge in outcome.paid_after:
         new, refund = late_charge_given_back(new, charge, said=MOVE_PAID_AFTER_END)
         refunds.append(refund)
@@ -157,7 +155,7 @@ def _refund_reported(
         "refund_recorded",
         "full" if outcome.full else "partial",
         new,
-        before_save=(*refund_failed_at_stripe(application, new, fact), *refunds),
+        before_save=(*failing.refund_failed_at_stripe(application, new, fact), *refunds),
         after_save=closing(application, now) if outcome.full else (),
     )
 
@@ -365,6 +363,8 @@ def _ended_already(
         # Asked to refund a booking cancelled without one by cancelling it again: nothing
         # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
         return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
+    if fact.refund and (failed := failing.refused_after_failure(application, currency)):
+        return _refusal(failed)  # its refund failed at Stripe: never 200 for nothing done
     if fact.afterwards and not (application.charges_paid or application.last_refund):
         return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
     return Settlement("ignore", "ended already")

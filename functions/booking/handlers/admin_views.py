@@ -96,6 +96,11 @@ class RosterRow(AnswersOut, _RowStart):
         description="Said for a colleague filling a group's place: the group paid for it "
         "(their own amount_paid is 0), e.g. 'Paid by the group booking (St Elsewhere)'",
     )
+    refund_failed: bool = Field(
+        default=False,
+        description="True when its refund failed at Stripe and the money is still held: it "
+        "is to be given back by hand (the console says 'Refund failed', not 'Refunded')",
+    )
     status_reason: str | None = Field(
         default=None,
         description="Why the status was reached, as read now, on the course's own rows: e.g. "
@@ -157,6 +162,12 @@ class ApplicationRecordOut(RosterRow):
     reference: str = Field(description="The reference people read out (CL-7K3Q9)")
     course_id: str
     status_reason: str | None = Field(description="Why the status changed, when recorded")
+    status_said: str = Field(
+        default="",
+        description="The status and why, in the console's words (e.g. 'Cancelled (refund on "
+        "its way)'; a booking whose refund failed at Stripe, its money still held: 'Refund "
+        "failed at Stripe: £200.00 is still to give back by hand')",
+    )
     not_emailed_because: str | None = Field(
         default=None,
         description="Why an email to the applicant reaches nobody now, in words (their data "

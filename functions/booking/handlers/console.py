@@ -351,11 +351,14 @@ def save_course() -> Response[str]:
     posted = posted_form()
     upload = course_form.upload_in(posted)
     typed = course_form.read_form(posted)
+    # Posted by *Add a course* (either of its forms): a course that has the id is refused,
+    # never replaced (organiser20 F1); a course's own page changes it.
+    adding = posted.get(course_form.ADDING) == "yes"
     change = posted.get("rows")
     if upload is None and isinstance(change, str) and change:
         # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
         changed = typed.with_rows_changed(change)
-        changing = courses.stored_title(ports(), typed.values["course_id"])
+        changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
         return html_page(200, course_form_page(chrome(), changed, changing=changing))
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
@@ -364,15 +367,16 @@ def save_course() -> Response[str]:
             if upload
             else course_form.definition_from_form(typed)
         )
-        saved = courses.put_course(ports(), course_id, definition)
+        saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
         again = course_form.shown_again(typed, upload, refused)
         page = course_form_page(
             chrome(),
             again.form,
-            changing=None if upload else courses.stored_title(ports(), course_id),
+            changing=None if upload or adding else courses.stored_title(ports(), course_id),
             upload_course_id=again.upload_course_id,
             upload_errors=again.upload_errors,
+            taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,
         )
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)

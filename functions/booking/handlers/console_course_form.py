@@ -3,8 +3,9 @@ names each field as the form shows it."""
 
 from __future__ import annotations
 
+from booking.domain.course import Course
 from booking.handlers.console_pages import Chrome, _render
-from booking.handlers.course_form import MAX_FACILITATORS, MAX_SESSIONS, CourseForm
+from booking.handlers.course_form import ADDING, MAX_FACILITATORS, MAX_SESSIONS, CourseForm
 
 FORM_LABELS = {
     "course_id": "Course id",
@@ -36,7 +37,9 @@ def course_form_page(
     changing: str | None,
     upload_course_id: str = "",
     upload_errors: dict[str, str] | None = None,
+    taken: Course | None = None,
 ) -> str:
+    """``taken``: the course that has the id a course added was given (linked, to change it)."""
     return _render(
         "course_form.html",
         chrome,
@@ -52,6 +55,8 @@ def course_form_page(
         stored_title=changing or "",
         upload_course_id=upload_course_id,
         upload_errors=upload_errors or {},
+        adding_field=ADDING,
+        taken=taken,
     )
 
 

@@ -139,6 +139,7 @@ def _line(place: PlaceMoney, currency: str, organisations: dict[str, str]) -> di
         "paid": said(place.paid),
         "refunded": said(place.refunded),
         "unpaid_invoice": said(place.invoiced_unpaid),
+        "refund_failed": "yes" if place.refund_failed else "",  # the status tag says so
     }
     if place.group_id:
         # A colleague's place: its money is the group's line (paid by the group, not nothing

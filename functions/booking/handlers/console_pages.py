@@ -19,6 +19,7 @@ from booking.domain.course_money import paid_by_group
 from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_said
 from booking.domain.statuses import person_shown
@@ -205,6 +206,7 @@ def _row(
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
+        "refund_failed": bool(failed_and_held(application)),
     }
 
 
@@ -377,7 +379,6 @@ def application_page(
     zone, currency = definition.timezone, definition.price.currency
     cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
     session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
-    deadline = application.hold_lapses_at()
     return _render(
         "application.html",
         chrome,
@@ -387,12 +388,13 @@ def application_page(
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
+        refund_failed=bool(failed_and_held(application)),
         course_id=course.course_id,
         course_title=_course_name(course),
         applied=moment_when(application.created_at, zone),
         paid=_paid_said(application, course, detail.paid_by_group),
         refunded=money_words(application.money_returned, currency),
-        deadline=moment_when(deadline, zone) if deadline else "",
+        deadline=moment_when(held, zone) if (held := application.hold_lapses_at()) else "",
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",

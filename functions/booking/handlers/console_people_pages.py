@@ -7,6 +7,7 @@ from typing import Any
 
 from booking.domain.application import Application
 from booking.domain.course import Course
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.wording import moment_when, money_words
 from booking.handlers.console_pages import Chrome, _render, _row, _row_reference
 from booking.services.console import Person
@@ -40,6 +41,7 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
         "status": application.status.value,
         "applied": moment_when(application.created_at, "Europe/London"),
         "paid": money_words(application.money_received, currency),
+        "refund_failed": bool(failed_and_held(application)),
     }
 
 

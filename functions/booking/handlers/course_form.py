@@ -417,6 +417,11 @@ def shown_again(
     return ShownAgain(typed.with_a_row_of_each())
 
 
+# The field *Add a course* posts ("yes") with either of its forms: a course id that is taken is
+# refused (the course's own page changes it), never replaced.
+ADDING = "adding"
+
+
 # Which field of the form a refusal to save is about (else the places: a course cannot hold
 # fewer places than are taken).
 CONFLICT_FIELDS = {

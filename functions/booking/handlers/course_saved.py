@@ -1,6 +1,7 @@
 """What the course's page says once after a save in the console: "Course saved.", whom the
 save offered a place from the waiting list (by name and reference: the console is the
-organiser's own screen), and the follow-ups without an id it seemed to move.
+organiser's own screen), the follow-ups without an id it seemed to move, and the price a place
+now costs, in pounds.
 
 The one-time notice carries ids and days only (``console_app.after_action``): the page names
 the people from the applications as it reads them then, so no name rides in a cookie.
@@ -12,6 +13,7 @@ from datetime import date
 from urllib.parse import quote
 
 from booking.domain.application import Application
+from booking.domain.money import money_words
 from booking.domain.wording import moved_without_id_warning
 from booking.services.console import CourseApplications
 from booking.services.courses import SavedCourse
@@ -41,7 +43,14 @@ def saved_said(code: str, listing: CourseApplications) -> list[str]:
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
-    return said + _warnings(days)
+    return [*said, *_warnings(days), _price_said(listing)]
+
+
+def _price_said(listing: CourseApplications) -> str:
+    """The price as saved, in pounds: a definition file gives it in pence, and one written in
+    pounds (200 for £200.00) would open a £2.00 course without a word (organiser20 F18)."""
+    price = listing.course.definition.price
+    return f"A place costs {money_words(price.amount, price.currency)}."
 
 
 def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> str:

@@ -223,7 +223,11 @@ def refund_is_news(
 
 def refund_news_for_application(application: Application, event: RefundEvent) -> bool:
     """Whether ``event`` would change what ``application`` recorded of the payment it names,
-    beyond Stripe's account of the refunds this system made of it (review18 M1)."""
+    beyond Stripe's account of the refunds this system made of it (review18 M1). A refund
+    said failed that it does not hold as failed is news: the failure is kept (and alarmed,
+    and refuses *Refund*) only as Stripe holds it (``domain.refund_failed``)."""
+    if event.refund_failed and event.refund_id not in application.refunds_failed:
+        return True
     if event.payment_intent == application.payment_intent:
         if made_here_as_said(application, event):
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 
@@ -19,7 +19,11 @@ from booking.domain.course import (
 )
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.follow_up_files import moved_without_id, zone_change_refusal
+from booking.domain.follow_up_files import (
+    link_change_refusal,
+    moved_without_id,
+    zone_change_refusal,
+)
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
@@ -34,7 +38,7 @@ from booking.domain.programme import (
 )
 from booking.domain.register import EVERYTHING_HELD, RegisterHeld, register_edit_refusal
 from booking.domain.schedule_changes import ScheduleChanges, schedule_changes
-from booking.domain.wording import moved_without_id_warning
+from booking.domain.wording import cohort_name, moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
@@ -64,7 +68,25 @@ class SavedCourse:
 COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
 
 
-def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> SavedCourse:
+class CourseIdTaken(InvalidInput):
+    """A course added under an id another course has (organiser20 F1: the console's *Add a
+    course* silently replaced it, dates, price and all, and emailed its people "Changed
+    dates"). ``course``: the course that has it, which the console links to change it."""
+
+    def __init__(self, course: Course) -> None:
+        said = f"{cohort_name(course)} has this id already"
+        super().__init__(
+            f"{said}: choose another id, or change that course from its own page",
+            {"course_id": f"{said}: choose another id, or change that course instead"},
+        )
+        self.course = course
+
+
+def put_course(
+    ports: Ports, course_id: str, definition: CourseDefinition, *, adding: bool = False
+) -> SavedCourse:
+    """Create or replace the course ``course_id``; ``adding``: only create it (a course saved
+    under the id meanwhile is refused too: the check is part of the save's one decision)."""
     if not is_valid_course_id(course_id):
         raise InvalidInput(
             "course ids are 2-80 lower-case letters, digits and hyphens",
@@ -73,7 +95,7 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
     # The checks and the save are one decision: a save that priced something in the cohort
     # meanwhile makes a currency change's write fail, and all of it is decided again.
     return retried(
-        lambda previous: _put_course(ports, course_id, definition, previous),
+        lambda previous: _put_course(ports, course_id, definition, previous, adding=adding),
         lambda: ports.repository.get_course(course_id),
         exhausted=lambda: Conflict(
             "this course is being changed concurrently; please retry", code="concurrent_update"
@@ -82,19 +104,17 @@ def put_course(ports: Ports, course_id: str, definition: CourseDefinition) -> Sa
 
 
 def _put_course(
-    ports: Ports, course_id: str, definition: CourseDefinition, previous: Course | None
+    ports: Ports,
+    course_id: str,
+    definition: CourseDefinition,
+    previous: Course | None,
+    *,
+    adding: bool,
 ) -> SavedCourse:
     now = ports.clock()
-    if previous is not None and moves_programme(previous, definition):
-        _refuse_programme_change_of_bookings(ports, previous)
-    if previous is not None:
-        _refuse_register_rewrite(ports, previous, definition)
-        _refuse_currency_change_of_money(ports, previous, definition)
-    others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
-    refusal = zone_change_refusal(previous, definition, others) if previous else None
-    if refusal is not None:
-        raise InvalidInput(refusal[0], {"timezone": refusal[1]})
+    others = _refuse_what_may_not_be_saved(ports, course_id, definition, previous, adding=adding)
     edits = follow_up_edits(previous, definition, now)
+    _refuse_shared_link_change(course_id, definition, edits, previous, others, now)
     # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
     # group model (tests/unit/test_cold_start_imports.py).
     from booking.services.group_dates import redate_groups
@@ -109,6 +129,7 @@ def _put_course(
         checked=previous,
         dates_moved_at=now,
         wrote_over=replaced.append,
+        creating=adding,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
     written_over = replaced[-1] if replaced else previous
@@ -134,6 +155,51 @@ def _put_course(
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
     )
+
+
+def _refuse_what_may_not_be_saved(
+    ports: Ports,
+    course_id: str,
+    definition: CourseDefinition,
+    previous: Course | None,
+    *,
+    adding: bool,
+) -> list[Course]:
+    """The refusals a save is held to before anything is written; every other course, as
+    read for them."""
+    if adding and previous is not None:
+        raise CourseIdTaken(previous)
+    if previous is not None and moves_programme(previous, definition):
+        _refuse_programme_change_of_bookings(ports, previous)
+    if previous is not None:
+        _refuse_register_rewrite(ports, previous, definition)
+        _refuse_currency_change_of_money(ports, previous, definition)
+    others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
+    refusal = zone_change_refusal(previous, definition, others) if previous else None
+    if refusal is not None:
+        raise InvalidInput(refusal[0], {"timezone": refusal[1]})
+    return others
+
+
+def _refuse_shared_link_change(
+    course_id: str,
+    definition: CourseDefinition,
+    edits: dict[str, datetime],
+    previous: Course | None,
+    others: Sequence[Course],
+    now: datetime,
+) -> None:
+    """A save that would give a shared follow-up another joining link than its people hold,
+    only because another cohort would host it (``domain.follow_up_files.link_change_refusal``)."""
+    update = {"definition": definition, "follow_up_edits": edits}
+    saved = (
+        previous.model_copy(update=update)
+        if previous
+        else Course(course_id=course_id, definition=definition, follow_up_edits=edits)
+    )
+    refusal = link_change_refusal(saved, previous, others, now)
+    if refusal is not None:
+        raise InvalidInput(refusal[0], {"joining_url": refusal[1]})
 
 
 def stored_title(ports: Ports, course_id: str) -> str | None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
-from booking.domain.course import Course, SessionKind, clock_words
+from booking.domain.course import Course, ScheduledSession, SessionKind, clock_words
 from booking.domain.covered import payment_refusal
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
@@ -34,7 +34,7 @@ from booking.domain.programme import told_sessions
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
-from booking.services.email_context import LISTS_SESSIONS, email_context
+from booking.services.email_context import LISTS_SESSIONS, SESSION_KINDS, email_context
 from booking.services.follow_ups import held_schedule
 from booking.services.moves_told import untold_money
 from booking.services.ports import Ports
@@ -103,10 +103,11 @@ def _template_values(
         if job.kind in TO_FACILITATORS
         else "",
         # Messages listing every session show the follow-ups as the programme holds them, to
-        # a booking that hears of them (``domain.programme.told_sessions``).
+        # a booking that hears of them (``domain.programme.told_sessions``); one about a
+        # programme's follow-up numbers it in the person's own cohort's list.
         schedule=told_sessions(course, current, held_schedule(ports, course))
         if job.kind in LISTS_SESSIONS
-        else None,
+        else _own_list(ports, job, application, course),
         booked_on=_booked_on(ports, job, application, course),
     )
     # Whose clock the times are on: the course's zone, named ("UK time" for London's).
@@ -260,6 +261,26 @@ def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Co
         return ""
     definition = booked.definition
     return course_name(definition.title, booked.first_start(), definition.timezone)
+
+
+def _own_list(
+    ports: Ports, job: EmailJob, application: Application, course: Course
+) -> list[ScheduledSession] | None:
+    """The list a message about one of a programme's follow-ups (an invitation, a change, a
+    reminder) numbers it in: the person's own cohort's ("1 of 4", as their confirmation said),
+    not its host's, which (an earlier cohort added since) may list fewer or more (organiser20
+    F11). None: ``course``'s own (the person's cohort hosts it, or does not list it). These
+    messages show the one session alone, so the list only numbers it."""
+    if job.kind not in SESSION_KINDS or job.programme is None or job.session_key is None:
+        return None
+    if application.course_id == course.course_id:
+        return None
+    own = ports.repository.get_course(application.course_id)
+    listed = held_schedule(ports, own) if own is not None else []
+    key = job.session_key
+    if any(s.key == key and s.kind is SessionKind.FOLLOW_UP for s in listed):
+        return listed
+    return None
 
 
 def with_reference(subject: str, reference: str | None) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -14,9 +12,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.commands import Refund
-from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.employer_share import share_refundable, share_refunded
-from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import (
     AlreadyRefunded,
     ColleagueEnrolled,
@@ -24,46 +20,37 @@ from booking.domain.errors import (
     InvalidInput,
     RefundAboveWhatIsLeft,
     RefundRefused,
-    StaleWrite,
 )
-from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_form import Substitute
-from booking.domain.group_give_ups import give_up_refusal, hold_ends
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import GroupRefunded, place_refund_key, refuse_once_refunded
-from booking.domain.groups import GroupBooking, GroupStatus, lapsed
-from booking.domain.invoices import InvoicePaying
+from booking.domain.groups import (
+    GroupBooking,
+    GroupStatus,
+)
 from booking.domain.place_changes import (
-    place_given_up,
-    refuse_once_started,
     refuse_unless_open,
     refuse_unless_substitutable,
 )
-from booking.domain.provider_objects import with_invoice
 from booking.domain.validation import parse_posted
-from booking.domain.wording import moment_when
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_applying import withdraw_application
 from booking.services.group_payments import ended_if_all_given_back, organisers_shown
+from booking.services.group_unpaid_give_up import off_the_way_to_pay
 from booking.services.groups import (
     GroupView,
-    checkout_for_places,
     find_group,
     group_reader,
-    invoice_for_places,
-    invoice_paying,
     managed_group,
     view_of,
-    void_quietly,
 )
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.payment_port import RefundMade
 from booking.services.ports import Ports
-from booking.services.provider_erasure import disown_invoice
 from booking.services.refunds_held import given_up_as_stripe_holds
-from booking.services.settle import expire_quietly, refund, refund_at_provider
+from booking.services.settle import refund, refund_at_provider
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -305,143 +292,3 @@ def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund
     logger.info("group place given up by the organisers", extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
     return share_refunded(saved, number)
-
-
-# -- a place given up before the group paid ------------------------------------------------
-#
-# A new way to pay for the places kept (an invoice to the employer, or a Checkout Session for
-# the card) is asked of Stripe before the save that records it, so the seat is given back only
-# with it, and the old one is closed at Stripe after (voided, expired); a payment that still
-# arrives on the old one is not the group's current one and goes back whole
-# (``domain.groups.decide_paid``). The last place given up ends the booking. If the group
-# changed since it was read, what was asked of Stripe is undone and the manager asked to try
-# again (nothing else changed).
-
-
-@dataclass(frozen=True)
-class _WayToPay:
-    """How the group was to pay: the use case's ports, the group as read, and its course."""
-
-    ports: Ports
-    before: GroupBooking
-    course: Course
-
-
-class _ByInvoice(_WayToPay):
-    """The employer's invoice, replaced by one for the places kept (due when the old was)."""
-
-    done = "group place taken off its invoice"
-
-    @property
-    def attempt(self) -> int:
-        old = self.before.invoice
-        return old.attempt + 1 if old is not None else 1
-
-    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
-        old, billing = self.before.invoice, self.before.billing
-        assert old is not None
-        assert billing is not None
-        invoice = invoice_for_places(
-            self.ports,
-            released,
-            self.course,
-            billing=billing,
-            due_at=old.due_at,
-            attempt=self.attempt,
-        )
-        return with_invoice(released, invoice)
-
-    def told(self, new: GroupBooking, number: int) -> GroupBooking:
-        """Told what the invoice now asks (or that none is owed), as it is at this change."""
-        return manager_told(
-            new,
-            GroupEvent.INVOICE_REISSUED,
-            f"invoice{self.attempt}",
-            amount=new.total.amount if new.seats_held else 0,
-            places=(number,),
-            places_kept=new.seats_held,
-        )
-
-    def undo(self, new: GroupBooking) -> None:
-        if new.invoice is not None and new.invoice is not self.before.invoice:
-            disown_invoice(self.ports, new.invoice.invoice_id)
-
-    def close_old(self, saved: GroupBooking) -> None:
-        if self.before.invoice is not None:
-            void_quietly(self.ports, saved.model_copy(update={"invoice": self.before.invoice}))
-
-
-class _ByCard(_WayToPay):
-    """The open Checkout Session, replaced by one for the places kept."""
-
-    done = "group place taken off its checkout"
-
-    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
-        hold_until = now + CHECKOUT_HOLD  # Stripe asks at least 30 minutes of a new session
-        checkout = checkout_for_places(
-            self.ports,
-            released,
-            self.course,
-            expires_at=hold_until,
-            # One session per set of places kept: a retry of this change asks for it again.
-            attempt=1 + len(released.places) - released.seats_held,
-        )
-        return released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
-
-    def told(self, new: GroupBooking, number: int) -> GroupBooking:
-        return new  # no email: the answer is the manager's page, with the new total and link
-
-    def undo(self, new: GroupBooking) -> None:
-        if new.checkout is not None and new.checkout is not self.before.checkout:
-            expire_quietly(self.ports, new.checkout.session_id)
-
-    def close_old(self, saved: GroupBooking) -> None:
-        if self.before.checkout is not None:
-            expire_quietly(self.ports, self.before.checkout.session_id)
-
-
-def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
-    """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
-    by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-    way = (_ByInvoice if by_invoice else _ByCard)(ports, group, course)
-    now = ports.clock()
-    refuse_once_started(now, course.first_start())
-    if by_invoice:
-        # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
-        refuse_new_invoice(group)
-    released = place_given_up(group, number, now)
-    if released is None:
-        return view_of(ports, group)
-    ends, taking = hold_ends(group), course.accepts_applications(now)
-    refusal = give_up_refusal(
-        group,
-        taking_applications=taking,
-        held_until=moment_when(ends, course.definition.timezone) if ends else None,
-        # Read only when a new invoice would replace it: more than the last place, open.
-        invoice=invoice_paying(ports, group)
-        if taking and group.seats_held > 1
-        else InvoicePaying.NOT_PAID,
-    )
-    if refusal is not None:
-        # A new checkout or invoice for the places kept could not be paid before the course
-        # begins, or would throw away a payment made or settling: none is opened, nothing changes.
-        raise refusal
-    if released.seats_held == 0:
-        new = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
-    else:
-        new = way.ask(released, now)
-    new = way.told(new, number)
-    try:
-        saved = ports.groups.save_group(new, group)
-    except StaleWrite:
-        way.undo(new)
-        fresh = ports.groups.get_group(group.group_id)
-        if fresh is not None and fresh.place(number).released:
-            return view_of(ports, fresh)  # the same place given up meanwhile: a repeat
-        raise Conflict(
-            "the booking changed meanwhile; please try again", code="group_changed"
-        ) from None
-    way.close_old(saved)
-    logger.info(way.done, extra={"group_id": group.group_id})
-    offer_free_places(ports, saved.course_id)
-    return view_of(ports, saved)

@@ -22,6 +22,7 @@ from booking.domain.covered import left_to_pay_now, paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -94,6 +95,7 @@ def _roster_row(
         **money_of(application, course_price),
         "group_id": application.group_place.group_id if application.group_place else "",
         "paid_by_group": paid_by_group(application, organisations),
+        "refund_failed": bool(failed_and_held(application)),
     }
 
 
@@ -112,6 +114,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "left_to_pay": _left_to_pay(stored, application, course, now),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
+        "status_said": status_said(application, course.definition.price),
         "not_emailed_because": not_emailed_because(ports, application),
         "transfers": transfers_of(application),
         **{

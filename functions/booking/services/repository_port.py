@@ -97,13 +97,15 @@ class CourseStore(Protocol):
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
         wrote_over: Callable[[Course | None], None] | None = None,
+        creating: bool = False,
     ) -> Course:
         """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
         ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). A currency
         change from ``checked`` only while it is as read (``Course.priced``), else StaleWrite.
         ``dates_moved_at``: the save's moment, recorded as when its dates moved if they moved
         from the version written over (``services.stored.dates_moved_at``; None: the one
-        recorded kept); ``wrote_over`` is given that version (None: none) once written."""
+        recorded kept); ``wrote_over`` is given that version (None: none) once written.
+        ``creating``: only while no course has the id, else StaleWrite."""
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
         """Sessions of every course starting in (after, until], soonest first."""

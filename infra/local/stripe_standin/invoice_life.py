@@ -171,6 +171,14 @@ class InvoiceLife:
         self, invoice_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:
         invoice = self.collectable(invoice_id, "voided")
+        if self._processing(invoice_id) is not None:
+            # Refused while a bank debit of it is processing, as integrators report Stripe
+            # refusing it (Stripe's reference does not say; its words here are ours).
+            raise wire.StripeError(
+                400,
+                f"Invoice {invoice_id} has a payment processing and cannot be voided.",
+                param="invoice",
+            )
         invoice["status"] = "void"
         invoice["status_transitions"]["voided_at"] = self._store.now()
         outgoing.append(self._store.record_event("invoice.voided", invoice, request))

@@ -77,6 +77,7 @@ class DynamoCourseStore:
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
         wrote_over: Callable[[Course | None], None] | None = None,
+        creating: bool = False,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
@@ -85,6 +86,7 @@ class DynamoCourseStore:
         session rows of a definition that no longer exists. A change of currency is written
         only while the course is as ``checked`` (its currency check's read): same version and
         nothing priced in it since (``Course.priced``); else ``StaleWrite``, to check again.
+        ``creating``: written only while no course has the id (else ``StaleWrite``).
         """
         schedule = definition.schedule()
         pinned = (
@@ -92,6 +94,8 @@ class DynamoCourseStore:
         )
         for _ in range(1 if pinned else PUT_COURSE_ATTEMPTS):
             previous = checked if pinned else self.get_course(course_id)
+            if creating and previous is not None:
+                raise StaleWrite("a course was saved under this id since it was read")
             old_rows = len(previous.definition.sessions) if previous else 0
             if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
                 raise Conflict(
@@ -105,15 +109,7 @@ class DynamoCourseStore:
             if moved_at is not None:  # decided from the version this write replaces
                 update["UpdateExpression"] += ", dates_moved_at = :moved"
                 update["ExpressionAttributeValues"][":moved"] = {"S": iso(moved_at)}
-            actions: list[dict[str, Any]] = [{"Update": update}]
-            actions += [
-                {"Put": {"TableName": self.table.name, "Item": session_item(course_id, session)}}
-                for session in schedule
-            ]
-            actions += [
-                {"Delete": {"TableName": self.table.name, "Key": session_key(course_id, index)}}
-                for index in range(len(schedule) + 1, old_rows + 1)
-            ]
+            actions = [{"Update": update}, *self._session_rows(course_id, schedule, old_rows)]
             try:
                 self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
             except ClientError as exc:
@@ -127,6 +123,19 @@ class DynamoCourseStore:
         raise Conflict(
             "this course is being changed concurrently; please retry", code="concurrent_update"
         )
+
+    def _session_rows(
+        self, course_id: str, schedule: list[Any], old_rows: int
+    ) -> list[dict[str, Any]]:
+        """The schedule's session rows written, and the rows past its end deleted."""
+        table = self.table.name
+        return [
+            *({"Put": {"TableName": table, "Item": session_item(course_id, s)}} for s in schedule),
+            *(
+                {"Delete": {"TableName": table, "Key": session_key(course_id, index)}}
+                for index in range(len(schedule) + 1, old_rows + 1)
+            ),
+        ]
 
     def _refused(
         self, exc: ClientError, course_id: str, definition: CourseDefinition, *, pinned: bool

@@ -264,7 +264,9 @@ PAGES: tuple[Route, ...] = (
         "POST",
         "/console/courses",
         "consoleSaveCourse",
-        "Create or replace a course, from the form or from a definition file",
+        "Create or replace a course, from the form or from a definition file. *Add a course* "
+        "posts `adding=yes`: a course id another course has is then refused (422), never "
+        "replaced",
         {
             "200": page("The form again with a row added or removed (`rows`): nothing saved"),
             "303": see_other(
@@ -277,7 +279,8 @@ PAGES: tuple[Route, ...] = (
                 "too many sessions, or the course changed meanwhile"
             ),
             "422": page(
-                "The form again, each mistake beside its field (a file's, beside the file input)"
+                "The form again, each mistake beside its field (a file's, beside the file "
+                "input; a course id taken, beside it, with a link to change that course)"
             ),
         },
         description="The definition is validated exactly as `PUT "

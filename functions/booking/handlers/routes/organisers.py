@@ -166,7 +166,10 @@ ORGANISERS: tuple[Route, ...] = (
         "A booking by invoice is read at Stripe once first: 409 payment_settling while the "
         "employer's bank debit of its invoice is processing, 409 payment_being_recorded when "
         "Stripe holds it paid and its event has not come (nothing written, the invoice not "
-        "voided under the payment). Cancelled already otherwise: 200, nothing changed",
+        "voided under the payment). "
+        "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
+        "money is still held: nothing is refunded or written (give it back by hand). "
+        "Cancelled already otherwise: 200, nothing changed",
         _options(refund={"type": "boolean", "default": False}),
     ),
     _action(
@@ -187,7 +190,11 @@ ORGANISERS: tuple[Route, ...] = (
         "Refunded at Stripe already (its dashboard, "
         "`charge_already_refunded`): Stripe's refund is read back and recorded, the booking "
         "ends refunded and the person is emailed once; while that refund is still pending "
-        "at Stripe (Bacs, SEPA), 409 `charge_already_refunded` in words, nothing written.",
+        "at Stripe (Bacs, SEPA), 409 `charge_already_refunded` in words, nothing written. "
+        "409 `refund_failed_at_stripe` when its refund failed at Stripe (the card or account "
+        "could not take it) and the money is still held: no second refund is asked, nothing "
+        "written; the organiser gives it back by hand (a new refund on Stripe's dashboard, "
+        "which is recorded, or a bank transfer).",
     ),
     _action(
         "resend-confirmation",

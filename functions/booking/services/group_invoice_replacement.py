@@ -1,0 +1,69 @@
+"""A group's unpaid invoice voided at Stripe before the invoice replacing it is made (a place
+given up before the employer paid: ``services.group_unpaid_give_up``), so an invoice paid while
+the place is given up is never replaced and its payment given back whole (hostile25 F1).
+
+Stripe decides, once: its void of an invoice paid meanwhile, or being paid by a bank debit, is
+refused, and so is the give-up then (409 ``payment_being_recorded`` or ``payment_settling``, in
+the words of ``domain.group_give_ups``), nothing changed; a void that holds means nothing can
+pay the old invoice any more. The group records first that its invoice is being replaced
+(``replacing_invoice``), so that Stripe's own ``invoice.voided`` for it, which may arrive before
+the replacement's save, ends nothing (``domain.groups.decide_ended``); the replacement's save
+clears the mark, and a refused void clears it too.
+
+Between the void and that save, Stripe may fail to make the new invoice (it is unreachable):
+the group then still holds its places on the old invoice, now void, and is marked as being
+replaced. The manager's answer says so (503), and trying again completes it: the void is asked
+again (Stripe answers that it is void already) and the new invoice made. The organisers can
+void the group's invoice then as at any time, which ends it; left alone, it lapses at the old
+invoice's due date, as any unpaid group does (``group_sweep``).
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.errors import UnknownToProvider
+from booking.domain.group_give_ups import being_recorded_refused, settling_refused
+from booking.domain.groups import GroupBooking
+from booking.services.concurrency import retried
+from booking.services.groups import group_reader
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+
+
+def voided_for_replacement(ports: Ports, group: GroupBooking) -> GroupBooking:
+    """``group``'s invoice voided at Stripe, ``group`` saved first as replacing it: the group as
+    saved (the version the replacement's save expects). Refused, the mark cleared, nothing
+    else changed: Conflict ``payment_being_recorded`` when Stripe holds the invoice paid,
+    ``payment_settling`` when it keeps it open (a payment of it processing at the bank). A
+    StaleWrite when the group changed since it was read."""
+    invoice = group.invoice
+    assert invoice is not None
+    marked = group
+    if group.replacing_invoice != invoice.invoice_id:
+        marking = group.model_copy(update={"replacing_invoice": invoice.invoice_id})
+        marked = ports.groups.save_group(marking, group)
+    try:
+        held = ports.payments.void_invoice(invoice.invoice_id)
+    except UnknownToProvider:
+        held = "void"  # Stripe holds no such invoice: nothing can pay it
+    if held == "void":
+        return marked
+    _unmarked(ports, group.group_id, invoice.invoice_id)
+    logger.info(
+        "a group's invoice not replaced: Stripe kept it", extra={"group_id": group.group_id}
+    )
+    if held == "paid":
+        raise being_recorded_refused()
+    raise settling_refused(group)
+
+
+def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
+    """The group no longer marked as replacing ``invoice_id`` (its void refused)."""
+
+    def clear(current: GroupBooking) -> None:
+        if current.replacing_invoice == invoice_id:
+            ports.groups.save_group(current.model_copy(update={"replacing_invoice": None}), current)
+
+    retried(clear, group_reader(ports, group_id))

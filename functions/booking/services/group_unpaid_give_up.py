@@ -1,0 +1,259 @@
+"""A place of a group booking given up before the group paid, its invoice or its card payment
+still open (``services.group_changes.cancel_place``): a new way to pay for the places kept, an
+invoice to the employer or a Checkout Session for the card, is asked of Stripe before the save
+that records it, so the seat is given back only with it. The last place given up ends the
+booking.
+
+The old invoice is voided at Stripe before its replacement is made
+(``group_invoice_replacement``): one paid or being paid meanwhile is never replaced, and the
+give-up is refused (hostile25 F1). The old checkout is expired after the save; a payment that
+still arrives on it is not the group's current one and goes back whole
+(``domain.groups.decide_paid``). If the group changed since it was read in what this change
+decides (its places, its way to pay), what was asked of Stripe is undone and the manager asked
+to try again (nothing else changed); a change in nothing of that (an event recorded, such as
+Stripe's ``invoice.voided`` for the invoice replaced) is saved over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.erasure import refuse_new_invoice
+from booking.domain.errors import Conflict, StaleWrite
+from booking.domain.group_endings import GroupEnding
+from booking.domain.group_events import GroupEvent
+from booking.domain.group_give_ups import give_up_refusal, hold_ends, refuse_while_voided
+from booking.domain.group_notices import manager_told
+from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.domain.invoices import InvoicePaying
+from booking.domain.place_changes import place_given_up, refuse_once_started
+from booking.domain.provider_objects import with_invoice
+from booking.domain.wording import moment_when
+from booking.services.concurrency import retried
+from booking.services.group_invoice_replacement import voided_for_replacement
+from booking.services.groups import (
+    GroupView,
+    checkout_for_places,
+    group_reader,
+    invoice_for_places,
+    invoice_paying,
+    view_of,
+    void_quietly,
+)
+from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
+from booking.services.settle import expire_quietly
+from booking.services.waitlist import offer_free_places
+
+logger = Logger(child=True)
+
+
+class _Changed(Exception):
+    """The group changed since it was read in what the give-up decides."""
+
+
+@dataclass(frozen=True)
+class _WayToPay:
+    """How the group was to pay: the use case's ports, the group as read, and its course."""
+
+    ports: Ports
+    before: GroupBooking
+    course: Course
+
+    def cleared(self) -> GroupBooking:
+        """The group the change is saved over, once the old way to pay is closed at Stripe if
+        it must be before a new one is made (by card: as read, its checkout expired after)."""
+        return self.before
+
+    def onto(
+        self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
+    ) -> GroupBooking | None:
+        """``new``'s way to pay made again of ``current``, the group read again after a lost
+        race (None: it changed in what this change decides)."""
+        del current, new, number, now
+        return None
+
+
+class _ByInvoice(_WayToPay):
+    """The employer's invoice, replaced by one for the places kept (due when the old was)."""
+
+    done = "group place taken off its invoice"
+
+    @property
+    def attempt(self) -> int:
+        old = self.before.invoice
+        return old.attempt + 1 if old is not None else 1
+
+    def cleared(self) -> GroupBooking:
+        return voided_for_replacement(self.ports, self.before)
+
+    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
+        old, billing = self.before.invoice, self.before.billing
+        assert old is not None
+        assert billing is not None
+        invoice = invoice_for_places(
+            self.ports,
+            released,
+            self.course,
+            billing=billing,
+            due_at=old.due_at,
+            attempt=self.attempt,
+        )
+        return _replacing_none(with_invoice(released, invoice))
+
+    def onto(
+        self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
+    ) -> GroupBooking | None:
+        old = self.before.invoice
+        assert old is not None
+        assert new.invoice is not None
+        before = self.before
+        unchanged = (
+            current.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+            and current.invoice is not None
+            and current.invoice.invoice_id == old.invoice_id
+            and current.replacing_invoice == old.invoice_id
+            and (current.places, current.billing, current.manager)
+            == (before.places, before.billing, before.manager)
+            and current.void_asked_for == before.void_asked_for
+        )
+        released = place_given_up(current, number, now) if unchanged else None
+        if released is None:
+            return None
+        return self.told(_replacing_none(with_invoice(released, new.invoice)), number)
+
+    def told(self, new: GroupBooking, number: int) -> GroupBooking:
+        """Told what the invoice now asks (or that none is owed), as it is at this change."""
+        return manager_told(
+            new,
+            GroupEvent.INVOICE_REISSUED,
+            f"invoice{self.attempt}",
+            amount=new.total.amount if new.seats_held else 0,
+            places=(number,),
+            places_kept=new.seats_held,
+        )
+
+    def undo(self, new: GroupBooking) -> None:
+        old = self.before.invoice
+        if new.invoice is not None and (old is None or new.invoice.invoice_id != old.invoice_id):
+            disown_invoice(self.ports, new.invoice.invoice_id)
+
+    def close_old(self, saved: GroupBooking) -> None:
+        # Replaced, the old invoice was voided first; the last place given up ends the
+        # booking, and its invoice is voided after.
+        if self.before.invoice is not None and saved.status is GroupStatus.LAPSED:
+            void_quietly(self.ports, saved.model_copy(update={"invoice": self.before.invoice}))
+
+
+def _replacing_none(new: GroupBooking) -> GroupBooking:
+    """``new``, on its new invoice, no longer marked as replacing the old one."""
+    return new.model_copy(update={"replacing_invoice": None})
+
+
+class _ByCard(_WayToPay):
+    """The open Checkout Session, replaced by one for the places kept."""
+
+    done = "group place taken off its checkout"
+
+    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
+        hold_until = now + CHECKOUT_HOLD  # Stripe asks at least 30 minutes of a new session
+        checkout = checkout_for_places(
+            self.ports,
+            released,
+            self.course,
+            expires_at=hold_until,
+            # One session per set of places kept: a retry of this change asks for it again.
+            attempt=1 + len(released.places) - released.seats_held,
+        )
+        return released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
+
+    def told(self, new: GroupBooking, number: int) -> GroupBooking:
+        return new  # no email: the answer is the manager's page, with the new total and link
+
+    def undo(self, new: GroupBooking) -> None:
+        if new.checkout is not None and new.checkout is not self.before.checkout:
+            expire_quietly(self.ports, new.checkout.session_id)
+
+    def close_old(self, saved: GroupBooking) -> None:
+        if self.before.checkout is not None:
+            expire_quietly(self.ports, self.before.checkout.session_id)
+
+
+def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
+    """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
+    by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+    way = (_ByInvoice if by_invoice else _ByCard)(ports, group, course)
+    now = ports.clock()
+    refuse_once_started(now, course.first_start())
+    if by_invoice:
+        # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
+        refuse_new_invoice(group)
+        refuse_while_voided(group)
+    released = place_given_up(group, number, now)
+    if released is None:
+        return view_of(ports, group)
+    ends, taking = hold_ends(group), course.accepts_applications(now)
+    refusal = give_up_refusal(
+        group,
+        taking_applications=taking,
+        held_until=moment_when(ends, course.definition.timezone) if ends else None,
+        # Read only when a new invoice would replace it: more than the last place, open.
+        invoice=invoice_paying(ports, group)
+        if taking and group.seats_held > 1
+        else InvoicePaying.NOT_PAID,
+    )
+    if refusal is not None:
+        # A new checkout or invoice for the places kept could not be paid before the course
+        # begins, or would throw away a payment made or settling: none is opened, nothing changes.
+        raise refusal
+    try:
+        saved = _saved(way, released, number, now)
+    except _Changed:
+        fresh = ports.groups.get_group(group.group_id)
+        if fresh is not None and fresh.place(number).released:
+            return view_of(ports, fresh)  # the same place given up meanwhile: a repeat
+        raise Conflict(
+            "the booking changed meanwhile; please try again", code="group_changed"
+        ) from None
+    way.close_old(saved)
+    logger.info(way.done, extra={"group_id": group.group_id})
+    offer_free_places(ports, saved.course_id)
+    return view_of(ports, saved)
+
+
+def _saved(
+    way: _ByInvoice | _ByCard, released: GroupBooking, number: int, now: datetime
+) -> GroupBooking:
+    """The group saved with place ``number`` given up (``released``, as read): ended when it
+    was the last place, or on a new way to pay, the old one closed first if it must be
+    (``_WayToPay.cleared``). A lost race re-applies the change on the group read again when
+    it changed in nothing this change decides; otherwise what was asked of Stripe is undone
+    (_Changed)."""
+    lapsing = released.seats_held == 0
+    if lapsing:
+        base = way.before
+        new = way.told(lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP), number)
+    else:
+        try:
+            base = way.cleared()
+        except StaleWrite:
+            raise _Changed() from None
+        marked = place_given_up(base, number, now)
+        assert marked is not None  # read unreleased, and unchanged since
+        new = way.told(way.ask(marked, now), number)
+
+    def save(current: GroupBooking) -> GroupBooking:
+        again = new if current is base else None if lapsing else way.onto(current, new, number, now)
+        if again is None:
+            raise _Changed()
+        return way.ports.groups.save_group(again, current)
+
+    try:
+        return retried(save, group_reader(way.ports, base.group_id), first=base, exhausted=_Changed)
+    except _Changed:
+        way.undo(new)
+        raise

@@ -1,0 +1,249 @@
+"""A place given up before the employer paid the group's invoice: the old invoice is voided at
+Stripe before the invoice for the places kept is made (hostile25 F1), so an invoice paid while
+the place is given up is never replaced and its payment never given back whole. Stripe's
+refusal to void decides: paid meanwhile, the give-up is refused (409
+``payment_being_recorded``); a bank debit of it started meanwhile, refused too (409
+``payment_settling``); nothing changed either way. Stripe's ``invoice.voided`` for the invoice
+replaced ends nothing; and if Stripe fails to make the new invoice after the void, the group
+keeps its places, and the manager's second try completes the change.
+
+Through the real handlers, moto and the Stripe stand-in; the races made deterministic by a
+hook at the in-process Stripe client (the port's HTTP seam), acting at the stand-in just as
+the give-up's own request reaches it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.support.groups import COLLEAGUES, give_up, invoiced_group, manager_view, places_left
+from tests.support.held_events import deliver, held
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.system import STRIPE_KEY, Reply, System
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _invoice_of(group: dict[str, Any]) -> str:
+    return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def _invoices_made(system: System) -> int:
+    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
+
+
+def _group_of_three(system: System) -> dict[str, Any]:
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    system.deliver_emails()
+    return group
+
+
+def _when_stripe_is_asked(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    act: Callable[[], Any],
+) -> list[Any]:
+    """``act`` done once at the stand-in just before the system's first request to ``path``
+    (a POST) reaches it: what it answered."""
+    answer = system.stripe_http._answer
+    done: list[Any] = []
+
+    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith(path) and not done:
+            done.append(act())
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
+    return done
+
+
+def _replacing(system: System, group: dict[str, Any]) -> str | None:
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    return stored.replacing_invoice
+
+
+def _voided_event_answered(system: System, invoice_id: str) -> int | None:
+    """How the webhook answered Stripe's ``invoice.voided`` for ``invoice_id`` (None: not
+    delivered)."""
+    listed = system.stripe_local("GET", "/v1/events", headers=STRIPE_KEY).json()["data"]
+    [voided] = [
+        e["id"]
+        for e in listed
+        if e["type"] == "invoice.voided" and e["data"]["object"]["id"] == invoice_id
+    ]
+    return dict(system.answered).get(voided)
+
+
+def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = _group_of_three(system)
+    old, left, made = _invoice_of(group), places_left(system, INVOICED), _invoices_made(system)
+    paid = _when_stripe_is_asked(
+        system,
+        monkeypatch,
+        f"/v1/invoices/{old}/void",
+        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
+    )
+
+    refused, events = held(system, lambda: give_up(system, group, 2))
+    monkeypatch.undo()
+
+    assert paid == [200]  # after the give-up's read, before its void
+    error = refused.refused(409, "payment_being_recorded")
+    assert "being recorded: nothing was changed" in error["message"]
+    assert _invoices_made(system) == made  # no invoice for fewer places
+    assert _replacing(system, group) is None
+    assert places_left(system, INVOICED) == left
+    deliver(system, events)
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("paid", 3)
+    assert (view["amount_paid"], view["amount_refunded"]) == (60000, 0)
+    assert system.stripe_invoice(old)["status"] == "paid"
+    emails = system.deliver_emails()
+    assert not [e for e in emails if "could not be kept" in e.text]
+    # Paid, a place goes as any paid place does: its share refunded.
+    assert give_up(system, group, 2).status == 200
+    after = manager_view(system, group)
+    assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
+
+
+def test_a_bank_debit_started_as_the_give_up_voids_the_invoice_refuses_the_give_up(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = _group_of_three(system)
+    old, made = _invoice_of(group), _invoices_made(system)
+    started = _when_stripe_is_asked(
+        system,
+        monkeypatch,
+        f"/v1/invoices/{old}/void",
+        lambda: system.stripe_local("POST", f"/invoices/{old}/pay", b"async=true", FORM).status,
+    )
+
+    refused = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert started == [200]
+    error = refused.refused(409, "payment_settling")
+    assert "being confirmed by your bank: nothing was changed" in error["message"]
+    assert system.stripe_invoice(old)["status"] == "open"  # not voided under the debit
+    assert _invoices_made(system) == made
+    assert _replacing(system, group) is None
+    confirmed = system.stripe_local("POST", f"/invoices/{old}/async", b"result=succeeded", FORM)
+    assert confirmed.status == 200, confirmed.body
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("paid", 3)
+    assert (view["amount_paid"], view["amount_refunded"]) == (60000, 0)
+
+
+def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_nothing(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe's ``invoice.voided`` for the invoice replaced reaches the webhook before the
+    replacement's save (the stand-in delivers it as it voids): the group goes on."""
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    seen = _when_stripe_is_asked(
+        system,
+        monkeypatch,
+        "/v1/invoices",
+        lambda: (
+            system.stripe_invoice(old)["status"],
+            _voided_event_answered(system, old),
+            manager_view(system, group)["status"],
+        ),
+    )
+
+    done = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert done.status == 200, done.body
+    assert seen == [("void", 200, "awaiting_invoice_payment")]
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    new = _invoice_of(view)
+    assert new != old
+    assert system.stripe_invoice(new)["amount_due"] == 40000
+    assert _replacing(system, group) is None
+    assert places_left(system, INVOICED) == left + 1
+
+
+def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_try(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    answer = system.stripe_http._answer
+
+    def stripe_down_for_new_invoices(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith("/v1/invoices"):
+            error = '{"error": {"type": "api_error", "message": "simulated outage"}}'
+            return error, 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_new_invoices)
+    failed = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert failed.status == 503, failed.body
+    assert system.stripe_invoice(old)["status"] == "void"
+    # Its places kept, marked as being replaced: Stripe's void of the old invoice (delivered)
+    # ended nothing.
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
+    assert _replacing(system, group) == old
+    assert places_left(system, INVOICED) == left
+
+    again: Reply = give_up(system, group, 2)
+
+    assert again.status == 200, again.body
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    new = _invoice_of(view)
+    assert new != old
+    assert system.stripe_invoice(new)["status"] == "open"
+    assert system.stripe_invoice(new)["amount_due"] == 40000
+    assert _replacing(system, group) is None
+    assert places_left(system, INVOICED) == left + 1
+
+
+def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_completes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe unreachable for the void itself (whether it voided is unknown): 503, no new
+    invoice made, the group marked as being replaced (a late ``invoice.voided`` ends
+    nothing); the manager's second try voids it (or finds it void) and completes the change."""
+    group = _group_of_three(system)
+    old, left, made = _invoice_of(group), places_left(system, INVOICED), _invoices_made(system)
+    answer = system.stripe_http._answer
+
+    def stripe_down_for_voids(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith(f"/v1/invoices/{old}/void"):
+            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_voids)
+    failed = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert failed.status == 503, failed.body
+    assert _invoices_made(system) == made
+    assert system.stripe_invoice(old)["status"] == "open"
+    assert _replacing(system, group) == old
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
+    assert places_left(system, INVOICED) == left
+
+    again = give_up(system, group, 2)
+
+    assert again.status == 200, again.body
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    assert system.stripe_invoice(old)["status"] == "void"
+    assert system.stripe_invoice(_invoice_of(view))["amount_due"] == 40000
+    assert _replacing(system, group) is None
