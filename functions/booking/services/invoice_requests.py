@@ -10,7 +10,7 @@ from datetime import date, datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.billing import billing_contact_of
+from booking.domain.billing import InvoiceRef, billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
@@ -117,18 +117,24 @@ def refuse_while_being_paid(
         return
     paying = invoice_paying(ports, invoice.invoice_id)
     if paying is InvoicePaying.PROCESSING:
-        paid = money_words(invoice.amount_due, invoice.currency)
-        raise Conflict(
-            f"the employer's bank is confirming a payment of {paid} of this invoice: nothing "
-            f"was changed. {then}",
-            code="payment_settling",
-        )
+        raise settling_refused(invoice, then)
     if paying is InvoicePaying.PAID:
         raise when_paid or Conflict(
             "the employer's payment of this invoice has arrived and is being recorded: nothing "
             "was changed. Please look again in a minute, when the booking is confirmed",
             code="payment_being_recorded",
         )
+
+
+def settling_refused(invoice: InvoiceRef, then: str) -> Conflict:
+    """The refusal of an organiser's act on one person's ``invoice`` while the employer's bank
+    debit of it is processing (``then``: what they may do, and when, in words)."""
+    paid = money_words(invoice.amount_due, invoice.currency)
+    return Conflict(
+        f"the employer's bank is confirming a payment of {paid} of this invoice: nothing was "
+        f"changed. {then}",
+        code="payment_settling",
+    )
 
 
 INVOICE_BEING_PAID = "a payment of the invoice is on its way"

@@ -40,6 +40,7 @@ from booking.services.invoice_requests import (
     invoice_request,
     refuse_unless_billable,
     refuse_while_being_paid,
+    settling_refused,
 )
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice, sent_invoice
@@ -227,8 +228,11 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
         "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
     )
     refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
-    if ports.payments.void_invoice(invoice.invoice_id) == "paid":
+    held = ports.payments.void_invoice(invoice.invoice_id)
+    if held == "paid":
         raise paid
+    if held == "open":  # Stripe kept it open: a bank debit of it began since the read
+        raise settling_refused(invoice, VOID_ONCE_FAILED)
     voided = InvoiceEvent(
         event_id=f"voided-by-organiser-{invoice.invoice_id}",
         kind=InvoiceEventKind.VOIDED,

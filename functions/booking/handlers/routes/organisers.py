@@ -282,7 +282,8 @@ ORGANISERS: tuple[Route, ...] = (
         "409 `no_open_invoice` when the application has no open invoice; 409 `invoice_paid` "
         "when Stripe says it was paid first (its confirmation is on its way); 409 "
         "`payment_settling` while the employer's bank debit of it is processing at Stripe "
-        "(read once first: nothing changed, the invoice not voided under the payment).",
+        "(read once first, or found by the void itself when Stripe keeps the invoice open for "
+        "a debit begun since: nothing changed, the invoice not voided under the payment).",
     ),
     Route(
         ADMIN,
