@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 
 from tests.support.applications import invoice_id_of
+from tests.support.console import signed_in
 from tests.support.held_events import paid_while
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import Reply, System, application_body
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -176,3 +178,19 @@ def test_a_bursary_on_an_invoice_nobody_is_paying_replaces_it(
     assert _invoices_made(system) == made + 1
     assert system.stripe_invoice(invoice_id_of(invoiced))["status"] == "void"
     assert system.stored(invoiced).bursary == 5000
+
+
+def test_the_consoles_cancel_while_the_bank_debit_processes_says_why_on_the_page(
+    system: System, debited: dict[str, Any]
+) -> None:
+    made = _invoices_made(system)
+    browser = signed_in(system)
+    path = f"/console/applications/{debited['application_id']}"
+
+    refused = browser.act(f"{path}/cancel", refund="on")
+
+    assert refused.status == 409, refused.body
+    said = text_of(refused.body)
+    assert "bank is confirming a payment of £200.00 of this invoice" in said
+    assert "cancel the booking as a paid one" in said
+    _unchanged(system, debited, made)
