@@ -276,7 +276,18 @@ def cancel(application_id: str) -> Acted:
 def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
-    return bursaries.grant_bursary(ports(), application_id, amount)
+    # The bursary the page showed (pence, a hidden field): one granted since by another tab
+    # or organiser is refused (409 bursary_changed), never silently replaced (hostile26 F2).
+    # A form without it (made before it was added) is judged on the service's own read.
+    seen = typed_value("bursary_seen")
+    if seen and not seen.isdigit():
+        raise InvalidInput(
+            "the bursary needs attention",
+            {"amount": "This form is out of date: open the application again"},
+        )
+    return bursaries.grant_bursary(
+        ports(), application_id, amount, seen=int(seen) if seen else None
+    )
 
 
 # -- people ---------------------------------------------------------------------------------------

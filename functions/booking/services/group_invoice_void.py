@@ -35,13 +35,21 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
     invoice read was replaced meanwhile (the group keeps its seats on the new one),
-    ``payment_settling`` while a bank debit of it is processing (hostile25 F4)."""
+    ``payment_settling`` while a bank debit of it is processing (hostile25 F4), read first or,
+    begun since that read, when Stripe keeps the invoice open as it is asked to void it
+    (hostile26 F3)."""
     _refuse_while_paid(ports, find_group(ports, group_id))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
     invoice = group.invoice
     assert invoice is not None
-    if ports.payments.void_invoice(invoice.invoice_id) == "paid":
+    held = ports.payments.void_invoice(invoice.invoice_id)
+    if held == "paid":
         raise _paid_already()  # paid since the read
+    if held == "open":
+        # Stripe kept it open: a bank debit of it began since the read (hostile26 F3). The
+        # organiser's ask is taken back; nothing else was written.
+        _void_unasked(ports, group.group_id, invoice.invoice_id)
+        raise _settling(group)
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
     if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
@@ -84,14 +92,31 @@ def _refuse_while_paid(ports: Ports, group: GroupBooking) -> None:
         return
     if paying is InvoicePaying.PAID:
         raise _paid_already()
-    assert group.invoice is not None  # only an open invoice is read
+    raise _settling(group)
+
+
+def _settling(group: GroupBooking) -> Conflict:
+    """The refusal of voiding ``group``'s invoice while a bank debit of it is processing."""
+    assert group.invoice is not None  # only an open invoice is read or voided
     paid = money_words(group.invoice.amount_due, group.price.currency)
-    raise Conflict(
+    return Conflict(
         f"the employer's bank is confirming a payment of {paid} of this group's invoice: "
         "nothing was changed. Void it only if the bank says the debit failed; once it is "
         "confirmed the booking is paid",
         code="payment_settling",
     )
+
+
+def _void_unasked(ports: Ports, group_id: str, invoice_id: str) -> None:
+    """The group no longer recording an organiser's ask to void ``invoice_id`` (Stripe
+    refused that void): its invoice may be given up on, or voided again, as before."""
+
+    def unask(current: GroupBooking) -> None:
+        if current.void_asked_for == invoice_id:
+            update = {"void_asked_for": None, "void_asked_because": None}
+            ports.groups.save_group(current.model_copy(update=update), current)
+
+    retried(unask, group_reader(ports, group_id))
 
 
 def _paid_already() -> Conflict:

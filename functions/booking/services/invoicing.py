@@ -27,8 +27,7 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
-from booking.domain.money import money_words
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -40,6 +39,8 @@ from booking.services.invoice_requests import (
     invoice_paying,
     invoice_request,
     refuse_unless_billable,
+    refuse_while_being_paid,
+    settling_refused,
 )
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice, sent_invoice
@@ -207,6 +208,12 @@ def release_lapsed_invoice(ports: Ports, application: Application, now: datetime
 # -- organisers ----------------------------------------------------------------------------
 
 
+# What an organiser may do instead of voiding under a bank debit of the invoice.
+VOID_ONCE_FAILED = (
+    "Void it only if the bank says the debit failed; once it is confirmed the booking is confirmed"
+)
+
+
 def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     """Void the open invoice at Stripe (refused if it was paid), then let the place go, as
     Stripe's own ``invoice.voided`` would: one decision for both (its event applied first:
@@ -217,19 +224,15 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
     # processing is not voided under it, its payment given back whole when the bank confirms.
-    paying = invoice_paying(ports, invoice.invoice_id)
-    if paying is InvoicePaying.PROCESSING:
-        paid = money_words(invoice.amount_due, invoice.currency)
-        raise Conflict(
-            f"the employer's bank is confirming a payment of {paid} of this invoice: nothing "
-            "was changed. Void it only if the bank says the debit failed; once it is confirmed "
-            "the booking is confirmed",
-            code="payment_settling",
-        )
-    if paying.on_its_way or ports.payments.void_invoice(invoice.invoice_id) == "paid":
-        raise Conflict(
-            "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
-        )
+    paid = Conflict(
+        "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
+    )
+    refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
+    held = ports.payments.void_invoice(invoice.invoice_id)
+    if held == "paid":
+        raise paid
+    if held == "open":  # Stripe kept it open: a bank debit of it began since the read
+        raise settling_refused(invoice, VOID_ONCE_FAILED)
     voided = InvoiceEvent(
         event_id=f"voided-by-organiser-{invoice.invoice_id}",
         kind=InvoiceEventKind.VOIDED,

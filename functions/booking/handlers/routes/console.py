@@ -185,7 +185,14 @@ ACTIONS: tuple[Route, ...] = (
         "consoleGrantBursary",
         "Fund a place in full or in part",
         "funded",
-        {"amount": {"type": "string", "description": "In pounds, like 200.00"}},
+        {
+            "amount": {"type": "string", "description": "In pounds, like 200.00"},
+            "bursary_seen": {
+                "type": "string",
+                "description": "The bursary the page showed, in pence (the form carries it): "
+                "another granted since is refused, 409 bursary_changed, nothing changed",
+            },
+        },
         typed=True,
     ),
     _action(

@@ -29,7 +29,9 @@ _SAID = (
     "confirmation is on its way: the payment's event makes the places the colleagues'); "
     "409 `invoice_replaced` when the invoice was replaced meanwhile (the manager gave a place "
     "up: the group keeps its seats on the new invoice); 409 `payment_settling` while the "
-    "employer's bank debit of the invoice is processing at Stripe (nothing changed); 404 for "
+    "employer's bank debit of the invoice is processing at Stripe (read first, or found by "
+    "the void itself when Stripe keeps the invoice open for a debit begun since: nothing "
+    "changed); 404 for "
     "an unknown group."
 )
 

@@ -227,10 +227,13 @@ GROUPS: tuple[Route, ...] = (
         token=_PLACE_TOKEN,
         description="The application form's answers (as `POST /courses/{course_id}/"
         "applications`, without payment fields), for the address the place is booked for. "
+        "A payment field given (`discount_code`, `payment_method`, `billing_name`, "
+        "`billing_email`, `billing_address`, `po_number`) is a 422 naming it (the group "
+        "paid for the place: it takes none), never dropped unread. "
         "The application fills the place at once (confirmed, nothing to pay: the manager "
         "paid) and the facilitators get it like any other. 409 once the place is filled, "
         "cancelled, unpaid, or past `apply_by`; 404 for a link that was replaced.",
-        body=_both("ApplicationForm"),
+        body=_both("PlaceApplicationForm"),
         tags=("groups",),
     ),
 )
