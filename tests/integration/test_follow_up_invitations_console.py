@@ -8,8 +8,11 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 
+from booking.domain.application import Application
+from booking.services.follow_up_invitations import send_invitation_again
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -137,3 +140,37 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
         assert reply.status == 409, reply.body
         assert "Their invitation has not been sent yet: it goes by itself." in text_of(reply.body)
         assert system.deliver_emails() == []
+
+
+def test_the_same_press_twice_at_once_sends_one_email(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    september = "follow-up-2027-september"
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        system.scheduled_run(invited_at)
+        assert len(system.deliver_emails()) == 1
+        browser, _, page = _page(system)
+        action, form = _press(page, september, alex["application_id"])
+        repository = system.ports.repository
+        real_save = repository.save
+        fired: list[str] = []
+        programme = system.course()["programme"]
+
+        def save(new: Application, previous: Application | None, **more: Any) -> Any:
+            # The same press, sent again, lands while the first is about to write (the use
+            # case itself: a Lambda function's handler is not re-entrant in one process).
+            if not fired and any(":again-" in job.job_id for job in new.outbox):
+                fired.append("the same press")
+                send_invitation_again(
+                    system.ports, programme, september, alex["application_id"], form["press"]
+                )
+            return real_save(new, previous, **more)
+
+        monkeypatch.setattr(repository, "save", save)
+        assert browser.post(action, **form).status == 303
+        assert fired == ["the same press"]
+        assert [m.to for m in system.deliver_emails()] == [["alex@example.org"]]
