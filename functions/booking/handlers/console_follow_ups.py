@@ -86,6 +86,7 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
     return {
         "key": event.key,
         "title": event.session.title,
+        "day": day_when(event.session.start, zone),
         "when": session_when(event.session, zone),
         "host": cohort_name(event.host),
         "goes": when,
