@@ -236,6 +236,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
         programme=programme_title(
             overview.programme, (s.course.definition.title for s in overview.cohorts)
         ),
+        programme_slug=overview.programme,
         cohorts=cohorts,
         taken=sum(s.course.seats_taken for s in overview.cohorts),
         left=sum(s.course.places_left for s in overview.cohorts),

@@ -33,6 +33,7 @@ from booking.handlers.routes.answers import (
     schema,
     see_other,
 )
+from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
 from booking.handlers.routes.transfers import TRANSFER_NOTICES
@@ -440,5 +441,5 @@ PAGES: tuple[Route, ...] = (
     ),
 )
 
-CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES + MONEY
+CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES + MONEY + FOLLOW_UPS
 OPEN_PATHS = frozenset(r.path for r in CONSOLE_ROUTES if r.open_to_all)
