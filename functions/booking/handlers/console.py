@@ -68,6 +68,7 @@ from booking.handlers.console_app import (
     posted_form,
     query_value,
     served,
+    typed_pence_seen,
     typed_value,
 )
 from booking.handlers.console_course_form import course_form_page
@@ -277,18 +278,12 @@ def cancel(application_id: str) -> Acted:
 def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
-    # The bursary the page showed (pence, a hidden field): one granted since by another tab
-    # or organiser is refused (409 bursary_changed), never silently replaced (hostile26 F2).
-    # A form without it (made before it was added) is judged on the service's own read.
-    seen = typed_value("bursary_seen")
-    if seen and not seen.isdigit():
-        raise InvalidInput(
-            "the bursary needs attention",
-            {"amount": "This form is out of date: open the application again"},
-        )
-    return bursaries.grant_bursary(
-        ports(), application_id, amount, seen=int(seen) if seen else None
+    # The bursary the page showed: one granted since by another tab or organiser is refused
+    # (409 bursary_changed), never silently replaced (hostile26 F2).
+    seen = typed_pence_seen(
+        "bursary_seen", beside="amount", what="the bursary", page="the application"
     )
+    return bursaries.grant_bursary(ports(), application_id, amount, seen=seen)
 
 
 # -- people ---------------------------------------------------------------------------------------
