@@ -161,6 +161,7 @@ class EmailJob(Model):
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
     renamed_only: bool = False  # SESSIONS_CHANGED: only titles changed (no date or time)
+    relinked: bool = False  # SESSIONS_CHANGED: the sessions' joining link is another now
     # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, retimed,
     # renamed, moved_renamed, added, removed) and the event as it was before, to word it for that.
     follow_up_change: str | None = None
@@ -360,8 +361,10 @@ class EmailJob(Model):
         removed_follow_ups: Sequence[str],
         *,
         renamed_only: bool = False,
+        relinked: bool = False,
     ) -> EmailJob:
-        """One update per booking per version of the course that changed its sessions."""
+        """One update per booking per version of the course that changed its sessions (or
+        their joining link: ``relinked``)."""
         return cls(
             job_id=f"{EmailKind.SESSIONS_CHANGED.value}:{application_id}:{course_id}:"
             f"v{course_version}",
@@ -372,6 +375,7 @@ class EmailJob(Model):
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
             renamed_only=renamed_only,
+            relinked=relinked,
         )
 
     @classmethod

@@ -242,7 +242,8 @@ def changed_dates(
     programme's events), or None when none of their own sessions changed: then they hear of a
     changed follow-up with everyone else who holds it.
 
-    Their own sessions changed when a core session moved, was renamed, added or removed, or the
+    Their own sessions changed when a core session moved, was renamed, added or removed, their
+    joining link changed (organiser20 F22: every calendar entry holds it), or the
     file began listing a follow-up (one of the programme's events, or a new one): their
     confirmation did not put it in their calendar, and nobody else would tell them of it. The
     follow-ups in the message are as the programme holds them, not as the file lists them.
@@ -255,7 +256,7 @@ def changed_dates(
     ]
     core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
     newly_listed = [key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP]
-    if not (core or own.removed or newly_listed):
+    if not (core or own.removed or newly_listed or own.relinked):
         return None
     return ScheduleChanges(
         changed=tuple(dict.fromkeys((*core, *newly_listed, *programme))),
@@ -263,6 +264,7 @@ def changed_dates(
         removed_follow_ups=tuple(c.event.key for c in changes if c.after is None),
         # Renamed only when the file only renamed, its follow-ups' changes among its renames.
         renamed_only=own.renamed_only and set(programme) <= set(own.changed),
+        relinked=own.relinked,
     )
 
 

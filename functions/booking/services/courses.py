@@ -358,6 +358,7 @@ def tell_attendees(
             changes.removed,
             changes.removed_follow_ups,
             renamed_only=changes.renamed_only,
+            relinked=changes.relinked,
         )
         if _tell_safely(ports, application, job):
             told.add(person)
