@@ -107,3 +107,90 @@ def test_a_new_link_and_a_moved_session_are_one_message(system: System) -> None:
     assert told.text.count("(CHANGED)") == 1
     assert f"has changed. From now on, join at:\n{NEW_LINK}" in told.text
     assert {str(e["LOCATION"]) for e in _events(told).values()} == {NEW_LINK}
+
+
+SUMMER = "move-summer"
+FOLLOW_UP = "follow-up-review"
+
+
+def _with_follow_up(cohorts: Cohorts) -> dict[str, dict[str, Any]]:
+    """Spring and summer both list one follow-up (by id), after summer ends: spring, which
+    starts first, hosts it, so its entries carry spring's link."""
+    day = cohorts.spring_start + timedelta(weeks=10)
+    follow_up = {
+        "id": FOLLOW_UP,
+        "date": day.isoformat(),
+        "start_time": "16:00",
+        "end_time": "17:00",
+        "kind": "follow_up",
+        "title": "Reviewing our practice",
+    }
+    files = {}
+    for course_id in (SPRING, SUMMER):
+        file = cohorts.files[course_id]
+        files[course_id] = {**file, "sessions": [*file["sessions"], follow_up]}
+        cohorts.system.put_course(course_id, files[course_id])
+    return files
+
+
+def _follow_up_entry(message: OutgoingEmail) -> Any:
+    [event] = [e for e in _invite(message).walk("VEVENT") if FOLLOW_UP in str(e["UID"])]
+    return event
+
+
+def _summer_confirmation(system: System, cohorts: Cohorts) -> OutgoingEmail:
+    applied = system.apply(SUMMER, email=ADA).json()
+    assert system.pay(applied["checkout_url"]).status == 200
+    [confirmation] = [
+        m for m in cohorts.emails_to(ADA) if m.subject.startswith("Your place is confirmed")
+    ]
+    return confirmation
+
+
+def test_a_follow_ups_host_changing_its_link_tells_everyone_holding_it(system: System) -> None:
+    """Ada (summer) holds spring's follow-up with spring's link; spring's new link reaches her
+    as a notice about that follow-up, its calendar entry updated."""
+    cohorts = Cohorts(system)
+    files = _with_follow_up(cohorts)
+    held = _follow_up_entry(_summer_confirmation(system, cohorts))
+    assert str(held["LOCATION"]) == "https://example.org/join/spring"
+
+    _saved(cohorts, {**files[SPRING], "joining_url": NEW_LINK})
+
+    [told] = cohorts.emails_to(ADA)
+    assert told.subject.startswith("New joining link: follow-up session "), told.subject
+    assert "has a new joining link. Its time has not changed" in told.text
+    assert NEW_LINK in told.text
+    entry = _follow_up_entry(told)
+    assert str(entry["UID"]) == str(held["UID"])
+    assert str(entry["LOCATION"]) == NEW_LINK
+    assert int(entry["SEQUENCE"]) > int(held["SEQUENCE"])
+
+
+def test_a_host_that_stops_listing_a_follow_up_hands_on_its_new_link(system: System) -> None:
+    """fix20f's case left open: spring takes the follow-up out of its file, so summer hosts
+    it with summer's link; Ada is told the new link."""
+    cohorts = Cohorts(system)
+    files = _with_follow_up(cohorts)
+    _summer_confirmation(system, cohorts)
+
+    _saved(cohorts, cohorts.files[SPRING])
+
+    [told] = cohorts.emails_to(ADA)
+    assert told.subject.startswith("New joining link: follow-up session "), told.subject
+    assert "https://example.org/join/summer" in told.text
+    assert str(_follow_up_entry(told)["LOCATION"]) == "https://example.org/join/summer"
+    assert files[SUMMER]["joining_url"] == "https://example.org/join/summer"
+
+
+def test_the_hosts_own_people_get_one_message_with_every_entry_relinked(system: System) -> None:
+    cohorts = Cohorts(system)
+    files = _with_follow_up(cohorts)
+    _confirmation_to(system, cohorts, BOB)
+
+    _saved(cohorts, {**files[SPRING], "joining_url": NEW_LINK})
+
+    [told] = cohorts.emails_to(BOB)
+    assert told.subject.startswith("New joining link: Moving Leadership ("), told.subject
+    assert {str(e["LOCATION"]) for e in _invite(told).walk("VEVENT")} == {NEW_LINK}
+    assert str(_follow_up_entry(told)["LOCATION"]) == NEW_LINK

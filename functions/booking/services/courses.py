@@ -17,6 +17,7 @@ from booking.domain.course import (
     SessionKind,
     is_valid_course_id,
 )
+from booking.domain.dates_changed import changed_dates, dates_told
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.follow_up_files import (
@@ -27,8 +28,6 @@ from booking.domain.follow_up_files import (
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
-    changed_dates,
-    dates_told,
     event_changes,
     follow_up_edits,
     follow_up_events,
