@@ -80,6 +80,8 @@ bench: $(STAMP) ## cold start, calls per operation, warm latency, load: prints a
 	$(PY) -m bench
 
 lint: $(STAMP) ## ruff (lint + format), mypy and the import layers: all must be clean
+	@# A merge's conflict markers in any tracked text file (README, templates, data included).
+	@! git grep -nIE '^(<<<<<<<|>>>>>>>)( |$$)' -- . || (echo "conflict markers left by a merge" >&2; exit 1)
 	$(VENV)/bin/ruff check functions infra tests bench
 	$(VENV)/bin/ruff format --check functions infra tests bench
 	$(VENV)/bin/mypy

@@ -10,7 +10,7 @@ next two weeks, never the table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ from booking.adapters.dynamodb.table import (
     error_code,
     translate_aws_errors,
 )
-from booking.domain.course import Course, CourseDefinition
+from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.errors import Conflict, StaleWrite
 from booking.services.ports import SessionRow
 from booking.services.stored import dates_moved_at as moved_dates_at
@@ -125,7 +125,7 @@ class DynamoCourseStore:
         )
 
     def _session_rows(
-        self, course_id: str, schedule: list[Any], old_rows: int
+        self, course_id: str, schedule: Sequence[ScheduledSession], old_rows: int
     ) -> list[dict[str, Any]]:
         """The schedule's session rows written, and the rows past its end deleted."""
         table = self.table.name
