@@ -14,8 +14,10 @@ from typing import Any
 from icalendar import Calendar
 
 from booking.domain.emails import OutgoingEmail
+from booking.handlers.course_form import form_of
 from tests.integration.test_transfers import ADA, BOB, Cohorts
-from tests.support.system import System
+from tests.support.console import posted_fields, signed_in
+from tests.support.system import COURSE_ID, System
 
 SPRING = "move-spring"
 NEW_LINK = "https://example.org/join/new-zoom-room"
@@ -194,3 +196,23 @@ def test_the_hosts_own_people_get_one_message_with_every_entry_relinked(system: 
     assert told.subject.startswith("New joining link: Moving Leadership ("), told.subject
     assert {str(e["LOCATION"]) for e in _invite(told).walk("VEVENT")} == {NEW_LINK}
     assert str(_follow_up_entry(told)["LOCATION"]) == NEW_LINK
+
+
+def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> None:
+    """organiser20 F16 with F22: the notice after a save counts from the rule that queues the
+    messages, and says what they tell."""
+    browser = signed_in(system)
+    for n in (1, 2):
+        applied = system.apply(email=f"booked{n}@example.org").json()
+        assert system.pay(applied["checkout_url"]).status == 200
+    system.deliver_emails()
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    fields = posted_fields(form_of(COURSE_ID, course.definition))
+
+    saved = browser.act("/console/courses", **{**fields, "joining_url": NEW_LINK})
+    assert saved.status == 303, saved.body
+    said = browser.words(saved.headers["location"])
+    assert "2 people will be emailed the new joining link, with a calendar update." in said
+    relinked = [m for m in system.deliver_emails() if m.subject.startswith("New joining link")]
+    assert sorted(m.to[0] for m in relinked) == ["booked1@example.org", "booked2@example.org"]

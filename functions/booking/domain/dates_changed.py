@@ -65,3 +65,13 @@ def dates_told(course: Course, application: Application, dates: ScheduleChanges)
         added=tuple(k for k in dates.added if kinds.get(k) is not SessionKind.FOLLOW_UP),
         removed_follow_ups=(),
     )
+
+
+def told_of(own: ScheduleChanges, changes: Iterable[EventChange]) -> str:
+    """What a save's messages (``changed_dates``, and the notices of ``changes``) tell people,
+    for the organiser's notice: "dates", "link" (a new joining link alone: organiser20 F22),
+    or "dates and link"."""
+    listed = list(changes)
+    relinked = own.relinked or any(c.what == "relinked" for c in listed)
+    moved = bool(replace(own, relinked=False)) or any(c.what != "relinked" for c in listed)
+    return "dates and link" if relinked and moved else "link" if relinked else "dates"
