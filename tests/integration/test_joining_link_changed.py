@@ -62,6 +62,7 @@ def test_a_new_link_is_sent_to_each_person_booked_with_a_calendar_update(
     assert "The joining link for your sessions of Moving Leadership has changed" in told.text
     assert NEW_LINK in told.text
     assert NEW_LINK in (told.html or "")
+    assert f"join at:\n{NEW_LINK}\n\nHere are all your sessions" in told.text
     assert "their dates and times are unchanged" in told.text
     assert "(CHANGED)" not in told.text
     calendar = _invite(told)
@@ -107,7 +108,7 @@ def test_a_new_link_and_a_moved_session_are_one_message(system: System) -> None:
     [told] = cohorts.emails_to(ADA)
     assert told.subject.startswith("Changed dates: Moving Leadership ("), told.subject
     assert told.text.count("(CHANGED)") == 1
-    assert f"has changed. From now on, join at:\n{NEW_LINK}" in told.text
+    assert f"has changed. From now on, join at:\n{NEW_LINK}\n\nWe have changed the times" in told.text
     assert {str(e["LOCATION"]) for e in _events(told).values()} == {NEW_LINK}
 
 
