@@ -150,9 +150,8 @@ class EmailJob(Model):
     session_index: int | None = None  # jobs queued before sessions had keys
     session_key: str | None = None
     session_start: datetime | None = None  # the start the reminder was planned for
-    # When a reminder was claimed: if the session has moved since, it is still sent when it
-    # reminds in time for the new start (``domain.reminders.still_reminds``), and is then
-    # that offset's one reminder.
+    # When a reminder was claimed: if the session moved since, it is still sent when in time for
+    # the new start (``domain.reminders.still_reminds``), and is then that offset's one reminder.
     planned_at: datetime | None = None
     offset_hours: int | None = None
     person: str | None = None  # follow-up events: the person (key) one message goes to
@@ -161,8 +160,9 @@ class EmailJob(Model):
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
     renamed_only: bool = False  # SESSIONS_CHANGED: only titles changed (no date or time)
+    relinked: bool = False  # SESSIONS_CHANGED: the sessions' joining link is another now
     # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, retimed,
-    # renamed, moved_renamed, added, removed) and the event as it was before, to word it for that.
+    # renamed, moved_renamed, added, removed, relinked) and the event as it was, to word it.
     follow_up_change: str | None = None
     was_start: datetime | None = None
     was_title: str | None = None
@@ -174,15 +174,12 @@ class EmailJob(Model):
     # booking holds by the time it is said): that invoice's number ("" when not known). None:
     # not an invoice's payment, or queued before this was recorded (the booking's invoice says).
     refunded_invoice: str | None = None
-    # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
-    from_course_id: str | None = None
-    # MOVE_LAPSED: the cohort the booking was to join (named in the message).
-    to_course_id: str | None = None
+    from_course_id: str | None = None  # BOOKING_TRANSFERRED: the cohort left (sessions out)
+    to_course_id: str | None = None  # MOVE_LAPSED: the cohort the booking was to join
     # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
     group_place: int | None = None
-    # The kinds in SAID_AS_QUEUED: the application's status when the message was queued, so it
-    # describes the application as it was then, never a later status (None: jobs queued
-    # before it was recorded, which say the current one).
+    # The kinds in SAID_AS_QUEUED: the application's status when queued, so the message says it
+    # as it was then, never a later one (None: queued before it was recorded: the current one).
     status_then: str | None = None
     # GROUP_CHANGED: the places the event was about (their numbers), and how many the group
     # kept after it (a reissued invoice's places).
@@ -360,8 +357,9 @@ class EmailJob(Model):
         removed_follow_ups: Sequence[str],
         *,
         renamed_only: bool = False,
+        relinked: bool = False,
     ) -> EmailJob:
-        """One update per booking per version of the course that changed its sessions."""
+        """One update per booking per version of the course that changed its sessions or link."""
         return cls(
             job_id=f"{EmailKind.SESSIONS_CHANGED.value}:{application_id}:{course_id}:"
             f"v{course_version}",
@@ -372,6 +370,7 @@ class EmailJob(Model):
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
             renamed_only=renamed_only,
+            relinked=relinked,
         )
 
     @classmethod

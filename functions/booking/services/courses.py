@@ -17,6 +17,7 @@ from booking.domain.course import (
     SessionKind,
     is_valid_course_id,
 )
+from booking.domain.dates_changed import changed_dates, dates_told, told_of
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.follow_up_files import (
@@ -27,8 +28,6 @@ from booking.domain.follow_up_files import (
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
-    changed_dates,
-    dates_told,
     event_changes,
     follow_up_edits,
     follow_up_events,
@@ -62,6 +61,8 @@ class SavedCourse:
     # How many people the save's changed dates and times are being emailed to, with a
     # calendar update (``tell_of_changes``, the rule that queues them; organiser20 F16).
     emailed: int = 0
+    # What those messages tell: "dates", "link" or "dates and link" (``told_of``).
+    told: str = "dates"
 
     @property
     def warnings(self) -> list[str]:
@@ -158,6 +159,7 @@ def _put_course(
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
         emailed,
+        told_of(own, changes),
     )
 
 
@@ -372,6 +374,7 @@ def tell_attendees(
             changes.removed,
             changes.removed_follow_ups,
             renamed_only=changes.renamed_only,
+            relinked=changes.relinked,
         )
         if _tell_safely(ports, application, job):
             told.add(person)
