@@ -231,8 +231,8 @@ def _saved(
     """The group saved with place ``number`` given up (``released``, as read): ended when it
     was the last place, or on a new way to pay, the old one closed first if it must be
     (``_WayToPay.cleared``). A lost race re-applies the change on the group read again when
-    it changed in nothing this change decides; otherwise what was asked of Stripe is undone
-    (_Changed)."""
+    it changed in nothing this change decides; otherwise (_Changed), or when the save fails
+    for any other reason, what was asked of Stripe is undone."""
     lapsing = released.seats_held == 0
     if lapsing:
         base = way.before
@@ -254,6 +254,9 @@ def _saved(
 
     try:
         return retried(save, group_reader(way.ports, base.group_id), first=base, exhausted=_Changed)
-    except _Changed:
+    except BaseException:
+        # Whatever stopped the save (the group changed, the table unreachable, the function
+        # out of time), nothing records the new invoice Stripe has already sent: it is undone
+        # (review21 F1).
         way.undo(new)
         raise

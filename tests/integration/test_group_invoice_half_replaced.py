@@ -1,0 +1,106 @@
+"""A group's invoice being replaced (a place given up before the employer paid: the old invoice
+voided at Stripe first, then the new one made and saved: ``services.group_unpaid_give_up``,
+``services.group_invoice_replacement``) is never left half done: a new invoice made but not
+saved is undone whatever stopped the save (review21 F1); another change landing meanwhile that
+leaves the seats and the price as they were is saved over (hostile27 F5); a give-up after the
+invoice's due date is refused before anything is voided (hostile27 F3).
+
+Through the real handlers, moto and the Stripe stand-in; the races made deterministic by a
+hook at the in-process Stripe client (the port's HTTP seam) or at the group store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.groups import GroupBooking
+from tests.support.groups import (
+    COLLEAGUES,
+    give_up,
+    invoiced_group,
+    manager_view,
+    places_left,
+)
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.system import STRIPE_KEY, System
+
+
+def _invoice_of(group: dict[str, Any]) -> str:
+    return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def _group_of_three(system: System) -> dict[str, Any]:
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    system.deliver_emails()
+    return group
+
+
+def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
+    stored = system.ports.groups.get_group(group["group_id"])
+    assert stored is not None
+    return stored
+
+
+def _when_stripe_is_asked(
+    system: System, monkeypatch: pytest.MonkeyPatch, path: str, act: Callable[[], Any]
+) -> list[Any]:
+    """``act`` done once just before the system's first POST to ``path`` reaches the stand-in:
+    what it answered."""
+    answer = system.stripe_http._answer
+    done: list[Any] = []
+
+    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith(path) and not done:
+            done.append(act())
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
+    return done
+
+
+def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table unreachable for the replacement's save (not a lost race): the new invoice,
+    made and sent, is voided and its customer deleted, so the employer holds nothing payable
+    that the booking does not record; the manager's second try completes the change."""
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    store = system.ports.groups
+    real_save = store.save_group
+    failed: list[str] = []
+
+    def unreachable_for_the_replacement(new: GroupBooking, previous: GroupBooking | None) -> Any:
+        replacing = previous is not None and previous.replacing_invoice == old
+        if replacing and new.invoice is not None and new.invoice.invoice_id != old:
+            failed.append(new.invoice.invoice_id)
+            raise DependencyUnavailable("dynamodb throttled")
+        return real_save(new, previous)
+
+    monkeypatch.setattr(store, "save_group", unreachable_for_the_replacement)
+    reply = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert reply.status == 503, reply.body
+    [made] = failed
+    assert system.stripe_invoice(made)["status"] == "void"
+    customer = system.stripe_invoice(made)["customer"]
+    deleted = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
+    assert deleted.json()["deleted"] is True
+    assert system.stripe_invoice(old)["status"] == "void"  # voided first, as it must be
+    assert _stored(system, group).invoice.invoice_id == old  # type: ignore[union-attr]
+    assert places_left(system, INVOICED) == left
+
+    again = give_up(system, group, 2)
+
+    assert again.status == 200, again.body
+    view = manager_view(system, group)
+    assert view["places_kept"] == 2
+    new = system.stripe_invoice(_invoice_of(view))
+    assert (new["status"], new["amount_due"]) == ("open", 40000)
+    assert system.stripe_invoice(made)["status"] == "void"
+    assert _stored(system, group).replacing_invoice is None
