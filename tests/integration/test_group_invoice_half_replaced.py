@@ -23,6 +23,7 @@ from tests.support.groups import (
     invoiced_group,
     manager_view,
     places_left,
+    substitute,
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import STRIPE_KEY, System
@@ -104,3 +105,41 @@ def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
     assert (new["status"], new["amount_due"]) == ("open", 40000)
     assert system.stripe_invoice(made)["status"] == "void"
     assert _stored(system, group).replacing_invoice is None
+
+
+def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_new_one(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two of the manager's requests at once (two tabs): place 3 given to someone else while
+    the give-up of place 2 makes its new invoice, the old one already void. The seats and their
+    price are as they were, so the give-up is saved over the substitution: one payable invoice
+    for the two places kept, the new colleague on place 3."""
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    named = _when_stripe_is_asked(
+        system,
+        monkeypatch,
+        "/v1/invoices",
+        lambda: (
+            substitute(
+                system, group, 3, {"name": "Nia Other", "email": "nia.other@example.org"}
+            ).status
+        ),
+    )
+
+    reply = give_up(system, group, 2)
+    monkeypatch.undo()
+
+    assert named == [200], reply.body
+    assert reply.status == 200, reply.body
+    view = manager_view(system, group)
+    assert view["places_kept"] == 2
+    new = _invoice_of(view)
+    assert system.stripe_invoice(new)["status"] == "open"
+    assert system.stripe_invoice(new)["amount_due"] == 40000
+    assert system.stripe_invoice(old)["status"] == "void"
+    stored = _stored(system, group)
+    assert stored.replacing_invoice is None
+    assert stored.place(3).colleague.email == "nia.other@example.org"
+    assert stored.place(2).released
+    assert places_left(system, INVOICED) == left + 1

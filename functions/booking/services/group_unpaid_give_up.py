@@ -9,9 +9,10 @@ The old invoice is voided at Stripe before its replacement is made
 give-up is refused (hostile25 F1). The old checkout is expired after the save; a payment that
 still arrives on it is not the group's current one and goes back whole
 (``domain.groups.decide_paid``). If the group changed since it was read in what this change
-decides (its places, its way to pay), what was asked of Stripe is undone and the manager asked
-to try again (nothing else changed); a change in nothing of that (an event recorded, such as
-Stripe's ``invoice.voided`` for the invoice replaced) is saved over.
+decides (the seats it holds and their price, its way to pay), what was asked of Stripe is
+undone and the manager asked to try again (nothing else changed); a change in nothing of that
+(an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
+colleague named on a place kept by invoice: hostile27 F5) is saved over.
 """
 
 from __future__ import annotations
@@ -117,8 +118,11 @@ class _ByInvoice(_WayToPay):
             and current.invoice is not None
             and current.invoice.invoice_id == old.invoice_id
             and current.replacing_invoice == old.invoice_id
-            and (current.places, current.billing, current.manager)
-            == (before.places, before.billing, before.manager)
+            # What the new invoice asks and of whom: the seats held and their price, the
+            # billing contact. A colleague named instead on a place changes none of it
+            # (hostile27 F5: refused, the old invoice already void, nothing could be paid).
+            and (_seats(current), current.price, current.billing, current.manager)
+            == (_seats(before), before.price, before.billing, before.manager)
             and current.void_asked_for == before.void_asked_for
         )
         released = place_given_up(current, number, now) if unchanged else None
@@ -147,6 +151,11 @@ class _ByInvoice(_WayToPay):
         # booking, and its invoice is voided after.
         if self.before.invoice is not None and saved.status is GroupStatus.LAPSED:
             void_quietly(self.ports, saved.model_copy(update={"invoice": self.before.invoice}))
+
+
+def _seats(group: GroupBooking) -> tuple[tuple[int, bool], ...]:
+    """Which of ``group``'s places are held, by number (not who they are for)."""
+    return tuple((place.number, place.released) for place in group.places)
 
 
 def _replacing_none(new: GroupBooking) -> GroupBooking:
