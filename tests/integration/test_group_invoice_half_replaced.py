@@ -11,6 +11,7 @@ hook at the in-process Stripe client (the port's HTTP seam) or at the group stor
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -143,3 +144,25 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
     assert stored.place(3).colleague.email == "nia.other@example.org"
     assert stored.place(2).released
     assert places_left(system, INVOICED) == left + 1
+
+
+def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_voided(
+    system: System,
+) -> None:
+    """Past the invoice's due date, before the sweep releases its places: Stripe makes no
+    invoice due in the past, so none replaces it; the overdue invoice stays payable."""
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
+    system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)
+
+    refused = give_up(system, group, 2)
+
+    error = refused.refused(409, "invoice_past_due")
+    assert "due date has passed" in error["message"]
+    assert "nothing was changed" in error["message"]
+    assert system.stripe_invoice(old)["status"] == "open"
+    stored = _stored(system, group)
+    assert stored.replacing_invoice is None
+    assert not stored.place(2).released
+    assert places_left(system, INVOICED) == left

@@ -27,7 +27,12 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
-from booking.domain.group_give_ups import give_up_refusal, hold_ends, refuse_while_voided
+from booking.domain.group_give_ups import (
+    give_up_refusal,
+    hold_ends,
+    refuse_once_due,
+    refuse_while_voided,
+)
 from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.domain.invoices import InvoicePaying
@@ -202,6 +207,7 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
         # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
         refuse_new_invoice(group)
         refuse_while_voided(group)
+        refuse_once_due(group, now)  # before the old invoice is voided
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)

@@ -199,7 +199,10 @@ GROUPS: tuple[Route, ...] = (
         "409 `invoice_being_voided` while the employer's "
         "invoice is open and its manager or billing contact was erased: that invoice is "
         "being voided (which ends the booking), and no new one is made for nobody; likewise "
-        "while an organiser's void of it is asked and not yet done. It takes "
+        "while an organiser's void of it is asked and not yet done. 409 `invoice_past_due` "
+        "once the employer's invoice is past its due date (its places not yet released) and "
+        "places would be kept: Stripe makes no invoice due in the past, so nothing changes "
+        "and the invoice stays payable as it is. It takes "
         "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, a body of any "
         "other type than JSON or a form a 415, nothing given up.",
         tags=("groups",),
