@@ -166,3 +166,75 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
     assert stored.replacing_invoice is None
     assert not stored.place(2).released
     assert places_left(system, INVOICED) == left
+
+
+def _stripe_fails(system: System, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """From now on, until undone, Stripe answers 500 to each POST to ``path``."""
+    answer = system.stripe_http._answer
+
+    def down(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith(path):
+            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", down)
+
+
+def test_a_replacement_left_half_done_is_completed_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe voids the old invoice, then fails to make the new one, and the manager never
+    tries again: a few minutes on, the sweep finds the old invoice void at Stripe and makes
+    the invoice for the places kept, the place given up freed."""
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    failed = give_up(system, group, 2)
+    monkeypatch.undo()
+    assert failed.status == 503, failed.body
+    marked = _stored(system, group)
+    assert (marked.replacing_invoice, marked.replacing_place) == (old, 2)
+
+    system.scheduled_run(system.now() + timedelta(minutes=1))
+    assert _stored(system, group).replacing_invoice == old  # not yet left half done
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    new = system.stripe_invoice(_invoice_of(view))
+    assert (new["status"], new["amount_due"]) == ("open", 40000)
+    stored = _stored(system, group)
+    assert (stored.replacing_invoice, stored.replacing_place, stored.replacing_since) == (
+        None,
+        None,
+        None,
+    )
+    assert stored.place(2).released
+    assert places_left(system, INVOICED) == left + 1
+
+
+def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe unreachable for the void itself, and nobody tries again: the sweep finds the old
+    invoice still open, clears the mark, and the group goes on with every place on it."""
+    group = _group_of_three(system)
+    old, left = _invoice_of(group), places_left(system, INVOICED)
+    _stripe_fails(system, monkeypatch, f"/v1/invoices/{old}/void")
+    assert give_up(system, group, 2).status == 503
+    monkeypatch.undo()
+    assert _stored(system, group).replacing_invoice == old
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    stored = _stored(system, group)
+    assert (stored.replacing_invoice, stored.replacing_place) == (None, None)
+    assert system.stripe_invoice(old)["status"] == "open"
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"], _invoice_of(view)) == (
+        "awaiting_invoice_payment",
+        3,
+        old,
+    )
+    assert places_left(system, INVOICED) == left

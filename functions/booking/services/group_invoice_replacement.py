@@ -20,6 +20,8 @@ invoice's due date, as any unpaid group does (``group_sweep``).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import UnknownToProvider
@@ -32,18 +34,27 @@ from booking.services.ports import Ports
 logger = Logger(child=True)
 
 
-def voided_for_replacement(ports: Ports, group: GroupBooking) -> GroupBooking:
-    """``group``'s invoice voided at Stripe, ``group`` saved first as replacing it: the group as
-    saved (the version the replacement's save expects). Refused, the mark cleared, nothing
+def voided_for_replacement(
+    ports: Ports, group: GroupBooking, number: int, now: datetime
+) -> GroupBooking:
+    """``group``'s invoice voided at Stripe, ``group`` saved first as replacing it (for place
+    ``number``, since ``now``, unless marked so already): the group as saved (the version the
+    replacement's save expects). Refused, the mark cleared, nothing
     else changed: Conflict ``payment_being_recorded`` when Stripe holds the invoice paid,
     ``payment_settling`` when it keeps it open (a payment of it processing at the bank). A
     StaleWrite when the group changed since it was read."""
     invoice = group.invoice
     assert invoice is not None
     marked = group
-    if group.replacing_invoice != invoice.invoice_id:
-        marking = group.model_copy(update={"replacing_invoice": invoice.invoice_id})
-        marked = ports.groups.save_group(marking, group)
+    if (group.replacing_invoice, group.replacing_place) != (invoice.invoice_id, number):
+        again = group.replacing_invoice == invoice.invoice_id and group.replacing_since
+        mark = {
+            "replacing_invoice": invoice.invoice_id,
+            "replacing_place": number,
+            # Left half done since the first try: the sweep's clock runs from then.
+            "replacing_since": group.replacing_since if again else now,
+        }
+        marked = ports.groups.save_group(group.model_copy(update=mark), group)
     try:
         held = ports.payments.void_invoice(invoice.invoice_id)
     except UnknownToProvider:
@@ -59,11 +70,17 @@ def voided_for_replacement(ports: Ports, group: GroupBooking) -> GroupBooking:
     raise settling_refused(group)
 
 
+def not_replacing(group: GroupBooking) -> GroupBooking:
+    """``group`` no longer marked as replacing its invoice (replaced, or its void refused)."""
+    update = {"replacing_invoice": None, "replacing_place": None, "replacing_since": None}
+    return group.model_copy(update=update)
+
+
 def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
     """The group no longer marked as replacing ``invoice_id`` (its void refused)."""
 
     def clear(current: GroupBooking) -> None:
         if current.replacing_invoice == invoice_id:
-            ports.groups.save_group(current.model_copy(update={"replacing_invoice": None}), current)
+            ports.groups.save_group(not_replacing(current), current)
 
     retried(clear, group_reader(ports, group_id))

@@ -40,7 +40,7 @@ from booking.domain.place_changes import place_given_up, refuse_once_started
 from booking.domain.provider_objects import with_invoice
 from booking.domain.wording import moment_when
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import voided_for_replacement
+from booking.services.group_invoice_replacement import not_replacing, voided_for_replacement
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -70,9 +70,11 @@ class _WayToPay:
     before: GroupBooking
     course: Course
 
-    def cleared(self) -> GroupBooking:
-        """The group the change is saved over, once the old way to pay is closed at Stripe if
-        it must be before a new one is made (by card: as read, its checkout expired after)."""
+    def cleared(self, number: int, now: datetime) -> GroupBooking:
+        """The group the change (place ``number`` given up, ``now``) is saved over, once the
+        old way to pay is closed at Stripe if it must be before a new one is made (by card:
+        as read, its checkout expired after)."""
+        del number, now
         return self.before
 
     def onto(
@@ -94,8 +96,8 @@ class _ByInvoice(_WayToPay):
         old = self.before.invoice
         return old.attempt + 1 if old is not None else 1
 
-    def cleared(self) -> GroupBooking:
-        return voided_for_replacement(self.ports, self.before)
+    def cleared(self, number: int, now: datetime) -> GroupBooking:
+        return voided_for_replacement(self.ports, self.before, number, now)
 
     def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
         old, billing = self.before.invoice, self.before.billing
@@ -165,7 +167,7 @@ def _seats(group: GroupBooking) -> tuple[tuple[int, bool], ...]:
 
 def _replacing_none(new: GroupBooking) -> GroupBooking:
     """``new``, on its new invoice, no longer marked as replacing the old one."""
-    return new.model_copy(update={"replacing_invoice": None})
+    return not_replacing(new)
 
 
 class _ByCard(_WayToPay):
@@ -254,7 +256,7 @@ def _saved(
         new = way.told(lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP), number)
     else:
         try:
-            base = way.cleared()
+            base = way.cleared(number, now)
         except StaleWrite:
             raise _Changed() from None
         marked = place_given_up(base, number, now)
