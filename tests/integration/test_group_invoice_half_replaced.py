@@ -192,6 +192,9 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     failed = give_up(system, group, 2)
     monkeypatch.undo()
     assert failed.status == 503, failed.body
+    said = failed.json()["error"]["message"]
+    assert "the old invoice is already cancelled, so it can no longer be paid" in said
+    assert "trying again in a few minutes makes the new invoice" in said
     marked = _stored(system, group)
     assert (marked.replacing_invoice, marked.replacing_place) == (old, 2)
 

@@ -24,7 +24,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.erasure import refuse_new_invoice
-from booking.domain.errors import Conflict, StaleWrite
+from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_give_ups import (
@@ -77,6 +77,10 @@ class _WayToPay:
         del number, now
         return self.before
 
+    def unavailable(self, error: DependencyUnavailable) -> DependencyUnavailable:
+        """What the manager is told when Stripe could not make the new way to pay."""
+        return error
+
     def onto(
         self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
     ) -> GroupBooking | None:
@@ -112,6 +116,19 @@ class _ByInvoice(_WayToPay):
             attempt=self.attempt,
         )
         return _replacing_none(with_invoice(released, invoice))
+
+    def unavailable(self, error: DependencyUnavailable) -> DependencyUnavailable:
+        # The old invoice is void by now (hostile27 F2): said, with what a retry does, and
+        # what happens if nobody tries (``group_replacement_sweep``).
+        return DependencyUnavailable(
+            "the payment provider could not make the new invoice for the places kept, and the "
+            "old invoice is already cancelled, so it can no longer be paid. Every place is "
+            "kept: trying again in a few minutes makes the new invoice (if nobody does, it is "
+            "made and sent to the billing contact within half an hour)",
+            code=error.code,
+            retry_after_seconds=error.retry_after_seconds,
+            details=error.details,
+        )
 
     def onto(
         self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
@@ -261,7 +278,11 @@ def _saved(
             raise _Changed() from None
         marked = place_given_up(base, number, now)
         assert marked is not None  # read unreleased, and unchanged since
-        new = way.told(way.ask(marked, now), number)
+        try:
+            asked = way.ask(marked, now)
+        except DependencyUnavailable as error:
+            raise way.unavailable(error) from error
+        new = way.told(asked, number)
 
     def save(current: GroupBooking) -> GroupBooking:
         again = new if current is base else None if lapsing else way.onto(current, new, number, now)
