@@ -241,3 +241,28 @@ def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
         old,
     )
     assert places_left(system, INVOICED) == left
+
+
+def test_a_replacement_never_made_by_the_due_date_is_not_put_on_the_employer(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe fails to make the new invoice until the old one's due date has passed (the
+    sweep's completion is refused then): the places go back, and nobody is told the employer
+    did not pay an invoice that had been cancelled."""
+    group = _group_of_three(system)
+    old = _invoice_of(group)
+    due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
+    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    assert give_up(system, group, 2).status == 503
+
+    system.scheduled_run(due + timedelta(days=1))
+    monkeypatch.undo()
+
+    view = manager_view(system, group)
+    assert (view["status"], view["ended_because"]) == ("lapsed", "replacement_not_made")
+    emails = system.deliver_emails()
+    assert emails
+    for email in emails:
+        assert "not paid by its due date" not in email.text
+    told = " ".join(email.text for email in emails)
+    assert "cancelled to be replaced by one for the places kept" in told

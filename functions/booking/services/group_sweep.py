@@ -77,6 +77,9 @@ def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | 
             if current.invoice is not None
             else GroupEnding.CHECKOUT_EXPIRED
         )
+        if current.invoice is not None and current.replacing_invoice == read:
+            # Voided to be replaced, the new invoice never made: nothing could pay it.
+            because = GroupEnding.REPLACEMENT_NOT_MADE
         ended = lapse_told(lapsed(current, now, because))
         return ports.groups.save_group(ended, current)
 
