@@ -21,6 +21,7 @@ from booking.domain.groups import GroupBooking
 from tests.support.groups import (
     COLLEAGUES,
     give_up,
+    group_page,
     invoiced_group,
     manager_view,
     places_left,
@@ -197,6 +198,14 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     assert "trying again in a few minutes makes the new invoice" in said
     marked = _stored(system, group)
     assert (marked.replacing_invoice, marked.replacing_place) == (old, 2)
+    # Until it is done, nobody is offered the void invoice's page to pay.
+    half = manager_view(system, group)
+    assert half["pay_url"] is None
+    assert half["status_said"].startswith("The invoice is being replaced")
+    assert "Pay for the places" not in group_page(system, group)
+    lines = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    [line] = [line for line in lines if line["group_id"] == group["group_id"]]
+    assert line["status_said"].startswith("Invoice being replaced by one for the places kept")
 
     system.scheduled_run(system.now() + timedelta(minutes=1))
     assert _stored(system, group).replacing_invoice == old  # not yet left half done
