@@ -275,3 +275,19 @@ def test_a_replacement_never_made_by_the_due_date_is_not_put_on_the_employer(
         assert "not paid by its due date" not in email.text
     told = " ".join(email.text for email in emails)
     assert "cancelled to be replaced by one for the places kept" in told
+
+
+def test_the_managers_browser_is_told_the_old_invoice_is_cancelled(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The give-up sent from the manager's page (a form post), Stripe failing after the void:
+    the page says the old invoice is cancelled, not that nothing was lost."""
+    group = _group_of_three(system)
+    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    path = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
+    reply = system.api("POST", path, form={}, headers={"accept": "text/html"})
+    monkeypatch.undo()
+
+    assert reply.status == 503, reply.body
+    assert "the old invoice is already cancelled" in reply.body
+    assert "Nothing you sent has been lost" not in reply.body
