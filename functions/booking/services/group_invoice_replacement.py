@@ -10,12 +10,14 @@ pay the old invoice any more. The group records first that its invoice is being 
 the replacement's save, ends nothing (``domain.groups.decide_ended``); the replacement's save
 clears the mark, and a refused void clears it too.
 
-Between the void and that save, Stripe may fail to make the new invoice (it is unreachable):
-the group then still holds its places on the old invoice, now void, and is marked as being
-replaced. The manager's answer says so (503), and trying again completes it: the void is asked
-again (Stripe answers that it is void already) and the new invoice made. The organisers can
-void the group's invoice then as at any time, which ends it; left alone, it lapses at the old
-invoice's due date, as any unpaid group does (``group_sweep``).
+Between the void and that save, Stripe may fail to make the new invoice (it is unreachable),
+or the function be stopped: the group then still holds its places on the old invoice, now
+void, and is marked as being replaced (with the place and the moment). The manager's answer
+says so (503), and trying again completes it: the void is asked again (Stripe answers that it
+is void already) and the new invoice made. Nobody trying, the sweep completes it a few minutes
+on (``group_replacement_sweep``). The organisers can void the group's invoice then as at any
+time, which ends it; never replaced by the old invoice's due date, it lapses then as
+``replacement_not_made`` (``group_sweep``).
 """
 
 from __future__ import annotations
