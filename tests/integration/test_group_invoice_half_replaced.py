@@ -291,3 +291,23 @@ def test_the_managers_browser_is_told_the_old_invoice_is_cancelled(
     assert reply.status == 503, reply.body
     assert "the old invoice is already cancelled" in reply.body
     assert "Nothing you sent has been lost" not in reply.body
+
+
+def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_paid(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe failed after the void; the manager tries again once the due date has passed:
+    refused, and not told to pay an invoice that was cancelled."""
+    group = _group_of_three(system)
+    old = _invoice_of(group)
+    due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
+    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    assert give_up(system, group, 2).status == 503
+    monkeypatch.undo()
+    system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)
+
+    refused = give_up(system, group, 2)
+
+    error = refused.refused(409, "invoice_past_due")
+    assert "already cancelled to be replaced" in error["message"]
+    assert "Pay the invoice as it is" not in error["message"]

@@ -122,12 +122,20 @@ def refuse_once_due(group: GroupBooking, now: datetime) -> None:
         and group.seats_held > 1
         and now >= invoice.due_at
     ):
-        raise Conflict(
-            "the invoice's due date has passed, so no new invoice for fewer places can be made: "
-            "nothing was changed. Pay the invoice as it is, or leave it unpaid: its places are "
-            "then released",
-            code="invoice_past_due",
-        )
+        if group.replacing_invoice == invoice.invoice_id:
+            # Voided already by an earlier try that Stripe failed: it cannot be paid either.
+            said = (
+                "the invoice's due date has passed, so no new invoice for fewer places can be "
+                "made: nothing was changed. The invoice was already cancelled to be replaced, "
+                "so the places are released shortly; book again if you still want them"
+            )
+        else:
+            said = (
+                "the invoice's due date has passed, so no new invoice for fewer places can be "
+                "made: nothing was changed. Pay the invoice as it is, or leave it unpaid: its "
+                "places are then released"
+            )
+        raise Conflict(said, code="invoice_past_due")
 
 
 def settling_refused(group: GroupBooking) -> Conflict:
