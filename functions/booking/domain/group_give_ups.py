@@ -127,7 +127,8 @@ def refuse_once_due(group: GroupBooking, now: datetime) -> None:
             said = (
                 "the invoice's due date has passed, so no new invoice for fewer places can be "
                 "made: nothing was changed. The invoice was already cancelled to be replaced, "
-                "so the places are released shortly; book again if you still want them"
+                "so the places are released at the end of its due day; book again if you still "
+                "want them"
             )
         else:
             said = (
