@@ -311,3 +311,44 @@ def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_pai
     error = refused.refused(409, "invoice_past_due")
     assert "already cancelled to be replaced" in error["message"]
     assert "Pay the invoice as it is" not in error["message"]
+
+
+def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The function stopped after Stripe sent the new invoice and before its save (a timeout:
+    no undo runs): the sweep, completing the replacement, voids that unrecorded invoice, so
+    the employer holds one payable invoice, the one the booking records."""
+    from booking.services import group_unpaid_give_up
+
+    group = _group_of_three(system)
+    old = _invoice_of(group)
+    store = system.ports.groups
+    real_save = store.save_group
+    sent: list[str] = []
+
+    def stopped_before_the_save(new: GroupBooking, previous: GroupBooking | None) -> Any:
+        made = new.invoice.invoice_id if new.invoice is not None else old
+        if previous is not None and previous.replacing_invoice == old and made != old:
+            sent.append(made)
+            raise DependencyUnavailable("the function ran out of time")
+        return real_save(new, previous)
+
+    monkeypatch.setattr(store, "save_group", stopped_before_the_save)
+    monkeypatch.setattr(group_unpaid_give_up._ByInvoice, "undo", lambda self, new: None)
+    assert give_up(system, group, 2).status == 503
+    monkeypatch.undo()
+    [unrecorded] = sent
+    assert system.stripe_invoice(unrecorded)["status"] == "open"
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    view = manager_view(system, group)
+    assert view["places_kept"] == 2
+    current = _invoice_of(view)
+    assert current not in (old, unrecorded)
+    assert system.stripe_invoice(current)["status"] == "open"
+    assert system.stripe_invoice(unrecorded)["status"] == "void"
+    customer = system.stripe_invoice(unrecorded)["customer"]
+    deleted = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
+    assert deleted.json()["deleted"] is True
