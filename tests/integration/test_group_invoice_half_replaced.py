@@ -352,3 +352,38 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep
     customer = system.stripe_invoice(unrecorded)["customer"]
     deleted = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
     assert deleted.json()["deleted"] is True
+
+
+def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_next_try(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, the manager trying again before the sweep does: that try, once saved, voids
+    the invoice the stopped one sent."""
+    from booking.services import group_unpaid_give_up
+
+    group = _group_of_three(system)
+    old = _invoice_of(group)
+    store = system.ports.groups
+    real_save = store.save_group
+    sent: list[str] = []
+
+    def stopped_before_the_save(new: GroupBooking, previous: GroupBooking | None) -> Any:
+        made = new.invoice.invoice_id if new.invoice is not None else old
+        if previous is not None and previous.replacing_invoice == old and made != old:
+            sent.append(made)
+            raise DependencyUnavailable("the function ran out of time")
+        return real_save(new, previous)
+
+    monkeypatch.setattr(store, "save_group", stopped_before_the_save)
+    monkeypatch.setattr(group_unpaid_give_up._ByInvoice, "undo", lambda self, new: None)
+    assert give_up(system, group, 2).status == 503
+    monkeypatch.undo()
+    [unrecorded] = sent
+
+    again = give_up(system, group, 2)
+
+    assert again.status == 200, again.body
+    current = _invoice_of(manager_view(system, group))
+    assert current not in (old, unrecorded)
+    assert system.stripe_invoice(current)["status"] == "open"
+    assert system.stripe_invoice(unrecorded)["status"] == "void"

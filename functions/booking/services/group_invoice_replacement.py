@@ -26,12 +26,13 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import UnknownToProvider
+from booking.domain.errors import DependencyUnavailable, UnknownToProvider
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
 
 logger = Logger(child=True)
 
@@ -86,3 +87,20 @@ def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
             ports.groups.save_group(not_replacing(current), current)
 
     retried(clear, group_reader(ports, group_id))
+
+
+def unrecorded_voided(ports: Ports, group: GroupBooking, began: datetime) -> None:
+    """Each invoice made for ``group`` and still open at Stripe, other than its own, voided and
+    its customer let go: one sent by a try whose function was stopped before its save
+    (review21 F1), which the employer could otherwise pay. Only those made before this step
+    began: one a later give-up is making now is its own to save or undo."""
+    own = group.invoice.invoice_id if group.invoice is not None else None
+    try:
+        found = ports.payments.open_invoices_for(group.group_id, began)
+    except DependencyUnavailable:
+        logger.warning("a group's open invoices unread", extra={"group_id": group.group_id})
+        return
+    for invoice_id in found:
+        if invoice_id != own:
+            disown_invoice(ports, invoice_id)
+            logger.info("an unrecorded invoice voided", extra={"group_id": group.group_id})

@@ -27,7 +27,6 @@ from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import not_replacing
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
-from booking.services.provider_erasure import disown_invoice
 
 logger = Logger(child=True)
 
@@ -62,32 +61,15 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
     # Only here, for a replacement left half done: the give-up's money and seat paths.
     from booking.services.group_unpaid_give_up import off_the_way_to_pay
 
-    began = ports.clock()
     try:
-        done = off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
+        # Completed, any invoice a stopped try sent and never recorded is voided with it
+        # (``group_invoice_replacement.unrecorded_voided``).
+        off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
     except BookingError:
         logger.warning("a half-done replacement not completed", extra={"group_id": group.group_id})
         return False
     logger.info("a half-done replacement completed", extra={"group_id": group.group_id})
-    _orphans_voided(ports, done.group, began)
     return True
-
-
-def _orphans_voided(ports: Ports, group: GroupBooking, began: datetime) -> None:
-    """Each invoice made for ``group`` and still open at Stripe, other than its own, voided and
-    its customer let go: one sent by a try whose function was stopped before its save
-    (review21 F1), which the employer could otherwise pay. Only those made before this step
-    began: one a later give-up is making now is its own to save or undo."""
-    own = group.invoice.invoice_id if group.invoice is not None else None
-    try:
-        found = ports.payments.open_invoices_for(group.group_id, began)
-    except DependencyUnavailable:
-        logger.warning("a group's open invoices unread", extra={"group_id": group.group_id})
-        return
-    for invoice_id in found:
-        if invoice_id != own:
-            disown_invoice(ports, invoice_id)
-            logger.info("an unrecorded invoice voided", extra={"group_id": group.group_id})
 
 
 def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:

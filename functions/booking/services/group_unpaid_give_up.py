@@ -40,7 +40,11 @@ from booking.domain.place_changes import place_given_up, refuse_once_started
 from booking.domain.provider_objects import with_invoice
 from booking.domain.wording import moment_when
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import not_replacing, voided_for_replacement
+from booking.services.group_invoice_replacement import (
+    not_replacing,
+    unrecorded_voided,
+    voided_for_replacement,
+)
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -254,6 +258,10 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
     way.close_old(saved)
+    if by_invoice and group.replacing_invoice is not None:
+        # A try before this one left it half done, and may have sent an invoice it never
+        # recorded (stopped before its save): voided now the booking records its own.
+        unrecorded_voided(ports, saved, now)
     logger.info(way.done, extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
