@@ -582,6 +582,13 @@ def test_a_claim_is_read_with_when_it_was_last_claimed(repo: Repository) -> None
     assert repo.email_claim("j1") == ClaimHeld("sent_unconfirmed", later)
 
 
+def test_a_claim_is_read_to_the_second_as_the_table_keeps_it(repo: Repository) -> None:
+    """Read back as stored, whole seconds (review21 F7: the fake kept the fraction, so a claim
+    could be fresh on the fake and stale on the table at a second's edge)."""
+    repo.claim_email("j1", NOW + timedelta(microseconds=500_000), NOW - timedelta(minutes=3))
+    assert repo.email_claim("j1") == ClaimHeld("sending", NOW)
+
+
 def test_suppressed_addresses_are_recognised_whatever_their_case(repo: Repository) -> None:
     assert not repo.is_suppressed("ada@example.org")
     repo.suppress_address("Ada@Example.org", "bounce", NOW)

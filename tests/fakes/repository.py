@@ -588,7 +588,7 @@ class FakeRepository:
 
     def email_claim(self, job_id: str) -> ClaimHeld | None:
         claim = self.email_claims.get(job_id)
-        return ClaimHeld(claim.state, claim.claimed_at) if claim is not None else None
+        return ClaimHeld(claim.state, _seconds(claim.claimed_at)) if claim is not None else None
 
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         self.suppressed.add(address_digest(address))
