@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 from booking.cli.client import application_path, get_json, post_json
 from booking.cli.errors import UsageError
+from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import (
     moment_when,
     money_words,
     status_with_reason,
-    transfer_choice_said,
 )
 
 

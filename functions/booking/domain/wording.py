@@ -428,20 +428,3 @@ def redemptions_words(active: bool | None, times_redeemed: int | None) -> str:
 def places_words(count: int) -> str:
     """ "1 place", "3 places": a number of places as every page, email and line says it."""
     return f"{count} place" if count == 1 else f"{count} places"
-
-
-def transfer_choice_said(
-    status: str, *, waiting: int, not_taken: int, for_this_booking: int, too_late_to_offer: bool
-) -> str:
-    """A cohort as a booking's transfer choice says it, the console's and the CLI's alike: its
-    state (``course_state_said``), then the places this booking could take there (a
-    newcomer's count, ``Course.places_for_newcomer``: none while it is full), never the places
-    no seat holds beside "nobody new can take it" (hostile27 F6)."""
-    state = course_state_said(
-        status,
-        ended=False,
-        waiting=waiting,
-        free=not_taken,
-        too_late_to_offer=too_late_to_offer,
-    )
-    return f"{state.lower()}, {places_words(for_this_booking)} left"

@@ -9,7 +9,8 @@ from urllib.parse import quote
 from booking.bootstrap import ports
 from booking.domain.course import Course
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.wording import day_when, money_words, transfer_choice_said
+from booking.domain.transfer_words import transfer_choice_said
+from booking.domain.wording import day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
