@@ -74,7 +74,7 @@ def test_a_lapsed_offer_owes_nothing_in_every_view(
     assert _owed(system, first) == {"json": 0, "roster": 0, "record": 0, "csv": 0}
     code, out = run("application", first["reference"])
     assert code == 0, out
-    assert "Status: Payment not completed (the offer lapsed)" in out
+    assert "Status: Offer not taken up (it lapsed unpaid)" in out
     assert "left to pay nothing (the offer lapsed)" in out
     assert "£200.00, paid" not in out
     assert "Left to pay" not in system.status_page(first)

@@ -53,11 +53,12 @@ def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
     assert seen["json"] == ("expired", False)
     assert seen["record"] == ("expired", "offer_lapsed")
     assert seen["roster"] == "expired"
-    assert seen["csv"] == "Payment not completed (the offer lapsed)"
-    # The course page says each status without its reason.
-    assert "first@example.org Payment not completed" in seen["course_page"]
+    # An offer not taken up, not a payment page left (organiser20 F13).
+    assert seen["csv"] == "Offer not taken up (it lapsed unpaid)"
+    assert "first@example.org Offer not taken up" in seen["course_page"]
     assert "Place offered" not in seen["course_page"]
-    assert "Payment not completed (the offer lapsed)" in seen["application_page"]
+    assert "Offer not taken up (it lapsed unpaid)" in seen["application_page"]
+    assert "Payment not completed" not in seen["application_page"]
 
 
 def test_a_wait_ended_at_closing_reads_so_in_every_view(system: System) -> None:
@@ -113,7 +114,7 @@ def test_the_course_list_and_the_name_search_read_a_lapsed_offer_so(system: Syst
     assert system.course("small")["places_left"] == 0
     for page in ("/console/search?q=jo+walsh", "/console/people?email=first@example.org"):
         found = text_of(browser.get(page).body)
-        assert "Payment not completed" in found, page
+        assert "Offer not taken up" in found, page
         assert "Place offered" not in found, page
     system.scheduled_run(system.now())
     # The sweep released the seat: free in every view at once.
