@@ -198,7 +198,7 @@ class EmailJob(Model):
     # Which message of its kind about the booking (or group) this is: its ``occasion``
     # ("withdrawn", "held", an invoice's id, "v2"), and the ``move`` it is about (its number).
     # Set where jobs are made; the id (the idempotency key) names them too, and a job queued
-    # before they were kept has them read from it as it loads (``occasion_in_id``).
+    # before they were kept has them read from it as it loads (``email_ids.occasion_in_id``).
     occasion: str | None = None
     move: int | None = None
 
@@ -207,6 +207,8 @@ class EmailJob(Model):
     def _kept_from_its_id(cls, data: Any) -> Any:
         if not isinstance(data, dict) or "occasion" in data or "move" in data:
             return data
+        from booking.domain.email_ids import occasion_in_id  # which reads ids of these jobs
+
         return {**data, **occasion_in_id(data.get("kind"), data.get("job_id"))}
 
     def as_of(self, status: str, *, again: bool = False) -> EmailJob:
@@ -389,31 +391,6 @@ class EmailJob(Model):
             occasion=occasion,
             move=move,
         )
-
-
-# The kinds whose occasion or move a rule reads (``occasion_in_id``), as their ids say them.
-_OCCASION_READ = {*GROUP_KINDS, EmailKind.FACILITATOR_COPY, EmailKind.CERTIFICATE} | {
-    EmailKind.INVOICE_SENT,
-    EmailKind.MOVE_PAYMENT_DUE,
-    EmailKind.BOOKING_TRANSFERRED,
-}
-_MOVE_OCCASIONS = ("move-", "moved-in-", "moved-out-")
-
-
-def occasion_in_id(kind: object, job_id: object) -> dict[str, Any]:
-    """The occasion and move an old job's id names, as ``about`` and ``transferred`` made it
-    (``<kind>:<id>:<occasion>``, the occasion maybe with a colon: a reissue's), or ``for_group``
-    (its occasion last); {} for the kinds no rule asks, or an id naming none."""
-    if not isinstance(job_id, str) or kind not in _OCCASION_READ:
-        return {}
-    if kind in GROUP_KINDS:
-        return {"occasion": job_id.rsplit(":", 1)[-1]}
-    occasion = job_id.split(":", 2)[2] if job_id.count(":") >= 2 else None
-    if occasion is None:
-        return {}
-    prefix = next((p for p in _MOVE_OCCASIONS if occasion.startswith(p)), None)
-    number = occasion.removeprefix(prefix) if prefix else ""
-    return {"occasion": occasion, **({"move": int(number)} if number.isdigit() else {})}
 
 
 @dataclass(frozen=True)

@@ -351,12 +351,11 @@ def _current(group: GroupBooking, object_id: str) -> bool:
     )
 
 
-def decide_ended(
-    group: GroupBooking, object_id: str, ended_as: GroupEnding | None = None
-) -> GroupMove:
+def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) -> GroupMove:
     """The group's checkout expired, or its invoice was voided or fell due (``ending_of``),
     ``ended_as``. A void asked to replace the invoice (``replacing_invoice``) ends nothing,
-    unless an organiser (or an erasure) asked for it too (``void_asked_for``)."""
+    unless an organiser (or an erasure) asked for it too (``void_asked_for``): so every
+    caller says how it ended (review21 F14: left out, the guard was silently off)."""
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
     replaced = (
         ended_as is GroupEnding.VOIDED_AT_STRIPE

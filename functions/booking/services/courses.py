@@ -41,7 +41,6 @@ from booking.domain.wording import cohort_name, moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
-from booking.services.stored import dates_moved
 from booking.services.wait_closed import reopen_waiting_list
 from booking.services.waitlist import offer_free_places
 
@@ -123,25 +122,24 @@ def _put_course(
     # group model (tests/unit/test_cold_start_imports.py).
     from booking.services.group_dates import redate_groups
 
-    # Whether it moved the dates is the write's to say: from the version it replaced, which
-    # another save may have written after this one's read (review20 L5).
-    replaced: list[Course | None] = []
+    moved = previous is not None and dates_moved(previous, definition)
+    # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
+    # above (refusals, edits, whether the dates moved) and the notices below are decided
+    # again on the version now stored (review21 F3).
     course = ports.repository.put_course(
         course_id,
         definition,
         edits,
         checked=previous,
-        dates_moved_at=now,
-        wrote_over=replaced.append,
-        creating=adding,
+        dates_moved_at=now if moved else None,
+        creating=previous is None,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    written_over = replaced[-1] if replaced else previous
-    if written_over is not None and dates_moved(written_over, course):
+    if previous is not None and moved:
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
         redate_groups(ports, course)
-        reopen_waiting_list(ports, written_over, course, now)
+        reopen_waiting_list(ports, previous, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)
@@ -170,6 +168,16 @@ def told_of_new_dates(ports: Ports, course_id: str) -> int:
     return sum(
         a.status is ApplicationStatus.CONFIRMED
         for a in ports.repository.list_applications(course_id)
+    )
+
+
+def dates_moved(previous: Course, definition: CourseDefinition) -> bool:
+    """Whether saving ``definition`` over ``previous`` moves what a group's apply-by date is
+    reckoned from, or when applications close (both follow the first session)."""
+    saved = previous.model_copy(update={"definition": definition})
+    return (
+        previous.first_start() != saved.first_start()
+        or previous.definition.group_apply_by_days != definition.group_apply_by_days
     )
 
 
