@@ -26,6 +26,7 @@ FORM_LABELS = {
     "location": "Where",
     "invoice_due_days": "Days an invoice has to be paid in",
     "invoice_due_before_start_days": "Days before the first session an invoice falls due",
+    "group_apply_by_days": "Days before the first session a group's colleagues apply by",
     "sessions": "Sessions",
 }
 

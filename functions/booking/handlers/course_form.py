@@ -52,6 +52,7 @@ TOP_FIELDS = (
     "invoice_due_days",
     "invoice_due_before_start_days",
     "po_required",
+    "group_apply_by_days",
     "closed",
 )
 CHECKBOXES = ("approval_required", "invoice_allowed", "po_required", "closed")
@@ -118,6 +119,7 @@ _DEFAULTED = (  # left out of the definition when blank
     "offer_valid_hours",
     "invoice_due_days",
     "invoice_due_before_start_days",
+    "group_apply_by_days",
     "enquiries_email",
     "joining_url",
     "decline_message",
@@ -131,9 +133,8 @@ def _defaults() -> dict[str, str]:
         name: str(fields[name].get_default(call_default_factory=True))
         for name in ("timezone", "offer_valid_hours", "invoice_due_days")
     }
-    shown["invoice_due_before_start_days"] = str(
-        fields["invoice_due_before_start_days"].get_default()
-    )
+    for name in ("invoice_due_before_start_days", "group_apply_by_days"):
+        shown[name] = str(fields[name].get_default())
     offsets = fields["reminder_offsets_hours"].get_default(call_default_factory=True)
     shown["reminder_offsets_hours"] = ", ".join(str(h) for h in offsets)
     shown["currency"] = str(Money.model_fields["currency"].get_default())
