@@ -366,11 +366,15 @@ def save_course() -> Response[str]:
         )
         saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
-        again = course_form.shown_again(typed, upload, refused)
+        # The course whose own page posted this ("": *Add a course*), its form shown again.
+        own = upload.changing if upload else ("" if adding else course_id)
+        changing = courses.stored_title(ports(), own)
+        stored = courses.get_course(ports(), own).definition if upload and changing else None
+        again = course_form.shown_again(typed, upload, refused, stored)
         page = course_form_page(
             chrome(),
             again.form,
-            changing=None if upload or adding else courses.stored_title(ports(), course_id),
+            changing=changing,
             upload_course_id=again.upload_course_id,
             upload_errors=again.upload_errors,
             taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,

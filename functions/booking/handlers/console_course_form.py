@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from booking.domain.course import Course
 from booking.handlers.console_pages import Chrome, _render
-from booking.handlers.course_form import ADDING, MAX_FACILITATORS, MAX_SESSIONS, CourseForm
+from booking.handlers.course_form import (
+    ADDING,
+    CHANGING,
+    MAX_FACILITATORS,
+    MAX_SESSIONS,
+    CourseForm,
+)
 
 FORM_LABELS = {
     "course_id": "Course id",
@@ -60,6 +66,7 @@ def course_form_page(
         upload_course_id=upload_course_id,
         upload_errors=upload_errors or {},
         adding_field=ADDING,
+        changing_field=CHANGING,
         taken=taken,
         booked=booked,
     )
