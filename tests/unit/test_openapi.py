@@ -141,6 +141,7 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     assert set(saved["multipart/form-data"]["schema"]["properties"]) == {
         "csrf_token",
         "upload_course_id",
+        "changing",  # posted by a course's own page: the file changes that course only
         "definition",
     }
     declined = posts["/console/applications/{application_id}/decline"]["requestBody"]

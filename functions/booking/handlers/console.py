@@ -71,7 +71,7 @@ from booking.handlers.console_app import (
     typed_pence_seen,
     typed_value,
 )
-from booking.handlers.console_course_form import course_form_page
+from booking.handlers.console_course_form import course_form_page, refused_course_page
 from booking.handlers.console_notices import notice_of
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
@@ -373,15 +373,9 @@ def save_course() -> Response[str]:
         )
         saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
-        again = course_form.shown_again(typed, upload, refused)
-        page = course_form_page(
-            chrome(),
-            again.form,
-            changing=None if upload or adding else courses.stored_title(ports(), course_id),
-            upload_course_id=again.upload_course_id,
-            upload_errors=again.upload_errors,
-            taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,
-        )
+        # The course whose own page posted this ("": *Add a course*), its form shown again.
+        own = upload.changing if upload else ("" if adding else course_id)
+        page = refused_course_page(chrome(), ports(), typed, upload, refused, own=own)
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)
     return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered

@@ -85,8 +85,20 @@ def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = N
         references=[a.reference_or_id for a, _ in person.applications],
         billed=[a.reference_or_id for a, _ in person.billed],
         group_bookings=person.group_bookings,
+        owed_back=_owed_back(person),
         errors=errors or {},
     )
+
+
+def _owed_back(person: Person) -> list[str]:
+    """Each of their bookings whose refund failed at Stripe, with what is still to give back
+    to them by hand, said before their name and address go (hostile28 H10)."""
+    owed = []
+    for application, _ in person.applications:
+        if held := failed_and_held(application):
+            currency = application.price.currency if application.price else "gbp"
+            owed.append(f"{application.reference_or_id}: {money_words(held, currency)}")
+    return owed
 
 
 def erased_page(chrome: Chrome, said: list[str]) -> str:

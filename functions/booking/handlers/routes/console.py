@@ -137,6 +137,11 @@ _UPLOAD = form(
     {
         "csrf_token": CSRF_FIELD,
         "upload_course_id": {"type": "string"},
+        "changing": {
+            "type": "string",
+            "description": "Posted by a course's own page (its id): the file changes that "
+            "course only; another `upload_course_id` is refused (422)",
+        },
         "definition": {
             "type": "string",
             "contentMediaType": "application/json",
