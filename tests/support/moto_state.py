@@ -3,9 +3,9 @@
 Every integration test starts from the same AWS: the table, the email queue with its DLQ, the SES
 sender, and the sample course saved in the table. Making that anew cost each test about 40 ms of
 moto calls (``provision``, then ``put_course``'s transaction), most of a test's set-up, on some
-1,300 tests; putting a copy back costs under 2 ms. moto keeps its state in plain objects (a backend per service, account and
-region), so the state once made is copied, and each test starts on a copy of that copy:
-nothing a test writes reaches the kept copy, or the next test.
+1,300 tests; putting a copy back costs under 2 ms. moto keeps its state in plain objects (a
+backend per service, account and region), so the state once made is copied, and each test
+starts on a copy of that copy: nothing a test writes reaches the kept copy, or the next test.
 """
 
 from __future__ import annotations
