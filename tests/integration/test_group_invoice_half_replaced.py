@@ -10,7 +10,6 @@ hook at the in-process Stripe client (the port's HTTP seam) or at the group stor
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,50 +18,17 @@ import pytest
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.groups import GroupBooking
 from tests.support.groups import (
-    COLLEAGUES,
     give_up,
+    group_of_three,
     group_page,
-    invoiced_group,
     manager_view,
+    pay_link_id,
     places_left,
     substitute,
+    when_stripe_is_asked,
 )
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED
 from tests.support.system import STRIPE_KEY, System
-
-
-def _invoice_of(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
-
-
-def _group_of_three(system: System) -> dict[str, Any]:
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    return group
-
-
-def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
-    return stored
-
-
-def _when_stripe_is_asked(
-    system: System, monkeypatch: pytest.MonkeyPatch, path: str, act: Callable[[], Any]
-) -> list[Any]:
-    """``act`` done once just before the system's first POST to ``path`` reaches the stand-in:
-    what it answered."""
-    answer = system.stripe_http._answer
-    done: list[Any] = []
-
-    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(path) and not done:
-            done.append(act())
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
-    return done
 
 
 def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
@@ -71,8 +37,8 @@ def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
     """The table unreachable for the replacement's save (not a lost race): the new invoice,
     made and sent, is voided and its customer deleted, so the employer holds nothing payable
     that the booking does not record; the manager's second try completes the change."""
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
     store = system.ports.groups
     real_save = store.save_group
     failed: list[str] = []
@@ -95,7 +61,7 @@ def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
     deleted = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
     assert deleted.json()["deleted"] is True
     assert system.stripe_invoice(old)["status"] == "void"  # voided first, as it must be
-    assert _stored(system, group).invoice.invoice_id == old  # type: ignore[union-attr]
+    assert system.stored_group(group).invoice.invoice_id == old  # type: ignore[union-attr]
     assert places_left(system, INVOICED) == left
 
     again = give_up(system, group, 2)
@@ -103,10 +69,10 @@ def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
     assert again.status == 200, again.body
     view = manager_view(system, group)
     assert view["places_kept"] == 2
-    new = system.stripe_invoice(_invoice_of(view))
+    new = system.stripe_invoice(pay_link_id(view))
     assert (new["status"], new["amount_due"]) == ("open", 40000)
     assert system.stripe_invoice(made)["status"] == "void"
-    assert _stored(system, group).replacing_invoice is None
+    assert system.stored_group(group).replacing_invoice is None
 
 
 def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_new_one(
@@ -116,9 +82,9 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
     the give-up of place 2 makes its new invoice, the old one already void. The seats and their
     price are as they were, so the give-up is saved over the substitution: one payable invoice
     for the two places kept, the new colleague on place 3."""
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
-    named = _when_stripe_is_asked(
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
+    named = when_stripe_is_asked(
         system,
         monkeypatch,
         "/v1/invoices",
@@ -136,11 +102,11 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
     assert reply.status == 200, reply.body
     view = manager_view(system, group)
     assert view["places_kept"] == 2
-    new = _invoice_of(view)
+    new = pay_link_id(view)
     assert system.stripe_invoice(new)["status"] == "open"
     assert system.stripe_invoice(new)["amount_due"] == 40000
     assert system.stripe_invoice(old)["status"] == "void"
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert stored.replacing_invoice is None
     assert stored.place(3).colleague.email == "nia.other@example.org"
     assert stored.place(2).released
@@ -152,8 +118,8 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
 ) -> None:
     """Past the invoice's due date, before the sweep releases its places: Stripe makes no
     invoice due in the past, so none replaces it; the overdue invoice stays payable."""
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)
 
@@ -163,7 +129,7 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
     assert "due date has passed" in error["message"]
     assert "nothing was changed" in error["message"]
     assert system.stripe_invoice(old)["status"] == "open"
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert stored.replacing_invoice is None
     assert not stored.place(2).released
     assert places_left(system, INVOICED) == left
@@ -187,8 +153,8 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     """Stripe voids the old invoice, then fails to make the new one, and the manager never
     tries again: a few minutes on, the sweep finds the old invoice void at Stripe and makes
     the invoice for the places kept, the place given up freed."""
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
     _stripe_fails(system, monkeypatch, "/v1/invoices")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
@@ -196,7 +162,7 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     said = failed.json()["error"]["message"]
     assert "the old invoice is already cancelled, so it can no longer be paid" in said
     assert "trying again in a few minutes makes the new invoice" in said
-    marked = _stored(system, group)
+    marked = system.stored_group(group)
     assert (marked.replacing_invoice, marked.replacing_place) == (old, 2)
     # Until it is done, nobody is offered the void invoice's page to pay.
     half = manager_view(system, group)
@@ -208,15 +174,15 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     assert line["status_said"].startswith("Invoice being replaced by one for the places kept")
 
     system.scheduled_run(system.now() + timedelta(minutes=1))
-    assert _stored(system, group).replacing_invoice == old  # not yet left half done
+    assert system.stored_group(group).replacing_invoice == old  # not yet left half done
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = system.stripe_invoice(_invoice_of(view))
+    new = system.stripe_invoice(pay_link_id(view))
     assert (new["status"], new["amount_due"]) == ("open", 40000)
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.replacing_invoice, stored.replacing_place, stored.replacing_since) == (
         None,
         None,
@@ -231,20 +197,20 @@ def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
 ) -> None:
     """Stripe unreachable for the void itself, and nobody tries again: the sweep finds the old
     invoice still open, clears the mark, and the group goes on with every place on it."""
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
     _stripe_fails(system, monkeypatch, f"/v1/invoices/{old}/void")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
-    assert _stored(system, group).replacing_invoice == old
+    assert system.stored_group(group).replacing_invoice == old
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.replacing_invoice, stored.replacing_place) == (None, None)
     assert system.stripe_invoice(old)["status"] == "open"
     view = manager_view(system, group)
-    assert (view["status"], view["places_kept"], _invoice_of(view)) == (
+    assert (view["status"], view["places_kept"], pay_link_id(view)) == (
         "awaiting_invoice_payment",
         3,
         old,
@@ -258,8 +224,8 @@ def test_a_replacement_never_made_by_the_due_date_is_not_put_on_the_employer(
     """Stripe fails to make the new invoice until the old one's due date has passed (the
     sweep's completion is refused then): the places go back, and nobody is told the employer
     did not pay an invoice that had been cancelled."""
-    group = _group_of_three(system)
-    old = _invoice_of(group)
+    group = group_of_three(system)
+    old = pay_link_id(group)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     _stripe_fails(system, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
@@ -282,7 +248,7 @@ def test_the_managers_browser_is_told_the_old_invoice_is_cancelled(
 ) -> None:
     """The give-up sent from the manager's page (a form post), Stripe failing after the void:
     the page says the old invoice is cancelled, not that nothing was lost."""
-    group = _group_of_three(system)
+    group = group_of_three(system)
     _stripe_fails(system, monkeypatch, "/v1/invoices")
     path = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
     reply = system.api("POST", path, form={}, headers={"accept": "text/html"})
@@ -298,8 +264,8 @@ def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_pai
 ) -> None:
     """Stripe failed after the void; the manager tries again once the due date has passed:
     refused, and not told to pay an invoice that was cancelled."""
-    group = _group_of_three(system)
-    old = _invoice_of(group)
+    group = group_of_three(system)
+    old = pay_link_id(group)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     _stripe_fails(system, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
@@ -313,16 +279,16 @@ def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_pai
     assert "Pay the invoice as it is" not in error["message"]
 
 
-def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep(
+def _stopped_before_its_save(
     system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The function stopped after Stripe sent the new invoice and before its save (a timeout:
-    no undo runs): the sweep, completing the replacement, voids that unrecorded invoice, so
-    the employer holds one payable invoice, the one the booking records."""
+) -> tuple[dict[str, Any], str, str]:
+    """A give-up of place 2 whose function stopped after Stripe sent the new invoice and
+    before its save (a timeout: no undo runs): the group, its old invoice, and the invoice
+    that try sent and nothing recorded."""
     from booking.services import group_unpaid_give_up
 
-    group = _group_of_three(system)
-    old = _invoice_of(group)
+    group = group_of_three(system)
+    old = pay_link_id(group)
     store = system.ports.groups
     real_save = store.save_group
     sent: list[str] = []
@@ -339,13 +305,23 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     [unrecorded] = sent
+    return group, old, unrecorded
+
+
+def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The function stopped after Stripe sent the new invoice and before its save (a timeout:
+    no undo runs): the sweep, completing the replacement, voids that unrecorded invoice, so
+    the employer holds one payable invoice, the one the booking records."""
+    group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     assert system.stripe_invoice(unrecorded)["status"] == "open"
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
     view = manager_view(system, group)
     assert view["places_kept"] == 2
-    current = _invoice_of(view)
+    current = pay_link_id(view)
     assert current not in (old, unrecorded)
     assert system.stripe_invoice(current)["status"] == "open"
     assert system.stripe_invoice(unrecorded)["status"] == "void"
@@ -359,31 +335,12 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_next_
 ) -> None:
     """As above, the manager trying again before the sweep does: that try, once saved, voids
     the invoice the stopped one sent."""
-    from booking.services import group_unpaid_give_up
-
-    group = _group_of_three(system)
-    old = _invoice_of(group)
-    store = system.ports.groups
-    real_save = store.save_group
-    sent: list[str] = []
-
-    def stopped_before_the_save(new: GroupBooking, previous: GroupBooking | None) -> Any:
-        made = new.invoice.invoice_id if new.invoice is not None else old
-        if previous is not None and previous.replacing_invoice == old and made != old:
-            sent.append(made)
-            raise DependencyUnavailable("the function ran out of time")
-        return real_save(new, previous)
-
-    monkeypatch.setattr(store, "save_group", stopped_before_the_save)
-    monkeypatch.setattr(group_unpaid_give_up._ByInvoice, "undo", lambda self, new: None)
-    assert give_up(system, group, 2).status == 503
-    monkeypatch.undo()
-    [unrecorded] = sent
+    group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
 
     again = give_up(system, group, 2)
 
     assert again.status == 200, again.body
-    current = _invoice_of(manager_view(system, group))
+    current = pay_link_id(manager_view(system, group))
     assert current not in (old, unrecorded)
     assert system.stripe_invoice(current)["status"] == "open"
     assert system.stripe_invoice(unrecorded)["status"] == "void"

@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
+from tests.support.groups import invoices_made
 from tests.support.held_events import paid_while
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
@@ -49,10 +50,6 @@ def _bank(system: System, application: dict[str, Any], step: str, body: bytes) -
     assert all(reply.status == 200 for reply in system.webhook_replies)
 
 
-def _invoices_made(system: System) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
-
-
 def _voids_asked(system: System, application: dict[str, Any]) -> int:
     voids = f"/v1/invoices/{invoice_id_of(application)}/void"
     return len([r for r in system.stripe_http.requests if r.path == voids])
@@ -63,7 +60,7 @@ def _unchanged(system: System, application: dict[str, Any], made: int) -> None:
     assert system.status_of(application)["status"] == "awaiting_invoice_payment"
     assert system.stored(application).bursary == 0
     assert system.stripe_invoice(invoice_id_of(application))["status"] == "open"
-    assert _invoices_made(system) == made
+    assert invoices_made(system) == made
     assert _voids_asked(system, application) == 0
     assert system.course(INVOICED)["places_left"] == 1
     assert system.deliver_emails() == []
@@ -91,7 +88,7 @@ def test_the_organiser_may_not_cancel_while_the_bank_debit_processes(
 ) -> None:
     """hostile26 F1: cancelled under the debit, the billing contact was told no money was
     taken, and the money went back whole when the bank confirmed it."""
-    made = _invoices_made(system)
+    made = invoices_made(system)
 
     error = _cancel(system, debited, refund).refused(409, "payment_settling")
 
@@ -121,7 +118,7 @@ def test_the_organiser_may_not_cancel_an_invoice_paid_whose_event_is_on_its_way(
 ) -> None:
     """hostile26 F7: the cancel went on, the billing contact was told no money was taken, then
     the payment was given back whole."""
-    made = _invoices_made(system)
+    made = invoices_made(system)
     pay = f"/invoices/{invoice_id_of(invoiced)}/pay"
 
     refused, _ = paid_while(
@@ -130,7 +127,7 @@ def test_the_organiser_may_not_cancel_an_invoice_paid_whose_event_is_on_its_way(
 
     error = refused.refused(409, "payment_being_recorded")
     assert "has arrived and is being recorded: nothing was changed" in error["message"]
-    assert _invoices_made(system) == made
+    assert invoices_made(system) == made
     assert _voids_asked(system, invoiced) == 0
     _confirmed_nothing_given_back(system, invoiced)
 
@@ -140,7 +137,7 @@ def test_a_bursary_is_not_granted_while_the_bank_debit_of_the_invoice_processes(
 ) -> None:
     """hostile26 F4: the invoice replaced under the debit, whose money then went back whole,
     and the employer asked to pay again."""
-    made = _invoices_made(system)
+    made = invoices_made(system)
 
     error = _grant(system, debited).refused(409, "payment_settling")
 
@@ -154,7 +151,7 @@ def test_a_bursary_is_not_granted_while_the_bank_debit_of_the_invoice_processes(
 def test_a_bursary_is_not_granted_while_the_paid_invoice_is_being_recorded(
     system: System, invoiced: dict[str, Any]
 ) -> None:
-    made = _invoices_made(system)
+    made = invoices_made(system)
     pay = f"/invoices/{invoice_id_of(invoiced)}/pay"
 
     refused, _ = paid_while(
@@ -162,7 +159,7 @@ def test_a_bursary_is_not_granted_while_the_paid_invoice_is_being_recorded(
     )
 
     refused.refused(409, "payment_being_recorded")
-    assert _invoices_made(system) == made
+    assert invoices_made(system) == made
     assert _voids_asked(system, invoiced) == 0
     assert system.stored(invoiced).bursary == 0
     _confirmed_nothing_given_back(system, invoiced)
@@ -171,11 +168,11 @@ def test_a_bursary_is_not_granted_while_the_paid_invoice_is_being_recorded(
 def test_a_bursary_on_an_invoice_nobody_is_paying_replaces_it(
     system: System, invoiced: dict[str, Any]
 ) -> None:
-    made = _invoices_made(system)
+    made = invoices_made(system)
 
     assert _grant(system, invoiced).status == 200
 
-    assert _invoices_made(system) == made + 1
+    assert invoices_made(system) == made + 1
     assert system.stripe_invoice(invoice_id_of(invoiced))["status"] == "void"
     assert system.stored(invoiced).bursary == 5000
 
@@ -183,7 +180,7 @@ def test_a_bursary_on_an_invoice_nobody_is_paying_replaces_it(
 def test_the_consoles_cancel_while_the_bank_debit_processes_says_why_on_the_page(
     system: System, debited: dict[str, Any]
 ) -> None:
-    made = _invoices_made(system)
+    made = invoices_made(system)
     browser = signed_in(system)
     path = f"/console/applications/{debited['application_id']}"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     NOTICE_ONCE,
+    PROGRAMME,
     console_form,
     page,
     path_parameter,
@@ -15,7 +16,6 @@ from booking.handlers.routes.answers import (
 
 CONSOLE = Function.CONSOLE
 TAGS = ("console",)
-_PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
 _EVENT = path_parameter("event_key", "The follow-up's id, as the programme's page links it")
 _APPLICATION = path_parameter("application_id")
 FOLLOW_UPS_PAGE = "/console/programmes/{programme}/follow-ups"
@@ -30,7 +30,7 @@ FOLLOW_UPS: tuple[Route, ...] = (
         "invitation was sent to and when, and when the rest go",
         {"200": page("The follow-ups and their invitations"), "404": page("No such programme")},
         description=NOTICE_ONCE,
-        parameters=(_PROGRAMME,),
+        parameters=(PROGRAMME,),
         tags=TAGS,
     ),
     Route(
@@ -60,7 +60,7 @@ FOLLOW_UPS: tuple[Route, ...] = (
             },
             "press",
         ),
-        parameters=(_PROGRAMME, _EVENT, _APPLICATION),
+        parameters=(PROGRAMME, _EVENT, _APPLICATION),
         tags=TAGS,
     ),
 )
