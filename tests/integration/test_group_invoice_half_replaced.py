@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking
 from tests.support.groups import (
     give_up,
@@ -343,4 +344,20 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_next_
     current = pay_link_id(manager_view(system, group))
     assert current not in (old, unrecorded)
     assert system.stripe_invoice(current)["status"] == "open"
+    assert system.stripe_invoice(unrecorded)["status"] == "void"
+
+
+def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_when_the_group_lapses(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody tries again and no run completes the replacement before the due date: the group
+    lapses (its replacement never made), and the invoice the stopped try sent is voided with
+    it, so the employer is not asked to pay for a booking that has ended (review22 F1)."""
+    group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
+    due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
+
+    system.scheduled_run(due + timedelta(days=1))
+
+    ended = system.stored_group(group)
+    assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
     assert system.stripe_invoice(unrecorded)["status"] == "void"

@@ -13,6 +13,7 @@ from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
+from booking.services.group_invoice_replacement import unrecorded_voided
 from booking.services.group_replacement_sweep import left_half_done, replacement_completed
 from booking.services.groups import group_reader, invoice_paying, void_quietly
 from booking.services.ports import Ports
@@ -56,6 +57,10 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
         touched.append(released.course_id)
         if released.invoice is not None:
             void_quietly(ports, released)
+        if released.ended_because is GroupEnding.REPLACEMENT_NOT_MADE:
+            # A try stopped before its save may have sent a new invoice nothing records: the
+            # booking has ended, so no invoice of it may stay payable (review22 F1).
+            unrecorded_voided(ports, released, now)
     return touched
 
 
