@@ -94,10 +94,12 @@ def _owed_back(person: Person) -> list[str]:
     """Each of their bookings whose refund failed at Stripe, with what is still to give back
     to them by hand, said before their name and address go (hostile28 H10)."""
     owed = []
-    for application, _ in person.applications:
+    for application, course in person.applications:
         if held := failed_and_held(application):
-            currency = application.price.currency if application.price else "gbp"
-            owed.append(f"{application.reference_or_id}: {money_words(held, currency)}")
+            # In the currency it was paid in: its own price, else its course's (never guessed).
+            price = application.price or (course.definition.price if course else None)
+            amount = money_words(held, price.currency) if price else f"{held} (minor units)"
+            owed.append(f"{application.reference_or_id}: {amount}")
     return owed
 
 
