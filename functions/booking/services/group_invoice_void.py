@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.services.concurrency import retried
 from booking.services.groups import find_group, group_reader, invoice_paying
+from booking.services.invoice_requests import void_at_stripe
 from booking.services.payments import apply_invoice_event
 from booking.services.ports import Ports
 
@@ -36,12 +37,21 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
     invoice read was replaced meanwhile (the group keeps its seats on the new one),
     ``payment_settling`` while a bank debit of it is processing (hostile25 F4)."""
-    _refuse_while_paid(ports, find_group(ports, group_id))
+    read = find_group(ports, group_id)
+    _refuse_while_paid(read, invoice_paying(ports, read))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
     invoice = group.invoice
     assert invoice is not None
-    if ports.payments.void_invoice(invoice.invoice_id) == "paid":
-        raise _paid_already()  # paid since the read
+    try:
+        # Stripe's void decides: refused under a payment begun since the read, never taken
+        # as done (review21 F4, hostile27 F1).
+        held = void_at_stripe(ports, invoice.invoice_id)
+    except (Conflict, DependencyUnavailable):
+        _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
+        raise
+    if held.on_its_way:
+        _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
+        _refuse_while_paid(group, held)
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
     if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
@@ -73,13 +83,13 @@ def voided_at_our_ask(ports: Ports, group: GroupBooking, invoice_id: str, by: st
     return find_group(ports, group.group_id)
 
 
-def _refuse_while_paid(ports: Ports, group: GroupBooking) -> None:
-    """Refused, nothing written, Stripe not asked to void, while a payment of ``group``'s open
-    invoice is on its way (``InvoicePaying.on_its_way``, one read as the give-up's and the
-    sweep's: ``services.groups.invoice_paying``): a bank debit processing (days; voided under
-    it, the places would go and the payment be given back whole when the bank confirms it,
-    hostile25 F4), or paid, its event not yet here (its confirmation books the places)."""
-    paying = invoice_paying(ports, group)
+def _refuse_while_paid(group: GroupBooking, paying: InvoicePaying) -> None:
+    """Refused, nothing changed, while a payment of ``group``'s open invoice is on its way
+    (``paying``: read before Stripe is asked to void, as the give-up's and the sweep's read,
+    ``services.groups.invoice_paying``, or Stripe's answer to the void): a bank debit
+    processing (days; voided under it, the places would go and the payment be given back whole
+    when the bank confirms it, hostile25 F4), or paid, its event not yet here (its
+    confirmation books the places)."""
     if not paying.on_its_way:
         return
     if paying is InvoicePaying.PAID:
@@ -99,6 +109,23 @@ def _paid_already() -> Conflict:
         "this group's invoice was paid already; its confirmation is on its way",
         code="invoice_paid",
     )
+
+
+def _ask_withdrawn(ports: Ports, group_id: str, invoice_id: str) -> None:
+    """The organisers' ask to void ``invoice_id`` no longer recorded: Stripe refused that void,
+    or could not be asked, so the booking does not end with it, and the manager's give-ups are
+    not refused as though it would (review21 F5, hostile27 F7). An ask made for another reason
+    (an erasure) stays."""
+
+    def withdraw(current: GroupBooking) -> None:
+        if (
+            current.void_asked_for == invoice_id
+            and current.void_asked_because is GroupEnding.VOIDED_BY_ORGANISER
+        ):
+            update = {"void_asked_for": None, "void_asked_because": None}
+            ports.groups.save_group(current.model_copy(update=update), current)
+
+    retried(withdraw, group_reader(ports, group_id))
 
 
 def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:

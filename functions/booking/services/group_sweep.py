@@ -13,7 +13,8 @@ from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
-from booking.services.groups import group_reader, invoice_paying, void_quietly
+from booking.services.groups import group_reader, invoice_paying
+from booking.services.invoice_requests import void_at_stripe
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -23,8 +24,8 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     """Unpaid groups whose hold ran out let their seats go, in case Stripe's event about it
     was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
     event decides); an invoice is read at Stripe first, and kept while a payment of it is on
-    its way (``_payment_on_its_way``), else voided after (as an application's is). The courses
-    touched."""
+    its way (``_payment_on_its_way``), then voided before the places go, and kept too when
+    Stripe refuses that void (as an application's is). The courses touched."""
     touched: list[str] = []
     for due in ports.groups.groups_due(now):
         if due.status is GroupStatus.PAID:
@@ -40,11 +41,8 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
         if _payment_on_its_way(ports, due, now):
             continue
         released = _released(ports, due, now)
-        if released is None:
-            continue
-        touched.append(released.course_id)
-        if released.invoice is not None:
-            void_quietly(ports, released)
+        if released is not None:
+            touched.append(released.course_id)
     return touched
 
 
@@ -77,13 +75,22 @@ def _payment_on_its_way(ports: Ports, group: GroupBooking, now: datetime) -> boo
     payment of the invoice is on its way (``InvoicePaying.on_its_way``: the employer's bank
     debit, begun in time, still being confirmed, or paid, its event not yet here), so the
     places are kept and nobody is told anything ended; the next run looks again, and ends it
-    then if the debit failed. Stripe unreachable: kept too, never guessed as unpaid. One read
-    at Stripe per group whose hold ends by ``now`` (a card group's is its checkout's expiry)."""
-    lapses = group.hold_lapses_at()
-    if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or lapses is None or lapses > now:
+    then if the debit failed. Else it is voided at Stripe, before anything is saved: kept too
+    when Stripe refuses that void (a debit begun since the read, or paid). Stripe unreachable:
+    kept too, never guessed as unpaid. One read and one void at Stripe per group whose hold
+    ends by ``now`` (a card group's is its checkout's expiry)."""
+    lapses, invoice = group.hold_lapses_at(), group.invoice
+    if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or invoice is None:
+        return False
+    if lapses is None or lapses > now:
         return False
     try:
-        on_its_way = invoice_paying(ports, group).on_its_way
+        # Stripe's void decides after the read (``void_at_stripe``): a debit begun since it
+        # has the void refused, and the places are kept, not ended under it (review21 F4).
+        on_its_way = (
+            invoice_paying(ports, group).on_its_way
+            or void_at_stripe(ports, invoice.invoice_id).on_its_way
+        )
     except DependencyUnavailable:
         logger.warning("a lapsed group's invoice unread, kept", extra={"group_id": group.group_id})
         return True
