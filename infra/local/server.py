@@ -414,9 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  admin token: {stack.admin_token}", flush=True)
     print(f"  outbox:      {stack.outbox_dir}", flush=True)
     # With job control on, `setsid cmd &` forks again and `$!` is not the new group's id:
-    # the stack says its own, so whoever started it in the background can stop all of it.
+    # started so (a session of its own), the stack says its group, so whoever started it in
+    # the background can stop all of it. Otherwise the group is its caller's: not said.
     group = os.getpgid(0)
-    print(f"Press Ctrl-C to stop (or: kill -TERM -- -{group}).", flush=True)
+    own = f" (or: kill -TERM -- -{group})" if os.getsid(0) == group else ""
+    print(f"Press Ctrl-C to stop{own}.", flush=True)
     started = time.monotonic()
     stack.serve_forever()
     print(f"Stopped after {time.monotonic() - started:.0f} s.", flush=True)

@@ -110,12 +110,10 @@ def test_a_refund_event_beyond_what_was_paid_is_not_recorded(system: System) -> 
 def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.support.groups import book
+    from tests.support.groups import paid_by_card
 
-    group = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    group = paid_by_card(system)
+    stored = system.stored_group(group)
     assert stored.amount_paid > 0
     system.refund_at_stripe(stored.payment_intent, 1000)  # a real partial refund, recorded
     by_refund = last_event(system, "refund.created", stored.payment_intent)
@@ -130,8 +128,7 @@ def test_a_refund_event_beyond_what_a_group_paid_is_not_recorded(
         if r.levelname == "ERROR" and r.getMessage() == "stripe event not believed"
     ]
     assert [getattr(r, "event_id", None) for r in alarms] == ["evt_forged_group_refund"]
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.amount_refunded, after.status) == (1000, stored.status)
 
 
@@ -169,8 +166,7 @@ def test_a_groups_checkout_event_carrying_a_payment_not_its_own_pays_nothing(
 
     g = book(system, course=COURSE_ID).json()
     assert system.pay(str(g["pay_url"])).status == 200
-    paid_by_g = system.ports.groups.get_group(g["group_id"])
-    assert paid_by_g is not None
+    paid_by_g = system.stored_group(g)
     h = book(system, course=COURSE_ID, colleagues=OTHERS).json()
     for n, payment in enumerate((paid_by_g.payment_intent, "pi_recorded_by_nobody")):
         forged = last_event(system, "checkout.session.completed")
@@ -183,6 +179,5 @@ def test_a_groups_checkout_event_carrying_a_payment_not_its_own_pays_nothing(
         )
         answer = sent(system, forged)
         assert answer["action"] == "ignore", answer
-        stored = system.ports.groups.get_group(h["group_id"])
-        assert stored is not None
+        stored = system.stored_group(h)
         assert (stored.payment_intent, stored.amount_paid) == (None, 0)

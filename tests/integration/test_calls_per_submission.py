@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.system import COURSE_ID, System
+from tests.support.invoiced import BILLING
+from tests.support.system import System
 
 
 @pytest.fixture
@@ -113,12 +114,10 @@ def test_a_groups_refund_event_reads_its_owner_and_the_group_once(
 ) -> None:
     """A refund made at Stripe of a group's payment: the group-owner index and the group are
     read once each (the check against what it paid is made on the group read to apply it)."""
-    from tests.support.groups import book
+    from tests.support.groups import paid_by_card
 
-    group = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    group = paid_by_card(system)
+    stored = system.stored_group(group)
     system.hold_webhooks = True
     system.refund_at_stripe(stored.payment_intent, 10000)
     refunds = _refund_events(system)
@@ -166,13 +165,7 @@ def test_a_paid_invoice_event_reads_its_invoice_once_at_stripe(
     included (is it paid, and by which payment: ``services.believed``), then the same
     DynamoDB calls as a paid checkout's (who owns the invoice, the application, who recorded
     the payment, the transaction)."""
-    reply = system.apply(
-        email="ada@example.org",
-        payment_method="invoice",
-        billing_name="St Elsewhere NHS Foundation Trust",
-        billing_email="accounts@example.nhs.uk",
-        billing_address="1 Hospital Road, Leeds",
-    )
+    reply = system.apply(email="ada@example.org", **BILLING)
     assert reply.status == 201, reply.body
     invoice_id = str(reply.json()["invoice_url"]).rsplit("/", 1)[-1]
     system.hold_webhooks = True

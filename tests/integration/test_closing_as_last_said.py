@@ -38,6 +38,16 @@ def _names(messages: list[OutgoingEmail], closing: datetime, zone: str) -> bool:
     return all(moment_when(closing, zone) in " ".join(m.text.split()) for m in messages)
 
 
+def _each_told_once(system: System, subject: str, closing: datetime) -> None:
+    """Everyone waiting told of the dates now once, in an email whose subject begins
+    ``subject`` and which names ``closing``."""
+    zone = system.course("small")["timezone"]
+    told = _told(system, "The dates have moved")
+    assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
+    assert all(m[0].subject.startswith(subject) for m in told.values())
+    assert all(_names(m, closing, zone) for m in told.values())
+
+
 def test_a_reopen_overtaken_by_a_later_move_before_the_mailer_names_the_closing_that_holds(
     system: System,
 ) -> None:
@@ -47,11 +57,7 @@ def test_a_reopen_overtaken_by_a_later_move_before_the_mailer_names_the_closing_
     with time_machine.travel(after, tick=False):
         _save(system, _moved(system, start, 7))
         later = _save(system, _moved(system, start, 10))
-        zone = system.course("small")["timezone"]
-        told = _told(system, "The dates have moved")
-    assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
-    assert all(m[0].subject.startswith(REOPENED) for m in told.values())
-    assert all(_names(m, later, zone) for m in told.values())
+        _each_told_once(system, REOPENED, later)
 
 
 def test_a_closing_brought_earlier_then_later_again_before_the_mailer_is_told_as_it_holds(
@@ -69,11 +75,7 @@ def test_a_closing_brought_earlier_then_later_again_before_the_mailer_is_told_as
         assert sorted(_told(system, EARLIER)) == sorted(WAITING)
         _save(system, _moved(system, start, 2))
         holds = _save(system, _moved(system, start, 3))
-        zone = system.course("small")["timezone"]
-        told = _told(system, "The dates have moved")
-        assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
-        assert all(m[0].subject.startswith(EARLIER) for m in told.values())
-        assert all(_names(m, holds, zone) for m in told.values())
+        _each_told_once(system, EARLIER, holds)
         # Later again: nothing said; back to what they hold: nothing.
         _save(system, _moved(system, start, 4))
         _save(system, _moved(system, start, 3))

@@ -16,29 +16,17 @@ from typing import Any
 
 import time_machine
 
-from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from booking.services.mailer import SendOutcome, send_email_job
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
+from tests.integration.test_offer_until_closing import _moved, _two_waiting
 from tests.support.system import System
 
 CLOSED = "Applications have closed"
 REOPENED = "The dates have moved: "
 EARLIER = "The dates have moved again, and applications close earlier"
 WAITING = ("first@example.org", "second@example.org")
-
-
-def _moved(system: System, start: datetime, days: int) -> dict[str, Any]:
-    """The small course with its one session ``days`` after ``start``'s day, 15:00 to 17:00."""
-    later = start + timedelta(days=days)
-    return system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
 
 
 def _save(system: System, definition: dict[str, Any]) -> datetime:
@@ -60,9 +48,7 @@ def _told(system: System, start: str) -> dict[str, list[Any]]:
 def told_closed(system: System) -> tuple[datetime, datetime]:
     """The small course full with two waiting, both told at its closing that applications
     closed (their emails delivered): its start and its closing."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    start, closes, _, _ = _two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         system.deliver_emails()
@@ -127,9 +113,7 @@ def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_
     closing passed again): the sweep's second telling of that closing is sent, though the
     first went under the same closing within the mailer's 30-day claim; the same job
     delivered again sends nothing."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    start, closes, first, _ = _two_waiting(system)
     first_back = system.one_session_file(
         programme="compassionate-leadership",
         facilitators=["facilitator@example.org"],

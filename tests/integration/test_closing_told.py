@@ -21,8 +21,9 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
-from tests.support.applications import session_id_of
+from tests.integration.test_closing_retold import _moved
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
+from tests.integration.test_offer_until_closing import _two_waiting
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book
 from tests.support.page_text import text_of
@@ -46,20 +47,20 @@ def _with(told: dict[str, list[str]], start: str) -> dict[str, int]:
     return {a: n for a, n in counted.items() if n}
 
 
-def _in_review(system: System) -> tuple[datetime, Any]:
-    """An application awaiting review on the approval course, made two days before it starts."""
+def _in_review(system: System) -> tuple[datetime, datetime, Any]:
+    """An application awaiting review on the approval course, made two days before it starts:
+    the course's start, its closing, and the application."""
     course_id = system.approval_course()
-    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    start = system.first_start(course_id)
     with time_machine.travel(start - timedelta(days=2), tick=False):
         pending = system.apply(course_id=course_id, email="review@example.org").json()
         assert pending["status"] == "pending_review", pending
         system.deliver_emails()
-    return start, pending
+    return start, start - CHECKOUT_HOLD, pending
 
 
 def test_an_application_in_review_is_told_once_when_applications_close(system: System) -> None:
-    start, pending = _in_review(system)
-    closes = start - CHECKOUT_HOLD
+    _, closes, pending = _in_review(system)
     app_id = pending["application_id"]
     with time_machine.travel(closes - timedelta(minutes=1), tick=False):
         assert system.status_of(pending)["review_ended"] is False
@@ -110,8 +111,7 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
     system: System,
 ) -> None:
     """The sweep looked only at courses with a waiting list: one in review was never told."""
-    start, pending = _in_review(system)
-    closes = start - CHECKOUT_HOLD
+    _, closes, pending = _in_review(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 1
         assert _with(_subjects(system), CLOSED) == {"review@example.org": 1}
@@ -120,26 +120,14 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
         assert _subjects(system) == {}
 
 
-def _moved_a_week_later(system: System, start: datetime) -> dict[str, Any]:
-    later = start + timedelta(days=7)
-    return system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
-
-
 def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
     system: System,
 ) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    start, closes, first, _ = _two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         system.deliver_emails()
-    moved = _moved_a_week_later(system, start)
+    moved = _moved(system, start, 7)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         told = _subjects(system)
@@ -162,18 +150,15 @@ def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closin
     local stack's tick) told the list; the dates then moved later before the old closing came:
     they are told once that they wait again, and told again at the new closing (hostile20 F4:
     the told mark, with no closing beside it, stayed, and the new closing told nobody)."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    start, closes, _, _ = _two_waiting(system)
     with time_machine.travel(closes - timedelta(hours=1), tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
-        moved = _moved_a_week_later(system, start)
+        moved = _moved(system, start, 7)
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         told = _subjects(system)
         assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
-    new_closing = datetime.fromisoformat(system.course("small")["sessions"][0]["start"])
-    new_closing -= CHECKOUT_HOLD
+    new_closing = system.first_start("small") - CHECKOUT_HOLD
     with time_machine.travel(new_closing, tick=False):
         assert sweep(system.ports, new_closing).waits_ended == 2
         assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
@@ -183,9 +168,7 @@ def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closin
 def test_a_wait_told_under_the_earlier_job_id_is_not_told_again(system: System) -> None:
     """A deploy: told before the job id named the closing (``wait_ended:<id>``), marked told;
     the new code's runs at the same closing tell nobody again."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, second = _full_with_two_waiting(system, start)
+    _, closes, first, second = _two_waiting(system)
     with time_machine.travel(closes, tick=False):
         for application in (first, second):
             stored = system.stored(application)
@@ -208,11 +191,8 @@ def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> 
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
     freed = closes - LEAST_TIME_TO_ACT + timedelta(minutes=5)
-    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        system.apply(course_id="small", email="first@example.org")
+    seat_offered_at(system, freed)
     with time_machine.travel(freed, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
         system.deliver_emails()
         course = system.course("small")
         assert course["status"] == "full"
@@ -260,7 +240,7 @@ def test_in_the_last_minutes_an_application_for_review_is_promised_no_review(
     """No approval can be made with under 15 minutes left (409 ``too_late_to_offer``): one who
     applies for review then is not told the facilitators will email once they have read it."""
     course_id = system.approval_course()
-    start = datetime.fromisoformat(system.course(course_id)["sessions"][0]["start"])
+    start = system.first_start(course_id)
     closes = start - CHECKOUT_HOLD
     with time_machine.travel(closes - LEAST_TIME_TO_ACT + timedelta(minutes=5), tick=False):
         late = system.apply(course_id=course_id, email="late@example.org").json()
@@ -282,8 +262,7 @@ def test_in_the_last_minutes_an_application_for_review_is_promised_no_review(
 def test_an_application_told_its_review_ended_awaits_review_again_when_the_dates_move(
     system: System,
 ) -> None:
-    start, pending = _in_review(system)
-    closes = start - CHECKOUT_HOLD
+    start, closes, pending = _in_review(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 1
         system.deliver_emails()

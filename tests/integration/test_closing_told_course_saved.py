@@ -19,14 +19,14 @@ import time_machine
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.lifecycle import sweep
+from tests.integration.test_closing_retold import _moved
 from tests.integration.test_closing_told import (
     CLOSED,
     REOPENED,
-    _full_with_two_waiting,
-    _moved_a_week_later,
     _subjects,
     _with,
 )
+from tests.integration.test_offer_until_closing import _two_waiting
 from tests.support.system import System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
@@ -57,10 +57,8 @@ def _swept_with_a_save_of_the_course(
 def test_a_course_moved_later_as_the_sweep_marks_its_list_is_told_at_the_new_closing(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
-    moved = _moved_a_week_later(system, start)
+    start, closes, first, _ = _two_waiting(system)
+    moved = _moved(system, start, 7)
     with time_machine.travel(closes, tick=False):
         assert _swept_with_a_save_of_the_course(system, monkeypatch, closes, moved) == 0
         told = _subjects(system)
@@ -78,9 +76,7 @@ def test_a_course_moved_later_as_the_sweep_marks_its_list_is_told_at_the_new_clo
 def test_a_save_that_keeps_the_closing_leaves_the_sweep_telling_everyone_in_the_same_run(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    start, closes, _, _ = _two_waiting(system)
     retitled = system.one_session_file(
         title="Small cohort, renamed",
         programme="compassionate-leadership",

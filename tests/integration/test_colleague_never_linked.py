@@ -14,19 +14,23 @@ from booking.domain.colleague_links import first_link
 from booking.domain.emails import OutgoingEmail
 from booking.domain.groups import GroupBooking
 from booking.services.ports import EmailClaim
-from tests.support.groups import COLLEAGUES, MANAGER, OTHERS, book, give_up, substitute
-from tests.support.system import COURSE_ID, System
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    OTHERS,
+    give_up,
+    paid_by_card,
+    paid_card_group,
+    substitute,
+)
+from tests.support.system import System
 
 GONE = "The link we sent you to apply for it no longer works."
 SUBSTITUTE = OTHERS[0]
 
 
 def _paid(system: System, *, deliver: bool = True) -> dict[str, Any]:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    if deliver:
-        system.deliver_emails()
-    return group
+    return paid_card_group(system) if deliver else paid_by_card(system)
 
 
 def _to(sent: list[OutgoingEmail], person: dict[str, str]) -> list[str]:

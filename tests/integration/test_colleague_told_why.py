@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.groups import COLLEAGUES, apply_through, book, give_up, manager_view
-from tests.support.system import COURSE_ID, System
+from tests.support.groups import (
+    COLLEAGUES,
+    apply_through,
+    give_up,
+    manager_view,
+    paid_card_group,
+)
+from tests.support.system import System
 
 COURSE = "Compassionate Leadership Training"
-
-
-def _paid_card_group(system: System) -> dict[str, Any]:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    return group
 
 
 def _to(system: System, sent: list[Any], number: int) -> Any:
@@ -28,12 +27,11 @@ def _to(system: System, sent: list[Any], number: int) -> Any:
 def test_a_colleague_whose_place_a_refund_at_stripe_released_is_told_of_the_refund(
     system: System,
 ) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     link = manager_view(system, group)["places"][0]["apply_url"]
     assert apply_through(system, link, **COLLEAGUES[0]).status == 201
     system.deliver_emails()
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     system.refund_at_stripe(stored.payment_intent, 60000)
 
     sent = system.deliver_emails()
@@ -53,7 +51,7 @@ def test_a_colleague_whose_place_a_refund_at_stripe_released_is_told_of_the_refu
 
 
 def test_a_colleague_whose_place_the_manager_gave_up_is_told_so(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     assert give_up(system, group, 2).status == 200
     told = _to(system, system.deliver_emails(), 2)
     assert told.subject.startswith("Your place has been given up: ")

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from booking.domain.groups import GroupBooking
 from booking.domain.wording import money_words
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.groups import COLLEAGUES, colleague_applies, paid_group
@@ -31,12 +30,6 @@ def _manager_erased(system: System) -> tuple[dict[str, Any], str]:
     return group, f"/console/applications/{colleague.application_id}"
 
 
-def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
-    found = system.ports.groups.get_group(group["group_id"])
-    assert found is not None
-    return found
-
-
 def _cancelled(browser: ConsoleBrowser, path: str, **form: str) -> str:
     reply = browser.act(f"{path}/cancel", **form)
     assert reply.status == 303, reply.body
@@ -48,10 +41,10 @@ def test_the_console_refunds_a_group_places_share_to_the_employer_and_says_so(
 ) -> None:
     group, path = _manager_erased(system)
     browser = signed_in(system)
-    share = money_words(_stored(system, group).price.amount, "gbp")
+    share = money_words(system.stored_group(group).price.amount, "gbp")
     assert f"Also refund its {share} share to {EMPLOYER} through Stripe" in browser.words(path)
     said = _cancelled(browser, path, refund="on")
-    after = _stored(system, group)
+    after = system.stored_group(group)
     assert after.places[0].released
     assert after.amount_refunded == after.price.amount  # the place's share, back to the employer
     assert (
@@ -64,7 +57,7 @@ def test_the_console_refunds_a_group_places_share_to_the_employer_and_says_so(
 def test_the_console_keeps_the_employers_share_when_not_asked_to_refund_it(system: System) -> None:
     group, path = _manager_erased(system)
     said = _cancelled(signed_in(system), path)
-    after = _stored(system, group)
+    after = system.stored_group(group)
     assert after.places[0].released
     assert after.amount_refunded == 0
     assert (

@@ -27,12 +27,11 @@ from tests.integration.test_closing_retold import _moved, _save, told_closed
 from tests.integration.test_closing_told import (
     CLOSED,
     REOPENED,
-    _moved_a_week_later,
     _subjects,
     _with,
 )
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
+from tests.integration.test_offer_until_closing import _two_waiting
 from tests.support.groups import COLLEAGUES, MANAGER, apply_through, manager_view
 from tests.support.index_lag import index_behind
 from tests.support.system import COURSE_ID, System
@@ -112,10 +111,8 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
 def test_a_closed_mark_the_reopen_missed_is_undone_at_the_next_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
-    moved = _moved_a_week_later(system, start)
+    start, closes, first, _ = _two_waiting(system)
+    moved = _moved(system, start, 7)
     with time_machine.travel(closes, tick=False):
         with index_behind(system.ports.repository, monkeypatch):
             assert sweep(system.ports, closes).waits_ended == 2
@@ -181,9 +178,7 @@ def test_a_course_whose_follow_up_fails_holds_up_no_other_course(
     """One course's follow-up failing (its groups' query throttled) is logged at ERROR with
     its id and skipped; the sweep's other steps still run for every course: the small course's
     waiting list is told at its closing (review20 L3). The next run tries that course again."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    _, closes, _, _ = _two_waiting(system)
     with time_machine.travel(closes - timedelta(minutes=10), tick=False):
         _days_before(system, 10)  # the other course's dates moved: followed for an hour
     groups_of_course = system.ports.groups.groups_of_course

@@ -105,8 +105,7 @@ def test_erasing_an_unpaid_card_groups_manager_expires_its_checkout_then_ends_it
     assert "its 2 places went back to the course" in said
     session = system.checkout_session(group["pay_url"])
     assert session["status"] == "expired"
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.status is GroupStatus.LAPSED
     assert stored.ended_because is GroupEnding.PERSON_ERASED
     assert places_left(system, COURSE_ID) == left
@@ -137,8 +136,7 @@ def test_a_card_group_paid_before_its_managers_erasure_could_expire_it_stands(
     system.hold_webhooks = False
     for body, headers in system.pending:
         assert system.webhook(body, headers).status == 200
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.status is GroupStatus.PAID
     assert stored.manager.email == ERASED_EMAIL
     assert places_left(system, COURSE_ID) == left - 2
@@ -170,7 +168,6 @@ def test_an_erased_colleagues_booking_on_a_group_place_is_cancelled_by_the_organ
     _squatter(system, INVOICED)
     cancelled = system.cancel(colleague.application_id)
     assert cancelled.status == 200, cancelled.body
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert after.places[0].released
     assert after.places[0].refund_id is not None

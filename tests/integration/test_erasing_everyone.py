@@ -217,8 +217,7 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
     cancelled = system.cancel(colleague.application_id)
     assert cancelled.status == 200, cancelled.body
     assert cancelled.json()["status"] == "cancelled"
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert after.places[0].released
     assert after.places[0].refund_id is not None  # its share back to the employer
     sent = system.deliver_emails()

@@ -8,7 +8,6 @@ real handlers, moto and the Stripe stand-in."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -32,12 +31,6 @@ from tests.support.system import System
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 MANAGER_NAME = "Florence Nightingale"
-
-
-def _stored(system: System, group: dict[str, Any]) -> GroupBooking:
-    found = system.ports.groups.get_group(group["group_id"])
-    assert found is not None
-    return found
 
 
 def _each_to_whom_it_is_for(group: GroupBooking, sent: list[OutgoingEmail]) -> None:
@@ -66,7 +59,7 @@ def test_a_refund_at_stripe_tells_the_manager_and_the_billing_contact_apart(
     group = paid_group(system)
     colleague_applies(system, group)
     system.deliver_emails()
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert stored.payment_intent is not None
     invoice = stored.invoice
     assert invoice is not None
@@ -75,7 +68,7 @@ def test_a_refund_at_stripe_tells_the_manager_and_the_billing_contact_apart(
     system.refund_at_stripe(stored.payment_intent, 60000)
 
     sent = system.deliver_emails()
-    _each_to_whom_it_is_for(_stored(system, group), sent)
+    _each_to_whom_it_is_for(system.stored_group(group), sent)
     [managers] = [m for m in sent if m.to == [MANAGER]]
     [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
     assert group["manager_url"] in managers.text
@@ -98,7 +91,7 @@ def test_a_place_given_up_and_places_released_unfilled_tell_each_their_own(
     system: System,
 ) -> None:
     group, sent = a_place_given_up(system)
-    _each_to_whom_it_is_for(_stored(system, group), sent)
+    _each_to_whom_it_is_for(system.stored_group(group), sent)
     assert {tuple(m.to) for m in sent} == {(MANAGER,), (ACCOUNTS,), (COLLEAGUES[1]["email"],)}
     [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
     assert (
@@ -135,11 +128,11 @@ def test_every_group_message_goes_to_whom_it_is_for_alone(
     if erased is not None:
         assert system.admin("DELETE", f"/people/{erased}").status == 200
         sent += system.deliver_emails()
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert system.ports.groups.save_group(_every_managers_kind(stored), stored) is not None
     told = system.deliver_emails()
     sent += told
-    _each_to_whom_it_is_for(_stored(system, group), sent)
+    _each_to_whom_it_is_for(system.stored_group(group), sent)
     to_accounts = [m for m in told if m.to == [ACCOUNTS]]
     # Each event's money back, told apart (not a new invoice: Stripe sends them that);
     # nothing once the billing contact is erased.
@@ -158,7 +151,7 @@ def test_an_invoice_unpaid_at_its_due_date_tells_the_billing_contact_it_holds_no
     longer holds a place. Now the group's is too, in a message of its own."""
     group = invoiced_group(system)
     system.deliver_emails()
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert stored.invoice is not None
     number = stored.invoice.number
     assert number
@@ -168,7 +161,7 @@ def test_an_invoice_unpaid_at_its_due_date_tells_the_billing_contact_it_holds_no
         system.scheduled_run(system.now())
 
     sent = system.deliver_emails()
-    _each_to_whom_it_is_for(_stored(system, group), sent)
+    _each_to_whom_it_is_for(system.stored_group(group), sent)
     [managers] = [m for m in sent if m.to == [MANAGER]]
     [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
     assert managers.subject.startswith("Not paid in time")
@@ -191,13 +184,13 @@ def test_every_place_given_up_before_paying_tells_the_billing_contact_the_invoic
     nothing is owed on it (words13's open question: they heard nothing)."""
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     system.deliver_emails()
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert stored.invoice is not None
     number = stored.invoice.number
     assert give_up(system, group, 1).status == 200
 
     sent = system.deliver_emails()
-    _each_to_whom_it_is_for(_stored(system, group), sent)
+    _each_to_whom_it_is_for(system.stored_group(group), sent)
     [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
     assert accounts.subject.startswith("Every place given up: nothing to pay")
     for said in (" ".join(accounts.text.split()), " ".join(accounts.html.split())):

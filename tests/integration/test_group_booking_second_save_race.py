@@ -54,8 +54,7 @@ def test_a_checkout_asked_while_the_group_was_written_is_recorded_on_the_fresh_g
     view = manager_view(system, group)
     assert (view["status"], view["pay_url"]) == ("awaiting_payment", group["pay_url"])
     assert system.checkout_session(str(group["pay_url"]))["status"] == "open"
-    stored = system.ports.groups.get_group(str(group["group_id"]))
-    assert stored is not None
+    stored = system.stored_group(str(group["group_id"]))
     assert "evt_elsewhere" in stored.recent_event_ids
     assert stored.checkout is not None
     assert stored.checkout.session_id == str(group["pay_url"]).rsplit("/", 1)[-1]
@@ -79,7 +78,6 @@ def test_a_group_ended_while_its_checkout_was_asked_answers_409_and_expires_it(
     )
     assert session["status"] == "expired"
     assert int(system.course(COURSE_ID)["places_left"]) == left
-    ended = system.ports.groups.get_group(asked.group_id)
-    assert ended is not None
+    ended = system.stored_group(asked.group_id)
     assert ended.status.value != "awaiting_payment"
     assert ended.checkout is None

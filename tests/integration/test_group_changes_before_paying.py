@@ -56,8 +56,7 @@ def test_a_misspelt_address_is_put_right_before_the_invoice_is_paid(
 def test_a_booking_that_lapsed_unpaid_changes_no_more(invoiced: System) -> None:
     system = invoiced
     group = invoiced_group(system)
-    due = system.ports.groups.get_group(group["group_id"])
-    assert due is not None
+    due = system.stored_group(group)
     assert due.hold_expires_at is not None
     system.scheduled_run(due.hold_expires_at + timedelta(minutes=1))
     swapped = substitute(system, group, 1, CORRECTED)
@@ -89,8 +88,7 @@ def test_a_card_group_gives_up_a_place_before_paying_and_pays_for_the_places_kep
     assert paid["status"] == "paid"
     assert [p["apply_url"] is not None for p in paid["places"]] == [True, True, False]
     assert paid["total"] == {"amount": 40000, "currency": "gbp"}
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.amount_paid == 40000
 
 

@@ -68,8 +68,7 @@ def test_the_colleagues_link_takes_the_claim_and_erasure_gives_the_others_back(
 def _as_stored_before_claims(system: System, group_id: str) -> None:
     """The group as the code before this change left it: no claims, no flag in its document."""
     table = system.resources.table_name
-    stored = system.ports.groups.get_group(group_id)
-    assert stored is not None
+    stored = system.stored_group(group_id)
     for place in stored.places:
         system.dynamodb.delete_item(
             TableName=table, Key=enrolment_key(stored.course_id, place.colleague.email)
@@ -104,8 +103,7 @@ def test_a_booking_stored_before_claims_is_paid_and_takes_the_free_ones(system: 
     gid = group["group_id"]
     _as_stored_before_claims(system, gid)
     earlier = _applied_before(system, COLLEAGUES[1]["email"])
-    old = system.ports.groups.get_group(gid)
-    assert old is not None
+    old = system.stored_group(gid)
     assert not old.enrolments_claimed
     assert manager_view(system, group)["status"] == "awaiting_invoice_payment"
     pay_invoice(system, group)  # its next save: the webhook answers 200 (checked there)

@@ -91,8 +91,7 @@ def test_the_booked_email_sent_after_a_quick_give_up_says_the_new_invoices_total
     total with the new invoice (hostile11 F4)."""
     group = invoiced_group(system)  # 3 places, £600.00
     assert give_up(system, group, 1).status == 200
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.invoice is not None
     assert stored.invoice.amount_due == 40000
     [booked] = [e for e in system.deliver_emails() if e.subject.startswith("Your booking of")]

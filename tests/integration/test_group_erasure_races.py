@@ -70,8 +70,7 @@ def _one_group_erased(answer: dict[str, Any]) -> dict[str, Any]:
 def _kept_paid(system: System, group: dict[str, Any], seats_before: int) -> None:
     """The employer's payment confirmed the booking: paid, its seat kept, nothing refunded,
     nobody told of an end."""
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert (stored.status, stored.ended_because) == ("paid", None)
     assert places_left(system) == seats_before
     assert stripe_moved(system, group["group_id"]) == (stored.total.amount, 0)
@@ -282,8 +281,7 @@ def test_a_place_given_up_between_the_erasure_and_its_void_invoices_nobody_erase
         True,
     )
     assert _invoice_status(system, group) == "void"
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert (stored.status, stored.ended_because) == ("lapsed", "person_erased")
     assert places_left(system) == seats + 2
     sent = system.deliver_emails()

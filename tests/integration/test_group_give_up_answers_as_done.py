@@ -5,23 +5,18 @@ stand-in; the other request is run, whole, just before this one's refund reaches
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from booking.services.payment_port import RefundMade
-from tests.support.groups import book, give_up
-from tests.support.system import COURSE_ID, System
+from tests.support.groups import give_up, paid_card_group
+from tests.support.system import System
 
 
 def test_a_give_up_refused_after_the_place_went_meanwhile_answers_as_done(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()  # 3 places, £600
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    group = paid_card_group(system)  # 3 places, £600
+    stored = system.stored_group(group)
     # £500 refunded on Stripe's dashboard, its events not heard yet: £100 left.
     system.hold_webhooks = True
     system.refund_at_stripe(str(stored.payment_intent), 50000)
@@ -44,8 +39,7 @@ def test_a_give_up_refused_after_the_place_went_meanwhile_answers_as_done(
 
     assert others == [200]  # place 2 took the last £100: the booking ended, place 1 with it
     assert reply.status == 200, reply.body
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert [place.released for place in after.places] == [True, True, True]
     assert after.amount_refunded == 60000
     assert [p["state"] for p in reply.json()["places"]] == ["released"] * 3

@@ -173,8 +173,7 @@ def test_a_payment_given_back_whole_is_told_with_its_amount(system: System) -> N
     paid = paid_group(system)
     # Read once its emails went: a colleague's link sent records its date on the group.
     system.deliver_emails()
-    group = system.ports.groups.get_group(paid["group_id"])
-    assert group is not None
+    group = system.stored_group(paid)
     given_back = {"pi_second": 60000}
     told = _manager_told_of(group, GroupMove.REFUND, "pi_second", given_back, "paid_twice")
     [job] = [j for j in told.outbox if j.reason == GroupEvent.PAYMENT_RETURNED.value]

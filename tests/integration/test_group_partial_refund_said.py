@@ -10,17 +10,16 @@ from typing import Any
 
 import pytest
 
-from tests.support.groups import COLLEAGUES, book, give_up, pay_invoice
+from tests.support.groups import COLLEAGUES, book, give_up, paid_card_group, pay_invoice
 from tests.support.invoiced import BILLING
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 MANAGER = ["florence@example.org"]
 COURSE = "Compassionate Leadership Training"
 
 
 def _payment_of(system: System, group: dict[str, Any]) -> str | None:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     return stored.payment_intent
 
 
@@ -31,9 +30,7 @@ def _flat(message: Any) -> str:
 def test_a_give_up_after_a_partial_refund_says_the_share_and_what_more_comes_back(
     system: System,
 ) -> None:
-    group: dict[str, Any] = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
+    group = paid_card_group(system, colleagues=COLLEAGUES[:2])
     system.refund_at_stripe(_payment_of(system, group), 15000)
 
     [told] = system.deliver_emails()  # the manager, and nobody else
@@ -81,6 +78,5 @@ def test_an_invoice_groups_partial_refund_tells_the_manager_and_the_billing_cont
     ) in _flat(accounts)
     assert "The places booked stand" in _flat(accounts)
     assert group["token"] not in accounts.text + accounts.html
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert (stored.places_kept, stored.ended_because) == (3, None)  # the places stand

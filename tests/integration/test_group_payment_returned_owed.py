@@ -28,8 +28,7 @@ def test_a_payment_on_a_replaced_checkout_given_back_says_what_is_owed(system: S
 
     view = manager_view(system, group)
     assert view["status"] == "awaiting_payment"
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.hold_expires_at is not None
     assert stored.checkout is not None
     [told] = [m for m in system.deliver_emails() if MANAGER in m.to]

@@ -13,10 +13,10 @@ import pytest
 
 from tests.support.console import signed_in
 from tests.support.groups import (
-    book,
     give_up,
     group_page,
     manager_view,
+    paid_by_card,
     paid_group_with_an_apply_by,
     the_apply_by_passes,
 )
@@ -49,10 +49,8 @@ def test_every_place_released_at_the_apply_by_date_is_said_so(system: System) ->
 
 
 def test_places_released_by_a_refund_at_stripe_are_not_given_up(system: System) -> None:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    group = paid_by_card(system)
+    stored = system.stored_group(group)
     assert give_up(system, group, 1).status == 200  # £200 refunded from here
     system.refund_at_stripe(stored.payment_intent)  # the £400 left, from the dashboard
 

@@ -41,8 +41,7 @@ def test_a_groups_clean_up_after_a_price_change_that_loses_a_race_answers_in_wor
     error = reply.refused(409, "concurrent_update")
     assert "nothing was saved or charged" in error["message"]
     [group_id] = {g.group_id for g in saves}
-    ended = system.ports.groups.get_group(group_id)
-    assert ended is not None
+    ended = system.stored_group(group_id)
     assert (ended.status.value, ended.checkout) == ("lapsed", None)
     assert int(system.course(COURSE_ID)["places_left"]) == left
     opened = [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]

@@ -19,24 +19,18 @@ from hypothesis import strategies as st
 from booking.domain.group_endings import GroupEnding
 from tests.integration.test_booking_flow import _signature
 from tests.support.exploration import seeded
-from tests.support.groups import COLLEAGUES, apply_through, book, give_up, manager_view
+from tests.support.groups import (
+    COLLEAGUES,
+    apply_through,
+    book,
+    give_up,
+    manager_view,
+    paid_card_group,
+)
 from tests.support.held_events import events_held
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 MANAGER = "florence@example.org"
-
-
-def _stored(system: System, group: dict[str, Any]) -> Any:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
-    return stored
-
-
-def _paid_card_group(system: System) -> dict[str, Any]:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    return group
 
 
 def _dashboard_events(system: System, payment: str) -> list[dict[str, Any]]:
@@ -63,7 +57,7 @@ def _signed_again(system: System, event: dict[str, Any], kind: str, suffix: str)
 
 
 def _state(system: System, group: dict[str, Any]) -> tuple[Any, ...]:
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     return (
         stored.status.value,
         stored.ended_because,
@@ -83,8 +77,8 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
     """hostile20 F1: £500 of £600 refunded at Stripe (the places stand), then a place given up
     takes the last £100: the booking ends as the same £100 refunded at the dashboard ends it,
     its other places released, their links dead, the manager told once of each change."""
-    group = _paid_card_group(system)  # 3 places, £600
-    payment = _stored(system, group).payment_intent
+    group = paid_card_group(system)  # 3 places, £600
+    payment = system.stored_group(group).payment_intent
     system.refund_at_stripe(payment, 50000)  # all but £100: "the places stand"
     told = [m for m in system.deliver_emails() if MANAGER in m.to]
     assert len(told) == 1
@@ -93,7 +87,7 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
 
     assert give_up(system, group, 1).status == 200  # £100 of its share left to give back
     assert _state(system, group) == ENDED
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (sum(stored.refunds.values()), sum(stored.refunds_at_stripe.values())) == (10000, 50000)
     assert manager_view(system, group)["ended_because"] == "refunded_at_stripe"
     sent = system.deliver_emails()
@@ -121,8 +115,8 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
 def test_the_same_last_part_refunded_at_the_dashboard_ends_it_the_same(system: System) -> None:
     """hostile20 F1's control: the last £100 refunded at the dashboard instead of by the
     give-up: the same booking, its places released, as above."""
-    group = _paid_card_group(system)
-    payment = _stored(system, group).payment_intent
+    group = paid_card_group(system)
+    payment = system.stored_group(group).payment_intent
     system.refund_at_stripe(payment, 50000)
     system.deliver_emails()
     system.refund_at_stripe(payment, 10000)
@@ -135,8 +129,8 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
     refunds are read back, what is left of the share given back, 200 in the manager's words,
     and, the payment all gone back, the booking ends (hostile20 F1); the dashboard's events,
     when they come, and again, change nothing."""
-    group = _paid_card_group(system)
-    payment = _stored(system, group).payment_intent
+    group = paid_card_group(system)
+    payment = system.stored_group(group).payment_intent
     held = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
 
     given = give_up(system, group, 1)
@@ -184,7 +178,7 @@ def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: l
     group: dict[str, Any] = booked.json()
     assert system.pay(str(group["pay_url"])).status == 200
     system.deliver_emails()
-    payment = _stored(system, group).payment_intent
+    payment = system.stored_group(group).payment_intent
     caused = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
     held = {json.loads(body)["type"]: (body, headers) for body, headers in caused}
     assert set(held) == {"refund.created", "charge.refunded"}
@@ -203,7 +197,7 @@ def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: l
             assert system.webhook(*held[step]).status == 200
 
     assert _state(system, group) == ENDED
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert sum(stored.refunds_at_stripe.values()) == 50000
     assert sum(stored.refunds.values()) == 10000
     sent = system.deliver_emails()

@@ -16,18 +16,13 @@ from tests.support.groups import (
     book,
     give_up,
     manager_view,
+    paid_card_group,
     pay_invoice,
     places_left,
 )
 from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, System
-
-
-def _stored(system: System, group: dict[str, Any]) -> Any:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
-    return stored
 
 
 def _anomalies(system: System) -> list[tuple[str, dict[str, str]]]:
@@ -47,27 +42,20 @@ def _refund_events(system: System) -> list[dict[str, Any]]:
     ]
 
 
-def _paid_card_group(system: System) -> dict[str, Any]:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()  # what the payment said
-    return group
-
-
 def test_a_card_group_refunded_in_full_at_stripe_ends_its_unused_places(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     places = manager_view(system, group)["places"]
     taken = apply_through(system, places[0]["apply_url"], **COLLEAGUES[0])
     assert taken.status == 201, taken.body
     left = places_left(system, COURSE_ID)
     system.deliver_emails()
-    payment = _stored(system, group).payment_intent
+    payment = system.stored_group(group).payment_intent
 
     system.refund_at_stripe(payment, 60000)
 
     replies = [r.json() for r in system.webhook_replies[-2:]]
     assert [r["action"] for r in replies] == ["refund_recorded", "refund_recorded"]
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.amount_paid, stored.amount_refunded) == (60000, 60000)
     assert stored.ended_because == "refunded_at_stripe"
     assert [p.released for p in stored.places] == [False, True, True]  # place 1 is held
@@ -102,7 +90,7 @@ def test_a_card_group_refunded_in_full_at_stripe_ends_its_unused_places(system: 
         assert _resend(system, event) == 200
     for event in reversed(_refund_events(system)):
         assert _resend(system, event) == 200
-    assert _stored(system, group).amount_refunded == 60000
+    assert system.stored_group(group).amount_refunded == 60000
     assert len(_anomalies(system)) == 1
     assert [m for m in system.deliver_emails() if "florence@example.org" in m.to] == []
     substituted = system.api(
@@ -117,11 +105,11 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     invoiced_cohort(system, capacity=5)
     group: dict[str, Any] = book(system, **BILLING).json()
     pay_invoice(system, group)
-    payment = _stored(system, group).payment_intent
+    payment = system.stored_group(group).payment_intent
     system.deliver_emails()
 
     system.refund_at_stripe(payment, 20000)  # a part: the booking stands
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.amount_refunded, stored.ended_because, stored.places_kept) == (20000, None, 3)
     assert [kind for kind, _ in _anomalies(system)] == ["group_refunded_in_part_at_stripe"]
     money = system.admin("GET", f"/courses/{INVOICED}/totals").json()
@@ -131,15 +119,15 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     )
     for event in reversed(_refund_events(system)):  # again, the other way round: no change
         assert _resend(system, event) == 200
-    assert _stored(system, group).amount_refunded == 20000
+    assert system.stored_group(group).amount_refunded == 20000
     assert len(_anomalies(system)) == 1
 
     # The manager gives place 3 up: its share is what is left, £200; then Stripe refunds the
     # rest from its dashboard, and the booking ends.
     assert give_up(system, group, 3).status == 200
-    assert _stored(system, group).amount_refunded == 40000
+    assert system.stored_group(group).amount_refunded == 40000
     system.refund_at_stripe(payment, 20000)
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.amount_refunded, stored.ended_because) == (60000, "refunded_at_stripe")
     assert stored.places_kept == 0
     money = system.admin("GET", f"/courses/{INVOICED}/totals").json()
@@ -150,15 +138,15 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
 
 
 def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -> None:
-    group = _paid_card_group(system)
-    payment = _stored(system, group).payment_intent
+    group = paid_card_group(system)
+    payment = system.stored_group(group).payment_intent
     system.refund_at_stripe(payment, 50000)  # all but £100 of the £600
     system.deliver_emails()
     assert give_up(system, group, 1).status == 200
     # Place 1 took the last £100: the payment all gone back, the booking ended and its other
     # places released with it (hostile20 F1), so place 2 given up after is a repeat.
     assert give_up(system, group, 2).status == 200
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert stored.amount_refunded == 60000  # £100 for place 1, nothing left for place 2
     assert [place.released for place in stored.places] == [True, True, True]
     words = [
@@ -175,25 +163,25 @@ def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -
 
 
 def test_the_systems_own_refund_of_a_place_is_not_a_refund_at_stripe(system: System) -> None:
-    group = _paid_card_group(system)
+    group = paid_card_group(system)
     assert give_up(system, group, 1).status == 200
     for event in _refund_events(system):
         assert _resend(system, event) == 200
         assert system.webhook_replies[-1].json()["action"] == "ignore"
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.amount_refunded, stored.refunds_at_stripe) == (20000, {})
     assert _anomalies(system) == []
 
 
 def test_a_full_refunds_two_events_first_heard_the_other_way_round(system: System) -> None:
-    group = _paid_card_group(system)
-    payment = _stored(system, group).payment_intent
+    group = paid_card_group(system)
+    payment = system.stored_group(group).payment_intent
     held = events_held(system, lambda: system.refund_at_stripe(payment, 60000))
     kinds = [json.loads(body)["type"] for body, _ in held]
     assert kinds == ["refund.created", "charge.refunded"]
     for body, headers in reversed(held):
         assert system.webhook(body, headers).status == 200
-    stored = _stored(system, group)
+    stored = system.stored_group(group)
     assert (stored.amount_refunded, stored.ended_because) == (60000, "refunded_at_stripe")
     assert stored.places_kept == 0
     assert _anomalies(system) == []  # nobody held a place: nothing left to settle

@@ -16,16 +16,8 @@ import pytest
 from tests.integration.test_believed_payments import last_event, sent
 from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, pay_invoice
-from tests.support.invoiced import ACCOUNTS, INVOICED, invoiced_cohort
-from tests.support.invoiced import BILLING as BILLED
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
-
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road, Leeds",
-}
 
 
 def _invoiced(system: System, email: str) -> dict[str, Any]:
@@ -96,8 +88,7 @@ def test_a_groups_invoice_stripe_holds_open_is_not_paid_by_a_signed_event(
     invoiced_cohort(system)
     group = invoiced_group(system)
     invoice_id = _invoice_id(str(group["pay_url"]))
-    before = system.ports.groups.get_group(group["group_id"])
-    assert before is not None
+    before = system.stored_group(group)
 
     with caplog.at_level(logging.ERROR):
         answer = sent(system, _paid_event_for(system, invoice_id, group["group_id"]))
@@ -106,8 +97,7 @@ def test_a_groups_invoice_stripe_holds_open_is_not_paid_by_a_signed_event(
     assert system.ports.groups.get_group(group["group_id"]) == before  # nothing written
     assert _refusals(caplog) == [("invoice_not_paid_at_stripe", logging.ERROR)]
     pay_invoice(system, group)
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert after.amount_paid > 0
 
 
@@ -166,8 +156,7 @@ def test_a_groups_invoice_amount_paid_is_stripes_not_the_events(system: System, 
 
     assert sent(system, event)["action"] != "ignore"
 
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.amount_paid, after.amount_refunded) == (paid_at_stripe, 0)
 
 
@@ -177,7 +166,7 @@ def test_the_number_of_an_invoice_paid_and_given_back_is_stripes_not_the_events(
     """hostile23 F3's tail: the refund of a replaced invoice's payment names the invoice by
     the number Stripe gave it (read with the rest), not one a signed event says."""
     invoiced_cohort(system, po_required=True, capacity=2)
-    body = application_body(email="ada@example.org", **BILLED)
+    body = application_body(email="ada@example.org", **BILLING)
     reply = system.api("POST", f"/courses/{INVOICED}/applications", json_body=body)
     assert reply.status == 201, reply.body
     application = dict(reply.json())

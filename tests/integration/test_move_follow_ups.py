@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
+from tests.integration.test_transfers import delivered_and_checked
 from tests.support.courses import weekly_sessions
-from tests.support.mail_checks import Seen, check_message
+from tests.support.mail_checks import Seen
 from tests.support.system import System
 
 LONDON = ZoneInfo("Europe/London")
@@ -103,10 +103,7 @@ class Programme:
         return self.emails()
 
     def emails(self) -> list[OutgoingEmail]:
-        sent = self.system.deliver_emails()
-        for message in sent:
-            check_message(build_mime(message, "courses@example.org", self.system.now()), self.seen)
-        return sent
+        return delivered_and_checked(self.system, self.seen)
 
 
 def _calendars(message: OutgoingEmail) -> dict[str, Calendar]:

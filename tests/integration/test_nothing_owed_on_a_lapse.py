@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
 from tests.support.applications import session_id_of
 from tests.support.cli import at_the_terminal
@@ -48,6 +49,18 @@ def seat_offered(system: System) -> dict[str, Any]:
     return first
 
 
+def seat_offered_at(system: System, moment: datetime) -> dict[str, Any]:
+    """As :func:`seat_offered` on the small course already loaded, the clock frozen: both
+    applied a minute before ``moment``, the holder's checkout expired at ``moment`` (the seat
+    offered if it may be then); first@example.org's application's answer."""
+    with time_machine.travel(moment - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(moment, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first
+
+
 def test_a_lapsed_offer_owes_nothing_in_every_view(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -61,7 +74,7 @@ def test_a_lapsed_offer_owes_nothing_in_every_view(
     assert _owed(system, first) == {"json": 0, "roster": 0, "record": 0, "csv": 0}
     code, out = run("application", first["reference"])
     assert code == 0, out
-    assert "Status: Payment not completed (the offer lapsed)" in out
+    assert "Status: Offer not taken up (it lapsed unpaid)" in out
     assert "left to pay nothing (the offer lapsed)" in out
     assert "£200.00, paid" not in out
     assert "Left to pay" not in system.status_page(first)

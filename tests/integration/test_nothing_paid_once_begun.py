@@ -14,6 +14,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.support.applications import session_id_of
 from tests.support.groups import COLLEAGUES, book
 from tests.support.system import COURSE_ID, System
@@ -54,11 +55,8 @@ def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: S
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
     made = start - timedelta(minutes=50)
-    with time_machine.travel(made - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        first = system.apply(course_id="small", email="first@example.org").json()
+    first = seat_offered_at(system, made)
     with time_machine.travel(made, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
         offered = system.status_of(first)
         assert offered["status"] == "offered"
         assert datetime.fromisoformat(offered["offer_expires_at"]) == closes
@@ -127,21 +125,11 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
     start = system.small_course()
     with time_machine.travel(start - timedelta(hours=1), tick=False):
         late = system.apply(course_id="small").json()
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(late)}/pay",
-            b"async=true",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.pay_session(session_id_of(late), delayed=True)
         assert system.status_of(late)["status"] == "awaiting_payment"
         system.deliver_emails()
     with time_machine.travel(start + timedelta(days=2), tick=False):
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(late)}/async",
-            b"result=succeeded",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.settle_session(session_id_of(late))
         assert system.webhook_replies[-1].status == 200
         view = system.status_of(late)
         assert view["status"] == "confirmed"
@@ -163,12 +151,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
     booked_at = start - timedelta(hours=1)
     with time_machine.travel(booked_at, tick=False):
         made = system.apply().json()
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(made)}/pay",
-            b"async=true",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.pay_session(session_id_of(made), delayed=True)
         system.deliver_emails()
     with time_machine.travel(booked_at + timedelta(minutes=2), tick=False):
         earlier = system.course_file(COURSE_ID)
@@ -179,12 +162,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
     with time_machine.travel(after_the_hold, tick=False):
         sweep(system.ports, after_the_hold)
         assert system.status_of(made)["status"] == "awaiting_payment"
-        system.stripe_local(
-            "POST",
-            f"/checkout/{session_id_of(made)}/async",
-            b"result=succeeded",
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        system.settle_session(session_id_of(made))
         assert system.webhook_replies[-1].status == 200
         assert system.status_of(made)["status"] == "confirmed"
         assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []

@@ -216,6 +216,25 @@ def _full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
     return first, second
 
 
+def _two_waiting(system: System) -> tuple[datetime, datetime, Any, Any]:
+    """The small course, its one place paid and two people waiting for it
+    (:func:`_full_with_two_waiting`): its start, its closing, and the two waiting."""
+    start = system.small_course()
+    first, second = _full_with_two_waiting(system, start)
+    return start, start - CHECKOUT_HOLD, first, second
+
+
+def _moved(system: System, start: datetime, days: int) -> dict[str, Any]:
+    """The small course with its one session ``days`` after ``start``'s day, 15:00 to 17:00."""
+    later = start + timedelta(days=days)
+    return system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
+    )
+
+
 def _closing_news(system: System) -> dict[str, int]:
     told: dict[str, int] = {}
     for message in system.deliver_emails():
@@ -226,9 +245,7 @@ def _closing_news(system: System) -> dict[str, int]:
 
 
 def test_the_waiting_list_is_told_once_when_applications_close(system: System) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, second = _full_with_two_waiting(system, start)
+    _, closes, first, second = _two_waiting(system)
     before = closes - timedelta(minutes=1)
     with time_machine.travel(before, tick=False):
         assert sweep(system.ports, before).waits_ended == 0
@@ -259,9 +276,7 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
     """Two runs that read the same applications before either saved: one saves its email, the
     other's write is refused (the version moved); and a job queued again is the same job."""
 
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    _, closes, first, _ = _two_waiting(system)
     with time_machine.travel(closes, tick=False):
         system.closing_marked_twice_from_one_read(first, "small", closes)
         assert sweep(system.ports, closes).waits_ended == 1  # the other person only
@@ -271,8 +286,7 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
 def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) -> None:
     """Told from its closing until it begins; a run after that (the sweep down for the whole
     half hour, or a list waiting on a course long over) sends nobody news months old."""
-    start = system.small_course()
-    _full_with_two_waiting(system, start)
+    start, _, _, _ = _two_waiting(system)
     after = start + timedelta(minutes=1)
     with time_machine.travel(after, tick=False):
         assert sweep(system.ports, after).waits_ended == 0
@@ -282,19 +296,11 @@ def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) 
 def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: System) -> None:
     """Told at its closing; the course's dates then move a week later, so applications open
     again and the list with them: those waiting are told again at the new closing (review17 L3)."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    start, closes, first, _ = _two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
-    later = start + timedelta(days=7)
-    moved = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
+    moved = _moved(system, start, 7)
     after_closing = closes + timedelta(minutes=5)
     with time_machine.travel(after_closing, tick=False):
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
@@ -313,9 +319,7 @@ def test_each_course_logs_how_many_of_its_own_list_were_told(
 ) -> None:
     """Two courses closing at once, two waiting on each: each course's line counts its own
     list, not a running total (review17 L2)."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    start, closes, _, _ = _two_waiting(system)
     definition = system.one_session_file(
         programme="compassionate-leadership", facilitators=["facilitator@example.org"]
     )

@@ -14,6 +14,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services import console
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
 from tests.support.applications import session_id_of
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
@@ -44,10 +45,7 @@ def _every_view(system: System, application: Any) -> dict[str, Any]:
 
 
 def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
-    system.small_course()
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    first = seat_offered(system)
     assert system.status_of(first)["status"] == "offered"
     system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
     assert system.stored(first).status.value == "offered"
@@ -55,11 +53,12 @@ def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
     assert seen["json"] == ("expired", False)
     assert seen["record"] == ("expired", "offer_lapsed")
     assert seen["roster"] == "expired"
-    assert seen["csv"] == "Payment not completed (the offer lapsed)"
-    # The course page says each status without its reason.
-    assert "first@example.org Payment not completed" in seen["course_page"]
+    # An offer not taken up, not a payment page left (organiser20 F13).
+    assert seen["csv"] == "Offer not taken up (it lapsed unpaid)"
+    assert "first@example.org Offer not taken up" in seen["course_page"]
     assert "Place offered" not in seen["course_page"]
-    assert "Payment not completed (the offer lapsed)" in seen["application_page"]
+    assert "Offer not taken up (it lapsed unpaid)" in seen["application_page"]
+    assert "Payment not completed" not in seen["application_page"]
 
 
 def test_a_wait_ended_at_closing_reads_so_in_every_view(system: System) -> None:
@@ -115,7 +114,7 @@ def test_the_course_list_and_the_name_search_read_a_lapsed_offer_so(system: Syst
     assert system.course("small")["places_left"] == 0
     for page in ("/console/search?q=jo+walsh", "/console/people?email=first@example.org"):
         found = text_of(browser.get(page).body)
-        assert "Payment not completed" in found, page
+        assert "Offer not taken up" in found, page
         assert "Place offered" not in found, page
     system.scheduled_run(system.now())
     # The sweep released the seat: free in every view at once.

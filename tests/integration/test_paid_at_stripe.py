@@ -21,13 +21,11 @@ from tests.integration.test_believed_payments import (
 from tests.integration.test_payments_believed import _session_at_stripe
 from tests.support.system import COURSE_ID, System
 
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
 
 def paid_later(system: System, session_id: str) -> str:
     """The payer confirms a bank debit at Checkout: Stripe's session is complete, holds its
     payment, and is unpaid until the debit settles. Its payment intent."""
-    confirmed = system.stripe_local("POST", f"/checkout/{session_id}/pay", b"async=true", FORM)
+    confirmed = system.pay_session(session_id, delayed=True)
     assert confirmed.status == 200, confirmed.body
     held = system.checkout_session(session_id)
     assert (held["status"], held["payment_status"]) == ("complete", "unpaid")
@@ -35,8 +33,7 @@ def paid_later(system: System, session_id: str) -> str:
 
 
 def settled(system: System, session_id: str) -> None:
-    path = f"/checkout/{session_id}/async"
-    assert system.stripe_local("POST", path, b"result=succeeded", FORM).status == 200
+    assert system.settle_session(session_id).status == 200
 
 
 def forged_paid(system: System, session_id: str, payment_intent: str, **ids: Any) -> dict[str, Any]:
@@ -80,14 +77,12 @@ def test_a_groups_paid_event_for_an_unpaid_payment_pays_nothing_and_is_heard_as_
     caplog.set_level(logging.INFO)
     answer = sent(system, forged_paid(system, session_id, payment))
     assert answer["action"] == "ignore", answer
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert stored.amount_paid == 0
     [said] = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
     assert said.levelno == logging.ERROR  # the organisers' alarm hears the group's refusal
     settled(system, session_id)
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.payment_intent, after.amount_paid) == (payment, after.total.amount)
 
 

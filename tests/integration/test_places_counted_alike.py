@@ -15,8 +15,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import LEAST_TIME_TO_ACT
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
-from tests.support.applications import session_id_of
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered, seat_offered_at
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
@@ -49,10 +48,7 @@ def _place_freed_too_late(system: System, *, before: Callable[[], object] = list
     freed = start - CHECKOUT_HOLD - LEAST_TIME_TO_ACT + timedelta(minutes=5)
     with time_machine.travel(freed - timedelta(minutes=1), tick=False):
         before()
-        holder = system.apply(course_id="small").json()
-        system.apply(course_id="small", email="first@example.org")
-    with time_machine.travel(freed, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    seat_offered_at(system, freed)
     return freed
 
 

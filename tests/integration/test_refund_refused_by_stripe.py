@@ -12,9 +12,9 @@ from typing import Any
 from booking.domain.groups import GroupBooking
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
-from tests.support.groups import COLLEAGUES, MANAGER, book, give_up, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, give_up, manager_view, paid_card_group
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, Reply, System
+from tests.support.system import Reply, System
 
 
 def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
@@ -149,11 +149,8 @@ def test_the_stand_in_refuses_as_stripe_does(system: System) -> None:
 def _paid_group(system: System) -> tuple[dict[str, Any], GroupBooking, str]:
     """A manager's booking of two places, paid by card and its emails sent: as the API
     answered it, as stored, and its payment intent."""
-    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    paid = system.ports.groups.get_group(group["group_id"])
-    assert paid is not None
+    group = paid_card_group(system, colleagues=COLLEAGUES[:2])
+    paid = system.stored_group(group)
     assert paid.payment_intent is not None
     return group, paid, paid.payment_intent
 
@@ -242,8 +239,7 @@ def test_a_place_given_up_whose_payment_stripe_refunded_already_reads_stripes_re
 
     assert answered.status == 200, answered.body
     assert answered.json()["ended_because"] == "refunded_at_stripe", answered.body
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    stored = system.stored_group(group)
     assert (stored.amount_paid, stored.amount_refunded) == (paid.amount_paid, paid.amount_paid)
     assert all(place.released for place in stored.places)
     told = sorted(address for m in system.deliver_emails() for address in m.to)
@@ -252,8 +248,7 @@ def test_a_place_given_up_whose_payment_stripe_refunded_already_reads_stripes_re
     system.hold_webhooks = False
     for body, headers in list(system.pending):
         assert system.webhook(body, headers).status == 200
-    again = system.ports.groups.get_group(group["group_id"])
-    assert again is not None
+    again = system.stored_group(group)
     assert again.amount_refunded == paid.amount_paid
     assert system.deliver_emails() == []
     # Giving the other place up again is a repeat: the same answer.
@@ -272,8 +267,7 @@ def test_the_organisers_give_up_of_a_place_refunded_already_at_stripe_reads_it_b
     colleague_applies(system, manager_view(system, group))
     assert system.admin("DELETE", f"/people/{MANAGER}").status == 200
     system.deliver_emails()
-    paid = system.ports.groups.get_group(group["group_id"])
-    assert paid is not None
+    paid = system.stored_group(group)
     assert paid.payment_intent is not None
     system.hold_webhooks = True  # refunded at Stripe; its events not yet heard
     system.refund_at_stripe(paid.payment_intent)
@@ -283,8 +277,7 @@ def test_the_organisers_give_up_of_a_place_refunded_already_at_stripe_reads_it_b
 
     assert cancelled.status == 200, cancelled.body
     assert cancelled.json()["status"] == "cancelled"
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert after.amount_refunded == paid.amount_paid  # Stripe's one refund, nothing more
     assert after.ended_because is not None
     assert after.ended_because.value == "refunded_at_stripe"

@@ -16,9 +16,9 @@ import pytest
 
 from tests.integration.test_believed_payments import last_event, paid, sent, shown
 from tests.integration.test_booking_flow import _signature
-from tests.support.groups import book
+from tests.support.groups import paid_by_card
 from tests.support.held_events import events_held
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+from tests.support.system import WEBHOOK_SECRET, System
 
 
 def _payment_of(system: System, application: dict[str, Any]) -> str:
@@ -77,10 +77,8 @@ def test_a_refund_stripe_holds_is_recorded_with_stripes_amount(system: System) -
 def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
-    group: dict[str, Any] = book(system, course=COURSE_ID).json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
+    group = paid_by_card(system)
+    stored = system.stored_group(group)
     payment = str(stored.payment_intent)
     other = paid(system, "other@example.org")
     system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
@@ -91,8 +89,7 @@ def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
         assert sent(system, event)["action"] == "ignore"
     refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
     assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"] * 2
-    after = system.ports.groups.get_group(group["group_id"])
-    assert after is not None
+    after = system.stored_group(group)
     assert (after.amount_refunded, after.ended_because) == (0, None)
     assert not any(place.released for place in after.places)
 

@@ -16,6 +16,7 @@ import pytest
 from booking.handlers import api, webhook
 from infra.local.server import lambda_context
 from tests.conftest import load_event
+from tests.support.invoiced import BILLING
 from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 SAMPLE_COURSE = "compassionate-leadership-2027-06"
@@ -91,14 +92,10 @@ def _aimed_at(system: System, name: str, application: dict[str, Any]) -> dict[st
         system.hold_webhooks = True
         if system.checkout_session(session["id"])["payment_intent"] is None:
             delayed = session.get("payment_status") == "unpaid"
-            body = b"async=true" if delayed else b""
-            headers = {"content-type": "application/x-www-form-urlencoded"}
-            paid = system.stripe_local("POST", f"/checkout/{session['id']}/pay", body, headers)
+            paid = system.pay_session(session["id"], delayed=delayed)
             assert paid.status == 200, paid.body
         if name == "checkout.session.async_payment_succeeded":
-            headers = {"content-type": "application/x-www-form-urlencoded"}
-            path = f"/checkout/{session['id']}/async"
-            settled = system.stripe_local("POST", path, b"result=succeeded", headers)
+            settled = system.settle_session(session["id"])
             assert settled.status == 200, settled.body
         session["payment_intent"] = system.checkout_session(session["id"])["payment_intent"]
     session["client_reference_id"] = application["application_id"]
@@ -181,12 +178,7 @@ def _invoice_aimed_at(name: str, application: dict[str, Any]) -> dict[str, Any]:
 def test_stripe_sample_invoice_events(
     system: System, sequence: list[str], final: str, places_left: int
 ) -> None:
-    application = system.apply(
-        payment_method="invoice",
-        billing_name="St Elsewhere NHS Foundation Trust",
-        billing_email="accounts@example.nhs.uk",
-        billing_address="1 Hospital Road, Leeds",
-    ).json()
+    application = system.apply(**BILLING).json()
     assert application["status"] == "awaiting_invoice_payment"
     if "invoice.paid" in sequence:
         _paid_at_stripe_unheard(system, application)
@@ -211,12 +203,7 @@ def test_an_open_invoices_sample_paid_event_confirms_nothing(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A signed ``invoice.paid`` for an invoice Stripe still holds open is not believed."""
-    application = system.apply(
-        payment_method="invoice",
-        billing_name="St Elsewhere NHS Foundation Trust",
-        billing_email="accounts@example.nhs.uk",
-        billing_address="1 Hospital Road, Leeds",
-    ).json()
+    application = system.apply(**BILLING).json()
     with caplog.at_level(logging.ERROR):
         assert _deliver(_invoice_aimed_at("invoice.paid", application))["action"] == "ignore"
     assert _status(system, application) == "awaiting_invoice_payment"

@@ -1,6 +1,6 @@
 """SES took a message and recording it ``sent`` failed on every try: a copy of the same job
 queued after the claim's timeout (180 s) finds the claim ``sent_unconfirmed`` and sends
-nothing (``services.send_leases.SENT_UNCONFIRMED``), on the fake and on the DynamoDB adapter
+nothing (``services.email_claims.SENT_UNCONFIRMED``), on the fake and on the DynamoDB adapter
 (moto), the wall clock moved by time-machine. A delivery that died before SES was called is
 still taken over once its claim is stale."""
 

@@ -48,6 +48,15 @@ def _definition(first: date, name: str, price: int, **extra: Any) -> dict[str, A
     }
 
 
+def delivered_and_checked(system: System, seen: Seen) -> list[OutgoingEmail]:
+    """Every email sent since, parsed back as SES is given it and its calendars checked across
+    the test (``seen``)."""
+    sent = system.deliver_emails()
+    for message in sent:
+        check_message(build_mime(message, "courses@example.org", system.now()), seen)
+    return sent
+
+
 class Cohorts:
     def __init__(self, system: System, spring_capacity: int = 5) -> None:
         self.system = system
@@ -91,11 +100,7 @@ class Cohorts:
         return application
 
     def emails(self) -> list[OutgoingEmail]:
-        """Every email sent since, parsed back and its calendars checked across the test."""
-        sent = self.system.deliver_emails()
-        for message in sent:
-            check_message(build_mime(message, "courses@example.org", self.system.now()), self.seen)
-        return sent
+        return delivered_and_checked(self.system, self.seen)
 
     def emails_to(self, person: str) -> list[OutgoingEmail]:
         """The emails sent since (:meth:`emails`) to ``person`` alone."""

@@ -13,7 +13,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
-from tests.support.applications import session_id_of
+from tests.integration.test_nothing_owed_on_a_lapse import seat_offered, seat_offered_at
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -26,11 +26,8 @@ def _offered_until_closing(system: System) -> tuple[datetime, Any]:
     until applications close (``CHECKOUT_HOLD`` before the start)."""
     start = system.small_course()
     freed = start - timedelta(hours=1)
-    with time_machine.travel(freed - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        first = system.apply(course_id="small", email="first@example.org").json()
+    first = seat_offered_at(system, freed)
     with time_machine.travel(freed, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
         assert system.status_of(first)["status"] == "offered"
         system.deliver_emails()
     return start - CHECKOUT_HOLD, first
@@ -73,10 +70,7 @@ def test_a_bursary_for_an_offer_lapsed_at_closing_is_refused_before_the_sweep_an
 def test_a_bursary_for_an_offer_past_its_deadline_is_refused_while_the_course_is_open(
     system: System,
 ) -> None:
-    system.small_course()
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    first = seat_offered(system)
     assert system.status_of(first)["status"] == "offered"
     system.deliver_emails()
     system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet

@@ -52,7 +52,7 @@ from moto import mock_aws
 
 from booking import bootstrap
 from booking.adapters.dynamodb.schema import enrolment_key
-from booking.domain.application import ALLOWED_TRANSITIONS
+from booking.domain.application import ALLOWED_TRANSITIONS, Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.cohort_currency import counted_in, group_counted
 from booking.domain.emails import EmailJob, EmailKind, instant_token
@@ -84,6 +84,7 @@ from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
 from tests.support.frame_stack import on_roomy_frame_stack
+from tests.support.invoiced import BILLING
 from tests.support.system import (
     ADMIN_TOKEN,
     BASE_URL,
@@ -117,13 +118,6 @@ CODES: dict[str, tuple[dict[str, Any], ...]] = {
     ),
     REVIEWED: ({"code": "REVIEWED-TEN", "percent_off": 50, "max_uses": 1, "lasts_hours": 6},),
     CHEAPER: (),
-}
-BILLING = {
-    "payment_method": "invoice",
-    "billing_name": "St Elsewhere NHS Foundation Trust",
-    "billing_email": "accounts@example.nhs.uk",
-    "billing_address": "1 Hospital Road, Leeds",
-    "po_number": "PO-1",
 }
 SEATED = (S.CONFIRMED, S.OFFERED, S.AWAITING_INVOICE_PAYMENT)
 # A group booking as the rules draw it: its course, how many places, paid by invoice or card;
@@ -478,13 +472,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         stored = self.system.stored(application_id)
         if stored.checkout is None:
             return
-        body = b"async=true" if asynchronous else b""
-        paid = self.system.stripe_local(
-            "POST",
-            f"/checkout/{stored.checkout.session_id}/pay",
-            body,
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        paid = self.system.pay_session(stored.checkout.session_id, delayed=asynchronous)
         if paid.status == 200:
             self.completed_at[stored.checkout.session_id] = self.system.now()
             if not asynchronous:
@@ -495,13 +483,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         stored = self.system.ports.repository.get_application(application_id)
         if stored is None or stored.checkout is None:
             return
-        result = b"result=succeeded" if succeeded else b"result=failed"
-        settled = self.system.stripe_local(
-            "POST",
-            f"/checkout/{stored.checkout.session_id}/async",
-            result,
-            {"content-type": "application/x-www-form-urlencoded"},
-        )
+        settled = self.system.settle_session(stored.checkout.session_id, succeeded=succeeded)
         if settled.status == 200 and succeeded:
             self.paid_at.setdefault(stored.checkout.session_id, self.system.now())
 
@@ -996,8 +978,7 @@ class BookingLifecycle(RuleBasedStateMachine):
     def _at_stripe(self, group_id: str, invoice_step: str, checkout_step: str) -> None:
         """The stand-in takes ``invoice_step`` on the group's invoice, or ``checkout_step`` on
         its checkout session (whichever the group is paid by)."""
-        group = self.system.ports.groups.get_group(group_id)
-        assert group is not None
+        group = self.system.stored_group(group_id)
         if group.invoice is not None:
             self.system.stripe_local("POST", f"/invoices/{group.invoice.invoice_id}/{invoice_step}")
         elif group.checkout is not None:
@@ -1076,8 +1057,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         if place > len(view["places"]) or not view["places"][place - 1]["email"]:
             return multiple()
         email = view["places"][place - 1]["email"]
-        group = self.system.ports.groups.get_group(group_id)
-        assert group is not None
+        group = self.system.stored_group(group_id)
         reply = self.system.apply(group.course_id, email=email)
         if reply.status == 409:
             code = reply.json()["error"]["code"]
@@ -1727,8 +1707,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         if order == "held":
             return booked
         self._deliver_all(order)
-        group = self.system.ports.groups.get_group(booked)
-        assert group is not None
+        group = self.system.stored_group(booked)
         if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
             _note(f"a group refunded in full at Stripe, {len(holders)} place(s) held")
             assert self._fillers(self._stored(), booked) == holders, "a colleague lost a place"
@@ -1962,6 +1941,17 @@ class BookingLifecycle(RuleBasedStateMachine):
         closing = instant_token(course.applications_close_at())
         self.closings.setdefault(course_id, set()).add(closing)
 
+    def _paid_a_minute_after(self, made: str, start: datetime, asynchronous: bool) -> Application:
+        """``made``'s checkout completed a minute after ``start``, by card or by a delayed
+        method that then settles, every email delivered: the application as stored."""
+        self._clock_to(start + timedelta(minutes=1))
+        self.pay(made, asynchronous)
+        if asynchronous:
+            self._deliver_all()
+            self.settle_async(made, succeeded=True)
+        self._deliver_all()
+        return self.system.stored(made)
+
     @rule(target=applications, asynchronous=st.booleans())
     def a_checkout_is_paid_after_a_start_brought_forward(self, asynchronous: bool) -> Any:
         """Someone applies and is sent to pay; meanwhile the organiser brings the course's
@@ -1977,13 +1967,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         start = (self.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
         if not self._move_the_start(PAY_NOW, start):
             return made
-        self._clock_to(start + timedelta(minutes=1))
-        self.pay(made, asynchronous)
-        if asynchronous:
-            self._deliver_all()
-            self.settle_async(made, succeeded=True)
-        self._deliver_all()
-        stored = self.system.stored(made)
+        stored = self._paid_a_minute_after(made, start, asynchronous)
         _note(f"paid after a start brought forward: {stored.status.value}")
         assert stored.status is not S.CONFIRMED, stored.status_reason
         assert stored.amount_kept == 0, stored.amount_kept
@@ -2203,12 +2187,10 @@ class BookingLifecycle(RuleBasedStateMachine):
         booked = self.a_group_is_booked_paid_and_filled(course, size, by_invoice, applying)
         if not isinstance(booked, str):
             return booked
-        before = self.system.ports.groups.get_group(booked)
-        assert before is not None
+        before = self.system.stored_group(booked)
         if not self._move_the_dates(course, days):
             return booked
-        after = self.system.ports.groups.get_group(booked)
-        assert after is not None
+        after = self.system.stored_group(booked)
         assert after.apply_by <= self._course(course).first_start()
         way = "later" if after.apply_by > before.apply_by else "earlier or the same"
         _note(f"dates moved with a group booked: apply-by {way}")
@@ -2250,8 +2232,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self._deliver_all()
         self.manager_gives_up_a_place(booked, place)
         self._deliver_all("as sent")
-        group = self.system.ports.groups.get_group(booked)
-        assert group is not None
+        group = self.system.stored_group(booked)
         assert group.amount_refunded <= group.amount_paid, booked
         _note(f"a place given up while part was refunded at Stripe: {group.status.value}")
         return booked
@@ -2567,13 +2548,25 @@ def test_the_machine_refunds_a_group_at_stripe_in_part_then_in_full(
                     break
                 machine._deliver(len(machine.system.pending) - 1 if reversed_order else 0, False)
                 _check_every_invariant(machine)
-        group = machine.system.ports.groups.get_group(group_id)
-        assert group is not None
+        group = machine.system.stored_group(group_id)
         assert group.ended_because is GroupEnding.REFUNDED_AT_STRIPE
         assert [p.released for p in group.places] == [applying == 0, True]
         for event in machine.system.standin.events()[:4]:  # the refund events, sent again
             machine.system.stripe_local("POST", f"/events/{event['id']}/resend")
         machine._deliver_all()
+
+
+def _applied_eleven_minutes_before_a_start(machine: BookingLifecycle) -> tuple[datetime, str]:
+    """A start eleven minutes on, to the minute (noon the next day when that is too late in
+    London for the step to ask, the clock then eleven minutes before it), and an application
+    to the pay-now course made now: the start and the application's id."""
+    start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
+    if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
+        start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
+        machine._clock_to(start - timedelta(minutes=11))
+    made = machine._apply(PAY_NOW, False, {})
+    assert isinstance(made, str)
+    return start, made
 
 
 @pytest.mark.usefixtures("_no_real_aws")
@@ -2586,24 +2579,13 @@ def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronou
     booking is never confirmed (``domain.paying.completed_late``: the paid webhook reads the
     course with the payment's recorders; it once trusted the hold without reading it)."""
     with _worked_by_hand() as machine:
-        start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
-        if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
-            start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
-            machine._clock_to(start - timedelta(minutes=11))
-        made = machine._apply(PAY_NOW, False, {})
-        assert isinstance(made, str)
+        start, made = _applied_eleven_minutes_before_a_start(machine)
         stored = machine.system.stored(made)
         assert stored.status is S.AWAITING_PAYMENT
         assert stored.checkout is not None
         assert stored.checkout.expires_at > start
         assert machine._move_the_start(PAY_NOW, start)
-        machine._clock_to(start + timedelta(minutes=1))
-        machine.pay(made, asynchronous)
-        if asynchronous:
-            machine._deliver_all()
-            machine.settle_async(made, succeeded=True)
-        machine._deliver_all()
-        stored = machine.system.stored(made)
+        stored = machine._paid_a_minute_after(made, start, asynchronous)
         assert stored.status is not S.CONFIRMED, stored.status_reason
         assert stored.amount_kept == 0
         # The money was taken (the checkout was still open at Stripe) and all of it went back.
@@ -2619,12 +2601,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_is_honoured(
     they could in time: the booking is confirmed and the money kept
     (``CheckoutRef.completed_at``, recorded with the pending payment)."""
     with _worked_by_hand() as machine:
-        start = (machine.system.now() + timedelta(minutes=11)).replace(second=0, microsecond=0)
-        if start.astimezone(ZoneInfo("Europe/London")).hour >= 22:
-            start = start.replace(hour=12) + timedelta(days=1)  # a start the step can ask
-            machine._clock_to(start - timedelta(minutes=11))
-        made = machine._apply(PAY_NOW, False, {})
-        assert isinstance(made, str)
+        start, made = _applied_eleven_minutes_before_a_start(machine)
         machine.pay(made, asynchronous=True)
         machine._deliver_all()
         stored = machine.system.stored(made)

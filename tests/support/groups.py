@@ -12,7 +12,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.invoiced import BILLING, INVOICED
-from tests.support.system import Reply, System, application_body
+from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
     {"name": "Mary Seacole", "email": "mary@example.org"},
@@ -100,25 +100,31 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     return manager_view(system, group)
 
 
+def paid_by_card(system: System, **fields: Any) -> dict[str, Any]:
+    """A group booked on the sample cohort, which takes cards (``fields``: more of the booking,
+    as :func:`book` takes them), and paid at its Checkout: the booking's answer. The emails
+    its payment sent are not delivered yet."""
+    group: dict[str, Any] = book(system, course=COURSE_ID, **fields).json()
+    assert system.pay(str(group["pay_url"])).status == 200
+    return group
+
+
+def paid_card_group(system: System, **fields: Any) -> dict[str, Any]:
+    """:func:`paid_by_card`, the emails its payment sent delivered."""
+    group = paid_by_card(system, **fields)
+    system.deliver_emails()
+    return group
+
+
 def pay_by_debit(system: System, group: dict[str, Any]) -> None:
     """The manager completes the group's checkout by a delayed method (Bacs, SEPA): the
     payment is made and settles only when its bank says (:func:`bank_confirms`)."""
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group)}/pay",
-        b"async=true",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    system.pay_session(_session_of(group), delayed=True)
 
 
 def bank_confirms(system: System, group: dict[str, Any]) -> None:
     """The bank confirms the group's delayed payment; its webhook is answered 200."""
-    system.stripe_local(
-        "POST",
-        f"/checkout/{_session_of(group)}/async",
-        b"result=succeeded",
-        {"content-type": "application/x-www-form-urlencoded"},
-    )
+    system.settle_session(_session_of(group))
     assert system.webhook_replies[-1].status == 200
 
 

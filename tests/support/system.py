@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import boto3
@@ -24,6 +24,7 @@ from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
 from booking.domain.application import Application
 from booking.domain.emails import OutgoingEmail
+from booking.domain.groups import GroupBooking
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.handlers import admin, api, console, mailer, relay, reminders, webhook
 from infra.local.aws import LocalResources
@@ -45,6 +46,7 @@ from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 BASE_URL = "http://booking.test"
 # The Stripe stand-in's secret key, as a call to its API sends it.
 STRIPE_KEY = {"authorization": "Bearer sk_test_local"}
+FORM = {"content-type": "application/x-www-form-urlencoded"}
 WEBHOOK_SECRET = "whsec_integration"
 ADMIN_TOKEN = "integration-admin-token"
 CONSOLE_SESSION_SECRET = "integration-console-session-key"
@@ -69,6 +71,18 @@ class Reply:
         error: dict[str, Any] = self.json()["error"]
         assert error["code"] == code, error
         return error
+
+
+Found = TypeVar("Found")
+
+
+def _found(named: str | Mapping[str, Any], key: str, read: Callable[[str], Found | None]) -> Found:
+    """What ``read`` finds by ``named`` (an id, or an answer naming it under ``key``), which
+    must be found."""
+    found_id = named if isinstance(named, str) else str(named[key])
+    found = read(found_id)
+    assert found is not None, found_id
+    return found
 
 
 class System:
@@ -268,7 +282,7 @@ class System:
         fields = {"payment_intent": payment_intent}
         if amount is not None:
             fields["amount"] = str(amount)
-        headers = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
+        headers = {**STRIPE_KEY, **FORM}
         reply = self.stripe_local("POST", "/v1/refunds", urlencode(fields).encode(), headers)
         assert reply.status == status, reply.body
         return reply
@@ -395,8 +409,18 @@ class System:
         )
 
     def pay(self, checkout_url: str) -> Reply:
-        session_id = urlsplit(checkout_url).path.rsplit("/", 1)[-1]
-        return self.stripe_local("POST", f"/checkout/{session_id}/pay")
+        return self.pay_session(urlsplit(checkout_url).path.rsplit("/", 1)[-1])
+
+    def pay_session(self, session_id: str, *, delayed: bool = False) -> Reply:
+        """Checkout session ``session_id`` paid on the stand-in's page: by card, or by a delayed
+        method (Bacs, SEPA) when ``delayed``, its money settling later (:meth:`settle_session`)."""
+        body = b"async=true" if delayed else b""
+        return self.stripe_local("POST", f"/checkout/{session_id}/pay", body, FORM)
+
+    def settle_session(self, session_id: str, *, succeeded: bool = True) -> Reply:
+        """The bank's word on ``session_id``'s delayed payment: it settled, or it failed."""
+        result = b"result=succeeded" if succeeded else b"result=failed"
+        return self.stripe_local("POST", f"/checkout/{session_id}/async", result, FORM)
 
     def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
         """An organiser funds ``amount`` (minor units) of the application's place; any JSON
@@ -429,10 +453,12 @@ class System:
     def stored(self, application: str | Mapping[str, Any]) -> Application:
         """The application (its id, or an answer naming it) as the repository holds it, which
         must be found."""
-        app_id = application if isinstance(application, str) else application["application_id"]
-        found = self.ports.repository.get_application(app_id)
-        assert found is not None, app_id
-        return found
+        return _found(application, "application_id", self.ports.repository.get_application)
+
+    def stored_group(self, group: str | Mapping[str, Any]) -> GroupBooking:
+        """The group booking (its id, or an answer naming it) as the store holds it, which
+        must be found."""
+        return _found(group, "group_id", self.ports.groups.get_group)
 
     def course(self, course_id: str = COURSE_ID) -> dict[str, Any]:
         reply = self.api("GET", f"/courses/{course_id}")

@@ -28,6 +28,7 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoi
 from booking.domain.payments import Action, Decision
 from tests.support.applications import an_application, an_invoice, application_body
 from tests.support.discount_codes import a_discount_code
+from tests.support.invoiced import BILLING
 
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 LONDON = "Europe/London"
@@ -207,18 +208,10 @@ def test_the_form_pays_by_card_unless_it_asks_for_an_invoice_with_a_billing_cont
     assert ApplicationForm.model_validate(form(payment_method="")).payment_method is (
         PaymentMethod.CARD
     )
-    invoice = ApplicationForm.model_validate(
-        form(
-            payment_method="invoice",
-            billing_name="St Elsewhere NHS Foundation Trust",
-            billing_email="accounts@example.nhs.uk",
-            billing_address="1 Hospital Road\nLeeds",
-            po_number="PO-77",
-        )
-    )
+    invoice = ApplicationForm.model_validate(form(**BILLING))
     billing = invoice.billing()
     assert billing is not None
-    assert billing.address_lines() == ["1 Hospital Road", "Leeds"]
+    assert billing.address_lines() == ["1 Hospital Road", "Leeds LS1 1AA"]
     assert invoice.answers().organisation == "St Elsewhere"
     with pytest.raises(ValidationError):
         ApplicationForm.model_validate(form(payment_method="cheque"))

@@ -30,12 +30,18 @@ def _told(ports: Ports, kind: EmailKind) -> list[str]:
     return [job.job_id for job in repo(ports).written_emails if job.kind is kind]
 
 
+def _in_review(clock: Clock, definition: CourseDefinition) -> tuple[Ports, Application]:
+    """Fakes on ``clock`` holding course ``cx`` as ``definition`` (approval required), and an
+    application awaiting review on it."""
+    ports = fake_ports(clock)
+    courses.put_course(ports, "cx", definition)
+    return ports, applications.submit_application(ports, "cx", answers())
+
+
 def test_review_ended_told_once_reopened_once_and_told_again_at_the_new_closing() -> None:
     clock = Clock()
-    ports = fake_ports(clock)
     definition = course_definition(approval=True)
-    courses.put_course(ports, "cx", definition)
-    pending = applications.submit_application(ports, "cx", answers())
+    ports, pending = _in_review(clock, definition)
     closes = FIRST_START - CHECKOUT_HOLD
 
     for moment in (closes, closes, closes + timedelta(minutes=15)):
@@ -63,10 +69,8 @@ def test_news_of_a_closing_goes_only_while_it_holds() -> None:
     told of it and not straight after another; a reopen while the course waits to its closing
     and after a "closed" went; neither once a later save undid what it says."""
     clock = Clock()
-    ports = fake_ports(clock)
     definition = course_definition(approval=True)
-    courses.put_course(ports, "cx", definition)
-    pending = applications.submit_application(ports, "cx", answers())
+    ports, pending = _in_review(clock, definition)
     closes = FIRST_START - CHECKOUT_HOLD
     clock.now = closes
     sweep(ports, closes)

@@ -14,6 +14,7 @@ from booking.domain.covered import (
     funded_by,
     left_to_pay_in_words,
     left_to_pay_now,
+    owed_now,
     paid_by_said,
     payment_refusal,
     status_said,
@@ -155,3 +156,25 @@ def test_left_to_pay_in_words_names_the_lapse() -> None:
     )
     assert left_to_pay_in_words(words) == "nothing (the payment lapsed)"
     assert left_to_pay_in_words({**words, "status": "confirmed"}) == "£0.00"
+
+
+def test_nothing_is_owed_yet_while_waiting_for_a_place_or_a_review() -> None:
+    """organiser20 F4: the rosters count what is owed now (``owed_now``): nothing while
+    waiting for a place or a review, the price once it is asked (an offer, a checkout)."""
+    june = _june()
+    for status in (S.WAITLISTED, S.PENDING_REVIEW):
+        waiting = place(status)
+        assert waiting.left_to_pay(PRICE) == 20000  # what the place would cost them
+        assert owed_now(waiting, waiting, june, NOW) == 0
+    offered = place(S.OFFERED, offer_expires_at=NOW + timedelta(hours=1), seat_held=True)
+    assert owed_now(offered, offered, june, NOW) == 20000
+    words = {"left_to_pay": 0, "currency": "gbp"}
+    assert left_to_pay_in_words({**words, "status": "waitlisted"}) == (
+        "nothing yet (until a place is offered)"
+    )
+    assert left_to_pay_in_words({**words, "status": "pending_review"}) == (
+        "nothing yet (until the application is approved)"
+    )
+    unpaid = {"amount_paid": 0, "left_to_pay": 0, "bursary": 0, "payment_method": "card"}
+    assert paid_by_said(unpaid) == ""  # paid nothing, owes nothing: no way of paying chosen
+    assert paid_by_said({**unpaid, "left_to_pay": 20000}) == "Card"

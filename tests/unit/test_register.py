@@ -748,7 +748,8 @@ def test_a_wrong_completion_rule_is_reported_under_its_own_field(wanted: int) ->
 
 
 def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports, clock: Clock) -> None:
-    from booking.handlers.console_pages import Chrome, application_page
+    from booking.handlers.console_application import application_page
+    from booking.handlers.console_pages import Chrome
     from booking.services import console
 
     ada = book(ports, "ada@example.org")

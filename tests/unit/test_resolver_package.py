@@ -41,11 +41,11 @@ print(json.dumps(sorted(event_handler.__all__)))
 """
 
 
-def _package_init() -> Path:
-    spec = importlib.util.find_spec("aws_lambda_powertools.event_handler")
+def _source_of(module: str) -> ast.Module:
+    spec = importlib.util.find_spec(module)
     assert spec is not None
     assert spec.origin is not None
-    return Path(spec.origin)
+    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
 
 
 def test_the_resolver_loads_no_other_resolver_and_the_package_is_whole_when_asked() -> None:
@@ -63,7 +63,7 @@ def test_the_resolver_loads_no_other_resolver_and_the_package_is_whole_when_aske
 def test_the_names_served_from_api_gateway_are_those_the_package_takes_from_it() -> None:
     """A Powertools release that moves a name out of ``api_gateway`` (or adds one) fails here,
     not in a function's init."""
-    tree = ast.parse(_package_init().read_text(encoding="utf-8"))
+    tree = _source_of("aws_lambda_powertools.event_handler")
     taken = {
         alias.asname or alias.name
         for node in tree.body
@@ -102,13 +102,6 @@ import json
 from aws_lambda_powertools.utilities import data_classes
 print(json.dumps(sorted(data_classes.__all__)))
 """
-
-
-def _source_of(module: str) -> ast.Module:
-    spec = importlib.util.find_spec(module)
-    assert spec is not None
-    assert spec.origin is not None
-    return ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
 
 
 def test_the_resolver_loads_no_other_event_source_and_the_data_classes_are_whole_when_asked() -> (

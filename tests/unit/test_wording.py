@@ -79,10 +79,19 @@ def test_a_status_and_its_reason_never_say_the_same_thing_twice(
     status: ApplicationStatus, reason: str | None
 ) -> None:
     said = wording.status_with_reason(status.value, reason)
-    assert said.startswith(wording.STATUS_WORDS[status.value])
+    shown = wording.status_shown(status.value, reason)  # a lapsed offer's own words
+    assert said.startswith(shown)
     assert "_" not in said
-    why = said.removeprefix(wording.STATUS_WORDS[status.value])
-    assert wording.STATUS_WORDS[status.value].lower() not in why.lower()
+    why = said.removeprefix(shown)
+    assert shown.lower() not in why.lower()
+
+
+def test_a_lapsed_offer_is_said_as_an_offer_not_taken_up() -> None:
+    """Not "Payment not completed", the words of a checkout left (organiser20 F13)."""
+    assert wording.status_shown("expired", "offer_lapsed") == "Offer not taken up"
+    said = wording.status_with_reason("expired", "offer_lapsed")
+    assert said == "Offer not taken up (it lapsed unpaid)"
+    assert wording.status_shown("expired", "expired") == "Payment not completed"
 
 
 @pytest.mark.parametrize("reason", sorted(INVOICE_REASON_WORDS))

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from booking.cli.errors import CliError, UsageError
 from booking.domain.identifiers import id_fault, no_such
 from booking.domain.money import said_as_typed
-from booking.domain.wording import FIELD_NAMES, status_with_reason, status_words
+from booking.domain.wording import FIELD_NAMES
 
 TIMEOUT_SECONDS = 60
 
@@ -134,20 +134,3 @@ def segment(value: str, thing: str) -> str:
     if id_fault(value) is not None:
         raise CliError(no_such(thing, value))
     return quote(value, safe="")
-
-
-def status_in_words(answer: dict[str, Any]) -> str:
-    """An application the API answered, its status in words: the API's own (``status_said``,
-    which says a refund that failed at Stripe), else made from its status and reason."""
-    said = answer.get("status_said")
-    return (
-        said
-        if isinstance(said, str) and said
-        else status_with_reason(answer["status"], answer.get("status_reason"))
-    )
-
-
-def roster_status_words(row: dict[str, Any]) -> str:
-    """A roster row's status in a word or two: "Refund failed" for a booking whose refund
-    failed at Stripe, its money still held (``refund_failed``), never "Refunded"."""
-    return "Refund failed" if row.get("refund_failed") else status_words(row["status"])

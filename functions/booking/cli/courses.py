@@ -14,12 +14,11 @@ from booking.cli.client import (
     checked,
     get_json,
     read_json,
-    roster_status_words,
     segment,
     send,
 )
 from booking.cli.errors import CliError
-from booking.cli.said import course_named, ended, name_of
+from booking.cli.said import course_named, ended, name_of, roster_status_words
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
 from booking.domain.statuses import person_shown

@@ -15,10 +15,9 @@ from booking.cli.client import (
     post_json,
     read_json,
     send,
-    status_in_words,
 )
 from booking.cli.errors import CliError
-from booking.cli.said import answered, course_named, instant, name_of
+from booking.cli.said import answered, course_named, instant, name_of, status_in_words
 from booking.domain.covered import left_to_pay_in_words
 from booking.domain.refund_partway import REFUND_ON_ITS_PAGE
 from booking.domain.statuses import person_shown

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from booking.cli.client import read_json, segment, send
-from booking.domain.wording import course_name
+from booking.domain.wording import course_name, status_with_reason, status_words
 
 
 def name_of(course: dict[str, Any]) -> str:
@@ -41,3 +41,20 @@ def answered(answer: Any) -> str:
 def instant(iso: str) -> datetime:
     """An API's ISO 8601 moment (``...Z``) as an aware datetime."""
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def status_in_words(answer: dict[str, Any]) -> str:
+    """An application the API answered, its status in words: the API's own (``status_said``,
+    which says a refund that failed at Stripe), else made from its status and reason."""
+    said = answer.get("status_said")
+    return (
+        said
+        if isinstance(said, str) and said
+        else status_with_reason(answer["status"], answer.get("status_reason"))
+    )
+
+
+def roster_status_words(row: dict[str, Any]) -> str:
+    """A roster row's status in a word or two: "Refund failed" for a booking whose refund
+    failed at Stripe, its money still held (``refund_failed``), never "Refunded"."""
+    return "Refund failed" if row.get("refund_failed") else status_words(row["status"])

@@ -9,10 +9,6 @@ from __future__ import annotations
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import APPLY_BY_MOVED, GroupBooking, GroupPlace, GroupStatus
 
-# The mailer's record of a job whose email reached SES (``EmailLedger.email_state``): sent, or
-# SES called and its answer not recorded (it may have reached them).
-LINK_SENT = frozenset({"sent", "sent_unconfirmed"})
-
 
 def place_to_link(group: GroupBooking, job: EmailJob) -> GroupPlace | None:
     """The place whose colleague a link job is for, if its link is still the one it was for

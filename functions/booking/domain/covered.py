@@ -135,12 +135,24 @@ def paid_for_them(row: Mapping[str, Any]) -> str:
 def paid_by_said(row: Mapping[str, Any]) -> str:
     """Who paid for a roster row's place, one way everywhere: the group booking for a
     colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
-    covered whole, else the method the person (or their employer) pays by."""
-    return (
-        row.get("paid_by_group")
-        or funded_by(row)
-        or PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
-    )
+    covered whole, else the method the person (or their employer) paid or pays by; nothing
+    when they paid nothing and owe nothing now (organiser20 F4: the waiting list read "Card",
+    a choice nobody waiting has made)."""
+    method = PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
+    pays = row["amount_paid"] or row["left_to_pay"]
+    return row.get("paid_by_group") or funded_by(row) or (method if pays else "")
+
+
+def paid_back_said(paid: int, returned: int, currency: str) -> str:
+    """What a list's *Paid* says: what was paid, and what of it went back (organiser20 F5: a
+    refunded booking read "£200.00", like money held): "£200.00, refunded", "£200.00, £50.00
+    refunded"."""
+    said = money_words(paid, currency)
+    if not returned:
+        return said
+    if returned >= paid:
+        return f"{said}, refunded"
+    return f"{said}, {money_words(returned, currency)} refunded"
 
 
 def left_to_pay_said(application: Application, price: Money, left: int | None = None) -> str:
@@ -187,10 +199,31 @@ def left_to_pay_now(stored: Application, shown: Application, course: Course, now
     return shown.left_to_pay(price) if left_to_pay_is_said(shown.status, can_pay=can_pay) else 0
 
 
+# Nothing is asked of these yet: a place must be offered from the waiting list, or the
+# application accepted, before its price is to pay.
+NOT_YET_ASKED = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PENDING_REVIEW})
+# Why nothing is asked yet, as the CLI says it beside "left to pay nothing yet".
+NOT_YET_ASKED_WORDS = {
+    ApplicationStatus.WAITLISTED.value: "until a place is offered",
+    ApplicationStatus.PENDING_REVIEW.value: "until the application is approved",
+}
+
+
+def owed_now(stored: Application, shown: Application, course: Course, now: datetime) -> int:
+    """What the person owes now, as the rosters (the CSV, the JSON and the CLI's) and the
+    record count it: :func:`left_to_pay_now`, except nothing while nothing is asked of them
+    yet (organiser20 F4: the waiting list read "Left to pay £200.00", and a treasurer adding
+    up the column counted money nobody owes). The person's own page still says what a place
+    would cost them."""
+    return 0 if shown.status in NOT_YET_ASKED else left_to_pay_now(stored, shown, course, now)
+
+
 def left_to_pay_in_words(record: Mapping[str, Any]) -> str:
     """An /admin record's ``left_to_pay`` (:func:`left_to_pay_now`) in words, as the CLI says
     it: nothing on a lapsed payment, and why (never "£0.00", as if it were settled)."""
     left = int(record["left_to_pay"])
+    if not left and record["status"] in NOT_YET_ASKED_WORDS:
+        return f"nothing yet ({NOT_YET_ASKED_WORDS[record['status']]})"
     if left or record["status"] != ApplicationStatus.EXPIRED.value:
         return money_words(left, record["currency"])
     lapsed = "offer" if record.get("status_reason") == OFFER_LAPSED else "payment"

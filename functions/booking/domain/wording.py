@@ -222,8 +222,21 @@ def reason_words(reason: str | None) -> str | None:
     return REASON_WORDS.get(reason, reason.replace("_", " "))
 
 
+# An offer from the waiting list nobody paid for in time is no checkout abandoned (organiser20
+# F13: it read "Payment not completed", as if someone had left a payment page).
+LAPSED_OFFER = ("expired", "offer_lapsed")
+
+
+def status_shown(status: str, reason: str | None) -> str:
+    """A status's own words, as a list's tag says it: "Offer not taken up" for a lapsed offer."""
+    return "Offer not taken up" if (status, reason) == LAPSED_OFFER else status_words(status)
+
+
 def status_with_reason(status: str, reason: str | None) -> str:
-    """ "Cancelled (refund on its way)", "Refunded": the status, and why when that adds to it."""
+    """ "Cancelled (refund on its way)", "Refunded", "Offer not taken up (it lapsed unpaid)":
+    the status, and why when that adds to it."""
+    if (status, reason) == LAPSED_OFFER:
+        return f"{status_shown(status, reason)} (it lapsed unpaid)"
     why = reason_words(reason)
     return f"{status_words(status)} ({why})" if why else status_words(status)
 

@@ -34,6 +34,7 @@ from booking.services import (
     console,
     courses,
     discounts,
+    finding,
     lifecycle,
     organisers,
     people,
@@ -271,7 +272,7 @@ def _person(email: str) -> str:
     ``zoe@xn--bcher-kva.example``. The path arrives decoded (API Gateway's HTTP APIs decode
     it) and :func:`_person_path_kept` encoded its address once, so it is decoded once here:
     ``a%41b@...`` is that address, not ``aAb@...``."""
-    return console.person_address(unquote(email))
+    return finding.person_address(unquote(email))
 
 
 PEOPLE = "/admin/people/"

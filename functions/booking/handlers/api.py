@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
+from booking.domain.course import is_valid_course_id
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import api_groups, http
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
@@ -237,8 +238,25 @@ def _error_page(status: int, code: str, message: str) -> str:
     event = app.current_event
     route = route_at(event.http_method, event.path, Function.API)
     to_manager = route is not None and route.operation_id in MANAGERS_OPERATIONS
-    page: str = _pages().error_page(status, code, message, to_manager=to_manager)
+    page: str = _pages().error_page(
+        status, code, message, to_manager=to_manager, organisation=_organisation_of(event.path)
+    )
     return page
+
+
+def _organisation_of(path: str) -> str:
+    """The centre running the course a public path names (``/courses/{id}/...``), for an error
+    page's header (organiser20 F14: "You have already applied" was headed "Course booking");
+    "" when the path names none, or it cannot be read now."""
+    parts = path.split("/")
+    course_id = unquote(parts[2]) if len(parts) > 2 and parts[1] == "courses" else ""
+    if not is_valid_course_id(course_id):
+        return ""
+    try:
+        course = ports().repository.get_course(course_id)
+    except Exception:  # an error page is being answered: its header may do without the name
+        return ""
+    return (course.definition.organisation or "") if course is not None else ""
 
 
 def _methods_for(path: str) -> list[str]:

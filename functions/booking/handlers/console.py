@@ -40,6 +40,7 @@ from booking.domain.errors import (
 from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
+from booking.handlers import console_application as application_pages
 from booking.handlers import (
     console_codes,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
@@ -86,6 +87,7 @@ from booking.services import (
     console,
     console_sessions,
     courses,
+    finding,
     lifecycle,
     organisers,
 )
@@ -172,9 +174,10 @@ def home() -> Response[str]:
 @served("consoleSearch")
 def search() -> Response[str]:
     typed = query_value("q")
-    found = console.find(ports(), typed)
+    found = finding.find(ports(), typed)
     if found.named is not None:
-        return html_page(200, pages.named_page(chrome(), typed.strip(), found.named))
+        named = people_pages.named_page(chrome(), typed.strip(), found.named, found.groups or [])
+        return html_page(200, named)
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
     return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")
@@ -207,7 +210,9 @@ def roster_csv(course_id: str) -> Response[str]:
 @served("consoleApplication")
 def application(application_id: str) -> Response[str]:
     detail = console.application_detail(ports(), application_id)
-    return html_page(200, pages.application_page(chrome(), detail, done=notice_here().done))
+    return html_page(
+        200, application_pages.application_page(chrome(), detail, done=notice_here().done)
+    )
 
 
 # -- actions -------------------------------------------------------------------------------------
@@ -246,7 +251,9 @@ def _refused(application_id: str, error: BookingError) -> Response[str]:
     detail = console.application_detail(ports(), application_id)
     message = said_as_typed(error.message)
     problem = "" if beside else sentence(message)
-    page = pages.application_page(chrome(), detail, problem=problem, values=typed, errors=beside)
+    page = application_pages.application_page(
+        chrome(), detail, problem=problem, values=typed, errors=beside
+    )
     return html_page(http.status_for(error), page)
 
 
@@ -331,7 +338,8 @@ def new_course() -> Response[str]:
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
-    page = course_form_page(chrome(), form, changing=stored.definition.title)
+    booked = courses.told_of_new_dates(ports(), course_id)
+    page = course_form_page(chrome(), form, changing=stored.definition.title, booked=booked)
     return html_page(200, page)
 
 

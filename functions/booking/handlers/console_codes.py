@@ -67,8 +67,8 @@ def expire_discount_code(course_id: str, code: str) -> Response[str]:
 
 @served("consoleCourseMoney")
 def course_money(course_id: str) -> Response[str]:
-    course, money = organisers.course_money_of(ports(), course_id)
-    return html_page(200, pages.money_page(chrome(), course, money))
+    course, money, names = organisers.course_money_named(ports(), course_id)
+    return html_page(200, pages.money_page(chrome(), course, money, names))
 
 
 @served("consoleProgramme")

@@ -38,8 +38,11 @@ def course_form_page(
     upload_course_id: str = "",
     upload_errors: dict[str, str] | None = None,
     taken: Course | None = None,
+    booked: int = 0,
 ) -> str:
-    """``taken``: the course that has the id a course added was given (linked, to change it)."""
+    """The form adding or changing a course. ``taken``: the course that has the id a course
+    added was given (linked, to change it); ``booked``: how many people a change of its dates
+    or times would email, said before the save."""
     return _render(
         "course_form.html",
         chrome,
@@ -57,6 +60,7 @@ def course_form_page(
         upload_errors=upload_errors or {},
         adding_field=ADDING,
         taken=taken,
+        booked=booked,
     )
 
 

@@ -189,7 +189,8 @@ def _group_line(group: GroupMoney, currency: str) -> dict[str, str]:
     }
 
 
-def money_page(chrome: Chrome, course: Course, money: CourseMoney) -> str:
+def money_page(chrome: Chrome, course: Course, money: CourseMoney, names: dict[str, str]) -> str:
+    """A course's money; ``names``: each application's person, by id (their line's *Name*)."""
     organisations = {g.group_id: g.organisation for g in money.group_lines}
     return _render_course(
         "money.html",
@@ -198,7 +199,11 @@ def money_page(chrome: Chrome, course: Course, money: CourseMoney) -> str:
         programme=course.definition.programme,
         bookings=bookings_said(money.in_minor_units()),
         figures=_money_said(money),
-        lines=[_line(place, money.currency, organisations) for place in money.lines],
+        lines=[
+            _line(place, money.currency, organisations)
+            | {"name": names.get(place.application_id, "")}
+            for place in money.lines
+        ],
         group_lines=[_group_line(group, money.currency) for group in money.group_lines],
     )
 

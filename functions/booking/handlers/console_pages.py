@@ -13,36 +13,26 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.commands import nobody_to_tell
-from booking.domain.course import Course, Money, SessionKind
+from booking.domain.course import Course
 from booking.domain.course_money import paid_by_group
-from booking.domain.covered import left_to_pay_said, paid_for_them, status_said
+from booking.domain.covered import paid_back_said, paid_for_them
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
 from booking.domain.refund_failed import failed_and_held
-from booking.domain.refund_partway import partway_said, refused_partway
-from booking.domain.register import certificate_said
-from booking.domain.statuses import person_shown
-from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
-    FIELD_NAMES,
     STATUS_WORDS,
-    answers_said,
     cohort_name,
     course_name,
     course_state_said,
     day_when,
-    invoice_said,
     moment_when,
     money_words,
+    status_shown,
     status_words,
-    timeline_text,
 )
-from booking.handlers.console_notices import done_notice
 from booking.handlers.pages import environment
-from booking.handlers.sentences import capitalised, sentence
+from booking.handlers.sentences import sentence
 from booking.services.console import (
-    ApplicationDetail,
     CourseApplications,
     CourseSummary,
 )
@@ -192,8 +182,12 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
 
 
 def _row(
-    application: Application, course: Course, organisations: dict[str, str] | None = None
+    application: Application,
+    course: Course,
+    organisations: dict[str, str] | None = None,
+    waiting: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """One application's row of a list (``waiting``: the waiting list's places, by id)."""
     zone = course.definition.timezone
     paid = _paid_said(application, course, paid_by_group(application, organisations or {}))
     return {
@@ -203,10 +197,14 @@ def _row(
         "name": application.answers.name,
         "email": application.answers.email,
         "status": application.status.value,
+        "status_shown": status_shown(application.status.value, application.status_reason),
         "course": _course_name(course),
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
         "refund_failed": bool(failed_and_held(application)),
+        "waiting": (waiting or {}).get(application.application_id)
+        if application.status is ApplicationStatus.WAITLISTED
+        else None,
     }
 
 
@@ -248,7 +246,10 @@ def course_page(
         filtered=bool(listing.status or listing.query),
         shown=len(listing.applications),
         total=total,
-        applications=[_row(a, course, listing.group_organisations) for a in listing.applications],
+        applications=[
+            _row(a, course, listing.group_organisations, listing.waiting_positions)
+            for a in listing.applications
+        ],
         moving_in=[
             {
                 "application_id": m.application.application_id,
@@ -265,167 +266,20 @@ def course_page(
     )
 
 
-def _covered_said(application: Application) -> str:
-    """A place nothing is left to pay for: "Nothing: the bursary covers the whole price"."""
-    by = [
-        w for w, kept in (("bursary", application.bursary), ("code", application.discount)) if kept
-    ]
-    return f"Nothing: the {' and the '.join(by)} cover{'' if len(by) > 1 else 's'} the whole price"
-
-
-def _payment_facts(
-    application: Application, price: Money, zone: str, left: int | None
-) -> list[tuple[str, str]]:
-    """How the place is paid for, beyond the card: the invoice, a bursary, a code (``left``:
-    what is left to pay, ``ApplicationDetail.left_to_pay``)."""
-    facts: list[tuple[str, str]] = []
-    own_price = application.price_or(price)
-    currency = own_price.currency
-    if application.bursary:
-        facts.append(("Bursary", money_words(application.bursary, currency)))
-    if application.discount:
-        facts.append((FIELD_NAMES["discount_code"], application.discount.code))
-    if application.bursary or application.discount:
-        due = application.amount_due(price)
-        if due:  # what the place costs now, then what of it is still to pay
-            facts.append(("Price to pay", money_words(due, currency)))
-            facts.append(("Left to pay", left_to_pay_said(application, price, left)))
-        else:  # said once: nothing to pay, and why
-            facts.append(("Left to pay", _covered_said(application)))
-    invoice, billing = application.invoice, application.billing
-    if invoice is not None:
-        facts.append(("Invoice", capitalised(invoice_said(invoice, zone))))
-    if billing is not None and not application.is_erased:
-        facts.append(("Billed to", person_shown(billing.billing_name, billing.billing_email)))
-        if billing.po_number:
-            facts.append((FIELD_NAMES["po_number"], billing.po_number))
-    return facts
-
-
-def _pending_move_facts(
-    application: Application, cohort_names: dict[str, str], zone: str
-) -> dict[str, str] | None:
-    """A move to a dearer cohort waiting for its difference, as the organiser reads it."""
-    pending = application.pending_move
-    if pending is None:
-        return None
-    return {
-        "to": cohort_names.get(pending.to_course_id, pending.to_course_id),
-        "difference": pending.difference_words(),
-        "until": moment_when(pending.expires_at, zone),
-    }
-
-
-def _paid_said(application: Application, course: Course, by_group: str) -> str:
-    """What was paid for the place, or who paid for it when the person did not (the group
-    booking, a bursary or a code): one rule with the rosters (``domain.covered``)."""
+def _paid_said(
+    application: Application, course: Course, by_group: str, *, refunds: bool = True
+) -> str:
+    """What was paid for the place (and, with ``refunds``, what of it went back: a page with
+    its own *Refunded* line says it there), or who paid for it when the person did not (the
+    group booking, a bursary or a code): one rule with the rosters (``domain.covered``)."""
     price = course.definition.price
     money = {**money_of(application, price), "paid_by_group": by_group}
-    return paid_for_them(money) or money_words(application.money_received, price.currency)
+    returned = application.money_returned if refunds else 0
+    return paid_for_them(money) or paid_back_said(
+        application.money_received, returned, price.currency
+    )
 
 
 def _row_reference(application: Application) -> str:
     """How a row of a list names an application: its reference, or the start of its id."""
     return application.reference or application.application_id[:8]
-
-
-def _waiting_move_facts(
-    application: Application, cohort_names: dict[str, str], zone: str
-) -> dict[str, str] | None:
-    """A move waiting on a full cohort's waiting list, as the organiser reads it."""
-    move = waiting_on(application)
-    if move is None:
-        return None
-    return {
-        "to": cohort_names.get(move.to_course_id, move.to_course_id),
-        "asked": moment_when(move.asked_at, zone),
-        "until": moment_when(move.ends_at, zone),
-    }
-
-
-def _refund_label(detail: ApplicationDetail, currency: str) -> str:
-    """The Cancel form's refund choice ("" when nothing would go back): the applicant's
-    payment, or a group place's share of the employer's (its manager erased)."""
-    if not detail.refundable:
-        return ""
-    amount = money_words(detail.refundable, currency)
-    if detail.refund_to:
-        return f"Also refund its {amount} share to {detail.refund_to} through Stripe"
-    return f"Also refund {amount} through Stripe"
-
-
-def _notice(detail: ApplicationDetail, done: str, currency: str) -> str:
-    """What the action that led here did, said from the application as it now stands."""
-    return done_notice(
-        done,
-        detail.application,
-        currency,
-        suppressed=detail.address_suppressed,
-        employer=(detail.refund_to, detail.employer_refunded),
-    )
-
-
-def application_page(
-    chrome: Chrome,
-    detail: ApplicationDetail,
-    *,
-    done: str = "",
-    problem: str = "",
-    values: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-) -> str:
-    application, course = detail.application, detail.course
-    definition = course.definition
-    zone, currency = definition.timezone, definition.price.currency
-    cores = [s for s in course.schedule if s.kind is SessionKind.CORE]
-    session_names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
-    return _render(
-        "application.html",
-        chrome,
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
-        email="" if application.is_erased else application.answers.email,
-        status=application.status.value,
-        status_said=status_said(application, definition.price),
-        refund_failed=bool(failed_and_held(application)),
-        course_id=course.course_id,
-        course_title=_course_name(course),
-        applied=moment_when(application.created_at, zone),
-        paid=_paid_said(application, course, detail.paid_by_group),
-        refunded=money_words(application.money_returned, currency),
-        deadline=moment_when(held, zone) if (held := application.hold_lapses_at()) else "",
-        pending_move=_pending_move_facts(application, detail.cohort_names, zone),
-        waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
-        wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
-        payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
-        bursary_now=money_words(application.bursary, currency) if application.bursary else "",
-        certificate=certificate_said(application) or "",
-        answers=answers_said(application.answers),
-        timeline=[
-            {
-                "iso": entry.at.isoformat(),
-                "when": moment_when(entry.at, zone),
-                "text": timeline_text(entry, currency, zone, session_names, detail.cohort_names),
-            }
-            for entry in detail.timeline
-        ],
-        actions=detail.actions,
-        # Why the page offers nothing that would tell the person ("" when it may).
-        nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
-        group_place_note=detail.group_place_note,
-        refund_label=_refund_label(detail, currency),
-        # The applicant's own payment (an employer's share is not refunded afterwards here).
-        refundable="" if detail.refund_to else money_words(detail.refundable, currency),
-        # A refund Stripe refused partway: what came back and what is left (hostile19 F1).
-        refused_partway=partway_said(application, currency) if refused_partway(application) else "",
-        offer_hours=definition.offer_valid_hours,
-        done=_notice(detail, done, currency),
-        problem=problem,
-        values=values or {},
-        errors=errors or {},
-    )
-
-
-def named_page(chrome: Chrome, typed: str, named: list[tuple[Application, Course]]) -> str:
-    return _render("named.html", chrome, typed=typed, applications=[_row(a, c) for a, c in named])

@@ -7,9 +7,10 @@ from typing import Any
 
 from booking.domain.application import Application
 from booking.domain.course import Course
+from booking.domain.groups import GroupBooking
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.wording import moment_when, money_words
-from booking.handlers.console_pages import Chrome, _render, _row, _row_reference
+from booking.handlers.console_pages import Chrome, _course_name, _render, _row, _row_reference
 from booking.services.console import Person
 
 
@@ -24,6 +25,36 @@ def person_page(chrome: Chrome, person: Person) -> str:
         holds_data=person.holds_data,
         errors=person.problems,
     )
+
+
+def named_page(
+    chrome: Chrome,
+    typed: str,
+    named: list[tuple[Application, Course]],
+    groups: list[tuple[GroupBooking, Course]],
+) -> str:
+    """What the console's search found by a name, an invoice number or a purchase order: the
+    applications and the group bookings (organiser20 F9), each linked to where it is seen."""
+    return _render(
+        "named.html",
+        chrome,
+        typed=typed,
+        applications=[_row(a, c) for a, c in named],
+        groups=[_group_row(g, c) for g, c in groups],
+    )
+
+
+def _group_row(group: GroupBooking, course: Course) -> dict[str, Any]:
+    places = len(group.places)
+    return {
+        "href": f"/console/courses/{course.course_id}/group-bookings#group-{group.group_id}",
+        "course": _course_name(course),
+        "organisation": group.organisation,
+        "manager": group.manager.name,
+        "places": f"{places} place{'' if places == 1 else 's'}",
+        "invoice": (group.invoice.number or "") if group.invoice else "",
+        "po_number": group.billing.po_number if group.billing else "",
+    }
 
 
 def _person_row(application: Application, course: Course | None) -> dict[str, Any]:

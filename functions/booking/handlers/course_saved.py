@@ -1,7 +1,8 @@
-"""What the course's page says once after a save in the console: "Course saved.", whom the
-save offered a place from the waiting list (by name and reference: the console is the
-organiser's own screen), the follow-ups without an id it seemed to move, and the price a place
-now costs, in pounds.
+"""What the course's page says once after a save in the console: "Course saved.", how many
+people its changed dates are being emailed to (organiser20 F16: an organiser correcting a time
+emailed everyone booked without a word of it), whom the save offered a place from the waiting
+list (by name and reference: the console is the organiser's own screen), the follow-ups
+without an id it seemed to move, and the price a place now costs, in pounds.
 
 The one-time notice carries ids and days only (``console_app.after_action``): the page names
 the people from the applications as it reads them then, so no name rides in a cookie.
@@ -26,11 +27,11 @@ MOST_NAMED = 20
 
 def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     """Where a save leads (the course's page) and the notice's code for it: the days of the
-    follow-ups it seemed to move without an id, how many it offered a place, and the first
-    of those (ids): ``days|count|ids``."""
+    follow-ups it seemed to move without an id, how many it offered a place, the first of
+    those (ids), and how many its changed dates are emailed to: ``days|count|ids|emailed``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
-    code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}"
+    code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -38,12 +39,14 @@ def saved_said(code: str, listing: CourseApplications) -> list[str]:
     """The notice's sentences: "Course saved." and whom it offered a place, then a warning per
     follow-up it seemed to move. A code that is not one reads as a plain save."""
     days, _, rest = code.partition("|")
-    count, _, ids = rest.partition("|")
+    count, _, rest = rest.partition("|")
+    ids, _, emailed = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
-    return [*said, *_warnings(days), _price_said(listing)]
+    told = [emailed_said(int(emailed))] if emailed.isdigit() and int(emailed) else []
+    return [*said, *_warnings(days), *told, _price_said(listing)]
 
 
 def _price_said(listing: CourseApplications) -> str:
@@ -51,6 +54,12 @@ def _price_said(listing: CourseApplications) -> str:
     pounds (200 for £200.00) would open a £2.00 course without a word (organiser20 F18)."""
     price = listing.course.definition.price
     return f"A place costs {money_words(price.amount, price.currency)}."
+
+
+def emailed_said(count: int) -> str:
+    """ "12 people will be emailed the changed dates and times, with a calendar update." """
+    people = "1 person" if count == 1 else f"{count} people"
+    return f"{people} will be emailed the changed dates and times, with a calendar update."
 
 
 def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> str:

@@ -14,14 +14,17 @@ from booking.domain.offer_ends import held_until_closing
 from booking.domain.wording import moment_when, status_named
 from booking.services.ports import Ports
 
+NO_SUCH_LINK = "this link does not open an application: it may have been cut short or mistyped"
+
 
 def authorised(ports: Ports, application_id: str, token: str) -> Application:
     application = ports.repository.get_application(application_id) if application_id else None
-    # Same answer for a wrong id and a wrong token, compared in constant time.
+    # Same answer for a wrong id and a wrong token, compared in constant time; said in the
+    # applicant's words, not ours (organiser20 F19: "no application with this id and token").
     # Bytes, not str: compare_digest raises TypeError for str with non-ASCII characters.
     presented = (token or "").encode("utf-8", "surrogatepass")
     if application is None or not hmac.compare_digest(application.token.encode(), presented):
-        raise NotFound("no application with this id and token")
+        raise NotFound(NO_SUCH_LINK)
     return application
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import (
@@ -39,8 +38,8 @@ from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
+from booking.services.finding import MAX_QUERY_LENGTH, person_address
 from booking.services.groups import organisations_of_course
-from booking.services.name_search import applications_named
 from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
 from booking.services.reading import (
@@ -49,9 +48,9 @@ from booking.services.reading import (
     stored_applications,
 )
 from booking.services.waiting_moves import MovingIn, moving_in_now
+from booking.services.waitlist import waiting_positions, waitlist_position
 
 S = ApplicationStatus
-MAX_QUERY_LENGTH = 254  # the longest email address
 
 
 @dataclass(frozen=True)
@@ -161,6 +160,8 @@ class CourseApplications:
     # Bookings of other cohorts whose move here waits (``services.waiting_moves``): on its
     # waiting list, or holding a seat here for a dearer move.
     moving_in: list[MovingIn] = field(default_factory=list)
+    # Each waiting application's place in the line (1 = next), by application id.
+    waiting_positions: dict[str, int] = field(default_factory=dict)
 
 
 def course_applications(
@@ -190,7 +191,15 @@ def course_applications(
     ]
     organisations = organisations_of_course(ports, course_id)
     return CourseApplications(
-        course, shown, counts, wanted, query, problems, organisations, moving_in_now(ports, course)
+        course,
+        shown,
+        counts,
+        wanted,
+        query,
+        problems,
+        organisations,
+        moving_in_now(ports, course),
+        waiting_positions(ports, course),
     )
 
 
@@ -234,6 +243,8 @@ class ApplicationDetail:
     address_suppressed: bool = False
     # What is left to pay, as every view says it (``domain.covered.left_to_pay_now``).
     left_to_pay: int | None = None
+    # Its place on the waiting list (1 = next), while it waits (organiser20 F4).
+    waitlist_position: int | None = None
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -263,6 +274,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     return ApplicationDetail(
         application=shown,  # actions: stored
         left_to_pay=left_to_pay_now(application, shown, course, now),
+        waitlist_position=waitlist_position(ports, shown),
         course=course,
         timeline=timeline,
         actions=available_actions(
@@ -332,42 +344,6 @@ def application_id_for(ports: Ports, typed: str) -> str:
     if application is None:
         raise NotFound(f"no application has the reference {reference}")
     return application.application_id
-
-
-@dataclass(frozen=True)
-class Found:
-    """Where a search of the whole console leads: an application, or a person's page."""
-
-    application_id: str | None = None
-    email: str | None = None
-    named: list[tuple[Application, Course]] | None = None  # a name: whose it may be, if any
-
-
-def find(ports: Ports, typed: str) -> Found:
-    """A reference finds its application; an email address finds the person; anything else
-    is a name, found on every course."""
-    typed = typed.strip()
-    if not typed or len(typed) > MAX_QUERY_LENGTH:
-        said = "a reference, an email address or a name"
-        raise InvalidInput(f"type {said}", {"q": said})
-    reference = normalised_reference(typed)
-    if reference is not None:
-        application = ports.repository.application_by_reference(reference)
-        if application is not None:
-            return Found(application_id=application.application_id)
-        if not typed.isalpha():  # "Turner" reads as a reference too: a name, if none has it
-            raise NotFound(f"no application has the reference {reference}")
-    if "@" in typed:
-        return Found(email=person_address(typed))
-    return Found(named=applications_named(ports, typed))
-
-
-def person_address(typed: str) -> str:
-    """The address as stored (IDNA as punycode); one not deliverable is looked up as typed."""
-    try:
-        return deliverable_address(typed.strip())
-    except UndeliverableAddress:
-        return typed.strip()
 
 
 def course_exists(ports: Ports, course_id: str) -> bool:

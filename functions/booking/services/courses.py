@@ -59,6 +59,9 @@ class SavedCourse:
     moved_without_id: list[date] = field(default_factory=list)
     # The applications the save offered a place from the waiting list (ids, first in line first).
     offered: list[str] = field(default_factory=list)
+    # How many people the save's changed dates and times are being emailed to, with a
+    # calendar update (``tell_of_changes``, the rule that queues them; organiser20 F16).
+    emailed: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -143,7 +146,7 @@ def _put_course(
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)
     own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
     held = previous.schedule if previous else []
-    tell_of_changes(ports, course, own, changes, after=after, before=held)
+    emailed = tell_of_changes(ports, course, own, changes, after=after, before=held)
     offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
@@ -154,6 +157,17 @@ def _put_course(
         courses_as_held(ports, [course], after)[0],
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
+        emailed,
+    )
+
+
+def told_of_new_dates(ports: Ports, course_id: str) -> int:
+    """How many people a change of the course's dates or times would email (its confirmed
+    attendees, as ``tell_attendees`` reads them): what its form warns of before a save
+    (organiser20 F16)."""
+    return sum(
+        a.status is ApplicationStatus.CONFIRMED
+        for a in ports.repository.list_applications(course_id)
     )
 
 

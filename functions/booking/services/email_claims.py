@@ -10,10 +10,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# A claim's state from just before its SES call until SES's answer is recorded. Chosen over
+# making a ``sending`` claim's timeout outlast the queue's retention (14 days, and a copy can
+# be queued later still): that would also hold back, for as long, a job whose delivery died
+# before SES was ever called, and lose it. Written before the call (written after, it is the
+# very record that failed), it tells the two apart: ``sending`` never reached SES, and is
+# taken over once stale; ``sent_unconfirmed`` did, and is never sent again. The price: a
+# delivery that dies inside the SES call itself (at most SES_CALL_LIMIT; the adapter turns
+# every SES error into EmailSendError, recorded ``failed``) leaves a message that may not
+# have gone, treated as sent; so does a refusal whose ``failed`` cannot be recorded (logged as
+# an error). Both need a crash or a table out for a whole retry in a seconds-long window,
+# rarer than a copy of a job queued again; such a claim stays visible in the ledger.
+SENT_UNCONFIRMED = "sent_unconfirmed"
 # The states of a claim whose SES call was made (``services.send_leases``: ``sent_unconfirmed``
 # is written just before the call, ``sent`` once SES took the message).
-CALLED_SES = frozenset({"sent", "sent_unconfirmed"})
+CALLED_SES = frozenset({"sent", SENT_UNCONFIRMED})
 SENDING = "sending"
+# The claims of a message the mailer took up (``services.emails_gone.went_for``).
+TAKEN_UP = CALLED_SES | {SENDING}
 
 
 class EmailInFlight(Exception):

@@ -14,12 +14,8 @@ from collections.abc import Callable
 
 from booking.domain.application import Application
 from booking.domain.timeline import EntryKind, TimelineEntry
-from booking.services.email_claims import reached_ses
+from booking.services.email_claims import TAKEN_UP, reached_ses
 from booking.services.ports import Ports
-from booking.services.send_leases import SENT_UNCONFIRMED
-
-# The claims of a message the mailer took up.
-TAKEN_UP = frozenset({"sending", SENT_UNCONFIRMED, "sent"})
 
 
 def went_for(

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.colleague_links import LINK_SENT, first_link
+from booking.domain.colleague_links import first_link
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
@@ -29,6 +29,7 @@ from booking.domain.group_notices import (
 )
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
+from booking.services.email_claims import CALLED_SES
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
 
@@ -122,7 +123,7 @@ def apply_by_news_overtaken(
             EmailKind.GROUP_BOOKED, group.group_id, group.course_id, occasion="paid", place=None
         )
     )
-    return ports.repository.email_state(first.job_id) not in LINK_SENT
+    return ports.repository.email_state(first.job_id) not in CALLED_SES
 
 
 def record_told_apply_by(

@@ -18,7 +18,7 @@ Delivery is at-least-once end to end, made as close to exactly-once as SES allow
   takes such a claim over: if recording ``sent`` fails after SES took the message, a copy of
   the job queued later, however much later, is not sent again. The one loss we accept for it:
   a delivery that dies inside the SES call itself leaves a message that may not have gone
-  (``services.send_leases.SENT_UNCONFIRMED`` says why that trade).
+  (``services.email_claims.SENT_UNCONFIRMED`` says why that trade).
 
 A message about an employer's invoice or the money it paid (a cancellation, a refund, an invoice
 that ended) goes to the person alone; its billing contact's own (``domain.payer.billing_notice``)

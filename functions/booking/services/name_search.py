@@ -1,6 +1,7 @@
-"""Find people by name across every course (newcomer15 O5): an organiser on the phone often
-has only the name. For the signed-in console alone (its search route); what was typed is
-never logged. Erased people have no name to match."""
+"""Find people by name (or their invoice number or purchase order) across every course
+(newcomer15 O5): an organiser on the phone often has only the name. For the signed-in console
+alone (its search route); what was typed is never logged. Erased people have no name to
+match."""
 
 from __future__ import annotations
 
@@ -12,13 +13,29 @@ from booking.services.reading import application_as_read
 
 
 def applications_named(ports: Ports, typed: str) -> list[tuple[Application, Course]]:
-    """Every application whose applicant's name holds ``typed`` (any case), course by
-    course, each course's oldest first, as read (``services.reading``)."""
-    wanted = typed.casefold()
+    """Every application whose applicant's name holds ``typed`` (any case), or whose invoice
+    number or purchase order is it (:func:`is_number`; organiser20 F9), course by course,
+    each course's oldest first, as read (``services.reading``)."""
     now = ports.clock()
     return [
         (application_as_read(application, course, now), course)
         for course in list_courses(ports)
         for application in ports.repository.list_applications(course.course_id)
-        if not application.is_erased and wanted in application.answers.name.casefold()
+        if not application.is_erased and _named(application, typed)
     ]
+
+
+def _named(application: Application, typed: str) -> bool:
+    if typed.casefold() in application.answers.name.casefold():
+        return True
+    invoice, billing = application.invoice, application.billing
+    return is_number(
+        typed, invoice.number if invoice else None, billing.po_number if billing else None
+    )
+
+
+def is_number(typed: str, *numbers: str | None) -> bool:
+    """Whether ``typed`` is one of ``numbers`` (an invoice number, a purchase order), spaces
+    and case forgiven: matched whole, since part of one ("88") is part of many."""
+    wanted = "".join(typed.split()).casefold()
+    return any(n and "".join(n.split()).casefold() == wanted for n in numbers)

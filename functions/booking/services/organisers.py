@@ -18,11 +18,12 @@ from booking.domain.course_money import (
     paid_by_group,
     place_money,
 )
-from booking.domain.covered import left_to_pay_now, paid_by_said, status_said
+from booking.domain.covered import owed_now, paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.money import Money
 from booking.domain.refund_failed import failed_and_held
+from booking.domain.statuses import ERASED
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -42,6 +43,7 @@ from booking.services.reading import (
     stored_applications,
 )
 from booking.services.waiting_moves import moving_in_now
+from booking.services.waitlist import waiting_positions
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -79,8 +81,9 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
 
 
 def _left_to_pay(stored: Application, shown: Application, course: Course, now: datetime) -> int:
-    """What is left to pay as the person's page says it: nothing on a lapse that cannot pay."""
-    return left_to_pay_now(stored, shown, course, now)
+    """What is owed now (``domain.covered.owed_now``): nothing on a lapse that cannot pay,
+    nor while waiting for a place or a review."""
+    return owed_now(stored, shown, course, now)
 
 
 def _roster_row(
@@ -190,10 +193,19 @@ def money_of(application: Application, course_price: Money) -> dict[str, Any]:
 def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
     """A course and its money, counted once for the ``/admin`` totals, the console's pages and
     (through the totals) the CLI."""
+    course, money, _ = course_money_named(ports, course_id)
+    return course, money
+
+
+def course_money_named(ports: Ports, course_id: str) -> tuple[Course, CourseMoney, dict[str, str]]:
+    """:func:`course_money_of`, with each application's person's name by its id, from the
+    same read: the console's *Money* page names whose money each line is (organiser20 F12;
+    the organisers' own screen, never a log). An erased person reads "[erased]"."""
     course = existing_course(ports, course_id)
     applications = ports.repository.list_applications(course_id)
     groups = ports.groups.groups_of_course(course_id)
-    return course, course_money(applications, course.definition.price, groups)
+    names = {a.application_id: ERASED if a.is_erased else a.answers.name for a in applications}
+    return course, course_money(applications, course.definition.price, groups), names
 
 
 def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
@@ -243,6 +255,8 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["po_number"],
     FIELD_NAMES["billing_name"],
     FIELD_NAMES["billing_email"],
+    # Added last, so the columns before it keep their places (organiser20 F4).
+    "Place on the waiting list",
 )
 
 
@@ -257,6 +271,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
     writer.writerow(ROSTER_CSV_COLUMNS)
     now = ports.clock()
     stored = stored_applications(ports, course)
+    positions = waiting_positions(ports, course)
     for kept, application in zip(
         stored, applications_as_read(ports, course, now, stored), strict=True
     ):
@@ -281,12 +296,20 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["po_number"],
             money["billing_name"],
             money["billing_email"],
+            _place_in_line(application, positions),
         ]
         multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
         writer.writerow(
             [_spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
         )
     return "\ufeff" + buffer.getvalue()
+
+
+def _place_in_line(application: Application, positions: dict[str, int]) -> str:
+    """ "2" for the second on the waiting list (as read: a wait ended is no place in line)."""
+    if application.status is not S.WAITLISTED:
+        return ""
+    return str(positions.get(application.application_id, ""))
 
 
 def resend_confirmation(ports: Ports, application_id: str) -> Application:

@@ -35,6 +35,12 @@ from booking.services.email_port import (
     QueueUnavailable,
     RenderedEmail,
 )
+from booking.services.ledger_ports import (
+    AnnouncementLedger,
+    EmailLedger,
+    ReminderLedger,
+    ReminderMarker,
+)
 from booking.services.payment_port import (
     CheckoutAtStripe,
     CheckoutRequest,
@@ -47,19 +53,15 @@ from booking.services.payment_port import (
 )
 from booking.services.payment_recorders_port import PaymentRecorderIndex, PaymentRecorders
 from booking.services.repository_port import (
-    AnnouncementLedger,
     Anomaly,
     AnomalyLog,
     ApplicationHistory,
     ApplicationStore,
     CourseStore,
-    EmailLedger,
     EmailOutbox,
     EnrolmentRead,
     GroupStore,
     RegisterStore,
-    ReminderLedger,
-    ReminderMarker,
     Repository,
     SessionRow,
     SubmissionRead,

@@ -31,6 +31,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.emails import OutgoingEmail
 from booking.domain.errors import DependencyUnavailable
+from booking.services.email_claims import SENT_UNCONFIRMED
 from booking.services.ports import EmailSendError, Ports
 
 __all__ = [
@@ -53,18 +54,6 @@ LEASE_POLL = timedelta(milliseconds=50)
 # After SES answered: how often, and how far apart, its record is tried.
 RECORD_TRIES = 3
 RECORD_PAUSE = timedelta(milliseconds=200)
-# A claim's state from just before its SES call until SES's answer is recorded. Chosen over
-# making a ``sending`` claim's timeout outlast the queue's retention (14 days, and a copy can
-# be queued later still): that would also hold back, for as long, a job whose delivery died
-# before SES was ever called, and lose it. Written before the call (written after, it is the
-# very record that failed), it tells the two apart: ``sending`` never reached SES, and is
-# taken over once stale; ``sent_unconfirmed`` did, and is never sent again. The price: a
-# delivery that dies inside the SES call itself (at most SES_CALL_LIMIT; the adapter turns
-# every SES error into EmailSendError, recorded ``failed``) leaves a message that may not
-# have gone, treated as sent; so does a refusal whose ``failed`` cannot be recorded (logged as
-# an error). Both need a crash or a table out for a whole retry in a seconds-long window,
-# rarer than a copy of a job queued again; such a claim stays visible in the ledger.
-SENT_UNCONFIRMED = "sent_unconfirmed"
 
 
 def can_still_call_ses(ports: Ports, until: datetime) -> bool:

@@ -58,7 +58,7 @@ from booking.services.concurrency import (
     load_application,
     retried,
 )
-from booking.services.emails_gone import TAKEN_UP
+from booking.services.email_claims import TAKEN_UP
 from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice, sent_invoice

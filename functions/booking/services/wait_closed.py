@@ -17,7 +17,7 @@ of the course is decided again from the course as saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -45,7 +45,7 @@ def tell_closed_waiting_lists(ports: Ports, courses: Iterable[Course], now: date
     ended; how many this run told."""
     told = 0
     for course in courses:
-        told_here = _tell_waiting_list(ports, course, now)
+        told_here = _each_told(ports, course, now, _tell_one)
         if told_here:
             logger.info(
                 "waiting list told applications closed",
@@ -55,12 +55,18 @@ def tell_closed_waiting_lists(ports: Ports, courses: Iterable[Course], now: date
     return told
 
 
-def _tell_waiting_list(ports: Ports, course: Course, now: datetime) -> int:
-    """Tell everyone still waiting on ``course`` that their wait has ended; how many were told."""
+# One application told (or not) from the course as read: the course the rest of the list is
+# decided from (read again when a save of it won), and 1 if told.
+TellOne = Callable[[Ports, Course, Application, datetime], tuple[Course, int]]
+
+
+def _each_told(ports: Ports, course: Course, now: datetime, tell_one: TellOne) -> int:
+    """``tell_one`` each application on ``course`` in turn, each from the course as the one
+    before left it; how many were told."""
     told = 0
     for application in ports.repository.list_applications(course.course_id):
-        course, marked = _tell_one(ports, course, application, now)
-        told += marked
+        course, was_told = tell_one(ports, course, application, now)
+        told += was_told
     return told
 
 
@@ -107,11 +113,7 @@ def reopen_told(ports: Ports, course: Course, now: datetime) -> int:
     told twice. How many were told."""
     if waiting_list_closed(course, now):
         return 0
-    told = 0
-    for application in ports.repository.list_applications(course.course_id):
-        course, was_told = _reopen_one(ports, course, application, now)
-        told += was_told
-    return told
+    return _each_told(ports, course, now, _reopen_one)
 
 
 def _told_of_the_closing(

@@ -174,6 +174,23 @@ def position_in_line(ports: Ports, course_id: str, mine: tuple[datetime, str]) -
     return ahead + 1
 
 
+def waiting_positions(ports: Ports, course: Course) -> dict[str, int]:
+    """Each waiting application's place in ``course``'s one line (1 = next), by application
+    id, counted as :func:`position_in_line` counts one (applicants and waiting moves alike),
+    read once for a whole list: the roster's and the console's "Waiting list" number."""
+    from booking.services import waiting_moves
+
+    line = [
+        application
+        for application in ports.repository.list_applications(course.course_id)
+        if application.status is S.WAITLISTED
+    ]
+    if course.waiting:
+        line += waiting_moves.waiting_for(ports, course)
+    ordered = sorted(line, key=waiting_moves.place_in_line)
+    return {application.application_id: n for n, application in enumerate(ordered, 1)}
+
+
 def give_back_seat(ports: Ports, saved: Application) -> None:
     """Stripe could not open what would be paid (a session, an invoice): free the seat now (an
     offer keeps its seat). If the application changed meanwhile, the hold's own deadline lets

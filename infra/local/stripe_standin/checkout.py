@@ -268,22 +268,13 @@ class CheckoutSessions:
             )
             outgoing.append(self._store.record_event("checkout.session.completed", session, None))
             return copy.deepcopy(session)
-        payment_method = wire.random_id("pm_")
-        email = session.get("customer_email")
-        intent = self._payments.make_payment_intent(
+        intent = self._payments.take_payment(
             session["amount_total"],
             session["currency"],
             metadata=self._store.intent_metadata.get(session["id"], {}),
-            receipt_email=email,
+            receipt_email=session.get("customer_email"),
             methods=session["payment_method_types"],
-            status="processing" if delayed else "succeeded",
-            payment_method=payment_method,
-        )
-        self._payments.make_charge(
-            intent,
-            receipt_email=email,
-            status="pending" if delayed else "succeeded",
-            payment_method=payment_method,
+            settled=not delayed,
         )
         session.update(
             {

@@ -235,22 +235,14 @@ class InvoiceLife:
         intent and charge (succeeded, or processing with a pending charge: a bank debit), and
         the invoice's payment by it (``paid``, or ``open`` until the bank says); the intent
         and the invoice payment."""
-        method, email = wire.random_id("pm_"), invoice["customer_email"]
-        intent = self._payments.make_payment_intent(
+        intent = self._payments.take_payment(
             invoice["amount_remaining"],
             invoice["currency"],
             # Stripe copies nothing onto an invoice's payment intent: ids live on the invoice.
             metadata={},
-            receipt_email=email,
+            receipt_email=invoice["customer_email"],
             methods=[method_type],
-            status="succeeded" if paid else "processing",
-            payment_method=method,
-        )
-        self._payments.make_charge(
-            intent,
-            receipt_email=email,
-            status="succeeded" if paid else "pending",
-            payment_method=method,
+            settled=paid,
         )
         payment = self._invoice_payment(invoice, intent, status="paid" if paid else "open")
         self._store.invoice_payments[payment["id"]] = payment

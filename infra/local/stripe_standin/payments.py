@@ -42,7 +42,7 @@ _APPROVED: dict[str, Any] = {
 
 
 class Payments(OnStore):
-    def make_payment_intent(
+    def take_payment(
         self,
         amount: int,
         currency: str,
@@ -50,9 +50,13 @@ class Payments(OnStore):
         metadata: Mapping[str, str],
         receipt_email: str | None,
         methods: list[str],
-        status: str,
-        payment_method: str,
+        settled: bool,
     ) -> dict[str, Any]:
+        """A payment by a new payment method: its intent and its charge, succeeded when
+        ``settled``, else processing with a pending charge (a bank debit, until the bank
+        says). The intent."""
+        status = "succeeded" if settled else "processing"
+        payment_method = wire.random_id("pm_")
         intent_id = wire.random_id("pi_")
         intent = self._store.fixture(
             "payment_intent",
@@ -81,6 +85,12 @@ class Payments(OnStore):
             },
         )
         self._store.payment_intents[intent_id] = intent
+        self.make_charge(
+            intent,
+            receipt_email=receipt_email,
+            status="succeeded" if settled else "pending",
+            payment_method=payment_method,
+        )
         return intent
 
     def make_charge(

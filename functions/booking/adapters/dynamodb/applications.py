@@ -101,9 +101,6 @@ class DynamoApplicationStore:
         code: str | None,
         email: str | None = None,
     ) -> SubmissionRead:
-        """One round trip for what a submission needs: the course, the earlier answer to its
-        Idempotency-Key (if it has one), the discount code it gives (if any) and which
-        application holds the address's one place on the course (if it gives an address)."""
         keys = [course_key(course_id)]
         if application_id is not None:
             keys.append(application_key(application_id))
@@ -323,8 +320,6 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
-        """The application holding the person's one place on the course (None: none does; a
-        group's place may: ``adapters.dynamodb.groups``)."""
         item = self.table.get(enrolment_key(course_id, email))
         return item["application_id"]["S"] if item and "application_id" in item else None
 

@@ -77,8 +77,11 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
     names = Counter(course["name"] for course in listed)
     for course in listed:
         course["twin"] = names[course["name"]] > 1
-    # The header names the centre when every course listed is run by the same one.
-    organisations = {course["organisation"] for course in listed}
+    # The header names the centre when every course listed is run by the same one; with none
+    # open, when every course held is (organiser20 F14: it read "Course booking").
+    organisations = {course["organisation"] for course in listed} or {
+        course.definition.organisation or "" for course in courses
+    }
     organisation = organisations.pop() if len(organisations) == 1 else ""
     return (
         environment()

@@ -75,10 +75,13 @@ _CODE_EXPLANATIONS = {
 }
 
 
-def error_page(status: int, code: str, message: str, *, to_manager: bool = False) -> str:
+def error_page(
+    status: int, code: str, message: str, *, to_manager: bool = False, organisation: str = ""
+) -> str:
     """A plain page for a browser that hit an error: what happened and what to do next (the
     same facts as the JSON answer, without its code); ``to_manager``: on a route of the person
-    who booked places for colleagues, whose next step is their booking's page."""
+    who booked places for colleagues, whose next step is their booking's page;
+    ``organisation``: the centre running the course the path names, for its header."""
     heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
     explanation = _CODE_EXPLANATIONS.get(code) or (sentence(message) if message else "")
     steps = {**_NEXT_STEPS, **_MANAGERS_NEXT_STEPS} if to_manager else _NEXT_STEPS
@@ -89,5 +92,10 @@ def error_page(status: int, code: str, message: str, *, to_manager: bool = False
     return (
         environment()
         .get_template("pages/error.html")
-        .render(heading=heading, explanation=explanation, next_step=next_step)
+        .render(
+            heading=heading,
+            explanation=explanation,
+            next_step=next_step,
+            organisation=organisation,
+        )
     )

@@ -36,7 +36,7 @@ from booking.handlers.routes.answers import (
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
 from booking.handlers.routes.transfers import TRANSFER_NOTICES
-from booking.services.console import MAX_QUERY_LENGTH
+from booking.services.finding import MAX_QUERY_LENGTH
 
 CONSOLE = Function.CONSOLE
 TAGS = ("console",)
@@ -228,7 +228,12 @@ PAGES: tuple[Route, ...] = (
         "Find an application by its reference, a person by email address, or applications "
         "by name on every course",
         {
-            "200": page("A name: the applications on every course by a name holding it"),
+            "200": page(
+                "A name, an invoice number or a purchase order: the applications on every "
+                "course by a name holding it (or with it as their invoice number or "
+                "purchase order), and the group bookings whose manager, "
+                "organisation, invoice number or purchase order holds it"
+            ),
             "303": see_other("Found: to the application's page or the person's page"),
             "404": page("No application has that reference"),
             "422": page("Nothing typed, or too long"),
@@ -236,7 +241,8 @@ PAGES: tuple[Route, ...] = (
         parameters=(
             query(
                 "q",
-                "A reference (like CL-7K3Q9), an email address, or a name (or part of one)",
+                "A reference (like CL-7K3Q9), an email address, a name (or part of one), "
+                "an invoice number or a purchase order",
                 required=True,
                 maxLength=MAX_QUERY_LENGTH,
             ),
