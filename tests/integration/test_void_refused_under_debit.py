@@ -27,7 +27,14 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
-from tests.support.groups import COLLEAGUES, give_up, invoiced_group, manager_view, places_left
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    give_up,
+    invoiced_group,
+    manager_view,
+    places_left,
+)
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
 
@@ -211,3 +218,24 @@ def test_a_groups_void_stripe_does_not_answer_lets_the_manager_give_a_place_up(
     assert given_up.status == 200, given_up.body
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+
+
+def test_stripes_event_of_the_sweeps_void_arriving_first_ends_the_group_as_not_paid_in_time(
+    system: System,
+) -> None:
+    """The sweep voids before it ends the hold; in-process, Stripe's ``invoice.voided`` for
+    that void is handled inside the void's call, before the sweep's save: it ends the group
+    just as the sweep would, not as an invoice voided at Stripe by someone else."""
+    group, invoice_id = _group(system)
+    left = places_left(system, INVOICED)
+    due = datetime.fromisoformat(str(group["hold_expires_at"]))
+    system.clock_offset += due - system.now() + timedelta(hours=2)
+
+    sweep(system.ports, system.now())
+
+    view = manager_view(system, group)
+    assert (view["status"], view["ended_because"]) == ("lapsed", "not_paid_by_deadline")
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    assert places_left(system, INVOICED) == left + 3
+    told = [email.subject for email in system.deliver_emails() if email.to == [MANAGER]]
+    assert len([subject for subject in told if subject.startswith("Not paid in time")]) == 1
