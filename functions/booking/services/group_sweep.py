@@ -23,9 +23,9 @@ logger = Logger(child=True)
 def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     """Unpaid groups whose hold ran out let their seats go, in case Stripe's event about it
     was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
-    event decides); an invoice is read at Stripe first, and kept while a payment of it is on
-    its way (``_payment_on_its_way``), then voided before the places go, and kept too when
-    Stripe refuses that void (as an application's is). The courses touched."""
+    event decides); an invoice is read at Stripe, then voided there before the places go,
+    and kept while a payment of it is on its way or Stripe refuses that void
+    (``_kept_by_stripe``), as an application's is. The courses touched."""
     touched: list[str] = []
     for due in ports.groups.groups_due(now):
         if due.status is GroupStatus.PAID:
@@ -38,7 +38,7 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
                     continue
             except Conflict:
                 pass  # unknown to Stripe: nothing can pay it
-        if _payment_on_its_way(ports, due, now):
+        if _kept_by_stripe(ports, due, now):
             continue
         released = _released(ports, due, now)
         if released is not None:
@@ -70,7 +70,7 @@ def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | 
     return retried(release, group_reader(ports, due.group_id), first=due)
 
 
-def _payment_on_its_way(ports: Ports, group: GroupBooking, now: datetime) -> bool:
+def _kept_by_stripe(ports: Ports, group: GroupBooking, now: datetime) -> bool:
     """Whether unpaid ``group``'s hold, ended by its invoice's due date, is kept this run: a
     payment of the invoice is on its way (``InvoicePaying.on_its_way``: the employer's bank
     debit, begun in time, still being confirmed, or paid, its event not yet here), so the
