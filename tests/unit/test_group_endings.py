@@ -3,6 +3,8 @@ it, stored with it, and said truly to the organisers and to the manager."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from booking.adapters.email_templates import render
@@ -33,26 +35,48 @@ ZONE = "Europe/London"
 
 def test_a_void_the_organiser_asked_for_is_theirs_whoever_delivers_it() -> None:
     asked = void_asked(group_by_invoice(), "in_1", NOW, GroupEnding.VOIDED_BY_ORGANISER)
-    assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
+    assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE, NOW) is (
         GroupEnding.VOIDED_BY_ORGANISER
     )
     # A void nobody here asked for, or of another invoice (one replaced since), is Stripe's.
-    assert ending_of(group_by_invoice(), "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
+    assert ending_of(group_by_invoice(), "in_1", GroupEnding.VOIDED_AT_STRIPE, NOW) is (
         GroupEnding.VOIDED_AT_STRIPE
     )
-    assert ending_of(asked, "in_2", GroupEnding.VOIDED_AT_STRIPE) is GroupEnding.VOIDED_AT_STRIPE
+    assert (
+        ending_of(asked, "in_2", GroupEnding.VOIDED_AT_STRIPE, NOW) is GroupEnding.VOIDED_AT_STRIPE
+    )
     # The ask changes no other ending.
-    assert ending_of(asked, "in_1", GroupEnding.MARKED_UNCOLLECTIBLE) is (
+    assert ending_of(asked, "in_1", GroupEnding.MARKED_UNCOLLECTIBLE, NOW) is (
         GroupEnding.MARKED_UNCOLLECTIBLE
+    )
+
+
+def test_a_void_once_the_hold_ended_unpaid_ends_the_group_as_not_paid_by_its_due_date() -> None:
+    """The sweep voids first, then ends the hold: Stripe's event of that void, if it comes
+    first, ends it alike (review21 F4)."""
+    unpaid = group_by_invoice()
+    ended = unpaid.hold_expires_at
+    assert ended is not None
+    assert ending_of(unpaid, "in_1", GroupEnding.VOIDED_AT_STRIPE, ended) is (
+        GroupEnding.NOT_PAID_BY_DEADLINE
+    )
+    before = ended - timedelta(seconds=1)
+    assert ending_of(unpaid, "in_1", GroupEnding.VOIDED_AT_STRIPE, before) is (
+        GroupEnding.VOIDED_AT_STRIPE
+    )
+    # An organiser's ask stays theirs, however late.
+    asked = void_asked(unpaid, "in_1", NOW, GroupEnding.VOIDED_BY_ORGANISER)
+    assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE, ended) is (
+        GroupEnding.VOIDED_BY_ORGANISER
     )
 
 
 def test_a_void_an_erasure_asked_for_ends_the_group_as_the_erasure_whoever_delivers_it() -> None:
     asked = void_asked(group_by_invoice(), "in_1", NOW, GroupEnding.PERSON_ERASED)
-    assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE) is GroupEnding.PERSON_ERASED
+    assert ending_of(asked, "in_1", GroupEnding.VOIDED_AT_STRIPE, NOW) is GroupEnding.PERSON_ERASED
     # An ask recorded before its reason was (an organiser's, then the only one) stays theirs.
     before_reasons = asked.model_copy(update={"void_asked_because": None})
-    assert ending_of(before_reasons, "in_1", GroupEnding.VOIDED_AT_STRIPE) is (
+    assert ending_of(before_reasons, "in_1", GroupEnding.VOIDED_AT_STRIPE, NOW) is (
         GroupEnding.VOIDED_BY_ORGANISER
     )
 

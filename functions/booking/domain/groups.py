@@ -390,12 +390,20 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
     )
 
 
-def ending_of(group: GroupBooking, object_id: str, ended_as: GroupEnding) -> GroupEnding:
-    """Why Stripe's event about ``object_id`` (saying ``ended_as``) ends ``group``: a void of
-    the invoice an organiser (or an erasure) asked to void is theirs, whichever of their step
-    and Stripe's event arrives first."""
-    if ended_as is GroupEnding.VOIDED_AT_STRIPE and group.void_asked_for == object_id:
+def ending_of(
+    group: GroupBooking, object_id: str, ended_as: GroupEnding, now: datetime
+) -> GroupEnding:
+    """Why Stripe's event about ``object_id`` (saying ``ended_as``) ends ``group`` at ``now``:
+    a void of the invoice an organiser (or an erasure) asked to void is theirs, whichever of
+    their step and Stripe's event arrives first; a void once its hold had ended unpaid (the
+    sweep's, asked before it lets the places go) ends it as not paid by its due date."""
+    if ended_as is not GroupEnding.VOIDED_AT_STRIPE:
+        return ended_as
+    if group.void_asked_for == object_id:
         return group.void_asked_because or GroupEnding.VOIDED_BY_ORGANISER
+    lapses = group.hold_lapses_at()
+    if group.invoice is not None and lapses is not None and lapses <= now:
+        return GroupEnding.NOT_PAID_BY_DEADLINE
     return ended_as
 
 

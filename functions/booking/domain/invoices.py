@@ -67,6 +67,18 @@ class InvoicePaying(Enum):
         arrived (hostile25 F5, review19 M3, review20 M4). One rule for every such step."""
         return self is not InvoicePaying.NOT_PAID
 
+    @classmethod
+    def after_void(cls, status: str) -> InvoicePaying:
+        """What Stripe's answer to a void (the invoice's status after it) says: voided only
+        when it is ``void`` (NOT_PAID: nothing can pay it now); ``paid``: paid first, its event
+        on its way; anything else (``open``: Stripe refused the void, a bank debit of it being
+        confirmed) is a payment processing. A void refused is never taken as done, which would
+        end the hold under the payment and give it back whole when it arrived (review21 F4,
+        hostile27 F1). One rule for every void whose answer decides."""
+        if status == "void":
+            return cls.NOT_PAID
+        return cls.PAID if status == "paid" else cls.PROCESSING
+
 
 # What each ending is called in the application's status_reason and the emails.
 RELEASE_REASONS = {
@@ -96,7 +108,12 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
         # the place goes back when the hold lapses (the sweep), not before.
         return Decision(Action.IGNORE, "the due day has not ended")
     if is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT:
-        return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[event.kind])
+        kind = event.kind
+        if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
+            # Voided once its due day had ended unpaid: the sweep's void, asked before it lets
+            # the place go (its event may come first), ends it as not paid in time.
+            kind = InvoiceEventKind.OVERDUE
+        return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[kind])
     return Decision(Action.IGNORE, "not the open invoice")
 
 

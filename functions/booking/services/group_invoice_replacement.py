@@ -26,11 +26,13 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import DependencyUnavailable, UnknownToProvider
+from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking
+from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
+from booking.services.invoice_requests import void_at_stripe
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -58,17 +60,14 @@ def voided_for_replacement(
             "replacing_since": group.replacing_since if again else now,
         }
         marked = ports.groups.save_group(group.model_copy(update=mark), group)
-    try:
-        held = ports.payments.void_invoice(invoice.invoice_id)
-    except UnknownToProvider:
-        held = "void"  # Stripe holds no such invoice: nothing can pay it
-    if held == "void":
+    held = void_at_stripe(ports, invoice.invoice_id)
+    if not held.on_its_way:
         return marked
     _unmarked(ports, group.group_id, invoice.invoice_id)
     logger.info(
         "a group's invoice not replaced: Stripe kept it", extra={"group_id": group.group_id}
     )
-    if held == "paid":
+    if held is InvoicePaying.PAID:
         raise being_recorded_refused()
     raise settling_refused(group)
 

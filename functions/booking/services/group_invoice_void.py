@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.services.concurrency import retried
 from booking.services.groups import find_group, group_reader, invoice_paying
+from booking.services.invoice_requests import void_at_stripe
 from booking.services.payments import apply_invoice_event
 from booking.services.ports import Ports
 
@@ -34,20 +35,23 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``payment_settling`` while a bank
-    debit of it is processing (hostile25 F4), read first or, begun since that read, when
-    Stripe keeps the invoice open as it is asked to void it (hostile26 F3)."""
-    _refuse_while_paid(ports, find_group(ports, group_id))
+    debit of it is processing (hostile25 F4), read first or, begun since that read, found by
+    Stripe's refusal of the void itself (hostile26 F3, review21 F4)."""
+    read = find_group(ports, group_id)
+    _refuse_while_paid(read, invoice_paying(ports, read))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
     invoice = group.invoice
     assert invoice is not None
-    held = ports.payments.void_invoice(invoice.invoice_id)
-    if held == "paid":
-        raise _paid_already()  # paid since the read
-    if held == "open":
-        # Stripe kept it open: a bank debit of it began since the read (hostile26 F3). The
-        # organiser's ask is taken back; nothing else was written.
-        _void_unasked(ports, group.group_id, invoice.invoice_id)
-        raise _settling(group)
+    try:
+        # Stripe's void decides: refused under a payment begun since the read, never taken
+        # as done (review21 F4, hostile27 F1).
+        held = void_at_stripe(ports, invoice.invoice_id)
+    except (Conflict, DependencyUnavailable):
+        _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
+        raise
+    if held.on_its_way:
+        _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
+        _refuse_while_paid(group, held)
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
     # Still the group's invoice, so the void ended the booking: a give-up saves a new invoice
     # only while ``void_asked_for`` is as it read it, and is refused once it is asked
@@ -74,13 +78,13 @@ def voided_at_our_ask(ports: Ports, group: GroupBooking, invoice_id: str, by: st
     return find_group(ports, group.group_id)
 
 
-def _refuse_while_paid(ports: Ports, group: GroupBooking) -> None:
-    """Refused, nothing written, Stripe not asked to void, while a payment of ``group``'s open
-    invoice is on its way (``InvoicePaying.on_its_way``, one read as the give-up's and the
-    sweep's: ``services.groups.invoice_paying``): a bank debit processing (days; voided under
-    it, the places would go and the payment be given back whole when the bank confirms it,
-    hostile25 F4), or paid, its event not yet here (its confirmation books the places)."""
-    paying = invoice_paying(ports, group)
+def _refuse_while_paid(group: GroupBooking, paying: InvoicePaying) -> None:
+    """Refused, nothing changed, while a payment of ``group``'s open invoice is on its way
+    (``paying``: read before Stripe is asked to void, as the give-up's and the sweep's read,
+    ``services.groups.invoice_paying``, or Stripe's answer to the void): a bank debit
+    processing (days; voided under it, the places would go and the payment be given back whole
+    when the bank confirms it, hostile25 F4), or paid, its event not yet here (its
+    confirmation books the places)."""
     if not paying.on_its_way:
         return
     if paying is InvoicePaying.PAID:
@@ -100,23 +104,28 @@ def _settling(group: GroupBooking) -> Conflict:
     )
 
 
-def _void_unasked(ports: Ports, group_id: str, invoice_id: str) -> None:
-    """The group no longer recording an organiser's ask to void ``invoice_id`` (Stripe
-    refused that void): its invoice may be given up on, or voided again, as before."""
-
-    def unask(current: GroupBooking) -> None:
-        if current.void_asked_for == invoice_id:
-            update = {"void_asked_for": None, "void_asked_because": None}
-            ports.groups.save_group(current.model_copy(update=update), current)
-
-    retried(unask, group_reader(ports, group_id))
-
-
 def _paid_already() -> Conflict:
     return Conflict(
         "this group's invoice was paid already; its confirmation is on its way",
         code="invoice_paid",
     )
+
+
+def _ask_withdrawn(ports: Ports, group_id: str, invoice_id: str) -> None:
+    """The organisers' ask to void ``invoice_id`` no longer recorded: Stripe refused that void,
+    or could not be asked, so the booking does not end with it, and the manager's give-ups are
+    not refused as though it would (review21 F5, hostile27 F7). An ask made for another reason
+    (an erasure) stays."""
+
+    def withdraw(current: GroupBooking) -> None:
+        if (
+            current.void_asked_for == invoice_id
+            and current.void_asked_because is GroupEnding.VOIDED_BY_ORGANISER
+        ):
+            update = {"void_asked_for": None, "void_asked_because": None}
+            ports.groups.save_group(current.model_copy(update=update), current)
+
+    retried(withdraw, group_reader(ports, group_id))
 
 
 def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:

@@ -169,7 +169,7 @@ def _moved(
     if move is GroupMove.PAID:
         return paid(group, payment_intent, now)
     if move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
-        return lapsed(group, now, ending_of(group, object_id, ended_as))
+        return lapsed(group, now, ending_of(group, object_id, ended_as, now))
     if ended_late:
         return lapsed(group, now, GroupEnding.PAID_AFTER_START)
     return group

@@ -15,7 +15,8 @@ from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import unrecorded_voided
 from booking.services.group_replacement_sweep import left_half_done, replacement_completed
-from booking.services.groups import group_reader, invoice_paying, void_quietly
+from booking.services.groups import group_reader, invoice_paying
+from booking.services.invoice_requests import void_at_stripe
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -24,9 +25,9 @@ logger = Logger(child=True)
 def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     """Unpaid groups whose hold ran out let their seats go, in case Stripe's event about it
     was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
-    event decides); an invoice is read at Stripe first, and kept while a payment of it is on
-    its way (``_payment_on_its_way``), else voided after (as an application's is). The courses
-    touched."""
+    event decides); an invoice is read at Stripe, then voided there before the places go,
+    and kept while a payment of it is on its way or Stripe refuses that void
+    (``_kept_by_stripe``), as an application's is. The courses touched."""
     touched: list[str] = []
     for due in ports.groups.groups_due(now):
         if due.status is GroupStatus.PAID:
@@ -49,14 +50,12 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
                     continue
             except Conflict:
                 pass  # unknown to Stripe: nothing can pay it
-        if _payment_on_its_way(ports, due, now):
+        if _kept_by_stripe(ports, due, now):
             continue
         released = _released(ports, due, now)
         if released is None:
             continue
         touched.append(released.course_id)
-        if released.invoice is not None:
-            void_quietly(ports, released)
         if released.ended_because is GroupEnding.REPLACEMENT_NOT_MADE:
             # A try stopped before its save may have sent a new invoice nothing records: the
             # booking has ended, so no invoice of it may stay payable (review22 F1).
@@ -91,18 +90,27 @@ def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | 
     return retried(release, group_reader(ports, due.group_id), first=due)
 
 
-def _payment_on_its_way(ports: Ports, group: GroupBooking, now: datetime) -> bool:
+def _kept_by_stripe(ports: Ports, group: GroupBooking, now: datetime) -> bool:
     """Whether unpaid ``group``'s hold, ended by its invoice's due date, is kept this run: a
     payment of the invoice is on its way (``InvoicePaying.on_its_way``: the employer's bank
     debit, begun in time, still being confirmed, or paid, its event not yet here), so the
     places are kept and nobody is told anything ended; the next run looks again, and ends it
-    then if the debit failed. Stripe unreachable: kept too, never guessed as unpaid. One read
-    at Stripe per group whose hold ends by ``now`` (a card group's is its checkout's expiry)."""
-    lapses = group.hold_lapses_at()
-    if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or lapses is None or lapses > now:
+    then if the debit failed. Else it is voided at Stripe, before anything is saved: kept too
+    when Stripe refuses that void (a debit begun since the read, or paid). Stripe unreachable:
+    kept too, never guessed as unpaid. One read and one void at Stripe per group whose hold
+    ends by ``now`` (a card group's is its checkout's expiry)."""
+    lapses, invoice = group.hold_lapses_at(), group.invoice
+    if group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT or invoice is None:
+        return False
+    if lapses is None or lapses > now:
         return False
     try:
-        on_its_way = invoice_paying(ports, group).on_its_way
+        # Stripe's void decides after the read (``void_at_stripe``): a debit begun since it
+        # has the void refused, and the places are kept, not ended under it (review21 F4).
+        on_its_way = (
+            invoice_paying(ports, group).on_its_way
+            or void_at_stripe(ports, invoice.invoice_id).on_its_way
+        )
     except DependencyUnavailable:
         logger.warning("a lapsed group's invoice unread, kept", extra={"group_id": group.group_id})
         return True

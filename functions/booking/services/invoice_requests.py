@@ -78,6 +78,21 @@ def void_quietly(ports: Ports, invoice_id: str) -> str | None:
         return None
 
 
+def void_at_stripe(ports: Ports, invoice_id: str) -> InvoicePaying:
+    """Stripe asked to void the open invoice ``invoice_id``, its answer deciding
+    (``InvoicePaying.after_void``): ``on_its_way`` means refused (paid first, or a bank debit
+    of it processing), so nothing that needs it voided may happen; NOT_PAID: void, nothing can
+    pay it (unknown to Stripe too). Stripe unreachable: DependencyUnavailable. Done before
+    what the void allows is saved (a give-up's replacement, an organiser's void, the end of a
+    hold at its due date), so that a payment begun after the read before it is never voided
+    under, nor its refusal taken as a void."""
+    try:
+        held = ports.payments.void_invoice(invoice_id)
+    except UnknownToProvider:
+        return InvoicePaying.NOT_PAID  # nothing at Stripe to pay it
+    return InvoicePaying.after_void(held)
+
+
 def invoice_paying(ports: Ports, invoice_id: str, *, retried: bool = True) -> InvoicePaying:
     """What Stripe holds of the open invoice ``invoice_id``, read once before it is voided,
     replaced or its hold ended (``InvoicePaying.on_its_way``): a payment of it being confirmed

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import BillingDetails, PaymentMethod
-from booking.domain.commands import Situation, VoidInvoice
+from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.errors import (
     Conflict,
@@ -27,7 +27,7 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -41,10 +41,11 @@ from booking.services.invoice_requests import (
     refuse_unless_billable,
     refuse_while_being_paid,
     settling_refused,
+    void_at_stripe,
 )
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice, sent_invoice
-from booking.services.settle import clean_up, settle_money
+from booking.services.settle import settle_money
 from booking.services.waitlist import give_back_seat, held_for_payment
 
 logger = Logger(child=True)
@@ -173,36 +174,39 @@ def _refuse_unless_invoiceable(application: Application, course: Course, now: da
 
 
 def release_lapsed_invoice(ports: Ports, application: Application, now: datetime) -> bool:
-    """The sweep's part: an invoice unpaid at its due date lets the place go, then is voided
-    at Stripe so it cannot be paid for a place that is no longer held (and what Stripe then
-    says of it is recorded). Read at Stripe first: while a payment of it is on its way
-    (``InvoicePaying.on_its_way``: a bank debit begun in time still processing, or paid, its
-    event not yet here) the place is kept and nobody told, the next run looking again, as a
-    group's is (hostile25 F5); Stripe unreachable: DependencyUnavailable, the run skips it.
-    True if released."""
+    """The sweep's part: an invoice unpaid at its due date is voided at Stripe, then lets the
+    place go, so that it cannot be paid for a place that is no longer held. Read at Stripe
+    first: while a payment of it is on its way (``InvoicePaying.on_its_way``: a bank debit
+    begun in time still processing, or paid, its event not yet here) the place is kept and
+    nobody told, the next run looking again, as a group's is (hostile25 F5). Stripe's void
+    then decides (``void_at_stripe``): refused (a debit begun since the read, or paid), the
+    place is kept alike; the place goes only once Stripe holds the invoice void (review21 F4).
+    Stripe unreachable: DependencyUnavailable, the run skips it. True if released."""
     read = application.invoice.invoice_id if application.invoice is not None else None
-    if read is not None and invoice_paying(ports, read).on_its_way:
+    if read is not None and (
+        invoice_paying(ports, read).on_its_way or void_at_stripe(ports, read).on_its_way
+    ):
         return False
 
     def release(current: Application | None) -> Application | None:
-        lapses = current.hold_lapses_at() if current is not None else None
-        if current is None or lapses is None or lapses > now:
-            return None  # paid, renewed or released meanwhile
+        if current is None:
+            return None
         if (current.invoice.invoice_id if current.invoice else None) != read:
-            return None  # not the invoice read at Stripe: the next run reads it
+            return None  # not the invoice voided at Stripe: the next run reads the new one
+        if read is not None and current.status is S.EXPIRED:
+            return current  # its void's event came first, ending it alike (invoice_overdue)
+        lapses = current.hold_lapses_at()
+        if lapses is None or lapses > now:
+            return None  # renewed or released meanwhile
         # No invoice at all: the replacement for one a bursary changed could not be made
         # (Stripe down); the hold ran out waiting for it, not for an employer to pay.
         reason = "invoice_overdue" if current.invoice else "invoice_not_issued"
-        return ports.repository.save(invoice_released(current, now, reason, "overdue"), current)
+        return ports.repository.save(invoice_released(current, now, reason, "void"), current)
 
     released = retried(
         release, lambda: ports.repository.get_application(application.application_id)
     )
-    if released is None:
-        return False
-    if released.invoice is not None:
-        clean_up(ports, released, (VoidInvoice(released.invoice.invoice_id),))
-    return True
+    return released is not None
 
 
 # -- organisers ----------------------------------------------------------------------------
@@ -228,10 +232,12 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
         "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
     )
     refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
-    held = ports.payments.void_invoice(invoice.invoice_id)
-    if held == "paid":
+    # Stripe's void decides (``void_at_stripe``): a debit begun since the read has it refused,
+    # and a refusal is never taken as a void (review21 F4, hostile27 F1).
+    held = void_at_stripe(ports, invoice.invoice_id)
+    if held is InvoicePaying.PAID:
         raise paid
-    if held == "open":  # Stripe kept it open: a bank debit of it began since the read
+    if held.on_its_way:
         raise settling_refused(invoice, VOID_ONCE_FAILED)
     voided = InvoiceEvent(
         event_id=f"voided-by-organiser-{invoice.invoice_id}",
