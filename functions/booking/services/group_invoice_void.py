@@ -20,10 +20,9 @@ from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
-from booking.domain.money import money_words
 from booking.services.concurrency import retried
 from booking.services.groups import find_group, group_reader, invoice_paying
-from booking.services.invoice_requests import void_at_stripe
+from booking.services.invoice_requests import settling_refused, void_at_stripe
 from booking.services.payments import apply_invoice_event
 from booking.services.ports import Ports
 
@@ -95,13 +94,10 @@ def _refuse_while_paid(group: GroupBooking, paying: InvoicePaying) -> None:
 def _settling(group: GroupBooking) -> Conflict:
     """The refusal of voiding ``group``'s invoice while a bank debit of it is processing."""
     assert group.invoice is not None  # only an open invoice is read or voided
-    paid = money_words(group.invoice.amount_due, group.price.currency)
-    return Conflict(
-        f"the employer's bank is confirming a payment of {paid} of this group's invoice: "
-        "nothing was changed. Void it only if the bank says the debit failed; once it is "
-        "confirmed the booking is paid",
-        code="payment_settling",
+    then = (
+        "Void it only if the bank says the debit failed; once it is confirmed the booking is paid"
     )
+    return settling_refused(group.invoice, then, whose="this group's invoice")
 
 
 def _paid_already() -> Conflict:

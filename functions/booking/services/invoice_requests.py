@@ -141,12 +141,13 @@ def refuse_while_being_paid(
         )
 
 
-def settling_refused(invoice: InvoiceRef, then: str) -> Conflict:
-    """The refusal of an organiser's act on one person's ``invoice`` while the employer's bank
-    debit of it is processing (``then``: what they may do, and when, in words)."""
+def settling_refused(invoice: InvoiceRef, then: str, *, whose: str = "this invoice") -> Conflict:
+    """The refusal of an organiser's act on ``invoice`` (one person's, or a group's: ``whose``)
+    while the employer's bank debit of it is processing (``then``: what they may do, and when,
+    in words). One refusal for every such act (review22 F4)."""
     paid = money_words(invoice.amount_due, invoice.currency)
     return Conflict(
-        f"the employer's bank is confirming a payment of {paid} of this invoice: nothing was "
+        f"the employer's bank is confirming a payment of {paid} of {whose}: nothing was "
         f"changed. {then}",
         code="payment_settling",
     )
