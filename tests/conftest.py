@@ -170,8 +170,9 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from moto import mock_aws
 
     from booking import bootstrap
-    from infra.local.aws import client, provision
+    from infra.local.aws import LocalResources, client
     from infra.local.sample import in_the_future, load_definition
+    from tests.support.moto_state import started
     from tests.support.system import (
         BASE_URL,
         COGNITO,
@@ -181,8 +182,7 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         System,
     )
 
-    with mock_aws():
-        resources = provision()
+    def build(resources: LocalResources) -> System:
         monkeypatch.setenv("TABLE_NAME", resources.table_name)
         monkeypatch.setenv("EMAIL_QUEUE_URL", resources.email_queue_url)
         monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
@@ -194,11 +194,19 @@ def system(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("COGNITO_DOMAIN", COGNITO.domain)
         monkeypatch.setenv("COGNITO_CLIENT_ID", COGNITO.client_id)
         bootstrap.reset()
-        harness = System(resources, client)
+        return System(resources, client)
+
+    today = datetime.now(UTC).date()
+
+    def load_sample(harness: System) -> None:
         # The sample cohort, moved into the future as `make run` does, under a fixed id.
         definition = in_the_future(
-            load_definition(COURSES_DIR / "compassionate-leadership.json"), datetime.now(UTC).date()
+            load_definition(COURSES_DIR / "compassionate-leadership.json"), today
         )
         harness.put_course(COURSE_ID, definition.model_dump(mode="json"))
-        yield harness
+
+    with mock_aws():
+        # Provisioned and the sample saved once per process, then put back for each test
+        # (tests/support/moto_state.py): every test starts from the same fresh state.
+        yield started(today, build, load_sample)
         bootstrap.reset()

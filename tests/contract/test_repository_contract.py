@@ -15,7 +15,7 @@ from booking.domain import errors
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
-from booking.domain.course import Course, CourseDefinition
+from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.invitations import Telling, Told
 from booking.domain.limits import Limited
@@ -525,19 +525,26 @@ def test_a_course_keeps_when_a_save_last_moved_its_dates(repo: Repository) -> No
     assert repo.put_course("c1", definition()).dates_moved_at is None
     moved_at = NOW + timedelta(microseconds=250)
     later = definition(group_apply_by_days=10)
-    replaced: list[Course | None] = []
-    moved = repo.put_course("c1", later, dates_moved_at=moved_at, wrote_over=replaced.append)
+    moved = repo.put_course("c1", later, dates_moved_at=moved_at)
     assert moved.dates_moved_at == moved_at
-    assert [c.definition if c else None for c in replaced] == [definition()]
-    # A save that does not move them keeps it, for the sweep to follow (services.dates_followed),
-    # whether or not it was asked to record a move (decided from the version it writes over).
-    assert repo.put_course("c1", later, dates_moved_at=NOW).dates_moved_at == moved_at
+    # A save not asked to record a move keeps it, for the sweep to follow
+    # (services.dates_followed): whether a save moved them is its service's to decide.
     renamed = later.model_copy(update={"title": "Renamed"})
-    assert repo.put_course("c1", renamed).dates_moved_at == moved_at
+    assert repo.put_course("c1", renamed, checked=moved).dates_moved_at == moved_at
     stored = repo.get_course("c1")
     assert stored is not None
     assert stored.dates_moved_at == moved_at
     assert [c.dates_moved_at for c in repo.list_courses()] == [moved_at]
+
+
+def test_a_course_is_written_only_over_the_version_its_save_read(repo: Repository) -> None:
+    read = repo.put_course("c1", definition())
+    saved_since = repo.put_course("c1", definition(title="Saved meanwhile"), checked=read)
+    with pytest.raises(errors.StaleWrite):  # decided on `read`: decide again
+        repo.put_course("c1", definition(title="Renamed"), checked=read)
+    assert repo.get_course("c1") == saved_since  # nothing written
+    renamed = repo.put_course("c1", definition(title="Renamed"), checked=saved_since)
+    assert (renamed.version, renamed.definition.title) == (saved_since.version + 1, "Renamed")
 
 
 def test_sessions_are_found_by_start_in_a_half_open_window(repo: Repository) -> None:
@@ -573,6 +580,13 @@ def test_a_claim_is_read_with_when_it_was_last_claimed(repo: Repository) -> None
     repo.claim_email("j1", later, later - timedelta(minutes=3))  # a dead one taken over
     repo.finish_email("j1", "sent_unconfirmed", later + timedelta(seconds=2))
     assert repo.email_claim("j1") == ClaimHeld("sent_unconfirmed", later)
+
+
+def test_a_claim_is_read_to_the_second_as_the_table_keeps_it(repo: Repository) -> None:
+    """Read back as stored, whole seconds (review21 F7: the fake kept the fraction, so a claim
+    could be fresh on the fake and stale on the table at a second's edge)."""
+    repo.claim_email("j1", NOW + timedelta(microseconds=500_000), NOW - timedelta(minutes=3))
+    assert repo.email_claim("j1") == ClaimHeld("sending", NOW)
 
 
 def test_suppressed_addresses_are_recognised_whatever_their_case(repo: Repository) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from booking.domain.application import CheckoutRef
@@ -196,6 +197,14 @@ class FakePaymentGateway:
         if invoice.status == "open":
             invoice.status = "void"
         return invoice.status
+
+    def open_invoices_for(self, application_id: str, made_before: datetime) -> list[str]:
+        del made_before  # the fake keeps no creation time: every invoice was made before
+        return [
+            invoice_id
+            for invoice_id, invoice in self.invoices.items()
+            if invoice.status == "open" and invoice.request.application_id == application_id
+        ]
 
     def resend_invoice(self, invoice_id: str) -> None:
         invoice = self._invoice(invoice_id)

@@ -9,7 +9,7 @@ application per person per course, emails written with the change that decided t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,7 +56,6 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
-from booking.services.stored import dates_moved_at as moved_dates_at
 from booking.services.stored import stored_application
 
 MAX_SESSION_ROWS = 99
@@ -141,22 +140,20 @@ class FakeRepository:
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
-        wrote_over: Callable[[Course | None], None] | None = None,
         creating: bool = False,
     ) -> Course:
         previous = self.courses.get(course_id)
         if creating and previous is not None:
             raise StaleWrite("a course was saved under this id since it was read")
-        if (
-            checked is not None
-            and checked.definition.price.currency != definition.price.currency
-            and (
-                previous is None
-                or (previous.version, previous.priced, previous.priced_codes)
-                != (checked.version, checked.priced, checked.priced_codes)
-            )
-        ):
-            raise StaleWrite("the course changed since its currency was checked")
+        if checked is not None:
+            if previous is None or previous.version != checked.version:
+                raise StaleWrite("the course was saved again since this save read it")
+            pinned = checked.definition.price.currency != definition.price.currency
+            if pinned and (previous.priced, previous.priced_codes) != (
+                checked.priced,
+                checked.priced_codes,
+            ):
+                raise StaleWrite("the course changed since its currency was checked")
         old_rows = len(previous.definition.sessions) if previous else 0
         if max(old_rows, len(definition.sessions)) > MAX_SESSION_ROWS:
             raise Conflict(
@@ -176,11 +173,9 @@ class FakeRepository:
             priced=previous.priced if previous else 0,
             priced_codes=previous.priced_codes if previous else 0,
             follow_up_edits=dict(follow_up_edits or {}),
-            dates_moved_at=moved_dates_at(previous, definition, dates_moved_at),
+            dates_moved_at=dates_moved_at or (previous.dates_moved_at if previous else None),
         )
         self.courses[course_id] = stored
-        if wrote_over is not None:
-            wrote_over(previous)
         return stored
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
@@ -593,7 +588,7 @@ class FakeRepository:
 
     def email_claim(self, job_id: str) -> ClaimHeld | None:
         claim = self.email_claims.get(job_id)
-        return ClaimHeld(claim.state, claim.claimed_at) if claim is not None else None
+        return ClaimHeld(claim.state, _seconds(claim.claimed_at)) if claim is not None else None
 
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
         self.suppressed.add(address_digest(address))

@@ -14,7 +14,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.applications import invoice_id_of
-from tests.support.held_events import paid_while
+from tests.support.held_events import deliver, paid_after_its_read, paid_while
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import Reply, System, application_body
 
@@ -40,11 +40,12 @@ def _applied(system: System) -> dict[str, Any]:
 
 
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:
-    """The employer pays ``invoice_id`` while the organiser acts: Stripe's events about the
-    payment arrive after the act's save."""
-    return paid_while(
-        system, lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay"), act
-    )[0]
+    """The employer pays ``invoice_id`` while the organiser acts, just after the bursary read
+    it at Stripe (paid before that read, the bursary is refused: hostile26 F4): Stripe's
+    events about the payment arrive after the act's save."""
+    done, events = paid_after_its_read(system, invoice_id, act)
+    deliver(system, events)
+    return done
 
 
 def _on_the_new_invoice(system: System, application: dict[str, Any], old: str) -> str:
@@ -78,8 +79,9 @@ def _refund_told(emails: list[OutgoingEmail], number: str) -> None:
 def test_an_invoice_paid_as_the_bursary_replaces_it_goes_back_and_the_new_invoice_stands(
     invoiced: System,
 ) -> None:
-    """Paid at Stripe before the bursary's save, its event after: Stripe refuses to void the
-    paid invoice, and its payment is a late payment of a replaced invoice."""
+    """Paid at Stripe after the bursary's read and before its save, its event after: Stripe
+    refuses to void the paid invoice, and its payment is a late payment of a replaced
+    invoice."""
     system = invoiced
     application = _applied(system)
     old = invoice_id_of(application)
@@ -98,15 +100,17 @@ def test_an_invoice_paid_as_the_bursary_replaces_it_goes_back_and_the_new_invoic
     assert system.stripe_invoice(new)["status"] == "void"
 
 
-def test_a_payment_event_read_before_the_bursary_saved_is_given_back_on_its_retry(
+def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_booking_paid(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The payment's event reads the booking on its first invoice; the bursary replaces it
-    before the event's save, which finds the booking changed and decides again."""
+    """The payment's event reads the booking on its first invoice; the bursary is asked before
+    the event's save. Its one read finds the invoice paid at Stripe: refused (409
+    ``payment_being_recorded``, hostile26 F4), nothing written; the event confirms the booking
+    and nothing goes back (before, the bursary replaced the invoice and the payment went back
+    whole, the employer asked to pay again)."""
     system = invoiced
     application = _applied(system)
     old = invoice_id_of(application)
-    number = system.stripe_invoice(old)["number"]
     repository = system.ports.repository
     real_save = repository.save
     granted: list[Reply] = []
@@ -121,10 +125,14 @@ def test_a_payment_event_read_before_the_bursary_saved_is_given_back_on_its_retr
     monkeypatch.undo()
 
     [reply] = granted
-    assert reply.status == 200, reply.body
+    reply.refused(409, "payment_being_recorded")
     assert system.webhook_replies[-1].status == 200
-    _on_the_new_invoice(system, application, old)
-    _refund_told(system.deliver_emails(), number)
+    seen = system.status_of(application)
+    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    assert system.stored(application).bursary == 0
+    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
+    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
 
 
 def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_refuses_it(

@@ -1,15 +1,14 @@
-"""A course's save decides whether it moved the dates from the version it actually wrote over
-(review20 L5): the repository writes on the version it reads at the write (another save may
-have replaced the one the organiser's save read), so a save that puts back dates another save
-had just moved is a move of its own: recorded as one (``dates_moved_at``, which the sweep
-follows), and its groups dated by it. One rule for the DynamoDB adapter and the fake
-(``services.stored.dates_moved_at``). Through the real handlers on moto and the Stripe
-stand-in, the other save held between the organiser's read and write at the adapter seam, the
-clock frozen (time-machine)."""
+"""A course's save is written only over the version it was decided on (review21 F3): another
+save landing between the organiser's read and write makes it decide everything again on the
+course as then stored, so a save that puts back dates another save had just moved is a move of
+its own: recorded as one (``dates_moved_at``, which the sweep follows), its groups dated by it,
+and its attendees told the dates the course holds (hostile27 F4: they were left with the other
+save's). Through the real handlers on moto and the Stripe stand-in, the other save held between
+the organiser's read and write at the adapter seam, the clock frozen (time-machine)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -54,3 +53,45 @@ def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
         assert stored.definition.group_apply_by_days == 7  # written over the other save's 10
         assert stored.dates_moved_at == now
         assert _apply_by(system, group) == start - timedelta(days=7)
+
+
+def _said(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_holds(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = system.first_start()
+    now = start - timedelta(days=30)
+    with time_machine.travel(now, tick=False):
+        applied = system.apply(COURSE_ID).json()
+        assert system.pay(applied["checkout_url"]).status == 200
+        system.deliver_emails()
+        first = system.course_file(COURSE_ID)
+        held = date.fromisoformat(first["sessions"][0]["date"])
+        week_later = {**first["sessions"][0], "date": str(held + timedelta(days=7))}
+        moved = first | {"sessions": [week_later, *first["sessions"][1:]]}
+        repository = system.ports.repository
+        write = repository.put_course
+        other: list[str] = []
+
+        def another_save_first(*args: Any, **options: Any) -> Any:
+            """The organiser's save (a rename) read the course; another save (session 1 a week
+            later, its attendee told) is written before it is."""
+            monkeypatch.setattr(repository, "put_course", write)
+            with time_machine.travel(now - timedelta(seconds=30), tick=False):
+                system.put_course(COURSE_ID, moved)
+            other.extend(e.text for e in system.deliver_emails())
+            return write(*args, **options)
+
+        monkeypatch.setattr(repository, "put_course", another_save_first)
+        renamed = first | {"title": "Renamed"}
+        assert system.admin("PUT", f"/courses/{COURSE_ID}", json_body=renamed).status == 200
+        assert [_said(held + timedelta(days=7)) in text for text in other] == [True]
+        stored = repository.get_course(COURSE_ID)
+        assert stored is not None
+        assert (stored.definition.title, stored.definition.sessions[0].date) == ("Renamed", held)
+        told = system.deliver_emails()
+        assert [e.subject.startswith("Changed dates") for e in told] == [True]
+        assert _said(held) in told[0].text  # the date the course holds, not the other save's

@@ -81,6 +81,7 @@ def test_the_money_page_says_an_ended_group_and_a_cancelled_booking_in_words(
     ) in said
     assert "Never paid" not in said
     assert group["group_id"] not in said
-    assert f"{applied['reference']} Cancelled £200.00 - - - £200.00 - -" in said
+    name = system.stored(applied["application_id"]).answers.name  # the Money page names it
+    assert f"{applied['reference']} {name} Cancelled £200.00 - - - £200.00 - -" in said
     page = browser.get(f"/console/courses/{INVOICED}/money").body
     assert f"group-bookings#group-{group['group_id']}" in page

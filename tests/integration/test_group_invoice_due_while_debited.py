@@ -14,30 +14,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.support.groups import COLLEAGUES, invoiced_group, manager_view, places_left
+from tests.support.groups import group_of_three, manager_view, pay_link_id, places_left
 from tests.support.held_events import deliver, events_held
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
-def _invoice_of(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
-
-
-def _booked(system: System) -> dict[str, Any]:
-    """A group of three by invoice (£600), its booking emails sent."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    return group
-
-
 def _debit_begun(system: System, group: dict[str, Any]) -> None:
     """The employer pays the invoice by bank debit, days before its due date: processing."""
     started = system.stripe_local(
-        "POST", f"/invoices/{_invoice_of(group)}/pay", b"async=true", FORM
+        "POST", f"/invoices/{pay_link_id(group)}/pay", b"async=true", FORM
     )
     assert started.status == 200, started.body
     system.deliver_emails()
@@ -45,7 +33,7 @@ def _debit_begun(system: System, group: dict[str, Any]) -> None:
 
 def _bank_says(system: System, group: dict[str, Any], result: str) -> None:
     said = system.stripe_local(
-        "POST", f"/invoices/{_invoice_of(group)}/async", f"result={result}".encode(), FORM
+        "POST", f"/invoices/{pay_link_id(group)}/async", f"result={result}".encode(), FORM
     )
     assert said.status == 200, said.body
     assert all(reply.status == 200 for reply in system.webhook_replies)
@@ -67,8 +55,8 @@ def _kept(system: System, group: dict[str, Any], left: int) -> None:
         3,
         None,
     )
-    assert _invoice_of(view) == _invoice_of(group)
-    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"  # not voided under it
+    assert pay_link_id(view) == pay_link_id(group)
+    assert system.stripe_invoice(pay_link_id(group))["status"] == "open"  # not voided under it
     assert places_left(system, INVOICED) == left
     assert system.deliver_emails() == []
 
@@ -76,21 +64,21 @@ def _kept(system: System, group: dict[str, Any], left: int) -> None:
 def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
     system: System,
 ) -> None:
-    group = _booked(system)
+    group = group_of_three(system)
     _debit_begun(system, group)
-    left, reads = places_left(system, INVOICED), _reads_of(system, _invoice_of(group))
+    left, reads = places_left(system, INVOICED), _reads_of(system, pay_link_id(group))
 
     system.scheduled_run(_past_due(group))
 
     _kept(system, group, left)
-    assert _reads_of(system, _invoice_of(group)) == reads + 1  # one read as the hold ended
+    assert _reads_of(system, pay_link_id(group)) == reads + 1  # one read as the hold ended
 
     # The bank confirms: paid for every place, nothing given back, no "payment given back".
     _bank_says(system, group, "succeeded")
     paid = manager_view(system, group)
     assert (paid["status"], paid["places_kept"]) == ("paid", 3)
     assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
-    assert system.stripe_invoice(_invoice_of(group))["status"] == "paid"
+    assert system.stripe_invoice(pay_link_id(group))["status"] == "paid"
     assert system.standin.money_moved()[group["group_id"]] == (60000, 0)
     said = " ".join(" ".join(email.text.split()) for email in system.deliver_emails())
     assert "given back" not in said
@@ -100,7 +88,7 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
 def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
     system: System,
 ) -> None:
-    group = _booked(system)
+    group = group_of_three(system)
     _debit_begun(system, group)
     left = places_left(system, INVOICED)
     system.scheduled_run(_past_due(group))
@@ -111,7 +99,7 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
 
     view = manager_view(system, group)
     assert (view["status"], view["ended_because"]) == ("lapsed", "not_paid_by_deadline")
-    assert system.stripe_invoice(_invoice_of(group))["status"] == "void"
+    assert system.stripe_invoice(pay_link_id(group))["status"] == "void"
     assert places_left(system, INVOICED) == left + 3
     told = {email.subject: " ".join(email.text.split()) for email in system.deliver_emails()}
     [lapse] = [text for subject, text in told.items() if "Not paid in time" in subject]
@@ -122,10 +110,10 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
 def test_an_invoice_paid_at_stripe_its_event_not_yet_here_is_not_voided_at_its_due_date(
     system: System,
 ) -> None:
-    group = _booked(system)
+    group = group_of_three(system)
     left = places_left(system, INVOICED)
     payment = events_held(
-        system, lambda: system.stripe_local("POST", f"/invoices/{_invoice_of(group)}/pay")
+        system, lambda: system.stripe_local("POST", f"/invoices/{pay_link_id(group)}/pay")
     )
 
     system.scheduled_run(_past_due(group))
@@ -142,7 +130,7 @@ def test_an_invoice_paid_at_stripe_its_event_not_yet_here_is_not_voided_at_its_d
 def test_stripe_unreachable_as_the_hold_ends_keeps_the_places_until_a_run_can_read(
     system: System,
 ) -> None:
-    group = _booked(system)
+    group = group_of_three(system)
     left = places_left(system, INVOICED)
     system.stripe_http.fail_next = [503]
 
@@ -152,4 +140,4 @@ def test_stripe_unreachable_as_the_hold_ends_keeps_the_places_until_a_run_can_re
     system.scheduled_run(_past_due(group, timedelta(hours=2, minutes=15)))
     view = manager_view(system, group)
     assert (view["status"], view["ended_because"]) == ("lapsed", "not_paid_by_deadline")
-    assert system.stripe_invoice(_invoice_of(group))["status"] == "void"
+    assert system.stripe_invoice(pay_link_id(group))["status"] == "void"

@@ -22,7 +22,9 @@ from tests.support.groups import (
     give_up,
     group_page,
     invoiced_group,
+    invoices_made,
     manager_view,
+    pay_link_id,
     place_path,
     places_left,
 )
@@ -35,32 +37,24 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 HTML = {"accept": "text/html"}
 
 
-def _invoice_of(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
-
-
 def _paying_by_debit(system: System) -> dict[str, Any]:
     """A group of three by invoice, its employer paying by bank debit: the bank yet to say."""
     invoiced_cohort(system)
     group = invoiced_group(system, colleagues=COLLEAGUES)
     started = system.stripe_local(
-        "POST", f"/invoices/{_invoice_of(group)}/pay", b"async=true", FORM
+        "POST", f"/invoices/{pay_link_id(group)}/pay", b"async=true", FORM
     )
     assert started.status == 200, started.body
     system.deliver_emails()
     return group
 
 
-def _invoices_made(system: System) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
-
-
 def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: System) -> None:
     group = _paying_by_debit(system)
     invoice_id, left, made = (
-        _invoice_of(group),
+        pay_link_id(group),
         places_left(system, INVOICED),
-        _invoices_made(system),
+        invoices_made(system),
     )
 
     error = give_up(system, group, 2).refused(409, "payment_settling")
@@ -71,9 +65,9 @@ def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: 
     assert "nothing was changed" in error["message"]
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
-    assert _invoice_of(view) == invoice_id
+    assert pay_link_id(view) == invoice_id
     assert system.stripe_invoice(invoice_id)["status"] == "open"  # not voided under it
-    assert _invoices_made(system) == made  # no invoice for fewer places
+    assert invoices_made(system) == made  # no invoice for fewer places
     assert places_left(system, INVOICED) == left
     assert system.deliver_emails() == []
     # The page cannot know of the debit without that read: it offers the give-up, and its
@@ -109,9 +103,9 @@ def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded
     group = invoiced_group(system, colleagues=COLLEAGUES)
     system.deliver_emails()
     invoice_id, left, made = (
-        _invoice_of(group),
+        pay_link_id(group),
         places_left(system, INVOICED),
-        _invoices_made(system),
+        invoices_made(system),
     )
 
     refused, _ = paid_while(
@@ -125,7 +119,7 @@ def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded
     assert error["code"] == "payment_being_recorded"
     assert "has arrived and is being recorded: nothing was changed" in error["message"]
     assert "try again in a minute" in error["message"]
-    assert _invoices_made(system) == made  # no invoice for fewer places
+    assert invoices_made(system) == made  # no invoice for fewer places
     assert places_left(system, INVOICED) == left
     paid = manager_view(system, group)
     assert (paid["status"], paid["places_kept"]) == ("paid", 3)
@@ -143,7 +137,7 @@ def test_a_place_of_an_invoice_not_being_paid_is_given_up_on_a_new_invoice(
     """The read finds nothing processing (the debit failed): the invoice for the places kept
     replaces it, as before."""
     group = _paying_by_debit(system)
-    old = _invoice_of(group)
+    old = pay_link_id(group)
     failed = system.stripe_local("POST", f"/invoices/{old}/async", b"result=failed", FORM)
     assert failed.status == 200, failed.body
 
@@ -151,7 +145,7 @@ def test_a_place_of_an_invoice_not_being_paid_is_given_up_on_a_new_invoice(
 
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    assert _invoice_of(view) != old
+    assert pay_link_id(view) != old
     assert system.stripe_invoice(old)["status"] == "void"
 
 
@@ -163,8 +157,8 @@ def test_stripe_unreachable_as_a_place_is_given_up_changes_nothing(system: Syste
     assert give_up(system, group, 2).status == 503
 
     view = manager_view(system, group)
-    assert (view["places_kept"], _invoice_of(view)) == (3, _invoice_of(group))
-    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"
+    assert (view["places_kept"], pay_link_id(view)) == (3, pay_link_id(group))
+    assert system.stripe_invoice(pay_link_id(group))["status"] == "open"
 
 
 def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) -> None:
@@ -182,7 +176,7 @@ def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) ->
     give_up(system, group, 2).refused(409, "payment_settling")
 
     assert reader.requests == []
-    assert system.stripe_invoice(_invoice_of(group))["status"] == "open"
+    assert system.stripe_invoice(pay_link_id(group))["status"] == "open"
 
 
 def test_the_organiser_may_not_void_the_groups_invoice_while_it_is_being_paid(
@@ -193,7 +187,7 @@ def test_the_organiser_may_not_void_the_groups_invoice_while_it_is_being_paid(
     processing: voided under it, the places would go, the manager be told nothing was taken,
     and the payment be given back whole when the bank confirms it."""
     group = _paying_by_debit(system)
-    invoice_id, left = _invoice_of(group), places_left(system, INVOICED)
+    invoice_id, left = pay_link_id(group), places_left(system, INVOICED)
 
     refused = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
 

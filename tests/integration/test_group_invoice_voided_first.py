@@ -13,52 +13,24 @@ the give-up's own request reaches it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.support.groups import COLLEAGUES, give_up, invoiced_group, manager_view, places_left
+from tests.support.groups import (
+    give_up,
+    group_of_three,
+    invoices_made,
+    manager_view,
+    pay_link_id,
+    places_left,
+    when_stripe_is_asked,
+)
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED
 from tests.support.system import STRIPE_KEY, Reply, System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _invoice_of(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
-
-
-def _invoices_made(system: System) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
-
-
-def _group_of_three(system: System) -> dict[str, Any]:
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    return group
-
-
-def _when_stripe_is_asked(
-    system: System,
-    monkeypatch: pytest.MonkeyPatch,
-    path: str,
-    act: Callable[[], Any],
-) -> list[Any]:
-    """``act`` done once at the stand-in just before the system's first request to ``path``
-    (a POST) reaches it: what it answered."""
-    answer = system.stripe_http._answer
-    done: list[Any] = []
-
-    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(path) and not done:
-            done.append(act())
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
-    return done
 
 
 def _replacing(system: System, group: dict[str, Any]) -> str | None:
@@ -82,9 +54,9 @@ def _voided_event_answered(system: System, invoice_id: str) -> int | None:
 def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = _group_of_three(system)
-    old, left, made = _invoice_of(group), places_left(system, INVOICED), _invoices_made(system)
-    paid = _when_stripe_is_asked(
+    group = group_of_three(system)
+    old, left, made = pay_link_id(group), places_left(system, INVOICED), invoices_made(system)
+    paid = when_stripe_is_asked(
         system,
         monkeypatch,
         f"/v1/invoices/{old}/void",
@@ -97,7 +69,7 @@ def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
     assert paid == [200]  # after the give-up's read, before its void
     error = refused.refused(409, "payment_being_recorded")
     assert "being recorded: nothing was changed" in error["message"]
-    assert _invoices_made(system) == made  # no invoice for fewer places
+    assert invoices_made(system) == made  # no invoice for fewer places
     assert _replacing(system, group) is None
     assert places_left(system, INVOICED) == left
     deliver(system, events)
@@ -116,9 +88,9 @@ def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
 def test_a_bank_debit_started_as_the_give_up_voids_the_invoice_refuses_the_give_up(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = _group_of_three(system)
-    old, made = _invoice_of(group), _invoices_made(system)
-    started = _when_stripe_is_asked(
+    group = group_of_three(system)
+    old, made = pay_link_id(group), invoices_made(system)
+    started = when_stripe_is_asked(
         system,
         monkeypatch,
         f"/v1/invoices/{old}/void",
@@ -132,7 +104,7 @@ def test_a_bank_debit_started_as_the_give_up_voids_the_invoice_refuses_the_give_
     error = refused.refused(409, "payment_settling")
     assert "being confirmed by your bank: nothing was changed" in error["message"]
     assert system.stripe_invoice(old)["status"] == "open"  # not voided under the debit
-    assert _invoices_made(system) == made
+    assert invoices_made(system) == made
     assert _replacing(system, group) is None
     confirmed = system.stripe_local("POST", f"/invoices/{old}/async", b"result=succeeded", FORM)
     assert confirmed.status == 200, confirmed.body
@@ -146,9 +118,9 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_no
 ) -> None:
     """Stripe's ``invoice.voided`` for the invoice replaced reaches the webhook before the
     replacement's save (the stand-in delivers it as it voids): the group goes on."""
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
-    seen = _when_stripe_is_asked(
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
+    seen = when_stripe_is_asked(
         system,
         monkeypatch,
         "/v1/invoices",
@@ -166,7 +138,7 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_no
     assert seen == [("void", 200, "awaiting_invoice_payment")]
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = _invoice_of(view)
+    new = pay_link_id(view)
     assert new != old
     assert system.stripe_invoice(new)["amount_due"] == 40000
     assert _replacing(system, group) is None
@@ -176,8 +148,8 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_no
 def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_try(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = _group_of_three(system)
-    old, left = _invoice_of(group), places_left(system, INVOICED)
+    group = group_of_three(system)
+    old, left = pay_link_id(group), places_left(system, INVOICED)
     answer = system.stripe_http._answer
 
     def stripe_down_for_new_invoices(method: str, url: str, headers: Any, post_data: Any) -> Any:
@@ -204,7 +176,7 @@ def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_t
     assert again.status == 200, again.body
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = _invoice_of(view)
+    new = pay_link_id(view)
     assert new != old
     assert system.stripe_invoice(new)["status"] == "open"
     assert system.stripe_invoice(new)["amount_due"] == 40000
@@ -218,8 +190,8 @@ def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_comple
     """Stripe unreachable for the void itself (whether it voided is unknown): 503, no new
     invoice made, the group marked as being replaced (a late ``invoice.voided`` ends
     nothing); the manager's second try voids it (or finds it void) and completes the change."""
-    group = _group_of_three(system)
-    old, left, made = _invoice_of(group), places_left(system, INVOICED), _invoices_made(system)
+    group = group_of_three(system)
+    old, left, made = pay_link_id(group), places_left(system, INVOICED), invoices_made(system)
     answer = system.stripe_http._answer
 
     def stripe_down_for_voids(method: str, url: str, headers: Any, post_data: Any) -> Any:
@@ -232,7 +204,7 @@ def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_comple
     monkeypatch.undo()
 
     assert failed.status == 503, failed.body
-    assert _invoices_made(system) == made
+    assert invoices_made(system) == made
     assert system.stripe_invoice(old)["status"] == "open"
     assert _replacing(system, group) == old
     view = manager_view(system, group)
@@ -245,5 +217,5 @@ def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_comple
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
     assert system.stripe_invoice(old)["status"] == "void"
-    assert system.stripe_invoice(_invoice_of(view))["amount_due"] == 40000
+    assert system.stripe_invoice(pay_link_id(view))["amount_due"] == 40000
     assert _replacing(system, group) is None

@@ -8,19 +8,14 @@ moto and the Stripe stand-in: the payment is tried as the give-up makes the new 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from tests.support.groups import COLLEAGUES, give_up, invoiced_group, manager_view
+from tests.support.groups import COLLEAGUES, give_up, invoiced_group, manager_view, pay_link_id
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import ACCOUNTS, invoiced_cohort
 from tests.support.system import System
-
-
-def _invoice_of(group: Mapping[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
 
 
 def test_a_payment_tried_as_the_new_group_invoice_is_made_finds_the_old_one_void(
@@ -32,7 +27,7 @@ def test_a_payment_tried_as_the_new_group_invoice_is_made_finds_the_old_one_void
     invoiced_cohort(system)
     group = invoiced_group(system, colleagues=COLLEAGUES)
     system.deliver_emails()
-    old = _invoice_of(group)
+    old = pay_link_id(group)
     answer = system.stripe_http._answer
     paid: list[int] = []
 
@@ -49,7 +44,7 @@ def test_a_payment_tried_as_the_new_group_invoice_is_made_finds_the_old_one_void
     deliver(system, events)
 
     view = manager_view(system, group)
-    new = _invoice_of(view)
+    new = pay_link_id(view)
     assert new != old
     assert system.stripe_invoice(old)["status"] == "void"
     assert system.stripe_invoice(new)["amount_due"] == 40000

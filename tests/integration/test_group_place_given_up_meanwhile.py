@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from booking.domain.groups import GroupBooking
 from tests.integration import test_group_bookings as groups
-from tests.support.groups import give_up
+from tests.support.groups import give_up, invoices_made, pay_link_id
 from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -64,7 +63,7 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     fields, path, asked_of, undone = WAYS[way]
     course = groups.INVOICED if fields else COURSE_ID
     group = groups.book(system, course=course, colleagues=groups.COLLEAGUES[:2], **fields).json()
-    first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
+    first = pay_link_id(group)
     left = groups.places_left(system, course)
     raced = race_next_save(system, monkeypatch)
     reply = give_up(system, group, 2)
@@ -84,18 +83,14 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     assert groups.places_left(system, course) == left
 
 
-def _invoices_made(system: System) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
-
-
 def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_was_recorded(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group = groups.book(
         system, course=groups.INVOICED, colleagues=groups.COLLEAGUES[:2], **groups.BILLING
     ).json()
-    first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
-    left, made = groups.places_left(system, groups.INVOICED), _invoices_made(system)
+    first = pay_link_id(group)
+    left, made = groups.places_left(system, groups.INVOICED), invoices_made(system)
     raced = race_next_save(system, monkeypatch)
 
     reply = give_up(system, group, 2)
@@ -103,7 +98,7 @@ def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_
     reply.refused(409, "group_changed")
     [lost] = raced
     assert lost.replacing_invoice == first  # the record lost: Stripe was asked nothing
-    assert _invoices_made(system) == made
+    assert invoices_made(system) == made
     old = system.stripe_local("GET", f"/v1/invoices/{first}", headers=STRIPE_KEY).json()
     assert old["status"] == "open"
     view = groups.manager_view(system, group)
@@ -117,7 +112,7 @@ def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_o
     group = groups.book(
         system, course=groups.INVOICED, colleagues=groups.COLLEAGUES[:2], **groups.BILLING
     ).json()
-    first = urlsplit(group["pay_url"]).path.rsplit("/", 1)[-1]
+    first = pay_link_id(group)
     left = groups.places_left(system, groups.INVOICED)
     store = system.ports.groups
     real_save = store.save_group
@@ -138,7 +133,7 @@ def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_o
     assert bumped  # the replacement's first save lost to it
     view = groups.manager_view(system, group)
     assert view["places_kept"] == 1
-    new = urlsplit(view["pay_url"]).path.rsplit("/", 1)[-1]
+    new = pay_link_id(view)
     assert new != first
     statuses = {
         i: system.stripe_local("GET", f"/v1/invoices/{i}", headers=STRIPE_KEY).json()["status"]

@@ -16,6 +16,7 @@ import pytest
 from tests.integration.test_believed_payments import last_event, sent
 from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, pay_invoice
+from tests.support.held_events import deliver, paid_after_its_read
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System, application_body
 
@@ -173,9 +174,14 @@ def test_the_number_of_an_invoice_paid_and_given_back_is_stripes_not_the_events(
     system.deliver_emails()
     old = invoice_id_of(application)
     number = system.stripe_invoice(old)["number"]
-    event = _paid_with_its_event_held(system, old)
-    # Replaced by a bursary before the payment's event comes: that payment goes back.
-    assert system.grant_bursary(application, 5000).status == 200
+    # Paid just after a bursary read the invoice, and replaced by it before the payment's
+    # event comes: that payment goes back.
+    granted, caused = paid_after_its_read(
+        system, old, lambda: system.grant_bursary(application, 5000)
+    )
+    assert granted.status == 200, granted.body
+    [event] = [json.loads(body) for body, _ in caused if b'"invoice.paid"' in body]
+    deliver(system, [d for d in caused if b'"invoice.paid"' not in d[0]])
     event["data"]["object"]["number"] = "MADEUP-0001"
 
     assert sent(system, event)["action"] == "refund"

@@ -88,7 +88,9 @@ def test_a_cohort_offered_to_a_booking_moving_says_its_place_not_taken_alike(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The transfer choices of a booking on another cohort say "small"'s state in the same
-    words as its other views (JSON ``no_more_offers``, the console's choice, the CLI's)."""
+    words as its other views (JSON ``no_more_offers``, the console's choice, the CLI's), and
+    the places this booking could take there: none (hostile27 F6: "1 place left" beside
+    "nobody new can take it")."""
     booked: dict[str, Any] = {}
 
     def book_on_the_other_cohort() -> None:
@@ -103,13 +105,16 @@ def test_a_cohort_offered_to_a_booking_moving_says_its_place_not_taken_alike(
         reply = system.admin("GET", f"/applications/{mover}/transfer-choices")
         [choice] = [c for c in reply.json()["cohorts"] if c["course_id"] == "small"]
         assert (choice["status"], choice["places_not_taken"]) == ("full", 1)
+        assert (choice["places_for_this_booking"], choice["waiting"]) == (0, 1)
         assert choice["no_more_offers"] is True
+        said = f"{NOT_TAKEN}, 1 waiting, 0 places left; £"
         page = text_of(signed_in(system).get(f"/console/applications/{mover}/transfer").body)
-        assert f"{NOT_TAKEN}, 1 waiting, 1 place left" in page
+        assert said in page
         code, out = run("transfer", booked["reference"])
         assert code == 0, out
         line = next(line for line in out.splitlines() if line.startswith("small:"))
-        assert f"; {NOT_TAKEN}, 1 place left, £" in line, line
+        assert f"; {said}" in line, line
+        assert "1 place left" not in page + out
 
 
 def test_a_lapsed_offers_seat_is_taken_in_every_view_until_the_sweep(

@@ -537,7 +537,7 @@ def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
         "move-winter",
         "move-full",
     ]
-    assert "5 places left, £200.00" in lines[0]
+    assert "5 places left; £200.00" in lines[0]
     assert "not possible" in lines[3]
     assert "no place free" in lines[3]
     refused = run("transfer", reference, "--to", "move-full")

@@ -4,6 +4,7 @@ manager's changes place by place (a substitution, a place given up)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from booking.domain.emails import OutgoingEmail
-from tests.support.invoiced import BILLING, INVOICED
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
@@ -119,17 +120,49 @@ def paid_card_group(system: System, **fields: Any) -> dict[str, Any]:
 def pay_by_debit(system: System, group: dict[str, Any]) -> None:
     """The manager completes the group's checkout by a delayed method (Bacs, SEPA): the
     payment is made and settles only when its bank says (:func:`bank_confirms`)."""
-    system.pay_session(_session_of(group), delayed=True)
+    system.pay_session(pay_link_id(group), delayed=True)
 
 
 def bank_confirms(system: System, group: dict[str, Any]) -> None:
     """The bank confirms the group's delayed payment; its webhook is answered 200."""
-    system.settle_session(_session_of(group))
+    system.settle_session(pay_link_id(group))
     assert system.webhook_replies[-1].status == 200
 
 
-def _session_of(group: dict[str, Any]) -> str:
+def pay_link_id(group: Mapping[str, Any]) -> str:
+    """The id at the end of the group's pay link: its checkout session's, or its invoice's."""
     return str(group["pay_url"]).rsplit("/", 1)[-1]
+
+
+def invoices_made(system: System) -> int:
+    """How many invoices the system has asked the Stripe stand-in to make so far."""
+    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
+
+
+def group_of_three(system: System) -> dict[str, Any]:
+    """The invoiced cohort with a group of three (all of COLLEAGUES) booked by invoice, its
+    emails delivered."""
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    system.deliver_emails()
+    return group
+
+
+def when_stripe_is_asked(
+    system: System, monkeypatch: pytest.MonkeyPatch, path: str, act: Callable[[], Any]
+) -> list[Any]:
+    """``act`` done once at the stand-in just before the system's first POST to ``path``
+    reaches it (a race made exact): what it answered."""
+    answer = system.stripe_http._answer
+    done: list[Any] = []
+
+    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith(path) and not done:
+            done.append(act())
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
+    return done
 
 
 APPLY_BY_DAYS = 10

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -74,3 +74,28 @@ def held_at(system: System, moment: datetime, *acts: Callable[[], Reply]) -> lis
             assert done.status == 200, done.body
             caused.append(events)
     return caused
+
+
+def paid_after_its_read(
+    system: System, invoice_id: str, act: Callable[[], Done]
+) -> tuple[Done, list[Delivery]]:
+    """``act`` done while the employer pays ``invoice_id`` at Stripe just after the act read
+    it there (its one read, before voiding or replacing it: nothing paid yet), Stripe's
+    events held: the act's answer, and the events it and the payment caused, not delivered.
+    The race left once an act refuses an invoice being paid (hostile26 F4, F7)."""
+    payments = system.ports.payments
+    real_read = payments.invoice_at_stripe
+    paid: list[Reply] = []
+
+    def read_then_paid(invoice: str, **options: bool) -> Any:
+        seen = real_read(invoice, **options)
+        if invoice == invoice_id and not paid:
+            paid.append(system.stripe_local("POST", f"/invoices/{invoice_id}/pay"))
+        return seen
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(payments, "invoice_at_stripe", read_then_paid)
+        done, caused = held(system, act)
+    [reply] = paid
+    assert reply.status == 200, reply.body
+    return done, caused

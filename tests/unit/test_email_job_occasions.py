@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from booking.domain.application import ApplicationStatus as S
+from booking.domain.email_ids import kind_in_id
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import move_undone
 from booking.domain.facilitators_told import is_withdrawal, moved_in_copy
@@ -113,3 +114,26 @@ def test_an_old_move_email_is_known_undone_by_its_number() -> None:
     assert not move_undone(application, first)
     assert move_undone(application, second)
     assert move_undone(application, copy)
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        EmailJob.about(EmailKind.WAIT_ENDED, "app1", "spring", occasion="closing-20270601T1400Z"),
+        EmailJob.about(EmailKind.WAIT_REOPENED, "app1", "spring", occasion="v2"),
+        EmailJob.about(EmailKind.REVIEW_ENDED, "app1", "spring"),
+        EmailJob.for_group(EmailKind.GROUP_PLACE_LINK, "g1", "spring", occasion="first", place=2),
+        EmailJob.session_reminder("app1", "spring", "s1", NOW, 24),
+        EmailJob.transferred("app1", "spring", "summer", 3, 0),
+    ],
+    ids=lambda job: job.kind.value,
+)
+def test_the_kind_a_job_id_names_is_read_by_one_reader(job: EmailJob) -> None:
+    """What keeps only a job's id (a claim's closing news, review21 F8) reads its kind through
+    ``email_ids.kind_in_id``, the reader of the id ``EmailJob`` builds."""
+    assert kind_in_id(job.job_id) is job.kind
+
+
+def test_an_id_naming_no_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="no-such-kind"):
+        kind_in_id("no-such-kind:app1")

@@ -48,21 +48,26 @@ def test_only_the_current_object_and_the_exact_amount_pay_for_a_group() -> None:
     done = paid(held, "pi_1", NOW)
     assert decide_paid(done, "cs_1", 60000, "gbp", "pi_1") is GroupMove.IGNORE  # redelivered
     assert decide_paid(done, "cs_1", 60000, "gbp", "pi_2") is GroupMove.REFUND  # a second one
-    assert decide_ended(done, "cs_1") is GroupMove.IGNORE  # a late expiry never undoes paid
-    assert decide_ended(held, "cs_1") is GroupMove.LAPSED
+    expired = GroupEnding.CHECKOUT_EXPIRED
+    assert decide_ended(done, "cs_1", ended_as=expired) is GroupMove.IGNORE  # never undoes paid
+    assert decide_ended(held, "cs_1", ended_as=expired) is GroupMove.LAPSED
 
 
 def test_a_void_of_an_invoice_being_replaced_ends_nothing_unless_asked_for() -> None:
     """hostile25 F1: the invoice is voided before its replacement is saved."""
     voided = GroupEnding.VOIDED_AT_STRIPE
     held = group_by_invoice()
-    assert decide_ended(held, "in_1", voided) is GroupMove.LAPSED
+    assert decide_ended(held, "in_1", ended_as=voided) is GroupMove.LAPSED
     replacing = held.model_copy(update={"replacing_invoice": "in_1"})
-    assert decide_ended(replacing, "in_1", voided) is GroupMove.IGNORE
+    assert decide_ended(replacing, "in_1", ended_as=voided) is GroupMove.IGNORE
     # Only a void: the invoice falling due, or marked uncollectible, still ends it.
-    assert decide_ended(replacing, "in_1", GroupEnding.NOT_PAID_BY_DEADLINE) is GroupMove.LAPSED
+    due = GroupEnding.NOT_PAID_BY_DEADLINE
+    assert decide_ended(replacing, "in_1", ended_as=due) is GroupMove.LAPSED
     asked = replacing.model_copy(update={"void_asked_for": "in_1"})
-    assert decide_ended(asked, "in_1", voided) is GroupMove.LAPSED
+    assert decide_ended(asked, "in_1", ended_as=voided) is GroupMove.LAPSED
+    # How it ended is never left out, which would switch the guard off (review21 F14).
+    with pytest.raises(TypeError):
+        decide_ended(replacing, "in_1")  # type: ignore[call-arg]
 
 
 def test_a_payment_that_cannot_be_taken_says_why_the_first_that_holds() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 
 from booking.domain.application import ApplicationStatus
 from booking.domain.course import Course, CourseDefinition
+from booking.domain.dates_changed import changed_dates
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.held_sessions import dates_as_held, moved_on, update_as_held
 from booking.domain.invitations import Told
-from booking.domain.programme import changed_dates
 from booking.domain.schedule_changes import ScheduleChanges, schedule_changes
 from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job

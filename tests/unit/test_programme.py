@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Completion
 from booking.domain.course import Course, CourseDefinition, SessionDefinition
+from booking.domain.dates_changed import changed_dates
 from booking.domain.programme import (
-    changed_dates,
     event_changes,
     follow_up_edits,
     follow_up_events,

@@ -571,6 +571,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "funded_places": 1,
         "group_places": 0,
         "waived": 0,
+        "refunds_failed": 0,
         "net": 10000,
     }
 

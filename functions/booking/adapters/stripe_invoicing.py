@@ -123,6 +123,19 @@ class StripeInvoicing:
     def resend_invoice(self, invoice_id: str) -> None:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
 
+    def open_invoices_for(self, application_id: str, made_before: datetime) -> list[str]:
+        # Stripe lists no invoices by metadata: every open one, filtered here (read only for
+        # a group's replacement left half done, so rarely).
+        listed = call_stripe(
+            lambda: self._client.v1.invoices.list({"status": "open", "limit": 100})
+        )
+        return [
+            str(fields["id"])
+            for fields in (invoice.to_dict() for invoice in listed.auto_paging_iter())
+            if (fields.get("metadata") or {}).get("application_id") == application_id
+            and int(fields.get("created") or 0) < made_before.timestamp()
+        ]
+
     def invoice_at_stripe(
         self, invoice_id: str, *, a_person_waits: bool = False
     ) -> InvoiceAtStripe:

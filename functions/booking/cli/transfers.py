@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from booking.cli.client import application_path, get_json, post_json
 from booking.cli.errors import UsageError
+from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import (
-    course_state_said,
     moment_when,
     money_words,
     status_with_reason,
@@ -96,14 +96,15 @@ def _outcome(
     return f"{reference}: moved to {cohort} ({said}); {given_back}"
 
 
-def _standing(cohort: dict[str, Any], left: int) -> str:
-    """Its state as the console's choice says it (``course_state_said``)."""
-    return course_state_said(
+def _standing(cohort: dict[str, Any]) -> str:
+    """Its state as the console's choice says it (``transfer_choice_said``)."""
+    return transfer_choice_said(
         cohort["status"],
-        ended=False,
-        free=left,
+        waiting=int(cohort["waiting"]),
+        not_taken=int(cohort["places_not_taken"]),
+        for_this_booking=int(cohort["places_for_this_booking"]),
         too_late_to_offer=bool(cohort.get("no_more_offers")),
-    ).lower()
+    )
 
 
 def _choices(answer: dict[str, Any]) -> str:
@@ -113,11 +114,8 @@ def _choices(answer: dict[str, Any]) -> str:
     lines = []
     for cohort in cohorts:
         price = cohort["price"]
-        left = cohort.get("places_not_taken", cohort["places_left"])
         line = (
-            f"{cohort['course_id']}: {cohort['name']}; "
-            f"{_standing(cohort, left)}, "
-            f"{left} place{'s' if left != 1 else ''} left, "
+            f"{cohort['course_id']}: {cohort['name']}; {_standing(cohort)}; "
             f"{money_words(price['amount'], price['currency'])}"
         )
         refusal = cohort.get("refusal")

@@ -109,8 +109,10 @@ Honeypot = Annotated[str, AfterValidator(_left_empty)]
 PaymentChoice = Annotated[PaymentMethod, BeforeValidator(_blank_is_card)]
 
 
-class ApplicationForm(Model):
-    """The application form, as posted by the browser (form-encoded) or by an API client (JSON)."""
+class PlaceApplicationForm(Model):
+    """The application form's answers, without its payment fields: a colleague's own
+    application for a place of a group booking, which the group pays (``ApplicationForm``
+    adds what one person's booking pays with)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -125,6 +127,19 @@ class ApplicationForm(Model):
         description="Must be true: consent to store and share with facilitators"
     )
     website: Honeypot = Field(default="", max_length=200, description="Honeypot: leave empty")
+
+    @field_validator("consent")
+    @classmethod
+    def _consent_given(cls, value: bool) -> bool:
+        return consent_given(value, "please confirm you agree to how we use your answers")
+
+    def answers(self) -> Answers:
+        return Answers(**self.model_dump(include=set(Answers.model_fields)))
+
+
+class ApplicationForm(PlaceApplicationForm):
+    """The application form, as posted by the browser (form-encoded) or by an API client (JSON)."""
+
     payment_method: PaymentChoice = Field(
         default=PaymentMethod.CARD,
         description="card (Stripe Checkout now) or invoice (to the employer, on courses that "
@@ -140,18 +155,44 @@ class ApplicationForm(Model):
         default="", description="A discount code, if any"
     )
 
-    @field_validator("consent")
-    @classmethod
-    def _consent_given(cls, value: bool) -> bool:
-        return consent_given(value, "please confirm you agree to how we use your answers")
-
-    def answers(self) -> Answers:
-        return Answers(**self.model_dump(include=set(Answers.model_fields)))
-
     def billing(self) -> BillingDetails | None:
         """The billing contact for an invoice (InvalidInput-style errors as ValueError from
         pydantic); None when paying by card."""
         return BillingDetails.chosen_on(self)
+
+
+# The fields one person's booking pays with, which a place of a group booking (paid by the
+# group) does not take: each is refused by its name, never dropped in silence (hostile26 F5).
+PAYMENT_FIELDS = tuple(
+    name for name in ApplicationForm.model_fields if name not in PlaceApplicationForm.model_fields
+)
+PAID_BY_THE_GROUP = (
+    "this place is paid for by the group booking, so it takes no {what}: leave it out"
+)
+WHAT_A_PAYMENT_FIELD_IS = {
+    "payment_method": "payment method",
+    "discount_code": "discount code",
+    "billing_name": "billing details",
+    "billing_email": "billing details",
+    "billing_address": "billing details",
+    "po_number": "purchase order number",
+}
+
+
+def refuse_payment_fields(payload: Mapping[str, Any]) -> None:
+    """A colleague's own application for a group's place with any of ``PAYMENT_FIELDS`` given
+    (a discount code, a payment method, billing details) is refused naming each, in words:
+    the group paid for the place, so none would be read (as a code sent with a group booking
+    is refused). A form's field left blank is no field given."""
+    given = [name for name in PAYMENT_FIELDS if str(payload.get(name) or "").strip()]
+    if given:
+        raise InvalidInput(
+            "some fields need attention",
+            {
+                name: PAID_BY_THE_GROUP.format(what=WHAT_A_PAYMENT_FIELD_IS.get(name, name))
+                for name in given
+            },
+        )
 
 
 class Answers(Model):

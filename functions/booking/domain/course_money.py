@@ -71,12 +71,17 @@ class PlaceMoney:
     group_id: str = ""
     # What a move to this cohort left unpaid, below Stripe's minimum charge (domain.transfers).
     waived: int = 0
-    # Its refund failed at Stripe and the money is still held (``domain.refund_failed``).
-    refund_failed: bool = False
+    # What it still holds after its refund failed at Stripe, to give back by hand
+    # (``domain.refund_failed``; 0: not so).
+    refund_failed_held: int = 0
 
     @property
     def booked(self) -> bool:
         return self.status in BOOKED
+
+    @property
+    def refund_failed(self) -> bool:
+        return self.refund_failed_held > 0
 
 
 def place_money(application: Application, course_price: Money) -> PlaceMoney:
@@ -118,7 +123,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         invoiced_unpaid=due if awaiting_invoice else 0,
         funded_in_full=application.fully_funded(course_price),
         waived=waived,
-        refund_failed=bool(failed_and_held(application)),
+        refund_failed_held=failed_and_held(application),
     )
 
 
@@ -190,6 +195,8 @@ class CourseMoney:
     funded_places: int = 0
     group_places: int = 0  # places managers' groups booked (paid, or invoiced) and kept
     waived: int = 0  # differences moves left unpaid, below Stripe's minimum charge
+    # What refunds that failed at Stripe left held: in net, yet owed back by hand.
+    refunds_failed: int = 0
     lines: tuple[PlaceMoney, ...] = ()
     group_lines: tuple[GroupMoney, ...] = ()  # each group that was booked or moved money
 
@@ -214,6 +221,7 @@ class CourseMoney:
             "funded_places": self.funded_places,
             "group_places": self.group_places,
             "waived": self.waived,
+            "refunds_failed": self.refunds_failed,
         }
 
 
@@ -254,6 +262,7 @@ def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
         "invoiced_unpaid": sum(p.invoiced_unpaid for p in booked),
         "funded_places": sum(p.funded_in_full for p in booked),
         "waived": sum(p.waived for p in booked),
+        "refunds_failed": sum(p.refund_failed_held for p in places),
     }
 
 
@@ -285,6 +294,7 @@ ADDED_UP = (
     "funded_places",
     "group_places",
     "waived",
+    "refunds_failed",
 )
 
 
@@ -300,6 +310,7 @@ FIGURE_NAMES = (
     ("paid", "Paid in"),
     ("refunded", "Refunded"),
     ("net", "Net (paid in less refunded)"),
+    ("refunds_failed", "Of which refunds failed at Stripe, still to give back by hand"),
     ("invoiced_unpaid", "Invoiced, not yet paid"),
     ("bursaries", "Bursaries"),
     ("discounts", "Discount codes"),
@@ -314,15 +325,15 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
     figures in minor units (:meth:`CourseMoney.in_minor_units`, or the ``/admin`` answer)."""
     currency = str(figures["currency"])
     return [
-        (name, money_words(int(figures[key]), currency))
+        (name, money_words(int(figures.get(key, 0)), currency))
         for key, name in FIGURE_NAMES
-        if key not in SAID_ONLY_WHEN_ANY or int(figures[key])
+        if key not in SAID_ONLY_WHEN_ANY or int(figures.get(key, 0))
     ]
 
 
 # Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
 # needs, and reads as if something were waived.
-SAID_ONLY_WHEN_ANY = frozenset({"waived"})
+SAID_ONLY_WHEN_ANY = frozenset({"waived", "refunds_failed"})
 
 
 def bookings_said(figures: dict[str, Any]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from booking.domain.emails import CERTIFICATE_HELD, EmailKind, occasion_in_id
+from booking.domain.email_ids import occasion_in_id
+from booking.domain.emails import CERTIFICATE_HELD, EmailKind
 from booking.domain.facilitators_told import TO_FACILITATORS, WITHDRAWN, managers_name_asked
 from booking.domain.payer import ABOUT_THE_INVOICE, BILLING_NOTICE_SUFFIX
 from booking.domain.recipients import Recipient

@@ -150,9 +150,8 @@ class EmailJob(Model):
     session_index: int | None = None  # jobs queued before sessions had keys
     session_key: str | None = None
     session_start: datetime | None = None  # the start the reminder was planned for
-    # When a reminder was claimed: if the session has moved since, it is still sent when it
-    # reminds in time for the new start (``domain.reminders.still_reminds``), and is then
-    # that offset's one reminder.
+    # When a reminder was claimed: if the session moved since, it is still sent when in time for
+    # the new start (``domain.reminders.still_reminds``), and is then that offset's one reminder.
     planned_at: datetime | None = None
     offset_hours: int | None = None
     person: str | None = None  # follow-up events: the person (key) one message goes to
@@ -161,8 +160,9 @@ class EmailJob(Model):
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
     renamed_only: bool = False  # SESSIONS_CHANGED: only titles changed (no date or time)
+    relinked: bool = False  # SESSIONS_CHANGED: the sessions' joining link is another now
     # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, retimed,
-    # renamed, moved_renamed, added, removed) and the event as it was before, to word it for that.
+    # renamed, moved_renamed, added, removed, relinked) and the event as it was, to word it.
     follow_up_change: str | None = None
     was_start: datetime | None = None
     was_title: str | None = None
@@ -174,15 +174,12 @@ class EmailJob(Model):
     # booking holds by the time it is said): that invoice's number ("" when not known). None:
     # not an invoice's payment, or queued before this was recorded (the booking's invoice says).
     refunded_invoice: str | None = None
-    # BOOKING_TRANSFERRED: the cohort the booking left (its sessions are taken out).
-    from_course_id: str | None = None
-    # MOVE_LAPSED: the cohort the booking was to join (named in the message).
-    to_course_id: str | None = None
+    from_course_id: str | None = None  # BOOKING_TRANSFERRED: the cohort left (sessions out)
+    to_course_id: str | None = None  # MOVE_LAPSED: the cohort the booking was to join
     # GROUP_PLACE_LINK: the place (its number in the group) whose colleague it goes to.
     group_place: int | None = None
-    # The kinds in SAID_AS_QUEUED: the application's status when the message was queued, so it
-    # describes the application as it was then, never a later status (None: jobs queued
-    # before it was recorded, which say the current one).
+    # The kinds in SAID_AS_QUEUED: the application's status when queued, so the message says it
+    # as it was then, never a later one (None: queued before it was recorded: the current one).
     status_then: str | None = None
     # GROUP_CHANGED: the places the event was about (their numbers), and how many the group
     # kept after it (a reissued invoice's places).
@@ -201,7 +198,7 @@ class EmailJob(Model):
     # Which message of its kind about the booking (or group) this is: its ``occasion``
     # ("withdrawn", "held", an invoice's id, "v2"), and the ``move`` it is about (its number).
     # Set where jobs are made; the id (the idempotency key) names them too, and a job queued
-    # before they were kept has them read from it as it loads (``occasion_in_id``).
+    # before they were kept has them read from it as it loads (``email_ids.occasion_in_id``).
     occasion: str | None = None
     move: int | None = None
 
@@ -210,6 +207,8 @@ class EmailJob(Model):
     def _kept_from_its_id(cls, data: Any) -> Any:
         if not isinstance(data, dict) or "occasion" in data or "move" in data:
             return data
+        from booking.domain.email_ids import occasion_in_id  # which reads ids of these jobs
+
         return {**data, **occasion_in_id(data.get("kind"), data.get("job_id"))}
 
     def as_of(self, status: str, *, again: bool = False) -> EmailJob:
@@ -360,8 +359,9 @@ class EmailJob(Model):
         removed_follow_ups: Sequence[str],
         *,
         renamed_only: bool = False,
+        relinked: bool = False,
     ) -> EmailJob:
-        """One update per booking per version of the course that changed its sessions."""
+        """One update per booking per version of the course that changed its sessions or link."""
         return cls(
             job_id=f"{EmailKind.SESSIONS_CHANGED.value}:{application_id}:{course_id}:"
             f"v{course_version}",
@@ -372,6 +372,7 @@ class EmailJob(Model):
             removed_sessions=tuple(removed),
             removed_follow_ups=tuple(removed_follow_ups),
             renamed_only=renamed_only,
+            relinked=relinked,
         )
 
     @classmethod
@@ -390,31 +391,6 @@ class EmailJob(Model):
             occasion=occasion,
             move=move,
         )
-
-
-# The kinds whose occasion or move a rule reads (``occasion_in_id``), as their ids say them.
-_OCCASION_READ = {*GROUP_KINDS, EmailKind.FACILITATOR_COPY, EmailKind.CERTIFICATE} | {
-    EmailKind.INVOICE_SENT,
-    EmailKind.MOVE_PAYMENT_DUE,
-    EmailKind.BOOKING_TRANSFERRED,
-}
-_MOVE_OCCASIONS = ("move-", "moved-in-", "moved-out-")
-
-
-def occasion_in_id(kind: object, job_id: object) -> dict[str, Any]:
-    """The occasion and move an old job's id names, as ``about`` and ``transferred`` made it
-    (``<kind>:<id>:<occasion>``, the occasion maybe with a colon: a reissue's), or ``for_group``
-    (its occasion last); {} for the kinds no rule asks, or an id naming none."""
-    if not isinstance(job_id, str) or kind not in _OCCASION_READ:
-        return {}
-    if kind in GROUP_KINDS:
-        return {"occasion": job_id.rsplit(":", 1)[-1]}
-    occasion = job_id.split(":", 2)[2] if job_id.count(":") >= 2 else None
-    if occasion is None:
-        return {}
-    prefix = next((p for p in _MOVE_OCCASIONS if occasion.startswith(p)), None)
-    number = occasion.removeprefix(prefix) if prefix else ""
-    return {"occasion": occasion, **({"move": int(number)} if number.isdigit() else {})}
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,10 @@ class GroupEnding(StrEnum):
     # Its checkout paid once the course had begun (an organiser brought the start forward into
     # its hold): the payment given back whole, the booking ended (``domain.paying``).
     PAID_AFTER_START = "paid_after_start"
+    # Its invoice voided to be replaced by one for the places kept (a place given up), and the
+    # new one never made before its hold ended (Stripe failed; the sweep's completion refused
+    # once it fell due): never put on the employer as not paid (hostile27 F2).
+    REPLACEMENT_NOT_MADE = "replacement_not_made"
 
 
 # What the invoice a booking ended with is, at Stripe, after each ending (a card booking has
@@ -64,6 +68,9 @@ ORGANISERS_WORDS = {
     GroupEnding.PAID_AFTER_START: "Ended: its payment came after the course had begun (its "
     "start was brought forward), so the payment was refunded in full and its places were "
     "released",
+    GroupEnding.REPLACEMENT_NOT_MADE: "Ended: its invoice was voided to be replaced by one for "
+    "the places kept, and the new invoice could not be made before its due date, so its places "
+    "were released",
 }
 ORGANISERS_WORDS_UNKNOWN = "Ended unpaid: its places were released"
 # A card booking whose manager was erased before paying: there was no invoice to void.
@@ -86,6 +93,7 @@ MANAGERS_HEADLINE = {
     GroupEnding.PAYMENT_NOT_STARTED: "The payment could not be started: the places were released",
     GroupEnding.REFUNDED_AT_STRIPE: "The payment was refunded: the places were released",
     GroupEnding.PAID_AFTER_START: "Paid after the course began: refunded, the places released",
+    GroupEnding.REPLACEMENT_NOT_MADE: "The invoice was cancelled: the places were released",
 }
 MANAGERS_HEADLINE_UNKNOWN = "Not paid: the places were released"
 MANAGERS_WHY = {
@@ -103,6 +111,9 @@ MANAGERS_WHY = {
     GroupEnding.REFUNDED_AT_STRIPE: "the payment for them was refunded in full",
     GroupEnding.PAID_AFTER_START: "the payment for them came after the course had begun, so it "
     "was refunded in full",
+    GroupEnding.REPLACEMENT_NOT_MADE: "the invoice for them was cancelled to be replaced by one "
+    "for the places kept, and the payment provider could not make the new invoice before the "
+    "old one's due date",
 }
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 

@@ -19,6 +19,25 @@ MANAGERS_STATUS = {
     GroupStatus.PAID: "Paid: your colleagues can apply",
 }
 
+# An invoice being replaced by one for the places kept (a place given up: the old one voided
+# at Stripe first, the new one not yet made: ``services.group_invoice_replacement``). The old
+# one's link would show a void invoice, so none is offered (hostile27 F2).
+INVOICE_BEING_REPLACED = (
+    "The invoice is being replaced by one for the places kept: the new invoice is sent to the "
+    "billing contact as soon as it is made"
+)
+
+
+def invoice_being_replaced(group: GroupBooking) -> bool:
+    """Whether ``group``'s invoice is marked as being replaced (``replacing_invoice``)."""
+    invoice = group.invoice
+    return (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and invoice is not None
+        and group.replacing_invoice == invoice.invoice_id
+    )
+
+
 # A card payment completed by a delayed method (Bacs, SEPA) its bank has yet to confirm.
 PAYMENT_SETTLING = "Payment made, waiting for the bank to confirm it"
 
@@ -102,4 +121,6 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
         return PAID_APPLYING_OVER
     if payment_settling(group):
         return PAYMENT_SETTLING
+    if invoice_being_replaced(group):
+        return INVOICE_BEING_REPLACED
     return MANAGERS_STATUS[group.status]

@@ -110,6 +110,35 @@ def refuse_while_voided(group: GroupBooking) -> None:
         )
 
 
+def refuse_once_due(group: GroupBooking, now: datetime) -> None:
+    """No place of ``group`` is taken off its invoice once the invoice's due date has passed
+    (its places not yet released by the sweep): Stripe makes no invoice due in the past, so
+    the old one would be voided and no new one made (hostile27 F3). The last place held may
+    still go (the booking ends, no new invoice)."""
+    invoice = group.invoice
+    if (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and invoice is not None
+        and group.seats_held > 1
+        and now >= invoice.due_at
+    ):
+        if group.replacing_invoice == invoice.invoice_id:
+            # Voided already by an earlier try that Stripe failed: it cannot be paid either.
+            said = (
+                "the invoice's due date has passed, so no new invoice for fewer places can be "
+                "made: nothing was changed. The invoice was already cancelled to be replaced, "
+                "so the places are released at the end of its due day; book again if you still "
+                "want them"
+            )
+        else:
+            said = (
+                "the invoice's due date has passed, so no new invoice for fewer places can be "
+                "made: nothing was changed. Pay the invoice as it is, or leave it unpaid: its "
+                "places are then released"
+            )
+        raise Conflict(said, code="invoice_past_due")
+
+
 def settling_refused(group: GroupBooking) -> Conflict:
     """The refusal of giving up a place while the group's payment is settling at its bank."""
     checkout, invoice = group.checkout, group.invoice

@@ -14,7 +14,12 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
 from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_endings import GroupEnding, organisers_words
-from booking.domain.group_figures import PAYMENT_SETTLING, group_figures, payment_settling
+from booking.domain.group_figures import (
+    PAYMENT_SETTLING,
+    group_figures,
+    invoice_being_replaced,
+    payment_settling,
+)
 from booking.domain.group_refunds import refunded_at_stripe
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.model import Model
@@ -83,8 +88,10 @@ class GroupLine(Model):
         "`checkout_expired`, `payment_failed`, `voided_at_stripe` (voided at Stripe, not from "
         "here), `marked_uncollectible`, `every_place_given_up`, `person_erased` (its manager or "
         "its invoice's addressee erased), `payment_not_started` (Stripe unreachable when it was "
-        "made); or, status still `paid`, `refunded_at_stripe` (its payment refunded in full at "
-        "Stripe, not from here: the places nobody held released); null while it has not ended, "
+        "made), `replacement_not_made` (its invoice voided to be replaced, the new one never made "
+        "before its due date); or, status still `paid`, `refunded_at_stripe` (its payment "
+        "refunded in full at Stripe, not from here: the places nobody held released); null "
+        "while it has not ended, "
         "or when it ended before the reason was recorded",
     )
     places_booked: int
@@ -208,6 +215,12 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
     if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         if group.invoice is None:
             return "Invoice not yet sent"
+        if invoice_being_replaced(group):
+            return (
+                "Invoice being replaced by one for the places kept (a place given up): the old "
+                "one is voided at Stripe, and the new one is made when the manager tries again "
+                "or, within half an hour, by the sweep"
+            )
         return f"Invoice due by {day_when(group.invoice.due_at, timezone)}"
     if group.status is GroupStatus.LAPSED:
         ending = group.ended_because

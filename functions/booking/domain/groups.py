@@ -48,6 +48,10 @@ APPLY_BY_MOVED = "-by-"
 APPLY_BY_PASSED = "apply_by_passed"
 
 
+# A replacement of the group's invoice still marked this long after it began was left half
+# done (Stripe failed, or the function was stopped): the sweep completes it (or clears it).
+REPLACEMENT_LEFT_AFTER = timedelta(minutes=5)
+
 HOLDS_SEATS = frozenset(
     {GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.PAID}
 )
@@ -138,6 +142,10 @@ class GroupBooking(Model):
     # up before it was paid), recorded before the void is asked and cleared by the save of
     # its replacement: Stripe's ``invoice.voided`` for it ends nothing (hostile25 F1).
     replacing_invoice: str | None = None
+    # With that mark, the place being given up and when: a replacement left half done (the
+    # new invoice never made or saved) is completed by the sweep (``group_replacement_sweep``).
+    replacing_place: int | None = None
+    replacing_since: datetime | None = None
     # Saved since a group's places claim their colleagues' one place on the course
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
@@ -203,6 +211,8 @@ class GroupBooking(Model):
         """When the sweep must look at this group: an unpaid hold's end, or a paid group's
         deadline for its colleagues to apply (its unfilled places are given up then)."""
         lapses = self.hold_lapses_at()
+        if lapses is not None and self.replacing_since is not None:
+            return min(lapses, self.replacing_since + REPLACEMENT_LEFT_AFTER)
         if lapses is not None:
             return lapses
         if self.status is GroupStatus.PAID and not self.unfilled_given_up and self.seats_held:
@@ -341,12 +351,11 @@ def _current(group: GroupBooking, object_id: str) -> bool:
     )
 
 
-def decide_ended(
-    group: GroupBooking, object_id: str, ended_as: GroupEnding | None = None
-) -> GroupMove:
+def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) -> GroupMove:
     """The group's checkout expired, or its invoice was voided or fell due (``ending_of``),
     ``ended_as``. A void asked to replace the invoice (``replacing_invoice``) ends nothing,
-    unless an organiser (or an erasure) asked for it too (``void_asked_for``)."""
+    unless an organiser (or an erasure) asked for it too (``void_asked_for``): so every
+    caller says how it ended (review21 F14: left out, the guard was silently off)."""
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
     replaced = (
         ended_as is GroupEnding.VOIDED_AT_STRIPE

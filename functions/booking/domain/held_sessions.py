@@ -88,7 +88,7 @@ def dates_as_held(
     news = {s.key: _news(s, was.get(s.key), held.get(s.key), dates) for s in core}
     follow_ups = _follow_ups_changed(dates, core, was.values())
     ordered = [s.key for s in core if news[s.key] is not None]
-    if not (ordered or follow_ups or dates.removed or dates.removed_follow_ups):
+    if not (ordered or follow_ups or dates.removed or dates.removed_follow_ups or dates.relinked):
         return None
     moved = "retimed" in news.values() or bool(dates.removed or dates.removed_follow_ups)
     return ScheduleChanges(
@@ -96,7 +96,10 @@ def dates_as_held(
         removed=dates.removed,
         removed_follow_ups=dates.removed_follow_ups,
         # Renamed only when nothing they hold moved, came or went.
-        renamed_only=not moved and (dates.renamed_only or not follow_ups),
+        renamed_only=bool(ordered or follow_ups)
+        and not moved
+        and (dates.renamed_only or not follow_ups),
+        relinked=dates.relinked,
     )
 
 
@@ -181,14 +184,18 @@ def _worded(
 ) -> ScheduleChanges | None:
     """The message as it goes (None: nothing differs for this person)."""
     ordered = tuple(key for key, word in news.items() if word is not None)
-    if not (ordered or follow_ups or removed or queued.removed_follow_ups):
+    if not (ordered or follow_ups or removed or queued.removed_follow_ups or queued.relinked):
         return None
     moved = "retimed" in news.values() or bool(removed or queued.removed_follow_ups)
     return ScheduleChanges(
         changed=(*ordered, *follow_ups),
         removed=removed,
         removed_follow_ups=queued.removed_follow_ups,
-        renamed_only=not moved and (queued.renamed_only or not follow_ups),
+        renamed_only=bool(ordered or follow_ups)
+        and not moved
+        and (queued.renamed_only or not follow_ups),
+        # A new joining link is told as queued: the record keeps times and titles, not links.
+        relinked=queued.relinked,
     )
 
 

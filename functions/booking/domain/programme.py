@@ -52,7 +52,6 @@ from booking.domain.emails import FollowUpRecipient
 from booking.domain.invitations import Told
 from booking.domain.people import address_digest
 from booking.domain.register import completed, may_yet_complete
-from booking.domain.schedule_changes import ScheduleChanges
 
 
 def programme_of(course: Course) -> str:
@@ -186,12 +185,15 @@ class EventChange:
     def what(self) -> str:
         """What a person is told changed: ``added`` (listed again, or new), ``removed`` (no
         file lists it: cancelled), ``moved`` (its start), ``retimed`` (its end alone),
-        ``renamed``, or ``moved_renamed`` (its time and its title)."""
+        ``renamed``, ``moved_renamed`` (its time and its title), or ``relinked`` (its
+        joining link alone: organiser20 F22)."""
         if self.before is None:
             return "added"
         if self.after is None:
             return "removed"
         was, now = self.before.session, self.after.session
+        if same_form(was, now):
+            return "relinked"
         renamed = was.title != now.title
         if (was.start, was.end) != (now.start, now.end):
             return "moved_renamed" if renamed else "moved" if was.start != now.start else "retimed"
@@ -203,8 +205,10 @@ def event_changes(
     after: Iterable[FollowUpEvent],
     now: datetime | None = None,
 ) -> list[EventChange]:
-    """The events whose form (start, end, title) differs between two views of the programmes,
-    soonest first. A new host alone is no change: nothing a calendar holds differs. With
+    """The events whose form (start, end, title) or joining link (their host's) differs
+    between two views of the programmes, soonest first. A new host alone is no change unless
+    its link is another: nothing else a calendar holds differs (organiser20 F22: a host that
+    stops listing an event, moves later or changes its link changes every entry's link). With
     ``now``, only changes that are news: nothing about a past event is announced (one moved to
     a time already past, or removed after it took place)."""
     was = {(e.programme, e.key): e for e in before}
@@ -212,58 +216,36 @@ def event_changes(
     changes = [
         EventChange(was.get(key), is_.get(key))
         for key in {**was, **is_}
-        if key not in was or key not in is_ or not same_form(was[key].session, is_[key].session)
+        if key not in was
+        or key not in is_
+        or not same_form(was[key].session, is_[key].session)
+        or joining_link(was[key]) != joining_link(is_[key])
     ]
     changes = [c for c in changes if now is None or c.event.session.start > now]
     return sorted(changes, key=lambda c: (c.event.session.start, c.event.programme, c.event.key))
+
+
+def joining_link(event: FollowUpEvent) -> str:
+    """The link an event's calendar entries and messages carry: its host's ("" for none)."""
+    return str(event.host.definition.joining_url or "")
 
 
 def as_told(change: EventChange, told: Told | None) -> EventChange | None:
     """``change`` as the person it reaches sees it: from the start and end their calendar was
     last sent (``told``; None: not recorded, the change as the files made it), not from the
     last saved listing, which may be a move to a time already past that nobody was told of
-    (programme13). None when it leaves what they hold as it is."""
+    (programme13). None when it leaves what they hold as it is (a new link is news: the
+    record keeps no links)."""
     if told is None or change.before is None or change.after is None:
         return change
     held = {"start": told.start, "end": told.end}
     was = change.before.session.model_copy(
         update=held if told.title is None else {**held, "title": told.title}
     )
-    if same_form(was, change.after.session):
+    relinked = joining_link(change.before) != joining_link(change.after)
+    if same_form(was, change.after.session) and not relinked:
         return None
     return EventChange(replace(change.before, session=was), change.after)
-
-
-def changed_dates(
-    course: Course, own: ScheduleChanges, changes: Iterable[EventChange]
-) -> ScheduleChanges | None:
-    """What the "Changed dates" message to the attendees of ``course`` carries after its file
-    was replaced (``own``: what the file did to its own list; ``changes``: what that did to the
-    programme's events), or None when none of their own sessions changed: then they hear of a
-    changed follow-up with everyone else who holds it.
-
-    Their own sessions changed when a core session moved, was renamed, added or removed, or the
-    file began listing a follow-up (one of the programme's events, or a new one): their
-    confirmation did not put it in their calendar, and nobody else would tell them of it. The
-    follow-ups in the message are as the programme holds them, not as the file lists them.
-    """
-    kinds = {s.key: s.kind for s in course.schedule}
-    programme = [
-        c.event.key
-        for c in changes
-        if c.after is not None and kinds.get(c.event.key) is SessionKind.FOLLOW_UP
-    ]
-    core = [key for key in (*own.changed, *own.added) if kinds.get(key) is SessionKind.CORE]
-    newly_listed = [key for key in own.added if kinds.get(key) is SessionKind.FOLLOW_UP]
-    if not (core or own.removed or newly_listed):
-        return None
-    return ScheduleChanges(
-        changed=tuple(dict.fromkeys((*core, *newly_listed, *programme))),
-        removed=own.removed,
-        removed_follow_ups=tuple(c.event.key for c in changes if c.after is None),
-        # Renamed only when the file only renamed, its follow-ups' changes among its renames.
-        renamed_only=own.renamed_only and set(programme) <= set(own.changed),
-    )
 
 
 def holders(
@@ -365,20 +347,6 @@ def told_sessions(
     them in a calendar: the follow-ups only for a booking that hears of them."""
     hears = hears_of_follow_ups(course, application)
     return [s for s in sessions if hears or s.kind is not SessionKind.FOLLOW_UP]
-
-
-def dates_told(course: Course, application: Application, dates: ScheduleChanges) -> ScheduleChanges:
-    """A save's "Changed dates" (``changed_dates``) as it may reach ``application``: without
-    the follow-ups for a booking that hears of none (its own sessions' changes still reach it)."""
-    if hears_of_follow_ups(course, application):
-        return dates
-    kinds = {s.key: s.kind for s in course.schedule}
-    return replace(
-        dates,
-        changed=tuple(k for k in dates.changed if kinds.get(k) is not SessionKind.FOLLOW_UP),
-        added=tuple(k for k in dates.added if kinds.get(k) is not SessionKind.FOLLOW_UP),
-        removed_follow_ups=(),
-    )
 
 
 def graduated(

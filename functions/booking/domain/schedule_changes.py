@@ -19,9 +19,13 @@ class ScheduleChanges:
     # Every change is a new title alone: no session moved, came or went (said as a renaming,
     # not as "Changed dates").
     renamed_only: bool = False
+    # The joining link the calendars hold (every entry's LOCATION and URL) is another now
+    # (organiser20 F22): told with the sessions, in the same message and calendar update.
+    relinked: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.changed or self.removed or self.removed_follow_ups or self.added)
+        moved = self.changed or self.removed or self.removed_follow_ups or self.added
+        return bool(moved or self.relinked)
 
 
 def schedule_changes(
@@ -29,7 +33,8 @@ def schedule_changes(
 ) -> ScheduleChanges:
     """What ``after`` did to the sessions of ``before``. With ``now``, only what is news to
     people: nothing about a past session is announced (one moved or added to a time already
-    past, or removed after it took place, is no change to tell anyone of)."""
+    past, or removed after it took place, is no change to tell anyone of), and a new joining
+    link is news only while a session is still to come."""
     old = {s.key: s for s in before.schedule()}
     new = {s.key: s for s in after.schedule()}
     gone = [session for key, session in old.items() if key not in new and _to_come(session, now)]
@@ -42,7 +47,13 @@ def schedule_changes(
         removed_follow_ups=tuple(s.key for s in gone if s.kind is SessionKind.FOLLOW_UP),
         added=added,
         renamed_only=bool(changed) and not (retimed or gone or added),
+        relinked=relinked(before, after) and any(_to_come(s, now) for s in new.values()),
     )
+
+
+def relinked(before: CourseDefinition, after: CourseDefinition) -> bool:
+    """Whether ``after`` gives the cohort's sessions another joining link than ``before``."""
+    return str(before.joining_url or "") != str(after.joining_url or "")
 
 
 def _changed(

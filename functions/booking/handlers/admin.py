@@ -249,6 +249,8 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "status": c.status.value,
                     "places_left": c.course.places_left,  # as places_not_taken: kept
                     "places_not_taken": c.course.places_left,
+                    "places_for_this_booking": c.places_for_it,
+                    "waiting": c.course.waiting,
                     "price": c.course.definition.price.model_dump(mode="json"),
                     "can_move": c.refused is None,
                     "can_wait": c.can_wait,

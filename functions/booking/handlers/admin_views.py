@@ -281,6 +281,11 @@ class MoneyTotalsOut(Model):
         description="What moves to this cohort left unpaid, each below Stripe's minimum charge "
         "(due is price less discounts, bursaries and this)",
     )
+    refunds_failed: int = Field(
+        default=0,
+        description="Of net: what refunds that failed at Stripe left held, still to give back "
+        "by hand",
+    )
 
 
 class BillingOut(Model):

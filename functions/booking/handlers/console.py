@@ -43,6 +43,7 @@ from booking.handlers import console_access as access
 from booking.handlers import console_application as application_pages
 from booking.handlers import (
     console_codes,  # noqa: F401  # its routes, registered on app
+    console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
@@ -67,9 +68,10 @@ from booking.handlers.console_app import (
     posted_form,
     query_value,
     served,
+    typed_pence_seen,
     typed_value,
 )
-from booking.handlers.console_course_form import course_form_page
+from booking.handlers.console_course_form import course_form_page, refused_course_page
 from booking.handlers.console_notices import notice_of
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
@@ -276,7 +278,12 @@ def cancel(application_id: str) -> Acted:
 def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
-    return bursaries.grant_bursary(ports(), application_id, amount)
+    # The bursary the page showed: one granted since by another tab or organiser is refused
+    # (409 bursary_changed), never silently replaced (hostile26 F2).
+    seen = typed_pence_seen(
+        "bursary_seen", beside="amount", what="the bursary", page="the application"
+    )
+    return bursaries.grant_bursary(ports(), application_id, amount, seen=seen)
 
 
 # -- people ---------------------------------------------------------------------------------------
@@ -366,15 +373,9 @@ def save_course() -> Response[str]:
         )
         saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
-        again = course_form.shown_again(typed, upload, refused)
-        page = course_form_page(
-            chrome(),
-            again.form,
-            changing=None if upload or adding else courses.stored_title(ports(), course_id),
-            upload_course_id=again.upload_course_id,
-            upload_errors=again.upload_errors,
-            taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,
-        )
+        # The course whose own page posted this ("": *Add a course*), its form shown again.
+        own = upload.changing if upload else ("" if adding else course_id)
+        page = refused_course_page(chrome(), ports(), typed, upload, refused, own=own)
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)
     return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered

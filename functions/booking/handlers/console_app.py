@@ -12,6 +12,7 @@ from aws_lambda_powertools.shared.cookies import Cookie
 
 from booking import bootstrap
 from booking.bootstrap import ports
+from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import http
@@ -57,6 +58,18 @@ def current_session() -> ConsoleSession | None:
 def typed_value(name: str) -> str:
     value = posted_form().get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def typed_pence_seen(name: str, *, beside: str, what: str, page: str) -> int | None:
+    """A hidden field holding an amount the page showed, in pence (None: a form made before
+    it was added); one that is not a whole number is an out-of-date form, said beside
+    ``beside`` (``what`` needs attention: open ``page`` again)."""
+    seen = typed_value(name)
+    if seen and not seen.isdigit():
+        raise InvalidInput(
+            f"{what} needs attention", {beside: f"This form is out of date: open {page} again"}
+        )
+    return int(seen) if seen else None
 
 
 def query_value(name: str) -> str:

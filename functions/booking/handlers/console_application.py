@@ -131,6 +131,17 @@ def _timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[
     ]
 
 
+def _bursary_said(application: Application, currency: str) -> dict[str, str]:
+    """The bursary granted, in words beside the form, and in pence in it (``bursary_seen``):
+    a grant that finds another amount granted since the page showed it is refused
+    (409 ``bursary_changed``, hostile26 F2)."""
+    granted = application.bursary
+    return {
+        "bursary_now": money_words(granted, currency) if granted else "",
+        "bursary_seen": str(granted),
+    }
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -165,7 +176,7 @@ def application_page(
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
-        bursary_now=money_words(application.bursary, currency) if application.bursary else "",
+        **_bursary_said(application, currency),
         certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),
         timeline=_timeline_rows(detail, currency, zone),

@@ -4,8 +4,19 @@ names each field as the form shows it."""
 from __future__ import annotations
 
 from booking.domain.course import Course
+from booking.domain.errors import Conflict, InvalidInput
 from booking.handlers.console_pages import Chrome, _render
-from booking.handlers.course_form import ADDING, MAX_FACILITATORS, MAX_SESSIONS, CourseForm
+from booking.handlers.course_form import (
+    ADDING,
+    CHANGING,
+    MAX_FACILITATORS,
+    MAX_SESSIONS,
+    CourseForm,
+    Upload,
+    shown_again,
+)
+from booking.services import courses
+from booking.services.ports import Ports
 
 FORM_LABELS = {
     "course_id": "Course id",
@@ -26,6 +37,7 @@ FORM_LABELS = {
     "location": "Where",
     "invoice_due_days": "Days an invoice has to be paid in",
     "invoice_due_before_start_days": "Days before the first session an invoice falls due",
+    "group_apply_by_days": "Days before the first session a group's colleagues apply by",
     "sessions": "Sessions",
 }
 
@@ -59,8 +71,34 @@ def course_form_page(
         upload_course_id=upload_course_id,
         upload_errors=upload_errors or {},
         adding_field=ADDING,
+        changing_field=CHANGING,
         taken=taken,
         booked=booked,
+    )
+
+
+def refused_course_page(
+    chrome: Chrome,
+    ports: Ports,
+    typed: CourseForm,
+    upload: Upload | None,
+    refused: InvalidInput | Conflict,
+    *,
+    own: str,
+) -> str:
+    """The form again after a refused save, each mistake beside its field: headed *Change a
+    course* when posted by course ``own``'s page (its file refused: its form as stored),
+    *Add a course* when ``own`` is ""."""
+    changing = courses.stored_title(ports, own)
+    stored = courses.get_course(ports, own).definition if upload and changing else None
+    again = shown_again(typed, upload, refused, stored)
+    return course_form_page(
+        chrome,
+        again.form,
+        changing=changing,
+        upload_course_id=again.upload_course_id,
+        upload_errors=again.upload_errors,
+        taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,
     )
 
 

@@ -21,7 +21,6 @@ from booking.domain.course_money import (
 from booking.domain.groups import GroupStatus
 from booking.domain.programme import programme_title
 from booking.domain.wording import (
-    course_state_said,
     discount_words,
     moment_when,
     money_words,
@@ -216,13 +215,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                 "course_id": s.course.course_id,
                 "name": _course_name(s.course),
                 "dates": _dates(s.course),
-                "status": course_state_said(
-                    s.status.value,
-                    ended=s.ended,
-                    waiting=s.waiting,
-                    free=s.course.places_left,
-                    too_late_to_offer=s.too_late_to_offer,
-                ),
+                "status": s.state_said,
                 "taken": s.course.seats_taken,
                 "left": s.course.places_left,
                 "capacity": s.course.definition.capacity,
@@ -236,6 +229,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
         programme=programme_title(
             overview.programme, (s.course.definition.title for s in overview.cohorts)
         ),
+        programme_slug=overview.programme,
         cohorts=cohorts,
         taken=sum(s.course.seats_taken for s in overview.cohorts),
         left=sum(s.course.places_left for s in overview.cohorts),

@@ -159,13 +159,7 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
                 "dates": _dates(s.course),
-                "status": course_state_said(
-                    s.status.value,
-                    ended=s.ended,
-                    waiting=s.waiting,
-                    free=s.course.places_left,
-                    too_late_to_offer=s.too_late_to_offer,
-                ),
+                "status": s.state_said,
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,

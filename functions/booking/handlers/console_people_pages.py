@@ -85,8 +85,22 @@ def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = N
         references=[a.reference_or_id for a, _ in person.applications],
         billed=[a.reference_or_id for a, _ in person.billed],
         group_bookings=person.group_bookings,
+        owed_back=_owed_back(person),
         errors=errors or {},
     )
+
+
+def _owed_back(person: Person) -> list[str]:
+    """Each of their bookings whose refund failed at Stripe, with what is still to give back
+    to them by hand, said before their name and address go (hostile28 H10)."""
+    owed = []
+    for application, course in person.applications:
+        if held := failed_and_held(application):
+            # In the currency it was paid in: its own price, else its course's (never guessed).
+            price = application.price or (course.definition.price if course else None)
+            amount = money_words(held, price.currency) if price else f"{held} (minor units)"
+            owed.append(f"{application.reference_or_id}: {amount}")
+    return owed
 
 
 def erased_page(chrome: Chrome, said: list[str]) -> str:

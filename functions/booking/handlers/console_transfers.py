@@ -9,7 +9,8 @@ from urllib.parse import quote
 from booking.bootstrap import ports
 from booking.domain.course import Course
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.wording import course_state_said, day_when, money_words
+from booking.domain.transfer_words import transfer_choice_said
+from booking.domain.wording import day_when, money_words
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
@@ -39,15 +40,15 @@ def _after_the_first_day(course: Course) -> str:
 
 
 def _standing(choice: Choice) -> str:
-    """Open or full, and who waits: a full cohort with nobody waiting has no waiting list; a
-    full one with places not taken says so and why (``course_state_said``)."""
-    return course_state_said(
+    """Open or full, who waits, and the places this booking could take
+    (``transfer_choice_said``, as the CLI's choice says it)."""
+    return transfer_choice_said(
         choice.status.value,
-        ended=False,
         waiting=choice.course.waiting,
-        free=choice.course.places_left,
+        not_taken=choice.course.places_left,
+        for_this_booking=choice.places_for_it,
         too_late_to_offer=choice.too_late_to_offer,
-    ).lower()
+    )
 
 
 def transfer_page(
@@ -74,7 +75,6 @@ def transfer_page(
                 "name": c.name,
                 "dates": _after_the_first_day(c.course),
                 "status": _standing(c),
-                "left": c.course.places_left,
                 "price": money_words(
                     c.course.definition.price.amount, c.course.definition.price.currency
                 ),

@@ -52,6 +52,7 @@ TOP_FIELDS = (
     "invoice_due_days",
     "invoice_due_before_start_days",
     "po_required",
+    "group_apply_by_days",
     "closed",
 )
 CHECKBOXES = ("approval_required", "invoice_allowed", "po_required", "closed")
@@ -118,6 +119,7 @@ _DEFAULTED = (  # left out of the definition when blank
     "offer_valid_hours",
     "invoice_due_days",
     "invoice_due_before_start_days",
+    "group_apply_by_days",
     "enquiries_email",
     "joining_url",
     "decline_message",
@@ -131,9 +133,8 @@ def _defaults() -> dict[str, str]:
         name: str(fields[name].get_default(call_default_factory=True))
         for name in ("timezone", "offer_valid_hours", "invoice_due_days")
     }
-    shown["invoice_due_before_start_days"] = str(
-        fields["invoice_due_before_start_days"].get_default()
-    )
+    for name in ("invoice_due_before_start_days", "group_apply_by_days"):
+        shown[name] = str(fields[name].get_default())
     offsets = fields["reminder_offsets_hours"].get_default(call_default_factory=True)
     shown["reminder_offsets_hours"] = ", ".join(str(h) for h in offsets)
     shown["currency"] = str(Money.model_fields["currency"].get_default())
@@ -351,21 +352,28 @@ class Upload:
     course_id: str
     content: bytes
     filename: str
+    changing: str = ""  # the course whose own page posted it ("": posted to add a course)
 
 
 def upload_in(posted: Mapping[str, Any]) -> Upload | None:
     """The definition file of a ``multipart/form-data`` post, with the course id typed beside
-    it; ``None`` for the form itself."""
+    it (on a course's own page, that course's); ``None`` for the form itself."""
     part = posted.get("definition")
     if not isinstance(part, FilePart):
         return None
-    course_id = posted.get("upload_course_id")
-    return Upload(str(course_id or "").strip(), part.content, part.filename)
+    changing = str(posted.get(CHANGING) or "").strip()
+    course_id = str(posted.get("upload_course_id") or changing).strip()
+    return Upload(course_id, part.content, part.filename, changing)
 
 
 def definition_from_file(upload: Upload) -> CourseDefinition:
     """The definition in an uploaded file; errors name the file's fields (``sessions.0.date``)
-    and belong beside the file input."""
+    and belong beside the file input. On a course's own page the file changes that course only
+    (hostile28 H1: an id typed there replaced another course)."""
+    if upload.changing and upload.course_id != upload.changing:
+        own = f"This page changes {upload.changing} only"
+        other = f"to change {upload.course_id}, open it and choose Change this course"
+        raise InvalidInput("the upload needs attention", {"definition": f"{own}: {other}"})
     if not upload.content:
         raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
     try:
@@ -398,18 +406,23 @@ class ShownAgain:
 
 
 def shown_again(
-    typed: CourseForm, upload: Upload | None, refused: InvalidInput | Conflict
+    typed: CourseForm,
+    upload: Upload | None,
+    refused: InvalidInput | Conflict,
+    stored: CourseDefinition | None = None,
 ) -> ShownAgain:
-    """A file's mistakes go beside the file input (its course id's beside that); the form's
-    beside their fields; a conflict (fewer places than are taken, the course changed
-    meanwhile) beside the file, or the places."""
+    """A file's mistakes go beside the file input (its course id's beside that), the form
+    below it ``stored``, the course the page changes, or blank; the form's mistakes beside
+    their fields; a conflict (fewer places than are taken, the course changed meanwhile)
+    beside the file, or the places."""
     fields = refused.fields if isinstance(refused, InvalidInput) else {}
     if upload is not None:
         errors = {
             ("upload_course_id" if key == "course_id" else "definition"): _sentence(reason)
             for key, reason in fields.items()
         } or {"definition": _sentence(refused.message)}
-        return ShownAgain(blank_form(), upload.course_id, errors)
+        form = form_of(upload.changing, stored) if stored is not None else blank_form()
+        return ShownAgain(form, upload.course_id, errors)
     beside = CONFLICT_FIELDS.get(refused.code, "capacity")
     typed.errors = {k: _sentence(v) for k, v in fields.items()} or {
         beside: _sentence(refused.message)
@@ -420,6 +433,8 @@ def shown_again(
 # The field *Add a course* posts ("yes") with either of its forms: a course id that is taken is
 # refused (the course's own page changes it), never replaced.
 ADDING = "adding"
+# The field a course's own page posts with its file (the course's id): the file changes it.
+CHANGING = "changing"
 
 
 # Which field of the form a refusal to save is about (else the places: a course cannot hold

@@ -28,10 +28,11 @@ MOST_NAMED = 20
 def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     """Where a save leads (the course's page) and the notice's code for it: the days of the
     follow-ups it seemed to move without an id, how many it offered a place, the first of
-    those (ids), and how many its changed dates are emailed to: ``days|count|ids|emailed``."""
+    those (ids), how many its changes are emailed to and what they tell:
+    ``days|count|ids|emailed|told``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
-    code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}"
+    code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -40,12 +41,13 @@ def saved_said(code: str, listing: CourseApplications) -> list[str]:
     follow-up it seemed to move. A code that is not one reads as a plain save."""
     days, _, rest = code.partition("|")
     count, _, rest = rest.partition("|")
-    ids, _, emailed = rest.partition("|")
+    ids, _, rest = rest.partition("|")
+    emailed, _, told_of = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
-    told = [emailed_said(int(emailed))] if emailed.isdigit() and int(emailed) else []
+    told = [emailed_said(int(emailed), told_of)] if emailed.isdigit() and int(emailed) else []
     return [*said, *_warnings(days), *told, _price_said(listing)]
 
 
@@ -56,10 +58,19 @@ def _price_said(listing: CourseApplications) -> str:
     return f"A place costs {money_words(price.amount, price.currency)}."
 
 
-def emailed_said(count: int) -> str:
-    """ "12 people will be emailed the changed dates and times, with a calendar update." """
+# What a save's messages tell (``domain.dates_changed.told_of``), in the notice's words.
+TOLD_WORDS = {
+    "dates": "the changed dates and times",
+    "link": "the new joining link",
+    "dates and link": "the changed dates and times and the new joining link",
+}
+
+
+def emailed_said(count: int, told: str = "dates") -> str:
+    """ "12 people will be emailed the new joining link, with a calendar update." """
     people = "1 person" if count == 1 else f"{count} people"
-    return f"{people} will be emailed the changed dates and times, with a calendar update."
+    what = TOLD_WORDS.get(told, TOLD_WORDS["dates"])
+    return f"{people} will be emailed {what}, with a calendar update."
 
 
 def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> str:

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from booking.domain.application import ApplicationForm
+from booking.domain.application_form import PlaceApplicationForm
 from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.group_form import Substitute
@@ -33,6 +34,7 @@ from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
 
 _REQUESTS: tuple[type[BaseModel], ...] = (
     ApplicationForm,
+    PlaceApplicationForm,
     Substitute,
     GroupForm,
     register_views.AttendanceImportIn,
@@ -176,7 +178,12 @@ def _schemas() -> dict[str, Any]:
 # The public bodies a client posts: their models ignore a form's extra names (a button's), so
 # pydantic does not say it, but sent as JSON a field they do not take is refused by its name at
 # every level (``validation.parse_posted``): the document says so, for generated clients.
-_POSTED: tuple[type[BaseModel], ...] = (ApplicationForm, Substitute, GroupForm)
+_POSTED: tuple[type[BaseModel], ...] = (
+    ApplicationForm,
+    PlaceApplicationForm,
+    Substitute,
+    GroupForm,
+)
 _REFUSED_AS_JSON = (
     "Sent as JSON, a field not listed here is refused (422 naming it), at every level; a "
     "form's other names (a button's) are ignored."

@@ -18,16 +18,29 @@ from booking.domain.offer_ends import place_refusal
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
+from booking.services.invoice_requests import refuse_while_being_paid
 from booking.services.ports import Ports
 from booking.services.settle import settle_money
 
 logger = Logger(child=True)
 
+# What an organiser may do instead of granting under a bank debit of the invoice.
+GRANT_ONCE_SETTLED = (
+    "Grant a bursary only if the bank says the debit failed; once it is confirmed the booking "
+    "is paid and a bursary can no longer be given"
+)
 
-def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
+
+def grant_bursary(
+    ports: Ports, application_id: str, amount: object, *, seen: int | None = None
+) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
     False) and nobody is emailed again. Refused while no place may be taken on it
-    (``domain.offer_ends.place_refusal``)."""
+    (``domain.offer_ends.place_refusal``), and while a payment of its open invoice, which the
+    grant would replace or void, is on its way (``invoice_requests.refuse_while_being_paid``:
+    one read at Stripe). ``seen``: the bursary the organiser's page showed (the console's
+    form), judged as the service's own read is: another amount granted since is 409
+    ``bursary_changed``."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
@@ -47,7 +60,10 @@ def grant_bursary(ports: Ports, application_id: str, amount: object) -> Acted:
         too_little = left_too_little(price, amount, application.discount, application.amount_kept)
         if too_little is not None:
             raise InvalidInput("the bursary needs attention", {"amount": too_little})
-    granted = BursaryGranted(amount, seen=application.bursary)
+    if amount != application.bursary:  # the same grant again changes nothing: nothing to read
+        # Not under the employer's payment of the invoice it would replace (hostile26 F4).
+        refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
+    granted = BursaryGranted(amount, seen=application.bursary if seen is None else seen)
     settled = settle_money(ports, application_id, granted, first=application)
     logger.info(
         "bursary granted",

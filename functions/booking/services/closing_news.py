@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.course import Course
+from booking.domain.email_ids import kind_in_id
 from booking.domain.emails import EmailJob, EmailKind, instant_token
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.offer_ends import (
@@ -105,9 +106,10 @@ def _closing_news_gone(
             continue
         if went is None:
             sending.add(job_id)
-        kind = EmailKind(job_id.partition(":")[0])
         news.append(
-            TimelineEntry(at=claim.claimed_at, kind=EntryKind.EMAIL, email=kind, job_id=job_id)
+            TimelineEntry(
+                at=claim.claimed_at, kind=EntryKind.EMAIL, email=kind_in_id(job_id), job_id=job_id
+            )
         )
     news.sort(key=lambda entry: (entry.at, telling_order(_occasion(entry))))
     return news, sending

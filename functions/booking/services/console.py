@@ -35,7 +35,7 @@ from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
-from booking.domain.wording import cohort_name
+from booking.domain.wording import cohort_name, course_state_said
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.finding import MAX_QUERY_LENGTH, person_address
@@ -71,6 +71,17 @@ class CourseSummary:
     ended: bool = False  # every session is over
     # Applications close too soon for a place to be offered (``offer_ends.no_more_offers``).
     too_late_to_offer: bool = False
+
+    @property
+    def state_said(self) -> str:
+        """Its state in the organisers' words, as every view says it (``course_state_said``)."""
+        return course_state_said(
+            self.status.value,
+            ended=self.ended,
+            waiting=self.waiting,
+            free=self.course.places_left,
+            too_late_to_offer=self.too_late_to_offer,
+        )
 
 
 def course_summaries(ports: Ports) -> list[CourseSummary]:

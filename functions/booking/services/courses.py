@@ -17,6 +17,7 @@ from booking.domain.course import (
     SessionKind,
     is_valid_course_id,
 )
+from booking.domain.dates_changed import changed_dates, dates_told, told_of
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.follow_up_files import (
@@ -27,8 +28,6 @@ from booking.domain.follow_up_files import (
 from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
     EventChange,
-    changed_dates,
-    dates_told,
     event_changes,
     follow_up_edits,
     follow_up_events,
@@ -42,7 +41,6 @@ from booking.domain.wording import cohort_name, moved_without_id_warning
 from booking.services.concurrency import retried
 from booking.services.follow_ups import change_announcements, courses_as_held
 from booking.services.ports import Ports
-from booking.services.stored import dates_moved
 from booking.services.wait_closed import reopen_waiting_list
 from booking.services.waitlist import offer_free_places
 
@@ -62,6 +60,8 @@ class SavedCourse:
     # How many people the save's changed dates and times are being emailed to, with a
     # calendar update (``tell_of_changes``, the rule that queues them; organiser20 F16).
     emailed: int = 0
+    # What those messages tell: "dates", "link" or "dates and link" (``told_of``).
+    told: str = "dates"
 
     @property
     def warnings(self) -> list[str]:
@@ -122,25 +122,24 @@ def _put_course(
     # group model (tests/unit/test_cold_start_imports.py).
     from booking.services.group_dates import redate_groups
 
-    # Whether it moved the dates is the write's to say: from the version it replaced, which
-    # another save may have written after this one's read (review20 L5).
-    replaced: list[Course | None] = []
+    moved = previous is not None and dates_moved(previous, definition)
+    # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
+    # above (refusals, edits, whether the dates moved) and the notices below are decided
+    # again on the version now stored (review21 F3).
     course = ports.repository.put_course(
         course_id,
         definition,
         edits,
         checked=previous,
-        dates_moved_at=now,
-        wrote_over=replaced.append,
-        creating=adding,
+        dates_moved_at=now if moved else None,
+        creating=previous is None,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    written_over = replaced[-1] if replaced else previous
-    if written_over is not None and dates_moved(written_over, course):
+    if previous is not None and moved:
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
         redate_groups(ports, course)
-        reopen_waiting_list(ports, written_over, course, now)
+        reopen_waiting_list(ports, previous, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
     changes = event_changes(follow_up_events(before), follow_up_events(after), now)
@@ -158,6 +157,7 @@ def _put_course(
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
         emailed,
+        told_of(own, changes),
     )
 
 
@@ -168,6 +168,16 @@ def told_of_new_dates(ports: Ports, course_id: str) -> int:
     return sum(
         a.status is ApplicationStatus.CONFIRMED
         for a in ports.repository.list_applications(course_id)
+    )
+
+
+def dates_moved(previous: Course, definition: CourseDefinition) -> bool:
+    """Whether saving ``definition`` over ``previous`` moves what a group's apply-by date is
+    reckoned from, or when applications close (both follow the first session)."""
+    saved = previous.model_copy(update={"definition": definition})
+    return (
+        previous.first_start() != saved.first_start()
+        or previous.definition.group_apply_by_days != definition.group_apply_by_days
     )
 
 
@@ -372,6 +382,7 @@ def tell_attendees(
             changes.removed,
             changes.removed_follow_ups,
             renamed_only=changes.renamed_only,
+            relinked=changes.relinked,
         )
         if _tell_safely(ports, application, job):
             told.add(person)

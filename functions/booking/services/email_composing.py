@@ -117,7 +117,7 @@ def _template_values(
         from booking.services.waitlist import waitlist_position  # the docstring says why
 
         context["waitlist_position"] = waitlist_position(ports, current)
-    if job.kind is EmailKind.APPLICATION_RECEIVED:
+    if job.kind in (EmailKind.APPLICATION_RECEIVED, EmailKind.WAITLISTED):
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
         from booking.services.register import certificate_details, printable

@@ -371,6 +371,10 @@ def _sessions_context(
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
         "renamed_only": job.renamed_only,
+        # A new joining link (organiser20 F22), alone or with the changes above.
+        "relinked": job.relinked,
+        "link_only": job.relinked
+        and not (job.changed_sessions or job.removed_sessions or job.removed_follow_ups),
         "removed_when": _removed_when(job, timezone),
         # A changed follow-up: what changed, and when and what it was before.
         "change": job.follow_up_change or "moved",

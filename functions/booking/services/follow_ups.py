@@ -137,7 +137,8 @@ def worded_as_held(ports: Ports, job: EmailJob, application: Application) -> Ema
     notice overtaken by one already sent: hostile13 F1). Other messages as they are."""
     if (
         job.kind is not EmailKind.FOLLOW_UP_CHANGED
-        or job.follow_up_change == "added"
+        # A new link is news as queued: the record keeps times and titles, not links.
+        or job.follow_up_change in ("added", "relinked")
         or job.removed_follow_ups
         or job.programme is None
         or job.session_key is None

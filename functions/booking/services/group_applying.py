@@ -11,12 +11,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import (
-    Application,
-    ApplicationForm,
-    ApplicationStatus,
-    GroupPlaceRef,
-)
+from booking.domain.application import Application, ApplicationStatus, GroupPlaceRef
+from booking.domain.application_form import PlaceApplicationForm, refuse_payment_fields
 from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
@@ -85,7 +81,8 @@ def apply_for_place(
     group's). The facilitators get it like any other."""
     opened = open_place(ports, group_id, number, token)
     group, place, course = opened.group, opened.place, opened.course
-    form = parse_posted(ApplicationForm, {**payload, "payment_method": "card"})
+    refuse_payment_fields(payload)  # the group paid: never a code or billing dropped unread
+    form = parse_posted(PlaceApplicationForm, payload)
     if form.email.lower() != place.colleague.email.lower():
         raise InvalidInput(
             "this place is for another address",

@@ -10,18 +10,23 @@ pay the old invoice any more. The group records first that its invoice is being 
 the replacement's save, ends nothing (``domain.groups.decide_ended``); the replacement's save
 clears the mark, and a refused void clears it too.
 
-Between the void and that save, Stripe may fail to make the new invoice (it is unreachable):
-the group then still holds its places on the old invoice, now void, and is marked as being
-replaced. The manager's answer says so (503), and trying again completes it: the void is asked
-again (Stripe answers that it is void already) and the new invoice made. The organisers can
-void the group's invoice then as at any time, which ends it; left alone, it lapses at the old
-invoice's due date, as any unpaid group does (``group_sweep``).
+Between the void and that save, Stripe may fail to make the new invoice (it is unreachable),
+or the function be stopped: the group then still holds its places on the old invoice, now
+void, and is marked as being replaced (with the place and the moment). The manager's answer
+says so (503), and trying again completes it: the void is asked again (Stripe answers that it
+is void already) and the new invoice made. Nobody trying, the sweep completes it a few minutes
+on (``group_replacement_sweep``). The organisers can void the group's invoice then as at any
+time, which ends it; never replaced by the old invoice's due date, it lapses then as
+``replacement_not_made`` (``group_sweep``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aws_lambda_powertools import Logger
 
+from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking
 from booking.domain.invoices import InvoicePaying
@@ -29,22 +34,32 @@ from booking.services.concurrency import retried
 from booking.services.groups import group_reader
 from booking.services.invoice_requests import void_at_stripe
 from booking.services.ports import Ports
+from booking.services.provider_erasure import disown_invoice
 
 logger = Logger(child=True)
 
 
-def voided_for_replacement(ports: Ports, group: GroupBooking) -> GroupBooking:
-    """``group``'s invoice voided at Stripe, ``group`` saved first as replacing it: the group as
-    saved (the version the replacement's save expects). Refused, the mark cleared, nothing
+def voided_for_replacement(
+    ports: Ports, group: GroupBooking, number: int, now: datetime
+) -> GroupBooking:
+    """``group``'s invoice voided at Stripe, ``group`` saved first as replacing it (for place
+    ``number``, since ``now``, unless marked so already): the group as saved (the version the
+    replacement's save expects). Refused, the mark cleared, nothing
     else changed: Conflict ``payment_being_recorded`` when Stripe holds the invoice paid,
     ``payment_settling`` when it keeps it open (a payment of it processing at the bank). A
     StaleWrite when the group changed since it was read."""
     invoice = group.invoice
     assert invoice is not None
     marked = group
-    if group.replacing_invoice != invoice.invoice_id:
-        marking = group.model_copy(update={"replacing_invoice": invoice.invoice_id})
-        marked = ports.groups.save_group(marking, group)
+    if (group.replacing_invoice, group.replacing_place) != (invoice.invoice_id, number):
+        again = group.replacing_invoice == invoice.invoice_id and group.replacing_since
+        mark = {
+            "replacing_invoice": invoice.invoice_id,
+            "replacing_place": number,
+            # Left half done since the first try: the sweep's clock runs from then.
+            "replacing_since": group.replacing_since if again else now,
+        }
+        marked = ports.groups.save_group(group.model_copy(update=mark), group)
     held = void_at_stripe(ports, invoice.invoice_id)
     if not held.on_its_way:
         return marked
@@ -57,11 +72,34 @@ def voided_for_replacement(ports: Ports, group: GroupBooking) -> GroupBooking:
     raise settling_refused(group)
 
 
+def not_replacing(group: GroupBooking) -> GroupBooking:
+    """``group`` no longer marked as replacing its invoice (replaced, or its void refused)."""
+    update = {"replacing_invoice": None, "replacing_place": None, "replacing_since": None}
+    return group.model_copy(update=update)
+
+
 def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
     """The group no longer marked as replacing ``invoice_id`` (its void refused)."""
 
     def clear(current: GroupBooking) -> None:
         if current.replacing_invoice == invoice_id:
-            ports.groups.save_group(current.model_copy(update={"replacing_invoice": None}), current)
+            ports.groups.save_group(not_replacing(current), current)
 
     retried(clear, group_reader(ports, group_id))
+
+
+def unrecorded_voided(ports: Ports, group: GroupBooking, began: datetime) -> None:
+    """Each invoice made for ``group`` and still open at Stripe, other than its own, voided and
+    its customer let go: one sent by a try whose function was stopped before its save
+    (review21 F1), which the employer could otherwise pay. Only those made before this step
+    began: one a later give-up is making now is its own to save or undo."""
+    own = group.invoice.invoice_id if group.invoice is not None else None
+    try:
+        found = ports.payments.open_invoices_for(group.group_id, began)
+    except DependencyUnavailable:
+        logger.warning("a group's open invoices unread", extra={"group_id": group.group_id})
+        return
+    for invoice_id in found:
+        if invoice_id != own:
+            disown_invoice(ports, invoice_id)
+            logger.info("an unrecorded invoice voided", extra={"group_id": group.group_id})

@@ -34,9 +34,11 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     """Void the group's open invoice at Stripe and let its seats go, as Stripe's own
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
-    says it was paid first (its confirmation is on its way), ``invoice_replaced`` when the
-    invoice read was replaced meanwhile (the group keeps its seats on the new one),
-    ``payment_settling`` while a bank debit of it is processing (hostile25 F4)."""
+    says it was paid first (its confirmation is on its way), ``payment_settling`` while a bank
+    debit of it is processing (hostile25 F4), read first or, begun since that read, when
+    Stripe keeps the invoice open as it is asked to void it (hostile26 F3; only Stripe's
+    ``void`` is voided: ``void_at_stripe``). A void Stripe refuses or does not answer
+    withdraws the organisers' ask (``_ask_withdrawn``)."""
     read = find_group(ports, group_id)
     _refuse_while_paid(read, invoice_paying(ports, read))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
@@ -53,14 +55,9 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
         _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
         _refuse_while_paid(group, held)
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
-    if after.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
-        # The invoice read was replaced meanwhile (the manager gave a place up): the one voided
-        # was no longer the group's, which holds its seats on the new one.
-        raise Conflict(
-            "this group's invoice was replaced meanwhile (a place was given up), so its seats "
-            "are held on the new invoice; look again, and void that one if it will not be paid",
-            code="invoice_replaced",
-        )
+    # Still the group's invoice, so the void ended the booking: a give-up saves a new invoice
+    # only while ``void_asked_for`` is as it read it, and is refused once it is asked
+    # (``group_give_ups.refuse_while_voided``; review21 F11).
     return after
 
 
@@ -94,9 +91,14 @@ def _refuse_while_paid(group: GroupBooking, paying: InvoicePaying) -> None:
         return
     if paying is InvoicePaying.PAID:
         raise _paid_already()
-    assert group.invoice is not None  # only an open invoice is read
+    raise _settling(group)
+
+
+def _settling(group: GroupBooking) -> Conflict:
+    """The refusal of voiding ``group``'s invoice while a bank debit of it is processing."""
+    assert group.invoice is not None  # only an open invoice is read or voided
     paid = money_words(group.invoice.amount_due, group.price.currency)
-    raise Conflict(
+    return Conflict(
         f"the employer's bank is confirming a payment of {paid} of this group's invoice: "
         "nothing was changed. Void it only if the bank says the debit failed; once it is "
         "confirmed the booking is paid",

@@ -189,7 +189,7 @@ def _decided(
     checkout was completed in time is honoured however late it settles."""
     object_id, amount, currency, payment_intent = payment
     if ended_as is not None:
-        return decide_ended(group, object_id, ended_as), None
+        return decide_ended(group, object_id, ended_as=ended_as), None
     because = why_not_taken(group, object_id, amount, currency)
     if because is None and paid_at is not None:
         course = ports.repository.get_course(group.course_id)

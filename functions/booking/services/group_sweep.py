@@ -13,6 +13,8 @@ from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
+from booking.services.group_invoice_replacement import unrecorded_voided
+from booking.services.group_replacement_sweep import left_half_done, replacement_completed
 from booking.services.groups import group_reader, invoice_paying
 from booking.services.invoice_requests import void_at_stripe
 from booking.services.ports import Ports
@@ -32,6 +34,16 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
             if _give_up_unfilled(ports, due, now):
                 touched.append(due.course_id)
             continue
+        if left_half_done(due, now):
+            # Its invoice's replacement left half done: completed (or its mark cleared), then
+            # the next run finds it as that leaves it; not completed, it ends as its hold does.
+            if replacement_completed(ports, due):
+                touched.append(due.course_id)
+                continue
+            fresh = ports.groups.get_group(due.group_id)  # as the step above left it
+            if fresh is None:
+                continue
+            due = fresh
         if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
             try:
                 if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
@@ -41,8 +53,13 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
         if _kept_by_stripe(ports, due, now):
             continue
         released = _released(ports, due, now)
-        if released is not None:
-            touched.append(released.course_id)
+        if released is None:
+            continue
+        touched.append(released.course_id)
+        if released.ended_because is GroupEnding.REPLACEMENT_NOT_MADE:
+            # A try stopped before its save may have sent a new invoice nothing records: the
+            # booking has ended, so no invoice of it may stay payable (review22 F1).
+            unrecorded_voided(ports, released, now)
     return touched
 
 
@@ -64,6 +81,9 @@ def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | 
             if current.invoice is not None
             else GroupEnding.CHECKOUT_EXPIRED
         )
+        if current.invoice is not None and current.replacing_invoice == read:
+            # Voided to be replaced, the new invoice never made: nothing could pay it.
+            because = GroupEnding.REPLACEMENT_NOT_MADE
         ended = lapse_told(lapsed(current, now, because))
         return ports.groups.save_group(ended, current)
 

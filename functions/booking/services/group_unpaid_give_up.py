@@ -9,9 +9,10 @@ The old invoice is voided at Stripe before its replacement is made
 give-up is refused (hostile25 F1). The old checkout is expired after the save; a payment that
 still arrives on it is not the group's current one and goes back whole
 (``domain.groups.decide_paid``). If the group changed since it was read in what this change
-decides (its places, its way to pay), what was asked of Stripe is undone and the manager asked
-to try again (nothing else changed); a change in nothing of that (an event recorded, such as
-Stripe's ``invoice.voided`` for the invoice replaced) is saved over.
+decides (the seats it holds and their price, its way to pay), what was asked of Stripe is
+undone and the manager asked to try again (nothing else changed); a change in nothing of that
+(an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
+colleague named on a place kept by invoice: hostile27 F5) is saved over.
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.erasure import refuse_new_invoice
-from booking.domain.errors import Conflict, StaleWrite
+from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
-from booking.domain.group_give_ups import give_up_refusal, hold_ends, refuse_while_voided
+from booking.domain.group_give_ups import (
+    give_up_refusal,
+    hold_ends,
+    refuse_once_due,
+    refuse_while_voided,
+)
 from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.domain.invoices import InvoicePaying
@@ -34,7 +40,11 @@ from booking.domain.place_changes import place_given_up, refuse_once_started
 from booking.domain.provider_objects import with_invoice
 from booking.domain.wording import moment_when
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import voided_for_replacement
+from booking.services.group_invoice_replacement import (
+    not_replacing,
+    unrecorded_voided,
+    voided_for_replacement,
+)
 from booking.services.groups import (
     GroupView,
     checkout_for_places,
@@ -64,10 +74,16 @@ class _WayToPay:
     before: GroupBooking
     course: Course
 
-    def cleared(self) -> GroupBooking:
-        """The group the change is saved over, once the old way to pay is closed at Stripe if
-        it must be before a new one is made (by card: as read, its checkout expired after)."""
+    def cleared(self, number: int, now: datetime) -> GroupBooking:
+        """The group the change (place ``number`` given up, ``now``) is saved over, once the
+        old way to pay is closed at Stripe if it must be before a new one is made (by card:
+        as read, its checkout expired after)."""
+        del number, now
         return self.before
+
+    def unavailable(self, error: DependencyUnavailable) -> DependencyUnavailable:
+        """What the manager is told when Stripe could not make the new way to pay."""
+        return error
 
     def onto(
         self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
@@ -88,8 +104,8 @@ class _ByInvoice(_WayToPay):
         old = self.before.invoice
         return old.attempt + 1 if old is not None else 1
 
-    def cleared(self) -> GroupBooking:
-        return voided_for_replacement(self.ports, self.before)
+    def cleared(self, number: int, now: datetime) -> GroupBooking:
+        return voided_for_replacement(self.ports, self.before, number, now)
 
     def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
         old, billing = self.before.invoice, self.before.billing
@@ -105,6 +121,19 @@ class _ByInvoice(_WayToPay):
         )
         return _replacing_none(with_invoice(released, invoice))
 
+    def unavailable(self, error: DependencyUnavailable) -> DependencyUnavailable:
+        # The old invoice is void by now (hostile27 F2): said, with what a retry does, and
+        # what happens if nobody tries (``group_replacement_sweep``).
+        return DependencyUnavailable(
+            "the payment provider could not make the new invoice for the places kept, and the "
+            "old invoice is already cancelled, so it can no longer be paid. Every place is "
+            "kept: trying again in a few minutes makes the new invoice (if nobody does, it is "
+            "made and sent to the billing contact within half an hour)",
+            code=error.code,
+            retry_after_seconds=error.retry_after_seconds,
+            details=error.details,
+        )
+
     def onto(
         self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
     ) -> GroupBooking | None:
@@ -117,8 +146,11 @@ class _ByInvoice(_WayToPay):
             and current.invoice is not None
             and current.invoice.invoice_id == old.invoice_id
             and current.replacing_invoice == old.invoice_id
-            and (current.places, current.billing, current.manager)
-            == (before.places, before.billing, before.manager)
+            # What the new invoice asks and of whom: the seats held and their price, the
+            # billing contact. A colleague named instead on a place changes none of it
+            # (hostile27 F5: refused, the old invoice already void, nothing could be paid).
+            and (_seats(current), current.price, current.billing, current.manager)
+            == (_seats(before), before.price, before.billing, before.manager)
             and current.void_asked_for == before.void_asked_for
         )
         released = place_given_up(current, number, now) if unchanged else None
@@ -149,9 +181,14 @@ class _ByInvoice(_WayToPay):
             void_quietly(self.ports, saved.model_copy(update={"invoice": self.before.invoice}))
 
 
+def _seats(group: GroupBooking) -> tuple[tuple[int, bool], ...]:
+    """Which of ``group``'s places are held, by number (not who they are for)."""
+    return tuple((place.number, place.released) for place in group.places)
+
+
 def _replacing_none(new: GroupBooking) -> GroupBooking:
     """``new``, on its new invoice, no longer marked as replacing the old one."""
-    return new.model_copy(update={"replacing_invoice": None})
+    return not_replacing(new)
 
 
 class _ByCard(_WayToPay):
@@ -193,6 +230,7 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
         # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
         refuse_new_invoice(group)
         refuse_while_voided(group)
+        refuse_once_due(group, now)  # before the old invoice is voided
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
@@ -220,6 +258,10 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
     way.close_old(saved)
+    if by_invoice and group.replacing_invoice is not None:
+        # A try before this one left it half done, and may have sent an invoice it never
+        # recorded (stopped before its save): voided now the booking records its own.
+        unrecorded_voided(ports, saved, now)
     logger.info(way.done, extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
@@ -231,20 +273,24 @@ def _saved(
     """The group saved with place ``number`` given up (``released``, as read): ended when it
     was the last place, or on a new way to pay, the old one closed first if it must be
     (``_WayToPay.cleared``). A lost race re-applies the change on the group read again when
-    it changed in nothing this change decides; otherwise what was asked of Stripe is undone
-    (_Changed)."""
+    it changed in nothing this change decides; otherwise (_Changed), or when the save fails
+    for any other reason, what was asked of Stripe is undone."""
     lapsing = released.seats_held == 0
     if lapsing:
         base = way.before
         new = way.told(lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP), number)
     else:
         try:
-            base = way.cleared()
+            base = way.cleared(number, now)
         except StaleWrite:
             raise _Changed() from None
         marked = place_given_up(base, number, now)
         assert marked is not None  # read unreleased, and unchanged since
-        new = way.told(way.ask(marked, now), number)
+        try:
+            asked = way.ask(marked, now)
+        except DependencyUnavailable as error:
+            raise way.unavailable(error) from error
+        new = way.told(asked, number)
 
     def save(current: GroupBooking) -> GroupBooking:
         again = new if current is base else None if lapsing else way.onto(current, new, number, now)
@@ -254,6 +300,9 @@ def _saved(
 
     try:
         return retried(save, group_reader(way.ports, base.group_id), first=base, exhausted=_Changed)
-    except _Changed:
+    except BaseException:
+        # Whatever stopped the save (the group changed, the table unreachable, the function
+        # out of time), nothing records the new invoice Stripe has already sent: it is undone
+        # (review21 F1).
         way.undo(new)
         raise

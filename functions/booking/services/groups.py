@@ -20,7 +20,7 @@ from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
-from booking.domain.group_figures import payment_settling
+from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.invoices import InvoicePaying
@@ -72,6 +72,8 @@ class GroupView:
             return None
         if group.status is GroupStatus.AWAITING_PAYMENT and group.checkout is not None:
             return group.checkout.url
+        if invoice_being_replaced(group):
+            return None  # voided (or being voided) at Stripe: its page could not be paid
         if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT and group.invoice is not None:
             return group.invoice.url
         return None

@@ -10,12 +10,12 @@ from datetime import date, datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.billing import billing_contact_of
+from booking.domain.billing import InvoiceRef, billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.invoices import InvoicePaying
-from booking.domain.money import Money
+from booking.domain.money import Money, money_words
 from booking.domain.wording import cohort_name
 from booking.services.ports import InvoiceRequest, Ports
 
@@ -113,6 +113,43 @@ def invoice_paying(ports: Ports, invoice_id: str, *, retried: bool = True) -> In
             code="payment_provider_unavailable",
         ) from exc
     return InvoicePaying.of(paid=held.paid, processing=held.payment_processing)
+
+
+def refuse_while_being_paid(
+    ports: Ports, application: Application, *, then: str, when_paid: Conflict | None = None
+) -> None:
+    """Refused, nothing written, while a payment of ``application``'s open invoice is on its
+    way (one read: ``invoice_paying``; ``InvoicePaying.on_its_way``), before an organiser's
+    act voids or replaces it (the void, the cancel, a bursary: hostile26 F1, F4, F7, as a
+    group's void and give-up are refused): done under the payment, the place would go, or the
+    invoice be replaced, and the payment be given back whole when it arrived, the billing
+    contact told meanwhile that no money was taken. A bank debit processing: 409
+    ``payment_settling`` (``then``: what the organiser may do, and when, in words);
+    paid, its event not yet here: ``when_paid``, or 409 ``payment_being_recorded``. Nothing is
+    read for an application with no open invoice."""
+    invoice = application.invoice
+    if invoice is None or not application.has_open_invoice():
+        return
+    paying = invoice_paying(ports, invoice.invoice_id)
+    if paying is InvoicePaying.PROCESSING:
+        raise settling_refused(invoice, then)
+    if paying is InvoicePaying.PAID:
+        raise when_paid or Conflict(
+            "the employer's payment of this invoice has arrived and is being recorded: nothing "
+            "was changed. Please look again in a minute, when the booking is confirmed",
+            code="payment_being_recorded",
+        )
+
+
+def settling_refused(invoice: InvoiceRef, then: str) -> Conflict:
+    """The refusal of an organiser's act on one person's ``invoice`` while the employer's bank
+    debit of it is processing (``then``: what they may do, and when, in words)."""
+    paid = money_words(invoice.amount_due, invoice.currency)
+    return Conflict(
+        f"the employer's bank is confirming a payment of {paid} of this invoice: nothing was "
+        f"changed. {then}",
+        code="payment_settling",
+    )
 
 
 INVOICE_BEING_PAID = "a payment of the invoice is on its way"

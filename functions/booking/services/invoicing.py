@@ -28,7 +28,6 @@ from booking.domain.errors import (
     StaleWrite,
 )
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
-from booking.domain.money import money_words
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -40,6 +39,8 @@ from booking.services.invoice_requests import (
     invoice_paying,
     invoice_request,
     refuse_unless_billable,
+    refuse_while_being_paid,
+    settling_refused,
     void_at_stripe,
 )
 from booking.services.ports import Ports
@@ -211,6 +212,12 @@ def release_lapsed_invoice(ports: Ports, application: Application, now: datetime
 # -- organisers ----------------------------------------------------------------------------
 
 
+# What an organiser may do instead of voiding under a bank debit of the invoice.
+VOID_ONCE_FAILED = (
+    "Void it only if the bank says the debit failed; once it is confirmed the booking is confirmed"
+)
+
+
 def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     """Void the open invoice at Stripe (refused if it was paid), then let the place go, as
     Stripe's own ``invoice.voided`` would: one decision for both (its event applied first:
@@ -221,23 +228,17 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
     # processing is not voided under it, its payment given back whole when the bank confirms.
-    paying = invoice_paying(ports, invoice.invoice_id)
-    if not paying.on_its_way:
-        # Stripe's void decides (``void_at_stripe``): a debit begun since the read has it
-        # refused, and a refusal is never taken as a void (review21 F4, hostile27 F1).
-        paying = void_at_stripe(ports, invoice.invoice_id)
-    if paying is InvoicePaying.PROCESSING:
-        paid = money_words(invoice.amount_due, invoice.currency)
-        raise Conflict(
-            f"the employer's bank is confirming a payment of {paid} of this invoice: nothing "
-            "was changed. Void it only if the bank says the debit failed; once it is confirmed "
-            "the booking is confirmed",
-            code="payment_settling",
-        )
-    if paying.on_its_way:
-        raise Conflict(
-            "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
-        )
+    paid = Conflict(
+        "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
+    )
+    refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
+    # Stripe's void decides (``void_at_stripe``): a debit begun since the read has it refused,
+    # and a refusal is never taken as a void (hostile26 F3, review21 F4, hostile27 F1).
+    held = void_at_stripe(ports, invoice.invoice_id)
+    if held is InvoicePaying.PAID:
+        raise paid
+    if held.on_its_way:
+        raise settling_refused(invoice, VOID_ONCE_FAILED)
     voided = InvoiceEvent(
         event_id=f"voided-by-organiser-{invoice.invoice_id}",
         kind=InvoiceEventKind.VOIDED,

@@ -36,6 +36,7 @@ from booking.services.concurrency import (
 )
 from booking.services.dearer_moves import lapse_overdue_move
 from booking.services.group_changes import organisers_give_up
+from booking.services.invoice_requests import refuse_while_being_paid
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.ports import Ports
 from booking.services.refunds_held import settled_as_stripe_holds
@@ -110,6 +111,13 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
 # -- cancellation --------------------------------------------------------------------------
 
 
+# What an organiser may do instead of cancelling under a bank debit of the invoice.
+CANCEL_ONCE_SETTLED = (
+    "Once the bank confirms it, cancel the booking as a paid one (with or without its refund); "
+    "if the bank says the debit failed, cancel it then"
+)
+
+
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
@@ -129,6 +137,9 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
             place = application.group_place.place
             back = organisers_give_up(ports, group, place, refund=refund)
             return Acted(load_application(ports, application_id), True, employer_refund=back)
+    if application is not None:
+        # Not under the employer's payment of its invoice (one rule with the void's).
+        refuse_while_being_paid(ports, application, then=CANCEL_ONCE_SETTLED)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(
         refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe

@@ -197,6 +197,13 @@ class PaymentGateway(Protocol):
         first). Raises Conflict when the provider does not know it."""
         ...
 
+    def open_invoices_for(self, application_id: str, made_before: datetime) -> list[str]:
+        """The invoices the provider holds open that were made for ``application_id`` (a
+        group's id, in their metadata) before ``made_before``: one sent and never recorded
+        (the function stopped before its save) is found so. Raises DependencyUnavailable when
+        it cannot be reached."""
+        ...
+
     def resend_invoice(self, invoice_id: str) -> None:
         """Email the invoice to the billing contact again."""
         ...

@@ -3,7 +3,7 @@ tests) and the values it carries; ``booking.services.ports`` re-exports every na
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -58,16 +58,15 @@ class CourseStore(Protocol):
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
-        wrote_over: Callable[[Course | None], None] | None = None,
         creating: bool = False,
     ) -> Course:
         """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
-        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). A currency
-        change from ``checked`` only while it is as read (``Course.priced``), else StaleWrite.
-        ``dates_moved_at``: the save's moment, recorded as when its dates moved if they moved
-        from the version written over (``services.stored.dates_moved_at``; None: the one
-        recorded kept); ``wrote_over`` is given that version (None: none) once written.
-        ``creating``: only while no course has the id, else StaleWrite."""
+        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). Written only
+        over the version the save was decided on, else StaleWrite (decide it all again on a
+        fresh read): ``checked`` (a currency change also only while nothing was priced in it
+        since: ``Course.priced``); ``creating``: no course has the id; neither (a set-up that
+        decides nothing from a read): what is stored as the write reads it. ``dates_moved_at``:
+        recorded as when its dates last moved (None: the one recorded kept)."""
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
         """Sessions of every course starting in (after, until], soonest first."""

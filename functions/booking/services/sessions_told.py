@@ -64,6 +64,7 @@ def dates_worded_as_held(
         removed=job.removed_sessions,
         removed_follow_ups=job.removed_follow_ups,
         renamed_only=job.renamed_only,
+        relinked=job.relinked,
     )
     now = update_as_held(queued, course.schedule, held, holds, ports.clock())
     if now is None:

@@ -59,6 +59,8 @@ class Choice:
     can_wait: bool = False
     # Applications there close too soon for a place to be offered (``offer_ends.no_more_offers``).
     too_late_to_offer: bool = False
+    # The places this booking could take there now: a newcomer's (none while it is full).
+    places_for_it: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def _choice(
         and waiting_on(application) is None
         and waiting_refusal(application, source, target, now) is None,
         no_more_offers(target, now),
+        target.places_for_newcomer(now),
     )
 
 

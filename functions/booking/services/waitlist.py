@@ -81,7 +81,14 @@ def held_for_payment(application: Application, now: datetime) -> Application:
 
 def waitlist(application: Application, now: datetime, *, approved: bool = False) -> Application:
     """On the waiting list; ``approved``: the organisers approved it when the course was full,
-    which its email says (the approval is news, as an offer's is)."""
+    which its email says (the approval is news, as an offer's is). A new application that
+    finds the course full is told both in one email (organiser20 F6): its waiting-list notice
+    says it was received, in place of the acknowledgement queued with it."""
+    if not approved:
+        unsent = tuple(
+            j for j in application.outbox if j.kind is not EmailKind.APPLICATION_RECEIVED
+        )
+        application = application.model_copy(update={"outbox": unsent})
     return released_to(application, S.WAITLISTED, now, waitlisted_at=now).with_emails(
         application.email(
             EmailKind.WAITLISTED,

@@ -102,6 +102,7 @@ class StripeStandIn:
                 "/v1/promotion_codes/{}",
                 lambda params, ids: discounts.retrieve_promotion_code(ids[0], params),
             ),
+            route("/v1/invoices", lambda params, ids: self._invoices.list_invoices(params)),
             route("/v1/invoices/{}", lambda params, ids: self._invoices.retrieve(ids[0], params)),
             route("/v1/invoiceitems/{}", _retrieve(store.invoice_items, "invoiceitem")),
             route("/v1/invoice_payments", lambda params, ids: self._invoices.list_payments(params)),

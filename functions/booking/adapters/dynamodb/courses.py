@@ -10,7 +10,7 @@ next two weeks, never the table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,12 +40,10 @@ from booking.adapters.dynamodb.table import (
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.errors import Conflict, StaleWrite
 from booking.services.ports import SessionRow
-from booking.services.stored import dates_moved_at as moved_dates_at
 
 PK, SK = f"{BY_TIME_INDEX}pk", f"{BY_TIME_INDEX}sk"
 # A transaction holds at most 100 actions: the course item plus one per session row.
 MAX_SESSION_ROWS = 99
-PUT_COURSE_ATTEMPTS = 3
 
 
 class DynamoCourseStore:
@@ -76,53 +74,43 @@ class DynamoCourseStore:
         *,
         checked: Course | None = None,
         dates_moved_at: datetime | None = None,
-        wrote_over: Callable[[Course | None], None] | None = None,
         creating: bool = False,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
         Capacity may not drop below the seats already taken: that would overbook silently. The
-        write is conditional on the version read, so a concurrent replacement cannot leave
-        session rows of a definition that no longer exists. A change of currency is written
-        only while the course is as ``checked`` (its currency check's read): same version and
-        nothing priced in it since (``Course.priced``); else ``StaleWrite``, to check again.
-        ``creating``: written only while no course has the id (else ``StaleWrite``).
+        write holds only while the course is the version the save was decided on, else
+        ``StaleWrite`` (decide again on a fresh read; ``repository_port.CourseStore``), so a
+        concurrent replacement can neither be written over unseen nor leave session rows of a
+        definition that no longer exists: ``checked`` (and, for a change of currency, nothing
+        priced in it since: ``Course.priced``); ``creating``: no course under the id; neither
+        (a set-up that decides nothing from a read): the version this write reads itself.
         """
         schedule = definition.schedule()
         pinned = (
             checked is not None and checked.definition.price.currency != definition.price.currency
         )
-        for _ in range(1 if pinned else PUT_COURSE_ATTEMPTS):
-            previous = checked if pinned else self.get_course(course_id)
-            if creating and previous is not None:
-                raise StaleWrite("a course was saved under this id since it was read")
-            old_rows = len(previous.definition.sessions) if previous else 0
-            if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
-                raise Conflict(
-                    f"a course may have at most {MAX_SESSION_ROWS} sessions",
-                    code="too_many_sessions",
-                )
-            update = self._course_update(
-                course_id, definition, previous, follow_up_edits or {}, pinned=pinned
+        previous = checked if checked is not None or creating else self.get_course(course_id)
+        old_rows = len(previous.definition.sessions) if previous else 0
+        if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
+            raise Conflict(
+                f"a course may have at most {MAX_SESSION_ROWS} sessions",
+                code="too_many_sessions",
             )
-            moved_at = moved_dates_at(previous, definition, dates_moved_at)
-            if moved_at is not None:  # decided from the version this write replaces
-                update["UpdateExpression"] += ", dates_moved_at = :moved"
-                update["ExpressionAttributeValues"][":moved"] = {"S": iso(moved_at)}
-            actions = [{"Update": update}, *self._session_rows(course_id, schedule, old_rows)]
-            try:
-                self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
-            except ClientError as exc:
-                self._refused(exc, course_id, definition, pinned=pinned)
-                continue  # replaced concurrently: read the new version and try again
-            stored = self.get_course(course_id)
-            assert stored is not None
-            if wrote_over is not None:
-                wrote_over(previous)
-            return stored
-        raise Conflict(
-            "this course is being changed concurrently; please retry", code="concurrent_update"
+        update = self._course_update(
+            course_id, definition, previous, follow_up_edits or {}, pinned=pinned
         )
+        if dates_moved_at is not None:
+            update["UpdateExpression"] += ", dates_moved_at = :moved"
+            update["ExpressionAttributeValues"][":moved"] = {"S": iso(dates_moved_at)}
+        actions = [{"Update": update}, *self._session_rows(course_id, schedule, old_rows)]
+        try:
+            self.table.client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+        except ClientError as exc:
+            self._refused(exc, course_id, definition)
+        stored = self.get_course(course_id)
+        assert stored is not None
+        return stored
 
     def _session_rows(
         self, course_id: str, schedule: Sequence[ScheduledSession], old_rows: int
@@ -137,11 +125,9 @@ class DynamoCourseStore:
             ),
         ]
 
-    def _refused(
-        self, exc: ClientError, course_id: str, definition: CourseDefinition, *, pinned: bool
-    ) -> None:
-        """Why a course's write was refused, raised; returns when it was replaced meanwhile
-        (read it again and write again)."""
+    def _refused(self, exc: ClientError, course_id: str, definition: CourseDefinition) -> None:
+        """Why a course's write was refused, raised: the places taken, or ``StaleWrite`` when
+        the course is no longer the version the save was decided on."""
         if error_code(exc) != "TransactionCanceledException":
             raise exc
         reasons = cancellation_reasons(exc)
@@ -153,8 +139,7 @@ class DynamoCourseStore:
                 "capacity cannot be lower than the places already taken",
                 code="capacity_below_taken",
             ) from exc
-        if pinned:
-            raise StaleWrite("the course changed since its currency was checked") from exc
+        raise StaleWrite("the course was saved again since this save read it") from exc
 
     def _course_update(
         self,

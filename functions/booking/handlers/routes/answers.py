@@ -142,6 +142,7 @@ def query(name: str, description: str, required: bool = False, **constraints: An
 # The path parameters many routes name a thing by.
 COURSE_ID = path_parameter("course_id")
 DISCOUNT_CODE = path_parameter("code", "The code's letters, in any case", 40)
+PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
 
 
 def secret_token(whose: str) -> Fragment:

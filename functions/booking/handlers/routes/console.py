@@ -33,6 +33,7 @@ from booking.handlers.routes.answers import (
     schema,
     see_other,
 )
+from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
 from booking.handlers.routes.transfers import TRANSFER_NOTICES
@@ -136,6 +137,11 @@ _UPLOAD = form(
     {
         "csrf_token": CSRF_FIELD,
         "upload_course_id": {"type": "string"},
+        "changing": {
+            "type": "string",
+            "description": "Posted by a course's own page (its id): the file changes that "
+            "course only; another `upload_course_id` is refused (422)",
+        },
         "definition": {
             "type": "string",
             "contentMediaType": "application/json",
@@ -185,7 +191,14 @@ ACTIONS: tuple[Route, ...] = (
         "consoleGrantBursary",
         "Fund a place in full or in part",
         "funded",
-        {"amount": {"type": "string", "description": "In pounds, like 200.00"}},
+        {
+            "amount": {"type": "string", "description": "In pounds, like 200.00"},
+            "bursary_seen": {
+                "type": "string",
+                "description": "The bursary the page showed, in pence (the form carries it): "
+                "another granted since is refused, 409 bursary_changed, nothing changed",
+            },
+        },
         typed=True,
     ),
     _action(
@@ -433,5 +446,5 @@ PAGES: tuple[Route, ...] = (
     ),
 )
 
-CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES + MONEY
+CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES + MONEY + FOLLOW_UPS
 OPEN_PATHS = frozenset(r.path for r in CONSOLE_ROUTES if r.open_to_all)

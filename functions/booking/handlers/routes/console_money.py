@@ -9,9 +9,9 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     DISCOUNT_CODE,
     NOTICE_ONCE,
+    PROGRAMME,
     console_form,
     page,
-    path_parameter,
     see_other,
 )
 
@@ -19,7 +19,6 @@ CONSOLE = Function.CONSOLE
 TAGS = ("console",)
 # A course's pages, here and in ``routes.console``, answer this when there is no such course.
 NO_COURSE = page("No such course (or a path segment longer than any id)")
-_PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
 _CODE_FIELD_SAID = {
     "code": "3 to 40 letters, digits and hyphens; applicants type it in any case",
     "percent_off": "A percentage off, like 50 (give this or amount_off)",
@@ -102,7 +101,7 @@ MONEY: tuple[Route, ...] = (
         "Every cohort of a programme: dates, places taken and left, waiting list and money, "
         "with the programme's totals",
         {"200": page("The programme's cohorts"), "404": page("No course is in this programme")},
-        parameters=(_PROGRAMME,),
+        parameters=(PROGRAMME,),
         tags=TAGS,
     ),
 )

@@ -27,9 +27,10 @@ _SAID = (
     "409 `no_open_invoice` when the group has no open invoice (paid, lapsed, paid by card, "
     "or voided already); 409 `invoice_paid` when Stripe says the invoice was paid first (the "
     "confirmation is on its way: the payment's event makes the places the colleagues'); "
-    "409 `invoice_replaced` when the invoice was replaced meanwhile (the manager gave a place "
-    "up: the group keeps its seats on the new invoice); 409 `payment_settling` while the "
-    "employer's bank debit of the invoice is processing at Stripe (nothing changed); 404 for "
+    "409 `payment_settling` while the "
+    "employer's bank debit of the invoice is processing at Stripe (read first, or found by "
+    "the void itself when Stripe keeps the invoice open for a debit begun since: nothing "
+    "changed); 404 for "
     "an unknown group."
 )
 

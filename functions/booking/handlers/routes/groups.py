@@ -178,7 +178,8 @@ GROUPS: tuple[Route, ...] = (
         "is unpaid, the invoice is replaced by "
         "one for the places kept (the old one voided at Stripe first, so one paid or being "
         "paid meanwhile is never replaced: refused as below; 503 when Stripe voided it but "
-        "could not make the new one, every place kept, and trying again completes it), and "
+        "could not make the new one, saying so, every place kept, and trying again completes "
+        "it, as the sweep does a few minutes on if nobody tries), and "
         "the last place given up ends the booking. Doing it again changes nothing. "
         "While a card payment is open, a new "
         "Checkout Session for the places kept replaces it (the old one is expired at Stripe; "
@@ -199,7 +200,10 @@ GROUPS: tuple[Route, ...] = (
         "409 `invoice_being_voided` while the employer's "
         "invoice is open and its manager or billing contact was erased: that invoice is "
         "being voided (which ends the booking), and no new one is made for nobody; likewise "
-        "while an organiser's void of it is asked and not yet done. It takes "
+        "while an organiser's void of it is asked and not yet done. 409 `invoice_past_due` "
+        "once the employer's invoice is past its due date (its places not yet released) and "
+        "places would be kept: Stripe makes no invoice due in the past, so nothing changes "
+        "and the invoice stays payable as it is. It takes "
         "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, a body of any "
         "other type than JSON or a form a 415, nothing given up.",
         tags=("groups",),
@@ -227,10 +231,13 @@ GROUPS: tuple[Route, ...] = (
         token=_PLACE_TOKEN,
         description="The application form's answers (as `POST /courses/{course_id}/"
         "applications`, without payment fields), for the address the place is booked for. "
+        "A payment field given (`discount_code`, `payment_method`, `billing_name`, "
+        "`billing_email`, `billing_address`, `po_number`) is a 422 naming it (the group "
+        "paid for the place: it takes none), never dropped unread. "
         "The application fills the place at once (confirmed, nothing to pay: the manager "
         "paid) and the facilitators get it like any other. 409 once the place is filled, "
         "cancelled, unpaid, or past `apply_by`; 404 for a link that was replaced.",
-        body=_both("ApplicationForm"),
+        body=_both("PlaceApplicationForm"),
         tags=("groups",),
     ),
 )

@@ -73,7 +73,11 @@ _BURSARY = (
     "amount granted since it read the application (two at once) is refused with 409 "
     "`bursary_changed`; a booking confirmed meanwhile (its payment landed first) with 409 "
     "`not_fundable`. A payment of the replaced invoice racing the grant goes back whole to "
-    "whoever paid it, and the booking stays on the new invoice for the rest."
+    "whoever paid it, and the booking stays on the new invoice for the rest. An open "
+    "invoice the grant would replace or void is read at Stripe once first: 409 "
+    "`payment_settling` while the employer's bank debit of it is processing, 409 "
+    "`payment_being_recorded` when Stripe holds it paid and its event has not come "
+    "(nothing written, no invoice made or voided)."
 )
 
 ORGANISERS: tuple[Route, ...] = (
@@ -159,6 +163,10 @@ ORGANISERS: tuple[Route, ...] = (
         "409 refund_refused_partway with what came back and what is left. Refunded at Stripe "
         "already (its dashboard): Stripe's refund is recorded and the booking ends refunded "
         "(still pending there: 409 charge_already_refunded, nothing written). "
+        "A booking by invoice is read at Stripe once first: 409 payment_settling while the "
+        "employer's bank debit of its invoice is processing, 409 payment_being_recorded when "
+        "Stripe holds it paid and its event has not come (nothing written, the invoice not "
+        "voided under the payment). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
         "Cancelled already otherwise: 200, nothing changed",
@@ -274,7 +282,8 @@ ORGANISERS: tuple[Route, ...] = (
         "409 `no_open_invoice` when the application has no open invoice; 409 `invoice_paid` "
         "when Stripe says it was paid first (its confirmation is on its way); 409 "
         "`payment_settling` while the employer's bank debit of it is processing at Stripe "
-        "(read once first: nothing changed, the invoice not voided under the payment).",
+        "(read once first, or found by the void itself when Stripe keeps the invoice open for "
+        "a debit begun since: nothing changed, the invoice not voided under the payment).",
     ),
     Route(
         ADMIN,

@@ -74,6 +74,13 @@ _CHOICE: dict[str, Any] = {
             "the public Course's `places_not_taken` count it (a lapsed offer's seat is taken "
             "until the sweep releases it); a move also needs nobody waiting (`can_move`)",
         },
+        "places_for_this_booking": {
+            "type": "integer",
+            "description": "The places this booking could take there now: what a newcomer may "
+            "book (the public Course's `places_left`), 0 while the cohort is full, also when a "
+            "place is not taken but people wait or it is too late to offer it",
+        },
+        "waiting": {"type": "integer", "description": "How many wait there for a place"},
         "price": {"type": "object", "description": "Minor units (pence) and currency"},
         "can_move": {"type": "boolean"},
         "can_wait": {
@@ -102,6 +109,8 @@ _CHOICE: dict[str, Any] = {
         "status",
         "places_left",
         "places_not_taken",
+        "places_for_this_booking",
+        "waiting",
         "price",
         "can_move",
     ],

@@ -1,0 +1,144 @@
+"""The console's page of a programme's follow-up invitations, and the press that sends one
+graduate's invitation again (organiser20 F10; registered on the console's resolver,
+``handlers/console_app.py``). Who is invited is ``services.follow_up_invitations``'s, by the
+rule the scheduled run invites with; this module says it in words."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from booking.bootstrap import ports
+from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.programme import programme_title
+from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD
+from booking.domain.wording import cohort_name, day_when, moment_when, session_when
+from booking.handlers import http
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    html_page,
+    notice_here,
+    served,
+    typed_value,
+)
+from booking.handlers.console_pages import _render
+from booking.handlers.resolver import Response
+from booking.handlers.sentences import sentence
+from booking.services.follow_up_invitations import (
+    EventInvitations,
+    Invited,
+    ProgrammeInvitations,
+    programme_invitations,
+    send_invitation_again,
+)
+
+SENT_AGAIN = "invitation_sent_again"
+
+
+def _days(span: timedelta) -> str:
+    return f"{span.days} days"
+
+
+def _page_of(programme: str) -> str:
+    return f"/console/programmes/{quote(programme)}/follow-ups"
+
+
+def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, Any]:
+    """``goes``: the day the invitations go, while it is ahead."""
+    application = invited.application
+    if invited.sent_at is not None:
+        sent = f"Sent {moment_when(invited.sent_at, zone)}"
+    elif invited.decided_at is not None:
+        sent = f"Decided {moment_when(invited.decided_at, zone)}, waiting to be sent"
+    elif goes is not None:
+        sent = f"Not sent yet: it goes on {goes}"
+    else:
+        sent = "Not sent yet: it goes with the next scheduled run (every 15 minutes)"
+    return {
+        "name": application.answers.name,
+        "reference": application.reference_or_id,
+        "application_id": application.application_id,
+        "cohort": cohort_name(invited.course),
+        "sent": sent,
+        "may_send_again": invited.decided_at is not None,
+    }
+
+
+def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, Any]:
+    event = item.event
+    started, ahead = event.session.start <= now, now < item.goes_at
+    goes, lead = day_when(item.goes_at, zone), _days(FOLLOW_UP_INVITATION_LEAD)
+    if started:
+        when = "This follow-up has taken place."
+    elif not ahead:
+        when = (
+            f"The invitations went on {goes}, {lead} ahead; a graduate who completes later "
+            "is invited when they do."
+        )
+    else:
+        when = (
+            f"Invitations go {lead} ahead, on {goes}, to everyone who is a graduate then "
+            f"(as of {day_when(now, zone)}, the people listed here)."
+        )
+    return {
+        "key": event.key,
+        "title": event.session.title,
+        "day": day_when(event.session.start, zone),
+        "when": session_when(event.session, zone),
+        "host": cohort_name(event.host),
+        "goes": when,
+        "started": started,
+        "invited": [_invited_said(i, zone, goes if ahead else None) for i in item.invited],
+        "later": [
+            {"name": a.answers.name, "reference": a.reference_or_id, "cohort": cohort_name(c)}
+            for c, a in item.later
+        ],
+    }
+
+
+def follow_ups_page(
+    invitations: ProgrammeInvitations, *, done: str = "", problem: str = "", status: int = 200
+) -> Response[str]:
+    zone = invitations.cohorts[0].definition.timezone
+    now = invitations.now
+    events = [_event_said(item, now, zone) for item in invitations.events]
+    page = _render(
+        "follow_ups.html",
+        chrome(),
+        programme=programme_title(
+            invitations.programme, (c.definition.title for c in invitations.cohorts)
+        ),
+        programme_slug=invitations.programme,
+        events=events,
+        press=secrets.token_urlsafe(12),
+        done=done,
+        problem=problem,
+    )
+    return html_page(status, page)
+
+
+@served("consoleFollowUpInvitations")
+def follow_up_invitations(programme: str) -> Response[str]:
+    invitations = programme_invitations(ports(), programme)
+    notice = notice_here()
+    done = ""
+    if notice.done == SENT_AGAIN:
+        done = f"The invitation was sent again to the booking {notice.code}."
+    return follow_ups_page(invitations, done=done)
+
+
+@served("consoleSendFollowUpInvitationAgain")
+def send_again(programme: str, event_key: str, application_id: str) -> Response[str]:
+    try:
+        sent = send_invitation_again(
+            ports(), programme, event_key, application_id, typed_value("press")
+        )
+    except (Conflict, InvalidInput) as refused:
+        invitations = programme_invitations(ports(), programme)
+        return follow_ups_page(
+            invitations, problem=sentence(refused.message), status=http.status_for(refused)
+        )
+    return after_action(_page_of(programme), SENT_AGAIN, sent.reference_or_id)

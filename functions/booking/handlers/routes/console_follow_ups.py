@@ -1,0 +1,66 @@
+"""The console's page of a programme's follow-up invitations (the ``console`` function): who
+is invited to each follow-up, whom it was sent to and when, when the rest go; and the form that
+sends one graduate's invitation again (organiser20 F10)."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    NOTICE_ONCE,
+    PROGRAMME,
+    console_form,
+    page,
+    path_parameter,
+    see_other,
+)
+
+CONSOLE = Function.CONSOLE
+TAGS = ("console",)
+_EVENT = path_parameter("event_key", "The follow-up's id, as the programme's page links it")
+_APPLICATION = path_parameter("application_id")
+FOLLOW_UPS_PAGE = "/console/programmes/{programme}/follow-ups"
+
+FOLLOW_UPS: tuple[Route, ...] = (
+    Route(
+        CONSOLE,
+        "GET",
+        FOLLOW_UPS_PAGE,
+        "consoleFollowUpInvitations",
+        "A programme's follow-ups: for each, who is invited (its graduates), whom the "
+        "invitation was sent to and when, and when the rest go",
+        {"200": page("The follow-ups and their invitations"), "404": page("No such programme")},
+        description=NOTICE_ONCE,
+        parameters=(PROGRAMME,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        FOLLOW_UPS_PAGE + "/{event_key}/invitations/{application_id}/send-again",
+        "consoleSendFollowUpInvitationAgain",
+        "Email one graduate's invitation to a follow-up again (once per press of the button)",
+        {
+            "303": see_other("Sent: to the follow-ups page, which says so once", notice=True),
+            "404": page("No such programme, follow-up or application"),
+            "409": page(
+                "The follow-ups page again, saying why not (the follow-up has taken place, the "
+                "booking is not a graduate's, or their invitation has not gone yet)"
+            ),
+            "422": page("The follow-ups page again: the form was not the page's"),
+        },
+        body=console_form(
+            {
+                "press": {
+                    "type": "string",
+                    "description": "The page's value for this press: the same press sent "
+                    "twice is one email",
+                    "minLength": 8,
+                    "maxLength": 64,
+                }
+            },
+            "press",
+        ),
+        parameters=(PROGRAMME, _EVENT, _APPLICATION),
+        tags=TAGS,
+    ),
+)

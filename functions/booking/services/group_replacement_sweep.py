@@ -1,0 +1,80 @@
+"""The sweep's part in a group's invoice replacement left half done (review21 F2, hostile27
+F2): a place given up before the employer paid has the old invoice voided at Stripe first,
+then the new one made and saved (``services.group_unpaid_give_up``). When Stripe failed after
+the void, or the function was stopped between the void and the save, the group is left marked
+(``replacing_invoice``, with the place and the moment), holding its places on an invoice
+nobody can pay; and nobody may ever try again.
+
+A mark older than ``domain.groups.REPLACEMENT_LEFT_AFTER`` is looked at here. Stripe decides,
+read once: the old invoice void (or unknown to it), the replacement is completed, the same
+use case the manager's give-up runs, and the new invoice sent to the billing contact; still
+open or paid (the void never reached Stripe, or was refused), the mark is cleared and the
+group goes on with its invoice as it is. A completion refused (the course began, its
+applications closed, the invoice fell due) leaves the group as it is, to end when its hold
+does; Stripe unreachable, the next run looks again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
+from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus
+from booking.services.access import existing_course
+from booking.services.concurrency import retried
+from booking.services.group_invoice_replacement import not_replacing
+from booking.services.groups import group_reader
+from booking.services.ports import Ports
+
+logger = Logger(child=True)
+
+
+def left_half_done(group: GroupBooking, now: datetime) -> bool:
+    """Whether ``group``'s invoice replacement was begun long enough ago to be left half done."""
+    since = group.replacing_since
+    return (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.replacing_invoice is not None
+        and since is not None
+        and since + REPLACEMENT_LEFT_AFTER <= now
+    )
+
+
+def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
+    """``group``'s replacement left half done, completed or its mark cleared as Stripe holds
+    the old invoice: True when it was completed (a seat freed on its course)."""
+    invoice_id, number = group.replacing_invoice, group.replacing_place
+    assert invoice_id is not None
+    try:
+        status = ports.payments.invoice_at_stripe(invoice_id).status
+    except UnknownToProvider:
+        status = "void"  # Stripe holds no such invoice: nothing can pay it
+    except DependencyUnavailable:
+        logger.warning("a half-replaced invoice unread", extra={"group_id": group.group_id})
+        return False
+    if status != "void" or number is None:
+        _unmarked(ports, group.group_id, invoice_id)
+        logger.info("a half-done replacement's mark cleared", extra={"group_id": group.group_id})
+        return False
+    # Only here, for a replacement left half done: the give-up's money and seat paths.
+    from booking.services.group_unpaid_give_up import off_the_way_to_pay
+
+    try:
+        # Completed, any invoice a stopped try sent and never recorded is voided with it
+        # (``group_invoice_replacement.unrecorded_voided``).
+        off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
+    except BookingError:
+        logger.warning("a half-done replacement not completed", extra={"group_id": group.group_id})
+        return False
+    logger.info("a half-done replacement completed", extra={"group_id": group.group_id})
+    return True
+
+
+def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
+    def clear(current: GroupBooking) -> None:
+        if current.replacing_invoice == invoice_id:
+            ports.groups.save_group(not_replacing(current), current)
+
+    retried(clear, group_reader(ports, group_id))

@@ -1,0 +1,176 @@
+"""The console's page of a programme's follow-up invitations and its press that sends one
+graduate's invitation again (organiser20 F10), through the real handlers (console, scheduler,
+mailer), moto and the Stripe stand-in, the time frozen with time-machine."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+
+from booking.domain.application import Application
+from booking.services.follow_up_invitations import send_invitation_again
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def _starts(system: System, kind: str) -> list[datetime]:
+    return [
+        datetime.fromisoformat(s["start"]) for s in system.course()["sessions"] if s["kind"] == kind
+    ]
+
+
+def _booked(system: System, name: str, email: str) -> dict[str, Any]:
+    reply = system.apply(name=name, email=email)
+    assert reply.status == 201, reply.body
+    system.pay(reply.json()["checkout_url"])
+    system.deliver_emails()
+    return dict(reply.json())
+
+
+def _page(system: System) -> tuple[ConsoleBrowser, str, str]:
+    browser = signed_in(system)
+    path = f"/console/programmes/{system.course()['programme']}/follow-ups"
+    reply = browser.get(path)
+    assert reply.status == 200, reply.body
+    return browser, path, reply.body
+
+
+def _section(page: str, key: str) -> str:
+    found = re.search(rf'<section class="card" id="follow-up-{key}">(.*?)</section>', page, re.S)
+    assert found, f"no section for {key}"
+    return found.group(1)
+
+
+def _press(page: str, key: str, application_id: str) -> tuple[str, dict[str, str]]:
+    form = re.search(
+        rf'<form method="post" action="([^"]*/{key}/invitations/{application_id}/send-again)">'
+        r'<input type="hidden" name="csrf_token" value="([^"]*)">'
+        r'<input type="hidden" name="press" value="([^"]*)">',
+        page,
+    )
+    assert form, "no send-again form for this graduate"
+    return form.group(1), {"csrf_token": form.group(2), "press": form.group(3)}
+
+
+def test_the_page_says_who_is_invited_when_and_sends_one_again_once_per_press(
+    system: System,
+) -> None:
+    september = "follow-up-2027-september"
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+        _booked(system, "Priya Graduate", "priya@example.org")
+        # Before the cohort ends nobody is a graduate yet: both are invited once it has.
+        _, _, before = _page(system)
+        said = text_of(_section(before, september))
+        assert "Nobody is a graduate of the programme yet" in said
+        assert "Invited once their cohort has ended, if they complete it:" in said
+        assert "Alex Graduate" in said
+        assert "Priya Graduate" in said
+
+    with time_machine.travel(core[-1] + timedelta(days=7), tick=False):
+        browser, path, page = _page(system)
+        said = text_of(_section(page, september))
+        # When the invitations go, in words, and to whom.
+        assert "Invitations go 14 days ahead, on Thursday 9 September 2027" in said
+        assert "Alex Graduate" in said
+        assert "Priya Graduate" in said
+        assert said.count("Not sent yet: it goes on Thursday 9 September 2027") == 2
+        # Nothing to send again before the first invitation went.
+        assert "/send-again" not in _section(page, september)
+        # The programme's page leads here.
+        assert f'href="{path}"' in browser.get(path.removesuffix("/follow-ups")).body
+
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        run = system.scheduled_run(invited_at)
+        sent = system.deliver_emails()
+        assert run["claimed"] >= 2
+        assert sorted(m.to[0] for m in sent if "invited" in m.subject.lower()) == [
+            "alex@example.org",
+            "priya@example.org",
+        ]
+        browser, path, page = _page(system)
+        said = text_of(_section(page, september))
+        assert "The invitations went on Thursday 9 September 2027" in said
+        assert said.count("Sent Thursday 9 September 2027 at") == 2
+
+        action, form = _press(page, september, alex["application_id"])
+        reply = browser.post(action, **form)
+        assert reply.status == 303, reply.body
+        again = system.deliver_emails()
+        assert [m.to for m in again] == [["alex@example.org"]]
+        assert "invited" in again[0].subject.lower()
+        shown = browser.get(path)
+        assert f"The invitation was sent again to the booking {alex['reference']}." in text_of(
+            shown.body
+        )
+        # The same press posted again (a double click, the form resubmitted) is no second email.
+        assert browser.post(action, **form).status == 303
+        assert system.deliver_emails() == []
+        # A new press (the page loaded again) is.
+        action, fresh = _press(shown.body, september, alex["application_id"])
+        assert fresh["press"] != form["press"]
+        assert browser.post(action, **fresh).status == 303
+        assert [m.to for m in system.deliver_emails()] == [["alex@example.org"]]
+        # On the person's timeline: each invitation sent.
+        timeline = browser.words(f"/console/applications/{alex['application_id']}")
+        assert timeline.count("Follow-up invitation") >= 3
+
+
+def test_sending_again_is_refused_in_words_before_the_invitation_went(system: System) -> None:
+    september = "follow-up-2027-september"
+    core = _starts(system, "core")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+    with time_machine.travel(core[-1] + timedelta(days=7), tick=False):
+        browser = signed_in(system)
+        programme = system.course()["programme"]
+        reply = browser.post(
+            f"/console/programmes/{programme}/follow-ups/{september}/invitations/"
+            f"{alex['application_id']}/send-again",
+            csrf_token=browser.csrf(f"/console/programmes/{programme}/follow-ups"),
+            press="a-press-of-the-button",
+        )
+        assert reply.status == 409, reply.body
+        assert "Their invitation has not been sent yet: it goes by itself." in text_of(reply.body)
+        assert system.deliver_emails() == []
+
+
+def test_the_same_press_twice_at_once_sends_one_email(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    september = "follow-up-2027-september"
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        system.scheduled_run(invited_at)
+        assert len(system.deliver_emails()) == 1
+        browser, _, page = _page(system)
+        action, form = _press(page, september, alex["application_id"])
+        repository = system.ports.repository
+        real_save = repository.save
+        fired: list[str] = []
+        programme = system.course()["programme"]
+
+        def save(new: Application, previous: Application | None, **more: Any) -> Any:
+            # The same press, sent again, lands while the first is about to write (the use
+            # case itself: a Lambda function's handler is not re-entrant in one process).
+            if not fired and any(":again-" in job.job_id for job in new.outbox):
+                fired.append("the same press")
+                send_invitation_again(
+                    system.ports, programme, september, alex["application_id"], form["press"]
+                )
+            return real_save(new, previous, **more)
+
+        monkeypatch.setattr(repository, "save", save)
+        assert browser.post(action, **form).status == 303
+        assert fired == ["the same press"]
+        assert [m.to for m in system.deliver_emails()] == [["alex@example.org"]]

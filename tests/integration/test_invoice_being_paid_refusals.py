@@ -1,0 +1,193 @@
+"""An organiser's cancel of one person's invoice booking, and a bursary that would replace its
+invoice, are refused while a payment of the invoice is on its way, as the void is and as a
+group's void and give-up are (hostile26 F1, F4, F7; one rule and one read:
+``services.invoice_requests.refuse_while_being_paid``). A bank debit of it processing: 409
+``payment_settling``; paid at Stripe, its event not yet here: 409 ``payment_being_recorded``.
+Nothing is written, the invoice is neither voided nor replaced, and nobody is told that no
+money was taken; the payment, when it arrives, confirms the booking and nothing goes back.
+Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.applications import invoice_id_of
+from tests.support.console import signed_in
+from tests.support.groups import invoices_made
+from tests.support.held_events import paid_while
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
+from tests.support.system import Reply, System, application_body
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture
+def invoiced(system: System) -> dict[str, Any]:
+    """An application by invoice (£200), its invoice open, the emails about it sent."""
+    invoiced_cohort(system, capacity=2)
+    reply = system.api(
+        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
+    )
+    assert reply.status == 201, reply.body
+    system.deliver_emails()
+    return dict(reply.json())
+
+
+@pytest.fixture
+def debited(system: System, invoiced: dict[str, Any]) -> dict[str, Any]:
+    """The employer's bank debit of the invoice begun, its bank yet to confirm it."""
+    _bank(system, invoiced, "pay", b"async=true")
+    assert system.deliver_emails() == []
+    return invoiced
+
+
+def _bank(system: System, application: dict[str, Any], step: str, body: bytes) -> None:
+    said = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/{step}", body, FORM)
+    assert said.status == 200, said.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+
+
+def _voids_asked(system: System, application: dict[str, Any]) -> int:
+    voids = f"/v1/invoices/{invoice_id_of(application)}/void"
+    return len([r for r in system.stripe_http.requests if r.path == voids])
+
+
+def _unchanged(system: System, application: dict[str, Any], made: int) -> None:
+    """Nothing written or asked of Stripe: the place held on the open invoice, nobody told."""
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    assert system.stored(application).bursary == 0
+    assert system.stripe_invoice(invoice_id_of(application))["status"] == "open"
+    assert invoices_made(system) == made
+    assert _voids_asked(system, application) == 0
+    assert system.course(INVOICED)["places_left"] == 1
+    assert system.deliver_emails() == []
+
+
+def _confirmed_nothing_given_back(system: System, application: dict[str, Any]) -> None:
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    said = " ".join(" ".join(email.text.split()) for email in system.deliver_emails())
+    assert "no money was taken" not in said
+    assert "refunded" not in said
+
+
+def _grant(system: System, application: dict[str, Any]) -> Reply:
+    return system.grant_bursary(application, 5000)
+
+
+def _cancel(system: System, application: dict[str, Any], refund: bool) -> Reply:
+    return system.cancel(application["application_id"], refund=refund)
+
+
+@pytest.mark.parametrize("refund", [False, True])
+def test_the_organiser_may_not_cancel_while_the_bank_debit_processes(
+    system: System, debited: dict[str, Any], refund: bool
+) -> None:
+    """hostile26 F1: cancelled under the debit, the billing contact was told no money was
+    taken, and the money went back whole when the bank confirmed it."""
+    made = invoices_made(system)
+
+    error = _cancel(system, debited, refund).refused(409, "payment_settling")
+
+    assert error["message"] == (
+        "the employer's bank is confirming a payment of £200.00 of this invoice: nothing was "
+        "changed. Once the bank confirms it, cancel the booking as a paid one (with or without "
+        "its refund); if the bank says the debit failed, cancel it then"
+    )
+    _unchanged(system, debited, made)
+    _bank(system, debited, "async", b"result=succeeded")
+    _confirmed_nothing_given_back(system, debited)
+
+
+def test_the_organiser_may_cancel_once_the_debit_failed(
+    system: System, debited: dict[str, Any]
+) -> None:
+    _bank(system, debited, "async", b"result=failed")
+
+    assert _cancel(system, debited, False).status == 200
+    assert system.status_of(debited)["status"] == "cancelled"
+    assert system.stripe_invoice(invoice_id_of(debited))["status"] == "void"
+
+
+@pytest.mark.parametrize("refund", [False, True])
+def test_the_organiser_may_not_cancel_an_invoice_paid_whose_event_is_on_its_way(
+    system: System, invoiced: dict[str, Any], refund: bool
+) -> None:
+    """hostile26 F7: the cancel went on, the billing contact was told no money was taken, then
+    the payment was given back whole."""
+    made = invoices_made(system)
+    pay = f"/invoices/{invoice_id_of(invoiced)}/pay"
+
+    refused, _ = paid_while(
+        system, lambda: system.stripe_local("POST", pay), lambda: _cancel(system, invoiced, refund)
+    )
+
+    error = refused.refused(409, "payment_being_recorded")
+    assert "has arrived and is being recorded: nothing was changed" in error["message"]
+    assert invoices_made(system) == made
+    assert _voids_asked(system, invoiced) == 0
+    _confirmed_nothing_given_back(system, invoiced)
+
+
+def test_a_bursary_is_not_granted_while_the_bank_debit_of_the_invoice_processes(
+    system: System, debited: dict[str, Any]
+) -> None:
+    """hostile26 F4: the invoice replaced under the debit, whose money then went back whole,
+    and the employer asked to pay again."""
+    made = invoices_made(system)
+
+    error = _grant(system, debited).refused(409, "payment_settling")
+
+    assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
+    assert "Grant a bursary only if the bank says the debit failed" in error["message"]
+    _unchanged(system, debited, made)
+    _bank(system, debited, "async", b"result=succeeded")
+    _confirmed_nothing_given_back(system, debited)
+
+
+def test_a_bursary_is_not_granted_while_the_paid_invoice_is_being_recorded(
+    system: System, invoiced: dict[str, Any]
+) -> None:
+    made = invoices_made(system)
+    pay = f"/invoices/{invoice_id_of(invoiced)}/pay"
+
+    refused, _ = paid_while(
+        system, lambda: system.stripe_local("POST", pay), lambda: _grant(system, invoiced)
+    )
+
+    refused.refused(409, "payment_being_recorded")
+    assert invoices_made(system) == made
+    assert _voids_asked(system, invoiced) == 0
+    assert system.stored(invoiced).bursary == 0
+    _confirmed_nothing_given_back(system, invoiced)
+
+
+def test_a_bursary_on_an_invoice_nobody_is_paying_replaces_it(
+    system: System, invoiced: dict[str, Any]
+) -> None:
+    made = invoices_made(system)
+
+    assert _grant(system, invoiced).status == 200
+
+    assert invoices_made(system) == made + 1
+    assert system.stripe_invoice(invoice_id_of(invoiced))["status"] == "void"
+    assert system.stored(invoiced).bursary == 5000
+
+
+def test_the_consoles_cancel_while_the_bank_debit_processes_says_why_on_the_page(
+    system: System, debited: dict[str, Any]
+) -> None:
+    made = invoices_made(system)
+    browser = signed_in(system)
+    path = f"/console/applications/{debited['application_id']}"
+
+    refused = browser.act(f"{path}/cancel", refund="on")
+
+    assert refused.status == 409, refused.body
+    said = text_of(refused.body)
+    assert "bank is confirming a payment of £200.00 of this invoice" in said
+    assert "cancel the booking as a paid one" in said
+    _unchanged(system, debited, made)
