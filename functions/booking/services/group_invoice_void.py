@@ -34,8 +34,10 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``payment_settling`` while a bank
-    debit of it is processing (hostile25 F4), read first or, begun since that read, found by
-    Stripe's refusal of the void itself (hostile26 F3, review21 F4)."""
+    debit of it is processing (hostile25 F4), read first or, begun since that read, when
+    Stripe keeps the invoice open as it is asked to void it (hostile26 F3; only Stripe's
+    ``void`` is voided: ``void_at_stripe``). A void Stripe refuses or does not answer
+    withdraws the organisers' ask (``_ask_withdrawn``)."""
     read = find_group(ports, group_id)
     _refuse_while_paid(read, invoice_paying(ports, read))
     group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))

@@ -233,7 +233,7 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     )
     refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
     # Stripe's void decides (``void_at_stripe``): a debit begun since the read has it refused,
-    # and a refusal is never taken as a void (review21 F4, hostile27 F1).
+    # and a refusal is never taken as a void (hostile26 F3, review21 F4, hostile27 F1).
     held = void_at_stripe(ports, invoice.invoice_id)
     if held is InvoicePaying.PAID:
         raise paid
