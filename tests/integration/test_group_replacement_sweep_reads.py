@@ -16,7 +16,13 @@ import pytest
 
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking
-from tests.support.groups import give_up, group_of_three, invoices_made, pay_link_id
+from tests.support.groups import (
+    give_up,
+    group_of_three,
+    invoices_made,
+    manager_view,
+    pay_link_id,
+)
 from tests.support.invoiced import INVOICED
 from tests.support.system import System
 
@@ -89,3 +95,30 @@ def test_a_refused_completion_is_not_asked_again_each_run(
     system.scheduled_run(due + timedelta(days=1))
     ended = system.stored_group(group)
     assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
+
+
+def test_another_give_up_while_one_is_half_done_is_refused_naming_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Place 2's give-up left half done: the manager's page and the organisers' line name
+    place 2 as being given up; giving place 3 up is refused in words naming place 2, nothing
+    changed (place 2's give-up is not dropped); giving place 2 up again, then place 3, leaves
+    one place kept on one open invoice of £200 (hostile29 N6)."""
+    group, old = _half_done(system, monkeypatch)
+    view = manager_view(system, group)
+    assert "without place 2, which is being given up" in view["status_said"]
+    lines = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    [line] = [line for line in lines if line["group_id"] == group["group_id"]]
+    assert "(place 2 given up)" in line["status_said"]
+
+    refused = give_up(system, group, 3).refused(409, "place_being_given_up")
+    assert "place 2 is still being given up" in refused["message"]
+    stored = system.stored_group(group)
+    assert (stored.replacing_invoice, stored.replacing_place) == (old, 2)
+    assert not stored.place(3).released
+
+    assert give_up(system, group, 2).status == 200
+    assert give_up(system, group, 3).status == 200
+    done = manager_view(system, group)
+    assert done["places_kept"] == 1
+    assert system.stripe_invoice(pay_link_id(done))["amount_due"] == 20000
