@@ -19,13 +19,18 @@ MANAGERS_STATUS = {
     GroupStatus.PAID: "Paid: your colleagues can apply",
 }
 
+
 # An invoice being replaced by one for the places kept (a place given up: the old one voided
 # at Stripe first, the new one not yet made: ``services.group_invoice_replacement``). The old
-# one's link would show a void invoice, so none is offered (hostile27 F2).
-INVOICE_BEING_REPLACED = (
-    "The invoice is being replaced by one for the places kept: the new invoice is sent to the "
-    "billing contact as soon as it is made"
-)
+# one's link would show a void invoice, so none is offered (hostile27 F2). The place being given
+# up is named: until the new invoice is made it still counts as kept (hostile29 N6).
+def invoice_being_replaced_said(group: GroupBooking) -> str:
+    """The manager's words for ``group``'s invoice being replaced, naming the place given up."""
+    place = f" without place {group.replacing_place}" if group.replacing_place else ""
+    return (
+        f"The invoice is being replaced by one for the places kept{place}, which is being "
+        "given up: the new invoice is sent to the billing contact as soon as it is made"
+    )
 
 
 def invoice_being_replaced(group: GroupBooking) -> bool:
@@ -122,5 +127,5 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
     if payment_settling(group):
         return PAYMENT_SETTLING
     if invoice_being_replaced(group):
-        return INVOICE_BEING_REPLACED
+        return invoice_being_replaced_said(group)
     return MANAGERS_STATUS[group.status]

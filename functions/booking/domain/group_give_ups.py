@@ -110,6 +110,27 @@ def refuse_while_voided(group: GroupBooking) -> None:
         )
 
 
+def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
+    """No other place of ``group`` is given up while the give-up of the place its invoice's
+    replacement records (``replacing_place``) is half done: saved on the old invoice's terms,
+    this change would drop that give-up, and the employer be invoiced for a place the manager
+    gave up (hostile29 N6). Giving that place up again completes it first."""
+    pending = group.replacing_place
+    if (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.replacing_invoice is not None
+        and pending is not None
+        and pending != number
+        and not group.place(pending).released
+    ):
+        raise Conflict(
+            f"place {pending} is still being given up: its new invoice is not made yet. "
+            f"Nothing was changed: give place {pending} up again to finish that first, then "
+            f"place {number}",
+            code="place_being_given_up",
+        )
+
+
 def refuse_once_due(group: GroupBooking, now: datetime) -> None:
     """No place of ``group`` is taken off its invoice once the invoice's due date has passed
     (its places not yet released by the sweep): Stripe makes no invoice due in the past, so

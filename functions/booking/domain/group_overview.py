@@ -216,8 +216,9 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
         if group.invoice is None:
             return "Invoice not yet sent"
         if invoice_being_replaced(group):
+            given = f"place {group.replacing_place}" if group.replacing_place else "a place"
             return (
-                "Invoice being replaced by one for the places kept (a place given up): the old "
+                f"Invoice being replaced by one for the places kept ({given} given up): the old "
                 "one is voided at Stripe, and the new one is made when the manager tries again "
                 "or, within half an hour, by the sweep"
             )

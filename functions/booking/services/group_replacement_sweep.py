@@ -9,9 +9,12 @@ A mark older than ``domain.groups.REPLACEMENT_LEFT_AFTER`` is looked at here. St
 read once: the old invoice void (or unknown to it), the replacement is completed, the same
 use case the manager's give-up runs, and the new invoice sent to the billing contact; still
 open or paid (the void never reached Stripe, or was refused), the mark is cleared and the
-group goes on with its invoice as it is. A completion refused (the course began, its
-applications closed, the invoice fell due) leaves the group as it is, to end when its hold
-does; Stripe unreachable, the next run looks again.
+group goes on with its invoice as it is. The group is read again first, consistently: the
+index's copy may be stale, and a replacement the manager's retry has just completed is not
+made twice (review22 F7). A completion refused (the course began, its applications closed,
+the invoice fell due) lasts: the mark's moment is cleared, its invoice kept, so the sweep no
+longer asks Stripe of it each run and the group ends as ``replacement_not_made`` when its
+hold does (review22 F2); Stripe unreachable, the next run looks again.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
     the old invoice: True when it was completed (a seat freed on its course)."""
     invoice_id, number = group.replacing_invoice, group.replacing_place
     assert invoice_id is not None
+    fresh = ports.groups.get_group(group.group_id)
+    if fresh is None or (fresh.replacing_invoice, fresh.replacing_place) != (invoice_id, number):
+        return False  # completed, cleared or remarked meanwhile: the next run reads it as it is
+    group = fresh
     try:
         status = ports.payments.invoice_at_stripe(invoice_id).status
     except UnknownToProvider:
@@ -65,8 +72,16 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         # Completed, any invoice a stopped try sent and never recorded is voided with it
         # (``group_invoice_replacement.unrecorded_voided``).
         off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
-    except BookingError:
-        logger.warning("a half-done replacement not completed", extra={"group_id": group.group_id})
+    except DependencyUnavailable:
+        logger.warning(
+            "a half-done replacement not completed yet", extra={"group_id": group.group_id}
+        )
+        return False
+    except BookingError as error:
+        # A lasting refusal: looked at again only when the hold ends (codes name no one).
+        _unhurried(ports, group.group_id, invoice_id)
+        extra = {"group_id": group.group_id, "code": getattr(error, "code", None)}
+        logger.warning("a half-done replacement refused", extra=extra)
         return False
     logger.info("a half-done replacement completed", extra={"group_id": group.group_id})
     return True
@@ -76,5 +91,16 @@ def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
     def clear(current: GroupBooking) -> None:
         if current.replacing_invoice == invoice_id:
             ports.groups.save_group(not_replacing(current), current)
+
+    retried(clear, group_reader(ports, group_id))
+
+
+def _unhurried(ports: Ports, group_id: str, invoice_id: str) -> None:
+    """The group, still marked as replacing ``invoice_id``, no longer due to the sweep before
+    its hold ends (its completion refused for good)."""
+
+    def clear(current: GroupBooking) -> None:
+        if current.replacing_invoice == invoice_id and current.replacing_since is not None:
+            ports.groups.save_group(current.model_copy(update={"replacing_since": None}), current)
 
     retried(clear, group_reader(ports, group_id))

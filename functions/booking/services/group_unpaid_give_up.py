@@ -31,6 +31,7 @@ from booking.domain.group_give_ups import (
     give_up_refusal,
     hold_ends,
     refuse_once_due,
+    refuse_while_another_is_given_up,
     refuse_while_voided,
 )
 from booking.domain.group_notices import manager_told
@@ -230,6 +231,7 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
         # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
         refuse_new_invoice(group)
         refuse_while_voided(group)
+        refuse_while_another_is_given_up(group, number)
         refuse_once_due(group, now)  # before the old invoice is voided
     released = place_given_up(group, number, now)
     if released is None:

@@ -203,7 +203,9 @@ GROUPS: tuple[Route, ...] = (
         "while an organiser's void of it is asked and not yet done. 409 `invoice_past_due` "
         "once the employer's invoice is past its due date (its places not yet released) and "
         "places would be kept: Stripe makes no invoice due in the past, so nothing changes "
-        "and the invoice stays payable as it is. It takes "
+        "and the invoice stays payable as it is. 409 `place_being_given_up` while the "
+        "give-up of another place is half done (its invoice voided, the new one not yet "
+        "made): the words name that place, to be given up again first. It takes "
         "no fields: a field sent as JSON (a `dry_run`) is a 422 naming it, a body of any "
         "other type than JSON or a form a 415, nothing given up.",
         tags=("groups",),
