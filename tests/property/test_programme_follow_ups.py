@@ -683,6 +683,7 @@ def _edit(
     """One replacement of ``course_id``'s file, and what the model says it owes people."""
     mine = files.listings[course_id]
     was_form = files.form(event)
+    was_host = files.host(event) if was_form is not None else None
     listed = mine.get(event)
     base = listed.form if listed else BASE_FORMS[event]
     before = dict(mine)
@@ -723,8 +724,10 @@ def _edit(
             if held is not None and held.start > now:
                 for email in attendees:
                     owed.told[(email, listed_event)] = True
-    if form == was_form:
+    if form == was_form and (form is None or files.host(event) == was_host):
         return
+    # The same follow-up under another host carries that host's joining link: a change its
+    # holders are told of ("New joining link", fix20j), as a move or a rename is.
     start = form.start if form else was_form.start if was_form else None
     if start is None or now >= start:
         return  # too late to tell anyone
