@@ -91,3 +91,32 @@ def test_a_link_taken_away_is_said_as_taken_away_with_where_to_ask(system: Syste
     assert "puts the new link" not in told.text
     assert "puts the new link" not in (told.html or "")
     assert f"Reviewing our practice: join at {SPRING_LINK}" in told.text
+
+
+def test_a_follow_up_renamed_with_a_new_link_says_the_link_changed_too(system: System) -> None:
+    """hostile29 N1: one save retitles the follow-up and moves it to another link (here its
+    host's new link; there an earlier cohort's retitle): "a new name" alone left the reader
+    in the old meeting while the calendar moved to the new one."""
+    cohorts = Cohorts(system)
+    files = _with_follow_up(cohorts)
+    _summer_confirmation(system, cohorts)
+    cohorts.emails()
+    spring = files[SPRING]
+    retitled = {**spring["sessions"][-1], "title": "Reviewing our practice."}
+
+    _saved(
+        cohorts,
+        {**spring, "joining_url": NEW_LINK, "sessions": [*spring["sessions"][:-1], retitled]},
+    )
+
+    told = _told(cohorts)
+    assert told.subject.startswith("Renamed: follow-up session "), told.subject
+    assert '"Reviewing our practice.", with a new joining link (' in told.subject, told.subject
+    assert "has a new name" in told.text
+    assert (
+        f"Its joining link has changed too. From now on, join online with this link:\n{NEW_LINK}\n"
+        in told.text
+    )
+    assert "Its joining link has changed too" in (told.html or "")
+    assert "gives it its new name in your calendar, with the new link." in told.text
+    assert str(_follow_up_entry(told)["LOCATION"]) == NEW_LINK
