@@ -74,4 +74,8 @@ def test_the_change_form_warns_whom_a_new_time_would_email(
     system.apply(email="paying@example.org")  # not booked yet: not counted
     said = browser.words(f"/console/courses/{COURSE_ID}/edit")
     assert f"2 people are {warning} each of them the new times" in said
+    # hostile28 H5/H9: those a save emails beyond this course's own bookings are named.
+    assert "hold a follow-up this course hosts" in said
+    assert "managers and colleagues of a group booking" in said
+    assert "they are not in this count" in said
     assert warning not in browser.words("/console/courses/new")

@@ -157,11 +157,17 @@ def test_a_follow_up_moved_in_any_cohorts_file_reaches_every_invited_graduate_on
         assert filename == "invite.ics"
         assert event.decoded("DTSTART") == new
         # The subject says the new time, then (as every subject) the booking's reference.
+        # Summer's listing hosts it now, with summer's link: said too (hostile29 N1).
         assert re.search(
             f"now Thursday {moved_day.day} {moved_day:%B %Y}, "
-            f"16:00-17:00 {new.astimezone(LONDON).tzname()} \\([A-Z]+-[A-Z0-9]{{5}}\\)$",
+            f"16:00-17:00 {new.astimezone(LONDON).tzname()}, with a new joining link "
+            "\\([A-Z]+-[A-Z0-9]{5}\\)$",
             message.subject,
-        )
+        ), message.subject
+        summer_link = programme.files["gathering-summer"]["joining_url"]
+        changed = "Its joining link has changed too. From now on, join online with this link:"
+        assert f"{changed}\n{summer_link}\n" in message.text
+        assert str(event["LOCATION"]) == summer_link
     # The old time passes without a word; the new time is reminded, once per offset, and
     # nobody is invited again.
     assert programme.tick(old - timedelta(hours=23)) == []

@@ -160,7 +160,9 @@ class EmailJob(Model):
     removed_sessions: tuple[str, ...] = ()  # SESSIONS_CHANGED: core keys no longer held
     removed_follow_ups: tuple[str, ...] = ()  # SESSIONS_CHANGED: follow-up keys no longer listed
     renamed_only: bool = False  # SESSIONS_CHANGED: only titles changed (no date or time)
-    relinked: bool = False  # SESSIONS_CHANGED: the sessions' joining link is another now
+    # SESSIONS_CHANGED: the sessions' joining link is another now; FOLLOW_UP_CHANGED: the
+    # event's too, beside the change ``follow_up_change`` names.
+    relinked: bool = False
     # FOLLOW_UP_CHANGED: what changed (``domain.programme.EventChange.what``: moved, retimed,
     # renamed, moved_renamed, added, removed, relinked) and the event as it was, to word it.
     follow_up_change: str | None = None
@@ -310,6 +312,7 @@ class EmailJob(Model):
         what: str | None = None,
         was_start: datetime | None = None,
         was_title: str | None = None,
+        relinked: bool = False,
     ) -> EmailJob:
         """A change to a programme's follow-up event, announced to one person who holds it.
 
@@ -317,7 +320,8 @@ class EmailJob(Model):
         cohort's file that made it), so each change reaches each person once, however often
         the announcement is retried. ``to.session_start``: the event's new start (its last one,
         for a removed event); ``what``, ``was_start``, ``was_title``: what changed, and the
-        event before it, for the words.
+        event before it, for the words; ``relinked``: its joining link changed as well
+        (hostile29 N1: a retitle that moves the event to another host's link says so).
         """
         return cls._to_person_about_event(
             EmailKind.FOLLOW_UP_CHANGED,
@@ -327,6 +331,7 @@ class EmailJob(Model):
             follow_up_change=what,
             was_start=was_start,
             was_title=was_title,
+            relinked=relinked,
         )
 
     @classmethod

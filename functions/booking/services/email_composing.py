@@ -30,7 +30,7 @@ from booking.domain.offer_ends import (
     waiting_list_ended,
 )
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
-from booking.domain.programme import told_sessions
+from booking.domain.programme import follow_up_events, joining_link, programme_of, told_sessions
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
@@ -92,6 +92,7 @@ def _template_values(
 ) -> dict[str, Any]:
     # The acknowledgement and waiting-list notice say the moment they were queued.
     application = as_queued(job, current)
+    listed = _listed(ports, job, current, application, course)
     context = email_context(
         job,
         application,
@@ -102,14 +103,12 @@ def _template_values(
         console_url=ports.console_url(application.application_id)
         if job.kind in TO_FACILITATORS
         else "",
-        # Messages listing every session show the follow-ups as the programme holds them, to
-        # a booking that hears of them (``domain.programme.told_sessions``); one about a
-        # programme's follow-up numbers it in the person's own cohort's list.
-        schedule=told_sessions(course, current, held_schedule(ports, course))
-        if job.kind in LISTS_SESSIONS
-        else _own_list(ports, job, application, course),
+        schedule=listed,
         booked_on=_booked_on(ports, job, application, course),
     )
+    if job.kind is EmailKind.SESSIONS_CHANGED and job.relinked:
+        listed = course.schedule if listed is None else listed
+        context["links_elsewhere"] = _links_elsewhere(ports, course, listed, context["sessions"])
     # Whose clock the times are on: the course's zone, named ("UK time" for London's).
     context["clock"] = clock_words(course.definition.timezone)
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED, EmailKind.WAIT_REOPENED):
@@ -339,3 +338,39 @@ def _facts(
         waitlist_position=context["waitlist_position"],
         invoice_due=day_when(invoice.due_at, timezone) if invoice else None,
     )
+
+
+def _listed(
+    ports: Ports, job: EmailJob, current: Application, application: Application, course: Course
+) -> list[ScheduledSession] | None:
+    """Messages listing every session show the follow-ups as the programme holds them, to a
+    booking that hears of them (``domain.programme.told_sessions``); one about a programme's
+    follow-up numbers it in the person's own cohort's list (None: the course's own)."""
+    if job.kind in LISTS_SESSIONS:
+        return told_sessions(course, current, held_schedule(ports, course))
+    return _own_list(ports, job, application, course)
+
+
+def _links_elsewhere(
+    ports: Ports,
+    course: Course,
+    listed: Sequence[ScheduledSession],
+    views: Sequence[dict[str, Any]],
+) -> list[dict[str, str]]:
+    """The listed follow-ups another cohort hosts with another link than this cohort's: a new
+    link of this cohort's is not theirs (their calendar entries keep the host's link), so its
+    message names each one's own ("" for none; hostile29 N7)."""
+    if not any(s.kind is SessionKind.FOLLOW_UP for s in listed):
+        return []
+    programme = programme_of(course)
+    own = str(course.definition.joining_url or "")
+    hosts = {
+        e.key: e
+        for e in follow_up_events(ports.repository.list_courses())
+        if e.programme == programme and e.host.course_id != course.course_id
+    }
+    return [
+        {"heading": view["heading"], "url": joining_link(hosts[s.key])}
+        for s, view in zip(listed, views, strict=True)
+        if s.key in hosts and joining_link(hosts[s.key]) != own
+    ]

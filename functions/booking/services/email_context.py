@@ -375,6 +375,7 @@ def _sessions_context(
         "relinked": job.relinked,
         "link_only": job.relinked
         and not (job.changed_sessions or job.removed_sessions or job.removed_follow_ups),
+        "links_elsewhere": [],  # follow-ups another cohort hosts, by their link (the composer's)
         "removed_when": _removed_when(job, timezone),
         # A changed follow-up: what changed, and when and what it was before.
         "change": job.follow_up_change or "moved",

@@ -26,6 +26,7 @@ from booking.domain.programme import (
     as_told,
     follow_up_events,
     holders,
+    joining_link,
     person_key,
     programme_of,
 )
@@ -114,9 +115,17 @@ def change_announcements(
                 what=seen.what,
                 was_start=seen.before.session.start if seen.before else None,
                 was_title=seen.before.session.title if seen.before else None,
+                relinked=seen.what != "relinked" and _link_changed(item),
             )
             announcements.append((application, job))
     return announcements
+
+
+def _link_changed(change: EventChange) -> bool:
+    """Whether an event's joining link (its host's) is another after ``change``."""
+    if change.before is None or change.after is None:
+        return False
+    return joining_link(change.before) != joining_link(change.after)
 
 
 def _invitation(
