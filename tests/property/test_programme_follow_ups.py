@@ -47,6 +47,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import hypothesis
+import pytest
 import vobject
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -56,6 +57,7 @@ from booking.adapters.ses_sender import build_mime
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.errors import InvalidInput
 from booking.domain.programme import person_key
 from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, still_reminds
 from booking.services.courses import put_course
@@ -706,9 +708,17 @@ def _edit(
         mine.clear()
         mine.update(before)
         return
+    form = files.form(event)
+    if form is not None and form == was_form and was_host != course_id == files.host(event):
+        # This cohort would take the same follow-up over as its host, with its own joining
+        # link: refused (a shared follow-up is one meeting with one link, fix20f), not saved.
+        with pytest.raises(InvalidInput, match="a shared follow-up is one meeting with one link"):
+            put_course(ports, course_id, definition)
+        mine.clear()
+        mine.update(before)
+        return
     files.versions[course_id] += 1
     put_course(ports, course_id, definition)
-    form = files.form(event)
     attendees = {b.email for b in confirmed if b.cohort.course_id == course_id}
     new_dates = listed is None and event in mine and mine[event].form.start > now
     if new_dates:
