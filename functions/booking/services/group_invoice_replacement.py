@@ -63,7 +63,7 @@ def voided_for_replacement(
     held = void_at_stripe(ports, invoice.invoice_id)
     if not held.on_its_way:
         return marked
-    _unmarked(ports, group.group_id, invoice.invoice_id)
+    unmarked(ports, group.group_id, invoice.invoice_id)
     logger.info(
         "a group's invoice not replaced: Stripe kept it", extra={"group_id": group.group_id}
     )
@@ -78,8 +78,9 @@ def not_replacing(group: GroupBooking) -> GroupBooking:
     return group.model_copy(update=update)
 
 
-def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
-    """The group no longer marked as replacing ``invoice_id`` (its void refused)."""
+def unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
+    """The group no longer marked as replacing ``invoice_id`` (its void refused, or the sweep
+    finding it open or paid)."""
 
     def clear(current: GroupBooking) -> None:
         if current.replacing_invoice == invoice_id:

@@ -27,7 +27,7 @@ from booking.domain.errors import BookingError, DependencyUnavailable, UnknownTo
 from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import not_replacing
+from booking.services.group_invoice_replacement import unmarked
 from booking.services.groups import group_reader
 from booking.services.ports import Ports
 
@@ -62,7 +62,7 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         logger.warning("a half-replaced invoice unread", extra={"group_id": group.group_id})
         return False
     if status != "void" or number is None:
-        _unmarked(ports, group.group_id, invoice_id)
+        unmarked(ports, group.group_id, invoice_id)
         logger.info("a half-done replacement's mark cleared", extra={"group_id": group.group_id})
         return False
     # Only here, for a replacement left half done: the give-up's money and seat paths.
@@ -85,14 +85,6 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         return False
     logger.info("a half-done replacement completed", extra={"group_id": group.group_id})
     return True
-
-
-def _unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
-    def clear(current: GroupBooking) -> None:
-        if current.replacing_invoice == invoice_id:
-            ports.groups.save_group(not_replacing(current), current)
-
-    retried(clear, group_reader(ports, group_id))
 
 
 def _unhurried(ports: Ports, group_id: str, invoice_id: str) -> None:
