@@ -15,8 +15,8 @@ from typing import Any, Unpack
 
 from pydantic import ConfigDict, Field
 
+from booking.domain.application_erased import erased_copy
 from booking.domain.application_form import (
-    ERASED_ANSWERS,
     LONG_TEXT_MAX_LENGTH,
     Answers,
     ApplicationForm,
@@ -376,48 +376,8 @@ class Application(Model):
         return self.status in ENROLMENT_ENDS
 
     def erased(self, now: datetime) -> Application:
-        """This application with every answer replaced. A booking keeps its status and money
-        (bookkeeping); anything still in a queue, a hold or an offer is withdrawn from it, so
-        its seat or its place in line moves on to the next person."""
-        withdrawn: dict[str, Any] = {}
-        if self.status in WITHDRAWN_BY_ERASURE:
-            invoice = self.invoice
-            withdrawn = {
-                "status": S.CANCELLED,
-                "seat_held": False,
-                "hold_expires_at": None,
-                "checkout": None,
-                "payment_pending": False,
-                "status_reason": "erased",
-                # Its open invoice is voided once this is saved (Stripe's answer recorded).
-                "invoice": invoice.model_copy(update={"status": "void"})
-                if invoice is not None and self.has_open_invoice()
-                else invoice,
-            }
-        # Another person's billing contact stays (told of their money: ``domain.payer``).
-        billing = self.billing
-        if billing is not None and billing.billing_email.lower() == self.answers.email.lower():
-            billing = billing.erased()
-        return self.model_copy(
-            update={
-                "answers": ERASED_ANSWERS,
-                "decline_note": None,  # the organiser's words to this person are about them
-                "billing": billing,
-                "outbox": (),
-                "request_fingerprint": None,
-                # The certificate's frozen words carry the name.
-                "completion": self.completion.model_copy(update={"terms": None})
-                if self.completion is not None
-                else None,
-                "updated_at": now,
-                "erased_at": now,
-                # A move waiting for its difference is withdrawn: nobody can be asked for it
-                # now, and its hold on the other cohort goes back.
-                "pending_move": None,
-                "waiting_move": None,  # and so is one waiting for a seat: nobody can be told
-                **withdrawn,
-            }
-        )
+        """This application with every answer replaced (``domain.application_erased``)."""
+        return erased_copy(self, now)
 
     def payment_refusal(self, now: datetime, *, course_open: bool) -> str | None:
         """Why this application cannot open a Checkout Session now; None when it can.

@@ -1,0 +1,59 @@
+"""An application erased on request (``Application.erased``): every answer replaced, and what
+was still on its way (a hold, an offer, a queue) withdrawn. Apart from the state machine it
+serves, so that ``domain.application`` keeps to its size."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from booking.domain.application_form import ERASED_ANSWERS
+from booking.domain.statuses import WITHDRAWN_BY_ERASURE, S
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+
+
+def erased_copy(application: Application, now: datetime) -> Application:
+    """This application with every answer replaced. A booking keeps its status and money
+    (bookkeeping); anything still in a queue, a hold or an offer is withdrawn from it, so
+    its seat or its place in line moves on to the next person."""
+    withdrawn: dict[str, Any] = {}
+    if application.status in WITHDRAWN_BY_ERASURE:
+        invoice = application.invoice
+        withdrawn = {
+            "status": S.CANCELLED,
+            "seat_held": False,
+            "hold_expires_at": None,
+            "checkout": None,
+            "payment_pending": False,
+            "status_reason": "erased",
+            # Its open invoice is voided once this is saved (Stripe's answer recorded).
+            "invoice": invoice.model_copy(update={"status": "void"})
+            if invoice is not None and application.has_open_invoice()
+            else invoice,
+        }
+    # Another person's billing contact stays (told of their money: ``domain.payer``).
+    billing = application.billing
+    if billing is not None and billing.billing_email.lower() == application.answers.email.lower():
+        billing = billing.erased()
+    return application.model_copy(
+        update={
+            "answers": ERASED_ANSWERS,
+            "decline_note": None,  # the organiser's words to this person are about them
+            "billing": billing,
+            "outbox": (),
+            "request_fingerprint": None,
+            # The certificate's frozen words carry the name.
+            "completion": application.completion.model_copy(update={"terms": None})
+            if application.completion is not None
+            else None,
+            "updated_at": now,
+            "erased_at": now,
+            # A move waiting for its difference is withdrawn: nobody can be asked for it
+            # now, and its hold on the other cohort goes back.
+            "pending_move": None,
+            "waiting_move": None,  # and so is one waiting for a seat: nobody can be told
+            **withdrawn,
+        }
+    )
