@@ -14,6 +14,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.applications import invoice_id_of
+from tests.support.groups import invoices_made
 from tests.support.held_events import deliver, paid_after_its_read, paid_while
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
 from tests.support.system import Reply, System, application_body
@@ -76,28 +77,31 @@ def _refund_told(emails: list[OutgoingEmail], number: str) -> None:
     assert "(£200.00)" in to_accounts.text
 
 
-def test_an_invoice_paid_as_the_bursary_replaces_it_goes_back_and_the_new_invoice_stands(
+def test_an_invoice_paid_as_the_bursary_replaces_it_refuses_the_bursary_and_keeps_the_payment(
     invoiced: System,
 ) -> None:
-    """Paid at Stripe after the bursary's read and before its save, its event after: Stripe
-    refuses to void the paid invoice, and its payment is a late payment of a replaced
-    invoice."""
+    """Paid at Stripe after the bursary's read and before its void, its event after: the old
+    invoice is voided before the bursary is saved (``invoice_requests.voided_first``), Stripe
+    refuses to void a paid invoice, and the bursary is refused (409 ``payment_being_recorded``),
+    nothing written, no invoice made. The payment's event confirms the booking and nothing goes
+    back (before, the bursary replaced the invoice and the payment went back whole)."""
     system = invoiced
     application = _applied(system)
     old = invoice_id_of(application)
-    number = system.stripe_invoice(old)["number"]
+    invoices = invoices_made(system)
 
     granted = _paid_while(system, old, lambda: system.grant_bursary(application, 5000))
 
-    assert granted.status == 200, granted.body
-    new = _on_the_new_invoice(system, application, old)
+    granted.refused(409, "payment_being_recorded")
+    seen = system.status_of(application)
+    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0), seen
     assert system.stripe_invoice(old)["status"] == "paid"
-    _refund_told(system.deliver_emails(), number)
-    # The organisers can still void the invoice the booking holds.
-    app_id = application["application_id"]
-    voided = system.admin("POST", f"/applications/{app_id}/invoice/void")
-    assert voided.status == 200, voided.body
-    assert system.stripe_invoice(new)["status"] == "void"
+    assert invoices_made(system) == invoices  # no invoice for the rest was made
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    stored = system.stored(application)
+    assert (stored.bursary, stored.invoice.voiding if stored.invoice else None) == (0, None)
+    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
+    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
 
 
 def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_booking_paid(
@@ -135,36 +139,37 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
     assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
 
 
-def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_refuses_it(
+def test_the_old_invoice_is_void_before_the_new_one_is_made_so_it_cannot_be_paid_meanwhile(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The invoice is paid (and its event applied) while the bursary's new invoice is being
-    made: the bursary's save finds the booking confirmed, its invoice is voided, and the
-    bursary is refused in words; the booking is paid, nothing is given back."""
+    """The employer tries to pay the old invoice while the bursary's new invoice is being
+    made: it was voided at Stripe before (``invoice_requests.voided_first``), so Stripe
+    refuses the payment, and the bursary stands on the new invoice for the rest; nothing is
+    taken, nothing given back (before, the payment landed and the bursary was refused)."""
     system = invoiced
     application = _applied(system)
     old = invoice_id_of(application)
     payments = system.ports.payments
     real_create = payments.create_invoice
-    made: list[str] = []
+    tried: list[int] = []
 
     def paid_meanwhile(request: Any) -> Any:
-        assert system.stripe_local("POST", f"/invoices/{old}/pay").status == 200
-        invoice = real_create(request)
-        made.append(invoice.invoice_id)
-        return invoice
+        tried.append(system.stripe_local("POST", f"/invoices/{old}/pay").status)
+        return real_create(request)
 
     monkeypatch.setattr(payments, "create_invoice", paid_meanwhile)
-    refused = system.grant_bursary(application, 5000)
+    granted = system.grant_bursary(application, 5000)
 
-    refused.refused(409, "not_fundable")
+    assert granted.status == 200, granted.body
+    assert tried == [400]
+    assert system.stripe_invoice(old)["status"] == "void"
     seen = system.status_of(application)
-    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
-    assert system.standin.money_taken()[application["application_id"]] == 20000
-    [orphan] = made
-    assert system.stripe_invoice(orphan)["status"] == "void"
-    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
-    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
+    assert (seen["status"], seen["left_to_pay"]) == ("awaiting_invoice_payment", 15000), seen
+    assert system.stripe_invoice(invoice_id_of(seen))["status"] == "open"
+    assert system.standin.money_moved().get(application["application_id"], (0, 0)) == (0, 0)
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert stored.invoice.voiding is None
 
 
 # -- the same bursary again, and grants at once (hostile12a NEW-12) ------------------------------
@@ -276,7 +281,7 @@ def test_an_invoice_replaced_before_its_email_went_is_not_named_as_the_one_to_pa
     assert "a bursary of £80.00" in granted.text
 
 
-def test_a_full_bursary_racing_the_only_payment_says_it_was_not_needed_not_a_second_one(
+def test_a_full_bursary_racing_the_only_payment_is_refused_the_payment_kept(
     invoiced: System,
 ) -> None:
     system = invoiced
@@ -285,18 +290,14 @@ def test_a_full_bursary_racing_the_only_payment_says_it_was_not_needed_not_a_sec
 
     funded = _paid_while(system, old, lambda: system.grant_bursary(application, 20000))
 
-    assert funded.status == 200, funded.body
+    # Its void asked first, refused by Stripe: the bursary is refused, the payment kept.
+    funded.refused(409, "payment_being_recorded")
     app_id = application["application_id"]
     seen = system.admin("GET", f"/applications/{app_id}").json()
-    assert (seen["status"], seen["status_reason"]) == ("confirmed", "funded")
-    assert system.standin.money_taken()[app_id] == 0
+    assert (seen["status"], seen["bursary"]) == ("confirmed", 0), seen
+    assert system.standin.money_moved()[app_id] == (20000, 0)
     emails = system.deliver_emails()
-    refunds = [e for e in emails if "refunded" in e.subject]
-    assert sorted(e.to[0] for e in refunds) == [ACCOUNTS, PERSON]
-    for told in refunds:
-        assert "Nothing was left to pay for the place when this payment reached us" in told.text
-        assert "second payment" not in told.text
-        assert "already paid for" not in told.text
+    assert not [e for e in emails if "refunded" in e.subject or "ursary" in e.subject]
 
 
 def test_a_card_payment_racing_a_part_bursary_is_confirmed_saying_what_comes_back(
@@ -325,34 +326,3 @@ def test_a_card_payment_racing_a_part_bursary_is_confirmed_saying_what_comes_bac
         " ".join(confirmed.text.split())
     )
     assert "covered the rest" not in confirmed.text
-
-
-def test_a_replaced_invoice_paid_after_the_booking_ended_does_not_ask_for_the_newer_one(
-    invoiced: System,
-) -> None:
-    """The employer pays the first invoice as a bursary replaces it and the booking is then
-    cancelled: its payment goes back as a replaced invoice's, and the messages say the booking
-    had ended by then, not that the newer invoice (voided with the booking) is the one to pay
-    (bursary12, left): the words are of the booking as it stood when the payment went back."""
-    system = invoiced
-    application = _applied(system)
-    old = invoice_id_of(application)
-    app_id = application["application_id"]
-
-    def bursary_then_cancelled() -> Reply:
-        granted = system.grant_bursary(application, 5000)
-        assert granted.status == 200, granted.body
-        return system.admin("POST", f"/applications/{app_id}/cancel", json_body={})
-
-    cancelled = _paid_while(system, old, bursary_then_cancelled)
-
-    assert cancelled.status == 200, cancelled.body
-    assert system.status_of(application)["status"] == "cancelled"
-    assert system.standin.money_moved()[app_id] == (20000, 20000)
-    refunds = [e for e in system.deliver_emails() if "refunded" in e.subject]
-    assert sorted(e.to[0] for e in refunds) == [ACCOUNTS, PERSON]
-    for told in refunds:
-        said = " ".join(told.text.split())
-        assert "This invoice had been replaced by a newer one" in said
-        assert "newer invoice is the one to pay" not in said
-        assert "The booking had ended by then, so there is nothing more to pay" in said

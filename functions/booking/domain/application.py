@@ -40,6 +40,7 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
+from booking.domain.invoice_voiding import voiding_of
 from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef, PaymentRecord
@@ -364,7 +365,12 @@ class Application(Model):
         if self.waiting_move is not None and self.status is ApplicationStatus.CONFIRMED:
             # A move waiting for a seat ends unmoved when either cohort begins.
             return self.waiting_move.ends_at
-        return self.hold_lapses_at()
+        lapses = self.hold_lapses_at()
+        voiding = voiding_of(self)
+        if voiding is not None and lapses is not None:
+            # An organiser's act left half done after its invoice's void: the sweep's to end.
+            return min(lapses, voiding.left_half_done_at())
+        return lapses
 
     @property
     def is_erased(self) -> bool:

@@ -21,6 +21,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from booking.domain.addresses import DeliverableEmail
 from booking.domain.errors import InvalidInput
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.model import Model
 from booking.domain.money import MAX_MINOR_UNITS, Money, below_minimum_charge
 from booking.domain.statuses import ERASED, ERASED_EMAIL
@@ -335,6 +336,9 @@ class InvoiceRef(Model):
     status: str = "open"  # open | paid | void | uncollectible | overdue
     attempt: int = 1
     resent: int = 0  # times an organiser had Stripe send it again (each on the timeline)
+    # Being voided at Stripe for an organiser's act, saved before the void is asked
+    # (``domain.invoice_voiding``): Stripe's ``invoice.voided`` of it ends nothing meanwhile.
+    voiding: VoidingFor | None = None
 
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at

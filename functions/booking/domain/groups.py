@@ -34,6 +34,7 @@ from booking.domain.group_place import GroupStatus as GroupStatus
 from booking.domain.group_place import booked_for_you as booked_for_you
 from booking.domain.group_place import fills_a_group_place as fills_a_group_place
 from booking.domain.group_place import the_place_is_the_groups as the_place_is_the_groups
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from booking.domain.model import Model
 from booking.domain.money import Money
 
@@ -50,7 +51,7 @@ APPLY_BY_PASSED = "apply_by_passed"
 
 # A replacement of the group's invoice still marked this long after it began was left half
 # done (Stripe failed, or the function was stopped): the sweep completes it (or clears it).
-REPLACEMENT_LEFT_AFTER = timedelta(minutes=5)
+REPLACEMENT_LEFT_AFTER = LEFT_HALF_DONE_AFTER
 
 HOLDS_SEATS = frozenset(
     {GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT, GroupStatus.PAID}

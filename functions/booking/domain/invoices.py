@@ -88,6 +88,10 @@ RELEASE_REASONS = {
 }
 
 
+# The id of the invoice event an organisers' void of one person's invoice applies, once Stripe
+# holds it void (``services.invoicing.void_by_organiser``), before this prefix.
+ORGANISERS_VOID = "voided-by-organiser-"
+
 # A payment of an invoice the application no longer holds (replaced by another).
 SUPERSEDED_INVOICE = "invoice_replaced"
 
@@ -109,6 +113,15 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
         return Decision(Action.IGNORE, "the due day has not ended")
     if is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT:
         kind = event.kind
+        if (
+            kind is InvoiceEventKind.VOIDED
+            and invoice is not None
+            and invoice.voiding is not None
+            and not event.event_id.startswith(ORGANISERS_VOID)
+        ):
+            # Stripe's void of it for an organiser's act (``domain.invoice_voiding``), which
+            # ends or replaces it in its own save and words: not the booking's end.
+            return Decision(Action.IGNORE, "voided for an organiser's act")
         if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
             # Voided once its due day had ended unpaid: the sweep's void, asked before it lets
             # the place go (its event may come first), ends it as not paid in time.

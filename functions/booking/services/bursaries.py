@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
+from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED
 from booking.domain.offer_ends import place_refusal
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
@@ -23,12 +24,6 @@ from booking.services.ports import Ports
 from booking.services.settle import settle_money
 
 logger = Logger(child=True)
-
-# What an organiser may do instead of granting under a bank debit of the invoice.
-GRANT_ONCE_SETTLED = (
-    "Grant a bursary only if the bank says the debit failed; once it is confirmed the booking "
-    "is paid and a bursary can no longer be given"
-)
 
 
 def grant_bursary(

@@ -140,7 +140,6 @@ class _ByInvoice(_WayToPay):
     ) -> GroupBooking | None:
         old = self.before.invoice
         assert old is not None
-        assert new.invoice is not None
         before = self.before
         unchanged = (
             current.status is GroupStatus.AWAITING_INVOICE_PAYMENT
@@ -157,6 +156,10 @@ class _ByInvoice(_WayToPay):
         released = place_given_up(current, number, now) if unchanged else None
         if released is None:
             return None
+        if new.status is GroupStatus.LAPSED:  # the last place: the booking ends, unpaid
+            ended = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
+            return self.told(_replacing_none(ended), number)
+        assert new.invoice is not None
         return self.told(_replacing_none(with_invoice(released, new.invoice)), number)
 
     def told(self, new: GroupBooking, number: int) -> GroupBooking:
@@ -176,8 +179,8 @@ class _ByInvoice(_WayToPay):
             disown_invoice(self.ports, new.invoice.invoice_id)
 
     def close_old(self, saved: GroupBooking) -> None:
-        # Replaced, the old invoice was voided first; the last place given up ends the
-        # booking, and its invoice is voided after.
+        # Replaced, or ended by its last place given up, the old invoice was voided first
+        # (``cleared``); an ended booking records it void as Stripe answers.
         if self.before.invoice is not None and saved.status is GroupStatus.LAPSED:
             void_quietly(self.ports, saved.model_copy(update={"invoice": self.before.invoice}))
 
@@ -277,17 +280,18 @@ def _saved(
     (``_WayToPay.cleared``). A lost race re-applies the change on the group read again when
     it changed in nothing this change decides; otherwise (_Changed), or when the save fails
     for any other reason, what was asked of Stripe is undone."""
-    lapsing = released.seats_held == 0
-    if lapsing:
-        base = way.before
-        new = way.told(lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP), number)
+    try:
+        # The old invoice voided first, the last place's too (its booking ends unpaid): a
+        # payment of it begun meanwhile has the give-up refused, not given back whole.
+        base = way.cleared(number, now)
+    except StaleWrite:
+        raise _Changed() from None
+    marked = place_given_up(base, number, now)
+    assert marked is not None  # read unreleased, and unchanged since
+    if released.seats_held == 0:
+        ended = lapsed(marked, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
+        new = way.told(_replacing_none(ended), number)
     else:
-        try:
-            base = way.cleared(number, now)
-        except StaleWrite:
-            raise _Changed() from None
-        marked = place_given_up(base, number, now)
-        assert marked is not None  # read unreleased, and unchanged since
         try:
             asked = way.ask(marked, now)
         except DependencyUnavailable as error:
@@ -295,7 +299,7 @@ def _saved(
         new = way.told(asked, number)
 
     def save(current: GroupBooking) -> GroupBooking:
-        again = new if current is base else None if lapsing else way.onto(current, new, number, now)
+        again = new if current is base else way.onto(current, new, number, now)
         if again is None:
             raise _Changed()
         return way.ports.groups.save_group(again, current)

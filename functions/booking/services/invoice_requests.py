@@ -13,10 +13,12 @@ from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
+from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite, UnknownToProvider
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.invoices import InvoicePaying
 from booking.domain.money import Money, money_words
 from booking.domain.wording import cohort_name
+from booking.services.concurrency import retried
 from booking.services.ports import InvoiceRequest, Ports
 
 logger = Logger(child=True)
@@ -131,14 +133,90 @@ def refuse_while_being_paid(
     if invoice is None or not application.has_open_invoice():
         return
     paying = invoice_paying(ports, invoice.invoice_id)
+    if paying.on_its_way:
+        raise being_paid_refused(invoice, paying, then, when_paid)
+
+
+def being_paid_refused(
+    invoice: InvoiceRef, paying: InvoicePaying, then: str, when_paid: Conflict | None = None
+) -> Conflict:
+    """The refusal of an organiser's act on ``invoice`` while ``paying`` (on its way): a bank
+    debit processing, 409 ``payment_settling`` (``then``: what they may do); paid, its event
+    not yet here, ``when_paid`` or 409 ``payment_being_recorded``."""
     if paying is InvoicePaying.PROCESSING:
-        raise settling_refused(invoice, then)
-    if paying is InvoicePaying.PAID:
-        raise when_paid or Conflict(
-            "the employer's payment of this invoice has arrived and is being recorded: nothing "
-            "was changed. Please look again in a minute, when the booking is confirmed",
-            code="payment_being_recorded",
+        return settling_refused(invoice, then)
+    return when_paid or Conflict(
+        "the employer's payment of this invoice has arrived and is being recorded: nothing "
+        "was changed. Please look again in a minute, when the booking is confirmed",
+        code="payment_being_recorded",
+    )
+
+
+def voided_first(ports: Ports, application: Application, act: VoidingFor) -> Application:
+    """``application``'s open invoice voided at Stripe for the organiser's ``act`` (its
+    cancel, or a bursary replacing the invoice or leaving nothing to pay), before the act is
+    saved: the application as saved with the invoice marked (``InvoiceRef.voiding``, so that
+    Stripe's ``invoice.voided`` of it ends nothing), the version the act's save expects.
+    Stripe's void decides (``void_at_stripe``), as for a group's replacement: refused (paid
+    meanwhile, or a bank debit of it begun since the read before it), the act is refused in
+    the words of ``refuse_while_being_paid`` and the mark taken back, nothing else written.
+    Stripe unanswering: DependencyUnavailable, in words; the mark stays, and the sweep
+    completes the act if Stripe voided it after all, or takes the mark back
+    (``services.invoice_void_sweep``), as a retry would. Changed while Stripe was asked (its
+    own ``invoice.voided`` recorded): StaleWrite, the act decided again on a fresh read."""
+    invoice = application.invoice
+    assert invoice is not None
+    marked = application
+    before = invoice.voiding
+    if before is None or (before.bursary, before.refund) != (act.bursary, act.refund):
+        # Left half done by an earlier try: the sweep's clock runs from then.
+        since = before.since if before is not None else act.since
+        mark = invoice.model_copy(update={"voiding": act.model_copy(update={"since": since})})
+        marked = ports.repository.save(
+            application.model_copy(update={"invoice": mark}), application
         )
+    try:
+        held = void_at_stripe(ports, invoice.invoice_id)
+    except DependencyUnavailable as error:
+        raise DependencyUnavailable(
+            "the payment provider did not answer the cancellation of the invoice: nothing was "
+            "changed yet. Please try again in a few minutes (if the invoice was cancelled, this "
+            "is completed within half an hour in any case)",
+            code=error.code,
+            retry_after_seconds=error.retry_after_seconds,
+        ) from error
+    if held.on_its_way:
+        unmark_voiding(ports, application.application_id, invoice.invoice_id)
+        logger.info(
+            "an invoice kept: Stripe refused its void",
+            extra={"application_id": application.application_id},
+        )
+        raise being_paid_refused(invoice, held, act.once_settled)
+    fresh = ports.repository.get_application(application.application_id)
+    if fresh is None or fresh.version != marked.version:
+        raise StaleWrite(application.application_id)
+    return marked
+
+
+def without_voiding(application: Application) -> Application:
+    """``application`` with its invoice no longer marked as being voided (the act saved)."""
+    invoice = application.invoice
+    if invoice is None or invoice.voiding is None:
+        return application
+    return application.model_copy(update={"invoice": invoice.model_copy(update={"voiding": None})})
+
+
+def unmark_voiding(ports: Ports, application_id: str, invoice_id: str) -> None:
+    """The application no longer marked as voiding ``invoice_id`` (its void refused, or the
+    sweep finding it open or paid)."""
+
+    def clear(current: Application | None) -> None:
+        held = current.invoice if current is not None else None
+        marked = held is not None and held.invoice_id == invoice_id and held.voiding is not None
+        if current is not None and marked:
+            ports.repository.save(without_voiding(current), current)
+
+    retried(clear, lambda: ports.repository.get_application(application_id))
 
 
 def settling_refused(invoice: InvoiceRef, then: str, *, whose: str = "this invoice") -> Conflict:

@@ -27,7 +27,12 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.invoices import (
+    ORGANISERS_VOID,
+    InvoiceEvent,
+    InvoiceEventKind,
+    InvoicePaying,
+)
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -240,7 +245,7 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     if held.on_its_way:
         raise settling_refused(invoice, VOID_ONCE_FAILED)
     voided = InvoiceEvent(
-        event_id=f"voided-by-organiser-{invoice.invoice_id}",
+        event_id=f"{ORGANISERS_VOID}{invoice.invoice_id}",
         kind=InvoiceEventKind.VOIDED,
         invoice_id=invoice.invoice_id,
         application_id=application_id,

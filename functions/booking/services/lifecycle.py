@@ -20,6 +20,7 @@ from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
+from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, left_half_done
 from booking.domain.offer_ends import refuse_offering
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation, owes_nothing
@@ -111,13 +112,6 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
 # -- cancellation --------------------------------------------------------------------------
 
 
-# What an organiser may do instead of cancelling under a bank debit of the invoice.
-CANCEL_ONCE_SETTLED = (
-    "Once the bank confirms it, cancel the booking as a paid one (with or without its refund); "
-    "if the bank says the debit failed, cancel it then"
-)
-
-
 def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
@@ -194,6 +188,15 @@ def sweep_due(
                 if lapse_overdue_move(ports, application, now):
                     summary.holds_released += 1
                     touched.add(application.pending_move.to_course_id)
+            except (DependencyUnavailable, Conflict) as exc:
+                summary.skipped.append(f"{application.application_id}: {exc.code}")
+            continue
+        if left_half_done(application, now):
+            from booking.services.invoice_void_sweep import act_completed
+
+            try:  # an organiser's act stopped between its invoice's void and its save
+                if act_completed(ports, application):
+                    touched.add(application.course_id)
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue

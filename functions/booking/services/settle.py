@@ -14,7 +14,7 @@ seat decides again without one.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,13 +22,12 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.commands import (
-    AfterSave,
-    ExpireCheckout,
     IssueInvoice,
     NoteAnomaly,
     Refund,
     Settlement,
     Situation,
+    VoidInvoice,
 )
 from booking.domain.course import Course
 from booking.domain.dearer_moves import is_move_session
@@ -38,12 +37,12 @@ from booking.domain.errors import (
     AlreadyRefunded,
     Conflict,
     CourseFull,
-    DependencyUnavailable,
     PriceChanged,
     RefundRefused,
     StaleWrite,
     UnknownToProvider,
 )
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import course_paid_for, paid_at, paid_late
@@ -59,9 +58,15 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.email_claims import TAKEN_UP
-from booking.services.invoice_requests import invoice_due, invoice_request, void_quietly
+from booking.services.invoice_requests import (
+    invoice_due,
+    invoice_request,
+    voided_first,
+    without_voiding,
+)
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice, sent_invoice
+from booking.services.stripe_clean_up import clean_up, expire_quietly
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -125,9 +130,22 @@ def settle_money(
             situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
         so_far.refunds = so_far.refunds or _asks_refunds(decided)
+        acted = _act_voiding(fact, ports.clock())
+        voided = acted is not None and _voids_its_open_invoice(application, decided)
+        if acted is not None and voided:
+            # An organiser's act ending or replacing the open invoice voids it at Stripe
+            # first, the act refused if a payment of it got there first (``voided_first``).
+            application = voided_first(ports, application, acted)
         try:
             return _carry_out(
-                ports, course, application, decided, claim, asked=asked, made=so_far.made
+                ports,
+                course,
+                application,
+                decided,
+                claim,
+                asked=asked,
+                made=so_far.made,
+                voided=voided,
             )
         except (CourseFull, AlreadyApplied, PriceChanged):
             # No seat for a confirmation, a move the person's other application on that
@@ -136,7 +154,14 @@ def settle_money(
             # (the money goes back; a booking refunded whole prices nothing).
             again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
             return _carry_out(
-                ports, course, application, again, claim, asked=asked, made=so_far.made
+                ports,
+                course,
+                application,
+                again,
+                claim,
+                asked=asked,
+                made=so_far.made,
+                voided=voided,
             )
 
     settled = retried(
@@ -144,6 +169,26 @@ def settle_money(
     )
     changed = settled.settlement.application is not None or so_far.refunds
     return dataclasses.replace(settled, changed=changed)
+
+
+def _voids_its_open_invoice(application: Application, decided: Settlement) -> bool:
+    """Whether ``decided`` changes ``application`` and voids the invoice it holds open."""
+    invoice = application.invoice
+    return (
+        decided.application is not None
+        and invoice is not None
+        and application.has_open_invoice()
+        and VoidInvoice(invoice.invoice_id) in decided.after_save
+    )
+
+
+def _act_voiding(fact: MoneyFact, now: datetime) -> VoidingFor | None:
+    """The organiser's act ``fact`` is, as an invoice's void mark; None for Stripe's facts."""
+    if isinstance(fact, BursaryGranted):
+        return VoidingFor(since=now, bursary=fact.amount)
+    if isinstance(fact, Cancellation) and not fact.afterwards:
+        return VoidingFor(since=now, refund=fact.refund)
+    return None
 
 
 def _asks_refunds(decided: Settlement) -> bool:
@@ -224,7 +269,10 @@ def _carry_out(
     *,
     asked: bool = False,
     made: dict[str, int] | None = None,
+    voided: bool = False,
 ) -> Settled:
+    """``decided`` carried out around one save (``voided``: its open invoice voided at Stripe
+    for an organiser's act, saved no longer marked)."""
     if decided.refusal is not None:
         raise Conflict(decided.refusal.message, code=decided.refusal.code)
     new = decided.application
@@ -235,6 +283,8 @@ def _carry_out(
     # again only after its claim) makes the save lose, and the refund is decided again from a
     # fresh read, the move told and standing.
     held_on = claim if undoes_a_move(application, new) else None
+    if voided:
+        new = without_voiding(new)  # the act voided for is saved: no longer marked
     made = {} if made is None else made
     refused: list[str] = []  # payments Stripe refused to refund after it had given some back
     for command in decided.before_save:
@@ -381,41 +431,4 @@ def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:
         disown_invoice(ports, issued.invoice_id)
 
 
-def clean_up(ports: Ports, saved: Application, commands: Sequence[AfterSave]) -> Application:
-    """Close at Stripe what no longer holds a place; record what Stripe answered."""
-    for command in commands:
-        if isinstance(command, ExpireCheckout):
-            expire_quietly(ports, command.session_id)
-            continue
-        answer = void_quietly(ports, command.invoice_id)
-        if answer is not None:
-            saved = _record_invoice_status(ports, saved, command.invoice_id, answer)
-    return saved
-
-
-def expire_quietly(ports: Ports, session_id: str) -> None:
-    """Expire a checkout nobody is to pay any more (detached already, or never shown): if it
-    is paid after all, the payment's webhook gives the money back. Best effort."""
-    try:
-        ports.payments.expire_checkout(session_id)
-    except (DependencyUnavailable, Conflict):
-        logger.warning("checkout left to expire", extra={"session_id": session_id})
-
-
-def _record_invoice_status(
-    ports: Ports, saved: Application, invoice_id: str, status: str
-) -> Application:
-    """The invoice's status as Stripe answered, on the application holding it (if it still
-    does, and says otherwise)."""
-
-    def record(current: Application) -> Application:
-        invoice = current.invoice
-        if invoice is None or invoice.invoice_id != invoice_id or invoice.status == status:
-            return current
-        told = invoice.model_copy(update={"status": status})
-        return ports.repository.save(current.model_copy(update={"invoice": told}), current)
-
-    return retried(record, lambda: load_application(ports, saved.application_id), first=saved)
-
-
-__all__ = ["Settled", "clean_up", "note_anomaly", "refund", "settle_money"]
+__all__ = ["Settled", "clean_up", "expire_quietly", "note_anomaly", "refund", "settle_money"]

@@ -1,0 +1,76 @@
+"""An organiser's act that voids one person's open invoice (their cancel of the booking, or a
+bursary that replaces the invoice or leaves nothing to pay), recorded on the invoice
+(``InvoiceRef.voiding``) before Stripe is asked to void it, and the act saved only once Stripe
+holds it void (``services.invoice_requests.voided_first``): a payment of it begun meanwhile has
+the void refused, and the act with it, so the payment is never taken and given back whole.
+
+While the mark stands, Stripe's own ``invoice.voided`` of the invoice ends nothing
+(``domain.invoices.decide_invoice``): the act's save ends or replaces it, in the act's words.
+The mark says which act, so that one left half done (the function stopped between Stripe's
+void and the save) is completed by the sweep (``services.invoice_void_sweep``) once
+``LEFT_HALF_DONE_AFTER`` has passed, or taken back when Stripe never voided the invoice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from pydantic import ConfigDict
+
+from booking.domain.model import Model
+from booking.domain.validation import SaneInstant
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+
+# A void for an act (a group's invoice replacement, one person's cancel or bursary) still
+# marked this long after it began was left half done (Stripe failed after the void, or the
+# function was stopped): the sweep completes it, or takes the mark back.
+LEFT_HALF_DONE_AFTER = timedelta(minutes=5)
+
+
+class VoidingFor(Model):
+    """The organiser's act an invoice is being voided for, since when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: SaneInstant
+    bursary: int | None = None  # the bursary granted (pence); None: the booking cancelled
+    refund: bool = False  # the cancel's: the money paid goes back (``Cancellation.refund``)
+
+    def left_half_done_at(self) -> datetime:
+        """When the sweep looks at the act, if it is still marked then."""
+        return self.since + LEFT_HALF_DONE_AFTER
+
+    @property
+    def once_settled(self) -> str:
+        """What the organiser may do instead while a bank debit of the invoice is processing
+        (the act refused in the words of ``invoice_requests.settling_refused``)."""
+        return GRANT_ONCE_SETTLED if self.bursary is not None else CANCEL_ONCE_SETTLED
+
+
+def voiding_of(application: Application) -> VoidingFor | None:
+    """The organiser's act ``application``'s open invoice is being voided for, if any (a mark
+    left on an invoice no longer open says nothing)."""
+    invoice = application.invoice
+    return invoice.voiding if invoice is not None and application.has_open_invoice() else None
+
+
+def left_half_done(application: Application, now: datetime) -> bool:
+    """Whether an organiser's act voiding ``application``'s open invoice was begun long enough
+    before ``now`` to be left half done (the sweep's to complete or take back)."""
+    voiding = voiding_of(application)
+    return voiding is not None and voiding.left_half_done_at() <= now
+
+
+# What an organiser may do instead of granting under a bank debit of the invoice.
+GRANT_ONCE_SETTLED = (
+    "Grant a bursary only if the bank says the debit failed; once it is confirmed the booking "
+    "is paid and a bursary can no longer be given"
+)
+# What an organiser may do instead of cancelling under a bank debit of the invoice.
+CANCEL_ONCE_SETTLED = (
+    "Once the bank confirms it, cancel the booking as a paid one (with or without its refund); "
+    "if the bank says the debit failed, cancel it then"
+)
