@@ -1,0 +1,375 @@
+"""An organiser's act that ends or replaces one person's open invoice (their cancel of the
+booking, a part or full bursary) voids it at Stripe before the act is saved, and so does a
+group's last place given up (fix21a): a payment of the invoice begun between the act's read
+at Stripe and its void has Stripe refuse the void, and the act is refused in the words of the
+read's refusal (409 ``payment_settling`` / ``payment_being_recorded``), nothing written, the
+mark taken back; the payment then confirms the booking and nothing is given back (before,
+the act was saved, the invoice voided after it under the payment, and the payment given back
+whole when it arrived).
+
+The invoice is marked before its void (``InvoiceRef.voiding``), so Stripe's own
+``invoice.voided`` of it (the stand-in sends it during the void) ends nothing; Stripe not
+answering is a 503, the mark kept for a retry or the sweep; an act stopped between the void
+and its save is completed by the sweep once Stripe holds the invoice void, or its mark taken
+back when Stripe never voided it.
+
+Through the real handlers, moto and the Stripe stand-in; each race made exact by a hook at the
+in-process Stripe client, just as the system's void reaches the stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.errors import DependencyUnavailable
+from booking.services.lifecycle import sweep
+from tests.support.applications import invoice_id_of
+from tests.support.groups import (
+    COLLEAGUES,
+    give_up,
+    invoiced_group,
+    manager_view,
+    pay_link_id,
+    when_stripe_is_asked,
+)
+from tests.support.held_events import deliver, held
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.system import Reply, System, application_body
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _person(system: System) -> tuple[dict[str, Any], str]:
+    """One person booked by invoice (£200), its emails sent, and its invoice."""
+    invoiced_cohort(system, capacity=2)
+    reply = system.api(
+        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
+    )
+    assert reply.status == 201, reply.body
+    system.deliver_emails()
+    application = dict(reply.json())
+    return application, invoice_id_of(application)
+
+
+def _debit_begins(system: System, invoice_id: str) -> Callable[[], int]:
+    """The employer's bank debit of ``invoice_id`` begun: processing at the bank."""
+    return lambda: (
+        system.stripe_local("POST", f"/invoices/{invoice_id}/pay", b"async=true", FORM).status
+    )
+
+
+def _paid(system: System, invoice_id: str) -> Callable[[], int]:
+    """The employer's payment of ``invoice_id``, at once."""
+    return lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay").status
+
+
+def _at_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], int]
+) -> list[Any]:
+    return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
+
+
+def _bank_confirms(system: System, invoice_id: str) -> None:
+    said = system.stripe_local("POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM)
+    assert said.status == 200, said.body
+
+
+def _kept(system: System, application: dict[str, Any], invoice_id: str) -> None:
+    """Nothing written: the booking on its open invoice, unmarked, no bursary, nobody told."""
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.voiding, stored.bursary) == (
+        invoice_id,
+        None,
+        0,
+    )
+    assert system.course(INVOICED)["places_left"] == 1
+    assert system.deliver_emails() == []
+
+
+def _confirmed_whole(system: System, application: dict[str, Any]) -> None:
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    subjects = [e.subject for e in system.deliver_emails()]
+    assert not [s for s in subjects if "refunded" in s or "ancel" in s], subjects
+
+
+def _bursary(application: dict[str, Any], amount: int) -> Callable[[System], Reply]:
+    return lambda system: system.grant_bursary(application, amount)
+
+
+def _cancel(application: dict[str, Any], refund: bool) -> Callable[[System], Reply]:
+    return lambda system: system.cancel(application["application_id"], refund=refund)
+
+
+@pytest.mark.parametrize(
+    ("act", "then"),
+    [
+        (lambda a: _bursary(a, 5000), "Grant a bursary only if the bank says the debit failed"),
+        (lambda a: _bursary(a, 20000), "Grant a bursary only if the bank says the debit failed"),
+        (lambda a: _cancel(a, False), "Once the bank confirms it, cancel the booking"),
+        (lambda a: _cancel(a, True), "Once the bank confirms it, cancel the booking"),
+    ],
+    ids=["part-bursary", "full-bursary", "cancel", "cancel-refund"],
+)
+def test_an_act_under_a_debit_begun_between_its_read_and_its_void_is_refused_the_debit_kept(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    act: Callable[[dict[str, Any]], Callable[[System], Reply]],
+    then: str,
+) -> None:
+    application, invoice_id = _person(system)
+    begun = _at_the_void(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
+
+    answer = act(application)(system)
+    monkeypatch.undo()
+
+    assert begun == [200]
+    error = answer.refused(409, "payment_settling")
+    assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
+    assert "nothing was changed" in error["message"]
+    assert then in error["message"]
+    _kept(system, application, invoice_id)
+    _bank_confirms(system, invoice_id)
+    _confirmed_whole(system, application)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [lambda a: _bursary(a, 5000), lambda a: _cancel(a, False)],
+    ids=["part-bursary", "cancel"],
+)
+def test_an_act_paid_between_its_read_and_its_void_is_refused_the_payment_kept(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    act: Callable[[dict[str, Any]], Callable[[System], Reply]],
+) -> None:
+    application, invoice_id = _person(system)
+    paid = _at_the_void(system, monkeypatch, invoice_id, _paid(system, invoice_id))
+
+    # The payment's event comes after the act.
+    answer, caused = held(system, lambda: act(application)(system))
+    monkeypatch.undo()
+
+    assert paid == [200]
+    answer.refused(409, "payment_being_recorded")
+    stored = system.stored(application)
+    assert stored.status.value == "awaiting_invoice_payment"
+    assert stored.invoice is not None
+    assert stored.invoice.voiding is None
+    deliver(system, caused)
+    _confirmed_whole(system, application)
+
+
+def test_stripes_own_voided_event_during_the_cancel_ends_nothing_the_cancel_is_told(
+    system: System,
+) -> None:
+    """The stand-in sends ``invoice.voided`` while the cancel voids the invoice, before the
+    cancel is saved: the marked invoice's void ends nothing, and the booking ends as the
+    organiser's cancel, in its words, not as an invoice voided."""
+    application, invoice_id = _person(system)
+
+    cancelled = system.cancel(application["application_id"], refund=False)
+
+    assert cancelled.status == 200, cancelled.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = system.stored(application)
+    assert (stored.status.value, stored.status_reason) == ("cancelled", None)
+    assert stored.invoice is not None
+    assert (stored.invoice.status, stored.invoice.voiding) == ("void", None)
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    subjects = [e.subject for e in system.deliver_emails()]
+    assert not [s for s in subjects if "voided" in s.lower()], subjects
+
+
+def test_a_part_bursary_replaces_the_invoice_once_stripe_voided_it(system: System) -> None:
+    application, invoice_id = _person(system)
+
+    granted = system.grant_bursary(application, 5000)
+
+    assert granted.status == 200, granted.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    seen = system.status_of(application)
+    assert (seen["status"], seen["left_to_pay"]) == ("awaiting_invoice_payment", 15000)
+    new = invoice_id_of(seen)
+    assert new != invoice_id
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    assert system.stripe_invoice(new)["status"] == "open"
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert stored.invoice.voiding is None
+
+
+def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_the_cancel(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, invoice_id = _person(system)
+    payments = system.ports.payments
+
+    def unanswered(invoice: str) -> str:
+        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
+
+    monkeypatch.setattr(payments, "void_invoice", unanswered)
+    first = system.cancel(application["application_id"], refund=False)
+    monkeypatch.undo()
+
+    error = first.refused(503, "payment_provider_unavailable")
+    assert "nothing was changed yet" in error["message"]
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert system.deliver_emails() == []
+
+    again = system.cancel(application["application_id"], refund=False)
+
+    assert again.status == 200, again.body
+    assert system.status_of(application)["status"] == "cancelled"
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+
+
+def _stopped_after_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: Callable[[], Reply]
+) -> None:
+    """``act`` stopped (the function out of time) at its save after Stripe's void."""
+    repository = system.ports.repository
+    real_save = repository.save
+
+    def stopped(new: Any, previous: Any, **options: Any) -> Any:
+        if new.invoice is not None and new.invoice.voiding is None and previous.invoice.voiding:
+            raise TimeoutError("the function ran out of time")
+        return real_save(new, previous, **options)
+
+    monkeypatch.setattr(repository, "save", stopped)
+    with pytest.raises(TimeoutError):
+        act()
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize("by", ["cancel", "bursary"])
+def test_an_act_stopped_after_its_void_is_completed_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    application, invoice_id = _person(system)
+    app_id = application["application_id"]
+    ports = system.ports
+    if by == "cancel":
+        act: Callable[[], Any] = lambda: __import__(  # noqa: E731
+            "booking.services.lifecycle", fromlist=["cancel"]
+        ).cancel(ports, app_id, refund=False)
+    else:
+        act = lambda: __import__(  # noqa: E731
+            "booking.services.bursaries", fromlist=["grant_bursary"]
+        ).grant_bursary(ports, app_id, 5000)
+
+    _stopped_after_the_void(system, monkeypatch, act)
+
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    left = system.stored(application)
+    assert left.status.value == "awaiting_invoice_payment"
+    assert left.invoice is not None
+    assert left.invoice.voiding is not None
+    # Not before five minutes: the organiser's retry may be on its way.
+    assert sweep(ports, system.now() + timedelta(minutes=4)).skipped == []
+    assert system.stored(application).invoice.voiding is not None  # type: ignore[union-attr]
+
+    sweep(ports, system.now() + timedelta(minutes=6))
+    system.relay()
+
+    seen = system.status_of(application)
+    if by == "cancel":
+        assert seen["status"] == "cancelled"
+    else:
+        assert (seen["status"], seen["left_to_pay"]) == ("awaiting_invoice_payment", 15000)
+        assert system.stripe_invoice(invoice_id_of(seen))["status"] == "open"
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert stored.invoice.voiding is None
+
+
+def test_a_mark_whose_void_never_reached_stripe_is_taken_back_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, invoice_id = _person(system)
+    payments = system.ports.payments
+
+    def unanswered(invoice: str) -> str:
+        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
+
+    monkeypatch.setattr(payments, "void_invoice", unanswered)
+    assert system.grant_bursary(application, 5000).status == 503
+    monkeypatch.undo()
+    assert system.stored(application).invoice.voiding is not None  # type: ignore[union-attr]
+
+    sweep(system.ports, system.now() + timedelta(minutes=6))
+
+    _kept(system, application, invoice_id)
+
+
+# -- a group's last place ----------------------------------------------------------------------
+
+
+def _group_down_to_its_last_place(system: System) -> tuple[dict[str, Any], str]:
+    """A group of three by invoice, places 1 and 2 given up: its last place on a £200 invoice."""
+    invoiced_cohort(system)
+    group = invoiced_group(system, colleagues=COLLEAGUES)
+    for place in (1, 2):
+        assert give_up(system, group, place).status == 200
+    system.deliver_emails()
+    view = manager_view(system, group)
+    assert view["places_kept"] == 1
+    return group, pay_link_id(view)
+
+
+@pytest.mark.parametrize(
+    ("pays", "code"),
+    [(_debit_begins, "payment_settling"), (_paid, "payment_being_recorded")],
+    ids=["debit", "paid"],
+)
+def test_the_last_place_given_up_under_a_payment_begun_at_its_void_is_refused_the_money_kept(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    pays: Callable[[System, str], Callable[[], int]],
+    code: str,
+) -> None:
+    group, invoice_id = _group_down_to_its_last_place(system)
+    begun = _at_the_void(system, monkeypatch, invoice_id, pays(system, invoice_id))
+
+    answer, caused = held(system, lambda: give_up(system, group, 3))
+    monkeypatch.undo()
+
+    assert begun == [200]
+    answer.refused(409, code)
+    stored = system.stored_group(group)
+    assert (stored.status.value, stored.seats_held, stored.replacing_invoice) == (
+        "awaiting_invoice_payment",
+        1,
+        None,
+    )
+    deliver(system, caused)
+    if code == "payment_settling":
+        _bank_confirms(system, invoice_id)
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["places_kept"]) == ("paid", 1)
+    assert system.standin.money_moved()[group["group_id"]] == (20000, 0)
+
+
+def test_the_last_place_given_up_voids_first_and_stripes_event_ends_it_as_given_up(
+    system: System,
+) -> None:
+    group, invoice_id = _group_down_to_its_last_place(system)
+
+    answer = give_up(system, group, 3)
+
+    assert answer.status == 200, answer.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    ended = system.stored_group(group)
+    assert (ended.status.value, ended.replacing_invoice) == ("lapsed", None)
+    view = manager_view(system, group)
+    assert view["ended_because"] == "every_place_given_up", view
