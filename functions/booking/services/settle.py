@@ -130,39 +130,26 @@ def settle_money(
             situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
         so_far.refunds = so_far.refunds or _asks_refunds(decided)
-        acted = _act_voiding(fact, ports.clock())
-        voided = acted is not None and _voids_its_open_invoice(application, decided)
-        if acted is not None and voided:
+        acted = _act_voiding(fact, ports.clock(), application, decided)
+        if acted is not None:
             # An organiser's act ending or replacing the open invoice voids it at Stripe
             # first, the act refused if a payment of it got there first (``voided_first``).
             application = voided_first(ports, application, acted)
+
+        def carry(decision: Settlement) -> Settled:
+            # The act's own save clears the invoice's mark (``voided_first``'s).
+            decision = decision if acted is None else _unmarked(decision)
+            made = so_far.made
+            return _carry_out(ports, course, application, decision, claim, asked=asked, made=made)
+
         try:
-            return _carry_out(
-                ports,
-                course,
-                application,
-                decided,
-                claim,
-                asked=asked,
-                made=so_far.made,
-                voided=voided,
-            )
+            return carry(decided)
         except (CourseFull, AlreadyApplied, PriceChanged):
             # No seat for a confirmation, a move the person's other application on that
             # cohort forbids, or a cohort no longer priced in the currency paid (its currency
             # changed after this booking ended: a late payment): decided again without it
             # (the money goes back; a booking refunded whole prices nothing).
-            again = settle(application, fact, dataclasses.replace(situation, seat_free=False))
-            return _carry_out(
-                ports,
-                course,
-                application,
-                again,
-                claim,
-                asked=asked,
-                made=so_far.made,
-                voided=voided,
-            )
+            return carry(settle(application, fact, dataclasses.replace(situation, seat_free=False)))
 
     settled = retried(
         attempt, lambda: load_application(ports, application_id), first=first, exhausted=exhausted
@@ -171,24 +158,33 @@ def settle_money(
     return dataclasses.replace(settled, changed=changed)
 
 
-def _voids_its_open_invoice(application: Application, decided: Settlement) -> bool:
-    """Whether ``decided`` changes ``application`` and voids the invoice it holds open."""
+def _act_voiding(
+    fact: MoneyFact, now: datetime, application: Application, decided: Settlement
+) -> VoidingFor | None:
+    """The organiser's act ``fact`` is (a bursary, a cancel), as the void mark of the invoice
+    ``application`` holds open, when ``decided`` changes it and voids that invoice; None
+    otherwise, and for Stripe's facts."""
     invoice = application.invoice
-    return (
-        decided.application is not None
-        and invoice is not None
-        and application.has_open_invoice()
-        and VoidInvoice(invoice.invoice_id) in decided.after_save
-    )
-
-
-def _act_voiding(fact: MoneyFact, now: datetime) -> VoidingFor | None:
-    """The organiser's act ``fact`` is, as an invoice's void mark; None for Stripe's facts."""
+    if (
+        decided.application is None
+        or invoice is None
+        or not application.has_open_invoice()
+        or VoidInvoice(invoice.invoice_id) not in decided.after_save
+    ):
+        return None
     if isinstance(fact, BursaryGranted):
         return VoidingFor(since=now, bursary=fact.amount)
     if isinstance(fact, Cancellation) and not fact.afterwards:
         return VoidingFor(since=now, refund=fact.refund)
     return None
+
+
+def _unmarked(decided: Settlement) -> Settlement:
+    """``decided`` with the application it saves no longer marked as voiding its invoice."""
+    new = decided.application
+    return (
+        decided if new is None else dataclasses.replace(decided, application=without_voiding(new))
+    )
 
 
 def _asks_refunds(decided: Settlement) -> bool:
@@ -269,10 +265,7 @@ def _carry_out(
     *,
     asked: bool = False,
     made: dict[str, int] | None = None,
-    voided: bool = False,
 ) -> Settled:
-    """``decided`` carried out around one save (``voided``: its open invoice voided at Stripe
-    for an organiser's act, saved no longer marked)."""
     if decided.refusal is not None:
         raise Conflict(decided.refusal.message, code=decided.refusal.code)
     new = decided.application
@@ -283,8 +276,6 @@ def _carry_out(
     # again only after its claim) makes the save lose, and the refund is decided again from a
     # fresh read, the move told and standing.
     held_on = claim if undoes_a_move(application, new) else None
-    if voided:
-        new = without_voiding(new)  # the act voided for is saved: no longer marked
     made = {} if made is None else made
     refused: list[str] = []  # payments Stripe refused to refund after it had given some back
     for command in decided.before_save:
