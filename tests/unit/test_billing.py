@@ -24,7 +24,13 @@ from booking.domain.billing import (
     invoice_hold_ends,
 )
 from booking.domain.course import Money
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, decide_invoice
+from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.invoices import (
+    ORGANISERS_VOID,
+    InvoiceEvent,
+    InvoiceEventKind,
+    decide_invoice,
+)
 from booking.domain.payments import Action, Decision
 from tests.support.applications import an_application, an_invoice, application_body
 from tests.support.discount_codes import a_discount_code
@@ -304,6 +310,29 @@ def test_stripe_calling_an_invoice_overdue_before_its_day_ends_lets_nothing_go()
     assert decide_invoice(held, voided, midnight) == Decision(
         Action.RELEASE_HOLD, "invoice_overdue"
     )
+
+
+def test_stripes_void_of_an_invoice_voided_for_an_organisers_act_ends_nothing() -> None:
+    """Marked before an organiser's cancel or bursary voids it (``domain.invoice_voiding``):
+    Stripe's own ``invoice.voided`` ends nothing, the act's save does; the organisers' void
+    of it (its own event id) and its other endings still end it."""
+    held = application()
+    assert held.invoice is not None
+    marked = held.model_copy(
+        update={"invoice": held.invoice.model_copy(update={"voiding": VoidingFor(since=NOW)})}
+    )
+    voided = ended(InvoiceEventKind.VOIDED)
+    assert decide_invoice(marked, voided, NOW) == Decision(
+        Action.IGNORE, "voided for an organiser's act"
+    )
+    assert decide_invoice(held, voided, NOW).action is Action.RELEASE_HOLD
+    organisers = InvoiceEvent(f"{ORGANISERS_VOID}in_1", InvoiceEventKind.VOIDED, "in_1", "app1")
+    assert decide_invoice(marked, organisers, NOW).action is Action.RELEASE_HOLD
+    uncollectible = ended(InvoiceEventKind.UNCOLLECTIBLE)
+    assert decide_invoice(marked, uncollectible, NOW).action is Action.RELEASE_HOLD
+    # The sweep looks at it five minutes on, unless its hold lapses first.
+    assert marked.sweep_due_at() == NOW + timedelta(minutes=5)
+    assert held.sweep_due_at() == held.hold_lapses_at()  # None here: no hold time given
 
 
 def test_an_invoice_booking_can_be_confirmed_released_or_replaced_and_nothing_else() -> None:

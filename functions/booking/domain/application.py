@@ -367,10 +367,10 @@ class Application(Model):
             return self.waiting_move.ends_at
         lapses = self.hold_lapses_at()
         voiding = voiding_of(self)
-        if voiding is not None and lapses is not None:
-            # An organiser's act left half done after its invoice's void: the sweep's to end.
-            return min(lapses, voiding.left_half_done_at())
-        return lapses
+        if voiding is None:
+            return lapses
+        # An organiser's act left half done after its invoice's void: the sweep's to end.
+        return min(d for d in (lapses, voiding.left_half_done_at()) if d is not None)
 
     @property
     def is_erased(self) -> bool:
