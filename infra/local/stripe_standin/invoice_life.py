@@ -311,13 +311,7 @@ class InvoiceLife:
         if after is not None:
             ids = [i["id"] for i in invoices]
             invoices = invoices[ids.index(after) + 1 :] if after in ids else []
-        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
-        return {
-            "object": "list",
-            "data": copy.deepcopy(invoices[:limit]),
-            "has_more": len(invoices) > limit,
-            "url": "/v1/invoices",
-        }
+        return wire.listed(invoices, wire.list_limit(params), "/v1/invoices")
 
     def list_payments(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/invoice_payments``: an invoice's payments, newest first."""
@@ -328,10 +322,4 @@ class InvoiceLife:
         status = wire.optional_str(params, "status")
         if status is not None:
             payments = [p for p in payments if p["status"] == status]
-        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
-        return {
-            "object": "list",
-            "data": copy.deepcopy(payments[:limit]),
-            "has_more": len(payments) > limit,
-            "url": "/v1/invoice_payments",
-        }
+        return wire.listed(payments, wire.list_limit(params), "/v1/invoice_payments")

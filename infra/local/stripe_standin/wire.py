@@ -7,12 +7,13 @@ every object is copied from.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import secrets
 import string
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,30 @@ def parse_int(value: Any, param: str, *, minimum: int | None = None) -> int:
             400, f"This value must be greater than or equal to {minimum}.", param=param
         )
     return number
+
+
+def list_limit(params: Mapping[str, Any]) -> int:
+    """A list's ``limit``: 10 when not given, else 1 to 100 (Stripe's 400 beyond, on every list)."""
+    limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
+    if limit > 100:
+        raise StripeError(400, "This value must be less than or equal to 100.", param="limit")
+    return limit
+
+
+def listed(
+    found: Sequence[dict[str, Any]],
+    limit: int,
+    url: str,
+    shown: Callable[[dict[str, Any]], dict[str, Any]] = copy.deepcopy,
+) -> dict[str, Any]:
+    """Stripe's list: the first ``limit`` of ``found`` (already in order), each as ``shown``
+    (a copy, so the caller cannot change the store), and whether more follow."""
+    return {
+        "object": "list",
+        "data": [shown(item) for item in found[:limit]],
+        "has_more": len(found) > limit,
+        "url": url,
+    }
 
 
 def require_str(params: Mapping[str, Any], name: str) -> str:
