@@ -42,7 +42,7 @@ from booking.domain.limits import (
     waiting_places,
 )
 from booking.domain.people import address_digest
-from booking.domain.provider_objects import provider_objects
+from booking.domain.provider_objects import payments_recorded, provider_objects
 from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
@@ -373,10 +373,8 @@ class FakeRepository:
             contact := newly_billed_to(previous.billing if previous else None, stored.billing)
         ) is not None:
             self.billed.setdefault(address_digest(contact), set()).add(stored.application_id)
-        payments = [record.payment_intent for record in stored.payments]
-        for payment_intent in [*payments, stored.payment_intent]:
-            if payment_intent:
-                self.payments.setdefault(payment_intent, stored.application_id)
+        for payment_intent in payments_recorded(stored):
+            self.payments.setdefault(payment_intent, stored.application_id)
         for object_id in provider_objects(stored):
             self.owners.setdefault(object_id, stored.application_id)
 

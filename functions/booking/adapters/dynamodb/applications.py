@@ -62,7 +62,7 @@ from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
-from booking.domain.provider_objects import provider_objects
+from booking.domain.provider_objects import payments_recorded, provider_objects
 from booking.domain.timeline import changes
 from booking.services.ports import ClaimRead, EnrolmentRead, SubmissionRead
 from booking.services.stored import stored_application
@@ -75,13 +75,8 @@ def _new_objects(stored: Application, previous: Application | None) -> list[str]
 
 
 def _new_payments(stored: Application, previous: Application | None) -> list[str]:
-    known = {p.payment_intent for p in previous.payments} if previous else set()
-    if previous is not None and previous.payment_intent:
-        known.add(previous.payment_intent)
-    found = [p.payment_intent for p in stored.payments]
-    if stored.payment_intent:
-        found.append(stored.payment_intent)
-    return [pi for pi in dict.fromkeys(found) if pi not in known]
+    known = set(payments_recorded(previous)) if previous else set()
+    return [pi for pi in payments_recorded(stored) if pi not in known]
 
 
 class DynamoApplicationStore:
