@@ -56,9 +56,7 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
-from booking.services.stored import stored_application
-
-MAX_SESSION_ROWS = 99
+from booking.services.stored import capacity_refusal, session_rows_refusal, stored_application
 
 
 @dataclass
@@ -155,15 +153,10 @@ class FakeRepository:
             ):
                 raise StaleWrite("the course changed since its currency was checked")
         old_rows = len(previous.definition.sessions) if previous else 0
-        if max(old_rows, len(definition.sessions)) > MAX_SESSION_ROWS:
-            raise Conflict(
-                f"a course may have at most {MAX_SESSION_ROWS} sessions", code="too_many_sessions"
-            )
-        if previous is not None and previous.seats_taken > definition.capacity:
-            raise Conflict(
-                "capacity cannot be lower than the places already taken",
-                code="capacity_below_taken",
-            )
+        if (too_many := session_rows_refusal(old_rows, len(definition.sessions))) is not None:
+            raise too_many
+        if (overbooking := capacity_refusal(previous, definition)) is not None:
+            raise overbooking
         stored = Course(
             course_id=course_id,
             definition=definition,
