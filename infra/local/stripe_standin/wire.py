@@ -217,6 +217,18 @@ def list_limit(params: Mapping[str, Any]) -> int:
     return limit
 
 
+def matching(
+    found: list[dict[str, Any]], params: Mapping[str, Any], *fields: str
+) -> list[dict[str, Any]]:
+    """``found`` narrowed, for each of ``fields`` the request names a value of, to the objects
+    whose field holds that value (a list's filters: ``status``, ``invoice``, ...)."""
+    for name in fields:
+        wanted = optional_str(params, name)
+        if wanted is not None:
+            found = [item for item in found if item[name] == wanted]
+    return found
+
+
 def listed(
     found: Sequence[dict[str, Any]],
     limit: int,
