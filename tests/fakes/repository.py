@@ -38,8 +38,8 @@ from booking.domain.limits import (
     HoldingChanges,
     Limited,
     code_key,
+    counter_moves,
     holding_changes,
-    waiting_places,
 )
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import payments_recorded, provider_objects
@@ -268,7 +268,7 @@ class FakeRepository:
         course = self.courses.get(stored.course_id)
         if course_at is not None and (course is None or course.version != course_at):
             raise StaleWrite("the course was saved since it was read")
-        counters = _counter_moves(stored, previous, held)
+        counters = counter_moves(previous, stored, held)
         priced = newly_priced(previous, stored)
         self._check_priced(priced)
         unpriced = no_longer_priced(previous, stored)
@@ -696,28 +696,6 @@ def _check_seats(course: Course | None, seat_delta: int, waiting_delta: int) -> 
         raise CourseFull("this course has no places left")
     if seat_delta < 0 and course.seats_taken < -seat_delta:
         raise CourseFull("this course has no places left")
-
-
-def _counter_moves(
-    stored: Application, previous: Application | None, held: HoldingChanges
-) -> dict[str, tuple[int, int]]:
-    """Each course's (seats, waiting places) moved by a save, where either moved."""
-    moves: dict[str, tuple[int, int]] = {}
-    # The application's course, the one it left, and every one whose seat it claims or gives
-    # back (a dearer move's hold), as the table does.
-    seated = {h.of for h in (*held.claimed, *held.released) if h.thing is Limited.SEAT}
-    waits = waiting_places(stored) | waiting_places(previous)  # a waiting move's cohort too
-    touched = {stored.course_id, *((previous.course_id,) if previous else ()), *seated, *waits}
-    for course_id in sorted(touched):
-        seats = held.delta(Limited.SEAT, course_id)
-        waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
-        if seats or waiting:
-            moves[course_id] = (seats, waiting)
-    return moves
-
-
-def _waiting_on(application: Application | None, course_id: str) -> int:
-    return int(course_id in waiting_places(application))
 
 
 def _marker_key(marker: ReminderMarker) -> tuple[str, datetime | None, str, str]:
