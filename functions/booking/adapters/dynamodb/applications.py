@@ -315,8 +315,7 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
-        item = self.table.get(enrolment_key(course_id, email))
-        return item["application_id"]["S"] if item and "application_id" in item else None
+        return self.table.text(enrolment_key(course_id, email), "application_id")
 
     def _indexed_under(self, partition: str) -> list[Application]:
         """The applications a person's index partition points at (the person's own, or those
@@ -372,18 +371,17 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def owner_of(self, provider_object_id: str) -> str | None:
-        item = self.table.get(owner_key(provider_object_id))
-        return item["application_id"]["S"] if item else None
+        return self.table.text(owner_key(provider_object_id), "application_id")
 
     @translate_aws_errors
     def application_for_payment(self, payment_intent: str) -> Application | None:
-        item = self.table.get(payment_key(payment_intent))
-        return self.get_application(item["application_id"]["S"]) if item else None
+        application_id = self.table.text(payment_key(payment_intent), "application_id")
+        return self.get_application(application_id) if application_id else None
 
     @translate_aws_errors
     def application_by_reference(self, reference: str) -> Application | None:
-        item = self.table.get(reference_key(reference))
-        return self.get_application(item["application_id"]["S"]) if item else None
+        application_id = self.table.text(reference_key(reference), "application_id")
+        return self.get_application(application_id) if application_id else None
 
     @translate_aws_errors
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:

@@ -322,11 +322,9 @@ class DynamoGroupStore:
 
     @translate_aws_errors
     def group_of_object(self, provider_object_id: str) -> str | None:
-        item = self.table.get(group_owner_key(provider_object_id))
-        return item["group_id"]["S"] if item else None
+        return self.table.text(group_owner_key(provider_object_id), "group_id")
 
     @translate_aws_errors
     def place_holder(self, group_id: str, place: int) -> str | None:
         """The application filling a group's place now, if any."""
-        item = self.table.get(group_place_key(group_id, place))
-        return item["application_id"]["S"] if item else None
+        return self.table.text(group_place_key(group_id, place), "application_id")

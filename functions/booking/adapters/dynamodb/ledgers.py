@@ -158,8 +158,7 @@ class DynamoEmailLedger:
 
     @translate_aws_errors
     def email_state(self, job_id: str) -> str | None:
-        item = self.table.get(email_claim_key(job_id))
-        return item["state"]["S"] if item is not None and "state" in item else None
+        return self.table.text(email_claim_key(job_id), "state")
 
     @translate_aws_errors
     def email_claim(self, job_id: str) -> ClaimHeld | None:
