@@ -41,6 +41,13 @@ def stored_group(new: GroupBooking, previous: GroupBooking | None) -> GroupBooki
     )
 
 
+def places_given_up(new: GroupBooking, previous: GroupBooking | None) -> list[int]:
+    """The places a group's save gives up (released in ``new``, not in ``previous``): the
+    save holds only while nobody fills each of them (``GroupStore.place_holder``)."""
+    before = {p.number for p in previous.places if p.released} if previous else set()
+    return [p.number for p in new.places if p.released and p.number not in before]
+
+
 def session_rows_refusal(stored_rows: int, rows: int) -> Conflict | None:
     """Why a course's save cannot write ``rows`` session rows over the ``stored_rows`` it
     replaces (each is written or cleared in the one transaction), or None."""
