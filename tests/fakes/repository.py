@@ -376,7 +376,7 @@ class FakeRepository:
             if holding.thing is not Limited.CODE_USE:
                 continue
             code = self.codes.get(holding.of)
-            if code is None or (code.max_uses is not None and code.uses >= code.max_uses):
+            if code is None or code.uses_left == 0:  # as the table's condition refuses it
                 raise CodeUsedUp("this discount code has no use left")
         for holding in held.released:
             if holding.thing is Limited.CODE_USE and holding.of not in self.codes:
