@@ -4,7 +4,7 @@ what runs in AWS."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +30,7 @@ from booking.services.ports import (
     ReminderMarker,
     Repository,
 )
+from booking.services.stored import MAX_SESSION_ROWS
 from tests.fakes import FakeRepository
 from tests.support.applications import an_application, answers_of
 from tests.support.discount_codes import a_discount_code
@@ -506,6 +507,26 @@ def test_a_course_keeps_its_counters_and_refuses_capacity_below_them(repo: Repos
     grown = repo.put_course("c1", definition(capacity=3, title="Renamed"))
     assert (grown.version, grown.seats_taken, grown.definition.title) == (2, 2, "Renamed")
     assert [c.course_id for c in repo.list_courses()] == ["c1"]
+
+
+def test_a_course_of_more_sessions_than_one_save_writes_is_refused_whole(
+    repo: Repository,
+) -> None:
+    start = date.fromisoformat(FIRST_DAY)
+    sessions = [
+        {
+            "date": (start + timedelta(days=n)).isoformat(),
+            "start_time": "15:00",
+            "end_time": "16:00",
+        }
+        for n in range(MAX_SESSION_ROWS + 1)
+    ]
+    with pytest.raises(errors.Conflict) as refused:
+        repo.put_course("c1", definition(sessions=sessions))
+    assert refused.value.code == "too_many_sessions"
+    assert repo.get_course("c1") is None
+    kept = repo.put_course("c1", definition(sessions=sessions[:MAX_SESSION_ROWS]))
+    assert len(kept.schedule) == MAX_SESSION_ROWS
 
 
 def test_a_course_keeps_when_each_follow_up_was_last_written(repo: Repository) -> None:

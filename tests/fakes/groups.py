@@ -26,7 +26,7 @@ from booking.domain.errors import (
 from booking.domain.groups import GroupBooking
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import provider_objects_of_group
-from booking.services.stored import stored_group
+from booking.services.stored import places_given_up, stored_group
 from tests.fakes.repository import FakeRepository
 
 
@@ -61,10 +61,8 @@ class FakeGroupStore:
             raise StaleWrite("group exists")
         if previous is not None and (current is None or current.version != previous.version):
             raise StaleWrite("group changed concurrently")
-        released_before = {p.number for p in previous.places if p.released} if previous else set()
-        for place in stored.places:
-            released_now = place.released and place.number not in released_before
-            if released_now and self.place_holder(stored.group_id, place.number) is not None:
+        for number in places_given_up(stored, previous):
+            if self.place_holder(stored.group_id, number) is not None:
                 raise StaleWrite("the place was filled meanwhile")
         delta = stored.seats_held - (previous.seats_held if previous else 0)
         course = self.repository.courses.get(stored.course_id)

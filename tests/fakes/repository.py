@@ -38,11 +38,11 @@ from booking.domain.limits import (
     HoldingChanges,
     Limited,
     code_key,
+    counter_moves,
     holding_changes,
-    waiting_places,
 )
 from booking.domain.people import address_digest
-from booking.domain.provider_objects import provider_objects
+from booking.domain.provider_objects import payments_recorded, provider_objects
 from booking.domain.reminders import INVITATION
 from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
@@ -56,9 +56,7 @@ from booking.services.ports import (
     SessionRow,
     SubmissionRead,
 )
-from booking.services.stored import stored_application
-
-MAX_SESSION_ROWS = 99
+from booking.services.stored import capacity_refusal, session_rows_refusal, stored_application
 
 
 @dataclass
@@ -155,15 +153,10 @@ class FakeRepository:
             ):
                 raise StaleWrite("the course changed since its currency was checked")
         old_rows = len(previous.definition.sessions) if previous else 0
-        if max(old_rows, len(definition.sessions)) > MAX_SESSION_ROWS:
-            raise Conflict(
-                f"a course may have at most {MAX_SESSION_ROWS} sessions", code="too_many_sessions"
-            )
-        if previous is not None and previous.seats_taken > definition.capacity:
-            raise Conflict(
-                "capacity cannot be lower than the places already taken",
-                code="capacity_below_taken",
-            )
+        if (too_many := session_rows_refusal(old_rows, len(definition.sessions))) is not None:
+            raise too_many
+        if (overbooking := capacity_refusal(previous, definition)) is not None:
+            raise overbooking
         stored = Course(
             course_id=course_id,
             definition=definition,
@@ -275,7 +268,7 @@ class FakeRepository:
         course = self.courses.get(stored.course_id)
         if course_at is not None and (course is None or course.version != course_at):
             raise StaleWrite("the course was saved since it was read")
-        counters = _counter_moves(stored, previous, held)
+        counters = counter_moves(previous, stored, held)
         priced = newly_priced(previous, stored)
         self._check_priced(priced)
         unpriced = no_longer_priced(previous, stored)
@@ -373,10 +366,8 @@ class FakeRepository:
             contact := newly_billed_to(previous.billing if previous else None, stored.billing)
         ) is not None:
             self.billed.setdefault(address_digest(contact), set()).add(stored.application_id)
-        payments = [record.payment_intent for record in stored.payments]
-        for payment_intent in [*payments, stored.payment_intent]:
-            if payment_intent:
-                self.payments.setdefault(payment_intent, stored.application_id)
+        for payment_intent in payments_recorded(stored):
+            self.payments.setdefault(payment_intent, stored.application_id)
         for object_id in provider_objects(stored):
             self.owners.setdefault(object_id, stored.application_id)
 
@@ -385,7 +376,7 @@ class FakeRepository:
             if holding.thing is not Limited.CODE_USE:
                 continue
             code = self.codes.get(holding.of)
-            if code is None or (code.max_uses is not None and code.uses >= code.max_uses):
+            if code is None or code.uses_left == 0:  # as the table's condition refuses it
                 raise CodeUsedUp("this discount code has no use left")
         for holding in held.released:
             if holding.thing is Limited.CODE_USE and holding.of not in self.codes:
@@ -705,28 +696,6 @@ def _check_seats(course: Course | None, seat_delta: int, waiting_delta: int) -> 
         raise CourseFull("this course has no places left")
     if seat_delta < 0 and course.seats_taken < -seat_delta:
         raise CourseFull("this course has no places left")
-
-
-def _counter_moves(
-    stored: Application, previous: Application | None, held: HoldingChanges
-) -> dict[str, tuple[int, int]]:
-    """Each course's (seats, waiting places) moved by a save, where either moved."""
-    moves: dict[str, tuple[int, int]] = {}
-    # The application's course, the one it left, and every one whose seat it claims or gives
-    # back (a dearer move's hold), as the table does.
-    seated = {h.of for h in (*held.claimed, *held.released) if h.thing is Limited.SEAT}
-    waits = waiting_places(stored) | waiting_places(previous)  # a waiting move's cohort too
-    touched = {stored.course_id, *((previous.course_id,) if previous else ()), *seated, *waits}
-    for course_id in sorted(touched):
-        seats = held.delta(Limited.SEAT, course_id)
-        waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
-        if seats or waiting:
-            moves[course_id] = (seats, waiting)
-    return moves
-
-
-def _waiting_on(application: Application | None, course_id: str) -> int:
-    return int(course_id in waiting_places(application))
 
 
 def _marker_key(marker: ReminderMarker) -> tuple[str, datetime | None, str, str]:

@@ -15,6 +15,7 @@ import stripe
 from infra.local.stripe_standin import StripeStandIn, decode_form
 from infra.local.stripe_standin.events import Deliver
 from tests.support.standin import (
+    API_KEY,
     BASE,
     FIXTURES,
     SECRET,
@@ -772,3 +773,29 @@ def test_a_line_item_is_named_by_its_product_data_or_its_product_and_refused_unn
 
     named_by_id = create(client, clock, key="by-id", line_items=item({"product": "prod_1"}))
     assert named_by_id.amount_total == 20000
+
+
+@pytest.mark.parametrize(
+    "path", ["events", "refunds", "invoices", "invoice_payments", "promotion_codes"]
+)
+def test_every_list_takes_a_limit_of_1_to_100_as_stripe_does(
+    standin: StripeStandIn, path: str
+) -> None:
+    def listed(limit: str) -> tuple[int, dict[str, Any]]:
+        response = standin.handle(
+            "GET", f"/v1/{path}", {"limit": [limit]}, {"authorization": f"Bearer {API_KEY}"}, b""
+        )
+        return response.status, json.loads(response.body)
+
+    assert listed("100") == (
+        200,
+        {"object": "list", "data": [], "has_more": False, "url": f"/v1/{path}"},
+    )
+    for refused, message in (
+        ("101", "less than or equal to 100"),
+        ("0", "greater than or equal to 1"),
+    ):
+        status, body = listed(refused)
+        assert status == 400
+        assert body["error"]["param"] == "limit"
+        assert message in body["error"]["message"]

@@ -87,20 +87,7 @@ def dates_as_held(
     core = [s for s in after if s.kind is SessionKind.CORE and s.start > now]
     news = {s.key: _news(s, was.get(s.key), held.get(s.key), dates) for s in core}
     follow_ups = _follow_ups_changed(dates, core, was.values())
-    ordered = [s.key for s in core if news[s.key] is not None]
-    if not (ordered or follow_ups or dates.removed or dates.removed_follow_ups or dates.relinked):
-        return None
-    moved = "retimed" in news.values() or bool(dates.removed or dates.removed_follow_ups)
-    return ScheduleChanges(
-        changed=tuple(dict.fromkeys((*ordered, *follow_ups))),
-        removed=dates.removed,
-        removed_follow_ups=dates.removed_follow_ups,
-        # Renamed only when nothing they hold moved, came or went.
-        renamed_only=bool(ordered or follow_ups)
-        and not moved
-        and (dates.renamed_only or not follow_ups),
-        relinked=dates.relinked,
-    )
+    return _worded(dates, news, tuple(follow_ups), dates.removed)
 
 
 def _follow_ups_changed(
@@ -182,15 +169,19 @@ def _worded(
     follow_ups: tuple[str, ...],
     removed: tuple[str, ...],
 ) -> ScheduleChanges | None:
-    """The message as it goes (None: nothing differs for this person)."""
+    """``queued`` (a "Changed dates" message) as it stands for one person: ``news``, each
+    core session still to come (in the schedule's order) -> what it is to them (None: no
+    news); the follow-ups and the sessions it still changes and removes for them. None when
+    nothing differs for them."""
     ordered = tuple(key for key, word in news.items() if word is not None)
     if not (ordered or follow_ups or removed or queued.removed_follow_ups or queued.relinked):
         return None
     moved = "retimed" in news.values() or bool(removed or queued.removed_follow_ups)
     return ScheduleChanges(
-        changed=(*ordered, *follow_ups),
+        changed=tuple(dict.fromkeys((*ordered, *follow_ups))),
         removed=removed,
         removed_follow_ups=queued.removed_follow_ups,
+        # Renamed only when nothing they hold moved, came or went.
         renamed_only=bool(ordered or follow_ups)
         and not moved
         and (queued.renamed_only or not follow_ups),

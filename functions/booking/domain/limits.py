@@ -170,3 +170,23 @@ def waiting_places(application: Application | None) -> frozenset[str]:
     if move is not None and application.status is ApplicationStatus.CONFIRMED:
         return frozenset({move.to_course_id})
     return frozenset()
+
+
+def counter_moves(
+    before: Application | None, after: Application, changes: HoldingChanges
+) -> dict[str, tuple[int, int]]:
+    """Each course's counters a save from ``before`` to ``after`` (claiming and giving back
+    ``changes``) moves, as (seats, waiting places), by course, where either moves. It may move
+    them on the application's course, the one it left, every one whose seat it claims or
+    gives back (a dearer move's hold) and every one whose waiting list it joins or leaves (a
+    waiting move's cohort)."""
+    seated = {h.of for h in (*changes.claimed, *changes.released) if h.thing is Limited.SEAT}
+    waits_after, waits_before = waiting_places(after), waiting_places(before)
+    left = (before.course_id,) if before else ()
+    moves: dict[str, tuple[int, int]] = {}
+    for course_id in sorted({after.course_id, *left, *seated, *waits_after, *waits_before}):
+        seats = changes.delta(Limited.SEAT, course_id)
+        waiting = int(course_id in waits_after) - int(course_id in waits_before)
+        if seats or waiting:
+            moves[course_id] = (seats, waiting)
+    return moves

@@ -24,6 +24,14 @@ def provider_objects(application: Application) -> set[str]:
     return opened | {*current, *((application.invoice.invoice_id,) if application.invoice else ())}
 
 
+def payments_recorded(application: Application) -> tuple[str, ...]:
+    """Every payment the application recorded, once each: its payments in the order Stripe
+    reported them, then its current one if it is not among them. Refunds of these are the
+    application's (the repository indexes each by it; the money path asks Stripe about each)."""
+    found = (*(p.payment_intent for p in application.payments), application.payment_intent)
+    return tuple(dict.fromkeys(p for p in found if p))
+
+
 def invoices_ever_issued(application: Application) -> tuple[str, ...]:
     """Every invoice sent for the application (records from before ``invoices_issued`` was
     kept: their current invoice)."""

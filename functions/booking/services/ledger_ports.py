@@ -54,9 +54,18 @@ class ReminderMarker:
 
 
 class EmailLedger(Protocol):
-    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim: ...
+    def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim:
+        """Claim a job for sending at ``now`` (atomic: of two mailers racing, one claims it).
+        CLAIMED when it was never claimed, when its claim ``failed``, or when a ``sending``
+        claim is older than ``stale_before`` (its delivery died before calling SES); IN_FLIGHT
+        while a younger ``sending`` claim holds it; DONE for any other outcome (``sent``,
+        ``sent_unconfirmed``: SES was called, a ``skipped_*``)."""
+        ...
 
-    def finish_email(self, job_id: str, state: str, now: datetime) -> None: ...
+    def finish_email(self, job_id: str, state: str, now: datetime) -> None:
+        """Record what became of a claimed job (``sent``, ``sent_unconfirmed``, ``failed`` or a
+        ``skipped_*``): ``email_state`` answers it from then on."""
+        ...
 
     # Leases on sends (``services.send_leases``), by the id of what the send is about: an
     # application, or a group booking (``GroupStore.hold_group_send``).
@@ -85,7 +94,10 @@ class EmailLedger(Protocol):
         """A job's claim (``email_state``) with when it was last claimed; None as there."""
         ...
 
-    def suppress_address(self, address: str, reason: str, now: datetime) -> None: ...
+    def suppress_address(self, address: str, reason: str, now: datetime) -> None:
+        """Never mail ``address`` again (an SES bounce or complaint): ``is_suppressed`` is True
+        for it from now on. Kept by its digest, never the address itself."""
+        ...
 
     def is_suppressed(self, address: str) -> bool: ...
 
@@ -104,13 +116,23 @@ class ReminderLedger(Protocol):
         time. Atomic: of two runs racing, one wins."""
         ...
 
-    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool: ...
+    def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
+        """Record that this reminder will never be sent (a nearer one went out instead): False,
+        and nothing changed, when the marker was claimed, queued or superseded before."""
+        ...
 
     def mark_reminder_queued(
         self, marker: ReminderMarker, now: datetime, state: str = "queued"
-    ) -> None: ...
+    ) -> None:
+        """Settle a claim: ``queued`` (its job is on the queue) or ``abandoned`` (its session
+        started before a crashed run's leftover could be queued); either way it leaves
+        ``claimed_reminders``."""
+        ...
 
-    def claimed_reminders(self) -> list[ReminderMarker]: ...
+    def claimed_reminders(self) -> list[ReminderMarker]:
+        """Reminders claimed but not (known to be) queued: normally none; a crashed run's
+        leftovers, which the next run settles."""
+        ...
 
     def invitations_to(self, about: str) -> list[ReminderMarker]:
         """Every claim on an invitation to the programme's event ``about``, whatever its state

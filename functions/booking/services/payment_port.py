@@ -160,9 +160,17 @@ class PaymentGateway(Protocol):
 
     def refund(
         self, payment_intent: str, *, amount: int | None, idempotency_key: str
-    ) -> RefundMade: ...
+    ) -> RefundMade:
+        """Give back ``amount`` (None: all that is left) of the payment; asked again with the
+        same ``idempotency_key``, the same refund. Raises AlreadyRefunded when nothing is left
+        to give back, RefundAboveWhatIsLeft when ``amount`` is more than is left, and
+        DependencyUnavailable when the provider cannot be reached."""
+        ...
 
-    def application_of_payment(self, payment_intent: str) -> str | None: ...
+    def application_of_payment(self, payment_intent: str) -> str | None:
+        """The application our ids on the payment name at the provider (its metadata, read for
+        a payment no save recorded); None when it holds no such payment or it names none."""
+        ...
 
     def checkout_at_stripe(self, session_id: str) -> CheckoutAtStripe:
         """What the provider holds of its checkout session ``session_id``: what a signed

@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.errors import AlreadyRefunded
 from booking.domain.groups import GroupBooking
+from booking.domain.provider_objects import payments_recorded
 from booking.domain.settlement import Cancellation
 from booking.services.concurrency import load_application
 from booking.services.group_payments import record_group_refunds_held
@@ -59,8 +60,7 @@ def record_refunds_held(ports: Ports, application_id: str) -> None:
     """Each refund Stripe holds of the booking's payments, through the one money path the
     webhook's refund events take (a refund recorded already changes nothing)."""
     application = load_application(ports, application_id)
-    paid = (application.payment_intent, *(p.payment_intent for p in application.payments))
-    for payment_intent in dict.fromkeys(p for p in paid if p is not None):
+    for payment_intent in payments_recorded(application):
         for refund in ports.payments.refunds_held(payment_intent):
             logger.info(
                 "refund found at the payment provider",

@@ -60,7 +60,8 @@ class CourseStore(Protocol):
         dates_moved_at: datetime | None = None,
         creating: bool = False,
     ) -> Course:
-        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook.
+        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook, and
+        ``too_many_sessions`` beyond the rows one save writes (``services.stored``).
         ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). Written only
         over the version the save was decided on, else StaleWrite (decide it all again on a
         fresh read): ``checked`` (a currency change also only while nothing was priced in it

@@ -197,7 +197,7 @@ class Discounts(OnStore):
         return self.shown(promo, params.get("expand"), "promotion.coupon")
 
     def list_promotion_codes(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
+        limit = wire.list_limit(params)
         codes = sorted(self._store.promotion_codes.values(), key=lambda p: -p["created"])
         code = wire.optional_str(params, "code")
         if code is not None:
@@ -206,14 +206,12 @@ class Discounts(OnStore):
         if params.get("active") not in (None, ""):
             wanted = wire.truthy(params["active"])
             codes = [p for p in codes if p["active"] is wanted]
-        return {
-            "object": "list",
-            "data": [
-                self.shown(p, params.get("expand"), "data.promotion.coupon") for p in codes[:limit]
-            ],
-            "has_more": len(codes) > limit,
-            "url": "/v1/promotion_codes",
-        }
+        return wire.listed(
+            codes,
+            limit,
+            "/v1/promotion_codes",
+            lambda p: self.shown(p, params.get("expand"), "data.promotion.coupon"),
+        )
 
     def retrieve_promotion_code(self, promo_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
         promo = wire.find(self._store.promotion_codes, promo_id, "promotion_code")

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from infra.local.stripe_standin.store import Outgoing, Store
-from infra.local.stripe_standin.wire import StripeError, find, parse_int
+from infra.local.stripe_standin.wire import StripeError, find, list_limit, listed
 
 Deliver = Callable[[str, bytes, dict[str, str]], int]
 
@@ -193,9 +193,7 @@ class Webhooks:
 
 def list_events(store: Store, params: dict[str, Any]) -> dict[str, Any]:
     """``GET /v1/events``: newest first, filtered by type (``a.*`` too), paged; call locked."""
-    limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
-    if limit > 100:
-        raise StripeError(400, "This value must be less than or equal to 100.", param="limit")
+    limit = list_limit(params)
     events = store.events[::-1]
     event_type = params.get("type")
     if isinstance(event_type, str) and event_type:
@@ -214,12 +212,7 @@ def list_events(store: Store, params: dict[str, Any]) -> dict[str, Any]:
                 param="starting_after",
             )
         events = events[ids.index(starting_after) + 1 :]
-    return {
-        "object": "list",
-        "data": copy.deepcopy(events[:limit]),
-        "has_more": len(events) > limit,
-        "url": "/v1/events",
-    }
+    return listed(events, limit, "/v1/events")
 
 
 def get_event(store: Store, event_id: str) -> dict[str, Any]:

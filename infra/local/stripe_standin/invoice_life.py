@@ -303,35 +303,16 @@ class InvoiceLife:
         """``GET /v1/invoices``: newest first, of one ``status`` when named, at most ``limit``
         after ``starting_after`` (Stripe's paging)."""
         wire.reject_unknown(params, frozenset({"status", "limit", "starting_after"}))
-        invoices = sorted(self._store.invoices.values(), key=lambda i: -i["created"])
-        status = wire.optional_str(params, "status")
-        if status is not None:
-            invoices = [i for i in invoices if i["status"] == status]
+        newest_first = sorted(self._store.invoices.values(), key=lambda i: -i["created"])
+        invoices = wire.matching(newest_first, params, "status")
         after = wire.optional_str(params, "starting_after")
         if after is not None:
             ids = [i["id"] for i in invoices]
             invoices = invoices[ids.index(after) + 1 :] if after in ids else []
-        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
-        return {
-            "object": "list",
-            "data": copy.deepcopy(invoices[:limit]),
-            "has_more": len(invoices) > limit,
-            "url": "/v1/invoices",
-        }
+        return wire.listed(invoices, wire.list_limit(params), "/v1/invoices")
 
     def list_payments(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/invoice_payments``: an invoice's payments, newest first."""
-        payments = sorted(self._store.invoice_payments.values(), key=lambda p: -p["created"])
-        invoice_id = wire.optional_str(params, "invoice")
-        if invoice_id is not None:
-            payments = [p for p in payments if p["invoice"] == invoice_id]
-        status = wire.optional_str(params, "status")
-        if status is not None:
-            payments = [p for p in payments if p["status"] == status]
-        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
-        return {
-            "object": "list",
-            "data": copy.deepcopy(payments[:limit]),
-            "has_more": len(payments) > limit,
-            "url": "/v1/invoice_payments",
-        }
+        newest_first = sorted(self._store.invoice_payments.values(), key=lambda p: -p["created"])
+        payments = wire.matching(newest_first, params, "invoice", "status")
+        return wire.listed(payments, wire.list_limit(params), "/v1/invoice_payments")

@@ -234,11 +234,7 @@ class Payments(OnStore):
         """``GET /v1/refunds``: newest first, of one ``payment_intent`` or ``charge`` when
         named (an unknown one is Stripe's 400 for it), at most ``limit``; call locked."""
         store = self._store
-        limit = wire.parse_int(params.get("limit", "10"), "limit", minimum=1)
-        if limit > 100:
-            raise wire.StripeError(
-                400, "This value must be less than or equal to 100.", param="limit"
-            )
+        limit = wire.list_limit(params)
         refunds = sorted(store.refunds.values(), key=lambda r: r["created"], reverse=True)
         for param, kind in (("payment_intent", "payment_intent"), ("charge", "charge")):
             wanted = wire.optional_str(params, param)
@@ -250,12 +246,7 @@ class Payments(OnStore):
                     400, f"No such {kind}: '{wanted}'", code="resource_missing", param=param
                 )
             refunds = [r for r in refunds if r[param] == wanted]
-        return {
-            "object": "list",
-            "data": copy.deepcopy(refunds[:limit]),
-            "has_more": len(refunds) > limit,
-            "url": "/v1/refunds",
-        }
+        return wire.listed(refunds, limit, "/v1/refunds")
 
     def _charge_to_refund(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The succeeded charge a refund names, by its payment intent or itself."""

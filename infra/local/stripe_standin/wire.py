@@ -7,12 +7,13 @@ every object is copied from.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import secrets
 import string
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,42 @@ def parse_int(value: Any, param: str, *, minimum: int | None = None) -> int:
             400, f"This value must be greater than or equal to {minimum}.", param=param
         )
     return number
+
+
+def list_limit(params: Mapping[str, Any]) -> int:
+    """A list's ``limit``: 10 when not given, else 1 to 100 (Stripe's 400 beyond, on every list)."""
+    limit = parse_int(params.get("limit", "10"), "limit", minimum=1)
+    if limit > 100:
+        raise StripeError(400, "This value must be less than or equal to 100.", param="limit")
+    return limit
+
+
+def matching(
+    found: list[dict[str, Any]], params: Mapping[str, Any], *fields: str
+) -> list[dict[str, Any]]:
+    """``found`` narrowed, for each of ``fields`` the request names a value of, to the objects
+    whose field holds that value (a list's filters: ``status``, ``invoice``, ...)."""
+    for name in fields:
+        wanted = optional_str(params, name)
+        if wanted is not None:
+            found = [item for item in found if item[name] == wanted]
+    return found
+
+
+def listed(
+    found: Sequence[dict[str, Any]],
+    limit: int,
+    url: str,
+    shown: Callable[[dict[str, Any]], dict[str, Any]] = copy.deepcopy,
+) -> dict[str, Any]:
+    """Stripe's list: the first ``limit`` of ``found`` (already in order), each as ``shown``
+    (a copy, so the caller cannot change the store), and whether more follow."""
+    return {
+        "object": "list",
+        "data": [shown(item) for item in found[:limit]],
+        "has_more": len(found) > limit,
+        "url": url,
+    }
 
 
 def require_str(params: Mapping[str, Any], name: str) -> str:

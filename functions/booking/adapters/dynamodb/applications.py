@@ -62,7 +62,7 @@ from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
-from booking.domain.provider_objects import provider_objects
+from booking.domain.provider_objects import payments_recorded, provider_objects
 from booking.domain.timeline import changes
 from booking.services.ports import ClaimRead, EnrolmentRead, SubmissionRead
 from booking.services.stored import stored_application
@@ -75,13 +75,8 @@ def _new_objects(stored: Application, previous: Application | None) -> list[str]
 
 
 def _new_payments(stored: Application, previous: Application | None) -> list[str]:
-    known = {p.payment_intent for p in previous.payments} if previous else set()
-    if previous is not None and previous.payment_intent:
-        known.add(previous.payment_intent)
-    found = [p.payment_intent for p in stored.payments]
-    if stored.payment_intent:
-        found.append(stored.payment_intent)
-    return [pi for pi in dict.fromkeys(found) if pi not in known]
+    known = set(payments_recorded(previous)) if previous else set()
+    return [pi for pi in payments_recorded(stored) if pi not in known]
 
 
 class DynamoApplicationStore:
@@ -320,8 +315,7 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def enrolled_application_id(self, course_id: str, email: str) -> str | None:
-        item = self.table.get(enrolment_key(course_id, email))
-        return item["application_id"]["S"] if item and "application_id" in item else None
+        return self.table.text(enrolment_key(course_id, email), "application_id")
 
     def _indexed_under(self, partition: str) -> list[Application]:
         """The applications a person's index partition points at (the person's own, or those
@@ -377,18 +371,17 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def owner_of(self, provider_object_id: str) -> str | None:
-        item = self.table.get(owner_key(provider_object_id))
-        return item["application_id"]["S"] if item else None
+        return self.table.text(owner_key(provider_object_id), "application_id")
 
     @translate_aws_errors
     def application_for_payment(self, payment_intent: str) -> Application | None:
-        item = self.table.get(payment_key(payment_intent))
-        return self.get_application(item["application_id"]["S"]) if item else None
+        application_id = self.table.text(payment_key(payment_intent), "application_id")
+        return self.get_application(application_id) if application_id else None
 
     @translate_aws_errors
     def application_by_reference(self, reference: str) -> Application | None:
-        item = self.table.get(reference_key(reference))
-        return self.get_application(item["application_id"]["S"]) if item else None
+        application_id = self.table.text(reference_key(reference), "application_id")
+        return self.get_application(application_id) if application_id else None
 
     @translate_aws_errors
     def applications_due(self, now: datetime, limit: int = 500) -> list[Application]:

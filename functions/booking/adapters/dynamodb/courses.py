@@ -38,12 +38,11 @@ from booking.adapters.dynamodb.table import (
     translate_aws_errors,
 )
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
-from booking.domain.errors import Conflict, StaleWrite
+from booking.domain.errors import StaleWrite
 from booking.services.ports import SessionRow
+from booking.services.stored import capacity_refusal, session_rows_refusal
 
 PK, SK = f"{BY_TIME_INDEX}pk", f"{BY_TIME_INDEX}sk"
-# A transaction holds at most 100 actions: the course item plus one per session row.
-MAX_SESSION_ROWS = 99
 
 
 class DynamoCourseStore:
@@ -92,11 +91,8 @@ class DynamoCourseStore:
         )
         previous = checked if checked is not None or creating else self.get_course(course_id)
         old_rows = len(previous.definition.sessions) if previous else 0
-        if max(old_rows, len(schedule)) > MAX_SESSION_ROWS:
-            raise Conflict(
-                f"a course may have at most {MAX_SESSION_ROWS} sessions",
-                code="too_many_sessions",
-            )
+        if (too_many := session_rows_refusal(old_rows, len(schedule))) is not None:
+            raise too_many
         update = self._course_update(
             course_id, definition, previous, follow_up_edits or {}, pinned=pinned
         )
@@ -134,11 +130,8 @@ class DynamoCourseStore:
         if not reasons or reasons[0] != "ConditionalCheckFailed":
             raise exc
         current = self.get_course(course_id)
-        if current is not None and current.seats_taken > definition.capacity:
-            raise Conflict(
-                "capacity cannot be lower than the places already taken",
-                code="capacity_below_taken",
-            ) from exc
+        if (overbooking := capacity_refusal(current, definition)) is not None:
+            raise overbooking from exc
         raise StaleWrite("the course was saved again since this save read it") from exc
 
     def _course_update(

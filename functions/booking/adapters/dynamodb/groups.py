@@ -43,7 +43,7 @@ from booking.domain.cohort_currency import group_newly_priced, group_no_longer_p
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import CourseFull, CourseRedated, NotFound
 from booking.domain.provider_objects import provider_objects_of_group
-from booking.services.stored import stored_group
+from booking.services.stored import places_given_up, stored_group
 
 if TYPE_CHECKING:
     from booking.domain.groups import GroupBooking
@@ -59,11 +59,6 @@ def _group(doc: str) -> GroupBooking:
 
 def _objects(group: GroupBooking | None) -> set[str]:
     return provider_objects_of_group(group) if group is not None else set()
-
-
-def _released_now(stored: GroupBooking, previous: GroupBooking | None) -> list[int]:
-    before = {p.number for p in previous.places if p.released} if previous else set()
-    return [p.number for p in stored.places if p.released and p.number not in before]
 
 
 def _held_by_place(item: dict[str, Any] | None, group_id: str, number: int) -> bool:
@@ -124,7 +119,7 @@ class DynamoGroupStore:
         put = versioned_put(self.table.name, item, previous.version if previous else None)
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
         actions.extend(self._course_actions(stored, previous))
-        for number in _released_now(stored, previous):
+        for number in places_given_up(stored, previous):
             # A place given up only while nobody fills it: a colleague's claim that got in
             # first refuses the save (the use case looks again).
             free = {
@@ -322,11 +317,9 @@ class DynamoGroupStore:
 
     @translate_aws_errors
     def group_of_object(self, provider_object_id: str) -> str | None:
-        item = self.table.get(group_owner_key(provider_object_id))
-        return item["group_id"]["S"] if item else None
+        return self.table.text(group_owner_key(provider_object_id), "group_id")
 
     @translate_aws_errors
     def place_holder(self, group_id: str, place: int) -> str | None:
         """The application filling a group's place now, if any."""
-        item = self.table.get(group_place_key(group_id, place))
-        return item["application_id"]["S"] if item else None
+        return self.table.text(group_place_key(group_id, place), "application_id")

@@ -80,9 +80,6 @@ class DynamoEmailLedger:
 
     @translate_aws_errors
     def claim_email(self, job_id: str, now: datetime, stale_before: datetime) -> EmailClaim:
-        """Claim a job for sending. A ``sending`` claim older than ``stale_before`` belongs to a
-        delivery that died before calling SES and may be taken over; so may a ``failed`` one.
-        Any other (``sent``, ``sent_unconfirmed``: SES was called, a ``skipped_*``) is done."""
         try:
             self.table.client.put_item(
                 TableName=self.table.name,
@@ -113,7 +110,6 @@ class DynamoEmailLedger:
 
     @translate_aws_errors
     def finish_email(self, job_id: str, state: str, now: datetime) -> None:
-        """Record the outcome of a claimed job: ``sent``, ``skipped`` or ``failed``."""
         self.table.client.update_item(
             TableName=self.table.name,
             Key=email_claim_key(job_id),
@@ -162,8 +158,7 @@ class DynamoEmailLedger:
 
     @translate_aws_errors
     def email_state(self, job_id: str) -> str | None:
-        item = self.table.get(email_claim_key(job_id))
-        return item["state"]["S"] if item is not None and "state" in item else None
+        return self.table.text(email_claim_key(job_id), "state")
 
     @translate_aws_errors
     def email_claim(self, job_id: str) -> ClaimHeld | None:
@@ -174,7 +169,6 @@ class DynamoEmailLedger:
 
     @translate_aws_errors
     def suppress_address(self, address: str, reason: str, now: datetime) -> None:
-        """Never mail this address again (SES bounce or complaint). Stores a digest only."""
         self.table.client.put_item(
             TableName=self.table.name,
             Item={
@@ -306,7 +300,6 @@ class DynamoReminderLedger:
 
     @translate_aws_errors
     def supersede_reminder(self, marker: ReminderMarker, now: datetime) -> bool:
-        """Record that this reminder will never be sent (a nearer one went out instead)."""
         return self.table.put_new(
             {**marker_key(marker), **self._marker_attributes(marker, "superseded", now)}
         )
@@ -315,8 +308,8 @@ class DynamoReminderLedger:
     def mark_reminder_queued(
         self, marker: ReminderMarker, now: datetime, state: str = "queued"
     ) -> None:
-        """Settle a claim: ``queued`` (the job is on the queue) or ``abandoned`` (its session
-        started before a crashed run's leftover could be queued). Leaves the claimed index."""
+        """Settle a claim (``ReminderLedger.mark_reminder_queued``): it leaves the claimed
+        index."""
         self.table.client.update_item(
             TableName=self.table.name,
             Key=marker_key(marker),
@@ -329,7 +322,6 @@ class DynamoReminderLedger:
 
     @translate_aws_errors
     def claimed_reminders(self) -> list[ReminderMarker]:
-        """Reminders claimed but not (known to be) queued: normally none."""
         return [
             self._marker_from_item(item)
             for item in self.table.time_partition(CLAIMED_REMINDERS_PARTITION)

@@ -35,7 +35,7 @@ from booking.domain.limits import (
     HoldingChanges,
     Limited,
     code_course,
-    waiting_places,
+    counter_moves,
 )
 
 Action = tuple[str, dict[str, Any]]
@@ -167,9 +167,9 @@ def holding_actions(
     priced = priced or {}
     # A booking moved to another cohort gives its seat back on one course and claims one on
     # the other: each course's counters move by what the change did there.
-    for course_id in sorted({*_courses_touched(stored, previous, changes), *priced, *unpriced}):
-        seat = changes.delta(Limited.SEAT, course_id)
-        waiting = _waiting_on(stored, course_id) - _waiting_on(previous, course_id)
+    moves = counter_moves(previous, stored, changes)
+    for course_id in sorted({*moves, *priced, *unpriced}):
+        seat, waiting = moves.get(course_id, (0, 0))
         currency = priced.get(course_id)
         counted = currency is not None or course_id in unpriced
         if seat or waiting or counted:
@@ -236,21 +236,6 @@ def group_place_release(table: str, application: Application | None) -> dict[str
         "ConditionExpression": "attribute_not_exists(pk) OR application_id = :id",
         "ExpressionAttributeValues": {":id": {"S": application.application_id}},
     }
-
-
-def _courses_touched(
-    stored: Application, previous: Application | None, changes: HoldingChanges
-) -> list[str]:
-    """The courses a save may move counters on: the application's, the one it left, and every
-    one whose seat it claims or gives back (a dearer move's hold)."""
-    seats = {h.of for h in (*changes.claimed, *changes.released) if h.thing is Limited.SEAT}
-    # And every one whose waiting list it joins or leaves (a waiting move's cohort).
-    waits = waiting_places(stored) | waiting_places(previous)
-    return sorted({stored.course_id, *((previous.course_id,) if previous else ()), *seats, *waits})
-
-
-def _waiting_on(application: Application | None, course_id: str) -> int:
-    return int(course_id in waiting_places(application))
 
 
 def _code_of(table: str, application: Application, delta: int) -> dict[str, Any]:

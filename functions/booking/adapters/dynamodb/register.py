@@ -37,8 +37,8 @@ class DynamoRegisterStore:
 
     @translate_aws_errors
     def register_closed_at(self, course_id: str) -> datetime | None:
-        item = self.table.get(register_key(course_id))
-        return datetime.fromisoformat(item["closed_at"]["S"]) if item else None
+        closed_at = self.table.text(register_key(course_id), "closed_at")
+        return datetime.fromisoformat(closed_at) if closed_at else None
 
     @translate_aws_errors
     def record_certificate(self, code: str, application_id: str) -> None:
@@ -48,8 +48,7 @@ class DynamoRegisterStore:
 
     @translate_aws_errors
     def certificate_owner(self, code: str) -> str | None:
-        item = self.table.get(certificate_key(code))
-        return item["application_id"]["S"] if item else None
+        return self.table.text(certificate_key(code), "application_id")
 
     @translate_aws_errors
     def forget_certificate(self, code: str) -> None:

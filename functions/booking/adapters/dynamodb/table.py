@@ -126,6 +126,13 @@ class Table:
         item = self.client.get_item(TableName=self.name, Key=key, ConsistentRead=True).get("Item")
         return dict(item) if item else None
 
+    def text(self, key: dict[str, Any], name: str) -> str | None:
+        """The string ``name`` of the item at ``key``, read consistently; None when there is no
+        such item or it holds no ``name``. How a pointer item (a provider object's owner, a
+        payment's, a reference's, ...) is followed."""
+        item = self.get(key)
+        return item[name]["S"] if item and name in item else None
+
     def get_many(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The items of ``keys`` that exist, in one consistent round trip (in no order)."""
         answer = self.client.batch_get_item(
