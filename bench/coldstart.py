@@ -10,7 +10,9 @@ client.
 Every module loads from bytecode, as in the deployed asset (infra/cdk/bundle.py compiles it all):
 each probe runs once unmeasured, writing the bytecode of whatever it imports into a cache of the
 run's own (``PYTHONPYCACHEPREFIX``: the source tree is left clean), and the measured samples
-read it. Compiling from source is a cost only of an asset shipped without bytecode.
+read it. Compiling from source is a cost only of an asset shipped without bytecode. The same
+unmeasured run records the code of the dataclasses' methods its init compiled, as the bundle
+records it into the asset (``booking.dataclass_code``), and the measured samples execute it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# booking.dataclass_code's: a process with it set records the dataclass code it compiled.
+RECORD_VARIABLE = "BOOKING_RECORD_DATACLASS_CODE"
 HANDLERS_DIR = ROOT / "functions" / "booking" / "handlers"
 SAMPLES = 7
 TARGET_RATIO = 1.3
@@ -132,12 +136,14 @@ def child_env(bytecode: Path | None = None, *, write_bytecode: bool = False) -> 
         "AWS_ENDPOINT_URL",
         "PYTHONPROFILEIMPORTTIME",
         "PYTHONPYCACHEPREFIX",
+        RECORD_VARIABLE,
     ):
         env.pop(name, None)
     if bytecode is not None:
         env["PYTHONPYCACHEPREFIX"] = str(bytecode)
         if write_bytecode:
             del env["PYTHONDONTWRITEBYTECODE"]
+            env[RECORD_VARIABLE] = "1"
     paths = [str(ROOT / "functions"), str(ROOT)]
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])

@@ -6,8 +6,9 @@ only what lives as long as the environment (modules, classes, clients): the coll
 over it during the imports find nothing to free, and cost a Lambda function about a tenth of its
 init (tests/unit/test_init_collector.py). In Lambda too, pydantic does not look for plugins:
 none is deployed, and looking reads every installed package's metadata during the first
-model's build (2 to 3 ms of each init). Outside Lambda (tests, the local stack, the CLI)
-nothing changes.
+model's build (2 to 3 ms of each init). And in Lambda, dataclasses' generated methods are not
+compiled as each class is defined: the asset carries their code (``booking.dataclass_code``).
+Outside Lambda (tests, the local stack, the CLI) nothing changes.
 """
 
 import gc
@@ -16,3 +17,7 @@ import os
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
     gc.disable()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") or os.environ.get("BOOKING_RECORD_DATACLASS_CODE"):
+    from booking import dataclass_code
+
+    dataclass_code.use_recorded()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import marshal
+import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.cdk import bundle
+from tests.support.lambda_init import lambda_env, last_line_printed
 
 pytestmark = pytest.mark.infra
 
@@ -70,9 +74,17 @@ def test_build_copies_package_and_runs_pip(tmp_path: Path, monkeypatch: pytest.M
     result = bundle.build_lambda_asset(root, Path("build/lambda"), python="python3.13")
 
     assert result == out
+    (_, host_deps_at, *_) = calls[2][calls[2].index("--target") :]
     assert calls == [
         bundle.pip_install_command(["stripe>=12"], out, constraints=root / "constraints.txt"),
         bundle.compile_command(out, python="python3.13"),
+        *bundle.record_dataclass_code_commands(
+            out,
+            Path(host_deps_at),
+            ["stripe>=12"],
+            constraints=root / "constraints.txt",
+            python="python3.13",
+        ),
     ]
     assert (out / "booking" / "handlers" / "api.py").is_file()
     assert not (out / "stale").exists()
@@ -131,3 +143,32 @@ def test_only_an_interpreter_of_the_runtimes_version_compiles_the_asset(tmp_path
             bundle.lambda_python(sys.executable)
     with pytest.raises(RuntimeError, match="LAMBDA_PYTHON"):
         bundle.lambda_python(str(tmp_path / "no-such-python"))
+
+
+def test_the_asset_carries_the_dataclass_code_every_init_would_compile(tmp_path: Path) -> None:
+    """The recording step, run for real with this interpreter and the dependencies it has
+    (as the bundle runs it with the runtime's and a host install of them): every function's
+    init from the asset then compiles none of its dataclasses' methods."""
+    out = tmp_path / "lambda"
+    shutil.copytree(REPO / "functions" / "booking", out / "booking", ignore=bundle._COPY_IGNORE)
+    host_deps = Path(sysconfig.get_paths()["purelib"])
+    record = bundle.record_dataclass_code_commands(
+        out, host_deps, [], constraints=REPO / "constraints.txt", python=sys.executable
+    )[-1]
+    subprocess.run(record, env=bundle.record_dataclass_code_env(out, host_deps), check=True)
+    assert list((out / "booking" / "__pycache__").glob("dataclass_code.*.marshal"))
+
+    env = {**lambda_env(), "PYTHONPATH": os.pathsep.join([str(out), str(REPO)])}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    for function in ("api", "webhook", "console", "admin", "mailer", "reminders"):
+        compiled = last_line_printed(_COMPILED_AT_INIT, function, env=env)
+        assert compiled == "0 compiled", function
+
+
+_COMPILED_AT_INIT = """
+import importlib, sys
+importlib.import_module(f"booking.handlers.{sys.argv[1]}")
+from booking import dataclass_code
+assert dataclass_code._held, "nothing recorded was read"
+print(len(dataclass_code._compiled), "compiled")
+"""

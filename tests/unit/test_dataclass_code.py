@@ -1,0 +1,103 @@
+"""Dataclasses' methods from recorded code (booking.dataclass_code): in Lambda a function's init
+compiles none of the methods the asset holds, and the methods are the ones ``dataclasses``
+compiles itself, to the instruction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.lambda_init import lambda_env, last_line_printed
+
+# Every method of every dataclass the webhook's init defines, as its code: instructions,
+# constants, names, arguments; and what booking.dataclass_code held and compiled.
+_METHODS = """
+import dataclasses, hashlib, importlib, json, sys
+importlib.import_module("booking.handlers.webhook")
+methods = {}
+for name, module in sorted(sys.modules.items()):
+    for value in list(vars(module).values()) if module else ():
+        if isinstance(value, type) and dataclasses.is_dataclass(value):
+            for attr, fn in sorted(vars(value).items()):
+                code = getattr(fn, "__code__", None)
+                if code is not None and code.co_filename == "<string>":
+                    made = (code.co_code, repr(code.co_consts), code.co_names,
+                            code.co_varnames, code.co_qualname, fn.__qualname__)
+                    methods[f"{value.__module__}.{value.__qualname__}.{attr}"] = hashlib.sha256(
+                        repr(made).encode()).hexdigest()
+held = sys.modules.get("booking.dataclass_code")
+print(json.dumps({
+    "methods": methods,
+    "hooked": getattr(dataclasses, "exec", None) is not None,
+    "held": len(held._held) if held else 0,
+    "compiled": len(held._compiled) if held else 0,
+}))
+"""
+
+
+def _init(cache: Path, *, in_lambda: bool = True, record: bool = False) -> dict[str, object]:
+    env = {**lambda_env(in_lambda=in_lambda), "PYTHONPYCACHEPREFIX": str(cache)}
+    env.pop("BOOKING_RECORD_DATACLASS_CODE", None)
+    if record:
+        env["BOOKING_RECORD_DATACLASS_CODE"] = "1"
+    answer: dict[str, object] = json.loads(last_line_printed(_METHODS, env=env))
+    return answer
+
+
+def _record_file(cache: Path) -> Path:
+    (found,) = cache.rglob("dataclass_code.*.marshal")
+    return found
+
+
+def test_an_init_compiles_none_of_the_recorded_methods_and_makes_the_same_ones(
+    tmp_path: Path,
+) -> None:
+    recording = _init(tmp_path, record=True)
+    assert recording["compiled"], "the recording run compiled every dataclass's methods"
+    assert _record_file(tmp_path).stat().st_size > 0
+
+    from_record = _init(tmp_path)
+    assert from_record["hooked"]
+    assert from_record["held"] == recording["compiled"]
+    assert from_record["compiled"] == 0
+
+    # Outside Lambda dataclasses compiles each text itself: the same methods, to the instruction
+    # (of the classes both define: the Lambda init also builds the stores its requests call).
+    compiled_here = _init(tmp_path, in_lambda=False)
+    assert not compiled_here["hooked"]
+    recorded, compiled = from_record["methods"], compiled_here["methods"]
+    assert isinstance(recorded, dict)
+    assert isinstance(compiled, dict)
+    both = recorded.keys() & compiled.keys()
+    assert len(both) > 400
+    assert {name: recorded[name] for name in both} == {name: compiled[name] for name in both}
+
+
+def test_with_nothing_recorded_dataclasses_is_left_as_it_is(tmp_path: Path) -> None:
+    answer = _init(tmp_path)
+    assert not answer["hooked"]
+    assert answer["held"] == 0
+    assert not list(tmp_path.rglob("*.marshal"))
+
+
+def test_a_record_of_another_python_is_not_read(tmp_path: Path) -> None:
+    _init(tmp_path, record=True)
+    record = _record_file(tmp_path)
+    import marshal
+
+    _, held = marshal.loads(record.read_bytes())  # noqa: S302 - the record just written
+    record.write_bytes(marshal.dumps((b"\x00\x00\r\n", held)))
+
+    answer = _init(tmp_path)
+    assert not answer["hooked"]
+    assert answer["held"] == 0
+    assert len(answer["methods"]) > 100  # type: ignore[arg-type]
+
+
+def test_a_damaged_record_is_not_read(tmp_path: Path) -> None:
+    _init(tmp_path, record=True)
+    _record_file(tmp_path).write_bytes(b"not marshal data")
+
+    answer = _init(tmp_path)
+    assert not answer["hooked"]
+    assert len(answer["methods"]) > 100  # type: ignore[arg-type]
