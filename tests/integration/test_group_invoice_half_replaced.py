@@ -29,6 +29,7 @@ from tests.support.groups import (
     when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED
+from tests.support.stripe_client import posts_fail
 from tests.support.system import STRIPE_KEY, System
 
 
@@ -136,18 +137,6 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
     assert places_left(system, INVOICED) == left
 
 
-def _stripe_fails(system: System, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
-    """From now on, until undone, Stripe answers 500 to each POST to ``path``."""
-    answer = system.stripe_http._answer
-
-    def down(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(path):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", down)
-
-
 def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,7 +145,7 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     the invoice for the places kept, the place given up freed."""
     group = group_of_three(system)
     old, left = pay_link_id(group), places_left(system, INVOICED)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
     assert failed.status == 503, failed.body
@@ -200,7 +189,7 @@ def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
     invoice still open, clears the mark, and the group goes on with every place on it."""
     group = group_of_three(system)
     old, left = pay_link_id(group), places_left(system, INVOICED)
-    _stripe_fails(system, monkeypatch, f"/v1/invoices/{old}/void")
+    posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{old}/void")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     assert system.stored_group(group).replacing_invoice == old
@@ -228,7 +217,7 @@ def test_a_replacement_never_made_by_the_due_date_is_not_put_on_the_employer(
     group = group_of_three(system)
     old = pay_link_id(group)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
 
     system.scheduled_run(due + timedelta(days=1))
@@ -250,7 +239,7 @@ def test_the_managers_browser_is_told_the_old_invoice_is_cancelled(
     """The give-up sent from the manager's page (a form post), Stripe failing after the void:
     the page says the old invoice is cancelled, not that nothing was lost."""
     group = group_of_three(system)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     path = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
     reply = system.api("POST", path, form={}, headers={"accept": "text/html"})
     monkeypatch.undo()
@@ -268,7 +257,7 @@ def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_pai
     group = group_of_three(system)
     old = pay_link_id(group)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)

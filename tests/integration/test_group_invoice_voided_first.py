@@ -28,6 +28,7 @@ from tests.support.groups import (
 )
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import INVOICED
+from tests.support.stripe_client import posts_fail
 from tests.support.system import STRIPE_KEY, Reply, System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -150,15 +151,7 @@ def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_t
 ) -> None:
     group = group_of_three(system)
     old, left = pay_link_id(group), places_left(system, INVOICED)
-    answer = system.stripe_http._answer
-
-    def stripe_down_for_new_invoices(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith("/v1/invoices"):
-            error = '{"error": {"type": "api_error", "message": "simulated outage"}}'
-            return error, 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_new_invoices)
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
 
@@ -192,14 +185,7 @@ def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_comple
     nothing); the manager's second try voids it (or finds it void) and completes the change."""
     group = group_of_three(system)
     old, left, made = pay_link_id(group), places_left(system, INVOICED), invoices_made(system)
-    answer = system.stripe_http._answer
-
-    def stripe_down_for_voids(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(f"/v1/invoices/{old}/void"):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_voids)
+    posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{old}/void")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
 

@@ -36,6 +36,7 @@ from tests.support.groups import (
     places_left,
 )
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.stripe_client import posts_fail
 from tests.support.system import System, application_body
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -200,14 +201,7 @@ def test_a_groups_void_stripe_does_not_answer_lets_the_manager_give_a_place_up(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group, invoice_id = _group(system)
-    answer = system.stripe_http._answer
-
-    def voids_fail(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(f"/v1/invoices/{invoice_id}/void"):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", voids_fail)
+    posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{invoice_id}/void")
     voided = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
     monkeypatch.undo()
 
