@@ -16,10 +16,8 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import BILLING, INVOICED, bank_says, debit_begun, invoiced_cohort
 from tests.support.system import System, application_body
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture
@@ -32,17 +30,11 @@ def debited(system: System) -> dict[str, Any]:
     )
     assert reply.status == 201, reply.body
     application = dict(reply.json())
-    _bank(system, application, "pay", b"async=true")
+    debit_begun(system, invoice_id_of(application))
     system.deliver_emails()
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
     return application
-
-
-def _bank(system: System, application: dict[str, Any], step: str, body: bytes) -> None:
-    said = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/{step}", body, FORM)
-    assert said.status == 200, said.body
-    assert all(reply.status == 200 for reply in system.webhook_replies)
 
 
 def _held(system: System, application: dict[str, Any]) -> None:
@@ -61,7 +53,7 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_place(
     system.relay()
 
     _held(system, debited)
-    _bank(system, debited, "async", b"result=succeeded")
+    bank_says(system, invoice_id_of(debited))
     assert system.status_of(debited)["status"] == "confirmed"
     assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
     said = " ".join(" ".join(email.text.split()) for email in system.deliver_emails())
@@ -75,7 +67,7 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
     assert sweep(system.ports, system.now()).holds_released == 0
     _held(system, debited)
 
-    _bank(system, debited, "async", b"result=failed")
+    bank_says(system, invoice_id_of(debited), succeeded=False)
     system.clock_offset += timedelta(minutes=15)
     assert sweep(system.ports, system.now()).holds_released == 1
     system.relay()
@@ -93,13 +85,11 @@ def test_the_organiser_may_not_void_an_invoice_while_its_bank_debit_processes(
     be given back whole when the bank confirmed it."""
     voided = system.admin("POST", f"/applications/{debited['application_id']}/invoice/void")
 
-    assert voided.status == 409, voided.body
-    error = voided.json()["error"]
-    assert error["code"] == "payment_settling"
+    error = voided.refused(409, "payment_settling")
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     assert "nothing was changed" in error["message"]
     _held(system, debited)
-    _bank(system, debited, "async", b"result=succeeded")
+    bank_says(system, invoice_id_of(debited))
     assert system.status_of(debited)["status"] == "confirmed"
     assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
 
