@@ -25,7 +25,9 @@ from tests.support.groups import (
     manager_view,
     pay_link_id,
     places_left,
+    replaced_for_two,
     substitute,
+    three_on_an_invoice,
     when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED
@@ -39,8 +41,7 @@ def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
     """The table unreachable for the replacement's save (not a lost race): the new invoice,
     made and sent, is voided and its customer deleted, so the employer holds nothing payable
     that the booking does not record; the manager's second try completes the change."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     store = system.ports.groups
     real_save = store.save_group
     failed: list[str] = []
@@ -84,8 +85,7 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
     the give-up of place 2 makes its new invoice, the old one already void. The seats and their
     price are as they were, so the give-up is saved over the substitution: one payable invoice
     for the two places kept, the new colleague on place 3."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     named = when_stripe_is_asked(
         system,
         monkeypatch,
@@ -102,17 +102,10 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
 
     assert named == [200], reply.body
     assert reply.status == 200, reply.body
-    view = manager_view(system, group)
-    assert view["places_kept"] == 2
-    new = pay_link_id(view)
-    assert system.stripe_invoice(new)["status"] == "open"
-    assert system.stripe_invoice(new)["amount_due"] == 40000
-    assert system.stripe_invoice(old)["status"] == "void"
+    replaced_for_two(system, group, old, left)
     stored = system.stored_group(group)
-    assert stored.replacing_invoice is None
     assert stored.place(3).colleague.email == "nia.other@example.org"
     assert stored.place(2).released
-    assert places_left(system, INVOICED) == left + 1
 
 
 def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_voided(
@@ -120,8 +113,7 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
 ) -> None:
     """Past the invoice's due date, before the sweep releases its places: Stripe makes no
     invoice due in the past, so none replaces it; the overdue invoice stays payable."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)
 
@@ -143,8 +135,7 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     """Stripe voids the old invoice, then fails to make the new one, and the manager never
     tries again: a few minutes on, the sweep finds the old invoice void at Stripe and makes
     the invoice for the places kept, the place given up freed."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
@@ -168,18 +159,10 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = system.stripe_invoice(pay_link_id(view))
-    assert (new["status"], new["amount_due"]) == ("open", 40000)
+    replaced_for_two(system, group, old, left)
     stored = system.stored_group(group)
-    assert (stored.replacing_invoice, stored.replacing_place, stored.replacing_since) == (
-        None,
-        None,
-        None,
-    )
+    assert (stored.replacing_place, stored.replacing_since) == (None, None)
     assert stored.place(2).released
-    assert places_left(system, INVOICED) == left + 1
 
 
 def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
@@ -187,8 +170,7 @@ def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
 ) -> None:
     """Stripe unreachable for the void itself, and nobody tries again: the sweep finds the old
     invoice still open, clears the mark, and the group goes on with every place on it."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{old}/void")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
