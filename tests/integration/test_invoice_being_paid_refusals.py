@@ -66,6 +66,16 @@ def _confirmed_nothing_given_back(system: System, application: dict[str, Any]) -
     assert "refunded" not in said
 
 
+def _unchanged_until_the_bank_confirms(
+    system: System, application: dict[str, Any], made: int
+) -> None:
+    """Nothing changed by the refusal; the bank then confirms the debit: the booking paid,
+    nothing given back."""
+    _unchanged(system, application, made)
+    bank_says(system, invoice_id_of(application))
+    _confirmed_nothing_given_back(system, application)
+
+
 def _grant(system: System, application: dict[str, Any]) -> Reply:
     return system.grant_bursary(application, 5000)
 
@@ -89,9 +99,7 @@ def test_the_organiser_may_not_cancel_while_the_bank_debit_processes(
         "changed. Once the bank confirms it, cancel the booking as a paid one (with or without "
         "its refund); if the bank says the debit failed, cancel it then"
     )
-    _unchanged(system, debited, made)
-    bank_says(system, invoice_id_of(debited))
-    _confirmed_nothing_given_back(system, debited)
+    _unchanged_until_the_bank_confirms(system, debited, made)
 
 
 def test_the_organiser_may_cancel_once_the_debit_failed(
@@ -135,9 +143,7 @@ def test_a_bursary_is_not_granted_while_the_bank_debit_of_the_invoice_processes(
 
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     assert "Grant a bursary only if the bank says the debit failed" in error["message"]
-    _unchanged(system, debited, made)
-    bank_says(system, invoice_id_of(debited))
-    _confirmed_nothing_given_back(system, debited)
+    _unchanged_until_the_bank_confirms(system, debited, made)
 
 
 def test_a_bursary_is_not_granted_while_the_paid_invoice_is_being_recorded(
