@@ -18,10 +18,9 @@ from typing import Any
 from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
 from tests.support.groups import (
-    COLLEAGUES,
     give_up,
+    group_of_three,
     group_page,
-    invoiced_group,
     invoices_made,
     kept_on_its_invoice,
     manager_view,
@@ -29,9 +28,10 @@ from tests.support.groups import (
     pay_link_id,
     place_path,
     places_left,
+    three_on_an_invoice,
 )
 from tests.support.held_events import paid_while
-from tests.support.invoiced import INVOICED, bank_says, debit_begun, invoiced_cohort
+from tests.support.invoiced import INVOICED, bank_says, debit_begun
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 from tests.support.system import System
 
@@ -40,8 +40,7 @@ HTML = {"accept": "text/html"}
 
 def _paying_by_debit(system: System) -> dict[str, Any]:
     """A group of three by invoice, its employer paying by bank debit: the bank yet to say."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
+    group = group_of_three(system)
     debit_begun(system, pay_link_id(group))
     system.deliver_emails()
     return group
@@ -98,14 +97,8 @@ def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded
     so the give-up is refused (409 ``payment_being_recorded``) and nothing is written, no
     invoice made or voided. The event then records the whole payment, nothing given back, and
     a place goes as any paid place does."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    invoice_id, left, made = (
-        pay_link_id(group),
-        places_left(system, INVOICED),
-        invoices_made(system),
-    )
+    group, invoice_id, left = three_on_an_invoice(system)
+    made = invoices_made(system)
 
     refused, _ = paid_while(
         system,

@@ -27,14 +27,13 @@ import pytest
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.groups import (
-    COLLEAGUES,
     MANAGER,
     give_up,
-    invoiced_group,
     kept_on_its_invoice,
     manager_view,
     paid_for_three,
     places_left,
+    three_on_an_invoice,
     when_stripe_is_asked,
 )
 from tests.support.invoiced import BILLING, INVOICED, bank_says, invoiced_cohort
@@ -63,14 +62,6 @@ def _void_refused_under_a_debit(
     monkeypatch.undo()
     assert begun == [200]
     return voided.refused(409, "payment_settling")
-
-
-def _group(system: System) -> tuple[dict[str, Any], str]:
-    """A group of three by invoice (£600), its booking emails sent, and its invoice."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    return group, str(group["pay_url"]).rsplit("/", 1)[-1]
 
 
 def _person(system: System) -> tuple[dict[str, Any], str]:
@@ -114,8 +105,7 @@ def test_one_persons_void_refused_by_stripe_under_a_debit_begun_after_the_read_i
 def test_a_groups_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a_409(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, invoice_id = _group(system)
-    left = places_left(system, INVOICED)
+    group, invoice_id, left = three_on_an_invoice(system)
 
     error = _void_refused_under_a_debit(
         system, monkeypatch, invoice_id, f"/groups/{group['group_id']}/invoice/void"
@@ -148,8 +138,7 @@ def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_
 def test_the_sweep_keeps_a_groups_places_when_stripe_refuses_its_void_under_a_debit(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, invoice_id = _group(system)
-    left = places_left(system, INVOICED)
+    group, invoice_id, left = three_on_an_invoice(system)
     due = datetime.fromisoformat(str(group["hold_expires_at"]))
     begun = _debit_begins_as_stripe_voids(system, monkeypatch, invoice_id)
 
@@ -165,7 +154,7 @@ def test_the_sweep_keeps_a_groups_places_when_stripe_refuses_its_void_under_a_de
 def test_a_groups_void_stripe_does_not_answer_lets_the_manager_give_a_place_up(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, invoice_id = _group(system)
+    group, invoice_id, _ = three_on_an_invoice(system)
     posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{invoice_id}/void")
     voided = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
     monkeypatch.undo()
@@ -185,8 +174,7 @@ def test_stripes_event_of_the_sweeps_void_arriving_first_ends_the_group_as_not_p
     """The sweep voids before it ends the hold; in-process, Stripe's ``invoice.voided`` for
     that void is handled inside the void's call, before the sweep's save: it ends the group
     just as the sweep would, not as an invoice voided at Stripe by someone else."""
-    group, invoice_id = _group(system)
-    left = places_left(system, INVOICED)
+    group, invoice_id, left = three_on_an_invoice(system)
     due = datetime.fromisoformat(str(group["hold_expires_at"]))
     system.clock_offset += due - system.now() + timedelta(hours=2)
 
