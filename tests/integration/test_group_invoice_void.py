@@ -20,6 +20,7 @@ from tests.support.groups import (
     invoiced_group,
     manager_view,
     places_left,
+    when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
@@ -314,15 +315,9 @@ def test_the_organisers_void_landing_as_a_place_is_given_up_ends_the_booking(
     system = invoiced
     group = invoiced_group(system)
     old = _invoice_id(group)
-    answer = system.stripe_http._answer
-    organisers: list[Any] = []
-
-    def organiser_voids_first(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith("/v1/invoices") and not organisers:
-            organisers.append(_void(system, group))
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", organiser_voids_first)
+    organisers = when_stripe_is_asked(
+        system, monkeypatch, "/v1/invoices", lambda: _void(system, group)
+    )
     changed = give_up(system, group, 3)
     monkeypatch.undo()
 
