@@ -63,6 +63,16 @@ def _on_the_new_invoice(system: System, application: dict[str, Any], old: str) -
     return new
 
 
+def _paid_nothing_given_back(system: System, application: dict[str, Any]) -> None:
+    """The booking confirmed on the employer's whole payment, none of it given back, and the
+    person told of no refund and no bursary."""
+    seen = system.status_of(application)
+    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
+    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
+
+
 def _refund_told(emails: list[OutgoingEmail], number: str) -> None:
     """The person and the billing contact are each told of the employer's £200.00 given back,
     on the invoice it paid."""
@@ -127,12 +137,8 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
     [reply] = granted
     reply.refused(409, "payment_being_recorded")
     assert system.webhook_replies[-1].status == 200
-    seen = system.status_of(application)
-    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
     assert system.stored(application).bursary == 0
-    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
-    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
+    _paid_nothing_given_back(system, application)
 
 
 def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_refuses_it(
@@ -158,13 +164,9 @@ def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_r
     refused = system.grant_bursary(application, 5000)
 
     refused.refused(409, "not_fundable")
-    seen = system.status_of(application)
-    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
-    assert system.standin.money_taken()[application["application_id"]] == 20000
     [orphan] = made
     assert system.stripe_invoice(orphan)["status"] == "void"
-    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
-    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
+    _paid_nothing_given_back(system, application)
 
 
 # -- the same bursary again, and grants at once (hostile12a NEW-12) ------------------------------
