@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.support.applications import invoice_id_of
-from tests.support.groups import invoiced_group, manager_view, places_left
+from tests.support.groups import invoiced_group, manager_view, pay_link_id, places_left
 from tests.support.invoiced import BILLING, INVOICED, bank_says, invoiced_cohort
 from tests.support.system import System, application_body
 
@@ -43,7 +43,7 @@ def test_a_groups_void_is_refused_when_a_debit_begins_after_its_read(
     invoiced_cohort(system)
     group = invoiced_group(system)
     system.deliver_emails()
-    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    invoice_id = pay_link_id(group)
     left = places_left(system, INVOICED)
     _debit_begun_as_voided(system, invoice_id, monkeypatch)
 
