@@ -15,8 +15,8 @@ import pytest
 from booking.domain.emails import OutgoingEmail
 from tests.support.applications import invoice_id_of
 from tests.support.held_events import deliver, paid_after_its_read, paid_while
-from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
-from tests.support.system import Reply, System, application_body
+from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
+from tests.support.system import Reply, System
 
 PERSON = "ada@example.org"
 BURSARY_TOLD = "A bursary towards your place"
@@ -29,14 +29,9 @@ def invoiced(system: System) -> System:
 
 
 def _applied(system: System) -> dict[str, Any]:
-    reply = system.api(
-        "POST",
-        f"/courses/{INVOICED}/applications",
-        json_body=application_body(email=PERSON, **BILLING),
-    )
-    assert reply.status == 201, reply.body
+    application = applied_by_invoice(system, email=PERSON)
     system.deliver_emails()
-    return dict(reply.json())
+    return application
 
 
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:

@@ -17,21 +17,24 @@ from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import invoices_made
 from tests.support.held_events import paid_while
-from tests.support.invoiced import BILLING, INVOICED, bank_says, debit_begun, invoiced_cohort
+from tests.support.invoiced import (
+    INVOICED,
+    applied_by_invoice,
+    bank_says,
+    debit_begun,
+    invoiced_cohort,
+)
 from tests.support.page_text import text_of
-from tests.support.system import Reply, System, application_body
+from tests.support.system import Reply, System
 
 
 @pytest.fixture
 def invoiced(system: System) -> dict[str, Any]:
     """An application by invoice (£200), its invoice open, the emails about it sent."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
+    application = applied_by_invoice(system)
     system.deliver_emails()
-    return dict(reply.json())
+    return application
 
 
 @pytest.fixture

@@ -16,8 +16,14 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
-from tests.support.invoiced import BILLING, INVOICED, bank_says, debit_begun, invoiced_cohort
-from tests.support.system import System, application_body
+from tests.support.invoiced import (
+    INVOICED,
+    applied_by_invoice,
+    bank_says,
+    debit_begun,
+    invoiced_cohort,
+)
+from tests.support.system import System
 
 
 @pytest.fixture
@@ -25,11 +31,7 @@ def debited(system: System) -> dict[str, Any]:
     """An application by invoice whose employer began a bank debit of it before its due date,
     the clock then moved to a minute past the end of its due day."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
-    application = dict(reply.json())
+    application = applied_by_invoice(system)
     debit_begun(system, invoice_id_of(application))
     system.deliver_emails()
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
@@ -99,10 +101,7 @@ def test_stripe_unreachable_as_the_hold_ends_keeps_the_place_until_a_run_can_rea
 ) -> None:
     """Never guessed unpaid: the run skips it, and the next one, reading it, lets it go."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    application = dict(reply.json())
+    application = applied_by_invoice(system)
     system.deliver_emails()
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)

@@ -10,14 +10,13 @@ real handlers, moto and the Stripe stand-in (which refuses to void an invoice be
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, manager_view, pay_link_id, places_left
-from tests.support.invoiced import BILLING, INVOICED, bank_says, invoiced_cohort
-from tests.support.system import System, application_body
+from tests.support.invoiced import INVOICED, applied_by_invoice, bank_says, invoiced_cohort
+from tests.support.system import System
 
 
 def _debit_begun_as_voided(
@@ -70,11 +69,7 @@ def test_one_persons_void_is_refused_when_a_debit_begins_after_its_read(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
-    application: dict[str, Any] = reply.json()
+    application = applied_by_invoice(system)
     system.deliver_emails()
     invoice_id = invoice_id_of(application)
     _debit_begun_as_voided(system, invoice_id, monkeypatch)

@@ -23,8 +23,8 @@ from tests.support.groups import (
     manager_view,
     pay_link_id,
 )
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import STRIPE_KEY, System, application_body
+from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort
+from tests.support.system import STRIPE_KEY, System
 
 PERSON = "ada@example.org"
 
@@ -44,9 +44,7 @@ def paid_out_of_band(system: System, invoice_id: str) -> None:
 
 
 def _booked_paid_off_stripe(system: System) -> dict[str, Any]:
-    application = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    ).json()
+    application = applied_by_invoice(system)
     paid_out_of_band(system, invoice_id_of(application))
     stored = system.stored(application)
     assert (stored.status.value, stored.amount_paid, stored.payment_intent) == (

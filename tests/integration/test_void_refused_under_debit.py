@@ -36,9 +36,9 @@ from tests.support.groups import (
     three_on_an_invoice,
     when_stripe_is_asked,
 )
-from tests.support.invoiced import BILLING, INVOICED, bank_says, invoiced_cohort
+from tests.support.invoiced import INVOICED, applied_by_invoice, bank_says, invoiced_cohort
 from tests.support.stripe_client import posts_fail
-from tests.support.system import System, application_body
+from tests.support.system import System
 
 
 def _debit_begins_as_stripe_voids(
@@ -67,12 +67,8 @@ def _void_refused_under_a_debit(
 def _person(system: System) -> tuple[dict[str, Any], str]:
     """One person booked by invoice (£200), its emails sent, and its invoice."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
+    application = applied_by_invoice(system)
     system.deliver_emails()
-    application = dict(reply.json())
     return application, invoice_id_of(application)
 
 

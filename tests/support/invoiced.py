@@ -27,6 +27,14 @@ def invoiced_cohort(system: System, **changes: Any) -> System:
     return system
 
 
+def applied_by_invoice(system: System, **fields: Any) -> dict[str, Any]:
+    """An application on :data:`INVOICED` paid by the employer's invoice (``fields``: more of
+    the form's answers), which must be taken: the answer. Its emails are not delivered."""
+    reply = system.apply(INVOICED, **BILLING, **fields)
+    assert reply.status == 201, reply.body
+    return dict(reply.json())
+
+
 def debit_begun(system: System, invoice_id: str) -> None:
     """The employer's bank debit of ``invoice_id`` begun (processing at the bank), and every
     event Stripe sent of it answered."""
