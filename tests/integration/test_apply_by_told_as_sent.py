@@ -27,7 +27,7 @@ from booking.domain.group_notices import apply_by_told
 from booking.domain.wording import moment_when
 from booking.services.mailer import send_email_job
 from tests.support import system as system_module
-from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view, pay_link_id
 from tests.support.system import COURSE_ID, System
 
 _COLLEAGUE_ADDRESSES = tuple(str(c["email"]) for c in COLLEAGUES[:2])
@@ -35,7 +35,7 @@ _COLLEAGUE_ADDRESSES = tuple(str(c["email"]) for c in COLLEAGUES[:2])
 
 def _paid(system: System) -> None:
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    session = str(group["pay_url"]).rsplit("/", 1)[-1]
+    session = pay_link_id(group)
     assert system.stripe_local("POST", f"/checkout/{session}/pay").status == 200
     assert manager_view(system, group)["status"] == "paid"
 

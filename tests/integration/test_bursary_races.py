@@ -16,8 +16,8 @@ from booking.domain.emails import OutgoingEmail
 from tests.support.applications import invoice_id_of
 from tests.support.groups import invoices_made
 from tests.support.held_events import deliver, paid_after_its_read, paid_while
-from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
-from tests.support.system import Reply, System, application_body
+from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
+from tests.support.system import Reply, System
 
 PERSON = "ada@example.org"
 BURSARY_TOLD = "A bursary towards your place"
@@ -30,14 +30,9 @@ def invoiced(system: System) -> System:
 
 
 def _applied(system: System) -> dict[str, Any]:
-    reply = system.api(
-        "POST",
-        f"/courses/{INVOICED}/applications",
-        json_body=application_body(email=PERSON, **BILLING),
-    )
-    assert reply.status == 201, reply.body
+    application = applied_by_invoice(system, email=PERSON)
     system.deliver_emails()
-    return dict(reply.json())
+    return application
 
 
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:
@@ -62,6 +57,16 @@ def _on_the_new_invoice(system: System, application: dict[str, Any], old: str) -
     record = system.admin("GET", f"/applications/{application['application_id']}").json()
     assert (record["amount_paid"], record["amount_refunded"]) == (20000, 20000)
     return new
+
+
+def _paid_nothing_given_back(system: System, application: dict[str, Any]) -> None:
+    """The booking confirmed on the employer's whole payment, none of it given back, and the
+    person told of no refund and no bursary."""
+    seen = system.status_of(application)
+    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
+    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
 
 
 def _refund_told(emails: list[OutgoingEmail], number: str) -> None:
@@ -131,12 +136,8 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
     [reply] = granted
     reply.refused(409, "payment_being_recorded")
     assert system.webhook_replies[-1].status == 200
-    seen = system.status_of(application)
-    assert (seen["status"], seen["left_to_pay"]) == ("confirmed", 0)
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
     assert system.stored(application).bursary == 0
-    subjects = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
-    assert not [s for s in subjects if "refunded" in s or "ursary" in s], subjects
+    _paid_nothing_given_back(system, application)
 
 
 def test_the_old_invoice_is_void_before_the_new_one_is_made_so_it_cannot_be_paid_meanwhile(

@@ -9,6 +9,7 @@ the organiser's read and write at the adapter seam, the clock frozen (time-machi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,27 @@ def _apply_by(system: System, group: dict[str, object]) -> datetime:
     return datetime.fromisoformat(str(manager_view(system, group)["apply_by"]))
 
 
+def _renamed_after(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    first: dict[str, Any],
+    another_save: Callable[[], None],
+) -> None:
+    """The organiser renames the course as read (``first``), and ``another_save`` is written
+    between that save's read and its write."""
+    repository = system.ports.repository
+    write = repository.put_course
+
+    def another_save_first(*args: Any, **options: Any) -> Any:
+        monkeypatch.setattr(repository, "put_course", write)
+        another_save()
+        return write(*args, **options)
+
+    monkeypatch.setattr(repository, "put_course", another_save_first)
+    renamed = first | {"title": "Renamed"}
+    assert system.admin("PUT", f"/courses/{COURSE_ID}", json_body=renamed).status == 200
+
+
 def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -34,22 +56,15 @@ def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
         system.deliver_emails()
         assert _apply_by(system, group) == start - timedelta(days=7)
         first = system.course_file(COURSE_ID)
-        repository = system.ports.repository
-        write = repository.put_course
 
-        def another_save_first(*args: Any, **options: Any) -> Any:
-            """The organiser's save read the course; another save (colleagues apply ten days
-            before) is written before it is."""
-            monkeypatch.setattr(repository, "put_course", write)
+        def ten_days_before() -> None:
+            """Another save: colleagues apply ten days before."""
             with time_machine.travel(now - timedelta(seconds=30), tick=False):  # its own moment
                 system.put_course(COURSE_ID, first | {"group_apply_by_days": 10})
             assert _apply_by(system, group) == start - timedelta(days=10)
-            return write(*args, **options)
 
-        monkeypatch.setattr(repository, "put_course", another_save_first)
-        renamed = first | {"title": "Renamed"}
-        assert system.admin("PUT", f"/courses/{COURSE_ID}", json_body=renamed).status == 200
-        stored = repository.get_course(COURSE_ID)
+        _renamed_after(system, monkeypatch, first, ten_days_before)
+        stored = system.ports.repository.get_course(COURSE_ID)
         assert stored is not None
         assert stored.definition.group_apply_by_days == 7  # written over the other save's 10
         assert stored.dates_moved_at == now
@@ -73,14 +88,10 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
         held = date.fromisoformat(first["sessions"][0]["date"])
         week_later = {**first["sessions"][0], "date": str(held + timedelta(days=7))}
         moved = first | {"sessions": [week_later, *first["sessions"][1:]]}
-        repository = system.ports.repository
-        write = repository.put_course
         other: list[str] = []
 
-        def another_save_first(*args: Any, **options: Any) -> Any:
-            """The organiser's save (a rename) read the course; another save (session 1 a week
-            later, its attendee told) is written before it is."""
-            monkeypatch.setattr(repository, "put_course", write)
+        def a_week_later() -> None:
+            """Another save: session 1 a week later, its attendee told."""
 
             def saved_and_told() -> None:
                 with time_machine.travel(now - timedelta(seconds=30), tick=False):
@@ -93,13 +104,10 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
             elsewhere = threading.Thread(target=saved_and_told)
             elsewhere.start()
             elsewhere.join()
-            return write(*args, **options)
 
-        monkeypatch.setattr(repository, "put_course", another_save_first)
-        renamed = first | {"title": "Renamed"}
-        assert system.admin("PUT", f"/courses/{COURSE_ID}", json_body=renamed).status == 200
+        _renamed_after(system, monkeypatch, first, a_week_later)
         assert [_said(held + timedelta(days=7)) in text for text in other] == [True]
-        stored = repository.get_course(COURSE_ID)
+        stored = system.ports.repository.get_course(COURSE_ID)
         assert stored is not None
         assert (stored.definition.title, stored.definition.sessions[0].date) == ("Renamed", held)
         told = system.deliver_emails()

@@ -13,17 +13,13 @@ import pytest
 
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
 from tests.integration.test_who_pays import apply
-from tests.support.groups import give_up, invoiced_group
+from tests.support.groups import give_up, invoiced_group, pay_link_id
 from tests.support.invoiced import ACCOUNTS, BILLING
 from tests.support.system import STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 PERSON = "ada@example.org"
-
-
-def _invoice_id(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
 
 
 def _created_invoices(
@@ -58,7 +54,7 @@ def test_every_customer_of_a_group_whose_invoice_was_replaced_twice_is_deleted(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group = invoiced_group(system)
-    first = _invoice_id(group)
+    first = pay_link_id(group)
     made = _created_invoices(system, monkeypatch)
     for place in (3, 2):
         answer = give_up(system, group, place)
@@ -89,7 +85,7 @@ def test_a_give_up_whose_save_lost_to_an_erasure_leaves_no_customer_behind(
     [orphan] = made
     assert system.stripe_invoice(orphan)["status"] == "void"
     assert deleted(system, orphan)
-    assert deleted(system, _invoice_id(group))
+    assert deleted(system, pay_link_id(group))
     assert system.ports.repository.owed_customer_deletions() == []
 
 
@@ -140,7 +136,7 @@ def test_an_invoice_replaced_after_the_erasure_read_the_group_has_its_customer_d
     assert answer.status == 200, answer.body
     [replacement] = made
     assert system.stripe_invoice(replacement)["status"] == "void"
-    assert [deleted(system, i) for i in (_invoice_id(group), replacement)] == [True, True]
+    assert [deleted(system, i) for i in (pay_link_id(group), replacement)] == [True, True]
     assert system.ports.repository.owed_customer_deletions() == []
 
 

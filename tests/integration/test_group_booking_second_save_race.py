@@ -15,7 +15,7 @@ import pytest
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, lapsed
 from booking.services import group_booking
-from tests.support.groups import COLLEAGUES, book, manager_view
+from tests.support.groups import COLLEAGUES, book, manager_view, pay_link_id
 from tests.support.stripe_client import stripe_client
 from tests.support.system import COURSE_ID, System
 
@@ -57,7 +57,7 @@ def test_a_checkout_asked_while_the_group_was_written_is_recorded_on_the_fresh_g
     stored = system.stored_group(str(group["group_id"]))
     assert "evt_elsewhere" in stored.recent_event_ids
     assert stored.checkout is not None
-    assert stored.checkout.session_id == str(group["pay_url"]).rsplit("/", 1)[-1]
+    assert stored.checkout.session_id == pay_link_id(group)
 
 
 def test_a_group_ended_while_its_checkout_was_asked_answers_409_and_expires_it(

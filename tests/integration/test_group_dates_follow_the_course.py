@@ -28,6 +28,7 @@ from tests.support.groups import (
     give_up,
     group_page,
     manager_view,
+    paid_by_card,
     substitute,
 )
 from tests.support.system import COURSE_ID, System
@@ -38,11 +39,9 @@ def _refunds(system: System) -> list[object]:
 
 
 def _paid_by_card(system: System) -> dict[str, object]:
-    group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
-    session = str(group["pay_url"]).rsplit("/", 1)[-1]
-    assert system.stripe_local("POST", f"/checkout/{session}/pay").status == 200
+    group = paid_by_card(system, colleagues=COLLEAGUES[:2])
     assert manager_view(system, group)["status"] == "paid"
-    return dict(group)
+    return group
 
 
 def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers_nothing_refused(

@@ -21,6 +21,7 @@ from tests.support.groups import (
     group_when_stripe_voids,
     invoiced_group,
     manager_view,
+    pay_link_id,
     places_left,
     substitute,
 )
@@ -32,12 +33,8 @@ pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoi
 ENDED = "The invoice was cancelled"
 
 
-def _invoice_id(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
-
-
 def _invoice_status(system: System, group: dict[str, Any]) -> str:
-    return str(system.stripe_invoice(_invoice_id(group))["status"])
+    return str(system.stripe_invoice(pay_link_id(group))["status"])
 
 
 def _paid_before_the_void(
@@ -141,7 +138,7 @@ def test_erasing_the_billing_contact_of_an_unpaid_booking_voids_first_then_ends_
     line = _one_group_erased(_erased(system, ACCOUNTS))
     [before_stripe] = asked
     assert before_stripe.status == "awaiting_invoice_payment"  # not ended before Stripe voids
-    assert before_stripe.void_asked_for == _invoice_id(group)
+    assert before_stripe.void_asked_for == pay_link_id(group)
     assert (line["invoice_voided"], line["seats_released"], line["manager_told"]) == (
         True,
         1,

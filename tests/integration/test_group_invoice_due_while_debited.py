@@ -16,27 +16,14 @@ from typing import Any
 
 from tests.support.groups import group_of_three, manager_view, pay_link_id, places_left
 from tests.support.held_events import deliver, events_held
-from tests.support.invoiced import INVOICED
+from tests.support.invoiced import INVOICED, bank_says, debit_begun
 from tests.support.system import System
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 def _debit_begun(system: System, group: dict[str, Any]) -> None:
     """The employer pays the invoice by bank debit, days before its due date: processing."""
-    started = system.stripe_local(
-        "POST", f"/invoices/{pay_link_id(group)}/pay", b"async=true", FORM
-    )
-    assert started.status == 200, started.body
+    debit_begun(system, pay_link_id(group))
     system.deliver_emails()
-
-
-def _bank_says(system: System, group: dict[str, Any], result: str) -> None:
-    said = system.stripe_local(
-        "POST", f"/invoices/{pay_link_id(group)}/async", f"result={result}".encode(), FORM
-    )
-    assert said.status == 200, said.body
-    assert all(reply.status == 200 for reply in system.webhook_replies)
 
 
 def _past_due(group: dict[str, Any], after: timedelta = timedelta(hours=2)) -> datetime:
@@ -74,7 +61,7 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
     assert _reads_of(system, pay_link_id(group)) == reads + 1  # one read as the hold ended
 
     # The bank confirms: paid for every place, nothing given back, no "payment given back".
-    _bank_says(system, group, "succeeded")
+    bank_says(system, pay_link_id(group))
     paid = manager_view(system, group)
     assert (paid["status"], paid["places_kept"]) == ("paid", 3)
     assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
@@ -94,7 +81,7 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
     system.scheduled_run(_past_due(group))
     _kept(system, group, left)
 
-    _bank_says(system, group, "failed")
+    bank_says(system, pay_link_id(group), succeeded=False)
     system.scheduled_run(_past_due(group, timedelta(hours=2, minutes=15)))
 
     view = manager_view(system, group)

@@ -25,10 +25,13 @@ from tests.support.groups import (
     manager_view,
     pay_link_id,
     places_left,
+    replaced_for_two,
     substitute,
+    three_on_an_invoice,
     when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED
+from tests.support.stripe_client import posts_fail
 from tests.support.system import STRIPE_KEY, System
 
 
@@ -38,8 +41,7 @@ def test_a_new_invoice_whose_save_fails_is_voided_and_its_customer_let_go(
     """The table unreachable for the replacement's save (not a lost race): the new invoice,
     made and sent, is voided and its customer deleted, so the employer holds nothing payable
     that the booking does not record; the manager's second try completes the change."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     store = system.ports.groups
     real_save = store.save_group
     failed: list[str] = []
@@ -83,8 +85,7 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
     the give-up of place 2 makes its new invoice, the old one already void. The seats and their
     price are as they were, so the give-up is saved over the substitution: one payable invoice
     for the two places kept, the new colleague on place 3."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     named = when_stripe_is_asked(
         system,
         monkeypatch,
@@ -101,17 +102,10 @@ def test_a_colleague_named_instead_while_the_invoice_is_replaced_is_kept_on_the_
 
     assert named == [200], reply.body
     assert reply.status == 200, reply.body
-    view = manager_view(system, group)
-    assert view["places_kept"] == 2
-    new = pay_link_id(view)
-    assert system.stripe_invoice(new)["status"] == "open"
-    assert system.stripe_invoice(new)["amount_due"] == 40000
-    assert system.stripe_invoice(old)["status"] == "void"
+    replaced_for_two(system, group, old, left)
     stored = system.stored_group(group)
-    assert stored.replacing_invoice is None
     assert stored.place(3).colleague.email == "nia.other@example.org"
     assert stored.place(2).released
-    assert places_left(system, INVOICED) == left + 1
 
 
 def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_voided(
@@ -119,8 +113,7 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
 ) -> None:
     """Past the invoice's due date, before the sweep releases its places: Stripe makes no
     invoice due in the past, so none replaces it; the overdue invoice stays payable."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)
 
@@ -136,27 +129,14 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
     assert places_left(system, INVOICED) == left
 
 
-def _stripe_fails(system: System, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
-    """From now on, until undone, Stripe answers 500 to each POST to ``path``."""
-    answer = system.stripe_http._answer
-
-    def down(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(path):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", down)
-
-
 def test_a_replacement_left_half_done_is_completed_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stripe voids the old invoice, then fails to make the new one, and the manager never
     tries again: a few minutes on, the sweep finds the old invoice void at Stripe and makes
     the invoice for the places kept, the place given up freed."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    group, old, left = three_on_an_invoice(system)
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
     assert failed.status == 503, failed.body
@@ -179,18 +159,10 @@ def test_a_replacement_left_half_done_is_completed_by_the_sweep(
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = system.stripe_invoice(pay_link_id(view))
-    assert (new["status"], new["amount_due"]) == ("open", 40000)
+    replaced_for_two(system, group, old, left)
     stored = system.stored_group(group)
-    assert (stored.replacing_invoice, stored.replacing_place, stored.replacing_since) == (
-        None,
-        None,
-        None,
-    )
+    assert (stored.replacing_place, stored.replacing_since) == (None, None)
     assert stored.place(2).released
-    assert places_left(system, INVOICED) == left + 1
 
 
 def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
@@ -198,9 +170,8 @@ def test_a_mark_whose_void_never_reached_stripe_is_cleared_by_the_sweep(
 ) -> None:
     """Stripe unreachable for the void itself, and nobody tries again: the sweep finds the old
     invoice still open, clears the mark, and the group goes on with every place on it."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
-    _stripe_fails(system, monkeypatch, f"/v1/invoices/{old}/void")
+    group, old, left = three_on_an_invoice(system)
+    posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{old}/void")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     assert system.stored_group(group).replacing_invoice == old
@@ -228,7 +199,7 @@ def test_a_replacement_never_made_by_the_due_date_is_not_put_on_the_employer(
     group = group_of_three(system)
     old = pay_link_id(group)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
 
     system.scheduled_run(due + timedelta(days=1))
@@ -250,7 +221,7 @@ def test_the_managers_browser_is_told_the_old_invoice_is_cancelled(
     """The give-up sent from the manager's page (a form post), Stripe failing after the void:
     the page says the old invoice is cancelled, not that nothing was lost."""
     group = group_of_three(system)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     path = f"/groups/{group['group_id']}/places/2/cancel?token={group['token']}"
     reply = system.api("POST", path, form={}, headers={"accept": "text/html"})
     monkeypatch.undo()
@@ -268,7 +239,7 @@ def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_pai
     group = group_of_three(system)
     old = pay_link_id(group)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)

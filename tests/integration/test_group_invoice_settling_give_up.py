@@ -18,35 +18,41 @@ from typing import Any
 from booking import bootstrap
 from booking.adapters.stripe_gateway import StripeGateway
 from tests.support.groups import (
-    COLLEAGUES,
     give_up,
+    group_of_three,
     group_page,
-    invoiced_group,
     invoices_made,
+    kept_on_its_invoice,
     manager_view,
+    paid_for_three,
     pay_link_id,
     place_path,
     places_left,
+    three_on_an_invoice,
 )
 from tests.support.held_events import paid_while
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED, bank_says, debit_begun
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
 from tests.support.system import System
 
-FORM = {"content-type": "application/x-www-form-urlencoded"}
 HTML = {"accept": "text/html"}
 
 
 def _paying_by_debit(system: System) -> dict[str, Any]:
     """A group of three by invoice, its employer paying by bank debit: the bank yet to say."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    started = system.stripe_local(
-        "POST", f"/invoices/{pay_link_id(group)}/pay", b"async=true", FORM
-    )
-    assert started.status == 200, started.body
+    group = group_of_three(system)
+    debit_begun(system, pay_link_id(group))
     system.deliver_emails()
     return group
+
+
+def _paid_whole_then_a_place_goes(system: System, group: dict[str, Any]) -> None:
+    """Paid for every place, nothing given back; a place then goes as any paid place does, its
+    share refunded."""
+    paid_for_three(system, group)
+    assert give_up(system, group, 2).status == 200
+    after = manager_view(system, group)
+    assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
 
 
 def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: System) -> None:
@@ -79,16 +85,8 @@ def test_a_place_is_not_given_up_while_the_groups_invoice_is_being_paid(system: 
 
     # The bank confirms: paid for every place, nothing given back; a place then goes as any
     # paid place does, its share refunded.
-    confirmed = system.stripe_local(
-        "POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM
-    )
-    assert confirmed.status == 200, confirmed.body
-    paid = manager_view(system, group)
-    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
-    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
-    assert give_up(system, group, 2).status == 200
-    after = manager_view(system, group)
-    assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
+    bank_says(system, invoice_id)
+    _paid_whole_then_a_place_goes(system, group)
 
 
 def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded(
@@ -99,14 +97,8 @@ def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded
     so the give-up is refused (409 ``payment_being_recorded``) and nothing is written, no
     invoice made or voided. The event then records the whole payment, nothing given back, and
     a place goes as any paid place does."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    invoice_id, left, made = (
-        pay_link_id(group),
-        places_left(system, INVOICED),
-        invoices_made(system),
-    )
+    group, invoice_id, left = three_on_an_invoice(system)
+    made = invoices_made(system)
 
     refused, _ = paid_while(
         system,
@@ -114,21 +106,13 @@ def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded
         lambda: give_up(system, group, 2),
     )
 
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "payment_being_recorded"
+    error = refused.refused(409, "payment_being_recorded")
     assert "has arrived and is being recorded: nothing was changed" in error["message"]
     assert "try again in a minute" in error["message"]
     assert invoices_made(system) == made  # no invoice for fewer places
     assert places_left(system, INVOICED) == left
-    paid = manager_view(system, group)
-    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
     assert system.stripe_invoice(invoice_id)["status"] == "paid"
-    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
-    assert system.standin.money_moved()[group["group_id"]] == (60000, 0)
-    assert give_up(system, group, 2).status == 200
-    after = manager_view(system, group)
-    assert (after["places_kept"], after["amount_refunded"]) == (2, 20000)
+    _paid_whole_then_a_place_goes(system, group)
 
 
 def test_a_place_of_an_invoice_not_being_paid_is_given_up_on_a_new_invoice(
@@ -138,8 +122,7 @@ def test_a_place_of_an_invoice_not_being_paid_is_given_up_on_a_new_invoice(
     replaces it, as before."""
     group = _paying_by_debit(system)
     old = pay_link_id(group)
-    failed = system.stripe_local("POST", f"/invoices/{old}/async", b"result=failed", FORM)
-    assert failed.status == 200, failed.body
+    bank_says(system, old, succeeded=False)
 
     assert give_up(system, group, 2).status == 200
 
@@ -191,19 +174,9 @@ def test_the_organiser_may_not_void_the_groups_invoice_while_it_is_being_paid(
 
     refused = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
 
-    assert refused.status == 409, refused.body
-    error = refused.json()["error"]
-    assert error["code"] == "payment_settling"
+    error = refused.refused(409, "payment_settling")
     assert "bank is confirming a payment of £600.00" in error["message"]
     assert "nothing was changed" in error["message"]
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
-    assert places_left(system, INVOICED) == left
-    assert system.deliver_emails() == []
-    confirmed = system.stripe_local(
-        "POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM
-    )
-    assert confirmed.status == 200, confirmed.body
-    paid = manager_view(system, group)
-    assert (paid["status"], paid["amount_paid"], paid["amount_refunded"]) == ("paid", 60000, 0)
+    kept_on_its_invoice(system, group, invoice_id, left)
+    bank_says(system, invoice_id)
+    paid_for_three(system, group)

@@ -19,7 +19,9 @@ from tests.support.groups import (
     group_when_stripe_voids,
     invoiced_group,
     manager_view,
+    pay_link_id,
     places_left,
+    when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
@@ -31,16 +33,12 @@ AT_STRIPE = "Ended: its invoice was voided at Stripe (not from here), so its pla
 TOLD_BY_ORGANISER = "The invoice was cancelled: the places were released"
 
 
-def _invoice_id(group: dict[str, Any]) -> str:
-    return str(group["pay_url"]).rsplit("/", 1)[-1]
-
-
 def _void(system: System, group: dict[str, Any]) -> Any:
     return system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
 
 
 def _invoice_at_stripe(system: System, group: dict[str, Any]) -> dict[str, Any]:
-    return system.stripe_invoice(_invoice_id(group))
+    return system.stripe_invoice(pay_link_id(group))
 
 
 def _full_with_one_waiting(system: System) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -104,7 +102,7 @@ def test_an_organisers_void_ends_the_group_as_stripes_own_void_does_but_says_who
 
     assert _void(system, by_organiser).status == 200
     [from_here] = [e for e in system.deliver_emails() if e.to == MANAGER]
-    sent = system.stripe_local("POST", f"/invoices/{_invoice_id(at_stripe)}/void")
+    sent = system.stripe_local("POST", f"/invoices/{pay_link_id(at_stripe)}/void")
     assert sent.status == 200, sent.body
     [from_stripe] = [e for e in system.deliver_emails() if e.to == MANAGER]
 
@@ -184,7 +182,7 @@ def test_a_paid_invoice_is_not_voided_its_confirmation_is_on_its_way(invoiced: S
     group = invoiced_group(system)
     with system.standin.webhooks_held():  # paid at Stripe; its event not here yet
         paid = system.stripe_local(
-            "POST", f"/v1/invoices/{_invoice_id(group)}/pay", headers=STRIPE_KEY
+            "POST", f"/v1/invoices/{pay_link_id(group)}/pay", headers=STRIPE_KEY
         )
         assert paid.status == 200, paid.body
         refused = _void(system, group)
@@ -196,7 +194,7 @@ def test_a_paid_invoice_is_not_voided_its_confirmation_is_on_its_way(invoiced: S
     assert _invoice_at_stripe(system, group)["status"] == "paid"
     # Refused on the read that found it paid (the rule the give-up and the sweep keep:
     # ``InvoicePaying.on_its_way``), before Stripe is asked to void it.
-    voids = f"/v1/invoices/{_invoice_id(group)}/void"
+    voids = f"/v1/invoices/{pay_link_id(group)}/void"
     assert [r for r in system.stripe_http.requests if r.path == voids] == []
     # Its event, delivered now, makes the places the colleagues'.
     assert manager_view(system, group)["status"] == "paid"
@@ -313,16 +311,10 @@ def test_the_organisers_void_landing_as_a_place_is_given_up_ends_the_booking(
     asked to look again, and the invoice made for the places kept is voided, not left to pay."""
     system = invoiced
     group = invoiced_group(system)
-    old = _invoice_id(group)
-    answer = system.stripe_http._answer
-    organisers: list[Any] = []
-
-    def organiser_voids_first(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith("/v1/invoices") and not organisers:
-            organisers.append(_void(system, group))
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", organiser_voids_first)
+    old = pay_link_id(group)
+    organisers = when_stripe_is_asked(
+        system, monkeypatch, "/v1/invoices", lambda: _void(system, group)
+    )
     changed = give_up(system, group, 3)
     monkeypatch.undo()
 

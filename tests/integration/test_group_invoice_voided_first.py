@@ -13,8 +13,6 @@ the give-up's own request reaches it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.support.groups import (
@@ -24,19 +22,14 @@ from tests.support.groups import (
     manager_view,
     pay_link_id,
     places_left,
+    replaced_for_two,
+    three_on_an_invoice,
     when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import INVOICED
+from tests.support.invoiced import INVOICED, bank_says
+from tests.support.stripe_client import posts_fail
 from tests.support.system import STRIPE_KEY, Reply, System
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _replacing(system: System, group: dict[str, Any]) -> str | None:
-    stored = system.ports.groups.get_group(group["group_id"])
-    assert stored is not None
-    return stored.replacing_invoice
 
 
 def _voided_event_answered(system: System, invoice_id: str) -> int | None:
@@ -54,8 +47,8 @@ def _voided_event_answered(system: System, invoice_id: str) -> int | None:
 def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = group_of_three(system)
-    old, left, made = pay_link_id(group), places_left(system, INVOICED), invoices_made(system)
+    group, old, left = three_on_an_invoice(system)
+    made = invoices_made(system)
     paid = when_stripe_is_asked(
         system,
         monkeypatch,
@@ -70,7 +63,7 @@ def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
     error = refused.refused(409, "payment_being_recorded")
     assert "being recorded: nothing was changed" in error["message"]
     assert invoices_made(system) == made  # no invoice for fewer places
-    assert _replacing(system, group) is None
+    assert system.stored_group(group).replacing_invoice is None
     assert places_left(system, INVOICED) == left
     deliver(system, events)
     view = manager_view(system, group)
@@ -94,7 +87,7 @@ def test_a_bank_debit_started_as_the_give_up_voids_the_invoice_refuses_the_give_
         system,
         monkeypatch,
         f"/v1/invoices/{old}/void",
-        lambda: system.stripe_local("POST", f"/invoices/{old}/pay", b"async=true", FORM).status,
+        lambda: system.debit_invoice(old).status,
     )
 
     refused = give_up(system, group, 2)
@@ -105,9 +98,8 @@ def test_a_bank_debit_started_as_the_give_up_voids_the_invoice_refuses_the_give_
     assert "being confirmed by your bank: nothing was changed" in error["message"]
     assert system.stripe_invoice(old)["status"] == "open"  # not voided under the debit
     assert invoices_made(system) == made
-    assert _replacing(system, group) is None
-    confirmed = system.stripe_local("POST", f"/invoices/{old}/async", b"result=succeeded", FORM)
-    assert confirmed.status == 200, confirmed.body
+    assert system.stored_group(group).replacing_invoice is None
+    bank_says(system, old)
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("paid", 3)
     assert (view["amount_paid"], view["amount_refunded"]) == (60000, 0)
@@ -118,8 +110,7 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_no
 ) -> None:
     """Stripe's ``invoice.voided`` for the invoice replaced reaches the webhook before the
     replacement's save (the stand-in delivers it as it voids): the group goes on."""
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
+    group, old, left = three_on_an_invoice(system)
     seen = when_stripe_is_asked(
         system,
         monkeypatch,
@@ -136,29 +127,14 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_no
 
     assert done.status == 200, done.body
     assert seen == [("void", 200, "awaiting_invoice_payment")]
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = pay_link_id(view)
-    assert new != old
-    assert system.stripe_invoice(new)["amount_due"] == 40000
-    assert _replacing(system, group) is None
-    assert places_left(system, INVOICED) == left + 1
+    replaced_for_two(system, group, old, left)
 
 
 def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_try(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = group_of_three(system)
-    old, left = pay_link_id(group), places_left(system, INVOICED)
-    answer = system.stripe_http._answer
-
-    def stripe_down_for_new_invoices(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith("/v1/invoices"):
-            error = '{"error": {"type": "api_error", "message": "simulated outage"}}'
-            return error, 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_new_invoices)
+    group, old, left = three_on_an_invoice(system)
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
 
@@ -168,20 +144,13 @@ def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_t
     # ended nothing.
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
-    assert _replacing(system, group) == old
+    assert system.stored_group(group).replacing_invoice == old
     assert places_left(system, INVOICED) == left
 
     again: Reply = give_up(system, group, 2)
 
     assert again.status == 200, again.body
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    new = pay_link_id(view)
-    assert new != old
-    assert system.stripe_invoice(new)["status"] == "open"
-    assert system.stripe_invoice(new)["amount_due"] == 40000
-    assert _replacing(system, group) is None
-    assert places_left(system, INVOICED) == left + 1
+    replaced_for_two(system, group, old, left)
 
 
 def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_completes_it(
@@ -190,23 +159,16 @@ def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_comple
     """Stripe unreachable for the void itself (whether it voided is unknown): 503, no new
     invoice made, the group marked as being replaced (a late ``invoice.voided`` ends
     nothing); the manager's second try voids it (or finds it void) and completes the change."""
-    group = group_of_three(system)
-    old, left, made = pay_link_id(group), places_left(system, INVOICED), invoices_made(system)
-    answer = system.stripe_http._answer
-
-    def stripe_down_for_voids(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(f"/v1/invoices/{old}/void"):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", stripe_down_for_voids)
+    group, old, left = three_on_an_invoice(system)
+    made = invoices_made(system)
+    posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{old}/void")
     failed = give_up(system, group, 2)
     monkeypatch.undo()
 
     assert failed.status == 503, failed.body
     assert invoices_made(system) == made
     assert system.stripe_invoice(old)["status"] == "open"
-    assert _replacing(system, group) == old
+    assert system.stored_group(group).replacing_invoice == old
     view = manager_view(system, group)
     assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 3)
     assert places_left(system, INVOICED) == left
@@ -214,8 +176,4 @@ def test_a_void_stripe_does_not_answer_keeps_every_place_and_a_second_try_comple
     again = give_up(system, group, 2)
 
     assert again.status == 200, again.body
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
-    assert system.stripe_invoice(old)["status"] == "void"
-    assert system.stripe_invoice(pay_link_id(view))["amount_due"] == 40000
-    assert _replacing(system, group) is None
+    replaced_for_two(system, group, old, left)

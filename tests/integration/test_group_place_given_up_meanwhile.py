@@ -54,6 +54,13 @@ WAYS: dict[str, Way] = {
 }
 
 
+def _none_released(system: System, group: dict[str, Any], course: str, left: int) -> None:
+    """Every place of ``group`` kept, and ``course`` has the ``left`` places it had."""
+    view = groups.manager_view(system, group)
+    assert all(place["state"] != "released" for place in view["places"])
+    assert groups.places_left(system, course) == left
+
+
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_meanwhile(
     system: System,
@@ -78,17 +85,13 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
         for asked in (first, new)
     }
     assert status == {new: undone, first: "open"}  # the old one still asks
-    view = groups.manager_view(system, group)
-    assert all(place["state"] != "released" for place in view["places"])
-    assert groups.places_left(system, course) == left
+    _none_released(system, group, course, left)
 
 
 def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_was_recorded(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = groups.book(
-        system, course=groups.INVOICED, colleagues=groups.COLLEAGUES[:2], **groups.BILLING
-    ).json()
+    group = groups.invoiced_group(system, colleagues=groups.COLLEAGUES[:2])
     first = pay_link_id(group)
     left, made = groups.places_left(system, groups.INVOICED), invoices_made(system)
     raced = race_next_save(system, monkeypatch)
@@ -101,17 +104,13 @@ def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_
     assert invoices_made(system) == made
     old = system.stripe_local("GET", f"/v1/invoices/{first}", headers=STRIPE_KEY).json()
     assert old["status"] == "open"
-    view = groups.manager_view(system, group)
-    assert all(place["state"] != "released" for place in view["places"])
-    assert groups.places_left(system, groups.INVOICED) == left
+    _none_released(system, group, groups.INVOICED, left)
 
 
 def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_over(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group = groups.book(
-        system, course=groups.INVOICED, colleagues=groups.COLLEAGUES[:2], **groups.BILLING
-    ).json()
+    group = groups.invoiced_group(system, colleagues=groups.COLLEAGUES[:2])
     first = pay_link_id(group)
     left = groups.places_left(system, groups.INVOICED)
     store = system.ports.groups

@@ -24,6 +24,7 @@ from tests.support.groups import (
     pay_link_id,
 )
 from tests.support.invoiced import INVOICED
+from tests.support.stripe_client import posts_fail
 from tests.support.system import System
 
 
@@ -32,14 +33,7 @@ def _half_done(system: System, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[st
     the new one never made): the group and its old invoice."""
     group = group_of_three(system)
     old = pay_link_id(group)
-    answer = system.stripe_http._answer
-
-    def down(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith("/v1/invoices"):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", down)
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     assert system.stored_group(group).replacing_invoice == old

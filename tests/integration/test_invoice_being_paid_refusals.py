@@ -17,37 +17,32 @@ from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import invoices_made
 from tests.support.held_events import paid_while
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import (
+    INVOICED,
+    applied_by_invoice,
+    bank_says,
+    debit_begun,
+    invoiced_cohort,
+)
 from tests.support.page_text import text_of
-from tests.support.system import Reply, System, application_body
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
+from tests.support.system import Reply, System
 
 
 @pytest.fixture
 def invoiced(system: System) -> dict[str, Any]:
     """An application by invoice (£200), its invoice open, the emails about it sent."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
+    application = applied_by_invoice(system)
     system.deliver_emails()
-    return dict(reply.json())
+    return application
 
 
 @pytest.fixture
 def debited(system: System, invoiced: dict[str, Any]) -> dict[str, Any]:
     """The employer's bank debit of the invoice begun, its bank yet to confirm it."""
-    _bank(system, invoiced, "pay", b"async=true")
+    debit_begun(system, invoice_id_of(invoiced))
     assert system.deliver_emails() == []
     return invoiced
-
-
-def _bank(system: System, application: dict[str, Any], step: str, body: bytes) -> None:
-    said = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/{step}", body, FORM)
-    assert said.status == 200, said.body
-    assert all(reply.status == 200 for reply in system.webhook_replies)
 
 
 def _voids_asked(system: System, application: dict[str, Any]) -> int:
@@ -74,6 +69,16 @@ def _confirmed_nothing_given_back(system: System, application: dict[str, Any]) -
     assert "refunded" not in said
 
 
+def _unchanged_until_the_bank_confirms(
+    system: System, application: dict[str, Any], made: int
+) -> None:
+    """Nothing changed by the refusal; the bank then confirms the debit: the booking paid,
+    nothing given back."""
+    _unchanged(system, application, made)
+    bank_says(system, invoice_id_of(application))
+    _confirmed_nothing_given_back(system, application)
+
+
 def _grant(system: System, application: dict[str, Any]) -> Reply:
     return system.grant_bursary(application, 5000)
 
@@ -97,15 +102,13 @@ def test_the_organiser_may_not_cancel_while_the_bank_debit_processes(
         "changed. Once the bank confirms it, cancel the booking as a paid one (with or without "
         "its refund); if the bank says the debit failed, cancel it then"
     )
-    _unchanged(system, debited, made)
-    _bank(system, debited, "async", b"result=succeeded")
-    _confirmed_nothing_given_back(system, debited)
+    _unchanged_until_the_bank_confirms(system, debited, made)
 
 
 def test_the_organiser_may_cancel_once_the_debit_failed(
     system: System, debited: dict[str, Any]
 ) -> None:
-    _bank(system, debited, "async", b"result=failed")
+    bank_says(system, invoice_id_of(debited), succeeded=False)
 
     assert _cancel(system, debited, False).status == 200
     assert system.status_of(debited)["status"] == "cancelled"
@@ -143,9 +146,7 @@ def test_a_bursary_is_not_granted_while_the_bank_debit_of_the_invoice_processes(
 
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     assert "Grant a bursary only if the bank says the debit failed" in error["message"]
-    _unchanged(system, debited, made)
-    _bank(system, debited, "async", b"result=succeeded")
-    _confirmed_nothing_given_back(system, debited)
+    _unchanged_until_the_bank_confirms(system, debited, made)
 
 
 def test_a_bursary_is_not_granted_while_the_paid_invoice_is_being_recorded(

@@ -16,10 +16,14 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import System, application_body
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
+from tests.support.invoiced import (
+    INVOICED,
+    applied_by_invoice,
+    bank_says,
+    debit_begun,
+    invoiced_cohort,
+)
+from tests.support.system import System
 
 
 @pytest.fixture
@@ -27,22 +31,12 @@ def debited(system: System) -> dict[str, Any]:
     """An application by invoice whose employer began a bank debit of it before its due date,
     the clock then moved to a minute past the end of its due day."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
-    application = dict(reply.json())
-    _bank(system, application, "pay", b"async=true")
+    application = applied_by_invoice(system)
+    debit_begun(system, invoice_id_of(application))
     system.deliver_emails()
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
     return application
-
-
-def _bank(system: System, application: dict[str, Any], step: str, body: bytes) -> None:
-    said = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/{step}", body, FORM)
-    assert said.status == 200, said.body
-    assert all(reply.status == 200 for reply in system.webhook_replies)
 
 
 def _held(system: System, application: dict[str, Any]) -> None:
@@ -61,7 +55,7 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_place(
     system.relay()
 
     _held(system, debited)
-    _bank(system, debited, "async", b"result=succeeded")
+    bank_says(system, invoice_id_of(debited))
     assert system.status_of(debited)["status"] == "confirmed"
     assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
     said = " ".join(" ".join(email.text.split()) for email in system.deliver_emails())
@@ -75,7 +69,7 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
     assert sweep(system.ports, system.now()).holds_released == 0
     _held(system, debited)
 
-    _bank(system, debited, "async", b"result=failed")
+    bank_says(system, invoice_id_of(debited), succeeded=False)
     system.clock_offset += timedelta(minutes=15)
     assert sweep(system.ports, system.now()).holds_released == 1
     system.relay()
@@ -93,13 +87,11 @@ def test_the_organiser_may_not_void_an_invoice_while_its_bank_debit_processes(
     be given back whole when the bank confirmed it."""
     voided = system.admin("POST", f"/applications/{debited['application_id']}/invoice/void")
 
-    assert voided.status == 409, voided.body
-    error = voided.json()["error"]
-    assert error["code"] == "payment_settling"
+    error = voided.refused(409, "payment_settling")
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     assert "nothing was changed" in error["message"]
     _held(system, debited)
-    _bank(system, debited, "async", b"result=succeeded")
+    bank_says(system, invoice_id_of(debited))
     assert system.status_of(debited)["status"] == "confirmed"
     assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
 
@@ -109,10 +101,7 @@ def test_stripe_unreachable_as_the_hold_ends_keeps_the_place_until_a_run_can_rea
 ) -> None:
     """Never guessed unpaid: the run skips it, and the next one, reading it, lets it go."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    application = dict(reply.json())
+    application = applied_by_invoice(system)
     system.deliver_emails()
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)

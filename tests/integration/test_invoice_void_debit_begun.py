@@ -10,16 +10,13 @@ real handlers, moto and the Stripe stand-in (which refuses to void an invoice be
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from tests.support.applications import invoice_id_of
-from tests.support.groups import invoiced_group, manager_view, places_left
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import System, application_body
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
+from tests.support.groups import invoiced_group, manager_view, pay_link_id, places_left
+from tests.support.invoiced import INVOICED, applied_by_invoice, bank_says, invoiced_cohort
+from tests.support.system import System
 
 
 def _debit_begun_as_voided(
@@ -32,16 +29,11 @@ def _debit_begun_as_voided(
 
     def debit_first(invoice: str) -> str:
         if invoice == invoice_id:
-            begun = system.stripe_local("POST", f"/invoices/{invoice}/pay", b"async=true", FORM)
+            begun = system.debit_invoice(invoice)
             assert begun.status == 200, begun.body
         return real_void(invoice)
 
     monkeypatch.setattr(payments, "void_invoice", debit_first)
-
-
-def _bank_confirms(system: System, invoice_id: str) -> None:
-    said = system.stripe_local("POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM)
-    assert said.status == 200, said.body
 
 
 def test_a_groups_void_is_refused_when_a_debit_begins_after_its_read(
@@ -50,7 +42,7 @@ def test_a_groups_void_is_refused_when_a_debit_begins_after_its_read(
     invoiced_cohort(system)
     group = invoiced_group(system)
     system.deliver_emails()
-    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    invoice_id = pay_link_id(group)
     left = places_left(system, INVOICED)
     _debit_begun_as_voided(system, invoice_id, monkeypatch)
 
@@ -68,7 +60,7 @@ def test_a_groups_void_is_refused_when_a_debit_begins_after_its_read(
     assert system.stripe_invoice(invoice_id)["status"] == "open"
     assert places_left(system, INVOICED) == left
     assert system.deliver_emails() == []
-    _bank_confirms(system, invoice_id)
+    bank_says(system, invoice_id)
     paid = manager_view(system, group)
     assert (paid["status"], paid["amount_paid"], paid["amount_refunded"]) == ("paid", 60000, 0)
 
@@ -77,11 +69,7 @@ def test_one_persons_void_is_refused_when_a_debit_begins_after_its_read(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
-    application: dict[str, Any] = reply.json()
+    application = applied_by_invoice(system)
     system.deliver_emails()
     invoice_id = invoice_id_of(application)
     _debit_begun_as_voided(system, invoice_id, monkeypatch)
@@ -95,6 +83,6 @@ def test_one_persons_void_is_refused_when_a_debit_begins_after_its_read(
     assert system.stripe_invoice(invoice_id)["status"] == "open"
     assert system.course(INVOICED)["places_left"] == 1
     assert system.deliver_emails() == []
-    _bank_confirms(system, invoice_id)
+    bank_says(system, invoice_id)
     assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_moved()[application["application_id"]] == (20000, 0)

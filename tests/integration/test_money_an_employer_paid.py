@@ -14,7 +14,7 @@ from tests.integration.test_transfers import Cohorts
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import MANAGER, a_place_given_up, substitute
-from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import ACCOUNTS, BILLING, applied_by_invoice, invoiced_cohort
 from tests.support.system import System, application_body
 
 PERSON = "ada@example.org"
@@ -27,11 +27,7 @@ def invoiced(system: System) -> System:
 
 
 def _paid_by_invoice(system: System, email: str = PERSON) -> dict[str, Any]:
-    application = system.api(
-        "POST",
-        f"/courses/{INVOICED}/applications",
-        json_body=application_body(email=email, **BILLING),
-    ).json()
+    application = applied_by_invoice(system, email=email)
     paid = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/pay")
     assert paid.status == 200, paid.body
     system.deliver_emails()
@@ -165,11 +161,7 @@ def test_an_invoice_voided_at_stripe_tells_the_billing_contact_in_its_own_messag
 ) -> None:
     """The place an open invoice held goes back: the person's message has their link to ask
     again; the billing contact's says which invoice no longer holds whose place."""
-    application = invoiced.api(
-        "POST",
-        f"/courses/{INVOICED}/applications",
-        json_body=application_body(email=PERSON, **BILLING),
-    ).json()
+    application = applied_by_invoice(invoiced, email=PERSON)
     invoiced.deliver_emails()
     voided = invoiced.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/void")
     assert voided.status == 200, voided.body

@@ -19,6 +19,7 @@ from tests.integration.test_believed_payments import (
     shown,
 )
 from tests.integration.test_payments_believed import _session_at_stripe
+from tests.support.groups import pay_link_id
 from tests.support.system import COURSE_ID, System
 
 
@@ -72,7 +73,7 @@ def test_a_groups_paid_event_for_an_unpaid_payment_pays_nothing_and_is_heard_as_
     from tests.support.groups import book
 
     group = book(system, course=COURSE_ID).json()
-    session_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    session_id = pay_link_id(group)
     payment = paid_later(system, session_id)
     caplog.set_level(logging.INFO)
     answer = sent(system, forged_paid(system, session_id, payment))

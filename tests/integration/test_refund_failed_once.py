@@ -13,8 +13,10 @@ import pytest
 
 from tests.integration.test_believed_payments import paid, sent, shown
 from tests.integration.test_refunds_pending import (
+    _anomalies,
     _cancelled_with_a_pending_refund,
     _payment_of,
+    _refund_failed,
     _refund_of,
     _settled_at_stripe,
 )
@@ -52,20 +54,8 @@ def test_a_failed_refund_told_by_a_second_event_is_one_anomaly(system: System) -
 
     assert sent(system, again)["action"] == "ignore"
 
-    [anomaly] = system.ports.repository.anomalies()
-    assert anomaly == first
-    assert (anomaly.event_id, anomaly.kind) == (
-        f"refund_failed_at_stripe-{refund_id}",
-        "refund_failed_at_stripe",
-    )
-    assert dict(anomaly.details) == {
-        "application_id": application["application_id"],
-        "payment_intent": payment,
-        "refund_id": refund_id,
-        "counted_before": "0",
-        "counted_now": "0",
-        "event_id": told["id"],
-    }
+    assert system.ports.repository.anomalies() == [first]
+    assert _anomalies(system) == [_refund_failed(application, payment, refund_id, 0, told)]
     assert system.stored(application).refunds_failed == (refund_id,)
 
 

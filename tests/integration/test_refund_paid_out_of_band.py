@@ -21,9 +21,10 @@ from tests.support.groups import (
     group_page,
     invoiced_group,
     manager_view,
+    pay_link_id,
 )
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import STRIPE_KEY, System, application_body
+from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort
+from tests.support.system import STRIPE_KEY, System
 
 PERSON = "ada@example.org"
 
@@ -43,9 +44,7 @@ def paid_out_of_band(system: System, invoice_id: str) -> None:
 
 
 def _booked_paid_off_stripe(system: System) -> dict[str, Any]:
-    application = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    ).json()
+    application = applied_by_invoice(system)
     paid_out_of_band(system, invoice_id_of(application))
     stored = system.stored(application)
     assert (stored.status.value, stored.amount_paid, stored.payment_intent) == (
@@ -117,7 +116,7 @@ def test_a_place_of_a_group_paid_off_stripe_is_given_up_saying_its_share_was_not
     invoiced: System,
 ) -> None:
     group = invoiced_group(invoiced)
-    paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
+    paid_out_of_band(invoiced, pay_link_id(group))
     invoiced.deliver_emails()
     page = " ".join(group_page(invoiced, group).split())
     assert "paid outside Stripe: its price is not refunded from here" in page
@@ -141,7 +140,7 @@ def test_a_colleagues_booking_on_a_group_paid_off_stripe_is_refused_with_doable_
     outside Stripe are the manager's to give up; the refusal never promises the employer a
     refund Stripe cannot make (hostile21 F4)."""
     group = invoiced_group(invoiced)
-    paid_out_of_band(invoiced, str(group["pay_url"]).rsplit("/", 1)[-1])
+    paid_out_of_band(invoiced, pay_link_id(group))
     colleague_applies(invoiced, manager_view(invoiced, group))
     roster = invoiced.admin("GET", f"/courses/{INVOICED}/applications").json()
     [holder] = [a for a in roster if a["email"] == COLLEAGUES[0]["email"]]

@@ -65,6 +65,30 @@ def _cancelled_with_a_pending_refund(system: System) -> dict[str, Any]:
     return application
 
 
+Told = tuple[str, str, dict[str, str]]  # an anomaly's key, kind and details
+
+
+def _anomalies(system: System) -> list[Told]:
+    return [(a.event_id, a.kind, dict(a.details)) for a in system.ports.repository.anomalies()]
+
+
+def _refund_failed(
+    application: dict[str, Any], payment: str, refund_id: str, counted: int, told: dict[str, Any]
+) -> Told:
+    """The anomaly the organisers get when refund ``refund_id`` of ``payment`` fails at Stripe,
+    ``counted`` (minor units) given back until ``told`` (its event) said so: one per refund
+    (hostile25 F6), by ids and amounts only."""
+    details = {
+        "application_id": application["application_id"],
+        "payment_intent": payment,
+        "refund_id": refund_id,
+        "counted_before": str(counted),
+        "counted_now": "0",
+        "event_id": told["id"],
+    }
+    return f"refund_failed_at_stripe-{refund_id}", "refund_failed_at_stripe", details
+
+
 @pytest.mark.parametrize("outcome", ["succeeded", "failed"])
 def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
     system: System, outcome: str
@@ -90,20 +114,8 @@ def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
     assert shown(system, application) == expected
     # Failed, the money the person was told of never comes: the organisers hear of it
     # (review20 M2), though nothing was counted as given back.
-    anomalies = [(a.event_id, a.kind, dict(a.details)) for a in system.ports.repository.anomalies()]
-    failed = (
-        f"refund_failed_at_stripe-{refund_id}",  # one per refund (hostile25 F6)
-        "refund_failed_at_stripe",
-        {
-            "application_id": application["application_id"],
-            "payment_intent": payment,
-            "refund_id": refund_id,
-            "counted_before": "0",
-            "counted_now": "0",
-            "event_id": settled["id"],
-        },
-    )
-    assert anomalies == ([failed] if outcome == "failed" else [])
+    failed = _refund_failed(application, payment, refund_id, 0, settled)
+    assert _anomalies(system) == ([failed] if outcome == "failed" else [])
 
 
 def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
@@ -128,19 +140,7 @@ def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
     stored = system.stored(application["application_id"])
     assert (stored.refunds, stored.charge_amount_refunded, stored.refunds_made) == ({}, 0, {})
     # Counted, now not: the organisers hear of it (review20 M2), by ids and amounts only.
-    [anomaly] = system.ports.repository.anomalies()
-    assert (anomaly.event_id, anomaly.kind) == (
-        f"refund_failed_at_stripe-{refund_id}",
-        "refund_failed_at_stripe",
-    )
-    assert dict(anomaly.details) == {
-        "application_id": application["application_id"],
-        "payment_intent": payment,
-        "refund_id": refund_id,
-        "counted_before": "20000",
-        "counted_now": "0",
-        "event_id": failed["id"],
-    }
+    assert _anomalies(system) == [_refund_failed(application, payment, refund_id, 20000, failed)]
     [alarmed] = [r for r in caplog.records if r.getMessage() == "payment anomaly"]
     assert (alarmed.levelno, getattr(alarmed, "anomaly", None)) == (
         logging.ERROR,

@@ -19,7 +19,6 @@ in-process Stripe client just as the system's void reaches the stand-in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,88 +27,49 @@ import pytest
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.groups import (
-    COLLEAGUES,
     MANAGER,
     give_up,
-    invoiced_group,
+    kept_on_its_invoice,
     manager_view,
+    paid_for_three,
     places_left,
+    three_on_an_invoice,
+    when_stripe_is_asked,
 )
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import System, application_body
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _as_stripe_voids(
-    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], Any]
-) -> list[Any]:
-    """``act`` done once at the stand-in just before the system's void of ``invoice_id``
-    reaches it: what it answered."""
-    answer = system.stripe_http._answer
-    done: list[Any] = []
-
-    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(f"/v1/invoices/{invoice_id}/void") and not done:
-            done.append(act())
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
-    return done
+from tests.support.invoiced import INVOICED, applied_by_invoice, bank_says, invoiced_cohort
+from tests.support.stripe_client import posts_fail
+from tests.support.system import System
 
 
-def _debit_begins(system: System, invoice_id: str) -> Callable[[], int]:
-    """The employer's bank debit of ``invoice_id`` begun: processing at the bank."""
-    return lambda: (
-        system.stripe_local("POST", f"/invoices/{invoice_id}/pay", b"async=true", FORM).status
+def _debit_begins_as_stripe_voids(
+    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str
+) -> list[int]:
+    """The employer's bank debit of ``invoice_id`` begun (processing at the bank) just before
+    the system's void of it reaches the stand-in: what the stand-in answered."""
+    void = f"/v1/invoices/{invoice_id}/void"
+    return when_stripe_is_asked(
+        system, monkeypatch, void, lambda: system.debit_invoice(invoice_id).status
     )
 
 
-def _bank_confirms(system: System, invoice_id: str) -> None:
-    said = system.stripe_local("POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM)
-    assert said.status == 200, said.body
-    assert all(reply.status == 200 for reply in system.webhook_replies)
-
-
-def _group(system: System) -> tuple[dict[str, Any], str]:
-    """A group of three by invoice (£600), its booking emails sent, and its invoice."""
-    invoiced_cohort(system)
-    group = invoiced_group(system, colleagues=COLLEAGUES)
-    system.deliver_emails()
-    return group, str(group["pay_url"]).rsplit("/", 1)[-1]
+def _void_refused_under_a_debit(
+    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, void: str
+) -> dict[str, Any]:
+    """The organiser's void of ``invoice_id`` (POST ``void``), its debit begun as Stripe is
+    asked to void it: refused, 409 ``payment_settling``; the error."""
+    begun = _debit_begins_as_stripe_voids(system, monkeypatch, invoice_id)
+    voided = system.admin("POST", void)
+    monkeypatch.undo()
+    assert begun == [200]
+    return voided.refused(409, "payment_settling")
 
 
 def _person(system: System) -> tuple[dict[str, Any], str]:
     """One person booked by invoice (£200), its emails sent, and its invoice."""
     invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
+    application = applied_by_invoice(system)
     system.deliver_emails()
-    application = dict(reply.json())
     return application, invoice_id_of(application)
-
-
-def _group_kept(system: System, group: dict[str, Any], invoice_id: str, left: int) -> None:
-    """Nothing ended: every place held on the same open invoice, nobody told anything."""
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"], view["ended_because"]) == (
-        "awaiting_invoice_payment",
-        3,
-        None,
-    )
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
-    assert places_left(system, INVOICED) == left
-    assert system.deliver_emails() == []
-
-
-def _group_paid_whole(system: System, group: dict[str, Any], invoice_id: str) -> None:
-    _bank_confirms(system, invoice_id)
-    paid = manager_view(system, group)
-    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
-    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
-    assert system.standin.money_moved()[group["group_id"]] == (60000, 0)
 
 
 def _person_kept(system: System, application: dict[str, Any], invoice_id: str) -> None:
@@ -120,7 +80,7 @@ def _person_kept(system: System, application: dict[str, Any], invoice_id: str) -
 
 
 def _person_confirmed_whole(system: System, application: dict[str, Any], invoice_id: str) -> None:
-    _bank_confirms(system, invoice_id)
+    bank_says(system, invoice_id)
     assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
 
@@ -129,15 +89,10 @@ def test_one_persons_void_refused_by_stripe_under_a_debit_begun_after_the_read_i
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, invoice_id = _person(system)
-    begun = _as_stripe_voids(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
+    void = f"/applications/{application['application_id']}/invoice/void"
 
-    voided = system.admin("POST", f"/applications/{application['application_id']}/invoice/void")
-    monkeypatch.undo()
+    error = _void_refused_under_a_debit(system, monkeypatch, invoice_id, void)
 
-    assert begun == [200]
-    assert voided.status == 409, voided.body
-    error = voided.json()["error"]
-    assert error["code"] == "payment_settling"
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     _person_kept(system, application, invoice_id)
     _person_confirmed_whole(system, application, invoice_id)
@@ -146,21 +101,17 @@ def test_one_persons_void_refused_by_stripe_under_a_debit_begun_after_the_read_i
 def test_a_groups_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a_409(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, invoice_id = _group(system)
-    left = places_left(system, INVOICED)
-    begun = _as_stripe_voids(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
+    group, invoice_id, left = three_on_an_invoice(system)
 
-    voided = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
-    monkeypatch.undo()
+    error = _void_refused_under_a_debit(
+        system, monkeypatch, invoice_id, f"/groups/{group['group_id']}/invoice/void"
+    )
 
-    assert begun == [200]
-    assert voided.status == 409, voided.body
-    error = voided.json()["error"]
-    assert error["code"] == "payment_settling"
     assert "nothing was changed" in error["message"]
-    _group_kept(system, group, invoice_id, left)
+    kept_on_its_invoice(system, group, invoice_id, left)
     assert system.ports.groups.get_group(group["group_id"]).void_asked_for is None
-    _group_paid_whole(system, group, invoice_id)
+    bank_says(system, invoice_id)
+    paid_for_three(system, group)
 
 
 def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_debit(
@@ -169,7 +120,7 @@ def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_
     application, invoice_id = _person(system)
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
-    begun = _as_stripe_voids(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
+    begun = _debit_begins_as_stripe_voids(system, monkeypatch, invoice_id)
 
     assert sweep(system.ports, system.now()).holds_released == 0
     monkeypatch.undo()
@@ -183,31 +134,24 @@ def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_
 def test_the_sweep_keeps_a_groups_places_when_stripe_refuses_its_void_under_a_debit(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, invoice_id = _group(system)
-    left = places_left(system, INVOICED)
+    group, invoice_id, left = three_on_an_invoice(system)
     due = datetime.fromisoformat(str(group["hold_expires_at"]))
-    begun = _as_stripe_voids(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
+    begun = _debit_begins_as_stripe_voids(system, monkeypatch, invoice_id)
 
     system.scheduled_run(due + timedelta(hours=2))
     monkeypatch.undo()
 
     assert begun == [200]
-    _group_kept(system, group, invoice_id, left)
-    _group_paid_whole(system, group, invoice_id)
+    kept_on_its_invoice(system, group, invoice_id, left)
+    bank_says(system, invoice_id)
+    paid_for_three(system, group)
 
 
 def test_a_groups_void_stripe_does_not_answer_lets_the_manager_give_a_place_up(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, invoice_id = _group(system)
-    answer = system.stripe_http._answer
-
-    def voids_fail(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(f"/v1/invoices/{invoice_id}/void"):
-            return '{"error": {"type": "api_error", "message": "simulated outage"}}', 500, {}
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", voids_fail)
+    group, invoice_id, _ = three_on_an_invoice(system)
+    posts_fail(system.stripe_http, monkeypatch, f"/v1/invoices/{invoice_id}/void")
     voided = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
     monkeypatch.undo()
 
@@ -226,8 +170,7 @@ def test_stripes_event_of_the_sweeps_void_arriving_first_ends_the_group_as_not_p
     """The sweep voids before it ends the hold; in-process, Stripe's ``invoice.voided`` for
     that void is handled inside the void's call, before the sweep's save: it ends the group
     just as the sweep would, not as an invoice voided at Stripe by someone else."""
-    group, invoice_id = _group(system)
-    left = places_left(system, INVOICED)
+    group, invoice_id, left = three_on_an_invoice(system)
     due = datetime.fromisoformat(str(group["hold_expires_at"]))
     system.clock_offset += due - system.now() + timedelta(hours=2)
 

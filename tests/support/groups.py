@@ -148,6 +148,51 @@ def group_of_three(system: System) -> dict[str, Any]:
     return group
 
 
+def three_on_an_invoice(system: System) -> tuple[dict[str, Any], str, int]:
+    """:func:`group_of_three`, its invoice and the places then left on :data:`INVOICED`."""
+    group = group_of_three(system)
+    return group, pay_link_id(group), places_left(system, INVOICED)
+
+
+def replaced_for_two(system: System, group: dict[str, Any], old: str, left: int) -> None:
+    """Place 2 of a group of three given up on a new invoice: the old invoice ``old`` void,
+    the new one open for the two places kept (£400), the group no longer marked as being
+    replaced, and the place back on the course (``left`` + 1)."""
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"]) == ("awaiting_invoice_payment", 2)
+    new = pay_link_id(view)
+    assert new != old
+    assert system.stripe_invoice(old)["status"] == "void"
+    assert (system.stripe_invoice(new)["status"], system.stripe_invoice(new)["amount_due"]) == (
+        "open",
+        40000,
+    )
+    assert system.stored_group(group).replacing_invoice is None
+    assert places_left(system, INVOICED) == left + 1
+
+
+def kept_on_its_invoice(system: System, group: dict[str, Any], invoice_id: str, left: int) -> None:
+    """Nothing ended for a group of three by invoice: every place held on the same open invoice
+    ``invoice_id``, the course's ``left`` places as they were, nobody told anything."""
+    view = manager_view(system, group)
+    assert (view["status"], view["places_kept"], view["ended_because"]) == (
+        "awaiting_invoice_payment",
+        3,
+        None,
+    )
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert places_left(system, INVOICED) == left
+    assert system.deliver_emails() == []
+
+
+def paid_for_three(system: System, group: dict[str, Any]) -> None:
+    """A group of three paid whole: £600 taken at Stripe, nothing given back."""
+    paid = manager_view(system, group)
+    assert (paid["status"], paid["places_kept"]) == ("paid", 3)
+    assert (paid["amount_paid"], paid["amount_refunded"]) == (60000, 0)
+    assert system.standin.money_moved()[group["group_id"]] == (60000, 0)
+
+
 def when_stripe_is_asked(
     system: System, monkeypatch: pytest.MonkeyPatch, path: str, act: Callable[[], Any]
 ) -> list[Any]:

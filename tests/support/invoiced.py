@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
-    from tests.support.system import System
+    from tests.support.system import Reply, System
 
 INVOICED = "invoiced-cohort"
 BILLING: dict[str, str] = {
@@ -25,3 +25,28 @@ def invoiced_cohort(system: System, **changes: Any) -> System:
     ``changes`` (say, ``po_required`` or ``capacity``)."""
     system.put_course(INVOICED, {**system.course_file(), "invoice_allowed": True, **changes})
     return system
+
+
+def applied_by_invoice(system: System, **fields: Any) -> dict[str, Any]:
+    """An application on :data:`INVOICED` paid by the employer's invoice (``fields``: more of
+    the form's answers), which must be taken: the answer. Its emails are not delivered."""
+    reply = system.apply(INVOICED, **BILLING, **fields)
+    assert reply.status == 201, reply.body
+    return dict(reply.json())
+
+
+def debit_begun(system: System, invoice_id: str) -> None:
+    """The employer's bank debit of ``invoice_id`` begun (processing at the bank), and every
+    event Stripe sent of it answered."""
+    _answered(system, system.debit_invoice(invoice_id))
+
+
+def bank_says(system: System, invoice_id: str, *, succeeded: bool = True) -> None:
+    """The bank's word on the debit of ``invoice_id`` (it settled, or it failed), and every
+    event Stripe sent of it answered."""
+    _answered(system, system.settle_invoice(invoice_id, succeeded=succeeded))
+
+
+def _answered(system: System, said: Reply) -> None:
+    assert said.status == 200, said.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)

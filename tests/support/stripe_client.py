@@ -9,9 +9,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 import stripe
 
 from infra.local.stripe_standin import StripeStandIn, decode_form
+
+Answer = tuple[str, int, Mapping[str, str]]  # the body, the status and the headers
+OUTAGE = json.dumps({"error": {"type": "api_error", "message": "simulated outage"}})
 
 
 @dataclass
@@ -62,7 +66,7 @@ class InProcessHTTPClient(stripe.HTTPClient):
 
     def _answer(
         self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any
-    ) -> tuple[str, int, Mapping[str, str]]:
+    ) -> Answer:
         parts = urllib.parse.urlsplit(url)
         path = parts.path.removeprefix("/_local/stripe")
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
@@ -76,14 +80,26 @@ class InProcessHTTPClient(stripe.HTTPClient):
                 raise stripe.APIConnectionError("simulated timeout talking to Stripe")  # type: ignore[no-untyped-call]
             assert isinstance(status, int)
             self.requests.append(RecordedRequest(method, path, lowered, params, status))
-            error = {"error": {"type": "api_error", "message": "simulated outage"}}
-            return json.dumps(error), status, {}
+            return OUTAGE, status, {}
         response = self._standin.handle(method, path, query, lowered, body)
         self.requests.append(RecordedRequest(method, path, lowered, params, response.status))
         return response.body.decode("utf-8"), response.status, response.headers
 
     def close(self) -> None:
         pass
+
+
+def posts_fail(client: InProcessHTTPClient, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """From now on, until ``monkeypatch`` is undone, Stripe answers 500 (an outage) to each POST
+    whose URL ends with ``path`` (``"/v1/invoices"``: a new invoice), and as itself to the rest."""
+    answer = client._answer
+
+    def down(method: str, url: str, headers: Any, post_data: Any) -> Answer:
+        if method == "post" and url.endswith(path):
+            return OUTAGE, 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(client, "_answer", down)
 
 
 def requests_to(client: InProcessHTTPClient, path: str) -> list[RecordedRequest]:

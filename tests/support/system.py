@@ -422,6 +422,16 @@ class System:
         result = b"result=succeeded" if succeeded else b"result=failed"
         return self.stripe_local("POST", f"/checkout/{session_id}/async", result, FORM)
 
+    def debit_invoice(self, invoice_id: str) -> Reply:
+        """Invoice ``invoice_id`` paid on the stand-in's page by bank debit: processing at the
+        bank until its word comes (:meth:`settle_invoice`)."""
+        return self.stripe_local("POST", f"/invoices/{invoice_id}/pay", b"async=true", FORM)
+
+    def settle_invoice(self, invoice_id: str, *, succeeded: bool = True) -> Reply:
+        """The bank's word on the debit of ``invoice_id``: it settled, or it failed."""
+        result = b"result=succeeded" if succeeded else b"result=failed"
+        return self.stripe_local("POST", f"/invoices/{invoice_id}/async", result, FORM)
+
     def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
         """An organiser funds ``amount`` (minor units) of the application's place; any JSON
         value may be sent, as the tests of bad amounts do."""

@@ -13,26 +13,28 @@ from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
 from booking.domain.settlement import settle
 from tests.unit.test_several_charges import FIRST, GIVEN_BACK, SITUATION, booking
 
+# The payment given back whole (``pi_9``) by its refund ``re_9``, and Stripe's word that it failed.
+REFUNDED_WHOLE = GIVEN_BACK.model_copy(update={"refunds": {"re_9": 20000}})
+REFUND_OF_IT_FAILED = RefundEvent(
+    event_id="evt_failed",
+    payment_intent="pi_9",
+    refund_id="re_9",
+    refund_amount=20000,
+    refund_succeeded=False,
+    refund_failed=True,
+    charge_amount_refunded=0,
+)
+
 
 def _noted(settled: tuple[object, ...]) -> list[NoteAnomaly]:
     return [c for c in settled if isinstance(c, NoteAnomaly) and c.kind == REFUND_FAILED_AT_STRIPE]
 
 
 def test_a_given_back_payments_refund_that_failed_since_is_an_anomaly() -> None:
-    refunded = GIVEN_BACK.model_copy(update={"refunds": {"re_9": 20000}})
-    application = booking(refunded)
+    application = booking(REFUNDED_WHOLE)
     assert application.money_returned == 20000
-    failed = RefundEvent(
-        event_id="evt_failed",
-        payment_intent="pi_9",
-        refund_id="re_9",
-        refund_amount=20000,
-        refund_succeeded=False,
-        refund_failed=True,
-        charge_amount_refunded=0,
-    )
 
-    settled = settle(application, failed, SITUATION)
+    settled = settle(application, REFUND_OF_IT_FAILED, SITUATION)
 
     assert settled.application is not None
     assert settled.application.money_returned == 0
@@ -50,7 +52,9 @@ def test_a_given_back_payments_refund_that_failed_since_is_an_anomaly() -> None:
     )
     assert settled.application.refunds_failed == ("re_9",)
     # Told again (another event, the same failure): nothing new, no second anomaly.
-    again = settle(settled.application, replace(failed, event_id="evt_again"), SITUATION)
+    again = settle(
+        settled.application, replace(REFUND_OF_IT_FAILED, event_id="evt_again"), SITUATION
+    )
     assert (again.action, again.application, again.before_save) == ("ignore", None, ())
 
 
@@ -71,20 +75,12 @@ def test_two_events_of_one_failure_decided_at_once_keep_one_anomaly() -> None:
     """Two events telling one refund's failure, each decided from the same read (delivered at
     once): both ask for the anomaly under the refund's key, so the repository, which keeps one
     per key, keeps one (hostile25 F6)."""
-    application = booking(GIVEN_BACK.model_copy(update={"refunds": {"re_9": 20000}}))
-    failed = RefundEvent(
-        event_id="evt_refund_updated",
-        payment_intent="pi_9",
-        refund_id="re_9",
-        refund_amount=20000,
-        refund_succeeded=False,
-        refund_failed=True,
-        charge_amount_refunded=0,
-    )
+    application = booking(REFUNDED_WHOLE)
+    again = replace(REFUND_OF_IT_FAILED, event_id="evt_sent_again")
 
     keys = {
         noted.event_id
-        for event in (failed, replace(failed, event_id="evt_sent_again"))
+        for event in (REFUND_OF_IT_FAILED, again)
         for noted in _noted(settle(application, event, SITUATION).before_save)
     }
 
