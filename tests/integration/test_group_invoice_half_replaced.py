@@ -18,6 +18,8 @@ import pytest
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking
+from tests.support.cli import connect
+from tests.support.console import signed_in
 from tests.support.groups import (
     give_up,
     group_of_three,
@@ -361,3 +363,38 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_when_the_gro
     ended = system.stored_group(group)
     assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
     assert system.stripe_invoice(unrecorded)["status"] == "void"
+
+
+def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void_already(
+    system: System, monkeypatch: pytest.MonkeyPatch, run: Any
+) -> None:
+    """fix20l's Left: the console offered "The employer has not paid the invoice yet.
+    Voiding it at Stripe means it can no longer be paid" for an invoice already void at
+    Stripe, being replaced: it now says so, and that voiding ends the booking instead."""
+    group = group_of_three(system)
+    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    assert give_up(system, group, 2).status == 503
+    monkeypatch.undo()
+    connect(system, monkeypatch)  # the CLI's requests to the system
+    browser = signed_in(system)
+
+    said = browser.words(f"/console/courses/{INVOICED}/group-bookings")
+
+    assert "Void the invoice" in said
+    assert "The employer has not paid the invoice yet" not in said
+    assert "The invoice is already void at Stripe: it is being replaced" in said
+    assert "Voiding it here ends the booking instead of replacing the invoice" in said
+    lines = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    [line] = [line for line in lines if line["group_id"] == group["group_id"]]
+    assert (line["invoice_open"], line["invoice_being_replaced"]) == (True, True)
+    code, listed = run("group-bookings", INVOICED)
+    assert code == 0, listed
+    assert "Invoice open:" not in listed
+    assert (
+        "Invoice already void at Stripe, being replaced: course-booking void-group-invoice"
+        in listed
+    )
+    # Once replaced, the usual words again.
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+    said = browser.words(f"/console/courses/{INVOICED}/group-bookings")
+    assert "The employer has not paid the invoice yet" in said

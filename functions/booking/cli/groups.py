@@ -54,7 +54,12 @@ def said(found: dict[str, Any]) -> str:
         ]
         if group.get("owed_by_hand_said"):
             lines.append(f"  Owed back by hand: {group['owed_by_hand_said']}")
-        if group.get("invoice_open"):
+        if group.get("invoice_being_replaced"):
+            lines.append(
+                "  Invoice already void at Stripe, being replaced: "
+                f"course-booking void-group-invoice {group['group_id']} ends the booking"
+            )
+        elif group.get("invoice_open"):
             lines.append(f"  Invoice open: course-booking void-group-invoice {group['group_id']}")
         for place in group["places"]:
             reference = f" [{place['reference']}]" if place["reference"] else ""

@@ -122,6 +122,13 @@ class GroupLine(Model):
         description="Its invoice is sent and unpaid: an organiser may void it "
         "(`POST /admin/groups/{group_id}/invoice/void`), its seats then going back",
     )
+    invoice_being_replaced: bool = Field(
+        default=False,
+        description="Its invoice is already void at Stripe, to be replaced by one for the "
+        "places kept (a place given up), the new one not made yet: voiding it "
+        "(`POST /admin/groups/{group_id}/invoice/void`) then ends the booking, its seats "
+        "going back",
+    )
 
 
 def group_line(
@@ -159,6 +166,7 @@ def group_line(
         ),
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
+        invoice_being_replaced=invoice_being_replaced(group),
     )
 
 
