@@ -311,16 +311,41 @@ def _stopped_before_its_save(
     return group, old, unrecorded
 
 
+def _stripe_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every request to Stripe from now on, (method, url), in order."""
+    answer = system.stripe_http._answer
+    asked: list[tuple[str, str]] = []
+
+    def recorded(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        asked.append((method, url))
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", recorded)
+    return asked
+
+
+def _listed_invoices(asked: list[tuple[str, str]]) -> list[str]:
+    """The account-wide lists of invoices among ``asked`` (review22 F3)."""
+    return [url for method, url in asked if method == "get" and "/v1/invoices?" in url]
+
+
 def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The function stopped after Stripe sent the new invoice and before its save (a timeout:
     no undo runs): the sweep, completing the replacement, voids that unrecorded invoice, so
-    the employer holds one payable invoice, the one the booking records."""
+    the employer holds one payable invoice, the one the booking records. It finds it by the
+    id the try recorded on the mark while it was a draft, never by listing every open invoice
+    of the account (review22 F3)."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     assert system.stripe_invoice(unrecorded)["status"] == "open"
+    assert system.stored_group(group).replacing_with == (unrecorded,)
+    asked = _stripe_asked(system, monkeypatch)
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    assert _listed_invoices(asked) == []
+    assert system.stored_group(group).replacing_with == ()
 
     view = manager_view(system, group)
     assert view["places_kept"] == 2
@@ -339,10 +364,12 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_next_
     """As above, the manager trying again before the sweep does: that try, once saved, voids
     the invoice the stopped one sent."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
+    asked = _stripe_asked(system, monkeypatch)
 
     again = give_up(system, group, 2)
 
     assert again.status == 200, again.body
+    assert _listed_invoices(asked) == []
     current = pay_link_id(manager_view(system, group))
     assert current not in (old, unrecorded)
     assert system.stripe_invoice(current)["status"] == "open"
@@ -357,8 +384,11 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_when_the_gro
     it, so the employer is not asked to pay for a booking that has ended (review22 F1)."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
+    asked = _stripe_asked(system, monkeypatch)
 
     system.scheduled_run(due + timedelta(days=1))
+
+    assert _listed_invoices(asked) == []
 
     ended = system.stored_group(group)
     assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
@@ -398,3 +428,18 @@ def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void
     system.scheduled_run(system.now() + timedelta(minutes=6))
     said = browser.words(f"/console/courses/{INVOICED}/group-bookings")
     assert "The employer has not paid the invoice yet" in said
+
+
+def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_organisers_void(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review22 F1: the organisers void the group's invoice while its replacement is half
+    done (the booking ends): the invoice the stopped try sent is voided with it, found by
+    the id it recorded, so the employer is not asked to pay for a booking that has ended."""
+    group, _, unrecorded = _stopped_before_its_save(system, monkeypatch)
+
+    voided = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
+
+    assert voided.status == 200, voided.body
+    assert system.stored_group(group).status.value == "lapsed"
+    assert system.stripe_invoice(unrecorded)["status"] == "void"

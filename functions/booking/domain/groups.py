@@ -146,6 +146,10 @@ class GroupBooking(Model):
     # new invoice never made or saved) is completed by the sweep (``group_replacement_sweep``).
     replacing_place: int | None = None
     replacing_since: datetime | None = None
+    # The invoices a replacement's tries made, each recorded here as a draft before it was
+    # finalised and sent (review22 F3): one a try stopped before its save left open is voided
+    # by the step that completes or ends the replacement, found here, never by listing Stripe.
+    replacing_with: tuple[str, ...] = ()
     # Saved since a group's places claim their colleagues' one place on the course
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
