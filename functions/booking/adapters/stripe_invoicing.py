@@ -83,14 +83,7 @@ class StripeInvoicing:
                 options={"idempotency_key": f"{key}-invoice"},
             )
         ).id
-        if drafted is not None:
-            try:
-                drafted(invoice_id)
-            except BaseException:
-                # Not recorded: nothing would find it, so it is voided unsent.
-                with contextlib.suppress(BookingError):
-                    self._void_draft(invoice_id)
-                raise
+        self._told_of_draft(invoice_id, drafted)
         item: dict[str, Any] = {
             "customer": customer_id,
             "invoice": invoice_id,
@@ -130,6 +123,18 @@ class StripeInvoicing:
             status=str(sent.status or "open"),
             attempt=request.attempt,
         )
+
+    def _told_of_draft(self, invoice_id: str, drafted: Callable[[str], None] | None) -> None:
+        """``drafted`` told the draft's id; raising, the draft (then recorded nowhere, so
+        nothing would find it) is voided unsent."""
+        if drafted is None:
+            return
+        try:
+            drafted(invoice_id)
+        except BaseException:
+            with contextlib.suppress(BookingError):
+                self._void_draft(invoice_id)
+            raise
 
     def void_invoice(self, invoice_id: str) -> str:
         try:

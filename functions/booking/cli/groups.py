@@ -52,6 +52,8 @@ def said(found: dict[str, Any]) -> str:
             f"  Paid: {group['paid_said']}; refunded: {group['refunded_said']}",
             f"  Booked: {group['booked_said']}; colleagues apply by {group['apply_by_said']}",
         ]
+        if group.get("refund_failed_said"):
+            lines.append(f"  {group['refund_failed_said']}")
         if group.get("owed_by_hand_said"):
             lines.append(f"  Owed back by hand: {group['owed_by_hand_said']}")
         if group.get("invoice_being_replaced"):

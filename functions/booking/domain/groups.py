@@ -112,6 +112,7 @@ class GroupBooking(Model):
     payment_intent: str | None = None
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
+    refunds_failed: tuple[str, ...] = ()  # of those, the ids Stripe said failed: not given back
     # Refunds of its payment made at Stripe, not asked from here (``domain.group_refunds``):
     # each by id, and the charge's running total of every refund, as Stripe reported them.
     refunds_at_stripe: dict[str, int] = Field(default_factory=dict)
@@ -198,7 +199,8 @@ class GroupBooking(Model):
     def amount_refunded(self) -> int:
         """Refunds of its payment: by id (its places' shares, any made at Stripe) or the
         charge's running total, whichever is larger (the newest)."""
-        by_id = sum({**self.refunds_at_stripe, **self.refunds}.values())
+        held = {**self.refunds_at_stripe, **self.refunds}
+        by_id = sum(v for k, v in held.items() if k not in self.refunds_failed)
         return max(by_id, self.charge_amount_refunded)
 
     @property
