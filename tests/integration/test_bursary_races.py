@@ -148,9 +148,9 @@ def test_a_payment_landing_before_the_bursary_saved_keeps_the_booking_paid_and_r
     real_create = payments.create_invoice
     made: list[str] = []
 
-    def paid_meanwhile(request: Any) -> Any:
+    def paid_meanwhile(request: Any, drafted: Any = None) -> Any:
         assert system.stripe_local("POST", f"/invoices/{old}/pay").status == 200
-        invoice = real_create(request)
+        invoice = real_create(request, drafted)
         made.append(invoice.invoice_id)
         return invoice
 
@@ -210,11 +210,11 @@ def _two_grants_at_once(
     won: list[Reply] = []
     made: list[str] = []
 
-    def other_first(request: Any) -> Any:
+    def other_first(request: Any, drafted: Any = None) -> Any:
         if not made and not won:
             made.append("")  # the other grant's own invoice is made as usual
             won.append(system.grant_bursary(application, meanwhile))
-        invoice = real_create(request)
+        invoice = real_create(request, drafted)
         made.append(invoice.invoice_id)
         return invoice
 
