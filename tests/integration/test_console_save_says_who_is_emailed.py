@@ -1,6 +1,6 @@
 """Saving a course whose session times changed says who will be emailed (organiser20 F16: the
 page said only "Course saved." while everyone booked got "Changed dates"): the count comes
-from the rule that queues those emails (``services.courses.tell_of_changes``), so it is the
+from the rule that queues those emails (``services.change_messages``), so it is the
 number of messages that go; a save that changes no date says nothing of emails."""
 
 from __future__ import annotations

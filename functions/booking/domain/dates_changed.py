@@ -1,6 +1,6 @@
 """What a save of a cohort's file tells its own attendees in "Changed dates": their sessions
 that moved, came, went or were renamed, the follow-ups it began listing, and a new joining
-link (organiser20 F22), decided once, here (``services.courses.tell_of_changes``).
+link (organiser20 F22), decided once, here (``services.change_messages``).
 
 Pure: no I/O, no clock.
 """
