@@ -443,3 +443,44 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_organ
     assert voided.status == 200, voided.body
     assert system.stored_group(group).status.value == "lapsed"
     assert system.stripe_invoice(unrecorded)["status"] == "void"
+
+
+class _Stopped(BaseException):
+    """The function stopped where it stood (a timeout): no handler of ours runs."""
+
+
+def test_a_draft_left_by_a_try_stopped_before_it_was_finalized_is_voided_unsent(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review22 F3: the try stopped between the draft (its id recorded on the mark) and its
+    line: the sweep completing the replacement finalizes the draft without sending it (a
+    void one, or one of nothing), and lets its customer go, found by the recorded id alone."""
+    group = group_of_three(system)
+    answer = system.stripe_http._answer
+
+    def stopped(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith("/v1/invoiceitems"):
+            raise _Stopped()
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", stopped)
+    with pytest.raises(_Stopped):
+        give_up(system, group, 2)
+    monkeypatch.undo()
+    [draft] = system.stored_group(group).replacing_with
+    assert system.stripe_invoice(draft)["status"] == "draft"
+    asked = _stripe_asked(system, monkeypatch)
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    assert _listed_invoices(asked) == []
+    left = system.stripe_invoice(draft)
+    # Its line never added, it asked nothing: finalized, Stripe holds it paid at £0.00, as it
+    # does any invoice of nothing; one with its line is voided.
+    assert (left["status"], left["amount_due"]) == ("paid", 0)
+    assert not any(url.endswith(f"/v1/invoices/{draft}/send") for _, url in asked)
+    deleted = system.stripe_local("GET", f"/v1/customers/{left['customer']}", headers=STRIPE_KEY)
+    assert deleted.json()["deleted"] is True
+    view = manager_view(system, group)
+    assert view["places_kept"] == 2
+    assert system.stripe_invoice(pay_link_id(view))["status"] == "open"

@@ -152,10 +152,13 @@ class StripeInvoicing:
     def _void_draft(self, invoice_id: str) -> str:
         """A draft (recorded ahead by a try stopped before it was finalized) finalized without
         being sent (``auto_advance`` off: Stripe emails nobody) and voided, so its customer
-        can be deleted as any void invoice's is."""
-        call_stripe(
+        can be deleted as any void invoice's is; one stopped before its line asks nothing, and
+        Stripe holds it paid at 0 once finalized (its status is answered)."""
+        final = call_stripe(
             lambda: self._client.v1.invoices.finalize_invoice(invoice_id, {"auto_advance": False})
         )
+        if final.status != "open":
+            return str(final.status)
         return str(call_stripe(lambda: self._client.v1.invoices.void_invoice(invoice_id)).status)
 
     def resend_invoice(self, invoice_id: str) -> None:
