@@ -763,6 +763,15 @@ def test_what_one_person_was_told_of_an_event_is_one_read_of_both(repo: Reposito
     assert repo.told_to(about, "Pbob") == (True, None)
     assert repo.told_to(about, "Pcy") == (False, None)
     assert repo.told_to(about + "0", "Pada") is None
+    # The joining link it carried is kept too (hostile29 N4: a link put back is no news), ""
+    # for none; a record without one reads as not recorded.
+    linked = first._replace(link="https://example.org/join/a")
+    repo.record_told(Telling(about, "Pada", holds=True, when=linked), keep_until=later, now=NOW)
+    repo.record_told(
+        Telling(about, "Pbob", holds=True, when=first._replace(link="")), keep_until=later, now=NOW
+    )
+    assert repo.told_to(about, "Pada") == (True, linked)
+    assert repo.told_when(about)["Pbob"].link == ""
 
 
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:

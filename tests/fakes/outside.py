@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TypeVar
 
 from booking.domain.application import CheckoutRef
@@ -175,9 +174,13 @@ class FakePaymentGateway:
 
     # -- invoices ----------------------------------------------------------------------------
 
-    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
+    def create_invoice(
+        self, request: InvoiceRequest, drafted: Callable[[str], None] | None = None
+    ) -> InvoiceRef:
         self._check()
         invoice_id = f"in_test_{next(self._ids)}"
+        if drafted is not None:
+            drafted(invoice_id)  # raising, nothing is made
         off = self._takes_off(request.discount, request.amount.amount)
         number = f"TEST-{len(self.invoices) + 1:04d}"
         invoice = FakeInvoice(request, amount_due=request.amount.amount - off, number=number)
@@ -197,14 +200,6 @@ class FakePaymentGateway:
         if invoice.status == "open":
             invoice.status = "void"
         return invoice.status
-
-    def open_invoices_for(self, application_id: str, made_before: datetime) -> list[str]:
-        del made_before  # the fake keeps no creation time: every invoice was made before
-        return [
-            invoice_id
-            for invoice_id, invoice in self.invoices.items()
-            if invoice.status == "open" and invoice.request.application_id == application_id
-        ]
 
     def resend_invoice(self, invoice_id: str) -> None:
         invoice = self._invoice(invoice_id)

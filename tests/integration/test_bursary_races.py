@@ -154,9 +154,9 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_so_it_cannot_be_paid
     real_create = payments.create_invoice
     tried: list[int] = []
 
-    def paid_meanwhile(request: Any) -> Any:
+    def paid_meanwhile(request: Any, drafted: Any = None) -> Any:
         tried.append(system.stripe_local("POST", f"/invoices/{old}/pay").status)
-        return real_create(request)
+        return real_create(request, drafted)
 
     monkeypatch.setattr(payments, "create_invoice", paid_meanwhile)
     granted = system.grant_bursary(application, 5000)
@@ -216,11 +216,11 @@ def _two_grants_at_once(
     won: list[Reply] = []
     made: list[str] = []
 
-    def other_first(request: Any) -> Any:
+    def other_first(request: Any, drafted: Any = None) -> Any:
         if not made and not won:
             made.append("")  # the other grant's own invoice is made as usual
             won.append(system.grant_bursary(application, meanwhile))
-        invoice = real_create(request)
+        invoice = real_create(request, drafted)
         made.append(invoice.invoice_id)
         return invoice
 

@@ -1,16 +1,28 @@
 """Saving a course whose session times changed says who will be emailed (organiser20 F16: the
 page said only "Course saved." while everyone booked got "Changed dates"): the count comes
-from the rule that queues those emails (``services.courses.tell_of_changes``), so it is the
+from the rule that queues those emails (``services.change_messages``), so it is the
 number of messages that go; a save that changes no date says nothing of emails."""
 
 from __future__ import annotations
 
+import copy
+import re
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from booking.domain.course import CourseDefinition
 from booking.handlers.course_form import form_of
+from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort
 from tests.support.console import ConsoleBrowser, posted_fields, signed_in
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    colleague_applies,
+    manager_view,
+    paid_card_group,
+)
 from tests.support.system import COURSE_ID, System
 
 TOLD = "will be emailed the changed dates and times, with a calendar update."
@@ -62,20 +74,109 @@ def test_one_person_is_said_as_one(system: System, browser: ConsoleBrowser) -> N
     assert f"1 person {TOLD}" in said
 
 
+WARNING = "Changing the sessions' dates or times emails up to"
+
+
+def _warned(browser: ConsoleBrowser, course_id: str = COURSE_ID) -> int | None:
+    """How many people the form changing the course says a change of dates emails (None:
+    it says nothing of emails)."""
+    said = browser.words(f"/console/courses/{course_id}/edit")
+    found = re.search(re.escape(WARNING) + r" (\d+) (person|people)", said)
+    return int(found.group(1)) if found else None
+
+
+def _told_after(said: str) -> int:
+    found = re.search(r"Course saved\..*?(\d+) (?:person|people) will be emailed", said)
+    assert found, said
+    return int(found.group(1))
+
+
 def test_the_change_form_warns_whom_a_new_time_would_email(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """Before the save: how many are booked, and that a new date or time emails them."""
-    warning = "booked on this course: changing a session's date or time emails"
-    assert warning not in browser.words(f"/console/courses/{COURSE_ID}/edit")  # nobody yet
+    """Before the save: how many a change of dates emails, counted as the save counts."""
+    assert _warned(browser) is None  # nobody booked yet
     for n in (1, 2):
         applied = system.apply(email=f"booked{n}@example.org").json()
         assert system.pay(applied["checkout_url"]).status == 200
     system.apply(email="paying@example.org")  # not booked yet: not counted
+    assert _warned(browser) == 2
     said = browser.words(f"/console/courses/{COURSE_ID}/edit")
-    assert f"2 people are {warning} each of them the new times" in said
-    # hostile28 H5/H9: those a save emails beyond this course's own bookings are named.
-    assert "hold a follow-up this course hosts" in said
-    assert "managers and colleagues of a group booking" in said
-    assert "they are not in this count" in said
-    assert warning not in browser.words("/console/courses/new")
+    assert "people on other cohorts who hold a follow-up this course hosts" in said
+    assert "they are not in this count" not in said
+    assert WARNING not in browser.words("/console/courses/new")
+
+
+def test_an_erased_person_is_neither_counted_nor_said_emailed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile28 H2: "3 people will be emailed" with one of them erased; 2 emails went."""
+    for n in (1, 2, 3):
+        applied = system.apply(email=f"booked{n}@example.org").json()
+        assert system.pay(applied["checkout_url"]).status == 200
+    assert system.admin("DELETE", "/people/booked3@example.org").status == 200
+    system.deliver_emails()
+    assert _warned(browser) == 2
+
+    said = _saved_said(browser, {**_fields(system), "session-2-start_time": "14:00"})
+
+    assert _told_after(said) == 2
+    changed = [m for m in system.deliver_emails() if m.subject.startswith("Changed dates")]
+    assert sorted(m.to[0] for m in changed) == ["booked1@example.org", "booked2@example.org"]
+
+
+def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile28 H5: the sample hosts follow-ups a later cohort lists too; moving one emails
+    the later cohort's people as well: warned 1, emailed 3."""
+    sample = system.course_file()
+    later = _earlier_cohort(system, str(sample["joining_url"]))
+    first = date.fromisoformat(sample["sessions"][0]["date"])
+    for n, session in enumerate(s for s in later["sessions"] if s["kind"] == "core"):
+        session["date"] = (first + timedelta(days=1 + 7 * n)).isoformat()
+    assert system.admin("PUT", f"/courses/{EARLIER}", json_body=later).status == 201
+    for email, course in [("alex@example.org", COURSE_ID), ("bob@example.org", EARLIER)]:
+        assert system.pay(system.apply(course, email=email).json()["checkout_url"]).status == 200
+    assert system.pay(system.apply(EARLIER, email="cy@example.org").json()["checkout_url"])
+    system.deliver_emails()
+    warned = _warned(browser)
+
+    changed = copy.deepcopy(sample)
+    follow_up = next(s for s in changed["sessions"] if s["kind"] == "follow_up")
+    follow_up["start_time"], follow_up["end_time"] = "17:00", "18:00"
+    fields = posted_fields(form_of(COURSE_ID, CourseDefinition.model_validate(changed)))
+    said = _saved_said(browser, fields)
+
+    sent = system.deliver_emails()
+    assert sorted(m.to[0] for m in sent) == [
+        "alex@example.org",
+        "bob@example.org",
+        "cy@example.org",
+    ]
+    assert _told_after(said) == 3
+    assert warned == 3
+
+
+def test_a_groups_manager_and_colleagues_not_applied_are_counted(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile28 H9: a first session moved earlier emails the group's colleague who applied
+    (its new dates), its manager and the two colleagues not applied yet (their earlier
+    apply-by date): warned 1 and told 1, 4 emails went."""
+    group = paid_card_group(system)
+    colleague_applies(system, manager_view(system, group), place=1)
+    system.deliver_emails()
+    warned = _warned(browser)
+    fields = _fields(system)
+    first = date.fromisoformat(fields["session-0-date"])
+
+    said = _saved_said(
+        browser, {**fields, "session-0-date": (first - timedelta(days=1)).isoformat()}
+    )
+
+    sent = system.deliver_emails()
+    assert len(sent) == 4, [(m.to, m.subject) for m in sent]
+    assert {m.to[0] for m in sent} == {MANAGER, *(c["email"] for c in COLLEAGUES)}
+    assert _told_after(said) == 4
+    assert warned == 4

@@ -31,8 +31,8 @@ def _created_invoices(
     stripes_create = payments.create_invoice
     made: list[str] = []
 
-    def create(request: Any) -> Any:
-        invoice = stripes_create(request)
+    def create(request: Any, drafted: Any = None) -> Any:
+        invoice = stripes_create(request, drafted)
         made.append(invoice.invoice_id)
         then()
         return invoice

@@ -13,6 +13,7 @@ import time_machine
 
 from booking.domain.application import Application
 from booking.services.follow_up_invitations import send_invitation_again
+from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -174,3 +175,44 @@ def test_the_same_press_twice_at_once_sends_one_email(
         assert browser.post(action, **form).status == 303
         assert fired == ["the same press"]
         assert [m.to for m in system.deliver_emails()] == [["alex@example.org"]]
+
+
+@pytest.mark.parametrize("landing", ["cancel", "erase"])
+def test_a_cancel_or_erasure_landing_during_the_press_is_refused_not_said_sent(
+    system: System, monkeypatch: pytest.MonkeyPatch, landing: str
+) -> None:
+    """hostile29 N3: the booking cancelled (with a refund) or its person erased between the
+    press's checks and its write: the write decides again on the booking as it re-reads it,
+    so the press is refused in words (409), never "sent again" while nothing goes."""
+    september = "follow-up-2027-september"
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        system.scheduled_run(invited_at)
+        assert len(system.deliver_emails()) == 1
+        browser, _, page = _page(system)
+        action, form = _press(page, september, alex["application_id"])
+        repository = system.ports.repository
+        real_save = repository.save
+        fired: list[str] = []
+
+        def save(new: Application, previous: Application | None, **more: Any) -> Any:
+            if not fired and any(":again-" in job.job_id for job in new.outbox):
+                fired.append(landing)
+                if landing == "cancel":
+                    assert system.cancel(alex["application_id"], refund=True).status == 200
+                else:
+                    erase_person(system.ports, "alex@example.org")
+            return real_save(new, previous, **more)
+
+        monkeypatch.setattr(repository, "save", save)
+        reply = browser.post(action, **form)
+
+        assert fired == [landing]
+        assert reply.status == 409, reply.body
+        assert "not a graduate invited to this follow-up" in text_of(reply.body)
+        stored = system.stored(alex["application_id"])
+        assert not [job for job in stored.outbox if ":again-" in job.job_id]
+        assert not [m for m in system.deliver_emails() if "invit" in m.subject.lower()]

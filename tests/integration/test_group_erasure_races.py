@@ -247,9 +247,9 @@ def _invoiced_to(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     stripes_create = payments.create_invoice
     sent_to: list[str] = []
 
-    def create(request: Any) -> Any:
+    def create(request: Any, drafted: Any = None) -> Any:
         sent_to.append(request.billing.billing_email)
-        return stripes_create(request)
+        return stripes_create(request, drafted)
 
     monkeypatch.setattr(payments, "create_invoice", create)
     return sent_to

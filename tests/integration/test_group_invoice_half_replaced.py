@@ -18,6 +18,8 @@ import pytest
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking
+from tests.support.cli import connect
+from tests.support.console import signed_in
 from tests.support.groups import (
     give_up,
     group_of_three,
@@ -280,16 +282,41 @@ def _stopped_before_its_save(
     return group, old, unrecorded
 
 
+def _stripe_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every request to Stripe from now on, (method, url), in order."""
+    answer = system.stripe_http._answer
+    asked: list[tuple[str, str]] = []
+
+    def recorded(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        asked.append((method, url))
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", recorded)
+    return asked
+
+
+def _listed_invoices(asked: list[tuple[str, str]]) -> list[str]:
+    """The account-wide lists of invoices among ``asked`` (review22 F3)."""
+    return [url for method, url in asked if method == "get" and "/v1/invoices?" in url]
+
+
 def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The function stopped after Stripe sent the new invoice and before its save (a timeout:
     no undo runs): the sweep, completing the replacement, voids that unrecorded invoice, so
-    the employer holds one payable invoice, the one the booking records."""
+    the employer holds one payable invoice, the one the booking records. It finds it by the
+    id the try recorded on the mark while it was a draft, never by listing every open invoice
+    of the account (review22 F3)."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     assert system.stripe_invoice(unrecorded)["status"] == "open"
+    assert system.stored_group(group).replacing_with == (unrecorded,)
+    asked = _stripe_asked(system, monkeypatch)
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    assert _listed_invoices(asked) == []
+    assert system.stored_group(group).replacing_with == ()
 
     view = manager_view(system, group)
     assert view["places_kept"] == 2
@@ -308,10 +335,12 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_next_
     """As above, the manager trying again before the sweep does: that try, once saved, voids
     the invoice the stopped one sent."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
+    asked = _stripe_asked(system, monkeypatch)
 
     again = give_up(system, group, 2)
 
     assert again.status == 200, again.body
+    assert _listed_invoices(asked) == []
     current = pay_link_id(manager_view(system, group))
     assert current not in (old, unrecorded)
     assert system.stripe_invoice(current)["status"] == "open"
@@ -326,9 +355,103 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_when_the_gro
     it, so the employer is not asked to pay for a booking that has ended (review22 F1)."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
+    asked = _stripe_asked(system, monkeypatch)
 
     system.scheduled_run(due + timedelta(days=1))
+
+    assert _listed_invoices(asked) == []
 
     ended = system.stored_group(group)
     assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
     assert system.stripe_invoice(unrecorded)["status"] == "void"
+
+
+def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void_already(
+    system: System, monkeypatch: pytest.MonkeyPatch, run: Any
+) -> None:
+    """fix20l's Left: the console offered "The employer has not paid the invoice yet.
+    Voiding it at Stripe means it can no longer be paid" for an invoice already void at
+    Stripe, being replaced: it now says so, and that voiding ends the booking instead."""
+    group = group_of_three(system)
+    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    assert give_up(system, group, 2).status == 503
+    monkeypatch.undo()
+    connect(system, monkeypatch)  # the CLI's requests to the system
+    browser = signed_in(system)
+
+    said = browser.words(f"/console/courses/{INVOICED}/group-bookings")
+
+    assert "Void the invoice" in said
+    assert "The employer has not paid the invoice yet" not in said
+    assert "The invoice is already void at Stripe: it is being replaced" in said
+    assert "Voiding it here ends the booking instead of replacing the invoice" in said
+    lines = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
+    [line] = [line for line in lines if line["group_id"] == group["group_id"]]
+    assert (line["invoice_open"], line["invoice_being_replaced"]) == (True, True)
+    code, listed = run("group-bookings", INVOICED)
+    assert code == 0, listed
+    assert "Invoice open:" not in listed
+    assert (
+        "Invoice already void at Stripe, being replaced: course-booking void-group-invoice"
+        in listed
+    )
+    # Once replaced, the usual words again.
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+    said = browser.words(f"/console/courses/{INVOICED}/group-bookings")
+    assert "The employer has not paid the invoice yet" in said
+
+
+def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_organisers_void(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review22 F1: the organisers void the group's invoice while its replacement is half
+    done (the booking ends): the invoice the stopped try sent is voided with it, found by
+    the id it recorded, so the employer is not asked to pay for a booking that has ended."""
+    group, _, unrecorded = _stopped_before_its_save(system, monkeypatch)
+
+    voided = system.admin("POST", f"/groups/{group['group_id']}/invoice/void")
+
+    assert voided.status == 200, voided.body
+    assert system.stored_group(group).status.value == "lapsed"
+    assert system.stripe_invoice(unrecorded)["status"] == "void"
+
+
+class _Stopped(BaseException):
+    """The function stopped where it stood (a timeout): no handler of ours runs."""
+
+
+def test_a_draft_left_by_a_try_stopped_before_it_was_finalized_is_voided_unsent(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review22 F3: the try stopped between the draft (its id recorded on the mark) and its
+    line: the sweep completing the replacement finalizes the draft without sending it (a
+    void one, or one of nothing), and lets its customer go, found by the recorded id alone."""
+    group = group_of_three(system)
+    answer = system.stripe_http._answer
+
+    def stopped(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "post" and url.endswith("/v1/invoiceitems"):
+            raise _Stopped()
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", stopped)
+    with pytest.raises(_Stopped):
+        give_up(system, group, 2)
+    monkeypatch.undo()
+    [draft] = system.stored_group(group).replacing_with
+    assert system.stripe_invoice(draft)["status"] == "draft"
+    asked = _stripe_asked(system, monkeypatch)
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    assert _listed_invoices(asked) == []
+    left = system.stripe_invoice(draft)
+    # Its line never added, it asked nothing: finalized, Stripe holds it paid at £0.00, as it
+    # does any invoice of nothing; one with its line is voided.
+    assert (left["status"], left["amount_due"]) == ("paid", 0)
+    assert not any(url.endswith(f"/v1/invoices/{draft}/send") for _, url in asked)
+    deleted = system.stripe_local("GET", f"/v1/customers/{left['customer']}", headers=STRIPE_KEY)
+    assert deleted.json()["deleted"] is True
+    view = manager_view(system, group)
+    assert view["places_kept"] == 2
+    assert system.stripe_invoice(pay_link_id(view))["status"] == "open"

@@ -217,3 +217,24 @@ def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> N
     assert "2 people will be emailed the new joining link, with a calendar update." in said
     relinked = [m for m in system.deliver_emails() if m.subject.startswith("New joining link")]
     assert sorted(m.to[0] for m in relinked) == ["booked1@example.org", "booked2@example.org"]
+
+
+def test_a_link_changed_and_put_back_before_the_mail_goes_tells_nobody(system: System) -> None:
+    """hostile29 N4: a new link saved, then the old one again, before the mailer ran: both
+    messages were sent, each saying "has changed. From now on, join at" the link the person
+    already had. The mailer tells a new link only to whom the calendar it last sent them
+    gave another (the record keeps the link each entry carried)."""
+    cohorts = Cohorts(system)
+    _confirmation_to(system, cohorts, ADA)
+    _confirmation_to(system, cohorts, BOB)
+    file = cohorts.files[SPRING]
+
+    _saved(cohorts, {**file, "joining_url": NEW_LINK})
+    _saved(cohorts, file)
+
+    assert [(m.to, m.subject) for m in cohorts.emails()] == []
+    # A link that is new to them is still told, once.
+    _saved(cohorts, {**file, "joining_url": NEW_LINK})
+    [told] = cohorts.emails_to(ADA)
+    assert told.subject.startswith("New joining link"), told.subject
+    assert NEW_LINK in told.text

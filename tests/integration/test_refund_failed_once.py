@@ -20,6 +20,7 @@ from tests.integration.test_refunds_pending import (
     _refund_of,
     _settled_at_stripe,
 )
+from tests.support.cli import connect
 from tests.support.console import signed_in
 from tests.support.system import COURSE_ID, System
 
@@ -175,3 +176,29 @@ def test_the_api_record_and_the_terminal_say_the_refund_failed(system: System, r
     [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
     assert (row["status"], row["refund_failed"]) == ("cancelled", True)
     assert "  Refund failed  paid £200.00" in run("roster", COURSE_ID)[1]
+
+
+def test_a_failure_kept_before_bookings_held_it_is_backfilled_from_its_anomaly(
+    system: System, monkeypatch: pytest.MonkeyPatch, run: Any
+) -> None:
+    """fix20c's Left: a booking whose refund failed before the failure was kept on it (its
+    anomaly kept, its ``refunds_failed`` empty) answered *Refund* 200 for nothing done until
+    Stripe told the failure again. The backfill writes it from the anomaly; run twice, the
+    second run writes nothing; *Refund* is then refused in words."""
+    application, _payment, refund_id = _failed(system)
+    stored = system.stored(application)
+    before = stored.model_copy(update={"refunds_failed": ()})
+    system.ports.repository.save(before, stored)  # as a booking saved before fix20c holds it
+    assert system.stored(application).refunds_failed == ()
+
+    first = system.admin("POST", "/refunds-failed/backfill")
+    assert first.status == 200, first.body
+    assert first.json() == {"written": 1, "already_held": 0, "not_found": 0}
+    assert system.stored(application).refunds_failed == (refund_id,)
+    system.admin("POST", f"/applications/{application['application_id']}/refund").refused(
+        409, "refund_failed_at_stripe"
+    )
+    connect(system, monkeypatch)
+    code, said = run("backfill-refunds-failed")
+    assert code == 0, said
+    assert "0 written onto their booking, 1 held already" in said

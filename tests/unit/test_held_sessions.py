@@ -193,15 +193,16 @@ def test_a_queued_update_to_someone_with_nothing_recorded_stands_as_queued() -> 
 
 
 def test_one_name_means_one_thing() -> None:
-    """A session as a calendar holds it is ``Told`` (start, end and title), its times alone
-    ``StartEnd``: no ``Span`` that is one in ``domain.programme`` and the other here."""
+    """A session as a calendar holds it is ``Told`` (start, end, title and the joining link
+    it carried), its times alone ``StartEnd``: no ``Span`` that is one in
+    ``domain.programme`` and the other here."""
     from booking.adapters.dynamodb import ledgers
     from booking.domain import held_sessions, programme
 
     for module in (programme, held_sessions, ledgers):
         assert not hasattr(module, "Span"), module.__name__
     assert held_sessions.StartEnd == tuple[datetime, datetime]
-    assert Told._fields == ("start", "end", "title")
+    assert Told._fields == ("start", "end", "title", "link")
 
 
 def test_a_send_that_put_in_the_file_as_it_is_needs_no_check() -> None:

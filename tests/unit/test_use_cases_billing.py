@@ -509,11 +509,11 @@ def test_a_grant_that_lost_to_the_same_grant_changed_nothing(
     real_create = payments.create_invoice
     other: list[Any] = []
 
-    def other_first(request: Any) -> Any:
+    def other_first(request: Any, drafted: Any = None) -> Any:
         if not other:
             other.append(None)
             other.append(bursaries.grant_bursary(ports, view.application_id, 5000))
-        return real_create(request)
+        return real_create(request, drafted)
 
     monkeypatch.setattr(payments, "create_invoice", other_first)
     late = bursaries.grant_bursary(ports, view.application_id, 5000)

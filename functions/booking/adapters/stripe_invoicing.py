@@ -7,7 +7,8 @@ invoice, and the line names the course and the applicant. Metadata carries ids o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,12 @@ from aws_lambda_powertools import Logger
 
 from booking.adapters.stripe_calls import call_stripe
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
-from booking.domain.errors import BookingError, Conflict, InvalidInput, UnknownToProvider
+from booking.domain.errors import (
+    BookingError,
+    Conflict,
+    InvalidInput,
+    UnknownToProvider,
+)
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.services.ports import DiscountCodeRequest, InvoiceAtStripe, InvoiceRequest
 
@@ -38,9 +44,11 @@ class StripeInvoicing:
     _client: stripe.StripeClient
     _reader: stripe.StripeClient  # the webhook's reads of what Stripe holds (StripeGateway)
 
-    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
-        """Customer, draft, its one line, finalized and sent: each step with its own key, so
-        the SDK's retries of any one of them cannot make a second."""
+    def create_invoice(
+        self, request: InvoiceRequest, drafted: Callable[[str], None] | None = None
+    ) -> InvoiceRef:
+        """Customer, draft (``drafted`` told its id), its one line, finalized and sent: each
+        step with its own key, so the SDK's retries of any one of them cannot make a second."""
         ids = {"application_id": request.application_id, "course_id": request.course_id}
         key = f"invoice-{request.application_id}-{request.attempt}-{request.nonce}"
         customer_id = call_stripe(
@@ -50,7 +58,7 @@ class StripeInvoicing:
             )
         ).id
         try:
-            return self._invoice_to(customer_id, request, ids, key)
+            return self._invoice_to(customer_id, request, ids, key, drafted)
         except BookingError as failed:
             # The customer holds the contact's name, email and address and nothing uses it:
             # deleted now, or left for the caller to record as owed (``sent_invoice``).
@@ -61,7 +69,12 @@ class StripeInvoicing:
             raise
 
     def _invoice_to(
-        self, customer_id: str, request: InvoiceRequest, ids: dict[str, str], key: str
+        self,
+        customer_id: str,
+        request: InvoiceRequest,
+        ids: dict[str, str],
+        key: str,
+        drafted: Callable[[str], None] | None,
     ) -> InvoiceRef:
         """The draft for ``customer_id``, its one line, finalized and sent."""
         invoice_id = call_stripe(
@@ -70,6 +83,7 @@ class StripeInvoicing:
                 options={"idempotency_key": f"{key}-invoice"},
             )
         ).id
+        self._told_of_draft(invoice_id, drafted)
         item: dict[str, Any] = {
             "customer": customer_id,
             "invoice": invoice_id,
@@ -110,31 +124,45 @@ class StripeInvoicing:
             attempt=request.attempt,
         )
 
+    def _told_of_draft(self, invoice_id: str, drafted: Callable[[str], None] | None) -> None:
+        """``drafted`` told the draft's id; raising, the draft (then recorded nowhere, so
+        nothing would find it) is voided unsent."""
+        if drafted is None:
+            return
+        try:
+            drafted(invoice_id)
+        except BaseException:
+            with contextlib.suppress(BookingError):
+                self._void_draft(invoice_id)
+            raise
+
     def void_invoice(self, invoice_id: str) -> str:
         try:
             return str(
                 call_stripe(lambda: self._client.v1.invoices.void_invoice(invoice_id)).status
             )
         except Conflict:
-            # Not voidable: paid or voided already, or unknown (which raises Conflict again).
+            # Not voidable: paid or voided already, a draft, or unknown (which raises
+            # Conflict again).
             invoice = call_stripe(lambda: self._client.v1.invoices.retrieve(invoice_id))
+            if invoice.status == "draft":
+                return self._void_draft(invoice_id)
             return str(invoice.status)
+
+    def _void_draft(self, invoice_id: str) -> str:
+        """A draft (recorded ahead by a try stopped before it was finalized) finalized without
+        being sent (``auto_advance`` off: Stripe emails nobody) and voided, so its customer
+        can be deleted as any void invoice's is; one stopped before its line asks nothing, and
+        Stripe holds it paid at 0 once finalized (its status is answered)."""
+        final = call_stripe(
+            lambda: self._client.v1.invoices.finalize_invoice(invoice_id, {"auto_advance": False})
+        )
+        if final.status != "open":
+            return str(final.status)
+        return str(call_stripe(lambda: self._client.v1.invoices.void_invoice(invoice_id)).status)
 
     def resend_invoice(self, invoice_id: str) -> None:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
-
-    def open_invoices_for(self, application_id: str, made_before: datetime) -> list[str]:
-        # Stripe lists no invoices by metadata: every open one, filtered here (read only for
-        # a group's replacement left half done, so rarely).
-        listed = call_stripe(
-            lambda: self._client.v1.invoices.list({"status": "open", "limit": 100})
-        )
-        return [
-            str(fields["id"])
-            for fields in (invoice.to_dict() for invoice in listed.auto_paging_iter())
-            if (fields.get("metadata") or {}).get("application_id") == application_id
-            and int(fields.get("created") or 0) < made_before.timestamp()
-        ]
 
     def invoice_at_stripe(
         self, invoice_id: str, *, a_person_waits: bool = False

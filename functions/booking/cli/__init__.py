@@ -33,6 +33,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
     course-booking backfill-billing-index           # lookups older applications lack
+    course-booking backfill-refunds-failed          # failures older bookings lack
     course-booking run-reminders --function FUNCTION_NAME   # deployed: now, or a time that has come
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
@@ -73,7 +74,12 @@ from booking.cli.codes import discount_code, expire_code, list_codes
 from booking.cli.courses import list_courses, load_course, roster, show_course, totals
 from booking.cli.errors import CliError
 from booking.cli.people import application_action, person, show_application
-from booking.cli.runs import backfill_billing_index, run_reminders, run_said
+from booking.cli.runs import (
+    backfill_billing_index,
+    backfill_refunds_failed,
+    run_reminders,
+    run_said,
+)
 from booking.cli.transfers import transfer
 
 
@@ -181,6 +187,9 @@ COMMANDS: dict[str, Command] = {
     "totals": lambda args, url, token: totals(url, token, args.course_id, as_json=args.json),
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "backfill-billing-index": lambda args, url, token: backfill_billing_index(
+        url, token, as_json=args.json
+    ),
+    "backfill-refunds-failed": lambda args, url, token: backfill_refunds_failed(
         url, token, as_json=args.json
     ),
     "erase": _erase,

@@ -230,6 +230,12 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         "(safe to run again)",
     )
     backfill.add_argument("--json", action="store_true", help="each course's answer, as JSON")
+    failed = commands.add_parser(
+        "backfill-refunds-failed",
+        help="keep on each booking the refund failures Stripe told before they were kept "
+        "there (safe to run again)",
+    )
+    failed.add_argument("--json", action="store_true", help="the API's answer, as JSON")
     _schedule_command(commands)
 
 

@@ -52,9 +52,16 @@ def said(found: dict[str, Any]) -> str:
             f"  Paid: {group['paid_said']}; refunded: {group['refunded_said']}",
             f"  Booked: {group['booked_said']}; colleagues apply by {group['apply_by_said']}",
         ]
+        if group.get("refund_failed_said"):
+            lines.append(f"  {group['refund_failed_said']}")
         if group.get("owed_by_hand_said"):
             lines.append(f"  Owed back by hand: {group['owed_by_hand_said']}")
-        if group.get("invoice_open"):
+        if group.get("invoice_being_replaced"):
+            lines.append(
+                "  Invoice already void at Stripe, being replaced: "
+                f"course-booking void-group-invoice {group['group_id']} ends the booking"
+            )
+        elif group.get("invoice_open"):
             lines.append(f"  Invoice open: course-booking void-group-invoice {group['group_id']}")
         for place in group["places"]:
             reference = f" [{place['reference']}]" if place["reference"] else ""

@@ -119,3 +119,17 @@ def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False
         f"{total('already_indexed')} there already, "
         f"{total('not_billed')} with no billing contact to index."
     )
+
+
+def backfill_refunds_failed(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """``POST /admin/refunds-failed/backfill``: the refund failures older bookings lacked."""
+    done = post_json(f"{url}/admin/refunds-failed/backfill", token, {})
+    if not isinstance(done, dict):
+        raise CliError("the API answered something other than the backfill's")
+    if as_json:
+        return json.dumps(done, indent=2)
+    return (
+        f"Backfilled the refunds that failed at Stripe: {int(done.get('written') or 0)} "
+        f"written onto their booking, {int(done.get('already_held') or 0)} held already, "
+        f"{int(done.get('not_found') or 0)} naming a booking no longer stored."
+    )

@@ -1,6 +1,6 @@
 """What a save of a cohort's file tells its own attendees in "Changed dates": their sessions
 that moved, came, went or were renamed, the follow-ups it began listing, and a new joining
-link (organiser20 F22), decided once, here (``services.courses.tell_of_changes``).
+link (organiser20 F22), decided once, here (``services.change_messages``).
 
 Pure: no I/O, no clock.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind
 from booking.domain.programme import EventChange, hears_of_follow_ups
 from booking.domain.schedule_changes import ScheduleChanges
@@ -75,3 +75,10 @@ def told_of(own: ScheduleChanges, changes: Iterable[EventChange]) -> str:
     relinked = own.relinked or any(c.what == "relinked" for c in listed)
     moved = bool(replace(own, relinked=False)) or any(c.what != "relinked" for c in listed)
     return "dates and link" if relinked and moved else "link" if relinked else "dates"
+
+
+def hears_of_changes(application: Application) -> bool:
+    """Whether a change of its cohort's sessions is told to ``application``'s person: a
+    confirmed booking with an address (an erased one has none: hostile28 H2, counted and
+    never sent). Decided for the "Changed dates" message, and again as it is written."""
+    return application.status is ApplicationStatus.CONFIRMED and not application.is_erased

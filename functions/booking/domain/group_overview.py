@@ -20,7 +20,7 @@ from booking.domain.group_figures import (
     invoice_being_replaced,
     payment_settling,
 )
-from booking.domain.group_refunds import refunded_at_stripe
+from booking.domain.group_refunds import refunded_at_stripe, refunds_failed_held
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.model import Model
 from booking.domain.money import money_words
@@ -114,6 +114,11 @@ class GroupLine(Model):
         description="Paid outside Stripe (its invoice marked paid): what is owed back to the "
         'employer by hand for the places given up or released, in words; "" when nothing is',
     )
+    refund_failed_said: str = Field(
+        default="",
+        description="A refund of a place's share that failed at Stripe (the card or account "
+        'could not take it back): what is still to give back by hand, in words; "" when none',
+    )
     booked_said: str = Field(description="When it was booked, in the course's time")
     apply_by_said: str = Field(description="When its colleagues apply by")
     places: tuple[PlaceLine, ...]
@@ -121,6 +126,13 @@ class GroupLine(Model):
         default=False,
         description="Its invoice is sent and unpaid: an organiser may void it "
         "(`POST /admin/groups/{group_id}/invoice/void`), its seats then going back",
+    )
+    invoice_being_replaced: bool = Field(
+        default=False,
+        description="Its invoice is already void at Stripe, to be replaced by one for the "
+        "places kept (a place given up), the new one not made yet: voiding it "
+        "(`POST /admin/groups/{group_id}/invoice/void`) then ends the booking, its seats "
+        "going back",
     )
 
 
@@ -152,6 +164,7 @@ def group_line(
         paid_said=money_words(figures.amount_paid, currency),
         refunded_said=money_words(figures.amount_refunded, currency),
         owed_by_hand_said=owed_by_hand_words(group),
+        refund_failed_said=_refund_failed_said(group),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(
@@ -159,6 +172,18 @@ def group_line(
         ),
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
+        invoice_being_replaced=invoice_being_replaced(group),
+    )
+
+
+def _refund_failed_said(group: GroupBooking) -> str:
+    """As a one-person booking's (``domain.refund_failed.refund_failed_said``)."""
+    held = refunds_failed_held(group)
+    if not held:
+        return ""
+    return (
+        f"Refund failed at Stripe: {money_words(held, group.price.currency)} is still to give "
+        "back to the employer by hand"
     )
 
 

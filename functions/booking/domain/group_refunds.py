@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.colleague_told import PlaceEnd
+from booking.domain.commands import NoteAnomaly
 from booking.domain.errors import Conflict
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.payments import RefundEvent
+from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
 
 # The anomalies kept for the organisers (``services.settle.note_anomaly``).
 REFUNDED_IN_PART = "group_refunded_in_part_at_stripe"
@@ -172,3 +174,38 @@ def refuse_once_refunded(group: GroupBooking) -> None:
 def refunded_at_stripe(group: GroupBooking) -> int:
     """What of the group's payment came back by refunds made at Stripe (not asked from here)."""
     return max(group.amount_refunded - sum(group.refunds.values()), 0)
+
+
+def share_refund_failed(
+    group: GroupBooking, event: RefundEvent, now: datetime
+) -> tuple[GroupBooking, NoteAnomaly] | None:
+    """``group`` holding as failed a refund this system made of it (a place's share, or a
+    payment given back: ``made_here``) that Stripe says failed (the card or account could not
+    take it), with the anomaly the organisers are shown, keyed by the refund as a one-person
+    refund's is (``domain.refund_failed``): once per refund, however many events tell it.
+    The money is then still held: it is given back by hand. None: not such a failure, or one
+    held already."""
+    refund = event.refund_id
+    if not (event.refund_failed and refund and made_here(group, event)):
+        return None
+    if refund in group.refunds_failed:
+        return None
+    failed = group.model_copy(
+        update={"refunds_failed": (*group.refunds_failed, refund), "updated_at": now}
+    ).with_event(event.event_id)
+    details = {
+        "group_id": group.group_id,
+        "payment_intent": event.payment_intent,
+        "refund_id": refund,
+        "amount": str(group.refunds.get(refund, event.refund_amount)),
+        "event_id": event.event_id,
+    }
+    return failed, NoteAnomaly(
+        f"{REFUND_FAILED_AT_STRIPE}-{refund}", REFUND_FAILED_AT_STRIPE, details
+    )
+
+
+def refunds_failed_held(group: GroupBooking) -> int:
+    """What this system's refunds of ``group``'s payment that failed at Stripe left held, to
+    give back by hand (minor units; 0: none)."""
+    return sum(group.refunds.get(refund, 0) for refund in group.refunds_failed)

@@ -113,6 +113,7 @@ class GroupBooking(Model):
     payment_intent: str | None = None
     amount_paid: int = 0
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
+    refunds_failed: tuple[str, ...] = ()  # of those, the ids Stripe said failed: not given back
     # Refunds of its payment made at Stripe, not asked from here (``domain.group_refunds``):
     # each by id, and the charge's running total of every refund, as Stripe reported them.
     refunds_at_stripe: dict[str, int] = Field(default_factory=dict)
@@ -147,6 +148,10 @@ class GroupBooking(Model):
     # new invoice never made or saved) is completed by the sweep (``group_replacement_sweep``).
     replacing_place: int | None = None
     replacing_since: datetime | None = None
+    # The invoices a replacement's tries made, each recorded here as a draft before it was
+    # finalised and sent (review22 F3): one a try stopped before its save left open is voided
+    # by the step that completes or ends the replacement, found here, never by listing Stripe.
+    replacing_with: tuple[str, ...] = ()
     # Saved since a group's places claim their colleagues' one place on the course
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
@@ -195,7 +200,8 @@ class GroupBooking(Model):
     def amount_refunded(self) -> int:
         """Refunds of its payment: by id (its places' shares, any made at Stripe) or the
         charge's running total, whichever is larger (the newest)."""
-        by_id = sum({**self.refunds_at_stripe, **self.refunds}.values())
+        held = {**self.refunds_at_stripe, **self.refunds}
+        by_id = sum(v for k, v in held.items() if k not in self.refunds_failed)
         return max(by_id, self.charge_amount_refunded)
 
     @property

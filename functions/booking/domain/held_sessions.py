@@ -14,6 +14,7 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from booking.domain.invitations import Told
@@ -126,6 +127,8 @@ def update_as_held(
     held: Mapping[str, Told],
     holds: Mapping[str, bool],
     now: datetime,
+    *,
+    link: str | None = None,
 ) -> ScheduleChanges | None:
     """A queued "Changed dates" (``queued``: what its save changed, counted then) worded as the
     mailer sends it, against what the person's calendar holds then (retest13 N4): a later save
@@ -141,11 +144,29 @@ def update_as_held(
     if not holds:
         return queued
     listed = {s.key: s for s in schedule}
+    if queued.relinked and link is not None:
+        # ``link``: the cohort's joining link now; news only where a session still to come
+        # was last sent with another, or its link was not recorded (hostile29 N4: a link
+        # changed and put back before either message went told "has changed" to the link
+        # they had).
+        queued = replace(queued, relinked=_link_news(listed.values(), held, link, now))
     news = _core_news(listed.values(), held, holds, queued, now)
     own = set(news) | set(queued.removed)
     follow_ups = tuple(k for k in queued.changed if k not in own and k in listed)
     removed = tuple(k for k in queued.removed if k not in listed and holds.get(k))
     return _worded(queued, news, follow_ups, removed)
+
+
+def _link_news(
+    sessions: Iterable[ScheduledSession], held: Mapping[str, Told], link: str, now: datetime
+) -> bool:
+    """Whether ``link`` is news to one person: a core session still to come whose calendar
+    entry was sent with another link, or with none recorded."""
+    return any(
+        (told := held.get(s.key)) is None or told.link != link
+        for s in sessions
+        if s.kind is SessionKind.CORE and s.start > now
+    )
 
 
 def _core_news(
@@ -185,7 +206,6 @@ def _worded(
         renamed_only=bool(ordered or follow_ups)
         and not moved
         and (queued.renamed_only or not follow_ups),
-        # A new joining link is told as queued: the record keeps times and titles, not links.
         relinked=queued.relinked,
     )
 

@@ -38,6 +38,9 @@ class Told(NamedTuple):
     start: datetime
     end: datetime
     title: str | None = None
+    # The joining link it carried ("" for none): a new link is news only to whom it is new
+    # (hostile29 N4). None: not recorded (a record from before links were kept).
+    link: str | None = None
 
 
 class Telling(NamedTuple):

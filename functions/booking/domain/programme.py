@@ -280,7 +280,12 @@ def holders(
     holding |= {person for person in invited if person not in told}
     counts = (lambda _c, _a: True) if removed else hears_of_follow_ups
     each = _each_persons_booking(event, bookings, counts=counts)
-    return {person: application for person, application in each.items() if person in holding}
+    # An erased booking has no address left to tell (hostile28 H2: counted, never sent).
+    return {
+        person: application
+        for person, application in each.items()
+        if person in holding and not application.is_erased
+    }
 
 
 def follow_ups_held(

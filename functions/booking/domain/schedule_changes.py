@@ -2,7 +2,7 @@
 them ("Changed dates", a renaming, a session gone or added), decided once, here."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from booking.domain.course import CourseDefinition
 from booking.domain.sessions import ScheduledSession, SessionKind, retitled
@@ -75,3 +75,40 @@ def _listed_anew(was: ScheduledSession, now: ScheduledSession) -> bool:
 
 def _to_come(session: ScheduledSession, now: datetime | None) -> bool:
     return now is None or session.start > now
+
+
+# How far the widest change of dates a course's form counts for moves every session: a day,
+# earlier when that leaves its soonest session still to come (an earlier apply-by date is told
+# to a group's colleagues as well as its manager), else later; a week where a day lands on a
+# wall-clock time the clocks skip or repeat.
+_PREVIEW_STEPS = (timedelta(days=-1), timedelta(days=1), timedelta(days=-7), timedelta(days=7))
+
+
+def every_session_moved(definition: CourseDefinition, now: datetime) -> CourseDefinition:
+    """``definition`` with every session moved by one step, each keeping its key (given as its
+    ``id``): the change of dates a save could make that emails the most people. What the
+    course's form says a change of dates emails is counted by running the save's own decision
+    on this (``services.change_messages.date_change_emails``), so it cannot drift from the
+    emails a save sends (hostile28 H2, H5, H9)."""
+    scheduled = definition.schedule()
+    written = sorted(
+        enumerate(definition.sessions), key=lambda pair: (pair[1].date, pair[1].start_time)
+    )
+    keys = {position: s.key for (position, _), s in zip(written, scheduled, strict=True)}
+    soonest = min((s.start for s in scheduled if s.start > now), default=None)
+    steps = sorted(_PREVIEW_STEPS, key=lambda step: soonest is None or soonest + step <= now)
+    for step in steps:
+        moved = definition.model_copy(
+            update={
+                "sessions": [
+                    s.model_copy(update={"date": s.date + step, "id": keys[position]})
+                    for position, s in enumerate(definition.sessions)
+                ]
+            }
+        )
+        try:
+            moved.schedule()
+        except ValueError:
+            continue  # a skipped or repeated wall-clock time that day
+        return moved
+    return definition

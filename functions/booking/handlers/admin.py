@@ -315,6 +315,13 @@ def backfill_billing_index() -> Response[str]:
     return http.json_response(200, views.BackfillPageOut(**page.__dict__).model_dump(mode="json"))
 
 
+@served("backfillRefundsFailed")
+def backfill_refunds_failed() -> Response[str]:
+    done = backfills.backfill_refunds_failed(ports())
+    answer = _views().RefundsFailedBackfillOut(**done.__dict__)
+    return http.json_response(200, answer.model_dump(mode="json"))
+
+
 # The register's routes (``handlers/admin_register.py``).
 admin_register.serve(served, _body)
 # A course's group bookings (``handlers/admin_groups.py``).

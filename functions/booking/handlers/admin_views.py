@@ -201,6 +201,14 @@ class BackfillIn(Model):
     course_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
+class RefundsFailedBackfillOut(Model):
+    """What the refunds-failed backfill wrote (``POST /admin/refunds-failed/backfill``)."""
+
+    written: int = Field(description="Failed refunds written onto the booking that lacked them")
+    already_held: int = Field(description="Failed refunds the booking held already")
+    not_found: int = Field(description="Failures naming a booking that is no longer stored")
+
+
 class BackfillPageOut(Model):
     """One course's part of the billing index's backfill."""
 

@@ -345,7 +345,7 @@ def new_course() -> Response[str]:
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
-    booked = courses.told_of_new_dates(ports(), course_id)
+    booked = courses.date_change_emails(ports(), course_id)
     page = course_form_page(chrome(), form, changing=stored.definition.title, booked=booked)
     return html_page(200, page)
 

@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.errors import DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -84,4 +85,56 @@ def _indexed(ports: Ports, read: Application) -> Indexed:
             application = ports.repository.get_application(read.application_id)
             continue
         return Indexed.WRITTEN if written else Indexed.ALREADY
+    raise DependencyUnavailable("an application kept changing under the backfill; run it again")
+
+
+# Every anomaly kept is read (newest first): they are few (each one an organiser's alarm).
+ANOMALIES_READ = 100_000
+
+
+@dataclass(frozen=True)
+class RefundsFailedBackfill:
+    """What the refunds-failed backfill found: failures written onto their booking, failures
+    each booking held already, and anomalies naming no booking that is still there (erased
+    records keep their id: a gone one is a course deleted)."""
+
+    written: int
+    already_held: int
+    not_found: int
+
+
+def backfill_refunds_failed(ports: Ports) -> RefundsFailedBackfill:
+    """Each refund failure an anomaly tells of, kept on the booking it names."""
+    written = held = missing = 0
+    for anomaly in ports.repository.anomalies(ANOMALIES_READ):
+        application_id = anomaly.details.get("application_id", "")
+        refund_id = anomaly.details.get("refund_id", "")
+        if anomaly.kind != REFUND_FAILED_AT_STRIPE or not (application_id and refund_id):
+            continue  # not a booking's refund failure (a group's names its group)
+        outcome = _failure_kept(ports, application_id, refund_id)
+        written += outcome == "written"
+        held += outcome == "held"
+        missing += outcome == "missing"
+    done = RefundsFailedBackfill(written, held, missing)
+    logger.info("refunds failed backfilled", extra=dict(done.__dict__))
+    return done
+
+
+def _failure_kept(ports: Ports, application_id: str, refund_id: str) -> str:
+    """``refund_id`` kept as failed on the application: "written", "held" (it was already),
+    or "missing" (no such application)."""
+    for _ in range(MAX_ATTEMPTS):
+        application = ports.repository.get_application(application_id)
+        if application is None:
+            return "missing"
+        if refund_id in application.refunds_failed:
+            return "held"
+        failed = (*application.refunds_failed, refund_id)
+        try:
+            ports.repository.save(
+                application.model_copy(update={"refunds_failed": failed}), application
+            )
+        except StaleWrite:
+            continue
+        return "written"
     raise DependencyUnavailable("an application kept changing under the backfill; run it again")

@@ -8,38 +8,31 @@ from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import ApplicationStatus
 from booking.domain.cohort_currency import currency_change_refusal
 from booking.domain.course import (
     Course,
     CourseDefinition,
-    ScheduledSession,
-    SessionKind,
     is_valid_course_id,
 )
-from booking.domain.dates_changed import changed_dates, dates_told, told_of
-from booking.domain.emails import EmailJob
+from booking.domain.dates_changed import told_of
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.follow_up_files import (
     link_change_refusal,
     moved_without_id,
     zone_change_refusal,
 )
-from booking.domain.held_sessions import dates_as_held, session_about
 from booking.domain.programme import (
-    EventChange,
-    event_changes,
     follow_up_edits,
-    follow_up_events,
     moves_programme,
-    person_key,
     programme_of,
 )
 from booking.domain.register import EVERYTHING_HELD, RegisterHeld, register_edit_refusal
-from booking.domain.schedule_changes import ScheduleChanges, schedule_changes
+from booking.domain.schedule_changes import every_session_moved
 from booking.domain.wording import cohort_name, moved_without_id_warning
+from booking.services.change_messages import people, save_messages, tell_of_changes
 from booking.services.concurrency import retried
-from booking.services.follow_ups import change_announcements, courses_as_held
+from booking.services.follow_ups import courses_as_held
 from booking.services.ports import Ports
 from booking.services.wait_closed import reopen_waiting_list
 from booking.services.waitlist import offer_free_places
@@ -135,17 +128,14 @@ def _put_course(
         creating=previous is None,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
+    emailed = 0
     if previous is not None and moved:
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
-        redate_groups(ports, course)
+        emailed = redate_groups(ports, course).emailed
         reopen_waiting_list(ports, previous, course, now)
-    before = [*others, previous] if previous else others
-    after = [*others, course]
-    changes = event_changes(follow_up_events(before), follow_up_events(after), now)
-    own = schedule_changes(previous.definition, definition, now) if previous else ScheduleChanges()
-    held = previous.schedule if previous else []
-    emailed = tell_of_changes(ports, course, own, changes, after=after, before=held)
+    messages, changes, own = save_messages(ports, previous, course, others, now)
+    emailed += tell_of_changes(ports, course, messages, changes)
     offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
@@ -153,7 +143,7 @@ def _put_course(
         course = ports.repository.get_course(course_id) or course
     unnamed = moved_without_id(previous.definition, definition) if previous else []
     return SavedCourse(
-        courses_as_held(ports, [course], after)[0],
+        courses_as_held(ports, [course], [*others, course])[0],
         [session.local_start(definition.timezone).date() for session in unnamed],
         offered,
         emailed,
@@ -161,14 +151,31 @@ def _put_course(
     )
 
 
-def told_of_new_dates(ports: Ports, course_id: str) -> int:
-    """How many people a change of the course's dates or times would email (its confirmed
-    attendees, as ``tell_attendees`` reads them): what its form warns of before a save
-    (organiser20 F16)."""
-    return sum(
-        a.status is ApplicationStatus.CONFIRMED
-        for a in ports.repository.list_applications(course_id)
+def date_change_emails(ports: Ports, course_id: str) -> int:
+    """How many emails a change of the course's dates would send (its form warns of it before
+    a save: organiser20 F16): the save's own decision (``save_messages``, and its groups'
+    ``apply_by_emails``) run, without writing, on every session moved
+    (``domain.schedule_changes.every_session_moved``), so erased people are not counted and
+    other cohorts' people holding a follow-up it hosts, and group managers and colleagues,
+    are (hostile28 H2, H5, H9)."""
+    from booking.services.group_dates import apply_by_emails
+
+    course = ports.repository.get_course(course_id) if is_valid_course_id(course_id) else None
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    now = ports.clock()
+    others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
+    definition = every_session_moved(course.definition, now)
+    moved = course.model_copy(
+        update={
+            "definition": definition,
+            "follow_up_edits": follow_up_edits(course, definition, now),
+            "version": course.version + 1,
+        }
     )
+    messages, _, _ = save_messages(ports, course, moved, others, now)
+    groups = apply_by_emails(ports, moved) if dates_moved(course, definition) else 0
+    return people(messages) + groups
 
 
 def dates_moved(previous: Course, definition: CourseDefinition) -> bool:
@@ -295,129 +302,6 @@ def _refuse_programme_change_of_bookings(ports: Ports, course: Course) -> None:
             "the other programme",
             code="programme_has_bookings",
         )
-
-
-def tell_of_changes(
-    ports: Ports,
-    course: Course,
-    own: ScheduleChanges,
-    changes: Sequence[EventChange],
-    *,
-    after: Sequence[Course],
-    before: Sequence[ScheduledSession] = (),
-) -> int:
-    """Tell everyone what a replacement of ``course``'s file changed for them, one message
-    each: its confirmed attendees the new dates when their own sessions changed or the file
-    began listing a follow-up (with the programme's changed follow-ups in it), and everyone
-    else holding a changed follow-up of the programme (``services.follow_ups``: whoever was
-    sent it) that follow-up's change. ``before``: the cohort's sessions before the save. Each
-    message is named by the course version that made the change, and written with the
-    person's booking. Returns how many were told."""
-    told: set[str] = set()
-    carried: set[str] = set()
-    dates = changed_dates(course, own, changes)
-    if dates:
-        told = tell_attendees(ports, course, dates, before)
-        # Their message carries every follow-up the file lists, as it now is, and takes out
-        # those no file lists any more.
-        carried = {s.key for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
-        carried |= set(dates.removed_follow_ups)
-    announcements = change_announcements(
-        ports,
-        changes,
-        after=after,
-        change=f"{course.course_id}-v{course.version}",
-        told=told,
-        carried=carried,
-    )
-    announced = sum(_tell_safely(ports, application, job) for application, job in announcements)
-    if changes:
-        logger.info(
-            "follow-ups changed",
-            extra={
-                "course_id": course.course_id,
-                "events": [f"{c.event.key}:{c.what}" for c in changes],
-                "people_told": announced,
-            },
-        )
-    return len(told) + announced
-
-
-def tell_attendees(
-    ports: Ports,
-    course: Course,
-    dates: ScheduleChanges,
-    before: Sequence[ScheduledSession] = (),
-) -> set[str]:
-    """Every confirmed attendee gets the new dates and an updated calendar entry, once per
-    version of the course (the job id names it), written with their application like every
-    email a change decides: what changed counted from the sessions their calendar was last
-    sent (``domain.held_sessions.dates_as_held``), or as the file changed when it holds them
-    as they are now (the mailer then finds nothing to tell, unless a message sent meanwhile
-    put the save before in their calendar). Returns the people told (person keys)."""
-    told: set[str] = set()
-    now = ports.clock()
-    sessions = [s for s in course.schedule if s.kind is SessionKind.CORE]
-    sent = {
-        s.key: ports.repository.told_when(session_about(course.course_id, s.key)) for s in sessions
-    }
-    for application in ports.repository.list_applications(course.course_id):
-        if application.status is not ApplicationStatus.CONFIRMED:
-            continue
-        person = person_key(application.answers.email)
-        held = {key: spans[person] for key, spans in sent.items() if person in spans}
-        theirs = dates_told(course, application, dates)
-        # Queued whenever the file changed what they may hold, even back to where the record
-        # says their calendar holds it: a message being sent right now may be putting the
-        # save before in it (hostile14b F1). The mailer words it, or finds nothing to tell,
-        # against the calendar as held when it sends (``services.sessions_told``).
-        changes = dates_as_held(theirs, before, course.schedule, held, now) or theirs
-        if not changes:
-            continue
-        job = EmailJob.sessions_changed(
-            application.application_id,
-            course.course_id,
-            course.version,
-            (*changes.changed, *changes.added),
-            changes.removed,
-            changes.removed_follow_ups,
-            renamed_only=changes.renamed_only,
-            relinked=changes.relinked,
-        )
-        if _tell_safely(ports, application, job):
-            told.add(person)
-    logger.info(
-        "sessions changed", extra={"course_id": course.course_id, "attendees_told": len(told)}
-    )
-    return told
-
-
-def _tell_safely(ports: Ports, application: Application, job: EmailJob) -> bool:
-    try:
-        return _tell(ports, application, job)
-    except Conflict:
-        # Kept changing under us: logged; a resent confirmation carries the current dates.
-        logger.warning(
-            "person not told of changed sessions",
-            extra={"application_id": application.application_id, "job_id": job.job_id},
-        )
-        return False
-
-
-def _tell(ports: Ports, application: Application, job: EmailJob) -> bool:
-    first: Application | None = application
-
-    def write(current: Application | None) -> bool:
-        if current is None or current.status is not ApplicationStatus.CONFIRMED:
-            return False
-        ports.repository.save(current.with_emails(job), current)
-        return True
-
-    return retried(
-        write,
-        lambda: ports.repository.get_application(application.application_id),
-        first=first,
-    )
 
 
 def get_course(ports: Ports, course_id: str) -> Course:

@@ -61,7 +61,7 @@ def follow_moved_dates(
             course = ports.repository.get_course(listed.course_id)  # as it is now
             if course is None:
                 continue
-            here = redate_groups(ports, course) + reopen_told(ports, course, now)
+            here = redate_groups(ports, course).changed + reopen_told(ports, course, now)
         except (BookingError, StaleWrite) as exc:
             code = exc.code if isinstance(exc, BookingError) else "stale_write"
             logger.error(

@@ -144,33 +144,50 @@ def send_invitation_again(
         raise NotFound(f"no follow-up {event_key!r} in the programme {programme!r}")
     if event.session.start <= now:
         raise Conflict("this follow-up has taken place", code="follow_up_started")
-    people = graduates(event, _bookings(ports, cohorts), now)
-    person = next((p for p, a in people.items() if a.application_id == application_id), None)
-    if person is None:
-        raise Conflict(
-            "this booking is not a graduate invited to this follow-up", code="not_invited"
-        )
+    bookings = _bookings(ports, cohorts)
+    person = _graduate(event, bookings, application_id, now)
+    cohort, booking = next((c, a) for c, a in bookings if a.application_id == application_id)
     claims = {m.recipient for m in ports.repository.invitations_to(event.about)}
     if person not in claims:
         raise Conflict(
             "their invitation has not been sent yet: it goes by itself", code="not_yet_invited"
         )
     first = EmailJob.follow_up(
-        EmailKind.FOLLOW_UP_INVITATION, event.to(person, people[person]), planned_at=now
+        EmailKind.FOLLOW_UP_INVITATION, event.to(person, booking), planned_at=now
     )
     job = first.model_copy(update={"job_id": f"{first.job_id}:again-{press}"})
 
     def write(current: Application) -> Application:
         if any(j.job_id == job.job_id for j in current.outbox):
             return current  # this press was written already (sent twice, or twice at once)
+        # Decided again on the booking as read for this write, which holds only while it is
+        # as read: a cancel or an erasure landing meanwhile is refused, never "sent again"
+        # while the mailer drops it (hostile29 N3).
+        if _graduate(event, [(cohort, current)], application_id, now) != person:
+            raise _not_invited()
         new = current.model_copy(update={"updated_at": now}).with_emails(job)
         return ports.repository.save(new, current)
 
-    return retried(
-        write,
-        lambda: _application(ports, application_id),
-        first=people[person],
-    )
+    return retried(write, lambda: _application(ports, application_id), first=booking)
+
+
+def _graduate(
+    event: FollowUpEvent,
+    bookings: list[tuple[Course, Application]],
+    application_id: str,
+    now: datetime,
+) -> str:
+    """The person whose booking ``application_id`` (among ``bookings``) makes them a graduate
+    invited to ``event`` (``domain.programme.graduates``); refused in words when it does not."""
+    people = graduates(event, bookings, now)
+    person = next((p for p, a in people.items() if a.application_id == application_id), None)
+    if person is None:
+        raise _not_invited()
+    return person
+
+
+def _not_invited() -> Conflict:
+    return Conflict("this booking is not a graduate invited to this follow-up", code="not_invited")
 
 
 def _application(ports: Ports, application_id: str) -> Application:

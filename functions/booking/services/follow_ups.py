@@ -8,7 +8,7 @@ message per person per change, keyed by person, event and change
 (``EmailJob.follow_up_changed``) and written with the person's booking like every email a
 change decides. The attendees of a cohort whose own
 sessions changed in the same replacement hear of it in their "Changed dates" message instead
-(``services.courses``): one message, not two.
+(``services.change_messages``): one message, not two.
 """
 
 from __future__ import annotations

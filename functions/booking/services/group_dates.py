@@ -5,6 +5,7 @@ from then on, and the sweep that gives unfilled places up all keep one time that
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -36,39 +37,81 @@ from booking.services.ports import Ports
 logger = Logger(child=True)
 
 
-def redate_groups(ports: Ports, course: Course) -> int:
+@dataclass(frozen=True)
+class GroupsRedated:
+    """What following a course's dates did to its groups."""
+
+    changed: int  # groups whose apply-by date moved
+    emailed: int  # emails that queued (managers, colleagues not applied yet)
+
+
+def redate_groups(ports: Ports, course: Course) -> GroupsRedated:
     """Each of ``course``'s groups still to be applied for, its apply-by date set again from
-    the course as saved, the manager told of it (``domain.group_notices.apply_by_move_told``).
-    How many changed."""
+    the course as saved, the manager told of it (``domain.group_notices.apply_by_move_told``)."""
     now = ports.clock()
-    changed = 0
+    changed = emailed = 0
     for group in ports.groups.groups_of_course(course.course_id):
-        if redate_group(ports, course, group, now) is not None:
+        queued: list[int] = []
+        if redate_group(ports, course, group, now, queued=queued) is not None:
             changed += 1
+            emailed += queued[-1] if queued else 0
     if changed:
         logger.info(
             "groups' apply-by dates follow the course", extra={"course_id": course.course_id}
         )
-    return changed
+    return GroupsRedated(changed, emailed)
+
+
+def apply_by_emails(ports: Ports, course: Course) -> int:
+    """How many emails following ``course`` (a course as a save would leave it, not saved)
+    would queue to its groups' managers and colleagues: the decision ``redate_group`` saves,
+    run without saving (what the course's form counts before a save: hostile28 H9)."""
+    now = ports.clock()
+    total = 0
+    for group in ports.groups.groups_of_course(course.course_id):
+        told = _told_of_move(course, group, _places_applied_for(ports, group), now)
+        total += _queued(told, group) if told is not None else 0
+    return total
+
+
+def _told_of_move(
+    course: Course, current: GroupBooking, applied: frozenset[int], now: datetime
+) -> GroupBooking | None:
+    """``current`` with its apply-by date set again from ``course`` and whoever must hear of
+    it told; None when the date holds."""
+    moved = redated(current, course.first_start(), course.definition.group_apply_by_days, now)
+    if moved is None:
+        return None
+    return apply_by_move_told(colleagues_told(moved, current, applied), current)
+
+
+def _queued(told: GroupBooking, current: GroupBooking) -> int:
+    """How many emails ``told`` queues beyond ``current``'s."""
+    return len({job.job_id for job in told.outbox} - {job.job_id for job in current.outbox})
 
 
 def redate_group(
-    ports: Ports, course: Course, group: GroupBooking, now: datetime
+    ports: Ports,
+    course: Course,
+    group: GroupBooking,
+    now: datetime,
+    *,
+    queued: list[int] | None = None,
 ) -> GroupBooking | None:
     """``group`` (as read) with its apply-by date set again from ``course`` as it stands, the
     manager told of the move (and colleagues not applied yet of one earlier than their last
     email gave: ``domain.group_dates.colleagues_told``), saved: the group as saved; None when
-    the date holds."""
-    first_start = course.first_start()
-    days_before = course.definition.group_apply_by_days
+    the date holds. ``queued``: given the number of emails the save queued."""
     applied = _places_applied_for(ports, group)
 
     def save(current: GroupBooking) -> GroupBooking | None:
-        moved = redated(current, first_start, days_before, now)
-        if moved is None:
+        told = _told_of_move(course, current, applied, now)
+        if told is None:
             return None
-        told = apply_by_move_told(colleagues_told(moved, current, applied), current)
-        return ports.groups.save_group(told, current)
+        saved = ports.groups.save_group(told, current)
+        if queued is not None:
+            queued.append(_queued(told, current))
+        return saved
 
     return retried(save, group_reader(ports, group.group_id), first=group)
 

@@ -22,11 +22,11 @@ time, which ends it; never replaced by the old invoice's due date, it lapses the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import DependencyUnavailable
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking
 from booking.domain.invoices import InvoicePaying
@@ -74,7 +74,12 @@ def voided_for_replacement(
 
 def not_replacing(group: GroupBooking) -> GroupBooking:
     """``group`` no longer marked as replacing its invoice (replaced, or its void refused)."""
-    update = {"replacing_invoice": None, "replacing_place": None, "replacing_since": None}
+    update = {
+        "replacing_invoice": None,
+        "replacing_place": None,
+        "replacing_since": None,
+        "replacing_with": (),
+    }
     return group.model_copy(update=update)
 
 
@@ -89,18 +94,25 @@ def unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
     retried(clear, group_reader(ports, group_id))
 
 
-def unrecorded_voided(ports: Ports, group: GroupBooking, began: datetime) -> None:
-    """Each invoice made for ``group`` and still open at Stripe, other than its own, voided and
-    its customer let go: one sent by a try whose function was stopped before its save
-    (review21 F1), which the employer could otherwise pay. Only those made before this step
-    began: one a later give-up is making now is its own to save or undo."""
+def unrecorded_voided(ports: Ports, group: GroupBooking, made: Sequence[str]) -> None:
+    """Each invoice ``made`` by the tries of ``group``'s replacement (``replacing_with``, as
+    recorded ahead, before each was finalized) that is not the invoice it records now, voided
+    and its customer let go: one a try stopped before its save left open (review21 F1),
+    which the employer could otherwise pay. Found by its recorded id, never by listing the
+    account's invoices (review22 F3)."""
     own = group.invoice.invoice_id if group.invoice is not None else None
-    try:
-        found = ports.payments.open_invoices_for(group.group_id, began)
-    except DependencyUnavailable:
-        logger.warning("a group's open invoices unread", extra={"group_id": group.group_id})
-        return
-    for invoice_id in found:
+    for invoice_id in made:
         if invoice_id != own:
             disown_invoice(ports, invoice_id)
             logger.info("an unrecorded invoice voided", extra={"group_id": group.group_id})
+
+
+def recorded_ahead(ports: Ports, group: GroupBooking, invoice_id: str) -> None:
+    """``invoice_id``, a replacement's draft, recorded among ``group``'s ``replacing_with``
+    (the group read again as often as it changed) before it is finalized and sent."""
+
+    def record(current: GroupBooking) -> None:
+        update = {"replacing_with": (*current.replacing_with, invoice_id)}
+        ports.groups.save_group(current.model_copy(update=update), current)
+
+    retried(record, group_reader(ports, group.group_id))

@@ -21,6 +21,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.services.concurrency import retried
+from booking.services.group_invoice_replacement import unrecorded_voided
 from booking.services.groups import find_group, group_reader, invoice_paying
 from booking.services.invoice_requests import settling_refused, void_at_stripe
 from booking.services.payments import apply_invoice_event
@@ -54,6 +55,9 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
         _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
         _refuse_while_paid(group, held)
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
+    # A replacement left half done may have sent an invoice its save never recorded: the
+    # booking has ended, so none of it stays payable (review22 F1, by the ids it recorded).
+    unrecorded_voided(ports, after, group.replacing_with)
     # Still the group's invoice, so the void ended the booking: a give-up saves a new invoice
     # only while ``void_asked_for`` is as it read it, and is refused once it is asked
     # (``group_give_ups.refuse_while_voided``; review21 F11).

@@ -23,6 +23,7 @@ from booking.domain.group_refunds import (
     given_back_key,
     made_here,
     refund_reported,
+    share_refund_failed,
 )
 from booking.domain.groups import (
     GroupBooking,
@@ -36,6 +37,7 @@ from booking.domain.groups import (
 )
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
+from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
 from booking.services.believed import (
     REFUND_UNKNOWN_AT_STRIPE,
     REFUNDED_BEYOND_PAID,
@@ -243,14 +245,24 @@ def group_refund_event(
         return None
     group = find_group(ports, group_id)
     paying = {"payment_intent": event.payment_intent}
-    if read_at_stripe and _refund_news(group, event):
+    if read_at_stripe and (_refund_news(group, event) or _failure_news(group, event)):
         held = refund_as_stripe_holds(ports, event)
         if held is None:
             refused(event.event_id, REFUND_UNKNOWN_AT_STRIPE, group_id=group_id, **paying)
             return GroupOutcome("ignore", REFUND_UNKNOWN_AT_STRIPE, group_id, group.status)
         event = held
 
+    failed: list[NoteAnomaly] = []
+
     def apply(current: GroupBooking) -> tuple[GroupOutcome, GroupRefunded | None]:
+        failure = share_refund_failed(current, event, ports.clock())
+        if failure is not None:
+            # One of its own refunds (a place's share) failed at Stripe: held as failed, the
+            # organisers shown it once, as a one-person refund's failure (fix20c).
+            saved = ports.groups.save_group(failure[0], current)
+            failed[:] = [failure[1]]
+            why = REFUND_FAILED_AT_STRIPE
+            return GroupOutcome("refund_recorded", why, group_id, saved.status.value), None
         if refund_beyond_group(current, event):
             # Judged on the group as read for this attempt (a retry's fresh read too); logged
             # once, after the attempts (review17 L6).
@@ -272,7 +284,21 @@ def group_refund_event(
         refused(event.event_id, REFUNDED_BEYOND_PAID, group_id=group_id, **paying)
     if reported is not None:
         organisers_shown(ports, event.event_id, event.payment_intent, reported)
+    for anomaly in failed:
+        note_anomaly(ports, anomaly)
     return outcome
+
+
+def _failure_news(group: GroupBooking, event: RefundEvent) -> bool:
+    """Whether ``event`` says one of this system's own refunds of ``group`` failed that it
+    does not hold as failed yet: read back at Stripe before it is believed, as for one
+    person's (a "failed" said of a refund Stripe holds pending is not)."""
+    return (
+        event.refund_failed
+        and made_here(group, event)
+        and event.refund_id is not None
+        and event.refund_id not in group.refunds_failed
+    )
 
 
 def _refund_news(group: GroupBooking, event: RefundEvent) -> bool:

@@ -59,7 +59,7 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
         if released.ended_because is GroupEnding.REPLACEMENT_NOT_MADE:
             # A try stopped before its save may have sent a new invoice nothing records: the
             # booking has ended, so no invoice of it may stay payable (review22 F1).
-            unrecorded_voided(ports, released, now)
+            unrecorded_voided(ports, released, due.replacing_with)
     return touched
 
 

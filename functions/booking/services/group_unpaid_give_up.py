@@ -17,6 +17,7 @@ colleague named on a place kept by invoice: hostile27 F5) is saved over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,6 +44,7 @@ from booking.domain.wording import moment_when
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
     not_replacing,
+    recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
 )
@@ -108,7 +110,9 @@ class _ByInvoice(_WayToPay):
     def cleared(self, number: int, now: datetime) -> GroupBooking:
         return voided_for_replacement(self.ports, self.before, number, now)
 
-    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
+    def ask(
+        self, released: GroupBooking, now: datetime, drafted: Callable[[str], None] | None = None
+    ) -> GroupBooking:
         old, billing = self.before.invoice, self.before.billing
         assert old is not None
         assert billing is not None
@@ -119,6 +123,7 @@ class _ByInvoice(_WayToPay):
             billing=billing,
             due_at=old.due_at,
             attempt=self.attempt,
+            drafted=drafted,
         )
         return _replacing_none(with_invoice(released, invoice))
 
@@ -200,7 +205,10 @@ class _ByCard(_WayToPay):
 
     done = "group place taken off its checkout"
 
-    def ask(self, released: GroupBooking, now: datetime) -> GroupBooking:
+    def ask(
+        self, released: GroupBooking, now: datetime, drafted: Callable[[str], None] | None = None
+    ) -> GroupBooking:
+        del drafted  # a checkout session sends nothing before it is saved
         hold_until = now + CHECKOUT_HOLD  # Stripe asks at least 30 minutes of a new session
         checkout = checkout_for_places(
             self.ports,
@@ -266,7 +274,7 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     if by_invoice and group.replacing_invoice is not None:
         # A try before this one left it half done, and may have sent an invoice it never
         # recorded (stopped before its save): voided now the booking records its own.
-        unrecorded_voided(ports, saved, now)
+        unrecorded_voided(ports, saved, group.replacing_with)
     logger.info(way.done, extra={"group_id": group.group_id})
     offer_free_places(ports, saved.course_id)
     return view_of(ports, saved)
@@ -293,7 +301,11 @@ def _saved(
         new = way.told(_replacing_none(ended), number)
     else:
         try:
-            asked = way.ask(marked, now)
+            # The new invoice's id recorded on the mark while it is a draft, before Stripe
+            # sends it: a try stopped before its save leaves an id the retry, the sweep and
+            # the lapse void (review22 F3). The save below, over ``base``, then meets that
+            # record and is decided again on the group as read (``_WayToPay.onto``).
+            asked = way.ask(marked, now, lambda made: recorded_ahead(way.ports, base, made))
         except DependencyUnavailable as error:
             raise way.unavailable(error) from error
         new = way.told(asked, number)

@@ -185,9 +185,10 @@ def invoice_for_places(
     billing: BillingDetails,
     due_at: datetime,
     attempt: int,
+    drafted: Callable[[str], None] | None = None,
 ) -> InvoiceRef:
     """An invoice to the employer for the places ``group`` holds (the first, or one replacing
-    it: ``attempt``), sent to its billing contact."""
+    it: ``attempt``), sent to its billing contact; ``drafted``: told its id ahead."""
     return sent_invoice(
         ports,
         InvoiceRequest(
@@ -199,6 +200,7 @@ def invoice_for_places(
             due_at=due_at,
             attempt=attempt,
         ),
+        drafted,
     )
 
 

@@ -5,6 +5,7 @@ ports from one place."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -194,22 +195,20 @@ class PaymentGateway(Protocol):
 
     # -- invoices to employers --------------------------------------------------------------
 
-    def create_invoice(self, request: InvoiceRequest) -> InvoiceRef:
-        """Create, finalize and send the invoice; the provider emails the billing contact. A
-        step failing after the invoice's customer was made deletes that customer, or, when
-        the provider cannot, names it on the error raised (``customer_left``)."""
+    def create_invoice(
+        self, request: InvoiceRequest, drafted: Callable[[str], None] | None = None
+    ) -> InvoiceRef:
+        """Create, finalize and send the invoice; the provider emails the billing contact.
+        ``drafted``: called with the invoice's id once it is a draft, before it is finalized
+        (its caller records it ahead: review22 F3); raising, the draft is voided and nothing
+        is sent. A step failing after the invoice's customer was made deletes that customer,
+        or, when the provider cannot, names it on the error raised (``customer_left``)."""
         ...
 
     def void_invoice(self, invoice_id: str) -> str:
-        """Void an unpaid invoice; its status afterwards (``void``, or ``paid`` if it was paid
-        first). Raises Conflict when the provider does not know it."""
-        ...
-
-    def open_invoices_for(self, application_id: str, made_before: datetime) -> list[str]:
-        """The invoices the provider holds open that were made for ``application_id`` (a
-        group's id, in their metadata) before ``made_before``: one sent and never recorded
-        (the function stopped before its save) is found so. Raises DependencyUnavailable when
-        it cannot be reached."""
+        """Void an unpaid invoice (a draft too: finalized unsent first); its status afterwards
+        (``void``, or ``paid`` if it was paid first). Raises Conflict when the provider does
+        not know it."""
         ...
 
     def resend_invoice(self, invoice_id: str) -> None:

@@ -14,7 +14,7 @@ ones first); a paid or void invoice keeps its own copy of the contact, as the ac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
@@ -60,12 +60,14 @@ def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
         ports.repository.owe_customer_deletions(invoice_ids, ports.clock())
 
 
-def sent_invoice(ports: Ports, request: InvoiceRequest) -> InvoiceRef:
+def sent_invoice(
+    ports: Ports, request: InvoiceRequest, drafted: Callable[[str], None] | None = None
+) -> InvoiceRef:
     """The invoice ``request`` asks for, made and sent by the provider. If a step after its
     customer was made failed and the provider could not delete that customer then, its
     deletion is owed before the failure goes on (the sweep makes it)."""
     try:
-        return ports.payments.create_invoice(request)
+        return ports.payments.create_invoice(request, drafted)
     except BookingError as failed:
         if failed.customer_left:
             owe_customer_deletions(ports, [failed.customer_left])

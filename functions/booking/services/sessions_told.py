@@ -66,7 +66,8 @@ def dates_worded_as_held(
         renamed_only=job.renamed_only,
         relinked=job.relinked,
     )
-    now = update_as_held(queued, course.schedule, held, holds, ports.clock())
+    link = str(course.definition.joining_url or "")
+    now = update_as_held(queued, course.schedule, held, holds, ports.clock(), link=link)
     if now is None:
         return None
     return job.model_copy(
@@ -74,6 +75,7 @@ def dates_worded_as_held(
             "changed_sessions": now.changed,
             "removed_sessions": now.removed,
             "renamed_only": now.renamed_only,
+            "relinked": now.relinked,
         }
     )
 
@@ -140,7 +142,7 @@ def record_told(
             assert entry.event is not None
             last = max(now, entry.start or now)
             when = (
-                Told(entry.start, entry.end, entry.title)
+                Told(entry.start, entry.end, entry.title, entry.joining_url or "")
                 if holds and entry.start and entry.end
                 else None
             )

@@ -378,6 +378,8 @@ class DynamoAnnouncementLedger:
             times = {"start": {"S": key_instant(when.start)}, "end": {"S": key_instant(when.end)}}
             if when.title is not None:
                 times["title"] = {"S": when.title}
+            if when.link is not None:
+                times["link"] = {"S": when.link}
         self.table.client.put_item(
             TableName=self.table.name,
             Item={
@@ -423,4 +425,5 @@ def _told_times(item: dict[str, Any]) -> Told:
         datetime.fromisoformat(item["start"]["S"]),
         datetime.fromisoformat(item["end"]["S"]),
         item["title"]["S"] if "title" in item else None,
+        item["link"]["S"] if "link" in item else None,
     )
