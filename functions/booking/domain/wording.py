@@ -160,6 +160,7 @@ STATUS_WORDS: Mapping[str, str] = {
 REASON_WORDS: Mapping[str, str | None] = {
     "expired": "the time to pay ran out",
     "offer_lapsed": "the offer lapsed",
+    "offer_declined": "the offer was turned down",
     "applications_closed": "applications closed: the wait has ended",
     "review_ended": "applications closed before it was reviewed",
     "failed": "the bank refused the payment",
@@ -229,6 +230,8 @@ LAPSED_OFFER = ("expired", "offer_lapsed")
 
 def status_shown(status: str, reason: str | None) -> str:
     """A status's own words, as a list's tag says it: "Offer not taken up" for a lapsed offer."""
+    if status == "expired" and reason == "offer_declined":
+        return "Offer turned down"  # by its person (organiser20 F7): said as such, once
     return "Offer not taken up" if (status, reason) == LAPSED_OFFER else status_words(status)
 
 
@@ -237,8 +240,8 @@ def status_with_reason(status: str, reason: str | None) -> str:
     the status, and why when that adds to it."""
     if (status, reason) == LAPSED_OFFER:
         return f"{status_shown(status, reason)} (it lapsed unpaid)"
-    why = reason_words(reason)
-    return f"{status_words(status)} ({why})" if why else status_words(status)
+    why = None if status_shown(status, reason) != status_words(status) else reason_words(reason)
+    return f"{status_words(status)} ({why})" if why else status_shown(status, reason)
 
 
 INVOICE_STATUS_WORDS: Mapping[str, str] = {
