@@ -42,6 +42,7 @@ from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import console_application as application_pages
 from booking.handlers import (
+    console_cancel,  # noqa: F401  # its routes, registered on app
     console_codes,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
