@@ -22,19 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.email_words import email_said
 from booking.domain.money import money_words
 from booking.domain.statuses import address_shown
+from booking.domain.time_words import (
+    day_when,
+    moment_when,
+    moved_without_id_warning,
+    session_when,
+    wall_clock_when,
+)
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
     from booking.domain.billing import InvoiceRef
-    from booking.domain.course import Course, ScheduledSession
+    from booking.domain.course import Course
 
 __all__ = [
     "COURSE_STATUS_WORDS",
@@ -55,46 +61,11 @@ __all__ = [
     "status_with_reason",
     "status_words",
     "timeline_text",
+    "wall_clock_when",
 ]
 
 
-# -- time ------------------------------------------------------------------------------------
-
-
-def session_when(session: ScheduledSession, timezone: str) -> str:
-    """ "Monday 7 June 2027, 15:00-17:00 BST"; a session the clocks change during names each
-    end's zone ("Sunday 28 March 2027, 00:30 GMT to 03:30 BST": two hours, not three)."""
-    zone = ZoneInfo(timezone)
-    start = session.start.astimezone(zone)
-    end = session.end.astimezone(zone)
-    if start.tzname() != end.tzname():
-        return f"{_day(start)}, {start:%H:%M} {start.tzname()} to {end:%H:%M} {end.tzname()}"
-    return f"{_day(start)}, {start:%H:%M}-{end:%H:%M} {start.tzname()}"
-
-
-def moment_when(moment: datetime, timezone: str) -> str:
-    """ "Monday 7 June 2027 at 15:04 BST": to the minute, never seconds or microseconds."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{_day(local)} at {local:%H:%M} {local.tzname()}"
-
-
-def day_when(moment: datetime, timezone: str) -> str:
-    """ "Friday 9 July 2027": the day a moment falls on in the course's zone (a due date)."""
-    return _day(moment.astimezone(ZoneInfo(timezone)))
-
-
-def _day(local: datetime) -> str:
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
-def moved_without_id_warning(day: date) -> str:
-    """What an organiser reads when a saved file seems to move a follow-up that has no id
-    (``day``: the local day it was on)."""
-    return (
-        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
-        "(people holding the old one were told of a new one, or that it was cancelled); give "
-        'it an id (e.g. "id": "autumn-reunion") to move it.'
-    )
+# -- time: ``domain.time_words`` (re-exported: one module says dates and times) ---------------
 
 
 def course_name(title: str, first_start: datetime, timezone: str) -> str:
