@@ -51,10 +51,12 @@ def course_form_page(
     upload_errors: dict[str, str] | None = None,
     taken: Course | None = None,
     booked: int = 0,
+    grouped: int = 0,
 ) -> str:
     """The form adding or changing a course. ``taken``: the course that has the id a course
     added was given (linked, to change it); ``booked``: how many people a change of its dates
-    or times would email, said before the save."""
+    or times would email, said before the save; ``grouped``: how many managers and colleagues of
+    its group bookings a move of their apply-by date may email."""
     return _render(
         "course_form.html",
         chrome,
@@ -74,6 +76,7 @@ def course_form_page(
         changing_field=CHANGING,
         taken=taken,
         booked=booked,
+        grouped=grouped,
     )
 
 

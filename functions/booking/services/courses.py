@@ -62,6 +62,8 @@ class SavedCourse:
     emailed: int = 0
     # What those messages tell: "dates", "link" or "dates and link" (``told_of``).
     told: str = "dates"
+    # How many group bookings' apply-by dates the save moved, each manager told (hostile29 N2).
+    groups_redated: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -123,6 +125,7 @@ def _put_course(
     from booking.services.group_dates import redate_groups
 
     moved = previous is not None and dates_moved(previous, definition)
+    redated = 0
     # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
     # above (refusals, edits, whether the dates moved) and the notices below are decided
     # again on the version now stored (review21 F3).
@@ -138,7 +141,7 @@ def _put_course(
     if previous is not None and moved:
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
-        redate_groups(ports, course)
+        redated = redate_groups(ports, course)
         reopen_waiting_list(ports, previous, course, now)
     before = [*others, previous] if previous else others
     after = [*others, course]
@@ -158,6 +161,7 @@ def _put_course(
         offered,
         emailed,
         told_of(own, changes),
+        redated,
     )
 
 

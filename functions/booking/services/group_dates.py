@@ -52,6 +52,25 @@ def redate_groups(ports: Ports, course: Course) -> int:
     return changed
 
 
+def told_of_new_apply_by(ports: Ports, course_id: str) -> int:
+    """How many people a change that moves ``course_id``'s groups' apply-by date (the first
+    session's date, or ``group_apply_by_days``) may email, as ``redate_group`` tells them: the
+    manager of each group that still follows the course's dates (``domain.group_dates.redated``)
+    and, if the date comes earlier, each colleague sent a link who has not applied yet. What its
+    form warns of before a save (hostile29 N2: a change emailed them without a word)."""
+    people = 0
+    for group in ports.groups.groups_of_course(course_id):
+        if group.status is GroupStatus.LAPSED or group.unfilled_given_up:
+            continue
+        applied = _places_applied_for(ports, group)
+        people += 1 + sum(
+            group.status is GroupStatus.PAID
+            and not (place.released or place.erased or place.number in applied)
+            for place in group.places
+        )
+    return people
+
+
 def redate_group(
     ports: Ports, course: Course, group: GroupBooking, now: datetime
 ) -> GroupBooking | None:
