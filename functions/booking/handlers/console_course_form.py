@@ -77,7 +77,16 @@ def course_form_page(
         taken=taken,
         booked=booked,
         grouped=grouped,
+        follow_up_choices=_follow_up_choices(),
     )
+
+
+def _follow_up_choices() -> list[tuple[str, str]]:
+    """The programmes' follow-ups to choose a session's id from (organiser20 F2)."""
+    from booking.bootstrap import ports  # the page's one read beyond the form it is given
+    from booking.services.follow_ups import follow_up_choices
+
+    return follow_up_choices(ports())
 
 
 def refused_course_page(
