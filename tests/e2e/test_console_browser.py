@@ -168,6 +168,11 @@ def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
     # Cancel with refund: the timeline shows the refund and the one email that says both.
     page.get_by_label("Also refund £200.00 through Stripe").check()
     page.get_by_role("button", name="Cancel booking").click()
+    # Asked first (organiser20 F8): what will happen, in pounds, before anything is done.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel the booking")
+    expect(page.locator("main")).to_contain_text("£200.00 is refunded through Stripe.")
+    no_violations(page, "07b-cancel-confirmation")
+    page.get_by_role("button", name="Yes, cancel the booking").click()
     expect(page.get_by_role("status").first).to_contain_text(
         "Cancelled. £200.00 is being refunded in full through Stripe."
     )

@@ -163,6 +163,11 @@ def test_an_organiser_cancels_a_colleagues_group_place_refunding_its_share_to_th
     no_violations(page, "63-group-place-cancel")
     refund.check()
     page.get_by_role("button", name="Cancel booking").click()
+    expect(page.locator("main")).to_contain_text(
+        "£200.00 is refunded to St Elsewhere NHS Foundation Trust through Stripe."
+    )
+    no_violations(page, "63b-group-place-cancel-confirmation")
+    page.get_by_role("button", name="Yes, cancel the booking").click()
     expect(page.get_by_role("status")).to_contain_text(
         "Cancelled: the group place is given up, and its £200.00 share is being refunded to "
         "St Elsewhere NHS Foundation Trust through Stripe."

@@ -497,7 +497,8 @@ def test_sessions_are_added_and_removed_without_javascript_keeping_what_was_type
         (
             {"session-1-date": "2031-03-30", "session-1-start_time": "01:30"},
             "session-1-start_time",
-            "does not exist in Europe/London",
+            # Said as the console says dates, never "2031-03-30 01:30" (organiser20 F17).
+            "Sunday 30 March 2031, 01:30 does not exist in Europe/London",
         ),
         ({"facilitator-0-email": "amara@"}, "facilitator-0-email", ""),
         ({"reminder_offsets_hours": "24h"}, "reminder_offsets_hours", "whole hours"),

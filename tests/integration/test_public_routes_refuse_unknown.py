@@ -24,6 +24,7 @@ _REACH: dict[str, Reach] = {
     "submitApplication": lambda s, f: f"/courses/{INVOICED}/applications",
     "startCheckout": lambda s, f: f"{_application(s, f)}/checkout?token={f['app']['token']}",
     "requestInvoice": lambda s, f: f"{_application(s, f)}/invoice?token={f['app']['token']}",
+    "declineOffer": lambda s, f: f"{_application(s, f)}/decline-offer?token={f['app']['token']}",
     "bookPlaces": lambda s, f: f"/courses/{INVOICED}/group-bookings",
     "substitutePlace": lambda s, f: _place(s, f, "substitute"),
     "cancelPlace": lambda s, f: _place(s, f, "cancel"),

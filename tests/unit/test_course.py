@@ -73,7 +73,10 @@ def test_sessions_are_numbered_in_time_order_with_default_titles() -> None:
 
 @pytest.mark.parametrize(
     ("day", "moment", "why"),
-    [("2025-03-30", "01:30", "does not exist"), ("2025-10-26", "01:30", "happens twice")],
+    [
+        ("2025-03-30", "01:30", "Sunday 30 March 2025, 01:30 does not exist"),
+        ("2025-10-26", "01:30", "Sunday 26 October 2025, 01:30 happens twice"),
+    ],
 )
 def test_times_the_clock_change_makes_impossible_are_refused(
     day: str, moment: str, why: str

@@ -20,7 +20,7 @@ from typing import Any
 from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.money import Money, money_words
-from booking.domain.offer_ends import OFFER_LAPSED
+from booking.domain.offer_ends import OFFER_DECLINED, OFFER_LAPSED
 from booking.domain.refund_failed import refund_failed_said
 from booking.domain.statuses import left_to_pay_is_said
 from booking.domain.wording import status_with_reason, status_words
@@ -178,10 +178,10 @@ def payment_refusal(application: Application, course: Course | None, now: dateti
     that answered 409 ``offer_lapsed``). None for ``course``: it was deleted."""
     course_open = course is not None and course.accepts_applications(now)
     refusal = application.payment_refusal(now, course_open=course_open)
-    lapsed = (
-        application.status is ApplicationStatus.EXPIRED
-        and application.status_reason == OFFER_LAPSED
-    )
+    ended = application.status is ApplicationStatus.EXPIRED
+    if refusal is None and ended and application.status_reason == OFFER_DECLINED:
+        return OFFER_DECLINED  # turned down by its person: theirs no more (organiser20 F7)
+    lapsed = ended and application.status_reason == OFFER_LAPSED
     if refusal is None and lapsed and (course is None or not course.seat_free_for_newcomer):
         return OFFER_LAPSED
     return refusal
@@ -226,5 +226,7 @@ def left_to_pay_in_words(record: Mapping[str, Any]) -> str:
         return f"nothing yet ({NOT_YET_ASKED_WORDS[record['status']]})"
     if left or record["status"] != ApplicationStatus.EXPIRED.value:
         return money_words(left, record["currency"])
+    if record.get("status_reason") == OFFER_DECLINED:
+        return "nothing (the offer was turned down)"
     lapsed = "offer" if record.get("status_reason") == OFFER_LAPSED else "payment"
     return f"nothing (the {lapsed} lapsed)"

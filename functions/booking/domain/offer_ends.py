@@ -52,6 +52,8 @@ CLOSING_EARLIER = "closing_earlier"
 _AT_VERSION = "-v"
 # The reason an offer ended with (``Application.status_reason``), lapsed or read as lapsed.
 OFFER_LAPSED = "offer_lapsed"
+# The reason an offer ended with when its person turned it down (``domain.offer_declines``).
+OFFER_DECLINED = "offer_declined"
 
 
 def may_offer(course: Course, now: datetime) -> bool:

@@ -17,6 +17,7 @@ from pydantic import (
 
 from booking.domain.model import Model
 from booking.domain.text import VISIBLE_TEXT
+from booking.domain.time_words import wall_clock_when
 from booking.domain.validation import sane_year, typed_as
 
 CalendarDate = date  # the field below is called ``date``; this name still means the type
@@ -119,15 +120,15 @@ def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> date
     try:
         round_trip = local.astimezone(UTC).astimezone(zone)
     except OverflowError as exc:
-        raise ValueError(f"session {position}: {day.isoformat()} is out of range") from exc
+        raise ValueError(f"session {position}: {day.day} {day:%B %Y} is out of range") from exc
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise ValueError(
-            f"session {position}: {day.isoformat()} {moment:%H:%M} does not exist in "
-            f"{zone.key} (the clocks go forward)"
+            f"session {position}: {wall_clock_when(day, moment)} does not exist in "
+            f"{zone.key} (the clocks go forward); choose another time"
         )
     if local.utcoffset() != local.replace(fold=1).utcoffset():
         raise ValueError(
-            f"session {position}: {day.isoformat()} {moment:%H:%M} happens twice in "
+            f"session {position}: {wall_clock_when(day, moment)} happens twice in "
             f"{zone.key} (the clocks go back); choose another time"
         )
     return local.astimezone(UTC)

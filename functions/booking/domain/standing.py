@@ -202,6 +202,18 @@ def _expired(facts: Facts) -> Standing:
         if facts.can_pay
         else ""
     )
+    if facts.reason == "offer_declined":
+        return Standing(
+            "You turned down the place we offered you",
+            "Thank you for telling us."
+            + (
+                ""
+                if facts.until_closing
+                else " The place has gone back to the course for the next person."
+            )
+            + " No money was taken. If you change your mind, reply to any of our emails.",
+            "neutral",
+        )
     if facts.reason == "offer_lapsed" and facts.until_closing:
         return Standing(
             "The place we offered you has been released",

@@ -22,19 +22,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.email_words import email_said
 from booking.domain.money import money_words
 from booking.domain.statuses import address_shown
+from booking.domain.time_words import (
+    day_when,
+    moment_when,
+    moved_without_id_warning,
+    session_when,
+    wall_clock_when,
+)
 from booking.domain.timeline import EntryKind, TimelineEntry
 
 if TYPE_CHECKING:
     from booking.domain.billing import InvoiceRef
-    from booking.domain.course import Course, ScheduledSession
+    from booking.domain.course import Course
 
 __all__ = [
     "COURSE_STATUS_WORDS",
@@ -55,46 +61,11 @@ __all__ = [
     "status_with_reason",
     "status_words",
     "timeline_text",
+    "wall_clock_when",
 ]
 
 
-# -- time ------------------------------------------------------------------------------------
-
-
-def session_when(session: ScheduledSession, timezone: str) -> str:
-    """ "Monday 7 June 2027, 15:00-17:00 BST"; a session the clocks change during names each
-    end's zone ("Sunday 28 March 2027, 00:30 GMT to 03:30 BST": two hours, not three)."""
-    zone = ZoneInfo(timezone)
-    start = session.start.astimezone(zone)
-    end = session.end.astimezone(zone)
-    if start.tzname() != end.tzname():
-        return f"{_day(start)}, {start:%H:%M} {start.tzname()} to {end:%H:%M} {end.tzname()}"
-    return f"{_day(start)}, {start:%H:%M}-{end:%H:%M} {start.tzname()}"
-
-
-def moment_when(moment: datetime, timezone: str) -> str:
-    """ "Monday 7 June 2027 at 15:04 BST": to the minute, never seconds or microseconds."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{_day(local)} at {local:%H:%M} {local.tzname()}"
-
-
-def day_when(moment: datetime, timezone: str) -> str:
-    """ "Friday 9 July 2027": the day a moment falls on in the course's zone (a due date)."""
-    return _day(moment.astimezone(ZoneInfo(timezone)))
-
-
-def _day(local: datetime) -> str:
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
-def moved_without_id_warning(day: date) -> str:
-    """What an organiser reads when a saved file seems to move a follow-up that has no id
-    (``day``: the local day it was on)."""
-    return (
-        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
-        "(people holding the old one were told of a new one, or that it was cancelled); give "
-        'it an id (e.g. "id": "autumn-reunion") to move it.'
-    )
+# -- time: ``domain.time_words`` (re-exported: one module says dates and times) ---------------
 
 
 def course_name(title: str, first_start: datetime, timezone: str) -> str:
@@ -160,6 +131,7 @@ STATUS_WORDS: Mapping[str, str] = {
 REASON_WORDS: Mapping[str, str | None] = {
     "expired": "the time to pay ran out",
     "offer_lapsed": "the offer lapsed",
+    "offer_declined": "the offer was turned down",
     "applications_closed": "applications closed: the wait has ended",
     "review_ended": "applications closed before it was reviewed",
     "failed": "the bank refused the payment",
@@ -229,6 +201,8 @@ LAPSED_OFFER = ("expired", "offer_lapsed")
 
 def status_shown(status: str, reason: str | None) -> str:
     """A status's own words, as a list's tag says it: "Offer not taken up" for a lapsed offer."""
+    if status == "expired" and reason == "offer_declined":
+        return "Offer turned down"  # by its person (organiser20 F7): said as such, once
     return "Offer not taken up" if (status, reason) == LAPSED_OFFER else status_words(status)
 
 
@@ -237,8 +211,8 @@ def status_with_reason(status: str, reason: str | None) -> str:
     the status, and why when that adds to it."""
     if (status, reason) == LAPSED_OFFER:
         return f"{status_shown(status, reason)} (it lapsed unpaid)"
-    why = reason_words(reason)
-    return f"{status_words(status)} ({why})" if why else status_words(status)
+    why = None if status_shown(status, reason) != status_words(status) else reason_words(reason)
+    return f"{status_words(status)} ({why})" if why else status_shown(status, reason)
 
 
 INVOICE_STATUS_WORDS: Mapping[str, str] = {

@@ -155,7 +155,8 @@ def get_application(application_id: str) -> Response[str]:
 
 
 def _way_to_pay(base_url: str, application_id: str, token: str, way: str) -> str:
-    """Where the status page's form for one way to pay posts (``checkout``, ``invoice``)."""
+    """Where the status page's form for one action posts (``checkout``, ``invoice``, or
+    ``decline-offer``)."""
     return f"{base_url}/applications/{quote(application_id)}/{way}?token={quote(token)}"
 
 
@@ -164,6 +165,7 @@ def _status_page(view: ApplicationView, token: str) -> str:
     course = courses.get_course(the_ports, view.course_id)
     restart = _way_to_pay(the_ports.public_base_url, view.application_id, token, "checkout")
     invoice = _way_to_pay(the_ports.public_base_url, view.application_id, token, "invoice")
+    decline = _way_to_pay(the_ports.public_base_url, view.application_id, token, "decline-offer")
     # Stripe's return URLs carry checkout=success|cancelled: say what just happened.
     page: str = _pages().status_page(
         view,
@@ -173,6 +175,8 @@ def _status_page(view: ApplicationView, token: str) -> str:
         invoice,
         certificate_url=register.certificate_download_url(the_ports, view.application_id, token),
         certificate_held=register.certificate_held(the_ports, view.application_id),
+        decline_action=decline,
+        offer_flag=_query("offer"),
     )
     return page
 
@@ -222,6 +226,36 @@ def request_invoice(application_id: str) -> Response[str]:
         raise DependencyUnavailable("no invoice could be sent")
     return http.json_response(
         201, {"invoice_url": view.invoice_url, "invoice_due_at": view.invoice_due_at}
+    )
+
+
+@served("declineOffer")
+def decline_offer(application_id: str) -> Response[str]:
+    """The person turns down the place offered to them (organiser20 F7)."""
+    from booking.services.offer_declines import decline_offer as declined_by_person
+
+    the_ports = ports()
+    http.takes_no_fields(_raw_body(), _header("content-type"), "turning down a place")
+    declined = declined_by_person(the_ports, application_id, _query("token"))
+    view = view_of(the_ports, declined.application)
+    if http.wants_html(_header("accept")):
+        flag = "already_declined" if declined.already else "declined"
+        return _see_other(f"{view.status_url}&offer={flag}")
+    message = (
+        "You had already turned down this place: nothing more has changed."
+        if declined.already
+        else "You have turned down the place: it has gone back to the course for the next "
+        "person, and we have emailed you to say so."
+    )
+    return http.json_response(
+        200,
+        {
+            "application_id": view.application_id,
+            "status": view.status,
+            "already_declined": declined.already,
+            "message": message,
+            "status_url": view.status_url,
+        },
     )
 
 

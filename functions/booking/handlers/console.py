@@ -42,6 +42,7 @@ from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import console_application as application_pages
 from booking.handlers import (
+    console_cancel,  # noqa: F401  # its routes, registered on app
     console_codes,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
@@ -345,8 +346,13 @@ def new_course() -> Response[str]:
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
     form = course_form.form_of(course_id, stored.definition)
+    from booking.services.group_dates import told_of_new_apply_by  # group models: on demand
+
     booked = courses.date_change_emails(ports(), course_id)
-    page = course_form_page(chrome(), form, changing=stored.definition.title, booked=booked)
+    grouped = told_of_new_apply_by(ports(), course_id)
+    page = course_form_page(
+        chrome(), form, changing=stored.definition.title, booked=booked, grouped=grouped
+    )
     return html_page(200, page)
 
 

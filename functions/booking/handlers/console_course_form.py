@@ -51,10 +51,12 @@ def course_form_page(
     upload_errors: dict[str, str] | None = None,
     taken: Course | None = None,
     booked: int = 0,
+    grouped: int = 0,
 ) -> str:
     """The form adding or changing a course. ``taken``: the course that has the id a course
     added was given (linked, to change it); ``booked``: how many people a change of its dates
-    or times would email, said before the save."""
+    or times would email, said before the save; ``grouped``: how many managers and colleagues of
+    its group bookings a move of their apply-by date may email."""
     return _render(
         "course_form.html",
         chrome,
@@ -74,7 +76,17 @@ def course_form_page(
         changing_field=CHANGING,
         taken=taken,
         booked=booked,
+        grouped=grouped,
+        follow_up_choices=_follow_up_choices(),
     )
+
+
+def _follow_up_choices() -> list[tuple[str, str]]:
+    """The programmes' follow-ups to choose a session's id from (organiser20 F2)."""
+    from booking.bootstrap import ports  # the page's one read beyond the form it is given
+    from booking.services.follow_ups import follow_up_choices
+
+    return follow_up_choices(ports())
 
 
 def refused_course_page(

@@ -5,7 +5,8 @@ so every mistake is shown beside its field at once, never in rounds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import time
 
 from booking.domain.course import is_valid_course_id
@@ -35,3 +36,29 @@ def _time(typed: str) -> time | None:
     except ValueError:
         return None
     return read if read.tzinfo is None else None
+
+
+# Whole days typed as a person types them: no sign, no leading nought, no spaces (hostile29 N2:
+# " 3 ", "+2" and "007" were read as 3, 2 and 7, and the save emailed managers of it).
+_WHOLE_DAYS = re.compile(r"0|[1-9][0-9]{0,2}")
+DAYS_TYPED = {
+    "group_apply_by_days": "Enter a whole number of days, like 7, with nothing else in the box",
+}
+DAYS_LEFT_EMPTY = "Enter a number of days, 0 or more: an empty box is not read as the default"
+
+
+def days_mistakes(posted: Mapping[str, object]) -> dict[str, str]:
+    """Form field id -> the reason, for each field of whole days as posted (before any space is
+    trimmed): left empty (hostile29 N2: a cleared box was saved as the default 7, emailing the
+    groups' managers), or typed other than plainly. A field not posted at all (a script's form
+    without it) keeps the definition's default."""
+    mistakes = {}
+    for name, reason in DAYS_TYPED.items():
+        if name not in posted:
+            continue
+        typed = str(posted[name])
+        if not typed.strip():
+            mistakes[name] = DAYS_LEFT_EMPTY
+        elif not _WHOLE_DAYS.fullmatch(typed):
+            mistakes[name] = reason
+    return mistakes

@@ -28,11 +28,12 @@ MOST_NAMED = 20
 def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     """Where a save leads (the course's page) and the notice's code for it: the days of the
     follow-ups it seemed to move without an id, how many it offered a place, the first of
-    those (ids), how many its changes are emailed to and what they tell:
-    ``days|count|ids|emailed|told``."""
+    those (ids), how many its changes are emailed to and what they tell, and how many group
+    bookings' apply-by dates it moved: ``days|count|ids|emailed|told|groups``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
     code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
+    code += f"|{saved.groups_redated}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -42,13 +43,28 @@ def saved_said(code: str, listing: CourseApplications) -> list[str]:
     days, _, rest = code.partition("|")
     count, _, rest = rest.partition("|")
     ids, _, rest = rest.partition("|")
-    emailed, _, told_of = rest.partition("|")
+    emailed, _, rest = rest.partition("|")
+    told_of, _, groups = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
     told = [emailed_said(int(emailed), told_of)] if emailed.isdigit() and int(emailed) else []
-    return [*said, *_warnings(days), *told, _price_said(listing)]
+    regrouped = [groups_redated_said(int(groups))] if groups.isdigit() and int(groups) else []
+    return [*said, *_warnings(days), *told, *regrouped, _price_said(listing)]
+
+
+def groups_redated_said(count: int) -> str:
+    """ "2 group bookings' apply-by dates moved: ..." (hostile29 N2: said nothing)."""
+    groups = (
+        "1 group booking's apply-by date"
+        if count == 1
+        else f"{count} group bookings' apply-by dates"
+    )
+    return (
+        f"{groups} moved: {'its manager is' if count == 1 else 'each manager is'} emailed the new "
+        "date, and where it came earlier, each colleague not applied yet is sent their link again."
+    )
 
 
 def _price_said(listing: CourseApplications) -> str:

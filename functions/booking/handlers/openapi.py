@@ -57,6 +57,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.ErasureOut,
     views.ErrorOut,
     views.InvoiceOut,
+    views.OfferDeclinedOut,
     admin_views.MoneyTotalsOut,
     admin_views.PersonExport,
     admin_views.RosterRow,

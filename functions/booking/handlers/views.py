@@ -173,6 +173,18 @@ class CheckoutOut(Model):
     checkout_url: str
 
 
+class OfferDeclinedOut(Model):
+    """An offer turned down by its person (``POST /applications/{id}/decline-offer``)."""
+
+    application_id: str
+    status: str = Field(description="`expired`: the place went back to the course")
+    already_declined: bool = Field(
+        description="true when an earlier press turned it down: nothing changed now"
+    )
+    message: str = Field(description="What happened, in words")
+    status_url: str
+
+
 class InvoiceOut(Model):
     invoice_url: str
     invoice_due_at: str

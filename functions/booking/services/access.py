@@ -10,7 +10,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.covered import payment_refusal
 from booking.domain.errors import Conflict, CourseClosed, NotFound
-from booking.domain.offer_ends import held_until_closing
+from booking.domain.offer_ends import OFFER_DECLINED, held_until_closing
 from booking.domain.wording import moment_when, status_named
 from booking.services.ports import Ports
 
@@ -45,6 +45,12 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
         raise offer_lapsed(application, course, course_open=course_open)
     if refusal == "course_closed":
         raise CourseClosed()
+    if refusal == OFFER_DECLINED:
+        raise Conflict(
+            "you turned down the place we offered you, so it went to the next person and "
+            "cannot be booked here now",
+            code=OFFER_DECLINED,
+        )
     if refusal is not None:
         raise Conflict(
             f"this application is {status_named(application.status)} and cannot be paid now",

@@ -15,6 +15,7 @@ from booking.domain.course import Course
 from booking.domain.covered import left_to_pay_now, payment_refusal
 from booking.domain.model import Model
 from booking.domain.money import Money
+from booking.domain.offer_declines import may_decline
 from booking.domain.offer_ends import (
     held_until_closing,
     no_more_offers,
@@ -59,6 +60,7 @@ class ApplicationView:
     applications_close_at: str | None = None
     # Decisions the pages and emails show, made here once (domain rules), never re-derived.
     can_pay: bool = False  # a (new) checkout may be started now
+    can_decline_offer: bool = False  # an offer its person may turn down now (organiser20 F7)
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling
     # Paying by invoice: Stripe's hosted invoice page while the invoice is open, and whether
@@ -225,6 +227,7 @@ def _payment(
         if offered and application.offer_expires_at
         else None,
         "can_pay": can_pay,
+        "can_decline_offer": may_decline(application, now),
         "hold_expires_at": _iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         "invoice_url": open_invoice.url if open_invoice else None,
         "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,

@@ -55,6 +55,8 @@ class SavedCourse:
     emailed: int = 0
     # What those messages tell: "dates", "link" or "dates and link" (``told_of``).
     told: str = "dates"
+    # How many group bookings' apply-by dates the save moved, each manager told (hostile29 N2).
+    groups_redated: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -116,6 +118,7 @@ def _put_course(
     from booking.services.group_dates import redate_groups
 
     moved = previous is not None and dates_moved(previous, definition)
+    redated = 0
     # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
     # above (refusals, edits, whether the dates moved) and the notices below are decided
     # again on the version now stored (review21 F3).
@@ -132,7 +135,8 @@ def _put_course(
     if previous is not None and moved:
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
-        emailed = redate_groups(ports, course).emailed
+        followed = redate_groups(ports, course)
+        emailed, redated = followed.emailed, followed.changed
         reopen_waiting_list(ports, previous, course, now)
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
@@ -148,6 +152,7 @@ def _put_course(
         offered,
         emailed,
         told_of(own, changes),
+        redated,
     )
 
 

@@ -30,6 +30,7 @@ from booking.domain.programme import (
     person_key,
     programme_of,
 )
+from booking.domain.time_words import moment_when
 from booking.services.ports import Ports
 
 
@@ -167,3 +168,17 @@ def worded_as_held(ports: Ports, job: EmailJob, application: Application) -> Ema
     return job.model_copy(
         update={"follow_up_change": seen.what, "was_start": was.start, "was_title": was.title}
     )
+
+
+def follow_up_choices(ports: Ports) -> list[tuple[str, str]]:
+    """Every programme's follow-up events as the course form offers them, soonest first:
+    (the id a cohort lists it by, what it is in words: its title, day and time in its host's
+    zone, and its programme). Organisers choose one rather than type an id to match another
+    cohort's (organiser20 F2)."""
+    choices = []
+    for event in follow_up_events(ports.repository.list_courses()):
+        zone = event.host.definition.timezone
+        when = moment_when(event.session.start, zone)
+        programme = f", {event.programme}" if event.programme else ""
+        choices.append((event.key, f"{event.session.title}, {when}{programme}"))
+    return choices

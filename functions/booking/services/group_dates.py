@@ -90,6 +90,22 @@ def _queued(told: GroupBooking, current: GroupBooking) -> int:
     return len({job.job_id for job in told.outbox} - {job.job_id for job in current.outbox})
 
 
+def told_of_new_apply_by(ports: Ports, course_id: str) -> int:
+    """How many emails a change of ``course_id``'s ``group_apply_by_days`` may send (its form
+    warns of it before a save: hostile29 N2): ``apply_by_emails`` on the course with the
+    apply-by date a day earlier, the change that tells most (each group still following the
+    course's dates tells its manager, and an earlier date each colleague sent a link who has
+    not applied yet)."""
+    course = ports.repository.get_course(course_id)
+    if course is None:
+        raise NotFound(f"no course {course_id!r}")
+    days = course.definition.group_apply_by_days + 1
+    earlier = course.model_copy(
+        update={"definition": course.definition.model_copy(update={"group_apply_by_days": days})}
+    )
+    return apply_by_emails(ports, earlier)
+
+
 def redate_group(
     ports: Ports,
     course: Course,

@@ -9,7 +9,7 @@ time is up is here (:func:`sweep_due`), loaded by the first run that has one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -21,7 +21,7 @@ from booking.domain.employer_share import paid_off_stripe
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
 from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, left_half_done
-from booking.domain.offer_ends import refuse_offering
+from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation, owes_nothing
 from booking.domain.validation import parse_value
@@ -215,13 +215,35 @@ def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bo
     """Release one lapsed hold. Returns True when this run released it."""
     if application.status is S.AWAITING_INVOICE_PAYMENT:
         return release_lapsed_invoice(ports, application, now)
+
+    def lapsed(current: Application) -> str | None:
+        lapses_at = current.hold_lapses_at()
+        if lapses_at is None or lapses_at > now:
+            return None  # confirmed or renewed meanwhile
+        return OFFER_LAPSED if current.status is S.OFFERED else "expired"
+
+    return end_unpaid_hold(ports, application.application_id, now, lapsed)
+
+
+def end_unpaid_hold(
+    ports: Ports,
+    application_id: str,
+    now: datetime,
+    ends_because: Callable[[Application], str | None],
+) -> bool:
+    """The one way an unpaid hold ends and its seat goes back (the sweep's lapse, an offer
+    turned down: ``services.offer_declines``): the checkout the application holds now is
+    expired at Stripe first (if it was paid meanwhile, the payment webhook decides), then the
+    application is released (``domain.payment_settlement.released_hold``) with the reason
+    ``ends_because`` gives for it as re-read, or left alone when that is None. True when this
+    call released it (or the expiry webhook its expiry call set off did)."""
     expired_at_stripe: set[str] = set()
     for _ in range(MAX_ATTEMPTS):
-        current = ports.repository.get_application(application.application_id)
-        lapses_at = current.hold_lapses_at() if current is not None else None
-        if current is None or lapses_at is None or lapses_at > now:
-            # Confirmed or renewed meanwhile; or released by the expiry webhook that this
-            # run's expiry call set off, which counts as this run's release.
+        current = ports.repository.get_application(application_id)
+        reason = ends_because(current) if current is not None else None
+        if current is None or reason is None:
+            # Changed meanwhile; or released by the expiry webhook that this call's expiry
+            # set off, which counts as this call's release.
             return bool(expired_at_stripe) and current is not None and not current.seat_held
         session = current.checkout.session_id if current.checkout else None
         if session is not None and session not in expired_at_stripe:
@@ -234,7 +256,6 @@ def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bo
                 pass  # Stripe cannot find or expire it: it cannot be paid either
             expired_at_stripe.add(session)
             continue  # the expiry webhook may have released it already: read again
-        reason = "offer_lapsed" if current.status is S.OFFERED else "expired"
         occasion = session or f"hold{current.version}"
         try:
             ports.repository.save(released_hold(current, now, reason, occasion), current)

@@ -7,6 +7,7 @@ from datetime import datetime
 from booking.domain.application import PAYABLE_STATUSES
 from booking.domain.course import Course, SessionKind, clock_words
 from booking.domain.money import Money
+from booking.domain.offer_ends import OFFER_DECLINED
 from booking.domain.standing import Facts, standing
 from booking.domain.statuses import ApplicationStatus, left_to_pay_is_said
 from booking.domain.wording import FIELD_NAMES, course_name, day_when, moment_when, money_words
@@ -53,6 +54,8 @@ def status_page(
     invoice_action: str = "",
     certificate_url: str = "",
     certificate_held: bool = False,
+    decline_action: str = "",
+    offer_flag: str = "",
 ) -> str:
     """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
     page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
@@ -70,7 +73,10 @@ def status_page(
             course_title=course_name(definition.title, course.first_start(), timezone),
             organisation=definition.organisation or "",
             clock=clock_words(timezone),  # whose clock its times are on
-            **_said(view, to_pay, timezone, checkout_flag, confirming=confirming),
+            **{
+                **_said(view, to_pay, timezone, checkout_flag, confirming=confirming),
+                **_declined_said(view, offer_flag),
+            },
             status=view.status,
             reference=view.reference or view.application_id,
             price=to_pay,
@@ -85,8 +91,23 @@ def status_page(
             certificate_url=certificate_url,
             certificate_held=certificate_held,
             move=_move(view, timezone),
+            can_decline_offer=view.can_decline_offer and not confirming,
+            decline_action=decline_action,
         )
     )
+
+
+def _declined_said(view: ApplicationView, offer_flag: str) -> dict[str, str]:
+    """Back from turning down the offer (``?offer=declined`` or ``already_declined``): said
+    first, in the page's headline, the second press as a second press (organiser20 F7)."""
+    if view.status_reason != OFFER_DECLINED or offer_flag != "already_declined":
+        return {}
+    return {
+        "headline": "You had already turned down this place",
+        "explanation": "Nothing more has changed: the place went back to the course for the "
+        "next person when you first turned it down. No money was taken.",
+        "tone": "neutral",
+    }
 
 
 def _move(view: ApplicationView, timezone: str) -> dict[str, str] | None:

@@ -115,11 +115,18 @@ def _own_part(function: Function) -> tuple[Route, ...]:
 
         return ORGANISERS + TRANSFER_ADMIN + GROUP_BOOKINGS_ADMIN + GROUP_INVOICE_ADMIN
     from booking.handlers.routes.console import CONSOLE_ROUTES
+    from booking.handlers.routes.console_cancel import CANCEL_CONFIRMATION
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
     from booking.handlers.routes.transfers import TRANSFER_CONSOLE
 
-    return CONSOLE_ROUTES + TRANSFER_CONSOLE + GROUP_BOOKINGS_CONSOLE + GROUP_INVOICE_CONSOLE
+    return (
+        CONSOLE_ROUTES
+        + CANCEL_CONFIRMATION
+        + TRANSFER_CONSOLE
+        + GROUP_BOOKINGS_CONSOLE
+        + GROUP_INVOICE_CONSOLE
+    )
 
 
 def route(operation_id: str) -> Route:

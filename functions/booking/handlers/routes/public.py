@@ -225,6 +225,29 @@ PUBLIC: tuple[Route, ...] = (
     ),
     Route(
         API,
+        "POST",
+        "/applications/{application_id}/decline-offer",
+        "declineOffer",
+        "Turn down an offered place",
+        {
+            "200": json_answer("OfferDeclinedOut", "Turned down (now, or by an earlier press)"),
+            "303": see_other("Browsers: on to the status page, which says what happened"),
+        },
+        errors=(404, 409, 413, 415, 422),
+        description="The person offered a place (from the waiting list, or on approval) "
+        "turns it down: the place goes back at once, by the path a lapsed offer's takes (an "
+        "open checkout expired at Stripe, an email saying so), and is offered to the next "
+        "person waiting. A second press changes nothing and says `already_declined: true`. "
+        "409 `offer_lapsed` after the offer's deadline, `payment_pending` while a payment "
+        "for it goes through, `not_offered` for anything else (booked, on the waiting "
+        "list, ...). It takes no fields, as paying now does. The application's token is "
+        "the proof, as for its other actions.",
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
+        tags=("public",),
+        private=True,
+    ),
+    Route(
+        API,
         "GET",
         "/openapi.json",
         "openapi",

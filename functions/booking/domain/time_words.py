@@ -1,0 +1,59 @@
+"""Dates and times as UK people read them, in the course's own timezone: one module for every
+page, email, CLI line and error that says one (``domain.wording`` re-exports each).
+
+24-hour times, day before month, the weekday named, the zone's abbreviation for that date (BST
+or GMT) where an instant is said: a reader never converts, and never reads an ISO date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from booking.domain.course import ScheduledSession
+
+
+def session_when(session: ScheduledSession, timezone: str) -> str:
+    """ "Monday 7 June 2027, 15:00-17:00 BST"; a session the clocks change during names each
+    end's zone ("Sunday 28 March 2027, 00:30 GMT to 03:30 BST": two hours, not three)."""
+    zone = ZoneInfo(timezone)
+    start = session.start.astimezone(zone)
+    end = session.end.astimezone(zone)
+    if start.tzname() != end.tzname():
+        return f"{_day(start)}, {start:%H:%M} {start.tzname()} to {end:%H:%M} {end.tzname()}"
+    return f"{_day(start)}, {start:%H:%M}-{end:%H:%M} {start.tzname()}"
+
+
+def moment_when(moment: datetime, timezone: str) -> str:
+    """ "Monday 7 June 2027 at 15:04 BST": to the minute, never seconds or microseconds."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{_day(local)} at {local:%H:%M} {local.tzname()}"
+
+
+def day_when(moment: datetime, timezone: str) -> str:
+    """ "Friday 9 July 2027": the day a moment falls on in the course's zone (a due date)."""
+    return _day(moment.astimezone(ZoneInfo(timezone)))
+
+
+def _day(local: date) -> str:
+    """ "Sunday 28 March 2027": a calendar day (a moment's, once in its zone)."""
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def moved_without_id_warning(day: date) -> str:
+    """What an organiser reads when a saved file seems to move a follow-up that has no id
+    (``day``: the local day it was on)."""
+    return (
+        f"The follow-up on {day.day} {day:%B %Y} has no id, so moving it made a new event "
+        "(people holding the old one were told of a new one, or that it was cancelled); give "
+        'it an id (e.g. "id": "autumn-reunion") to move it.'
+    )
+
+
+def wall_clock_when(day: date, moment: time) -> str:
+    """ "Sunday 28 March 2027, 01:15": a local date and wall-clock time as the organiser typed
+    them (no zone: the time may not exist in it, or happen twice), in the words of the rest
+    (organiser20 F17: the course form's errors had quoted "2027-03-28 01:15")."""
+    return f"{_day(day)}, {moment:%H:%M}"

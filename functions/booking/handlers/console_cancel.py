@@ -1,0 +1,103 @@
+"""The console's step before cancelling (organiser20 F8: a slip of the mouse ended a booking
+and emailed its person): the page that says what the cancel will do, in words and pounds, whose
+form then posts the cancel itself (``handlers.console``'s ``consoleCancel``, unchanged).
+Registered on the console's resolver (``handlers/console_app.py``)."""
+
+from __future__ import annotations
+
+from booking.bootstrap import ports
+from booking.domain.application import ApplicationStatus
+from booking.domain.application_form import box_ticked
+from booking.domain.commands import nobody_to_tell
+from booking.domain.errors import Conflict
+from booking.domain.wording import money_words, status_named
+from booking.handlers import console_application as application_pages
+from booking.handlers.console_app import chrome, html_page, query_value, served
+from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.resolver import Response
+from booking.handlers.sentences import sentence
+from booking.services import console
+from booking.services.console import ApplicationDetail
+
+
+def _emailed(detail: ApplicationDetail) -> list[str]:
+    """Who the cancel emails, each in a line (none for an erased person, whom nothing reaches)."""
+    application = detail.application
+    lines: list[str] = []
+    refusal = nobody_to_tell(application)
+    if refusal is not None:
+        lines.append(f"Nobody is emailed about it: {refusal.message}.")
+    elif detail.address_suppressed:
+        lines.append(
+            "The person is not emailed: emails to their address bounced or were marked as spam."
+        )
+    else:
+        who = f"{application.answers.name} ({application.answers.email})"
+        lines.append(f"{who} is emailed that it is cancelled.")
+    facilitators = len(detail.course.definition.facilitators)
+    if application.status is ApplicationStatus.CONFIRMED and facilitators:
+        plural = "s are" if facilitators > 1 else " is"
+        lines.append(f"The course's facilitator{plural} told the participant has withdrawn.")
+    return lines
+
+
+def _money(detail: ApplicationDetail, refund: bool) -> str:
+    """What happens to the money paid, in pounds."""
+    currency = detail.course.definition.price.currency
+    amount = money_words(detail.refundable, currency) if detail.refundable else ""
+    if not amount:
+        return "Nothing is refunded: nothing was paid that could be given back."
+    to = f" to {detail.refund_to}" if detail.refund_to else ""
+    if refund:
+        return f"{amount} is refunded{to} through Stripe."
+    return (
+        f"Nothing is refunded: the {amount} paid is kept. You can refund it later from the "
+        "application's page."
+    )
+
+
+def _seat(detail: ApplicationDetail) -> str:
+    """What becomes of the place it holds."""
+    if not detail.application.seat_held:
+        return "It holds no place on the course, so none goes back."
+    waiting = detail.course.waiting
+    if waiting:
+        people = "person is" if waiting == 1 else "people are"
+        return (
+            f"Its place goes back to the course: {waiting} {people} on the waiting list, and the "
+            "first is offered it while places can still be offered."
+        )
+    return "Its place goes back to the course, free for the next person to book."
+
+
+def cancel_confirmation_page(chrome: Chrome, detail: ApplicationDetail, *, refund: bool) -> str:
+    application = detail.application
+    return _render(
+        "cancel_confirm.html",
+        chrome,
+        application_id=application.application_id,
+        reference=application.reference_or_id,
+        name=application.answers.name,
+        course_title=_course_name(detail.course),
+        ended="booking" if application.status is ApplicationStatus.CONFIRMED else "application",
+        emailed=_emailed(detail),
+        money=_money(detail, refund),
+        seat=_seat(detail),
+        refund=refund and bool(detail.refundable),
+    )
+
+
+@served("consoleCancelConfirmation")
+def cancel_confirmation(application_id: str) -> Response[str]:
+    the_ports = ports()
+    detail = console.application_detail(the_ports, application_id)
+    if "cancel" not in detail.actions:
+        status = status_named(detail.application.status.value)
+        refused = Conflict(f"this application is {status}, so it cannot be cancelled now")
+        page = application_pages.application_page(
+            chrome(), detail, problem=sentence(refused.message)
+        )
+        return html_page(409, page)
+    typed = query_value("refund")
+    refund = box_ticked({"refund": typed} if typed else {}, "refund")
+    return html_page(200, cancel_confirmation_page(chrome(), detail, refund=refund))

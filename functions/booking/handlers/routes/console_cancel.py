@@ -1,0 +1,37 @@
+"""The console's step before cancelling (organiser20 F8): a page that says what the cancel will
+do, whose form then posts ``consoleCancel`` (unchanged: the API and scripts post it at once)."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import page, path_parameter
+
+CANCEL_CONFIRMATION: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/cancel",
+        "consoleCancelConfirmation",
+        "Confirm a cancellation: what it will do (who is emailed, what is refunded in pounds, "
+        "the place going back), and the form that does it",
+        {
+            "200": page("What cancelling would do, and the form to confirm it"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The application's page, saying why it cannot be cancelled now"),
+        },
+        description="The application page's *Cancel* leads here; its *Yes, cancel* posts "
+        "`POST /console/applications/{application_id}/cancel` with the same refund choice "
+        "and the page's `csrf_token`. Nothing changes on this page.",
+        parameters=(
+            path_parameter("application_id"),
+            {
+                "name": "refund",
+                "in": "query",
+                "required": False,
+                "description": "`on`: the cancellation is to refund what was paid",
+                "schema": {"type": "string", "enum": ["on"]},
+            },
+        ),
+        tags=("console",),
+    ),
+)

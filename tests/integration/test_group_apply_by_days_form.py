@@ -1,0 +1,72 @@
+"""The course form's *Days before the first session a group's colleagues apply by* (hostile29
+N2): a cleared box was saved as the default 7, " 3 ", "+2" and "007" were read as numbers, and
+any change emailed the group's manager (and colleagues) with no warning before the save nor
+word after it. Now an empty or oddly typed box is refused beside it, nothing saved and nobody
+emailed; the change form says how many a change may email; the notice after the save says
+how many group bookings' dates moved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from booking.handlers.course_form import form_of
+from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
+from tests.support.groups import paid_card_group
+from tests.support.system import COURSE_ID, System
+
+FIELD = "group_apply_by_days"
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    return signed_in(system)
+
+
+def _fields(system: System) -> dict[str, str]:
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    return posted_fields(form_of(COURSE_ID, course.definition))
+
+
+def _with_a_paid_group(system: System) -> dict[str, Any]:
+    system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {FIELD: 0})
+    group = paid_card_group(system)
+    system.deliver_emails()
+    return group
+
+
+@pytest.mark.parametrize("typed", ["", " ", " 3 ", "+2", "007", "3.5", "-1", "1e1"])
+def test_an_empty_or_oddly_typed_box_is_refused_and_nobody_emailed(
+    system: System, browser: ConsoleBrowser, typed: str
+) -> None:
+    group = _with_a_paid_group(system)
+    before = system.stored_group(group).apply_by
+    reply = browser.act("/console/courses", **{**_fields(system), FIELD: typed})
+    assert reply.status == 422, reply.body[:300]
+    assert error_beside(reply.body, FIELD)
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    assert course.definition.group_apply_by_days == 0  # nothing saved
+    assert system.stored_group(group).apply_by == before
+    assert system.deliver_emails() == []
+
+
+def test_the_form_warns_whom_a_change_may_email_and_the_save_says_what_moved(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    assert "may be emailed if you change this number" not in browser.words(
+        f"/console/courses/{COURSE_ID}/edit"
+    )
+    group = _with_a_paid_group(system)
+    places = len(group["places"])
+    said = browser.words(f"/console/courses/{COURSE_ID}/edit")
+    # No individual booking here: the warning of a group's emails stands on its own.
+    assert f"{1 + places} people may be emailed if you change this number" in said
+
+    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
+    assert saved.status == 303, saved.body[:300]
+    notice = browser.words(saved.headers["location"])
+    assert "1 group booking's apply-by date moved: its manager is emailed the new date" in notice
+    assert system.deliver_emails()  # the manager (and the colleagues) told, as said

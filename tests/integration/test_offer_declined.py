@@ -1,0 +1,134 @@
+"""A person offered a place can turn it down (organiser20 F7): the place goes back by the path a
+lapsed offer's takes and on at once to the next in line, said in words; a second press says it
+was turned down already; a lapsed or taken-up offer is refused in words."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import unescape
+from typing import Any
+
+from booking.services.lifecycle import sweep
+from tests.support.applications import session_id_of
+from tests.support.system import System
+
+
+def _first_offered(system: System) -> tuple[Any, Any]:
+    """A one-place course, offers held 48 h: the holder's checkout expires, the first waiting
+    is offered the place, the second waits on."""
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+    )
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    second = system.apply(course_id="small", email="second@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
+    assert system.status_of(second)["status"] == "waitlisted"
+    return first, second
+
+
+def _decline(system: System, application: Any, *, browser: bool = False) -> Any:
+    path = f"/applications/{application['application_id']}/decline-offer"
+    headers = {"accept": "text/html"} if browser else None
+    return system.api("POST", f"{path}?token={application['token']}", headers=headers)
+
+
+def test_turning_down_an_offer_passes_the_place_on_at_once(system: System) -> None:
+    first, second = _first_offered(system)
+    system.deliver_emails()
+    offer_email = next(
+        e for e in system.sent if "first@example.org" in e.to and "available" in e.subject
+    )
+    assert "Turn down this place" in offer_email.text
+    page = unescape(system.status_page(first))
+    assert "Turn down this place" in page
+    assert f"/applications/{first['application_id']}/decline-offer?token=" in page
+
+    reply = _decline(system, first)
+    assert reply.status == 200, reply.body
+    answer = reply.json()
+    assert answer["already_declined"] is False
+    assert answer["status"] == "expired"
+    assert "turned down the place" in answer["message"]
+    # At once, with no sweep run: the next in line has the place.
+    assert system.status_of(second)["status"] == "offered"
+    stored = system.stored(first)
+    assert stored.status_reason == "offer_declined"
+    assert not stored.seat_held
+    told = [e for e in system.deliver_emails() if "first@example.org" in e.to]
+    assert [e.subject.split(":")[0] for e in told] == ["You have turned down your place"]
+    assert "gone back to the course for the next person" in told[0].text
+    page = unescape(system.status_page(first))
+    assert "You turned down the place we offered you" in page
+    assert "Turn down this place" not in page
+    assert "Start payment again" not in page
+    # Taken back by paying is refused in words.
+    again = system.api(
+        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    )
+    assert "you turned down the place" in again.refused(409, "offer_declined")["message"]
+
+
+def test_a_second_press_says_it_was_turned_down_already(system: System) -> None:
+    first, second = _first_offered(system)
+    assert _decline(system, first, browser=True).status == 303
+    system.deliver_emails()
+    sent_before = len(system.sent)
+    version = system.stored(first).version
+    reply = _decline(system, first, browser=True)
+    assert reply.status == 303
+    assert reply.headers["location"].endswith("&offer=already_declined")
+    path = reply.headers["location"].split("://", 1)[1].split("/", 1)[1]
+    page = unescape(system.api("GET", f"/{path}", headers={"accept": "text/html"}).body)
+    assert "You had already turned down this place" in page
+    assert _decline(system, first).json()["already_declined"] is True
+    assert system.stored(first).version == version  # nothing written
+    assert system.deliver_emails() == []
+    assert len(system.sent) == sent_before
+    assert system.status_of(second)["status"] == "offered"
+
+
+def test_an_offer_with_a_checkout_open_is_turned_down_and_the_checkout_expired(
+    system: System,
+) -> None:
+    first, second = _first_offered(system)
+    opened = system.api(
+        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    )
+    assert opened.status == 201
+    session = opened.json()["checkout_url"].rsplit("/", 1)[-1]
+    assert _decline(system, first).status == 200
+    assert system.checkout_session(session)["status"] == "expired"
+    assert system.status_of(second)["status"] == "offered"
+
+
+def test_a_lapsed_offer_cannot_be_turned_down(system: System) -> None:
+    first, _ = _first_offered(system)
+    system.clock_offset += timedelta(hours=49)
+    reply = _decline(system, first)
+    assert "this offer has lapsed" in reply.refused(409, "offer_lapsed")["message"]
+    sweep(system.ports, system.now())
+    _decline(system, first).refused(409, "offer_lapsed")
+    assert system.stored(first).status_reason == "offer_lapsed"
+
+
+def test_an_offer_taken_up_cannot_be_turned_down(system: System) -> None:
+    first, second = _first_offered(system)
+    opened = system.api(
+        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    )
+    system.pay(opened.json()["checkout_url"])
+    assert system.status_of(first)["status"] == "confirmed"
+    error = _decline(system, first).refused(409, "not_offered")
+    assert "booked already" in error["message"]
+    assert system.status_of(first)["status"] == "confirmed"
+    # On the waiting list: nothing to turn down either.
+    _decline(system, second).refused(409, "not_offered")
+    assert system.status_of(second)["status"] == "waitlisted"
+    # A wrong token is no link to anything.
+    wrong = {**first, "token": "x" * 20}
+    assert _decline(system, wrong).status == 404
