@@ -26,6 +26,12 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   so they are worked out once per those and handed out again, in the same order; a value
   carrying a ``Meta`` of its own is asked as before. From a plain dict, the value is then read
   by those names without a lookup object per name.
+- **Every field of a structure asked for, present or not.** A structure written from a plain
+  dict asked for each of its shape's fields in turn: a DynamoDB attribute value's ten (S, N,
+  M, L, ...) for every attribute of every item, to find the one it holds. Which field a dict
+  gives, and under which of its keys, depends only on the shape and the dict's keys (the names
+  above), so that is worked out once per shape and keys; the fields then written are the same,
+  in the same order, written the same way.
 - **The whole table sorted, value by value, for every query and scan.** ``Table.all_items``
   sorts every item by its keys before a query picks its partition out, comparing moto's
   attribute objects, each comparison working out both values again (a tenth of a lifecycle
@@ -97,6 +103,7 @@ def keep_moto_lean() -> None:
             _copies_in_transaction.reset(token)
 
     _remember_field_names()
+    _write_dict_structures_by_their_keys()
     _sort_items_by_key_values()
     _look_up_each_request_once()
     BaseModel.__new__ = untracked_new  # type: ignore[method-assign]
@@ -158,6 +165,84 @@ def _remember_field_names() -> None:
 
     XFormedAttributePicker.get_possible_keys = possible_keys  # type: ignore[assignment,method-assign]
     XFormedAttributePicker.__call__ = pick  # type: ignore[assignment,method-assign]
+
+
+def _write_dict_structures_by_their_keys() -> None:
+    """moto's structure writer, for a plain dict: the fields it gives (member, shape, the dict's
+    key holding it) worked out once per (shape, the dict's keys) with the names moto asks for,
+    then only those written; anything else (an object, a picker or serializer of another kind,
+    a dotted name) is written by moto's own."""
+    from moto.core.serialize import (
+        DEFAULT_ALIAS_PROVIDERS,
+        AttributePickerContext,
+        ResponseSerializer,
+        XFormedAttributePicker,
+    )
+
+    own = ResponseSerializer._serialize_type_structure
+    base_member = ResponseSerializer._serialize_structure_member
+    Plan = tuple[tuple[str, Any, str], ...]
+    # (id(shape), the dict's keys) -> (the fields it gives, or None: moto's own), and the shape
+    # (kept alive, so that no other shape takes its id while it is a key here).
+    plans: dict[tuple[int, tuple[str, ...]], tuple[Plan | None, Any]] = {}
+
+    def plan_for(serializer: Any, value: dict[str, Any], shape: Any) -> Plan | None:
+        key = (id(shape), tuple(value))
+        known = plans.get(key)
+        if known is None:
+            fields: list[tuple[str, Any, str]] = []
+            for member_key, member_shape in shape.members.items():
+                context = AttributePickerContext(
+                    obj=value,
+                    key=member_key,
+                    shape=member_shape,
+                    operation_model=serializer.operation_model,
+                    service_model=serializer.operation_model.service_model,
+                    key_path="",
+                )
+                names = tuple(serializer._value_picker.get_possible_keys(context))
+                if any("." in name for name in names):
+                    fields.clear()
+                    known = (None, shape)
+                    break
+                found = next((name for name in names if name in value), None)
+                if found is not None:
+                    fields.append((member_key, member_shape, found))
+            if known is None:
+                known = (tuple(fields), shape)
+            if len(plans) >= _FIELD_NAMES_KEPT:
+                plans.clear()
+            plans[key] = known
+        return known[0]
+
+    @functools.wraps(own)  # moto's own as __wrapped__, for the tests to compare
+    def structure(serializer: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        picker = serializer._value_picker
+        if (
+            type(value) is not dict
+            or type(picker) is not XFormedAttributePicker
+            or picker.response_transformers
+            or picker.alias_providers is not DEFAULT_ALIAS_PROVIDERS
+            or type(serializer)._serialize_structure_member is not base_member
+            or type(serializer).get_value is not ResponseSerializer.get_value
+        ):
+            own(serializer, serialized, value, shape, key)
+            return
+        for member_shape in shape.members.values():
+            member_shape.parent = shape  # as moto's own sets it, before the names are asked
+        plan = plan_for(serializer, value, shape)
+        if plan is None:
+            own(serializer, serialized, value, shape, key)
+            return
+        wrapper: Any = serializer.MAP_TYPE() if key else serialized
+        for member_key, member_shape, name in plan:
+            member_value = value[name]
+            if member_value is not None:
+                serializer._serialize(wrapper, member_value, member_shape, member_key)
+        if key:
+            serializer._default_serialize(serialized, wrapper, shape, key)
+
+    ResponseSerializer._serialize_type_structure = structure  # type: ignore[method-assign,assignment]
 
 
 def _sort_items_by_key_values() -> None:

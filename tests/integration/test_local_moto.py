@@ -17,7 +17,12 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
 from moto.core.responses import ActionResult, BaseResponse
-from moto.core.serialize import AttributePicker, AttributePickerContext, XFormedAttributePicker
+from moto.core.serialize import (
+    AttributePicker,
+    AttributePickerContext,
+    ResponseSerializer,
+    XFormedAttributePicker,
+)
 from moto.core.utils import method_names_from_class
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -114,9 +119,10 @@ def test_every_boto3_session_shares_one_parsed_model_loader() -> None:
 def test_every_answer_is_written_as_moto_writes_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """moto_lean's field names, remembered, and read from a dict without a lookup per name: each
-    answer of a booking's life (DynamoDB items of every kind, the stream, the queue) is written
-    again by moto's own picker, and is the same."""
+    """moto_lean's field names, remembered, and read from a dict without a lookup per name, and
+    a dict's structure written by the fields its keys give: each answer of a booking's life
+    (DynamoDB items of every kind, the stream, the queue) is written again by moto's own picker
+    and structure writer, and is the same."""
     lean_serialized = BaseResponse.serialized
     operations: set[str] = set()
 
@@ -130,6 +136,11 @@ def test_every_answer_is_written_as_moto_writes_it(
         with monkeypatch.context() as moto_own:
             moto_own.setattr(XFormedAttributePicker, "__call__", AttributePicker.__call__)
             moto_own.setattr(XFormedAttributePicker, "get_possible_keys", moto_keys)
+            moto_own.setattr(
+                ResponseSerializer,
+                "_serialize_type_structure",
+                ResponseSerializer._serialize_type_structure.__wrapped__,  # type: ignore[attr-defined]
+            )
             assert lean == lean_serialized(handler, result)
         operations.add(handler._get_action())
         return lean
@@ -149,6 +160,31 @@ def test_every_answer_is_written_as_moto_writes_it(
         "SendMessageBatch",
         "ReceiveMessage",
     } <= operations
+
+
+def test_an_items_attributes_are_written_without_asking_for_absent_fields(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean writes a dict's structure by the fields its keys give: an item of 30
+    attributes read back asks no field of any attribute value by name (moto's own asked all
+    ten of each: S, N, B, M, L, ...), and reads back as written."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    item: dict[str, Any] = {"pk": {"S": "p"}, "sk": {"S": "s"}}
+    item |= {f"n{i}": {"N": str(i)} for i in range(10)}
+    item |= {f"m{i}": {"M": {"on": {"BOOL": True}, "none": {"NULL": True}}} for i in range(10)}
+    item |= {f"l{i}": {"L": [{"S": "a"}, {"B": b"\x00b"}, {"SS": ["x", "y"]}]} for i in range(8)}
+    client.put_item(TableName=table, Item=item)
+    asked: list[str] = []
+    get_value = ResponseSerializer.get_value
+
+    def counted(serializer: ResponseSerializer, value: Any, key: str, shape: Any) -> Any:
+        asked.append(key)
+        return get_value(serializer, value, key, shape)
+
+    monkeypatch.setattr(ResponseSerializer, "get_value", counted)
+    read = client.get_item(TableName=table, Key={"pk": {"S": "p"}, "sk": {"S": "s"}})["Item"]
+    assert read == item
+    assert asked == []
 
 
 def _moto_table(name: str) -> Table:
