@@ -38,6 +38,9 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   example's time). The keys' own values (a string, a number) give the same order, worked out
   once per item: a key attribute holds one type in a table, and for one type the objects
   compare as their values do.
+  A query sorts what it picks again by keys that order its items wholly (the partition's by
+  their sort key, unique there; an index's by its keys and then the table's, unique in the
+  table), so within a query the table is listed unsorted: the answer is the same.
 - **Each request's operation and handler methods looked up again.** For every request moto
   lists its handler class's methods (``inspect.getmembers``) and matches the request against
   the service's routes three or four times over, and converts the operation's name to a method
@@ -56,6 +59,8 @@ from typing import Any
 _APPLIED = False
 # At most this many field names remembered (the answers' shapes need a few thousand).
 _FIELD_NAMES_KEPT = 20_000
+# True while a Query runs: the table's items listed unsorted (the query sorts what it picks).
+_in_query: contextvars.ContextVar[bool] = contextvars.ContextVar("in_query", default=False)
 # id(table) -> its copy, while one TransactWriteItems is running (None otherwise).
 _copies_in_transaction: contextvars.ContextVar[dict[int, Any] | None] = contextvars.ContextVar(
     "copies_in_transaction", default=None
@@ -266,9 +271,22 @@ def _sort_items_by_key_values() -> None:
                 items.extend(hash_set.values())
             else:
                 items.append(hash_set)  # type: ignore[arg-type]  # the item itself
+        if _in_query.get():
+            return items
         return sorted(items, key=key_values)
 
+    query = Table.query
+
+    @functools.wraps(query)
+    def query_of_unsorted_items(table: Table, *args: Any, **kwargs: Any) -> Any:
+        token = _in_query.set(True)
+        try:
+            return query(table, *args, **kwargs)
+        finally:
+            _in_query.reset(token)
+
     Table.all_items = all_items  # type: ignore[method-assign,assignment]
+    Table.query = query_of_unsorted_items  # type: ignore[method-assign,assignment]
 
 
 def _look_up_each_request_once() -> None:

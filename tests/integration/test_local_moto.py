@@ -234,6 +234,73 @@ def test_a_table_is_listed_in_motos_own_order_without_comparing_its_values(
     assert len(compared) <= 6
 
 
+def test_a_query_answers_in_motos_own_order_without_sorting_the_table(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean lists the table unsorted within a query, which sorts what it picks by keys
+    that order it wholly: every query (a partition and an index, both ways, a page at a time,
+    with a range condition) answers as moto's own does, and sorts none of the other items."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    for n in (7, 30, 3, 1000, 55, 4):
+        for sk in ("b", "A", "a#2", "a#10"):
+            item = {"pk": {"S": f"p{n % 2}"}, "sk": {"S": f"{sk}{n}"}}
+            # Index keys shared between items (ties the table's keys break) and unshared.
+            item |= {"gsi1pk": {"S": f"g{n % 3}"}, "gsi1sk": {"S": sk}}
+            client.put_item(TableName=table, Item=item)
+    queries: list[dict[str, Any]] = []
+    for forward in (True, False):
+        for limit in ({}, {"Limit": 5}):
+            common = {"TableName": table, "ScanIndexForward": forward, **limit}
+            queries.append(
+                {
+                    **common,
+                    "KeyConditionExpression": "pk = :p",
+                    "ExpressionAttributeValues": {":p": {"S": "p1"}},
+                }
+            )
+            queries.append(
+                {
+                    **common,
+                    "IndexName": "gsi1",
+                    "KeyConditionExpression": "gsi1pk = :g",
+                    "ExpressionAttributeValues": {":g": {"S": "g1"}},
+                }
+            )
+            queries.append(
+                {
+                    **common,
+                    "IndexName": "gsi1",
+                    "KeyConditionExpression": "gsi1pk = :g AND begins_with(gsi1sk, :a)",
+                    "ExpressionAttributeValues": {":g": {"S": "g0"}, ":a": {"S": "a"}},
+                }
+            )
+
+    def every_page(query: dict[str, Any]) -> list[list[dict[str, Any]]]:
+        pages, start = [], {}
+        while True:
+            answer = client.query(**query, **start)
+            pages.append(answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                return pages
+            start = {"ExclusiveStartKey": answer["LastEvaluatedKey"]}
+
+    sorted_lists: list[int] = []
+    real_sorted = sorted
+
+    def counted_sorted(items: Any, **kwargs: Any) -> Any:
+        sorted_lists.append(1)
+        return real_sorted(items, **kwargs)
+
+    monkeypatch.setitem(Table.all_items.__globals__, "sorted", counted_sorted)
+    lean = [every_page(query) for query in queries]
+    assert sorted_lists == [], "a query sorted the whole table"
+    assert sum(len(page) for page in lean[0]) == 12
+    with monkeypatch.context() as moto_own:
+        moto_own.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
+        moto_own.setattr(Table, "all_items", Table.all_items.__wrapped__)  # type: ignore[attr-defined]
+        assert [every_page(query) for query in queries] == lean
+
+
 def test_each_request_is_matched_to_its_operation_once(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
