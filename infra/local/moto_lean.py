@@ -172,6 +172,35 @@ def _remember_field_names() -> None:
     XFormedAttributePicker.__call__ = pick  # type: ignore[assignment,method-assign]
 
 
+# A structure's plan for a dict with given keys: (member, its shape, the dict's key holding it)
+# for each field the dict gives, or None where moto's own must write it (a dotted name).
+_Plan = tuple[tuple[str, Any, str], ...] | None
+
+
+def _plan_for(serializer: Any, value: dict[str, Any], shape: Any) -> _Plan:
+    """The fields ``value`` gives as ``shape``: the first of the names moto asks for each member
+    (``get_possible_keys``, in its order) that the dict holds, as moto's picker finds it."""
+    from moto.core.serialize import AttributePickerContext
+
+    fields: list[tuple[str, Any, str]] = []
+    for member_key, member_shape in shape.members.items():
+        context = AttributePickerContext(
+            obj=value,
+            key=member_key,
+            shape=member_shape,
+            operation_model=serializer.operation_model,
+            service_model=serializer.operation_model.service_model,
+            key_path="",
+        )
+        names = tuple(serializer._value_picker.get_possible_keys(context))
+        if any("." in name for name in names):
+            return None
+        found = next((name for name in names if name in value), None)
+        if found is not None:
+            fields.append((member_key, member_shape, found))
+    return tuple(fields)
+
+
 def _write_dict_structures_by_their_keys() -> None:
     """moto's structure writer, for a plain dict: the fields it gives (member, shape, the dict's
     key holding it) worked out once per (shape, the dict's keys) with the names moto asks for,
@@ -179,45 +208,23 @@ def _write_dict_structures_by_their_keys() -> None:
     a dotted name) is written by moto's own."""
     from moto.core.serialize import (
         DEFAULT_ALIAS_PROVIDERS,
-        AttributePickerContext,
         ResponseSerializer,
         XFormedAttributePicker,
     )
 
     own = ResponseSerializer._serialize_type_structure
     base_member = ResponseSerializer._serialize_structure_member
-    Plan = tuple[tuple[str, Any, str], ...]
-    # (id(shape), the dict's keys) -> (the fields it gives, or None: moto's own), and the shape
-    # (kept alive, so that no other shape takes its id while it is a key here).
-    plans: dict[tuple[int, tuple[str, ...]], tuple[Plan | None, Any]] = {}
+    # (id(shape), the dict's keys) -> its plan, and the shape (kept alive, so that no other
+    # shape takes its id while it is a key here).
+    plans: dict[tuple[int, tuple[str, ...]], tuple[_Plan, Any]] = {}
 
-    def plan_for(serializer: Any, value: dict[str, Any], shape: Any) -> Plan | None:
+    def plan_for(serializer: Any, value: dict[str, Any], shape: Any) -> _Plan:
         key = (id(shape), tuple(value))
         known = plans.get(key)
         if known is None:
-            fields: list[tuple[str, Any, str]] = []
-            for member_key, member_shape in shape.members.items():
-                context = AttributePickerContext(
-                    obj=value,
-                    key=member_key,
-                    shape=member_shape,
-                    operation_model=serializer.operation_model,
-                    service_model=serializer.operation_model.service_model,
-                    key_path="",
-                )
-                names = tuple(serializer._value_picker.get_possible_keys(context))
-                if any("." in name for name in names):
-                    fields.clear()
-                    known = (None, shape)
-                    break
-                found = next((name for name in names if name in value), None)
-                if found is not None:
-                    fields.append((member_key, member_shape, found))
-            if known is None:
-                known = (tuple(fields), shape)
             if len(plans) >= _FIELD_NAMES_KEPT:
                 plans.clear()
-            plans[key] = known
+            known = plans[key] = (_plan_for(serializer, value, shape), shape)
         return known[0]
 
     @functools.wraps(own)  # moto's own as __wrapped__, for the tests to compare
