@@ -15,7 +15,11 @@ XDIST := -n auto --dist loadfile --no-loadscope-reorder
 # Every AWS call the functions make in the tests is written here, then checked against IAM.
 AWS_CALLS := $(CURDIR)/build/aws-calls
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
-export PYTHONDONTWRITEBYTECODE := 1
+# Bytecode is cached (in __pycache__, ignored by git and left out of the Lambda asset): pytest
+# keeps each module whose asserts it rewrote there too (every test file, and the whole of
+# schemathesis, hypothesis and anyio, its plugins' packages), so a process after the first reads
+# them instead of rewriting them again (a worker's collection: 16.7 s CPU cold, 4.2 s cached).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: docs iam-check run test lint format unit integration e2e infra-test bench screenshots soak synth deploy clean
 
@@ -105,3 +109,4 @@ deploy: build/lambda ## deploy the stage to the AWS account in your environment
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build cdk.out .pytest_cache .mypy_cache .ruff_cache outbox
+	find functions infra tests bench -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -26,12 +26,21 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   so they are worked out once per those and handed out again, in the same order; a value
   carrying a ``Meta`` of its own is asked as before. From a plain dict, the value is then read
   by those names without a lookup object per name.
+- **Every field of a structure asked for, present or not.** A structure written from a plain
+  dict asked for each of its shape's fields in turn: a DynamoDB attribute value's ten (S, N,
+  M, L, ...) for every attribute of every item, to find the one it holds. Which field a dict
+  gives, and under which of its keys, depends only on the shape and the dict's keys (the names
+  above), so that is worked out once per shape and keys; the fields then written are the same,
+  in the same order, written the same way.
 - **The whole table sorted, value by value, for every query and scan.** ``Table.all_items``
   sorts every item by its keys before a query picks its partition out, comparing moto's
   attribute objects, each comparison working out both values again (a tenth of a lifecycle
   example's time). The keys' own values (a string, a number) give the same order, worked out
   once per item: a key attribute holds one type in a table, and for one type the objects
   compare as their values do.
+  A query sorts what it picks again by keys that order its items wholly (the partition's by
+  their sort key, unique there; an index's by its keys and then the table's, unique in the
+  table), so within a query the table is listed unsorted: the answer is the same.
 - **Each request's operation and handler methods looked up again.** For every request moto
   lists its handler class's methods (``inspect.getmembers``) and matches the request against
   the service's routes three or four times over, and converts the operation's name to a method
@@ -50,6 +59,8 @@ from typing import Any
 _APPLIED = False
 # At most this many field names remembered (the answers' shapes need a few thousand).
 _FIELD_NAMES_KEPT = 20_000
+# True while a Query runs: the table's items listed unsorted (the query sorts what it picks).
+_in_query: contextvars.ContextVar[bool] = contextvars.ContextVar("in_query", default=False)
 # id(table) -> its copy, while one TransactWriteItems is running (None otherwise).
 _copies_in_transaction: contextvars.ContextVar[dict[int, Any] | None] = contextvars.ContextVar(
     "copies_in_transaction", default=None
@@ -97,6 +108,7 @@ def keep_moto_lean() -> None:
             _copies_in_transaction.reset(token)
 
     _remember_field_names()
+    _write_dict_structures_by_their_keys()
     _sort_items_by_key_values()
     _look_up_each_request_once()
     BaseModel.__new__ = untracked_new  # type: ignore[method-assign]
@@ -160,6 +172,91 @@ def _remember_field_names() -> None:
     XFormedAttributePicker.__call__ = pick  # type: ignore[assignment,method-assign]
 
 
+# A structure's plan for a dict with given keys: (member, its shape, the dict's key holding it)
+# for each field the dict gives, or None where moto's own must write it (a dotted name).
+_Plan = tuple[tuple[str, Any, str], ...] | None
+
+
+def _plan_for(serializer: Any, value: dict[str, Any], shape: Any) -> _Plan:
+    """The fields ``value`` gives as ``shape``: the first of the names moto asks for each member
+    (``get_possible_keys``, in its order) that the dict holds, as moto's picker finds it."""
+    from moto.core.serialize import AttributePickerContext
+
+    fields: list[tuple[str, Any, str]] = []
+    for member_key, member_shape in shape.members.items():
+        context = AttributePickerContext(
+            obj=value,
+            key=member_key,
+            shape=member_shape,
+            operation_model=serializer.operation_model,
+            service_model=serializer.operation_model.service_model,
+            key_path="",
+        )
+        names = tuple(serializer._value_picker.get_possible_keys(context))
+        if any("." in name for name in names):
+            return None
+        found = next((name for name in names if name in value), None)
+        if found is not None:
+            fields.append((member_key, member_shape, found))
+    return tuple(fields)
+
+
+def _write_dict_structures_by_their_keys() -> None:
+    """moto's structure writer, for a plain dict: the fields it gives (member, shape, the dict's
+    key holding it) worked out once per (shape, the dict's keys) with the names moto asks for,
+    then only those written; anything else (an object, a picker or serializer of another kind,
+    a dotted name) is written by moto's own."""
+    from moto.core.serialize import (
+        DEFAULT_ALIAS_PROVIDERS,
+        ResponseSerializer,
+        XFormedAttributePicker,
+    )
+
+    own = ResponseSerializer._serialize_type_structure
+    base_member = ResponseSerializer._serialize_structure_member
+    # (id(shape), the dict's keys) -> its plan, and the shape (kept alive, so that no other
+    # shape takes its id while it is a key here).
+    plans: dict[tuple[int, tuple[str, ...]], tuple[_Plan, Any]] = {}
+
+    def plan_for(serializer: Any, value: dict[str, Any], shape: Any) -> _Plan:
+        key = (id(shape), tuple(value))
+        known = plans.get(key)
+        if known is None:
+            if len(plans) >= _FIELD_NAMES_KEPT:
+                plans.clear()
+            known = plans[key] = (_plan_for(serializer, value, shape), shape)
+        return known[0]
+
+    @functools.wraps(own)  # moto's own as __wrapped__, for the tests to compare
+    def structure(serializer: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        picker = serializer._value_picker
+        if (
+            type(value) is not dict
+            or type(picker) is not XFormedAttributePicker
+            or picker.response_transformers
+            or picker.alias_providers is not DEFAULT_ALIAS_PROVIDERS
+            or type(serializer)._serialize_structure_member is not base_member
+            or type(serializer).get_value is not ResponseSerializer.get_value
+        ):
+            own(serializer, serialized, value, shape, key)
+            return
+        for member_shape in shape.members.values():
+            member_shape.parent = shape  # as moto's own sets it, before the names are asked
+        plan = plan_for(serializer, value, shape)
+        if plan is None:
+            own(serializer, serialized, value, shape, key)
+            return
+        wrapper: Any = serializer.MAP_TYPE() if key else serialized
+        for member_key, member_shape, name in plan:
+            member_value = value[name]
+            if member_value is not None:
+                serializer._serialize(wrapper, member_value, member_shape, member_key)
+        if key:
+            serializer._default_serialize(serialized, wrapper, shape, key)
+
+    ResponseSerializer._serialize_type_structure = structure  # type: ignore[method-assign,assignment]
+
+
 def _sort_items_by_key_values() -> None:
     """``Table.all_items`` in moto's order, sorted by the keys' values rather than by comparing
     moto's attribute objects (``DynamoType``: equal when type and value are, ordered by value;
@@ -181,9 +278,22 @@ def _sort_items_by_key_values() -> None:
                 items.extend(hash_set.values())
             else:
                 items.append(hash_set)  # type: ignore[arg-type]  # the item itself
+        if _in_query.get():
+            return items
         return sorted(items, key=key_values)
 
+    query = Table.query
+
+    @functools.wraps(query)
+    def query_of_unsorted_items(table: Table, *args: Any, **kwargs: Any) -> Any:
+        token = _in_query.set(True)
+        try:
+            return query(table, *args, **kwargs)
+        finally:
+            _in_query.reset(token)
+
     Table.all_items = all_items  # type: ignore[method-assign,assignment]
+    Table.query = query_of_unsorted_items  # type: ignore[method-assign,assignment]
 
 
 def _look_up_each_request_once() -> None:

@@ -17,7 +17,12 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
 from moto.core.responses import ActionResult, BaseResponse
-from moto.core.serialize import AttributePicker, AttributePickerContext, XFormedAttributePicker
+from moto.core.serialize import (
+    AttributePicker,
+    AttributePickerContext,
+    ResponseSerializer,
+    XFormedAttributePicker,
+)
 from moto.core.utils import method_names_from_class
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -114,9 +119,10 @@ def test_every_boto3_session_shares_one_parsed_model_loader() -> None:
 def test_every_answer_is_written_as_moto_writes_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """moto_lean's field names, remembered, and read from a dict without a lookup per name: each
-    answer of a booking's life (DynamoDB items of every kind, the stream, the queue) is written
-    again by moto's own picker, and is the same."""
+    """moto_lean's field names, remembered, and read from a dict without a lookup per name, and
+    a dict's structure written by the fields its keys give: each answer of a booking's life
+    (DynamoDB items of every kind, the stream, the queue) is written again by moto's own picker
+    and structure writer, and is the same."""
     lean_serialized = BaseResponse.serialized
     operations: set[str] = set()
 
@@ -130,6 +136,11 @@ def test_every_answer_is_written_as_moto_writes_it(
         with monkeypatch.context() as moto_own:
             moto_own.setattr(XFormedAttributePicker, "__call__", AttributePicker.__call__)
             moto_own.setattr(XFormedAttributePicker, "get_possible_keys", moto_keys)
+            moto_own.setattr(
+                ResponseSerializer,
+                "_serialize_type_structure",
+                ResponseSerializer._serialize_type_structure.__wrapped__,  # type: ignore[attr-defined]
+            )
             assert lean == lean_serialized(handler, result)
         operations.add(handler._get_action())
         return lean
@@ -149,6 +160,31 @@ def test_every_answer_is_written_as_moto_writes_it(
         "SendMessageBatch",
         "ReceiveMessage",
     } <= operations
+
+
+def test_an_items_attributes_are_written_without_asking_for_absent_fields(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean writes a dict's structure by the fields its keys give: an item of 30
+    attributes read back asks no field of any attribute value by name (moto's own asked all
+    ten of each: S, N, B, M, L, ...), and reads back as written."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    item: dict[str, Any] = {"pk": {"S": "p"}, "sk": {"S": "s"}}
+    item |= {f"n{i}": {"N": str(i)} for i in range(10)}
+    item |= {f"m{i}": {"M": {"on": {"BOOL": True}, "none": {"NULL": True}}} for i in range(10)}
+    item |= {f"l{i}": {"L": [{"S": "a"}, {"B": b"\x00b"}, {"SS": ["x", "y"]}]} for i in range(8)}
+    client.put_item(TableName=table, Item=item)
+    asked: list[str] = []
+    get_value = ResponseSerializer.get_value
+
+    def counted(serializer: ResponseSerializer, value: Any, key: str, shape: Any) -> Any:
+        asked.append(key)
+        return get_value(serializer, value, key, shape)
+
+    monkeypatch.setattr(ResponseSerializer, "get_value", counted)
+    read = client.get_item(TableName=table, Key={"pk": {"S": "p"}, "sk": {"S": "s"}})["Item"]
+    assert read == item
+    assert asked == []
 
 
 def _moto_table(name: str) -> Table:
@@ -196,6 +232,73 @@ def test_a_table_is_listed_in_motos_own_order_without_comparing_its_values(
     assert [item["sk"]["S"] for item in found] == ["A", "a#10", "a#2", "b"]
     # Its four items sorted among themselves; moto's own sort compared all 28 (about 100 times).
     assert len(compared) <= 6
+
+
+def test_a_query_answers_in_motos_own_order_without_sorting_the_table(
+    table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean lists the table unsorted within a query, which sorts what it picks by keys
+    that order it wholly: every query (a partition and an index, both ways, a page at a time,
+    with a range condition) answers as moto's own does, and sorts none of the other items."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    for n in (7, 30, 3, 1000, 55, 4):
+        for sk in ("b", "A", "a#2", "a#10"):
+            item = {"pk": {"S": f"p{n % 2}"}, "sk": {"S": f"{sk}{n}"}}
+            # Index keys shared between items (ties the table's keys break) and unshared.
+            item |= {"gsi1pk": {"S": f"g{n % 3}"}, "gsi1sk": {"S": sk}}
+            client.put_item(TableName=table, Item=item)
+    queries: list[dict[str, Any]] = []
+    for forward in (True, False):
+        for limit in ({}, {"Limit": 5}):
+            common = {"TableName": table, "ScanIndexForward": forward, **limit}
+            queries.append(
+                {
+                    **common,
+                    "KeyConditionExpression": "pk = :p",
+                    "ExpressionAttributeValues": {":p": {"S": "p1"}},
+                }
+            )
+            queries.append(
+                {
+                    **common,
+                    "IndexName": "gsi1",
+                    "KeyConditionExpression": "gsi1pk = :g",
+                    "ExpressionAttributeValues": {":g": {"S": "g1"}},
+                }
+            )
+            queries.append(
+                {
+                    **common,
+                    "IndexName": "gsi1",
+                    "KeyConditionExpression": "gsi1pk = :g AND begins_with(gsi1sk, :a)",
+                    "ExpressionAttributeValues": {":g": {"S": "g0"}, ":a": {"S": "a"}},
+                }
+            )
+
+    def every_page(query: dict[str, Any]) -> list[list[dict[str, Any]]]:
+        pages, start = [], {}
+        while True:
+            answer = client.query(**query, **start)
+            pages.append(answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                return pages
+            start = {"ExclusiveStartKey": answer["LastEvaluatedKey"]}
+
+    sorted_lists: list[int] = []
+    real_sorted = sorted
+
+    def counted_sorted(items: Any, **kwargs: Any) -> Any:
+        sorted_lists.append(1)
+        return real_sorted(items, **kwargs)
+
+    monkeypatch.setitem(Table.all_items.__globals__, "sorted", counted_sorted)
+    lean = [every_page(query) for query in queries]
+    assert sorted_lists == [], "a query sorted the whole table"
+    assert sum(len(page) for page in lean[0]) == 12
+    with monkeypatch.context() as moto_own:
+        moto_own.setattr(Table, "query", Table.query.__wrapped__)  # type: ignore[attr-defined]
+        moto_own.setattr(Table, "all_items", Table.all_items.__wrapped__)  # type: ignore[attr-defined]
+        assert [every_page(query) for query in queries] == lean
 
 
 def test_each_request_is_matched_to_its_operation_once(
