@@ -373,7 +373,7 @@ def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void
     Voiding it at Stripe means it can no longer be paid" for an invoice already void at
     Stripe, being replaced: it now says so, and that voiding ends the booking instead."""
     group = group_of_three(system)
-    _stripe_fails(system, monkeypatch, "/v1/invoices")
+    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
     assert give_up(system, group, 2).status == 503
     monkeypatch.undo()
     connect(system, monkeypatch)  # the CLI's requests to the system

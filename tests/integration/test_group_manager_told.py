@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from booking.domain.group_events import GroupEvent
-from booking.domain.groups import GroupMove
+from booking.domain.group_stripe_events import GroupMove
 from booking.services.group_payments import _manager_told_of
 from tests.support.groups import (
     COLLEAGUES,

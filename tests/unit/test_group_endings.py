@@ -20,14 +20,8 @@ from booking.domain.group_endings import (
     organisers_words,
 )
 from booking.domain.group_overview import group_line
-from booking.domain.groups import (
-    Colleague,
-    GroupBooking,
-    GroupStatus,
-    ending_of,
-    lapsed,
-    void_asked,
-)
+from booking.domain.group_stripe_events import ending_of
+from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
 from tests.support.group_bookings import NOW, group, group_by_invoice
 
 ZONE = "Europe/London"

@@ -12,17 +12,8 @@ from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.emails import EmailKind
 from booking.domain.form_text import FormText
 from booking.domain.group_endings import GroupEnding
-from booking.domain.groups import (
-    GroupForm,
-    GroupMove,
-    GroupStatus,
-    apply_by,
-    decide_ended,
-    decide_paid,
-    paid,
-    share_of_place,
-    why_not_taken,
-)
+from booking.domain.group_stripe_events import GroupMove, decide_ended, decide_paid, why_not_taken
+from booking.domain.groups import GroupForm, GroupStatus, apply_by, paid, share_of_place
 from booking.domain.money import Money
 from booking.domain.place_changes import places_bounds_refusal
 from tests.support.group_bookings import NOW, group, group_by_invoice

@@ -188,7 +188,7 @@ class EmailJob(Model):
     group_places: tuple[int, ...] = ()
     places_kept: int | None = None
     # GROUP_CHANGED of a payment given back: why it could not be taken, as decided when it came
-    # (``domain.groups.why_not_taken``; None: queued before it was kept).
+    # (``domain.group_stripe_events.why_not_taken``; None: queued before it was kept).
     returned_because: str | None = None
     # The billing contact's own message about what became of the invoice or the money it paid
     # (``domain.payer.billing_notice``): to them alone, beside the person's message.

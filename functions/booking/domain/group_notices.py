@@ -15,8 +15,9 @@ from booking.domain.group_events import GroupEvent
 from booking.domain.groups import APPLY_BY_MOVED, APPLY_BY_PASSED, GroupBooking, GroupStatus
 from booking.domain.wording import moment_when
 
-# Why a payment the group could not take was given back (``domain.groups.why_not_taken``), as
-# the manager's email says it: the reason recorded when it came, never a list of guesses.
+# Why a payment the group could not take was given back
+# (``domain.group_stripe_events.why_not_taken``), as the manager's email says it: the reason
+# recorded when it came, never a list of guesses.
 RETURNED_BECAUSE = {
     "paid_twice": "the booking had already been paid, so this was a second payment",
     "ended": "it arrived after the booking had ended and its places had been released",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
@@ -320,59 +319,6 @@ def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> date
     return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
 
 
-# -- what Stripe's events mean for a group ---------------------------------------------------
-
-
-class GroupMove(StrEnum):
-    PAID = "paid"  # record the payment: the places are the colleagues' now
-    LAPSED = "lapsed"  # the seats go back
-    REFUND = "refund"  # money that cannot be honoured: give it back whole
-    IGNORE = "ignore"
-
-
-def decide_paid(
-    group: GroupBooking, object_id: str, amount: int, currency: str, payment_intent: str | None
-) -> GroupMove:
-    """A payment of the group's checkout or invoice ``object_id`` (recorded by this group)."""
-    if payment_intent is not None and payment_intent == group.payment_intent:
-        return GroupMove.IGNORE  # this very payment, delivered again
-    if why_not_taken(group, object_id, amount, currency) is None:
-        return GroupMove.PAID
-    return GroupMove.REFUND if payment_intent is not None else GroupMove.IGNORE
-
-
-def why_not_taken(group: GroupBooking, object_id: str, amount: int, currency: str) -> str | None:
-    """Why a payment of ``object_id`` cannot pay the group, the first that holds (None: it can;
-    said by ``group_notices.RETURNED_BECAUSE``), recorded on the manager's email of it."""
-    if group.status not in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT):
-        return "paid_twice" if group.status is GroupStatus.PAID else "ended"
-    if not _current(group, object_id):
-        return "replaced"
-    matches = amount == group.total.amount and currency.lower() == group.total.currency
-    return None if matches else "amount"
-
-
-def _current(group: GroupBooking, object_id: str) -> bool:
-    return (group.checkout is not None and group.checkout.session_id == object_id) or (
-        group.invoice is not None and group.invoice.invoice_id == object_id
-    )
-
-
-def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) -> GroupMove:
-    """The group's checkout expired, or its invoice was voided or fell due (``ending_of``),
-    ``ended_as``. A void asked to replace the invoice (``replacing_invoice``) ends nothing,
-    unless an organiser (or an erasure) asked for it too (``void_asked_for``): so every
-    caller says how it ended (review21 F14: left out, the guard was silently off)."""
-    awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
-    replaced = (
-        ended_as is GroupEnding.VOIDED_AT_STRIPE
-        and group.replacing_invoice == object_id
-        and group.void_asked_for != object_id
-    )
-    ends = awaiting and _current(group, object_id) and not replaced
-    return GroupMove.LAPSED if ends else GroupMove.IGNORE
-
-
 def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:
     """Paid: the places are the colleagues' to fill, each told of their own link, the manager
     of their page. Paid once the apply-by date had passed (a delayed payment, Bacs or SEPA,
@@ -395,23 +341,6 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
             "updated_at": now,
         }
     )
-
-
-def ending_of(
-    group: GroupBooking, object_id: str, ended_as: GroupEnding, now: datetime
-) -> GroupEnding:
-    """Why Stripe's event about ``object_id`` (saying ``ended_as``) ends ``group`` at ``now``:
-    a void of the invoice an organiser (or an erasure) asked to void is theirs, whichever of
-    their step and Stripe's event arrives first; a void once its hold had ended unpaid (the
-    sweep's, asked before it lets the places go) ends it as not paid by its due date."""
-    if ended_as is not GroupEnding.VOIDED_AT_STRIPE:
-        return ended_as
-    if group.void_asked_for == object_id:
-        return group.void_asked_because or GroupEnding.VOIDED_BY_ORGANISER
-    lapses = group.hold_lapses_at()
-    if group.invoice is not None and lapses is not None and lapses <= now:
-        return GroupEnding.NOT_PAID_BY_DEADLINE
-    return ended_as
 
 
 def void_asked(

@@ -7,8 +7,8 @@ refused, and so is the give-up then (409 ``payment_being_recorded`` or ``payment
 the words of ``domain.group_give_ups``), nothing changed; a void that holds means nothing can
 pay the old invoice any more. The group records first that its invoice is being replaced
 (``replacing_invoice``), so that Stripe's own ``invoice.voided`` for it, which may arrive before
-the replacement's save, ends nothing (``domain.groups.decide_ended``); the replacement's save
-clears the mark, and a refused void clears it too.
+the replacement's save, ends nothing (``domain.group_stripe_events.decide_ended``); the
+replacement's save clears the mark, and a refused void clears it too.
 
 Between the void and that save, Stripe may fail to make the new invoice (it is unreachable),
 or the function be stopped: the group then still holds its places on the old invoice, now

@@ -8,8 +8,8 @@ group), and what Stripe's own ``invoice.voided`` means for the group is applied 
 webhook's own path (``payments.apply_invoice_event``): the seats go back and are offered to the
 waiting list, the manager is told. One path for money. Whichever comes first, this step or
 Stripe's event (which may arrive while Stripe is still answering), the group ends as voided by
-an organiser (``domain.groups.ending_of``), and the manager is told so once; what comes second
-changes nothing.
+an organiser (``domain.group_stripe_events.ending_of``), and the manager is told so once; what
+comes second changes nothing.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
 def voided_at_our_ask(ports: Ports, group: GroupBooking, invoice_id: str, by: str) -> GroupBooking:
     """Stripe voided ``invoice_id``, as this system asked (``void_asked_for``, ``by``: whose
     ask, in the event's id): applied as Stripe's own ``invoice.voided`` is, which may have come
-    first (``domain.groups.ending_of`` says why it ended either way). The group after."""
+    first (``domain.group_stripe_events.ending_of`` says why it ended either way). The group
+    after."""
     voided = InvoiceEvent(
         event_id=f"voided-{by}-{invoice_id}",
         kind=InvoiceEventKind.VOIDED,

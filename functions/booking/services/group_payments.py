@@ -25,16 +25,14 @@ from booking.domain.group_refunds import (
     refund_reported,
     share_refund_failed,
 )
-from booking.domain.groups import (
-    GroupBooking,
+from booking.domain.group_stripe_events import (
     GroupMove,
     decide_ended,
     decide_paid,
     ending_of,
-    lapsed,
-    paid,
     why_not_taken,
 )
+from booking.domain.groups import GroupBooking, lapsed, paid
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE

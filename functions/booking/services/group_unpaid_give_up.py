@@ -8,10 +8,10 @@ The old invoice is voided at Stripe before its replacement is made
 (``group_invoice_replacement``): one paid or being paid meanwhile is never replaced, and the
 give-up is refused (hostile25 F1). The old checkout is expired after the save; a payment that
 still arrives on it is not the group's current one and goes back whole
-(``domain.groups.decide_paid``). If the group changed since it was read in what this change
-decides (the seats it holds and their price, its way to pay), what was asked of Stripe is
-undone and the manager asked to try again (nothing else changed); a change in nothing of that
-(an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
+(``domain.group_stripe_events.decide_paid``). If the group changed since it was read in what
+this change decides (the seats it holds and their price, its way to pay), what was asked of
+Stripe is undone and the manager asked to try again (nothing else changed); a change in nothing
+of that (an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
 colleague named on a place kept by invoice: hostile27 F5) is saved over.
 """
 
