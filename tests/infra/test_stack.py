@@ -95,10 +95,10 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        # 9 public, the webhook, admin, 2 for the console, the $default fallback (test_routes),
-        # the certificates' two (its verification page, the holder's PDF), and the seven of
-        # places booked by a manager
-        "AWS::ApiGatewayV2::Route": 14 + 2 + 7,
+        # 10 public (turning an offered place down among them), the webhook, admin, 2 for the
+        # console, the $default fallback (test_routes), the certificates' two (its
+        # verification page, the holder's PDF), and the seven of places booked by a manager
+        "AWS::ApiGatewayV2::Route": 15 + 2 + 7,
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -424,6 +424,7 @@ def test_routes(dev: Synth) -> None:
         "GET /applications/{application_id}",
         "POST /applications/{application_id}/checkout",
         "POST /applications/{application_id}/invoice",
+        "POST /applications/{application_id}/decline-offer",
         "GET /openapi.json",
         "GET /courses/{course_id}/group-booking",
         "POST /courses/{course_id}/group-bookings",

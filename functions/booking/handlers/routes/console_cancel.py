@@ -18,6 +18,7 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
             "200": page("What cancelling would do, and the form to confirm it"),
             "404": page("No such application (or a path segment longer than any id)"),
             "409": page("The application's page, saying why it cannot be cancelled now"),
+            "422": page("A `refund` other than `on`, refused in words"),
         },
         description="The application page's *Cancel* leads here; its *Yes, cancel* posts "
         "`POST /console/applications/{application_id}/cancel` with the same refund choice "
