@@ -17,7 +17,13 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.enrolments import held_there
-from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
+from booking.domain.errors import (
+    AlreadyApplied,
+    AlreadyRefunded,
+    Conflict,
+    CourseFull,
+    InvalidInput,
+)
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
@@ -36,6 +42,7 @@ from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.one_place_each import what_holds_the_place
 from booking.services.ports import Ports, RefundMade
+from booking.services.refunds_held import record_refunds_held
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -233,6 +240,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
     left = saved.transfers[-1].from_course_id
     offer_free_places(ports, left)  # the seat given back goes to whoever waits there
     saved = _complete_refund(ports, saved)
+    _refused_if_undone(ports, saved, target_id)
     logger.info(
         "booking moved",
         extra={"application_id": saved.application_id, "from": left, "to": saved.course_id},
@@ -274,7 +282,33 @@ def complete_owed_refund(ports: Ports, application: Application) -> Application:
 def _complete_refund(ports: Ports, saved: Application) -> Application:
     """The refunds the latest move owes, charge by charge, each asked of Stripe under the
     move's own key for that charge (a repeat is the same refund) and recorded on the
-    booking."""
+    booking. Stripe answering that the payment was refunded already (on its dashboard, its
+    events not heard yet) is no refusal of the move, which was saved: what Stripe holds is
+    recorded as its events would record it (a full refund ends the booking, undoing the move
+    when the person was not told of it, ``domain.move_undone``), and the booking as it then
+    stands is answered (hostile30 T2)."""
+    try:
+        return _make_owed_refunds(ports, saved)
+    except AlreadyRefunded:
+        record_refunds_held(ports, saved.application_id)
+    return load_application(ports, saved.application_id)
+
+
+def _refused_if_undone(ports: Ports, saved: Application, target_id: str) -> None:
+    """A move undone by a full refund at Stripe made as it was saved: said as what happened
+    (the move's own refund could not be made, the payment having all gone back)."""
+    latest = saved.transfers[-1] if saved.transfers else None
+    if latest is None or latest.undone_at is None or latest.to_course_id != target_id:
+        return
+    raise Conflict(
+        "the payment was refunded in full at Stripe (from its dashboard, say) as this move "
+        f"was being made, so the move was undone: the booking has ended, refunded, on "
+        f"{cohort_name(course_of(ports, saved))}, and the person is told of the refund only",
+        code="refunded_meanwhile",
+    )
+
+
+def _make_owed_refunds(ports: Ports, saved: Application) -> Application:
     owed = pending_refund(saved)
     if owed is None:
         return saved

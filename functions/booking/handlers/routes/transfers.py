@@ -133,7 +133,12 @@ _MOVE_RULES = (
     "body says `wait: true`: then the booking keeps its seat and joins that cohort's waiting "
     "list (the answer's `waiting_move`), in one order with the people who applied there; when "
     "a seat frees for it, it is moved as above (a dearer cohort: asked for the difference). "
-    "It ends unmoved when withdrawn, when the booking ends, or when either cohort begins."
+    "It ends unmoved when withdrawn, when the booking ends, or when either cohort begins. "
+    "A cheaper move whose own refund Stripe refuses because the whole payment was refunded "
+    "meanwhile (from its dashboard, say) is undone: Stripe's refund is recorded, the booking "
+    "ends refunded on the cohort it was booked on, the person is told of the refund only, and "
+    "the answer is 409 `refunded_meanwhile` in words (a move the person was already told of "
+    "stands, ended refunded, and is answered 200)."
 )
 
 TRANSFER_ADMIN: tuple[Route, ...] = (
