@@ -192,9 +192,14 @@ class Transfer:
     already: bool
 
 
-def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Transfer:
-    """Move the booking to the cohort ``to_course_id`` (as typed: checked here)."""
+def transfer_booking(
+    ports: Ports, application_id: str, to_course_id: object, *, course_seen: object = None
+) -> Transfer:
+    """Move the booking to the cohort ``to_course_id`` (as typed: checked here).
+    ``course_seen``: the cohort the organiser's page showed it on (the console always sends
+    it; optional for the API): a booking moved since is refused (``refused_if_moved_since``)."""
     target_id = typed_course_id(to_course_id)
+    seen = typed_course_seen(course_seen)
 
     def attempt(current: Application) -> tuple[Application, bool]:
         """The application as saved, and whether an earlier request had done it already."""
@@ -205,6 +210,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
             # Asked again: the move waits for its difference (its checkout opened below when
             # an earlier request could not open it: then this one does something).
             return current, pending.session_id is not None
+        refused_if_moved_since(ports, current, seen)
         source = course_of(ports, current)
         target = target_course(ports, target_id)
         waiting = waiting_on(current)
@@ -349,6 +355,32 @@ def _moved_there(application: Application, target_id: str) -> bool:
         and application.status is ApplicationStatus.CONFIRMED
         and application.course_id == target_id
         and latest.to_course_id == target_id
+    )
+
+
+def typed_course_seen(value: object) -> str | None:
+    """The cohort the organiser's page showed the booking on (None: not sent)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > COURSE_ID_MAX:
+        raise InvalidInput(
+            "the move needs attention",
+            {"course_seen": "the course id of the cohort the booking was on, as the page showed"},
+        )
+    return value.strip()
+
+
+def refused_if_moved_since(ports: Ports, current: Application, seen: str | None) -> None:
+    """The one rule of a move (or a wait) chosen from an out-of-date page (hostile30 T1): the
+    booking is no longer on the cohort the page showed (another organiser or tab moved it):
+    refused in words, nothing changed, rather than moved a second time."""
+    if seen is None or current.course_id == seen:
+        return
+    raise Conflict(
+        f"this booking moved meanwhile to {cohort_name(course_of(ports, current))} (another "
+        f"organiser, or another tab): nothing was changed; look at it again and choose from "
+        f"where it is now",
+        code="booking_moved",
     )
 
 

@@ -40,6 +40,14 @@ TRANSFER_NOTICES = (
     MOVED_ALREADY,
     MOVE_ASKED_ALREADY,
 )
+_COURSE_SEEN: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "description": "The course id of the cohort the booking was on as the page showed it "
+    "(optional for the API; the console always sends it): a booking moved since (another "
+    "organiser or tab) is refused with 409 `booking_moved`, nothing changed",
+}
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
@@ -188,7 +196,11 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                 "application/json": {
                     "schema": {
                         "type": "object",
-                        "properties": {"to_course_id": _TO_COURSE, "wait": _WAIT},
+                        "properties": {
+                            "to_course_id": _TO_COURSE,
+                            "wait": _WAIT,
+                            "course_seen": _COURSE_SEEN,
+                        },
                         "required": ["to_course_id"],
                         "additionalProperties": False,
                     }
@@ -269,6 +281,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                     "enum": ["yes"],
                     "description": "The full cohort's *Join its waiting list* button",
                 },
+                "course_seen": _COURSE_SEEN,
             },
             "to_course_id",
         ),
