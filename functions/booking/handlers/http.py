@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 
@@ -30,6 +30,7 @@ from booking.domain.errors import (
 from booking.domain.form_text import FormText
 
 # JSON and error_payload are this module's as much as the webhook's (handlers use them here).
+from booking.handlers.body_text import UnreadBody, form_pairs, once_each, strict_utf8
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
@@ -161,51 +162,25 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
     if files and media_type == MULTIPART:
         return _multipart(body, content_type or "")
     if media_type == JSON:
-        text = _utf8(body, "the body")
         try:
-            parsed = json.loads(text or "null", object_pairs_hook=_once_each)
+            parsed = json.loads(
+                strict_utf8(body, "the body") or "null", object_pairs_hook=once_each
+            )
         except (ValueError, RecursionError) as exc:
-            if isinstance(exc, DuplicateField):
-                raise BadRequest(str(exc)) from exc
-            raise BadRequest("the body is not valid JSON") from exc
+            said = str(exc) if isinstance(exc, UnreadBody) else "the body is not valid JSON"
+            raise BadRequest(said) from exc
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")
         return parsed
     if media_type == FORM:
-        text = _utf8(body, "the form")
         # The last value wins for repeated names, as in most web frameworks. Each value is
         # marked as a form's: a checkbox's word counts as ticked only there (``FormText``).
-        # Its percent-encoded bytes are UTF-8 too, strictly (``%E9`` is latin-1's é).
         try:
-            pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError as exc:
-            raise BadRequest("the form is not valid UTF-8 (a percent-encoded byte is not)") from exc
+            pairs = form_pairs(body)
+        except UnreadBody as exc:
+            raise BadRequest(str(exc)) from exc
         return {k: FormText(v) for k, v in pairs}
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
-
-
-def _utf8(body: bytes, what: str) -> str:
-    """``body`` decoded strictly: bytes that are not UTF-8 (a body sent as latin-1, whatever
-    its charset says) are refused in words, never stored with U+FFFD in a name."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadRequest(f"{what} is not valid UTF-8: send it encoded as UTF-8") from exc
-
-
-class DuplicateField(ValueError):
-    """A JSON object naming a field twice."""
-
-
-def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object whose fields are each given once: JSON allows a name twice (the last
-    winning), but which of two emails was meant is not ours to guess (hostile30 A2)."""
-    found: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in found:
-            raise DuplicateField(f"the field {name} is given twice: give it once")
-        found[name] = value
-    return found
 
 
 def takes_no_fields(body: bytes, content_type: str | None, what: str) -> None:
