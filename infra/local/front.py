@@ -74,9 +74,12 @@ def http_api_event(
     query = parse_qs(parts.query, keep_blank_values=True)
     lowered = {k.lower(): v for k, v in headers.items()}
     content_type = lowered.get("content-type", "")
+    # A textual body that is not UTF-8 (a form or JSON sent as latin-1) arrives as its bytes,
+    # base64-encoded, so the function sees what was sent and refuses it in words, never a
+    # name with U+FFFD put in for the bytes (hostile30 A1).
     textual = content_type.startswith(
         ("application/json", "application/x-www-form-urlencoded", "text/")
-    )
+    ) and _is_utf8(body)
     now = datetime.now(UTC)
     return {
         "version": "2.0",
@@ -105,14 +108,20 @@ def http_api_event(
             "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(now.timestamp() * 1000),
         },
-        "body": (
-            body.decode("utf-8", "replace") if textual else base64.b64encode(body).decode("ascii")
-        )
+        "body": (body.decode("utf-8") if textual else base64.b64encode(body).decode("ascii"))
         if body
         else None,
         # Like API Gateway: binary (and unknown) media types arrive base64-encoded.
         "isBase64Encoded": bool(body) and not textual,
     }
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def request_path(target: str) -> str:

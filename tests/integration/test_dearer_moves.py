@@ -209,22 +209,34 @@ def test_the_held_seat_is_not_given_to_anyone_else(system: System) -> None:
     assert system.status_of(other.json())["status"] == "offered"
 
 
-def test_a_payment_that_arrives_after_the_move_was_withdrawn_is_given_back_whole(
+def test_a_move_paid_as_the_organiser_withdraws_it_is_made_and_the_withdrawal_refused(
     system: System,
 ) -> None:
+    """The person pays the difference while the organiser withdraws the move (Stripe's events
+    arrive after): the withdrawal, finding the checkout paid at Stripe, is refused in words
+    and the payment makes the move; the person is told once, of the move, never "nothing has
+    been charged" beside a charge (hostile30 W1: both emails went, and the £50 back)."""
     cohorts = Cohorts(system)
-    # The person pays while the organiser withdraws: Stripe's event arrives after the withdraw.
-    app_id, delivered = _paid_while_the_organiser_acts(cohorts, "transfer/withdraw")
+    app_id, pending = _asked_and_told(cohorts)
 
-    # Stripe took £250 in all and gave back the £50; the booking keeps its £200.
-    assert _where_and_money(cohorts, app_id) == ("move-spring", "confirmed", None, 25000, 5000)
-    assert cohorts.places_left("move-winter") == 5
-    assert cohorts.places_left("move-spring") == 4
+    withdrawn, delivered = paid_while(
+        system,
+        lambda: system.pay(pending["pay_url"]),
+        lambda: system.admin("POST", f"/applications/{app_id}/transfer/withdraw"),
+    )
+
+    error = withdrawn.refused(409, "move_paid")
+    assert "paid the difference (£50.00) just now" in error["message"]
+    assert _where_and_money(cohorts, app_id) == ("move-winter", "confirmed", None, 25000, 0)
+    assert cohorts.places_left("move-winter") == 4
+    assert cohorts.places_left("move-spring") == 5
     told = cohorts.emails_to(ADA)
-    assert any("refunded it in full" in m.text for m in told), [m.subject for m in told]
-    # Replayed, the same events refund nothing more.
+    assert len(told) == 1, [m.subject for m in told]
+    assert "Nothing has been charged" not in told[0].text
+    assert "moved" in told[0].subject.lower()
+    # Replayed, the same events change nothing.
     deliver(system, delivered)
-    assert cohorts.record(app_id)["amount_refunded"] == 5000
+    assert _where_and_money(cohorts, app_id) == ("move-winter", "confirmed", None, 25000, 0)
 
 
 def test_an_event_for_a_moves_session_naming_another_application_touches_only_the_owner(

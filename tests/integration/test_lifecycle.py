@@ -262,7 +262,7 @@ def test_two_restarts_leave_one_payable_session(system: System) -> None:
     first_session = application["checkout_url"].rsplit("/", 1)[-1]
     open_sessions = [
         session_id
-        for session_id in (first_session, *(u.rsplit("/", 1)[-1] for u in urls))
+        for session_id in dict.fromkeys((first_session, *(u.rsplit("/", 1)[-1] for u in urls)))
         if system.stripe_local(
             "GET",
             f"/v1/checkout/sessions/{session_id}",

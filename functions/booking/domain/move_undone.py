@@ -1,5 +1,7 @@
-"""A move to a dearer cohort undone by a refund at Stripe made before its difference was paid
-(retest11 G4). Pure rules, no I/O.
+"""A move undone by a refund at Stripe that ended the booking before the move gave or took any
+money: a dearer move's refund made before its difference was paid (retest11 G4), or a cheaper
+move's own refund refused because the whole payment had gone back already (hostile30 T2).
+Pure rules, no I/O.
 
 An organiser refunding a booking from Stripe's dashboard while the person pays a move's
 difference: a refund made before that payment (in its second too: ``domain.payments
@@ -25,20 +27,26 @@ def undone_by_refund(
     application: Application, event: RefundEvent, now: datetime, *, told: bool
 ) -> Application | None:
     """``application`` with its latest move undone, if ``event``'s refund was made before that
-    move's difference was paid and the person was not ``told`` of the move; else None. Asked
+    move's difference was paid (or, for a cheaper move, before any of its own refund was made)
+    and the person was not ``told`` of the move; else None. Asked
     only of a refund that ends the booking (``domain.settlement``)."""
     latest = application.transfers[-1] if application.transfers else None
     if (
         told
         or latest is None
         or latest.undone_at is not None
-        or latest.charge_payment_intent is None
         or application.status is not ApplicationStatus.CONFIRMED
         or application.course_id != latest.to_course_id
     ):
         return None
-    later = {charge.payment_intent for charge in paid_after(application, event)}
-    if latest.charge_payment_intent not in later:
+    if latest.charge_payment_intent is None:
+        # A cheaper move whose own refund was never made: Stripe refused it because the whole
+        # payment had gone back (hostile30 T2), so the move gave nothing and never stood.
+        if not latest.refund_pending or latest.refund_ids():
+            return None
+    elif latest.charge_payment_intent not in {
+        charge.payment_intent for charge in paid_after(application, event)
+    }:
         return None
     undone = latest.model_copy(update={"undone_at": now})
     return application.model_copy(

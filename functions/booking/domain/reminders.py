@@ -83,6 +83,14 @@ def invitation_due(session: ScheduledSession, now: datetime) -> bool:
     return session.start - FOLLOW_UP_INVITATION_LEAD <= now < session.start
 
 
+def invitation_days_ahead(session: ScheduledSession, timezone: str) -> int:
+    """How many calendar days (in the course's zone) before a follow-up event its invitations
+    go: the lead's 14 days, or 13 or 15 when a clock change falls between and the event is
+    within an hour of midnight (the lead is a span of hours; the page names a day count)."""
+    local = session.start.astimezone(ZoneInfo(timezone))
+    return calendar_days(session.start - FOLLOW_UP_INVITATION_LEAD, local)
+
+
 def session_position(
     sessions: Sequence[ScheduledSession], session: ScheduledSession
 ) -> tuple[int, int]:
@@ -103,7 +111,8 @@ def reminder_lead(
 ) -> str | None:
     """How soon a reminder sent ``offset_hours`` before ``start`` says the session is, true to
     that offset: "tomorrow at 15:00 BST" (24 h), "in an hour, at 15:00 BST" (1 h), "in 3 hours,
-    at 15:00 BST", "in 2 days, on Wednesday 9 June at 15:00 BST" (48 h); sent later than its
+    at 15:00 BST", "in 2 days, on Wednesday 9 June at 15:00 BST" (48 h), whole days counted on
+    the course's calendar (across a clock change 24 hours may be "today"); sent later than its
     offset (at ``now``), true to the time left instead. None: not a reminder."""
     if not offset_hours:
         return None
@@ -111,10 +120,19 @@ def reminder_lead(
     at = f"{local:%H:%M} {local.tzname()}"
     if now is not None and start - now < timedelta(hours=offset_hours) - LATE_FOR_ITS_OFFSET:
         return _lead_from_now(start - now, local, now.astimezone(local.tzinfo), at)
-    days, hours = divmod(offset_hours, 24)
-    if hours:
+    if offset_hours % 24:
         return f"in {'an hour' if offset_hours == 1 else f'{offset_hours} hours'}, at {at}"
-    return _days_ahead(days, local, at)
+    # Whole days said by the calendar in the course's zone from when it goes, never as the
+    # offset // 24: across a clock change 24 hours before a session near midnight is the same
+    # day, or two days before (hostile30 R1).
+    sent = start - timedelta(hours=offset_hours) if now is None else now
+    return _days_ahead(calendar_days(sent, local), local, at)
+
+
+def calendar_days(moment: datetime, local: datetime) -> int:
+    """How many days of the calendar in ``local``'s zone from ``moment`` to ``local``: 0 the
+    same day, 1 the next (whatever the hours between them)."""
+    return (local.date() - moment.astimezone(local.tzinfo).date()).days
 
 
 def reminder_said(
@@ -137,7 +155,7 @@ def _lead_from_now(left: timedelta, local: datetime, local_now: datetime, at: st
         if minutes >= 55:
             return "in an hour, at " + at
         return f"in {minutes} minute{'' if minutes == 1 else 's'}, at {at}"
-    return _days_ahead((local.date() - local_now.date()).days, local, at)
+    return _days_ahead(calendar_days(local_now, local), local, at)
 
 
 def _days_ahead(days: int, local: datetime, at: str) -> str:

@@ -52,7 +52,17 @@ def _is_control(character: str) -> bool:
     return unicodedata.category(character) == "Cc"
 
 
+# What a decoder puts for bytes it could not read (a page sent as latin-1 read as UTF-8):
+# never typed by a person, so never stored as their words (hostile30 A1).
+UNREADABLE = "\ufffd"
+
+
 def _bidi_refusal(value: str) -> None:
+    if UNREADABLE in value:
+        raise ValueError(
+            "this has a character that could not be read (\ufffd): type it again (the page "
+            "or program that sent it did not send UTF-8)"
+        )
     if any(character in BIDI_CONTROLS for character in value):
         raise ValueError(
             "remove the invisible right-to-left or left-to-right control character "
@@ -117,6 +127,12 @@ def visible_name(value: str) -> str:
     """Refuse a name on more than one line, or with nothing that shows (pydantic's
     AfterValidator): a person's name, in the words a name is refused in."""
     _one_line_shape(value)
+    if not shows_a_letter(value) and shows_something(value):
+        # Emoji and other symbols show, but are not a name (hostile30 A1's words).
+        raise ValueError(
+            "write the name in letters: this has none, only punctuation, symbols or emoji "
+            "(which a certificate or an email cannot address)"
+        )
     if not shows_a_letter(value):
         raise ValueError(
             "write the name in letters: this has none that show (only spaces or invisible "

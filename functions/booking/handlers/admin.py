@@ -213,17 +213,21 @@ def cancel(application_id: str) -> Acted:
 
 @served("transferBooking")
 def transfer_booking(application_id: str) -> Response[str]:
-    body = _body_of("move", "to_course_id", "wait")
+    body = _body_of("move", "to_course_id", "wait", "course_seen")
     found = console.application_id_for(ports(), application_id)
     wait = body.get("wait", False)
     if not isinstance(wait, bool):
         raise InvalidInput("the move needs attention", {"wait": "true or false"})
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
-        joined = waiting_moves.join_waiting_list(ports(), found, body.get("to_course_id"))
+        joined = waiting_moves.join_waiting_list(
+            ports(), found, body.get("to_course_id"), course_seen=body.get("course_seen")
+        )
         moved = transfers.Transfer(joined, already=False)
     else:
-        moved = transfers.transfer_booking(ports(), found, body.get("to_course_id"))
+        moved = transfers.transfer_booking(
+            ports(), found, body.get("to_course_id"), course_seen=body.get("course_seen")
+        )
     answer = {**_application_json(moved.application), "moved_already": moved.already}
     return http.json_response(200, answer)
 

@@ -6,14 +6,14 @@ rule the scheduled run invites with; this module says it in words."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.programme import programme_title
-from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD
+from booking.domain.reminders import invitation_days_ahead
 from booking.domain.wording import cohort_name, day_when, moment_when, session_when
 from booking.handlers import http
 from booking.handlers.console_app import (
@@ -36,10 +36,6 @@ from booking.services.follow_up_invitations import (
 )
 
 SENT_AGAIN = "invitation_sent_again"
-
-
-def _days(span: timedelta) -> str:
-    return f"{span.days} days"
 
 
 def _page_of(programme: str) -> str:
@@ -70,7 +66,8 @@ def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, An
 def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, Any]:
     event = item.event
     started, ahead = event.session.start <= now, now < item.goes_at
-    goes, lead = day_when(item.goes_at, zone), _days(FOLLOW_UP_INVITATION_LEAD)
+    goes = day_when(item.goes_at, zone)
+    lead = f"{invitation_days_ahead(event.session, zone)} days"
     if started:
         when = "This follow-up has taken place."
     elif not ahead:

@@ -68,6 +68,7 @@ def transfer_page(
         name=application.answers.name,
         status=application.status.value,
         course_name=_course_name(course),
+        course_seen=course.course_id,
         course_dates=_after_the_first_day(course),
         cohorts=[
             {
@@ -108,12 +109,16 @@ def transfer_choices(application_id: str) -> Response[str]:
 def transfer(application_id: str) -> Response[str]:
     chosen = typed_value("to_course_id")
     wait = typed_value("wait") == "yes"  # the "Join its waiting list" button of a full cohort
+    # The cohort the page showed the booking on: moved since (another tab), refused in words.
+    seen = typed_value("course_seen") or None
     try:
         if wait:
-            done = waiting_moves.join_waiting_list(ports(), application_id, chosen)
+            done = waiting_moves.join_waiting_list(
+                ports(), application_id, chosen, course_seen=seen
+            )
             already = False
         else:
-            moved = transfers.transfer_booking(ports(), application_id, chosen)
+            moved = transfers.transfer_booking(ports(), application_id, chosen, course_seen=seen)
             done, already = moved.application, moved.already
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)

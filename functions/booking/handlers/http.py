@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 
@@ -30,6 +30,7 @@ from booking.domain.errors import (
 from booking.domain.form_text import FormText
 
 # JSON and error_payload are this module's as much as the webhook's (handlers use them here).
+from booking.handlers.body_text import UnreadBody, form_pairs, once_each, strict_utf8
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
@@ -162,20 +163,23 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
         return _multipart(body, content_type or "")
     if media_type == JSON:
         try:
-            parsed = json.loads(body or b"null")
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise BadRequest("the body is not valid JSON") from exc
+            parsed = json.loads(
+                strict_utf8(body, "the body") or "null", object_pairs_hook=once_each
+            )
+        except (ValueError, RecursionError) as exc:
+            said = str(exc) if isinstance(exc, UnreadBody) else "the body is not valid JSON"
+            raise BadRequest(said) from exc
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")
         return parsed
     if media_type == FORM:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BadRequest("the form is not valid UTF-8") from exc
         # The last value wins for repeated names, as in most web frameworks. Each value is
         # marked as a form's: a checkbox's word counts as ticked only there (``FormText``).
-        return {k: FormText(v) for k, v in parse_qsl(text, keep_blank_values=True)}
+        try:
+            pairs = form_pairs(body)
+        except UnreadBody as exc:
+            raise BadRequest(str(exc)) from exc
+        return {k: FormText(v) for k, v in pairs}
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 

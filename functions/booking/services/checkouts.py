@@ -3,6 +3,8 @@ one expired first. ``booking.services.applications`` re-exports :func:`start_che
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import (
@@ -17,6 +19,7 @@ from booking.domain.errors import (
     CourseFull,
     DependencyUnavailable,
     StaleWrite,
+    UnknownToProvider,
 )
 from booking.domain.money import Money
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
@@ -51,6 +54,12 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     """
     first = authorised(ports, application_id, token)
     course = existing_course(ports, first.course_id)
+    refuse_unless_payable(first, course, ports.clock())
+    live = live_checkout(ports, course, first)
+    if live is not None:
+        # A press while its session is open (a double click, a second tab): that session,
+        # never a new one expiring it under the person (hostile30 K1).
+        return view_of(ports, live, course)
 
     def hold_seat(application: Application) -> tuple[Application, CheckoutRef | None]:
         now = ports.clock()
@@ -104,16 +113,56 @@ def _with_new_checkout(
             saved.with_checkout(checkout).model_copy(update={"hold_expires_at": hold_until}), saved
         )
     except StaleWrite as exc:
-        # Another request took over meanwhile; its session is the one that counts.
+        # Another request took over meanwhile; its session is the one that counts, and is
+        # answered when it is open (the winner's, not this press's dead one).
         expire_quietly(ports, checkout.session_id)
-        raise concurrent_update() from exc
+        current = ports.repository.get_application(saved.application_id)
+        winner = live_checkout(ports, course, current) if current is not None else None
+        if winner is None:
+            raise concurrent_update() from exc
+        return winner
+
+
+# A session with less than this left is replaced rather than answered again: the person gets
+# the time to pay that a fresh one gives.
+REUSED_ONLY_WITH = timedelta(minutes=10)
+
+
+def live_checkout(ports: Ports, course: Course, application: Application) -> Application | None:
+    """``application`` when its current Checkout Session can be answered to a press again (the
+    one rule of a repeated press, as the first checkout's idempotency key makes a repeated
+    application the same session): the seat is held for it, it asks what the place costs now
+    (no bursary or price changed since), it has time left, and Stripe holds it open (one read;
+    expired there, or paid, it is not). None: a new session is to be opened."""
+    checkout, now = application.checkout, ports.clock()
+    if (
+        checkout is None
+        or checkout.move is not None
+        or not application.seat_held
+        or application.payment_pending
+        or application.status not in (S.AWAITING_PAYMENT, S.OFFERED)
+        or checkout.expires_at - now < REUSED_ONLY_WITH
+        or checkout.amount != _asked_for(course, application).amount
+    ):
+        return None
+    try:
+        held = ports.payments.checkout_at_stripe(checkout.session_id)
+    except (DependencyUnavailable, UnknownToProvider):
+        return None
+    return application if held.status == "open" else None
+
+
+def _asked_for(course: Course, application: Application) -> Money:
+    """What a checkout for the place asks Stripe to collect (a bursary's share never reaches
+    Stripe; a code is Stripe's to apply)."""
+    price = application.price_or(course.definition.price)
+    return Money(amount=price.amount - application.bursary, currency=price.currency)
 
 
 def open_checkout(
     ports: Ports, course: Course, application: Application, attempt: int
 ) -> CheckoutRef:
     status_url = ports.status_url(application)
-    price = application.price_or(course.definition.price)
     discount = application.discount
     return ports.payments.create_checkout(
         CheckoutRequest(
@@ -121,8 +170,7 @@ def open_checkout(
             course_id=course.course_id,
             # The cohort by title and first day, as every message names it.
             product_name=cohort_name(course),
-            # A bursary's share never reaches Stripe; the code is Stripe's to apply.
-            price=Money(amount=price.amount - application.bursary, currency=price.currency),
+            price=_asked_for(course, application),
             discount=discount,
             customer_email=application.answers.email,
             expires_at=ports.clock() + CHECKOUT_HOLD,

@@ -75,8 +75,32 @@ def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Appl
 
 def withdraw_move(ports: Ports, application_id: str) -> Application:
     """The organiser withdraws the booking's move waiting for payment: the hold goes back, the
-    checkout is expired, the person told; the booking stays where it is."""
+    checkout is expired, the person told; the booking stays where it is. Its checkout is read
+    at Stripe first: found paid (the person paid the difference as the organiser withdrew),
+    the withdrawal is refused in words and the payment's event makes the move, never a
+    "nothing has been charged" beside a charge (hostile30 W1). (It is read, not expired,
+    first: an expiry's own event would end the move as run out.)"""
+    pending = load_application(ports, application_id).pending_move
+    if pending is not None and _paid_at_stripe(ports, pending.session_id):
+        raise Conflict(
+            f"the person paid the difference ({pending.difference_words()}) just now, so the "
+            f"move can no longer be withdrawn: it is made as the payment is confirmed; nothing "
+            f"was changed (to undo it, move the booking back once it has moved)",
+            code="move_paid",
+        )
     return settle_money(ports, application_id, MoveWithdrawn()).saved
+
+
+def _paid_at_stripe(ports: Ports, session_id: str | None) -> bool:
+    """Whether Stripe holds the move's checkout completed (paid, or a delayed payment
+    settling). One that cannot be read is taken as not: the withdrawal's own expiry, after its
+    save, then finds it paid and the payment goes back whole, as before."""
+    if session_id is None:
+        return False
+    try:
+        return ports.payments.checkout_at_stripe(session_id).status == "complete"
+    except (Conflict, DependencyUnavailable):
+        return False
 
 
 def lapse_overdue_move(ports: Ports, application: Application, now: datetime) -> bool:

@@ -240,12 +240,13 @@ def _situation(
 
 
 def _latest_move_claim(ports: Ports, application: Application) -> ClaimRead | None:
-    """The claim of the email of the booking's latest move paid by a charge of its own (a
-    dearer cohort's), read for such a move alone (one read): whether the person may have been
-    told of it (``TAKEN_UP``). None: no such move."""
-    if not application.transfers or application.transfers[-1].charge_payment_intent is None:
+    """The claim of the email of the booking's latest move that a refund could undo
+    (``domain.move_undone``: one paid by a charge of its own, a dearer cohort's, or one whose
+    own refund is still owed), read for such a move alone (one read): whether the person may
+    have been told of it (``TAKEN_UP``). None: no such move."""
+    latest = application.transfers[-1] if application.transfers else None
+    if latest is None or (latest.charge_payment_intent is None and not latest.refund_pending):
         return None
-    latest = application.transfers[-1]
     told = EmailJob.transferred(
         application.application_id,
         latest.from_course_id,

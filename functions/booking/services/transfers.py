@@ -17,7 +17,13 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, CourseStatus
 from booking.domain.enrolments import held_there
-from booking.domain.errors import AlreadyApplied, Conflict, CourseFull, InvalidInput
+from booking.domain.errors import (
+    AlreadyApplied,
+    AlreadyRefunded,
+    Conflict,
+    CourseFull,
+    InvalidInput,
+)
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
@@ -36,6 +42,7 @@ from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
 from booking.services.one_place_each import what_holds_the_place
 from booking.services.ports import Ports, RefundMade
+from booking.services.refunds_held import record_refunds_held
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
@@ -185,9 +192,14 @@ class Transfer:
     already: bool
 
 
-def transfer_booking(ports: Ports, application_id: str, to_course_id: object) -> Transfer:
-    """Move the booking to the cohort ``to_course_id`` (as typed: checked here)."""
+def transfer_booking(
+    ports: Ports, application_id: str, to_course_id: object, *, course_seen: object = None
+) -> Transfer:
+    """Move the booking to the cohort ``to_course_id`` (as typed: checked here).
+    ``course_seen``: the cohort the organiser's page showed it on (the console always sends
+    it; optional for the API): a booking moved since is refused (``refused_if_moved_since``)."""
     target_id = typed_course_id(to_course_id)
+    seen = typed_course_seen(course_seen)
 
     def attempt(current: Application) -> tuple[Application, bool]:
         """The application as saved, and whether an earlier request had done it already."""
@@ -198,6 +210,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
             # Asked again: the move waits for its difference (its checkout opened below when
             # an earlier request could not open it: then this one does something).
             return current, pending.session_id is not None
+        refused_if_moved_since(ports, current, seen)
         source = course_of(ports, current)
         target = target_course(ports, target_id)
         waiting = waiting_on(current)
@@ -233,6 +246,7 @@ def transfer_booking(ports: Ports, application_id: str, to_course_id: object) ->
     left = saved.transfers[-1].from_course_id
     offer_free_places(ports, left)  # the seat given back goes to whoever waits there
     saved = _complete_refund(ports, saved)
+    _refused_if_undone(ports, saved, target_id)
     logger.info(
         "booking moved",
         extra={"application_id": saved.application_id, "from": left, "to": saved.course_id},
@@ -274,7 +288,33 @@ def complete_owed_refund(ports: Ports, application: Application) -> Application:
 def _complete_refund(ports: Ports, saved: Application) -> Application:
     """The refunds the latest move owes, charge by charge, each asked of Stripe under the
     move's own key for that charge (a repeat is the same refund) and recorded on the
-    booking."""
+    booking. Stripe answering that the payment was refunded already (on its dashboard, its
+    events not heard yet) is no refusal of the move, which was saved: what Stripe holds is
+    recorded as its events would record it (a full refund ends the booking, undoing the move
+    when the person was not told of it, ``domain.move_undone``), and the booking as it then
+    stands is answered (hostile30 T2)."""
+    try:
+        return _make_owed_refunds(ports, saved)
+    except AlreadyRefunded:
+        record_refunds_held(ports, saved.application_id)
+    return load_application(ports, saved.application_id)
+
+
+def _refused_if_undone(ports: Ports, saved: Application, target_id: str) -> None:
+    """A move undone by a full refund at Stripe made as it was saved: said as what happened
+    (the move's own refund could not be made, the payment having all gone back)."""
+    latest = saved.transfers[-1] if saved.transfers else None
+    if latest is None or latest.undone_at is None or latest.to_course_id != target_id:
+        return
+    raise Conflict(
+        "the payment was refunded in full at Stripe (from its dashboard, say) as this move "
+        f"was being made, so the move was undone: the booking has ended, refunded, on "
+        f"{cohort_name(course_of(ports, saved))}, and the person is told of the refund only",
+        code="refunded_meanwhile",
+    )
+
+
+def _make_owed_refunds(ports: Ports, saved: Application) -> Application:
     owed = pending_refund(saved)
     if owed is None:
         return saved
@@ -315,6 +355,32 @@ def _moved_there(application: Application, target_id: str) -> bool:
         and application.status is ApplicationStatus.CONFIRMED
         and application.course_id == target_id
         and latest.to_course_id == target_id
+    )
+
+
+def typed_course_seen(value: object) -> str | None:
+    """The cohort the organiser's page showed the booking on (None: not sent)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > COURSE_ID_MAX:
+        raise InvalidInput(
+            "the move needs attention",
+            {"course_seen": "the course id of the cohort the booking was on, as the page showed"},
+        )
+    return value.strip()
+
+
+def refused_if_moved_since(ports: Ports, current: Application, seen: str | None) -> None:
+    """The one rule of a move (or a wait) chosen from an out-of-date page (hostile30 T1): the
+    booking is no longer on the cohort the page showed (another organiser or tab moved it):
+    refused in words, nothing changed, rather than moved a second time."""
+    if seen is None or current.course_id == seen:
+        return
+    raise Conflict(
+        f"this booking moved meanwhile to {cohort_name(course_of(ports, current))} (another "
+        f"organiser, or another tab): nothing was changed; look at it again and choose from "
+        f"where it is now",
+        code="booking_moved",
     )
 
 

@@ -33,15 +33,20 @@ from booking.services.waitlist import offer_free_places
 logger = Logger(child=True)
 
 
-def join_waiting_list(ports: Ports, application_id: str, to_course_id: object) -> Application:
+def join_waiting_list(
+    ports: Ports, application_id: str, to_course_id: object, *, course_seen: object = None
+) -> Application:
     """The organiser's choice: the booking waits on the full cohort ``to_course_id``'s waiting
-    list, keeping its seat where it is. Asked again, it is the same waiting move."""
+    list, keeping its seat where it is. Asked again, it is the same waiting move.
+    ``course_seen``: as a move's (``transfers.refused_if_moved_since``)."""
     target_id = transfers.typed_course_id(to_course_id)
+    seen = transfers.typed_course_seen(course_seen)
 
     def attempt(current: Application) -> Application:
         waiting = rules.waiting_on(current)
         if waiting is not None and waiting.to_course_id == target_id:
             return current  # asked again: it waits already, in its first place in line
+        transfers.refused_if_moved_since(ports, current, seen)
         source = course_of(ports, current)
         target = transfers.target_course(ports, target_id)
         now = ports.clock()

@@ -199,9 +199,13 @@ PUBLIC: tuple[Route, ...] = (
     _way_to_pay(
         "checkout",
         "startCheckout",
-        "Pay now: a fresh Checkout Session",
-        json_answer("CheckoutOut", "A fresh Checkout Session"),
-        "A fresh Checkout Session for an application that may pay now. 409 "
+        "Pay now: the open Checkout Session, or a fresh one",
+        json_answer("CheckoutOut", "The open Checkout Session, or a fresh one"),
+        "A Checkout Session for an application that may pay now. Pressed again while its "
+        "session is open at Stripe, asks what the place costs now and has 10 minutes or more "
+        "left, that same session is answered (a double click or a second tab never expires it "
+        "under the person); otherwise the old one is expired and a fresh one opened (two "
+        "presses at once: the one that loses answers the winner's session). 409 "
         "`course_closed` once a checkout (held 31 minutes, Stripe's least) could not end "
         "before the course's applications close (an offer included), `offer_lapsed` after an "
         "offer's deadline, said with it (the place went back to the course; asked again once "

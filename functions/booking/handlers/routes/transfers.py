@@ -40,6 +40,14 @@ TRANSFER_NOTICES = (
     MOVED_ALREADY,
     MOVE_ASKED_ALREADY,
 )
+_COURSE_SEEN: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "description": "The course id of the cohort the booking was on as the page showed it "
+    "(optional for the API; the console always sends it): a booking moved since (another "
+    "organiser or tab) is refused with 409 `booking_moved`, nothing changed",
+}
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
@@ -133,7 +141,12 @@ _MOVE_RULES = (
     "body says `wait: true`: then the booking keeps its seat and joins that cohort's waiting "
     "list (the answer's `waiting_move`), in one order with the people who applied there; when "
     "a seat frees for it, it is moved as above (a dearer cohort: asked for the difference). "
-    "It ends unmoved when withdrawn, when the booking ends, or when either cohort begins."
+    "It ends unmoved when withdrawn, when the booking ends, or when either cohort begins. "
+    "A cheaper move whose own refund Stripe refuses because the whole payment was refunded "
+    "meanwhile (from its dashboard, say) is undone: Stripe's refund is recorded, the booking "
+    "ends refunded on the cohort it was booked on, the person is told of the refund only, and "
+    "the answer is 409 `refunded_meanwhile` in words (a move the person was already told of "
+    "stands, ended refunded, and is answered 200)."
 )
 
 TRANSFER_ADMIN: tuple[Route, ...] = (
@@ -183,7 +196,11 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                 "application/json": {
                     "schema": {
                         "type": "object",
-                        "properties": {"to_course_id": _TO_COURSE, "wait": _WAIT},
+                        "properties": {
+                            "to_course_id": _TO_COURSE,
+                            "wait": _WAIT,
+                            "course_seen": _COURSE_SEEN,
+                        },
                         "required": ["to_course_id"],
                         "additionalProperties": False,
                     }
@@ -204,7 +221,10 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         description="The seat held on the dearer cohort goes back (offered to its waiting "
         "list), the checkout for the difference is expired at Stripe, and the person is told "
         "the booking stays where it is. A payment that reaches us afterwards is refunded "
-        "whole. A move waiting on a full cohort's waiting list leaves it, and the person is "
+        "whole; one Stripe holds paid already when the withdrawal reads it (the person paid "
+        "as the organiser withdrew) is 409 `move_paid` in words, nothing changed, and the "
+        "payment makes the move. A move waiting on a full cohort's waiting list leaves it, "
+        "and the person is "
         "told. 409 `no_move_pending` when no move waits; 409 `wait_ended` when a waiting "
         "move's end has passed (a cohort began) and the sweep has not yet ended it: nothing is "
         "left to withdraw, and the person is told by the sweep. It takes no body fields "
@@ -264,6 +284,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                     "enum": ["yes"],
                     "description": "The full cohort's *Join its waiting list* button",
                 },
+                "course_seen": _COURSE_SEEN,
             },
             "to_course_id",
         ),

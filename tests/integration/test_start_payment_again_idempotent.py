@@ -1,0 +1,64 @@
+"""*Start payment again* pressed while its session is open (a double click, a second tab, a
+script pressing 20 times) answers that same session, never a new one that expires it under
+the person (hostile30 K1); a session Stripe no longer holds open, one about to expire, or one
+asking for an amount the place no longer costs is replaced, as before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import time_machine
+
+from tests.support.applications import session_id_of
+from tests.support.system import STRIPE_KEY, System
+
+
+def _status_at_stripe(system: System, url: str) -> str:
+    session = url.rsplit("/", 1)[-1]
+    reply = system.stripe_local("GET", f"/v1/checkout/sessions/{session}", b"", STRIPE_KEY)
+    return str(reply.json()["status"])
+
+
+def _press(system: System, application: dict[str, Any]) -> Any:
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    return system.api("POST", path)
+
+
+def test_presses_while_the_session_is_open_answer_that_session(system: System) -> None:
+    application = system.apply().json()
+    first_url = application["checkout_url"]
+
+    answers = [_press(system, application) for _ in range(5)]
+
+    assert {a.status for a in answers} == {201}
+    assert {a.json()["checkout_url"] for a in answers} == {first_url}
+    assert _status_at_stripe(system, first_url) == "open"
+    assert system.course()["places_left"] == 19
+    assert system.pay(first_url).status == 200
+    assert system.status_of(application)["status"] == "confirmed"
+
+
+def test_a_session_no_longer_open_at_stripe_is_replaced(system: System) -> None:
+    application = system.apply().json()
+    with system.standin.webhooks_held():  # expired at Stripe, its event not heard yet
+        system.stripe_local("POST", f"/checkout/{session_id_of(application)}/expire")
+        again = _press(system, application)
+
+    assert again.status == 201, again.body
+    url = again.json()["checkout_url"]
+    assert url != application["checkout_url"]
+    assert _status_at_stripe(system, url) == "open"
+
+
+def test_a_session_about_to_expire_is_replaced(system: System) -> None:
+    application = system.apply().json()
+    stored = system.stored(application)
+    assert stored.checkout is not None
+    near_its_end = stored.checkout.expires_at - timedelta(minutes=5)
+    with time_machine.travel(near_its_end, tick=False):
+        again = _press(system, application)
+
+    assert again.status == 201, again.body
+    assert again.json()["checkout_url"] != application["checkout_url"]
+    assert _status_at_stripe(system, application["checkout_url"]) == "expired"
