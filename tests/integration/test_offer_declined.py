@@ -132,3 +132,26 @@ def test_an_offer_taken_up_cannot_be_turned_down(system: System) -> None:
     # A wrong token is no link to anything.
     wrong = {**first, "token": "x" * 20}
     assert _decline(system, wrong).status == 404
+
+
+def test_a_turned_down_offer_gives_its_discount_code_use_back(system: System) -> None:
+    """A turned-down offer can never be paid (409 ``offer_declined``), so the use of the code it
+    gave goes back at once, not after the 90 days' retention (hostile31 N1): the next person
+    can give a one-use code."""
+    definition = system.one_session_file(offer_valid_hours=48)
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    system.made_code("small", code="ONCE", percent_off=50, max_uses=1)
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org", discount_code="once")
+    assert first.status == 201, first.body
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    offered = first.json()
+    assert system.status_of(offered)["status"] == "offered"
+    refused = system.apply(course_id="small", email="third@example.org", discount_code="once")
+    assert "used up" in refused.refused(422, "validation_failed")["fields"]["discount_code"]
+
+    assert _decline(system, offered).status == 200
+
+    again = system.apply(course_id="small", email="third@example.org", discount_code="once")
+    assert again.status == 201, again.body
+    assert again.json()["amount_due"] == 10000

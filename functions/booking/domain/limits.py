@@ -15,7 +15,8 @@ The one list of limited things (add a kind here and every rule below covers it):
   the application that gives the code is created (that is when its price is promised) for as
   long as it may still become a booking, and for good once it was one. It goes back when the
   application ends without ever having been a booking: declined, cancelled (an erasure of an
-  application on its way is a cancellation), or refunded a payment it was never booked by.
+  application on its way is a cancellation), refunded a payment it was never booked by, or
+  an offered place turned down by its person (``domain.offer_declines``: never paid after).
 
 What an application holds is derived from its state alone (:func:`holdings`), and the
 repository's one transaction that saves a change claims what the new state holds and the old
@@ -23,12 +24,13 @@ did not, and gives back the reverse (:func:`holding_changes`), with a condition 
 claim beyond the limit. So no counter can drift from the applications, and no claim and its use
 can be separated by a crash.
 
-An expired application keeps its code use: it may still be paid, at the price it was promised.
-If it is never paid it is deleted after the retention period by the table's time-to-live, which
-runs no transaction; the deletion reaches the stream, and the relay gives back what the deleted
-application held, once (each such holding is an item of its own, deleted with its give-back).
-Only what an ended application can still hold needs that item (:data:`OUTLIVES_ITS_HOLD`): a
-seat never does, since an application is deleted only after it ended without one.
+An expired application keeps its code use (but one turned down: above): it may still be paid,
+at the price it was promised. If it is never paid it is deleted after the retention period by
+the table's time-to-live, which runs no transaction; the deletion reaches the stream, and the
+relay gives back what the deleted application held, once (each such holding is an item of its
+own, deleted with its give-back). Only what an ended application can still hold needs that item
+(:data:`OUTLIVES_ITS_HOLD`): a seat never does, since an application is deleted only after it
+ended without one.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from enum import StrEnum
 from typing import Any
 
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.offer_declines import was_declined
 
 
 class Limited(StrEnum):
@@ -79,7 +82,7 @@ def group_place_key(group_id: str, place: int) -> str:
 
 def holds_code_use(application: Application) -> bool:
     """Whether ``application`` holds a use of its discount code (see the module's rule)."""
-    if application.discount is None:
+    if application.discount is None or was_declined(application):
         return False
     return (
         application.status in ON_THE_WAY
