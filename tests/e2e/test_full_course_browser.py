@@ -3,9 +3,6 @@ the same WCAG 2.2 AA rules as every other page, and puts the person on the list.
 
 from __future__ import annotations
 
-from typing import Any
-
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean
@@ -14,27 +11,7 @@ COURSE = "one-place-e2e"
 
 
 def _one_place_course(stack: RunningStack) -> None:
-    sample = stack.get("/courses").json()[0]
-    definition: dict[str, Any] = {
-        "programme": "compassionate-leadership",
-        "title": "One place",
-        "price": sample["price"],
-        "capacity": 1,
-        "sessions": [
-            {
-                "date": sample["sessions"][0]["start"][:10],
-                "start_time": "15:00",
-                "end_time": "17:00",
-            }
-        ],
-    }
-    reply = requests.put(
-        f"{stack.url}/admin/courses/{COURSE}",
-        json=definition,
-        headers={"Authorization": f"Bearer {stack.admin_token}"},
-        timeout=30,
-    )
-    assert reply.status_code in (200, 201), reply.text
+    stack.one_place_course(COURSE, "One place")
     stack.pay(stack.applied(COURSE, email="holder.full@example.org"))
 
 

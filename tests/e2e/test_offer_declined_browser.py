@@ -16,27 +16,7 @@ COURSE = "decline-offer-e2e"
 def _offered(stack: RunningStack) -> tuple[dict[str, Any], dict[str, Any]]:
     """A one-place course whose holder's checkout expired: the first waiting is offered the
     place, the second waits on."""
-    sample = stack.get("/courses").json()[0]
-    definition: dict[str, Any] = {
-        "programme": "compassionate-leadership",
-        "title": "One place to turn down",
-        "price": sample["price"],
-        "capacity": 1,
-        "sessions": [
-            {
-                "date": sample["sessions"][0]["start"][:10],
-                "start_time": "15:00",
-                "end_time": "17:00",
-            }
-        ],
-    }
-    reply = requests.put(
-        f"{stack.url}/admin/courses/{COURSE}",
-        json=definition,
-        headers={"Authorization": f"Bearer {stack.admin_token}"},
-        timeout=30,
-    )
-    assert reply.status_code in (200, 201), reply.text
+    stack.one_place_course(COURSE, "One place to turn down")
     holder = stack.applied(COURSE, email="holder.decline@example.org")
     first = stack.applied(COURSE, email="first.decline@example.org")
     second = stack.applied(COURSE, email="second.decline@example.org")

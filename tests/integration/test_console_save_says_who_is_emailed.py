@@ -15,7 +15,7 @@ import pytest
 from booking.domain.course import CourseDefinition
 from booking.handlers.course_form import form_of
 from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort
-from tests.support.console import ConsoleBrowser, posted_fields, signed_in
+from tests.support.console import ConsoleBrowser, posted_fields, signed_in, stored_course_fields
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -34,9 +34,7 @@ def browser(system: System) -> ConsoleBrowser:
 
 
 def _fields(system: System) -> dict[str, str]:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    return posted_fields(form_of(COURSE_ID, course.definition))
+    return stored_course_fields(system, COURSE_ID)
 
 
 def _saved_said(browser: ConsoleBrowser, fields: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ mailer), moto and the Stripe stand-in, the time frozen with time-machine."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +18,9 @@ from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.page_text import text_of
-from tests.support.system import System
+from tests.support.system import Reply, System
+
+SEPTEMBER = "follow-up-2027-september"  # the sample's first follow-up
 
 
 def _starts(system: System, kind: str) -> list[datetime]:
@@ -61,7 +65,7 @@ def _press(page: str, key: str, application_id: str) -> tuple[str, dict[str, str
 def test_the_page_says_who_is_invited_when_and_sends_one_again_once_per_press(
     system: System,
 ) -> None:
-    september = "follow-up-2027-september"
+    september = SEPTEMBER
     core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
     with time_machine.travel(core[0] - timedelta(days=30), tick=False):
         alex = _booked(system, "Alex Graduate", "alex@example.org")
@@ -125,7 +129,7 @@ def test_the_page_says_who_is_invited_when_and_sends_one_again_once_per_press(
 
 
 def test_sending_again_is_refused_in_words_before_the_invitation_went(system: System) -> None:
-    september = "follow-up-2027-september"
+    september = SEPTEMBER
     core = _starts(system, "core")
     with time_machine.travel(core[0] - timedelta(days=30), tick=False):
         alex = _booked(system, "Alex Graduate", "alex@example.org")
@@ -143,10 +147,16 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
         assert system.deliver_emails() == []
 
 
-def test_the_same_press_twice_at_once_sends_one_email(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    september = "follow-up-2027-september"
+@contextmanager
+def _pressed_while(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    meanwhile: Callable[[dict[str, Any], str], None],
+) -> Iterator[tuple[Reply, dict[str, Any]]]:
+    """A graduate's invitation sent, then *Send the invitation again* pressed on the page, and
+    ``meanwhile(graduate, press)`` landing while the press is about to write (the use case
+    itself: a Lambda function's handler is not re-entrant in one process): the press's
+    answer and the graduate, still at that moment."""
     core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
     with time_machine.travel(core[0] - timedelta(days=30), tick=False):
         alex = _booked(system, "Alex Graduate", "alex@example.org")
@@ -155,25 +165,33 @@ def test_the_same_press_twice_at_once_sends_one_email(
         system.scheduled_run(invited_at)
         assert len(system.deliver_emails()) == 1
         browser, _, page = _page(system)
-        action, form = _press(page, september, alex["application_id"])
+        action, form = _press(page, SEPTEMBER, alex["application_id"])
         repository = system.ports.repository
         real_save = repository.save
-        fired: list[str] = []
-        programme = system.course()["programme"]
+        fired: list[bool] = []
 
         def save(new: Application, previous: Application | None, **more: Any) -> Any:
-            # The same press, sent again, lands while the first is about to write (the use
-            # case itself: a Lambda function's handler is not re-entrant in one process).
             if not fired and any(":again-" in job.job_id for job in new.outbox):
-                fired.append("the same press")
-                send_invitation_again(
-                    system.ports, programme, september, alex["application_id"], form["press"]
-                )
+                fired.append(True)
+                meanwhile(alex, form["press"])
             return real_save(new, previous, **more)
 
         monkeypatch.setattr(repository, "save", save)
-        assert browser.post(action, **form).status == 303
-        assert fired == ["the same press"]
+        reply = browser.post(action, **form)
+        assert fired == [True]
+        yield reply, alex
+
+
+def test_the_same_press_twice_at_once_sends_one_email(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    programme = system.course()["programme"]
+
+    def the_same_press(alex: dict[str, Any], press: str) -> None:
+        send_invitation_again(system.ports, programme, SEPTEMBER, alex["application_id"], press)
+
+    with _pressed_while(system, monkeypatch, the_same_press) as (reply, _):
+        assert reply.status == 303
         assert [m.to for m in system.deliver_emails()] == [["alex@example.org"]]
 
 
@@ -184,33 +202,14 @@ def test_a_cancel_or_erasure_landing_during_the_press_is_refused_not_said_sent(
     """hostile29 N3: the booking cancelled (with a refund) or its person erased between the
     press's checks and its write: the write decides again on the booking as it re-reads it,
     so the press is refused in words (409), never "sent again" while nothing goes."""
-    september = "follow-up-2027-september"
-    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
-    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
-        alex = _booked(system, "Alex Graduate", "alex@example.org")
-    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
-    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
-        system.scheduled_run(invited_at)
-        assert len(system.deliver_emails()) == 1
-        browser, _, page = _page(system)
-        action, form = _press(page, september, alex["application_id"])
-        repository = system.ports.repository
-        real_save = repository.save
-        fired: list[str] = []
 
-        def save(new: Application, previous: Application | None, **more: Any) -> Any:
-            if not fired and any(":again-" in job.job_id for job in new.outbox):
-                fired.append(landing)
-                if landing == "cancel":
-                    assert system.cancel(alex["application_id"], refund=True).status == 200
-                else:
-                    erase_person(system.ports, "alex@example.org")
-            return real_save(new, previous, **more)
+    def landing_meanwhile(alex: dict[str, Any], _press: str) -> None:
+        if landing == "cancel":
+            assert system.cancel(alex["application_id"], refund=True).status == 200
+        else:
+            erase_person(system.ports, "alex@example.org")
 
-        monkeypatch.setattr(repository, "save", save)
-        reply = browser.post(action, **form)
-
-        assert fired == [landing]
+    with _pressed_while(system, monkeypatch, landing_meanwhile) as (reply, alex):
         assert reply.status == 409, reply.body
         assert "not a graduate invited to this follow-up" in text_of(reply.body)
         stored = system.stored(alex["application_id"])

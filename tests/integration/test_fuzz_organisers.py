@@ -22,9 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.handlers.course_form import form_of
 from booking.handlers.openapi import openapi_document
-from tests.support.console import ConsoleBrowser, posted_fields, signed_in
+from tests.support.console import ConsoleBrowser, signed_in, stored_course_fields
 from tests.support.contract import error_shape_problems
 from tests.support.exploration import fuzzing
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
@@ -211,9 +210,7 @@ def test_every_organiser_route_answers_anything_below_500(
 
 
 def _course_form_base(system: System) -> dict[str, str]:
-    stored = system.ports.repository.get_course(COURSE_ID)
-    assert stored is not None
-    return posted_fields(form_of(COURSE_ID, stored.definition))
+    return stored_course_fields(system, COURSE_ID)
 
 
 @_each_operation("/console")

@@ -11,8 +11,12 @@ from typing import Any
 
 import pytest
 
-from booking.handlers.course_form import form_of
-from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
+from tests.support.console import (
+    ConsoleBrowser,
+    error_beside,
+    signed_in,
+    stored_course_fields,
+)
 from tests.support.groups import paid_card_group
 from tests.support.system import COURSE_ID, System
 
@@ -25,9 +29,7 @@ def browser(system: System) -> ConsoleBrowser:
 
 
 def _fields(system: System) -> dict[str, str]:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    return posted_fields(form_of(COURSE_ID, course.definition))
+    return stored_course_fields(system, COURSE_ID)
 
 
 def _with_a_paid_group(system: System) -> dict[str, Any]:

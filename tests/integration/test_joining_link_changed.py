@@ -14,9 +14,8 @@ from typing import Any
 from icalendar import Calendar
 
 from booking.domain.emails import OutgoingEmail
-from booking.handlers.course_form import form_of
 from tests.integration.test_transfers import ADA, BOB, Cohorts
-from tests.support.console import posted_fields, signed_in
+from tests.support.console import signed_in, stored_course_fields
 from tests.support.system import COURSE_ID, System
 
 SPRING = "move-spring"
@@ -207,9 +206,7 @@ def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> N
         applied = system.apply(email=f"booked{n}@example.org").json()
         assert system.pay(applied["checkout_url"]).status == 200
     system.deliver_emails()
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
-    fields = posted_fields(form_of(COURSE_ID, course.definition))
+    fields = stored_course_fields(system, COURSE_ID)
 
     saved = browser.act("/console/courses", **{**fields, "joining_url": NEW_LINK})
     assert saved.status == 303, saved.body

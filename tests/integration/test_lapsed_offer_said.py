@@ -9,25 +9,8 @@ from typing import Any
 
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
-from tests.support.applications import session_id_of
+from tests.support.offers import first_offered
 from tests.support.system import System
-
-
-def _first_offered(system: System) -> tuple[Any, Any]:
-    """A one-place course, offers held 48 h: the holder's checkout expires, the first waiting
-    is offered the place, the second waits on."""
-    definition = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-    )
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    second = system.apply(course_id="small", email="second@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    assert system.status_of(first)["status"] == "offered"
-    return first, second
 
 
 def _pay(system: System, application: Any, how: str = "checkout") -> Any:
@@ -36,7 +19,7 @@ def _pay(system: System, application: Any, how: str = "checkout") -> Any:
 
 
 def test_paying_an_offer_that_lapsed_says_so_with_when(system: System) -> None:
-    first, second = _first_offered(system)
+    first, second = first_offered(system)
     deadline = system.status_of(first)["offer_expires_at"]
     system.clock_offset += timedelta(hours=49)
     sweep(system.ports, system.now())
@@ -51,7 +34,7 @@ def test_paying_an_offer_that_lapsed_says_so_with_when(system: System) -> None:
 
 
 def test_an_offer_past_its_deadline_before_the_sweep_says_when_too(system: System) -> None:
-    first, _ = _first_offered(system)
+    first, _ = first_offered(system)
     system.clock_offset += timedelta(hours=49)
     reply = _pay(system, first)
     reply.refused(409, "offer_lapsed")

@@ -10,25 +10,8 @@ from typing import Any
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
+from tests.support.offers import first_offered
 from tests.support.system import System
-
-
-def _first_offered(system: System) -> tuple[Any, Any]:
-    """A one-place course, offers held 48 h: the holder's checkout expires, the first waiting
-    is offered the place, the second waits on."""
-    definition = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-    )
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    second = system.apply(course_id="small", email="second@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    assert system.status_of(first)["status"] == "offered"
-    assert system.status_of(second)["status"] == "waitlisted"
-    return first, second
 
 
 def _decline(system: System, application: Any, *, browser: bool = False) -> Any:
@@ -38,7 +21,7 @@ def _decline(system: System, application: Any, *, browser: bool = False) -> Any:
 
 
 def test_turning_down_an_offer_passes_the_place_on_at_once(system: System) -> None:
-    first, second = _first_offered(system)
+    first, second = first_offered(system)
     system.deliver_emails()
     offer_email = next(
         e for e in system.sent if "first@example.org" in e.to and "available" in e.subject
@@ -74,7 +57,7 @@ def test_turning_down_an_offer_passes_the_place_on_at_once(system: System) -> No
 
 
 def test_a_second_press_says_it_was_turned_down_already(system: System) -> None:
-    first, second = _first_offered(system)
+    first, second = first_offered(system)
     assert _decline(system, first, browser=True).status == 303
     system.deliver_emails()
     sent_before = len(system.sent)
@@ -95,7 +78,7 @@ def test_a_second_press_says_it_was_turned_down_already(system: System) -> None:
 def test_an_offer_with_a_checkout_open_is_turned_down_and_the_checkout_expired(
     system: System,
 ) -> None:
-    first, second = _first_offered(system)
+    first, second = first_offered(system)
     opened = system.api(
         "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
     )
@@ -107,7 +90,7 @@ def test_an_offer_with_a_checkout_open_is_turned_down_and_the_checkout_expired(
 
 
 def test_a_lapsed_offer_cannot_be_turned_down(system: System) -> None:
-    first, _ = _first_offered(system)
+    first, _ = first_offered(system)
     system.clock_offset += timedelta(hours=49)
     reply = _decline(system, first)
     assert "this offer has lapsed" in reply.refused(409, "offer_lapsed")["message"]
@@ -117,7 +100,7 @@ def test_a_lapsed_offer_cannot_be_turned_down(system: System) -> None:
 
 
 def test_an_offer_taken_up_cannot_be_turned_down(system: System) -> None:
-    first, second = _first_offered(system)
+    first, second = first_offered(system)
     opened = system.api(
         "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
     )

@@ -7,7 +7,7 @@ import re
 from http.cookies import SimpleCookie
 from typing import Any
 
-from booking.handlers.course_form import CourseForm
+from booking.handlers.course_form import CourseForm, form_of
 from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
@@ -113,6 +113,14 @@ def posted_fields(form: CourseForm) -> dict[str, str]:
         for n, row in enumerate(rows):
             fields.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
     return fields
+
+
+def stored_course_fields(system: System, course_id: str) -> dict[str, str]:
+    """What the console's form changing ``course_id`` posts as it shows the course stored now
+    (:func:`posted_fields`)."""
+    course = system.ports.repository.get_course(course_id)
+    assert course is not None
+    return posted_fields(form_of(course_id, course.definition))
 
 
 def signed_in(system: System) -> ConsoleBrowser:

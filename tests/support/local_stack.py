@@ -67,6 +67,26 @@ class RunningStack:
         assert reply.status_code == 201, reply.text
         return dict(reply.json())
 
+    def one_place_course(self, course_id: str, title: str) -> None:
+        """``course_id`` put as a course of one place, its one session on the sample course's
+        first day (the organiser API's PUT, which must succeed)."""
+        sample = self.get("/courses").json()[0]
+        first_day = sample["sessions"][0]["start"][:10]
+        definition: dict[str, Any] = {
+            "programme": "compassionate-leadership",
+            "title": title,
+            "price": sample["price"],
+            "capacity": 1,
+            "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
+        }
+        reply = requests.put(
+            f"{self.url}/admin/courses/{course_id}",
+            json=definition,
+            headers={"Authorization": f"Bearer {self.admin_token}"},
+            timeout=30,
+        )
+        assert reply.status_code in (200, 201), reply.text
+
     def outbox(self) -> list[dict[str, Any]]:
         """Every email the stack has sent, newest first (``GET /_local/outbox``)."""
         sent: list[dict[str, Any]] = self.get("/_local/outbox").json()

@@ -1,0 +1,26 @@
+"""A place offered from the waiting list, as several tests begin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.applications import session_id_of
+from tests.support.system import System
+
+
+def first_offered(system: System) -> tuple[Any, Any]:
+    """A one-place course ``small``, offers held 48 h: the holder's checkout expires, the first
+    waiting is offered the place, the second waits on. The two, as applied."""
+    definition = system.one_session_file(
+        programme="compassionate-leadership",
+        facilitators=["facilitator@example.org"],
+        offer_valid_hours=48,
+    )
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    holder = system.apply(course_id="small").json()
+    first = system.apply(course_id="small", email="first@example.org").json()
+    second = system.apply(course_id="small", email="second@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    assert system.status_of(first)["status"] == "offered"
+    assert system.status_of(second)["status"] == "waitlisted"
+    return first, second
