@@ -55,9 +55,10 @@ def act_completed(ports: Ports, application: Application) -> bool:
 
     try:
         if act.bursary is not None:
-            grant_bursary(ports, app_id, act.bursary)
+            # Only the grant marked, over the bursary as read (review23 F1).
+            grant_bursary(ports, app_id, act.bursary, seen=fresh.bursary, marked=act)
         else:
-            cancel(ports, app_id, refund=act.refund)
+            cancel(ports, app_id, refund=act.refund, marked=act)
     except DependencyUnavailable:
         raise  # Stripe unreachable: the next run looks again
     except BookingError as error:

@@ -42,7 +42,7 @@ from booking.domain.errors import (
     StaleWrite,
     UnknownToProvider,
 )
-from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, voiding_of
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import course_paid_for, paid_at, paid_late
@@ -106,9 +106,12 @@ def settle_money(
     first: Application | None = None,
     exhausted: Callable[[], Exception] = concurrent_update,
     course_now: Course | None = None,
+    marked: VoidingFor | None = None,
 ) -> Settled:
     """Apply ``fact`` to the application it belongs to (``first``: read already), once.
-    ``course_now``: its course, read with the event (a payment's lateness is judged by it)."""
+    ``course_now``: its course, read with the event (a payment's lateness is judged by it).
+    ``marked``: the act left half done the sweep completes (``invoice_void_sweep``), done
+    only while each read still carries that mark (review23 F1)."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or first.price is None:
@@ -124,6 +127,8 @@ def settle_money(
     so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
+        if marked is not None and voiding_of(application) != marked:
+            raise Conflict(ACT_REPLACED, code="act_replaced")
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if late:
