@@ -19,6 +19,8 @@ from booking.services.bursaries import grant_bursary
 from booking.services.lifecycle import cancel, sweep
 from tests.integration.test_voided_before_the_act import _person, _stopped_after_the_void
 from tests.support.applications import invoice_id_of
+from tests.support.courses import weekly_sessions
+from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import System
 
 
@@ -73,3 +75,32 @@ def test_the_sweep_does_not_complete_an_act_the_organiser_replaced_by_a_bursary(
     assert (stored.bursary, stored.invoice.voiding) == (8000, None)  # type: ignore[union-attr]
     subjects = [e.subject for e in system.deliver_emails()]
     assert not [s for s in subjects if "ancel" in s], subjects
+
+
+def test_a_half_done_bursary_refused_for_good_ends_the_booking_by_the_organisers_void(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review23 F2: the course began before the sweep came to the grant stopped after its
+    void, so no new invoice can be made for the rest: the booking ends by the void Stripe
+    holds, its place let go, not left on a void invoice to lapse later as unpaid."""
+    application, invoice_id = _person(system)
+    app_id, ports = application["application_id"], system.ports
+    _stopped_after_the_void(system, monkeypatch, lambda: grant_bursary(ports, app_id, 5000))
+    system.deliver_emails()
+    # The course brought forward and begun before the sweep came to it (its invoice not due).
+    first = (system.now() + timedelta(days=10)).date()
+    sessions = {"sessions": weekly_sessions(first, 6)}
+    invoiced_cohort(system, capacity=2, **sessions)
+    system.clock_offset = timedelta(days=11)
+
+    sweep(ports, system.now())
+    system.relay()
+
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert (stored.status.value, stored.status_reason) == ("expired", "invoice_voided")
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (invoice_id, "void")
+    assert stored.invoice.voiding is None
+    assert system.course(INVOICED)["places_left"] == 2
+    subjects = [e.subject for e in system.deliver_emails()]
+    assert [s for s in subjects if "no longer held" in s], subjects
