@@ -108,10 +108,8 @@ def settle_money(
     course_now: Course | None = None,
     marked: VoidingFor | None = None,
 ) -> Settled:
-    """Apply ``fact`` to the application it belongs to (``first``: read already), once.
-    ``course_now``: its course, read with the event (a payment's lateness is judged by it).
-    ``marked``: the act left half done the sweep completes (``invoice_void_sweep``), done
-    only while each read still carries that mark (review23 F1)."""
+    """Apply ``fact`` to its application (``first``: read already), once. ``course_now``: its
+    course, read with the event (judges lateness); ``marked``: a half-done act, still marked."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or first.price is None:
@@ -127,8 +125,7 @@ def settle_money(
     so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
-        if marked is not None and voiding_of(application) != marked:
-            raise Conflict(ACT_REPLACED, code="act_replaced")
+        _refuse_unless_still(marked, application)
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if late:
@@ -161,6 +158,13 @@ def settle_money(
     )
     changed = settled.settlement.application is not None or so_far.refunds
     return dataclasses.replace(settled, changed=changed)
+
+
+def _refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
+    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``)
+    and ``application`` no longer carries its mark: the organiser replaced it (review23 F1)."""
+    if marked is not None and voiding_of(application) != marked:
+        raise Conflict(ACT_REPLACED, code="act_replaced")
 
 
 def _act_voiding(
