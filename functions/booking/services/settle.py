@@ -230,6 +230,12 @@ def _paid_late(
     return course is not None and paid_late(course, fact, moment, application)
 
 
+def situation_now(ports: Ports, application: Application) -> Situation:
+    """What the one decision weighs of ``application`` now, for an act decided without a
+    course read or a write (the console's cancel confirmation: ``cancel_preview``)."""
+    return _situation(ports, application, None, None)
+
+
 def _situation(
     ports: Ports, application: Application, course: Course | None, claim: ClaimRead | None
 ) -> Situation:
