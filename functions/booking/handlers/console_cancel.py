@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
-from booking.domain.application_form import box_ticked
 from booking.domain.commands import nobody_to_tell
 from booking.domain.errors import Conflict
 from booking.domain.wording import money_words, status_named
@@ -99,9 +98,8 @@ def cancel_confirmation_page(
 
 @served("consoleCancelConfirmation")
 def cancel_confirmation(application_id: str) -> Response[str]:
-    typed = query_value("refund")
-    refund = box_ticked({"refund": typed} if typed else {}, "refund")
-    detail, preview = cancel_preview.cancel_confirmation(ports(), application_id, refund=refund)
+    typed = query_value("refund") or ""
+    detail, preview, refund = cancel_preview.cancel_confirmation(ports(), application_id, typed)
     if "cancel" not in detail.actions:
         status = status_named(detail.application.status.value)
         refused = Conflict(f"this application is {status}, so it cannot be cancelled now")

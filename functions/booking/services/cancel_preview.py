@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booking.domain.application import Application
+from booking.domain.application_form import box_ticked
 from booking.domain.commands import Refund, nobody_to_tell
 from booking.domain.emails import EmailKind
 from booking.domain.payer import billing_contact_told
@@ -53,11 +54,16 @@ def cancel_preview(
 
 
 def cancel_confirmation(
-    ports: Ports, application_id: str, *, refund: bool
-) -> tuple[ApplicationDetail, CancelPreview | None]:
-    """The console's page before a cancel: the application as shown, and what its cancel does."""
+    ports: Ports, application_id: str, typed_refund: str
+) -> tuple[ApplicationDetail, CancelPreview | None, bool]:
+    """The console's page before a cancel: the application as shown (NotFound first), and,
+    when it may be cancelled, what its cancel does and whether the refund box was ticked
+    (``typed_refund``: the query's value; 422 in words when it is not a box's)."""
     detail = application_detail(ports, application_id)
+    if "cancel" not in detail.actions:
+        return detail, None, False  # refused on the page, the box unread
+    refund = box_ticked({"refund": typed_refund} if typed_refund else {}, "refund")
     preview = cancel_preview(
         ports, detail.application, refund=refund, suppressed=detail.address_suppressed
     )
-    return detail, preview
+    return detail, preview, refund
