@@ -9,6 +9,7 @@ from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.errors import Conflict
+from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, html_page, query_value, served
@@ -22,7 +23,7 @@ from booking.services.console import ApplicationDetail
 
 def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[str]:
     """Who the cancel emails, each in a line, as its own decision says (``preview``; None: a
-    place the organisers give up for its group, whose person alone is said)."""
+    place the organisers give up for its group, its facilitators by their one rule)."""
     application = detail.application
     lines: list[str] = []
     refusal = nobody_to_tell(application)
@@ -40,7 +41,12 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
             f"Their billing contact ({preview.billing_contact}) is emailed that it is cancelled, "
             "as the invoice was sent to them."
         )
-    if preview is not None and preview.facilitators_told:
+    told = (
+        preview.facilitators_told
+        if preview is not None
+        else bool(facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS))
+    )
+    if told:
         facilitators = len(detail.course.definition.facilitators)
         plural = "s are" if facilitators > 1 else " is"
         lines.append(f"The course's facilitator{plural} told the participant has withdrawn.")
