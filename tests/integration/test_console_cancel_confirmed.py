@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
@@ -77,3 +78,22 @@ def test_a_waiting_list_is_named_and_an_ended_booking_is_not_asked_about(
     again = browser.get(f"{path}/cancel")
     assert again.status == 409
     assert "cannot be cancelled now" in text_of(again.body)
+
+
+def test_the_confirmation_names_the_billing_contact_the_cancel_emails(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """review23 F3: an invoice booking's cancel also tells the employer's billing contact, in
+    a message of its own; the page says so, as the cancel's own decision (run unwritten)."""
+    invoiced_cohort(system)
+    application = applied_by_invoice(system)
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+
+    words = text_of(browser.get(f"{path}/cancel").body)
+
+    assert f"Their billing contact ({ACCOUNTS}) is emailed that it is cancelled" in words
+    assert "facilitator" not in words  # no confirmed place: they hear nothing of it
+    assert browser.act(f"{path}/cancel").status in (200, 303)
+    sent_to = [address for email in system.deliver_emails() for address in email.to]
+    assert ACCOUNTS in sent_to, sent_to

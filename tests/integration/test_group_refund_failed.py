@@ -76,3 +76,22 @@ def test_a_failure_said_of_a_share_stripe_holds_as_succeeded_is_not_believed(
     assert system.stored_group(group).refunds_failed == ()
     assert _anomalies(system, "refund_failed_at_stripe") == []
     assert _line(system, group)["refund_failed_said"] == ""
+
+
+def test_a_failed_share_is_not_counted_once_a_dashboard_refund_was_recorded(
+    system: System,
+) -> None:
+    """review23 F5: a dashboard refund of £50 recorded (Stripe's running total then £250,
+    counting the share's £200), and the share's refund then fails: given back is £50, not
+    £250, and the card says both the £50 and the £200 still to give back by hand."""
+    group = paid_card_group(system)
+    assert give_up(system, group, 3).status == 200
+    [refund_id] = system.stored_group(group).refunds
+    system.refund_at_stripe(system.stored_group(group).payment_intent, 5000)
+    assert system.stored_group(group).amount_refunded == 25000
+
+    sent(system, _settled_at_stripe(system, refund_id, "failed"))
+
+    assert system.stored_group(group).amount_refunded == 5000
+    line = _line(system, group)
+    assert (line["refunded_said"], line["refund_failed_said"]) == ("£50.00", FAILED)

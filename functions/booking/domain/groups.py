@@ -198,10 +198,12 @@ class GroupBooking(Model):
     @property
     def amount_refunded(self) -> int:
         """Refunds of its payment: by id (its places' shares, any made at Stripe) or the
-        charge's running total, whichever is larger (the newest)."""
+        charge's running total, whichever is larger (the newest); a refund that failed at
+        Stripe counts in neither (the total, which only grows, may have counted it: F5)."""
         held = {**self.refunds_at_stripe, **self.refunds}
         by_id = sum(v for k, v in held.items() if k not in self.refunds_failed)
-        return max(by_id, self.charge_amount_refunded)
+        failed = sum(self.refunds.get(refund, 0) for refund in self.refunds_failed)
+        return max(by_id, self.charge_amount_refunded - failed)
 
     @property
     def money_received(self) -> int:

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 # function was stopped): the sweep completes it, or takes the mark back.
 LEFT_HALF_DONE_AFTER = timedelta(minutes=5)
 
+# The sweep's completion of an act the organiser has since replaced with another (or ended):
+# refused, the organiser's last act standing (review23 F1).
+ACT_REPLACED = (
+    "the act left half done was replaced meanwhile by another; the booking stands as the "
+    "organiser last left it"
+)
+
 
 class VoidingFor(Model):
     """The organiser's act an invoice is being voided for, since when."""

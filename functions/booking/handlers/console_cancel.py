@@ -7,21 +7,23 @@ from __future__ import annotations
 
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
-from booking.domain.application_form import box_ticked
 from booking.domain.commands import nobody_to_tell
 from booking.domain.errors import Conflict
+from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, html_page, query_value, served
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
-from booking.services import console
+from booking.services import cancel_preview
+from booking.services.cancel_preview import CancelPreview
 from booking.services.console import ApplicationDetail
 
 
-def _emailed(detail: ApplicationDetail) -> list[str]:
-    """Who the cancel emails, each in a line (none for an erased person, whom nothing reaches)."""
+def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[str]:
+    """Who the cancel emails, each in a line, as its own decision says (``preview``; None: a
+    place the organisers give up for its group, its facilitators by their one rule)."""
     application = detail.application
     lines: list[str] = []
     refusal = nobody_to_tell(application)
@@ -31,20 +33,31 @@ def _emailed(detail: ApplicationDetail) -> list[str]:
         lines.append(
             "The person is not emailed: emails to their address bounced or were marked as spam."
         )
-    else:
+    elif preview is None or preview.person_emailed:
         who = f"{application.answers.name} ({application.answers.email})"
         lines.append(f"{who} is emailed that it is cancelled.")
-    facilitators = len(detail.course.definition.facilitators)
-    if application.status is ApplicationStatus.CONFIRMED and facilitators:
+    if preview is not None and preview.billing_contact:
+        lines.append(
+            f"Their billing contact ({preview.billing_contact}) is emailed that it is cancelled, "
+            "as the invoice was sent to them."
+        )
+    told = (
+        preview.facilitators_told
+        if preview is not None
+        else bool(facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS))
+    )
+    if told:
+        facilitators = len(detail.course.definition.facilitators)
         plural = "s are" if facilitators > 1 else " is"
         lines.append(f"The course's facilitator{plural} told the participant has withdrawn.")
     return lines
 
 
-def _money(detail: ApplicationDetail, refund: bool) -> str:
-    """What happens to the money paid, in pounds."""
+def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: bool) -> str:
+    """What happens to the money paid, in pounds: with a refund, what Stripe is asked for."""
     currency = detail.course.definition.price.currency
-    amount = money_words(detail.refundable, currency) if detail.refundable else ""
+    given = preview.refunded if refund and preview is not None else detail.refundable
+    amount = money_words(given, currency) if given else ""
     if not amount:
         return "Nothing is refunded: nothing was paid that could be given back."
     to = f" to {detail.refund_to}" if detail.refund_to else ""
@@ -70,7 +83,9 @@ def _seat(detail: ApplicationDetail) -> str:
     return "Its place goes back to the course, free for the next person to book."
 
 
-def cancel_confirmation_page(chrome: Chrome, detail: ApplicationDetail, *, refund: bool) -> str:
+def cancel_confirmation_page(
+    chrome: Chrome, detail: ApplicationDetail, preview: CancelPreview | None, *, refund: bool
+) -> str:
     application = detail.application
     return _render(
         "cancel_confirm.html",
@@ -80,8 +95,8 @@ def cancel_confirmation_page(chrome: Chrome, detail: ApplicationDetail, *, refun
         name=application.answers.name,
         course_title=_course_name(detail.course),
         ended="booking" if application.status is ApplicationStatus.CONFIRMED else "application",
-        emailed=_emailed(detail),
-        money=_money(detail, refund),
+        emailed=_emailed(detail, preview),
+        money=_money(detail, preview, refund),
         seat=_seat(detail),
         refund=refund and bool(detail.refundable),
     )
@@ -89,8 +104,8 @@ def cancel_confirmation_page(chrome: Chrome, detail: ApplicationDetail, *, refun
 
 @served("consoleCancelConfirmation")
 def cancel_confirmation(application_id: str) -> Response[str]:
-    the_ports = ports()
-    detail = console.application_detail(the_ports, application_id)
+    typed = query_value("refund") or ""
+    detail, preview, refund = cancel_preview.cancel_confirmation(ports(), application_id, typed)
     if "cancel" not in detail.actions:
         status = status_named(detail.application.status.value)
         refused = Conflict(f"this application is {status}, so it cannot be cancelled now")
@@ -98,6 +113,4 @@ def cancel_confirmation(application_id: str) -> Response[str]:
             chrome(), detail, problem=sentence(refused.message)
         )
         return html_page(409, page)
-    typed = query_value("refund")
-    refund = box_ticked({"refund": typed} if typed else {}, "refund")
-    return html_page(200, cancel_confirmation_page(chrome(), detail, refund=refund))
+    return html_page(200, cancel_confirmation_page(chrome(), detail, preview, refund=refund))

@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
-from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED
+from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
 from booking.domain.offer_ends import place_refusal
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
@@ -27,7 +27,12 @@ logger = Logger(child=True)
 
 
 def grant_bursary(
-    ports: Ports, application_id: str, amount: object, *, seen: int | None = None
+    ports: Ports,
+    application_id: str,
+    amount: object,
+    *,
+    seen: int | None = None,
+    marked: VoidingFor | None = None,
 ) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
     False) and nobody is emailed again. Refused while no place may be taken on it
@@ -35,7 +40,8 @@ def grant_bursary(
     grant would replace or void, is on its way (``invoice_requests.refuse_while_being_paid``:
     one read at Stripe). ``seen``: the bursary the organiser's page showed (the console's
     form), judged as the service's own read is: another amount granted since is 409
-    ``bursary_changed``."""
+    ``bursary_changed``. ``marked``: the sweep's completion of a grant left half done, only
+    while the application carries its mark (``settle_money``)."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
@@ -59,7 +65,7 @@ def grant_bursary(
         # Not under the employer's payment of the invoice it would replace (hostile26 F4).
         refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
     granted = BursaryGranted(amount, seen=application.bursary if seen is None else seen)
-    settled = settle_money(ports, application_id, granted, first=application)
+    settled = settle_money(ports, application_id, granted, first=application, marked=marked)
     logger.info(
         "bursary granted",
         extra={"application_id": application_id, "outcome": settled.settlement.reason},

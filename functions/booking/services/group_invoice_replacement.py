@@ -27,8 +27,9 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.errors import Conflict
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
-from booking.domain.groups import GroupBooking
+from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
@@ -109,9 +110,19 @@ def unrecorded_voided(ports: Ports, group: GroupBooking, made: Sequence[str]) ->
 
 def recorded_ahead(ports: Ports, group: GroupBooking, invoice_id: str) -> None:
     """``invoice_id``, a replacement's draft, recorded among ``group``'s ``replacing_with``
-    (the group read again as often as it changed) before it is finalized and sent."""
+    (the group read again as often as it changed) before it is finalized and sent. Refused
+    (Conflict ``group_changed``) once the group, as read again, is no longer awaiting payment
+    on that replacement, or an organiser asked for its invoice's void meanwhile: the adapter
+    then voids the draft unsent, so the billing contact is never sent an invoice for a booking
+    that ended (review23 F4)."""
 
     def record(current: GroupBooking) -> None:
+        if (
+            current.status is not GroupStatus.AWAITING_INVOICE_PAYMENT
+            or current.replacing_invoice != group.replacing_invoice
+            or current.void_asked_for != group.void_asked_for
+        ):
+            raise Conflict("the booking changed meanwhile; please try again", code="group_changed")
         update = {"replacing_with": (*current.replacing_with, invoice_id)}
         ports.groups.save_group(current.model_copy(update=update), current)
 

@@ -23,12 +23,13 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
+from booking.domain.errors import BookingError, DependencyUnavailable
 from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import unmarked
 from booking.services.groups import group_reader
+from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -54,34 +55,37 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
     if fresh is None or (fresh.replacing_invoice, fresh.replacing_place) != (invoice_id, number):
         return False  # completed, cleared or remarked meanwhile: the next run reads it as it is
     group = fresh
-    try:
-        status = ports.payments.invoice_at_stripe(invoice_id).status
-    except UnknownToProvider:
-        status = "void"  # Stripe holds no such invoice: nothing can pay it
-    except DependencyUnavailable:
-        logger.warning("a half-replaced invoice unread", extra={"group_id": group.group_id})
-        return False
-    if status != "void" or number is None:
-        unmarked(ports, group.group_id, invoice_id)
-        logger.info("a half-done replacement's mark cleared", extra={"group_id": group.group_id})
-        return False
     # Only here, for a replacement left half done: the give-up's money and seat paths.
     from booking.services.group_unpaid_give_up import off_the_way_to_pay
 
-    try:
+    def taken_back() -> None:
+        unmarked(ports, group.group_id, invoice_id)
+        logger.info("a half-done replacement's mark cleared", extra={"group_id": group.group_id})
+
+    def completed() -> None:
+        assert number is not None
         # Completed, any invoice a stopped try sent and never recorded is voided with it
         # (``group_invoice_replacement.unrecorded_voided``).
         off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
+
+    def ended_by_the_void(error: BookingError) -> None:
+        # A lasting refusal: the group ends by the void as ``replacement_not_made`` when its
+        # hold does, looked at again only then (codes name no one).
+        _unhurried(ports, group.group_id, invoice_id)
+        extra = {"group_id": group.group_id, "code": error.code}
+        logger.warning("a half-done replacement refused", extra=extra)
+
+    if number is None:  # no place to replace it for: the group goes on with its invoice
+        taken_back()
+        return False
+    try:
+        done = HalfDone(invoice_id, taken_back, completed, ended_by_the_void)
+        if not finished_as_stripe_holds(ports, done):
+            return False
     except DependencyUnavailable:
         logger.warning(
             "a half-done replacement not completed yet", extra={"group_id": group.group_id}
         )
-        return False
-    except BookingError as error:
-        # A lasting refusal: looked at again only when the hold ends (codes name no one).
-        _unhurried(ports, group.group_id, invoice_id)
-        extra = {"group_id": group.group_id, "code": getattr(error, "code", None)}
-        logger.warning("a half-done replacement refused", extra=extra)
         return False
     logger.info("a half-done replacement completed", extra={"group_id": group.group_id})
     return True

@@ -159,7 +159,7 @@ def voided_first(ports: Ports, application: Application, act: VoidingFor) -> App
     Stripe's ``invoice.voided`` of it ends nothing), the version the act's save expects.
     Stripe's void decides (``void_at_stripe``), as for a group's replacement: refused (paid
     meanwhile, or a bank debit of it begun since the read before it), the act is refused in
-    the words of ``refuse_while_being_paid`` and the mark taken back, nothing else written.
+    the words of ``refuse_while_being_paid`` and the mark taken back, nothing else changed.
     Stripe unanswering: DependencyUnavailable, in words; the mark stays, and the sweep
     completes the act if Stripe voided it after all, or takes the mark back
     (``services.invoice_void_sweep``), as a retry would. Changed while Stripe was asked (its

@@ -10,10 +10,13 @@ A mark older than ``LEFT_HALF_DONE_AFTER`` is looked at here, as a group's repla
 the act is completed, the same use case the organiser ran (the bursary granted, a new invoice
 for the rest sent; or the booking cancelled, the people told as the organiser's press would
 have told them); still open or paid (the void never reached Stripe, or was refused), the mark
-is taken back and the booking goes on on its invoice. The booking is read again first: the
-index's copy may be stale, and an act the organiser's retry completed is not done twice. A
-completion refused for good (the course began, applications closed) takes the mark back too,
-logged; Stripe unreachable, the next run looks again.
+is taken back and the booking goes on on its invoice (``half_done``, one step with a group's).
+The booking is read again first: the index's copy may be stale, and an act the organiser's
+retry completed is not done twice; the completion is made only while the booking still carries
+the mark read (review23 F1). A completion refused for good (the act replaced meanwhile, the
+course began) ends the booking by the organiser's void, as their *Void the invoice* would,
+when that invoice still holds it (review23 F2): never left on a void invoice to lapse later as
+unpaid. Stripe unreachable, the next run looks again.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
+from booking.domain.errors import BookingError
+from booking.domain.invoice_voiding import voiding_of
+from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.invoice_requests import unmark_voiding
 from booking.services.ports import Ports
 
@@ -30,42 +35,47 @@ logger = Logger(child=True)
 
 def act_completed(ports: Ports, application: Application) -> bool:
     """``application``'s act left half done, completed or its mark taken back as Stripe holds
-    the invoice: True when it was completed. DependencyUnavailable: Stripe unreachable."""
+    the invoice (``half_done``): True when it was completed. DependencyUnavailable: Stripe
+    unreachable."""
     invoice = application.invoice
     assert invoice is not None
     assert invoice.voiding is not None
-    app_id, act = application.application_id, invoice.voiding
+    app_id, act, invoice_id = application.application_id, invoice.voiding, invoice.invoice_id
     fresh = ports.repository.get_application(app_id)
     held = fresh.invoice if fresh is not None else None
-    if fresh is None or held is None or held.invoice_id != invoice.invoice_id:
+    if fresh is None or held is None or held.invoice_id != invoice_id:
         return False  # completed or changed meanwhile: the next run reads it as it is
     if held.voiding != act or not fresh.has_open_invoice():
         return False
-    try:
-        status = ports.payments.invoice_at_stripe(invoice.invoice_id).status
-    except UnknownToProvider:
-        status = "void"  # Stripe holds no such invoice: nothing can pay it
-    if status != "void":
-        unmark_voiding(ports, app_id, invoice.invoice_id)
-        logger.info("a half-done act's mark taken back", extra={"application_id": app_id})
-        return False
     # Only here, for an act left half done: the organisers' own use cases.
     from booking.services.bursaries import grant_bursary
+    from booking.services.invoicing import organisers_voided
     from booking.services.lifecycle import cancel
 
-    try:
+    def taken_back() -> None:
+        unmark_voiding(ports, app_id, invoice_id)
+        logger.info("a half-done act's mark taken back", extra={"application_id": app_id})
+
+    def completed() -> None:
         if act.bursary is not None:
-            grant_bursary(ports, app_id, act.bursary)
+            # Only the grant marked, over the bursary as read (review23 F1).
+            grant_bursary(ports, app_id, act.bursary, seen=fresh.bursary, marked=act)
         else:
-            cancel(ports, app_id, refund=act.refund)
-    except DependencyUnavailable:
-        raise  # Stripe unreachable: the next run looks again
-    except BookingError as error:
-        # A lasting refusal: the mark taken back, the booking left on its (void) invoice,
-        # which ends at its due date as any unpaid one (codes name no one).
-        unmark_voiding(ports, app_id, invoice.invoice_id)
-        extra = {"application_id": app_id, "code": getattr(error, "code", None)}
-        logger.warning("a half-done act refused", extra=extra)
+            cancel(ports, app_id, refund=act.refund, marked=act)
+
+    def ended_by_the_void(error: BookingError) -> None:
+        # The organiser's void stands at Stripe: the booking ends by it now, in its words,
+        # if that invoice still holds it (review23 F2); any mark left is taken back.
+        now = ports.repository.get_application(app_id)
+        if now is None or voiding_of(now) != act:
+            return  # another act marked since (the organiser's, on its way): theirs to finish
+        organisers_voided(ports, app_id, invoice_id, first=now)
+        unmark_voiding(ports, app_id, invoice_id)
+        extra = {"application_id": app_id, "code": error.code}  # codes name no one
+        logger.warning("a half-done act refused: ended by its void", extra=extra)
+
+    done = HalfDone(invoice_id, taken_back, completed, ended_by_the_void)
+    if not finished_as_stripe_holds(ports, done):
         return False
     logger.info("a half-done act completed", extra={"application_id": app_id})
     return True

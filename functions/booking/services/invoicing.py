@@ -50,7 +50,7 @@ from booking.services.invoice_requests import (
 )
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice, sent_invoice
-from booking.services.settle import settle_money
+from booking.services.settle import Settled, settle_money
 from booking.services.waitlist import give_back_seat, held_for_payment
 
 logger = Logger(child=True)
@@ -244,14 +244,23 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
         raise paid
     if held.on_its_way:
         raise settling_refused(invoice, VOID_ONCE_FAILED)
+    settled = organisers_voided(ports, application_id, invoice.invoice_id, first=application)
+    return Acted(settled.saved, changed=settled.changed)
+
+
+def organisers_voided(
+    ports: Ports, application_id: str, invoice_id: str, *, first: Application | None = None
+) -> Settled:
+    """Stripe voided ``invoice_id`` at an organiser's ask: applied as Stripe's own
+    ``invoice.voided`` is, even while it is marked for an act (``domain.invoices``), the place
+    let go if it is still the booking's open invoice; nothing changes otherwise."""
     voided = InvoiceEvent(
-        event_id=f"{ORGANISERS_VOID}{invoice.invoice_id}",
+        event_id=f"{ORGANISERS_VOID}{invoice_id}",
         kind=InvoiceEventKind.VOIDED,
-        invoice_id=invoice.invoice_id,
+        invoice_id=invoice_id,
         application_id=application_id,
     )
-    settled = settle_money(ports, application_id, voided, first=application)
-    return Acted(settled.saved, changed=settled.changed)
+    return settle_money(ports, application_id, voided, first=first)
 
 
 def resend_invoice(ports: Ports, application_id: str) -> Application:

@@ -20,7 +20,7 @@ from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
-from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, left_half_done
+from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, VoidingFor, left_half_done
 from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation, owes_nothing
@@ -112,14 +112,17 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
 # -- cancellation --------------------------------------------------------------------------
 
 
-def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
+def cancel(
+    ports: Ports, application_id: str, *, refund: bool, marked: VoidingFor | None = None
+) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
     is recorded; an open checkout is detached in the same write and only then expired, an
     open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else; once the manager is erased, the organisers' cancel
-    gives the place up. Ended already: nothing changes (``changed`` False)."""
+    gives the place up. Ended already: nothing changes (``changed`` False). ``marked``: the
+    sweep's completion of a cancel left half done, only while the booking carries its mark."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation, off_stripe = "", False
     if application is not None and application.group_place is not None:
@@ -138,7 +141,9 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
     cancellation = Cancellation(
         refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe
     )
-    settled = settled_as_stripe_holds(ports, application_id, cancellation, first=application)
+    settled = settled_as_stripe_holds(
+        ports, application_id, cancellation, first=application, marked=marked
+    )
     return Acted(settled.saved, changed=settled.changed)
 
 

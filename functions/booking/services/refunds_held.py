@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.errors import AlreadyRefunded
 from booking.domain.groups import GroupBooking
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.provider_objects import payments_recorded
 from booking.domain.settlement import Cancellation
 from booking.services.concurrency import load_application
@@ -38,17 +39,18 @@ def settled_as_stripe_holds(
     asked: Cancellation,
     *,
     first: Application | None = None,
+    marked: VoidingFor | None = None,
 ) -> Settled:
     """``asked`` settled (``first``: the application read already); when Stripe says a charge
     it asks to refund is refunded already, Stripe's refunds of the booking's payments are
     recorded first, then it is decided again from a fresh read (a charge still kept is
     refunded then; none kept: nothing is left to do)."""
     try:
-        return settle_money(ports, application_id, asked, first=first)
+        return settle_money(ports, application_id, asked, first=first, marked=marked)
     except AlreadyRefunded:
         record_refunds_held(ports, application_id)
     try:
-        again = settle_money(ports, application_id, asked)
+        again = settle_money(ports, application_id, asked, marked=marked)
     except AlreadyRefunded as still:
         # Stripe still answers "refunded already" with no succeeded refund to record: one
         # not through yet (a Bacs or SEPA refund is pending for days), said in words (R9).

@@ -42,7 +42,7 @@ from booking.domain.errors import (
     StaleWrite,
     UnknownToProvider,
 )
-from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, voiding_of
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import course_paid_for, paid_at, paid_late
@@ -106,9 +106,10 @@ def settle_money(
     first: Application | None = None,
     exhausted: Callable[[], Exception] = concurrent_update,
     course_now: Course | None = None,
+    marked: VoidingFor | None = None,
 ) -> Settled:
-    """Apply ``fact`` to the application it belongs to (``first``: read already), once.
-    ``course_now``: its course, read with the event (a payment's lateness is judged by it)."""
+    """Apply ``fact`` to its application (``first``: read already), once. ``course_now``: its
+    course, read with the event (judges lateness); ``marked``: a half-done act, still marked."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or first.price is None:
@@ -124,6 +125,7 @@ def settle_money(
     so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
+        _refuse_unless_still(marked, application)
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if late:
@@ -156,6 +158,13 @@ def settle_money(
     )
     changed = settled.settlement.application is not None or so_far.refunds
     return dataclasses.replace(settled, changed=changed)
+
+
+def _refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
+    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``)
+    and ``application`` no longer carries its mark: the organiser replaced it (review23 F1)."""
+    if marked is not None and voiding_of(application) != marked:
+        raise Conflict(ACT_REPLACED, code="act_replaced")
 
 
 def _act_voiding(
@@ -219,6 +228,12 @@ def _paid_late(
     if course is None or course.course_id != paid_for:
         course = ports.repository.get_course(paid_for)
     return course is not None and paid_late(course, fact, moment, application)
+
+
+def situation_now(ports: Ports, application: Application) -> Situation:
+    """What the one decision weighs of ``application`` now, for an act decided without a
+    course read or a write (the console's cancel confirmation: ``cancel_preview``)."""
+    return _situation(ports, application, None, None)
 
 
 def _situation(

@@ -12,13 +12,14 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
         "GET",
         "/console/applications/{application_id}/cancel",
         "consoleCancelConfirmation",
-        "Confirm a cancellation: what it will do (who is emailed, what is refunded in pounds, "
-        "the place going back), and the form that does it",
+        "Confirm a cancellation: what it will do (who is emailed, the billing contact of an "
+        "invoice too, what Stripe is asked to refund in pounds, the place going back), as the "
+        "cancel's own decision run without writing, and the form that does it",
         {
             "200": page("What cancelling would do, and the form to confirm it"),
             "404": page("No such application (or a path segment longer than any id)"),
             "409": page("The application's page, saying why it cannot be cancelled now"),
-            "422": page("A `refund` other than `on`, refused in words"),
+            "422": page("A `refund` value other than a ticked box's, said in words"),
         },
         description="The application page's *Cancel* leads here; its *Yes, cancel* posts "
         "`POST /console/applications/{application_id}/cancel` with the same refund choice "

@@ -76,7 +76,8 @@ _BURSARY = (
     "once first, then voided there before the grant is saved: 409 `payment_settling` "
     "while the employer's bank debit of it is processing (or Stripe refuses the void for "
     "one begun since the read), 409 `payment_being_recorded` when Stripe holds it paid "
-    "and its event has not come (nothing written, no invoice made or voided). 503 when "
+    "and its event has not come (nothing changed, no invoice made or voided: a mark the "
+    "void's try wrote is taken back, so the version moves). 503 when "
     "Stripe does not answer the void: pressing again completes it."
 )
 
@@ -167,7 +168,8 @@ ORGANISERS: tuple[Route, ...] = (
         "before the cancel is saved: 409 payment_settling while the employer's bank debit "
         "of its invoice is processing (or Stripe refuses the void for one begun since the "
         "read), 409 payment_being_recorded when Stripe holds it paid and its event has not "
-        "come (nothing written, the invoice not voided under the payment); 503 when Stripe "
+        "come (nothing changed, the invoice not voided under the payment: a mark the "
+        "void's try wrote is taken back, so the version moves); 503 when Stripe "
         "does not answer the void (pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "

@@ -1,0 +1,69 @@
+"""What an organiser's cancel would do, decided by the cancel's own settlement run without
+writing (review23 F3): the console's confirmation page says it in words, so it never promises
+other emails or another refund than the cancel makes (``domain.settlement``'s cancellation,
+``domain.payer.billing_contact_told``, ``domain.facilitators_told``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from booking.domain.application import Application
+from booking.domain.application_form import box_ticked
+from booking.domain.commands import Refund, nobody_to_tell
+from booking.domain.emails import EmailKind
+from booking.domain.payer import billing_contact_told
+from booking.domain.settlement import Cancellation, settle
+from booking.services.console import ApplicationDetail, application_detail
+from booking.services.ports import Ports
+from booking.services.settle import situation_now
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """Who the cancel emails and what Stripe is asked to give back (None: the cancel decides
+    nothing of its own here, a place the organisers give up for its group)."""
+
+    person_emailed: bool  # the person, told it is cancelled
+    billing_contact: str | None  # their employer's billing contact, told in a message of its own
+    facilitators_told: bool  # the course's facilitators, told the participant has withdrawn
+    refunded: int  # what Stripe is asked to refund, minor units
+
+
+def cancel_preview(
+    ports: Ports, application: Application, *, refund: bool, suppressed: bool
+) -> CancelPreview | None:
+    """The cancel of ``application`` (``refund``: the money going back), decided as the cancel
+    decides it and nothing written; ``suppressed``: the person's address no longer mailed."""
+    decided = settle(application, Cancellation(refund=refund), situation_now(ports, application))
+    after = decided.application
+    if after is None:
+        return None
+    known = {job.job_id for job in application.outbox}
+    jobs = [job for job in after.outbox if job.job_id not in known]
+    told = next((job for job in jobs if job.kind is EmailKind.CANCELLED), None)
+    left = dict(application.charges_left())
+    refunds = [command for command in decided.before_save if isinstance(command, Refund)]
+    return CancelPreview(
+        person_emailed=told is not None and nobody_to_tell(after) is None and not suppressed,
+        billing_contact=billing_contact_told(EmailKind.CANCELLED, after, told) if told else None,
+        facilitators_told=any(job.kind is EmailKind.FACILITATOR_COPY for job in jobs),
+        refunded=sum(
+            r.amount if r.amount is not None else left.get(r.payment_intent, 0) for r in refunds
+        ),
+    )
+
+
+def cancel_confirmation(
+    ports: Ports, application_id: str, typed_refund: str
+) -> tuple[ApplicationDetail, CancelPreview | None, bool]:
+    """The console's page before a cancel: the application as shown (NotFound first), and,
+    when it may be cancelled, what its cancel does and whether the refund box was ticked
+    (``typed_refund``: the query's value; 422 in words when it is not a box's)."""
+    detail = application_detail(ports, application_id)
+    if "cancel" not in detail.actions:
+        return detail, None, False  # refused on the page, the box unread
+    refund = box_ticked({"refund": typed_refund} if typed_refund else {}, "refund")
+    preview = cancel_preview(
+        ports, detail.application, refund=refund, suppressed=detail.address_suppressed
+    )
+    return detail, preview, refund

@@ -1,0 +1,50 @@
+"""An act left half done after its invoice's void, one step for every kind (review23 F2): one
+person's cancel or bursary (``invoice_void_sweep``), a group's invoice replacement
+(``group_replacement_sweep``). Each kind says how it is taken back, completed and ended; the
+order and Stripe's say are written here once.
+
+Stripe decides, read once: the invoice still open or paid (the void never reached Stripe, or
+was refused), the mark is taken back and the booking goes on on its invoice; void, or unknown
+to Stripe (nothing can pay it), the act is completed, the same use case its maker ran. A
+completion refused for good leaves an invoice nobody can pay: the booking ends by that void,
+never left on it to end later as though it went unpaid. Stripe unreachable:
+DependencyUnavailable, the next run looks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
+from booking.services.ports import Ports
+
+
+@dataclass(frozen=True)
+class HalfDone:
+    """One act left half done on ``invoice_id``: how it is taken back (the void never
+    happened), completed, and ended by the void (its completion refused for good)."""
+
+    invoice_id: str
+    taken_back: Callable[[], None]
+    completed: Callable[[], None]
+    ended_by_the_void: Callable[[BookingError], None]
+
+
+def finished_as_stripe_holds(ports: Ports, act: HalfDone) -> bool:
+    """``act`` finished as Stripe holds its invoice: True when it was completed."""
+    try:
+        status = ports.payments.invoice_at_stripe(act.invoice_id).status
+    except UnknownToProvider:
+        status = "void"  # Stripe holds no such invoice: nothing can pay it
+    if status != "void":
+        act.taken_back()
+        return False
+    try:
+        act.completed()
+    except DependencyUnavailable:
+        raise  # Stripe unreachable: the next run looks again
+    except BookingError as error:
+        act.ended_by_the_void(error)
+        return False
+    return True
