@@ -8,11 +8,12 @@ from __future__ import annotations
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
 from booking.domain.application_form import box_ticked
+from booking.domain.cancel_seen import CancelSeen, seen_now, seen_typed
 from booking.domain.commands import nobody_to_tell
 from booking.domain.errors import Conflict
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, html_page, query_value, served
+from booking.handlers.console_app import chrome, html_page, query_value, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -84,7 +85,13 @@ def cancel_confirmation_page(chrome: Chrome, detail: ApplicationDetail, *, refun
         money=_money(detail, refund),
         seat=_seat(detail),
         refund=refund and bool(detail.refundable),
+        seen=seen_now(application),  # what the cancel then acts on, or refuses (hostile31 N4)
     )
+
+
+def seen() -> CancelSeen | None:
+    """What the confirmation page showed, posted back with its press (hostile31 N4)."""
+    return seen_typed(typed_value("status_seen"), typed_value("paid_seen"))
 
 
 @served("consoleCancelConfirmation")

@@ -15,6 +15,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
+from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import Situation
 from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
@@ -112,14 +113,17 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
 # -- cancellation --------------------------------------------------------------------------
 
 
-def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
+def cancel(
+    ports: Ports, application_id: str, *, refund: bool, seen: CancelSeen | None = None
+) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
     is recorded; an open checkout is detached in the same write and only then expired, an
     open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else; once the manager is erased, the organisers' cancel
-    gives the place up. Ended already: nothing changes (``changed`` False)."""
+    gives the place up. Ended already: nothing changes (``changed`` False). ``seen``: what
+    the organiser's page showed (``domain.cancel_seen``): moved on since, refused."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation, off_stripe = "", False
     if application is not None and application.group_place is not None:
@@ -136,7 +140,7 @@ def cancel(ports: Ports, application_id: str, *, refund: bool) -> Acted:
         refuse_while_being_paid(ports, application, then=CANCEL_ONCE_SETTLED)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(
-        refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe
+        refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe, seen=seen
     )
     settled = settled_as_stripe_holds(ports, application_id, cancellation, first=application)
     return Acted(settled.saved, changed=settled.changed)

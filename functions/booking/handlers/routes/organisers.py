@@ -171,8 +171,14 @@ ORGANISERS: tuple[Route, ...] = (
         "does not answer the void (pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
-        "Cancelled already otherwise: 200, nothing changed",
-        _options(refund={"type": "boolean", "default": False}),
+        "Cancelled already otherwise: 200, nothing changed. With status_seen and paid_seen "
+        "(both or neither: what the caller last read), an application moved on since (paid, "
+        "say) is 409 application_changed, nothing changed",
+        _options(
+            refund={"type": "boolean", "default": False},
+            status_seen={"type": "string", "description": "The status last read"},
+            paid_seen={"type": "integer", "minimum": 0, "description": "Pence kept, last read"},
+        ),
     ),
     _action(
         "refund",
