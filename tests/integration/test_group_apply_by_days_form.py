@@ -13,7 +13,7 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
-from tests.support.groups import paid_card_group
+from tests.support.groups import MANAGER, paid_card_group
 from tests.support.system import COURSE_ID, System
 
 FIELD = "group_apply_by_days"
@@ -70,3 +70,23 @@ def test_the_form_warns_whom_a_change_may_email_and_the_save_says_what_moved(
     notice = browser.words(saved.headers["location"])
     assert "1 group booking's apply-by date moved: its manager is emailed the new date" in notice
     assert system.deliver_emails()  # the manager (and the colleagues) told, as said
+
+
+def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N9: the warning counted the erased manager, and the notice said "its manager is
+    # emailed the new date" though nothing could reach them.
+    group = _with_a_paid_group(system)
+    places = len(group["places"])
+    assert system.admin("DELETE", f"/people/{MANAGER}").status == 200
+    system.deliver_emails()
+    said = browser.words(f"/console/courses/{COURSE_ID}/edit")
+    assert f"{places} people may be emailed if you change this number" in said
+
+    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
+    assert saved.status == 303, saved.body[:300]
+    notice = browser.words(saved.headers["location"])
+    assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
+    sent = system.deliver_emails()
+    assert len(sent) == places  # the colleagues, sent their links again; the manager nothing
