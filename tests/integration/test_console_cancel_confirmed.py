@@ -149,3 +149,21 @@ def test_the_admin_cancel_takes_what_its_caller_read(system: System) -> None:
     now = {"status_seen": "confirmed", "paid_seen": 20000}
     assert system.admin("POST", path, json_body=now).status == 200
     assert system.stored(application).status.value == "cancelled"
+
+
+def test_a_bank_debit_going_through_is_said_not_nothing_paid(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N5: "nothing was paid" while the debit was on its way (then refunded).
+    application = system.apply(COURSE_ID, email="debit@example.org").json()
+    session = application["checkout_url"].rsplit("/", 1)[-1]
+    assert system.pay_session(session, delayed=True).status == 200
+    path = f"/console/applications/{application['application_id']}"
+    words = text_of(browser.get(f"{path}/cancel").body)
+    assert "A payment of £200.00 is going through: if it arrives, it is refunded in full." in words
+    assert "nothing was paid" not in words
+    assert (
+        browser.act(f"{path}/cancel", **_hidden(browser.get(f"{path}/cancel").body)).status == 303
+    )
+    assert system.settle_session(session).status == 200
+    assert system.stored(application).money_returned == 20000  # as the page said

@@ -46,6 +46,9 @@ def _money(detail: ApplicationDetail, refund: bool) -> str:
     """What happens to the money paid, in pounds."""
     currency = detail.course.definition.price.currency
     amount = money_words(detail.refundable, currency) if detail.refundable else ""
+    if not amount and detail.application.payment_pending:  # a bank debit (hostile31 N5)
+        due = f" of {money_words(detail.left_to_pay, currency)}" if detail.left_to_pay else ""
+        return f"A payment{due} is going through: if it arrives, it is refunded in full."
     if not amount:
         return "Nothing is refunded: nothing was paid that could be given back."
     to = f" to {detail.refund_to}" if detail.refund_to else ""
