@@ -318,12 +318,13 @@ ORGANISERS: tuple[Route, ...] = (
         "backfillRefundsFailed",
         "Keep on each booking the refund failures Stripe told before they were kept there",
         {"200": json_answer("RefundsFailedBackfillOut", "What the backfill wrote")},
-        errors=(),
+        errors=(400, 413, 415, 422),
         description="A booking whose refund failed at Stripe before each failure was kept on "
         "it lacks it, so *Refund* answered 200 for nothing done. Each `refund_failed_at_stripe` "
         "anomaly names the booking and the refund (kept once Stripe's own read said failed): "
         "each is written onto its booking, conditionally. Safe to run twice (the second run "
-        "writes nothing) and while people book (`course-booking backfill-refunds-failed`).",
+        "writes nothing) and while people book (`course-booking backfill-refunds-failed`). "
+        "It takes no fields: any sent (a `dry_run`) is a 422 naming it, nothing run.",
         tags=TAGS,
     ),
     Route(
