@@ -90,3 +90,21 @@ def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
     assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
     sent = system.deliver_emails()
     assert len(sent) == places  # the colleagues, sent their links again; the manager nothing
+
+
+@pytest.mark.parametrize(
+    "field", ["invoice_due_before_start_days", "invoice_due_days", "offer_valid_hours"]
+)
+@pytest.mark.parametrize("typed", ["", " 3 ", "+2", "007"])
+def test_every_whole_number_box_takes_the_same_rule(
+    system: System, browser: ConsoleBrowser, field: str, typed: str
+) -> None:
+    # hostile31 N8: the other whole-number boxes took "+2", "007", " 3 ", and a cleared box
+    # was saved as the default (a due lead of 14 days silently 7).
+    fields = _fields(system)
+    reply = browser.act("/console/courses", **{**fields, field: typed})
+    assert reply.status == 422, reply.body[:300]
+    assert error_beside(reply.body, field)
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    assert str(getattr(course.definition, field)) == fields[field]  # nothing saved
