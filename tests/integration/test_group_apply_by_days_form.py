@@ -13,7 +13,7 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
-from tests.support.groups import MANAGER, paid_card_group
+from tests.support.groups import MANAGER, book, paid_card_group
 from tests.support.system import COURSE_ID, System
 
 FIELD = "group_apply_by_days"
@@ -108,3 +108,18 @@ def test_every_whole_number_box_takes_the_same_rule(
     course = system.ports.repository.get_course(COURSE_ID)
     assert course is not None
     assert str(getattr(course.definition, field)) == fields[field]  # nothing saved
+
+
+def test_an_unpaid_groups_move_is_not_said_as_emailed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N9: "its manager is emailed the new date" for a group not paid yet, whose
+    # manager is given the date when it is paid.
+    system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {FIELD: 0})
+    assert book(system, course=COURSE_ID).status == 201
+    system.deliver_emails()
+    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
+    assert saved.status == 303, saved.body[:300]
+    notice = browser.words(saved.headers["location"])
+    assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
+    assert system.deliver_emails() == []
