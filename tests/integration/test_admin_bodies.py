@@ -34,7 +34,7 @@ def test_an_unknown_field_on_an_action_is_refused_by_name_and_nothing_is_done(
 
     assert cancel.status == 422, cancel.body
     assert cancel.json()["error"]["fields"] == {
-        "refnd": "not a field of this request (the only field it takes is refund)"
+        "refnd": "not a field of this request (the fields it takes: refund, status_seen, paid_seen)"
     }
     assert resend.status == 422, resend.body
     assert resend.json()["error"]["fields"] == {

@@ -97,3 +97,93 @@ def test_the_confirmation_names_the_billing_contact_the_cancel_emails(
     assert browser.act(f"{path}/cancel").status in (200, 303)
     sent_to = [address for email in system.deliver_emails() for address in email.to]
     assert ACCOUNTS in sent_to, sent_to
+
+
+def _hidden(page: str) -> dict[str, str]:
+    """The confirmation form's hidden fields (CSRF left to ``act``), as a browser posts them."""
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_a_page_shown_before_the_person_paid_cancels_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N4: shown while unpaid ("nothing was paid"), pressed after the payment landed,
+    # the cancel ended the paid booking and kept the money. The form carries what it showed.
+    application = system.apply(COURSE_ID, email="late@example.org").json()
+    path = f"/console/applications/{application['application_id']}"
+    shown = browser.get(f"{path}/cancel").body
+    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    seen = _hidden(shown)
+    assert seen == {"status_seen": "awaiting_payment", "paid_seen": "0"}
+    assert system.pay(application["checkout_url"]).status == 200
+    system.deliver_emails()
+
+    refused = browser.act(f"{path}/cancel", **seen)
+    assert refused.status == 409, refused.body
+    words = text_of(refused.body)
+    assert "changed since the page was shown" in words
+    assert "£200.00 paid" in words
+    assert system.stored(application).status.value == "confirmed"
+    assert system.deliver_emails() == []
+
+    # Shown again, it says what it now does, and its press acts.
+    again = browser.get(f"{path}/cancel?refund=on").body
+    assert _hidden(again) == {"refund": "on", "status_seen": "confirmed", "paid_seen": "20000"}
+    assert browser.act(f"{path}/cancel", **_hidden(again)).status == 303
+    assert system.stored(application).status.value in ("cancelled", "refunded")
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        {"status_seen": "nonsense", "paid_seen": "0"},
+        {"status_seen": "awaiting_payment", "paid_seen": "-1"},
+        {"status_seen": "awaiting_payment"},
+        {"paid_seen": "0"},
+    ],
+)
+def test_an_unclear_seen_is_refused_in_words(
+    system: System, browser: ConsoleBrowser, seen: dict[str, str]
+) -> None:
+    application = system.apply(COURSE_ID, email="odd@example.org").json()
+    path = f"/console/applications/{application['application_id']}"
+    refused = browser.act(f"{path}/cancel", **seen)
+    assert refused.status == 422, refused.body
+    assert "open the application again" in text_of(refused.body)
+    assert system.stored(application).status.value == "awaiting_payment"
+
+
+def test_the_admin_cancel_takes_what_its_caller_read(system: System) -> None:
+    application = system.apply(COURSE_ID, email="api@example.org").json()
+    path = f"/applications/{application['application_id']}/cancel"
+    read = {"status_seen": "awaiting_payment", "paid_seen": 0}
+    assert system.pay(application["checkout_url"]).status == 200
+    refused = system.admin("POST", path, json_body=read)
+    assert refused.status == 409, refused.body
+    assert refused.json()["error"]["code"] == "application_changed"
+    assert system.stored(application).status.value == "confirmed"
+    unclear = system.admin("POST", path, json_body={"status_seen": "confirmed"})
+    assert unclear.status == 422, unclear.body
+    now = {"status_seen": "confirmed", "paid_seen": 20000}
+    assert system.admin("POST", path, json_body=now).status == 200
+    assert system.stored(application).status.value == "cancelled"
+
+
+def test_a_bank_debit_going_through_is_said_not_nothing_paid(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N5: "nothing was paid" while the debit was on its way (then refunded).
+    application = system.apply(COURSE_ID, email="debit@example.org").json()
+    session = application["checkout_url"].rsplit("/", 1)[-1]
+    assert system.pay_session(session, delayed=True).status == 200
+    path = f"/console/applications/{application['application_id']}"
+    words = text_of(browser.get(f"{path}/cancel").body)
+    assert "A payment of £200.00 is going through: if it arrives, it is refunded in full." in words
+    assert "nothing was paid" not in words
+    assert (
+        browser.act(f"{path}/cancel", **_hidden(browser.get(f"{path}/cancel").body)).status == 303
+    )
+    assert system.settle_session(session).status == 200
+    assert system.stored(application).money_returned == 20000  # as the page said

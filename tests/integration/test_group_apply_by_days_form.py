@@ -17,7 +17,7 @@ from tests.support.console import (
     signed_in,
     stored_course_fields,
 )
-from tests.support.groups import paid_card_group
+from tests.support.groups import MANAGER, book, paid_card_group
 from tests.support.system import COURSE_ID, System
 
 FIELD = "group_apply_by_days"
@@ -72,3 +72,56 @@ def test_the_form_warns_whom_a_change_may_email_and_the_save_says_what_moved(
     notice = browser.words(saved.headers["location"])
     assert "1 group booking's apply-by date moved: its manager is emailed the new date" in notice
     assert system.deliver_emails()  # the manager (and the colleagues) told, as said
+
+
+def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N9: the warning counted the erased manager, and the notice said "its manager is
+    # emailed the new date" though nothing could reach them.
+    group = _with_a_paid_group(system)
+    places = len(group["places"])
+    assert system.admin("DELETE", f"/people/{MANAGER}").status == 200
+    system.deliver_emails()
+    said = browser.words(f"/console/courses/{COURSE_ID}/edit")
+    assert f"{places} people may be emailed if you change this number" in said
+
+    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
+    assert saved.status == 303, saved.body[:300]
+    notice = browser.words(saved.headers["location"])
+    assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
+    sent = system.deliver_emails()
+    assert len(sent) == places  # the colleagues, sent their links again; the manager nothing
+
+
+@pytest.mark.parametrize(
+    "field", ["invoice_due_before_start_days", "invoice_due_days", "offer_valid_hours"]
+)
+@pytest.mark.parametrize("typed", ["", " 3 ", "+2", "007"])
+def test_every_whole_number_box_takes_the_same_rule(
+    system: System, browser: ConsoleBrowser, field: str, typed: str
+) -> None:
+    # hostile31 N8: the other whole-number boxes took "+2", "007", " 3 ", and a cleared box
+    # was saved as the default (a due lead of 14 days silently 7).
+    fields = _fields(system)
+    reply = browser.act("/console/courses", **{**fields, field: typed})
+    assert reply.status == 422, reply.body[:300]
+    assert error_beside(reply.body, field)
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    assert str(getattr(course.definition, field)) == fields[field]  # nothing saved
+
+
+def test_an_unpaid_groups_move_is_not_said_as_emailed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile31 N9: "its manager is emailed the new date" for a group not paid yet, whose
+    # manager is given the date when it is paid.
+    system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {FIELD: 0})
+    assert book(system, course=COURSE_ID).status == 201
+    system.deliver_emails()
+    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
+    assert saved.status == 303, saved.body[:300]
+    notice = browser.words(saved.headers["location"])
+    assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
+    assert system.deliver_emails() == []

@@ -8,6 +8,8 @@ from datetime import timedelta
 from html import unescape
 from typing import Any
 
+import pytest
+
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
 from tests.support.offers import first_offered
@@ -138,3 +140,27 @@ def test_a_turned_down_offer_gives_its_discount_code_use_back(system: System) ->
     again = system.apply(course_id="small", email="third@example.org", discount_code="once")
     assert again.status == 201, again.body
     assert again.json()["amount_due"] == 10000
+
+
+def test_a_decline_racing_the_sweeps_lapse_says_what_was_written(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hostile31 N3: the sweep lapsed the offer while the decline expired its checkout; the
+    # decline answered "You have turned down the place" over the lapse and its email.
+    first, second = first_offered(system)
+    opened = system.api(
+        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
+    )
+    assert opened.status == 201
+    expire = system.ports.payments.expire_checkout
+
+    def sweep_meanwhile(session_id: str) -> str:
+        answer = expire(session_id)
+        sweep(system.ports, system.now() + timedelta(hours=48, minutes=2))
+        return answer
+
+    monkeypatch.setattr(system.ports.payments, "expire_checkout", sweep_meanwhile)
+    reply = _decline(system, first)
+    assert system.stored(first).status_reason == "offer_lapsed"
+    assert "this offer has lapsed" in reply.refused(409, "offer_lapsed")["message"]
+    assert system.status_of(second)["status"] == "offered"

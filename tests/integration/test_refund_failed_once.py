@@ -191,6 +191,10 @@ def test_a_failure_kept_before_bookings_held_it_is_backfilled_from_its_anomaly(
     system.ports.repository.save(before, stored)  # as a booking saved before fix20c holds it
     assert system.stored(application).refunds_failed == ()
 
+    # It takes no fields: a dry run asked is refused by its name, nothing written (hostile31 N7).
+    dry = system.admin("POST", "/refunds-failed/backfill", json_body={"dry_run": True})
+    assert dry.refused(422, "validation_failed")["fields"].keys() == {"dry_run"}
+    assert system.stored(application).refunds_failed == ()
     first = system.admin("POST", "/refunds-failed/backfill")
     assert first.status == 200, first.body
     assert first.json() == {"written": 1, "already_held": 0, "not_found": 0}

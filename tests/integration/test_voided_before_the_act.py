@@ -373,3 +373,24 @@ def test_the_last_place_given_up_voids_first_and_stripes_event_ends_it_as_given_
     assert (ended.status.value, ended.replacing_invoice) == ("lapsed", None)
     view = manager_view(system, group)
     assert view["ended_because"] == "every_place_given_up", view
+
+
+def test_a_last_place_whose_void_stripe_does_not_answer_is_said_in_words(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hostile31 N6: a bare "timed out" 503; now the one-person void's sentence.
+    group, invoice_id = _group_down_to_its_last_place(system)
+
+    def unanswered(invoice: str) -> str:
+        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
+
+    monkeypatch.setattr(system.ports.payments, "void_invoice", unanswered)
+    first = give_up(system, group, 3)
+    monkeypatch.undo()
+
+    error = first.refused(503, "payment_provider_unavailable")
+    assert "nothing was changed yet. Please try again in a few minutes" in error["message"]
+    assert manager_view(system, group)["places_kept"] == 1
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert give_up(system, group, 3).status == 200  # pressing again completes it
+    assert system.stripe_invoice(invoice_id)["status"] == "void"

@@ -80,6 +80,16 @@ def lapse_told(group: GroupBooking) -> GroupBooking:
 _MOVE_KEY = re.compile(r"^v\d+-from-(\d+)-to-(\d+)$")
 
 
+def manager_told_of_move(told: GroupBooking, before: GroupBooking) -> bool:
+    """Whether ``told`` queued its manager an email of an apply-by move ``before`` had not."""
+    known = {job.job_id for job in before.outbox}
+    return any(
+        job.reason == GroupEvent.APPLY_BY_MOVED and job.group_place is None
+        for job in told.outbox
+        if job.job_id not in known
+    )
+
+
 def apply_by_move_told(group: GroupBooking, before: GroupBooking) -> GroupBooking:
     """``group``, whose apply-by date the course's new dates moved from ``before``'s, with the
     manager's email about it queued, earlier or later alike, once per change from the date
@@ -87,8 +97,8 @@ def apply_by_move_told(group: GroupBooking, before: GroupBooking) -> GroupBookin
     runs tells them nothing; two moves say the way it went from what they know, hostile22 H1):
     for a paid booking with places kept (its paid email gave them the date; an unpaid one's
     paid email will give the date as it then stands)."""
-    if group.status is not GroupStatus.PAID or not group.places_kept:
-        return group
+    if group.status is not GroupStatus.PAID or not group.places_kept or group.manager_erased:
+        return group  # an erased manager is emailed nothing (hostile31 N9)
     was, now = int(last_told(before).timestamp()), int(group.apply_by.timestamp())
     if was == now:
         return group

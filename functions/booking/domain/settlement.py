@@ -23,12 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain import refund_failed as failing
-from booking.domain.application import (
-    FUNDABLE_STATUSES,
-    ON_THE_WAY,
-    Application,
-    ApplicationStatus,
-)
+from booking.domain.application import FUNDABLE_STATUSES, ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import (
     AfterSave,
     ExpireCheckout,
@@ -96,6 +92,7 @@ class Cancellation:
     # The Refund action: give back what a booking cancelled earlier without a refund kept
     # (with ``refund``), by the same refunds a cancellation with one asks for.
     afterwards: bool = False
+    seen: CancelSeen | None = None  # what the organiser's page showed (None: not known)
 
 
 MoneyFact = (
@@ -308,6 +305,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
+    if fact.seen and (moved_on := fact.seen.refusal(application, currency)):  # hostile31 N4
+        return _refusal(moved_on)
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
         return _refusal(nothing_at_stripe(application, currency, cancelled=False))

@@ -19,6 +19,7 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.billing import DiscountCodeDefinition
+from booking.domain.cancel_seen import seen_typed
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
@@ -203,12 +204,15 @@ def decline(application_id: str) -> Acted:
     return lifecycle.decline(ports(), application_id, _body().get("message"))
 
 
-@action("cancel", "refund")
+@action("cancel", "refund", "status_seen", "paid_seen")
 def cancel(application_id: str) -> Acted:
-    refund = _body().get("refund", False)
+    body = _body()
+    refund = body.get("refund", False)
     if not isinstance(refund, bool):
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
-    return lifecycle.cancel(ports(), application_id, refund=refund)
+    # What the caller last read (hostile31 N4): moved on since, 409 application_changed.
+    seen = seen_typed(body.get("status_seen"), body.get("paid_seen"))
+    return lifecycle.cancel(ports(), application_id, refund=refund, seen=seen)
 
 
 @served("transferBooking")
@@ -321,6 +325,7 @@ def backfill_billing_index() -> Response[str]:
 
 @served("backfillRefundsFailed")
 def backfill_refunds_failed() -> Response[str]:
+    _body_of("backfill")  # it takes no fields: a dry_run is refused by name, never run (N7)
     done = backfills.backfill_refunds_failed(ports())
     answer = _views().RefundsFailedBackfillOut(**done.__dict__)
     return http.json_response(200, answer.model_dump(mode="json"))

@@ -42,7 +42,7 @@ from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import console_application as application_pages
 from booking.handlers import (
-    console_cancel,  # noqa: F401  # its routes, registered on app
+    console_cancel,  # its routes, registered on app; the cancel reads its form
     console_codes,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
@@ -272,7 +272,8 @@ def decline(application_id: str) -> Acted:
 def cancel(application_id: str) -> Acted:
     # A ticked box by the one rule; any other value is refused beside the box, never read as
     # "keep the money".
-    return lifecycle.cancel(ports(), application_id, refund=box_ticked(posted_form(), "refund"))
+    refund = box_ticked(posted_form(), "refund")
+    return lifecycle.cancel(ports(), application_id, refund=refund, seen=console_cancel.seen())
 
 
 @action("consoleGrantBursary")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
+from booking.domain.cancel_seen import CancelSeen, seen_now, seen_typed
 from booking.domain.commands import nobody_to_tell
 from booking.domain.errors import Conflict
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, html_page, query_value, served
+from booking.handlers.console_app import chrome, html_page, query_value, served, typed_value
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -58,6 +59,9 @@ def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: boo
     currency = detail.course.definition.price.currency
     given = preview.refunded if refund and preview is not None else detail.refundable
     amount = money_words(given, currency) if given else ""
+    if not amount and detail.application.payment_pending:  # a bank debit (hostile31 N5)
+        due = f" of {money_words(detail.left_to_pay, currency)}" if detail.left_to_pay else ""
+        return f"A payment{due} is going through: if it arrives, it is refunded in full."
     if not amount:
         return "Nothing is refunded: nothing was paid that could be given back."
     to = f" to {detail.refund_to}" if detail.refund_to else ""
@@ -99,7 +103,13 @@ def cancel_confirmation_page(
         money=_money(detail, preview, refund),
         seat=_seat(detail),
         refund=refund and bool(detail.refundable),
+        seen=seen_now(application),  # what the cancel then acts on, or refuses (hostile31 N4)
     )
+
+
+def seen() -> CancelSeen | None:
+    """What the confirmation page showed, posted back with its press (hostile31 N4)."""
+    return seen_typed(typed_value("status_seen"), typed_value("paid_seen"))
 
 
 @served("consoleCancelConfirmation")

@@ -22,7 +22,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
 from booking.domain.validation import SESSION_PROBLEM, parse, parse_json_strictly
-from booking.handlers.course_form_checks import days_mistakes, early_mistakes
+from booking.handlers.course_form_checks import early_mistakes, whole_number_mistakes
 from booking.handlers.http import FilePart
 from booking.handlers.sentences import capitalised
 
@@ -182,7 +182,7 @@ def read_form(posted: Mapping[str, str]) -> CourseForm:
     """The form as posted (rows in the order of their numbers, blank rows kept for display)."""
     values = {name: str(posted.get(name, "")).strip() for name in TOP_FIELDS}
     unclear = {name: UNSEEN for name in TOP_FIELDS if _shows_nothing(posted.get(name, ""))}
-    unclear.update(days_mistakes(posted))
+    unclear.update(whole_number_mistakes(posted))
     for name in CHECKBOXES:
         # Each box by the one rule: ticked "on", left out ""; any other value is refused beside
         # the box (shown unticked), never saved as unticked.

@@ -38,27 +38,31 @@ def _time(typed: str) -> time | None:
     return read if read.tzinfo is None else None
 
 
-# Whole days typed as a person types them: no sign, no leading nought, no spaces (hostile29 N2:
-# " 3 ", "+2" and "007" were read as 3, 2 and 7, and the save emailed managers of it).
-_WHOLE_DAYS = re.compile(r"0|[1-9][0-9]{0,2}")
-DAYS_TYPED = {
-    "group_apply_by_days": "Enter a whole number of days, like 7, with nothing else in the box",
+# Whole numbers typed as a person types them: no sign, no leading nought, no spaces (hostile29
+# N2: " 3 ", "+2" and "007" were read as 3, 2 and 7, and the save emailed managers of it). One
+# rule for every whole-number box of the form (hostile31 N8), each in its unit.
+_WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]{0,2}")
+WHOLE_NUMBER_BOXES = {
+    "group_apply_by_days": "days",
+    "invoice_due_before_start_days": "days",
+    "invoice_due_days": "days",
+    "offer_valid_hours": "hours",
 }
-DAYS_LEFT_EMPTY = "Enter a number of days, 0 or more: an empty box is not read as the default"
 
 
-def days_mistakes(posted: Mapping[str, object]) -> dict[str, str]:
-    """Form field id -> the reason, for each field of whole days as posted (before any space is
-    trimmed): left empty (hostile29 N2: a cleared box was saved as the default 7, emailing the
-    groups' managers), or typed other than plainly. A field not posted at all (a script's form
-    without it) keeps the definition's default."""
+def whole_number_mistakes(posted: Mapping[str, object]) -> dict[str, str]:
+    """Form field id -> the reason, for each whole-number box as posted (before any space is
+    trimmed): left empty (hostile29 N2: a cleared box was saved as the default, emailing the
+    groups' managers; hostile31 N8: a cleared due lead halved in silence), or typed other
+    than plainly. A field not posted at all (a script's form without it) keeps the
+    definition's default."""
     mistakes = {}
-    for name, reason in DAYS_TYPED.items():
+    for name, unit in WHOLE_NUMBER_BOXES.items():
         if name not in posted:
             continue
         typed = str(posted[name])
         if not typed.strip():
-            mistakes[name] = DAYS_LEFT_EMPTY
-        elif not _WHOLE_DAYS.fullmatch(typed):
-            mistakes[name] = reason
+            mistakes[name] = f"Enter a number of {unit}: an empty box is not read as the default"
+        elif not _WHOLE_NUMBER.fullmatch(typed):
+            mistakes[name] = f"Enter a whole number of {unit}, like 7, with nothing else in the box"
     return mistakes

@@ -29,11 +29,12 @@ def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     """Where a save leads (the course's page) and the notice's code for it: the days of the
     follow-ups it seemed to move without an id, how many it offered a place, the first of
     those (ids), how many its changes are emailed to and what they tell, and how many group
-    bookings' apply-by dates it moved: ``days|count|ids|emailed|told|groups``."""
+    bookings' apply-by dates it moved and how many of their managers it emailed:
+    ``days|count|ids|emailed|told|groups|managers``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
     code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
-    code += f"|{saved.groups_redated}"
+    code += f"|{saved.groups_redated}|{saved.managers_told}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -44,26 +45,40 @@ def saved_said(code: str, listing: CourseApplications) -> list[str]:
     count, _, rest = rest.partition("|")
     ids, _, rest = rest.partition("|")
     emailed, _, rest = rest.partition("|")
-    told_of, _, groups = rest.partition("|")
+    told_of, _, rest = rest.partition("|")
+    groups, _, managers = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
     told = [emailed_said(int(emailed), told_of)] if emailed.isdigit() and int(emailed) else []
-    regrouped = [groups_redated_said(int(groups))] if groups.isdigit() and int(groups) else []
+    told_managers = int(managers) if managers.isdigit() else 0
+    moved = int(groups) if groups.isdigit() else 0
+    regrouped = [groups_redated_said(moved, told_managers)] if moved else []
     return [*said, *_warnings(days), *told, *regrouped, _price_said(listing)]
 
 
-def groups_redated_said(count: int) -> str:
-    """ "2 group bookings' apply-by dates moved: ..." (hostile29 N2: said nothing)."""
+def groups_redated_said(count: int, managers: int) -> str:
+    """ "2 group bookings' apply-by dates moved: ..." (hostile29 N2: said nothing), with the
+    managers the save emailed (hostile31 N9: an unpaid booking's manager, or an erased one, is
+    emailed nothing)."""
     groups = (
         "1 group booking's apply-by date"
         if count == 1
         else f"{count} group bookings' apply-by dates"
     )
+    if managers == count:
+        told = f"{'its manager is' if count == 1 else 'each manager is'} emailed the new date"
+    else:
+        emailed = "no manager is" if not managers else f"{managers} of their managers "
+        emailed += "" if not managers else ("is" if managers == 1 else "are")
+        told = (
+            f"{emailed} emailed the new date (an unpaid booking's manager is given it when it "
+            "is paid; an erased manager is emailed nothing)"
+        )
     return (
-        f"{groups} moved: {'its manager is' if count == 1 else 'each manager is'} emailed the new "
-        "date, and where it came earlier, each colleague not applied yet is sent their link again."
+        f"{groups} moved: {told}, and where it came earlier, each colleague not applied yet "
+        "is sent their link again."
     )
 
 

@@ -57,6 +57,7 @@ class SavedCourse:
     told: str = "dates"
     # How many group bookings' apply-by dates the save moved, each manager told (hostile29 N2).
     groups_redated: int = 0
+    managers_told: int = 0  # of those, the managers emailed (hostile31 N9)
 
     @property
     def warnings(self) -> list[str]:
@@ -118,7 +119,7 @@ def _put_course(
     from booking.services.group_dates import redate_groups
 
     moved = previous is not None and dates_moved(previous, definition)
-    redated = 0
+    redated = managers = 0
     # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
     # above (refusals, edits, whether the dates moved) and the notices below are decided
     # again on the version now stored (review21 F3).
@@ -136,7 +137,7 @@ def _put_course(
         # Through by-course queries, which may miss what was written a moment before: the
         # sweep follows the moved dates again for a while (``services.dates_followed``).
         followed = redate_groups(ports, course)
-        emailed, redated = followed.emailed, followed.changed
+        emailed, redated, managers = followed.emailed, followed.changed, followed.managers
         reopen_waiting_list(ports, previous, course, now)
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
@@ -153,6 +154,7 @@ def _put_course(
         emailed,
         told_of(own, changes),
         redated,
+        managers,
     )
 
 

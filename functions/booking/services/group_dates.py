@@ -27,6 +27,7 @@ from booking.domain.group_notices import (
     apply_by_moved_since,
     apply_by_told,
     gives_apply_by,
+    manager_told_of_move,
 )
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.services.concurrency import retried
@@ -43,23 +44,25 @@ class GroupsRedated:
 
     changed: int  # groups whose apply-by date moved
     emailed: int  # emails that queued (managers, colleagues not applied yet)
+    managers: int = 0  # managers among them (a paid booking's, not erased: hostile31 N9)
 
 
 def redate_groups(ports: Ports, course: Course) -> GroupsRedated:
     """Each of ``course``'s groups still to be applied for, its apply-by date set again from
     the course as saved, the manager told of it (``domain.group_notices.apply_by_move_told``)."""
     now = ports.clock()
-    changed = emailed = 0
+    changed = emailed = managers = 0
     for group in ports.groups.groups_of_course(course.course_id):
-        queued: list[int] = []
+        queued: list[tuple[int, bool]] = []
         if redate_group(ports, course, group, now, queued=queued) is not None:
             changed += 1
-            emailed += queued[-1] if queued else 0
+            emails, manager = queued[-1] if queued else (0, False)
+            emailed, managers = emailed + emails, managers + manager
     if changed:
         logger.info(
             "groups' apply-by dates follow the course", extra={"course_id": course.course_id}
         )
-    return GroupsRedated(changed, emailed)
+    return GroupsRedated(changed, emailed, managers)
 
 
 def apply_by_emails(ports: Ports, course: Course) -> int:
@@ -112,12 +115,13 @@ def redate_group(
     group: GroupBooking,
     now: datetime,
     *,
-    queued: list[int] | None = None,
+    queued: list[tuple[int, bool]] | None = None,
 ) -> GroupBooking | None:
     """``group`` (as read) with its apply-by date set again from ``course`` as it stands, the
     manager told of the move (and colleagues not applied yet of one earlier than their last
     email gave: ``domain.group_dates.colleagues_told``), saved: the group as saved; None when
-    the date holds. ``queued``: given the number of emails the save queued."""
+    the date holds. ``queued``: given the number of emails the save queued, and whether the
+    manager's was one."""
     applied = _places_applied_for(ports, group)
 
     def save(current: GroupBooking) -> GroupBooking | None:
@@ -126,7 +130,7 @@ def redate_group(
             return None
         saved = ports.groups.save_group(told, current)
         if queued is not None:
-            queued.append(_queued(told, current))
+            queued.append((_queued(told, current), manager_told_of_move(told, current)))
         return saved
 
     return retried(save, group_reader(ports, group.group_id), first=group)

@@ -27,13 +27,13 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
-from booking.services.invoice_requests import void_at_stripe
+from booking.services.invoice_requests import void_at_stripe, void_unanswered
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -61,7 +61,10 @@ def voided_for_replacement(
             "replacing_since": group.replacing_since if again else now,
         }
         marked = ports.groups.save_group(group.model_copy(update=mark), group)
-    held = void_at_stripe(ports, invoice.invoice_id)
+    try:
+        held = void_at_stripe(ports, invoice.invoice_id)
+    except DependencyUnavailable as error:  # said as the one-person void's (hostile31 N6)
+        raise void_unanswered(error) from error
     if not held.on_its_way:
         return marked
     unmarked(ports, group.group_id, invoice.invoice_id)

@@ -152,6 +152,19 @@ def being_paid_refused(
     )
 
 
+def void_unanswered(error: DependencyUnavailable) -> DependencyUnavailable:
+    """What the organiser or the manager is told when Stripe did not answer the void an act
+    asks first (a one-person invoice's, a group's: hostile31 N6), in one wording: the mark
+    stays, and the sweep completes the act or takes the mark back."""
+    return DependencyUnavailable(
+        "the payment provider did not answer the cancellation of the invoice: nothing was "
+        "changed yet. Please try again in a few minutes (if the invoice was cancelled, this "
+        "is completed within half an hour in any case)",
+        code=error.code,
+        retry_after_seconds=error.retry_after_seconds,
+    )
+
+
 def voided_first(ports: Ports, application: Application, act: VoidingFor) -> Application:
     """``application``'s open invoice voided at Stripe for the organiser's ``act`` (its
     cancel, or a bursary replacing the invoice or leaving nothing to pay), before the act is
@@ -178,13 +191,7 @@ def voided_first(ports: Ports, application: Application, act: VoidingFor) -> App
     try:
         held = void_at_stripe(ports, invoice.invoice_id)
     except DependencyUnavailable as error:
-        raise DependencyUnavailable(
-            "the payment provider did not answer the cancellation of the invoice: nothing was "
-            "changed yet. Please try again in a few minutes (if the invoice was cancelled, this "
-            "is completed within half an hour in any case)",
-            code=error.code,
-            retry_after_seconds=error.retry_after_seconds,
-        ) from error
+        raise void_unanswered(error) from error
     if held.on_its_way:
         unmark_voiding(ports, application.application_id, invoice.invoice_id)
         logger.info(

@@ -15,6 +15,7 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
+from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import Situation
 from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
@@ -113,7 +114,12 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
 
 
 def cancel(
-    ports: Ports, application_id: str, *, refund: bool, marked: VoidingFor | None = None
+    ports: Ports,
+    application_id: str,
+    *,
+    refund: bool,
+    marked: VoidingFor | None = None,
+    seen: CancelSeen | None = None,
 ) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
@@ -122,7 +128,9 @@ def cancel(
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else; once the manager is erased, the organisers' cancel
     gives the place up. Ended already: nothing changes (``changed`` False). ``marked``: the
-    sweep's completion of a cancel left half done, only while the booking carries its mark."""
+    sweep's completion of a cancel left half done, only while the booking carries its mark.
+    ``seen``: what the organiser's page showed (``domain.cancel_seen``): moved on since,
+    refused."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation, off_stripe = "", False
     if application is not None and application.group_place is not None:
@@ -139,7 +147,7 @@ def cancel(
         refuse_while_being_paid(ports, application, then=CANCEL_ONCE_SETTLED)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(
-        refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe
+        refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe, seen=seen
     )
     settled = settled_as_stripe_holds(
         ports, application_id, cancellation, first=application, marked=marked

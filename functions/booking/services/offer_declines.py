@@ -49,17 +49,19 @@ def decline_offer(ports: Ports, application_id: str, token: str) -> Declined:
 
     released = end_unpaid_hold(ports, application_id, now, turned_down)
     current = authorised(ports, application_id, token)
-    if not released:
-        if was_declined(current):
-            return Declined(current, already=True)  # a second press that ran alongside
-        _refuse_unless_declinable(current, course, ports)
-        raise Conflict(  # paid at Stripe a moment ago: its webhook books the place
-            "your payment for this place has just been made, so it cannot be turned down now",
-            code="payment_pending",
-        )
-    logger.info("offer declined", extra={"application_id": application_id})
-    offer_free_places(ports, course.course_id)
-    return Declined(current, already=False)
+    if released and was_declined(current):
+        logger.info("offer declined", extra={"application_id": application_id})
+        offer_free_places(ports, course.course_id)
+        return Declined(current, already=False)
+    # Said from what was written (hostile31 N3): released meanwhile by another (the sweep's
+    # lapse, an organiser's cancel), or by a second press alongside, or paid a moment ago.
+    if was_declined(current):
+        return Declined(current, already=True)  # a second press that ran alongside
+    _refuse_unless_declinable(current, course, ports)
+    raise Conflict(  # paid at Stripe a moment ago: its webhook books the place
+        "your payment for this place has just been made, so it cannot be turned down now",
+        code="payment_pending",
+    )
 
 
 def _refuse_unless_declinable(application: Application, course: Course, ports: Ports) -> None:

@@ -33,6 +33,7 @@ from booking.handlers.routes.answers import (
     schema,
     see_other,
 )
+from booking.handlers.routes.console_cancel import CANCEL_FIELDS
 from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
@@ -152,8 +153,7 @@ _UPLOAD = form(
 )
 
 APPROVED = "approved"
-# An approval on a full course: the applicant went to its waiting list, not offered a place.
-APPROVED_WAITLISTED = "approved_waitlisted"
+APPROVED_WAITLISTED = "approved_waitlisted"  # approved onto a full course's waiting list
 
 ACTIONS: tuple[Route, ...] = (
     _action("approve", "consoleApprove", "Approve: offer a place", APPROVED),
@@ -176,7 +176,7 @@ ACTIONS: tuple[Route, ...] = (
         "consoleCancel",
         "Cancel a booking or an application, optionally refunding through Stripe",
         "cancelled",
-        {"refund": {**TICKED, "description": "Ticked: refund what was paid"}},
+        CANCEL_FIELDS,
         typed=True,  # a box posted neither ticked nor left out is refused beside it
     ),
     _action(

@@ -4,7 +4,19 @@ do, whose form then posts ``consoleCancel`` (unchanged: the API and scripts post
 from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import page, path_parameter
+from booking.handlers.routes.answers import TICKED, page, path_parameter
+
+# The cancel's form (``consoleCancel``): the refund choice, and what the confirmation showed
+# (hostile31 N4: a press acts on what its page said, or is refused).
+CANCEL_FIELDS: dict[str, object] = {
+    "refund": {**TICKED, "description": "Ticked: refund what was paid"},
+    "status_seen": {
+        "type": "string",
+        "description": "The status the confirmation page showed (its form carries it, with "
+        "paid_seen): moved on since is refused, 409 application_changed, nothing changed",
+    },
+    "paid_seen": {"type": "string", "description": "The money kept the page showed, in pence"},
+}
 
 CANCEL_CONFIRMATION: tuple[Route, ...] = (
     Route(

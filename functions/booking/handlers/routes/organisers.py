@@ -173,8 +173,14 @@ ORGANISERS: tuple[Route, ...] = (
         "does not answer the void (pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
-        "Cancelled already otherwise: 200, nothing changed",
-        _options(refund={"type": "boolean", "default": False}),
+        "Cancelled already otherwise: 200, nothing changed. With status_seen and paid_seen "
+        "(both or neither: what the caller last read), an application moved on since (paid, "
+        "say) is 409 application_changed, nothing changed",
+        _options(
+            refund={"type": "boolean", "default": False},
+            status_seen={"type": "string", "description": "The status last read"},
+            paid_seen={"type": "integer", "minimum": 0, "description": "Pence kept, last read"},
+        ),
     ),
     _action(
         "refund",
@@ -314,12 +320,13 @@ ORGANISERS: tuple[Route, ...] = (
         "backfillRefundsFailed",
         "Keep on each booking the refund failures Stripe told before they were kept there",
         {"200": json_answer("RefundsFailedBackfillOut", "What the backfill wrote")},
-        errors=(),
+        errors=(400, 413, 415, 422),
         description="A booking whose refund failed at Stripe before each failure was kept on "
         "it lacks it, so *Refund* answered 200 for nothing done. Each `refund_failed_at_stripe` "
         "anomaly names the booking and the refund (kept once Stripe's own read said failed): "
         "each is written onto its booking, conditionally. Safe to run twice (the second run "
-        "writes nothing) and while people book (`course-booking backfill-refunds-failed`).",
+        "writes nothing) and while people book (`course-booking backfill-refunds-failed`). "
+        "It takes no fields: any sent (a `dry_run`) is a 422 naming it, nothing run.",
         tags=TAGS,
     ),
     Route(
