@@ -15,7 +15,8 @@ def test_an_unknown_field_on_a_move_is_refused_by_name_and_nothing_moves(system:
 
     assert asked.status == 422, asked.body
     assert asked.json()["error"]["fields"] == {
-        "refund": "not a field of this request (the fields it takes: to_course_id, wait)"
+        "refund": "not a field of this request "
+        "(the fields it takes: to_course_id, wait, course_seen)"
     }
     assert cohorts.record(app_id)["course_id"] == "move-spring"
     assert cohorts.refunded_at_stripe() == []

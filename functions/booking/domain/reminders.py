@@ -125,7 +125,10 @@ def reminder_lead(
     # Whole days said by the calendar in the course's zone from when it goes, never as the
     # offset // 24: across a clock change 24 hours before a session near midnight is the same
     # day, or two days before (hostile30 R1).
-    sent = start - timedelta(hours=offset_hours) if now is None else now
+    # From when it is due, or from ``now`` if it goes a little after (never before: an email
+    # written ahead of its time says what it will be true of when it goes).
+    due = start - timedelta(hours=offset_hours)
+    sent = due if now is None else max(now, due)
     return _days_ahead(calendar_days(sent, local), local, at)
 
 
