@@ -56,13 +56,15 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from infra.local.moto_transactions import TableCopies, rolling_back_touched_items
+
 _APPLIED = False
 # At most this many field names remembered (the answers' shapes need a few thousand).
 _FIELD_NAMES_KEPT = 20_000
 # True while a Query runs: the table's items listed unsorted (the query sorts what it picks).
 _in_query: contextvars.ContextVar[bool] = contextvars.ContextVar("in_query", default=False)
 # id(table) -> its copy, while one TransactWriteItems is running (None otherwise).
-_copies_in_transaction: contextvars.ContextVar[dict[int, Any] | None] = contextvars.ContextVar(
+_copies_in_transaction: contextvars.ContextVar[TableCopies | None] = contextvars.ContextVar(
     "copies_in_transaction", default=None
 )
 
@@ -96,17 +98,9 @@ def keep_moto_lean() -> None:
             copies[id(table)] = result
         return result
 
-    transact_write_items = DynamoDBBackend.transact_write_items
-
-    def copying_each_table_once(
-        backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
-    ) -> None:
-        token = _copies_in_transaction.set({})
-        try:
-            transact_write_items(backend, transact_items)
-        finally:
-            _copies_in_transaction.reset(token)
-
+    transact = rolling_back_touched_items(
+        DynamoDBBackend.transact_write_items, _copies_in_transaction
+    )
     _remember_field_names()
     _write_dict_structures_by_their_keys()
     _sort_items_by_key_values()
@@ -114,7 +108,7 @@ def keep_moto_lean() -> None:
     BaseModel.__new__ = untracked_new  # type: ignore[method-assign]
     StreamRecord.__deepcopy__ = shared_record  # type: ignore[attr-defined]
     Table.__deepcopy__ = table_copy  # type: ignore[attr-defined]
-    DynamoDBBackend.transact_write_items = copying_each_table_once  # type: ignore[method-assign,assignment]
+    DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign,assignment]
     _APPLIED = True
 
 
