@@ -9,15 +9,18 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   rollback copy of a table that ``TransactWriteItems`` takes (below), so memory grew with
   transactions times table size: the bench passed 10 GB. Nothing here uses the dashboard, so
   objects are no longer recorded there.
-- **A table copied once per item.** ``TransactWriteItems`` deep-copies the whole table for its
-  rollback once for each item in the transaction, all before it writes anything, keeping the
-  last: twelve copies for an application with its outbox. The copies are identical, so within
-  one transaction each table is copied once and that copy is handed out again.
-- **The stream, copied with the table.** Each copy also deep-copied every stream record the
-  table had ever written, so a transaction cost time in proportion to all writes so far. A
-  record never changes once written (moto fills it in its constructor), so a copy of the table
-  shares its records; the list holding them is still copied, so a rolled-back transaction's
-  records go with the table copy they were written to, as before.
+- **A table copied for every transaction.** ``TransactWriteItems`` deep-copies each whole
+  table it names for its rollback (once for each item in the transaction, all before it
+  writes anything), so a transaction cost time in proportion to the table: a reminder run
+  over 1,000 attendees spent minutes copying. It now keeps only the items it touches, and puts
+  exactly those back where moto rolls back (``infra/local/moto_transactions.py``); a table
+  whose keys cannot all be worked out (a malformed request) is still copied, once.
+- **The stream, copied with the table.** Each copy of a table (a backup, or a transaction's
+  on a malformed request) also deep-copied every stream record the table had ever written, so
+  it cost time in proportion to all writes so far. A record never changes once written (moto
+  fills it in its constructor), so a copy of the table shares its records; the list holding
+  them is still copied, so a rolled-back transaction's records go with the table copy they
+  were written to, as before.
 - **Every answer's field names worked out again.** moto writes each answer by walking its
   botocore shape, and for every field of every value (each attribute of each DynamoDB item)
   asks six alias rules which names the value might be found under, making an object per rule:
