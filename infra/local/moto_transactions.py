@@ -91,43 +91,60 @@ def _table_named(backend: Any, name: Any) -> Any:
         return None
 
 
-def touched_items(backend: Any, transact_items: list[dict[str, Any]]) -> TouchedItems:
-    """The items a transaction's operations name, in the tables moto would roll back (those
-    named by their name), as they are now; a table with a key not worked out is left out."""
-    touched = TouchedItems()
-    rolled_back: dict[int, Any] = {}  # as moto's: the tables named by their name
+def _rolled_back_tables(backend: Any, transact_items: list[Any]) -> dict[int, Any]:
+    """The tables moto copies for its rollback: those an operation names by their name."""
+    tables: dict[int, Any] = {}
     for item in transact_items:
         op = next(iter(item.values()), None) if isinstance(item, dict) else None
         name = op.get("TableName") if isinstance(op, dict) else None
         if isinstance(name, str) and name in backend.tables:
-            rolled_back[id(backend.tables[name])] = backend.tables[name]
+            tables[id(backend.tables[name])] = backend.tables[name]
+    return tables
+
+
+def _writable(backend: Any, item: Any, tables: dict[int, Any]) -> tuple[Any, str, Any] | None:
+    """(table, operation, its parameters) for an operation moto may write in one of
+    ``tables``; None for one it refuses before it writes, or writes elsewhere."""
+    if not isinstance(item, dict) or not item:
+        return None
+    op_type, op = next(iter(item.items()))
+    if op_type not in {"ConditionCheck", "Put", "Delete", "Update"} or not isinstance(op, dict):
+        return None
+    table = _table_named(backend, op.get("TableName"))
+    if table is None or id(table) not in tables:
+        return None
+    return table, op_type, op
+
+
+def _as_it_is(table: Any, op_type: str, op: dict[str, Any]) -> _ItemBefore:
+    """The item an operation names, as it is now (raises on a key moto cannot work out)."""
+    hash_key, range_key = _key_of(table, op_type, op)
+    partition_was_there = hash_key in table.items  # not table.items[...]: that would make one
+    found = table.items.get(hash_key) if partition_was_there else None
+    if found is not None and range_key is not None:
+        found = found.get(range_key)
+    return _ItemBefore(table, hash_key, range_key, copy.deepcopy(found), partition_was_there)
+
+
+def touched_items(backend: Any, transact_items: list[dict[str, Any]]) -> TouchedItems:
+    """The items a transaction's operations name, in the tables moto would roll back, as they
+    are now; a table with a key not worked out is left out (moto's copy of it stays)."""
+    touched = TouchedItems()
+    tables = _rolled_back_tables(backend, transact_items)
     unknown: set[int] = set()
     for item in transact_items:
-        if not isinstance(item, dict) or not item:
+        target = _writable(backend, item, tables)
+        if target is None:
             continue
-        op_type, op = next(iter(item.items()))
-        if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
-            continue  # moto refuses it before it writes
-        table = _table_named(backend, op.get("TableName"))
-        if table is None or id(table) not in rolled_back:
-            continue
+        table = target[0]
         try:
-            hash_key, range_key = _key_of(table, op_type, op)
-            at = (id(table), hash_key, range_key)
-            if at in touched.items:
-                continue
-            partition_was_there = hash_key in table.items
-            found = table.items.get(hash_key) if partition_was_there else None
-            if found is not None and range_key is not None:
-                found = found.get(range_key)
+            before = _as_it_is(*target)
         except Exception:  # a malformed key: the table is copied whole, as moto did
             unknown.add(id(table))
             continue
-        touched.items[at] = _ItemBefore(
-            table, hash_key, range_key, copy.deepcopy(found), partition_was_there
-        )
+        touched.items.setdefault((id(table), before.hash_key, before.range_key), before)
     touched.items = {at: kept for at, kept in touched.items.items() if at[0] not in unknown}
-    touched.kept_tables = {key: table for key, table in rolled_back.items() if key not in unknown}
+    touched.kept_tables = {key: table for key, table in tables.items() if key not in unknown}
     for table in touched.kept_tables.values():
         shard = table.stream_shard
         if shard is not None:
