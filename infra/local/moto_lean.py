@@ -9,15 +9,18 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   rollback copy of a table that ``TransactWriteItems`` takes (below), so memory grew with
   transactions times table size: the bench passed 10 GB. Nothing here uses the dashboard, so
   objects are no longer recorded there.
-- **A table copied once per item.** ``TransactWriteItems`` deep-copies the whole table for its
-  rollback once for each item in the transaction, all before it writes anything, keeping the
-  last: twelve copies for an application with its outbox. The copies are identical, so within
-  one transaction each table is copied once and that copy is handed out again.
-- **The stream, copied with the table.** Each copy also deep-copied every stream record the
-  table had ever written, so a transaction cost time in proportion to all writes so far. A
-  record never changes once written (moto fills it in its constructor), so a copy of the table
-  shares its records; the list holding them is still copied, so a rolled-back transaction's
-  records go with the table copy they were written to, as before.
+- **A table copied for every transaction.** ``TransactWriteItems`` deep-copies each whole
+  table it names for its rollback (once for each item in the transaction, all before it
+  writes anything), so a transaction cost time in proportion to the table: a reminder run
+  over 1,000 attendees spent minutes copying. It now keeps only the items it touches, and puts
+  exactly those back where moto rolls back (``infra/local/moto_transactions.py``); a table
+  whose keys cannot all be worked out (a malformed request) is still copied, once.
+- **The stream, copied with the table.** Each copy of a table (a backup, or a transaction's
+  on a malformed request) also deep-copied every stream record the table had ever written, so
+  it cost time in proportion to all writes so far. A record never changes once written (moto
+  fills it in its constructor), so a copy of the table shares its records; the list holding
+  them is still copied, so a rolled-back transaction's records go with the table copy they
+  were written to, as before.
 - **Every answer's field names worked out again.** moto writes each answer by walking its
   botocore shape, and for every field of every value (each attribute of each DynamoDB item)
   asks six alias rules which names the value might be found under, making an object per rule:
@@ -56,13 +59,15 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from infra.local.moto_transactions import TableCopies, rolling_back_touched_items
+
 _APPLIED = False
 # At most this many field names remembered (the answers' shapes need a few thousand).
 _FIELD_NAMES_KEPT = 20_000
 # True while a Query runs: the table's items listed unsorted (the query sorts what it picks).
 _in_query: contextvars.ContextVar[bool] = contextvars.ContextVar("in_query", default=False)
 # id(table) -> its copy, while one TransactWriteItems is running (None otherwise).
-_copies_in_transaction: contextvars.ContextVar[dict[int, Any] | None] = contextvars.ContextVar(
+_copies_in_transaction: contextvars.ContextVar[TableCopies | None] = contextvars.ContextVar(
     "copies_in_transaction", default=None
 )
 
@@ -96,17 +101,9 @@ def keep_moto_lean() -> None:
             copies[id(table)] = result
         return result
 
-    transact_write_items = DynamoDBBackend.transact_write_items
-
-    def copying_each_table_once(
-        backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
-    ) -> None:
-        token = _copies_in_transaction.set({})
-        try:
-            transact_write_items(backend, transact_items)
-        finally:
-            _copies_in_transaction.reset(token)
-
+    transact = rolling_back_touched_items(
+        DynamoDBBackend.transact_write_items, _copies_in_transaction
+    )
     _remember_field_names()
     _write_dict_structures_by_their_keys()
     _sort_items_by_key_values()
@@ -114,7 +111,7 @@ def keep_moto_lean() -> None:
     BaseModel.__new__ = untracked_new  # type: ignore[method-assign]
     StreamRecord.__deepcopy__ = shared_record  # type: ignore[attr-defined]
     Table.__deepcopy__ = table_copy  # type: ignore[attr-defined]
-    DynamoDBBackend.transact_write_items = copying_each_table_once  # type: ignore[method-assign,assignment]
+    DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign,assignment]
     _APPLIED = True
 
 
