@@ -25,7 +25,7 @@ from tests.support.groups import (
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.system import STRIPE_KEY, System
+from tests.support.system import STRIPE_KEY, Reply, System
 
 MANAGER = ["florence@example.org"]
 BY_ORGANISER = "Ended: an organiser voided its invoice, so its places were released"
@@ -302,6 +302,24 @@ def test_a_place_given_up_while_the_organiser_voids_the_invoice_is_refused_in_wo
     assert places_left(system) == 5
 
 
+def _voided_while_a_place_is_given_up(
+    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
+) -> tuple[Reply, int]:
+    """The organisers void ``group``'s invoice as its manager's give-up of place 3 asks Stripe
+    for the invoice of the places kept: the void is done (200) and the give-up refused (409
+    ``group_changed``). The void's answer, and how many Stripe requests came before."""
+    asked = len(system.stripe_http.requests)
+    organisers = when_stripe_is_asked(
+        system, monkeypatch, "/v1/invoices", lambda: _void(system, group)
+    )
+    changed = give_up(system, group, 3)
+    monkeypatch.undo()
+    [voided] = organisers
+    assert voided.status == 200, voided.body
+    changed.refused(409, "group_changed")
+    return voided, asked
+
+
 def test_the_organisers_void_landing_as_a_place_is_given_up_ends_the_booking(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -312,17 +330,8 @@ def test_the_organisers_void_landing_as_a_place_is_given_up_ends_the_booking(
     system = invoiced
     group = invoiced_group(system)
     old = pay_link_id(group)
-    asked = len(system.stripe_http.requests)
-    organisers = when_stripe_is_asked(
-        system, monkeypatch, "/v1/invoices", lambda: _void(system, group)
-    )
-    changed = give_up(system, group, 3)
-    monkeypatch.undo()
-
-    [voided] = organisers
-    assert voided.status == 200, voided.body
+    voided, asked = _voided_while_a_place_is_given_up(system, monkeypatch, group)
     assert voided.json()["status_said"] == BY_ORGANISER
-    changed.refused(409, "group_changed")
     view = manager_view(system, group)
     assert (view["status"], view["ended_because"]) == ("lapsed", "voided_by_organiser")
     assert system.stripe_invoice(old)["status"] == "void"
@@ -376,16 +385,7 @@ def test_the_give_ups_draft_made_after_the_organisers_void_is_voided_unsent(
     sent, and only the save's undo voided it)."""
     system = invoiced
     group = invoiced_group(system)
-    asked = len(system.stripe_http.requests)
-    organisers = when_stripe_is_asked(
-        system, monkeypatch, "/v1/invoices", lambda: _void(system, group)
-    )
-    changed = give_up(system, group, 3)
-    monkeypatch.undo()
-
-    [voided] = organisers
-    assert voided.status == 200, voided.body
-    changed.refused(409, "group_changed")
+    _, asked = _voided_while_a_place_is_given_up(system, monkeypatch, group)
     paths = [r.path for r in system.stripe_http.requests[asked:]]
     assert not [p for p in paths if p.endswith("/send")], paths
     assert "/v1/invoiceitems" not in paths  # refused before its line: nothing to pay

@@ -108,6 +108,16 @@ def _cancel(application: dict[str, Any], refund: bool) -> Callable[[System], Rep
     return lambda system: system.cancel(application["application_id"], refund=refund)
 
 
+def _voids_unanswered(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stripe does not answer a void (until ``monkeypatch.undo()``): it may or may not have
+    happened."""
+
+    def unanswered(invoice: str) -> str:
+        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
+
+    monkeypatch.setattr(system.ports.payments, "void_invoice", unanswered)
+
+
 @pytest.mark.parametrize(
     ("act", "then"),
     [
@@ -210,12 +220,7 @@ def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_the
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, invoice_id = _person(system)
-    payments = system.ports.payments
-
-    def unanswered(invoice: str) -> str:
-        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
-
-    monkeypatch.setattr(payments, "void_invoice", unanswered)
+    _voids_unanswered(system, monkeypatch)
     first = system.cancel(application["application_id"], refund=False)
     monkeypatch.undo()
 
@@ -295,12 +300,7 @@ def test_a_mark_whose_void_never_reached_stripe_is_taken_back_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, invoice_id = _person(system)
-    payments = system.ports.payments
-
-    def unanswered(invoice: str) -> str:
-        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
-
-    monkeypatch.setattr(payments, "void_invoice", unanswered)
+    _voids_unanswered(system, monkeypatch)
     assert system.grant_bursary(application, 5000).status == 503
     monkeypatch.undo()
     assert system.stored(application).invoice.voiding is not None  # type: ignore[union-attr]
@@ -380,11 +380,7 @@ def test_a_last_place_whose_void_stripe_does_not_answer_is_said_in_words(
 ) -> None:
     # hostile31 N6: a bare "timed out" 503; now the one-person void's sentence.
     group, invoice_id = _group_down_to_its_last_place(system)
-
-    def unanswered(invoice: str) -> str:
-        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
-
-    monkeypatch.setattr(system.ports.payments, "void_invoice", unanswered)
+    _voids_unanswered(system, monkeypatch)
     first = give_up(system, group, 3)
     monkeypatch.undo()
 
