@@ -39,6 +39,20 @@ def test_presses_while_the_session_is_open_answer_that_session(system: System) -
     assert system.status_of(application)["status"] == "confirmed"
 
 
+def test_a_session_with_a_discount_code_is_answered_again_too(system: System) -> None:
+    """hostile32 H14: the session's amount is Stripe's total after the code, which the rule
+    compared with the price before it, so every press with a code opened a new session."""
+    system.made_code(code="HALF", percent_off=50, max_uses=5)
+    application = system.apply(discount_code="half").json()
+    assert application["amount_due"] == 10000
+    first_url = application["checkout_url"]
+
+    answers = [_press(system, application) for _ in range(3)]
+
+    assert {a.json()["checkout_url"] for a in answers} == {first_url}
+    assert _status_at_stripe(system, first_url) == "open"
+
+
 def test_a_session_no_longer_open_at_stripe_is_replaced(system: System) -> None:
     application = system.apply().json()
     with system.standin.webhooks_held():  # expired at Stripe, its event not heard yet

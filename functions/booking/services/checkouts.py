@@ -142,7 +142,8 @@ def live_checkout(ports: Ports, course: Course, application: Application) -> App
         or application.payment_pending
         or application.status not in (S.AWAITING_PAYMENT, S.OFFERED)
         or checkout.expires_at - now < REUSED_ONLY_WITH
-        or checkout.amount != _asked_for(course, application).amount
+        # Stripe's total after the code, as the place's amount due is (hostile32 H14).
+        or checkout.amount != application.amount_due(course.definition.price)
     ):
         return None
     try:
