@@ -95,9 +95,9 @@ def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
 
 
 @pytest.mark.parametrize(
-    "field", ["invoice_due_before_start_days", "invoice_due_days", "offer_valid_hours"]
+    "field", ["invoice_due_before_start_days", "invoice_due_days", "offer_valid_hours", "capacity"]
 )
-@pytest.mark.parametrize("typed", ["", " 3 ", "+2", "007"])
+@pytest.mark.parametrize("typed", ["", " 3 ", "+2", "007", "1_0", "3.0", "\t3", "\u0662"])
 def test_every_whole_number_box_takes_the_same_rule(
     system: System, browser: ConsoleBrowser, field: str, typed: str
 ) -> None:
@@ -110,6 +110,17 @@ def test_every_whole_number_box_takes_the_same_rule(
     course = system.ports.repository.get_course(COURSE_ID)
     assert course is not None
     assert str(getattr(course.definition, field)) == fields[field]  # nothing saved
+
+
+@pytest.mark.parametrize("typed", ["\u0662\u0664", "2_4", "24.0"])
+def test_reminder_hours_are_plain_digits(
+    system: System, browser: ConsoleBrowser, typed: str
+) -> None:
+    # hostile32 H12: "٢٤" (Arabic-Indic digits) was read as 24 hours.
+    fields = _fields(system)
+    reply = browser.act("/console/courses", **{**fields, "reminder_offsets_hours": typed})
+    assert reply.status == 422, reply.body[:300]
+    assert error_beside(reply.body, "reminder_offsets_hours")
 
 
 def test_an_unpaid_groups_move_is_not_said_as_emailed(

@@ -307,7 +307,8 @@ def pence(typed: str, field: str, errors: dict[str, str]) -> Any:
 
 def _hours(typed: str, errors: dict[str, str]) -> Any:
     parts = [part for part in re.split(r"[,\s]+", typed) if part]
-    if not all(part.isdigit() and len(part) <= 4 for part in parts):
+    # ASCII digits only: str.isdigit() takes "٢٤" (hostile32 H12), which int() reads as 24.
+    if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
         errors["reminder_offsets_hours"] = "Enter whole hours separated by commas, like 24, 1"
         return []
     return [int(part) for part in parts]
