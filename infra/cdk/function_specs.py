@@ -79,6 +79,7 @@ def _behind_the_api(
     query_table: bool = False,
     webhook_secret: bool = False,
     console_session: bool = False,
+    indexes: tuple[str, ...] = (ROSTER_INDEX,),
 ) -> FunctionSpec:
     """A function behind API Gateway: someone waits on each (SnapStart), each may call Stripe,
     reads the roster by course and writes applications; the arguments say the rest."""
@@ -90,7 +91,7 @@ def _behind_the_api(
         memory_mb=512,
         timeout=timeout,
         table_actions=table_actions,
-        indexes=(ROSTER_INDEX,),
+        indexes=indexes,
         query_table=query_table,
         stripe_key=True,
         webhook_secret=webhook_secret,
@@ -133,11 +134,14 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # index); a person's applications by the table's own key (export, erase).
     # ConditionCheckItem: an organisers' cancel of a colleague's group place (its manager
     # erased) gives the place up with a check on the group, as the manager's own give-up does.
+    # The by-time index: the backfill of failed refunds reads the anomalies it recorded, newest
+    # first (``POST /admin/refunds-failed/backfill``).
     _behind_the_api(
         "admin",
         "Organiser API behind the Cognito JWT authorizer",
         query_table=True,
         table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
+        indexes=(ROSTER_INDEX, DUE_INDEX),
     ),
     # As the admin function: a cancellation with refund calls Stripe, a roster reads a course's
     # applications; Jinja renders the page. The admin API's use cases, and the same reads: the
