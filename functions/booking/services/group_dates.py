@@ -53,11 +53,11 @@ def redate_groups(ports: Ports, course: Course) -> GroupsRedated:
     now = ports.clock()
     changed = emailed = managers = 0
     for group in ports.groups.groups_of_course(course.course_id):
-        queued: list[tuple[int, bool]] = []
-        if redate_group(ports, course, group, now, queued=queued) is not None:
+        redated = _redated(ports, course, group, now)
+        if redated is not None:
             changed += 1
-            emails, manager = queued[-1] if queued else (0, False)
-            emailed, managers = emailed + emails, managers + manager
+            emailed += redated.emails
+            managers += redated.manager_told
     if changed:
         logger.info(
             "groups' apply-by dates follow the course", extra={"course_id": course.course_id}
@@ -110,28 +110,36 @@ def told_of_new_apply_by(ports: Ports, course_id: str) -> int:
 
 
 def redate_group(
-    ports: Ports,
-    course: Course,
-    group: GroupBooking,
-    now: datetime,
-    *,
-    queued: list[tuple[int, bool]] | None = None,
+    ports: Ports, course: Course, group: GroupBooking, now: datetime
 ) -> GroupBooking | None:
     """``group`` (as read) with its apply-by date set again from ``course`` as it stands, the
     manager told of the move (and colleagues not applied yet of one earlier than their last
     email gave: ``domain.group_dates.colleagues_told``), saved: the group as saved; None when
-    the date holds. ``queued``: given the number of emails the save queued, and whether the
-    manager's was one."""
+    the date holds."""
+    redated = _redated(ports, course, group, now)
+    return redated.group if redated is not None else None
+
+
+@dataclass(frozen=True)
+class _Redated:
+    """A group whose apply-by date moved, as saved, with what its save queued."""
+
+    group: GroupBooking
+    emails: int  # the emails the save queued (the manager's, colleagues' links)
+    manager_told: bool  # whether the manager's was one
+
+
+def _redated(ports: Ports, course: Course, group: GroupBooking, now: datetime) -> _Redated | None:
+    """``redate_group``, with what the save queued (each attempt decides on the group as it
+    then reads, so the count is the winning save's); None when the date holds."""
     applied = _places_applied_for(ports, group)
 
-    def save(current: GroupBooking) -> GroupBooking | None:
+    def save(current: GroupBooking) -> _Redated | None:
         told = _told_of_move(course, current, applied, now)
         if told is None:
             return None
         saved = ports.groups.save_group(told, current)
-        if queued is not None:
-            queued.append((_queued(told, current), manager_told_of_move(told, current)))
-        return saved
+        return _Redated(saved, _queued(told, current), manager_told_of_move(told, current))
 
     return retried(save, group_reader(ports, group.group_id), first=group)
 
