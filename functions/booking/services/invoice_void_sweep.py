@@ -45,8 +45,8 @@ def act_completed(ports: Ports, application: Application) -> bool:
     held = fresh.invoice if fresh is not None else None
     if fresh is None or held is None or held.invoice_id != invoice_id:
         return False  # completed or changed meanwhile: the next run reads it as it is
-    if held.voiding != act or not fresh.has_open_invoice():
-        return False
+    if voiding_of(fresh) != act:
+        return False  # the invoice no longer open, or marked for another act since
     # Only here, for an act left half done: the organisers' own use cases.
     from booking.services.bursaries import grant_bursary
     from booking.services.invoicing import organisers_voided
