@@ -219,6 +219,26 @@ def test_a_part_bursary_replaces_the_invoice_once_stripe_voided_it(system: Syste
     assert not _marked(system, application)
 
 
+@pytest.mark.parametrize("act", [lambda a: _cancel(a, False), lambda a: _bursary(a, 5000)])
+def test_the_invoice_voided_first_is_not_voided_again_after_the_save(
+    system: System, act: Callable[[dict[str, Any]], Callable[[System], Reply]]
+) -> None:
+    """Stripe is asked to void the invoice once, before the act's save, which records it void
+    as Stripe holds it (the clean-up after the save asked a second time)."""
+    application, invoice_id = _person(system)
+    asked = len(system.stripe_http.requests)
+    assert act(application)(system).status == 200
+    voids = [r.path for r in system.stripe_http.requests[asked:]].count(
+        f"/v1/invoices/{invoice_id}/void"
+    )
+    assert voids == 1
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    if stored.invoice.invoice_id == invoice_id:  # cancelled on it; a bursary's is the new one
+        assert stored.invoice.status == "void"
+
+
 def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_the_cancel(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,7 +27,6 @@ from booking.domain.commands import (
     Refund,
     Settlement,
     Situation,
-    VoidInvoice,
 )
 from booking.domain.course import Course
 from booking.domain.dearer_moves import is_move_session
@@ -42,7 +41,7 @@ from booking.domain.errors import (
     StaleWrite,
     UnknownToProvider,
 )
-from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, voiding_of
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import course_paid_for, paid_at, paid_late
@@ -51,6 +50,7 @@ from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
 from booking.domain.statuses import ApplicationStatus as S
+from booking.services.act_voiding import refuse_unless_still, voided_already, voided_first_for
 from booking.services.concurrency import (
     concurrent_update,
     course_of,
@@ -61,8 +61,6 @@ from booking.services.email_claims import TAKEN_UP
 from booking.services.invoice_requests import (
     invoice_due,
     invoice_request,
-    voided_first,
-    without_voiding,
 )
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice, sent_invoice
@@ -125,22 +123,20 @@ def settle_money(
     so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
-        _refuse_unless_still(marked, application)
+        refuse_unless_still(marked, application)
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if late:
             situation = dataclasses.replace(situation, course_open=False)
         decided = settle(application, fact, situation)
         so_far.refunds = so_far.refunds or _asks_refunds(decided)
-        acted = _act_voiding(fact, ports.clock(), application, decided)
-        if acted is not None:
-            # An organiser's act ending or replacing the open invoice voids it at Stripe
-            # first, the act refused if a payment of it got there first (``voided_first``).
-            application = voided_first(ports, application, acted)
+        application, voided = voided_first_for(ports, fact, application, decided)
 
         def carry(decision: Settlement) -> Settled:
-            # The act's own save clears the invoice's mark (``voided_first``'s).
-            decision = decision if acted is None else _unmarked(decision)
+            # The act's own save clears the invoice's mark (``voided_first``'s) and records it
+            # void, as Stripe holds it: not asked of Stripe a second time after the save.
+            if voided is not None:
+                decision = voided_already(decision, voided)
             made = so_far.made
             return _carry_out(ports, course, application, decision, claim, asked=asked, made=made)
 
@@ -158,42 +154,6 @@ def settle_money(
     )
     changed = settled.settlement.application is not None or so_far.refunds
     return dataclasses.replace(settled, changed=changed)
-
-
-def _refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
-    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``)
-    and ``application`` no longer carries its mark: the organiser replaced it (review23 F1)."""
-    if marked is not None and voiding_of(application) != marked:
-        raise Conflict(ACT_REPLACED, code="act_replaced")
-
-
-def _act_voiding(
-    fact: MoneyFact, now: datetime, application: Application, decided: Settlement
-) -> VoidingFor | None:
-    """The organiser's act ``fact`` is (a bursary, a cancel), as the void mark of the invoice
-    ``application`` holds open, when ``decided`` changes it and voids that invoice; None
-    otherwise, and for Stripe's facts."""
-    invoice = application.invoice
-    if (
-        decided.application is None
-        or invoice is None
-        or not application.has_open_invoice()
-        or VoidInvoice(invoice.invoice_id) not in decided.after_save
-    ):
-        return None
-    if isinstance(fact, BursaryGranted):
-        return VoidingFor(since=now, bursary=fact.amount)
-    if isinstance(fact, Cancellation) and not fact.afterwards:
-        return VoidingFor(since=now, refund=fact.refund)
-    return None
-
-
-def _unmarked(decided: Settlement) -> Settlement:
-    """``decided`` with the application it saves no longer marked as voiding its invoice."""
-    new = decided.application
-    return (
-        decided if new is None else dataclasses.replace(decided, application=without_voiding(new))
-    )
 
 
 def _asks_refunds(decided: Settlement) -> bool:

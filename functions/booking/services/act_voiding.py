@@ -1,0 +1,72 @@
+"""An organiser's act that ends or replaces one person's open invoice (their cancel, a bursary),
+as the one money path carries it out (``services.settle``): the invoice voided at Stripe before
+the act's save (``invoice_requests.voided_first``), the save recording it void and unmarked,
+with no second void asked after it; and the sweep's completion of an act left half done
+refused once the organiser has replaced it (``invoice_void_sweep``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from booking.domain.application import Application
+from booking.domain.commands import Settlement, VoidInvoice
+from booking.domain.errors import Conflict
+from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, voiding_of
+from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact
+from booking.services.invoice_requests import voided_first, without_voiding
+from booking.services.ports import Ports
+
+
+def refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
+    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``)
+    and ``application`` no longer carries its mark: the organiser replaced it (review23 F1)."""
+    if marked is not None and voiding_of(application) != marked:
+        raise Conflict(ACT_REPLACED, code="act_replaced")
+
+
+def voided_first_for(
+    ports: Ports, fact: MoneyFact, application: Application, decided: Settlement
+) -> tuple[Application, str | None]:
+    """An organiser's act ending or replacing the open invoice voids it at Stripe first, the
+    act refused if a payment of it got there first (``voided_first``): the application as
+    then marked, and the invoice voided (None: ``fact`` is no such act)."""
+    acted = _act_voiding(fact, ports.clock(), application, decided)
+    if acted is None or application.invoice is None:
+        return application, None
+    return voided_first(ports, application, acted), application.invoice.invoice_id
+
+
+def _act_voiding(
+    fact: MoneyFact, now: datetime, application: Application, decided: Settlement
+) -> VoidingFor | None:
+    """The organiser's act ``fact`` is (a bursary, a cancel), as the void mark of the invoice
+    ``application`` holds open, when ``decided`` changes it and voids that invoice; None
+    otherwise, and for Stripe's facts."""
+    invoice = application.invoice
+    if (
+        decided.application is None
+        or invoice is None
+        or not application.has_open_invoice()
+        or VoidInvoice(invoice.invoice_id) not in decided.after_save
+    ):
+        return None
+    if isinstance(fact, BursaryGranted):
+        return VoidingFor(since=now, bursary=fact.amount)
+    if isinstance(fact, Cancellation) and not fact.afterwards:
+        return VoidingFor(since=now, refund=fact.refund)
+    return None
+
+
+def voided_already(decided: Settlement, invoice_id: str) -> Settlement:
+    """``decided`` for an act whose invoice ``invoice_id`` Stripe has voided already
+    (``voided_first``): the application it saves no longer marked as voiding it, and holding
+    it void if it still holds it; no void of it asked after the save."""
+    new = decided.application
+    if new is not None:
+        new = without_voiding(new)
+        invoice = new.invoice
+        if invoice is not None and invoice.invoice_id == invoice_id:
+            new = new.model_copy(update={"invoice": invoice.model_copy(update={"status": "void"})})
+    after = tuple(c for c in decided.after_save if c != VoidInvoice(invoice_id))
+    return dataclasses.replace(decided, application=new, after_save=after)
