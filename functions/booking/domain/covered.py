@@ -20,6 +20,7 @@ from typing import Any
 from booking.domain.application import NEVER_PAID_ENDINGS, Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.money import Money, money_words
+from booking.domain.offer_declines import was_declined
 from booking.domain.offer_ends import OFFER_DECLINED, OFFER_LAPSED
 from booking.domain.refund_failed import refund_failed_said
 from booking.domain.statuses import left_to_pay_is_said
@@ -179,7 +180,7 @@ def payment_refusal(application: Application, course: Course | None, now: dateti
     course_open = course is not None and course.accepts_applications(now)
     refusal = application.payment_refusal(now, course_open=course_open)
     ended = application.status is ApplicationStatus.EXPIRED
-    if refusal is None and ended and application.status_reason == OFFER_DECLINED:
+    if refusal is None and was_declined(application):
         return OFFER_DECLINED  # turned down by its person: theirs no more (organiser20 F7)
     lapsed = ended and application.status_reason == OFFER_LAPSED
     if refusal is None and lapsed and (course is None or not course.seat_free_for_newcomer):
