@@ -8,6 +8,7 @@ import pytest
 
 from tests.integration.test_transfers import Cohorts
 from tests.support.cli import at_the_terminal
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import invoiced_cohort
 from tests.support.system import System
 
@@ -33,3 +34,9 @@ def cohorts(system: System) -> Cohorts:
     """``system`` with the move tests' cohorts loaded (:class:`Cohorts`: spring to winter, a
     full one, a closed one and another programme's)."""
     return Cohorts(system)
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    """A console browser signed in with the organiser token (``tests/support/console.py``)."""
+    return signed_in(system)

@@ -11,14 +11,9 @@ from typing import Any
 import pytest
 
 from tests.integration.test_console_pages import _course_form
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _paid(system: System, **answers: Any) -> dict[str, Any]:

@@ -15,15 +15,10 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.conftest import COURSES_DIR
-from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
+from tests.support.console import ConsoleBrowser, error_beside, posted_fields
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _applied(system: System, course_id: str = COURSE_ID, **answers: Any) -> dict[str, Any]:

@@ -10,12 +10,10 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-
 from booking.domain.course import CourseDefinition
 from booking.handlers.course_form import form_of
 from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort
-from tests.support.console import ConsoleBrowser, posted_fields, signed_in, stored_course_fields
+from tests.support.console import ConsoleBrowser, posted_fields, stored_course_fields
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -26,11 +24,6 @@ from tests.support.groups import (
 from tests.support.system import COURSE_ID, System
 
 TOLD = "will be emailed the changed dates and times, with a calendar update."
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _fields(system: System) -> dict[str, str]:

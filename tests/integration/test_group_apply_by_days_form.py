@@ -14,18 +14,12 @@ import pytest
 from tests.support.console import (
     ConsoleBrowser,
     error_beside,
-    signed_in,
     stored_course_fields,
 )
 from tests.support.groups import MANAGER, book, paid_card_group
 from tests.support.system import COURSE_ID, System
 
 FIELD = "group_apply_by_days"
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _fields(system: System) -> dict[str, str]:

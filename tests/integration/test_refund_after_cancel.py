@@ -9,17 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from tests.integration.test_transfers import ADA, Cohorts
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
