@@ -16,7 +16,7 @@ from icalendar import Calendar
 from booking.domain.emails import OutgoingEmail
 from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.console import signed_in, stored_course_fields
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 SPRING = "move-spring"
 NEW_LINK = "https://example.org/join/new-zoom-room"
@@ -206,7 +206,7 @@ def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> N
         applied = system.apply(email=f"booked{n}@example.org").json()
         assert system.pay(applied["checkout_url"]).status == 200
     system.deliver_emails()
-    fields = stored_course_fields(system, COURSE_ID)
+    fields = stored_course_fields(system)
 
     saved = browser.act("/console/courses", **{**fields, "joining_url": NEW_LINK})
     assert saved.status == 303, saved.body
