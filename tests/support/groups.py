@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from booking.domain.emails import OutgoingEmail
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
@@ -99,6 +99,14 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     group = invoiced_group(system, **fields)
     pay_invoice(system, group)
     return manager_view(system, group)
+
+
+def paid_outside_stripe(system: System, **fields: Any) -> dict[str, Any]:
+    """:func:`invoiced_group`, its invoice marked paid at Stripe (paid out of band): the
+    manager's answer."""
+    group = invoiced_group(system, **fields)
+    paid_out_of_band(system, pay_link_id(group))
+    return group
 
 
 def paid_by_card(system: System, **fields: Any) -> dict[str, Any]:

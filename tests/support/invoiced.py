@@ -47,6 +47,12 @@ def bank_says(system: System, invoice_id: str, *, succeeded: bool = True) -> Non
     _answered(system, system.settle_invoice(invoice_id, succeeded=succeeded))
 
 
+def paid_out_of_band(system: System, invoice_id: str) -> None:
+    """``invoice_id`` marked paid at Stripe (paid out of band: the employer paid by bank
+    transfer; no payment Stripe could give back), and every event Stripe sent of it answered."""
+    _answered(system, system.mark_invoice_paid(invoice_id))
+
+
 def _answered(system: System, said: Reply) -> None:
     assert said.status == 200, said.body
     assert all(reply.status == 200 for reply in system.webhook_replies)

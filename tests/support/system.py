@@ -432,6 +432,12 @@ class System:
         result = b"result=succeeded" if succeeded else b"result=failed"
         return self.stripe_local("POST", f"/invoices/{invoice_id}/async", result, FORM)
 
+    def mark_invoice_paid(self, invoice_id: str) -> Reply:
+        """Invoice ``invoice_id`` marked paid at Stripe (its dashboard's *Mark as paid*, paid
+        out of band): no payment is taken."""
+        path = f"/v1/invoices/{invoice_id}/pay"
+        return self.stripe_local("POST", path, b"paid_out_of_band=true", {**STRIPE_KEY, **FORM})
+
     def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
         """An organiser funds ``amount`` (minor units) of the application's place; any JSON
         value may be sent, as the tests of bad amounts do."""
