@@ -19,10 +19,9 @@ from tests.support.groups import invoices_made
 from tests.support.held_events import paid_while
 from tests.support.invoiced import (
     INVOICED,
-    applied_by_invoice,
     bank_says,
     debit_begun,
-    invoiced_cohort,
+    one_on_an_invoice,
 )
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
@@ -31,9 +30,7 @@ from tests.support.system import Reply, System
 @pytest.fixture
 def invoiced(system: System) -> dict[str, Any]:
     """An application by invoice (£200), its invoice open, the emails about it sent."""
-    invoiced_cohort(system, capacity=2)
-    application = applied_by_invoice(system)
-    system.deliver_emails()
+    application, _ = one_on_an_invoice(system)
     return application
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tests.support.applications import invoice_id_of
+
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
     from tests.support.system import Reply, System
 
@@ -33,6 +35,15 @@ def applied_by_invoice(system: System, **fields: Any) -> dict[str, Any]:
     reply = system.apply(INVOICED, **BILLING, **fields)
     assert reply.status == 201, reply.body
     return dict(reply.json())
+
+
+def one_on_an_invoice(system: System) -> tuple[dict[str, Any], str]:
+    """One person booked by invoice (£200) on :data:`INVOICED` with two places, the emails
+    about it delivered: the application's answer and its invoice's id."""
+    invoiced_cohort(system, capacity=2)
+    application = applied_by_invoice(system)
+    system.deliver_emails()
+    return application, invoice_id_of(application)
 
 
 def debit_begun(system: System, invoice_id: str) -> None:
