@@ -34,8 +34,7 @@ def test_a_changed_time_says_how_many_people_are_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
     for n in (1, 2):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     system.apply(email="paying@example.org")  # not booked yet: not told
     system.deliver_emails()
     fields = stored_course_fields(system)
@@ -53,8 +52,7 @@ def test_a_changed_time_says_how_many_people_are_emailed(
 
 
 def test_one_person_is_said_as_one(system: System, browser: ConsoleBrowser) -> None:
-    applied = system.apply().json()
-    assert system.pay(applied["checkout_url"]).status == 200
+    system.booked()
     said = course_saved_said(
         browser, {**stored_course_fields(system), "session-0-end_time": "16:30"}
     )
@@ -84,8 +82,7 @@ def test_the_change_form_warns_whom_a_new_time_would_email(
     """Before the save: how many a change of dates emails, counted as the save counts."""
     assert _warned(browser) is None  # nobody booked yet
     for n in (1, 2):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     system.apply(email="paying@example.org")  # not booked yet: not counted
     assert _warned(browser) == 2
     said = browser.words(f"/console/courses/{COURSE_ID}/edit")
@@ -99,8 +96,7 @@ def test_an_erased_person_is_neither_counted_nor_said_emailed(
 ) -> None:
     """hostile28 H2: "3 people will be emailed" with one of them erased; 2 emails went."""
     for n in (1, 2, 3):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     assert system.admin("DELETE", "/people/booked3@example.org").status == 200
     system.deliver_emails()
     assert _warned(browser) == 2

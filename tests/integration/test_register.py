@@ -51,11 +51,7 @@ def _definition(first: date) -> dict[str, Any]:
 
 
 def _book(system: System, name: str, email: str) -> dict[str, Any]:
-    reply = system.apply(COURSE, name=name, email=email)
-    assert reply.status == 201, reply.body
-    application = dict(reply.json())
-    assert system.pay(application["checkout_url"]).status == 200
-    return application
+    return system.booked(COURSE, name=name, email=email)
 
 
 @pytest.fixture

@@ -408,6 +408,15 @@ class System:
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
         )
 
+    def booked(self, course_id: str = COURSE_ID, **overrides: Any) -> dict[str, Any]:
+        """An application made (:meth:`apply`) and paid by card at its Checkout, both of which
+        must succeed: the application's answer. The emails it sent are not delivered."""
+        applied = self.apply(course_id, **overrides)
+        assert applied.status == 201, applied.body
+        answer = dict(applied.json())
+        assert self.pay(answer["checkout_url"]).status == 200
+        return answer
+
     def pay(self, checkout_url: str) -> Reply:
         return self.pay_session(urlsplit(checkout_url).path.rsplit("/", 1)[-1])
 
