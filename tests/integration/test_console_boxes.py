@@ -5,7 +5,6 @@ unticked (a cancel "without a refund" cannot be undone here)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -20,11 +19,6 @@ def _paid(system: System, **answers: Any) -> dict[str, Any]:
     application = system.booked(**answers)
     system.deliver_emails()
     return application
-
-
-def _stored(system: System, application_id: str) -> dict[str, Any]:
-    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
-    return dict(json.loads(item["doc"]["S"]))
 
 
 def _cancel(browser: ConsoleBrowser, application: dict[str, Any], **box: str) -> Reply:
@@ -50,7 +44,7 @@ def test_a_cancel_with_the_refund_box_ticked_by_any_of_its_words_refunds(
     system: System, browser: ConsoleBrowser, ticked: str
 ) -> None:
     application, _ = _paid_then_cancelled(system, browser, 303, refund=ticked)
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert stored["status"] == "refunded"
     assert stored["amount_refunded"] == 20000
 
@@ -62,12 +56,12 @@ def test_a_cancel_with_a_refund_box_neither_ticked_nor_left_out_is_refused_and_c
     application, reply = _paid_then_cancelled(system, browser, 422, refund=unclear)
     assert 'id="refund-error"' in reply.body
     assert "Tick the box (on, true or True) or leave it out" in text_of(reply.body)
-    assert _stored(system, application["application_id"])["status"] == "confirmed"
+    assert system.stored_document(application["application_id"])["status"] == "confirmed"
     assert system.deliver_emails() == []
     # Left out, the box is unticked: cancelled, the money kept.
     kept = _cancel(browser, application)
     assert kept.status == 303, kept.body
-    assert _stored(system, application["application_id"])["status"] == "cancelled"
+    assert system.stored_document(application["application_id"])["status"] == "cancelled"
 
 
 def test_erasing_takes_the_confirmation_box_by_the_same_rule(
@@ -77,10 +71,10 @@ def test_erasing_takes_the_confirmation_box_by_the_same_rule(
     unclear = browser.act("/console/people/erase", email="boxed@example.org", confirm="yes")
     assert unclear.status == 422
     assert "Tick the box (on, true or True) or leave it out" in text_of(unclear.body)
-    assert _stored(system, application["application_id"])["answers"]["email"] != "[erased]"
+    assert system.stored_document(application["application_id"])["answers"]["email"] != "[erased]"
     erased = browser.act("/console/people/erase", email="boxed@example.org", confirm="true")
     assert erased.status == 200, erased.body
-    assert _stored(system, application["application_id"])["answers"]["name"] == "[erased]"
+    assert system.stored_document(application["application_id"])["answers"]["name"] == "[erased]"
 
 
 def test_the_course_forms_boxes_ticked_by_true_or_true_save_ticked(

@@ -6,7 +6,6 @@ leaving the box unticked means."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tests.integration.test_transfers import ADA, Cohorts
@@ -17,11 +16,6 @@ from tests.support.system import Reply, System
 
 def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
     return system.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
-
-
-def _stored(system: System, application_id: str) -> dict[str, Any]:
-    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
-    return dict(json.loads(item["doc"]["S"]))
 
 
 def _kept(cohorts: Cohorts) -> str:
@@ -44,7 +38,7 @@ def test_the_api_refunds_a_cancelled_booking_once_and_tells_the_person_once(
     assert (first.status, again.status) == (200, 200), (first.body, again.body)
     assert first.json()["status"] == "refunded"
     assert cohorts.refunded_at_stripe() == [20000]
-    assert _stored(system, app_id)["amount_refunded"] == 20000
+    assert system.stored_document(app_id)["amount_refunded"] == 20000
     told = cohorts.emails_to(ADA)
     assert len(told) == 1, [m.subject for m in told]
     assert "refunded" in told[0].text
@@ -104,7 +98,7 @@ def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) 
     the £50.00 before it, never "£150.00" as all that was paid."""
     cohorts = Cohorts(system)
     app_id = _kept(cohorts)
-    system.refund_at_stripe(_stored(system, app_id)["payment_intent"], 5000)
+    system.refund_at_stripe(system.stored_document(app_id)["payment_intent"], 5000)
     part = [m.text for m in cohorts.emails_to(ADA)]
     assert len(part) == 1, part
     assert "We have refunded £50.00 of what you paid for" in part[0]
@@ -119,4 +113,4 @@ def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) 
     for body, headers in system.pending:
         assert system.webhook(body, headers).status == 200
     assert cohorts.emails_to(ADA) == []
-    assert _stored(system, app_id)["amount_refunded"] == 20000
+    assert system.stored_document(app_id)["amount_refunded"] == 20000

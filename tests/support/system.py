@@ -498,6 +498,12 @@ class System:
     def applications(self) -> list[dict[str, Any]]:
         return [i for i in self.items() if i["sk"]["S"] == "APP"]
 
+    def stored_document(self, application_id: str) -> dict[str, Any]:
+        """The application's document as its table item holds it (the JSON, not the model
+        read from it), which must be found once."""
+        [item] = [i for i in self.applications() if i["pk"]["S"] == f"APP#{application_id}"]
+        return dict(json.loads(item["doc"]["S"]))
+
 
 @dataclass
 class _Recording:
