@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.integration.test_transfers import Cohorts
+from tests.support import cli
 from tests.support.cli import at_the_terminal
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import invoiced_cohort
@@ -20,6 +21,14 @@ def run(
     """``course-booking ARGS`` over the in-process front, signed with the organiser token: its
     exit status and all it printed (``tests/support/cli.py``)."""
     return at_the_terminal(system, monkeypatch, capsys)
+
+
+@pytest.fixture
+def terminal(system: System, monkeypatch: pytest.MonkeyPatch) -> System:
+    """``system`` whose front answers the CLI (``cli.run`` for what it prints, out and err
+    apart)."""
+    cli.connect(system, monkeypatch)
+    return system
 
 
 @pytest.fixture
