@@ -18,6 +18,7 @@ from tests.conftest import COURSES_DIR
 from tests.support.console import ConsoleBrowser, error_beside, posted_fields
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
@@ -266,7 +267,7 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
         "Cancelled. £150.00 is being refunded through Stripe "
         "(with the £50.00 refunded earlier, £200.00 in all)."
     ) in banner
-    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    refunds = requests_to(system.stripe_http, "/v1/refunds")
     assert refunds[-1].params.get("amount") in (None, "15000")
     emails = {email.subject.split(":")[0]: email for email in system.deliver_emails()}
     for email in emails.values():

@@ -24,6 +24,7 @@ from tests.support.invoiced import (
     one_on_an_invoice,
 )
 from tests.support.page_text import text_of
+from tests.support.stripe_client import requests_to
 from tests.support.system import Reply, System
 
 
@@ -44,7 +45,7 @@ def debited(system: System, invoiced: dict[str, Any]) -> dict[str, Any]:
 
 def _voids_asked(system: System, application: dict[str, Any]) -> int:
     voids = f"/v1/invoices/{invoice_id_of(application)}/void"
-    return len([r for r in system.stripe_http.requests if r.path == voids])
+    return len(requests_to(system.stripe_http, voids))
 
 
 def _unchanged(system: System, application: dict[str, Any], made: int) -> None:

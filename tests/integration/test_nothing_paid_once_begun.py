@@ -17,6 +17,7 @@ from booking.services.lifecycle import sweep
 from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.support.applications import session_id_of
 from tests.support.groups import COLLEAGUES, book
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
@@ -133,7 +134,7 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
         assert system.webhook_replies[-1].status == 200
         view = system.status_of(late)
         assert view["status"] == "confirmed"
-        assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []
+        assert requests_to(system.stripe_http, "/v1/refunds") == []
         sent = system.deliver_emails()
     subjects = [m.subject for m in sent]
     assert any("confirmed" in s.lower() for s in subjects), subjects
@@ -165,7 +166,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
         system.settle_session(session_id_of(made))
         assert system.webhook_replies[-1].status == 200
         assert system.status_of(made)["status"] == "confirmed"
-        assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []
+        assert requests_to(system.stripe_http, "/v1/refunds") == []
         sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)
 
@@ -175,7 +176,7 @@ def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: 
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
         refused.refused(409, "course_closed")
-    assert not [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
+    assert not requests_to(system.stripe_http, "/v1/checkout/sessions")
 
 
 def test_nobody_applies_to_a_priced_course_too_late_to_pay_before_it_begins(

@@ -13,6 +13,7 @@ import pytest
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
@@ -144,7 +145,12 @@ def pay_link_id(group: Mapping[str, Any]) -> str:
 
 def invoices_made(system: System) -> int:
     """How many invoices the system has asked the Stripe stand-in to make so far."""
-    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
+    return len(requests_to(system.stripe_http, "/v1/invoices"))
+
+
+def invoice_reads(system: System, invoice_id: str) -> int:
+    """How many times the system has read ``invoice_id`` at the Stripe stand-in so far."""
+    return len(requests_to(system.stripe_http, f"/v1/invoices/{invoice_id}"))
 
 
 def group_of_three(system: System) -> dict[str, Any]:
