@@ -21,11 +21,6 @@ from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
-def _checkout(system: System, application: dict[str, Any]) -> Any:
-    path = f"/applications/{application['application_id']}/checkout"
-    return system.api("POST", f"{path}?token={application['token']}")
-
-
 def _offered_two_hours_before(system: System, start: datetime) -> tuple[Any, Any]:
     """The holder's checkout expires two hours before ``start``: the first waiting is offered
     the place, the second waits on."""
@@ -74,14 +69,14 @@ def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: S
         lapsed = system.status_of(first)
         assert (lapsed["status"], lapsed["offer_until_closing"]) == ("expired", True)
         assert "The place we offered you has been released" in system.status_page(first)
-        assert _checkout(system, first).json()["error"]["code"] == "offer_lapsed"
+        assert system.restart_checkout(first).json()["error"]["code"] == "offer_lapsed"
 
 
 def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) -> None:
     start = system.small_course()
     first, _ = _offered_two_hours_before(system, start)
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         assert refused.status == 409, refused.body
         # The offer ended when applications closed (hostile17 F4), before the course did.
         assert refused.json()["error"]["code"] == "offer_lapsed"
@@ -111,7 +106,7 @@ def test_the_offer_ends_when_the_course_begins_and_is_not_passed_on(system: Syst
         assert summary.offers_made == 0
         assert system.status_of(first)["status"] == "expired"
         assert system.status_of(second)["status"] == "waitlisted"
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         assert refused.status == 409
         told = [m.subject for m in system.deliver_emails() if m.to == ["first@example.org"]]
         assert any("offer" in s.lower() or "place" in s.lower() for s in told), told

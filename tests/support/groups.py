@@ -67,6 +67,11 @@ def group_page(system: System, group: dict[str, Any]) -> str:
     return reply.body
 
 
+def apply_by(system: System, group: dict[str, Any]) -> datetime:
+    """When the group's colleagues apply by, as its manager's view says now."""
+    return datetime.fromisoformat(str(manager_view(system, group)["apply_by"]))
+
+
 def pay_invoice(system: System, group: dict[str, Any]) -> None:
     invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
     paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")

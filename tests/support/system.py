@@ -480,6 +480,22 @@ class System:
         must be found."""
         return _found(application, "application_id", self.ports.repository.get_application)
 
+    def payment_of(self, application: Mapping[str, Any]) -> str:
+        """The payment the stored application recorded, which it must have."""
+        stored = self.stored(application)
+        assert stored.payment_intent is not None
+        return stored.payment_intent
+
+    def restart_checkout(self, application: Mapping[str, Any]) -> Reply:
+        """The applicant's *Pay now* from their status page: a Checkout for the application,
+        asked with its token."""
+        path = f"/applications/{application['application_id']}/checkout"
+        return self.api("POST", f"{path}?token={application['token']}")
+
+    def act_on(self, application_id: str, action: str, **body: Any) -> Reply:
+        """An organiser's ``POST /admin/applications/{id}/{action}`` with ``body``."""
+        return self.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
+
     def stored_group(self, group: str | Mapping[str, Any]) -> GroupBooking:
         """The group booking (its id, or an answer naming it) as the store holds it, which
         must be found."""
