@@ -18,6 +18,7 @@ from tests.support.invoiced import (
     INVOICED,
     bank_says,
     invoiced_cohort,
+    kept_then_confirmed_whole,
     one_on_an_invoice,
 )
 from tests.support.system import System
@@ -80,10 +81,4 @@ def test_one_persons_void_is_refused_when_a_debit_begins_after_its_read(
     error = refused.refused(409, "payment_settling")
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     monkeypatch.undo()
-    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
-    assert system.course(INVOICED)["places_left"] == 1
-    assert system.deliver_emails() == []
-    bank_says(system, invoice_id)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    kept_then_confirmed_whole(system, application, invoice_id)

@@ -38,6 +38,7 @@ from tests.support.groups import (
 from tests.support.invoiced import (
     INVOICED,
     bank_says,
+    kept_then_confirmed_whole,
     one_on_an_invoice,
 )
 from tests.support.stripe_client import posts_fail
@@ -67,20 +68,6 @@ def _void_refused_under_a_debit(
     return voided.refused(409, "payment_settling")
 
 
-def _person_kept_then_confirmed_whole(
-    system: System, application: dict[str, Any], invoice_id: str
-) -> None:
-    """Nothing ended (the place held on the open invoice, nobody told anything); then the bank
-    confirms the debit, and the booking is confirmed, the whole £200 taken, nothing back."""
-    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
-    assert system.course(INVOICED)["places_left"] == 1
-    assert system.deliver_emails() == []
-    bank_says(system, invoice_id)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
-
-
 def test_one_persons_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a_409(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,7 +77,7 @@ def test_one_persons_void_refused_by_stripe_under_a_debit_begun_after_the_read_i
     error = _void_refused_under_a_debit(system, monkeypatch, invoice_id, void)
 
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
-    _person_kept_then_confirmed_whole(system, application, invoice_id)
+    kept_then_confirmed_whole(system, application, invoice_id)
 
 
 def test_a_groups_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a_409(
@@ -122,7 +109,7 @@ def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_
     system.relay()
 
     assert begun == [200]
-    _person_kept_then_confirmed_whole(system, application, invoice_id)
+    kept_then_confirmed_whole(system, application, invoice_id)
 
 
 def test_the_sweep_keeps_a_groups_places_when_stripe_refuses_its_void_under_a_debit(

@@ -46,6 +46,19 @@ def one_on_an_invoice(system: System) -> tuple[dict[str, Any], str]:
     return application, invoice_id_of(application)
 
 
+def kept_then_confirmed_whole(system: System, application: dict[str, Any], invoice_id: str) -> None:
+    """For :func:`one_on_an_invoice`'s booking: nothing ended (its place held on the open
+    invoice ``invoice_id``, nobody told anything); then the bank confirms the debit, and the
+    booking is confirmed, the whole £200 taken and nothing given back."""
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert system.course(INVOICED)["places_left"] == 1
+    assert system.deliver_emails() == []
+    bank_says(system, invoice_id)
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+
+
 def debit_begun(system: System, invoice_id: str) -> None:
     """The employer's bank debit of ``invoice_id`` begun (processing at the bank), and every
     event Stripe sent of it answered."""
