@@ -10,15 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _paid(system: System, email: str) -> dict[str, Any]:
