@@ -1,8 +1,8 @@
 """A request body's text, read strictly (``http.read_body`` answers what is refused as a 400):
-bytes that are not UTF-8 (a body sent as latin-1, whatever its charset says, or a form
-percent-encoding latin-1: ``%E9``) and a JSON object naming a field twice are refused in words,
-never read with U+FFFD put in for the bytes or the last of two values silently kept
-(hostile30 A1, A2)."""
+bytes that are not UTF-8 (a body sent as latin-1, or a form percent-encoding latin-1: ``%E9``,
+or a multipart form's text field) and a field named twice (in a JSON object, a urlencoded form
+or a multipart form) are refused in words, never read with U+FFFD put in for the bytes or the
+last of two values silently kept (hostile30 A1, A2; hostile32 H9)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,11 @@ def form_pairs(body: bytes) -> list[tuple[str, str]]:
 
 
 def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object whose fields are each given once (``json.loads``' object_pairs_hook):
-    JSON allows a name twice, the last winning, but which of two emails was meant is not
-    ours to guess."""
+    """A body's fields, each given once: a JSON object (``json.loads``' object_pairs_hook), a
+    urlencoded form's pairs, a multipart form's parts. JSON and forms allow a name twice, the
+    last winning in most readers, but which of two emails was meant is not ours to guess. No
+    form of ours posts a name twice (a radio group or a row of submit buttons posts the one
+    chosen; each box has its own name), so a name given twice came from a script or a proxy."""
     found: dict[str, Any] = {}
     for name, value in pairs:
         if name in found:

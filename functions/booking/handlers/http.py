@@ -160,7 +160,10 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
         raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
     media_type = (content_type or "").split(";")[0].strip().lower()
     if files and media_type == MULTIPART:
-        return _multipart(body, content_type or "")
+        try:
+            return _multipart(body, content_type or "")
+        except UnreadBody as exc:
+            raise BadRequest(str(exc)) from exc
     if media_type == JSON:
         try:
             parsed = json.loads(
@@ -173,13 +176,12 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
             raise BadRequest("the body must be a JSON object")
         return parsed
     if media_type == FORM:
-        # The last value wins for repeated names, as in most web frameworks. Each value is
-        # marked as a form's: a checkbox's word counts as ticked only there (``FormText``).
+        # A name given twice is refused, as in JSON (``once_each``). Each value is marked as a
+        # form's: a checkbox's word counts as ticked only there (``FormText``).
         try:
-            pairs = form_pairs(body)
+            return {k: FormText(v) for k, v in once_each(form_pairs(body)).items()}
         except UnreadBody as exc:
             raise BadRequest(str(exc)) from exc
-        return {k: FormText(v) for k, v in pairs}
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 
@@ -217,13 +219,16 @@ def typed_again(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart form's fields, read as strictly as a urlencoded form's: a name given twice
+    and a text field that is not UTF-8 are refused in words (``UnreadBody``); text fields are
+    marked as a form's (``FormText``)."""
     from email.parser import BytesParser
     from email.policy import HTTP
 
     # The parser reads a MIME message: the request's Content-Type makes its header.
     header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
     message = BytesParser(policy=HTTP).parsebytes(header + body)
-    fields: dict[str, Any] = {}
+    fields: list[tuple[str, Any]] = []
     for part in message.iter_parts() if message.is_multipart() else []:
         name = part.get_param("name", header="content-disposition")
         payload = part.get_payload(decode=True)
@@ -231,10 +236,15 @@ def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
         if not isinstance(name, str):
             continue
         filename = part.get_filename()
-        fields[name] = (
-            FilePart(filename, data) if filename is not None else data.decode("utf-8", "replace")
+        fields.append(
+            (
+                name,
+                FilePart(filename, data)
+                if filename is not None
+                else FormText(strict_utf8(data, f"the field {name}")),
+            )
         )
-    return fields
+    return once_each(fields)
 
 
 # -- headers -------------------------------------------------------------------------------
