@@ -30,7 +30,15 @@ from booking.domain.errors import (
 from booking.domain.form_text import FormText
 
 # JSON and error_payload are this module's as much as the webhook's (handlers use them here).
-from booking.handlers.body_text import UnreadBody, form_pairs, once_each, strict_utf8
+from booking.handlers.body_text import (
+    UnreadBody,
+    form_pairs,
+    half_characters,
+    json_text,
+    once_each,
+    refuse_other_charsets,
+    strict_utf8,
+)
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
@@ -164,16 +172,22 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
             return _multipart(body, content_type or "")
         except UnreadBody as exc:
             raise BadRequest(str(exc)) from exc
+    if media_type in (JSON, FORM):
+        try:
+            refuse_other_charsets(content_type or "")
+        except UnreadBody as exc:
+            raise UnsupportedMediaType(str(exc)) from exc
     if media_type == JSON:
         try:
-            parsed = json.loads(
-                strict_utf8(body, "the body") or "null", object_pairs_hook=once_each
-            )
+            parsed = json.loads(json_text(body) or "null", object_pairs_hook=once_each)
         except (ValueError, RecursionError) as exc:
             said = str(exc) if isinstance(exc, UnreadBody) else "the body is not valid JSON"
             raise BadRequest(said) from exc
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")
+        halves = half_characters(parsed)
+        if halves:
+            raise InvalidInput("some fields need attention", halves)
         return parsed
     if media_type == FORM:
         # A name given twice is refused, as in JSON (``once_each``). Each value is marked as a
