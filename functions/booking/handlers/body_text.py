@@ -6,8 +6,11 @@ last of two values silently kept (hostile30 A1, A2; hostile32 H9)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
+
+from booking.domain.form_text import FormText
 
 # What RFC 8259 (section 8.1) lets a JSON parser ignore, and a Windows tool may put first.
 BYTE_ORDER_MARK = "\ufeff"
@@ -112,3 +115,40 @@ def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise UnreadBody(f"the field {name} is given twice: give it once")
         found[name] = value
     return found
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """A file posted in a ``multipart/form-data`` form."""
+
+    filename: str
+    content: bytes
+
+
+def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
+    """A multipart form's fields, read as strictly as a urlencoded form's: a name given twice
+    and a text field that is not UTF-8 are refused in words (``UnreadBody``); text fields are
+    marked as a form's (``FormText``)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    # The parser reads a MIME message: the request's Content-Type makes its header.
+    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
+    fields: list[tuple[str, Any]] = []
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if not isinstance(name, str):
+            continue
+        filename = part.get_filename()
+        fields.append(
+            (
+                name,
+                FilePart(filename, data)
+                if filename is not None
+                else FormText(strict_utf8(data, f"the field {name}")),
+            )
+        )
+    return once_each(fields)

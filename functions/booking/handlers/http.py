@@ -12,7 +12,6 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -30,14 +29,15 @@ from booking.domain.errors import (
 from booking.domain.form_text import FormText
 
 # JSON and error_payload are this module's as much as the webhook's (handlers use them here).
+from booking.handlers.body_text import FilePart as FilePart
 from booking.handlers.body_text import (
     UnreadBody,
     form_pairs,
     half_characters,
     json_text,
+    multipart_fields,
     once_each,
     refuse_other_charsets,
-    strict_utf8,
 )
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
@@ -147,14 +147,6 @@ def raw_body(event: Any) -> bytes:
     return str(body).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class FilePart:
-    """A file posted in a ``multipart/form-data`` form."""
-
-    filename: str
-    content: bytes
-
-
 def is_json(content_type: str | None) -> bool:
     """Whether a request's Content-Type says its body is JSON."""
     return (content_type or "").split(";")[0].strip().lower() == JSON
@@ -169,7 +161,7 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
     media_type = (content_type or "").split(";")[0].strip().lower()
     if files and media_type == MULTIPART:
         try:
-            return _multipart(body, content_type or "")
+            return multipart_fields(body, content_type or "")
         except UnreadBody as exc:
             raise BadRequest(str(exc)) from exc
     if media_type in (JSON, FORM):
@@ -230,35 +222,6 @@ def typed_again(payload: dict[str, Any]) -> dict[str, Any]:
     """What a browser posted, to put back in its form shown again: all but the honeypot
     (``website``), which only a robot fills in."""
     return {k: v for k, v in payload.items() if k != "website"}
-
-
-def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
-    """A multipart form's fields, read as strictly as a urlencoded form's: a name given twice
-    and a text field that is not UTF-8 are refused in words (``UnreadBody``); text fields are
-    marked as a form's (``FormText``)."""
-    from email.parser import BytesParser
-    from email.policy import HTTP
-
-    # The parser reads a MIME message: the request's Content-Type makes its header.
-    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=HTTP).parsebytes(header + body)
-    fields: list[tuple[str, Any]] = []
-    for part in message.iter_parts() if message.is_multipart() else []:
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        if not isinstance(name, str):
-            continue
-        filename = part.get_filename()
-        fields.append(
-            (
-                name,
-                FilePart(filename, data)
-                if filename is not None
-                else FormText(strict_utf8(data, f"the field {name}")),
-            )
-        )
-    return once_each(fields)
 
 
 # -- headers -------------------------------------------------------------------------------
