@@ -214,7 +214,8 @@ _INTRODUCTION = (
     "under `make run`, through Cognito in AWS) sets a signed session cookie, every "
     "page without it answers 303 to the sign-in page, and every form carries the "
     "session's CSRF token (a post without it is refused with 403, nothing changed). "
-    "Its errors are pages, never JSON."
+    "Its errors are pages, never JSON. Every GET operation answers HEAD too (RFC 9110): "
+    "the same status and headers, without the body."
 )
 _SECURITY_SCHEMES = {
     "organiserToken": {
