@@ -56,6 +56,8 @@ def test_the_console_cancel_with_its_seen_pair_given_twice_is_refused(system: Sy
 
     assert reply.status == 400, reply.body
     assert "field status_seen is given twice" in reply.body
+    assert "That form could not be read" in reply.body
+    assert "Something went wrong" not in reply.body
     assert system.status_of(application)["status"] == "confirmed"
     # The page's own form, each field once, still cancels.
     assert browser.post(path, **fields).status == 303
