@@ -223,9 +223,10 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "the booking stays where it is. A payment that reaches us afterwards is refunded "
         "whole; one Stripe holds paid already when the withdrawal reads it (the person paid "
         "as the organiser withdrew) is 409 `move_paid` in words, nothing changed, and the "
-        "payment makes the move. A move waiting on a full cohort's waiting list leaves it, "
-        "and the person is "
-        "told. 409 `no_move_pending` when no move waits; 409 `wait_ended` when a waiting "
+        "payment makes the move (a bank payment still going through is said as that: if it "
+        "arrives the move is made, if it fails the move ends). A move waiting on a full "
+        "cohort's waiting list leaves it, and the person is told. 409 `no_move_pending` when "
+        "no move waits; 409 `wait_ended` when a waiting "
         "move's end has passed (a cohort began) and the sweep has not yet ended it: nothing is "
         "left to withdraw, and the person is told by the sweep. It takes no body fields "
         "(422 naming any sent).",
