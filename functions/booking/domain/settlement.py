@@ -24,7 +24,6 @@ from datetime import datetime
 
 from booking.domain import refund_failed as failing
 from booking.domain.application import FUNDABLE_STATUSES, ON_THE_WAY, Application, ApplicationStatus
-from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import (
     AfterSave,
     ExpireCheckout,
@@ -54,6 +53,7 @@ from booking.domain.limits import booked_now, released_to
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
+from booking.domain.page_seen import Seen, cancel_refusal
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
@@ -92,7 +92,7 @@ class Cancellation:
     # The Refund action: give back what a booking cancelled earlier without a refund kept
     # (with ``refund``), by the same refunds a cancellation with one asks for.
     afterwards: bool = False
-    seen: CancelSeen | None = None  # what the organiser's page showed (None: not known)
+    seen: Seen | None = None  # what the organiser's page showed (None: not known)
 
 
 MoneyFact = (
@@ -305,7 +305,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    if fact.seen and (moved_on := fact.seen.refusal(application, currency)):  # hostile31 N4
+    if fact.seen and (moved_on := cancel_refusal(fact.seen, application, currency)):
         return _refusal(moved_on)
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
-from booking.domain.cancel_seen import CancelSeen, seen_now, seen_typed
 from booking.domain.commands import nobody_to_tell
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
+from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest, seen_digests
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, html_page, query_value, served, typed_value
@@ -103,13 +103,27 @@ def cancel_confirmation_page(
         money=_money(detail, preview, refund),
         seat=_seat(detail),
         refund=refund and bool(detail.refundable),
-        seen=seen_now(application),  # what the cancel then acts on, or refuses (hostile31 N4)
+        # What the cancel then acts on, or refuses (``domain.page_seen``).
+        seen=digest(application_facts(application)),
     )
 
 
-def seen() -> CancelSeen | None:
-    """What the confirmation page showed, posted back with its press (hostile31 N4)."""
-    return seen_typed(typed_value("status_seen"), typed_value("paid_seen"))
+def seen() -> Seen:
+    """What the confirmation page showed, posted back with its press (``domain.page_seen``):
+    its ``seen``, or the older pair a page shown before it carried (the pence as digits)."""
+    status = typed_value("status_seen") or None
+    paid = typed_value("paid_seen") or None
+    pence = int(paid) if paid is not None and paid.isascii() and paid.isdigit() else paid
+    try:
+        return cancel_seen(status, pence).with_digests(seen_digests(typed_value("seen")))
+    except InvalidInput as unclear:  # hidden fields: said above the page, not beside a box
+        raise InvalidInput(OUT_OF_DATE) from unclear
+
+
+OUT_OF_DATE = (
+    "this form is out of date (what it last saw of the application is unclear): open the "
+    "application again"
+)
 
 
 @served("consoleCancelConfirmation")

@@ -68,7 +68,9 @@ def transfer_page(
         name=application.answers.name,
         status=application.status.value,
         course_name=_course_name(course),
-        course_seen=course.course_id,
+        # What each choice's press acts on (``domain.page_seen``): the move form's one field
+        # carries every cohort it offers; a waiting list's form, its cohort's.
+        seen=" ".join(c.seen for c in choices.cohorts if c.refused is None),
         course_dates=_after_the_first_day(course),
         cohorts=[
             {
@@ -84,6 +86,7 @@ def transfer_page(
                 if c.difference
                 else "",
                 "can_wait": c.can_wait,
+                "seen": c.seen,
             }
             for c in choices.cohorts
         ],
@@ -109,16 +112,15 @@ def transfer_choices(application_id: str) -> Response[str]:
 def transfer(application_id: str) -> Response[str]:
     chosen = typed_value("to_course_id")
     wait = typed_value("wait") == "yes"  # the "Join its waiting list" button of a full cohort
-    # The cohort the page showed the booking on: moved since (another tab), refused in words.
-    seen = typed_value("course_seen") or None
+    # What the page showed (``domain.page_seen``; a page shown before it: the cohort it showed
+    # the booking on): changed since (another tab, another organiser), refused in words.
+    shown = {"course_seen": typed_value("course_seen") or None, "seen": typed_value("seen")}
     try:
         if wait:
-            done = waiting_moves.join_waiting_list(
-                ports(), application_id, chosen, course_seen=seen
-            )
+            done = waiting_moves.join_waiting_list(ports(), application_id, chosen, **shown)
             already = False
         else:
-            moved = transfers.transfer_booking(ports(), application_id, chosen, course_seen=seen)
+            moved = transfers.transfer_booking(ports(), application_id, chosen, **shown)
             done, already = moved.application, moved.already
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)

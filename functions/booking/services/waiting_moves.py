@@ -22,6 +22,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable
+from booking.domain.page_seen import seen_digests
 from booking.domain.programme import programme_of
 from booking.domain.wait_ended import refuse_withdrawing_an_ended_wait
 from booking.domain.wording import cohort_name
@@ -34,21 +35,28 @@ logger = Logger(child=True)
 
 
 def join_waiting_list(
-    ports: Ports, application_id: str, to_course_id: object, *, course_seen: object = None
+    ports: Ports,
+    application_id: str,
+    to_course_id: object,
+    *,
+    course_seen: object = None,
+    seen: object = None,
 ) -> Application:
     """The organiser's choice: the booking waits on the full cohort ``to_course_id``'s waiting
     list, keeping its seat where it is. Asked again, it is the same waiting move.
-    ``course_seen``: as a move's (``transfers.refused_if_moved_since``)."""
+    ``seen`` and ``course_seen``: as a move's (``transfers.refused_if_changed``)."""
     target_id = transfers.typed_course_id(to_course_id)
-    seen = transfers.typed_course_seen(course_seen)
+    on = transfers.typed_course_seen(course_seen)
+    digests = seen_digests(seen)
 
     def attempt(current: Application) -> Application:
         waiting = rules.waiting_on(current)
         if waiting is not None and waiting.to_course_id == target_id:
             return current  # asked again: it waits already, in its first place in line
-        transfers.refused_if_moved_since(ports, current, seen)
+        transfers.refused_if_moved_since(ports, current, on)
         source = course_of(ports, current)
         target = transfers.target_course(ports, target_id)
+        transfers.refused_if_changed(current, source, target, digests)
         now = ports.clock()
         refused = rules.waiting_refusal(current, source, target, now) or (
             transfers.held_elsewhere(ports, current, target)

@@ -8,6 +8,7 @@ from typing import Any
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    SEEN,
     console_form,
     json_answer,
     page,
@@ -44,9 +45,11 @@ _COURSE_SEEN: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
     "maxLength": 200,
-    "description": "The course id of the cohort the booking was on as the page showed it "
-    "(optional for the API; the console always sends it): a booking moved since (another "
-    "organiser or tab) is refused with 409 `booking_moved`, nothing changed",
+    "description": "Older pages' and callers' field, in place of `seen`: the course id of "
+    "the cohort the booking was on as they showed it. A booking moved since (another "
+    "organiser or tab) is refused with 409 `booking_moved`, nothing changed; a cohort the "
+    "booking was never on, 422 naming `course_seen`. It compares the cohort alone: a booking "
+    "moved away and back, or a price changed, needs `seen`",
 }
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
@@ -89,6 +92,10 @@ _CHOICE: dict[str, Any] = {
             "place is not taken but people wait or it is too late to offer it",
         },
         "waiting": {"type": "integer", "description": "How many wait there for a place"},
+        "seen": {
+            "type": "string",
+            "description": "This choice as read: give it back with the move (`seen`)",
+        },
         "price": {"type": "object", "description": "Minor units (pence) and currency"},
         "can_move": {"type": "boolean"},
         "can_wait": {
@@ -199,6 +206,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                         "properties": {
                             "to_course_id": _TO_COURSE,
                             "wait": _WAIT,
+                            "seen": SEEN,
                             "course_seen": _COURSE_SEEN,
                         },
                         "required": ["to_course_id"],
@@ -284,6 +292,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                     "enum": ["yes"],
                     "description": "The full cohort's *Join its waiting list* button",
                 },
+                "seen": SEEN,
                 "course_seen": _COURSE_SEEN,
             },
             "to_course_id",
