@@ -91,11 +91,14 @@ def test_the_confirmation_names_the_billing_contact_the_cancel_emails(
     system.deliver_emails()
     path = f"/console/applications/{application['application_id']}"
 
-    words = text_of(browser.get(f"{path}/cancel").body)
+    shown = browser.get(f"{path}/cancel").body
+    words = text_of(shown)
 
     assert f"Their billing contact ({ACCOUNTS}) is emailed that it is cancelled" in words
     assert "facilitator" not in words  # no confirmed place: they hear nothing of it
-    assert browser.act(f"{path}/cancel").status in (200, 303)
+    # Pressed with what the page showed: the invoice voided first is the cancel's own step,
+    # not a change since the page (``domain.page_seen``).
+    assert browser.act(f"{path}/cancel", **_hidden(shown)).status == 303
     sent_to = [address for email in system.deliver_emails() for address in email.to]
     assert ACCOUNTS in sent_to, sent_to
 
