@@ -97,6 +97,12 @@ class Seen:
     def with_digests(self, digests: tuple[str, ...]) -> Seen:
         return Seen(digests, self.given)
 
+    def or_fact(self, name: str, value: str) -> Seen:
+        """This, with the fact ``name`` as ``value`` unless it names that fact already."""
+        if any(given == name for given, _ in self.given):
+            return self
+        return Seen(self.digests, (*self.given, (name, value)))
+
 
 def seen_digests(value: object) -> tuple[str, ...]:
     """The ``seen`` a form or a request carries: one or more digests, space-separated (a move's
@@ -137,21 +143,41 @@ def changed_refusal(application: Application, currency: str, then: str) -> Refus
     kept = application.amount_kept
     paid = f", {money_words(kept, currency)} paid" if kept else ", nothing paid"
     going = ", a bank payment going through" if application.payment_pending else ""
+    funded = application.bursary
+    fund = f", {money_words(funded, currency)} funded by a bursary" if funded else ""
     return Refusal(
         CHANGED,
         f"the application changed since you last looked at it (it is now "
-        f"{status_named(application.status)}{paid}{going}): nothing was changed; {then}",
+        f"{status_named(application.status)}{paid}{going}{fund}): nothing was changed; {then}",
     )
 
 
 CANCEL_AGAIN = "look at it again before cancelling"
+GRANT_AGAIN = "look at it again before granting a bursary"
 
 
-def cancel_refusal(seen: Seen, application: Application, currency: str) -> Refusal | None:
-    """None while ``application`` is as ``seen`` showed it; else what changed, in words."""
-    if seen.holds(application_facts(application)):
+def seen_refusal(
+    seen: Seen | None, application: Application, currency: str, then: str = CANCEL_AGAIN
+) -> Refusal | None:
+    """None while ``application`` is as ``seen`` showed it (None: nothing seen is known);
+    else what changed, in words, and ``then``."""
+    if seen is None or seen.holds(application_facts(application)):
         return None
-    return changed_refusal(application, currency, CANCEL_AGAIN)
+    return changed_refusal(application, currency, then)
+
+
+def bursary_refusal(seen: Seen | None, application: Application, currency: str) -> Refusal | None:
+    """A grant's: another amount granted since it was seen (two grants at once) keeps its own
+    words and code (``bursary_changed``); anything else changed, as every act's."""
+    shown = dict(seen.given).get("bursary") if seen is not None else None
+    if shown is not None and shown != str(application.bursary):
+        return Refusal(
+            "bursary_changed",
+            f"the bursary was changed meanwhile to {money_words(application.bursary, currency)} "
+            "(another grant at the same moment); look at the application again before "
+            "granting another amount",
+        )
+    return seen_refusal(seen, application, currency, GRANT_AGAIN)
 
 
 def move_refusal(application: Application, source: Course, target: Course) -> Refusal:

@@ -50,10 +50,9 @@ from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitato
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
-from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
-from booking.domain.page_seen import Seen, cancel_refusal
+from booking.domain.page_seen import Seen, bursary_refusal, seen_refusal
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
@@ -73,11 +72,12 @@ CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
 @dataclass(frozen=True)
 class BursaryGranted:
     """An organiser funds ``amount`` (minor units, at most the price) of a place, having seen
-    it funded by ``seen`` (None: not known): a grant that finds another amount granted since
-    (two grants at once) is refused, not laid over it."""
+    the application as ``seen`` (``domain.page_seen``; None: not known): a grant that finds
+    another amount granted since (two grants at once), or the application changed since the
+    page, is refused, not laid over it."""
 
     amount: int
-    seen: int | None = None
+    seen: Seen | None = None
 
 
 @dataclass(frozen=True)
@@ -219,14 +219,8 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
             "a bursary cannot be given to an application that is "
             f"{status_named(application.status)}",
         )
-    if fact.seen is not None and application.bursary != fact.seen:
-        currency = situation.course_price.currency
-        return _refused(
-            "bursary_changed",
-            f"the bursary was changed meanwhile to {money_words(application.bursary, currency)} "
-            "(another grant at the same moment); look at the application again before "
-            "granting another amount",
-        )
+    if changed := bursary_refusal(fact.seen, application, situation.course_price.currency):
+        return _refusal(changed)
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
         if not situation.seat_free:
@@ -305,7 +299,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    if fact.seen and (moved_on := cancel_refusal(fact.seen, application, currency)):
+    if moved_on := seen_refusal(fact.seen, application, currency):
         return _refusal(moved_on)
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.

@@ -22,7 +22,7 @@ from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
-from booking.domain.page_seen import application_facts, cancel_seen, digest, seen_digests
+from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest, seen_digests
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.application_actions import serve_each
@@ -196,9 +196,11 @@ def action(operation_id: str, *fields: str) -> Callable[[Act], Act]:
 serve_each(action, console=False)
 
 
-@action("grantBursary", "amount")
+@action("grantBursary", "amount", "seen")
 def grant_bursary(application_id: str) -> Acted:
-    return bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
+    body = _body()
+    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed since, 409
+    return bursaries.grant_bursary(ports(), application_id, body.get("amount"), seen=seen)
 
 
 @action("decline", "message")

@@ -201,6 +201,12 @@ class BursaryIn(Model):
     amount: int = Field(
         gt=0, description="Minor units, at most the price; the whole price: a funded place"
     )
+    seen: str | None = Field(
+        default=None,
+        description="The application's `seen` as last read (optional): another bursary granted "
+        "since is 409 bursary_changed, anything else changed since 409 application_changed, "
+        "nothing changed",
+    )
 
 
 class BackfillIn(Model):

@@ -10,10 +10,18 @@ from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
-from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest, seen_digests
+from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, html_page, query_value, served, typed_value
+from booking.handlers.console_app import (
+    FORM_OUT_OF_DATE,
+    chrome,
+    form_seen,
+    html_page,
+    query_value,
+    served,
+    typed_value,
+)
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -115,15 +123,10 @@ def seen() -> Seen:
     paid = typed_value("paid_seen") or None
     pence = int(paid) if paid is not None and paid.isascii() and paid.isdigit() else paid
     try:
-        return cancel_seen(status, pence).with_digests(seen_digests(typed_value("seen")))
+        older = cancel_seen(status, pence)
     except InvalidInput as unclear:  # hidden fields: said above the page, not beside a box
-        raise InvalidInput(OUT_OF_DATE) from unclear
-
-
-OUT_OF_DATE = (
-    "this form is out of date (what it last saw of the application is unclear): open the "
-    "application again"
-)
+        raise InvalidInput(FORM_OUT_OF_DATE) from unclear
+    return older.with_digests(form_seen().digests)
 
 
 @served("consoleCancelConfirmation")

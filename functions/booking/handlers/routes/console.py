@@ -23,6 +23,7 @@ from booking.handlers.routes.answers import (
     CSRF_FIELD,
     NOTICE_ONCE,
     ROSTER_SAID,
+    SEEN,
     TICKED,
     console_form,
     download,
@@ -193,10 +194,12 @@ ACTIONS: tuple[Route, ...] = (
         "funded",
         {
             "amount": {"type": "string", "description": "In pounds, like 200.00"},
+            "seen": SEEN,
             "bursary_seen": {
                 "type": "string",
-                "description": "The bursary the page showed, in pence (the form carries it): "
-                "another granted since is refused, 409 bursary_changed, nothing changed",
+                "description": "Older pages' form, in place of `seen`: the bursary the page "
+                "showed, in pence; another granted since is refused, 409 bursary_changed, "
+                "nothing changed",
             },
         },
         typed=True,
