@@ -58,6 +58,11 @@ SEEN: dict[str, object] = {
     "`application_changed` in words saying how it is now, nothing written or emailed. "
     "Unclear: 422 naming `seen`",
 }
+BURSARY_SEEN: dict[str, object] = {
+    "type": "string",
+    "description": "Older pages' bursary form, in place of `seen`: the bursary the page showed, "
+    "in pence; another granted since is refused, 409 bursary_changed, nothing changed",
+}
 # A route that reads a JSON body about one thing named in its path: the body is read (400, 413,
 # 415) and checked (422); a path segment longer than any id can be is refused before any lookup
 # (404); the thing may have moved on meanwhile (409).

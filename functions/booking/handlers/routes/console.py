@@ -19,6 +19,7 @@ from booking.handlers.course_form import (
 )
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    BURSARY_SEEN,
     COURSE_ID,
     CSRF_FIELD,
     NOTICE_ONCE,
@@ -195,12 +196,7 @@ ACTIONS: tuple[Route, ...] = (
         {
             "amount": {"type": "string", "description": "In pounds, like 200.00"},
             "seen": SEEN,
-            "bursary_seen": {
-                "type": "string",
-                "description": "Older pages' form, in place of `seen`: the bursary the page "
-                "showed, in pence; another granted since is refused, 409 bursary_changed, "
-                "nothing changed",
-            },
+            "bursary_seen": BURSARY_SEEN,
         },
         typed=True,
     ),
