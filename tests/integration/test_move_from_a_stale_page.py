@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
@@ -162,3 +162,58 @@ def test_an_unclear_seen_is_refused_naming_it(system: System, seen: object) -> N
     error = cohorts.move(app_id, "move-autumn", seen=seen).refused(422, "validation_failed")
     assert "seen" in error["fields"]
     assert cohorts.record(app_id)["course_id"] == "move-spring"
+
+
+def test_a_withdrawal_from_a_page_showing_another_move_withdraws_nothing(system: System) -> None:
+    # The page said "Asked to move to ..., which costs £50.00 more"; meanwhile that move was
+    # withdrawn and asked again at a raised price: the old page's press is not the new move's.
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-winter").status == 200
+    browser = signed_in(system)
+    path = f"/console/applications/{app_id}"
+    page = browser.get(path).body
+    assert "which costs £50.00 more" in text_of(page)
+    [seen] = set(re.findall(r'name="seen" value="([^"]*)"', page))
+    withdraw = f"/applications/{app_id}/transfer/withdraw"
+    assert system.admin("POST", withdraw).status == 200
+    system.put_course("move-winter", {**cohorts.files["move-winter"], "price": {"amount": 40000}})
+    assert cohorts.move(app_id, "move-winter").status == 200
+    cohorts.emails()
+
+    stale = browser.post(f"{path}/transfer/withdraw", csrf_token=browser.csrf(path), seen=seen)
+
+    assert stale.status == 409, stale.body
+    assert "changed since you last looked at it" in text_of(stale.body)
+    assert cohorts.record(app_id)["pending_move"]["difference"] == 20000
+    assert cohorts.emails_to(ADA) == []
+    read = cohorts.record(app_id)["seen"]
+    assert system.admin("POST", withdraw, json_body={"seen": seen}).status == 409
+    assert system.admin("POST", withdraw, json_body={"seen": read}).status == 200
+    assert cohorts.record(app_id)["pending_move"] is None
+
+
+def test_a_wait_withdrawn_from_a_page_before_the_booking_moved_is_kept(system: System) -> None:
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    assert cohorts.move(app_id, "move-full", wait=True).status == 200
+    browser = signed_in(system)
+    path = f"/console/applications/{app_id}"
+    [seen] = set(re.findall(r'name="seen" value="([^"]*)"', browser.get(path).body))
+    # Meanwhile: withdrawn, moved to summer, and waiting for the full cohort again from there.
+    assert system.admin("POST", f"/applications/{app_id}/transfer/withdraw").status == 200
+    assert cohorts.move(app_id, "move-summer").status == 200
+    assert cohorts.move(app_id, "move-full", wait=True).status == 200
+    cohorts.emails()
+
+    stale = browser.post(f"{path}/transfer/withdraw", csrf_token=browser.csrf(path), seen=seen)
+
+    assert stale.status == 409, stale.body
+    assert "the application changed since you last looked at it" in text_of(stale.body).lower()
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["waiting_move"]["to_course_id"]) == (
+        "move-summer",
+        "move-full",
+    )
+    assert cohorts.emails_to(ADA) == []

@@ -52,7 +52,7 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
-from booking.domain.page_seen import Seen, bursary_refusal, seen_refusal
+from booking.domain.page_seen import WITHDRAW_AGAIN, Seen, bursary_refusal, seen_refusal
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
@@ -117,7 +117,7 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
             return move_checkout_event(application, fact, situation.now, can_move=can_move)
         return checkout_event(application, fact, situation)
     if isinstance(fact, MoveWithdrawn):
-        return _withdrawn(application, situation)
+        return _withdrawn(application, fact, situation)
     if isinstance(fact, MoveDeadlinePassed):
         return lapse_pending(application, situation.now, MOVE_EXPIRED)
     if isinstance(fact, InvoiceEvent):
@@ -405,12 +405,15 @@ def cancellation_refunds(application: Application) -> tuple[Refund, ...]:
     )
 
 
-def _withdrawn(application: Application, situation: Situation) -> Settlement:
+def _withdrawn(application: Application, fact: MoveWithdrawn, situation: Situation) -> Settlement:
     """The organiser withdraws the move waiting for payment: the booking stays where it is."""
     if application.pending_move is None:
         return _refused(
             "no_move_pending", "no move of this booking is waiting (for payment or for a seat)"
         )
+    currency = application.price_or(situation.course_price).currency
+    if changed := seen_refusal(fact.seen, application, currency, WITHDRAW_AGAIN):
+        return _refusal(changed)  # the page's move is not the one waiting now (page_seen)
     return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
 
 

@@ -249,9 +249,10 @@ def transfer_booking(application_id: str) -> Response[str]:
     return http.json_response(200, answer)
 
 
-@action("withdrawMove")
+@action("withdrawMove", "seen")
 def withdraw_move(application_id: str) -> Application:
-    return waiting_moves.withdraw_move(ports(), application_id)
+    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
+    return waiting_moves.withdraw_move(ports(), application_id, seen)
 
 
 @served("transferChoices")

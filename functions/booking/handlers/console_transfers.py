@@ -12,7 +12,14 @@ from booking.domain.errors import BookingError, Conflict, DependencyUnavailable,
 from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import day_when, money_words
 from booking.handlers import http
-from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    form_seen,
+    html_page,
+    served,
+    typed_value,
+)
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.routes.transfers import (
@@ -138,7 +145,7 @@ def transfer(application_id: str) -> Response[str]:
 @served("consoleWithdrawMove")
 def withdraw_move(application_id: str) -> Response[str]:
     try:
-        waiting_moves.withdraw_move(ports(), application_id)
+        waiting_moves.withdraw_move(ports(), application_id, form_seen())
     except (Conflict, DependencyUnavailable) as refused:
         return _refused(application_id, refused, "")
     return after_action(f"/console/applications/{quote(application_id)}", MOVE_WITHDRAWN)

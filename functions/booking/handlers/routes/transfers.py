@@ -235,14 +235,20 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "and the person is "
         "told. 409 `no_move_pending` when no move waits; 409 `wait_ended` when a waiting "
         "move's end has passed (a cohort began) and the sweep has not yet ended it: nothing is "
-        "left to withdraw, and the person is told by the sweep. It takes no body fields "
-        "(422 naming any sent).",
+        "left to withdraw, and the person is told by the sweep. With `seen` (the "
+        "application's, as last read), an application changed since (another move waiting "
+        "now, paid, ended) is 409 `application_changed` in words, nothing changed. It takes no "
+        "other body field (422 naming any sent).",
         parameters=(_APPLICATION,),
         body={
             "required": False,
             "content": {
                 "application/json": {
-                    "schema": {"type": "object", "properties": {}, "additionalProperties": False}
+                    "schema": {
+                        "type": "object",
+                        "properties": {"seen": SEEN},
+                        "additionalProperties": False,
+                    }
                 }
             },
         },
@@ -312,10 +318,13 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                 notice=True,
             ),
             "404": page("No such application (or a path segment longer than any id)"),
-            "409": page("The cohorts' page, saying no move waits"),
+            "409": page(
+                "The cohorts' page, saying no move waits, or how the application changed since "
+                "its page was shown (`application_changed`: nothing changed)"
+            ),
         },
         parameters=(_CONSOLE_APPLICATION,),
-        body=console_form(),
+        body=console_form({"seen": SEEN}),
         tags=TAGS_CONSOLE,
         done=MOVE_WITHDRAWN,
     ),
