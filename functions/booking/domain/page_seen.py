@@ -155,6 +155,7 @@ def changed_refusal(application: Application, currency: str, then: str) -> Refus
 CANCEL_AGAIN = "look at it again before cancelling"
 GRANT_AGAIN = "look at it again before granting a bursary"
 WITHDRAW_AGAIN = "look at it again before withdrawing its move"
+REFUND_AGAIN = "look at it again before refunding it"
 
 
 def seen_refusal(

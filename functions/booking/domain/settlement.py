@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.domain import page_seen as shown  # what a page showed: its act acts on it
 from booking.domain import refund_failed as failing
 from booking.domain.application import FUNDABLE_STATUSES, ON_THE_WAY, Application, ApplicationStatus
 from booking.domain.commands import (
@@ -52,7 +53,6 @@ from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
-from booking.domain.page_seen import WITHDRAW_AGAIN, Seen, bursary_refusal, seen_refusal
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
@@ -77,7 +77,7 @@ class BursaryGranted:
     page, is refused, not laid over it."""
 
     amount: int
-    seen: Seen | None = None
+    seen: shown.Seen | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class Cancellation:
     # The Refund action: give back what a booking cancelled earlier without a refund kept
     # (with ``refund``), by the same refunds a cancellation with one asks for.
     afterwards: bool = False
-    seen: Seen | None = None  # what the organiser's page showed (None: not known)
+    seen: shown.Seen | None = None  # what the organiser's page showed (None: not known)
 
 
 MoneyFact = (
@@ -219,7 +219,7 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
             "a bursary cannot be given to an application that is "
             f"{status_named(application.status)}",
         )
-    if changed := bursary_refusal(fact.seen, application, situation.course_price.currency):
+    if changed := shown.bursary_refusal(fact.seen, application, situation.course_price.currency):
         return _refusal(changed)
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
@@ -299,7 +299,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    if moved_on := seen_refusal(fact.seen, application, currency):
+    if moved_on := shown.seen_refusal(fact.seen, application, currency):
         return _refusal(moved_on)
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
@@ -347,8 +347,9 @@ def _ended_already(
     if fact.refund and nothing_at_stripe_to_refund(application):
         return _refusal(nothing_at_stripe(application, currency, cancelled=True))
     if fact.refund and cancelled_keeping_money(application):
-        if fact.afterwards:
-            return _refunded_afterwards(application, situation)
+        if fact.afterwards:  # the Refund button's, acting on what its page said (page_seen)
+            changed = shown.seen_refusal(fact.seen, application, currency, shown.REFUND_AGAIN)
+            return _refusal(changed) if changed else _refunded_afterwards(application, situation)
         if refused_partway(application):
             # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
             words = cancelled_partway_again(application, currency, refund_named=REFUND_ON_ITS_PAGE)
@@ -412,7 +413,7 @@ def _withdrawn(application: Application, fact: MoveWithdrawn, situation: Situati
             "no_move_pending", "no move of this booking is waiting (for payment or for a seat)"
         )
     currency = application.price_or(situation.course_price).currency
-    if changed := seen_refusal(fact.seen, application, currency, WITHDRAW_AGAIN):
+    if changed := shown.seen_refusal(fact.seen, application, currency, shown.WITHDRAW_AGAIN):
         return _refusal(changed)  # the page's move is not the one waiting now (page_seen)
     return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
 

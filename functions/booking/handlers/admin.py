@@ -249,6 +249,12 @@ def transfer_booking(application_id: str) -> Response[str]:
     return http.json_response(200, answer)
 
 
+@action("refundAfterCancel", "seen")
+def refund_afterwards(application_id: str) -> Acted:
+    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
+    return lifecycle.refund_afterwards(ports(), application_id, seen)
+
+
 @action("withdrawMove", "seen")
 def withdraw_move(application_id: str) -> Application:
     seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409

@@ -276,6 +276,9 @@ def cancel(application_id: str) -> Acted:
     return lifecycle.cancel(ports(), application_id, refund=refund, seen=console_cancel.seen())
 
 
+action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
+
+
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.

@@ -25,7 +25,8 @@ from booking.handlers.console_app import (
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
-from booking.services import cancel_preview
+from booking.services import cancel_preview, lifecycle
+from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
 from booking.services.console import ApplicationDetail
 
@@ -141,3 +142,9 @@ def cancel_confirmation(application_id: str) -> Response[str]:
         )
         return html_page(409, page)
     return html_page(200, cancel_confirmation_page(chrome(), detail, preview, refund=refund))
+
+
+def refund_afterwards(application_id: str) -> Acted:
+    """The application page's *Refund £X* (a booking cancelled keeping its money), acting on
+    what its page showed (``domain.page_seen``)."""
+    return lifecycle.refund_afterwards(ports(), application_id, form_seen())

@@ -155,10 +155,11 @@ def cancel(
     return Acted(settled.saved, changed=settled.changed)
 
 
-def refund_afterwards(ports: Ports, application_id: str) -> Acted:
+def refund_afterwards(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
     """Give back what a booking cancelled without a refund kept, by the cancellation's own
     money path (``domain.settlement``): the same keyed refunds, recorded once, the person
-    emailed once. Asked already, or refunded: nothing changes (``changed`` False)."""
+    emailed once. Asked already, or refunded: nothing changes (``changed`` False). ``seen``:
+    what the organiser's page showed (``domain.page_seen``): changed since, refused."""
     application = load_application(ports, application_id)
     ref = application.group_place
     group = ports.groups.get_group(ref.group_id) if ref is not None else None
@@ -167,6 +168,7 @@ def refund_afterwards(ports: Ports, application_id: str) -> Acted:
         afterwards=True,
         group_organisation=group.organisation if group is not None else "",
         group_paid_off_stripe=group is not None and paid_off_stripe(group),
+        seen=seen,
     )
     settled = settled_as_stripe_holds(ports, application_id, afterwards, first=application)
     return Acted(settled.saved, changed=settled.changed)

@@ -186,6 +186,7 @@ ACTIONS: tuple[Route, ...] = (
         "consoleRefund",
         "Refund a booking cancelled without a refund, through Stripe",
         "refunded",
+        {"seen": SEEN},
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(

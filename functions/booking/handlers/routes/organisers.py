@@ -190,8 +190,11 @@ ORGANISERS: tuple[Route, ...] = (
         "refund",
         "refundAfterCancel",
         "Refund a booking cancelled without a refund: what it kept goes back through Stripe",
-        _OPTIONS,
-        description="The same refunds a cancel with a refund asks for (one Stripe idempotency "
+        _options(seen=SEEN),
+        description="With `seen` (the application's, as last read), an application changed "
+        "since (a refund made at Stripe meanwhile, say) is 409 application_changed in words, "
+        "nothing changed. "
+        "The same refunds a cancel with a refund asks for (one Stripe idempotency "
         "key per charge: a retry is the same refund), recorded once; the person is emailed "
         "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
         "when nothing was paid; 409 `no_payment_to_refund` when it was paid outside Stripe "
