@@ -6,6 +6,8 @@ leaving the box unticked means."""
 
 from __future__ import annotations
 
+import re
+
 from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
@@ -108,3 +110,33 @@ def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) 
         assert system.webhook(body, headers).status == 200
     assert cohorts.emails_to(ADA) == []
     assert system.stored_document(app_id)["amount_refunded"] == 20000
+
+
+def test_a_refund_pressed_on_a_page_from_before_a_dashboard_refund_gives_nothing_back(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The page said "Refund £200.00"; £50.00 was refunded on Stripe's dashboard meanwhile:
+    its press acts only on what its page showed (``domain.page_seen``), so it is refused in
+    words, nothing asked of Stripe; the page shown again says what it now does."""
+    cohorts = Cohorts(system)
+    app_id = _kept(cohorts)
+    path = f"/console/applications/{app_id}"
+    page = browser.get(path).body
+    assert "Refund £200.00" in text_of(page)
+    [seen] = set(re.findall(r'name="seen" value="([^"]*)"', page))
+    system.refund_at_stripe(system.stored_document(app_id)["payment_intent"], 5000)
+    cohorts.emails()
+
+    stale = browser.post(f"{path}/refund", csrf_token=browser.csrf(path), seen=seen)
+
+    assert stale.status == 409, stale.body
+    assert "changed since you last looked at it" in text_of(stale.body)
+    assert "£150.00 paid" in text_of(stale.body)
+    assert cohorts.refunded_at_stripe() == [5000]
+    assert cohorts.emails_to(ADA) == []
+    assert system.act_on(app_id, "refund", seen=seen).status == 409
+    again = browser.get(path).body
+    assert "Refund £150.00" in text_of(again)
+    [now] = set(re.findall(r'name="seen" value="([^"]*)"', again))
+    assert browser.post(f"{path}/refund", csrf_token=browser.csrf(path), seen=now).status == 303
+    assert cohorts.refunded_at_stripe() == [20000, 5000]  # newest first: all given back

@@ -24,6 +24,7 @@ from booking.domain.dearer_moves import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.money import Money
+from booking.domain.page_seen import Seen
 from booking.services.concurrency import load_application, retried
 from booking.services.ports import CheckoutAtStripe, CheckoutRequest, Ports
 from booking.services.settle import expire_quietly, settle_money
@@ -73,7 +74,7 @@ def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Appl
     return stored
 
 
-def withdraw_move(ports: Ports, application_id: str) -> Application:
+def withdraw_move(ports: Ports, application_id: str, seen: Seen | None = None) -> Application:
     """The organiser withdraws the booking's move waiting for payment: the hold goes back, the
     checkout is expired, the person told; the booking stays where it is. Its checkout is read
     at Stripe first: found paid (the person paid the difference as the organiser withdrew),
@@ -96,7 +97,7 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
             "changed (to undo it, move the booking back once it has moved)"
         )
         raise Conflict(said, code="move_paid")
-    return settle_money(ports, application_id, MoveWithdrawn()).saved
+    return settle_money(ports, application_id, MoveWithdrawn(seen)).saved
 
 
 def _completed_at_stripe(ports: Ports, session_id: str | None) -> CheckoutAtStripe | None:
