@@ -187,6 +187,7 @@ ACTIONS: tuple[Route, ...] = (
         "Refund a booking cancelled without a refund, through Stripe",
         "refunded",
         {"seen": SEEN},
+        typed=True,  # a `seen` that is not one a page gives is refused beside it
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(

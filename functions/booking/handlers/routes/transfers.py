@@ -323,6 +323,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                 "The cohorts' page, saying no move waits, or how the application changed since "
                 "its page was shown (`application_changed`: nothing changed)"
             ),
+            "422": page("A `seen` that is not one a page gives, said in words"),
         },
         parameters=(_CONSOLE_APPLICATION,),
         body=console_form({"seen": SEEN}),
