@@ -1,6 +1,6 @@
-"""Dataclasses' methods from recorded code (booking.dataclass_code): in Lambda a function's init
-compiles none of the methods the asset holds, and the methods are the ones ``dataclasses``
-compiles itself, to the instruction."""
+"""Dataclasses' methods and forward references from recorded code (booking.dataclass_code): in
+Lambda a function's init compiles none of the methods or forward references the asset holds, and
+the code is the one ``dataclasses`` and ``typing`` compile themselves, to the instruction."""
 
 from __future__ import annotations
 
@@ -26,11 +26,20 @@ for name, module in sorted(sys.modules.items()):
                     methods[f"{value.__module__}.{value.__qualname__}.{attr}"] = hashlib.sha256(
                         repr(made).encode()).hexdigest()
 held = sys.modules.get("booking.dataclass_code")
+import typing
 print(json.dumps({
     "methods": methods,
     "hooked": getattr(dataclasses, "exec", None) is not None,
+    "forward_refs_hooked": getattr(typing, "compile", None) is not None,
     "held": len(held._held) if held else 0,
     "compiled": len(held._compiled) if held else 0,
+    "forward_refs_compiled": sum(mode == "eval" for mode, _ in held._compiled) if held else 0,
+    # Each forward reference's recorded code against the code compile makes of its text.
+    "forward_refs_held": {
+        text: code == compile(text, "<string>", "eval")
+        for (mode, text), code in (held._held.items() if held else ())
+        if mode == "eval"
+    },
 }))
 """
 
@@ -58,6 +67,7 @@ def test_an_init_compiles_none_of_the_recorded_methods_and_makes_the_same_ones(
 
     from_record = _init(tmp_path)
     assert from_record["hooked"]
+    assert from_record["forward_refs_hooked"]
     assert from_record["held"] == recording["compiled"]
     assert from_record["compiled"] == 0
 
@@ -73,9 +83,27 @@ def test_an_init_compiles_none_of_the_recorded_methods_and_makes_the_same_ones(
     assert {name: recorded[name] for name in both} == {name: compiled[name] for name in both}
 
 
+def test_an_init_compiles_none_of_the_recorded_forward_references(tmp_path: Path) -> None:
+    """The texts of types ``typing.ForwardRef`` compiles (pydantic-core's ``TypedDict``s, our
+    annotations under ``from __future__ import annotations``) run from the record, and the code
+    held for each is the code compiling its text makes."""
+    recording = _init(tmp_path, record=True)
+    assert recording["forward_refs_compiled"], "the recording run compiled the forward references"
+
+    from_record = _init(tmp_path)
+    held = from_record["forward_refs_held"]
+    assert isinstance(held, dict)
+    assert len(held) == recording["forward_refs_compiled"]
+    assert len(held) > 200
+    assert "CoreSchema" in held
+    assert all(held.values())
+    assert from_record["forward_refs_compiled"] == 0
+
+
 def test_with_nothing_recorded_dataclasses_is_left_as_it_is(tmp_path: Path) -> None:
     answer = _init(tmp_path)
     assert not answer["hooked"]
+    assert not answer["forward_refs_hooked"]
     assert answer["held"] == 0
     assert not list(tmp_path.rglob("*.marshal"))
 
