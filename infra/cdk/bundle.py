@@ -112,13 +112,16 @@ def compile_command(target: Path, *, python: str) -> list[str]:
     ]
 
 
-# Imports every module of ours (each function's init defines a subset of their dataclasses),
-# recording the dataclass code compiled (booking.dataclass_code) when it exits.
+# Imports every module of ours (each function's init defines a subset of their dataclasses)
+# and makes a client as every init does (the patterns botocore compiles making one), recording
+# the code compiled (booking.dataclass_code) when it exits. Making a client calls nothing.
 _RECORD_DATACLASS_CODE = """
 import importlib, pkgutil, booking
 for found in pkgutil.walk_packages(booking.__path__, "booking."):
     if not found.name.endswith("__main__"):
         importlib.import_module(found.name)
+from booking import aws
+aws.session().create_client("dynamodb", region_name="eu-west-2")
 """
 
 
