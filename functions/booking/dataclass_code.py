@@ -102,13 +102,23 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:
     builtins.exec(source, globals, locals)  # noqa: S102 - dataclasses' own generated methods
 
 
-def _compile(source: Any, filename: str, mode: str, /) -> CodeType:
+def _compile(
+    source: Any,
+    filename: str,
+    mode: str,
+    flags: int = 0,
+    dont_inherit: bool = False,
+    optimize: int = -1,
+    /,
+) -> CodeType:
     """``compile`` as ``typing.ForwardRef`` calls it (a type's text, "<string>", "eval"), on the
-    code held for the text when there is one. A text that is no expression raises SyntaxError
-    as before."""
-    if isinstance(source, str) and filename == "<string>" and mode == "eval":
+    code held for the text when there is one; any other call is ``compile``'s own (this module
+    has no ``__future__`` flags for it to inherit, as ``typing`` has none). A text that is no
+    expression raises SyntaxError as before."""
+    plain = (flags, optimize) == (0, -1)
+    if plain and isinstance(source, str) and filename == "<string>" and mode == "eval":
         return _code_of(source, mode)
-    code: CodeType = builtins.compile(source, filename, mode, dont_inherit=True)
+    code: CodeType = builtins.compile(source, filename, mode, flags, dont_inherit, optimize)
     return code
 
 

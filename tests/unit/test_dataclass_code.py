@@ -166,3 +166,15 @@ def test_a_damaged_record_is_not_read(tmp_path: Path) -> None:
     answer = _init(tmp_path)
     assert not answer["hooked"]
     assert len(answer["methods"]) > 100  # type: ignore[arg-type]
+
+
+def test_a_forward_reference_that_is_no_expression_is_refused_as_before() -> None:
+    """``typing.ForwardRef``'s SyntaxError comes through the hook; other calls are compile's."""
+    import pytest
+
+    from booking import dataclass_code
+
+    with pytest.raises(SyntaxError):
+        dataclass_code._compile("list[", "<string>", "eval")
+    assert dataclass_code._compile("x = 1", "m.py", "exec", 0, True).co_filename == "m.py"
+    assert ("eval", "list[") not in dataclass_code._compiled
