@@ -25,6 +25,9 @@ class InvoiceEventKind(StrEnum):
     VOIDED = "voided"  # invoice.voided
     UNCOLLECTIBLE = "uncollectible"  # invoice.marked_uncollectible
     OVERDUE = "overdue"  # invoice.overdue
+    # invoice.payment_failed: a payment of it was declined (a card on its page) or its bank
+    # debit failed; Stripe leaves it open, to be paid again until it falls due.
+    PAYMENT_FAILED = "payment_failed"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ ORGANISERS_VOID = "voided-by-organiser-"
 
 # A payment of an invoice the application no longer holds (replaced by another).
 SUPERSEDED_INVOICE = "invoice_replaced"
+# A payment of the open invoice failed: the place stays held to its due day, the payer told.
+INVOICE_PAYMENT_FAILED = "invoice_payment_failed"
 
 
 def decide_invoice(application: Application, event: InvoiceEvent, now: datetime) -> Decision:
@@ -105,8 +110,11 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
     is_current = invoice is not None and invoice.invoice_id == event.invoice_id
     if event.kind is InvoiceEventKind.PAID:
         return _paid(application, event, invoice if is_current else None)
-    # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     lapses = application.hold_lapses_at()
+    if event.kind is InvoiceEventKind.PAYMENT_FAILED:
+        voiding = invoice is not None and invoice.voiding is not None
+        return _payment_failed(application, is_current and not voiding, lapses, now)
+    # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     if event.kind is InvoiceEventKind.OVERDUE and lapses is not None and now < lapses:
         # Past its due moment by Stripe's reckoning, but the due day is theirs until it ends:
         # the place goes back when the hold lapses (the sweep), not before.
@@ -128,6 +136,27 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
             kind = InvoiceEventKind.OVERDUE
         return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[kind])
     return Decision(Action.IGNORE, "not the open invoice")
+
+
+def _payment_failed(
+    application: Application, is_current: bool, lapses: datetime | None, now: datetime
+) -> Decision:
+    """A failed payment of an invoice: Stripe leaves it open, so it may still be paid, and the
+    place it holds stays held to its due day, as it would with no attempt at all. Nothing ends
+    and nothing is given back (no money was taken); the payer and the person are told, so a
+    bank debit that failed days later is not taken for paid, and the organisers see it on the
+    timeline. Only the open invoice holding the place (``is_current``: and not being voided
+    for an organiser's act), within its hold: once the due day has ended the sweep voids it
+    and ends the hold (its own words)."""
+    holding = (
+        is_current
+        and application.seat_held
+        and application.status is S.AWAITING_INVOICE_PAYMENT
+        and (lapses is None or now < lapses)
+    )
+    if not holding:
+        return Decision(Action.IGNORE, "not the open invoice")
+    return Decision(Action.KEEP_HOLD, INVOICE_PAYMENT_FAILED)
 
 
 def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | None) -> Decision:

@@ -244,6 +244,13 @@ def invoice_event(
         return _give_back_invoice(application, event, "course_full", situation)
     if action is Action.REFUND:
         return _give_back_invoice(application, event, reason, situation)
+    if action is Action.KEEP_HOLD:
+        # A payment of the open invoice failed: it stays open and holds the place; the payer
+        # and the person are told (once per failed attempt: its event names it).
+        told = application.model_copy(update={"updated_at": situation.now}).with_emails(
+            application.email(EmailKind.INVOICE_PAYMENT_FAILED, occasion=event.event_id)
+        )
+        return Settlement(action.value, reason, told.with_event(event.event_id))
     if action in CONFIRMING:
         invoice = application.invoice
         confirmed = _booked(application, situation, event.event_id).model_copy(
