@@ -111,50 +111,50 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
     if event.kind is InvoiceEventKind.PAID:
         return _paid(application, event, invoice if is_current else None)
     lapses = application.hold_lapses_at()
+    holding = (
+        is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT
+    )
+    voiding = invoice is not None and invoice.voiding is not None
     if event.kind is InvoiceEventKind.PAYMENT_FAILED:
-        voiding = invoice is not None and invoice.voiding is not None
-        return _payment_failed(application, is_current and not voiding, lapses, now)
+        return _payment_failed(holding and not voiding, lapses, now)
     # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     if event.kind is InvoiceEventKind.OVERDUE and lapses is not None and now < lapses:
         # Past its due moment by Stripe's reckoning, but the due day is theirs until it ends:
         # the place goes back when the hold lapses (the sweep), not before.
         return Decision(Action.IGNORE, "the due day has not ended")
-    if is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT:
-        kind = event.kind
-        if (
-            kind is InvoiceEventKind.VOIDED
-            and invoice is not None
-            and invoice.voiding is not None
-            and not event.event_id.startswith(ORGANISERS_VOID)
-        ):
-            # Stripe's void of it for an organiser's act (``domain.invoice_voiding``), which
-            # ends or replaces it in its own save and words: not the booking's end.
-            return Decision(Action.IGNORE, "voided for an organiser's act")
-        if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
-            # Voided once its due day had ended unpaid: the sweep's void, asked before it lets
-            # the place go (its event may come first), ends it as not paid in time.
-            kind = InvoiceEventKind.OVERDUE
-        return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[kind])
+    if holding:
+        return _ended(event, voiding, lapses, now)
     return Decision(Action.IGNORE, "not the open invoice")
 
 
-def _payment_failed(
-    application: Application, is_current: bool, lapses: datetime | None, now: datetime
-) -> Decision:
+def _ended(event: InvoiceEvent, voiding: bool, lapses: datetime | None, now: datetime) -> Decision:
+    """The open invoice holding the seat voided, uncollectible or overdue (``voiding``: it
+    is being voided for an organiser's act)."""
+    kind = event.kind
+    if (
+        kind is InvoiceEventKind.VOIDED
+        and voiding
+        and not event.event_id.startswith(ORGANISERS_VOID)
+    ):
+        # Stripe's void of it for an organiser's act (``domain.invoice_voiding``), which
+        # ends or replaces it in its own save and words: not the booking's end.
+        return Decision(Action.IGNORE, "voided for an organiser's act")
+    if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
+        # Voided once its due day had ended unpaid: the sweep's void, asked before it lets
+        # the place go (its event may come first), ends it as not paid in time.
+        kind = InvoiceEventKind.OVERDUE
+    return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[kind])
+
+
+def _payment_failed(holding: bool, lapses: datetime | None, now: datetime) -> Decision:
     """A failed payment of an invoice: Stripe leaves it open, so it may still be paid, and the
     place it holds stays held to its due day, as it would with no attempt at all. Nothing ends
     and nothing is given back (no money was taken); the payer and the person are told, so a
     bank debit that failed days later is not taken for paid, and the organisers see it on the
-    timeline. Only the open invoice holding the place (``is_current``: and not being voided
-    for an organiser's act), within its hold: once the due day has ended the sweep voids it
-    and ends the hold (its own words)."""
-    holding = (
-        is_current
-        and application.seat_held
-        and application.status is S.AWAITING_INVOICE_PAYMENT
-        and (lapses is None or now < lapses)
-    )
-    if not holding:
+    timeline. Only the open invoice holding the place (``holding``: and not being voided for
+    an organiser's act), within its hold: once the due day has ended the sweep voids it and
+    ends the hold (its own words)."""
+    if not holding or (lapses is not None and lapses <= now):
         return Decision(Action.IGNORE, "not the open invoice")
     return Decision(Action.KEEP_HOLD, INVOICE_PAYMENT_FAILED)
 
