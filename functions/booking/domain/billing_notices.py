@@ -79,6 +79,7 @@ def reason_as_of(reason: str | None, status: str) -> str | None:
 
 
 BILLING_REASON_WORDS = {
+    "offer_declined": "{name} has turned down the place we offered them.",
     "refunded": "{name}'s booking has been cancelled, so the place is no longer held.",
     "cancelled_and_refunded": "{name}'s booking was cancelled, so the place is no longer held.",
     "partial_refund": "This is a partial refund: {name}'s place on the course is still booked.",

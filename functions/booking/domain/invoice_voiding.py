@@ -45,6 +45,9 @@ class VoidingFor(Model):
     since: SaneInstant
     bursary: int | None = None  # the bursary granted (pence); None: the booking cancelled
     refund: bool = False  # the cancel's: the money paid goes back (``Cancellation.refund``)
+    # The person turned down the offered place the invoice holds (``domain.offer_declines``):
+    # no organiser's act, the offer's end by the decline's one path.
+    declined: bool = False
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""
@@ -54,6 +57,8 @@ class VoidingFor(Model):
     def once_settled(self) -> str:
         """What the organiser may do instead while a bank debit of the invoice is processing
         (the act refused in the words of ``invoice_requests.settling_refused``)."""
+        if self.declined:
+            return DECLINE_ONCE_SETTLED
         return GRANT_ONCE_SETTLED if self.bursary is not None else CANCEL_ONCE_SETTLED
 
 
@@ -80,4 +85,10 @@ GRANT_ONCE_SETTLED = (
 CANCEL_ONCE_SETTLED = (
     "Once the bank confirms it, cancel the booking as a paid one (with or without its refund); "
     "if the bank says the debit failed, cancel it then"
+)
+# What the person may do instead of turning down an offered place under their employer's bank
+# debit of its invoice.
+DECLINE_ONCE_SETTLED = (
+    "If the bank says the debit failed, you can turn the place down then; once it is "
+    "confirmed your place is booked"
 )

@@ -76,6 +76,8 @@ WITHDRAWN_FROM_GROUP = {
 }
 
 REASON_WORDS = {
+    # An offered place paid by invoice, turned down by its person: the invoice holds it no more.
+    "offer_declined": "You have turned down the place we offered you; thank you for telling us.",
     # A colleague's place in a manager's group booking, withdrawn by the manager.
     "substituted": (
         "The manager who booked your place has given it to a colleague instead, so you no "
