@@ -10,7 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import PAYMENT_REASON_WORDS, billing_reason_text, reason_as_of
+from booking.domain.billing_notices import PERSONS_PAYMENT_WORDS, billing_reason_text, reason_as_of
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -76,8 +76,6 @@ WITHDRAWN_FROM_GROUP = {
 }
 
 REASON_WORDS = {
-    # An offered place paid by invoice, turned down by its person: the invoice holds it no more.
-    "offer_declined": "You have turned down the place we offered you; thank you for telling us.",
     # A colleague's place in a manager's group booking, withdrawn by the manager.
     "substituted": (
         "The manager who booked your place has given it to a colleague instead, so you no "
@@ -125,7 +123,7 @@ REASON_WORDS = {
         "Your application was still waiting for our facilitators to read it, so we could not "
         "take a payment for it yet and have refunded it in full."
     ),
-    **PAYMENT_REASON_WORDS,
+    **PERSONS_PAYMENT_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."

@@ -21,6 +21,7 @@ from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.errors import (
+    CodeUsedUp,
     Conflict,
     CourseFull,
     DependencyUnavailable,
@@ -33,6 +34,7 @@ from booking.domain.invoices import (
     InvoiceEventKind,
     InvoicePaying,
 )
+from booking.domain.limits import CODE_TAKEN_SINCE
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -136,6 +138,9 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         except CourseFull:
             refuse_if_offer_lapsed(application, course)
             raise
+        except CodeUsedUp as used_up:
+            # Its use went back when its hold ended unpaid (``limits.holds_code_use``).
+            raise CodeUsedUp(CODE_TAKEN_SINCE) from used_up
         # Switching from card to invoice: the old checkout can no longer take the place.
         previous = application.checkout if application.seat_held else None
         if (
