@@ -48,6 +48,8 @@ class VoidingFor(Model):
     # The person turned down the offered place the invoice holds (``domain.offer_declines``):
     # no organiser's act, the offer's end by the decline's one path.
     declined: bool = False
+    # The person's erasure (``services.people``), which withdraws the booking in its own save.
+    erased: bool = False
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""
@@ -59,6 +61,8 @@ class VoidingFor(Model):
         (the act refused in the words of ``invoice_requests.settling_refused``)."""
         if self.declined:
             return DECLINE_ONCE_SETTLED
+        if self.erased:
+            return ERASE_ONCE_SETTLED
         return GRANT_ONCE_SETTLED if self.bursary is not None else CANCEL_ONCE_SETTLED
 
 
@@ -91,4 +95,10 @@ CANCEL_ONCE_SETTLED = (
 DECLINE_ONCE_SETTLED = (
     "If the bank says the debit failed, you can turn the place down then; once it is "
     "confirmed your place is booked"
+)
+# What an organiser may do instead of erasing a person under their employer's bank debit of
+# the invoice of their booking.
+ERASE_ONCE_SETTLED = (
+    "Nothing was erased: erase this person once the bank confirms the payment or says it failed "
+    "(a few days)"
 )

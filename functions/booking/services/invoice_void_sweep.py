@@ -63,6 +63,11 @@ def act_completed(ports: Ports, application: Application) -> bool:
             # The person's turning down of the invoiced offer (``services.offer_declines``).
             if end_declined_invoice(ports, app_id, act) is not None:
                 offer_free_places(ports, fresh.course_id)
+        elif act.erased:
+            # An erasure stopped after the void: the booking ends by the void (the organiser's
+            # erasure, answered 5xx, is asked again).
+            organisers_voided(ports, app_id, invoice_id, first=fresh)
+            unmark_voiding(ports, app_id, invoice_id)
         elif act.bursary is not None:
             # Only the grant marked, over the bursary as read (review23 F1).
             grant_bursary(ports, app_id, act.bursary, seen=fresh.bursary, marked=act)
