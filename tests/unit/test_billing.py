@@ -320,7 +320,8 @@ def test_stripe_calling_an_invoice_overdue_before_its_day_ends_lets_nothing_go()
 def test_stripes_void_of_an_invoice_voided_for_an_organisers_act_ends_nothing() -> None:
     """Marked before an organiser's cancel or bursary voids it (``domain.invoice_voiding``):
     Stripe's own ``invoice.voided`` ends nothing, the act's save does; the organisers' void
-    of it (its own event id) and its other endings still end it."""
+    of it (their ask recorded on it, ``void_ends_the_hold``) and its other endings still end
+    it."""
     held = application()
     assert held.invoice is not None
     marked = held.model_copy(
@@ -331,8 +332,15 @@ def test_stripes_void_of_an_invoice_voided_for_an_organisers_act_ends_nothing() 
         Action.IGNORE, "voided for an organiser's act"
     )
     assert decide_invoice(held, voided, NOW).action is Action.RELEASE_HOLD
+    # Who asked is recorded, not read from an event's id (review23 F7): an organiser's ask
+    # on the invoice ends it whichever event says it is void; an id alone ends nothing.
     organisers = InvoiceEvent(f"{ORGANISERS_VOID}in_1", InvoiceEventKind.VOIDED, "in_1", "app1")
-    assert decide_invoice(marked, organisers, NOW).action is Action.RELEASE_HOLD
+    assert decide_invoice(marked, organisers, NOW).action is Action.IGNORE
+    invoice = marked.invoice
+    assert invoice is not None
+    asked = marked.model_copy(update={"invoice": invoice.model_copy(update={"void_asked": True})})
+    assert decide_invoice(asked, voided, NOW).action is Action.RELEASE_HOLD
+    assert decide_invoice(asked, organisers, NOW).action is Action.RELEASE_HOLD
     uncollectible = ended(InvoiceEventKind.UNCOLLECTIBLE)
     assert decide_invoice(marked, uncollectible, NOW).action is Action.RELEASE_HOLD
     # The sweep looks at it five minutes on, unless its hold lapses first.

@@ -66,6 +66,17 @@ class VoidingFor(Model):
         return GRANT_ONCE_SETTLED if self.bursary is not None else CANCEL_ONCE_SETTLED
 
 
+def void_ends_the_hold(*, marked_for_an_act: bool, void_asked: bool) -> bool:
+    """Whether Stripe's void of an invoice ends the hold it pays for: one rule for one
+    person's invoice and a group's (review23 F7), each recording who asked. A void marked
+    for an act that ends or replaces the invoice in its own save and words (a person's
+    cancel, bursary, decline or erasure: ``InvoiceRef.voiding``; a group's replacement:
+    ``replacing_invoice``) ends nothing, unless the void itself was asked for, recorded
+    before it is applied (an organiser's void: ``InvoiceRef.void_asked``, a group's
+    ``void_asked_for``)."""
+    return not marked_for_an_act or void_asked
+
+
 def voiding_of(application: Application) -> VoidingFor | None:
     """The organiser's act ``application``'s open invoice is being voided for, if any (a mark
     left on an invoice no longer open says nothing)."""

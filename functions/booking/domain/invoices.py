@@ -15,6 +15,7 @@ from enum import Enum, StrEnum
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import InvoiceRef
 from booking.domain.covered import second_payment
+from booking.domain.invoice_voiding import void_ends_the_hold
 from booking.domain.payments import Action, Decision
 
 S = ApplicationStatus
@@ -92,7 +93,8 @@ RELEASE_REASONS = {
 
 
 # The id of the invoice event an organisers' void of one person's invoice applies, once Stripe
-# holds it void (``services.invoicing.void_by_organiser``), before this prefix.
+# holds it void and the ask is recorded (``services.invoicing.organisers_voided``), before
+# this prefix: an id of its own, so it is applied once; what it decides rests on the record.
 ORGANISERS_VOID = "voided-by-organiser-"
 
 # A payment of an invoice the application no longer holds (replaced by another).
@@ -117,27 +119,26 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
     voiding = invoice is not None and invoice.voiding is not None
     if event.kind is InvoiceEventKind.PAYMENT_FAILED:
         return _payment_failed(holding and not voiding, lapses, now)
+    ends = void_ends_the_hold(
+        marked_for_an_act=voiding, void_asked=invoice is not None and invoice.void_asked
+    )
     # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     if event.kind is InvoiceEventKind.OVERDUE and lapses is not None and now < lapses:
         # Past its due moment by Stripe's reckoning, but the due day is theirs until it ends:
         # the place goes back when the hold lapses (the sweep), not before.
         return Decision(Action.IGNORE, "the due day has not ended")
     if holding:
-        return _ended(event, voiding, lapses, now)
+        return _ended(event, ends, lapses, now)
     return Decision(Action.IGNORE, "not the open invoice")
 
 
-def _ended(event: InvoiceEvent, voiding: bool, lapses: datetime | None, now: datetime) -> Decision:
-    """The open invoice holding the seat voided, uncollectible or overdue (``voiding``: it
-    is being voided for an organiser's act)."""
+def _ended(event: InvoiceEvent, ends: bool, lapses: datetime | None, now: datetime) -> Decision:
+    """The open invoice holding the seat voided, uncollectible or overdue (``ends``: whether
+    a void of it ends the hold, ``invoice_voiding.void_ends_the_hold``)."""
     kind = event.kind
-    if (
-        kind is InvoiceEventKind.VOIDED
-        and voiding
-        and not event.event_id.startswith(ORGANISERS_VOID)
-    ):
-        # Stripe's void of it for an organiser's act (``domain.invoice_voiding``), which
-        # ends or replaces it in its own save and words: not the booking's end.
+    if kind is InvoiceEventKind.VOIDED and not ends:
+        # Stripe's void of it for an act (``domain.invoice_voiding``), which ends or replaces
+        # it in its own save and words: not the booking's end.
         return Decision(Action.IGNORE, "voided for an organiser's act")
     if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
         # Voided once its due day had ended unpaid: the sweep's void, asked before it lets

@@ -256,9 +256,22 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
 def organisers_voided(
     ports: Ports, application_id: str, invoice_id: str, *, first: Application | None = None
 ) -> Settled:
-    """Stripe voided ``invoice_id`` at an organiser's ask: applied as Stripe's own
-    ``invoice.voided`` is, even while it is marked for an act (``domain.invoices``), the place
+    """Stripe voided ``invoice_id`` at an organiser's ask: the ask recorded on the invoice
+    (``InvoiceRef.void_asked``), then applied as Stripe's own ``invoice.voided`` is, which
+    then ends the hold even while it is marked for an act (``void_ends_the_hold``), the place
     let go if it is still the booking's open invoice; nothing changes otherwise."""
+
+    def asked(current: Application) -> Application:
+        held = current.invoice
+        if held is None or held.invoice_id != invoice_id or held.void_asked:
+            return current
+        marked = held.model_copy(update={"void_asked": True})
+        return ports.repository.save(current.model_copy(update={"invoice": marked}), current)
+
+    def read() -> Application:
+        return load_application(ports, application_id)
+
+    first = retried(asked, read) if first is None else retried(asked, read, first=first)
     voided = InvoiceEvent(
         event_id=f"{ORGANISERS_VOID}{invoice_id}",
         kind=InvoiceEventKind.VOIDED,
