@@ -71,7 +71,12 @@ def test_an_invoiced_offer_is_turned_down_its_invoice_voided_first(system: Syste
     [person] = [e for e in emails if "first@example.org" in e.to]
     assert "has turned down the place we offered them" in " ".join(accounts.text.split())
     assert "nothing is owed on that invoice" in " ".join(accounts.text.split())
-    assert "You have turned down the place we offered you" in " ".join(person.text.split())
+    said = " ".join(person.text.split())
+    assert "You have turned down the place we offered you" in said
+    # A turned-down offer cannot be paid again: neither message says it can.
+    assert "If you change your mind, just reply to this email" in said
+    assert "pay by card" not in said
+    assert "pay by card" not in " ".join(accounts.text.split())
     assert _decline(system, first).json()["already_declined"] is True
 
 
