@@ -33,7 +33,6 @@ from booking.services.group_invoice_replacement import unmarked, unrecorded_void
 from booking.services.groups import group_reader
 from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.ports import Ports
-from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 
@@ -72,6 +71,9 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
 
     def ended_by_the_void(error: BookingError) -> None:
+        # Loaded only by a run that ends one (a reminders run's cold start leaves it out).
+        from booking.services.waitlist import offer_free_places
+
         # A lasting refusal: the group ends by the void now, as ``replacement_not_made``
         # (nothing can pay the void invoice), not left holding its places until its hold ends.
         if ended_unmade(ports, group.group_id, invoice_id, ports.clock()) is not None:
