@@ -236,7 +236,8 @@ def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(
     [
         (lambda a: a.moved_to(S.CANCELLED, NOW, seat_held=False), True),
         (lambda a: a.moved_to(S.REFUNDED, NOW, seat_held=False), True),
-        (lambda a: a.moved_to(S.EXPIRED, NOW, seat_held=False), False),  # may still pay
+        # A hold that ended unpaid (hostile30 D1): back at once, claimed again if restarted.
+        (lambda a: a.moved_to(S.EXPIRED, NOW, seat_held=False), True),
         (lambda a: a.moved_to(S.CONFIRMED, NOW), False),  # a booking used its code
         (lambda a: a.erased(NOW), True),  # withdrawn on its way: cancelled
     ],
@@ -262,12 +263,33 @@ def test_a_booking_keeps_its_use_when_cancelled_and_a_declined_review_gives_it_b
     assert uses(repo) == 1
 
 
-def test_what_an_application_deleted_by_retention_held_goes_back_once(repo: Repository) -> None:
+def test_a_hold_ended_unpaid_claims_its_code_use_again_only_while_one_is_left(
+    repo: Repository,
+) -> None:
+    """Its use back when the hold ended (hostile30 D1): started again (a new checkout), it
+    claims one again, refused when another application took the last meanwhile."""
     holder = a_code_used(repo, max_uses=1)
     lapsed = repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)
-    assert repo.give_back_holdings("a1") == []  # still stored: it may still pay
+    assert uses(repo) == 0
+    again = repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
     assert uses(repo) == 1
-    delete_as_retention_does(repo, lapsed.application_id)
+    lapsed = repo.save(again.moved_to(S.EXPIRED, NOW, seat_held=False), again)
+    repo.save(coded("a2", "bo@example.org", seat_held=True), None)
+    with pytest.raises(errors.CodeUsedUp):
+        repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
+    assert uses(repo) == 1
+    stored = repo.get_application("a1")
+    assert stored is not None
+    assert stored.status is S.EXPIRED
+
+
+def test_what_an_application_deleted_by_retention_held_goes_back_once(repo: Repository) -> None:
+    holder = a_code_used(repo, max_uses=1)
+    booked = repo.save(holder.moved_to(S.CONFIRMED, NOW), holder)
+    ended = repo.save(booked.moved_to(S.CANCELLED, NOW, seat_held=False), booked)
+    assert repo.give_back_holdings("a1") == []  # still stored: a booking used its code
+    assert uses(repo) == 1
+    delete_as_retention_does(repo, ended.application_id)
     [holding] = repo.give_back_holdings("a1")
     assert holding.thing is Limited.CODE_USE
     assert repo.give_back_holdings("a1") == []  # the stream delivers at least once

@@ -1,15 +1,15 @@
 """The sweep's part in a group's invoice replacement left half done
 (``services.group_replacement_sweep``): it acts only on the group as it is, read again
 consistently, never on the index's possibly stale copy (review22 F7); and a completion
-refused for good is not asked of Stripe again each run, the group ending as
-``replacement_not_made`` when its hold does (review22 F2).
+refused for good ends the group at once by the void, as ``replacement_not_made``, never asked
+of Stripe again (review22 F2, and not left holding its places until its hold ends).
 
 Through the real handlers, moto and the Stripe stand-in; Stripe's failure made at the
 in-process Stripe client (the port's HTTP seam)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -64,28 +64,30 @@ def test_the_sweep_does_not_replace_again_what_a_retry_has_just_replaced(
     assert stored.place(2).released
 
 
-def test_a_refused_completion_is_not_asked_again_each_run(
+def test_a_refused_completion_ends_the_group_at_once_by_its_void(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The course's applications closed while the replacement is half done: the sweep's
-    completion is refused, the mark's moment cleared (its invoice kept), the next run reads
-    nothing of it at Stripe, and at the due date it ends as its replacement never made."""
+    completion is refused for good, and the group ends then by the void, as its replacement
+    never made (nothing can pay the void invoice): its seats go back at once, not at its due
+    date, the manager is not told the employer failed to pay, and the next run reads nothing
+    of it at Stripe."""
     group, old = _half_done(system, monkeypatch)
     system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+    left = system.course(INVOICED)["places_left"]
+    system.deliver_emails()
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
-    refused: GroupBooking = system.stored_group(group)
-    assert (refused.replacing_invoice, refused.replacing_since) == (old, None)
-    assert not refused.place(2).released
+    ended: GroupBooking = system.stored_group(group)
+    assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
+    assert system.course(INVOICED)["places_left"] == left + 3
+    told = " ".join(" ".join(e.text.split()) for e in system.deliver_emails())
+    assert "cancelled to be replaced by one for the places kept" in told
+    assert "not paid by its due date" not in told
     reads = invoice_reads(system, old)
     system.scheduled_run(system.now() + timedelta(minutes=12))
     assert invoice_reads(system, old) == reads
-
-    due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
-    system.scheduled_run(due + timedelta(days=1))
-    ended = system.stored_group(group)
-    assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
 
 
 def test_another_give_up_while_one_is_half_done_is_refused_naming_it(

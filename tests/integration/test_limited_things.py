@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from booking.adapters.dynamodb.schema import application_key
+from tests.support.applications import invoice_id_of
+from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort
 from tests.support.system import COURSE_ID, System
 
 
@@ -38,16 +40,34 @@ def test_a_one_use_code_gives_one_discount_whoever_pays_first(system: System) ->
     assert uses(system) == 1
 
 
-def test_a_use_held_by_an_expired_application_goes_back_when_retention_deletes_it(
-    system: System,
-) -> None:
+def test_a_use_held_by_a_hold_that_ended_unpaid_goes_back_at_once(system: System) -> None:
+    """hostile30 D1: a checkout that expired (an offer that lapsed, any hold that ended unpaid)
+    gives its code's use back then, not at retention; started again, it finds it taken."""
     make_code(system, max_uses=1)
     holder = system.apply(discount_code="half-price").json()
     session_id = holder["checkout_url"].rsplit("/", 1)[-1]
     system.stripe_local("POST", f"/checkout/{session_id}/expire")
-    stored = system.stored(holder)
-    assert stored.status.value == "expired"
-    # Expired, it may still pay at its promised price: the use stays with it.
+    assert system.stored(holder).status.value == "expired"
+    assert uses(system) == 0
+
+    again = system.apply(email="grace@example.org", discount_code="half-price")
+    assert again.status == 201, again.body
+    assert again.json()["amount_due"] == 10000
+    path = f"/applications/{holder['application_id']}/checkout?token={holder['token']}"
+    refused = system.api("POST", path).refused(409, "discount_code_used_up")
+    assert "has been used up since the time to pay" in refused["message"]
+    assert system.stored(holder).status.value == "expired"
+    assert uses(system) == 1
+
+
+def test_a_use_held_by_an_ended_booking_goes_back_when_retention_deletes_it(
+    system: System,
+) -> None:
+    make_code(system, max_uses=1, percent_off=100)
+    holder = system.apply(discount_code="half-price").json()
+    assert system.stored(holder).status.value == "confirmed"  # nothing to pay
+    assert system.cancel(holder["application_id"], refund=False).status == 200
+    # A booking used its code: cancelled, it keeps it.
     refused = system.apply(email="grace@example.org", discount_code="half-price")
     assert refused.status == 422
     # The table's time-to-live deletes it (no transaction); the stream carries the removal to
@@ -59,4 +79,31 @@ def test_a_use_held_by_an_expired_application_goes_back_when_retention_deletes_i
     assert uses(system) == 0
     again = system.apply(email="grace@example.org", discount_code="half-price")
     assert again.status == 201, again.body
-    assert again.json()["amount_due"] == 10000
+
+
+def test_a_late_payment_of_a_hold_whose_code_use_was_taken_meanwhile_goes_back(
+    system: System,
+) -> None:
+    """An invoice marked uncollectible ends its hold (the use back), and Stripe still lets it
+    be paid: by then another application took the code's last use, so the payment cannot
+    book the place at its price and goes back whole, in words; the use stays the other's."""
+    invoiced_cohort(system, capacity=3)
+    system.made_code(INVOICED, code="HALF-PRICE", percent_off=50, max_uses=1)
+    first = applied_by_invoice(system, discount_code="half-price")
+    invoice = invoice_id_of(first)
+    assert system.stripe_local("POST", f"/invoices/{invoice}/mark_uncollectible").status == 200
+    assert system.stored(first).status.value == "expired"
+    other = system.apply(INVOICED, email="grace@example.org", discount_code="half-price")
+    assert other.status == 201, other.body
+    system.deliver_emails()
+
+    assert system.stripe_local("POST", f"/invoices/{invoice}/pay").status == 200
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert system.stored(first).status.value == "refunded"
+    assert system.standin.money_moved()[first["application_id"]] == (10000, 10000)
+    code = system.ports.repository.get_discount_code(INVOICED, "half-price")
+    assert code is not None
+    assert code.uses == 1
+    said = " ".join(" ".join(e.text.split()) for e in system.deliver_emails())
+    assert "the discount code given with your application had no use left" in said

@@ -3,6 +3,7 @@ commands around its save, for card, invoice, bursary and cancellation alike."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -179,7 +180,10 @@ def test_a_code_use_is_held_from_the_application_until_it_ends_without_a_booking
     coded = application(discount=LESS_150)
     use = Holding(Limited.CODE_USE, "course#LESS-150")
     assert use in holdings(coded)
-    assert use in holdings(coded.moved_to(S.EXPIRED, NOW, seat_held=False))
+    # A hold that ended unpaid gives it back at once (hostile30 D1), however it ended.
+    lapsed = coded.moved_to(S.EXPIRED, NOW, seat_held=False)
+    assert use in holding_changes(coded, lapsed).released
+    assert holding_changes(lapsed, lapsed.moved_to(S.AWAITING_PAYMENT, NOW)).claimed == (use,)
     declined = application(S.PENDING_REVIEW, seat_held=False, discount=LESS_150)
     assert holding_changes(declined, declined.moved_to(S.DECLINED, NOW)).released == (use,)
     booked = coded.moved_to(S.CONFIRMED, NOW)
@@ -210,3 +214,16 @@ def test_an_organisers_cancel_of_a_colleagues_group_place_is_refused_naming_the_
         assert "(St Elsewhere NHS Trust)" in decided.refusal.message
     ended = application(S.CANCELLED, group_place=place)
     assert settle(ended, Cancellation(refund=True), SITUATION).action == "ignore"
+
+
+def test_a_late_payment_whose_code_use_was_taken_meanwhile_goes_back() -> None:
+    """The hold ended unpaid, its use given back; paid late, the save found none left."""
+    lapsed = application(discount=LESS_150).moved_to(S.EXPIRED, NOW, seat_held=False)
+    no_use = dataclasses.replace(SITUATION, code_use_free=False)
+    decided = settle(lapsed, paid(), no_use)
+    assert (decided.action, decided.reason) == ("refund", "discount_code_used_up")
+    assert decided.application is not None
+    assert decided.application.status is not S.CONFIRMED
+    booked = settle(lapsed, paid(), SITUATION).application
+    assert booked is not None
+    assert booked.status is S.CONFIRMED

@@ -264,6 +264,25 @@ def test_a_voided_uncollectible_or_overdue_invoice_lets_the_place_go(
         )
 
 
+def test_a_failed_invoice_payment_is_told_only_while_the_invoice_holds_the_place(
+    ports: Ports, clock: Clock
+) -> None:
+    """Within the hold: kept, the payer and the person told; once the due day has ended the
+    sweep ends it in its own words, so a failure then says nothing of paying again."""
+    view = applications.submit_application(ports, "c1", by_invoice())
+    repo(ports).written_emails.clear()
+    kept = invoice_event(ports, view.application_id, InvoiceEventKind.PAYMENT_FAILED, "evt_f1")
+    assert (kept.action, kept.reason) == ("keep_hold", "invoice_payment_failed")
+    assert kept.status == "awaiting_invoice_payment"
+    assert written(ports, EmailKind.INVOICE_PAYMENT_FAILED) == [view.application_id]
+    assert repo(ports).courses["c1"].seats_taken == 1
+
+    clock.now = datetime(2027, 6, 1, 23, 0, tzinfo=UTC)  # the due day has ended
+    late = invoice_event(ports, view.application_id, InvoiceEventKind.PAYMENT_FAILED, "evt_f2")
+    assert (late.action, late.status) == ("ignore", "awaiting_invoice_payment")
+    assert written(ports, EmailKind.INVOICE_PAYMENT_FAILED) == [view.application_id]
+
+
 def test_organisers_resend_and_void_the_open_invoice(ports: Ports) -> None:
     view = applications.submit_application(ports, "c1", by_invoice())
     invoicing.resend_invoice(ports, view.application_id)

@@ -33,6 +33,7 @@ HANDLED_INVOICE_EVENTS = {
     "invoice.voided": InvoiceEventKind.VOIDED,
     "invoice.marked_uncollectible": InvoiceEventKind.UNCOLLECTIBLE,
     "invoice.overdue": InvoiceEventKind.OVERDUE,
+    "invoice.payment_failed": InvoiceEventKind.PAYMENT_FAILED,
 }
 PO_FIELD = "PO number"
 CUSTOMER_PREFIX = "cus_"  # Stripe's customers' ids

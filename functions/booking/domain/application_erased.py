@@ -28,8 +28,9 @@ def erased_copy(application: Application, now: datetime) -> Application:
             "checkout": None,
             "payment_pending": False,
             "status_reason": "erased",
-            # Its open invoice is voided once this is saved (Stripe's answer recorded).
-            "invoice": invoice.model_copy(update={"status": "void"})
+            # Its open invoice was voided at Stripe before this save (``services.people``),
+            # or is voided once it is saved: recorded void, no longer marked for the erasure.
+            "invoice": invoice.model_copy(update={"status": "void", "voiding": None})
             if invoice is not None and application.has_open_invoice()
             else invoice,
         }

@@ -339,6 +339,11 @@ class InvoiceRef(Model):
     # Being voided at Stripe for an organiser's act, saved before the void is asked
     # (``domain.invoice_voiding``): Stripe's ``invoice.voided`` of it ends nothing meanwhile.
     voiding: VoidingFor | None = None
+    # An organiser asked for its void itself (their *Void the invoice*, or the sweep ending
+    # by its void an act it could not complete), recorded before that void is applied: Stripe's
+    # void of it then ends the hold even while it is marked for an act
+    # (``invoice_voiding.void_ends_the_hold``, one rule with a group's ``void_asked_for``).
+    void_asked: bool = False
 
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at

@@ -65,6 +65,18 @@ PAYMENT_REASON_WORDS = {
         "we could not confirm a place with it, and have given it back."
     ),
 }
+# Why, to the person, of a hold that ended unpaid (``limits.holds_code_use``): turned down
+# while its invoice held it, and a late payment of one whose code's last use went meanwhile.
+ENDED_HOLD_WORDS = {
+    "offer_declined": "You have turned down the place we offered you; thank you for telling us.",
+    "discount_code_used_up": (
+        "The time held for your payment had run out before it reached us, and by then the "
+        "discount code given with your application had no use left, so we could not book the "
+        "place at that price and have refunded the payment in full."
+    ),
+}
+# What the person's own messages say of their payment or their hold (``services.email_context``).
+PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS}
 # Where a booking has ended (its status's value): nothing more is owed on it.
 ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
 
@@ -79,6 +91,12 @@ def reason_as_of(reason: str | None, status: str) -> str | None:
 
 
 BILLING_REASON_WORDS = {
+    "discount_code_used_up": (
+        "The time held for this payment had run out before it reached us, and by then the "
+        "discount code given with {name}'s application had no use left, so we could not book "
+        "the place at that price."
+    ),
+    "offer_declined": "{name} has turned down the place we offered them.",
     "refunded": "{name}'s booking has been cancelled, so the place is no longer held.",
     "cancelled_and_refunded": "{name}'s booking was cancelled, so the place is no longer held.",
     "partial_refund": "This is a partial refund: {name}'s place on the course is still booked.",

@@ -73,6 +73,9 @@ class Situation:
     course_price: Money  # for applications stored before prices were recorded
     # False once the save found no seat for a confirmation: decide again without one.
     seat_free: bool = True
+    # False once the save found the code's uses all taken for a confirmation of a hold that
+    # had ended unpaid (its use given back then: ``limits.holds_code_use``): given back too.
+    code_use_free: bool = True
     # False when the payment decided on landed once the course's applications had closed
     # (``Course.accepts_applications``'s rule, at the moment Stripe took it): it is given back.
     course_open: bool = True

@@ -45,6 +45,8 @@ class EmailKind(StrEnum):
     CANCELLED = "cancelled"
     INVOICE_SENT = "invoice_sent"  # to the applicant: their employer has been invoiced
     INVOICE_ENDED = "invoice_ended"  # to applicant and billing contact: the place went back
+    # To applicant and billing contact: a payment of the open invoice failed, it is still open
+    INVOICE_PAYMENT_FAILED = "invoice_payment_failed"
     BURSARY_GRANTED = "bursary_granted"  # part funded: what is left to pay
     ALREADY_APPLIED = "already_applied"  # someone applied again: where their application stands
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions

@@ -33,8 +33,9 @@ class GroupEnding(StrEnum):
     # its hold): the payment given back whole, the booking ended (``domain.paying``).
     PAID_AFTER_START = "paid_after_start"
     # Its invoice voided to be replaced by one for the places kept (a place given up), and the
-    # new one never made before its hold ended (Stripe failed; the sweep's completion refused
-    # once it fell due): never put on the employer as not paid (hostile27 F2).
+    # new one never made (Stripe failed; the sweep's completion refused for good: once it fell
+    # due, or the applications closed, it ends then): never put on the employer as not paid
+    # (hostile27 F2).
     REPLACEMENT_NOT_MADE = "replacement_not_made"
 
 
@@ -69,8 +70,8 @@ ORGANISERS_WORDS = {
     "start was brought forward), so the payment was refunded in full and its places were "
     "released",
     GroupEnding.REPLACEMENT_NOT_MADE: "Ended: its invoice was voided to be replaced by one for "
-    "the places kept, and the new invoice could not be made before its due date, so its places "
-    "were released",
+    "the places kept, and the new invoice could not be made in time (before its due date, or "
+    "the course's applications closed), so its places were released",
 }
 ORGANISERS_WORDS_UNKNOWN = "Ended unpaid: its places were released"
 # A card booking whose manager was erased before paying: there was no invoice to void.
@@ -112,8 +113,8 @@ MANAGERS_WHY = {
     GroupEnding.PAID_AFTER_START: "the payment for them came after the course had begun, so it "
     "was refunded in full",
     GroupEnding.REPLACEMENT_NOT_MADE: "the invoice for them was cancelled to be replaced by one "
-    "for the places kept, and the payment provider could not make the new invoice before the "
-    "old one's due date",
+    "for the places kept, and the payment provider could not make the new invoice in time "
+    "(before the old one's due date, or the course's applications closed)",
 }
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.invoice_voiding import void_ends_the_hold
 
 
 class GroupMove(StrEnum):
@@ -49,13 +50,13 @@ def _current(group: GroupBooking, object_id: str) -> bool:
 def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) -> GroupMove:
     """The group's checkout expired, or its invoice was voided or fell due (``ending_of``),
     ``ended_as``. A void asked to replace the invoice (``replacing_invoice``) ends nothing,
-    unless an organiser (or an erasure) asked for it too (``void_asked_for``): so every
-    caller says how it ended (review21 F14: left out, the guard was silently off)."""
+    unless an organiser (or an erasure) asked for it too (``void_asked_for``): the one rule
+    of ``invoice_voiding.void_ends_the_hold``, a person's invoice's too. Every caller says
+    how it ended (review21 F14: left out, the guard was silently off)."""
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
-    replaced = (
-        ended_as is GroupEnding.VOIDED_AT_STRIPE
-        and group.replacing_invoice == object_id
-        and group.void_asked_for != object_id
+    replaced = ended_as is GroupEnding.VOIDED_AT_STRIPE and not void_ends_the_hold(
+        marked_for_an_act=group.replacing_invoice == object_id,
+        void_asked=group.void_asked_for == object_id,
     )
     ends = awaiting and _current(group, object_id) and not replaced
     return GroupMove.LAPSED if ends else GroupMove.IGNORE

@@ -45,6 +45,11 @@ class VoidingFor(Model):
     since: SaneInstant
     bursary: int | None = None  # the bursary granted (pence); None: the booking cancelled
     refund: bool = False  # the cancel's: the money paid goes back (``Cancellation.refund``)
+    # The person turned down the offered place the invoice holds (``domain.offer_declines``):
+    # no organiser's act, the offer's end by the decline's one path.
+    declined: bool = False
+    # The person's erasure (``services.people``), which withdraws the booking in its own save.
+    erased: bool = False
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""
@@ -54,7 +59,22 @@ class VoidingFor(Model):
     def once_settled(self) -> str:
         """What the organiser may do instead while a bank debit of the invoice is processing
         (the act refused in the words of ``invoice_requests.settling_refused``)."""
+        if self.declined:
+            return DECLINE_ONCE_SETTLED
+        if self.erased:
+            return ERASE_ONCE_SETTLED
         return GRANT_ONCE_SETTLED if self.bursary is not None else CANCEL_ONCE_SETTLED
+
+
+def void_ends_the_hold(*, marked_for_an_act: bool, void_asked: bool) -> bool:
+    """Whether Stripe's void of an invoice ends the hold it pays for: one rule for one
+    person's invoice and a group's (review23 F7), each recording who asked. A void marked
+    for an act that ends or replaces the invoice in its own save and words (a person's
+    cancel, bursary, decline or erasure: ``InvoiceRef.voiding``; a group's replacement:
+    ``replacing_invoice``) ends nothing, unless the void itself was asked for, recorded
+    before it is applied (an organiser's void: ``InvoiceRef.void_asked``, a group's
+    ``void_asked_for``)."""
+    return not marked_for_an_act or void_asked
 
 
 def voiding_of(application: Application) -> VoidingFor | None:
@@ -80,4 +100,16 @@ GRANT_ONCE_SETTLED = (
 CANCEL_ONCE_SETTLED = (
     "Once the bank confirms it, cancel the booking as a paid one (with or without its refund); "
     "if the bank says the debit failed, cancel it then"
+)
+# What the person may do instead of turning down an offered place under their employer's bank
+# debit of its invoice.
+DECLINE_ONCE_SETTLED = (
+    "If the bank says the debit failed, you can turn the place down then; once it is "
+    "confirmed your place is booked"
+)
+# What an organiser may do instead of erasing a person under their employer's bank debit of
+# the invoice of their booking.
+ERASE_ONCE_SETTLED = (
+    "Nothing was erased: erase this person once the bank confirms the payment or says it failed "
+    "(a few days)"
 )

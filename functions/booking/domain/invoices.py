@@ -15,6 +15,7 @@ from enum import Enum, StrEnum
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import InvoiceRef
 from booking.domain.covered import second_payment
+from booking.domain.invoice_voiding import void_ends_the_hold
 from booking.domain.payments import Action, Decision
 
 S = ApplicationStatus
@@ -25,6 +26,9 @@ class InvoiceEventKind(StrEnum):
     VOIDED = "voided"  # invoice.voided
     UNCOLLECTIBLE = "uncollectible"  # invoice.marked_uncollectible
     OVERDUE = "overdue"  # invoice.overdue
+    # invoice.payment_failed: a payment of it was declined (a card on its page) or its bank
+    # debit failed; Stripe leaves it open, to be paid again until it falls due.
+    PAYMENT_FAILED = "payment_failed"
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,14 @@ RELEASE_REASONS = {
 
 
 # The id of the invoice event an organisers' void of one person's invoice applies, once Stripe
-# holds it void (``services.invoicing.void_by_organiser``), before this prefix.
+# holds it void and the ask is recorded (``services.invoicing.organisers_voided``), before
+# this prefix: an id of its own, so it is applied once; what it decides rests on the record.
 ORGANISERS_VOID = "voided-by-organiser-"
 
 # A payment of an invoice the application no longer holds (replaced by another).
 SUPERSEDED_INVOICE = "invoice_replaced"
+# A payment of the open invoice failed: the place stays held to its due day, the payer told.
+INVOICE_PAYMENT_FAILED = "invoice_payment_failed"
 
 
 def decide_invoice(application: Application, event: InvoiceEvent, now: datetime) -> Decision:
@@ -105,29 +112,52 @@ def decide_invoice(application: Application, event: InvoiceEvent, now: datetime)
     is_current = invoice is not None and invoice.invoice_id == event.invoice_id
     if event.kind is InvoiceEventKind.PAID:
         return _paid(application, event, invoice if is_current else None)
-    # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     lapses = application.hold_lapses_at()
+    holding = (
+        is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT
+    )
+    voiding = invoice is not None and invoice.voiding is not None
+    if event.kind is InvoiceEventKind.PAYMENT_FAILED:
+        return _payment_failed(holding and not voiding, lapses, now)
+    ends = void_ends_the_hold(
+        marked_for_an_act=voiding, void_asked=invoice is not None and invoice.void_asked
+    )
+    # VOIDED, UNCOLLECTIBLE, OVERDUE: only the open invoice holding the seat can release it.
     if event.kind is InvoiceEventKind.OVERDUE and lapses is not None and now < lapses:
         # Past its due moment by Stripe's reckoning, but the due day is theirs until it ends:
         # the place goes back when the hold lapses (the sweep), not before.
         return Decision(Action.IGNORE, "the due day has not ended")
-    if is_current and application.seat_held and application.status is S.AWAITING_INVOICE_PAYMENT:
-        kind = event.kind
-        if (
-            kind is InvoiceEventKind.VOIDED
-            and invoice is not None
-            and invoice.voiding is not None
-            and not event.event_id.startswith(ORGANISERS_VOID)
-        ):
-            # Stripe's void of it for an organiser's act (``domain.invoice_voiding``), which
-            # ends or replaces it in its own save and words: not the booking's end.
-            return Decision(Action.IGNORE, "voided for an organiser's act")
-        if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
-            # Voided once its due day had ended unpaid: the sweep's void, asked before it lets
-            # the place go (its event may come first), ends it as not paid in time.
-            kind = InvoiceEventKind.OVERDUE
-        return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[kind])
+    if holding:
+        return _ended(event, ends, lapses, now)
     return Decision(Action.IGNORE, "not the open invoice")
+
+
+def _ended(event: InvoiceEvent, ends: bool, lapses: datetime | None, now: datetime) -> Decision:
+    """The open invoice holding the seat voided, uncollectible or overdue (``ends``: whether
+    a void of it ends the hold, ``invoice_voiding.void_ends_the_hold``)."""
+    kind = event.kind
+    if kind is InvoiceEventKind.VOIDED and not ends:
+        # Stripe's void of it for an act (``domain.invoice_voiding``), which ends or replaces
+        # it in its own save and words: not the booking's end.
+        return Decision(Action.IGNORE, "voided for an organiser's act")
+    if kind is InvoiceEventKind.VOIDED and lapses is not None and lapses <= now:
+        # Voided once its due day had ended unpaid: the sweep's void, asked before it lets
+        # the place go (its event may come first), ends it as not paid in time.
+        kind = InvoiceEventKind.OVERDUE
+    return Decision(Action.RELEASE_HOLD, RELEASE_REASONS[kind])
+
+
+def _payment_failed(holding: bool, lapses: datetime | None, now: datetime) -> Decision:
+    """A failed payment of an invoice: Stripe leaves it open, so it may still be paid, and the
+    place it holds stays held to its due day, as it would with no attempt at all. Nothing ends
+    and nothing is given back (no money was taken); the payer and the person are told, so a
+    bank debit that failed days later is not taken for paid, and the organisers see it on the
+    timeline. Only the open invoice holding the place (``holding``: and not being voided for
+    an organiser's act), within its hold: once the due day has ended the sweep voids it and
+    ends the hold (its own words)."""
+    if not holding or (lapses is not None and lapses <= now):
+        return Decision(Action.IGNORE, "not the open invoice")
+    return Decision(Action.KEEP_HOLD, INVOICE_PAYMENT_FAILED)
 
 
 def _paid(application: Application, event: InvoiceEvent, current: InvoiceRef | None) -> Decision:

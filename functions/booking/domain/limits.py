@@ -12,11 +12,15 @@ The one list of limited things (add a kind here and every rule below covers it):
   colleague's application holds the place instead of a seat, from the moment it is made
   until it ends.
 - ``CODE_USE``: one use of a discount code, up to the code's ``max_uses``. Held from the moment
-  the application that gives the code is created (that is when its price is promised) for as
-  long as it may still become a booking, and for good once it was one. It goes back when the
-  application ends without ever having been a booking: declined, cancelled (an erasure of an
-  application on its way is a cancellation), refunded a payment it was never booked by, or
-  an offered place turned down by its person (``domain.offer_declines``: never paid after).
+  the application that gives the code is created (that is when its price is promised) while
+  it is on its way to a booking and holds or waits for a place, and for good once it was a
+  booking. It goes back when the application stops without ever having been a booking:
+  declined, cancelled (an erasure of an application on its way is a cancellation), refunded a
+  payment it was never booked by, and every hold that ended unpaid (``expired``: a checkout
+  expired or failed, an offer lapsed or turned down by its person, an invoice voided or not
+  paid by its due date: hostile30 D1), one rule for all of them. Started again (a new
+  checkout or invoice for an expired one, a payment of it arriving late) it claims a use
+  again, refused when none is left (``CodeUsedUp``: a late payment goes back).
 
 What an application holds is derived from its state alone (:func:`holdings`), and the
 repository's one transaction that saves a change claims what the new state holds and the old
@@ -24,13 +28,12 @@ did not, and gives back the reverse (:func:`holding_changes`), with a condition 
 claim beyond the limit. So no counter can drift from the applications, and no claim and its use
 can be separated by a crash.
 
-An expired application keeps its code use (but one turned down: above): it may still be paid,
-at the price it was promised. If it is never paid it is deleted after the retention period by
-the table's time-to-live, which runs no transaction; the deletion reaches the stream, and the
-relay gives back what the deleted application held, once (each such holding is an item of its
-own, deleted with its give-back). Only what an ended application can still hold needs that item
-(:data:`OUTLIVES_ITS_HOLD`): a seat never does, since an application is deleted only after it
-ended without one.
+An application ended after it was a booking (cancelled, refunded) keeps its code use. If it
+is deleted after the retention period by the table's time-to-live, which runs no transaction,
+the deletion reaches the stream, and the relay gives back what the deleted application held,
+once (each such holding is an item of its own, deleted with its give-back). Only what an ended
+application can still hold needs that item (:data:`OUTLIVES_ITS_HOLD`): a seat never does,
+since an application is deleted only after it ended without one.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ from enum import StrEnum
 from typing import Any
 
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
-from booking.domain.offer_declines import was_declined
 
 
 class Limited(StrEnum):
@@ -80,15 +82,22 @@ def group_place_key(group_id: str, place: int) -> str:
     return f"{group_id}#{place}"
 
 
+# Said when a hold that ended unpaid is started again (a checkout, an invoice) and its code's
+# uses were all taken since its own went back (``holds_code_use``).
+CODE_TAKEN_SINCE = (
+    "the discount code given with this application has been used up since the time to pay ran "
+    "out, so the place cannot be paid at that price now"
+)
+
+
 def holds_code_use(application: Application) -> bool:
-    """Whether ``application`` holds a use of its discount code (see the module's rule)."""
-    if application.discount is None or was_declined(application):
+    """Whether ``application`` holds a use of its discount code (see the module's rule): a
+    hold that ended unpaid (``expired``, however it ended) holds none."""
+    if application.discount is None:
         return False
-    return (
-        application.status in ON_THE_WAY
-        or application.status is ApplicationStatus.CONFIRMED
-        or application.booked_at is not None
-    )
+    if application.status is ApplicationStatus.CONFIRMED or application.booked_at is not None:
+        return True
+    return application.status in ON_THE_WAY and application.status is not ApplicationStatus.EXPIRED
 
 
 def holdings(application: Application | None) -> frozenset[Holding]:

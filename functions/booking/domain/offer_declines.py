@@ -26,7 +26,8 @@ def decline_refusal(application: Application, now: datetime) -> str | None:
 
     ``offer_lapsed``: its deadline passed (before the sweep ended it, and after);
     ``payment_pending``: a payment for it is going through; ``not_offered``: anything else
-    (booked already, on the waiting list, cancelled, ...)."""
+    (booked already, on the waiting list, cancelled, ...). An offered place being paid by
+    the employer's invoice may be turned down too (``invoiced_offer``)."""
     if application.status is S.OFFERED:
         if application.offer_expires_at is not None and application.offer_expires_at <= now:
             return OFFER_LAPSED
@@ -35,7 +36,23 @@ def decline_refusal(application: Application, now: datetime) -> str | None:
         return None
     if application.status is S.EXPIRED and application.status_reason == OFFER_LAPSED:
         return OFFER_LAPSED
+    if invoiced_offer(application, now):
+        return None
     return "not_offered"
+
+
+def invoiced_offer(application: Application, now: datetime) -> bool:
+    """Whether ``application`` is an offered place its person chose to have their employer
+    invoiced for, the invoice open and holding the place (hostile31 N2): it may still be
+    turned down until the invoice's due day ends (its hold: the offer's deadline no longer
+    applies), the invoice voided first (``services.offer_declines``)."""
+    lapses = application.hold_lapses_at()
+    return (
+        application.offer_expires_at is not None
+        and application.has_open_invoice()
+        and application.seat_held
+        and (lapses is None or now < lapses)
+    )
 
 
 def may_decline(application: Application, now: datetime) -> bool:

@@ -30,7 +30,12 @@ AN_ORGANISATION = "your organisation"
 # Messages about an employer's invoice or the money it paid: its billing contact is told too,
 # in a message of its own (``billing_notice``).
 ABOUT_THE_INVOICE = frozenset(
-    {EmailKind.INVOICE_ENDED, EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED}
+    {
+        EmailKind.INVOICE_ENDED,
+        EmailKind.INVOICE_PAYMENT_FAILED,
+        EmailKind.CANCELLED,
+        EmailKind.PAYMENT_REFUNDED,
+    }
 )
 
 

@@ -38,6 +38,9 @@ from booking.domain.payments import (
 )
 
 S = ApplicationStatus
+# A payment of a hold that had ended unpaid, arriving once its discount code's uses were all
+# taken (its own given back when the hold ended: ``limits.holds_code_use``): it goes back.
+CODE_USED_UP = "discount_code_used_up"
 CONFIRMING = (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE)
 # What an invoice is said to be once it stops holding a place, by the event that said so (an
 # overdue one is voided at Stripe too; the answer is recorded then).
@@ -69,6 +72,8 @@ def checkout_event(
         return _give_back_payment(application, event, "course_closed", situation)
     if action in CONFIRMING and not situation.seat_free:
         return _give_back_payment(application, event, "course_full", situation)
+    if action in CONFIRMING and not situation.code_use_free:
+        return _give_back_payment(application, event, CODE_USED_UP, situation)
     if action is Action.REFUND:
         return _give_back_payment(application, event, reason, situation)
     if action in CONFIRMING:
@@ -242,8 +247,17 @@ def invoice_event(
         return Settlement(action.value, reason)
     if action in CONFIRMING and not situation.seat_free:
         return _give_back_invoice(application, event, "course_full", situation)
+    if action in CONFIRMING and not situation.code_use_free:
+        return _give_back_invoice(application, event, CODE_USED_UP, situation)
     if action is Action.REFUND:
         return _give_back_invoice(application, event, reason, situation)
+    if action is Action.KEEP_HOLD:
+        # A payment of the open invoice failed: it stays open and holds the place; the payer
+        # and the person are told (once per failed attempt: its event names it).
+        told = application.model_copy(update={"updated_at": situation.now}).with_emails(
+            application.email(EmailKind.INVOICE_PAYMENT_FAILED, occasion=event.event_id)
+        )
+        return Settlement(action.value, reason, told.with_event(event.event_id))
     if action in CONFIRMING:
         invoice = application.invoice
         confirmed = _booked(application, situation, event.event_id).model_copy(

@@ -15,12 +15,14 @@ from booking.domain.application import (
 from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import (
+    CodeUsedUp,
     Conflict,
     CourseFull,
     DependencyUnavailable,
     StaleWrite,
     UnknownToProvider,
 )
+from booking.domain.limits import CODE_TAKEN_SINCE
 from booking.domain.money import Money
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.wording import cohort_name
@@ -79,6 +81,9 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
         except CourseFull:
             refuse_if_offer_lapsed(application, course)
             raise
+        except CodeUsedUp as used_up:
+            # Its use went back when its hold ended unpaid (``limits.holds_code_use``).
+            raise CodeUsedUp(CODE_TAKEN_SINCE) from used_up
 
     saved, previous = retried(
         hold_seat, lambda: authorised(ports, application_id, token), first=first, attempts=3

@@ -10,7 +10,7 @@ from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import PAYMENT_REASON_WORDS, billing_reason_text, reason_as_of
+from booking.domain.billing_notices import PERSONS_PAYMENT_WORDS, billing_reason_text, reason_as_of
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -123,7 +123,7 @@ REASON_WORDS = {
         "Your application was still waiting for our facilitators to read it, so we could not "
         "take a payment for it yet and have refunded it in full."
     ),
-    **PAYMENT_REASON_WORDS,
+    **PERSONS_PAYMENT_WORDS,
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after your bursary, so "
         "the place could not be held for it."

@@ -12,9 +12,9 @@ open or paid (the void never reached Stripe, or was refused), the mark is cleare
 group goes on with its invoice as it is. The group is read again first, consistently: the
 index's copy may be stale, and a replacement the manager's retry has just completed is not
 made twice (review22 F7). A completion refused (the course began, its applications closed,
-the invoice fell due) lasts: the mark's moment is cleared, its invoice kept, so the sweep no
-longer asks Stripe of it each run and the group ends as ``replacement_not_made`` when its
-hold does (review22 F2); Stripe unreachable, the next run looks again.
+the invoice fell due) lasts: the group ends by the void at once, as ``replacement_not_made``
+(``ended_unmade``), never left holding its places on an invoice nobody can pay until its hold
+ends; Stripe unreachable, the next run looks again.
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import BookingError, DependencyUnavailable
-from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus
+from booking.domain.group_endings import GroupEnding
+from booking.domain.group_notices import lapse_told
+from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus, lapsed
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import unmarked
+from booking.services.group_invoice_replacement import unmarked, unrecorded_voided
 from booking.services.groups import group_reader
 from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.ports import Ports
@@ -69,11 +71,15 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
 
     def ended_by_the_void(error: BookingError) -> None:
-        # A lasting refusal: the group ends by the void as ``replacement_not_made`` when its
-        # hold does, looked at again only then (codes name no one).
-        _unhurried(ports, group.group_id, invoice_id)
+        # Loaded only by a run that ends one (a reminders run's cold start leaves it out).
+        from booking.services.waitlist import offer_free_places
+
+        # A lasting refusal: the group ends by the void now, as ``replacement_not_made``
+        # (nothing can pay the void invoice), not left holding its places until its hold ends.
+        if ended_unmade(ports, group.group_id, invoice_id, ports.clock()) is not None:
+            offer_free_places(ports, group.course_id)  # its seats on to whoever waits
         extra = {"group_id": group.group_id, "code": error.code}
-        logger.warning("a half-done replacement refused", extra=extra)
+        logger.warning("a half-done replacement refused: ended by its void", extra=extra)
 
     if number is None:  # no place to replace it for: the group goes on with its invoice
         taken_back()
@@ -91,12 +97,30 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
     return True
 
 
-def _unhurried(ports: Ports, group_id: str, invoice_id: str) -> None:
-    """The group, still marked as replacing ``invoice_id``, no longer due to the sweep before
-    its hold ends (its completion refused for good)."""
+def ended_unmade(
+    ports: Ports, group_id: str, invoice_id: str, now: datetime
+) -> GroupBooking | None:
+    """The group, still unpaid and marked as replacing ``invoice_id`` (voided at Stripe, the
+    new invoice never made), ended as ``replacement_not_made``: the one ending of a
+    replacement that cannot be made, whether its completion is refused for good or its hold
+    ends first (``group_sweep``), at ``now``. Its seats go back (the caller offers them on),
+    and any invoice a stopped try sent and never recorded is voided (review22 F1). None:
+    changed meanwhile."""
+    sent: list[tuple[str, ...]] = []
 
-    def clear(current: GroupBooking) -> None:
-        if current.replacing_invoice == invoice_id and current.replacing_since is not None:
-            ports.groups.save_group(current.model_copy(update={"replacing_since": None}), current)
+    def end(current: GroupBooking) -> GroupBooking | None:
+        if (
+            current.status is not GroupStatus.AWAITING_INVOICE_PAYMENT
+            or current.invoice is None
+            or current.invoice.invoice_id != invoice_id
+            or current.replacing_invoice != invoice_id
+        ):
+            return None
+        sent[:] = [current.replacing_with]
+        ended = lapse_told(lapsed(current, now, GroupEnding.REPLACEMENT_NOT_MADE))
+        return ports.groups.save_group(ended, current)
 
-    retried(clear, group_reader(ports, group_id))
+    ended = retried(end, group_reader(ports, group_id))
+    if ended is not None:
+        unrecorded_voided(ports, ended, sent[0])
+    return ended

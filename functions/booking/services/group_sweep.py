@@ -13,8 +13,11 @@ from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import unrecorded_voided
-from booking.services.group_replacement_sweep import left_half_done, replacement_completed
+from booking.services.group_replacement_sweep import (
+    ended_unmade,
+    left_half_done,
+    replacement_completed,
+)
 from booking.services.groups import group_reader, invoice_paying
 from booking.services.invoice_requests import void_at_stripe
 from booking.services.ports import Ports
@@ -52,15 +55,29 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
                 pass  # unknown to Stripe: nothing can pay it
         if _kept_by_stripe(ports, due, now):
             continue
-        released = _released(ports, due, now)
-        if released is None:
+        if _replacement_not_made(due, now):
+            # Its hold ended, voided to be replaced, the new invoice never made: nothing could
+            # pay it (the one ending of a replacement not made: ``ended_unmade``).
+            assert due.replacing_invoice is not None
+            if ended_unmade(ports, due.group_id, due.replacing_invoice, now) is not None:
+                touched.append(due.course_id)
             continue
-        touched.append(released.course_id)
-        if released.ended_because is GroupEnding.REPLACEMENT_NOT_MADE:
-            # A try stopped before its save may have sent a new invoice nothing records: the
-            # booking has ended, so no invoice of it may stay payable (review22 F1).
-            unrecorded_voided(ports, released, due.replacing_with)
+        released = _released(ports, due, now)
+        if released is not None:
+            touched.append(released.course_id)
     return touched
+
+
+def _replacement_not_made(group: GroupBooking, now: datetime) -> bool:
+    """Whether ``group``'s hold ended by ``now`` while its invoice, voided to be replaced, is
+    still the one it holds (the new one never made)."""
+    lapses, invoice = group.hold_lapses_at(), group.invoice
+    return (
+        lapses is not None
+        and lapses <= now
+        and invoice is not None
+        and group.replacing_invoice == invoice.invoice_id
+    )
 
 
 def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | None:
@@ -74,6 +91,8 @@ def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | 
             return None  # paid or released meanwhile
         if current.invoice is not None and current.invoice.invoice_id != read:
             return None  # not the invoice read at Stripe
+        if current.invoice is not None and current.replacing_invoice == read:
+            return None  # its replacement's ending (``ended_unmade``), read again next run
         # An invoice not paid by the end of its due day; a checkout unknown to Stripe, or
         # whose expiry's event is lost.
         because = (
@@ -81,9 +100,6 @@ def _released(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | 
             if current.invoice is not None
             else GroupEnding.CHECKOUT_EXPIRED
         )
-        if current.invoice is not None and current.replacing_invoice == read:
-            # Voided to be replaced, the new invoice never made: nothing could pay it.
-            because = GroupEnding.REPLACEMENT_NOT_MADE
         ended = lapse_told(lapsed(current, now, because))
         return ports.groups.save_group(ended, current)
 

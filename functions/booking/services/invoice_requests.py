@@ -181,7 +181,7 @@ def voided_first(ports: Ports, application: Application, act: VoidingFor) -> App
     assert invoice is not None
     marked = application
     before = invoice.voiding
-    if before is None or (before.bursary, before.refund) != (act.bursary, act.refund):
+    if before is None or before.model_copy(update={"since": act.since}) != act:
         # Left half done by an earlier try: the sweep's clock runs from then.
         since = before.since if before is not None else act.since
         mark = invoice.model_copy(update={"voiding": act.model_copy(update={"since": since})})

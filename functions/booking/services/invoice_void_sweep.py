@@ -52,13 +52,24 @@ def act_completed(ports: Ports, application: Application) -> bool:
     from booking.services.bursaries import grant_bursary
     from booking.services.invoicing import organisers_voided
     from booking.services.lifecycle import cancel
+    from booking.services.offer_declines import end_declined_invoice
+    from booking.services.waitlist import offer_free_places
 
     def taken_back() -> None:
         unmark_voiding(ports, app_id, invoice_id)
         logger.info("a half-done act's mark taken back", extra={"application_id": app_id})
 
     def completed() -> None:
-        if act.bursary is not None:
+        if act.declined:
+            # The person's turning down of the invoiced offer (``services.offer_declines``).
+            if end_declined_invoice(ports, app_id, act) is not None:
+                offer_free_places(ports, fresh.course_id)
+        elif act.erased:
+            # An erasure stopped after the void: the booking ends by the void (the organiser's
+            # erasure, answered 5xx, is asked again).
+            organisers_voided(ports, app_id, invoice_id, first=fresh)
+            unmark_voiding(ports, app_id, invoice_id)
+        elif act.bursary is not None:
             # Only the grant marked, over the bursary as read (review23 F1).
             seen = Seen(given=(("bursary", str(fresh.bursary)),))
             grant_bursary(ports, app_id, act.bursary, seen=seen, marked=act)

@@ -21,6 +21,7 @@ from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.errors import (
+    CodeUsedUp,
     Conflict,
     CourseFull,
     DependencyUnavailable,
@@ -33,6 +34,7 @@ from booking.domain.invoices import (
     InvoiceEventKind,
     InvoicePaying,
 )
+from booking.domain.limits import CODE_TAKEN_SINCE
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -136,6 +138,9 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         except CourseFull:
             refuse_if_offer_lapsed(application, course)
             raise
+        except CodeUsedUp as used_up:
+            # Its use went back when its hold ended unpaid (``limits.holds_code_use``).
+            raise CodeUsedUp(CODE_TAKEN_SINCE) from used_up
         # Switching from card to invoice: the old checkout can no longer take the place.
         previous = application.checkout if application.seat_held else None
         if (
@@ -251,9 +256,22 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
 def organisers_voided(
     ports: Ports, application_id: str, invoice_id: str, *, first: Application | None = None
 ) -> Settled:
-    """Stripe voided ``invoice_id`` at an organiser's ask: applied as Stripe's own
-    ``invoice.voided`` is, even while it is marked for an act (``domain.invoices``), the place
+    """Stripe voided ``invoice_id`` at an organiser's ask: the ask recorded on the invoice
+    (``InvoiceRef.void_asked``), then applied as Stripe's own ``invoice.voided`` is, which
+    then ends the hold even while it is marked for an act (``void_ends_the_hold``), the place
     let go if it is still the booking's open invoice; nothing changes otherwise."""
+
+    def asked(current: Application) -> Application:
+        held = current.invoice
+        if held is None or held.invoice_id != invoice_id or held.void_asked:
+            return current
+        marked = held.model_copy(update={"void_asked": True})
+        return ports.repository.save(current.model_copy(update={"invoice": marked}), current)
+
+    def read() -> Application:
+        return load_application(ports, application_id)
+
+    first = retried(asked, read) if first is None else retried(asked, read, first=first)
     voided = InvoiceEvent(
         event_id=f"{ORGANISERS_VOID}{invoice_id}",
         kind=InvoiceEventKind.VOIDED,

@@ -3,6 +3,13 @@ back by the path a lapsed offer's takes (``services.lifecycle.end_unpaid_hold``:
 checkout expired at Stripe, the application released, the person emailed), then at once to
 the next in line (``services.waitlist.offer_free_places``), not at the next sweep.
 
+An offered place its person chose to have their employer invoiced for may be turned down too
+(hostile31 N2), until the invoice's due day ends: the invoice is voided at Stripe first
+(``invoice_requests.voided_first``, marked as the decline's), then the place goes back in the
+same save that records it void (``end_declined_invoice``), the person and the billing contact
+told that nothing is owed on it. Refused in words while the employer's payment of it is on its
+way (Stripe refuses the void), nothing changed.
+
 Pressed twice, the second press changes nothing and says so; refused, in words, once the offer
 was taken up (a payment going through, booked) or lapsed.
 """
@@ -10,16 +17,21 @@ was taken up (a payment going through, booked) or lapsed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.errors import Conflict
-from booking.domain.offer_declines import decline_refusal, was_declined
+from booking.domain.invoice_voiding import VoidingFor, voiding_of
+from booking.domain.offer_declines import decline_refusal, invoiced_offer, was_declined
 from booking.domain.offer_ends import OFFER_DECLINED, OFFER_LAPSED
+from booking.domain.payment_settlement import invoice_released
 from booking.domain.wording import status_named
 from booking.services.access import authorised, existing_course, offer_lapsed
+from booking.services.concurrency import retried
+from booking.services.invoice_requests import voided_first, without_voiding
 from booking.services.lifecycle import end_unpaid_hold
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
@@ -43,6 +55,8 @@ def decline_offer(ports: Ports, application_id: str, token: str) -> Declined:
     course = existing_course(ports, first.course_id)
     _refuse_unless_declinable(first, course, ports)
     now = ports.clock()
+    if invoiced_offer(first, now):
+        return _invoice_declined(ports, first, course, now)
 
     def turned_down(current: Application) -> str | None:
         return OFFER_DECLINED if decline_refusal(current, now) is None else None
@@ -62,6 +76,51 @@ def decline_offer(ports: Ports, application_id: str, token: str) -> Declined:
         "your payment for this place has just been made, so it cannot be turned down now",
         code="payment_pending",
     )
+
+
+# What Stripe's refusal of the invoice's void (a payment of it on its way) is said as, to the
+# person: their words, not the organisers'.
+BEING_PAID = frozenset({"payment_settling", "payment_being_recorded"})
+
+
+def _invoice_declined(ports: Ports, first: Application, course: Course, now: datetime) -> Declined:
+    """An invoiced offer turned down: its invoice voided at Stripe first (refused while a
+    payment of it is on its way: nothing changed), then the place given back and offered on."""
+    act = VoidingFor(since=now, declined=True)
+    try:
+        voided_first(ports, first, act)
+    except Conflict as refused:
+        if refused.code not in BEING_PAID:
+            raise
+        raise Conflict(
+            "your employer's payment of the invoice for this place is going through, so the "
+            "place cannot be turned down now",
+            code="payment_pending",
+        ) from refused
+    ended = end_declined_invoice(ports, first.application_id, act)
+    current = authorised(ports, first.application_id, first.token)
+    if ended is None or not was_declined(current):
+        return Declined(current, already=was_declined(current))
+    logger.info("offer declined", extra={"application_id": first.application_id})
+    offer_free_places(ports, course.course_id)
+    return Declined(current, already=False)
+
+
+def end_declined_invoice(ports: Ports, application_id: str, act: VoidingFor) -> Application | None:
+    """The invoiced offer ``application_id`` turned down, once Stripe holds its invoice void
+    (``act``: the decline's mark, which it must still carry): released as a turned-down offer,
+    its invoice recorded void and unmarked, the person and the billing contact told that the
+    invoice holds the place no more (``invoice_released``). Also the sweep's completion of a
+    decline left half done (``invoice_void_sweep``). None: not marked so (any more)."""
+    now = ports.clock()
+
+    def decline(current: Application | None) -> Application | None:
+        if current is None or voiding_of(current) != act:
+            return None
+        released = invoice_released(without_voiding(current), now, OFFER_DECLINED, "void")
+        return ports.repository.save(released, current)
+
+    return retried(decline, lambda: ports.repository.get_application(application_id))
 
 
 def _refuse_unless_declinable(application: Application, course: Course, ports: Ports) -> None:

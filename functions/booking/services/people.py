@@ -5,6 +5,7 @@ organiser API, the console and the CLI alike."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application
+from booking.domain.commands import VoidInvoice
 from booking.domain.emails import EmailJob
 from booking.domain.erasure import (
     APPLICANT,
@@ -23,6 +25,7 @@ from booking.domain.erasure import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
+from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
@@ -30,6 +33,7 @@ from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.emails_gone import went_for
 from booking.services.group_erasure import forget_in_groups, groups_named
+from booking.services.invoice_requests import refuse_while_being_paid, voided_first
 from booking.services.invoicing import void_by_organiser
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
 from booking.services.organisers import transfers_of
@@ -158,6 +162,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     its seat offered to the next in line. The answer says what was erased, and what that did
     (``domain.erasure``)."""
     applications = person_applications(ports, email)
+    # Their bookings' open invoices voided at Stripe before anything is erased (every path
+    # that ends an invoice's hold voids it first): refused, nothing erased.
+    voided = _invoices_voided_first(ports, applications)
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
@@ -174,7 +181,7 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     invoices = [*invoices, *later]
     if not applications and not groups and not billed:
         raise NotFound(NOTHING_HELD)
-    erased = [_erase_applicant(ports, a) for a in applications]
+    erased = [_erase_applicant(ports, a, voided) for a in applications]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
@@ -229,7 +236,36 @@ def _cohorts_named(
     )
 
 
-def _erase_applicant(ports: Ports, application: Application) -> ApplicationErased:
+def _invoices_voided_first(ports: Ports, applications: list[Application]) -> frozenset[str]:
+    """The open invoices of ``applications`` (the erasure withdraws their bookings) voided at
+    Stripe first, each marked as the erasure's so that Stripe's ``invoice.voided`` ends
+    nothing (``invoice_requests.voided_first``): their ids. Each read first, so that one
+    being paid (a bank debit processing, or paid, its event still to come) refuses the
+    erasure before any is voided: 409, nothing erased (its money never given back whole).
+    Stripe unreachable: erased all the same, as ever (its void after the save, and owed to
+    the sweep with its customer's deletion: ``provider_erasure``)."""
+    withdrawn = [a for a in applications if a.status in WITHDRAWN_BY_ERASURE]
+    invoiced = [a for a in withdrawn if a.has_open_invoice() and a.invoice is not None]
+    for application in invoiced:
+        with suppress(DependencyUnavailable):
+            refuse_while_being_paid(ports, application, then=ERASE_ONCE_SETTLED)
+    act = VoidingFor(since=ports.clock(), erased=True)
+    voided: set[str] = set()
+    for application in invoiced:
+        try:
+            marked = voided_first(ports, application, act)
+        except DependencyUnavailable:
+            ids = {"application_id": application.application_id}
+            logger.warning("invoice not voided first: voided after", extra=ids)
+            continue
+        if marked.invoice is not None:
+            voided.add(marked.invoice.invoice_id)
+    return frozenset(voided)
+
+
+def _erase_applicant(
+    ports: Ports, application: Application, voided: frozenset[str]
+) -> ApplicationErased:
     said = ApplicationErased(
         application.application_id, application.reference_or_id, application.course_id, APPLICANT
     )
@@ -242,7 +278,10 @@ def _erase_applicant(ports: Ports, application: Application) -> ApplicationErase
     expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
     if before.status not in WITHDRAWN_BY_ERASURE:
         return said
-    clean_up(ports, saved, closing(before, ports.clock()))
+    # What was voided first is not voided a second time after the save.
+    first = {VoidInvoice(invoice_id) for invoice_id in voided}
+    after = [c for c in closing(before, ports.clock()) if c not in first]
+    clean_up(ports, saved, tuple(after))
     return replace(said, invoice_voided=before.has_open_invoice(), seat_released=before.seat_held)
 
 

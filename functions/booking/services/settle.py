@@ -34,6 +34,7 @@ from booking.domain.emails import EmailJob
 from booking.domain.errors import (
     AlreadyApplied,
     AlreadyRefunded,
+    CodeUsedUp,
     Conflict,
     CourseFull,
     PriceChanged,
@@ -142,18 +143,26 @@ def settle_money(
 
         try:
             return carry(decided)
-        except (CourseFull, AlreadyApplied, PriceChanged):
+        except (CourseFull, AlreadyApplied, PriceChanged, CodeUsedUp) as refused:
             # No seat for a confirmation, a move the person's other application on that
-            # cohort forbids, or a cohort no longer priced in the currency paid (its currency
-            # changed after this booking ended: a late payment): decided again without it
-            # (the money goes back; a booking refunded whole prices nothing).
-            return carry(settle(application, fact, dataclasses.replace(situation, seat_free=False)))
+            # cohort forbids, a cohort no longer priced in the currency paid (its currency
+            # changed after this booking ended: a late payment), or no code use (``_without``):
+            # decided again without it (the money goes back; a refund whole prices nothing).
+            return carry(settle(application, fact, _without(situation, refused)))
 
     settled = retried(
         attempt, lambda: load_application(ports, application_id), first=first, exhausted=exhausted
     )
     changed = settled.settlement.application is not None or so_far.refunds
     return dataclasses.replace(settled, changed=changed)
+
+
+def _without(situation: Situation, refused: Conflict) -> Situation:
+    """``situation`` less what the save found taken: the code's last use (a late payment of a
+    hold that ended unpaid, its use given back then: ``limits.holds_code_use``), else a seat."""
+    if isinstance(refused, CodeUsedUp):
+        return dataclasses.replace(situation, code_use_free=False)
+    return dataclasses.replace(situation, seat_free=False)
 
 
 def _asks_refunds(decided: Settlement) -> bool:
@@ -267,7 +276,7 @@ def _carry_out(
         new = refund_cut_short(application, new, sum(made.values()))
     try:
         saved = ports.repository.save(new, application, claim=held_on)
-    except (StaleWrite, CourseFull):
+    except (StaleWrite, CourseFull, CodeUsedUp):
         _void_orphan(ports, new, application)
         raise
     saved = clean_up(ports, saved, decided.after_save)

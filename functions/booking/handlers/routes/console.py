@@ -415,10 +415,7 @@ PAGES: tuple[Route, ...] = (
         "/console/people/erase",
         "consoleEraseConfirmation",
         "Confirm erasing a person's data",
-        {
-            "200": page("What erasing would change, and the form to confirm"),
-            **_PERSON_ANSWERS,
-        },
+        {"200": page("What erasing would change, and the form to confirm"), **_PERSON_ANSWERS},
         parameters=(_EMAIL,),
         tags=TAGS,
     ),
@@ -431,6 +428,7 @@ PAGES: tuple[Route, ...] = (
         {
             "200": page("Erased: how many applications"),
             "404": _NO_PERSON,
+            "409": page("Nothing erased: a payment of their invoice is on its way (a bank debit)"),
             "422": page(
                 "Not ticked (or a value neither ticked nor left out): the confirmation again; "
                 "or no email address"

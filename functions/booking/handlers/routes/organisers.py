@@ -354,7 +354,12 @@ ORGANISERS: tuple[Route, ...] = (
         "erasePerson",
         "Erase one person's data (an anonymised financial record stays)",
         {"200": json_answer("ErasureOut", "What was erased")},
-        errors=(404,),
+        errors=(404, 409),
+        description="What was still on its way is withdrawn: an open checkout expired, an "
+        "open invoice of their booking voided at Stripe before anything is erased. 409 "
+        "`payment_settling` (or `payment_being_recorded`) while the employer's payment of "
+        "such an invoice is on its way (a bank debit processing): nothing erased; erase "
+        "them once the bank confirms the payment or says it failed.",
         parameters=(_PERSON,),
         tags=TAGS,
     ),

@@ -1,0 +1,115 @@
+"""Erasing a person whose booking waits on an open invoice voids that invoice at Stripe before
+the erasure is saved, as every other path that ends an invoice's hold does
+(``invoice_requests.voided_first``, marked as the erasure's so Stripe's ``invoice.voided``
+ends nothing): the erasure's save records it void, and no second void is asked after it.
+While the employer's bank debit of it is processing (read first, or begun just as the void is
+asked: Stripe refuses it), the erasure is refused in words, nothing erased, the invoice open
+and unmarked; once the bank has said the debit failed, the erasure goes through. Through the
+real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.integration.test_who_pays import apply
+from tests.support.applications import invoice_id_of
+from tests.support.console import signed_in
+from tests.support.groups import when_stripe_is_asked
+from tests.support.invoiced import BILLING, bank_says, debit_begun
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
+
+PERSON = "ada@example.org"  # the applicant application_body names
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _booked(system: System) -> dict[str, Any]:
+    booked = dict(apply(system, email=PERSON, **BILLING).json())
+    assert booked["status"] == "awaiting_invoice_payment"
+    return booked
+
+
+def _voids_asked(system: System, invoice_id: str) -> int:
+    """How many times the system asked Stripe to void ``invoice_id``."""
+    return [r.path for r in system.stripe_http.requests].count(f"/v1/invoices/{invoice_id}/void")
+
+
+def test_the_open_invoice_is_voided_before_the_erasure_is_saved(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booked = _booked(system)
+    invoice_id = invoice_id_of(booked)
+    seen = when_stripe_is_asked(
+        system,
+        monkeypatch,
+        f"/v1/invoices/{invoice_id}/void",
+        lambda: system.stored(booked).is_erased,
+    )
+
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+
+    assert seen == [False]  # Stripe asked to void it before the erasure was saved
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    stored = system.stored(booked)
+    assert (stored.is_erased, stored.status.value) == (True, "cancelled")
+    assert stored.invoice is not None
+    assert (stored.invoice.status, stored.invoice.voiding) == ("void", None)
+    assert {r.status for r in system.webhook_replies} == {200}
+    assert _voids_asked(system, invoice_id) == 1  # not a second time after the save
+
+
+def _refused_nothing_erased(system: System, booked: dict[str, Any]) -> None:
+    refused = system.admin("DELETE", f"/people/{PERSON}").refused(409, "payment_settling")
+    assert "Nothing was erased: erase this person once the bank" in refused["message"]
+    stored = system.stored(booked)
+    assert not stored.is_erased
+    assert stored.status.value == "awaiting_invoice_payment"
+    assert stored.invoice is not None
+    assert stored.invoice.voiding is None
+    assert system.stripe_invoice(invoice_id_of(booked))["status"] == "open"
+    assert system.ports.repository.owed_customer_deletions() == []
+
+
+def test_an_erasure_under_the_employers_bank_debit_is_refused_until_the_bank_says(
+    system: System,
+) -> None:
+    booked = _booked(system)
+    debit_begun(system, invoice_id_of(booked))
+
+    _refused_nothing_erased(system, booked)
+
+    bank_says(system, invoice_id_of(booked), succeeded=False)
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    assert system.stripe_invoice(invoice_id_of(booked))["status"] == "void"
+    assert system.stored(booked).is_erased
+
+
+def test_a_debit_begun_as_the_erasure_voids_the_invoice_refuses_the_erasure(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    booked = _booked(system)
+    invoice_id = invoice_id_of(booked)
+    begin: Callable[[], int] = lambda: (  # noqa: E731
+        system.stripe_local("POST", f"/invoices/{invoice_id}/pay", b"async=true", FORM).status
+    )
+    begun = when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", begin)
+
+    _refused_nothing_erased(system, booked)
+
+    assert begun == [200]
+
+
+def test_the_console_says_the_refusal_in_words(system: System) -> None:
+    booked = _booked(system)
+    debit_begun(system, invoice_id_of(booked))
+
+    refused = signed_in(system).act("/console/people/erase", email=PERSON, confirm="on")
+
+    assert refused.status == 409, refused.body
+    assert "Nothing was erased: erase this person once the bank" in text_of(refused.body)
+    assert not system.stored(booked).is_erased
