@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain import refund_failed as failing
-from booking.domain.application import FUNDABLE_STATUSES, ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
 from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import (
     AfterSave,
@@ -51,6 +51,7 @@ from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitato
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.live_for_money import not_fundable
 from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
@@ -209,16 +210,12 @@ def _unpaid(application: Application, checkout: CheckoutRef) -> bool:
 
 
 def _bursary(application: Application, fact: BursaryGranted, situation: Situation) -> Settlement:
-    granted = application.bursary == fact.amount
-    if granted and application.status in FUNDABLE_STATUSES | {S.CONFIRMED}:
+    ended = not_fundable(application, situation.payment_refused)  # a turning-down meanwhile
+    if application.bursary == fact.amount and (ended is None or application.status is S.CONFIRMED):
         # The same grant again (a form sent twice, two tabs): its end holds already.
         return Settlement("ignore", "granted already")
-    if application.status not in FUNDABLE_STATUSES:
-        return _refused(
-            "not_fundable",
-            "a bursary cannot be given to an application that is "
-            f"{status_named(application.status)}",
-        )
+    if ended is not None:
+        return _refusal(ended)
     if fact.seen is not None and application.bursary != fact.seen:
         currency = situation.course_price.currency
         return _refused(
