@@ -24,6 +24,7 @@ from datetime import datetime
 
 from booking.domain import refund_failed as failing
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.billing_notices import NEW_INVOICE_SENT
 from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import (
     AfterSave,
@@ -246,14 +247,16 @@ def _part_funded(
     """Part of the price funded: what asked for the old amount is closed; an invoice is
     replaced by one for the rest in the same step, a checkout is started again by the
     applicant at the new amount."""
+    reissued = application.has_open_invoice()  # else none is sent, nor said (hostile33 N6)
     told = funded.model_copy(update={"checkout": None}).with_emails(
         application.email(
             EmailKind.BURSARY_GRANTED,
             occasion=f"bursary-{amount}-{application.version}",
             amount=amount,
+            reason=NEW_INVOICE_SENT if reissued else None,
         )
     )
-    if not application.has_open_invoice():
+    if not reissued:
         return Settlement(
             "funded_in_part",
             "checkout_closed",
