@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
-from booking.domain.live_for_money import bursary_refusal
+from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
@@ -46,8 +46,11 @@ def grant_bursary(
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
+    # As every read says it (an offer lapsed or turned down, ...); the same grant again is
+    # the decision's to judge (granted already on a booking it confirmed, or refused).
     refused = bursary_refusal(application, course, ports.clock()) if course else None
-    if refused is not None:  # as every read says it: an offer lapsed or turned down, ...
+    again = amount == application.bursary and refused is not None and refused.code == NOT_FUNDABLE
+    if refused is not None and not again:
         raise refused
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
         raise InvalidInput(
