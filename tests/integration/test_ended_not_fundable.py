@@ -91,6 +91,8 @@ def test_the_console_offers_no_bursary_on_a_turned_down_offer(system: System) ->
     page = browser.get(path).body
     assert f'action="{path}/bursary"' not in page
     assert "Grant a bursary" not in text_of(page)
+    # Its timeline names the turning-down's email as what it said (not "Payment not completed").
+    assert "Email sent to the applicant: Offer turned down" in text_of(page)
     refused = browser.act(f"{path}/bursary", bursary_seen="0", amount="200.00")
 
     assert refused.status == 409, refused.body
