@@ -117,6 +117,21 @@ def notice_here() -> Notice:
     return found
 
 
+def press_issued() -> str:
+    """A value for one press of this page's button that must act once, bound to the session
+    (``CookieSigner.press``)."""
+    return cookie_signer().press(access.session_of(app).session_id)
+
+
+def press_posted(name: str = "press") -> str | None:
+    """The press the form posted in ``name``, exactly as this session's page issued it (no
+    space trimmed); None for any other value: made up, another session's, altered."""
+    value = posted_form().get(name)
+    session_id = access.session_of(app).session_id
+    valid = isinstance(value, str) and cookie_signer().press_valid(session_id, value)
+    return value if valid and isinstance(value, str) else None
+
+
 def _notice_value() -> str | None:
     return cookie_value(app.current_event.cookies or [], NOTICE_COOKIE)
 

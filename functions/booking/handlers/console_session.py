@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,10 @@ SIGN_IN_SECONDS = 10 * 60
 # (the redirect not followed) is gone before anyone could take it for news.
 NOTICE_SECONDS = 60
 _SESSION, _SIGN_IN, _CSRF, _NOTICE = b"session", b"sign-in", b"csrf", b"notice"
+_PRESS = b"press"
+# A press's value: a random part (``secrets.token_urlsafe(12)``: 16 characters) and its MAC's.
+_PRESS_NONCE, _PRESS_MAC = 16, 22
+_BUTTON_NUMBER = re.compile(r"(-[1-9][0-9]{0,3})?")
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,29 @@ class CookieSigner:
         return hmac.compare_digest(
             presented.encode("utf-8", "surrogatepass"), self.csrf_token(session).encode()
         )
+
+    # -- one press of a button that must act once ---------------------------------------------
+
+    def press(self, session_id: str) -> str:
+        """A value for one press of a page's button whose repeat must not act again (the same
+        press posted twice is one act): random, and bound to the session by a MAC, so a value
+        the page did not issue (made up, another session's, with a space added) is refused
+        by :meth:`press_valid` (hostile33 N10)."""
+        nonce = secrets.token_urlsafe(12)
+        return nonce + self._press_mac(session_id, nonce)
+
+    def press_valid(self, session_id: str, presented: str) -> bool:
+        """Whether ``presented`` is a value :meth:`press` issued in the session, exactly, or
+        numbered for one of a page's buttons (``-1``, ``-2``: each its own press)."""
+        signed = _PRESS_NONCE + _PRESS_MAC
+        nonce, mac = presented[:_PRESS_NONCE], presented[_PRESS_NONCE:signed]
+        if len(presented) < signed or not _BUTTON_NUMBER.fullmatch(presented[signed:]):
+            return False
+        expected = self._press_mac(session_id, nonce).encode()
+        return hmac.compare_digest(mac.encode("utf-8", "surrogatepass"), expected)
+
+    def _press_mac(self, session_id: str, nonce: str) -> str:
+        return _encode(self._mac(_PRESS, f"{session_id}:{nonce}"))[:_PRESS_MAC]
 
     # -- a notice, shown once ---------------------------------------------------------------------
 
