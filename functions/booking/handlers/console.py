@@ -22,7 +22,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -74,8 +74,10 @@ from booking.handlers.console_app import (
 )
 from booking.handlers.console_course_form import course_form_page, refused_course_page
 from booking.handlers.console_notices import notice_of
+from booking.handlers.console_pages import CHANGE_LOST
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
+    Notice,
     cookie_value,
     pkce_pair,
     safe_next,
@@ -107,7 +109,8 @@ def sign_in_page() -> Response[str]:
     # Off to the identity provider's sign-in, carrying PKCE's verifier in a signed cookie.
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(24)
-    cookie = cookie_signer().sign_in_state(state, verifier, after, ports().clock())
+    lost = query_value("lost") == "1"  # a form posted after the session ended (hostile33 N5)
+    cookie = cookie_signer().sign_in_state(state, verifier, after, ports().clock(), lost=lost)
     target = ports().sign_in.authorization_url(
         state=state, code_challenge=challenge, redirect_uri=callback_url()
     )
@@ -141,7 +144,11 @@ def callback() -> Response[str]:
         ports(), code=code, code_verifier=pending["verifier"], redirect_uri=callback_url()
     )
     cookies = [signer.session_cookie(session, now), signer.end_sign_in()]
-    return http.see_other(safe_next(pending["next"]), cookies)
+    after = safe_next(pending["next"])
+    if pending["lost"]:  # the form's page says, once, that its change was not saved
+        lost = Notice(done=CHANGE_LOST, path=unquote(urlsplit(after).path))
+        cookies.append(signer.notice_cookie(lost, session, now))
+    return http.see_other(after, cookies)
 
 
 def _signed_out(end: Callable[[Any, ConsoleSession], object]) -> Response[str]:

@@ -4,6 +4,7 @@ query, session and page chrome (``handlers/console.py`` and its areas register o
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -16,7 +17,7 @@ from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import http
-from booking.handlers.console_pages import Chrome
+from booking.handlers.console_pages import CHANGE_LOST, CHANGE_LOST_SAID, Chrome
 from booking.handlers.console_session import NOTICE_COOKIE, CookieSigner, Notice, cookie_value
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
@@ -44,7 +45,12 @@ def posted_form() -> dict[str, Any]:
 
 
 def chrome() -> Chrome:
-    return access.chrome(app)
+    """The page's frame, with the notice of a change lost to a session's end when the sign-in
+    after it led here (said once, as every notice)."""
+    frame = access.chrome(app)
+    if frame.signed_in and notice_here().done == CHANGE_LOST:
+        return dataclasses.replace(frame, said=CHANGE_LOST_SAID)
+    return frame
 
 
 def cookie_signer() -> CookieSigner:

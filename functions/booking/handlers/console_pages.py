@@ -46,6 +46,16 @@ class Chrome:
 
     signed_in: bool
     csrf_token: str = ""
+    # Said above any page, once: a form posted after the session ended (``CHANGE_LOST_SAID``).
+    said: str = ""
+
+
+# The notice of a form posted after the session ended, its change not saved (hostile33 N5): the
+# sign-in after it leads back to the form's page, which says so once.
+CHANGE_LOST = "change_lost"
+CHANGE_LOST_SAID = (
+    "You were signed out, so your change was not saved: you are signed in again, so make it again."
+)
 
 
 def _render(template: str, chrome: Chrome, **values: Any) -> str:

@@ -192,15 +192,20 @@ class CookieSigner:
 
     # -- a Cognito sign-in in progress -----------------------------------------------------------
 
-    def sign_in_state(self, state: str, verifier: str, after: str, now: datetime) -> Cookie:
+    def sign_in_state(
+        self, state: str, verifier: str, after: str, now: datetime, *, lost: bool = False
+    ) -> Cookie:
         """The cookie that carries PKCE's verifier and the OAuth state to the callback; the
-        verifier never leaves the browser's cookie jar and this function."""
+        verifier never leaves the browser's cookie jar and this function. ``lost``: the sign-in
+        follows a form posted after the session ended, its change not saved (said on ``after``
+        once signed in)."""
         value = self._seal(
             _SIGN_IN,
             {
                 "state": state,
                 "verifier": verifier,
                 "next": after,
+                "lost": "1" if lost else "",
                 "exp": int(now.timestamp()) + SIGN_IN_SECONDS,
             },
         )
@@ -212,7 +217,8 @@ class CookieSigner:
             isinstance(data.get(k), str) for k in ("state", "verifier", "next")
         ):
             return None
-        return {k: data[k] for k in ("state", "verifier", "next")}
+        lost = data.get("lost") if isinstance(data.get("lost"), str) else ""
+        return {**{k: data[k] for k in ("state", "verifier", "next")}, "lost": lost}
 
     def end_sign_in(self) -> Cookie:
         return self._cookie(SIGN_IN_COOKIE, "", 0, "/console/callback")
