@@ -22,7 +22,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -74,10 +74,8 @@ from booking.handlers.console_app import (
 )
 from booking.handlers.console_course_form import course_form_page, refused_course_page
 from booking.handlers.console_notices import notice_of
-from booking.handlers.console_pages import CHANGE_LOST
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
-    Notice,
     cookie_value,
     pkce_pair,
     safe_next,
@@ -143,12 +141,7 @@ def callback() -> Response[str]:
     session = console_sessions.sign_in(
         ports(), code=code, code_verifier=pending["verifier"], redirect_uri=callback_url()
     )
-    cookies = [signer.session_cookie(session, now), signer.end_sign_in()]
-    after = safe_next(pending["next"])
-    if pending["lost"]:  # the form's page says, once, that its change was not saved
-        lost = Notice(done=CHANGE_LOST, path=unquote(urlsplit(after).path))
-        cookies.append(signer.notice_cookie(lost, session, now))
-    return http.see_other(after, cookies)
+    return http.see_other(*signer.after_sign_in(session, pending, now))
 
 
 def _signed_out(end: Callable[[Any, ConsoleSession], object]) -> Response[str]:

@@ -17,8 +17,14 @@ from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import http
-from booking.handlers.console_pages import CHANGE_LOST, CHANGE_LOST_SAID, Chrome
-from booking.handlers.console_session import NOTICE_COOKIE, CookieSigner, Notice, cookie_value
+from booking.handlers.console_pages import CHANGE_LOST_SAID, Chrome
+from booking.handlers.console_session import (
+    CHANGE_LOST,
+    NOTICE_COOKIE,
+    CookieSigner,
+    Notice,
+    cookie_value,
+)
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
 

@@ -50,9 +50,7 @@ class Chrome:
     said: str = ""
 
 
-# The notice of a form posted after the session ended, its change not saved (hostile33 N5): the
-# sign-in after it leads back to the form's page, which says so once.
-CHANGE_LOST = "change_lost"
+# What the page a form posted after the session ended leads back to says, once (hostile33 N5).
 CHANGE_LOST_SAID = (
     "You were signed out, so your change was not saved: you are signed in again, so make it again."
 )

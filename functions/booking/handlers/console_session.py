@@ -23,6 +23,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
@@ -39,6 +40,9 @@ SIGN_IN_SECONDS = 10 * 60
 NOTICE_SECONDS = 60
 _SESSION, _SIGN_IN, _CSRF, _NOTICE = b"session", b"sign-in", b"csrf", b"notice"
 _PRESS = b"press"
+# The notice of a form posted after the session ended, its change not saved (hostile33 N5): the
+# sign-in after it leads back to the form's page, which says so once (``console_app.chrome``).
+CHANGE_LOST = "change_lost"
 # A press's value: a random part (``secrets.token_urlsafe(12)``: 16 characters) and its MAC's.
 _PRESS_NONCE, _PRESS_MAC = 16, 22
 _BUTTON_NUMBER = re.compile(r"(-[1-9][0-9]{0,3})?")
@@ -219,6 +223,20 @@ class CookieSigner:
             return None
         lost = data.get("lost") if isinstance(data.get("lost"), str) else ""
         return {**{k: data[k] for k in ("state", "verifier", "next")}, "lost": lost}
+
+    def after_sign_in(
+        self, session: ConsoleSession, pending: dict[str, str], now: datetime
+    ) -> tuple[str, list[Cookie]]:
+        """Where a sign-in (``pending``: its state, read back) goes on to, made safe, and the
+        cookies it sets: the session's, the sign-in's ended, and, when it followed a form posted
+        once the session had ended (``lost``), the notice that the form's page says once: its
+        change was not saved (hostile33 N5)."""
+        after = safe_next(pending["next"])
+        cookies = [self.session_cookie(session, now), self.end_sign_in()]
+        if pending.get("lost"):
+            lost = Notice(done=CHANGE_LOST, path=unquote(urlsplit(after).path))
+            cookies.append(self.notice_cookie(lost, session, now))
+        return after, cookies
 
     def end_sign_in(self) -> Cookie:
         return self._cookie(SIGN_IN_COOKIE, "", 0, "/console/callback")
