@@ -135,3 +135,18 @@ def test_a_checkout_left_unpaid_is_still_funded(system: System) -> None:
 
     assert granted.status == 200, granted.body
     assert system.stored(applied).bursary == 5000
+
+
+def test_an_erased_persons_lapsed_payment_is_not_funded(system: System) -> None:
+    definition = system.one_session_file(programme="compassionate-leadership")
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    applied = system.apply(course_id="small", email="gone@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(applied)}/expire")
+    assert system.admin("DELETE", "/people/gone@example.org").status == 200
+    system.deliver_emails()
+
+    error = _bursary(system, applied, 20000).refused(409, "not_fundable")
+
+    assert "“Cancelled (personal data erased)”" in error["message"]  # erasure withdrew it
+    assert system.stored(applied).bursary == 0
+    assert system.deliver_emails() == []

@@ -6,9 +6,10 @@ an organiser's bursary as if it were a checkout left unpaid: a full one booked t
 nothing to pay. An application that ended (an ``expired`` one) is live for money only while its
 person could start paying again (``domain.covered.payment_refusal``: not turned down, not an
 offer whose seat went on, applications still open); one that is no longer on the way to a
-booking (cancelled, refunded, declined, erased) is not live at all. The one rule, asked by the
-bursary's service and its decision (so a turning-down that lands between the two is refused
-too) and by the console, which offers the form only where it is live.
+booking (cancelled, refunded, declined; an erased person's, which erasure withdraws) is not live
+at all. The one rule, asked by the bursary's service and its decision (so a turning-down that
+lands between the two is refused too) and by the console, which offers the form only where it
+is live.
 
 Pure: no I/O, no clock.
 """
