@@ -20,7 +20,7 @@ from tests.support.applications import session_id_of
 from tests.support.console import signed_in
 from tests.support.offers import first_offered
 from tests.support.page_text import text_of
-from tests.support.system import System
+from tests.support.system import COURSE_ID, System
 
 TURNED_DOWN = "a bursary cannot be given to an application that is “Offer turned down”"
 
@@ -150,3 +150,16 @@ def test_an_erased_persons_lapsed_payment_is_not_funded(system: System) -> None:
     assert "“Cancelled (personal data erased)”" in error["message"]  # erasure withdrew it
     assert system.stored(applied).bursary == 0
     assert system.deliver_emails() == []
+
+
+def test_a_move_of_a_turned_down_offer_names_it_ended(system: System) -> None:
+    first, _ = _turned_down(system)
+    path = f"/applications/{first['application_id']}/transfer"
+
+    reply = system.admin(
+        "POST", path, json_body={"to_course_id": COURSE_ID, "course_seen": "small"}
+    )
+
+    message = reply.refused(409, "not_transferable")["message"]
+    assert "this one is “Offer turned down” (it has ended" in message
+    assert system.stored(first).course_id == "small"
