@@ -290,19 +290,27 @@ class Front:
     def _sign_in(self, event: dict[str, Any], method: str, body: bytes) -> Answer:
         if method == "POST":
             form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-            return self._with_token(event, form.get("token", "").strip(), form.get("next", ""))
-        started = self._start(event, (event["queryStringParameters"] or {}).get("next", ""))
+            lost = form.get("lost") == "1"
+            token = form.get("token", "").strip()
+            return self._with_token(event, token, form.get("next", ""), lost=lost)
+        query = event["queryStringParameters"] or {}
+        lost = query.get("lost") == "1"  # a form posted after the session ended (hostile33 N5)
+        started = self._start(event, query.get("next", ""), lost=lost)
         if _authorisation(started) is None:
             return started  # signed in already: on to the page asked for
-        return _page(200, (event["queryStringParameters"] or {}).get("next", ""), {})
+        return _page(200, query.get("next", ""), {}, lost=lost)
 
-    def _start(self, event: dict[str, Any], after: str) -> Answer:
+    def _start(self, event: dict[str, Any], after: str, *, lost: bool = False) -> Answer:
         """The console's own start of a sign-in (with the browser's cookies): a 303 to the
-        identity provider carrying the sign-in state cookie, or on if signed in already."""
-        return self.invoke("console", _get(event, "/console/sign-in", {"next": after}))
+        identity provider carrying the sign-in state cookie, or on if signed in already;
+        ``lost``: after a form posted once the session had ended (its page says so)."""
+        query = {"next": after, **({"lost": "1"} if lost else {})}
+        return self.invoke("console", _get(event, "/console/sign-in", query))
 
-    def _with_token(self, event: dict[str, Any], token: str, after: str) -> Answer:
-        started = self._start(event, after)
+    def _with_token(
+        self, event: dict[str, Any], token: str, after: str, *, lost: bool = False
+    ) -> Answer:
+        started = self._start(event, after, lost=lost)
         asked = _authorisation(started)
         if asked is None:
             # Not signing in here (signed in already, or the console uses another identity
@@ -310,7 +318,7 @@ class Front:
             return self.invoke("console", event)
         if not token or not _same(token, self.organiser_token):
             words = "Enter the organiser token" if not token else "That is not the organiser token"
-            return _page(401, after, {"token": words})
+            return _page(401, after, {"token": words}, lost=lost)
         # The stand-in's sign-in succeeded: back to the console's callback with a code, as
         # Cognito sends the browser back, carrying the sign-in state cookie it was given.
         code = self.cognito.issue_code(asked["code_challenge"], asked["redirect_uri"])
@@ -356,14 +364,15 @@ def _templates() -> Any:
     )
 
 
-def _page(status: int, after: str, errors: dict[str, str]) -> Answer:
-    """The sign-in page: the console's look, the organiser token for a password."""
+def _page(status: int, after: str, errors: dict[str, str], *, lost: bool = False) -> Answer:
+    """The sign-in page: the console's look, the organiser token for a password; ``lost``:
+    it says the change a form posted after the session ended was not saved."""
     from booking.handlers.console_pages import Chrome
 
     page = (
         _templates()
         .get_template("local/sign_in.html")
-        .render(chrome=Chrome(False), next_path=after, errors=errors)
+        .render(chrome=Chrome(False), next_path=after, errors=errors, lost=lost)
     )
     policy = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "

@@ -20,7 +20,8 @@ import pytest
 from booking import bootstrap
 from booking.domain.errors import SignInRefused
 from booking.services.ports import OrganiserIdentity
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser, signed_in, stored_course_fields
+from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, BASE_URL, COURSE_ID, Reply, System
 
 PAGES = [
@@ -401,3 +402,69 @@ def test_a_code_cognito_refuses_or_an_account_without_the_scope_gets_no_session(
     assert forbidden.status == 403
     assert not [c for c in forbidden.cookies if c.startswith("console_session=")]
     assert browser.get("/console").status == 303
+
+
+def _cognito_signed_in(browser: ConsoleBrowser, start: str = "/console/sign-in") -> str:
+    """``browser`` signed in through the identity provider from ``start`` (the sign-in page's
+    address): where the callback sends it on to."""
+    reply = browser.get(start)
+    assert reply.status == 303, reply.body
+    state = parse_qs(urlsplit(reply.headers["location"]).query)["state"][0]
+    back = browser.get(f"/console/callback?code=abc&state={state}")
+    assert back.status == 303, back.body
+    return back.headers["location"]
+
+
+def test_a_form_posted_after_the_session_ended_leads_back_to_it_saying_so(
+    system: System, cognito: FakeCognito
+) -> None:
+    """hostile33 N5: the course form posted after *Sign out everywhere* (a session ended) was
+    dropped without a word, and signing in led to /console, not back to the form."""
+    browser, elsewhere = ConsoleBrowser(system), ConsoleBrowser(system)
+    _cognito_signed_in(browser)
+    page = f"/console/courses/{COURSE_ID}/edit"
+    form = {**stored_course_fields(system, COURSE_ID), "title": "A title typed in vain"}
+    form["csrf_token"] = browser.csrf(page)
+    _cognito_signed_in(elsewhere)
+    elsewhere.act("/console/sign-out-everywhere")
+
+    posted = browser.request(
+        "POST", "/console/courses", form=form, headers={"referer": f"{BASE_URL}{page}"}
+    )
+
+    assert posted.status == 303
+    sign_in = urlsplit(posted.headers["location"])
+    assert sign_in.path == "/console/sign-in"
+    assert parse_qs(sign_in.query) == {"next": [page], "lost": ["1"]}
+    assert system.course()["title"] != "A title typed in vain"  # nothing saved
+    assert _cognito_signed_in(browser, posted.headers["location"]) == page
+    said = browser.words(page)
+    assert "You were signed out, so your change was not saved" in said
+    assert "make it again" in said
+    assert "You were signed out" not in browser.words(page)  # said once
+    # Signing in of one's own accord says nothing of the kind.
+    assert "You were signed out" not in browser.words("/console")
+
+
+def test_the_local_sign_in_page_says_the_change_was_not_saved(system: System) -> None:
+    """The same under ``make run``: its sign-in page (the stand-in for Cognito's) says it, and
+    signing in there leads back to the form's page."""
+    browser, elsewhere = ConsoleBrowser(system), ConsoleBrowser(system)
+    browser.sign_in()
+    page = f"/console/courses/{COURSE_ID}/edit"
+    form = {**stored_course_fields(system, COURSE_ID), "csrf_token": browser.csrf(page)}
+    elsewhere.sign_in()
+    elsewhere.act("/console/sign-out-everywhere")
+    posted = browser.request(
+        "POST", "/console/courses", form=form, headers={"referer": f"{BASE_URL}{page}"}
+    )
+
+    shown = browser.get(posted.headers["location"])
+
+    assert shown.status == 200, shown.body
+    said = text_of(shown.body)
+    assert "You were signed out, so your change was not saved: sign in and make it again" in said
+    back = browser.post("/console/sign-in", token=ADMIN_TOKEN, next=page, lost="1")
+    assert back.status == 303
+    assert back.headers["location"] == page
+    assert "your change was not saved" in browser.words(page)

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from booking.domain.application import Application
+from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
 from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, signed_in
@@ -138,7 +139,7 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
             f"/console/programmes/{programme}/follow-ups/{september}/invitations/"
             f"{alex['application_id']}/send-again",
             csrf_token=browser.csrf(f"/console/programmes/{programme}/follow-ups"),
-            press="a-press-of-the-button",
+            press=_press_issued(system, browser),  # as the page would: its refusal is the 409
         )
         assert reply.status == 409, reply.body
         assert "Their invitation has not been sent yet: it goes by itself." in text_of(reply.body)
@@ -213,3 +214,49 @@ def test_a_cancel_or_erasure_landing_during_the_press_is_refused_not_said_sent(
         stored = system.stored(alex["application_id"])
         assert not [job for job in stored.outbox if ":again-" in job.job_id]
         assert not [m for m in system.deliver_emails() if "invit" in m.subject.lower()]
+
+
+def _press_issued(system: System, browser: ConsoleBrowser) -> str:
+    """A press as a page of ``browser``'s session issues it (``CookieSigner.press``)."""
+    signer = CookieSigner(system.ports.session_key(), secure=False)
+    named = signer.session_name(browser.cookies[SESSION_COOKIE], system.now())
+    assert named is not None
+    return signer.press(named.session_id)
+
+
+def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:
+    """hostile33 N10: a made-up press, the page's with a space or a newline added, upper-cased,
+    or another session's, is refused in words (422), and no email goes; the page's own sends
+    once."""
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        system.scheduled_run(invited_at)
+        assert len(system.deliver_emails()) == 1
+        browser, _, page = _page(system)
+        action, form = _press(page, SEPTEMBER, alex["application_id"])
+        other = signed_in(system)
+        theirs = _press(_page_of(other, system), SEPTEMBER, alex["application_id"])[1]["press"]
+        real = form["press"]
+        for made_up in (
+            "ZZZZZZZZZZZZ-my-own",
+            f"{real} ",
+            f"{real}\n",
+            f" {real}",
+            real.upper() if real.upper() != real else real.lower(),
+            theirs,
+        ):
+            refused = browser.post(action, **{**form, "press": made_up})
+            assert refused.status == 422, (made_up, refused.body)
+            assert "Press the button on the page again" in text_of(refused.body)
+        assert system.deliver_emails() == []
+        assert browser.post(action, **form).status == 303
+        assert len(system.deliver_emails()) == 1
+
+
+def _page_of(browser: ConsoleBrowser, system: System) -> str:
+    reply = browser.get(f"/console/programmes/{system.course()['programme']}/follow-ups")
+    assert reply.status == 200, reply.body
+    return reply.body

@@ -110,8 +110,11 @@ def test_the_sign_in_state_lasts_ten_minutes_on_the_callback_path_only() -> None
         "state": "s1",
         "verifier": "v1",
         "next": "/console/people",
+        "lost": "",  # no form's change lost to a session's end (hostile33 N5)
     }
     assert signer().read_sign_in_state(value, NOW + timedelta(minutes=10)) is None
+    lost = signer().sign_in_state("s1", "v1", "/console/people", NOW, lost=True).value
+    assert (signer().read_sign_in_state(lost, NOW) or {}).get("lost") == "1"
 
 
 def test_pkce_challenge_is_the_s256_of_the_verifier() -> None:

@@ -85,6 +85,10 @@ class Situation:
     # mailer): a refund that ends the booking before they were undoes a move its difference
     # paid after it (``domain.move_undone``).
     latest_move_told: bool = True
+    # Why the person could not start a payment now (``domain.covered.payment_refusal``; None:
+    # they could, or it was not read): an ended application is live for money only while they
+    # could (``domain.live_for_money``).
+    payment_refused: str | None = None
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,16 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
 }
 
+# What a message that a hold ended (or a payment of it failed) told, by its reason (hostile33
+# N8, N9: a turning-down, and a refused payment of an offer that still holds, read "Payment not
+# completed").
+HOLD_NEWS_WORDS: Mapping[str, str] = {
+    "offer_declined": "Offer turned down: the place went back to the course",
+    "offer_lapsed": "The offer lapsed: the place was released",
+    "failed": "The bank refused the payment: the place was released",
+    "offer_payment_failed": "The bank refused the payment: the offered place is still held",
+}
+
 # The facilitators' messages that are no copy of a new application, by their occasion (or its
 # start): each named as what it told them, as its subject does (hostile23 F10).
 FACILITATORS_TOLD_WORDS: Mapping[str, str] = {
@@ -89,6 +99,8 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
     if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
         return f"Email sent {_audience(entry)}: completed, the certificate to follow (held)"
     said = EMAIL_WORDS[entry.email]
+    if entry.email is EmailKind.CHECKOUT_EXPIRED:
+        said = HOLD_NEWS_WORDS.get(entry.reason or "", said)
     if entry.email is EmailKind.FACILITATOR_COPY:
         said = _facilitators_copy_said(entry.job_id) or said
     if managers_name_asked(entry.job_id):

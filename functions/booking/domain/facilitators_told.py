@@ -31,7 +31,7 @@ cohort's list as it is at the erasure (hostile17 F3: organisers change a course'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from booking.domain.application import Application
@@ -230,6 +230,14 @@ def copy_tells(job: EmailJob, application: Application, went: Callable[[str], bo
     if job.reason == MOVED_IN:
         return job.course_id == held and held not in holding
     return job.course_id != held and job.course_id in holding
+
+
+def facilitators_reached(application: Application, addresses: Sequence[str]) -> bool:
+    """Whether a facilitators' message about ``application`` reaches anyone, as the mailer
+    sends it (``addresses``: its cohort's facilitators'): none goes about an erased person (only
+    a request to delete a copy they hold), nor to a cohort with no facilitators (hostile33 N2:
+    the cancel's page said they were told)."""
+    return not application.is_erased and bool(addresses)
 
 
 def facilitators_told_it_ended(application: Application, reason: str) -> tuple[EmailJob, ...]:

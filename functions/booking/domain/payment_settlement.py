@@ -32,6 +32,7 @@ from booking.domain.limits import booked_now, released_to
 from booking.domain.payments import (
     Action,
     CheckoutEvent,
+    CheckoutEventKind,
     decide,
     payment_record,
     unmatched_refund_key,
@@ -86,9 +87,27 @@ def checkout_event(
         detached = application.model_copy(
             update={"checkout": None, "payment_pending": False, "updated_at": now}
         )
+        if event.kind is CheckoutEventKind.FAILED:
+            detached = bank_refused_offer_payment(detached, event.session_id)
         return Settlement(action.value, reason, detached.with_event(event.event_id))
     released = released_hold(application, now, reason, event.session_id)
     return Settlement(action.value, reason, released.with_event(event.event_id))
+
+
+# The reason of the email telling a person offered a place that their bank refused its payment
+# while the offer still holds the place for them (hostile33 N9: they were told nothing).
+OFFER_PAYMENT_FAILED = "offer_payment_failed"
+
+
+def bank_refused_offer_payment(application: Application, session_id: str) -> Application:
+    """``application``, an offer whose payment its bank refused (a delayed method's), still
+    offered until its deadline: said so (``status_reason`` ``failed``, as a first-time
+    applicant's refused payment is, until a payment is started again) and told once per
+    checkout, "pay again or turn it down"."""
+    told = application.email(
+        EmailKind.CHECKOUT_EXPIRED, occasion=session_id, reason=OFFER_PAYMENT_FAILED
+    )
+    return application.model_copy(update={"status_reason": "failed"}).with_emails(told)
 
 
 def _completed(application: Application, session_id: str, at: datetime) -> Application:

@@ -24,7 +24,8 @@ from datetime import datetime
 
 from booking.domain import page_seen as shown  # what a page showed: its act acts on it
 from booking.domain import refund_failed as failing
-from booking.domain.application import FUNDABLE_STATUSES, ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.billing_notices import NEW_INVOICE_SENT
 from booking.domain.commands import (
     AfterSave,
     ExpireCheckout,
@@ -51,6 +52,7 @@ from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitato
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
+from booking.domain.live_for_money import not_fundable
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
 from booking.domain.payment_record import CheckoutRef
@@ -209,16 +211,12 @@ def _unpaid(application: Application, checkout: CheckoutRef) -> bool:
 
 
 def _bursary(application: Application, fact: BursaryGranted, situation: Situation) -> Settlement:
-    granted = application.bursary == fact.amount
-    if granted and application.status in FUNDABLE_STATUSES | {S.CONFIRMED}:
+    ended = not_fundable(application, situation.payment_refused)  # a turning-down meanwhile
+    if application.bursary == fact.amount and (ended is None or application.status is S.CONFIRMED):
         # The same grant again (a form sent twice, two tabs): its end holds already.
         return Settlement("ignore", "granted already")
-    if application.status not in FUNDABLE_STATUSES:
-        return _refused(
-            "not_fundable",
-            "a bursary cannot be given to an application that is "
-            f"{status_named(application.status)}",
-        )
+    if ended is not None:
+        return _refusal(ended)
     if changed := shown.bursary_refusal(fact.seen, application, situation.course_price.currency):
         return _refusal(changed)
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
@@ -243,14 +241,16 @@ def _part_funded(
     """Part of the price funded: what asked for the old amount is closed; an invoice is
     replaced by one for the rest in the same step, a checkout is started again by the
     applicant at the new amount."""
+    reissued = application.has_open_invoice()  # else none is sent, nor said (hostile33 N6)
     told = funded.model_copy(update={"checkout": None}).with_emails(
         application.email(
             EmailKind.BURSARY_GRANTED,
             occasion=f"bursary-{amount}-{application.version}",
             amount=amount,
+            reason=NEW_INVOICE_SENT if reissued else None,
         )
     )
-    if not application.has_open_invoice():
+    if not reissued:
         return Settlement(
             "funded_in_part",
             "checkout_closed",

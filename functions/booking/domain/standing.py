@@ -153,6 +153,14 @@ def _offered(facts: Facts) -> Standing:
             f" We are holding it for you until {facts.offer_until}, when applications for the "
             "course close: the place cannot be booked after that."
         )
+    if facts.reason == "failed":  # its bank refused a payment; the offer holds (hostile33 N9)
+        held = f" until {facts.offer_until}" if facts.offer_until else ""
+        return Standing(
+            "Your payment did not go through",
+            "Your bank told us the payment failed, so no money was taken. The place is still "
+            f"held for you{held}: pay {facts.price} again to accept it, or turn it down.",
+            "warning",
+        )
     return Standing(
         "A place is available for you",
         f"Pay {facts.price} to accept the place we are holding for you.{until}",

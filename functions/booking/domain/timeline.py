@@ -44,7 +44,8 @@ class TimelineEntry(Model):
     kind: EntryKind
     status: ApplicationStatus | None = None  # STATUS: the status reached
     previous_status: ApplicationStatus | None = None  # STATUS: None when the application began
-    reason: str | None = None  # STATUS: why (expired, course_full, refund_requested...)
+    # STATUS: why (expired, course_full, refund_requested...); EMAIL: the job's reason
+    reason: str | None = None
     amount: int | None = None  # PAYMENT, REFUND: minor units, in the course's currency
     email: EmailKind | None = None  # EMAIL: which message
     recipients: int | None = None  # EMAIL: how many addresses it went to (never which)
@@ -175,8 +176,19 @@ def _register(previous: Application | None, new: Application, at: datetime) -> l
 
 
 def email_sent(
-    at: datetime, kind: EmailKind, recipients: int, job_id: str, to: Recipient | None = None
+    at: datetime,
+    kind: EmailKind,
+    recipients: int,
+    job_id: str,
+    to: Recipient | None = None,
+    reason: str | None = None,
 ) -> TimelineEntry:
     return TimelineEntry(
-        at=at, kind=EntryKind.EMAIL, email=kind, recipients=recipients, job_id=job_id, to=to
+        at=at,
+        kind=EntryKind.EMAIL,
+        email=kind,
+        recipients=recipients,
+        job_id=job_id,
+        to=to,
+        reason=reason,
     )

@@ -47,12 +47,13 @@ from booking.domain.emails import EmailJob
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.off_stripe import nothing_at_stripe_to_refund
+from booking.domain.offer_declines import was_declined
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.statuses import ON_THE_WAY
 from booking.domain.transfer_record import PendingMove, RefundPart, TransferRecord
 from booking.domain.transfer_refunds import with_transfer_refund as with_transfer_refund
-from booking.domain.wording import cohort_name, status_named
+from booking.domain.wording import cohort_name, shown_named
 
 S = ApplicationStatus
 
@@ -148,13 +149,14 @@ def booking_refusal(
         # On its way, it can be cancelled and the person apply there; ended, it is only said.
         what_then = (
             "cancel it, and the person can apply to the other cohort"
-            if application.status in ON_THE_WAY
+            if application.status in ON_THE_WAY and not was_declined(application)
             else "it has ended; the person can apply to the other cohort"
         )
+        shown = shown_named(application.status, application.status_reason)  # as the console
         return TransferRefused(
             "not_transferable",
-            f"only a confirmed booking can move to another cohort; this one is "
-            f"{status_named(application.status)} ({what_then})",
+            f"only a confirmed booking can move to another cohort; this one is {shown} "
+            f"({what_then})",
         )
     if (erased := nobody_to_tell(application)) is not None:
         return TransferRefused("not_transferable", erased.message)

@@ -175,6 +175,13 @@ def status_named(status: str) -> str:
     return f"“{status_words(status)}”"
 
 
+def shown_named(status: str, reason: str | None) -> str:
+    """ "“Offer turned down”": an application named inside a sentence as the console and its
+    person's page show it (:func:`status_with_reason`; hostile33 N7: a refusal said "Payment
+    not completed" of an offer turned down)."""
+    return f"“{status_with_reason(status, reason)}”"
+
+
 def refunded_earlier_words(this_refund: int, in_all: int, currency: str) -> str:
     """ "with the £33.34 refunded earlier, £133.34 in all": said beside what one refund gives
     back, when earlier refunds were made ("" when there were none). Every message about a

@@ -107,7 +107,8 @@ def sign_in_page() -> Response[str]:
     # Off to the identity provider's sign-in, carrying PKCE's verifier in a signed cookie.
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(24)
-    cookie = cookie_signer().sign_in_state(state, verifier, after, ports().clock())
+    lost = query_value("lost") == "1"  # a form posted after the session ended (hostile33 N5)
+    cookie = cookie_signer().sign_in_state(state, verifier, after, ports().clock(), lost=lost)
     target = ports().sign_in.authorization_url(
         state=state, code_challenge=challenge, redirect_uri=callback_url()
     )
@@ -140,8 +141,7 @@ def callback() -> Response[str]:
     session = console_sessions.sign_in(
         ports(), code=code, code_verifier=pending["verifier"], redirect_uri=callback_url()
     )
-    cookies = [signer.session_cookie(session, now), signer.end_sign_in()]
-    return http.see_other(safe_next(pending["next"]), cookies)
+    return http.see_other(*signer.after_sign_in(session, pending, now))
 
 
 def _signed_out(end: Callable[[Any, ConsoleSession], object]) -> Response[str]:

@@ -10,7 +10,7 @@ which brings the organiser back to it afterwards.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from booking.bootstrap import ports
 from booking.domain.organisers import ConsoleSession
@@ -76,7 +76,10 @@ def require_session(
         return next_middleware(resolver)
     session = current_session(resolver)
     if session is None:
-        return http.see_other(f"/console/sign-in?{urlencode({'next': _come_back_to(resolver)})}")
+        after = {"next": _come_back_to(resolver)}
+        if resolver.current_event.http_method != "GET":  # a form's change, not saved
+            after["lost"] = "1"
+        return http.see_other(f"/console/sign-in?{urlencode(after)}")
     resolver.context["session"] = session
     event = resolver.current_event
     if event.http_method not in SAFE_METHODS and route_at(
@@ -89,12 +92,17 @@ def require_session(
 
 
 def _come_back_to(resolver: APIGatewayHttpResolver) -> str:
-    """Where to return after signing in: the page asked for; after a form post (whose form is
-    gone with the session), the application's page or the console's first page."""
+    """Where to return after signing in: the page asked for; after a form post (its change not
+    saved), the page the form was on (its Referer, a console page; hostile33 N5), else the
+    application's page or the console's first page."""
     event = resolver.current_event
     if event.http_method in SAFE_METHODS:
         query = event.raw_event.get("rawQueryString") or ""
         return f"{event.path}?{query}" if query else event.path
+    form_page = urlsplit(event.headers.get("referer") or "")
+    if not is_open(form_page.path) and route_at("GET", form_page.path, Function.CONSOLE):
+        query = f"?{form_page.query}" if form_page.query else ""
+        return f"{form_page.path}{query}"
     if event.path.startswith("/console/applications/"):
         return event.path.rsplit("/", 1)[0]
     return "/console"

@@ -4,6 +4,7 @@ query, session and page chrome (``handlers/console.py`` and its areas register o
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -17,8 +18,14 @@ from booking.domain.organisers import ConsoleSession
 from booking.domain.page_seen import Seen, seen_digests
 from booking.handlers import console_access as access
 from booking.handlers import http
-from booking.handlers.console_pages import Chrome
-from booking.handlers.console_session import NOTICE_COOKIE, CookieSigner, Notice, cookie_value
+from booking.handlers.console_pages import CHANGE_LOST_SAID, Chrome
+from booking.handlers.console_session import (
+    CHANGE_LOST,
+    NOTICE_COOKIE,
+    CookieSigner,
+    Notice,
+    cookie_value,
+)
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
 
@@ -45,7 +52,12 @@ def posted_form() -> dict[str, Any]:
 
 
 def chrome() -> Chrome:
-    return access.chrome(app)
+    """The page's frame, with the notice of a change lost to a session's end when the sign-in
+    after it led here (said once, as every notice)."""
+    frame = access.chrome(app)
+    if frame.signed_in and notice_here().done == CHANGE_LOST:
+        return dataclasses.replace(frame, said=CHANGE_LOST_SAID)
+    return frame
 
 
 def cookie_signer() -> CookieSigner:
@@ -133,6 +145,21 @@ def notice_here() -> Notice:
     if found is None or found.path != unquote(app.current_event.path):
         return Notice()
     return found
+
+
+def press_issued() -> str:
+    """A value for one press of this page's button that must act once, bound to the session
+    (``CookieSigner.press``)."""
+    return cookie_signer().press(access.session_of(app).session_id)
+
+
+def press_posted(name: str = "press") -> str | None:
+    """The press the form posted in ``name``, exactly as this session's page issued it (no
+    space trimmed); None for any other value: made up, another session's, altered."""
+    value = posted_form().get(name)
+    session_id = access.session_of(app).session_id
+    valid = isinstance(value, str) and cookie_signer().press_valid(session_id, value)
+    return value if valid and isinstance(value, str) else None
 
 
 def _notice_value() -> str | None:

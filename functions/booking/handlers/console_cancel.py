@@ -8,8 +8,13 @@ from __future__ import annotations
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
+from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
+from booking.domain.facilitators_told import (
+    CANCELLED_BY_ORGANISERS,
+    facilitators_reached,
+    facilitators_told_it_ended,
+)
 from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
@@ -55,6 +60,7 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
         preview.facilitators_told
         if preview is not None
         else bool(facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS))
+        and facilitators_reached(application, detail.course.definition.facilitator_addresses())
     )
     if told:
         facilitators = len(detail.course.definition.facilitators)
@@ -82,18 +88,31 @@ def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: boo
     )
 
 
-def _seat(detail: ApplicationDetail) -> str:
-    """What becomes of the place it holds."""
-    if not detail.application.seat_held:
-        return "It holds no place on the course, so none goes back."
-    waiting = detail.course.waiting
+def _seat(detail: ApplicationDetail, preview: CancelPreview | None = None) -> str:
+    """What becomes of the place it holds, and of one held for a move waiting for payment
+    (hostile33 N2: that one went on to its cohort's waiting list unsaid)."""
+    own = (
+        _place_back(detail.course, "Its place", "the course")
+        if detail.application.seat_held
+        else "It holds no place on the course, so none goes back."
+    )
+    move = preview.move_cohort if preview is not None else None
+    if move is None:
+        return own
+    held = "The place held for its move, which waits for its payment, ends with it and"
+    return f"{own} {_place_back(move, held, _course_name(move))}"
+
+
+def _place_back(course: Course, what: str, where: str) -> str:
+    """``what`` goes back to ``course`` (called ``where``), its waiting list first."""
+    waiting = course.waiting
     if waiting:
         people = "person is" if waiting == 1 else "people are"
         return (
-            f"Its place goes back to the course: {waiting} {people} on the waiting list, and the "
+            f"{what} goes back to {where}: {waiting} {people} on the waiting list, and the "
             "first is offered it while places can still be offered."
         )
-    return "Its place goes back to the course, free for the next person to book."
+    return f"{what} goes back to {where}, free for the next person to book."
 
 
 def cancel_confirmation_page(
@@ -110,7 +129,7 @@ def cancel_confirmation_page(
         ended="booking" if application.status is ApplicationStatus.CONFIRMED else "application",
         emailed=_emailed(detail, preview),
         money=_money(detail, preview, refund),
-        seat=_seat(detail),
+        seat=_seat(detail, preview),
         refund=refund and bool(detail.refundable),
         # What the cancel then acts on, or refuses (``domain.page_seen``).
         seen=digest(application_facts(application)),

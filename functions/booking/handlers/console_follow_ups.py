@@ -5,7 +5,6 @@ rule the scheduled run invites with; this module says it in words."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -21,8 +20,9 @@ from booking.handlers.console_app import (
     chrome,
     html_page,
     notice_here,
+    press_issued,
+    press_posted,
     served,
-    typed_value,
 )
 from booking.handlers.console_pages import _render
 from booking.handlers.resolver import Response
@@ -110,7 +110,7 @@ def follow_ups_page(
         ),
         programme_slug=invitations.programme,
         events=events,
-        press=secrets.token_urlsafe(12),
+        press=press_issued(),  # bound to the session: a made-up press is refused
         done=done,
         problem=problem,
     )
@@ -130,9 +130,10 @@ def follow_up_invitations(programme: str) -> Response[str]:
 @served("consoleSendFollowUpInvitationAgain")
 def send_again(programme: str, event_key: str, application_id: str) -> Response[str]:
     try:
-        sent = send_invitation_again(
-            ports(), programme, event_key, application_id, typed_value("press")
-        )
+        press = press_posted()
+        if press is None:  # not a press this session's page issued (hostile33 N10)
+            raise InvalidInput("Press the button on the page again.", {"press": "not the page's"})
+        sent = send_invitation_again(ports(), programme, event_key, application_id, press)
     except (Conflict, InvalidInput) as refused:
         invitations = programme_invitations(ports(), programme)
         return follow_ups_page(

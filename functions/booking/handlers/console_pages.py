@@ -46,6 +46,14 @@ class Chrome:
 
     signed_in: bool
     csrf_token: str = ""
+    # Said above any page, once: a form posted after the session ended (``CHANGE_LOST_SAID``).
+    said: str = ""
+
+
+# What the page a form posted after the session ended leads back to says, once (hostile33 N5).
+CHANGE_LOST_SAID = (
+    "You were signed out, so your change was not saved: you are signed in again, so make it again."
+)
 
 
 def _render(template: str, chrome: Chrome, **values: Any) -> str:

@@ -18,10 +18,12 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
@@ -37,6 +39,13 @@ SIGN_IN_SECONDS = 10 * 60
 # (the redirect not followed) is gone before anyone could take it for news.
 NOTICE_SECONDS = 60
 _SESSION, _SIGN_IN, _CSRF, _NOTICE = b"session", b"sign-in", b"csrf", b"notice"
+_PRESS = b"press"
+# The notice of a form posted after the session ended, its change not saved (hostile33 N5): the
+# sign-in after it leads back to the form's page, which says so once (``console_app.chrome``).
+CHANGE_LOST = "change_lost"
+# A press's value: a random part (``secrets.token_urlsafe(12)``: 16 characters) and its MAC's.
+_PRESS_NONCE, _PRESS_MAC = 16, 22
+_BUTTON_NUMBER = re.compile(r"(-[1-9][0-9]{0,3})?")
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,29 @@ class CookieSigner:
             presented.encode("utf-8", "surrogatepass"), self.csrf_token(session).encode()
         )
 
+    # -- one press of a button that must act once ---------------------------------------------
+
+    def press(self, session_id: str) -> str:
+        """A value for one press of a page's button whose repeat must not act again (the same
+        press posted twice is one act): random, and bound to the session by a MAC, so a value
+        the page did not issue (made up, another session's, with a space added) is refused
+        by :meth:`press_valid` (hostile33 N10)."""
+        nonce = secrets.token_urlsafe(12)
+        return nonce + self._press_mac(session_id, nonce)
+
+    def press_valid(self, session_id: str, presented: str) -> bool:
+        """Whether ``presented`` is a value :meth:`press` issued in the session, exactly, or
+        numbered for one of a page's buttons (``-1``, ``-2``: each its own press)."""
+        signed = _PRESS_NONCE + _PRESS_MAC
+        nonce, mac = presented[:_PRESS_NONCE], presented[_PRESS_NONCE:signed]
+        if len(presented) < signed or not _BUTTON_NUMBER.fullmatch(presented[signed:]):
+            return False
+        expected = self._press_mac(session_id, nonce).encode()
+        return hmac.compare_digest(mac.encode("utf-8", "surrogatepass"), expected)
+
+    def _press_mac(self, session_id: str, nonce: str) -> str:
+        return _encode(self._mac(_PRESS, f"{session_id}:{nonce}"))[:_PRESS_MAC]
+
     # -- a notice, shown once ---------------------------------------------------------------------
 
     def notice_cookie(self, notice: Notice, session: ConsoleSession, now: datetime) -> Cookie:
@@ -164,15 +196,20 @@ class CookieSigner:
 
     # -- a Cognito sign-in in progress -----------------------------------------------------------
 
-    def sign_in_state(self, state: str, verifier: str, after: str, now: datetime) -> Cookie:
+    def sign_in_state(
+        self, state: str, verifier: str, after: str, now: datetime, *, lost: bool = False
+    ) -> Cookie:
         """The cookie that carries PKCE's verifier and the OAuth state to the callback; the
-        verifier never leaves the browser's cookie jar and this function."""
+        verifier never leaves the browser's cookie jar and this function. ``lost``: the sign-in
+        follows a form posted after the session ended, its change not saved (said on ``after``
+        once signed in)."""
         value = self._seal(
             _SIGN_IN,
             {
                 "state": state,
                 "verifier": verifier,
                 "next": after,
+                "lost": "1" if lost else "",
                 "exp": int(now.timestamp()) + SIGN_IN_SECONDS,
             },
         )
@@ -184,7 +221,22 @@ class CookieSigner:
             isinstance(data.get(k), str) for k in ("state", "verifier", "next")
         ):
             return None
-        return {k: data[k] for k in ("state", "verifier", "next")}
+        lost = data.get("lost") if isinstance(data.get("lost"), str) else ""
+        return {**{k: data[k] for k in ("state", "verifier", "next")}, "lost": lost}
+
+    def after_sign_in(
+        self, session: ConsoleSession, pending: dict[str, str], now: datetime
+    ) -> tuple[str, list[Cookie]]:
+        """Where a sign-in (``pending``: its state, read back) goes on to, made safe, and the
+        cookies it sets: the session's, the sign-in's ended, and, when it followed a form posted
+        once the session had ended (``lost``), the notice that the form's page says once: its
+        change was not saved (hostile33 N5)."""
+        after = safe_next(pending["next"])
+        cookies = [self.session_cookie(session, now), self.end_sign_in()]
+        if pending.get("lost"):
+            lost = Notice(done=CHANGE_LOST, path=unquote(urlsplit(after).path))
+            cookies.append(self.notice_cookie(lost, session, now))
+        return after, cookies
 
     def end_sign_in(self) -> Cookie:
         return self._cookie(SIGN_IN_COOKIE, "", 0, "/console/callback")

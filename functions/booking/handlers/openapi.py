@@ -126,6 +126,8 @@ def _shared(route: Route) -> dict[str, Any]:
         return {str(c): _console_page(c) for c in codes}
     html = route.function is Function.API
     codes = [401, 403, 500, 503] if route.function is Function.ADMIN else [500, 503]
+    if route.function is Function.ADMIN and route.method != "GET":
+        codes.append(422)  # a parameter in the address it does not take (``admin._query_taken``)
     return {str(c): _error(c, html=html) for c in [*route.errors, *codes]}
 
 
@@ -209,7 +211,10 @@ _INTRODUCTION = (
     'Errors are JSON `{"error": {"code", "message", "fields"}}`, '
     "or a page when the request accepts `text/html`. Organiser routes (`/admin/...`) "
     "need a bearer token: the organiser token under `make run`, a Cognito access token "
-    f"with the `{ORGANISER_SCOPE}` scope in AWS. The organisers' console "
+    f"with the `{ORGANISER_SCOPE}` scope in AWS. An organiser's write (any method but GET) "
+    "takes its fields in its body: a parameter in its address that its route does not list "
+    "(`cancel?refund=true`) is refused with 422 naming it, and nothing is done. "
+    "The organisers' console "
     "(`/console/...`) is pages for browsers: signing in (with the organiser token "
     "under `make run`, through Cognito in AWS) sets a signed session cookie, every "
     "page without it answers 303 to the sign-in page, and every form carries the "

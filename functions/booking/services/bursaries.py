@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
-from booking.domain.offer_ends import place_refusal
+from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal
 from booking.domain.page_seen import Seen
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
@@ -36,20 +36,24 @@ def grant_bursary(
     marked: VoidingFor | None = None,
 ) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
-    False) and nobody is emailed again. Refused while no place may be taken on it
-    (``domain.offer_ends.place_refusal``), and while a payment of its open invoice, which the
-    grant would replace or void, is on its way (``invoice_requests.refuse_while_being_paid``:
-    one read at Stripe). ``seen``: what the organiser's page showed (``domain.page_seen``: the
-    console's form, the API's ``seen``), judged in the grant's decision; without a bursary in
-    it, the one this read found: another amount granted since is 409 ``bursary_changed``,
-    anything else changed since the page 409 ``application_changed``. ``marked``: the
-    sweep's completion of a grant left half done, only while the application carries its mark
+    False) and nobody is emailed again. Refused while no place may be taken on it, or it has
+    ended for money (``domain.live_for_money.bursary_refusal``: an offer turned down), and
+    while a payment of its open invoice, which the grant would replace or void, is on its way
+    (``invoice_requests.refuse_while_being_paid``: one read at Stripe). ``seen``: what the
+    organiser's page showed (``domain.page_seen``: the console's form, the API's ``seen``),
+    judged in the grant's decision; without a bursary in it, the one this read found: another
+    amount granted since is 409 ``bursary_changed``, anything else changed since the page 409
+    ``application_changed``. ``marked``: the sweep's completion of a grant left half done, only
+    while the application carries its mark
     (``settle_money``)."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
-    refused = place_refusal(application, course, ports.clock()) if course else None
-    if refused is not None:  # as every read says it: an offer lapsed, applications closed
+    # As every read says it (an offer lapsed or turned down, ...); the same grant again is
+    # the decision's to judge (granted already on a booking it confirmed, or refused).
+    refused = bursary_refusal(application, course, ports.clock()) if course else None
+    again = amount == application.bursary and refused is not None and refused.code == NOT_FUNDABLE
+    if refused is not None and not again:
         raise refused
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
         raise InvalidInput(

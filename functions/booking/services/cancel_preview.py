@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from booking.domain.application import Application
 from booking.domain.application_form import box_ticked
 from booking.domain.commands import Refund, nobody_to_tell
+from booking.domain.course import Course
 from booking.domain.emails import EmailKind
+from booking.domain.facilitators_told import facilitators_reached
 from booking.domain.payer import billing_contact_told
 from booking.domain.settlement import Cancellation, settle
 from booking.services.console import ApplicationDetail, application_detail
@@ -27,6 +29,9 @@ class CancelPreview:
     billing_contact: str | None  # their employer's billing contact, told in a message of its own
     facilitators_told: bool  # the course's facilitators, told the participant has withdrawn
     refunded: int  # what Stripe is asked to refund, minor units
+    # The cohort a move waiting for its difference was to join: the place held there for it
+    # goes back with the cancel, to its waiting list first (None: no such move).
+    move_cohort: Course | None = None
 
 
 def cancel_preview(
@@ -43,10 +48,16 @@ def cancel_preview(
     told = next((job for job in jobs if job.kind is EmailKind.CANCELLED), None)
     left = dict(application.charges_left())
     refunds = [command for command in decided.before_save if isinstance(command, Refund)]
+    course = ports.repository.get_course(application.course_id)
+    addresses = course.definition.facilitator_addresses() if course else []
+    move = application.pending_move
     return CancelPreview(
         person_emailed=told is not None and nobody_to_tell(after) is None and not suppressed,
         billing_contact=billing_contact_told(EmailKind.CANCELLED, after, told) if told else None,
-        facilitators_told=any(job.kind is EmailKind.FACILITATOR_COPY for job in jobs),
+        # As the mailer sends them: to the cohort's facilitators, of a person not erased.
+        facilitators_told=any(job.kind is EmailKind.FACILITATOR_COPY for job in jobs)
+        and facilitators_reached(after, addresses),
+        move_cohort=ports.repository.get_course(move.to_course_id) if move else None,
         refunded=sum(
             r.amount if r.amount is not None else left.get(r.payment_intent, 0) for r in refunds
         ),

@@ -29,7 +29,8 @@ from booking.domain.groups import (
     organisers_give_it_up,
     the_place_is_the_groups,
 )
-from booking.domain.offer_ends import no_more_offers, place_refusal
+from booking.domain.live_for_money import bursary_refusal
+from booking.domain.offer_ends import no_more_offers
 from booking.domain.references import normalised_reference
 from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
 from booking.domain.timeline import TimelineEntry
@@ -292,7 +293,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             application,
             wait_ended=bool(wait_ended),
             manager_erased=organisers_give_it_up(application, group),
-            place_refused=place_refusal(application, course, ports.clock()) is not None,
+            place_refused=bursary_refusal(application, course, now) is not None,
         ),
         refundable=_employer_share(application, group)
         if organisers_give_it_up(application, group)

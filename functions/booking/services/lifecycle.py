@@ -27,7 +27,7 @@ from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation, owes_nothing
 from booking.domain.validation import parse_value
 from booking.domain.waiting_moves import wait_over
-from booking.domain.wording import status_named
+from booking.domain.wording import shown_named
 from booking.services.acted import Acted
 from booking.services.concurrency import (
     MAX_ATTEMPTS,
@@ -67,7 +67,7 @@ def approve(ports: Ports, application_id: str) -> Application:
         if application.status is not S.PENDING_REVIEW:
             raise Conflict(
                 f"only applications awaiting review can be approved; this one is "
-                f"{status_named(application.status)}",
+                f"{shown_named(application.status, application.status_reason)}",
                 code="not_pending_review",
             )
         course = course_of(ports, application)
@@ -98,7 +98,7 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
     if application.status is not S.PENDING_REVIEW:
         raise Conflict(
             f"only applications awaiting review can be declined; this one is "
-            f"{status_named(application.status)}",
+            f"{shown_named(application.status, application.status_reason)}",
             code="not_pending_review",
         )
     declined = application.moved_to(

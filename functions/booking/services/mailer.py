@@ -428,7 +428,7 @@ def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> 
     try:
         ports.repository.add_to_timeline(
             job.application_id,
-            email_sent(at, job.kind, recipients, job.job_id, recipient_of(job)),
+            email_sent(at, job.kind, recipients, job.job_id, recipient_of(job), job.reason),
         )
     except DependencyUnavailable:
         logger.warning("email sent but not added to the history", extra={"job_id": job.job_id})

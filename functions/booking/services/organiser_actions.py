@@ -23,7 +23,7 @@ def available_actions(
     person's booking: what is about the money or the seat, not what would tell them;
     ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn;
     ``manager_erased``: its group's manager was erased, so the organisers cancel it;
-    ``place_refused``: no place may be taken on it now, ``domain.offer_ends.place_refusal``)."""
+    ``place_refused``: no bursary may be given to it now, ``domain.live_for_money``)."""
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}

@@ -29,6 +29,7 @@ from booking.domain.commands import (
     Situation,
 )
 from booking.domain.course import Course
+from booking.domain.covered import payment_refusal
 from booking.domain.dearer_moves import is_move_session
 from booking.domain.emails import EmailJob
 from booking.domain.errors import (
@@ -220,6 +221,7 @@ def _situation(
         course_price=course.definition.price,
         invoice_due_at=invoice_due(course, now, ports.bank_holidays),
         latest_move_told=told,
+        payment_refused=payment_refusal(application, course, now),
     )
 
 

@@ -75,6 +75,7 @@ def held_for_payment(application: Application, now: datetime) -> Application:
         now,
         seat_held=True,
         checkout=None,
+        status_reason=None,  # a payment begun again: an earlier one's refusal is not said now
         hold_expires_at=application.offer_expires_at if offered else now + CHECKOUT_HOLD,
     )
 

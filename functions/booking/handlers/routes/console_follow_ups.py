@@ -52,8 +52,10 @@ FOLLOW_UPS: tuple[Route, ...] = (
             {
                 "press": {
                     "type": "string",
-                    "description": "The page's value for this press: the same press sent "
-                    "twice is one email",
+                    "description": "The page's value for this press, exactly as the page "
+                    "issued it in this session (signed with the session's key): the same press "
+                    "sent twice is one email; any other value (made up, altered, another "
+                    "session's) is refused on the page (422), nothing sent",
                     "minLength": 8,
                     "maxLength": 64,
                 }

@@ -35,6 +35,11 @@ SIGNING_IN: tuple[Route, ...] = (
         },
         parameters=(
             query("next", "The console page to go on to (anything but a console page: `/console`)"),
+            query(
+                "lost",
+                "`1`: sent here by a form posted after the session ended, its change not saved; "
+                "once signed in, the page `next` (the form's own) says so, once",
+            ),
         ),
         tags=TAGS,
         open_to_all=True,

@@ -72,13 +72,15 @@ def _action(
 _BURSARY = (
     "The same amount again changes nothing and emails nobody. A grant that finds another "
     "amount granted since it read the application (two at once) is refused with 409 "
-    "`bursary_changed`; a booking confirmed meanwhile (its payment landed first) with 409 "
-    "`not_fundable`. An open invoice the grant would replace or void is read at Stripe "
-    "once first, then voided there before the grant is saved: 409 `payment_settling` "
-    "while the employer's bank debit of it is processing (or Stripe refuses the void for "
-    "one begun since the read), 409 `payment_being_recorded` when Stripe holds it paid "
-    "and its event has not come (nothing changed, no invoice made or voided: a mark the "
-    "void's try wrote is taken back, so the version moves). 503 when "
+    "`bursary_changed`; a booking confirmed meanwhile (its payment landed first), or an "
+    "application that has ended for money (an offer its person turned down, an offer that "
+    "lapsed whose seat went on, a lapse once applications closed), with 409 `not_fundable` "
+    "naming the ending, nothing written and nobody emailed. An open invoice the grant would "
+    "replace or void is read at Stripe once first, then voided there before the grant is "
+    "saved: 409 `payment_settling` while the employer's bank debit of it is processing (or "
+    "Stripe refuses the void for one begun since the read), 409 `payment_being_recorded` "
+    "when Stripe holds it paid and its event has not come (nothing changed, no invoice made "
+    "or voided: a mark the void's try wrote is taken back, so the version moves). 503 when "
     "Stripe does not answer the void: pressing again completes it."
 )
 

@@ -1,0 +1,69 @@
+"""An organiser's write takes its fields from its body only: a parameter in its address that
+its route does not take is refused with 422 naming it, nothing done (hostile33 N3: a cancel
+with ``?refund=true`` cancelled and kept the money, ``backfill?dry_run=1`` ran); and an empty
+form body is no fields (N4: it was read as a field named "{}"). Through the real handlers and
+moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _paid(system: System) -> dict[str, Any]:
+    application = dict(system.apply(COURSE_ID).json())
+    assert system.pay(application["checkout_url"]).status == 200
+    system.deliver_emails()
+    return application
+
+
+def test_a_cancel_asking_a_refund_in_its_address_is_refused_and_cancels_nothing(
+    system: System,
+) -> None:
+    paid = _paid(system)
+    version = system.stored(paid).version
+
+    path = f"/applications/{paid['application_id']}/cancel?refund=true"
+    error = system.admin("POST", path).refused(422, "validation_failed")
+
+    assert "nothing was done" in error["message"]
+    assert "send it in the body" in error["fields"]["refund"]
+    stored = system.stored(paid)
+    assert stored.status.value == "confirmed"
+    assert stored.version == version
+    assert system.deliver_emails() == []
+
+
+def test_a_dry_run_in_the_backfills_address_is_refused(system: System) -> None:
+    error = system.admin("POST", "/refunds-failed/backfill?dry_run=1").refused(
+        422, "validation_failed"
+    )
+
+    assert list(error["fields"]) == ["dry_run"]
+
+
+def test_a_bare_parameter_is_named_too(system: System) -> None:
+    paid = _paid(system)
+    path = f"/applications/{paid['application_id']}/cancel?refund"
+
+    error = system.admin("POST", path).refused(422, "validation_failed")
+
+    assert list(error["fields"]) == ["refund"]
+    assert system.stored(paid).status.value == "confirmed"
+
+
+def test_a_read_keeps_its_own_parameters(system: System) -> None:
+    reply = system.admin("GET", f"/courses/{COURSE_ID}/applications?format=csv")
+
+    assert reply.status == 200, reply.body
+
+
+def test_an_empty_form_is_no_fields(system: System) -> None:
+    headers = {"authorization": f"Bearer {ADMIN_TOKEN}", **FORM}
+
+    for path in ("/admin/refunds-failed/backfill", "/admin/billing-index/backfill"):
+        reply = system.api("POST", path, headers=headers, raw=b"")
+        assert reply.status == 200, (path, reply.body)
