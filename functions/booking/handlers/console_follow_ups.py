@@ -31,11 +31,14 @@ from booking.services.follow_up_invitations import (
     EventInvitations,
     Invited,
     ProgrammeInvitations,
+    invite_now,
     programme_invitations,
     send_invitation_again,
 )
 
 SENT_AGAIN = "invitation_sent_again"
+INVITED_NOW = "invited_now"
+INVITED_ALREADY = "invited_already"
 
 
 def _page_of(programme: str) -> str:
@@ -60,6 +63,8 @@ def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, An
         "cohort": cohort_name(invited.course),
         "sent": sent,
         "may_send_again": invited.decided_at is not None,
+        # Not invited yet: an organiser may invite them before the day (organiser22 F20).
+        "may_invite_now": invited.decided_at is None,
     }
 
 
@@ -124,6 +129,13 @@ def follow_up_invitations(programme: str) -> Response[str]:
     done = ""
     if notice.done == SENT_AGAIN:
         done = f"The invitation was sent again to the booking {notice.code}."
+    elif notice.done == INVITED_NOW:
+        done = (
+            f"The booking {notice.code} was invited now; the invitations sent on their day "
+            "will not invite them again."
+        )
+    elif notice.done == INVITED_ALREADY:
+        done = f"The booking {notice.code} was invited already: nothing more was sent."
     return follow_ups_page(invitations, done=done)
 
 
@@ -139,3 +151,17 @@ def send_again(programme: str, event_key: str, application_id: str) -> Response[
             invitations, problem=sentence(refused.message), status=http.status_for(refused)
         )
     return after_action(_page_of(programme), SENT_AGAIN, sent.reference_or_id)
+
+
+@served("consoleInviteToFollowUpNow")
+def invite_graduate_now(programme: str, event_key: str, application_id: str) -> Response[str]:
+    try:
+        invited = invite_now(ports(), programme, event_key, application_id)
+    except Conflict as refused:
+        invitations = programme_invitations(ports(), programme)
+        return follow_ups_page(
+            invitations, problem=sentence(refused.message), status=http.status_for(refused)
+        )
+    application = ports().repository.get_application(application_id)
+    code = application.reference_or_id if application is not None else application_id
+    return after_action(_page_of(programme), INVITED_NOW if invited else INVITED_ALREADY, code)

@@ -63,4 +63,27 @@ FOLLOW_UPS: tuple[Route, ...] = (
         parameters=(PROGRAMME, _EVENT, _APPLICATION),
         tags=TAGS,
     ),
+    Route(
+        CONSOLE,
+        "POST",
+        FOLLOW_UPS_PAGE + "/{event_key}/invitations/{application_id}/invite-now",
+        "consoleInviteToFollowUpNow",
+        "Invite one graduate to a follow-up now, before the invitations' own day: the "
+        "invitation the scheduled run would send, sent once (a graduate invited already is "
+        "not emailed again, then or when the day comes)",
+        {
+            "303": see_other(
+                "Invited (or invited already): the follow-ups page says so once", notice=True
+            ),
+            "404": page("No such programme, follow-up or application"),
+            "409": page(
+                "The follow-ups page again, saying why not (the follow-up has taken place, or "
+                "the booking is not a graduate's)"
+            ),
+            "422": page("The follow-ups page again: the form was not the page's"),
+        },
+        body=console_form(),
+        parameters=(PROGRAMME, _EVENT, _APPLICATION),
+        tags=TAGS,
+    ),
 )
