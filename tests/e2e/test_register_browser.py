@@ -169,3 +169,82 @@ def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     assert again.status_code == 200
     assert again.headers["content-type"] == "application/pdf"
     assert again.content.startswith(b"%PDF-")
+
+
+def test_who_graduated_is_listed_and_invited_now_in_the_browser(
+    stack: RunningStack, organiser: Page
+) -> None:
+    """organiser22 F20: the course's list says who completed; the programme's graduates are
+    one list; a graduate is invited to a follow-up before its day with one press."""
+    import requests
+
+    course_id = "graduates-browser-cohort"
+    today = datetime.now(UTC).date()
+
+    def put(core_day: date) -> None:
+        sessions: list[dict[str, str]] = [*_sessions(core_day)]
+        sessions.append(
+            {
+                "date": (today + timedelta(days=60)).isoformat(),
+                "start_time": "09:30",
+                "end_time": "11:00",
+                "kind": "follow_up",
+                "id": "graduates-follow-up",
+                "title": "Follow-up",
+            }
+        )
+        reply = requests.put(
+            f"{stack.url}/admin/courses/{course_id}",
+            json={
+                "programme": f"{course_id}-programme",
+                "title": "Graduates cohort",
+                "price": {"amount": 20000, "currency": "gbp"},
+                "capacity": 5,
+                "timezone": "UTC",
+                "completion_min_sessions": 1,
+                "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
+                "sessions": sessions,
+            },
+            headers=_admin(stack),
+            timeout=30,
+        )
+        assert reply.status_code in (200, 201), reply.text
+
+    put(today + timedelta(weeks=1))
+    grace = _book(stack, course_id, "Grace Darling", "grace.graduate@example.org")
+    _book(stack, course_id, "Ida Lewis", "ida.graduate@example.org")
+    put(today - timedelta(days=1))  # booked, the session moved to yesterday: held and ended
+    key = stack.get(f"/admin/courses/{course_id}/register", headers=_admin(stack)).json()[
+        "sessions"
+    ][0]["key"]
+    marked = stack.post(
+        f"/admin/courses/{course_id}/register/marks",
+        json={"application_id": grace["reference"], "session": key, "mark": "attended"},
+        headers=_admin(stack),
+    )
+    assert marked.status_code == 200, marked.text
+    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=_admin(stack))
+    assert closed.status_code == 200, closed.text
+    page = organiser
+    followed_from(page, stack, "/console", "Graduates cohort, from")
+    grace_row = page.get_by_role("row").filter(has_text="Grace Darling")
+    expect(grace_row).to_contain_text("Completed")
+    expect(page.get_by_role("row").filter(has_text="Ida Lewis")).to_contain_text("Did not complete")
+    no_violations(page, "43-course-completion")
+    page.get_by_role("link", name="Every cohort of the programme").click()
+    page.get_by_role("link", name="Graduates and follow-up invitations").click()
+    graduates = page.locator("#graduates")
+    expect(graduates).to_contain_text("Graduates of the programme (1)")
+    expect(graduates).not_to_contain_text("Ida Lewis")
+    expect(graduates.get_by_role("row").filter(has_text="Grace Darling")).to_contain_text(
+        "Not invited to any yet"
+    )
+    no_violations(page, "44-graduates")
+    page.get_by_role("button", name="Invite now Grace Darling").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"The booking {grace['reference']} was invited now"
+    )
+    expect(graduates.get_by_role("row").filter(has_text="Grace Darling")).to_contain_text(
+        "Follow-up 1"
+    )
+    no_violations(page, "45-graduate-invited")

@@ -55,6 +55,14 @@ def test_invite_now_sends_the_one_invitation_early_and_never_again(system: Syste
         assert _invitations(system.deliver_emails()) == ["alex@example.org"]
         shown = text_of(browser.get(path).body)
         assert f"The booking {alex['reference']} was invited now" in shown
+        # The graduates list says whom the follow-up was sent to, and who has none yet.
+        graduates = shown.split("Graduates of the programme (2)")[1].split("Follow-up 1 of")[0]
+        alex_line, priya_line = (
+            graduates.split("Alex Graduate")[1].split("Priya Graduate")[0],
+            graduates.split("Priya Graduate")[1],
+        )
+        assert "Follow-up 1 (Thursday 23 September 2027)" in alex_line
+        assert "Not invited to any yet" in priya_line
         # Pressed again (a double click, or the page kept open): nothing more is sent.
         again = browser.post(action, csrf_token=csrf_token)
         assert again.status == 303

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from booking.domain.wording import day_when
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -78,6 +80,22 @@ def test_the_course_list_and_the_roster_say_who_completed(system: System) -> Non
         "Ada Present": "Completed",
         "Bo Absent": "Did not complete",
     }
+    # The programme's graduates: who, which cohort, when (the register's closing), invited to.
+    listed = browser.get("/console/programmes/graduates-programme/follow-ups")
+    assert listed.status == 200
+    graduates = re.search(
+        r'<section class="card" id="graduates">(.*?)</section>', listed.body, re.S
+    )
+    assert graduates is not None
+    said = text_of(graduates.group(1))
+    assert "Graduates of the programme (1)" in said
+    assert "Ada Present" in said
+    assert "Bo Absent" not in said
+    assert "Compassionate Leadership Training" in said
+    closed_at = system.admin("GET", REGISTER).json()["closed_at"]
+    closed_on = day_when(datetime.fromisoformat(closed_at.replace("Z", "+00:00")), "Europe/London")
+    assert closed_on in said
+    assert "Not invited to any yet" in said
 
 
 def test_a_course_without_a_register_has_no_completion_column(system: System) -> None:

@@ -7,9 +7,11 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from booking.domain.application import Application
+from datetime import datetime
+
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
-from booking.domain.register import keeps_register, on_register
+from booking.domain.register import completed, core_sessions, keeps_register, on_register
 
 COMPLETED = "Completed"
 NOT_COMPLETED = "Did not complete"
@@ -27,3 +29,18 @@ def completion_words(course: Course, application: Application) -> str:
     if done is not None:
         return COMPLETED if done.completed else NOT_COMPLETED
     return NOT_DECIDED if on_register(application) else ""
+
+
+def graduated_at(course: Course, application: Application, now: datetime) -> datetime | None:
+    """When the booking made its person a graduate of the programme (the programme's graduates
+    list): its register's closing, on a cohort that keeps one; the end of its last core session
+    on one that keeps none. None while it is not a graduate's (not confirmed, erased, its cohort
+    still running, or it did not complete), as ``domain.programme.graduated`` counts them."""
+    core = core_sessions(course)
+    if application.status is not ApplicationStatus.CONFIRMED or application.is_erased or not core:
+        return None
+    ended = max(s.end for s in core)
+    if ended > now or not completed(course, application):
+        return None
+    done = application.completion
+    return done.closed_at if keeps_register(course) and done is not None else ended

@@ -101,6 +101,26 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
     }
 
 
+def _graduates_said(invitations: ProgrammeInvitations, zone: str) -> list[dict[str, Any]]:
+    """The programme's graduates, each with the follow-ups they were invited to, in words."""
+    named = {
+        item.event.key: f"Follow-up {n} ({day_when(item.event.session.start, zone)})"
+        for n, item in enumerate(invitations.events, start=1)
+    }
+    return [
+        {
+            "name": g.application.answers.name,
+            "reference": g.application.reference_or_id,
+            "application_id": g.application.application_id,
+            "cohort": cohort_name(g.course),
+            "completed": day_when(g.graduated_at, zone),
+            "invited": ", ".join(named[key] for key in g.invited_to if key in named)
+            or "Not invited to any yet",
+        }
+        for g in invitations.graduates
+    ]
+
+
 def follow_ups_page(
     invitations: ProgrammeInvitations, *, done: str = "", problem: str = "", status: int = 200
 ) -> Response[str]:
@@ -115,6 +135,7 @@ def follow_ups_page(
         ),
         programme_slug=invitations.programme,
         events=events,
+        graduates=_graduates_said(invitations, zone),
         press=secrets.token_urlsafe(12),
         done=done,
         problem=problem,

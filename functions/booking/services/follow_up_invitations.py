@@ -23,7 +23,14 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.programme import FollowUpEvent, follow_up_events, graduates, programme_of
+from booking.domain.graduation import graduated_at
+from booking.domain.programme import (
+    FollowUpEvent,
+    follow_up_events,
+    graduates,
+    person_key,
+    programme_of,
+)
 from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, INVITATION
 from booking.services.concurrency import retried
 from booking.services.ports import Ports, ReminderMarker
@@ -59,11 +66,24 @@ class EventInvitations:
 
 
 @dataclass(frozen=True)
+class Graduate:
+    """One booking that made its person a graduate of the programme (organiser22 F20): its
+    cohort, when (``domain.graduation.graduated_at``), and the follow-ups its person was invited
+    to (their keys, soonest first)."""
+
+    application: Application
+    course: Course
+    graduated_at: datetime
+    invited_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProgrammeInvitations:
     programme: str
     cohorts: tuple[Course, ...]  # the earliest first
     events: tuple[EventInvitations, ...]
     now: datetime
+    graduates: tuple[Graduate, ...] = ()  # by cohort, then name
 
 
 def _cohorts(ports: Ports, programme: str) -> list[Course]:
@@ -92,7 +112,45 @@ def programme_invitations(ports: Ports, programme: str) -> ProgrammeInvitations:
         for event in follow_up_events(cohorts)
         if event.programme == programme
     )
-    return ProgrammeInvitations(programme, tuple(cohorts), events, now)
+    return ProgrammeInvitations(
+        programme, tuple(cohorts), events, now, _graduates(bookings, events, now)
+    )
+
+
+def _graduates(
+    bookings: list[tuple[Course, Application]],
+    events: tuple[EventInvitations, ...],
+    now: datetime,
+) -> tuple[Graduate, ...]:
+    """Every booking that made its person a graduate, with the follow-ups its person was
+    invited to (an invitation goes to a person, about one of their bookings)."""
+    invited: dict[str, list[str]] = {}
+    for item in events:
+        for one in item.invited:
+            if one.decided_at is not None:
+                person = person_key(one.application.answers.email)
+                invited.setdefault(person, []).append(item.event.key)
+    found = [
+        Graduate(
+            application,
+            course,
+            when,
+            tuple(invited.get(person_key(application.answers.email), ())),
+        )
+        for course, application in bookings
+        if (when := graduated_at(course, application, now)) is not None
+    ]
+    return tuple(
+        sorted(
+            found,
+            key=lambda g: (
+                g.course.first_start(),
+                g.course.course_id,
+                g.application.answers.name.casefold(),
+                g.application.application_id,
+            ),
+        )
+    )
 
 
 def _event_invitations(

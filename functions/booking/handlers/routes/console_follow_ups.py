@@ -26,7 +26,8 @@ FOLLOW_UPS: tuple[Route, ...] = (
         "GET",
         FOLLOW_UPS_PAGE,
         "consoleFollowUpInvitations",
-        "A programme's follow-ups: for each, who is invited (its graduates), whom the "
+        "A programme's graduates (who completed which cohort, when, invited to which "
+        "follow-ups) and its follow-ups: for each, who is invited (its graduates), whom the "
         "invitation was sent to and when, and when the rest go",
         {"200": page("The follow-ups and their invitations"), "404": page("No such programme")},
         description=NOTICE_ONCE,
