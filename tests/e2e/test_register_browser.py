@@ -231,6 +231,17 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     expect(grace_row).to_contain_text("Completed")
     expect(page.get_by_role("row").filter(has_text="Ida Lewis")).to_contain_text("Did not complete")
     no_violations(page, "43-course-completion")
+    # organiser22 F19: her certificate in words with a link, and sent again with one press.
+    grace_row.get_by_role("link", name=grace["reference"]).click()
+    certificate = page.locator("dt", has_text="Certificate").locator("xpath=..")
+    expect(certificate).to_contain_text("Issued")
+    expect(certificate.get_by_role("link", name="See what it says")).to_have_attribute(
+        "href", re.compile(r"^/certificates/")
+    )
+    page.get_by_role("button", name="Send the certificate again").click()
+    expect(page.get_by_role("status").first).to_contain_text("is on its way to them again")
+    no_violations(page, "46-certificate-sent-again")
+    page.goto(f"{stack.url}/console/courses/{course_id}")
     page.get_by_role("link", name="Every cohort of the programme").click()
     page.get_by_role("link", name="Graduates and follow-up invitations").click()
     graduates = page.locator("#graduates")

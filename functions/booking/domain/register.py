@@ -358,16 +358,6 @@ def reissued_spelling(application: Application) -> str | None:
     return done.terms.name
 
 
-def certificate_said(application: Application) -> str | None:
-    """The booking's certificate in words, for an organiser (None: it has none): its code, and
-    the spelling it prints when reissued with one."""
-    code = certificate_code(application)
-    if code is None:
-        return None
-    spelling = reissued_spelling(application)
-    return f"{code}, reissued, printed as “{spelling}”" if spelling else code
-
-
 def training_time(course: Course) -> timedelta:
     """The hours of training: the core sessions' durations added up."""
     return sum((s.end - s.start for s in core_sessions(course)), timedelta())

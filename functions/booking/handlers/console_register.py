@@ -313,3 +313,20 @@ def reissue_certificate(course_id: str) -> Response[str]:
         return _page(course_id, http.status_for(refused), problem=_said(refused), typed=typed)
     said = "reissued" if done.emailed else "reissued_already"
     return after_action(f"/console/courses/{quote(course_id)}/register", said)
+
+
+@served("consoleSendCertificateAgain")
+def send_certificate_again(application_id: str) -> Response[str]:
+    """A completer's certificate emailed again, from their application's page (organiser22
+    F19); refused in words on that page."""
+    from booking.handlers.console_application import application_page
+    from booking.services.certificate_again import send_certificate_again as send_again
+    from booking.services.console import application_detail
+
+    try:
+        send_again(ports(), application_id, _form_value("press"))
+    except (Conflict, InvalidInput) as refused:
+        detail = application_detail(ports(), application_id)
+        shown = application_page(chrome(), detail, problem=sentence(refused.message))
+        return html_page(http.status_for(refused), shown)
+    return after_action(f"/console/applications/{quote(application_id)}", "certificate_sent_again")
