@@ -223,15 +223,18 @@ def test_the_certificate_email_carries_the_pdf_and_the_verification_page_confirm
         "Compassionate Leadership",
         stored.reference or "",
         f"https://booking.test/certificates/{code}",
-        "6 hours of training",
+        # The hours she attended (2 of 3 sessions), beside the course's (organiser22 F21).
+        "4 hours of training attended, of a course of 6 hours",
         "Ann Facilitator",
     ):
         assert said in text
+    assert "4 hours of training attended, of a course of 6 hours" in message.text
     assert f"/certificates/{code}" in message.text
     verified = register.verify(ports, code)
     assert (verified.name, verified.course_title) == ("Zoë Ἀθηνᾶ Мария", "Compassionate Leadership")
     assert "7 June 2027" in verified.dates
     assert "21 June 2027" in verified.dates
+    assert (verified.hours, verified.course_hours) == ("4 hours", "6 hours")
     again = register.certificate_for_holder(ports, ada, stored.token)
     assert stored.reference
     assert stored.reference in pdf_text(again)

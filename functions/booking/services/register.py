@@ -429,6 +429,7 @@ class VerifiedCertificate:
     dates: str
     hours: str
     reference: str
+    course_hours: str = ""
 
 
 def verify(ports: Ports, code: str) -> VerifiedCertificate:
