@@ -260,6 +260,7 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     expect(graduates.get_by_role("row").filter(has_text="Grace Darling")).to_contain_text(
         "Not invited to any yet"
     )
+    expect(graduates.get_by_role("link", name="Download the graduates (CSV)")).to_be_visible()
     no_violations(page, "44-graduates")
     page.get_by_role("button", name="Invite now Grace Darling").click()
     expect(page.get_by_role("status").first).to_contain_text(

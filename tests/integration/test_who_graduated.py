@@ -96,6 +96,16 @@ def test_the_course_list_and_the_roster_say_who_completed(system: System) -> Non
     closed_on = day_when(datetime.fromisoformat(closed_at.replace("Z", "+00:00")), "Europe/London")
     assert closed_on in said
     assert "Not invited to any yet" in said
+    # The same list to download, with what a mailing or a report needs.
+    download = browser.get("/console/programmes/graduates-programme/graduates.csv")
+    assert download.status == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(download.body.lstrip("\ufeff"))))
+    assert [(r["Full name"], r["Email address"], r["Completed"]) for r in rows] == [
+        ("Ada Present", "ada@example.org", closed_on)
+    ]
+    assert rows[0]["Invited to"] == "Not invited to any yet"
+    assert rows[0]["Cohort"].startswith("Compassionate Leadership Training, from ")
 
 
 def test_a_course_without_a_register_has_no_completion_column(system: System) -> None:

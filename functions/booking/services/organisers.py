@@ -226,7 +226,7 @@ def _iso(moment: datetime) -> str:
 MULTILINE_ANSWERS = frozenset({"leadership_role", "motivation", "accessibility_needs"})
 
 
-def _spreadsheet_safe(value: object, *, multiline: bool = False) -> str:
+def spreadsheet_safe(value: object, *, multiline: bool = False) -> str:
     """A cell a spreadsheet shows as typed: no raw control or bidirectional character (written
     as a visible escape, ``domain.text``; an answer keeps its line breaks, quoted by the CSV),
     and no formula injection: a cell starting with = + - @ would be run as a formula by Excel;
@@ -306,7 +306,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
         ]
         multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
         writer.writerow(
-            [_spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
+            [spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
         )
     return "\ufeff" + buffer.getvalue()
 

@@ -9,6 +9,7 @@ from booking.handlers.routes.answers import (
     NOTICE_ONCE,
     PROGRAMME,
     console_form,
+    download,
     page,
     path_parameter,
     see_other,
@@ -31,6 +32,27 @@ FOLLOW_UPS: tuple[Route, ...] = (
         "invitation was sent to and when, and when the rest go",
         {"200": page("The follow-ups and their invitations"), "404": page("No such programme")},
         description=NOTICE_ONCE,
+        parameters=(PROGRAMME,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/programmes/{programme}/graduates.csv",
+        "consoleGraduatesCsv",
+        "The programme's graduates to download (organiser22 F20): who completed which cohort, "
+        "when, and the follow-ups they were invited to",
+        {
+            "200": download(
+                "text/csv",
+                "<programme>-graduates.csv",
+                "UTF-8 with a byte-order mark, one graduate's booking a row, in people's words: "
+                "reference, name, email address, organisation, cohort, the day they completed "
+                "it, the follow-ups they were invited to",
+                {"type": "string"},
+            ),
+            "404": page("No such programme"),
+        },
         parameters=(PROGRAMME,),
         tags=TAGS,
     ),
