@@ -309,6 +309,14 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
     page.get_by_role("link", name="Every cohort of the programme").click()
     # Headed with the programme's name as its cohorts' titles say it, never its slug.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compassionate Leadership")
+    # Each money label stays inside its cell (organiser22 F24: one ran past the table's edge).
+    overflowing = page.locator("table.data td dl.compact dt").evaluate_all(
+        """labels => labels.filter(label => {
+            const cell = label.closest("td").getBoundingClientRect();
+            return label.getBoundingClientRect().right > cell.right + 0.5;
+        }).map(label => label.textContent)"""
+    )
+    assert overflowing == []
     no_violations(page, "28-programme")
     # The course form: a session added without JavaScript, what was typed kept.
     page.goto(f"{stack.url}/console/courses/{sample}/edit")

@@ -175,7 +175,9 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     found = re.search(r"/certificates/([A-Za-z0-9_-]{43})", text)
     assert found, text
     code = found.group(1)
-    for said in ("Zoë Ἀθηνᾶ Мария", ada["reference"], "7 hours 30 minutes of training"):
+    # The hours she attended (2 of 3 sessions), beside the course's (organiser22 F21).
+    attended = "5 hours of training attended, of a course of 7 hours 30 minutes"
+    for said in ("Zoë Ἀθηνᾶ Мария", ada["reference"], attended):
         assert said in text
 
     page = system.api("GET", f"/certificates/{code}", headers={"accept": "text/html"})

@@ -15,7 +15,14 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.timeline import EntryKind
 from booking.domain.wording import timeline_text
-from booking.services import applications, courses, lifecycle, people, register
+from booking.services import (
+    applications,
+    attendance_importing,
+    courses,
+    lifecycle,
+    people,
+    register,
+)
 from booking.services.calendars import calendar_files
 from booking.services.mailer import send_email_job
 from booking.services.ports import Ports
@@ -223,15 +230,18 @@ def test_the_certificate_email_carries_the_pdf_and_the_verification_page_confirm
         "Compassionate Leadership",
         stored.reference or "",
         f"https://booking.test/certificates/{code}",
-        "6 hours of training",
+        # The hours she attended (2 of 3 sessions), beside the course's (organiser22 F21).
+        "4 hours of training attended, of a course of 6 hours",
         "Ann Facilitator",
     ):
         assert said in text
+    assert "4 hours of training attended, of a course of 6 hours" in message.text
     assert f"/certificates/{code}" in message.text
     verified = register.verify(ports, code)
     assert (verified.name, verified.course_title) == ("Zoë Ἀθηνᾶ Мария", "Compassionate Leadership")
     assert "7 June 2027" in verified.dates
     assert "21 June 2027" in verified.dates
+    assert (verified.hours, verified.course_hours) == ("4 hours", "6 hours")
     again = register.certificate_for_holder(ports, ada, stored.token)
     assert stored.reference
     assert stored.reference in pdf_text(again)
@@ -353,7 +363,7 @@ def test_before_a_session_begins_only_apologies_can_be_recorded(ports: Ports, cl
             "apologies can be recorded"
         )
     with pytest.raises(InvalidInput) as refused:
-        register.import_attendance(ports, "c1", first, TEAMS)
+        attendance_importing.import_attendance(ports, "c1", first, TEAMS)
     assert "until it begins" in refused.value.fields["session"]
     assert repo(ports).applications[ada].attendance == {}  # nothing half-written
     register.mark(ports, "c1", ada, second, Mark.APOLOGIES)  # sent ahead: known already
@@ -469,12 +479,12 @@ def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports, clock: C
     ada = book(ports, "ada@example.org")
     first = keys(ports)[0]
     clock.now = AFTER_THE_LAST  # marks are given once the sessions are held
-    done = register.import_attendance(ports, "c1", first, TEAMS.encode("utf-16"))
+    done = attendance_importing.import_attendance(ports, "c1", first, TEAMS.encode("utf-16"))
     assert [row.application.application_id for row, _ in done.marked] == [ada]
     assert [r.name for r in done.unmatched] == ["Guest Person"]
     assert repo(ports).applications[ada].attendance == {first: Mark.ATTENDED}
     with pytest.raises(InvalidInput):
-        register.import_attendance(ports, "c1", "fu-x", TEAMS)
+        attendance_importing.import_attendance(ports, "c1", "fu-x", TEAMS)
 
 
 def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock: Clock) -> None:
@@ -688,7 +698,7 @@ def test_importing_into_a_closed_register_is_refused_whatever_the_export_holds(
     register.close(ports, "c1")
     for export in ("Name,Email\nNobody,nobody@example.org\n", "Name,Email\nAda,ada@example.org\n"):
         with pytest.raises(Conflict) as refused:
-            register.import_attendance(ports, "c1", keys(ports)[2], export)
+            attendance_importing.import_attendance(ports, "c1", keys(ports)[2], export)
         assert refused.value.code == "register_closed"
 
 

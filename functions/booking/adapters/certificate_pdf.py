@@ -122,7 +122,7 @@ def _body(details: CertificateDetails) -> list[_Block]:
         _Block("completed", 14, space_before=2),
         _Block(details.course_title, 20, bold=True, space_before=2),
         _Block(details.dates, 13, space_before=4),
-        _Block(f"{details.hours} of training", 13),
+        _Block(details.training, 13),
     ]
     if details.facilitators:
         blocks.append(_Block("Facilitated by " + _listed(details.facilitators), 13))

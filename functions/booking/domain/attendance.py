@@ -51,10 +51,13 @@ class CertificateTerms(Model):
     name: str  # as the person gave it, or as an organiser gave it to print (a held one)
     course_title: str
     dates: str  # the core sessions' first and last days, in words
+    # The core sessions the person attended, added up (organiser22 F21); a certificate
+    # recorded before ``course_hours`` was kept says the course's length here instead.
     hours: str
     facilitators: tuple[str, ...]  # names of those who may be named publicly
     issued: str  # the day the register was closed, in words
     organisation: str = ""  # who runs the course (the PDF's author); "" when not given
+    course_hours: str = ""  # the course's core sessions added up; "" when recorded before
 
 
 class Completion(Model):
@@ -73,3 +76,15 @@ class Completion(Model):
     # When an organiser last reissued the certificate with a spelling of the name to print (it
     # may be reissued again, to correct that spelling); None: printed as closing worded it.
     reissued_at: datetime | None = None
+
+
+def training_words(hours: str, course_hours: str) -> str:
+    """What a certificate says of its training (organiser22 F21): the hours the person
+    attended, and the course's length beside them when they attended less ("10 hours of
+    training attended, of a course of 12 hours"); a certificate recorded before attendance
+    was counted (no ``course_hours``) says the course's length, as it did then."""
+    if not course_hours:
+        return f"{hours} of training"
+    if hours == course_hours:
+        return f"{hours} of training attended"
+    return f"{hours} of training attended, of a course of {course_hours}"

@@ -21,10 +21,16 @@ an address are kept, to be resolved by hand. Pure: bytes or text in, rows out.
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from booking.domain.errors import InvalidInput
 from booking.domain.people import address_digest
+
+if TYPE_CHECKING:
+    from booking.domain.course import CourseDefinition
 
 NAME_COLUMNS = ("name (original name)", "name", "full name", "participant", "display name")
 EMAIL_COLUMNS = ("user email", "email", "email address", "e-mail", "participant email")
@@ -154,3 +160,30 @@ def read_attendance_export(export: bytes | str) -> list[AttendeeRow]:
             )
         )
     return found
+
+
+# "Ruth Sequeira (Host)", "Ruth (iPad)": a meeting adds a note in brackets after a name.
+_NOTE_AFTER_NAME = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def _name_key(name: str) -> str:
+    return " ".join(_NOTE_AFTER_NAME.sub("", name).split()).casefold()
+
+
+def course_runners(definition: CourseDefinition) -> Callable[[AttendeeRow], bool]:
+    """Whether an export's row is one of the course's own people, not an attendee
+    (organiser22 F22): a facilitator, by address or by name (as the meeting shows it, a note
+    in brackets after it aside), or the course's enquiries address (often the meeting's host).
+    Asked only of a row whose address is nobody's on the register."""
+    addresses = {address_digest(f.email) for f in definition.facilitators}
+    if definition.enquiries_email:
+        addresses.add(address_digest(definition.enquiries_email))
+    names = {_name_key(f.name) for f in definition.facilitators if f.name}
+    names.discard("")
+
+    def runs_it(row: AttendeeRow) -> bool:
+        if row.email and address_digest(row.email) in addresses:
+            return True
+        return _name_key(row.name) in names
+
+    return runs_it

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.attendance import MARKS_BEFORE_A_SESSION, CertificateTerms, Completion, Mark
+from booking.domain.attendance import (
+    MARKS_BEFORE_A_SESSION,
+    CertificateTerms,
+    Completion,
+    Mark,
+    training_words,
+)
 from booking.domain.course import Course, CourseDefinition, ScheduledSession, SessionKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.text import one_line, shows_a_letter
@@ -273,10 +279,11 @@ def certificate_terms(
         name=application.answers.name,
         course_title=course.definition.title,
         dates=certificate_dates(course),
-        hours=hours_words(training_time(course)),
+        hours=hours_words(attended_time(application, course)),
         facilitators=tuple(name for name, _ in course.definition.public_facilitators()),
         issued=day_when(closed_at, course.definition.timezone),
         organisation=course.definition.organisation or "",
+        course_hours=hours_words(training_time(course)),
     )
 
 
@@ -358,19 +365,21 @@ def reissued_spelling(application: Application) -> str | None:
     return done.terms.name
 
 
-def certificate_said(application: Application) -> str | None:
-    """The booking's certificate in words, for an organiser (None: it has none): its code, and
-    the spelling it prints when reissued with one."""
-    code = certificate_code(application)
-    if code is None:
-        return None
-    spelling = reissued_spelling(application)
-    return f"{code}, reissued, printed as “{spelling}”" if spelling else code
-
-
 def training_time(course: Course) -> timedelta:
     """The hours of training: the core sessions' durations added up."""
     return sum((s.end - s.start for s in core_sessions(course)), timedelta())
+
+
+def attended_time(application: Application, course: Course) -> timedelta:
+    """The hours the booking attended: the durations of the core sessions marked attended."""
+    return sum(
+        (
+            s.end - s.start
+            for s in core_sessions(course)
+            if application.attendance.get(s.key) is Mark.ATTENDED
+        ),
+        timedelta(),
+    )
 
 
 def hours_words(duration: timedelta) -> str:
@@ -398,6 +407,12 @@ class CertificateDetails:
     verification_url: str
     issued: str  # the day the register was closed, in words
     organisation: str = ""  # who runs the course: the PDF's author
+    course_hours: str = ""  # the course's length ("" on a certificate recorded before it)
+
+    @property
+    def training(self) -> str:
+        """What the certificate says of the training (``domain.attendance.training_words``)."""
+        return training_words(self.hours, self.course_hours)
 
 
 @dataclass(frozen=True)

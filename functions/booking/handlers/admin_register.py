@@ -50,10 +50,10 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
     @served("importAttendance")
     def import_attendance(course_id: str) -> Response[str]:
         from booking.handlers.register_views import AttendanceImportIn, import_out
-        from booking.services import register
+        from booking.services.attendance_importing import import_attendance
 
         given = parse_json_strictly(AttendanceImportIn, body(), "the import needs attention")
-        done = register.import_attendance(ports(), course_id, given.session, given.export)
+        done = import_attendance(ports(), course_id, given.session, given.export)
         return http.json_response(200, import_out(done).model_dump(mode="json"))
 
     @served("closeRegister")

@@ -3,6 +3,10 @@ words (split from ``console_pages.py``, whose chrome, rows and money words it sh
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+from urllib.parse import quote
+
 from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
@@ -10,7 +14,7 @@ from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.page_seen import application_facts, digest
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
-from booking.domain.register import certificate_said
+from booking.domain.register import certificate_code, reissued_spelling
 from booking.domain.statuses import person_shown
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import (
@@ -132,6 +136,26 @@ def _timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[
     ]
 
 
+def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
+    """The booking's certificate in words and links (organiser22 F19: never its bare code):
+    when it was issued, the spelling it prints if reissued with one, its public check page,
+    and whether it may be sent again; a held one says so, with the way to reissue it."""
+    application, course_id = detail.application, detail.course.course_id
+    code, done = certificate_code(application), application.completion
+    if code is None or done is None:
+        return None
+    zone = detail.course.definition.timezone
+    return {
+        "held": detail.certificate_held,
+        "issued": done.terms.issued if done.terms else day_when(done.closed_at, zone),
+        "spelling": reissued_spelling(application) or "",
+        "check": f"/certificates/{quote(code)}",
+        "register": f"/console/courses/{quote(course_id)}/register",
+        "may_send_again": not detail.certificate_held and nobody_to_tell(application) is None,
+        "press": secrets.token_urlsafe(12),
+    }
+
+
 def _bursary_said(application: Application, currency: str) -> dict[str, str]:
     """The bursary granted, in words beside the form (the form carries ``seen``: a grant that
     finds another amount granted since the page showed it is refused, 409 ``bursary_changed``,
@@ -177,7 +201,7 @@ def application_page(
         **_bursary_said(application, currency),
         # What the forms that say an act's consequences act on (``domain.page_seen``).
         seen=digest(application_facts(application)),
-        certificate=certificate_said(application) or "",
+        certificate=_certificate_facts(detail),
         answers=answers_said(application.answers),
         timeline=_timeline_rows(detail, currency, zone),
         actions=detail.actions,

@@ -5,6 +5,8 @@ rule the scheduled run invites with; this module says it in words."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -31,11 +33,15 @@ from booking.services.follow_up_invitations import (
     EventInvitations,
     Invited,
     ProgrammeInvitations,
+    invite_now,
     programme_invitations,
     send_invitation_again,
 )
+from booking.services.organisers import spreadsheet_safe
 
 SENT_AGAIN = "invitation_sent_again"
+INVITED_NOW = "invited_now"
+INVITED_ALREADY = "invited_already"
 
 
 def _page_of(programme: str) -> str:
@@ -60,6 +66,8 @@ def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, An
         "cohort": cohort_name(invited.course),
         "sent": sent,
         "may_send_again": invited.decided_at is not None,
+        # Not invited yet: an organiser may invite them before the day (organiser22 F20).
+        "may_invite_now": invited.decided_at is None,
     }
 
 
@@ -96,6 +104,58 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
     }
 
 
+def _graduates_said(invitations: ProgrammeInvitations, zone: str) -> list[dict[str, Any]]:
+    """The programme's graduates, each with the follow-ups they were invited to, in words."""
+    named = {
+        item.event.key: f"Follow-up {n} ({day_when(item.event.session.start, zone)})"
+        for n, item in enumerate(invitations.events, start=1)
+    }
+    return [
+        {
+            "name": g.application.answers.name,
+            "reference": g.application.reference_or_id,
+            "application_id": g.application.application_id,
+            "cohort": cohort_name(g.course),
+            "completed": day_when(g.graduated_at, zone),
+            "invited": ", ".join(named[key] for key in g.invited_to if key in named)
+            or "Not invited to any yet",
+        }
+        for g in invitations.graduates
+    ]
+
+
+GRADUATES_CSV_COLUMNS = (
+    "Reference",
+    "Full name",
+    "Email address",
+    "Organisation",
+    "Cohort",
+    "Completed",
+    "Invited to",
+)
+
+
+def _graduates_csv(invitations: ProgrammeInvitations) -> str:
+    """The graduates list as a spreadsheet opens it: UTF-8 with a byte-order mark, every cell
+    safe from formula injection (as the roster CSV)."""
+    zone = invitations.cohorts[0].definition.timezone
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(GRADUATES_CSV_COLUMNS)
+    for g, said in zip(invitations.graduates, _graduates_said(invitations, zone), strict=True):
+        cells = (
+            said["reference"],
+            said["name"],
+            g.application.answers.email,
+            g.application.answers.organisation,
+            said["cohort"],
+            said["completed"],
+            said["invited"],
+        )
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return "\ufeff" + buffer.getvalue()
+
+
 def follow_ups_page(
     invitations: ProgrammeInvitations, *, done: str = "", problem: str = "", status: int = 200
 ) -> Response[str]:
@@ -110,6 +170,7 @@ def follow_ups_page(
         ),
         programme_slug=invitations.programme,
         events=events,
+        graduates=_graduates_said(invitations, zone),
         press=press_issued(),  # bound to the session: a made-up press is refused
         done=done,
         problem=problem,
@@ -124,6 +185,13 @@ def follow_up_invitations(programme: str) -> Response[str]:
     done = ""
     if notice.done == SENT_AGAIN:
         done = f"The invitation was sent again to the booking {notice.code}."
+    elif notice.done == INVITED_NOW:
+        done = (
+            f"The booking {notice.code} was invited now; the invitations sent on their day "
+            "will not invite them again."
+        )
+    elif notice.done == INVITED_ALREADY:
+        done = f"The booking {notice.code} was invited already: nothing more was sent."
     return follow_ups_page(invitations, done=done)
 
 
@@ -140,3 +208,28 @@ def send_again(programme: str, event_key: str, application_id: str) -> Response[
             invitations, problem=sentence(refused.message), status=http.status_for(refused)
         )
     return after_action(_page_of(programme), SENT_AGAIN, sent.reference_or_id)
+
+
+@served("consoleInviteToFollowUpNow")
+def invite_graduate_now(programme: str, event_key: str, application_id: str) -> Response[str]:
+    try:
+        invited = invite_now(ports(), programme, event_key, application_id)
+    except Conflict as refused:
+        invitations = programme_invitations(ports(), programme)
+        return follow_ups_page(
+            invitations, problem=sentence(refused.message), status=http.status_for(refused)
+        )
+    application = ports().repository.get_application(application_id)
+    code = application.reference_or_id if application is not None else application_id
+    return after_action(_page_of(programme), INVITED_NOW if invited else INVITED_ALREADY, code)
+
+
+@served("consoleGraduatesCsv")
+def graduates_csv(programme: str) -> Response[str]:
+    headers = {
+        "Content-Disposition": http.attachment(f"{programme}-graduates.csv"),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    body = _graduates_csv(programme_invitations(ports(), programme))
+    return Response(200, "text/csv; charset=utf-8", body, headers)

@@ -16,6 +16,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import paid_back_said, paid_for_them
+from booking.domain.graduation import completion_words
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
 from booking.domain.refund_failed import failed_and_held
@@ -213,6 +214,7 @@ def _row(
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
         "refund_failed": bool(failed_and_held(application)),
+        "completion": completion_words(course, application),
         "waiting": (waiting or {}).get(application.application_id)
         if application.status is ApplicationStatus.WAITLISTED
         else None,

@@ -29,8 +29,9 @@ from booking.handlers.console_app import (
 from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
-from booking.services import register
-from booking.services.register import AttendanceImport, Register
+from booking.services import attendance_importing, register
+from booking.services.attendance_importing import AttendanceImport
+from booking.services.register import Register
 
 if TYPE_CHECKING:
     from booking.domain.attendance_import import AttendeeRow
@@ -158,6 +159,8 @@ def _import_shown(imported: AttendanceImport) -> dict[str, Any]:
         "session_key": imported.session.key,
         "marked": [row.application.answers.name for row, _ in imported.marked],
         "unmatched": imported.unmatched,
+        # The course's own people in the export: named, not offered to resolve (F22).
+        "facilitators": [f"{r.name or r.email} (line {r.line})" for r in imported.facilitators],
         # Carried by each row's form, so resolving one keeps the others in view.
         "unmatched_json": json.dumps([asdict(r) for r in imported.unmatched]),
     }
@@ -281,7 +284,9 @@ def import_attendance(course_id: str) -> Response[str]:
                 "the import needs attention",
                 {"export": "paste the export, or choose its file"},
             )
-        done = register.import_attendance(ports(), course_id, _form_value("session"), export)
+        done = attendance_importing.import_attendance(
+            ports(), course_id, _form_value("session"), export
+        )
     except (InvalidInput, Conflict) as refused:
         return _page(course_id, http.status_for(refused), problem=_said(refused))
     return _page(course_id, imported=done)
@@ -313,3 +318,20 @@ def reissue_certificate(course_id: str) -> Response[str]:
         return _page(course_id, http.status_for(refused), problem=_said(refused), typed=typed)
     said = "reissued" if done.emailed else "reissued_already"
     return after_action(f"/console/courses/{quote(course_id)}/register", said)
+
+
+@served("consoleSendCertificateAgain")
+def send_certificate_again(application_id: str) -> Response[str]:
+    """A completer's certificate emailed again, from their application's page (organiser22
+    F19); refused in words on that page."""
+    from booking.handlers.console_application import application_page
+    from booking.services.certificate_again import send_certificate_again as send_again
+    from booking.services.console import application_detail
+
+    try:
+        send_again(ports(), application_id, _form_value("press"))
+    except (Conflict, InvalidInput) as refused:
+        detail = application_detail(ports(), application_id)
+        shown = application_page(chrome(), detail, problem=sentence(refused.message))
+        return html_page(http.status_for(refused), shown)
+    return after_action(f"/console/applications/{quote(application_id)}", "certificate_sent_again")

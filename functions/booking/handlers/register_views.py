@@ -10,7 +10,8 @@ from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTE
 from booking.domain.model import Model
 from booking.domain.register import MAX_PRINTED_NAME, RegisterRow, reissued_spelling
 from booking.handlers.views import PrintedName
-from booking.services.register import AttendanceImport, ClosedRegister, Register
+from booking.services.attendance_importing import AttendanceImport
+from booking.services.register import ClosedRegister, Register
 
 
 class RegisterMarkIn(Model):
@@ -112,6 +113,11 @@ class AttendanceImportOut(Model):
     session: str
     marked: list[RegisterRowOut]
     unmatched: list[AttendeeRowOut]
+    facilitators: list[AttendeeRowOut] = Field(
+        default_factory=list,
+        description="Rows of the course's own people (a facilitator by address or name, or the "
+        "enquiries address): nobody to mark, and not among the unmatched",
+    )
 
 
 class ClosedRegisterOut(Model):
@@ -171,6 +177,7 @@ def import_out(done: AttendanceImport) -> AttendanceImportOut:
         session=done.session.key,
         marked=[row_out(row) for row, _ in done.marked],
         unmatched=[attendee_out(r) for r in done.unmatched],
+        facilitators=[attendee_out(r) for r in done.facilitators],
     )
 
 

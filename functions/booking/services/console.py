@@ -32,6 +32,7 @@ from booking.domain.groups import (
 from booking.domain.live_for_money import bursary_refusal
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.references import normalised_reference
+from booking.domain.register import certificate_code
 from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
@@ -48,6 +49,7 @@ from booking.services.reading import (
     applications_as_read,
     stored_applications,
 )
+from booking.services.register import printable
 from booking.services.waiting_moves import MovingIn, moving_in_now
 from booking.services.waitlist import waiting_positions, waitlist_position
 
@@ -257,6 +259,8 @@ class ApplicationDetail:
     left_to_pay: int | None = None
     # Its place on the waiting list (1 = next), while it waits (organiser20 F4).
     waitlist_position: int | None = None
+    # Its certificate is held (its name unprintable in the certificate's font): never sent.
+    certificate_held: bool = False
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -311,6 +315,8 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         wait_ended_said=wait_ended,
         address_suppressed=not application.is_erased
         and ports.repository.is_suppressed(application.answers.email),
+        certificate_held=certificate_code(application) is not None
+        and not printable(ports, application),
     )
 
 

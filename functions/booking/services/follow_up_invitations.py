@@ -1,12 +1,16 @@
 """A programme's follow-up invitations as an organiser reads them (organiser20 F10): for each
 follow-up event, who is invited (its graduates, by the rule the scheduled run queues the
 invitations with: ``domain.programme.graduates``), whom the invitation was sent to and when,
-and when the rest go; and an organiser's press that sends one graduate's invitation again.
+and when the rest go; and an organiser's press that sends one graduate's invitation again, or
+invites a graduate before the invitations' own day (organiser22 F20).
 
 The scheduled run invites each graduate once (``services.reminders``: its claim per person
 and event is the record read here). Sending one again is a message of its own, keyed by the
 press (the form's ``press`` value): the same press posted twice, or twice at once, is one
-message (the mailer sends a job id once), two presses are two.
+message (the mailer sends a job id once), two presses are two. Inviting now is the scheduled
+run's own invitation, claimed early: the same claim per person and event (whoever claims it
+first sends it, the other finds it claimed), the same message, so a graduate invited now is
+never invited again when the day comes, and a second press sends nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +23,15 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.programme import FollowUpEvent, follow_up_events, graduates, programme_of
-from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD
+from booking.domain.graduation import graduated_at
+from booking.domain.programme import (
+    FollowUpEvent,
+    follow_up_events,
+    graduates,
+    person_key,
+    programme_of,
+)
+from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, INVITATION
 from booking.services.concurrency import retried
 from booking.services.ports import Ports, ReminderMarker
 
@@ -55,11 +66,24 @@ class EventInvitations:
 
 
 @dataclass(frozen=True)
+class Graduate:
+    """One booking that made its person a graduate of the programme (organiser22 F20): its
+    cohort, when (``domain.graduation.graduated_at``), and the follow-ups its person was invited
+    to (their keys, soonest first)."""
+
+    application: Application
+    course: Course
+    graduated_at: datetime
+    invited_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProgrammeInvitations:
     programme: str
     cohorts: tuple[Course, ...]  # the earliest first
     events: tuple[EventInvitations, ...]
     now: datetime
+    graduates: tuple[Graduate, ...] = ()  # by cohort, then name
 
 
 def _cohorts(ports: Ports, programme: str) -> list[Course]:
@@ -88,7 +112,45 @@ def programme_invitations(ports: Ports, programme: str) -> ProgrammeInvitations:
         for event in follow_up_events(cohorts)
         if event.programme == programme
     )
-    return ProgrammeInvitations(programme, tuple(cohorts), events, now)
+    return ProgrammeInvitations(
+        programme, tuple(cohorts), events, now, _graduates(bookings, events, now)
+    )
+
+
+def _graduates(
+    bookings: list[tuple[Course, Application]],
+    events: tuple[EventInvitations, ...],
+    now: datetime,
+) -> tuple[Graduate, ...]:
+    """Every booking that made its person a graduate, with the follow-ups its person was
+    invited to (an invitation goes to a person, about one of their bookings)."""
+    invited: dict[str, list[str]] = {}
+    for item in events:
+        for one in item.invited:
+            if one.decided_at is not None:
+                person = person_key(one.application.answers.email)
+                invited.setdefault(person, []).append(item.event.key)
+    found = [
+        Graduate(
+            application,
+            course,
+            when,
+            tuple(invited.get(person_key(application.answers.email), ())),
+        )
+        for course, application in bookings
+        if (when := graduated_at(course, application, now)) is not None
+    ]
+    return tuple(
+        sorted(
+            found,
+            key=lambda g: (
+                g.course.first_start(),
+                g.course.course_id,
+                g.application.answers.name.casefold(),
+                g.application.application_id,
+            ),
+        )
+    )
 
 
 def _event_invitations(
@@ -134,19 +196,7 @@ def send_invitation_again(
     then goes by itself, at its time)."""
     if not _PRESS.fullmatch(press):
         raise InvalidInput("Press the button on the page again.", fields={"press": "missing"})
-    cohorts = _cohorts(ports, programme)
-    now = ports.clock()
-    event = next(
-        (e for e in follow_up_events(cohorts) if e.programme == programme and e.key == event_key),
-        None,
-    )
-    if event is None:
-        raise NotFound(f"no follow-up {event_key!r} in the programme {programme!r}")
-    if event.session.start <= now:
-        raise Conflict("this follow-up has taken place", code="follow_up_started")
-    bookings = _bookings(ports, cohorts)
-    person = _graduate(event, bookings, application_id, now)
-    cohort, booking = next((c, a) for c, a in bookings if a.application_id == application_id)
+    event, cohort, booking, person, now = _graduate_of(ports, programme, event_key, application_id)
     claims = {m.recipient for m in ports.repository.invitations_to(event.about)}
     if person not in claims:
         raise Conflict(
@@ -169,6 +219,53 @@ def send_invitation_again(
         return ports.repository.save(new, current)
 
     return retried(write, lambda: _application(ports, application_id), first=booking)
+
+
+def invite_now(ports: Ports, programme: str, event_key: str, application_id: str) -> bool:
+    """Invite the graduate whose booking is ``application_id`` to ``event_key`` now, before the
+    invitations' own day, by the scheduled run's claim: True when this press invited them,
+    False when they were invited already (by the run or an earlier press: nothing is sent).
+    Refused in words when the follow-up has taken place or the booking is not a graduate's.
+    The message goes through the booking's outbox (the console sends no queue message); a
+    crash after the claim leaves it for the next scheduled run, which re-queues it."""
+    event, _, booking, person, now = _graduate_of(ports, programme, event_key, application_id)
+    job = EmailJob.follow_up(
+        EmailKind.FOLLOW_UP_INVITATION, event.to(person, booking), planned_at=now
+    )
+    marker = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
+    if not ports.repository.claim_reminder(marker, now):
+        return False
+
+    def write(current: Application) -> Application:
+        if any(j.job_id == job.job_id for j in current.outbox):
+            return current
+        new = current.model_copy(update={"updated_at": now}).with_emails(job)
+        return ports.repository.save(new, current)
+
+    retried(write, lambda: _application(ports, application_id), first=booking)
+    ports.repository.mark_reminder_queued(marker, now)
+    return True
+
+
+def _graduate_of(
+    ports: Ports, programme: str, event_key: str, application_id: str
+) -> tuple[FollowUpEvent, Course, Application, str, datetime]:
+    """The event, the booking's cohort, the booking and its person, and now: refused in words
+    when the follow-up has taken place or the booking is not a graduate invited to it."""
+    cohorts = _cohorts(ports, programme)
+    now = ports.clock()
+    event = next(
+        (e for e in follow_up_events(cohorts) if e.programme == programme and e.key == event_key),
+        None,
+    )
+    if event is None:
+        raise NotFound(f"no follow-up {event_key!r} in the programme {programme!r}")
+    if event.session.start <= now:
+        raise Conflict("this follow-up has taken place", code="follow_up_started")
+    bookings = _bookings(ports, cohorts)
+    person = _graduate(event, bookings, application_id, now)
+    cohort, booking = next((c, a) for c, a in bookings if a.application_id == application_id)
+    return event, cohort, booking, person, now
 
 
 def _graduate(

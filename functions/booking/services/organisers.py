@@ -21,6 +21,7 @@ from booking.domain.course_money import (
 from booking.domain.covered import owed_now, paid_by_said, status_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
+from booking.domain.graduation import completion_words
 from booking.domain.money import Money
 from booking.domain.page_seen import application_facts, digest
 from booking.domain.refund_failed import failed_and_held
@@ -225,7 +226,7 @@ def _iso(moment: datetime) -> str:
 MULTILINE_ANSWERS = frozenset({"leadership_role", "motivation", "accessibility_needs"})
 
 
-def _spreadsheet_safe(value: object, *, multiline: bool = False) -> str:
+def spreadsheet_safe(value: object, *, multiline: bool = False) -> str:
     """A cell a spreadsheet shows as typed: no raw control or bidirectional character (written
     as a visible escape, ``domain.text``; an answer keeps its line breaks, quoted by the CSV),
     and no formula injection: a cell starting with = + - @ would be run as a formula by Excel;
@@ -259,6 +260,8 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["billing_email"],
     # Added last, so the columns before it keep their places (organiser20 F4).
     "Place on the waiting list",
+    # Whether they completed the course, as the register decided (organiser22 F20).
+    "Completion",
 )
 
 
@@ -299,10 +302,11 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["billing_name"],
             money["billing_email"],
             _place_in_line(application, positions),
+            completion_words(course, application),
         ]
         multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
         writer.writerow(
-            [_spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
+            [spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
         )
     return "\ufeff" + buffer.getvalue()
 

@@ -1,5 +1,6 @@
-"""A course's register: reading it, marking it, importing a meeting's attendance, closing it,
-and the certificates closing gives (``domain.register`` has the rules).
+"""A course's register: reading it, marking it, closing it, and the certificates closing gives
+(``domain.register`` has the rules; importing a meeting's attendance is
+``services.attendance_importing``).
 
 Every mark is a conditional save of its application (the version read): two organisers marking
 the same person at once both land, one after the other, and the timeline records each. Closing
@@ -15,7 +16,6 @@ import re
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
@@ -25,7 +25,6 @@ from booking.domain.attendance import Completion, Mark
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import CERTIFICATE_HELD, Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
-from booking.domain.people import address_digest
 from booking.domain.register import (
     CERTIFICATE_CODE_BYTES,
     NO_REGISTER,
@@ -35,9 +34,7 @@ from booking.domain.register import (
     certificate_terms,
     closing_refusal,
     completion_of,
-    core_session,
     core_sessions,
-    early_mark_refusal,
     keeps_register,
     marked,
     marks_allowed,
@@ -49,9 +46,6 @@ from booking.domain.register import (
 from booking.services.access import authorised
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
-
-if TYPE_CHECKING:
-    from booking.domain.attendance_import import AttendeeRow
 
 logger = Logger(child=True)
 
@@ -80,13 +74,6 @@ class ClosedRegister:
     # Of those completed, whose name the certificate's font cannot print in full (held).
     unprintable_names: list[str] = field(default_factory=list)
     closed_already: bool = False  # it was closed before this close
-
-
-@dataclass(frozen=True)
-class AttendanceImport:
-    session: ScheduledSession
-    marked: list[tuple[RegisterRow, AttendeeRow]]  # marked attended by this import
-    unmatched: list[AttendeeRow]  # no booking on the register has the row's address
 
 
 def _course(ports: Ports, course_id: str) -> Course:
@@ -164,47 +151,6 @@ def mark(
     )
     [row] = register_rows(course, [done])
     return row
-
-
-def import_attendance(
-    ports: Ports, course_id: str, session_key: str, export: bytes | str
-) -> AttendanceImport:
-    """Mark attended everyone on the register whose address (trimmed, any case) is in a
-    video meeting's attendance export; the rows matching nobody come back to be resolved."""
-    course = _course(ports, course_id)
-    if ports.repository.register_closed_at(course_id) is not None:
-        # Refused whatever the export holds (even rows matching nobody): nothing can change.
-        raise Conflict("the register is closed: marks can no longer change", code="register_closed")
-    session = core_session(course, session_key, "the import needs attention")
-    # An attendance export marks people attended: of a session that has begun only.
-    too_early = early_mark_refusal(
-        session, Mark.ATTENDED, course.definition.timezone, ports.clock()
-    )
-    if too_early is not None:
-        raise InvalidInput("the import needs attention", {"session": too_early})
-    # A meeting's export (CSV) is read here only: the functions that show a register or a
-    # certificate (the api's status page) do not load its reader.
-    from booking.domain.attendance_import import read_attendance_export
-
-    rows = read_attendance_export(export)
-    by_address = {
-        address_digest(a.answers.email): a
-        for a in ports.repository.list_applications(course_id)
-        if on_register(a)
-    }
-    found: list[tuple[Application, AttendeeRow]] = []
-    unmatched: list[AttendeeRow] = []
-    for row in rows:
-        booking = by_address.get(address_digest(row.email)) if row.email else None
-        if booking is None:
-            unmatched.append(row)
-        else:
-            found.append((booking, row))
-    done = [
-        (mark(ports, course_id, booking.application_id, session_key, Mark.ATTENDED), row)
-        for booking, row in found
-    ]
-    return AttendanceImport(session=session, marked=done, unmatched=unmatched)
 
 
 def close(ports: Ports, course_id: str) -> ClosedRegister:
@@ -429,6 +375,7 @@ class VerifiedCertificate:
     dates: str
     hours: str
     reference: str
+    course_hours: str = ""
 
 
 def verify(ports: Ports, code: str) -> VerifiedCertificate:

@@ -223,6 +223,8 @@ def course_form(
         **closing_facts(course, now),
         "clock": clock_words(definition.timezone),  # whose clock its times are on
         "approval_required": definition.approval_required,
+        # Core sessions a completer attends (None: no register kept, nothing to say).
+        "completion_needed": definition.completion_min_sessions,
         "action": action,
         "invoice_allowed": definition.invoice_allowed,
         "po_required": definition.po_required,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from booking.domain.attendance import training_words
 from booking.handlers.pages.templates import environment
 from booking.services.register import VerifiedCertificate
 
@@ -14,7 +15,7 @@ def certificate_page(verified: VerifiedCertificate) -> str:
             name=verified.name,
             course_title=verified.course_title,
             dates=verified.dates,
-            hours=verified.hours,
+            hours=training_words(verified.hours, verified.course_hours),
             reference=verified.reference,
         )
     )

@@ -9,6 +9,7 @@ from booking.handlers.routes.answers import (
     NOTICE_ONCE,
     PROGRAMME,
     console_form,
+    download,
     page,
     path_parameter,
     see_other,
@@ -26,10 +27,32 @@ FOLLOW_UPS: tuple[Route, ...] = (
         "GET",
         FOLLOW_UPS_PAGE,
         "consoleFollowUpInvitations",
-        "A programme's follow-ups: for each, who is invited (its graduates), whom the "
+        "A programme's graduates (who completed which cohort, when, invited to which "
+        "follow-ups) and its follow-ups: for each, who is invited (its graduates), whom the "
         "invitation was sent to and when, and when the rest go",
         {"200": page("The follow-ups and their invitations"), "404": page("No such programme")},
         description=NOTICE_ONCE,
+        parameters=(PROGRAMME,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/programmes/{programme}/graduates.csv",
+        "consoleGraduatesCsv",
+        "The programme's graduates to download (organiser22 F20): who completed which cohort, "
+        "when, and the follow-ups they were invited to",
+        {
+            "200": download(
+                "text/csv",
+                "<programme>-graduates.csv",
+                "UTF-8 with a byte-order mark, one graduate's booking a row, in people's words: "
+                "reference, name, email address, organisation, cohort, the day they completed "
+                "it, the follow-ups they were invited to",
+                {"type": "string"},
+            ),
+            "404": page("No such programme"),
+        },
         parameters=(PROGRAMME,),
         tags=TAGS,
     ),
@@ -62,6 +85,29 @@ FOLLOW_UPS: tuple[Route, ...] = (
             },
             "press",
         ),
+        parameters=(PROGRAMME, _EVENT, _APPLICATION),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "POST",
+        FOLLOW_UPS_PAGE + "/{event_key}/invitations/{application_id}/invite-now",
+        "consoleInviteToFollowUpNow",
+        "Invite one graduate to a follow-up now, before the invitations' own day: the "
+        "invitation the scheduled run would send, sent once (a graduate invited already is "
+        "not emailed again, then or when the day comes)",
+        {
+            "303": see_other(
+                "Invited (or invited already): the follow-ups page says so once", notice=True
+            ),
+            "404": page("No such programme, follow-up or application"),
+            "409": page(
+                "The follow-ups page again, saying why not (the follow-up has taken place, or "
+                "the booking is not a graduate's)"
+            ),
+            "422": page("The follow-ups page again: the form was not the page's"),
+        },
+        body=console_form(),
         parameters=(PROGRAMME, _EVENT, _APPLICATION),
         tags=TAGS,
     ),

@@ -234,6 +234,37 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         tags=_CONSOLE,
     ),
     Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/applications/{application_id}/certificate/send-again",
+        "consoleSendCertificateAgain",
+        "Email a completer's certificate, with its PDF, to them again (once per press of the "
+        "button on the application's page)",
+        {
+            "303": see_other("Sent: back to the application, which says so once", notice=True),
+            "404": page("No such application"),
+            "409": page(
+                "The application again, saying why not (no certificate, one held for a name the "
+                "font cannot print, or the person's data erased)"
+            ),
+            "422": page("The application again: the form was not the page's"),
+        },
+        body=console_form(
+            {
+                "press": {
+                    "type": "string",
+                    "description": "The page's value for this press: the same press sent "
+                    "twice is one email",
+                    "minLength": 8,
+                    "maxLength": 64,
+                }
+            },
+            "press",
+        ),
+        parameters=(path_parameter("application_id"),),
+        tags=_CONSOLE,
+    ),
+    Route(
         Function.API,
         "GET",
         "/certificates/{code}",

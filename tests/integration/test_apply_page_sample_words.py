@@ -1,0 +1,48 @@
+"""The application page says only what is true of our form and the course (organiser22 F23):
+no "about 5 minutes" nobody measured, no "come to every session" where completing needs
+fewer; a course that keeps a register says how many sessions completing needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def _apply_page(system: System, course_id: str) -> str:
+    reply = system.api("GET", f"/courses/{course_id}/apply", headers={"accept": "text/html"})
+    assert reply.status == 200, reply.body
+    return text_of(reply.body)
+
+
+def test_the_sample_page_promises_nothing_of_its_own(system: System) -> None:
+    said = _apply_page(system, "compassionate-leadership-test")
+    assert "about 5 minutes" not in said
+    assert "every session" not in said.replace("Every session is online", "")
+
+
+def test_a_course_with_a_register_says_how_many_sessions_complete_it(system: System) -> None:
+    first = (datetime.now(UTC) + timedelta(days=10)).date()
+    system.put_course(
+        "register-words",
+        {
+            "title": "Compassionate Leadership Training",
+            "price": {"amount": 20000, "currency": "gbp"},
+            "capacity": 10,
+            "completion_min_sessions": 2,
+            "sessions": [
+                {
+                    "date": (first + timedelta(days=7 * n)).isoformat(),
+                    "start_time": "10:00",
+                    "end_time": "12:00",
+                }
+                for n in range(3)
+            ],
+        },
+    )
+    said = _apply_page(system, "register-words")
+    assert (
+        "Completing the course, and its certificate, needs at least 2 of its 3 sessions "
+        "attended: please check you can come before you apply." in said
+    )

@@ -1,0 +1,133 @@
+"""A completer's certificate on their application's page (organiser22 F19): said in words with
+a link to its check page, never as its bare code, and *Send the certificate again* emails it,
+with its PDF, once per press of the button. Through the real handlers, moto and the Stripe
+stand-in."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+COURSE = "certificate-again-cohort"
+REGISTER = f"/courses/{COURSE}/register"
+
+
+def _definition(first: datetime) -> dict[str, Any]:
+    return {
+        "programme": "certificate-again-programme",
+        "title": "Compassionate Leadership Training",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 10,
+        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
+        "completion_min_sessions": 1,
+        "sessions": [
+            {"date": first.date().isoformat(), "start_time": "10:00", "end_time": "12:00"}
+        ],
+    }
+
+
+def _closed(
+    system: System, completer: str = "Ada Present"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Ada (or ``completer``) completed, Bo did not; the register closed and its emails sent."""
+    system.put_course(COURSE, _definition(datetime.now(UTC) + timedelta(days=3)))
+    ada = system.booked(COURSE, name=completer, email="ada@example.org")
+    bo = system.booked(COURSE, name="Bo Absent", email="bo@example.org")
+    system.clock_offset += timedelta(days=10)
+    [session] = [s["key"] for s in system.admin("GET", REGISTER).json()["sessions"]]
+    for booking, mark in ((ada, "attended"), (bo, "absent")):
+        reply = system.admin(
+            "POST",
+            f"{REGISTER}/marks",
+            json_body={
+                "application_id": booking["application_id"],
+                "session": session,
+                "mark": mark,
+            },
+        )
+        assert reply.status == 200, reply.body
+    assert system.admin("POST", f"{REGISTER}/close").status == 200
+    system.deliver_emails()
+    return ada, bo
+
+
+def _send_again_form(page: str, application_id: str) -> dict[str, str]:
+    form = re.search(
+        rf'<form method="post" action="/console/applications/{application_id}/'
+        r'certificate/send-again">\s*<input type="hidden" name="csrf_token" value="([^"]*)">'
+        r'.*?<input type="hidden" name="press" value="([^"]*)">',
+        page,
+        re.S,
+    )
+    assert form, "no Send the certificate again form"
+    return {"csrf_token": form.group(1), "press": form.group(2)}
+
+
+def _certificates(system: System) -> list[Any]:
+    return [m for m in system.deliver_emails() if "certificate" in m.subject.lower()]
+
+
+def test_the_certificate_is_linked_and_sent_again_once_per_press(system: System) -> None:
+    ada, _ = _closed(system)
+    browser: ConsoleBrowser = signed_in(system)
+    path = f"/console/applications/{ada['application_id']}"
+    page = browser.get(path).body
+    stored = system.ports.repository.get_application(ada["application_id"])
+    assert stored is not None
+    assert stored.completion is not None
+    code = stored.completion.certificate
+    assert code
+    said = text_of(page)
+    assert code not in said  # never the bare token
+    assert f'href="/certificates/{code}"' in page
+    assert "Issued " in said
+    form = _send_again_form(page, ada["application_id"])
+    reply = browser.post(f"{path}/certificate/send-again", **form)
+    assert reply.status == 303, reply.body
+    [sent] = _certificates(system)
+    assert sent.to == ["ada@example.org"]
+    assert [a.content_type for a in sent.attachments] == ["application/pdf"]
+    assert "is on its way to them again" in text_of(browser.get(path).body)
+    # The same press again (a double click, a resubmitted form) is no second email.
+    assert browser.post(f"{path}/certificate/send-again", **form).status == 303
+    assert _certificates(system) == []
+    # A new press (the page loaded again) is.
+    fresh = _send_again_form(browser.get(path).body, ada["application_id"])
+    assert fresh["press"] != form["press"]
+    assert browser.post(f"{path}/certificate/send-again", **fresh).status == 303
+    assert [m.to for m in _certificates(system)] == [["ada@example.org"]]
+
+
+def test_no_certificate_is_sent_for_someone_who_did_not_complete(system: System) -> None:
+    _, bo = _closed(system)
+    browser = signed_in(system)
+    path = f"/console/applications/{bo['application_id']}"
+    page = browser.get(path).body
+    assert "certificate/send-again" not in page
+    reply = browser.post(
+        f"{path}/certificate/send-again", csrf_token=browser.csrf(path), press="a-press-value"
+    )
+    assert reply.status == 409, reply.body
+    assert "This booking has no certificate" in text_of(reply.body)
+    assert _certificates(system) == []
+
+
+def test_a_held_certificate_says_so_and_is_not_sent_again(system: System) -> None:
+    anil, _ = _closed(system, completer="अनिल")  # the certificate's font has no such letters
+    browser = signed_in(system)
+    path = f"/console/applications/{anil['application_id']}"
+    page = browser.get(path).body
+    assert "Held, not sent: the certificate's font cannot print the name" in text_of(page)
+    assert f'href="/console/courses/{COURSE}/register"' in page
+    assert "certificate/send-again" not in page
+    reply = browser.post(
+        f"{path}/certificate/send-again", csrf_token=browser.csrf(path), press="a-press-value"
+    )
+    assert reply.status == 409, reply.body
+    assert "Its certificate is held" in text_of(reply.body)
+    assert _certificates(system) == []
