@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import time
+from typing import Any
 
 from booking.domain.course import is_valid_course_id
 from booking.domain.sessions import ENDS_BEFORE_IT_STARTS, ends_after_start
@@ -67,3 +68,14 @@ def whole_number_mistakes(posted: Mapping[str, object]) -> dict[str, str]:
         elif not _WHOLE_NUMBER.fullmatch(typed):
             mistakes[name] = f"Enter a whole number of {unit}, like 7, with nothing else in the box"
     return mistakes
+
+
+def reminder_hours(typed: str, errors: dict[str, str]) -> Any:
+    """The reminders' hours typed (``24, 1``) as whole numbers; on a mistake, the reason goes
+    into ``errors`` and no hours come back."""
+    parts = [part for part in re.split(r"[,\s]+", typed) if part]
+    # ASCII digits only: str.isdigit() takes "٢٤" (hostile32 H12), which int() reads as 24.
+    if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
+        errors["reminder_offsets_hours"] = "Enter whole hours separated by commas, like 24, 1"
+        return []
+    return [int(part) for part in parts]
