@@ -194,10 +194,11 @@ PAGES: tuple[Route, ...] = (
         "by name on every course",
         {
             "200": page(
-                "A name, an invoice number or a purchase order: the applications on every "
-                "course by a name holding it (or with it as their invoice number or "
-                "purchase order), and the group bookings whose manager, "
-                "organisation, invoice number or purchase order holds it"
+                "A name, an organisation, an invoice number or a purchase order: the "
+                "applications on every course by a name or organisation holding it (or "
+                "billed to an employer whose name holds it, or with it as their invoice "
+                "number or purchase order), and the group bookings whose manager, "
+                "organisation, invoice addressee, invoice number or purchase order holds it"
             ),
             "303": see_other("Found: to the application's page or the person's page"),
             "404": page("No application has that reference"),
@@ -206,8 +207,8 @@ PAGES: tuple[Route, ...] = (
         parameters=(
             query(
                 "q",
-                "A reference (like CL-7K3Q9), an email address, a name (or part of one), "
-                "an invoice number or a purchase order",
+                "A reference (like CL-7K3Q9), an email address, a name or an organisation "
+                "(or part of one), an invoice number or a purchase order",
                 required=True,
                 maxLength=MAX_QUERY_LENGTH,
             ),
