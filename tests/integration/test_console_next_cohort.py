@@ -174,9 +174,22 @@ def test_a_half_filled_session_row_is_refused_in_words(
     assert refused.status == 422
     said = error_beside(refused.body, "session-1-start_time")
     assert said, text_of(refused.body)[:800]
-    assert "Session 2, start time" in text_of(refused.body)
+    assert "Session 2, start time: Enter a time of day, like 15:00" in text_of(refused.body)
     assert system.items() == before
 
 
 def test_the_next_cohort_of_no_such_course_is_not_found(browser: ConsoleBrowser) -> None:
     assert browser.get("/console/courses/new?from=no-such-course").status == 404
+
+
+def test_no_course_id_typed_and_none_to_make_says_what_to_do(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    fields = _course_form(browser.get("/console/courses/new").body)
+    before = system.items()
+    refused = browser.post("/console/courses", **{**fields, "title": "Ωμέγα", "price": "20.00"})
+    assert refused.status == 422
+    said = error_beside(refused.body, "course_id")
+    assert said
+    assert text_of(said.group(1)).startswith("Type a course id (lower-case letters"), said
+    assert system.items() == before

@@ -14,6 +14,11 @@ from booking.domain.course import is_valid_course_id
 from booking.domain.sessions import ENDS_BEFORE_IT_STARTS, ends_after_start
 from booking.services.courses import COURSE_ID_RULE
 
+NO_COURSE_ID_MADE = (
+    "type a course id (lower-case letters, digits and hyphens), or give the course a title "
+    "and a session's date for one to be made from them"
+)
+
 
 def early_mistakes(
     values: dict[str, str], sessions: Sequence[dict[str, str]], say: Callable[[str], str]
@@ -21,7 +26,10 @@ def early_mistakes(
     """Form field id -> the reason, the definition's own words said as the form says them
     (``say``: ``course_form._sentence``)."""
     mistakes = {}
-    if not is_valid_course_id(values.get("course_id", "")):
+    if not values.get("course_id", ""):
+        # Left empty, and none could be made (no title in Latin letters or digits, no date).
+        mistakes["course_id"] = say(NO_COURSE_ID_MADE)
+    elif not is_valid_course_id(values.get("course_id", "")):
         mistakes["course_id"] = say(COURSE_ID_RULE)
     for row, typed in enumerate(sessions):
         start, end = _time(typed.get("start_time", "")), _time(typed.get("end_time", ""))
