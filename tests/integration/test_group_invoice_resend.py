@@ -5,6 +5,8 @@ organiser API has the same resend; a group with no open invoice is refused in wo
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support.console import signed_in
@@ -71,3 +73,13 @@ def test_an_unknown_group_is_not_found(system: System) -> None:
     browser = signed_in(system)
     assert browser.act("/console/groups/no-such-group/invoice/resend").status == 404
     assert system.admin("POST", "/groups/no-such-group/invoice/resend").status == 404
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_the_cli_sends_a_groups_invoice_again(system: System, run: Any) -> None:
+    group = invoiced_group(system)
+    sends = _sends(system, pay_link_id(group))
+    code, out = run("resend-group-invoice", group["group_id"])
+    assert code == 0, out
+    assert "Stripe is sending the invoice again. St Elsewhere NHS Trust: " in out
+    assert _sends(system, pay_link_id(group)) == sends + 1
