@@ -84,6 +84,16 @@ def test_the_group_bookings_page_is_reached_and_read_with_the_keyboard_and_passe
     expect(page.locator("main")).to_contain_text(people[0]["name"])
 
 
+def _invoice_sends(stack: RunningStack, group: dict[str, Any]) -> int:
+    """How many times Stripe (the stand-in) has sent the group's invoice."""
+    invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
+    return sum(
+        1
+        for e in stack.get("/_local/stripe/events").json()
+        if e["type"] == "invoice.sent" and e["data"]["object"]["id"] == invoice_id
+    )
+
+
 def test_an_organiser_voids_a_groups_invoice_from_the_group_bookings_page(
     stack: RunningStack, organiser: Page
 ) -> None:
@@ -97,6 +107,19 @@ def test_an_organiser_voids_a_groups_invoice_from_the_group_bookings_page(
         "button", name="Void the invoice of St Elsewhere NHS Foundation Trust"
     )
     no_violations(page, "61-group-invoice-open")
+    # The card names the invoice and its contact; *Resend the invoice* sends it again, as a
+    # single application's does (organiser22 F7).
+    expect(main).to_contain_text("Billed to")
+    expect(main).to_contain_text("open, not paid yet; falls due on")
+    before = _invoice_sends(stack, group)
+    page.get_by_role(
+        "button", name="Resend the invoice of St Elsewhere NHS Foundation Trust"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Stripe is sending the invoice to the billing contact again."
+    )
+    no_violations(page, "61b-group-invoice-resent")
+    assert _invoice_sends(stack, group) == before + 1
 
     button.focus()
     page.keyboard.press("Enter")

@@ -45,7 +45,10 @@ def test_a_group_is_found_by_manager_organisation_invoice_or_order(
         assert link in found.body, typed
         for shown in ("Mary Manager", "PO-4471", number):
             assert shown in said, (typed, shown)
-        assert "Searched: applicants' names, invoice numbers and purchase orders" in said
+        assert (
+            "Searched: applicants' names and organisations, and the employers their invoices "
+            "are addressed to" in said
+        )
     assert not [r for r in caplog.records if "mary" in r.getMessage().lower()]
     assert not [r for r in caplog.records if "4471" in r.getMessage()]
 
@@ -63,7 +66,9 @@ def test_a_single_booking_is_found_by_its_invoice_number_or_order(system: System
         found = browser.get(f"/console/search?q={quote_plus(typed)}")
         assert found.status == 200, found.body
         assert link in found.body, typed
-        assert "1 application on every course by a name holding" in text_of(found.body)
+        assert "1 application on every course by a name or organisation holding" in text_of(
+            found.body
+        )
 
 
 @pytest.mark.usefixtures("invoiced")

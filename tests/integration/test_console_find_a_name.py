@@ -1,7 +1,7 @@
 """The console front page's Find takes a name (newcomer15 O5): an organiser on the phone
-often has only that. It lists the applications on every course by a name holding what was
-typed (any case), each linked to its page; none found says so with the form again; signed
-out, nothing is found; what was typed is not logged."""
+often has only that. It lists the applications on every course by a name or organisation
+holding what was typed (any case), each linked to its page; none found says so with the
+form again; signed out, nothing is found; what was typed is not logged."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_a_name_finds_its_applications_on_every_course(
 
     assert found.status == 200, found.body
     said = text_of(found.body)
-    assert "2 applications on every course by a name holding “jo walsh”" in said
+    assert "2 applications on every course by a name or organisation holding “jo walsh”" in said
     for application in (first, second):
         assert f'href="/console/applications/{application["application_id"]}"' in found.body
     assert "Ada Lovelace" not in said
@@ -40,7 +40,9 @@ def test_a_name_nobody_has_says_so_with_the_form_again(
     system.apply(name="Ada Lovelace")
     found = browser.get("/console/search?q=Grace")
     assert found.status == 200
-    assert "No application on any course is by a name holding “Grace”" in text_of(found.body)
+    assert "No application on any course is by a name or organisation holding “Grace”" in text_of(
+        found.body
+    )
     assert 'value="Grace"' in found.body
 
 

@@ -32,6 +32,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking reissue-certificate compassionate-leadership-2027-06 CL-7K3Q9 "Wang Xiaoming"
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
+    course-booking resend-group-invoice GROUP_ID    # Stripe emails its open invoice again
     course-booking backfill-billing-index           # lookups older applications lack
     course-booking backfill-refunds-failed          # failures older bookings lack
     course-booking run-reminders --function FUNCTION_NAME   # deployed: now, or a time that has come

@@ -3,6 +3,7 @@ them (``domain.group_overview``):
 
     course-booking group-bookings compassionate-leadership-2027-06 [--json]
     course-booking void-group-invoice GROUP_ID    # a group's unpaid invoice: its seats go back
+    course-booking resend-group-invoice GROUP_ID  # Stripe emails its open invoice again
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def add_commands(commands: Any) -> None:
         help="void a group booking's open invoice (its seats go back, the manager is told)",
     )
     void.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
+    resend = commands.add_parser(
+        "resend-group-invoice",
+        help="have Stripe email a group booking's open invoice to its billing contact again",
+    )
+    resend.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
@@ -86,4 +92,14 @@ def void_group_invoice(args: argparse.Namespace, url: str, token: str | None) ->
     return f"Invoice voided. {line['organisation']}: {line['status_said']}."
 
 
-COMMANDS = {"group-bookings": show, "void-group-invoice": void_group_invoice}
+def resend_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
+    path = f"{url}/admin/groups/{segment(args.group_id, 'group booking')}/invoice/resend"
+    line = post_json(path, token, {})
+    return f"Stripe is sending the invoice again. {line['organisation']}: {line['invoice_said']}."
+
+
+COMMANDS = {
+    "group-bookings": show,
+    "void-group-invoice": void_group_invoice,
+    "resend-group-invoice": resend_group_invoice,
+}

@@ -24,7 +24,8 @@ from booking.domain.group_refunds import refunded_at_stripe, refunds_failed_held
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.model import Model
 from booking.domain.money import money_words
-from booking.domain.wording import day_when, moment_when
+from booking.domain.statuses import person_shown
+from booking.domain.wording import day_when, invoice_said, moment_when
 
 # A place's state, as the page, the API and the CLI name it.
 PLACE_STATE_WORDS = {
@@ -127,6 +128,16 @@ class GroupLine(Model):
         description="Its invoice is sent and unpaid: an organiser may void it "
         "(`POST /admin/groups/{group_id}/invoice/void`), its seats then going back",
     )
+    invoice_said: str = Field(
+        default="",
+        description="Its invoice in words, by the number the employer's accounts team quotes, "
+        'its amount, state and due date; "" when it has none (organiser22 F7)',
+    )
+    billed_to: str = Field(
+        default="",
+        description='Who its invoice is addressed to: "Legal name <billing contact>", '
+        '"[erased]" once erased; "" when it is paid by card',
+    )
     invoice_being_replaced: bool = Field(
         default=False,
         description="Its invoice is already void at Stripe, to be replaced by one for the "
@@ -173,6 +184,10 @@ def group_line(
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
         invoice_being_replaced=invoice_being_replaced(group),
+        invoice_said=invoice_said(group.invoice, timezone) if group.invoice else "",
+        billed_to=person_shown(group.billing.billing_name, group.billing.billing_email)
+        if group.billing is not None
+        else "",
     )
 
 

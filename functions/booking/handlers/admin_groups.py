@@ -17,9 +17,9 @@ from booking.handlers.routes import Served
 def load() -> None:
     """Import what the routes import when first called (a SnapStart snapshot holds it)."""
     from booking.handlers import group_views
-    from booking.services import group_invoice_void, group_overview
+    from booking.services import group_invoice_resend, group_invoice_void, group_overview
 
-    _loaded = (group_views, group_invoice_void, group_overview)
+    _loaded = (group_views, group_invoice_resend, group_invoice_void, group_overview)
 
 
 def serve(served: Served) -> None:
@@ -37,7 +37,7 @@ def serve(served: Served) -> None:
 
 
 def serve_group_invoice(served: Served) -> None:
-    """Bind the organiser's void of a group's invoice (``routes/group_invoice.py``)."""
+    """Bind the organiser's void and resend of a group's invoice (``routes/group_invoice.py``)."""
 
     @served("voidGroupInvoice")
     def void_group_invoice(group_id: str) -> Response[str]:
@@ -48,3 +48,12 @@ def serve_group_invoice(served: Served) -> None:
         voided = group_invoice_void.void_group_invoice(the_ports, group_id)
         line = line_of(the_ports, voided)
         return http.json_response(200, line.model_dump(mode="json"))
+
+    @served("resendGroupInvoice")
+    def resend_group_invoice(group_id: str) -> Response[str]:
+        from booking.services import group_invoice_resend
+        from booking.services.group_overview import line_of
+
+        the_ports = ports()
+        sent = group_invoice_resend.resend_group_invoice(the_ports, group_id)
+        return http.json_response(200, line_of(the_ports, sent).model_dump(mode="json"))

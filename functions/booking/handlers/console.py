@@ -44,11 +44,11 @@ from booking.handlers import console_application as application_pages
 from booking.handlers import (
     console_cancel,  # its routes, registered on app; the cancel reads its form
     console_codes,  # noqa: F401  # its routes, registered on app
+    console_courses,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
-    course_form,
     course_saved,
     http,
 )
@@ -72,7 +72,6 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_course_form import course_form_page, refused_course_page
 from booking.handlers.console_notices import notice_of
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
@@ -89,7 +88,6 @@ from booking.services import (
     bursaries,
     console,
     console_sessions,
-    courses,
     finding,
     lifecycle,
     organisers,
@@ -333,59 +331,6 @@ def erase() -> Response[str]:
 
     result = people.erase_person(ports(), found.email)
     return html_page(200, people_pages.erased_page(chrome(), result["said"]))
-
-
-# -- courses --------------------------------------------------------------------------------------
-
-
-@served("consoleNewCourse")
-def new_course() -> Response[str]:
-    return html_page(200, course_form_page(chrome(), course_form.blank_form(), changing=None))
-
-
-@served("consoleEditCourse")
-def edit_course(course_id: str) -> Response[str]:
-    stored = courses.get_course(ports(), course_id)
-    form = course_form.form_of(course_id, stored.definition)
-    from booking.services.group_dates import told_of_new_apply_by  # group models: on demand
-
-    booked = courses.date_change_emails(ports(), course_id)
-    grouped = told_of_new_apply_by(ports(), course_id)
-    page = course_form_page(
-        chrome(), form, changing=stored.definition.title, booked=booked, grouped=grouped
-    )
-    return html_page(200, page)
-
-
-@served("consoleSaveCourse")
-def save_course() -> Response[str]:
-    posted = posted_form()
-    upload = course_form.upload_in(posted)
-    typed = course_form.read_form(posted)
-    # Posted by *Add a course* (either of its forms): a course that has the id is refused,
-    # never replaced (organiser20 F1); a course's own page changes it.
-    adding = posted.get(course_form.ADDING) == "yes"
-    change = posted.get("rows")
-    if upload is None and isinstance(change, str) and change:
-        # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
-        changed = typed.with_rows_changed(change)
-        changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
-        return html_page(200, course_form_page(chrome(), changed, changing=changing))
-    course_id = upload.course_id if upload else typed.values["course_id"]
-    try:
-        definition = (
-            course_form.definition_from_file(upload)
-            if upload
-            else course_form.definition_from_form(typed)
-        )
-        saved = courses.put_course(ports(), course_id, definition, adding=adding)
-    except (InvalidInput, Conflict) as refused:
-        # The course whose own page posted this ("": *Add a course*), its form shown again.
-        own = upload.changing if upload else ("" if adding else course_id)
-        page = refused_course_page(chrome(), ports(), typed, upload, refused, own=own)
-        return html_page(http.status_for(refused), page)
-    location, code = course_saved.saved_notice(saved)
-    return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
 
 
 # -- errors ---------------------------------------------------------------------------------------

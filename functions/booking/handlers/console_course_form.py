@@ -15,7 +15,8 @@ from booking.handlers.course_form import (
     Upload,
     shown_again,
 )
-from booking.services import courses
+from booking.handlers.course_form_fill import programme_shown
+from booking.services import course_drafts, courses
 from booking.services.ports import Ports
 
 FORM_LABELS = {
@@ -52,15 +53,19 @@ def course_form_page(
     taken: Course | None = None,
     booked: int = 0,
     grouped: int = 0,
+    next_of: str = "",
 ) -> str:
     """The form adding or changing a course. ``taken``: the course that has the id a course
     added was given (linked, to change it); ``booked``: how many people a change of its dates
     or times would email, said before the save; ``grouped``: how many managers and colleagues of
-    its group bookings a move of their apply-by date may email."""
+    its group bookings a move of their apply-by date may email; ``next_of``: the course whose
+    next cohort is being added (its form carried over)."""
+    programmes = _programmes()
+    shown = form.values | {"programme": programme_shown(form.values["programme"], programmes)}
     return _render(
         "course_form.html",
         chrome,
-        values=form.values,
+        values=shown,
         sessions=form.sessions,
         facilitators=form.facilitators,
         max_sessions=MAX_SESSIONS,
@@ -78,6 +83,8 @@ def course_form_page(
         booked=booked,
         grouped=grouped,
         follow_up_choices=_follow_up_choices(),
+        programmes=programmes,
+        next_of=next_of,
     )
 
 
@@ -87,6 +94,13 @@ def _follow_up_choices() -> list[tuple[str, str]]:
     from booking.services.follow_ups import follow_up_choices
 
     return follow_up_choices(ports())
+
+
+def _programmes() -> list[course_drafts.Programme]:
+    """The programmes to choose one from by its title (organiser22 F2)."""
+    from booking.bootstrap import ports  # the page's one read beyond the form it is given
+
+    return course_drafts.programmes(ports())
 
 
 def refused_course_page(

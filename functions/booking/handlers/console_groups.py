@@ -1,6 +1,7 @@
 """The console's page of a course's group bookings (registered on the console's resolver,
 ``handlers/console_app.py``; what it says is ``domain.group_overview``), and its button that
-voids a group's open invoice (``services.group_invoice_void``)."""
+voids a group's open invoice (``services.group_invoice_void``) or sends it again
+(``services.group_invoice_resend``)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
 from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.resolver import Response
-from booking.handlers.routes.group_invoice import GROUP_INVOICE_VOIDED
+from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.sentences import sentence
-from booking.services import group_invoice_void
+from booking.services import group_invoice_resend, group_invoice_void
 from booking.services.groups import find_group
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ GROUP_DONE_WORDS = {
     GROUP_INVOICE_VOIDED: "Invoice voided. The group's seats have gone back to the course "
     "(offered first to anyone on the waiting list), and the manager has been emailed that the "
     "invoice was cancelled.",
+    GROUP_INVOICE_RESENT: "Stripe is sending the invoice to the billing contact again.",
 }
 
 
@@ -74,4 +76,17 @@ def void_group_invoice(group_id: str) -> Response[str]:
         return html_page(http.status_for(refused), page)
     return after_action(
         f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
+    )
+
+
+@served("consoleResendGroupInvoice")
+def resend_group_invoice(group_id: str) -> Response[str]:
+    try:
+        sent = group_invoice_resend.resend_group_invoice(ports(), group_id)
+    except (Conflict, DependencyUnavailable) as refused:
+        found = course_group_bookings(find_group(ports(), group_id).course_id)
+        page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
+        return html_page(http.status_for(refused), page)
+    return after_action(
+        f"/console/courses/{quote(sent.course_id)}/group-bookings", GROUP_INVOICE_RESENT
     )

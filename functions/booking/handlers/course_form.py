@@ -22,7 +22,11 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.money import Money, typed_amount
 from booking.domain.validation import SESSION_PROBLEM, parse, parse_json_strictly
-from booking.handlers.course_form_checks import early_mistakes, whole_number_mistakes
+from booking.handlers.course_form_checks import (
+    early_mistakes,
+    reminder_hours,
+    whole_number_mistakes,
+)
 from booking.handlers.http import FilePart
 from booking.handlers.sentences import capitalised
 
@@ -141,9 +145,16 @@ def _defaults() -> dict[str, str]:
     return shown
 
 
+NEW_COURSE_SESSIONS = 6  # a new course's empty session rows: its usual shape (organiser22 F3)
+
+
+def blank_sessions() -> list[dict[str, str]]:
+    return [_blank(SESSIONS) for _ in range(NEW_COURSE_SESSIONS)]
+
+
 def blank_form() -> CourseForm:
     values = dict.fromkeys(TOP_FIELDS, "") | _defaults() | {"capacity": SUGGESTED_CAPACITY}
-    return CourseForm(values=values).with_a_row_of_each()
+    return CourseForm(values, blank_sessions()).with_a_row_of_each()
 
 
 def form_of(course_id: str, definition: CourseDefinition) -> CourseForm:
@@ -266,7 +277,7 @@ def _top_payload(values: dict[str, str], errors: dict[str, str]) -> dict[str, An
             "currency": values["currency"],
         },
         "capacity": values["capacity"],
-        "reminder_offsets_hours": _hours(values["reminder_offsets_hours"], errors),
+        "reminder_offsets_hours": reminder_hours(values["reminder_offsets_hours"], errors),
         **{name: values[name] == "on" for name in CHECKBOXES},
     }
     return payload | {name: values[name] for name in _DEFAULTED if values[name]}
@@ -303,15 +314,6 @@ def pence(typed: str, field: str, errors: dict[str, str]) -> Any:
     except InvalidInput as invalid:
         errors.update(invalid.fields)
         return typed
-
-
-def _hours(typed: str, errors: dict[str, str]) -> Any:
-    parts = [part for part in re.split(r"[,\s]+", typed) if part]
-    # ASCII digits only: str.isdigit() takes "٢٤" (hostile32 H12), which int() reads as 24.
-    if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
-        errors["reminder_offsets_hours"] = "Enter whole hours separated by commas, like 24, 1"
-        return []
-    return [int(part) for part in parts]
 
 
 def _field_id(key: str, reason: str, session_rows: list[int], people_rows: list[int]) -> str:

@@ -8,10 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import time
+from typing import Any
 
 from booking.domain.course import is_valid_course_id
 from booking.domain.sessions import ENDS_BEFORE_IT_STARTS, ends_after_start
 from booking.services.courses import COURSE_ID_RULE
+
+NO_COURSE_ID_MADE = (
+    "type a course id (lower-case letters, digits and hyphens), or give the course a title "
+    "and a session's date for one to be made from them"
+)
 
 
 def early_mistakes(
@@ -20,7 +26,10 @@ def early_mistakes(
     """Form field id -> the reason, the definition's own words said as the form says them
     (``say``: ``course_form._sentence``)."""
     mistakes = {}
-    if not is_valid_course_id(values.get("course_id", "")):
+    if not values.get("course_id", ""):
+        # Left empty, and none could be made (no title in Latin letters or digits, no date).
+        mistakes["course_id"] = say(NO_COURSE_ID_MADE)
+    elif not is_valid_course_id(values.get("course_id", "")):
         mistakes["course_id"] = say(COURSE_ID_RULE)
     for row, typed in enumerate(sessions):
         start, end = _time(typed.get("start_time", "")), _time(typed.get("end_time", ""))
@@ -67,3 +76,14 @@ def whole_number_mistakes(posted: Mapping[str, object]) -> dict[str, str]:
         elif not _WHOLE_NUMBER.fullmatch(typed):
             mistakes[name] = f"Enter a whole number of {unit}, like 7, with nothing else in the box"
     return mistakes
+
+
+def reminder_hours(typed: str, errors: dict[str, str]) -> Any:
+    """The reminders' hours typed (``24, 1``) as whole numbers; on a mistake, the reason goes
+    into ``errors`` and no hours come back."""
+    parts = [part for part in re.split(r"[,\s]+", typed) if part]
+    # ASCII digits only: str.isdigit() takes "٢٤" (hostile32 H12), which int() reads as 24.
+    if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
+        errors["reminder_offsets_hours"] = "Enter whole hours separated by commas, like 24, 1"
+        return []
+    return [int(part) for part in parts]

@@ -59,9 +59,10 @@ def find(ports: Ports, typed: str) -> Found:
 
 
 def groups_matching(ports: Ports, typed: str) -> list[tuple[GroupBooking, Course]]:
-    """Every group booking, course by course, whose manager's name or organisation holds
-    ``typed`` (any case), or whose invoice number or purchase order is it (spaces and case
-    forgiven); an erased manager's booking has nothing left to match."""
+    """Every group booking, course by course, whose manager's name or organisation, or the
+    legal name its invoice is addressed to, holds ``typed`` (any case), or whose invoice
+    number or purchase order is it (spaces and case forgiven); an erased manager's booking
+    has nothing left to match."""
     return [
         (group, course)
         for course in list_courses(ports)
@@ -72,7 +73,8 @@ def groups_matching(ports: Ports, typed: str) -> list[tuple[GroupBooking, Course
 
 def _group_matches(group: GroupBooking, typed: str) -> bool:
     wanted = typed.casefold()
-    if any(wanted in held.casefold() for held in (group.manager.name, group.organisation)):
+    billed = group.billing.billing_name if group.billing else ""
+    if any(wanted in held.casefold() for held in (group.manager.name, group.organisation, billed)):
         return True
     return is_number(
         typed,

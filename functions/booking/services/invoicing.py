@@ -286,7 +286,7 @@ def resend_invoice(ports: Ports, application_id: str) -> Application:
     if application.invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     invoice_id = application.invoice.invoice_id
-    ports.payments.resend_invoice(invoice_id)
+    send_invoice_again(ports, invoice_id)
     logger.info("invoice sent again", extra={"application_id": application_id})
 
     def record(current: Application) -> Application:
@@ -300,3 +300,9 @@ def resend_invoice(ports: Ports, application_id: str) -> Application:
         return ports.repository.save(new, current)
 
     return retried(record, lambda: load_application(ports, application_id), first=application)
+
+
+def send_invoice_again(ports: Ports, invoice_id: str) -> None:
+    """Have Stripe email an open invoice to its billing contact again: the one way for a
+    single booking's invoice and a group's (``group_invoice_resend``)."""
+    ports.payments.resend_invoice(invoice_id)

@@ -10,25 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.application import LONG_TEXT_MAX_LENGTH, ApplicationStatus
-from booking.handlers.course_form import (
-    CHECKBOXES,
-    FACILITATOR_FIELDS,
-    ROW_CHANGE_PATTERN,
-    SESSION_FIELDS,
-    TOP_FIELDS,
-)
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BURSARY_SEEN,
     COURSE_ID,
-    CSRF_FIELD,
     NOTICE_ONCE,
     ROSTER_SAID,
     SEEN,
     TICKED,
     console_form,
     download,
-    form,
     page,
     path_parameter,
     query,
@@ -36,6 +27,7 @@ from booking.handlers.routes.answers import (
     see_other,
 )
 from booking.handlers.routes.console_cancel import CANCEL_FIELDS
+from booking.handlers.routes.console_courses import COURSES
 from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
@@ -113,46 +105,6 @@ def _says(done: str) -> str:
         )
     return f"which says so once ({'; '.join(said)})"
 
-
-def _course_form() -> dict[str, Any]:
-    """The course form's fields (``course_form``): the definition's fields, prices in pounds,
-    and numbered rows of sessions and facilitators."""
-    top = {name: dict(TICKED) if name in CHECKBOXES else {"type": "string"} for name in TOP_FIELDS}
-    top["price"] = {"type": "string", "description": "In the currency chosen, like 200.00"}
-    rows = {
-        f"^session-[0-9]{{1,3}}-({'|'.join(SESSION_FIELDS)})$": {"type": "string"},
-        f"^facilitator-[0-9]{{1,3}}-({'|'.join(FACILITATOR_FIELDS)})$": {"type": "string"},
-    }
-    top["rows"] = {
-        "type": "string",
-        "pattern": ROW_CHANGE_PATTERN,
-        "description": "Set by the form's add and remove buttons: the form again with one row "
-        "more or fewer (rows numbered from 0), what was typed kept; nothing is saved",
-    }
-    return form(
-        {"csrf_token": CSRF_FIELD, **top},
-        ("csrf_token", "course_id", "title", "price", "capacity"),
-        patternProperties=rows,
-    )
-
-
-_UPLOAD = form(
-    {
-        "csrf_token": CSRF_FIELD,
-        "upload_course_id": {"type": "string"},
-        "changing": {
-            "type": "string",
-            "description": "Posted by a course's own page (its id): the file changes that "
-            "course only; another `upload_course_id` is refused (422)",
-        },
-        "definition": {
-            "type": "string",
-            "contentMediaType": "application/json",
-            "description": "A definition file, as for PUT /admin/courses/{course_id}",
-        },
-    },
-    ("csrf_token", "upload_course_id", "definition"),
-)
 
 APPROVED = "approved"
 APPROVED_WAITLISTED = "approved_waitlisted"  # approved onto a full course's waiting list
@@ -243,10 +195,11 @@ PAGES: tuple[Route, ...] = (
         "by name on every course",
         {
             "200": page(
-                "A name, an invoice number or a purchase order: the applications on every "
-                "course by a name holding it (or with it as their invoice number or "
-                "purchase order), and the group bookings whose manager, "
-                "organisation, invoice number or purchase order holds it"
+                "A name, an organisation, an invoice number or a purchase order: the "
+                "applications on every course by a name or organisation holding it (or "
+                "billed to an employer whose name holds it, or with it as their invoice "
+                "number or purchase order), and the group bookings whose manager, "
+                "organisation, invoice addressee, invoice number or purchase order holds it"
             ),
             "303": see_other("Found: to the application's page or the person's page"),
             "404": page("No application has that reference"),
@@ -255,57 +208,12 @@ PAGES: tuple[Route, ...] = (
         parameters=(
             query(
                 "q",
-                "A reference (like CL-7K3Q9), an email address, a name (or part of one), "
-                "an invoice number or a purchase order",
+                "A reference (like CL-7K3Q9), an email address, a name or an organisation "
+                "(or part of one), an invoice number or a purchase order",
                 required=True,
                 maxLength=MAX_QUERY_LENGTH,
             ),
         ),
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "GET",
-        "/console/courses/new",
-        "consoleNewCourse",
-        "The form for a new course, and for loading a definition file",
-        {"200": page("The empty course form")},
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "POST",
-        "/console/courses",
-        "consoleSaveCourse",
-        "Create or replace a course, from the form or from a definition file. *Add a course* "
-        "posts `adding=yes`: a course id another course has is then refused (422), never "
-        "replaced",
-        {
-            "200": page("The form again with a row added or removed (`rows`): nothing saved"),
-            "303": see_other(
-                "Saved: to the course's page (which warns once of follow-ups without an id "
-                "that the save seemed to move)",
-                notice=True,
-            ),
-            "409": page(
-                "The form again, saying why not: fewer places than are taken already, "
-                "too many sessions, or the course changed meanwhile"
-            ),
-            "422": page(
-                "The form again, each mistake beside its field (a file's, beside the file "
-                "input; a course id taken, beside it, with a link to change that course)"
-            ),
-        },
-        description="The definition is validated exactly as `PUT "
-        "/admin/courses/{course_id}` validates it. A course id that exists is "
-        "replaced: places taken, the waiting list and every application stay.",
-        body={
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {"schema": _course_form()},
-                "multipart/form-data": {"schema": _UPLOAD},
-            },
-        },
         tags=TAGS,
     ),
     Route(
@@ -353,16 +261,6 @@ PAGES: tuple[Route, ...] = (
             ),
             "404": NO_COURSE,
         },
-        parameters=(COURSE_ID,),
-        tags=TAGS,
-    ),
-    Route(
-        CONSOLE,
-        "GET",
-        "/console/courses/{course_id}/edit",
-        "consoleEditCourse",
-        "The course form, filled in with the stored definition",
-        {"200": page("The course form"), "404": NO_COURSE},
         parameters=(COURSE_ID,),
         tags=TAGS,
     ),
@@ -445,5 +343,5 @@ PAGES: tuple[Route, ...] = (
     ),
 )
 
-CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + PAGES + MONEY + FOLLOW_UPS
+CONSOLE_ROUTES: tuple[Route, ...] = SIGNING_IN + COURSES + PAGES + MONEY + FOLLOW_UPS
 OPEN_PATHS = frozenset(r.path for r in CONSOLE_ROUTES if r.open_to_all)

@@ -1,5 +1,6 @@
-"""An organiser voids a group booking's unpaid invoice (``services.group_invoice_void``): on the
-organiser API, and as a button on the console's group bookings page."""
+"""An organiser voids a group booking's unpaid invoice (``services.group_invoice_void``), or has
+Stripe send it again (``services.group_invoice_resend``): on the organiser API, and as buttons
+on the console's group bookings page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from booking.handlers.routes.answers import (
 
 # What the console's group bookings page says once after the button (``after_action``).
 GROUP_INVOICE_VOIDED = "group_invoice_voided"
+GROUP_INVOICE_RESENT = "group_invoice_resent"
 _GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
 _SAID = (
     "Voids the group booking's open invoice at Stripe, then does what Stripe's own "
@@ -35,24 +37,36 @@ _SAID = (
 )
 
 
-# Each surface's path prefix, operation and tag.
+_RESEND_SAID = (
+    "Has Stripe email the group booking's open invoice to its billing contact again, as a "
+    "one-person booking's invoice is sent again (organiser22 F7); nothing else changes. 409 "
+    "`no_open_invoice` when the group has no open invoice (paid, ended, paid by card, or "
+    "voided at Stripe to be replaced by one not made yet); 404 for an unknown group."
+)
+
+# Each surface's path prefix, operation (a void, a resend) and tag.
 _SURFACES = {
-    Function.ADMIN: ("/admin", "voidGroupInvoice", "organisers"),
-    Function.CONSOLE: ("/console", "consoleVoidGroupInvoice", "console"),
+    Function.ADMIN: ("/admin", ("voidGroupInvoice", "resendGroupInvoice"), "organisers"),
+    Function.CONSOLE: (
+        "/console",
+        ("consoleVoidGroupInvoice", "consoleResendGroupInvoice"),
+        "console",
+    ),
 }
 
 
-def _void(function: Function, summary: str, **rest: Any) -> Route:
-    """The void on one surface: the same path under its prefix, described in the same words."""
-    prefix, operation_id, tag = _SURFACES[function]
-    path = f"{prefix}/groups/{{group_id}}/invoice/void"
+def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any) -> Route:
+    """The void (or the resend) on one surface: the same path under its prefix, described in
+    the same words."""
+    prefix, operation_ids, tag = _SURFACES[function]
+    path = f"{prefix}/groups/{{group_id}}/invoice/{'resend' if resend else 'void'}"
     return Route(
         function,
         "POST",
         path,
-        operation_id,
+        operation_ids[resend],
         summary,
-        description=_SAID,
+        description=_RESEND_SAID if resend else _SAID,
         parameters=(_GROUP,),
         tags=(tag,),
         **rest,
@@ -64,6 +78,13 @@ GROUP_INVOICE_ADMIN = (
         Function.ADMIN,
         "Void a group booking's open invoice: its seats go back",
         answers={"200": json_answer("GroupLine", "The group booking after the void, in words")},
+        errors=(404, 409),
+    ),
+    _void(
+        Function.ADMIN,
+        "Send a group booking's open invoice to its billing contact again",
+        resend=True,
+        answers={"200": json_answer("GroupLine", "The group booking, in words")},
         errors=(404, 409),
     ),
 )
@@ -82,5 +103,21 @@ GROUP_INVOICE_CONSOLE = (
         },
         body=console_form(),
         done=GROUP_INVOICE_VOIDED,
+    ),
+    _void(
+        Function.CONSOLE,
+        "Send a group booking's open invoice again (a button on the group bookings page)",
+        resend=True,
+        answers={
+            "303": see_other(
+                "Done: to the course's group bookings page, which says so once "
+                f"(`{GROUP_INVOICE_RESENT}`)",
+                notice=True,
+            ),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page again, saying why not"),
+        },
+        body=console_form(),
+        done=GROUP_INVOICE_RESENT,
     ),
 )

@@ -1,0 +1,94 @@
+"""The console's course form: adding a course (blank, or the next cohort of one), changing
+one, and saving either (registered on the console's resolver, ``handlers/console_app.py``)."""
+
+from __future__ import annotations
+
+from booking.bootstrap import ports
+from booking.domain.errors import Conflict, InvalidInput
+from booking.handlers import course_form, course_form_fill, course_saved, http
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    html_page,
+    posted_form,
+    query_value,
+    served,
+)
+from booking.handlers.console_course_form import course_form_page, refused_course_page
+from booking.handlers.resolver import Response
+from booking.services import course_drafts, courses
+
+
+@served("consoleNewCourse")
+def new_course() -> Response[str]:
+    """*Add a course*; ``from``: the course whose next cohort it adds (organiser22 F1),
+    everything carried over but the dates, nothing saved until the organiser saves."""
+    cohort = query_value("from")
+    form = (
+        course_form_fill.next_cohort_form(courses.get_course(ports(), cohort).definition)
+        if cohort
+        else course_form.blank_form()
+    )
+    return html_page(200, course_form_page(chrome(), form, changing=None, next_of=cohort))
+
+
+@served("consoleEditCourse")
+def edit_course(course_id: str) -> Response[str]:
+    stored = courses.get_course(ports(), course_id)
+    form = course_form.form_of(course_id, stored.definition)
+    from booking.services.group_dates import told_of_new_apply_by  # group models: on demand
+
+    booked = courses.date_change_emails(ports(), course_id)
+    grouped = told_of_new_apply_by(ports(), course_id)
+    page = course_form_page(
+        chrome(), form, changing=stored.definition.title, booked=booked, grouped=grouped
+    )
+    return html_page(200, page)
+
+
+@served("consoleSaveCourse")
+def save_course() -> Response[str]:
+    posted = posted_form()
+    upload = course_form.upload_in(posted)
+    typed = course_form.read_form(posted)
+    # Posted by *Add a course* (either of its forms): a course that has the id is refused,
+    # never replaced (organiser20 F1); a course's own page changes it.
+    adding = posted.get(course_form.ADDING) == "yes"
+    change = posted.get("rows")
+    if upload is None and isinstance(change, str) and change:
+        # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
+        changed = typed.with_rows_changed(change)
+        changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
+        return html_page(200, course_form_page(chrome(), changed, changing=changing))
+    if upload is None:
+        typed = _filled_in(typed, adding=adding)
+    course_id = upload.course_id if upload else typed.values["course_id"]
+    try:
+        definition = (
+            course_form.definition_from_file(upload)
+            if upload
+            else course_form.definition_from_form(typed)
+        )
+        saved = courses.put_course(ports(), course_id, definition, adding=adding)
+    except (InvalidInput, Conflict) as refused:
+        # The course whose own page posted this ("": *Add a course*), its form shown again.
+        own = upload.changing if upload else ("" if adding else course_id)
+        page = refused_course_page(chrome(), ports(), typed, upload, refused, own=own)
+        return html_page(http.status_for(refused), page)
+    location, code = course_saved.saved_notice(saved)
+    return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
+
+
+def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.CourseForm:
+    """The form as if the organiser had typed what the console fills in (organiser22 F2): a
+    programme chosen by its title named by its slug; adding a course, its id and its
+    follow-ups' ids made where left empty (a refused save shows them, to change)."""
+    named = course_form_fill.programme_slug(
+        typed.values["programme"], course_drafts.programmes(ports())
+    )
+    typed.values["programme"] = named
+    if not adding:
+        return typed
+    # A cohort of no programme is a programme of its own, named by its id.
+    follow_ups = course_drafts.follow_up_ids(ports(), named or typed.values["course_id"])
+    return course_form_fill.with_ids_made(typed, follow_ups)

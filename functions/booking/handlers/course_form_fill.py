@@ -1,0 +1,112 @@
+"""The course form filled in for the organiser, so nothing has to be retyped or invented
+(organiser22 F1, F2): the next cohort of a course, everything but its dates carried over; a
+programme chosen by its title; a new course's id made from its title and first month; a new
+course's follow-ups given ids. Nothing here saves: a form is shown, or read as if the
+organiser had typed what is filled in (and a refused save shows it, to change)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from booking.domain.course import CourseDefinition
+from booking.handlers.course_form import CourseForm, blank_sessions, form_of
+from booking.services.course_drafts import FollowUpIds, Programme
+
+FOLLOW_UP = "follow_up"
+
+
+def next_cohort_form(definition: CourseDefinition) -> CourseForm:
+    """*Add the next cohort*: the form for a new course carrying over everything
+    ``definition`` says (title, programme, texts, price, places, facilitators, reminders,
+    invoicing, ...) but its sessions, left empty for the new dates, its id (made on saving
+    from the title and the first date, unless typed) and being closed."""
+    shown = form_of("", definition)
+    values = shown.values | {"course_id": "", "closed": ""}
+    return CourseForm(values, blank_sessions(), shown.facilitators)
+
+
+def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
+    """The programme a course's form names: an existing programme chosen by its title is
+    that programme (its slug, which its cohorts share); anything else as typed (a new one)."""
+    if any(p.slug == typed for p in programmes):
+        return typed
+    return next((p.slug for p in programmes if p.title.casefold() == typed.casefold()), typed)
+
+
+def programme_shown(slug: str, programmes: Sequence[Programme]) -> str:
+    """A programme as the form shows it: by its title, where no other programme has it."""
+    titled = next((p for p in programmes if p.slug == slug), None)
+    if titled is None:
+        return slug
+    same = [p for p in programmes if p.title.casefold() == titled.title.casefold()]
+    return titled.title if len(same) == 1 else slug
+
+
+def proposed_course_id(title: str, sessions: Sequence[dict[str, str]]) -> str:
+    """A new course's id: its title in lower-case letters, digits and hyphens, and the year
+    and month of its first session (``compassionate-leadership-training-2028-03``); "" when
+    the title or every date is missing (the course id is then asked for, as before)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+    days = sorted(day for row in sessions if (day := _day(row.get("date", ""))) is not None)
+    if not slug or not days:
+        return ""
+    return f"{slug}-{days[0]:%Y-%m}"
+
+
+def with_ids_made(form: CourseForm, follow_ups: FollowUpIds) -> CourseForm:
+    """A new course's form with a course id made when none was typed, and an id for each
+    follow-up typed without one: the programme's own id for a follow-up at the very time one
+    of its follow-ups is (the same event, shared), else ``follow-up-<date>`` that no other
+    follow-up has. Rows it cannot read (no date, a time mistyped) are left for the
+    definition's check to name."""
+    values = dict(form.values)
+    if not values.get("course_id"):
+        values["course_id"] = proposed_course_id(values.get("title", ""), form.sessions)
+    used = set(follow_ups.taken) | {row["id"] for row in form.sessions if row.get("id")}
+    sessions = []
+    for row in form.sessions:
+        made = dict(row)
+        if row.get("kind") == FOLLOW_UP and not row.get("id"):
+            made["id"] = _follow_up_id(row, values.get("timezone", ""), follow_ups, used)
+            used.add(made["id"])
+        sessions.append(made)
+    return CourseForm(values, sessions, [dict(f) for f in form.facilitators], dict(form.errors))
+
+
+def _follow_up_id(row: dict[str, str], zone: str, follow_ups: FollowUpIds, used: set[str]) -> str:
+    day = _day(row.get("date", ""))
+    times = [_time(row.get(name, "")) for name in ("start_time", "end_time")]
+    if day is None or None in times:
+        return ""
+    try:
+        zone_info = ZoneInfo(zone)
+    except (ValueError, KeyError, OSError):  # an unknown zone: the definition's check says so
+        return ""
+    when = tuple(datetime.combine(day, t, zone_info).astimezone(UTC) for t in times if t)
+    if (shared := follow_ups.by_time.get((when[0], when[1]))) is not None:
+        return shared
+    made, n = f"follow-up-{day.isoformat()}", 1
+    while made in used:
+        n += 1
+        made = f"follow-up-{day.isoformat()}-{n}"
+    return made
+
+
+def _day(typed: str) -> date | None:
+    try:
+        return date.fromisoformat(typed)
+    except ValueError:
+        return None
+
+
+def _time(typed: str) -> time | None:
+    try:
+        read = time.fromisoformat(typed)
+    except ValueError:
+        return None
+    return read if read.tzinfo is None else None

@@ -1,0 +1,62 @@
+"""The console's Find finds people by their employer (organiser22 F12: "Which of our staff
+are booked?" from Sussex Community NHS Trust found nothing): an applicant's organisation, and
+the legal name an invoice is addressed to, for single applications and group bookings alike.
+What was typed is not logged."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote_plus
+
+import pytest
+
+from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.groups import book
+from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def test_an_organisation_finds_its_staff_on_every_course(
+    system: System, browser: ConsoleBrowser, caplog: pytest.LogCaptureFixture
+) -> None:
+    system.put_course("second-cohort", system.course_file())
+    sussex = "Sussex Community NHS Foundation Trust"
+    first = system.apply(name="Jo Walsh", email="jo@example.org", organisation=sussex).json()
+    second = system.apply(
+        "second-cohort", name="Sam Reid", email="sam@example.org", organisation=sussex
+    ).json()
+    system.apply(name="Ada Lovelace", email="ada@example.org", organisation="Leeds Hospice")
+    caplog.set_level(logging.INFO)
+
+    found = browser.get("/console/search?q=sussex+community")
+
+    assert found.status == 200, found.body
+    said = text_of(found.body)
+    assert "2 applications on every course by a name or organisation holding" in said
+    for application in (first, second):
+        assert f'href="/console/applications/{application["application_id"]}"' in found.body
+    assert "Ada Lovelace" not in said
+    assert not [r for r in caplog.records if "sussex" in r.getMessage().lower()]
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_the_employer_an_invoice_is_addressed_to_finds_the_booking(system: System) -> None:
+    billed = BILLING | {"billing_name": "Brighton Care Partnership Ltd"}
+    applied = system.apply(
+        INVOICED, email="inv@example.org", organisation="Ward 7", **billed
+    ).json()
+    found = signed_in(system).get(f"/console/search?q={quote_plus('care partnership')}")
+    assert found.status == 200
+    assert f'href="/console/applications/{applied["application_id"]}"' in found.body
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_the_employer_a_group_invoice_is_addressed_to_finds_the_group(system: System) -> None:
+    reply = book(system, **(BILLING | {"billing_name": "Hospice Trading Ltd"}))
+    assert reply.status == 201, reply.body
+    group = reply.json()
+    found = signed_in(system).get("/console/search?q=hospice+trading")
+    assert found.status == 200
+    link = f'href="/console/courses/{INVOICED}/group-bookings#group-{group["group_id"]}"'
+    assert link in found.body
