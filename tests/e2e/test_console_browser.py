@@ -322,3 +322,36 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
     address.fill("course-team@example.org")
     assert address.evaluate("box => box.scrollWidth <= box.clientWidth")
     no_violations(page, "29-course-form-a-session-added")
+
+
+def test_voiding_an_invoice_asks_first_and_says_what_goes(
+    stack: RunningStack, organiser: Page
+) -> None:
+    """organiser22 F14: *Void invoice* acted at once; now a page says the place goes back, who
+    is emailed, and that it cannot be undone, before *Yes, void the invoice* does it."""
+    page = organiser
+    sign_in(page, stack)
+    sample = stack.get("/courses").json()[0]["course_id"]
+    billing = {
+        "payment_method": "invoice",
+        "billing_name": "St Elsewhere NHS Foundation Trust",
+        "billing_email": "accounts.void@example.nhs.uk",
+        "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+        "po_number": "PO-4471",
+    }
+    applied = stack.applied(sample, name="Ben Carter", email="ben.void@example.org", **billing)
+    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
+    page.get_by_role("button", name="Void invoice").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Void the invoice of")
+    main = page.locator("main")
+    expect(main).to_contain_text("is cancelled at Stripe (voided): it can no longer be paid.")
+    expect(main).to_contain_text("Its place goes back to the course")
+    expect(main).to_contain_text("Their billing contact (accounts.void@example.nhs.uk)")
+    expect(main).to_contain_text("This cannot be undone.")
+    no_violations(page, "21-void-confirmation")
+    page.get_by_role("link", name="No, keep the invoice and go back").click()
+    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
+    page.get_by_role("button", name="Void invoice").click()
+    page.get_by_role("button", name="Yes, void the invoice").click()
+    expect(page.get_by_role("status").first).to_contain_text("Invoice voided.")
+    no_violations(page, "22-invoice-voided")

@@ -92,6 +92,18 @@ RELEASE_REASONS = {
 # holds it void (``services.invoicing.void_by_organiser``), before this prefix.
 ORGANISERS_VOID = "voided-by-organiser-"
 
+
+def organisers_void(invoice_id: str, application_id: str) -> InvoiceEvent:
+    """The event an organisers' void of ``invoice_id`` applies (and its confirmation page
+    decides without writing: ``services.void_preview``)."""
+    return InvoiceEvent(
+        event_id=f"{ORGANISERS_VOID}{invoice_id}",
+        kind=InvoiceEventKind.VOIDED,
+        invoice_id=invoice_id,
+        application_id=application_id,
+    )
+
+
 # A payment of an invoice the application no longer holds (replaced by another).
 SUPERSEDED_INVOICE = "invoice_replaced"
 

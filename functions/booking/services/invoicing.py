@@ -27,12 +27,7 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import (
-    ORGANISERS_VOID,
-    InvoiceEvent,
-    InvoiceEventKind,
-    InvoicePaying,
-)
+from booking.domain.invoices import InvoicePaying, organisers_void
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -254,13 +249,9 @@ def organisers_voided(
     """Stripe voided ``invoice_id`` at an organiser's ask: applied as Stripe's own
     ``invoice.voided`` is, even while it is marked for an act (``domain.invoices``), the place
     let go if it is still the booking's open invoice; nothing changes otherwise."""
-    voided = InvoiceEvent(
-        event_id=f"{ORGANISERS_VOID}{invoice_id}",
-        kind=InvoiceEventKind.VOIDED,
-        invoice_id=invoice_id,
-        application_id=application_id,
+    return settle_money(
+        ports, application_id, organisers_void(invoice_id, application_id), first=first
     )
-    return settle_money(ports, application_id, voided, first=first)
 
 
 def resend_invoice(ports: Ports, application_id: str) -> Application:

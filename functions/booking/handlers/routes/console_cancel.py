@@ -54,3 +54,26 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
         tags=("console",),
     ),
 )
+
+# Voiding an invoice asks first too (organiser22 F14: it acted at once, the place lost).
+VOID_CONFIRMATION: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/invoice/void",
+        "consoleVoidInvoiceConfirmation",
+        "Confirm voiding an invoice: what it will do (the invoice cancelled at Stripe, the "
+        "place going back, who is emailed), as the void's own decision run without writing, "
+        "and the form that does it",
+        {
+            "200": page("What voiding would do, and the form to confirm it"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The application's page, saying it has no open invoice to void"),
+        },
+        description="The application page's *Void invoice* leads here; its *Yes, void the "
+        "invoice* posts `POST /console/applications/{application_id}/invoice/void` with the "
+        "page's `csrf_token`. Nothing changes on this page.",
+        parameters=(path_parameter("application_id"),),
+        tags=("console",),
+    ),
+)
