@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, followed_from, page_in, sign_in
@@ -355,3 +356,36 @@ def test_voiding_an_invoice_asks_first_and_says_what_goes(
     page.get_by_role("button", name="Yes, void the invoice").click()
     expect(page.get_by_role("status").first).to_contain_text("Invoice voided.")
     no_violations(page, "22-invoice-voided")
+
+
+def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organiser: Page) -> None:
+    """organiser22 F17: *Decline* sent at once a message the organiser never saw; now a page
+    shows the message the email carries before *Yes, decline and send* sends it."""
+    page = organiser
+    course_id = "browser-decline-cohort"
+    put = requests.put(
+        f"{stack.url}/admin/courses/{course_id}",
+        json=_definition(stack),
+        headers={"Authorization": f"Bearer {stack.admin_token}"},
+        timeout=30,
+    )
+    assert put.status_code in (200, 201), put.text
+    applied = stack.applied(course_id, name="Dee Clarke", email="dee.decline@example.org")
+    sign_in(page, stack)
+    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
+    page.get_by_role("button", name="Decline").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Decline the application")
+    main = page.locator("main")
+    expect(main).to_contain_text("with the standard message")
+    expect(main).to_contain_text("places are limited and each cohort is planned carefully")
+    no_violations(page, "23-decline-confirmation")
+    page.get_by_role("link", name="No, go back to the application").click()
+    expect(page.locator(".tag")).to_have_text("Awaiting review")
+    page.get_by_label("Message to the applicant (optional)").fill("Please apply in spring.")
+    page.get_by_role("button", name="Decline").click()
+    expect(main).to_contain_text("with your message")
+    expect(main).to_contain_text("Please apply in spring.")
+    page.get_by_role("button", name="Yes, decline and send").click()
+    expect(page.get_by_role("status").first).to_contain_text("Declined.")
+    expect(page.locator(".tag")).to_have_text("Declined")
+    no_violations(page, "24-declined")

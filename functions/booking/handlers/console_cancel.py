@@ -24,11 +24,11 @@ from booking.handlers.console_app import (
 )
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import sentence
-from booking.services import cancel_preview, lifecycle, void_preview
+from booking.handlers.sentences import capitalised, sentence
+from booking.services import cancel_preview, decline_preview, lifecycle, void_preview
 from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
-from booking.services.console import ApplicationDetail
+from booking.services.console import ApplicationDetail, application_detail
 from booking.services.void_preview import VoidPreview
 
 
@@ -199,3 +199,48 @@ def void_confirmation(application_id: str) -> Response[str]:
         lines=_void_lines(detail, preview),
     )
     return html_page(200, page)
+
+
+@served("consoleDeclineConfirmation")
+def decline_confirmation(application_id: str) -> Response[str]:
+    """The message the decline would email, shown before it goes (organiser22 F17)."""
+    typed = typed_value("message")
+    try:
+        detail, note, message = decline_preview.decline_confirmation(ports(), application_id, typed)
+    except InvalidInput as mistake:
+        detail = application_detail(ports(), application_id)
+        beside = {k: capitalised(v) for k, v in mistake.fields.items()}
+        page = application_pages.application_page(
+            chrome(), detail, values={"message": typed}, errors=beside
+        )
+        return html_page(422, page)
+    application = detail.application
+    if "decline" not in detail.actions:
+        status = status_named(application.status.value)
+        refused = Conflict(f"this application is {status}, so it cannot be declined now")
+        page = application_pages.application_page(
+            chrome(), detail, problem=sentence(refused.message)
+        )
+        return html_page(409, page)
+    page = _render(
+        "decline_confirm.html",
+        chrome(),
+        application_id=application.application_id,
+        reference=application.reference_or_id,
+        name=application.answers.name,
+        email=application.answers.email,
+        course_title=_course_name(detail.course),
+        note=note or "",
+        message=message,
+        whose=_whose_message(note, detail),
+        suppressed=detail.address_suppressed,
+    )
+    return html_page(200, page)
+
+
+def _whose_message(note: str | None, detail: ApplicationDetail) -> str:
+    if note:
+        return "your message"
+    if detail.course.definition.decline_message:
+        return "the course's decline message (set on Change this course)"
+    return "the standard message (the course has no decline message of its own)"
