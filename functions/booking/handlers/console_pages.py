@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course
+from booking.domain.closing_words import applications_closed_said
+from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import paid_back_said, paid_for_them
 from booking.domain.offer_ends import no_more_offers
@@ -222,6 +223,7 @@ def course_page(
         for s in ApplicationStatus
         if listing.counts[s] or s is listing.status
     ]
+    ended = max(s.end for s in course.schedule) <= now
     return _render_course(
         "course.html",
         chrome,
@@ -233,11 +235,15 @@ def course_page(
         dates=_dates(course),
         status=course_state_said(
             course.status(now).value,
-            ended=max(s.end for s in course.schedule) <= now,
+            ended=ended,
             waiting=course.waiting,
             free=course.places_left,
             too_late_to_offer=no_more_offers(course, now),
         ),
+        # Why it is closed, and since when (organiser22 F9); "" while open or once ended.
+        closed_why=applications_closed_said(course, organisers=True)
+        if course.status(now) is CourseStatus.CLOSED and not ended
+        else "",
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
         capacity=definition.capacity,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, SessionKind
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.wording import cohort_name, course_name, moment_when, session_when
@@ -27,6 +28,8 @@ def closing_facts(course: Course, now: datetime) -> dict[str, Any]:
     return {
         "no_more_offers": no_more_offers(course, now),
         "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
+        # Shown only while closed: why, and since when (organiser22 F9).
+        "closed_said": applications_closed_said(course, organisers=False),
     }
 
 
