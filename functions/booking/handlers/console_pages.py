@@ -212,6 +212,23 @@ def _row(
     }
 
 
+def _state(course: Course, now: datetime) -> dict[str, str]:
+    """The course's state in words, and why it is closed and since when (organiser22 F9; ""
+    while open or once ended)."""
+    ended = max(s.end for s in course.schedule) <= now
+    closed = course.status(now) is CourseStatus.CLOSED and not ended
+    return {
+        "status": course_state_said(
+            course.status(now).value,
+            ended=ended,
+            waiting=course.waiting,
+            free=course.places_left,
+            too_late_to_offer=no_more_offers(course, now),
+        ),
+        "closed_why": applications_closed_said(course, organisers=True) if closed else "",
+    }
+
+
 def course_page(
     chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
 ) -> str:
@@ -223,7 +240,6 @@ def course_page(
         for s in ApplicationStatus
         if listing.counts[s] or s is listing.status
     ]
-    ended = max(s.end for s in course.schedule) <= now
     return _render_course(
         "course.html",
         chrome,
@@ -233,17 +249,7 @@ def course_page(
         saved=list(saved),
         keeps_register=definition.completion_min_sessions is not None,
         dates=_dates(course),
-        status=course_state_said(
-            course.status(now).value,
-            ended=ended,
-            waiting=course.waiting,
-            free=course.places_left,
-            too_late_to_offer=no_more_offers(course, now),
-        ),
-        # Why it is closed, and since when (organiser22 F9); "" while open or once ended.
-        closed_why=applications_closed_said(course, organisers=True)
-        if course.status(now) is CourseStatus.CLOSED and not ended
-        else "",
+        **_state(course, now),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
         capacity=definition.capacity,
