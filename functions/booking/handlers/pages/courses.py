@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, SessionKind
+from booking.domain.joining_words import online_said
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.wording import cohort_name, course_name, moment_when, session_when
 from booking.handlers.pages.templates import environment, sessions
@@ -46,6 +47,7 @@ def course_facts(course: Course) -> dict[str, Any]:
         "overview": _paragraphs(definition.overview),
         "audience": _paragraphs(definition.audience),
         "location": definition.location or ("Online" if definition.joining_url else ""),
+        "online_said": online_said(bool(definition.joining_url)),
         "price": definition.price.display(),
         "core_sessions": sessions(course, SessionKind.CORE),
         "follow_ups": sessions(course, SessionKind.FOLLOW_UP),
