@@ -143,13 +143,16 @@ def _template_values(
     context["offer_until_closing"] = held_until_closing(application, course)
     context.update(_closing(job, course, now))
     context["can_pay"] = payment_refusal(application, course, now) is None
-    # What a confirmation will bring: the joining link only when the course has one
-    # (``domain.joining_words``; the link itself only ever to a confirmed attendee).
-    has_link = bool(course.definition.joining_url)
-    context["confirmation_brings"] = in_a_list("the dates", *the_link(has_link))
+    context["confirmation_brings"] = _confirmation_brings(course)
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _confirmation_brings(course: Course) -> str:
+    """What a confirmation will bring: the joining link only when the course has one
+    (``domain.joining_words``; the link itself only ever to a confirmed attendee)."""
+    return in_a_list("the dates", *the_link(bool(course.definition.joining_url)))
 
 
 def _closing(job: EmailJob, course: Course, now: datetime) -> dict[str, Any]:
