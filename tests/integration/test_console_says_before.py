@@ -9,13 +9,18 @@ from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import applied_by_invoice, invoiced_cohort
 from tests.support.system import COURSE_ID, System
 
+BURSARY_SAID = (
+    "The applicant is emailed the bursary and what is left to pay; a bursary of the whole price "
+    "confirms the place, and they are emailed their booking confirmation instead."
+)
+
 
 def test_the_bursary_form_says_the_applicant_is_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application = system.apply(COURSE_ID, email="bursary@example.org").json()
     words = browser.words(f"/console/applications/{application['application_id']}")
-    assert "The applicant is emailed the bursary and what is left to pay." in words
+    assert BURSARY_SAID in words
     assert "The open invoice is cancelled" not in words
 
 
@@ -25,7 +30,7 @@ def test_on_an_invoice_the_bursary_form_says_the_invoice_is_replaced(
     invoiced_cohort(system)
     application = applied_by_invoice(system, email="invoiced@example.org")
     words = browser.words(f"/console/applications/{application['application_id']}")
-    assert "The applicant is emailed the bursary and what is left to pay." in words
+    assert BURSARY_SAID in words
     assert (
         "The open invoice is cancelled, and a new one for what is left (if anything) is sent to "
         "the billing contact." in words
