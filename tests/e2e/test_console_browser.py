@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, followed_from, page_in, sign_in
@@ -330,3 +331,69 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
     address.fill("course-team@example.org")
     assert address.evaluate("box => box.scrollWidth <= box.clientWidth")
     no_violations(page, "29-course-form-a-session-added")
+
+
+def test_voiding_an_invoice_asks_first_and_says_what_goes(
+    stack: RunningStack, organiser: Page
+) -> None:
+    """organiser22 F14: *Void invoice* acted at once; now a page says the place goes back, who
+    is emailed, and that it cannot be undone, before *Yes, void the invoice* does it."""
+    page = organiser
+    sign_in(page, stack)
+    sample = stack.get("/courses").json()[0]["course_id"]
+    billing = {
+        "payment_method": "invoice",
+        "billing_name": "St Elsewhere NHS Foundation Trust",
+        "billing_email": "accounts.void@example.nhs.uk",
+        "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+        "po_number": "PO-4471",
+    }
+    applied = stack.applied(sample, name="Ben Carter", email="ben.void@example.org", **billing)
+    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
+    page.get_by_role("button", name="Void invoice").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Void the invoice of")
+    main = page.locator("main")
+    expect(main).to_contain_text("is cancelled at Stripe (voided): it can no longer be paid.")
+    expect(main).to_contain_text("Its place goes back to the course")
+    expect(main).to_contain_text("Their billing contact (accounts.void@example.nhs.uk)")
+    expect(main).to_contain_text("This cannot be undone.")
+    no_violations(page, "21-void-confirmation")
+    page.get_by_role("link", name="No, keep the invoice and go back").click()
+    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
+    page.get_by_role("button", name="Void invoice").click()
+    page.get_by_role("button", name="Yes, void the invoice").click()
+    expect(page.get_by_role("status").first).to_contain_text("Invoice voided.")
+    no_violations(page, "22-invoice-voided")
+
+
+def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organiser: Page) -> None:
+    """organiser22 F17: *Decline* sent at once a message the organiser never saw; now a page
+    shows the message the email carries before *Yes, decline and send* sends it."""
+    page = organiser
+    course_id = "browser-decline-cohort"
+    put = requests.put(
+        f"{stack.url}/admin/courses/{course_id}",
+        json=_definition(stack),
+        headers={"Authorization": f"Bearer {stack.admin_token}"},
+        timeout=30,
+    )
+    assert put.status_code in (200, 201), put.text
+    applied = stack.applied(course_id, name="Dee Clarke", email="dee.decline@example.org")
+    sign_in(page, stack)
+    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
+    page.get_by_role("button", name="Decline").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Decline the application")
+    main = page.locator("main")
+    expect(main).to_contain_text("with the standard message")
+    expect(main).to_contain_text("places are limited and each cohort is planned carefully")
+    no_violations(page, "23-decline-confirmation")
+    page.get_by_role("link", name="No, go back to the application").click()
+    expect(page.locator(".tag")).to_have_text("Awaiting review")
+    page.get_by_label("Message to the applicant (optional)").fill("Please apply in spring.")
+    page.get_by_role("button", name="Decline").click()
+    expect(main).to_contain_text("with your message")
+    expect(main).to_contain_text("Please apply in spring.")
+    page.get_by_role("button", name="Yes, decline and send").click()
+    expect(page.get_by_role("status").first).to_contain_text("Declined.")
+    expect(page.locator(".tag")).to_have_text("Declined")
+    no_violations(page, "24-declined")

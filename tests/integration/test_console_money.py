@@ -273,7 +273,7 @@ def test_the_course_and_home_pages_link_to_codes_money_and_the_programme(
     said = text_of(home)
     assert f"Every cohort of {system.course()['title']}" in said
     assert f"Programme {programme}" not in said
-    assert f"Id for the command line: {COURSE_ID}" in said
+    assert f"Reference for the command line: {COURSE_ID}" in said
 
 
 def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(

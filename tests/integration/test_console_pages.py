@@ -676,7 +676,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     application, path = _invoiced(system, browser)
     words = browser.words(path)
     for said in (
-        "for £200.00, open, not paid yet; falls due on",
+        "for £200.00, not paid yet; falls due on",
         "for £200.00 sent to the billing contact, due",  # the timeline's line for it
         "Billed to St Elsewhere NHS Foundation Trust <accounts@example.nhs.uk>",
         "Purchase order number PO-4471",

@@ -128,8 +128,9 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     # moving a booking to another cohort and withdrawing a move that waits for its difference,
     # and voiding a group's invoice or sending it again, and sending a graduate's follow-up
     # invitation again, and inviting a graduate to one now, and sending a completer's
-    # certificate again.
-    assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1
+    # certificate again, and the page before a decline that shows its message (organiser22
+    # F17).
+    assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1 + 1
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
             fields = body["schema"]["properties"]
@@ -150,9 +151,10 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
         "changing",  # posted by a course's own page: the file changes that course only
         "definition",
     }
-    declined = posts["/console/applications/{application_id}/decline"]["requestBody"]
-    message = declined["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]
-    assert message["message"]["maxLength"] == MAX_MESSAGE_LENGTH
+    for decline in ("decline", "decline/confirm"):
+        declined = posts[f"/console/applications/{{application_id}}/{decline}"]["requestBody"]
+        message = declined["content"]["application/x-www-form-urlencoded"]["schema"]["properties"]
+        assert message["message"]["maxLength"] == MAX_MESSAGE_LENGTH
 
 
 def test_the_console_answers_pages_and_three_downloads(document: dict[str, Any]) -> None:

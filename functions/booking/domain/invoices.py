@@ -97,6 +97,18 @@ RELEASE_REASONS = {
 # this prefix: an id of its own, so it is applied once; what it decides rests on the record.
 ORGANISERS_VOID = "voided-by-organiser-"
 
+
+def organisers_void(invoice_id: str, application_id: str) -> InvoiceEvent:
+    """The event an organisers' void of ``invoice_id`` applies (and its confirmation page
+    decides without writing: ``services.void_preview``)."""
+    return InvoiceEvent(
+        event_id=f"{ORGANISERS_VOID}{invoice_id}",
+        kind=InvoiceEventKind.VOIDED,
+        invoice_id=invoice_id,
+        application_id=application_id,
+    )
+
+
 # A payment of an invoice the application no longer holds (replaced by another).
 SUPERSEDED_INVOICE = "invoice_replaced"
 # A payment of the open invoice failed: the place stays held to its due day, the payer told.

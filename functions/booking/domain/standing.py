@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from booking.domain.joining_words import in_a_list, the_link
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -41,6 +43,8 @@ class Facts:
     waitlist_position: int | None = None
     invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
     paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
+    # The course has a joining link: only then is it said to be sent (``domain.joining_words``).
+    joining_link: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,9 @@ def _confirmed(facts: Facts) -> Standing:
     )
     return Standing(
         "Your place is confirmed",
-        f"You are booked and {covered}. We have emailed you the dates, the joining link "
-        "and a calendar file. There is nothing more you need to do.",
+        f"You are booked and {covered}. We have emailed you "
+        f"{in_a_list('the dates', *the_link(facts.joining_link), 'a calendar file')}. There is "
+        "nothing more you need to do.",
         "success",
     )
 

@@ -223,7 +223,7 @@ def status_with_reason(status: str, reason: str | None) -> str:
 
 
 INVOICE_STATUS_WORDS: Mapping[str, str] = {
-    "open": "open, not paid yet",
+    "open": "not paid yet",  # Stripe's "open": a word of its own an organiser need not learn
     "paid": "paid",
     "void": "voided",
     "uncollectible": "marked as one that will not be paid",
@@ -234,7 +234,7 @@ INVOICE_STATUS_WORDS: Mapping[str, str] = {
 def invoice_words(
     number: str, amount: int, currency: str, status: str, due_at: datetime, timezone: str
 ) -> str:
-    """ "INV-0042 for £200.00, open, not paid yet; falls due on Friday 9 July 2027"."""
+    """ "INV-0042 for £200.00, not paid yet; falls due on Friday 9 July 2027"."""
     state = INVOICE_STATUS_WORDS.get(status, status)
     said = f"{number} for {money_words(amount, currency)}, {state}"
     if status == "open":

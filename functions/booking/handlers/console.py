@@ -208,14 +208,6 @@ def roster_csv(course_id: str) -> Response[str]:
     return Response(200, "text/csv; charset=utf-8", body, headers)
 
 
-@served("consoleApplication")
-def application(application_id: str) -> Response[str]:
-    detail = console.application_detail(ports(), application_id)
-    return html_page(
-        200, application_pages.application_page(chrome(), detail, done=notice_here().done)
-    )
-
-
 # -- actions -------------------------------------------------------------------------------------
 
 Action = Callable[[str], Application | Acted]

@@ -169,6 +169,7 @@ def application_page(
     detail: ApplicationDetail,
     *,
     done: str = "",
+    also: str = "",
     problem: str = "",
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
@@ -207,6 +208,7 @@ def application_page(
         actions=detail.actions,
         # Why the page offers nothing that would tell the person ("" when it may).
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
+        address_suppressed=detail.address_suppressed,
         group_place_note=detail.group_place_note,
         refund_label=_refund_label(detail, currency),
         # The applicant's own payment (an employer's share is not refunded afterwards here).
@@ -214,7 +216,8 @@ def application_page(
         # A refund Stripe refused partway: what came back and what is left (hostile19 F1).
         refused_partway=partway_said(application, currency) if refused_partway(application) else "",
         offer_hours=definition.offer_valid_hours,
-        done=_notice(detail, done, currency),
+        # ``also``: said after the action's own notice (whom a move's freed seat was offered).
+        done=" ".join(filter(None, (_notice(detail, done, currency), also))),
         problem=problem,
         values=values or {},
         errors=errors or {},

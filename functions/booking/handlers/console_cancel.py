@@ -29,11 +29,12 @@ from booking.handlers.console_app import (
 )
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import sentence
-from booking.services import cancel_preview, lifecycle
+from booking.handlers.sentences import capitalised, sentence
+from booking.services import cancel_preview, decline_preview, lifecycle, void_preview
 from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
-from booking.services.console import ApplicationDetail
+from booking.services.console import ApplicationDetail, application_detail
+from booking.services.void_preview import VoidPreview
 
 
 def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[str]:
@@ -167,3 +168,98 @@ def refund_afterwards(application_id: str) -> Acted:
     """The application page's *Refund £X* (a booking cancelled keeping its money), acting on
     what its page showed (``domain.page_seen``)."""
     return lifecycle.refund_afterwards(ports(), application_id, form_seen())
+
+
+def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
+    """What the void does, each in a line, as its own decision says (``preview``)."""
+    application = detail.application
+    invoice = application.invoice
+    assert invoice is not None  # only an open invoice is offered a void
+    number = invoice.number or invoice.invoice_id
+    amount = money_words(invoice.amount_due, invoice.currency)
+    lines = [
+        f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid."
+    ]
+    lines.append(_seat(detail) if preview.seat_freed else "It holds no place, so none goes back.")
+    if preview.person_emailed:
+        who = f"{application.answers.name} ({application.answers.email})"
+        lines.append(f"{who} is emailed that the invoice was cancelled and the place let go.")
+    elif detail.address_suppressed:
+        lines.append(
+            "The person is not emailed: emails to their address bounced or were marked as spam."
+        )
+    if preview.billing_contact:
+        lines.append(f"Their billing contact ({preview.billing_contact}) is emailed the same.")
+    lines.append(
+        "The booking is not confirmed: as the email says, they can still pay from their booking "
+        "page (by card, or with a new invoice while the course allows one), while places are "
+        "available."
+    )
+    return lines
+
+
+@served("consoleVoidInvoiceConfirmation")
+def void_confirmation(application_id: str) -> Response[str]:
+    detail, preview = void_preview.void_confirmation(ports(), application_id)
+    application = detail.application
+    if "void_invoice" not in detail.actions:
+        refused = Conflict("this application has no open invoice to void")
+        page = application_pages.application_page(
+            chrome(), detail, problem=sentence(refused.message)
+        )
+        return html_page(409, page)
+    page = _render(
+        "void_confirm.html",
+        chrome(),
+        application_id=application.application_id,
+        reference=application.reference_or_id,
+        name=application.answers.name,
+        course_title=_course_name(detail.course),
+        lines=_void_lines(detail, preview),
+    )
+    return html_page(200, page)
+
+
+@served("consoleDeclineConfirmation")
+def decline_confirmation(application_id: str) -> Response[str]:
+    """The message the decline would email, shown before it goes (organiser22 F17)."""
+    typed = typed_value("message")
+    try:
+        detail, note, message = decline_preview.decline_confirmation(ports(), application_id, typed)
+    except InvalidInput as mistake:
+        detail = application_detail(ports(), application_id)
+        beside = {k: capitalised(v) for k, v in mistake.fields.items()}
+        page = application_pages.application_page(
+            chrome(), detail, values={"message": typed}, errors=beside
+        )
+        return html_page(422, page)
+    application = detail.application
+    if "decline" not in detail.actions:
+        status = status_named(application.status.value)
+        refused = Conflict(f"this application is {status}, so it cannot be declined now")
+        page = application_pages.application_page(
+            chrome(), detail, problem=sentence(refused.message)
+        )
+        return html_page(409, page)
+    page = _render(
+        "decline_confirm.html",
+        chrome(),
+        application_id=application.application_id,
+        reference=application.reference_or_id,
+        name=application.answers.name,
+        email=application.answers.email,
+        course_title=_course_name(detail.course),
+        note=note or "",
+        message=message,
+        whose=_whose_message(note, detail),
+        suppressed=detail.address_suppressed,
+    )
+    return html_page(200, page)
+
+
+def _whose_message(note: str | None, detail: ApplicationDetail) -> str:
+    if note:
+        return "your message"
+    if detail.course.definition.decline_message:
+        return "the course's decline message (set on Change this course)"
+    return "the standard message (the course has no decline message of its own)"

@@ -12,7 +12,9 @@ from typing import Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
+from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.joining_words import in_a_list
 from booking.domain.programme import programme_title
 from booking.domain.reminders import invitation_days_ahead
 from booking.domain.wording import cohort_name, day_when, moment_when, session_when
@@ -71,6 +73,21 @@ def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, An
     }
 
 
+def _host_uses(host: Course) -> str:
+    """Which cohort's enquiries address and joining link the follow-up's messages use
+    (organiser22 F13: "carries the details of" said neither): its host's
+    (``domain.programme``)."""
+    definition = host.definition
+    uses = [f"its enquiries address ({definition.enquiries_email}) for replies"]
+    if not definition.enquiries_email:
+        uses = ["no enquiries address (replies go to the address it is sent from)"]
+    uses.append("its joining link" if definition.joining_url else "no joining link (it has none)")
+    return (
+        f"Its invitation and other messages use the details of {cohort_name(host)}: "
+        f"{in_a_list(*uses)}."
+    )
+
+
 def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, Any]:
     event = item.event
     started, ahead = event.session.start <= now, now < item.goes_at
@@ -93,7 +110,7 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
         "title": event.session.title,
         "day": day_when(event.session.start, zone),
         "when": session_when(event.session, zone),
-        "host": cohort_name(event.host),
+        "host_uses": _host_uses(event.host),
         "goes": when,
         "started": started,
         "invited": [_invited_said(i, zone, goes if ahead else None) for i in item.invited],

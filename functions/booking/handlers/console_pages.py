@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.course import Course
+from booking.domain.closing_words import applications_closed_said
+from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import paid_back_said, paid_for_them
 from booking.domain.graduation import completion_words
@@ -221,6 +222,23 @@ def _row(
     }
 
 
+def _state(course: Course, now: datetime) -> dict[str, str]:
+    """The course's state in words, and why it is closed and since when (organiser22 F9; ""
+    while open or once ended)."""
+    ended = max(s.end for s in course.schedule) <= now
+    closed = course.status(now) is CourseStatus.CLOSED and not ended
+    return {
+        "status": course_state_said(
+            course.status(now).value,
+            ended=ended,
+            waiting=course.waiting,
+            free=course.places_left,
+            too_late_to_offer=no_more_offers(course, now),
+        ),
+        "closed_why": applications_closed_said(course, organisers=True) if closed else "",
+    }
+
+
 def course_page(
     chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
 ) -> str:
@@ -241,13 +259,7 @@ def course_page(
         saved=list(saved),
         keeps_register=definition.completion_min_sessions is not None,
         dates=_dates(course),
-        status=course_state_said(
-            course.status(now).value,
-            ended=max(s.end for s in course.schedule) <= now,
-            waiting=course.waiting,
-            free=course.places_left,
-            too_late_to_offer=no_more_offers(course, now),
-        ),
+        **_state(course, now),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
         capacity=definition.capacity,

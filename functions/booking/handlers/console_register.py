@@ -73,7 +73,7 @@ def _mark_said(kept: Register, marked: str) -> str:
 def _completion_said(row: Any) -> str:
     done = row.completion
     if done is None:
-        return "Open"
+        return "Not decided yet"  # decided when the register is closed
     verdict = "Completed" if done.completed else "Not completed"
     sessions = "session" if done.attended == 1 else "sessions"
     return f"{verdict}: attended {done.attended} {sessions} ({done.required} needed)"

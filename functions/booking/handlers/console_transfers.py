@@ -1,5 +1,6 @@
 """The console's page for moving a booking to another cohort, and its form (registered on the
-console's resolver, ``handlers/console_app.py``; the use case is ``services.transfers``)."""
+console's resolver, ``handlers/console_app.py``; the use case is ``services.transfers``), and
+the application's page, which after a move names whom the seat it left was offered to."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from urllib.parse import quote
 from booking.bootstrap import ports
 from booking.domain.course import Course
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.offered_words import offered_code, offered_in, offered_said
 from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import day_when, money_words
+from booking.handlers import console_application as application_pages
 from booking.handlers import http
 from booking.handlers.console_app import (
     after_action,
     chrome,
     form_seen,
     html_page,
+    notice_here,
     served,
     typed_value,
 )
@@ -31,7 +35,8 @@ from booking.handlers.routes.transfers import (
     TRANSFER_DONE,
 )
 from booking.handlers.sentences import capitalised, sentence
-from booking.services import transfers, waiting_moves
+from booking.services import console, transfers, waiting_moves
+from booking.services.offered_named import offered_named
 from booking.services.transfers import Choice, Choices
 
 LABELS = {"to_course_id": "Cohort to move to"}
@@ -122,6 +127,7 @@ def transfer(application_id: str) -> Response[str]:
     # What the page showed (``domain.page_seen``; a page shown before it: the cohort it showed
     # the booking on): changed since (another tab, another organiser), refused in words.
     shown = {"course_seen": typed_value("course_seen") or None, "seen": typed_value("seen")}
+    offered: tuple[str, ...] = ()
     try:
         if wait:
             done = waiting_moves.join_waiting_list(ports(), application_id, chosen, **shown)
@@ -129,6 +135,7 @@ def transfer(application_id: str) -> Response[str]:
         else:
             moved = transfers.transfer_booking(ports(), application_id, chosen, **shown)
             done, already = moved.application, moved.already
+        offered = moved.offered
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)
     # Said from what this request did: a repeat (a double click, Back and send) did nothing.
@@ -139,7 +146,20 @@ def transfer(application_id: str) -> Response[str]:
         if done.pending_move is not None
         else (MOVED_ALREADY if already else TRANSFER_DONE)
     )
-    return after_action(f"/console/applications/{quote(application_id)}", said)
+    # Whom the seat it left was offered to, named on the page (organiser22 F6).
+    code = offered_code(offered) if said == TRANSFER_DONE and offered else ""
+    return after_action(f"/console/applications/{quote(application_id)}", said, code)
+
+
+@served("consoleApplication")
+def application(application_id: str) -> Response[str]:
+    """The application's page; after a move, naming whom the seat it left was offered to."""
+    detail = console.application_detail(ports(), application_id)
+    notice = notice_here()
+    count, ids = offered_in(notice.code) if notice.done == TRANSFER_DONE else (0, [])
+    also = offered_said(count, offered_named(ports(), ids)) if count else ""
+    page = application_pages.application_page(chrome(), detail, done=notice.done, also=also)
+    return html_page(200, page)
 
 
 @served("consoleWithdrawMove")

@@ -15,14 +15,12 @@ from urllib.parse import quote
 
 from booking.domain.application import Application
 from booking.domain.money import money_words
+from booking.domain.offered_words import MOST_NAMED, offered_said
 from booking.domain.wording import moved_without_id_warning
 from booking.services.console import CourseApplications
 from booking.services.courses import SavedCourse
 
 SAVED = "course_saved"
-# At most this many of those offered a place are carried to be named (a cookie is small); any
-# beyond are counted.
-MOST_NAMED = 20
 
 
 def saved_notice(saved: SavedCourse) -> tuple[str, str]:
@@ -112,17 +110,7 @@ def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> st
         for a in (known.get(i) for i in ids)
         if a is not None
     ]
-    others = count - len(named)
-    if others:
-        named.append(
-            f"{others} more" if named else f"{others} {'person' if others == 1 else 'people'}"
-        )
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    one = count == 1
-    return (
-        f"{listed} {'was' if one else 'were'} offered {'a place' if one else 'places'} from the "
-        "waiting list and emailed."
-    )
+    return offered_said(count, named)
 
 
 def _warnings(listed: str) -> list[str]:

@@ -21,6 +21,7 @@ from booking.domain.covered import payment_refusal
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
+from booking.domain.joining_words import in_a_list, the_link
 from booking.domain.money import money_if_any
 from booking.domain.offer_ends import (
     closing_named,
@@ -142,9 +143,16 @@ def _template_values(
     context["offer_until_closing"] = held_until_closing(application, course)
     context.update(_closing(job, course, now))
     context["can_pay"] = payment_refusal(application, course, now) is None
+    context["confirmation_brings"] = _confirmation_brings(course)
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _confirmation_brings(course: Course) -> str:
+    """What a confirmation will bring: the joining link only when the course has one
+    (``domain.joining_words``; the link itself only ever to a confirmed attendee)."""
+    return in_a_list("the dates", *the_link(bool(course.definition.joining_url)))
 
 
 def _closing(job: EmailJob, course: Course, now: datetime) -> dict[str, Any]:
@@ -323,6 +331,7 @@ def _facts(
         payment_pending=application.payment_pending,
         paid=application.charges_paid,
         paid_by=context["payer"],
+        joining_link=bool(course.definition.joining_url),
         booked=application.was_booked,
         nothing_to_pay=bool(context["nothing_to_pay"]),
         can_pay=bool(context["can_pay"]),

@@ -19,6 +19,7 @@ from booking.domain.course import (
     SessionKind,
 )
 from booking.domain.covered import covered_words
+from booking.domain.decline_message import STANDARD_DECLINE_MESSAGE, decline_message_chosen
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.money import money_if_any
@@ -296,7 +297,10 @@ def _status_context(
         else _reason_text(job.kind, reason, payer_of(application, job).organisation),
         "mistake_said": reason in MISTAKE_SAID,
         "offer_until": moment_when(offer_expires, definition.timezone) if offer_expires else None,
-        "decline_message": application.decline_note or definition.decline_message,
+        "decline_message": decline_message_chosen(
+            application.decline_note, definition.decline_message
+        ),
+        "standard_decline": STANDARD_DECLINE_MESSAGE,  # neither given (``domain.decline_message``)
     }
 
 

@@ -28,12 +28,7 @@ from booking.domain.errors import (
     InvalidInput,
     StaleWrite,
 )
-from booking.domain.invoices import (
-    ORGANISERS_VOID,
-    InvoiceEvent,
-    InvoiceEventKind,
-    InvoicePaying,
-)
+from booking.domain.invoices import InvoicePaying, organisers_void
 from booking.domain.limits import CODE_TAKEN_SINCE
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
@@ -272,13 +267,9 @@ def organisers_voided(
         return load_application(ports, application_id)
 
     first = retried(asked, read) if first is None else retried(asked, read, first=first)
-    voided = InvoiceEvent(
-        event_id=f"{ORGANISERS_VOID}{invoice_id}",
-        kind=InvoiceEventKind.VOIDED,
-        invoice_id=invoice_id,
-        application_id=application_id,
+    return settle_money(
+        ports, application_id, organisers_void(invoice_id, application_id), first=first
     )
-    return settle_money(ports, application_id, voided, first=first)
 
 
 def resend_invoice(ports: Ports, application_id: str) -> Application:

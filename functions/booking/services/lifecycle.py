@@ -87,11 +87,18 @@ def approve(ports: Ports, application_id: str) -> Application:
     return retried(attempt, lambda: _load(ports, application_id))
 
 
+def decline_note(message: object) -> str | None:
+    """The organiser's message typed with a decline (None: none, the course's or the standard
+    one goes), or InvalidInput beside ``message``."""
+    # A message to the applicant is free text like an answer: as long, as plain.
+    note = parse_value(OptionalLongText, message or "", "message", "the message needs attention")
+    return str(note) if note else None
+
+
 def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
     """Decline an application; ``message`` (else the course's decline message) is emailed.
     Declined already: nothing changes, nobody is emailed again."""
-    # A message to the applicant is free text like an answer: as long, as plain.
-    note = parse_value(OptionalLongText, message or "", "message", "the message needs attention")
+    note = decline_note(message)
     application = _load(ports, application_id)
     if application.status is S.DECLINED:
         return Acted(application, changed=False)
@@ -101,9 +108,9 @@ def decline(ports: Ports, application_id: str, message: object = None) -> Acted:
             f"{shown_named(application.status, application.status_reason)}",
             code="not_pending_review",
         )
-    declined = application.moved_to(
-        S.DECLINED, ports.clock(), decline_note=note or None
-    ).with_emails(application.email(EmailKind.DECLINED))
+    declined = application.moved_to(S.DECLINED, ports.clock(), decline_note=note).with_emails(
+        application.email(EmailKind.DECLINED)
+    )
     try:
         return Acted(ports.repository.save(declined, application), changed=True)
     except StaleWrite as exc:

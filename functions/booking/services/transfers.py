@@ -194,6 +194,8 @@ class Transfer:
 
     application: Application
     already: bool
+    # The applications its freed seat was offered to from the waiting list (their ids).
+    offered: tuple[str, ...] = ()
 
 
 def transfer_booking(
@@ -248,14 +250,14 @@ def transfer_booking(
     # A refund still owed (Stripe was unavailable) is made now: this request did that much.
     already = found_done and not owes_a_transfer_refund(saved)
     left = saved.transfers[-1].from_course_id
-    offer_free_places(ports, left)  # the seat given back goes to whoever waits there
+    offered = offer_free_places(ports, left)  # the seat given back goes to whoever waits there
     saved = _complete_refund(ports, saved)
     _refused_if_undone(ports, saved, target_id)
     logger.info(
         "booking moved",
         extra={"application_id": saved.application_id, "from": left, "to": saved.course_id},
     )
-    return Transfer(saved, already=already)
+    return Transfer(saved, already=already, offered=tuple(offered))
 
 
 def _refused_while_waiting(current: Application, target: Course) -> None:

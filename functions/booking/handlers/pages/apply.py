@@ -47,7 +47,7 @@ APPLICATION_FIELDS = (
     FormField("name", autocomplete="name", missing="Enter your full name"),
     FormField(
         "email",
-        "We will send your confirmation, the joining link and reminders here.",
+        "We will send your confirmation and reminders here.",
         input_type="email",
         autocomplete="email",
         missing="Enter your email address",

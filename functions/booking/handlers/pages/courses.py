@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, SessionKind
+from booking.domain.joining_words import online_said
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.wording import cohort_name, course_name, moment_when, session_when
 from booking.handlers.pages.templates import environment, sessions
@@ -27,6 +29,8 @@ def closing_facts(course: Course, now: datetime) -> dict[str, Any]:
     return {
         "no_more_offers": no_more_offers(course, now),
         "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
+        # Shown only while closed: why, and since when (organiser22 F9).
+        "closed_said": applications_closed_said(course, organisers=False),
     }
 
 
@@ -43,6 +47,7 @@ def course_facts(course: Course) -> dict[str, Any]:
         "overview": _paragraphs(definition.overview),
         "audience": _paragraphs(definition.audience),
         "location": definition.location or ("Online" if definition.joining_url else ""),
+        "online_said": online_said(bool(definition.joining_url)),
         "price": definition.price.display(),
         "core_sessions": sessions(course, SessionKind.CORE),
         "follow_ups": sessions(course, SessionKind.FOLLOW_UP),

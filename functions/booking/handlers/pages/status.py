@@ -74,7 +74,14 @@ def status_page(
             organisation=definition.organisation or "",
             clock=clock_words(timezone),  # whose clock its times are on
             **{
-                **_said(view, to_pay, timezone, checkout_flag, confirming=confirming),
+                **_said(
+                    view,
+                    to_pay,
+                    timezone,
+                    checkout_flag,
+                    confirming=confirming,
+                    joining_link=bool(definition.joining_url),
+                ),
                 **_declined_said(view, offer_flag),
             },
             status=view.status,
@@ -143,10 +150,16 @@ def _to_pay(view: ApplicationView, course_price: Money) -> str:
 
 
 def _said(
-    view: ApplicationView, to_pay: str, timezone: str, checkout_flag: str, *, confirming: bool
+    view: ApplicationView,
+    to_pay: str,
+    timezone: str,
+    checkout_flag: str,
+    *,
+    confirming: bool,
+    joining_link: bool,
 ) -> dict[str, str]:
     """The page's headline, explanation and tone."""
-    words = standing(_facts(view, to_pay, timezone))
+    words = standing(_facts(view, to_pay, timezone, joining_link))
     headline, explanation, tone = words.headline, words.explanation, words.tone
     # Back from Stripe: say what just happened, unless the payment is already settling.
     after = None if view.payment_pending else _AFTER_CHECKOUT.get((checkout_flag, view.status))
@@ -174,8 +187,9 @@ def _offered(view: ApplicationView, to_pay: str, *, confirming: bool) -> dict[st
     }
 
 
-def _facts(view: ApplicationView, to_pay: str, timezone: str) -> Facts:
+def _facts(view: ApplicationView, to_pay: str, timezone: str, joining_link: bool) -> Facts:
     return Facts(
+        joining_link=joining_link,
         status=view.status,
         reason=view.status_reason,
         payment_pending=view.payment_pending,

@@ -129,7 +129,11 @@ def _own_part(function: Function) -> tuple[Route, ...]:
 
         return ORGANISERS + TRANSFER_ADMIN + GROUP_BOOKINGS_ADMIN + GROUP_INVOICE_ADMIN
     from booking.handlers.routes.console import CONSOLE_ROUTES
-    from booking.handlers.routes.console_cancel import CANCEL_CONFIRMATION
+    from booking.handlers.routes.console_cancel import (
+        CANCEL_CONFIRMATION,
+        DECLINE_CONFIRMATION,
+        VOID_CONFIRMATION,
+    )
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
     from booking.handlers.routes.transfers import TRANSFER_CONSOLE
@@ -137,6 +141,8 @@ def _own_part(function: Function) -> tuple[Route, ...]:
     return (
         CONSOLE_ROUTES
         + CANCEL_CONFIRMATION
+        + VOID_CONFIRMATION
+        + DECLINE_CONFIRMATION
         + TRANSFER_CONSOLE
         + GROUP_BOOKINGS_CONSOLE
         + GROUP_INVOICE_CONSOLE

@@ -3,8 +3,9 @@ do, whose form then posts ``consoleCancel`` (unchanged: the API and scripts post
 
 from __future__ import annotations
 
+from booking.domain.application import LONG_TEXT_MAX_LENGTH
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import SEEN, TICKED, page, path_parameter
+from booking.handlers.routes.answers import SEEN, TICKED, console_form, page, path_parameter
 
 # The cancel's form (``consoleCancel``): the refund choice, and what the confirmation showed
 # (``domain.page_seen``: a press acts on what its page said, or is refused).
@@ -50,6 +51,62 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
                 "description": "`on`: the cancellation is to refund what was paid",
                 "schema": {"type": "string", "enum": ["on"]},
             },
+        ),
+        tags=("console",),
+    ),
+)
+
+# Voiding an invoice asks first too (organiser22 F14: it acted at once, the place lost).
+VOID_CONFIRMATION: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/invoice/void",
+        "consoleVoidInvoiceConfirmation",
+        "Confirm voiding an invoice: what it will do (the invoice cancelled at Stripe, the "
+        "place going back, who is emailed), as the void's own decision run without writing, "
+        "and the form that does it",
+        {
+            "200": page("What voiding would do, and the form to confirm it"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The application's page, saying it has no open invoice to void"),
+        },
+        description="The application page's *Void invoice* leads here; its *Yes, void the "
+        "invoice* posts `POST /console/applications/{application_id}/invoice/void` with the "
+        "page's `csrf_token`. Nothing changes on this page.",
+        parameters=(path_parameter("application_id"),),
+        tags=("console",),
+    ),
+)
+
+# Declining asks first too (organiser22 F17: it sent a message the organiser never saw). A post,
+# as the message is free text: never in an address or a log.
+DECLINE_CONFIRMATION: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/applications/{application_id}/decline/confirm",
+        "consoleDeclineConfirmation",
+        "Confirm a decline: the message the applicant would be emailed (the one typed, else the "
+        "course's decline message, else the standard one), and the form that sends it",
+        {
+            "200": page("The message the decline would send, and the form to confirm it"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The application's page, saying why it cannot be declined now"),
+            "422": page("The application's page again, the message's mistake beside it"),
+        },
+        description="The application page's *Decline* posts here (nothing changes); its *Yes, "
+        "decline and send* posts `POST /console/applications/{application_id}/decline` with "
+        "the same `message` and the page's `csrf_token`.",
+        parameters=(path_parameter("application_id"),),
+        body=console_form(
+            {
+                "message": {
+                    "type": "string",
+                    "maxLength": LONG_TEXT_MAX_LENGTH,
+                    "description": "The organiser's message; empty: the course's own message",
+                }
+            }
         ),
         tags=("console",),
     ),

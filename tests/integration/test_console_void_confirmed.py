@@ -1,0 +1,66 @@
+"""Voiding an invoice from the console asks first (organiser22 F14: *Void invoice* acted at
+once, the place lost to the waiting list): the application page's *Void invoice* leads to a
+page that says the invoice is cancelled, where the place goes, who is emailed and that it
+cannot be undone, and changes nothing; its form then posts the void itself."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import ACCOUNTS, INVOICED, applied_by_invoice, invoiced_cohort
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def test_the_application_page_asks_before_voiding_the_invoice(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    invoiced_cohort(system, capacity=1)
+    application = applied_by_invoice(system, email="ben@example.org")
+    assert system.apply(INVOICED, email="waiting@example.org").status == 201
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+    page = browser.get(path).body
+    # The page's Void form goes to the confirmation (a GET that changes nothing).
+    [form] = re.findall(
+        r'<form method="(\w+)" action="' + re.escape(path) + r'/invoice/void">', page
+    )
+    assert form == "get"
+    version = system.stored(application).version
+
+    asked = browser.get(f"{path}/invoice/void")
+    assert asked.status == 200, asked.body
+    words = text_of(asked.body)
+    number = system.stored_document(application["application_id"])["invoice"]["number"]
+    assert f"Invoice {number} for £200.00 is cancelled at Stripe (voided)" in words
+    assert "it can no longer be paid." in words
+    assert "1 person is on the waiting list, and the first is offered it" in words
+    assert "Ada Lovelace (ben@example.org) is emailed that the invoice was cancelled" in words
+    assert f"Their billing contact ({ACCOUNTS}) is emailed the same." in words
+    assert "This cannot be undone." in words
+    assert "Yes, void the invoice" in words
+    assert re.search(r'name="csrf_token" value="[^"]+"', asked.body)
+    assert system.stored(application).version == version  # asking changed nothing
+    assert system.deliver_emails() == []
+
+    # Confirmed: the void itself, as before (CSRF kept: without it, 403 and nothing done).
+    assert browser.post(f"{path}/invoice/void").status == 403
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    assert browser.act(f"{path}/invoice/void").status == 303
+    assert system.stored(application).status.value == "expired"
+    sent_to = {address for email in system.deliver_emails() for address in email.to}
+    assert {"ben@example.org", ACCOUNTS} <= sent_to, sent_to
+
+    # Voided already: the page is not offered again, and says why.
+    again = browser.get(f"{path}/invoice/void")
+    assert again.status == 409
+    assert "no open invoice to void" in text_of(again.body)
+
+
+def test_a_card_application_has_no_invoice_to_void(system: System, browser: ConsoleBrowser) -> None:
+    application = system.apply(email="card@example.org").json()
+    refused = browser.get(f"/console/applications/{application['application_id']}/invoice/void")
+    assert refused.status == 409
+    assert "no open invoice to void" in text_of(refused.body)
+    assert browser.get("/console/applications/nope/invoice/void").status == 404
