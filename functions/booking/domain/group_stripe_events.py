@@ -57,7 +57,10 @@ def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) 
         and group.replacing_invoice == object_id
         and group.void_asked_for != object_id
     )
-    ends = awaiting and _current(group, object_id) and not replaced
+    # A checkout an act is expiring (a place given up): the act's save ends or replaces it.
+    checkout = group.checkout
+    expiring = checkout is not None and checkout.session_id == object_id and checkout.expiring
+    ends = awaiting and _current(group, object_id) and not replaced and not expiring
     return GroupMove.LAPSED if ends else GroupMove.IGNORE
 
 
