@@ -171,6 +171,10 @@ ORGANISERS: tuple[Route, ...] = (
         "come (nothing changed, the invoice not voided under the payment: a mark the "
         "void's try wrote is taken back, so the version moves); 503 when Stripe "
         "does not answer the void (pressing again completes it). "
+        "A booking's open card checkout is expired at Stripe before the cancel is saved: 409 "
+        "payment_being_recorded when Stripe says it was paid meanwhile (nothing changed, the "
+        "payment kept: its event confirms the booking); 503 when Stripe does not answer "
+        "(pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
         "Cancelled already otherwise: 200, nothing changed. With status_seen and paid_seen "
@@ -347,7 +351,10 @@ ORGANISERS: tuple[Route, ...] = (
         "erasePerson",
         "Erase one person's data (an anonymised financial record stays)",
         {"200": json_answer("ErasureOut", "What was erased")},
-        errors=(404,),
+        errors=(404, 503),
+        description="An open card checkout of theirs is expired at Stripe first: paid "
+        "meanwhile, the booking stands, paid, and the answer says so (`paid_meanwhile`); 503 "
+        "when Stripe does not answer, nothing erased yet (pressing again completes it).",
         parameters=(_PERSON,),
         tags=TAGS,
     ),
