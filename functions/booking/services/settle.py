@@ -138,12 +138,10 @@ def settle_money(
 
         def carry(decision: Settlement) -> Settled:
             # The act's own save clears the invoice's mark (``voided_first``'s) and records it
-            # void, as Stripe holds it: not asked of Stripe a second time after the save; nor
-            # is the checkout expired first (``expired_first``).
+            # void, as Stripe holds it: not asked of Stripe a second time after the save.
             if voided is not None:
                 decision = voided_already(decision, voided)
-            if expired is not None:
-                decision = expired_already(decision, expired)
+            decision = expired_already(decision, expired) if expired else decision  # likewise
             made = so_far.made
             return _carry_out(ports, course, application, decision, claim, asked=asked, made=made)
 
