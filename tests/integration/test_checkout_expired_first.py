@@ -166,21 +166,15 @@ def test_a_cancel_stripe_does_not_answer_is_refused_in_words_and_the_next_press_
     application = system.apply(email=PERSON).json()
     app_id = application["application_id"]
     system.deliver_emails()
-    payments = system.ports.payments
-    stripes_expire = payments.expire_checkout
-
-    def unanswered(session_id: str) -> str:
-        raise DependencyUnavailable("Stripe timed out")
-
-    monkeypatch.setattr(payments, "expire_checkout", unanswered)
-    first = system.cancel(app_id, refund=False)
+    with monkeypatch.context() as patched:
+        _unanswered(system, patched)
+        first = system.cancel(app_id, refund=False)
 
     assert first.status == 503, first.body
     assert "did not answer when asked to close the open card checkout" in first.body
     assert system.status_of(application)["status"] == "awaiting_payment"
     assert places_left(system, COURSE_ID) == left - 1
 
-    monkeypatch.setattr(payments, "expire_checkout", stripes_expire)
     again = system.cancel(app_id, refund=False)
 
     assert again.status == 200, again.body
@@ -191,3 +185,53 @@ def test_a_cancel_stripe_does_not_answer_is_refused_in_words_and_the_next_press_
     told = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
     assert [s for s in told if "has been cancelled" in s] == told, told
     assert len(told) == 1, told
+
+
+def _unanswered(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    def timed_out(session_id: str) -> str:
+        raise DependencyUnavailable("Stripe timed out")
+
+    monkeypatch.setattr(system.ports.payments, "expire_checkout", timed_out)
+
+
+def test_an_erasure_stripe_does_not_answer_erases_nothing_and_the_next_press_completes(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    left = places_left(system, COURSE_ID)
+    application = system.apply(email=PERSON).json()
+    with monkeypatch.context() as patched:
+        _unanswered(system, patched)
+        first = system.admin("DELETE", f"/people/{PERSON}")
+
+    assert first.status == 503, first.body
+    assert "did not answer when asked to close the open card checkout" in first.body
+    assert system.admin("GET", f"/people/{PERSON}").status == 200  # nothing erased yet
+    assert system.status_of(application)["status"] == "awaiting_payment"
+
+    again = system.admin("DELETE", f"/people/{PERSON}")
+
+    assert again.status == 200, again.body
+    [erased] = again.json()["applications"]
+    assert (erased["paid_meanwhile"], erased["seat_released"]) == (False, True)
+    assert system.checkout_session(application["checkout_url"])["status"] == "expired"
+    assert places_left(system, COURSE_ID) == left
+
+
+def test_a_group_give_up_stripe_does_not_answer_changes_nothing_and_the_next_press_completes(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = _card_group(system, 2)
+    with monkeypatch.context() as patched:
+        _unanswered(system, patched)
+        first = give_up(system, group, 1)
+
+    assert first.status == 503, first.body
+    assert "did not answer when asked to close the open card checkout" in first.body
+    assert manager_view(system, group)["places_kept"] == 2
+
+    again = give_up(system, group, 1)
+
+    assert again.status == 200, again.body
+    assert again.json()["places_kept"] == 1
+    assert system.checkout_session(group["pay_url"])["status"] == "expired"
+    assert system.checkout_session(again.json()["pay_url"])["status"] == "open"
