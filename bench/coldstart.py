@@ -11,8 +11,9 @@ Every module loads from bytecode, as in the deployed asset (infra/cdk/bundle.py 
 each probe runs once unmeasured, writing the bytecode of whatever it imports into a cache of the
 run's own (``PYTHONPYCACHEPREFIX``: the source tree is left clean), and the measured samples
 read it. Compiling from source is a cost only of an asset shipped without bytecode. The same
-unmeasured run records the code of the dataclasses' methods its init compiled, as the bundle
-records it into the asset (``booking.dataclass_code``), and the measured samples execute it.
+unmeasured run records the code of the dataclasses' methods, forward references, named tuples
+and regular expressions its init compiled, as the bundle records it into the asset
+(``booking.dataclass_code``), and the measured samples use it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# booking.dataclass_code's: a process with it set records the dataclass code it compiled.
+# booking.dataclass_code's: a process with it set records the code it compiled (dataclasses'
+# methods, forward references, named tuples, regular expressions).
 RECORD_VARIABLE = "BOOKING_RECORD_DATACLASS_CODE"
 HANDLERS_DIR = ROOT / "functions" / "booking" / "handlers"
 SAMPLES = 7

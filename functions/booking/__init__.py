@@ -6,8 +6,9 @@ only what lives as long as the environment (modules, classes, clients): the coll
 over it during the imports find nothing to free, and cost a Lambda function about a tenth of its
 init (tests/unit/test_init_collector.py). In Lambda too, pydantic does not look for plugins:
 none is deployed, and looking reads every installed package's metadata during the first
-model's build (2 to 3 ms of each init). And in Lambda, dataclasses' generated methods are not
-compiled as each class is defined: the asset carries their code (``booking.dataclass_code``).
+model's build (2 to 3 ms of each init). And in Lambda, dataclasses' generated methods, typing's
+forward references, named tuples' ``__new__`` and the regular expressions an init compiles are
+not compiled again as each is made: the asset carries their code (``booking.dataclass_code``).
 Outside Lambda (tests, the local stack, the CLI) nothing changes.
 """
 

@@ -103,6 +103,7 @@ class FakePaymentGateway:
             attempt=request.attempt,
             amount=request.price.amount - off,
             currency=request.price.currency,
+            product_name=request.product_name,
         )
 
     def expire_checkout(self, session_id: str) -> str:

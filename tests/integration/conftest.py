@@ -7,7 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from tests.integration.test_transfers import Cohorts
+from tests.support import cli
 from tests.support.cli import at_the_terminal
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import invoiced_cohort
 from tests.support.system import System
 
@@ -22,6 +24,14 @@ def run(
 
 
 @pytest.fixture
+def terminal(system: System, monkeypatch: pytest.MonkeyPatch) -> System:
+    """``system`` whose front answers the CLI (``cli.run`` for what it prints, out and err
+    apart)."""
+    cli.connect(system, monkeypatch)
+    return system
+
+
+@pytest.fixture
 def invoiced(system: System) -> System:
     """``system`` with the invoiced cohort loaded, purchase orders required and five places:
     the group and erasure tests' cohort (a module whose cohort differs defines its own)."""
@@ -33,3 +43,9 @@ def cohorts(system: System) -> Cohorts:
     """``system`` with the move tests' cohorts loaded (:class:`Cohorts`: spring to winter, a
     full one, a closed one and another programme's)."""
     return Cohorts(system)
+
+
+@pytest.fixture
+def browser(system: System) -> ConsoleBrowser:
+    """A console browser signed in with the organiser token (``tests/support/console.py``)."""
+    return signed_in(system)

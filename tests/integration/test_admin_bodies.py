@@ -16,7 +16,7 @@ def test_an_unknown_field_on_a_move_is_refused_by_name_and_nothing_moves(system:
     assert asked.status == 422, asked.body
     assert asked.json()["error"]["fields"] == {
         "refund": "not a field of this request "
-        "(the fields it takes: to_course_id, wait, course_seen)"
+        "(the fields it takes: to_course_id, wait, seen, course_seen)"
     }
     assert cohorts.record(app_id)["course_id"] == "move-spring"
     assert cohorts.refunded_at_stripe() == []
@@ -35,7 +35,8 @@ def test_an_unknown_field_on_an_action_is_refused_by_name_and_nothing_is_done(
 
     assert cancel.status == 422, cancel.body
     assert cancel.json()["error"]["fields"] == {
-        "refnd": "not a field of this request (the fields it takes: refund, status_seen, paid_seen)"
+        "refnd": "not a field of this request "
+        "(the fields it takes: refund, seen, status_seen, paid_seen)"
     }
     assert resend.status == 422, resend.body
     assert resend.json()["error"]["fields"] == {

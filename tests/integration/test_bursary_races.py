@@ -35,6 +35,12 @@ def _applied(system: System) -> dict[str, Any]:
     return application
 
 
+def _applied_with_its_invoice(system: System) -> tuple[dict[str, Any], str]:
+    """:func:`_applied`, and the id of the invoice it was sent."""
+    application = _applied(system)
+    return application, invoice_id_of(application)
+
+
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:
     """The employer pays ``invoice_id`` while the organiser acts, just after the bursary read
     it at Stripe (paid before that read, the bursary is refused: hostile26 F4): Stripe's
@@ -91,8 +97,7 @@ def test_an_invoice_paid_as_the_bursary_replaces_it_refuses_the_bursary_and_keep
     nothing written, no invoice made. The payment's event confirms the booking and nothing goes
     back (before, the bursary replaced the invoice and the payment went back whole)."""
     system = invoiced
-    application = _applied(system)
-    old = invoice_id_of(application)
+    application, old = _applied_with_its_invoice(system)
     invoices = invoices_made(system)
 
     granted = _paid_while(system, old, lambda: system.grant_bursary(application, 5000))
@@ -118,8 +123,7 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
     and nothing goes back (before, the bursary replaced the invoice and the payment went back
     whole, the employer asked to pay again)."""
     system = invoiced
-    application = _applied(system)
-    old = invoice_id_of(application)
+    application, old = _applied_with_its_invoice(system)
     repository = system.ports.repository
     real_save = repository.save
     granted: list[Reply] = []
@@ -148,8 +152,7 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_so_it_cannot_be_paid
     refuses the payment, and the bursary stands on the new invoice for the rest; nothing is
     taken, nothing given back (before, the payment landed and the bursary was refused)."""
     system = invoiced
-    application = _applied(system)
-    old = invoice_id_of(application)
+    application, old = _applied_with_its_invoice(system)
     payments = system.ports.payments
     real_create = payments.create_invoice
     tried: list[int] = []
@@ -286,8 +289,7 @@ def test_a_full_bursary_racing_the_only_payment_is_refused_the_payment_kept(
     invoiced: System,
 ) -> None:
     system = invoiced
-    application = _applied(system)
-    old = invoice_id_of(application)
+    application, old = _applied_with_its_invoice(system)
 
     funded = _paid_while(system, old, lambda: system.grant_bursary(application, 20000))
 

@@ -23,8 +23,7 @@ def _booked_and_cancelled(
     waiting to be sent (the mailer then skips it: the booking is no longer confirmed).
     ``unrecorded``: SES takes the confirmation, but neither its ``sent`` nor its line in the
     history can be recorded (DynamoDB out for every try)."""
-    application: dict[str, Any] = system.apply(email=PERSON).json()
-    assert system.pay(application["checkout_url"]).status == 200
+    application: dict[str, Any] = system.booked(email=PERSON)
     if confirmation_sent:
         if unrecorded is not None:
             _records_fail(system, unrecorded)

@@ -18,11 +18,10 @@ from tests.integration.test_register import (
     _book,
     _definition,
     _pdf,
-    _pdf_text,
     _register,
 )
 from tests.support.console import signed_in
-from tests.support.page_text import text_of
+from tests.support.page_text import pdf_text, text_of
 from tests.support.system import System
 
 WANG, ANIL = "王小明", "अनिल कुमार"
@@ -117,13 +116,13 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     [email] = system.deliver_emails()
     assert email.to == ["wang@example.org"]
     [pdf] = [a for a in email.attachments if a.content_type == "application/pdf"]
-    assert "Wang Xiaoming" in _pdf_text(pdf.content)
+    assert "Wang Xiaoming" in pdf_text(pdf.content)
     # The booking keeps the name as the person gave it; the certificate prints the spelling.
     assert system.admin("GET", f"/applications/{app_id}").json()["name"] == WANG
     status, content = _pdf(system, f"/applications/{app_id}/certificate.pdf?token={token}")
     assert status == 200
-    assert "Wang Xiaoming" in _pdf_text(content)
-    assert wang["reference"] in _pdf_text(content)
+    assert "Wang Xiaoming" in pdf_text(content)
+    assert wang["reference"] in pdf_text(content)
     held = _register(system)["unprintable_names"]
     assert held == [closed["anil"]["application_id"]]
 
@@ -146,7 +145,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert corrected.json()["emailed"] is True
     [email] = system.deliver_emails()
     [pdf] = [a for a in email.attachments if a.content_type == "application/pdf"]
-    assert "Wang Xiao-Ming" in _pdf_text(pdf.content)
+    assert "Wang Xiao-Ming" in pdf_text(pdf.content)
     # In the person's export (hostile13 F13): the spelling is their personal data.
     export = system.admin("GET", "/people/wang@example.org")
     assert export.status == 200, export.body

@@ -10,12 +10,6 @@ from tests.support import cli
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 
-@pytest.fixture
-def terminal(system: System, monkeypatch: pytest.MonkeyPatch) -> System:
-    cli.connect(system, monkeypatch)
-    return system
-
-
 def test_the_token_may_follow_the_command(
     terminal: System, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -125,8 +125,7 @@ def test_an_unreachable_url_and_one_that_is_not_http_are_said_in_sentences(
 def test_a_booking_cancelled_without_a_refund_is_refunded_from_the_terminal(
     system: System, run: Any
 ) -> None:
-    applied = system.apply().json()
-    assert system.pay(applied["checkout_url"]).status == 200
+    applied = system.booked()
     reference = applied["reference"]
     code, cancelled = run("cancel", reference)
     assert code == 0, cancelled
@@ -169,8 +168,7 @@ def test_an_expired_codes_listing_says_when_an_organiser_expired_it(
 def test_a_refund_to_a_suppressed_address_says_nobody_was_emailed(system: System, run: Any) -> None:
     """The CLI said "The applicant has been emailed." whoever could be: it says what the
     console says when the person's address is suppressed (bounced, complained)."""
-    applied = system.apply(email="bounced@example.org").json()
-    assert system.pay(applied["checkout_url"]).status == 200
+    applied = system.booked(email="bounced@example.org")
     reference = applied["reference"]
     assert run("cancel", reference)[0] == 0
     system.ports.repository.suppress_address("bounced@example.org", "bounce", datetime.now(UTC))
@@ -186,8 +184,7 @@ def test_a_refund_made_in_stripes_dashboard_is_said_so_at_the_terminal(
 ) -> None:
     """hostile18 F3: nobody here asked Stripe for it, and the person was told once, by the
     refund's own email: the terminal says that, not that this command asked before."""
-    applied = system.apply().json()
-    assert system.pay(applied["checkout_url"]).status == 200
+    applied = system.booked()
     reference = applied["reference"]
     assert run("cancel", reference)[0] == 0
     system.deliver_emails()

@@ -16,12 +16,6 @@ from tests.support import cli
 from tests.support.system import System
 
 
-@pytest.fixture
-def terminal(system: System, monkeypatch: pytest.MonkeyPatch) -> System:
-    cli.connect(system, monkeypatch)
-    return system
-
-
 @pytest.mark.parametrize("reference", ["../../courses", "CL-22222\n", "CL-2/2222", "CL-22\t222"])
 def test_a_reference_no_application_can_have_is_refused_before_any_request(
     terminal: System,

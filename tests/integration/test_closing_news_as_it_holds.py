@@ -15,7 +15,15 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import CLOSED, REOPENED, WAITING, _moved, _save, _told
+from tests.integration.test_closing_retold import (
+    CLOSED,
+    REOPENED,
+    WAITING,
+    _counted,
+    _moved,
+    _save,
+    _told,
+)
 from tests.integration.test_offer_until_closing import _full_with_two_waiting
 from tests.support.system import System
 
@@ -39,10 +47,6 @@ def _first_dates_at(system: System, start_time: str) -> dict[str, Any]:
 def _told_the_waiting(system: System) -> dict[str, list[Any]]:
     """Every email delivered now to those waiting (the booked holder is told the dates)."""
     return {a: m for a, m in _told(system, "").items() if a in WAITING}
-
-
-def _counted(told: dict[str, list[Any]]) -> dict[str, int]:
-    return {address: len(messages) for address, messages in told.items()}
 
 
 def _closed_then_saved(system: System, start: datetime, back: dict[str, Any]) -> datetime:

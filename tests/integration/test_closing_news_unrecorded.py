@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import time_machine
@@ -31,6 +30,7 @@ from tests.integration.test_closing_retold import (
     CLOSED,
     REOPENED,
     WAITING,
+    _counted,
     _moved,
     _queued,
     _save,
@@ -55,10 +55,6 @@ def closing_news_unrecorded(system: System, monkeypatch: pytest.MonkeyPatch) -> 
     with monkeypatch.context() as patched:
         patched.setattr(repository, "add_to_timeline", throttled)
         yield
-
-
-def _counted(told: dict[str, list[Any]]) -> dict[str, int]:
-    return {address: len(messages) for address, messages in told.items()}
 
 
 def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(

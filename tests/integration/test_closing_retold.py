@@ -45,6 +45,11 @@ def _told(system: System, start: str) -> dict[str, list[Any]]:
     return told
 
 
+def _counted(told: dict[str, list[Any]]) -> dict[str, int]:
+    """How many of the emails :func:`_told` found went to each address."""
+    return {address: len(messages) for address, messages in told.items()}
+
+
 def told_closed(system: System) -> tuple[datetime, datetime]:
     """The small course full with two waiting, both told at its closing that applications
     closed (their emails delivered): its start and its closing."""

@@ -5,34 +5,20 @@ unticked (a cancel "without a refund" cannot be undone here)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from tests.integration.test_console_pages import _course_form
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
 
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
-
-
 def _paid(system: System, **answers: Any) -> dict[str, Any]:
-    reply = system.apply(**answers)
-    assert reply.status == 201, reply.body
-    application = dict(reply.json())
-    assert system.pay(application["checkout_url"]).status == 200
+    application = system.booked(**answers)
     system.deliver_emails()
     return application
-
-
-def _stored(system: System, application_id: str) -> dict[str, Any]:
-    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
-    return dict(json.loads(item["doc"]["S"]))
 
 
 def _cancel(browser: ConsoleBrowser, application: dict[str, Any], **box: str) -> Reply:
@@ -58,7 +44,7 @@ def test_a_cancel_with_the_refund_box_ticked_by_any_of_its_words_refunds(
     system: System, browser: ConsoleBrowser, ticked: str
 ) -> None:
     application, _ = _paid_then_cancelled(system, browser, 303, refund=ticked)
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert stored["status"] == "refunded"
     assert stored["amount_refunded"] == 20000
 
@@ -70,12 +56,12 @@ def test_a_cancel_with_a_refund_box_neither_ticked_nor_left_out_is_refused_and_c
     application, reply = _paid_then_cancelled(system, browser, 422, refund=unclear)
     assert 'id="refund-error"' in reply.body
     assert "Tick the box (on, true or True) or leave it out" in text_of(reply.body)
-    assert _stored(system, application["application_id"])["status"] == "confirmed"
+    assert system.stored_document(application["application_id"])["status"] == "confirmed"
     assert system.deliver_emails() == []
     # Left out, the box is unticked: cancelled, the money kept.
     kept = _cancel(browser, application)
     assert kept.status == 303, kept.body
-    assert _stored(system, application["application_id"])["status"] == "cancelled"
+    assert system.stored_document(application["application_id"])["status"] == "cancelled"
 
 
 def test_erasing_takes_the_confirmation_box_by_the_same_rule(
@@ -85,10 +71,10 @@ def test_erasing_takes_the_confirmation_box_by_the_same_rule(
     unclear = browser.act("/console/people/erase", email="boxed@example.org", confirm="yes")
     assert unclear.status == 422
     assert "Tick the box (on, true or True) or leave it out" in text_of(unclear.body)
-    assert _stored(system, application["application_id"])["answers"]["email"] != "[erased]"
+    assert system.stored_document(application["application_id"])["answers"]["email"] != "[erased]"
     erased = browser.act("/console/people/erase", email="boxed@example.org", confirm="true")
     assert erased.status == 200, erased.body
-    assert _stored(system, application["application_id"])["answers"]["name"] == "[erased]"
+    assert system.stored_document(application["application_id"])["answers"]["name"] == "[erased]"
 
 
 def test_the_course_forms_boxes_ticked_by_true_or_true_save_ticked(

@@ -10,15 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _paid(system: System, email: str) -> dict[str, Any]:
@@ -90,11 +86,14 @@ def test_the_confirmation_names_the_billing_contact_the_cancel_emails(
     system.deliver_emails()
     path = f"/console/applications/{application['application_id']}"
 
-    words = text_of(browser.get(f"{path}/cancel").body)
+    shown = browser.get(f"{path}/cancel").body
+    words = text_of(shown)
 
     assert f"Their billing contact ({ACCOUNTS}) is emailed that it is cancelled" in words
     assert "facilitator" not in words  # no confirmed place: they hear nothing of it
-    assert browser.act(f"{path}/cancel").status in (200, 303)
+    # Pressed with what the page showed: the invoice voided first is the cancel's own step,
+    # not a change since the page (``domain.page_seen``).
+    assert browser.act(f"{path}/cancel", **_hidden(shown)).status == 303
     sent_to = [address for email in system.deliver_emails() for address in email.to]
     assert ACCOUNTS in sent_to, sent_to
 
@@ -116,21 +115,23 @@ def test_a_page_shown_before_the_person_paid_cancels_nothing(
     shown = browser.get(f"{path}/cancel").body
     assert "Nothing is refunded: nothing was paid" in text_of(shown)
     seen = _hidden(shown)
-    assert seen == {"status_seen": "awaiting_payment", "paid_seen": "0"}
+    assert list(seen) == ["seen"]
+    assert re.fullmatch("[0-9a-f]{16}", seen["seen"])
     assert system.pay(application["checkout_url"]).status == 200
     system.deliver_emails()
 
     refused = browser.act(f"{path}/cancel", **seen)
     assert refused.status == 409, refused.body
     words = text_of(refused.body)
-    assert "changed since the page was shown" in words
+    assert "changed since you last looked at it" in words
     assert "£200.00 paid" in words
     assert system.stored(application).status.value == "confirmed"
     assert system.deliver_emails() == []
 
     # Shown again, it says what it now does, and its press acts.
     again = browser.get(f"{path}/cancel?refund=on").body
-    assert _hidden(again) == {"refund": "on", "status_seen": "confirmed", "paid_seen": "20000"}
+    assert list(_hidden(again)) == ["seen", "refund"]
+    assert _hidden(again)["seen"] != seen["seen"]
     assert browser.act(f"{path}/cancel", **_hidden(again)).status == 303
     assert system.stored(application).status.value in ("cancelled", "refunded")
 
@@ -142,6 +143,8 @@ def test_a_page_shown_before_the_person_paid_cancels_nothing(
         {"status_seen": "awaiting_payment", "paid_seen": "-1"},
         {"status_seen": "awaiting_payment"},
         {"paid_seen": "0"},
+        {"seen": "nonsense"},
+        {"seen": "0123456789ABCDEF"},
     ],
 )
 def test_an_unclear_seen_is_refused_in_words(
@@ -166,6 +169,11 @@ def test_the_admin_cancel_takes_what_its_caller_read(system: System) -> None:
     assert system.stored(application).status.value == "confirmed"
     unclear = system.admin("POST", path, json_body={"status_seen": "confirmed"})
     assert unclear.status == 422, unclear.body
+    # hostile32 H8: pence are a JSON whole number, as every other admin amount.
+    typed = system.admin("POST", path, json_body={"status_seen": "confirmed", "paid_seen": "20000"})
+    assert typed.refused(422, "validation_failed")["fields"]["paid_seen"]
+    assert "page" not in refused.json()["error"]["message"]  # an API caller has no page
+    assert system.stored(application).status.value == "confirmed"
     now = {"status_seen": "confirmed", "paid_seen": 20000}
     assert system.admin("POST", path, json_body=now).status == 200
     assert system.stored(application).status.value == "cancelled"
@@ -187,3 +195,71 @@ def test_a_bank_debit_going_through_is_said_not_nothing_paid(
     )
     assert system.settle_session(session).status == 200
     assert system.stored(application).money_returned == 20000  # as the page said
+
+
+def test_a_page_shown_before_a_bank_debit_began_cancels_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile32 H4: the page said "nothing was paid"; a bank debit began meanwhile (status and
+    # money kept unchanged) and the cancel acted on words that were no longer true.
+    application = system.apply(COURSE_ID, email="debit-later@example.org").json()
+    path = f"/console/applications/{application['application_id']}"
+    shown = browser.get(f"{path}/cancel").body
+    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    session = application["checkout_url"].rsplit("/", 1)[-1]
+    assert system.pay_session(session, delayed=True).status == 200
+    system.deliver_emails()
+
+    refused = browser.act(f"{path}/cancel", **_hidden(shown))
+
+    assert refused.status == 409, refused.body
+    assert "a bank payment going through" in text_of(refused.body)
+    stored = system.stored(application)
+    assert (stored.status.value, stored.payment_pending) == ("awaiting_payment", True)
+    assert system.deliver_emails() == []
+
+
+def test_a_page_naming_the_cohort_the_booking_left_cancels_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # hostile32 H13: confirmed on a page naming cohort A, the cancel ended the booking on B,
+    # where another organiser had moved it meanwhile.
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    path = f"/console/applications/{app_id}"
+    shown = browser.get(f"{path}/cancel").body
+    assert cohorts.move(app_id, "move-summer").status == 200
+    cohorts.emails()
+
+    refused = browser.act(f"{path}/cancel", **_hidden(shown))
+
+    assert refused.status == 409, refused.body
+    assert "changed since you last looked at it" in text_of(refused.body)
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["status"]) == ("move-summer", "confirmed")
+    assert cohorts.emails() == []
+    # The API's read gives the same: what it read is what its cancel acts on.
+    read = cohorts.record(app_id)["seen"]
+    cancel = f"/applications/{app_id}/cancel"
+    assert system.admin("POST", cancel, json_body={"seen": shown_seen(shown)}).status == 409
+    assert system.admin("POST", cancel, json_body={"seen": read}).status == 200
+    assert cohorts.record(app_id)["status"] == "cancelled"
+
+
+def shown_seen(page: str) -> str:
+    return _hidden(page)["seen"]
+
+
+def test_an_older_page_s_pair_is_still_judged(system: System, browser: ConsoleBrowser) -> None:
+    """A page shown before ``seen`` (its form carries status_seen and paid_seen) still acts
+    only on those two facts."""
+    application = system.apply(COURSE_ID, email="old-tab@example.org").json()
+    path = f"/console/applications/{application['application_id']}"
+    assert system.pay(application["checkout_url"]).status == 200
+    system.deliver_emails()
+    stale = browser.act(f"{path}/cancel", status_seen="awaiting_payment", paid_seen="0")
+    assert stale.status == 409, stale.body
+    assert system.stored(application).status.value == "confirmed"
+    held = browser.act(f"{path}/cancel", status_seen="confirmed", paid_seen="20000")
+    assert held.status == 303, held.body
+    assert system.stored(application).status.value == "cancelled"

@@ -12,16 +12,11 @@ import json
 import pytest
 
 from booking.handlers.course_form import form_of
-from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
+from tests.support.console import ConsoleBrowser, error_beside, posted_fields
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 ADDING = {"adding": "yes"}
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _booked(system: System) -> None:

@@ -9,14 +9,9 @@ import logging
 
 import pytest
 
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def test_a_name_finds_its_applications_on_every_course(

@@ -9,16 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 CODES = f"/console/courses/{COURSE_ID}/discount-codes"
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _code_row(page: str, code: str) -> str:

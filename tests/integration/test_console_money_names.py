@@ -15,10 +15,8 @@ from tests.support.system import COURSE_ID, System
 
 
 def test_each_line_names_its_person(system: System, caplog: pytest.LogCaptureFixture) -> None:
-    priya = system.apply(name="Priya Patel", email="priya@example.org").json()
-    assert system.pay(priya["checkout_url"]).status == 200
-    tom = system.apply(name="Tom Hughes", email="tom@example.org").json()
-    assert system.pay(tom["checkout_url"]).status == 200
+    priya = system.booked(name="Priya Patel", email="priya@example.org")
+    tom = system.booked(name="Tom Hughes", email="tom@example.org")
     caplog.set_level(logging.INFO)
 
     page = signed_in(system).get(f"/console/courses/{COURSE_ID}/money")
@@ -32,8 +30,7 @@ def test_each_line_names_its_person(system: System, caplog: pytest.LogCaptureFix
 
 
 def test_an_erased_person_is_named_as_erased(system: System) -> None:
-    ada = system.apply(name="Ada Gone", email="gone@example.org").json()
-    assert system.pay(ada["checkout_url"]).status == 200
+    ada = system.booked(name="Ada Gone", email="gone@example.org")
     assert system.admin("DELETE", "/people/gone@example.org").status == 200
     said = text_of(signed_in(system).get(f"/console/courses/{COURSE_ID}/money").body)
     assert f"{ada['reference']} [erased]" in said

@@ -25,11 +25,6 @@ APPROVED = "Approved. The applicant has been emailed."
 CODES = f"/console/courses/{COURSE_ID}/discount-codes"
 
 
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
-
-
 def _approved(system: System, browser: ConsoleBrowser) -> tuple[str, list[str]]:
     """An application approved on its console page: the page's path and the redirect's
     Set-Cookie headers."""

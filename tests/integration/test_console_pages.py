@@ -15,15 +15,11 @@ import pytest
 
 from booking.handlers.course_form import form_of
 from tests.conftest import COURSES_DIR
-from tests.support.console import ConsoleBrowser, error_beside, posted_fields, signed_in
+from tests.support.console import ConsoleBrowser, error_beside, posted_fields
 from tests.support.invoiced import BILLING
 from tests.support.page_text import text_of
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _applied(system: System, course_id: str = COURSE_ID, **answers: Any) -> dict[str, Any]:
@@ -33,18 +29,11 @@ def _applied(system: System, course_id: str = COURSE_ID, **answers: Any) -> dict
 
 
 def _paid(system: System, **answers: Any) -> dict[str, Any]:
-    application = _applied(system, **answers)
-    assert system.pay(application["checkout_url"]).status == 200
-    return application
+    return system.booked(**answers)
 
 
 def _error_beside(page: str, field: str) -> re.Match[str] | None:
     return error_beside(page, field)
-
-
-def _stored(system: System, application_id: str) -> dict[str, Any]:
-    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
-    return dict(json.loads(item["doc"]["S"]))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -156,7 +145,7 @@ def test_approving_offers_a_place_and_the_page_says_so(
     reply = browser.act(f"{path}/approve")
     assert reply.status == 303
     assert reply.headers["location"] == path
-    assert _stored(system, application["application_id"])["status"] == "offered"
+    assert system.stored_document(application["application_id"])["status"] == "offered"
     after = browser.get(reply.headers["location"])
     assert "Approved. The applicant has been emailed." in after.body
     assert "Status: Awaiting review → Place offered" in text_of(after.body)
@@ -181,7 +170,7 @@ def test_approving_on_a_full_course_says_the_applicant_went_to_the_waiting_list(
     reply = browser.act(f"{path}/approve")
     assert reply.status == 303
     assert reply.headers["location"] == path
-    assert _stored(system, application["application_id"])["status"] == "waitlisted"
+    assert system.stored_document(application["application_id"])["status"] == "waitlisted"
     said = text_of(browser.get(reply.headers["location"]).body)
     assert (
         "the applicant is on its waiting list, and is offered a place when one frees. They "
@@ -219,10 +208,10 @@ def test_declining_sends_the_organisers_words_and_a_long_message_is_refused_besi
     assert too_long.status == 422
     assert 'id="message-error"' in too_long.body
     assert "x" * 4001 in too_long.body  # what was typed is kept
-    assert _stored(system, application["application_id"])["status"] == "pending_review"
+    assert system.stored_document(application["application_id"])["status"] == "pending_review"
     reply = browser.act(f"{path}/decline", message="  Please apply to the spring cohort.  ")
     assert reply.status == 303
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert stored["status"] == "declined"
     assert stored["decline_note"] == "Please apply to the spring cohort."
 
@@ -253,7 +242,7 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
     ):
         assert said in words
     assert words.index("Payment received") < words.index("Refunded: £200.00")
-    assert _stored(system, application["application_id"])["amount_refunded"] == 20000
+    assert system.stored_document(application["application_id"])["amount_refunded"] == 20000
 
 
 def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_gives_back(
@@ -261,7 +250,7 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
 ) -> None:
     application = _paid(system)
     application_id = application["application_id"]
-    system.refund_at_stripe(_stored(system, application_id)["payment_intent"], 5000)
+    system.refund_at_stripe(system.stored_document(application_id)["payment_intent"], 5000)
     system.deliver_emails()
     partial = system.sent[-1].text
     # Part of what was paid, said as such (never "your payment" beside "partial").
@@ -272,13 +261,13 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
     assert cancelled.status == 303
     # The refund's events have arrived by now (the booking is refunded): the banner still says
     # what this refund gives back, and what has come back in all.
-    assert _stored(system, application_id)["status"] == "refunded"
+    assert system.stored_document(application_id)["status"] == "refunded"
     banner = browser.words(cancelled.headers["location"])
     assert (
         "Cancelled. £150.00 is being refunded through Stripe "
         "(with the £50.00 refunded earlier, £200.00 in all)."
     ) in banner
-    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    refunds = requests_to(system.stripe_http, "/v1/refunds")
     assert refunds[-1].params.get("amount") in (None, "15000")
     emails = {email.subject.split(":")[0]: email for email in system.deliver_emails()}
     for email in emails.values():
@@ -299,7 +288,7 @@ def test_cancelling_without_refund_keeps_the_money(system: System, browser: Cons
     assert cancelled.status == 303
     banner = browser.words(cancelled.headers["location"])
     assert "Cancelled without a refund: the £200.00 paid is kept." in banner
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["amount_refunded"]) == ("cancelled", 0)
     assert system.course()["places_left"] == 20
 
@@ -345,12 +334,12 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     unconfirmed = browser.act("/console/people/erase", email="kept@example.org")
     assert unconfirmed.status == 422
     assert 'id="confirm-error"' in unconfirmed.body
-    assert _stored(system, application["application_id"])["answers"]["name"] == "Kept Person"
+    assert system.stored_document(application["application_id"])["answers"]["name"] == "Kept Person"
     erased = browser.act("/console/people/erase", email="kept@example.org", confirm="on")
     assert erased.status == 200
     assert "Erased 1 application and 0 group bookings." in text_of(erased.body)
     assert f"Application {application['reference']}" in text_of(erased.body)
-    assert _stored(system, application["application_id"])["answers"]["name"] == "[erased]"
+    assert system.stored_document(application["application_id"])["answers"]["name"] == "[erased]"
     after = browser.get(f"/console/applications/{application['application_id']}")
     assert "Personal data erased on request" in text_of(after.body)
     assert "Kept Person" not in after.body
@@ -699,13 +688,13 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     words = browser.words(path)
     assert "Stripe is sending the invoice" in words
     # The timeline says so, from the resend the action recorded on the invoice (newcomer15 O3).
-    number = _stored(system, application["application_id"])["invoice"]["number"]
+    number = system.stored_document(application["application_id"])["invoice"]["number"]
     assert f"Invoice {number} sent again to the billing contact" in words
     assert browser.act(f"{path}/invoice/resend").status == 303
     assert browser.words(path).count("sent again to the billing contact") == 2
 
     assert browser.act(f"{path}/invoice/void").status == 303
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["status_reason"], stored["seat_held"]) == (
         "expired",
         "invoice_voided",
@@ -729,7 +718,7 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
     path = f"/console/applications/{application['application_id']}"
     assert "Grant bursary" in browser.words(path)
     assert browser.act(f"{path}/bursary", amount="200.00").status == 303
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
     words = browser.words(path)
     assert "Bursary £200.00" in words
@@ -743,7 +732,7 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     application = _applied(system)
     path = f"/console/applications/{application['application_id']}"
     assert browser.act(f"{path}/bursary", amount="£150").status == 303
-    stored = _stored(system, application["application_id"])
+    stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in browser.words(path)
     # A second bursary replaces the first, and its form says so beside the amount (O6).

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.system import System
 
 NOTHING_AGAIN = "Nothing changed this time, and nobody was emailed again."
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def _twice(browser: ConsoleBrowser, path: str, action: str, **form: Any) -> tuple[str, str]:

@@ -8,14 +8,16 @@ from __future__ import annotations
 import copy
 import re
 from datetime import date, timedelta
-from typing import Any
-
-import pytest
 
 from booking.domain.course import CourseDefinition
 from booking.handlers.course_form import form_of
 from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort
-from tests.support.console import ConsoleBrowser, posted_fields, signed_in, stored_course_fields
+from tests.support.console import (
+    ConsoleBrowser,
+    course_saved_said,
+    posted_fields,
+    stored_course_fields,
+)
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -28,47 +30,32 @@ from tests.support.system import COURSE_ID, System
 TOLD = "will be emailed the changed dates and times, with a calendar update."
 
 
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
-
-
-def _fields(system: System) -> dict[str, str]:
-    return stored_course_fields(system, COURSE_ID)
-
-
-def _saved_said(browser: ConsoleBrowser, fields: dict[str, Any]) -> str:
-    saved = browser.act("/console/courses", **fields)
-    assert saved.status == 303, saved.body
-    return browser.words(saved.headers["location"])
-
-
 def test_a_changed_time_says_how_many_people_are_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
     for n in (1, 2):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     system.apply(email="paying@example.org")  # not booked yet: not told
     system.deliver_emails()
-    fields = _fields(system)
+    fields = stored_course_fields(system)
 
-    said = _saved_said(browser, {**fields, "session-2-start_time": "14:00"})
+    said = course_saved_said(browser, {**fields, "session-2-start_time": "14:00"})
 
     assert f"Course saved. 2 people {TOLD}" in said
     changed = [m for m in system.deliver_emails() if m.subject.startswith("Changed dates")]
     assert len(changed) == 2
     # Saved again as it now is, or with only its places changed: nobody is emailed, none said.
-    again = _saved_said(browser, {**_fields(system), "capacity": "25"})
+    again = course_saved_said(browser, {**stored_course_fields(system), "capacity": "25"})
     assert "Course saved." in again
     assert TOLD not in again
     assert not [m for m in system.deliver_emails() if m.subject.startswith("Changed dates")]
 
 
 def test_one_person_is_said_as_one(system: System, browser: ConsoleBrowser) -> None:
-    applied = system.apply().json()
-    assert system.pay(applied["checkout_url"]).status == 200
-    said = _saved_said(browser, {**_fields(system), "session-0-end_time": "16:30"})
+    system.booked()
+    said = course_saved_said(
+        browser, {**stored_course_fields(system), "session-0-end_time": "16:30"}
+    )
     assert f"1 person {TOLD}" in said
 
 
@@ -95,8 +82,7 @@ def test_the_change_form_warns_whom_a_new_time_would_email(
     """Before the save: how many a change of dates emails, counted as the save counts."""
     assert _warned(browser) is None  # nobody booked yet
     for n in (1, 2):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     system.apply(email="paying@example.org")  # not booked yet: not counted
     assert _warned(browser) == 2
     said = browser.words(f"/console/courses/{COURSE_ID}/edit")
@@ -110,13 +96,14 @@ def test_an_erased_person_is_neither_counted_nor_said_emailed(
 ) -> None:
     """hostile28 H2: "3 people will be emailed" with one of them erased; 2 emails went."""
     for n in (1, 2, 3):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     assert system.admin("DELETE", "/people/booked3@example.org").status == 200
     system.deliver_emails()
     assert _warned(browser) == 2
 
-    said = _saved_said(browser, {**_fields(system), "session-2-start_time": "14:00"})
+    said = course_saved_said(
+        browser, {**stored_course_fields(system), "session-2-start_time": "14:00"}
+    )
 
     assert _told_after(said) == 2
     changed = [m for m in system.deliver_emails() if m.subject.startswith("Changed dates")]
@@ -144,7 +131,7 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     follow_up = next(s for s in changed["sessions"] if s["kind"] == "follow_up")
     follow_up["start_time"], follow_up["end_time"] = "17:00", "18:00"
     fields = posted_fields(form_of(COURSE_ID, CourseDefinition.model_validate(changed)))
-    said = _saved_said(browser, fields)
+    said = course_saved_said(browser, fields)
 
     sent = system.deliver_emails()
     assert sorted(m.to[0] for m in sent) == [
@@ -166,10 +153,10 @@ def test_a_groups_manager_and_colleagues_not_applied_are_counted(
     colleague_applies(system, manager_view(system, group), place=1)
     system.deliver_emails()
     warned = _warned(browser)
-    fields = _fields(system)
+    fields = stored_course_fields(system)
     first = date.fromisoformat(fields["session-0-date"])
 
-    said = _saved_said(
+    said = course_saved_said(
         browser, {**fields, "session-0-date": (first - timedelta(days=1)).isoformat()}
     )
 

@@ -4,17 +4,10 @@ so one form took three submissions."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.integration.test_console_pages import _course_form, _error_beside
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def test_every_mistake_of_the_course_form_is_said_at_once(

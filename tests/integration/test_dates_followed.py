@@ -11,7 +11,7 @@ Through the real handlers on moto and the Stripe stand-in, the clock frozen (tim
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -32,16 +32,12 @@ from tests.integration.test_closing_told import (
 )
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
 from tests.integration.test_offer_until_closing import _two_waiting
-from tests.support.groups import COLLEAGUES, MANAGER, apply_through, manager_view
+from tests.support.groups import COLLEAGUES, MANAGER, apply_by, apply_through, manager_view
 from tests.support.index_lag import index_behind
 from tests.support.system import COURSE_ID, System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
 EARLIER = "Your colleagues now apply by an earlier date"
-
-
-def _apply_by(system: System, group: dict[str, object]) -> datetime:
-    return datetime.fromisoformat(str(manager_view(system, group)["apply_by"]))
 
 
 def _days_before(system: System, days: int) -> None:
@@ -58,10 +54,10 @@ def test_a_group_the_save_missed_is_dated_by_the_course_at_the_next_sweep(
             group = _paid_by_card(system)
             system.deliver_emails()
             _days_before(system, 10)  # earlier: its query does not find the group yet
-        assert _apply_by(system, group) == start - timedelta(days=7)  # the gap
+        assert apply_by(system, group) == start - timedelta(days=7)  # the gap
         assert system.deliver_emails() == []
         followed = sweep(system.ports, now + timedelta(minutes=15)).dates_followed
-        assert _apply_by(system, group) == start - timedelta(days=10)
+        assert apply_by(system, group) == start - timedelta(days=10)
         assert followed == 1
         sent = system.deliver_emails()
         assert [m.subject.startswith(EARLIER) for m in sent if m.to == [MANAGER]] == [True]
@@ -80,7 +76,7 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
         group = _paid_by_card(system)
         system.deliver_emails()
         _days_before(system, 10)
-        assert _apply_by(system, group) == start - timedelta(days=10)
+        assert apply_by(system, group) == start - timedelta(days=10)
         assert len([m for m in system.deliver_emails() if m.to == [MANAGER]]) == 1
         assert sweep(system.ports, now + timedelta(minutes=1)).dates_followed == 0
         assert system.deliver_emails() == []
@@ -145,10 +141,10 @@ def test_a_colleague_applying_past_the_old_date_of_a_group_the_save_missed_is_le
             _days_before(system, 5)  # later: its query does not find the group yet
         link = manager_view(system, group)["places"][0]["apply_url"]
     with time_machine.travel(start - timedelta(days=6), tick=False):
-        assert _apply_by(system, group) == start - timedelta(days=7)  # passed, as stored
+        assert apply_by(system, group) == start - timedelta(days=7)  # passed, as stored
         applied = apply_through(system, str(link), **COLLEAGUES[0])
         assert applied.status == 201, applied.body
-        assert _apply_by(system, group) == start - timedelta(days=5)
+        assert apply_by(system, group) == start - timedelta(days=5)
         [told] = [m for m in system.deliver_emails() if m.to == [MANAGER]]
         assert told.subject.startswith("Your colleagues now apply by a later date")
 

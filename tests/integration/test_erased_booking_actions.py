@@ -7,7 +7,7 @@ import pytest
 
 from booking.domain.application import ERASED_EMAIL
 from tests.integration.test_transfers import Cohorts
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -38,11 +38,6 @@ def erased(system: System) -> str:
     [asked] = system.deliver_emails()
     assert asked.to == ["facilitator-spring@example.org"]
     return f"/console/applications/{booked['application_id']}"
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def test_resending_an_erased_persons_confirmation_is_refused_in_words(

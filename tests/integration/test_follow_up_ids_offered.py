@@ -7,16 +7,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def test_the_form_offers_the_follow_ups_the_programmes_have(

@@ -210,7 +210,7 @@ def test_every_organiser_route_answers_anything_below_500(
 
 
 def _course_form_base(system: System) -> dict[str, str]:
-    return stored_course_fields(system, COURSE_ID)
+    return stored_course_fields(system)
 
 
 @_each_operation("/console")

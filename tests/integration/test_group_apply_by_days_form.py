@@ -13,23 +13,14 @@ import pytest
 
 from tests.support.console import (
     ConsoleBrowser,
+    course_saved_said,
     error_beside,
-    signed_in,
     stored_course_fields,
 )
 from tests.support.groups import MANAGER, book, paid_card_group
 from tests.support.system import COURSE_ID, System
 
 FIELD = "group_apply_by_days"
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
-
-
-def _fields(system: System) -> dict[str, str]:
-    return stored_course_fields(system, COURSE_ID)
 
 
 def _with_a_paid_group(system: System) -> dict[str, Any]:
@@ -45,7 +36,7 @@ def test_an_empty_or_oddly_typed_box_is_refused_and_nobody_emailed(
 ) -> None:
     group = _with_a_paid_group(system)
     before = system.stored_group(group).apply_by
-    reply = browser.act("/console/courses", **{**_fields(system), FIELD: typed})
+    reply = browser.act("/console/courses", **{**stored_course_fields(system), FIELD: typed})
     assert reply.status == 422, reply.body[:300]
     assert error_beside(reply.body, FIELD)
     course = system.ports.repository.get_course(COURSE_ID)
@@ -67,9 +58,7 @@ def test_the_form_warns_whom_a_change_may_email_and_the_save_says_what_moved(
     # No individual booking here: the warning of a group's emails stands on its own.
     assert f"{1 + places} people may be emailed if you change this number" in said
 
-    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
-    assert saved.status == 303, saved.body[:300]
-    notice = browser.words(saved.headers["location"])
+    notice = course_saved_said(browser, {**stored_course_fields(system), FIELD: "3"})
     assert "1 group booking's apply-by date moved: its manager is emailed the new date" in notice
     assert system.deliver_emails()  # the manager (and the colleagues) told, as said
 
@@ -86,9 +75,7 @@ def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
     said = browser.words(f"/console/courses/{COURSE_ID}/edit")
     assert f"{places} people may be emailed if you change this number" in said
 
-    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
-    assert saved.status == 303, saved.body[:300]
-    notice = browser.words(saved.headers["location"])
+    notice = course_saved_said(browser, {**stored_course_fields(system), FIELD: "3"})
     assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
     sent = system.deliver_emails()
     assert len(sent) == places  # the colleagues, sent their links again; the manager nothing
@@ -103,7 +90,7 @@ def test_every_whole_number_box_takes_the_same_rule(
 ) -> None:
     # hostile31 N8: the other whole-number boxes took "+2", "007", " 3 ", and a cleared box
     # was saved as the default (a due lead of 14 days silently 7).
-    fields = _fields(system)
+    fields = stored_course_fields(system)
     reply = browser.act("/console/courses", **{**fields, field: typed})
     assert reply.status == 422, reply.body[:300]
     assert error_beside(reply.body, field)
@@ -117,7 +104,7 @@ def test_reminder_hours_are_plain_digits(
     system: System, browser: ConsoleBrowser, typed: str
 ) -> None:
     # hostile32 H12: "٢٤" (Arabic-Indic digits) was read as 24 hours.
-    fields = _fields(system)
+    fields = stored_course_fields(system)
     reply = browser.act("/console/courses", **{**fields, "reminder_offsets_hours": typed})
     assert reply.status == 422, reply.body[:300]
     assert error_beside(reply.body, "reminder_offsets_hours")
@@ -131,8 +118,6 @@ def test_an_unpaid_groups_move_is_not_said_as_emailed(
     system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {FIELD: 0})
     assert book(system, course=COURSE_ID).status == 201
     system.deliver_emails()
-    saved = browser.act("/console/courses", **{**_fields(system), FIELD: "3"})
-    assert saved.status == 303, saved.body[:300]
-    notice = browser.words(saved.headers["location"])
+    notice = course_saved_said(browser, {**stored_course_fields(system), FIELD: "3"})
     assert "1 group booking's apply-by date moved: no manager is emailed the new date" in notice
     assert system.deliver_emails() == []

@@ -16,7 +16,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, lapsed
 from booking.services import group_booking
 from tests.support.groups import COLLEAGUES, book, manager_view, pay_link_id
-from tests.support.stripe_client import stripe_client
+from tests.support.stripe_client import requests_to, stripe_client
 from tests.support.system import COURSE_ID, System
 
 
@@ -40,7 +40,7 @@ def _written_meanwhile(
 
 
 def _sessions(system: System) -> list[Any]:
-    return [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
+    return requests_to(system.stripe_http, "/v1/checkout/sessions")
 
 
 def test_a_checkout_asked_while_the_group_was_written_is_recorded_on_the_fresh_group(

@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration import test_group_bookings as booked
 from tests.support.groups import group_page
+from tests.support.stripe_client import requests_to
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -51,6 +52,6 @@ def test_every_group_email_names_the_cohort_in_its_subject_and_footer(system: Sy
 def test_the_invoice_line_names_the_cohort(system: System) -> None:
     reply = booked.book(system, **booked.BILLING)
     assert reply.status == 201, reply.body
-    invoice_items = [r for r in system.stripe_http.requests if r.path == "/v1/invoiceitems"]
+    invoice_items = requests_to(system.stripe_http, "/v1/invoiceitems")
     assert invoice_items
     assert all(r.params["description"] == f"3 places: {COHORT}" for r in invoice_items)

@@ -31,11 +31,8 @@ from tests.support.groups import (
     paid_by_card,
     substitute,
 )
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
-
-
-def _refunds(system: System) -> list[object]:
-    return [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
 
 
 def _paid_by_card(system: System) -> dict[str, object]:
@@ -102,7 +99,7 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
         assert "Your application's page" not in refused.body
         sweep(system.ports, begun)
         sweep(system.ports, begun + timedelta(minutes=5))
-        assert len(_refunds(system)) == 2
+        assert len(requests_to(system.stripe_http, "/v1/refunds")) == 2
         after = manager_view(system, group)
         assert all(place["state"] == "released" for place in after["places"])
         sent = system.deliver_emails()
@@ -315,7 +312,7 @@ def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_cou
     past_stored = stored + timedelta(minutes=1)
     with time_machine.travel(past_stored, tick=False):
         sweep(system.ports, past_stored)
-        assert _refunds(system) == []
+        assert requests_to(system.stripe_http, "/v1/refunds") == []
         view = manager_view(system, group)
         assert datetime.fromisoformat(view["apply_by"]) == start - timedelta(days=3)
         assert all(place.get("apply_url") for place in view["places"])  # links still live
@@ -325,7 +322,9 @@ def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_cou
     past_course = start - timedelta(days=3) + timedelta(minutes=1)
     with time_machine.travel(past_course, tick=False):
         sweep(system.ports, past_course)
-        assert _refunds(system) != []  # the unfilled places given up, their price refunded
+        assert (
+            requests_to(system.stripe_http, "/v1/refunds") != []
+        )  # the unfilled places given up, their price refunded
 
 
 def test_two_earlier_moves_before_the_mailer_leave_each_colleague_told_the_date_that_holds(

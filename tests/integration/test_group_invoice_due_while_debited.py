@@ -14,7 +14,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.support.groups import group_of_three, manager_view, pay_link_id, places_left
+from tests.support.groups import (
+    group_of_three,
+    invoice_reads,
+    manager_view,
+    pay_link_id,
+    places_left,
+)
 from tests.support.held_events import deliver, events_held
 from tests.support.invoiced import INVOICED, bank_says, debit_begun
 from tests.support.system import System
@@ -28,10 +34,6 @@ def _debit_begun(system: System, group: dict[str, Any]) -> None:
 
 def _past_due(group: dict[str, Any], after: timedelta = timedelta(hours=2)) -> datetime:
     return datetime.fromisoformat(str(group["hold_expires_at"])) + after
-
-
-def _reads_of(system: System, invoice_id: str) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == f"/v1/invoices/{invoice_id}"])
 
 
 def _kept(system: System, group: dict[str, Any], left: int) -> None:
@@ -53,12 +55,12 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
 ) -> None:
     group = group_of_three(system)
     _debit_begun(system, group)
-    left, reads = places_left(system, INVOICED), _reads_of(system, pay_link_id(group))
+    left, reads = places_left(system, INVOICED), invoice_reads(system, pay_link_id(group))
 
     system.scheduled_run(_past_due(group))
 
     _kept(system, group, left)
-    assert _reads_of(system, pay_link_id(group)) == reads + 1  # one read as the hold ended
+    assert invoice_reads(system, pay_link_id(group)) == reads + 1  # one read as the hold ended
 
     # The bank confirms: paid for every place, nothing given back, no "payment given back".
     bank_says(system, pay_link_id(group))

@@ -25,6 +25,7 @@ from tests.support.groups import (
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
+from tests.support.stripe_client import requests_to
 from tests.support.system import STRIPE_KEY, Reply, System
 
 MANAGER = ["florence@example.org"]
@@ -195,7 +196,7 @@ def test_a_paid_invoice_is_not_voided_its_confirmation_is_on_its_way(invoiced: S
     # Refused on the read that found it paid (the rule the give-up and the sweep keep:
     # ``InvoicePaying.on_its_way``), before Stripe is asked to void it.
     voids = f"/v1/invoices/{pay_link_id(group)}/void"
-    assert [r for r in system.stripe_http.requests if r.path == voids] == []
+    assert requests_to(system.stripe_http, voids) == []
     # Its event, delivered now, makes the places the colleagues'.
     assert manager_view(system, group)["status"] == "paid"
     assert places_left(system) == 2  # the seats stayed the group's

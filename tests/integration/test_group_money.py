@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.integration.test_booking_flow import _signature
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.groups import (
     COLLEAGUES,
     OTHERS,
@@ -33,11 +33,6 @@ from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
 PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
 
 
 def stripe_moved(system: System, *payers: str) -> tuple[int, int]:

@@ -7,18 +7,18 @@ shares are refunded there, owes nothing by hand."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from tests.integration.test_refund_paid_out_of_band import paid_out_of_band
 from tests.support import cli
 from tests.support.console import signed_in
 from tests.support.groups import (
     give_up,
     group_page,
-    invoiced_group,
     manager_view,
     paid_group,
-    pay_link_id,
+    paid_outside_stripe,
 )
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import System
@@ -26,30 +26,39 @@ from tests.support.system import System
 OWED = "£400.00 is owed back to the employer by hand"
 
 
-def _views(system: System, capsys: pytest.CaptureFixture[str]) -> list[str]:
+def _views(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    """What each organiser's view says of the group: the console's card and money page, the
+    organisers' JSON and the CLI's ``group-bookings`` (its output, not its errors)."""
     console = signed_in(system)
     card = console.words(f"/console/courses/{INVOICED}/group-bookings")
     money = console.words(f"/console/courses/{INVOICED}/money")
     answer = system.admin("GET", f"/courses/{INVOICED}/group-bookings")
     assert answer.status == 200, answer.body
     [line] = answer.json()["groups"]
+    cli.connect(system, monkeypatch)
     terminal = cli.run(capsys, "group-bookings", INVOICED)
     assert terminal.status == 0, terminal
     return [card, money, line["owed_by_hand_said"], " ".join(terminal.out.split())]
 
 
+def _two_given_up_paid_outside_stripe(system: System) -> dict[str, Any]:
+    """A group of three on the invoiced cohort, its invoice paid outside Stripe, then places 2
+    and 3 given up (their share, £400.00, owed back by hand): the manager's answer."""
+    group = paid_outside_stripe(invoiced_cohort(system))
+    for place in (2, 3):
+        assert give_up(system, group, place).status == 200
+    return group
+
+
 def test_a_group_paid_outside_stripe_shows_the_given_up_places_share_owed_by_hand(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    invoiced = invoiced_cohort(system)
-    cli.connect(invoiced, monkeypatch)
-    group = invoiced_group(invoiced)
-    paid_out_of_band(invoiced, pay_link_id(group))
-    for place in (2, 3):
-        assert give_up(invoiced, group, place).status == 200
-    invoiced.deliver_emails()
+    _two_given_up_paid_outside_stripe(system)
+    system.deliver_emails()
 
-    for said in _views(invoiced, capsys):
+    for said in _views(system, monkeypatch, capsys):
         assert OWED in said, said
         assert "paid outside Stripe" in said
 
@@ -58,12 +67,11 @@ def test_a_group_paid_through_stripe_owes_nothing_by_hand(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     invoiced = invoiced_cohort(system)
-    cli.connect(invoiced, monkeypatch)
     group = paid_group(invoiced)
     assert give_up(invoiced, group, 2).status == 200
     invoiced.deliver_emails()
 
-    card, money, owed, terminal = _views(invoiced, capsys)
+    card, money, owed, terminal = _views(invoiced, monkeypatch, capsys)
     assert owed == ""
     for said in (card, money, terminal):
         assert "owed back to the employer by hand" not in said
@@ -77,11 +85,8 @@ def test_the_manager_reads_what_is_owed_back_by_hand_never_that_it_was_refunded(
     paid outside Stripe has nothing refunded from here, and with every place given up its
     status never says "what was paid for them is refunded"; nor does an email about a place
     given up say its seat goes to someone waiting on a course where nobody waits."""
-    invoiced = invoiced_cohort(system)
-    group = invoiced_group(invoiced)
-    paid_out_of_band(invoiced, pay_link_id(group))
-    for place in (2, 3):
-        assert give_up(invoiced, group, place).status == 200
+    invoiced = system
+    group = _two_given_up_paid_outside_stripe(invoiced)
     view = manager_view(invoiced, group)
     owed = (
         "£400.00 paid for the places given up or released was paid outside Stripe (the invoice "

@@ -24,6 +24,7 @@ from tests.support.groups import (
     manager_view,
     pay_by_debit,
 )
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
@@ -46,7 +47,7 @@ def _settles_honoured(system: System, group: dict[str, Any]) -> None:
     [line] = [g for g in lines if g["group_id"] == group["group_id"]]
     assert [p["state"] for p in line["places"]] == ["no_link"]
     assert line["places"][0]["state_said"].startswith("No link sent: the booking was paid after")
-    assert _refunds(system) == []
+    assert requests_to(system.stripe_http, "/v1/refunds") == []
     sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)
     assert [m.to for m in sent] == [[MANAGER]], [m.subject for m in sent]
@@ -59,7 +60,7 @@ def _settles_honoured(system: System, group: dict[str, Any]) -> None:
     assert "is released and its price refunded the way it was paid" in told.text
     now = system.ports.clock()
     sweep(system.ports, now)
-    assert len(_refunds(system)) == 1
+    assert len(requests_to(system.stripe_http, "/v1/refunds")) == 1
     [released] = system.deliver_emails()
     assert released.to == [MANAGER]
     assert "Nobody applied for place 1" in released.text
@@ -73,7 +74,7 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
         left = int(system.course(COURSE_ID)["places_left"])
     with time_machine.travel(start - timedelta(minutes=25), tick=False):
-        opened = len([r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"])
+        opened = len(requests_to(system.stripe_http, "/v1/checkout/sessions"))
         refused = give_up(system, group, 2)
         error = refused.refused(409, "course_closed")
         assert "a new payment for the places kept can no longer be opened" in error["message"]
@@ -89,7 +90,7 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         assert view["total"] == group["total"]
         assert int(system.course(COURSE_ID)["places_left"]) == left
         assert system.checkout_session(str(group["pay_url"]))["status"] == "open"
-        asked = [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
+        asked = requests_to(system.stripe_http, "/v1/checkout/sessions")
         assert len(asked) == opened
 
 
@@ -106,10 +107,6 @@ def test_the_last_place_of_an_unpaid_group_may_still_be_given_up_once_closed(
         given_up = give_up(system, group, 1)
         assert given_up.status == 200, given_up.body
         assert manager_view(system, group)["status"] == "lapsed"
-
-
-def _refunds(system: System) -> list[object]:
-    return [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
 
 
 def test_a_groups_delayed_payment_completed_before_the_start_is_honoured_when_it_settles_after(
@@ -150,7 +147,7 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
         view = manager_view(system, group)
         assert view["status"] != "paid"
         assert all(place["apply_url"] is None for place in view["places"])
-        assert len(_refunds(system)) == 1
+        assert len(requests_to(system.stripe_http, "/v1/refunds")) == 1
         sent = system.deliver_emails()
         # Made and given back, the payment was the last the group could have (hostile19 F9):
         # it ends, its seat back, never "waiting for payment" with a Pay button to a

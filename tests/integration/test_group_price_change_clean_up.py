@@ -12,6 +12,7 @@ import pytest
 from booking.domain.errors import PriceChanged
 from booking.domain.groups import GroupBooking
 from tests.support.groups import COLLEAGUES, book
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
@@ -44,7 +45,7 @@ def test_a_groups_clean_up_after_a_price_change_that_loses_a_race_answers_in_wor
     ended = system.stored_group(group_id)
     assert (ended.status.value, ended.checkout) == ("lapsed", None)
     assert int(system.course(COURSE_ID)["places_left"]) == left
-    opened = [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
+    opened = requests_to(system.stripe_http, "/v1/checkout/sessions")
     assert len(opened) == 1
     expired = [r for r in system.stripe_http.requests if r.path.endswith("/expire")]
     assert len(expired) == 1

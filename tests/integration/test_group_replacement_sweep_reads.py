@@ -19,6 +19,7 @@ from booking.domain.groups import GroupBooking
 from tests.support.groups import (
     give_up,
     group_of_three,
+    invoice_reads,
     invoices_made,
     manager_view,
     pay_link_id,
@@ -63,10 +64,6 @@ def test_the_sweep_does_not_replace_again_what_a_retry_has_just_replaced(
     assert stored.place(2).released
 
 
-def _invoice_reads(system: System, invoice_id: str) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == f"/v1/invoices/{invoice_id}"])
-
-
 def test_a_refused_completion_is_not_asked_again_each_run(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -81,9 +78,9 @@ def test_a_refused_completion_is_not_asked_again_each_run(
     refused: GroupBooking = system.stored_group(group)
     assert (refused.replacing_invoice, refused.replacing_since) == (old, None)
     assert not refused.place(2).released
-    reads = _invoice_reads(system, old)
+    reads = invoice_reads(system, old)
     system.scheduled_run(system.now() + timedelta(minutes=12))
-    assert _invoice_reads(system, old) == reads
+    assert invoice_reads(system, old) == reads
 
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     system.scheduled_run(due + timedelta(days=1))

@@ -24,13 +24,14 @@ from tests.support.groups import (
     places_left,
     substitute,
 )
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 SETTLING = "Payment made, waiting for the bank to confirm it"
 
 
 def _asked(system: System, path: str) -> int:
-    return len([r for r in system.stripe_http.requests if r.path == path])
+    return len(requests_to(system.stripe_http, path))
 
 
 def _settling_group(system: System, colleagues: list[dict[str, str]]) -> dict[str, Any]:

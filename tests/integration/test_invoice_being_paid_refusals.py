@@ -19,21 +19,19 @@ from tests.support.groups import invoices_made
 from tests.support.held_events import paid_while
 from tests.support.invoiced import (
     INVOICED,
-    applied_by_invoice,
     bank_says,
     debit_begun,
-    invoiced_cohort,
+    one_on_an_invoice,
 )
 from tests.support.page_text import text_of
+from tests.support.stripe_client import requests_to
 from tests.support.system import Reply, System
 
 
 @pytest.fixture
 def invoiced(system: System) -> dict[str, Any]:
     """An application by invoice (£200), its invoice open, the emails about it sent."""
-    invoiced_cohort(system, capacity=2)
-    application = applied_by_invoice(system)
-    system.deliver_emails()
+    application, _ = one_on_an_invoice(system)
     return application
 
 
@@ -47,7 +45,7 @@ def debited(system: System, invoiced: dict[str, Any]) -> dict[str, Any]:
 
 def _voids_asked(system: System, application: dict[str, Any]) -> int:
     voids = f"/v1/invoices/{invoice_id_of(application)}/void"
-    return len([r for r in system.stripe_http.requests if r.path == voids])
+    return len(requests_to(system.stripe_http, voids))
 
 
 def _unchanged(system: System, application: dict[str, Any], made: int) -> None:

@@ -22,6 +22,7 @@ from tests.support.invoiced import (
     bank_says,
     debit_begun,
     invoiced_cohort,
+    one_on_an_invoice,
 )
 from tests.support.system import System
 
@@ -100,9 +101,7 @@ def test_stripe_unreachable_as_the_hold_ends_keeps_the_place_until_a_run_can_rea
     system: System,
 ) -> None:
     """Never guessed unpaid: the run skips it, and the next one, reading it, lets it go."""
-    invoiced_cohort(system, capacity=2)
-    application = applied_by_invoice(system)
-    system.deliver_emails()
+    application, _ = one_on_an_invoice(system)
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
     system.stripe_http.fail_next = [503]

@@ -13,9 +13,14 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, manager_view, pay_link_id, places_left
-from tests.support.invoiced import INVOICED, applied_by_invoice, bank_says, invoiced_cohort
+from tests.support.invoiced import (
+    INVOICED,
+    bank_says,
+    invoiced_cohort,
+    kept_then_confirmed_whole,
+    one_on_an_invoice,
+)
 from tests.support.system import System
 
 
@@ -68,10 +73,7 @@ def test_a_groups_void_is_refused_when_a_debit_begins_after_its_read(
 def test_one_persons_void_is_refused_when_a_debit_begins_after_its_read(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    invoiced_cohort(system, capacity=2)
-    application = applied_by_invoice(system)
-    system.deliver_emails()
-    invoice_id = invoice_id_of(application)
+    application, invoice_id = one_on_an_invoice(system)
     _debit_begun_as_voided(system, invoice_id, monkeypatch)
 
     refused = system.admin("POST", f"/applications/{application['application_id']}/invoice/void")
@@ -79,10 +81,4 @@ def test_one_persons_void_is_refused_when_a_debit_begins_after_its_read(
     error = refused.refused(409, "payment_settling")
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
     monkeypatch.undo()
-    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
-    assert system.course(INVOICED)["places_left"] == 1
-    assert system.deliver_emails() == []
-    bank_says(system, invoice_id)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    kept_then_confirmed_whole(system, application, invoice_id)

@@ -16,7 +16,7 @@ from icalendar import Calendar
 from booking.domain.emails import OutgoingEmail
 from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.console import signed_in, stored_course_fields
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 SPRING = "move-spring"
 NEW_LINK = "https://example.org/join/new-zoom-room"
@@ -38,8 +38,7 @@ def _saved(cohorts: Cohorts, file: dict[str, Any]) -> None:
 
 
 def _confirmation_to(system: System, cohorts: Cohorts, email: str) -> OutgoingEmail:
-    applied = system.apply(SPRING, email=email).json()
-    assert system.pay(applied["checkout_url"]).status == 200
+    system.booked(SPRING, email=email)
     [confirmation] = [
         m for m in cohorts.emails_to(email) if m.subject.startswith("Your place is confirmed")
     ]
@@ -81,8 +80,7 @@ def test_nobody_who_left_is_told_and_a_save_that_keeps_the_link_tells_nobody(
 ) -> None:
     cohorts = Cohorts(system)
     _confirmation_to(system, cohorts, ADA)
-    bob = system.apply(SPRING, email=BOB).json()
-    assert system.pay(bob["checkout_url"]).status == 200
+    bob = system.booked(SPRING, email=BOB)
     cancel = f"/applications/{bob['application_id']}/cancel"
     assert system.admin("POST", cancel, json_body={"refund": True}).status == 200
     cohorts.emails()
@@ -141,8 +139,7 @@ def _follow_up_entry(message: OutgoingEmail) -> Any:
 
 
 def _summer_confirmation(system: System, cohorts: Cohorts) -> OutgoingEmail:
-    applied = system.apply(SUMMER, email=ADA).json()
-    assert system.pay(applied["checkout_url"]).status == 200
+    system.booked(SUMMER, email=ADA)
     [confirmation] = [
         m for m in cohorts.emails_to(ADA) if m.subject.startswith("Your place is confirmed")
     ]
@@ -203,10 +200,9 @@ def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> N
     messages, and says what they tell."""
     browser = signed_in(system)
     for n in (1, 2):
-        applied = system.apply(email=f"booked{n}@example.org").json()
-        assert system.pay(applied["checkout_url"]).status == 200
+        system.booked(email=f"booked{n}@example.org")
     system.deliver_emails()
-    fields = stored_course_fields(system, COURSE_ID)
+    fields = stored_course_fields(system)
 
     saved = browser.act("/console/courses", **{**fields, "joining_url": NEW_LINK})
     assert saved.status == 303, saved.body

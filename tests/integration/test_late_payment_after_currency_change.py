@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
@@ -38,7 +39,7 @@ def test_a_late_payment_on_a_cohort_now_in_another_currency_is_given_back(
     assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
     assert system.webhook_replies[-1].status == 200, system.webhook_replies[-1].body
     assert system.status_of(late)["status"] == "refunded"
-    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    refunds = requests_to(system.stripe_http, "/v1/refunds")
     assert [r.params["payment_intent"] for r in refunds] == [
         completed["data"]["object"]["payment_intent"]
     ]

@@ -12,6 +12,7 @@ from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
 from tests.support.applications import session_id_of
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
 
 
@@ -117,7 +118,7 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
     assert system.webhook_replies[-1].status == 200
     assert system.status_of(late)["status"] == "refunded"
-    refunds = [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    refunds = requests_to(system.stripe_http, "/v1/refunds")
     assert [r.params["payment_intent"] for r in refunds] == [
         completed["data"]["object"]["payment_intent"]
     ]
@@ -187,7 +188,7 @@ def test_cancel_without_refund_frees_the_seat(system: System) -> None:
     reply = system.cancel(application["application_id"], refund=None)
     assert reply.json()["status"] == "cancelled"
     assert system.course()["places_left"] == 20
-    assert not [r for r in system.stripe_http.requests if r.path == "/v1/refunds"]
+    assert not requests_to(system.stripe_http, "/v1/refunds")
 
 
 def test_partial_refund_is_recorded_and_the_booking_stands(system: System) -> None:

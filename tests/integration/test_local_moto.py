@@ -14,7 +14,6 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
 from moto.core.responses import ActionResult, BaseResponse
 from moto.core.serialize import (
@@ -24,13 +23,13 @@ from moto.core.serialize import (
     XFormedAttributePicker,
 )
 from moto.core.utils import method_names_from_class
-from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.sqs.responses import SQSResponse
 
 from infra.local.aws import REGION, provision
+from tests.support.moto_table import moto_table
 from tests.support.system import System
 
 
@@ -80,7 +79,7 @@ def test_a_transaction_copies_no_table(table: str, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(Table, "__deepcopy__", counted, raising=False)
     client.transact_write_items(TransactItems=_puts(table, "second", 10))
     assert len(copies) == 10  # moto asks for a copy once per item...
-    assert set(copies) == {id(_moto_table(table))}  # ...and is given the table itself
+    assert set(copies) == {id(moto_table(table))}  # ...and is given the table itself
 
 
 def test_a_refused_transaction_still_rolls_back_items_and_stream(table: str) -> None:
@@ -187,11 +186,6 @@ def test_an_items_attributes_are_written_without_asking_for_absent_fields(
     assert asked == []
 
 
-def _moto_table(name: str) -> Table:
-    table: Table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[name]
-    return table
-
-
 def test_a_table_is_listed_in_motos_own_order_without_comparing_its_values(
     table: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -210,8 +204,8 @@ def test_a_table_is_listed_in_motos_own_order_without_comparing_its_values(
         for sk in ("b", "A", "a#2", "a#10"):
             client.put_item(TableName=table, Item={"pk": {"S": f"p{n}"}, "sk": {"S": sk}})
     for name in (table, "hash-only"):
-        moto_table = _moto_table(name)
-        assert Table.all_items(moto_table) == Table.all_items.__wrapped__(moto_table)  # type: ignore[attr-defined]
+        held = moto_table(name)
+        assert Table.all_items(held) == Table.all_items.__wrapped__(held)  # type: ignore[attr-defined]
     assert [item["n"]["N"] for item in client.scan(TableName="hash-only")["Items"]] == [
         "-2", "3", "4", "7", "30", "55", "1000"
     ]  # fmt: skip
@@ -324,8 +318,7 @@ def test_each_request_is_matched_to_its_operation_once(
 
     monkeypatch.setattr(BaseResponse, "_get_action_from_request", counted_match)
     monkeypatch.setattr(BaseResponse, "setup_class", counted_setup)
-    application = system.apply().json()
-    assert system.pay(application["checkout_url"]).status == 200
+    application = system.booked()
     assert system.deliver_emails()
     assert system.status_of(application)["status"] == "confirmed"
     assert len(matched) == len(requests) > 10

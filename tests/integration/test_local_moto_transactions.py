@@ -13,17 +13,12 @@ import time_machine
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import mock_aws
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table
 
 from infra.local.aws import REGION, provision
 from infra.local.moto_lean import keep_moto_lean
-
-
-def _moto_table(name: str) -> Table:
-    table: Table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[name]
-    return table
+from tests.support.moto_table import moto_table
 
 
 def _key(pk: str, sk: str = "X") -> dict[str, Any]:
@@ -136,7 +131,7 @@ def _run_transactions() -> list[Any]:
                 StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
             )["ShardIterator"]
             streams.get_records(ShardIterator=iterator)
-            partitions = sorted(str(key.value) for key in _moto_table(name).items)
+            partitions = sorted(str(key.value) for key in moto_table(name).items)
             # The answer, the scan and the records (less the next iterator: it is random).
             records = bodies[3].split(b', "NextShardIterator"')[0]
             written.append(([bodies[0], bodies[1], records], partitions))

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import delivered_and_checked
+from tests.integration.test_transfers import _calendars, delivered_and_checked
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen
 from tests.support.system import System
@@ -104,14 +104,6 @@ class Programme:
 
     def emails(self) -> list[OutgoingEmail]:
         return delivered_and_checked(self.system, self.seen)
-
-
-def _calendars(message: OutgoingEmail) -> dict[str, Calendar]:
-    return {
-        a.filename: Calendar.from_ical(a.content)
-        for a in message.attachments
-        if a.content_type == "text/calendar"
-    }
 
 
 def _events(calendar: Calendar) -> dict[str, Any]:

@@ -31,13 +31,6 @@ def _variant(system: System, course_id: str, **changes: Any) -> None:
     system.put_course(course_id, sample.definition.model_copy(update=changes))
 
 
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    signed_in = ConsoleBrowser(system)
-    signed_in.sign_in()
-    return signed_in
-
-
 def test_an_ended_cohort_is_said_ended_everywhere(
     system: System,
     browser: ConsoleBrowser,

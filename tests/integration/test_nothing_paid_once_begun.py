@@ -17,12 +17,8 @@ from booking.services.lifecycle import sweep
 from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.support.applications import session_id_of
 from tests.support.groups import COLLEAGUES, book
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
-
-
-def _checkout(system: System, application: dict[str, Any]) -> Any:
-    path = f"/applications/{application['application_id']}/checkout"
-    return system.api("POST", f"{path}?token={application['token']}")
 
 
 def _offered_two_hours_before(system: System, start: datetime) -> tuple[Any, Any]:
@@ -73,14 +69,14 @@ def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: S
         lapsed = system.status_of(first)
         assert (lapsed["status"], lapsed["offer_until_closing"]) == ("expired", True)
         assert "The place we offered you has been released" in system.status_page(first)
-        assert _checkout(system, first).json()["error"]["code"] == "offer_lapsed"
+        assert system.restart_checkout(first).json()["error"]["code"] == "offer_lapsed"
 
 
 def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) -> None:
     start = system.small_course()
     first, _ = _offered_two_hours_before(system, start)
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         assert refused.status == 409, refused.body
         # The offer ended when applications closed (hostile17 F4), before the course did.
         assert refused.json()["error"]["code"] == "offer_lapsed"
@@ -110,7 +106,7 @@ def test_the_offer_ends_when_the_course_begins_and_is_not_passed_on(system: Syst
         assert summary.offers_made == 0
         assert system.status_of(first)["status"] == "expired"
         assert system.status_of(second)["status"] == "waitlisted"
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         assert refused.status == 409
         told = [m.subject for m in system.deliver_emails() if m.to == ["first@example.org"]]
         assert any("offer" in s.lower() or "place" in s.lower() for s in told), told
@@ -133,7 +129,7 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
         assert system.webhook_replies[-1].status == 200
         view = system.status_of(late)
         assert view["status"] == "confirmed"
-        assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []
+        assert requests_to(system.stripe_http, "/v1/refunds") == []
         sent = system.deliver_emails()
     subjects = [m.subject for m in sent]
     assert any("confirmed" in s.lower() for s in subjects), subjects
@@ -165,7 +161,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_aft
         system.settle_session(session_id_of(made))
         assert system.webhook_replies[-1].status == 200
         assert system.status_of(made)["status"] == "confirmed"
-        assert [r for r in system.stripe_http.requests if r.path == "/v1/refunds"] == []
+        assert requests_to(system.stripe_http, "/v1/refunds") == []
         sent = system.deliver_emails()
     assert not any("after the course had begun" in m.text for m in sent)
 
@@ -175,7 +171,7 @@ def test_no_group_booking_is_taken_too_late_to_be_paid_before_the_start(system: 
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
         refused.refused(409, "course_closed")
-    assert not [r for r in system.stripe_http.requests if r.path == "/v1/checkout/sessions"]
+    assert not requests_to(system.stripe_http, "/v1/checkout/sessions")
 
 
 def test_nobody_applies_to_a_priced_course_too_late_to_pay_before_it_begins(

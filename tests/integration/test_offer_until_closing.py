@@ -35,11 +35,6 @@ def _freed_at(system: System, moment: datetime) -> tuple[Any, Any]:
     return first, second
 
 
-def _checkout(system: System, application: dict[str, Any]) -> Any:
-    path = f"/applications/{application['application_id']}/checkout"
-    return system.api("POST", f"{path}?token={application['token']}")
-
-
 def _told(system: System, address: str) -> list[str]:
     return [m.text for m in system.deliver_emails() if m.to == [address]]
 
@@ -75,7 +70,7 @@ def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: Syste
         page = system.status_page(first)
         assert "until applications for the course closed" in page
         assert NEXT_PERSON not in page
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         error = refused.refused(409, "offer_lapsed")
         assert "when applications for this course closed" in error["message"]
         assert NEXT_PERSON not in error["message"]
@@ -86,7 +81,7 @@ def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: Syste
     with time_machine.travel(after, tick=False):
         assert sweep(system.ports, after).holds_released == 1
         assert system.status_of(second)["status"] == "waitlisted"
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         refused.refused(409, "offer_lapsed")
         assert refused.json()["error"]["message"] == before_sweep
         released = [t for t in _told(system, "first@example.org") if "We held a place" in t]
@@ -132,7 +127,7 @@ def test_an_offer_lapsed_before_closing_is_said_lapsed_once_the_course_has_close
         sweep(system.ports, lapsed)
         assert system.status_of(first)["offer_until_closing"] is False
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
-        refused = _checkout(system, first)
+        refused = system.restart_checkout(first)
         error = refused.refused(409, "offer_lapsed")
         assert "applications for this course have closed since" in error["message"]
 

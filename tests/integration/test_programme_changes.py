@@ -24,16 +24,12 @@ from booking.domain.emails import OutgoingEmail
 from booking.handlers import reminders
 from infra.local.server import lambda_context
 from tests.conftest import load_event
-from tests.support.courses import weekly_sessions
+from tests.support.courses import monday_after, weekly_sessions
 from tests.support.system import System
 
 PROGRAMME = "gathering-test"
 LONDON = ZoneInfo("Europe/London")
 ADA, BOB, CY = "ada@example.org", "bob@example.org", "cy@example.org"
-
-
-def _monday_after(day: date) -> date:
-    return day + timedelta(days=7 - day.weekday())
 
 
 class Programme:
@@ -42,7 +38,7 @@ class Programme:
 
     def __init__(self, system: System) -> None:
         self.system = system
-        self.spring_start = _monday_after(system.now().date() + timedelta(days=21))
+        self.spring_start = monday_after(system.now().date() + timedelta(days=21))
         self.summer_start = self.spring_start + timedelta(weeks=4)
         self.follow_up_day = self.summer_start + timedelta(weeks=8, days=3)
         self.files = {
@@ -59,8 +55,7 @@ class Programme:
             ("gathering-spring", CY),
             ("gathering-summer", CY),
         ):
-            application = system.apply(course_id, email=email).json()
-            assert system.pay(application["checkout_url"]).status == 200
+            application = system.booked(course_id, email=email)
             self.applications[(course_id, email)] = application
         system.deliver_emails()
 

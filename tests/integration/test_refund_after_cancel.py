@@ -6,35 +6,18 @@ leaving the box unticked means."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import pytest
+import re
 
 from tests.integration.test_transfers import ADA, Cohorts
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
-from tests.support.system import Reply, System
-
-
-@pytest.fixture
-def browser(system: System) -> ConsoleBrowser:
-    return signed_in(system)
-
-
-def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
-    return system.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
-
-
-def _stored(system: System, application_id: str) -> dict[str, Any]:
-    [item] = [i for i in system.applications() if i["pk"]["S"] == f"APP#{application_id}"]
-    return dict(json.loads(item["doc"]["S"]))
+from tests.support.system import System
 
 
 def _kept(cohorts: Cohorts) -> str:
     """Ada's booking, paid £200.00, cancelled keeping the money."""
     app_id = str(cohorts.book("move-spring", ADA)["application_id"])
-    assert _admin(cohorts.system, app_id, "cancel", refund=False).status == 200
+    assert cohorts.system.act_on(app_id, "cancel", refund=False).status == 200
     cohorts.emails()
     return app_id
 
@@ -45,17 +28,17 @@ def test_the_api_refunds_a_cancelled_booking_once_and_tells_the_person_once(
     cohorts = Cohorts(system)
     app_id = _kept(cohorts)
 
-    first = _admin(system, app_id, "refund")
-    again = _admin(system, app_id, "refund")
+    first = system.act_on(app_id, "refund")
+    again = system.act_on(app_id, "refund")
 
     assert (first.status, again.status) == (200, 200), (first.body, again.body)
     assert first.json()["status"] == "refunded"
     assert cohorts.refunded_at_stripe() == [20000]
-    assert _stored(system, app_id)["amount_refunded"] == 20000
+    assert system.stored_document(app_id)["amount_refunded"] == 20000
     told = cohorts.emails_to(ADA)
     assert len(told) == 1, [m.subject for m in told]
     assert "refunded" in told[0].text
-    assert _admin(system, app_id, "refund").status == 200
+    assert system.act_on(app_id, "refund").status == 200
     assert cohorts.refunded_at_stripe() == [20000]
     assert cohorts.emails_to(ADA) == []
 
@@ -63,11 +46,11 @@ def test_the_api_refunds_a_cancelled_booking_once_and_tells_the_person_once(
 def test_the_api_refuses_in_words_what_it_cannot_refund(system: System) -> None:
     cohorts = Cohorts(system)
     app_id = str(cohorts.book("move-spring", ADA)["application_id"])
-    standing = _admin(system, app_id, "refund")
+    standing = system.act_on(app_id, "refund")
     standing.refused(409, "not_cancelled")
     unpaid = system.apply(email="unpaid@example.org").json()["application_id"]
-    assert _admin(system, unpaid, "cancel").status == 200
-    nothing = _admin(system, unpaid, "refund")
+    assert system.act_on(unpaid, "cancel").status == 200
+    nothing = system.act_on(unpaid, "refund")
     assert nothing.status == 409, nothing.body
     assert "nothing to refund" in nothing.json()["error"]["message"]
     assert cohorts.refunded_at_stripe() == []
@@ -111,13 +94,13 @@ def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) 
     the £50.00 before it, never "£150.00" as all that was paid."""
     cohorts = Cohorts(system)
     app_id = _kept(cohorts)
-    system.refund_at_stripe(_stored(system, app_id)["payment_intent"], 5000)
+    system.refund_at_stripe(system.stored_document(app_id)["payment_intent"], 5000)
     part = [m.text for m in cohorts.emails_to(ADA)]
     assert len(part) == 1, part
     assert "We have refunded £50.00 of what you paid for" in part[0]
 
     system.hold_webhooks = True  # the Refund's own event lands after its save, as it may
-    assert _admin(system, app_id, "refund").status == 200
+    assert system.act_on(app_id, "refund").status == 200
     [told] = cohorts.emails_to(ADA)
     for body in (told.text, text_of(told.html)):
         assert "We have refunded £150.00 of your payment for" in body, body
@@ -126,4 +109,34 @@ def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) 
     for body, headers in system.pending:
         assert system.webhook(body, headers).status == 200
     assert cohorts.emails_to(ADA) == []
-    assert _stored(system, app_id)["amount_refunded"] == 20000
+    assert system.stored_document(app_id)["amount_refunded"] == 20000
+
+
+def test_a_refund_pressed_on_a_page_from_before_a_dashboard_refund_gives_nothing_back(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The page said "Refund £200.00"; £50.00 was refunded on Stripe's dashboard meanwhile:
+    its press acts only on what its page showed (``domain.page_seen``), so it is refused in
+    words, nothing asked of Stripe; the page shown again says what it now does."""
+    cohorts = Cohorts(system)
+    app_id = _kept(cohorts)
+    path = f"/console/applications/{app_id}"
+    page = browser.get(path).body
+    assert "Refund £200.00" in text_of(page)
+    [seen] = set(re.findall(r'name="seen" value="([^"]*)"', page))
+    system.refund_at_stripe(system.stored_document(app_id)["payment_intent"], 5000)
+    cohorts.emails()
+
+    stale = browser.post(f"{path}/refund", csrf_token=browser.csrf(path), seen=seen)
+
+    assert stale.status == 409, stale.body
+    assert "changed since you last looked at it" in text_of(stale.body)
+    assert "£150.00 paid" in text_of(stale.body)
+    assert cohorts.refunded_at_stripe() == [5000]
+    assert cohorts.emails_to(ADA) == []
+    assert system.act_on(app_id, "refund", seen=seen).status == 409
+    again = browser.get(path).body
+    assert "Refund £150.00" in text_of(again)
+    [now] = set(re.findall(r'name="seen" value="([^"]*)"', again))
+    assert browser.post(f"{path}/refund", csrf_token=browser.csrf(path), seen=now).status == 303
+    assert cohorts.refunded_at_stripe() == [20000, 5000]  # newest first: all given back

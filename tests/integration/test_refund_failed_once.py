@@ -15,7 +15,6 @@ from tests.integration.test_believed_payments import paid, sent, shown
 from tests.integration.test_refunds_pending import (
     _anomalies,
     _cancelled_with_a_pending_refund,
-    _payment_of,
     _refund_failed,
     _refund_of,
     _settled_at_stripe,
@@ -39,7 +38,7 @@ def _failed(system: System) -> tuple[dict[str, Any], str, str]:
     """A booking cancelled with a refund Stripe held pending, then sent back (failed), its
     ``refund.updated`` delivered: the booking, its payment and the failed refund."""
     application = _cancelled_with_a_pending_refund(system)
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     refund_id = _refund_of(system, payment)
     sent(system, _settled_at_stripe(system, refund_id, "failed"))
     assert shown(system, application) == ("cancelled", 20000, 0)
@@ -64,7 +63,7 @@ def test_a_failure_said_of_a_refund_stripe_holds_pending_is_not_believed(system:
     """A ``refund.updated`` saying failed is read at Stripe before the failure is kept: a
     refund Stripe still holds pending makes no anomaly, and Refund is not refused for it."""
     application = _cancelled_with_a_pending_refund(system)
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     refund_id = _refund_of(system, payment)
     made_up = _settled_at_stripe(system, refund_id, "pending")
     made_up["data"]["object"]["status"] = "failed"
@@ -100,7 +99,7 @@ def test_refund_after_a_card_refund_failed_since_it_succeeded_is_refused(system:
     ended refunded, nothing counted as given back: Refund says so, never 200."""
     application = paid(system, "x@example.org")
     assert system.cancel(application["application_id"]).status == 200
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     sent(system, _settled_at_stripe(system, _refund_of(system, payment), "failed"))
     assert shown(system, application) == ("refunded", 20000, 0)
 
@@ -134,7 +133,7 @@ def test_the_console_says_the_refund_failed_never_refunded(system: System, pendi
     else:
         application = paid(system, "x@example.org")
         assert system.cancel(application["application_id"]).status == 200
-        payment = _payment_of(system, application)
+        payment = system.payment_of(application)
         sent(system, _settled_at_stripe(system, _refund_of(system, payment), "failed"))
     browser = signed_in(system)
     page = f"/console/applications/{application['application_id']}"

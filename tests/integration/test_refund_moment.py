@@ -88,8 +88,7 @@ class _MoveAsked(NamedTuple):
 def _move_asked(system: System, cohorts: Cohorts) -> _MoveAsked:
     """Ada booked on the spring cohort and her confirmation's invite read, then her move to
     winter asked (its emails read) a minute ago."""
-    booked = system.apply("move-spring", email=ADA).json()
-    assert system.pay(booked["checkout_url"]).status == 200
+    booked = system.booked("move-spring", email=ADA)
     payment = system.checkout_session(booked["checkout_url"])["payment_intent"]
     [confirmation] = [
         m for m in cohorts.emails() if m.to == [ADA] and "invite.ics" in _calendars(m)

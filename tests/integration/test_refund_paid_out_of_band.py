@@ -7,7 +7,6 @@ and no surface says a refund was made. Through the real handlers, moto and the s
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 
@@ -19,12 +18,11 @@ from tests.support.groups import (
     colleague_applies,
     give_up,
     group_page,
-    invoiced_group,
     manager_view,
-    pay_link_id,
+    paid_outside_stripe,
 )
-from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort
-from tests.support.system import STRIPE_KEY, System
+from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
+from tests.support.system import System
 
 PERSON = "ada@example.org"
 
@@ -32,15 +30,6 @@ PERSON = "ada@example.org"
 @pytest.fixture
 def invoiced(system: System) -> System:
     return invoiced_cohort(system)
-
-
-def paid_out_of_band(system: System, invoice_id: str) -> None:
-    """The invoice marked paid at Stripe (its dashboard's Mark as paid): no payment taken."""
-    body = urlencode({"paid_out_of_band": "true"}).encode()
-    headers = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
-    paid = system.stripe_local("POST", f"/v1/invoices/{invoice_id}/pay", body, headers)
-    assert paid.status == 200, paid.body
-    assert system.webhook_replies[-1].status == 200
 
 
 def _booked_paid_off_stripe(system: System) -> dict[str, Any]:
@@ -115,8 +104,7 @@ def test_the_cli_refund_says_why_and_never_that_a_refund_was_made(
 def test_a_place_of_a_group_paid_off_stripe_is_given_up_saying_its_share_was_not_refunded(
     invoiced: System,
 ) -> None:
-    group = invoiced_group(invoiced)
-    paid_out_of_band(invoiced, pay_link_id(group))
+    group = paid_outside_stripe(invoiced)
     invoiced.deliver_emails()
     page = " ".join(group_page(invoiced, group).split())
     assert "paid outside Stripe: its price is not refunded from here" in page
@@ -139,8 +127,7 @@ def test_a_colleagues_booking_on_a_group_paid_off_stripe_is_refused_with_doable_
     """The organisers' cancel and Refund of a colleague's booking on a place of a group paid
     outside Stripe are the manager's to give up; the refusal never promises the employer a
     refund Stripe cannot make (hostile21 F4)."""
-    group = invoiced_group(invoiced)
-    paid_out_of_band(invoiced, pay_link_id(group))
+    group = paid_outside_stripe(invoiced)
     colleague_applies(invoiced, manager_view(invoiced, group))
     roster = invoiced.admin("GET", f"/courses/{INVOICED}/applications").json()
     [holder] = [a for a in roster if a["email"] == COLLEAGUES[0]["email"]]

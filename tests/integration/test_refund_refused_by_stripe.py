@@ -14,11 +14,7 @@ from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, MANAGER, give_up, manager_view, paid_card_group
 from tests.support.page_text import text_of
-from tests.support.system import Reply, System
-
-
-def _admin(system: System, application_id: str, action: str, **body: Any) -> Reply:
-    return system.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
+from tests.support.system import System
 
 
 def _booked(cohorts: Cohorts, *, cancelled: bool) -> tuple[str, str]:
@@ -26,7 +22,7 @@ def _booked(cohorts: Cohorts, *, cancelled: bool) -> tuple[str, str]:
     and its payment intent."""
     app_id = str(cohorts.book("move-spring", ADA)["application_id"])
     if cancelled:
-        assert _admin(cohorts.system, app_id, "cancel", refund=False).status == 200
+        assert cohorts.system.act_on(app_id, "cancel", refund=False).status == 200
     cohorts.emails()
     payment_intent = cohorts.system.stored(app_id).payment_intent
     assert payment_intent is not None
@@ -50,7 +46,7 @@ def test_a_refund_afterwards_of_a_charge_refunded_at_stripe_records_stripes_refu
     cohorts = Cohorts(system)
     app_id = _refunded_on_the_dashboard(cohorts, cancelled=True)
 
-    answer = _admin(system, app_id, "refund")
+    answer = system.act_on(app_id, "refund")
 
     assert answer.status == 200, answer.body
     assert answer.json()["status"] == "refunded"
@@ -60,7 +56,7 @@ def test_a_refund_afterwards_of_a_charge_refunded_at_stripe_records_stripes_refu
     told = cohorts.emails_to(ADA)
     assert len(told) == 1, [m.subject for m in told]
     assert "refund" in told[0].text
-    again = _admin(system, app_id, "refund")
+    again = system.act_on(app_id, "refund")
     assert again.status == 200, again.body
     assert cohorts.emails_to(ADA) == []
 
@@ -71,7 +67,7 @@ def test_a_cancel_with_a_refund_of_a_charge_refunded_at_stripe_records_stripes_r
     cohorts = Cohorts(system)
     app_id = _refunded_on_the_dashboard(cohorts, cancelled=False)
 
-    answer = _admin(system, app_id, "cancel", refund=True)
+    answer = system.act_on(app_id, "cancel", refund=True)
 
     assert answer.status == 200, answer.body
     stored = system.stored(app_id)
@@ -87,7 +83,7 @@ def test_a_refund_afterwards_stripe_refuses_is_refused_in_words_and_nothing_is_w
     before = system.stored(app_id)
     system.payment_gone(payment_intent)
 
-    answer = _admin(system, app_id, "refund")
+    answer = system.act_on(app_id, "refund")
 
     error = answer.refused(409, "refund_refused")
     assert "Stripe refused to refund this payment" in error["message"]
@@ -103,7 +99,7 @@ def test_a_cancel_with_a_refund_stripe_refuses_cancels_nothing(system: System) -
     before = system.stored(app_id)
     system.payment_gone(payment_intent)
 
-    answer = _admin(system, app_id, "cancel", refund=True)
+    answer = system.act_on(app_id, "cancel", refund=True)
 
     answer.refused(409, "refund_refused")
     assert system.stored(app_id) == before
@@ -181,14 +177,14 @@ def test_a_refund_afterwards_racing_a_dashboard_refund_of_the_rest_answers_refun
     app_id, payment_intent = _booked(cohorts, cancelled=False)
     system.refund_at_stripe(payment_intent, 5000)
     assert len(cohorts.emails_to(ADA)) == 1  # the part refunded, told
-    assert _admin(system, app_id, "cancel", refund=False).status == 200
+    assert system.act_on(app_id, "cancel", refund=False).status == 200
     cohorts.emails()
     system.hold_webhooks = True
     system.refund_at_stripe(payment_intent)  # the rest, £150, on the dashboard
     system.hold_webhooks = False
     assert system.pending  # its events not delivered yet
 
-    answer = _admin(system, app_id, "refund")
+    answer = system.act_on(app_id, "refund")
 
     assert answer.status == 200, answer.body
     assert answer.json()["status"] == "refunded", answer.body
@@ -211,7 +207,7 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
         for refund in system.standin._store.refunds.values():
             refund["status"] = "pending"
 
-    answer = _admin(system, app_id, "refund")
+    answer = system.act_on(app_id, "refund")
 
     error = answer.refused(409, "charge_already_refunded")
     assert "not gone through yet" in error["message"]

@@ -21,12 +21,6 @@ from tests.support.held_events import events_held
 from tests.support.system import WEBHOOK_SECRET, System
 
 
-def _payment_of(system: System, application: dict[str, Any]) -> str:
-    stored = system.stored(application["application_id"])
-    assert stored.payment_intent is not None
-    return stored.payment_intent
-
-
 def _made_up(system: System, kind: str, payment_intent: str, **changes: Any) -> dict[str, Any]:
     """Stripe's last ``kind`` event, made over as a refund of ``payment_intent`` Stripe never
     made (a new event id, no request key: as the dashboard's)."""
@@ -41,9 +35,9 @@ def test_a_refund_stripe_does_not_hold_refunds_nothing(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
     other = paid(system, "other@example.org")
-    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    system.refund_at_stripe(system.payment_of(other), 1000)  # real events to copy from
     application = paid(system, "x@example.org")
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     system.deliver_emails()
     made_up = [
         _made_up(system, "refund.created", payment, id="re_h20_made_up", amount=10000),
@@ -61,7 +55,7 @@ def test_a_refund_stripe_does_not_hold_refunds_nothing(
 
 def test_a_refund_stripe_holds_is_recorded_with_stripes_amount(system: System) -> None:
     application = paid(system, "x@example.org")
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     system.hold_webhooks = True
     system.refund_at_stripe(payment, 5000)
     system.pending.clear()  # Stripe's own events lost: a made-up copy says more
@@ -81,7 +75,7 @@ def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
     stored = system.stored_group(group)
     payment = str(stored.payment_intent)
     other = paid(system, "other@example.org")
-    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    system.refund_at_stripe(system.payment_of(other), 1000)  # real events to copy from
     for event in (
         _made_up(system, "refund.created", payment, id="re_h20_group", amount=60000),
         _made_up(system, "charge.refunded", payment, amount_refunded=60000, refunded=True),
@@ -96,7 +90,7 @@ def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
 
 def test_stripe_unreachable_when_a_refund_is_read_is_a_503_then_recorded(system: System) -> None:
     application = paid(system, "x@example.org")
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     system.hold_webhooks = True
     system.refund_at_stripe(payment, 5000)
     held = list(system.pending)
@@ -119,7 +113,7 @@ def test_a_made_up_refund_of_a_payment_not_yet_recorded_writes_nothing(
     only as Stripe holds it: one Stripe never made writes nothing, and the payment's own event,
     when it comes, confirms the booking."""
     other = paid(system, "other@example.org")
-    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    system.refund_at_stripe(system.payment_of(other), 1000)  # real events to copy from
     application = system.apply(email="x@example.org").json()
     system.hold_webhooks = True
     assert system.pay(application["checkout_url"]).status == 200
@@ -190,7 +184,7 @@ def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
     a larger amount, or another id under the cancel's own request key, is read at Stripe and
     believed as Stripe holds it (never by the event's key)."""
     application, held = _cancelled_with_its_events_held(system, "x@example.org")
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     ours = last_event(system, "refund.created", payment)
     key = ours["request"]["idempotency_key"]
     inflated = json.loads(json.dumps(ours))
@@ -234,7 +228,7 @@ def test_a_charge_total_delivered_after_its_only_refund_failed_is_no_forgery(
     That is Stripe's word, believed: nothing counted as returned, no email, and no forgery
     alarm (``refund_unknown_at_stripe``) for a real event."""
     application = paid(system, "x@example.org")
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     system.deliver_emails()
     system.hold_webhooks = True
     system.refund_at_stripe(payment, 5000)
@@ -279,7 +273,7 @@ def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
     [record] = [p for p in system.stored(application["application_id"]).payments if not p.kept]
     assert (record.payment_intent, record.amount, record.unknown_to_provider) == (unknown, 0, True)
     other = paid(system, "other@example.org")
-    system.refund_at_stripe(_payment_of(system, other), 1000)  # real events to copy from
+    system.refund_at_stripe(system.payment_of(other), 1000)  # real events to copy from
     before = system.stored(application["application_id"])
     system.stripe_http.fail_next = [503]  # a read at Stripe would answer 503
     with caplog.at_level(logging.ERROR):

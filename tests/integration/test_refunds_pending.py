@@ -18,12 +18,6 @@ from tests.integration.test_believed_payments import last_event, paid, sent, sho
 from tests.support.system import System
 
 
-def _payment_of(system: System, application: dict[str, Any]) -> str:
-    stored = system.stored(application["application_id"])
-    assert stored.payment_intent is not None
-    return stored.payment_intent
-
-
 def _refund_of(system: System, payment_intent: str) -> str:
     """The one refund Stripe holds of ``payment_intent``."""
     store = system.standin._store
@@ -99,7 +93,7 @@ def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
     nothing counted (failed)."""
     application = _cancelled_with_a_pending_refund(system)
     assert shown(system, application) == ("cancelled", 20000, 0)
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     refund_id = _refund_of(system, payment)
     made_up = last_event(system, "refund.created", payment)
     made_up["id"] = "evt_made_up_succeeded"
@@ -128,7 +122,7 @@ def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
     application = paid(system, "x@example.org")
     assert system.cancel(application["application_id"]).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
-    payment = _payment_of(system, application)
+    payment = system.payment_of(application)
     refund_id = _refund_of(system, payment)
     assert system.ports.repository.anomalies() == []
 

@@ -19,12 +19,6 @@ CODES = re.compile(r"\b(?:awaiting_payment|pending_review|not_pending_review|val
 PYDANTIC = ("Input should", "String should", "should match pattern", "^[", "Value error")
 
 
-@pytest.fixture
-def terminal(system: System, monkeypatch: pytest.MonkeyPatch) -> System:
-    cli.connect(system, monkeypatch)
-    return system
-
-
 def _applied(system: System) -> dict[str, Any]:
     reply = system.apply()
     assert reply.status == 201, reply.body

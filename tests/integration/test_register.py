@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-import pypdf
 import pytest
 
 from tests.support.console import signed_in
-from tests.support.page_text import text_of
+from tests.support.page_text import pdf_text, text_of
 from tests.support.system import Reply, System
 
 COURSE = "register-cohort"
@@ -51,11 +49,7 @@ def _definition(first: date) -> dict[str, Any]:
 
 
 def _book(system: System, name: str, email: str) -> dict[str, Any]:
-    reply = system.apply(COURSE, name=name, email=email)
-    assert reply.status == 201, reply.body
-    application = dict(reply.json())
-    assert system.pay(application["checkout_url"]).status == 200
-    return application
+    return system.booked(COURSE, name=name, email=email)
 
 
 @pytest.fixture
@@ -86,10 +80,6 @@ def _pdf(system: System, path: str) -> tuple[int, bytes]:
     body = answer.get("body") or ""
     content = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
     return int(answer["statusCode"]), content
-
-
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
 def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
@@ -181,7 +171,7 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     [email] = [m for m in sent if "certificate" in m.subject.lower()]
     assert email.to == ["ada@example.org"]
     [attachment] = [a for a in email.attachments if a.content_type == "application/pdf"]
-    text = _pdf_text(attachment.content)
+    text = pdf_text(attachment.content)
     found = re.search(r"/certificates/([A-Za-z0-9_-]{43})", text)
     assert found, text
     code = found.group(1)
@@ -200,7 +190,7 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
         system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}"
     )
     assert status == 200
-    assert ada["reference"] in _pdf_text(content)
+    assert ada["reference"] in pdf_text(content)
     assert (
         _pdf(system, f"/applications/{ada['application_id']}/certificate.pdf?token={bo['token']}")[
             0

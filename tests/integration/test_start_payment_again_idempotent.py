@@ -5,13 +5,18 @@ asking for an amount the place no longer costs is replaced, as before."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import html
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
 import time_machine
 
+from booking.domain.wording import cohort_name
 from tests.support.applications import session_id_of
-from tests.support.system import STRIPE_KEY, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 
 def _status_at_stripe(system: System, url: str) -> str:
@@ -76,3 +81,65 @@ def test_a_session_about_to_expire_is_replaced(system: System) -> None:
     assert again.status == 201, again.body
     assert again.json()["checkout_url"] != application["checkout_url"]
     assert _status_at_stripe(system, application["checkout_url"]) == "expired"
+
+
+def _item_on_page(system: System, url: str) -> str:
+    """The item the session's payment page names (the stand-in's hosted page)."""
+    page = system.stripe_local("GET", f"/checkout/{url.rsplit('/', 1)[-1]}").body
+    found = re.search(r"<dt>Item</dt><dd>([^<]*)</dd>", page)
+    assert found, page[:500]
+    return html.unescape(found.group(1))
+
+
+def _renamed(definition: dict[str, Any]) -> None:
+    definition["title"] = "Renamed Leadership"
+
+
+def _brought_forward(definition: dict[str, Any]) -> None:
+    for session in definition["sessions"]:
+        session["date"] = (date.fromisoformat(session["date"]) - timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize("change", [_renamed, _brought_forward])
+def test_a_session_naming_the_cohort_as_it_was_is_replaced(
+    system: System, change: Callable[[dict[str, Any]], None]
+) -> None:
+    """hostile32 H3: the session's page and Stripe's receipt name the cohort by title and first
+    day as they were when it was made; a press after a rename or a new first day opens a
+    session naming the cohort as it is now, never the old page again."""
+    application = system.apply().json()
+    first_url = application["checkout_url"]
+    before = _item_on_page(system, first_url)
+    definition = system.course_file()
+    change(definition)
+    system.put_course(COURSE_ID, definition)
+
+    again = _press(system, application)
+
+    assert again.status == 201, again.body
+    url = again.json()["checkout_url"]
+    assert url != first_url
+    assert _status_at_stripe(system, first_url) == "expired"
+    now_named = _item_on_page(system, url)
+    assert now_named != before
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    assert now_named == cohort_name(course)
+    # Pressed again, unchanged since: that session is answered.
+    assert _press(system, application).json()["checkout_url"] == url
+
+
+def test_a_session_recorded_without_its_product_name_is_replaced(system: System) -> None:
+    """A session made before its product name was recorded is not known to name the cohort as
+    it is now: a press opens a new one (as before hostile30 K1)."""
+    application = system.apply().json()
+    stored = system.stored(application)
+    assert stored.checkout is not None
+    assert stored.checkout.product_name is not None
+    unnamed = stored.checkout.model_copy(update={"product_name": None})
+    system.ports.repository.save(stored.with_checkout(unnamed), stored)
+
+    again = _press(system, application)
+
+    assert again.status == 201, again.body
+    assert again.json()["checkout_url"] != application["checkout_url"]

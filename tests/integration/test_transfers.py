@@ -19,7 +19,7 @@ from booking.adapters.ses_sender import build_mime
 from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
 from tests.support.console import signed_in
-from tests.support.courses import weekly_sessions
+from tests.support.courses import monday_after, weekly_sessions
 from tests.support.mail_checks import Seen, check_message
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -27,10 +27,6 @@ from tests.support.system import System
 LONDON = ZoneInfo("Europe/London")
 PROGRAMME = "move-test"
 ADA, BOB = "ada@example.org", "bob@example.org"
-
-
-def _monday_after(day: date) -> date:
-    return day + timedelta(days=7 - day.weekday())
 
 
 def _definition(first: date, name: str, price: int, **extra: Any) -> dict[str, Any]:
@@ -60,7 +56,7 @@ def delivered_and_checked(system: System, seen: Seen) -> list[OutgoingEmail]:
 class Cohorts:
     def __init__(self, system: System, spring_capacity: int = 5) -> None:
         self.system = system
-        self.spring_start = _monday_after(system.now().date() + timedelta(days=21))
+        self.spring_start = monday_after(system.now().date() + timedelta(days=21))
         first = self.spring_start
         self.files = {
             "move-spring": _definition(first, "spring", 20000, capacity=spring_capacity),

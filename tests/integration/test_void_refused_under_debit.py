@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 
 from booking.services.lifecycle import sweep
-from tests.support.applications import invoice_id_of
 from tests.support.groups import (
     MANAGER,
     give_up,
@@ -36,7 +35,12 @@ from tests.support.groups import (
     three_on_an_invoice,
     when_stripe_is_asked,
 )
-from tests.support.invoiced import INVOICED, applied_by_invoice, bank_says, invoiced_cohort
+from tests.support.invoiced import (
+    INVOICED,
+    bank_says,
+    kept_then_confirmed_whole,
+    one_on_an_invoice,
+)
 from tests.support.stripe_client import posts_fail
 from tests.support.system import System
 
@@ -64,38 +68,16 @@ def _void_refused_under_a_debit(
     return voided.refused(409, "payment_settling")
 
 
-def _person(system: System) -> tuple[dict[str, Any], str]:
-    """One person booked by invoice (£200), its emails sent, and its invoice."""
-    invoiced_cohort(system, capacity=2)
-    application = applied_by_invoice(system)
-    system.deliver_emails()
-    return application, invoice_id_of(application)
-
-
-def _person_kept(system: System, application: dict[str, Any], invoice_id: str) -> None:
-    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
-    assert system.course(INVOICED)["places_left"] == 1
-    assert system.deliver_emails() == []
-
-
-def _person_confirmed_whole(system: System, application: dict[str, Any], invoice_id: str) -> None:
-    bank_says(system, invoice_id)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
-
-
 def test_one_persons_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a_409(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     void = f"/applications/{application['application_id']}/invoice/void"
 
     error = _void_refused_under_a_debit(system, monkeypatch, invoice_id, void)
 
     assert "bank is confirming a payment of £200.00 of this invoice" in error["message"]
-    _person_kept(system, application, invoice_id)
-    _person_confirmed_whole(system, application, invoice_id)
+    kept_then_confirmed_whole(system, application, invoice_id)
 
 
 def test_a_groups_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a_409(
@@ -117,7 +99,7 @@ def test_a_groups_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a
 def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_debit(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     due = datetime.fromisoformat(application["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(minutes=1)
     begun = _debit_begins_as_stripe_voids(system, monkeypatch, invoice_id)
@@ -127,8 +109,7 @@ def test_the_sweep_keeps_one_persons_place_when_stripe_refuses_its_void_under_a_
     system.relay()
 
     assert begun == [200]
-    _person_kept(system, application, invoice_id)
-    _person_confirmed_whole(system, application, invoice_id)
+    kept_then_confirmed_whole(system, application, invoice_id)
 
 
 def test_the_sweep_keeps_a_groups_places_when_stripe_refuses_its_void_under_a_debit(

@@ -17,10 +17,10 @@ import pytest
 
 from booking.services.bursaries import grant_bursary
 from booking.services.lifecycle import cancel, sweep
-from tests.integration.test_voided_before_the_act import _person, _stopped_after_the_void
+from tests.integration.test_voided_before_the_act import _stopped_after_the_void
 from tests.support.applications import invoice_id_of
 from tests.support.courses import weekly_sessions
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED, invoiced_cohort, one_on_an_invoice
 from tests.support.system import System
 
 
@@ -47,7 +47,7 @@ def _organiser_presses_after_the_sweeps_read(
 def test_the_sweep_does_not_complete_an_act_the_organiser_replaced_by_a_bursary(
     system: System, monkeypatch: pytest.MonkeyPatch, left: str
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     app_id, ports = application["application_id"], system.ports
     act: Callable[[], Any] = (
         (lambda: cancel(ports, app_id, refund=False))
@@ -83,7 +83,7 @@ def test_a_half_done_bursary_refused_for_good_ends_the_booking_by_the_organisers
     """review23 F2: the course began before the sweep came to the grant stopped after its
     void, so no new invoice can be made for the rest: the booking ends by the void Stripe
     holds, its place let go, not left on a void invoice to lapse later as unpaid."""
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     app_id, ports = application["application_id"], system.ports
     _stopped_after_the_void(system, monkeypatch, lambda: grant_bursary(ports, app_id, 5000))
     system.deliver_emails()

@@ -36,29 +36,13 @@ from tests.support.groups import (
     when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import Reply, System, application_body
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _person(system: System) -> tuple[dict[str, Any], str]:
-    """One person booked by invoice (£200), its emails sent, and its invoice."""
-    invoiced_cohort(system, capacity=2)
-    reply = system.api(
-        "POST", f"/courses/{INVOICED}/applications", json_body=application_body(**BILLING)
-    )
-    assert reply.status == 201, reply.body
-    system.deliver_emails()
-    application = dict(reply.json())
-    return application, invoice_id_of(application)
+from tests.support.invoiced import INVOICED, invoiced_cohort, one_on_an_invoice
+from tests.support.system import Reply, System
 
 
 def _debit_begins(system: System, invoice_id: str) -> Callable[[], int]:
     """The employer's bank debit of ``invoice_id`` begun: processing at the bank."""
-    return lambda: (
-        system.stripe_local("POST", f"/invoices/{invoice_id}/pay", b"async=true", FORM).status
-    )
+    return lambda: system.debit_invoice(invoice_id).status
 
 
 def _paid(system: System, invoice_id: str) -> Callable[[], int]:
@@ -73,7 +57,7 @@ def _at_the_void(
 
 
 def _bank_confirms(system: System, invoice_id: str) -> None:
-    said = system.stripe_local("POST", f"/invoices/{invoice_id}/async", b"result=succeeded", FORM)
+    said = system.settle_invoice(invoice_id)
     assert said.status == 200, said.body
 
 
@@ -141,7 +125,7 @@ def test_an_act_under_a_debit_begun_between_its_read_and_its_void_is_refused_the
     act: Callable[[dict[str, Any]], Callable[[System], Reply]],
     then: str,
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     begun = _at_the_void(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
 
     answer = act(application)(system)
@@ -167,7 +151,7 @@ def test_an_act_paid_between_its_read_and_its_void_is_refused_the_payment_kept(
     monkeypatch: pytest.MonkeyPatch,
     act: Callable[[dict[str, Any]], Callable[[System], Reply]],
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     paid = _at_the_void(system, monkeypatch, invoice_id, _paid(system, invoice_id))
 
     # The payment's event comes after the act.
@@ -188,7 +172,7 @@ def test_stripes_own_voided_event_during_the_cancel_ends_nothing_the_cancel_is_t
     """The stand-in sends ``invoice.voided`` while the cancel voids the invoice, before the
     cancel is saved: the marked invoice's void ends nothing, and the booking ends as the
     organiser's cancel, in its words, not as an invoice voided."""
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
 
     cancelled = system.cancel(application["application_id"], refund=False)
 
@@ -204,7 +188,7 @@ def test_stripes_own_voided_event_during_the_cancel_ends_nothing_the_cancel_is_t
 
 
 def test_a_part_bursary_replaces_the_invoice_once_stripe_voided_it(system: System) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
 
     granted = system.grant_bursary(application, 5000)
 
@@ -225,7 +209,7 @@ def test_the_invoice_voided_first_is_not_voided_again_after_the_save(
 ) -> None:
     """Stripe is asked to void the invoice once, before the act's save, which records it void
     as Stripe holds it (the clean-up after the save asked a second time)."""
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     asked = len(system.stripe_http.requests)
     assert act(application)(system).status == 200
     voids = [r.path for r in system.stripe_http.requests[asked:]].count(
@@ -242,7 +226,7 @@ def test_the_invoice_voided_first_is_not_voided_again_after_the_save(
 def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_the_cancel(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     _voids_unanswered(system, monkeypatch)
     first = system.cancel(application["application_id"], refund=False)
     monkeypatch.undo()
@@ -282,7 +266,7 @@ def _stopped_after_the_void(
 def test_an_act_stopped_after_its_void_is_completed_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     app_id = application["application_id"]
     ports = system.ports
     if by == "cancel":
@@ -320,7 +304,7 @@ def test_an_act_stopped_after_its_void_is_completed_by_the_sweep(
 def test_a_mark_whose_void_never_reached_stripe_is_taken_back_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application, invoice_id = _person(system)
+    application, invoice_id = one_on_an_invoice(system)
     _voids_unanswered(system, monkeypatch)
     assert system.grant_bursary(application, 5000).status == 503
     monkeypatch.undo()

@@ -64,10 +64,10 @@ def test_every_console_path_answers_a_wrong_method_with_405_and_allow(system: Sy
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("HEAD", "/console", "GET"),
-        ("POST", "/console", "GET"),
+        ("HEAD", "/console/applications/some-id/approve", "POST"),
+        ("POST", "/console", "GET, HEAD"),
         ("GET", "/console/applications/some-id/approve", "POST"),
-        ("DELETE", "/console/sign-in", "GET, POST"),
+        ("DELETE", "/console/sign-in", "GET, HEAD, POST"),
     ],
 )
 def test_the_reported_console_cases(system: System, method: str, path: str, allowed: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from booking.handlers.course_form import CourseForm, form_of
 from tests.support.page_text import text_of
-from tests.support.system import ADMIN_TOKEN, Reply, System
+from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
 
@@ -115,12 +115,20 @@ def posted_fields(form: CourseForm) -> dict[str, str]:
     return fields
 
 
-def stored_course_fields(system: System, course_id: str) -> dict[str, str]:
+def stored_course_fields(system: System, course_id: str = COURSE_ID) -> dict[str, str]:
     """What the console's form changing ``course_id`` posts as it shows the course stored now
     (:func:`posted_fields`)."""
     course = system.ports.repository.get_course(course_id)
     assert course is not None
     return posted_fields(form_of(course_id, course.definition))
+
+
+def course_saved_said(browser: ConsoleBrowser, fields: dict[str, Any]) -> str:
+    """The console's course form posted with ``fields``, which must save (303): the words of
+    the page it leads to, which says once what the save did."""
+    saved = browser.act("/console/courses", **fields)
+    assert saved.status == 303, saved.body[:300]
+    return browser.words(saved.headers["location"])
 
 
 def signed_in(system: System) -> ConsoleBrowser:

@@ -17,3 +17,8 @@ def weekly_sessions(
         }
         for week in range(weeks)
     ]
+
+
+def monday_after(day: date) -> date:
+    """The first Monday after ``day`` (a week on when ``day`` is a Monday)."""
+    return day + timedelta(days=7 - day.weekday())

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from booking.domain.emails import OutgoingEmail
-from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
@@ -66,6 +67,11 @@ def group_page(system: System, group: dict[str, Any]) -> str:
     return reply.body
 
 
+def apply_by(system: System, group: dict[str, Any]) -> datetime:
+    """When the group's colleagues apply by, as its manager's view says now."""
+    return datetime.fromisoformat(str(manager_view(system, group)["apply_by"]))
+
+
 def pay_invoice(system: System, group: dict[str, Any]) -> None:
     invoice_id = str(group["pay_url"]).rsplit("/", 1)[-1]
     paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
@@ -99,6 +105,14 @@ def paid_group(system: System, **fields: Any) -> dict[str, Any]:
     group = invoiced_group(system, **fields)
     pay_invoice(system, group)
     return manager_view(system, group)
+
+
+def paid_outside_stripe(system: System, **fields: Any) -> dict[str, Any]:
+    """:func:`invoiced_group`, its invoice marked paid at Stripe (paid out of band): the
+    manager's answer."""
+    group = invoiced_group(system, **fields)
+    paid_out_of_band(system, pay_link_id(group))
+    return group
 
 
 def paid_by_card(system: System, **fields: Any) -> dict[str, Any]:
@@ -136,7 +150,12 @@ def pay_link_id(group: Mapping[str, Any]) -> str:
 
 def invoices_made(system: System) -> int:
     """How many invoices the system has asked the Stripe stand-in to make so far."""
-    return len([r for r in system.stripe_http.requests if r.path == "/v1/invoices"])
+    return len(requests_to(system.stripe_http, "/v1/invoices"))
+
+
+def invoice_reads(system: System, invoice_id: str) -> int:
+    """How many times the system has read ``invoice_id`` at the Stripe stand-in so far."""
+    return len(requests_to(system.stripe_http, f"/v1/invoices/{invoice_id}"))
 
 
 def group_of_three(system: System) -> dict[str, Any]:

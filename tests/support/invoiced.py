@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tests.support.applications import invoice_id_of
+
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
     from tests.support.system import Reply, System
 
@@ -35,6 +37,28 @@ def applied_by_invoice(system: System, **fields: Any) -> dict[str, Any]:
     return dict(reply.json())
 
 
+def one_on_an_invoice(system: System) -> tuple[dict[str, Any], str]:
+    """One person booked by invoice (£200) on :data:`INVOICED` with two places, the emails
+    about it delivered: the application's answer and its invoice's id."""
+    invoiced_cohort(system, capacity=2)
+    application = applied_by_invoice(system)
+    system.deliver_emails()
+    return application, invoice_id_of(application)
+
+
+def kept_then_confirmed_whole(system: System, application: dict[str, Any], invoice_id: str) -> None:
+    """For :func:`one_on_an_invoice`'s booking: nothing ended (its place held on the open
+    invoice ``invoice_id``, nobody told anything); then the bank confirms the debit, and the
+    booking is confirmed, the whole £200 taken and nothing given back."""
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert system.course(INVOICED)["places_left"] == 1
+    assert system.deliver_emails() == []
+    bank_says(system, invoice_id)
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+
+
 def debit_begun(system: System, invoice_id: str) -> None:
     """The employer's bank debit of ``invoice_id`` begun (processing at the bank), and every
     event Stripe sent of it answered."""
@@ -45,6 +69,12 @@ def bank_says(system: System, invoice_id: str, *, succeeded: bool = True) -> Non
     """The bank's word on the debit of ``invoice_id`` (it settled, or it failed), and every
     event Stripe sent of it answered."""
     _answered(system, system.settle_invoice(invoice_id, succeeded=succeeded))
+
+
+def paid_out_of_band(system: System, invoice_id: str) -> None:
+    """``invoice_id`` marked paid at Stripe (paid out of band: the employer paid by bank
+    transfer; no payment Stripe could give back), and every event Stripe sent of it answered."""
+    _answered(system, system.mark_invoice_paid(invoice_id))
 
 
 def _answered(system: System, said: Reply) -> None:

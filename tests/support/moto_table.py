@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import boto3
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.table import Table
 
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 
@@ -16,7 +19,14 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 TABLE = "t"
+REGION = "eu-west-2"
 Store = TypeVar("Store")
+
+
+def moto_table(name: str, region: str = REGION) -> Table:
+    """moto's own object for the table ``name`` (its items, its copies), inside ``mock_aws``."""
+    table: Table = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].tables[name]
+    return table
 
 
 @contextmanager
@@ -24,7 +34,7 @@ def table_on_moto() -> Iterator[DynamoDBClient]:
     """A client of a moto DynamoDB holding the table ``TABLE``, made from the stack's one
     definition (keys, indexes); moto's state goes when the block ends."""
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-west-2")
+        client = boto3.client("dynamodb", region_name=REGION)
         client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST", **TABLE_DEFINITION)
         yield client
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import io
 import re
+
+import pypdf
 
 
 def text_of(page: str) -> str:
@@ -16,3 +19,8 @@ def says_all(page: str, *phrases: str) -> None:
     """Each of ``phrases`` stands in ``page`` as written; those missing are named together."""
     missing = [phrase for phrase in phrases if phrase not in page]
     assert not missing, missing
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF's pages (a certificate, a register), a page a line."""
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)

@@ -408,6 +408,15 @@ class System:
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
         )
 
+    def booked(self, course_id: str = COURSE_ID, **overrides: Any) -> dict[str, Any]:
+        """An application made (:meth:`apply`) and paid by card at its Checkout, both of which
+        must succeed: the application's answer. The emails it sent are not delivered."""
+        applied = self.apply(course_id, **overrides)
+        assert applied.status == 201, applied.body
+        answer = dict(applied.json())
+        assert self.pay(answer["checkout_url"]).status == 200
+        return answer
+
     def pay(self, checkout_url: str) -> Reply:
         return self.pay_session(urlsplit(checkout_url).path.rsplit("/", 1)[-1])
 
@@ -431,6 +440,12 @@ class System:
         """The bank's word on the debit of ``invoice_id``: it settled, or it failed."""
         result = b"result=succeeded" if succeeded else b"result=failed"
         return self.stripe_local("POST", f"/invoices/{invoice_id}/async", result, FORM)
+
+    def mark_invoice_paid(self, invoice_id: str) -> Reply:
+        """Invoice ``invoice_id`` marked paid at Stripe (its dashboard's *Mark as paid*, paid
+        out of band): no payment is taken."""
+        path = f"/v1/invoices/{invoice_id}/pay"
+        return self.stripe_local("POST", path, b"paid_out_of_band=true", {**STRIPE_KEY, **FORM})
 
     def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
         """An organiser funds ``amount`` (minor units) of the application's place; any JSON
@@ -465,6 +480,22 @@ class System:
         must be found."""
         return _found(application, "application_id", self.ports.repository.get_application)
 
+    def payment_of(self, application: Mapping[str, Any]) -> str:
+        """The payment the stored application recorded, which it must have."""
+        stored = self.stored(application)
+        assert stored.payment_intent is not None
+        return stored.payment_intent
+
+    def restart_checkout(self, application: Mapping[str, Any]) -> Reply:
+        """The applicant's *Pay now* from their status page: a Checkout for the application,
+        asked with its token."""
+        path = f"/applications/{application['application_id']}/checkout"
+        return self.api("POST", f"{path}?token={application['token']}")
+
+    def act_on(self, application_id: str, action: str, **body: Any) -> Reply:
+        """An organiser's ``POST /admin/applications/{id}/{action}`` with ``body``."""
+        return self.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
+
     def stored_group(self, group: str | Mapping[str, Any]) -> GroupBooking:
         """The group booking (its id, or an answer naming it) as the store holds it, which
         must be found."""
@@ -482,6 +513,12 @@ class System:
 
     def applications(self) -> list[dict[str, Any]]:
         return [i for i in self.items() if i["sk"]["S"] == "APP"]
+
+    def stored_document(self, application_id: str) -> dict[str, Any]:
+        """The application's document as its table item holds it (the JSON, not the model
+        read from it), which must be found once."""
+        [item] = [i for i in self.applications() if i["pk"]["S"] == f"APP#{application_id}"]
+        return dict(json.loads(item["doc"]["S"]))
 
 
 @dataclass

@@ -10,14 +10,46 @@ import base64
 
 import pytest
 
+from booking.domain.errors import InvalidInput
 from booking.domain.text import one_line, visible_name
-from booking.handlers.http import FORM, JSON, BadRequest, read_body
+from booking.handlers.http import FORM, JSON, BadRequest, UnsupportedMediaType, read_body
 from infra.local.front import http_api_event
 
 
 def test_json_sent_as_latin_1_is_refused_in_words() -> None:
     with pytest.raises(BadRequest, match="the body is not valid UTF-8"):
-        read_body('{"name": "José Z"}'.encode("latin-1"), f"{JSON}; charset=latin-1")
+        read_body('{"name": "José Z"}'.encode("latin-1"), JSON)
+
+
+@pytest.mark.parametrize("media_type", [JSON, FORM])
+@pytest.mark.parametrize("charset", ["latin-1", "ISO-8859-1", '"utf-16"'])
+def test_a_body_declared_in_another_charset_is_refused_by_it(media_type: str, charset: str) -> None:
+    # ASCII bytes, read alike in every one of them: the declaration is refused, not ignored.
+    with pytest.raises(UnsupportedMediaType, match="declared as charset=") as refused:
+        read_body(b"{}" if media_type == JSON else b"a=1", f"{media_type}; charset={charset}")
+    assert charset.strip('"').lower() in str(refused.value)
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"', "utf8"])
+def test_a_body_declared_utf_8_is_read(charset: str) -> None:
+    assert read_body(b'{"a": 1}', f"{JSON}; charset={charset}") == {"a": 1}
+    assert read_body(b"a=1", f"{FORM}; charset={charset}") == {"a": "1"}
+
+
+def test_a_byte_order_mark_is_taken_before_json_and_refused_before_a_form() -> None:
+    assert read_body(b'\xef\xbb\xbf{"a": 1}', JSON) == {"a": 1}
+    with pytest.raises(BadRequest, match="the form begins with a byte order mark"):
+        read_body(b"\xef\xbb\xbfa=1", FORM)
+
+
+def test_half_of_a_pair_written_alone_is_told_beside_its_field_in_words() -> None:
+    body = b'{"name": "Al \\ud800", "colleagues": [{"name": "\\udfff"}], "ok": "\\ud83d\\ude00"}'
+    with pytest.raises(InvalidInput) as refused:
+        read_body(body, JSON)
+    assert set(refused.value.fields) == {"name", "colleagues.0.name"}
+    assert "could not be read (\\ud800, half of a pair" in refused.value.fields["name"]
+    # A whole pair (an emoji written as two escapes) is one character, taken.
+    assert read_body(b'{"ok": "\\ud83d\\ude00"}', JSON) == {"ok": "\U0001f600"}
 
 
 def test_a_form_percent_encoding_latin_1_is_refused_in_words() -> None:

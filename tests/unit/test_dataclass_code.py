@@ -1,6 +1,6 @@
-"""Dataclasses' methods from recorded code (booking.dataclass_code): in Lambda a function's init
-compiles none of the methods the asset holds, and the methods are the ones ``dataclasses``
-compiles itself, to the instruction."""
+"""Dataclasses' methods and forward references from recorded code (booking.dataclass_code): in
+Lambda a function's init compiles none of the methods or forward references the asset holds, and
+the code is the one ``dataclasses`` and ``typing`` compile themselves, to the instruction."""
 
 from __future__ import annotations
 
@@ -26,11 +26,31 @@ for name, module in sorted(sys.modules.items()):
                     methods[f"{value.__module__}.{value.__qualname__}.{attr}"] = hashlib.sha256(
                         repr(made).encode()).hexdigest()
 held = sys.modules.get("booking.dataclass_code")
+import _sre, collections, re, typing
 print(json.dumps({
     "methods": methods,
     "hooked": getattr(dataclasses, "exec", None) is not None,
+    "forward_refs_hooked": getattr(typing, "compile", None) is not None,
+    "namedtuples_hooked": getattr(collections, "eval", None) is not None,
     "held": len(held._held) if held else 0,
     "compiled": len(held._compiled) if held else 0,
+    "evaluated_compiled": sum(mode == "eval" for mode, _ in held._compiled) if held else 0,
+    "patterns_hooked": held is not None and re._compiler.compile is held._compile_pattern,
+    "patterns_compiled": len(held._compiled_patterns) if held else 0,
+    # Each regular expression made from the record against the one re compiles from its text
+    # (patterns are equal when their matchers' code is).
+    "patterns_held": [
+        [str(pattern), _sre.compile(pattern, *made) == held._standard_compile_pattern(*key)]
+        for key, made in (held._held_patterns.items() if held else ())
+        for pattern in key[:1]
+    ],
+    # Each recorded text evaluated (a forward reference's type, a named tuple's __new__) against
+    # the code compile makes of it.
+    "evaluated_held": {
+        text: code == compile(text, "<string>", "eval")
+        for (mode, text), code in (held._held.items() if held else ())
+        if mode == "eval"
+    },
 }))
 """
 
@@ -58,6 +78,7 @@ def test_an_init_compiles_none_of_the_recorded_methods_and_makes_the_same_ones(
 
     from_record = _init(tmp_path)
     assert from_record["hooked"]
+    assert from_record["forward_refs_hooked"]
     assert from_record["held"] == recording["compiled"]
     assert from_record["compiled"] == 0
 
@@ -73,9 +94,51 @@ def test_an_init_compiles_none_of_the_recorded_methods_and_makes_the_same_ones(
     assert {name: recorded[name] for name in both} == {name: compiled[name] for name in both}
 
 
+def test_an_init_compiles_none_of_the_recorded_forward_references_or_named_tuples(
+    tmp_path: Path,
+) -> None:
+    """The texts of types ``typing.ForwardRef`` compiles (pydantic-core's ``TypedDict``s, our
+    annotations under ``from __future__ import annotations``) and of the ``__new__`` each
+    ``namedtuple`` evaluates run from the record, and the code held for each is the code
+    compiling its text makes."""
+    recording = _init(tmp_path, record=True)
+    assert recording["evaluated_compiled"], "the recording run compiled the texts it evaluated"
+
+    from_record = _init(tmp_path)
+    assert from_record["namedtuples_hooked"]
+    held = from_record["evaluated_held"]
+    assert isinstance(held, dict)
+    assert len(held) == recording["evaluated_compiled"]
+    assert len(held) > 200
+    assert "CoreSchema" in held
+    assert sum(text.startswith("lambda _cls, ") for text in held) > 20
+    assert all(held.values())
+    assert from_record["evaluated_compiled"] == 0
+
+
+def test_an_init_parses_none_of_the_recorded_regular_expressions(tmp_path: Path) -> None:
+    """The patterns an init compiles (botocore's, the standard library's, the routes', ours) are
+    made from the arguments recorded for ``_sre.compile``, and each is the pattern ``re``
+    compiles from its text."""
+    recording = _init(tmp_path, record=True)
+    assert recording["patterns_compiled"], "the recording run compiled regular expressions"
+
+    from_record = _init(tmp_path)
+    assert from_record["patterns_hooked"]
+    held = from_record["patterns_held"]
+    assert isinstance(held, list)
+    assert len(held) == recording["patterns_compiled"]
+    assert len(held) > 100
+    assert all(same for _, same in held), [pattern for pattern, same in held if not same]
+    assert from_record["patterns_compiled"] == 0
+
+
 def test_with_nothing_recorded_dataclasses_is_left_as_it_is(tmp_path: Path) -> None:
     answer = _init(tmp_path)
     assert not answer["hooked"]
+    assert not answer["forward_refs_hooked"]
+    assert not answer["namedtuples_hooked"]
+    assert not answer["patterns_hooked"]
     assert answer["held"] == 0
     assert not list(tmp_path.rglob("*.marshal"))
 
@@ -85,13 +148,15 @@ def test_a_record_of_another_python_is_not_read(tmp_path: Path) -> None:
     record = _record_file(tmp_path)
     import marshal
 
-    _, held = marshal.loads(record.read_bytes())  # noqa: S302 - the record just written
-    record.write_bytes(marshal.dumps((b"\x00\x00\r\n", held)))
+    magic, held, sre_magic, patterns = marshal.loads(record.read_bytes())  # noqa: S302
+    for other in ((b"\x00\x00\r\n", sre_magic), (magic, sre_magic + 1)):
+        record.write_bytes(marshal.dumps((other[0], held, other[1], patterns)))
 
-    answer = _init(tmp_path)
-    assert not answer["hooked"]
-    assert answer["held"] == 0
-    assert len(answer["methods"]) > 100  # type: ignore[arg-type]
+        answer = _init(tmp_path)
+        assert not answer["hooked"]
+        assert answer["held"] == 0
+        assert not answer["patterns_held"]
+        assert len(answer["methods"]) > 100  # type: ignore[arg-type]
 
 
 def test_a_damaged_record_is_not_read(tmp_path: Path) -> None:
@@ -101,3 +166,15 @@ def test_a_damaged_record_is_not_read(tmp_path: Path) -> None:
     answer = _init(tmp_path)
     assert not answer["hooked"]
     assert len(answer["methods"]) > 100  # type: ignore[arg-type]
+
+
+def test_a_forward_reference_that_is_no_expression_is_refused_as_before() -> None:
+    """``typing.ForwardRef``'s SyntaxError comes through the hook; other calls are compile's."""
+    import pytest
+
+    from booking import dataclass_code
+
+    with pytest.raises(SyntaxError):
+        dataclass_code._compile("list[", "<string>", "eval")
+    assert dataclass_code._compile("x = 1", "m.py", "exec", 0, True).co_filename == "m.py"
+    assert ("eval", "list[") not in dataclass_code._compiled

@@ -3,10 +3,8 @@ certificate email and PDF, its verification, erasure."""
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime
 
-import pypdf
 import pytest
 from pydantic import ValidationError
 
@@ -24,6 +22,7 @@ from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
 from tests.fakes.held import repo
+from tests.support.page_text import pdf_text
 from tests.unit.test_use_cases import paid
 
 CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
@@ -193,10 +192,6 @@ def test_closing_decides_each_completion_once_and_sends_completers_a_certificate
     assert text == (
         "Register closed: did not complete the course (attended 1 core session, 2 asked for)"
     )
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
 def _certificate_sent(ports: Ports) -> OutgoingEmail:

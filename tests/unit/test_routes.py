@@ -46,12 +46,12 @@ def test_the_served_resolvers_are_the_table() -> None:
     ):
         resolver = module.app
         served = {(r.method, r.path) for r in [*resolver._static_routes, *resolver._dynamic_routes]}
-        table = {(r.method, r.resolver_rule) for r in routes_of(function)}
+        table = {(m, r.resolver_rule) for r in routes_of(function) for m in r.methods}
         assert served == table, function
 
 
 def test_405s_come_from_the_table() -> None:
-    assert methods_for("/courses", Function.API, Function.WEBHOOK) == ["GET"]
+    assert methods_for("/courses", Function.API, Function.WEBHOOK) == ["GET", "HEAD"]
     assert methods_for("/webhooks/stripe", Function.API, Function.WEBHOOK) == ["POST"]
     assert methods_for("/nowhere", Function.API, Function.WEBHOOK) == []
-    assert methods_for("/admin/people/a@example.org", Function.ADMIN) == ["DELETE", "GET"]
+    assert methods_for("/admin/people/a@example.org", Function.ADMIN) == ["DELETE", "GET", "HEAD"]

@@ -102,6 +102,7 @@ class StripeGateway(StripeInvoicing):
             if session.amount_total is not None
             else request.price.amount,
             currency=session.currency or request.price.currency,
+            product_name=request.product_name,
         )
 
     def expire_checkout(self, session_id: str) -> str:

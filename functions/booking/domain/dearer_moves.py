@@ -32,6 +32,7 @@ from datetime import datetime
 from booking.domain.application import Application, ApplicationStatus, CheckoutRef, PaymentRecord
 from booking.domain.commands import ExpireCheckout, Refund, Settlement
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.page_seen import Seen
 from booking.domain.payments import (
     CheckoutEvent,
     CheckoutEventKind,
@@ -53,7 +54,10 @@ MOVE_ENDED_BOOKING = "move_booking_ended"  # the booking was cancelled meanwhile
 
 @dataclass(frozen=True)
 class MoveWithdrawn:
-    """The organiser withdraws the booking's pending dearer move."""
+    """The organiser withdraws the booking's pending dearer move, having seen the application
+    as ``seen`` (``domain.page_seen``; None: not known)."""
+
+    seen: Seen | None = None
 
 
 @dataclass(frozen=True)

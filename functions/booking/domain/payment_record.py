@@ -23,6 +23,10 @@ class CheckoutRef(Model):
     # What Stripe was asked to collect: a payment confirms only if it matches this exactly.
     amount: int | None = None
     currency: str | None = None
+    # The product name its page and Stripe's receipt show (the cohort by title and first day,
+    # as it was when the session was made): a press answers it again only while the cohort is
+    # still named so (hostile32 H3). None: not recorded (a session made before it was).
+    product_name: str | None = None
     # The move it asks a price difference for (``PendingMove.attempt``); None: the place.
     move: int | None = None
     # When the person completed it at Stripe unpaid, a delayed method (Bacs, SEPA) settling:

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.domain import page_seen as shown  # what a page showed: its act acts on it
 from booking.domain import refund_failed as failing
 from booking.domain.application import FUNDABLE_STATUSES, ON_THE_WAY, Application, ApplicationStatus
-from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import (
     AfterSave,
     ExpireCheckout,
@@ -51,7 +51,6 @@ from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitato
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import booked_now, released_to
-from booking.domain.money import money_words
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
 from booking.domain.payment_record import CheckoutRef
@@ -73,11 +72,12 @@ CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
 @dataclass(frozen=True)
 class BursaryGranted:
     """An organiser funds ``amount`` (minor units, at most the price) of a place, having seen
-    it funded by ``seen`` (None: not known): a grant that finds another amount granted since
-    (two grants at once) is refused, not laid over it."""
+    the application as ``seen`` (``domain.page_seen``; None: not known): a grant that finds
+    another amount granted since (two grants at once), or the application changed since the
+    page, is refused, not laid over it."""
 
     amount: int
-    seen: int | None = None
+    seen: shown.Seen | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class Cancellation:
     # The Refund action: give back what a booking cancelled earlier without a refund kept
     # (with ``refund``), by the same refunds a cancellation with one asks for.
     afterwards: bool = False
-    seen: CancelSeen | None = None  # what the organiser's page showed (None: not known)
+    seen: shown.Seen | None = None  # what the organiser's page showed (None: not known)
 
 
 MoneyFact = (
@@ -117,7 +117,7 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
             return move_checkout_event(application, fact, situation.now, can_move=can_move)
         return checkout_event(application, fact, situation)
     if isinstance(fact, MoveWithdrawn):
-        return _withdrawn(application, situation)
+        return _withdrawn(application, fact, situation)
     if isinstance(fact, MoveDeadlinePassed):
         return lapse_pending(application, situation.now, MOVE_EXPIRED)
     if isinstance(fact, InvoiceEvent):
@@ -219,14 +219,8 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
             "a bursary cannot be given to an application that is "
             f"{status_named(application.status)}",
         )
-    if fact.seen is not None and application.bursary != fact.seen:
-        currency = situation.course_price.currency
-        return _refused(
-            "bursary_changed",
-            f"the bursary was changed meanwhile to {money_words(application.bursary, currency)} "
-            "(another grant at the same moment); look at the application again before "
-            "granting another amount",
-        )
+    if changed := shown.bursary_refusal(fact.seen, application, situation.course_price.currency):
+        return _refusal(changed)
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
         if not situation.seat_free:
@@ -305,7 +299,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    if fact.seen and (moved_on := fact.seen.refusal(application, currency)):  # hostile31 N4
+    if moved_on := shown.seen_refusal(fact.seen, application, currency):
         return _refusal(moved_on)
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
@@ -353,8 +347,9 @@ def _ended_already(
     if fact.refund and nothing_at_stripe_to_refund(application):
         return _refusal(nothing_at_stripe(application, currency, cancelled=True))
     if fact.refund and cancelled_keeping_money(application):
-        if fact.afterwards:
-            return _refunded_afterwards(application, situation)
+        if fact.afterwards:  # the Refund button's, acting on what its page said (page_seen)
+            changed = shown.seen_refusal(fact.seen, application, currency, shown.REFUND_AGAIN)
+            return _refusal(changed) if changed else _refunded_afterwards(application, situation)
         if refused_partway(application):
             # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
             words = cancelled_partway_again(application, currency, refund_named=REFUND_ON_ITS_PAGE)
@@ -411,12 +406,15 @@ def cancellation_refunds(application: Application) -> tuple[Refund, ...]:
     )
 
 
-def _withdrawn(application: Application, situation: Situation) -> Settlement:
+def _withdrawn(application: Application, fact: MoveWithdrawn, situation: Situation) -> Settlement:
     """The organiser withdraws the move waiting for payment: the booking stays where it is."""
     if application.pending_move is None:
         return _refused(
             "no_move_pending", "no move of this booking is waiting (for payment or for a seat)"
         )
+    currency = application.price_or(situation.course_price).currency
+    if changed := shown.seen_refusal(fact.seen, application, currency, shown.WITHDRAW_AGAIN):
+        return _refusal(changed)  # the page's move is not the one waiting now (page_seen)
     return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
 
 

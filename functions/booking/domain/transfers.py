@@ -135,6 +135,15 @@ def booking_refusal(
     application: Application, source: Course, now: datetime
 ) -> TransferRefused | None:
     """Why this booking may not move to any cohort now (its state, its place, its register)."""
+    if application.status is not S.CONFIRMED and application.payment_pending:
+        # Said as the payment stands, not by the status alone (hostile32 H10's class).
+        due = application.amount_due(source.definition.price)
+        currency = application.price_or(source.definition.price).currency
+        return TransferRefused(
+            "not_transferable",
+            f"a payment of {money_words(due, currency)} for this booking is going through: "
+            "once it arrives the booking is confirmed and can be moved; nothing was changed",
+        )
     if application.status is not S.CONFIRMED:
         # On its way, it can be cancelled and the person apply there; ended, it is only said.
         what_then = (

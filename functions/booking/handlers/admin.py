@@ -19,10 +19,10 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.billing import DiscountCodeDefinition
-from booking.domain.cancel_seen import seen_typed
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
+from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest, seen_digests
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.application_actions import serve_each
@@ -91,6 +91,8 @@ def _application_json(application: Application) -> dict[str, Any]:
     return {
         **application_out(view).model_dump(mode="json"),
         "status_reason": view.status_reason,  # as read: an offer past its time lapsed
+        # Given back with a cancel, it acts only on the application as read (``page_seen``).
+        "seen": digest(application_facts(application)),
     }
 
 
@@ -194,9 +196,11 @@ def action(operation_id: str, *fields: str) -> Callable[[Act], Act]:
 serve_each(action, console=False)
 
 
-@action("grantBursary", "amount")
+@action("grantBursary", "amount", "seen")
 def grant_bursary(application_id: str) -> Acted:
-    return bursaries.grant_bursary(ports(), application_id, _body().get("amount"))
+    body = _body()
+    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed since, 409
+    return bursaries.grant_bursary(ports(), application_id, body.get("amount"), seen=seen)
 
 
 @action("decline", "message")
@@ -204,20 +208,21 @@ def decline(application_id: str) -> Acted:
     return lifecycle.decline(ports(), application_id, _body().get("message"))
 
 
-@action("cancel", "refund", "status_seen", "paid_seen")
+@action("cancel", "refund", "seen", "status_seen", "paid_seen")
 def cancel(application_id: str) -> Acted:
     body = _body()
     refund = body.get("refund", False)
     if not isinstance(refund, bool):
         raise InvalidInput("the cancellation needs attention", {"refund": "true or false"})
-    # What the caller last read (hostile31 N4): moved on since, 409 application_changed.
-    seen = seen_typed(body.get("status_seen"), body.get("paid_seen"))
+    # What the caller last read (``domain.page_seen``): moved on since, 409 application_changed.
+    given = cancel_seen(body.get("status_seen"), body.get("paid_seen"))
+    seen = given.with_digests(seen_digests(body.get("seen")))
     return lifecycle.cancel(ports(), application_id, refund=refund, seen=seen)
 
 
 @served("transferBooking")
 def transfer_booking(application_id: str) -> Response[str]:
-    body = _body_of("move", "to_course_id", "wait", "course_seen")
+    body = _body_of("move", "to_course_id", "wait", "seen", "course_seen")
     found = console.application_id_for(ports(), application_id)
     wait = body.get("wait", False)
     if not isinstance(wait, bool):
@@ -225,20 +230,35 @@ def transfer_booking(application_id: str) -> Response[str]:
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
         joined = waiting_moves.join_waiting_list(
-            ports(), found, body.get("to_course_id"), course_seen=body.get("course_seen")
+            ports(),
+            found,
+            body.get("to_course_id"),
+            course_seen=body.get("course_seen"),
+            seen=body.get("seen"),
         )
         moved = transfers.Transfer(joined, already=False)
     else:
         moved = transfers.transfer_booking(
-            ports(), found, body.get("to_course_id"), course_seen=body.get("course_seen")
+            ports(),
+            found,
+            body.get("to_course_id"),
+            course_seen=body.get("course_seen"),
+            seen=body.get("seen"),
         )
     answer = {**_application_json(moved.application), "moved_already": moved.already}
     return http.json_response(200, answer)
 
 
-@action("withdrawMove")
+@action("refundAfterCancel", "seen")
+def refund_afterwards(application_id: str) -> Acted:
+    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
+    return lifecycle.refund_afterwards(ports(), application_id, seen)
+
+
+@action("withdrawMove", "seen")
 def withdraw_move(application_id: str) -> Application:
-    return waiting_moves.withdraw_move(ports(), application_id)
+    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
+    return waiting_moves.withdraw_move(ports(), application_id, seen)
 
 
 @served("transferChoices")
@@ -264,6 +284,7 @@ def transfer_choices(application_id: str) -> Response[str]:
                     "can_wait": c.can_wait,
                     "no_more_offers": c.too_late_to_offer,
                     "difference": c.difference,
+                    "seen": c.seen,
                     "refusal": {"code": c.refused.code, "message": c.refused.message}
                     if c.refused
                     else None,

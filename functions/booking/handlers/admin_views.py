@@ -38,6 +38,12 @@ def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
 
 class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
+    seen: str = Field(
+        default="",
+        description="The application as read, in a digest: give it back with a cancel "
+        "(`seen`) so that it acts only on the application as read (changed since: 409 "
+        "application_changed, nothing changed)",
+    )
 
 
 class MoveOut(AdminApplicationOut):
@@ -179,6 +185,12 @@ class ApplicationRecordOut(RosterRow):
     )
     pending_move: PendingMove = None
     waiting_move: WaitingMove = None
+    seen: str = Field(
+        default="",
+        description="The application as read, in a digest: give it back with a cancel "
+        "(`seen`) so that it acts only on the application as read (changed since: 409 "
+        "application_changed, nothing changed)",
+    )
 
 
 class BursaryIn(Model):
@@ -188,6 +200,12 @@ class BursaryIn(Model):
 
     amount: int = Field(
         gt=0, description="Minor units, at most the price; the whole price: a funded place"
+    )
+    seen: str | None = Field(
+        default=None,
+        description="The application's `seen` as last read (optional): another bursary granted "
+        "since is 409 bursary_changed, anything else changed since 409 application_changed, "
+        "nothing changed",
     )
 
 

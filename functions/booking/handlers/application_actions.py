@@ -32,7 +32,6 @@ ID_ONLY_ACTIONS = (
     IdOnlyAction("resendConfirmation", "consoleResendConfirmation", organisers.resend_confirmation),
     IdOnlyAction("resendInvoice", "consoleResendInvoice", invoicing.resend_invoice),
     IdOnlyAction("voidInvoice", "consoleVoidInvoice", invoicing.void_by_organiser),
-    IdOnlyAction("refundAfterCancel", "consoleRefund", lifecycle.refund_afterwards),
 )
 
 

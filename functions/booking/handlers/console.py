@@ -59,6 +59,7 @@ from booking.handlers.console_app import (
     SIGNED_OUT,
     after_action,
     app,
+    bursary_form_seen,
     callback_url,
     chrome,
     cookie_signer,
@@ -69,7 +70,6 @@ from booking.handlers.console_app import (
     posted_form,
     query_value,
     served,
-    typed_pence_seen,
     typed_value,
 )
 from booking.handlers.console_course_form import course_form_page, refused_course_page
@@ -276,16 +276,16 @@ def cancel(application_id: str) -> Acted:
     return lifecycle.cancel(ports(), application_id, refund=refund, seen=console_cancel.seen())
 
 
+action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
+
+
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
-    # The bursary the page showed: one granted since by another tab or organiser is refused
-    # (409 bursary_changed), never silently replaced (hostile26 F2).
-    seen = typed_pence_seen(
-        "bursary_seen", beside="amount", what="the bursary", page="the application"
-    )
-    return bursaries.grant_bursary(ports(), application_id, amount, seen=seen)
+    # What the page showed (``domain.page_seen``; an older page's ``bursary_seen``): one granted
+    # since by another tab or organiser is refused, never silently replaced (hostile26 F2).
+    return bursaries.grant_bursary(ports(), application_id, amount, seen=bursary_form_seen())
 
 
 # -- people ---------------------------------------------------------------------------------------

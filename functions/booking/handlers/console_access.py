@@ -18,7 +18,7 @@ from booking.handlers import http
 from booking.handlers.console_pages import Chrome
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner, cookie_value
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
-from booking.handlers.routes import Function, route_at
+from booking.handlers.routes import SAFE_METHODS, Function, route_at
 from booking.handlers.routes.console import OPEN_PATHS
 from booking.services import console_sessions
 
@@ -79,7 +79,9 @@ def require_session(
         return http.see_other(f"/console/sign-in?{urlencode({'next': _come_back_to(resolver)})}")
     resolver.context["session"] = session
     event = resolver.current_event
-    if event.http_method != "GET" and route_at(event.http_method, event.path, Function.CONSOLE):
+    if event.http_method not in SAFE_METHODS and route_at(
+        event.http_method, event.path, Function.CONSOLE
+    ):
         presented = posted_form(resolver).get("csrf_token")
         if not signer().csrf_valid(session, presented if isinstance(presented, str) else None):
             raise http.Forbidden("this form has expired or did not come from the console")
@@ -90,7 +92,7 @@ def _come_back_to(resolver: APIGatewayHttpResolver) -> str:
     """Where to return after signing in: the page asked for; after a form post (whose form is
     gone with the session), the application's page or the console's first page."""
     event = resolver.current_event
-    if event.http_method == "GET":
+    if event.http_method in SAFE_METHODS:
         query = event.raw_event.get("rawQueryString") or ""
         return f"{event.path}?{query}" if query else event.path
     if event.path.startswith("/console/applications/"):

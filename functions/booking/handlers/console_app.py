@@ -14,6 +14,7 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ConsoleSession
+from booking.domain.page_seen import Seen, seen_digests
 from booking.handlers import console_access as access
 from booking.handlers import http
 from booking.handlers.console_pages import Chrome
@@ -58,6 +59,23 @@ def current_session() -> ConsoleSession | None:
 def typed_value(name: str) -> str:
     value = posted_form().get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+FORM_OUT_OF_DATE = (
+    "this form is out of date (what it last saw of the application is unclear): open the "
+    "application again"
+)
+
+
+def form_seen(**older: int | None) -> Seen:
+    """What the page showed (``domain.page_seen``): its form's ``seen``, with the single facts
+    an older page's hidden fields carried (``older``: fact, pence; None: not carried). Unclear:
+    the form is out of date, said above the page (hidden fields have no box to say it beside)."""
+    try:
+        digests = seen_digests(typed_value("seen"))
+    except InvalidInput as unclear:
+        raise InvalidInput(FORM_OUT_OF_DATE) from unclear
+    return Seen(digests, tuple((k, str(v)) for k, v in older.items() if v is not None))
 
 
 def typed_pence_seen(name: str, *, beside: str, what: str, page: str) -> int | None:
@@ -129,3 +147,11 @@ def _session_here() -> ConsoleSession | None:
 
 def callback_url() -> str:
     return f"{ports().public_base_url}/console/callback"
+
+
+def bursary_form_seen() -> Seen:
+    """What the bursary's form showed: its ``seen``, and the bursary an older page carried."""
+    shown = typed_pence_seen(
+        "bursary_seen", beside="amount", what="the bursary", page="the application"
+    )
+    return form_seen(bursary=shown)

@@ -7,6 +7,7 @@ from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
+from booking.domain.page_seen import application_facts, digest
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_said
@@ -132,14 +133,11 @@ def _timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[
 
 
 def _bursary_said(application: Application, currency: str) -> dict[str, str]:
-    """The bursary granted, in words beside the form, and in pence in it (``bursary_seen``):
-    a grant that finds another amount granted since the page showed it is refused
-    (409 ``bursary_changed``, hostile26 F2)."""
+    """The bursary granted, in words beside the form (the form carries ``seen``: a grant that
+    finds another amount granted since the page showed it is refused, 409 ``bursary_changed``,
+    hostile26 F2)."""
     granted = application.bursary
-    return {
-        "bursary_now": money_words(granted, currency) if granted else "",
-        "bursary_seen": str(granted),
-    }
+    return {"bursary_now": money_words(granted, currency) if granted else ""}
 
 
 def application_page(
@@ -177,6 +175,8 @@ def application_page(
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
         **_bursary_said(application, currency),
+        # What the forms that say an act's consequences act on (``domain.page_seen``).
+        seen=digest(application_facts(application)),
         certificate=certificate_said(application) or "",
         answers=answers_said(application.answers),
         timeline=_timeline_rows(detail, currency, zone),

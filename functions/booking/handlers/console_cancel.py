@@ -7,17 +7,26 @@ from __future__ import annotations
 
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
-from booking.domain.cancel_seen import CancelSeen, seen_now, seen_typed
 from booking.domain.commands import nobody_to_tell
-from booking.domain.errors import Conflict
+from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
+from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, html_page, query_value, served, typed_value
+from booking.handlers.console_app import (
+    FORM_OUT_OF_DATE,
+    chrome,
+    form_seen,
+    html_page,
+    query_value,
+    served,
+    typed_value,
+)
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
-from booking.services import cancel_preview
+from booking.services import cancel_preview, lifecycle
+from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
 from booking.services.console import ApplicationDetail
 
@@ -103,13 +112,22 @@ def cancel_confirmation_page(
         money=_money(detail, preview, refund),
         seat=_seat(detail),
         refund=refund and bool(detail.refundable),
-        seen=seen_now(application),  # what the cancel then acts on, or refuses (hostile31 N4)
+        # What the cancel then acts on, or refuses (``domain.page_seen``).
+        seen=digest(application_facts(application)),
     )
 
 
-def seen() -> CancelSeen | None:
-    """What the confirmation page showed, posted back with its press (hostile31 N4)."""
-    return seen_typed(typed_value("status_seen"), typed_value("paid_seen"))
+def seen() -> Seen:
+    """What the confirmation page showed, posted back with its press (``domain.page_seen``):
+    its ``seen``, or the older pair a page shown before it carried (the pence as digits)."""
+    status = typed_value("status_seen") or None
+    paid = typed_value("paid_seen") or None
+    pence = int(paid) if paid is not None and paid.isascii() and paid.isdigit() else paid
+    try:
+        older = cancel_seen(status, pence)
+    except InvalidInput as unclear:  # hidden fields: said above the page, not beside a box
+        raise InvalidInput(FORM_OUT_OF_DATE) from unclear
+    return older.with_digests(form_seen().digests)
 
 
 @served("consoleCancelConfirmation")
@@ -124,3 +142,9 @@ def cancel_confirmation(application_id: str) -> Response[str]:
         )
         return html_page(409, page)
     return html_page(200, cancel_confirmation_page(chrome(), detail, preview, refund=refund))
+
+
+def refund_afterwards(application_id: str) -> Acted:
+    """The application page's *Refund £X* (a booking cancelled keeping its money), acting on
+    what its page showed (``domain.page_seen``)."""
+    return lifecycle.refund_afterwards(ports(), application_id, form_seen())

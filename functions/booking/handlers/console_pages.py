@@ -85,7 +85,16 @@ def signed_out_page() -> str:
 
 
 # What happened, and what an organiser can do about it, by the answer's status.
+# A body the console's own forms never send (a field twice, not UTF-8, another charset): a
+# script's or a proxy's; "Something went wrong" would blame the site.
+_UNREAD = (
+    "That form could not be read",
+    "Nothing was changed. It was not sent as the console's own forms send it: go back, reload "
+    "the page and send it from there.",
+)
 _ERRORS = {
+    400: _UNREAD,
+    415: _UNREAD,
     401: ("Please sign in", "Sign in with your organiser account, then try again."),
     403: (
         "That was refused",

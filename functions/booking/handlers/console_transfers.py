@@ -12,7 +12,14 @@ from booking.domain.errors import BookingError, Conflict, DependencyUnavailable,
 from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import day_when, money_words
 from booking.handlers import http
-from booking.handlers.console_app import after_action, chrome, html_page, served, typed_value
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    form_seen,
+    html_page,
+    served,
+    typed_value,
+)
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.routes.transfers import (
@@ -68,7 +75,9 @@ def transfer_page(
         name=application.answers.name,
         status=application.status.value,
         course_name=_course_name(course),
-        course_seen=course.course_id,
+        # What each choice's press acts on (``domain.page_seen``): the move form's one field
+        # carries every cohort it offers; a waiting list's form, its cohort's.
+        seen=" ".join(c.seen for c in choices.cohorts if c.refused is None),
         course_dates=_after_the_first_day(course),
         cohorts=[
             {
@@ -84,6 +93,7 @@ def transfer_page(
                 if c.difference
                 else "",
                 "can_wait": c.can_wait,
+                "seen": c.seen,
             }
             for c in choices.cohorts
         ],
@@ -109,16 +119,15 @@ def transfer_choices(application_id: str) -> Response[str]:
 def transfer(application_id: str) -> Response[str]:
     chosen = typed_value("to_course_id")
     wait = typed_value("wait") == "yes"  # the "Join its waiting list" button of a full cohort
-    # The cohort the page showed the booking on: moved since (another tab), refused in words.
-    seen = typed_value("course_seen") or None
+    # What the page showed (``domain.page_seen``; a page shown before it: the cohort it showed
+    # the booking on): changed since (another tab, another organiser), refused in words.
+    shown = {"course_seen": typed_value("course_seen") or None, "seen": typed_value("seen")}
     try:
         if wait:
-            done = waiting_moves.join_waiting_list(
-                ports(), application_id, chosen, course_seen=seen
-            )
+            done = waiting_moves.join_waiting_list(ports(), application_id, chosen, **shown)
             already = False
         else:
-            moved = transfers.transfer_booking(ports(), application_id, chosen, course_seen=seen)
+            moved = transfers.transfer_booking(ports(), application_id, chosen, **shown)
             done, already = moved.application, moved.already
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)
@@ -136,7 +145,7 @@ def transfer(application_id: str) -> Response[str]:
 @served("consoleWithdrawMove")
 def withdraw_move(application_id: str) -> Response[str]:
     try:
-        waiting_moves.withdraw_move(ports(), application_id)
+        waiting_moves.withdraw_move(ports(), application_id, form_seen())
     except (Conflict, DependencyUnavailable) as refused:
         return _refused(application_id, refused, "")
     return after_action(f"/console/applications/{quote(application_id)}", MOVE_WITHDRAWN)

@@ -12,7 +12,6 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -30,7 +29,16 @@ from booking.domain.errors import (
 from booking.domain.form_text import FormText
 
 # JSON and error_payload are this module's as much as the webhook's (handlers use them here).
-from booking.handlers.body_text import UnreadBody, form_pairs, once_each, strict_utf8
+from booking.handlers.body_text import FilePart as FilePart
+from booking.handlers.body_text import (
+    UnreadBody,
+    form_pairs,
+    half_characters,
+    json_text,
+    multipart_fields,
+    once_each,
+    refuse_other_charsets,
+)
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
 from booking.handlers.json_answers import json_body, unexpected_error
@@ -139,14 +147,6 @@ def raw_body(event: Any) -> bytes:
     return str(body).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class FilePart:
-    """A file posted in a ``multipart/form-data`` form."""
-
-    filename: str
-    content: bytes
-
-
 def is_json(content_type: str | None) -> bool:
     """Whether a request's Content-Type says its body is JSON."""
     return (content_type or "").split(";")[0].strip().lower() == JSON
@@ -160,26 +160,34 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
         raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
     media_type = (content_type or "").split(";")[0].strip().lower()
     if files and media_type == MULTIPART:
-        return _multipart(body, content_type or "")
+        try:
+            return multipart_fields(body, content_type or "")
+        except UnreadBody as exc:
+            raise BadRequest(str(exc)) from exc
+    if media_type in (JSON, FORM):
+        try:
+            refuse_other_charsets(content_type or "")
+        except UnreadBody as exc:
+            raise UnsupportedMediaType(str(exc)) from exc
     if media_type == JSON:
         try:
-            parsed = json.loads(
-                strict_utf8(body, "the body") or "null", object_pairs_hook=once_each
-            )
+            parsed = json.loads(json_text(body) or "null", object_pairs_hook=once_each)
         except (ValueError, RecursionError) as exc:
             said = str(exc) if isinstance(exc, UnreadBody) else "the body is not valid JSON"
             raise BadRequest(said) from exc
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")
+        halves = half_characters(parsed)
+        if halves:
+            raise InvalidInput("some fields need attention", halves)
         return parsed
     if media_type == FORM:
-        # The last value wins for repeated names, as in most web frameworks. Each value is
-        # marked as a form's: a checkbox's word counts as ticked only there (``FormText``).
+        # A name given twice is refused, as in JSON (``once_each``). Each value is marked as a
+        # form's: a checkbox's word counts as ticked only there (``FormText``).
         try:
-            pairs = form_pairs(body)
+            return {k: FormText(v) for k, v in once_each(form_pairs(body)).items()}
         except UnreadBody as exc:
             raise BadRequest(str(exc)) from exc
-        return {k: FormText(v) for k, v in pairs}
     raise UnsupportedMediaType(f"send {JSON} or {FORM}")
 
 
@@ -214,27 +222,6 @@ def typed_again(payload: dict[str, Any]) -> dict[str, Any]:
     """What a browser posted, to put back in its form shown again: all but the honeypot
     (``website``), which only a robot fills in."""
     return {k: v for k, v in payload.items() if k != "website"}
-
-
-def _multipart(body: bytes, content_type: str) -> dict[str, Any]:
-    from email.parser import BytesParser
-    from email.policy import HTTP
-
-    # The parser reads a MIME message: the request's Content-Type makes its header.
-    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=HTTP).parsebytes(header + body)
-    fields: dict[str, Any] = {}
-    for part in message.iter_parts() if message.is_multipart() else []:
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        if not isinstance(name, str):
-            continue
-        filename = part.get_filename()
-        fields[name] = (
-            FilePart(filename, data) if filename is not None else data.decode("utf-8", "replace")
-        )
-    return fields
 
 
 # -- headers -------------------------------------------------------------------------------

@@ -73,23 +73,25 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     group_views.CourseGroupBookingsOut,
 )
 _REASONS = {
-    400: "Malformed request",
+    400: "Malformed request (a body not in UTF-8, a field named twice, JSON not an object)",
     401: "No valid organiser token",
     403: "The token lacks the organiser scope",
     404: "Not found",
     409: "Conflict with the current state",
     413: "Body too large",
-    415: "Unsupported content type",
+    415: "Unsupported content type, or a charset other than UTF-8 declared",
     422: "Invalid fields (`error.fields` names each)",
     500: "Unexpected error (logged; nothing half-written)",
     503: "A dependency is busy or unavailable; retry after `Retry-After` seconds",
 }
 # The console answers every error with a page (never the API's JSON), and no Retry-After.
 _CONSOLE_REASONS = {
-    400: "The body could not be read (a form not in UTF-8, JSON not an object)",
+    400: "The body could not be read (a form not in UTF-8, a field named twice, JSON not an "
+    "object)",
     403: "The form's CSRF token is missing or is not this session's: nothing was changed",
     413: "The form is larger than 64 KiB",
-    415: "Neither a form nor JSON (nor, for a course, a file upload)",
+    415: "Neither a form nor JSON (nor, for a course, a file upload), or a charset other than "
+    "UTF-8 declared",
     500: "Unexpected error (logged; nothing half-written)",
     503: "A dependency is busy or unavailable; try again shortly",
 }
@@ -212,7 +214,8 @@ _INTRODUCTION = (
     "under `make run`, through Cognito in AWS) sets a signed session cookie, every "
     "page without it answers 303 to the sign-in page, and every form carries the "
     "session's CSRF token (a post without it is refused with 403, nothing changed). "
-    "Its errors are pages, never JSON."
+    "Its errors are pages, never JSON. Every GET operation answers HEAD too (RFC 9110): "
+    "the same status and headers, without the body."
 )
 _SECURITY_SCHEMES = {
     "organiserToken": {

@@ -51,6 +51,15 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
             "cannot be booked here now",
             code=OFFER_DECLINED,
         )
+    if refusal == "payment_pending":
+        # Said as the status page says it (``domain.standing``), never by the status alone
+        # (hostile32 H10: "is “Awaiting payment” and cannot be paid now").
+        raise Conflict(
+            "the bank is still processing the payment for this place, which can take a few days "
+            "for some payment methods: the place is held meanwhile and an email is sent as soon "
+            "as it is confirmed; there is nothing more to pay or do now",
+            code="not_payable",
+        )
     if refusal is not None:
         raise Conflict(
             f"this application is {status_named(application.status)} and cannot be paid now",

@@ -16,6 +16,7 @@ from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
 from booking.domain.offer_ends import place_refusal
+from booking.domain.page_seen import Seen
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
@@ -31,17 +32,19 @@ def grant_bursary(
     application_id: str,
     amount: object,
     *,
-    seen: int | None = None,
+    seen: Seen | None = None,
     marked: VoidingFor | None = None,
 ) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
     False) and nobody is emailed again. Refused while no place may be taken on it
     (``domain.offer_ends.place_refusal``), and while a payment of its open invoice, which the
     grant would replace or void, is on its way (``invoice_requests.refuse_while_being_paid``:
-    one read at Stripe). ``seen``: the bursary the organiser's page showed (the console's
-    form), judged as the service's own read is: another amount granted since is 409
-    ``bursary_changed``. ``marked``: the sweep's completion of a grant left half done, only
-    while the application carries its mark (``settle_money``)."""
+    one read at Stripe). ``seen``: what the organiser's page showed (``domain.page_seen``: the
+    console's form, the API's ``seen``), judged in the grant's decision; without a bursary in
+    it, the one this read found: another amount granted since is 409 ``bursary_changed``,
+    anything else changed since the page 409 ``application_changed``. ``marked``: the
+    sweep's completion of a grant left half done, only while the application carries its mark
+    (``settle_money``)."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
@@ -64,7 +67,8 @@ def grant_bursary(
     if amount != application.bursary:  # the same grant again changes nothing: nothing to read
         # Not under the employer's payment of the invoice it would replace (hostile26 F4).
         refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
-    granted = BursaryGranted(amount, seen=application.bursary if seen is None else seen)
+    shown = (seen or Seen()).or_fact("bursary", str(application.bursary))
+    granted = BursaryGranted(amount, seen=shown)
     settled = settle_money(ports, application_id, granted, first=application, marked=marked)
     logger.info(
         "bursary granted",

@@ -131,9 +131,9 @@ REUSED_ONLY_WITH = timedelta(minutes=10)
 def live_checkout(ports: Ports, course: Course, application: Application) -> Application | None:
     """``application`` when its current Checkout Session can be answered to a press again (the
     one rule of a repeated press, as the first checkout's idempotency key makes a repeated
-    application the same session): the seat is held for it, it asks what the place costs now
-    (no bursary or price changed since), it has time left, and Stripe holds it open (one read;
-    expired there, or paid, it is not). None: a new session is to be opened."""
+    application the same session): the seat is held for it, its page shows what a new one
+    would (:func:`_shows_now`), it has time left, and Stripe holds it open (one read; expired
+    there, or paid, it is not). None: a new session is to be opened."""
     checkout, now = application.checkout, ports.clock()
     if (
         checkout is None
@@ -142,8 +142,7 @@ def live_checkout(ports: Ports, course: Course, application: Application) -> App
         or application.payment_pending
         or application.status not in (S.AWAITING_PAYMENT, S.OFFERED)
         or checkout.expires_at - now < REUSED_ONLY_WITH
-        # Stripe's total after the code, as the place's amount due is (hostile32 H14).
-        or checkout.amount != application.amount_due(course.definition.price)
+        or not _shows_now(checkout, course, application)
     ):
         return None
     try:
@@ -151,6 +150,20 @@ def live_checkout(ports: Ports, course: Course, application: Application) -> App
     except (DependencyUnavailable, UnknownToProvider):
         return None
     return application if held.status == "open" else None
+
+
+def _shows_now(checkout: CheckoutRef, course: Course, application: Application) -> bool:
+    """Whether ``checkout``'s page (and Stripe's receipt) shows what a session made now would:
+    the product name (the cohort by title and first day: a course renamed or brought forward
+    meanwhile shows otherwise, hostile32 H3), the amount (after the code, as Stripe's total is:
+    hostile32 H14; no bursary or price changed since) and the currency. A session recorded
+    before its product name was (``None``) is not known to show the cohort as it is now
+    named: a new one is opened, as it was for every press before hostile30 K1."""
+    return (
+        checkout.product_name == cohort_name(course)
+        and checkout.amount == application.amount_due(course.definition.price)
+        and checkout.currency == _asked_for(course, application).currency
+    )
 
 
 def _asked_for(course: Course, application: Application) -> Money:

@@ -24,8 +24,9 @@ from booking.domain.dearer_moves import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.money import Money
+from booking.domain.page_seen import Seen
 from booking.services.concurrency import load_application, retried
-from booking.services.ports import CheckoutRequest, Ports
+from booking.services.ports import CheckoutAtStripe, CheckoutRequest, Ports
 from booking.services.settle import expire_quietly, settle_money
 
 logger = Logger(child=True)
@@ -73,7 +74,7 @@ def open_move_checkout(ports: Ports, saved: Application, target: Course) -> Appl
     return stored
 
 
-def withdraw_move(ports: Ports, application_id: str) -> Application:
+def withdraw_move(ports: Ports, application_id: str, seen: Seen | None = None) -> Application:
     """The organiser withdraws the booking's move waiting for payment: the hold goes back, the
     checkout is expired, the person told; the booking stays where it is. Its checkout is read
     at Stripe first: found paid (the person paid the difference as the organiser withdrew),
@@ -81,26 +82,36 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
     "nothing has been charged" beside a charge (hostile30 W1). (It is read, not expired,
     first: an expiry's own event would end the move as run out.)"""
     pending = load_application(ports, application_id).pending_move
-    if pending is not None and _paid_at_stripe(ports, pending.session_id):
-        raise Conflict(
-            f"the person paid the difference ({pending.difference_words()}) just now, so the "
-            f"move can no longer be withdrawn: it is made as the payment is confirmed; nothing "
-            f"was changed (to undo it, move the booking back once it has moved)",
-            code="move_paid",
+    held = _completed_at_stripe(ports, pending.session_id) if pending is not None else None
+    if pending is not None and held is not None:
+        difference = pending.difference_words()
+        # A bank payment (Bacs, SEPA) completes the checkout unpaid: it is going through, and
+        # may yet fail (hostile32 H7: it was said "the person paid").
+        said = (
+            f"a payment of {difference} for the move is going through, so the move can no "
+            "longer be withdrawn: if it arrives the move is made; if it fails the move ends; "
+            "nothing was changed"
+            if held.payment_status == "unpaid"
+            else f"the person paid the difference ({difference}) just now, so the move can "
+            "no longer be withdrawn: it is made as the payment is confirmed; nothing was "
+            "changed (to undo it, move the booking back once it has moved)"
         )
-    return settle_money(ports, application_id, MoveWithdrawn()).saved
+        raise Conflict(said, code="move_paid")
+    return settle_money(ports, application_id, MoveWithdrawn(seen)).saved
 
 
-def _paid_at_stripe(ports: Ports, session_id: str | None) -> bool:
-    """Whether Stripe holds the move's checkout completed (paid, or a delayed payment
-    settling). One that cannot be read is taken as not: the withdrawal's own expiry, after its
-    save, then finds it paid and the payment goes back whole, as before."""
+def _completed_at_stripe(ports: Ports, session_id: str | None) -> CheckoutAtStripe | None:
+    """The move's checkout as Stripe holds it when completed (paid, or a delayed payment
+    settling: ``payment_status`` unpaid); None otherwise. One that cannot be read is taken as
+    not: the withdrawal's own expiry, after its save, then finds it paid and the payment goes
+    back whole, as before."""
     if session_id is None:
-        return False
+        return None
     try:
-        return ports.payments.checkout_at_stripe(session_id).status == "complete"
+        held = ports.payments.checkout_at_stripe(session_id)
     except (Conflict, DependencyUnavailable):
-        return False
+        return None
+    return held if held.status == "complete" else None
 
 
 def lapse_overdue_move(ports: Ports, application: Application, now: datetime) -> bool:

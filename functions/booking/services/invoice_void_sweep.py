@@ -26,6 +26,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.errors import BookingError
 from booking.domain.invoice_voiding import voiding_of
+from booking.domain.page_seen import Seen
 from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.invoice_requests import unmark_voiding
 from booking.services.ports import Ports
@@ -59,7 +60,8 @@ def act_completed(ports: Ports, application: Application) -> bool:
     def completed() -> None:
         if act.bursary is not None:
             # Only the grant marked, over the bursary as read (review23 F1).
-            grant_bursary(ports, app_id, act.bursary, seen=fresh.bursary, marked=act)
+            seen = Seen(given=(("bursary", str(fresh.bursary)),))
+            grant_bursary(ports, app_id, act.bursary, seen=seen, marked=act)
         else:
             cancel(ports, app_id, refund=act.refund, marked=act)
 

@@ -15,7 +15,6 @@ from datetime import datetime
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus, OptionalLongText
-from booking.domain.cancel_seen import CancelSeen
 from booking.domain.commands import Situation
 from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
@@ -23,6 +22,7 @@ from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, S
 from booking.domain.groups import organisers_give_it_up
 from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, VoidingFor, left_half_done
 from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
+from booking.domain.page_seen import Seen
 from booking.domain.payment_settlement import released_hold
 from booking.domain.settlement import Cancellation, owes_nothing
 from booking.domain.validation import parse_value
@@ -119,7 +119,7 @@ def cancel(
     *,
     refund: bool,
     marked: VoidingFor | None = None,
-    seen: CancelSeen | None = None,
+    seen: Seen | None = None,
 ) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
@@ -129,7 +129,7 @@ def cancel(
     give up or give to someone else; once the manager is erased, the organisers' cancel
     gives the place up. Ended already: nothing changes (``changed`` False). ``marked``: the
     sweep's completion of a cancel left half done, only while the booking carries its mark.
-    ``seen``: what the organiser's page showed (``domain.cancel_seen``): moved on since,
+    ``seen``: what the organiser's page showed (``domain.page_seen``): moved on since,
     refused."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation, off_stripe = "", False
@@ -155,10 +155,11 @@ def cancel(
     return Acted(settled.saved, changed=settled.changed)
 
 
-def refund_afterwards(ports: Ports, application_id: str) -> Acted:
+def refund_afterwards(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
     """Give back what a booking cancelled without a refund kept, by the cancellation's own
     money path (``domain.settlement``): the same keyed refunds, recorded once, the person
-    emailed once. Asked already, or refunded: nothing changes (``changed`` False)."""
+    emailed once. Asked already, or refunded: nothing changes (``changed`` False). ``seen``:
+    what the organiser's page showed (``domain.page_seen``): changed since, refused."""
     application = load_application(ports, application_id)
     ref = application.group_place
     group = ports.groups.get_group(ref.group_id) if ref is not None else None
@@ -167,6 +168,7 @@ def refund_afterwards(ports: Ports, application_id: str) -> Acted:
         afterwards=True,
         group_organisation=group.organisation if group is not None else "",
         group_paid_off_stripe=group is not None and paid_off_stripe(group),
+        seen=seen,
     )
     settled = settled_as_stripe_holds(ports, application_id, afterwards, first=application)
     return Acted(settled.saved, changed=settled.changed)

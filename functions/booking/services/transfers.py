@@ -25,6 +25,7 @@ from booking.domain.errors import (
     InvalidInput,
 )
 from booking.domain.offer_ends import no_more_offers
+from booking.domain.page_seen import digest, move_facts, move_refusal, seen_digests
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
@@ -68,6 +69,8 @@ class Choice:
     too_late_to_offer: bool = False
     # The places this booking could take there now: a newcomer's (none while it is full).
     places_for_it: int = 0
+    # What a page offering this choice saw (``domain.page_seen``): its move acts on it only.
+    seen: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ def _choice(
         and waiting_refusal(application, source, target, now) is None,
         no_more_offers(target, now),
         target.places_for_newcomer(now),
+        digest(move_facts(application, target)),
     )
 
 
@@ -193,13 +197,21 @@ class Transfer:
 
 
 def transfer_booking(
-    ports: Ports, application_id: str, to_course_id: object, *, course_seen: object = None
+    ports: Ports,
+    application_id: str,
+    to_course_id: object,
+    *,
+    course_seen: object = None,
+    seen: object = None,
 ) -> Transfer:
     """Move the booking to the cohort ``to_course_id`` (as typed: checked here).
-    ``course_seen``: the cohort the organiser's page showed it on (the console always sends
-    it; optional for the API): a booking moved since is refused (``refused_if_moved_since``)."""
+    ``seen``: what the organiser's page (or the API's choices) showed of this choice (the
+    console always sends it; optional for the API): changed since, refused
+    (``refused_if_changed``). ``course_seen``: the older, the cohort it showed the booking on
+    (``refused_if_moved_since``)."""
     target_id = typed_course_id(to_course_id)
-    seen = typed_course_seen(course_seen)
+    on = typed_course_seen(course_seen)
+    digests = seen_digests(seen)
 
     def attempt(current: Application) -> tuple[Application, bool]:
         """The application as saved, and whether an earlier request had done it already."""
@@ -210,19 +222,11 @@ def transfer_booking(
             # Asked again: the move waits for its difference (its checkout opened below when
             # an earlier request could not open it: then this one does something).
             return current, pending.session_id is not None
-        refused_if_moved_since(ports, current, seen)
+        refused_if_moved_since(ports, current, on)
         source = course_of(ports, current)
         target = target_course(ports, target_id)
-        waiting = waiting_on(current)
-        if waiting is not None:
-            # It waits on a waiting list: it moves when a seat frees there, or is withdrawn.
-            refused = (
-                _waits_already(current, target)
-                if waiting.to_course_id == target_id
-                else other_move_refusal(current, target_id)
-            )
-            assert refused is not None
-            raise Conflict(refused.message, code=refused.code)
+        refused_if_changed(current, source, target, digests)
+        _refused_while_waiting(current, target)
         decided = decide_transfer(current, source, target, ports.clock())
         if isinstance(decided, TransferRefused):
             raise Conflict(decided.message, code=decided.code)
@@ -252,6 +256,20 @@ def transfer_booking(
         extra={"application_id": saved.application_id, "from": left, "to": saved.course_id},
     )
     return Transfer(saved, already=already)
+
+
+def _refused_while_waiting(current: Application, target: Course) -> None:
+    """It waits on a waiting list: it moves when a seat frees there, or is withdrawn."""
+    waiting = waiting_on(current)
+    if waiting is None:
+        return
+    refused = (
+        _waits_already(current, target)
+        if waiting.to_course_id == target.course_id
+        else other_move_refusal(current, target.course_id)
+    )
+    assert refused is not None
+    raise Conflict(refused.message, code=refused.code)
 
 
 def target_course(ports: Ports, target_id: str) -> Course:
@@ -370,12 +388,33 @@ def typed_course_seen(value: object) -> str | None:
     return value.strip()
 
 
+def refused_if_changed(
+    current: Application, source: Course, target: Course, digests: tuple[str, ...]
+) -> None:
+    """The one rule of a move (or a wait) chosen from an out-of-date page (``domain.page_seen``):
+    the booking or the chosen cohort is no longer as the page showed it (moved meanwhile, even
+    away and back; paid, refunded; the cohort's price changed): refused in words, nothing
+    changed. Judged on the application read for the save, which holds only while it is that
+    version."""
+    if not digests or digest(move_facts(current, target)) in digests:
+        return
+    refused = move_refusal(current, source, target)
+    raise Conflict(refused.message, code=refused.code)
+
+
 def refused_if_moved_since(ports: Ports, current: Application, seen: str | None) -> None:
-    """The one rule of a move (or a wait) chosen from an out-of-date page (hostile30 T1): the
-    booking is no longer on the cohort the page showed (another organiser or tab moved it):
-    refused in words, nothing changed, rather than moved a second time."""
+    """A move (or a wait) whose caller gave the older ``course_seen`` (hostile30 T1): the
+    booking is no longer on the cohort it names (another organiser or tab moved it): refused in
+    words, nothing changed, rather than moved a second time. A cohort the booking was never on
+    is no move meanwhile: refused as unclear, naming the field (hostile32 H6)."""
     if seen is None or current.course_id == seen:
         return
+    been = {c for t in current.transfers for c in (t.from_course_id, t.to_course_id)}
+    if seen not in been:
+        raise InvalidInput(
+            "the move needs attention",
+            {"course_seen": "this booking was never on that cohort: give the one it was on"},
+        )
     raise Conflict(
         f"this booking moved meanwhile to {cohort_name(course_of(ports, current))} (another "
         f"organiser, or another tab): nothing was changed; look at it again and choose from "

@@ -22,6 +22,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable
+from booking.domain.page_seen import WITHDRAW_AGAIN, Seen, seen_digests, seen_refusal
 from booking.domain.programme import programme_of
 from booking.domain.wait_ended import refuse_withdrawing_an_ended_wait
 from booking.domain.wording import cohort_name
@@ -34,21 +35,28 @@ logger = Logger(child=True)
 
 
 def join_waiting_list(
-    ports: Ports, application_id: str, to_course_id: object, *, course_seen: object = None
+    ports: Ports,
+    application_id: str,
+    to_course_id: object,
+    *,
+    course_seen: object = None,
+    seen: object = None,
 ) -> Application:
     """The organiser's choice: the booking waits on the full cohort ``to_course_id``'s waiting
     list, keeping its seat where it is. Asked again, it is the same waiting move.
-    ``course_seen``: as a move's (``transfers.refused_if_moved_since``)."""
+    ``seen`` and ``course_seen``: as a move's (``transfers.refused_if_changed``)."""
     target_id = transfers.typed_course_id(to_course_id)
-    seen = transfers.typed_course_seen(course_seen)
+    on = transfers.typed_course_seen(course_seen)
+    digests = seen_digests(seen)
 
     def attempt(current: Application) -> Application:
         waiting = rules.waiting_on(current)
         if waiting is not None and waiting.to_course_id == target_id:
             return current  # asked again: it waits already, in its first place in line
-        transfers.refused_if_moved_since(ports, current, seen)
+        transfers.refused_if_moved_since(ports, current, on)
         source = course_of(ports, current)
         target = transfers.target_course(ports, target_id)
+        transfers.refused_if_changed(current, source, target, digests)
         now = ports.clock()
         refused = rules.waiting_refusal(current, source, target, now) or (
             transfers.held_elsewhere(ports, current, target)
@@ -75,13 +83,14 @@ def join_waiting_list(
     return load_application(ports, application_id)
 
 
-def withdraw_move(ports: Ports, application_id: str) -> Application:
+def withdraw_move(ports: Ports, application_id: str, seen: Seen | None = None) -> Application:
     """The organiser withdraws the booking's move: one waiting on a full cohort's waiting list
     leaves it (the person told), else a dearer one waiting for its difference lapses
-    (``services.dearer_moves``). The booking stays where it is."""
+    (``services.dearer_moves``). The booking stays where it is. ``seen``: what the page (or
+    the caller) saw (``domain.page_seen``): changed since, refused in words, nothing changed."""
     application = load_application(ports, application_id)
     if rules.waiting_on(application) is None:
-        return dearer_moves.withdraw_move(ports, application_id)
+        return dearer_moves.withdraw_move(ports, application_id, seen)
 
     def attempt(current: Application) -> Application:
         move = rules.waiting_on(current)
@@ -91,13 +100,14 @@ def withdraw_move(ports: Ports, application_id: str) -> Application:
                 code="no_move_pending",
             )
         now = ports.clock()
+        definition = course_of(ports, current).definition
         # Its end passed, the sweep not there yet: nothing is left to withdraw.
         refuse_withdrawing_an_ended_wait(
-            current,
-            cohort_named(ports, move.to_course_id),
-            course_of(ports, current).definition.timezone,
-            now,
+            current, cohort_named(ports, move.to_course_id), definition.timezone, now
         )
+        currency = current.price_or(definition.price).currency
+        if changed := seen_refusal(seen, current, currency, WITHDRAW_AGAIN):
+            raise Conflict(changed.message, code=changed.code)
         ended = rules.wait_ended(current, now, rules.WAITING_WITHDRAWN)
         return ports.repository.save(ended.application, current)
 

@@ -5,7 +5,8 @@ Each :class:`Route` names the function that serves it, its method and path (Open
 table (:class:`Served`: a handler names its operation; method and path come from here, and a
 function whose module leaves a route of its own unserved fails its import), the document is
 generated from it (``booking.handlers.openapi``, only when ``/openapi.json`` is asked for), the
-405 answers come from it (:func:`methods_for`), and so do the HTTP API's routes in CDK. So no
+405 answers come from it (:func:`methods_for`), and so do the HTTP API's routes in CDK. A GET
+route answers HEAD too (:attr:`Route.methods`). So no
 route can be served undocumented, and none documented that is not served.
 
 The table is plain data (strings and small dicts, schemas named, not imported): importing a
@@ -37,6 +38,11 @@ class Function(StrEnum):
     CONSOLE = "console"
 
 
+# The methods that only read (RFC 9110's safe methods the table serves): no CSRF token is asked
+# of them, and a page asked with one is the page to come back to after signing in.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
 @dataclass(frozen=True)
 class Route:
     """One route of a function: where it is served and what it answers."""
@@ -65,6 +71,14 @@ class Route:
     # holds one): never kept by a cache or a browser's history (``Cache-Control: no-store``).
     private: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods it is served on: a GET route answers HEAD too, as RFC 9110 asks of a
+        server that serves GET (link checkers and uptime probes ask with it): the same status
+        and headers, the body left out by API Gateway (and by the local stack's server, which
+        answers as it does). Documented once, not as an operation of each path."""
+        return (self.method, "HEAD") if self.method == "GET" else (self.method,)
 
     @property
     def resolver_rule(self) -> str:
@@ -151,13 +165,13 @@ def methods_for(path: str, *functions: Function) -> list[str]:
     if not fitting:
         return []
     first = fitting[0][1].path
-    return sorted(r.method for _, r in fitting if r.path == first)
+    return sorted(m for _, r in fitting if r.path == first for m in r.methods)
 
 
 def route_at(method: str, path: str, *functions: Function) -> Route | None:
     """The route of the functions that answers ``method`` on ``path``, if any."""
     for pattern, found in _patterns(functions):
-        if found.method == method.upper() and pattern.match(path):
+        if method.upper() in found.methods and pattern.match(path):
             return found
     return None
 
@@ -223,7 +237,7 @@ class Served:
         if found is None:
             raise KeyError(f"{operation_id!r} is not a route of the {self.function} function")
         self._bound.add(operation_id)
-        return self._resolver.route(found.resolver_rule, found.method)
+        return self._resolver.route(found.resolver_rule, list(found.methods))
 
     def check(self) -> None:
         unserved = sorted(set(self.routes) - self._bound)

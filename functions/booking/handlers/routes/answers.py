@@ -42,6 +42,27 @@ TICKED = {
     "enum": sorted(TICKED_IN_A_FORM),
     "description": "A ticked checkbox; absent: unticked; any other value is refused",
 }
+# What a confirmation (a console page, an /admin read) showed: its press acts only on that
+# (``domain.page_seen``), one field for every confirm form and act that takes it.
+SEEN: dict[str, object] = {
+    "type": "string",
+    "maxLength": 1700,
+    "pattern": "^[0-9a-f]{16}( [0-9a-f]{16})*$",
+    "description": "What the caller was shown, as a digest of every fact its words drew on "
+    "(optional for the API; the console's forms always carry it): take it from the "
+    "application's `seen` (a cancel) or the chosen cohort's `seen` in the transfer choices (a "
+    "move); several, space-separated, are one page's choices, any of which may match. The "
+    "application or the cohort changed since (its cohort, moved even away and back, its "
+    "status, the money it keeps, a bank payment going through, its price, bursary, billing "
+    "contact, open invoice, a move waiting; the cohort's name, price and the difference): 409 "
+    "`application_changed` in words saying how it is now, nothing written or emailed. "
+    "Unclear: 422 naming `seen`",
+}
+BURSARY_SEEN: dict[str, object] = {
+    "type": "string",
+    "description": "Older pages' bursary form, in place of `seen`: the bursary the page showed, "
+    "in pence; another granted since is refused, 409 bursary_changed, nothing changed",
+}
 # A route that reads a JSON body about one thing named in its path: the body is read (400, 413,
 # 415) and checked (422); a path segment longer than any id can be is refused before any lookup
 # (404); the thing may have moved on meanwhile (409).

@@ -19,10 +19,12 @@ from booking.handlers.course_form import (
 )
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    BURSARY_SEEN,
     COURSE_ID,
     CSRF_FIELD,
     NOTICE_ONCE,
     ROSTER_SAID,
+    SEEN,
     TICKED,
     console_form,
     download,
@@ -184,6 +186,8 @@ ACTIONS: tuple[Route, ...] = (
         "consoleRefund",
         "Refund a booking cancelled without a refund, through Stripe",
         "refunded",
+        {"seen": SEEN},
+        typed=True,  # a `seen` that is not one a page gives is refused beside it
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(
@@ -193,11 +197,8 @@ ACTIONS: tuple[Route, ...] = (
         "funded",
         {
             "amount": {"type": "string", "description": "In pounds, like 200.00"},
-            "bursary_seen": {
-                "type": "string",
-                "description": "The bursary the page showed, in pence (the form carries it): "
-                "another granted since is refused, 409 bursary_changed, nothing changed",
-            },
+            "seen": SEEN,
+            "bursary_seen": BURSARY_SEEN,
         },
         typed=True,
     ),

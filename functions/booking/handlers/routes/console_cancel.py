@@ -4,18 +4,23 @@ do, whose form then posts ``consoleCancel`` (unchanged: the API and scripts post
 from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import TICKED, page, path_parameter
+from booking.handlers.routes.answers import SEEN, TICKED, page, path_parameter
 
 # The cancel's form (``consoleCancel``): the refund choice, and what the confirmation showed
-# (hostile31 N4: a press acts on what its page said, or is refused).
+# (``domain.page_seen``: a press acts on what its page said, or is refused).
 CANCEL_FIELDS: dict[str, object] = {
     "refund": {**TICKED, "description": "Ticked: refund what was paid"},
+    "seen": SEEN,
     "status_seen": {
         "type": "string",
-        "description": "The status the confirmation page showed (its form carries it, with "
-        "paid_seen): moved on since is refused, 409 application_changed, nothing changed",
+        "description": "Older pages' form (with paid_seen) in place of `seen`: the status the "
+        "page showed; moved on since is refused, 409 application_changed, nothing changed",
     },
-    "paid_seen": {"type": "string", "description": "The money kept the page showed, in pence"},
+    "paid_seen": {
+        "type": "string",
+        "pattern": "^[0-9]+$",
+        "description": "Older pages' form: the money kept the page showed, in pence",
+    },
 }
 
 CANCEL_CONFIRMATION: tuple[Route, ...] = (

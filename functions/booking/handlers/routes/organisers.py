@@ -13,6 +13,7 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     DISCOUNT_CODE,
     ROSTER_SAID,
+    SEEN,
     array_of,
     json_answer,
     json_body,
@@ -177,11 +178,14 @@ ORGANISERS: tuple[Route, ...] = (
         "(pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
-        "Cancelled already otherwise: 200, nothing changed. With status_seen and paid_seen "
-        "(both or neither: what the caller last read), an application moved on since (paid, "
-        "say) is 409 application_changed, nothing changed",
+        "Cancelled already otherwise: 200, nothing changed. With `seen` (the application's, as "
+        "last read) an application changed since (paid, moved, a bank payment begun) is 409 "
+        "application_changed in words, nothing changed; status_seen and paid_seen (both or "
+        "neither: a status and a JSON whole number of pence, 422 otherwise) compare those two "
+        "facts alone, as before `seen`",
         _options(
             refund={"type": "boolean", "default": False},
+            seen=SEEN,
             status_seen={"type": "string", "description": "The status last read"},
             paid_seen={"type": "integer", "minimum": 0, "description": "Pence kept, last read"},
         ),
@@ -190,8 +194,11 @@ ORGANISERS: tuple[Route, ...] = (
         "refund",
         "refundAfterCancel",
         "Refund a booking cancelled without a refund: what it kept goes back through Stripe",
-        _OPTIONS,
-        description="The same refunds a cancel with a refund asks for (one Stripe idempotency "
+        _options(seen=SEEN),
+        description="With `seen` (the application's, as last read), an application changed "
+        "since (a refund made at Stripe meanwhile, say) is 409 application_changed in words, "
+        "nothing changed. "
+        "The same refunds a cancel with a refund asks for (one Stripe idempotency "
         "key per charge: a retry is the same refund), recorded once; the person is emailed "
         "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
         "when nothing was paid; 409 `no_payment_to_refund` when it was paid outside Stripe "

@@ -202,7 +202,8 @@ PUBLIC: tuple[Route, ...] = (
         "Pay now: the open Checkout Session, or a fresh one",
         json_answer("CheckoutOut", "The open Checkout Session, or a fresh one"),
         "A Checkout Session for an application that may pay now. Pressed again while its "
-        "session is open at Stripe, asks what the place costs now and has 10 minutes or more "
+        "session is open at Stripe, shows what a new one would (the cohort's title and first "
+        "day, the amount, the currency) and has 10 minutes or more "
         "left, that same session is answered (a double click or a second tab never expires it "
         "under the person); otherwise the old one is expired and a fresh one opened (two "
         "presses at once: the one that loses answers the winner's session). 409 "

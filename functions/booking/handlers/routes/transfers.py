@@ -8,6 +8,7 @@ from typing import Any
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    SEEN,
     console_form,
     json_answer,
     page,
@@ -44,9 +45,11 @@ _COURSE_SEEN: dict[str, Any] = {
     "type": "string",
     "minLength": 1,
     "maxLength": 200,
-    "description": "The course id of the cohort the booking was on as the page showed it "
-    "(optional for the API; the console always sends it): a booking moved since (another "
-    "organiser or tab) is refused with 409 `booking_moved`, nothing changed",
+    "description": "Older pages' and callers' field, in place of `seen`: the course id of "
+    "the cohort the booking was on as they showed it. A booking moved since (another "
+    "organiser or tab) is refused with 409 `booking_moved`, nothing changed; a cohort the "
+    "booking was never on, 422 naming `course_seen`. It compares the cohort alone: a booking "
+    "moved away and back, or a price changed, needs `seen`",
 }
 _TO_COURSE: dict[str, Any] = {
     "type": "string",
@@ -89,6 +92,10 @@ _CHOICE: dict[str, Any] = {
             "place is not taken but people wait or it is too late to offer it",
         },
         "waiting": {"type": "integer", "description": "How many wait there for a place"},
+        "seen": {
+            "type": "string",
+            "description": "This choice as read: give it back with the move (`seen`)",
+        },
         "price": {"type": "object", "description": "Minor units (pence) and currency"},
         "can_move": {"type": "boolean"},
         "can_wait": {
@@ -199,6 +206,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
                         "properties": {
                             "to_course_id": _TO_COURSE,
                             "wait": _WAIT,
+                            "seen": SEEN,
                             "course_seen": _COURSE_SEEN,
                         },
                         "required": ["to_course_id"],
@@ -223,18 +231,25 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "the booking stays where it is. A payment that reaches us afterwards is refunded "
         "whole; one Stripe holds paid already when the withdrawal reads it (the person paid "
         "as the organiser withdrew) is 409 `move_paid` in words, nothing changed, and the "
-        "payment makes the move. A move waiting on a full cohort's waiting list leaves it, "
-        "and the person is "
-        "told. 409 `no_move_pending` when no move waits; 409 `wait_ended` when a waiting "
+        "payment makes the move (a bank payment still going through is said as that: if it "
+        "arrives the move is made, if it fails the move ends). A move waiting on a full "
+        "cohort's waiting list leaves it, and the person is told. 409 `no_move_pending` when "
+        "no move waits; 409 `wait_ended` when a waiting "
         "move's end has passed (a cohort began) and the sweep has not yet ended it: nothing is "
-        "left to withdraw, and the person is told by the sweep. It takes no body fields "
-        "(422 naming any sent).",
+        "left to withdraw, and the person is told by the sweep. With `seen` (the "
+        "application's, as last read), an application changed since (another move waiting "
+        "now, paid, ended) is 409 `application_changed` in words, nothing changed. It takes no "
+        "other body field (422 naming any sent).",
         parameters=(_APPLICATION,),
         body={
             "required": False,
             "content": {
                 "application/json": {
-                    "schema": {"type": "object", "properties": {}, "additionalProperties": False}
+                    "schema": {
+                        "type": "object",
+                        "properties": {"seen": SEEN},
+                        "additionalProperties": False,
+                    }
                 }
             },
         },
@@ -284,6 +299,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                     "enum": ["yes"],
                     "description": "The full cohort's *Join its waiting list* button",
                 },
+                "seen": SEEN,
                 "course_seen": _COURSE_SEEN,
             },
             "to_course_id",
@@ -303,10 +319,14 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                 notice=True,
             ),
             "404": page("No such application (or a path segment longer than any id)"),
-            "409": page("The cohorts' page, saying no move waits"),
+            "409": page(
+                "The cohorts' page, saying no move waits, or how the application changed since "
+                "its page was shown (`application_changed`: nothing changed)"
+            ),
+            "422": page("A `seen` that is not one a page gives, said in words"),
         },
         parameters=(_CONSOLE_APPLICATION,),
-        body=console_form(),
+        body=console_form({"seen": SEEN}),
         tags=TAGS_CONSOLE,
         done=MOVE_WITHDRAWN,
     ),

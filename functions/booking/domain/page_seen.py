@@ -1,0 +1,204 @@
+"""A confirmation acts only on what its page showed (hostile31 N4, hostile30 T1; hostile32 H4,
+H5, H11, H13): the one rule for every confirm form of the console (the cancel, the move, the
+wait for a full cohort) and for the /admin acts that take what their caller last read.
+
+The page carries ``seen``: a digest of every fact its words draw on, the application's
+(``application_facts``: the cohort it is on and how often it moved, its status, the money it
+keeps, a bank payment going through, its price, bursary and billing contact, an open invoice, a
+move waiting, a place held) and, for a move, the chosen cohort's (``move_facts``: its name,
+price and what the move would ask or give back). The act works it out again inside its own
+decision, from the application read for the save that holds only while it is still that version
+(so a change between the check and the write cannot slip through): different, it is refused in
+words (409 ``application_changed``), nothing written, nobody emailed.
+
+A digest of the facts rather than the application's version: the version moves with writes the
+page's words do not draw on (a reminder sent, an email queued), which would refuse for nothing;
+and the moves are counted, so a booking moved away and back (A to B to A) is not the page's.
+
+The older fields (``status_seen``, ``paid_seen``, ``course_seen``) name single facts of the same
+set, each compared alone: callers that send them keep working."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import Refusal
+from booking.domain.course import Course
+from booking.domain.errors import InvalidInput
+from booking.domain.money import money_words
+from booking.domain.transfers import difference_to_pay
+from booking.domain.wording import cohort_name, status_named
+
+CHANGED = "application_changed"
+SEEN_FIELD = "seen"
+_TOKEN = re.compile(r"[0-9a-f]{16}")
+_TOKENS_MAX = 100  # a move's page carries one per cohort it offers: never more than this
+Facts = Mapping[str, str]
+
+
+def application_facts(application: Application) -> dict[str, str]:
+    """What any confirmation's words about ``application`` draw on."""
+    pending, waiting = application.pending_move, application.waiting_move
+    price = application.price
+    return {
+        "course": application.course_id,
+        "moves": str(len(application.transfers)),
+        "status": application.status.value,
+        "kept": str(application.amount_kept),
+        "payment_pending": "yes" if application.payment_pending else "",
+        "price": f"{price.amount} {price.currency}" if price else "",
+        "bursary": str(application.bursary),
+        "billing": application.billing.billing_email if application.billing else "",
+        "invoice": application.invoice.invoice_id
+        if application.invoice and application.has_open_invoice()
+        else "",
+        "move_pending": f"{pending.to_course_id} {pending.difference}" if pending else "",
+        "move_waiting": waiting.to_course_id if waiting else "",
+        "seat": "held" if application.seat_held else "",
+    }
+
+
+def move_facts(application: Application, target: Course) -> dict[str, str]:
+    """What a move's choice of ``target`` draws on: the application's facts and the cohort's."""
+    price = target.definition.price
+    return {
+        **application_facts(application),
+        "to": target.course_id,
+        "to_name": cohort_name(target),
+        "to_price": f"{price.amount} {price.currency}",
+        "difference": str(difference_to_pay(application, target)),
+    }
+
+
+def digest(facts: Facts) -> str:
+    """The ``seen`` of a page showing ``facts``: short, opaque, the same for the same facts."""
+    text = "\n".join(f"{name}={facts[name]}" for name in sorted(facts))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the page (or the caller) saw: the digests it carried (a move's page one for each
+    cohort it offers; any may match) and the older single facts (name, value)."""
+
+    digests: tuple[str, ...] = ()
+    given: tuple[tuple[str, str], ...] = ()
+
+    def holds(self, facts: Facts) -> bool:
+        """Whether ``facts`` (now) are still what was seen."""
+        if self.digests and digest(facts) not in self.digests:
+            return False
+        return all(facts.get(name) == value for name, value in self.given)
+
+    def with_digests(self, digests: tuple[str, ...]) -> Seen:
+        return Seen(digests, self.given)
+
+    def or_fact(self, name: str, value: str) -> Seen:
+        """This, with the fact ``name`` as ``value`` unless it names that fact already."""
+        if any(given == name for given, _ in self.given):
+            return self
+        return Seen(self.digests, (*self.given, (name, value)))
+
+
+def seen_digests(value: object) -> tuple[str, ...]:
+    """The ``seen`` a form or a request carries: one or more digests, space-separated (a move's
+    page carries one per cohort it offers). None or "": none. Anything else is refused in
+    words, naming the field."""
+    if value is None or value == "":
+        return ()
+    digests = value.split() if isinstance(value, str) else []
+    if not digests or len(digests) > _TOKENS_MAX or not all(map(_TOKEN.fullmatch, digests)):
+        raise InvalidInput(
+            "what was last seen of the application is unclear: look at it again",
+            {SEEN_FIELD: "the seen value as the application's page or the API gave it"},
+        )
+    return tuple(digests)
+
+
+def cancel_seen(status: object, paid: object) -> Seen:
+    """The older ``status_seen`` and ``paid_seen`` (a status, and pence as a JSON whole number:
+    a form's digits are read as a number by the console's handler); neither: nothing seen.
+    Half a pair, or anything else, is refused in words."""
+    if status is None and paid is None:
+        return Seen()
+    known = {s.value for s in ApplicationStatus}
+    if status not in known or isinstance(paid, bool) or not isinstance(paid, int) or paid < 0:
+        raise InvalidInput(
+            "the cancellation's status_seen and paid_seen are unclear",
+            {
+                "status_seen": "a status, as the application shows it, given with paid_seen",
+                "paid_seen": "the pence it kept, a whole number, given with status_seen",
+            },
+        )
+    return Seen(given=(("status", str(status)), ("kept", str(paid))))
+
+
+def changed_refusal(application: Application, currency: str, then: str) -> Refusal:
+    """The words of a confirmation whose application moved on since it was seen: how it is now,
+    and ``then`` (what to do)."""
+    kept = application.amount_kept
+    paid = f", {money_words(kept, currency)} paid" if kept else ", nothing paid"
+    going = ", a bank payment going through" if application.payment_pending else ""
+    funded = application.bursary
+    fund = f", {money_words(funded, currency)} funded by a bursary" if funded else ""
+    return Refusal(
+        CHANGED,
+        f"the application changed since you last looked at it (it is now "
+        f"{status_named(application.status)}{paid}{going}{fund}): nothing was changed; {then}",
+    )
+
+
+CANCEL_AGAIN = "look at it again before cancelling"
+GRANT_AGAIN = "look at it again before granting a bursary"
+WITHDRAW_AGAIN = "look at it again before withdrawing its move"
+REFUND_AGAIN = "look at it again before refunding it"
+
+
+def seen_refusal(
+    seen: Seen | None, application: Application, currency: str, then: str = CANCEL_AGAIN
+) -> Refusal | None:
+    """None while ``application`` is as ``seen`` showed it (None: nothing seen is known);
+    else what changed, in words, and ``then``."""
+    if seen is None or seen.holds(application_facts(application)):
+        return None
+    return changed_refusal(application, currency, then)
+
+
+def bursary_refusal(seen: Seen | None, application: Application, currency: str) -> Refusal | None:
+    """A grant's: another amount granted since it was seen (two grants at once) keeps its own
+    words and code (``bursary_changed``); anything else changed, as every act's."""
+    shown = dict(seen.given).get("bursary") if seen is not None else None
+    if shown is not None and shown != str(application.bursary):
+        return Refusal(
+            "bursary_changed",
+            f"the bursary was changed meanwhile to {money_words(application.bursary, currency)} "
+            "(another grant at the same moment); look at the application again before "
+            "granting another amount",
+        )
+    return seen_refusal(seen, application, currency, GRANT_AGAIN)
+
+
+def move_refusal(application: Application, source: Course, target: Course) -> Refusal:
+    """The words of a move (or a wait) chosen on a page that no longer holds: where the booking
+    is now and what ``target`` would now ask."""
+    currency = target.definition.price.currency
+    kept = application.amount_kept
+    paid = f", {money_words(kept, currency)} paid" if kept else ", nothing paid"
+    going = ", a bank payment going through" if application.payment_pending else ""
+    more = difference_to_pay(application, target)
+    asks = (
+        f"{money_words(more, currency)} more to pay"
+        if more > 0
+        else (f"{money_words(-more, currency)} to give back" if more < 0 else "nothing more to pay")
+    )
+    return Refusal(
+        CHANGED,
+        f"the booking or the cohort changed since you last looked (the booking is now on "
+        f"{cohort_name(source)}, {status_named(application.status)}{paid}{going}; moving it to "
+        f"{cohort_name(target)}, at {money_words(target.definition.price.amount, currency)}, "
+        f"means {asks}): nothing was changed; look at it again and choose from where it is now",
+    )
