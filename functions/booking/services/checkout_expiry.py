@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.commands import ExpireCheckout, Settlement
 from booking.domain.errors import Conflict, DependencyUnavailable
-from booking.domain.groups import GroupBooking
 from booking.domain.settlement import Cancellation, MoneyFact
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 
+if TYPE_CHECKING:  # the single bookings' cold start never loads the groups' domain
+    from booking.domain.groups import GroupBooking
+
 logger = Logger(child=True)
 
-Holder = TypeVar("Holder", Application, GroupBooking)
+Holder = TypeVar("Holder", Application, "GroupBooking")
 
 # The words of an organiser's act refused because the person's card payment got there first.
 PAID_MEANWHILE = (
