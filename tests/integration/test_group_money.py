@@ -22,6 +22,7 @@ from tests.support.groups import (
     apply_through,
     book,
     give_up,
+    given_up_over_a_payment,
     manager_view,
     pay_invoice,
 )
@@ -166,7 +167,7 @@ def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
 
 
 def test_the_refund_of_a_payment_on_a_replaced_checkout_is_acknowledged_as_the_groups(
-    system: System,
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The old checkout is paid while a place is given up: the group gives that payment back
     whole, and Stripe's events about the refund it made are the group's (200, no anomaly),
@@ -174,7 +175,7 @@ def test_the_refund_of_a_payment_on_a_replaced_checkout_is_acknowledged_as_the_g
     group = book(system, course=COURSE_ID).json()
     # The old session, paid in the race.
     late_payment = events_held(system, lambda: system.pay(str(group["pay_url"])))
-    given_up = give_up(system, group, 3)
+    given_up = given_up_over_a_payment(system, group, 3, monkeypatch)
     assert given_up.status == 200, given_up.body
     for body, headers in late_payment:
         assert system.webhook(body, headers).status == 200

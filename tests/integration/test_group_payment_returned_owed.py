@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.groups import book, give_up, group_page, manager_view
+import pytest
+
+from tests.support.groups import book, given_up_over_a_payment, group_page, manager_view
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 MANAGER = "florence@example.org"
 
 
-def test_a_payment_on_a_replaced_checkout_given_back_says_what_is_owed(system: System) -> None:
+def test_a_payment_on_a_replaced_checkout_given_back_says_what_is_owed(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
     group: dict[str, Any] = book(system, course=COURSE_ID).json()  # 3 places, £600, by card
     system.deliver_emails()
     system.hold_webhooks = True
@@ -22,7 +26,8 @@ def test_a_payment_on_a_replaced_checkout_given_back_says_what_is_owed(system: S
     late_payment = list(system.pending)
     system.pending.clear()
     system.hold_webhooks = False
-    assert give_up(system, group, 1).status == 200  # a new checkout for the 2 places kept
+    # A new checkout for the 2 places kept.
+    assert given_up_over_a_payment(system, group, 1, monkeypatch).status == 200
     for body, headers in late_payment:
         assert system.webhook(body, headers).status == 200
 

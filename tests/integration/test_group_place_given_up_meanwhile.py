@@ -1,10 +1,11 @@
 """A place given up before the group is paid, while another change to the group is saved first
-(``services.group_unpaid_give_up.off_the_way_to_pay``). By card, the checkout asked of Stripe
-for the places kept is undone, the manager is asked to try again, and the group, its checkout
-and the seats are as they were. By invoice, the group first records that its invoice is being
-replaced, then Stripe voids it (hostile25 F1): a change saved before that record is refused the
-same way with nothing asked of Stripe; one saved after it, changing nothing the give-up decides
-(an event recorded), is saved over, the place given up on the new invoice."""
+(``services.group_unpaid_give_up.off_the_way_to_pay``). By card, the old checkout is
+expired at Stripe first (hostile33 N11), the checkout asked of Stripe for the places kept is
+undone, the manager is asked to try again, and the seats are as they were. By invoice, the
+group first records that its invoice is being replaced, then Stripe voids it (hostile25 F1): a
+change saved before that record is refused the same way with nothing asked of Stripe; one
+saved after it, changing nothing the give-up decides (an event recorded), is saved over, the
+place given up on the new invoice."""
 
 from __future__ import annotations
 
@@ -21,17 +22,26 @@ from tests.support.system import COURSE_ID, STRIPE_KEY, System
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
 
 
-def race_next_save(system: System, monkeypatch: pytest.MonkeyPatch) -> list[GroupBooking]:
-    """The group store, with another change saved just before the next save of a group: that
-    save finds the group changed. Answers the groups whose save lost."""
+def race_next_save(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    when: Callable[[GroupBooking, GroupBooking], bool] = lambda new, previous: True,
+    change: Callable[[GroupBooking], GroupBooking] = lambda group: group,
+) -> list[GroupBooking]:
+    """The group store, with another change (``change``) saved just before the next save of a
+    group that ``when`` picks (of the new group and the one it is saved over): that save finds
+    the group changed. Answers the groups whose save lost."""
     store = system.ports.groups
     real_save = store.save_group
     lost: list[GroupBooking] = []
 
     def save_after_another(new: GroupBooking, previous: GroupBooking | None) -> GroupBooking:
-        if previous is not None and not lost:
+        if previous is not None and not lost and when(new, previous):
             lost.append(new)
-            real_save(previous, previous)  # another change, saved first
+            current = store.get_group(previous.group_id)  # as stored: an event recorded since
+            assert current is not None
+            real_save(change(current), current)  # another change, saved first
         return real_save(new, previous)
 
     monkeypatch.setattr(store, "save_group", save_after_another)
@@ -54,6 +64,17 @@ WAYS: dict[str, Way] = {
 }
 
 
+def _another_checkout(new: GroupBooking, previous: GroupBooking) -> bool:
+    """``new`` asks its places be paid by a checkout other than ``previous``'s."""
+    return _session_id(new) not in (None, _session_id(previous))
+
+
+def _dearer(group: GroupBooking) -> GroupBooking:
+    """``group`` changed in what a give-up decides (its places' price)."""
+    price = group.price.model_copy(update={"amount": group.price.amount + 100})
+    return group.model_copy(update={"price": price})
+
+
 def _none_released(system: System, group: dict[str, Any], course: str, left: int) -> None:
     """Every place of ``group`` kept, and ``course`` has the ``left`` places it had."""
     view = groups.manager_view(system, group)
@@ -72,7 +93,9 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     group = groups.book(system, course=course, colleagues=groups.COLLEAGUES[:2], **fields).json()
     first = pay_link_id(group)
     left = groups.places_left(system, course)
-    raced = race_next_save(system, monkeypatch)
+    # The save of the new checkout (after the old one's mark and expiry: ``checkout_expiry``)
+    # finds the group changed.
+    raced = race_next_save(system, monkeypatch, when=_another_checkout, change=_dearer)
     reply = give_up(system, group, 2)
 
     reply.refused(409, "group_changed")
@@ -84,7 +107,8 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
         asked: system.stripe_local("GET", f"{path}/{asked}", headers=STRIPE_KEY).json()["status"]
         for asked in (first, new)
     }
-    assert status == {new: undone, first: "open"}  # the old one still asks
+    # The old one was expired first: nothing can pay it for places no longer asked.
+    assert status == {new: undone, first: "expired"}
     _none_released(system, group, course, left)
 
 

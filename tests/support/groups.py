@@ -271,6 +271,19 @@ def give_up(system: System, group: dict[str, Any], place: int) -> Reply:
     return system.api("POST", place_path(group, place, "cancel"))
 
 
+def given_up_over_a_payment(
+    system: System, group: dict[str, Any], place: int, monkeypatch: pytest.MonkeyPatch
+) -> Reply:
+    """``place`` given up with Stripe answering the old checkout's expiry "expired" without
+    closing it, so that a payment made on it (at Stripe, its events held) still lands on a
+    checkout the group no longer uses, given back whole by the group's rule for one
+    (``domain.group_stripe_events``). A give-up expires the old checkout first and is refused
+    when Stripe says it was paid (hostile33 N11): only such an answer reaches that rule now."""
+    with monkeypatch.context() as patched:
+        patched.setattr(system.ports.payments, "expire_checkout", lambda session_id: "expired")
+        return give_up(system, group, place)
+
+
 def a_place_given_up(system: System) -> tuple[dict[str, Any], list[OutgoingEmail]]:
     """A paid group (:func:`paid_group`), its emails so far sent, whose manager then gives
     place 2 up: the group, and the emails the giving up sends."""

@@ -381,9 +381,9 @@ class Application(Model):
     def enrolment_ended(self) -> bool:
         return self.status in ENROLMENT_ENDS
 
-    def erased(self, now: datetime) -> Application:
+    def erased(self, now: datetime, *, withdraw: bool = True) -> Application:
         """This application with every answer replaced (``domain.application_erased``)."""
-        return erased_copy(self, now)
+        return erased_copy(self, now, withdraw=withdraw)
 
     def payment_refusal(self, now: datetime, *, course_open: bool) -> str | None:
         """Why this application cannot open a Checkout Session now; None when it can.

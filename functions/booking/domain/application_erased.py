@@ -14,12 +14,13 @@ if TYPE_CHECKING:
     from booking.domain.application import Application
 
 
-def erased_copy(application: Application, now: datetime) -> Application:
+def erased_copy(application: Application, now: datetime, *, withdraw: bool = True) -> Application:
     """This application with every answer replaced. A booking keeps its status and money
     (bookkeeping); anything still in a queue, a hold or an offer is withdrawn from it, so
-    its seat or its place in line moves on to the next person."""
+    its seat or its place in line moves on to the next person; not with ``withdraw`` False
+    (its checkout was paid meanwhile: the payment's event confirms the booking)."""
     withdrawn: dict[str, Any] = {}
-    if application.status in WITHDRAWN_BY_ERASURE:
+    if withdraw and application.status in WITHDRAWN_BY_ERASURE:
         invoice = application.invoice
         withdrawn = {
             "status": S.CANCELLED,

@@ -19,6 +19,11 @@ BILLING_CONTACT = "billing contact"
 MANAGER = "manager"
 
 
+# What an erasure says of a booking whose card checkout was paid before it could expire it
+# (one person's, a group's), one wording.
+PAID_MEANWHILE = "its card checkout had been paid meanwhile, so the booking stands"
+
+
 @dataclass(frozen=True)
 class ApplicationErased:
     """One application that named the person (as its applicant or its billing contact)."""
@@ -29,6 +34,7 @@ class ApplicationErased:
     role: str
     invoice_voided: bool = False
     seat_released: bool = False
+    paid_meanwhile: bool = False  # its card checkout was paid before it could be expired
     # Its cohort as organisers read it (title and first day); the id is the machine's.
     course_name: str = ""
     # How many facilitators' lists (one per cohort) sent the application were asked to delete
@@ -127,6 +133,7 @@ class ErasureReport:
                     "as": a.role,
                     "invoice_voided": a.invoice_voided,
                     "seat_released": a.seat_released,
+                    "paid_meanwhile": a.paid_meanwhile,
                     "facilitator_lists_asked": a.lists_asked,
                 }
                 for a in self.applications
@@ -186,6 +193,7 @@ def _application_said(erased: ApplicationErased) -> str:
     done = _happened(
         (erased.invoice_voided, "its open invoice was voided"),
         (erased.seat_released, "its place went back to the course"),
+        (erased.paid_meanwhile, f"{PAID_MEANWHILE}: cancel it with a refund to give it back"),
         (
             erased.lists_asked > 0,
             "the facilitators it was sent to were asked to delete their copies "
@@ -210,7 +218,7 @@ def _group_said(erased: GroupErased) -> str:
             erased.checkout_expired,
             "its unpaid card checkout was expired at Stripe, so the booking ended",
         ),
-        (erased.paid_meanwhile, "its card checkout had been paid meanwhile, so the booking stands"),
+        (erased.paid_meanwhile, PAID_MEANWHILE),
         (
             erased.seats_released > 0,
             f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course",

@@ -178,11 +178,13 @@ def settling_refused(group: GroupBooking) -> Conflict:
     )
 
 
-def being_recorded_refused() -> Conflict:
-    """The refusal of giving up a place while the group's invoice, paid at Stripe, is on its
-    way here: a new invoice for fewer places would have that payment given back whole."""
+def being_recorded_refused(*, by_card: bool = False) -> Conflict:
+    """The refusal of giving up a place while the group's invoice (or its card checkout:
+    ``by_card``), paid at Stripe, is on its way here: a new invoice or checkout for fewer
+    places would have that payment given back whole."""
+    paid = "card payment" if by_card else "payment of the invoice"
     return Conflict(
-        "your payment of the invoice has arrived and is being recorded: nothing was changed. "
+        f"your {paid} has arrived and is being recorded: nothing was changed. "
         "Please try again in a minute; each place given up is then refunded its share",
         code="payment_being_recorded",
     )

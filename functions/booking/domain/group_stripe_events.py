@@ -58,7 +58,10 @@ def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) 
         marked_for_an_act=group.replacing_invoice == object_id,
         void_asked=group.void_asked_for == object_id,
     )
-    ends = awaiting and _current(group, object_id) and not replaced
+    # A checkout an act is expiring (a place given up): the act's save ends or replaces it.
+    checkout = group.checkout
+    expiring = checkout is not None and checkout.session_id == object_id and checkout.expiring
+    ends = awaiting and _current(group, object_id) and not replaced and not expiring
     return GroupMove.LAPSED if ends else GroupMove.IGNORE
 
 

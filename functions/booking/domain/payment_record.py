@@ -34,6 +34,11 @@ class CheckoutRef(Model):
     # judged by when it settles after a start brought forward into its hold
     # (``domain.paying.completed_late``). None: not recorded (a card's, or not heard of).
     completed_at: datetime | None = None
+    # An act that ends or replaces it (a cancel, an erasure, a group's place given up) has
+    # asked Stripe to expire it, and the act's save follows (``services.checkout_expiry``):
+    # Stripe's expiry event of it ends nothing meanwhile. Left set (Stripe unanswered), the
+    # hold lapses at its end as any unpaid hold does.
+    expiring: bool = False
 
     def completed(self, session_id: str, at: datetime) -> "CheckoutRef":
         """This checkout, if it is ``session_id``, recorded as completed unpaid at ``at`` (a

@@ -176,7 +176,10 @@ def _pending(application: Application, event: CheckoutEvent) -> Decision:
 
 def _ended(application: Application, event: CheckoutEvent) -> Decision:
     # EXPIRED or FAILED: only the session that currently holds the seat can release it; an older
-    # session's expiry, or any expiry after confirmation, changes nothing.
+    # session's expiry, or any expiry after confirmation, changes nothing; nor does the expiry
+    # an act asked before its save (``CheckoutRef.expiring``): the act ends it.
+    if application.checkout is not None and application.checkout.expiring:
+        return Decision(Action.IGNORE, "expired for an act")
     if _holds_with(application, event) and application.status is S.OFFERED:
         # An offer outlives its checkouts: the seat stays theirs until the offer's deadline.
         return Decision(Action.DETACH_CHECKOUT, event.kind.value)

@@ -393,6 +393,11 @@ class ErasedApplicationOut(Model):
     as_: str = Field(alias="as", description="applicant, or billing contact")
     invoice_voided: bool = Field(description="Its open invoice was voided by the erasure")
     seat_released: bool = Field(description="Its place went back to the course")
+    paid_meanwhile: bool = Field(
+        default=False,
+        description="Its card checkout was paid before the erasure could expire it: the "
+        "booking stands, paid (cancel it with a refund to give the money back)",
+    )
     facilitator_lists_asked: int = Field(
         description="How many facilitators' lists (one per cohort) sent the application were "
         "asked to delete their copies"

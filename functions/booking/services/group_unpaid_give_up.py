@@ -6,9 +6,9 @@ booking.
 
 The old invoice is voided at Stripe before its replacement is made
 (``group_invoice_replacement``): one paid or being paid meanwhile is never replaced, and the
-give-up is refused (hostile25 F1). The old checkout is expired after the save; a payment that
-still arrives on it is not the group's current one and goes back whole
-(``domain.group_stripe_events.decide_paid``). If the group changed since it was read in what
+give-up is refused (hostile25 F1). The old checkout is expired at Stripe first too
+(``checkout_expiry``): one paid meanwhile has the give-up refused and the payment kept
+(hostile33 N11). If the group changed since it was read in what
 this change decides (the seats it holds and their price, its way to pay), what was asked of
 Stripe is undone and the manager asked to try again (nothing else changed); a change in nothing
 of that (an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
@@ -29,6 +29,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_give_ups import (
+    being_recorded_refused,
     give_up_refusal,
     hold_ends,
     refuse_once_due,
@@ -41,6 +42,7 @@ from booking.domain.invoices import InvoicePaying
 from booking.domain.place_changes import place_given_up, refuse_once_started
 from booking.domain.provider_objects import with_invoice
 from booking.domain.wording import moment_when
+from booking.services.checkout_expiry import expired_first
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
     not_replacing,
@@ -220,6 +222,20 @@ class _ByCard(_WayToPay):
         )
         return released.model_copy(update={"checkout": checkout, "hold_expires_at": hold_until})
 
+    def cleared(self, number: int, now: datetime) -> GroupBooking:
+        # The old checkout expired at Stripe first, the last place's too: one the manager paid
+        # meanwhile has the give-up refused and the payment kept (hostile33 N11).
+        del number, now
+        if self.before.checkout is None:
+            return self.before
+        return expired_first(
+            self.ports,
+            self.before,
+            self.ports.groups.save_group,
+            group_reader(self.ports, self.before.group_id),
+            being_recorded_refused(by_card=True),
+        )
+
     def told(self, new: GroupBooking, number: int) -> GroupBooking:
         return new  # no email: the answer is the manager's page, with the new total and link
 
@@ -228,8 +244,30 @@ class _ByCard(_WayToPay):
             expire_quietly(self.ports, new.checkout.session_id)
 
     def close_old(self, saved: GroupBooking) -> None:
-        if self.before.checkout is not None:
-            expire_quietly(self.ports, self.before.checkout.session_id)
+        del saved  # expired first (``cleared``)
+
+    def onto(
+        self, current: GroupBooking, new: GroupBooking, number: int, now: datetime
+    ) -> GroupBooking | None:
+        # Saved over a group that changed in nothing this change decides (Stripe's expiry
+        # event of the old checkout recorded, ending nothing: ``CheckoutRef.expiring``).
+        before, old = self.before, self.before.checkout
+        unchanged = (
+            current.status is GroupStatus.AWAITING_PAYMENT
+            and old is not None
+            and current.checkout is not None
+            and current.checkout.session_id == old.session_id
+            and (_seats(current), current.price, current.manager)
+            == (_seats(before), before.price, before.manager)
+        )
+        released = place_given_up(current, number, now) if unchanged else None
+        if released is None:
+            return None
+        if new.status is GroupStatus.LAPSED:
+            ended = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
+            return self.told(_replacing_none(ended), number)
+        kept = {"checkout": new.checkout, "hold_expires_at": new.hold_expires_at}
+        return released.model_copy(update=kept)
 
 
 def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:

@@ -13,7 +13,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import WITHDRAWN_BY_ERASURE, Application
-from booking.domain.commands import VoidInvoice
+from booking.domain.commands import ExpireCheckout, VoidInvoice
 from booking.domain.emails import EmailJob
 from booking.domain.erasure import (
     APPLICANT,
@@ -29,6 +29,7 @@ from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
+from booking.services.checkout_expiry import paid_meanwhile
 from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.emails_gone import went_for
@@ -166,6 +167,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     # that ends an invoice's hold voids it first): refused, nothing erased.
     voided = _invoices_voided_first(ports, applications)
     billed = billed_to(ports, email, applications)
+    # Their open card checkouts expired at Stripe before anything is erased: one paid
+    # meanwhile keeps its booking (hostile33 N11, N12); Stripe unanswered, nothing is erased.
+    paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a)}
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
     invoices = invoices_of_person(
@@ -181,7 +185,9 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
     invoices = [*invoices, *later]
     if not applications and not groups and not billed:
         raise NotFound(NOTHING_HELD)
-    erased = [_erase_applicant(ports, a, voided) for a in applications]
+    erased = [
+        _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
+    ]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
@@ -263,33 +269,56 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
     return frozenset(voided)
 
 
+def _checkout_paid_meanwhile(ports: Ports, application: Application) -> bool:
+    """``application``'s open checkout, which its erasure withdraws, expired at Stripe first
+    (``checkout_expiry``): True when Stripe says it was paid meanwhile."""
+    checkout = application.checkout
+    withdrawn = application.status in WITHDRAWN_BY_ERASURE
+    if not withdrawn or checkout is None or checkout.completed_at is not None:
+        return False  # none open, or a bank debit of it settling (given back if it arrives)
+    if ExpireCheckout(checkout.session_id) not in closing(application, ports.clock()):
+        return False
+    return paid_meanwhile(ports, application)
+
+
 def _erase_applicant(
-    ports: Ports, application: Application, voided: frozenset[str]
+    ports: Ports, application: Application, voided: frozenset[str], *, paid: bool
 ) -> ApplicationErased:
+    """``application`` erased as its applicant's; ``voided``: the invoices voided first
+    (``_invoices_voided_first``); ``paid``: its checkout was paid meanwhile, so the booking
+    stands (the payment's event confirms it), its answers erased."""
     said = ApplicationErased(
-        application.application_id, application.reference_or_id, application.course_id, APPLICANT
+        application.application_id,
+        application.reference_or_id,
+        application.course_id,
+        APPLICANT,
+        paid_meanwhile=paid,
     )
-    before, saved, asked = _erase_one(ports, application)
+    before, saved, asked = _erase_one(ports, application, withdraw=not paid)
     if before is None or saved is None:
         return said  # gone meanwhile (retention)
     said = replace(said, lists_asked=len(asked))
     if (code := certificate_code(before)) is not None:
         ports.repository.forget_certificate(code)  # its verification page answers 404
     expire_move_checkout(ports, before)  # nobody can pay for the move erased with it
-    if before.status not in WITHDRAWN_BY_ERASURE:
+    if paid or before.status not in WITHDRAWN_BY_ERASURE:
         return said
-    # What was voided first is not voided a second time after the save.
-    first = {VoidInvoice(invoice_id) for invoice_id in voided}
+    # What was voided or expired first (marked: ``_invoices_voided_first``,
+    # ``_checkout_paid_meanwhile``) is not voided or expired a second time after the save.
+    first: set[object] = {VoidInvoice(invoice_id) for invoice_id in voided}
+    if before.checkout is not None and before.checkout.expiring:
+        first.add(ExpireCheckout(before.checkout.session_id))
     after = [c for c in closing(before, ports.clock()) if c not in first]
     clean_up(ports, saved, tuple(after))
     return replace(said, invoice_voided=before.has_open_invoice(), seat_released=before.seat_held)
 
 
 def _erase_one(
-    ports: Ports, application: Application
+    ports: Ports, application: Application, *, withdraw: bool = True
 ) -> tuple[Application | None, Application | None, tuple[EmailJob, ...]]:
     """Erase one application: it as it was just before, as stored after (None, None if it
-    had gone), and what its facilitators' lists were asked."""
+    had gone), and what its facilitators' lists were asked. ``withdraw``: what is on its way
+    is withdrawn (not when its checkout was paid meanwhile)."""
     first: Application | None = application
 
     def erase(
@@ -300,7 +329,7 @@ def _erase_one(
         # Each list of facilitators sent the application is asked to delete it, in the
         # erasure's own save (``domain.facilitators_told.delete_your_copy``).
         asked = delete_your_copy(current, went_for(ports, current)[0])
-        erased = current.erased(ports.clock()).with_emails(*asked)
+        erased = current.erased(ports.clock(), withdraw=withdraw).with_emails(*asked)
         return current, ports.repository.save(erased, current), asked
 
     return retried(

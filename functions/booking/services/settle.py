@@ -6,7 +6,9 @@ it is for, so a crash in between repeats the same refund, never a second one; a 
 invoice is asked for before it too, and its answer saved with the change. Clean-up (voiding an
 invoice, expiring a checkout) comes after the save, so Stripe's own events for it find the
 application changed already, and what Stripe answers is recorded at once: what the roster,
-the console and the exports say of an invoice is what Stripe holds. A seat the change frees goes
+the console and the exports say of an invoice is what Stripe holds. An organiser's act closes
+the open invoice or checkout first instead, refused if it was paid meanwhile
+(``act_voiding``, ``checkout_expiry``). A seat the change frees goes
 to the waiting list. A lost race decides again from a fresh read; a confirmation that finds no
 seat decides again without one.
 """
@@ -53,6 +55,7 @@ from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_sho
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
 from booking.domain.statuses import ApplicationStatus as S
 from booking.services.act_voiding import refuse_unless_still, voided_already, voided_first_for
+from booking.services.checkout_expiry import expired_already, expired_first_for
 from booking.services.concurrency import (
     concurrent_update,
     course_of,
@@ -133,12 +136,14 @@ def settle_money(
         decided = settle(application, fact, situation)
         so_far.refunds = so_far.refunds or _asks_refunds(decided)
         application, voided = voided_first_for(ports, fact, application, decided)
+        application, expired = expired_first_for(ports, fact, application, decided)
 
         def carry(decision: Settlement) -> Settled:
             # The act's own save clears the invoice's mark (``voided_first``'s) and records it
             # void, as Stripe holds it: not asked of Stripe a second time after the save.
             if voided is not None:
                 decision = voided_already(decision, voided)
+            decision = expired_already(decision, expired) if expired else decision  # likewise
             made = so_far.made
             return _carry_out(ports, course, application, decision, claim, asked=asked, made=made)
 

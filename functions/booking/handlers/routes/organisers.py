@@ -174,6 +174,10 @@ ORGANISERS: tuple[Route, ...] = (
         "come (nothing changed, the invoice not voided under the payment: a mark the "
         "void's try wrote is taken back, so the version moves); 503 when Stripe "
         "does not answer the void (pressing again completes it). "
+        "A booking's open card checkout is expired at Stripe before the cancel is saved: 409 "
+        "payment_being_recorded when Stripe says it was paid meanwhile (nothing changed, the "
+        "payment kept: its event confirms the booking); 503 when Stripe does not answer "
+        "(pressing again completes it). "
         "409 refund_failed_at_stripe for a booking whose refund failed at Stripe and whose "
         "money is still held: nothing is refunded or written (give it back by hand). "
         "Cancelled already otherwise: 200, nothing changed. With `seen` (the application's, as "
@@ -356,12 +360,15 @@ ORGANISERS: tuple[Route, ...] = (
         "erasePerson",
         "Erase one person's data (an anonymised financial record stays)",
         {"200": json_answer("ErasureOut", "What was erased")},
-        errors=(404, 409),
-        description="What was still on its way is withdrawn: an open checkout expired, an "
-        "open invoice of their booking voided at Stripe before anything is erased. 409 "
-        "`payment_settling` (or `payment_being_recorded`) while the employer's payment of "
-        "such an invoice is on its way (a bank debit processing): nothing erased; erase "
-        "them once the bank confirms the payment or says it failed.",
+        errors=(404, 409, 503),
+        description="What was still on its way is withdrawn: an open invoice of their booking "
+        "voided at Stripe before anything is erased. 409 `payment_settling` (or "
+        "`payment_being_recorded`) while the employer's payment of such an invoice is on its "
+        "way (a bank debit processing): nothing erased; erase them once the bank confirms the "
+        "payment or says it failed. An open card checkout of theirs is expired at Stripe "
+        "first: paid meanwhile, the booking stands, paid, and the answer says so "
+        "(`paid_meanwhile`); 503 when Stripe does not answer, nothing erased yet (pressing "
+        "again completes it).",
         parameters=(_PERSON,),
         tags=TAGS,
     ),
