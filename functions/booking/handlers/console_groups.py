@@ -69,11 +69,7 @@ def void_group_invoice(group_id: str) -> Response[str]:
     try:
         voided = group_invoice_void.void_group_invoice(ports(), group_id)
     except (Conflict, DependencyUnavailable) as refused:
-        # The group exists (an unknown one is a 404 before anything is asked): its course's
-        # page again, saying why not.
-        found = course_group_bookings(find_group(ports(), group_id).course_id)
-        page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
-        return html_page(http.status_for(refused), page)
+        return _refused_on_the_card(group_id, refused)
     return after_action(
         f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
     )
@@ -84,9 +80,15 @@ def resend_group_invoice(group_id: str) -> Response[str]:
     try:
         sent = group_invoice_resend.resend_group_invoice(ports(), group_id)
     except (Conflict, DependencyUnavailable) as refused:
-        found = course_group_bookings(find_group(ports(), group_id).course_id)
-        page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
-        return html_page(http.status_for(refused), page)
+        return _refused_on_the_card(group_id, refused)
     return after_action(
         f"/console/courses/{quote(sent.course_id)}/group-bookings", GROUP_INVOICE_RESENT
     )
+
+
+def _refused_on_the_card(group_id: str, refused: Conflict | DependencyUnavailable) -> Response[str]:
+    """The group exists (an unknown one is a 404 before anything is asked): its course's group
+    bookings page again, saying why not."""
+    found = course_group_bookings(find_group(ports(), group_id).course_id)
+    page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
+    return html_page(http.status_for(refused), page)

@@ -32,13 +32,13 @@ def early_mistakes(
     elif not is_valid_course_id(values.get("course_id", "")):
         mistakes["course_id"] = say(COURSE_ID_RULE)
     for row, typed in enumerate(sessions):
-        start, end = _time(typed.get("start_time", "")), _time(typed.get("end_time", ""))
+        start, end = typed_time(typed.get("start_time", "")), typed_time(typed.get("end_time", ""))
         if start is not None and end is not None and not ends_after_start(start, end):
             mistakes[f"session-{row}-end_time"] = say(ENDS_BEFORE_IT_STARTS)
     return mistakes
 
 
-def _time(typed: str) -> time | None:
+def typed_time(typed: str) -> time | None:
     """The wall-clock time typed (one with an offset is refused by the definition's check)."""
     try:
         read = time.fromisoformat(typed)

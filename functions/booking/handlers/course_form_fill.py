@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from booking.domain.course import CourseDefinition
 from booking.handlers.course_form import CourseForm, blank_sessions, form_of
+from booking.handlers.course_form_checks import typed_time
 from booking.services.course_drafts import FollowUpIds, Programme
 
 FOLLOW_UP = "follow_up"
@@ -80,7 +81,7 @@ def with_ids_made(form: CourseForm, follow_ups: FollowUpIds) -> CourseForm:
 
 def _follow_up_id(row: dict[str, str], zone: str, follow_ups: FollowUpIds, used: set[str]) -> str:
     day = _day(row.get("date", ""))
-    times = [_time(row.get(name, "")) for name in ("start_time", "end_time")]
+    times = [typed_time(row.get(name, "")) for name in ("start_time", "end_time")]
     if day is None or None in times:
         return ""
     try:
@@ -102,11 +103,3 @@ def _day(typed: str) -> date | None:
         return date.fromisoformat(typed)
     except ValueError:
         return None
-
-
-def _time(typed: str) -> time | None:
-    try:
-        read = time.fromisoformat(typed)
-    except ValueError:
-        return None
-    return read if read.tzinfo is None else None
