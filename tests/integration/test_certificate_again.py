@@ -41,16 +41,7 @@ def _closed(
     system.clock_offset += timedelta(days=10)
     [session] = [s["key"] for s in system.admin("GET", REGISTER).json()["sessions"]]
     for booking, mark in ((ada, "attended"), (bo, "absent")):
-        reply = system.admin(
-            "POST",
-            f"{REGISTER}/marks",
-            json_body={
-                "application_id": booking["application_id"],
-                "session": session,
-                "mark": mark,
-            },
-        )
-        assert reply.status == 200, reply.body
+        system.mark_attendance(COURSE, booking["application_id"], session, mark)
     assert system.admin("POST", f"{REGISTER}/close").status == 200
     system.deliver_emails()
     return ada, bo

@@ -60,16 +60,7 @@ def test_the_course_list_and_the_roster_say_who_completed(system: System) -> Non
     sessions = [s["key"] for s in system.admin("GET", REGISTER).json()["sessions"]]
     for booking, mark in ((ada, "attended"), (bo, "absent")):
         for session in sessions:
-            reply = system.admin(
-                "POST",
-                f"{REGISTER}/marks",
-                json_body={
-                    "application_id": booking["application_id"],
-                    "session": session,
-                    "mark": mark,
-                },
-            )
-            assert reply.status == 200, reply.body
+            system.mark_attendance(COURSE, booking["application_id"], session, mark)
     assert system.admin("POST", f"{REGISTER}/close").status == 200
     browser.sign_in()
     after = text_of(browser.get(page).body)

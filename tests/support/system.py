@@ -447,6 +447,16 @@ class System:
         path = f"/v1/invoices/{invoice_id}/pay"
         return self.stripe_local("POST", path, b"paid_out_of_band=true", {**STRIPE_KEY, **FORM})
 
+    def mark_attendance(self, course_id: str, application_id: str, session: str, mark: str) -> None:
+        """The organisers' register marks ``application_id`` ``mark`` at ``session`` of
+        ``course_id`` (``POST /admin/courses/{id}/register/marks``), which must be taken."""
+        reply = self.admin(
+            "POST",
+            f"/courses/{course_id}/register/marks",
+            json_body={"application_id": application_id, "session": session, "mark": mark},
+        )
+        assert reply.status == 200, reply.body
+
     def grant_bursary(self, application: Mapping[str, Any], amount: object) -> Reply:
         """An organiser funds ``amount`` (minor units) of the application's place; any JSON
         value may be sent, as the tests of bad amounts do."""
