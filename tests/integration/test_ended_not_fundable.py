@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from booking.domain.errors import Conflict
+from booking.domain.page_seen import Seen
 from booking.domain.settlement import BursaryGranted
 from booking.services.lifecycle import sweep
 from booking.services.settle import settle_money
@@ -73,7 +74,10 @@ def test_a_grant_read_before_the_turning_down_is_refused_by_its_decision(system:
 
     with pytest.raises(Conflict) as refused:
         settle_money(
-            system.ports, first["application_id"], BursaryGranted(20000, seen=0), first=read_before
+            system.ports,
+            first["application_id"],
+            BursaryGranted(20000, seen=Seen().or_fact("bursary", "0")),
+            first=read_before,
         )
 
     assert refused.value.code == "not_fundable"

@@ -134,8 +134,7 @@ def transfer(application_id: str) -> Response[str]:
             already = False
         else:
             moved = transfers.transfer_booking(ports(), application_id, chosen, **shown)
-            done, already = moved.application, moved.already
-        offered = moved.offered
+            done, already, offered = moved.application, moved.already, moved.offered
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)
     # Said from what this request did: a repeat (a double click, Back and send) did nothing.
