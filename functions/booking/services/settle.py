@@ -127,9 +127,7 @@ def settle_money(
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or first.price is None:
-        # Only a bursary needs the course (a replacement invoice's terms and line), and an
-        # application stored before prices were recorded its price.
-        course = course_of(ports, first)
+        course = course_of(ports, first)  # a bursary's invoice terms, or a price unrecorded
     # Whether the payment is late, decided once from the first read (its course read at most
     # once): a retry's fresh read changes nothing of when the checkout completed.
     late = _paid_late(ports, first, fact, ports.clock(), course_now)
