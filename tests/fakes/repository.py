@@ -454,6 +454,19 @@ class FakeRepository:
         ids.add(application.application_id)
         return True
 
+    def give_back_holding(self, application: Application, holding: Holding) -> bool:
+        mine = self.holdings.get(application.application_id, set())
+        if holding not in mine:
+            return False
+        stored = self.applications.get(application.application_id)
+        if stored is None or stored.version != application.version:
+            raise StaleWrite("application changed concurrently")
+        if holding.thing is Limited.CODE_USE and holding.of not in self.codes:
+            raise StaleWrite("the code of this application is gone")
+        mine.discard(holding)
+        self._count(holding, -1)
+        return True
+
     def forget_person(self, email: str, application_ids: list[str]) -> None:
         digest = address_digest(email)
         for application_id in application_ids:

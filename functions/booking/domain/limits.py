@@ -101,6 +101,19 @@ def holds_code_use(application: Application) -> bool:
     return application.status in ON_THE_WAY and application.status is not ApplicationStatus.EXPIRED
 
 
+def code_use_kept_by_expiry(application: Application) -> Holding | None:
+    """The code use an expired ``application`` was stored holding by the rule before
+    :func:`holds_code_use` gave an expired hold's use back (review24 F9), for the backfill to
+    give back where its item is still stored; None when it holds its use by today's rule, or
+    has none to hold."""
+    discount = application.discount
+    if discount is None or application.status is not ApplicationStatus.EXPIRED:
+        return None
+    if holds_code_use(application):
+        return None
+    return Holding(Limited.CODE_USE, code_key(code_course(application), discount.code))
+
+
 def holdings(application: Application | None) -> frozenset[Holding]:
     """Every limited thing ``application`` holds in its current state (None: not stored)."""
     if application is None:
