@@ -15,9 +15,11 @@ since, another Python) is compiled as before; the methods are the same either wa
 
 The code lives in this module's bytecode cache, ``__pycache__/dataclass_code.<tag>.marshal``
 (``PYTHONPYCACHEPREFIX`` is honoured, as for ``.pyc`` files), with the interpreter's magic
-number: a file written by another Python version is not read. ``BOOKING_RECORD_DATACLASS_CODE``
-set makes a process record what it compiled there when it exits (the bundle, and the bench's
-warm-up run that writes bytecode).
+number: a file written by another Python version is not read. Its regular expressions are read
+only when the full ``sys.version`` is the recording's too (review24 F1): ``re``'s parser and
+compiler may change their output in a patch release, which neither magic number follows.
+``BOOKING_RECORD_DATACLASS_CODE`` set makes a process record what it compiled there when it
+exits (the bundle, and the bench's warm-up run that writes bytecode).
 
 Forward references are the same kind of work: ``typing.ForwardRef`` compiles the text of a type
 written as a string (a ``TypedDict``'s field, an annotation under ``from __future__ import
@@ -36,6 +38,8 @@ import dataclasses
 import marshal
 import os
 import re
+import sys
+import threading
 import typing
 from importlib.util import MAGIC_NUMBER, cache_from_source
 from types import CodeType
@@ -47,14 +51,18 @@ RECORD_VARIABLE = "BOOKING_RECORD_DATACLASS_CODE"
 # not hold. The mode is ``compile``'s: "exec" for a dataclass's methods, "eval" for a forward
 # reference's type.
 _held: dict[tuple[str, str], CodeType] = {}
-_compiled: dict[tuple[str, str], CodeType] = {}
+_compiled: dict[tuple[str, str], CodeType] = {}  # filled only while recording (review24 F2)
+_recording = False
 
 # A regular expression's (pattern, flags) -> the rest of the arguments its ``_sre.compile`` was
 # given: the flags the pattern set itself added, its matcher's code, its groups and their names.
 PatternKey = tuple[str | bytes, int]
 MadePattern = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _held_patterns: dict[PatternKey, MadePattern] = {}
-_compiled_patterns: dict[PatternKey, MadePattern] = {}
+_compiled_patterns: dict[PatternKey, MadePattern] = {}  # likewise, only while recording
+# What ``_sre.compile`` was last given on this thread: the pattern and its making (review24 F2:
+# two threads compiling at once never note one pattern's making under the other's key).
+_noted = threading.local()
 # The standard library's, for the patterns not held (re's module; ``_compiler`` is private).
 _re_compiler: Any = re._compiler  # type: ignore[attr-defined]
 _standard_compile_pattern = _re_compiler.compile
@@ -70,18 +78,19 @@ def cache_file() -> str:
 
 def _read(path: str) -> Record:
     """The code and patterns held in ``path``; nothing when it is missing, unreadable or another
-    version's."""
+    version's, and no pattern when another patch release of this version wrote it."""
     try:
         with open(path, "rb") as held_file:
             # The asset's own file, written by the bundle as its .pyc files are.
-            magic, held, sre_magic, patterns = marshal.loads(held_file.read())  # noqa: S302
+            record = marshal.loads(held_file.read())  # noqa: S302
+        magic, held, sre_magic, patterns, version = record
     except (OSError, EOFError, ValueError, TypeError):
         return {}, {}
     if (magic, sre_magic) != (MAGIC_NUMBER, _sre.MAGIC):
         return {}, {}
     if not (isinstance(held, dict) and isinstance(patterns, dict)):
         return {}, {}
-    return held, patterns
+    return held, patterns if version == sys.version else {}
 
 
 def _code_of(source: str, mode: str) -> CodeType:
@@ -91,7 +100,8 @@ def _code_of(source: str, mode: str) -> CodeType:
     code = _held.get(key) or _compiled.get(key)
     if code is None:
         code = compile(source, "<string>", mode, dont_inherit=True)
-        _compiled[key] = code
+        if _recording:
+            _compiled[key] = code
     return code
 
 
@@ -132,9 +142,7 @@ def _eval(source: Any, globals: Any, locals: Any = None, /) -> Any:
 
 class _SreNoting:
     """``_sre`` as ``re._compiler`` sees it while it compiles a pattern not held: what it gives
-    ``_sre.compile`` is noted, for the record."""
-
-    made: MadePattern | None = None
+    ``_sre.compile`` is noted on the calling thread, for the record."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_sre, name)
@@ -149,7 +157,8 @@ class _SreNoting:
         indexgroup: tuple[str | None, ...],
     ) -> re.Pattern[Any]:
         # As plain ints: the code holds ``re``'s named opcodes, which marshal does not write.
-        self.made = (int(flags), list(map(int, code)), groups, dict(groupindex), tuple(indexgroup))
+        made_of = (int(flags), list(map(int, code)), groups, dict(groupindex), tuple(indexgroup))
+        _noted.made = (pattern, made_of)
         made = _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
         return cast("re.Pattern[Any]", made)
 
@@ -165,10 +174,13 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
     made = _held_patterns.get(key)
     if made is not None:
         return cast("re.Pattern[Any]", _sre.compile(pattern, *made))
-    _sre_noting.made = None
+    if not _recording:  # nothing kept of a pattern not held (one made from input, say)
+        return cast("re.Pattern[Any]", _standard_compile_pattern(pattern, flags))
+    _noted.made = None
     compiled = cast("re.Pattern[Any]", _standard_compile_pattern(pattern, flags))
-    if _sre_noting.made is not None:
-        _compiled_patterns[key] = _sre_noting.made
+    noted: tuple[str | bytes, MadePattern] | None = getattr(_noted, "made", None)
+    if noted is not None and noted[0] is pattern:  # this call's own making, none other's
+        _compiled_patterns[key] = noted[1]
     return compiled
 
 
@@ -176,7 +188,8 @@ def use_recorded() -> None:
     """Let ``dataclasses``, ``typing`` and ``re`` use the recorded code (Lambda;
     ``booking/__init__.py``). With nothing recorded and nothing to record, they are left as
     they are."""
-    recording = bool(os.environ.get(RECORD_VARIABLE))
+    global _recording  # set once, at the init
+    recording = _recording = bool(os.environ.get(RECORD_VARIABLE))
     held, patterns = _read(cache_file())
     _held.update(held)
     _held_patterns.update(patterns)
@@ -208,5 +221,6 @@ def _record() -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     partial = f"{path}.{os.getpid()}"
     with open(partial, "wb") as written:
-        written.write(marshal.dumps((MAGIC_NUMBER, every, _sre.MAGIC, every_pattern)))
+        record = (MAGIC_NUMBER, every, _sre.MAGIC, every_pattern, sys.version)
+        written.write(marshal.dumps(record))
     os.replace(partial, path)

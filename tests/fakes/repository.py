@@ -37,9 +37,11 @@ from booking.domain.limits import (
     Holding,
     HoldingChanges,
     Limited,
+    already_held,
     code_key,
     counter_moves,
     holding_changes,
+    outliving_claims,
 )
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import payments_recorded, provider_objects
@@ -260,6 +262,9 @@ class FakeRepository:
     ) -> Application:
         stored = stored_application(new, previous)
         held = holding_changes(previous, stored)
+        # What its holding items hold already is not claimed again (``limits.already_held``).
+        mine = self.holdings.get(stored.application_id, set())
+        held = already_held(held, frozenset(h for h in outliving_claims(held) if h in mine))
         # The conditions, all checked before anything changes (one transaction). A booking
         # moved to another cohort moves the counters of both courses.
         self._check_version(stored, previous)
@@ -447,6 +452,19 @@ class FakeRepository:
         if stored is None or stored.version != application.version:
             raise StaleWrite("application changed concurrently")
         ids.add(application.application_id)
+        return True
+
+    def give_back_holding(self, application: Application, holding: Holding) -> bool:
+        mine = self.holdings.get(application.application_id, set())
+        if holding not in mine:
+            return False
+        stored = self.applications.get(application.application_id)
+        if stored is None or stored.version != application.version:
+            raise StaleWrite("application changed concurrently")
+        if holding.thing is Limited.CODE_USE and holding.of not in self.codes:
+            raise StaleWrite("the code of this application is gone")
+        mine.discard(holding)
+        self._count(holding, -1)
         return True
 
     def forget_person(self, email: str, application_ids: list[str]) -> None:

@@ -18,7 +18,7 @@ from tests.integration.test_who_pays import apply
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import when_stripe_is_asked
-from tests.support.invoiced import BILLING, bank_says, debit_begun
+from tests.support.invoiced import BILLING, INVOICED, bank_says, debit_begun
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -113,3 +113,61 @@ def test_the_console_says_the_refusal_in_words(system: System) -> None:
     assert refused.status == 409, refused.body
     assert "Nothing was erased: erase this person once the bank" in text_of(refused.body)
     assert not system.stored(booked).is_erased
+
+
+def test_a_write_landing_as_stripe_voids_the_invoice_still_erases(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The application written while Stripe voids its invoice (a save changing nothing the
+    erasure decides, as an email recorded does): the void is counted, the erasure goes on and
+    is answered 200, the invoice recorded void and unmarked, never a 500 with the invoice void
+    and nothing erased (review24 F5)."""
+    booked = _booked(system)
+    invoice_id = invoice_id_of(booked)
+    repo = system.ports.repository
+
+    def a_write() -> None:
+        current = repo.get_application(booked["application_id"])
+        assert current is not None
+        repo.save(current.model_copy(update={"updated_at": current.updated_at}), current)
+
+    when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", a_write)
+
+    answer = system.admin("DELETE", f"/people/{PERSON}")
+
+    assert answer.status == 200, answer.body
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    stored = system.stored(booked)
+    assert (stored.is_erased, stored.status.value) == (True, "cancelled")
+    assert stored.invoice is not None
+    assert (stored.invoice.status, stored.invoice.voiding) == ("void", None)
+
+
+def test_a_second_void_refused_after_the_first_says_what_was_voided(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two bookings on open invoices; Stripe voids the first, then refuses the second's (a
+    bank debit of it begun just then): nothing is erased, and the refusal says the first
+    invoice was cancelled and its booking ended (it ends now by its void, not half an hour
+    later by the sweep, nor said as though nothing changed)."""
+    first = _booked(system)
+    system.put_course("invoiced-two", {**system.course_file(INVOICED), "capacity": 5})
+    second = dict(apply(system, course="invoiced-two", email=PERSON, **BILLING).json())
+    assert second["status"] == "awaiting_invoice_payment", second
+    later = invoice_id_of(second)
+    begin: Callable[[], int] = lambda: (  # noqa: E731
+        system.stripe_local("POST", f"/invoices/{later}/pay", b"async=true", FORM).status
+    )
+    when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{later}/void", begin)
+
+    refused = system.admin("DELETE", f"/people/{PERSON}").refused(409, "payment_settling")
+
+    assert "was already cancelled at Stripe, so that booking has ended" in refused["message"]
+    assert "Nothing was erased" in refused["message"]
+    assert system.stripe_invoice(invoice_id_of(first))["status"] == "void"
+    ended = system.stored(first)
+    assert (ended.is_erased, ended.status.value) == (False, "expired")
+    assert ended.invoice is not None
+    assert ended.invoice.voiding is None
+    kept = system.stored(second)
+    assert (kept.is_erased, kept.status.value) == (False, "awaiting_invoice_payment")

@@ -2,7 +2,9 @@
 (``services.group_replacement_sweep``): it acts only on the group as it is, read again
 consistently, never on the index's possibly stale copy (review22 F7); and a completion
 refused for good ends the group at once by the void, as ``replacement_not_made``, never asked
-of Stripe again (review22 F2, and not left holding its places until its hold ends).
+of Stripe again (review22 F2, and not left holding its places until its hold ends); one
+refused for a race (the group written under its save) leaves the mark for the next run, which
+completes it (review24 F10).
 
 Through the real handlers, moto and the Stripe stand-in; Stripe's failure made at the
 in-process Stripe client (the port's HTTP seam)."""
@@ -23,6 +25,8 @@ from tests.support.groups import (
     invoices_made,
     manager_view,
     pay_link_id,
+    replaced_for_two,
+    when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED
 from tests.support.stripe_client import posts_fail
@@ -88,6 +92,36 @@ def test_a_refused_completion_ends_the_group_at_once_by_its_void(
     reads = invoice_reads(system, old)
     system.scheduled_run(system.now() + timedelta(minutes=12))
     assert invoice_reads(system, old) == reads
+
+
+def test_a_completion_that_loses_a_race_is_completed_by_the_next_run(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group written while the sweep asks Stripe for the new invoice (its billing contact's
+    address put right): the completion's save is refused (``group_changed``), a race the next
+    run does not meet. The group is not ended for it: every kept place is held, and the next
+    run makes the new invoice for the two places kept."""
+    group, old = _half_done(system, monkeypatch)
+    left = system.course(INVOICED)["places_left"]
+    store = system.ports.groups
+
+    def billing_put_right() -> None:
+        current = system.stored_group(group)
+        assert current.billing is not None
+        billing = current.billing.model_copy(update={"billing_email": "accounts@example.org"})
+        store.save_group(current.model_copy(update={"billing": billing}), current)
+
+    when_stripe_is_asked(system, monkeypatch, "/v1/invoices", billing_put_right)
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+    monkeypatch.undo()
+
+    raced = system.stored_group(group)
+    assert (raced.status.value, raced.ended_because) == ("awaiting_invoice_payment", None)
+    assert (raced.replacing_invoice, raced.replacing_place) == (old, 2)
+    assert system.course(INVOICED)["places_left"] == left
+
+    system.scheduled_run(system.now() + timedelta(minutes=12))
+    replaced_for_two(system, group, old, left)
 
 
 def test_another_give_up_while_one_is_half_done_is_refused_naming_it(

@@ -16,6 +16,7 @@ import pytest
 from booking.services.lifecycle import sweep
 from booking.services.offer_declines import decline_offer
 from tests.support.applications import invoice_id_of, session_id_of
+from tests.support.groups import when_stripe_is_asked
 from tests.support.invoiced import ACCOUNTS, BILLING, debit_begun
 from tests.support.system import System
 
@@ -124,3 +125,67 @@ def test_a_decline_stopped_after_its_void_is_completed_by_the_sweep(
 
     assert system.stored(first).status_reason == "offer_declined"
     assert system.status_of(second)["status"] == "offered"
+
+
+def _email_recorded(system: System, application: dict[str, Any]) -> None:
+    """A write changing nothing the decline decides (as the mailer's record of an email)."""
+    repo = system.ports.repository
+    current = repo.get_application(application["application_id"])
+    assert current is not None
+    repo.save(current.model_copy(update={"updated_at": system.now()}), current)
+
+
+def _declined_and_offered_on(
+    system: System, first: dict[str, Any], second: dict[str, Any], reply: Any
+) -> None:
+    assert reply.status == 200, reply.body
+    assert system.stripe_invoice(invoice_id_of(first))["status"] == "void"
+    stored = system.stored(first)
+    assert (stored.status_reason, stored.seat_held) == ("offer_declined", False)
+    assert stored.invoice is not None
+    assert (stored.invoice.status, stored.invoice.voiding) == ("void", None)
+    assert system.status_of(second)["status"] == "offered"  # at once, no sweep run
+
+
+def test_a_write_between_the_read_and_the_mark_still_turns_the_offer_down(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The application written after the decline read it, before its mark (review24 F8): the
+    mark is decided again on a fresh read, never a 500 with nothing changed."""
+    first, second = _offered_then_invoiced(system)
+    repo = system.ports.repository
+    courses_read = repo.get_course
+    written: list[bool] = []
+
+    def written_as_the_course_is_read(course_id: str) -> Any:  # after the decline's read
+        if not written:
+            written.append(True)
+            _email_recorded(system, first)
+        return courses_read(course_id)
+
+    monkeypatch.setattr(repo, "get_course", written_as_the_course_is_read)
+    reply = _decline(system, first)
+    monkeypatch.undo()
+
+    assert written == [True]
+    _declined_and_offered_on(system, first, second, reply)
+
+
+def test_a_write_while_stripe_voids_still_turns_the_offer_down(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The application written while Stripe voids the invoice: the void stands, the decline
+    goes on to its end at once (not left to the sweep half an hour later)."""
+    first, second = _offered_then_invoiced(system)
+    invoice_id = invoice_id_of(first)
+    when_stripe_is_asked(
+        system,
+        monkeypatch,
+        f"/v1/invoices/{invoice_id}/void",
+        lambda: _email_recorded(system, first),
+    )
+
+    reply = _decline(system, first)
+    monkeypatch.undo()
+
+    _declined_and_offered_on(system, first, second, reply)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.support.lambda_init import lambda_env, last_line_printed
 
 # Every method of every dataclass the webhook's init defines, as its code: instructions,
@@ -148,15 +150,89 @@ def test_a_record_of_another_python_is_not_read(tmp_path: Path) -> None:
     record = _record_file(tmp_path)
     import marshal
 
-    magic, held, sre_magic, patterns = marshal.loads(record.read_bytes())  # noqa: S302
+    magic, held, sre_magic, patterns, version = marshal.loads(record.read_bytes())  # noqa: S302
     for other in ((b"\x00\x00\r\n", sre_magic), (magic, sre_magic + 1)):
-        record.write_bytes(marshal.dumps((other[0], held, other[1], patterns)))
+        record.write_bytes(marshal.dumps((other[0], held, other[1], patterns, version)))
 
         answer = _init(tmp_path)
         assert not answer["hooked"]
         assert answer["held"] == 0
         assert not answer["patterns_held"]
         assert len(answer["methods"]) > 100  # type: ignore[arg-type]
+
+
+def test_another_patch_release_reads_the_code_but_no_pattern(tmp_path: Path) -> None:
+    """Recorded by another patch release of this Python (the same magic numbers, another
+    ``sys.version``): its compiled code is read, its regular expressions are not, since ``re``
+    may make other code of the same pattern there (review24 F1)."""
+    _init(tmp_path, record=True)
+    record = _record_file(tmp_path)
+    import marshal
+
+    magic, held, sre_magic, patterns, version = marshal.loads(record.read_bytes())  # noqa: S302
+    assert patterns
+    record.write_bytes(marshal.dumps((magic, held, sre_magic, patterns, version + " (other)")))
+
+    answer = _init(tmp_path)
+    assert answer["hooked"]
+    assert answer["held"] == len(held)
+    assert not answer["patterns_held"]
+
+
+def test_a_process_not_recording_keeps_nothing_it_compiled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not recording, what is compiled that the record does not hold (a class since added, a
+    pattern made from input) is not kept for the container's life (review24 F2)."""
+    from booking import dataclass_code
+
+    monkeypatch.setattr(dataclass_code, "_recording", False, raising=False)
+    monkeypatch.setattr(dataclass_code._re_compiler, "_sre", dataclass_code._sre_noting)
+    text, pattern = "len('kept nowhere')", "made-from-input-[xyz]+"
+
+    assert eval(dataclass_code._code_of(text, "eval")) == 12  # noqa: S307
+    assert dataclass_code._compile_pattern(pattern, 0).fullmatch("made-from-input-xy")
+
+    assert ("eval", text) not in dataclass_code._compiled
+    assert (pattern, 0) not in dataclass_code._compiled_patterns
+
+
+def test_patterns_compiled_on_two_threads_at_once_are_each_noted_as_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Recording, a pattern compiled on one thread while another compiles another (the second
+    made between the first's making and its noting) is noted under its own key, never the
+    other's making (review24 F2)."""
+    import re
+    import threading
+
+    from booking import dataclass_code
+
+    monkeypatch.setattr(dataclass_code, "_recording", True)
+    monkeypatch.setattr(dataclass_code, "_compiled_patterns", {})
+    monkeypatch.setattr(dataclass_code._re_compiler, "_sre", dataclass_code._sre_noting)
+    standard = dataclass_code._standard_compile_pattern
+    other_done = threading.Event()
+
+    def first_waits_for_the_other(pattern: str, flags: int) -> re.Pattern[str]:
+        made = standard(pattern, flags)
+        if pattern == "first-[a-z]+":  # made; the other thread compiles before it is noted
+            thread = threading.Thread(
+                target=lambda: dataclass_code._compile_pattern("other-[0-9]+", 0)
+            )
+            thread.start()
+            thread.join()
+            other_done.set()
+        return made  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(dataclass_code, "_standard_compile_pattern", first_waits_for_the_other)
+    dataclass_code._compile_pattern("first-[a-z]+", 0)
+
+    assert other_done.is_set()
+    noted = dataclass_code._compiled_patterns
+    for pattern in ("first-[a-z]+", "other-[0-9]+"):
+        made = noted[(pattern, 0)]
+        assert dataclass_code._sre.compile(pattern, *made) == standard(pattern, 0)
 
 
 def test_a_damaged_record_is_not_read(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking resend-group-invoice GROUP_ID    # Stripe emails its open invoice again
     course-booking backfill-billing-index           # lookups older applications lack
     course-booking backfill-refunds-failed          # failures older bookings lack
+    course-booking backfill-code-uses               # uses older expiries kept
     course-booking run-reminders --function FUNCTION_NAME   # deployed: now, or a time that has come
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
@@ -77,6 +78,7 @@ from booking.cli.errors import CliError
 from booking.cli.people import application_action, person, show_application
 from booking.cli.runs import (
     backfill_billing_index,
+    backfill_code_uses,
     backfill_refunds_failed,
     run_reminders,
     run_said,
@@ -188,6 +190,9 @@ COMMANDS: dict[str, Command] = {
     "totals": lambda args, url, token: totals(url, token, args.course_id, as_json=args.json),
     "export": lambda args, url, token: person(url, token, args.email, erase=False),
     "backfill-billing-index": lambda args, url, token: backfill_billing_index(
+        url, token, as_json=args.json
+    ),
+    "backfill-code-uses": lambda args, url, token: backfill_code_uses(
         url, token, as_json=args.json
     ),
     "backfill-refunds-failed": lambda args, url, token: backfill_refunds_failed(

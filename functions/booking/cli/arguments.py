@@ -230,6 +230,12 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         "(safe to run again)",
     )
     backfill.add_argument("--json", action="store_true", help="each course's answer, as JSON")
+    uses = commands.add_parser(
+        "backfill-code-uses",
+        help="give back the discount code uses applications that expired before uses were "
+        "given back on expiry still hold (safe to run again)",
+    )
+    uses.add_argument("--json", action="store_true", help="each course's answer, as JSON")
     failed = commands.add_parser(
         "backfill-refunds-failed",
         help="keep on each booking the refund failures Stripe told before they were kept "

@@ -121,6 +121,29 @@ def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False
     )
 
 
+def backfill_code_uses(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """Page through every course (``POST /admin/code-uses/backfill``), adding up the code uses
+    given back: those applications that expired before uses were given back still held."""
+    pages: list[dict[str, Any]] = []
+    body: dict[str, Any] = {}
+    while True:
+        page = post_json(f"{url}/admin/code-uses/backfill", token, body)
+        if not isinstance(page, dict):
+            raise CliError("the API answered something other than a backfill's page")
+        pages.append(page)
+        if not page.get("next_course_id"):
+            break
+        body = {"course_id": page["next_course_id"]}
+    if as_json:
+        return json.dumps(pages, indent=2)
+    courses = sum(1 for p in pages if p.get("course_id"))
+    given = sum(int(p.get("given_back") or 0) for p in pages)
+    return (
+        f"Backfilled the discount code uses of {courses} "
+        f"{'course' if courses == 1 else 'courses'}: {given} given back."
+    )
+
+
 def backfill_refunds_failed(url: str, token: str | None, *, as_json: bool = False) -> str:
     """``POST /admin/refunds-failed/backfill``: the refund failures older bookings lacked."""
     done = post_json(f"{url}/admin/refunds-failed/backfill", token, {})

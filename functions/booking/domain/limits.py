@@ -38,6 +38,7 @@ since an application is deleted only after it ended without one.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -100,6 +101,19 @@ def holds_code_use(application: Application) -> bool:
     return application.status in ON_THE_WAY and application.status is not ApplicationStatus.EXPIRED
 
 
+def code_use_kept_by_expiry(application: Application) -> Holding | None:
+    """The code use an expired ``application`` was stored holding by the rule before
+    :func:`holds_code_use` gave an expired hold's use back (review24 F9), for the backfill to
+    give back where its item is still stored; None when it holds its use by today's rule, or
+    has none to hold."""
+    discount = application.discount
+    if discount is None or application.status is not ApplicationStatus.EXPIRED:
+        return None
+    if holds_code_use(application):
+        return None
+    return Holding(Limited.CODE_USE, code_key(code_course(application), discount.code))
+
+
 def holdings(application: Application | None) -> frozenset[Holding]:
     """Every limited thing ``application`` holds in its current state (None: not stored)."""
     if application is None:
@@ -133,6 +147,21 @@ class HoldingChanges:
     def delta(self, thing: Limited, of: str) -> int:
         unit = Holding(thing, of)
         return int(unit in self.claimed) - int(unit in self.released)
+
+
+def already_held(changes: HoldingChanges, kept: frozenset[Holding]) -> HoldingChanges:
+    """``changes`` less the claims of what the application's own holding items say it holds
+    already (``kept``): a code use claimed under the rule before ``holds_code_use`` gave it
+    back on expiry, its item and count still stored (review24 F9). Claimed again at a
+    restart, it would be counted twice and never given back; held, it counts once."""
+    claimed = tuple(holding for holding in changes.claimed if holding not in kept)
+    return dataclasses.replace(changes, claimed=claimed)
+
+
+def outliving_claims(changes: HoldingChanges) -> tuple[Holding, ...]:
+    """The claims of ``changes`` whose holding items outlive the hold (the ones a store looks
+    up for :func:`already_held`)."""
+    return tuple(h for h in changes.claimed if h.thing in OUTLIVES_ITS_HOLD)
 
 
 def holding_changes(before: Application | None, after: Application) -> HoldingChanges:

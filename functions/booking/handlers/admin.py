@@ -373,6 +373,14 @@ def backfill_billing_index() -> Response[str]:
     return http.json_response(200, views.BackfillPageOut(**page.__dict__).model_dump(mode="json"))
 
 
+@served("backfillCodeUses")
+def backfill_code_uses() -> Response[str]:
+    views = _views()
+    given = parse_json_strictly(views.BackfillIn, _body(), "the backfill needs attention")
+    page = backfills.backfill_code_uses(ports(), given.course_id)
+    return http.json_response(200, views.CodeUsesPageOut(**page.__dict__).model_dump(mode="json"))
+
+
 @served("backfillRefundsFailed")
 def backfill_refunds_failed() -> Response[str]:
     _body_of("backfill")  # it takes no fields: a dry_run is refused by name, never run (N7)

@@ -241,6 +241,14 @@ class BackfillPageOut(Model):
     )
 
 
+class CodeUsesPageOut(Model):
+    """One course's part of the code uses' backfill (``POST /admin/code-uses/backfill``)."""
+
+    course_id: str | None = Field(description="The course done (null: there are no courses)")
+    given_back: int = Field(description="Code uses given back, kept by an older expiry")
+    next_course_id: str | None = Field(description="The course to ask for next; null: done")
+
+
 class DiscountCodeOut(Model):
     code: str
     course_id: str

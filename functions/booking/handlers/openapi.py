@@ -48,6 +48,7 @@ _REQUESTS: tuple[type[BaseModel], ...] = (
 _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.AdminApplicationOut,
     admin_views.BackfillPageOut,
+    admin_views.CodeUsesPageOut,
     admin_views.RefundsFailedBackfillOut,
     views.ApplicationOut,
     admin_views.ApplicationRecordOut,

@@ -2,11 +2,20 @@
 as the one money path carries it out (``services.settle``): the invoice voided at Stripe before
 the act's save (``invoice_requests.voided_first``), the save recording it void and unmarked,
 with no second void asked after it; and the sweep's completion of an act left half done
-refused once the organiser has replaced it (``invoice_void_sweep``)."""
+refused once the organiser has replaced it (``invoice_void_sweep``).
+
+The void (or a card checkout's expiry, ``checkout_expiry.expired_first``) is the act's point
+of no return: what the organiser's page showed (``seen``) was compared on the read before the
+act's mark. A try decided again after it (the application written while Stripe was asked, or
+under the act's save) acts on the application as the act itself changed it, so it compares
+``seen`` no more while the application carries this act's own mark (``ClosedFirst``, review24
+F6): never "nothing was changed" said of an act whose invoice is void, the sweep then doing it
+half an hour later."""
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.application import Application
@@ -25,15 +34,49 @@ def refuse_unless_still(marked: VoidingFor | None, application: Application) -> 
         raise Conflict(ACT_REPLACED, code="act_replaced")
 
 
+@dataclass
+class ClosedFirst:
+    """What one request of an act marked to be closed at Stripe before its save: the invoice
+    and the act it is voided for, or the card checkout expired."""
+
+    invoice_id: str | None = None
+    act: VoidingFor | None = None
+    session_id: str | None = None
+
+    def carries_its_mark(self, application: Application) -> bool:
+        """Whether ``application`` still carries the mark this request made (not replaced by
+        another act's since): decided again, it is the act's own change it shows."""
+        invoice, checkout = application.invoice, application.checkout
+        if invoice is not None and invoice.invoice_id == self.invoice_id and self.act is not None:
+            mark = invoice.voiding
+            if mark is not None and mark.model_copy(update={"since": self.act.since}) == self.act:
+                return True
+        return checkout is not None and checkout.session_id == self.session_id and checkout.expiring
+
+
+def as_decided_again(fact: MoneyFact, closing: ClosedFirst, application: Application) -> MoneyFact:
+    """``fact`` to decide on ``application``: what its page showed compared no more once this
+    request's own mark is on it (the page was compared on the read before the mark)."""
+    if isinstance(fact, BursaryGranted | Cancellation) and closing.carries_its_mark(application):
+        return dataclasses.replace(fact, seen=None)
+    return fact
+
+
 def voided_first_for(
-    ports: Ports, fact: MoneyFact, application: Application, decided: Settlement
+    ports: Ports,
+    fact: MoneyFact,
+    application: Application,
+    decided: Settlement,
+    closing: ClosedFirst,
 ) -> tuple[Application, str | None]:
     """An organiser's act ending or replacing the open invoice voids it at Stripe first, the
     act refused if a payment of it got there first (``voided_first``): the application as
-    then marked, and the invoice voided (None: ``fact`` is no such act)."""
+    then marked (noted in ``closing``), and the invoice voided (None: ``fact`` is no such
+    act)."""
     acted = _act_voiding(fact, ports.clock(), application, decided)
     if acted is None or application.invoice is None:
         return application, None
+    closing.invoice_id, closing.act = application.invoice.invoice_id, acted
     return voided_first(ports, application, acted), application.invoice.invoice_id
 
 

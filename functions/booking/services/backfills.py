@@ -8,6 +8,14 @@ by the course's roster), so each call is short and the caller pages through the 
 write is conditional (``Repository.index_billing_contact``): run twice, the second run writes
 nothing; run while people book, it indexes an application only as it stands (one changed under
 it is read again), and never an erased person or billing contact.
+
+``backfill_code_uses``: applications that expired before ``limits.holds_code_use`` gave an
+expired hold's code use back were stored still holding it (its holding item and the code's
+count; review24 F9), so the code counted a use nobody holds until the application's deletion
+months later. The job gives each back, one course a call as the billing index's:
+``POST /admin/code-uses/backfill`` and ``course-booking backfill-code-uses``. Each give-back is
+one transaction, conditional on the application's version and the item's existence: run
+twice, the second run gives back nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.errors import DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.limits import code_use_kept_by_expiry
 from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
 from booking.services.ports import Ports
 
@@ -47,26 +56,35 @@ class BackfillPage:
     next_course_id: str | None
 
 
-def backfill_billing_index(ports: Ports, course_id: str | None = None) -> BackfillPage:
-    """Write the missing ``BILLING#`` lookups of one course's applications (the first course
-    by id when None), and name the next course."""
+def _course_and_next(ports: Ports, course_id: str | None) -> tuple[str | None, str | None]:
+    """The course a backfill's call does (the first by id when None; None: there are no
+    courses) and the one after it (None: the last). NotFound: no such course."""
     courses = sorted(c.course_id for c in ports.repository.list_courses())
     if course_id is None:
         if not courses:
-            return BackfillPage(None, 0, 0, 0, None)
+            return None, None
         course_id = courses[0]
     if course_id not in courses:
         raise NotFound(f"no course {course_id!r}")
+    later = [c for c in courses if c > course_id]
+    return course_id, later[0] if later else None
+
+
+def backfill_billing_index(ports: Ports, course_id: str | None = None) -> BackfillPage:
+    """Write the missing ``BILLING#`` lookups of one course's applications (the first course
+    by id when None), and name the next course."""
+    course_id, next_course_id = _course_and_next(ports, course_id)
+    if course_id is None:
+        return BackfillPage(None, 0, 0, 0, None)
     counts = dict.fromkeys(Indexed, 0)
     for application in ports.repository.list_applications(course_id):
         counts[_indexed(ports, application)] += 1
-    later = [c for c in courses if c > course_id]
     page = BackfillPage(
         course_id,
         written=counts[Indexed.WRITTEN],
         already_indexed=counts[Indexed.ALREADY],
         not_billed=counts[Indexed.NOT_BILLED],
-        next_course_id=later[0] if later else None,
+        next_course_id=next_course_id,
     )
     logger.info("billing index backfilled", extra=dict(page.__dict__))
     return page
@@ -85,6 +103,46 @@ def _indexed(ports: Ports, read: Application) -> Indexed:
             application = ports.repository.get_application(read.application_id)
             continue
         return Indexed.WRITTEN if written else Indexed.ALREADY
+    raise DependencyUnavailable("an application kept changing under the backfill; run it again")
+
+
+@dataclass(frozen=True)
+class CodeUsesPage:
+    """One course's part of the code uses' backfill: the uses given back, and the course to
+    ask for next (None: every course is done)."""
+
+    course_id: str | None
+    given_back: int
+    next_course_id: str | None
+
+
+def backfill_code_uses(ports: Ports, course_id: str | None = None) -> CodeUsesPage:
+    """Give back the code uses one course's expired applications were stored holding by the
+    rule before (``limits.code_use_kept_by_expiry``), and name the next course."""
+    course_id, next_course_id = _course_and_next(ports, course_id)
+    if course_id is None:
+        return CodeUsesPage(None, 0, None)
+    given_back = sum(
+        _use_given_back(ports, application)
+        for application in ports.repository.list_applications(course_id)
+    )
+    page = CodeUsesPage(course_id, given_back, next_course_id)
+    logger.info("code uses backfilled", extra=dict(page.__dict__))
+    return page
+
+
+def _use_given_back(ports: Ports, read: Application) -> bool:
+    """The use ``read`` was stored holding by an expiry under the rule before, given back as
+    the application stands (read again when it changed since the roster was read)."""
+    application: Application | None = read
+    for _ in range(MAX_ATTEMPTS):
+        kept = code_use_kept_by_expiry(application) if application is not None else None
+        if application is None or kept is None:
+            return False
+        try:
+            return ports.repository.give_back_holding(application, kept)
+        except StaleWrite:
+            application = ports.repository.get_application(read.application_id)
     raise DependencyUnavailable("an application kept changing under the backfill; run it again")
 
 

@@ -115,18 +115,24 @@ def closes_checkout(application: Application, decided: Settlement) -> str | None
 
 
 def expired_first_for(
-    ports: Ports, fact: MoneyFact, application: Application, decided: Settlement
+    ports: Ports,
+    fact: MoneyFact,
+    application: Application,
+    decided: Settlement,
+    marking: Callable[[str], None],
 ) -> tuple[Application, str | None]:
     """An organiser's cancel ending the open checkout expires it at Stripe first
     (``expired_first``), refused if the person paid it meanwhile: the application as then
     marked, and the session expired (None: ``fact`` is no such act). A bursary is not: a
     payment racing it is kept, confirmed, and the bursary's share given back (the payment's
-    own decision, ``domain.settlement``), nothing taken and given back whole."""
+    own decision, ``domain.settlement``), nothing taken and given back whole. ``marking``:
+    told the session before it is marked."""
     if not isinstance(fact, Cancellation):
         return application, None
     session = closes_checkout(application, decided)
     if session is None or application.checkout is None or application.checkout.completed_at:
         return application, None  # none, or one whose bank debit is settling: as decided
+    marking(session)
     marked = expired_first(
         ports,
         application,

@@ -7,8 +7,9 @@ An offered place its person chose to have their employer invoiced for may be tur
 (hostile31 N2), until the invoice's due day ends: the invoice is voided at Stripe first
 (``invoice_requests.voided_first``, marked as the decline's), then the place goes back in the
 same save that records it void (``end_declined_invoice``), the person and the billing contact
-told that nothing is owed on it. Refused in words while the employer's payment of it is on its
-way (Stripe refuses the void), nothing changed.
+told that nothing is owed on it. The mark and void are decided again on a fresh read when the
+application was written meanwhile (review24 F8), never a 500. Refused in words while the
+employer's payment of it is on its way (Stripe refuses the void), nothing changed.
 
 Pressed twice, the second press changes nothing and says so; refused, in words, once the offer
 was taken up (a payment going through, booked) or lapsed.
@@ -30,7 +31,7 @@ from booking.domain.offer_ends import OFFER_DECLINED, OFFER_LAPSED
 from booking.domain.payment_settlement import invoice_released
 from booking.domain.wording import status_named
 from booking.services.access import authorised, existing_course, offer_lapsed
-from booking.services.concurrency import retried
+from booking.services.concurrency import concurrent_update, retried
 from booking.services.invoice_requests import voided_first, without_voiding
 from booking.services.lifecycle import end_unpaid_hold
 from booking.services.ports import Ports
@@ -87,8 +88,24 @@ def _invoice_declined(ports: Ports, first: Application, course: Course, now: dat
     """An invoiced offer turned down: its invoice voided at Stripe first (refused while a
     payment of it is on its way: nothing changed), then the place given back and offered on."""
     act = VoidingFor(since=now, declined=True)
+
+    def marked_and_voided(current: Application) -> bool:
+        # Decided again on each fresh read (review24 F8): written meanwhile (an email
+        # recorded), the mark is saved over the new version; written while Stripe voided it,
+        # the void stands and the decline goes on to its end. False: declined meanwhile.
+        if was_declined(current):
+            return False
+        _refuse_unless_declinable(current, course, ports)
+        if not invoiced_offer(current, now):
+            raise concurrent_update()  # no longer an invoiced offer, nor refused: look again
+        voided_first(ports, current, act)
+        return True
+
+    def read() -> Application:
+        return authorised(ports, first.application_id, first.token)
+
     try:
-        voided_first(ports, first, act)
+        retried(marked_and_voided, read, first=first)
     except Conflict as refused:
         if refused.code not in BEING_PAID:
             raise

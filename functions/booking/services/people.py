@@ -34,8 +34,12 @@ from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout
 from booking.services.emails_gone import went_for
 from booking.services.group_erasure import forget_in_groups, groups_named
-from booking.services.invoice_requests import refuse_while_being_paid, voided_first
-from booking.services.invoicing import void_by_organiser
+from booking.services.invoice_requests import (
+    refuse_while_being_paid,
+    unmark_voiding,
+    voided_first,
+)
+from booking.services.invoicing import organisers_voided, void_by_organiser
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
 from booking.services.organisers import transfers_of
 from booking.services.ports import Ports
@@ -248,25 +252,75 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
     nothing (``invoice_requests.voided_first``): their ids. Each read first, so that one
     being paid (a bank debit processing, or paid, its event still to come) refuses the
     erasure before any is voided: 409, nothing erased (its money never given back whole).
-    Stripe unreachable: erased all the same, as ever (its void after the save, and owed to
-    the sweep with its customer's deletion: ``provider_erasure``)."""
+    Each mark and void decided again on a fresh read when the application was written
+    meanwhile (review24 F5: a void Stripe made is counted, never a 500 after it). A void
+    Stripe refuses after another was made: that other booking ends by its void at once, and
+    the refusal says so. Stripe unreachable: erased all the same, as ever (its void after the
+    save, and owed to the sweep with its customer's deletion: ``provider_erasure``)."""
     withdrawn = [a for a in applications if a.status in WITHDRAWN_BY_ERASURE]
     invoiced = [a for a in withdrawn if a.has_open_invoice() and a.invoice is not None]
     for application in invoiced:
         with suppress(DependencyUnavailable):
             refuse_while_being_paid(ports, application, then=ERASE_ONCE_SETTLED)
     act = VoidingFor(since=ports.clock(), erased=True)
-    voided: set[str] = set()
+    voided: dict[str, Application] = {}
     for application in invoiced:
         try:
-            marked = voided_first(ports, application, act)
+            marked = _voided_for_erasure(ports, application, act)
         except DependencyUnavailable:
             ids = {"application_id": application.application_id}
             logger.warning("invoice not voided first: voided after", extra=ids)
             continue
-        if marked.invoice is not None:
-            voided.add(marked.invoice.invoice_id)
+        except Conflict as refused:
+            if not voided:
+                raise
+            raise _refused_after_voids(ports, voided, refused) from refused
+        if marked is not None and marked.invoice is not None:
+            voided[marked.invoice.invoice_id] = marked
     return frozenset(voided)
+
+
+def _voided_for_erasure(
+    ports: Ports, application: Application, act: VoidingFor
+) -> Application | None:
+    """``application``'s open invoice marked for the erasure ``act`` and voided at Stripe, on
+    a fresh read each time it was written meanwhile: the application as marked (None: no
+    longer the erasure's to void)."""
+    assert application.invoice is not None
+    invoice_id = application.invoice.invoice_id
+
+    def step(current: Application | None) -> Application | None:
+        held = current.invoice if current is not None else None
+        if current is None or held is None or held.invoice_id != invoice_id:
+            return None
+        if not current.has_open_invoice():  # Stripe's own event of this void recorded
+            return current if held.voiding is not None and held.voiding.erased else None
+        if current.status not in WITHDRAWN_BY_ERASURE:
+            return None
+        return voided_first(ports, current, act)
+
+    def read() -> Application | None:
+        return ports.repository.get_application(application.application_id)
+
+    start: Application | None = application
+    return retried(step, read, first=start)
+
+
+def _refused_after_voids(
+    ports: Ports, voided: dict[str, Application], refused: Conflict
+) -> Conflict:
+    """The erasure refused (``refused``) after Stripe voided ``voided`` (invoice id to its
+    application): those bookings end by their void now, as the sweep would later (nothing can
+    pay them), and the refusal says so before what it refuses."""
+    for invoice_id, application in voided.items():
+        organisers_voided(ports, application.application_id, invoice_id)
+        unmark_voiding(ports, application.application_id, invoice_id)
+    refs = ", ".join(a.reference_or_id for a in voided.values())
+    said = (
+        f"the invoice of {refs} was already cancelled at Stripe, so that booking has ended "
+        f"unpaid; {refused.message}"
+    )
+    return Conflict(said, code=refused.code)
 
 
 def _checkout_paid_meanwhile(ports: Ports, application: Application) -> bool:

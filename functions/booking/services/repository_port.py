@@ -161,6 +161,14 @@ class ApplicationStore(Protocol):
         there already; StaleWrite when the application is no longer the version read."""
         ...
 
+    def give_back_holding(self, application: Application, holding: Holding) -> bool:
+        """Give back ``holding`` that ``application`` (as read) no longer holds but whose item
+        is still stored (a code use kept by an expiry before ``limits.holds_code_use`` gave
+        it back): the item deleted and its counter moved back in one transaction. True when
+        given back, False when there was no such item; StaleWrite when the application is no
+        longer the version read."""
+        ...
+
     def application_for_payment(self, payment_intent: str) -> Application | None:
         """The application that recorded the payment (indexed by the save that first recorded
         it, given back or not: refund events name the payment, not the application)."""

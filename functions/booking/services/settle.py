@@ -54,7 +54,13 @@ from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
 from booking.domain.statuses import ApplicationStatus as S
-from booking.services.act_voiding import refuse_unless_still, voided_already, voided_first_for
+from booking.services.act_voiding import (
+    ClosedFirst,
+    as_decided_again,
+    refuse_unless_still,
+    voided_already,
+    voided_first_for,
+)
 from booking.services.checkout_expiry import expired_already, expired_first_for
 from booking.services.concurrency import (
     concurrent_update,
@@ -99,6 +105,11 @@ class _AskedOfStripe:
     # Whether money was asked back: this request's change even if its save then lost (an
     # invoice issued for a save that lost is voided as an orphan: no change).
     refunds: bool = False
+    # What was marked to be closed at Stripe before the save (``act_voiding.ClosedFirst``).
+    closing: ClosedFirst = field(default_factory=ClosedFirst)
+
+    def expiring(self, session_id: str) -> None:
+        self.closing.session_id = session_id
 
 
 def settle_money(
@@ -116,9 +127,7 @@ def settle_money(
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted) or first.price is None:
-        # Only a bursary needs the course (a replacement invoice's terms and line), and an
-        # application stored before prices were recorded its price.
-        course = course_of(ports, first)
+        course = course_of(ports, first)  # a bursary's invoice terms, or a price unrecorded
     # Whether the payment is late, decided once from the first read (its course read at most
     # once): a retry's fresh read changes nothing of when the checkout completed.
     late = _paid_late(ports, first, fact, ports.clock(), course_now)
@@ -133,10 +142,11 @@ def settle_money(
         situation = _situation(ports, application, course, claim)
         if late:
             situation = dataclasses.replace(situation, course_open=False)
-        decided = settle(application, fact, situation)
+        act = as_decided_again(fact, so_far.closing, application)
+        decided = settle(application, act, situation)
         so_far.refunds = so_far.refunds or _asks_refunds(decided)
-        application, voided = voided_first_for(ports, fact, application, decided)
-        application, expired = expired_first_for(ports, fact, application, decided)
+        application, voided = voided_first_for(ports, act, application, decided, so_far.closing)
+        application, expired = expired_first_for(ports, act, application, decided, so_far.expiring)
 
         def carry(decision: Settlement) -> Settled:
             # The act's own save clears the invoice's mark (``voided_first``'s) and records it
@@ -154,7 +164,7 @@ def settle_money(
             # cohort forbids, a cohort no longer priced in the currency paid (its currency
             # changed after this booking ended: a late payment), or no code use (``_without``):
             # decided again without it (the money goes back; a refund whole prices nothing).
-            return carry(settle(application, fact, _without(situation, refused)))
+            return carry(settle(application, act, _without(situation, refused)))
 
     settled = retried(
         attempt, lambda: load_application(ports, application_id), first=first, exhausted=exhausted

@@ -160,7 +160,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
         "DynamoCustomerErasureLedger",
         frozenset({"customer_deletion_done", "owe_customer_deletions", "owed_customer_deletions"}),
     ),
-    ("backfills", "DynamoBackfills", frozenset({"index_billing_contact"})),
+    ("backfills", "DynamoBackfills", frozenset({"index_billing_contact", "give_back_holding"})),
     ("payment_recorders", "DynamoPaymentRecorders", frozenset({"recorders_of_payment"})),
 )
 _STORE_SERVING = {method: store for store in STORES for method in store[2]}

@@ -27,7 +27,7 @@ from booking.adapters.dynamodb.items import (
     outbox_item,
     timeline_item,
 )
-from booking.adapters.dynamodb.limits import holding_actions, transact_priced
+from booking.adapters.dynamodb.limits import holding_actions, kept_claims, transact_priced
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     CODE_PREFIX,
@@ -155,6 +155,8 @@ class DynamoApplicationStore:
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
+        held, kept = kept_claims(self.table, stored.application_id, held, previous is not None)
+        actions.extend(kept)
         # And on every cohort it newly prices something in: only while still in that currency,
         # counted; and on every one it stops pricing something in, counted down.
         priced = newly_priced(previous, stored)

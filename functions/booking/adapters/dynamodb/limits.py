@@ -34,8 +34,10 @@ from booking.domain.limits import (
     Holding,
     HoldingChanges,
     Limited,
+    already_held,
     code_course,
     counter_moves,
+    outliving_claims,
 )
 
 Action = tuple[str, dict[str, Any]]
@@ -150,6 +152,36 @@ def code_update(table: str, course_id: str, code: str, delta: int) -> dict[str, 
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
+
+
+def kept_claims(
+    table: Table, application_id: str, changes: HoldingChanges, stored_before: bool
+) -> tuple[HoldingChanges, list[Action]]:
+    """``changes`` less the claims the application's holding items hold already
+    (``limits.already_held``; read consistently, only for an application stored before), and
+    a check for each that its item is still there when the save commits (given back meanwhile:
+    the save loses the race, and is decided again)."""
+    if not stored_before:
+        return changes, []
+    kept = frozenset(
+        holding
+        for holding in outliving_claims(changes)
+        if table.get(holding_key(application_id, holding.key)) is not None
+    )
+    checks: list[Action] = [
+        (
+            "held already",
+            {
+                "ConditionCheck": {
+                    "TableName": table.name,
+                    "Key": holding_key(application_id, holding.key),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+        )
+        for holding in sorted(kept)
+    ]
+    return already_held(changes, kept), checks
 
 
 def holding_actions(

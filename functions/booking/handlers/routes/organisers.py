@@ -329,6 +329,25 @@ ORGANISERS: tuple[Route, ...] = (
     Route(
         ADMIN,
         "POST",
+        "/admin/code-uses/backfill",
+        "backfillCodeUses",
+        "Give back the discount code uses that applications expired before uses were given "
+        "back on expiry still hold, one course a call",
+        {"200": json_answer("CodeUsesPageOut", "What the course's applications gave back")},
+        errors=(400, 404, 413, 415, 422),
+        description="An application that expired before a hold ending unpaid gave its code's "
+        "use back was stored still holding it, so its code counted a use nobody holds. Each "
+        "call gives those of one course back (the first course without `course_id`) and names "
+        "the next; call again with it until `next_course_id` is null (`course-booking "
+        "backfill-code-uses` does). Each give-back is conditional on the application as read "
+        "and the use still held: safe to run twice (the second run gives nothing back) and "
+        "while people book.",
+        body=json_body("BackfillIn", required=False),
+        tags=TAGS,
+    ),
+    Route(
+        ADMIN,
+        "POST",
         "/admin/refunds-failed/backfill",
         "backfillRefundsFailed",
         "Keep on each booking the refund failures Stripe told before they were kept there",
