@@ -259,6 +259,9 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
     save, and owed to the sweep with its customer's deletion: ``provider_erasure``)."""
     withdrawn = [a for a in applications if a.status in WITHDRAWN_BY_ERASURE]
     invoiced = [a for a in withdrawn if a.has_open_invoice() and a.invoice is not None]
+    # Voided in the order the bookings were made, whatever order the store lists them in, so
+    # that what a refusal midway says was voided is the same on every run.
+    invoiced.sort(key=lambda a: (a.created_at, a.application_id))
     for application in invoiced:
         with suppress(DependencyUnavailable):
             refuse_while_being_paid(ports, application, then=ERASE_ONCE_SETTLED)
