@@ -97,3 +97,18 @@ def test_a_long_message_is_refused_beside_the_box_and_kept(
     assert "x" * 4001 in too_long.body
     assert system.stored(application).status.value == "pending_review"
     assert browser.post(f"{path}/decline/confirm", message="").status == 403  # CSRF kept
+
+
+def test_the_confirmations_address_opened_again_goes_back_to_the_application(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile34 K14: it answered 405 "Something went wrong … Use POST on this path"."""
+    application, path = _pending(system, system.approval_course())
+    version = system.stored(application).version
+
+    reopened = browser.get(f"{path}/decline/confirm")
+
+    assert reopened.status == 303, reopened.body
+    assert reopened.headers["location"] == path
+    assert system.stored(application).version == version
+    assert system.deliver_emails() == []
