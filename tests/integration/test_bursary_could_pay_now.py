@@ -12,6 +12,7 @@ from typing import Any
 
 from tests.support.applications import session_id_of
 from tests.support.console import signed_in
+from tests.support.invoiced import ACCOUNTS, one_on_an_invoice
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -100,3 +101,24 @@ def test_a_bursary_on_a_confirmed_booking_says_it_is_paid_for(system: System) ->
     assert "its place is paid for already" in error["message"]
     assert "it has ended" not in error["message"]
     assert system.deliver_emails() == []
+
+
+def test_a_whole_price_bursary_voiding_an_employers_invoice_tells_its_billing_contact(
+    system: System,
+) -> None:
+    """hostile34 K10: the invoice Stripe sent the employer was voided and its billing contact
+    told nothing (every other void tells them)."""
+    application, invoice_id = one_on_an_invoice(system)
+
+    assert _bursary(system, application, 20000).status == 200
+
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    sent = system.deliver_emails()
+    [told] = [m for m in sent if m.to == [ACCOUNTS]]
+    number = system.stripe_invoice(invoice_id)["number"]
+    assert f"Invoice {number} is cancelled: nothing to pay" in told.subject
+    for words in (told.text, text_of(told.html)):
+        assert "is now funded in full by a bursary" in words
+        assert "The place is still booked." in words
+        assert "/status" not in words  # no link that acts for the person
+    assert system.stored(application).status.value == "confirmed"
