@@ -200,9 +200,7 @@ def application_page(
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
         **_bursary_said(application, currency),
-        # A whole-price bursary books a seat it holds or one free (hostile34 K8c: not a waiting
-        # person's while the course is full).
-        whole_confirms=application.seat_held or course.seat_free_for_newcomer,
+        whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat (K8c)
         # What the forms that say an act's consequences act on (``domain.page_seen``).
         seen=digest(application_facts(application)),
         certificate=_certificate_facts(detail),
