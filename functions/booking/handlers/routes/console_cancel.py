@@ -124,7 +124,10 @@ DECLINE_CONFIRMATION: tuple[Route, ...] = (
         "consoleDeclineConfirmationReopened",
         "The decline's confirmation address opened again (a new tab, a bookmark, history): "
         "back to the application's page, where *Decline* asks again",
-        {"303": see_other("To the application's page (the message was posted, never kept)")},
+        {
+            "303": see_other("To the application's page (the message was posted, never kept)"),
+            "404": page("A path segment longer than any id"),
+        },
         parameters=(path_parameter("application_id"),),
         tags=("console",),
     ),
