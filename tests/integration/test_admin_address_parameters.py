@@ -6,8 +6,11 @@ moto."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from tests.support.console import signed_in
+from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -67,3 +70,35 @@ def test_an_empty_form_is_no_fields(system: System) -> None:
     for path in ("/admin/refunds-failed/backfill", "/admin/billing-index/backfill"):
         reply = system.api("POST", path, headers=headers, raw=b"")
         assert reply.status == 200, (path, reply.body)
+
+
+def test_a_head_or_options_is_a_read_not_a_write(system: System) -> None:
+    """hostile34 K12: HEAD is answered as GET, OPTIONS changes nothing: neither is refused for
+    a parameter as a write is."""
+    path = f"/courses/{COURSE_ID}/applications?x=1"
+
+    assert system.admin("GET", path).status == 200
+    head = system.admin("HEAD", path)
+    assert head.status == 200, head.body
+    assert system.admin("OPTIONS", path).status != 422
+
+
+def test_a_console_cancel_asking_a_refund_in_its_address_is_refused(system: System) -> None:
+    """hostile34 K6: the console's writes are organiser writes too: one rule, one answer."""
+    paid = _paid(system)
+    version = system.stored(paid).version
+    browser = signed_in(system)
+    path = f"/console/applications/{paid['application_id']}/cancel"
+    form = dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', browser.get(path).body)
+    )
+
+    reply = browser.post(f"{path}?refund=on", **form)
+
+    assert reply.status == 422, reply.body
+    assert "address carries refund, which this request does not take" in text_of(reply.body)
+    stored = system.stored(paid)
+    assert stored.status.value == "confirmed"
+    assert stored.version == version
+    assert system.deliver_emails() == []
+    assert browser.post(path, **form).status == 303  # the same form at its own address acts

@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -94,6 +94,19 @@ def test_the_certificate_is_linked_and_sent_again_once_per_press(system: System)
     assert [m.to for m in _certificates(system)] == [["ada@example.org"]]
 
 
+def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:
+    """hostile34 K3: only a press this session's page issued, exactly (as the invitation's)."""
+    ada, _ = _closed(system)
+    browser = signed_in(system)
+    path = f"/console/applications/{ada['application_id']}"
+    form = _send_again_form(browser.get(path).body, ada["application_id"])
+    for made_up in ("madeupmadeup", "another-one-x", form["press"].upper()):
+        reply = browser.post(f"{path}/certificate/send-again", **{**form, "press": made_up})
+        assert reply.status == 422, reply.body
+        assert "Press the button on the page again" in text_of(reply.body)
+    assert _certificates(system) == []
+
+
 def test_no_certificate_is_sent_for_someone_who_did_not_complete(system: System) -> None:
     _, bo = _closed(system)
     browser = signed_in(system)
@@ -101,7 +114,9 @@ def test_no_certificate_is_sent_for_someone_who_did_not_complete(system: System)
     page = browser.get(path).body
     assert "certificate/send-again" not in page
     reply = browser.post(
-        f"{path}/certificate/send-again", csrf_token=browser.csrf(path), press="a-press-value"
+        f"{path}/certificate/send-again",
+        csrf_token=browser.csrf(path),
+        press=press_issued(system, browser),
     )
     assert reply.status == 409, reply.body
     assert "This booking has no certificate" in text_of(reply.body)
@@ -117,7 +132,9 @@ def test_a_held_certificate_says_so_and_is_not_sent_again(system: System) -> Non
     assert f'href="/console/courses/{COURSE}/register"' in page
     assert "certificate/send-again" not in page
     reply = browser.post(
-        f"{path}/certificate/send-again", csrf_token=browser.csrf(path), press="a-press-value"
+        f"{path}/certificate/send-again",
+        csrf_token=browser.csrf(path),
+        press=press_issued(system, browser),
     )
     assert reply.status == 409, reply.body
     assert "Its certificate is held" in text_of(reply.body)

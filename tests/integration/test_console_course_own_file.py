@@ -84,3 +84,20 @@ def test_a_file_with_mistakes_on_a_course_page_comes_back_changing_it(system: Sy
     assert _heading(page) == f"Change a course {title}"
     assert 'name="adding"' not in page
     assert _file_form(page).get("changing") == COURSE_ID
+
+
+def test_a_file_giving_a_key_twice_is_refused_as_the_api_refuses_it(system: System) -> None:
+    """hostile34 K9: the uploaded file is read as a body is: a key given twice, or text not in
+    UTF-8, is refused beside the file, nothing saved (it was saved, the last key winning)."""
+    definition = json.dumps({**system.course_file(), "title": "Twice"})
+    twice = definition[:-1] + ', "capacity": 500}'
+    browser = signed_in(system)
+
+    for content, said in (
+        (twice.encode(), "the field capacity is given twice"),
+        (definition.encode("utf-16"), "The file is not text in UTF-8"),
+    ):
+        reply = browser.upload(OTHER, content)
+        assert reply.status == 422, reply.body
+        assert said in text_of(reply.body)
+        assert system.ports.repository.get_course(OTHER) is None

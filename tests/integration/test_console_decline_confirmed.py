@@ -5,6 +5,7 @@ nothing; its form then posts the decline with that message."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from booking.domain.decline_message import STANDARD_DECLINE_MESSAGE
@@ -23,7 +24,7 @@ def _pending(system: System, course_id: str) -> tuple[dict[str, str], str]:
 
 def _hidden_message(page: str) -> str:
     [message] = re.findall(r'<input type="hidden" name="message" value="([^"]*)">', page)
-    return message
+    return html.unescape(message)
 
 
 def test_the_standard_message_is_shown_before_the_decline_sends_it(
@@ -41,7 +42,7 @@ def test_the_standard_message_is_shown_before_the_decline_sends_it(
     assert "with the standard message (the course has no decline message of its own)" in words
     assert STANDARD_DECLINE_MESSAGE in words
     assert "This cannot be undone." in words
-    assert _hidden_message(asked.body) == ""
+    assert _hidden_message(asked.body) == STANDARD_DECLINE_MESSAGE  # what is sent (K2)
     assert system.stored(application).version == version  # asking changed nothing
     assert system.deliver_emails() == []
 
@@ -87,6 +88,25 @@ def test_the_organisers_or_the_courses_message_is_the_one_shown(
     assert "Try in spring." not in email.text
 
 
+def test_the_decline_sends_the_message_its_page_showed_not_one_edited_since(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile34 K2: the page showed the course's message, the course was edited, and the email
+    carried the new one: the confirmation posts the message it showed."""
+    course_id = system.approval_course()
+    _, path = _pending(system, course_id)
+    system.put_course(course_id, {**system.course_file(course_id), "decline_message": "One."})
+    shown = browser.act(f"{path}/decline/confirm", message="")
+    assert "One." in text_of(shown.body)
+    system.put_course(course_id, {**system.course_file(course_id), "decline_message": "Two."})
+
+    assert browser.act(f"{path}/decline", message=_hidden_message(shown.body)).status == 303
+
+    [email] = system.deliver_emails()
+    assert "One." in email.text
+    assert "Two." not in email.text
+
+
 def test_a_long_message_is_refused_beside_the_box_and_kept(
     system: System, browser: ConsoleBrowser
 ) -> None:
@@ -97,3 +117,18 @@ def test_a_long_message_is_refused_beside_the_box_and_kept(
     assert "x" * 4001 in too_long.body
     assert system.stored(application).status.value == "pending_review"
     assert browser.post(f"{path}/decline/confirm", message="").status == 403  # CSRF kept
+
+
+def test_the_confirmations_address_opened_again_goes_back_to_the_application(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile34 K14: it answered 405 "Something went wrong … Use POST on this path"."""
+    application, path = _pending(system, system.approval_course())
+    version = system.stored(application).version
+
+    reopened = browser.get(f"{path}/decline/confirm")
+
+    assert reopened.status == 303, reopened.body
+    assert reopened.headers["location"] == path
+    assert system.stored(application).version == version
+    assert system.deliver_emails() == []

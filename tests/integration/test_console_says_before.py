@@ -32,8 +32,8 @@ def test_on_an_invoice_the_bursary_form_says_the_invoice_is_replaced(
     words = browser.words(f"/console/applications/{application['application_id']}")
     assert BURSARY_SAID in words
     assert (
-        "The open invoice is cancelled, and a new one for what is left (if anything) is sent to "
-        "the billing contact." in words
+        "The open invoice is cancelled, and a new one for what is left is sent to the billing "
+        "contact (nothing left: they are emailed that the invoice is cancelled)." in words
     )
 
 

@@ -14,10 +14,9 @@ import pytest
 import time_machine
 
 from booking.domain.application import Application
-from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
 from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
-from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
@@ -139,7 +138,7 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
             f"/console/programmes/{programme}/follow-ups/{september}/invitations/"
             f"{alex['application_id']}/send-again",
             csrf_token=browser.csrf(f"/console/programmes/{programme}/follow-ups"),
-            press=_press_issued(system, browser),  # as the page would: its refusal is the 409
+            press=press_issued(system, browser),  # as the page would: its refusal is the 409
         )
         assert reply.status == 409, reply.body
         assert "Their invitation has not been sent yet: it goes by itself." in text_of(reply.body)
@@ -214,14 +213,6 @@ def test_a_cancel_or_erasure_landing_during_the_press_is_refused_not_said_sent(
         stored = system.stored(alex["application_id"])
         assert not [job for job in stored.outbox if ":again-" in job.job_id]
         assert not [m for m in system.deliver_emails() if "invit" in m.subject.lower()]
-
-
-def _press_issued(system: System, browser: ConsoleBrowser) -> str:
-    """A press as a page of ``browser``'s session issues it (``CookieSigner.press``)."""
-    signer = CookieSigner(system.ports.session_key(), secure=False)
-    named = signer.session_name(browser.cookies[SESSION_COOKIE], system.now())
-    assert named is not None
-    return signer.press(named.session_id)
 
 
 def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:

@@ -83,3 +83,20 @@ def test_the_cli_sends_a_groups_invoice_again(system: System, run: Any) -> None:
     assert code == 0, out
     assert "Stripe is sending the invoice again. St Elsewhere NHS Trust: " in out
     assert _sends(system, pay_link_id(group)) == sends + 1
+
+
+def test_a_field_the_resend_or_void_does_not_take_is_refused_by_its_name(system: System) -> None:
+    """hostile34 K4: ``{"x": 1}`` was taken and the invoice sent; as every organiser write,
+    a field it does not take is 422 naming it, nothing sent or voided."""
+    invoiced_cohort(system)
+    group = invoiced_group(system)
+    invoice_id = pay_link_id(group)
+    sends = _sends(system, invoice_id)
+
+    for act in ("resend", "void"):
+        path = f"/groups/{group['group_id']}/invoice/{act}"
+        error = system.admin("POST", path, json_body={"x": 1}).refused(422, "validation_failed")
+        assert "it takes no fields" in error["fields"]["x"]
+
+    assert _sends(system, invoice_id) == sends
+    assert system.stripe_invoice(invoice_id)["status"] == "open"

@@ -7,6 +7,7 @@ import re
 from http.cookies import SimpleCookie
 from typing import Any
 
+from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
 from booking.handlers.course_form import CourseForm, form_of
 from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
@@ -136,3 +137,11 @@ def signed_in(system: System) -> ConsoleBrowser:
     browser = ConsoleBrowser(system)
     browser.sign_in()
     return browser
+
+
+def press_issued(system: System, browser: ConsoleBrowser) -> str:
+    """A press as a page of ``browser``'s session issues it (``CookieSigner.press``)."""
+    signer = CookieSigner(system.ports.session_key(), secure=False)
+    named = signer.session_name(browser.cookies[SESSION_COOKIE], system.now())
+    assert named is not None
+    return signer.press(named.session_id)

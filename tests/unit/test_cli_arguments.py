@@ -210,6 +210,7 @@ def test_a_command_without_a_url_is_a_usage_error(
         (b"{" * 100_000, "is not JSON"),
         (b'{"title": ', "is not JSON: Expecting value at line 1, column 11"),
         (b"\xff\xfe{}", "is not text in UTF-8"),
+        (b'{"capacity": 5, "capacity": 500}', "the field capacity is given twice"),  # K9
         (b" " * (1024 * 1024 + 1), "is too large to be a course definition"),
     ],
 )

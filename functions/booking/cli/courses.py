@@ -21,6 +21,7 @@ from booking.cli.errors import CliError
 from booking.cli.said import course_named, ended, name_of, roster_status_words
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
+from booking.domain.json_once import GivenTwice, loads_once_each
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     ENDED_WORDS,
@@ -96,7 +97,9 @@ def read_definition(path: Path) -> Any:
     if len(data) > MAX_DEFINITION_BYTES:
         raise CliError(f"{path} is too large to be a course definition (over 1 MiB)")
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return loads_once_each(data.decode("utf-8-sig"))  # each key once (hostile34 K9)
+    except GivenTwice as twice:
+        raise CliError(f"{path} has a mistake: {twice}") from None
     except UnicodeDecodeError:
         raise CliError(f"{path} is not text in UTF-8: save it as UTF-8 JSON") from None
     except json.JSONDecodeError as error:

@@ -46,6 +46,13 @@ def not_fundable(application: Application, payment_refused: str | None) -> Refus
     if not ended_for_money(application, payment_refused):
         return None
     shown = shown_named(application.status.value, application.status_reason)
+    if application.status is ApplicationStatus.CONFIRMED:  # booked, not ended (hostile34 K7)
+        return Refusal(
+            NOT_FUNDABLE,
+            f"a bursary cannot be given to an application that is {shown}: its place is paid "
+            "for already (to give money back, refund it), so nothing was changed and nobody "
+            "was emailed",
+        )
     lapsed_after_closing = application.status is ApplicationStatus.EXPIRED and (
         payment_refused == "course_closed"
     )
@@ -66,4 +73,38 @@ def bursary_refusal(application: Application, course: Course, now: datetime) -> 
     if refused is not None:
         return refused
     ended = not_fundable(application, payment_refusal(application, course, now))
-    return None if ended is None else Conflict(ended.message, code=ended.code)
+    if ended is not None:
+        return Conflict(ended.message, code=ended.code)
+    return restart_refusal(application, course, code_used_up=False)
+
+
+SEAT_GONE = "course_full"
+CODE_GONE = "discount_code_used_up"
+
+
+def restart_refusal(
+    application: Application, course: Course, *, code_used_up: bool
+) -> Conflict | None:
+    """Why the person of an unpaid, lapsed application (``expired``) could not start paying
+    again now, as the checkout's own write would refuse it (hostile34 K8, K8b): its seat went
+    to someone else (no seat free for a newcomer), or the discount code it was made with is
+    used up since (``code_used_up``: its uses all taken; its own use went back at the lapse).
+    A bursary, whole or part, is refused then: a part one would tell them to pay from a page
+    whose payment is refused. None: they could start again (or it is not lapsed)."""
+    if application.status is not ApplicationStatus.EXPIRED:
+        return None
+    if not course.seat_free_for_newcomer:
+        return Conflict(
+            "a bursary cannot be given to this application: its payment lapsed and its place "
+            "went to someone else, so this course has no place for it to pay for; raise the "
+            "capacity first. Nothing was changed and nobody was emailed",
+            code=SEAT_GONE,
+        )
+    if code_used_up:
+        return Conflict(
+            "a bursary cannot be given to this application: its payment lapsed and its "
+            "discount code has been used up since, so the rest could not be paid at the "
+            "promised price. Nothing was changed and nobody was emailed",
+            code=CODE_GONE,
+        )
+    return None

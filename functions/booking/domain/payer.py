@@ -177,6 +177,24 @@ def group_billing_notice(job: EmailJob, group: GroupBooking) -> EmailJob | None:
     return _billing_contacts_own(job)
 
 
+# A whole-price bursary on an invoiced booking: its open invoice is voided, the place booked.
+FUNDED_BY_BURSARY = "funded_by_bursary"
+
+
+def bursary_void_notice(application: Application) -> EmailJob | None:
+    """The billing contact's own message that a whole-price bursary cancelled the open invoice
+    Stripe sent them, the place still booked (hostile34 K10: they were told nothing, where
+    every other void tells them); None without an open invoice. Sent to them alone
+    (``told_of``: nobody when there is none apart from the person)."""
+    invoice = application.invoice
+    if invoice is None or not application.has_open_invoice():
+        return None
+    job = application.email(
+        EmailKind.INVOICE_ENDED, occasion=f"bursary-{invoice.invoice_id}", reason=FUNDED_BY_BURSARY
+    )
+    return _billing_contacts_own(job)
+
+
 def _billing_contacts_own(job: EmailJob) -> EmailJob:
     """``job``'s copy for the billing contact alone: claimed and sent once, by its own id."""
     return job.model_copy(

@@ -55,6 +55,7 @@ from booking.domain.limits import booked_now, released_to
 from booking.domain.live_for_money import not_fundable
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
+from booking.domain.payer import bursary_void_notice
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
@@ -226,6 +227,8 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
                 "course_full", "no place is free for this funded booking; raise the capacity first"
             )
         booked = booked_with_nothing_to_pay(funded, situation)
+        voided_told = bursary_void_notice(application)  # the employer's invoice (K10)
+        booked = booked.with_emails(voided_told) if voided_told else booked
         return Settlement(
             "confirm",
             booked.status_reason or "",

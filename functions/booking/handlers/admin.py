@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote
+from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -25,9 +25,10 @@ from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest, seen_digests
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
+from booking.handlers.address_parameters import refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
-from booking.handlers.routes import Function, Served, methods_for, route_at
+from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
 from booking.services import (
     backfills,
@@ -106,35 +107,9 @@ def _require_organiser(
     return next_middleware(resolver)
 
 
-def _query_taken(
-    resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware
-) -> Response[str]:
-    """Middleware: a write (any method but GET) whose address carries a parameter its route
-    does not take (the route table's query parameters) is refused with 422 naming it, nothing
-    done: a write's fields go in its body, and one sent in the address is never ignored
-    (hostile33 N3: ``cancel?refund=true`` cancelled and kept the money; ``backfill?dry_run=1``
-    ran)."""
-    event = resolver.current_event
-    if event.http_method != "GET":
-        found = route_at(event.http_method, event.path, Function.ADMIN)
-        takes = {p["name"] for p in found.parameters if p.get("in") == "query"} if found else set()
-        query = event.raw_event.get("rawQueryString") or ""
-        unasked = sorted({name for name, _ in parse_qsl(query, keep_blank_values=True)} - takes)
-        if unasked:
-            raise InvalidInput(
-                "the address carries parameters this request does not take: nothing was done",
-                dict.fromkeys(unasked, QUERY_NOT_TAKEN),
-            )
-    return next_middleware(resolver)
-
-
-QUERY_NOT_TAKEN = (
-    "not a parameter of this request's address: send it in the body, if the request takes it"
-)
-
 # Every route needs an organiser: checked once, before any route runs (and before the path's
 # shape, so strangers learn nothing from it).
-app.use(middlewares=[_require_organiser, http.bounded_path, _query_taken])
+app.use(middlewares=[_require_organiser, http.bounded_path, refused_unless_taken(Function.ADMIN)])
 
 
 @served("putCourse")
@@ -394,7 +369,7 @@ admin_register.serve(served, _body)
 # A course's group bookings (``handlers/admin_groups.py``).
 admin_groups.serve(served)
 # An organiser's void of a group's invoice (``handlers/admin_groups.py``).
-admin_groups.serve_group_invoice(served)
+admin_groups.serve_group_invoice(served, _body_of)
 if bootstrap.taking_snapshot():
     # What those routes import when first called, in the snapshot: it costs nobody a wait.
     admin_register.load()

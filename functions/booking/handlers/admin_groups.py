@@ -8,6 +8,8 @@ start (an organiser reading a roster) does not wait for them; a snapshot holds t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from booking.bootstrap import ports
 from booking.handlers import http
 from booking.handlers.resolver import Response
@@ -36,14 +38,16 @@ def serve(served: Served) -> None:
         return http.json_response(200, shown.model_dump(mode="json"))
 
 
-def serve_group_invoice(served: Served) -> None:
-    """Bind the organiser's void and resend of a group's invoice (``routes/group_invoice.py``)."""
+def serve_group_invoice(served: Served, takes_no_fields: Callable[[str], object]) -> None:
+    """Bind the organiser's void and resend of a group's invoice (``routes/group_invoice.py``);
+    ``takes_no_fields``: refuses any field of the body by its name (``admin._body_of``)."""
 
     @served("voidGroupInvoice")
     def void_group_invoice(group_id: str) -> Response[str]:
         from booking.services import group_invoice_void
         from booking.services.group_overview import line_of
 
+        takes_no_fields("void")  # a field sent is refused by its name, never ignored
         the_ports = ports()
         voided = group_invoice_void.void_group_invoice(the_ports, group_id)
         line = line_of(the_ports, voided)
@@ -54,6 +58,7 @@ def serve_group_invoice(served: Served) -> None:
         from booking.services import group_invoice_resend
         from booking.services.group_overview import line_of
 
+        takes_no_fields("resend")  # hostile34 K4: {"x": 1} was taken and the invoice sent
         the_ports = ports()
         sent = group_invoice_resend.resend_group_invoice(the_ports, group_id)
         return http.json_response(200, line_of(the_ports, sent).model_dump(mode="json"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from booking.domain import json_once
 from booking.domain.form_text import FormText
 
 # What RFC 8259 (section 8.1) lets a JSON parser ignore, and a Windows tool may put first.
@@ -57,6 +58,22 @@ def refuse_other_charsets(content_type: str) -> None:
 def json_text(body: bytes) -> str:
     """A JSON body's text: strictly UTF-8, a byte order mark first taken as RFC 8259 allows."""
     return strict_utf8(body, "the body").removeprefix(BYTE_ORDER_MARK)
+
+
+def file_json_object(content: bytes) -> dict[str, Any]:
+    """An uploaded file's one JSON object, read as a JSON body is (:func:`json_text`, each key
+    once); UnreadBody says in the organiser's words what is wrong with the file."""
+    try:
+        data = json_once.loads_once_each(json_text(content))
+    except json_once.GivenTwice as twice:
+        raise UnreadBody(f"The file has a mistake: {twice}") from None
+    except UnreadBody:
+        raise UnreadBody("The file is not text in UTF-8: save it as UTF-8 JSON") from None
+    except (ValueError, RecursionError):
+        raise UnreadBody("The file is not JSON: save the definition as a .json file") from None
+    if not isinstance(data, dict):
+        raise UnreadBody("The file must hold one JSON object")
+    return data
 
 
 def half_characters(parsed: Any) -> dict[str, str]:
@@ -109,12 +126,10 @@ def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     last winning in most readers, but which of two emails was meant is not ours to guess. No
     form of ours posts a name twice (a radio group or a row of submit buttons posts the one
     chosen; each box has its own name), so a name given twice came from a script or a proxy."""
-    found: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in found:
-            raise UnreadBody(f"the field {name} is given twice: give it once")
-        found[name] = value
-    return found
+    try:
+        return json_once.once_each(pairs)
+    except json_once.GivenTwice as twice:
+        raise UnreadBody(str(twice)) from None
 
 
 @dataclass(frozen=True)

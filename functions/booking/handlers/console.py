@@ -54,6 +54,7 @@ from booking.handlers import (
 )
 from booking.handlers import console_pages as pages
 from booking.handlers import console_people_pages as people_pages
+from booking.handlers.address_parameters import refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
     SIGNED_OUT,
@@ -365,7 +366,14 @@ def unexpected(error: Exception) -> Response[str]:
     return html_page(500, pages.error_page(chrome(), 500, "internal_error", "something went wrong"))
 
 
-app.use(middlewares=[http.bounded_path, access.require_session])
+# A write's address parameters as /admin's (hostile34 K6), once the session is known.
+app.use(
+    middlewares=[
+        http.bounded_path,
+        access.require_session,
+        refused_unless_taken(Function.CONSOLE),
+    ]
+)
 # Every route of the console served, those of its areas (console_codes) included.
 served.check()
 

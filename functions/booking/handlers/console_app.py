@@ -162,6 +162,16 @@ def press_posted(name: str = "press") -> str | None:
     return value if valid and isinstance(value, str) else None
 
 
+def press_required(name: str = "press") -> str:
+    """:func:`press_posted`, which every "send again" form's act requires (the invitation's and
+    the certificate's: hostile33 N10, hostile34 K3): any other value is 422 "Press the button
+    on the page again", nothing done."""
+    press = press_posted(name)
+    if press is None:
+        raise InvalidInput("Press the button on the page again.", {name: "not the page's"})
+    return press
+
+
 def _notice_value() -> str | None:
     return cookie_value(app.current_event.cookies or [], NOTICE_COOKIE)
 

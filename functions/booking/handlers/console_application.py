@@ -3,7 +3,6 @@ words (split from ``console_pages.py``, whose chrome, rows and money words it sh
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ from booking.domain.wording import (
     status_shown,
     timeline_text,
 )
+from booking.handlers.console_app import press_issued
 from booking.handlers.console_notices import done_notice
 from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
 from booking.handlers.sentences import capitalised, sentence
@@ -152,7 +152,7 @@ def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
         "check": f"/certificates/{quote(code)}",
         "register": f"/console/courses/{quote(course_id)}/register",
         "may_send_again": not detail.certificate_held and nobody_to_tell(application) is None,
-        "press": secrets.token_urlsafe(12),
+        "press": press_issued(),  # bound to the session (hostile34 K3)
     }
 
 
@@ -200,6 +200,7 @@ def application_page(
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
         **_bursary_said(application, currency),
+        whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat (K8c)
         # What the forms that say an act's consequences act on (``domain.page_seen``).
         seen=digest(application_facts(application)),
         certificate=_certificate_facts(detail),

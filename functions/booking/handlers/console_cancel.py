@@ -5,6 +5,8 @@ Registered on the console's resolver (``handlers/console_app.py``)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
@@ -18,6 +20,7 @@ from booking.domain.facilitators_told import (
 from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
+from booking.handlers import http
 from booking.handlers.console_app import (
     FORM_OUT_OF_DATE,
     chrome,
@@ -218,6 +221,14 @@ def void_confirmation(application_id: str) -> Response[str]:
         lines=_void_lines(detail, preview),
     )
     return html_page(200, page)
+
+
+@served("consoleDeclineConfirmationReopened")
+def decline_confirmation_reopened(application_id: str) -> Response[str]:
+    """The confirmation's address opened again: it keeps no message (a post, so the message is
+    never in an address), so back to the application's page (hostile34 K14: 405 "Something
+    went wrong")."""
+    return http.see_other(f"/console/applications/{quote(application_id)}")
 
 
 @served("consoleDeclineConfirmation")

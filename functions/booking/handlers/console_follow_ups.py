@@ -25,7 +25,7 @@ from booking.handlers.console_app import (
     html_page,
     notice_here,
     press_issued,
-    press_posted,
+    press_required,
     served,
 )
 from booking.handlers.console_pages import _render
@@ -215,9 +215,7 @@ def follow_up_invitations(programme: str) -> Response[str]:
 @served("consoleSendFollowUpInvitationAgain")
 def send_again(programme: str, event_key: str, application_id: str) -> Response[str]:
     try:
-        press = press_posted()
-        if press is None:  # not a press this session's page issued (hostile33 N10)
-            raise InvalidInput("Press the button on the page again.", {"press": "not the page's"})
+        press = press_required()  # only a press this session's page issued (hostile33 N10)
         sent = send_invitation_again(ports(), programme, event_key, application_id, press)
     except (Conflict, InvalidInput) as refused:
         invitations = programme_invitations(ports(), programme)

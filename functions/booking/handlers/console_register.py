@@ -24,6 +24,7 @@ from booking.handlers.console_app import (
     html_page,
     notice_here,
     posted_form,
+    press_required,
     served,
 )
 from booking.handlers.console_pages import Chrome, _render_course
@@ -329,7 +330,7 @@ def send_certificate_again(application_id: str) -> Response[str]:
     from booking.services.console import application_detail
 
     try:
-        send_again(ports(), application_id, _form_value("press"))
+        send_again(ports(), application_id, press_required())  # hostile34 K3
     except (Conflict, InvalidInput) as refused:
         detail = application_detail(ports(), application_id)
         shown = application_page(chrome(), detail, problem=sentence(refused.message))

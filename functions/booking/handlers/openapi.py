@@ -93,6 +93,7 @@ _CONSOLE_REASONS = {
     413: "The form is larger than 64 KiB",
     415: "Neither a form nor JSON (nor, for a course, a file upload), or a charset other than "
     "UTF-8 declared",
+    422: "The address carries a parameter this form does not take: nothing was done",
     500: "Unexpected error (logged; nothing half-written)",
     503: "A dependency is busy or unavailable; try again shortly",
 }
@@ -124,11 +125,12 @@ def _shared(route: Route) -> dict[str, Any]:
         codes = [500, 503]
         if route.method == "POST":
             codes += [400, 413, 415] if route.open_to_all else [400, 403, 413, 415]
+            codes.append(422)  # a parameter in the address it does not take
         return {str(c): _console_page(c) for c in codes}
     html = route.function is Function.API
     codes = [401, 403, 500, 503] if route.function is Function.ADMIN else [500, 503]
     if route.function is Function.ADMIN and route.method != "GET":
-        codes.append(422)  # a parameter in the address it does not take (``admin._query_taken``)
+        codes.append(422)  # a parameter in the address it does not take (``address_parameters``)
     return {str(c): _error(c, html=html) for c in [*route.errors, *codes]}
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
-from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal
+from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal, restart_refusal
 from booking.domain.page_seen import Seen
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
@@ -52,6 +53,8 @@ def grant_bursary(
     # As every read says it (an offer lapsed or turned down, ...); the same grant again is
     # the decision's to judge (granted already on a booking it confirmed, or refused).
     refused = bursary_refusal(application, course, ports.clock()) if course else None
+    if refused is None and course is not None and _code_used_up(ports, application):
+        refused = restart_refusal(application, course, code_used_up=True)
     again = amount == application.bursary and refused is not None and refused.code == NOT_FUNDABLE
     if refused is not None and not again:
         raise refused
@@ -79,3 +82,12 @@ def grant_bursary(
         extra={"application_id": application_id, "outcome": settled.settlement.reason},
     )
     return Acted(settled.saved, changed=settled.changed)
+
+
+def _code_used_up(ports: Ports, application: Application) -> bool:
+    """Whether the code a lapsed application was made with has its uses all taken since (its
+    own went back at the lapse: ``limits.holds_code_use``), as the checkout's write finds it."""
+    if application.status is not ApplicationStatus.EXPIRED or application.discount is None:
+        return False
+    code = ports.repository.get_discount_code(application.course_id, application.discount.code)
+    return code is not None and code.uses_left == 0

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from booking.domain.application import LONG_TEXT_MAX_LENGTH
 from booking.handlers.routes import Function, Route
-from booking.handlers.routes.answers import SEEN, TICKED, console_form, page, path_parameter
+from booking.handlers.routes.answers import (
+    SEEN,
+    TICKED,
+    console_form,
+    page,
+    path_parameter,
+    see_other,
+)
 
 # The cancel's form (``consoleCancel``): the refund choice, and what the confirmation showed
 # (``domain.page_seen``: a press acts on what its page said, or is refused).
@@ -108,6 +115,20 @@ DECLINE_CONFIRMATION: tuple[Route, ...] = (
                 }
             }
         ),
+        tags=("console",),
+    ),
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/decline/confirm",
+        "consoleDeclineConfirmationReopened",
+        "The decline's confirmation address opened again (a new tab, a bookmark, history): "
+        "back to the application's page, where *Decline* asks again",
+        {
+            "303": see_other("To the application's page (the message was posted, never kept)"),
+            "404": page("A path segment longer than any id"),
+        },
+        parameters=(path_parameter("application_id"),),
         tags=("console",),
     ),
 )

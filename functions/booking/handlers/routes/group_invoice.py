@@ -8,6 +8,7 @@ from typing import Any
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
     console_form,
     json_answer,
     page,
@@ -73,19 +74,30 @@ def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any
     )
 
 
+# Either takes no fields: one sent is refused by its name (422), never ignored (hostile34 K4).
+_NO_FIELDS = {
+    "required": False,
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {}, "additionalProperties": False}
+        }
+    },
+}
 GROUP_INVOICE_ADMIN = (
     _void(
         Function.ADMIN,
         "Void a group booking's open invoice: its seats go back",
         answers={"200": json_answer("GroupLine", "The group booking after the void, in words")},
-        errors=(404, 409),
+        errors=BODY_ACTION_ERRORS,
+        body=_NO_FIELDS,
     ),
     _void(
         Function.ADMIN,
         "Send a group booking's open invoice to its billing contact again",
         resend=True,
         answers={"200": json_answer("GroupLine", "The group booking, in words")},
-        errors=(404, 409),
+        errors=BODY_ACTION_ERRORS,
+        body=_NO_FIELDS,
     ),
 )
 GROUP_INVOICE_CONSOLE = (

@@ -1,0 +1,124 @@
+"""A bursary asks "could the person start a payment now?" as the checkout does (hostile34 K8,
+K8b, K8c, K7): on a lapsed checkout whose seat went to someone else, or whose discount code was
+used up since, a bursary (part or whole) is refused 409 in words naming why, nothing written and
+nobody emailed; a waiting person's part bursary is granted and the email says what is true
+(nothing to pay until a place is offered); the console's form promises a whole-price bursary
+confirms the place only where a place is there to confirm; a confirmed booking is refused
+saying it is paid for, not that it "has ended". Through the real handlers and moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.applications import session_id_of
+from tests.support.console import signed_in
+from tests.support.invoiced import ACCOUNTS, one_on_an_invoice
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+
+def _small(system: System) -> None:
+    definition = system.one_session_file(programme="compassionate-leadership")
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+
+
+def _lapsed(system: System, **answers: Any) -> dict[str, Any]:
+    applied = system.apply(course_id="small", **answers)
+    assert applied.status == 201, applied.body
+    answer = dict(applied.json())
+    system.stripe_local("POST", f"/checkout/{session_id_of(answer)}/expire")
+    assert system.stored(answer).status.value == "expired"
+    return answer
+
+
+def _bursary(system: System, application: dict[str, Any], amount: int) -> Any:
+    path = f"/applications/{application['application_id']}/bursary"
+    return system.admin("POST", path, json_body={"amount": amount})
+
+
+def test_a_part_bursary_on_a_lapsed_checkout_whose_seat_went_on_is_refused(
+    system: System,
+) -> None:
+    _small(system)
+    lapsed = _lapsed(system)
+    system.booked("small", email="took-the-seat@example.org")
+    system.deliver_emails()
+    version = system.stored(lapsed).version
+
+    error = _bursary(system, lapsed, 5000).refused(409, "course_full")
+
+    assert "its place went to someone else" in error["message"]
+    assert "Nothing was changed and nobody was emailed" in error["message"]
+    assert system.stored(lapsed).version == version
+    assert system.stored(lapsed).bursary == 0
+    assert system.deliver_emails() == []
+
+
+def test_a_part_bursary_on_a_lapsed_checkout_whose_code_was_used_up_is_refused(
+    system: System,
+) -> None:
+    definition = system.one_session_file(programme="compassionate-leadership", capacity=3)
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    system.made_code("small", code="ONCE", percent_off=50, max_uses=1)
+    lapsed = _lapsed(system, discount_code="once")
+    took = system.apply(course_id="small", email="took-the-code@example.org", discount_code="once")
+    assert took.status == 201, took.body
+    system.deliver_emails()
+
+    error = _bursary(system, lapsed, 5000).refused(409, "discount_code_used_up")
+
+    assert "discount code has been used up since" in error["message"]
+    assert system.stored(lapsed).bursary == 0
+    assert system.deliver_emails() == []
+
+
+def test_a_waiting_persons_part_bursary_says_nothing_is_to_pay_yet(system: System) -> None:
+    _small(system)
+    system.booked("small", email="holder@example.org")
+    waiting = system.apply(course_id="small", email="waiting@example.org").json()
+    assert system.stored(waiting).status.value == "waitlisted"
+    system.deliver_emails()
+
+    granted = _bursary(system, waiting, 5000)
+
+    assert granted.status == 200, granted.body
+    (told,) = system.deliver_emails()
+    for words in (told.text, text_of(told.html)):
+        assert "still on the waiting list, so there is nothing to pay yet" in words
+        assert "You can pay it from your booking page" not in words
+    page = signed_in(system).get(f"/console/applications/{waiting['application_id']}").body
+    assert "a bursary of the whole price needs a free place" in text_of(page)
+    assert "a bursary of the whole price confirms the place" not in text_of(page)
+
+
+def test_a_bursary_on_a_confirmed_booking_says_it_is_paid_for(system: System) -> None:
+    _small(system)
+    booked = system.booked("small")
+    system.deliver_emails()
+
+    error = _bursary(system, booked, 5000).refused(409, "not_fundable")
+
+    assert "its place is paid for already" in error["message"]
+    assert "it has ended" not in error["message"]
+    assert system.deliver_emails() == []
+
+
+def test_a_whole_price_bursary_voiding_an_employers_invoice_tells_its_billing_contact(
+    system: System,
+) -> None:
+    """hostile34 K10: the invoice Stripe sent the employer was voided and its billing contact
+    told nothing (every other void tells them)."""
+    application, invoice_id = one_on_an_invoice(system)
+
+    assert _bursary(system, application, 20000).status == 200
+
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    sent = system.deliver_emails()
+    [told] = [m for m in sent if m.to == [ACCOUNTS]]
+    number = system.stripe_invoice(invoice_id)["number"]
+    assert f"Invoice {number} is cancelled: nothing to pay" in told.subject
+    for words in (told.text, text_of(told.html)):
+        assert "is now funded in full by a bursary" in words
+        assert "The place is still booked." in words
+        assert "/status" not in words  # no link that acts for the person
+    assert system.stored(application).status.value == "confirmed"
