@@ -93,19 +93,25 @@ def run_reminders(url: str | None, function_name: str | None, at: datetime) -> s
     return checked(status, payload).decode()
 
 
-def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False) -> str:
-    """Page through every course (``POST /admin/billing-index/backfill``), adding up what each
-    call wrote: the billing-contact lookups older applications lacked."""
+def _backfill_pages(url: str, token: str | None, backfill: str) -> list[dict[str, Any]]:
+    """Every page of ``POST /admin/{backfill}/backfill``, one course a call, each call asking
+    for the course the last one named next."""
     pages: list[dict[str, Any]] = []
     body: dict[str, Any] = {}
     while True:
-        page = post_json(f"{url}/admin/billing-index/backfill", token, body)
+        page = post_json(f"{url}/admin/{backfill}/backfill", token, body)
         if not isinstance(page, dict):
             raise CliError("the API answered something other than a backfill's page")
         pages.append(page)
         if not page.get("next_course_id"):
-            break
+            return pages
         body = {"course_id": page["next_course_id"]}
+
+
+def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """Page through every course (``POST /admin/billing-index/backfill``), adding up what each
+    call wrote: the billing-contact lookups older applications lacked."""
+    pages = _backfill_pages(url, token, "billing-index")
     if as_json:
         return json.dumps(pages, indent=2)
 
@@ -124,16 +130,7 @@ def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False
 def backfill_code_uses(url: str, token: str | None, *, as_json: bool = False) -> str:
     """Page through every course (``POST /admin/code-uses/backfill``), adding up the code uses
     given back: those applications that expired before uses were given back still held."""
-    pages: list[dict[str, Any]] = []
-    body: dict[str, Any] = {}
-    while True:
-        page = post_json(f"{url}/admin/code-uses/backfill", token, body)
-        if not isinstance(page, dict):
-            raise CliError("the API answered something other than a backfill's page")
-        pages.append(page)
-        if not page.get("next_course_id"):
-            break
-        body = {"course_id": page["next_course_id"]}
+    pages = _backfill_pages(url, token, "code-uses")
     if as_json:
         return json.dumps(pages, indent=2)
     courses = sum(1 for p in pages if p.get("course_id"))
