@@ -11,7 +11,7 @@ from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.errors import InvalidInput
 from booking.domain.facilitators_told import (
     CANCELLED_BY_ORGANISERS,
     facilitators_reached,
@@ -159,11 +159,7 @@ def cancel_confirmation(application_id: str) -> Response[str]:
     detail, preview, refund = cancel_preview.cancel_confirmation(ports(), application_id, typed)
     if "cancel" not in detail.actions:
         status = status_named(detail.application.status.value)
-        refused = Conflict(f"this application is {status}, so it cannot be cancelled now")
-        page = application_pages.application_page(
-            chrome(), detail, problem=sentence(refused.message)
-        )
-        return html_page(409, page)
+        return _not_now(detail, f"this application is {status}, so it cannot be cancelled now")
     return html_page(200, cancel_confirmation_page(chrome(), detail, preview, refund=refund))
 
 
@@ -206,11 +202,7 @@ def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
     application = detail.application
     if "void_invoice" not in detail.actions:
-        refused = Conflict("this application has no open invoice to void")
-        page = application_pages.application_page(
-            chrome(), detail, problem=sentence(refused.message)
-        )
-        return html_page(409, page)
+        return _not_now(detail, "this application has no open invoice to void")
     page = _render(
         "void_confirm.html",
         chrome(),
@@ -247,11 +239,7 @@ def decline_confirmation(application_id: str) -> Response[str]:
     application = detail.application
     if "decline" not in detail.actions:
         status = status_named(application.status.value)
-        refused = Conflict(f"this application is {status}, so it cannot be declined now")
-        page = application_pages.application_page(
-            chrome(), detail, problem=sentence(refused.message)
-        )
-        return html_page(409, page)
+        return _not_now(detail, f"this application is {status}, so it cannot be declined now")
     page = _render(
         "decline_confirm.html",
         chrome(),
@@ -274,3 +262,10 @@ def _whose_message(note: str | None, detail: ApplicationDetail) -> str:
     if detail.course.definition.decline_message:
         return "the course's decline message (set on Change this course)"
     return "the standard message (the course has no decline message of its own)"
+
+
+def _not_now(detail: ApplicationDetail, why: str) -> Response[str]:
+    """A confirmation page asked for an act the application no longer offers: its own page
+    again (409), saying why."""
+    page = application_pages.application_page(chrome(), detail, problem=sentence(why))
+    return html_page(409, page)
