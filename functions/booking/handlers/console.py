@@ -200,13 +200,8 @@ def course(course_id: str) -> Response[str]:
 
 @served("consoleRosterCsv")
 def roster_csv(course_id: str) -> Response[str]:
-    headers = {
-        "Content-Disposition": http.attachment(f"{course_id}-roster.csv"),
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
     body = organisers.roster_csv(ports(), course_id)
-    return Response(200, "text/csv; charset=utf-8", body, headers)
+    return http.csv_download(f"{course_id}-roster.csv", body)
 
 
 # -- actions -------------------------------------------------------------------------------------

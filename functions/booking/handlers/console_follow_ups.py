@@ -241,10 +241,5 @@ def invite_graduate_now(programme: str, event_key: str, application_id: str) -> 
 
 @served("consoleGraduatesCsv")
 def graduates_csv(programme: str) -> Response[str]:
-    headers = {
-        "Content-Disposition": http.attachment(f"{programme}-graduates.csv"),
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
     body = _graduates_csv(programme_invitations(ports(), programme))
-    return Response(200, "text/csv; charset=utf-8", body, headers)
+    return http.csv_download(f"{programme}-graduates.csv", body)

@@ -260,6 +260,17 @@ def attachment(filename: str) -> str:
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def csv_download(filename: str, body: str) -> Response[str]:
+    """A CSV the console offers to download as ``filename``: never cached (it holds people's
+    data), never read as anything but CSV."""
+    headers = {
+        "Content-Disposition": attachment(filename),
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(200, "text/csv; charset=utf-8", body, headers)
+
+
 def unexpected_response(error: Exception) -> Response[str]:
     """The answer for an exception no use case anticipated: 500, without internals. (Busy or
     unreachable dependencies never get here: adapters raise DependencyUnavailable, a 503.)"""
