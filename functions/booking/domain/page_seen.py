@@ -80,6 +80,11 @@ def digest(facts: Facts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def application_seen(application: Application) -> str:
+    """The ``seen`` a page showing ``application`` carries (what its acts then compare)."""
+    return digest(application_facts(application))
+
+
 @dataclass(frozen=True)
 class Seen:
     """What the page (or the caller) saw: the digests it carried (a move's page one for each

@@ -22,7 +22,7 @@ from booking.domain.billing import DiscountCodeDefinition
 from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
-from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest, seen_digests
+from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_digests
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.address_parameters import refused_unless_taken
@@ -96,7 +96,7 @@ def _application_json(application: Application) -> dict[str, Any]:
         **application_out(view).model_dump(mode="json"),
         "status_reason": view.status_reason,  # as read: an offer past its time lapsed
         # Given back with a cancel, it acts only on the application as read (``page_seen``).
-        "seen": digest(application_facts(application)),
+        "seen": application_seen(application),
     }
 
 

@@ -17,7 +17,7 @@ from booking.domain.facilitators_told import (
     facilitators_reached,
     facilitators_told_it_ended,
 )
-from booking.domain.page_seen import Seen, application_facts, cancel_seen, digest
+from booking.domain.page_seen import Seen, application_seen, cancel_seen
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
 from booking.handlers import http
@@ -136,7 +136,7 @@ def cancel_confirmation_page(
         seat=_seat(detail, preview),
         refund=refund and bool(detail.refundable),
         # What the cancel then acts on, or refuses (``domain.page_seen``).
-        seen=digest(application_facts(application)),
+        seen=application_seen(application),
     )
 
 

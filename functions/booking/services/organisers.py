@@ -23,7 +23,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
 from booking.domain.money import Money
-from booking.domain.page_seen import application_facts, digest
+from booking.domain.page_seen import application_seen
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.statuses import ERASED
 from booking.domain.text import shown_safely
@@ -122,7 +122,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "status_said": status_said(application, course.definition.price),
         "not_emailed_because": not_emailed_because(ports, application),
         "transfers": transfers_of(application),
-        "seen": digest(application_facts(stored)),  # what a cancel then acts on (page_seen)
+        "seen": application_seen(stored),  # what a cancel then acts on (page_seen)
         **{
             name: move.model_dump(mode="json") if move is not None else None
             for name, move in zip(
