@@ -52,11 +52,15 @@ def meter() -> Meter:
 
 
 def optional_handler(name: str) -> ModuleType | None:
-    """A handler module, or None if it is not built yet (or does not import)."""
+    """A handler module, or None if it is not built yet (or does not import). Its logger is
+    made as it is imported, after any earlier silencing: its log lines are kept off the
+    bench's table too (the ses_events handler's 200 lines once stood in the latency table)."""
     try:
-        return importlib.import_module(f"booking.handlers.{name}")
+        module = importlib.import_module(f"booking.handlers.{name}")
     except ImportError:
         return None
+    silence_stdout_logs()
+    return module
 
 
 def silence_stdout_logs() -> None:
