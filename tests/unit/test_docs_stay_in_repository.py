@@ -1,0 +1,56 @@
+"""The project stands alone: its README and docs link only to files in the repository, and
+each link leads to a file that is there (a link to a moved page would leave a reader at a
+dead end; one to a path outside the repository, to nothing on a reader's clone)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _documents() -> list[Path]:
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return [ROOT / name for name in tracked]
+
+
+def test_the_readme_and_the_docs_are_among_the_documents_read() -> None:
+    read = {path.relative_to(ROOT).as_posix() for path in _documents()}
+    assert {"README.md", "docs/API.md", "docs/cold-start.md", "infra/DEPLOY.md"} <= read
+
+
+def _wrong_links(text: str, folder: Path) -> list[str]:
+    """Links of ``text`` (a document in ``folder``) that leave the repository or lead nowhere."""
+    wrong = []
+    for target in LINK.findall(text):
+        if target.startswith("#"):
+            continue
+        found = (folder / target.split("#", 1)[0]).resolve()
+        if "://" in target or not found.is_relative_to(ROOT) or not found.exists():
+            wrong.append(target)
+    return wrong
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_link_leads_to_a_file_in_the_repository(document: Path) -> None:
+    text = document.read_text(encoding="utf-8")
+    assert _wrong_links(text, document.parent) == []
+
+
+def test_a_link_outside_the_repository_or_to_nothing_is_caught() -> None:
+    text = (
+        "[ours](docs/API.md) [a section](#deployment) [theirs](../shared/CONTRACT.md) "
+        "[the web](https://example.org/) [gone](docs/no-such-page.md#top)"
+    )
+    assert _wrong_links(text, ROOT) == [
+        "../shared/CONTRACT.md",
+        "https://example.org/",
+        "docs/no-such-page.md#top",
+    ]
