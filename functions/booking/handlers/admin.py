@@ -236,24 +236,15 @@ def transfer_booking(application_id: str) -> Response[str]:
     wait = body.get("wait", False)
     if not isinstance(wait, bool):
         raise InvalidInput("the move needs attention", {"wait": "true or false"})
+    chosen = body.get("to_course_id")
+    # What the caller last read (``domain.page_seen``), for whichever move it chose.
+    shown = {"course_seen": body.get("course_seen"), "seen": body.get("seen")}
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
-        joined = waiting_moves.join_waiting_list(
-            ports(),
-            found,
-            body.get("to_course_id"),
-            course_seen=body.get("course_seen"),
-            seen=body.get("seen"),
-        )
+        joined = waiting_moves.join_waiting_list(ports(), found, chosen, **shown)
         moved = transfers.Transfer(joined, already=False)
     else:
-        moved = transfers.transfer_booking(
-            ports(),
-            found,
-            body.get("to_course_id"),
-            course_seen=body.get("course_seen"),
-            seen=body.get("seen"),
-        )
+        moved = transfers.transfer_booking(ports(), found, chosen, **shown)
     answer = {**_application_json(moved.application), "moved_already": moved.already}
     return http.json_response(200, answer)
 
