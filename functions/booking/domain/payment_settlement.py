@@ -57,6 +57,19 @@ def ended_invoice(invoice: InvoiceRef | None, status: str) -> InvoiceRef | None:
     return invoice.model_copy(update={"status": status}) if invoice is not None else None
 
 
+def _given_back_because(action: Action, reason: str, situation: Situation) -> str | None:
+    """Why a payment (by card or of an invoice) goes back rather than book the place (None:
+    it does not): no seat free for it, its discount code's uses all taken since, or the
+    decision itself is a refund (for its ``reason``)."""
+    if action in CONFIRMING and not situation.seat_free:
+        return "course_full"
+    if action in CONFIRMING and not situation.code_use_free:
+        return CODE_USED_UP
+    if action is Action.REFUND:
+        return reason
+    return None
+
+
 # -- checkouts -------------------------------------------------------------------------------
 
 
@@ -71,12 +84,9 @@ def checkout_event(
         return _unmatched_payment(application, event, reason, now)
     if action in CONFIRMING and not situation.course_open:
         return _give_back_payment(application, event, "course_closed", situation)
-    if action in CONFIRMING and not situation.seat_free:
-        return _give_back_payment(application, event, "course_full", situation)
-    if action in CONFIRMING and not situation.code_use_free:
-        return _give_back_payment(application, event, CODE_USED_UP, situation)
-    if action is Action.REFUND:
-        return _give_back_payment(application, event, reason, situation)
+    given_back_because = _given_back_because(action, reason, situation)
+    if given_back_because is not None:
+        return _give_back_payment(application, event, given_back_because, situation)
     if action in CONFIRMING:
         return _confirmed_by_card(application, event, situation)
     if action is Action.KEEP_HOLD:
@@ -264,12 +274,9 @@ def invoice_event(
         if told is not None:
             return Settlement("invoice_status_recorded", reason, told.with_event(event.event_id))
         return Settlement(action.value, reason)
-    if action in CONFIRMING and not situation.seat_free:
-        return _give_back_invoice(application, event, "course_full", situation)
-    if action in CONFIRMING and not situation.code_use_free:
-        return _give_back_invoice(application, event, CODE_USED_UP, situation)
-    if action is Action.REFUND:
-        return _give_back_invoice(application, event, reason, situation)
+    given_back_because = _given_back_because(action, reason, situation)
+    if given_back_because is not None:
+        return _give_back_invoice(application, event, given_back_because, situation)
     if action is Action.KEEP_HOLD:
         # A payment of the open invoice failed: it stays open and holds the place; the payer
         # and the person are told (once per failed attempt: its event names it).

@@ -9,7 +9,7 @@ accepts) and passes the same claims: nothing here knows the difference.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
@@ -45,6 +45,11 @@ from booking.services import (
 )
 from booking.services.acted import Acted, acted
 from booking.services.applications import view_of
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from booking.services.ports import Ports
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
@@ -231,24 +236,15 @@ def transfer_booking(application_id: str) -> Response[str]:
     wait = body.get("wait", False)
     if not isinstance(wait, bool):
         raise InvalidInput("the move needs attention", {"wait": "true or false"})
+    chosen = body.get("to_course_id")
+    # What the caller last read (``domain.page_seen``), for whichever move it chose.
+    shown = {"course_seen": body.get("course_seen"), "seen": body.get("seen")}
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
-        joined = waiting_moves.join_waiting_list(
-            ports(),
-            found,
-            body.get("to_course_id"),
-            course_seen=body.get("course_seen"),
-            seen=body.get("seen"),
-        )
+        joined = waiting_moves.join_waiting_list(ports(), found, chosen, **shown)
         moved = transfers.Transfer(joined, already=False)
     else:
-        moved = transfers.transfer_booking(
-            ports(),
-            found,
-            body.get("to_course_id"),
-            course_seen=body.get("course_seen"),
-            seen=body.get("seen"),
-        )
+        moved = transfers.transfer_booking(ports(), found, chosen, **shown)
     answer = {**_application_json(moved.application), "moved_already": moved.already}
     return http.json_response(200, answer)
 
@@ -342,18 +338,22 @@ def erase_person(email: str) -> Response[str]:
 
 @served("backfillBillingIndex")
 def backfill_billing_index() -> Response[str]:
-    views = _views()
-    given = parse_json_strictly(views.BackfillIn, _body(), "the backfill needs attention")
-    page = backfills.backfill_billing_index(ports(), given.course_id)
-    return http.json_response(200, views.BackfillPageOut(**page.__dict__).model_dump(mode="json"))
+    return _backfill_one_course(backfills.backfill_billing_index, _views().BackfillPageOut)
 
 
 @served("backfillCodeUses")
 def backfill_code_uses() -> Response[str]:
-    views = _views()
-    given = parse_json_strictly(views.BackfillIn, _body(), "the backfill needs attention")
-    page = backfills.backfill_code_uses(ports(), given.course_id)
-    return http.json_response(200, views.CodeUsesPageOut(**page.__dict__).model_dump(mode="json"))
+    return _backfill_one_course(backfills.backfill_code_uses, _views().CodeUsesPageOut)
+
+
+def _backfill_one_course(
+    step: Callable[[Ports, str | None], object], answer: type[BaseModel]
+) -> Response[str]:
+    """One course's part of a backfill (``step``): the course the body names (none: the
+    first), answered as ``answer`` says it (naming the next course)."""
+    given = parse_json_strictly(_views().BackfillIn, _body(), "the backfill needs attention")
+    page = step(ports(), given.course_id)
+    return http.json_response(200, answer(**page.__dict__).model_dump(mode="json"))
 
 
 @served("backfillRefundsFailed")

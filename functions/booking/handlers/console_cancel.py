@@ -5,6 +5,7 @@ Registered on the console's resolver (``handlers/console_app.py``)."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
@@ -119,17 +120,32 @@ def _place_back(course: Course, what: str, where: str) -> str:
     return f"{what} goes back to {where}, free for the next person to book."
 
 
-def cancel_confirmation_page(
-    chrome: Chrome, detail: ApplicationDetail, preview: CancelPreview | None, *, refund: bool
+def _render_confirmation(
+    template: str, chrome: Chrome, detail: ApplicationDetail, **values: Any
 ) -> str:
+    """A page asking to confirm an act: the application it acts on, named as each such page
+    names it (its id for the form, its reference, the person and the course), with what the
+    act will do (``values``)."""
     application = detail.application
     return _render(
-        "cancel_confirm.html",
+        template,
         chrome,
         application_id=application.application_id,
         reference=application.reference_or_id,
         name=application.answers.name,
         course_title=_course_name(detail.course),
+        **values,
+    )
+
+
+def cancel_confirmation_page(
+    chrome: Chrome, detail: ApplicationDetail, preview: CancelPreview | None, *, refund: bool
+) -> str:
+    application = detail.application
+    return _render_confirmation(
+        "cancel_confirm.html",
+        chrome,
+        detail,
         ended="booking" if application.status is ApplicationStatus.CONFIRMED else "application",
         emailed=_emailed(detail, preview),
         money=_money(detail, preview, refund),
@@ -200,16 +216,12 @@ def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
 @served("consoleVoidInvoiceConfirmation")
 def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
-    application = detail.application
     if "void_invoice" not in detail.actions:
         return _not_now(detail, "this application has no open invoice to void")
-    page = _render(
+    page = _render_confirmation(
         "void_confirm.html",
         chrome(),
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
-        course_title=_course_name(detail.course),
+        detail,
         lines=_void_lines(detail, preview),
     )
     return html_page(200, page)
@@ -240,14 +252,11 @@ def decline_confirmation(application_id: str) -> Response[str]:
     if "decline" not in detail.actions:
         status = status_named(application.status.value)
         return _not_now(detail, f"this application is {status}, so it cannot be declined now")
-    page = _render(
+    page = _render_confirmation(
         "decline_confirm.html",
         chrome(),
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
+        detail,
         email=application.answers.email,
-        course_title=_course_name(detail.course),
         note=note or "",
         message=message,
         whose=_whose_message(note, detail),

@@ -218,10 +218,7 @@ def send_again(programme: str, event_key: str, application_id: str) -> Response[
         press = press_required()  # only a press this session's page issued (hostile33 N10)
         sent = send_invitation_again(ports(), programme, event_key, application_id, press)
     except (Conflict, InvalidInput) as refused:
-        invitations = programme_invitations(ports(), programme)
-        return follow_ups_page(
-            invitations, problem=sentence(refused.message), status=http.status_for(refused)
-        )
+        return _refused_on_the_list(programme, refused)
     return after_action(_page_of(programme), SENT_AGAIN, sent.reference_or_id)
 
 
@@ -230,10 +227,7 @@ def invite_graduate_now(programme: str, event_key: str, application_id: str) -> 
     try:
         invited = invite_now(ports(), programme, event_key, application_id)
     except Conflict as refused:
-        invitations = programme_invitations(ports(), programme)
-        return follow_ups_page(
-            invitations, problem=sentence(refused.message), status=http.status_for(refused)
-        )
+        return _refused_on_the_list(programme, refused)
     application = ports().repository.get_application(application_id)
     code = application.reference_or_id if application is not None else application_id
     return after_action(_page_of(programme), INVITED_NOW if invited else INVITED_ALREADY, code)
@@ -243,3 +237,11 @@ def invite_graduate_now(programme: str, event_key: str, application_id: str) -> 
 def graduates_csv(programme: str) -> Response[str]:
     body = _graduates_csv(programme_invitations(ports(), programme))
     return http.csv_download(f"{programme}-graduates.csv", body)
+
+
+def _refused_on_the_list(programme: str, refused: Conflict | InvalidInput) -> Response[str]:
+    """A button on a programme's follow-ups page refused: that page again, saying why not."""
+    invitations = programme_invitations(ports(), programme)
+    return follow_ups_page(
+        invitations, problem=sentence(refused.message), status=http.status_for(refused)
+    )

@@ -5,11 +5,13 @@ voids a group's open invoice (``services.group_invoice_void``) or sends it again
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.groups import GroupBooking
 from booking.domain.statuses import ERASED_EMAIL
 from booking.handlers import http
 from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
@@ -19,6 +21,7 @@ from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_IN
 from booking.handlers.sentences import sentence
 from booking.services import group_invoice_resend, group_invoice_void
 from booking.services.groups import find_group
+from booking.services.ports import Ports
 
 if TYPE_CHECKING:
     from booking.services.group_overview import CourseGroupBookings
@@ -66,24 +69,24 @@ def group_bookings(course_id: str) -> Response[str]:
 
 @served("consoleVoidGroupInvoice")
 def void_group_invoice(group_id: str) -> Response[str]:
-    try:
-        voided = group_invoice_void.void_group_invoice(ports(), group_id)
-    except (Conflict, DependencyUnavailable) as refused:
-        return _refused_on_the_card(group_id, refused)
-    return after_action(
-        f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
-    )
+    return _on_the_card(group_id, group_invoice_void.void_group_invoice, GROUP_INVOICE_VOIDED)
 
 
 @served("consoleResendGroupInvoice")
 def resend_group_invoice(group_id: str) -> Response[str]:
+    return _on_the_card(group_id, group_invoice_resend.resend_group_invoice, GROUP_INVOICE_RESENT)
+
+
+def _on_the_card(
+    group_id: str, act: Callable[[Ports, str], GroupBooking], done: str
+) -> Response[str]:
+    """A button on a group's card: ``act`` on the group, then its course's group bookings page
+    saying ``done`` once, or that page again saying why not."""
     try:
-        sent = group_invoice_resend.resend_group_invoice(ports(), group_id)
+        acted_on = act(ports(), group_id)
     except (Conflict, DependencyUnavailable) as refused:
         return _refused_on_the_card(group_id, refused)
-    return after_action(
-        f"/console/courses/{quote(sent.course_id)}/group-bookings", GROUP_INVOICE_RESENT
-    )
+    return after_action(f"/console/courses/{quote(acted_on.course_id)}/group-bookings", done)
 
 
 def _refused_on_the_card(group_id: str, refused: Conflict | DependencyUnavailable) -> Response[str]:

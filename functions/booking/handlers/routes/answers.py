@@ -119,6 +119,10 @@ def page(description: str) -> dict[str, Any]:
     return {"description": description, "content": dict(HTML_CONTENT)}
 
 
+# A console page's answer when its address names no application (nor could: too long for an id).
+NO_APPLICATION = page("No such application (or a path segment longer than any id)")
+
+
 def see_other(
     description: str, *, cookies: bool = False, required: bool = True, notice: bool = False
 ) -> dict[str, Any]:

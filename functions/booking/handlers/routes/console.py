@@ -14,6 +14,7 @@ from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BURSARY_SEEN,
     COURSE_ID,
+    NO_APPLICATION,
     NOTICE_ONCE,
     ROSTER_SAID,
     SEEN,
@@ -38,7 +39,6 @@ CONSOLE = Function.CONSOLE
 TAGS = ("console",)
 _APPLICATION = path_parameter("application_id")
 _EMAIL = query("email", "A person's email address", required=True, minLength=1)
-_NO_APPLICATION = page("No such application (or a path segment longer than any id)")
 _NO_PERSON = page("No data is held about this email address")
 # Who a person page is about, and what it answers when it cannot tell.
 _PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one")}
@@ -80,7 +80,7 @@ def _action(
         summary,
         {
             "303": see_other(f"Done: to the application's page, {_says(done)}", notice=True),
-            "404": _NO_APPLICATION,
+            "404": NO_APPLICATION,
             "409": page("The application's page again, saying why not"),
             **(mistakes if typed else {}),
         },
@@ -270,7 +270,7 @@ PAGES: tuple[Route, ...] = (
         "/console/applications/{application_id}",
         "consoleApplication",
         "An application: answers, payments, history, and the actions that fit it now",
-        {"200": page("The application"), "404": _NO_APPLICATION},
+        {"200": page("The application"), "404": NO_APPLICATION},
         description=NOTICE_ONCE,
         parameters=(_APPLICATION,),
         tags=TAGS,

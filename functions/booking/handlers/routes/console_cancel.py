@@ -6,6 +6,7 @@ from __future__ import annotations
 from booking.domain.application import LONG_TEXT_MAX_LENGTH
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
+    NO_APPLICATION,
     SEEN,
     TICKED,
     console_form,
@@ -42,7 +43,7 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
         "cancel's own decision run without writing, and the form that does it",
         {
             "200": page("What cancelling would do, and the form to confirm it"),
-            "404": page("No such application (or a path segment longer than any id)"),
+            "404": NO_APPLICATION,
             "409": page("The application's page, saying why it cannot be cancelled now"),
             "422": page("A `refund` value other than a ticked box's, said in words"),
         },
@@ -75,7 +76,7 @@ VOID_CONFIRMATION: tuple[Route, ...] = (
         "and the form that does it",
         {
             "200": page("What voiding would do, and the form to confirm it"),
-            "404": page("No such application (or a path segment longer than any id)"),
+            "404": NO_APPLICATION,
             "409": page("The application's page, saying it has no open invoice to void"),
         },
         description="The application page's *Void invoice* leads here; its *Yes, void the "
@@ -98,7 +99,7 @@ DECLINE_CONFIRMATION: tuple[Route, ...] = (
         "course's decline message, else the standard one), and the form that sends it",
         {
             "200": page("The message the decline would send, and the form to confirm it"),
-            "404": page("No such application (or a path segment longer than any id)"),
+            "404": NO_APPLICATION,
             "409": page("The application's page, saying why it cannot be declined now"),
             "422": page("The application's page again, the message's mistake beside it"),
         },

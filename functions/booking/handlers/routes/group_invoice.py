@@ -100,36 +100,36 @@ GROUP_INVOICE_ADMIN = (
         body=_NO_FIELDS,
     ),
 )
+
+
+def _console_button(summary: str, done: str, *, resend: bool = False) -> Route:
+    """The void (or the resend) as a console button: back to the course's group bookings
+    page, which says ``done`` once, or why not."""
+    return _void(
+        Function.CONSOLE,
+        summary,
+        resend=resend,
+        answers={
+            "303": see_other(
+                f"Done: to the course's group bookings page, which says so once (`{done}`)",
+                notice=True,
+            ),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page again, saying why not"),
+        },
+        body=console_form(),
+        done=done,
+    )
+
+
 GROUP_INVOICE_CONSOLE = (
-    _void(
-        Function.CONSOLE,
+    _console_button(
         "Void a group booking's open invoice (a button on the course's group bookings page)",
-        answers={
-            "303": see_other(
-                "Done: to the course's group bookings page, which says so once "
-                f"(`{GROUP_INVOICE_VOIDED}`)",
-                notice=True,
-            ),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page again, saying why not"),
-        },
-        body=console_form(),
-        done=GROUP_INVOICE_VOIDED,
+        GROUP_INVOICE_VOIDED,
     ),
-    _void(
-        Function.CONSOLE,
+    _console_button(
         "Send a group booking's open invoice again (a button on the group bookings page)",
+        GROUP_INVOICE_RESENT,
         resend=True,
-        answers={
-            "303": see_other(
-                "Done: to the course's group bookings page, which says so once "
-                f"(`{GROUP_INVOICE_RESENT}`)",
-                notice=True,
-            ),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page again, saying why not"),
-        },
-        body=console_form(),
-        done=GROUP_INVOICE_RESENT,
     ),
 )

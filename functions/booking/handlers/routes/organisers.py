@@ -6,6 +6,8 @@ says so in the document: ``booking.handlers.openapi`` adds them, with the securi
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.domain.offer_ends import LEAST_TIME_TO_ACT_SAID
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
@@ -65,6 +67,25 @@ def _action(
         parameters=(_APPLICATION,),
         body=body,
         description=description,
+        tags=TAGS,
+    )
+
+
+def _one_course_a_call(
+    name: str, operation_id: str, summary: str, answer: dict[str, Any], description: str
+) -> Route:
+    """A backfill done one course a call: the course in the body (none: the first), the next
+    named in the answer; an unknown course is a 404."""
+    return Route(
+        ADMIN,
+        "POST",
+        f"/admin/{name}/backfill",
+        operation_id,
+        summary,
+        {"200": answer},
+        errors=(400, 404, 413, 415, 422),
+        description=description,
+        body=json_body("BackfillIn", required=False),
         tags=TAGS,
     )
 
@@ -308,42 +329,32 @@ ORGANISERS: tuple[Route, ...] = (
         "(read once first, or found by the void itself when Stripe keeps the invoice open for "
         "a debit begun since: nothing changed, the invoice not voided under the payment).",
     ),
-    Route(
-        ADMIN,
-        "POST",
-        "/admin/billing-index/backfill",
+    _one_course_a_call(
+        "billing-index",
         "backfillBillingIndex",
         "Write the billing-contact lookups that applications saved before they were kept lack, "
         "one course a call",
-        {"200": json_answer("BackfillPageOut", "What the course's applications needed")},
-        errors=(400, 404, 413, 415, 422),
-        description="Applications saved before the `BILLING#` lookup existed have none, so "
+        json_answer("BackfillPageOut", "What the course's applications needed"),
+        "Applications saved before the `BILLING#` lookup existed have none, so "
         "their billing contact's export and erasure miss them. Each call indexes one course's "
         "applications (the first course without `course_id`) and names the next; call again "
         "with it until `next_course_id` is null (`course-booking backfill-billing-index` "
         "does). Every write is conditional: safe to run twice (the second run writes nothing) "
         "and while people book; an erased person or billing contact is never indexed.",
-        body=json_body("BackfillIn", required=False),
-        tags=TAGS,
     ),
-    Route(
-        ADMIN,
-        "POST",
-        "/admin/code-uses/backfill",
+    _one_course_a_call(
+        "code-uses",
         "backfillCodeUses",
         "Give back the discount code uses that applications expired before uses were given "
         "back on expiry still hold, one course a call",
-        {"200": json_answer("CodeUsesPageOut", "What the course's applications gave back")},
-        errors=(400, 404, 413, 415, 422),
-        description="An application that expired before a hold ending unpaid gave its code's "
+        json_answer("CodeUsesPageOut", "What the course's applications gave back"),
+        "An application that expired before a hold ending unpaid gave its code's "
         "use back was stored still holding it, so its code counted a use nobody holds. Each "
         "call gives those of one course back (the first course without `course_id`) and names "
         "the next; call again with it until `next_course_id` is null (`course-booking "
         "backfill-code-uses` does). Each give-back is conditional on the application as read "
         "and the use still held: safe to run twice (the second run gives nothing back) and "
         "while people book.",
-        body=json_body("BackfillIn", required=False),
-        tags=TAGS,
     ),
     Route(
         ADMIN,

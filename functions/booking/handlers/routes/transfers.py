@@ -8,6 +8,7 @@ from typing import Any
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    NO_APPLICATION,
     SEEN,
     console_form,
     json_answer,
@@ -267,7 +268,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
         "price, and the form to choose one",
         {
             "200": page("The cohorts and the form"),
-            "404": page("No such application (or a path segment longer than any id)"),
+            "404": NO_APPLICATION,
         },
         parameters=(_CONSOLE_APPLICATION,),
         tags=TAGS_CONSOLE,
@@ -286,7 +287,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                 f"again, an earlier request had done it and nothing changed)",
                 notice=True,
             ),
-            "404": page("No such application (or a path segment longer than any id)"),
+            "404": NO_APPLICATION,
             "409": page("The cohorts' page again, saying why not"),
             "422": page("The cohorts' page again: no cohort chosen, or no such cohort"),
         },
@@ -318,7 +319,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                 f"Done: to the application's page, which says so once (`{MOVE_WITHDRAWN}`)",
                 notice=True,
             ),
-            "404": page("No such application (or a path segment longer than any id)"),
+            "404": NO_APPLICATION,
             "409": page(
                 "The cohorts' page, saying no move waits, or how the application changed since "
                 "its page was shown (`application_changed`: nothing changed)"
