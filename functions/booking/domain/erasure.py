@@ -11,7 +11,7 @@ from typing import Any
 
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
-from booking.domain.errors import Conflict
+from booking.domain.errors import PAYMENT_SETTLING, Conflict
 from booking.domain.groups import GroupBooking
 from booking.domain.money import money_words
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE
@@ -122,7 +122,7 @@ def card_debit_refusal(application: Application, then: str) -> Conflict | None:
         f"the person's bank is confirming a payment{paid} for "
         f"{application.reference_or_id} (a bank debit of its card checkout): nothing was "
         f"changed. {then}",
-        code="payment_settling",
+        code=PAYMENT_SETTLING,
     )
 
 

@@ -13,7 +13,14 @@ from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite, UnknownToProvider
+from booking.domain.errors import (
+    PAYMENT_BEING_RECORDED,
+    PAYMENT_SETTLING,
+    Conflict,
+    DependencyUnavailable,
+    StaleWrite,
+    UnknownToProvider,
+)
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.invoices import InvoicePaying
 from booking.domain.money import Money, money_words
@@ -159,7 +166,7 @@ def being_paid_refused(
     return when_paid or Conflict(
         "the employer's payment of this invoice has arrived and is being recorded: nothing "
         "was changed. Please look again in a minute, when the booking is confirmed",
-        code="payment_being_recorded",
+        code=PAYMENT_BEING_RECORDED,
     )
 
 
@@ -245,7 +252,7 @@ def settling_refused(invoice: InvoiceRef, then: str, *, whose: str = "this invoi
     return Conflict(
         f"the employer's bank is confirming a payment of {paid} of {whose}: nothing was "
         f"changed. {then}",
-        code="payment_settling",
+        code=PAYMENT_SETTLING,
     )
 
 
