@@ -8,6 +8,7 @@ session date, never per course.
 """
 
 import re
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -63,6 +64,23 @@ def is_valid_course_id(course_id: str) -> bool:
     return bool(_COURSE_ID_RE.match(course_id))
 
 
+# What names a programme, as a course id names a course (hostile34 K13: a typed name was kept
+# as the id, spaces, punctuation and control characters included).
+PROGRAMME_ID_RULE = (
+    "a programme's id is 2-80 lower-case letters, digits and hyphens, like compassionate-leadership"
+)
+
+
+def programme_id_fault(programme: str, held: Collection[str]) -> str | None:
+    """Why ``programme`` may not name a course's programme: its id is held to the course id's
+    shape (it is in the programme's addresses, its graduates file's name and follow-up
+    matching). None when it has that shape, is empty (the course is a programme of its own),
+    or names a programme a stored cohort already names (``held``: kept as it was saved)."""
+    if not programme or programme in held or is_valid_course_id(programme):
+        return None
+    return PROGRAMME_ID_RULE
+
+
 class Facilitator(Model):
     """Someone who runs the course.
 
@@ -101,7 +119,12 @@ class CourseDefinition(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    programme: str = Field(default="", max_length=80)
+    programme: str = Field(
+        default="",
+        max_length=80,
+        description="The programme's id: lower-case letters, digits and hyphens, shared by "
+        "its cohorts (empty: the course is a programme of its own)",
+    )
     title: Annotated[str, VISIBLE_TEXT] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
