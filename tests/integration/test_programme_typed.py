@@ -89,3 +89,22 @@ def test_the_api_refuses_a_programme_that_is_no_id(system: System) -> None:
     fields = refused.refused(422, "validation_failed")["fields"]
     assert "lower-case letters, digits and hyphens" in fields["programme"]
     assert system.ports.repository.get_course("api-cohort") is None
+
+
+@pytest.mark.parametrize("field", ["title", "session-0-title"])
+def test_a_title_with_a_control_character_is_refused_beside_it(
+    system: System, browser: ConsoleBrowser, field: str
+) -> None:
+    page = browser.get("/console/courses/new").body
+    fields = {
+        **_course_form(page),
+        "course_id": "spring-taster",
+        "title": "Spring taster",
+        "price": "20.00",
+        **{f"session-0-{k}": v for k, v in _core("2028-03-13").items()},
+    }
+    refused = browser.post("/console/courses", **{**fields, field: "Spring\x1btaster"})
+
+    assert refused.status == 422, refused.status
+    assert "control character" in text_of(refused.body)
+    assert system.ports.repository.get_course("spring-taster") is None

@@ -31,7 +31,7 @@ from booking.domain.sessions import (
     local_to_utc,
     numbered_title,
 )
-from booking.domain.text import VISIBLE_TEXT
+from booking.domain.text import ONE_LINE, VISIBLE_TEXT
 from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
@@ -125,7 +125,8 @@ class CourseDefinition(Model):
         description="The programme's id: lower-case letters, digits and hyphens, shared by "
         "its cohorts (empty: the course is a programme of its own)",
     )
-    title: Annotated[str, VISIBLE_TEXT] = Field(min_length=1, max_length=200)
+    # One line, as every title typed on the console: no line break or control character.
+    title: Annotated[str, ONE_LINE] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
     organisation: ShortText | None = Field(default=None, description="Who runs the course")
