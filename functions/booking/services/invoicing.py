@@ -227,6 +227,11 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
     nothing changes, ``changed`` False)."""
     application = load_application(ports, application_id)
     invoice = application.invoice
+    if invoice is not None and invoice.status == "paid":
+        # Paid since the page offering the void was read (hostile34's minor words: "no open
+        # invoice" was true, but what happened is that it was paid).
+        said = "the invoice was paid meanwhile: the booking is confirmed, and nothing was voided"
+        raise Conflict(said, code="no_open_invoice")
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
