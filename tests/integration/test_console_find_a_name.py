@@ -66,3 +66,16 @@ def test_a_surname_that_reads_as_a_reference_finds_the_name(
     assert found.status == 200, found.body
     assert f'href="/console/applications/{turner["application_id"]}"' in found.body
     assert browser.get("/console/search?q=CL-2345X").status == 404
+
+
+def test_the_find_words_name_all_it_finds_by_and_every_programmes_references(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile34's minor words: spaces alone were told the kinds of thing Find takes without an
+    organisation, and an empty answer said references start CL-, which is one programme's."""
+    spaces = text_of(browser.get("/console/search?q=+++").body)
+    assert "a name, an organisation, an invoice number or a purchase order" in spaces
+
+    nothing = text_of(browser.get("/console/search?q=Grace").body)
+    assert "CL- and five" not in nothing
+    assert "their reference (its programme's letters, a hyphen and five letters" in nothing

@@ -82,6 +82,9 @@ def test_an_erasure_under_the_employers_bank_debit_is_refused_until_the_bank_say
     debit_begun(system, invoice_id_of(booked))
 
     _refused_nothing_erased(system, booked)
+    refused = system.admin("DELETE", f"/people/{PERSON}").refused(409, "payment_settling")
+    reference = system.stored(booked).reference_or_id
+    assert f"£200.00 of the invoice of {reference}:" in refused["message"]  # which booking
 
     bank_says(system, invoice_id_of(booked), succeeded=False)
     assert system.admin("DELETE", f"/people/{PERSON}").status == 200

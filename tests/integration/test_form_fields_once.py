@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.html_forms import forms_on
+from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System, application_body
 
 FORM = "application/x-www-form-urlencoded"
@@ -121,4 +122,23 @@ def test_a_definition_file_forms_text_field_not_in_utf_8_is_refused(system: Syst
     said = _upload(browser, parts, _definition(system))
 
     assert "field upload_course_id is not valid UTF-8" in said
+    assert system.course()["title"] == before
+
+
+def test_a_definition_files_name_not_in_utf_8_is_refused(system: System) -> None:
+    """review24 F7: the filename was read with U+FFFD put in, and the upload went on."""
+    browser = signed_in(system)
+    before = system.course()["title"]
+    parts = [("csrf_token", browser.csrf().encode()), ("upload_course_id", COURSE_ID.encode())]
+    body, boundary = _multipart(parts, _definition(system))
+    body = body.replace(b'filename="course.json"', b'filename="caf\xe9.json"')
+    reply = browser.request(
+        "POST",
+        "/console/courses",
+        raw=body,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+
+    assert reply.status == 400, reply.body
+    assert "The form's part headers is not valid UTF-8" in text_of(reply.body)
     assert system.course()["title"] == before

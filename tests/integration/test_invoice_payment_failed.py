@@ -95,3 +95,20 @@ def test_the_organiser_may_void_the_invoice_once_its_debit_failed(
     assert voided.status == 200, voided.body
     assert system.stripe_invoice(invoice_id_of(application))["status"] == "void"
     assert system.course(INVOICED)["places_left"] == 2
+
+
+def test_a_void_after_the_employer_paid_says_it_was_paid(system: System) -> None:
+    """hostile34's minor words: "This application has no open invoice." was true, but what
+    happened is that the invoice was paid meanwhile and the booking confirmed."""
+    invoiced_cohort(system, capacity=2)
+    application = applied_by_invoice(system)
+    bank_says_paid = system.stripe_local(
+        "POST", f"/invoices/{invoice_id_of(application)}/pay", b"", {}
+    )
+    assert bank_says_paid.status == 200, bank_says_paid.body
+    assert system.status_of(application)["status"] == "confirmed"
+
+    path = f"/applications/{application['application_id']}/invoice/void"
+    refused = system.admin("POST", path).refused(409, "no_open_invoice")
+
+    assert "the invoice was paid meanwhile: the booking is confirmed" in refused["message"]

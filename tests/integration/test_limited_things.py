@@ -107,3 +107,29 @@ def test_a_late_payment_of_a_hold_whose_code_use_was_taken_meanwhile_goes_back(
     assert code.uses == 1
     said = " ".join(" ".join(e.text.split()) for e in system.deliver_emails())
     assert "the discount code given with your application had no use left" in said
+
+
+def _expired_its_use_taken_since(system: System) -> dict[str, Any]:
+    """A half-price application whose checkout expired, its code's one use taken since."""
+    make_code(system, max_uses=1)
+    holder = dict(system.apply(discount_code="half-price").json())
+    session_id = holder["checkout_url"].rsplit("/", 1)[-1]
+    system.stripe_local("POST", f"/checkout/{session_id}/expire")
+    assert system.apply(email="grace@example.org", discount_code="half-price").status == 201
+    return holder
+
+
+def test_a_restarted_hold_with_nothing_left_to_pay_is_refused_in_the_same_words(
+    system: System,
+) -> None:
+    """review24 F12: the nothing-to-pay save (a bursary covering the rest) is refused in the
+    checkout's words, not the store's bare "this discount code has no use left"."""
+    holder = _expired_its_use_taken_since(system)
+    stored = system.stored(holder)
+    system.ports.repository.save(stored.model_copy(update={"bursary": 20000}), stored)
+    path = f"/applications/{holder['application_id']}/checkout?token={holder['token']}"
+
+    refused = system.api("POST", path).refused(409, "discount_code_used_up")
+
+    assert "has been used up since the time to pay" in refused["message"]
+    assert system.stored(holder).status.value == "expired"

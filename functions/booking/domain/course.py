@@ -8,6 +8,7 @@ session date, never per course.
 """
 
 import re
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
@@ -30,7 +31,7 @@ from booking.domain.sessions import (
     local_to_utc,
     numbered_title,
 )
-from booking.domain.text import VISIBLE_TEXT
+from booking.domain.text import ONE_LINE, VISIBLE_TEXT
 from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
@@ -61,6 +62,23 @@ MAX_SESSIONS = 100  # a course's sessions at most
 
 def is_valid_course_id(course_id: str) -> bool:
     return bool(_COURSE_ID_RE.match(course_id))
+
+
+# What names a programme, as a course id names a course (hostile34 K13: a typed name was kept
+# as the id, spaces, punctuation and control characters included).
+PROGRAMME_ID_RULE = (
+    "a programme's id is 2-80 lower-case letters, digits and hyphens, like compassionate-leadership"
+)
+
+
+def programme_id_fault(programme: str, held: Collection[str]) -> str | None:
+    """Why ``programme`` may not name a course's programme: its id is held to the course id's
+    shape (it is in the programme's addresses, its graduates file's name and follow-up
+    matching). None when it has that shape, is empty (the course is a programme of its own),
+    or names a programme a stored cohort already names (``held``: kept as it was saved)."""
+    if not programme or programme in held or is_valid_course_id(programme):
+        return None
+    return PROGRAMME_ID_RULE
 
 
 class Facilitator(Model):
@@ -101,8 +119,14 @@ class CourseDefinition(Model):
 
     model_config = ConfigDict(extra="forbid")
 
-    programme: str = Field(default="", max_length=80)
-    title: Annotated[str, VISIBLE_TEXT] = Field(min_length=1, max_length=200)
+    programme: str = Field(
+        default="",
+        max_length=80,
+        description="The programme's id: lower-case letters, digits and hyphens, shared by "
+        "its cohorts (empty: the course is a programme of its own)",
+    )
+    # One line, as every title typed on the console: no line break or control character.
+    title: Annotated[str, ONE_LINE] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
     organisation: ShortText | None = Field(default=None, description="Who runs the course")

@@ -11,8 +11,10 @@ from typing import Any
 
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
-from booking.domain.errors import Conflict
+from booking.domain.errors import PAYMENT_SETTLING, Conflict
 from booking.domain.groups import GroupBooking
+from booking.domain.money import money_words
+from booking.domain.statuses import WITHDRAWN_BY_ERASURE
 
 APPLICANT = "applicant"
 BILLING_CONTACT = "billing contact"
@@ -102,6 +104,26 @@ def refuse_new_invoice(group: GroupBooking) -> None:
             "places can no longer change; the booking ends with it",
             code="invoice_being_voided",
         )
+
+
+def card_debit_refusal(application: Application, then: str) -> Conflict | None:
+    """The erasure's refusal while a bank debit (Bacs, SEPA) of ``application``'s card
+    checkout is settling (``payment_pending``), as while an employer's debit of its invoice
+    settles (``invoice_requests.refuse_while_being_paid``; hostile34 K5): erased under it, the
+    booking would end and its place go on, and the money arriving days later be taken and
+    given back whole. ``then``: what the organiser may do, and when. None: nothing settling."""
+    if application.status not in WITHDRAWN_BY_ERASURE or not application.payment_pending:
+        return None
+    checkout = application.checkout
+    amount = checkout.amount if checkout is not None else None
+    currency = checkout.currency if checkout is not None else None
+    paid = f" of {money_words(amount, currency)}" if amount is not None and currency else ""
+    return Conflict(
+        f"the person's bank is confirming a payment{paid} for "
+        f"{application.reference_or_id} (a bank debit of its card checkout): nothing was "
+        f"changed. {then}",
+        code=PAYMENT_SETTLING,
+    )
 
 
 def billing_contact_erased(application: Application, now: datetime) -> Application:

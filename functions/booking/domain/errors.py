@@ -6,6 +6,13 @@ and the services never think in terms of transport.
 
 from __future__ import annotations
 
+# A payment is on its way (a bank debit settling; or paid at Stripe, its event still to come):
+# an act that would end or replace what it pays is refused with one of these, each said once
+# here (review24 F12), so that whoever catches them by code catches what is raised.
+PAYMENT_SETTLING = "payment_settling"
+PAYMENT_BEING_RECORDED = "payment_being_recorded"
+PAYMENT_ON_ITS_WAY = frozenset({PAYMENT_SETTLING, PAYMENT_BEING_RECORDED})
+
 
 class BookingError(Exception):
     """Base class: ``code`` is part of the public API, ``message`` is for humans."""

@@ -20,3 +20,6 @@ class GroupEvent(StrEnum):
     REFUNDED_IN_PART_AT_STRIPE = "refunded_in_part_at_stripe"
     # The course's dates moved its apply-by date, earlier or later (``domain.group_dates``).
     APPLY_BY_MOVED = "apply_by_moved"
+    # A payment of its invoice failed (``invoice.payment_failed``): the invoice stays open,
+    # the places held to its due day (``domain.group_stripe_events.decide_left_open``).
+    INVOICE_PAYMENT_FAILED = "invoice_payment_failed"

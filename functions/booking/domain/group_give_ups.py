@@ -27,7 +27,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain.errors import BookingError, Conflict, CourseClosed
+from booking.domain.errors import (
+    PAYMENT_BEING_RECORDED,
+    PAYMENT_SETTLING,
+    BookingError,
+    Conflict,
+    CourseClosed,
+)
 from booking.domain.group_figures import payment_settling
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
@@ -186,7 +192,7 @@ def settling_refused(group: GroupBooking) -> Conflict:
         "bank: nothing was changed. Give places up once it is confirmed (each place's share is "
         "then refunded); until then a new payment for fewer places would have the one you made "
         "given back",
-        code="payment_settling",
+        code=PAYMENT_SETTLING,
     )
 
 
@@ -198,7 +204,7 @@ def being_recorded_refused(*, by_card: bool = False) -> Conflict:
     return Conflict(
         f"your {paid} has arrived and is being recorded: nothing was changed. "
         "Please try again in a minute; each place given up is then refunded its share",
-        code="payment_being_recorded",
+        code=PAYMENT_BEING_RECORDED,
     )
 
 

@@ -1,5 +1,6 @@
 """What Stripe's events mean for a group booking: a payment of its checkout or invoice taken,
-refused or given back (``GroupMove``), and why an ending Stripe reports ends it. The group's
+refused or given back, or a failed one told (``GroupMove``), and why an ending Stripe reports
+ends it. The group's
 own state and its changes stay in ``domain.groups``."""
 
 from __future__ import annotations
@@ -10,13 +11,24 @@ from enum import StrEnum
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoice_voiding import void_ends_the_hold
+from booking.domain.invoices import InvoiceEventKind
 
 
 class GroupMove(StrEnum):
     PAID = "paid"  # record the payment: the places are the colleagues' now
     LAPSED = "lapsed"  # the seats go back
     REFUND = "refund"  # money that cannot be honoured: give it back whole
+    TOLD = "keep_hold"  # the invoice stays open, its places held: the manager and payer told
     IGNORE = "ignore"
+
+
+# The invoice events that leave a group's invoice open, holding its places, and why: overdue
+# (nothing till the organiser voids it, or the sweep at its due day's end), a payment of it
+# failed (it may be paid again till it is due: told, ``decide_left_open``).
+LEFT_OPEN = {
+    InvoiceEventKind.OVERDUE: "a group's invoice is overdue",
+    InvoiceEventKind.PAYMENT_FAILED: "a payment of a group's invoice failed: it stays open",
+}
 
 
 def decide_paid(
@@ -80,3 +92,27 @@ def ending_of(
     if group.invoice is not None and lapses is not None and lapses <= now:
         return GroupEnding.NOT_PAID_BY_DEADLINE
     return ended_as
+
+
+def decide_left_open(
+    group: GroupBooking, invoice_id: str, kind: InvoiceEventKind, now: datetime
+) -> GroupMove:
+    """An event that leaves the group's invoice ``invoice_id`` open (``LEFT_OPEN``). A failed
+    payment of the invoice holding its places, within its hold, is told to the manager and
+    the billing contact, as one person's is (``domain.invoices._payment_failed``; review24
+    F11): so a bank debit that failed days later is not taken for paid, the places lapsing at
+    the due date unexplained. Nothing else changes, and nothing is given back (no money was
+    taken). Not told: an overdue invoice (the sweep's end says it), one replaced or being
+    voided (its act's words say it), or a hold already ended."""
+    if kind is not InvoiceEventKind.PAYMENT_FAILED:
+        return GroupMove.IGNORE
+    invoice = group.invoice
+    lapses = group.hold_lapses_at()
+    holding = (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and invoice is not None
+        and invoice.invoice_id == invoice_id
+        and invoice_id not in (group.replacing_invoice, group.void_asked_for)
+    )
+    within = lapses is None or now < lapses
+    return GroupMove.TOLD if holding and within else GroupMove.IGNORE

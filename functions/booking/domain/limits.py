@@ -39,12 +39,15 @@ since an application is deleted only after it ended without one.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.errors import CodeUsedUp
 
 
 class Limited(StrEnum):
@@ -89,6 +92,18 @@ CODE_TAKEN_SINCE = (
     "the discount code given with this application has been used up since the time to pay ran "
     "out, so the place cannot be paid at that price now"
 )
+
+
+@contextmanager
+def code_taken_since() -> Iterator[None]:
+    """A save that starts a hold that ended unpaid again (a checkout, an invoice, a booking
+    with nothing left to pay): its code's uses all taken since its own went back
+    (``holds_code_use``) is refused in the words of ``CODE_TAKEN_SINCE``, the one place they
+    are said (review24 F12: the nothing-to-pay save answered the store's bare words)."""
+    try:
+        yield
+    except CodeUsedUp as used_up:
+        raise CodeUsedUp(CODE_TAKEN_SINCE) from used_up
 
 
 def holds_code_use(application: Application) -> bool:

@@ -22,7 +22,7 @@ from booking.domain.application import FUNDABLE_STATUSES, Application, Applicati
 from booking.domain.commands import Refusal
 from booking.domain.course import Course
 from booking.domain.covered import payment_refusal
-from booking.domain.errors import Conflict
+from booking.domain.errors import CodeUsedUp, Conflict, CourseFull
 from booking.domain.offer_ends import place_refusal
 from booking.domain.wording import shown_named
 
@@ -78,8 +78,8 @@ def bursary_refusal(application: Application, course: Course, now: datetime) -> 
     return restart_refusal(application, course, code_used_up=False)
 
 
-SEAT_GONE = "course_full"
-CODE_GONE = "discount_code_used_up"
+SEAT_GONE = CourseFull.code
+CODE_GONE = CodeUsedUp.code
 
 
 def restart_refusal(

@@ -115,9 +115,10 @@ def _every_place_given_up_unpaid(job: EmailJob) -> bool:
 def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None:
     """The billing contact told, in a message of its own (``group_billing_notice``), of what a
     message to a group's manager says, if any: money the group's invoice paid going back (a
-    place given up, places nobody applied for, a refund at Stripe), or the booking ending with
+    place given up, places nobody applied for, a refund at Stripe), the booking ending with
     the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
-    tells theirs: retest12 R12-1), every place given up before it was paid included."""
+    tells theirs: retest12 R12-1), every place given up before it was paid included, or a
+    payment of that invoice failed (as one person's ``INVOICE_PAYMENT_FAILED``)."""
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
@@ -132,6 +133,9 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     ended_unpaid = group.invoice is not None and (
         job.reason == GroupEvent.HOLD_LAPSED or _every_place_given_up_unpaid(job)
     )
+    # A payment of the invoice sent them failed: it is still theirs to pay (review24 F11).
+    if job.reason == GroupEvent.INVOICE_PAYMENT_FAILED:
+        return billing.billing_email
     money_back = (
         job.reason not in NOT_MONEY_BACK
         and bool(job.amount)

@@ -48,6 +48,7 @@ from booking.domain.dearer_moves import (
     move_checkout_event,
 )
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
@@ -223,9 +224,8 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
         if not situation.seat_free:
-            return _refused(
-                "course_full", "no place is free for this funded booking; raise the capacity first"
-            )
+            full = "no place is free for this funded booking; raise the capacity first"
+            return _refused(CourseFull.code, full)
         booked = booked_with_nothing_to_pay(funded, situation)
         voided_told = bursary_void_notice(application)  # the employer's invoice (K10)
         booked = booked.with_emails(voided_told) if voided_told else booked

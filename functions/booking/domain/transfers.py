@@ -44,6 +44,7 @@ from booking.domain.billing import PaymentMethod
 from booking.domain.commands import Refusal, nobody_to_tell
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailJob
+from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
 from booking.domain.off_stripe import nothing_at_stripe_to_refund
@@ -219,7 +220,7 @@ def target_refusal(source: Course, target: Course, now: datetime) -> TransferRef
     if not target.seat_free_for_newcomer:
         waiting = " and people are waiting for a place" if target.waiting else ""
         return TransferRefused(
-            "course_full",
+            CourseFull.code,
             f"{cohort_name(target)} has no place free{waiting}; raise its capacity first, or "
             f"choose another cohort",
         )
@@ -259,8 +260,7 @@ def _costs_more(application: Application, target: Course, more: int) -> Transfer
     more_words = money_words(more, target.definition.price.currency)
     # The employer was invoiced for the old price; a card charge for the rest would be a
     # second bill to someone else, and a paid invoice cannot be reissued for more.
-    # Paid outside Stripe, nothing can be refunded from here (hostile21 F4): the advice is
-    # what can be done.
+    # Paid outside Stripe, nothing can be refunded from here (hostile21 F4): advise what can.
     cancel = (
         "cancel it without the refund (it was paid outside Stripe: give the money back the way "
         "it was received)"

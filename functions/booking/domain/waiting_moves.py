@@ -35,6 +35,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked, not_moved_email
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.errors import CourseFull
 from booking.domain.paying import joinable
 from booking.domain.transfer_record import WaitingMove
 from booking.domain.transfers import (
@@ -85,7 +86,7 @@ def waiting_refusal(
             "course_not_full",
             f"{cohort_name(target)} has a place free: move the booking now instead of waiting",
         )
-    if refused.code != "course_full":
+    if refused.code != CourseFull.code:
         return refused
     more = difference_to_pay(application, target)
     return (

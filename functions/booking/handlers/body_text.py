@@ -1,17 +1,23 @@
 """A request body's text, read strictly (``http.read_body`` answers what is refused as a 400):
 bytes that are not UTF-8 (a body sent as latin-1, or a form percent-encoding latin-1: ``%E9``,
-or a multipart form's text field) and a field named twice (in a JSON object, a urlencoded form
-or a multipart form) are refused in words, never read with U+FFFD put in for the bytes or the
-last of two values silently kept (hostile30 A1, A2; hostile32 H9)."""
+or a multipart form's text field, or a part's name or filename) and a field named twice (in a
+JSON object, a urlencoded form or a multipart form) are refused in words, never read with
+U+FFFD put in for the bytes or the last of two values silently kept (hostile30 A1, A2;
+hostile32 H9; review24 F7)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from booking.domain import json_once
 from booking.domain.form_text import FormText
+from booking.domain.text import UNREADABLE
+
+if TYPE_CHECKING:  # the parser is loaded only when a multipart form comes
+    from email.message import Message
 
 # What RFC 8259 (section 8.1) lets a JSON parser ignore, and a Windows tool may put first.
 BYTE_ORDER_MARK = "\ufeff"
@@ -141,9 +147,9 @@ class FilePart:
 
 
 def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
-    """A multipart form's fields, read as strictly as a urlencoded form's: a name given twice
-    and a text field that is not UTF-8 are refused in words (``UnreadBody``); text fields are
-    marked as a form's (``FormText``)."""
+    """A multipart form's fields, read as strictly as a urlencoded form's: a name given twice,
+    a text field, or a part's name or filename that is not UTF-8 are refused in words
+    (``UnreadBody``); text fields are marked as a form's (``FormText``)."""
     from email.parser import BytesParser
     from email.policy import HTTP
 
@@ -152,12 +158,13 @@ def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
     message = BytesParser(policy=HTTP).parsebytes(header + body)
     fields: list[tuple[str, Any]] = []
     for part in message.iter_parts() if message.is_multipart() else []:
-        name = part.get_param("name", header="content-disposition")
+        disposition = _disposition(part)
+        name = disposition.get("name")
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        if not isinstance(name, str):
-            continue
-        filename = part.get_filename()
+        if name is None:
+            continue  # no field: a part without a name is no form's
+        filename = disposition.get("filename")
         fields.append(
             (
                 name,
@@ -167,3 +174,24 @@ def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
             )
         )
     return once_each(fields)
+
+
+def _disposition(part: Message) -> dict[str, str]:
+    """A part's Content-Disposition parameters (its name, its filename), the header's bytes
+    read strictly as UTF-8 (review24 F7: the parser's own reading put U+FFFD for any other
+    byte, so a latin-1 filename reached an upload altered); one given in RFC 2231 form
+    (``name*=UTF-8''f%C3%A9``) decoded, refused if its bytes are not of its charset."""
+    from email.policy import HTTP
+
+    # Parsed from bytes, a header keeps each non-ASCII byte as a surrogate escape.
+    raw = next((v for k, v in part.raw_items() if k.lower() == "content-disposition"), "")
+    text = strict_utf8(str(raw).encode("ascii", "surrogateescape"), "the form's part headers")
+    parsed = HTTP.header_factory("content-disposition", re.sub(r"[\r\n]", "", text))
+    params = {str(k): str(v) for k, v in getattr(parsed, "params", {}).items()}
+    for said in ("name", "filename"):
+        if UNREADABLE in params.get(said, ""):
+            raise UnreadBody(
+                f"a part's {said} has a character that could not be read ({UNREADABLE}): "
+                "send it encoded as UTF-8"
+            )
+    return params

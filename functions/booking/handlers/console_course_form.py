@@ -15,7 +15,7 @@ from booking.handlers.course_form import (
     Upload,
     shown_again,
 )
-from booking.handlers.course_form_fill import programme_shown
+from booking.handlers.course_form_fill import programme_choices, programme_shown
 from booking.services import course_drafts, courses
 from booking.services.ports import Ports
 
@@ -83,7 +83,7 @@ def course_form_page(
         booked=booked,
         grouped=grouped,
         follow_up_choices=_follow_up_choices(),
-        programmes=programmes,
+        programmes=programme_choices(programmes),
         next_of=next_of,
     )
 

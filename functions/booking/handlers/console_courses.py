@@ -60,10 +60,12 @@ def save_course() -> Response[str]:
         changed = typed.with_rows_changed(change)
         changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
         return html_page(200, course_form_page(chrome(), changed, changing=changing))
-    if upload is None:
-        typed = _filled_in(typed, adding=adding)
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
+        if upload is None:
+            # A programme refused (a title two share, a control character) is said beside it.
+            typed = _filled_in(typed, adding=adding)
+            course_id = typed.values["course_id"]
         definition = (
             course_form.definition_from_file(upload)
             if upload

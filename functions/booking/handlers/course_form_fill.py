@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from booking.domain.course import CourseDefinition
+from booking.domain.errors import InvalidInput
+from booking.domain.text import one_line
 from booking.handlers.course_form import CourseForm, blank_sessions, form_of
 from booking.handlers.course_form_checks import typed_time
 from booking.services.course_drafts import FollowUpIds, Programme
@@ -31,11 +33,44 @@ def next_cohort_form(definition: CourseDefinition) -> CourseForm:
 
 
 def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
-    """The programme a course's form names: an existing programme chosen by its title is
-    that programme (its slug, which its cohorts share); anything else as typed (a new one)."""
-    if any(p.slug == typed for p in programmes):
+    """The programme a course's form names (hostile34 K11, K13): an existing programme by its
+    id, or chosen by its title (its slug, which its cohorts share); a title two programmes
+    share is refused, naming both by their ids; anything else is a new programme, its id made
+    from what was typed as a course's is. Refused beside the field (InvalidInput): a line
+    break or control character (the one-line text rule), or a name with no letter or digit
+    to make an id of."""
+    typed = typed.strip()
+    if not typed or any(p.slug == typed for p in programmes):
         return typed
-    return next((p.slug for p in programmes if p.title.casefold() == typed.casefold()), typed)
+    try:
+        one_line(typed)
+    except ValueError as refused:
+        raise InvalidInput(f"the programme: {refused}", {"programme": str(refused)}) from None
+    titled = [p.slug for p in programmes if p.title.casefold() == typed.casefold()]
+    if len(titled) > 1:
+        ids = ", ".join(titled[:-1]) + f" and {titled[-1]}"
+        said = f"{len(titled)} programmes have this title ({ids}): type the one you mean by its id"
+        raise InvalidInput(f"the programme: {said}", {"programme": said})
+    if titled:
+        return titled[0]
+    made = made_id(typed, 80)
+    if len(made) < 2:
+        said = "type the new programme's name with at least two letters or digits"
+        raise InvalidInput(f"the programme: {said}", {"programme": said})
+    return made
+
+
+def programme_choices(programmes: Sequence[Programme]) -> list[tuple[str, str]]:
+    """What the form offers as one types a programme: each by its title where no other has
+    it, else by its id with the title beside it (hostile34 K11: the same title twice)."""
+    return [(programme_shown(p.slug, programmes), p.title) for p in programmes]
+
+
+def made_id(typed: str, limit: int) -> str:
+    """An id made from what a person typed: lower-case letters, digits and hyphens, at most
+    ``limit`` characters (accents dropped, anything else a hyphen)."""
+    ascii_text = unicodedata.normalize("NFKD", typed).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
 
 
 def programme_shown(slug: str, programmes: Sequence[Programme]) -> str:
@@ -51,8 +86,7 @@ def proposed_course_id(title: str, sessions: Sequence[dict[str, str]]) -> str:
     """A new course's id: its title in lower-case letters, digits and hyphens, and the year
     and month of its first session (``compassionate-leadership-training-2028-03``); "" when
     the title or every date is missing (the course id is then asked for, as before)."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
+    slug = made_id(title, 60)
     days = sorted(day for row in sessions if (day := _day(row.get("date", ""))) is not None)
     if not slug or not days:
         return ""

@@ -21,7 +21,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.commands import ExpireCheckout, Settlement
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import PAYMENT_BEING_RECORDED, Conflict, DependencyUnavailable
 from booking.domain.settlement import Cancellation, MoneyFact
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -83,10 +83,10 @@ def paid_meanwhile(ports: Ports, application: Application) -> bool:
             application,
             ports.repository.save,
             lambda: ports.repository.get_application(application.application_id),
-            Conflict(PAID_MEANWHILE, code="payment_being_recorded"),
+            Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
         )
     except Conflict as refused:
-        if refused.code == "payment_being_recorded":
+        if refused.code == PAYMENT_BEING_RECORDED:
             return True
         raise
     return False
@@ -138,7 +138,7 @@ def expired_first_for(
         application,
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
-        Conflict(PAID_MEANWHILE, code="payment_being_recorded"),
+        Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
     )
     return marked, session
 

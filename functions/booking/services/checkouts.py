@@ -15,14 +15,13 @@ from booking.domain.application import (
 from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import (
-    CodeUsedUp,
     Conflict,
     CourseFull,
     DependencyUnavailable,
     StaleWrite,
     UnknownToProvider,
 )
-from booking.domain.limits import CODE_TAKEN_SINCE
+from booking.domain.limits import code_taken_since
 from booking.domain.money import Money
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.wording import cohort_name
@@ -68,22 +67,20 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
         refuse_unless_payable(application, course, now)
         situation = Situation(now=now, course_price=course.definition.price)
         if owes_nothing(application, situation):
-            return ports.repository.save(
-                booked_with_nothing_to_pay(application, situation), application
-            ), None
+            with code_taken_since():
+                booked = booked_with_nothing_to_pay(application, situation)
+                return ports.repository.save(booked, application), None
         # Only a session still holding the seat can be open; an expired application's is dead.
         previous = application.checkout if application.seat_held else None
         held = held_for_payment(application, now).model_copy(
             update={"checkout_attempts": application.checkout_attempts + 1}
         )
         try:
-            return ports.repository.save(held, application), previous
+            with code_taken_since():
+                return ports.repository.save(held, application), previous
         except CourseFull:
             refuse_if_offer_lapsed(application, course)
             raise
-        except CodeUsedUp as used_up:
-            # Its use went back when its hold ended unpaid (``limits.holds_code_use``).
-            raise CodeUsedUp(CODE_TAKEN_SINCE) from used_up
 
     saved, previous = retried(
         hold_seat, lambda: authorised(ports, application_id, token), first=first, attempts=3

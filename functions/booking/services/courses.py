@@ -14,6 +14,7 @@ from booking.domain.course import (
     Course,
     CourseDefinition,
     is_valid_course_id,
+    programme_id_fault,
 )
 from booking.domain.dates_changed import told_of
 from booking.domain.errors import Conflict, InvalidInput, NotFound
@@ -213,6 +214,9 @@ def _refuse_what_may_not_be_saved(
         _refuse_register_rewrite(ports, previous, definition)
         _refuse_currency_change_of_money(ports, previous, definition)
     others = [c for c in ports.repository.list_courses() if c.course_id != course_id]
+    held = {c.definition.programme for c in [*others, *([previous] if previous else [])]}
+    if (fault := programme_id_fault(definition.programme, held)) is not None:
+        raise InvalidInput(f"the programme is named by its id: {fault}", {"programme": fault})
     refusal = zone_change_refusal(previous, definition, others) if previous else None
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})

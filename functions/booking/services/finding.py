@@ -42,7 +42,10 @@ def find(ports: Ports, typed: str) -> Found:
     ``NotFound``."""
     typed = typed.strip()
     if not typed or len(typed) > MAX_QUERY_LENGTH:
-        said = "a reference, an email address, a name, an invoice number or a purchase order"
+        said = (
+            "a reference, an email address, a name, an organisation, an invoice number or a "
+            "purchase order"
+        )
         raise InvalidInput(f"type {said}", {"q": said})
     reference = normalised_reference(typed)
     if reference is not None:

@@ -26,13 +26,16 @@ from booking.domain.group_refunds import (
     share_refund_failed,
 )
 from booking.domain.group_stripe_events import (
+    LEFT_OPEN,
     GroupMove,
     decide_ended,
+    decide_left_open,
     decide_paid,
     ending_of,
     why_not_taken,
 )
 from booking.domain.groups import GroupBooking, lapsed, paid
+from booking.domain.invoices import InvoiceEventKind
 from booking.domain.paying import completed_late
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
@@ -122,6 +125,30 @@ def group_money_event(
         if move is GroupMove.LAPSED or ended_late:
             offer_free_places(ports, saved.course_id)
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
+
+    return retried(apply, lambda: find_group(ports, group_id))
+
+
+def group_invoice_left_open(
+    ports: Ports, *, event_id: str, invoice_id: str, kind: InvoiceEventKind
+) -> GroupOutcome | None:
+    """An event that leaves the group's invoice ``invoice_id`` open (overdue, a payment of it
+    failed: ``group_stripe_events.LEFT_OPEN``), applied to the group that recorded it (None:
+    none did). A failed payment of the invoice holding its places is told to the manager (and,
+    in a message of its own, the billing contact: ``domain.payer``) once per attempt, the
+    event its occasion (``decide_left_open``); nothing else changes."""
+    group_id = ports.groups.group_of_object(invoice_id)
+    if group_id is None:
+        return None
+    why = LEFT_OPEN[kind]
+
+    def apply(group: GroupBooking) -> GroupOutcome:
+        move = decide_left_open(group, invoice_id, kind, ports.clock())
+        if event_id in group.recent_event_ids or move is GroupMove.IGNORE:
+            return GroupOutcome(GroupMove.IGNORE.value, why, group.group_id, group.status)
+        told = manager_told(group, GroupEvent.INVOICE_PAYMENT_FAILED, event_id)
+        saved = ports.groups.save_group(told.with_event(event_id), group)
+        return GroupOutcome(move.value, why, saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
 

@@ -13,7 +13,14 @@ from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, billing_contact_of
 from booking.domain.billing import invoice_due as due_for
 from booking.domain.course import Course
-from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite, UnknownToProvider
+from booking.domain.errors import (
+    PAYMENT_BEING_RECORDED,
+    PAYMENT_SETTLING,
+    Conflict,
+    DependencyUnavailable,
+    StaleWrite,
+    UnknownToProvider,
+)
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.invoices import InvoicePaying
 from booking.domain.money import Money, money_words
@@ -118,7 +125,12 @@ def invoice_paying(ports: Ports, invoice_id: str, *, retried: bool = True) -> In
 
 
 def refuse_while_being_paid(
-    ports: Ports, application: Application, *, then: str, when_paid: Conflict | None = None
+    ports: Ports,
+    application: Application,
+    *,
+    then: str,
+    when_paid: Conflict | None = None,
+    whose: str = "this invoice",
 ) -> None:
     """Refused, nothing written, while a payment of ``application``'s open invoice is on its
     way (one read: ``invoice_paying``; ``InvoicePaying.on_its_way``), before an organiser's
@@ -134,21 +146,27 @@ def refuse_while_being_paid(
         return
     paying = invoice_paying(ports, invoice.invoice_id)
     if paying.on_its_way:
-        raise being_paid_refused(invoice, paying, then, when_paid)
+        raise being_paid_refused(invoice, paying, then, when_paid, whose=whose)
 
 
 def being_paid_refused(
-    invoice: InvoiceRef, paying: InvoicePaying, then: str, when_paid: Conflict | None = None
+    invoice: InvoiceRef,
+    paying: InvoicePaying,
+    then: str,
+    when_paid: Conflict | None = None,
+    *,
+    whose: str = "this invoice",
 ) -> Conflict:
     """The refusal of an organiser's act on ``invoice`` while ``paying`` (on its way): a bank
-    debit processing, 409 ``payment_settling`` (``then``: what they may do); paid, its event
-    not yet here, ``when_paid`` or 409 ``payment_being_recorded``."""
+    debit processing, 409 ``payment_settling`` (``then``: what they may do; ``whose``: the
+    invoice as the words name it); paid, its event not yet here, ``when_paid`` or 409
+    ``payment_being_recorded``."""
     if paying is InvoicePaying.PROCESSING:
-        return settling_refused(invoice, then)
+        return settling_refused(invoice, then, whose=whose)
     return when_paid or Conflict(
         "the employer's payment of this invoice has arrived and is being recorded: nothing "
         "was changed. Please look again in a minute, when the booking is confirmed",
-        code="payment_being_recorded",
+        code=PAYMENT_BEING_RECORDED,
     )
 
 
@@ -234,7 +252,7 @@ def settling_refused(invoice: InvoiceRef, then: str, *, whose: str = "this invoi
     return Conflict(
         f"the employer's bank is confirming a payment of {paid} of {whose}: nothing was "
         f"changed. {then}",
-        code="payment_settling",
+        code=PAYMENT_SETTLING,
     )
 
 

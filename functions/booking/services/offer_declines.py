@@ -24,7 +24,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
-from booking.domain.errors import Conflict
+from booking.domain.errors import PAYMENT_ON_ITS_WAY, Conflict
 from booking.domain.invoice_voiding import VoidingFor, voiding_of
 from booking.domain.offer_declines import decline_refusal, invoiced_offer, was_declined
 from booking.domain.offer_ends import OFFER_DECLINED, OFFER_LAPSED
@@ -79,11 +79,6 @@ def decline_offer(ports: Ports, application_id: str, token: str) -> Declined:
     )
 
 
-# What Stripe's refusal of the invoice's void (a payment of it on its way) is said as, to the
-# person: their words, not the organisers'.
-BEING_PAID = frozenset({"payment_settling", "payment_being_recorded"})
-
-
 def _invoice_declined(ports: Ports, first: Application, course: Course, now: datetime) -> Declined:
     """An invoiced offer turned down: its invoice voided at Stripe first (refused while a
     payment of it is on its way: nothing changed), then the place given back and offered on."""
@@ -107,7 +102,7 @@ def _invoice_declined(ports: Ports, first: Application, course: Course, now: dat
     try:
         retried(marked_and_voided, read, first=first)
     except Conflict as refused:
-        if refused.code not in BEING_PAID:
+        if refused.code not in PAYMENT_ON_ITS_WAY:  # said below in the person's words
             raise
         raise Conflict(
             "your employer's payment of the invoice for this place is going through, so the "

@@ -389,12 +389,6 @@ _GROUP_INVOICE_ENDINGS = {
     InvoiceEventKind.VOIDED: GroupEnding.VOIDED_AT_STRIPE,
     InvoiceEventKind.UNCOLLECTIBLE: GroupEnding.MARKED_UNCOLLECTIBLE,
 }
-# The invoice events that leave a group's invoice open, holding its places: overdue (nothing
-# till the organiser voids it), a payment of it failed (it may be paid again till it is due).
-_GROUP_INVOICE_LEFT_OPEN = {
-    InvoiceEventKind.OVERDUE: "a group's invoice is overdue",
-    InvoiceEventKind.PAYMENT_FAILED: "a payment of a group's invoice failed: it stays open",
-}
 _GROUP_CHECKOUT_ENDINGS = {
     CheckoutEventKind.EXPIRED: GroupEnding.CHECKOUT_EXPIRED,
     CheckoutEventKind.FAILED: GroupEnding.PAYMENT_FAILED,
@@ -429,13 +423,14 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
 
 
 def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
-    """A group's invoice: paid, or ended unpaid (``_GROUP_INVOICE_LEFT_OPEN``: nothing)."""
-    from booking.services.group_payments import group_money_event
+    """A group's invoice: paid, ended unpaid, or left open (a failed payment of it told)."""
+    from booking.services.group_payments import group_invoice_left_open, group_money_event
 
-    if event.kind in _GROUP_INVOICE_LEFT_OPEN:
-        if ports.groups.group_of_object(event.invoice_id) is None:
-            return None
-        return EventOutcome("ignore", _GROUP_INVOICE_LEFT_OPEN[event.kind])
+    if event.kind in (InvoiceEventKind.OVERDUE, InvoiceEventKind.PAYMENT_FAILED):
+        left_open = group_invoice_left_open(
+            ports, event_id=event.event_id, invoice_id=event.invoice_id, kind=event.kind
+        )
+        return _outcome_of_group(left_open) if left_open is not None else None
     outcome = group_money_event(
         ports,
         event_id=event.event_id,

@@ -22,6 +22,7 @@ from booking.domain.erasure import (
     ErasureReport,
     GroupErased,
     billing_contact_erased,
+    card_debit_refusal,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
@@ -250,21 +251,21 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
     """The open invoices of ``applications`` (the erasure withdraws their bookings) voided at
     Stripe first, each marked as the erasure's so that Stripe's ``invoice.voided`` ends
     nothing (``invoice_requests.voided_first``): their ids. Each read first, so that one
-    being paid (a bank debit processing, or paid, its event still to come) refuses the
-    erasure before any is voided: 409, nothing erased (its money never given back whole).
+    being paid (a bank debit processing, or paid, its event still to come; or a bank debit
+    of a card checkout settling) refuses the erasure before any is voided: 409, nothing
+    erased (its money never given back whole).
     Each mark and void decided again on a fresh read when the application was written
     meanwhile (review24 F5: a void Stripe made is counted, never a 500 after it). A void
     Stripe refuses after another was made: that other booking ends by its void at once, and
     the refusal says so. Stripe unreachable: erased all the same, as ever (its void after the
     save, and owed to the sweep with its customer's deletion: ``provider_erasure``)."""
     withdrawn = [a for a in applications if a.status in WITHDRAWN_BY_ERASURE]
-    invoiced = [a for a in withdrawn if a.has_open_invoice() and a.invoice is not None]
     # Voided in the order the bookings were made, whatever order the store lists them in, so
     # that what a refusal midway says was voided is the same on every run.
-    invoiced.sort(key=lambda a: (a.created_at, a.application_id))
-    for application in invoiced:
-        with suppress(DependencyUnavailable):
-            refuse_while_being_paid(ports, application, then=ERASE_ONCE_SETTLED)
+    withdrawn.sort(key=lambda a: (a.created_at, a.application_id))
+    for application in withdrawn:
+        _refuse_while_paid_for(ports, application)
+    invoiced = [a for a in withdrawn if a.has_open_invoice() and a.invoice is not None]
     act = VoidingFor(since=ports.clock(), erased=True)
     voided: dict[str, Application] = {}
     for application in invoiced:
@@ -281,6 +282,19 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
         if marked is not None and marked.invoice is not None:
             voided[marked.invoice.invoice_id] = marked
     return frozenset(voided)
+
+
+def _refuse_while_paid_for(ports: Ports, application: Application) -> None:
+    """The erasure refused, nothing written, while a payment of ``application`` is on its
+    way, by either path (hostile34 K5): a bank debit of its card checkout settling, or of its
+    open invoice (Stripe read; unanswered, the void after decides). 409 in words naming the
+    booking, so a person with two is told which."""
+    refused = card_debit_refusal(application, ERASE_ONCE_SETTLED)
+    if refused is not None:
+        raise refused
+    whose = f"the invoice of {application.reference_or_id}"
+    with suppress(DependencyUnavailable):
+        refuse_while_being_paid(ports, application, then=ERASE_ONCE_SETTLED, whose=whose)
 
 
 def _voided_for_erasure(

@@ -111,7 +111,7 @@ def _choice(
     refused = _why_not(application, source, target, now)
     held = (
         held_elsewhere(ports, application, target)
-        if refused is None or refused.code == "course_full"
+        if refused is None or refused.code == CourseFull.code
         else None
     )
     return Choice(
@@ -290,7 +290,7 @@ def _save(ports: Ports, new: Application, current: Application, target: Course) 
         # Its last place went (or someone began waiting) between the read and the save.
         raise Conflict(
             f"{cohort_name(target)} has no place free any more; choose another cohort",
-            code="course_full",
+            code=CourseFull.code,
         ) from full
     except AlreadyApplied as taken:
         raise refused_there(ports, current, target) from taken

@@ -1,0 +1,60 @@
+"""Erasing a person while a bank debit of their card checkout (Bacs, SEPA) is settling is
+refused as it is while their employer's debit of an invoice settles (hostile34 K5): one rule
+for "a payment is on its way". Erased under it, the booking ended and its place went on, and
+the money arriving days later was taken and given back whole. 409 ``payment_settling`` in
+words naming the booking, nothing erased; once the bank has said, the erasure goes through.
+Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.applications import session_id_of
+from tests.support.system import System
+
+PERSON = "ada@example.org"  # the applicant application_body names
+
+
+def _debit_settling(system: System) -> dict[str, Any]:
+    applied = system.apply()
+    assert applied.status == 201, applied.body
+    answer = dict(applied.json())
+    assert system.pay_session(session_id_of(answer), delayed=True).status == 200
+    assert system.stored(answer).payment_pending
+    return answer
+
+
+def test_an_erasure_under_a_card_checkouts_bank_debit_is_refused_in_words(
+    system: System,
+) -> None:
+    booked = _debit_settling(system)
+
+    refused = system.admin("DELETE", f"/people/{PERSON}").refused(409, "payment_settling")
+
+    reference = system.stored(booked).reference_or_id
+    assert f"a payment of £200.00 for {reference}" in refused["message"]
+    assert "Nothing was erased: erase this person once the bank" in refused["message"]
+    stored = system.stored(booked)
+    assert (stored.is_erased, stored.status.value) == (False, "awaiting_payment")
+    assert stored.payment_pending
+    assert stored.seat_held
+
+
+def test_once_the_bank_says_the_debit_failed_the_erasure_goes_through(system: System) -> None:
+    booked = _debit_settling(system)
+    assert system.settle_session(session_id_of(booked), succeeded=False).status == 200
+
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    assert system.stored(booked).is_erased
+
+
+def test_once_the_bank_confirms_it_the_booking_is_erased_and_its_payment_kept(
+    system: System,
+) -> None:
+    booked = _debit_settling(system)
+    assert system.settle_session(session_id_of(booked)).status == 200
+
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    stored = system.stored(booked)
+    assert stored.is_erased
+    assert (stored.amount_paid, stored.amount_refunded) == (20000, 0)
