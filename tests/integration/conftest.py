@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.integration.test_transfers import Cohorts
 from tests.support import cli
 from tests.support.cli import at_the_terminal
+from tests.support.cohorts import Cohorts
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import invoiced_cohort
 from tests.support.system import System

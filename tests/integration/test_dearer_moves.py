@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from booking.services.lifecycle import sweep
 from tests.integration.test_booking_flow import _signature
-from tests.integration.test_transfers import ADA, BOB, LONDON, Cohorts
+from tests.support.cohorts import ADA, BOB, LONDON, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
 from tests.support.system import WEBHOOK_SECRET, System
 

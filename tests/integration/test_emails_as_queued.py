@@ -6,8 +6,8 @@ offer. Through the handlers on moto and the Stripe stand-in, as the facilitators
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import BOB, Cohorts
 from tests.integration.test_waiting_moves import CAROL, _cancel
+from tests.support.cohorts import BOB, Cohorts
 from tests.support.system import System
 
 

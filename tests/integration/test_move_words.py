@@ -11,8 +11,8 @@ from typing import Any
 
 from icalendar import Calendar
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
 from tests.integration.test_waiting_moves import _day_words, _wait
+from tests.support.cohorts import ADA, BOB, Cohorts, calendars_of
 from tests.support.system import System
 
 
@@ -44,7 +44,7 @@ def test_a_moved_bookings_cancel_ics_carries_the_old_cohorts_calendar_name(
     assert cohorts.move(ada, "move-summer").status == 200
 
     [moved] = [m for m in cohorts.emails() if m.to == [ADA]]
-    calendars = _calendars(moved)
+    calendars = calendars_of(moved)
     assert _name(calendars["cancel.ics"]) == "Moving Leadership"
     assert _name(calendars["invite.ics"]) == "Summer Leadership"
 

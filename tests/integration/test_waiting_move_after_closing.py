@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _definition
 from tests.integration.test_waiting_moves import _cancel, _moved_onto
+from tests.support.cohorts import ADA, BOB, Cohorts, cohort_definition
 from tests.support.system import System
 
 CAROL = "carol@example.org"
@@ -24,7 +24,7 @@ def _closed_with_one_waiting(
     ``joined_before`` its start; the clock is then 30 minutes before move-full begins
     (applications closed). Bob's, Ada's ids and Carol's application."""
     cohorts = Cohorts(system)
-    later = _definition(cohorts.spring_start + timedelta(weeks=20), "later", price)
+    later = cohort_definition(cohorts.spring_start + timedelta(weeks=20), "later", price)
     system.put_course("move-later", later)
     bob = cohorts.book("move-full", BOB)["application_id"]
     carol: dict[str, Any] = system.apply("move-full", email=CAROL).json()
@@ -80,7 +80,7 @@ def test_a_dearer_move_cannot_join_a_waiting_list_once_its_difference_cannot_be_
 ) -> None:
     cohorts = Cohorts(system)
     system.put_course(
-        "move-later", _definition(cohorts.spring_start + timedelta(weeks=20), "later", 15000)
+        "move-later", cohort_definition(cohorts.spring_start + timedelta(weeks=20), "later", 15000)
     )
     cohorts.book("move-full", BOB)
     ada = cohorts.book("move-later", ADA)["application_id"]

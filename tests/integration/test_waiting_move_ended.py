@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.services.lifecycle import sweep
-from tests.integration.test_transfers import ADA, Cohorts
 from tests.integration.test_waiting_moves import _ada_booked_beside_a_full_cohort, _wait
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System

@@ -6,8 +6,8 @@ Through the handlers on moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.integration.test_waiting_moves import _cancel, _wait, _waiting_count
+from tests.support.cohorts import ADA, BOB, Cohorts
 from tests.support.system import System
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from booking.domain.wording import cohort_name, moment_when
 from booking.services.lifecycle import sweep
 from booking.services.waiting_moves import offer_seat
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
+from tests.support.cohorts import ADA, BOB, Cohorts, calendars_of
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -144,7 +144,7 @@ def test_a_freed_seat_moves_the_first_waiting_booking_in_one_step(system: System
     sent = cohorts.emails()
     [moved] = [m for m in sent if m.to == [ADA]]
     assert moved.subject.startswith("Your booking has moved")
-    assert set(_calendars(moved)) == {"invite.ics", "cancel.ics"}
+    assert set(calendars_of(moved)) == {"invite.ics", "cancel.ics"}
     told = {address for m in sent for address in m.to}
     assert {"facilitator-spring@example.org", "facilitator-full@example.org"} <= told
 
