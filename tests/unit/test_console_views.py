@@ -20,8 +20,8 @@ from infra.local.sample import load_definition
 from tests.conftest import COURSES_DIR
 from tests.fakes import Clock, fake_ports
 from tests.support.console import posted_fields
+from tests.support.use_case_steps import answers, course_definition, paid
 from tests.unit.test_programme import definition
-from tests.unit.test_use_cases import answers, course_definition, paid
 
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 

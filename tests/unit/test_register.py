@@ -30,7 +30,7 @@ from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, fake_ports
 from tests.fakes.held import repo
 from tests.support.page_text import pdf_text
-from tests.unit.test_use_cases import paid
+from tests.support.use_case_steps import paid
 
 CORE_DAYS = ("2027-06-07", "2027-06-14", "2027-06-21")
 AFTER_THE_LAST = datetime(2027, 6, 21, 16, 1, tzinfo=UTC)  # 17:01 in London
