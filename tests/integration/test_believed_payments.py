@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_booking_flow import _signature
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+from tests.support.system import COURSE_ID, System
 
 
 def applied(system: System, email: str) -> dict[str, Any]:
@@ -29,7 +28,7 @@ def paid(system: System, email: str) -> dict[str, Any]:
 
 def sent(system: System, event: dict[str, Any]) -> dict[str, Any]:
     body = json.dumps(event).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200, reply.body
     return dict(reply.json())
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import (
     COLLEAGUES,
@@ -29,7 +28,7 @@ from tests.support.groups import (
 from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+from tests.support.system import COURSE_ID, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
 PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
@@ -145,7 +144,7 @@ def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
     x = book(system, course=COURSE_ID).json()
     caused = events_held(system, lambda: system.pay(x["pay_url"]))
     [body] = [b for b, _ in caused if b"checkout.session.completed" in b]
-    delivered = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    delivered = system.signed_webhook(body)
     assert delivered.status == 200, delivered.body
     assert manager_view(system, x)["status"] == "paid"
     y = book(system, course=COURSE_ID, colleagues=OTHERS).json()
@@ -158,7 +157,7 @@ def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
     if amount == "its_own_total":
         event["data"]["object"]["amount_total"] = y["total"]["amount"]
     forged = json.dumps(event).encode()
-    reply = system.webhook(forged, {"stripe-signature": _signature(forged, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(forged)
     assert reply.status == 200, reply.body  # acknowledged, and believed for nobody
     assert manager_view(system, y)["status"] == "awaiting_payment"
     assert manager_view(system, x)["status"] == "paid"

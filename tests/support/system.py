@@ -42,6 +42,7 @@ from infra.local.stripe_standin import StripeStandIn
 from tests.support.applications import application_body as application_body  # re-exported
 from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
+from tests.support.webhook_signature import stripe_signature
 
 BASE_URL = "http://booking.test"
 # The Stripe stand-in's secret key, as a call to its API sends it.
@@ -264,6 +265,10 @@ class System:
         reply = _reply(webhook.handler(event, lambda_context("booking-webhook")))
         self.relay()
         return self._documented("POST", "/webhooks/stripe", reply)
+
+    def signed_webhook(self, body: bytes) -> Reply:
+        """``body`` delivered to the webhook signed, as Stripe would sign it, with our secret."""
+        return self.webhook(body, {"stripe-signature": stripe_signature(body, WEBHOOK_SECRET)})
 
     def stripe_local(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
