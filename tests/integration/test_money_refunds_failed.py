@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.integration.test_believed_payments import paid
 from tests.integration.test_refund_failed_once import _failed
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
+from tests.support.stripe_events import paid
 from tests.support.system import COURSE_ID, System
 
 OWED = "Of which refunds failed at Stripe, still to give back by hand"

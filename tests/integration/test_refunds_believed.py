@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import last_event, paid, sent, shown
 from tests.support.groups import paid_by_card
 from tests.support.held_events import events_held
+from tests.support.stripe_events import last_event, paid, sent, shown
 from tests.support.system import WEBHOOK_SECRET, System
 from tests.support.webhook_signature import stripe_signature
 
