@@ -18,12 +18,12 @@ from tests.integration.test_closing_retold import (
     EARLIER,
     REOPENED,
     WAITING,
-    _moved,
     _save,
     _told,
     told_closed,
 )
 from tests.support import system as system_module
+from tests.support.closing import small_course_moved
 from tests.support.system import System
 
 
@@ -55,8 +55,8 @@ def test_a_reopen_overtaken_by_a_later_move_before_the_mailer_names_the_closing_
     dropped (its closing no longer holds) and nobody was told C3. Now one reopen, naming C3."""
     start, after = _closed_then(system)
     with time_machine.travel(after, tick=False):
-        _save(system, _moved(system, start, 7))
-        later = _save(system, _moved(system, start, 10))
+        _save(system, small_course_moved(system, start, 7))
+        later = _save(system, small_course_moved(system, start, 10))
         _each_told_once(system, REOPENED, later)
 
 
@@ -69,16 +69,16 @@ def test_a_closing_brought_earlier_then_later_again_before_the_mailer_is_told_as
     C4 save, naming a closing the course no longer had. Now one email, naming C4."""
     start, after = _closed_then(system)
     with time_machine.travel(after, tick=False):
-        _save(system, _moved(system, start, 7))
+        _save(system, small_course_moved(system, start, 7))
         assert sorted(_told(system, REOPENED)) == sorted(WAITING)
-        _save(system, _moved(system, start, 5))
+        _save(system, small_course_moved(system, start, 5))
         assert sorted(_told(system, EARLIER)) == sorted(WAITING)
-        _save(system, _moved(system, start, 2))
-        holds = _save(system, _moved(system, start, 3))
+        _save(system, small_course_moved(system, start, 2))
+        holds = _save(system, small_course_moved(system, start, 3))
         _each_told_once(system, EARLIER, holds)
         # Later again: nothing said; back to what they hold: nothing.
-        _save(system, _moved(system, start, 4))
-        _save(system, _moved(system, start, 3))
+        _save(system, small_course_moved(system, start, 4))
+        _save(system, small_course_moved(system, start, 3))
         assert _told(system, "The dates have moved") == {}
 
 
@@ -96,11 +96,11 @@ def test_a_closing_brought_earlier_while_a_reopen_is_being_sent_is_told_after_it
     def send(self: object, message: OutgoingEmail) -> str:
         message_id = real_send(self, message)  # type: ignore[arg-type]
         if message.subject.startswith(REOPENED) and not fired:
-            fired.append(_save(system, _moved(system, start, 4)))
+            fired.append(_save(system, small_course_moved(system, start, 4)))
         return message_id
 
     with time_machine.travel(after, tick=False):
-        _save(system, _moved(system, start, 7))
+        _save(system, small_course_moved(system, start, 7))
         monkeypatch.setattr(system_module._Recording, "send", send)
         first = _told(system, "The dates have moved")
         monkeypatch.setattr(system_module._Recording, "send", real_send)

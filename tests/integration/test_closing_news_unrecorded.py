@@ -31,12 +31,11 @@ from tests.integration.test_closing_retold import (
     REOPENED,
     WAITING,
     _counted,
-    _moved,
     _queued,
     _save,
     _told,
 )
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
+from tests.support.closing import full_with_two_waiting, small_course_moved
 from tests.support.system import System
 
 
@@ -62,13 +61,13 @@ def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(
 ) -> None:
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         with closing_news_unrecorded(system, monkeypatch):
             assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        _save(system, _moved(system, start, 7))
+        _save(system, small_course_moved(system, start, 7))
         assert _counted(_told(system, REOPENED)) == dict.fromkeys(WAITING, 1)
 
 
@@ -77,12 +76,12 @@ def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
 ) -> None:
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        later = _save(system, _moved(system, start, 1))
+        later = _save(system, small_course_moved(system, start, 1))
         with closing_news_unrecorded(system, monkeypatch):
             assert _counted(_told(system, REOPENED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(later, tick=False):
@@ -100,7 +99,7 @@ def test_a_reopen_waits_while_its_closed_is_being_sent_and_neither_goes_if_it_di
     overtook its "closed" (the person still waits on a list open, as they last heard)."""
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         closed = _queued(system, EmailKind.WAIT_ENDED)
@@ -109,7 +108,7 @@ def test_a_reopen_waits_while_its_closed_is_being_sent_and_neither_goes_if_it_di
             claim = system.ports.repository.claim_email(job.job_id, closes, closes)
             assert claim is EmailClaim.CLAIMED
     with time_machine.travel(closes + timedelta(minutes=1), tick=False):
-        _save(system, _moved(system, start, 7))
+        _save(system, small_course_moved(system, start, 7))
         reopens = _queued(system, EmailKind.WAIT_REOPENED)
         assert len(reopens) == 2
         for job in reopens:

@@ -20,7 +20,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from booking.services.mailer import SendOutcome, send_email_job
-from tests.integration.test_offer_until_closing import _moved, _two_waiting
+from tests.support.closing import small_course_moved, two_waiting
 from tests.support.system import System
 
 CLOSED = "Applications have closed"
@@ -53,7 +53,7 @@ def _counted(told: dict[str, list[Any]]) -> dict[str, int]:
 def told_closed(system: System) -> tuple[datetime, datetime]:
     """The small course full with two waiting, both told at its closing that applications
     closed (their emails delivered): its start and its closing."""
-    start, closes, _, _ = _two_waiting(system)
+    start, closes, _, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         system.deliver_emails()
@@ -65,7 +65,7 @@ def test_a_reopened_list_is_told_once_of_each_closing_brought_earlier_than_it_wa
 ) -> None:
     start, closes = told_closed(system)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        said = _save(system, _moved(system, start, 7))
+        said = _save(system, small_course_moved(system, start, 7))
         reopened = _told(system, REOPENED)
         assert sorted(reopened) == sorted(WAITING)
         zone = system.course("small")["timezone"]
@@ -73,25 +73,27 @@ def test_a_reopened_list_is_told_once_of_each_closing_brought_earlier_than_it_wa
             reopened[WAITING[0]][0].text.split()
         )
         # Brought earlier than they were told, not passed: told once, the new closing said.
-        sooner = _save(system, _moved(system, start, 3))
+        sooner = _save(system, small_course_moved(system, start, 3))
         told = _told(system, EARLIER)
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         text = " ".join(told[WAITING[0]][0].text.split())
         assert f"now close sooner than before, on {moment_when(sooner, zone)}" in text
         assert "You are on its waiting list (you are number 1)" in text
         # Saved again unchanged, moved later, then back to what they were told: nothing.
-        _save(system, _moved(system, start, 3))
-        _save(system, _moved(system, start, 5))
-        _save(system, _moved(system, start, 3))
+        _save(system, small_course_moved(system, start, 3))
+        _save(system, small_course_moved(system, start, 5))
+        _save(system, small_course_moved(system, start, 3))
         assert _told(system, "The dates have moved") == {}
         # Earlier again than the closing they were last told: told once more.
-        soonest = _save(system, _moved(system, start, 2))
+        soonest = _save(system, small_course_moved(system, start, 2))
         told = _told(system, EARLIER)
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         assert moment_when(soonest, zone) in " ".join(told[WAITING[1]][0].text.split())
         # Two saves before the mailer runs: the date that holds is the one said, once.
-        _save(system, _moved(system, start, 1))
-        last = _save(system, _moved(system, start, 1) | {"sessions": [_at(start, 1, "12:00")]})
+        _save(system, small_course_moved(system, start, 1))
+        last = _save(
+            system, small_course_moved(system, start, 1) | {"sessions": [_at(start, 1, "12:00")]}
+        )
         told = _told(system, "The dates have moved")
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         assert moment_when(last, zone) in " ".join(told[WAITING[0]][0].text.split())
@@ -118,7 +120,7 @@ def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_
     closing passed again): the sweep's second telling of that closing is sent, though the
     first went under the same closing within the mailer's 30-day claim; the same job
     delivered again sends nothing."""
-    start, closes, first, _ = _two_waiting(system)
+    start, closes, first, _ = two_waiting(system)
     first_back = system.one_session_file(
         programme="compassionate-leadership",
         facilitators=["facilitator@example.org"],
@@ -128,7 +130,7 @@ def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_
         assert sweep(system.ports, closes).waits_ended == 2
         assert sorted(_told(system, CLOSED)) == sorted(WAITING)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        _save(system, _moved(system, start, 7))
+        _save(system, small_course_moved(system, start, 7))
         assert sorted(_told(system, REOPENED)) == sorted(WAITING)
         assert _save(system, first_back) == closes  # the first closing holds again, passed
         assert system.status_of(first)["wait_ended"] is True
