@@ -19,26 +19,23 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, followed_from, page_in, sign_in
+from tests.e2e.conftest import (
+    SCREENSHOTS,
+    RunningStack,
+    followed_from,
+    no_violations,
+    page_in,
+    sign_in,
+)
 
 COURSE_ID = "browser-approval-cohort"
 TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
 
 
 @pytest.fixture
-def organiser(desktop: Page) -> Page:
-    return desktop
-
-
-@pytest.fixture
 def applicant(chromium: Browser) -> Iterator[Page]:
     with page_in(chromium, viewport={"width": 390, "height": 844}) as page:
         yield page
-
-
-def no_violations(page: Page, name: str) -> None:
-    """axe-core finds nothing on the console page as it is now (``axe_clean``)."""
-    axe_clean(page, f"console-{name}")
 
 
 def wait_for_timeline(page: Page, *sentences: str) -> None:

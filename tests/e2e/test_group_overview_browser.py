@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_console_browser import no_violations
+from tests.e2e.conftest import RunningStack, no_violations
 from tests.e2e.test_group_bookings_over_http import (
     book,
     colleagues,

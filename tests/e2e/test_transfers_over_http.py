@@ -14,20 +14,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 import requests
 import vobject
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, followed_from
-from tests.e2e.test_console_browser import no_violations
+from tests.e2e.conftest import RunningStack, followed_from, no_violations
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import check_calendar
-
-
-@pytest.fixture
-def organiser_page(desktop: Page) -> Page:
-    return desktop
 
 
 def _admin(stack: RunningStack) -> dict[str, str]:
@@ -149,14 +142,14 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
 
 
 def test_the_console_moves_a_booking_and_its_pages_pass_axe(
-    stack: RunningStack, organiser_page: Page
+    stack: RunningStack, organiser: Page
 ) -> None:
     run, files = _programme(stack, 300, {"first": 20000, "second": 20000, "dearer": 25000})
     applied = stack.applied(
         f"first-{run}", name="Edith Cavell", email=f"edith-{run}@example.org", job_title="Matron"
     )
     stack.pay(applied)
-    page = organiser_page
+    page = organiser
     at = f"/console/applications/{applied['application_id']}"
     followed_from(page, stack, at, "Transfer to another cohort")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Move a booking")

@@ -14,8 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, followed_from
-from tests.e2e.test_console_browser import no_violations
+from tests.e2e.conftest import RunningStack, followed_from, no_violations
 from tests.e2e.test_transfers_over_http import _admin, _closed, _cohort, _loaded, _mail_to
 
 
