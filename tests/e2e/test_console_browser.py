@@ -371,7 +371,7 @@ def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organis
     put = requests.put(
         f"{stack.url}/admin/courses/{course_id}",
         json=_definition(stack),
-        headers={"Authorization": f"Bearer {stack.admin_token}"},
+        headers=stack.admin_headers,
         timeout=30,
     )
     assert put.status_code in (200, 201), put.text

@@ -167,7 +167,7 @@ def _paid_group_without_its_manager(stack: RunningStack, course_id: str) -> str:
         json=application_body(**people[0]),
     )
     assert applied.status_code == 201, applied.text
-    admin = {"Authorization": f"Bearer {stack.admin_token}"}
+    admin = stack.admin_headers
     erased = stack.delete(f"/admin/people/{manager}", headers=admin)
     assert erased.status_code == 200, erased.text
     return str(applied.json()["application_id"])

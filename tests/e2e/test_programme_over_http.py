@@ -38,15 +38,11 @@ BEFORE = (timedelta(days=13), timedelta(hours=23), timedelta(minutes=40))
 LONDON = ZoneInfo("Europe/London")
 
 
-def _admin(stack: RunningStack) -> dict[str, str]:
-    return {"authorization": f"Bearer {stack.admin_token}"}
-
-
 def _load(stack: RunningStack, course_id: str, definition: dict[str, Any]) -> None:
     reply = requests.put(
         f"{stack.url}/admin/courses/{course_id}",
         json=definition,
-        headers=_admin(stack),
+        headers=stack.admin_headers,
         timeout=60,
     )
     assert reply.status_code in (200, 201), reply.text
@@ -105,11 +101,13 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
     answer = requests.post(
         f"{stack.url}/admin/applications/{cancelled['application_id']}/cancel",
         json={"refund": True},
-        headers=_admin(stack),
+        headers=stack.admin_headers,
         timeout=60,
     )
     assert answer.status_code == 200, answer.text
-    erased = requests.delete(f"{stack.url}/admin/people/{di}", headers=_admin(stack), timeout=60)
+    erased = requests.delete(
+        f"{stack.url}/admin/people/{di}", headers=stack.admin_headers, timeout=60
+    )
     assert erased.status_code == 200, erased.text
     # Booked: close the extra cohorts, so the stack's other tests still find the sample first
     # among the courses taking applications. Closing changes no session: nobody is told.

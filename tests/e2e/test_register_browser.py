@@ -21,10 +21,6 @@ from tests.e2e.conftest import RunningStack, followed_from, no_violations
 pytestmark = pytest.mark.e2e
 
 
-def _admin(stack: RunningStack) -> dict[str, str]:
-    return {"authorization": f"Bearer {stack.admin_token}"}
-
-
 def _put(
     stack: RunningStack,
     course_id: str,
@@ -45,7 +41,7 @@ def _put(
             "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
             "sessions": sessions,
         },
-        headers=_admin(stack),
+        headers=stack.admin_headers,
         timeout=30,
     )
     assert reply.status_code in (200, 201), reply.text
@@ -153,15 +149,15 @@ def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     # Booked, the session is moved to yesterday: it has begun (attendance can be marked) and
     # ended (the register can be closed).
     _put(stack, course_id, _sessions(today - timedelta(days=1)))
-    register = stack.get(f"/admin/courses/{course_id}/register", headers=_admin(stack)).json()
+    register = stack.get(f"/admin/courses/{course_id}/register", headers=stack.admin_headers).json()
     key = register["sessions"][0]["key"]
     marked = stack.post(
         f"/admin/courses/{course_id}/register/marks",
         json={"application_id": ada["reference"], "session": key, "mark": "attended"},
-        headers=_admin(stack),
+        headers=stack.admin_headers,
     )
     assert marked.status_code == 200, marked.text
-    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=_admin(stack))
+    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=stack.admin_headers)
     assert closed.status_code == 200, closed.text
     assert closed.json()["completed"] == [ada["application_id"]]
     content = _outbox_certificate(stack, "ada.register@example.org")
@@ -206,16 +202,16 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     grace = _book(stack, course_id, "Grace Darling", "grace.graduate@example.org")
     _book(stack, course_id, "Ida Lewis", "ida.graduate@example.org")
     put(today - timedelta(days=1))  # booked, the session moved to yesterday: held and ended
-    key = stack.get(f"/admin/courses/{course_id}/register", headers=_admin(stack)).json()[
+    key = stack.get(f"/admin/courses/{course_id}/register", headers=stack.admin_headers).json()[
         "sessions"
     ][0]["key"]
     marked = stack.post(
         f"/admin/courses/{course_id}/register/marks",
         json={"application_id": grace["reference"], "session": key, "mark": "attended"},
-        headers=_admin(stack),
+        headers=stack.admin_headers,
     )
     assert marked.status_code == 200, marked.text
-    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=_admin(stack))
+    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=stack.admin_headers)
     assert closed.status_code == 200, closed.text
     page = organiser
     followed_from(page, stack, "/console", "Graduates cohort, from")

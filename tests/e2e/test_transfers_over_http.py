@@ -23,10 +23,6 @@ from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import check_calendar
 
 
-def _admin(stack: RunningStack) -> dict[str, str]:
-    return {"authorization": f"Bearer {stack.admin_token}"}
-
-
 def _cohort(run: str, name: str, first: datetime, price: int, **extra: Any) -> dict[str, Any]:
     return {
         "programme": f"moving-{run}",
@@ -61,7 +57,7 @@ def _loaded(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
         loaded = requests.put(
             f"{stack.url}/admin/courses/{course_id}",
             json=definition,
-            headers=_admin(stack),
+            headers=stack.admin_headers,
             timeout=60,
         )
         assert loaded.status_code == 201, loaded.text
@@ -88,7 +84,7 @@ def _closed(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
         closed = requests.put(
             f"{stack.url}/admin/courses/{course_id}",
             json={**definition, "closed": True},
-            headers=_admin(stack),
+            headers=stack.admin_headers,
             timeout=60,
         )
         assert closed.status_code == 200, closed.text
@@ -97,7 +93,7 @@ def _closed(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
 def _record(stack: RunningStack, application_id: str) -> dict[str, Any]:
     """The organiser's view of an application."""
     reply = requests.get(
-        f"{stack.url}/admin/applications/{application_id}", headers=_admin(stack), timeout=60
+        f"{stack.url}/admin/applications/{application_id}", headers=stack.admin_headers, timeout=60
     )
     assert reply.status_code == 200, reply.text
     record: dict[str, Any] = reply.json()
@@ -117,10 +113,10 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
 
     path = f"{stack.url}/admin/applications/{application['reference']}/transfer"
     moved = requests.post(
-        path, json={"to_course_id": f"autumn-{run}"}, headers=_admin(stack), timeout=60
+        path, json={"to_course_id": f"autumn-{run}"}, headers=stack.admin_headers, timeout=60
     )
     again = requests.post(
-        path, json={"to_course_id": f"autumn-{run}"}, headers=_admin(stack), timeout=60
+        path, json={"to_course_id": f"autumn-{run}"}, headers=stack.admin_headers, timeout=60
     )
 
     assert moved.status_code == again.status_code == 200, (moved.text, again.text)

@@ -47,6 +47,11 @@ class RunningStack:
     outbox_dir: Path
     process: subprocess.Popen[str]
 
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """The organiser API's bearer token, as a request's headers."""
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
     def get(self, path: str, **kwargs: object) -> requests.Response:
         return requests.get(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
 
@@ -82,7 +87,7 @@ class RunningStack:
         reply = requests.put(
             f"{self.url}/admin/courses/{course_id}",
             json=definition,
-            headers={"Authorization": f"Bearer {self.admin_token}"},
+            headers=self.admin_headers,
             timeout=30,
         )
         assert reply.status_code in (200, 201), reply.text
