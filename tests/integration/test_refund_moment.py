@@ -13,10 +13,10 @@ import pytest
 from icalendar import Calendar
 
 from tests.integration.test_dearer_moves import _ask, _session
-from tests.integration.test_waiting_moves import _day_words
 from tests.support.cohorts import ADA, Cohorts, calendars_of, uids_of
 from tests.support.console import signed_in
 from tests.support.held_events import Delivery, deliver, held, held_at
+from tests.support.page_text import day_as_emailed
 from tests.support.system import System
 
 
@@ -233,5 +233,5 @@ def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhe
     assert "undone (refunded at Stripe before it was paid)" in console
     assert not [m for m in sent if "moved" in m.subject.lower()]
     [ended] = [m for m in sent if "cancelled, and your payment refunded in full" in m.text]
-    assert _day_words(spring_day) in ended.text
-    assert _day_words(winter_day) not in ended.text
+    assert day_as_emailed(spring_day) in ended.text
+    assert day_as_emailed(winter_day) not in ended.text

@@ -9,8 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.integration.test_waiting_moves import _cancel, _moved_onto
-from tests.support.cohorts import ADA, BOB, Cohorts, cohort_definition
+from tests.support.cohorts import (
+    ADA,
+    BOB,
+    Cohorts,
+    cohort_definition,
+    moved_onto,
+    organiser_cancels,
+)
 from tests.support.system import System
 
 CAROL = "carol@example.org"
@@ -49,9 +55,9 @@ def test_a_cheaper_waiting_move_takes_the_seat_an_applicant_could_no_longer_pay_
 ) -> None:
     cohorts, bob, ada, carol = _closed_with_one_waiting(system, 25000)
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
-    _moved_onto(cohorts, ada, "move-full")
+    moved_onto(cohorts, ada, "move-full")
     assert cohorts.places_left("move-full") == 0
     assert system.status_of(carol)["status"] == "waitlisted"  # never offered what it cannot pay
     [moved] = cohorts.emails_to(ADA)
@@ -61,7 +67,7 @@ def test_a_cheaper_waiting_move_takes_the_seat_an_applicant_could_no_longer_pay_
 def test_a_dearer_waiting_move_ends_unmoved_once_payment_is_closed(system: System) -> None:
     cohorts, bob, ada, carol = _closed_with_one_waiting(system, 15000, timedelta(hours=2))
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
     record = cohorts.record(ada)
     assert (record["course_id"], record["waiting_move"], record["pending_move"]) == (

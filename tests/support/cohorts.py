@@ -23,6 +23,7 @@ from tests.support.system import System
 LONDON = ZoneInfo("Europe/London")
 PROGRAMME = "move-test"
 ADA, BOB = "ada@example.org", "bob@example.org"
+CAROL, DAN = "carol@example.org", "dan@example.org"
 
 
 def cohort_definition(first: date, name: str, price: int, **extra: Any) -> dict[str, Any]:
@@ -116,6 +117,13 @@ class Cohorts:
             json_body={"to_course_id": to, **asked},
         )
 
+    def waits(self, application_id: str, to: str = "move-full") -> dict[str, Any]:
+        """The organiser's choice of ``to``'s waiting list for the booking (it moves there
+        when a place comes free), which must be taken: the answer."""
+        asked = self.move(application_id, to, wait=True)
+        assert asked.status == 200, asked.body
+        return dict(asked.json())
+
     def places_left(self, course_id: str) -> int:
         return int(self.system.course(course_id)["places_left"])
 
@@ -135,3 +143,46 @@ def calendars_of(message: OutgoingEmail) -> dict[str, Calendar]:
 
 def uids_of(calendar: Calendar) -> set[str]:
     return {str(event["uid"]) for event in calendar.walk("VEVENT")}
+
+
+def bob_on_full_ada_on_spring(system: System) -> tuple[Cohorts, str, str]:
+    """Bob holds move-full's one place; Ada is booked on spring: the two ids."""
+    cohorts, ada = ada_booked_beside_a_full_cohort(system)
+    return cohorts, _bob_of(system), ada["application_id"]
+
+
+def ada_booked_beside_a_full_cohort(system: System) -> tuple[Cohorts, dict[str, Any]]:
+    """Bob holds move-full's one place; Ada is booked (and paid) on spring."""
+    cohorts = Cohorts(system)
+    cohorts.book("move-full", BOB)
+    return cohorts, cohorts.book("move-spring", ADA)
+
+
+def _bob_of(system: System) -> str:
+    [bob] = [
+        a["application_id"] for a in system.admin("GET", "/courses/move-full/applications").json()
+    ]
+    return str(bob)
+
+
+def moved_onto(cohorts: Cohorts, application_id: str, course_id: str) -> None:
+    """The booking's waiting move took place: confirmed on ``course_id``, waiting no more."""
+    record = cohorts.record(application_id)
+    assert (record["course_id"], record["status"], record["waiting_move"]) == (
+        course_id,
+        "confirmed",
+        None,
+    )
+
+
+def organiser_cancels(system: System, application_id: str) -> None:
+    """The organiser cancels the booking with a refund, which must be taken."""
+    cancelled = system.cancel(application_id)
+    assert cancelled.status == 200, cancelled.body
+
+
+def waiting_count(system: System, course_id: str) -> int:
+    """The course's waiting counter, as the table holds it (what keeps newcomers out)."""
+    course = system.ports.repository.get_course(course_id)
+    assert course is not None
+    return course.waiting
