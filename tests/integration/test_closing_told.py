@@ -21,10 +21,10 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.support.closing import small_course_moved, starting, subjects_by_address, two_waiting
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book
+from tests.support.offers import seat_offered_at
 from tests.support.page_text import text_of
 from tests.support.system import System
 
