@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
+from tests.support.courses import register_course, weekly_sessions
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -18,17 +19,11 @@ REGISTER = f"/courses/{COURSE}/register"
 
 
 def _definition(first: datetime) -> dict[str, Any]:
-    return {
-        "programme": "certificate-again-programme",
-        "title": "Compassionate Leadership Training",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 10,
-        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
-        "completion_min_sessions": 1,
-        "sessions": [
-            {"date": first.date().isoformat(), "start_time": "10:00", "end_time": "12:00"}
-        ],
-    }
+    return register_course(
+        weekly_sessions(first.date(), 1, "10:00", "12:00"),
+        completion_min_sessions=1,
+        programme="certificate-again-programme",
+    )
 
 
 def _closed(
