@@ -15,8 +15,16 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import CLOSED, REOPENED, WAITING, _counted, _save, _told
-from tests.support.closing import full_with_two_waiting, small_course_moved
+from tests.support.closing import (
+    CLOSED,
+    REOPENED,
+    WAITING,
+    counted,
+    full_with_two_waiting,
+    saved_closing,
+    small_course_moved,
+    told_by_address,
+)
 from tests.support.system import System
 
 
@@ -38,7 +46,7 @@ def _first_dates_at(system: System, start_time: str) -> dict[str, Any]:
 
 def _told_the_waiting(system: System) -> dict[str, list[Any]]:
     """Every email delivered now to those waiting (the booked holder is told the dates)."""
-    return {a: m for a, m in _told(system, "").items() if a in WAITING}
+    return {a: m for a, m in told_by_address(system, "").items() if a in WAITING}
 
 
 def _closed_then_saved(system: System, start: datetime, back: dict[str, Any]) -> datetime:
@@ -47,10 +55,10 @@ def _closed_then_saved(system: System, start: datetime, back: dict[str, Any]) ->
     closes = start - CHECKOUT_HOLD
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        _save(system, small_course_moved(system, start, 1))
-        return _save(system, back)
+        saved_closing(system, small_course_moved(system, start, 1))
+        return saved_closing(system, back)
 
 
 def test_a_reopen_undone_before_the_mailer_tells_nothing_and_closed_is_not_said_again(
@@ -65,7 +73,7 @@ def test_a_reopen_undone_before_the_mailer_tells_nothing_and_closed_is_not_said_
     assert closes == start - CHECKOUT_HOLD
     later = closes + timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
-        assert _told(system, "The dates have moved") == {}
+        assert told_by_address(system, "The dates have moved") == {}
         assert sweep(system.ports, later).waits_ended == 2
         assert _told_the_waiting(system) == {}
         assert system.status_of(first)["wait_ended"] is True
@@ -98,15 +106,15 @@ def test_a_reopen_that_overtakes_its_closed_goes_with_it_or_not_at_all(system: S
     closes = start - CHECKOUT_HOLD
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        reopened = _save(system, small_course_moved(system, start, 2))
+        reopened = saved_closing(system, small_course_moved(system, start, 2))
         assert reopened > closes
         assert _told_the_waiting(system) == {}  # neither the "closed" nor the reopen
         assert system.status_of(first)["wait_ended"] is False
     with time_machine.travel(reopened, tick=False):
         assert sweep(system.ports, reopened).waits_ended == 2
-        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(reopened + timedelta(minutes=5), tick=False):
-        latest = _save(system, small_course_moved(system, start, 4))
-        told = _told(system, REOPENED)
-        assert _counted(told) == dict.fromkeys(WAITING, 1)
+        latest = saved_closing(system, small_course_moved(system, start, 4))
+        told = told_by_address(system, REOPENED)
+        assert counted(told) == dict.fromkeys(WAITING, 1)
         assert latest > reopened

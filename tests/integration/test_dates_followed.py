@@ -22,11 +22,17 @@ from booking.domain.groups import GroupBooking
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.dates_followed import FOLLOW_WINDOW
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import EARLIER as RETOLD
-from tests.integration.test_closing_retold import _save, told_closed
 from tests.integration.test_closing_told import CLOSED, REOPENED
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
-from tests.support.closing import small_course_moved, starting, subjects_by_address, two_waiting
+from tests.support.closing import EARLIER as RETOLD
+from tests.support.closing import (
+    saved_closing,
+    small_course_moved,
+    starting,
+    subjects_by_address,
+    told_closed,
+    two_waiting,
+)
 from tests.support.groups import COLLEAGUES, MANAGER, apply_by, apply_through, manager_view
 from tests.support.index_lag import index_behind
 from tests.support.system import COURSE_ID, System
@@ -155,11 +161,11 @@ def test_a_closing_brought_earlier_that_the_saves_query_reads_marked_is_told_by_
     start, closes = told_closed(system)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         with index_behind(system.ports.repository, monkeypatch):
-            _save(
+            saved_closing(
                 system, small_course_moved(system, start, 7)
             )  # later: reopened, told that closing
             assert starting(subjects_by_address(system), REOPENED) == BOTH
-            _save(
+            saved_closing(
                 system, small_course_moved(system, start, 3)
             )  # earlier: its query reads them marked
         assert starting(subjects_by_address(system), RETOLD) == BOTH

@@ -1,6 +1,7 @@
-"""The small course of one place, full, with two people waiting, and the moves of its one
-session that the tests of what a closing of applications tells them share; and the emails
-delivered now, by address, to count those whose subject starts a given way."""
+"""What the tests of a closing of applications share: the small course of one place, full,
+with two people waiting (``WAITING``), and the moves of its one session; the subjects of the
+news they are sent (``CLOSED``, ``REOPENED``, ``EARLIER``); and the emails delivered or queued
+now, by address, to count those whose subject starts a given way."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from typing import Any
 import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
+from booking.domain.emails import EmailJob, EmailKind
+from booking.services.lifecycle import sweep
 from tests.support.system import System
+
+CLOSED = "Applications have closed"
+REOPENED = "The dates have moved: "
+EARLIER = "The dates have moved again, and applications close earlier"
+WAITING = ("first@example.org", "second@example.org")  # the two waiting, in order
 
 
 def full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
@@ -59,3 +67,43 @@ def starting(told: dict[str, list[str]], start: str) -> dict[str, int]:
     addresses with none left out."""
     counted = {a: sum(s.startswith(start) for s in subjects) for a, subjects in told.items()}
     return {a: n for a, n in counted.items() if n}
+
+
+def saved_closing(system: System, definition: dict[str, Any]) -> datetime:
+    """The small course saved as ``definition``: its applications' closing now."""
+    assert system.admin("PUT", "/courses/small", json_body=definition).status == 200
+    return datetime.fromisoformat(system.course("small")["applications_close_at"])
+
+
+def told_by_address(system: System, start: str) -> dict[str, list[Any]]:
+    """The emails delivered now whose subject starts ``start``, by address."""
+    told: dict[str, list[Any]] = {}
+    for message in system.deliver_emails():
+        if message.subject.startswith(start):
+            for address in message.to:
+                told.setdefault(address, []).append(message)
+    return told
+
+
+def counted(told: dict[str, list[Any]]) -> dict[str, int]:
+    """How many of the emails :func:`told_by_address` found went to each address."""
+    return {address: len(messages) for address, messages in told.items()}
+
+
+def told_closed(system: System) -> tuple[datetime, datetime]:
+    """The small course full with two waiting, both told at its closing that applications
+    closed (their emails delivered): its start and its closing."""
+    start, closes, _, _ = two_waiting(system)
+    with time_machine.travel(closes, tick=False):
+        assert sweep(system.ports, closes).waits_ended == 2
+        system.deliver_emails()
+    return start, closes
+
+
+def queued(system: System, kind: EmailKind) -> list[EmailJob]:
+    """The jobs of ``kind`` queued now, left on the queue for the mailer."""
+    system.relay()
+    url = system.resources.email_queue_url
+    batch = system.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    jobs = [EmailJob.model_validate_json(m["Body"]) for m in batch.get("Messages", [])]
+    return [job for job in jobs if job.kind is kind]
