@@ -10,7 +10,6 @@ import io
 import json
 import re
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
@@ -43,12 +42,6 @@ def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
     )
 
 
-def totals(system: System, course: str) -> dict[str, Any]:
-    reply = system.admin("GET", f"/courses/{course}/totals")
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
 def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_moved_it(
     system: System, browser: ConsoleBrowser
 ) -> None:
@@ -72,7 +65,7 @@ def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_mov
         group["group_id"],
     )
     assert (taken, back) == (80000, 20000)  # the single place and the group's three; one back
-    money = totals(system, COURSE_ID)
+    money = system.totals(COURSE_ID)
     assert (money["paid"], money["refunded"], money["net"]) == (taken, back, taken - back)
     assert money["group_places"] == 2  # the place given up is no longer booked
     assert money["confirmed"] == 2  # the single booking and the colleague who applied
@@ -120,7 +113,7 @@ def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     assert booked.status == 201, booked.body
     group = booked.json()
 
-    money = totals(system, INVOICED)
+    money = system.totals(INVOICED)
     assert (money["invoiced_unpaid"], money["paid"], money["refunded"]) == (60000, 0, 0)
     assert (money["group_places"], money["price"], money["due"]) == (3, 60000, 60000)
     said = browser.words(f"/console/courses/{INVOICED}/money")
@@ -130,7 +123,7 @@ def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     )
 
     pay_invoice(system, group)
-    money = totals(system, INVOICED)
+    money = system.totals(INVOICED)
     assert (money["invoiced_unpaid"], money["paid"]) == (0, 60000)
     assert (money["paid"], money["refunded"]) == stripe_moved(system, group["group_id"])
 

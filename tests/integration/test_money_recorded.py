@@ -31,7 +31,7 @@ def _deliver_held(system: System) -> None:
 def _money_said(system: System, course_id: str, application_id: str) -> dict[str, Any]:
     """What every organiser's view says of one application's money."""
     row = roster_row(system, course_id, application_id)
-    totals = system.admin("GET", f"/courses/{course_id}/totals").json()
+    totals = system.totals(course_id)
     [exported] = [
         a
         for a in system.admin("GET", f"/people/{row['email']}").json()["applications"]

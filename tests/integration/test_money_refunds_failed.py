@@ -22,7 +22,7 @@ def test_the_totals_say_what_failed_refunds_still_owe_back(
 ) -> None:
     _failed(system)
     paid(system, "still-booked@example.org")
-    totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
+    totals = system.totals(COURSE_ID)
     assert (totals["paid"], totals["net"], totals["refunds_failed"]) == (40000, 40000, 20000)
     status, said = run("totals", COURSE_ID)
     assert status == 0, said
@@ -38,7 +38,7 @@ def test_nothing_is_said_owed_when_no_refund_failed(
     system: System, run: Callable[..., tuple[int, str]]
 ) -> None:
     paid(system, "still-booked@example.org")
-    assert system.admin("GET", f"/courses/{COURSE_ID}/totals").json()["refunds_failed"] == 0
+    assert system.totals(COURSE_ID)["refunds_failed"] == 0
     status, said = run("totals", COURSE_ID)
     assert status == 0, said
     assert "Net (paid in less refunded): £200.00" in said

@@ -176,7 +176,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     history = text_of(detail)
     assert "£0.20 more waived (below Stripe's minimum charge)" in history
     # The money says it too, so due and paid agree: the place's price less what was waived.
-    totals = system.admin("GET", "/courses/move-pence/totals").json()
+    totals = system.totals("move-pence")
     assert (totals["price"], totals["waived"], totals["due"], totals["paid"]) == (
         20020,
         20,
@@ -237,7 +237,7 @@ def test_a_bursary_larger_than_the_new_price_is_said_as_the_price_it_covers(
 
     assert moved.status == 200, moved.body
     record = cohorts.record(app_id)
-    totals = system.admin("GET", "/courses/move-cheap/totals").json()
+    totals = system.totals("move-cheap")
     status = system.status_of(application)
     assert (moved.json()["bursary"], record["bursary"], totals["bursaries"], status["bursary"]) == (
         10000,

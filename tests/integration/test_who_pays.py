@@ -333,7 +333,7 @@ def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
     events = [e for e in system.standin.events() if e["data"]["object"].get("id") == session_id]
     assert events[0]["type"] == "checkout.session.expired"
     assert system.standin.money_taken() == {}
-    totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
+    totals = system.totals(COURSE_ID)
     assert (totals["bursaries"], totals["funded_places"], totals["paid"]) == (20000, 1, 0)
 
 

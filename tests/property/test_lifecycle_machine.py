@@ -1148,7 +1148,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             back = sum(moved.get(payer, (0, 0))[1] for payer in payers[course])
             # Payments made for an application outside the system are not its (recorded apart).
             foreign = sum(self.foreign_payments[payer] for payer in payers[course])
-            totals = self.system.admin("GET", f"/courses/{course}/totals").json()
+            totals = self.system.totals(course)
             assert (totals["paid"], totals["refunded"]) == (taken - foreign, back - foreign), (
                 f"{course}: Stripe took {taken} and refunded {back} ({foreign} foreign); the "
                 f"totals say {totals['paid']} paid in and {totals['refunded']} refunded"

@@ -413,6 +413,12 @@ class System:
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
         )
 
+    def totals(self, course_id: str = COURSE_ID) -> dict[str, Any]:
+        """The course's money as the organiser API totals it, which must be read."""
+        reply = self.admin("GET", f"/courses/{course_id}/totals")
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
+
     def booked(self, course_id: str = COURSE_ID, **overrides: Any) -> dict[str, Any]:
         """An application made (:meth:`apply`) and paid by card at its Checkout, both of which
         must succeed: the application's answer. The emails it sent are not delivered."""
