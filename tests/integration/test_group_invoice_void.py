@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_money import stripe_moved
 from tests.support.console import signed_in
 from tests.support.groups import (
     OTHERS,
@@ -26,6 +25,7 @@ from tests.support.groups import (
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.stripe_client import requests_to
+from tests.support.stripe_events import stripe_moved
 from tests.support.system import STRIPE_KEY, Reply, System
 
 MANAGER = ["florence@example.org"]

@@ -27,19 +27,11 @@ from tests.support.groups import (
 from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
+from tests.support.stripe_events import stripe_moved
 from tests.support.system import COURSE_ID, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
 PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
-
-
-def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
-    """What the stand-in captured and refunded for these applications and groups."""
-    moved = system.standin.money_moved()
-    return (
-        sum(moved.get(payer, (0, 0))[0] for payer in payers),
-        sum(moved.get(payer, (0, 0))[1] for payer in payers),
-    )
 
 
 def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_moved_it(

@@ -1,6 +1,7 @@
 """Stripe's events as a test resends them: a booking applied for and paid through the API, the
 last event of a kind the stand-in sent (a copy to change), that copy delivered signed with the
-webhook's own secret, and what the organiser's record then shows."""
+webhook's own secret, and what the organiser's record then shows; and the money Stripe moved
+for a booking or a group."""
 
 from __future__ import annotations
 
@@ -46,3 +47,12 @@ def last_event(system: System, kind: str, payment_intent: str | None = None) -> 
 
 def session_of(application: dict[str, Any]) -> str:
     return str(application["checkout_url"]).rsplit("/", 1)[-1]
+
+
+def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
+    """What the stand-in captured and refunded for these applications and groups."""
+    moved = system.standin.money_moved()
+    return (
+        sum(moved.get(payer, (0, 0))[0] for payer in payers),
+        sum(moved.get(payer, (0, 0))[1] for payer in payers),
+    )
