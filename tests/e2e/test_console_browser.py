@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import (
@@ -368,13 +367,7 @@ def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organis
     shows the message the email carries before *Yes, decline and send* sends it."""
     page = organiser
     course_id = "browser-decline-cohort"
-    put = requests.put(
-        f"{stack.url}/admin/courses/{course_id}",
-        json=_definition(stack),
-        headers=stack.admin_headers,
-        timeout=30,
-    )
-    assert put.status_code in (200, 201), put.text
+    stack.load_course(course_id, _definition(stack))
     applied = stack.applied(course_id, name="Dee Clarke", email="dee.decline@example.org")
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
