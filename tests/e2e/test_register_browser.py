@@ -136,6 +136,22 @@ def _outbox_certificate(stack: RunningStack, email: str) -> bytes:
     return base64.b64decode(pdf["content"])
 
 
+def _attended_and_closed(stack: RunningStack, course_id: str, booking: dict[str, Any]) -> list[str]:
+    """``booking`` marked as attending the course's one session, then its register closed
+    (both taken) over the organiser API: the applications it says completed."""
+    register = stack.get(f"/admin/courses/{course_id}/register", headers=stack.admin_headers)
+    key = register.json()["sessions"][0]["key"]
+    marked = stack.post(
+        f"/admin/courses/{course_id}/register/marks",
+        json={"application_id": booking["reference"], "session": key, "mark": "attended"},
+        headers=stack.admin_headers,
+    )
+    assert marked.status_code == 200, marked.text
+    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=stack.admin_headers)
+    assert closed.status_code == 200, closed.text
+    return list(closed.json()["completed"])
+
+
 def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     course_id = "register-closing-cohort"
     today = datetime.now(UTC).date()
@@ -144,17 +160,7 @@ def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     # Booked, the session is moved to yesterday: it has begun (attendance can be marked) and
     # ended (the register can be closed).
     _put(stack, course_id, _sessions(today - timedelta(days=1)))
-    register = stack.get(f"/admin/courses/{course_id}/register", headers=stack.admin_headers).json()
-    key = register["sessions"][0]["key"]
-    marked = stack.post(
-        f"/admin/courses/{course_id}/register/marks",
-        json={"application_id": ada["reference"], "session": key, "mark": "attended"},
-        headers=stack.admin_headers,
-    )
-    assert marked.status_code == 200, marked.text
-    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=stack.admin_headers)
-    assert closed.status_code == 200, closed.text
-    assert closed.json()["completed"] == [ada["application_id"]]
+    assert _attended_and_closed(stack, course_id, ada) == [ada["application_id"]]
     content = _outbox_certificate(stack, "ada.register@example.org")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
     assert "Ada Ἀθηνᾶ" in text
@@ -197,17 +203,7 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     grace = _book(stack, course_id, "Grace Darling", "grace.graduate@example.org")
     _book(stack, course_id, "Ida Lewis", "ida.graduate@example.org")
     put(today - timedelta(days=1))  # booked, the session moved to yesterday: held and ended
-    key = stack.get(f"/admin/courses/{course_id}/register", headers=stack.admin_headers).json()[
-        "sessions"
-    ][0]["key"]
-    marked = stack.post(
-        f"/admin/courses/{course_id}/register/marks",
-        json={"application_id": grace["reference"], "session": key, "mark": "attended"},
-        headers=stack.admin_headers,
-    )
-    assert marked.status_code == 200, marked.text
-    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=stack.admin_headers)
-    assert closed.status_code == 200, closed.text
+    _attended_and_closed(stack, course_id, grace)
     page = organiser
     followed_from(page, stack, "/console", "Graduates cohort, from")
     grace_row = page.get_by_role("row").filter(has_text="Grace Darling")
