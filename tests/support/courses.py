@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from booking.domain.course import CourseDefinition
+
 
 def weekly_sessions(
     first: date, weeks: int, start: str = "15:00", end: str = "17:00"
@@ -39,3 +41,18 @@ def register_course(
         "sessions": sessions,
         **fields,
     }
+
+
+def programme_course(sessions: list[dict[str, Any]], **overrides: Any) -> CourseDefinition:
+    """A course of the programme ``leading`` (five places at £1) of ``sessions``; ``overrides``:
+    any other of its fields."""
+    return CourseDefinition.model_validate(
+        {
+            "programme": "leading",
+            "title": "Leading",
+            "price": {"amount": 100},
+            "capacity": 5,
+            "sessions": sessions,
+            **overrides,
+        }
+    )
