@@ -601,7 +601,8 @@ def test_a_booking_awaiting_its_invoices_payment_is_marked_decided_and_certified
 ) -> None:
     from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
     from booking.services.payments import apply_invoice_event
-    from tests.unit.test_use_cases_billing import by_invoice, gateway
+    from tests.fakes.held import gateway
+    from tests.support.billing_steps import by_invoice
 
     courses.put_course(
         ports, "c1", definition(follow_up="2027-09-20").model_copy(update={"invoice_allowed": True})
