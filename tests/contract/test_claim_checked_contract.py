@@ -12,7 +12,7 @@ from booking.domain import errors
 from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.services.ports import ClaimRead, EmailClaim, Repository
-from tests.contract.test_repository_contract import NOW, application, definition, job
+from tests.support.repository_records import NOW, application, definition, job
 
 STALE = NOW - timedelta(minutes=3)
 MOVED = "booking_transferred:a1:move-1"

@@ -13,7 +13,8 @@ from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.errors import StaleWrite
 from booking.services.ports import Repository
-from tests.contract.test_repository_contract import NOW, a_code_used, uses
+from tests.contract.test_repository_contract import a_code_used, uses
+from tests.support.repository_records import NOW
 
 
 def _rule_before_the_deploy(application: Application) -> bool:

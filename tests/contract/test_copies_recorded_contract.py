@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from booking.domain.facilitators_told import CopySent
 from booking.services.ports import Repository
-from tests.contract.test_repository_contract import application, definition
+from tests.support.repository_records import application, definition
 
 BOOKED = "facilitator_copy:a1:booked"
 MOVED_OUT = "facilitator_copy:a1:moved-out-1"

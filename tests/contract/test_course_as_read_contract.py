@@ -11,7 +11,7 @@ import pytest
 
 from booking.domain import errors
 from booking.services.ports import Repository
-from tests.contract.test_repository_contract import NOW, application, definition, job
+from tests.support.repository_records import NOW, application, definition, job
 
 
 def test_a_save_decided_from_the_course_holds_only_while_the_course_is_as_read(

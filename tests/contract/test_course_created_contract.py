@@ -8,7 +8,7 @@ import pytest
 
 from booking.domain import errors
 from booking.services.ports import Repository
-from tests.contract.test_repository_contract import definition
+from tests.support.repository_records import definition
 
 
 def test_a_course_is_created_only_while_its_id_is_free(repo: Repository) -> None:

@@ -16,9 +16,9 @@ from booking.domain.billing import DiscountCode
 from booking.domain.course import Money
 from booking.domain.group_place import GroupStatus
 from booking.services.ports import GroupStore, Repository
-from tests.contract.test_repository_contract import NOW, application, definition
 from tests.support.discount_codes import a_discount_code
 from tests.support.group_bookings import group
+from tests.support.repository_records import NOW, application, definition
 
 if TYPE_CHECKING:
     pass

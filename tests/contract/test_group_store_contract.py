@@ -14,8 +14,8 @@ from booking.domain.errors import CourseFull, CourseRedated, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupPlace, GroupStatus, lapsed, paid
 from booking.services.ports import GroupStore, Repository
-from tests.contract.test_repository_contract import NOW, application, definition
 from tests.support.group_bookings import group
+from tests.support.repository_records import NOW, application, definition
 
 if TYPE_CHECKING:
     pass

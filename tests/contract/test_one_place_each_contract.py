@@ -19,10 +19,10 @@ from booking.domain.groups import Colleague, GroupBooking, lapsed, paid
 from booking.domain.transfer_record import WaitingMove
 from booking.services.ports import GroupStore, Repository
 from tests.contract.test_group_store_contract import naming, seats
-from tests.contract.test_repository_contract import NOW, application, definition
 from tests.fakes import FakeRepository
 from tests.fakes.groups import FakeGroupStore
 from tests.support.group_bookings import group
+from tests.support.repository_records import NOW, application, definition
 
 Stores = tuple[Repository, GroupStore]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from booking.domain.groups import paid
 from booking.services.ports import GroupStore, PaymentRecorders, Repository
-from tests.contract.test_repository_contract import NOW, application, definition
 from tests.support.group_bookings import group
+from tests.support.repository_records import NOW, application, definition
 
 
 def _paid(

@@ -12,8 +12,8 @@ from booking.domain import errors
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.course import Money
 from booking.services.ports import Repository
-from tests.contract.test_repository_contract import application, definition
 from tests.support.discount_codes import a_discount_code
+from tests.support.repository_records import application, definition
 
 GBP = Money(amount=20000, currency="gbp")
 

@@ -15,8 +15,7 @@ from booking.domain import errors
 from booking.domain.application import Application, CheckoutRef
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import BillingDetails, DiscountCode, InvoiceRef
-from booking.domain.course import CourseDefinition
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailKind
 from booking.domain.invitations import Telling, Told
 from booking.domain.limits import Limited
 from booking.domain.people import address_digest
@@ -32,43 +31,14 @@ from booking.services.ports import (
 )
 from booking.services.stored import MAX_SESSION_ROWS
 from tests.fakes import FakeRepository
-from tests.support.applications import an_application, answers_of
 from tests.support.discount_codes import a_discount_code
-
-NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
-FIRST_DAY = "2027-06-07"
-
-
-def definition(capacity: int = 2, **overrides: object) -> CourseDefinition:
-    data: dict[str, object] = {
-        "title": "Course",
-        "price": {"amount": 20000},
-        "capacity": capacity,
-        "sessions": [
-            {"date": FIRST_DAY, "start_time": "15:00", "end_time": "17:00"},
-            {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},
-        ],
-        **overrides,
-    }
-    return CourseDefinition.model_validate(data)
-
-
-def application(
-    app_id: str, email: str = "ada@example.org", course_id: str = "c1", **changes: object
-) -> Application:
-    return an_application(
-        S.AWAITING_PAYMENT, at=NOW, app_id=app_id, course_id=course_id, answers=answers_of(email)
-    ).model_copy(update=changes)
+from tests.support.repository_records import FIRST_DAY, NOW, application, definition, job
 
 
 def a_seat_held(repo: Repository, capacity: int = 2) -> Application:
     """Course c1 defined with ``capacity`` places, and a1 saved on it holding a seat."""
     repo.put_course("c1", definition(capacity))
     return repo.save(application("a1", seat_held=True), None)
-
-
-def job(app_id: str, kind: EmailKind = EmailKind.APPLICATION_RECEIVED) -> EmailJob:
-    return EmailJob.about(kind, app_id, "c1")
 
 
 # -- applications and their seats -------------------------------------------------------------

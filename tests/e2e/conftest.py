@@ -85,6 +85,12 @@ def desktop(chromium: Browser) -> Iterator[Page]:
         yield page
 
 
+@pytest.fixture
+def organiser(desktop: Page) -> Page:
+    """The organiser's page: a desktop one (:func:`desktop`)."""
+    return desktop
+
+
 def axe_clean(page: Page, screenshot: str) -> None:
     """axe-core, WCAG 2.0/2.1/2.2 A and AA rules, finds nothing on the page as it is now; the
     page is kept as ``screenshot``.png either way."""
@@ -94,6 +100,11 @@ def axe_clean(page: Page, screenshot: str) -> None:
     )
     page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
     assert results.violations_count == 0, f"{screenshot}: {results.generate_report()}"
+
+
+def no_violations(page: Page, name: str) -> None:
+    """axe-core finds nothing on the console page as it is now (``axe_clean``)."""
+    axe_clean(page, f"console-{name}")
 
 
 def sign_in(page: Page, stack: RunningStack) -> None:

@@ -16,29 +16,25 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, RunningStack, axe_clean, followed_from, page_in, sign_in
+from tests.e2e.conftest import (
+    SCREENSHOTS,
+    RunningStack,
+    followed_from,
+    no_violations,
+    page_in,
+    sign_in,
+)
 
 COURSE_ID = "browser-approval-cohort"
 TIMELINE_WAIT_SECONDS = 30  # the local stack's mail pump sends within a second or two
 
 
 @pytest.fixture
-def organiser(desktop: Page) -> Page:
-    return desktop
-
-
-@pytest.fixture
 def applicant(chromium: Browser) -> Iterator[Page]:
     with page_in(chromium, viewport={"width": 390, "height": 844}) as page:
         yield page
-
-
-def no_violations(page: Page, name: str) -> None:
-    """axe-core finds nothing on the console page as it is now (``axe_clean``)."""
-    axe_clean(page, f"console-{name}")
 
 
 def wait_for_timeline(page: Page, *sentences: str) -> None:
@@ -371,13 +367,7 @@ def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organis
     shows the message the email carries before *Yes, decline and send* sends it."""
     page = organiser
     course_id = "browser-decline-cohort"
-    put = requests.put(
-        f"{stack.url}/admin/courses/{course_id}",
-        json=_definition(stack),
-        headers={"Authorization": f"Bearer {stack.admin_token}"},
-        timeout=30,
-    )
-    assert put.status_code in (200, 201), put.text
+    stack.load_course(course_id, _definition(stack))
     applied = stack.applied(course_id, name="Dee Clarke", email="dee.decline@example.org")
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")

@@ -279,7 +279,7 @@ def _state(stack: RunningStack, known: Known) -> tuple[int, int]:
     places = stack.get(f"/courses/{known.course_id}").json()["places_left"]
     roster = stack.get(
         f"/admin/courses/{known.course_id}/applications",
-        headers={"Authorization": f"Bearer {stack.admin_token}"},
+        headers=stack.admin_headers,
     ).json()
     return int(places), len(roster)
 

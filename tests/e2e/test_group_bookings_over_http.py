@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean
@@ -108,19 +107,14 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies_by_t
     assert all(m["attachments"] for m in confirmed if m["to"][0] in addresses)
 
 
-@pytest.fixture
-def browser_page(desktop: Page) -> Page:
-    return desktop
-
-
 def no_violations(page: Page, name: str) -> None:
     axe_clean(page, f"groups-{name}")
 
 
 def test_the_manager_books_in_a_browser_and_the_pages_pass_axe(
-    stack: RunningStack, browser_page: Page
+    stack: RunningStack, desktop: Page
 ) -> None:
-    page = browser_page
+    page = desktop
     course_id = small_course(stack, capacity=3)
     tag = uuid.uuid4().hex[:8]
     page.goto(f"{stack.url}/courses/{course_id}/apply")
@@ -175,9 +169,9 @@ def test_the_manager_books_in_a_browser_and_the_pages_pass_axe(
 
 
 def test_the_booking_form_sent_again_says_so_in_a_persons_words_and_passes_axe(
-    stack: RunningStack, browser_page: Page
+    stack: RunningStack, desktop: Page
 ) -> None:
-    page = browser_page
+    page = desktop
     course_id = small_course(stack, capacity=3)
     people = colleagues(uuid.uuid4().hex[:8], 2)
     key_field = page.locator('input[name="idempotency_key"]')

@@ -15,8 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import RunningStack
-from tests.e2e.test_console_browser import no_violations
+from tests.e2e.conftest import RunningStack, no_violations
 from tests.e2e.test_group_bookings_over_http import (
     book,
     colleagues,
@@ -168,7 +167,7 @@ def _paid_group_without_its_manager(stack: RunningStack, course_id: str) -> str:
         json=application_body(**people[0]),
     )
     assert applied.status_code == 201, applied.text
-    admin = {"Authorization": f"Bearer {stack.admin_token}"}
+    admin = stack.admin_headers
     erased = stack.delete(f"/admin/people/{manager}", headers=admin)
     assert erased.status_code == 200, erased.text
     return str(applied.json()["application_id"])

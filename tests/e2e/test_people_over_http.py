@@ -81,7 +81,7 @@ def _kept(outbox: list[dict[str, Any]]) -> Counter[tuple[str, ...]]:
 
 
 def _erased_by_the_api(stack: RunningStack, email: str) -> int:
-    headers = {"Authorization": f"Bearer {stack.admin_token}"}
+    headers = stack.admin_headers
     return stack.delete(f"/admin/people/{quote(email)}", headers=headers).status_code
 
 

@@ -38,20 +38,6 @@ BEFORE = (timedelta(days=13), timedelta(hours=23), timedelta(minutes=40))
 LONDON = ZoneInfo("Europe/London")
 
 
-def _admin(stack: RunningStack) -> dict[str, str]:
-    return {"authorization": f"Bearer {stack.admin_token}"}
-
-
-def _load(stack: RunningStack, course_id: str, definition: dict[str, Any]) -> None:
-    reply = requests.put(
-        f"{stack.url}/admin/courses/{course_id}",
-        json=definition,
-        headers=_admin(stack),
-        timeout=60,
-    )
-    assert reply.status_code in (200, 201), reply.text
-
-
 def _book(stack: RunningStack, course_id: str, email: str, *, pay: bool = True) -> dict[str, Any]:
     application = stack.applied(course_id, name="Florence Nightingale", email=email)
     if pay:
@@ -76,7 +62,7 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
     sample = json.loads((ROOT / "courses" / "compassionate-leadership.json").read_text())
     run = uuid.uuid4().hex[:6]
     again_id, spring_id = f"my-cohort-{run}", f"spring-{run}"
-    _load(stack, again_id, sample)
+    stack.load_course(again_id, sample)
     # An earlier cohort sharing the sample's follow-ups takes their meeting's link, the one
     # the sample's people hold (one with a link of its own is refused: organiser20 F11).
     spring = {**sample, "enquiries_email": "spring@example.org"}
@@ -91,7 +77,7 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
             "2027-04-12",
         )
     ] + [s for s in sample["sessions"] if s["kind"] == "follow_up"]
-    _load(stack, spring_id, spring)
+    stack.load_course(spring_id, spring)
 
     ada, bob, cy, di, eve = (
         f"{who}-{run}@example.org" for who in ("ada", "bob", "cy", "di", "eve")
@@ -105,16 +91,18 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
     answer = requests.post(
         f"{stack.url}/admin/applications/{cancelled['application_id']}/cancel",
         json={"refund": True},
-        headers=_admin(stack),
+        headers=stack.admin_headers,
         timeout=60,
     )
     assert answer.status_code == 200, answer.text
-    erased = requests.delete(f"{stack.url}/admin/people/{di}", headers=_admin(stack), timeout=60)
+    erased = requests.delete(
+        f"{stack.url}/admin/people/{di}", headers=stack.admin_headers, timeout=60
+    )
     assert erased.status_code == 200, erased.text
     # Booked: close the extra cohorts, so the stack's other tests still find the sample first
     # among the courses taking applications. Closing changes no session: nobody is told.
-    _load(stack, again_id, {**sample, "closed": True})
-    _load(stack, spring_id, {**spring, "closed": True})
+    stack.load_course(again_id, {**sample, "closed": True})
+    stack.load_course(spring_id, {**spring, "closed": True})
     everyone = {ada, bob, cy, di, eve}
     before_ticks = len(_settled(stack, everyone))
 
@@ -212,8 +200,8 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
         stamp = moment.isoformat().replace("+00:00", "Z")
         assert stack.post("/_local/scheduler/tick", json={"time": stamp}).status_code == 200
 
-    _load(stack, spring_id, cohort(spring_start, "spring", follow_up))
-    _load(stack, summer_id, cohort(summer_start, "summer", follow_up))
+    stack.load_course(spring_id, cohort(spring_start, "spring", follow_up))
+    stack.load_course(summer_id, cohort(summer_start, "summer", follow_up))
     ada, bob = (f"{who}-{run}@example.org" for who in ("ada", "bob"))
     references = {
         ada: _book(stack, spring_id, ada)["reference"],
@@ -226,19 +214,19 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     old, new = start_of(follow_up), start_of(last)
     tick(old - timedelta(days=13))
     _settled(stack, people)
-    _load(stack, summer_id, cohort(summer_start, "summer", moved))
+    stack.load_course(summer_id, cohort(summer_start, "summer", moved))
     _settled(stack, people)
     tick(old - timedelta(hours=23))  # nothing for the old time
     tick(start_of(moved) - timedelta(days=13))  # nobody invited again
     _settled(stack, people)
     # Inside the invitation window, the spring file moves it a day more: one message each.
-    _load(stack, spring_id, cohort(spring_start, "spring", last))
+    stack.load_course(spring_id, cohort(spring_start, "spring", last))
     _settled(stack, people)
     tick(new - timedelta(days=12))
     tick(new - timedelta(hours=23))
     # Closed once done, so the stack's other tests still find the sample course first.
-    _load(stack, spring_id, {**cohort(spring_start, "spring", last), "closed": True})
-    _load(stack, summer_id, {**cohort(summer_start, "summer", moved), "closed": True})
+    stack.load_course(spring_id, {**cohort(spring_start, "spring", last), "closed": True})
+    stack.load_course(summer_id, {**cohort(summer_start, "summer", moved), "closed": True})
     settled = _settled(stack, people)
     mail = list(reversed(settled[: len(settled) - before]))  # oldest first
     said = sorted((m["to"][0], m["subject"].split(":")[0]) for m in mail)

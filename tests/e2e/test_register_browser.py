@@ -16,29 +16,22 @@ import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, followed_from
-from tests.e2e.test_console_browser import no_violations
+from tests.e2e.conftest import RunningStack, followed_from, no_violations
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def organiser(desktop: Page) -> Page:
-    return desktop
-
-
-def _admin(stack: RunningStack) -> dict[str, str]:
-    return {"authorization": f"Bearer {stack.admin_token}"}
-
-
-def _put(stack: RunningStack, course_id: str, sessions: list[dict[str, str]]) -> None:
-    import requests
-
-    reply = requests.put(
-        f"{stack.url}/admin/courses/{course_id}",
-        json={
+def _put(
+    stack: RunningStack,
+    course_id: str,
+    sessions: list[dict[str, str]],
+    title: str = "Register cohort",
+) -> None:
+    stack.load_course(
+        course_id,
+        {
             "programme": f"{course_id}-programme",
-            "title": "Register cohort",
+            "title": title,
             "price": {"amount": 20000, "currency": "gbp"},
             "capacity": 5,
             "timezone": "UTC",
@@ -46,10 +39,7 @@ def _put(stack: RunningStack, course_id: str, sessions: list[dict[str, str]]) ->
             "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
             "sessions": sessions,
         },
-        headers=_admin(stack),
-        timeout=30,
     )
-    assert reply.status_code in (200, 201), reply.text
 
 
 def _book(stack: RunningStack, course_id: str, name: str, email: str) -> dict[str, Any]:
@@ -146,6 +136,22 @@ def _outbox_certificate(stack: RunningStack, email: str) -> bytes:
     return base64.b64decode(pdf["content"])
 
 
+def _attended_and_closed(stack: RunningStack, course_id: str, booking: dict[str, Any]) -> list[str]:
+    """``booking`` marked as attending the course's one session, then its register closed
+    (both taken) over the organiser API: the applications it says completed."""
+    register = stack.get(f"/admin/courses/{course_id}/register", headers=stack.admin_headers)
+    key = register.json()["sessions"][0]["key"]
+    marked = stack.post(
+        f"/admin/courses/{course_id}/register/marks",
+        json={"application_id": booking["reference"], "session": key, "mark": "attended"},
+        headers=stack.admin_headers,
+    )
+    assert marked.status_code == 200, marked.text
+    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=stack.admin_headers)
+    assert closed.status_code == 200, closed.text
+    return list(closed.json()["completed"])
+
+
 def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     course_id = "register-closing-cohort"
     today = datetime.now(UTC).date()
@@ -154,17 +160,7 @@ def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
     # Booked, the session is moved to yesterday: it has begun (attendance can be marked) and
     # ended (the register can be closed).
     _put(stack, course_id, _sessions(today - timedelta(days=1)))
-    register = stack.get(f"/admin/courses/{course_id}/register", headers=_admin(stack)).json()
-    key = register["sessions"][0]["key"]
-    marked = stack.post(
-        f"/admin/courses/{course_id}/register/marks",
-        json={"application_id": ada["reference"], "session": key, "mark": "attended"},
-        headers=_admin(stack),
-    )
-    assert marked.status_code == 200, marked.text
-    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=_admin(stack))
-    assert closed.status_code == 200, closed.text
-    assert closed.json()["completed"] == [ada["application_id"]]
+    assert _attended_and_closed(stack, course_id, ada) == [ada["application_id"]]
     content = _outbox_certificate(stack, "ada.register@example.org")
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
     assert "Ada Ἀθηνᾶ" in text
@@ -186,8 +182,6 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
 ) -> None:
     """organiser22 F20: the course's list says who completed; the programme's graduates are
     one list; a graduate is invited to a follow-up before its day with one press."""
-    import requests
-
     course_id = "graduates-browser-cohort"
     today = datetime.now(UTC).date()
 
@@ -203,38 +197,13 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
                 "title": "Follow-up",
             }
         )
-        reply = requests.put(
-            f"{stack.url}/admin/courses/{course_id}",
-            json={
-                "programme": f"{course_id}-programme",
-                "title": "Graduates cohort",
-                "price": {"amount": 20000, "currency": "gbp"},
-                "capacity": 5,
-                "timezone": "UTC",
-                "completion_min_sessions": 1,
-                "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
-                "sessions": sessions,
-            },
-            headers=_admin(stack),
-            timeout=30,
-        )
-        assert reply.status_code in (200, 201), reply.text
+        _put(stack, course_id, sessions, title="Graduates cohort")
 
     put(today + timedelta(weeks=1))
     grace = _book(stack, course_id, "Grace Darling", "grace.graduate@example.org")
     _book(stack, course_id, "Ida Lewis", "ida.graduate@example.org")
     put(today - timedelta(days=1))  # booked, the session moved to yesterday: held and ended
-    key = stack.get(f"/admin/courses/{course_id}/register", headers=_admin(stack)).json()[
-        "sessions"
-    ][0]["key"]
-    marked = stack.post(
-        f"/admin/courses/{course_id}/register/marks",
-        json={"application_id": grace["reference"], "session": key, "mark": "attended"},
-        headers=_admin(stack),
-    )
-    assert marked.status_code == 200, marked.text
-    closed = stack.post(f"/admin/courses/{course_id}/register/close", headers=_admin(stack))
-    assert closed.status_code == 200, closed.text
+    _attended_and_closed(stack, course_id, grace)
     page = organiser
     followed_from(page, stack, "/console", "Graduates cohort, from")
     grace_row = page.get_by_role("row").filter(has_text="Grace Darling")

@@ -14,24 +14,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 import requests
 import vobject
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, followed_from
-from tests.e2e.test_console_browser import no_violations
+from tests.e2e.conftest import RunningStack, followed_from, no_violations
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import check_calendar
-
-
-@pytest.fixture
-def organiser_page(desktop: Page) -> Page:
-    return desktop
-
-
-def _admin(stack: RunningStack) -> dict[str, str]:
-    return {"authorization": f"Bearer {stack.admin_token}"}
 
 
 def _cohort(run: str, name: str, first: datetime, price: int, **extra: Any) -> dict[str, Any]:
@@ -68,7 +57,7 @@ def _loaded(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
         loaded = requests.put(
             f"{stack.url}/admin/courses/{course_id}",
             json=definition,
-            headers=_admin(stack),
+            headers=stack.admin_headers,
             timeout=60,
         )
         assert loaded.status_code == 201, loaded.text
@@ -95,7 +84,7 @@ def _closed(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
         closed = requests.put(
             f"{stack.url}/admin/courses/{course_id}",
             json={**definition, "closed": True},
-            headers=_admin(stack),
+            headers=stack.admin_headers,
             timeout=60,
         )
         assert closed.status_code == 200, closed.text
@@ -104,7 +93,7 @@ def _closed(stack: RunningStack, files: dict[str, dict[str, Any]]) -> None:
 def _record(stack: RunningStack, application_id: str) -> dict[str, Any]:
     """The organiser's view of an application."""
     reply = requests.get(
-        f"{stack.url}/admin/applications/{application_id}", headers=_admin(stack), timeout=60
+        f"{stack.url}/admin/applications/{application_id}", headers=stack.admin_headers, timeout=60
     )
     assert reply.status_code == 200, reply.text
     record: dict[str, Any] = reply.json()
@@ -124,10 +113,10 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
 
     path = f"{stack.url}/admin/applications/{application['reference']}/transfer"
     moved = requests.post(
-        path, json={"to_course_id": f"autumn-{run}"}, headers=_admin(stack), timeout=60
+        path, json={"to_course_id": f"autumn-{run}"}, headers=stack.admin_headers, timeout=60
     )
     again = requests.post(
-        path, json={"to_course_id": f"autumn-{run}"}, headers=_admin(stack), timeout=60
+        path, json={"to_course_id": f"autumn-{run}"}, headers=stack.admin_headers, timeout=60
     )
 
     assert moved.status_code == again.status_code == 200, (moved.text, again.text)
@@ -149,14 +138,14 @@ def test_a_booking_moves_to_a_cheaper_cohort_with_its_calendar_updated(
 
 
 def test_the_console_moves_a_booking_and_its_pages_pass_axe(
-    stack: RunningStack, organiser_page: Page
+    stack: RunningStack, organiser: Page
 ) -> None:
     run, files = _programme(stack, 300, {"first": 20000, "second": 20000, "dearer": 25000})
     applied = stack.applied(
         f"first-{run}", name="Edith Cavell", email=f"edith-{run}@example.org", job_title="Matron"
     )
     stack.pay(applied)
-    page = organiser_page
+    page = organiser
     at = f"/console/applications/{applied['application_id']}"
     followed_from(page, stack, at, "Transfer to another cohort")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Move a booking")

@@ -14,9 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, followed_from
-from tests.e2e.test_console_browser import no_violations
-from tests.e2e.test_transfers_over_http import _admin, _closed, _cohort, _loaded, _mail_to
+from tests.e2e.conftest import RunningStack, followed_from, no_violations
+from tests.e2e.test_transfers_over_http import _closed, _cohort, _loaded, _mail_to
 
 
 def test_the_console_puts_a_booking_on_a_full_cohorts_list_and_a_freed_seat_moves_it(
@@ -52,10 +51,12 @@ def test_the_console_puts_a_booking_on_a_full_cohorts_list_and_a_freed_seat_move
     assert "Waiting for a place on Moving Leadership" in status.text
 
     cancel = f"/admin/applications/{holder['application_id']}/cancel"
-    cancelled = stack.post(cancel, json={"refund": True}, headers=_admin(stack))
+    cancelled = stack.post(cancel, json={"refund": True}, headers=stack.admin_headers)
 
     assert cancelled.status_code == 200, cancelled.text
-    record = stack.get(f"/admin/applications/{mover['reference']}", headers=_admin(stack)).json()
+    record = stack.get(
+        f"/admin/applications/{mover['reference']}", headers=stack.admin_headers
+    ).json()
     assert (record["course_id"], record["waiting_move"]) == (f"full-{run}", None)
     mail = _mail_to(stack, person, before + 2)  # its joining the list told, then the move
     joined = [m for m in mail if m["subject"].startswith("Your booking is on the waiting list")]

@@ -27,10 +27,6 @@ def applicant(email: str, **extra: Any) -> dict[str, Any]:
     return application_body(name="Edith Cavell", email=email, **extra)
 
 
-def admin(stack: RunningStack) -> dict[str, str]:
-    return {"Authorization": f"Bearer {stack.admin_token}"}
-
-
 def sample_course(stack: RunningStack) -> dict[str, Any]:
     course: dict[str, Any] = stack.get("/courses").json()[0]
     return course
@@ -71,7 +67,7 @@ def _put(
             "enquiries_email": "enquiries@example.org",
             "sessions": sessions,
         },
-        headers=admin(stack),
+        headers=stack.admin_headers,
         timeout=30,
     )
 
@@ -183,7 +179,7 @@ def test_a_fifty_percent_code_gives_a_booking_that_paid_one_hundred_pounds(
     made = stack.post(
         f"/admin/courses/{course_id}/discount-codes",
         json={"code": code, "percent_off": 50, "max_uses": 5},
-        headers=admin(stack),
+        headers=stack.admin_headers,
     )
     assert made.status_code == 201, made.text
     email = f"half-{uuid.uuid4().hex[:8]}@example.org"
@@ -197,7 +193,9 @@ def test_a_fifty_percent_code_gives_a_booking_that_paid_one_hundred_pounds(
     session_id = application["checkout_url"].rsplit("/", 1)[-1]
     assert stack.post(f"/_local/stripe/checkout/{session_id}/pay").status_code == 200
     assert requests.get(application["status_url"], timeout=30).json()["status"] == "confirmed"
-    roster = stack.get(f"/admin/courses/{course_id}/applications", headers=admin(stack)).json()
+    roster = stack.get(
+        f"/admin/courses/{course_id}/applications", headers=stack.admin_headers
+    ).json()
     [row] = [r for r in roster if r["application_id"] == application["application_id"]]
     assert (row["amount_paid"], row["discount"], row["discount_code"]) == (10000, 10000, code)
 
@@ -216,7 +214,7 @@ def test_a_funded_place_is_confirmed_with_no_payment(stack: RunningStack) -> Non
     funded = stack.post(
         f"/admin/applications/{application['application_id']}/bursary",
         json={"amount": 20000},
-        headers=admin(stack),
+        headers=stack.admin_headers,
     )
     assert funded.status_code == 200, funded.text
     assert funded.json()["status"] == "confirmed"
@@ -228,7 +226,7 @@ def test_a_funded_place_is_confirmed_with_no_payment(stack: RunningStack) -> Non
     )
     [confirmation] = [m for m in mine(outbox, email) if m["subject"].startswith("Your place")]
     assert re.search(r"funded by a bursary", confirmation["text"])
-    totals = stack.get(f"/admin/courses/{course_id}/totals", headers=admin(stack)).json()
+    totals = stack.get(f"/admin/courses/{course_id}/totals", headers=stack.admin_headers).json()
     assert totals["funded_places"] >= 1
     assert totals["bursaries"] >= 20000
 
@@ -245,7 +243,7 @@ def test_a_one_use_code_gives_one_discount_and_a_full_code_books_by_invoice(
         {"code": free, "percent_off": 100},
     ):
         made = stack.post(
-            f"/admin/courses/{course_id}/discount-codes", json=terms, headers=admin(stack)
+            f"/admin/courses/{course_id}/discount-codes", json=terms, headers=stack.admin_headers
         )
         assert made.status_code == 201, made.text
     first = stack.post(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from moto import mock_aws
 
-from tests.integration.test_transfers import Cohorts
+from infra.local.aws import provision
 from tests.support import cli
 from tests.support.cli import at_the_terminal
+from tests.support.cohorts import Cohorts
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import invoiced_cohort
 from tests.support.system import System
@@ -49,3 +51,11 @@ def cohorts(system: System) -> Cohorts:
 def browser(system: System) -> ConsoleBrowser:
     """A console browser signed in with the organiser token (``tests/support/console.py``)."""
     return signed_in(system)
+
+
+@pytest.fixture
+def table() -> Iterator[str]:
+    """The local stack's one table on moto, made as ``make run`` makes it (its stream on): its
+    name; moto's state goes when the test ends."""
+    with mock_aws():
+        yield provision().table_name

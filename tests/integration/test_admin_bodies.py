@@ -3,7 +3,7 @@ unknown field is refused by its name, never ignored, and nothing is done."""
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 

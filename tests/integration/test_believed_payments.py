@@ -5,51 +5,10 @@ though Stripe never would."""
 
 from __future__ import annotations
 
-import copy
-import json
-from typing import Any
-
 import pytest
 
-from tests.integration.test_booking_flow import _signature
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
-
-
-def applied(system: System, email: str) -> dict[str, Any]:
-    reply = system.apply(COURSE_ID, email=email, name="Ada Lovelace")
-    assert reply.status == 201, reply.body
-    return dict(reply.json())
-
-
-def paid(system: System, email: str) -> dict[str, Any]:
-    application = applied(system, email)
-    assert system.pay(application["checkout_url"]).status == 200
-    return application
-
-
-def sent(system: System, event: dict[str, Any]) -> dict[str, Any]:
-    body = json.dumps(event).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
-def shown(system: System, application: dict[str, Any]) -> tuple[str, int, int]:
-    row = system.admin("GET", f"/applications/{application['application_id']}").json()
-    return row["status"], row["amount_paid"], row["amount_refunded"]
-
-
-def last_event(system: System, kind: str, payment_intent: str | None = None) -> dict[str, Any]:
-    found = [
-        e
-        for e in system.standin.events()
-        if e["type"] == kind and payment_intent in (None, e["data"]["object"].get("payment_intent"))
-    ]
-    return copy.deepcopy(found[-1])
-
-
-def session_of(application: dict[str, Any]) -> str:
-    return str(application["checkout_url"]).rsplit("/", 1)[-1]
+from tests.support.stripe_events import applied, last_event, paid, sent, session_of, shown
+from tests.support.system import COURSE_ID, System
 
 
 def test_a_checkout_event_carrying_another_bookings_payment_confirms_nothing(

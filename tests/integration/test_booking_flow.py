@@ -13,6 +13,7 @@ import pytest
 from booking.domain.wording import ANSWER_FIELDS
 from tests.support.stripe_client import requests_to
 from tests.support.system import BASE_URL, COURSE_ID, WEBHOOK_SECRET, System, application_body
+from tests.support.webhook_signature import stripe_signature
 
 
 def _seat_count(system: System) -> int:
@@ -99,11 +100,14 @@ def test_tampered_signature_is_refused_and_nothing_written(system: System) -> No
     before = system.items()
     event = _completed_event(session_id, application["application_id"])
     body = json.dumps(event).encode()
-    header = _signature(body, WEBHOOK_SECRET).replace("v1=", "v1=0")
+    header = stripe_signature(body, WEBHOOK_SECRET).replace("v1=", "v1=0")
     assert system.webhook(body, {"stripe-signature": header}).status == 400
     assert system.webhook(body, {}).status == 400
-    assert system.webhook(body, {"stripe-signature": _signature(body, "whsec_other")}).status == 400
-    stale = _signature(body, WEBHOOK_SECRET, at=int(time.time()) - 301)
+    assert (
+        system.webhook(body, {"stripe-signature": stripe_signature(body, "whsec_other")}).status
+        == 400
+    )
+    stale = stripe_signature(body, WEBHOOK_SECRET, at=int(time.time()) - 301)
     assert system.webhook(body, {"stripe-signature": stale}).status == 400
     assert system.items() == before
 
@@ -113,13 +117,13 @@ def test_a_signature_from_the_future_is_refused_as_a_stale_one_is(system: System
     session_id = application["checkout_url"].rsplit("/", 1)[-1]
     before = system.items()
     body = json.dumps(_completed_event(session_id, application["application_id"])).encode()
-    ahead = _signature(body, WEBHOOK_SECRET, at=int(time.time()) + 301)
+    ahead = stripe_signature(body, WEBHOOK_SECRET, at=int(time.time()) + 301)
     reply = system.webhook(body, {"stripe-signature": ahead})
     assert reply.status == 400, reply.body
     assert reply.json()["error"]["fields"] == {"stripe-signature": "invalid or expired"}
     assert system.items() == before
     # A clock a little ahead of ours is within the same tolerance Stripe gives the past.
-    skewed = _signature(body, WEBHOOK_SECRET, at=int(time.time()) + 60)
+    skewed = stripe_signature(body, WEBHOOK_SECRET, at=int(time.time()) + 60)
     assert system.webhook(body, {"stripe-signature": skewed}).status == 200
 
 
@@ -134,7 +138,7 @@ def test_base64_encoded_webhook_body_is_verified_on_the_original_bytes(system: S
     ]
     body = json.dumps(event).encode()
     reply = system.webhook(
-        body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}, base64_body=True
+        body, {"stripe-signature": stripe_signature(body, WEBHOOK_SECRET)}, base64_body=True
     )
     assert reply.status == 200, reply.body
     assert reply.json()["status"] == "confirmed"
@@ -143,7 +147,7 @@ def test_base64_encoded_webhook_body_is_verified_on_the_original_bytes(system: S
 def test_unknown_session_is_acknowledged_and_ignored(system: System) -> None:
     before = system.items()
     body = json.dumps(_completed_event("cs_test_unknown", "no-such-application")).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200
     assert reply.json()["action"] == "ignore"
     assert system.items() == before
@@ -158,7 +162,7 @@ def test_unhandled_event_types_are_acknowledged(system: System) -> None:
             "data": {"object": {"object": "customer"}},
         }
     ).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200
     assert reply.json()["action"] == "ignore"
 
@@ -181,9 +185,7 @@ def test_expiry_releases_the_seat_and_a_late_expiry_never_undoes_confirmed(syste
         status="expired",
     )
     body = json.dumps(expired_late).encode()
-    assert (
-        system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status == 200
-    )
+    assert system.signed_webhook(body).status == 200
     status = system.api("GET", f"/applications/{second['application_id']}?token={second['token']}")
     assert status.json()["status"] == "confirmed"
     assert system.course()["places_left"] == 19
@@ -429,15 +431,6 @@ def _completed_event(session_id: str, application_id: str) -> dict[str, Any]:
         payment_status="paid",
         status="complete",
     )
-
-
-def _signature(body: bytes, secret: str, at: int | None = None) -> str:
-    import hashlib
-    import hmac
-
-    timestamp = at if at is not None else int(time.time())
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
 
 
 def test_browsers_get_error_pages_not_json(system: System) -> None:

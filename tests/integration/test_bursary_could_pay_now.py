@@ -31,11 +31,6 @@ def _lapsed(system: System, **answers: Any) -> dict[str, Any]:
     return answer
 
 
-def _bursary(system: System, application: dict[str, Any], amount: int) -> Any:
-    path = f"/applications/{application['application_id']}/bursary"
-    return system.admin("POST", path, json_body={"amount": amount})
-
-
 def test_a_part_bursary_on_a_lapsed_checkout_whose_seat_went_on_is_refused(
     system: System,
 ) -> None:
@@ -45,7 +40,7 @@ def test_a_part_bursary_on_a_lapsed_checkout_whose_seat_went_on_is_refused(
     system.deliver_emails()
     version = system.stored(lapsed).version
 
-    error = _bursary(system, lapsed, 5000).refused(409, "course_full")
+    error = system.grant_bursary(lapsed, 5000).refused(409, "course_full")
 
     assert "its place went to someone else" in error["message"]
     assert "Nothing was changed and nobody was emailed" in error["message"]
@@ -65,7 +60,7 @@ def test_a_part_bursary_on_a_lapsed_checkout_whose_code_was_used_up_is_refused(
     assert took.status == 201, took.body
     system.deliver_emails()
 
-    error = _bursary(system, lapsed, 5000).refused(409, "discount_code_used_up")
+    error = system.grant_bursary(lapsed, 5000).refused(409, "discount_code_used_up")
 
     assert "discount code has been used up since" in error["message"]
     assert system.stored(lapsed).bursary == 0
@@ -79,7 +74,7 @@ def test_a_waiting_persons_part_bursary_says_nothing_is_to_pay_yet(system: Syste
     assert system.stored(waiting).status.value == "waitlisted"
     system.deliver_emails()
 
-    granted = _bursary(system, waiting, 5000)
+    granted = system.grant_bursary(waiting, 5000)
 
     assert granted.status == 200, granted.body
     (told,) = system.deliver_emails()
@@ -96,7 +91,7 @@ def test_a_bursary_on_a_confirmed_booking_says_it_is_paid_for(system: System) ->
     booked = system.booked("small")
     system.deliver_emails()
 
-    error = _bursary(system, booked, 5000).refused(409, "not_fundable")
+    error = system.grant_bursary(booked, 5000).refused(409, "not_fundable")
 
     assert "its place is paid for already" in error["message"]
     assert "it has ended" not in error["message"]
@@ -110,7 +105,7 @@ def test_a_whole_price_bursary_voiding_an_employers_invoice_tells_its_billing_co
     told nothing (every other void tells them)."""
     application, invoice_id = one_on_an_invoice(system)
 
-    assert _bursary(system, application, 20000).status == 200
+    assert system.grant_bursary(application, 20000).status == 200
 
     assert system.stripe_invoice(invoice_id)["status"] == "void"
     sent = system.deliver_emails()

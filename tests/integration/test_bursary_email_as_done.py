@@ -25,8 +25,7 @@ def _invoiced(system: System) -> dict[str, Any]:
 
 
 def _bursary_email(system: System, application: dict[str, Any]) -> str:
-    path = f"/applications/{application['application_id']}/bursary"
-    granted = system.admin("POST", path, json_body={"amount": 5000})
+    granted = system.grant_bursary(application, 5000)
     assert granted.status == 200, granted.body
     [told] = [e for e in system.deliver_emails() if "A bursary towards" in e.subject]
     return told.text + told.html

@@ -136,7 +136,7 @@ def test_an_event_for_a_session_nobody_recorded_asks_who_recorded_its_payment_in
     """A checkout event about a session no booking recorded, carrying a payment one did: who
     recorded that payment is asked in one batch read (an application's, a group's), and the
     money stays with the booking that recorded it."""
-    from tests.integration.test_believed_payments import last_event, paid, sent, shown
+    from tests.support.stripe_events import last_event, paid, sent, shown
 
     x = paid(system, "x@example.org")
     forged = last_event(system, "checkout.session.completed")

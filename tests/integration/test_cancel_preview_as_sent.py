@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System

@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_register import (
-    COURSE,
-    REGISTER,
-    _after_the_course,
-    _book,
-    _definition,
-    _pdf,
-    _register,
-)
 from tests.support.console import signed_in
 from tests.support.page_text import pdf_text, text_of
+from tests.support.register_cohort import (
+    COURSE,
+    REGISTER,
+    after_the_course,
+    booked_on_it,
+    pdf_got,
+    register_cohort_file,
+    register_read,
+)
 from tests.support.system import System
 
 WANG, ANIL = "王小明", "अनिल कुमार"
@@ -32,21 +32,21 @@ REISSUE = f"{REGISTER}/certificate"
 def closed(system: System) -> dict[str, dict[str, Any]]:
     """A closed register: Wang and Anil completed with names the font cannot print, Ada with
     one it prints, Bo did not complete."""
-    system.put_course(COURSE, _definition(datetime.now(UTC).date() + timedelta(days=10)))
+    system.put_course(COURSE, register_cohort_file(datetime.now(UTC).date() + timedelta(days=10)))
     people = {
-        "wang": _book(system, WANG, "wang@example.org"),
-        "anil": _book(system, ANIL, "anil@example.org"),
-        "ada": _book(system, "Ada Lovelace", "ada@example.org"),
-        "bo": _book(system, "Bo Absent", "bo@example.org"),
+        "wang": booked_on_it(system, WANG, "wang@example.org"),
+        "anil": booked_on_it(system, ANIL, "anil@example.org"),
+        "ada": booked_on_it(system, "Ada Lovelace", "ada@example.org"),
+        "bo": booked_on_it(system, "Bo Absent", "bo@example.org"),
     }
-    _after_the_course(system)
+    after_the_course(system)
     # Before closing, nothing is held yet, and the console says so (hostile13 F9).
     browser = signed_in(system)
     before = browser.words(f"/console{REGISTER}")
     assert "when the register is closed, the certificates of those who completed" in before
     assert "Certificates held, not emailed" not in before
     for who in ("wang", "anil", "ada"):
-        for session in _register(system)["sessions"][:2]:
+        for session in register_read(system)["sessions"][:2]:
             reply = system.admin(
                 "POST",
                 f"{REGISTER}/marks",
@@ -119,11 +119,11 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert "Wang Xiaoming" in pdf_text(pdf.content)
     # The booking keeps the name as the person gave it; the certificate prints the spelling.
     assert system.admin("GET", f"/applications/{app_id}").json()["name"] == WANG
-    status, content = _pdf(system, f"/applications/{app_id}/certificate.pdf?token={token}")
+    status, content = pdf_got(system, f"/applications/{app_id}/certificate.pdf?token={token}")
     assert status == 200
     assert "Wang Xiaoming" in pdf_text(content)
     assert wang["reference"] in pdf_text(content)
-    held = _register(system)["unprintable_names"]
+    held = register_read(system)["unprintable_names"]
     assert held == [closed["anil"]["application_id"]]
 
     # Not held: printed in full and sent, or not completed: 409 in words.
@@ -211,7 +211,7 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
     # The certificate on the application's page says the spelling it prints (cert13's gap).
     # And on the API's register rows (the CLI's register reads them), on Anil's row only.
-    rows = {r["application_id"]: r for r in _register(system)["rows"]}
+    rows = {r["application_id"]: r for r in register_read(system)["rows"]}
     assert rows[anil["application_id"]]["printed_name"] == "Anil Kumaar"
     assert rows[closed["wang"]["application_id"]]["printed_name"] is None
     assert "printed as “Anil Kumaar”" in html.unescape(text_of(shown[: shown.index("Timeline")]))

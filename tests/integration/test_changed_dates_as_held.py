@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 LONDON = ZoneInfo("Europe/London")

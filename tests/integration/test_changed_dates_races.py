@@ -15,7 +15,7 @@ import pytest
 
 from booking.domain.invitations import Telling
 from tests.integration.test_changed_dates_as_held import SPRING, _at_three, _starts, _with
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 

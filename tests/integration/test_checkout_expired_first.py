@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from booking.domain.errors import DependencyUnavailable
-from tests.integration.test_group_money import stripe_moved
 from tests.support.groups import COLLEAGUES, book, give_up, manager_view, places_left
+from tests.support.stripe_events import stripe_moved
 from tests.support.system import COURSE_ID, System
 
 PERSON = "payer@example.org"

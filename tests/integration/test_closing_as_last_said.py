@@ -14,16 +14,16 @@ import time_machine
 
 from booking.domain.emails import OutgoingEmail
 from booking.domain.wording import moment_when
-from tests.integration.test_closing_retold import (
+from tests.support import system as system_module
+from tests.support.closing import (
     EARLIER,
     REOPENED,
     WAITING,
-    _moved,
-    _save,
-    _told,
+    saved_closing,
+    small_course_moved,
+    told_by_address,
     told_closed,
 )
-from tests.support import system as system_module
 from tests.support.system import System
 
 
@@ -42,7 +42,7 @@ def _each_told_once(system: System, subject: str, closing: datetime) -> None:
     """Everyone waiting told of the dates now once, in an email whose subject begins
     ``subject`` and which names ``closing``."""
     zone = system.course("small")["timezone"]
-    told = _told(system, "The dates have moved")
+    told = told_by_address(system, "The dates have moved")
     assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
     assert all(m[0].subject.startswith(subject) for m in told.values())
     assert all(_names(m, closing, zone) for m in told.values())
@@ -55,8 +55,8 @@ def test_a_reopen_overtaken_by_a_later_move_before_the_mailer_names_the_closing_
     dropped (its closing no longer holds) and nobody was told C3. Now one reopen, naming C3."""
     start, after = _closed_then(system)
     with time_machine.travel(after, tick=False):
-        _save(system, _moved(system, start, 7))
-        later = _save(system, _moved(system, start, 10))
+        saved_closing(system, small_course_moved(system, start, 7))
+        later = saved_closing(system, small_course_moved(system, start, 10))
         _each_told_once(system, REOPENED, later)
 
 
@@ -69,17 +69,17 @@ def test_a_closing_brought_earlier_then_later_again_before_the_mailer_is_told_as
     C4 save, naming a closing the course no longer had. Now one email, naming C4."""
     start, after = _closed_then(system)
     with time_machine.travel(after, tick=False):
-        _save(system, _moved(system, start, 7))
-        assert sorted(_told(system, REOPENED)) == sorted(WAITING)
-        _save(system, _moved(system, start, 5))
-        assert sorted(_told(system, EARLIER)) == sorted(WAITING)
-        _save(system, _moved(system, start, 2))
-        holds = _save(system, _moved(system, start, 3))
+        saved_closing(system, small_course_moved(system, start, 7))
+        assert sorted(told_by_address(system, REOPENED)) == sorted(WAITING)
+        saved_closing(system, small_course_moved(system, start, 5))
+        assert sorted(told_by_address(system, EARLIER)) == sorted(WAITING)
+        saved_closing(system, small_course_moved(system, start, 2))
+        holds = saved_closing(system, small_course_moved(system, start, 3))
         _each_told_once(system, EARLIER, holds)
         # Later again: nothing said; back to what they hold: nothing.
-        _save(system, _moved(system, start, 4))
-        _save(system, _moved(system, start, 3))
-        assert _told(system, "The dates have moved") == {}
+        saved_closing(system, small_course_moved(system, start, 4))
+        saved_closing(system, small_course_moved(system, start, 3))
+        assert told_by_address(system, "The dates have moved") == {}
 
 
 def test_a_closing_brought_earlier_while_a_reopen_is_being_sent_is_told_after_it(
@@ -96,15 +96,15 @@ def test_a_closing_brought_earlier_while_a_reopen_is_being_sent_is_told_after_it
     def send(self: object, message: OutgoingEmail) -> str:
         message_id = real_send(self, message)  # type: ignore[arg-type]
         if message.subject.startswith(REOPENED) and not fired:
-            fired.append(_save(system, _moved(system, start, 4)))
+            fired.append(saved_closing(system, small_course_moved(system, start, 4)))
         return message_id
 
     with time_machine.travel(after, tick=False):
-        _save(system, _moved(system, start, 7))
+        saved_closing(system, small_course_moved(system, start, 7))
         monkeypatch.setattr(system_module._Recording, "send", send)
-        first = _told(system, "The dates have moved")
+        first = told_by_address(system, "The dates have moved")
         monkeypatch.setattr(system_module._Recording, "send", real_send)
-        told = _told(system, "The dates have moved")
+        told = told_by_address(system, "The dates have moved")
         zone = system.course("small")["timezone"]
     [sooner] = fired
     for person in WAITING:

@@ -15,16 +15,16 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import (
+from tests.support.closing import (
     CLOSED,
     REOPENED,
     WAITING,
-    _counted,
-    _moved,
-    _save,
-    _told,
+    counted,
+    full_with_two_waiting,
+    saved_closing,
+    small_course_moved,
+    told_by_address,
 )
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
 from tests.support.system import System
 
 
@@ -46,7 +46,7 @@ def _first_dates_at(system: System, start_time: str) -> dict[str, Any]:
 
 def _told_the_waiting(system: System) -> dict[str, list[Any]]:
     """Every email delivered now to those waiting (the booked holder is told the dates)."""
-    return {a: m for a, m in _told(system, "").items() if a in WAITING}
+    return {a: m for a, m in told_by_address(system, "").items() if a in WAITING}
 
 
 def _closed_then_saved(system: System, start: datetime, back: dict[str, Any]) -> datetime:
@@ -55,10 +55,10 @@ def _closed_then_saved(system: System, start: datetime, back: dict[str, Any]) ->
     closes = start - CHECKOUT_HOLD
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        _save(system, _moved(system, start, 1))
-        return _save(system, back)
+        saved_closing(system, small_course_moved(system, start, 1))
+        return saved_closing(system, back)
 
 
 def test_a_reopen_undone_before_the_mailer_tells_nothing_and_closed_is_not_said_again(
@@ -68,12 +68,12 @@ def test_a_reopen_undone_before_the_mailer_tells_nothing_and_closed_is_not_said_
     longer has (nor the first, passed), and the sweep's mark of the first closing again is not
     told a second "closed"."""
     start = system.small_course()
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     closes = _closed_then_saved(system, start, _first_dates_at(system, "15:00"))
     assert closes == start - CHECKOUT_HOLD
     later = closes + timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
-        assert _told(system, "The dates have moved") == {}
+        assert told_by_address(system, "The dates have moved") == {}
         assert sweep(system.ports, later).waits_ended == 2
         assert _told_the_waiting(system) == {}
         assert system.status_of(first)["wait_ended"] is True
@@ -85,7 +85,7 @@ def test_a_reopen_then_dates_earlier_than_at_first_is_not_said_later_nor_closed_
     """(c) later, then a minute earlier than at first (passed): nothing says "later", nor is
     "closed" said again of the earlier closing."""
     start = system.small_course()
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     closes = _closed_then_saved(system, start, _first_dates_at(system, "14:59"))
     assert closes == start - CHECKOUT_HOLD - timedelta(minutes=1)
     later = closes + timedelta(minutes=6)
@@ -102,19 +102,19 @@ def test_a_reopen_that_overtakes_its_closed_goes_with_it_or_not_at_all(system: S
     the person still waits on it, as they last heard); the reopen of a later closing, once a
     "closed" went, is told."""
     start = system.small_course()
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     closes = start - CHECKOUT_HOLD
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        reopened = _save(system, _moved(system, start, 2))
+        reopened = saved_closing(system, small_course_moved(system, start, 2))
         assert reopened > closes
         assert _told_the_waiting(system) == {}  # neither the "closed" nor the reopen
         assert system.status_of(first)["wait_ended"] is False
     with time_machine.travel(reopened, tick=False):
         assert sweep(system.ports, reopened).waits_ended == 2
-        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(reopened + timedelta(minutes=5), tick=False):
-        latest = _save(system, _moved(system, start, 4))
-        told = _told(system, REOPENED)
-        assert _counted(told) == dict.fromkeys(WAITING, 1)
+        latest = saved_closing(system, small_course_moved(system, start, 4))
+        told = told_by_address(system, REOPENED)
+        assert counted(told) == dict.fromkeys(WAITING, 1)
         assert latest > reopened

@@ -26,17 +26,17 @@ from booking.services.email_claims import EmailInFlight
 from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
 from booking.services.ports import EmailClaim
-from tests.integration.test_closing_retold import (
+from tests.support.closing import (
     CLOSED,
     REOPENED,
     WAITING,
-    _counted,
-    _moved,
-    _queued,
-    _save,
-    _told,
+    counted,
+    full_with_two_waiting,
+    queued,
+    saved_closing,
+    small_course_moved,
+    told_by_address,
 )
-from tests.integration.test_offer_until_closing import _full_with_two_waiting
 from tests.support.system import System
 
 
@@ -62,14 +62,14 @@ def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(
 ) -> None:
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    _full_with_two_waiting(system, start)
+    full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         with closing_news_unrecorded(system, monkeypatch):
-            assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+            assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        _save(system, _moved(system, start, 7))
-        assert _counted(_told(system, REOPENED)) == dict.fromkeys(WAITING, 1)
+        saved_closing(system, small_course_moved(system, start, 7))
+        assert counted(told_by_address(system, REOPENED)) == dict.fromkeys(WAITING, 1)
 
 
 def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
@@ -77,17 +77,17 @@ def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
 ) -> None:
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        later = _save(system, _moved(system, start, 1))
+        later = saved_closing(system, small_course_moved(system, start, 1))
         with closing_news_unrecorded(system, monkeypatch):
-            assert _counted(_told(system, REOPENED)) == dict.fromkeys(WAITING, 1)
+            assert counted(told_by_address(system, REOPENED)) == dict.fromkeys(WAITING, 1)
     with time_machine.travel(later, tick=False):
         assert sweep(system.ports, later).waits_ended == 2
-        assert _counted(_told(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
         assert system.status_of(first)["wait_ended"] is True
 
 
@@ -100,22 +100,22 @@ def test_a_reopen_waits_while_its_closed_is_being_sent_and_neither_goes_if_it_di
     overtook its "closed" (the person still waits on a list open, as they last heard)."""
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    first, _ = _full_with_two_waiting(system, start)
+    first, _ = full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        closed = _queued(system, EmailKind.WAIT_ENDED)
+        closed = queued(system, EmailKind.WAIT_ENDED)
         assert len(closed) == 2
         for job in closed:  # a delivery at work on each, before SES
             claim = system.ports.repository.claim_email(job.job_id, closes, closes)
             assert claim is EmailClaim.CLAIMED
     with time_machine.travel(closes + timedelta(minutes=1), tick=False):
-        _save(system, _moved(system, start, 7))
-        reopens = _queued(system, EmailKind.WAIT_REOPENED)
+        saved_closing(system, small_course_moved(system, start, 7))
+        reopens = queued(system, EmailKind.WAIT_REOPENED)
         assert len(reopens) == 2
         for job in reopens:
             with pytest.raises(EmailInFlight):
                 send_email_job(system.ports, job)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        told = _told(system, "")  # every job done: none put back on the queue
+        told = told_by_address(system, "")  # every job done: none put back on the queue
         assert [address for address in told if address in WAITING] == []
         assert system.status_of(first)["wait_ended"] is False

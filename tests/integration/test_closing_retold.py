@@ -12,52 +12,26 @@ Through the real handlers, the mailer's claims in moto, the clock frozen (time-m
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import time_machine
 
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailKind
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from booking.services.mailer import SendOutcome, send_email_job
-from tests.integration.test_offer_until_closing import _moved, _two_waiting
+from tests.support.closing import (
+    CLOSED,
+    EARLIER,
+    REOPENED,
+    WAITING,
+    queued,
+    saved_closing,
+    small_course_moved,
+    told_by_address,
+    told_closed,
+    two_waiting,
+)
 from tests.support.system import System
-
-CLOSED = "Applications have closed"
-REOPENED = "The dates have moved: "
-EARLIER = "The dates have moved again, and applications close earlier"
-WAITING = ("first@example.org", "second@example.org")
-
-
-def _save(system: System, definition: dict[str, Any]) -> datetime:
-    """The small course saved as ``definition``: its applications' closing now."""
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 200
-    return datetime.fromisoformat(system.course("small")["applications_close_at"])
-
-
-def _told(system: System, start: str) -> dict[str, list[Any]]:
-    """The emails delivered now whose subject starts ``start``, by address."""
-    told: dict[str, list[Any]] = {}
-    for message in system.deliver_emails():
-        if message.subject.startswith(start):
-            for address in message.to:
-                told.setdefault(address, []).append(message)
-    return told
-
-
-def _counted(told: dict[str, list[Any]]) -> dict[str, int]:
-    """How many of the emails :func:`_told` found went to each address."""
-    return {address: len(messages) for address, messages in told.items()}
-
-
-def told_closed(system: System) -> tuple[datetime, datetime]:
-    """The small course full with two waiting, both told at its closing that applications
-    closed (their emails delivered): its start and its closing."""
-    start, closes, _, _ = _two_waiting(system)
-    with time_machine.travel(closes, tick=False):
-        assert sweep(system.ports, closes).waits_ended == 2
-        system.deliver_emails()
-    return start, closes
 
 
 def test_a_reopened_list_is_told_once_of_each_closing_brought_earlier_than_it_was_told(
@@ -65,34 +39,36 @@ def test_a_reopened_list_is_told_once_of_each_closing_brought_earlier_than_it_wa
 ) -> None:
     start, closes = told_closed(system)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        said = _save(system, _moved(system, start, 7))
-        reopened = _told(system, REOPENED)
+        said = saved_closing(system, small_course_moved(system, start, 7))
+        reopened = told_by_address(system, REOPENED)
         assert sorted(reopened) == sorted(WAITING)
         zone = system.course("small")["timezone"]
         assert f"Applications now close on {moment_when(said, zone)}" in " ".join(
             reopened[WAITING[0]][0].text.split()
         )
         # Brought earlier than they were told, not passed: told once, the new closing said.
-        sooner = _save(system, _moved(system, start, 3))
-        told = _told(system, EARLIER)
+        sooner = saved_closing(system, small_course_moved(system, start, 3))
+        told = told_by_address(system, EARLIER)
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         text = " ".join(told[WAITING[0]][0].text.split())
         assert f"now close sooner than before, on {moment_when(sooner, zone)}" in text
         assert "You are on its waiting list (you are number 1)" in text
         # Saved again unchanged, moved later, then back to what they were told: nothing.
-        _save(system, _moved(system, start, 3))
-        _save(system, _moved(system, start, 5))
-        _save(system, _moved(system, start, 3))
-        assert _told(system, "The dates have moved") == {}
+        saved_closing(system, small_course_moved(system, start, 3))
+        saved_closing(system, small_course_moved(system, start, 5))
+        saved_closing(system, small_course_moved(system, start, 3))
+        assert told_by_address(system, "The dates have moved") == {}
         # Earlier again than the closing they were last told: told once more.
-        soonest = _save(system, _moved(system, start, 2))
-        told = _told(system, EARLIER)
+        soonest = saved_closing(system, small_course_moved(system, start, 2))
+        told = told_by_address(system, EARLIER)
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         assert moment_when(soonest, zone) in " ".join(told[WAITING[1]][0].text.split())
         # Two saves before the mailer runs: the date that holds is the one said, once.
-        _save(system, _moved(system, start, 1))
-        last = _save(system, _moved(system, start, 1) | {"sessions": [_at(start, 1, "12:00")]})
-        told = _told(system, "The dates have moved")
+        saved_closing(system, small_course_moved(system, start, 1))
+        last = saved_closing(
+            system, small_course_moved(system, start, 1) | {"sessions": [_at(start, 1, "12:00")]}
+        )
+        told = told_by_address(system, "The dates have moved")
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         assert moment_when(last, zone) in " ".join(told[WAITING[0]][0].text.split())
 
@@ -102,15 +78,6 @@ def _at(start: datetime, days: int, start_time: str) -> dict[str, str]:
     return {"date": day, "start_time": start_time, "end_time": "17:00"}
 
 
-def _queued(system: System, kind: EmailKind) -> list[EmailJob]:
-    """The jobs of ``kind`` queued now, left on the queue for the mailer."""
-    system.relay()
-    url = system.resources.email_queue_url
-    batch = system.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
-    jobs = [EmailJob.model_validate_json(m["Body"]) for m in batch.get("Messages", [])]
-    return [job for job in jobs if job.kind is kind]
-
-
 def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_more(
     system: System,
 ) -> None:
@@ -118,7 +85,7 @@ def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_
     closing passed again): the sweep's second telling of that closing is sent, though the
     first went under the same closing within the mailer's 30-day claim; the same job
     delivered again sends nothing."""
-    start, closes, first, _ = _two_waiting(system)
+    start, closes, first, _ = two_waiting(system)
     first_back = system.one_session_file(
         programme="compassionate-leadership",
         facilitators=["facilitator@example.org"],
@@ -126,17 +93,17 @@ def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_
     )
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        assert sorted(_told(system, CLOSED)) == sorted(WAITING)
+        assert sorted(told_by_address(system, CLOSED)) == sorted(WAITING)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
-        _save(system, _moved(system, start, 7))
-        assert sorted(_told(system, REOPENED)) == sorted(WAITING)
-        assert _save(system, first_back) == closes  # the first closing holds again, passed
+        saved_closing(system, small_course_moved(system, start, 7))
+        assert sorted(told_by_address(system, REOPENED)) == sorted(WAITING)
+        assert saved_closing(system, first_back) == closes  # the first closing holds again, passed
         assert system.status_of(first)["wait_ended"] is True
         assert sweep(system.ports, closes + timedelta(minutes=5)).waits_ended == 2
-        jobs = _queued(system, EmailKind.WAIT_ENDED)
+        jobs = queued(system, EmailKind.WAIT_ENDED)
         assert len(jobs) == 2, [job.job_id for job in jobs]
-        told = _told(system, CLOSED)
+        told = told_by_address(system, CLOSED)
         assert {a: len(m) for a, m in told.items()} == dict.fromkeys(WAITING, 1)
         # Delivered again: the claim holds it.
         assert send_email_job(system.ports, jobs[-1]) is SendOutcome.DUPLICATE
-        assert _told(system, CLOSED) == {}
+        assert told_by_address(system, CLOSED) == {}

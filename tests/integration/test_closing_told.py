@@ -21,30 +21,15 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import APPLICATIONS_CLOSED, LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import _moved
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
-from tests.integration.test_offer_until_closing import _two_waiting
+from tests.support.closing import small_course_moved, starting, subjects_by_address, two_waiting
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book
+from tests.support.offers import seat_offered_at
 from tests.support.page_text import text_of
 from tests.support.system import System
 
 CLOSED = "Applications have closed"
 REOPENED = "The dates have moved"
-
-
-def _subjects(system: System) -> dict[str, list[str]]:
-    """Each address's subjects among the emails delivered now."""
-    told: dict[str, list[str]] = {}
-    for message in system.deliver_emails():
-        for address in message.to:
-            told.setdefault(address, []).append(message.subject)
-    return told
-
-
-def _with(told: dict[str, list[str]], start: str) -> dict[str, int]:
-    counted = {a: sum(s.startswith(start) for s in subjects) for a, subjects in told.items()}
-    return {a: n for a, n in counted.items() if n}
 
 
 def _in_review(system: System) -> tuple[datetime, datetime, Any]:
@@ -103,7 +88,7 @@ def test_an_application_in_review_is_told_once_when_applications_close(system: S
     for later in (closes, closes + timedelta(minutes=15)):
         with time_machine.travel(later, tick=False):
             assert sweep(system.ports, later).waits_ended == 0
-            assert _subjects(system) == {}
+            assert subjects_by_address(system) == {}
     assert system.stored(pending).status_reason == "review_ended"
 
 
@@ -114,28 +99,28 @@ def test_the_sweep_tells_an_application_in_review_on_a_course_nobody_waits_on(
     _, closes, pending = _in_review(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 1
-        assert _with(_subjects(system), CLOSED) == {"review@example.org": 1}
+        assert starting(subjects_by_address(system), CLOSED) == {"review@example.org": 1}
         assert system.status_of(pending)["review_ended"] is True
         assert sweep(system.ports, closes).waits_ended == 0
-        assert _subjects(system) == {}
+        assert subjects_by_address(system) == {}
 
 
 def test_those_told_their_wait_ended_are_told_once_when_the_list_reopens(
     system: System,
 ) -> None:
-    start, closes, first, _ = _two_waiting(system)
+    start, closes, first, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         system.deliver_emails()
-    moved = _moved(system, start, 7)
+    moved = small_course_moved(system, start, 7)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
-        told = _subjects(system)
-        assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
+        told = subjects_by_address(system)
+        assert starting(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
         assert system.status_of(first)["wait_ended"] is False
         # Saved again unchanged, or with another change: nobody is told a second time.
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
-        assert _with(_subjects(system), REOPENED) == {}
+        assert starting(subjects_by_address(system), REOPENED) == {}
     reopened = [
         m for m in system.sent if m.to == ["first@example.org"] and m.subject.startswith(REOPENED)
     ]
@@ -150,25 +135,31 @@ def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closin
     local stack's tick) told the list; the dates then moved later before the old closing came:
     they are told once that they wait again, and told again at the new closing (hostile20 F4:
     the told mark, with no closing beside it, stayed, and the new closing told nobody)."""
-    start, closes, _, _ = _two_waiting(system)
+    start, closes, _, _ = two_waiting(system)
     with time_machine.travel(closes - timedelta(hours=1), tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
-        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
-        moved = _moved(system, start, 7)
+        assert starting(subjects_by_address(system), CLOSED) == {
+            "first@example.org": 1,
+            "second@example.org": 1,
+        }
+        moved = small_course_moved(system, start, 7)
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
-        told = _subjects(system)
-        assert _with(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
+        told = subjects_by_address(system)
+        assert starting(told, REOPENED) == {"first@example.org": 1, "second@example.org": 1}
     new_closing = system.first_start("small") - CHECKOUT_HOLD
     with time_machine.travel(new_closing, tick=False):
         assert sweep(system.ports, new_closing).waits_ended == 2
-        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        assert starting(subjects_by_address(system), CLOSED) == {
+            "first@example.org": 1,
+            "second@example.org": 1,
+        }
         assert sweep(system.ports, new_closing).waits_ended == 0
 
 
 def test_a_wait_told_under_the_earlier_job_id_is_not_told_again(system: System) -> None:
     """A deploy: told before the job id named the closing (``wait_ended:<id>``), marked told;
     the new code's runs at the same closing tell nobody again."""
-    _, closes, first, second = _two_waiting(system)
+    _, closes, first, second = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         for application in (first, second):
             stored = system.stored(application)
@@ -177,12 +168,15 @@ def test_a_wait_told_under_the_earlier_job_id_is_not_told_again(system: System) 
             )
             assert old.outbox[-1].job_id == f"wait_ended:{stored.application_id}"
             system.ports.repository.save(old, stored)
-        assert _with(_subjects(system), CLOSED) == {"first@example.org": 1, "second@example.org": 1}
+        assert starting(subjects_by_address(system), CLOSED) == {
+            "first@example.org": 1,
+            "second@example.org": 1,
+        }
         assert sweep(system.ports, closes).waits_ended == 0
-        assert _subjects(system) == {}
+        assert subjects_by_address(system) == {}
     with time_machine.travel(closes + timedelta(minutes=15), tick=False):
         assert sweep(system.ports, closes + timedelta(minutes=15)).waits_ended == 0
-        assert _subjects(system) == {}
+        assert subjects_by_address(system) == {}
 
 
 def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> None:

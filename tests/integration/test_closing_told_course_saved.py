@@ -19,14 +19,8 @@ import time_machine
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import _moved
-from tests.integration.test_closing_told import (
-    CLOSED,
-    REOPENED,
-    _subjects,
-    _with,
-)
-from tests.integration.test_offer_until_closing import _two_waiting
+from tests.integration.test_closing_told import CLOSED, REOPENED
+from tests.support.closing import small_course_moved, starting, subjects_by_address, two_waiting
 from tests.support.system import System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
@@ -57,26 +51,26 @@ def _swept_with_a_save_of_the_course(
 def test_a_course_moved_later_as_the_sweep_marks_its_list_is_told_at_the_new_closing(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start, closes, first, _ = _two_waiting(system)
-    moved = _moved(system, start, 7)
+    start, closes, first, _ = two_waiting(system)
+    moved = small_course_moved(system, start, 7)
     with time_machine.travel(closes, tick=False):
         assert _swept_with_a_save_of_the_course(system, monkeypatch, closes, moved) == 0
-        told = _subjects(system)
-        assert _with(told, CLOSED) == {}  # applications are open again
-        assert _with(told, REOPENED) == {}  # nobody was told they had closed
+        told = subjects_by_address(system)
+        assert starting(told, CLOSED) == {}  # applications are open again
+        assert starting(told, REOPENED) == {}  # nobody was told they had closed
         assert system.status_of(first)["wait_ended"] is False
         assert system.stored(first).status_reason is None
     new_closing = system.first_start("small") - CHECKOUT_HOLD
     with time_machine.travel(new_closing, tick=False):
         assert sweep(system.ports, new_closing).waits_ended == 2
-        assert _with(_subjects(system), CLOSED) == BOTH
+        assert starting(subjects_by_address(system), CLOSED) == BOTH
         assert sweep(system.ports, new_closing).waits_ended == 0
 
 
 def test_a_save_that_keeps_the_closing_leaves_the_sweep_telling_everyone_in_the_same_run(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start, closes, _, _ = _two_waiting(system)
+    start, closes, _, _ = two_waiting(system)
     retitled = system.one_session_file(
         title="Small cohort, renamed",
         programme="compassionate-leadership",
@@ -85,5 +79,5 @@ def test_a_save_that_keeps_the_closing_leaves_the_sweep_telling_everyone_in_the_
     )
     with time_machine.travel(closes, tick=False):
         assert _swept_with_a_save_of_the_course(system, monkeypatch, closes, retitled) == 2
-        assert _with(_subjects(system), CLOSED) == BOTH
+        assert starting(subjects_by_address(system), CLOSED) == BOTH
         assert system.first_start("small") == start

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from booking.handlers.course_form import form_of
-from tests.integration.test_transfers import ADA, BOB, Cohorts
 from tests.support.applications import ACCOUNTS
+from tests.support.cohorts import ADA, BOB, Cohorts
 from tests.support.console import posted_fields, signed_in
 from tests.support.groups import invoiced_group
 from tests.support.invoiced import INVOICED

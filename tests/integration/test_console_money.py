@@ -226,7 +226,7 @@ def test_the_money_page_says_in_pounds_what_the_totals_route_counts(
     assert browser.act(cancel, refund="on").status == 303
     system.apply(email="unpaid@example.org")  # holds a seat; no money yet: no line
 
-    totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
+    totals = system.totals(COURSE_ID)
     assert (totals["paid"], totals["refunded"], totals["net"], totals["discounts"]) == (
         50000,
         20000,

@@ -15,7 +15,7 @@ from booking.domain.application import Application
 from booking.domain.limits import Holding
 from booking.services import console
 from booking.services.lifecycle import sweep
-from tests.integration.test_transfers import ADA, PROGRAMME, Cohorts
+from tests.support.cohorts import ADA, PROGRAMME, Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book, colleague_applies, pay_invoice
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort

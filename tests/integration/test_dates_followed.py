@@ -22,16 +22,17 @@ from booking.domain.groups import GroupBooking
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.dates_followed import FOLLOW_WINDOW
 from booking.services.lifecycle import sweep
-from tests.integration.test_closing_retold import EARLIER as RETOLD
-from tests.integration.test_closing_retold import _moved, _save, told_closed
-from tests.integration.test_closing_told import (
-    CLOSED,
-    REOPENED,
-    _subjects,
-    _with,
-)
+from tests.integration.test_closing_told import CLOSED, REOPENED
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
-from tests.integration.test_offer_until_closing import _two_waiting
+from tests.support.closing import EARLIER as RETOLD
+from tests.support.closing import (
+    saved_closing,
+    small_course_moved,
+    starting,
+    subjects_by_address,
+    told_closed,
+    two_waiting,
+)
 from tests.support.groups import COLLEAGUES, MANAGER, apply_by, apply_through, manager_view
 from tests.support.index_lag import index_behind
 from tests.support.system import COURSE_ID, System
@@ -107,25 +108,25 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
 def test_a_closed_mark_the_reopen_missed_is_undone_at_the_next_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start, closes, first, _ = _two_waiting(system)
-    moved = _moved(system, start, 7)
+    start, closes, first, _ = two_waiting(system)
+    moved = small_course_moved(system, start, 7)
     with time_machine.travel(closes, tick=False):
         with index_behind(system.ports.repository, monkeypatch):
             assert sweep(system.ports, closes).waits_ended == 2
             # Moved later a moment after: its reopen does not find the marks yet.
             assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
         assert system.stored(first).status_reason == APPLICATIONS_CLOSED  # the gap
-        assert _with(_subjects(system), CLOSED) == BOTH
+        assert starting(subjects_by_address(system), CLOSED) == BOTH
         followed = sweep(system.ports, closes + timedelta(minutes=15)).dates_followed
         assert system.stored(first).status_reason is None
         assert system.status_of(first)["wait_ended"] is False
-        assert _with(_subjects(system), REOPENED) == BOTH
+        assert starting(subjects_by_address(system), REOPENED) == BOTH
         assert followed == 2
         assert sweep(system.ports, closes + timedelta(minutes=30)).dates_followed == 0
     new_closing = system.first_start("small") - CHECKOUT_HOLD
     with time_machine.travel(new_closing, tick=False):
         assert sweep(system.ports, new_closing).waits_ended == 2
-        assert _with(_subjects(system), CLOSED) == BOTH
+        assert starting(subjects_by_address(system), CLOSED) == BOTH
 
 
 def test_a_colleague_applying_past_the_old_date_of_a_group_the_save_missed_is_let_in(
@@ -160,12 +161,16 @@ def test_a_closing_brought_earlier_that_the_saves_query_reads_marked_is_told_by_
     start, closes = told_closed(system)
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         with index_behind(system.ports.repository, monkeypatch):
-            _save(system, _moved(system, start, 7))  # later: reopened, told that closing
-            assert _with(_subjects(system), REOPENED) == BOTH
-            _save(system, _moved(system, start, 3))  # earlier: its query reads them marked
-        assert _with(_subjects(system), RETOLD) == BOTH
+            saved_closing(
+                system, small_course_moved(system, start, 7)
+            )  # later: reopened, told that closing
+            assert starting(subjects_by_address(system), REOPENED) == BOTH
+            saved_closing(
+                system, small_course_moved(system, start, 3)
+            )  # earlier: its query reads them marked
+        assert starting(subjects_by_address(system), RETOLD) == BOTH
         assert sweep(system.ports, closes + timedelta(minutes=15)).dates_followed == 0
-        assert _with(_subjects(system), RETOLD) == {}
+        assert starting(subjects_by_address(system), RETOLD) == {}
 
 
 def test_a_course_whose_follow_up_fails_holds_up_no_other_course(
@@ -174,7 +179,7 @@ def test_a_course_whose_follow_up_fails_holds_up_no_other_course(
     """One course's follow-up failing (its groups' query throttled) is logged at ERROR with
     its id and skipped; the sweep's other steps still run for every course: the small course's
     waiting list is told at its closing (review20 L3). The next run tries that course again."""
-    _, closes, _, _ = _two_waiting(system)
+    _, closes, _, _ = two_waiting(system)
     with time_machine.travel(closes - timedelta(minutes=10), tick=False):
         _days_before(system, 10)  # the other course's dates moved: followed for an hour
     groups_of_course = system.ports.groups.groups_of_course
@@ -189,7 +194,7 @@ def test_a_course_whose_follow_up_fails_holds_up_no_other_course(
             patch.setattr(system.ports.groups, "groups_of_course", throttled)
             summary = sweep(system.ports, closes)
         assert summary.waits_ended == 2
-        assert _with(_subjects(system), CLOSED) == BOTH
+        assert starting(subjects_by_address(system), CLOSED) == BOTH
         assert summary.skipped == [f"{COURSE_ID}: dependency_unavailable"]
         [failed] = [r for r in caplog.records if r.getMessage() == "moved dates not followed"]
         assert (failed.levelno, getattr(failed, "course_id", None)) == (logging.ERROR, COURSE_ID)

@@ -18,6 +18,7 @@ import time_machine
 
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
 from tests.support.groups import apply_by
+from tests.support.page_text import day_as_emailed
 from tests.support.system import COURSE_ID, System
 
 
@@ -67,10 +68,6 @@ def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
         assert apply_by(system, group) == start - timedelta(days=7)
 
 
-def _said(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_holds(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,10 +98,11 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
             elsewhere.join()
 
         _renamed_after(system, monkeypatch, first, a_week_later)
-        assert [_said(held + timedelta(days=7)) in text for text in other] == [True]
+        assert [day_as_emailed(held + timedelta(days=7)) in text for text in other] == [True]
         stored = system.ports.repository.get_course(COURSE_ID)
         assert stored is not None
         assert (stored.definition.title, stored.definition.sessions[0].date) == ("Renamed", held)
         told = system.deliver_emails()
         assert [e.subject.startswith("Changed dates") for e in told] == [True]
-        assert _said(held) in told[0].text  # the date the course holds, not the other save's
+        # The date the course holds, not the other save's.
+        assert day_as_emailed(held) in told[0].text

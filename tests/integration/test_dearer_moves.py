@@ -13,10 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from booking.services.lifecycle import sweep
-from tests.integration.test_booking_flow import _signature
-from tests.integration.test_transfers import ADA, BOB, LONDON, Cohorts
+from tests.support.cohorts import ADA, BOB, LONDON, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
-from tests.support.system import WEBHOOK_SECRET, System
+from tests.support.system import System
 
 
 def _session(url: str) -> str:
@@ -253,7 +252,7 @@ def test_an_event_for_a_moves_session_naming_another_application_touches_only_th
     event["data"]["object"]["metadata"]["application_id"] = bob["application_id"]
     event["data"]["object"]["client_reference_id"] = bob["application_id"]
     forged = json.dumps(event).encode()
-    reply = system.webhook(forged, {"stripe-signature": _signature(forged, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(forged)
     assert reply.status == 200, reply.body
     # The session is Ada's (she recorded it): her move is made; Bob is left alone.
     assert cohorts.record(ada)["course_id"] == "move-winter"

@@ -6,8 +6,7 @@ offer. Through the handlers on moto and the Stripe stand-in, as the facilitators
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import BOB, Cohorts
-from tests.integration.test_waiting_moves import CAROL, _cancel
+from tests.support.cohorts import BOB, CAROL, Cohorts, organiser_cancels
 from tests.support.system import System
 
 
@@ -18,7 +17,8 @@ def test_a_seat_freed_before_the_mailer_runs_leaves_the_first_emails_as_they_wer
     bob = cohorts.book("move-full", BOB)
     carol = system.apply("move-full", email=CAROL).json()  # on the list: move-full holds one
 
-    _cancel(system, bob["application_id"])  # the seat frees before Carol's emails are sent
+    # The seat frees before Carol's emails are sent.
+    organiser_cancels(system, bob["application_id"])
     assert system.status_of(carol)["status"] == "offered"
 
     sent = [m for m in cohorts.emails() if m.to == [CAROL]]

@@ -34,16 +34,11 @@ def _turned_down(system: System) -> tuple[Any, Any]:
     return first, second
 
 
-def _bursary(system: System, application: Any, amount: int) -> Any:
-    path = f"/applications/{application['application_id']}/bursary"
-    return system.admin("POST", path, json_body={"amount": amount})
-
-
 def test_a_full_bursary_on_a_turned_down_offer_books_nobody(system: System) -> None:
     first, second = _turned_down(system)
     version = system.stored(first).version
 
-    error = _bursary(system, first, 20000).refused(409, "not_fundable")
+    error = system.grant_bursary(first, 20000).refused(409, "not_fundable")
 
     assert TURNED_DOWN in error["message"]
     assert "nothing was changed and nobody was emailed" in error["message"]
@@ -58,7 +53,7 @@ def test_a_full_bursary_on_a_turned_down_offer_books_nobody(system: System) -> N
 def test_a_part_bursary_on_a_turned_down_offer_tells_nobody_to_pay(system: System) -> None:
     first, _ = _turned_down(system)
 
-    error = _bursary(system, first, 5000).refused(409, "not_fundable")
+    error = system.grant_bursary(first, 5000).refused(409, "not_fundable")
 
     assert TURNED_DOWN in error["message"]
     assert system.stored(first).bursary == 0
@@ -121,7 +116,7 @@ def test_a_lapsed_offer_whose_seat_went_on_is_not_funded(system: System) -> None
     assert system.status_of(second)["status"] == "offered"  # the seat went on
     system.deliver_emails()
 
-    error = _bursary(system, first, 5000).refused(409, "not_fundable")
+    error = system.grant_bursary(first, 5000).refused(409, "not_fundable")
 
     assert "“Offer not taken up (it lapsed unpaid)”" in error["message"]
     assert system.stored(first).bursary == 0
@@ -135,7 +130,7 @@ def test_a_checkout_left_unpaid_is_still_funded(system: System) -> None:
     system.stripe_local("POST", f"/checkout/{session_id_of(applied)}/expire")
     assert system.stored(applied).status.value == "expired"
 
-    granted = _bursary(system, applied, 5000)
+    granted = system.grant_bursary(applied, 5000)
 
     assert granted.status == 200, granted.body
     assert system.stored(applied).bursary == 5000
@@ -149,7 +144,7 @@ def test_an_erased_persons_lapsed_payment_is_not_funded(system: System) -> None:
     assert system.admin("DELETE", "/people/gone@example.org").status == 200
     system.deliver_emails()
 
-    error = _bursary(system, applied, 20000).refused(409, "not_fundable")
+    error = system.grant_bursary(applied, 20000).refused(409, "not_fundable")
 
     assert "“Cancelled (personal data erased)”" in error["message"]  # erasure withdrew it
     assert system.stored(applied).bursary == 0

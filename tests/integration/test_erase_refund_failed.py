@@ -4,10 +4,10 @@ erased their name and address, needed to give it back, were gone)."""
 
 from __future__ import annotations
 
-from tests.integration.test_believed_payments import paid
 from tests.integration.test_refund_failed_once import _failed
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
+from tests.support.stripe_events import paid
 from tests.support.system import System
 
 OWED = "Their refund failed at Stripe: money is still owed back to them by hand"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from booking.domain.application import ERASED_EMAIL
-from tests.integration.test_transfers import Cohorts
+from tests.support.cohorts import Cohorts
 from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import System

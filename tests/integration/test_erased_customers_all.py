@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
-from tests.integration.test_who_pays import apply
 from tests.support.groups import give_up, invoiced_group, pay_link_id
-from tests.support.invoiced import ACCOUNTS, BILLING
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.system import STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -97,7 +96,7 @@ def test_a_one_person_invoice_whose_save_lost_to_an_erasure_leaves_no_customer_b
     customer (their billing contact's name, email and address) is deleted at once."""
     definition = system.course_file() | {"invoice_allowed": True, "approval_required": True}
     system.put_course("reviewed", definition)
-    application = apply(system, "reviewed", email=PERSON, **BILLING).json()
+    application = system.apply("reviewed", email=PERSON, **BILLING).json()
     path = f"/applications/{application['application_id']}"
     assert system.admin("POST", f"{path}/approve").status == 200
     made = _created_invoices(system, monkeypatch, then=_erasing(system, PERSON))
@@ -169,7 +168,7 @@ def test_a_customer_made_for_an_invoice_stripe_then_refused_is_deleted_at_once(
     """Stripe makes the invoice's customer, then fails the invoice itself: the customer (the
     billing contact's name, email and address) is deleted there and then."""
     _stripe_fails(system, monkeypatch, "post /v1/invoices")
-    applied = apply(system, email=PERSON, **BILLING)
+    applied = system.apply(INVOICED, email=PERSON, **BILLING)
     assert applied.status == 503, applied.body
     [customer] = _customers_made(system)
     reply = system.stripe_local("GET", f"/v1/customers/{customer}", headers=STRIPE_KEY)
@@ -183,7 +182,7 @@ def test_one_stripe_could_not_delete_then_is_owed_and_the_sweep_deletes_it(
     """Stripe fails the invoice, and the customer's deletion too: the deletion is owed (its id,
     no personal data), and the sweep makes it once Stripe answers."""
     _stripe_fails(system, monkeypatch, "post /v1/invoices", "delete /v1/customers/")
-    applied = apply(system, email=PERSON, **BILLING)
+    applied = system.apply(INVOICED, email=PERSON, **BILLING)
     assert applied.status == 503, applied.body
     [customer] = _customers_made(system)
     assert system.ports.repository.owed_customer_deletions() == [customer]

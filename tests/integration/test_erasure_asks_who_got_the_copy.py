@@ -9,7 +9,7 @@ from typing import Any
 
 from booking.adapters.dynamodb.schema import copy_key
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 SPRING, SUMMER = "facilitator-spring@example.org", "facilitator-summer@example.org"

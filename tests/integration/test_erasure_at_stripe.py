@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_who_pays import apply
 from tests.support.applications import invoice_id_of
 from tests.support.groups import (
     COLLEAGUES,
@@ -18,7 +17,7 @@ from tests.support.groups import (
     invoiced_group,
     pay_invoice,
 )
-from tests.support.invoiced import BILLING
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.system import STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -44,7 +43,7 @@ def erase(system: System, email: str) -> Any:
 
 def _persons_invoice(system: System) -> str:
     """The invoice sent for PERSON's application by invoice."""
-    return invoice_id_of(apply(system, email=PERSON, **BILLING).json())
+    return invoice_id_of(system.apply(INVOICED, email=PERSON, **BILLING).json())
 
 
 def test_an_invoice_bookings_customer_is_deleted_and_its_invoice_voided(system: System) -> None:
@@ -82,7 +81,7 @@ def test_a_paid_invoice_keeps_its_copy_of_the_contact_and_its_customer_goes(syst
 
 
 def test_a_replaced_invoices_customer_is_deleted_too(system: System) -> None:
-    application = apply(system, email=PERSON, **BILLING).json()
+    application = system.apply(INVOICED, email=PERSON, **BILLING).json()
     first = invoice_id_of(application)
     part = system.grant_bursary(application, 5000)
     assert part.status == 200, part.body

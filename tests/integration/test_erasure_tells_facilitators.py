@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import ADA, Cohorts
 from tests.support.applications import application_body
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 SPRING, SUMMER = "facilitator-spring@example.org", "facilitator-summer@example.org"

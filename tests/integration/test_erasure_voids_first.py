@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_who_pays import apply
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import when_stripe_is_asked
@@ -29,7 +28,7 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 
 def _booked(system: System) -> dict[str, Any]:
-    booked = dict(apply(system, email=PERSON, **BILLING).json())
+    booked = dict(system.apply(INVOICED, email=PERSON, **BILLING).json())
     assert booked["status"] == "awaiting_invoice_payment"
     return booked
 
@@ -155,7 +154,7 @@ def test_a_second_void_refused_after_the_first_says_what_was_voided(
     later by the sweep, nor said as though nothing changed)."""
     first = _booked(system)
     system.put_course("invoiced-two", {**system.course_file(INVOICED), "capacity": 5})
-    second = dict(apply(system, course="invoiced-two", email=PERSON, **BILLING).json())
+    second = dict(system.apply("invoiced-two", email=PERSON, **BILLING).json())
     assert second["status"] == "awaiting_invoice_payment", second
     later = invoice_id_of(second)
     begin: Callable[[], int] = lambda: (  # noqa: E731

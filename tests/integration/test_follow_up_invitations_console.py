@@ -146,15 +146,12 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
 
 
 @contextmanager
-def _pressed_while(
+def _invitation_sent(
     system: System,
-    monkeypatch: pytest.MonkeyPatch,
-    meanwhile: Callable[[dict[str, Any], str], None],
-) -> Iterator[tuple[Reply, dict[str, Any]]]:
-    """A graduate's invitation sent, then *Send the invitation again* pressed on the page, and
-    ``meanwhile(graduate, press)`` landing while the press is about to write (the use case
-    itself: a Lambda function's handler is not re-entrant in one process): the press's
-    answer and the graduate, still at that moment."""
+) -> Iterator[tuple[dict[str, Any], ConsoleBrowser, str, dict[str, str]]]:
+    """Alex booked a month before the course, and the invitation to the first follow-up sent
+    by the scheduler; inside, the time stays a minute after it went: Alex, the signed-in
+    browser, and the page's *Send the invitation again* press for Alex (its action and form)."""
     core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
     with time_machine.travel(core[0] - timedelta(days=30), tick=False):
         alex = _booked(system, "Alex Graduate", "alex@example.org")
@@ -164,6 +161,20 @@ def _pressed_while(
         assert len(system.deliver_emails()) == 1
         browser, _, page = _page(system)
         action, form = _press(page, SEPTEMBER, alex["application_id"])
+        yield alex, browser, action, form
+
+
+@contextmanager
+def _pressed_while(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    meanwhile: Callable[[dict[str, Any], str], None],
+) -> Iterator[tuple[Reply, dict[str, Any]]]:
+    """A graduate's invitation sent, then *Send the invitation again* pressed on the page, and
+    ``meanwhile(graduate, press)`` landing while the press is about to write (the use case
+    itself: a Lambda function's handler is not re-entrant in one process): the press's
+    answer and the graduate, still at that moment."""
+    with _invitation_sent(system) as (alex, browser, action, form):
         repository = system.ports.repository
         real_save = repository.save
         fired: list[bool] = []
@@ -219,15 +230,7 @@ def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:
     """hostile33 N10: a made-up press, the page's with a space or a newline added, upper-cased,
     or another session's, is refused in words (422), and no email goes; the page's own sends
     once."""
-    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
-    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
-        alex = _booked(system, "Alex Graduate", "alex@example.org")
-    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
-    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
-        system.scheduled_run(invited_at)
-        assert len(system.deliver_emails()) == 1
-        browser, _, page = _page(system)
-        action, form = _press(page, SEPTEMBER, alex["application_id"])
+    with _invitation_sent(system) as (alex, browser, action, form):
         other = signed_in(system)
         theirs = _press(_page_of(other, system), SEPTEMBER, alex["application_id"])[1]["press"]
         real = form["press"]

@@ -7,14 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-# The fixture ``cohort`` (Ada and Bo booked and paid) is test_register's.
-from tests.integration.test_register import (
+from tests.support.register_cohort import (
     COURSE,
     FOLLOW_UP_AFTER,
     REGISTER,
-    _after_the_course,
-    _book,
-    _definition,
+    after_the_course,
+    booked_on_it,
+    register_cohort_file,
 )
 from tests.support.system import System
 
@@ -26,7 +25,7 @@ def _put(system: System, definition: dict[str, Any]) -> None:
 
 def _closed(system: System, ada: dict[str, Any], bo: dict[str, Any]) -> None:
     """Ada attends two of the three sessions and completes; Bo attends none."""
-    _after_the_course(system)
+    after_the_course(system)
     keys = [s["key"] for s in system.admin("GET", REGISTER).json()["sessions"]]
     for application, mark in ((ada, "attended"), (bo, "absent")):
         for key in keys[:2]:
@@ -48,15 +47,15 @@ def test_a_follow_up_taken_out_and_listed_again_reaches_the_completer_alone(
     system: System,
 ) -> None:
     first = datetime.now(UTC).date() + timedelta(days=10)
-    _put(system, _definition(first))
-    ada = _book(system, "Ada Lovelace", "ada@example.org")
-    bo = _book(system, "Bo Absent", "bo@example.org")
+    _put(system, register_cohort_file(first))
+    ada = booked_on_it(system, "Ada Lovelace", "ada@example.org")
+    bo = booked_on_it(system, "Bo Absent", "bo@example.org")
     _closed(system, ada, bo)
-    listed = _definition(first)
+    listed = register_cohort_file(first)
     dropped = {**listed, "sessions": listed["sessions"][:3]}
     _put(system, dropped)
     system.deliver_emails()
-    again = _definition(first)
+    again = register_cohort_file(first)
     again["sessions"][3]["date"] = (first + timedelta(days=FOLLOW_UP_AFTER + 3)).isoformat()
     _put(system, again)
     sent = system.deliver_emails()

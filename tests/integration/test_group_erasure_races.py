@@ -14,7 +14,6 @@ from booking.adapters.dynamodb.schema import group_person_key
 from booking.domain.application import ERASED_EMAIL
 from booking.domain.errors import DependencyUnavailable
 from booking.services.people import NOTHING_HELD
-from tests.integration.test_group_money import stripe_moved
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -26,6 +25,7 @@ from tests.support.groups import (
     substitute,
 )
 from tests.support.invoiced import ACCOUNTS
+from tests.support.stripe_events import stripe_moved
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_money import stripe_moved, totals
 from tests.support.console import signed_in
 from tests.support.groups import (
     OTHERS,
@@ -26,6 +25,7 @@ from tests.support.groups import (
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.stripe_client import requests_to
+from tests.support.stripe_events import stripe_moved
 from tests.support.system import STRIPE_KEY, Reply, System
 
 MANAGER = ["florence@example.org"]
@@ -81,7 +81,7 @@ def test_voiding_frees_the_seats_offers_them_to_the_waiting_list_and_records_wha
     assert _invoice_at_stripe(system, group)["status"] == "void"
     # Money: nothing taken, nothing owed, as Stripe holds it.
     assert stripe_moved(system, group["group_id"]) == (0, 0)
-    money = totals(system, INVOICED)
+    money = system.totals(INVOICED)
     assert (money["paid"], money["refunded"], money["invoiced_unpaid"]) == (0, 0, 0)
     assert money["group_places"] == 0
     [told] = _what_the_manager_was_told(system)

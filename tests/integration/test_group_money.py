@@ -10,11 +10,9 @@ import io
 import json
 import re
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
-from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import (
     COLLEAGUES,
@@ -29,25 +27,11 @@ from tests.support.groups import (
 from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+from tests.support.stripe_events import stripe_moved
+from tests.support.system import COURSE_ID, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
 PAID_BY_GROUP = f"Paid by the group booking ({ORGANISATION})"
-
-
-def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
-    """What the stand-in captured and refunded for these applications and groups."""
-    moved = system.standin.money_moved()
-    return (
-        sum(moved.get(payer, (0, 0))[0] for payer in payers),
-        sum(moved.get(payer, (0, 0))[1] for payer in payers),
-    )
-
-
-def totals(system: System, course: str) -> dict[str, Any]:
-    reply = system.admin("GET", f"/courses/{course}/totals")
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
 
 
 def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_moved_it(
@@ -73,7 +57,7 @@ def test_a_card_group_with_a_place_given_up_is_in_the_course_money_as_stripe_mov
         group["group_id"],
     )
     assert (taken, back) == (80000, 20000)  # the single place and the group's three; one back
-    money = totals(system, COURSE_ID)
+    money = system.totals(COURSE_ID)
     assert (money["paid"], money["refunded"], money["net"]) == (taken, back, taken - back)
     assert money["group_places"] == 2  # the place given up is no longer booked
     assert money["confirmed"] == 2  # the single booking and the colleague who applied
@@ -121,7 +105,7 @@ def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     assert booked.status == 201, booked.body
     group = booked.json()
 
-    money = totals(system, INVOICED)
+    money = system.totals(INVOICED)
     assert (money["invoiced_unpaid"], money["paid"], money["refunded"]) == (60000, 0, 0)
     assert (money["group_places"], money["price"], money["due"]) == (3, 60000, 60000)
     said = browser.words(f"/console/courses/{INVOICED}/money")
@@ -131,7 +115,7 @@ def test_an_unpaid_group_invoice_is_invoiced_and_unpaid_until_it_is_paid(
     )
 
     pay_invoice(system, group)
-    money = totals(system, INVOICED)
+    money = system.totals(INVOICED)
     assert (money["invoiced_unpaid"], money["paid"]) == (0, 60000)
     assert (money["paid"], money["refunded"]) == stripe_moved(system, group["group_id"])
 
@@ -145,7 +129,7 @@ def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
     x = book(system, course=COURSE_ID).json()
     caused = events_held(system, lambda: system.pay(x["pay_url"]))
     [body] = [b for b, _ in caused if b"checkout.session.completed" in b]
-    delivered = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    delivered = system.signed_webhook(body)
     assert delivered.status == 200, delivered.body
     assert manager_view(system, x)["status"] == "paid"
     y = book(system, course=COURSE_ID, colleagues=OTHERS).json()
@@ -158,7 +142,7 @@ def test_a_signed_event_with_another_groups_payment_neither_pays_nor_refunds(
     if amount == "its_own_total":
         event["data"]["object"]["amount_total"] = y["total"]["amount"]
     forged = json.dumps(event).encode()
-    reply = system.webhook(forged, {"stripe-signature": _signature(forged, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(forged)
     assert reply.status == 200, reply.body  # acknowledged, and believed for nobody
     assert manager_view(system, y)["status"] == "awaiting_payment"
     assert manager_view(system, x)["status"] == "paid"

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import sent
 from tests.integration.test_refunds_pending import _settled_at_stripe
 from tests.support.cli import connect
 from tests.support.console import signed_in
 from tests.support.groups import give_up, paid_card_group
+from tests.support.stripe_events import sent
 from tests.support.system import COURSE_ID, System
 
 FAILED = "Refund failed at Stripe: £200.00 is still to give back to the employer by hand"

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booking.domain.group_endings import GroupEnding
-from tests.integration.test_booking_flow import _signature
 from tests.support.exploration import seeded
 from tests.support.groups import (
     COLLEAGUES,
@@ -28,7 +27,7 @@ from tests.support.groups import (
     paid_card_group,
 )
 from tests.support.held_events import events_held
-from tests.support.system import COURSE_ID, WEBHOOK_SECRET, System
+from tests.support.system import COURSE_ID, System
 
 MANAGER = "florence@example.org"
 
@@ -53,7 +52,7 @@ def _signed_again(system: System, event: dict[str, Any], kind: str, suffix: str)
     copy["id"] = f"{event['id']}_{suffix}"
     copy["type"] = kind
     body = json.dumps(copy).encode()
-    return system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    return system.signed_webhook(body)
 
 
 def _state(system: System, group: dict[str, Any]) -> tuple[Any, ...]:

@@ -74,7 +74,7 @@ def test_a_card_group_refunded_in_full_at_stripe_ends_its_unused_places(system: 
             },
         )
     ]
-    money = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
+    money = system.totals(COURSE_ID)
     assert (money["paid"], money["refunded"], money["group_places"]) == (60000, 60000, 1)
     sent = system.deliver_emails()
     to_manager = [m for m in sent if "florence@example.org" in m.to]
@@ -112,7 +112,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     stored = system.stored_group(group)
     assert (stored.amount_refunded, stored.ended_because, stored.places_kept) == (20000, None, 3)
     assert [kind for kind, _ in _anomalies(system)] == ["group_refunded_in_part_at_stripe"]
-    money = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    money = system.totals(INVOICED)
     assert (money["paid"], money["refunded"]) == (60000, 20000)
     assert "£200.00 of its payment refunded at Stripe" in str(
         system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()
@@ -130,7 +130,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     stored = system.stored_group(group)
     assert (stored.amount_refunded, stored.ended_because) == (60000, "refunded_at_stripe")
     assert stored.places_kept == 0
-    money = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    money = system.totals(INVOICED)
     assert (money["paid"], money["refunded"], money["group_places"]) == (60000, 60000, 0)
     ended = [m for m in system.deliver_emails() if m.subject.startswith("The payment was refunded")]
     # The manager's and the billing contact's, each to them alone (retest11 G5).

@@ -17,7 +17,7 @@ from booking.services.lifecycle import sweep
 from booking.services.offer_declines import decline_offer
 from tests.support.applications import invoice_id_of, session_id_of
 from tests.support.groups import when_stripe_is_asked
-from tests.support.invoiced import ACCOUNTS, BILLING, debit_begun
+from tests.support.invoiced import ACCOUNTS, BILLING, debit_begun, stopped_after_the_void
 from tests.support.system import System
 
 COURSE = "small-invoiced"
@@ -59,14 +59,8 @@ def test_an_invoiced_offer_is_turned_down_its_invoice_voided_first(system: Syste
 
     reply = _decline(system, first)
 
-    assert reply.status == 200, reply.body
+    _declined_and_offered_on(system, first, second, reply)
     assert (reply.json()["status"], reply.json()["already_declined"]) == ("expired", False)
-    assert system.stripe_invoice(invoice_id_of(first))["status"] == "void"
-    stored = system.stored(first)
-    assert (stored.status_reason, stored.seat_held) == ("offer_declined", False)
-    assert stored.invoice is not None
-    assert (stored.invoice.status, stored.invoice.voiding) == ("void", None)
-    assert system.status_of(second)["status"] == "offered"  # at once, no sweep run
     emails = system.deliver_emails()
     [accounts] = [e for e in emails if ACCOUNTS in e.to]
     [person] = [e for e in emails if "first@example.org" in e.to]
@@ -105,18 +99,11 @@ def test_a_decline_stopped_after_its_void_is_completed_by_the_sweep(
     completes the decline (the place on to the next in line), as it completes an organiser's
     act left half done."""
     first, second = _offered_then_invoiced(system)
-    repository = system.ports.repository
-    real_save = repository.save
-
-    def stopped(new: Any, previous: Any, **options: Any) -> Any:
-        if new.invoice is not None and new.invoice.voiding is None and previous.invoice.voiding:
-            raise TimeoutError("the function ran out of time")
-        return real_save(new, previous, **options)
-
-    monkeypatch.setattr(repository, "save", stopped)
-    with pytest.raises(TimeoutError):
-        decline_offer(system.ports, first["application_id"], first["token"])
-    monkeypatch.undo()
+    stopped_after_the_void(
+        system,
+        monkeypatch,
+        lambda: decline_offer(system.ports, first["application_id"], first["token"]),
+    )
     assert system.stripe_invoice(invoice_id_of(first))["status"] == "void"
     assert system.stored(first).status.value == "awaiting_invoice_payment"
 

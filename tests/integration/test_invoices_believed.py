@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import last_event, sent
 from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, pay_invoice
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
+from tests.support.stripe_events import last_event, sent
 from tests.support.system import System, application_body
 
 

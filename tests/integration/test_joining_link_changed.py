@@ -14,7 +14,7 @@ from typing import Any
 from icalendar import Calendar
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import ADA, BOB, Cohorts
+from tests.support.cohorts import ADA, BOB, Cohorts
 from tests.support.console import signed_in, stored_course_fields
 from tests.support.system import System
 

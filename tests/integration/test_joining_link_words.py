@@ -17,7 +17,7 @@ from tests.integration.test_joining_link_changed import (
     _summer_confirmation,
     _with_follow_up,
 )
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 SPRING_LINK = "https://example.org/join/spring"

@@ -10,10 +10,9 @@ import time_machine
 
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
-from tests.integration.test_booking_flow import _signature
 from tests.support.applications import session_id_of
 from tests.support.stripe_client import requests_to
-from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 
 def _course_definition(system: System, **overrides: Any) -> dict[str, Any]:
@@ -110,7 +109,7 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     system.lose_webhooks = False
     # ...an out-of-order expiry releases the hold, and someone else takes the seat.
     body = _expired_twin(completed)
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200
     taker = system.apply(course_id="small", email="taker@example.org").json()
     assert taker["status"] == "awaiting_payment"
@@ -132,7 +131,7 @@ def test_late_payment_takes_a_seat_that_is_still_free(system: System) -> None:
     completed = system.standin.events()[0]
     system.lose_webhooks = False
     body = _expired_twin(completed)
-    system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    system.signed_webhook(body)
     assert system.course()["places_left"] == 20
     system.stripe_local("POST", f"/events/{completed['id']}/resend")
     assert system.status_of(late)["status"] == "confirmed"
@@ -310,9 +309,7 @@ def test_a_pending_refund_does_not_end_the_booking(system: System) -> None:
         },
     }
     body = json.dumps(pending).encode()
-    assert (
-        system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status == 200
-    )
+    assert system.signed_webhook(body).status == 200
     assert system.status_of(application)["status"] == "confirmed"
     assert system.course()["places_left"] == 19
 

@@ -5,7 +5,6 @@ writes answers, list a table in moto's order and match each request once."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -28,15 +27,9 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.sqs.responses import SQSResponse
 
-from infra.local.aws import REGION, provision
+from infra.local.aws import REGION
 from tests.support.moto_table import moto_table
 from tests.support.system import System
-
-
-@pytest.fixture
-def table() -> Iterator[str]:
-    with mock_aws():
-        yield provision().table_name
 
 
 def _puts(table: str, prefix: str, count: int, *, refused: bool = False) -> list[dict[str, Any]]:

@@ -6,22 +6,14 @@ quiet for good (every e2e test after the fuzzers waited for email that never cam
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from infra.local.aws import REGION, provision
+from infra.local.aws import REGION
 from infra.local.relay import StreamRelay
-
-
-@pytest.fixture
-def table() -> Iterator[str]:
-    with mock_aws():
-        yield provision().table_name
 
 
 def _put(client: Any, table: str, pk: str) -> None:

@@ -66,15 +66,14 @@ def test_a_code_that_would_leave_too_little_after_a_price_change_is_refused(
 def test_a_bursary_that_would_leave_too_little_is_refused(system: System) -> None:
     application = system.apply().json()
     price = system.course()["price"]["amount"]
-    path = f"/applications/{application['application_id']}/bursary"
-    reply = system.admin("POST", path, json_body={"amount": price - 2})
+    reply = system.grant_bursary(application, price - 2)
     assert reply.status == 422, reply.body
     assert reply.json()["error"]["fields"] == {"amount": TOO_LITTLE}
     kept = ports().repository.get_application(application["application_id"])
     assert kept is not None
     assert kept.bursary == 0
-    assert system.admin("POST", path, json_body={"amount": price - 30}).status == 200
-    assert system.admin("POST", path, json_body={"amount": price}).status == 200
+    assert system.grant_bursary(application, price - 30).status == 200
+    assert system.grant_bursary(application, price).status == 200
 
 
 def test_the_console_says_the_same_beside_a_bursary_and_a_price(system: System) -> None:

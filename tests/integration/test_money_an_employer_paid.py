@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import Cohorts
 from tests.support.applications import invoice_id_of
+from tests.support.cohorts import Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import MANAGER, a_place_given_up, substitute
 from tests.support.invoiced import ACCOUNTS, BILLING, applied_by_invoice, invoiced_cohort

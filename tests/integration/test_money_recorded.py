@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from booking.domain.timeline import EntryKind
-from tests.integration.test_booking_flow import _signature
 from tests.integration.test_one_path_for_money import (
     apply,
     invoiced,  # noqa: F401  (the fixture)
@@ -19,7 +18,7 @@ from tests.integration.test_one_path_for_money import (
 from tests.support.applications import invoice_id_of
 from tests.support.held_events import paid_after_its_read
 from tests.support.invoiced import BILLING, INVOICED
-from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, Reply, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, Reply, System
 
 
 def _deliver_held(system: System) -> None:
@@ -32,7 +31,7 @@ def _deliver_held(system: System) -> None:
 def _money_said(system: System, course_id: str, application_id: str) -> dict[str, Any]:
     """What every organiser's view says of one application's money."""
     row = roster_row(system, course_id, application_id)
-    totals = system.admin("GET", f"/courses/{course_id}/totals").json()
+    totals = system.totals(course_id)
     [exported] = [
         a
         for a in system.admin("GET", f"/people/{row['email']}").json()["applications"]
@@ -110,9 +109,7 @@ def test_a_second_payment_for_an_earlier_session_is_recorded_with_its_refund(
         "data": {"object": session | {"status": "expired"}},
     }
     body = json.dumps(event).encode()
-    assert (
-        system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)}).status == 200
-    )
+    assert system.signed_webhook(body).status == 200
     token = first["token"]
     again = system.api("POST", f"/applications/{app_id}/checkout?token={token}")
     assert again.status == 201, again.body
@@ -167,7 +164,7 @@ def test_a_payment_only_an_event_claims_is_shown_as_nothing_taken(system: System
         },
     }
     body = json.dumps(event).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200, reply.body
     row = roster_row(system, COURSE_ID, application["application_id"])
     assert (row["status"], row["amount_paid"], row["amount_refunded"]) == ("awaiting_payment", 0, 0)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.integration.test_believed_payments import paid
 from tests.integration.test_refund_failed_once import _failed
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
+from tests.support.stripe_events import paid
 from tests.support.system import COURSE_ID, System
 
 OWED = "Of which refunds failed at Stripe, still to give back by hand"
@@ -22,7 +22,7 @@ def test_the_totals_say_what_failed_refunds_still_owe_back(
 ) -> None:
     _failed(system)
     paid(system, "still-booked@example.org")
-    totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
+    totals = system.totals(COURSE_ID)
     assert (totals["paid"], totals["net"], totals["refunds_failed"]) == (40000, 40000, 20000)
     status, said = run("totals", COURSE_ID)
     assert status == 0, said
@@ -38,7 +38,7 @@ def test_nothing_is_said_owed_when_no_refund_failed(
     system: System, run: Callable[..., tuple[int, str]]
 ) -> None:
     paid(system, "still-booked@example.org")
-    assert system.admin("GET", f"/courses/{COURSE_ID}/totals").json()["refunds_failed"] == 0
+    assert system.totals(COURSE_ID)["refunds_failed"] == 0
     status, said = run("totals", COURSE_ID)
     assert status == 0, said
     assert "Net (paid in less refunded): £200.00" in said

@@ -4,7 +4,7 @@ back; "everything you paid stays with it" is not said beside a refund of all of 
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
+from tests.support.cohorts import ADA, Cohorts, calendars_of, uids_of
 from tests.support.system import System
 
 
@@ -75,8 +75,8 @@ def test_a_move_settled_then_moved_back_is_told_both_ways(system: System) -> Non
     assert len(moved) == 1, [m.subject for m in moved]
     text = " ".join(moved[0].text.split())
     assert f"from {_name(cohorts, 4)} to {_name(cohorts, 0)}" in text
-    files = _calendars(moved[0])
-    assert not _uids(files["invite.ics"]) & _uids(files["cancel.ics"])
+    files = calendars_of(moved[0])
+    assert not uids_of(files["invite.ics"]) & uids_of(files["cancel.ics"])
     assert _copies(sent) == [
         ("facilitator-spring@example.org", "Booking moved to your cohort"),
         ("facilitator-summer@example.org", "Booking moved away from your cohort"),

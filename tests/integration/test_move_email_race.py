@@ -16,14 +16,8 @@ import pytest
 
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from tests.integration.test_refund_moment import (
-    _calendars,
-    _cancelled_uids,
-    _move_asked,
-    _paid_then_refunded,
-    _uids,
-)
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.integration.test_refund_moment import _cancelled_uids, _move_asked, _paid_then_refunded
+from tests.support.cohorts import ADA, Cohorts, calendars_of, uids_of
 from tests.support.held_events import deliver, held
 from tests.support.system import System
 
@@ -116,7 +110,7 @@ def test_a_move_told_while_the_refund_was_being_decided_stands(
     assert ended in sent[len(told) :]
     assert len([m for m in to_ada if "refunded" in m.subject]) == 2
     # Its cancel.ics takes out the sessions the move's email put in: winter's.
-    winter = _uids(_calendars(moved)["invite.ics"])
+    winter = uids_of(calendars_of(moved)["invite.ics"])
     assert winter
     assert all(uid.startswith("move-winter-") for uid in winter)
-    assert _cancelled_uids(_calendars(ended)["cancel.ics"]) == winter
+    assert _cancelled_uids(calendars_of(ended)["cancel.ics"]) == winter

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from booking.domain.emails import OutgoingEmail
-from tests.integration.test_transfers import _calendars, delivered_and_checked
+from tests.support.cohorts import calendars_of, delivered_and_checked
 from tests.support.courses import weekly_sessions
 from tests.support.mail_checks import Seen
 from tests.support.system import System
@@ -117,7 +117,7 @@ def _follow_up_uids(uids: set[str]) -> dict[str, str]:
 
 def _in(message: OutgoingEmail, filename: str) -> dict[str, Any]:
     """The events of the message's calendar file ``filename``, by UID."""
-    return _events(_calendars(message)[filename])
+    return _events(calendars_of(message)[filename])
 
 
 def _confirmed(system: System, email: str) -> dict[str, Any]:

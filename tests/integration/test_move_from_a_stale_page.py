@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts
+from tests.support.cohorts import ADA, BOB, Cohorts
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System

@@ -5,7 +5,7 @@ cohort's waiting list was offered the place), in the words a course save uses fo
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts
+from tests.support.cohorts import ADA, BOB, Cohorts
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System

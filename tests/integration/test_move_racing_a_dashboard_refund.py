@@ -7,7 +7,7 @@ organiser is answered in words that say so, never a bare "refunded already"."""
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 

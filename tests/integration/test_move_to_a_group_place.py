@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from booking.services import one_place_each, transfers
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import book, pay_invoice
 from tests.support.invoiced import BILLING

@@ -11,8 +11,8 @@ from typing import Any
 
 from icalendar import Calendar
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
-from tests.integration.test_waiting_moves import _day_words, _wait
+from tests.support.cohorts import ADA, BOB, Cohorts, calendars_of
+from tests.support.page_text import day_as_emailed
 from tests.support.system import System
 
 
@@ -27,7 +27,7 @@ def test_the_has_not_moved_email_names_the_cohort_and_says_nothing_was_charged(
 
     assert withdrawn.status == 200, withdrawn.body
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
-    winter = _day_words(system.course("move-winter")["sessions"][0]["start"][:10])
+    winter = day_as_emailed(system.course("move-winter")["sessions"][0]["start"][:10])
     assert f"We have withdrawn the move of your place to Moving Leadership, from {winter}" in (
         told.text
     )
@@ -44,7 +44,7 @@ def test_a_moved_bookings_cancel_ics_carries_the_old_cohorts_calendar_name(
     assert cohorts.move(ada, "move-summer").status == 200
 
     [moved] = [m for m in cohorts.emails() if m.to == [ADA]]
-    calendars = _calendars(moved)
+    calendars = calendars_of(moved)
     assert _name(calendars["cancel.ics"]) == "Moving Leadership"
     assert _name(calendars["invite.ics"]) == "Summer Leadership"
 
@@ -80,7 +80,7 @@ def test_the_cli_application_says_a_move_that_waits(
 ) -> None:
     cohorts.book("move-full", BOB)
     ada = cohorts.book("move-spring", ADA)
-    _wait(cohorts, ada["application_id"])
+    cohorts.waits(ada["application_id"])
 
     code, said = run("application", ada["reference"])
 

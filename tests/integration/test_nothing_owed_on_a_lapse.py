@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 
 from tests.support.applications import session_id_of
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
+from tests.support.offers import seat_offered
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -37,28 +37,6 @@ def _owed(system: System, application: dict[str, Any]) -> dict[str, int]:
         "record": system.admin("GET", f"/applications/{app_id}").json()["left_to_pay"],
         "csv": int(csv_row["Left to pay"].removeprefix("£").replace(".", "")),
     }
-
-
-def seat_offered(system: System) -> dict[str, Any]:
-    """The small course's one seat offered to first@example.org, waiting behind a holder whose
-    checkout then expired: their application's answer."""
-    system.small_course()
-    holder = system.apply(course_id="small").json()
-    first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    return first
-
-
-def seat_offered_at(system: System, moment: datetime) -> dict[str, Any]:
-    """As :func:`seat_offered` on the small course already loaded, the clock frozen: both
-    applied a minute before ``moment``, the holder's checkout expired at ``moment`` (the seat
-    offered if it may be then); first@example.org's application's answer."""
-    with time_machine.travel(moment - timedelta(minutes=1), tick=False):
-        holder = system.apply(course_id="small").json()
-        first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
-    with time_machine.travel(moment, tick=False):
-        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    return first
 
 
 def test_a_lapsed_offer_owes_nothing_in_every_view(

@@ -14,9 +14,9 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered_at
 from tests.support.applications import session_id_of
 from tests.support.groups import COLLEAGUES, book
+from tests.support.offers import seat_offered_at
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 

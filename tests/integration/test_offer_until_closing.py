@@ -17,6 +17,7 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import LEAST_TIME_TO_ACT
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
+from tests.support.closing import small_course_moved, starting, subjects_by_address, two_waiting
 from tests.support.system import System
 
 NEXT_PERSON = "next person"
@@ -198,49 +199,13 @@ def test_an_approval_with_nothing_to_pay_books_the_place_after_closing(system: S
         assert system.status_of(pending)["status"] == "confirmed"
 
 
-def _full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
-    """The one place booked and paid two days before ``start``; two people wait for it."""
-    with time_machine.travel(start - timedelta(days=2), tick=False):
-        holder = system.apply(course_id="small").json()
-        assert system.pay(holder["checkout_url"]).status in (200, 303)
-        first = system.apply(course_id="small", email="first@example.org").json()
-    with time_machine.travel(start - timedelta(days=2) + timedelta(seconds=1), tick=False):
-        second = system.apply(course_id="small", email="second@example.org").json()
-        assert system.status_of(second)["status"] == "waitlisted"
-        system.deliver_emails()
-    return first, second
-
-
-def _two_waiting(system: System) -> tuple[datetime, datetime, Any, Any]:
-    """The small course, its one place paid and two people waiting for it
-    (:func:`_full_with_two_waiting`): its start, its closing, and the two waiting."""
-    start = system.small_course()
-    first, second = _full_with_two_waiting(system, start)
-    return start, start - CHECKOUT_HOLD, first, second
-
-
-def _moved(system: System, start: datetime, days: int) -> dict[str, Any]:
-    """The small course with its one session ``days`` after ``start``'s day, 15:00 to 17:00."""
-    later = start + timedelta(days=days)
-    return system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-        sessions=[{"date": later.date().isoformat(), "start_time": "15:00", "end_time": "17:00"}],
-    )
-
-
 def _closing_news(system: System) -> dict[str, int]:
-    told: dict[str, int] = {}
-    for message in system.deliver_emails():
-        if message.subject.startswith("Applications have closed"):
-            for address in message.to:
-                told[address] = told.get(address, 0) + 1
-    return told
+    """How many emails delivered now told each address that applications have closed."""
+    return starting(subjects_by_address(system), "Applications have closed")
 
 
 def test_the_waiting_list_is_told_once_when_applications_close(system: System) -> None:
-    _, closes, first, second = _two_waiting(system)
+    _, closes, first, second = two_waiting(system)
     before = closes - timedelta(minutes=1)
     with time_machine.travel(before, tick=False):
         assert sweep(system.ports, before).waits_ended == 0
@@ -271,7 +236,7 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
     """Two runs that read the same applications before either saved: one saves its email, the
     other's write is refused (the version moved); and a job queued again is the same job."""
 
-    _, closes, first, _ = _two_waiting(system)
+    _, closes, first, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         system.closing_marked_twice_from_one_read(first, "small", closes)
         assert sweep(system.ports, closes).waits_ended == 1  # the other person only
@@ -281,7 +246,7 @@ def test_a_waiting_list_queued_twice_is_still_told_once(system: System) -> None:
 def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) -> None:
     """Told from its closing until it begins; a run after that (the sweep down for the whole
     half hour, or a list waiting on a course long over) sends nobody news months old."""
-    start, _, _, _ = _two_waiting(system)
+    start, _, _, _ = two_waiting(system)
     after = start + timedelta(minutes=1)
     with time_machine.travel(after, tick=False):
         assert sweep(system.ports, after).waits_ended == 0
@@ -291,11 +256,11 @@ def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) 
 def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: System) -> None:
     """Told at its closing; the course's dates then move a week later, so applications open
     again and the list with them: those waiting are told again at the new closing (review17 L3)."""
-    start, closes, first, _ = _two_waiting(system)
+    start, closes, first, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert _closing_news(system) == {"first@example.org": 1, "second@example.org": 1}
-    moved = _moved(system, start, 7)
+    moved = small_course_moved(system, start, 7)
     after_closing = closes + timedelta(minutes=5)
     with time_machine.travel(after_closing, tick=False):
         assert system.admin("PUT", "/courses/small", json_body=moved).status == 200
@@ -314,7 +279,7 @@ def test_each_course_logs_how_many_of_its_own_list_were_told(
 ) -> None:
     """Two courses closing at once, two waiting on each: each course's line counts its own
     list, not a running total (review17 L2)."""
-    start, closes, _, _ = _two_waiting(system)
+    start, closes, _, _ = two_waiting(system)
     definition = system.one_session_file(
         programme="compassionate-leadership", facilitators=["facilitator@example.org"]
     )

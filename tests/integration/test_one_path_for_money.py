@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_booking_flow import _signature
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
-from tests.support.system import COURSE_ID, STRIPE_KEY, WEBHOOK_SECRET, System
+from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 
 @pytest.fixture
@@ -114,7 +113,7 @@ def test_an_invoice_event_naming_another_application_changes_nothing_of_anyones(
     event["id"] = "evt_crossed"
     event["data"]["object"]["metadata"]["application_id"] = b["application_id"]
     body = json.dumps(event).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200, reply.body
     refunds = [
         e for e in system.standin.events() if e["type"].startswith(("charge.refund", "refund."))
@@ -147,7 +146,7 @@ def test_a_checkout_event_naming_another_application_changes_nothing_of_anyones(
     event["data"]["object"]["client_reference_id"] = b["application_id"]
     event["data"]["object"]["metadata"]["application_id"] = b["application_id"]
     body = json.dumps(event).encode()
-    reply = system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(body)
     assert reply.status == 200, reply.body
     assert system.standin.money_taken() == {a["application_id"]: 20000}  # nothing given back
     row_a = roster_row(system, COURSE_ID, a["application_id"])

@@ -14,9 +14,9 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services import console
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
 from tests.support.applications import session_id_of
 from tests.support.console import ConsoleBrowser, signed_in
+from tests.support.offers import seat_offered
 from tests.support.page_text import text_of
 from tests.support.system import System
 

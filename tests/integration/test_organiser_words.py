@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.test_register import COURSE, _book, _definition
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.invoiced import applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
+from tests.support.register_cohort import COURSE, booked_on_it, register_cohort_file
 from tests.support.system import COURSE_ID, System
 
 
@@ -39,8 +39,8 @@ def test_an_open_invoice_is_not_paid_yet(system: System, browser: ConsoleBrowser
 
 
 def test_an_undecided_completion_is_not_decided_yet(system: System) -> None:
-    system.put_course(COURSE, _definition(datetime.now(UTC).date() + timedelta(days=10)))
-    _book(system, "Bo Booked", "bo@example.org")
+    system.put_course(COURSE, register_cohort_file(datetime.now(UTC).date() + timedelta(days=10)))
+    booked_on_it(system, "Bo Booked", "bo@example.org")
     words = signed_in(system).words(f"/console/courses/{COURSE}/register")
     assert "Not decided yet" in words
 

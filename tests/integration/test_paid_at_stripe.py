@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import (
+from tests.integration.test_payments_believed import _session_at_stripe
+from tests.support.groups import pay_link_id
+from tests.support.stripe_events import (
     applied,
     last_event,
     sent,
     session_of,
     shown,
 )
-from tests.integration.test_payments_believed import _session_at_stripe
-from tests.support.groups import pay_link_id
 from tests.support.system import COURSE_ID, System
 
 

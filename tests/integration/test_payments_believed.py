@@ -13,9 +13,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.integration.test_booking_flow import _signature
 from tests.support.held_events import events_held
-from tests.support.system import STRIPE_KEY, WEBHOOK_SECRET, System
+from tests.support.system import STRIPE_KEY, System
 
 STRIPE_AUTH = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
 
@@ -55,7 +54,7 @@ def _signed_payment_of_our_own_session(system: System, **changes: Any) -> dict[s
     event = json.loads(body)
     event["data"]["object"].update(changes)
     forged = json.dumps(event).encode()
-    reply = system.webhook(forged, {"stripe-signature": _signature(forged, WEBHOOK_SECRET)})
+    reply = system.signed_webhook(forged)
     assert reply.status == 200, reply.body  # acknowledged: Stripe must not retry it forever
     return application
 

@@ -15,9 +15,9 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import LEAST_TIME_TO_ACT
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered, seat_offered_at
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
+from tests.support.offers import seat_offered, seat_offered_at
 from tests.support.page_text import text_of
 from tests.support.system import System
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import System

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import paid, sent, shown
 from tests.integration.test_refunds_pending import (
     _anomalies,
     _cancelled_with_a_pending_refund,
@@ -21,6 +20,7 @@ from tests.integration.test_refunds_pending import (
 )
 from tests.support.cli import connect
 from tests.support.console import signed_in
+from tests.support.stripe_events import paid, sent, shown
 from tests.support.system import COURSE_ID, System
 
 

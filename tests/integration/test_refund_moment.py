@@ -13,10 +13,10 @@ import pytest
 from icalendar import Calendar
 
 from tests.integration.test_dearer_moves import _ask, _session
-from tests.integration.test_transfers import ADA, Cohorts, _calendars, _uids
-from tests.integration.test_waiting_moves import _day_words
+from tests.support.cohorts import ADA, Cohorts, calendars_of, uids_of
 from tests.support.console import signed_in
 from tests.support.held_events import Delivery, deliver, held, held_at
+from tests.support.page_text import day_as_emailed
 from tests.support.system import System
 
 
@@ -91,9 +91,9 @@ def _move_asked(system: System, cohorts: Cohorts) -> _MoveAsked:
     booked = system.booked("move-spring", email=ADA)
     payment = system.checkout_session(booked["checkout_url"])["payment_intent"]
     [confirmation] = [
-        m for m in cohorts.emails() if m.to == [ADA] and "invite.ics" in _calendars(m)
+        m for m in cohorts.emails() if m.to == [ADA] and "invite.ics" in calendars_of(m)
     ]
-    invited = _uids(_calendars(confirmation)["invite.ics"])
+    invited = uids_of(calendars_of(confirmation)["invite.ics"])
     pending = _ask(cohorts, booked["application_id"])["pending_move"]
     cohorts.emails()
     system.clock_offset += timedelta(minutes=1)
@@ -113,7 +113,7 @@ def _paid_then_refunded(system: System, asked: _MoveAsked) -> list[list[Delivery
 
 def _cancelled_uids(calendar: Calendar) -> set[str]:
     assert str(calendar["method"]) == "CANCEL"
-    return _uids(calendar)
+    return uids_of(calendar)
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
     assert (len(moved), len(copies)) == ((1, 2) if told_first else (0, 0)), [
         m.subject for m in sent
     ]
-    last_invite = _uids(_calendars(moved[0])["invite.ics"]) if told_first else spring_uids
+    last_invite = uids_of(calendars_of(moved[0])["invite.ics"]) if told_first else spring_uids
     cohort = "move-winter-" if told_first else "move-spring-"
     assert last_invite
     assert all(uid.startswith(cohort) for uid in last_invite), last_invite
@@ -187,14 +187,14 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
     [ended] = [m for m in refunds if "cancelled, and your payment refunded in full" in m.text]
     [late] = [m for m in refunds if m is not ended]
     # The cancellation takes out exactly what the person was last sent.
-    assert _cancelled_uids(_calendars(ended)["cancel.ics"]) == last_invite
+    assert _cancelled_uids(calendars_of(ended)["cancel.ics"]) == last_invite
     assert "(£200.00)" in ended.text
     # The difference's message is true of a cancelled booking, and says nothing of the move.
     assert "We have refunded your payment for Moving Leadership (£50.00)." in late.text
     assert "Your booking has been cancelled" in late.text
     for false in ("as it was", "had ended", "refunded earlier"):
         assert false not in late.text, late.text
-    assert not _calendars(late)
+    assert not calendars_of(late)
 
 
 def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhere(
@@ -233,5 +233,5 @@ def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhe
     assert "undone (refunded at Stripe before it was paid)" in console
     assert not [m for m in sent if "moved" in m.subject.lower()]
     [ended] = [m for m in sent if "cancelled, and your payment refunded in full" in m.text]
-    assert _day_words(spring_day) in ended.text
-    assert _day_words(winter_day) not in ended.text
+    assert day_as_emailed(spring_day) in ended.text
+    assert day_as_emailed(winter_day) not in ended.text

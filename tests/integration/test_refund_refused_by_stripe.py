@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from booking.domain.groups import GroupBooking
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, MANAGER, give_up, manager_view, paid_card_group
 from tests.support.page_text import text_of

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import last_event, paid, sent, shown
-from tests.integration.test_booking_flow import _signature
 from tests.support.groups import paid_by_card
 from tests.support.held_events import events_held
+from tests.support.stripe_events import last_event, paid, sent, shown
 from tests.support.system import WEBHOOK_SECRET, System
+from tests.support.webhook_signature import stripe_signature
 
 
 def _made_up(system: System, kind: str, payment_intent: str, **changes: Any) -> dict[str, Any]:
@@ -197,7 +197,7 @@ def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
     for event in (inflated, keyed):
         system.stripe_http.fail_next = [503]  # a read is made: Stripe down answers 503
         body = json.dumps(event).encode()
-        headers = {"stripe-signature": _signature(body, WEBHOOK_SECRET)}
+        headers = {"stripe-signature": stripe_signature(body, WEBHOOK_SECRET)}
         assert system.webhook(body, headers).status == 503
     system.stripe_http.fail_next = []
     with caplog.at_level(logging.ERROR):

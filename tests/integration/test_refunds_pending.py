@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_believed_payments import last_event, paid, sent, shown
+from tests.support.stripe_events import last_event, paid, sent, shown
 from tests.support.system import System
 
 

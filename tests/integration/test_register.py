@@ -4,11 +4,10 @@ email with its PDF, the download, the verification page, erasure."""
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -16,77 +15,33 @@ import pytest
 
 from tests.support.console import signed_in
 from tests.support.page_text import pdf_text, text_of
+from tests.support.register_cohort import (
+    COURSE,
+    REGISTER,
+    after_the_course,
+    booked_on_it,
+    pdf_got,
+    register_cohort_file,
+    register_read,
+    while_the_course_runs,
+)
 from tests.support.system import Reply, System
-
-COURSE = "register-cohort"
-REGISTER = f"/courses/{COURSE}/register"
-FOLLOW_UP_AFTER = 60  # days after the first session
-
-
-def _definition(first: date) -> dict[str, Any]:
-    days = [first + timedelta(days=7 * n) for n in range(3)]
-    return {
-        "programme": "register-programme",
-        "title": "Compassionate Leadership Training",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 10,
-        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
-        "enquiries_email": "enquiries@example.org",
-        "completion_min_sessions": 2,
-        "sessions": [
-            *(
-                {"date": day.isoformat(), "start_time": "10:00", "end_time": "12:30"}
-                for day in days
-            ),
-            {
-                "date": (first + timedelta(days=FOLLOW_UP_AFTER)).isoformat(),
-                "start_time": "10:00",
-                "end_time": "11:00",
-                "kind": "follow_up",
-            },
-        ],
-    }
-
-
-def _book(system: System, name: str, email: str) -> dict[str, Any]:
-    return system.booked(COURSE, name=name, email=email)
 
 
 @pytest.fixture
 def cohort(system: System) -> tuple[dict[str, Any], dict[str, Any]]:
     first = datetime.now(UTC).date() + timedelta(days=10)
-    system.put_course(COURSE, _definition(first))
-    ada = _book(system, "Zoë Ἀθηνᾶ Мария", "ada@example.org")
-    bo = _book(system, "Bo Absent", "bo@example.org")
+    system.put_course(COURSE, register_cohort_file(first))
+    ada = booked_on_it(system, "Zoë Ἀθηνᾶ Мария", "ada@example.org")
+    bo = booked_on_it(system, "Bo Absent", "bo@example.org")
     return ada, bo
-
-
-def _register(system: System) -> dict[str, Any]:
-    reply = system.admin("GET", REGISTER)
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
-
-
-def _after_the_course(system: System) -> None:
-    system.clock_offset += timedelta(days=40)
-
-
-def _while_the_course_runs(system: System) -> None:
-    system.clock_offset += timedelta(days=11)  # the first session held, the last to come
-
-
-def _pdf(system: System, path: str) -> tuple[int, bytes]:
-    answer = system.front.handle("GET", path, {}, b"", "198.51.100.7")
-    body = answer.get("body") or ""
-    content = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
-    return int(answer["statusCode"]), content
 
 
 def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     system: System, cohort: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
     ada, bo = cohort
-    kept = _register(system)
+    kept = register_read(system)
     first, second, third = (s["key"] for s in kept["sessions"])
     assert [r["name"] for r in kept["rows"]] == ["Bo Absent", "Zoë Ἀθηνᾶ Мария"]
     assert kept["can_close"] is False
@@ -100,7 +55,7 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     assert reply.status == 422, reply.body
     assert "until it begins" in reply.json()["error"]["fields"]["mark"]
 
-    _after_the_course(system)  # the organiser fills the register in once the sessions are held
+    after_the_course(system)  # the organiser fills the register in once the sessions are held
     # By reference, as an organiser reads it out; the mark comes back on the booking's line.
     reply = system.admin(
         "POST",
@@ -188,19 +143,21 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
 
     token = ada["token"]
     assert "Download your certificate (PDF)" in system.status_page(ada)
-    status, content = _pdf(
+    status, content = pdf_got(
         system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}"
     )
     assert status == 200
     assert ada["reference"] in pdf_text(content)
     assert (
-        _pdf(system, f"/applications/{ada['application_id']}/certificate.pdf?token={bo['token']}")[
-            0
-        ]
+        pdf_got(
+            system, f"/applications/{ada['application_id']}/certificate.pdf?token={bo['token']}"
+        )[0]
         == 404
     )
     assert (
-        _pdf(system, f"/applications/{bo['application_id']}/certificate.pdf?token={bo['token']}")[0]
+        pdf_got(
+            system, f"/applications/{bo['application_id']}/certificate.pdf?token={bo['token']}"
+        )[0]
         == 404
     )
 
@@ -216,7 +173,7 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     assert system.admin("DELETE", f"/people/{quote('ada@example.org')}").status == 200
     assert system.api("GET", f"/certificates/{code}").status == 404
     assert (
-        _pdf(system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}")[0]
+        pdf_got(system, f"/applications/{ada['application_id']}/certificate.pdf?token={token}")[0]
         == 404
     )
 
@@ -231,7 +188,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     system: System, cohort: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
     ada, _bo = cohort
-    _while_the_course_runs(system)  # the first session has been held, the last has not
+    while_the_course_runs(system)  # the first session has been held, the last has not
     browser = signed_in(system)
     page = f"/console{REGISTER}"
     course_page = browser.get(f"/console/courses/{COURSE}")
@@ -239,7 +196,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     shown = browser.get(page)
     assert shown.status == 200
     assert "Each mark is saved as you give it" in text_of(shown.body)
-    first = _register(system)["sessions"][0]["key"]
+    first = register_read(system)["sessions"][0]["key"]
     # Without the CSRF token: refused, nothing marked.
     refused = browser.post(
         f"{page}/marks", application_id=ada["application_id"], session=first, mark="attended"
@@ -266,7 +223,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     assert reply.headers["location"] == f"{page}#row-{ada['application_id']}"
     # The page it leads to names whose mark and which session, not a bare "Mark saved."
     assert "Zoë Ἀθηνᾶ Мария: attended session 1 of 3." in browser.words(page)
-    row = _register(system)["rows"][1]
+    row = register_read(system)["rows"][1]
     assert row["marks"][first] == "attended"
     wrong = marked("late")
     assert wrong.status == 422
@@ -343,7 +300,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     closing = browser.post(f"{page}/close", csrf_token=token)
     assert closing.status == 409
     assert "once the last core session has ended" in text_of(closing.body)
-    _after_the_course(system)
+    after_the_course(system)
     browser.sign_in()  # the session of weeks ago has ended
     closed = browser.post(f"{page}/close", csrf_token=browser.csrf(page))
     assert closed.status == 303
@@ -367,7 +324,7 @@ def test_the_register_from_the_terminal(
     code, out = run("mark", COURSE, ada["reference"], "1", "attended")
     assert code == 1
     assert "until it begins, only apologies can be recorded" in out
-    _after_the_course(system)  # marks are given once the sessions are held
+    after_the_course(system)  # marks are given once the sessions are held
     code, out = run("mark", COURSE, ada["reference"], "1", "attended")
     assert code == 0, out
     assert f"{ada['reference']} Zoë Ἀθηνᾶ Мария: attended" in out

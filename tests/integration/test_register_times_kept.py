@@ -11,6 +11,7 @@ from typing import Any
 
 from booking.handlers.course_form import form_of
 from tests.support.console import posted_fields, signed_in
+from tests.support.courses import register_course
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -19,17 +20,12 @@ REGISTER = f"/courses/{COURSE}/register"
 
 
 def _definition(days: list[date], ends: tuple[str, ...] = ("12:30",) * 3) -> dict[str, Any]:
-    return {
-        "title": "Compassionate Leadership Training",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 10,
-        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
-        "completion_min_sessions": 2,
-        "sessions": [
+    return register_course(
+        [
             {"date": day.isoformat(), "start_time": "10:00", "end_time": end}
             for day, end in zip(days, ends, strict=True)
-        ],
-    }
+        ]
+    )
 
 
 def _put(system: System, definition: dict[str, Any]) -> Any:

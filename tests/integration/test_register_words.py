@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.integration.test_register import COURSE, _book, _definition
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
+from tests.support.register_cohort import COURSE, booked_on_it, register_cohort_file
 from tests.support.system import COURSE_ID, System
 
 
@@ -34,8 +34,8 @@ def test_the_cli_takes_marks_in_words_and_lists_them_for_a_wrong_one(
 ) -> None:
     run = at_the_terminal(system, monkeypatch, capsys)
     first = datetime.now(UTC).date() + timedelta(days=10)
-    system.put_course(COURSE, _definition(first))
-    ada = _book(system, "Ada Example", "ada@example.org")
+    system.put_course(COURSE, register_cohort_file(first))
+    ada = booked_on_it(system, "Ada Example", "ada@example.org")
 
     code, out = run("mark", COURSE, ada["reference"], "1", "present")
     assert code == 2

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.integration.test_dearer_moves import _ask
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars, _uids
+from tests.support.cohorts import ADA, BOB, Cohorts, calendars_of, uids_of
 from tests.support.mail_checks import the_one
 from tests.support.system import System
 
@@ -36,7 +36,9 @@ def test_a_confirmation_sent_after_a_dearer_move_says_the_payment_it_confirms(
     assert "your payment of £200.00 has been received" in confirmed.text, confirmed.text
     assert "£250.00" not in confirmed.text
     # Sent after the move was made: for the cohort the booking holds (WHEN_COHORT_LEFT).
-    assert all(uid.startswith("move-winter-") for uid in _uids(_calendars(confirmed)["invite.ics"]))
+    assert all(
+        uid.startswith("move-winter-") for uid in uids_of(calendars_of(confirmed)["invite.ics"])
+    )
     moved = the_one(sent, "Your booking has moved")
     assert "we have received the difference you paid (£50.00)" in moved.text
 
@@ -138,7 +140,7 @@ def test_a_confirmation_sent_after_a_move_confirms_the_cohort_held_not_the_one_l
     sent = cohorts.emails_to(ADA)
 
     confirmed = the_one(sent, "Your place is confirmed")
-    invited = _uids(_calendars(confirmed)["invite.ics"])
+    invited = uids_of(calendars_of(confirmed)["invite.ics"])
     assert invited, confirmed.attachments
     assert all(uid.startswith("move-summer-") for uid in invited), invited
     assert "summer" in confirmed.text, confirmed.text
@@ -178,8 +180,8 @@ def test_a_move_email_reached_after_a_second_move_never_puts_the_middle_cohort_b
     moved = [m for m in cohorts.emails_to(ADA) if "Your booking has moved" in m.subject]
 
     assert len(moved) == 2, [m.subject for m in moved]
-    invited = [_uids(_calendars(m)["invite.ics"]) for m in moved]
-    taken_out = set().union(*(_uids(_calendars(m)["cancel.ics"]) for m in moved))
+    invited = [uids_of(calendars_of(m)["invite.ics"]) for m in moved]
+    taken_out = set().union(*(uids_of(calendars_of(m)["cancel.ics"]) for m in moved))
     assert all(uids and all(u.startswith("move-autumn-") for u in uids) for uids in invited)
     assert invited[0] == invited[1]
     assert {u.split("-")[1] for u in taken_out} == {"spring", "summer"}

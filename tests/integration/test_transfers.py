@@ -8,142 +8,31 @@ parsed back and its calendars held to RFC 5546 across the test (``tests/support/
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from icalendar import Calendar
 
-from booking.adapters.ses_sender import build_mime
-from booking.domain.emails import OutgoingEmail
 from booking.services.lifecycle import sweep
+from tests.support.cohorts import (
+    ADA,
+    BOB,
+    LONDON,
+    Cohorts,
+    calendars_of,
+    cohort_definition,
+    uids_of,
+)
 from tests.support.console import signed_in
-from tests.support.courses import monday_after, weekly_sessions
-from tests.support.mail_checks import Seen, check_message
 from tests.support.page_text import text_of
 from tests.support.system import System
-
-LONDON = ZoneInfo("Europe/London")
-PROGRAMME = "move-test"
-ADA, BOB = "ada@example.org", "bob@example.org"
-
-
-def _definition(first: date, name: str, price: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "programme": PROGRAMME,
-        "title": "Moving Leadership",
-        "price": {"amount": price},
-        "capacity": 5,
-        "enquiries_email": f"{name}@example.org",
-        "facilitators": [f"facilitator-{name}@example.org"],
-        "joining_url": f"https://example.org/join/{name}",
-        "reminder_offsets_hours": [24, 1],
-        "sessions": weekly_sessions(first, 2),
-        **extra,
-    }
-
-
-def delivered_and_checked(system: System, seen: Seen) -> list[OutgoingEmail]:
-    """Every email sent since, parsed back as SES is given it and its calendars checked across
-    the test (``seen``)."""
-    sent = system.deliver_emails()
-    for message in sent:
-        check_message(build_mime(message, "courses@example.org", system.now()), seen)
-    return sent
-
-
-class Cohorts:
-    def __init__(self, system: System, spring_capacity: int = 5) -> None:
-        self.system = system
-        self.spring_start = monday_after(system.now().date() + timedelta(days=21))
-        first = self.spring_start
-        self.files = {
-            "move-spring": _definition(first, "spring", 20000, capacity=spring_capacity),
-            "move-summer": _definition(first + timedelta(weeks=4), "summer", 20000),
-            "move-autumn": _definition(first + timedelta(weeks=8), "autumn", 15000),
-            "move-winter": _definition(first + timedelta(weeks=12), "winter", 25000),
-            "move-full": _definition(first + timedelta(weeks=16), "full", 20000, capacity=1),
-            "move-closed": _definition(first + timedelta(weeks=20), "closed", 20000, closed=True),
-            "other-programme": {
-                **_definition(first + timedelta(weeks=4), "other", 20000),
-                "programme": "another",
-            },
-        }
-        for course_id, definition in self.files.items():
-            system.put_course(course_id, definition)
-        self.seen = Seen()
-
-    def book(self, course_id: str, email: str, **extra: Any) -> dict[str, Any]:
-        application: dict[str, Any] = self.system.apply(course_id, email=email, **extra).json()
-        if application.get("checkout_url"):
-            assert self.system.pay(application["checkout_url"]).status == 200
-        self.emails()
-        return application
-
-    def book_with_bursary(self, course_id: str, email: str, bursary: int) -> dict[str, Any]:
-        """Booked as :meth:`book`, a ``bursary`` granted before the rest is paid by card."""
-        application: dict[str, Any] = self.system.apply(course_id, email=email).json()
-        app_id, token = application["application_id"], application["token"]
-        granted = self.system.admin(
-            "POST", f"/applications/{app_id}/bursary", json_body={"amount": bursary}
-        )
-        assert granted.status == 200, granted.body
-        checkout = self.system.api("POST", f"/applications/{app_id}/checkout?token={token}")
-        assert checkout.status == 201, checkout.body
-        assert self.system.pay(checkout.json()["checkout_url"]).status == 200
-        self.emails()
-        return application
-
-    def emails(self) -> list[OutgoingEmail]:
-        return delivered_and_checked(self.system, self.seen)
-
-    def emails_to(self, person: str) -> list[OutgoingEmail]:
-        """The emails sent since (:meth:`emails`) to ``person`` alone."""
-        return [m for m in self.emails() if m.to == [person]]
-
-    def refunded_at_stripe(self) -> list[int]:
-        """What each refund at Stripe gave back (its charge.refunded events, in order)."""
-        events = self.system.stripe_local("GET", "/events").json()
-        return [
-            e["data"]["object"]["amount_refunded"] for e in events if e["type"] == "charge.refunded"
-        ]
-
-    def move(self, application_id: str, to: str, **asked: Any) -> Any:
-        """The organiser's move of the booking to ``to``; ``asked``: the rest of the body
-        (``wait``, ``refund``, ...)."""
-        return self.system.admin(
-            "POST",
-            f"/applications/{application_id}/transfer",
-            json_body={"to_course_id": to, **asked},
-        )
-
-    def places_left(self, course_id: str) -> int:
-        return int(self.system.course(course_id)["places_left"])
-
-    def record(self, application_id: str) -> dict[str, Any]:
-        reply = self.system.admin("GET", f"/applications/{application_id}")
-        assert reply.status == 200, reply.body
-        return dict(reply.json())
-
-
-def _calendars(message: OutgoingEmail) -> dict[str, Calendar]:
-    return {
-        a.filename: Calendar.from_ical(a.content)
-        for a in message.attachments
-        if a.content_type == "text/calendar"
-    }
-
-
-def _uids(calendar: Calendar) -> set[str]:
-    return {str(event["uid"]) for event in calendar.walk("VEVENT")}
 
 
 def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -> None:
     cohorts = Cohorts(system)
     booked = cohorts.book("move-spring", ADA)
     confirmation = [m for m in system.sent if m.to == [ADA] and "confirmed" in m.subject][-1]
-    old_uids = _uids(_calendars(confirmation)["invite.ics"])
+    old_uids = uids_of(calendars_of(confirmation)["invite.ics"])
     assert cohorts.places_left("move-spring") == 4
 
     moved = cohorts.move(booked["application_id"], "move-summer")
@@ -164,17 +53,17 @@ def test_a_booking_moves_with_its_seat_and_one_calendar_update(system: System) -
     [message] = to_ada
     assert message.subject.startswith("Your booking has moved")
     assert "https://example.org/join/summer" in message.text
-    calendars = _calendars(message)
+    calendars = calendars_of(message)
     assert set(calendars) == {"invite.ics", "cancel.ics"}
     cancel, invite = calendars["cancel.ics"], calendars["invite.ics"]
     assert str(cancel["method"]) == "CANCEL"
     assert str(invite["method"]) == "REQUEST"
     # Every session the confirmation put in is taken out, by the ORGANIZER that put it in.
-    assert _uids(cancel) == old_uids
+    assert uids_of(cancel) == old_uids
     assert {str(e["organizer"]) for e in cancel.walk("VEVENT")} == {"mailto:spring@example.org"}
     assert {str(e["organizer"]) for e in invite.walk("VEVENT")} == {"mailto:summer@example.org"}
-    assert not _uids(invite) & old_uids
-    assert len(_uids(invite)) == 2
+    assert not uids_of(invite) & old_uids
+    assert len(uids_of(invite)) == 2
     # The new cohort's facilitators hear of the person moving in, the old one's of them leaving.
     [joined] = [m for m in sent if m.to == ["facilitator-summer@example.org"]]
     assert joined.subject.startswith("Booking moved to your cohort"), joined.subject
@@ -265,7 +154,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
 ) -> None:
     cohorts = Cohorts(system)
     later = cohorts.spring_start + timedelta(weeks=6)
-    system.put_course("move-pence", _definition(later, "pence", 20020))
+    system.put_course("move-pence", cohort_definition(later, "pence", 20020))
     booked = cohorts.book("move-spring", ADA)
     events_before = len(system.stripe_local("GET", "/events").json())
 
@@ -287,7 +176,7 @@ def test_a_difference_below_stripes_minimum_is_waived_and_the_move_made_at_once(
     history = text_of(detail)
     assert "£0.20 more waived (below Stripe's minimum charge)" in history
     # The money says it too, so due and paid agree: the place's price less what was waived.
-    totals = system.admin("GET", "/courses/move-pence/totals").json()
+    totals = system.totals("move-pence")
     assert (totals["price"], totals["waived"], totals["due"], totals["paid"]) == (
         20020,
         20,
@@ -340,7 +229,7 @@ def test_a_bursary_larger_than_the_new_price_is_said_as_the_price_it_covers(
     """A £150 bursary moved to a £100 cohort was said three ways (the move's answer £150, the
     record £100, the totals another): one rule, what it pays of the price, everywhere."""
     cohorts = Cohorts(system)
-    system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
+    system.put_course("move-cheap", cohort_definition(cohorts.spring_start, "cheap", 10000))
     application = cohorts.book_with_bursary("move-spring", ADA, 15000)
     app_id = application["application_id"]
 
@@ -348,7 +237,7 @@ def test_a_bursary_larger_than_the_new_price_is_said_as_the_price_it_covers(
 
     assert moved.status == 200, moved.body
     record = cohorts.record(app_id)
-    totals = system.admin("GET", "/courses/move-cheap/totals").json()
+    totals = system.totals("move-cheap")
     status = system.status_of(application)
     assert (moved.json()["bursary"], record["bursary"], totals["bursaries"], status["bursary"]) == (
         10000,
@@ -365,7 +254,7 @@ def test_a_move_that_gives_back_all_the_card_paid_keeps_the_booking(system: Syst
     said the whole payment had come back, and the booking ended (seat lost, the "moved" email
     dropped). A refund this system made for a move changes nothing but the record of money."""
     cohorts = Cohorts(system)
-    system.put_course("move-cheap", _definition(cohorts.spring_start, "cheap", 10000))
+    system.put_course("move-cheap", cohort_definition(cohorts.spring_start, "cheap", 10000))
     app_id = cohorts.book_with_bursary("move-spring", ADA, 10000)["application_id"]
     places_before = cohorts.places_left("move-cheap")
 
@@ -556,7 +445,7 @@ def test_the_cli_lists_the_cohorts_and_moves_a_booking_by_its_reference(
 def test_the_cli_says_a_waived_difference(system: System, run: Any) -> None:
     cohorts = Cohorts(system)
     system.put_course(
-        "move-pence", _definition(cohorts.spring_start + timedelta(weeks=6), "pence", 20005)
+        "move-pence", cohort_definition(cohorts.spring_start + timedelta(weeks=6), "pence", 20005)
     )
     reference = cohorts.book("move-spring", ADA)["reference"]
 

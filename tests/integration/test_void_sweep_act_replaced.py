@@ -17,10 +17,14 @@ import pytest
 
 from booking.services.bursaries import grant_bursary
 from booking.services.lifecycle import cancel, sweep
-from tests.integration.test_voided_before_the_act import _stopped_after_the_void
 from tests.support.applications import invoice_id_of
 from tests.support.courses import weekly_sessions
-from tests.support.invoiced import INVOICED, invoiced_cohort, one_on_an_invoice
+from tests.support.invoiced import (
+    INVOICED,
+    invoiced_cohort,
+    one_on_an_invoice,
+    stopped_after_the_void,
+)
 from tests.support.system import System
 
 
@@ -54,7 +58,7 @@ def test_the_sweep_does_not_complete_an_act_the_organiser_replaced_by_a_bursary(
         if left == "cancel"
         else (lambda: grant_bursary(ports, app_id, 5000))
     )
-    _stopped_after_the_void(system, monkeypatch, act)
+    stopped_after_the_void(system, monkeypatch, act)
     assert system.stripe_invoice(invoice_id)["status"] == "void"
     system.deliver_emails()
     pressed = _organiser_presses_after_the_sweeps_read(
@@ -85,7 +89,7 @@ def test_a_half_done_bursary_refused_for_good_ends_the_booking_by_the_organisers
     holds, its place let go, not left on a void invoice to lapse later as unpaid."""
     application, invoice_id = one_on_an_invoice(system)
     app_id, ports = application["application_id"], system.ports
-    _stopped_after_the_void(system, monkeypatch, lambda: grant_bursary(ports, app_id, 5000))
+    stopped_after_the_void(system, monkeypatch, lambda: grant_bursary(ports, app_id, 5000))
     system.deliver_emails()
     # The course brought forward and begun before the sweep came to it (its invoice not due).
     first = (system.now() + timedelta(days=10)).date()

@@ -36,7 +36,12 @@ from tests.support.groups import (
     when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import INVOICED, invoiced_cohort, one_on_an_invoice
+from tests.support.invoiced import (
+    INVOICED,
+    invoiced_cohort,
+    one_on_an_invoice,
+    stopped_after_the_void,
+)
 from tests.support.system import Reply, System
 
 
@@ -244,24 +249,6 @@ def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_the
     assert system.stripe_invoice(invoice_id)["status"] == "void"
 
 
-def _stopped_after_the_void(
-    system: System, monkeypatch: pytest.MonkeyPatch, act: Callable[[], Reply]
-) -> None:
-    """``act`` stopped (the function out of time) at its save after Stripe's void."""
-    repository = system.ports.repository
-    real_save = repository.save
-
-    def stopped(new: Any, previous: Any, **options: Any) -> Any:
-        if new.invoice is not None and new.invoice.voiding is None and previous.invoice.voiding:
-            raise TimeoutError("the function ran out of time")
-        return real_save(new, previous, **options)
-
-    monkeypatch.setattr(repository, "save", stopped)
-    with pytest.raises(TimeoutError):
-        act()
-    monkeypatch.undo()
-
-
 @pytest.mark.parametrize("by", ["cancel", "bursary"])
 def test_an_act_stopped_after_its_void_is_completed_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
@@ -278,7 +265,7 @@ def test_an_act_stopped_after_its_void_is_completed_by_the_sweep(
             "booking.services.bursaries", fromlist=["grant_bursary"]
         ).grant_bursary(ports, app_id, 5000)
 
-    _stopped_after_the_void(system, monkeypatch, act)
+    stopped_after_the_void(system, monkeypatch, act)
 
     assert system.stripe_invoice(invoice_id)["status"] == "void"
     left = system.stored(application)

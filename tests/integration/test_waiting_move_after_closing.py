@@ -9,8 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _definition
-from tests.integration.test_waiting_moves import _cancel, _moved_onto
+from tests.support.cohorts import (
+    ADA,
+    BOB,
+    Cohorts,
+    cohort_definition,
+    moved_onto,
+    organiser_cancels,
+)
 from tests.support.system import System
 
 CAROL = "carol@example.org"
@@ -24,7 +30,7 @@ def _closed_with_one_waiting(
     ``joined_before`` its start; the clock is then 30 minutes before move-full begins
     (applications closed). Bob's, Ada's ids and Carol's application."""
     cohorts = Cohorts(system)
-    later = _definition(cohorts.spring_start + timedelta(weeks=20), "later", price)
+    later = cohort_definition(cohorts.spring_start + timedelta(weeks=20), "later", price)
     system.put_course("move-later", later)
     bob = cohorts.book("move-full", BOB)["application_id"]
     carol: dict[str, Any] = system.apply("move-full", email=CAROL).json()
@@ -49,9 +55,9 @@ def test_a_cheaper_waiting_move_takes_the_seat_an_applicant_could_no_longer_pay_
 ) -> None:
     cohorts, bob, ada, carol = _closed_with_one_waiting(system, 25000)
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
-    _moved_onto(cohorts, ada, "move-full")
+    moved_onto(cohorts, ada, "move-full")
     assert cohorts.places_left("move-full") == 0
     assert system.status_of(carol)["status"] == "waitlisted"  # never offered what it cannot pay
     [moved] = cohorts.emails_to(ADA)
@@ -61,7 +67,7 @@ def test_a_cheaper_waiting_move_takes_the_seat_an_applicant_could_no_longer_pay_
 def test_a_dearer_waiting_move_ends_unmoved_once_payment_is_closed(system: System) -> None:
     cohorts, bob, ada, carol = _closed_with_one_waiting(system, 15000, timedelta(hours=2))
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
     record = cohorts.record(ada)
     assert (record["course_id"], record["waiting_move"], record["pending_move"]) == (
@@ -80,7 +86,7 @@ def test_a_dearer_move_cannot_join_a_waiting_list_once_its_difference_cannot_be_
 ) -> None:
     cohorts = Cohorts(system)
     system.put_course(
-        "move-later", _definition(cohorts.spring_start + timedelta(weeks=20), "later", 15000)
+        "move-later", cohort_definition(cohorts.spring_start + timedelta(weeks=20), "later", 15000)
     )
     cohorts.book("move-full", BOB)
     ada = cohorts.book("move-later", ADA)["application_id"]

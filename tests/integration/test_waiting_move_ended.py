@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.services.lifecycle import sweep
-from tests.integration.test_transfers import ADA, Cohorts
-from tests.integration.test_waiting_moves import _ada_booked_beside_a_full_cohort, _wait
+from tests.support.cohorts import ADA, Cohorts, ada_booked_beside_a_full_cohort
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -33,9 +32,9 @@ def _stored_wait(system: System, application_id: str) -> bool:
 
 
 def test_the_console_says_the_wait_ended_and_offers_no_withdrawal(system: System) -> None:
-    cohorts, booked = _ada_booked_beside_a_full_cohort(system)
+    cohorts, booked = ada_booked_beside_a_full_cohort(system)
     ada = booked["application_id"]
-    _wait(cohorts, ada)
+    cohorts.waits(ada)
     browser = signed_in(system)
     page = f"/console/applications/{ada}"
     before = browser.words(page)
@@ -62,9 +61,9 @@ def test_the_console_says_the_wait_ended_and_offers_no_withdrawal(system: System
 def test_a_withdrawal_of_an_ended_wait_is_refused_and_the_sweep_tells_the_person_once(
     system: System,
 ) -> None:
-    cohorts, booked = _ada_booked_beside_a_full_cohort(system)
+    cohorts, booked = ada_booked_beside_a_full_cohort(system)
     ada = booked["application_id"]
-    _wait(cohorts, ada)
+    cohorts.waits(ada)
     cohorts.emails()
     _past_the_wait(system, cohorts)
 

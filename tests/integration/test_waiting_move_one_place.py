@@ -6,8 +6,7 @@ Through the handlers on moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from tests.integration.test_transfers import ADA, BOB, Cohorts
-from tests.integration.test_waiting_moves import _cancel, _wait, _waiting_count
+from tests.support.cohorts import ADA, BOB, Cohorts, organiser_cancels, waiting_count
 from tests.support.system import System
 
 
@@ -15,7 +14,7 @@ def _ada_waits_for_the_full_cohort(system: System) -> tuple[Cohorts, str, str]:
     cohorts = Cohorts(system)
     bob = cohorts.book("move-full", BOB)["application_id"]
     ada = cohorts.book("move-spring", ADA)["application_id"]
-    _wait(cohorts, ada)
+    cohorts.waits(ada)
     cohorts.emails()
     return cohorts, str(bob), str(ada)
 
@@ -32,11 +31,11 @@ def test_a_person_whose_booking_waits_to_move_there_cannot_apply_there(system: S
 
     refused.refused(409, "already_applied")
     assert _applications_of(system, "move-full", ADA) == []  # nothing written
-    assert _waiting_count(system, "move-full") == 1  # the waiting move alone
+    assert waiting_count(system, "move-full") == 1  # the waiting move alone
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     assert "is waiting to move to Moving Leadership, from" in told.text
     # The seat that frees goes to the booking that waited, once: one place, one payment.
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
     record = cohorts.record(ada)
     assert (record["course_id"], record["waiting_move"]) == ("move-full", None)
     assert record["amount_paid"] == 20000
@@ -57,7 +56,7 @@ def test_a_move_cannot_wait_where_the_person_already_applied(system: System) -> 
     refused.refused(409, "already_applied")
     assert "already has an application for Moving Leadership" in refused.json()["error"]["message"]
     assert cohorts.record(ada)["waiting_move"] is None
-    assert _waiting_count(system, "move-full") == 1  # her own application only
+    assert waiting_count(system, "move-full") == 1  # her own application only
 
 
 def test_the_claim_goes_with_the_move_withdrawn_and_stays_with_the_move_made(
@@ -74,7 +73,7 @@ def test_the_claim_goes_with_the_move_withdrawn_and_stays_with_the_move_made(
 
 def test_a_moved_booking_keeps_its_one_place_on_the_cohort_it_joined(system: System) -> None:
     cohorts, bob, ada = _ada_waits_for_the_full_cohort(system)
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
     assert cohorts.record(ada)["course_id"] == "move-full"
 
     assert system.apply("move-full", email=ADA).status == 409

@@ -8,13 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.services.lifecycle import sweep
-from tests.integration.test_transfers import ADA, BOB, Cohorts
-from tests.integration.test_waiting_moves import (
-    CAROL,
-    DAN,
-    _ada_booked_beside_a_full_cohort,
-    _wait,
-)
+from tests.support.cohorts import ADA, BOB, CAROL, DAN, Cohorts, ada_booked_beside_a_full_cohort
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -22,10 +16,10 @@ from tests.support.system import System
 def test_the_person_is_emailed_once_when_their_booking_joins_the_waiting_list(
     system: System,
 ) -> None:
-    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    cohorts, ada = ada_booked_beside_a_full_cohort(system)
 
-    waiting = _wait(cohorts, ada["application_id"])["waiting_move"]
-    _wait(cohorts, ada["application_id"])  # asked again: the same move, no second email
+    waiting = cohorts.waits(ada["application_id"])["waiting_move"]
+    cohorts.waits(ada["application_id"])  # asked again: the same move, no second email
 
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     full = waiting["to_course_name"]
@@ -44,7 +38,7 @@ def test_a_waiting_move_is_told_its_place_in_the_one_line(system: System) -> Non
     cohorts.book("move-full", BOB)
     carol = system.apply("move-full", email=CAROL).json()  # waited first
     ada = cohorts.book("move-spring", ADA)
-    _wait(cohorts, ada["application_id"])
+    cohorts.waits(ada["application_id"])
     dan = system.apply("move-full", email=DAN).json()  # behind the move
 
     waiting = system.status_of(ada)["waiting_move"]
@@ -61,8 +55,8 @@ def test_a_waiting_move_is_told_its_place_in_the_one_line(system: System) -> Non
 def test_a_waiting_move_whose_end_has_passed_shows_as_over_before_the_sweep(
     system: System,
 ) -> None:
-    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
-    _wait(cohorts, ada["application_id"])
+    cohorts, ada = ada_booked_beside_a_full_cohort(system)
+    cohorts.waits(ada["application_id"])
     cohorts.emails()
     # Past the end (spring's first day, the earlier), no sweep run yet.
     system.clock_offset = cohorts.spring_start - system.now().date() + timedelta(days=1)

@@ -11,100 +11,51 @@ beginning ends it.
 from __future__ import annotations
 
 import html
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from booking.domain.wording import cohort_name, moment_when
 from booking.services.lifecycle import sweep
 from booking.services.waiting_moves import offer_seat
-from tests.integration.test_transfers import ADA, BOB, Cohorts, _calendars
+from tests.support.cohorts import (
+    ADA,
+    BOB,
+    CAROL,
+    DAN,
+    Cohorts,
+    ada_booked_beside_a_full_cohort,
+    bob_on_full_ada_on_spring,
+    calendars_of,
+    moved_onto,
+    organiser_cancels,
+    waiting_count,
+)
 from tests.support.console import signed_in
-from tests.support.page_text import text_of
+from tests.support.page_text import day_as_emailed, text_of
 from tests.support.system import System
-
-CAROL, DAN = "carol@example.org", "dan@example.org"
-
-
-def _wait(cohorts: Cohorts, application_id: str, to: str = "move-full") -> dict[str, Any]:
-    asked = cohorts.system.admin(
-        "POST",
-        f"/applications/{application_id}/transfer",
-        json_body={"to_course_id": to, "wait": True},
-    )
-    assert asked.status == 200, asked.body
-    body: dict[str, Any] = asked.json()
-    return body
-
-
-def _bob_on_full_ada_on_spring(system: System) -> tuple[Cohorts, str, str]:
-    """Bob holds move-full's one place; Ada is booked on spring: the two ids."""
-    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
-    return cohorts, _bob_of(system), ada["application_id"]
-
-
-def _ada_booked_beside_a_full_cohort(system: System) -> tuple[Cohorts, dict[str, Any]]:
-    """Bob holds move-full's one place; Ada is booked (and paid) on spring."""
-    cohorts = Cohorts(system)
-    cohorts.book("move-full", BOB)
-    return cohorts, cohorts.book("move-spring", ADA)
-
-
-def _bob_of(system: System) -> str:
-    [bob] = [
-        a["application_id"] for a in system.admin("GET", "/courses/move-full/applications").json()
-    ]
-    return str(bob)
-
-
-def _moved_onto(cohorts: Cohorts, application_id: str, course_id: str) -> None:
-    """The booking's waiting move took place: confirmed on ``course_id``, waiting no more."""
-    record = cohorts.record(application_id)
-    assert (record["course_id"], record["status"], record["waiting_move"]) == (
-        course_id,
-        "confirmed",
-        None,
-    )
-
-
-def _cancel(system: System, application_id: str) -> None:
-    cancelled = system.cancel(application_id)
-    assert cancelled.status == 200, cancelled.body
-
-
-def _day_words(iso_day: str) -> str:
-    """A day as the emails write it: "Monday 4 January 2027"."""
-    day = date.fromisoformat(iso_day)
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _waiting_count(system: System, course_id: str) -> int:
-    """The course's waiting counter, as the table holds it (what keeps newcomers out)."""
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
-    return course.waiting
 
 
 def test_a_full_cohort_is_refused_unless_the_organiser_chooses_its_waiting_list(
     system: System,
 ) -> None:
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
 
     refused = cohorts.move(ada, "move-full")
     refused.refused(409, "course_full")
     choices = system.admin("GET", f"/applications/{ada}/transfer-choices").json()["cohorts"]
     assert [c["course_id"] for c in choices if c["can_wait"]] == ["move-full"]
 
-    waiting = _wait(cohorts, ada)
+    waiting = cohorts.waits(ada)
 
     # The booking stays where it is, with its seat; it waits on the full cohort's list.
     assert (waiting["course_id"], waiting["status"]) == ("move-spring", "confirmed")
     assert waiting["waiting_move"]["to_course_id"] == "move-full"
     assert cohorts.places_left("move-spring") == 4
-    assert _waiting_count(system, "move-full") == 1
+    assert waiting_count(system, "move-full") == 1
     # Asking again is the same waiting move, in its first place in line; never a second.
-    again = _wait(cohorts, ada)
+    again = cohorts.waits(ada)
     assert again["waiting_move"] == waiting["waiting_move"]
-    assert _waiting_count(system, "move-full") == 1
+    assert waiting_count(system, "move-full") == 1
     # Nor may it ask for another move meanwhile.
     other = cohorts.move(ada, "move-summer")
     other.refused(409, "move_waiting")
@@ -125,26 +76,26 @@ def test_a_full_cohort_is_refused_unless_the_organiser_chooses_its_waiting_list(
 
 
 def test_a_freed_seat_moves_the_first_waiting_booking_in_one_step(system: System) -> None:
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
-    _wait(cohorts, ada)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
+    cohorts.waits(ada)
     # Someone applies there after the move was asked: behind it in the one line.
     carol = system.apply("move-full", email=CAROL).json()
     assert carol["status"] == "waitlisted"
     assert system.status_of(carol)["waitlist_position"] == 2
     cohorts.emails()
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
-    _moved_onto(cohorts, ada, "move-full")
+    moved_onto(cohorts, ada, "move-full")
     assert cohorts.places_left("move-spring") == 5
     assert cohorts.places_left("move-full") == 0
     assert system.status_of(carol)["status"] == "waitlisted"
     assert system.status_of(carol)["waitlist_position"] == 1
-    assert _waiting_count(system, "move-full") == 1
+    assert waiting_count(system, "move-full") == 1
     sent = cohorts.emails()
     [moved] = [m for m in sent if m.to == [ADA]]
     assert moved.subject.startswith("Your booking has moved")
-    assert set(_calendars(moved)) == {"invite.ics", "cancel.ics"}
+    assert set(calendars_of(moved)) == {"invite.ics", "cancel.ics"}
     told = {address for m in sent for address in m.to}
     assert {"facilitator-spring@example.org", "facilitator-full@example.org"} <= told
 
@@ -154,9 +105,9 @@ def test_an_applicant_who_waited_first_is_offered_the_seat_first(system: System)
     bob = cohorts.book("move-full", BOB)["application_id"]
     carol = system.apply("move-full", email=CAROL).json()
     ada = cohorts.book("move-spring", ADA)["application_id"]
-    _wait(cohorts, ada)
+    cohorts.waits(ada)
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
     assert system.status_of(carol)["status"] == "offered"
     record = cohorts.record(ada)
@@ -171,10 +122,10 @@ def test_a_dearer_full_cohort_asks_for_the_difference_when_its_seat_frees(
     system.put_course("move-winter", {**cohorts.files["move-winter"], "capacity": 1})
     bob = cohorts.book("move-winter", BOB)["application_id"]
     ada = cohorts.book("move-spring", ADA)["application_id"]
-    _wait(cohorts, ada, "move-winter")
+    cohorts.waits(ada, "move-winter")
     cohorts.emails()  # its joining the list told
 
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
 
     record = cohorts.record(ada)
     assert (record["course_id"], record["waiting_move"]) == ("move-spring", None)
@@ -192,54 +143,54 @@ def test_a_dearer_full_cohort_asks_for_the_difference_when_its_seat_frees(
 
 
 def test_withdrawn_the_booking_leaves_the_list_and_the_person_is_told(system: System) -> None:
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
-    _wait(cohorts, ada)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
+    cohorts.waits(ada)
     cohorts.emails()
 
     withdrawn = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
 
     assert withdrawn.status == 200, withdrawn.body
     assert withdrawn.json()["waiting_move"] is None
-    assert _waiting_count(system, "move-full") == 0
+    assert waiting_count(system, "move-full") == 0
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     assert "not moved" in told.subject
     # It names the cohort it was to join (and the one it stays on), and that nothing was taken.
     full = system.course("move-full")["sessions"][0]["start"][:10]
     assert "taken your booking off the waiting list of Moving Leadership" in told.text
-    assert _day_words(full) in told.text
+    assert day_as_emailed(full) in told.text
     assert "Nothing has been charged for the move" in told.text
     again = system.admin("POST", f"/applications/{ada}/transfer/withdraw")
     again.refused(409, "no_move_pending")
     # The seat freeing later is nobody's in particular: a newcomer may take it.
-    _cancel(system, bob)
+    organiser_cancels(system, bob)
     assert cohorts.record(ada)["course_id"] == "move-spring"
     assert cohorts.places_left("move-full") == 1
 
 
 def test_cancelled_while_waiting_its_place_in_line_goes(system: System) -> None:
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
-    _wait(cohorts, ada)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
+    cohorts.waits(ada)
 
-    _cancel(system, ada)
+    organiser_cancels(system, ada)
 
     record = cohorts.record(ada)
     assert (record["status"], record["waiting_move"]) == ("refunded", None)
-    assert _waiting_count(system, "move-full") == 0
-    _cancel(system, bob)
+    assert waiting_count(system, "move-full") == 0
+    organiser_cancels(system, bob)
     assert cohorts.places_left("move-full") == 1
     assert cohorts.record(ada)["course_id"] == "move-spring"
 
 
 def test_erased_while_waiting_its_place_in_line_goes(system: System) -> None:
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
-    _wait(cohorts, ada)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
+    cohorts.waits(ada)
 
     erased = system.admin("DELETE", f"/people/{ADA}")
 
     assert erased.status == 200, erased.body
     assert cohorts.record(ada)["waiting_move"] is None
-    assert _waiting_count(system, "move-full") == 0
-    _cancel(system, bob)
+    assert waiting_count(system, "move-full") == 0
+    organiser_cancels(system, bob)
     assert cohorts.record(ada)["course_id"] == "move-spring"
 
 
@@ -250,15 +201,15 @@ def test_two_seats_freeing_at_once_move_the_booking_once(system: System) -> None
     carol = cohorts.book("move-full", CAROL)["application_id"]
     ada = cohorts.book("move-spring", ADA)["application_id"]
     dan = cohorts.book("move-summer", DAN)["application_id"]
-    _wait(cohorts, ada)
-    _wait(cohorts, dan)
+    cohorts.waits(ada)
+    cohorts.waits(dan)
     stale = system.ports.repository.get_application(ada)
     course = system.ports.repository.get_course("move-full")
     assert stale is not None
     assert course is not None
 
-    _cancel(system, bob)
-    _cancel(system, carol)
+    organiser_cancels(system, bob)
+    organiser_cancels(system, carol)
 
     assert cohorts.record(ada)["course_id"] == "move-full"
     assert cohorts.record(dan)["course_id"] == "move-full"
@@ -273,9 +224,9 @@ def test_two_seats_freeing_at_once_move_the_booking_once(system: System) -> None
 
 
 def test_the_cohort_beginning_ends_the_wait_and_the_person_is_told(system: System) -> None:
-    cohorts, booked = _ada_booked_beside_a_full_cohort(system)
+    cohorts, booked = ada_booked_beside_a_full_cohort(system)
     ada = booked["application_id"]
-    waiting = _wait(cohorts, ada)["waiting_move"]
+    waiting = cohorts.waits(ada)["waiting_move"]
     cohorts.emails()
 
     sweep(system.ports, system.now() + timedelta(days=1))
@@ -284,17 +235,17 @@ def test_the_cohort_beginning_ends_the_wait_and_the_person_is_told(system: Syste
     sweep(system.ports, system.now())
 
     assert cohorts.record(ada)["waiting_move"] is None
-    assert _waiting_count(system, "move-full") == 0
+    assert waiting_count(system, "move-full") == 0
     [told] = [m for m in cohorts.emails() if m.to == [ADA]]
     assert "not moved" in told.subject
 
 
 def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> None:
-    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    cohorts, ada = ada_booked_beside_a_full_cohort(system)
     assert cohorts.record(ada["application_id"])["waiting_move"] is None
     assert system.status_of(ada)["waiting_move"] is None
 
-    _wait(cohorts, ada["application_id"])
+    cohorts.waits(ada["application_id"])
 
     seen = system.status_of(ada)
     waiting = seen["waiting_move"]
@@ -328,7 +279,7 @@ def test_the_persons_page_says_a_waiting_or_a_pending_move(system: System) -> No
 def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
     system: System,
 ) -> None:
-    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    cohorts, ada = ada_booked_beside_a_full_cohort(system)
     browser = signed_in(system)
     app_page = f"/console/applications/{ada['application_id']}"
 
@@ -388,7 +339,7 @@ def test_a_dearer_moves_held_seat_shows_on_the_cohort_it_is_held_on(
 
 
 def test_the_cli_joins_a_full_cohorts_waiting_list(system: System, run: Any) -> None:
-    cohorts, ada = _ada_booked_beside_a_full_cohort(system)
+    cohorts, ada = ada_booked_beside_a_full_cohort(system)
 
     code, listed = run("transfer", ada["reference"])
     assert code == 0, listed
@@ -406,16 +357,16 @@ def test_the_cli_joins_a_full_cohorts_waiting_list(system: System, run: Any) -> 
 
 
 def test_a_cancel_racing_the_offer_gives_the_seat_to_the_next_in_line(system: System) -> None:
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
-    _wait(cohorts, ada)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
+    cohorts.waits(ada)
     carol = system.apply("move-full", email=CAROL).json()
     listed = system.ports.repository.get_application(ada)  # the list the offer will read
     course = system.ports.repository.get_course("move-full")
     assert listed is not None
     assert course is not None
 
-    _cancel(system, ada)
-    _cancel(system, bob)
+    organiser_cancels(system, ada)
+    organiser_cancels(system, bob)
 
     # The offer made from the list read before the cancel takes nothing; the seat went to the
     # next in line, once.

@@ -12,6 +12,7 @@ from typing import Any
 
 from booking.domain.wording import day_when
 from tests.support.console import signed_in
+from tests.support.courses import register_course, weekly_sessions
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -20,19 +21,11 @@ REGISTER = f"/courses/{COURSE}/register"
 
 
 def _definition(first: datetime) -> dict[str, Any]:
-    days = [first.date() + timedelta(days=7 * n) for n in range(2)]
-    return {
-        "programme": "graduates-programme",
-        "title": "Compassionate Leadership Training",
-        "price": {"amount": 20000, "currency": "gbp"},
-        "capacity": 10,
-        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
-        "enquiries_email": "enquiries@example.org",
-        "completion_min_sessions": 2,
-        "sessions": [
-            {"date": day.isoformat(), "start_time": "10:00", "end_time": "12:00"} for day in days
-        ],
-    }
+    return register_course(
+        weekly_sessions(first.date(), 2, "10:00", "12:00"),
+        programme="graduates-programme",
+        enquiries_email="enquiries@example.org",
+    )
 
 
 def _completion_cells(system: System, browser: Any) -> dict[str, str]:

@@ -20,12 +20,6 @@ def invoiced(system: System) -> System:
     return invoiced_cohort(system, po_required=True, capacity=2)
 
 
-def apply(system: System, course: str = INVOICED, **fields: Any) -> Any:
-    return system.api(
-        "POST", f"/courses/{course}/applications", json_body=application_body(**fields)
-    )
-
-
 # -- invoices ------------------------------------------------------------------------------
 
 
@@ -33,7 +27,7 @@ def test_an_employer_invoice_carries_the_po_and_paying_it_confirms_the_booking(
     invoiced: System,
 ) -> None:
     system = invoiced
-    reply = apply(system, **BILLING)
+    reply = system.apply(INVOICED, **BILLING)
     assert reply.status == 201, reply.body
     application = reply.json()
     assert application["status"] == "awaiting_invoice_payment"
@@ -71,8 +65,8 @@ def test_an_employer_invoice_carries_the_po_and_paying_it_confirms_the_booking(
 
 
 def test_nothing_personal_reaches_stripe_metadata(invoiced: System) -> None:
-    apply(invoiced, **BILLING)
-    apply(invoiced, email="grace@example.org", name="Grace Hopper")
+    invoiced.apply(INVOICED, **BILLING)
+    invoiced.apply(INVOICED, email="grace@example.org", name="Grace Hopper")
     for event in invoiced.standin.events():
         obj = event["data"]["object"]
         assert set((obj.get("metadata") or {}).values()) <= {
@@ -93,9 +87,9 @@ def test_an_invoice_unpaid_past_its_due_date_frees_the_seat_for_the_next_in_line
     invoiced: System,
 ) -> None:
     system = invoiced
-    first = apply(system, **BILLING).json()
-    system.pay(apply(system, email="p1@example.org").json()["checkout_url"])
-    waiting = apply(system, email="p2@example.org").json()
+    first = system.apply(INVOICED, **BILLING).json()
+    system.pay(system.apply(INVOICED, email="p1@example.org").json()["checkout_url"])
+    waiting = system.apply(INVOICED, email="p2@example.org").json()
     assert waiting["status"] == "waitlisted"
 
     _past_due(system, first)
@@ -111,7 +105,7 @@ def test_an_invoice_unpaid_past_its_due_date_frees_the_seat_for_the_next_in_line
 
 def test_stripes_overdue_event_releases_the_place_too(invoiced: System) -> None:
     system = invoiced
-    first = apply(system, **BILLING).json()
+    first = system.apply(INVOICED, **BILLING).json()
     _past_due(system, first)
     assert system.standin.expire_due()  # Stripe tells of the overdue invoice
     assert system.webhook_replies[-1].status == 200
@@ -124,7 +118,7 @@ def test_starting_again_by_card_after_a_late_invoice_drops_the_invoices_reason(
     invoiced: System,
 ) -> None:
     system = invoiced
-    first = apply(system, **BILLING).json()
+    first = system.apply(INVOICED, **BILLING).json()
     _past_due(system, first)
     assert system.standin.expire_due()
     assert _stored_reason(system, first) == ("expired", "invoice_overdue")
@@ -148,7 +142,7 @@ def test_the_due_day_is_the_payers_until_it_ends_whatever_stripe_calls_overdue(
     """T2: Stripe's due moment is 23:59; its overdue event in that last minute lets nothing
     go, and the place is still held until midnight, when the sweep releases it."""
     system = invoiced
-    first = apply(system, **BILLING).json()
+    first = system.apply(INVOICED, **BILLING).json()
     due = datetime.fromisoformat(first["invoice_due_at"].replace("Z", "+00:00"))
     system.clock_offset += due - system.now() + timedelta(seconds=30)
     assert system.standin.expire_due()  # Stripe: overdue
@@ -162,7 +156,7 @@ def test_the_due_day_is_the_payers_until_it_ends_whatever_stripe_calls_overdue(
 
 def test_a_voided_invoice_releases_the_place_and_paying_it_is_refused(invoiced: System) -> None:
     system = invoiced
-    first = apply(system, **BILLING).json()
+    first = system.apply(INVOICED, **BILLING).json()
     voided = system.stripe_local("POST", f"/invoices/{invoice_id_of(first)}/void")
     assert voided.status == 200, voided.body
     assert system.status_of(first)["status"] == "expired"
@@ -176,7 +170,7 @@ def test_an_uncollectible_invoice_voided_later_is_said_void_as_stripe_says(
     went back at the first, and the second must still be recorded, or the roster says
     ``uncollectible`` of an invoice Stripe holds as ``void``."""
     system = invoiced
-    first = apply(system, **BILLING).json()
+    first = system.apply(INVOICED, **BILLING).json()
     invoice = invoice_id_of(first)
     assert system.stripe_local("POST", f"/invoices/{invoice}/mark_uncollectible").status == 200
     assert system.stripe_local("POST", f"/invoices/{invoice}/void").status == 200
@@ -191,7 +185,7 @@ def test_an_uncollectible_invoice_voided_later_is_said_void_as_stripe_says(
 
 def test_organisers_resend_void_and_see_the_invoice(invoiced: System) -> None:
     system = invoiced
-    first = apply(system, **BILLING).json()
+    first = system.apply(INVOICED, **BILLING).json()
     path = f"/applications/{first['application_id']}/invoice"
     assert system.admin("POST", f"{path}/resend").status == 200
     assert [e["type"] for e in system.standin.events()].count("invoice.sent") == 2
@@ -206,7 +200,7 @@ def test_organisers_resend_void_and_see_the_invoice(invoiced: System) -> None:
 def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
     invoiced: System, changes: dict[str, str], field: str
 ) -> None:
-    reply = apply(invoiced, **(BILLING | changes))
+    reply = invoiced.apply(INVOICED, **(BILLING | changes))
     assert reply.status == 422
     assert field in reply.json()["error"]["fields"]
     assert invoiced.applications() == []
@@ -215,7 +209,7 @@ def test_an_invoice_missing_what_accounts_need_is_422_and_nothing_is_written(
 
 def test_a_card_only_course_refuses_an_invoice(system: System) -> None:
     system.put_course("card-only", system.course_file() | {"invoice_allowed": False})
-    reply = apply(system, "card-only", **BILLING)
+    reply = system.apply("card-only", **BILLING)
     assert reply.status == 422
     assert "payment_method" in reply.json()["error"]["fields"]
 
@@ -250,7 +244,7 @@ def test_an_approved_applicant_asks_for_the_invoice_from_the_status_page(
 ) -> None:
     definition = system.course_file() | {"invoice_allowed": True, "approval_required": True}
     system.put_course("reviewed", definition)
-    application = apply(system, "reviewed", **BILLING).json()
+    application = system.apply("reviewed", **BILLING).json()
     assert application["status"] == "pending_review"
     assert (
         system.admin("POST", f"/applications/{application['application_id']}/approve").status == 200
@@ -339,7 +333,7 @@ def test_a_funded_place_is_confirmed_with_no_payment(system: System) -> None:
     events = [e for e in system.standin.events() if e["data"]["object"].get("id") == session_id]
     assert events[0]["type"] == "checkout.session.expired"
     assert system.standin.money_taken() == {}
-    totals = system.admin("GET", f"/courses/{COURSE_ID}/totals").json()
+    totals = system.totals(COURSE_ID)
     assert (totals["bursaries"], totals["funded_places"], totals["paid"]) == (20000, 1, 0)
 
 
@@ -347,7 +341,7 @@ def test_the_status_page_says_what_is_left_to_pay_by_the_one_rule(system: System
     """The page's breakdown said "To pay" with the amount due, whatever was paid: it says
     "Left to pay" (``Application.left_to_pay``), during review, while offered, once paid."""
     system.put_course("reviewed", system.course_file() | {"approval_required": True})
-    application = apply(system, "reviewed").json()
+    application = system.apply("reviewed").json()
     app_id, token = application["application_id"], application["token"]
     granted = system.admin("POST", f"/applications/{app_id}/bursary", json_body={"amount": 15000})
     assert granted.status == 200, granted.body

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts, bob_on_full_ada_on_spring
 from tests.support.system import System
 
 SPRING, AUTUMN = "facilitator-spring@example.org", "facilitator-autumn@example.org"
@@ -94,10 +94,9 @@ def test_a_waiting_move_made_then_cancelled_before_it_was_told_tells_the_old_coh
     """The same through a move made by a seat freeing (hostile13b F1's second path): Ada waits
     to move to the full cohort; Bob's cancellation frees its seat and moves her; she is
     cancelled before the mailer ran."""
-    from tests.integration.test_waiting_moves import _bob_on_full_ada_on_spring, _wait
 
-    cohorts, bob, ada = _bob_on_full_ada_on_spring(system)
-    _wait(cohorts, ada)
+    cohorts, bob, ada = bob_on_full_ada_on_spring(system)
+    cohorts.waits(ada)
     cohorts.emails()
     _cancel(system, bob)
     assert cohorts.record(ada)["course_id"] == "move-full"

@@ -13,8 +13,8 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered, seat_offered_at
 from tests.support.console import signed_in
+from tests.support.offers import seat_offered, seat_offered_at
 from tests.support.page_text import text_of
 from tests.support.system import System
 

@@ -80,7 +80,6 @@ from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
 from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
-from tests.integration.test_booking_flow import _signature
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded
 from tests.support.frame_stack import on_roomy_frame_stack
@@ -94,6 +93,7 @@ from tests.support.system import (
     System,
     application_body,
 )
+from tests.support.webhook_signature import stripe_signature
 
 PAY_NOW, REVIEWED, INVOICED = "pay-now", "reviewed", "invoiced"
 # A cohort of the same programme at £150, paid now: bookings move to it and back (transfers).
@@ -677,7 +677,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 }
             ).encode()
             self.sequence += 1
-            headers = {"stripe-signature": _signature(body, WEBHOOK_SECRET)}
+            headers = {"stripe-signature": stripe_signature(body, WEBHOOK_SECRET)}
             assert self.system.webhook(body, headers).status == 200
         after = self._status(application_id)
         assert after is before or after is not S.CONFIRMED, "a payment not asked for confirmed"
@@ -702,7 +702,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         event["data"]["object"]["metadata"]["application_id"] = named
         before = self.system.ports.repository.get_application(named)
         body = json.dumps(event).encode()
-        reply = self.system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+        reply = self.system.signed_webhook(body)
         assert reply.status in (200, 503), reply.body
         after = self.system.ports.repository.get_application(named)
         assert before is not None
@@ -1148,7 +1148,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             back = sum(moved.get(payer, (0, 0))[1] for payer in payers[course])
             # Payments made for an application outside the system are not its (recorded apart).
             foreign = sum(self.foreign_payments[payer] for payer in payers[course])
-            totals = self.system.admin("GET", f"/courses/{course}/totals").json()
+            totals = self.system.totals(course)
             assert (totals["paid"], totals["refunded"]) == (taken - foreign, back - foreign), (
                 f"{course}: Stripe took {taken} and refunded {back} ({foreign} foreign); the "
                 f"totals say {totals['paid']} paid in and {totals['refunded']} refunded"
@@ -2269,7 +2269,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         if not held:
             event["data"]["object"]["id"] = f"re_made_up_{self.sequence}"
         body = json.dumps(event).encode()
-        reply = self.system.webhook(body, {"stripe-signature": _signature(body, WEBHOOK_SECRET)})
+        reply = self.system.signed_webhook(body)
         assert reply.status in (200, 503), reply.body
         self._note_confirmations()
 

@@ -42,7 +42,7 @@ from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, fake_ports
 from tests.fakes.repository import FakeRepository
-from tests.unit.test_register import book
+from tests.support.register_steps import book
 
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
 KEPT, PLAIN = "kept", "plain"  # a cohort keeping a register, and one keeping none

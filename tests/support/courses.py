@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
+
+from booking.domain.course import CourseDefinition
 
 
 def weekly_sessions(
@@ -22,3 +25,34 @@ def weekly_sessions(
 def monday_after(day: date) -> date:
     """The first Monday after ``day`` (a week on when ``day`` is a Monday)."""
     return day + timedelta(days=7 - day.weekday())
+
+
+def register_course(
+    sessions: list[dict[str, str]], completion_min_sessions: int = 2, **fields: Any
+) -> dict[str, Any]:
+    """A course the register tests mark: ten places at £200, Ann facilitating, completed by
+    attending ``completion_min_sessions`` of ``sessions``; ``fields``: any other of its fields."""
+    return {
+        "title": "Compassionate Leadership Training",
+        "price": {"amount": 20000, "currency": "gbp"},
+        "capacity": 10,
+        "facilitators": [{"name": "Ann Facilitator", "email": "ann@example.org"}],
+        "completion_min_sessions": completion_min_sessions,
+        "sessions": sessions,
+        **fields,
+    }
+
+
+def programme_course(sessions: list[dict[str, Any]], **overrides: Any) -> CourseDefinition:
+    """A course of the programme ``leading`` (five places at £1) of ``sessions``; ``overrides``:
+    any other of its fields."""
+    return CourseDefinition.model_validate(
+        {
+            "programme": "leading",
+            "title": "Leading",
+            "price": {"amount": 100},
+            "capacity": 5,
+            "sessions": sessions,
+            **overrides,
+        }
+    )

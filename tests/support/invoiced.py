@@ -4,7 +4,10 @@ Stripe, from the services' unit tests to the integration tests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from tests.support.applications import invoice_id_of
 
@@ -80,3 +83,21 @@ def paid_out_of_band(system: System, invoice_id: str) -> None:
 def _answered(system: System, said: Reply) -> None:
     assert said.status == 200, said.body
     assert all(reply.status == 200 for reply in system.webhook_replies)
+
+
+def stopped_after_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: Callable[[], object]
+) -> None:
+    """``act`` stopped (the function out of time) at its save after Stripe's void."""
+    repository = system.ports.repository
+    real_save = repository.save
+
+    def stopped(new: Any, previous: Any, **options: Any) -> Any:
+        if new.invoice is not None and new.invoice.voiding is None and previous.invoice.voiding:
+            raise TimeoutError("the function ran out of time")
+        return real_save(new, previous, **options)
+
+    monkeypatch.setattr(repository, "save", stopped)
+    with pytest.raises(TimeoutError):
+        act()
+    monkeypatch.undo()

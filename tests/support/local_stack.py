@@ -47,6 +47,11 @@ class RunningStack:
     outbox_dir: Path
     process: subprocess.Popen[str]
 
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """The organiser API's bearer token, as a request's headers."""
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
     def get(self, path: str, **kwargs: object) -> requests.Response:
         return requests.get(f"{self.url}{path}", timeout=30, **kwargs)  # type: ignore[arg-type]
 
@@ -67,6 +72,17 @@ class RunningStack:
         assert reply.status_code == 201, reply.text
         return dict(reply.json())
 
+    def load_course(self, course_id: str, definition: dict[str, Any]) -> None:
+        """``definition`` put as the course ``course_id`` with the organiser API, which must
+        take it (new or changed)."""
+        reply = requests.put(
+            f"{self.url}/admin/courses/{course_id}",
+            json=definition,
+            headers=self.admin_headers,
+            timeout=60,
+        )
+        assert reply.status_code in (200, 201), reply.text
+
     def one_place_course(self, course_id: str, title: str) -> None:
         """``course_id`` put as a course of one place, its one session on the sample course's
         first day (the organiser API's PUT, which must succeed)."""
@@ -79,13 +95,7 @@ class RunningStack:
             "capacity": 1,
             "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
         }
-        reply = requests.put(
-            f"{self.url}/admin/courses/{course_id}",
-            json=definition,
-            headers={"Authorization": f"Bearer {self.admin_token}"},
-            timeout=30,
-        )
-        assert reply.status_code in (200, 201), reply.text
+        self.load_course(course_id, definition)
 
     def outbox(self) -> list[dict[str, Any]]:
         """Every email the stack has sent, newest first (``GET /_local/outbox``)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
+
+import time_machine
 
 from tests.support.applications import session_id_of
 from tests.support.system import System
@@ -24,3 +27,25 @@ def first_offered(system: System) -> tuple[Any, Any]:
     assert system.status_of(first)["status"] == "offered"
     assert system.status_of(second)["status"] == "waitlisted"
     return first, second
+
+
+def seat_offered(system: System) -> dict[str, Any]:
+    """The small course's one seat offered to first@example.org, waiting behind a holder whose
+    checkout then expired: their application's answer."""
+    system.small_course()
+    holder = system.apply(course_id="small").json()
+    first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
+    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first
+
+
+def seat_offered_at(system: System, moment: datetime) -> dict[str, Any]:
+    """As :func:`seat_offered` on the small course already loaded, the clock frozen: both
+    applied a minute before ``moment``, the holder's checkout expired at ``moment`` (the seat
+    offered if it may be then); first@example.org's application's answer."""
+    with time_machine.travel(moment - timedelta(minutes=1), tick=False):
+        holder = system.apply(course_id="small").json()
+        first: dict[str, Any] = system.apply(course_id="small", email="first@example.org").json()
+    with time_machine.travel(moment, tick=False):
+        system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
+    return first

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import date
 
 import pypdf
 
@@ -24,3 +25,11 @@ def says_all(page: str, *phrases: str) -> None:
 def pdf_text(content: bytes) -> str:
     """The text of a PDF's pages (a certificate, a register), a page a line."""
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def day_as_emailed(day: date | str) -> str:
+    """A day (or its ISO date, as the API gives it) as the emails write it: "Monday 4 January
+    2027"."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -42,6 +42,7 @@ from infra.local.stripe_standin import StripeStandIn
 from tests.support.applications import application_body as application_body  # re-exported
 from tests.support.openapi_replies import check_reply
 from tests.support.stripe_client import InProcessHTTPClient, stripe_client
+from tests.support.webhook_signature import stripe_signature
 
 BASE_URL = "http://booking.test"
 # The Stripe stand-in's secret key, as a call to its API sends it.
@@ -265,6 +266,10 @@ class System:
         self.relay()
         return self._documented("POST", "/webhooks/stripe", reply)
 
+    def signed_webhook(self, body: bytes) -> Reply:
+        """``body`` delivered to the webhook signed, as Stripe would sign it, with our secret."""
+        return self.webhook(body, {"stripe-signature": stripe_signature(body, WEBHOOK_SECRET)})
+
     def stripe_local(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
     ) -> Reply:
@@ -407,6 +412,12 @@ class System:
         return self.api(
             "POST", f"/courses/{course_id}/applications", json_body=application_body(**overrides)
         )
+
+    def totals(self, course_id: str = COURSE_ID) -> dict[str, Any]:
+        """The course's money as the organiser API totals it, which must be read."""
+        reply = self.admin("GET", f"/courses/{course_id}/totals")
+        assert reply.status == 200, reply.body
+        return dict(reply.json())
 
     def booked(self, course_id: str = COURSE_ID, **overrides: Any) -> dict[str, Any]:
         """An application made (:meth:`apply`) and paid by card at its Checkout, both of which

@@ -18,7 +18,7 @@ from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.fakes.held import repo
 from tests.support.applications import an_application, answers_of
-from tests.unit.test_use_cases_billing import definition
+from tests.support.billing_steps import billing_course
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 ACCOUNTS = "accounts@example.nhs.uk"
@@ -29,7 +29,7 @@ BILLING = BillingDetails(billing_name="Trust", billing_email=ACCOUNTS, billing_a
 def ports() -> Ports:
     the_ports = fake_ports()
     for course_id in ("c2", "c1"):
-        courses.put_course(the_ports, course_id, definition())
+        courses.put_course(the_ports, course_id, billing_course())
     return the_ports
 
 

@@ -21,9 +21,9 @@ from tests.fakes import FakeEmailSender
 from tests.fakes.held import repo
 from tests.support.applications import ACCOUNTS as BILLING
 from tests.support.applications import an_invoice, an_invoiced_application, answers_of
+from tests.support.billing_steps import by_invoice, clock, invoice_event, ports
 from tests.support.cohort_2025 import COHORT_2025_ID
-from tests.unit.test_email_rendering import composed, course_2025
-from tests.unit.test_use_cases_billing import by_invoice, clock, invoice_event, ports
+from tests.support.composed_emails import composed, course_2025
 
 __all__ = ["clock", "ports"]  # the fixtures these tests share with the billing use cases
 

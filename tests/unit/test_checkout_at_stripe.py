@@ -13,7 +13,7 @@ from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
-from tests.unit.test_use_cases import answers, course_definition, paid_event
+from tests.support.use_case_steps import answers, course_definition, paid_event
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from booking.services import applications, courses
 from booking.services.ports import Ports
 from booking.services.sweep import sweep
 from tests.fakes import Clock, fake_ports
-from tests.unit.test_use_cases import answers, course_definition, repo
+from tests.fakes.held import repo
+from tests.support.use_case_steps import answers, course_definition
 
 FIRST_START = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)  # 15:00 BST
 

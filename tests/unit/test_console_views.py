@@ -20,8 +20,8 @@ from infra.local.sample import load_definition
 from tests.conftest import COURSES_DIR
 from tests.fakes import Clock, fake_ports
 from tests.support.console import posted_fields
-from tests.unit.test_programme import definition
-from tests.unit.test_use_cases import answers, course_definition, paid
+from tests.support.courses import programme_course
+from tests.support.use_case_steps import answers, course_definition, paid
 
 AT = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -108,7 +108,7 @@ def test_the_course_form_keeps_the_completion_rule_so_a_save_keeps_the_register(
 
 def test_a_one_day_cohorts_dates_name_its_day_once() -> None:
     """Two sessions on one day: "Monday 7 June 2027 (2 sessions)", not the day "to" itself."""
-    one_day = definition(
+    one_day = programme_course(
         [
             {"date": "2027-06-07", "start_time": "10:00", "end_time": "11:00"},
             {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
@@ -117,7 +117,7 @@ def test_a_one_day_cohorts_dates_name_its_day_once() -> None:
     assert _dates(Course(course_id="day", definition=one_day)) == (
         "Monday 7 June 2027 (2 sessions)"
     )
-    two_days = definition(
+    two_days = programme_course(
         [
             {"date": "2027-06-07", "start_time": "10:00", "end_time": "11:00"},
             {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},

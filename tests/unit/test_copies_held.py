@@ -19,7 +19,7 @@ from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.fakes.held import repo
 from tests.support.applications import an_application
-from tests.unit.test_use_cases import course_definition
+from tests.support.use_case_steps import course_definition
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
 PRICE = Money(amount=20000)

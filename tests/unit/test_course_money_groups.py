@@ -10,8 +10,8 @@ from booking.domain.course_money import added_up, course_money, paid_by_group
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupStatus, lapsed, paid
 from booking.domain.money import Money
-from tests.contract.test_repository_contract import NOW, application
 from tests.support.group_bookings import group
+from tests.support.repository_records import NOW, application
 
 PRICE = Money(amount=20000)
 

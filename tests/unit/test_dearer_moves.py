@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from booking.domain.application import Application, PaymentRecord
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import ExpireCheckout, Refund, Situation
 from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
@@ -23,7 +24,7 @@ from booking.domain.money import Money
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.domain.settlement import Cancellation, MoveDeadlinePassed, MoveWithdrawn, settle
 from booking.domain.transfers import MoveAsked, decide_transfer
-from tests.unit.test_transfers import DEARER, NOW, SPRING, S, booking
+from tests.support.move_cases import DEARER, NOW, SPRING, booking
 
 SITUATION = Situation(now=NOW + timedelta(minutes=5), course_price=Money(amount=20000))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -23,50 +22,24 @@ from booking.domain.emails import (
     EmailJob,
     EmailKind,
     FollowUpRecipient,
-    OutgoingEmail,
 )
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
 from booking.domain.settlement import Cancellation, settle
-from booking.services import email_composing
-from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.support.applications import an_application, an_invoice, answers_of
 from tests.support.cohort_2025 import (
     COHORT_2025_ID,
     a_later_2025_cohort,
-    cohort_2025_course,
-    cohort_2025_data,
 )
+from tests.support.composed_emails import HOSTILE, NOW, composed, course_2025
 
-HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
-NOW = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
 # The six Mondays of a July 2025 cohort, which shares the 2025 (June) cohort's follow-ups.
 JULY_2025 = ["2025-07-14", "2025-07-21", "2025-07-28", "2025-08-04", "2025-08-11", "2025-08-18"]
 ENQUIRIES = "spft.smc@nhs.net"
 SECOND_SESSION = datetime(2025, 6, 9, 14, 0, tzinfo=UTC)  # Monday 15:00 BST
 SEPTEMBER_FOLLOW_UP = datetime(2025, 9, 18, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
 DECEMBER_FOLLOW_UP = datetime(2025, 12, 8, 16, 0, tzinfo=UTC)  # Monday 16:00 GMT
-
-
-def course_2025(version: int = 3) -> Course:
-    """The real 2025 cohort, with a hostile decline message and a note for session 2."""
-    sessions = cohort_2025_data()["sessions"]
-    sessions[1] = {**sessions[1], "home_practice": "Notice one conversation where you listened."}
-    return cohort_2025_course(version, decline_message="Sorry: " + HOSTILE, sessions=sessions)
-
-
-def composed(
-    job: EmailJob,
-    app: Application,
-    course: Course,
-    to: list[str],
-    base_url: str = "https://b",
-    ports: Ports | None = None,
-) -> OutgoingEmail:
-    """The email as the mailer would send it, at the fixed NOW of these tests."""
-    ports = dataclasses.replace(ports or fake_ports(), public_base_url=base_url)
-    return email_composing.composed(ports, job, app, course, to, now=NOW).message
 
 
 # Every answer but the email address is written by a hostile applicant.

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from booking.domain.addresses import UndeliverableAddress, deliverable_address
 from booking.domain.application import ApplicationForm
 from booking.domain.group_form import GroupForm
-from tests.unit.test_register import answers
+from tests.support.register_steps import answers
 
 ENCODED = [
     "=?utf-8?b?YQ==?=@example.org",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from booking.domain import waiting_moves as rules
 from booking.domain.application import ERASED, ERASED_EMAIL
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.enrolments import (
     colleagues_enrolled,
     enrolled_on,
@@ -17,7 +18,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, lapsed
 from tests.support.group_bookings import NOW as AT
 from tests.support.group_bookings import group
-from tests.unit.test_transfers import NOW, SPRING, S, booking
+from tests.support.move_cases import NOW, SPRING, booking
 from tests.unit.test_waiting_moves import FULL
 
 

@@ -25,7 +25,7 @@ from tests.fakes import fake_ports
 from tests.fakes.held import repo
 from tests.fakes.outside import FakeEmailSender
 from tests.support.applications import an_application, application_body
-from tests.unit.test_use_cases import course_definition
+from tests.support.use_case_steps import course_definition
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
 PRICE = Money(amount=20000)

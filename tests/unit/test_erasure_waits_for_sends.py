@@ -11,7 +11,7 @@ from booking.services.send_leases import LEASE_POLL, SEND_LEASE
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
 from tests.support.applications import application_body
-from tests.unit.test_use_cases import course_definition
+from tests.support.use_case_steps import course_definition
 
 PERSON = "ada@example.org"
 

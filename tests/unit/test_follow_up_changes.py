@@ -22,7 +22,7 @@ from booking.services.ports import Ports
 from booking.services.reminders import dispatch_reminders
 from tests.fakes import Clock, FakeEmailQueue, FakeEmailSender, FakeRepository, fake_ports
 from tests.support.applications import an_application, answers_of
-from tests.unit.test_programme import definition
+from tests.support.courses import programme_course
 
 AUTUMN = datetime(2027, 9, 23, 15, 0, tzinfo=UTC)  # Thursday 16:00 BST
 
@@ -43,7 +43,7 @@ def cohort(first_day: str, *follow_ups: tuple[str, str]) -> CourseDefinition:
         }
         for day, title in follow_ups
     ]
-    return definition(sessions)
+    return programme_course(sessions)
 
 
 class Season:
@@ -340,7 +340,7 @@ def with_winter(first_day: str) -> CourseDefinition:
     """A cohort listing ``autumn`` and a new follow-up ``winter`` (2 December)."""
     file = cohort(first_day, ("2027-09-23", "Reunion"))
     winter = {"id": "winter", "date": "2027-12-02", "start_time": "16:00", "end_time": "17:00"}
-    return definition(
+    return programme_course(
         [*(s.model_dump(exclude_none=True) for s in file.sessions), {**winter, "kind": "follow_up"}]
     )
 

@@ -15,7 +15,7 @@ from booking.domain.group_place import GroupStatus
 from booking.services import group_booking
 from tests.fakes import Clock, fake_ports
 from tests.fakes.groups import FakeGroupStore
-from tests.unit.test_use_cases import course_definition
+from tests.support.use_case_steps import course_definition
 
 FORM = {
     "manager_name": "Florence Nightingale",

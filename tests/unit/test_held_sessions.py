@@ -18,7 +18,7 @@ from booking.services.courses import put_course
 from booking.services.mailer import SendOutcome, send_email_job
 from tests.fakes import Clock, FakeRepository, fake_ports
 from tests.support.applications import an_application
-from tests.unit.test_programme import definition
+from tests.support.courses import programme_course
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
 
@@ -30,7 +30,7 @@ def cohort(*days: str, **titles: str) -> CourseDefinition:
     ]
     for key, title in titles.items():
         sessions[int(key[1:]) - 1]["title"] = title
-    return definition(sessions)
+    return programme_course(sessions)
 
 
 def spans(file: CourseDefinition) -> dict[str, Told]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from booking.domain.emails import EmailKind
 from booking.services import applications, courses, lifecycle
 from tests.fakes import Clock, fake_ports
-from tests.unit.test_use_cases import answers, course_definition, paid, repo
+from tests.fakes.held import repo
+from tests.support.use_case_steps import answers, course_definition, paid
 
 
 def test_an_approval_offers_the_place_as_approved_and_a_freed_place_as_freed() -> None:

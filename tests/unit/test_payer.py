@@ -32,8 +32,8 @@ from tests.support.applications import (
     answers_of,
 )
 from tests.support.cohort_2025 import COHORT_2025_ID
+from tests.support.composed_emails import composed, course_2025
 from tests.support.group_bookings import group_by_invoice
-from tests.unit.test_email_rendering import composed, course_2025
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 PERSON = answers_of().email

@@ -27,21 +27,9 @@ from booking.domain.programme import (
 from booking.domain.schedule_changes import schedule_changes
 from tests.support.applications import an_application, answers_of
 from tests.support.cohort_2025 import cohort_2025, cohort_2025_data
+from tests.support.courses import programme_course
 
 LATER = datetime(2028, 6, 1, tzinfo=UTC)  # every cohort here has run by then
-
-
-def definition(sessions: list[dict[str, Any]], **overrides: Any) -> CourseDefinition:
-    return CourseDefinition.model_validate(
-        {
-            "programme": "leading",
-            "title": "Leading",
-            "price": {"amount": 100},
-            "capacity": 5,
-            "sessions": sessions,
-            **overrides,
-        }
-    )
 
 
 def session(day: str, kind: str = "core", **extra: Any) -> dict[str, Any]:
@@ -76,10 +64,12 @@ def test_keys_name_what_a_session_is_not_where_it_falls() -> None:
 
 
 def test_an_organiser_may_name_sessions_and_two_may_not_share_a_name() -> None:
-    named = definition([session("2027-06-07", id="welcome"), session("2027-09-20", "follow_up")])
+    named = programme_course(
+        [session("2027-06-07", id="welcome"), session("2027-09-20", "follow_up")]
+    )
     assert [s.key for s in named.schedule()] == ["welcome", "fu-20270920t1500z"]
     with pytest.raises(ValidationError, match="both known as 'fu-20270920t1500z'"):
-        definition(
+        programme_course(
             [
                 session("2027-06-07"),
                 session("2027-09-20", "follow_up"),
@@ -87,21 +77,21 @@ def test_an_organiser_may_name_sessions_and_two_may_not_share_a_name() -> None:
             ]
         )
     with pytest.raises(ValidationError, match="both known as 's2'"):
-        definition([session("2027-06-07", id="s2"), session("2027-06-14")])
+        programme_course([session("2027-06-07", id="s2"), session("2027-06-14")])
     with pytest.raises(ValidationError, match="pattern"):
-        definition([session("2027-06-07", id="Not a key")])
+        programme_course([session("2027-06-07", id="Not a key")])
 
 
 def test_a_time_with_a_utc_offset_is_refused_clearly() -> None:
     with pytest.raises(ValidationError, match="without a UTC offset"):
-        definition([{"date": "2027-06-07", "start_time": "15:00+01:00", "end_time": "17:00"}])
+        programme_course([{"date": "2027-06-07", "start_time": "15:00+01:00", "end_time": "17:00"}])
 
 
 def test_schedule_changes_say_what_moved_what_went_and_what_came() -> None:
-    before = definition(
+    before = programme_course(
         [session("2027-06-07"), session("2027-06-14"), session("2027-09-20", "follow_up")]
     )
-    after = definition(
+    after = programme_course(
         [
             session("2027-06-08"),
             {**session("2027-06-14"), "title": "Listening"},
@@ -114,11 +104,15 @@ def test_schedule_changes_say_what_moved_what_went_and_what_came() -> None:
     assert changes.removed_follow_ups == ("fu-20270920t1500z",)  # a new start, a new event
     assert changes.added == ("fu-20270927t1500z",)
     assert not schedule_changes(before, before)
-    dropped = definition([session("2027-06-07"), session("2027-09-20", "follow_up")])
+    dropped = programme_course([session("2027-06-07"), session("2027-09-20", "follow_up")])
     assert schedule_changes(before, dropped).removed == ("s2",)
     # A follow-up with an id stays the same event when it moves.
-    named = definition([session("2027-06-07"), session("2027-09-20", "follow_up", id="autumn")])
-    moved = definition([session("2027-06-07"), session("2027-09-27", "follow_up", id="autumn")])
+    named = programme_course(
+        [session("2027-06-07"), session("2027-09-20", "follow_up", id="autumn")]
+    )
+    moved = programme_course(
+        [session("2027-06-07"), session("2027-09-27", "follow_up", id="autumn")]
+    )
     assert schedule_changes(named, moved).changed == ("autumn",)
 
 
@@ -127,7 +121,9 @@ def cohort(course_id: str, first: str, *follow_ups: str, **overrides: Any) -> Co
     core = [session((start + timedelta(weeks=w)).date().isoformat()) for w in range(2)]
     return Course(
         course_id=course_id,
-        definition=definition(core + [session(d, "follow_up") for d in follow_ups], **overrides),
+        definition=programme_course(
+            core + [session(d, "follow_up") for d in follow_ups], **overrides
+        ),
     )
 
 

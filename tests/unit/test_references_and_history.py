@@ -26,7 +26,7 @@ from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
-from tests.unit.test_use_cases import answers, course_definition, paid
+from tests.support.use_case_steps import answers, course_definition, paid
 
 
 def test_the_alphabet_has_no_look_alikes() -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from booking.domain.application import Application, PaymentRecord
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund
 from booking.domain.dearer_moves import MOVE_LATE_PAYMENT
 from booking.domain.emails import EmailKind
@@ -25,8 +26,8 @@ from booking.domain.payments import (
 )
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.settlement import Cancellation, MoneyFact, settle
+from tests.support.move_cases import NOW, booking
 from tests.unit.test_dearer_moves import SITUATION, asked, event
-from tests.unit.test_transfers import NOW, S, booking
 
 PAID_FIRST = NOW - timedelta(days=30)
 REFUNDED_AT = NOW + timedelta(minutes=2)

@@ -8,7 +8,7 @@ from booking.domain.emails import EmailKind
 from booking.domain.refund_figures import refund_said
 from booking.domain.statuses import ApplicationStatus as S
 from booking.domain.wording import refunded_earlier_words
-from tests.unit.test_transfers import booking
+from tests.support.move_cases import booking
 
 
 def test_a_refund_afterwards_says_what_stripe_gave_back_and_everything_paid() -> None:

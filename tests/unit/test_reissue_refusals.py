@@ -10,7 +10,7 @@ from booking.domain.errors import Conflict, NotFound
 from booking.services import people, register
 from booking.services.ports import Ports
 from tests.fakes import Clock
-from tests.unit.test_register import AFTER_THE_LAST, book, clock, keys, ports
+from tests.support.register_steps import AFTER_THE_LAST, book, clock, keys, ports
 
 __all__ = ["clock", "ports"]  # the fixtures, used by name
 
@@ -42,7 +42,7 @@ def test_a_held_certificates_news_reissued_before_it_went_is_not_sent(
     """ "It will follow" is not sent once it has followed: the reissue's email carries it."""
     from booking.domain.emails import EmailKind
     from booking.services.mailer import SendOutcome, send_email_job
-    from tests.unit.test_register import repo
+    from tests.fakes.held import repo
 
     wang = book(ports, "wang@example.org", "王小明")
     clock.now = AFTER_THE_LAST

@@ -19,7 +19,7 @@ from booking.services.ports import EmailSendError, Ports
 from booking.services.send_leases import SEND_LEASE
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
-from tests.unit.test_use_cases import answers, course_definition
+from tests.support.use_case_steps import answers, course_definition
 
 # Long enough for any claim left ``sending`` to count as a delivery that died.
 PAST_THE_CLAIM = 600

@@ -15,7 +15,7 @@ from booking.services import applications, courses, organisers
 from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
 from tests.fakes.repository import FakeRepository
-from tests.unit.test_use_cases import answers, course_definition
+from tests.support.use_case_steps import answers, course_definition
 
 RAW = {*(chr(n) for n in range(32)), "\x7f", *(chr(n) for n in range(0x80, 0xA0))}
 RAW |= set(BIDI_CONTROLS) | {"\u2028", "\u2029"}

@@ -10,7 +10,6 @@ import pytest
 
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import DiscountCodeDefinition
-from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
 from booking.domain.erasure import billing_contact_erased
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, InvalidInput
@@ -29,61 +28,22 @@ from booking.services import (
 from booking.services.mailer import EmailInFlight, SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
-from tests.fakes import Clock, FakeEmailSender, fake_ports
+from tests.fakes import Clock, FakeEmailSender
 from tests.fakes.held import gateway, repo, written
-from tests.support.applications import WHAT_ACCOUNTS_NEED, application_body
+from tests.support.applications import WHAT_ACCOUNTS_NEED
+from tests.support.billing_steps import (
+    answers,
+    billing_course,
+    by_invoice,
+    clock,
+    invoice_event,
+    ports,
+)
 from tests.support.invoiced import BILLING
 
+__all__ = ["clock", "ports"]  # the fixtures, used by name
+
 FREE = DiscountCodeDefinition(code="FREE", percent_off=100)  # a code that covers the price
-
-
-def definition(
-    capacity: int = 2, approval: bool = False, po_required: bool = True
-) -> CourseDefinition:
-    return CourseDefinition.model_validate(
-        {
-            "title": "Compassionate Leadership",
-            "price": {"amount": 20000},
-            "capacity": capacity,
-            "approval_required": approval,
-            "invoice_allowed": True,
-            "po_required": po_required,
-            "facilitators": ["facilitator@example.org"],
-            "enquiries_email": "enquiries@example.org",
-            "sessions": [{"date": "2027-07-05", "start_time": "15:00", "end_time": "17:00"}],
-        }
-    )
-
-
-def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return application_body(email=email, **extra)
-
-
-def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return answers(email, **(BILLING | extra))
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()  # 1 May 2027: the course starts on 5 July
-
-
-@pytest.fixture
-def ports(clock: Clock) -> Ports:
-    return fake_ports(clock, course=definition())
-
-
-def invoice_event(
-    ports: Ports, application_id: str, kind: InvoiceEventKind, event_id: str = "evt_inv"
-) -> Any:
-    invoice = repo(ports).applications[application_id].invoice
-    assert invoice is not None
-    if kind is InvoiceEventKind.PAID:
-        gateway(ports).pay_invoice(invoice.invoice_id)
-    return payments.apply_invoice_event(
-        ports,
-        InvoiceEvent(event_id, kind, invoice.invoice_id, application_id, invoice.amount_due, "gbp"),
-    )
 
 
 # -- invoices ------------------------------------------------------------------------------
@@ -132,7 +92,7 @@ def test_an_invoice_without_what_accounts_need_is_refused_and_nothing_is_written
 def test_invoices_only_where_the_course_allows_them_and_not_too_close_to_the_start(
     ports: Ports, clock: Clock
 ) -> None:
-    card_only = definition().model_copy(update={"invoice_allowed": False})
+    card_only = billing_course().model_copy(update={"invoice_allowed": False})
     courses.put_course(ports, "card-only", card_only)
     with pytest.raises(InvalidInput) as refused:
         applications.submit_application(ports, "card-only", by_invoice())
@@ -197,7 +157,7 @@ def test_the_paid_invoice_confirms_once_with_the_payment_recorded(ports: Ports) 
 def test_an_invoice_unpaid_at_its_due_date_frees_the_seat_for_the_next_in_line(
     ports: Ports, clock: Clock
 ) -> None:
-    courses.put_course(ports, "c1", definition(capacity=1))
+    courses.put_course(ports, "c1", billing_course(capacity=1))
     first = applications.submit_application(ports, "c1", by_invoice())
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
     assert waiting.status == "waitlisted"
@@ -305,7 +265,7 @@ def test_a_cancelled_invoice_booking_voids_its_invoice(ports: Ports) -> None:
 
 
 def test_an_offered_place_can_be_paid_by_invoice_from_the_status_page(ports: Ports) -> None:
-    courses.put_course(ports, "c2", definition(approval=True))
+    courses.put_course(ports, "c2", billing_course(approval=True))
     view = applications.submit_application(ports, "c2", by_invoice())
     assert view.status == "pending_review"
     assert gateway(ports).invoices == {}
@@ -383,7 +343,7 @@ def test_a_one_use_code_is_used_by_the_first_application_not_the_first_payment(
 
 
 def test_a_review_with_a_code_holds_its_use_until_declined(ports: Ports) -> None:
-    courses.put_course(ports, "c1", definition(approval=True))
+    courses.put_course(ports, "c1", billing_course(approval=True))
     make_code(ports, max_uses=1)
     pending = applications.submit_application(ports, "c1", answers(discount_code="half-2027"))
     with pytest.raises(InvalidInput):
@@ -398,7 +358,7 @@ def test_a_review_with_a_code_holds_its_use_until_declined(ports: Ports) -> None
 
 
 def test_a_code_for_another_course_is_unknown_here(ports: Ports) -> None:
-    courses.put_course(ports, "c2", definition())
+    courses.put_course(ports, "c2", billing_course())
     discounts.create_discount_code(
         ports, "c2", DiscountCodeDefinition(code="OTHER-COURSE", percent_off=10)
     )
@@ -467,7 +427,7 @@ def test_a_fully_funded_place_is_confirmed_without_any_payment(ports: Ports) -> 
 
 
 def test_a_funded_place_needs_a_free_seat(ports: Ports) -> None:
-    courses.put_course(ports, "c1", definition(capacity=1))
+    courses.put_course(ports, "c1", billing_course(capacity=1))
     applications.submit_application(ports, "c1", answers("p0@example.org"))
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))
     with pytest.raises(Conflict) as refused:
@@ -554,7 +514,7 @@ def test_confirmed_bookings_get_no_bursary(ports: Ports) -> None:
 
 
 def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -> None:
-    courses.put_course(ports, "c1", definition(capacity=3))
+    courses.put_course(ports, "c1", billing_course(capacity=3))
     make_code(ports)
     coded = applications.submit_application(ports, "c1", by_invoice(discount_code="HALF-2027"))
     invoice_event(ports, coded.application_id, InvoiceEventKind.PAID)
@@ -704,7 +664,7 @@ def test_a_code_and_a_bursary_that_leave_nothing_confirm_an_invoice_booking_in_o
 def test_an_approved_application_with_nothing_to_pay_is_booked_not_offered(
     ports: Ports,
 ) -> None:
-    courses.put_course(ports, "c1", definition(approval=True))
+    courses.put_course(ports, "c1", billing_course(approval=True))
     discounts.create_discount_code(ports, "c1", FREE)
     view = applications.submit_application(ports, "c1", answers(discount_code="free"))
     approved = lifecycle.approve(ports, view.application_id)

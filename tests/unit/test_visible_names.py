@@ -16,7 +16,8 @@ from booking.domain.text import shows_a_letter
 from booking.services import register
 from booking.services.ports import Ports
 from tests.fakes import Clock
-from tests.unit.test_register import AFTER_THE_LAST, answers, book, clock, keys, ports, repo
+from tests.fakes.held import repo
+from tests.support.register_steps import AFTER_THE_LAST, answers, book, clock, keys, ports
 
 __all__ = ["clock", "ports"]  # the fixtures, used by name
 

@@ -17,8 +17,8 @@ from booking.domain.emails import EmailKind
 from booking.domain.money import Money
 from tests.fakes import fake_ports
 from tests.fakes.repository import FakeRepository
-from tests.unit.test_email_rendering import composed
-from tests.unit.test_transfers import NOW, SPRING, booking, course
+from tests.support.composed_emails import composed
+from tests.support.move_cases import NOW, SPRING, booking, course
 
 FULL = course("full", 20000, 4, capacity=1).model_copy(update={"seats_taken": 1})
 LATER = course("spring", 20000, 12)  # the booking's own cohort, beginning after FULL

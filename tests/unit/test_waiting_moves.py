@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.domain import waiting_moves as rules
+from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import PaymentMethod
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.emails import EmailKind
 from booking.domain.limits import Holding, Limited, holding_changes, waiting_places
 from booking.domain.transfers import Transfer, TransferRefused
-from tests.unit.test_transfers import NOW, SPRING, S, booking, course
+from tests.support.move_cases import NOW, SPRING, booking, course
 
 FULL = course("full", 20000, 4, capacity=1).model_copy(update={"seats_taken": 1})
 FULL_DEARER = course("full-dearer", 25000, 8, capacity=1).model_copy(update={"seats_taken": 1})

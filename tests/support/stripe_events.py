@@ -1,0 +1,58 @@
+"""Stripe's events as a test resends them: a booking applied for and paid through the API, the
+last event of a kind the stand-in sent (a copy to change), that copy delivered signed with the
+webhook's own secret, and what the organiser's record then shows; and the money Stripe moved
+for a booking or a group."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from tests.support.system import COURSE_ID, System
+
+
+def applied(system: System, email: str) -> dict[str, Any]:
+    reply = system.apply(COURSE_ID, email=email, name="Ada Lovelace")
+    assert reply.status == 201, reply.body
+    return dict(reply.json())
+
+
+def paid(system: System, email: str) -> dict[str, Any]:
+    application = applied(system, email)
+    assert system.pay(application["checkout_url"]).status == 200
+    return application
+
+
+def sent(system: System, event: dict[str, Any]) -> dict[str, Any]:
+    body = json.dumps(event).encode()
+    reply = system.signed_webhook(body)
+    assert reply.status == 200, reply.body
+    return dict(reply.json())
+
+
+def shown(system: System, application: dict[str, Any]) -> tuple[str, int, int]:
+    row = system.admin("GET", f"/applications/{application['application_id']}").json()
+    return row["status"], row["amount_paid"], row["amount_refunded"]
+
+
+def last_event(system: System, kind: str, payment_intent: str | None = None) -> dict[str, Any]:
+    found = [
+        e
+        for e in system.standin.events()
+        if e["type"] == kind and payment_intent in (None, e["data"]["object"].get("payment_intent"))
+    ]
+    return copy.deepcopy(found[-1])
+
+
+def session_of(application: dict[str, Any]) -> str:
+    return str(application["checkout_url"]).rsplit("/", 1)[-1]
+
+
+def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
+    """What the stand-in captured and refunded for these applications and groups."""
+    moved = system.standin.money_moved()
+    return (
+        sum(moved.get(payer, (0, 0))[0] for payer in payers),
+        sum(moved.get(payer, (0, 0))[1] for payer in payers),
+    )
