@@ -34,6 +34,7 @@ PAGES = [
     "/console/applications/{application_id}",
     "/console/people?email=ada@example.org",
     "/console/people/export?email=ada@example.org",
+    "/console/people/record?email=ada@example.org",
     "/console/people/erase?email=ada@example.org",
     "/console/search?q=ada@example.org",
     "/console/no-such-page",

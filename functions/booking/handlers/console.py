@@ -39,6 +39,7 @@ from booking.domain.errors import (
 )
 from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.organisers import ConsoleSession
+from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
 from booking.handlers import console_application as application_pages
 from booking.handlers import (
@@ -296,6 +297,17 @@ def export_person() -> Response[str]:
         {"Content-Disposition": http.attachment("personal-data.json"), "Cache-Control": "no-store"}
     )
     return response
+
+
+@served("consolePersonRecord")
+def person_record() -> Response[str]:
+    # Loaded when first asked, as export and erasure load services.people.
+    from booking.handlers.console_person_record import record_page
+    from booking.services.person_record import person_record as record_of
+
+    record = record_of(ports(), query_value("email"))
+    now = moment_when(ports().clock(), "Europe/London")
+    return html_page(200, record_page(chrome(), record, now))
 
 
 @served("consoleEraseConfirmation")

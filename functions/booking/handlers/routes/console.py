@@ -310,6 +310,23 @@ PAGES: tuple[Route, ...] = (
     Route(
         CONSOLE,
         "GET",
+        "/console/people/record",
+        "consolePersonRecord",
+        "Everything held about one person, in words, to read or print",
+        {
+            "200": page(
+                "Every application they made (answers, money in pounds, history and emails "
+                "sent, in UK time), the invoices addressed to them and the group bookings "
+                "that name them, on one printable page"
+            ),
+            **_PERSON_ANSWERS,
+        },
+        parameters=(_EMAIL,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
         "/console/people/erase",
         "consoleEraseConfirmation",
         "Confirm erasing a person's data",
