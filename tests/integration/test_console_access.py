@@ -29,6 +29,7 @@ PAGES = [
     f"/console/courses/{COURSE_ID}",
     f"/console/courses/{COURSE_ID}?status=confirmed&q=ada",
     f"/console/courses/{COURSE_ID}/roster.csv",
+    f"/console/courses/{COURSE_ID}/answers?status=confirmed",
     f"/console/courses/{COURSE_ID}/edit",
     "/console/courses/new",
     "/console/applications/{application_id}",

@@ -41,8 +41,8 @@ from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.organisers import ConsoleSession
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
-from booking.handlers import console_application as application_pages
 from booking.handlers import (
+    console_answers,  # noqa: F401  # its routes, registered on app
     console_cancel,  # its routes, registered on app; the cancel reads its form
     console_codes,  # noqa: F401  # its routes, registered on app
     console_courses,  # noqa: F401  # its routes, registered on app
@@ -53,6 +53,7 @@ from booking.handlers import (
     course_saved,
     http,
 )
+from booking.handlers import console_application as application_pages
 from booking.handlers import console_pages as pages
 from booking.handlers import console_people_pages as people_pages
 from booking.handlers.address_parameters import refused_unless_taken

@@ -250,17 +250,24 @@ def _state(course: Course, now: datetime) -> dict[str, str]:
     }
 
 
+def status_options(listing: CourseApplications) -> list[tuple[str, str]]:
+    """The status filter's choices: any, then each status some application holds (or the one
+    chosen), with how many hold it."""
+    total = sum(listing.counts.values())
+    return [("", f"Any status ({total})")] + [
+        (s.value, f"{status_words(s.value)} ({listing.counts[s]})")
+        for s in ApplicationStatus
+        if listing.counts[s] or s is listing.status
+    ]
+
+
 def course_page(
     chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
 ) -> str:
     course = listing.course
     definition = course.definition
     total = sum(listing.counts.values())
-    options = [("", f"Any status ({total})")] + [
-        (s.value, f"{status_words(s.value)} ({listing.counts[s]})")
-        for s in ApplicationStatus
-        if listing.counts[s] or s is listing.status
-    ]
+    options = status_options(listing)
     return _render_course(
         "course.html",
         chrome,

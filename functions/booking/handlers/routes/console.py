@@ -267,6 +267,31 @@ PAGES: tuple[Route, ...] = (
     Route(
         CONSOLE,
         "GET",
+        "/console/courses/{course_id}/answers",
+        "consoleCourseAnswers",
+        "Every applicant's answers on one printable page, filtered by status",
+        {
+            "200": page(
+                "Each applicant of the course (of the status chosen), oldest first: their "
+                "name, reference, status, access needs said plainly, and their answers in "
+                "the form's words"
+            ),
+            "404": NO_COURSE,
+            "422": page("An unknown status: every applicant, the mistake beside its field"),
+        },
+        parameters=(
+            COURSE_ID,
+            query(
+                "status",
+                "Only applicants in this status (empty: any)",
+                enum=["", *(s.value for s in ApplicationStatus)],
+            ),
+        ),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
         "/console/applications/{application_id}",
         "consoleApplication",
         "An application: answers, payments, history, and the actions that fit it now",
