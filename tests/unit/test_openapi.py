@@ -143,6 +143,7 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     assert set(saved["application/x-www-form-urlencoded"]["schema"]["properties"]) == {
         "csrf_token",
         "rows",  # the add and remove buttons
+        "next_of",  # posted by *Add the next cohort*: the course it was filled in from
         *TOP_FIELDS,
     }
     assert set(saved["multipart/form-data"]["schema"]["properties"]) == {
