@@ -198,6 +198,7 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str, joining_link: bool
         booked=view.was_booked,
         nothing_to_pay=view.amount_due == 0,
         can_pay=view.can_pay,
+        code_used_up=view.code_used_up,
         checkout_open=bool(view.checkout_url),
         price=to_pay,
         held_until=_when(view.hold_expires_at, timezone),
