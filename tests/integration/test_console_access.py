@@ -45,6 +45,7 @@ ACTIONS: list[tuple[str, dict[str, str]]] = [
     ("/console/applications/{application_id}/decline", {"message": "Not this time."}),
     ("/console/applications/{application_id}/cancel", {"refund": "on"}),
     ("/console/applications/{application_id}/resend", {}),
+    ("/console/applications/{application_id}/offer/resend", {"press": "made-up-press-value"}),
     ("/console/people/erase", {"email": "ada@example.org", "confirm": "on"}),
     ("/console/courses", {"course_id": "new-course", "title": "New", "price": "100"}),
     ("/console/sign-out", {}),

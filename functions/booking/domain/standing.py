@@ -219,15 +219,17 @@ CODE_USED_UP_SAID = (
 )
 
 
+def _again(facts: Facts) -> str:
+    """What a lapse may do next, said after why it lapsed: start again, for what it costs; or,
+    its code used up since, why it cannot and what to do; else nothing (nothing is owed)."""
+    if facts.can_pay:
+        return f" If places are still free you can start again below, for {facts.price}."
+    return CODE_USED_UP_SAID if facts.code_used_up else ""
+
+
 def _expired(facts: Facts) -> Standing:
     # Said with what starting again costs; without it, nothing is owed (no line says so).
-    again = (
-        f" If places are still free you can start again below, for {facts.price}."
-        if facts.can_pay
-        else CODE_USED_UP_SAID
-        if facts.code_used_up
-        else ""
-    )
+    again = _again(facts)
     if facts.reason == "offer_declined":
         return Standing(
             "You turned down the place we offered you",

@@ -71,6 +71,7 @@ from booking.handlers.console_app import (
     logger,
     notice_here,
     posted_form,
+    press_posted,
     query_value,
     served,
     typed_value,
@@ -93,6 +94,7 @@ from booking.services import (
     console_sessions,
     finding,
     lifecycle,
+    offer_again,
     organisers,
 )
 from booking.services.acted import Acted, acted
@@ -265,6 +267,12 @@ def cancel(application_id: str) -> Acted:
 
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
+
+
+@action("consoleResendOffer")
+def resend_offer(application_id: str) -> Acted:
+    # Only a press this session's page issued (as *Send the invitation again*): once per press.
+    return offer_again.send_offer_again(ports(), application_id, press_posted() or "")
 
 
 @action("consoleGrantBursary")

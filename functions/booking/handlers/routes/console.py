@@ -143,6 +143,21 @@ ACTIONS: tuple[Route, ...] = (
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(
+        "offer/resend",
+        "consoleResendOffer",
+        "Send the offer's email again, with the same time to pay by (a place offered and held)",
+        "offer_resent",
+        {
+            "press": {
+                "type": "string",
+                "description": "The press the page issued for its button (bound to the "
+                "session): the same press posted again sends nothing more; any other value "
+                "is refused (422), nothing sent",
+            }
+        },
+        typed=True,
+    ),
+    _action(
         "bursary",
         "consoleGrantBursary",
         "Fund a place in full or in part",
