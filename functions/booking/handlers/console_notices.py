@@ -61,8 +61,8 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "resent": ("", "The confirmation is on its way to the applicant again."),
     "offer_resent": (
         "",
-        "The offer is on its way to them again, with the same time to pay by: the place is "
-        "held until the time shown below.",
+        "The offer is on its way to them again, with the same time to pay by (Place held "
+        "until, on this page).",
     ),
     "certificate_sent_again": ("", "The certificate, with its PDF, is on its way to them again."),
     "funded": ("Bursary granted.", _EMAILED),
