@@ -395,12 +395,15 @@ served.check()
 
 if bootstrap.taking_snapshot():
     # The console's pages compiled into the snapshot: the first organiser waits for none; nor
-    # for what the person pages and the group bookings' page load when first asked.
+    # for what the person pages (their printable record among them) and the group bookings'
+    # page load when first asked.
     load_templates("pages/")
+    from booking.handlers import console_person_record  # noqa: F401
     from booking.services import (
         group_overview,  # noqa: F401
         people,  # noqa: F401
     )
+    from booking.services import person_record as _record  # noqa: F401
 
     # Last: every model those loaded, built into the snapshot.
     bootstrap.snapshot_builds_every_model()
