@@ -60,3 +60,22 @@ def test_the_person_page_says_what_it_is_for_and_links_the_record(
 def test_nobody_and_no_address_are_said_not_shown(browser: ConsoleBrowser) -> None:
     assert browser.get(RECORD).status == 404
     assert browser.get("/console/people/record?email=not-an-address").status == 422
+
+
+def test_an_application_whose_course_was_removed_is_still_said(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    from booking.adapters.dynamodb.schema import course_key
+
+    booked = system.booked(motivation="Kept after the course went.")
+    system.dynamodb.delete_item(
+        TableName=system.resources.table_name, Key=course_key(booked["course_id"])
+    )
+
+    record = browser.get(RECORD)
+
+    assert record.status == 200, record.body
+    said = text_of(record.body)
+    assert f"A course no longer listed: {booked['reference']}" in said
+    assert "Kept after the course went." in said
+    assert "Paid £200.00" in said

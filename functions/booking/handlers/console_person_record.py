@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.application import Application
-from booking.domain.course import Course, Money
+from booking.domain.course import Course
 from booking.domain.covered import status_said
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
@@ -68,8 +68,8 @@ def _held(entry: ApplicationDetail | Removed) -> dict[str, Any]:
 
 def _removed(entry: Removed) -> dict[str, Any]:
     application = entry.application
-    price = application.price or Money(amount=0, currency="gbp")
-    currency = price.currency
+    # In the currency it was priced in (its course's is gone with the course).
+    currency = application.price.currency if application.price else "gbp"
     return {
         "heading": f"A course no longer listed: {application.reference_or_id}",
         "facts": [
