@@ -43,7 +43,7 @@ def test_filtered_by_status(system: System, browser: ConsoleBrowser) -> None:
 
     said = text_of(browser.get(f"{ANSWERS}?status=confirmed").body)
 
-    assert "1 applicant confirmed." in said
+    assert "1 applicant with the status “Confirmed”." in said
     assert "Jo Walsh" in said
     assert "Sam Reid" not in said
 
