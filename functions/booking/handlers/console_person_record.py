@@ -26,7 +26,7 @@ from booking.handlers.sentences import capitalised
 from booking.services.console import ApplicationDetail
 from booking.services.person_record import PersonRecord, Removed
 
-# Where a course has been removed since, its times are said in UK time, as the console's are.
+# The record says every time in UK time (organiser22 F11), a course abroad's included.
 _UK = "Europe/London"
 
 
@@ -48,7 +48,8 @@ def _held(entry: ApplicationDetail | Removed) -> dict[str, Any]:
         return _removed(entry)
     application, course = entry.application, entry.course
     definition = course.definition
-    zone, currency = definition.timezone, definition.price.currency
+    # Every time on the record in UK time, as its heading says, whatever the course's zone.
+    zone, currency = _UK, definition.price.currency
     facts = [
         ("Reference", application.reference_or_id),
         ("Course", _course_name(course)),
@@ -95,7 +96,6 @@ def _billed(application: Application, course: Course | None) -> dict[str, Any]:
     """Another's application whose invoice is addressed to them: what it holds about them (the
     billing details and the invoice), never the applicant's answers."""
     row = _person_row(application, course)
-    zone = course.definition.timezone if course is not None else _UK
     billing, invoice = application.billing, application.invoice
     facts = [("Reference", row["reference"]), ("Course", row["course"])]
     if billing is not None:
@@ -104,5 +104,5 @@ def _billed(application: Application, course: Course | None) -> dict[str, Any]:
         if billing.po_number:
             facts.append(("Purchase order", billing.po_number))
     if invoice is not None:
-        facts.append(("Invoice", capitalised(invoice_said(invoice, zone))))
+        facts.append(("Invoice", capitalised(invoice_said(invoice, _UK))))
     return {"heading": f"{row['course']}: {row['reference']}", "facts": facts}
