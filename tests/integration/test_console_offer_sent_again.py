@@ -5,6 +5,7 @@ again*)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from tests.support.console import ConsoleBrowser
@@ -26,6 +27,13 @@ def _offered(system: System, browser: ConsoleBrowser) -> str:
     return application_id
 
 
+def _held_until_said(text: str) -> str:
+    """The offer email's "holding it for you until ..." sentence."""
+    found = re.search(r"holding it for you until ([^.]+)\.", text)
+    assert found, text
+    return found.group(1)
+
+
 def _pressed(browser: ConsoleBrowser, application_id: str) -> dict[str, str]:
     """The fields the page's *Send the offer again* form posts, as the page gave them."""
     page = browser.get(f"/console/applications/{application_id}").body
@@ -39,6 +47,7 @@ def test_the_offer_is_emailed_again_with_the_same_end_once_per_press(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application_id = _offered(system, browser)
+    first_offer = next(e for e in reversed(system.sent) if "holding it for you" in e.text)
     held_until = system.stored(application_id).offer_expires_at
     fields = _pressed(browser, application_id)
 
@@ -51,6 +60,8 @@ def test_the_offer_is_emailed_again_with_the_same_end_once_per_press(
     assert len(sent) == 1, [e.subject for e in sent]
     assert sent[0].to == ["ada@example.org"]
     assert "we would love you to join" in sent[0].text  # the approval's words, as first sent
+    assert sent[0].subject == first_offer.subject
+    assert _held_until_said(sent[0].text) == _held_until_said(first_offer.text)
     stored = system.stored(application_id)
     assert stored.offer_expires_at == held_until  # the same time to pay by
     assert stored.status.value == "offered"
