@@ -38,3 +38,16 @@ def test_the_code_used_up_since_says_why_and_offers_nothing(system: System) -> N
     assert "Left to pay" not in said
     view = system.status_of(holder)
     assert view["left_to_pay"] == 0
+
+
+def test_back_from_stripe_the_page_still_says_why(system: System) -> None:
+    """Back from Stripe's page without paying (``?checkout=cancelled``) after the code was
+    used up, the page does not say "you can start the payment again below"."""
+    holder = _lapsed_with_a_one_use_code(system)
+    system.apply(email="grace@example.org", discount_code="half-price")
+    path = f"/applications/{holder['application_id']}?token={holder['token']}&checkout=cancelled"
+    page = system.api("GET", path, headers={"accept": "text/html"})
+    assert page.status == 200, page.body
+    said = text_of(page.body)
+    assert "start the payment again below" not in said
+    assert "The discount code you applied with has been used up since" in said

@@ -161,8 +161,10 @@ def _said(
     """The page's headline, explanation and tone."""
     words = standing(_facts(view, to_pay, timezone, joining_link))
     headline, explanation, tone = words.headline, words.explanation, words.tone
-    # Back from Stripe: say what just happened, unless the payment is already settling.
-    after = None if view.payment_pending else _AFTER_CHECKOUT.get((checkout_flag, view.status))
+    # Back from Stripe: say what just happened, unless the payment is already settling, or a
+    # lapse cannot start again for its code used up since (its words say why, not "below").
+    held_back = view.payment_pending or view.code_used_up
+    after = None if held_back else _AFTER_CHECKOUT.get((checkout_flag, view.status))
     if after is not None:
         headline, explanation = after
     if confirming and not view.payment_pending:
