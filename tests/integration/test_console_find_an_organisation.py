@@ -60,3 +60,22 @@ def test_the_employer_a_group_invoice_is_addressed_to_finds_the_group(system: Sy
     assert found.status == 200
     link = f'href="/console/courses/{INVOICED}/group-bookings#group-{group["group_id"]}"'
     assert link in found.body
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_each_row_found_shows_the_organisation_it_was_found_by(system: System) -> None:
+    """Find's table says which organisation each row holds (org22b Left): the applicant's
+    own, and the employer an invoice is addressed to when that is another name."""
+    system.apply(name="Jo Walsh", email="jo@example.org", organisation="Leeds Hospice")
+    billed = BILLING | {"billing_name": "Leeds Care Partnership Ltd"}
+    system.apply(
+        INVOICED, name="Sam Reid", email="sam@example.org", organisation="Ward 7", **billed
+    )
+
+    found = signed_in(system).get("/console/search?q=leeds")
+
+    assert found.status == 200, found.body
+    rows = [text_of(row) for row in found.body.split("<tr>")[1:]]
+    assert any("Organisation" in row for row in rows), rows
+    assert any("Jo Walsh Leeds Hospice" in row for row in rows), rows
+    assert any("Sam Reid Ward 7 (invoice to Leeds Care Partnership Ltd)" in row for row in rows)

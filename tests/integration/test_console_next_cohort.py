@@ -193,3 +193,32 @@ def test_no_course_id_typed_and_none_to_make_says_what_to_do(
     assert said
     assert text_of(said.group(1)).startswith("Type a course id (lower-case letters"), said
     assert system.items() == before
+
+
+def test_a_refused_save_of_the_next_cohort_still_says_where_it_was_filled_in_from(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """org22b Left: the form shown again after a refused save (or a row added) kept every
+    value typed but said the general *Add a course* note, not "Filled in from ..."."""
+    fields = _course_form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
+    assert fields["next_of"] == COURSE_ID
+    half = {"date": "2028-03-20", "start_time": "", "end_time": "17:00", "kind": "core"}
+    before = system.items()
+
+    refused = browser.post("/console/courses", **_with_sessions(fields, _core("2028-03-13"), half))
+    more = browser.post("/console/courses", **{**fields, "rows": "add-session"})
+
+    assert refused.status == 422
+    for page in (refused, more):
+        said = text_of(page.body)
+        assert "Filled in from Compassionate Leadership Training" in said, said[:900]
+        assert _course_form(page.body)["next_of"] == COURSE_ID  # and again on the next save
+    assert system.items() == before  # nothing saved
+
+
+def test_a_next_of_naming_no_course_is_not_said(browser: ConsoleBrowser) -> None:
+    fields = _course_form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
+    posted = {**fields, "next_of": "no-such-course", "rows": "add-session"}
+    page = browser.post("/console/courses", **posted)
+    assert page.status == 200
+    assert "Filled in from" not in text_of(page.body)

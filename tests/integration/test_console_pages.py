@@ -315,8 +315,8 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     page = browser.get("/console/people?email=KEPT%40example.org")
     assert page.status == 200
     assert application["reference"] in page.body
-    # The readable view is the page and each application's page (linked); the JSON export is
-    # said to be the machine-readable copy, pence and codes, not what a person reads.
+    # The readable views are the page, the printable record and each application's page;
+    # the JSON export is said to be the machine-readable copy, pence and codes.
     said = text_of(page.body)
     assert "The JSON export is the machine-readable copy" in said
     assert "amounts in pence, status codes and ISO times" in said

@@ -28,6 +28,8 @@ class Facts:
     booked: bool = False  # it was a booking once, paid for or funded
     nothing_to_pay: bool = False  # a bursary or a code covers the whole price
     can_pay: bool = False  # a (new) checkout may be started now
+    # Lapsed, and its discount code used up since: it cannot start again at that price.
+    code_used_up: bool = False
     checkout_open: bool = False  # a checkout holding the place can be paid right now
     price: str = ""  # what is left to pay, "£200.00" (less a bursary or a code)
     held_until: str | None = None  # "Monday 7 June 2027 at 15:31 BST"
@@ -208,13 +210,26 @@ def _awaiting_payment(facts: Facts) -> Standing:
     )
 
 
+# Why a lapse cannot start again when its discount code was used up since, and what to do
+# (fix22c Left: the page offered *Start payment again*, which the checkout refused).
+CODE_USED_UP_SAID = (
+    " The discount code you applied with has been used up since, so the place cannot be "
+    "booked at that price now. If you would still like a place, reply to any of our emails, "
+    "quoting your reference, and we will tell you what we can offer."
+)
+
+
+def _again(facts: Facts) -> str:
+    """What a lapse may do next, said after why it lapsed: start again, for what it costs; or,
+    its code used up since, why it cannot and what to do; else nothing (nothing is owed)."""
+    if facts.can_pay:
+        return f" If places are still free you can start again below, for {facts.price}."
+    return CODE_USED_UP_SAID if facts.code_used_up else ""
+
+
 def _expired(facts: Facts) -> Standing:
     # Said with what starting again costs; without it, nothing is owed (no line says so).
-    again = (
-        f" If places are still free you can start again below, for {facts.price}."
-        if facts.can_pay
-        else ""
-    )
+    again = _again(facts)
     if facts.reason == "offer_declined":
         return Standing(
             "You turned down the place we offered you",

@@ -39,9 +39,10 @@ from booking.domain.errors import (
 )
 from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.organisers import ConsoleSession
+from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
-from booking.handlers import console_application as application_pages
 from booking.handlers import (
+    console_answers,  # noqa: F401  # its routes, registered on app
     console_cancel,  # its routes, registered on app; the cancel reads its form
     console_codes,  # noqa: F401  # its routes, registered on app
     console_courses,  # noqa: F401  # its routes, registered on app
@@ -52,6 +53,7 @@ from booking.handlers import (
     course_saved,
     http,
 )
+from booking.handlers import console_application as application_pages
 from booking.handlers import console_pages as pages
 from booking.handlers import console_people_pages as people_pages
 from booking.handlers.address_parameters import refused_unless_taken
@@ -69,6 +71,7 @@ from booking.handlers.console_app import (
     logger,
     notice_here,
     posted_form,
+    press_posted,
     query_value,
     served,
     typed_value,
@@ -91,6 +94,7 @@ from booking.services import (
     console_sessions,
     finding,
     lifecycle,
+    offer_again,
     organisers,
 )
 from booking.services.acted import Acted, acted
@@ -265,6 +269,12 @@ def cancel(application_id: str) -> Acted:
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
 
 
+@action("consoleResendOffer")
+def resend_offer(application_id: str) -> Acted:
+    # Only a press this session's page issued (as *Send the invitation again*): once per press.
+    return offer_again.send_offer_again(ports(), application_id, press_posted() or "")
+
+
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
@@ -296,6 +306,17 @@ def export_person() -> Response[str]:
         {"Content-Disposition": http.attachment("personal-data.json"), "Cache-Control": "no-store"}
     )
     return response
+
+
+@served("consolePersonRecord")
+def person_record() -> Response[str]:
+    # Loaded when first asked, as export and erasure load services.people.
+    from booking.handlers.console_person_record import record_page
+    from booking.services.person_record import person_record as record_of
+
+    record = record_of(ports(), query_value("email"))
+    now = moment_when(ports().clock(), "Europe/London")
+    return html_page(200, record_page(chrome(), record, now))
 
 
 @served("consoleEraseConfirmation")
@@ -374,12 +395,15 @@ served.check()
 
 if bootstrap.taking_snapshot():
     # The console's pages compiled into the snapshot: the first organiser waits for none; nor
-    # for what the person pages and the group bookings' page load when first asked.
+    # for what the person pages (their printable record among them) and the group bookings'
+    # page load when first asked.
     load_templates("pages/")
+    from booking.handlers import console_person_record  # noqa: F401
     from booking.services import (
         group_overview,  # noqa: F401
         people,  # noqa: F401
     )
+    from booking.services import person_record as _record  # noqa: F401
 
     # Last: every model those loaded, built into the snapshot.
     bootstrap.snapshot_builds_every_model()

@@ -164,6 +164,12 @@ def _bursary_said(application: Application, currency: str) -> dict[str, str]:
     return {"bursary_now": money_words(granted, currency) if granted else ""}
 
 
+def _offer_press(detail: ApplicationDetail) -> str:
+    """*Send the offer again*'s one press, bound to the session (as the certificate's); ""
+    when the page does not offer it."""
+    return press_issued() if "resend_offer" in detail.actions else ""
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -207,6 +213,7 @@ def application_page(
         answers=answers_said(application.answers),
         timeline=_timeline_rows(detail, currency, zone),
         actions=detail.actions,
+        offer_press=_offer_press(detail),
         # Why the page offers nothing that would tell the person ("" when it may).
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         address_suppressed=detail.address_suppressed,

@@ -11,6 +11,7 @@ from booking.handlers.course_form import (
     CHANGING,
     MAX_FACILITATORS,
     MAX_SESSIONS,
+    NEXT_OF,
     CourseForm,
     Upload,
     shown_again,
@@ -85,6 +86,7 @@ def course_form_page(
         follow_up_choices=_follow_up_choices(),
         programmes=programme_choices(programmes),
         next_of=next_of,
+        next_of_field=NEXT_OF,
     )
 
 
@@ -111,10 +113,11 @@ def refused_course_page(
     refused: InvalidInput | Conflict,
     *,
     own: str,
+    next_of: str = "",
 ) -> str:
     """The form again after a refused save, each mistake beside its field: headed *Change a
     course* when posted by course ``own``'s page (its file refused: its form as stored),
-    *Add a course* when ``own`` is ""."""
+    *Add a course* when ``own`` is "" (``next_of``: the course its form was filled in from)."""
     changing = courses.stored_title(ports, own)
     stored = courses.get_course(ports, own).definition if upload and changing else None
     again = shown_again(typed, upload, refused, stored)
@@ -125,6 +128,7 @@ def refused_course_page(
         upload_course_id=again.upload_course_id,
         upload_errors=again.upload_errors,
         taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,
+        next_of=next_of,
     )
 
 

@@ -3,6 +3,8 @@ one, and saving either (registered on the console's resolver, ``handlers/console
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, InvalidInput
 from booking.handlers import course_form, course_form_fill, course_saved, http
@@ -59,7 +61,8 @@ def save_course() -> Response[str]:
         # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
         changed = typed.with_rows_changed(change)
         changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
-        return html_page(200, course_form_page(chrome(), changed, changing=changing))
+        page = course_form_page(chrome(), changed, changing=changing, next_of=_next_of(posted))
+        return html_page(200, page)
     course_id = upload.course_id if upload else typed.values["course_id"]
     try:
         if upload is None:
@@ -75,7 +78,10 @@ def save_course() -> Response[str]:
     except (InvalidInput, Conflict) as refused:
         # The course whose own page posted this ("": *Add a course*), its form shown again.
         own = upload.changing if upload else ("" if adding else course_id)
-        page = refused_course_page(chrome(), ports(), typed, upload, refused, own=own)
+        next_of = "" if upload or not adding else _next_of(posted)
+        page = refused_course_page(
+            chrome(), ports(), typed, upload, refused, own=own, next_of=next_of
+        )
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)
     return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
@@ -94,3 +100,13 @@ def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.Co
     # A cohort of no programme is a programme of its own, named by its id.
     follow_ups = course_drafts.follow_up_ids(ports(), named or typed.values["course_id"])
     return course_form_fill.with_ids_made(typed, follow_ups)
+
+
+def _next_of(posted: dict[str, Any]) -> str:
+    """The course whose next cohort the form was filled in from (posted by *Add the next
+    cohort*'s form), for its "Filled in from ..." note to stay on the form shown again (org22b
+    Left); "" when none was posted, or it names no course."""
+    cohort = posted.get(course_form.NEXT_OF)
+    if not isinstance(cohort, str) or not cohort:
+        return ""
+    return cohort if courses.stored_title(ports(), cohort) is not None else ""

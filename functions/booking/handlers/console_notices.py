@@ -59,6 +59,11 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     # A cancelled booking's kept money given back (``_refunded``: how much).
     "refunded": ("Refund asked of Stripe.", _EMAILED),
     "resent": ("", "The confirmation is on its way to the applicant again."),
+    "offer_resent": (
+        "",
+        "The offer is on its way to them again, with the same time to pay by (Place held "
+        "until, on this page).",
+    ),
     "certificate_sent_again": ("", "The certificate, with its PDF, is on its way to them again."),
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),

@@ -209,6 +209,7 @@ def _row(
         "course_id": application.course_id,
         "name": application.answers.name,
         "email": application.answers.email,
+        "organisation": _organisation_said(application),
         "status": application.status.value,
         "status_shown": status_shown(application.status.value, application.status_reason),
         "course": _course_name(course),
@@ -220,6 +221,16 @@ def _row(
         if application.status is ApplicationStatus.WAITLISTED
         else None,
     }
+
+
+def _organisation_said(application: Application) -> str:
+    """Who they work for, and the employer an invoice is addressed to where that is another
+    name: Find finds by either (organiser22 F12), so its row shows both (org22b Left)."""
+    organisation = application.answers.organisation
+    billed = application.billing.billing_name if application.billing else ""
+    if billed and billed.casefold() != organisation.casefold():
+        return f"{organisation} (invoice to {billed})" if organisation else f"Invoice to {billed}"
+    return organisation
 
 
 def _state(course: Course, now: datetime) -> dict[str, str]:
@@ -239,17 +250,24 @@ def _state(course: Course, now: datetime) -> dict[str, str]:
     }
 
 
+def status_options(listing: CourseApplications) -> list[tuple[str, str]]:
+    """The status filter's choices: any, then each status some application holds (or the one
+    chosen), with how many hold it."""
+    total = sum(listing.counts.values())
+    return [("", f"Any status ({total})")] + [
+        (s.value, f"{status_words(s.value)} ({listing.counts[s]})")
+        for s in ApplicationStatus
+        if listing.counts[s] or s is listing.status
+    ]
+
+
 def course_page(
     chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
 ) -> str:
     course = listing.course
     definition = course.definition
     total = sum(listing.counts.values())
-    options = [("", f"Any status ({total})")] + [
-        (s.value, f"{status_words(s.value)} ({listing.counts[s]})")
-        for s in ApplicationStatus
-        if listing.counts[s] or s is listing.status
-    ]
+    options = status_options(listing)
     return _render_course(
         "course.html",
         chrome,

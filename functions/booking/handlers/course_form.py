@@ -430,6 +430,8 @@ def shown_again(
 # The field *Add a course* posts ("yes") with either of its forms: a course id that is taken is
 # refused (the course's own page changes it), never replaced.
 ADDING = "adding"
+# Posted by *Add the next cohort*: the course its form was filled in from (its note kept).
+NEXT_OF = "next_of"
 # The field a course's own page posts with its file (the course's id): the file changes it.
 CHANGING = "changing"
 

@@ -162,8 +162,8 @@ class ApplicationOut(Model):
         description="Minor units still to pay: amount_due less what was paid and kept, while "
         "the application is on its way to a booking; 0 once booked or ended, and 0 on a payment "
         "that lapsed and cannot be started again (can_pay false: an offer past its deadline, "
-        "before the sweep and after it while its seat went on or none is free, or any lapse "
-        "once applications have closed)",
+        "before the sweep and after it while its seat went on or none is free, any lapse "
+        "once applications have closed, or a lapse whose discount code was used up since)",
     )
     pending_move: PendingMove = None
     waiting_move: WaitingMove = None

@@ -26,6 +26,7 @@ from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
 from booking.domain.waiting_moves import waiting_at
 from booking.domain.wording import cohort_name
+from booking.services.code_uses import code_used_up_since
 from booking.services.ports import Ports
 from booking.services.reading import application_as_read
 from booking.services.waitlist import position_in_line, waitlist_position
@@ -60,6 +61,10 @@ class ApplicationView:
     applications_close_at: str | None = None
     # Decisions the pages and emails show, made here once (domain rules), never re-derived.
     can_pay: bool = False  # a (new) checkout may be started now
+    # Lapsed unpaid, and the discount code it was made with used up since: it cannot start
+    # again at that price (the checkout would refuse it, 409), so nothing is offered and the
+    # page says why and what to do (fix22c Left).
+    code_used_up: bool = False
     can_decline_offer: bool = False  # an offer its person may turn down now (organiser20 F7)
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling
@@ -129,6 +134,7 @@ def view_of(
     # An offer whose time has passed is read as lapsed before the sweep ends it.
     shown = application_as_read(application, course, now)
     ended = course is not None and waiting_list_ended(application, course, now)
+    used_up = code_used_up_since(ports, application)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -149,8 +155,8 @@ def view_of(
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,
-        **_payment(application, course, now, shown),
-        **_money(application, course, now, shown),
+        **_payment(application, course, now, shown, code_used_up=used_up),
+        **_money(application, course, now, shown, code_used_up=used_up),
     )
 
 
@@ -210,11 +216,17 @@ def _needs_course(application: Application, now: datetime) -> bool:
 
 
 def _payment(
-    application: Application, course: Course | None, now: datetime, shown: Application
+    application: Application,
+    course: Course | None,
+    now: datetime,
+    shown: Application,
+    *,
+    code_used_up: bool,
 ) -> dict[str, Any]:
     """How the application may be paid now, and what is open for it; ``shown``: as read
-    (``domain.offer_ends.as_read``), which says whether an offer still holds its place."""
-    can_pay = payment_refusal(application, course, now) is None
+    (``domain.offer_ends.as_read``), which says whether an offer still holds its place;
+    ``code_used_up``: its code's uses all taken since it lapsed (no payment can start)."""
+    can_pay = payment_refusal(application, course, now) is None and not code_used_up
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
     hold_ends = shown.hold_lapses_at()
     open_invoice = application.invoice if application.has_open_invoice() else None
@@ -227,6 +239,7 @@ def _payment(
         if offered and application.offer_expires_at
         else None,
         "can_pay": can_pay,
+        "code_used_up": code_used_up,
         "can_decline_offer": may_decline(application, now),
         "hold_expires_at": _iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         "invoice_url": open_invoice.url if open_invoice else None,
@@ -239,10 +252,16 @@ def _payment(
 
 
 def _money(
-    application: Application, course: Course | None, now: datetime, shown: Application
+    application: Application,
+    course: Course | None,
+    now: datetime,
+    shown: Application,
+    *,
+    code_used_up: bool,
 ) -> dict[str, Any]:
     """What the place costs, what a bursary and a code take off, what is left to pay (nothing
-    on a lapse that cannot pay again: ``domain.covered.left_to_pay_now``)."""
+    on a lapse that cannot pay again: ``domain.covered.left_to_pay_now``, or whose code was
+    used up since)."""
     course_price = course.definition.price if course is not None else application.price
     return {
         "price": application.price or course_price,
@@ -251,7 +270,7 @@ def _money(
         else application.bursary,
         "discount_code": application.discount.code if application.discount else None,
         "amount_due": application.amount_due(course_price) if course_price else None,
-        "left_to_pay": left_to_pay_now(application, shown, course, now)
+        "left_to_pay": (0 if code_used_up else left_to_pay_now(application, shown, course, now))
         if course is not None
         else None,
     }

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
@@ -20,6 +19,7 @@ from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal, restart
 from booking.domain.page_seen import Seen
 from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
+from booking.services.code_uses import code_used_up_since
 from booking.services.concurrency import load_application
 from booking.services.invoice_requests import refuse_while_being_paid
 from booking.services.ports import Ports
@@ -53,7 +53,7 @@ def grant_bursary(
     # As every read says it (an offer lapsed or turned down, ...); the same grant again is
     # the decision's to judge (granted already on a booking it confirmed, or refused).
     refused = bursary_refusal(application, course, ports.clock()) if course else None
-    if refused is None and course is not None and _code_used_up(ports, application):
+    if refused is None and course is not None and code_used_up_since(ports, application):
         refused = restart_refusal(application, course, code_used_up=True)
     again = amount == application.bursary and refused is not None and refused.code == NOT_FUNDABLE
     if refused is not None and not again:
@@ -82,12 +82,3 @@ def grant_bursary(
         extra={"application_id": application_id, "outcome": settled.settlement.reason},
     )
     return Acted(settled.saved, changed=settled.changed)
-
-
-def _code_used_up(ports: Ports, application: Application) -> bool:
-    """Whether the code a lapsed application was made with has its uses all taken since (its
-    own went back at the lapse: ``limits.holds_code_use``), as the checkout's write finds it."""
-    if application.status is not ApplicationStatus.EXPIRED or application.discount is None:
-        return False
-    code = ports.repository.get_discount_code(application.course_id, application.discount.code)
-    return code is not None and code.uses_left == 0

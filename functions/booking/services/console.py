@@ -298,6 +298,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             wait_ended=bool(wait_ended),
             manager_erased=organisers_give_it_up(application, group),
             place_refused=bursary_refusal(application, course, now) is not None,
+            offer_holds=shown.status is S.OFFERED,
         ),
         refundable=_employer_share(application, group)
         if organisers_give_it_up(application, group)

@@ -18,12 +18,14 @@ def available_actions(
     wait_ended: bool = False,
     manager_erased: bool = False,
     place_refused: bool = False,
+    offer_holds: bool = False,
 ) -> frozenset[str]:
     """The organiser actions the use cases accept for this application now (for an erased
     person's booking: what is about the money or the seat, not what would tell them;
     ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn;
     ``manager_erased``: its group's manager was erased, so the organisers cancel it;
-    ``place_refused``: no bursary may be given to it now, ``domain.live_for_money``)."""
+    ``place_refused``: no bursary may be given to it now, ``domain.live_for_money``;
+    ``offer_holds``: a place is offered and still held, as every view reads it)."""
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
@@ -37,6 +39,8 @@ def available_actions(
         actions.add("refund")  # what its cancellation kept, given back (the Refund action)
     if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
+    if offer_holds and application.status is S.OFFERED and nobody_to_tell(application) is None:
+        actions.add("resend_offer")  # its email again (organiser22 F8)
     if application.pending_move is not None and application.status is S.CONFIRMED:
         actions.add("withdraw_move")
     if waiting_on(application) is not None and not wait_ended:

@@ -161,8 +161,10 @@ def _said(
     """The page's headline, explanation and tone."""
     words = standing(_facts(view, to_pay, timezone, joining_link))
     headline, explanation, tone = words.headline, words.explanation, words.tone
-    # Back from Stripe: say what just happened, unless the payment is already settling.
-    after = None if view.payment_pending else _AFTER_CHECKOUT.get((checkout_flag, view.status))
+    # Back from Stripe: say what just happened, unless the payment is already settling, or a
+    # lapse cannot start again for its code used up since (its words say why, not "below").
+    held_back = view.payment_pending or view.code_used_up
+    after = None if held_back else _AFTER_CHECKOUT.get((checkout_flag, view.status))
     if after is not None:
         headline, explanation = after
     if confirming and not view.payment_pending:
@@ -198,6 +200,7 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str, joining_link: bool
         booked=view.was_booked,
         nothing_to_pay=view.amount_due == 0,
         can_pay=view.can_pay,
+        code_used_up=view.code_used_up,
         checkout_open=bool(view.checkout_url),
         price=to_pay,
         held_until=_when(view.hold_expires_at, timezone),

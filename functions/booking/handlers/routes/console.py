@@ -143,6 +143,21 @@ ACTIONS: tuple[Route, ...] = (
     ),
     _action("resend", "consoleResendConfirmation", "Send the booking confirmation again", "resent"),
     _action(
+        "offer/resend",
+        "consoleResendOffer",
+        "Send the offer's email again, with the same time to pay by (a place offered and held)",
+        "offer_resent",
+        {
+            "press": {
+                "type": "string",
+                "description": "The press the page issued for its button (bound to the "
+                "session): the same press posted again sends nothing more; any other value "
+                "is refused (422), nothing sent",
+            }
+        },
+        typed=True,
+    ),
+    _action(
         "bursary",
         "consoleGrantBursary",
         "Fund a place in full or in part",
@@ -267,6 +282,31 @@ PAGES: tuple[Route, ...] = (
     Route(
         CONSOLE,
         "GET",
+        "/console/courses/{course_id}/answers",
+        "consoleCourseAnswers",
+        "Every applicant's answers on one printable page, filtered by status",
+        {
+            "200": page(
+                "Each applicant of the course (of the status chosen), oldest first: their "
+                "name, reference, status, access needs said plainly, and their answers in "
+                "the form's words"
+            ),
+            "404": NO_COURSE,
+            "422": page("An unknown status: every applicant, the mistake beside its field"),
+        },
+        parameters=(
+            COURSE_ID,
+            query(
+                "status",
+                "Only applicants in this status (empty: any)",
+                enum=["", *(s.value for s in ApplicationStatus)],
+            ),
+        ),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
         "/console/applications/{application_id}",
         "consoleApplication",
         "An application: answers, payments, history, and the actions that fit it now",
@@ -301,6 +341,23 @@ PAGES: tuple[Route, ...] = (
                 "personal-data.json",
                 "The person's data",
                 schema("PersonExport"),
+            ),
+            **_PERSON_ANSWERS,
+        },
+        parameters=(_EMAIL,),
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/people/record",
+        "consolePersonRecord",
+        "Everything held about one person, in words, to read or print",
+        {
+            "200": page(
+                "Every application they made (answers, money in pounds, history and emails "
+                "sent, in UK time), the invoices addressed to them and the group bookings "
+                "that name them, on one printable page"
             ),
             **_PERSON_ANSWERS,
         },

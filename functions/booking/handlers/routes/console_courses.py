@@ -37,6 +37,11 @@ def _course_form() -> dict[str, Any]:
         f"^session-[0-9]{{1,3}}-({'|'.join(SESSION_FIELDS)})$": {"type": "string"},
         f"^facilitator-[0-9]{{1,3}}-({'|'.join(FACILITATOR_FIELDS)})$": {"type": "string"},
     }
+    top["next_of"] = {
+        "type": "string",
+        "description": "Posted by *Add the next cohort*: the course the form was filled in "
+        "from, so a form shown again (refused, or a row added) keeps saying so; nothing else",
+    }
     top["rows"] = {
         "type": "string",
         "pattern": ROW_CHANGE_PATTERN,

@@ -1,0 +1,68 @@
+"""The console's "read all answers" page of a course (organiser22 F18): what each applicant
+wrote, in the form's words, one after another, filtered by status, to read or print for the
+facilitators' meeting instead of opening the applications one by one. Access needs are shown
+plainly beside each name, said as none when none were given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.bootstrap import ports
+from booking.domain.application import Application
+from booking.domain.wording import (
+    FIELD_NAMES,
+    answers_said,
+    moment_when,
+    status_shown,
+    status_words,
+)
+from booking.handlers.console_app import chrome, html_page, query_value, served
+from booking.handlers.console_pages import Chrome, _render_course, status_options
+from booking.handlers.resolver import Response
+from booking.services import console
+from booking.services.console import CourseApplications
+
+# Said in each applicant's heading, or beside it (access needs): not again among the answers.
+# Their email address stays off a page printed for a meeting: it is on the application's page.
+_NOT_REPEATED = frozenset({FIELD_NAMES["name"], FIELD_NAMES["email"]})
+_ACCESS = FIELD_NAMES["accessibility_needs"]
+
+
+@served("consoleCourseAnswers")
+def answers(course_id: str) -> Response[str]:
+    listing = console.course_applications(ports(), course_id, query_value("status"))
+    return html_page(422 if listing.problems else 200, answers_page(chrome(), listing))
+
+
+def answers_page(chrome: Chrome, listing: CourseApplications) -> str:
+    course = listing.course
+    zone = course.definition.timezone
+    return _render_course(
+        "answers.html",
+        chrome,
+        course,
+        status_options=status_options(listing),
+        selected_status=listing.status.value if listing.status else "",
+        chosen=status_words(listing.status.value) if listing.status else "",
+        applicants=[_applicant(a, zone) for a in listing.applications],
+        errors=listing.problems,
+    )
+
+
+def _applicant(application: Application, zone: str) -> dict[str, Any]:
+    said = answers_said(application.answers, empty="")
+    access = next(a["value"] for a in said if a["label"] == _ACCESS).strip()
+    return {
+        "application_id": application.application_id,
+        "reference": application.reference_or_id,
+        "name": application.answers.name,
+        "status": application.status.value,
+        "status_shown": status_shown(application.status.value, application.status_reason),
+        "applied": moment_when(application.created_at, zone),
+        "access": access,
+        "answers": [
+            {**a, "value": a["value"] or "(not given)"}
+            for a in said
+            if a["label"] not in _NOT_REPEATED and a["label"] != _ACCESS
+        ],
+    }

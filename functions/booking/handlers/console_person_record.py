@@ -1,0 +1,108 @@
+"""The console's printable record of everything held about one person (organiser22 F11): each
+of their applications as its own page says it (answers, money in pounds, history and emails in
+the course's time), the invoices addressed to them and the group bookings that name them, on one
+page to read, print or save as a PDF for a subject access request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from booking.domain.application import Application
+from booking.domain.course import Course
+from booking.domain.covered import status_said
+from booking.domain.statuses import person_shown
+from booking.domain.wording import (
+    STATUS_WORDS,
+    answers_said,
+    invoice_said,
+    moment_when,
+    money_words,
+    timeline_text,
+)
+from booking.handlers.console_application import _payment_facts, _timeline_rows
+from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
+from booking.handlers.console_people_pages import _person_row
+from booking.handlers.sentences import capitalised
+from booking.services.console import ApplicationDetail
+from booking.services.person_record import PersonRecord, Removed
+
+# The record says every time in UK time (organiser22 F11), a course abroad's included.
+_UK = "Europe/London"
+
+
+def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
+    person = record.person
+    return _render(
+        "person_record.html",
+        chrome,
+        email=person.email,
+        now=now_said,
+        applications=[_held(entry) for entry in record.applications],
+        billed=[_billed(application, course) for application, course in person.billed],
+        group_bookings=person.group_bookings,
+    )
+
+
+def _held(entry: ApplicationDetail | Removed) -> dict[str, Any]:
+    if isinstance(entry, Removed):
+        return _removed(entry)
+    application, course = entry.application, entry.course
+    definition = course.definition
+    # Every time on the record in UK time, as its heading says, whatever the course's zone.
+    zone, currency = _UK, definition.price.currency
+    facts = [
+        ("Reference", application.reference_or_id),
+        ("Course", _course_name(course)),
+        ("Status", capitalised(status_said(application, definition.price))),
+        ("Applied", moment_when(application.created_at, zone)),
+        ("Paid", _paid_said(application, course, entry.paid_by_group, refunds=False)),
+        ("Refunded", money_words(application.money_returned, currency)),
+        *_payment_facts(application, definition.price, zone, entry.left_to_pay),
+    ]
+    return {
+        "heading": f"{_course_name(course)}: {application.reference_or_id}",
+        "facts": facts,
+        "answers": answers_said(application.answers),
+        "timeline": _timeline_rows(entry, currency, zone),
+    }
+
+
+def _removed(entry: Removed) -> dict[str, Any]:
+    application = entry.application
+    # In the currency it was priced in (its course's is gone with the course).
+    currency = application.price.currency if application.price else "gbp"
+    return {
+        "heading": f"A course no longer listed: {application.reference_or_id}",
+        "facts": [
+            ("Reference", application.reference_or_id),
+            ("Status", STATUS_WORDS[application.status.value]),
+            ("Applied", moment_when(application.created_at, _UK)),
+            ("Paid", money_words(application.money_received, currency)),
+            ("Refunded", money_words(application.money_returned, currency)),
+        ],
+        "answers": answers_said(application.answers),
+        "timeline": [
+            {
+                "iso": e.at.isoformat(),
+                "when": moment_when(e.at, _UK),
+                "text": timeline_text(e, currency, _UK),
+            }
+            for e in entry.timeline
+        ],
+    }
+
+
+def _billed(application: Application, course: Course | None) -> dict[str, Any]:
+    """Another's application whose invoice is addressed to them: what it holds about them (the
+    billing details and the invoice), never the applicant's answers."""
+    row = _person_row(application, course)
+    billing, invoice = application.billing, application.invoice
+    facts = [("Reference", row["reference"]), ("Course", row["course"])]
+    if billing is not None:
+        facts.append(("Billed to", person_shown(billing.billing_name, billing.billing_email)))
+        facts.append(("Billing address", billing.billing_address))
+        if billing.po_number:
+            facts.append(("Purchase order", billing.po_number))
+    if invoice is not None:
+        facts.append(("Invoice", capitalised(invoice_said(invoice, _UK))))
+    return {"heading": f"{row['course']}: {row['reference']}", "facts": facts}

@@ -1,0 +1,47 @@
+"""Everything held about one person, gathered for the console's printable record of it
+(organiser22 F11: a subject access request answered in words, not only the JSON export).
+
+It reads what the person page reads (``console.person``) and, for each of their applications,
+what that application's own page reads (``console.application_detail``): its answers, money,
+history and emails sent. It changes nothing and logs nothing about the person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from booking.domain.application import Application
+from booking.domain.timeline import TimelineEntry
+from booking.services.console import ApplicationDetail, Person, application_detail, person_with_data
+from booking.services.ports import Ports
+
+
+@dataclass(frozen=True)
+class Removed:
+    """An application of theirs whose course has been removed since: what is left of it."""
+
+    application: Application
+    timeline: list[TimelineEntry]
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """The person as the person page finds them, and each of their own applications in full
+    (oldest first), those of a removed course as far as they are kept."""
+
+    person: Person
+    applications: list[ApplicationDetail | Removed]
+
+
+def person_record(ports: Ports, typed: str) -> PersonRecord:
+    """What is held about the person ``typed`` names; ``InvalidInput`` when it is no address,
+    ``NotFound`` when nothing is held about them."""
+    person = person_with_data(ports, typed)
+    held: list[ApplicationDetail | Removed] = []
+    for application, course in sorted(person.applications, key=lambda a: a[0].created_at):
+        if course is not None:
+            held.append(application_detail(ports, application.application_id))
+            continue
+        stored, timeline = ports.repository.application_with_timeline(application.application_id)
+        held.append(Removed(stored or application, timeline))
+    return PersonRecord(person, held)

@@ -1,0 +1,64 @@
+"""A course's "read all answers" page (organiser22 F18: reading what applicants wrote meant
+opening them one by one): every applicant's answers in the form's words on one printable page,
+filtered by status, access needs said plainly, email addresses left off."""
+
+from __future__ import annotations
+
+from tests.support.console import ConsoleBrowser
+from tests.support.page_text import text_of
+from tests.support.system import COURSE_ID, System
+
+ANSWERS = f"/console/courses/{COURSE_ID}/answers"
+
+
+def test_every_applicant_and_what_they_wrote(system: System, browser: ConsoleBrowser) -> None:
+    confirmed = system.booked(
+        name="Jo Walsh",
+        email="jo@example.org",
+        motivation="To lead the night shift with kindness.",
+        accessibility_needs="A hearing loop, please",
+    )
+    waiting = system.apply(name="Sam Reid", email="sam@example.org", motivation="Second.").json()
+
+    page = browser.get(ANSWERS)
+
+    assert page.status == 200, page.body
+    said = text_of(page.body)
+    assert "2 applicants." in said
+    assert "Jo Walsh" in said
+    assert "Sam Reid" in said
+    assert said.index("Jo Walsh") < said.index("Sam Reid")  # oldest first
+    assert "Reasons for applying To lead the night shift with kindness." in said
+    assert "Access needs: A hearing loop, please" in said
+    assert "Access needs: none given" in said
+    assert "jo@example.org" not in page.body
+    assert "sam@example.org" not in page.body
+    for application in (confirmed, waiting):
+        assert f'href="/console/applications/{application["application_id"]}"' in page.body
+
+
+def test_filtered_by_status(system: System, browser: ConsoleBrowser) -> None:
+    system.booked(name="Jo Walsh", email="jo@example.org")
+    system.apply(name="Sam Reid", email="sam@example.org")
+
+    said = text_of(browser.get(f"{ANSWERS}?status=confirmed").body)
+
+    assert "1 applicant with the status “Confirmed”." in said
+    assert "Jo Walsh" in said
+    assert "Sam Reid" not in said
+
+
+def test_an_unknown_status_shows_everyone_and_says_why(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    system.apply(name="Sam Reid", email="sam@example.org")
+    page = browser.get(f"{ANSWERS}?status=nonsense")
+    assert page.status == 422
+    assert "Sam Reid" in text_of(page.body)
+    assert browser.get("/console/courses/no-such-course/answers").status == 404
+
+
+def test_the_course_page_links_to_it(browser: ConsoleBrowser) -> None:
+    page = browser.get(f"/console/courses/{COURSE_ID}")
+    assert f'href="{ANSWERS}"' in page.body
+    assert "Read all answers (to print)" in text_of(page.body)
