@@ -165,6 +165,24 @@ class StripeInvoicing:
     def resend_invoice(self, invoice_id: str) -> None:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
 
+    def pay_invoice_off_stripe(self, invoice_id: str) -> str:
+        # One key per invoice: a retry, or a second press, is the same request at Stripe.
+        key = f"paid-off-stripe-{invoice_id}"
+        try:
+            paid = call_stripe(
+                lambda: self._client.v1.invoices.pay(
+                    invoice_id, {"paid_out_of_band": True}, options={"idempotency_key": key}
+                ),
+                expected="an invoice no longer open is not marked paid",
+            )
+            return str(paid.status)
+        except UnknownToProvider:
+            raise
+        except Conflict:
+            # Not payable (void, a draft, paid already): what Stripe holds it as says why.
+            invoice = call_stripe(lambda: self._client.v1.invoices.retrieve(invoice_id))
+            return str(invoice.status)
+
     def invoice_at_stripe(
         self, invoice_id: str, *, a_person_waits: bool = False
     ) -> InvoiceAtStripe:
@@ -174,7 +192,8 @@ class StripeInvoicing:
         # giving a place up) through the main client: nobody redelivers it, so a throttled or
         # failed read is retried (safely: it writes nothing) rather than shown as an error.
         client = self._client if a_person_waits else self._reader
-        expand = ["payments", "payments.data.payment.payment_intent"]
+        # What was paid outside Stripe is given only when asked for (never in events).
+        expand = ["payments", "payments.data.payment.payment_intent", "amount_paid_off_stripe"]
         invoice = call_stripe(lambda: client.v1.invoices.retrieve(invoice_id, {"expand": expand}))
         paying, processing = None, False
         for payment in invoice.payments.data if invoice.payments else ():

@@ -136,6 +136,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
     )
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
+    from booking.handlers.routes.paid_off_stripe import RECORD_CONFIRMATION
     from booking.handlers.routes.transfers import TRANSFER_CONSOLE
 
     return (
@@ -143,6 +144,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + CANCEL_CONFIRMATION
         + VOID_CONFIRMATION
         + DECLINE_CONFIRMATION
+        + RECORD_CONFIRMATION
         + TRANSFER_CONSOLE
         + GROUP_BOOKINGS_CONSOLE
         + GROUP_INVOICE_CONSOLE
