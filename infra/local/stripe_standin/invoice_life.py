@@ -302,7 +302,7 @@ class InvoiceLife:
     def list_invoices(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/invoices``: newest first, of one ``status`` when named, at most ``limit``
         after ``starting_after`` (Stripe's paging)."""
-        wire.reject_unknown(params, frozenset({"status", "limit", "starting_after"}))
+        wire.reject_unknown(params, frozenset({"expand", "status", "limit", "starting_after"}))
         newest_first = sorted(self._store.invoices.values(), key=lambda i: -i["created"])
         invoices = wire.matching(newest_first, params, "status")
         after = wire.optional_str(params, "starting_after")
