@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
+from tests.support.groups import COLLEAGUES, MANAGER, invoiced_group, pay_link_id
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import INVOICED, applied_by_invoice, debit_begun, invoiced_cohort
 from tests.support.page_text import text_of
@@ -169,3 +170,58 @@ def test_an_invoice_voided_at_stripe_meanwhile_is_not_marked_paid(system: System
     assert system.stripe_invoice(invoice_id)["status"] == "void"
     assert system.stored(application).status.value == "awaiting_invoice_payment"
     assert system.deliver_emails() == []
+
+
+def test_a_groups_invoice_paid_by_bank_transfer_is_recorded_from_its_card(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = invoiced_group(invoiced_cohort(system))
+    system.deliver_emails()
+    invoice_id = pay_link_id(group)
+    card = f"/console/courses/{INVOICED}/group-bookings"
+    path = f"/console/groups/{group['group_id']}/invoice/paid"
+    assert f'<form method="get" action="{path}">' in browser.get(card).body
+
+    asked = browser.get(path)
+    assert asked.status == 200, asked.body
+    words = text_of(asked.body)
+    number = system.stripe_invoice(invoice_id)["number"]
+    assert f"Invoice {number} for £600.00 is marked as paid at Stripe" in words
+    assert f"({MANAGER}), the manager, is emailed that it is paid and the colleagues" in words
+    assert "each colleague named on a place is emailed their own link to apply" in words
+    assert "a place given up later is not refunded from here" in words
+    assert system.deliver_emails() == []
+    seen = _seen_on(asked.body)
+    assert browser.post(path, seen=seen).status == 403  # no CSRF: nothing done
+    assert system.stored_group(group).status.value == "awaiting_invoice_payment"
+
+    done = browser.act(path, seen=seen)
+
+    assert done.status == 303, done.body
+    assert "Payment recorded" in browser.words(done.headers["location"])
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    stored = system.stored_group(group)
+    assert (stored.status.value, stored.amount_paid, stored.payment_intent) == ("paid", 60000, None)
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    told = {email.to[0]: email.subject for email in system.deliver_emails()}
+    assert set(told) == {MANAGER} | {colleague["email"] for colleague in COLLEAGUES}, told
+    assert told[MANAGER].startswith("Paid: your colleagues can apply")
+    # Again (a second tab): nothing changes; the API says the same.
+    again = browser.act(path, seen=seen)
+    assert "recorded as paid already" in browser.words(again.headers["location"])
+    api = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", api, json_body={}).status == 200
+    assert system.admin("POST", api, json_body={"amount": 1}).status == 422
+    assert system.deliver_emails() == []
+
+
+def test_a_groups_card_seen_before_a_change_is_refused(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = invoiced_group(invoiced_cohort(system))
+    path = f"/console/groups/{group['group_id']}/invoice/paid"
+    refused = browser.act(path, seen="0123456789abcdef")
+    assert refused.status == 409
+    assert "changed since you last looked" in text_of(refused.body)
+    assert system.stored_group(group).status.value == "awaiting_invoice_payment"
+    assert browser.get("/console/groups/nope/invoice/paid").status == 404
