@@ -11,6 +11,9 @@ import json
 import re
 from typing import Any
 
+import pytest
+
+from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import COLLEAGUES, MANAGER, invoiced_group, pay_link_id
@@ -225,3 +228,25 @@ def test_a_groups_card_seen_before_a_change_is_refused(
     assert "changed since you last looked" in text_of(refused.body)
     assert system.stored_group(group).status.value == "awaiting_invoice_payment"
     assert browser.get("/console/groups/nope/invoice/paid").status == 404
+
+
+def test_the_terminal_records_it_for_a_booking_and_a_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    application, _invoice_id = _booked(system)
+    group = invoiced_group(system)
+    system.deliver_emails()
+    cli.connect(system, monkeypatch)
+    listed = cli.run(capsys, "group-bookings", INVOICED)
+    assert f"course-booking record-group-payment {group['group_id']}" in listed.out
+
+    booked = cli.run(capsys, "record-payment", application["reference"])
+    paid = cli.run(capsys, "record-group-payment", group["group_id"])
+
+    assert booked.status == 0, booked
+    assert booked.out.strip() == f"{application['reference']}: Confirmed", booked.out
+    assert paid.status == 0, paid
+    assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in paid.out
+    assert system.stored_group(group).status.value == "paid"
+    refused = cli.run(capsys, "record-payment", application["reference"] + "X")
+    assert refused.status != 0
