@@ -76,6 +76,11 @@ def test_the_console_asks_then_records_a_bank_transfer(
     assert done.status == 303, done.body
     said = browser.words(done.headers["location"])
     assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in said
+    assert "Payment received outside Stripe (the invoice marked as paid): £200.00" in said
+    # Its Cancel says, before the press, that nothing of it goes back through Stripe.
+    cancelling = browser.words(f"{path}/cancel?refund=on")
+    assert "Nothing is refunded from here: the £200.00 paid was paid outside Stripe" in cancelling
+    assert "nothing was paid" not in cancelling
 
     asked = {"expand[0]": ["amount_paid_off_stripe"]}  # given only when asked for
     read = system.standin.handle("GET", f"/v1/invoices/{invoice_id}", asked, STRIPE_KEY, b"")

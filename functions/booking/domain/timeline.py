@@ -17,6 +17,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
 from booking.domain.model import Model
+from booking.domain.off_stripe import kept_off_stripe
 from booking.domain.recipients import Recipient
 
 
@@ -68,6 +69,8 @@ class TimelineEntry(Model):
     # (``domain.move_undone``)
     undone: bool | None = None
     resent: bool | None = None  # INVOICE: sent again by an organiser (not a new invoice)
+    # PAYMENT: received outside Stripe (its invoice marked paid: ``domain.off_stripe``)
+    off_stripe: bool | None = None
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -90,8 +93,14 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
     # not needed after a bursary): the history tells of all the money Stripe moved.
     paid_before = previous.money_received if previous else 0
     if new.money_received > paid_before:
+        off = kept_off_stripe(new) > (kept_off_stripe(previous) if previous else 0)
         entries.append(
-            TimelineEntry(at=at, kind=EntryKind.PAYMENT, amount=new.money_received - paid_before)
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.PAYMENT,
+                amount=new.money_received - paid_before,
+                off_stripe=off or None,
+            )
         )
     refunded_before = previous.money_returned if previous else 0
     if new.money_returned > refunded_before:
