@@ -255,3 +255,29 @@ def test_the_terminal_records_it_for_a_booking_and_a_group(
     assert system.stored_group(group).status.value == "paid"
     refused = cli.run(capsys, "record-payment", application["reference"] + "X")
     assert refused.status != 0
+
+
+def test_a_booking_whose_place_is_gone_is_not_marked_paid(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Its place let go (held no more, the only place taken by someone else since): the payment
+    would be money it cannot keep, so Stripe is never asked and nothing changes."""
+    application, invoice_id = _booked(system, capacity=1)
+    stored = system.stored(application)
+    system.ports.repository.save(stored.model_copy(update={"seat_held": False}), stored)
+    system.booked(INVOICED, email="card@example.org")  # the one place, paid by card
+    assert system.course(INVOICED)["places_left"] == 0
+    system.deliver_emails()
+    app_id = application["application_id"]
+
+    page = browser.get(f"/console/applications/{app_id}/invoice/paid")
+    refused = system.admin(
+        "POST", f"/applications/{app_id}/invoice/paid-outside-stripe", json_body={}
+    ).refused(409, "no_place_for_the_payment")
+
+    assert page.status == 409
+    assert "the invoice was not marked as paid" in text_of(page.body)
+    assert "the invoice was not marked as paid" in refused["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert system.stored(application).status.value == "awaiting_invoice_payment"
+    assert system.deliver_emails() == []

@@ -16,7 +16,7 @@ from booking.handlers.sentences import sentence
 from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
-from booking.services.paid_off_stripe import RecordPreview
+from booking.services.paid_off_stripe import NO_PLACE_FOR_IT, RecordPreview
 
 
 def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
@@ -30,13 +30,7 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
         f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
         "Stripe takes no money and sends no receipt."
     ]
-    if preview.confirms:
-        lines.append("The booking is confirmed, and keeps the place it holds.")
-    else:
-        lines.append(
-            "The booking is not confirmed by it (the course has no place for it now): the "
-            "payment cannot be kept for it, and the organisers give it back by hand."
-        )
+    lines.append("The booking is confirmed, and keeps the place it holds.")
     if preview.person_emailed:
         who = f"{application.answers.name} ({application.answers.email})"
         lines.append(f"{who} is emailed their booking confirmation, with a calendar file.")
@@ -58,9 +52,14 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
 def record_confirmation(application_id: str) -> Response[str]:
     detail, preview = paid_off_stripe.record_confirmation(ports(), application_id)
     application = detail.application
-    if "record_payment" not in detail.actions:
-        why = sentence("this application has no open invoice to record a payment for")
-        return html_page(409, application_pages.application_page(chrome(), detail, problem=why))
+    if "record_payment" not in detail.actions or not preview.confirms:
+        why = (
+            NO_PLACE_FOR_IT
+            if "record_payment" in detail.actions
+            else "this application has no open invoice to record a payment for"
+        )
+        page = application_pages.application_page(chrome(), detail, problem=sentence(why))
+        return html_page(409, page)
     page = _render(
         "record_payment_confirm.html",
         chrome(),

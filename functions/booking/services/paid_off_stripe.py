@@ -21,17 +21,18 @@ from dataclasses import dataclass, replace
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.emails import EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.money import money_words
 from booking.domain.page_seen import Seen, digest, seen_refusal
 from booking.domain.payer import billing_contact_told
 from booking.domain.settlement import settle
 from booking.services.acted import Acted
-from booking.services.concurrency import load_application
+from booking.services.concurrency import course_of, load_application
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.groups import find_group, invoice_paying
 from booking.services.invoice_requests import refuse_while_being_paid, settling_refused
@@ -52,6 +53,10 @@ RECORD_ONCE_FAILED = (
     "is confirmed the booking is confirmed"
 )
 NOT_PAYABLE = "invoice_not_payable"
+NO_PLACE_FOR_IT = (
+    "this booking no longer holds a place that its invoice's payment would confirm, and none "
+    "is free: nothing was changed, and the invoice was not marked as paid"
+)
 
 
 def paid_off_stripe_event(invoice_id: str, owner_id: str) -> InvoiceEvent:
@@ -95,6 +100,10 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         "changed",
         code="invoice_paid",
     )
+    if not _confirmed_by_it(ports, application):
+        # Paid now, it would be money the booking cannot keep (its place gone): never asked
+        # of Stripe, so no payment is recorded that would have to go back by hand.
+        raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
     refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
     _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = apply_invoice_event(ports, paid_off_stripe_event(invoice.invoice_id, application_id))
@@ -103,6 +112,16 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         extra={"application_id": application_id, "action": outcome.action},
     )
     after = load_application(ports, application_id)
+    if after.status is not S.CONFIRMED:
+        # Its place taken between the check and the save: Stripe holds it paid, the booking
+        # is not confirmed, and the organiser is told so, never that it was recorded.
+        amount = money_words(invoice.amount_due, invoice.currency)
+        raise Conflict(
+            f"Stripe now holds the invoice as paid, but the course had no place left for this "
+            f"booking, so it is not confirmed: the {amount} received is to be given back by "
+            "hand",
+            code="paid_without_a_place",
+        )
     return Acted(after, changed=after.status is not application.status)
 
 
@@ -127,6 +146,26 @@ def _status_words(status: str) -> str:
     }.get(status, status or "unknown")
 
 
+def _decided(ports: Ports, application: Application) -> Application | None:
+    """``application`` as the ``invoice.paid`` this step applies would leave it now (its
+    open invoice taken as paid in full, as Stripe then holds it), decided without writing;
+    None: it would change nothing."""
+    invoice = application.invoice
+    assert invoice is not None
+    event = paid_off_stripe_event(invoice.invoice_id, application.application_id)
+    paid = replace(event, amount_paid=invoice.amount_due, currency=invoice.currency)
+    return settle(application, paid, situation_now(ports, application)).application
+
+
+def _confirmed_by_it(ports: Ports, application: Application) -> bool:
+    """Whether the payment would confirm ``application``: the decision says so, and a place
+    is there for it (its own, held; or one free, which its save then claims)."""
+    after = _decided(ports, application)
+    if after is None or after.status is not S.CONFIRMED:
+        return False
+    return application.seat_held or course_of(ports, application).places_left > 0
+
+
 @dataclass(frozen=True)
 class RecordPreview:
     """What recording the payment does, as its own decision says (run without writing)."""
@@ -148,9 +187,7 @@ def record_confirmation(
     nothing = RecordPreview(confirms=False, person_emailed=False, billing_contact=None)
     if "record_payment" not in detail.actions or invoice is None:
         return detail, nothing
-    event = paid_off_stripe_event(invoice.invoice_id, application_id)
-    paid = replace(event, amount_paid=invoice.amount_due, currency=invoice.currency)
-    after = settle(application, paid, situation_now(ports, application)).application
+    after = _decided(ports, application)
     if after is None:
         return detail, nothing
     known = {job.job_id for job in application.outbox}
@@ -163,7 +200,8 @@ def record_confirmation(
         None,
     )
     return detail, RecordPreview(
-        confirms=after.status is S.CONFIRMED,
+        confirms=after.status is S.CONFIRMED
+        and (application.seat_held or detail.course.places_left > 0),
         person_emailed=(
             told is not None and nobody_to_tell(after) is None and not detail.address_suppressed
         ),

@@ -64,8 +64,11 @@ PAID_OFF_STRIPE_SAID = (
     "409 application_changed. 409 `no_open_invoice` without an open invoice; "
     "`invoice_being_voided` while an organiser's act cancels it; `payment_settling` while a "
     "bank debit of it goes through; `invoice_paid` when Stripe holds it paid already (its "
-    "confirmation on its way); `invoice_not_payable` when Stripe refuses (void, a draft): "
-    "nothing changed."
+    "confirmation on its way); `invoice_not_payable` when Stripe refuses (void, a draft); "
+    "`no_place_for_the_payment` when the booking no longer holds a place and none is free "
+    "(Stripe is not asked): nothing changed. 409 `paid_without_a_place` when its place was "
+    "taken between that check and the save: Stripe holds the invoice paid, the booking is not "
+    "confirmed, and the money is to be given back by hand."
 )
 
 
