@@ -86,6 +86,7 @@ def test_the_console_asks_then_records_a_bank_transfer(
     read = system.standin.handle("GET", f"/v1/invoices/{invoice_id}", asked, STRIPE_KEY, b"")
     at_stripe = json.loads(read.body)
     assert (at_stripe["status"], at_stripe["amount_paid_off_stripe"]) == ("paid", 20000)
+    assert at_stripe["amount_paid"] == 20000  # counted once: amount_paid includes it
     stored = system.stored(application)
     assert (stored.status.value, stored.amount_paid, stored.payment_intent) == (
         "confirmed",

@@ -180,6 +180,8 @@ def test_an_uncollectible_invoice_can_still_be_paid(
 
     paid = client.v1.invoices.pay(invoice.id, {"paid_out_of_band": True})
     assert paid.status == "paid"
+    # amount_paid counts what was paid out of band (API 2025-03-31), as any payment.
+    assert (paid.amount_paid, paid.amount_remaining) == (20000, 0)
     assert webhooks.types[-2:] == ["invoice.paid", "invoice.payment_succeeded"]
     # What was paid outside Stripe is given only when asked for, and never in an event.
     assert "amount_paid_off_stripe" not in paid.to_dict()

@@ -192,8 +192,7 @@ class StripeInvoicing:
         # giving a place up) through the main client: nobody redelivers it, so a throttled or
         # failed read is retried (safely: it writes nothing) rather than shown as an error.
         client = self._client if a_person_waits else self._reader
-        # What was paid outside Stripe is given only when asked for (never in events).
-        expand = ["payments", "payments.data.payment.payment_intent", "amount_paid_off_stripe"]
+        expand = ["payments", "payments.data.payment.payment_intent"]
         invoice = call_stripe(lambda: client.v1.invoices.retrieve(invoice_id, {"expand": expand}))
         paying, processing = None, False
         for payment in invoice.payments.data if invoice.payments else ():
@@ -405,9 +404,12 @@ def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
 
 
 def _paid_in_all(invoice: Mapping[str, Any]) -> int:
-    """What an invoice says was paid: through Stripe, plus what an organiser recorded as paid
-    another way."""
-    return int(invoice.get("amount_paid") or 0) + int(invoice.get("amount_paid_off_stripe") or 0)
+    """What an invoice says was paid: through Stripe and outside it alike, as ``amount_paid``
+    counts both since API 2025-03-31 ("now reflects out of band payments");
+    ``amount_paid_off_stripe``, given only when expanded, is a part of it, never added to it
+    (which would count a bank transfer twice and give the booking's payment back as a
+    mismatch)."""
+    return int(invoice.get("amount_paid") or 0)
 
 
 def _currency_of(invoice: Mapping[str, Any]) -> str:

@@ -107,7 +107,11 @@ class InvoiceLife:
         wire.reject_unknown(params, INVOICE_PAY_PARAMS)
         invoice = self.collectable(invoice_id, "paid")
         if wire.truthy(params.get("paid_out_of_band", False)):
+            # Counted in ``amount_paid`` as any payment is (Stripe's changelog of 2025-03-31:
+            # "amount_paid ... now reflects out of band payments"), and said apart in
+            # ``amount_paid_off_stripe`` (given only when expanded: ``wire.as_answered``).
             invoice["amount_paid_off_stripe"] = invoice["amount_remaining"]
+            invoice["amount_paid"] += invoice["amount_remaining"]
         elif invoice["amount_remaining"] > 0:
             self._collect(invoice, outgoing)
         self._mark_paid(invoice, request, outgoing)
