@@ -227,6 +227,25 @@ def test_a_paid_invoice_cannot_be_voided_and_names_its_payment(billing: Billing)
     assert (held.amount_paid, held.currency) == (20000, "gbp")  # what was paid, read with it
 
 
+def test_an_invoice_paid_outside_stripe_is_paid_with_no_payment_at_stripe(
+    billing: Billing,
+) -> None:
+    """organiser22 F15: an open invoice marked paid out of band (a bank transfer) is paid in
+    full, with no payment Stripe could give back; asking again answers the same; a void
+    invoice is not marked paid (its status says why)."""
+    gateway = billing.gateway
+    invoice = gateway.create_invoice(invoice_request())
+    assert gateway.pay_invoice_off_stripe(invoice.invoice_id) == "paid"
+    assert gateway.pay_invoice_off_stripe(invoice.invoice_id) == "paid"
+    held = gateway.invoice_at_stripe(invoice.invoice_id)
+    assert (held.status, held.paid, held.payment_intent) == ("paid", True, None)
+    assert (held.amount_paid, held.currency) == (20000, "gbp")
+    voided = gateway.create_invoice(invoice_request(attempt=2))
+    assert gateway.void_invoice(voided.invoice_id) == "void"
+    assert gateway.pay_invoice_off_stripe(voided.invoice_id) == "void"
+    assert not gateway.invoice_at_stripe(voided.invoice_id).paid
+
+
 def test_an_invoice_being_paid_by_a_bank_debit_is_read_as_processing(billing: Billing) -> None:
     """review19 M3: a payment of the invoice its payer's bank has yet to confirm is read with
     it (the give-up of a group's place then waits for the bank)."""

@@ -82,7 +82,8 @@ def test_an_invoice_is_drafted_finalized_and_sent_with_stripes_full_shape(
     (line,) = invoice.lines.data
     assert line.description == "Compassionate Leadership: Ada Lovelace"
     assert line.amount == 20000
-    assert set(invoice.to_dict()) == fixture_keys("invoice")
+    # Every field but those Stripe gives only when asked for (``wire.as_answered``).
+    assert set(invoice.to_dict()) == fixture_keys("invoice") - {"amount_paid_off_stripe"}
     assert webhooks.types == [
         "customer.created",
         "invoice.created",
@@ -91,7 +92,7 @@ def test_an_invoice_is_drafted_finalized_and_sent_with_stripes_full_shape(
         "invoice.sent",
     ]
     sent = json.loads(webhooks.payloads[-1])["data"]["object"]
-    assert set(sent) == fixture_keys("invoice")
+    assert set(sent) == fixture_keys("invoice") - {"amount_paid_off_stripe"}
     assert sent["metadata"] == {"application_id": "app_1", "course_id": "course_9"}
 
 
@@ -179,8 +180,31 @@ def test_an_uncollectible_invoice_can_still_be_paid(
 
     paid = client.v1.invoices.pay(invoice.id, {"paid_out_of_band": True})
     assert paid.status == "paid"
-    assert paid.amount_paid_off_stripe == 20000
+    # amount_paid counts what was paid out of band (API 2025-03-31), as any payment.
+    assert (paid.amount_paid, paid.amount_remaining) == (20000, 0)
     assert webhooks.types[-2:] == ["invoice.paid", "invoice.payment_succeeded"]
+    # What was paid outside Stripe is given only when asked for, and never in an event.
+    assert "amount_paid_off_stripe" not in paid.to_dict()
+    expanded = client.v1.invoices.retrieve(invoice.id, {"expand": ["amount_paid_off_stripe"]})
+    assert expanded.amount_paid_off_stripe == 20000
+    assert "amount_paid_off_stripe" not in json.loads(webhooks.payloads[-2])["data"]["object"]
+    listed = client.v1.invoices.list({"expand": ["data.amount_paid_off_stripe"]})
+    assert {i.id: i.amount_paid_off_stripe for i in listed.data}[invoice.id] == 20000
+
+
+def test_paying_out_of_band_an_invoice_no_longer_open_is_refused(
+    client: stripe.StripeClient, clock: Clock
+) -> None:
+    voided = sent_invoice(client, clock, key="voided")
+    client.v1.invoices.void_invoice(voided.id)
+    paid = sent_invoice(client, clock, key="paid")
+    client.v1.invoices.pay(paid.id, {"paid_out_of_band": True})
+    for invoice_id, status in ((voided.id, "void"), (paid.id, "paid")):
+        with pytest.raises(stripe.InvalidRequestError) as refused:
+            client.v1.invoices.pay(invoice_id, {"paid_out_of_band": True})
+        assert refused.value.http_status == 400
+        assert status in str(refused.value.user_message)
+        assert client.v1.invoices.retrieve(invoice_id).status == status
 
 
 def test_an_invoice_past_its_due_date_is_reported_overdue_once(

@@ -17,6 +17,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking bursary CL-7K3Q9 200              # pounds: a place funded in full
     course-booking resend-invoice CL-7K3Q9
     course-booking void-invoice CL-7K3Q9
+    course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
     course-booking codes compassionate-leadership-2027-06          # each with its uses left
     course-booking expire-code compassionate-leadership-2027-06 HALF
@@ -33,6 +34,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking group-bookings compassionate-leadership-2027-06  # places a manager booked
     course-booking void-group-invoice GROUP_ID      # a group's unpaid invoice: seats go back
     course-booking resend-group-invoice GROUP_ID    # Stripe emails its open invoice again
+    course-booking record-group-payment GROUP_ID    # its invoice paid by bank transfer
     course-booking backfill-billing-index           # lookups older applications lack
     course-booking backfill-refunds-failed          # failures older bookings lack
     course-booking backfill-code-uses               # uses older expiries kept

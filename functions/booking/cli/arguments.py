@@ -77,6 +77,11 @@ APPLICATION_VERBS = {
     "resend": ("resend-confirmation", "email a booking's confirmation again"),
     "resend-invoice": ("invoice/resend", "have Stripe send an open invoice again"),
     "void-invoice": ("invoice/void", "void an open invoice (the place goes back)"),
+    "record-payment": (
+        "invoice/paid-outside-stripe",
+        "record an open invoice as paid outside Stripe (a bank transfer, a cheque): the booking "
+        "is confirmed, and Stripe can refund nothing of it",
+    ),
 }
 
 

@@ -4,6 +4,7 @@ them (``domain.group_overview``):
     course-booking group-bookings compassionate-leadership-2027-06 [--json]
     course-booking void-group-invoice GROUP_ID    # a group's unpaid invoice: its seats go back
     course-booking resend-group-invoice GROUP_ID  # Stripe emails its open invoice again
+    course-booking record-group-payment GROUP_ID  # its invoice paid by bank transfer
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def add_commands(commands: Any) -> None:
         help="have Stripe email a group booking's open invoice to its billing contact again",
     )
     resend.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
+    record = commands.add_parser(
+        "record-group-payment",
+        help="record a group booking's open invoice as paid outside Stripe (a bank transfer, a "
+        "cheque): its places are the colleagues', and Stripe can refund nothing of it",
+    )
+    record.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
@@ -69,6 +76,9 @@ def said(found: dict[str, Any]) -> str:
             )
         elif group.get("invoice_open"):
             lines.append(f"  Invoice open: course-booking void-group-invoice {group['group_id']}")
+            lines.append(
+                f"  Paid by bank transfer: course-booking record-group-payment {group['group_id']}"
+            )
         for place in group["places"]:
             reference = f" [{place['reference']}]" if place["reference"] else ""
             # As the console says it: the substitutions, when there were any.
@@ -98,8 +108,18 @@ def resend_group_invoice(args: argparse.Namespace, url: str, token: str | None) 
     return f"Stripe is sending the invoice again. {line['organisation']}: {line['invoice_said']}."
 
 
+def record_group_payment(args: argparse.Namespace, url: str, token: str | None) -> str:
+    group = segment(args.group_id, "group booking")
+    line = post_json(f"{url}/admin/groups/{group}/invoice/paid-outside-stripe", token, {})
+    return (
+        f"Payment recorded: Stripe holds the invoice as paid outside Stripe. "
+        f"{line['organisation']}: {line['status_said']}."
+    )
+
+
 COMMANDS = {
     "group-bookings": show,
     "void-group-invoice": void_group_invoice,
     "resend-group-invoice": resend_group_invoice,
+    "record-group-payment": record_group_payment,
 }

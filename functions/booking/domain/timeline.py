@@ -17,6 +17,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
 from booking.domain.model import Model
+from booking.domain.off_stripe import kept_off_stripe
 from booking.domain.recipients import Recipient
 
 
@@ -68,6 +69,8 @@ class TimelineEntry(Model):
     # (``domain.move_undone``)
     undone: bool | None = None
     resent: bool | None = None  # INVOICE: sent again by an organiser (not a new invoice)
+    # PAYMENT: received outside Stripe (its invoice marked paid: ``domain.off_stripe``)
+    off_stripe: bool | None = None
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -86,18 +89,7 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
                 reason=new.status_reason,
             )
         )
-    # Every payment and refund, the booking's own and those given back (a second payment, one
-    # not needed after a bursary): the history tells of all the money Stripe moved.
-    paid_before = previous.money_received if previous else 0
-    if new.money_received > paid_before:
-        entries.append(
-            TimelineEntry(at=at, kind=EntryKind.PAYMENT, amount=new.money_received - paid_before)
-        )
-    refunded_before = previous.money_returned if previous else 0
-    if new.money_returned > refunded_before:
-        entries.append(
-            TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
-        )
+    entries.extend(_money(previous, new, at))
     if previous is None:
         entries.extend(_who_pays(previous, new, at))
     entries.extend(_register(previous, new, at))
@@ -117,6 +109,30 @@ def changes(previous: Application | None, new: Application) -> list[TimelineEntr
         )
     if new.is_erased and not (previous is not None and previous.is_erased):
         entries.append(TimelineEntry(at=at, kind=EntryKind.ERASED))
+    return entries
+
+
+def _money(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:
+    """Every payment and refund, the booking's own and those given back (a second payment, one
+    not needed after a bursary): the history tells of all the money Stripe moved, and of money
+    received outside Stripe (an invoice marked paid), said as such."""
+    entries = []
+    paid_before = previous.money_received if previous else 0
+    if new.money_received > paid_before:
+        off = kept_off_stripe(new) > (kept_off_stripe(previous) if previous else 0)
+        entries.append(
+            TimelineEntry(
+                at=at,
+                kind=EntryKind.PAYMENT,
+                amount=new.money_received - paid_before,
+                off_stripe=off or None,
+            )
+        )
+    refunded_before = previous.money_returned if previous else 0
+    if new.money_returned > refunded_before:
+        entries.append(
+            TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
+        )
     return entries
 
 

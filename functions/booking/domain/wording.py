@@ -372,7 +372,11 @@ def _transfer_said(entry: TimelineEntry, saying: _Saying) -> str:
 
 _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = {
     EntryKind.STATUS: _status_said,
-    EntryKind.PAYMENT: lambda entry, saying: f"Payment received: {saying.amount}",
+    EntryKind.PAYMENT: lambda entry, saying: (
+        f"Payment received outside Stripe (the invoice marked as paid): {saying.amount}"
+        if entry.off_stripe
+        else f"Payment received: {saying.amount}"
+    ),
     EntryKind.REFUND: lambda entry, saying: f"Refunded: {saying.amount}",
     EntryKind.BURSARY: lambda entry, saying: f"Bursary granted: {saying.amount} of the price",
     EntryKind.DISCOUNT: _discount_said,

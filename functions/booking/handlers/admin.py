@@ -39,6 +39,7 @@ from booking.services import (
     finding,
     lifecycle,
     organisers,
+    paid_off_stripe,
     people,
     transfers,
     waiting_moves,
@@ -253,6 +254,12 @@ def transfer_booking(application_id: str) -> Response[str]:
 def refund_afterwards(application_id: str) -> Acted:
     seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
     return lifecycle.refund_afterwards(ports(), application_id, seen)
+
+
+@action("recordPaymentOutsideStripe", "seen")
+def record_payment_outside_stripe(application_id: str) -> Acted:
+    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
+    return paid_off_stripe.record_payment(ports(), application_id, seen)
 
 
 @action("withdrawMove", "seen")

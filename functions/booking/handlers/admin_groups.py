@@ -53,6 +53,16 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[[str], object]
         line = line_of(the_ports, voided)
         return http.json_response(200, line.model_dump(mode="json"))
 
+    @served("recordGroupPaymentOutsideStripe")
+    def record_group_payment(group_id: str) -> Response[str]:
+        from booking.services import paid_off_stripe
+        from booking.services.group_overview import line_of
+
+        takes_no_fields("payment")  # a field sent is refused by its name, never ignored
+        the_ports = ports()
+        paid, _changed = paid_off_stripe.record_group_payment(the_ports, group_id)
+        return http.json_response(200, line_of(the_ports, paid).model_dump(mode="json"))
+
     @served("resendGroupInvoice")
     def resend_group_invoice(group_id: str) -> Response[str]:
         from booking.services import group_invoice_resend

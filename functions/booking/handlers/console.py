@@ -48,6 +48,7 @@ from booking.handlers import (
     console_courses,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
+    console_paid_off_stripe,  # its confirmation, registered on app; the press below
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
     course_saved,
@@ -267,6 +268,7 @@ def cancel(application_id: str) -> Acted:
 
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
+action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
 
 
 @action("consoleResendOffer")

@@ -18,6 +18,7 @@ from booking.domain.facilitators_told import (
     facilitators_reached,
     facilitators_told_it_ended,
 )
+from booking.domain.off_stripe import kept_off_stripe, nothing_at_stripe_to_refund
 from booking.domain.page_seen import Seen, application_seen, cancel_seen
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
@@ -82,6 +83,13 @@ def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: boo
     if not amount and detail.application.payment_pending:  # a bank debit (hostile31 N5)
         due = f" of {money_words(detail.left_to_pay, currency)}" if detail.left_to_pay else ""
         return f"A payment{due} is going through: if it arrives, it is refunded in full."
+    if not amount and nothing_at_stripe_to_refund(detail.application):  # organiser22 F15
+        kept = money_words(kept_off_stripe(detail.application), currency)
+        return (
+            f"Nothing is refunded from here: the {kept} paid was paid outside Stripe (its "
+            "invoice marked as paid), so Stripe holds no payment to refund. Give it back by "
+            "hand, the way it came."
+        )
     if not amount:
         return "Nothing is refunded: nothing was paid that could be given back."
     to = f" to {detail.refund_to}" if detail.refund_to else ""

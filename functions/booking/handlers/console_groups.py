@@ -11,27 +11,40 @@ from urllib.parse import quote
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable
-from booking.domain.groups import GroupBooking
+from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.statuses import ERASED_EMAIL
+from booking.domain.wording import money_words, places_words
 from booking.handlers import http
-from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
-from booking.handlers.console_pages import Chrome, _render_course
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    form_seen,
+    html_page,
+    notice_here,
+    served,
+)
+from booking.handlers.console_pages import Chrome, _course_name, _render, _render_course
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
+from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
 from booking.handlers.sentences import sentence
-from booking.services import group_invoice_resend, group_invoice_void
+from booking.services import group_invoice_resend, group_invoice_void, paid_off_stripe
 from booking.services.groups import find_group
 from booking.services.ports import Ports
 
 if TYPE_CHECKING:
     from booking.services.group_overview import CourseGroupBookings
 
+GROUP_PAID_ALREADY = "group_invoice_paid_already"
 # What the page says, once, after its button did what it says (``after_action``).
 GROUP_DONE_WORDS = {
     GROUP_INVOICE_VOIDED: "Invoice voided. The group's seats have gone back to the course "
     "(offered first to anyone on the waiting list), and the manager has been emailed that the "
     "invoice was cancelled.",
     GROUP_INVOICE_RESENT: "Stripe is sending the invoice to the billing contact again.",
+    GROUP_INVOICE_PAID_OFF_STRIPE: "Payment recorded: Stripe holds the invoice as paid outside "
+    "Stripe, and the group's places are the colleagues' to apply for.",
+    GROUP_PAID_ALREADY: "The invoice was recorded as paid already. Nothing changed this time.",
 }
 
 
@@ -95,3 +108,55 @@ def _refused_on_the_card(group_id: str, refused: Conflict | DependencyUnavailabl
     found = course_group_bookings(find_group(ports(), group_id).course_id)
     page = group_bookings_page(chrome(), found, problem=sentence(refused.message))
     return html_page(http.status_for(refused), page)
+
+
+@served("consoleRecordGroupPaymentConfirmation")
+def record_group_payment_confirmation(group_id: str) -> Response[str]:
+    """What recording the group's invoice as paid outside Stripe does, before the press."""
+    group = find_group(ports(), group_id)
+    invoice = group.invoice
+    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
+        refused = Conflict("this group booking has no open invoice")
+        return _refused_on_the_card(group_id, refused)
+    course = ports().repository.get_course(group.course_id)
+    page = _render(
+        "group_paid_confirm.html",
+        chrome(),
+        group_id=group.group_id,
+        course_id=group.course_id,
+        organisation=group.organisation,
+        course_title=_course_name(course) if course is not None else group.course_id,
+        lines=paid_off_stripe_lines(group),
+        seen=paid_off_stripe.group_seen(group),
+    )
+    return html_page(200, page)
+
+
+@served("consoleRecordGroupPayment")
+def record_group_payment(group_id: str) -> Response[str]:
+    try:
+        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, form_seen())
+    except (Conflict, DependencyUnavailable) as refused:
+        return _refused_on_the_card(group_id, refused)
+    done = GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
+    return after_action(f"/console/courses/{quote(paid.course_id)}/group-bookings", done)
+
+
+def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
+    """What recording the group's open invoice as paid outside Stripe does, each in a line."""
+    invoice = group.invoice
+    assert invoice is not None  # only an open invoice is offered it
+    amount = money_words(invoice.amount_due, invoice.currency)
+    number = invoice.number or invoice.invoice_id
+    manager = group.manager
+    return [
+        f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
+        "Stripe takes no money and sends no receipt.",
+        f"The group booking is paid: its {places_words(len(group.places))} are kept, and the "
+        "colleagues can apply for them through their links.",
+        f"{manager.name} ({manager.email}), the manager, is emailed that it is paid and the "
+        "colleagues can apply, and each colleague named on a place is emailed their own link "
+        "to apply.",
+        f"Stripe then holds no payment for it: a place given up later is not refunded from "
+        f"here; its share of the {amount} is owed back to the employer by hand.",
+    ]

@@ -68,6 +68,16 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
     "invoice_voided": ("Invoice voided. The place has gone back to the course.", ""),
+    "invoice_paid_off_stripe": (
+        "Payment recorded: Stripe holds the invoice as paid outside Stripe, and the booking is "
+        "confirmed.",
+        _EMAILED,
+    ),
+    "invoice_paid_off_stripe_already": (
+        "The invoice was recorded as paid already, and the booking confirmed. Nothing changed "
+        "this time.",
+        "",
+    ),
     # The same action sent again (two tabs, a form resubmitted), its end holding already.
     "cancelled_already": (f"It was cancelled already. {_NOTHING_AGAIN}", ""),
     "refunded_already": (
@@ -121,6 +131,7 @@ _TRUE_WHILE: dict[str, Callable[[Application], bool]] = {
     "move_asked": lambda a: a.pending_move is not None,
     "move_asked_already": lambda a: a.pending_move is not None,
     "move_waiting": lambda a: a.waiting_move is not None,
+    "invoice_paid_off_stripe": lambda a: a.status is ApplicationStatus.CONFIRMED,
 }
 
 

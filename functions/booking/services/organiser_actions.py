@@ -49,4 +49,8 @@ def available_actions(
         actions.add("bursary")
     if application.has_open_invoice():
         actions |= {"resend_invoice", "void_invoice"}
+        invoice = application.invoice
+        if invoice is not None and invoice.voiding is None and not invoice.void_asked:
+            # Paid outside Stripe (a bank transfer): ``services.paid_off_stripe``.
+            actions.add("record_payment")
     return frozenset(actions)

@@ -215,6 +215,13 @@ class PaymentGateway(Protocol):
         """Email the invoice to the billing contact again."""
         ...
 
+    def pay_invoice_off_stripe(self, invoice_id: str) -> str:
+        """Mark an open invoice paid outside Stripe (a bank transfer, a cheque: Stripe's
+        ``paid_out_of_band``; nothing is charged); its status afterwards (``paid``; what it is
+        when Stripe refuses: ``void``, ``draft``, or ``paid`` already). Raises Conflict when
+        the provider does not know it."""
+        ...
+
     def invoice_at_stripe(
         self, invoice_id: str, *, a_person_waits: bool = False
     ) -> InvoiceAtStripe:

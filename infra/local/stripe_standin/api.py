@@ -17,6 +17,7 @@ from infra.local.stripe_standin.wire import (
     Incoming,
     LocalResponse,
     StripeError,
+    as_answered,
     decode_form,
     json_response,
     random_id,
@@ -76,7 +77,7 @@ class Api:
                 action, ids = self._match(self._gets, method, path)
                 with self._store.lock:
                     found = copy.deepcopy(action(params, ids))
-                return json_response(200, found, resp_headers)
+                return json_response(200, as_answered(found, params.get("expand")), resp_headers)
             if method == "DELETE":
                 status, payload, outgoing = self._delete(path, params, request_id)
             else:
@@ -88,6 +89,7 @@ class Api:
         # Answered before its events are delivered, as Stripe answers (see events.Webhooks),
         # and not before a scheduled run holding them has ended (Webhooks.held).
         self._webhooks.deliver_later(outgoing)
+        payload = as_answered(copy.deepcopy(payload), params.get("expand"))
         return json_response(status, payload, resp_headers)
 
     @staticmethod

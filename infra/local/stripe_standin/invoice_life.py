@@ -107,7 +107,11 @@ class InvoiceLife:
         wire.reject_unknown(params, INVOICE_PAY_PARAMS)
         invoice = self.collectable(invoice_id, "paid")
         if wire.truthy(params.get("paid_out_of_band", False)):
+            # Counted in ``amount_paid`` as any payment is (Stripe's changelog of 2025-03-31:
+            # "amount_paid ... now reflects out of band payments"), and said apart in
+            # ``amount_paid_off_stripe`` (given only when expanded: ``wire.as_answered``).
             invoice["amount_paid_off_stripe"] = invoice["amount_remaining"]
+            invoice["amount_paid"] += invoice["amount_remaining"]
         elif invoice["amount_remaining"] > 0:
             self._collect(invoice, outgoing)
         self._mark_paid(invoice, request, outgoing)
@@ -302,7 +306,7 @@ class InvoiceLife:
     def list_invoices(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/invoices``: newest first, of one ``status`` when named, at most ``limit``
         after ``starting_after`` (Stripe's paging)."""
-        wire.reject_unknown(params, frozenset({"status", "limit", "starting_after"}))
+        wire.reject_unknown(params, frozenset({"expand", "status", "limit", "starting_after"}))
         newest_first = sorted(self._store.invoices.values(), key=lambda i: -i["created"])
         invoices = wire.matching(newest_first, params, "status")
         after = wire.optional_str(params, "starting_after")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from infra.local.stripe_standin.wire import api_version, load_fixture, random_id
+from infra.local.stripe_standin.wire import api_version, as_answered, load_fixture, random_id
 
 # The Stripe objects the stand-in copies: each is one file in infra/local/stripe_fixtures.
 FIXTURE_NAMES = (
@@ -99,7 +99,8 @@ class Store:
     def record_event(
         self, event_type: str, obj: Mapping[str, Any], request: Request | None
     ) -> Outgoing:
-        """Record an event of Stripe's full shape about ``obj`` (a snapshot, as Stripe sends)."""
+        """Record an event of Stripe's full shape about ``obj`` (a snapshot, as Stripe sends:
+        without the fields Stripe gives only when asked for, ``wire.as_answered``)."""
         event = self.fixture(
             "event",
             {
@@ -108,7 +109,7 @@ class Store:
                 "type": event_type,
                 "created": self.now(),
                 "api_version": self.api_version,
-                "data": {"object": copy.deepcopy(dict(obj))},
+                "data": {"object": as_answered(copy.deepcopy(dict(obj)), [])},
                 "livemode": False,
                 "pending_webhooks": 1,
                 # Events caused by the customer on the hosted page, not by an API call, carry

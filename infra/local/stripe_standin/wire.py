@@ -364,3 +364,25 @@ def find_in(
         refused = refusal.format(id=object_id, status=found["status"])
         raise StripeError(400, refused, code=code, param=param)
     return found
+
+
+# An invoice's fields Stripe computes only when asked for with ``expand`` (and never puts in an
+# event's payload): ``amount_paid_off_stripe``, what was paid outside Stripe (its changelog of
+# 2026-05-27, "The property isn't available in event payloads").
+INCLUDABLE_INVOICE_FIELDS = ("amount_paid_off_stripe",)
+
+
+def as_answered(payload: Any, expand: Any, prefix: str = "") -> Any:
+    """``payload`` (an invoice, or a list of them) without the includable fields not asked
+    for in ``expand`` (``prefix``: where the invoices sit in it, ``data.`` in a list)."""
+    asked = expand if isinstance(expand, list) else []
+    if not isinstance(payload, dict):
+        return payload
+    if payload.get("object") == "list" and not prefix:
+        for item in payload.get("data") or ():
+            as_answered(item, asked, "data.")
+    elif payload.get("object") == "invoice":
+        for name in INCLUDABLE_INVOICE_FIELDS:
+            if f"{prefix}{name}" not in asked:
+                payload.pop(name, None)
+    return payload

@@ -125,9 +125,16 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
         from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
         from booking.handlers.routes.organisers import ORGANISERS
+        from booking.handlers.routes.paid_off_stripe import GROUP_PAID_ADMIN
         from booking.handlers.routes.transfers import TRANSFER_ADMIN
 
-        return ORGANISERS + TRANSFER_ADMIN + GROUP_BOOKINGS_ADMIN + GROUP_INVOICE_ADMIN
+        return (
+            ORGANISERS
+            + TRANSFER_ADMIN
+            + GROUP_BOOKINGS_ADMIN
+            + GROUP_INVOICE_ADMIN
+            + GROUP_PAID_ADMIN
+        )
     from booking.handlers.routes.console import CONSOLE_ROUTES
     from booking.handlers.routes.console_cancel import (
         CANCEL_CONFIRMATION,
@@ -136,6 +143,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
     )
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
+    from booking.handlers.routes.paid_off_stripe import GROUP_PAID_CONSOLE, RECORD_CONFIRMATION
     from booking.handlers.routes.transfers import TRANSFER_CONSOLE
 
     return (
@@ -143,9 +151,11 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + CANCEL_CONFIRMATION
         + VOID_CONFIRMATION
         + DECLINE_CONFIRMATION
+        + RECORD_CONFIRMATION
         + TRANSFER_CONSOLE
         + GROUP_BOOKINGS_CONSOLE
         + GROUP_INVOICE_CONSOLE
+        + GROUP_PAID_CONSOLE
     )
 
 

@@ -52,6 +52,7 @@ ALREADY = {
     "declined": "declined_already",
     "funded": "funded_already",
     "invoice_voided": "invoice_voided_already",
+    "invoice_paid_off_stripe": "invoice_paid_off_stripe_already",
 }
 
 # A colleague's booking on a group place cancelled by the organisers (its manager erased): the
@@ -174,6 +175,14 @@ ACTIONS: tuple[Route, ...] = (
         "consoleResendInvoice",
         "Email the open invoice to the billing contact again",
         "invoice_resent",
+    ),
+    _action(
+        "invoice/paid",
+        "consoleRecordPayment",
+        "Record a payment of the open invoice received outside Stripe: the booking is confirmed",
+        "invoice_paid_off_stripe",
+        {"seen": SEEN},
+        typed=True,  # a `seen` that is not one a page gives is refused
     ),
     _action(
         "invoice/void",

@@ -75,7 +75,7 @@ def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any
 
 
 # Either takes no fields: one sent is refused by its name (422), never ignored (hostile34 K4).
-_NO_FIELDS = {
+NO_FIELDS = {
     "required": False,
     "content": {
         "application/json": {
@@ -89,7 +89,7 @@ GROUP_INVOICE_ADMIN = (
         "Void a group booking's open invoice: its seats go back",
         answers={"200": json_answer("GroupLine", "The group booking after the void, in words")},
         errors=BODY_ACTION_ERRORS,
-        body=_NO_FIELDS,
+        body=NO_FIELDS,
     ),
     _void(
         Function.ADMIN,
@@ -97,7 +97,7 @@ GROUP_INVOICE_ADMIN = (
         resend=True,
         answers={"200": json_answer("GroupLine", "The group booking, in words")},
         errors=BODY_ACTION_ERRORS,
-        body=_NO_FIELDS,
+        body=NO_FIELDS,
     ),
 )
 

@@ -1,0 +1,79 @@
+"""The console's *Record a payment received* (organiser22 F15: an invoice paid by bank transfer
+could be marked paid only on Stripe's dashboard): the page that says what recording it does,
+in words and pounds, before the press (``services.paid_off_stripe``), and the press, acting on
+what that page showed (``domain.page_seen``). Registered on the console's resolver."""
+
+from __future__ import annotations
+
+from booking.bootstrap import ports
+from booking.domain.page_seen import application_seen
+from booking.domain.wording import money_words
+from booking.handlers import console_application as application_pages
+from booking.handlers.console_app import chrome, form_seen, html_page, served
+from booking.handlers.console_pages import _course_name, _render
+from booking.handlers.resolver import Response
+from booking.handlers.sentences import sentence
+from booking.services import paid_off_stripe
+from booking.services.acted import Acted
+from booking.services.console import ApplicationDetail
+from booking.services.paid_off_stripe import NO_PLACE_FOR_IT, RecordPreview
+
+
+def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
+    """What recording the payment does, each in a line, as its own decision says."""
+    application = detail.application
+    invoice = application.invoice
+    assert invoice is not None  # only an open invoice is offered it
+    amount = money_words(invoice.amount_due, invoice.currency)
+    number = invoice.number or invoice.invoice_id
+    lines = [
+        f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
+        "Stripe takes no money and sends no receipt."
+    ]
+    lines.append("The booking is confirmed, and keeps the place it holds.")
+    if preview.person_emailed:
+        who = f"{application.answers.name} ({application.answers.email})"
+        lines.append(f"{who} is emailed their booking confirmation, with a calendar file.")
+    elif detail.address_suppressed:
+        lines.append(
+            "The person is not emailed: emails to their address bounced or were marked as spam."
+        )
+    if preview.billing_contact:
+        lines.append(f"Their billing contact ({preview.billing_contact}) is emailed the same.")
+    lines.append(
+        f"Stripe then holds no payment for this booking: if it is cancelled later, the {amount} "
+        "cannot be refunded through Stripe or from here. It is given back by hand, the way it "
+        "came (a bank transfer to the employer, say)."
+    )
+    return lines
+
+
+@served("consoleRecordPaymentConfirmation")
+def record_confirmation(application_id: str) -> Response[str]:
+    detail, preview = paid_off_stripe.record_confirmation(ports(), application_id)
+    application = detail.application
+    if "record_payment" not in detail.actions or not preview.confirms:
+        why = (
+            NO_PLACE_FOR_IT
+            if "record_payment" in detail.actions
+            else "this application has no open invoice to record a payment for"
+        )
+        page = application_pages.application_page(chrome(), detail, problem=sentence(why))
+        return html_page(409, page)
+    page = _render(
+        "record_payment_confirm.html",
+        chrome(),
+        application_id=application.application_id,
+        reference=application.reference_or_id,
+        name=application.answers.name,
+        course_title=_course_name(detail.course),
+        lines=_lines(detail, preview),
+        # What the press then acts on, or refuses (``domain.page_seen``).
+        seen=application_seen(application),
+    )
+    return html_page(200, page)
+
+
+def record_payment(application_id: str) -> Acted:
+    """The confirmation's *Yes, record the payment*, acting on what its page showed."""
+    return paid_off_stripe.record_payment(ports(), application_id, form_seen())

@@ -1,0 +1,114 @@
+"""A payment received outside Stripe for an open invoice (organiser22 F15,
+``services.paid_off_stripe``): the console's page that says what recording it does before the
+press. The act itself is ``consoleRecordPayment`` (``routes.console``) and, for scripts,
+``recordPaymentOutsideStripe`` (``routes.organisers``)."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
+    SEEN,
+    console_form,
+    json_answer,
+    page,
+    path_parameter,
+    see_other,
+)
+from booking.handlers.routes.group_invoice import NO_FIELDS
+
+RECORD_CONFIRMATION: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/invoice/paid",
+        "consoleRecordPaymentConfirmation",
+        "Confirm recording a payment received outside Stripe: what it will do (the invoice "
+        "marked paid at Stripe without a payment, the booking confirmed, who is emailed, and "
+        "that Stripe can then refund nothing of it), as the invoice's own decision run "
+        "without writing, and the form that does it",
+        {
+            "200": page("What recording the payment would do, and the form to confirm it"),
+            "404": page("No such application (or a path segment longer than any id)"),
+            "409": page("The application's page, saying it has no open invoice to record"),
+        },
+        description="The application page's *Record a payment received* leads here; its "
+        "*Yes, record the payment* posts `POST /console/applications/{application_id}/"
+        "invoice/paid` with the page's `seen` and `csrf_token`. Nothing changes on this page.",
+        parameters=(path_parameter("application_id"),),
+        tags=("console",),
+    ),
+)
+
+# A group's invoice paid outside Stripe: the same step for a group booking (its card on the
+# course's group bookings page, and the organisers' API).
+GROUP_INVOICE_PAID_OFF_STRIPE = "group_invoice_paid_off_stripe"
+_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
+_GROUP_SAID = (
+    "Stripe marks the group booking's open invoice paid out of band (`paid_out_of_band`: no "
+    "money is taken; a retry is the same request), then the group is paid as any paid "
+    "invoice pays it (its `invoice.paid`, applied as the webhook applies it, once, whichever "
+    "of this step and Stripe's own event comes first): its places are the colleagues' to "
+    "apply for. Stripe then holds no payment for it: a place given up later is not refunded "
+    "from here; its share is owed back to the employer by hand. Paid already: 200, nothing "
+    "changed. 409 `no_open_invoice` without an open invoice; `invoice_being_voided` while it "
+    "is being cancelled; `payment_settling` while a bank debit of it goes through; "
+    "`invoice_paid` when Stripe holds it paid already (its confirmation on its way); "
+    "`invoice_not_payable` when Stripe refuses (void, a draft): nothing changed. 404 for an "
+    "unknown group."
+)
+GROUP_PAID_ADMIN: tuple[Route, ...] = (
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/groups/{group_id}/invoice/paid-outside-stripe",
+        "recordGroupPaymentOutsideStripe",
+        "Record that a group booking's open invoice was paid outside Stripe (a bank transfer)",
+        {"200": json_answer("GroupLine", "The group booking after it, in words")},
+        errors=BODY_ACTION_ERRORS,
+        parameters=(_GROUP,),
+        body=NO_FIELDS,
+        description=_GROUP_SAID,
+        tags=("organisers",),
+    ),
+)
+GROUP_PAID_CONSOLE: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/groups/{group_id}/invoice/paid",
+        "consoleRecordGroupPaymentConfirmation",
+        "Confirm recording a group's invoice as paid outside Stripe: what it will do, and the "
+        "form that does it",
+        {
+            "200": page("What recording the payment would do, and the form to confirm it"),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page, saying it has no open invoice"),
+        },
+        description="The group card's *Record a payment received* leads here. Nothing changes "
+        "on this page.",
+        parameters=(_GROUP,),
+        tags=("console",),
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        "/console/groups/{group_id}/invoice/paid",
+        "consoleRecordGroupPayment",
+        "Record a group's invoice as paid outside Stripe (its confirmation page's form)",
+        {
+            "303": see_other(
+                "Done: to the course's group bookings page, which says so once "
+                f"(`{GROUP_INVOICE_PAID_OFF_STRIPE}`)",
+                notice=True,
+            ),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page again, saying why not"),
+        },
+        description=_GROUP_SAID,
+        parameters=(_GROUP,),
+        body=console_form({"seen": SEEN}),
+        tags=("console",),
+        done=GROUP_INVOICE_PAID_OFF_STRIPE,
+    ),
+)

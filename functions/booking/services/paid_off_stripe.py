@@ -1,0 +1,278 @@
+"""An organiser records a payment received outside Stripe for an open invoice (organiser22 F15:
+a bank transfer or a cheque from the employer, marked paid only on Stripe's dashboard until
+now): one person's booking by invoice, or a group's.
+
+Stripe is asked first to mark the invoice paid out of band (``paid_out_of_band``: nothing is
+charged; one idempotency key per invoice, so a retry or a second press is the same request),
+and only Stripe's word that it is paid counts. The booking is then confirmed by the one path
+every paid invoice takes: the ``invoice.paid`` that Stripe also sends, applied here as the
+webhook applies it (``payments.apply_invoice_event``: the invoice read back at Stripe, what
+was paid taken from there, the same decision, the same emails). Whichever comes first, this
+step or Stripe's own event, the other changes nothing (its event ids differ; the decision sees
+the booking confirmed by this invoice).
+
+Such a booking holds no payment Stripe can give back (``domain.off_stripe``): a refund of it
+is refused in words, and the confirmation page says so before the press.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from aws_lambda_powertools import Logger
+
+from booking.domain.application import Application, ApplicationStatus
+from booking.domain.commands import nobody_to_tell
+from booking.domain.emails import EmailKind
+from booking.domain.errors import Conflict
+from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.money import money_words
+from booking.domain.page_seen import Seen, digest, seen_refusal
+from booking.domain.payer import billing_contact_told
+from booking.domain.settlement import settle
+from booking.services.acted import Acted
+from booking.services.concurrency import course_of, load_application
+from booking.services.console import ApplicationDetail, application_detail
+from booking.services.groups import find_group, invoice_paying
+from booking.services.invoice_requests import refuse_while_being_paid, settling_refused
+from booking.services.payments import apply_invoice_event
+from booking.services.ports import Ports
+from booking.services.settle import situation_now
+
+logger = Logger(child=True)
+S = ApplicationStatus
+
+# The id of the ``invoice.paid`` this step applies (its own: applied once; Stripe's own event
+# has another id and then finds the booking confirmed by this invoice).
+PAID_OFF_STRIPE = "paid-off-stripe-"
+RECORD_AGAIN = "look at it again before recording its payment"
+# What an organiser may do while a bank debit of the invoice is going through.
+RECORD_ONCE_FAILED = (
+    "Record a payment received another way only if the bank says the debit failed; once it "
+    "is confirmed the booking is confirmed"
+)
+NOT_PAYABLE = "invoice_not_payable"
+NO_PLACE_FOR_IT = (
+    "this booking no longer holds a place that its invoice's payment would confirm, and none "
+    "is free: nothing was changed, and the invoice was not marked as paid"
+)
+
+
+def paid_off_stripe_event(invoice_id: str, owner_id: str) -> InvoiceEvent:
+    """The ``invoice.paid`` of ``invoice_id`` this step applies for its owner (an application,
+    or a group: its id is what Stripe's own event names in the invoice's metadata). What was
+    paid is read at Stripe when it is applied, never taken from here."""
+    return InvoiceEvent(
+        event_id=f"{PAID_OFF_STRIPE}{invoice_id}",
+        kind=InvoiceEventKind.PAID,
+        invoice_id=invoice_id,
+        application_id=owner_id,
+    )
+
+
+def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
+    """Mark ``application``'s open invoice paid outside Stripe and confirm the booking as its
+    ``invoice.paid`` does. ``seen``: what the caller's page showed (``domain.page_seen``;
+    changed since: 409 ``application_changed``, nothing done). Paid and confirmed already
+    (a second press): nothing changed. Conflict ``no_open_invoice`` without an open invoice;
+    ``invoice_being_voided`` while an organiser's act voids it; ``payment_settling`` while a
+    bank debit of it goes through, ``invoice_paid`` when Stripe holds it paid already (its
+    confirmation on its way); ``invoice_not_payable`` when Stripe refuses (void, a draft)."""
+    application = load_application(ports, application_id)
+    invoice = application.invoice
+    if invoice is not None and invoice.status == "paid" and application.status is S.CONFIRMED:
+        return Acted(application, changed=False)
+    if invoice is None or not application.has_open_invoice():
+        raise Conflict("this application has no open invoice", code="no_open_invoice")
+    currency = invoice.currency
+    refusal = seen_refusal(seen, application, currency, RECORD_AGAIN)
+    if refusal is not None:
+        raise Conflict(refusal.message, code=refusal.code)
+    if invoice.voiding is not None or invoice.void_asked:
+        raise Conflict(
+            "this invoice is being cancelled for another change an organiser made: nothing "
+            "was changed. Look at the application again in a few minutes",
+            code="invoice_being_voided",
+        )
+    paid = Conflict(
+        "this invoice was paid at Stripe already; its confirmation is on its way: nothing was "
+        "changed",
+        code="invoice_paid",
+    )
+    if not _confirmed_by_it(ports, application):
+        # Paid now, it would be money the booking cannot keep (its place gone): never asked
+        # of Stripe, so no payment is recorded that would have to go back by hand.
+        raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
+    refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
+    _marked_paid_at_stripe(ports, invoice.invoice_id)
+    outcome = apply_invoice_event(ports, paid_off_stripe_event(invoice.invoice_id, application_id))
+    logger.info(
+        "an invoice recorded as paid outside Stripe",
+        extra={"application_id": application_id, "action": outcome.action},
+    )
+    after = load_application(ports, application_id)
+    if after.status is not S.CONFIRMED:
+        # Its place taken between the check and the save: Stripe holds it paid, the booking
+        # is not confirmed, and the organiser is told so, never that it was recorded.
+        amount = money_words(invoice.amount_due, invoice.currency)
+        raise Conflict(
+            f"Stripe now holds the invoice as paid, but the course had no place left for this "
+            f"booking, so it is not confirmed: the {amount} received is to be given back by "
+            "hand",
+            code="paid_without_a_place",
+        )
+    return Acted(after, changed=after.status is not application.status)
+
+
+def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> None:
+    """Stripe asked to mark ``invoice_id`` paid out of band; refused in words unless Stripe
+    then holds it paid (paid already by its payer counts: the event path decides what that
+    payment does)."""
+    status = ports.payments.pay_invoice_off_stripe(invoice_id)
+    if status != "paid":
+        raise Conflict(
+            f"Stripe holds this invoice as {_status_words(status)}, so it cannot be marked as "
+            "paid: nothing was changed",
+            code=NOT_PAYABLE,
+        )
+
+
+def _status_words(status: str) -> str:
+    return {
+        "void": "cancelled (void)",
+        "draft": "a draft never sent",
+        "uncollectible": "uncollectible",
+    }.get(status, status or "unknown")
+
+
+def _decided(ports: Ports, application: Application) -> Application | None:
+    """``application`` as the ``invoice.paid`` this step applies would leave it now (its
+    open invoice taken as paid in full, as Stripe then holds it), decided without writing;
+    None: it would change nothing."""
+    invoice = application.invoice
+    assert invoice is not None
+    event = paid_off_stripe_event(invoice.invoice_id, application.application_id)
+    paid = replace(event, amount_paid=invoice.amount_due, currency=invoice.currency)
+    return settle(application, paid, situation_now(ports, application)).application
+
+
+def _confirmed_by_it(ports: Ports, application: Application) -> bool:
+    """Whether the payment would confirm ``application``: the decision says so, and a place
+    is there for it (its own, held; or one free, which its save then claims)."""
+    after = _decided(ports, application)
+    if after is None or after.status is not S.CONFIRMED:
+        return False
+    return application.seat_held or course_of(ports, application).places_left > 0
+
+
+@dataclass(frozen=True)
+class RecordPreview:
+    """What recording the payment does, as its own decision says (run without writing)."""
+
+    confirms: bool  # the booking is confirmed by it
+    person_emailed: bool  # the person is emailed their booking confirmation
+    billing_contact: str | None  # the billing contact, told in a message of its own
+
+
+def record_confirmation(
+    ports: Ports, application_id: str
+) -> tuple[ApplicationDetail, RecordPreview]:
+    """The console's page before recording a payment: the application as shown (NotFound
+    first), and what the ``invoice.paid`` this step applies decides for it now, taking the
+    invoice as paid in full (as Stripe then holds it)."""
+    detail = application_detail(ports, application_id)
+    application = detail.application
+    invoice = application.invoice
+    nothing = RecordPreview(confirms=False, person_emailed=False, billing_contact=None)
+    if "record_payment" not in detail.actions or invoice is None:
+        return detail, nothing
+    after = _decided(ports, application)
+    if after is None:
+        return detail, nothing
+    known = {job.job_id for job in application.outbox}
+    told = next(
+        (
+            j
+            for j in after.outbox
+            if j.job_id not in known and j.kind is EmailKind.BOOKING_CONFIRMED
+        ),
+        None,
+    )
+    return detail, RecordPreview(
+        confirms=after.status is S.CONFIRMED
+        and (application.seat_held or detail.course.places_left > 0),
+        person_emailed=(
+            told is not None and nobody_to_tell(after) is None and not detail.address_suppressed
+        ),
+        billing_contact=(
+            billing_contact_told(EmailKind.BOOKING_CONFIRMED, after, told) if told else None
+        ),
+    )
+
+
+# -- a group's invoice ------------------------------------------------------------------------
+
+
+def group_facts(group: GroupBooking) -> dict[str, str]:
+    """What the group's confirmation page draws on (its ``seen``: ``domain.page_seen``)."""
+    invoice = group.invoice
+    return {
+        "group": group.group_id,
+        "status": group.status.value,
+        "invoice": invoice.invoice_id if invoice is not None else "",
+        "amount": f"{invoice.amount_due} {invoice.currency}" if invoice is not None else "",
+        "seats": str(group.seats_held),
+    }
+
+
+def group_seen(group: GroupBooking) -> str:
+    return digest(group_facts(group))
+
+
+def record_group_payment(
+    ports: Ports, group_id: str, seen: Seen | None = None
+) -> tuple[GroupBooking, bool]:
+    """Mark the group's open invoice paid outside Stripe and book its places as its
+    ``invoice.paid`` does. The group after, and whether it changed (paid already by it, a
+    second press: nothing). Refusals as :func:`record_payment`'s."""
+    group = find_group(ports, group_id)
+    if group.status is GroupStatus.PAID and group.invoice is not None:
+        return group, False
+    _refuse_unless_open(group, seen)
+    invoice = group.invoice
+    assert invoice is not None
+    paying = invoice_paying(ports, group)
+    if paying is InvoicePaying.PAID:
+        raise Conflict(
+            "this group's invoice was paid at Stripe already; its confirmation is on its way: "
+            "nothing was changed",
+            code="invoice_paid",
+        )
+    if paying.on_its_way:
+        raise settling_refused(invoice, RECORD_ONCE_FAILED, whose="this group's invoice")
+    _marked_paid_at_stripe(ports, invoice.invoice_id)
+    outcome = apply_invoice_event(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
+    logger.info(
+        "a group's invoice recorded as paid outside Stripe",
+        extra={"group_id": group_id, "action": outcome.action},
+    )
+    after = find_group(ports, group_id)
+    return after, after.status is not group.status
+
+
+def _refuse_unless_open(group: GroupBooking, seen: Seen | None) -> None:
+    invoice = group.invoice
+    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
+        raise Conflict("this group booking has no open invoice", code="no_open_invoice")
+    if seen is not None and not seen.holds(group_facts(group)):
+        raise Conflict(
+            "the group booking changed since you last looked at it: nothing was changed; look "
+            "at it again before recording its payment",
+            code="application_changed",
+        )
+    if group.void_asked_for == invoice.invoice_id:
+        raise Conflict(
+            "this group's invoice is being cancelled: nothing was changed",
+            code="invoice_being_voided",
+        )

@@ -1,0 +1,79 @@
+"""organiser22 F15 in a real browser against `make run`: an invoice the employer paid by bank
+transfer is recorded from the application's page, through a page that says what recording does
+(the booking confirmed, who is emailed, that Stripe can then refund nothing of it) before *Yes,
+record the payment*; axe-core finds nothing on either page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import RunningStack, axe_clean, sign_in
+
+
+def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
+    stack: RunningStack, desktop: Page
+) -> None:
+    page = desktop
+    sign_in(page, stack)
+    sample = stack.get("/courses").json()[0]["course_id"]
+    billing = {
+        "payment_method": "invoice",
+        "billing_name": "St Elsewhere NHS Foundation Trust",
+        "billing_email": "accounts.transfer@example.nhs.uk",
+        "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
+        "po_number": "PO-5120",
+    }
+    applied = stack.applied(sample, name="Cara Dale", email="cara.transfer@example.org", **billing)
+    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
+    page.get_by_role("button", name="Record a payment received").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record a payment received for")
+    main = page.locator("main")
+    expect(main).to_contain_text("is marked as paid at Stripe, paid outside Stripe")
+    expect(main).to_contain_text("The booking is confirmed, and keeps the place it holds.")
+    expect(main).to_contain_text("Cara Dale (cara.transfer@example.org) is emailed their booking")
+    expect(main).to_contain_text("cannot be refunded through Stripe or from here")
+    axe_clean(page, "console-31-record-payment-confirmation")
+    page.get_by_role("link", name="No, go back").click()
+    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
+    page.get_by_role("button", name="Record a payment received").click()
+    page.get_by_role("button", name="Yes, record the payment").click()
+    expect(page.get_by_role("status").first).to_contain_text("Payment recorded")
+    expect(page.locator(".tag")).to_have_text("Confirmed")
+    axe_clean(page, "console-32-payment-recorded")
+
+
+def test_recording_a_groups_bank_transfer_asks_first_from_its_card(
+    stack: RunningStack, desktop: Page
+) -> None:
+    page = desktop
+    sample = stack.get("/courses").json()[0]["course_id"]
+    booked = stack.post(
+        f"/courses/{sample}/group-bookings",
+        json={
+            "manager_name": "Gita Rao",
+            "manager_email": "gita.transfer@example.org",
+            "organisation": "Riverside Hospice",
+            "colleagues": [
+                {"name": "Hal Moss", "email": "hal.transfer@example.org"},
+                {"name": "Ivy Lund", "email": "ivy.transfer@example.org"},
+            ],
+            "consent": True,
+            "payment_method": "invoice",
+            "billing_name": "Riverside Hospice",
+            "billing_email": "accounts.hospice@example.org",
+            "billing_address": "2 River Lane\nYork YO1 1AA",
+            "po_number": "RH-210",
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    sign_in(page, stack)
+    page.goto(f"{stack.url}/console/courses/{sample}/group-bookings")
+    page.get_by_role("button", name="Record a payment received from Riverside Hospice").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Riverside Hospice")
+    main = page.locator("main")
+    expect(main).to_contain_text("is marked as paid at Stripe, paid outside Stripe")
+    expect(main).to_contain_text("Gita Rao (gita.transfer@example.org), the manager, is emailed")
+    axe_clean(page, "console-33-group-payment-confirmation")
+    page.get_by_role("button", name="Yes, record the payment").click()
+    expect(page.get_by_role("status").first).to_contain_text("Payment recorded")
+    axe_clean(page, "console-34-group-payment-recorded")

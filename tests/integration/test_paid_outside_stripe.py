@@ -1,0 +1,284 @@
+"""An organiser records a payment received outside Stripe for an open invoice (organiser22 F15:
+a bank transfer could be marked paid only on Stripe's dashboard): from the console (a page that
+says what it does first) and the organisers' API. Stripe marks the invoice paid out of band,
+and the booking is confirmed by the invoice's ``invoice.paid`` path, once, whichever of the
+step and Stripe's own event comes first; a refund of it afterwards is refused in words.
+Through the real handlers, moto and the Stripe stand-in (the real ``stripe`` SDK)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.support import cli
+from tests.support.applications import invoice_id_of
+from tests.support.console import ConsoleBrowser
+from tests.support.groups import COLLEAGUES, MANAGER, invoiced_group, pay_link_id
+from tests.support.held_events import deliver, held
+from tests.support.invoiced import INVOICED, applied_by_invoice, debit_begun, invoiced_cohort
+from tests.support.page_text import text_of
+from tests.support.system import STRIPE_KEY, System
+
+PERSON = "ben@example.org"
+
+
+def _booked(system: System, **changes: Any) -> tuple[dict[str, Any], str]:
+    """One person booked by invoice on :data:`INVOICED` (its emails delivered): the
+    application and its invoice's id."""
+    invoiced_cohort(system, **changes)
+    application = applied_by_invoice(system, email=PERSON)
+    system.deliver_emails()
+    return application, invoice_id_of(application)
+
+
+def _seen_on(page: str) -> str:
+    [seen] = re.findall(r'name="seen" value="([0-9a-f]{16})"', page)
+    return seen
+
+
+def _confirmations(system: System) -> list[str]:
+    return [
+        address
+        for email in system.deliver_emails()
+        if "confirmed" in email.subject.lower()
+        for address in email.to
+    ]
+
+
+def test_the_console_asks_then_records_a_bank_transfer(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, invoice_id = _booked(system, capacity=2)
+    path = f"/console/applications/{application['application_id']}"
+    page = browser.get(path).body
+    assert re.search(r'<form method="get" action="' + re.escape(path) + '/invoice/paid">', page)
+    version = system.stored(application).version
+
+    asked = browser.get(f"{path}/invoice/paid")
+    assert asked.status == 200, asked.body
+    words = text_of(asked.body)
+    number = system.stripe_invoice(invoice_id)["number"]
+    assert f"Invoice {number} for £200.00 is marked as paid at Stripe, paid outside Stripe" in words
+    assert "The booking is confirmed, and keeps the place it holds." in words
+    assert f"Ada Lovelace ({PERSON}) is emailed their booking confirmation" in words
+    assert "if it is cancelled later, the £200.00 cannot be refunded through Stripe" in words
+    assert "This cannot be undone." in words
+    assert system.stored(application).version == version  # asking changed nothing
+    assert system.deliver_emails() == []
+
+    seen = _seen_on(asked.body)
+    assert browser.post(f"{path}/invoice/paid", seen=seen).status == 403  # no CSRF: nothing
+    assert system.status_of(application)["status"] == "awaiting_invoice_payment"
+    done = browser.act(f"{path}/invoice/paid", seen=seen)
+    assert done.status == 303, done.body
+    said = browser.words(done.headers["location"])
+    assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in said
+    assert "Payment received outside Stripe (the invoice marked as paid): £200.00" in said
+    # Its Cancel says, before the press, that nothing of it goes back through Stripe.
+    cancelling = browser.words(f"{path}/cancel?refund=on")
+    assert "Nothing is refunded from here: the £200.00 paid was paid outside Stripe" in cancelling
+    assert "nothing was paid" not in cancelling
+
+    asked = {"expand[0]": ["amount_paid_off_stripe"]}  # given only when asked for
+    read = system.standin.handle("GET", f"/v1/invoices/{invoice_id}", asked, STRIPE_KEY, b"")
+    at_stripe = json.loads(read.body)
+    assert (at_stripe["status"], at_stripe["amount_paid_off_stripe"]) == ("paid", 20000)
+    assert at_stripe["amount_paid"] == 20000  # counted once: amount_paid includes it
+    stored = system.stored(application)
+    assert (stored.status.value, stored.amount_paid, stored.payment_intent) == (
+        "confirmed",
+        20000,
+        None,
+    )
+    # Stripe's own invoice.paid came too (answered 200); the person is told once.
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert _confirmations(system) == [PERSON]
+    assert system.course(INVOICED)["places_left"] == 1
+
+    # Pressed again (a second tab): nothing changes, nobody is emailed again.
+    again = browser.act(f"{path}/invoice/paid", seen=seen)
+    assert again.status == 303
+    assert "recorded as paid already" in browser.words(again.headers["location"])
+    assert system.deliver_emails() == []
+    # Not offered any more.
+    assert browser.get(f"{path}/invoice/paid").status == 409
+
+    # A refund of it is refused in words; nothing changes.
+    refused = system.admin(
+        "POST", f"/applications/{application['application_id']}/cancel", json_body={"refund": True}
+    ).refused(409, "no_payment_to_refund")
+    assert "paid outside Stripe" in refused["message"]
+    assert system.stored(application).status.value == "confirmed"
+
+
+def test_the_api_confirms_it_and_stripes_own_event_later_changes_nothing(
+    system: System,
+) -> None:
+    application, _invoice_id = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+
+    answer, events = held(system, lambda: system.admin("POST", path, json_body={}))
+
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "confirmed"
+    assert [e for e in events if b'"invoice.paid"' in e[0]], "Stripe sent its invoice.paid"
+    assert _confirmations(system) == [PERSON]
+    version = system.stored(application).version
+    deliver(system, events)  # Stripe's own invoice.paid, late
+    assert system.stored(application).status.value == "confirmed"
+    assert system.deliver_emails() == []
+    assert system.stored(application).version == version
+    # Asked again: 200, nothing changed.
+    assert system.admin("POST", path, json_body={}).status == 200
+    assert system.deliver_emails() == []
+
+
+def test_what_cannot_be_recorded_is_refused_in_words(system: System) -> None:
+    application, invoice_id = _booked(system)
+    app_id = application["application_id"]
+    path = f"/applications/{app_id}/invoice/paid-outside-stripe"
+
+    # Seen as it was before a change: refused, nothing done.
+    changed = system.admin("POST", path, json_body={"seen": "0123456789abcdef"}).refused(
+        409, "application_changed"
+    )
+    assert "nothing was changed" in changed["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    # An unknown field is refused by name.
+    assert system.admin("POST", path, json_body={"amount": 1}).status == 422
+
+    # A bank debit going through: refused while it settles.
+    debit_begun(system, invoice_id)
+    settling = system.admin("POST", path, json_body={}).refused(409, "payment_settling")
+    assert settling["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+
+    # A card application has no invoice.
+    card = system.apply(email="card@example.org").json()
+    system.deliver_emails()  # its own "we have received your application"
+    system.admin(
+        "POST", f"/applications/{card['application_id']}/invoice/paid-outside-stripe", json_body={}
+    ).refused(409, "no_open_invoice")
+    assert system.deliver_emails() == []
+
+
+def test_an_invoice_voided_at_stripe_meanwhile_is_not_marked_paid(system: System) -> None:
+    application, invoice_id = _booked(system)
+    system.lose_webhooks = True  # Stripe's void is not heard here yet
+    voided = system.stripe_local("POST", f"/invoices/{invoice_id}/void", b"", {})
+    assert voided.status == 200, voided.body
+    system.lose_webhooks = False
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+
+    refused = system.admin("POST", path, json_body={}).refused(409, "invoice_not_payable")
+
+    assert "Stripe holds this invoice as cancelled (void)" in refused["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    assert system.stored(application).status.value == "awaiting_invoice_payment"
+    assert system.deliver_emails() == []
+
+
+def test_a_groups_invoice_paid_by_bank_transfer_is_recorded_from_its_card(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = invoiced_group(invoiced_cohort(system))
+    system.deliver_emails()
+    invoice_id = pay_link_id(group)
+    card = f"/console/courses/{INVOICED}/group-bookings"
+    path = f"/console/groups/{group['group_id']}/invoice/paid"
+    assert f'<form method="get" action="{path}">' in browser.get(card).body
+
+    asked = browser.get(path)
+    assert asked.status == 200, asked.body
+    words = text_of(asked.body)
+    number = system.stripe_invoice(invoice_id)["number"]
+    assert f"Invoice {number} for £600.00 is marked as paid at Stripe" in words
+    assert f"({MANAGER}), the manager, is emailed that it is paid and the colleagues" in words
+    assert "each colleague named on a place is emailed their own link to apply" in words
+    assert "a place given up later is not refunded from here" in words
+    assert system.deliver_emails() == []
+    seen = _seen_on(asked.body)
+    assert browser.post(path, seen=seen).status == 403  # no CSRF: nothing done
+    assert system.stored_group(group).status.value == "awaiting_invoice_payment"
+
+    done = browser.act(path, seen=seen)
+
+    assert done.status == 303, done.body
+    assert "Payment recorded" in browser.words(done.headers["location"])
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    stored = system.stored_group(group)
+    assert (stored.status.value, stored.amount_paid, stored.payment_intent) == ("paid", 60000, None)
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    told = {email.to[0]: email.subject for email in system.deliver_emails()}
+    assert set(told) == {MANAGER} | {colleague["email"] for colleague in COLLEAGUES}, told
+    assert told[MANAGER].startswith("Paid: your colleagues can apply")
+    # Again (a second tab): nothing changes; the API says the same.
+    again = browser.act(path, seen=seen)
+    assert "recorded as paid already" in browser.words(again.headers["location"])
+    api = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", api, json_body={}).status == 200
+    assert system.admin("POST", api, json_body={"amount": 1}).status == 422
+    assert system.deliver_emails() == []
+
+
+def test_a_groups_card_seen_before_a_change_is_refused(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = invoiced_group(invoiced_cohort(system))
+    path = f"/console/groups/{group['group_id']}/invoice/paid"
+    refused = browser.act(path, seen="0123456789abcdef")
+    assert refused.status == 409
+    assert "changed since you last looked" in text_of(refused.body)
+    assert system.stored_group(group).status.value == "awaiting_invoice_payment"
+    assert browser.get("/console/groups/nope/invoice/paid").status == 404
+
+
+def test_the_terminal_records_it_for_a_booking_and_a_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    application, _invoice_id = _booked(system)
+    group = invoiced_group(system)
+    system.deliver_emails()
+    cli.connect(system, monkeypatch)
+    listed = cli.run(capsys, "group-bookings", INVOICED)
+    assert f"course-booking record-group-payment {group['group_id']}" in listed.out
+
+    booked = cli.run(capsys, "record-payment", application["reference"])
+    paid = cli.run(capsys, "record-group-payment", group["group_id"])
+
+    assert booked.status == 0, booked
+    assert booked.out.strip() == f"{application['reference']}: Confirmed", booked.out
+    assert paid.status == 0, paid
+    assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in paid.out
+    assert system.stored_group(group).status.value == "paid"
+    refused = cli.run(capsys, "record-payment", application["reference"] + "X")
+    assert refused.status != 0
+
+
+def test_a_booking_whose_place_is_gone_is_not_marked_paid(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Its place let go (held no more, the only place taken by someone else since): the payment
+    would be money it cannot keep, so Stripe is never asked and nothing changes."""
+    application, invoice_id = _booked(system, capacity=1)
+    stored = system.stored(application)
+    system.ports.repository.save(stored.model_copy(update={"seat_held": False}), stored)
+    system.booked(INVOICED, email="card@example.org")  # the one place, paid by card
+    assert system.course(INVOICED)["places_left"] == 0
+    system.deliver_emails()
+    app_id = application["application_id"]
+
+    page = browser.get(f"/console/applications/{app_id}/invoice/paid")
+    refused = system.admin(
+        "POST", f"/applications/{app_id}/invoice/paid-outside-stripe", json_body={}
+    ).refused(409, "no_place_for_the_payment")
+
+    assert page.status == 409
+    assert "the invoice was not marked as paid" in text_of(page.body)
+    assert "the invoice was not marked as paid" in refused["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert system.stored(application).status.value == "awaiting_invoice_payment"
+    assert system.deliver_emails() == []
