@@ -9,10 +9,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from booking.bootstrap import ports
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.statuses import ERASED_EMAIL
 from booking.handlers import http
-from booking.handlers.console_app import after_action, chrome, html_page, notice_here, served
+from booking.handlers.console_app import (
+    after_action,
+    chrome,
+    form_seen,
+    html_page,
+    notice_here,
+    served,
+)
 from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
@@ -67,8 +74,10 @@ def group_bookings(course_id: str) -> Response[str]:
 @served("consoleVoidGroupInvoice")
 def void_group_invoice(group_id: str) -> Response[str]:
     try:
-        voided = group_invoice_void.void_group_invoice(ports(), group_id)
-    except (Conflict, DependencyUnavailable) as refused:
+        # What its card showed (``page_seen``): the group changed since, nothing voided.
+        seen = form_seen(page="the group bookings page")
+        voided = group_invoice_void.void_group_invoice(ports(), group_id, seen)
+    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused_on_the_card(group_id, refused)
     return after_action(
         f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
@@ -86,7 +95,9 @@ def resend_group_invoice(group_id: str) -> Response[str]:
     )
 
 
-def _refused_on_the_card(group_id: str, refused: Conflict | DependencyUnavailable) -> Response[str]:
+def _refused_on_the_card(
+    group_id: str, refused: Conflict | InvalidInput | DependencyUnavailable
+) -> Response[str]:
     """The group exists (an unknown one is a 404 before anything is asked): its course's group
     bookings page again, saying why not."""
     found = course_group_bookings(find_group(ports(), group_id).course_id)
