@@ -3,7 +3,6 @@ private, and erasing one person removes their mail from the local outbox and no 
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +15,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import RunningStack
+from tests.support.html_forms import form_posting_to
 
 FACILITATORS = ["spft.smc@nhs.net"]  # the sample names the centre's enquiries inbox
 
@@ -87,7 +87,7 @@ def _erased_by_the_api(stack: RunningStack, email: str) -> int:
 
 def _erased_on_the_console(stack: RunningStack, email: str) -> int:
     """The console's People page, as an organiser erases there: signed in, the confirmation
-    page read for its form's token, the box ticked."""
+    page read for its form (its token and what it showed), the box ticked."""
     browser = requests.Session()
     signed_in = browser.post(
         f"{stack.url}/console/sign-in",
@@ -98,9 +98,7 @@ def _erased_on_the_console(stack: RunningStack, email: str) -> int:
     confirm = browser.get(f"{stack.url}/console/people/erase", params={"email": email}, timeout=30)
     if confirm.status_code != 200:
         return confirm.status_code
-    token = re.search(r'name="csrf_token" value="([^"]+)"', confirm.text)
-    assert token is not None, confirm.text
-    form = {"email": email, "confirm": "on", "csrf_token": token.group(1)}
+    form = {**form_posting_to(confirm.text, "/console/people/erase"), "confirm": "on"}
     return browser.post(f"{stack.url}/console/people/erase", data=form, timeout=30).status_code
 
 

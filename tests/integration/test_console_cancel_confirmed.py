@@ -54,7 +54,7 @@ def test_the_application_page_asks_before_cancelling(
     # Confirmed: the cancel itself, as before (CSRF kept: without it, 403 and nothing done).
     assert browser.post(f"{path}/cancel", refund="on").status == 403
     assert system.status_of(paid)["status"] == "confirmed"
-    done = browser.act(f"{path}/cancel", refund="on")
+    done = browser.press(f"{path}/cancel?refund=on", f"{path}/cancel")
     assert done.status == 303
     assert system.stored(paid).status.value in ("cancelled", "refunded")
 
@@ -70,7 +70,7 @@ def test_a_waiting_list_is_named_and_an_ended_booking_is_not_asked_about(
     path = f"/console/applications/{holder['application_id']}"
     words = text_of(browser.get(f"{path}/cancel").body)
     assert "1 person is on the waiting list, and the first is offered it" in words
-    assert browser.act(f"{path}/cancel").status == 303
+    assert browser.press(f"{path}/cancel", f"{path}/cancel").status == 303
     again = browser.get(f"{path}/cancel")
     assert again.status == 409
     assert "cannot be cancelled now" in text_of(again.body)

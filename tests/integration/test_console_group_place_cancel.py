@@ -31,7 +31,7 @@ def _manager_erased(system: System) -> tuple[dict[str, Any], str]:
 
 
 def _cancelled(browser: ConsoleBrowser, path: str, **form: str) -> str:
-    reply = browser.act(f"{path}/cancel", **form)
+    reply = browser.press(f"{path}/cancel", f"{path}/cancel", **form)
     assert reply.status == 303, reply.body
     return browser.words(reply.headers["location"])
 
@@ -65,3 +65,26 @@ def test_the_console_keeps_the_employers_share_when_not_asked_to_refund_it(syste
         "kept (nothing was refunded)."
     ) in said
     assert "No money had been paid" not in said
+
+
+def test_a_form_not_showing_the_colleagues_booking_as_it_is_gives_nothing_up(
+    system: System,
+) -> None:
+    """A place the organisers give up (its manager erased) is decided on the group's record,
+    not the application's: what the page showed (``seen``) is compared there too, on the
+    colleague's booking, before the share is refunded (fix22a's "Left"). A form whose ``seen``
+    is not this booking as it is now (another booking's page, here) gives nothing up."""
+    group, path = _manager_erased(system)
+    browser = signed_in(system)
+    other = system.booked(email="someone.else@example.org")
+    elsewhere = f"/console/applications/{other['application_id']}"
+    form = browser.form(f"{path}/cancel?refund=on", f"{path}/cancel")
+    form["seen"] = browser.form(f"{elsewhere}/cancel", f"{elsewhere}/cancel")["seen"]
+
+    refused = browser.post(f"{path}/cancel", **form)
+
+    assert refused.status == 409, refused.body[:500]
+    assert "changed since you last looked at it" in refused.body
+    after = system.stored_group(group)
+    assert not after.places[0].released
+    assert after.amount_refunded == 0

@@ -46,8 +46,9 @@ def test_the_first_page_counts_places_holds_waiting_and_money(
     _applied(system, email="holding@example.org")
     refunded = _paid(system, email="refunded@example.org")
     assert (
-        browser.act(
-            f"/console/applications/{refunded['application_id']}/cancel", refund="on"
+        browser.press(
+            f"/console/applications/{refunded['application_id']}/cancel?refund=on",
+            f"/console/applications/{refunded['application_id']}/cancel",
         ).status
         == 303
     )
@@ -224,7 +225,7 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
     path = f"/console/applications/{application['application_id']}"
     page = browser.get(path)
     assert "Also refund £200.00 through Stripe" in text_of(page.body)
-    cancelled = browser.act(f"{path}/cancel", refund="on")
+    cancelled = browser.press(f"{path}/cancel?refund=on", f"{path}/cancel")
     assert cancelled.status == 303
     # The banner says the money is going back, not just "Cancelled".
     banner = browser.words(cancelled.headers["location"])
@@ -257,7 +258,7 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
     assert "We have refunded £50.00 of what you paid for" in partial
     path = f"/console/applications/{application_id}"
     assert "Also refund £150.00 through Stripe" in browser.words(path)
-    cancelled = browser.act(f"{path}/cancel", refund="on")
+    cancelled = browser.press(f"{path}/cancel?refund=on", f"{path}/cancel")
     assert cancelled.status == 303
     # The refund's events have arrived by now (the booking is refunded): the banner still says
     # what this refund gives back, and what has come back in all.
@@ -284,7 +285,7 @@ def test_cancelling_with_refund_after_a_refund_at_stripe_says_what_this_refund_g
 def test_cancelling_without_refund_keeps_the_money(system: System, browser: ConsoleBrowser) -> None:
     application = _paid(system)
     path = f"/console/applications/{application['application_id']}"
-    cancelled = browser.act(f"{path}/cancel")
+    cancelled = browser.press(f"{path}/cancel", f"{path}/cancel")
     assert cancelled.status == 303
     banner = browser.words(cancelled.headers["location"])
     assert "Cancelled without a refund: the £200.00 paid is kept." in banner
@@ -335,7 +336,9 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     assert unconfirmed.status == 422
     assert 'id="confirm-error"' in unconfirmed.body
     assert system.stored_document(application["application_id"])["answers"]["name"] == "Kept Person"
-    erased = browser.act("/console/people/erase", email="kept@example.org", confirm="on")
+    erased = browser.press(
+        "/console/people/erase?email=kept%40example.org", "/console/people/erase", confirm="on"
+    )
     assert erased.status == 200
     assert "Erased 1 application and 0 group bookings." in text_of(erased.body)
     assert f"Application {application['reference']}" in text_of(erased.body)
@@ -694,7 +697,8 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     assert browser.act(f"{path}/invoice/resend").status == 303
     assert browser.words(path).count("sent again to the billing contact") == 2
 
-    assert browser.act(f"{path}/invoice/void").status == 303
+    void = browser.form(f"{path}/invoice/void", f"{path}/invoice/void")
+    assert browser.post(f"{path}/invoice/void", **void).status == 303
     stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["status_reason"], stored["seat_held"]) == (
         "expired",
@@ -706,7 +710,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     assert "Void invoice" not in words
     # Voided already: a second void (a stale page) is refused and says why, changing nothing.
     before = system.items()
-    again = browser.act(f"{path}/invoice/void")
+    again = browser.post(f"{path}/invoice/void", **void)
     assert again.status == 409
     assert "no open invoice" in text_of(again.body)
     assert system.items() == before
@@ -718,7 +722,7 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
     application = _applied(system)
     path = f"/console/applications/{application['application_id']}"
     assert "Grant bursary" in browser.words(path)
-    assert browser.act(f"{path}/bursary", amount="200.00").status == 303
+    assert browser.press(path, f"{path}/bursary", amount="200.00").status == 303
     stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
     words = browser.words(path)
@@ -732,7 +736,7 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
 def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleBrowser) -> None:
     application = _applied(system)
     path = f"/console/applications/{application['application_id']}"
-    assert browser.act(f"{path}/bursary", amount="£150").status == 303
+    assert browser.press(path, f"{path}/bursary", amount="£150").status == 303
     stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in browser.words(path)
@@ -765,7 +769,7 @@ def test_a_bursary_amount_with_a_mistake_is_refused_beside_the_field(
     application = _applied(system)
     path = f"/console/applications/{application['application_id']}"
     before = system.items()
-    reply = browser.act(f"{path}/bursary", amount=typed)
+    reply = browser.press(path, f"{path}/bursary", amount=typed)
     assert reply.status == 422
     found = _error_beside(reply.body, "amount")
     assert found, reply.body

@@ -12,13 +12,16 @@ from tests.support.system import System
 NOTHING_AGAIN = "Nothing changed this time, and nobody was emailed again."
 
 
-def _twice(browser: ConsoleBrowser, path: str, action: str, **form: Any) -> tuple[str, str]:
-    """The notices of ``action`` posted twice from the application's page, each from the
-    page as it was before either post (two tabs open on it)."""
-    tokens = browser.csrf(path), browser.csrf(path)
+def _twice(
+    browser: ConsoleBrowser, path: str, action: str, page: str = "", **form: Any
+) -> tuple[str, str]:
+    """The notices of ``action`` posted twice, each from ``page``'s form as it was before
+    either post (two tabs open on it; no ``page``: a form with the CSRF token alone)."""
+    act = f"{path}/{action}"
+    tabs = [browser.form(page, act) if page else {"csrf_token": browser.csrf(path)} for _ in "ab"]
     said = []
-    for token in tokens:
-        reply = browser.post(f"{path}/{action}", csrf_token=token, **form)
+    for tab in tabs:
+        reply = browser.post(act, **{**tab, **form})
         assert reply.status == 303, reply.body
         said.append(browser.words(reply.headers["location"]))
     return said[0], said[1]
@@ -35,7 +38,7 @@ def test_a_second_cancel_says_it_was_cancelled_already_and_nobody_was_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
     path = _path(system)
-    first, second = _twice(browser, path, "cancel")
+    first, second = _twice(browser, path, "cancel", f"{path}/cancel")
     assert "Cancelled. No money had been paid" in first
     assert "The applicant has been emailed." in first
     assert f"It was cancelled already. {NOTHING_AGAIN}" in second
@@ -49,7 +52,7 @@ def test_a_second_bursary_says_it_was_granted_already(
     system: System, browser: ConsoleBrowser
 ) -> None:
     path = _path(system)
-    first, second = _twice(browser, path, "bursary", amount="200.00")
+    first, second = _twice(browser, path, "bursary", path, amount="200.00")
     assert "Bursary granted. The applicant has been emailed." in first
     assert f"That bursary was granted already. {NOTHING_AGAIN}" in second
     assert "Bursary granted." not in second
@@ -77,7 +80,7 @@ def test_a_cancel_with_refund_says_the_refund_once_though_its_event_ended_the_bo
     assert system.pay(applied.json()["checkout_url"]).status == 200
     system.deliver_emails()
     path = f"/console/applications/{applied.json()['application_id']}"
-    first, second = _twice(browser, path, "cancel", refund="on")
+    first, second = _twice(browser, path, "cancel", f"{path}/cancel?refund=on")
     assert "Cancelled. £200.00 is being refunded in full through Stripe." in first
     assert f"It was cancelled already. {NOTHING_AGAIN}" in second
     assert "being refunded" not in second

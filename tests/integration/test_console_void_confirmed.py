@@ -47,7 +47,7 @@ def test_the_application_page_asks_before_voiding_the_invoice(
     # Confirmed: the void itself, as before (CSRF kept: without it, 403 and nothing done).
     assert browser.post(f"{path}/invoice/void").status == 403
     assert system.status_of(application)["status"] == "awaiting_invoice_payment"
-    assert browser.act(f"{path}/invoice/void").status == 303
+    assert browser.press(f"{path}/invoice/void", f"{path}/invoice/void").status == 303
     assert system.stored(application).status.value == "expired"
     sent_to = {address for email in system.deliver_emails() for address in email.to}
     assert {"ben@example.org", ACCOUNTS} <= sent_to, sent_to
@@ -64,3 +64,39 @@ def test_a_card_application_has_no_invoice_to_void(system: System, browser: Cons
     assert refused.status == 409
     assert "no open invoice to void" in text_of(refused.body)
     assert browser.get("/console/applications/nope/invoice/void").status == 404
+
+
+def test_a_page_shown_before_a_bursary_replaced_the_invoice_voids_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The void is asked of Stripe before its decision, so the page's ``seen`` is compared on
+    a fresh read before Stripe is asked: a bursary granted since replaced the invoice, whose
+    new one must never be voided by a page that showed the old one."""
+    invoiced_cohort(system)
+    application = applied_by_invoice(system, email="ben@example.org")
+    path = f"/console/applications/{application['application_id']}"
+    shown = browser.form(f"{path}/invoice/void", f"{path}/invoice/void")
+    old = system.stored(application).invoice
+    granted = system.admin(
+        "POST", f"/applications/{application['application_id']}/bursary", json_body={"amount": 5000}
+    )
+    assert granted.status == 200, granted.body
+    new = system.stored(application).invoice
+    assert old is not None
+    assert new is not None
+    assert new.invoice_id != old.invoice_id
+    system.deliver_emails()
+
+    refused = browser.post(f"{path}/invoice/void", **shown)
+
+    assert refused.status == 409, text_of(refused.body)[:500]
+    words = text_of(refused.body)
+    assert "changed since you last looked at it" in words
+    assert "£50.00 funded by a bursary" in words
+    assert "look at it again before voiding its invoice" in words
+    assert system.stripe_invoice(new.invoice_id)["status"] == "open"
+    assert system.stored(application).status.value == "awaiting_invoice_payment"
+    assert system.deliver_emails() == []
+    # Shown again, its press voids the invoice it shows.
+    assert browser.press(f"{path}/invoice/void", f"{path}/invoice/void").status == 303
+    assert system.stripe_invoice(new.invoice_id)["status"] == "void"

@@ -26,7 +26,7 @@ def test_a_code_and_a_bursary_that_leave_nothing_are_both_said_with_their_amount
     path = f"/console/applications/{applied.json()['application_id']}"
     system.deliver_emails()
 
-    assert browser.act(f"{path}/bursary", amount="150.00").status == 303
+    assert browser.press(path, f"{path}/bursary", amount="150.00").status == 303
 
     [confirmed] = [m for m in system.deliver_emails() if "confirmed" in m.subject]
     text = " ".join(confirmed.text.split())

@@ -269,11 +269,11 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     browser = signed_in(system)
     app_page = f"/console/applications/{app_id}"
 
-    asked = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-winter",
-    )
+    move = {
+        **browser.form(f"{app_page}/transfer", f"{app_page}/transfer"),
+        "to_course_id": "move-winter",
+    }
+    asked = browser.post(f"{app_page}/transfer", **move)
 
     assert asked.status == 303, asked.body
     assert asked.headers["location"] == app_page
@@ -290,11 +290,7 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     assert cohorts.places_left("move-winter") == 4
     cohorts.emails()
     # Sent again: the link went out with the first request; nothing changes, nobody emailed.
-    again = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-winter",
-    )
+    again = browser.post(f"{app_page}/transfer", **move)  # Back, and the same form again
     assert again.headers["location"] == app_page, again.headers
     said = " ".join(browser.get(again.headers["location"]).body.split())
     assert "The move to that cohort was asked for already" in said
@@ -304,7 +300,7 @@ def test_the_console_asks_for_the_difference_and_withdraws_the_move(system: Syst
     forged = browser.post(f"{app_page}/transfer/withdraw")
     assert forged.status == 403
     assert cohorts.places_left("move-winter") == 4
-    withdrawn = browser.post(f"{app_page}/transfer/withdraw", csrf_token=browser.csrf(app_page))
+    withdrawn = browser.press(app_page, f"{app_page}/transfer/withdraw")
     assert withdrawn.status == 303, withdrawn.body
     assert withdrawn.headers["location"] == app_page
     assert "Move withdrawn" in browser.get(withdrawn.headers["location"]).body

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -110,7 +111,8 @@ def test_the_console_says_the_refusal_in_words(system: System) -> None:
     booked = _booked(system)
     debit_begun(system, invoice_id_of(booked))
 
-    refused = signed_in(system).act("/console/people/erase", email=PERSON, confirm="on")
+    page = f"/console/people/erase?email={quote(PERSON)}"
+    refused = signed_in(system).press(page, "/console/people/erase", confirm="on")
 
     assert refused.status == 409, refused.body
     assert "Nothing was erased: erase this person once the bank" in text_of(refused.body)

@@ -256,7 +256,8 @@ def test_the_console_voids_with_its_button_and_refuses_without_the_csrf_token(
     assert unsigned.status == 403
     assert manager_view(system, group)["status"] == "awaiting_invoice_payment"
 
-    done = browser.post(action, csrf_token=browser.csrf(page))
+    card = browser.form(page, action)
+    done = browser.post(action, **card)
     assert done.status == 303, done.body
     assert done.headers["location"] == page
     after = browser.words(done.headers["location"])
@@ -265,11 +266,50 @@ def test_the_console_voids_with_its_button_and_refuses_without_the_csrf_token(
     assert BY_ORGANISER in after
     assert manager_view(system, group)["status"] == "lapsed"
 
-    again = browser.post(action, csrf_token=browser.csrf(page))
+    again = browser.post(action, **card)  # Back, and the same card's button again
     assert again.status == 409
     assert "This group booking has no open invoice." in text_of(again.body)
     missing = browser.post("/console/groups/no-such-group/invoice/void", csrf_token=browser.csrf())
     assert missing.status == 404
+
+
+def test_a_card_shown_before_a_place_was_given_up_voids_nothing(invoiced: System) -> None:
+    """*Void the invoice* acts only on what its card showed (``page_seen.group_facts``): a
+    place given up since replaced the invoice with one for the places kept, which the card
+    never showed: refused in words before Stripe is asked, the new invoice left open. A form
+    without the card's ``seen`` is not the page's: 422, nothing voided."""
+    system = invoiced
+    group = invoiced_group(system)
+    browser = signed_in(system)
+    page = f"/console/courses/{INVOICED}/group-bookings"
+    action = f"/console/groups/{group['group_id']}/invoice/void"
+    card = browser.form(page, action)
+    assert give_up(system, group, 3).status == 200
+    invoice = system.stored_group(group).invoice
+    assert invoice is not None
+    replaced = invoice.invoice_id
+    assert replaced != pay_link_id(group)
+    system.deliver_emails()
+
+    bare = {k: v for k, v in card.items() if k != "seen"}
+    missing = browser.post(action, **bare)
+    assert missing.status == 422, text_of(missing.body)[:500]
+    assert "This form was not the page's: open the group bookings page again." in text_of(
+        missing.body
+    )
+    refused = browser.post(action, **card)
+
+    assert refused.status == 409, text_of(refused.body)[:500]
+    words = text_of(refused.body)
+    assert "The group booking changed since you last looked at it" in words
+    assert "2 places kept" in words
+    assert "nothing was voided" in words
+    assert manager_view(system, group)["status"] == "awaiting_invoice_payment"
+    assert system.stripe_invoice(replaced)["status"] == "open"
+    assert _what_the_manager_was_told(system) == []
+    # The card shown again voids the invoice it shows.
+    assert browser.press(page, action).status == 303
+    assert system.stripe_invoice(replaced)["status"] == "void"
 
 
 def test_a_place_given_up_while_the_organiser_voids_the_invoice_is_refused_in_words(

@@ -183,7 +183,7 @@ def test_the_consoles_cancel_while_the_bank_debit_processes_says_why_on_the_page
     browser = signed_in(system)
     path = f"/console/applications/{debited['application_id']}"
 
-    refused = browser.act(f"{path}/cancel", refund="on")
+    refused = browser.press(f"{path}/cancel?refund=on", f"{path}/cancel")
 
     assert refused.status == 409, refused.body
     said = text_of(refused.body)

@@ -291,7 +291,7 @@ def test_the_console_says_the_billing_contact_was_told_of_an_erased_persons_refu
     _erased(invoiced)
     browser = signed_in(invoiced)
     page = f"/console/applications/{application['application_id']}"
-    reply = browser.act(f"{page}/cancel", refund="on")
+    reply = browser.press(f"{page}/cancel?refund=on", f"{page}/cancel")
     assert reply.status == 303, reply.body
     said = browser.words(reply.headers["location"])
     assert "Nobody was emailed" not in said

@@ -20,7 +20,9 @@ def test_the_move_notice_names_who_was_offered_the_freed_seat(system: System) ->
     browser = signed_in(system)
     app_page = f"/console/applications/{booked['application_id']}"
 
-    moved = browser.act(f"{app_page}/transfer", to_course_id="move-summer")
+    moved = browser.press(
+        f"{app_page}/transfer", f"{app_page}/transfer", to_course_id="move-summer"
+    )
     assert moved.status == 303, moved.body
     said = text_of(browser.get(moved.headers["location"]).body)
     assert "Moved to the other cohort" in said
@@ -34,7 +36,9 @@ def test_a_move_that_frees_a_seat_nobody_waits_for_names_nobody(system: System) 
     booked = cohorts.book("move-spring", ADA)
     browser = signed_in(system)
     app_page = f"/console/applications/{booked['application_id']}"
-    moved = browser.act(f"{app_page}/transfer", to_course_id="move-summer")
+    moved = browser.press(
+        f"{app_page}/transfer", f"{app_page}/transfer", to_course_id="move-summer"
+    )
     said = text_of(browser.get(moved.headers["location"]).body)
     assert "Moved to the other cohort" in said
     assert "waiting list and emailed" not in said

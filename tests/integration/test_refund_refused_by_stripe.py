@@ -113,7 +113,7 @@ def test_the_console_says_stripes_refusal_and_sends_nothing(system: System) -> N
     browser = signed_in(system)
     path = f"/console/applications/{app_id}"
 
-    done = browser.act(f"{path}/refund")
+    done = browser.press(path, f"{path}/refund")
 
     said = text_of(done.body if done.status != 303 else browser.get(done.headers["location"]).body)
     assert "Stripe refused to refund this payment" in said, said

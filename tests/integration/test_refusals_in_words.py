@@ -48,9 +48,8 @@ def test_the_admin_api_says_its_pence_with_the_pounds_beside_them(system: System
 def test_the_console_says_the_limit_in_pounds_as_typed(system: System) -> None:
     browser = signed_in(system)
     application = _applied(system)
-    reply = browser.act(
-        f"/console/applications/{application['application_id']}/bursary", amount="250"
-    )
+    page = f"/console/applications/{application['application_id']}"
+    reply = browser.press(page, f"{page}/bursary", amount="250")
     assert reply.status == 422
     words = text_of(reply.body)
     assert "Enter at most the price of the place, £200.00" in words

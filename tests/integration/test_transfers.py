@@ -358,11 +358,7 @@ def test_the_console_offers_the_cohorts_and_moves_the_booking(system: System) ->
     assert cohorts.places_left("move-summer") == 5
 
     def move_to(cohort: str) -> Any:
-        return browser.post(
-            f"{app_page}/transfer",
-            csrf_token=browser.csrf(f"{app_page}/transfer"),
-            to_course_id=cohort,
-        )
+        return browser.press(f"{app_page}/transfer", f"{app_page}/transfer", to_course_id=cohort)
 
     assert move_to("move-full").status == 409
     moved = move_to("move-summer")

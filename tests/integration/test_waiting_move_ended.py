@@ -50,7 +50,10 @@ def test_the_console_says_the_wait_ended_and_offers_no_withdrawal(system: System
     assert "The wait for a place on Moving Leadership, from " in after
     assert "when a cohort began, with no place come free: the booking stays where it is" in after
 
-    refused = browser.post(f"{page}/transfer/withdraw", csrf_token=browser.csrf(page))
+    # Pressed on a page shown before the wait ended (what the application is now, as the API
+    # reads it): nothing left to withdraw.
+    seen = system.admin("GET", f"/applications/{ada}").json()["seen"]
+    refused = browser.post(f"{page}/transfer/withdraw", csrf_token=browser.csrf(page), seen=seen)
     assert refused.status == 409, refused.body
     said = text_of(refused.body)
     assert "The wait for a place on Moving Leadership, from " in said

@@ -285,11 +285,8 @@ def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
 
     choices = browser.get(f"{app_page}/transfer")
     assert "Join its waiting list" in choices.body
-    joined = browser.post(
-        f"{app_page}/transfer",
-        csrf_token=browser.csrf(f"{app_page}/transfer"),
-        to_course_id="move-full",
-        wait="yes",
+    joined = browser.press(
+        f"{app_page}/transfer", f"{app_page}/transfer", {"to_course_id": "move-full", "wait": "yes"}
     )
 
     assert joined.status == 303, joined.body
@@ -313,7 +310,7 @@ def test_the_console_joins_the_waiting_list_and_the_full_cohort_shows_who_waits(
     )
     assert rows[0]["moving_in"] is None
 
-    withdrawn = browser.post(f"{app_page}/transfer/withdraw", csrf_token=browser.csrf(app_page))
+    withdrawn = browser.press(app_page, f"{app_page}/transfer/withdraw")
     assert withdrawn.status == 303
     assert cohorts.record(ada["application_id"])["waiting_move"] is None
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
 from booking.handlers.course_form import CourseForm, form_of
+from tests.support.html_forms import form_posting_to
 from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
 
@@ -83,20 +84,52 @@ class ConsoleBrowser:
         """A form post from the console, carrying the session's CSRF token."""
         return self.post(path, csrf_token=self.csrf(), **form)
 
+    def form(self, page: str, action: str, which: dict[str, str] | None = None) -> dict[str, str]:
+        """What the form of ``page`` posting to ``action`` sends as the page shows it now (the
+        first such form holding ``which``): its hidden fields, the CSRF token and what the page
+        showed (``seen``) among them. Read before a change, it is the older tab's form."""
+        reply = self.get(page)
+        assert reply.status == 200, (page, reply.status, reply.body[:300])
+        return form_posting_to(reply.body, action, **(which or {}))
 
-def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    def press(
+        self, page: str, action: str, which: dict[str, str] | None = None, **typed: Any
+    ) -> Reply:
+        """A person's press on a confirm form, as a browser sends it: ``page`` opened, its form
+        posting to ``action`` (:meth:`form`) filled in with ``typed``, posted with every hidden
+        field the page gave it (a confirm form acts only on what its page showed)."""
+        return self.post(action, **{**self.form(page, action, which), **typed})
+
+
+def _multipart(
+    fields: dict[str, str], filename: str, content: bytes, file_field: str = "definition"
+) -> tuple[bytes, str]:
     boundary = "----console-test-boundary"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     ]
     parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="definition"; '
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
         f'filename="{filename}"\r\nContent-Type: application/json\r\n\r\n'.encode()
         + content
         + b"\r\n"
     )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
+
+
+def multipart_post(
+    browser: ConsoleBrowser, path: str, fields: dict[str, str], file: tuple[str, str]
+) -> Reply:
+    """``fields`` posted as a multipart form with ``file`` (its field's name, its content) sent
+    as a file part, not as a text field (hostile34 K1: not the field, so not the page's)."""
+    body, boundary = _multipart(fields, "seen.txt", file[1].encode(), file[0])
+    return browser.request(
+        "POST",
+        path,
+        raw=body,
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
 
 
 def error_beside(page: str, field: str) -> re.Match[str] | None:

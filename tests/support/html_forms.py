@@ -26,9 +26,9 @@ class _Forms(HTMLParser):
         if "name" not in given:
             return
         name = given["name"]
-        if tag == "input" and given.get("type") not in ("checkbox", "file", "submit"):
+        if tag == "input" and given.get("type") not in ("checkbox", "radio", "file", "submit"):
             fields[name] = given.get("value", "")
-        elif tag == "input" and given.get("type") == "checkbox" and "checked" in given:
+        elif tag == "input" and given.get("type") in ("checkbox", "radio") and "checked" in given:
             fields[name] = given.get("value", "on")
         elif tag == "textarea":
             self._textarea = name
@@ -49,8 +49,21 @@ class _Forms(HTMLParser):
 
 def forms_on(page: str) -> list[tuple[dict[str, str], dict[str, str]]]:
     """Each form of the page: its attributes, and the fields a browser posts from it as shown
-    (checkboxes only when ticked, a select's selected option, no buttons or files)."""
+    (checkboxes and radio buttons only when chosen, a select's selected option, no buttons or
+    files)."""
     reader = _Forms()
     reader.feed(page)
     reader.close()
     return reader.forms
+
+
+def form_posting_to(page: str, action: str, **which: str) -> dict[str, str]:
+    """The fields a browser posts from the form of ``page`` that posts to ``action`` (the first
+    such form whose fields hold each of ``which``, as a full cohort's *Join its waiting list*
+    form is told from the move's), hidden ones included as the page gave them."""
+    for attributes, fields in forms_on(page):
+        posts = attributes.get("method", "get").lower() == "post"
+        chosen = all(fields.get(name) == value for name, value in which.items())
+        if posts and attributes.get("action") == action and chosen:
+            return fields
+    raise AssertionError(f"the page has no form posting to {action} with {which}")

@@ -24,6 +24,7 @@ from booking.domain.group_refunds import refunded_at_stripe, refunds_failed_held
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
 from booking.domain.model import Model
 from booking.domain.money import money_words
+from booking.domain.page_seen import group_seen
 from booking.domain.statuses import person_shown
 from booking.domain.wording import day_when, invoice_said, moment_when
 
@@ -145,6 +146,12 @@ class GroupLine(Model):
         "(`POST /admin/groups/{group_id}/invoice/void`) then ends the booking, its seats "
         "going back",
     )
+    seen: str = Field(
+        default="",
+        description="What this line shows, as a digest (``page_seen``): the console's *Void "
+        "the invoice* carries it, and a group changed since (another invoice, a place given "
+        "up, a payment) is refused, nothing voided",
+    )
 
 
 def group_line(
@@ -184,6 +191,7 @@ def group_line(
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
         invoice_being_replaced=invoice_being_replaced(group),
+        seen=group_seen(group),
         invoice_said=invoice_said(group.invoice, timezone) if group.invoice else "",
         billed_to=person_shown(group.billing.billing_name, group.billing.billing_email)
         if group.billing is not None

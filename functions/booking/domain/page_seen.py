@@ -22,14 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import Refusal
 from booking.domain.course import Course
 from booking.domain.errors import InvalidInput
+from booking.domain.group_figures import invoice_being_replaced
+from booking.domain.groups import GroupBooking
 from booking.domain.money import money_words
+from booking.domain.offer_ends import as_read
+from booking.domain.refund_failed import failed_and_held
 from booking.domain.transfers import difference_to_pay
 from booking.domain.wording import cohort_name, status_named
 
@@ -40,8 +45,12 @@ _TOKENS_MAX = 100  # a move's page carries one per cohort it offers: never more 
 Facts = Mapping[str, str]
 
 
-def application_facts(application: Application) -> dict[str, str]:
-    """What any confirmation's words about ``application`` draw on."""
+def application_facts(application: Application, now: datetime) -> dict[str, str]:
+    """What any confirmation's words about ``application`` draw on, as every page shows it at
+    ``now`` (``offer_ends.as_read``: an offer past its end lapsed, though the sweep has not
+    ended it yet): the one view a page's ``seen`` and its act's decision both digest, so a
+    lapsed offer's press is not refused for a change nobody made."""
+    application = as_read(application, None, now)
     pending, waiting = application.pending_move, application.waiting_move
     price = application.price
     return {
@@ -62,11 +71,11 @@ def application_facts(application: Application) -> dict[str, str]:
     }
 
 
-def move_facts(application: Application, target: Course) -> dict[str, str]:
+def move_facts(application: Application, target: Course, now: datetime) -> dict[str, str]:
     """What a move's choice of ``target`` draws on: the application's facts and the cohort's."""
     price = target.definition.price
     return {
-        **application_facts(application),
+        **application_facts(application, now),
         "to": target.course_id,
         "to_name": cohort_name(target),
         "to_price": f"{price.amount} {price.currency}",
@@ -80,9 +89,10 @@ def digest(facts: Facts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def application_seen(application: Application) -> str:
-    """The ``seen`` a page showing ``application`` carries (what its acts then compare)."""
-    return digest(application_facts(application))
+def application_seen(application: Application, now: datetime) -> str:
+    """The ``seen`` a page showing ``application`` at ``now`` carries (what its acts then
+    compare, by the same :func:`application_facts`)."""
+    return digest(application_facts(application, now))
 
 
 @dataclass(frozen=True)
@@ -161,19 +171,27 @@ CANCEL_AGAIN = "look at it again before cancelling"
 GRANT_AGAIN = "look at it again before granting a bursary"
 WITHDRAW_AGAIN = "look at it again before withdrawing its move"
 REFUND_AGAIN = "look at it again before refunding it"
+VOID_AGAIN = "look at it again before voiding its invoice"
 
 
 def seen_refusal(
-    seen: Seen | None, application: Application, currency: str, then: str = CANCEL_AGAIN
+    seen: Seen | None,
+    application: Application,
+    currency: str,
+    then: str = CANCEL_AGAIN,
+    *,
+    now: datetime,
 ) -> Refusal | None:
-    """None while ``application`` is as ``seen`` showed it (None: nothing seen is known);
-    else what changed, in words, and ``then``."""
-    if seen is None or seen.holds(application_facts(application)):
+    """None while ``application`` is as ``seen`` showed it at ``now`` (None: nothing seen is
+    known); else what changed, in words, and ``then``."""
+    if seen is None or seen.holds(application_facts(application, now)):
         return None
-    return changed_refusal(application, currency, then)
+    return changed_refusal(as_read(application, None, now), currency, then)
 
 
-def bursary_refusal(seen: Seen | None, application: Application, currency: str) -> Refusal | None:
+def bursary_refusal(
+    seen: Seen | None, application: Application, currency: str, *, now: datetime
+) -> Refusal | None:
     """A grant's: another amount granted since it was seen (two grants at once) keeps its own
     words and code (``bursary_changed``); anything else changed, as every act's."""
     shown = dict(seen.given).get("bursary") if seen is not None else None
@@ -184,7 +202,7 @@ def bursary_refusal(seen: Seen | None, application: Application, currency: str) 
             "(another grant at the same moment); look at the application again before "
             "granting another amount",
         )
-    return seen_refusal(seen, application, currency, GRANT_AGAIN)
+    return seen_refusal(seen, application, currency, GRANT_AGAIN, now=now)
 
 
 def move_refusal(application: Application, source: Course, target: Course) -> Refusal:
@@ -206,4 +224,91 @@ def move_refusal(application: Application, source: Course, target: Course) -> Re
         f"{cohort_name(source)}, {status_named(application.status)}{paid}{going}; moving it to "
         f"{cohort_name(target)}, at {money_words(target.definition.price.amount, currency)}, "
         f"means {asks}): nothing was changed; look at it again and choose from where it is now",
+    )
+
+
+def person_facts(
+    applications: Sequence[Application],
+    billed: Sequence[Application],
+    groups: Sequence[tuple[str, str]],
+    now: datetime,
+) -> dict[str, str]:
+    """What the erasure's confirmation draws on (review24 F4): each of the person's applications
+    (withdrawn if still on its way, its open invoice voided: ``application_facts``), each
+    application billed to them, each group booking that names them (its id, and as what), and
+    the money still owed back by hand after a refund Stripe refused (``failed_and_held``).
+    One applied again, billed, or refused a refund since: not the page's."""
+    facts = {
+        f"{whose} {application.application_id} {name}": value
+        for whose, each in (("own", applications), ("billed", billed))
+        for application in each
+        for name, value in application_facts(application, now).items()
+    }
+    facts.update({f"group {group_id} {role}": "named" for group_id, role in groups})
+    facts.update({f"owed {a.application_id}": str(failed_and_held(a)) for a in applications})
+    return facts
+
+
+def person_seen(
+    applications: Sequence[Application],
+    billed: Sequence[Application],
+    groups: Sequence[Mapping[str, object]],
+    now: datetime,
+) -> str:
+    """The ``seen`` the erasure's confirmation carries, of what it shows (``groups``: the group
+    bookings naming them, each with its ``group_id`` and what it names them ``as``)."""
+    named = [(str(g["group_id"]), str(g["as"])) for g in groups]
+    return digest(person_facts(applications, billed, named, now))
+
+
+def person_refusal(applications: int, billed: int, groups: int) -> Refusal:
+    """The words of an erasure pressed on a page that no longer holds: what is held now."""
+
+    def counted(count: int, what: str) -> str:
+        return f"{count} {what}{'' if count == 1 else 's'}"
+
+    return Refusal(
+        CHANGED,
+        "what is held about this person changed since you last looked (now "
+        f"{counted(applications, 'application')}, {counted(billed, 'application')} billed to "
+        f"them, {counted(groups, 'group booking')} naming them, as the page now shows): nothing "
+        "was erased; look at it again before erasing",
+    )
+
+
+def group_facts(group: GroupBooking) -> dict[str, str]:
+    """What the group bookings page's *Void the invoice* draws on (a group's card): its status,
+    its invoice (which one, how much, being replaced for a place given up) and each place (who
+    holds it, given up or not). Another invoice since (a place given up), or a payment: not
+    the page's."""
+    invoice = group.invoice
+    return {
+        "group": group.group_id,
+        "status": group.status.value,
+        "invoice": f"{invoice.invoice_id} {invoice.amount_due}" if invoice else "",
+        "replacing": "yes" if invoice_being_replaced(group) else "",
+        "places": " ".join(
+            f"{p.number}:{p.substitutions}:{'given up' if p.released else 'kept'}"
+            for p in group.places
+        ),
+        "paid": str(group.amount_paid),
+    }
+
+
+def group_seen(group: GroupBooking) -> str:
+    """The ``seen`` a group's card carries (what its void then compares)."""
+    return digest(group_facts(group))
+
+
+def group_refusal(group: GroupBooking) -> Refusal:
+    """The words of a group's void pressed on a card that no longer holds: how it is now."""
+    kept = group.places_kept
+    places = f"{kept} place{'' if kept == 1 else 's'} kept"
+    invoice = group.invoice
+    number = f", invoice {invoice.number or invoice.invoice_id}" if invoice else ""
+    return Refusal(
+        CHANGED,
+        f"the group booking changed since you last looked at it (it is now "
+        f"{group.status.value.replace('_', ' ')}, {places}{number}): nothing was voided; look at "
+        "it again before voiding its invoice",
     )

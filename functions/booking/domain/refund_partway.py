@@ -38,9 +38,23 @@ def cancelled_partway_again(application: Application, currency: str, *, refund_n
 
 
 REFUND_ON_ITS_PAGE = "use Refund on its page (or POST its /refund)"
+# The Refund action's refusals in words (``domain.settlement``): cancelled without a refund
+# already by a second cancel, nothing paid, not cancelled.
+CANCELLED_WITHOUT_REFUND = (
+    "this booking was cancelled already, without a refund: nothing has been refunded now. To "
+    f"give the money back, {REFUND_ON_ITS_PAGE}: the person is emailed once"
+)
+NOTHING_TO_REFUND = "nothing was paid for this booking, so there is nothing to refund"
+NOT_CANCELLED = (
+    "only a booking cancelled without a refund can be refunded this way; to end this one and "
+    "refund it, cancel it with the refund ticked"
+)
 
 
 __all__ = [
+    "CANCELLED_WITHOUT_REFUND",
+    "NOTHING_TO_REFUND",
+    "NOT_CANCELLED",
     "REFUND_ON_ITS_PAGE",
     "REFUND_REFUSED_PARTWAY",
     "cancelled_partway_again",

@@ -62,6 +62,9 @@ from booking.domain.payment_settlement import checkout_event, ended_invoice, inv
 from booking.domain.payments import CheckoutEvent, RefundEvent, after_refund
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END
 from booking.domain.refund_partway import (
+    CANCELLED_WITHOUT_REFUND,
+    NOT_CANCELLED,
+    NOTHING_TO_REFUND,
     REFUND_ON_ITS_PAGE,
     REFUND_REFUSED_PARTWAY,
     cancelled_partway_again,
@@ -219,7 +222,8 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
         return Settlement("ignore", "granted already")
     if ended is not None:
         return _refusal(ended)
-    if changed := shown.bursary_refusal(fact.seen, application, situation.course_price.currency):
+    currency = situation.course_price.currency
+    if changed := shown.bursary_refusal(fact.seen, application, currency, now=situation.now):
         return _refusal(changed)
     funded = application.model_copy(update={"bursary": fact.amount, "updated_at": situation.now})
     if owes_nothing(funded, situation):
@@ -296,13 +300,13 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     if application.status in (S.CANCELLED, S.REFUNDED):
         return _ended_already(application, fact, situation, currency)
     if fact.afterwards:
-        return _refused("not_cancelled", _NOT_CANCELLED)
+        return _refused("not_cancelled", NOT_CANCELLED)
     if application.status not in CANCELLABLE:
         return _refused(
             "not_cancellable",
             f"an application that is {status_named(application.status)} cannot be cancelled",
         )
-    if moved_on := shown.seen_refusal(fact.seen, application, currency):
+    if moved_on := shown.seen_refusal(fact.seen, application, currency, now=situation.now):
         return _refusal(moved_on)
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
@@ -351,7 +355,9 @@ def _ended_already(
         return _refusal(nothing_at_stripe(application, currency, cancelled=True))
     if fact.refund and cancelled_keeping_money(application):
         if fact.afterwards:  # the Refund button's, acting on what its page said (page_seen)
-            changed = shown.seen_refusal(fact.seen, application, currency, shown.REFUND_AGAIN)
+            changed = shown.seen_refusal(
+                fact.seen, application, currency, shown.REFUND_AGAIN, now=situation.now
+            )
             return _refusal(changed) if changed else _refunded_afterwards(application, situation)
         if refused_partway(application):
             # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
@@ -359,11 +365,11 @@ def _ended_already(
             return _refused(REFUND_REFUSED_PARTWAY, words)
         # Asked to refund a booking cancelled without one by cancelling it again: nothing
         # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
-        return _refused("cancelled_without_refund", _CANCELLED_WITHOUT_REFUND)
+        return _refused("cancelled_without_refund", CANCELLED_WITHOUT_REFUND)
     if fact.refund and (failed := failing.refused_after_failure(application, currency)):
         return _refusal(failed)  # its refund failed at Stripe: never 200 for nothing done
     if fact.afterwards and not (application.charges_paid or application.last_refund):
-        return _refused("nothing_to_refund", _NOTHING_TO_REFUND)
+        return _refused("nothing_to_refund", NOTHING_TO_REFUND)
     return Settlement("ignore", "ended already")
 
 
@@ -416,20 +422,10 @@ def _withdrawn(application: Application, fact: MoveWithdrawn, situation: Situati
             "no_move_pending", "no move of this booking is waiting (for payment or for a seat)"
         )
     currency = application.price_or(situation.course_price).currency
-    if changed := shown.seen_refusal(fact.seen, application, currency, shown.WITHDRAW_AGAIN):
+    again = shown.WITHDRAW_AGAIN
+    if changed := shown.seen_refusal(fact.seen, application, currency, again, now=situation.now):
         return _refusal(changed)  # the page's move is not the one waiting now (page_seen)
     return lapse_pending(application, situation.now, MOVE_WITHDRAWN)
-
-
-_CANCELLED_WITHOUT_REFUND = (
-    "this booking was cancelled already, without a refund: nothing has been refunded now. To "
-    f"give the money back, {REFUND_ON_ITS_PAGE}: the person is emailed once"
-)
-_NOTHING_TO_REFUND = "nothing was paid for this booking, so there is nothing to refund"
-_NOT_CANCELLED = (
-    "only a booking cancelled without a refund can be refunded this way; to end this one and "
-    "refund it, cancel it with the refund ticked"
-)
 
 
 def cancelled_keeping_money(application: Application) -> bool:

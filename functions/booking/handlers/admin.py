@@ -37,6 +37,7 @@ from booking.services import (
     courses,
     discounts,
     finding,
+    invoicing,
     lifecycle,
     organisers,
     paid_off_stripe,
@@ -102,7 +103,7 @@ def _application_json(application: Application) -> dict[str, Any]:
         **application_out(view).model_dump(mode="json"),
         "status_reason": view.status_reason,  # as read: an offer past its time lapsed
         # Given back with a cancel, it acts only on the application as read (``page_seen``).
-        "seen": application_seen(application),
+        "seen": application_seen(application, ports().clock()),
     }
 
 
@@ -260,6 +261,12 @@ def refund_afterwards(application_id: str) -> Acted:
 def record_payment_outside_stripe(application_id: str) -> Acted:
     seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
     return paid_off_stripe.record_payment(ports(), application_id, seen)
+
+
+@action("voidInvoice", "seen")
+def void_invoice(application_id: str) -> Acted:
+    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
+    return invoicing.void_by_organiser(ports(), application_id, seen)
 
 
 @action("withdrawMove", "seen")

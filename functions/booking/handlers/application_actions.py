@@ -31,7 +31,6 @@ ID_ONLY_ACTIONS = (
     IdOnlyAction("approve", "consoleApprove", lifecycle.approve),
     IdOnlyAction("resendConfirmation", "consoleResendConfirmation", organisers.resend_confirmation),
     IdOnlyAction("resendInvoice", "consoleResendInvoice", invoicing.resend_invoice),
-    IdOnlyAction("voidInvoice", "consoleVoidInvoice", invoicing.void_by_organiser),
 )
 
 

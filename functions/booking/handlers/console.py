@@ -68,6 +68,7 @@ from booking.handlers.console_app import (
     chrome,
     cookie_signer,
     current_session,
+    form_seen,
     html_page,
     logger,
     notice_here,
@@ -268,6 +269,7 @@ def cancel(application_id: str) -> Acted:
 
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
+action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
 
 
@@ -340,7 +342,13 @@ def erase() -> Response[str]:
         return html_page(422, people_pages.erase_page(chrome(), found, {"confirm": refused}))
     from booking.services import people
 
-    result = people.erase_person(ports(), found.email)
+    try:
+        # What its page showed (``page_seen.person_facts``): held since, erased nothing.
+        seen = form_seen(page="the person's page")
+        result = people.erase_person(ports(), found.email, seen)
+    except (Conflict, InvalidInput) as changed:
+        page = people_pages.erase_page(chrome(), found, problem=sentence(changed.message))
+        return html_page(http.status_for(changed), page)
     return html_page(200, people_pages.erased_page(chrome(), result["said"]))
 
 

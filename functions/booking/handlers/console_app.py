@@ -15,7 +15,7 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ConsoleSession
-from booking.domain.page_seen import Seen, seen_digests
+from booking.domain.page_seen import SEEN_FIELD, Seen, seen_digests
 from booking.handlers import console_access as access
 from booking.handlers import http
 from booking.handlers.console_pages import CHANGE_LOST_SAID, Chrome
@@ -79,15 +79,26 @@ FORM_OUT_OF_DATE = (
 )
 
 
-def form_seen(**older: int | None) -> Seen:
+def not_the_pages(page: str = "the application") -> str:
+    return f"this form was not the page's: open {page} again"
+
+
+def form_seen(older: Seen | None = None, page: str = "the application") -> Seen:
     """What the page showed (``domain.page_seen``): its form's ``seen``, with the single facts
-    an older page's hidden fields carried (``older``: fact, pence; None: not carried). Unclear:
-    the form is out of date, said above the page (hidden fields have no box to say it beside)."""
+    an older page's hidden fields carried (``older``). Every confirm form the console serves
+    carries ``seen``, so a post without it (or with it as a file) is not the page's and acts on
+    nothing: 422, open ``page`` again (hostile34 K1; ``/admin`` keeps it optional, CONTRACT).
+    Unclear: the form is out of date. Both said above the page (hidden fields have no box)."""
+    posted = posted_form().get(SEEN_FIELD)
+    if posted is not None and not isinstance(posted, str):
+        raise InvalidInput(not_the_pages(page))
     try:
-        digests = seen_digests(typed_value("seen"))
+        digests = seen_digests((posted or "").strip())
     except InvalidInput as unclear:
         raise InvalidInput(FORM_OUT_OF_DATE) from unclear
-    return Seen(digests, tuple((k, str(v)) for k, v in older.items() if v is not None))
+    if not digests and (older is None or not older.given):
+        raise InvalidInput(not_the_pages(page))
+    return (older or Seen()).with_digests(digests)
 
 
 def typed_pence_seen(name: str, *, beside: str, what: str, page: str) -> int | None:
@@ -191,4 +202,4 @@ def bursary_form_seen() -> Seen:
     shown = typed_pence_seen(
         "bursary_seen", beside="amount", what="the bursary", page="the application"
     )
-    return form_seen(bursary=shown)
+    return form_seen(None if shown is None else Seen(given=(("bursary", str(shown)),)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
@@ -208,7 +209,7 @@ def application_page(
         **_bursary_said(application, currency),
         whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat (K8c)
         # What the forms that say an act's consequences act on (``domain.page_seen``).
-        seen=application_seen(application),
+        seen=application_seen(application, ports().clock()),
         certificate=_certificate_facts(detail),
         answers=answers_said(application.answers),
         timeline=_timeline_rows(detail, currency, zone),

@@ -35,7 +35,7 @@ from booking.handlers.console_app import (
 from booking.handlers.console_pages import Chrome, _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
-from booking.services import cancel_preview, decline_preview, lifecycle, void_preview
+from booking.services import cancel_preview, decline_preview, invoicing, lifecycle, void_preview
 from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
 from booking.services.console import ApplicationDetail, application_detail
@@ -160,7 +160,7 @@ def cancel_confirmation_page(
         seat=_seat(detail, preview),
         refund=refund and bool(detail.refundable),
         # What the cancel then acts on, or refuses (``domain.page_seen``).
-        seen=application_seen(application),
+        seen=application_seen(application, ports().clock()),
     )
 
 
@@ -174,7 +174,7 @@ def seen() -> Seen:
         older = cancel_seen(status, pence)
     except InvalidInput as unclear:  # hidden fields: said above the page, not beside a box
         raise InvalidInput(FORM_OUT_OF_DATE) from unclear
-    return older.with_digests(form_seen().digests)
+    return form_seen(older)
 
 
 @served("consoleCancelConfirmation")
@@ -191,6 +191,12 @@ def refund_afterwards(application_id: str) -> Acted:
     """The application page's *Refund £X* (a booking cancelled keeping its money), acting on
     what its page showed (``domain.page_seen``)."""
     return lifecycle.refund_afterwards(ports(), application_id, form_seen())
+
+
+def void_invoice(application_id: str) -> Acted:
+    """The void confirmation's *Yes, void the invoice*, acting on what its page showed
+    (``domain.page_seen``): compared before Stripe is asked (``invoicing.void_by_organiser``)."""
+    return invoicing.void_by_organiser(ports(), application_id, form_seen())
 
 
 def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
@@ -231,6 +237,8 @@ def void_confirmation(application_id: str) -> Response[str]:
         chrome(),
         detail,
         lines=_void_lines(detail, preview),
+        # What the void then acts on, or refuses (``domain.page_seen``).
+        seen=application_seen(application, ports().clock()),
     )
     return html_page(200, page)
 

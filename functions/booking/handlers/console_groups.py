@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from booking.bootstrap import ports
-from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
@@ -82,7 +82,15 @@ def group_bookings(course_id: str) -> Response[str]:
 
 @served("consoleVoidGroupInvoice")
 def void_group_invoice(group_id: str) -> Response[str]:
-    return _on_the_card(group_id, group_invoice_void.void_group_invoice, GROUP_INVOICE_VOIDED)
+    try:
+        # What its card showed (``page_seen``): the group changed since, nothing voided.
+        seen = form_seen(page="the group bookings page")
+        voided = group_invoice_void.void_group_invoice(ports(), group_id, seen)
+    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
+        return _refused_on_the_card(group_id, refused)
+    return after_action(
+        f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
+    )
 
 
 @served("consoleResendGroupInvoice")
@@ -102,7 +110,9 @@ def _on_the_card(
     return after_action(f"/console/courses/{quote(acted_on.course_id)}/group-bookings", done)
 
 
-def _refused_on_the_card(group_id: str, refused: Conflict | DependencyUnavailable) -> Response[str]:
+def _refused_on_the_card(
+    group_id: str, refused: Conflict | InvalidInput | DependencyUnavailable
+) -> Response[str]:
     """The group exists (an unknown one is a 404 before anything is asked): its course's group
     bookings page again, saying why not."""
     found = course_group_bookings(find_group(ports(), group_id).course_id)

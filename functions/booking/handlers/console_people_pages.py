@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.groups import GroupBooking
+from booking.domain.page_seen import person_seen
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.wording import moment_when, money_words
 from booking.handlers.console_pages import Chrome, _course_name, _render, _row, _row_reference
@@ -76,7 +78,10 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
     }
 
 
-def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = None) -> str:
+def erase_page(
+    chrome: Chrome, person: Person, errors: dict[str, str] | None = None, problem: str = ""
+) -> str:
+    own, billed = [a for a, _ in person.applications], [a for a, _ in person.billed]
     return _render(
         "erase.html",
         chrome,
@@ -87,6 +92,9 @@ def erase_page(chrome: Chrome, person: Person, errors: dict[str, str] | None = N
         group_bookings=person.group_bookings,
         owed_back=_owed_back(person),
         errors=errors or {},
+        problem=problem,
+        # What the erasure then acts on, or refuses (``domain.page_seen``).
+        seen=person_seen(own, billed, person.group_bookings, ports().clock()),
     )
 
 

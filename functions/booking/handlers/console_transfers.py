@@ -11,6 +11,7 @@ from booking.bootstrap import ports
 from booking.domain.course import Course
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.offered_words import offered_code, offered_in, offered_said
+from booking.domain.page_seen import Seen
 from booking.domain.transfer_words import transfer_choice_said
 from booking.domain.wording import day_when, money_words
 from booking.handlers import console_application as application_pages
@@ -129,6 +130,9 @@ def transfer(application_id: str) -> Response[str]:
     shown = {"course_seen": typed_value("course_seen") or None, "seen": typed_value("seen")}
     offered: tuple[str, ...] = ()
     try:
+        form_seen(
+            Seen(given=(("course", shown["course_seen"]),)) if shown["course_seen"] else Seen()
+        )
         if wait:
             done = waiting_moves.join_waiting_list(ports(), application_id, chosen, **shown)
             already = False
@@ -165,7 +169,7 @@ def application(application_id: str) -> Response[str]:
 def withdraw_move(application_id: str) -> Response[str]:
     try:
         waiting_moves.withdraw_move(ports(), application_id, form_seen())
-    except (Conflict, DependencyUnavailable) as refused:
+    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, "")
     return after_action(f"/console/applications/{quote(application_id)}", MOVE_WITHDRAWN)
 

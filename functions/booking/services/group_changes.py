@@ -29,6 +29,7 @@ from booking.domain.groups import (
     GroupBooking,
     GroupStatus,
 )
+from booking.domain.page_seen import Seen, seen_refusal
 from booking.domain.place_changes import (
     refuse_unless_open,
     refuse_unless_substitutable,
@@ -177,22 +178,23 @@ def give_up(
     unfilled: bool = False,
     reason: str = "group_place_cancelled",
     refund_share: bool = True,
+    holder_seen: Seen | None = None,
 ) -> GroupBooking:
     """A paid place given up: its share refunded (asked of Stripe before the save, keyed by
     the place, so a retry is the same refund), its seat given back with the save, which holds
     only while nobody fills the place. ``withdraw``: the colleague's application filling it is
     withdrawn first (the manager gave it up); otherwise a place filled meanwhile is kept.
     ``tell``: the manager is emailed what was refunded (the sweep tells them once, of all).
-    ``unfilled``: released at the apply-by date because nobody applied (said so, apart from a
-    place the manager gave up). ``reason``: why the colleague's booking ended (who gave the
-    place up); ``refund_share``: False keeps the place's share (an organiser's choice).
+    ``unfilled``: released at the apply-by date, nobody having applied (said so, apart).
+    ``reason``: why the colleague's booking ended (who gave it up); ``refund_share``: False
+    keeps its share (an organiser's choice); ``holder_seen``: see ``_holder_as_seen``.
     A share taking the last of the payment ends the booking (``ended_if_all_given_back``)."""
 
     def release(current: GroupBooking) -> tuple[GroupBooking, GroupRefunded | None]:
         place = current.place(number)
         if place.released:
             return current, None
-        holder = _holder(ports, current, number)
+        holder = _holder_as_seen(ports, current, number, holder_seen)
         filled = holder is not None and not holder.enrolment_ended
         if filled and not withdraw:
             return current, None  # filled meanwhile: theirs
@@ -269,11 +271,29 @@ def _refund_asked(ports: Ports, command: Refund) -> RefundMade:
         raise RefundRefused() from None
 
 
-def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund: bool) -> int:
+def _holder_as_seen(
+    ports: Ports, group: GroupBooking, number: int, seen: Seen | None
+) -> Application | None:
+    """The colleague's application filling place ``number``, compared with what the
+    organiser's page of it showed (``domain.page_seen``) in the give-up's own decision, before
+    the share is refunded: changed since, 409, nothing done."""
+    holder = _holder(ports, group, number)
+    now = ports.clock()
+    if holder is not None and (
+        changed := seen_refusal(seen, holder, group.price.currency, now=now)
+    ):
+        raise Conflict(changed.message, code=changed.code)
+    return holder
+
+
+def organisers_give_up(
+    ports: Ports, group: GroupBooking, number: int, *, refund: bool, seen: Seen | None = None
+) -> int:
     """The organisers cancel the colleague's booking on place ``number`` of a paid group whose
     manager was erased (nobody else can): the place is given up as the manager would give it
     up, its share refunded to the employer when ``refund``, its seat to the waiting list.
-    What was refunded to the employer for the place (0: its share kept)."""
+    What was refunded to the employer for the place (0: its share kept). ``seen``: what the
+    organiser's page of the colleague's booking showed (``give_up``'s ``holder_seen``)."""
     saved = given_up_as_stripe_holds(
         ports,
         group,
@@ -287,6 +307,7 @@ def organisers_give_up(ports: Ports, group: GroupBooking, number: int, *, refund
             tell=True,
             reason="group_place_cancelled_by_organisers",
             refund_share=refund,
+            holder_seen=seen,
         ),
     )
     logger.info("group place given up by the organisers", extra={"group_id": group.group_id})

@@ -20,6 +20,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking, GroupStatus, void_asked
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.page_seen import Seen, group_refusal, group_seen
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import unrecorded_voided
 from booking.services.groups import find_group, group_reader, invoice_paying
@@ -30,7 +31,7 @@ from booking.services.ports import Ports
 logger = Logger(child=True)
 
 
-def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
+def void_group_invoice(ports: Ports, group_id: str, seen: Seen | None = None) -> GroupBooking:
     """Void the group's open invoice at Stripe and let its seats go, as Stripe's own
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
@@ -38,10 +39,14 @@ def void_group_invoice(ports: Ports, group_id: str) -> GroupBooking:
     debit of it is processing (hostile25 F4), read first or, begun since that read, when
     Stripe keeps the invoice open as it is asked to void it (hostile26 F3; only Stripe's
     ``void`` is voided: ``void_at_stripe``). A void Stripe refuses or does not answer
-    withdraws the organisers' ask (``_ask_withdrawn``)."""
+    withdraws the organisers' ask (``_ask_withdrawn``). ``seen``: what the organiser's page
+    showed (``page_seen.group_facts``), compared in the ask's own save, before Stripe is
+    asked: changed since (another invoice, a place given up), 409, nothing voided."""
     read = find_group(ports, group_id)
     _refuse_while_paid(read, invoice_paying(ports, read))
-    group = retried(lambda current: _void_asked(ports, current), group_reader(ports, group_id))
+    group = retried(
+        lambda current: _void_asked(ports, current, seen), group_reader(ports, group_id)
+    )
     invoice = group.invoice
     assert invoice is not None
     try:
@@ -131,12 +136,16 @@ def _ask_withdrawn(ports: Ports, group_id: str, invoice_id: str) -> None:
     retried(withdraw, group_reader(ports, group_id))
 
 
-def _void_asked(ports: Ports, group: GroupBooking) -> GroupBooking:
+def _void_asked(ports: Ports, group: GroupBooking, seen: Seen | None) -> GroupBooking:
     """``group``, saved recording the organiser's ask to void its open invoice (Conflict
-    ``no_open_invoice`` when it has none)."""
+    ``no_open_invoice`` when it has none; ``application_changed`` when it is not as ``seen``
+    showed it: decided on the read this save holds to)."""
     invoice = group.invoice
     if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
         raise Conflict("this group booking has no open invoice", code="no_open_invoice")
+    if seen is not None and seen.digests and group_seen(group) not in seen.digests:
+        refused = group_refusal(group)
+        raise Conflict(refused.message, code=refused.code)
     if group.void_asked_for == invoice.invoice_id:
         return group  # asked already (a retry): nothing to write
     asked = void_asked(group, invoice.invoice_id, ports.clock(), GroupEnding.VOIDED_BY_ORGANISER)

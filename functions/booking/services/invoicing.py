@@ -29,6 +29,7 @@ from booking.domain.errors import (
 )
 from booking.domain.invoices import InvoicePaying, organisers_void
 from booking.domain.limits import code_taken_since
+from booking.domain.page_seen import VOID_AGAIN, Seen, seen_refusal
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
@@ -221,10 +222,13 @@ VOID_ONCE_FAILED = (
 )
 
 
-def void_by_organiser(ports: Ports, application_id: str) -> Acted:
+def void_by_organiser(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
     """Void the open invoice at Stripe (refused if it was paid), then let the place go, as
     Stripe's own ``invoice.voided`` would: one decision for both (its event applied first:
-    nothing changes, ``changed`` False)."""
+    nothing changes, ``changed`` False). ``seen``: what the organiser's page showed
+    (``domain.page_seen``), compared on this fresh read before Stripe is asked: changed since
+    (a bursary that replaced the invoice, a payment begun), refused, nothing voided; the void
+    then names the invoice of that read alone, so a newer one is never voided."""
     application = load_application(ports, application_id)
     invoice = application.invoice
     if invoice is not None and invoice.status == "paid":
@@ -234,6 +238,9 @@ def void_by_organiser(ports: Ports, application_id: str) -> Acted:
         raise Conflict(said, code="no_open_invoice")
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
+    now = ports.clock()
+    if changed := seen_refusal(seen, application, invoice.currency, VOID_AGAIN, now=now):
+        raise Conflict(changed.message, code=changed.code)
     # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
     # processing is not voided under it, its payment given back whole when the bank confirms.
     paid = Conflict(

@@ -147,7 +147,7 @@ def cancel(
         if group is not None and organisers_give_it_up(application, group):
             # Nobody holds the manager's link any more: the organisers give the place up.
             place = application.group_place.place
-            back = organisers_give_up(ports, group, place, refund=refund)
+            back = organisers_give_up(ports, group, place, refund=refund, seen=seen)
             return Acted(load_application(ports, application_id), True, employer_refund=back)
     if application is not None:
         # Not under the employer's payment of its invoice (one rule with the void's).

@@ -122,7 +122,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
         "status_said": status_said(application, course.definition.price),
         "not_emailed_because": not_emailed_because(ports, application),
         "transfers": transfers_of(application),
-        "seen": application_seen(stored),  # what a cancel then acts on (page_seen)
+        "seen": application_seen(stored, now),  # what a cancel then acts on (page_seen)
         **{
             name: move.model_dump(mode="json") if move is not None else None
             for name, move in zip(

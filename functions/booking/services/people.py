@@ -27,6 +27,7 @@ from booking.domain.erasure import (
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
+from booking.domain.page_seen import Seen, person_refusal, person_seen
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
@@ -161,13 +162,16 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def erase_person(ports: Ports, email: str) -> dict[str, Any]:
+def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str, Any]:
     """Replace the person's name, email and answers everywhere; keep the anonymised money trail
     (amounts, Stripe payment id, status) that bookkeeping must retain. What was still on its
     way is withdrawn: its checkout expired, its invoice voided (and Stripe's answer recorded),
     its seat offered to the next in line. The answer says what was erased, and what that did
-    (``domain.erasure``)."""
+    (``domain.erasure``). ``seen``: what its confirmation showed (``page_seen.person_facts``);
+    more held, or other, since: refused before any of it is done (409, nothing erased)."""
     applications = person_applications(ports, email)
+    if seen is not None:
+        _refused_if_changed(ports, email, applications, seen)
     # Their bookings' open invoices voided at Stripe before anything is erased (every path
     # that ends an invoice's hold voids it first): refused, nothing erased.
     voided = _invoices_voided_first(ports, applications)
@@ -213,6 +217,16 @@ def erase_person(ports: Ports, email: str) -> dict[str, Any]:
         },
     )
     return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+
+
+def _refused_if_changed(
+    ports: Ports, email: str, applications: list[Application], seen: Seen
+) -> None:
+    billed, groups = billed_to(ports, email, applications), groups_named(ports, email)
+    now = ports.clock()
+    if seen.digests and person_seen(applications, billed, groups, now) not in seen.digests:
+        refused = person_refusal(len(applications), len(billed), len(groups))
+        raise Conflict(refused.message, code=refused.code)
 
 
 def _lists_asked_once_sent(

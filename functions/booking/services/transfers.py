@@ -125,7 +125,7 @@ def _choice(
         and waiting_refusal(application, source, target, now) is None,
         no_more_offers(target, now),
         target.places_for_newcomer(now),
-        digest(move_facts(application, target)),
+        digest(move_facts(application, target, now)),
     )
 
 
@@ -227,7 +227,7 @@ def transfer_booking(
         refused_if_moved_since(ports, current, on)
         source = course_of(ports, current)
         target = target_course(ports, target_id)
-        refused_if_changed(current, source, target, digests)
+        refused_if_changed(current, source, target, digests, ports.clock())
         _refused_while_waiting(current, target)
         decided = decide_transfer(current, source, target, ports.clock())
         if isinstance(decided, TransferRefused):
@@ -391,14 +391,14 @@ def typed_course_seen(value: object) -> str | None:
 
 
 def refused_if_changed(
-    current: Application, source: Course, target: Course, digests: tuple[str, ...]
+    current: Application, source: Course, target: Course, digests: tuple[str, ...], now: datetime
 ) -> None:
     """The one rule of a move (or a wait) chosen from an out-of-date page (``domain.page_seen``):
     the booking or the chosen cohort is no longer as the page showed it (moved meanwhile, even
     away and back; paid, refunded; the cohort's price changed): refused in words, nothing
     changed. Judged on the application read for the save, which holds only while it is that
     version."""
-    if not digests or digest(move_facts(current, target)) in digests:
+    if not digests or digest(move_facts(current, target, now)) in digests:
         return
     refused = move_refusal(current, source, target)
     raise Conflict(refused.message, code=refused.code)

@@ -56,7 +56,7 @@ def join_waiting_list(
         transfers.refused_if_moved_since(ports, current, on)
         source = course_of(ports, current)
         target = transfers.target_course(ports, target_id)
-        transfers.refused_if_changed(current, source, target, digests)
+        transfers.refused_if_changed(current, source, target, digests, ports.clock())
         now = ports.clock()
         refused = rules.waiting_refusal(current, source, target, now) or (
             transfers.held_elsewhere(ports, current, target)
@@ -106,7 +106,7 @@ def withdraw_move(ports: Ports, application_id: str, seen: Seen | None = None) -
             current, cohort_named(ports, move.to_course_id), definition.timezone, now
         )
         currency = current.price_or(definition.price).currency
-        if changed := seen_refusal(seen, current, currency, WITHDRAW_AGAIN):
+        if changed := seen_refusal(seen, current, currency, WITHDRAW_AGAIN, now=now):
             raise Conflict(changed.message, code=changed.code)
         ended = rules.wait_ended(current, now, rules.WAITING_WITHDRAWN)
         return ports.repository.save(ended.application, current)

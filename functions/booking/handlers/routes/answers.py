@@ -49,7 +49,9 @@ SEEN: dict[str, object] = {
     "maxLength": 1700,
     "pattern": "^[0-9a-f]{16}( [0-9a-f]{16})*$",
     "description": "What the caller was shown, as a digest of every fact its words drew on "
-    "(optional for the API; the console's forms always carry it): take it from the "
+    "(optional for the API; the console's forms always carry it, and a console form posted "
+    "without it, or an older page's fields in its place, is not the page's: 422, nothing "
+    "done): take it from the "
     "application's `seen` (a cancel) or the chosen cohort's `seen` in the transfer choices (a "
     "move); several, space-separated, are one page's choices, any of which may match. The "
     "application or the cohort changed since (its cohort, moved even away and back, its "

@@ -42,6 +42,14 @@ _EMAIL = query("email", "A person's email address", required=True, minLength=1)
 _NO_PERSON = page("No data is held about this email address")
 # Who a person page is about, and what it answers when it cannot tell.
 _PERSON_ANSWERS = {"404": _NO_PERSON, "422": page("No email address, or not one")}
+PERSON_SEEN: dict[str, object] = {
+    "type": "string",
+    "pattern": "^[0-9a-f]{16}$",
+    "description": "What the confirmation showed, as a digest of every fact its words drew on "
+    "(each of their applications and those billed to them, as `seen` digests them, the group "
+    "bookings naming them, and money owed back by hand): more held, or other, since, the "
+    "erasure is refused (409), nothing erased",
+}
 
 
 # An action sent again (two tabs, a form resubmitted) whose end held already changed nothing:
@@ -189,6 +197,8 @@ ACTIONS: tuple[Route, ...] = (
         "consoleVoidInvoice",
         "Void the open invoice: the place goes back",
         "invoice_voided",
+        {"seen": SEEN},
+        typed=True,  # a `seen` that is not one a page gives is refused
     ),
 )
 # Every notice the application's page may say once after an action (each has its words in
@@ -392,18 +402,24 @@ PAGES: tuple[Route, ...] = (
         {
             "200": page("Erased: how many applications"),
             "404": _NO_PERSON,
-            "409": page("Nothing erased: a payment of their invoice is on its way (a bank debit)"),
+            "409": page(
+                "Nothing erased: a payment of their invoice is on its way (a bank debit); or "
+                "what is held about them changed since the page was shown (`seen`): the "
+                "confirmation again, as it is now"
+            ),
             "422": page(
                 "Not ticked (or a value neither ticked nor left out): the confirmation again; "
-                "or no email address"
+                "no email address; or no `seen` (a form not the page's)"
             ),
         },
         body=console_form(
             {
                 "email": {"type": "string"},
                 "confirm": {**TICKED, "description": "Ticked: erase now"},
+                "seen": PERSON_SEEN,
             },
             "email",
+            "seen",
         ),
         tags=TAGS,
     ),

@@ -350,7 +350,10 @@ ORGANISERS: tuple[Route, ...] = (
         "invoice/void",
         "voidInvoice",
         "Void the open invoice: the place goes back",
-        _OPTIONS,
+        _options(seen=SEEN),
+        "With `seen` (the application's, as last read), an application changed since (a "
+        "bursary that replaced the invoice, a payment begun) is 409 application_changed in "
+        "words, compared before Stripe is asked: nothing voided. "
         "409 `no_open_invoice` when the application has no open invoice; 409 `invoice_paid` "
         "when Stripe says it was paid first (its confirmation is on its way); 409 "
         "`payment_settling` while the employer's bank debit of it is processing at Stripe "

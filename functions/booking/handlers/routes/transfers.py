@@ -289,7 +289,10 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
             ),
             "404": NO_APPLICATION,
             "409": page("The cohorts' page again, saying why not"),
-            "422": page("The cohorts' page again: no cohort chosen, or no such cohort"),
+            "422": page(
+                "The cohorts' page again: no cohort chosen, or no such cohort; or no `seen` "
+                "(a form not the page's)"
+            ),
         },
         parameters=(_CONSOLE_APPLICATION,),
         body=console_form(
@@ -324,7 +327,7 @@ TRANSFER_CONSOLE: tuple[Route, ...] = (
                 "The cohorts' page, saying no move waits, or how the application changed since "
                 "its page was shown (`application_changed`: nothing changed)"
             ),
-            "422": page("A `seen` that is not one a page gives, said in words"),
+            "422": page("A `seen` that is not one a page gives, or none, said in words"),
         },
         parameters=(_CONSOLE_APPLICATION,),
         body=console_form({"seen": SEEN}),
