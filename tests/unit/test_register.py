@@ -21,6 +21,7 @@ from booking.services import (
     courses,
     lifecycle,
     people,
+    person_export,
     register,
 )
 from booking.services.calendars import calendar_files
@@ -442,7 +443,7 @@ def test_importing_marks_the_matched_and_returns_the_rest(ports: Ports, clock: C
 def test_a_persons_export_carries_their_marks_and_completion(ports: Ports, clock: Clock) -> None:
     close_with(ports, clock)
     register.close(ports, "c1")
-    [exported] = people.export_person(ports, "ada@example.org")["applications"]
+    [exported] = person_export.export_person(ports, "ada@example.org")["applications"]
     first, second, _ = keys(ports)
     assert exported["attendance"] == {first: "attended", second: "attended"}
     assert exported["completed"] is True
@@ -687,10 +688,10 @@ def test_the_person_export_carries_the_certificate_code_and_address(
     completion = repo(ports).applications[ada].completion
     assert completion is not None
     code = completion.certificate
-    [held] = people.export_person(ports, "ada@example.org")["applications"]
+    [held] = person_export.export_person(ports, "ada@example.org")["applications"]
     assert held["certificate_code"] == code
     assert held["certificate_url"] == f"https://booking.test/certificates/{code}"
-    [other] = people.export_person(ports, "bo@example.org")["applications"]
+    [other] = person_export.export_person(ports, "bo@example.org")["applications"]
     assert (other["certificate_code"], other["certificate_url"]) == (None, None)
 
 

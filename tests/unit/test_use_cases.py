@@ -16,7 +16,15 @@ from booking.domain.emails import EmailKind
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable, NotFound
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.domain.run_time import RunAheadOfClock
-from booking.services import applications, courses, lifecycle, outbox, payments, people
+from booking.services import (
+    applications,
+    courses,
+    lifecycle,
+    outbox,
+    payments,
+    people,
+    person_export,
+)
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.payments import apply_checkout_event
 from booking.services.ports import Ports
@@ -255,7 +263,7 @@ def test_erasure_leaves_no_answers_and_nothing_is_sent_to_the_person(ports: Port
     [job] = [j for j in repo(ports).written_emails if j.application_id == view.application_id]
     assert send_email_job(ports, job) is SendOutcome.SKIPPED_GONE
     with pytest.raises(NotFound):
-        people.export_person(ports, "ada@example.org")
+        person_export.export_person(ports, "ada@example.org")
 
 
 def test_a_reminder_is_sent_once_to_each_confirmed_attendee(ports: Ports, clock: Clock) -> None:

@@ -42,6 +42,7 @@ from booking.services import (
     organisers,
     paid_off_stripe,
     people,
+    person_export,
     transfers,
     waiting_moves,
 )
@@ -339,7 +340,7 @@ def _person_path_kept(event: dict[str, Any]) -> dict[str, Any]:
 
 @served("exportPerson")
 def export_person(email: str) -> Response[str]:
-    return http.json_response(200, people.export_person(ports(), _person(email)))
+    return http.json_response(200, person_export.export_person(ports(), _person(email)))
 
 
 @served("erasePerson")

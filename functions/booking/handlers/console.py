@@ -302,9 +302,9 @@ def person() -> Response[str]:
 def export_person() -> Response[str]:
     # Export and erasure (and the person pages, services.console) load services.people when
     # first asked: no other page uses it.
-    from booking.services import people
+    from booking.services import person_export
 
-    exported = people.export_person(ports(), console.person_to_find(query_value("email")))
+    exported = person_export.export_person(ports(), console.person_to_find(query_value("email")))
     response = http.json_response(200, exported)
     response.headers.update(
         {"Content-Disposition": http.attachment("personal-data.json"), "Cache-Control": "no-store"}

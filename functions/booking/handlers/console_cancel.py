@@ -238,7 +238,7 @@ def void_confirmation(application_id: str) -> Response[str]:
         detail,
         lines=_void_lines(detail, preview),
         # What the void then acts on, or refuses (``domain.page_seen``).
-        seen=application_seen(application, ports().clock()),
+        seen=application_seen(detail.application, ports().clock()),
     )
     return html_page(200, page)
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.page_seen import group_seen
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers import http
@@ -137,7 +138,7 @@ def record_group_payment_confirmation(group_id: str) -> Response[str]:
         organisation=group.organisation,
         course_title=_course_name(course) if course is not None else group.course_id,
         lines=paid_off_stripe_lines(group),
-        seen=paid_off_stripe.group_seen(group),
+        seen=group_seen(group),
     )
     return html_page(200, page)
 

@@ -69,7 +69,7 @@ def record_confirmation(application_id: str) -> Response[str]:
         course_title=_course_name(detail.course),
         lines=_lines(detail, preview),
         # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=application_seen(application),
+        seen=application_seen(application, ports().clock()),
     )
     return html_page(200, page)
 

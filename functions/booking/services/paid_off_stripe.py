@@ -28,7 +28,7 @@ from booking.domain.errors import Conflict
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
-from booking.domain.page_seen import Seen, digest, seen_refusal
+from booking.domain.page_seen import Seen, group_facts, seen_refusal
 from booking.domain.payer import billing_contact_told
 from booking.domain.settlement import settle
 from booking.services.acted import Acted
@@ -86,7 +86,7 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     currency = invoice.currency
-    refusal = seen_refusal(seen, application, currency, RECORD_AGAIN)
+    refusal = seen_refusal(seen, application, currency, RECORD_AGAIN, now=ports.clock())
     if refusal is not None:
         raise Conflict(refusal.message, code=refusal.code)
     if invoice.voiding is not None or invoice.void_asked:
@@ -212,22 +212,6 @@ def record_confirmation(
 
 
 # -- a group's invoice ------------------------------------------------------------------------
-
-
-def group_facts(group: GroupBooking) -> dict[str, str]:
-    """What the group's confirmation page draws on (its ``seen``: ``domain.page_seen``)."""
-    invoice = group.invoice
-    return {
-        "group": group.group_id,
-        "status": group.status.value,
-        "invoice": invoice.invoice_id if invoice is not None else "",
-        "amount": f"{invoice.amount_due} {invoice.currency}" if invoice is not None else "",
-        "seats": str(group.seats_held),
-    }
-
-
-def group_seen(group: GroupBooking) -> str:
-    return digest(group_facts(group))
 
 
 def record_group_payment(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -28,7 +27,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen, person_refusal, person_seen
-from booking.domain.register import certificate_code, reissued_spelling
+from booking.domain.register import certificate_code
 from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
 from booking.services.checkout_expiry import paid_meanwhile
@@ -43,14 +42,12 @@ from booking.services.invoice_requests import (
 )
 from booking.services.invoicing import organisers_voided, void_by_organiser
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
-from booking.services.organisers import transfers_of
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
     invoices_of_person,
     owe_customer_deletions,
 )
-from booking.services.register import certificate_url
 from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
@@ -89,77 +86,6 @@ def held_about(ports: Ports, email: str) -> Held:
     """Everything that names ``email``: the one lookup the API, the console and the CLI use."""
     applications = person_applications(ports, email)
     return Held(applications, billed_to(ports, email, applications), groups_named(ports, email))
-
-
-def export_person(ports: Ports, email: str) -> dict[str, Any]:
-    held = held_about(ports, email)
-    if not held:
-        raise NotFound(NOTHING_HELD)
-    applications, billed, group_bookings = held.applications, held.billed, held.group_bookings
-    return {
-        "email": email,
-        "group_bookings": group_bookings,
-        "applications": [_application_out(ports, a) for a in applications],
-        # What an application whose invoice is addressed to them holds about them (never the
-        # applicant's answers: those are the applicant's).
-        "billing_contact_for": [
-            {
-                "application_id": a.application_id,
-                "reference": a.reference,
-                "course_id": a.course_id,
-                "as": BILLING_CONTACT,
-                "billing": a.billing.model_dump(mode="json") if a.billing else None,
-                "invoice": _invoice_out(a),
-            }
-            for a in billed
-        ],
-    }
-
-
-def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
-    return {
-        "application_id": a.application_id,
-        "reference": a.reference,
-        "course_id": a.course_id,
-        "status": a.status.value,
-        "created_at": _iso(a.created_at),
-        "answers": a.answers.model_dump(),
-        # Who pays is about this person too: the billing contact they gave, the invoice sent
-        # for them, their code and bursary.
-        "payment_method": a.payment_method.value,
-        "billing": a.billing.model_dump(mode="json") if a.billing else None,
-        "invoice": _invoice_out(a),
-        "discount_code": a.discount.code if a.discount else None,
-        "bursary": a.bursary,
-        "amount_paid": a.money_received,
-        "amount_refunded": a.money_returned,
-        # The register: marks by core session key, and what closing it decided.
-        "attendance": {key: mark.value for key, mark in a.attendance.items()},
-        # Its moves between cohorts (from, to, when, the prices, what went back).
-        "transfers": transfers_of(a),
-        "completed": a.completion.completed if a.completion else None,
-        # The certificate it was given: the person's own document, and its proof.
-        "certificate_code": certificate_code(a),
-        "certificate_url": certificate_url(ports, code) if (code := certificate_code(a)) else None,
-        # The spelling of their name an organiser gave the certificate to print (reissued).
-        "certificate_printed_name": reissued_spelling(a),
-    }
-
-
-def _invoice_out(a: Application) -> dict[str, Any] | None:
-    if a.invoice is None:
-        return None
-    return {
-        "invoice_id": a.invoice.invoice_id,
-        "number": a.invoice.number,
-        "status": a.invoice.status,
-        "due_at": _iso(a.invoice.due_at),
-        "amount_due": a.invoice.amount_due,
-    }
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str, Any]:
