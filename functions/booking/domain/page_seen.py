@@ -25,18 +25,20 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import Refusal
 from booking.domain.course import Course
 from booking.domain.errors import InvalidInput
-from booking.domain.group_figures import invoice_being_replaced
-from booking.domain.groups import GroupBooking
 from booking.domain.money import money_words
 from booking.domain.offer_ends import as_read
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.transfers import difference_to_pay
 from booking.domain.wording import cohort_name, status_named
+
+if TYPE_CHECKING:  # a group's card only: the webhook's and api's inits load no group rules
+    from booking.domain.groups import GroupBooking
 
 CHANGED = "application_changed"
 SEEN_FIELD = "seen"
@@ -281,6 +283,9 @@ def group_facts(group: GroupBooking) -> dict[str, str]:
     its invoice (which one, how much, being replaced for a place given up) and each place (who
     holds it, given up or not). Another invoice since (a place given up), or a payment: not
     the page's."""
+    # The groups' rules load with a group's card, not with the webhook's or the api's init.
+    from booking.domain.group_figures import invoice_being_replaced
+
     invoice = group.invoice
     return {
         "group": group.group_id,

@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
-from booking.domain.page_seen import application_seen
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_code, reissued_spelling
@@ -209,7 +207,7 @@ def application_page(
         **_bursary_said(application, currency),
         whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat (K8c)
         # What the forms that say an act's consequences act on (``domain.page_seen``).
-        seen=application_seen(application, ports().clock()),
+        seen=detail.seen,
         certificate=_certificate_facts(detail),
         answers=answers_said(application.answers),
         timeline=_timeline_rows(detail, currency, zone),

@@ -19,7 +19,7 @@ from booking.domain.facilitators_told import (
     facilitators_told_it_ended,
 )
 from booking.domain.off_stripe import kept_off_stripe, nothing_at_stripe_to_refund
-from booking.domain.page_seen import Seen, application_seen, cancel_seen
+from booking.domain.page_seen import Seen, cancel_seen
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
 from booking.handlers import http
@@ -160,7 +160,7 @@ def cancel_confirmation_page(
         seat=_seat(detail, preview),
         refund=refund and bool(detail.refundable),
         # What the cancel then acts on, or refuses (``domain.page_seen``).
-        seen=application_seen(application, ports().clock()),
+        seen=detail.seen,
     )
 
 
@@ -238,7 +238,7 @@ def void_confirmation(application_id: str) -> Response[str]:
         detail,
         lines=_void_lines(detail, preview),
         # What the void then acts on, or refuses (``domain.page_seen``).
-        seen=application_seen(detail.application, ports().clock()),
+        seen=detail.seen,
     )
     return html_page(200, page)
 

@@ -6,7 +6,6 @@ what that page showed (``domain.page_seen``). Registered on the console's resolv
 from __future__ import annotations
 
 from booking.bootstrap import ports
-from booking.domain.page_seen import application_seen
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, form_seen, html_page, served
@@ -69,7 +68,7 @@ def record_confirmation(application_id: str) -> Response[str]:
         course_title=_course_name(detail.course),
         lines=_lines(detail, preview),
         # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=application_seen(application, ports().clock()),
+        seen=detail.seen,
     )
     return html_page(200, page)
 

@@ -31,6 +31,7 @@ from booking.domain.groups import (
 )
 from booking.domain.live_for_money import bursary_refusal
 from booking.domain.offer_ends import no_more_offers
+from booking.domain.page_seen import application_seen
 from booking.domain.references import normalised_reference
 from booking.domain.register import certificate_code
 from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
@@ -261,6 +262,8 @@ class ApplicationDetail:
     waitlist_position: int | None = None
     # Its certificate is held (its name unprintable in the certificate's font): never sent.
     certificate_held: bool = False
+    # The ``seen`` its pages' confirm forms carry (``domain.page_seen``), read at this moment.
+    seen: str = ""
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -289,6 +292,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     shown = application_as_read(application, course, now)
     return ApplicationDetail(
         application=shown,  # actions: stored
+        seen=application_seen(shown, now),
         left_to_pay=left_to_pay_now(application, shown, course, now),
         waitlist_position=waitlist_position(ports, shown),
         course=course,
