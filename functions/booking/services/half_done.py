@@ -6,9 +6,11 @@ order and Stripe's say are written here once.
 Stripe decides, read once: the invoice still open or paid (the void never reached Stripe, or
 was refused), the mark is taken back and the booking goes on on its invoice; void, or unknown
 to Stripe (nothing can pay it), the act is completed, the same use case its maker ran. A
-completion refused for good leaves an invoice nobody can pay: the booking ends by that void,
-never left on it to end later as though it went unpaid. Stripe unreachable:
-DependencyUnavailable, the next run looks again.
+completion refused for good (``domain.lasting_refusals``) leaves an invoice nobody can pay:
+the booking ends by that void, never left on it to end later as though it went unpaid. Any
+other refusal (a race lost, the booking written under the save) ends nothing: the mark stays
+and the next run completes the act (review24 F10). Stripe unreachable: DependencyUnavailable,
+the next run looks again.
 """
 
 from __future__ import annotations
@@ -16,14 +18,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aws_lambda_powertools import Logger
+
 from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
+from booking.domain.lasting_refusals import refused_for_good
 from booking.services.ports import Ports
+
+logger = Logger(child=True)
 
 
 @dataclass(frozen=True)
 class HalfDone:
     """One act left half done on ``invoice_id``: how it is taken back (the void never
-    happened), completed, and ended by the void (its completion refused for good)."""
+    happened), completed, and ended by the void (its completion refused for good,
+    ``lasting_refusals``: only then is it called)."""
 
     invoice_id: str
     taken_back: Callable[[], None]
@@ -45,6 +53,10 @@ def finished_as_stripe_holds(ports: Ports, act: HalfDone) -> bool:
     except DependencyUnavailable:
         raise  # Stripe unreachable: the next run looks again
     except BookingError as error:
+        if not refused_for_good(error):
+            extra = {"invoice_id": act.invoice_id, "code": error.code}  # naming no one
+            logger.warning("a half-done act refused: left for the next run", extra=extra)
+            return False
         act.ended_by_the_void(error)
         return False
     return True

@@ -29,6 +29,7 @@ from booking.domain.errors import (
     StaleWrite,
 )
 from booking.domain.invoices import InvoicePaying, organisers_void
+from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import CODE_TAKEN_SINCE
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
@@ -126,7 +127,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         due = invoice_due(course, now, ports.bank_holidays)
         if due is None:
             raise Conflict(
-                "the course starts too soon to pay by invoice", code="too_late_for_invoice"
+                "the course starts too soon to pay by invoice", code=TOO_LATE_FOR_INVOICE
             )
         try:
             saved = ports.repository.save(held_for_payment(application, now), application)
