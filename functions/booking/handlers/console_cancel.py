@@ -12,11 +12,7 @@ from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.errors import InvalidInput
-from booking.domain.facilitators_told import (
-    CANCELLED_BY_ORGANISERS,
-    facilitators_reached,
-    facilitators_told_it_ended,
-)
+from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.page_seen import Seen, application_seen, cancel_seen
 from booking.domain.wording import money_words, status_named
 from booking.handlers import console_application as application_pages
@@ -37,6 +33,7 @@ from booking.services import cancel_preview, decline_preview, lifecycle, void_pr
 from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
 from booking.services.console import ApplicationDetail, application_detail
+from booking.services.facilitators_copies import facilitators_mailed
 from booking.services.void_preview import VoidPreview
 
 
@@ -64,7 +61,7 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
         preview.facilitators_told
         if preview is not None
         else bool(facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS))
-        and facilitators_reached(application, detail.course.definition.facilitator_addresses())
+        and bool(facilitators_mailed(ports(), application, detail.course))
     )
     if told:
         facilitators = len(detail.course.definition.facilitators)
