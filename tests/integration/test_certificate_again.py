@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from booking.handlers.console_app import press_row
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -116,7 +117,7 @@ def test_no_certificate_is_sent_for_someone_who_did_not_complete(system: System)
     reply = browser.post(
         f"{path}/certificate/send-again",
         csrf_token=browser.csrf(path),
-        press=press_issued(system, browser),
+        press=press_issued(system, browser, press_row("certificate", path.rsplit("/", 1)[1])),
     )
     assert reply.status == 409, reply.body
     assert "This booking has no certificate" in text_of(reply.body)
@@ -134,8 +135,36 @@ def test_a_held_certificate_says_so_and_is_not_sent_again(system: System) -> Non
     reply = browser.post(
         f"{path}/certificate/send-again",
         csrf_token=browser.csrf(path),
-        press=press_issued(system, browser),
+        press=press_issued(system, browser, press_row("certificate", path.rsplit("/", 1)[1])),
     )
     assert reply.status == 409, reply.body
     assert "Its certificate is held" in text_of(reply.body)
     assert _certificates(system) == []
+
+
+def test_a_press_from_another_bookings_page_sends_nothing(system: System) -> None:
+    """A press is bound to the booking its page is of, not only to the session: Ada's page's
+    press posted to another completer's *Send the certificate again* is refused in words
+    (422) and no certificate goes; that booking's own press sends it."""
+    system.put_course(COURSE, _definition(datetime.now(UTC) + timedelta(days=3)))
+    ada = system.booked(COURSE, name="Ada Present", email="ada@example.org")
+    cy = system.booked(COURSE, name="Cy Present", email="cy@example.org")
+    system.clock_offset += timedelta(days=10)
+    [session] = [s["key"] for s in system.admin("GET", REGISTER).json()["sessions"]]
+    for booking in (ada, cy):
+        system.mark_attendance(COURSE, booking["application_id"], session, "attended")
+    assert system.admin("POST", f"{REGISTER}/close").status == 200
+    assert len(_certificates(system)) == 2
+    browser = signed_in(system)
+    ada_path = f"/console/applications/{ada['application_id']}"
+    adas = _send_again_form(browser.get(ada_path).body, ada["application_id"])
+    cy_path = f"/console/applications/{cy['application_id']}"
+    cys = _send_again_form(browser.get(cy_path).body, cy["application_id"])
+
+    refused = browser.post(f"{cy_path}/certificate/send-again", **{**cys, "press": adas["press"]})
+
+    assert refused.status == 422, refused.body
+    assert "Press the button on the page again" in text_of(refused.body)
+    assert _certificates(system) == []
+    assert browser.post(f"{cy_path}/certificate/send-again", **cys).status == 303
+    assert [m.to for m in _certificates(system)] == [["cy@example.org"]]

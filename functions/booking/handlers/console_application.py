@@ -26,7 +26,7 @@ from booking.domain.wording import (
     status_shown,
     timeline_text,
 )
-from booking.handlers.console_app import press_issued
+from booking.handlers.console_app import press_issued, press_row
 from booking.handlers.console_notices import done_notice
 from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
 from booking.handlers.sentences import capitalised, sentence
@@ -152,7 +152,8 @@ def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
         "check": f"/certificates/{quote(code)}",
         "register": f"/console/courses/{quote(course_id)}/register",
         "may_send_again": not detail.certificate_held and nobody_to_tell(application) is None,
-        "press": press_issued(),  # bound to the session (hostile34 K3)
+        # Bound to the session and this booking (hostile34 K3): another row's is refused.
+        "press": press_issued(press_row("certificate", application.application_id)),
     }
 
 
