@@ -187,6 +187,22 @@ def expired_first_for(
     application: Application,
     decided: Settlement,
     marking: Callable[[str], None],
+) -> tuple[Application, tuple[str, ...]]:
+    """Every open checkout an organiser's cancel ends, expired at Stripe before its save:
+    the booking's own (:func:`_own_expired_first`) and its move's difference
+    (:func:`_move_expired_first_for`). The application as then marked, and the sessions
+    expired (none: ``fact`` is no such act)."""
+    application, own = _own_expired_first(ports, fact, application, decided, marking)
+    application, move = _move_expired_first_for(ports, fact, application, decided)
+    return application, tuple(s for s in (own, move) if s is not None)
+
+
+def _own_expired_first(
+    ports: Ports,
+    fact: MoneyFact,
+    application: Application,
+    decided: Settlement,
+    marking: Callable[[str], None],
 ) -> tuple[Application, str | None]:
     """An organiser's cancel ending the open checkout expires it at Stripe first
     (``expired_first``), refused if the person paid it meanwhile: the application as then
@@ -210,7 +226,7 @@ def expired_first_for(
     return marked, session
 
 
-def move_expired_first_for(
+def _move_expired_first_for(
     ports: Ports, fact: MoneyFact, application: Application, decided: Settlement
 ) -> tuple[Application, str | None]:
     """An organiser's cancel ending the move that waits for its difference expires the move's
@@ -230,10 +246,11 @@ def move_expired_first_for(
     return move_expired_first(ports, application, paid), pending.session_id
 
 
-def expired_already(decided: Settlement, session_id: str) -> Settlement:
-    """``decided`` for an act whose checkout ``session_id`` Stripe has expired already: no
-    expiry of it asked after the save."""
-    after = tuple(c for c in decided.after_save if c != ExpireCheckout(session_id))
+def expired_already(decided: Settlement, *session_ids: str) -> Settlement:
+    """``decided`` for an act whose checkouts ``session_ids`` Stripe has expired already: no
+    expiry of them asked after the save."""
+    first = {ExpireCheckout(session_id) for session_id in session_ids}
+    after = tuple(c for c in decided.after_save if c not in first)
     return dataclasses.replace(decided, after_save=after)
 
 

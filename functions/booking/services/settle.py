@@ -61,11 +61,7 @@ from booking.services.act_voiding import (
     voided_already,
     voided_first_for,
 )
-from booking.services.checkout_expiry import (
-    expired_already,
-    expired_first_for,
-    move_expired_first_for,
-)
+from booking.services.checkout_expiry import expired_already, expired_first_for
 from booking.services.concurrency import (
     concurrent_update,
     course_of,
@@ -151,16 +147,13 @@ def settle_money(
         so_far.refunds = so_far.refunds or _asks_refunds(decided)
         application, voided = voided_first_for(ports, act, application, decided, so_far.closing)
         application, expired = expired_first_for(ports, act, application, decided, so_far.expiring)
-        application, move_expired = move_expired_first_for(ports, act, application, decided)
 
         def carry(decision: Settlement) -> Settled:
             # The act's own save clears the invoice's mark (``voided_first``'s) and records it
             # void, as Stripe holds it: not asked of Stripe a second time after the save.
             if voided is not None:
                 decision = voided_already(decision, voided)
-            decision = expired_already(decision, expired) if expired else decision  # likewise
-            if move_expired is not None:
-                decision = expired_already(decision, move_expired)
+            decision = expired_already(decision, *expired)  # likewise
             made = so_far.made
             return _carry_out(ports, course, application, decision, claim, asked=asked, made=made)
 
