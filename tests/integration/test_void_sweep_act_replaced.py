@@ -119,19 +119,7 @@ def test_a_half_done_cancel_that_loses_its_races_is_left_for_the_next_run(
     app_id, ports = application["application_id"], system.ports
     _stopped_after_the_void(system, monkeypatch, lambda: cancel(ports, app_id, refund=False))
     system.deliver_emails()
-    repository = ports.repository
-    real_save = repository.save
-    lost: list[str] = []
-
-    def loses_its_races(new: Any, previous: Any, **options: Any) -> Any:
-        if len(lost) < 5:  # every try of the completion's one retried save
-            lost.append(new.application_id)
-            raise StaleWrite("written meanwhile")
-        return real_save(new, previous, **options)
-
-    monkeypatch.setattr(repository, "save", loses_its_races)
-    sweep(ports, system.now() + timedelta(minutes=6))
-    monkeypatch.undo()
+    lost = _races_lost_in(system, monkeypatch, system.now() + timedelta(minutes=6))
 
     assert lost == [app_id] * 5
     left = system.stored(application)
@@ -152,3 +140,49 @@ def test_a_half_done_cancel_that_loses_its_races_is_left_for_the_next_run(
     )
     subjects = [e.subject for e in system.deliver_emails()]
     assert [s for s in subjects if "ancel" in s], subjects
+
+
+def _races_lost_in(system: System, monkeypatch: pytest.MonkeyPatch, moment: Any) -> list[str]:
+    """A sweep run at ``moment`` whose completion's save loses every race (its five tries):
+    the applications those tries were for."""
+    repository = system.ports.repository
+    real_save = repository.save
+    lost: list[str] = []
+
+    def loses_its_races(new: Any, previous: Any, **options: Any) -> Any:
+        if len(lost) < 5:  # every try of the completion's one retried save
+            lost.append(new.application_id)
+            raise StaleWrite("written meanwhile")
+        return real_save(new, previous, **options)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "save", loses_its_races)
+        sweep(system.ports, moment)
+    return lost
+
+
+def test_a_half_done_cancel_refused_run_after_run_ends_by_its_void_after_two_hours(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refusal that is not lasting but met by every run (``lasting_refusals.PASSING_TRIED_FOR``):
+    left for the next runs for two hours from the mark, then the booking ends by the void, as
+    a lasting refusal ends it, never held on a void invoice run after run."""
+    application, invoice_id = one_on_an_invoice(system)
+    app_id, ports = application["application_id"], system.ports
+    _stopped_after_the_void(system, monkeypatch, lambda: cancel(ports, app_id, refund=False))
+    system.deliver_emails()
+    for minutes in (6, 60, 115):
+        assert _races_lost_in(system, monkeypatch, system.now() + timedelta(minutes=minutes))
+        left = system.stored(application)
+        assert left.status.value == "awaiting_invoice_payment"
+        assert left.invoice is not None
+        assert left.invoice.voiding is not None
+
+    assert _races_lost_in(system, monkeypatch, system.now() + timedelta(minutes=121))
+    system.relay()
+
+    ended = system.stored(application)
+    assert (ended.status.value, ended.status_reason) == ("expired", "invoice_voided")
+    assert ended.invoice is not None
+    assert (ended.invoice.invoice_id, ended.invoice.status) == (invoice_id, "void")
+    assert ended.invoice.voiding is None

@@ -16,7 +16,7 @@ closed, the invoice fell due: ``domain.lasting_refusals``, one rule with one per
 lasts: the group ends by the void at once, as ``replacement_not_made`` (``ended_unmade``),
 never left holding its places on an invoice nobody can pay until its hold ends. Any other
 refusal (the group changed under the save) and Stripe unreachable: the mark stays, the next
-run looks again (review24 F10).
+run looks again (review24 F10), for two hours from the mark (``lasting_refusals``).
 """
 
 from __future__ import annotations
@@ -77,8 +77,9 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         from booking.services.waitlist import offer_free_places
 
         extra = {"group_id": group.group_id, "code": error.code}
-        # Only a lasting refusal (``half_done``; a passing one leaves the mark for the next
-        # run, never the whole group ended for it): the group ends by the void now, as
+        # Only a lasting refusal, or one met for two hours (``half_done``; a passing one leaves
+        # the mark for the next run, never the whole group ended for it): the group ends by
+        # the void now, as
         # ``replacement_not_made`` (nothing can pay the void invoice), not left holding its
         # places until its hold ends.
         if ended_unmade(ports, group.group_id, invoice_id, ports.clock()) is not None:
@@ -89,7 +90,8 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         taken_back()
         return False
     try:
-        done = HalfDone(invoice_id, taken_back, completed, ended_by_the_void)
+        since = group.replacing_since or ports.clock()  # marked with it (``left_half_done``)
+        done = HalfDone(invoice_id, since, taken_back, completed, ended_by_the_void)
         if not finished_as_stripe_holds(ports, done):
             return False
     except DependencyUnavailable:

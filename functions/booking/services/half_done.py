@@ -9,7 +9,8 @@ to Stripe (nothing can pay it), the act is completed, the same use case its make
 completion refused for good (``domain.lasting_refusals``) leaves an invoice nobody can pay:
 the booking ends by that void, never left on it to end later as though it went unpaid. Any
 other refusal (a race lost, the booking written under the save) ends nothing: the mark stays
-and the next run completes the act (review24 F10). Stripe unreachable: DependencyUnavailable,
+and the next run completes the act (review24 F10), unless it is still refused two hours after
+the mark (``lasting_refusals.ends_by_the_void``). Stripe unreachable: DependencyUnavailable,
 the next run looks again.
 """
 
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
-from booking.domain.lasting_refusals import refused_for_good
+from booking.domain.lasting_refusals import ends_by_the_void
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -34,6 +36,7 @@ class HalfDone:
     ``lasting_refusals``: only then is it called)."""
 
     invoice_id: str
+    marked_since: datetime  # when the act marked it (a passing refusal is tried so long)
     taken_back: Callable[[], None]
     completed: Callable[[], None]
     ended_by_the_void: Callable[[BookingError], None]
@@ -53,7 +56,7 @@ def finished_as_stripe_holds(ports: Ports, act: HalfDone) -> bool:
     except DependencyUnavailable:
         raise  # Stripe unreachable: the next run looks again
     except BookingError as error:
-        if not refused_for_good(error):
+        if not ends_by_the_void(error, act.marked_since, ports.clock()):
             extra = {"invoice_id": act.invoice_id, "code": error.code}  # naming no one
             logger.warning("a half-done act refused: left for the next run", extra=extra)
             return False

@@ -18,7 +18,8 @@ rule with a group's: the course began, too late for a new invoice) ends the book
 organiser's void, as their *Void the invoice* would, when that invoice still holds it
 (review23 F2): never left on a void invoice to lapse later as unpaid. Any other refusal (a
 race lost, the booking written under the save) and Stripe unreachable: the mark stays, the next
-run looks again (review24 F10).
+run looks again (review24 F10); a refusal still met two hours after the mark ends it by the
+void as a lasting one does.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def act_completed(ports: Ports, application: Application) -> bool:
         extra = {"application_id": app_id, "code": error.code}  # codes name no one
         logger.warning("a half-done act refused: ended by its void", extra=extra)
 
-    done = HalfDone(invoice_id, taken_back, completed, ended_by_the_void)
+    done = HalfDone(invoice_id, act.since, taken_back, completed, ended_by_the_void)
     if not finished_as_stripe_holds(ports, done):
         return False
     logger.info("a half-done act completed", extra={"application_id": app_id})
