@@ -66,6 +66,20 @@ def test_a_facilitated_course_still_says_them_told(system: System) -> None:
     assert ["fac@example.org"] in [e.to for e in sent]
 
 
+def test_no_facilitator_is_said_told_when_their_address_is_no_longer_mailed(
+    system: System,
+) -> None:
+    """The confirmation and the mailer ask one rule (``facilitators_copies.facilitators_mailed``):
+    a facilitator whose address bounced is sent nothing, so the page does not say them told."""
+    booked = _paid_on(system, "bounced", "paid@example.org", facilitators=["fac@example.org"])
+    system.ports.repository.suppress_address("fac@example.org", "bounce", system.now())
+
+    words, sent = _cancelled_as_said(system, booked)
+
+    assert TOLD not in words
+    assert [e.to for e in sent] == [["paid@example.org"]]
+
+
 def test_a_move_waiting_for_its_difference_is_said_to_end_with_it(system: System) -> None:
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]

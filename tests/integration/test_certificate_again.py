@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from booking.handlers.console_app import press_row
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.courses import register_course, weekly_sessions
 from tests.support.page_text import text_of
@@ -95,7 +96,11 @@ def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:
     browser = signed_in(system)
     path = f"/console/applications/{ada['application_id']}"
     form = _send_again_form(browser.get(path).body, ada["application_id"])
-    for made_up in ("madeupmadeup", "another-one-x", form["press"].upper()):
+    issued = form["press"]
+    # hostile35 H1: a button number after the issued value once went unsigned, so one press
+    # made up to 10,000 more ("X-1" ... "X-9999"); and nothing before it either.
+    numbered = (f"{issued}-1", f"{issued}-2", f"{issued}-9999", f"{issued}0", f"x{issued}")
+    for made_up in ("madeupmadeup", "another-one-x", issued.upper(), *numbered):
         reply = browser.post(f"{path}/certificate/send-again", **{**form, "press": made_up})
         assert reply.status == 422, reply.body
         assert "Press the button on the page again" in text_of(reply.body)
@@ -108,7 +113,7 @@ def _send_again_refused(system: System, browser: ConsoleBrowser, path: str) -> s
     reply = browser.post(
         f"{path}/certificate/send-again",
         csrf_token=browser.csrf(path),
-        press=press_issued(system, browser),
+        press=press_issued(system, browser, press_row("certificate", path.rsplit("/", 1)[1])),
     )
     assert reply.status == 409, reply.body
     assert _certificates(system) == []
@@ -133,3 +138,31 @@ def test_a_held_certificate_says_so_and_is_not_sent_again(system: System) -> Non
     assert f'href="/console/courses/{COURSE}/register"' in page
     assert "certificate/send-again" not in page
     assert "Its certificate is held" in _send_again_refused(system, browser, path)
+
+
+def test_a_press_from_another_bookings_page_sends_nothing(system: System) -> None:
+    """A press is bound to the booking its page is of, not only to the session: Ada's page's
+    press posted to another completer's *Send the certificate again* is refused in words
+    (422) and no certificate goes; that booking's own press sends it."""
+    system.put_course(COURSE, _definition(datetime.now(UTC) + timedelta(days=3)))
+    ada = system.booked(COURSE, name="Ada Present", email="ada@example.org")
+    cy = system.booked(COURSE, name="Cy Present", email="cy@example.org")
+    system.clock_offset += timedelta(days=10)
+    [session] = [s["key"] for s in system.admin("GET", REGISTER).json()["sessions"]]
+    for booking in (ada, cy):
+        system.mark_attendance(COURSE, booking["application_id"], session, "attended")
+    assert system.admin("POST", f"{REGISTER}/close").status == 200
+    assert len(_certificates(system)) == 2
+    browser = signed_in(system)
+    ada_path = f"/console/applications/{ada['application_id']}"
+    adas = _send_again_form(browser.get(ada_path).body, ada["application_id"])
+    cy_path = f"/console/applications/{cy['application_id']}"
+    cys = _send_again_form(browser.get(cy_path).body, cy["application_id"])
+
+    refused = browser.post(f"{cy_path}/certificate/send-again", **{**cys, "press": adas["press"]})
+
+    assert refused.status == 422, refused.body
+    assert "Press the button on the page again" in text_of(refused.body)
+    assert _certificates(system) == []
+    assert browser.post(f"{cy_path}/certificate/send-again", **cys).status == 303
+    assert [m.to for m in _certificates(system)] == [["cy@example.org"]]

@@ -337,16 +337,53 @@ def test_the_cli_asks_for_the_difference_and_withdraws(system: System, run: Any)
     assert "no move of this booking is waiting (for payment or for a seat)" in again[1]
 
 
-def test_a_cancellation_while_the_move_waits_gives_back_every_charge_and_both_seats(
+def test_a_cancellation_as_the_difference_is_paid_is_refused_and_the_move_made(
     system: System,
 ) -> None:
+    """The person pays the difference as the organiser cancels (its events come afterwards):
+    the cancel expires the move's checkout at Stripe before its save, as every act ending an
+    open checkout does, finds it paid and is refused in words, nothing changed; the payment
+    makes the move, never the difference taken and given back whole. Cancelled again, every
+    charge goes back and both seats are free (fix22e Left: the expiry came after the save)."""
     cohorts = Cohorts(system)
-    # The person pays the difference as the organiser cancels: its event comes afterwards.
-    app_id, _ = _paid_while_the_organiser_acts(cohorts, "cancel", {"refund": True})
+    app_id, pending = _asked_and_told(cohorts)
 
-    assert _where_and_money(cohorts, app_id) == ("move-spring", "refunded", None, 25000, 25000)
+    cancelled, _ = paid_while(
+        system,
+        lambda: system.pay(pending["pay_url"]),
+        lambda: system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True}),
+    )
+
+    error = cancelled.refused(409, "payment_being_recorded")
+    assert "paid the difference for their move just now" in error["message"]
+    assert _where_and_money(cohorts, app_id) == ("move-winter", "confirmed", None, 25000, 0)
+    assert cohorts.places_left("move-winter") == 4
+    again = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+    assert again.status == 200, again.body
+    assert _where_and_money(cohorts, app_id)[1:] == ("refunded", None, 25000, 25000)
     assert cohorts.places_left("move-spring") == 5
     assert cohorts.places_left("move-winter") == 5
+
+
+def test_a_cancellation_while_the_move_waits_unpaid_expires_its_checkout_first(
+    system: System,
+) -> None:
+    """The move's checkout expired at Stripe before the cancel's save, marked: Stripe's expiry
+    event of it, arriving before that save, ends nothing (the move is not told as run out);
+    the cancel ends the move with the booking, its person told once, both seats free."""
+    cohorts = Cohorts(system)
+    app_id, pending = _asked_and_told(cohorts)
+
+    cancelled = system.admin("POST", f"/applications/{app_id}/cancel", json_body={"refund": True})
+
+    assert cancelled.status == 200, cancelled.body
+    assert system.checkout_session(_session(pending["pay_url"]))["status"] == "expired"
+    assert _where_and_money(cohorts, app_id) == ("move-spring", "refunded", None, 20000, 20000)
+    assert cohorts.places_left("move-spring") == 5
+    assert cohorts.places_left("move-winter") == 5
+    told = [m.subject for m in cohorts.emails_to(ADA)]
+    assert len(told) == 1, told  # never also told the move ran out
+    assert "Your payment has been refunded" in told[0]
 
 
 def test_a_person_with_another_application_there_is_refused_before_anything_is_held(
@@ -418,6 +455,39 @@ def test_erasure_expires_the_moves_checkout_so_nobody_can_pay_it(system: System)
     assert system.checkout_session(session_id)["status"] == "expired"
     late = system.stripe_local("POST", f"/checkout/{session_id}/pay")
     assert late.status >= 400, late.body
+
+
+def test_erasure_expires_the_moves_checkout_before_its_save(
+    system: System, monkeypatch: Any
+) -> None:
+    """The move's checkout expired at Stripe before the erasure is saved, as every open
+    checkout an act ends is: the person paying it as the erasure saves is refused by Stripe,
+    nothing taken (before, the expiry came after the save, and a difference paid in between
+    was taken and given back whole)."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    pending = _ask(cohorts, app_id)["pending_move"]
+    session_id = _session(pending["pay_url"])
+    repository = system.ports.repository
+    real_save = repository.save
+    tried: list[int] = []
+
+    def paying_as_it_saves(new: Any, previous: Any, **options: Any) -> Any:
+        if new.erased_at is not None and not tried:
+            tried.append(system.stripe_local("POST", f"/checkout/{session_id}/pay").status)
+        return real_save(new, previous, **options)
+
+    monkeypatch.setattr(repository, "save", paying_as_it_saves)
+    erased = system.admin("DELETE", f"/people/{ADA}")
+    monkeypatch.undo()
+
+    assert erased.status == 200, erased.body
+    assert len(tried) == 1
+    assert tried[0] >= 400
+    assert system.checkout_session(session_id)["status"] == "expired"
+    record = cohorts.record(app_id)
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 0)
+    assert cohorts.places_left("move-winter") == 5
 
 
 def test_a_pay_link_not_yet_sent_when_the_booking_is_cancelled_is_never_sent(

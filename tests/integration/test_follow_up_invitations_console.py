@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from booking.domain.application import Application
+from booking.handlers.console_app import press_row
 from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
@@ -138,7 +139,12 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
             f"/console/programmes/{programme}/follow-ups/{september}/invitations/"
             f"{alex['application_id']}/send-again",
             csrf_token=browser.csrf(f"/console/programmes/{programme}/follow-ups"),
-            press=press_issued(system, browser),  # as the page would: its refusal is the 409
+            # As the page would issue it for the row: its refusal is the 409.
+            press=press_issued(
+                system,
+                browser,
+                press_row("invitation", programme, september, alex["application_id"]),
+            ),
         )
         assert reply.status == 409, reply.body
         assert "Their invitation has not been sent yet: it goes by itself." in text_of(reply.body)
@@ -254,3 +260,30 @@ def _page_of(browser: ConsoleBrowser, system: System) -> str:
     reply = browser.get(f"/console/programmes/{system.course()['programme']}/follow-ups")
     assert reply.status == 200, reply.body
     return reply.body
+
+
+def test_a_press_from_another_rows_form_sends_nothing(system: System) -> None:
+    """A press is bound to the row its form acts on (the follow-up and the person), not only
+    to the session: Priya's row's press posted to Alex's *Send the invitation again* is
+    refused in words (422) and nobody is emailed; each row's own press sends its own."""
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = _booked(system, "Alex Graduate", "alex@example.org")
+        priya = _booked(system, "Priya Graduate", "priya@example.org")
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        system.scheduled_run(invited_at)
+        assert len(system.deliver_emails()) == 2
+        browser, _, page = _page(system)
+        alexs, alex_form = _press(page, SEPTEMBER, alex["application_id"])
+        priyas, priya_form = _press(page, SEPTEMBER, priya["application_id"])
+
+        refused = browser.post(alexs, **{**alex_form, "press": priya_form["press"]})
+
+        assert refused.status == 422, refused.body
+        assert "Press the button on the page again" in text_of(refused.body)
+        assert system.deliver_emails() == []
+        assert browser.post(alexs, **alex_form).status == 303
+        assert browser.post(priyas, **priya_form).status == 303
+        sent = sorted(m.to[0] for m in system.deliver_emails())
+        assert sent == ["alex@example.org", "priya@example.org"]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.errors import StaleWrite
 from booking.services.bursaries import grant_bursary
 from booking.services.lifecycle import cancel, sweep
 from tests.support.applications import invoice_id_of
@@ -108,3 +109,84 @@ def test_a_half_done_bursary_refused_for_good_ends_the_booking_by_the_organisers
     assert system.course(INVOICED)["places_left"] == 2
     subjects = [e.subject for e in system.deliver_emails()]
     assert [s for s in subjects if "no longer held" in s], subjects
+
+
+def test_a_half_done_cancel_that_loses_its_races_is_left_for_the_next_run(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review24 F10, one rule with a group's (``domain.lasting_refusals``): the sweep's
+    completion of a cancel stopped after its void loses every race of its save (the booking
+    written under it each time: ``concurrent_update``), a refusal the next run does not meet.
+    The booking is not ended by the void for it: it keeps its mark, and the next run completes
+    the organiser's cancel, the person told it was cancelled."""
+    application, invoice_id = one_on_an_invoice(system)
+    app_id, ports = application["application_id"], system.ports
+    stopped_after_the_void(system, monkeypatch, lambda: cancel(ports, app_id, refund=False))
+    system.deliver_emails()
+    lost = _races_lost_in(system, monkeypatch, system.now() + timedelta(minutes=6))
+
+    assert lost == [app_id] * 5
+    left = system.stored(application)
+    assert left.status.value == "awaiting_invoice_payment"
+    assert left.invoice is not None
+    assert left.invoice.voiding is not None
+    assert system.deliver_emails() == []
+
+    sweep(ports, system.now() + timedelta(minutes=12))
+    system.relay()
+    done = system.stored(application)
+    assert done.status.value == "cancelled"
+    assert done.invoice is not None
+    assert (done.invoice.invoice_id, done.invoice.status, done.invoice.voiding) == (
+        invoice_id,
+        "void",
+        None,
+    )
+    subjects = [e.subject for e in system.deliver_emails()]
+    assert [s for s in subjects if "ancel" in s], subjects
+
+
+def _races_lost_in(system: System, monkeypatch: pytest.MonkeyPatch, moment: Any) -> list[str]:
+    """A sweep run at ``moment`` whose completion's save loses every race (its five tries):
+    the applications those tries were for."""
+    repository = system.ports.repository
+    real_save = repository.save
+    lost: list[str] = []
+
+    def loses_its_races(new: Any, previous: Any, **options: Any) -> Any:
+        if len(lost) < 5:  # every try of the completion's one retried save
+            lost.append(new.application_id)
+            raise StaleWrite("written meanwhile")
+        return real_save(new, previous, **options)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "save", loses_its_races)
+        sweep(system.ports, moment)
+    return lost
+
+
+def test_a_half_done_cancel_refused_run_after_run_ends_by_its_void_after_two_hours(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refusal that is not lasting but met by every run (``lasting_refusals.PASSING_TRIED_FOR``):
+    left for the next runs for two hours from the mark, then the booking ends by the void, as
+    a lasting refusal ends it, never held on a void invoice run after run."""
+    application, invoice_id = one_on_an_invoice(system)
+    app_id, ports = application["application_id"], system.ports
+    stopped_after_the_void(system, monkeypatch, lambda: cancel(ports, app_id, refund=False))
+    system.deliver_emails()
+    for minutes in (6, 60, 115):
+        assert _races_lost_in(system, monkeypatch, system.now() + timedelta(minutes=minutes))
+        left = system.stored(application)
+        assert left.status.value == "awaiting_invoice_payment"
+        assert left.invoice is not None
+        assert left.invoice.voiding is not None
+
+    assert _races_lost_in(system, monkeypatch, system.now() + timedelta(minutes=121))
+    system.relay()
+
+    ended = system.stored(application)
+    assert (ended.status.value, ended.status_reason) == ("expired", "invoice_voided")
+    assert ended.invoice is not None
+    assert (ended.invoice.invoice_id, ended.invoice.status) == (invoice_id, "void")
+    assert ended.invoice.voiding is None

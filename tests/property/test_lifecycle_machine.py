@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+import time_machine
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
@@ -81,7 +82,7 @@ from booking.services.mailer import send_email_job
 from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
 from tests.support.console import ConsoleBrowser
-from tests.support.exploration import seeded
+from tests.support.exploration import seeded, soak_seed
 from tests.support.frame_stack import on_roomy_frame_stack
 from tests.support.invoiced import BILLING
 from tests.support.system import (
@@ -102,6 +103,20 @@ COURSES = (PAY_NOW, REVIEWED, INVOICED, CHEAPER)
 PRICES = {CHEAPER: 15000}
 CAPACITY = 2
 EXAMPLES = int(os.environ.get("LIFECYCLE_EXAMPLES", "200"))
+# The instant every example starts at, its clock frozen there (time passes only by its own
+# steps, ``clock_offset``): what a step meets (a course's first day, a code's lapse, an
+# invoice's due date over a weekend or a bank holiday) never depends on the hour the run
+# starts, so CI's fixed seed is the same run at any hour (it once failed across midnight).
+CI_INSTANT = datetime(2026, 6, 2, 12, 0, tzinfo=UTC)
+
+
+def frozen_at() -> datetime:
+    """The instant each example starts at: CI's, or one the soak's seed picks within a year
+    (so each soak starts at another hour and day, and its seed replays it)."""
+    drawn = soak_seed()
+    return CI_INSTANT if drawn is None else CI_INSTANT + timedelta(minutes=drawn % 527_040)
+
+
 # Hundreds of whole lifecycles take minutes on two cores: more than the suite's per-test bound.
 pytestmark = pytest.mark.timeout(3600)
 # Each course's discount codes: one or two uses, some lapsing within hours (time passes in
@@ -235,6 +250,16 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
+        # Frozen for this example alone, from before anything reads the clock until teardown.
+        self._frozen = time_machine.travel(frozen_at(), tick=False)
+        self._frozen.start()
+        try:
+            self._made()
+        except BaseException:
+            self._frozen.stop()
+            raise
+
+    def _made(self) -> None:
         self._aws: Any = None  # moto of its own, when no ReusedAws runs
         if REUSED_AWS.running:
             resources = REUSED_AWS.resources_for_next_example()
@@ -313,6 +338,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 self._aws.stop()
             os.environ.clear()
             os.environ.update(self._saved_environ)
+            self._frozen.stop()
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -2444,6 +2470,21 @@ def test_the_machine_runs_at_least_200_examples_in_ci() -> None:
     assert len(seeds) == SHARDS
     shard_files = Path(__file__).parent.glob("test_lifecycle_machine_shard_*.py")
     assert len(list(shard_files)) == SHARDS - 1
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+@pytest.mark.parametrize("wall_clock", ["2026-12-07T23:59:50+00:00", "2027-03-28T00:30:00+00:00"])
+def test_the_machine_starts_each_example_at_one_instant_whatever_the_hour(wall_clock: str) -> None:
+    """The machine's clock is frozen at one instant per example (``frozen_at``): started just
+    before midnight or on the night the clocks change, it meets the same courses, on the same
+    days, as at any other hour; its time moves only by its own steps."""
+    hour = time_machine.travel(datetime.fromisoformat(wall_clock), tick=False)
+    with hour, _worked_by_hand() as machine:
+        assert machine.system.now() == frozen_at()
+        starts = [s["start"] for s in machine.system.course(PAY_NOW)["sessions"]]
+        assert starts[0].startswith((frozen_at() + timedelta(days=60)).date().isoformat())
+        machine.time_passes_and_sweep_runs(90)
+        assert machine.system.now() == frozen_at() + timedelta(minutes=90)
 
 
 @pytest.mark.usefixtures("_no_real_aws")

@@ -172,9 +172,10 @@ def signed_in(system: System) -> ConsoleBrowser:
     return browser
 
 
-def press_issued(system: System, browser: ConsoleBrowser) -> str:
-    """A press as a page of ``browser``'s session issues it (``CookieSigner.press``)."""
+def press_issued(system: System, browser: ConsoleBrowser, row: str) -> str:
+    """A press as a page of ``browser``'s session issues it for ``row``
+    (``CookieSigner.press``, ``console_app.press_row``)."""
     signer = CookieSigner(system.ports.session_key(), secure=False)
     named = signer.session_name(browser.cookies[SESSION_COOKIE], system.now())
     assert named is not None
-    return signer.press(named.session_id)
+    return signer.press(named.session_id, row)

@@ -165,6 +165,8 @@ def move_checkout_event(
         return _late_payment(application, event, now)
     if event.kind is CheckoutEventKind.PENDING:
         return Settlement("ignore", "a move's difference is asked by card only")
+    if open_one and pending is not None and pending.expiring:
+        return Settlement("ignore", "expired for an act")  # the act's save ends the move
     if open_one:
         lapsed = move_lapsed(application, now, MOVE_EXPIRED)
         return Settlement("move_lapsed", event.kind.value, lapsed.with_event(event.event_id))

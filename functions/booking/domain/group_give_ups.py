@@ -30,28 +30,16 @@ from datetime import datetime
 from booking.domain.errors import (
     PAYMENT_BEING_RECORDED,
     PAYMENT_SETTLING,
-    BookingError,
     Conflict,
     CourseClosed,
 )
 from booking.domain.group_figures import payment_settling
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
+from booking.domain.lasting_refusals import INVOICE_PAST_DUE
 from booking.domain.money import money_words
 
 UNPAID = frozenset({GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT})
-
-
-# The give-up refusals that last (review24 F10): the course begun (``refuse_once_started``),
-# its applications closed (``give_up_refused``), the invoice past its due date
-# (``refuse_once_due``). Any other (the group changed under the save, a payment on its way, an
-# organiser's void asked) may not be met by the next try.
-LASTING_REFUSALS = frozenset({"started", CourseClosed.code, "invoice_past_due"})
-
-
-def refused_for_good(refusal: BookingError) -> bool:
-    """Whether ``refusal`` of giving a place up will be met by every later try too."""
-    return refusal.code in LASTING_REFUSALS
 
 
 def settling(group: GroupBooking, *, invoice_processing: bool = False) -> bool:
@@ -175,7 +163,7 @@ def refuse_once_due(group: GroupBooking, now: datetime) -> None:
                 "made: nothing was changed. Pay the invoice as it is, or leave it unpaid: its "
                 "places are then released"
             )
-        raise Conflict(said, code="invoice_past_due")
+        raise Conflict(said, code=INVOICE_PAST_DUE)
 
 
 def settling_refused(group: GroupBooking) -> Conflict:

@@ -10,6 +10,7 @@ from booking.domain.errors import Conflict
 from booking.domain.group_endings import refuse_once_ended
 from booking.domain.group_place import GroupStatus
 from booking.domain.groups import GroupBooking
+from booking.domain.lasting_refusals import COURSE_STARTED
 from booking.domain.wording import places_words
 
 
@@ -25,7 +26,9 @@ def places_bounds_refusal(wanted: int, places_left: int) -> str | None:
 def refuse_once_started(now: datetime, first_start: datetime) -> None:
     """A group's places change only before its course starts."""
     if now >= first_start:
-        raise Conflict("the course has started: the places can no longer change", code="started")
+        raise Conflict(
+            "the course has started: the places can no longer change", code=COURSE_STARTED
+        )
 
 
 def refuse_unless_open(group: GroupBooking, now: datetime, first_start: datetime) -> None:

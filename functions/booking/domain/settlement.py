@@ -52,6 +52,7 @@ from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoices import InvoiceEvent
+from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import booked_now, released_to
 from booking.domain.live_for_money import not_fundable
 from booking.domain.move_undone import undone_by_refund
@@ -266,7 +267,7 @@ def _part_funded(
         )
     if situation.invoice_due_at is None:
         return _refused(
-            "too_late_for_invoice",
+            TOO_LATE_FOR_INVOICE,
             "the course starts too soon to send a new invoice for the rest; cancel the invoice "
             "and ask for payment by card, or fund the whole place",
         )

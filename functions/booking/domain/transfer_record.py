@@ -95,6 +95,10 @@ class PendingMove(Model):
     attempt: int  # the booking's n-th move asked (keys its checkout: see domain.dearer_moves)
     session_id: str | None = None  # the checkout asking for the difference, once opened
     url: str | None = None
+    # Its checkout being expired at Stripe by an act that ends the booking, before that act's
+    # save (``services.checkout_expiry``, as ``CheckoutRef.expiring``): Stripe's expiry event
+    # of it ends nothing, the act's save ends the move with the booking.
+    expiring: bool = False
 
     def difference_words(self) -> str:
         return money_words(self.difference, self.price_after.currency)

@@ -74,6 +74,7 @@ from booking.handlers.console_app import (
     notice_here,
     posted_form,
     press_posted,
+    press_row,
     query_value,
     served,
     typed_value,
@@ -276,7 +277,8 @@ action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid o
 @action("consoleResendOffer")
 def resend_offer(application_id: str) -> Acted:
     # Only a press this session's page issued (as *Send the invitation again*): once per press.
-    return offer_again.send_offer_again(ports(), application_id, press_posted() or "")
+    press = press_posted(press_row("offer", application_id))
+    return offer_again.send_offer_again(ports(), application_id, press or "")
 
 
 @action("consoleGrantBursary")

@@ -5,6 +5,7 @@ query, session and page chrome (``handlers/console.py`` and its areas register o
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -158,26 +159,35 @@ def notice_here() -> Notice:
     return found
 
 
-def press_issued() -> str:
-    """A value for one press of this page's button that must act once, bound to the session
-    (``CookieSigner.press``)."""
-    return cookie_signer().press(access.session_of(app).session_id)
+def press_row(kind: str, *ids: str) -> str:
+    """The row a "send again" button acts on, as its press is bound to it: the act (``kind``)
+    and the ids of the row (the follow-up and the person; the booking), so a press issued for
+    one row's form is refused on another's (one helper for the invitation's and the
+    certificate's)."""
+    return json.dumps([kind, *ids])
 
 
-def press_posted(name: str = "press") -> str | None:
-    """The press the form posted in ``name``, exactly as this session's page issued it (no
-    space trimmed); None for any other value: made up, another session's, altered."""
+def press_issued(row: str) -> str:
+    """A value for one press of the button of ``row`` (:func:`press_row`) that must act once,
+    bound to the session and to that row (``CookieSigner.press``)."""
+    return cookie_signer().press(access.session_of(app).session_id, row)
+
+
+def press_posted(row: str, name: str = "press") -> str | None:
+    """The press the form posted in ``name``, exactly as this session's page issued it for
+    ``row`` (no space trimmed); None for any other value: made up, another session's, another
+    row's, altered."""
     value = posted_form().get(name)
     session_id = access.session_of(app).session_id
-    valid = isinstance(value, str) and cookie_signer().press_valid(session_id, value)
+    valid = isinstance(value, str) and cookie_signer().press_valid(session_id, value, row)
     return value if valid and isinstance(value, str) else None
 
 
-def press_required(name: str = "press") -> str:
+def press_required(row: str, name: str = "press") -> str:
     """:func:`press_posted`, which every "send again" form's act requires (the invitation's and
     the certificate's: hostile33 N10, hostile34 K3): any other value is 422 "Press the button
     on the page again", nothing done."""
-    press = press_posted(name)
+    press = press_posted(row, name)
     if press is None:
         raise InvalidInput("Press the button on the page again.", {name: "not the page's"})
     return press

@@ -25,7 +25,7 @@ from booking.domain.wording import (
     status_shown,
     timeline_text,
 )
-from booking.handlers.console_app import press_issued
+from booking.handlers.console_app import press_issued, press_row
 from booking.handlers.console_notices import done_notice
 from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
 from booking.handlers.sentences import capitalised, sentence
@@ -151,7 +151,8 @@ def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
         "check": f"/certificates/{quote(code)}",
         "register": f"/console/courses/{quote(course_id)}/register",
         "may_send_again": not detail.certificate_held and nobody_to_tell(application) is None,
-        "press": press_issued(),  # bound to the session (hostile34 K3)
+        # Bound to the session and this booking (hostile34 K3): another row's is refused.
+        "press": press_issued(press_row("certificate", application.application_id)),
     }
 
 
@@ -164,9 +165,10 @@ def _bursary_said(application: Application, currency: str) -> dict[str, str]:
 
 
 def _offer_press(detail: ApplicationDetail) -> str:
-    """*Send the offer again*'s one press, bound to the session (as the certificate's); ""
-    when the page does not offer it."""
-    return press_issued() if "resend_offer" in detail.actions else ""
+    """*Send the offer again*'s one press, bound to the session and the booking (as the
+    certificate's); "" when the page does not offer it."""
+    row = press_row("offer", detail.application.application_id)
+    return press_issued(row) if "resend_offer" in detail.actions else ""
 
 
 def application_page(

@@ -15,7 +15,6 @@ from booking.domain.course import Course
 from booking.domain.errors import InvalidInput
 from booking.domain.facilitators_told import (
     CANCELLED_BY_ORGANISERS,
-    facilitators_reached,
     facilitators_told_it_ended,
 )
 from booking.domain.off_stripe import kept_off_stripe, nothing_at_stripe_to_refund
@@ -39,6 +38,7 @@ from booking.services import cancel_preview, decline_preview, invoicing, lifecyc
 from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelPreview
 from booking.services.console import ApplicationDetail, application_detail
+from booking.services.facilitators_copies import facilitators_mailed
 from booking.services.void_preview import VoidPreview
 
 
@@ -66,7 +66,7 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
         preview.facilitators_told
         if preview is not None
         else bool(facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS))
-        and facilitators_reached(application, detail.course.definition.facilitator_addresses())
+        and bool(facilitators_mailed(ports(), application, detail.course))
     )
     if told:
         facilitators = len(detail.course.definition.facilitators)

@@ -26,6 +26,7 @@ from booking.handlers.console_app import (
     notice_here,
     press_issued,
     press_required,
+    press_row,
     served,
 )
 from booking.handlers.console_pages import _render
@@ -50,8 +51,9 @@ def _page_of(programme: str) -> str:
     return f"/console/programmes/{quote(programme)}/follow-ups"
 
 
-def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, Any]:
-    """``goes``: the day the invitations go, while it is ahead."""
+def _invited_said(invited: Invited, zone: str, goes: str | None, row: str) -> dict[str, Any]:
+    """``goes``: the day the invitations go, while it is ahead; ``row``: what its *Send the
+    invitation again* acts on (its press is bound to it)."""
     application = invited.application
     if invited.sent_at is not None:
         sent = f"Sent {moment_when(invited.sent_at, zone)}"
@@ -68,6 +70,7 @@ def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, An
         "cohort": cohort_name(invited.course),
         "sent": sent,
         "may_send_again": invited.decided_at is not None,
+        "press": press_issued(row),  # bound to the session and this row: any other refused
         # Not invited yet: an organiser may invite them before the day (organiser22 F20).
         "may_invite_now": invited.decided_at is None,
     }
@@ -88,7 +91,12 @@ def _host_uses(host: Course) -> str:
     )
 
 
-def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, Any]:
+def _invitation_row(programme: str, event_key: str, application_id: str) -> str:
+    """The row of one graduate's invitation to one follow-up, as its press is bound to it."""
+    return press_row("invitation", programme, event_key, application_id)
+
+
+def _event_said(programme: str, item: EventInvitations, now: datetime, zone: str) -> dict[str, Any]:
     event = item.event
     started, ahead = event.session.start <= now, now < item.goes_at
     goes = day_when(item.goes_at, zone)
@@ -113,7 +121,15 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
         "host_uses": _host_uses(event.host),
         "goes": when,
         "started": started,
-        "invited": [_invited_said(i, zone, goes if ahead else None) for i in item.invited],
+        "invited": [
+            _invited_said(
+                i,
+                zone,
+                goes if ahead else None,
+                _invitation_row(programme, event.key, i.application.application_id),
+            )
+            for i in item.invited
+        ],
         "later": [
             {"name": a.answers.name, "reference": a.reference_or_id, "cohort": cohort_name(c)}
             for c, a in item.later
@@ -178,7 +194,7 @@ def follow_ups_page(
 ) -> Response[str]:
     zone = invitations.cohorts[0].definition.timezone
     now = invitations.now
-    events = [_event_said(item, now, zone) for item in invitations.events]
+    events = [_event_said(invitations.programme, item, now, zone) for item in invitations.events]
     page = _render(
         "follow_ups.html",
         chrome(),
@@ -188,7 +204,6 @@ def follow_ups_page(
         programme_slug=invitations.programme,
         events=events,
         graduates=_graduates_said(invitations, zone),
-        press=press_issued(),  # bound to the session: a made-up press is refused
         done=done,
         problem=problem,
     )
@@ -215,7 +230,8 @@ def follow_up_invitations(programme: str) -> Response[str]:
 @served("consoleSendFollowUpInvitationAgain")
 def send_again(programme: str, event_key: str, application_id: str) -> Response[str]:
     try:
-        press = press_required()  # only a press this session's page issued (hostile33 N10)
+        # Only a press this session's page issued for this row (hostile33 N10).
+        press = press_required(_invitation_row(programme, event_key, application_id))
         sent = send_invitation_again(ports(), programme, event_key, application_id, press)
     except (Conflict, InvalidInput) as refused:
         return _refused_on_the_list(programme, refused)

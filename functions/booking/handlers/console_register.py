@@ -25,6 +25,7 @@ from booking.handlers.console_app import (
     notice_here,
     posted_form,
     press_required,
+    press_row,
     served,
 )
 from booking.handlers.console_pages import Chrome, _render_course
@@ -330,7 +331,8 @@ def send_certificate_again(application_id: str) -> Response[str]:
     from booking.services.console import application_detail
 
     try:
-        send_again(ports(), application_id, press_required())  # hostile34 K3
+        press = press_required(press_row("certificate", application_id))  # hostile34 K3
+        send_again(ports(), application_id, press)
     except (Conflict, InvalidInput) as refused:
         detail = application_detail(ports(), application_id)
         shown = application_page(chrome(), detail, problem=sentence(refused.message))

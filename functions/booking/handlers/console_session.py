@@ -18,7 +18,6 @@ import base64
 import hashlib
 import hmac
 import json
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,7 +44,6 @@ _PRESS = b"press"
 CHANGE_LOST = "change_lost"
 # A press's value: a random part (``secrets.token_urlsafe(12)``: 16 characters) and its MAC's.
 _PRESS_NONCE, _PRESS_MAC = 16, 22
-_BUTTON_NUMBER = re.compile(r"(-[1-9][0-9]{0,3})?")
 
 
 @dataclass(frozen=True)
@@ -140,26 +138,28 @@ class CookieSigner:
 
     # -- one press of a button that must act once ---------------------------------------------
 
-    def press(self, session_id: str) -> str:
+    def press(self, session_id: str, row: str) -> str:
         """A value for one press of a page's button whose repeat must not act again (the same
-        press posted twice is one act): random, and bound to the session by a MAC, so a value
-        the page did not issue (made up, another session's, with a space added) is refused
-        by :meth:`press_valid` (hostile33 N10)."""
+        press posted twice is one act): random, and bound by a MAC to the session and to the
+        row its form acts on (``row``: what the button names, ``console_app.press_row``), so a
+        value the page did not issue for that row (made up, another session's, another row's
+        form, with a space added) is refused by :meth:`press_valid` (hostile33 N10)."""
         nonce = secrets.token_urlsafe(12)
-        return nonce + self._press_mac(session_id, nonce)
+        return nonce + self._press_mac(session_id, row, nonce)
 
-    def press_valid(self, session_id: str, presented: str) -> bool:
-        """Whether ``presented`` is a value :meth:`press` issued in the session, exactly, or
-        numbered for one of a page's buttons (``-1``, ``-2``: each its own press)."""
+    def press_valid(self, session_id: str, presented: str, row: str) -> bool:
+        """Whether ``presented`` is a value :meth:`press` issued in the session for ``row``,
+        exactly: nothing before or after it (hostile35 H1: an unsigned ``-N`` once let one issued
+        press act 10,000 times; every button now carries its own press, bound to its row)."""
         signed = _PRESS_NONCE + _PRESS_MAC
-        nonce, mac = presented[:_PRESS_NONCE], presented[_PRESS_NONCE:signed]
-        if len(presented) < signed or not _BUTTON_NUMBER.fullmatch(presented[signed:]):
+        nonce, mac = presented[:_PRESS_NONCE], presented[_PRESS_NONCE:]
+        if len(presented) != signed:
             return False
-        expected = self._press_mac(session_id, nonce).encode()
+        expected = self._press_mac(session_id, row, nonce).encode()
         return hmac.compare_digest(mac.encode("utf-8", "surrogatepass"), expected)
 
-    def _press_mac(self, session_id: str, nonce: str) -> str:
-        return _encode(self._mac(_PRESS, f"{session_id}:{nonce}"))[:_PRESS_MAC]
+    def _press_mac(self, session_id: str, row: str, nonce: str) -> str:
+        return _encode(self._mac(_PRESS, json.dumps([session_id, row, nonce])))[:_PRESS_MAC]
 
     # -- a notice, shown once ---------------------------------------------------------------------
 

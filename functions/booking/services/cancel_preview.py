@@ -12,10 +12,10 @@ from booking.domain.application_form import box_ticked
 from booking.domain.commands import Refund, nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.emails import EmailKind
-from booking.domain.facilitators_told import facilitators_reached
 from booking.domain.payer import billing_contact_told
 from booking.domain.settlement import Cancellation, settle
 from booking.services.console import ApplicationDetail, application_detail
+from booking.services.facilitators_copies import facilitators_mailed
 from booking.services.ports import Ports
 from booking.services.settle import situation_now
 
@@ -49,14 +49,15 @@ def cancel_preview(
     left = dict(application.charges_left())
     refunds = [command for command in decided.before_save if isinstance(command, Refund)]
     course = ports.repository.get_course(application.course_id)
-    addresses = course.definition.facilitator_addresses() if course else []
     move = application.pending_move
     return CancelPreview(
         person_emailed=told is not None and nobody_to_tell(after) is None and not suppressed,
         billing_contact=billing_contact_told(EmailKind.CANCELLED, after, told) if told else None,
-        # As the mailer sends them: to the cohort's facilitators, of a person not erased.
+        # As the mailer sends them (one rule): to the cohort's facilitators still mailed, of
+        # a person not erased.
         facilitators_told=any(job.kind is EmailKind.FACILITATOR_COPY for job in jobs)
-        and facilitators_reached(after, addresses),
+        and course is not None
+        and bool(facilitators_mailed(ports, after, course)),
         move_cohort=ports.repository.get_course(move.to_course_id) if move else None,
         refunded=sum(
             r.amount if r.amount is not None else left.get(r.payment_intent, 0) for r in refunds

@@ -40,6 +40,13 @@ PAID_MEANWHILE = (
 )
 
 
+# The words of an act ending a booking refused because the person paid its move's difference.
+MOVE_PAID_MEANWHILE = (
+    "the person paid the difference for their move just now, and it is being recorded: "
+    "nothing was changed. Please look again in a minute, when the booking has moved"
+)
+
+
 def expired_first(
     ports: Ports,
     holder: Holder,
@@ -56,21 +63,81 @@ def expired_first(
     assert checkout is not None
     if checkout.completed_at is not None:
         return holder  # completed by a bank debit, settling: the act's own rules weigh it
+    session_id = checkout.session_id
+
+    def mark(current: Holder, expiring: bool) -> Holder | None:
+        open_one = current.checkout
+        if open_one is None or open_one.session_id != session_id or open_one.expiring is expiring:
+            return None
+        marked = open_one.model_copy(update={"expiring": expiring})
+        return current.model_copy(update={"checkout": marked})
+
+    return _expired_marked(ports, holder, session_id, mark, save, read, when_paid)
+
+
+# How a holder's checkout is marked ``expiring`` (True) or its mark taken back (False): the
+# holder so marked, or None when it holds no such checkout, or is marked so already.
+Marking = Callable[[Holder, bool], Holder | None]
+
+
+def _move_mark(session_id: str) -> Marking[Application]:
+    def marked(application: Application, expiring: bool) -> Application | None:
+        pending = application.pending_move
+        if pending is None or pending.session_id != session_id or pending.expiring is expiring:
+            return None
+        move = pending.model_copy(update={"expiring": expiring})
+        return application.model_copy(update={"pending_move": move})
+
+    return marked
+
+
+def _expired_marked(
+    ports: Ports,
+    holder: Holder,
+    session_id: str,
+    mark: Marking[Holder],
+    save: Callable[[Holder, Holder], Holder],
+    read: Callable[[], Holder | None],
+    when_paid: Conflict,
+) -> Holder:
+    """The one order of every act's expiry first: the checkout ``session_id`` marked
+    (``mark``), expired at Stripe, the mark taken back and ``when_paid`` raised if Stripe says
+    it was paid."""
     marked = holder
-    if not checkout.expiring:
-        expiring = checkout.model_copy(update={"expiring": True})
-        marked = save(holder.model_copy(update={"checkout": expiring}), holder)
+    with_mark = mark(holder, True)
+    if with_mark is not None:
+        marked = save(with_mark, holder)
     try:
-        status = ports.payments.expire_checkout(checkout.session_id)
+        status = ports.payments.expire_checkout(session_id)
     except Conflict:
         status = "expired"  # Stripe cannot find or expire it: it cannot be paid either
     except DependencyUnavailable as error:
         raise expiry_unanswered(error) from error
     if status == "complete":
-        _unmarked(checkout.session_id, save, read)
+        _unmarked(mark, save, read)
         logger.info("an act refused: its checkout was paid meanwhile")
         raise when_paid
     return marked
+
+
+def move_expired_first(ports: Ports, application: Application, when_paid: Conflict) -> Application:
+    """The checkout of the move ``application`` waits on (for its difference) expired at
+    Stripe before an act that ends the booking is saved, as every open checkout is
+    (``expired_first``): ``application`` as saved with the move marked ``expiring``. Stripe
+    says it was paid meanwhile: the mark taken back and ``when_paid`` raised (the payment's
+    event makes the move). Stripe unanswered: DependencyUnavailable in words, the mark left."""
+    pending = application.pending_move
+    assert pending is not None
+    assert pending.session_id is not None
+    return _expired_marked(
+        ports,
+        application,
+        pending.session_id,
+        _move_mark(pending.session_id),
+        ports.repository.save,
+        lambda: ports.repository.get_application(application.application_id),
+        when_paid,
+    )
 
 
 def paid_meanwhile(ports: Ports, application: Application) -> bool:
@@ -120,6 +187,22 @@ def expired_first_for(
     application: Application,
     decided: Settlement,
     marking: Callable[[str], None],
+) -> tuple[Application, tuple[str, ...]]:
+    """Every open checkout an organiser's cancel ends, expired at Stripe before its save:
+    the booking's own (:func:`_own_expired_first`) and its move's difference
+    (:func:`_move_expired_first_for`). The application as then marked, and the sessions
+    expired (none: ``fact`` is no such act)."""
+    application, own = _own_expired_first(ports, fact, application, decided, marking)
+    application, move = _move_expired_first_for(ports, fact, application, decided)
+    return application, tuple(s for s in (own, move) if s is not None)
+
+
+def _own_expired_first(
+    ports: Ports,
+    fact: MoneyFact,
+    application: Application,
+    decided: Settlement,
+    marking: Callable[[str], None],
 ) -> tuple[Application, str | None]:
     """An organiser's cancel ending the open checkout expires it at Stripe first
     (``expired_first``), refused if the person paid it meanwhile: the application as then
@@ -143,26 +226,44 @@ def expired_first_for(
     return marked, session
 
 
-def expired_already(decided: Settlement, session_id: str) -> Settlement:
-    """``decided`` for an act whose checkout ``session_id`` Stripe has expired already: no
-    expiry of it asked after the save."""
-    after = tuple(c for c in decided.after_save if c != ExpireCheckout(session_id))
+def _move_expired_first_for(
+    ports: Ports, fact: MoneyFact, application: Application, decided: Settlement
+) -> tuple[Application, str | None]:
+    """An organiser's cancel ending the move that waits for its difference expires the move's
+    checkout at Stripe first (``move_expired_first``), as it does the booking's own, refused if
+    the person paid the difference meanwhile (the move is then made by its event, never the
+    difference taken and given back whole): the application as then marked, and the session
+    expired (None: no such act, or no such checkout to close)."""
+    pending = application.pending_move
+    if (
+        not isinstance(fact, Cancellation)
+        or pending is None
+        or pending.session_id is None
+        or ExpireCheckout(pending.session_id) not in decided.after_save
+    ):
+        return application, None
+    paid = Conflict(MOVE_PAID_MEANWHILE, code="payment_being_recorded")
+    return move_expired_first(ports, application, paid), pending.session_id
+
+
+def expired_already(decided: Settlement, *session_ids: str) -> Settlement:
+    """``decided`` for an act whose checkouts ``session_ids`` Stripe has expired already: no
+    expiry of them asked after the save."""
+    first = {ExpireCheckout(session_id) for session_id in session_ids}
+    after = tuple(c for c in decided.after_save if c not in first)
     return dataclasses.replace(decided, after_save=after)
 
 
 def _unmarked(
-    session_id: str,
+    mark: Marking[Holder],
     save: Callable[[Holder, Holder], Holder],
     read: Callable[[], Holder | None],
 ) -> None:
-    """The holder's checkout ``session_id`` no longer marked (Stripe said it completed)."""
+    """The holder's checkout no longer marked (Stripe said it completed)."""
 
     def clear(current: Holder | None) -> None:
-        checkout = current.checkout if current is not None else None
-        if current is None or checkout is None:
-            return
-        if checkout.session_id == session_id and checkout.expiring:
-            kept = checkout.model_copy(update={"expiring": False})
-            save(current.model_copy(update={"checkout": kept}), current)
+        cleared = mark(current, False) if current is not None else None
+        if current is not None and cleared is not None:
+            save(cleared, current)
 
     retried(clear, read)

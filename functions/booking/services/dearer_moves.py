@@ -25,6 +25,7 @@ from booking.domain.dearer_moves import (
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.money import Money
 from booking.domain.page_seen import Seen
+from booking.services.checkout_expiry import MOVE_PAID_MEANWHILE, move_expired_first
 from booking.services.concurrency import load_application, retried
 from booking.services.ports import CheckoutAtStripe, CheckoutRequest, Ports
 from booking.services.settle import expire_quietly, settle_money
@@ -130,10 +131,32 @@ def lapse_overdue_move(ports: Ports, application: Application, now: datetime) ->
     return settled.settlement.action == "move_lapsed"
 
 
+def move_checkout_expired_first(ports: Ports, application: Application) -> None:
+    """The checkout of the move ``application`` waits on, expired at Stripe before its
+    erasure is saved (the move is erased with it), as every open checkout an act ends is
+    (``checkout_expiry.move_expired_first``, marked first). Paid meanwhile: the erasure goes
+    on, and the payment's event, finding no move, gives it back whole, as it did when the
+    expiry came after the save. Stripe unanswered: DependencyUnavailable, nothing erased."""
+    current = ports.repository.get_application(application.application_id)  # as it is now
+    pending = current.pending_move if current is not None else None
+    if current is None or pending is None or pending.session_id is None:
+        return
+    if pending.overdue(ports.clock()):
+        return  # past its deadline: it can no longer be paid (the sweep lapses it)
+    try:
+        move_expired_first(ports, current, Conflict(MOVE_PAID_MEANWHILE, code=_PAID))
+    except Conflict as refused:
+        if refused.code != _PAID:
+            raise
+
+
+_PAID = "payment_being_recorded"
+
+
 def expire_move_checkout(ports: Ports, before: Application) -> None:
     """The checkout of the move ``before`` was waiting on, expired at Stripe now that the move
-    is gone with the booking's erasure (failing that, a payment on it is refunded whole, as
-    any payment for a move that is no longer asked)."""
+    is gone with the booking's erasure, unless expired first (marked: ``expiring``); failing
+    that, a payment on it is refunded whole, as any payment for a move no longer asked."""
     pending = before.pending_move
-    if pending is not None and pending.session_id is not None:
+    if pending is not None and pending.session_id is not None and not pending.expiring:
         expire_quietly(ports, pending.session_id)

@@ -20,9 +20,20 @@ from __future__ import annotations
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from booking.domain.facilitators_told import CopySent, copies_sent
+from booking.domain.facilitators_told import CopySent, copies_sent, facilitators_reached
 from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
+
+
+def facilitators_mailed(ports: Ports, application: Application, course: Course) -> list[str]:
+    """Whom a facilitators' message about ``application`` goes to, as the mailer sends it:
+    ``course``'s facilitators whose address is still mailed (not bounced or marked as spam),
+    none about an erased person (``facilitators_told.facilitators_reached``). The mailer sends
+    to these, and a confirmation page promises the facilitators are told only when there are
+    any (one rule: hostile33 N2 said told where nobody was)."""
+    addresses = course.definition.facilitator_addresses()
+    mailed = [a for a in addresses if not ports.repository.is_suppressed(a)]
+    return mailed if facilitators_reached(application, mailed) else []
 
 
 def record_copy(ports: Ports, job: EmailJob, course: Course, message: OutgoingEmail) -> None:

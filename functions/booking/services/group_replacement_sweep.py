@@ -12,10 +12,11 @@ open or paid (the void never reached Stripe, or was refused), the mark is cleare
 group goes on with its invoice as it is. The group is read again first, consistently: the
 index's copy may be stale, and a replacement the manager's retry has just completed is not
 made twice (review22 F7). A completion refused for good (the course began, its applications
-closed, the invoice fell due: ``group_give_ups.refused_for_good``) lasts: the group ends by the
-void at once, as ``replacement_not_made`` (``ended_unmade``), never left holding its places on
-an invoice nobody can pay until its hold ends. Any other refusal (the group changed under the
-save) and Stripe unreachable: the mark stays, the next run looks again (review24 F10).
+closed, the invoice fell due: ``domain.lasting_refusals``, one rule with one person's acts)
+lasts: the group ends by the void at once, as ``replacement_not_made`` (``ended_unmade``),
+never left holding its places on an invoice nobody can pay until its hold ends. Any other
+refusal (the group changed under the save) and Stripe unreachable: the mark stays, the next
+run looks again (review24 F10), for two hours from the mark (``lasting_refusals``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.errors import BookingError, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_give_ups import refused_for_good
 from booking.domain.group_notices import lapse_told
 from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus, lapsed
 from booking.services.access import existing_course
@@ -77,13 +77,11 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         from booking.services.waitlist import offer_free_places
 
         extra = {"group_id": group.group_id, "code": error.code}
-        if not refused_for_good(error):
-            # A refusal the next try may not meet (the group changed under the save, a race
-            # lost): the mark stays for the next run, never the whole group ended for it.
-            logger.warning("a half-done replacement refused: left for the next run", extra=extra)
-            return
-        # A lasting refusal: the group ends by the void now, as ``replacement_not_made``
-        # (nothing can pay the void invoice), not left holding its places until its hold ends.
+        # Only a lasting refusal, or one met for two hours (``half_done``; a passing one leaves
+        # the mark for the next run, never the whole group ended for it): the group ends by
+        # the void now, as
+        # ``replacement_not_made`` (nothing can pay the void invoice), not left holding its
+        # places until its hold ends.
         if ended_unmade(ports, group.group_id, invoice_id, ports.clock()) is not None:
             offer_free_places(ports, group.course_id)  # its seats on to whoever waits
         logger.warning("a half-done replacement refused: ended by its void", extra=extra)
@@ -92,7 +90,8 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         taken_back()
         return False
     try:
-        done = HalfDone(invoice_id, taken_back, completed, ended_by_the_void)
+        since = group.replacing_since or ports.clock()  # marked with it (``left_half_done``)
+        done = HalfDone(invoice_id, since, taken_back, completed, ended_by_the_void)
         if not finished_as_stripe_holds(ports, done):
             return False
     except DependencyUnavailable:

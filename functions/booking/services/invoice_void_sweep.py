@@ -13,10 +13,13 @@ have told them); still open or paid (the void never reached Stripe, or was refus
 is taken back and the booking goes on on its invoice (``half_done``, one step with a group's).
 The booking is read again first: the index's copy may be stale, and an act the organiser's
 retry completed is not done twice; the completion is made only while the booking still carries
-the mark read (review23 F1). A completion refused for good (the act replaced meanwhile, the
-course began) ends the booking by the organiser's void, as their *Void the invoice* would,
-when that invoice still holds it (review23 F2): never left on a void invoice to lapse later as
-unpaid. Stripe unreachable, the next run looks again.
+the mark read (review23 F1). A completion refused for good (``domain.lasting_refusals``, one
+rule with a group's: the course began, too late for a new invoice) ends the booking by the
+organiser's void, as their *Void the invoice* would, when that invoice still holds it
+(review23 F2): never left on a void invoice to lapse later as unpaid. Any other refusal (a
+race lost, the booking written under the save) and Stripe unreachable: the mark stays, the next
+run looks again (review24 F10); a refusal still met two hours after the mark ends it by the
+void as a lasting one does.
 """
 
 from __future__ import annotations
@@ -87,7 +90,7 @@ def act_completed(ports: Ports, application: Application) -> bool:
         extra = {"application_id": app_id, "code": error.code}  # codes name no one
         logger.warning("a half-done act refused: ended by its void", extra=extra)
 
-    done = HalfDone(invoice_id, taken_back, completed, ended_by_the_void)
+    done = HalfDone(invoice_id, act.since, taken_back, completed, ended_by_the_void)
     if not finished_as_stripe_holds(ports, done):
         return False
     logger.info("a half-done act completed", extra={"application_id": app_id})

@@ -28,6 +28,7 @@ from booking.domain.errors import (
     StaleWrite,
 )
 from booking.domain.invoices import InvoicePaying, organisers_void
+from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import code_taken_since
 from booking.domain.page_seen import VOID_AGAIN, Seen, seen_refusal
 from booking.domain.payment_settlement import invoice_released, invoiced
@@ -127,7 +128,7 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
         due = invoice_due(course, now, ports.bank_holidays)
         if due is None:
             raise Conflict(
-                "the course starts too soon to pay by invoice", code="too_late_for_invoice"
+                "the course starts too soon to pay by invoice", code=TOO_LATE_FOR_INVOICE
             )
         try:
             with code_taken_since():

@@ -32,7 +32,7 @@ from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
 from booking.services.checkout_expiry import paid_meanwhile
 from booking.services.concurrency import retried
-from booking.services.dearer_moves import expire_move_checkout
+from booking.services.dearer_moves import expire_move_checkout, move_checkout_expired_first
 from booking.services.emails_gone import went_for
 from booking.services.group_erasure import forget_in_groups, groups_named
 from booking.services.invoice_requests import (
@@ -105,6 +105,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     # Their open card checkouts expired at Stripe before anything is erased: one paid
     # meanwhile keeps its booking (hostile33 N11, N12); Stripe unanswered, nothing is erased.
     paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a)}
+    for application in applications:  # a move's checkout likewise (marked first)
+        move_checkout_expired_first(ports, application)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
     invoices = invoices_of_person(

@@ -153,7 +153,7 @@ def settle_money(
             # void, as Stripe holds it: not asked of Stripe a second time after the save.
             if voided is not None:
                 decision = voided_already(decision, voided)
-            decision = expired_already(decision, expired) if expired else decision  # likewise
+            decision = expired_already(decision, *expired)  # likewise
             made = so_far.made
             return _carry_out(ports, course, application, decision, claim, asked=asked, made=made)
 
