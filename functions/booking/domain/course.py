@@ -30,7 +30,7 @@ from booking.domain.sessions import (
     local_to_utc,
     numbered_title,
 )
-from booking.domain.text import VISIBLE_TEXT
+from booking.domain.text import ONE_LINE, VISIBLE_TEXT, one_line
 from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
@@ -102,7 +102,9 @@ class CourseDefinition(Model):
     model_config = ConfigDict(extra="forbid")
 
     programme: str = Field(default="", max_length=80)
-    title: Annotated[str, VISIBLE_TEXT] = Field(min_length=1, max_length=200)
+    # Shown on one line (a subject, a calendar's organiser, a heading): held to the one-line
+    # rule as an organisation's name is (hostile35 H7).
+    title: Annotated[str, ONE_LINE] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
     organisation: ShortText | None = Field(default=None, description="Who runs the course")
@@ -177,6 +179,14 @@ class CourseDefinition(Model):
                 " may be"
             )
         return price
+
+    @field_validator("joining_url", mode="before")
+    @classmethod
+    def _link_on_one_line(cls, value: Any, info: ValidationInfo) -> Any:
+        # The URL parser drops a line break or a tab in silence and escapes a line separator:
+        # a link typed across lines is refused in words, as any one-line text is.
+        stored = isinstance(info.context, dict) and info.context.get("stored")
+        return one_line(value) if isinstance(value, str) and not stored else value
 
     @field_validator("overview", "audience")
     @classmethod

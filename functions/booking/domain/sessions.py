@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from booking.domain.model import Model
-from booking.domain.text import VISIBLE_TEXT
+from booking.domain.text import ONE_LINE, VISIBLE_TEXT
 from booking.domain.time_words import wall_clock_when
 from booking.domain.validation import sane_year, typed_as
 
@@ -70,7 +70,8 @@ class SessionDefinition(Model):
     start_time: time
     end_time: time
     kind: SessionKind = SessionKind.CORE
-    title: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=200)
+    # One line, as the course's title (hostile35 H7).
+    title: Annotated[str, ONE_LINE] | None = Field(default=None, max_length=200)
     home_practice: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=2000)
 
     @field_validator("date")

@@ -177,6 +177,20 @@ OneLine = Annotated[str, ONE_LINE]
 FreeText = Annotated[str, FREE_TEXT]
 
 
+def flattened(value: str) -> str:
+    """``value`` on one line, for a place that cannot hold a line break or a control character
+    (a calendar's parameter, a header): each of those, a line separator and a bidirectional
+    control become a space, and runs of spaces one. Text stored before the one-line rule held
+    it (or anything else this system writes there) never makes that place fail."""
+    spaced = "".join(
+        " "
+        if _is_control(character) or character in BIDI_CONTROLS or character in LINE_SEPARATORS
+        else character
+        for character in value
+    )
+    return " ".join(spaced.split())
+
+
 def _escaped(character: str) -> str:
     return f"\\u{ord(character):04x}"
 
