@@ -50,13 +50,19 @@ def _page_of(programme: str) -> str:
     return f"/console/programmes/{quote(programme)}/follow-ups"
 
 
-def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, Any]:
-    """``goes``: the day the invitations go, while it is ahead."""
+def _invited_said(
+    invited: Invited, zone: str, goes: str | None, *, started: bool = False
+) -> dict[str, Any]:
+    """``goes``: the day the invitations go, while it is ahead; ``started``: the follow-up has
+    begun, so an invitation not decided by then never goes (hostile35 H6: the row promised
+    "the next scheduled run", which sends nothing once it has begun)."""
     application = invited.application
     if invited.sent_at is not None:
         sent = f"Sent {moment_when(invited.sent_at, zone)}"
     elif invited.decided_at is not None:
         sent = f"Decided {moment_when(invited.decided_at, zone)}, waiting to be sent"
+    elif started:
+        sent = "Never sent: the follow-up began before it went, and nothing is sent once it has"
     elif goes is not None:
         sent = f"Not sent yet: it goes on {goes}"
     else:
@@ -69,7 +75,7 @@ def _invited_said(invited: Invited, zone: str, goes: str | None) -> dict[str, An
         "sent": sent,
         "may_send_again": invited.decided_at is not None,
         # Not invited yet: an organiser may invite them before the day (organiser22 F20).
-        "may_invite_now": invited.decided_at is None,
+        "may_invite_now": invited.decided_at is None and not started,
     }
 
 
@@ -93,8 +99,10 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
     started, ahead = event.session.start <= now, now < item.goes_at
     goes = day_when(item.goes_at, zone)
     lead = f"{invitation_days_ahead(event.session, zone)} days"
-    if started:
+    if event.session.end <= now:
         when = "This follow-up has taken place."
+    elif started:
+        when = f"This follow-up has begun: it ends at {event.session.local_end(zone):%H:%M}."
     elif not ahead:
         when = (
             f"The invitations went on {goes}, {lead} ahead; a graduate who completes later "
@@ -113,7 +121,9 @@ def _event_said(item: EventInvitations, now: datetime, zone: str) -> dict[str, A
         "host_uses": _host_uses(event.host),
         "goes": when,
         "started": started,
-        "invited": [_invited_said(i, zone, goes if ahead else None) for i in item.invited],
+        "invited": [
+            _invited_said(i, zone, goes if ahead else None, started=started) for i in item.invited
+        ],
         "later": [
             {"name": a.answers.name, "reference": a.reference_or_id, "cohort": cohort_name(c)}
             for c, a in item.later
