@@ -7,6 +7,7 @@ second. Through the real console handlers and moto."""
 
 from __future__ import annotations
 
+from booking.domain.course import SessionKind
 from tests.support.console import ConsoleBrowser, error_beside
 from tests.support.html_forms import forms_on
 from tests.support.page_text import text_of
@@ -81,3 +82,21 @@ def test_two_follow_up_rows_at_one_time_are_refused_beside_the_second(
     assert "it is at the same time as session 2" in text_of(said.group(1))
     assert "list each meeting once" in text_of(said.group(1))
     assert system.items() == before
+
+
+def test_a_row_given_the_events_id_without_a_title_keeps_its_title(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The event's id typed (or chosen from those the form offers), its title left empty: the
+    event keeps its title (it was renamed "Follow-up session" for every cohort)."""
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
+    assert first.title == HELD
+    typed = {**JOINING, "id": first.key}
+
+    saved = browser.post("/console/courses", **_next_cohort(browser, CORE, typed))
+
+    assert saved.status == 303, text_of(saved.body)[:600]
+    assert _follow_up_titles(system, COURSE_ID)[0] == HELD
+    assert _follow_up_titles(system, NEXT_ID) == [HELD]

@@ -79,6 +79,11 @@ def with_ids_made(form: CourseForm, follow_ups: FollowUpIds) -> CourseForm:
                 made["title"], refused = _joining_title(row.get("title", ""), held)
                 if refused:
                     errors[f"session-{n}-title"] = refused
+        elif row.get("kind") == FOLLOW_UP and not row.get("title", "").strip():
+            # An event's id typed, its title left empty: the event's title, never the default
+            # "Follow-up session" renaming it for the cohorts that list it (a title typed
+            # beside an id typed is the organiser's word, and renames it).
+            made["title"] = follow_ups.titles.get(row["id"], "")
         sessions.append(made)
     return CourseForm(values, sessions, [dict(f) for f in form.facilitators], errors)
 
