@@ -57,6 +57,18 @@ def test_a_joining_link_across_lines_is_refused_not_mended_in_silence(
     _refused(system, file, "joining_url", ONE_LINE)
 
 
+def test_a_courses_free_texts_take_line_breaks_but_no_control_character(system: System) -> None:
+    """Its home practice and decline message were held to no shape (an escape character was
+    kept); they are free text, as its overview is."""
+    file = system.course_file()
+    sessions = [{**file["sessions"][0], "home_practice": "Breathe\x1b[2J"}, *file["sessions"][1:]]
+    _refused(system, {**file, "sessions": sessions}, "sessions.0.home_practice", CONTROL)
+    _refused(system, {**file, "decline_message": "Sorry\x00"}, "decline_message", CONTROL)
+    sessions[0] = {**sessions[0], "home_practice": "Breathe.\nThen walk."}
+    kept = {**file, "sessions": sessions, "decline_message": "Sorry.\r\nTry again."}
+    assert system.admin("PUT", "/courses/one-line-cohort", json_body=kept).status == 201
+
+
 def test_a_course_stored_with_a_title_across_lines_still_gets_its_confirmation(
     system: System,
 ) -> None:

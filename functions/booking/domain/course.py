@@ -31,7 +31,7 @@ from booking.domain.sessions import (
     numbered_title,
     overlap_fault,
 )
-from booking.domain.text import ONE_LINE, VISIBLE_TEXT, one_line
+from booking.domain.text import FREE_TEXT, ONE_LINE, one_line
 from booking.domain.validation import counted, counted_schema
 
 # Re-exported: the sessions live in a module of their own.
@@ -144,7 +144,7 @@ class CourseDefinition(Model):
     po_required: bool = Field(
         default=False, description="An invoice needs the employer's purchase order number"
     )
-    decline_message: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=4000)
+    decline_message: Annotated[str, FREE_TEXT] | None = Field(default=None, max_length=4000)
     group_apply_by_days: int = Field(
         default=7,
         ge=0,

@@ -18,7 +18,7 @@ from pydantic import (
 )
 
 from booking.domain.model import Model
-from booking.domain.text import ONE_LINE, VISIBLE_TEXT
+from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.time_words import wall_clock_when
 from booking.domain.validation import sane_year, typed_as
 
@@ -74,7 +74,7 @@ class SessionDefinition(Model):
     kind: SessionKind = SessionKind.CORE
     # One line, as the course's title (hostile35 H7).
     title: Annotated[str, ONE_LINE] | None = Field(default=None, max_length=200)
-    home_practice: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=2000)
+    home_practice: Annotated[str, FREE_TEXT] | None = Field(default=None, max_length=2000)
 
     @field_validator("date")
     @classmethod

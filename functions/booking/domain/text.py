@@ -171,7 +171,8 @@ ONE_LINE = AfterValidator(_as_typed(one_line))
 FREE_TEXT = AfterValidator(_as_typed(free_text))
 # A person's name: one line, with a letter that shows (in its own words).
 NAME_LINE = AfterValidator(_as_typed(visible_name))
-# Text held to no shape but shown to someone (a course's title): it shows something.
+# Text held to no shape but shown to someone: it shows something. (A course's texts are held to
+# one of the two shapes since hostile35 H7: its titles one line, its other words free text.)
 VISIBLE_TEXT = AfterValidator(_as_typed(visible_text))
 OneLine = Annotated[str, ONE_LINE]
 FreeText = Annotated[str, FREE_TEXT]
