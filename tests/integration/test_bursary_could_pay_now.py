@@ -117,3 +117,33 @@ def test_a_whole_price_bursary_voiding_an_employers_invoice_tells_its_billing_co
         assert "The place is still booked." in words
         assert "/status" not in words  # no link that acts for the person
     assert system.stored(application).status.value == "confirmed"
+
+
+UNHELD = "No place is held for you until you pay: pay it from your booking page while a place"
+
+
+def test_a_part_bursary_on_a_lapsed_checkout_promises_no_place_a_newcomer_may_take(
+    system: System,
+) -> None:
+    """hostile35 H4: the "could pay now" read holds nothing, so a newcomer a moment after the
+    grant takes the last place; the person's email then said "You can pay it from your booking
+    page" where paying is refused. It says no place is held until they pay, and the payment
+    refused is what it said could happen."""
+    _small(system)
+    lapsed = _lapsed(system)
+    system.deliver_emails()
+
+    granted = system.grant_bursary(lapsed, 5000)
+    assert granted.status == 200, granted.body
+    assert system.stored(lapsed).seat_held is False  # nothing held: nothing may be promised
+    newcomer = system.apply(course_id="small", email="newcomer@example.org")
+    assert newcomer.status == 201, newcomer.body
+    assert newcomer.json()["status"] == "awaiting_payment"
+
+    [told] = [m for m in system.deliver_emails() if "A bursary towards" in m.subject]
+    for words in (told.text, text_of(told.html)):
+        assert "What is left to pay is £150.00" in words
+        assert UNHELD in words
+        assert "if the course fills first, it cannot be paid" in words
+        assert "You can pay it from your booking page" not in words
+    system.restart_checkout(lapsed).refused(409, "course_full")

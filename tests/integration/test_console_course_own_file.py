@@ -11,7 +11,7 @@ import re
 from tests.support.console import ConsoleBrowser, error_beside, signed_in
 from tests.support.html_forms import forms_on
 from tests.support.page_text import text_of
-from tests.support.system import COURSE_ID, System
+from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
 OTHER = "another-cohort-2027"
 
@@ -101,3 +101,30 @@ def test_a_file_giving_a_key_twice_is_refused_as_the_api_refuses_it(system: Syst
         assert reply.status == 422, reply.body
         assert said in text_of(reply.body)
         assert system.ports.repository.get_course(OTHER) is None
+
+
+def test_a_file_holding_half_a_character_is_refused_in_the_apis_words(system: System) -> None:
+    """hostile35 H5: half of a UTF-16 pair (``"\\udc80"``) in an uploaded file was refused in
+    the parser's words under ``body`` ("lone leading surrogate ..."); the upload says it beside
+    the field as the API and the CLI do, in the one reader's words, nothing saved."""
+    definition = json.dumps({**system.course_file(), "title": "T"}).replace(
+        '"title": "T"', '"title": "T\\udc80"'
+    )
+    api = system.api(
+        "PUT",
+        f"/admin/courses/{OTHER}",
+        raw=definition.encode(),
+        headers={"authorization": f"Bearer {ADMIN_TOKEN}", "content-type": "application/json"},
+    )
+    assert api.status == 422, api.body
+    api_said = api.json()["error"]["fields"]["title"]
+
+    reply = signed_in(system).upload(OTHER, definition.encode())
+
+    assert reply.status == 422, reply.body
+    said = error_beside(reply.body, "definition")
+    assert said is not None, text_of(reply.body)[:500]
+    assert f"title: {api_said}" in text_of(said.group(1))
+    assert "half of a pair written alone" in api_said
+    assert "surrogate" not in text_of(reply.body)
+    assert system.ports.repository.get_course(OTHER) is None

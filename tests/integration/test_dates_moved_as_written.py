@@ -78,12 +78,13 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
         system.deliver_emails()
         first = system.course_file(COURSE_ID)
         held = date.fromisoformat(first["sessions"][0]["date"])
-        week_later = {**first["sessions"][0], "date": str(held + timedelta(days=7))}
-        moved = first | {"sessions": [week_later, *first["sessions"][1:]]}
+        # A day later: a week later would be the very time of session 2 (hostile35 H3).
+        day_later = {**first["sessions"][0], "date": str(held + timedelta(days=1))}
+        moved = first | {"sessions": [day_later, *first["sessions"][1:]]}
         other: list[str] = []
 
-        def a_week_later() -> None:
-            """Another save: session 1 a week later, its attendee told."""
+        def a_day_later() -> None:
+            """Another save: session 1 a day later, its attendee told."""
 
             def saved_and_told() -> None:
                 with time_machine.travel(now - timedelta(seconds=30), tick=False):
@@ -97,8 +98,8 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
             elsewhere.start()
             elsewhere.join()
 
-        _renamed_after(system, monkeypatch, first, a_week_later)
-        assert [day_as_emailed(held + timedelta(days=7)) in text for text in other] == [True]
+        _renamed_after(system, monkeypatch, first, a_day_later)
+        assert [day_as_emailed(held + timedelta(days=1)) in text for text in other] == [True]
         stored = system.ports.repository.get_course(COURSE_ID)
         assert stored is not None
         assert (stored.definition.title, stored.definition.sessions[0].date) == ("Renamed", held)

@@ -92,3 +92,26 @@ def test_invite_now_is_refused_in_words_for_someone_not_a_graduate(system: Syste
         assert reply.status == 409, reply.body
         assert "not a graduate invited to this follow-up" in text_of(reply.body)
         assert system.deliver_emails() == []
+
+
+def test_a_follow_up_begun_says_its_uninvited_graduate_is_never_sent_one(system: System) -> None:
+    """hostile35 H6: once the follow-up had begun, the row of a graduate never invited said
+    "Not sent yet: it goes with the next scheduled run", which sends nothing then, and the card
+    said it "has taken place" while it ran. The card says it has begun and when it ends; the
+    row, that the invitation never went; no *Invite now* is offered."""
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        alex = system.booked(name="Alex Graduate", email="alex@example.org")
+        system.deliver_emails()
+    with time_machine.travel(follow_ups[0] + timedelta(minutes=30), tick=False):
+        browser = signed_in(system)
+        page = browser.get(f"/console/programmes/{system.course()['programme']}/follow-ups").body
+        card = text_of(page).split("Reviewing our learning and practice")[1]
+        assert "This follow-up has begun: it ends at 17:00." in card
+        assert "has taken place" not in card.split("Follow-up 2")[0]
+        row = card.split("Alex Graduate")[1].split("Follow-up 2")[0]
+        assert "Never sent: the follow-up began before it went" in row
+        assert "next scheduled run" not in row
+        assert f"{SEPTEMBER}/invitations/{alex['application_id']}/invite-now" not in page
+        system.scheduled_run(follow_ups[0] + timedelta(minutes=30))
+        assert _invitations(system.deliver_emails()) == []

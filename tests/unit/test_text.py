@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.domain.text import BIDI_CONTROLS, free_text, one_line, shown_safely
+from booking.domain.text import BIDI_CONTROLS, flattened, free_text, one_line, shown_safely
 from booking.services import applications, courses, organisers
 from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
@@ -86,3 +86,14 @@ def test_one_line_tells_another_control_character_as_one_not_as_a_line_break(
 ) -> None:
     with pytest.raises(ValueError, match="remove the control characters"):
         one_line(f"Ada{control}Lovelace")
+
+
+@given(st.text())
+def test_flattened_text_is_one_line_of_what_shows(value: str) -> None:
+    """What a calendar's parameter or a header is given: never a line break, a control or a
+    bidirectional character, never a run of spaces."""
+    flat = flattened(value)
+    assert flat == flat.strip()
+    assert "  " not in flat
+    assert not any(c in RAW or c in BIDI_CONTROLS or c in "\u2028\u2029" for c in flat)
+    assert flattened("Leading\r\nBcc: x@evil.example\u2028now") == "Leading Bcc: x@evil.example now"

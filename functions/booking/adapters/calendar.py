@@ -21,15 +21,20 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from booking.domain.emails import Party
 from booking.domain.invitations import CalendarEntry, CalendarMessage
+from booking.domain.text import flattened
 
 PRODID = "-//Compassionate Leadership bookings//EN"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
 
 def _address(party: Party, **params: str) -> vCalAddress:
+    # A parameter cannot hold a line break (icalendar asserts, and the mail job would fail for
+    # good: hostile35 H7) nor, by RFC 5545, a control character: the name is put on one line,
+    # whatever was stored before the one-line rule held a course's title.
     address = vCalAddress(f"mailto:{party.email}")
-    if party.name:
-        address.params["CN"] = vText(party.name)
+    name = flattened(party.name or "")
+    if name:
+        address.params["CN"] = vText(name)
     for key, value in params.items():
         address.params[key] = vText(value)
     return address
@@ -52,7 +57,7 @@ class IcsCalendarWriter:
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("method", CANCEL if message.cancelled else REQUEST)
-        calendar.add("x-wr-calname", message.name)
+        calendar.add("x-wr-calname", flattened(message.name))
         for entry in entries:
             event = Event()
             event.add("uid", f"{entry.uid}@{self._domain}")
@@ -62,7 +67,7 @@ class IcsCalendarWriter:
                 event.add("dtstart", entry.start)
             if entry.end is not None:
                 event.add("dtend", entry.end)
-            event.add("summary", entry.summary)
+            event.add("summary", flattened(entry.summary))
             event.add("organizer", _address(entry.organizer or message.organizer))
             for attendee in message.attendees:
                 # They booked and paid: the place is theirs, no reply is asked for.

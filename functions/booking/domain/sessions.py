@@ -3,8 +3,10 @@ scheduled (UTC instants, numbered in time order, each with a key that stays when
 ``booking.domain.course`` re-exports every name."""
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo
 
@@ -16,7 +18,7 @@ from pydantic import (
 )
 
 from booking.domain.model import Model
-from booking.domain.text import ONE_LINE, VISIBLE_TEXT
+from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.time_words import wall_clock_when
 from booking.domain.validation import sane_year, typed_as
 
@@ -70,8 +72,9 @@ class SessionDefinition(Model):
     start_time: time
     end_time: time
     kind: SessionKind = SessionKind.CORE
+    # One line, as the course's title (hostile35 H7).
     title: Annotated[str, ONE_LINE] | None = Field(default=None, max_length=200)
-    home_practice: Annotated[str, VISIBLE_TEXT] | None = Field(default=None, max_length=2000)
+    home_practice: Annotated[str, FREE_TEXT] | None = Field(default=None, max_length=2000)
 
     @field_validator("date")
     @classmethod
@@ -132,6 +135,38 @@ def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> date
             f"{zone.key} (the clocks go back); choose another time"
         )
     return local.astimezone(UTC)
+
+
+def overlap_fault(sessions: Sequence[SessionDefinition], zone: ZoneInfo) -> str | None:
+    """Why two of a course's sessions may not both be listed (hostile35 H3): one listed twice
+    (the same start and end) would be "Session 1 of 2" and "2 of 2" at one hour, two calendar
+    events, its hours counted twice on the certificate; two that overlap cannot both be
+    attended. Said beside the later-listed row (``session N: ...``), naming the other. None:
+    every session is apart (one may start as another ends)."""
+    timed = sorted(
+        (
+            local_to_utc(session.date, session.start_time, zone, position),
+            local_to_utc(session.date, session.end_time, zone, position),
+            position,
+        )
+        for position, session in enumerate(sessions, start=1)
+    )
+    for (start, end, one), (next_start, next_end, other) in pairwise(timed):
+        if next_start >= end:
+            continue
+        first, second = sorted((one, other))
+        listed = sessions[first - 1]
+        when = f"{wall_clock_when(listed.date, listed.start_time)}-{listed.end_time:%H:%M}"
+        if (start, end) == (next_start, next_end):
+            return (
+                f"session {second}: it is at the same time as session {first} ({when}): list "
+                "each meeting once"
+            )
+        return (
+            f"session {second}: it overlaps session {first} ({when}): sessions may not "
+            "overlap, so change its times"
+        )
+    return None
 
 
 class ScheduledSession(Model):

@@ -171,10 +171,25 @@ ONE_LINE = AfterValidator(_as_typed(one_line))
 FREE_TEXT = AfterValidator(_as_typed(free_text))
 # A person's name: one line, with a letter that shows (in its own words).
 NAME_LINE = AfterValidator(_as_typed(visible_name))
-# Text held to no shape but shown to someone (a course's title): it shows something.
+# Text held to no shape but shown to someone: it shows something. (A course's texts are held to
+# one of the two shapes since hostile35 H7: its titles one line, its other words free text.)
 VISIBLE_TEXT = AfterValidator(_as_typed(visible_text))
 OneLine = Annotated[str, ONE_LINE]
 FreeText = Annotated[str, FREE_TEXT]
+
+
+def flattened(value: str) -> str:
+    """``value`` on one line, for a place that cannot hold a line break or a control character
+    (a calendar's parameter, a header): each of those, a line separator and a bidirectional
+    control become a space, and runs of spaces one. Text stored before the one-line rule held
+    it (or anything else this system writes there) never makes that place fail."""
+    spaced = "".join(
+        " "
+        if _is_control(character) or character in BIDI_CONTROLS or character in LINE_SEPARATORS
+        else character
+        for character in value
+    )
+    return " ".join(spaced.split())
 
 
 def _escaped(character: str) -> str:

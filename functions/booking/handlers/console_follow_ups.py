@@ -51,14 +51,20 @@ def _page_of(programme: str) -> str:
     return f"/console/programmes/{quote(programme)}/follow-ups"
 
 
-def _invited_said(invited: Invited, zone: str, goes: str | None, row: str) -> dict[str, Any]:
+def _invited_said(
+    invited: Invited, zone: str, goes: str | None, row: str, *, started: bool = False
+) -> dict[str, Any]:
     """``goes``: the day the invitations go, while it is ahead; ``row``: what its *Send the
-    invitation again* acts on (its press is bound to it)."""
+    invitation again* acts on (its press is bound to it); ``started``: the follow-up has
+    begun, so an invitation not decided by then never goes (hostile35 H6: the row promised
+    "the next scheduled run", which sends nothing once it has begun)."""
     application = invited.application
     if invited.sent_at is not None:
         sent = f"Sent {moment_when(invited.sent_at, zone)}"
     elif invited.decided_at is not None:
         sent = f"Decided {moment_when(invited.decided_at, zone)}, waiting to be sent"
+    elif started:
+        sent = "Never sent: the follow-up began before it went, and nothing is sent once it has"
     elif goes is not None:
         sent = f"Not sent yet: it goes on {goes}"
     else:
@@ -72,7 +78,7 @@ def _invited_said(invited: Invited, zone: str, goes: str | None, row: str) -> di
         "may_send_again": invited.decided_at is not None,
         "press": press_issued(row),  # bound to the session and this row: any other refused
         # Not invited yet: an organiser may invite them before the day (organiser22 F20).
-        "may_invite_now": invited.decided_at is None,
+        "may_invite_now": invited.decided_at is None and not started,
     }
 
 
@@ -101,8 +107,10 @@ def _event_said(programme: str, item: EventInvitations, now: datetime, zone: str
     started, ahead = event.session.start <= now, now < item.goes_at
     goes = day_when(item.goes_at, zone)
     lead = f"{invitation_days_ahead(event.session, zone)} days"
-    if started:
+    if event.session.end <= now:
         when = "This follow-up has taken place."
+    elif started:
+        when = f"This follow-up has begun: it ends at {event.session.local_end(zone):%H:%M}."
     elif not ahead:
         when = (
             f"The invitations went on {goes}, {lead} ahead; a graduate who completes later "
@@ -127,6 +135,7 @@ def _event_said(programme: str, item: EventInvitations, now: datetime, zone: str
                 zone,
                 goes if ahead else None,
                 _invitation_row(programme, event.key, i.application.application_id),
+                started=started,
             )
             for i in item.invited
         ],

@@ -380,12 +380,13 @@ def definition_from_file(upload: Upload) -> CourseDefinition:
         raise InvalidInput("the upload needs attention", {"definition": f"{own}: {other}"})
     if not upload.content:
         raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
-    try:  # read as a request's body is: UTF-8, each key once (hostile34 K9)
+    try:
+        # Read as a request's body is: UTF-8, each key once (hostile34 K9), no half of a
+        # UTF-16 pair (said beside the field as the API says it, hostile35 H5).
         data = file_json_object(upload.content)
+        return parse_json_strictly(CourseDefinition, data, "the definition needs attention")
     except UnreadBody as unread:
         raise InvalidInput("the upload needs attention", {"definition": str(unread)}) from None
-    try:
-        return parse_json_strictly(CourseDefinition, data, "the definition needs attention")
     except InvalidInput as invalid:
         listed = "; ".join(f"{key}: {reason}" for key, reason in invalid.fields.items())
         raise InvalidInput(

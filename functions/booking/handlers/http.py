@@ -33,11 +33,11 @@ from booking.handlers.body_text import FilePart as FilePart
 from booking.handlers.body_text import (
     UnreadBody,
     form_pairs,
-    half_characters,
     json_text,
     multipart_fields,
     once_each,
     refuse_other_charsets,
+    whole_characters,
 )
 from booking.handlers.json_answers import JSON as JSON
 from booking.handlers.json_answers import error_payload as error_payload
@@ -177,10 +177,7 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
             raise BadRequest(said) from exc
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")
-        halves = half_characters(parsed)
-        if halves:
-            raise InvalidInput("some fields need attention", halves)
-        return parsed
+        return whole_characters(parsed)
     if media_type == FORM:
         # A name given twice is refused, as in JSON (``once_each``). Each value is marked as a
         # form's: a checkbox's word counts as ticked only there (``FormText``).

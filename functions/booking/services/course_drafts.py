@@ -4,7 +4,7 @@ ids the programmes' follow-ups already go by."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.programme import follow_up_events, programme_title
@@ -36,10 +36,13 @@ def programmes(ports: Ports) -> list[Programme]:
 @dataclass(frozen=True)
 class FollowUpIds:
     """The ids a programme's follow-ups go by: each by when it starts and ends (UTC), and all
-    of them (a new follow-up's id must be none of these unless it is that very event)."""
+    of them (a new follow-up's id must be none of these unless it is that very event); and
+    each one's title as the programme holds it (a cohort joining it carries that title, never
+    renames it by a default: hostile35 H2)."""
 
     by_time: dict[tuple[datetime, datetime], str]
     taken: frozenset[str]
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 def follow_up_ids(ports: Ports, programme: str) -> FollowUpIds:
@@ -48,4 +51,5 @@ def follow_up_ids(ports: Ports, programme: str) -> FollowUpIds:
         e for e in follow_up_events(ports.repository.list_courses()) if e.programme == programme
     ]
     by_time = {(e.session.start, e.session.end): e.key for e in events}
-    return FollowUpIds(by_time, frozenset(e.key for e in events))
+    titles = {e.key: e.session.title for e in events}
+    return FollowUpIds(by_time, frozenset(e.key for e in events), titles)

@@ -1,0 +1,102 @@
+"""hostile35 H2, H3 on the console: *Add the next cohort* gives a follow-up row typed at the
+very time of the programme's follow-up that event's id (to share it); left without a title, the
+row took the default "Follow-up session" and renamed the event for every cohort, emailing the
+other cohort's people a "Renamed" notice. A row joining an event carries its title; a title of
+its own is refused beside the row, nothing saved; two rows at one time are refused beside the
+second. Through the real console handlers and moto."""
+
+from __future__ import annotations
+
+from booking.domain.course import SessionKind
+from tests.support.console import ConsoleBrowser, error_beside
+from tests.support.html_forms import forms_on
+from tests.support.page_text import text_of
+from tests.support.system import COURSE_ID, System
+
+HELD = "Reviewing our learning and practice"
+NEXT_ID = "compassionate-leadership-training-2027-08"
+
+
+def _next_cohort(browser: ConsoleBrowser, *rows: dict[str, str]) -> dict[str, str]:
+    page = browser.get(f"/console/courses/new?from={COURSE_ID}").body
+    fields = dict(next(fields for _, fields in forms_on(page) if "title" in fields))
+    for n, row in enumerate(rows):
+        fields.update({f"session-{n}-{name}": value for name, value in row.items()})
+    return fields
+
+
+CORE = {"date": "2027-08-02", "start_time": "15:00", "end_time": "17:00", "kind": "core"}
+# At the very time of the sample cohort's first follow-up.
+JOINING = {"date": "2027-09-23", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"}
+
+
+def _follow_up_titles(system: System, course_id: str) -> list[str]:
+    return [s["title"] for s in system.course(course_id)["sessions"] if s["kind"] == "follow_up"]
+
+
+def test_a_row_joining_the_programmes_follow_up_carries_its_title(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    system.booked(email="graduate@example.org")
+    system.deliver_emails()
+    before = _follow_up_titles(system, COURSE_ID)
+    assert before[0] == HELD
+
+    saved = browser.post("/console/courses", **_next_cohort(browser, CORE, JOINING))
+
+    assert saved.status == 303, text_of(saved.body)[:600]
+    assert _follow_up_titles(system, NEXT_ID) == [HELD]
+    assert _follow_up_titles(system, COURSE_ID) == before  # nothing renamed
+    renamed = [m for m in system.deliver_emails() if "Renamed" in m.subject]
+    assert renamed == []
+
+
+def test_a_row_joining_the_programmes_follow_up_under_another_title_is_refused(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    before = system.items()
+    retitled = {**JOINING, "title": "Something else"}
+
+    page = browser.post("/console/courses", **_next_cohort(browser, CORE, retitled))
+
+    assert page.status == 422, page.status
+    said = error_beside(page.body, "session-1-title")
+    assert said is not None, text_of(page.body)[:900]
+    words = text_of(said.group(1))
+    assert f'at the very time of the programme\'s follow-up "{HELD}"' in words
+    assert "would rename that follow-up for every cohort" in words
+    assert system.items() == before
+
+
+def test_two_follow_up_rows_at_one_time_are_refused_beside_the_second(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    before = system.items()
+    own = {**JOINING, "date": "2027-09-30"}
+
+    page = browser.post("/console/courses", **_next_cohort(browser, CORE, own, own))
+
+    assert page.status == 422, page.status
+    said = error_beside(page.body, "session-2-start_time")
+    assert said is not None, text_of(page.body)[:900]
+    assert "it is at the same time as session 2" in text_of(said.group(1))
+    assert "list each meeting once" in text_of(said.group(1))
+    assert system.items() == before
+
+
+def test_a_row_given_the_events_id_without_a_title_keeps_its_title(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The event's id typed (or chosen from those the form offers), its title left empty: the
+    event keeps its title (it was renamed "Follow-up session" for every cohort)."""
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
+    assert first.title == HELD
+    typed = {**JOINING, "id": first.key}
+
+    saved = browser.post("/console/courses", **_next_cohort(browser, CORE, typed))
+
+    assert saved.status == 303, text_of(saved.body)[:600]
+    assert _follow_up_titles(system, COURSE_ID)[0] == HELD
+    assert _follow_up_titles(system, NEXT_ID) == [HELD]
