@@ -31,7 +31,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.console_pages import Chrome, _course_name, _render, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import cancel_preview, decline_preview, invoicing, lifecycle, void_preview
@@ -210,15 +210,8 @@ def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
         f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid."
     ]
     lines.append(_seat(detail) if preview.seat_freed else "It holds no place, so none goes back.")
-    if preview.person_emailed:
-        who = f"{application.answers.name} ({application.answers.email})"
-        lines.append(f"{who} is emailed that the invoice was cancelled and the place let go.")
-    elif detail.address_suppressed:
-        lines.append(
-            "The person is not emailed: emails to their address bounced or were marked as spam."
-        )
-    if preview.billing_contact:
-        lines.append(f"Their billing contact ({preview.billing_contact}) is emailed the same.")
+    told = "that the invoice was cancelled and the place let go"
+    lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)
     lines.append(
         "The booking is not confirmed: as the email says, they can still pay from their booking "
         "page (by card, or with a new invoice while the course allows one), while places are "

@@ -35,6 +35,7 @@ from booking.domain.wording import (
 from booking.handlers.pages import environment
 from booking.handlers.sentences import sentence
 from booking.services.console import (
+    ApplicationDetail,
     CourseApplications,
     CourseSummary,
 )
@@ -326,3 +327,21 @@ def _paid_said(
 def _row_reference(application: Application) -> str:
     """How a row of a list names an application: its reference, or the start of its id."""
     return application.reference or application.application_id[:8]
+
+
+def told_lines(
+    detail: ApplicationDetail, person_emailed: bool, billing_contact: str | None, told: str
+) -> list[str]:
+    """Who a confirmation's act emails, a line each, as its own decision says: the person,
+    emailed ``told``, or why not (their address suppressed); their billing contact the same."""
+    lines = []
+    if person_emailed:
+        answers = detail.application.answers
+        lines.append(f"{answers.name} ({answers.email}) is emailed {told}.")
+    elif detail.address_suppressed:
+        lines.append(
+            "The person is not emailed: emails to their address bounced or were marked as spam."
+        )
+    if billing_contact:
+        lines.append(f"Their billing contact ({billing_contact}) is emailed the same.")
+    return lines

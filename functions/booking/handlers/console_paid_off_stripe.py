@@ -9,7 +9,7 @@ from booking.bootstrap import ports
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, form_seen, html_page, served
-from booking.handlers.console_pages import _course_name, _render
+from booking.handlers.console_pages import _course_name, _render, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import paid_off_stripe
@@ -30,15 +30,8 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
         "Stripe takes no money and sends no receipt."
     ]
     lines.append("The booking is confirmed, and keeps the place it holds.")
-    if preview.person_emailed:
-        who = f"{application.answers.name} ({application.answers.email})"
-        lines.append(f"{who} is emailed their booking confirmation, with a calendar file.")
-    elif detail.address_suppressed:
-        lines.append(
-            "The person is not emailed: emails to their address bounced or were marked as spam."
-        )
-    if preview.billing_contact:
-        lines.append(f"Their billing contact ({preview.billing_contact}) is emailed the same.")
+    told = "their booking confirmation, with a calendar file"
+    lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)
     lines.append(
         f"Stripe then holds no payment for this booking: if it is cancelled later, the {amount} "
         "cannot be refunded through Stripe or from here. It is given back by hand, the way it "
