@@ -1,7 +1,8 @@
 """The console's page of a course's group bookings (registered on the console's resolver,
 ``handlers/console_app.py``; what it says is ``domain.group_overview``), and its button that
 voids a group's open invoice (``services.group_invoice_void``) or sends it again
-(``services.group_invoice_resend``)."""
+(``services.group_invoice_resend``). Those two load with the first such button: a group's
+invoice (its replacement, the payments' events) is no other page's."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from booking.handlers.console_pages import Chrome, _render_course
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.sentences import sentence
-from booking.services import group_invoice_resend, group_invoice_void
 from booking.services.groups import find_group
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ def group_bookings(course_id: str) -> Response[str]:
 
 @served("consoleVoidGroupInvoice")
 def void_group_invoice(group_id: str) -> Response[str]:
+    from booking.services import group_invoice_void
+
     try:
         voided = group_invoice_void.void_group_invoice(ports(), group_id)
     except (Conflict, DependencyUnavailable) as refused:
@@ -77,6 +79,8 @@ def void_group_invoice(group_id: str) -> Response[str]:
 
 @served("consoleResendGroupInvoice")
 def resend_group_invoice(group_id: str) -> Response[str]:
+    from booking.services import group_invoice_resend
+
     try:
         sent = group_invoice_resend.resend_group_invoice(ports(), group_id)
     except (Conflict, DependencyUnavailable) as refused:
