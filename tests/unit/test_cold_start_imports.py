@@ -52,16 +52,22 @@ _GROUP_MONEY = (
     "booking.domain.group_refunds",
 )
 
+# The public pages: the API loads them with the first browser request (handlers.api's _pages),
+# its snapshot with the templates.
+_PUBLIC_PAGES = (
+    "booking.handlers.pages.apply",
+    "booking.handlers.pages.courses",
+    "booking.handlers.pages.status",
+    "booking.handlers.pages.error",
+)
+
 # What only the console's rare pages and actions use (cold23): a group's invoice buttons, the
 # public pages, the sweep and a group's changes.
 _CONSOLE_RARE = (
     "booking.services.group_invoice_void",
     "booking.services.group_invoice_resend",
     "booking.services.payments",
-    "booking.handlers.pages.apply",
-    "booking.handlers.pages.courses",
-    "booking.handlers.pages.status",
-    "booking.handlers.pages.error",
+    *_PUBLIC_PAGES,
     "booking.services.sweep",
     "booking.services.group_changes",
 )
@@ -92,6 +98,7 @@ LEFT_OUT = {
     # never call (handlers.api names those they do).
     "api": (
         *_GROUP_ROUTES,
+        *_PUBLIC_PAGES,
         "booking.domain.attendance_import",
         "booking.domain.groups",
         "booking.services.waiting_moves",
@@ -195,7 +202,7 @@ def test_no_init_imports_boto3(function: str, initialization_type: str) -> None:
 
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
 IN_THE_SNAPSHOT = {
-    "api": _GROUP_ROUTES,
+    "api": (*_GROUP_ROUTES, *_PUBLIC_PAGES),
     "admin": _ADMIN_ROUTES,
     "webhook": _GROUP_MONEY,
     "console": (
