@@ -52,6 +52,26 @@ _GROUP_MONEY = (
     "booking.domain.group_refunds",
 )
 
+# The public pages: the API loads them with the first browser request (handlers.api's _pages),
+# its snapshot with the templates.
+_PUBLIC_PAGES = (
+    "booking.handlers.pages.apply",
+    "booking.handlers.pages.courses",
+    "booking.handlers.pages.status",
+    "booking.handlers.pages.error",
+)
+
+# What only the console's rare pages and actions use (cold23): a group's invoice buttons, the
+# public pages, the sweep and a group's changes.
+_CONSOLE_RARE = (
+    "booking.services.group_invoice_void",
+    "booking.services.group_invoice_resend",
+    "booking.services.payments",
+    *_PUBLIC_PAGES,
+    "booking.services.sweep",
+    "booking.services.group_changes",
+)
+
 # Powertools' other resolvers, which its event handler package's __init__ imports (AppSync's
 # with asyncio): the functions with routes register the package without running it
 # (handlers.resolver).
@@ -78,6 +98,7 @@ LEFT_OUT = {
     # never call (handlers.api names those they do).
     "api": (
         *_GROUP_ROUTES,
+        *_PUBLIC_PAGES,
         "booking.domain.attendance_import",
         "booking.domain.groups",
         "booking.services.waiting_moves",
@@ -90,11 +111,16 @@ LEFT_OUT = {
     "admin": (*_ADMIN_ROUTES, *_OTHER_RESOLVERS),
     # Its register page reads no export: the import's reader and validator load with it. Only
     # a person's pages (found, exported, erased) load services.people, and only a course's
-    # group bookings page (handlers.console_groups) their overview.
+    # group bookings page (handlers.console_groups) their overview, and its buttons a group's
+    # invoice's void or resend (with the payments' events). The console renders its own pages:
+    # none of the public ones (handlers.pages' apply, courses, status, error) loads with it.
+    # Its actions never run the sweep (services.lifecycle re-exports it on first use), and only
+    # a cancel of a place the organisers give up for a group loads the group's changes.
     "console": (
         "booking.domain.attendance_import",
         "booking.services.people",
         "booking.services.group_overview",
+        *_CONSOLE_RARE,
         *_OTHER_RESOLVERS,
     ),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
@@ -176,10 +202,16 @@ def test_no_init_imports_boto3(function: str, initialization_type: str) -> None:
 
 # function -> modules its on-demand init leaves out that its snapshot holds (SnapStart).
 IN_THE_SNAPSHOT = {
-    "api": _GROUP_ROUTES,
+    "api": (*_GROUP_ROUTES, *_PUBLIC_PAGES),
     "admin": _ADMIN_ROUTES,
     "webhook": _GROUP_MONEY,
-    "console": ("booking.services.people", "booking.services.group_overview"),
+    "console": (
+        "booking.services.people",
+        "booking.services.group_overview",
+        "booking.services.group_invoice_void",
+        "booking.services.group_invoice_resend",
+        "booking.services.group_changes",
+    ),
 }
 
 

@@ -308,9 +308,15 @@ api_groups.register(app, served)
 served.check()
 
 if bootstrap.taking_snapshot():
-    # In the snapshot, Jinja2 and the public pages' templates cost no browser a wait, nor do
-    # the group routes' use cases.
+    # In the snapshot, Jinja2, the public pages (each loads with its first name asked of the
+    # package) and their templates cost no browser a wait, nor do the group routes' use cases.
     _pages().load_templates("pages/")
+    from booking.handlers.pages import apply as apply_page
+    from booking.handlers.pages import courses as courses_page
+    from booking.handlers.pages import error as error_page
+    from booking.handlers.pages import status as status_page
+
+    _public_pages = (apply_page, courses_page, error_page, status_page)
     api_groups.load()
     # Last: every model those loaded, built into the snapshot.
     bootstrap.snapshot_builds_every_model()

@@ -87,7 +87,7 @@ from booking.handlers.console_session import (
     safe_next,
 )
 from booking.handlers.logged_errors import log_unexpected
-from booking.handlers.pages import load_templates
+from booking.handlers.pages.templates import load_templates
 from booking.handlers.resolver import Response
 from booking.handlers.routes import Function, methods_for
 from booking.handlers.sentences import capitalised, sentence
@@ -407,11 +407,14 @@ served.check()
 
 if bootstrap.taking_snapshot():
     # The console's pages compiled into the snapshot: the first organiser waits for none; nor
-    # for what the person pages (their printable record among them) and the group bookings'
-    # page load when first asked.
+    # for what the person pages (their printable record among them), the group bookings' page
+    # and its buttons, and a cancel of a group's place load when first asked.
     load_templates("pages/")
     from booking.handlers import console_person_record  # noqa: F401
     from booking.services import (
+        group_changes,  # noqa: F401
+        group_invoice_resend,  # noqa: F401
+        group_invoice_void,  # noqa: F401
         group_overview,  # noqa: F401
         people,  # noqa: F401
     )

@@ -1,7 +1,8 @@
 """The console's page of a course's group bookings (registered on the console's resolver,
 ``handlers/console_app.py``; what it says is ``domain.group_overview``), and its button that
 voids a group's open invoice (``services.group_invoice_void``) or sends it again
-(``services.group_invoice_resend``)."""
+(``services.group_invoice_resend``). Those two load with the first such button: a group's
+invoice (its replacement, the payments' events) is no other page's."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
 from booking.handlers.sentences import sentence
-from booking.services import group_invoice_resend, group_invoice_void, paid_off_stripe
 from booking.services.groups import find_group
 from booking.services.ports import Ports
 
@@ -83,6 +83,8 @@ def group_bookings(course_id: str) -> Response[str]:
 
 @served("consoleVoidGroupInvoice")
 def void_group_invoice(group_id: str) -> Response[str]:
+    from booking.services import group_invoice_void
+
     try:
         # What its card showed (``page_seen``): the group changed since, nothing voided.
         seen = form_seen(page="the group bookings page")
@@ -96,6 +98,8 @@ def void_group_invoice(group_id: str) -> Response[str]:
 
 @served("consoleResendGroupInvoice")
 def resend_group_invoice(group_id: str) -> Response[str]:
+    from booking.services import group_invoice_resend
+
     return _on_the_card(group_id, group_invoice_resend.resend_group_invoice, GROUP_INVOICE_RESENT)
 
 
@@ -145,9 +149,14 @@ def record_group_payment_confirmation(group_id: str) -> Response[str]:
 
 @served("consoleRecordGroupPayment")
 def record_group_payment(group_id: str) -> Response[str]:
+    # Loaded by its button, as the void's and the resend's use cases: no other page needs it.
+    from booking.services import paid_off_stripe
+
     try:
-        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, form_seen())
-    except (Conflict, DependencyUnavailable) as refused:
+        # What its confirmation showed (``page_seen``): the group changed since, nothing done.
+        seen = form_seen(page="the group bookings page")
+        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, seen)
+    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused_on_the_card(group_id, refused)
     done = GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
     return after_action(f"/console/courses/{quote(paid.course_id)}/group-bookings", done)

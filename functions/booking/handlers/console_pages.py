@@ -32,7 +32,7 @@ from booking.domain.wording import (
     status_shown,
     status_words,
 )
-from booking.handlers.pages import environment
+from booking.handlers.pages.templates import environment
 from booking.handlers.sentences import sentence
 from booking.services.console import (
     ApplicationDetail,

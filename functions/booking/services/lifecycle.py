@@ -3,14 +3,17 @@
 Every seat that comes free (an expiry, a cancellation, a refund, a lapsed offer) goes to the
 first person on the waiting list, and the scheduled sweep repeats that check, so a crash between
 releasing a seat and offering it delays the offer by one sweep at most, never loses it. The
-sweep's run is ``services.sweep`` (re-exported here); what it does with an application whose
-time is up is here (:func:`sweep_due`), loaded by the first run that has one.
+sweep's run is ``services.sweep`` (re-exported here, loaded when first asked: the organisers'
+actions never run it); what it does with an application whose time is up is here
+(:func:`sweep_due`), loaded by the first run that has one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
@@ -37,16 +40,28 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.dearer_moves import lapse_overdue_move
-from booking.services.group_changes import organisers_give_up
 from booking.services.invoice_requests import refuse_while_being_paid
 from booking.services.invoicing import release_lapsed_invoice
 from booking.services.ports import Ports
 from booking.services.refunds_held import settled_as_stripe_holds
-from booking.services.sweep import SweepSummary as SweepSummary
-from booking.services.sweep import sweep as sweep
 from booking.services.transfers import complete_owed_refund, owes_a_transfer_refund
 from booking.services.waiting_moves import end_overdue_wait
 from booking.services.waitlist import given_a_seat, waitlist
+
+if TYPE_CHECKING:
+    from booking.services.sweep import SweepSummary as SweepSummary
+    from booking.services.sweep import sweep as sweep
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: the sweep's run and summary, from ``services.sweep`` when first asked (its
+    group sweep and outbox load with it); the console's and the API's inits never ask."""
+    if name not in ("sweep", "SweepSummary"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module("booking.services.sweep"), name)
+    globals()[name] = value
+    return value
+
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -147,6 +162,10 @@ def cancel(
         if group is not None and organisers_give_it_up(application, group):
             # Nobody holds the manager's link any more: the organisers give the place up.
             place = application.group_place.place
+            # A group's changes (its give-ups, applying, invoice replacement) load with the
+            # first such cancel: no other action of the organisers needs them.
+            from booking.services.group_changes import organisers_give_up
+
             back = organisers_give_up(ports, group, place, refund=refund, seen=seen)
             return Acted(load_application(ports, application_id), True, employer_refund=back)
     if application is not None:
