@@ -408,7 +408,8 @@ served.check()
 if bootstrap.taking_snapshot():
     # The console's pages compiled into the snapshot: the first organiser waits for none; nor
     # for what the person pages (their printable record among them), the group bookings' page
-    # and its buttons, and a cancel of a group's place load when first asked.
+    # and its buttons, a cancel of a group's place and a payment recorded outside Stripe (the
+    # money path's invoice event) load when first asked.
     load_templates("pages/")
     from booking.handlers import console_person_record  # noqa: F401
     from booking.services import (
@@ -416,7 +417,9 @@ if bootstrap.taking_snapshot():
         group_invoice_resend,  # noqa: F401
         group_invoice_void,  # noqa: F401
         group_overview,  # noqa: F401
+        payments,  # noqa: F401
         people,  # noqa: F401
+        person_export,  # noqa: F401
     )
     from booking.services import person_record as _record  # noqa: F401
 

@@ -18,6 +18,7 @@ is refused in words, and the confirmation page says so before the press.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -36,8 +37,10 @@ from booking.services.concurrency import course_of, load_application
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.groups import find_group, invoice_paying
 from booking.services.invoice_requests import refuse_while_being_paid, settling_refused
-from booking.services.payments import apply_invoice_event
 from booking.services.ports import Ports
+
+if TYPE_CHECKING:
+    from booking.services.payments import EventOutcome
 from booking.services.settle import situation_now
 
 logger = Logger(child=True)
@@ -106,7 +109,9 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
     refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
     _marked_paid_at_stripe(ports, invoice.invoice_id)
-    outcome = apply_invoice_event(ports, paid_off_stripe_event(invoice.invoice_id, application_id))
+    outcome = _invoice_event_applied(
+        ports, paid_off_stripe_event(invoice.invoice_id, application_id)
+    )
     logger.info(
         "an invoice recorded as paid outside Stripe",
         extra={"application_id": application_id, "action": outcome.action},
@@ -236,7 +241,7 @@ def record_group_payment(
     if paying.on_its_way:
         raise settling_refused(invoice, RECORD_ONCE_FAILED, whose="this group's invoice")
     _marked_paid_at_stripe(ports, invoice.invoice_id)
-    outcome = apply_invoice_event(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
+    outcome = _invoice_event_applied(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
     logger.info(
         "a group's invoice recorded as paid outside Stripe",
         extra={"group_id": group_id, "action": outcome.action},
@@ -260,3 +265,12 @@ def _refuse_unless_open(group: GroupBooking, seen: Seen | None) -> None:
             "this group's invoice is being cancelled: nothing was changed",
             code="invoice_being_voided",
         )
+
+
+def _invoice_event_applied(ports: Ports, event: InvoiceEvent) -> EventOutcome:
+    """The webhook's own path for the invoice's ``invoice.paid`` (one path for money), loaded
+    by the press: the console's init loads none of the money path (its pages never apply an
+    event)."""
+    from booking.services.payments import apply_invoice_event
+
+    return apply_invoice_event(ports, event)
