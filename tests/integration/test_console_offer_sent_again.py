@@ -116,3 +116,24 @@ def test_a_confirmed_booking_has_no_offer_to_send_again(
     booked = system.booked()
     page = browser.get(f"/console/applications/{booked['application_id']}").body
     assert "Send the offer again" not in page
+
+
+def test_an_offer_sent_again_is_not_sent_once_turned_down_before_it_went(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile36 H2: the press, then the person turns the place down before the mailer runs:
+    "a place is available for you" is not sent after their decline; only the decline's own
+    email goes."""
+    applied = system.apply(system.approval_course())
+    application_id, token = applied.json()["application_id"], applied.json()["token"]
+    assert browser.act(f"/console/applications/{application_id}/approve").status == 303
+    system.deliver_emails()
+    assert (
+        browser.post(RESEND.format(application_id), **_pressed(browser, application_id)).status
+        == 303
+    )
+    declined = system.api("POST", f"/applications/{application_id}/decline-offer?token={token}")
+    assert declined.status == 200, declined.body
+    sent = system.deliver_emails()
+    assert not [e.subject for e in sent if "holding it for you" in e.text]
+    assert [e for e in sent if "turned down" in e.text.lower()], [e.subject for e in sent]
