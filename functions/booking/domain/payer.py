@@ -141,7 +141,16 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
         and bool(job.amount)
         and group.money_received > 0  # nothing paid yet: a reissued invoice is Stripe's to send
     )
-    return billing.billing_email if ended_unpaid or money_back else None
+    # Paid outside Stripe (a bank transfer recorded): a place's share given up is owed back by
+    # hand, to the payer as much as one refunded at Stripe would be (hostile36 H1). The groups'
+    # money rules load with a group's message, not with every function's init.
+    from booking.domain.employer_share import paid_off_stripe
+
+    owed_by_hand = job.reason in (
+        GroupEvent.PLACE_GIVEN_UP,
+        GroupEvent.UNFILLED_RELEASED,
+    ) and paid_off_stripe(group)
+    return billing.billing_email if ended_unpaid or money_back or owed_by_hand else None
 
 
 def payer_told_of_move_refund(
