@@ -62,7 +62,8 @@ MAX_SESSIONS = 100  # a course's sessions at most
 
 
 def is_valid_course_id(course_id: str) -> bool:
-    return bool(_COURSE_ID_RE.match(course_id))
+    # fullmatch: ``$`` also matches before a final line break ("leadership\n" passed).
+    return bool(_COURSE_ID_RE.fullmatch(course_id))
 
 
 # What names a programme, as a course id names a course (hostile34 K13: a typed name was kept
