@@ -34,7 +34,11 @@ from booking.services.checkout_expiry import paid_meanwhile
 from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout, move_checkout_expired_first
 from booking.services.emails_gone import went_for
-from booking.services.group_erasure import forget_in_groups, groups_named
+from booking.services.group_erasure import (
+    forget_in_groups,
+    groups_named,
+    refuse_while_groups_paid_for,
+)
 from booking.services.invoice_requests import (
     refuse_while_being_paid,
     unmark_voiding,
@@ -100,6 +104,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         _refused_if_changed(ports, email, applications, seen)
     # Their bookings' open invoices voided at Stripe before anything is erased (every path
     # that ends an invoice's hold voids it first): refused, nothing erased.
+    refuse_while_groups_paid_for(ports, email)
     voided = _invoices_voided_first(ports, applications)
     billed = billed_to(ports, email, applications)
     # Their open card checkouts expired at Stripe before anything is erased: one paid
