@@ -26,6 +26,7 @@ from booking.domain.money import money_if_any
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END, refund_said
 from booking.domain.reminders import reminder_said, session_position
+from booking.domain.statuses import PAID_WHEN_FULL
 from booking.domain.wording import (
     answers_said,
     course_name,
@@ -91,7 +92,7 @@ REASON_WORDS = {
         "The organisers have cancelled the place your employer's group booking held for you, "
         "so you no longer have a place on this course."
     ),
-    "course_full": (
+    PAID_WHEN_FULL: (
         "The course filled up while your payment was on its way, so we could not confirm your "
         "place. We are very sorry. If you would like to join the waiting list or a future "
         "course, just reply to this email."
