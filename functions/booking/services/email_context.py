@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import PAID_WHEN_FULL, Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
 from booking.domain.billing_notices import PERSONS_PAYMENT_WORDS, billing_reason_text, reason_as_of
 from booking.domain.course import (
@@ -26,7 +26,6 @@ from booking.domain.money import money_if_any
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END, refund_said
 from booking.domain.reminders import reminder_said, session_position
-from booking.domain.statuses import PAID_WHEN_FULL
 from booking.domain.wording import (
     answers_said,
     course_name,
