@@ -140,5 +140,5 @@ def test_a_definition_files_name_not_in_utf_8_is_refused(system: System) -> None
     )
 
     assert reply.status == 400, reply.body
-    assert "The form's part headers is not valid UTF-8" in text_of(reply.body)
+    assert "A part's header of the form is not valid UTF-8" in text_of(reply.body)
     assert system.course()["title"] == before

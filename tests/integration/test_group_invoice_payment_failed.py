@@ -3,7 +3,7 @@ bank refused the debit) is told as one person's is (review24 F11): the invoice s
 its places held to its due day, nothing given back (no money was taken), and the manager and
 the billing contact each told in words, once per failed attempt. Before, the event was
 dropped in a service and the places lapsed at the due date after a debit both believed had
-gone through. Decided in the domain (``group_stripe_events.decide_payment_failed``).
+gone through. Decided in the domain (``group_stripe_events.decide_left_open``).
 Through the real handlers, moto and the Stripe stand-in, which sends the event as Stripe does."""
 
 from __future__ import annotations

@@ -112,3 +112,21 @@ def test_a_void_after_the_employer_paid_says_it_was_paid(system: System) -> None
     refused = system.admin("POST", path).refused(409, "no_open_invoice")
 
     assert "the invoice was paid meanwhile: the booking is confirmed" in refused["message"]
+
+
+def test_a_void_after_a_paid_booking_was_cancelled_does_not_say_confirmed(system: System) -> None:
+    """review25 F1: the invoice stays paid after the booking ends (a cancellation with refund),
+    so the words say the booking's status as it is, not "confirmed"."""
+    invoiced_cohort(system, capacity=2)
+    application = applied_by_invoice(system)
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id_of(application)}/pay", b"", {})
+    assert paid.status == 200, paid.body
+    cancelled = system.cancel(application["application_id"], refund=True)
+    assert cancelled.status == 200, cancelled.body
+    assert system.status_of(application)["status"] == "refunded"
+
+    path = f"/applications/{application['application_id']}/invoice/void"
+    refused = system.admin("POST", path).refused(409, "no_open_invoice")
+
+    assert "confirmed: it is now Refunded, and nothing was voided" in refused["message"]
+    assert "the booking is confirmed" not in refused["message"]

@@ -282,3 +282,23 @@ def test_a_booking_whose_place_is_gone_is_not_marked_paid(
     assert system.stripe_invoice(invoice_id)["status"] == "open"
     assert system.stored(application).status.value == "awaiting_invoice_payment"
     assert system.deliver_emails() == []
+
+
+def test_a_press_after_one_stripe_failed_is_asked_anew(system: System) -> None:
+    """review25 F9: Stripe replays a key's saved 500 for a day, so one key per invoice made
+    every later press fail alike; each press is its own request."""
+    application, invoice_id = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    system.standin._store.failing_once[f"/v1/invoices/{invoice_id}/pay"] = 500
+
+    failed = system.admin("POST", path, json_body={})
+    assert failed.status == 503, failed.body
+    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert system.stored(application).status.value == "awaiting_invoice_payment"
+
+    again = system.admin("POST", path, json_body={})
+
+    assert again.status == 200, again.body
+    assert again.json()["status"] == "confirmed"
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    assert _confirmations(system) == [PERSON]

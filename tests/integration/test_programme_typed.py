@@ -71,6 +71,26 @@ def test_a_new_programme_typed_by_its_name_gets_an_id_made_from_it(
     assert course.definition.programme == "my-new-programme-x"
 
 
+@pytest.mark.parametrize("typed", ["Leadership", "LEADERSHIP!"])
+def test_a_new_name_whose_id_is_another_programmes_is_refused_naming_it(
+    system: System, browser: ConsoleBrowser, typed: str
+) -> None:
+    """review25 F3: it joined that programme (its follow-ups, graduates, letters) silently."""
+    _cohort(system, "lead-cohort", "leadership", title="Compassionate Leadership Training")
+
+    refused = _added(browser, typed)
+
+    beside = error_beside(refused, "programme")
+    assert beside is not None, text_of(refused)[:600]
+    said = "Leadership is the programme “Compassionate Leadership Training”: type leadership to"
+    assert said in beside.group(1)
+    assert system.ports.repository.get_course("spring-taster") is None
+    assert _added(browser, "leadership") == ""  # typed by its id: joins it, as meant
+    course = system.ports.repository.get_course("spring-taster")
+    assert course is not None
+    assert course.definition.programme == "leadership"
+
+
 @pytest.mark.parametrize("typed", ["Ops\r\nSet-Cookie: a=b", "Tab\there", "Bell\x07"])
 def test_a_programme_with_a_control_character_is_refused_beside_it(
     system: System, browser: ConsoleBrowser, typed: str
@@ -81,8 +101,10 @@ def test_a_programme_with_a_control_character_is_refused_beside_it(
     assert system.ports.repository.get_course("spring-taster") is None
 
 
-def test_the_api_refuses_a_programme_that_is_no_id(system: System) -> None:
-    definition = {**system.course_file(), "programme": "z\r\nSet-Cookie: a=b"}
+@pytest.mark.parametrize("programme", ["z\r\nSet-Cookie: a=b", "leadership\n"])
+def test_the_api_refuses_a_programme_that_is_no_id(system: System, programme: str) -> None:
+    # "leadership\n": the shape's own check, not a control character rule, refuses it (F2).
+    definition = {**system.course_file(), "programme": programme}
 
     refused = system.admin("PUT", "/courses/api-cohort", json_body=definition)
 

@@ -32,7 +32,7 @@ def _body(disposition: bytes, value: bytes = b"hello") -> bytes:
     ],
 )
 def test_a_name_or_filename_not_in_utf_8_is_refused_in_words(disposition: bytes) -> None:
-    with pytest.raises(UnreadBody, match="part headers is not valid UTF-8"):
+    with pytest.raises(UnreadBody, match="header of the form is not valid UTF-8"):
         multipart_fields(_body(disposition), CONTENT_TYPE)
 
 

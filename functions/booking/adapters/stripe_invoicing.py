@@ -8,6 +8,7 @@ invoice, and the line names the course and the applicant. Metadata carries ids o
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -166,8 +167,11 @@ class StripeInvoicing:
         call_stripe(lambda: self._client.v1.invoices.send_invoice(invoice_id))
 
     def pay_invoice_off_stripe(self, invoice_id: str) -> str:
-        # One key per invoice: a retry, or a second press, is the same request at Stripe.
-        key = f"paid-off-stripe-{invoice_id}"
+        # One key per press (this call; the SDK's own retries of it reuse it): Stripe saves a
+        # key's first answer, a 500 or a refusal too, and replays it for 24 hours, so a key per
+        # invoice locked the act out for a day after one failed press (review25 F9). A second
+        # press cannot pay twice: Stripe refuses ``pay`` on an invoice no longer open.
+        key = f"paid-off-stripe-{invoice_id}-{secrets.token_hex(8)}"
         try:
             paid = call_stripe(
                 lambda: self._client.v1.invoices.pay(

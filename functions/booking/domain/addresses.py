@@ -40,8 +40,14 @@ RESERVED_DOMAINS = ("invalid", "invalid.example")
 STORED = {"stored": True}
 
 
+def read_back(info: ValidationInfo) -> bool:
+    """Whether this validation reads back what this system stored (``STORED`` its context):
+    a rule of its day is then not applied again (review25 F7: one test, not five copies)."""
+    return isinstance(info.context, dict) and bool(info.context.get(next(iter(STORED))))
+
+
 def _checked(value: str, info: ValidationInfo) -> str:
-    if isinstance(info.context, dict) and info.context.get("stored"):
+    if read_back(info):
         return value
     return deliverable_address(value)
 

@@ -260,7 +260,7 @@ class PromotionCodeState(Model):
 
 
 def is_discount_code(text: str) -> bool:
-    return bool(_DISCOUNT_CODE_RE.match(text))
+    return bool(_DISCOUNT_CODE_RE.fullmatch(text))  # ``$`` alone lets a final "\n" in
 
 
 # The smallest percentage off a code may take: a hundredth of a percent, as typed and as

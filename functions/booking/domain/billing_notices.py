@@ -5,6 +5,8 @@ with nothing else about them."""
 
 from __future__ import annotations
 
+from booking.domain.statuses import PAID_WHEN_CODE_USED_UP, PAID_WHEN_FULL
+
 # Why, of the invoice or the payment itself: the same words to the person and to the billing
 # contact.
 INVOICE_REASON_WORDS = {
@@ -72,7 +74,7 @@ PAYMENT_REASON_WORDS = {
 # while its invoice held it, and a late payment of one whose code's last use went meanwhile.
 ENDED_HOLD_WORDS = {
     "offer_declined": "You have turned down the place we offered you; thank you for telling us.",
-    "discount_code_used_up": (
+    PAID_WHEN_CODE_USED_UP: (
         "The time held for your payment had run out before it reached us, and by then the "
         "discount code given with your application had no use left, so we could not book the "
         "place at that price and have refunded the payment in full."
@@ -94,7 +96,7 @@ def reason_as_of(reason: str | None, status: str) -> str | None:
 
 
 BILLING_REASON_WORDS = {
-    "discount_code_used_up": (
+    PAID_WHEN_CODE_USED_UP: (
         "The time held for this payment had run out before it reached us, and by then the "
         "discount code given with {name}'s application had no use left, so we could not book "
         "the place at that price."
@@ -111,7 +113,7 @@ BILLING_REASON_WORDS = {
         "The place was already paid for, so this second payment was not needed. {name}'s "
         "place is still booked."
     ),
-    "course_full": (
+    PAID_WHEN_FULL: (
         "The course filled up while the payment was on its way, so we could not confirm "
         "{name}'s place."
     ),

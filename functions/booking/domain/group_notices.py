@@ -108,7 +108,9 @@ def apply_by_move_told(group: GroupBooking, before: GroupBooking) -> GroupBookin
 def apply_by_move_of(job: EmailJob) -> tuple[datetime, datetime] | None:
     """The apply-by dates, before and after, of the move an ``apply_by_moved`` email tells of
     (None: another email)."""
-    found = _MOVE_KEY.match(job.occasion or "") if job.reason == GroupEvent.APPLY_BY_MOVED else None
+    found = (
+        _MOVE_KEY.fullmatch(job.occasion or "") if job.reason == GroupEvent.APPLY_BY_MOVED else None
+    )
     if found is None:
         return None
     was, now = (datetime.fromtimestamp(int(stamp), UTC) for stamp in found.groups())

@@ -14,6 +14,7 @@ from pydantic import (
     field_validator,
 )
 
+from booking.domain.addresses import read_back
 from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
 
@@ -82,7 +83,7 @@ class Money(Model):
     @classmethod
     def _priced_here(cls, value: str, info: ValidationInfo) -> str:
         # What was stored was held to the rule of its day and is read back as it is.
-        if value in CURRENCIES or (isinstance(info.context, dict) and info.context.get("stored")):
+        if value in CURRENCIES or read_back(info):
             return value
         raise ValueError("Enter gbp, eur or usd: the currencies prices are taken in")
 

@@ -37,11 +37,11 @@ from booking.domain.payments import (
     payment_record,
     unmatched_refund_key,
 )
+from booking.domain.statuses import PAID_WHEN_CODE_USED_UP, PAID_WHEN_FULL
 
 S = ApplicationStatus
 # A payment of a hold that had ended unpaid, arriving once its discount code's uses were all
 # taken (its own given back when the hold ended: ``limits.holds_code_use``): it goes back.
-CODE_USED_UP = "discount_code_used_up"
 CONFIRMING = (Action.CONFIRM, Action.CONFIRM_IF_SEAT_FREE)
 # What an invoice is said to be once it stops holding a place, by the event that said so (an
 # overdue one is voided at Stripe too; the answer is recorded then).
@@ -62,9 +62,9 @@ def _given_back_because(action: Action, reason: str, situation: Situation) -> st
     it does not): no seat free for it, its discount code's uses all taken since, or the
     decision itself is a refund (for its ``reason``)."""
     if action in CONFIRMING and not situation.seat_free:
-        return "course_full"
+        return PAID_WHEN_FULL
     if action in CONFIRMING and not situation.code_use_free:
-        return CODE_USED_UP
+        return PAID_WHEN_CODE_USED_UP
     if action is Action.REFUND:
         return reason
     return None

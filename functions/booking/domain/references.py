@@ -49,4 +49,4 @@ def normalised_reference(typed: str) -> str | None:
     compact = "".join(typed.split()).upper()
     if "-" not in compact and len(compact) > CODE_LENGTH:
         compact = f"{compact[:-CODE_LENGTH]}-{compact[-CODE_LENGTH:]}"
-    return compact if REFERENCE_PATTERN.match(compact) else None
+    return compact if REFERENCE_PATTERN.fullmatch(compact) else None

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from booking.domain.joining_words import in_a_list, the_link
+from booking.domain.statuses import PAID_WHEN_FULL
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,7 @@ _REFUNDED = {
         "Your payment reached us after the course had begun, so we could not confirm a place "
         "and have refunded you in full."
     ),
-    "course_full": (
+    PAID_WHEN_FULL: (
         "The course filled up while your payment was on its way, so we could not confirm a "
         "place and have refunded you in full."
     ),

@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from booking.domain.errors import Conflict
+from booking.domain.errors import CodeUsedUp, Conflict, CourseFull
+
+# Why a payment went back rather than book its place (a status reason, the key of each words
+# table that says it), named as a booking refused for the same cause is: one spelling each.
+PAID_WHEN_FULL = CourseFull.code
+PAID_WHEN_CODE_USED_UP = CodeUsedUp.code
 
 
 class ApplicationStatus(StrEnum):

@@ -30,7 +30,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo
 
-from booking.domain.addresses import STORED
+from booking.domain.addresses import read_back
 
 # Unicode's Bidi_Control property: ALM, LRM, RLM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI.
 BIDI_CONTROLS = frozenset(
@@ -158,7 +158,7 @@ def _as_typed(rule: Callable[[str], str]) -> Callable[[str, ValidationInfo], str
     ``addresses.STORED``) was held to the rule of its day and is read back as it is."""
 
     def check(value: str, info: ValidationInfo) -> str:
-        if isinstance(info.context, dict) and info.context.get(next(iter(STORED))):
+        if read_back(info):
             return value
         return rule(value)
 

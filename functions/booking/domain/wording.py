@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.email_words import email_said
 from booking.domain.money import money_words
-from booking.domain.statuses import ERASED, ERASED_EMAIL, address_shown
+from booking.domain.statuses import ERASED, ERASED_EMAIL, PAID_WHEN_FULL, address_shown
 from booking.domain.time_words import (
     day_when,
     moment_when,
@@ -135,7 +135,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "applications_closed": "applications closed: the wait has ended",
     "review_ended": "applications closed before it was reviewed",
     "failed": "the bank refused the payment",
-    "course_full": "paid when the course was full",
+    PAID_WHEN_FULL: "paid when the course was full",
     "course_closed": "paid after applications closed",
     "refund_requested": "refund on its way",
     "refund_refused_partway": "a refund Stripe refused partway: the rest is still to refund",

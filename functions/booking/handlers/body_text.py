@@ -198,7 +198,7 @@ def _disposition(part: Message) -> dict[str, str]:
 
     # Parsed from bytes, a header keeps each non-ASCII byte as a surrogate escape.
     raw = next((v for k, v in part.raw_items() if k.lower() == "content-disposition"), "")
-    text = strict_utf8(str(raw).encode("ascii", "surrogateescape"), "the form's part headers")
+    text = strict_utf8(str(raw).encode("ascii", "surrogateescape"), "a part's header of the form")
     parsed = HTTP.header_factory("content-disposition", re.sub(r"[\r\n]", "", text))
     params = {str(k): str(v) for k, v in getattr(parsed, "params", {}).items()}
     for said in ("name", "filename"):

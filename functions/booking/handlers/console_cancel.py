@@ -5,7 +5,6 @@ Registered on the console's resolver (``handlers/console_app.py``)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
@@ -31,7 +30,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _render, told_lines
+from booking.handlers.console_pages import Chrome, _course_name, render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import cancel_preview, decline_preview, invoicing, lifecycle, void_preview
@@ -128,29 +127,11 @@ def _place_back(course: Course, what: str, where: str) -> str:
     return f"{what} goes back to {where}, free for the next person to book."
 
 
-def _render_confirmation(
-    template: str, chrome: Chrome, detail: ApplicationDetail, **values: Any
-) -> str:
-    """A page asking to confirm an act: the application it acts on, named as each such page
-    names it (its id for the form, its reference, the person and the course), with what the
-    act will do (``values``)."""
-    application = detail.application
-    return _render(
-        template,
-        chrome,
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
-        course_title=_course_name(detail.course),
-        **values,
-    )
-
-
 def cancel_confirmation_page(
     chrome: Chrome, detail: ApplicationDetail, preview: CancelPreview | None, *, refund: bool
 ) -> str:
     application = detail.application
-    return _render_confirmation(
+    return render_confirmation(
         "cancel_confirm.html",
         chrome,
         detail,
@@ -225,7 +206,7 @@ def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
     if "void_invoice" not in detail.actions:
         return _not_now(detail, "this application has no open invoice to void")
-    page = _render_confirmation(
+    page = render_confirmation(
         "void_confirm.html",
         chrome(),
         detail,
@@ -261,7 +242,7 @@ def decline_confirmation(application_id: str) -> Response[str]:
     if "decline" not in detail.actions:
         status = status_named(application.status.value)
         return _not_now(detail, f"this application is {status}, so it cannot be declined now")
-    page = _render_confirmation(
+    page = render_confirmation(
         "decline_confirm.html",
         chrome(),
         detail,

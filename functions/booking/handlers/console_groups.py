@@ -13,7 +13,7 @@ from urllib.parse import quote
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
-from booking.domain.page_seen import group_seen
+from booking.domain.page_seen import Seen, group_seen
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers import http
@@ -31,7 +31,6 @@ from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_IN
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
 from booking.handlers.sentences import sentence
 from booking.services.groups import find_group
-from booking.services.ports import Ports
 
 if TYPE_CHECKING:
     from booking.services.group_overview import CourseGroupBookings
@@ -85,32 +84,37 @@ def group_bookings(course_id: str) -> Response[str]:
 def void_group_invoice(group_id: str) -> Response[str]:
     from booking.services import group_invoice_void
 
-    try:
-        # What its card showed (``page_seen``): the group changed since, nothing voided.
-        seen = form_seen(page="the group bookings page")
-        voided = group_invoice_void.void_group_invoice(ports(), group_id, seen)
-    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
-        return _refused_on_the_card(group_id, refused)
-    return after_action(
-        f"/console/courses/{quote(voided.course_id)}/group-bookings", GROUP_INVOICE_VOIDED
-    )
+    def void(shown: Seen | None) -> tuple[GroupBooking, str]:
+        voided = group_invoice_void.void_group_invoice(ports(), group_id, shown)
+        return voided, GROUP_INVOICE_VOIDED
+
+    return _on_the_card(group_id, void, seen=True)
 
 
 @served("consoleResendGroupInvoice")
 def resend_group_invoice(group_id: str) -> Response[str]:
     from booking.services import group_invoice_resend
 
-    return _on_the_card(group_id, group_invoice_resend.resend_group_invoice, GROUP_INVOICE_RESENT)
+    def resend(_shown: Seen | None) -> tuple[GroupBooking, str]:
+        return group_invoice_resend.resend_group_invoice(ports(), group_id), GROUP_INVOICE_RESENT
+
+    return _on_the_card(group_id, resend)
 
 
 def _on_the_card(
-    group_id: str, act: Callable[[Ports, str], GroupBooking], done: str
+    group_id: str,
+    act: Callable[[Seen | None], tuple[GroupBooking, str]],
+    *,
+    seen: bool = False,
 ) -> Response[str]:
-    """A button on a group's card: ``act`` on the group, then its course's group bookings page
-    saying ``done`` once, or that page again saying why not."""
+    """A button on a group's card: ``act`` on the group (given what its card or confirmation
+    showed, when ``seen``: its form's ``seen``, the group changed since, nothing done), then
+    its course's group bookings page saying what ``act`` names as done, once, or that page
+    again saying why not (a form without ``seen`` too)."""
     try:
-        acted_on = act(ports(), group_id)
-    except (Conflict, DependencyUnavailable) as refused:
+        shown = form_seen(page="the group bookings page") if seen else None
+        acted_on, done = act(shown)
+    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused_on_the_card(group_id, refused)
     return after_action(f"/console/courses/{quote(acted_on.course_id)}/group-bookings", done)
 
@@ -152,14 +156,11 @@ def record_group_payment(group_id: str) -> Response[str]:
     # Loaded by its button, as the void's and the resend's use cases: no other page needs it.
     from booking.services import paid_off_stripe
 
-    try:
-        # What its confirmation showed (``page_seen``): the group changed since, nothing done.
-        seen = form_seen(page="the group bookings page")
-        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, seen)
-    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
-        return _refused_on_the_card(group_id, refused)
-    done = GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
-    return after_action(f"/console/courses/{quote(paid.course_id)}/group-bookings", done)
+    def record(shown: Seen | None) -> tuple[GroupBooking, str]:
+        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown)
+        return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
+
+    return _on_the_card(group_id, record, seen=True)
 
 
 def paid_off_stripe_lines(group: GroupBooking) -> list[str]:

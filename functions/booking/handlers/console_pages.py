@@ -345,3 +345,21 @@ def told_lines(
     if billing_contact:
         lines.append(f"Their billing contact ({billing_contact}) is emailed the same.")
     return lines
+
+
+def render_confirmation(
+    template: str, chrome: Chrome, detail: ApplicationDetail, **values: Any
+) -> str:
+    """A page asking to confirm an act: the application it acts on, named as each such page
+    names it (its id for the form, its reference, the person and the course), with what the
+    act will do (``values``)."""
+    application = detail.application
+    return _render(
+        template,
+        chrome,
+        application_id=application.application_id,
+        reference=application.reference_or_id,
+        name=application.answers.name,
+        course_title=_course_name(detail.course),
+        **values,
+    )

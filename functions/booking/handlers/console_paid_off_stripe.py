@@ -9,7 +9,7 @@ from booking.bootstrap import ports
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, form_seen, html_page, served
-from booking.handlers.console_pages import _course_name, _render, told_lines
+from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import paid_off_stripe
@@ -43,7 +43,6 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
 @served("consoleRecordPaymentConfirmation")
 def record_confirmation(application_id: str) -> Response[str]:
     detail, preview = paid_off_stripe.record_confirmation(ports(), application_id)
-    application = detail.application
     if "record_payment" not in detail.actions or not preview.confirms:
         why = (
             NO_PLACE_FOR_IT
@@ -52,13 +51,10 @@ def record_confirmation(application_id: str) -> Response[str]:
         )
         page = application_pages.application_page(chrome(), detail, problem=sentence(why))
         return html_page(409, page)
-    page = _render(
+    page = render_confirmation(
         "record_payment_confirm.html",
         chrome(),
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
-        course_title=_course_name(detail.course),
+        detail,
         lines=_lines(detail, preview),
         # What the press then acts on, or refuses (``domain.page_seen``).
         seen=detail.seen,

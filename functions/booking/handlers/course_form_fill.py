@@ -37,8 +37,8 @@ def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
     id, or chosen by its title (its slug, which its cohorts share); a title two programmes
     share is refused, naming both by their ids; anything else is a new programme, its id made
     from what was typed as a course's is. Refused beside the field (InvalidInput): a line
-    break or control character (the one-line text rule), or a name with no letter or digit
-    to make an id of."""
+    break or control character (the one-line text rule), a name with no letter or digit
+    to make an id of, or one whose made id is an existing programme's (its title named)."""
     typed = typed.strip()
     if not typed or any(p.slug == typed for p in programmes):
         return typed
@@ -56,6 +56,14 @@ def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
     made = made_id(typed, 80)
     if len(made) < 2:
         said = "type the new programme's name with at least two letters or digits"
+        raise InvalidInput(f"the programme: {said}", {"programme": said})
+    if (taken := next((p for p in programmes if p.slug == made), None)) is not None:
+        # A new name whose made id is another programme's (another title) would join it in
+        # silence, its follow-ups, graduates and letters (review25 F3): said, not guessed.
+        said = (
+            f"{made} is the programme “{taken.title}”: type {made} to add this course to it, "
+            "or another name for a new programme"
+        )
         raise InvalidInput(f"the programme: {said}", {"programme": said})
     return made
 

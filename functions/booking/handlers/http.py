@@ -230,7 +230,7 @@ def location(url: str) -> str:
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
         raise BadRequest("an address must not contain control characters")
     encoded = quote(url, safe=_URL_SAFE)
-    if not _HEADER_SAFE.match(encoded):  # pragma: no cover - quote leaves only ASCII
+    if not _HEADER_SAFE.fullmatch(encoded):  # pragma: no cover - quote leaves only ASCII
         raise BadRequest("an address could not be written into a header")
     return encoded
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import PAID_WHEN_FULL, Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
 from booking.domain.billing_notices import PERSONS_PAYMENT_WORDS, billing_reason_text, reason_as_of
 from booking.domain.course import (
@@ -91,7 +91,7 @@ REASON_WORDS = {
         "The organisers have cancelled the place your employer's group booking held for you, "
         "so you no longer have a place on this course."
     ),
-    "course_full": (
+    PAID_WHEN_FULL: (
         "The course filled up while your payment was on its way, so we could not confirm your "
         "place. We are very sorry. If you would like to join the waiting list or a future "
         "course, just reply to this email."

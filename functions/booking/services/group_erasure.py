@@ -15,10 +15,12 @@ from booking.domain.erasure import BILLING_CONTACT, MANAGER, GroupErased, roles_
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
+from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED
 from booking.domain.provider_objects import group_invoices
 from booking.services.concurrency import retried
 from booking.services.group_invoice_void import voided_at_our_ask
-from booking.services.groups import group_reader
+from booking.services.groups import group_reader, invoice_paying
+from booking.services.invoice_requests import being_paid_refused
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
@@ -39,6 +41,26 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
             forgotten.append(_forgotten_in(ports, found, address, roles))
         ports.groups.forget_group_person(email, found.group_id)
     return forgotten
+
+
+def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
+    """The erasure refused, nothing written, while a payment of the open invoice of a group
+    booking it would void (its manager's or billing contact's) is on its way: the same rule,
+    and 409, as a person's own invoice (``people._refuse_while_paid_for``, review25 F6).
+    Voided under a bank debit, Stripe refuses and it stays open, the organiser told nothing;
+    Stripe unanswered, the void after decides, as for a person's invoice."""
+    address = email.lower()
+    for found in ports.groups.groups_of_person(email):
+        roles = roles_in(found, address)
+        if found.invoice is None or (MANAGER not in roles and BILLING_CONTACT not in roles):
+            continue
+        try:
+            paying = invoice_paying(ports, found)
+        except DependencyUnavailable:
+            continue
+        if paying.on_its_way:
+            whose = f"the group booking's invoice of {found.organisation}"
+            raise being_paid_refused(found.invoice, paying, ERASE_ONCE_SETTLED, whose=whose)
 
 
 def _forgotten_in(

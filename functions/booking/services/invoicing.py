@@ -34,6 +34,7 @@ from booking.domain.page_seen import VOID_AGAIN, Seen, seen_refusal
 from booking.domain.payment_settlement import invoice_released, invoiced
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
+from booking.domain.wording import status_words
 from booking.services.access import authorised, refuse_if_offer_lapsed, refuse_unless_payable
 from booking.services.acted import Acted
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
@@ -223,6 +224,24 @@ VOID_ONCE_FAILED = (
 )
 
 
+def paid_refusal(application: Application) -> Conflict:
+    """The void refused because the invoice was paid, in words true of the booking now: its
+    payment recorded (paid since the page offering the void was read: hostile34's minor words),
+    the booking confirmed or, since, ended (a cancellation with refund, a payment given back
+    for want of a place: review25 F1); or Stripe holds it paid, its event still on its way."""
+    invoice = application.invoice
+    if invoice is None or invoice.status != "paid":
+        said = "this invoice was paid already; its confirmation is on its way"
+        return Conflict(said, code="invoice_paid")
+    if application.status is ApplicationStatus.CONFIRMED:
+        said = "the invoice was paid meanwhile: the booking is confirmed, and nothing was voided"
+    else:
+        now = status_words(application.status)
+        said = f"the invoice was paid, but the booking is not confirmed: it is now {now}, and"
+        said += " nothing was voided"
+    return Conflict(said, code="no_open_invoice")
+
+
 def void_by_organiser(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
     """Void the open invoice at Stripe (refused if it was paid), then let the place go, as
     Stripe's own ``invoice.voided`` would: one decision for both (its event applied first:
@@ -233,10 +252,7 @@ def void_by_organiser(ports: Ports, application_id: str, seen: Seen | None = Non
     application = load_application(ports, application_id)
     invoice = application.invoice
     if invoice is not None and invoice.status == "paid":
-        # Paid since the page offering the void was read (hostile34's minor words: "no open
-        # invoice" was true, but what happened is that it was paid).
-        said = "the invoice was paid meanwhile: the booking is confirmed, and nothing was voided"
-        raise Conflict(said, code="no_open_invoice")
+        raise paid_refusal(application)
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     now = ports.clock()
@@ -244,9 +260,7 @@ def void_by_organiser(ports: Ports, application_id: str, seen: Seen | None = Non
         raise Conflict(changed.message, code=changed.code)
     # One read first, as a group's void (``InvoicePaying.on_its_way``): a bank debit of it
     # processing is not voided under it, its payment given back whole when the bank confirms.
-    paid = Conflict(
-        "this invoice was paid already; its confirmation is on its way", code="invoice_paid"
-    )
+    paid = paid_refusal(application)
     refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
     # Stripe's void decides (``void_at_stripe``): a debit begun since the read has it refused,
     # and a refusal is never taken as a void (hostile26 F3, review21 F4, hostile27 F1).

@@ -3,7 +3,9 @@ a bank transfer or a cheque from the employer, marked paid only on Stripe's dash
 now): one person's booking by invoice, or a group's.
 
 Stripe is asked first to mark the invoice paid out of band (``paid_out_of_band``: nothing is
-charged; one idempotency key per invoice, so a retry or a second press is the same request),
+charged; one idempotency key per press, never per invoice, since Stripe replays a key's first
+answer, a failure too, for a day; a second press cannot pay twice, as Stripe refuses to pay an
+invoice no longer open),
 and only Stripe's word that it is paid counts. The booking is then confirmed by the one path
 every paid invoice takes: the ``invoice.paid`` that Stripe also sends, applied here as the
 webhook applies it (``payments.apply_invoice_event``: the invoice read back at Stripe, what

@@ -34,7 +34,11 @@ from booking.services.checkout_expiry import paid_meanwhile
 from booking.services.concurrency import retried
 from booking.services.dearer_moves import expire_move_checkout, move_checkout_expired_first
 from booking.services.emails_gone import went_for
-from booking.services.group_erasure import forget_in_groups, groups_named
+from booking.services.group_erasure import (
+    forget_in_groups,
+    groups_named,
+    refuse_while_groups_paid_for,
+)
 from booking.services.invoice_requests import (
     refuse_while_being_paid,
     unmark_voiding,
@@ -98,6 +102,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     applications = person_applications(ports, email)
     if seen is not None:
         _refused_if_changed(ports, email, applications, seen)
+    # A group's invoice being paid refuses it as a person's does, before anything is stopped.
+    refuse_while_groups_paid_for(ports, email)
     voided, paid = _stopped_at_stripe_first(ports, applications)
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,

@@ -145,6 +145,10 @@ class Api:
             # usable; one refused as the endpoint ran (``StripeError.ran``) is saved as it was
             # answered, and a retry with other parameters is then an idempotency_error.
             try:
+                if (failing := self._store.failing_once.pop(path, None)) is not None:
+                    raise StripeError(
+                        failing, "An unknown error occurred", type_="api_error", ran=True
+                    )
                 result = action(params, ids, request, outgoing)
             except StripeError as refused:
                 if refused.ran:

@@ -81,6 +81,10 @@ class Store:
         self.events: list[dict[str, Any]] = []
         self.events_by_id: dict[str, dict[str, Any]] = {}
         self.idempotency: dict[tuple[str, str], Idempotent] = {}
+        # A test's fault inside Stripe: the next idempotent POST to a path here fails with this
+        # status after its endpoint began, so it is saved for its key and replayed as Stripe
+        # replays a saved 500 (its docs: "including 500 errors") for 24 hours.
+        self.failing_once: dict[str, int] = {}
         # Kept beside the sessions, not on them, because Stripe's session object has no field
         # for either: line items are a separate sub-resource, and payment_intent_data only
         # surfaces on the payment intent created at payment time.

@@ -82,7 +82,7 @@ def _errors(
         if name == "consent" and consent_missing:
             listed.append({"name": name, "message": consent_missing, "href": f"#{name}"})
             continue
-        row = _ROW_ERROR.match(name)
+        row = _ROW_ERROR.fullmatch(name)
         not_an_address = reason.startswith(NOT_AN_ADDRESS)
         if row is not None:
             number, part = int(row.group(1)) + 1, row.group(2)

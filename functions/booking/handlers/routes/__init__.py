@@ -177,7 +177,7 @@ def _patterns(functions: tuple[Function, ...]) -> tuple[tuple[re.Pattern[str], R
 def methods_for(path: str, *functions: Function) -> list[str]:
     """The methods the functions answer on ``path`` (empty: no such path), from the first
     path of the table that fits (a concrete path before a templated one)."""
-    fitting = [(pattern, r) for pattern, r in _patterns(functions) if pattern.match(path)]
+    fitting = [(pattern, r) for pattern, r in _patterns(functions) if pattern.fullmatch(path)]
     if not fitting:
         return []
     first = fitting[0][1].path
@@ -187,7 +187,7 @@ def methods_for(path: str, *functions: Function) -> list[str]:
 def route_at(method: str, path: str, *functions: Function) -> Route | None:
     """The route of the functions that answers ``method`` on ``path``, if any."""
     for pattern, found in _patterns(functions):
-        if method.upper() in found.methods and pattern.match(path):
+        if method.upper() in found.methods and pattern.fullmatch(path):
             return found
     return None
 

@@ -425,11 +425,12 @@ ORGANISERS: tuple[Route, ...] = (
         description="What was still on its way is withdrawn: an open invoice of their booking "
         "voided at Stripe before anything is erased. 409 `payment_settling` (or "
         "`payment_being_recorded`) while the employer's payment of such an invoice is on its "
-        "way (a bank debit processing): nothing erased; erase them once the bank confirms the "
-        "payment or says it failed. An open card checkout of theirs is expired at Stripe "
-        "first: paid meanwhile, the booking stands, paid, and the answer says so "
-        "(`paid_meanwhile`); 503 when Stripe does not answer, nothing erased yet (pressing "
-        "again completes it).",
+        "way (a bank debit processing), or of the open invoice of a group booking whose "
+        "manager or billing contact they are (the erasure voids it too): nothing erased; erase "
+        "them once the bank confirms the payment or says it failed. An open card checkout of "
+        "theirs is expired at Stripe first: paid meanwhile, the booking stands, paid, and the "
+        "answer says so (`paid_meanwhile`); 503 when Stripe does not answer, nothing erased "
+        "yet (pressing again completes it).",
         parameters=(_PERSON,),
         tags=TAGS,
     ),
