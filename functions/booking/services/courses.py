@@ -19,6 +19,7 @@ from booking.domain.course import (
 from booking.domain.dates_changed import told_of
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.follow_up_files import (
+    joining_refusal,
     link_change_refusal,
     moved_without_id,
     zone_change_refusal,
@@ -220,6 +221,10 @@ def _refuse_what_may_not_be_saved(
     refusal = zone_change_refusal(previous, definition, others) if previous else None
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
+    # A cohort being added joins the programme's follow-ups as they are (organiser23 F5).
+    joining = joining_refusal(course_id, definition, others) if previous is None else None
+    if joining is not None:
+        raise InvalidInput(*joining)
     return others
 
 
