@@ -18,7 +18,13 @@ from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import COLLEAGUES, MANAGER, invoiced_group, pay_link_id
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import INVOICED, applied_by_invoice, debit_begun, invoiced_cohort
+from tests.support.invoiced import (
+    ACCOUNTS,
+    INVOICED,
+    applied_by_invoice,
+    debit_begun,
+    invoiced_cohort,
+)
 from tests.support.page_text import text_of
 from tests.support.system import STRIPE_KEY, System
 
@@ -281,4 +287,26 @@ def test_a_booking_whose_place_is_gone_is_not_marked_paid(
     assert "the invoice was not marked as paid" in refused["message"]
     assert system.stripe_invoice(invoice_id)["status"] == "open"
     assert system.stored(application).status.value == "awaiting_invoice_payment"
+    assert system.deliver_emails() == []
+
+
+def test_cancelling_after_an_erasure_says_who_is_emailed_as_the_cancel_emails(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F11: the cancel confirmation of a booking whose person was erased (paid by
+    its employer outside Stripe) said "Nobody is emailed about it" and then that the billing
+    contact is emailed; the cancel emailed nobody (of an erased person's booking the billing
+    contact hears only of money going back). One true sentence, as the cancel does it."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    system.deliver_emails()
+
+    for asked in ("", "?refund=on"):
+        page = f"/console/applications/{application['application_id']}/cancel{asked}"
+        words = browser.words(page)
+        assert "Nobody is emailed about it: this person's data was erased" in words
+        assert ACCOUNTS not in words
+    assert system.cancel(application["application_id"], refund=False).status == 200
     assert system.deliver_emails() == []
