@@ -310,3 +310,23 @@ def test_cancelling_after_an_erasure_says_who_is_emailed_as_the_cancel_emails(
         assert ACCOUNTS not in words
     assert system.cancel(application["application_id"], refund=False).status == 200
     assert system.deliver_emails() == []
+
+
+def test_the_erase_confirmation_says_what_becomes_of_each_booking_by_its_state(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F8: erasing a person whose confirmed booking the employer paid outside
+    Stripe, the confirmation gave only the general rule (waiting, held or offered withdrawn):
+    their place kept for nobody to email, and the money owed back by hand, unsaid."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    reference = system.stored(application).reference_or_id
+
+    words = browser.words(f"/console/people/erase?email={PERSON}")
+
+    assert f"{reference} is a confirmed booking: it keeps its place" in words
+    assert "If they are not coming, cancel it first" in words
+    assert "The £200.00 it kept was paid outside Stripe" in words
+    assert "give it back by hand" in words
+    assert "any still waiting, held or offered is withdrawn" not in words
