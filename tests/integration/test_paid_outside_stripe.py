@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from booking.services.paid_off_stripe import record_group_payment
 from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
@@ -330,3 +331,25 @@ def test_the_erase_confirmation_says_what_becomes_of_each_booking_by_its_state(
     assert "The £200.00 it kept was paid outside Stripe" in words
     assert "give it back by hand" in words
     assert "any still waiting, held or offered is withdrawn" not in words
+
+
+def test_the_managers_erase_confirmation_says_only_what_applies_to_the_groups_state(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F8: a paid group's manager's erase page listed both branches ("an invoice
+    still open is voided ...; once it is paid, the organisers cancel its colleagues' bookings
+    themselves"), as if erasing her meant cancelling her colleagues."""
+    group = invoiced_group(invoiced_cohort(system))
+    system.deliver_emails()
+    page = f"/console/people/erase?email={MANAGER}"
+
+    unpaid = browser.words(page)
+    assert "its open invoice is voided and its places go back to the course" in unpaid
+    assert "it is paid" not in unpaid
+
+    record_group_payment(system.ports, group["group_id"])
+    paid = browser.words(page)
+
+    assert "it is paid, so its places stay its colleagues' and nothing is cancelled" in paid
+    assert "voided" not in paid
+    assert "the organisers cancel" not in paid
