@@ -60,6 +60,9 @@ class SavedCourse:
     # How many group bookings' apply-by dates the save moved, each manager told (hostile29 N2).
     groups_redated: int = 0
     managers_told: int = 0  # of those, the managers emailed (hostile31 N9)
+    # The other cohorts whose people the save's messages go to (ids, A to Z): a follow-up
+    # they share moved or renamed, said by name after the save (organiser23 F5).
+    cohorts_told: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -143,6 +146,7 @@ def _put_course(
         reopen_waiting_list(ports, previous, course, now)
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
+    cohorts_told = sorted({application.course_id for application, _ in messages} - {course_id})
     offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
@@ -157,6 +161,7 @@ def _put_course(
         told_of(own, changes),
         redated,
         managers,
+        cohorts_told,
     )
 
 
@@ -326,6 +331,12 @@ def get_course(ports: Ports, course_id: str) -> Course:
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     return courses_as_held(ports, [course])[0]
+
+
+def cohort_names(ports: Ports, course_ids: Sequence[str]) -> list[str]:
+    """Each of ``course_ids`` still listed, by its title and first day (``cohort_name``)."""
+    found = (ports.repository.get_course(c) for c in course_ids if is_valid_course_id(c))
+    return [cohort_name(course) for course in found if course is not None]
 
 
 def list_courses(ports: Ports) -> list[Course]:
