@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from booking.services.paid_off_stripe import record_group_payment
+from booking.services.acted import Acted
+from booking.services.paid_off_stripe import record_group_payment, record_payment
 from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
@@ -353,3 +354,41 @@ def test_the_managers_erase_confirmation_says_only_what_applies_to_the_groups_st
     assert "it is paid, so its places stay its colleagues' and nothing is cancelled" in paid
     assert "voided" not in paid
     assert "the organisers cancel" not in paid
+
+
+def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_already(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F12: *Yes, record the payment* pressed in two tabs at once (on an invoice
+    reduced by a bursary): the press that found the booking still waiting, but whose
+    ``invoice.paid`` the other press applied first, said "Payment recorded ... has been
+    emailed" as if done again. It says it was recorded already; one email went."""
+    application, _ = _booked(system, capacity=2)
+    assert system.grant_bursary(application, 5000).status == 200
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+    second_tab = _seen_on(browser.get(f"{path}/invoice/paid").body)
+    payments = system.ports.payments
+    mark = payments.pay_invoice_off_stripe
+    first: list[Acted | None] = []
+
+    def first_tab_done_meanwhile(invoice_id: str) -> str:
+        # Stripe's side of the second tab's press: the first tab's press (its use case, as
+        # the console's press calls it) runs whole first.
+        if not first:
+            first.append(None)  # once: the first tab's own press reaches the real Stripe
+            first[0] = record_payment(system.ports, application["application_id"])
+        return mark(invoice_id)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(payments, "pay_invoice_off_stripe", first_tab_done_meanwhile)
+        again = browser.act(f"{path}/invoice/paid", seen=second_tab)
+
+    [done] = first
+    assert done is not None
+    assert done.changed
+    assert again.status == 303, again.body
+    said = browser.words(again.headers["location"])
+    assert "recorded as paid already" in said, said[:400]
+    assert "Payment recorded" not in said
+    assert _confirmations(system) == [PERSON]

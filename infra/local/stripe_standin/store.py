@@ -81,6 +81,8 @@ class Store:
         self.events: list[dict[str, Any]] = []
         self.events_by_id: dict[str, dict[str, Any]] = {}
         self.idempotency: dict[tuple[str, str], Idempotent] = {}
+        # The requests answered as a replay (key, idempotency key, request id).
+        self.replays: set[tuple[str, str, str]] = set()
         # Kept beside the sessions, not on them, because Stripe's session object has no field
         # for either: line items are a separate sub-resource, and payment_intent_data only
         # surfaces on the payment intent created at payment time.
