@@ -21,7 +21,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # them instead of rewriting them again (a worker's collection: 16.7 s CPU cold, 4.2 s cached).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: docs iam-check run test lint format unit integration e2e infra-test bench screenshots soak synth deploy clean
+.PHONY: help docs iam-check run test lint format unit integration e2e infra-test bench screenshots soak synth deploy clean
 
 # Deployment settings (see infra/DEPLOY.md).
 STAGE ?= dev
@@ -42,6 +42,9 @@ $(CHECKOV_STAMP):
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $(CHECKOV_STAMP)
 
+help: ## list the targets and what each does
+	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | expand -t 14
+
 run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_* honoured)
 	$(PY) -m infra.local.server
 
@@ -57,10 +60,10 @@ iam-check: $(STAMP) ## record the AWS calls of the integration, property and e2e
 		tests/integration tests/property tests/e2e
 	RECORDED_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest -q -p no:xdist -m recorded_calls tests/infra
 
-unit: $(STAMP)
+unit: $(STAMP) ## tests/unit only
 	$(PY) -m pytest -q tests/unit
 
-integration: $(STAMP)
+integration: $(STAMP) ## tests/integration only
 	$(PY) -m pytest -q tests/integration
 
 soak: $(STAMP) ## the property tests with thousands of examples, from a fresh seed (SOAK_SEED=N repeats one)
@@ -71,10 +74,10 @@ soak: $(STAMP) ## the property tests with thousands of examples, from a fresh se
 		$(PY) -m pytest -q $(XDIST) tests/property; status=$$?; \
 	echo "== soak seed $$seed"; exit $$status
 
-e2e: $(STAMP)
+e2e: $(STAMP) ## tests/e2e: the stack over HTTP, the CLI, the browser tests
 	$(PY) -m pytest -q tests/e2e
 
-infra-test: $(STAMP) $(CHECKOV_STAMP)
+infra-test: $(STAMP) $(CHECKOV_STAMP) ## tests/infra: the CDK template, checkov, IAM
 	$(PY) -m pytest -q tests/infra -m "not recorded_calls"
 
 screenshots: $(STAMP) ## the README's pictures of the console (docs/console*.png), from a fresh stack
@@ -91,7 +94,7 @@ lint: $(STAMP) ## ruff (lint + format), mypy and the import layers: all must be 
 	$(VENV)/bin/mypy
 	PYTHONPATH=functions:. $(VENV)/bin/lint-imports
 
-format: $(STAMP)
+format: $(STAMP) ## ruff format
 	$(VENV)/bin/ruff format functions infra tests bench
 
 docs: $(STAMP) ## docs/API.md from the OpenAPI document
@@ -107,6 +110,6 @@ synth: build/lambda ## CloudFormation template into cdk.out (no AWS credentials 
 deploy: build/lambda ## deploy the stage to the AWS account in your environment
 	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening
 
-clean:
+clean: ## remove the venvs and everything built
 	rm -rf $(VENV) $(CHECKOV_VENV) build cdk.out .pytest_cache .mypy_cache .ruff_cache outbox
 	find functions infra tests bench -name __pycache__ -type d -prune -exec rm -rf {} +

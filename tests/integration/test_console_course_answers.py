@@ -62,3 +62,18 @@ def test_the_course_page_links_to_it(browser: ConsoleBrowser) -> None:
     page = browser.get(f"/console/courses/{COURSE_ID}")
     assert f'href="{ANSWERS}"' in page.body
     assert "Read all answers (to print)" in text_of(page.body)
+
+
+def test_an_erased_person_s_access_needs_are_said_erased_not_none(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile36 H4: an erased person whose booking stands: their access needs are unknown, not
+    "none given" (facilitators printing the page must not read that there are none)."""
+    system.booked(name="Jo Walsh", email="jo@example.org", accessibility_needs="A hearing loop")
+    assert system.admin("DELETE", "/people/jo@example.org").status == 200
+
+    said = text_of(browser.get(ANSWERS).body)
+
+    assert "Access needs: [erased]" in said
+    assert "none given" not in said
+    assert "hearing loop" not in said

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.html_forms import forms_on
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -116,3 +116,65 @@ def test_a_confirmed_booking_has_no_offer_to_send_again(
     booked = system.booked()
     page = browser.get(f"/console/applications/{booked['application_id']}").body
     assert "Send the offer again" not in page
+
+
+def test_an_offer_sent_again_is_not_sent_once_turned_down_before_it_went(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile36 H2: the press, then the person turns the place down before the mailer runs:
+    "a place is available for you" is not sent after their decline; only the decline's own
+    email goes."""
+    applied = system.apply(system.approval_course())
+    application_id, token = applied.json()["application_id"], applied.json()["token"]
+    assert browser.act(f"/console/applications/{application_id}/approve").status == 303
+    system.deliver_emails()
+    assert (
+        browser.post(RESEND.format(application_id), **_pressed(browser, application_id)).status
+        == 303
+    )
+    declined = system.api("POST", f"/applications/{application_id}/decline-offer?token={token}")
+    assert declined.status == 200, declined.body
+    sent = system.deliver_emails()
+    assert not [e.subject for e in sent if "holding it for you" in e.text]
+    assert [e for e in sent if "turned down" in e.text.lower()], [e.subject for e in sent]
+
+
+def test_no_offer_is_sent_again_once_applications_have_closed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile36 H7: the course's only session brought forward to begin in minutes after the
+    offer: applications have closed, so the offer could not be taken; the page no longer offers
+    *Send the offer again*, and a press from before is refused in words, nothing sent."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    tomorrow = (datetime.now(london) + timedelta(days=1)).date()
+    ten = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 10, tzinfo=london)
+    system.clock_offset = ten.astimezone(UTC) - datetime.now(UTC)
+    browser = signed_in(system)  # signed in at the moved clock's now
+    application_id = _offered(system, browser)
+    fields = _pressed(browser, application_id)
+    moved = system.admin(
+        "PUT",
+        "/courses/approval-course",
+        json_body={
+            "title": "Approval course",
+            "price": {"amount": 20000},
+            "capacity": 5,
+            "approval_required": True,
+            "sessions": [
+                {"date": tomorrow.isoformat(), "start_time": "10:03", "end_time": "11:00"}
+            ],
+        },
+    )
+    assert moved.status in (200, 201), moved.body
+
+    page = browser.get(f"/console/applications/{application_id}").body
+    refused = browser.post(RESEND.format(application_id), **fields)
+
+    assert RESEND.format(application_id) not in page
+    assert refused.status == 409, refused.body
+    said = text_of(refused.body)
+    assert "Applications for this course have closed" in said, said[:600]
+    assert not [e for e in system.deliver_emails() if "holding it for you" in e.text]

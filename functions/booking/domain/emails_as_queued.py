@@ -217,12 +217,18 @@ def superseded(application: Application, job: EmailJob) -> bool:
     """Whether a message about a bursary, or the invoice it brought, was overtaken before it
     went (two bursaries in a row): an invoice replaced since is not named as the one to pay,
     nor a bursary changed since as granted; the newer one's own messages say them. So is news
-    of a partial refund that says the place stands, about a booking that ended since."""
+    of a partial refund that says the place stands, about a booking that ended since, and an
+    offer of a place that is no longer offered."""
     if job.kind is EmailKind.INVOICE_SENT:
         invoice = application.invoice
         return invoice is None or job.occasion != invoice.invoice_id
     if job.kind is EmailKind.BURSARY_GRANTED and job.amount is not None:
         return job.amount != application.bursary
+    if job.kind is EmailKind.OFFER:
+        # "A place is available for you, pay by ..." (first sent, or sent again by an
+        # organiser) is not sent once the offer ended: turned down, paid for, cancelled,
+        # lapsed (hostile36 H2); the ending's own email says how it ended.
+        return application.status is not ApplicationStatus.OFFERED
     if job.kind is EmailKind.PAYMENT_REFUNDED and job.reason == "partial_refund":
         # "A partial refund: your place is still confirmed" (a refund in Stripe's dashboard)
         # is not sent once the booking has ended since, an organiser's cancellation racing

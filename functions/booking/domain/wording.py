@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.email_words import email_said
 from booking.domain.money import money_words
-from booking.domain.statuses import address_shown
+from booking.domain.statuses import ERASED, ERASED_EMAIL, address_shown
 from booking.domain.time_words import (
     day_when,
     moment_when,
@@ -277,12 +277,16 @@ ANSWER_FIELDS = tuple(FIELD_NAMES)[:7]
 
 
 def answers_said(answers: object, *, empty: str = "(not given)") -> list[dict[str, str]]:
-    """The applicant's answers as label and value, in the form's order, by the glossary."""
+    """The applicant's answers as label and value, in the form's order, by the glossary. An
+    erased person's answer left empty (their access needs) reads "[erased]", as every other
+    answer of theirs does: not "none given", which would tell facilitators there are none
+    (hostile36 H4)."""
+    erased = getattr(answers, "email", None) == ERASED_EMAIL
     said = []
     for key in ANSWER_FIELDS:
         value = str(getattr(answers, key) or "")
         value = address_shown(value) if key == "email" else value
-        said.append({"label": FIELD_NAMES[key], "value": value or empty})
+        said.append({"label": FIELD_NAMES[key], "value": value or (ERASED if erased else empty)})
     return said
 
 

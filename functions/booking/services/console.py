@@ -30,7 +30,7 @@ from booking.domain.groups import (
     the_place_is_the_groups,
 )
 from booking.domain.live_for_money import bursary_refusal
-from booking.domain.offer_ends import no_more_offers
+from booking.domain.offer_ends import may_offer, no_more_offers
 from booking.domain.page_seen import application_seen
 from booking.domain.references import normalised_reference
 from booking.domain.register import certificate_code
@@ -302,7 +302,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             wait_ended=bool(wait_ended),
             manager_erased=organisers_give_it_up(application, group),
             place_refused=bursary_refusal(application, course, now) is not None,
-            offer_holds=shown.status is S.OFFERED,
+            offer_holds=shown.status is S.OFFERED and may_offer(course, now),
         ),
         refundable=_employer_share(application, group)
         if organisers_give_it_up(application, group)

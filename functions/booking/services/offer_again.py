@@ -15,6 +15,7 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.offer_ends import may_offer
 from booking.domain.timeline import EntryKind
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application, retried
@@ -23,6 +24,10 @@ from booking.services.reading import application_as_read
 
 _PRESS = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _NOT_OFFERED = "only a place offered and still held has an offer to send again"
+_CLOSED = (
+    "applications for this course have closed, or close too soon for the place to be paid for, "
+    "so the offer could not be taken: nothing was sent"
+)
 
 
 def send_offer_again(ports: Ports, application_id: str, press: str) -> Acted:
@@ -47,6 +52,10 @@ def send_offer_again(ports: Ports, application_id: str, press: str) -> Acted:
         course = ports.repository.get_course(current.course_id)
         if application_as_read(current, course, now).status is not ApplicationStatus.OFFERED:
             raise Conflict(_NOT_OFFERED, code="not_offered")
+        if course is not None and not may_offer(course, now):
+            # The rule an approval's offer keeps (hostile36 H7): an offer nobody could take
+            # (applications closed since, or closing too soon to pay) is not sent again.
+            raise Conflict(_CLOSED, code="course_closed")
         if (refused := nobody_to_tell(current)) is not None:
             raise Conflict(refused.message, code=refused.code)
         again = current.model_copy(update={"updated_at": now}).with_emails(job)

@@ -26,25 +26,48 @@ def available_actions(
     ``manager_erased``: its group's manager was erased, so the organisers cancel it;
     ``place_refused``: no bursary may be given to it now, ``domain.live_for_money``;
     ``offer_holds``: a place is offered and still held, as every view reads it)."""
+    on_group_place = fills_a_group_place(application)
+    return frozenset(
+        _about_the_place(application, on_group_place, manager_erased, offer_holds)
+        | _about_a_move(application, wait_ended)
+        | _about_the_money(application, on_group_place, place_refused)
+    )
+
+
+def _about_the_place(
+    application: Application, on_group_place: bool, manager_erased: bool, offer_holds: bool
+) -> set[str]:
+    """Deciding, cancelling and telling: what is about the person's place."""
     actions = set()
     if application.status is S.PENDING_REVIEW:
         actions |= {"approve", "decline"}
     # A colleague's booking on a group place is the manager's to give up or give to someone
     # else (``domain.settlement``'s cancellation refuses it), until the manager is erased;
     # it stays on the group's cohort.
-    on_group_place = fills_a_group_place(application)
     if application.status in CANCELLABLE and (not on_group_place or manager_erased):
         actions.add("cancel")
+    told = nobody_to_tell(application) is None
+    if application.status is S.CONFIRMED and told:
+        actions |= {"resend"} if on_group_place else {"resend", "transfer"}
+    if offer_holds and application.status is S.OFFERED and told:
+        actions.add("resend_offer")  # its email again (organiser22 F8)
+    return actions
+
+
+def _about_a_move(application: Application, wait_ended: bool) -> set[str]:
+    """A move to another cohort waiting for its difference, or on a full cohort's waiting list."""
+    pending = application.pending_move is not None and application.status is S.CONFIRMED
+    waiting = waiting_on(application) is not None and not wait_ended
+    return {"withdraw_move"} if pending or waiting else set()
+
+
+def _about_the_money(
+    application: Application, on_group_place: bool, place_refused: bool
+) -> set[str]:
+    """Refunds, bursaries and the open invoice."""
+    actions = set()
     if cancelled_keeping_money(application) and not on_group_place:
         actions.add("refund")  # what its cancellation kept, given back (the Refund action)
-    if application.status is S.CONFIRMED and nobody_to_tell(application) is None:
-        actions |= {"resend"} if on_group_place else {"resend", "transfer"}
-    if offer_holds and application.status is S.OFFERED and nobody_to_tell(application) is None:
-        actions.add("resend_offer")  # its email again (organiser22 F8)
-    if application.pending_move is not None and application.status is S.CONFIRMED:
-        actions.add("withdraw_move")
-    if waiting_on(application) is not None and not wait_ended:
-        actions.add("withdraw_move")  # its place on a full cohort's waiting list
     if application.status in FUNDABLE_STATUSES and not place_refused:
         actions.add("bursary")
     if application.has_open_invoice():
@@ -53,4 +76,4 @@ def available_actions(
         if invoice is not None and invoice.voiding is None and not invoice.void_asked:
             # Paid outside Stripe (a bank transfer): ``services.paid_off_stripe``.
             actions.add("record_payment")
-    return frozenset(actions)
+    return actions

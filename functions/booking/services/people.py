@@ -98,15 +98,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     applications = person_applications(ports, email)
     if seen is not None:
         _refused_if_changed(ports, email, applications, seen)
-    # Their bookings' open invoices voided at Stripe before anything is erased (every path
-    # that ends an invoice's hold voids it first): refused, nothing erased.
-    voided = _invoices_voided_first(ports, applications)
+    voided, paid = _stopped_at_stripe_first(ports, applications)
     billed = billed_to(ports, email, applications)
-    # Their open card checkouts expired at Stripe before anything is erased: one paid
-    # meanwhile keeps its booking (hostile33 N11, N12); Stripe unanswered, nothing is erased.
-    paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a)}
-    for application in applications:  # a move's checkout likewise (marked first)
-        move_checkout_expired_first(ports, application)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
     invoices = invoices_of_person(
@@ -145,6 +138,21 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         },
     )
     return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+
+
+def _stopped_at_stripe_first(
+    ports: Ports, applications: list[Application]
+) -> tuple[frozenset[str], set[str]]:
+    """What was on its way at Stripe, stopped before anything is erased: their bookings' open
+    invoices voided (every path that ends an invoice's hold voids it first: refused, nothing
+    erased), their open card checkouts expired (one paid meanwhile keeps its booking, hostile33
+    N11, N12; Stripe unanswered, nothing is erased), a move's checkout likewise (marked first).
+    The invoices voided, and the applications paid meanwhile."""
+    voided = _invoices_voided_first(ports, applications)
+    paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a)}
+    for application in applications:
+        move_checkout_expired_first(ports, application)
+    return voided, paid
 
 
 def _refused_if_changed(
