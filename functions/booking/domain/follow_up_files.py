@@ -244,8 +244,9 @@ def _joining_said(event: FollowUpEvent, others: Iterable[Course], timezone: str)
     return (
         f'This follow-up\'s id {event.key} is the follow-up "{event.session.title}" of '
         f"{cohorts}, on {session_when(event.session, timezone)} as it is now. A new cohort "
-        "joins it as it is: give this row that date, those times and that title (or leave the "
-        "title empty), or clear the id to make a meeting of this cohort's own. Moving or "
+        "joins it as it is: give this row that date, those times and that title (the "
+        "console's form fills a title left empty), or clear the id to make a meeting of this "
+        "cohort's own. Moving or "
         f"renaming it is done on the Change this course page of {cohorts}, which says before "
         "how many people it emails"
     )
