@@ -23,6 +23,7 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.errors import Conflict, UnknownToProvider
 from booking.services.ports import (
+    PAID_ALREADY,
     DiscountCodeRequest,
     EmailQueue,
     EmailSender,
@@ -231,12 +232,13 @@ def test_an_invoice_paid_outside_stripe_is_paid_with_no_payment_at_stripe(
     billing: Billing,
 ) -> None:
     """organiser22 F15: an open invoice marked paid out of band (a bank transfer) is paid in
-    full, with no payment Stripe could give back; asking again answers the same; a void
-    invoice is not marked paid (its status says why)."""
+    full, with no payment Stripe could give back; asking again answers that it was paid
+    already, not by that request (organiser23 F12: a second tab's press); a void invoice is
+    not marked paid (its status says why)."""
     gateway = billing.gateway
     invoice = gateway.create_invoice(invoice_request())
     assert gateway.pay_invoice_off_stripe(invoice.invoice_id) == "paid"
-    assert gateway.pay_invoice_off_stripe(invoice.invoice_id) == "paid"
+    assert gateway.pay_invoice_off_stripe(invoice.invoice_id) == PAID_ALREADY
     held = gateway.invoice_at_stripe(invoice.invoice_id)
     assert (held.status, held.paid, held.payment_intent) == ("paid", True, None)
     assert (held.amount_paid, held.currency) == (20000, "gbp")

@@ -19,6 +19,7 @@ from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.payments import RefundEvent
 from booking.services.ports import (
+    PAID_ALREADY,
     CheckoutAtStripe,
     CheckoutRequest,
     DiscountCodeRequest,
@@ -206,7 +207,8 @@ class FakePaymentGateway:
         invoice = self._invoice(invoice_id)
         if invoice.status == "open" and not invoice.processing:
             invoice.status = "paid"
-        return invoice.status
+            return invoice.status
+        return PAID_ALREADY if invoice.status == "paid" else invoice.status
 
     def resend_invoice(self, invoice_id: str) -> None:
         invoice = self._invoice(invoice_id)

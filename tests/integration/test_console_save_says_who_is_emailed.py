@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 
 from booking.domain.course import CourseDefinition
+from booking.domain.wording import cohort_name
 from booking.handlers.course_form import form_of
 from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort
 from tests.support.console import (
@@ -141,6 +142,11 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     ]
     assert _told_after(said) == 3
     assert warned == 3
+    # organiser23 F5: the other cohort whose people hear of it is named.
+    earlier = system.ports.repository.get_course(EARLIER)
+    assert earlier is not None
+    assert f"among them people booked on {cohort_name(earlier)}" in said, said[:600]
+    assert f"booked on {cohort_name(system.ports.repository.get_course(COURSE_ID))}" not in said
 
 
 def test_a_groups_manager_and_colleagues_not_applied_are_counted(

@@ -8,6 +8,7 @@ second. Through the real console handlers and moto."""
 from __future__ import annotations
 
 from booking.domain.course import SessionKind
+from booking.domain.wording import cohort_name
 from tests.support.console import ConsoleBrowser, error_beside
 from tests.support.html_forms import forms_on
 from tests.support.page_text import text_of
@@ -63,9 +64,59 @@ def test_a_row_joining_the_programmes_follow_up_under_another_title_is_refused(
     said = error_beside(page.body, "session-1-title")
     assert said is not None, text_of(page.body)[:900]
     words = text_of(said.group(1))
-    assert f'at the very time of the programme\'s follow-up "{HELD}"' in words
-    assert "would rename that follow-up for every cohort" in words
+    assert f'is the follow-up "{HELD}" of Compassionate Leadership Training' in words
+    assert "A new cohort joins it as it is" in words
     assert system.items() == before
+
+
+def test_a_row_given_the_events_id_at_another_time_is_refused_naming_the_cohort(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F5: the event's id typed, its time an hour out, moved the earlier cohort's
+    follow-up and emailed its people, unwarned. Refused beside the row, naming the cohort and
+    the event as it is, and where moving it is done; nothing saved, nobody emailed."""
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
+    system.deliver_emails()
+    before = system.items()
+    later = {**JOINING, "id": first.key, "start_time": "17:00", "end_time": "18:00"}
+
+    page = browser.post("/console/courses", **_next_cohort(browser, CORE, later))
+
+    assert page.status == 422, page.status
+    said = error_beside(page.body, "session-1-start_time")
+    assert said is not None, text_of(page.body)[:900]
+    words = text_of(said.group(1))
+    assert f'{first.key} is the follow-up "{HELD}" of {cohort_name(course)}' in words
+    assert "on Thursday 23 September 2027, 16:00-17:00 BST as it is now" in words
+    assert f"done on the Change this course page of {cohort_name(course)}" in words
+    assert system.items() == before
+    assert system.deliver_emails() == []
+
+
+def test_a_new_course_put_by_the_api_moving_a_shared_follow_up_is_refused(
+    system: System,
+) -> None:
+    """The same rule for the organisers' API: a course new under its id joins the event as it
+    is (PUT /admin/courses/{id}); the earlier cohort's follow-up stays, nobody is emailed."""
+    course = system.ports.repository.get_course(COURSE_ID)
+    assert course is not None
+    first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
+    body = course.definition.model_dump(mode="json", exclude_none=True)
+    body["sessions"] = [
+        {**CORE, "title": "Session 1"},
+        {**JOINING, "id": first.key, "date": "2027-09-24", "title": HELD},
+    ]
+    system.deliver_emails()
+    before = system.items()
+
+    answer = system.admin("PUT", f"/courses/{NEXT_ID}", json_body=body)
+
+    assert answer.status == 422, answer.body
+    assert "A new cohort joins it as it is" in answer.json()["error"]["fields"]["sessions.1.date"]
+    assert system.items() == before
+    assert system.deliver_emails() == []
 
 
 def test_two_follow_up_rows_at_one_time_are_refused_beside_the_second(

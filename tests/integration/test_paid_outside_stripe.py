@@ -13,12 +13,20 @@ from typing import Any
 
 import pytest
 
+from booking.services.acted import Acted
+from booking.services.paid_off_stripe import record_group_payment, record_payment
 from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import COLLEAGUES, MANAGER, invoiced_group, pay_link_id
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import INVOICED, applied_by_invoice, debit_begun, invoiced_cohort
+from tests.support.invoiced import (
+    ACCOUNTS,
+    INVOICED,
+    applied_by_invoice,
+    debit_begun,
+    invoiced_cohort,
+)
 from tests.support.page_text import text_of
 from tests.support.system import STRIPE_KEY, System
 
@@ -301,4 +309,106 @@ def test_a_press_after_one_stripe_failed_is_asked_anew(system: System) -> None:
     assert again.status == 200, again.body
     assert again.json()["status"] == "confirmed"
     assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    assert _confirmations(system) == [PERSON]
+
+
+def test_cancelling_after_an_erasure_says_who_is_emailed_as_the_cancel_emails(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F11: the cancel confirmation of a booking whose person was erased (paid by
+    its employer outside Stripe) said "Nobody is emailed about it" and then that the billing
+    contact is emailed; the cancel emailed nobody (of an erased person's booking the billing
+    contact hears only of money going back). One true sentence, as the cancel does it."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 200
+    system.deliver_emails()
+
+    for asked in ("", "?refund=on"):
+        page = f"/console/applications/{application['application_id']}/cancel{asked}"
+        words = browser.words(page)
+        assert "Nobody is emailed about it: this person's data was erased" in words
+        assert ACCOUNTS not in words
+    assert system.cancel(application["application_id"], refund=False).status == 200
+    assert system.deliver_emails() == []
+
+
+def test_the_erase_confirmation_says_what_becomes_of_each_booking_by_its_state(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F8: erasing a person whose confirmed booking the employer paid outside
+    Stripe, the confirmation gave only the general rule (waiting, held or offered withdrawn):
+    their place kept for nobody to email, and the money owed back by hand, unsaid."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    reference = system.stored(application).reference_or_id
+
+    words = browser.words(f"/console/people/erase?email={PERSON}")
+
+    assert f"{reference} is a confirmed booking: it keeps its place" in words
+    assert "If they are not coming, cancel it first" in words
+    assert "The £200.00 it kept was paid outside Stripe" in words
+    assert "give it back by hand" in words
+    assert "any still waiting, held or offered is withdrawn" not in words
+
+
+def test_the_managers_erase_confirmation_says_only_what_applies_to_the_groups_state(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F8: a paid group's manager's erase page listed both branches ("an invoice
+    still open is voided ...; once it is paid, the organisers cancel its colleagues' bookings
+    themselves"), as if erasing her meant cancelling her colleagues."""
+    group = invoiced_group(invoiced_cohort(system))
+    system.deliver_emails()
+    page = f"/console/people/erase?email={MANAGER}"
+
+    unpaid = browser.words(page)
+    assert "its open invoice is voided and its places go back to the course" in unpaid
+    assert "it is paid" not in unpaid
+
+    record_group_payment(system.ports, group["group_id"])
+    paid = browser.words(page)
+
+    assert "it is paid, so its places stay its colleagues' and nothing is cancelled" in paid
+    assert "voided" not in paid
+    assert "the organisers cancel" not in paid
+
+
+def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_already(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F12: *Yes, record the payment* pressed in two tabs at once (on an invoice
+    reduced by a bursary): the press that found the booking still waiting, but whose
+    ``invoice.paid`` the other press applied first, said "Payment recorded ... has been
+    emailed" as if done again. It says it was recorded already; one email went."""
+    application, _ = _booked(system, capacity=2)
+    assert system.grant_bursary(application, 5000).status == 200
+    system.deliver_emails()
+    path = f"/console/applications/{application['application_id']}"
+    second_tab = _seen_on(browser.get(f"{path}/invoice/paid").body)
+    payments = system.ports.payments
+    mark = payments.pay_invoice_off_stripe
+    first: list[Acted | None] = []
+
+    def first_tab_done_meanwhile(invoice_id: str) -> str:
+        # Stripe's side of the second tab's press: the first tab's press (its use case, as
+        # the console's press calls it) runs whole first.
+        if not first:
+            first.append(None)  # once: the first tab's own press reaches the real Stripe
+            first[0] = record_payment(system.ports, application["application_id"])
+        return mark(invoice_id)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(payments, "pay_invoice_off_stripe", first_tab_done_meanwhile)
+        again = browser.act(f"{path}/invoice/paid", seen=second_tab)
+
+    [done] = first
+    assert done is not None
+    assert done.changed
+    assert again.status == 303, again.body
+    said = browser.words(again.headers["location"])
+    assert "recorded as paid already" in said, said[:400]
+    assert "Payment recorded" not in said
     assert _confirmations(system) == [PERSON]

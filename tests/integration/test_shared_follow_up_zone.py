@@ -23,7 +23,9 @@ def _cohort(first: datetime, timezone: str, follow_up_at: str) -> dict[str, Any]
             {"date": first.date().isoformat(), "start_time": "10:00", "end_time": "12:00"},
             {
                 "id": "reunion",
-                "date": (first + timedelta(days=90)).date().isoformat(),
+                # One day for every cohort: a cohort added joins the shared event as it is
+                # (organiser23 F5), so only its zone's wall-clock time is the test's to vary.
+                "date": first.replace(month=8, day=8).date().isoformat(),
                 "start_time": follow_up_at,
                 "end_time": f"{int(follow_up_at[:2]) + 1:02d}:00",
                 "kind": "follow_up",

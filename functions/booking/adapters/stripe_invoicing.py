@@ -25,7 +25,12 @@ from booking.domain.errors import (
     UnknownToProvider,
 )
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.services.ports import DiscountCodeRequest, InvoiceAtStripe, InvoiceRequest
+from booking.services.ports import (
+    PAID_ALREADY,
+    DiscountCodeRequest,
+    InvoiceAtStripe,
+    InvoiceRequest,
+)
 
 logger = Logger(child=True)
 
@@ -179,13 +184,18 @@ class StripeInvoicing:
                 ),
                 expected="an invoice no longer open is not marked paid",
             )
-            return str(paid.status)
+            # Stripe marks an answer given again to a key's retry (a second tab's press).
+            answered = paid.last_response.headers if paid.last_response else {}
+            replayed = any(
+                k.lower() == "idempotent-replayed" and v == "true" for k, v in answered.items()
+            )
+            return PAID_ALREADY if replayed and paid.status == "paid" else str(paid.status)
         except UnknownToProvider:
             raise
         except Conflict:
             # Not payable (void, a draft, paid already): what Stripe holds it as says why.
             invoice = call_stripe(lambda: self._client.v1.invoices.retrieve(invoice_id))
-            return str(invoice.status)
+            return PAID_ALREADY if invoice.status == "paid" else str(invoice.status)
 
     def invoice_at_stripe(
         self, invoice_id: str, *, a_person_waits: bool = False

@@ -189,3 +189,64 @@ def _link_refusal(was: FollowUpEvent, now: FollowUpEvent) -> tuple[str, str]:
 def _link_of(event: FollowUpEvent) -> str:
     link = event.host.definition.joining_url
     return f"the link {link}" if link else "no link"
+
+
+def joining_refusal(
+    course_id: str, definition: CourseDefinition, others: Iterable[Course]
+) -> tuple[str, dict[str, str]] | None:
+    """Why a new cohort's file (``definition``, saved under ``course_id`` for the first time)
+    may not be saved, as (what the organiser reads, what is said beside each refused field,
+    ``sessions.<n>.<field>``), or None.
+
+    A follow-up listed by its id is the programme's event: the latest word about it moves or
+    renames it for every cohort and emails their people (``domain.programme``). A cohort being
+    added joins such an event as it is, never changes it (organiser23 F5: *Add the next
+    cohort* with a follow-up typed an hour out moved the earlier cohort's session and emailed
+    its people, unwarned; hostile35 H2: a title renamed it). So a row naming an event with
+    another date, times or title is refused, naming the cohorts that list it and the event
+    as it is; moving or renaming it is done on one of those cohorts' *Change this course*,
+    which says before how many people it emails. The one rule for the console and the API."""
+    programme = definition.programme or course_id
+    events = {e.key: e for e in follow_up_events(others) if e.programme == programme}
+    fields: dict[str, str] = {}
+    for session in definition.schedule():
+        event = events.get(session.key)
+        if session.kind is not SessionKind.FOLLOW_UP or event is None:
+            continue
+        if same_form(event.session, session):
+            continue
+        row = next(n for n, s in enumerate(definition.sessions) if s.id == session.key)
+        fields[f"sessions.{row}.{_differing(event.session, session, definition.timezone)}"] = (
+            _joining_said(event, others, definition.timezone)
+        )
+    if not fields:
+        return None
+    return "; ".join(fields.values()), fields
+
+
+def _differing(held: ScheduledSession, typed: ScheduledSession, timezone: str) -> str:
+    """The field a row differing from the event it names is refused beside."""
+    if held.local_start(timezone).date() != typed.local_start(timezone).date():
+        return "date"
+    if held.start != typed.start:
+        return "start_time"
+    return "end_time" if held.end != typed.end else "title"
+
+
+def _joining_said(event: FollowUpEvent, others: Iterable[Course], timezone: str) -> str:
+    listing = [
+        c
+        for c in others
+        if programme_of(c) == event.programme
+        and any(s.key == event.key for s in c.definition.schedule())
+    ]
+    cohorts = " and ".join(cohort_name(c) for c in listing) or cohort_name(event.host)
+    return (
+        f'This follow-up\'s id {event.key} is the follow-up "{event.session.title}" of '
+        f"{cohorts}, on {session_when(event.session, timezone)} as it is now. A new cohort "
+        "joins it as it is: give this row that date, those times and that title (the "
+        "console's form fills a title left empty), or clear the id to make a meeting of this "
+        "cohort's own. Moving or "
+        f"renaming it is done on the Change this course page of {cohorts}, which says before "
+        "how many people it emails"
+    )

@@ -95,6 +95,7 @@ from booking.services import (
     bursaries,
     console,
     console_sessions,
+    courses,
     finding,
     lifecycle,
     offer_again,
@@ -200,7 +201,11 @@ def course(course_id: str) -> Response[str]:
     status = 422 if listing.problems else 200
     notice = notice_here()
     said = (
-        course_saved.saved_said(notice.code, listing) if notice.done == course_saved.SAVED else []
+        course_saved.saved_said(
+            notice.code, listing, lambda ids: courses.cohort_names(ports(), ids)
+        )
+        if notice.done == course_saved.SAVED
+        else []
     )
     return html_page(status, pages.course_page(chrome(), listing, ports().clock(), said))
 

@@ -48,7 +48,9 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
     lines: list[str] = []
     refusal = nobody_to_tell(application)
     if refusal is not None:
-        lines.append(f"Nobody is emailed about it: {refusal.message}.")
+        # Only the person: their billing contact and the facilitators may still be, below
+        # (organiser23 F11: "Nobody is emailed" then a line emailing the billing contact).
+        lines.append(f"The person is not emailed: {refusal.message}.")
     elif detail.address_suppressed:
         lines.append(
             "The person is not emailed: emails to their address bounced or were marked as spam."
@@ -71,6 +73,8 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
         facilitators = len(detail.course.definition.facilitators)
         plural = "s are" if facilitators > 1 else " is"
         lines.append(f"The course's facilitator{plural} told the participant has withdrawn.")
+    if refusal is not None and len(lines) == 1:
+        return [f"Nobody is emailed about it: {refusal.message}."]
     return lines
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.course import Course
+from booking.domain.erasure_fates import erasure_fate
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import person_seen
 from booking.domain.refund_failed import failed_and_held
@@ -88,6 +89,7 @@ def erase_page(
         email=person.email,
         count=len(person.applications),
         references=[a.reference_or_id for a, _ in person.applications],
+        fates=[erasure_fate(a, _currency(a, c)) for a, c in person.applications],
         billed=[a.reference_or_id for a, _ in person.billed],
         group_bookings=person.group_bookings,
         owed_back=_owed_back(person),
@@ -96,6 +98,13 @@ def erase_page(
         # What the erasure then acts on, or refuses (``domain.page_seen``).
         seen=person_seen(own, billed, person.group_bookings, ports().clock()),
     )
+
+
+def _currency(application: Application, course: Course | None) -> str | None:
+    """The currency a booking's money is in: its own price's, else its course's (None: never
+    guessed; its money is then not said)."""
+    price = application.price or (course.definition.price if course else None)
+    return price.currency if price else None
 
 
 def _owed_back(person: Person) -> list[str]:

@@ -422,7 +422,9 @@ def shown_again(
         form = form_of(upload.changing, stored) if stored is not None else blank_form()
         return ShownAgain(form, upload.course_id, errors)
     beside = CONFLICT_FIELDS.get(refused.code, "capacity")
-    typed.errors = {k: _sentence(v) for k, v in fields.items()} or {
+    # The use case names a session by its place in the file (``sessions.1.date``): the form's row.
+    session_rows = [i for i, row in enumerate(typed.sessions) if any(_typed(row, "kind"))]
+    typed.errors = {_field_id(k, v, session_rows, []): _sentence(v) for k, v in fields.items()} or {
         beside: _sentence(refused.message)
     }
     return ShownAgain(typed.with_a_row_of_each())

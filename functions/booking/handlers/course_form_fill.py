@@ -111,37 +111,20 @@ def with_ids_made(form: CourseForm, follow_ups: FollowUpIds) -> CourseForm:
     if not values.get("course_id"):
         values["course_id"] = proposed_course_id(values.get("title", ""), form.sessions)
     used = set(follow_ups.taken) | {row["id"] for row in form.sessions if row.get("id")}
-    sessions, errors = [], dict(form.errors)
-    for n, row in enumerate(form.sessions):
+    sessions = []
+    for row in form.sessions:
         made = dict(row)
         if row.get("kind") == FOLLOW_UP and not row.get("id"):
             made["id"] = _follow_up_id(row, values.get("timezone", ""), follow_ups, used)
             used.add(made["id"])
-            if (held := follow_ups.titles.get(made["id"])) is not None:
-                made["title"], refused = _joining_title(row.get("title", ""), held)
-                if refused:
-                    errors[f"session-{n}-title"] = refused
-        elif row.get("kind") == FOLLOW_UP and not row.get("title", "").strip():
-            # An event's id typed, its title left empty: the event's title, never the default
-            # "Follow-up session" renaming it for the cohorts that list it (a title typed
-            # beside an id typed is the organiser's word, and renames it).
-            made["title"] = follow_ups.titles.get(row["id"], "")
+        if row.get("kind") == FOLLOW_UP and not row.get("title", "").strip():
+            # Joining an event (its id made or typed), its title left empty: the event's
+            # title, never the default "Follow-up session" renaming it for the cohorts that
+            # list it. Another title or time is refused by the save (one rule, the console's
+            # and the API's: ``domain.follow_up_files.joining_refusal``).
+            made["title"] = follow_ups.titles.get(made["id"], "")
         sessions.append(made)
-    return CourseForm(values, sessions, [dict(f) for f in form.facilitators], errors)
-
-
-def _joining_title(typed: str, held: str) -> tuple[str, str]:
-    """A follow-up row joining the programme's event at its very time (the id made for it is
-    that event's): its title, and why it is refused, if it is (hostile35 H2). Left empty, it
-    takes the event's title, so a default never renames the event for the other cohorts; a
-    title of its own would rename it for every cohort that lists it, and is refused."""
-    if not typed.strip() or typed.strip() == held:
-        return held, ""
-    return typed, (
-        f'This follow-up is at the very time of the programme\'s follow-up "{held}", which it '
-        "joins (its id is filled in): leave its title empty or as it is, or give it another "
-        "time. Another title here would rename that follow-up for every cohort that lists it."
-    )
+    return CourseForm(values, sessions, [dict(f) for f in form.facilitators], dict(form.errors))
 
 
 def _follow_up_id(row: dict[str, str], zone: str, follow_ups: FollowUpIds, used: set[str]) -> str:

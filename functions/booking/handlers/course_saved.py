@@ -10,6 +10,7 @@ the people from the applications as it reads them then, so no name rides in a co
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
 from urllib.parse import quote
 
@@ -27,29 +28,39 @@ def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     """Where a save leads (the course's page) and the notice's code for it: the days of the
     follow-ups it seemed to move without an id, how many it offered a place, the first of
     those (ids), how many its changes are emailed to and what they tell, and how many group
-    bookings' apply-by dates it moved and how many of their managers it emailed:
-    ``days|count|ids|emailed|told|groups|managers``."""
+    bookings' apply-by dates it moved and how many of their managers it emailed, and the other
+    cohorts whose people are emailed: ``days|count|ids|emailed|told|groups|managers|cohorts``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
     code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
-    code += f"|{saved.groups_redated}|{saved.managers_told}"
+    code += f"|{saved.groups_redated}|{saved.managers_told}|{','.join(saved.cohorts_told)}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
-def saved_said(code: str, listing: CourseApplications) -> list[str]:
+def saved_said(
+    code: str,
+    listing: CourseApplications,
+    named: Callable[[Sequence[str]], list[str]] = lambda ids: [],
+) -> list[str]:
     """The notice's sentences: "Course saved." and whom it offered a place, then a warning per
-    follow-up it seemed to move. A code that is not one reads as a plain save."""
+    follow-up it seemed to move, and who is emailed (``named``: other cohorts by their names,
+    from their ids). A code that is not one reads as a plain save."""
     days, _, rest = code.partition("|")
     count, _, rest = rest.partition("|")
     ids, _, rest = rest.partition("|")
     emailed, _, rest = rest.partition("|")
     told_of, _, rest = rest.partition("|")
-    groups, _, managers = rest.partition("|")
+    groups, _, rest = rest.partition("|")
+    managers, _, cohorts = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
-    told = [emailed_said(int(emailed), told_of)] if emailed.isdigit() and int(emailed) else []
+    told = (
+        [emailed_said(int(emailed), told_of, named([c for c in cohorts.split(",") if c]))]
+        if emailed.isdigit() and int(emailed)
+        else []
+    )
     told_managers = int(managers) if managers.isdigit() else 0
     moved = int(groups) if groups.isdigit() else 0
     regrouped = [groups_redated_said(moved, told_managers)] if moved else []
@@ -95,11 +106,15 @@ TOLD_WORDS = {
 }
 
 
-def emailed_said(count: int, told: str = "dates") -> str:
-    """ "12 people will be emailed the new joining link, with a calendar update." """
+def emailed_said(count: int, told: str = "dates", cohorts: Sequence[str] = ()) -> str:
+    """ "12 people will be emailed the new joining link, with a calendar update."; with the
+    other cohorts among them named (a follow-up they share: organiser23 F5)."""
     people = "1 person" if count == 1 else f"{count} people"
     what = TOLD_WORDS.get(told, TOLD_WORDS["dates"])
-    return f"{people} will be emailed {what}, with a calendar update."
+    said = f"{people} will be emailed {what}, with a calendar update"
+    if not cohorts:
+        return f"{said}."
+    return f"{said}, among them people booked on {' and '.join(cohorts)} (a follow-up it shares)."
 
 
 def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> str:

@@ -11,8 +11,8 @@ from booking.domain.application import Application
 from booking.domain.application_form import box_ticked
 from booking.domain.commands import Refund, nobody_to_tell
 from booking.domain.course import Course
-from booking.domain.emails import EmailKind
-from booking.domain.payer import billing_contact_told
+from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.payer import billing_contact_told, erased_persons_notice
 from booking.domain.settlement import Cancellation, settle
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.facilitators_copies import facilitators_mailed
@@ -52,7 +52,7 @@ def cancel_preview(
     move = application.pending_move
     return CancelPreview(
         person_emailed=told is not None and nobody_to_tell(after) is None and not suppressed,
-        billing_contact=billing_contact_told(EmailKind.CANCELLED, after, told) if told else None,
+        billing_contact=_billing_contact_told(after, told),
         # As the mailer sends them (one rule): to the cohort's facilitators still mailed, of
         # a person not erased.
         facilitators_told=any(job.kind is EmailKind.FACILITATOR_COPY for job in jobs)
@@ -79,3 +79,14 @@ def cancel_confirmation(
         ports, detail.application, refund=refund, suppressed=detail.address_suppressed
     )
     return detail, preview, refund
+
+
+def _billing_contact_told(after: Application, told: EmailJob | None) -> str | None:
+    """The billing contact the cancel's message ``told`` reaches, as the mailer sends it: of
+    an erased person's booking, only its money going back (``erased_persons_notice``;
+    organiser23 F11: the page said they were emailed when nothing went)."""
+    if told is None:
+        return None
+    if after.is_erased and erased_persons_notice(told, after) is None:
+        return None
+    return billing_contact_told(EmailKind.CANCELLED, after, told)

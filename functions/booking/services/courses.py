@@ -19,6 +19,7 @@ from booking.domain.course import (
 from booking.domain.dates_changed import told_of
 from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.domain.follow_up_files import (
+    joining_refusal,
     link_change_refusal,
     moved_without_id,
     zone_change_refusal,
@@ -59,6 +60,9 @@ class SavedCourse:
     # How many group bookings' apply-by dates the save moved, each manager told (hostile29 N2).
     groups_redated: int = 0
     managers_told: int = 0  # of those, the managers emailed (hostile31 N9)
+    # The other cohorts whose people the save's messages go to (ids, A to Z): a follow-up
+    # they share moved or renamed, said by name after the save (organiser23 F5).
+    cohorts_told: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -142,6 +146,7 @@ def _put_course(
         reopen_waiting_list(ports, previous, course, now)
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
+    cohorts_told = sorted({application.course_id for application, _ in messages} - {course_id})
     offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
@@ -156,6 +161,7 @@ def _put_course(
         told_of(own, changes),
         redated,
         managers,
+        cohorts_told,
     )
 
 
@@ -220,6 +226,10 @@ def _refuse_what_may_not_be_saved(
     refusal = zone_change_refusal(previous, definition, others) if previous else None
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
+    # A cohort being added joins the programme's follow-ups as they are (organiser23 F5).
+    joining = joining_refusal(course_id, definition, others) if previous is None else None
+    if joining is not None:
+        raise InvalidInput(*joining)
     return others
 
 
@@ -321,6 +331,12 @@ def get_course(ports: Ports, course_id: str) -> Course:
     if course is None:
         raise NotFound(f"no course {course_id!r}")
     return courses_as_held(ports, [course])[0]
+
+
+def cohort_names(ports: Ports, course_ids: Sequence[str]) -> list[str]:
+    """Each of ``course_ids`` still listed, by its title and first day (``cohort_name``)."""
+    found = (ports.repository.get_course(c) for c in course_ids if is_valid_course_id(c))
+    return [cohort_name(course) for course in found if course is not None]
 
 
 def list_courses(ports: Ports) -> list[Course]:

@@ -231,6 +231,8 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "as": role,
                     "name": named,
                     "organisation": group.organisation,
+                    # What erasing them does depends on it (organiser23 F8: the erase page).
+                    "status": group.status.value,
                 }
             )
     return held

@@ -39,7 +39,7 @@ from booking.services.concurrency import course_of, load_application
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.groups import find_group, invoice_paying
 from booking.services.invoice_requests import refuse_while_being_paid, settling_refused
-from booking.services.ports import Ports
+from booking.services.ports import PAID_ALREADY, Ports
 
 if TYPE_CHECKING:
     from booking.services.payments import EventOutcome
@@ -110,7 +110,7 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         # of Stripe, so no payment is recorded that would have to go back by hand.
         raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
     refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
-    _marked_paid_at_stripe(ports, invoice.invoice_id)
+    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(
         ports, paid_off_stripe_event(invoice.invoice_id, application_id)
     )
@@ -129,20 +129,28 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
             "hand",
             code="paid_without_a_place",
         )
-    return Acted(after, changed=after.status is not application.status)
+    # Marked by another press (a second tab) that confirmed it first: nothing changed here,
+    # said so (organiser23 F12), though this press found it waiting; marked here, or its
+    # own event confirming it (a retry after a failure), it was this press's doing.
+    mine = marked or outcome.action != "ignore"
+    return Acted(after, changed=mine and after.status is not application.status)
 
 
-def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> None:
+def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
     """Stripe asked to mark ``invoice_id`` paid out of band; refused in words unless Stripe
     then holds it paid (paid already by its payer counts: the event path decides what that
-    payment does)."""
+    payment does). Whether this request marked it (not a second tab's press answered again,
+    or a payment before it: organiser23 F12)."""
     status = ports.payments.pay_invoice_off_stripe(invoice_id)
+    if status == PAID_ALREADY:
+        return False
     if status != "paid":
         raise Conflict(
             f"Stripe holds this invoice as {_status_words(status)}, so it cannot be marked as "
             "paid: nothing was changed",
             code=NOT_PAYABLE,
         )
+    return True
 
 
 def _status_words(status: str) -> str:

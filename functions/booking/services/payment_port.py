@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from booking.domain.statuses import refuse_the_erased
 
+# ``pay_invoice_off_stripe``'s answer when Stripe holds the invoice paid, but not by this
+# request: a retry of its key answered again (a second tab's press), or paid before it came.
+PAID_ALREADY = "paid_already"
+
 if TYPE_CHECKING:
     from booking.domain.application import CheckoutRef
     from booking.domain.billing import (
@@ -218,8 +222,9 @@ class PaymentGateway(Protocol):
     def pay_invoice_off_stripe(self, invoice_id: str) -> str:
         """Mark an open invoice paid outside Stripe (a bank transfer, a cheque: Stripe's
         ``paid_out_of_band``; nothing is charged); its status afterwards (``paid``; what it is
-        when Stripe refuses: ``void``, ``draft``, or ``paid`` already). Raises Conflict when
-        the provider does not know it."""
+        when Stripe refuses: ``void``, ``draft``; :data:`PAID_ALREADY` when this request did
+        not mark it: an earlier one with its key did, a second tab's, or its payer paid it).
+        Raises Conflict when the provider does not know it."""
         ...
 
     def invoice_at_stripe(

@@ -42,6 +42,7 @@ from booking.services.ledger_ports import (
     ReminderMarker,
 )
 from booking.services.payment_port import (
+    PAID_ALREADY,
     CheckoutAtStripe,
     CheckoutRequest,
     DiscountCodeRequest,
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
 
 # Re-exported: the use cases and adapters import every port from here.
 __all__ = [
+    "PAID_ALREADY",
     "AnnouncementLedger",
     "Anomaly",
     "AnomalyLog",

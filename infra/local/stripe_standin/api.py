@@ -84,6 +84,9 @@ class Api:
                 status, payload, outgoing = self._post(
                     api_key, path, params, request_id, headers.get("idempotency-key")
                 )
+                if self._replayed(api_key, headers.get("idempotency-key"), request_id):
+                    # As Stripe marks an answer given again to a key's retry.
+                    resp_headers["Idempotent-Replayed"] = "true"
         except StripeError as exc:
             return json_response(exc.status, exc.payload(), resp_headers)
         # Answered before its events are delivered, as Stripe answers (see events.Webhooks),
@@ -101,6 +104,11 @@ class Api:
             if matched:
                 return candidate.action, list(matched.groups())
         raise unrecognized(method, path)
+
+    def _replayed(self, api_key: str, idempotency_key: str | None, request_id: str) -> bool:
+        """Whether the request ``request_id`` was answered as a replay of its key's first."""
+        with self._store.lock:
+            return (api_key, idempotency_key, request_id) in self._store.replays
 
     def _delete(
         self, path: str, params: dict[str, Any], request_id: str
@@ -140,6 +148,7 @@ class Api:
                         type_="idempotency_error",
                     )
                 # A replay answers what the first request answered and sends nothing again.
+                self._store.replays.add((api_key, idempotency_key, request_id))
                 return saved.status, copy.deepcopy(saved.body), []
             # Like Stripe, a request that fails validation saves nothing, so the key stays
             # usable; one refused as the endpoint ran (``StripeError.ran``) is saved as it was

@@ -85,6 +85,8 @@ class Store:
         # status after its endpoint began, so it is saved for its key and replayed as Stripe
         # replays a saved 500 (its docs: "including 500 errors") for 24 hours.
         self.failing_once: dict[str, int] = {}
+        # The requests answered as a replay (key, idempotency key, request id).
+        self.replays: set[tuple[str, str, str]] = set()
         # Kept beside the sessions, not on them, because Stripe's session object has no field
         # for either: line items are a separate sub-resource, and payment_intent_data only
         # surfaces on the payment intent created at payment time.
