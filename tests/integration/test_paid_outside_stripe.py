@@ -412,3 +412,70 @@ def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_al
     assert "recorded as paid already" in said, said[:400]
     assert "Payment recorded" not in said
     assert _confirmations(system) == [PERSON]
+
+
+def test_a_press_after_stripe_marked_it_but_its_answer_was_lost_completes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hostile36 H6: Stripe marked the invoice paid out of band and its answer was lost (the
+    press: 503); Stripe's own invoice.paid held back (its webhook late). Pressed again, the act
+    completes with its own event, confirming the booking now: never refused as "paid at Stripe
+    already", which is what its own first half left."""
+    from booking.domain.errors import DependencyUnavailable
+
+    application, invoice_id = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    payments = system.ports.payments
+    mark = payments.pay_invoice_off_stripe
+
+    def marked_then_lost(invoice: str) -> str:
+        mark(invoice)  # Stripe did it ...
+        raise DependencyUnavailable("Stripe did not answer")  # ... and the answer was lost
+
+    with monkeypatch.context() as patch:
+        patch.setattr(payments, "pay_invoice_off_stripe", marked_then_lost)
+        lost, events = held(system, lambda: system.admin("POST", path, json_body={}))
+    assert lost.status == 503, lost.body
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    assert system.stored(application).status.value == "awaiting_invoice_payment"
+
+    again, later = held(system, lambda: system.admin("POST", path, json_body={}))
+
+    assert again.status == 200, again.body
+    assert again.json()["status"] == "confirmed"
+    assert _confirmations(system) == [PERSON]
+    deliver(system, [*events, *later])  # Stripe's own invoice.paid, late: nothing more
+    assert system.stored(application).status.value == "confirmed"
+    assert system.deliver_emails() == []
+
+
+def test_a_groups_press_after_stripe_marked_it_but_its_answer_was_lost_completes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hostile36 H6, a group's invoice: pressed again after Stripe marked it and its answer was
+    lost, the act completes (the group paid now), never refused as paid at Stripe."""
+    from booking.domain.errors import DependencyUnavailable
+
+    group = invoiced_group(invoiced_cohort(system))
+    system.deliver_emails()
+    invoice_id = pay_link_id(group)
+    api = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    payments = system.ports.payments
+    mark = payments.pay_invoice_off_stripe
+
+    def marked_then_lost(invoice: str) -> str:
+        mark(invoice)
+        raise DependencyUnavailable("Stripe did not answer")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(payments, "pay_invoice_off_stripe", marked_then_lost)
+        lost, events = held(system, lambda: system.admin("POST", api, json_body={}))
+    assert lost.status == 503, lost.body
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+
+    again, later = held(system, lambda: system.admin("POST", api, json_body={}))
+
+    assert again.status == 200, again.body
+    assert system.stored_group(group).status.value == "paid"
+    deliver(system, [*events, *later])
+    assert system.stored_group(group).status.value == "paid"

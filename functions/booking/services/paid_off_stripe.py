@@ -109,7 +109,8 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         # Paid now, it would be money the booking cannot keep (its place gone): never asked
         # of Stripe, so no payment is recorded that would have to go back by hand.
         raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
-    refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
+    if not _marked_out_of_band(ports, invoice.invoice_id):
+        refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
     marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(
         ports, paid_off_stripe_event(invoice.invoice_id, application_id)
@@ -134,6 +135,15 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
     # own event confirming it (a retry after a failure), it was this press's doing.
     mine = marked or outcome.action != "ignore"
     return Acted(after, changed=mine and after.status is not application.status)
+
+
+def _marked_out_of_band(ports: Ports, invoice_id: str) -> bool:
+    """Whether Stripe holds ``invoice_id`` paid out of band already (paid, through no payment
+    of its own): this act's own first half, its answer lost or its save failed after it
+    (hostile36 H6), or a mark made on Stripe's dashboard. Pressed again, the act completes,
+    its own event confirming the booking, never refused as paid by the employer."""
+    held = ports.payments.invoice_at_stripe(invoice_id, a_person_waits=True)
+    return held.status == "paid" and held.payment_intent is None
 
 
 def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
@@ -241,7 +251,9 @@ def record_group_payment(
     _refuse_unless_open(group, seen)
     invoice = group.invoice
     assert invoice is not None
-    paying = invoice_paying(ports, group)
+    # Marked out of band already (this act's first half, hostile36 H6): completed below.
+    out_of_band = _marked_out_of_band(ports, invoice.invoice_id)
+    paying = InvoicePaying.NOT_PAID if out_of_band else invoice_paying(ports, group)
     if paying is InvoicePaying.PAID:
         raise Conflict(
             "this group's invoice was paid at Stripe already; its confirmation is on its way: "
