@@ -18,7 +18,14 @@ from booking.services.paid_off_stripe import record_group_payment, record_paymen
 from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
-from tests.support.groups import COLLEAGUES, MANAGER, invoiced_group, pay_link_id
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    OTHERS,
+    invoiced_group,
+    paid_group,
+    pay_link_id,
+)
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     ACCOUNTS,
@@ -479,3 +486,24 @@ def test_a_groups_press_after_stripe_marked_it_but_its_answer_was_lost_completes
     assert system.stored_group(group).status.value == "paid"
     deliver(system, [*events, *later])
     assert system.stored_group(group).status.value == "paid"
+
+
+def test_recording_a_groups_payment_says_what_this_run_did(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """hostile36 H5: a second run, or a group whose payer paid its invoice at Stripe, recorded
+    nothing and was answered as if recorded now ("Payment recorded: ... paid outside Stripe")."""
+    invoiced = invoiced_cohort(system)
+    recorded = invoiced_group(invoiced)
+    at_stripe = paid_group(invoiced, organisation="Other Trust", colleagues=OTHERS)
+    cli.connect(system, monkeypatch)
+
+    first = cli.run(capsys, "record-group-payment", recorded["group_id"])
+    second = cli.run(capsys, "record-group-payment", recorded["group_id"])
+    paid = cli.run(capsys, "record-group-payment", at_stripe["group_id"])
+    api = f"/groups/{at_stripe['group_id']}/invoice/paid-outside-stripe"
+
+    assert first.out.startswith("Payment recorded: Stripe holds the invoice as paid outside")
+    assert second.out.startswith("Nothing recorded: the invoice was recorded as paid outside")
+    assert paid.out.startswith("Nothing recorded: its payer paid the invoice at Stripe.")
+    assert system.admin("POST", api, json_body={}).json()["recorded"] == "paid_at_stripe"

@@ -111,10 +111,12 @@ def resend_group_invoice(args: argparse.Namespace, url: str, token: str | None) 
 def record_group_payment(args: argparse.Namespace, url: str, token: str | None) -> str:
     group = segment(args.group_id, "group booking")
     line = post_json(f"{url}/admin/groups/{group}/invoice/paid-outside-stripe", token, {})
-    return (
-        f"Payment recorded: Stripe holds the invoice as paid outside Stripe. "
-        f"{line['organisation']}: {line['status_said']}."
-    )
+    done = {
+        "now": "Payment recorded: Stripe holds the invoice as paid outside Stripe.",
+        "before": "Nothing recorded: the invoice was recorded as paid outside Stripe already.",
+        "paid_at_stripe": "Nothing recorded: its payer paid the invoice at Stripe.",
+    }[line.get("recorded", "now")]
+    return f"{done} {line['organisation']}: {line['status_said']}."
 
 
 COMMANDS = {

@@ -60,8 +60,16 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[[str], object]
 
         takes_no_fields("payment")  # a field sent is refused by its name, never ignored
         the_ports = ports()
-        paid, _changed = paid_off_stripe.record_group_payment(the_ports, group_id)
-        return http.json_response(200, line_of(the_ports, paid).model_dump(mode="json"))
+        from booking.domain.employer_share import paid_off_stripe as off_stripe
+        from booking.handlers.group_views import GroupPaymentRecordedOut
+
+        paid, changed = paid_off_stripe.record_group_payment(the_ports, group_id)
+        # What this request did, said (hostile36 H5: a second run, or an invoice its payer
+        # paid at Stripe, read as if recorded now).
+        recorded = "now" if changed else ("before" if off_stripe(paid) else "paid_at_stripe")
+        line = line_of(the_ports, paid).model_dump()
+        answer = GroupPaymentRecordedOut(**line, recorded=recorded)
+        return http.json_response(200, answer.model_dump(mode="json"))
 
     @served("resendGroupInvoice")
     def resend_group_invoice(group_id: str) -> Response[str]:

@@ -132,3 +132,16 @@ def group_bookings_out(found: CourseGroupBookings, console_base: str) -> CourseG
         console_url=f"{console_base}/console/courses/{course.course_id}/group-bookings",
         groups=list(found.groups),
     )
+
+
+class GroupPaymentRecordedOut(GroupLine):
+    """The answer to recording a group's invoice as paid outside Stripe: the group after it,
+    and what this request did (a second run, or an invoice its payer paid at Stripe, records
+    nothing, and says so)."""
+
+    recorded: Literal["now", "before", "paid_at_stripe"] = Field(
+        description="`now`: this request marked the invoice paid outside Stripe; `before`: an "
+        "earlier request had, and this one changed nothing and emailed nobody (a retry, a "
+        "second run); `paid_at_stripe`: its payer paid it at Stripe, so nothing was recorded "
+        "(its share of any place given up is refunded at Stripe, not by hand)"
+    )

@@ -66,6 +66,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.MoveOut,
     views.WebhookAnswer,
     group_views.GroupOut,
+    group_views.GroupPaymentRecordedOut,
     register_views.AttendanceImportOut,
     register_views.ClosedRegisterOut,
     register_views.CertificateReissuedOut,

@@ -64,7 +64,11 @@ GROUP_PAID_ADMIN: tuple[Route, ...] = (
         "/admin/groups/{group_id}/invoice/paid-outside-stripe",
         "recordGroupPaymentOutsideStripe",
         "Record that a group booking's open invoice was paid outside Stripe (a bank transfer)",
-        {"200": json_answer("GroupLine", "The group booking after it, in words")},
+        {
+            "200": json_answer(
+                "GroupPaymentRecordedOut", "The group booking after it, and what this did"
+            )
+        },
         errors=BODY_ACTION_ERRORS,
         parameters=(_GROUP,),
         body=NO_FIELDS,
