@@ -375,7 +375,7 @@ def payments_mode(stack: LocalStack) -> str:
     functions take it for no key (503 ``service_busy`` on every payment): not real Stripe."""
     key = stack.stripe_secret_key
     if not key:
-        return "offline payments (Stripe stand-in)"
+        return "offline payments: the Stripe stand-in"
     if not key.strip():
         return "STRIPE_SECRET_KEY blank: payments not configured, they answer 503 service_busy"
     return "real Stripe test mode"

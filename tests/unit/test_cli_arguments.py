@@ -198,9 +198,7 @@ def test_a_command_without_a_url_is_a_usage_error(
 
     monkeypatch.delenv("BOOKING_URL", raising=False)
     assert main(["courses"]) == 2
-    assert capsys.readouterr().err == (
-        "course-booking: --url is required (or set the environment variable)\n"
-    )
+    assert capsys.readouterr().err == ("course-booking: --url is required (or set BOOKING_URL)\n")
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from infra.local.server import payments_mode, stack_from_environment
 @pytest.mark.parametrize(
     ("key", "said"),
     [
-        (None, "offline payments (Stripe stand-in)"),
-        ("", "offline payments (Stripe stand-in)"),
+        (None, "offline payments: the Stripe stand-in"),
+        ("", "offline payments: the Stripe stand-in"),
         ("   ", "STRIPE_SECRET_KEY blank: payments not configured, they answer 503 service_busy"),
         ("\t\n", "STRIPE_SECRET_KEY blank: payments not configured, they answer 503 service_busy"),
         ("sk_test_abc", "real Stripe test mode"),

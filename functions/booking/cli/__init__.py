@@ -119,7 +119,7 @@ def _run(args: argparse.Namespace) -> str:
         given = base_url(args.url.strip().rstrip("/")) if args.url and args.url.strip() else None
         answer = run_reminders(given, args.function, args.at)
         return answer if args.json else run_said(answer)
-    url = base_url(need(args.url, "--url"))
+    url = base_url(need(args.url, "--url", "BOOKING_URL"))
     token = checked_token(args.token)
     return COMMANDS[args.command](args, url, token)
 

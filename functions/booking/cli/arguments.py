@@ -330,9 +330,9 @@ def hiding(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-def need(value: str | None, flag: str) -> str:
+def need(value: str | None, flag: str, variable: str) -> str:
     if not value or not value.strip():
-        raise UsageError(f"{flag} is required (or set the environment variable)")
+        raise UsageError(f"{flag} is required (or set {variable})")
     return value.strip().rstrip("/")
 
 
