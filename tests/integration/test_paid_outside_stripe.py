@@ -507,3 +507,27 @@ def test_recording_a_groups_payment_says_what_this_run_did(
     assert second.out.startswith("Nothing recorded: the invoice was recorded as paid outside")
     assert paid.out.startswith("Nothing recorded: its payer paid the invoice at Stripe.")
     assert system.admin("POST", api, json_body={}).json()["recorded"] == "paid_at_stripe"
+
+
+def test_the_money_says_what_was_received_outside_stripe(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F9: "Paid in" mixed Stripe's payments with bank transfers recorded here;
+    finance reconciles each apart (and none of the latter can be refunded from here). One
+    booking recorded paid outside Stripe, one group's invoice too, one booking paid at Stripe:
+    the money page, the programme's and the totals say which part came outside Stripe."""
+    application, _ = _booked(system, capacity=8)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    group = invoiced_group(system)
+    api = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", api, json_body={}).status == 200
+    at_stripe = applied_by_invoice(system, email="card@example.org")
+    assert system.stripe_local("POST", f"/invoices/{invoice_id_of(at_stripe)}/pay").status == 200
+
+    totals = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    said = browser.words(f"/console/courses/{INVOICED}/money")
+
+    assert (totals["paid"], totals["paid_off_stripe"]) == (100000, 80000)
+    assert "Paid in £1,000.00" in said
+    assert "Of which received outside Stripe (a bank transfer or cheque recorded) £800.00" in said

@@ -551,6 +551,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "group_places": 0,
         "waived": 0,
         "refunds_failed": 0,
+        "paid_off_stripe": 0,
         "net": 10000,
     }
 

@@ -74,6 +74,8 @@ class PlaceMoney:
     # What it still holds after its refund failed at Stripe, to give back by hand
     # (``domain.refund_failed``; 0: not so).
     refund_failed_held: int = 0
+    # Of paid: received outside Stripe (its invoice marked paid: a bank transfer, a cheque).
+    paid_off_stripe: int = 0
 
     @property
     def booked(self) -> bool:
@@ -124,7 +126,14 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         funded_in_full=application.fully_funded(course_price),
         waived=waived,
         refund_failed_held=failed_and_held(application),
+        paid_off_stripe=_received_off_stripe(application.amount_paid, application.payment_intent),
     )
+
+
+def _received_off_stripe(paid: int, payment_intent: str | None) -> int:
+    """What a booking's or a group's own payment brought outside Stripe: paid, through no
+    payment at Stripe (its invoice marked paid out of band: a bank transfer, a cheque)."""
+    return paid if paid > 0 and not payment_intent else 0
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,7 @@ class GroupMoney:
     places_booked: int = 0  # every place it was booked with (0: as many as it holds)
     # Paid outside Stripe: the places given up's shares, owed back by hand (``employer_share``).
     owed_by_hand_said: str = ""
+    paid_off_stripe: int = 0  # of paid: received outside Stripe
 
     @property
     def booked(self) -> bool:
@@ -175,6 +185,7 @@ def group_money(group: GroupBooking) -> GroupMoney:
         invoiced_unpaid=group.total.amount if awaiting_invoice else 0,
         places_booked=figures.places_booked,
         owed_by_hand_said=owed_by_hand_words(group),
+        paid_off_stripe=_received_off_stripe(group.amount_paid, group.payment_intent),
     )
 
 
@@ -197,6 +208,9 @@ class CourseMoney:
     waived: int = 0  # differences moves left unpaid, below Stripe's minimum charge
     # What refunds that failed at Stripe left held: in net, yet owed back by hand.
     refunds_failed: int = 0
+    # Of paid: received outside Stripe (finance reconciles it with the bank, not Stripe's
+    # payouts; none of it can be refunded from here: organiser23 F9).
+    paid_off_stripe: int = 0
     lines: tuple[PlaceMoney, ...] = ()
     group_lines: tuple[GroupMoney, ...] = ()  # each group that was booked or moved money
 
@@ -222,6 +236,7 @@ class CourseMoney:
             "group_places": self.group_places,
             "waived": self.waived,
             "refunds_failed": self.refunds_failed,
+            "paid_off_stripe": self.paid_off_stripe,
         }
 
 
@@ -263,6 +278,7 @@ def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
         "funded_places": sum(p.funded_in_full for p in booked),
         "waived": sum(p.waived for p in booked),
         "refunds_failed": sum(p.refund_failed_held for p in places),
+        "paid_off_stripe": sum(p.paid_off_stripe for p in places),
     }
 
 
@@ -277,6 +293,7 @@ def _groups_figures(group_lines: list[GroupMoney]) -> dict[str, int]:
         "refunded": sum(g.refunded for g in group_lines),
         "invoiced_unpaid": sum(g.invoiced_unpaid for g in group_lines),
         "group_places": sum(g.places for g in booked),
+        "paid_off_stripe": sum(g.paid_off_stripe for g in group_lines),
     }
 
 
@@ -295,6 +312,7 @@ ADDED_UP = (
     "group_places",
     "waived",
     "refunds_failed",
+    "paid_off_stripe",
 )
 
 
@@ -308,6 +326,7 @@ def added_up(moneys: list[CourseMoney], currency: str) -> CourseMoney:
 # What each figure is called wherever a person reads it (the console's pages, the CLI).
 FIGURE_NAMES = (
     ("paid", "Paid in"),
+    ("paid_off_stripe", "Of which received outside Stripe (a bank transfer or cheque recorded)"),
     ("refunded", "Refunded"),
     ("net", "Net (paid in less refunded)"),
     ("refunds_failed", "Of which refunds failed at Stripe, still to give back by hand"),
@@ -333,7 +352,7 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
 
 # Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
 # needs, and reads as if something were waived.
-SAID_ONLY_WHEN_ANY = frozenset({"waived", "refunds_failed"})
+SAID_ONLY_WHEN_ANY = frozenset({"waived", "refunds_failed", "paid_off_stripe"})
 
 
 def bookings_said(figures: dict[str, Any]) -> str:

@@ -315,6 +315,7 @@ class MoneyTotalsOut(Model):
         description="What moves to this cohort left unpaid, each below Stripe's minimum charge "
         "(due is price less discounts, bursaries and this)",
     )
+    paid_off_stripe: int = Field(default=0, description="Of paid: received outside Stripe")
     refunds_failed: int = Field(
         default=0,
         description="Of net: what refunds that failed at Stripe left held, still to give back "
