@@ -30,7 +30,7 @@ def test_a_persons_printable_record_and_a_courses_answers(
     stack: RunningStack, desktop: Page
 ) -> None:
     page = desktop
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.course_of_its_own("record")  # the shared sample's places left to others
     email = f"{_unique('record')}@example.org"
     organisation = _unique("Hove Hospice")
     stack.applied(
@@ -91,7 +91,7 @@ def test_a_refused_next_cohort_keeps_its_note(stack: RunningStack, desktop: Page
 
 def test_a_lapse_whose_code_was_used_up_since_says_why(stack: RunningStack, desktop: Page) -> None:
     page = desktop
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.course_of_its_own("code-used-up")
     code = _unique("ONCE").upper()
     made = stack.post(
         f"/admin/courses/{sample}/discount-codes",

@@ -15,7 +15,7 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
 ) -> None:
     page = desktop
     sign_in(page, stack)
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.course_of_its_own("bank-transfer")  # the shared sample's places left
     billing = {
         "payment_method": "invoice",
         "billing_name": "St Elsewhere NHS Foundation Trust",
@@ -46,7 +46,7 @@ def test_recording_a_groups_bank_transfer_asks_first_from_its_card(
     stack: RunningStack, desktop: Page
 ) -> None:
     page = desktop
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.course_of_its_own("group-transfer")
     booked = stack.post(
         f"/courses/{sample}/group-bookings",
         json={

@@ -4,12 +4,14 @@ a free port with its own outbox: one way to start it for the end-to-end tests an
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,6 +98,21 @@ class RunningStack:
             "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
         }
         self.load_course(course_id, definition)
+
+    def course_of_its_own(self, word: str) -> str:
+        """A copy of the sample course under a new id (``word`` and a random tail), for a test
+        that books places: the stack is shared by every end-to-end file a worker runs, and the
+        sample's 20 places are for the tests that need the sample itself (a test that took
+        them would leave the next file's applicant on its waiting list). Its id."""
+        course_id = f"{word}-{uuid.uuid4().hex[:8]}"
+        definition = json.loads((ROOT / "courses" / "compassionate-leadership.json").read_text())
+        # A programme of its own, its core sessions only: nobody of the sample's programme
+        # (its follow-ups, its graduates) is touched.
+        definition["programme"] = ""
+        definition["title"] = f"{definition['title']} ({word})"
+        definition["sessions"] = [s for s in definition["sessions"] if s["kind"] == "core"]
+        self.load_course(course_id, definition)
+        return course_id
 
     def outbox(self) -> list[dict[str, Any]]:
         """Every email the stack has sent, newest first (``GET /_local/outbox``)."""
