@@ -37,8 +37,13 @@ from booking.domain.settlement import settle
 from booking.services.acted import Acted
 from booking.services.concurrency import course_of, load_application
 from booking.services.console import ApplicationDetail, application_detail
-from booking.services.groups import find_group, invoice_paying
-from booking.services.invoice_requests import refuse_while_being_paid, settling_refused
+from booking.services.groups import find_group
+from booking.services.invoice_requests import (
+    being_paid_refused,
+    invoice_held,
+    paying_of,
+    settling_refused,
+)
 from booking.services.ports import PAID_ALREADY, Ports
 
 if TYPE_CHECKING:
@@ -109,8 +114,9 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         # Paid now, it would be money the booking cannot keep (its place gone): never asked
         # of Stripe, so no payment is recorded that would have to go back by hand.
         raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
-    if not _marked_out_of_band(ports, invoice.invoice_id):
-        refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
+    paying = _paying_unless_marked(ports, invoice.invoice_id)
+    if paying.on_its_way:
+        raise being_paid_refused(invoice, paying, RECORD_ONCE_FAILED, paid)
     marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(
         ports, paid_off_stripe_event(invoice.invoice_id, application_id)
@@ -137,13 +143,18 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
     return Acted(after, changed=mine and after.status is not application.status)
 
 
-def _marked_out_of_band(ports: Ports, invoice_id: str) -> bool:
-    """Whether Stripe holds ``invoice_id`` paid out of band already (paid, through no payment
-    of its own): this act's own first half, its answer lost or its save failed after it
-    (hostile36 H6), or a mark made on Stripe's dashboard. Pressed again, the act completes,
-    its own event confirming the booking, never refused as paid by the employer."""
-    held = ports.payments.invoice_at_stripe(invoice_id, a_person_waits=True)
-    return held.status == "paid" and held.payment_intent is None
+def _paying_unless_marked(ports: Ports, invoice_id: str) -> InvoicePaying:
+    """What Stripe holds of ``invoice_id``, read once (``invoice_requests.invoice_held``: a
+    refused read is a 503, nothing written) before it is asked to mark it: a payment of it on
+    its way (its refusal), or NOT_PAID, the mark to be asked. Held paid out of band already
+    (paid, through no payment of its own) is NOT_PAID too: this act's own first half, its
+    answer lost or its save failed after it (hostile36 H6), or a mark made on Stripe's
+    dashboard. Pressed again, the act completes, its own event confirming the booking, never
+    refused as paid by the employer. One read answers both (fix24m: two were made)."""
+    held = invoice_held(ports, invoice_id)
+    if held is not None and held.paid and held.payment_intent is None:
+        return InvoicePaying.NOT_PAID
+    return paying_of(held)
 
 
 def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
@@ -252,8 +263,7 @@ def record_group_payment(
     invoice = group.invoice
     assert invoice is not None
     # Marked out of band already (this act's first half, hostile36 H6): completed below.
-    out_of_band = _marked_out_of_band(ports, invoice.invoice_id)
-    paying = InvoicePaying.NOT_PAID if out_of_band else invoice_paying(ports, group)
+    paying = _paying_unless_marked(ports, invoice.invoice_id)
     if paying is InvoicePaying.PAID:
         raise Conflict(
             "this group's invoice was paid at Stripe already; its confirmation is on its way: "
