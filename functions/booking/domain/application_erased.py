@@ -44,6 +44,10 @@ def erased_copy(application: Application, now: datetime, *, withdraw: bool = Tru
             "answers": ERASED_ANSWERS,
             "decline_note": None,  # the organiser's words to this person are about them
             "billing": billing,
+            # The bank's reference of a payment received outside Stripe may name them.
+            "invoice": application.invoice.without_bank_reference()
+            if application.invoice is not None
+            else None,
             "outbox": (),
             "request_fingerprint": None,
             # The certificate's frozen words carry the name.

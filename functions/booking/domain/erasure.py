@@ -130,7 +130,11 @@ def billing_contact_erased(application: Application, now: datetime) -> Applicati
     """``application`` with its billing contact blanked (name, address, email, PO): the rest
     is the applicant's, who was not erased."""
     billing = application.billing.erased() if application.billing is not None else None
-    return application.model_copy(update={"billing": billing, "updated_at": now})
+    # The bank's reference of the payment they made outside Stripe may name them too.
+    invoice = application.invoice.without_bank_reference() if application.invoice else None
+    return application.model_copy(
+        update={"billing": billing, "invoice": invoice, "updated_at": now}
+    )
 
 
 @dataclass(frozen=True)

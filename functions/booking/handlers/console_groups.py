@@ -26,6 +26,7 @@ from booking.handlers.console_app import (
     served,
 )
 from booking.handlers.console_pages import Chrome, _course_name, _render, _render_course
+from booking.handlers.console_paid_off_stripe import received_form, received_typed, said_whole
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
@@ -147,6 +148,7 @@ def record_group_payment_confirmation(group_id: str) -> Response[str]:
         course_title=_course_name(course) if course is not None else group.course_id,
         lines=paid_off_stripe_lines(group),
         seen=group_seen(group),
+        **received_form(invoice),
     )
     return html_page(200, page)
 
@@ -157,7 +159,9 @@ def record_group_payment(group_id: str) -> Response[str]:
     from booking.services import paid_off_stripe
 
     def record(shown: Seen | None) -> tuple[GroupBooking, str]:
-        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown)
+        paid, changed = said_whole(
+            lambda: paid_off_stripe.record_group_payment(ports(), group_id, shown, received_typed())
+        )
         return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
 
     return _on_the_card(group_id, record, seen=True)

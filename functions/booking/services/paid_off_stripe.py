@@ -33,6 +33,7 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePayin
 from booking.domain.money import money_words
 from booking.domain.page_seen import Seen, group_facts, seen_refusal
 from booking.domain.payer import billing_contact_told
+from booking.domain.payment_received import PaymentReceived
 from booking.domain.settlement import settle
 from booking.services.acted import Acted
 from booking.services.concurrency import course_of, load_application
@@ -44,7 +45,12 @@ from booking.services.invoice_requests import (
     paying_of,
     settling_refused,
 )
-from booking.services.ports import PAID_ALREADY, Ports
+from booking.services.payment_received import (
+    group_received_recorded,
+    received_recorded,
+    refuse_unless_believable,
+)
+from booking.services.ports import PAID_ALREADY, InvoiceAtStripe, Ports
 
 if TYPE_CHECKING:
     from booking.services.payments import EventOutcome
@@ -81,17 +87,27 @@ def paid_off_stripe_event(invoice_id: str, owner_id: str) -> InvoiceEvent:
     )
 
 
-def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
+def record_payment(
+    ports: Ports,
+    application_id: str,
+    seen: Seen | None = None,
+    received: PaymentReceived | None = None,
+) -> Acted:
     """Mark ``application``'s open invoice paid outside Stripe and confirm the booking as its
     ``invoice.paid`` does. ``seen``: what the caller's page showed (``domain.page_seen``;
     changed since: 409 ``application_changed``, nothing done). Paid and confirmed already
     (a second press): nothing changed. Conflict ``no_open_invoice`` without an open invoice;
     ``invoice_being_voided`` while an organiser's act voids it; ``payment_settling`` while a
     bank debit of it goes through, ``invoice_paid`` when Stripe holds it paid already (its
-    confirmation on its way); ``invoice_not_payable`` when Stripe refuses (void, a draft)."""
+    confirmation on its way); ``invoice_not_payable`` when Stripe refuses (void, a draft).
+    ``received``: what the organiser said of the payment (the day, the way, the bank's
+    reference), recorded on the invoice once it is paid (``services.payment_received``)."""
     application = load_application(ports, application_id)
     invoice = application.invoice
     if invoice is not None and invoice.status == "paid" and application.status is S.CONFIRMED:
+        if application.payment_intent is None:  # paid outside Stripe: its details, once
+            refuse_unless_believable(ports, received, None, application.course_id)
+            application = received_recorded(ports, application_id, invoice.invoice_id, received)
         return Acted(application, changed=False)
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
@@ -114,9 +130,11 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         # Paid now, it would be money the booking cannot keep (its place gone): never asked
         # of Stripe, so no payment is recorded that would have to go back by hand.
         raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
-    paying = _paying_unless_marked(ports, invoice.invoice_id)
+    held = invoice_held(ports, invoice.invoice_id)
+    paying = _paying_unless_marked(held)
     if paying.on_its_way:
         raise being_paid_refused(invoice, paying, RECORD_ONCE_FAILED, paid)
+    refuse_unless_believable(ports, received, held, application.course_id)
     marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(
         ports, paid_off_stripe_event(invoice.invoice_id, application_id)
@@ -126,7 +144,9 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
         extra={"application_id": application_id, "action": outcome.action},
     )
     after = load_application(ports, application_id)
-    if after.status is not S.CONFIRMED:
+    if after.status is S.CONFIRMED:
+        after = received_recorded(ports, application_id, invoice.invoice_id, received)
+    else:
         # Its place taken between the check and the save: Stripe holds it paid, the booking
         # is not confirmed, and the organiser is told so, never that it was recorded.
         amount = money_words(invoice.amount_due, invoice.currency)
@@ -143,15 +163,14 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
     return Acted(after, changed=mine and after.status is not application.status)
 
 
-def _paying_unless_marked(ports: Ports, invoice_id: str) -> InvoicePaying:
-    """What Stripe holds of ``invoice_id``, read once (``invoice_requests.invoice_held``: a
-    refused read is a 503, nothing written) before it is asked to mark it: a payment of it on
+def _paying_unless_marked(held: InvoiceAtStripe | None) -> InvoicePaying:
+    """What Stripe holds of the invoice (``held``: read once by ``invoice_requests.invoice_held``,
+    a refused read a 503, nothing written) before it is asked to mark it: a payment of it on
     its way (its refusal), or NOT_PAID, the mark to be asked. Held paid out of band already
     (paid, through no payment of its own) is NOT_PAID too: this act's own first half, its
     answer lost or its save failed after it (hostile36 H6), or a mark made on Stripe's
     dashboard. Pressed again, the act completes, its own event confirming the booking, never
     refused as paid by the employer. One read answers both (fix24m: two were made)."""
-    held = invoice_held(ports, invoice_id)
     if held is not None and held.paid and held.payment_intent is None:
         return InvoicePaying.NOT_PAID
     return paying_of(held)
@@ -251,19 +270,26 @@ def record_confirmation(
 
 
 def record_group_payment(
-    ports: Ports, group_id: str, seen: Seen | None = None
+    ports: Ports,
+    group_id: str,
+    seen: Seen | None = None,
+    received: PaymentReceived | None = None,
 ) -> tuple[GroupBooking, bool]:
     """Mark the group's open invoice paid outside Stripe and book its places as its
     ``invoice.paid`` does. The group after, and whether it changed (paid already by it, a
-    second press: nothing). Refusals as :func:`record_payment`'s."""
+    second press: nothing). Refusals as :func:`record_payment`'s; ``received`` as its."""
     group = find_group(ports, group_id)
     if group.status is GroupStatus.PAID and group.invoice is not None:
+        if group.payment_intent is None:  # paid outside Stripe: its details, once
+            refuse_unless_believable(ports, received, None, group.course_id)
+            group = group_received_recorded(ports, group_id, group.invoice.invoice_id, received)
         return group, False
     _refuse_unless_open(group, seen)
     invoice = group.invoice
     assert invoice is not None
     # Marked out of band already (this act's first half, hostile36 H6): completed below.
-    paying = _paying_unless_marked(ports, invoice.invoice_id)
+    held = invoice_held(ports, invoice.invoice_id)
+    paying = _paying_unless_marked(held)
     if paying is InvoicePaying.PAID:
         raise Conflict(
             "this group's invoice was paid at Stripe already; its confirmation is on its way: "
@@ -272,6 +298,7 @@ def record_group_payment(
         )
     if paying.on_its_way:
         raise settling_refused(invoice, RECORD_ONCE_FAILED, whose="this group's invoice")
+    refuse_unless_believable(ports, received, held, group.course_id)
     _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
     logger.info(
@@ -279,6 +306,8 @@ def record_group_payment(
         extra={"group_id": group_id, "action": outcome.action},
     )
     after = find_group(ports, group_id)
+    if after.status is GroupStatus.PAID:
+        after = group_received_recorded(ports, group_id, invoice.invoice_id, received)
     return after, after.status is not group.status
 
 
