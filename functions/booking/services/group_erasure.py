@@ -175,12 +175,12 @@ def _forget(
                 update={"colleague": blank, "token": secrets.token_urlsafe(24)}
             )
             changed = changed.with_place(forgotten_place, now)
-    if changed is not current and changed.invoice is not None:
-        # The bank's reference of a payment received outside Stripe may name the manager or
-        # the billing contact (a colleague erased alone leaves it: it pays for the places).
-        if manager_erased or changed.billing != current.billing:
-            forgotten = changed.invoice.without_bank_reference()
-            changed = changed.model_copy(update={"invoice": forgotten})
+    # The bank's reference of a payment received outside Stripe may name the manager or the
+    # billing contact (a colleague erased alone leaves it: it pays for the places).
+    payer_erased = manager_erased or changed.billing != current.billing
+    if changed is not current and changed.invoice is not None and payer_erased:
+        forgotten = changed.invoice.without_bank_reference()
+        changed = changed.model_copy(update={"invoice": forgotten})
     if changed is current:
         return current
     # What the booking's request asked is a digest of the people it named.

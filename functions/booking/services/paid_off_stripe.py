@@ -46,8 +46,8 @@ from booking.services.invoice_requests import (
     settling_refused,
 )
 from booking.services.payment_received import (
-    group_received_recorded,
-    received_recorded,
+    group_recorded_after,
+    recorded_after,
     refuse_unless_believable,
 )
 from booking.services.ports import PAID_ALREADY, InvoiceAtStripe, Ports
@@ -107,7 +107,9 @@ def record_payment(
     if invoice is not None and invoice.status == "paid" and application.status is S.CONFIRMED:
         if application.payment_intent is None:  # paid outside Stripe: its details, once
             refuse_unless_believable(ports, received, None, application.course_id)
-            application = received_recorded(ports, application_id, invoice.invoice_id, received)
+            application = recorded_after(
+                ports, application_id, invoice.invoice_id, received, acknowledged=False
+            )
         return Acted(application, changed=False)
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
@@ -144,8 +146,14 @@ def record_payment(
         extra={"application_id": application_id, "action": outcome.action},
     )
     after = load_application(ports, application_id)
+    # Marked by another press (a second tab) that confirmed it first: nothing changed here,
+    # said so (organiser23 F12), though this press found it waiting; marked here, or its
+    # own event confirming it (a retry after a failure), it was this press's doing.
+    mine = (marked or outcome.action != "ignore") and after.status is not application.status
     if after.status is S.CONFIRMED:
-        after = received_recorded(ports, application_id, invoice.invoice_id, received)
+        after = recorded_after(
+            ports, application_id, invoice.invoice_id, received, acknowledged=mine
+        )
     else:
         # Its place taken between the check and the save: Stripe holds it paid, the booking
         # is not confirmed, and the organiser is told so, never that it was recorded.
@@ -156,11 +164,7 @@ def record_payment(
             "hand",
             code="paid_without_a_place",
         )
-    # Marked by another press (a second tab) that confirmed it first: nothing changed here,
-    # said so (organiser23 F12), though this press found it waiting; marked here, or its
-    # own event confirming it (a retry after a failure), it was this press's doing.
-    mine = marked or outcome.action != "ignore"
-    return Acted(after, changed=mine and after.status is not application.status)
+    return Acted(after, changed=mine)
 
 
 def _paying_unless_marked(held: InvoiceAtStripe | None) -> InvoicePaying:
@@ -282,7 +286,9 @@ def record_group_payment(
     if group.status is GroupStatus.PAID and group.invoice is not None:
         if group.payment_intent is None:  # paid outside Stripe: its details, once
             refuse_unless_believable(ports, received, None, group.course_id)
-            group = group_received_recorded(ports, group_id, group.invoice.invoice_id, received)
+            group = group_recorded_after(
+                ports, group_id, group.invoice.invoice_id, received, acknowledged=False
+            )
         return group, False
     _refuse_unless_open(group, seen)
     invoice = group.invoice
@@ -306,9 +312,12 @@ def record_group_payment(
         extra={"group_id": group_id, "action": outcome.action},
     )
     after = find_group(ports, group_id)
+    changed = after.status is not group.status
     if after.status is GroupStatus.PAID:
-        after = group_received_recorded(ports, group_id, invoice.invoice_id, received)
-    return after, after.status is not group.status
+        after = group_recorded_after(
+            ports, group_id, invoice.invoice_id, received, acknowledged=changed
+        )
+    return after, changed
 
 
 def _refuse_unless_open(group: GroupBooking, seen: Seen | None) -> None:

@@ -1,13 +1,17 @@
-"""What an organiser said of a payment received outside Stripe (``domain.payment_received``: the
-day, the way, the bank's reference), recorded on the invoice it paid once Stripe holds that
-invoice paid and the booking is confirmed by it (``services.paid_off_stripe``): one person's
-booking, or a group's. Recorded once: a second press, or a replay, changes nothing."""
+"""What follows a payment received outside Stripe once Stripe holds its invoice paid and the
+booking is confirmed by it (``services.paid_off_stripe``), in one save: what the organiser said
+of it (``domain.payment_received``: the day, the way, the bank's reference) recorded on the
+invoice it paid, once (what an earlier press recorded stays), and, by the press that recorded
+it, the acknowledgement to whoever paid (its billing contact), queued through the outbox like
+every email and keyed by the invoice, so never sent twice."""
 
 from __future__ import annotations
 
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
+from booking.domain.group_notices import payer_told_of_payment
 from booking.domain.groups import GroupBooking
+from booking.domain.payer import payment_received_told
 from booking.domain.payment_received import PaymentReceived, refuse_unless_in_time
 from booking.services.concurrency import load_application, retried
 from booking.services.groups import find_group
@@ -28,43 +32,61 @@ def refuse_unless_believable(
     refuse_unless_in_time(received, now=ports.clock(), sent_at=sent_at, timezone=zone)
 
 
-def _with_received(invoice: InvoiceRef | None, invoice_id: str, received: PaymentReceived) -> bool:
-    """Whether ``invoice`` is the one paid and has nothing said of its payment yet."""
-    return invoice is not None and invoice.invoice_id == invoice_id and invoice.received is None
+def _with_received(
+    invoice: InvoiceRef | None, invoice_id: str, received: PaymentReceived | None
+) -> InvoiceRef | None:
+    """``invoice`` with ``received`` recorded, when it is the one paid and nothing was said
+    of its payment yet; None: nothing to record."""
+    if received is None or not received.given or invoice is None:
+        return None
+    if invoice.invoice_id != invoice_id or invoice.received is not None:
+        return None
+    return invoice.model_copy(update={"received": received})
 
 
-def received_recorded(
-    ports: Ports, application_id: str, invoice_id: str, received: PaymentReceived | None
+def recorded_after(
+    ports: Ports,
+    application_id: str,
+    invoice_id: str,
+    received: PaymentReceived | None,
+    *,
+    acknowledged: bool,
 ) -> Application:
-    """The application with ``received`` recorded on its invoice ``invoice_id`` (once: what an
-    earlier press recorded stays), as saved."""
+    """The application with ``received`` recorded on its invoice ``invoice_id`` and, when
+    ``acknowledged`` (this press recorded the payment), its payer's acknowledgement queued;
+    as saved (unchanged when there is nothing to do)."""
 
     def record(current: Application) -> Application:
-        invoice = current.invoice
-        if received is None or not received.given or invoice is None:
+        invoice = _with_received(current.invoice, invoice_id, received)
+        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
+        if acknowledged:
+            changed = payment_received_told(changed, invoice_id)
+        if changed == current:
             return current
-        if not _with_received(invoice, invoice_id, received):
-            return current
-        paid = invoice.model_copy(update={"received": received})
-        changed = current.model_copy(update={"invoice": paid, "updated_at": ports.clock()})
-        return ports.repository.save(changed, current)
+        saved = changed.model_copy(update={"updated_at": ports.clock()})
+        return ports.repository.save(saved, current)
 
     return retried(record, lambda: load_application(ports, application_id))
 
 
-def group_received_recorded(
-    ports: Ports, group_id: str, invoice_id: str, received: PaymentReceived | None
+def group_recorded_after(
+    ports: Ports,
+    group_id: str,
+    invoice_id: str,
+    received: PaymentReceived | None,
+    *,
+    acknowledged: bool,
 ) -> GroupBooking:
-    """The group with ``received`` recorded on its invoice ``invoice_id`` (once), as saved."""
+    """The group as :func:`recorded_after` leaves an application, as saved."""
 
     def record(current: GroupBooking) -> GroupBooking:
-        invoice = current.invoice
-        if received is None or not received.given or invoice is None:
+        invoice = _with_received(current.invoice, invoice_id, received)
+        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
+        if acknowledged:
+            changed = payer_told_of_payment(changed, invoice_id)
+        if changed == current:
             return current
-        if not _with_received(invoice, invoice_id, received):
-            return current
-        paid = invoice.model_copy(update={"received": received})
-        changed = current.model_copy(update={"invoice": paid, "updated_at": ports.clock()})
-        return ports.groups.save_group(changed, current)
+        saved = changed.model_copy(update={"updated_at": ports.clock()})
+        return ports.groups.save_group(saved, current)
 
     return retried(record, lambda: find_group(ports, group_id))
