@@ -18,7 +18,7 @@ from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import MANAGER, OTHERS, invoiced_group, pay_link_id
-from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort
+from tests.support.invoiced import ACCOUNTS, INVOICED, applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -121,7 +121,9 @@ def test_the_console_form_records_them_and_says_a_mistake_above_the_page(
     words = text_of(asked.body)
     assert "The amount recorded is the invoice's whole amount, £200.00" in words
     assert "a part payment cannot be recorded here" in words
-    assert 'name="received_on"' in asked.body and 'name="reference"' in asked.body
+    assert 'name="received_on"' in asked.body
+    assert 'name="reference"' in asked.body
+    assert f"The billing contact ({ACCOUNTS}) is emailed that the payment was received" in words
     seen = browser.form(f"{page}/invoice/paid", f"{page}/invoice/paid")["seen"]
     tomorrow = (_today(system) + timedelta(days=1)).isoformat()
 
@@ -151,6 +153,8 @@ def test_a_groups_payment_details_are_on_its_card_the_api_and_the_cli(
     card = f"/console/courses/{INVOICED}/group-bookings"
     path = f"/console/groups/{by_console['group_id']}/invoice/paid"
     seen = browser.form(path, path)["seen"]
+    said = f"The billing contact ({ACCOUNTS}) is emailed that the payment was received"
+    assert said in browser.words(path)
     api = f"/groups/{by_console['group_id']}/invoice/paid-outside-stripe"
     assert system.admin("POST", api, json_body={"method": "card"}).status == 422
     assert system.stripe_invoice(pay_link_id(by_console))["status"] == "open"

@@ -69,11 +69,17 @@ def manager_told(
 
 def payer_told_of_payment(group: GroupBooking, invoice_id: str) -> GroupBooking:
     """``group`` with its billing contact's acknowledgement that its invoice ``invoice_id`` was
-    paid outside Stripe queued (fix24m), to them alone (``domain.payer.group_recipient``: none
-    when they are the manager, whose email that the booking is paid tells them); keyed by the
-    invoice: one message per recording, however often it is pressed or replayed."""
+    paid outside Stripe queued (fix24m, :func:`payment_acknowledgement`)."""
+    return group.with_emails(payment_acknowledgement(group, invoice_id))
+
+
+def payment_acknowledgement(group: GroupBooking, invoice_id: str) -> EmailJob:
+    """The billing contact's acknowledgement that ``group``'s invoice ``invoice_id`` was paid
+    outside Stripe, to them alone (``domain.payer.group_recipient``: none when they are the
+    manager, whose email that the booking is paid tells them); keyed by the invoice: one
+    message per recording, however often it is pressed or replayed."""
     event = GroupEvent.PAYMENT_RECEIVED.value
-    job = EmailJob(
+    return EmailJob(
         job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice_id}:payer",
         kind=EmailKind.GROUP_CHANGED,
         application_id=group.group_id,
@@ -83,7 +89,6 @@ def payer_told_of_payment(group: GroupBooking, invoice_id: str) -> GroupBooking:
         move=None,
         to_billing_contact=True,
     )
-    return group.with_emails(job)
 
 
 def lapse_told(group: GroupBooking) -> GroupBooking:

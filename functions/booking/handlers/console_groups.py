@@ -174,6 +174,19 @@ def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
     amount = money_words(invoice.amount_due, invoice.currency)
     number = invoice.number or invoice.invoice_id
     manager = group.manager
+    # The groups' message rules load with this page, not with the console's init.
+    from booking.domain.group_notices import payment_acknowledgement
+    from booking.domain.payer import group_recipient
+
+    payer = group_recipient(payment_acknowledgement(group, invoice.invoice_id), group)
+    acknowledged = (
+        [
+            f"The billing contact ({payer}) is emailed that the payment was received, with the "
+            "day and the way given below."
+        ]
+        if payer
+        else []
+    )
     return [
         f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
         "Stripe takes no money and sends no receipt.",
@@ -182,6 +195,7 @@ def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
         f"{manager.name} ({manager.email}), the manager, is emailed that it is paid and the "
         "colleagues can apply, and each colleague named on a place is emailed their own link "
         "to apply.",
+        *acknowledged,
         f"Stripe then holds no payment for it: a place given up later is not refunded from "
         f"here; its share of the {amount} is owed back to the employer by hand.",
     ]

@@ -40,6 +40,13 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
     lines.append("The booking is confirmed, and keeps the place it holds.")
     told = "their booking confirmation, with a calendar file"
     lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)
+    if preview.acknowledged == application.answers.email and not detail.address_suppressed:
+        lines.append("They are also emailed that the payment was received.")
+    elif preview.acknowledged is not None and preview.acknowledged != application.answers.email:
+        lines.append(
+            f"The billing contact ({preview.acknowledged}) is emailed that the payment was "
+            "received, with the day and the way given below."
+        )
     lines.append(
         f"Stripe then holds no payment for this booking: if it is cancelled later, the {amount} "
         "cannot be refunded through Stripe or from here. It is given back by hand, the way it "

@@ -26,13 +26,13 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
-from booking.domain.emails import EmailKind
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.domain.page_seen import Seen, group_facts, seen_refusal
-from booking.domain.payer import billing_contact_told
+from booking.domain.payer import billing_contact_told, payment_received_told, told_of
 from booking.domain.payment_received import PaymentReceived
 from booking.domain.settlement import settle
 from booking.services.acted import Acted
@@ -232,6 +232,9 @@ class RecordPreview:
     confirms: bool  # the booking is confirmed by it
     person_emailed: bool  # the person is emailed their booking confirmation
     billing_contact: str | None  # the billing contact, told in a message of its own
+    # Who is sent the acknowledgement that the payment was received (fix24m): the billing
+    # contact, or the person who is their own (None: nobody can be).
+    acknowledged: str | None = None
 
 
 def record_confirmation(
@@ -267,7 +270,14 @@ def record_confirmation(
         billing_contact=(
             billing_contact_told(EmailKind.BOOKING_CONFIRMED, after, told) if told else None
         ),
+        acknowledged=next(iter(told_of(_acknowledgement(application), application)), None),
     )
+
+
+def _acknowledgement(application: Application) -> EmailJob:
+    """The acknowledgement recording the payment queues (``payer.payment_received_told``)."""
+    assert application.invoice is not None
+    return payment_received_told(application, application.invoice.invoice_id).outbox[-1]
 
 
 # -- a group's invoice ------------------------------------------------------------------------
