@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from booking.domain.application_form import ERASED_ANSWERS
+from booking.domain.payment_received import without_bank_reference
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE, S
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def erased_copy(application: Application, now: datetime, *, withdraw: bool = Tru
             "decline_note": None,  # the organiser's words to this person are about them
             "billing": billing,
             # The bank's reference of a payment received outside Stripe may name them.
-            "invoice": application.invoice.without_bank_reference()
+            "invoice": without_bank_reference(application.invoice)
             if application.invoice is not None
             else None,
             "outbox": (),

@@ -349,13 +349,6 @@ class InvoiceRef(Model):
     # the day, the way, the bank's reference), recorded once, after Stripe marked it paid.
     received: PaymentReceived | None = None
 
-    def without_bank_reference(self) -> InvoiceRef:
-        """This invoice with the bank's reference of its payment erased (it may name the payer
-        or the person: erased with either); the day and the way stay, as the amount does."""
-        if self.received is None or self.received.reference is None:
-            return self
-        return self.model_copy(update={"received": self.received.without_reference()})
-
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at
 # work, the whole of which is theirs to pay in. Its due moment, as Stripe is given it and as

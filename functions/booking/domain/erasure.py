@@ -14,6 +14,7 @@ from booking.domain.billing import billing_contact_of
 from booking.domain.errors import PAYMENT_SETTLING, Conflict
 from booking.domain.groups import GroupBooking
 from booking.domain.money import money_words
+from booking.domain.payment_received import without_bank_reference
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE
 
 APPLICANT = "applicant"
@@ -131,7 +132,7 @@ def billing_contact_erased(application: Application, now: datetime) -> Applicati
     is the applicant's, who was not erased."""
     billing = application.billing.erased() if application.billing is not None else None
     # The bank's reference of the payment they made outside Stripe may name them too.
-    invoice = application.invoice.without_bank_reference() if application.invoice else None
+    invoice = without_bank_reference(application.invoice) if application.invoice else None
     return application.model_copy(
         update={"billing": billing, "invoice": invoice, "updated_at": now}
     )

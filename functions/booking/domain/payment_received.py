@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, Field, ValidationError
@@ -21,6 +21,9 @@ from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
 from booking.domain.text import ONE_LINE
 from booking.domain.time_words import day_when
+
+if TYPE_CHECKING:
+    from booking.domain.billing import InvoiceRef
 
 MAX_REFERENCE = 60  # a bank's reference is 18 characters (Bacs, Faster Payments); SEPA's 140
 FIELDS = ("received_on", "method", "reference")
@@ -74,6 +77,14 @@ class PaymentReceived(Model):
     def without_reference(self) -> PaymentReceived:
         """The bank's reference erased with the person it may name; the day and the way stay."""
         return self.model_copy(update={"reference": None})
+
+
+def without_bank_reference(invoice: InvoiceRef) -> InvoiceRef:
+    """``invoice`` with the bank's reference of its payment erased (it may name the payer or the
+    person: erased with either); the day and the way stay, as the amount does."""
+    if invoice.received is None or invoice.received.reference is None:
+        return invoice
+    return invoice.model_copy(update={"received": invoice.received.without_reference()})
 
 
 def received_from(values: dict[str, object]) -> PaymentReceived:

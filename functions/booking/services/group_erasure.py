@@ -16,6 +16,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED
+from booking.domain.payment_received import without_bank_reference
 from booking.domain.provider_objects import group_invoices
 from booking.services.concurrency import retried
 from booking.services.group_invoice_void import voided_at_our_ask
@@ -179,7 +180,7 @@ def _forget(
     # billing contact (a colleague erased alone leaves it: it pays for the places).
     payer_erased = manager_erased or changed.billing != current.billing
     if changed is not current and changed.invoice is not None and payer_erased:
-        forgotten = changed.invoice.without_bank_reference()
+        forgotten = without_bank_reference(changed.invoice)
         changed = changed.model_copy(update={"invoice": forgotten})
     if changed is current:
         return current

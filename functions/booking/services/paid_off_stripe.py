@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import InvoiceRef
 from booking.domain.commands import nobody_to_tell
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict
@@ -103,35 +104,15 @@ def record_payment(
     ``received``: what the organiser said of the payment (the day, the way, the bank's
     reference), recorded on the invoice once it is paid (``services.payment_received``)."""
     application = load_application(ports, application_id)
-    invoice = application.invoice
-    if invoice is not None and invoice.status == "paid" and application.status is S.CONFIRMED:
-        if application.payment_intent is None:  # paid outside Stripe: its details, once
-            refuse_unless_believable(ports, received, None, application.course_id)
-            application = recorded_after(
-                ports, application_id, invoice.invoice_id, received, acknowledged=False
-            )
-        return Acted(application, changed=False)
-    if invoice is None or not application.has_open_invoice():
-        raise Conflict("this application has no open invoice", code="no_open_invoice")
-    currency = invoice.currency
-    refusal = seen_refusal(seen, application, currency, RECORD_AGAIN, now=ports.clock())
-    if refusal is not None:
-        raise Conflict(refusal.message, code=refusal.code)
-    if invoice.voiding is not None or invoice.void_asked:
-        raise Conflict(
-            "this invoice is being cancelled for another change an organiser made: nothing "
-            "was changed. Look at the application again in a few minutes",
-            code="invoice_being_voided",
-        )
+    already = _recorded_already(ports, application, received)
+    if already is not None:
+        return already
+    invoice = _refuse_unless_recordable(ports, application, seen)
     paid = Conflict(
         "this invoice was paid at Stripe already; its confirmation is on its way: nothing was "
         "changed",
         code="invoice_paid",
     )
-    if not _confirmed_by_it(ports, application):
-        # Paid now, it would be money the booking cannot keep (its place gone): never asked
-        # of Stripe, so no payment is recorded that would have to go back by hand.
-        raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
     held = invoice_held(ports, invoice.invoice_id)
     paying = _paying_unless_marked(held)
     if paying.on_its_way:
@@ -165,6 +146,49 @@ def record_payment(
             code="paid_without_a_place",
         )
     return Acted(after, changed=mine)
+
+
+def _recorded_already(
+    ports: Ports, application: Application, received: PaymentReceived | None
+) -> Acted | None:
+    """Paid and confirmed already (a second press): nothing changed, but the details of a
+    payment outside Stripe that none were recorded for (its first press's save lost) are."""
+    invoice = application.invoice
+    if invoice is None or invoice.status != "paid" or application.status is not S.CONFIRMED:
+        return None
+    if application.payment_intent is None:  # paid outside Stripe: its details, once
+        refuse_unless_believable(ports, received, None, application.course_id)
+        application = recorded_after(
+            ports, application.application_id, invoice.invoice_id, received, acknowledged=False
+        )
+    return Acted(application, changed=False)
+
+
+def _refuse_unless_recordable(
+    ports: Ports, application: Application, seen: Seen | None
+) -> InvoiceRef:
+    """``application``'s open invoice, when its payment may be recorded: refused in words
+    (nothing asked of Stripe, nothing written) without one, when the page seen is out of
+    date, while it is being voided, or when the booking no longer holds a place it would
+    confirm."""
+    invoice = application.invoice
+    if invoice is None or not application.has_open_invoice():
+        raise Conflict("this application has no open invoice", code="no_open_invoice")
+    currency = invoice.currency
+    refusal = seen_refusal(seen, application, currency, RECORD_AGAIN, now=ports.clock())
+    if refusal is not None:
+        raise Conflict(refusal.message, code=refusal.code)
+    if invoice.voiding is not None or invoice.void_asked:
+        raise Conflict(
+            "this invoice is being cancelled for another change an organiser made: nothing "
+            "was changed. Look at the application again in a few minutes",
+            code="invoice_being_voided",
+        )
+    if not _confirmed_by_it(ports, application):
+        # Paid now, it would be money the booking cannot keep (its place gone): never asked
+        # of Stripe, so no payment is recorded that would have to go back by hand.
+        raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
+    return invoice
 
 
 def _paying_unless_marked(held: InvoiceAtStripe | None) -> InvoicePaying:
