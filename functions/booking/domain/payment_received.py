@@ -110,6 +110,8 @@ def _why(name: str, message: str) -> str:
     if name == "reference":
         if "at most" in message:
             return f"give the bank's reference in {MAX_REFERENCE} characters or fewer"
+        if "valid string" in message:
+            return "give the bank's reference as text, on one line"
         return message.removeprefix("Value error, ")
     return f"this field is not taken here ({name})"
 
