@@ -5,6 +5,9 @@ record the payment*; axe-core finds nothing on either page."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean, sign_in
@@ -36,9 +39,25 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     page.get_by_role("link", name="No, go back").click()
     expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
     page.get_by_role("button", name="Record a payment received").click()
+    expect(main).to_contain_text("The amount recorded is the invoice's whole amount, £200.00")
+    expect(main).to_contain_text(
+        "The billing contact (accounts.transfer@example.nhs.uk) is emailed that the payment"
+    )
+    # When and how it came (fix24m): a day in the future is refused in words, nothing done.
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    page.get_by_label("Day it arrived").fill((today + timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Yes, record the payment").click()
+    expect(page.get_by_role("alert").first).to_contain_text("cannot be in the future")
+    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
+    page.get_by_role("button", name="Record a payment received").click()
+    page.get_by_label("Day it arrived").fill(today.isoformat())
+    page.get_by_label("How it was paid").select_option(label="Cheque")
+    page.get_by_label("The bank's reference").fill("ST ELSEWHERE 5120")
     page.get_by_role("button", name="Yes, record the payment").click()
     expect(page.get_by_role("status").first).to_contain_text("Payment recorded")
     expect(page.locator(".tag")).to_have_text("Confirmed")
+    day = f"{today:%A} {today.day} {today:%B %Y}"
+    expect(main).to_contain_text(f"received by cheque on {day}, bank's reference ST ELSEWHERE 5120")
     axe_clean(page, "console-32-payment-recorded")
 
 
@@ -74,6 +93,9 @@ def test_recording_a_groups_bank_transfer_asks_first_from_its_card(
     expect(main).to_contain_text("is marked as paid at Stripe, paid outside Stripe")
     expect(main).to_contain_text("Gita Rao (gita.transfer@example.org), the manager, is emailed")
     axe_clean(page, "console-33-group-payment-confirmation")
+    page.get_by_label("How it was paid").select_option(label="Bank transfer")
+    page.get_by_label("The bank's reference").fill("RIVERSIDE RH-210")
     page.get_by_role("button", name="Yes, record the payment").click()
     expect(page.get_by_role("status").first).to_contain_text("Payment recorded")
+    expect(main).to_contain_text("received by bank transfer, bank's reference RIVERSIDE RH-210")
     axe_clean(page, "console-34-group-payment-recorded")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from booking.domain.application import CheckoutRef
@@ -71,6 +72,8 @@ class FakeInvoice:
     customer_deleted: bool = False  # its customer (the billing contact) deleted by erasure
     number: str = ""  # given as it is made
     processing: bool = False  # a bank debit of it started, its bank yet to confirm it
+    # When it was finalized and sent (Stripe's ``status_transitions.finalized_at``).
+    sent_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
 
 @dataclass
@@ -232,6 +235,7 @@ class FakePaymentGateway:
             currency,
             number=invoice.number,
             payment_processing=invoice.processing,
+            sent_at=invoice.sent_at,
         )
 
     def pay_invoice_slowly(self, invoice_id: str) -> None:

@@ -228,8 +228,10 @@ def test_a_groups_invoice_paid_by_bank_transfer_is_recorded_from_its_card(
     assert (stored.status.value, stored.amount_paid, stored.payment_intent) == ("paid", 60000, None)
     assert all(reply.status == 200 for reply in system.webhook_replies)
     told = {email.to[0]: email.subject for email in system.deliver_emails()}
-    assert set(told) == {MANAGER} | {colleague["email"] for colleague in COLLEAGUES}, told
+    colleagues = {colleague["email"] for colleague in COLLEAGUES}
+    assert set(told) == {MANAGER, ACCOUNTS} | colleagues, told
     assert told[MANAGER].startswith("Paid: your colleagues can apply")
+    assert told[ACCOUNTS].startswith(f"Payment received: invoice {number}")  # fix24m
     # Again (a second tab): nothing changes; the API says the same.
     again = browser.act(path, seen=seen)
     assert "recorded as paid already" in browser.words(again.headers["location"])

@@ -216,6 +216,8 @@ class StripeInvoicing:
             elif payment.status == "open" and intent and not isinstance(intent, str):
                 processing = processing or intent.status == "processing"
         fields = invoice.to_dict()
+        transitions = fields.get("status_transitions") or {}
+        finalized = transitions.get("finalized_at")
         return InvoiceAtStripe(
             status=str(invoice.status or ""),
             payment_intent=paying,
@@ -223,6 +225,7 @@ class StripeInvoicing:
             currency=_currency_of(fields),
             number=str(invoice.number or ""),
             payment_processing=processing,
+            sent_at=datetime.fromtimestamp(finalized, UTC) if finalized else None,
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

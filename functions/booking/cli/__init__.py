@@ -18,6 +18,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking resend-invoice CL-7K3Q9
     course-booking void-invoice CL-7K3Q9
     course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
+    course-booking record-payment CL-7K3Q9 --received-on 2027-03-01 --method cheque
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
     course-booking codes compassionate-leadership-2027-06          # each with its uses left
     course-booking expire-code compassionate-leadership-2027-06 HALF
@@ -64,7 +65,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from booking.cli import groups, refunds, register
+from booking.cli import groups, received, refunds, register
 from booking.cli.arguments import (
     APPLICATION_VERBS,
     checked_token,
@@ -139,6 +140,8 @@ def _application_verb(args: argparse.Namespace, url: str, token: str | None) -> 
         body["message"] = args.message
     if args.command == "cancel":
         body["refund"] = args.refund
+    if args.command == "record-payment":
+        body.update(received.body(args))
     action = APPLICATION_VERBS[args.command][0]
     return application_action(url, token, action, args.application, body)
 

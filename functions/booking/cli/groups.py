@@ -13,6 +13,7 @@ import argparse
 import json
 from typing import Any
 
+from booking.cli import received
 from booking.cli.client import get_json, post_json, segment
 from booking.domain.statuses import person_shown
 
@@ -39,6 +40,7 @@ def add_commands(commands: Any) -> None:
         "cheque): its places are the colleagues', and Stripe can refund nothing of it",
     )
     record.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
+    received.add_options(record)  # when and how it came, each optional
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
@@ -110,7 +112,9 @@ def resend_group_invoice(args: argparse.Namespace, url: str, token: str | None) 
 
 def record_group_payment(args: argparse.Namespace, url: str, token: str | None) -> str:
     group = segment(args.group_id, "group booking")
-    line = post_json(f"{url}/admin/groups/{group}/invoice/paid-outside-stripe", token, {})
+    line = post_json(
+        f"{url}/admin/groups/{group}/invoice/paid-outside-stripe", token, received.body(args)
+    )
     done = {
         "now": "Payment recorded: Stripe holds the invoice as paid outside Stripe.",
         "before": "Nothing recorded: the invoice was recorded as paid outside Stripe already.",

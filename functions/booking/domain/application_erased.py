@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from booking.domain.application_form import ERASED_ANSWERS
+from booking.domain.payment_received import without_bank_reference
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE, S
 
 if TYPE_CHECKING:
@@ -44,6 +45,10 @@ def erased_copy(application: Application, now: datetime, *, withdraw: bool = Tru
             "answers": ERASED_ANSWERS,
             "decline_note": None,  # the organiser's words to this person are about them
             "billing": billing,
+            # The bank's reference of a payment received outside Stripe may name them.
+            "invoice": without_bank_reference(application.invoice)
+            if application.invoice is not None
+            else None,
             "outbox": (),
             "request_fingerprint": None,
             # The certificate's frozen words carry the name.

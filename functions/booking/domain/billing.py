@@ -24,6 +24,7 @@ from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.model import Model
 from booking.domain.money import MAX_MINOR_UNITS, Money, below_minimum_charge
+from booking.domain.payment_received import PaymentReceived
 from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE
 from booking.domain.validation import SaneInstant, typed_as
@@ -344,6 +345,9 @@ class InvoiceRef(Model):
     # void of it then ends the hold even while it is marked for an act
     # (``invoice_voiding.void_ends_the_hold``, one rule with a group's ``void_asked_for``).
     void_asked: bool = False
+    # Paid outside Stripe: what the organiser said of the payment (``domain.payment_received``:
+    # the day, the way, the bank's reference), recorded once, after Stripe marked it paid.
+    received: PaymentReceived | None = None
 
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at

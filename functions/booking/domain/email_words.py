@@ -39,6 +39,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.INVOICE_SENT: "The employer has been invoiced",
     EmailKind.INVOICE_ENDED: "The invoice no longer holds the place",
     EmailKind.INVOICE_PAYMENT_FAILED: "A payment of the invoice failed: it is still open to pay",
+    EmailKind.PAYMENT_RECEIVED: "The payment received outside Stripe acknowledged",
     EmailKind.BURSARY_GRANTED: "A bursary was granted, with what is left to pay",
     EmailKind.GROUP_BOOKED: "Places booked by a manager: their page, booked or paid",
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",

@@ -47,6 +47,7 @@ class EmailKind(StrEnum):
     INVOICE_ENDED = "invoice_ended"  # to applicant and billing contact: the place went back
     # To applicant and billing contact: a payment of the open invoice failed, it is still open
     INVOICE_PAYMENT_FAILED = "invoice_payment_failed"
+    PAYMENT_RECEIVED = "payment_received"  # to whoever paid: a payment outside Stripe recorded
     BURSARY_GRANTED = "bursary_granted"  # part funded: what is left to pay
     ALREADY_APPLIED = "already_applied"  # someone applied again: where their application stands
     SESSIONS_CHANGED = "sessions_changed"  # the organiser moved, renamed or removed sessions

@@ -14,6 +14,7 @@ from booking.domain.billing import billing_contact_of
 from booking.domain.errors import PAYMENT_SETTLING, Conflict
 from booking.domain.groups import GroupBooking
 from booking.domain.money import money_words
+from booking.domain.payment_received import without_bank_reference
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE
 
 APPLICANT = "applicant"
@@ -130,7 +131,11 @@ def billing_contact_erased(application: Application, now: datetime) -> Applicati
     """``application`` with its billing contact blanked (name, address, email, PO): the rest
     is the applicant's, who was not erased."""
     billing = application.billing.erased() if application.billing is not None else None
-    return application.model_copy(update={"billing": billing, "updated_at": now})
+    # The bank's reference of the payment they made outside Stripe may name them too.
+    invoice = without_bank_reference(application.invoice) if application.invoice else None
+    return application.model_copy(
+        update={"billing": billing, "invoice": invoice, "updated_at": now}
+    )
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,6 @@ class GroupEvent(StrEnum):
     # A payment of its invoice failed (``invoice.payment_failed``): the invoice stays open,
     # the places held to its due day (``domain.group_stripe_events.decide_left_open``).
     INVOICE_PAYMENT_FAILED = "invoice_payment_failed"
+    # Its invoice's payment outside Stripe recorded by an organiser: the billing contact's
+    # acknowledgement (``services.payment_received``).
+    PAYMENT_RECEIVED = "payment_received"

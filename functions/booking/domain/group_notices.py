@@ -67,6 +67,30 @@ def manager_told(
     return group.with_emails(job)
 
 
+def payer_told_of_payment(group: GroupBooking, invoice_id: str) -> GroupBooking:
+    """``group`` with its billing contact's acknowledgement that its invoice ``invoice_id`` was
+    paid outside Stripe queued (fix24m, :func:`payment_acknowledgement`)."""
+    return group.with_emails(payment_acknowledgement(group, invoice_id))
+
+
+def payment_acknowledgement(group: GroupBooking, invoice_id: str) -> EmailJob:
+    """The billing contact's acknowledgement that ``group``'s invoice ``invoice_id`` was paid
+    outside Stripe, to them alone (``domain.payer.group_recipient``: none when they are the
+    manager, whose email that the booking is paid tells them); keyed by the invoice: one
+    message per recording, however often it is pressed or replayed."""
+    event = GroupEvent.PAYMENT_RECEIVED.value
+    return EmailJob(
+        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice_id}:payer",
+        kind=EmailKind.GROUP_CHANGED,
+        application_id=group.group_id,
+        course_id=group.course_id,
+        reason=event,
+        occasion=invoice_id,
+        move=None,
+        to_billing_contact=True,
+    )
+
+
 def lapse_told(group: GroupBooking) -> GroupBooking:
     """``group``, ended unpaid, with the manager's email about it (saying why) queued: with
     what it gave back whole (a payment on a replaced checkout or invoice), so the email never

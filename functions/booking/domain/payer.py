@@ -35,6 +35,7 @@ ABOUT_THE_INVOICE = frozenset(
         EmailKind.INVOICE_PAYMENT_FAILED,
         EmailKind.CANCELLED,
         EmailKind.PAYMENT_REFUNDED,
+        EmailKind.PAYMENT_RECEIVED,
     }
 )
 
@@ -133,8 +134,9 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     ended_unpaid = group.invoice is not None and (
         job.reason == GroupEvent.HOLD_LAPSED or _every_place_given_up_unpaid(job)
     )
-    # A payment of the invoice sent them failed: it is still theirs to pay (review24 F11).
-    if job.reason == GroupEvent.INVOICE_PAYMENT_FAILED:
+    # A payment of the invoice sent them failed: it is still theirs to pay (review24 F11); or
+    # its payment outside Stripe was recorded (fix24m): acknowledged to them.
+    if job.reason in (GroupEvent.INVOICE_PAYMENT_FAILED, GroupEvent.PAYMENT_RECEIVED):
         return billing.billing_email
     money_back = (
         job.reason not in NOT_MONEY_BACK
@@ -206,6 +208,15 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
         EmailKind.INVOICE_ENDED, occasion=f"bursary-{invoice.invoice_id}", reason=FUNDED_BY_BURSARY
     )
     return _billing_contacts_own(job)
+
+
+def payment_received_told(application: Application, invoice_id: str) -> Application:
+    """``application`` with the acknowledgement that its invoice ``invoice_id`` was paid
+    outside Stripe queued (fix24m): to its billing contact alone, in a message of its own; to
+    the person when there is none apart from them (their own billing contact). Its id is the
+    invoice's: one message per recording, however often it is pressed or replayed."""
+    job = application.email(EmailKind.PAYMENT_RECEIVED, occasion=invoice_id)
+    return application.with_emails(billing_notice(job, application) or job)
 
 
 def _billing_contacts_own(job: EmailJob) -> EmailJob:

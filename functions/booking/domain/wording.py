@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.email_words import email_said
 from booking.domain.money import money_words
+from booking.domain.payment_received import received_words
 from booking.domain.statuses import ERASED, ERASED_EMAIL, PAID_WHEN_FULL, address_shown
 from booking.domain.time_words import (
     day_when,
@@ -245,7 +246,7 @@ def invoice_words(
 def invoice_said(invoice: InvoiceRef, timezone: str) -> str:
     """An application's invoice in words (:func:`invoice_words`), by its number, or by its id
     before Stripe numbered it."""
-    return invoice_words(
+    said = invoice_words(
         invoice.number or invoice.invoice_id,
         invoice.amount_due,
         invoice.currency,
@@ -253,6 +254,9 @@ def invoice_said(invoice: InvoiceRef, timezone: str) -> str:
         invoice.due_at,
         timezone,
     )
+    # Paid outside Stripe: how and when, as the organiser recorded it (fix24m).
+    received = received_words(invoice.received)
+    return f"{said}; {received}" if received else said
 
 
 # -- the application's fields ----------------------------------------------------------------

@@ -23,6 +23,8 @@ from booking.domain.course import CourseDefinition
 from booking.domain.errors import InvalidInput
 from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_digests
+from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
+from booking.domain.payment_received import received_from
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import admin_groups, admin_register, http
 from booking.handlers.address_parameters import refused_unless_taken
@@ -258,10 +260,13 @@ def refund_afterwards(application_id: str) -> Acted:
     return lifecycle.refund_afterwards(ports(), application_id, seen)
 
 
-@action("recordPaymentOutsideStripe", "seen")
+@action("recordPaymentOutsideStripe", "seen", *RECEIVED_FIELDS)
 def record_payment_outside_stripe(application_id: str) -> Acted:
-    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
-    return paid_off_stripe.record_payment(ports(), application_id, seen)
+    body = _body()
+    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
+    # When and how the money came, each optional (``domain.payment_received``).
+    received = received_from({k: body[k] for k in RECEIVED_FIELDS if k in body})
+    return paid_off_stripe.record_payment(ports(), application_id, seen, received)
 
 
 @action("voidInvoice", "seen")

@@ -9,6 +9,7 @@ start (an organiser reading a roster) does not wait for them; a snapshot holds t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from booking.bootstrap import ports
 from booking.handlers import http
@@ -38,7 +39,7 @@ def serve(served: Served) -> None:
         return http.json_response(200, shown.model_dump(mode="json"))
 
 
-def serve_group_invoice(served: Served, takes_no_fields: Callable[[str], object]) -> None:
+def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str, Any]]) -> None:
     """Bind the organiser's void and resend of a group's invoice (``routes/group_invoice.py``);
     ``takes_no_fields``: refuses any field of the body by its name (``admin._body_of``)."""
 
@@ -55,15 +56,17 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[[str], object]
 
     @served("recordGroupPaymentOutsideStripe")
     def record_group_payment(group_id: str) -> Response[str]:
+        from booking.domain.employer_share import paid_off_stripe as off_stripe
+        from booking.domain.payment_received import FIELDS, received_from
+        from booking.handlers.group_views import GroupPaymentRecordedOut
         from booking.services import paid_off_stripe
         from booking.services.group_overview import line_of
 
-        takes_no_fields("payment")  # a field sent is refused by its name, never ignored
+        # Any other field sent is refused by its name, never ignored; these are optional.
+        body = takes_no_fields("payment", *FIELDS)
+        received = received_from({k: body[k] for k in FIELDS if k in body})
         the_ports = ports()
-        from booking.domain.employer_share import paid_off_stripe as off_stripe
-        from booking.handlers.group_views import GroupPaymentRecordedOut
-
-        paid, changed = paid_off_stripe.record_group_payment(the_ports, group_id)
+        paid, changed = paid_off_stripe.record_group_payment(the_ports, group_id, received=received)
         # What this request did, said (hostile36 H5: a second run, or an invoice its payer
         # paid at Stripe, read as if recorded now).
         recorded = "now" if changed else ("before" if off_stripe(paid) else "paid_at_stripe")

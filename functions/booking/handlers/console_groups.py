@@ -26,6 +26,7 @@ from booking.handlers.console_app import (
     served,
 )
 from booking.handlers.console_pages import Chrome, _course_name, _render, _render_course
+from booking.handlers.console_paid_off_stripe import received_form, received_typed, said_whole
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
@@ -147,6 +148,7 @@ def record_group_payment_confirmation(group_id: str) -> Response[str]:
         course_title=_course_name(course) if course is not None else group.course_id,
         lines=paid_off_stripe_lines(group),
         seen=group_seen(group),
+        **received_form(invoice),
     )
     return html_page(200, page)
 
@@ -157,7 +159,9 @@ def record_group_payment(group_id: str) -> Response[str]:
     from booking.services import paid_off_stripe
 
     def record(shown: Seen | None) -> tuple[GroupBooking, str]:
-        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown)
+        paid, changed = said_whole(
+            lambda: paid_off_stripe.record_group_payment(ports(), group_id, shown, received_typed())
+        )
         return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
 
     return _on_the_card(group_id, record, seen=True)
@@ -170,6 +174,19 @@ def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
     amount = money_words(invoice.amount_due, invoice.currency)
     number = invoice.number or invoice.invoice_id
     manager = group.manager
+    # The groups' message rules load with this page, not with the console's init.
+    from booking.domain.group_notices import payment_acknowledgement
+    from booking.domain.payer import group_recipient
+
+    payer = group_recipient(payment_acknowledgement(group, invoice.invoice_id), group)
+    acknowledged = (
+        [
+            f"The billing contact ({payer}) is emailed that the payment was received, with the "
+            "day and the way given below."
+        ]
+        if payer
+        else []
+    )
     return [
         f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
         "Stripe takes no money and sends no receipt.",
@@ -178,6 +195,7 @@ def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
         f"{manager.name} ({manager.email}), the manager, is emailed that it is paid and the "
         "colleagues can apply, and each colleague named on a place is emailed their own link "
         "to apply.",
+        *acknowledged,
         f"Stripe then holds no payment for it: a place given up later is not refunded from "
         f"here; its share of the {amount} is owed back to the employer by hand.",
     ]

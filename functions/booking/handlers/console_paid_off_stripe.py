@@ -5,10 +5,16 @@ what that page showed (``domain.page_seen``). Registered on the console's resolv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from booking.bootstrap import ports
+from booking.domain.billing import InvoiceRef
+from booking.domain.errors import InvalidInput
+from booking.domain.payment_received import FIELDS, HOW_CHOICES, PaymentReceived, received_from
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, served
+from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
 from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -16,6 +22,8 @@ from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
 from booking.services.paid_off_stripe import NO_PLACE_FOR_IT, RecordPreview
+
+T = TypeVar("T")
 
 
 def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
@@ -32,6 +40,13 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
     lines.append("The booking is confirmed, and keeps the place it holds.")
     told = "their booking confirmation, with a calendar file"
     lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)
+    if preview.acknowledged == application.answers.email and not detail.address_suppressed:
+        lines.append("They are also emailed that the payment was received.")
+    elif preview.acknowledged is not None and preview.acknowledged != application.answers.email:
+        lines.append(
+            f"The billing contact ({preview.acknowledged}) is emailed that the payment was "
+            "received, with the day and the way given below."
+        )
     lines.append(
         f"Stripe then holds no payment for this booking: if it is cancelled later, the {amount} "
         "cannot be refunded through Stripe or from here. It is given back by hand, the way it "
@@ -58,10 +73,40 @@ def record_confirmation(application_id: str) -> Response[str]:
         lines=_lines(detail, preview),
         # What the press then acts on, or refuses (``domain.page_seen``).
         seen=detail.seen,
+        **received_form(detail.application.invoice),
     )
     return html_page(200, page)
 
 
 def record_payment(application_id: str) -> Acted:
-    """The confirmation's *Yes, record the payment*, acting on what its page showed."""
-    return paid_off_stripe.record_payment(ports(), application_id, form_seen())
+    """The confirmation's *Yes, record the payment*, acting on what its page showed, with what
+    it said of how the payment came."""
+    seen = form_seen()
+    return said_whole(
+        lambda: paid_off_stripe.record_payment(ports(), application_id, seen, received_typed())
+    )
+
+
+def received_form(invoice: InvoiceRef | None) -> dict[str, Any]:
+    """What a confirmation's fields of how the payment came need: the invoice's whole amount
+    (the one recorded) and the ways it may have come."""
+    amount = money_words(invoice.amount_due, invoice.currency) if invoice is not None else ""
+    return {"amount": amount, "how_choices": list(HOW_CHOICES)}
+
+
+def received_typed() -> PaymentReceived:
+    """What the confirmation's form says of how the payment came (blank: not said)."""
+    posted = posted_form()
+    return received_from({name: posted.get(name) for name in FIELDS})
+
+
+def said_whole(act: Callable[[], T]) -> T:
+    """``act``, a mistake in the payment's details said in one sentence above the page it
+    returns to (the application's, or the group bookings', which have no such fields)."""
+    try:
+        return act()
+    except InvalidInput as refused:
+        if not refused.fields:
+            raise
+        why = "; ".join(refused.fields.values())
+        raise InvalidInput(f"nothing was recorded: {why}. Open the payment's page again") from None

@@ -29,13 +29,13 @@ from booking.domain.reminders import reminder_said, session_position
 from booking.domain.wording import (
     answers_said,
     course_name,
-    day_when,
     moment_when,
     money_words,
     refunded_earlier_words,
     session_when,
     status_words,
 )
+from booking.services.email_invoice import invoice_view
 
 S = ApplicationStatus
 # Messages that carry the joining link or are about attending: only for confirmed people.
@@ -328,7 +328,7 @@ def _payment_context(
         "amount_paid": money_if_any(application.charges_paid, currency)
         or definition.price.display(),
         "amount_refunded": money_if_any(application.charges_refunded, currency),
-        "invoice": _invoice_view(application, definition.timezone),
+        "invoice": invoice_view(application, definition.timezone),
         "paid_by_invoice": payer_of(application).by_invoice,
         "funded": application.fully_funded(definition.price),
         # A bursary or a 100% code covers the whole price: no payment to speak of.
@@ -396,23 +396,6 @@ def _removed_when(job: EmailJob, timezone: str) -> str | None:
     if job.kind is EmailKind.FOLLOW_UP_CHANGED and job.removed_follow_ups and job.session_start:
         return moment_when(job.session_start, timezone)
     return None
-
-
-def _invoice_view(application: Application, timezone: str) -> dict[str, Any] | None:
-    invoice, billing = application.invoice, application.billing
-    if invoice is None:
-        return None
-    return {
-        "number": invoice.number or invoice.invoice_id,
-        "url": invoice.url,
-        "due": day_when(invoice.due_at, timezone),
-        "amount": money_words(invoice.amount_due, invoice.currency)
-        if invoice.amount_due
-        else "nothing",
-        "billing_name": billing.billing_name if billing else "",
-        "billing_email": billing.billing_email if billing else "",
-        "po_number": billing.po_number if billing else "",
-    }
 
 
 def _session_view(

@@ -51,6 +51,7 @@ from booking.domain.payer import (
     group_billing_notice,
     group_recipient,
 )
+from booking.domain.payment_received import received_words
 from booking.domain.wording import cohort_name, moment_when, money_words
 from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
@@ -158,6 +159,7 @@ def _invoice_said(group: GroupBooking, zone: str) -> dict[str, str] | None:
         "billing_email": group.billing.billing_email if group.billing else "",
         "billing_name": group.billing.billing_name if group.billing else "",
         "po_number": group.billing.po_number if group.billing else "",
+        "received": received_words(invoice.received),  # paid outside Stripe: when, how
     }
 
 

@@ -16,6 +16,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED
+from booking.domain.payment_received import without_bank_reference
 from booking.domain.provider_objects import group_invoices
 from booking.services.concurrency import retried
 from booking.services.group_invoice_void import voided_at_our_ask
@@ -175,6 +176,12 @@ def _forget(
                 update={"colleague": blank, "token": secrets.token_urlsafe(24)}
             )
             changed = changed.with_place(forgotten_place, now)
+    # The bank's reference of a payment received outside Stripe may name the manager or the
+    # billing contact (a colleague erased alone leaves it: it pays for the places).
+    payer_erased = manager_erased or changed.billing != current.billing
+    if changed is not current and changed.invoice is not None and payer_erased:
+        forgotten = without_bank_reference(changed.invoice)
+        changed = changed.model_copy(update={"invoice": forgotten})
     if changed is current:
         return current
     # What the booking's request asked is a digest of the people it named.

@@ -26,7 +26,7 @@ from booking.domain.invoices import InvoicePaying
 from booking.domain.money import Money, money_words
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import retried
-from booking.services.ports import InvoiceRequest, Ports
+from booking.services.ports import InvoiceAtStripe, InvoiceRequest, Ports
 
 logger = Logger(child=True)
 
@@ -106,22 +106,36 @@ def invoice_paying(ports: Ports, invoice_id: str, *, retried: bool = True) -> In
     """What Stripe holds of the open invoice ``invoice_id``, read once before it is voided,
     replaced or its hold ended (``InvoicePaying.on_its_way``): a payment of it being confirmed
     by its payer's bank (a bank debit: days, review19 M3), or paid, its event not yet applied
-    here (review20 M4), or neither. Read through the main client, whose retries spare a
-    throttled or failed read (it writes nothing): a manager or an organiser waits for the
-    answer, and the sweep's is not redelivered as Stripe's events are (not ``retried``: the
-    webhook's reader, whose event Stripe redelivers after a 503). Stripe unreachable, or
-    refusing the read: DependencyUnavailable (a 503, or the sweep looks again next run);
-    never guessed as not paid, which would void the invoice under a payment."""
-    try:
-        held = ports.payments.invoice_at_stripe(invoice_id, a_person_waits=retried)
-    except UnknownToProvider:
+    here (review20 M4), or neither. Read as :func:`invoice_held` reads it."""
+    return paying_of(invoice_held(ports, invoice_id, retried=retried))
+
+
+def paying_of(held: InvoiceAtStripe | None) -> InvoicePaying:
+    """What ``held`` (read by :func:`invoice_held`) says of a payment of the invoice."""
+    if held is None:
         return InvoicePaying.NOT_PAID  # nothing at Stripe to pay it
+    return InvoicePaying.of(paid=held.paid, processing=held.payment_processing)
+
+
+def invoice_held(ports: Ports, invoice_id: str, *, retried: bool = True) -> InvoiceAtStripe | None:
+    """The open invoice ``invoice_id`` as Stripe holds it, read once (None: Stripe holds no
+    such invoice, so nothing can pay it), for a step that asks more of it than
+    :func:`invoice_paying` says (recording a payment outside Stripe: whether it was marked
+    so already, fix24m). Read through the main client, whose retries spare a throttled or
+    failed read (it writes nothing): a manager or an organiser waits for the answer, and the
+    sweep's is not redelivered as Stripe's events are (not ``retried``: the webhook's reader,
+    whose event Stripe redelivers after a 503). Stripe unreachable, or refusing the read:
+    DependencyUnavailable (a 503, or the sweep looks again next run); never guessed as not
+    paid, which would void the invoice under a payment."""
+    try:
+        return ports.payments.invoice_at_stripe(invoice_id, a_person_waits=retried)
+    except UnknownToProvider:
+        return None
     except Conflict as exc:
         raise DependencyUnavailable(
             "the payment provider would not say whether the invoice is being paid",
             code="payment_provider_unavailable",
         ) from exc
-    return InvoicePaying.of(paid=held.paid, processing=held.payment_processing)
 
 
 def refuse_while_being_paid(

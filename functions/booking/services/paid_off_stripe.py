@@ -25,21 +25,33 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import InvoiceRef
 from booking.domain.commands import nobody_to_tell
-from booking.domain.emails import EmailKind
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.domain.page_seen import Seen, group_facts, seen_refusal
-from booking.domain.payer import billing_contact_told
+from booking.domain.payer import billing_contact_told, payment_received_told, told_of
+from booking.domain.payment_received import PaymentReceived
 from booking.domain.settlement import settle
 from booking.services.acted import Acted
 from booking.services.concurrency import course_of, load_application
 from booking.services.console import ApplicationDetail, application_detail
-from booking.services.groups import find_group, invoice_paying
-from booking.services.invoice_requests import refuse_while_being_paid, settling_refused
-from booking.services.ports import PAID_ALREADY, Ports
+from booking.services.groups import find_group
+from booking.services.invoice_requests import (
+    being_paid_refused,
+    invoice_held,
+    paying_of,
+    settling_refused,
+)
+from booking.services.payment_received import (
+    group_recorded_after,
+    recorded_after,
+    refuse_unless_believable,
+)
+from booking.services.ports import PAID_ALREADY, InvoiceAtStripe, Ports
 
 if TYPE_CHECKING:
     from booking.services.payments import EventOutcome
@@ -76,18 +88,90 @@ def paid_off_stripe_event(invoice_id: str, owner_id: str) -> InvoiceEvent:
     )
 
 
-def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
+def record_payment(
+    ports: Ports,
+    application_id: str,
+    seen: Seen | None = None,
+    received: PaymentReceived | None = None,
+) -> Acted:
     """Mark ``application``'s open invoice paid outside Stripe and confirm the booking as its
     ``invoice.paid`` does. ``seen``: what the caller's page showed (``domain.page_seen``;
     changed since: 409 ``application_changed``, nothing done). Paid and confirmed already
     (a second press): nothing changed. Conflict ``no_open_invoice`` without an open invoice;
     ``invoice_being_voided`` while an organiser's act voids it; ``payment_settling`` while a
     bank debit of it goes through, ``invoice_paid`` when Stripe holds it paid already (its
-    confirmation on its way); ``invoice_not_payable`` when Stripe refuses (void, a draft)."""
+    confirmation on its way); ``invoice_not_payable`` when Stripe refuses (void, a draft).
+    ``received``: what the organiser said of the payment (the day, the way, the bank's
+    reference), recorded on the invoice once it is paid (``services.payment_received``)."""
     application = load_application(ports, application_id)
+    already = _recorded_already(ports, application, received)
+    if already is not None:
+        return already
+    invoice = _refuse_unless_recordable(ports, application, seen)
+    paid = Conflict(
+        "this invoice was paid at Stripe already; its confirmation is on its way: nothing was "
+        "changed",
+        code="invoice_paid",
+    )
+    held = invoice_held(ports, invoice.invoice_id)
+    paying = _paying_unless_marked(held)
+    if paying.on_its_way:
+        raise being_paid_refused(invoice, paying, RECORD_ONCE_FAILED, paid)
+    refuse_unless_believable(ports, received, held, application.course_id)
+    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
+    outcome = _invoice_event_applied(
+        ports, paid_off_stripe_event(invoice.invoice_id, application_id)
+    )
+    logger.info(
+        "an invoice recorded as paid outside Stripe",
+        extra={"application_id": application_id, "action": outcome.action},
+    )
+    after = load_application(ports, application_id)
+    # Marked by another press (a second tab) that confirmed it first: nothing changed here,
+    # said so (organiser23 F12), though this press found it waiting; marked here, or its
+    # own event confirming it (a retry after a failure), it was this press's doing.
+    mine = (marked or outcome.action != "ignore") and after.status is not application.status
+    if after.status is S.CONFIRMED:
+        after = recorded_after(
+            ports, application_id, invoice.invoice_id, received, acknowledged=mine
+        )
+    else:
+        # Its place taken between the check and the save: Stripe holds it paid, the booking
+        # is not confirmed, and the organiser is told so, never that it was recorded.
+        amount = money_words(invoice.amount_due, invoice.currency)
+        raise Conflict(
+            f"Stripe now holds the invoice as paid, but the course had no place left for this "
+            f"booking, so it is not confirmed: the {amount} received is to be given back by "
+            "hand",
+            code="paid_without_a_place",
+        )
+    return Acted(after, changed=mine)
+
+
+def _recorded_already(
+    ports: Ports, application: Application, received: PaymentReceived | None
+) -> Acted | None:
+    """Paid and confirmed already (a second press): nothing changed, but the details of a
+    payment outside Stripe that none were recorded for (its first press's save lost) are."""
     invoice = application.invoice
-    if invoice is not None and invoice.status == "paid" and application.status is S.CONFIRMED:
-        return Acted(application, changed=False)
+    if invoice is None or invoice.status != "paid" or application.status is not S.CONFIRMED:
+        return None
+    if application.payment_intent is None:  # paid outside Stripe: its details, once
+        refuse_unless_believable(ports, received, None, application.course_id)
+        application = recorded_after(
+            ports, application.application_id, invoice.invoice_id, received, acknowledged=False
+        )
+    return Acted(application, changed=False)
+
+
+def _refuse_unless_recordable(
+    ports: Ports, application: Application, seen: Seen | None
+) -> InvoiceRef:
+    """``application``'s open invoice, when its payment may be recorded: refused in words
+    (nothing asked of Stripe, nothing written) without one, when the page seen is out of
+    date, while it is being voided, or when the booking no longer holds a place it would
+    confirm."""
+    invoice = application.invoice
     if invoice is None or not application.has_open_invoice():
         raise Conflict("this application has no open invoice", code="no_open_invoice")
     currency = invoice.currency
@@ -100,50 +184,24 @@ def record_payment(ports: Ports, application_id: str, seen: Seen | None = None) 
             "was changed. Look at the application again in a few minutes",
             code="invoice_being_voided",
         )
-    paid = Conflict(
-        "this invoice was paid at Stripe already; its confirmation is on its way: nothing was "
-        "changed",
-        code="invoice_paid",
-    )
     if not _confirmed_by_it(ports, application):
         # Paid now, it would be money the booking cannot keep (its place gone): never asked
         # of Stripe, so no payment is recorded that would have to go back by hand.
         raise Conflict(NO_PLACE_FOR_IT, code="no_place_for_the_payment")
-    if not _marked_out_of_band(ports, invoice.invoice_id):
-        refuse_while_being_paid(ports, application, then=RECORD_ONCE_FAILED, when_paid=paid)
-    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
-    outcome = _invoice_event_applied(
-        ports, paid_off_stripe_event(invoice.invoice_id, application_id)
-    )
-    logger.info(
-        "an invoice recorded as paid outside Stripe",
-        extra={"application_id": application_id, "action": outcome.action},
-    )
-    after = load_application(ports, application_id)
-    if after.status is not S.CONFIRMED:
-        # Its place taken between the check and the save: Stripe holds it paid, the booking
-        # is not confirmed, and the organiser is told so, never that it was recorded.
-        amount = money_words(invoice.amount_due, invoice.currency)
-        raise Conflict(
-            f"Stripe now holds the invoice as paid, but the course had no place left for this "
-            f"booking, so it is not confirmed: the {amount} received is to be given back by "
-            "hand",
-            code="paid_without_a_place",
-        )
-    # Marked by another press (a second tab) that confirmed it first: nothing changed here,
-    # said so (organiser23 F12), though this press found it waiting; marked here, or its
-    # own event confirming it (a retry after a failure), it was this press's doing.
-    mine = marked or outcome.action != "ignore"
-    return Acted(after, changed=mine and after.status is not application.status)
+    return invoice
 
 
-def _marked_out_of_band(ports: Ports, invoice_id: str) -> bool:
-    """Whether Stripe holds ``invoice_id`` paid out of band already (paid, through no payment
-    of its own): this act's own first half, its answer lost or its save failed after it
-    (hostile36 H6), or a mark made on Stripe's dashboard. Pressed again, the act completes,
-    its own event confirming the booking, never refused as paid by the employer."""
-    held = ports.payments.invoice_at_stripe(invoice_id, a_person_waits=True)
-    return held.status == "paid" and held.payment_intent is None
+def _paying_unless_marked(held: InvoiceAtStripe | None) -> InvoicePaying:
+    """What Stripe holds of the invoice (``held``: read once by ``invoice_requests.invoice_held``,
+    a refused read a 503, nothing written) before it is asked to mark it: a payment of it on
+    its way (its refusal), or NOT_PAID, the mark to be asked. Held paid out of band already
+    (paid, through no payment of its own) is NOT_PAID too: this act's own first half, its
+    answer lost or its save failed after it (hostile36 H6), or a mark made on Stripe's
+    dashboard. Pressed again, the act completes, its own event confirming the booking, never
+    refused as paid by the employer. One read answers both (fix24m: two were made)."""
+    if held is not None and held.paid and held.payment_intent is None:
+        return InvoicePaying.NOT_PAID
+    return paying_of(held)
 
 
 def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
@@ -198,6 +256,9 @@ class RecordPreview:
     confirms: bool  # the booking is confirmed by it
     person_emailed: bool  # the person is emailed their booking confirmation
     billing_contact: str | None  # the billing contact, told in a message of its own
+    # Who is sent the acknowledgement that the payment was received (fix24m): the billing
+    # contact, or the person who is their own (None: nobody can be).
+    acknowledged: str | None = None
 
 
 def record_confirmation(
@@ -233,27 +294,42 @@ def record_confirmation(
         billing_contact=(
             billing_contact_told(EmailKind.BOOKING_CONFIRMED, after, told) if told else None
         ),
+        acknowledged=next(iter(told_of(_acknowledgement(application), application)), None),
     )
+
+
+def _acknowledgement(application: Application) -> EmailJob:
+    """The acknowledgement recording the payment queues (``payer.payment_received_told``)."""
+    assert application.invoice is not None
+    return payment_received_told(application, application.invoice.invoice_id).outbox[-1]
 
 
 # -- a group's invoice ------------------------------------------------------------------------
 
 
 def record_group_payment(
-    ports: Ports, group_id: str, seen: Seen | None = None
+    ports: Ports,
+    group_id: str,
+    seen: Seen | None = None,
+    received: PaymentReceived | None = None,
 ) -> tuple[GroupBooking, bool]:
     """Mark the group's open invoice paid outside Stripe and book its places as its
     ``invoice.paid`` does. The group after, and whether it changed (paid already by it, a
-    second press: nothing). Refusals as :func:`record_payment`'s."""
+    second press: nothing). Refusals as :func:`record_payment`'s; ``received`` as its."""
     group = find_group(ports, group_id)
     if group.status is GroupStatus.PAID and group.invoice is not None:
+        if group.payment_intent is None:  # paid outside Stripe: its details, once
+            refuse_unless_believable(ports, received, None, group.course_id)
+            group = group_recorded_after(
+                ports, group_id, group.invoice.invoice_id, received, acknowledged=False
+            )
         return group, False
     _refuse_unless_open(group, seen)
     invoice = group.invoice
     assert invoice is not None
     # Marked out of band already (this act's first half, hostile36 H6): completed below.
-    out_of_band = _marked_out_of_band(ports, invoice.invoice_id)
-    paying = InvoicePaying.NOT_PAID if out_of_band else invoice_paying(ports, group)
+    held = invoice_held(ports, invoice.invoice_id)
+    paying = _paying_unless_marked(held)
     if paying is InvoicePaying.PAID:
         raise Conflict(
             "this group's invoice was paid at Stripe already; its confirmation is on its way: "
@@ -262,6 +338,7 @@ def record_group_payment(
         )
     if paying.on_its_way:
         raise settling_refused(invoice, RECORD_ONCE_FAILED, whose="this group's invoice")
+    refuse_unless_believable(ports, received, held, group.course_id)
     _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
     logger.info(
@@ -269,7 +346,12 @@ def record_group_payment(
         extra={"group_id": group_id, "action": outcome.action},
     )
     after = find_group(ports, group_id)
-    return after, after.status is not group.status
+    changed = after.status is not group.status
+    if after.status is GroupStatus.PAID:
+        after = group_recorded_after(
+            ports, group_id, invoice.invoice_id, received, acknowledged=changed
+        )
+    return after, changed
 
 
 def _refuse_unless_open(group: GroupBooking, seen: Seen | None) -> None:

@@ -69,7 +69,8 @@ class InvoiceAtStripe:
     recorded as paid another way (minor units, in ``currency``); ``number``: the number it
     was given when finalized, for the words about its payment ("": none yet);
     ``payment_processing``: a payment of it is being confirmed by the payer's bank (a bank
-    debit, days: ``domain.group_give_ups``)."""
+    debit, days: ``domain.group_give_ups``); ``sent_at``: when it was finalized (sent; None:
+    a draft, or not said)."""
 
     status: str
     payment_intent: str | None
@@ -77,6 +78,7 @@ class InvoiceAtStripe:
     currency: str
     number: str = ""
     payment_processing: bool = False
+    sent_at: datetime | None = None
 
     @property
     def paid(self) -> bool:

@@ -32,6 +32,7 @@ from booking.handlers.routes.console_courses import COURSES
 from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
+from booking.handlers.routes.paid_off_stripe import RECEIVED
 from booking.handlers.routes.transfers import TRANSFER_NOTICES
 from booking.services.finding import MAX_QUERY_LENGTH
 
@@ -189,7 +190,7 @@ ACTIONS: tuple[Route, ...] = (
         "consoleRecordPayment",
         "Record a payment of the open invoice received outside Stripe: the booking is confirmed",
         "invoice_paid_off_stripe",
-        {"seen": SEEN},
+        {"seen": SEEN, **RECEIVED},
         typed=True,  # a `seen` that is not one a page gives is refused
     ),
     _action(

@@ -23,6 +23,7 @@ from booking.handlers.routes.answers import (
     path_parameter,
     schema,
 )
+from booking.handlers.routes.paid_off_stripe import RECEIVED, RECEIVED_SAID
 
 ADMIN = Function.ADMIN
 TAGS = ("organisers",)
@@ -265,8 +266,8 @@ ORGANISERS: tuple[Route, ...] = (
         "invoice/paid-outside-stripe",
         "recordPaymentOutsideStripe",
         "Record that the open invoice was paid outside Stripe (a bank transfer, a cheque)",
-        _options(seen=SEEN),
-        description=PAID_OFF_STRIPE_SAID,
+        _options(seen=SEEN, **RECEIVED),
+        description=PAID_OFF_STRIPE_SAID + RECEIVED_SAID,
     ),
     _action(
         "resend-confirmation",

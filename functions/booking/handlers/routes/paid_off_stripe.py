@@ -15,7 +15,36 @@ from booking.handlers.routes.answers import (
     path_parameter,
     see_other,
 )
-from booking.handlers.routes.group_invoice import NO_FIELDS
+
+# What the organiser may say of the payment (``domain.payment_received``), each optional: the
+# API's JSON body and the console's form take the same fields.
+RECEIVED: dict[str, object] = {
+    "received_on": {
+        "type": "string",
+        "format": "date",
+        "description": "The day the money arrived (YYYY-MM-DD): not in the future, and not "
+        "before the invoice was sent",
+    },
+    "method": {
+        "type": "string",
+        "enum": ["bank_transfer", "cheque", "cash", "other"],
+        "description": "How it came",
+    },
+    "reference": {
+        "type": "string",
+        "maxLength": 60,
+        "description": "The bank's reference for it, on one line (it may carry a name: "
+        "erased with the payer)",
+    },
+}
+RECEIVED_SAID = (
+    " Optional `received_on`, `method` and `reference` say when and how the money came "
+    "(Stripe records none of them): kept on the invoice once it is paid, once (a second "
+    "request changes nothing), and shown wherever the invoice is. The amount is always the "
+    "invoice's whole amount: part payments are not recorded. A date in the future or before "
+    "the invoice was sent, an unknown method or a reference over 60 characters or on more "
+    "than one line: 422 naming the field, nothing done."
+)
 
 RECORD_CONFIRMATION: tuple[Route, ...] = (
     Route(
@@ -71,8 +100,19 @@ GROUP_PAID_ADMIN: tuple[Route, ...] = (
         },
         errors=BODY_ACTION_ERRORS,
         parameters=(_GROUP,),
-        body=NO_FIELDS,
-        description=_GROUP_SAID,
+        body={
+            "required": False,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": RECEIVED,
+                        "additionalProperties": False,
+                    }
+                }
+            },
+        },
+        description=_GROUP_SAID + RECEIVED_SAID,
         tags=("organisers",),
     ),
 )
@@ -109,9 +149,9 @@ GROUP_PAID_CONSOLE: tuple[Route, ...] = (
             "404": page("No such group booking"),
             "409": page("The course's group bookings page again, saying why not"),
         },
-        description=_GROUP_SAID,
+        description=_GROUP_SAID + RECEIVED_SAID,
         parameters=(_GROUP,),
-        body=console_form({"seen": SEEN}),
+        body=console_form({"seen": SEEN, **RECEIVED}),
         tags=("console",),
         done=GROUP_INVOICE_PAID_OFF_STRIPE,
     ),

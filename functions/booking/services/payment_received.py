@@ -1,0 +1,92 @@
+"""What follows a payment received outside Stripe once Stripe holds its invoice paid and the
+booking is confirmed by it (``services.paid_off_stripe``), in one save: what the organiser said
+of it (``domain.payment_received``: the day, the way, the bank's reference) recorded on the
+invoice it paid, once (what an earlier press recorded stays), and, by the press that recorded
+it, the acknowledgement to whoever paid (its billing contact), queued through the outbox like
+every email and keyed by the invoice, so never sent twice."""
+
+from __future__ import annotations
+
+from booking.domain.application import Application
+from booking.domain.billing import InvoiceRef
+from booking.domain.group_notices import payer_told_of_payment
+from booking.domain.groups import GroupBooking
+from booking.domain.payer import payment_received_told
+from booking.domain.payment_received import PaymentReceived, refuse_unless_in_time
+from booking.services.concurrency import load_application, retried
+from booking.services.groups import find_group
+from booking.services.ports import InvoiceAtStripe, Ports
+
+
+def refuse_unless_believable(
+    ports: Ports, received: PaymentReceived | None, held: InvoiceAtStripe | None, course_id: str
+) -> None:
+    """The day received, if given, neither in the future nor before the invoice was sent (as
+    Stripe holds it: ``held``, read once by the press): InvalidInput on ``received_on``, asked
+    before Stripe is asked to mark anything, so nothing is written."""
+    if received is None or received.received_on is None:
+        return
+    course = ports.repository.get_course(course_id)
+    zone = course.definition.timezone if course is not None else "Europe/London"
+    sent_at = held.sent_at if held is not None else None
+    refuse_unless_in_time(received, now=ports.clock(), sent_at=sent_at, timezone=zone)
+
+
+def _with_received(
+    invoice: InvoiceRef | None, invoice_id: str, received: PaymentReceived | None
+) -> InvoiceRef | None:
+    """``invoice`` with ``received`` recorded, when it is the one paid and nothing was said
+    of its payment yet; None: nothing to record."""
+    if received is None or not received.given or invoice is None:
+        return None
+    if invoice.invoice_id != invoice_id or invoice.received is not None:
+        return None
+    return invoice.model_copy(update={"received": received})
+
+
+def recorded_after(
+    ports: Ports,
+    application_id: str,
+    invoice_id: str,
+    received: PaymentReceived | None,
+    *,
+    acknowledged: bool,
+) -> Application:
+    """The application with ``received`` recorded on its invoice ``invoice_id`` and, when
+    ``acknowledged`` (this press recorded the payment), its payer's acknowledgement queued;
+    as saved (unchanged when there is nothing to do)."""
+
+    def record(current: Application) -> Application:
+        invoice = _with_received(current.invoice, invoice_id, received)
+        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
+        if acknowledged:
+            changed = payment_received_told(changed, invoice_id)
+        if changed == current:
+            return current
+        saved = changed.model_copy(update={"updated_at": ports.clock()})
+        return ports.repository.save(saved, current)
+
+    return retried(record, lambda: load_application(ports, application_id))
+
+
+def group_recorded_after(
+    ports: Ports,
+    group_id: str,
+    invoice_id: str,
+    received: PaymentReceived | None,
+    *,
+    acknowledged: bool,
+) -> GroupBooking:
+    """The group as :func:`recorded_after` leaves an application, as saved."""
+
+    def record(current: GroupBooking) -> GroupBooking:
+        invoice = _with_received(current.invoice, invoice_id, received)
+        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
+        if acknowledged:
+            changed = payer_told_of_payment(changed, invoice_id)
+        if changed == current:
+            return current
+        saved = changed.model_copy(update={"updated_at": ports.clock()})
+        return ports.groups.save_group(saved, current)
+
+    return retried(record, lambda: find_group(ports, group_id))
