@@ -9,6 +9,8 @@ cancellation's emails, among others)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from booking.domain.application import Application, ApplicationStatus
@@ -44,7 +46,7 @@ def glued_paragraphs(text: str) -> list[str]:
     lines = body.splitlines()
     return [
         f"{before!r} / {after!r}"
-        for before, after in zip(lines, lines[1:], strict=False)
+        for before, after in pairwise(lines)
         if before.rstrip().endswith(SENTENCE_ENDS)
         and after.strip()
         and not after.startswith((" ", "-", "http"))
