@@ -40,6 +40,16 @@ def _address(party: Party, **params: str) -> vCalAddress:
     return address
 
 
+def _told(entry: CalendarEntry, message: CalendarMessage) -> str | None:
+    """The event's description as this message may say it: a CANCEL goes to someone no longer
+    booked, so it never repeats the joining link (only confirmed attendees get it: the
+    contract), as it carries no LOCATION or URL (applicant24 A3)."""
+    if not message.cancelled or not entry.joining_url or not entry.description:
+        return entry.description
+    kept = [line for line in entry.description.splitlines() if entry.joining_url not in line]
+    return "\n".join(kept) or None
+
+
 class IcsCalendarWriter:
     """The ``CalendarWriter`` port: UIDs on ``domain`` (stable per deployment)."""
 
@@ -78,8 +88,9 @@ class IcsCalendarWriter:
             if entry.joining_url and not message.cancelled:
                 event.add("location", entry.joining_url)
                 event.add("url", entry.joining_url)
-            if entry.description:
-                event.add("description", entry.description)
+            description = _told(entry, message)
+            if description:
+                event.add("description", description)
             event.add("status", "CANCELLED" if message.cancelled else "CONFIRMED")
             event.add("transp", "OPAQUE")
             calendar.add_component(event)

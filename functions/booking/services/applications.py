@@ -50,6 +50,7 @@ from booking.services.invoicing import (
     invoice_due_or_refuse,
     issue_invoice,
     request_invoice,
+    with_billing_reasons,
 )
 from booking.services.one_place_each import refuse_if_booked_by_a_manager
 from booking.services.ports import Ports
@@ -102,7 +103,10 @@ def submit_application(
     course = read.course
     if course is None:
         raise NotFound(f"no course {course_id!r}")
-    form = parse_posted(ApplicationForm, payload)
+    try:
+        form = parse_posted(ApplicationForm, payload)
+    except InvalidInput as refused:
+        raise with_billing_reasons(refused, course, payload) from None
     if read.application is not None:
         return _replay(ports, course, read.application, form)
     if not course.accepts_applications(now):

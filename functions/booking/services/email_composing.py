@@ -141,12 +141,18 @@ def _template_values(
         context["paid_by_group"] = _group_payer(ports, application.group_place.group_id)
     # Held until applications close: nobody is offered its place next (``domain.offer_ends``).
     context["offer_until_closing"] = held_until_closing(application, course)
-    context.update(_closing(job, course, now))
+    context.update(_closing(job, course, now), access_needs_told=_access_needs_told(application))
     context["can_pay"] = payment_refusal(application, course, now) is None
     context["confirmation_brings"] = _confirmation_brings(course)
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _access_needs_told(application: Application) -> bool:
+    """Whether the person told us of access needs: a confirmation says they went to the
+    facilitators with the booked place's application (applicant24 A4), never what they were."""
+    return bool(application.answers.accessibility_needs.strip())
 
 
 def _confirmation_brings(course: Course) -> str:

@@ -50,7 +50,7 @@ from booking.services.groups import (
     invoice_for_places,
     view_of,
 )
-from booking.services.invoicing import billing_for, invoice_due_or_refuse
+from booking.services.invoicing import billing_for, invoice_due_or_refuse, with_billing_reasons
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.ports import Ports
 
@@ -75,7 +75,10 @@ def book_places(
     now = ports.clock()
     course = existing_course(ports, course_id)
     group_id = _group_id_for(course_id, idempotency_key)
-    form = parse_posted(GroupForm, payload)
+    try:
+        form = parse_posted(GroupForm, payload)
+    except InvalidInput as refused:
+        raise with_billing_reasons(refused, course, payload) from None
     if idempotency_key is not None:
         earlier = ports.groups.get_group(group_id)
         if earlier is not None:

@@ -9,9 +9,10 @@ to nothing (the write lost a race, the course filled) is voided again.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
@@ -66,6 +67,35 @@ class PaymentChoiceForm(Protocol):
     def payment_method(self) -> PaymentMethod: ...
 
     def billing(self) -> BillingDetails | None: ...
+
+
+@dataclass(frozen=True)
+class _PostedForInvoice:
+    """A form's billing fields as posted, read on their own (``with_billing_reasons``)."""
+
+    posted: Mapping[str, Any]
+    payment_method: PaymentMethod = PaymentMethod.INVOICE
+
+    def billing(self) -> BillingDetails:
+        return BillingDetails.model_validate(
+            {name: self.posted.get(name) or "" for name in BillingDetails.model_fields}
+        )
+
+
+def with_billing_reasons(
+    refused: InvalidInput, course: Course, posted: Mapping[str, Any]
+) -> InvalidInput:
+    """A form refused for its other answers, with what its billing details need added when
+    it asks for an invoice (applicant24 A1): the person is told every answer to put right at
+    once, never a second list of errors after they put the first right. A field refused
+    already keeps its own reason."""
+    if str(posted.get("payment_method") or "").strip() != PaymentMethod.INVOICE:
+        return refused
+    try:
+        billing_for(course, _PostedForInvoice(posted))
+    except InvalidInput as billing:
+        return InvalidInput(refused.message, billing.fields | refused.fields)
+    return refused
 
 
 def billing_for(course: Course, form: PaymentChoiceForm) -> BillingDetails | None:

@@ -164,6 +164,9 @@ def _instruction(field: FormField, reason: str) -> str:
     lowered = reason.lower()
     if "at most" in lowered or ("too long" in lowered and field.name != "email"):
         return f"{field.name_said} must be {field.max_length:,} characters or fewer"
+    if field.name == "billing_email":
+        # Beside the applicant's own address in one list of errors: say which is wrong.
+        return wrong_address("the billing email address")
     if field.name in _EMAIL_FIELDS:
         return wrong_address()
     return f"{field.name_said}: {reason}"
