@@ -12,6 +12,7 @@ from booking.handlers.course_form import (
     MAX_FACILITATORS,
     MAX_SESSIONS,
     NEXT_OF,
+    TITLE_CHECKED,
     CourseForm,
     Upload,
     shown_again,
@@ -55,12 +56,14 @@ def course_form_page(
     booked: int = 0,
     grouped: int = 0,
     next_of: str = "",
+    title_like: str = "",
 ) -> str:
     """The form adding or changing a course. ``taken``: the course that has the id a course
     added was given (linked, to change it); ``booked``: how many people a change of its dates
     or times would email, said before the save; ``grouped``: how many managers and colleagues of
     its group bookings a move of their apply-by date may email; ``next_of``: the course whose
-    next cohort is being added (its form carried over)."""
+    next cohort is being added (its form carried over); ``title_like``: another cohort's title
+    the one typed may be a mistyping of, warned beside it (org24)."""
     programmes = _programmes()
     shown = form.values | {"programme": programme_shown(form.values["programme"], programmes)}
     return _render(
@@ -87,6 +90,8 @@ def course_form_page(
         programmes=programme_choices(programmes),
         next_of=next_of,
         next_of_field=NEXT_OF,
+        title_like=title_like,
+        title_checked_field=TITLE_CHECKED,
     )
 
 

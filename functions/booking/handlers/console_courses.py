@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.bootstrap import ports
+from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.handlers import course_form, course_form_fill, course_saved, http
 from booking.handlers.console_app import (
@@ -74,6 +75,8 @@ def save_course() -> Response[str]:
             if upload
             else course_form.definition_from_form(typed)
         )
+        if upload is None and (warned := _title_warning(posted, course_id, definition)):
+            return html_page(200, _title_checked_page(typed, adding, posted, warned))
         saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
         # The course whose own page posted this ("": *Add a course*), its form shown again.
@@ -85,6 +88,30 @@ def save_course() -> Response[str]:
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)
     return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
+
+
+def _title_warning(posted: dict[str, Any], course_id: str, definition: CourseDefinition) -> str:
+    """The other cohort's title the one typed looks a mistyping of (org24), unless the form was
+    pressed again with this very title after the warning (``TITLE_CHECKED``); "" when none."""
+    checked = posted.get(course_form.TITLE_CHECKED)
+    if isinstance(checked, str) and checked.strip() == definition.title.strip():
+        return ""
+    return courses.title_like_another(ports(), course_id, definition) or ""
+
+
+def _title_checked_page(
+    typed: course_form.CourseForm, adding: bool, posted: dict[str, Any], like: str
+) -> str:
+    """The form again, nothing saved, warning beside the title that it differs from another
+    cohort's (``like``) by what may be a typo; pressed again with it, the course is saved."""
+    changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
+    return course_form_page(
+        chrome(),
+        typed,
+        changing=changing,
+        next_of=_next_of(posted) if adding else "",
+        title_like=like,
+    )
 
 
 def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.CourseForm:
