@@ -18,7 +18,8 @@ def _next_cohort(browser: ConsoleBrowser, title: str) -> dict[str, str]:
     """*Add the next cohort*'s form as the page gives it, its title typed and two sessions."""
     page = browser.get(f"/console/courses/new?from={COURSE_ID}").body
     fields = next(fields for _, fields in forms_on(page) if "title" in fields)
-    fields = dict(fields) | {"title": title}
+    # Its follow-ups offered already and left off (org24): the title is what is checked here.
+    fields = dict(fields) | {"title": title, "follow_ups_offered": "yes"}
     for n, day in enumerate(SPRING_2028):
         fields |= {
             f"session-{n}-date": day,
