@@ -112,7 +112,7 @@ def test_a_carried_follow_up_given_the_shared_ones_id_is_still_refused(
     beside it, nothing saved, the cohort's follow-up left where it is."""
     from tests.support.console import error_beside
 
-    first_day, follow_ups = _source_rows(system)
+    first_day, _ = _source_rows(system)
     course = system.ports.repository.get_course(COURSE_ID)
     assert course is not None
     shared = next(s for s in course.schedule if s.kind.value == "follow_up")
