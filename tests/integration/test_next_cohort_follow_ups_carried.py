@@ -66,6 +66,7 @@ def test_the_follow_ups_come_back_moved_and_are_saved_on_the_next_press(
     assert "moved 26 weeks later as the first session is" in said
     again = _form(offered.body)
     assert again["follow_ups_offered"] == "yes"
+    assert again["course_id"] == ""  # still to be made from the title as it is saved
     rows = _sessions(again)
     carried = [r for r in rows if r["kind"] == "follow_up"]
     assert [r["date"] for r in carried] == [

@@ -71,6 +71,7 @@ def save_course() -> Response[str]:
         )
         return html_page(200, page)
     course_id = upload.course_id if upload else typed.values["course_id"]
+    as_typed = typed  # the form brought back to check: the ids it left empty still empty
     try:
         if upload is None:
             # A programme refused (a title two share, a control character) is said beside it.
@@ -82,10 +83,10 @@ def save_course() -> Response[str]:
             else course_form.definition_from_form(typed)
         )
         # Only a form that would save: its own mistakes are said first, as before.
-        if upload is None and adding and not offered and (carried := _carried(posted, typed)):
+        if upload is None and adding and not offered and (carried := _carried(posted, as_typed)):
             return html_page(200, carried)
         if upload is None and (warned := _title_warning(posted, course_id, definition)):
-            return html_page(200, _title_checked_page(typed, adding, posted, warned))
+            return html_page(200, _title_checked_page(as_typed, adding, posted, warned))
         saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
         # The course whose own page posted this ("": *Add a course*), its form shown again.
