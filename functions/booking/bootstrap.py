@@ -151,9 +151,8 @@ def build(config: Settings, **clients: Any) -> Ports:
     A part whose settings are missing has no factory (``Ports.unconfigured`` names it). The
     repository's stores are each built when first used (``StoresOnDemand``)."""
     made = _Adapters(config, clients)
-    repository = StoresOnDemand(
-        made.client("dynamodb"), config.table_name, timedelta(days=config.unpaid_retention_days)
-    )
+    unpaid_retention = timedelta(days=config.unpaid_retention_days)
+    repository = StoresOnDemand(made.client("dynamodb"), config.table_name, unpaid_retention)
     return Ports(
         repository=repository,
         public_base_url=config.public_base_url.rstrip("/"),
@@ -164,6 +163,7 @@ def build(config: Settings, **clients: Any) -> Ports:
         calendar_factory=made.calendar,
         bank_holidays_factory=made.bank_holidays,
         email_claim_timeout=timedelta(seconds=config.email_claim_timeout_seconds),
+        unpaid_retention=unpaid_retention,
         sender_email=config.sender_email,
         sign_in_factory=made.sign_in if config.has_sign_in else None,
         console_sessions_factory=lambda: DynamoConsoleSessions(repository.table),

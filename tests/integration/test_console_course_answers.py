@@ -77,3 +77,41 @@ def test_an_erased_person_s_access_needs_are_said_erased_not_none(
     assert "Access needs: [erased]" in said
     assert "none given" not in said
     assert "hearing loop" not in said
+
+
+def test_a_groups_places_nobody_has_applied_for_yet_are_counted_by_group(
+    invoiced: System, browser: ConsoleBrowser
+) -> None:
+    """org24 (organiser tester): the page said nothing of a group's colleagues who had not
+    applied; under the answers it says how many places of which group booking hold no
+    application yet, naming none of the colleagues (nothing of them is held until they apply)."""
+    from tests.support.groups import COLLEAGUES, colleague_applies, paid_group
+    from tests.support.invoiced import INVOICED
+
+    group = paid_group(invoiced)
+    colleague_applies(invoiced, group, 1)
+    answers = f"/console/courses/{INVOICED}/answers"
+
+    page = browser.get(answers)
+
+    assert page.status == 200, page.body
+    said = text_of(page.body)
+    assert "Group places with no application yet" in said
+    assert "2 places of 1 group booking have no application yet." in said
+    assert "St Elsewhere NHS Trust" in said
+    assert "2 of its 3 places have no application yet" in said
+    assert "2 places: Link sent, not applied yet" in said
+    assert COLLEAGUES[0]["name"] in said  # she applied: her answers are above
+    for colleague in COLLEAGUES[1:]:
+        assert colleague["name"] not in said
+        assert colleague["email"] not in page.body
+    # Said whatever the status shown, as it is about places, not applications.
+    filtered = text_of(browser.get(f"{answers}?status=confirmed").body)
+    assert "2 of its 3 places have no application yet" in filtered
+
+
+def test_no_group_places_waiting_says_nothing_of_groups(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    system.apply(name="Sam Reid", email="sam@example.org")
+    assert "Group places" not in text_of(browser.get(ANSWERS).body)

@@ -119,7 +119,9 @@ def test_a_course_id_made_that_another_course_has_is_shown_to_change(
     system: System, browser: ConsoleBrowser
 ) -> None:
     fields = _course_form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
+    # Its follow-ups offered already (org24) and left off: the save saves at once.
     typed = _with_sessions(fields, *(_core(day) for day in SPRING_2028))
+    typed["follow_ups_offered"] = "yes"
     assert browser.post("/console/courses", **typed).status == 303
     before = system.items()
     again = browser.post("/console/courses", **_with_sessions(typed, _core("2028-03-06")))

@@ -66,7 +66,10 @@ def test_the_offer_is_emailed_again_with_the_same_end_once_per_press(
     assert stored.offer_expires_at == held_until  # the same time to pay by
     assert stored.status.value == "offered"
     page = text_of(browser.get(f"/console/applications/{application_id}").body)
-    assert "The offer is on its way to them again, with the same time to pay by" in page
+    assert (
+        "The offer is on its way to them again at ada@example.org, with the same time to pay by"
+        in page
+    )
 
     another = _pressed(browser, application_id)  # a new press: a new email
     assert browser.post(RESEND.format(application_id), **another).status == 303
@@ -178,3 +181,26 @@ def test_no_offer_is_sent_again_once_applications_have_closed(
     said = text_of(refused.body)
     assert "Applications for this course have closed" in said, said[:600]
     assert not [e for e in system.deliver_emails() if "holding it for you" in e.text]
+
+
+def test_the_address_it_goes_to_is_shown_before_and_after_the_press(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """org24 (organiser tester): *Send the offer again* names the address it sends to, on the
+    form and in the notice after, escaped, so the organiser sees a typo in it."""
+    applied = system.apply(system.approval_course(), email="o'neill@exampel.org")
+    assert applied.status == 201, applied.body
+    application_id = str(applied.json()["application_id"])
+    assert browser.act(f"/console/applications/{application_id}/approve").status == 303
+    system.deliver_emails()
+    page = browser.get(f"/console/applications/{application_id}").body
+    form = page.split(RESEND.format(application_id), 1)[1].split("</form>", 1)[0]
+    assert "o&#39;neill@exampel.org" in form
+    assert "o'neill@exampel.org" not in form  # escaped, never raw
+
+    pressed = browser.post(RESEND.format(application_id), **_pressed(browser, application_id))
+    assert pressed.status == 303, pressed.body
+    after = browser.get(f"/console/applications/{application_id}").body
+    notice = after.split('role="status"', 1)[1].split("</div>", 1)[0]
+    assert "on its way to them again at o&#39;neill@exampel.org" in notice
+    assert [e.to for e in system.deliver_emails()] == [["o'neill@exampel.org"]]

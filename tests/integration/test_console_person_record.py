@@ -99,3 +99,44 @@ def test_a_billing_contact_is_shown_what_is_held_about_them_not_the_applicants_a
     assert "Purchase order PO-4471" in said
     assert "Invoice " in said
     assert "The applicant's own words." not in said
+
+
+def test_the_record_says_who_holds_it_why_who_gets_it_how_long_and_their_rights(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """org24 (organiser tester): a subject access answer carries, beside the data, who holds
+    it (the centre and its address, from the course), the purposes, who it goes to, how long
+    it is kept (as the code keeps it: the retention the repository's expiry is written with)
+    and the person's rights."""
+    import dataclasses
+    from datetime import timedelta
+
+    from booking import bootstrap
+
+    course = system.one_session_file(
+        title="Kindness Cohort",
+        capacity=5,
+        organisation="The Kindness Centre",
+        enquiries_email="hello@kindness.example.org",
+        facilitators=[{"name": "Ann Facilitator", "email": "ann@example.org"}],
+    )
+    assert system.admin("PUT", "/courses/kind-cohort", json_body=course).status == 201
+    system.apply("kind-cohort")
+    bootstrap.use(dataclasses.replace(system.ports, unpaid_retention=timedelta(days=45)))
+    try:
+        said = text_of(browser.get(RECORD).body)
+    finally:
+        bootstrap.use(system.ports)
+
+    about = said[said.index("About this data") :]
+    assert "The Kindness Centre, who can be written to at hello@kindness.example.org" in about
+    assert "To take payment for the place" in about  # the purposes
+    assert "Kindness Cohort" in about
+    assert "Ann Facilitator" in about  # the facilitators, by their public names
+    assert "ann@example.org" not in about
+    assert "Stripe" in about
+    assert "email provider" in about
+    assert "deleted automatically 45 days after it last changed" in about
+    assert "until it is erased on request" in about
+    for right in ("corrected (rectification)", "erased", "Information Commissioner's Office"):
+        assert right in about, right

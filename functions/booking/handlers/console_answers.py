@@ -5,7 +5,7 @@ plainly beside each name, said as none when none were given."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from booking.bootstrap import ports
 from booking.domain.application import Application
@@ -19,8 +19,10 @@ from booking.domain.wording import (
 from booking.handlers.console_app import chrome, html_page, query_value, served
 from booking.handlers.console_pages import Chrome, _render_course, status_options
 from booking.handlers.resolver import Response
-from booking.services import console
 from booking.services.console import CourseApplications
+
+if TYPE_CHECKING:
+    from booking.domain.places_not_applied import GroupNotApplied
 
 # Said in each applicant's heading, or beside it (access needs): not again among the answers.
 # Their email address stays off a page printed for a meeting: it is on the application's page.
@@ -30,11 +32,19 @@ _ACCESS = FIELD_NAMES["accessibility_needs"]
 
 @served("consoleCourseAnswers")
 def answers(course_id: str) -> Response[str]:
-    listing = console.course_applications(ports(), course_id, query_value("status"))
-    return html_page(422 if listing.problems else 200, answers_page(chrome(), listing))
+    from booking.services.course_answers import course_answers  # this page's alone
+
+    found = course_answers(ports(), course_id, query_value("status"))
+    page = answers_page(chrome(), found.listing, found.not_applied)
+    return html_page(422 if found.listing.problems else 200, page)
 
 
-def answers_page(chrome: Chrome, listing: CourseApplications) -> str:
+def answers_page(
+    chrome: Chrome, listing: CourseApplications, not_applied: tuple[GroupNotApplied, ...] = ()
+) -> str:
+    """``not_applied``: the group places holding no application yet, said under the answers."""
+    from booking.domain.places_not_applied import total_said
+
     course = listing.course
     zone = course.definition.timezone
     return _render_course(
@@ -46,6 +56,8 @@ def answers_page(chrome: Chrome, listing: CourseApplications) -> str:
         chosen=status_words(listing.status.value) if listing.status else "",
         applicants=[_applicant(a, zone) for a in listing.applications],
         errors=listing.problems,
+        not_applied=not_applied,
+        not_applied_said=total_said(not_applied),
     )
 
 

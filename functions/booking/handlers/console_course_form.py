@@ -3,6 +3,8 @@ names each field as the form shows it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput
 from booking.handlers.console_pages import Chrome, _render
@@ -12,11 +14,17 @@ from booking.handlers.course_form import (
     MAX_FACILITATORS,
     MAX_SESSIONS,
     NEXT_OF,
+    TITLE_CHECKED,
     CourseForm,
     Upload,
     shown_again,
 )
 from booking.handlers.course_form_fill import programme_choices, programme_shown
+from booking.handlers.follow_ups_carried import (
+    FOLLOW_UPS_OFFERED,
+    Carried,
+    gap_said,
+)
 from booking.services import course_drafts, courses
 from booking.services.ports import Ports
 
@@ -55,12 +63,19 @@ def course_form_page(
     booked: int = 0,
     grouped: int = 0,
     next_of: str = "",
+    title_like: str = "",
+    offered: bool = False,
+    carried: Carried | None = None,
+    to_carry: int = 0,
 ) -> str:
     """The form adding or changing a course. ``taken``: the course that has the id a course
     added was given (linked, to change it); ``booked``: how many people a change of its dates
     or times would email, said before the save; ``grouped``: how many managers and colleagues of
     its group bookings a move of their apply-by date may email; ``next_of``: the course whose
-    next cohort is being added (its form carried over)."""
+    next cohort is being added (its form carried over); ``title_like``: another cohort's title
+    the one typed may be a mistyping of, warned beside it (org24); ``carried``: the follow-ups
+    of ``next_of`` just added to the form, moved as its sessions are; ``offered``: they were
+    offered already (the form posts it back, so they are offered once)."""
     programmes = _programmes()
     shown = form.values | {"programme": programme_shown(form.values["programme"], programmes)}
     return _render(
@@ -87,7 +102,23 @@ def course_form_page(
         programmes=programme_choices(programmes),
         next_of=next_of,
         next_of_field=NEXT_OF,
+        title_like=title_like,
+        title_checked_field=TITLE_CHECKED,
+        **_follow_ups_said(to_carry, offered, carried),
     )
+
+
+def _follow_ups_said(to_carry: int, offered: bool, carried: Carried | None) -> dict[str, Any]:
+    """What the form says of the follow-ups *Add the next cohort* carries over (org24): how
+    many the cohort has (``to_carry``), before they are offered; how many were added and how
+    far they moved."""
+    return {
+        "follow_ups_field": FOLLOW_UPS_OFFERED,
+        "follow_ups_offered": offered,
+        "follow_ups_to_carry": 0 if offered else to_carry,
+        "carried_count": carried.count if carried else 0,
+        "carried_gap": gap_said(carried.gap) if carried else "",
+    }
 
 
 def _follow_up_choices() -> list[tuple[str, str]]:
@@ -114,6 +145,7 @@ def refused_course_page(
     *,
     own: str,
     next_of: str = "",
+    offered: bool = False,
 ) -> str:
     """The form again after a refused save, each mistake beside its field: headed *Change a
     course* when posted by course ``own``'s page (its file refused: its form as stored),
@@ -129,6 +161,7 @@ def refused_course_page(
         upload_errors=again.upload_errors,
         taken=refused.course if isinstance(refused, courses.CourseIdTaken) else None,
         next_of=next_of,
+        offered=offered,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.bootstrap import ports
+from booking.domain.course import CourseDefinition
 from booking.domain.errors import Conflict, InvalidInput
 from booking.handlers import course_form, course_form_fill, course_saved, http
 from booking.handlers.console_app import (
@@ -17,6 +18,7 @@ from booking.handlers.console_app import (
     served,
 )
 from booking.handlers.console_course_form import course_form_page, refused_course_page
+from booking.handlers.follow_ups_carried import FOLLOW_UPS_OFFERED, carried_over, follow_ups_of
 from booking.handlers.resolver import Response
 from booking.services import course_drafts, courses
 
@@ -26,12 +28,14 @@ def new_course() -> Response[str]:
     """*Add a course*; ``from``: the course whose next cohort it adds (organiser22 F1),
     everything carried over but the dates, nothing saved until the organiser saves."""
     cohort = query_value("from")
-    form = (
-        course_form_fill.next_cohort_form(courses.get_course(ports(), cohort).definition)
-        if cohort
-        else course_form.blank_form()
-    )
-    return html_page(200, course_form_page(chrome(), form, changing=None, next_of=cohort))
+    if not cohort:
+        blank = course_form.blank_form()
+        return html_page(200, course_form_page(chrome(), blank, changing=None))
+    definition = courses.get_course(ports(), cohort).definition
+    form = course_form_fill.next_cohort_form(definition)
+    to_carry = follow_ups_of(definition)  # offered once the new dates are typed (org24)
+    page = course_form_page(chrome(), form, changing=None, next_of=cohort, to_carry=to_carry)
+    return html_page(200, page)
 
 
 @served("consoleEditCourse")
@@ -57,13 +61,17 @@ def save_course() -> Response[str]:
     # never replaced (organiser20 F1); a course's own page changes it.
     adding = posted.get(course_form.ADDING) == "yes"
     change = posted.get("rows")
+    offered = posted.get(FOLLOW_UPS_OFFERED) == "yes"
     if upload is None and isinstance(change, str) and change:
         # "Add a session", "Remove facilitator 2": the form again, nothing saved yet.
         changed = typed.with_rows_changed(change)
         changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
-        page = course_form_page(chrome(), changed, changing=changing, next_of=_next_of(posted))
+        page = course_form_page(
+            chrome(), changed, changing=changing, next_of=_next_of(posted), offered=offered
+        )
         return html_page(200, page)
     course_id = upload.course_id if upload else typed.values["course_id"]
+    as_typed = typed  # the form brought back to check: the ids it left empty still empty
     try:
         if upload is None:
             # A programme refused (a title two share, a control character) is said beside it.
@@ -74,17 +82,62 @@ def save_course() -> Response[str]:
             if upload
             else course_form.definition_from_form(typed)
         )
+        # Only a form that would save: its own mistakes are said first, as before.
+        if upload is None and adding and not offered and (carried := _carried(posted, as_typed)):
+            return html_page(200, carried)
+        if upload is None and (warned := _title_warning(posted, course_id, definition)):
+            return html_page(200, _title_checked_page(as_typed, adding, posted, warned))
         saved = courses.put_course(ports(), course_id, definition, adding=adding)
     except (InvalidInput, Conflict) as refused:
         # The course whose own page posted this ("": *Add a course*), its form shown again.
         own = upload.changing if upload else ("" if adding else course_id)
         next_of = "" if upload or not adding else _next_of(posted)
         page = refused_course_page(
-            chrome(), ports(), typed, upload, refused, own=own, next_of=next_of
+            chrome(), ports(), typed, upload, refused, own=own, next_of=next_of, offered=offered
         )
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)
     return after_action(location, course_saved.SAVED, code)  # "Course saved.", and who was offered
+
+
+def _carried(posted: dict[str, Any], typed: course_form.CourseForm) -> str:
+    """*Add the next cohort*'s first save, the cohort's follow-ups not yet offered: the form
+    again with them added, moved as its sessions are, nothing saved (org24); "" when there
+    are none to carry (``follow_ups_carried.carried_over``)."""
+    next_of = _next_of(posted)
+    if not next_of:
+        return ""
+    carried = carried_over(typed, courses.get_course(ports(), next_of).definition)
+    if carried is None:
+        return ""
+    return course_form_page(
+        chrome(), carried.form, changing=None, next_of=next_of, offered=True, carried=carried
+    )
+
+
+def _title_warning(posted: dict[str, Any], course_id: str, definition: CourseDefinition) -> str:
+    """The other cohort's title the one typed looks a mistyping of (org24), unless the form was
+    pressed again with this very title after the warning (``TITLE_CHECKED``); "" when none."""
+    checked = posted.get(course_form.TITLE_CHECKED)
+    if isinstance(checked, str) and checked.strip() == definition.title.strip():
+        return ""
+    return courses.title_like_another(ports(), course_id, definition) or ""
+
+
+def _title_checked_page(
+    typed: course_form.CourseForm, adding: bool, posted: dict[str, Any], like: str
+) -> str:
+    """The form again, nothing saved, warning beside the title that it differs from another
+    cohort's (``like``) by what may be a typo; pressed again with it, the course is saved."""
+    changing = None if adding else courses.stored_title(ports(), typed.values["course_id"])
+    return course_form_page(
+        chrome(),
+        typed,
+        changing=changing,
+        next_of=_next_of(posted) if adding else "",
+        title_like=like,
+        offered=posted.get(FOLLOW_UPS_OFFERED) == "yes",
+    )
 
 
 def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.CourseForm:

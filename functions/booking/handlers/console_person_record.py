@@ -40,7 +40,24 @@ def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
         applications=[_held(entry) for entry in record.applications],
         billed=[_billed(application, course) for application, course in person.billed],
         group_bookings=person.group_bookings,
+        **_about_the_data(record),
     )
+
+
+def _about_the_data(record: PersonRecord) -> dict[str, Any]:
+    """Who holds the data, why, who it goes to, how long it is kept and the person's rights
+    (org24: what a subject access answer carries beside the data)."""
+    from booking.domain import subject_access
+
+    facilitated = [h for h in record.holders if h.facilitators]
+    return {
+        "holders": record.holders,
+        "purposes": subject_access.PURPOSES,
+        "facilitated": facilitated,
+        "recipients": subject_access.RECIPIENTS_FIXED,
+        "kept_for": subject_access.kept_for(record.retention_days),
+        "rights": subject_access.RIGHTS,
+    }
 
 
 def _held(entry: ApplicationDetail | Removed) -> dict[str, Any]:

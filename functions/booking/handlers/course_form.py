@@ -437,6 +437,8 @@ ADDING = "adding"
 NEXT_OF = "next_of"
 # The field a course's own page posts with its file (the course's id): the file changes it.
 CHANGING = "changing"
+# Posted back with the title the form warned of as a likely typo (org24): pressed so, it saves.
+TITLE_CHECKED = "title_checked"
 
 
 # Which field of the form a refusal to save is about (else the places: a course cannot hold

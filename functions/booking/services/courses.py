@@ -349,3 +349,18 @@ def list_courses(ports: Ports) -> list[Course]:
         courses_as_held(ports, every, every),
         key=lambda c: (rank[c.status(now).value], c.first_start(), c.course_id),
     )
+
+
+def title_like_another(ports: Ports, course_id: str, definition: CourseDefinition) -> str | None:
+    """The title of another cohort of ``definition``'s programme that its title is most likely
+    a mistyping of (``domain.title_typos``; None: none is), for the form to warn before the
+    save (org24)."""
+    from booking.domain.title_typos import likely_typo_of
+
+    programme = definition.programme or course_id
+    others = (
+        course.definition.title
+        for course in ports.repository.list_courses()
+        if course.course_id != course_id and programme_of(course) == programme
+    )
+    return likely_typo_of(definition.title, others)

@@ -9,6 +9,8 @@ from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.group_overview import GroupLine, group_line
 from booking.domain.groups import GroupBooking
+from booking.domain.places_not_applied import GroupNotApplied
+from booking.domain.places_not_applied import places_not_applied as not_applied_by_group
 from booking.services.access import existing_course
 from booking.services.ports import Ports
 
@@ -49,3 +51,9 @@ def line_of(ports: Ports, group: GroupBooking) -> GroupLine:
     """One group booking as its organisers read it now (what an action on it answers)."""
     course = existing_course(ports, group.course_id)
     return group_line(group, _holders(ports, group), course.definition.timezone, ports.clock())
+
+
+def places_not_applied(ports: Ports, course_id: str) -> tuple[GroupNotApplied, ...]:
+    """The course's group places that hold no application yet, by group, oldest group first
+    (the *Read all answers* page's account of the answers still to come)."""
+    return not_applied_by_group(course_group_bookings(ports, course_id).groups)

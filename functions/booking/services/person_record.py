@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booking.domain.application import Application
+from booking.domain.course import Course
+from booking.domain.subject_access import Holder, holders_of
 from booking.domain.timeline import TimelineEntry
 from booking.services.console import ApplicationDetail, Person, application_detail, person_with_data
 from booking.services.ports import Ports
@@ -31,6 +33,10 @@ class PersonRecord:
 
     person: Person
     applications: list[ApplicationDetail | Removed]
+    # What a subject access answer carries beside the data (org24, ``domain.subject_access``):
+    # who holds it for each course it is held for, and how long an unbooked application stays.
+    holders: tuple[Holder, ...] = ()
+    retention_days: int = 90
 
 
 def person_record(ports: Ports, typed: str) -> PersonRecord:
@@ -44,4 +50,15 @@ def person_record(ports: Ports, typed: str) -> PersonRecord:
             continue
         stored, timeline = ports.repository.application_with_timeline(application.application_id)
         held.append(Removed(stored or application, timeline))
-    return PersonRecord(person, held)
+    courses: list[Course] = [
+        course for _, course in (*person.applications, *person.billed) if course is not None
+    ]
+    for group in person.group_bookings:
+        course = ports.repository.get_course(str(group["course_id"]))
+        courses += [course] if course is not None else []
+    return PersonRecord(
+        person,
+        held,
+        holders_of(courses, ports.sender_email),
+        ports.unpaid_retention.days,
+    )

@@ -215,6 +215,9 @@ class Ports:
     # calling SES (the email queue's visibility timeout, set in one place in CDK); one that
     # called SES left "sent_unconfirmed", never taken over (``services.send_leases``).
     email_claim_timeout: timedelta = timedelta(seconds=180)
+    # An application that ended without being a booking is deleted this long after its last
+    # change (the repository writes its expiry with it); a subject access answer says it.
+    unpaid_retention: timedelta = timedelta(days=90)
     # How a use case waits a moment: an erasure, for a send already past its last check.
     pause: Callable[[float], None] = field(default=time.sleep)
     # Places booked by a manager (``domain.groups``): kept in the same table as the rest.

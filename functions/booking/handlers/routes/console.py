@@ -309,7 +309,8 @@ PAGES: tuple[Route, ...] = (
             "200": page(
                 "Each applicant of the course (of the status chosen), oldest first: their "
                 "name, reference, status, access needs said plainly, and their answers in "
-                "the form's words"
+                "the form's words; under them, how many places of each group booking hold no "
+                "application yet"
             ),
             "404": NO_COURSE,
             "422": page("An unknown status: every applicant, the mistake beside its field"),

@@ -42,6 +42,18 @@ def _course_form() -> dict[str, Any]:
         "description": "Posted by *Add the next cohort*: the course the form was filled in "
         "from, so a form shown again (refused, or a row added) keeps saying so; nothing else",
     }
+    top["follow_ups_offered"] = {
+        "type": "string",
+        "enum": ["yes"],
+        "description": "Posted by *Add the next cohort*'s form once it has offered the "
+        "cohort's follow-ups, moved as its sessions are: they are not offered again (org24)",
+    }
+    top["title_checked"] = {
+        "type": "string",
+        "description": "Posted back by the form that warned the title differs from another "
+        "cohort's of the programme by what may be a typo: the title it warned of; the same "
+        "title pressed again is saved (org24)",
+    }
     top["rows"] = {
         "type": "string",
         "pattern": ROW_CHANGE_PATTERN,
@@ -99,7 +111,13 @@ COURSES: tuple[Route, ...] = (
         "posts `adding=yes`: a course id another course has is then refused (422), never "
         "replaced",
         {
-            "200": page("The form again with a row added or removed (`rows`): nothing saved"),
+            "200": page(
+                "The form again with a row added or removed (`rows`), or warning that the "
+                "title differs from another cohort's of its programme by what may be a typo "
+                "(pressed again with the same title, it saves), or *Add the next cohort*'s "
+                "form with the cohort's follow-ups added, moved as its sessions are: nothing "
+                "saved"
+            ),
             "303": see_other(
                 "Saved: to the course's page (which warns once of follow-ups without an id "
                 "that the save seemed to move)",
