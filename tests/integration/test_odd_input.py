@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import COURSES_DIR
+from tests.conftest import COURSES_DIR, load_event
 from tests.support.contract import error_shape_problems
 from tests.support.exploration import fuzzing
 from tests.support.invoiced import BILLING
@@ -314,3 +314,62 @@ def test_every_negotiated_answer_varies_on_accept_and_the_private_ones_are_never
     assert (wrong.status, wrong.headers["vary"]) == (404, "Accept")
     assert wrong.headers["cache-control"] == "no-store"
     assert wrong.headers["content-type"].startswith("application/json")
+
+
+# hostile37 W1: a signed event whose parts have the wrong shape (a `type` that is an object, a
+# `data` that is a number, `metadata` that is text, an amount that is text) is a payload
+# Stripe never sends and anyone holding the signing secret could: a 400 in the contract's
+# shape, nothing written, never a 500 (which Stripe would redeliver for days, alarming).
+SAMPLE_EVENTS = (
+    "charge.refunded",
+    "checkout.session.completed",
+    "checkout.session.expired",
+    "invoice.paid",
+    "invoice.voided",
+    "refund.created",
+)
+ODD_EVENT_PARTS = (
+    (("type",), {}),
+    (("type",), ["invoice.paid"]),
+    (("data",), True),
+    (("data",), "x"),
+    (("data",), 1.5),
+    (("data", "object", "metadata"), "application_id"),
+    (("data", "object", "metadata"), True),
+)
+
+
+@pytest.mark.parametrize("name", SAMPLE_EVENTS)
+@pytest.mark.parametrize(("path", "odd"), ODD_EVENT_PARTS)
+def test_a_signed_event_of_the_wrong_shape_is_a_400_never_a_500(
+    system: System, name: str, path: tuple[str, ...], odd: Any
+) -> None:
+    event = _replaced(load_event(f"stripe/{name}.json"), path, odd)
+    reply = system.signed_webhook(json.dumps(event).encode())
+    _clear_4xx(reply, 400)
+    assert reply.json()["error"]["code"] == "invalid_webhook"
+
+
+def test_an_invoice_event_whose_amount_is_not_a_whole_number_is_a_400(system: System) -> None:
+    event = load_event("stripe/invoice.paid.json")
+    event["data"]["object"]["amount_paid"] = "20000 pence"
+    reply = system.signed_webhook(json.dumps(event).encode())
+    _clear_4xx(reply, 400)
+    assert reply.json()["error"]["fields"] == {"amount_paid": "a whole number"}
+
+
+def test_odd_signed_events_are_a_clear_400_or_ignored_never_a_500(system: System) -> None:
+    statuses: set[int] = set()
+
+    @ODD_SETTINGS
+    @given(name=st.sampled_from(SAMPLE_EVENTS), data=st.data())
+    def run(name: str, data: st.DataObject) -> None:
+        event = data.draw(_odd_documents(load_event(f"stripe/{name}.json")))
+        reply = system.signed_webhook(json.dumps(event).encode())
+        statuses.add(reply.status)
+        assert reply.status in (200, 400), reply.body
+        if reply.status == 400:
+            _clear_4xx(reply, 400)
+
+    run()
+    assert 400 in statuses
