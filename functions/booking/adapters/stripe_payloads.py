@@ -5,12 +5,12 @@ and writes nothing), never an error further on (hostile37 W1)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from booking.domain.errors import InvalidInput
 
 
-def is_stripe_event(event: Any) -> bool:
+def is_stripe_event(event: object) -> TypeGuard[dict[str, Any]]:
     """An event's envelope as Stripe sends every one: an ``event`` object whose ``id`` and
     ``type`` are text, whose ``data.object`` is an object, and that object's ``metadata`` an
     object when given. A signed body with a ``type`` that is a list, a ``data`` that is a number
