@@ -254,6 +254,15 @@ def _invoiced_course(system: System) -> str:
             "right-to-left",
             id="a bidirectional control in any applicant value",
         ),
+        # hostile37 W2: Unicode's tag characters (invisible: "Ada" and "Ada" + tags spelling
+        # hidden words look alike, ASCII smuggling) and noncharacters (no character at all).
+        pytest.param(
+            EVERY_TYPED_FIELD,
+            ("\U000e0041", "\U000e0001", "\U000e007f", "\uffff", "\ufdd0", "\U0010ffff"),
+            "Ada {}Lovelace",
+            "invisible",
+            id="a tag character or a noncharacter in any applicant value",
+        ),
     ],
 )
 def test_a_character_the_field_cannot_hold_is_refused_and_nothing_is_written(
@@ -268,6 +277,16 @@ def test_a_character_the_field_cannot_hold_is_refused_and_nothing_is_written(
             _clear_4xx(reply, 422)
             assert said in reply.json()["error"]["fields"][field], (field, character)
     assert len(system.applications()) == before
+
+
+def test_a_flag_of_tag_characters_is_kept(system: System) -> None:
+    """A subdivision's flag (the black flag, tags spelling "gbsct", the cancel tag) is an emoji
+    drawn as one, not hidden text: kept, in an answer as in a name's company."""
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    reply = system.apply(motivation=f"Leading a team in Glasgow {scotland}")
+    assert reply.status == 201, reply.body
+    [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    assert row["motivation"] == f"Leading a team in Glasgow {scotland}"
 
 
 def test_free_text_keeps_its_line_breaks(system: System) -> None:
