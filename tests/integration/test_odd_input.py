@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import COURSES_DIR
+from tests.conftest import COURSES_DIR, load_event
 from tests.support.contract import error_shape_problems
 from tests.support.exploration import fuzzing
 from tests.support.invoiced import BILLING
@@ -254,6 +254,15 @@ def _invoiced_course(system: System) -> str:
             "right-to-left",
             id="a bidirectional control in any applicant value",
         ),
+        # hostile37 W2: Unicode's tag characters (invisible: "Ada" and "Ada" + tags spelling
+        # hidden words look alike, ASCII smuggling) and noncharacters (no character at all).
+        pytest.param(
+            EVERY_TYPED_FIELD,
+            ("\U000e0041", "\U000e0001", "\U000e007f", "\uffff", "\ufdd0", "\U0010ffff"),
+            "Ada {}Lovelace",
+            "invisible",
+            id="a tag character or a noncharacter in any applicant value",
+        ),
     ],
 )
 def test_a_character_the_field_cannot_hold_is_refused_and_nothing_is_written(
@@ -268,6 +277,16 @@ def test_a_character_the_field_cannot_hold_is_refused_and_nothing_is_written(
             _clear_4xx(reply, 422)
             assert said in reply.json()["error"]["fields"][field], (field, character)
     assert len(system.applications()) == before
+
+
+def test_a_flag_of_tag_characters_is_kept(system: System) -> None:
+    """A subdivision's flag (the black flag, tags spelling "gbsct", the cancel tag) is an emoji
+    drawn as one, not hidden text: kept, in an answer as in a name's company."""
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    reply = system.apply(motivation=f"Leading a team in Glasgow {scotland}")
+    assert reply.status == 201, reply.body
+    [row] = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
+    assert row["motivation"] == f"Leading a team in Glasgow {scotland}"
 
 
 def test_free_text_keeps_its_line_breaks(system: System) -> None:
@@ -314,3 +333,62 @@ def test_every_negotiated_answer_varies_on_accept_and_the_private_ones_are_never
     assert (wrong.status, wrong.headers["vary"]) == (404, "Accept")
     assert wrong.headers["cache-control"] == "no-store"
     assert wrong.headers["content-type"].startswith("application/json")
+
+
+# hostile37 W1: a signed event whose parts have the wrong shape (a `type` that is an object, a
+# `data` that is a number, `metadata` that is text, an amount that is text) is a payload
+# Stripe never sends and anyone holding the signing secret could: a 400 in the contract's
+# shape, nothing written, never a 500 (which Stripe would redeliver for days, alarming).
+SAMPLE_EVENTS = (
+    "charge.refunded",
+    "checkout.session.completed",
+    "checkout.session.expired",
+    "invoice.paid",
+    "invoice.voided",
+    "refund.created",
+)
+ODD_EVENT_PARTS = (
+    (("type",), {}),
+    (("type",), ["invoice.paid"]),
+    (("data",), True),
+    (("data",), "x"),
+    (("data",), 1.5),
+    (("data", "object", "metadata"), "application_id"),
+    (("data", "object", "metadata"), True),
+)
+
+
+@pytest.mark.parametrize("name", SAMPLE_EVENTS)
+@pytest.mark.parametrize(("path", "odd"), ODD_EVENT_PARTS)
+def test_a_signed_event_of_the_wrong_shape_is_a_400_never_a_500(
+    system: System, name: str, path: tuple[str, ...], odd: Any
+) -> None:
+    event = _replaced(load_event(f"stripe/{name}.json"), path, odd)
+    reply = system.signed_webhook(json.dumps(event).encode())
+    _clear_4xx(reply, 400)
+    assert reply.json()["error"]["code"] == "invalid_webhook"
+
+
+def test_an_invoice_event_whose_amount_is_not_a_whole_number_is_a_400(system: System) -> None:
+    event = load_event("stripe/invoice.paid.json")
+    event["data"]["object"]["amount_paid"] = "20000 pence"
+    reply = system.signed_webhook(json.dumps(event).encode())
+    _clear_4xx(reply, 400)
+    assert reply.json()["error"]["fields"] == {"amount_paid": "a whole number"}
+
+
+def test_odd_signed_events_are_a_clear_400_or_ignored_never_a_500(system: System) -> None:
+    statuses: set[int] = set()
+
+    @ODD_SETTINGS
+    @given(name=st.sampled_from(SAMPLE_EVENTS), data=st.data())
+    def run(name: str, data: st.DataObject) -> None:
+        event = data.draw(_odd_documents(load_event(f"stripe/{name}.json")))
+        reply = system.signed_webhook(json.dumps(event).encode())
+        statuses.add(reply.status)
+        assert reply.status in (200, 400), reply.body
+        if reply.status == 400:
+            _clear_4xx(reply, 400)
+
+    run()
+    assert 400 in statuses

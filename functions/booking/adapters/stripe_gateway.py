@@ -21,6 +21,7 @@ from stripe import SignatureVerificationError, WebhookSignature
 
 from booking.adapters.stripe_calls import call_stripe
 from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
+from booking.adapters.stripe_payloads import is_stripe_event, whole_amount
 from booking.domain.application import CheckoutRef
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
@@ -213,7 +214,7 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> dict[s
         event = json.loads(payload)
     except ValueError as exc:
         raise InvalidInput("the webhook body is not JSON") from exc
-    if not isinstance(event, dict) or event.get("object") != "event" or "type" not in event:
+    if not is_stripe_event(event):
         raise InvalidInput("the webhook body is not a Stripe event")
     return event
 
@@ -233,8 +234,8 @@ def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:
     event_type = event.get("type")
     if event_type not in HANDLED_CHECKOUT_EVENTS:
         return None
-    session = (event.get("data") or {}).get("object") or {}
-    if not isinstance(session, dict) or session.get("object") != "checkout.session":
+    session = event["data"]["object"]
+    if session.get("object") != "checkout.session":
         raise InvalidInput("a checkout event must carry a checkout.session object")
     application_id = session.get("client_reference_id") or (session.get("metadata") or {}).get(
         "application_id"
@@ -262,7 +263,7 @@ def checkout_event_from(event: dict[str, Any]) -> CheckoutEvent | None:
         session_id=str(session.get("id", "")),
         application_id=application_id,
         payment_intent=payment_intent if isinstance(payment_intent, str) else None,
-        amount_total=_amount(session, "amount_total"),
+        amount_total=whole_amount(session, "amount_total"),
         currency=str(session.get("currency") or ""),
         # The event's, not the session's: the session was created when its checkout opened
         # (``PaymentRecord.paid_at``).
@@ -275,9 +276,7 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
     event_type = event.get("type")
     if event_type not in HANDLED_REFUND_EVENTS:
         return None
-    obj = (event.get("data") or {}).get("object") or {}
-    if not isinstance(obj, dict):
-        raise InvalidInput("a refund event must carry an object")
+    obj = event["data"]["object"]
     payment_intent = obj.get("payment_intent")
     if isinstance(payment_intent, dict):
         payment_intent = payment_intent.get("id")
@@ -292,7 +291,7 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
         return RefundEvent(
             event_id=event_id,
             payment_intent=payment_intent,
-            charge_amount_refunded=_amount(obj, "amount_refunded"),
+            charge_amount_refunded=whole_amount(obj, "amount_refunded"),
             created=when,
             refunded_at=when,
             currency=str(currency),
@@ -307,7 +306,7 @@ def refund_event_from(event: dict[str, Any]) -> RefundEvent | None:
         currency=str(currency),
         payment_intent=payment_intent,
         refund_id=str(obj.get("id", "")),
-        refund_amount=_amount(obj, "amount"),
+        refund_amount=whole_amount(obj, "amount"),
         # Only money actually returned counts: a pending refund may still fail.
         refund_succeeded=obj.get("status") == "succeeded",
         refund_failed=obj.get("status") == "failed",
@@ -329,13 +328,3 @@ def _moment(obj: dict[str, Any]) -> datetime | None:
     if isinstance(created, int) and not isinstance(created, bool) and 0 < created < 2**33:
         return datetime.fromtimestamp(created, tz=UTC)
     return None
-
-
-def _amount(obj: dict[str, Any], name: str) -> int:
-    """A money figure from a Stripe object: minor units, a whole number (missing means 0)."""
-    value = obj.get(name)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**12:
-        raise InvalidInput(f"the event's {name} is not an amount", {name: "a whole number"})
-    return value

@@ -17,6 +17,7 @@ import stripe
 from aws_lambda_powertools import Logger
 
 from booking.adapters.stripe_calls import call_stripe
+from booking.adapters.stripe_payloads import whole_amount
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.errors import (
     BookingError,
@@ -403,8 +404,8 @@ def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
     kind = HANDLED_INVOICE_EVENTS.get(str(event.get("type")))
     if kind is None:
         return None
-    invoice = (event.get("data") or {}).get("object") or {}
-    if not isinstance(invoice, dict) or invoice.get("object") != "invoice":
+    invoice = event["data"]["object"]
+    if invoice.get("object") != "invoice":
         raise InvalidInput("an invoice event must carry an invoice object")
     application_id = (invoice.get("metadata") or {}).get("application_id")
     if not application_id or not isinstance(application_id, str):
@@ -426,7 +427,7 @@ def _paid_in_all(invoice: Mapping[str, Any]) -> int:
     ``amount_paid_off_stripe``, given only when expanded, is a part of it, never added to it
     (which would count a bank transfer twice and give the booking's payment back as a
     mismatch)."""
-    return int(invoice.get("amount_paid") or 0)
+    return whole_amount(invoice, "amount_paid")
 
 
 def _currency_of(invoice: Mapping[str, Any]) -> str:

@@ -16,7 +16,8 @@ show a letter (:func:`visible_name`).
 Neither may hold a bidirectional control (Unicode's ``Bidi_Control`` characters: the
 embeddings, overrides, isolates and marks), which reorder what is displayed after them so that
 "CL-7K3Q9 Ada" can be shown as something else ("Trojan Source"): nobody needs one to write a
-name or an answer.
+name or an answer. Nor a tag character outside a flag's emoji (drawn as nothing: hidden words)
+or a noncharacter (no character at all).
 
 Stored text is shown in HTML escaped by the templates; where nothing escapes it (a terminal, a
 CSV cell), :func:`shown_safely` writes every such character as a visible escape instead.
@@ -24,6 +25,7 @@ CSV cell), :func:`shown_safely` writes every such character as a visible escape 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Annotated
@@ -70,6 +72,32 @@ def _bidi_refusal(value: str) -> None:
         )
 
 
+# Unicode's tag characters (U+E0000 to U+E007F) are drawn as nothing, so words spelt in them are
+# hidden in plain sight ("Ada" and "Ada" followed by tags look alike: ASCII smuggling); they
+# belong only in an emoji's tag sequence (a subdivision's flag: the black flag, tags, the cancel
+# tag), drawn as one flag and kept.
+TAG_CHARACTERS = range(0xE0000, 0xE0080)
+_FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+
+
+def _is_noncharacter(character: str) -> bool:
+    """Unicode's 66 noncharacters (U+FDD0 to U+FDEF, and the last two code points of each
+    plane, U+FFFE, U+FFFF, ...): no character at all, never typed by a person."""
+    point = ord(character)
+    return 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
+
+
+def _hidden_refusal(value: str) -> None:
+    """Refuse a tag character outside a flag, or a noncharacter (hostile37 W2): what nobody
+    types to write a name or an answer, and what shows nothing where it is read."""
+    outside_flags = _FLAG_SEQUENCE.sub("", value)
+    if any(ord(c) in TAG_CHARACTERS or _is_noncharacter(c) for c in outside_flags):
+        raise ValueError(
+            "remove the invisible character (a Unicode tag, or a code point that is no "
+            "character): type the text as it reads"
+        )
+
+
 def one_line(value: str) -> str:
     """Refuse line breaks, control and bidirectional characters, and text given that shows
     nothing (:func:`visible_text`) (pydantic's AfterValidator)."""
@@ -83,6 +111,7 @@ def _one_line_shape(value: str) -> str:
         # Another control character (NUL, escape, ...): not a line break, and not told as one.
         raise ValueError("remove the control characters (only letters, digits and spaces)")
     _bidi_refusal(value)
+    _hidden_refusal(value)
     return value
 
 
@@ -150,6 +179,7 @@ def free_text(value: str) -> str:
     if any(_is_control(ch) and ch not in FREE_TEXT_BREAKS for ch in value):
         raise ValueError("remove the control characters (only letters, spaces and line breaks)")
     _bidi_refusal(value)
+    _hidden_refusal(value)
     return visible_text(value)
 
 

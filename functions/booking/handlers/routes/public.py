@@ -273,7 +273,10 @@ PUBLIC: tuple[Route, ...] = (
         errors=(400,),
         description="Stripe's signed events. The signature (Stripe-Signature) is "
         "checked on the raw body before anything is read; nothing is written unless it "
-        "is valid. Acted on: `checkout.session.*`, `charge.refunded`, `refund.*`, and "
+        "is valid. A signed body not shaped as Stripe's events always are (its `id` or "
+        "`type` not text, `data.object` or that object's `metadata` not an object, an "
+        "amount not a whole number) is a 400 too, nothing written. "
+        "Acted on: `checkout.session.*`, `charge.refunded`, `refund.*`, and "
         "for invoices `invoice.paid` (confirms), `invoice.voided`, "
         "`invoice.marked_uncollectible` and `invoice.overdue` (the place goes back). "
         "An object is believed only for the booking that recorded it: a payment another "
