@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import quote_plus
 
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
 from booking.handlers.course_form import CourseForm, form_of
@@ -52,6 +53,17 @@ class ConsoleBrowser:
         reply = self.get(path)
         assert reply.status == 200, (path, reply.status, reply.body[:300])
         return text_of(reply.body)
+
+    def found(self, typed: str, *applications: dict[str, Any], not_listed: str = "") -> str:
+        """The words of Find's page for ``typed`` (as the front page's form sends it), which must
+        answer 200, link to each of ``applications``' pages and say nothing of ``not_listed``."""
+        found = self.get(f"/console/search?q={quote_plus(typed)}")
+        assert found.status == 200, found.body
+        for application in applications:
+            assert f'href="/console/applications/{application["application_id"]}"' in found.body
+        said = text_of(found.body)
+        assert not not_listed or not_listed not in said
+        return said
 
     def post(self, path: str, **form: Any) -> Reply:
         return self.request("POST", path, form={k: str(v) for k, v in form.items()})
