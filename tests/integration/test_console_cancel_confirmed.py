@@ -105,15 +105,24 @@ def _hidden(page: str) -> dict[str, str]:
     return fields
 
 
+def _cancel_shown_unpaid(
+    system: System, browser: ConsoleBrowser, email: str
+) -> tuple[dict[str, Any], str, str]:
+    """An application by ``email``, not paid, and its cancel confirmation as the console shows
+    it then ("nothing was paid"): the application, its console path and that page."""
+    application = dict(system.apply(COURSE_ID, email=email).json())
+    path = f"/console/applications/{application['application_id']}"
+    shown = browser.get(f"{path}/cancel").body
+    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    return application, path, shown
+
+
 def test_a_page_shown_before_the_person_paid_cancels_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
     # hostile31 N4: shown while unpaid ("nothing was paid"), pressed after the payment landed,
     # the cancel ended the paid booking and kept the money. The form carries what it showed.
-    application = system.apply(COURSE_ID, email="late@example.org").json()
-    path = f"/console/applications/{application['application_id']}"
-    shown = browser.get(f"{path}/cancel").body
-    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    application, path, shown = _cancel_shown_unpaid(system, browser, "late@example.org")
     seen = _hidden(shown)
     assert list(seen) == ["seen"]
     assert re.fullmatch("[0-9a-f]{16}", seen["seen"])
@@ -202,10 +211,7 @@ def test_a_page_shown_before_a_bank_debit_began_cancels_nothing(
 ) -> None:
     # hostile32 H4: the page said "nothing was paid"; a bank debit began meanwhile (status and
     # money kept unchanged) and the cancel acted on words that were no longer true.
-    application = system.apply(COURSE_ID, email="debit-later@example.org").json()
-    path = f"/console/applications/{application['application_id']}"
-    shown = browser.get(f"{path}/cancel").body
-    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    application, path, shown = _cancel_shown_unpaid(system, browser, "debit-later@example.org")
     session = application["checkout_url"].rsplit("/", 1)[-1]
     assert system.pay_session(session, delayed=True).status == 200
     system.deliver_emails()
