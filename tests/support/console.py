@@ -151,6 +151,15 @@ def error_beside(page: str, field: str) -> re.Match[str] | None:
     )
 
 
+def refused_beside(reply: Reply, field: str) -> str:
+    """``reply``, which must be its form refused (422) with an error beside ``field``: the
+    error's words."""
+    assert reply.status == 422, reply.status
+    said = error_beside(reply.body, field)
+    assert said is not None, text_of(reply.body)[:900]
+    return text_of(said.group(1))
+
+
 def posted_fields(form: CourseForm) -> dict[str, str]:
     """The fields a browser posts for this course form as the page shows it (checkboxes only
     when ticked, rows numbered from 0)."""
