@@ -437,6 +437,13 @@ class System:
         body = b"async=true" if delayed else b""
         return self.stripe_local("POST", f"/checkout/{session_id}/pay", body, FORM)
 
+    def paid_by_bank_debit(self, application: Mapping[str, Any]) -> None:
+        """``application``'s checkout paid by a delayed method (Bacs, SEPA): its money on its
+        way, which the booking must say (``payment_pending``)."""
+        session_id = urlsplit(application["checkout_url"]).path.rsplit("/", 1)[-1]
+        assert self.pay_session(session_id, delayed=True).status == 200
+        assert self.stored(application).payment_pending
+
     def settle_session(self, session_id: str, *, succeeded: bool = True) -> Reply:
         """The bank's word on ``session_id``'s delayed payment: it settled, or it failed."""
         result = b"result=succeeded" if succeeded else b"result=failed"
