@@ -128,6 +128,19 @@ def confirmation_asked(
     return page.locator("main")
 
 
+def back_then_yes(
+    page: Page, *, back: str, as_it_was: str, press: str, yes: str, done: str
+) -> None:
+    """On an act's confirmation page: its way back (the link ``back``) leaves the application
+    as it was (its tag still ``as_it_was``); pressed again (``press``) and confirmed (``yes``),
+    the act is done, and the page's notice says ``done``."""
+    page.get_by_role("link", name=back).click()
+    expect(page.locator(".tag")).to_have_text(as_it_was)
+    page.get_by_role("button", name=press).click()
+    page.get_by_role("button", name=yes).click()
+    expect(page.get_by_role("status").first).to_contain_text(done)
+
+
 def followed_from(page: Page, stack: RunningStack, path: str, link: str) -> None:
     """``page`` signed in to the console (:func:`sign_in`), at ``path``, then at the page its
     link named ``link`` leads to."""

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import (
     SCREENSHOTS,
     RunningStack,
+    back_then_yes,
     confirmation_asked,
     followed_from,
     no_violations,
@@ -353,11 +354,14 @@ def test_voiding_an_invoice_asks_first_and_says_what_goes(
     expect(main).to_contain_text("Their billing contact (accounts.void@example.nhs.uk)")
     expect(main).to_contain_text("This cannot be undone.")
     no_violations(page, "21-void-confirmation")
-    page.get_by_role("link", name="No, keep the invoice and go back").click()
-    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
-    page.get_by_role("button", name="Void invoice").click()
-    page.get_by_role("button", name="Yes, void the invoice").click()
-    expect(page.get_by_role("status").first).to_contain_text("Invoice voided.")
+    back_then_yes(
+        page,
+        back="No, keep the invoice and go back",
+        as_it_was="Awaiting invoice payment",
+        press="Void invoice",
+        yes="Yes, void the invoice",
+        done="Invoice voided.",
+    )
     no_violations(page, "22-invoice-voided")
 
 

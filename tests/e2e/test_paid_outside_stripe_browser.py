@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, axe_clean, confirmation_asked, sign_in
+from tests.e2e.conftest import (
+    RunningStack,
+    axe_clean,
+    back_then_yes,
+    confirmation_asked,
+    sign_in,
+)
 
 
 def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
@@ -35,11 +41,14 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     expect(main).to_contain_text("Cara Dale (cara.transfer@example.org) is emailed their booking")
     expect(main).to_contain_text("cannot be refunded through Stripe or from here")
     axe_clean(page, "console-31-record-payment-confirmation")
-    page.get_by_role("link", name="No, go back").click()
-    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
-    page.get_by_role("button", name="Record a payment received").click()
-    page.get_by_role("button", name="Yes, record the payment").click()
-    expect(page.get_by_role("status").first).to_contain_text("Payment recorded")
+    back_then_yes(
+        page,
+        back="No, go back",
+        as_it_was="Awaiting invoice payment",
+        press="Record a payment received",
+        yes="Yes, record the payment",
+        done="Payment recorded",
+    )
     expect(page.locator(".tag")).to_have_text("Confirmed")
     axe_clean(page, "console-32-payment-recorded")
 
