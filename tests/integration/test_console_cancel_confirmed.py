@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ada_on_the_console
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
@@ -230,9 +230,7 @@ def test_a_page_naming_the_cohort_the_booking_left_cancels_nothing(
 ) -> None:
     # hostile32 H13: confirmed on a page naming cohort A, the cancel ended the booking on B,
     # where another organiser had moved it meanwhile.
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    path = f"/console/applications/{app_id}"
+    cohorts, app_id, path = ada_on_the_console(system)
     shown = browser.get(f"{path}/cancel").body
     assert cohorts.move(app_id, "move-summer").status == 200
     cohorts.emails()

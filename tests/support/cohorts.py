@@ -151,6 +151,14 @@ def bob_on_full_ada_on_spring(system: System) -> tuple[Cohorts, str, str]:
     return cohorts, _bob_of(system), ada["application_id"]
 
 
+def ada_on_the_console(system: System) -> tuple[Cohorts, str, str]:
+    """Ada booked (and paid) on spring among the cohorts: the cohorts, her application's id
+    and its console page's path."""
+    cohorts = Cohorts(system)
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    return cohorts, app_id, f"/console/applications/{app_id}"
+
+
 def ada_booked_beside_a_full_cohort(system: System) -> tuple[Cohorts, dict[str, Any]]:
     """Bob holds move-full's one place; Ada is booked (and paid) on spring."""
     cohorts = Cohorts(system)
