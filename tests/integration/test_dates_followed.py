@@ -81,14 +81,12 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
         assert len([m for m in system.deliver_emails() if m.to == [MANAGER]]) == 1
         assert sweep(system.ports, now + timedelta(minutes=1)).dates_followed == 0
         assert system.deliver_emails() == []
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert course.dates_moved_at == now
     # Saved again without moving the dates: the time of the last move is kept.
     with time_machine.travel(now + timedelta(minutes=5), tick=False):
         system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {"title": "Renamed"})
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert course.dates_moved_at == now
     # Past the window the sweep reads no course's groups for it.
     later = now + FOLLOW_WINDOW + timedelta(minutes=1)

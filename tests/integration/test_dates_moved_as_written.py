@@ -61,8 +61,7 @@ def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
             assert apply_by(system, group) == start - timedelta(days=10)
 
         _renamed_after(system, monkeypatch, first, ten_days_before)
-        stored = system.ports.repository.get_course(COURSE_ID)
-        assert stored is not None
+        stored = system.stored_course(COURSE_ID)
         assert stored.definition.group_apply_by_days == 7  # written over the other save's 10
         assert stored.dates_moved_at == now
         assert apply_by(system, group) == start - timedelta(days=7)
@@ -100,8 +99,7 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
 
         _renamed_after(system, monkeypatch, first, a_day_later)
         assert [day_as_emailed(held + timedelta(days=1)) in text for text in other] == [True]
-        stored = system.ports.repository.get_course(COURSE_ID)
-        assert stored is not None
+        stored = system.stored_course(COURSE_ID)
         assert (stored.definition.title, stored.definition.sessions[0].date) == ("Renamed", held)
         told = system.deliver_emails()
         assert [e.subject.startswith("Changed dates") for e in told] == [True]

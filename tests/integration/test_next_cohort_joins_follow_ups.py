@@ -72,8 +72,7 @@ def test_a_row_given_the_events_id_at_another_time_is_refused_naming_the_cohort(
     """organiser23 F5: the event's id typed, its time an hour out, moved the earlier cohort's
     follow-up and emailed its people, unwarned. Refused beside the row, naming the cohort and
     the event as it is, and where moving it is done; nothing saved, nobody emailed."""
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
     system.deliver_emails()
     before = system.items()
@@ -94,8 +93,7 @@ def test_a_new_course_put_by_the_api_moving_a_shared_follow_up_is_refused(
 ) -> None:
     """The same rule for the organisers' API: a course new under its id joins the event as it
     is (PUT /admin/courses/{id}); the earlier cohort's follow-up stays, nobody is emailed."""
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
     body = course.definition.model_dump(mode="json", exclude_none=True)
     body["sessions"] = [
@@ -132,8 +130,7 @@ def test_a_row_given_the_events_id_without_a_title_keeps_its_title(
 ) -> None:
     """The event's id typed (or chosen from those the form offers), its title left empty: the
     event keeps its title (it was renamed "Follow-up session" for every cohort)."""
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
     assert first.title == HELD
     typed = {**JOINING, "id": first.key}

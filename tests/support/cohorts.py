@@ -202,6 +202,5 @@ def organiser_cancels(system: System, application_id: str) -> None:
 
 def waiting_count(system: System, course_id: str) -> int:
     """The course's waiting counter, as the table holds it (what keeps newcomers out)."""
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
+    course = system.stored_course(course_id)
     return course.waiting

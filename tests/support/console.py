@@ -173,8 +173,7 @@ def posted_fields(form: CourseForm) -> dict[str, str]:
 def stored_course_fields(system: System, course_id: str = COURSE_ID) -> dict[str, str]:
     """What the console's form changing ``course_id`` posts as it shows the course stored now
     (:func:`posted_fields`)."""
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
+    course = system.stored_course(course_id)
     return posted_fields(form_of(course_id, course.definition))
 
 
