@@ -348,23 +348,6 @@ def told_lines(
     return lines
 
 
-def invoice_named(invoice: InvoiceRef) -> tuple[str, str]:
-    """How an act's confirmation names an invoice: "Invoice INV-0042 for £200.00" (by its id
-    before Stripe numbered it), and its amount in words."""
-    amount = money_words(invoice.amount_due, invoice.currency)
-    return f"Invoice {invoice.number or invoice.invoice_id} for {amount}", amount
-
-
-def marked_paid_off_stripe(invoice: InvoiceRef) -> str:
-    """What recording ``invoice`` as paid outside Stripe does at Stripe, one person's or a
-    group's: the first line of its confirmation."""
-    named, _ = invoice_named(invoice)
-    return (
-        f"{named} is marked as paid at Stripe, paid outside Stripe: "
-        "Stripe takes no money and sends no receipt."
-    )
-
-
 def render_confirmation(
     template: str, chrome: Chrome, detail: ApplicationDetail, **values: Any
 ) -> str:
@@ -380,4 +363,21 @@ def render_confirmation(
         name=application.answers.name,
         course_title=_course_name(detail.course),
         **values,
+    )
+
+
+def invoice_named(invoice: InvoiceRef) -> tuple[str, str]:
+    """How an act's confirmation names an invoice: "Invoice INV-0042 for £200.00" (by its id
+    before Stripe numbered it), and its amount in words."""
+    amount = money_words(invoice.amount_due, invoice.currency)
+    return f"Invoice {invoice.number or invoice.invoice_id} for {amount}", amount
+
+
+def marked_paid_off_stripe(invoice: InvoiceRef) -> str:
+    """What recording ``invoice`` as paid outside Stripe does at Stripe, one person's or a
+    group's: the first line of its confirmation."""
+    named, _ = invoice_named(invoice)
+    return (
+        f"{named} is marked as paid at Stripe, paid outside Stripe: "
+        "Stripe takes no money and sends no receipt."
     )
