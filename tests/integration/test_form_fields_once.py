@@ -37,8 +37,7 @@ def test_the_application_form_with_an_email_given_twice_is_refused_by_its_name(
 
 
 def test_the_console_cancel_with_its_seen_pair_given_twice_is_refused(system: System) -> None:
-    application = system.apply(COURSE_ID).json()
-    assert system.pay(application["checkout_url"]).status == 200
+    application = system.booked(COURSE_ID)
     browser: ConsoleBrowser = signed_in(system)
     path = f"/console/applications/{application['application_id']}/cancel"
     [fields] = [f for _, f in forms_on(browser.get(path).body) if "seen" in f]
