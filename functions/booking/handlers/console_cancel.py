@@ -34,6 +34,7 @@ from booking.handlers.console_pages import (
     Chrome,
     _course_name,
     invoice_named,
+    lines_confirmation,
     render_confirmation,
     told_lines,
 )
@@ -213,15 +214,8 @@ def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
     if "void_invoice" not in detail.actions:
         return _not_now(detail, "this application has no open invoice to void")
-    page = render_confirmation(
-        "void_confirm.html",
-        chrome(),
-        detail,
-        lines=_void_lines(detail, preview),
-        # What the void then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
-    )
-    return html_page(200, page)
+    lines = _void_lines(detail, preview)
+    return html_page(200, lines_confirmation("void_confirm.html", chrome(), detail, lines))
 
 
 @served("consoleDeclineConfirmationReopened")

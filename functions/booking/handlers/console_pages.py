@@ -366,6 +366,15 @@ def render_confirmation(
     )
 
 
+def lines_confirmation(
+    template: str, chrome: Chrome, detail: ApplicationDetail, lines: list[str]
+) -> str:
+    """A confirmation (``_confirm_base.html``'s) saying what its act will do in ``lines``; its
+    press carries what the page showed (``domain.page_seen``), which the act then acts on, or
+    refuses."""
+    return render_confirmation(template, chrome, detail, lines=lines, seen=detail.seen)
+
+
 def invoice_named(invoice: InvoiceRef) -> tuple[str, str]:
     """How an act's confirmation names an invoice: "Invoice INV-0042 for £200.00" (by its id
     before Stripe numbered it), and its amount in words."""

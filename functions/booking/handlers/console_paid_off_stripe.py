@@ -10,8 +10,8 @@ from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, form_seen, html_page, served
 from booking.handlers.console_pages import (
     invoice_named,
+    lines_confirmation,
     marked_paid_off_stripe,
-    render_confirmation,
     told_lines,
 )
 from booking.handlers.resolver import Response
@@ -51,15 +51,10 @@ def record_confirmation(application_id: str) -> Response[str]:
         )
         page = application_pages.application_page(chrome(), detail, problem=sentence(why))
         return html_page(409, page)
-    page = render_confirmation(
-        "record_payment_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail, preview),
-        # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
+    lines = _lines(detail, preview)
+    return html_page(
+        200, lines_confirmation("record_payment_confirm.html", chrome(), detail, lines)
     )
-    return html_page(200, page)
 
 
 def record_payment(application_id: str) -> Acted:
