@@ -37,12 +37,17 @@ def _expired_before_the_deploy(
     return lapsed
 
 
+def _started_again(repo: Repository, lapsed: Application) -> Application:
+    """``lapsed`` started again (a checkout, an invoice), holding its seat: as saved."""
+    return repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
+
+
 def test_started_again_it_is_counted_once_and_given_back_once(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lapsed = _expired_before_the_deploy(repo, monkeypatch, max_uses=2)
 
-    again = repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
+    again = _started_again(repo, lapsed)
 
     assert uses(repo) == 1
     repo.save(again.moved_to(S.CANCELLED, NOW, seat_held=False), again)
@@ -54,7 +59,7 @@ def test_started_again_at_the_codes_limit_it_keeps_its_own_use(
 ) -> None:
     lapsed = _expired_before_the_deploy(repo, monkeypatch, max_uses=1)
 
-    again = repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
+    again = _started_again(repo, lapsed)
 
     assert again.status is S.AWAITING_PAYMENT
     assert uses(repo) == 1
@@ -74,7 +79,7 @@ def test_the_backfill_gives_back_a_use_kept_by_an_expiry_once(
     assert repo.give_back_holding(lapsed, kept) is False
     assert uses(repo) == 0
 
-    repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
+    _started_again(repo, lapsed)
     assert uses(repo) == 1
 
 
@@ -84,7 +89,7 @@ def test_the_backfill_gives_nothing_back_for_an_application_changed_since_its_re
     lapsed = _expired_before_the_deploy(repo, monkeypatch, max_uses=2)
     kept = limits.code_use_kept_by_expiry(lapsed)
     assert kept is not None
-    repo.save(lapsed.moved_to(S.AWAITING_PAYMENT, NOW, seat_held=True), lapsed)
+    _started_again(repo, lapsed)
 
     with pytest.raises(StaleWrite):
         repo.give_back_holding(lapsed, kept)

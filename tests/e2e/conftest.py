@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.chromium import (
     NOT_INSTALLED,
@@ -114,6 +114,31 @@ def sign_in(page: Page, stack: RunningStack) -> None:
     page.get_by_label("Organiser token").fill(stack.admin_token)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{stack.url}/console")
+
+
+def confirmation_asked(
+    page: Page, stack: RunningStack, application_id: str, press: str, heading: str
+) -> Locator:
+    """``page`` (signed in) at the application's console page, its button ``press`` pressed,
+    and on the confirmation page whose heading holds ``heading``: that page's ``main``, which
+    says what the act will do before it is done."""
+    page.goto(f"{stack.url}/console/applications/{application_id}")
+    page.get_by_role("button", name=press).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    return page.locator("main")
+
+
+def back_then_yes(
+    page: Page, *, back: str, as_it_was: str, press: str, yes: str, done: str
+) -> None:
+    """On an act's confirmation page: its way back (the link ``back``) leaves the application
+    as it was (its tag still ``as_it_was``); pressed again (``press``) and confirmed (``yes``),
+    the act is done, and the page's notice says ``done``."""
+    page.get_by_role("link", name=back).click()
+    expect(page.locator(".tag")).to_have_text(as_it_was)
+    page.get_by_role("button", name=press).click()
+    page.get_by_role("button", name=yes).click()
+    expect(page.get_by_role("status").first).to_contain_text(done)
 
 
 def followed_from(page: Page, stack: RunningStack, path: str, link: str) -> None:

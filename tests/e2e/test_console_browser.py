@@ -21,6 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import (
     SCREENSHOTS,
     RunningStack,
+    back_then_yes,
+    confirmation_asked,
     followed_from,
     no_violations,
     page_in,
@@ -337,28 +339,29 @@ def test_voiding_an_invoice_asks_first_and_says_what_goes(
     page = organiser
     sign_in(page, stack)
     sample = stack.get("/courses").json()[0]["course_id"]
-    billing = {
-        "payment_method": "invoice",
-        "billing_name": "St Elsewhere NHS Foundation Trust",
-        "billing_email": "accounts.void@example.nhs.uk",
-        "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-        "po_number": "PO-4471",
-    }
-    applied = stack.applied(sample, name="Ben Carter", email="ben.void@example.org", **billing)
-    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("button", name="Void invoice").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Void the invoice of")
-    main = page.locator("main")
+    applied = stack.applied_by_invoice(
+        sample,
+        name="Ben Carter",
+        email="ben.void@example.org",
+        billing_email="accounts.void@example.nhs.uk",
+        po_number="PO-4471",
+    )
+    main = confirmation_asked(
+        page, stack, applied["application_id"], "Void invoice", "Void the invoice of"
+    )
     expect(main).to_contain_text("is cancelled at Stripe (voided): it can no longer be paid.")
     expect(main).to_contain_text("Its place goes back to the course")
     expect(main).to_contain_text("Their billing contact (accounts.void@example.nhs.uk)")
     expect(main).to_contain_text("This cannot be undone.")
     no_violations(page, "21-void-confirmation")
-    page.get_by_role("link", name="No, keep the invoice and go back").click()
-    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
-    page.get_by_role("button", name="Void invoice").click()
-    page.get_by_role("button", name="Yes, void the invoice").click()
-    expect(page.get_by_role("status").first).to_contain_text("Invoice voided.")
+    back_then_yes(
+        page,
+        back="No, keep the invoice and go back",
+        as_it_was="Awaiting invoice payment",
+        press="Void invoice",
+        yes="Yes, void the invoice",
+        done="Invoice voided.",
+    )
     no_violations(page, "22-invoice-voided")
 
 
@@ -370,10 +373,9 @@ def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organis
     stack.load_course(course_id, _definition(stack))
     applied = stack.applied(course_id, name="Dee Clarke", email="dee.decline@example.org")
     sign_in(page, stack)
-    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("button", name="Decline").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Decline the application")
-    main = page.locator("main")
+    main = confirmation_asked(
+        page, stack, applied["application_id"], "Decline", "Decline the application"
+    )
     expect(main).to_contain_text("with the standard message")
     expect(main).to_contain_text("places are limited and each cohort is planned carefully")
     no_violations(page, "23-decline-confirmation")

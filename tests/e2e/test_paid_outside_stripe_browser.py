@@ -10,7 +10,12 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, axe_clean, sign_in
+from tests.e2e.conftest import (
+    RunningStack,
+    axe_clean,
+    confirmation_asked,
+    sign_in,
+)
 
 
 def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
@@ -19,18 +24,20 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     page = desktop
     sign_in(page, stack)
     sample = stack.course_of_its_own("bank-transfer")  # the shared sample's places left
-    billing = {
-        "payment_method": "invoice",
-        "billing_name": "St Elsewhere NHS Foundation Trust",
-        "billing_email": "accounts.transfer@example.nhs.uk",
-        "billing_address": "1 Hospital Road\nLeeds LS1 1AA",
-        "po_number": "PO-5120",
-    }
-    applied = stack.applied(sample, name="Cara Dale", email="cara.transfer@example.org", **billing)
-    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("button", name="Record a payment received").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Record a payment received for")
-    main = page.locator("main")
+    applied = stack.applied_by_invoice(
+        sample,
+        name="Cara Dale",
+        email="cara.transfer@example.org",
+        billing_email="accounts.transfer@example.nhs.uk",
+        po_number="PO-5120",
+    )
+    main = confirmation_asked(
+        page,
+        stack,
+        applied["application_id"],
+        "Record a payment received",
+        "Record a payment received for",
+    )
     expect(main).to_contain_text("is marked as paid at Stripe, paid outside Stripe")
     expect(main).to_contain_text("The booking is confirmed, and keeps the place it holds.")
     expect(main).to_contain_text("Cara Dale (cara.transfer@example.org) is emailed their booking")

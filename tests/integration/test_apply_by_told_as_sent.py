@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-import time_machine
 
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict
@@ -28,6 +27,7 @@ from booking.domain.wording import moment_when
 from booking.services.mailer import send_email_job
 from tests.support import system as system_module
 from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view, pay_link_id
+from tests.support.month_before import a_month_before
 from tests.support.system import COURSE_ID, System
 
 _COLLEAGUE_ADDRESSES = tuple(str(c["email"]) for c in COLLEAGUES[:2])
@@ -131,8 +131,7 @@ def test_a_link_sent_as_the_date_moves_later_then_back_earlier_is_followed_by_th
     14, then 7 days before; its date was not recorded (moved since), the move to 14 was
     dropped (overtaken) and 14 -> 7 is later, so the colleague held a date after the real one
     and nothing followed. Now what the link gave is recorded and, earlier holding, told."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system):
         _paid(system)
         _saves(system, 3)()
         with _saved_while_sending(monkeypatch, _COLLEAGUE_ADDRESSES[0], _saves(system, 14, 7)):
@@ -148,8 +147,7 @@ def test_a_colleague_told_an_earlier_date_as_it_moved_back_later_is_not_told_ear
     10; the 10's email, queued against the link's date, went saying "earlier than our last
     email said" of a date later than that last email gave. Now it is dropped (what they were
     told, recorded as it went, is earlier already)."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system) as (start, _):
         _paid(system)
         system.deliver_emails()
         _saves(system, 14)()
@@ -172,8 +170,7 @@ def test_the_manager_told_as_the_paid_email_goes_hears_each_move_from_what_it_sa
     manager was told "was" a date no email gave them, a move "earlier" of the date their paid
     email gave, or "later" of an earlier one. Now each move is told from what their last
     email gave, and their last email gives the date that holds."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system):
         _paid(system)
         with _saved_while_sending(monkeypatch, MANAGER, _saves(system, *days)):
             system.deliver_emails()
@@ -186,8 +183,7 @@ def test_the_same_saves_during_a_colleagues_link_leave_everyone_told_what_holds(
     system: System, monkeypatch: pytest.MonkeyPatch, days: tuple[int, ...]
 ) -> None:
     """hostile24 F2 and F3 together, the saves landing as the first link goes."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system):
         _paid(system)
         _saves(system, days[0])()
         with _saved_while_sending(monkeypatch, _COLLEAGUE_ADDRESSES[0], _saves(system, *days[1:])):
@@ -203,8 +199,7 @@ def test_a_record_that_keeps_losing_its_race_after_the_send_fails_nothing_into_a
     DependencyUnavailable (a Conflict after its retries lost, NotFound for a group gone) after
     SES had taken the email: the delivery failed and the queue delivered it again, a
     duplicate, so the date was never recorded. Now it is logged and the delivery succeeds."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system):
         _paid(system)
         groups = system.ports.groups
         real_save = groups.save_group
@@ -234,8 +229,7 @@ def test_a_move_reaching_the_mailer_before_the_first_email_is_not_told_from_a_da
     the mailer before the paid email and the first links: "it was" a date no email gave. Now
     a move's email to someone nothing is recorded as told, whose first email has not gone, is
     dropped: that email gives the date as it then holds."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system):
         _paid(system)
         _saves(system, 14, 10)()
         moves = [j for j in _queued_now(system) if apply_by_told(j) is not None]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.cohorts import ADA, Cohorts
+from tests.support.cohorts import ada_moving_to_winter
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -19,8 +19,7 @@ TOLD = "told the participant has withdrawn"
 def _paid_on(system: System, course_id: str, email: str, **fields: Any) -> dict[str, Any]:
     definition = system.one_session_file(capacity=3, **fields)
     assert system.admin("PUT", f"/courses/{course_id}", json_body=definition).status == 201
-    application = dict(system.apply(course_id, email=email).json())
-    assert system.pay(application["checkout_url"]).status == 200
+    application = system.booked(course_id, email=email)
     system.deliver_emails()
     return application
 
@@ -81,10 +80,7 @@ def test_no_facilitator_is_said_told_when_their_address_is_no_longer_mailed(
 
 
 def test_a_move_waiting_for_its_difference_is_said_to_end_with_it(system: System) -> None:
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    asked = cohorts.move(app_id, "move-winter")
-    assert asked.status == 200, asked.body
+    cohorts, app_id, _ = ada_moving_to_winter(system)
     assert cohorts.places_left("move-winter") == 4  # its place held there
     cohorts.emails()
 

@@ -81,8 +81,7 @@ def test_a_date_moved_and_moved_back_before_the_mailer_tells_nobody(system: Syst
     first, second = cohorts.spring_start, cohorts.spring_start + timedelta(weeks=1)
     _saved_twice_then_sent(cohorts, _with(spring, first + timedelta(days=1), second), spring)
     assert cohorts.emails_to(ADA) == []
-    course = system.ports.repository.get_course(SPRING)
-    assert course is not None
+    course = system.stored_course(SPRING)
     first_save = f"sessions_changed:{booked['application_id']}:{SPRING}:v{course.version - 1}"
     assert system.ports.repository.email_state(first_save) == "skipped_told"
 

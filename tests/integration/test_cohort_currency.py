@@ -78,8 +78,7 @@ def test_an_application_awaiting_review_keeps_the_currency(system: System) -> No
     assert reply.json()["status"] == "pending_review", reply.body
     _refused(system, course, f"this cohort has {PRICED},")
     # The console's course form says it beside its price, and saves nothing.
-    saved = system.ports.repository.get_course(course)
-    assert saved is not None
+    saved = system.stored_course(course)
     fields = posted_fields(form_of(course, saved.definition))
     page = signed_in(system).act("/console/courses", **{**fields, "currency": "usd"})
     assert page.status == 422

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ada_on_the_console
 from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
 from tests.support.page_text import text_of
@@ -18,8 +18,7 @@ from tests.support.system import COURSE_ID, System
 
 
 def _paid(system: System, email: str) -> dict[str, Any]:
-    application = system.apply(COURSE_ID, email=email).json()
-    assert system.pay(application["checkout_url"]).status == 200
+    application = system.booked(COURSE_ID, email=email)
     return dict(application)
 
 
@@ -64,8 +63,7 @@ def test_a_waiting_list_is_named_and_an_ended_booking_is_not_asked_about(
 ) -> None:
     definition = system.one_session_file(capacity=1)
     assert system.admin("PUT", "/courses/one", json_body=definition).status == 201
-    holder = system.apply("one", email="holder@example.org").json()
-    assert system.pay(holder["checkout_url"]).status == 200
+    holder = system.booked("one", email="holder@example.org")
     assert system.apply("one", email="waiting@example.org").status == 201
     path = f"/console/applications/{holder['application_id']}"
     words = text_of(browser.get(f"{path}/cancel").body)
@@ -105,15 +103,24 @@ def _hidden(page: str) -> dict[str, str]:
     return fields
 
 
+def _cancel_shown_unpaid(
+    system: System, browser: ConsoleBrowser, email: str
+) -> tuple[dict[str, Any], str, str]:
+    """An application by ``email``, not paid, and its cancel confirmation as the console shows
+    it then ("nothing was paid"): the application, its console path and that page."""
+    application = dict(system.apply(COURSE_ID, email=email).json())
+    path = f"/console/applications/{application['application_id']}"
+    shown = browser.get(f"{path}/cancel").body
+    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    return application, path, shown
+
+
 def test_a_page_shown_before_the_person_paid_cancels_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
     # hostile31 N4: shown while unpaid ("nothing was paid"), pressed after the payment landed,
     # the cancel ended the paid booking and kept the money. The form carries what it showed.
-    application = system.apply(COURSE_ID, email="late@example.org").json()
-    path = f"/console/applications/{application['application_id']}"
-    shown = browser.get(f"{path}/cancel").body
-    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    application, path, shown = _cancel_shown_unpaid(system, browser, "late@example.org")
     seen = _hidden(shown)
     assert list(seen) == ["seen"]
     assert re.fullmatch("[0-9a-f]{16}", seen["seen"])
@@ -202,10 +209,7 @@ def test_a_page_shown_before_a_bank_debit_began_cancels_nothing(
 ) -> None:
     # hostile32 H4: the page said "nothing was paid"; a bank debit began meanwhile (status and
     # money kept unchanged) and the cancel acted on words that were no longer true.
-    application = system.apply(COURSE_ID, email="debit-later@example.org").json()
-    path = f"/console/applications/{application['application_id']}"
-    shown = browser.get(f"{path}/cancel").body
-    assert "Nothing is refunded: nothing was paid" in text_of(shown)
+    application, path, shown = _cancel_shown_unpaid(system, browser, "debit-later@example.org")
     session = application["checkout_url"].rsplit("/", 1)[-1]
     assert system.pay_session(session, delayed=True).status == 200
     system.deliver_emails()
@@ -224,9 +228,7 @@ def test_a_page_naming_the_cohort_the_booking_left_cancels_nothing(
 ) -> None:
     # hostile32 H13: confirmed on a page naming cohort A, the cancel ended the booking on B,
     # where another organiser had moved it meanwhile.
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    path = f"/console/applications/{app_id}"
+    cohorts, app_id, path = ada_on_the_console(system)
     shown = browser.get(f"{path}/cancel").body
     assert cohorts.move(app_id, "move-summer").status == 200
     cohorts.emails()

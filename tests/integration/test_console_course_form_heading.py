@@ -22,8 +22,7 @@ def _heading(body: str) -> str:
 
 def test_the_form_shown_again_is_headed_with_the_title_as_saved(system: System) -> None:
     browser = signed_in(system)
-    saved = system.ports.repository.get_course(COURSE_ID)
-    assert saved is not None
+    saved = system.stored_course(COURSE_ID)
     title = saved.definition.title
     fields = posted_fields(form_of(COURSE_ID, saved.definition))
     assert _heading(browser.get(f"/console/courses/{COURSE_ID}/edit").body) == (

@@ -60,15 +60,13 @@ def test_a_course_saved_unchanged_through_the_form_is_stored_as_it_was(system: S
     course["sessions"][0] |= {"title": "Opening", "home_practice": "Ten minutes a day"}
     put = system.admin("PUT", f"/courses/{COURSE_ID}", json_body=course)
     assert put.status == 200, put.body
-    before = system.ports.repository.get_course(COURSE_ID)
-    assert before is not None
+    before = system.stored_course(COURSE_ID)
     browser = signed_in(system)
     fields = _change_form(browser.get(f"/console/courses/{COURSE_ID}/edit").body)
     assert fields["group_apply_by_days"] == "0"
     saved = browser.post("/console/courses", **fields)  # the page's own CSRF token
     assert saved.status == 303, text_of(saved.body)[:800]
-    after = system.ports.repository.get_course(COURSE_ID)
-    assert after is not None
+    after = system.stored_course(COURSE_ID)
     stored, was = after.definition.model_dump(), before.definition.model_dump()
     for name in CourseDefinition.model_fields:
         assert stored[name] == was[name], name

@@ -316,6 +316,5 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
 
 
 def _definition(system: System) -> dict[str, Any]:
-    stored = system.ports.repository.get_course(COURSE_ID)
-    assert stored is not None
+    stored = system.stored_course(COURSE_ID)
     return dict(stored.definition.model_dump(mode="json", exclude_none=True))

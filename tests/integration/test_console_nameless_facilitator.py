@@ -22,8 +22,7 @@ def _row_headings(body: str) -> list[str]:
 
 def test_a_nameless_row_is_saved_as_a_list_address_and_shown_by_it(system: System) -> None:
     browser = signed_in(system)
-    saved = system.ports.repository.get_course(COURSE_ID)
-    assert saved is not None
+    saved = system.stored_course(COURSE_ID)
     fields = posted_fields(form_of(COURSE_ID, saved.definition))
     named = saved.definition.facilitators[0].name
     rows = sum(1 for key in fields if re.fullmatch(r"facilitator-\d+-email", key))
@@ -32,8 +31,7 @@ def test_a_nameless_row_is_saved_as_a_list_address_and_shown_by_it(system: Syste
     answer = browser.act("/console/courses", **fields)
 
     assert answer.status in (200, 303), answer.body[:300]
-    stored = system.ports.repository.get_course(COURSE_ID)
-    assert stored is not None
+    stored = system.stored_course(COURSE_ID)
     assert (stored.definition.facilitators[-1].name, stored.definition.facilitators[-1].email) == (
         None,
         LIST,

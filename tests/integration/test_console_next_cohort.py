@@ -100,8 +100,7 @@ def test_saving_the_next_cohort_makes_its_ids_and_joins_its_programme(
     ]
     fields = _course_form(browser.get(f"/console/courses/new?from={NEXT_ID}").body)
     assert browser.post("/console/courses", **_with_sessions(fields, *summer)).status == 303
-    summer_course = system.ports.repository.get_course("compassionate-leadership-training-2028-06")
-    assert summer_course is not None
+    summer_course = system.stored_course("compassionate-leadership-training-2028-06")
     assert [
         (s.id, s.start_time.isoformat("minutes"))
         for s in summer_course.definition.sessions
@@ -110,8 +109,7 @@ def test_saving_the_next_cohort_makes_its_ids_and_joins_its_programme(
 
 
 def _follow_up_ids(system: System, course_id: str) -> list[str | None]:
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
+    course = system.stored_course(course_id)
     return [s.id for s in course.definition.sessions if s.kind is SessionKind.FOLLOW_UP]
 
 
@@ -145,8 +143,7 @@ def test_a_programme_chosen_by_its_title_is_that_programme(
         **{f"session-0-{k}": v for k, v in _core("2028-03-13").items()},
     }
     assert browser.post("/console/courses", **fields).status == 303
-    course = system.ports.repository.get_course("spring-taster")
-    assert course is not None
+    course = system.stored_course("spring-taster")
     assert course.definition.programme == "compassionate-leadership"
 
 
@@ -160,8 +157,7 @@ def test_a_new_course_starts_with_six_session_rows_and_ignores_empty_ones(
         "/console/courses", **_with_sessions(typed, _core("2028-03-13"), _core("2028-03-20"))
     )
     assert saved.status == 303, text_of(saved.body.split("<main", 1)[-1])[:900]
-    course = system.ports.repository.get_course("two-session-taster-2028-03")
-    assert course is not None
+    course = system.stored_course("two-session-taster-2028-03")
     assert len(course.definition.sessions) == 2
 
 

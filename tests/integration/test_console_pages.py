@@ -537,8 +537,7 @@ def test_replacing_a_course_below_its_places_taken_is_refused_beside_capacity(
     _paid(system)
     _paid(system, email="second@example.org")
     assert browser.get(f"/console/courses/{COURSE_ID}/edit").status == 200
-    definition = system.ports.repository.get_course(COURSE_ID)
-    assert definition is not None
+    definition = system.stored_course(COURSE_ID)
     fields = posted_fields(form_of(COURSE_ID, definition.definition))
     fields["capacity"] = "1"
     reply = browser.act("/console/courses", **fields)
@@ -582,8 +581,7 @@ def test_raising_a_full_courses_places_says_whom_the_waiting_list_offered_them(
     system: System, browser: ConsoleBrowser
 ) -> None:
     """Saved, and who was offered a place, by name and reference (newcomer15 O2)."""
-    definition = system.ports.repository.get_course(COURSE_ID)
-    assert definition is not None
+    definition = system.stored_course(COURSE_ID)
     fields = posted_fields(form_of(COURSE_ID, definition.definition))
     assert browser.act("/console/courses", **{**fields, "capacity": "1"}).status == 303
     _paid(system)
@@ -608,8 +606,7 @@ def test_moving_a_booked_cohort_to_another_programme_is_refused_beside_programme
     system: System, browser: ConsoleBrowser
 ) -> None:
     _paid(system)
-    definition = system.ports.repository.get_course(COURSE_ID)
-    assert definition is not None
+    definition = system.stored_course(COURSE_ID)
     fields = posted_fields(form_of(COURSE_ID, definition.definition))
     fields["programme"] = "another-programme"
     before = system.items()

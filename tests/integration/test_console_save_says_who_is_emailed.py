@@ -143,8 +143,7 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     assert _told_after(said) == 3
     assert warned == 3
     # organiser23 F5: the other cohort whose people hear of it is named.
-    earlier = system.ports.repository.get_course(EARLIER)
-    assert earlier is not None
+    earlier = system.stored_course(EARLIER)
     assert f"among them people booked on {cohort_name(earlier)}" in said, said[:600]
     assert f"booked on {cohort_name(system.ports.repository.get_course(COURSE_ID))}" not in said
 

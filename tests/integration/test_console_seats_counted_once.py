@@ -15,7 +15,7 @@ from booking.domain.application import Application
 from booking.domain.limits import Holding
 from booking.services import console
 from booking.services.lifecycle import sweep
-from tests.support.cohorts import ADA, PROGRAMME, Cohorts
+from tests.support.cohorts import ADA, PROGRAMME, Cohorts, ada_moving_to_winter
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book, colleague_applies, pay_invoice
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
@@ -68,11 +68,7 @@ def _seats(system: System, course_id: str) -> tuple[int, int, int, int]:
 def test_a_seat_held_for_a_move_to_a_dearer_cohort_is_held_there(system: System) -> None:
     """review19 M2: the seat a dearer move holds on the cohort it is to join (its difference
     not paid yet) is counted there as held, not in no column; then booked once paid."""
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    asked = cohorts.move(app_id, "move-winter")
-    assert asked.status == 200, asked.body
-    pending = asked.json()["pending_move"]
+    _, _, pending = ada_moving_to_winter(system)
 
     assert _seats(system, "move-winter") == (0, 1, 4, 5)
     assert _seats(system, "move-spring") == (1, 0, 4, 5)  # it stands there meanwhile
@@ -90,9 +86,7 @@ def test_a_seat_held_for_a_move_to_a_dearer_cohort_is_held_there(system: System)
 
 
 def test_a_dearer_moves_seat_goes_back_when_it_lapses(system: System) -> None:
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    assert cohorts.move(app_id, "move-winter").status == 200
+    ada_moving_to_winter(system)
     assert _seats(system, "move-winter") == (0, 1, 4, 5)
 
     sweep(system.ports, system.now() + timedelta(minutes=40))

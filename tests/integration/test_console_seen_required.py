@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_transfers import ADA, Cohorts
+from tests.support.cohorts import ada_on_the_console
 from tests.support.console import ConsoleBrowser, multipart_post
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
@@ -52,9 +52,7 @@ def test_a_cancel_or_a_bursary_posted_without_the_pages_seen_does_nothing(
 def test_a_refund_posted_without_the_pages_seen_does_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
-    path = f"/console/applications/{app_id}"
+    cohorts, app_id, path = ada_on_the_console(system)
     assert browser.press(f"{path}/cancel", f"{path}/cancel").status == 303
     form = browser.form(path, f"{path}/refund")
     bare = {k: v for k, v in form.items() if k != "seen"}
@@ -68,9 +66,7 @@ def test_a_refund_posted_without_the_pages_seen_does_nothing(
 def test_a_move_and_its_withdrawal_posted_without_the_pages_seen_do_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
-    path = f"/console/applications/{app_id}"
+    cohorts, app_id, path = ada_on_the_console(system)
     move = browser.form(f"{path}/transfer", f"{path}/transfer")
     bare = {k: v for k, v in move.items() if k != "seen"}
 

@@ -35,6 +35,7 @@ from tests.support.closing import (
 )
 from tests.support.groups import COLLEAGUES, MANAGER, apply_by, apply_through, manager_view
 from tests.support.index_lag import index_behind
+from tests.support.month_before import a_month_before
 from tests.support.system import COURSE_ID, System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
@@ -48,9 +49,7 @@ def _days_before(system: System, days: int) -> None:
 def test_a_group_the_save_missed_is_dated_by_the_course_at_the_next_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.first_start()
-    now = start - timedelta(days=30)
-    with time_machine.travel(now, tick=False):
+    with a_month_before(system) as (start, now):
         with index_behind(system.ports.repository, monkeypatch):
             group = _paid_by_card(system)
             system.deliver_emails()
@@ -71,9 +70,7 @@ def test_a_group_the_save_missed_is_dated_by_the_course_at_the_next_sweep(
 
 
 def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: System) -> None:
-    start = system.first_start()
-    now = start - timedelta(days=30)
-    with time_machine.travel(now, tick=False):
+    with a_month_before(system) as (start, now):
         group = _paid_by_card(system)
         system.deliver_emails()
         _days_before(system, 10)
@@ -81,14 +78,12 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
         assert len([m for m in system.deliver_emails() if m.to == [MANAGER]]) == 1
         assert sweep(system.ports, now + timedelta(minutes=1)).dates_followed == 0
         assert system.deliver_emails() == []
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert course.dates_moved_at == now
     # Saved again without moving the dates: the time of the last move is kept.
     with time_machine.travel(now + timedelta(minutes=5), tick=False):
         system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {"title": "Renamed"})
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert course.dates_moved_at == now
     # Past the window the sweep reads no course's groups for it.
     later = now + FOLLOW_WINDOW + timedelta(minutes=1)
@@ -134,8 +129,7 @@ def test_a_colleague_applying_past_the_old_date_of_a_group_the_save_missed_is_le
 ) -> None:
     """Moved later, the group the save missed keeps the earlier date until the sweep follows
     it; a colleague applying after that date, before the one that holds, is not refused by it."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system) as (start, _):
         with index_behind(system.ports.repository, monkeypatch):
             group = _paid_by_card(system)
             system.deliver_emails()

@@ -18,6 +18,7 @@ import time_machine
 
 from tests.integration.test_group_dates_follow_the_course import _paid_by_card
 from tests.support.groups import apply_by
+from tests.support.month_before import a_month_before
 from tests.support.page_text import day_as_emailed
 from tests.support.system import COURSE_ID, System
 
@@ -46,9 +47,7 @@ def _renamed_after(
 def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.first_start()
-    now = start - timedelta(days=30)
-    with time_machine.travel(now, tick=False):
+    with a_month_before(system) as (start, now):
         group = _paid_by_card(system)
         system.deliver_emails()
         assert apply_by(system, group) == start - timedelta(days=7)
@@ -61,8 +60,7 @@ def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
             assert apply_by(system, group) == start - timedelta(days=10)
 
         _renamed_after(system, monkeypatch, first, ten_days_before)
-        stored = system.ports.repository.get_course(COURSE_ID)
-        assert stored is not None
+        stored = system.stored_course(COURSE_ID)
         assert stored.definition.group_apply_by_days == 7  # written over the other save's 10
         assert stored.dates_moved_at == now
         assert apply_by(system, group) == start - timedelta(days=7)
@@ -71,9 +69,7 @@ def test_a_save_written_over_another_that_moved_the_dates_is_a_move_of_its_own(
 def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_holds(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.first_start()
-    now = start - timedelta(days=30)
-    with time_machine.travel(now, tick=False):
+    with a_month_before(system) as (_, now):
         system.booked(COURSE_ID)
         system.deliver_emails()
         first = system.course_file(COURSE_ID)
@@ -100,8 +96,7 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
 
         _renamed_after(system, monkeypatch, first, a_day_later)
         assert [day_as_emailed(held + timedelta(days=1)) in text for text in other] == [True]
-        stored = system.ports.repository.get_course(COURSE_ID)
-        assert stored is not None
+        stored = system.stored_course(COURSE_ID)
         assert (stored.definition.title, stored.definition.sessions[0].date) == ("Renamed", held)
         told = system.deliver_emails()
         assert [e.subject.startswith("Changed dates") for e in told] == [True]

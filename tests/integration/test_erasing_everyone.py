@@ -118,8 +118,7 @@ def test_erasing_the_applicant_still_finds_their_own_billing_contact_once(system
 def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(system: System) -> None:
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     browser = signed_in(system)
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
+    course = system.stored_course(INVOICED)
     cohort = cohort_name(course)
     people = {
         "florence@example.org": "manager",
@@ -170,8 +169,7 @@ def test_the_cli_says_what_erasing_a_manager_did(
     assert status == 0, out
     lines = out.strip().splitlines()
     assert lines[0] == "Erased 0 applications and 1 group booking."
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
+    course = system.stored_course(INVOICED)
     group_said = f"St Elsewhere NHS Trust's group booking on {cohort_name(course)}, as manager"
     assert lines[1].startswith(group_said)
     assert group["group_id"] not in out

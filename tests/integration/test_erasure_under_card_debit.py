@@ -19,8 +19,7 @@ def _debit_settling(system: System) -> dict[str, Any]:
     applied = system.apply()
     assert applied.status == 201, applied.body
     answer = dict(applied.json())
-    assert system.pay_session(session_id_of(answer), delayed=True).status == 200
-    assert system.stored(answer).payment_pending
+    system.paid_by_bank_debit(answer)
     return answer
 
 

@@ -15,8 +15,7 @@ from tests.support.system import COURSE_ID, System
 def test_the_form_offers_the_follow_ups_the_programmes_have(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     shared = [s for s in course.schedule if s.kind.value == "follow_up"]
     assert shared, "the sample cohort lists follow-ups"
     for path in ("/console/courses/new", f"/console/courses/{COURSE_ID}/edit"):

@@ -151,21 +151,35 @@ def test_sending_again_is_refused_in_words_before_the_invitation_went(system: Sy
         assert system.deliver_emails() == []
 
 
+ALEX = ("Alex Graduate", "alex@example.org")
+PRIYA = ("Priya Graduate", "priya@example.org")
+
+
+@contextmanager
+def _invitations_sent(
+    system: System, *people: tuple[str, str]
+) -> Iterator[tuple[list[dict[str, Any]], ConsoleBrowser, str]]:
+    """``people`` (name, address) booked a month before the course, and the invitation to the
+    first follow-up sent to each by the scheduler; inside, the time stays a minute after they
+    went: their bookings, the signed-in browser and the follow-ups page."""
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        graduates = [_booked(system, name, email) for name, email in people]
+    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
+    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
+        system.scheduled_run(invited_at)
+        assert len(system.deliver_emails()) == len(people)
+        browser, _, page = _page(system)
+        yield graduates, browser, page
+
+
 @contextmanager
 def _invitation_sent(
     system: System,
 ) -> Iterator[tuple[dict[str, Any], ConsoleBrowser, str, dict[str, str]]]:
-    """Alex booked a month before the course, and the invitation to the first follow-up sent
-    by the scheduler; inside, the time stays a minute after it went: Alex, the signed-in
-    browser, and the page's *Send the invitation again* press for Alex (its action and form)."""
-    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
-    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
-        alex = _booked(system, "Alex Graduate", "alex@example.org")
-    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
-    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
-        system.scheduled_run(invited_at)
-        assert len(system.deliver_emails()) == 1
-        browser, _, page = _page(system)
+    """Alex's invitation sent (:func:`_invitations_sent`): Alex, the signed-in browser, and
+    the page's *Send the invitation again* press for Alex (its action and form)."""
+    with _invitations_sent(system, ALEX) as ([alex], browser, page):
         action, form = _press(page, SEPTEMBER, alex["application_id"])
         yield alex, browser, action, form
 
@@ -266,15 +280,7 @@ def test_a_press_from_another_rows_form_sends_nothing(system: System) -> None:
     """A press is bound to the row its form acts on (the follow-up and the person), not only
     to the session: Priya's row's press posted to Alex's *Send the invitation again* is
     refused in words (422) and nobody is emailed; each row's own press sends its own."""
-    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
-    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
-        alex = _booked(system, "Alex Graduate", "alex@example.org")
-        priya = _booked(system, "Priya Graduate", "priya@example.org")
-    invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)
-    with time_machine.travel(invited_at + timedelta(minutes=1), tick=False):
-        system.scheduled_run(invited_at)
-        assert len(system.deliver_emails()) == 2
-        browser, _, page = _page(system)
+    with _invitations_sent(system, ALEX, PRIYA) as ([alex, priya], browser, page):
         alexs, alex_form = _press(page, SEPTEMBER, alex["application_id"])
         priyas, priya_form = _press(page, SEPTEMBER, priya["application_id"])
 

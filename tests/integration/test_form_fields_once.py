@@ -37,8 +37,7 @@ def test_the_application_form_with_an_email_given_twice_is_refused_by_its_name(
 
 
 def test_the_console_cancel_with_its_seen_pair_given_twice_is_refused(system: System) -> None:
-    application = system.apply(COURSE_ID).json()
-    assert system.pay(application["checkout_url"]).status == 200
+    application = system.booked(COURSE_ID)
     browser: ConsoleBrowser = signed_in(system)
     path = f"/console/applications/{application['application_id']}/cancel"
     [fields] = [f for _, f in forms_on(browser.get(path).body) if "seen" in f]
@@ -63,7 +62,9 @@ def test_the_console_cancel_with_its_seen_pair_given_twice_is_refused(system: Sy
     assert system.status_of(application)["status"] == "cancelled"
 
 
-def _multipart(parts: list[tuple[str, bytes]], definition: bytes) -> tuple[bytes, str]:
+def _multipart(
+    parts: list[tuple[str, bytes]], definition: bytes, filename: bytes
+) -> tuple[bytes, str]:
     boundary = "----form-once-boundary"
     body = b"".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
@@ -72,18 +73,25 @@ def _multipart(parts: list[tuple[str, bytes]], definition: bytes) -> tuple[bytes
         for name, value in parts
     )
     body += (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="definition"; '
-            'filename="course.json"\r\nContent-Type: application/json\r\n\r\n'
-        ).encode()
+        f'--{boundary}\r\nContent-Disposition: form-data; name="definition"; '.encode()
+        + b'filename="'
+        + filename
+        + b'"\r\nContent-Type: application/json\r\n\r\n'
         + definition
         + b"\r\n"
     )
     return body + f"--{boundary}--\r\n".encode(), boundary
 
 
-def _upload(browser: ConsoleBrowser, parts: list[tuple[str, bytes]], definition: bytes) -> str:
-    body, boundary = _multipart(parts, definition)
+def _upload(
+    browser: ConsoleBrowser,
+    parts: list[tuple[str, bytes]],
+    definition: bytes,
+    filename: bytes = b"course.json",
+) -> str:
+    """The definition file form posted as ``parts`` and the file ``filename`` holding
+    ``definition``, which must be refused (400): the page that says why."""
+    body, boundary = _multipart(parts, definition, filename)
     reply = browser.request(
         "POST",
         "/console/courses",
@@ -130,15 +138,8 @@ def test_a_definition_files_name_not_in_utf_8_is_refused(system: System) -> None
     browser = signed_in(system)
     before = system.course()["title"]
     parts = [("csrf_token", browser.csrf().encode()), ("upload_course_id", COURSE_ID.encode())]
-    body, boundary = _multipart(parts, _definition(system))
-    body = body.replace(b'filename="course.json"', b'filename="caf\xe9.json"')
-    reply = browser.request(
-        "POST",
-        "/console/courses",
-        raw=body,
-        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
-    )
 
-    assert reply.status == 400, reply.body
-    assert "A part's header of the form is not valid UTF-8" in text_of(reply.body)
+    said = _upload(browser, parts, _definition(system), filename=b"caf\xe9.json")
+
+    assert "A part's header of the form is not valid UTF-8" in text_of(said)
     assert system.course()["title"] == before

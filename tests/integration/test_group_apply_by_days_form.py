@@ -39,8 +39,7 @@ def test_an_empty_or_oddly_typed_box_is_refused_and_nobody_emailed(
     reply = browser.act("/console/courses", **{**stored_course_fields(system), FIELD: typed})
     assert reply.status == 422, reply.body[:300]
     assert error_beside(reply.body, FIELD)
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert course.definition.group_apply_by_days == 0  # nothing saved
     assert system.stored_group(group).apply_by == before
     assert system.deliver_emails() == []
@@ -94,8 +93,7 @@ def test_every_whole_number_box_takes_the_same_rule(
     reply = browser.act("/console/courses", **{**fields, field: typed})
     assert reply.status == 422, reply.body[:300]
     assert error_beside(reply.body, field)
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert str(getattr(course.definition, field)) == fields[field]  # nothing saved
 
 

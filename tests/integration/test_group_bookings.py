@@ -94,8 +94,7 @@ def test_a_manager_books_three_places_by_invoice_and_each_colleague_applies(syst
     emails = system.deliver_emails()
     # Each colleague is told their place is confirmed; the facilitators get every booking.
     subjects = sorted((e.subject.split(":")[0], tuple(e.to)) for e in emails)
-    course = system.ports.repository.get_course(INVOICED)
-    assert course is not None
+    course = system.stored_course(INVOICED)
     facilitators = tuple(sorted({f.email for f in course.definition.facilitators}))
     assert [s for s, _ in subjects].count("New booking") == 3
     assert {to for s, to in subjects if s == "New booking"} == {facilitators}

@@ -31,6 +31,7 @@ from tests.support.groups import (
     paid_by_card,
     substitute,
 )
+from tests.support.month_before import a_month_before
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
@@ -115,8 +116,7 @@ def _local_time(moment: datetime, zone: str) -> str:
 def test_a_change_of_the_days_before_the_start_moves_every_groups_apply_by(
     system: System,
 ) -> None:
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system) as (start, _):
         group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
         assert datetime.fromisoformat(manager_view(system, group)["apply_by"]) == start - timedelta(
             days=7
@@ -299,8 +299,7 @@ def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_cou
     kept the earlier apply-by. The sweep works the date out again from the course as it is now
     before giving anything up: at the stored date it releases and refunds nothing and the date
     follows the course (the manager told); at the course's date the places go, refunded."""
-    start = system.first_start()
-    with time_machine.travel(start - timedelta(days=30), tick=False):
+    with a_month_before(system) as (start, _):
         group = _paid_by_card(system)
         system.deliver_emails()
         monkeypatch.setattr(system.ports.groups, "groups_of_course", lambda _: [])  # behind

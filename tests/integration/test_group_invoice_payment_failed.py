@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from tests.support.groups import MANAGER, invoiced_group, manager_view, pay_link_id, places_left
-from tests.support.held_events import Delivery, deliver, events_held
-from tests.support.invoiced import ACCOUNTS, debit_begun
+from tests.support.held_events import Delivery, deliver
+from tests.support.invoiced import ACCOUNTS, debit_failed
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")
@@ -29,12 +29,7 @@ def failed(system: System) -> Failed:
     """A group booked by invoice whose employer's bank debit of it failed within its hold:
     the manager's answer, and the events Stripe sent of the failure, delivered once."""
     group = invoiced_group(system)
-    debit_begun(system, pay_link_id(group))
-    system.deliver_emails()
-    events = events_held(system, lambda: system.settle_invoice(pay_link_id(group), succeeded=False))
-    assert any(b'"invoice.payment_failed"' in body for body, _ in events)
-    deliver(system, events)
-    return group, events
+    return group, debit_failed(system, pay_link_id(group))
 
 
 def test_the_manager_and_the_billing_contact_are_told_the_places_stay_held(

@@ -15,13 +15,14 @@ import pytest
 
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
-from tests.support.held_events import Delivery, deliver, events_held
+from tests.support.held_events import Delivery, deliver
 from tests.support.invoiced import (
     ACCOUNTS,
     INVOICED,
     applied_by_invoice,
     bank_says,
     debit_begun,
+    debit_failed,
     invoiced_cohort,
 )
 from tests.support.page_text import text_of
@@ -39,14 +40,7 @@ def failed(system: System) -> Failed:
     answer, and the events Stripe sent of the failure, delivered once."""
     invoiced_cohort(system, capacity=2)
     application = applied_by_invoice(system)
-    debit_begun(system, invoice_id_of(application))
-    system.deliver_emails()
-    events = events_held(
-        system, lambda: system.settle_invoice(invoice_id_of(application), succeeded=False)
-    )
-    assert any(b'"invoice.payment_failed"' in body for body, _ in events)
-    deliver(system, events)
-    return application, events
+    return application, debit_failed(system, invoice_id_of(application))
 
 
 def test_a_failed_invoice_payment_keeps_the_place_and_tells_payer_and_person(

@@ -26,8 +26,7 @@ PAST = "compassionate-leadership-2025"
 
 def _variant(system: System, course_id: str, **changes: Any) -> None:
     """The sample course under another id, its definition changed by ``changes``."""
-    sample = system.ports.repository.get_course(COURSE_ID)
-    assert sample is not None
+    sample = system.stored_course(COURSE_ID)
     system.put_course(course_id, sample.definition.model_copy(update=changes))
 
 

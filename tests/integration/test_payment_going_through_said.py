@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.cohorts import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts, ada_moving_to_winter
 from tests.support.system import System
 
 
@@ -23,8 +23,7 @@ def _paying_by_bank(system: System, course_id: str | None = None) -> dict[str, A
     application: dict[str, Any] = (
         system.apply(course_id, email=ADA) if course_id else system.apply(email=ADA)
     ).json()
-    assert system.pay_session(_session(application["checkout_url"]), delayed=True).status == 200
-    assert system.stored(application).payment_pending
+    system.paid_by_bank_debit(application)
     return application
 
 
@@ -60,11 +59,8 @@ def test_a_move_asked_during_a_bank_payment_says_the_payment_is_going_through(
 def test_withdrawing_a_move_whose_difference_is_a_bank_payment_says_it_is_going_through(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = cohorts.book("move-spring", ADA)["application_id"]
-    asked = cohorts.move(app_id, "move-winter")
-    assert asked.status == 200, asked.body
-    pay_url = asked.json()["pending_move"]["pay_url"]
+    cohorts, app_id, pending = ada_moving_to_winter(system)
+    pay_url = pending["pay_url"]
     assert system.pay_session(_session(pay_url), delayed=True).status == 200
 
     withdrawn = system.admin("POST", f"/applications/{app_id}/transfer/withdraw")

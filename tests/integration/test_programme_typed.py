@@ -56,8 +56,7 @@ def test_a_title_two_programmes_share_is_refused_naming_both(
     assert system.ports.repository.get_course("spring-taster") is None
 
     assert _added(browser, "zz-prog-x") == ""  # typed by its id: that programme
-    course = system.ports.repository.get_course("spring-taster")
-    assert course is not None
+    course = system.stored_course("spring-taster")
     assert course.definition.programme == "zz-prog-x"
 
 
@@ -66,8 +65,7 @@ def test_a_new_programme_typed_by_its_name_gets_an_id_made_from_it(
 ) -> None:
     assert _added(browser, "My New Programme X!") == ""
 
-    course = system.ports.repository.get_course("spring-taster")
-    assert course is not None
+    course = system.stored_course("spring-taster")
     assert course.definition.programme == "my-new-programme-x"
 
 
@@ -86,8 +84,7 @@ def test_a_new_name_whose_id_is_another_programmes_is_refused_naming_it(
     assert said in beside.group(1)
     assert system.ports.repository.get_course("spring-taster") is None
     assert _added(browser, "leadership") == ""  # typed by its id: joins it, as meant
-    course = system.ports.repository.get_course("spring-taster")
-    assert course is not None
+    course = system.stored_course("spring-taster")
     assert course.definition.programme == "leadership"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support.cohorts import ADA, Cohorts
+from tests.support.cohorts import ADA, Cohorts, ada_on_the_console
 from tests.support.console import ConsoleBrowser
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -59,9 +59,7 @@ def test_the_api_refuses_in_words_what_it_cannot_refund(system: System) -> None:
 def test_the_console_offers_the_refund_and_says_what_it_did(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    cohorts = Cohorts(system)
-    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
-    path = f"/console/applications/{app_id}"
+    cohorts, _, path = ada_on_the_console(system)
     before = text_of(browser.get(path).body)
     assert (
         "Left unticked, the £200.00 paid is kept; you can refund it later from this page" in before

@@ -80,8 +80,7 @@ def test_a_held_and_marked_session_and_a_closed_register_keep_their_times(
         assert f"{which} must stay on" in said
     # The console's course form says the same, and saves nothing.
     browser = signed_in(system)
-    saved = system.ports.repository.get_course(COURSE)
-    assert saved is not None
+    saved = system.stored_course(COURSE)
     fields = posted_fields(form_of(COURSE, saved.definition))
     refused = browser.act(
         "/console/courses",

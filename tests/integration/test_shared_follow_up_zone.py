@@ -62,8 +62,7 @@ def test_a_zone_change_that_would_move_a_shared_follow_up_is_refused_in_words(
     assert _reunion(system, "zone-a") == held
     # The console's course form says it beside its Timezone field, and saves nothing.
     browser = signed_in(system)
-    saved = system.ports.repository.get_course("zone-b")
-    assert saved is not None
+    saved = system.stored_course("zone-b")
     fields = posted_fields(form_of("zone-b", saved.definition))
     reply = browser.act("/console/courses", **{**fields, "timezone": "America/New_York"})
     assert reply.status == 422

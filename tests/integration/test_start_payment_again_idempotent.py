@@ -122,8 +122,7 @@ def test_a_session_naming_the_cohort_as_it_was_is_replaced(
     assert _status_at_stripe(system, first_url) == "expired"
     now_named = _item_on_page(system, url)
     assert now_named != before
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None
+    course = system.stored_course(COURSE_ID)
     assert now_named == cohort_name(course)
     # Pressed again, unchanged since: that session is answered.
     assert _press(system, application).json()["checkout_url"] == url

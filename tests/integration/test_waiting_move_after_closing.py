@@ -36,8 +36,7 @@ def _closed_with_one_waiting(
     carol: dict[str, Any] = system.apply("move-full", email=CAROL).json()
     assert carol["status"] == "waitlisted"
     ada = cohorts.book("move-later", ADA)["application_id"]
-    full = system.ports.repository.get_course("move-full")
-    assert full is not None
+    full = system.stored_course("move-full")
     system.clock_offset += full.first_start() - joined_before - system.now()
     waited = system.admin(
         "POST",
@@ -90,8 +89,7 @@ def test_a_dearer_move_cannot_join_a_waiting_list_once_its_difference_cannot_be_
     )
     cohorts.book("move-full", BOB)
     ada = cohorts.book("move-later", ADA)["application_id"]
-    full = system.ports.repository.get_course("move-full")
-    assert full is not None
+    full = system.stored_course("move-full")
     system.clock_offset += full.first_start() - timedelta(minutes=30) - system.now()
     refused = system.admin(
         "POST",

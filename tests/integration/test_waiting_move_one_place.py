@@ -6,7 +6,14 @@ Through the handlers on moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from tests.support.cohorts import ADA, BOB, Cohorts, organiser_cancels, waiting_count
+from tests.support.cohorts import (
+    ADA,
+    BOB,
+    Cohorts,
+    ada_moving_to_winter,
+    organiser_cancels,
+    waiting_count,
+)
 from tests.support.system import System
 
 
@@ -84,11 +91,8 @@ def test_a_moved_booking_keeps_its_one_place_on_the_cohort_it_joined(system: Sys
 def test_a_dearer_move_waiting_for_its_difference_holds_the_persons_place_there(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    ada = cohorts.book("move-spring", ADA)["application_id"]
-    asked = cohorts.move(ada, "move-winter")
-    assert asked.status == 200, asked.body
-    assert asked.json()["pending_move"]["to_course_id"] == "move-winter"
+    _, _, pending = ada_moving_to_winter(system)
+    assert pending["to_course_id"] == "move-winter"
 
     refused = system.apply("move-winter", email=ADA)
 

@@ -374,6 +374,5 @@ def test_a_cancel_racing_the_offer_gives_the_seat_to_the_next_in_line(system: Sy
 
 
 def _named(system: System, course_id: str) -> str:
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
+    course = system.stored_course(course_id)
     return cohort_name(course)

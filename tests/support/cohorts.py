@@ -151,6 +151,25 @@ def bob_on_full_ada_on_spring(system: System) -> tuple[Cohorts, str, str]:
     return cohorts, _bob_of(system), ada["application_id"]
 
 
+def ada_on_the_console(system: System) -> tuple[Cohorts, str, str]:
+    """Ada booked (and paid) on spring among the cohorts: the cohorts, her application's id
+    and its console page's path."""
+    cohorts = Cohorts(system)
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    return cohorts, app_id, f"/console/applications/{app_id}"
+
+
+def ada_moving_to_winter(system: System) -> tuple[Cohorts, str, dict[str, Any]]:
+    """Ada booked (and paid) on spring, then her move to the dearer winter cohort asked, which
+    must be taken (it waits for the difference): the cohorts, her application's id and the
+    move pending."""
+    cohorts = Cohorts(system)
+    app_id = str(cohorts.book("move-spring", ADA)["application_id"])
+    asked = cohorts.move(app_id, "move-winter")
+    assert asked.status == 200, asked.body
+    return cohorts, app_id, dict(asked.json()["pending_move"])
+
+
 def ada_booked_beside_a_full_cohort(system: System) -> tuple[Cohorts, dict[str, Any]]:
     """Bob holds move-full's one place; Ada is booked (and paid) on spring."""
     cohorts = Cohorts(system)
@@ -183,6 +202,5 @@ def organiser_cancels(system: System, application_id: str) -> None:
 
 def waiting_count(system: System, course_id: str) -> int:
     """The course's waiting counter, as the table holds it (what keeps newcomers out)."""
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
+    course = system.stored_course(course_id)
     return course.waiting

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import quote_plus
 
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
 from booking.handlers.course_form import CourseForm, form_of
@@ -52,6 +53,17 @@ class ConsoleBrowser:
         reply = self.get(path)
         assert reply.status == 200, (path, reply.status, reply.body[:300])
         return text_of(reply.body)
+
+    def found(self, typed: str, *applications: dict[str, Any], not_listed: str = "") -> str:
+        """The words of Find's page for ``typed`` (as the front page's form sends it), which must
+        answer 200, link to each of ``applications``' pages and say nothing of ``not_listed``."""
+        found = self.get(f"/console/search?q={quote_plus(typed)}")
+        assert found.status == 200, found.body
+        for application in applications:
+            assert f'href="/console/applications/{application["application_id"]}"' in found.body
+        said = text_of(found.body)
+        assert not not_listed or not_listed not in said
+        return said
 
     def post(self, path: str, **form: Any) -> Reply:
         return self.request("POST", path, form={k: str(v) for k, v in form.items()})
@@ -139,6 +151,15 @@ def error_beside(page: str, field: str) -> re.Match[str] | None:
     )
 
 
+def refused_beside(reply: Reply, field: str) -> str:
+    """``reply``, which must be its form refused (422) with an error beside ``field``: the
+    error's words."""
+    assert reply.status == 422, reply.status
+    said = error_beside(reply.body, field)
+    assert said is not None, text_of(reply.body)[:900]
+    return text_of(said.group(1))
+
+
 def posted_fields(form: CourseForm) -> dict[str, str]:
     """The fields a browser posts for this course form as the page shows it (checkboxes only
     when ticked, rows numbered from 0)."""
@@ -152,8 +173,7 @@ def posted_fields(form: CourseForm) -> dict[str, str]:
 def stored_course_fields(system: System, course_id: str = COURSE_ID) -> dict[str, str]:
     """What the console's form changing ``course_id`` posts as it shows the course stored now
     (:func:`posted_fields`)."""
-    course = system.ports.repository.get_course(course_id)
-    assert course is not None
+    course = system.stored_course(course_id)
     return posted_fields(form_of(course_id, course.definition))
 
 

@@ -12,6 +12,7 @@ import pytest
 from tests.support.applications import invoice_id_of
 
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
+    from tests.support.held_events import Delivery
     from tests.support.system import Reply, System
 
 INVOICED = "invoiced-cohort"
@@ -66,6 +67,20 @@ def debit_begun(system: System, invoice_id: str) -> None:
     """The employer's bank debit of ``invoice_id`` begun (processing at the bank), and every
     event Stripe sent of it answered."""
     _answered(system, system.debit_invoice(invoice_id))
+
+
+def debit_failed(system: System, invoice_id: str) -> list[Delivery]:
+    """The employer's bank debit of ``invoice_id`` begun (its emails delivered), then refused
+    by the bank: the events Stripe sent of the failure (``invoice.payment_failed`` among them),
+    held and then delivered once."""
+    from tests.support.held_events import deliver, events_held  # runs a System: not at import
+
+    debit_begun(system, invoice_id)
+    system.deliver_emails()
+    events = events_held(system, lambda: system.settle_invoice(invoice_id, succeeded=False))
+    assert any(b'"invoice.payment_failed"' in body for body, _ in events)
+    deliver(system, events)
+    return events
 
 
 def bank_says(system: System, invoice_id: str, *, succeeded: bool = True) -> None:

@@ -22,6 +22,7 @@ import requests
 
 from infra.local.server import MAIL_SETTLE_SECONDS, LocalStack, free_port
 from tests.support.applications import application_body
+from tests.support.invoiced import BILLING
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 90
@@ -73,6 +74,11 @@ class RunningStack:
         reply = self.apply(course_id, **answers)
         assert reply.status_code == 201, reply.text
         return dict(reply.json())
+
+    def applied_by_invoice(self, course_id: str, **answers: Any) -> dict[str, Any]:
+        """:meth:`applied` paid by the employer's invoice (``tests.support.invoiced.BILLING``'s
+        billing details, ``answers`` replacing or adding any)."""
+        return self.applied(course_id, **{**BILLING, **answers})
 
     def load_course(self, course_id: str, definition: dict[str, Any]) -> None:
         """``definition`` put as the course ``course_id`` with the organiser API, which must

@@ -23,6 +23,7 @@ from booking.adapters.ses_sender import SesSender
 from booking.adapters.stripe_gateway import StripeGateway
 from booking.config import settings
 from booking.domain.application import Application
+from booking.domain.course import Course
 from booking.domain.emails import OutgoingEmail
 from booking.domain.groups import GroupBooking
 from booking.domain.organisers import SIGN_IN_SCOPES
@@ -437,6 +438,13 @@ class System:
         body = b"async=true" if delayed else b""
         return self.stripe_local("POST", f"/checkout/{session_id}/pay", body, FORM)
 
+    def paid_by_bank_debit(self, application: Mapping[str, Any]) -> None:
+        """``application``'s checkout paid by a delayed method (Bacs, SEPA): its money on its
+        way, which the booking must say (``payment_pending``)."""
+        session_id = urlsplit(application["checkout_url"]).path.rsplit("/", 1)[-1]
+        assert self.pay_session(session_id, delayed=True).status == 200
+        assert self.stored(application).payment_pending
+
     def settle_session(self, session_id: str, *, succeeded: bool = True) -> Reply:
         """The bank's word on ``session_id``'s delayed payment: it settled, or it failed."""
         result = b"result=succeeded" if succeeded else b"result=failed"
@@ -516,6 +524,10 @@ class System:
     def act_on(self, application_id: str, action: str, **body: Any) -> Reply:
         """An organiser's ``POST /admin/applications/{id}/{action}`` with ``body``."""
         return self.admin("POST", f"/applications/{application_id}/{action}", json_body=body)
+
+    def stored_course(self, course_id: str) -> Course:
+        """The course as the repository holds it, which must be found."""
+        return _found(course_id, "course_id", self.ports.repository.get_course)
 
     def stored_group(self, group: str | Mapping[str, Any]) -> GroupBooking:
         """The group booking (its id, or an answer naming it) as the store holds it, which

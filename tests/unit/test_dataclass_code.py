@@ -96,6 +96,23 @@ def test_an_init_compiles_none_of_the_recorded_methods_and_makes_the_same_ones(
     assert {name: recorded[name] for name in both} == {name: compiled[name] for name in both}
 
 
+def _held_from_the_record(tmp_path: Path, what: str, *, hooked: str) -> object:
+    """An init recording, which must compile some of ``what`` (``evaluated``: the texts it
+    evaluated; ``patterns``: regular expressions), then an init from its record, its hook
+    (``hooked``) in place, which compiles none: what that init held, one for each the
+    recording compiled."""
+    recording = _init(tmp_path, record=True)
+    assert recording[f"{what}_compiled"], f"the recording run compiled no {what}"
+
+    from_record = _init(tmp_path)
+    assert from_record[hooked]
+    held = from_record[f"{what}_held"]
+    assert isinstance(held, dict | list)
+    assert len(held) == recording[f"{what}_compiled"]
+    assert from_record[f"{what}_compiled"] == 0
+    return held
+
+
 def test_an_init_compiles_none_of_the_recorded_forward_references_or_named_tuples(
     tmp_path: Path,
 ) -> None:
@@ -103,36 +120,22 @@ def test_an_init_compiles_none_of_the_recorded_forward_references_or_named_tuple
     annotations under ``from __future__ import annotations``) and of the ``__new__`` each
     ``namedtuple`` evaluates run from the record, and the code held for each is the code
     compiling its text makes."""
-    recording = _init(tmp_path, record=True)
-    assert recording["evaluated_compiled"], "the recording run compiled the texts it evaluated"
-
-    from_record = _init(tmp_path)
-    assert from_record["namedtuples_hooked"]
-    held = from_record["evaluated_held"]
+    held = _held_from_the_record(tmp_path, "evaluated", hooked="namedtuples_hooked")
     assert isinstance(held, dict)
-    assert len(held) == recording["evaluated_compiled"]
     assert len(held) > 200
     assert "CoreSchema" in held
     assert sum(text.startswith("lambda _cls, ") for text in held) > 20
     assert all(held.values())
-    assert from_record["evaluated_compiled"] == 0
 
 
 def test_an_init_parses_none_of_the_recorded_regular_expressions(tmp_path: Path) -> None:
     """The patterns an init compiles (botocore's, the standard library's, the routes', ours) are
     made from the arguments recorded for ``_sre.compile``, and each is the pattern ``re``
     compiles from its text."""
-    recording = _init(tmp_path, record=True)
-    assert recording["patterns_compiled"], "the recording run compiled regular expressions"
-
-    from_record = _init(tmp_path)
-    assert from_record["patterns_hooked"]
-    held = from_record["patterns_held"]
+    held = _held_from_the_record(tmp_path, "patterns", hooked="patterns_hooked")
     assert isinstance(held, list)
-    assert len(held) == recording["patterns_compiled"]
     assert len(held) > 100
     assert all(same for _, same in held), [pattern for pattern, same in held if not same]
-    assert from_record["patterns_compiled"] == 0
 
 
 def test_with_nothing_recorded_dataclasses_is_left_as_it_is(tmp_path: Path) -> None:

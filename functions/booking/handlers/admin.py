@@ -100,6 +100,12 @@ def _body_of(what: str, *fields: str) -> dict[str, Any]:
     return body
 
 
+def _seen_in(body: dict[str, Any]) -> Seen:
+    """What the caller read before acting (``seen``: ``page_seen``'s digests), which the act
+    then weighs: changed since, 409."""
+    return Seen(seen_digests(body.get("seen")))
+
+
 def _application_json(application: Application) -> dict[str, Any]:
     view = view_of(ports(), application)
     return {
@@ -213,8 +219,7 @@ serve_each(action, console=False)
 @action("grantBursary", "amount", "seen")
 def grant_bursary(application_id: str) -> Acted:
     body = _body()
-    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed since, 409
-    return bursaries.grant_bursary(ports(), application_id, body.get("amount"), seen=seen)
+    return bursaries.grant_bursary(ports(), application_id, body.get("amount"), seen=_seen_in(body))
 
 
 @action("decline", "message")
@@ -256,29 +261,25 @@ def transfer_booking(application_id: str) -> Response[str]:
 
 @action("refundAfterCancel", "seen")
 def refund_afterwards(application_id: str) -> Acted:
-    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
-    return lifecycle.refund_afterwards(ports(), application_id, seen)
+    return lifecycle.refund_afterwards(ports(), application_id, _seen_in(_body()))
 
 
 @action("recordPaymentOutsideStripe", "seen", *RECEIVED_FIELDS)
 def record_payment_outside_stripe(application_id: str) -> Acted:
     body = _body()
-    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
     # When and how the money came, each optional (``domain.payment_received``).
     received = received_from({k: body[k] for k in RECEIVED_FIELDS if k in body})
-    return paid_off_stripe.record_payment(ports(), application_id, seen, received)
+    return paid_off_stripe.record_payment(ports(), application_id, _seen_in(body), received)
 
 
 @action("voidInvoice", "seen")
 def void_invoice(application_id: str) -> Acted:
-    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
-    return invoicing.void_by_organiser(ports(), application_id, seen)
+    return invoicing.void_by_organiser(ports(), application_id, _seen_in(_body()))
 
 
 @action("withdrawMove", "seen")
 def withdraw_move(application_id: str) -> Application:
-    seen = Seen(seen_digests(_body().get("seen")))  # as read (``page_seen``): changed, 409
-    return waiting_moves.withdraw_move(ports(), application_id, seen)
+    return waiting_moves.withdraw_move(ports(), application_id, _seen_in(_body()))
 
 
 @served("transferChoices")

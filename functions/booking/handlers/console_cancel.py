@@ -30,7 +30,14 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_pages import Chrome, _course_name, render_confirmation, told_lines
+from booking.handlers.console_pages import (
+    Chrome,
+    _course_name,
+    invoice_named,
+    lines_confirmation,
+    render_confirmation,
+    told_lines,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import cancel_preview, decline_preview, invoicing, lifecycle, void_preview
@@ -189,11 +196,8 @@ def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
     application = detail.application
     invoice = application.invoice
     assert invoice is not None  # only an open invoice is offered a void
-    number = invoice.number or invoice.invoice_id
-    amount = money_words(invoice.amount_due, invoice.currency)
-    lines = [
-        f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid."
-    ]
+    named, _ = invoice_named(invoice)
+    lines = [f"{named} is cancelled at Stripe (voided): it can no longer be paid."]
     lines.append(_seat(detail) if preview.seat_freed else "It holds no place, so none goes back.")
     told = "that the invoice was cancelled and the place let go"
     lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)
@@ -210,15 +214,8 @@ def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
     if "void_invoice" not in detail.actions:
         return _not_now(detail, "this application has no open invoice to void")
-    page = render_confirmation(
-        "void_confirm.html",
-        chrome(),
-        detail,
-        lines=_void_lines(detail, preview),
-        # What the void then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
-    )
-    return html_page(200, page)
+    lines = _void_lines(detail, preview)
+    return html_page(200, lines_confirmation("void_confirm.html", chrome(), detail, lines))
 
 
 @served("consoleDeclineConfirmationReopened")

@@ -15,7 +15,7 @@ from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.page_seen import Seen, group_seen
 from booking.domain.statuses import ERASED_EMAIL
-from booking.domain.wording import money_words, places_words
+from booking.domain.wording import places_words
 from booking.handlers import http
 from booking.handlers.console_app import (
     after_action,
@@ -25,7 +25,14 @@ from booking.handlers.console_app import (
     notice_here,
     served,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _render, _render_course
+from booking.handlers.console_pages import (
+    Chrome,
+    _course_name,
+    _render,
+    _render_course,
+    invoice_named,
+    marked_paid_off_stripe,
+)
 from booking.handlers.console_paid_off_stripe import received_form, received_typed, said_whole
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
@@ -171,8 +178,7 @@ def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
     """What recording the group's open invoice as paid outside Stripe does, each in a line."""
     invoice = group.invoice
     assert invoice is not None  # only an open invoice is offered it
-    amount = money_words(invoice.amount_due, invoice.currency)
-    number = invoice.number or invoice.invoice_id
+    _, amount = invoice_named(invoice)
     manager = group.manager
     # The groups' message rules load with this page, not with the console's init.
     from booking.domain.group_notices import payment_acknowledgement
@@ -188,8 +194,7 @@ def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
         else []
     )
     return [
-        f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
-        "Stripe takes no money and sends no receipt.",
+        marked_paid_off_stripe(invoice),
         f"The group booking is paid: its {places_words(len(group.places))} are kept, and the "
         "colleagues can apply for them through their links.",
         f"{manager.name} ({manager.email}), the manager, is emailed that it is paid and the "

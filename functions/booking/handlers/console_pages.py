@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.billing import InvoiceRef
 from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import paid_by_group
@@ -362,4 +363,30 @@ def render_confirmation(
         name=application.answers.name,
         course_title=_course_name(detail.course),
         **values,
+    )
+
+
+def lines_confirmation(
+    template: str, chrome: Chrome, detail: ApplicationDetail, lines: list[str]
+) -> str:
+    """A confirmation (``_confirm_base.html``'s) saying what its act will do in ``lines``; its
+    press carries what the page showed (``domain.page_seen``), which the act then acts on, or
+    refuses."""
+    return render_confirmation(template, chrome, detail, lines=lines, seen=detail.seen)
+
+
+def invoice_named(invoice: InvoiceRef) -> tuple[str, str]:
+    """How an act's confirmation names an invoice: "Invoice INV-0042 for £200.00" (by its id
+    before Stripe numbered it), and its amount in words."""
+    amount = money_words(invoice.amount_due, invoice.currency)
+    return f"Invoice {invoice.number or invoice.invoice_id} for {amount}", amount
+
+
+def marked_paid_off_stripe(invoice: InvoiceRef) -> str:
+    """What recording ``invoice`` as paid outside Stripe does at Stripe, one person's or a
+    group's: the first line of its confirmation."""
+    named, _ = invoice_named(invoice)
+    return (
+        f"{named} is marked as paid at Stripe, paid outside Stripe: "
+        "Stripe takes no money and sends no receipt."
     )

@@ -15,7 +15,12 @@ from booking.domain.payment_received import FIELDS, HOW_CHOICES, PaymentReceived
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
-from booking.handlers.console_pages import render_confirmation, told_lines
+from booking.handlers.console_pages import (
+    invoice_named,
+    marked_paid_off_stripe,
+    render_confirmation,
+    told_lines,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import paid_off_stripe
@@ -31,12 +36,8 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
     application = detail.application
     invoice = application.invoice
     assert invoice is not None  # only an open invoice is offered it
-    amount = money_words(invoice.amount_due, invoice.currency)
-    number = invoice.number or invoice.invoice_id
-    lines = [
-        f"Invoice {number} for {amount} is marked as paid at Stripe, paid outside Stripe: "
-        "Stripe takes no money and sends no receipt."
-    ]
+    _, amount = invoice_named(invoice)
+    lines = [marked_paid_off_stripe(invoice)]
     lines.append("The booking is confirmed, and keeps the place it holds.")
     told = "their booking confirmation, with a calendar file"
     lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from aws_lambda_powertools import Logger
 
@@ -64,14 +64,7 @@ def expired_first(
     if checkout.completed_at is not None:
         return holder  # completed by a bank debit, settling: the act's own rules weigh it
     session_id = checkout.session_id
-
-    def mark(current: Holder, expiring: bool) -> Holder | None:
-        open_one = current.checkout
-        if open_one is None or open_one.session_id != session_id or open_one.expiring is expiring:
-            return None
-        marked = open_one.model_copy(update={"expiring": expiring})
-        return current.model_copy(update={"checkout": marked})
-
+    mark: Marking[Holder] = _marking("checkout", session_id)
     return _expired_marked(ports, holder, session_id, mark, save, read, when_paid)
 
 
@@ -80,13 +73,16 @@ def expired_first(
 Marking = Callable[[Holder, bool], Holder | None]
 
 
-def _move_mark(session_id: str) -> Marking[Application]:
-    def marked(application: Application, expiring: bool) -> Application | None:
-        pending = application.pending_move
-        if pending is None or pending.session_id != session_id or pending.expiring is expiring:
+def _marking(part: Literal["checkout", "pending_move"], session_id: str) -> Marking[Holder]:
+    """How the holder's ``part`` (its own ``checkout``, or the ``pending_move`` waiting on one)
+    is marked, when it is the checkout ``session_id``: one rule for both."""
+
+    def marked(holder: Holder, expiring: bool) -> Holder | None:
+        open_one = getattr(holder, part)
+        if open_one is None or open_one.session_id != session_id or open_one.expiring is expiring:
             return None
-        move = pending.model_copy(update={"expiring": expiring})
-        return application.model_copy(update={"pending_move": move})
+        with_mark = open_one.model_copy(update={"expiring": expiring})
+        return holder.model_copy(update={part: with_mark})
 
     return marked
 
@@ -133,7 +129,7 @@ def move_expired_first(ports: Ports, application: Application, when_paid: Confli
         ports,
         application,
         pending.session_id,
-        _move_mark(pending.session_id),
+        _marking("pending_move", pending.session_id),
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
         when_paid,

@@ -272,9 +272,9 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
     from booking.services.group_payments import group_refund_event
 
-    for_group = group_refund_event(ports, event)
+    for_group = _outcome_if_a_group(group_refund_event(ports, event))
     if for_group is not None:
-        return _outcome_of_group(for_group)
+        return for_group
     application = ports.repository.application_for_payment(event.payment_intent)
     if application is not None:
         return _applications_refund(ports, application, event)
@@ -380,7 +380,11 @@ def _refund_before_payment(
 # -- places booked by a manager (``services.groups``) ----------------------------------------
 
 
-def _outcome_of_group(outcome: GroupOutcome) -> EventOutcome:
+def _outcome_if_a_group(outcome: GroupOutcome | None) -> EventOutcome | None:
+    """A group's event's outcome, as the webhook answers it; None: no group recorded the
+    object the event is about."""
+    if outcome is None:
+        return None
     return EventOutcome(outcome.action, outcome.reason, None, outcome.status)
 
 
@@ -407,7 +411,7 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
             session_id=event.session_id,
             at=event.created or ports.clock(),
         )
-        return _outcome_of_group(completed) if completed is not None else None
+        return _outcome_if_a_group(completed)
     ended_as = _GROUP_CHECKOUT_ENDINGS.get(event.kind)  # None: paid
     outcome = group_money_event(
         ports,
@@ -419,7 +423,7 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
         ended_as=ended_as,
         paid_at=paid_at(event, ports.clock()),
     )
-    return _outcome_of_group(outcome) if outcome is not None else None
+    return _outcome_if_a_group(outcome)
 
 
 def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
@@ -430,7 +434,7 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         left_open = group_invoice_left_open(
             ports, event_id=event.event_id, invoice_id=event.invoice_id, kind=event.kind
         )
-        return _outcome_of_group(left_open) if left_open is not None else None
+        return _outcome_if_a_group(left_open)
     outcome = group_money_event(
         ports,
         event_id=event.event_id,
@@ -442,4 +446,4 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
         paid_number=event.number,  # read with it: named if given back (hostile25 F2)
     )
-    return _outcome_of_group(outcome) if outcome is not None else None
+    return _outcome_if_a_group(outcome)
