@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from tests.support.groups import COLLEAGUES, book, give_up, manager_view, places_left
 from tests.support.system import COURSE_ID, System
 
@@ -51,10 +53,32 @@ def _stopped_after_the_expiry(
     return reply, held
 
 
-@pytest.mark.parametrize("then", ["organisers_cancel", "person_pays"])
-@pytest.mark.parametrize("event", ["arrives", "lost"])
-def test_a_cancel_stopped_after_the_checkouts_expiry_ends_the_hold_at_its_end(
-    system: System, monkeypatch: pytest.MonkeyPatch, event: str, then: str
+def _ends_it(system: System, held: list[tuple[bytes, dict[str, str]]], by: str) -> None:
+    """What ends the act left half done: Stripe's expiry event of its checkout, delivered
+    once the act's own save can no longer come (redelivered, or late), or the sweep."""
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    if by == "event":
+        [(body, headers)] = held
+        assert system.webhook(body, headers).status == 200
+    else:
+        system.scheduled_run(system.now())
+
+
+def _stopped_young(system: System, application: dict[str, Any], held: list[Any]) -> None:
+    """Just after the stop, Stripe's expiry event ends nothing: the act may still be on its
+    way, its own save to come."""
+    [(body, headers)] = held
+    assert system.webhook(body, headers).status == 200
+    stopped = system.stored(application)
+    assert stopped.status.value == "awaiting_payment"
+    assert stopped.checkout is not None
+    assert stopped.checkout.expiring
+
+
+@pytest.mark.parametrize("refund", [False, True])
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_cancel_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str, refund: bool
 ) -> None:
     left = places_left(system, COURSE_ID)
     application = system.apply(email=PERSON).json()
@@ -62,43 +86,89 @@ def test_a_cancel_stopped_after_the_checkouts_expiry_ends_the_hold_at_its_end(
     system.deliver_emails()
 
     reply, held = _stopped_after_the_expiry(
-        system, monkeypatch, lambda: system.cancel(app_id, refund=False)
+        system, monkeypatch, lambda: system.cancel(app_id, refund=refund)
     )
 
     assert reply.status == 500, reply.body
     assert system.checkout_session(application["checkout_url"])["status"] == "expired"
     assert len(held) == 1  # Stripe's checkout.session.expired
-    if event == "arrives":
-        [(body, headers)] = held
-        assert system.webhook(body, headers).status == 200
-    stopped = system.stored(application)
-    assert stopped.status.value == "awaiting_payment"
-    assert stopped.checkout is not None
-    assert stopped.checkout.expiring  # the event ended nothing: an act was on its way
+    mark = system.stored(application).checkout
+    assert mark is not None and mark.expiring_for is not None
+    assert mark.expiring_for.refund is refund  # the act and its time, on the mark
+    _stopped_young(system, application, held)
     assert places_left(system, COURSE_ID) == left - 1
 
-    # Held until the checkout's own end, then the sweep ends it as any unpaid hold.
-    system.scheduled_run(system.now() + timedelta(minutes=6))
-    assert system.stored(application).status.value == "awaiting_payment"
-    system.scheduled_run(stopped.checkout.expires_at + timedelta(minutes=1))
-    lapsed = system.stored(application)
-    assert (lapsed.status.value, lapsed.seat_held) == ("expired", False)
+    _ends_it(system, held, by)
+
+    ended = system.stored(application)
+    assert (ended.status.value, ended.seat_held) == ("cancelled", False)
     assert places_left(system, COURSE_ID) == left
     told = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
     assert len(told) == 1, told
-    assert "payment was not completed" in told[0]
+    assert "payment was not completed" not in told[0]
+    assert "cancel" in told[0].lower(), told
+    # Pressed again by the organiser, or the event again: nothing more happens.
+    again = system.cancel(app_id, refund=refund)
+    assert again.status == 200, again.body
+    if by == "event":
+        [(body, headers)] = held
+        assert system.webhook(body, headers).status == 200
+    system.scheduled_run(system.now() + timedelta(hours=1))
+    assert system.status_of(application)["status"] == "cancelled"
+    assert [e for e in system.deliver_emails() if e.to == [PERSON]] == []
 
-    # The mark refuses nothing later.
-    if then == "organisers_cancel":
-        again = system.cancel(app_id, refund=False)
-        assert again.status == 200, again.body
-        assert system.status_of(application)["status"] == "cancelled"
-    else:
-        restarted = system.restart_checkout(application)
-        assert restarted.status == 201, restarted.body
-        assert system.pay(restarted.json()["checkout_url"]).status == 200
-        assert system.status_of(application)["status"] == "confirmed"
-        assert places_left(system, COURSE_ID) == left - 1
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_an_erasure_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    left = places_left(system, COURSE_ID)
+    application = system.apply(email=PERSON).json()
+    system.deliver_emails()
+
+    reply, held = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: system.admin("DELETE", f"/people/{PERSON}")
+    )
+
+    assert reply.status == 500, reply.body
+    mark = system.stored(application).checkout
+    assert mark is not None and mark.expiring_for is not None and mark.expiring_for.erased
+    _stopped_young(system, application, held)
+
+    _ends_it(system, held, by)
+
+    ended = system.stored(application)
+    assert (ended.status.value, ended.seat_held) == ("cancelled", False)
+    assert ended.erased_at is not None
+    assert places_left(system, COURSE_ID) == left
+    assert [e.subject for e in system.deliver_emails() if e.to == [PERSON]] == []
+    # The organiser's press again finds nothing more held about them.
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 404
+
+
+def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe never expired it (unanswered): the sweep reads the session open, takes the
+    mark back, and the hold goes on to its end; the person may still pay."""
+    application = system.apply(email=PERSON).json()
+    app_id = application["application_id"]
+
+    def timed_out(session_id: str) -> str:
+        raise DependencyUnavailable("Stripe timed out")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(system.ports.payments, "expire_checkout", timed_out)
+        assert system.cancel(app_id, refund=False).status == 503
+
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    system.scheduled_run(system.now())
+
+    kept = system.stored(application)
+    assert kept.status.value == "awaiting_payment"
+    assert kept.checkout is not None and not kept.checkout.expiring
+    assert system.pay(application["checkout_url"]).status == 200
+    assert system.status_of(application)["status"] == "confirmed"
 
 
 @pytest.mark.parametrize("event", ["arrives", "lost"])

@@ -40,7 +40,7 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
-from booking.domain.invoice_voiding import voiding_of
+from booking.domain.invoice_voiding import act_marked
 from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef, PaymentRecord
@@ -368,11 +368,12 @@ class Application(Model):
             # A move waiting for a seat ends unmoved when either cohort begins.
             return self.waiting_move.ends_at
         lapses = self.hold_lapses_at()
-        voiding = voiding_of(self)
-        if voiding is None:
+        act = act_marked(self)
+        if act is None:
             return lapses
-        # An organiser's act left half done after its invoice's void: the sweep's to end.
-        return min(d for d in (lapses, voiding.left_half_done_at()) if d is not None)
+        # An act left half done after its invoice's void or its checkout's expiry: the
+        # sweep's to end.
+        return min(d for d in (lapses, act.left_half_done_at()) if d is not None)
 
     @property
     def is_erased(self) -> bool:

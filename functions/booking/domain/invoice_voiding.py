@@ -84,6 +84,30 @@ def voiding_of(application: Application) -> VoidingFor | None:
     return invoice.voiding if invoice is not None and application.has_open_invoice() else None
 
 
+def checkout_act_of(application: Application) -> VoidingFor | None:
+    """The act ``application``'s open card checkout is being expired for (``CheckoutRef.
+    expiring_for``), while it still holds the place it was opened for; None otherwise."""
+    checkout = application.checkout
+    if checkout is None or not checkout.expiring or not application.seat_held:
+        return None
+    if application.status.value not in ("awaiting_payment", "offered"):
+        return None
+    return checkout.expiring_for
+
+
+def act_marked(application: Application) -> VoidingFor | None:
+    """The act ``application`` is marked for, on its open invoice or its open card checkout."""
+    return voiding_of(application) or checkout_act_of(application)
+
+
+def checkout_act_left_half_done(application: Application, now: datetime) -> bool:
+    """Whether an act expiring ``application``'s open checkout was begun long enough before
+    ``now`` to be left half done (its save never came): Stripe's expiry event or the sweep
+    completes it (``services.checkout_acts``)."""
+    act = checkout_act_of(application)
+    return act is not None and act.left_half_done_at() <= now
+
+
 def left_half_done(application: Application, now: datetime) -> bool:
     """Whether an organiser's act voiding ``application``'s open invoice was begun long enough
     before ``now`` to be left half done (the sweep's to complete or take back)."""

@@ -8,6 +8,7 @@ from pydantic import (
     Field,
 )
 
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.model import Model
 
 
@@ -39,6 +40,11 @@ class CheckoutRef(Model):
     # Stripe's expiry event of it ends nothing meanwhile. Left set (Stripe unanswered), the
     # hold lapses at its end as any unpaid hold does.
     expiring: bool = False
+    # The act it is expired for, and since when, as an invoice's mark says it
+    # (``InvoiceRef.voiding``): one stopped between Stripe's expiry and its save is completed
+    # by Stripe's expiry event or the sweep (``services.checkout_acts``), never ended as an
+    # unpaid hold. None: a mark made before acts were recorded on it, or a group's.
+    expiring_for: VoidingFor | None = None
 
     def completed(self, session_id: str, at: datetime) -> "CheckoutRef":
         """This checkout, if it is ``session_id``, recorded as completed unpaid at ``at`` (a

@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.commands import ExpireCheckout, Settlement
 from booking.domain.errors import PAYMENT_BEING_RECORDED, Conflict, DependencyUnavailable
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.settlement import Cancellation, MoneyFact
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -53,10 +54,12 @@ def expired_first(
     save: Callable[[Holder, Holder], Holder],
     read: Callable[[], Holder | None],
     when_paid: Conflict,
+    act: VoidingFor | None = None,
 ) -> Holder:
     """``holder``'s open checkout expired at Stripe before the act ending or replacing it is
     saved: ``holder`` as saved with its checkout marked ``expiring`` (``save(new, current)``),
-    the version the act's save expects. Stripe says it completed (paid meanwhile): the mark
+    the version the act's save expects; ``act``: the act, recorded on the mark
+    (``CheckoutRef.expiring_for``) so that one stopped before its save is completed. Stripe says it completed (paid meanwhile): the mark
     taken back (``read``: the holder now) and ``when_paid`` raised, the payment kept (its event
     confirms the booking). Stripe unanswered: DependencyUnavailable in words, the mark left."""
     checkout = holder.checkout
@@ -69,7 +72,9 @@ def expired_first(
         open_one = current.checkout
         if open_one is None or open_one.session_id != session_id or open_one.expiring is expiring:
             return None
-        marked = open_one.model_copy(update={"expiring": expiring})
+        marked = open_one.model_copy(
+            update={"expiring": expiring, "expiring_for": act if expiring else None}
+        )
         return current.model_copy(update={"checkout": marked})
 
     return _expired_marked(ports, holder, session_id, mark, save, read, when_paid)
@@ -140,7 +145,7 @@ def move_expired_first(ports: Ports, application: Application, when_paid: Confli
     )
 
 
-def paid_meanwhile(ports: Ports, application: Application) -> bool:
+def paid_meanwhile(ports: Ports, application: Application, act: VoidingFor) -> bool:
     """Expire ``application``'s open checkout at Stripe before an act that keeps the booking
     whatever Stripe says (an erasure): the application marked as ``expired_first`` marks it;
     True (the mark taken back) when Stripe says it was paid meanwhile."""
@@ -151,6 +156,7 @@ def paid_meanwhile(ports: Ports, application: Application) -> bool:
             ports.repository.save,
             lambda: ports.repository.get_application(application.application_id),
             Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
+            act,
         )
     except Conflict as refused:
         if refused.code == PAYMENT_BEING_RECORDED:
@@ -222,6 +228,7 @@ def _own_expired_first(
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
         Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
+        VoidingFor(since=ports.clock(), refund=fact.refund),
     )
     return marked, session
 

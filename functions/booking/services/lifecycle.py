@@ -23,7 +23,12 @@ from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
-from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, VoidingFor, left_half_done
+from booking.domain.invoice_voiding import (
+    CANCEL_ONCE_SETTLED,
+    VoidingFor,
+    checkout_act_left_half_done,
+    left_half_done,
+)
 from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
 from booking.domain.page_seen import Seen
 from booking.domain.payment_settlement import released_hold
@@ -229,6 +234,15 @@ def sweep_due(
                 if lapse_overdue_move(ports, application, now):
                     summary.holds_released += 1
                     touched.add(application.pending_move.to_course_id)
+            except (DependencyUnavailable, Conflict) as exc:
+                summary.skipped.append(f"{application.application_id}: {exc.code}")
+            continue
+        if checkout_act_left_half_done(application, now):
+            from booking.services.checkout_acts import checkout_act_completed
+
+            try:  # an act stopped between its checkout's expiry and its save
+                if checkout_act_completed(ports, application):
+                    touched.add(application.course_id)
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue
