@@ -1,13 +1,14 @@
 """A card act stopped between Stripe's expiry of the open checkout and its save (the function
 out of time after ``checkout_expiry.expired_first``), and nobody pressing again: what ends it.
 
-The booking is left as it was, its checkout marked ``expiring`` and dead at Stripe. Stripe's
-``checkout.session.expired`` of it, arriving or lost, ends nothing (the mark says an act is
-on its way); the sweep that already runs ends the hold at the checkout's own end (30 minutes
-at most), as any unpaid hold's: the seat goes back and the person is told the payment was not
-completed. The mark refuses no later act: the organisers' cancel completes, and the person may
-start paying again. Through the real handlers, moto and the Stripe stand-in; the stop made at
-the repository's save after the expiry."""
+The booking is left as it was, its checkout marked ``expiring`` with the act and its time
+(``expiring_for``) and dead at Stripe. Stripe's ``checkout.session.expired`` of it, just after,
+ends nothing (the act may still be on its way); delivered once its save can no longer come, it
+completes the act as pressed (``services.checkout_acts``), and so does the sweep: the cancel
+(the person told once it was cancelled, never "payment not completed"), or the erasure. An
+expiry that never reached Stripe has its mark taken back by the sweep. A group's give-up (no
+act recorded) still ends at the checkout's end. Through the real handlers, moto and the Stripe
+stand-in; the stop made at the repository's save after the expiry."""
 
 from __future__ import annotations
 

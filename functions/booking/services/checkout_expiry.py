@@ -7,8 +7,11 @@ order of steps (hostile33 N11).
 The checkout is marked first (``CheckoutRef.expiring``), so that Stripe's expiry event of it,
 which may arrive before the act's save, ends nothing: the act's save ends or replaces it.
 Stripe unanswered, the mark stays and the act is refused in words: the next press expires it
-again and completes the act; if nobody presses, the hold lapses at its end as any unpaid hold
-does (the sweep), or the payment, if Stripe never had the expiry, confirms the booking.
+again and completes the act. The mark of one person's act says which act and since when
+(``CheckoutRef.expiring_for``): left half done (nobody pressing again, or the function stopped
+before its save), it is completed by Stripe's expiry event or the sweep (``checkout_acts``),
+or its mark taken back when Stripe never expired it; a group's (no act recorded) lapses at
+its end as any unpaid hold does.
 """
 
 from __future__ import annotations
