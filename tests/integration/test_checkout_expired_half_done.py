@@ -94,7 +94,8 @@ def test_a_cancel_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
     assert system.checkout_session(application["checkout_url"])["status"] == "expired"
     assert len(held) == 1  # Stripe's checkout.session.expired
     mark = system.stored(application).checkout
-    assert mark is not None and mark.expiring_for is not None
+    assert mark is not None
+    assert mark.expiring_for is not None
     assert mark.expiring_for.refund is refund  # the act and its time, on the mark
     _stopped_young(system, application, held)
     assert places_left(system, COURSE_ID) == left - 1
@@ -133,7 +134,9 @@ def test_an_erasure_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
 
     assert reply.status == 500, reply.body
     mark = system.stored(application).checkout
-    assert mark is not None and mark.expiring_for is not None and mark.expiring_for.erased
+    assert mark is not None
+    assert mark.expiring_for is not None
+    assert mark.expiring_for.erased
     _stopped_young(system, application, held)
 
     _ends_it(system, held, by)
@@ -167,7 +170,8 @@ def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(
 
     kept = system.stored(application)
     assert kept.status.value == "awaiting_payment"
-    assert kept.checkout is not None and not kept.checkout.expiring
+    assert kept.checkout is not None
+    assert not kept.checkout.expiring
     assert system.pay(application["checkout_url"]).status == 200
     assert system.status_of(application)["status"] == "confirmed"
 

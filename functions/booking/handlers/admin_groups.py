@@ -45,10 +45,9 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[..., object]) 
 
     @served("voidGroupInvoice")
     def void_group_invoice(group_id: str) -> Response[str]:
+        from booking.domain.page_seen import Seen, seen_digests
         from booking.services import group_invoice_void
         from booking.services.group_overview import line_of
-
-        from booking.domain.page_seen import Seen, seen_digests
 
         # ``seen`` alone (the group's, as last read: compared when given, as every /admin
         # confirmation's); any other field is refused by its name, never ignored.
