@@ -64,7 +64,8 @@ def expired_first(
     the version the act's save expects; ``act``: the act, recorded on the mark
     (``CheckoutRef.expiring_for``) so that one stopped before its save is completed. Stripe
     says it completed (paid meanwhile): the mark taken back (``read``: the holder now) and
-    ``when_paid`` raised, the payment kept (its event confirms the booking). Stripe unanswered: DependencyUnavailable in words, the mark left."""
+    ``when_paid`` raised, the payment kept (its event confirms the booking). Stripe
+    unanswered: DependencyUnavailable in words, the mark left."""
     checkout = holder.checkout
     assert checkout is not None
     if checkout.completed_at is not None:

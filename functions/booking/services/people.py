@@ -105,6 +105,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
     voided, paid = _stopped_at_stripe_first(ports, applications)
+    if seen is not None:
+        applications = _compared_again(ports, email, applications, seen, voided)
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
@@ -172,6 +174,30 @@ def erase_left_half_done(ports: Ports, application: Application) -> None:
     ports.repository.forget_person(email, [application.application_id])
     if erased.seat_released:
         offer_free_places(ports, erased.course_id)
+
+
+def _compared_again(
+    ports: Ports,
+    email: str,
+    applications: list[Application],
+    seen: Seen,
+    voided: frozenset[str],
+) -> list[Application]:
+    """What the confirmation showed compared again on fresh reads just before the erasure's
+    first write, so a change landing while it read and asked (they applied again, paid, were
+    billed) is refused in words, nothing erased: the applications as read now, which the
+    erasure's saves then hold to. Not once it has asked Stripe to void or expire anything of
+    theirs: that is its point of no return, as every act's (``act_voiding``)."""
+    now = person_applications(ports, email)
+    closed = voided or any(
+        (a.checkout is not None and a.checkout.expiring)
+        or (a.pending_move is not None and a.pending_move.expiring)
+        for a in now
+    )
+    if closed:
+        return applications
+    _refused_if_changed(ports, email, now, seen)
+    return now
 
 
 def _refused_if_changed(
