@@ -89,12 +89,13 @@ def expired_first(
 Marking = Callable[[Holder, bool], Holder | None]
 
 
-def _move_mark(session_id: str) -> Marking[Application]:
+def _move_mark(session_id: str, act: VoidingFor | None = None) -> Marking[Application]:
     def marked(application: Application, expiring: bool) -> Application | None:
         pending = application.pending_move
         if pending is None or pending.session_id != session_id or pending.expiring is expiring:
             return None
-        move = pending.model_copy(update={"expiring": expiring})
+        by = act if expiring else None
+        move = pending.model_copy(update={"expiring": expiring, "expiring_for": by})
         return application.model_copy(update={"pending_move": move})
 
     return marked
@@ -108,10 +109,12 @@ def _expired_marked(
     save: Callable[[Holder, Holder], Holder],
     read: Callable[[], Holder | None],
     when_paid: Conflict,
+    *,
+    keep_mark_when_paid: bool = False,
 ) -> Holder:
     """The one order of every act's expiry first: the checkout ``session_id`` marked
-    (``mark``), expired at Stripe, the mark taken back and ``when_paid`` raised if Stripe says
-    it was paid."""
+    (``mark``), expired at Stripe, the mark taken back (unless ``keep_mark_when_paid``) and
+    ``when_paid`` raised if Stripe says it was paid."""
     marked = holder
     with_mark = mark(holder, True)
     if with_mark is not None:
@@ -123,18 +126,23 @@ def _expired_marked(
     except DependencyUnavailable as error:
         raise expiry_unanswered(error) from error
     if status == "complete":
-        _unmarked(mark, save, read)
+        if not keep_mark_when_paid:
+            _unmarked(mark, save, read)
         logger.info("an act refused: its checkout was paid meanwhile")
         raise when_paid
     return marked
 
 
-def move_expired_first(ports: Ports, application: Application, when_paid: Conflict) -> Application:
+def move_expired_first(
+    ports: Ports, application: Application, when_paid: Conflict, act: VoidingFor | None = None
+) -> Application:
     """The checkout of the move ``application`` waits on (for its difference) expired at
     Stripe before an act that ends the booking is saved, as every open checkout is
     (``expired_first``): ``application`` as saved with the move marked ``expiring``. Stripe
     says it was paid meanwhile: the mark taken back and ``when_paid`` raised (the payment's
-    event makes the move). Stripe unanswered: DependencyUnavailable in words, the mark left."""
+    event makes the move); an erasure's (``act``) left, so that event gives the difference
+    back, before the erasure's save or after it alike. Stripe unanswered:
+    DependencyUnavailable in words, the mark left."""
     pending = application.pending_move
     assert pending is not None
     assert pending.session_id is not None
@@ -142,10 +150,11 @@ def move_expired_first(ports: Ports, application: Application, when_paid: Confli
         ports,
         application,
         pending.session_id,
-        _move_mark(pending.session_id),
+        _move_mark(pending.session_id, act),
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
         when_paid,
+        keep_mark_when_paid=act is not None and act.erased,
     )
 
 

@@ -160,7 +160,7 @@ def _stopped_at_stripe_first(
     act = VoidingFor(since=ports.clock(), erased=True)
     paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a, act)}
     for application in applications:
-        move_checkout_expired_first(ports, application)
+        move_checkout_expired_first(ports, application, act)
     return voided, paid
 
 
