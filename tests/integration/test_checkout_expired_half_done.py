@@ -20,6 +20,7 @@ import pytest
 
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.groups import COLLEAGUES, book, give_up, manager_view, places_left
 from tests.support.system import COURSE_ID, System
 
@@ -35,7 +36,10 @@ def _stopped_after_the_expiry(
     real_save, real_save_group = repository.save, groups.save_group
 
     def stopped(new: Any, previous: Any, **options: Any) -> Any:
-        if previous.checkout is not None and previous.checkout.expiring:
+        move = previous.pending_move
+        if (previous.checkout is not None and previous.checkout.expiring) or (
+            move is not None and move.expiring
+        ):
             raise TimeoutError("the function ran out of time")
         return real_save(new, previous, **options)
 
@@ -65,12 +69,19 @@ def _ends_it(system: System, held: list[tuple[bytes, dict[str, str]]], by: str) 
         system.scheduled_run(system.now())
 
 
-def _stopped_young(system: System, application: dict[str, Any], held: list[Any]) -> None:
+def _stopped_young(
+    system: System, application: Any, held: list[Any], *, moving: bool = False
+) -> None:
     """Just after the stop, Stripe's expiry event ends nothing: the act may still be on its
     way, its own save to come."""
     [(body, headers)] = held
     assert system.webhook(body, headers).status == 200
     stopped = system.stored(application)
+    if moving:
+        assert stopped.status.value == "confirmed"
+        assert stopped.pending_move is not None
+        assert stopped.pending_move.expiring
+        return
     assert stopped.status.value == "awaiting_payment"
     assert stopped.checkout is not None
     assert stopped.checkout.expiring
@@ -148,6 +159,44 @@ def test_an_erasure_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
     assert [e.subject for e in system.deliver_emails() if e.to == [PERSON]] == []
     # The organiser's press again finds nothing more held about them.
     assert system.admin("DELETE", f"/people/{PERSON}").status == 404
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_cancel_stopped_after_its_moves_checkout_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A booking waiting for its move's difference, cancelled (keeping its money), the
+    function stopped after Stripe expired the move's checkout: completed as pressed (both
+    seats back, the person told once of the cancellation), never lapsed as an unpaid move
+    ("your move did not happen") at its deadline."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    asked = cohorts.move(app_id, "move-winter")
+    assert asked.status == 200, asked.body
+    cohorts.emails()
+
+    reply, held = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: system.cancel(app_id, refund=False)
+    )
+
+    assert reply.status == 500, reply.body
+    move = system.stored(app_id).pending_move
+    assert move is not None
+    assert move.expiring_for is not None
+    assert not move.expiring_for.refund
+    assert len(held) == 1  # Stripe's checkout.session.expired of the move's checkout
+    _stopped_young(system, app_id, held, moving=True)
+
+    _ends_it(system, held, by)
+
+    record = cohorts.record(app_id)
+    assert (record["status"], record["pending_move"]) == ("cancelled", None)
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 0)
+    assert (cohorts.places_left("move-spring"), cohorts.places_left("move-winter")) == (5, 5)
+    told = [e.subject for e in system.deliver_emails() if e.to == [ADA]]
+    assert len(told) == 1, told
+    system.scheduled_run(system.now() + timedelta(days=3))
+    assert [e.subject for e in system.deliver_emails() if e.to == [ADA]] == []
 
 
 def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(

@@ -362,8 +362,11 @@ class Application(Model):
         if owed and self.status is ApplicationStatus.CONFIRMED:
             return self.transfers[-1].at
         if self.pending_move is not None:
-            # The seat held on the dearer cohort goes back at the move's deadline.
-            return self.pending_move.expires_at
+            # The seat held on the dearer cohort goes back at the move's deadline; an act
+            # left half done after its checkout's expiry is the sweep's to end before.
+            act = act_marked(self)
+            ends = self.pending_move.expires_at
+            return min(ends, act.left_half_done_at()) if act is not None else ends
         if self.waiting_move is not None and self.status is ApplicationStatus.CONFIRMED:
             # A move waiting for a seat ends unmoved when either cohort begins.
             return self.waiting_move.ends_at

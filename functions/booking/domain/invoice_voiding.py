@@ -86,13 +86,25 @@ def voiding_of(application: Application) -> VoidingFor | None:
 
 def checkout_act_of(application: Application) -> VoidingFor | None:
     """The act ``application``'s open card checkout is being expired for (``CheckoutRef.
-    expiring_for``), while it still holds the place it was opened for; None otherwise."""
+    expiring_for``), while it still holds the place it was opened for, or the checkout of the
+    move it waits on (``PendingMove.expiring_for``); None otherwise."""
+    pending = application.pending_move
+    if pending is not None and pending.expiring and application.status.value == "confirmed":
+        return pending.expiring_for
     checkout = application.checkout
     if checkout is None or not checkout.expiring or not application.seat_held:
         return None
     if application.status.value not in ("awaiting_payment", "offered"):
         return None
     return checkout.expiring_for
+
+
+def checkout_marked(application: Application) -> str | None:
+    """The session of the checkout whose expiry :func:`checkout_act_of` is for."""
+    pending = application.pending_move
+    if pending is not None and pending.expiring and application.status.value == "confirmed":
+        return pending.session_id
+    return application.checkout.session_id if application.checkout is not None else None
 
 
 def act_marked(application: Application) -> VoidingFor | None:

@@ -21,7 +21,11 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import UnknownToProvider
-from booking.domain.invoice_voiding import checkout_act_left_half_done, checkout_act_of
+from booking.domain.invoice_voiding import (
+    checkout_act_left_half_done,
+    checkout_act_of,
+    checkout_marked,
+)
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -33,10 +37,9 @@ def completed_on_expiry(ports: Ports, application: Application, event: CheckoutE
     """Stripe's ``event`` of a checkout ``application`` recorded: when it is the expiry of a
     checkout whose act was left half done, the act completed, and the booking's status after
     it; None otherwise (the event is decided as any other)."""
-    checkout = application.checkout
-    if event.kind is not CheckoutEventKind.EXPIRED or checkout is None:
+    if event.kind is not CheckoutEventKind.EXPIRED:
         return None
-    if checkout.session_id != event.session_id:
+    if checkout_marked(application) != event.session_id:
         return None
     if not checkout_act_left_half_done(application, ports.clock()):
         return None
@@ -49,9 +52,8 @@ def completed_on_expiry(ports: Ports, application: Application, event: CheckoutE
 def checkout_act_completed(ports: Ports, application: Application) -> bool:
     """The sweep's look at ``application``, its checkout's act left half done: Stripe read;
     the act completed (True) when the session is expired, else the mark taken back."""
-    checkout = application.checkout
-    assert checkout is not None
-    session_id = checkout.session_id
+    session_id = checkout_marked(application)
+    assert session_id is not None
     try:
         status = ports.payments.checkout_at_stripe(session_id).status
     except UnknownToProvider:
@@ -68,8 +70,7 @@ def _completed(ports: Ports, application: Application, session_id: str) -> bool:
     act = checkout_act_of(application)
     if fresh is None or act is None or checkout_act_of(fresh) != act:
         return False  # completed or replaced meanwhile: the booking stands as it is now
-    held = fresh.checkout
-    if held is None or held.session_id != session_id:
+    if checkout_marked(fresh) != session_id:
         return False
     if act.erased:
         # The erasure's own withdrawal and erasure of this booking; the organiser's press,
@@ -89,13 +90,15 @@ def _taken_back(ports: Ports, app_id: str, session_id: str) -> None:
     """The checkout's mark taken back: Stripe never expired it (or it was paid)."""
 
     def unmark(current: Application | None) -> None:
-        checkout = current.checkout if current is not None else None
-        if current is None or checkout is None or checkout.session_id != session_id:
+        if current is None or checkout_marked(current) != session_id:
             return
-        if not checkout.expiring:
-            return
-        cleared = checkout.model_copy(update={"expiring": False, "expiring_for": None})
-        ports.repository.save(current.model_copy(update={"checkout": cleared}), current)
+        pending, checkout = current.pending_move, current.checkout
+        if pending is not None and pending.session_id == session_id and pending.expiring:
+            move = pending.model_copy(update={"expiring": False, "expiring_for": None})
+            ports.repository.save(current.model_copy(update={"pending_move": move}), current)
+        elif checkout is not None and checkout.session_id == session_id and checkout.expiring:
+            cleared = checkout.model_copy(update={"expiring": False, "expiring_for": None})
+            ports.repository.save(current.model_copy(update={"checkout": cleared}), current)
 
     retried(unmark, lambda: ports.repository.get_application(app_id))
     logger.info("a half-done card act's mark taken back", extra={"application_id": app_id})

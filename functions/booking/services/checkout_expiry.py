@@ -263,7 +263,8 @@ def _move_expired_first_for(
     ):
         return application, None
     paid = Conflict(MOVE_PAID_MEANWHILE, code="payment_being_recorded")
-    return move_expired_first(ports, application, paid), pending.session_id
+    act = VoidingFor(since=ports.clock(), refund=fact.refund)
+    return move_expired_first(ports, application, paid, act), pending.session_id
 
 
 def expired_already(decided: Settlement, *session_ids: str) -> Settlement:
