@@ -23,6 +23,7 @@ from booking.domain.validation import SaneInstant
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
+    from booking.domain.groups import GroupBooking
 
 # A void for an act (a group's invoice replacement, one person's cancel or bursary) still
 # marked this long after it began was left half done (Stripe failed after the void, or the
@@ -50,6 +51,9 @@ class VoidingFor(Model):
     declined: bool = False
     # The person's erasure (``services.people``), which withdraws the booking in its own save.
     erased: bool = False
+    # A group's place given up by its manager while its card payment is open (on the group's
+    # checkout's mark: ``services.group_unpaid_give_up``): the place's number.
+    place: int | None = None
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""
@@ -118,6 +122,16 @@ def checkout_act_left_half_done(application: Application, now: datetime) -> bool
     completes it (``services.checkout_acts``)."""
     act = checkout_act_of(application)
     return act is not None and act.left_half_done_at() <= now
+
+
+def group_checkout_act(group: GroupBooking) -> VoidingFor | None:
+    """The give-up of one place ``group``'s open card checkout is being expired for (its
+    mark's act), while the group still waits for that payment; None otherwise."""
+    checkout = group.checkout
+    if group.status.value != "awaiting_payment" or checkout is None or not checkout.expiring:
+        return None
+    act = checkout.expiring_for
+    return act if act is not None and act.place is not None else None
 
 
 def left_half_done(application: Application, now: datetime) -> bool:

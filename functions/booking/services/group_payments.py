@@ -48,6 +48,7 @@ from booking.services.believed import (
     refund_is_news,
     refused,
 )
+from booking.services.checkout_acts import give_up_completed_on_expiry
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.groups import find_group
 from booking.services.ports import Ports
@@ -94,6 +95,11 @@ def group_money_event(
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
+    if ended_as is GroupEnding.CHECKOUT_EXPIRED and give_up_completed_on_expiry(
+        ports, group_id, object_id
+    ):  # a place's give-up left half done after this expiry (``checkout_acts``): completed
+        done = find_group(ports, group_id)
+        return GroupOutcome("act_completed", "expired for a place given up", group_id, done.status)
     if ended_as is None and payment_intent is not None:
         made_by = None if checked_at_stripe else object_id
         stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)

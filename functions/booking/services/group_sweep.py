@@ -12,6 +12,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.domain.invoice_voiding import group_checkout_act
 from booking.services.concurrency import retried
 from booking.services.group_replacement_sweep import (
     ended_unmade,
@@ -37,6 +38,23 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
             if _give_up_unfilled(ports, due, now):
                 touched.append(due.course_id)
             continue
+        act = group_checkout_act(due)
+        if act is not None and act.left_half_done_at() <= now:
+            # A place's give-up stopped after its checkout's expiry: completed as pressed (or
+            # its mark taken back); refused, the hold ends at its end as below.
+            from booking.services.checkout_acts import group_give_up_completed
+
+            try:
+                if group_give_up_completed(ports, due):
+                    touched.append(due.course_id)
+                    continue
+            except (DependencyUnavailable, Conflict):
+                continue  # Stripe unreachable, or a race lost: the next run looks again
+            fresh = ports.groups.get_group(due.group_id)
+            lapses = fresh.hold_lapses_at() if fresh is not None else None
+            if fresh is None or lapses is None or lapses > now:
+                continue
+            due = fresh
         if left_half_done(due, now):
             # Its invoice's replacement left half done: completed (or its mark cleared), then
             # the next run finds it as that leaves it; not completed, it ends as its hold does.
