@@ -156,12 +156,11 @@ def move_checkout_event(
             event.amount_total,
             event.currency,
         )
-        if open_one and _erased_with_it(application):
-            # Paid in the instant an erasure expired its checkout: the erasure withdraws the
-            # move with the booking, whichever of its save and this event comes first, so the
-            # difference goes back whole, as it does when this event comes after the save;
-            # the booking's own payment is the erasure's to keep (bookkeeping).
-            return _late_payment(application, event, now, tell=False)
+        # Paid in the instant an erasure expired its checkout: the erasure withdraws the move
+        # with the booking, whichever of its save and this event comes first, so the
+        # difference goes back whole, as it does when this event comes after the save; the
+        # booking's own payment is the erasure's to keep (bookkeeping).
+        can_move = can_move and not _erased_with_it(application)
         if open_one and matches and event.payment_intent and can_move:
             return _move_paid(application, event, now)
         if open_one and not can_move:
