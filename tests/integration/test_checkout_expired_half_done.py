@@ -212,7 +212,9 @@ def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(
 
     with monkeypatch.context() as patched:
         patched.setattr(system.ports.payments, "expire_checkout", timed_out)
-        assert system.cancel(app_id, refund=False).status == 503
+        unanswered = system.cancel(app_id, refund=False)
+    assert unanswered.status == 503, unanswered.body
+    assert "did close it after all, what you asked is completed within half" in unanswered.body
 
     system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
     system.scheduled_run(system.now())

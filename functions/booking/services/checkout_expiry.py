@@ -183,8 +183,10 @@ def expiry_unanswered(error: DependencyUnavailable) -> DependencyUnavailable:
     asks first, in one wording (as ``invoice_requests.void_unanswered`` for an invoice)."""
     return DependencyUnavailable(
         "the payment provider did not answer when asked to close the open card checkout: "
-        "nothing was changed yet. Please try again in a few minutes (if nobody does, the "
-        "checkout's hold ends at its usual time, unless it is paid meanwhile)",
+        "nothing was changed yet. Please try again in a few minutes (if nobody does and the "
+        "payment provider did close it after all, what you asked is completed within half "
+        "an hour; if it did not, the checkout's hold goes on to its usual end, unless it is "
+        "paid meanwhile)",
         code=error.code,
         retry_after_seconds=error.retry_after_seconds,
     )
