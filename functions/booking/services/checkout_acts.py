@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.errors import BookingError, UnknownToProvider
+from booking.domain.errors import BookingError, DependencyUnavailable, UnknownToProvider
 from booking.domain.invoice_voiding import (
     checkout_act_left_half_done,
     checkout_act_of,
@@ -152,16 +152,25 @@ def _completed(ports: Ports, application: Application, session_id: str) -> bool:
         return False  # completed or replaced meanwhile: the booking stands as it is now
     if checkout_marked(fresh) != session_id:
         return False
-    if act.erased:
-        # The erasure's own withdrawal and erasure of this booking; the organiser's press,
-        # answered 5xx, erases the rest when asked again.
-        from booking.services.people import erase_left_half_done
+    try:
+        if act.erased:
+            # The erasure's own withdrawal and erasure of this booking; the organiser's press,
+            # answered 5xx, erases the rest when asked again.
+            from booking.services.people import erase_left_half_done
 
-        erase_left_half_done(ports, fresh)
-    else:
-        from booking.services.lifecycle import cancel
+            erase_left_half_done(ports, fresh)
+        else:
+            from booking.services.lifecycle import cancel
 
-        cancel(ports, app_id, refund=act.refund, marked=act)
+            cancel(ports, app_id, refund=act.refund, marked=act)
+    except DependencyUnavailable:
+        raise  # Stripe unreachable: the next run (or the event again) completes it
+    except BookingError as refused:
+        # Refused (replaced meanwhile, a race lost): the mark stays; the next run looks
+        # again, and the hold ends at its end as any unpaid hold's if never completed.
+        extra = {"application_id": app_id, "code": refused.code}  # codes name no one
+        logger.warning("a half-done card act refused", extra=extra)
+        return False
     logger.info("a half-done card act completed", extra={"application_id": app_id})
     return True
 
