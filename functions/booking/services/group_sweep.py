@@ -39,10 +39,9 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
                 touched.append(due.course_id)
             continue
         left = _give_up_left_half_done(ports, due, now)
-        if left is None:
-            touched.append(due.course_id)
-            continue
-        if left is False:
+        if isinstance(left, bool):  # completed (its course touched), or nothing more now
+            if left:
+                touched.append(due.course_id)
             continue
         due = left
         if left_half_done(due, now):
@@ -76,11 +75,9 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     return touched
 
 
-def _give_up_left_half_done(
-    ports: Ports, due: GroupBooking, now: datetime
-) -> GroupBooking | bool | None:
+def _give_up_left_half_done(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | bool:
     """A place's give-up stopped after its checkout's expiry (``checkout_acts``): completed
-    as pressed (None: its course touched), or its mark taken back; the group to go on with
+    as pressed (True: its course touched), or its mark taken back; the group to go on with
     as its hold does (``due`` itself when no such act), or False when nothing more is for this
     run (refused while its hold lasts, Stripe unreachable, a race lost)."""
     act = group_checkout_act(due)
@@ -90,7 +87,7 @@ def _give_up_left_half_done(
 
     try:
         if group_give_up_completed(ports, due):
-            return None
+            return True
     except (DependencyUnavailable, Conflict):
         return False  # the next run looks again
     fresh = ports.groups.get_group(due.group_id)
