@@ -1,13 +1,14 @@
 """A card act stopped between Stripe's expiry of the open checkout and its save (the function
 out of time after ``checkout_expiry.expired_first``), and nobody pressing again: what ends it.
 
-The booking is left as it was, its checkout marked ``expiring`` and dead at Stripe. Stripe's
-``checkout.session.expired`` of it, arriving or lost, ends nothing (the mark says an act is
-on its way); the sweep that already runs ends the hold at the checkout's own end (30 minutes
-at most), as any unpaid hold's: the seat goes back and the person is told the payment was not
-completed. The mark refuses no later act: the organisers' cancel completes, and the person may
-start paying again. Through the real handlers, moto and the Stripe stand-in; the stop made at
-the repository's save after the expiry."""
+The booking is left as it was, its checkout marked ``expiring`` with the act and its time
+(``expiring_for``) and dead at Stripe. Stripe's ``checkout.session.expired`` of it, just after,
+ends nothing (the act may still be on its way); delivered once its save can no longer come, it
+completes the act as pressed (``services.checkout_acts``), and so does the sweep: the cancel
+(the person told once it was cancelled, never "payment not completed"), or the erasure. An
+expiry that never reached Stripe has its mark taken back by the sweep. A group's give-up (no
+act recorded) still ends at the checkout's end. Through the real handlers, moto and the Stripe
+stand-in; the stop made at the repository's save after the expiry."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from typing import Any
 
 import pytest
 
+from booking.domain.errors import DependencyUnavailable
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.support.cohorts import ADA, Cohorts
 from tests.support.groups import COLLEAGUES, book, give_up, manager_view, places_left
 from tests.support.system import COURSE_ID, System
 
@@ -32,7 +36,10 @@ def _stopped_after_the_expiry(
     real_save, real_save_group = repository.save, groups.save_group
 
     def stopped(new: Any, previous: Any, **options: Any) -> Any:
-        if previous.checkout is not None and previous.checkout.expiring:
+        move = previous.pending_move
+        if (previous.checkout is not None and previous.checkout.expiring) or (
+            move is not None and move.expiring
+        ):
             raise TimeoutError("the function ran out of time")
         return real_save(new, previous, **options)
 
@@ -51,10 +58,39 @@ def _stopped_after_the_expiry(
     return reply, held
 
 
-@pytest.mark.parametrize("then", ["organisers_cancel", "person_pays"])
-@pytest.mark.parametrize("event", ["arrives", "lost"])
-def test_a_cancel_stopped_after_the_checkouts_expiry_ends_the_hold_at_its_end(
-    system: System, monkeypatch: pytest.MonkeyPatch, event: str, then: str
+def _ends_it(system: System, held: list[tuple[bytes, dict[str, str]]], by: str) -> None:
+    """What ends the act left half done: Stripe's expiry event of its checkout, delivered
+    once the act's own save can no longer come (redelivered, or late), or the sweep."""
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    if by == "event":
+        [(body, headers)] = held
+        assert system.webhook(body, headers).status == 200
+    else:
+        system.scheduled_run(system.now())
+
+
+def _stopped_young(
+    system: System, application: Any, held: list[Any], *, moving: bool = False
+) -> None:
+    """Just after the stop, Stripe's expiry event ends nothing: the act may still be on its
+    way, its own save to come."""
+    [(body, headers)] = held
+    assert system.webhook(body, headers).status == 200
+    stopped = system.stored(application)
+    if moving:
+        assert stopped.status.value == "confirmed"
+        assert stopped.pending_move is not None
+        assert stopped.pending_move.expiring
+        return
+    assert stopped.status.value == "awaiting_payment"
+    assert stopped.checkout is not None
+    assert stopped.checkout.expiring
+
+
+@pytest.mark.parametrize("refund", [False, True])
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_cancel_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str, refund: bool
 ) -> None:
     left = places_left(system, COURSE_ID)
     application = system.apply(email=PERSON).json()
@@ -62,53 +98,142 @@ def test_a_cancel_stopped_after_the_checkouts_expiry_ends_the_hold_at_its_end(
     system.deliver_emails()
 
     reply, held = _stopped_after_the_expiry(
-        system, monkeypatch, lambda: system.cancel(app_id, refund=False)
+        system, monkeypatch, lambda: system.cancel(app_id, refund=refund)
     )
 
     assert reply.status == 500, reply.body
     assert system.checkout_session(application["checkout_url"])["status"] == "expired"
     assert len(held) == 1  # Stripe's checkout.session.expired
-    if event == "arrives":
-        [(body, headers)] = held
-        assert system.webhook(body, headers).status == 200
-    stopped = system.stored(application)
-    assert stopped.status.value == "awaiting_payment"
-    assert stopped.checkout is not None
-    assert stopped.checkout.expiring  # the event ended nothing: an act was on its way
+    mark = system.stored(application).checkout
+    assert mark is not None
+    assert mark.expiring_for is not None
+    assert mark.expiring_for.refund is refund  # the act and its time, on the mark
+    _stopped_young(system, application, held)
     assert places_left(system, COURSE_ID) == left - 1
 
-    # Held until the checkout's own end, then the sweep ends it as any unpaid hold.
-    system.scheduled_run(system.now() + timedelta(minutes=6))
-    assert system.stored(application).status.value == "awaiting_payment"
-    system.scheduled_run(stopped.checkout.expires_at + timedelta(minutes=1))
-    lapsed = system.stored(application)
-    assert (lapsed.status.value, lapsed.seat_held) == ("expired", False)
+    _ends_it(system, held, by)
+
+    ended = system.stored(application)
+    assert (ended.status.value, ended.seat_held) == ("cancelled", False)
     assert places_left(system, COURSE_ID) == left
     told = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
     assert len(told) == 1, told
-    assert "payment was not completed" in told[0]
-
-    # The mark refuses nothing later.
-    if then == "organisers_cancel":
-        again = system.cancel(app_id, refund=False)
-        assert again.status == 200, again.body
-        assert system.status_of(application)["status"] == "cancelled"
-    else:
-        restarted = system.restart_checkout(application)
-        assert restarted.status == 201, restarted.body
-        assert system.pay(restarted.json()["checkout_url"]).status == 200
-        assert system.status_of(application)["status"] == "confirmed"
-        assert places_left(system, COURSE_ID) == left - 1
+    assert "payment was not completed" not in told[0]
+    assert "cancel" in told[0].lower(), told
+    # Pressed again by the organiser, or the event again: nothing more happens.
+    again = system.cancel(app_id, refund=refund)
+    assert again.status == 200, again.body
+    if by == "event":
+        [(body, headers)] = held
+        assert system.webhook(body, headers).status == 200
+    system.scheduled_run(system.now() + timedelta(hours=1))
+    assert system.status_of(application)["status"] == "cancelled"
+    assert [e for e in system.deliver_emails() if e.to == [PERSON]] == []
 
 
-@pytest.mark.parametrize("event", ["arrives", "lost"])
-def test_a_group_give_up_stopped_after_the_checkouts_expiry_ends_the_hold_at_its_end(
-    system: System, monkeypatch: pytest.MonkeyPatch, event: str
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_an_erasure_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    """A place of two given up, stopped after the old checkout's expiry (no new one made):
-    nobody can pay the group's checkout, so its hold ends at the checkout's end, every place
-    back and the manager told, unless the manager presses again
-    (``test_checkout_expired_first``)."""
+    left = places_left(system, COURSE_ID)
+    application = system.apply(email=PERSON).json()
+    system.deliver_emails()
+
+    reply, held = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: system.admin("DELETE", f"/people/{PERSON}")
+    )
+
+    assert reply.status == 500, reply.body
+    mark = system.stored(application).checkout
+    assert mark is not None
+    assert mark.expiring_for is not None
+    assert mark.expiring_for.erased
+    _stopped_young(system, application, held)
+
+    _ends_it(system, held, by)
+
+    ended = system.stored(application)
+    assert (ended.status.value, ended.seat_held) == ("cancelled", False)
+    assert ended.erased_at is not None
+    assert places_left(system, COURSE_ID) == left
+    assert [e.subject for e in system.deliver_emails() if e.to == [PERSON]] == []
+    # The organiser's press again finds nothing more held about them.
+    assert system.admin("DELETE", f"/people/{PERSON}").status == 404
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_cancel_stopped_after_its_moves_checkout_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A booking waiting for its move's difference, cancelled (keeping its money), the
+    function stopped after Stripe expired the move's checkout: completed as pressed (both
+    seats back, the person told once of the cancellation), never lapsed as an unpaid move
+    ("your move did not happen") at its deadline."""
+    cohorts = Cohorts(system)
+    app_id = cohorts.book("move-spring", ADA)["application_id"]
+    asked = cohorts.move(app_id, "move-winter")
+    assert asked.status == 200, asked.body
+    cohorts.emails()
+
+    reply, held = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: system.cancel(app_id, refund=False)
+    )
+
+    assert reply.status == 500, reply.body
+    move = system.stored(app_id).pending_move
+    assert move is not None
+    assert move.expiring_for is not None
+    assert not move.expiring_for.refund
+    assert len(held) == 1  # Stripe's checkout.session.expired of the move's checkout
+    _stopped_young(system, app_id, held, moving=True)
+
+    _ends_it(system, held, by)
+
+    record = cohorts.record(app_id)
+    assert (record["status"], record["pending_move"]) == ("cancelled", None)
+    assert (record["amount_paid"], record["amount_refunded"]) == (20000, 0)
+    assert (cohorts.places_left("move-spring"), cohorts.places_left("move-winter")) == (5, 5)
+    told = [e.subject for e in system.deliver_emails() if e.to == [ADA]]
+    assert len(told) == 1, told
+    system.scheduled_run(system.now() + timedelta(days=3))
+    assert [e.subject for e in system.deliver_emails() if e.to == [ADA]] == []
+
+
+def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe never expired it (unanswered): the sweep reads the session open, takes the
+    mark back, and the hold goes on to its end; the person may still pay."""
+    application = system.apply(email=PERSON).json()
+    app_id = application["application_id"]
+
+    def timed_out(session_id: str) -> str:
+        raise DependencyUnavailable("Stripe timed out")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(system.ports.payments, "expire_checkout", timed_out)
+        unanswered = system.cancel(app_id, refund=False)
+    assert unanswered.status == 503, unanswered.body
+    assert "did close it after all, what you asked is completed within half" in unanswered.body
+
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    system.scheduled_run(system.now())
+
+    kept = system.stored(application)
+    assert kept.status.value == "awaiting_payment"
+    assert kept.checkout is not None
+    assert not kept.checkout.expiring
+    assert system.pay(application["checkout_url"]).status == 200
+    assert system.status_of(application)["status"] == "confirmed"
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_group_give_up_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A place of two given up, stopped after the old checkout's expiry (its save never
+    came): the give-up is completed as the manager pressed it (the place's seat back, a new
+    checkout for the place kept), never the whole group lapsed at the checkout's end."""
     left = places_left(system, COURSE_ID)
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
     assert group["status"] == "awaiting_payment", group
@@ -118,20 +243,37 @@ def test_a_group_give_up_stopped_after_the_checkouts_expiry_ends_the_hold_at_its
 
     assert reply.status == 500, reply.body
     assert system.checkout_session(group["pay_url"])["status"] == "expired"
-    if event == "arrives":
-        for body, headers in held:
-            assert system.webhook(body, headers).status == 200
+    for body, headers in held:  # just after the stop: the act may be on its way
+        assert system.webhook(body, headers).status == 200
     stopped = system.stored_group(group)
     assert stopped.status.value == "awaiting_payment"
     assert stopped.checkout is not None
     assert stopped.checkout.expiring
+    assert stopped.checkout.expiring_for is not None
+    assert stopped.checkout.expiring_for.place == 1
     assert manager_view(system, group)["places_kept"] == 2
-    assert places_left(system, COURSE_ID) == left - 2
 
-    system.scheduled_run(system.now() + timedelta(minutes=6))
-    assert system.stored_group(group).status.value == "awaiting_payment"
-    system.scheduled_run(stopped.checkout.expires_at + timedelta(minutes=1))
-    assert system.stored_group(group).status.value == "lapsed"
-    assert places_left(system, COURSE_ID) == left
-    told = [e.subject for e in system.deliver_emails()]
-    assert len(told) == 1, told
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    if by == "event":
+        # The old checkout's expiry (the new one the stopped try made was expired as it
+        # undid itself: its own event ends nothing, no group recorded it).
+        old = stopped.checkout.session_id.encode()
+        expired = [(b, h) for b, h in held if b"checkout.session.expired" in b and old in b]
+        assert len(expired) == 1
+        for body, headers in expired:
+            assert system.webhook(body, headers).status == 200
+    else:
+        system.scheduled_run(system.now())
+
+    completed = system.stored_group(group)
+    assert completed.status.value == "awaiting_payment"
+    assert completed.checkout is not None
+    assert completed.checkout.session_id != stopped.checkout.session_id
+    assert not completed.checkout.expiring
+    assert manager_view(system, group)["places_kept"] == 1
+    assert places_left(system, COURSE_ID) == left - 1
+    # The place kept can still be paid for, and the hold's end changes nothing more.
+    assert system.pay_session(completed.checkout.session_id).status == 200
+    assert system.stored_group(group).status.value == "paid"
+    system.scheduled_run(system.now() + timedelta(hours=2))
+    assert system.stored_group(group).status.value == "paid"

@@ -12,6 +12,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
+
 from booking.services.lifecycle import sweep
 from tests.support.cohorts import ADA, BOB, LONDON, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
@@ -537,3 +539,48 @@ def test_a_difference_paid_after_a_start_brought_forward_moves_nothing_and_goes_
     assert cohorts.places_left("move-winter") == 5
     [told] = cohorts.emails_to(ADA)
     assert "not moved" in told.subject
+
+
+@pytest.mark.parametrize("event", ["before_its_save", "after_its_save"])
+def test_a_difference_paid_as_the_erasure_expires_its_checkout_goes_back_the_booking_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, event: str
+) -> None:
+    """The person pays the move's difference in the very instant the erasure asks Stripe to
+    expire its checkout. The erasure goes on (it keeps a booking whatever Stripe says) and the
+    move goes with it, so the difference, paid for a move that no longer exists, goes back
+    whole, whether its event comes before the erasure's save or after it (before, the event
+    made the move first and the difference was kept); the booking's own payment is the
+    erasure's to keep (bookkeeping): nothing more given back, the booking confirmed where it
+    was."""
+    cohorts = Cohorts(system)
+    app_id, pending = _asked_and_told(cohorts)
+    payments = system.ports.payments
+    stripes_expire = payments.expire_checkout
+
+    def paid_first(session_id: str) -> str:
+        # Paid at Stripe as it is asked to expire it; its events handled at once.
+        assert system.pay_session(session_id).status == 200
+        return stripes_expire(session_id)
+
+    if event == "before_its_save":
+        monkeypatch.setattr(payments, "expire_checkout", paid_first)
+        erased = system.admin("DELETE", f"/people/{ADA}")
+        monkeypatch.undo()
+    else:
+        erased, _ = paid_while(
+            system,
+            lambda: system.pay(pending["pay_url"]),
+            lambda: system.admin("DELETE", f"/people/{ADA}"),
+        )
+
+    assert erased.status == 200, erased.body
+    record = cohorts.record(app_id)
+    assert (record["course_id"], record["status"], record["pending_move"]) == (
+        "move-spring",
+        "confirmed",
+        None,
+    )
+    assert (record["amount_paid"], record["amount_refunded"]) == (25000, 5000)
+    assert system.stored(app_id).erased_at is not None
+    assert cohorts.places_left("move-winter") == 5
+    assert cohorts.places_left("move-spring") == 4

@@ -6,6 +6,11 @@ without ``seen`` (or with it as a file) is not the page's: 422, nothing erased."
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from booking.services import people
 from tests.support.console import ConsoleBrowser, multipart_post
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
@@ -74,3 +79,36 @@ def test_a_form_without_the_pages_seen_erases_nothing(
             refused.body
         )
     assert _named(system, application) != "[erased]"
+
+
+def test_an_application_made_while_the_erasure_runs_erases_nothing(
+    system: System, browser: ConsoleBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is compared again on fresh reads just before the erasure's first write
+    (fix23a): one applied again after the first comparison, while the erasure read and asked
+    (here: as it asks whether a group of theirs is being paid), is refused in words, nothing
+    erased, the new application included."""
+    booked = system.booked(COURSE_ID, email=PERSON)
+    shown = browser.form(PAGE, ERASE)
+    definition = system.one_session_file()
+    assert system.admin("PUT", "/courses/one", json_body=definition).status == 201
+    made: list[dict[str, str]] = []
+    asked = people.refuse_while_groups_paid_for
+
+    def applied_meanwhile(ports: Any, email: str) -> None:
+        if not made:
+            made.append(system.apply("one", email=PERSON).json())
+        asked(ports, email)
+
+    monkeypatch.setattr(people, "refuse_while_groups_paid_for", applied_meanwhile)
+
+    refused = browser.post(ERASE, **{**shown, "confirm": "on"})
+
+    assert refused.status == 409, text_of(refused.body)[:500]
+    words = text_of(refused.body)
+    assert "changed since you last looked (now 2 applications" in words
+    assert "nothing was erased" in words
+    [again] = made
+    assert _named(system, booked) != "[erased]"
+    assert _named(system, again) != "[erased]"
+    assert system.stored(booked).status.value == "confirmed"

@@ -433,3 +433,29 @@ def test_the_give_ups_draft_made_after_the_organisers_void_is_voided_unsent(
     stored = system.stored_group(group)
     assert (stored.status.value, stored.replacing_with) == ("lapsed", ())
     assert places_left(system) == 5
+
+
+def test_the_admin_void_compares_the_seen_it_is_given(invoiced: System) -> None:
+    """``/admin``'s group void takes ``seen`` (optional, as every /admin confirmation): the
+    group's as the group bookings list gave it; a place given up since is refused in words,
+    nothing voided; the ``seen`` read again voids; any other field is refused by its name."""
+    system = invoiced
+    group = invoiced_group(system)
+    listed = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()
+    [line] = [g for g in listed["groups"] if g["group_id"] == group["group_id"]]
+    void = f"/groups/{group['group_id']}/invoice/void"
+    assert give_up(system, group, 3).status == 200
+    invoice = system.stored_group(group).invoice
+    assert invoice is not None
+    system.deliver_emails()
+
+    refused = system.admin("POST", void, json_body={"seen": line["seen"]})
+
+    assert refused.refused(409, "application_changed")
+    assert "changed since you last looked at it" in refused.body
+    assert system.stripe_invoice(invoice.invoice_id)["status"] == "open"
+    assert system.admin("POST", void, json_body={"refund": True}).status == 422
+    again = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()
+    [fresh] = [g for g in again["groups"] if g["group_id"] == group["group_id"]]
+    assert system.admin("POST", void, json_body={"seen": fresh["seen"]}).status == 200
+    assert system.stripe_invoice(invoice.invoice_id)["status"] == "void"

@@ -40,7 +40,7 @@ from booking.domain.billing import (
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
-from booking.domain.invoice_voiding import voiding_of
+from booking.domain.invoice_voiding import act_marked
 from booking.domain.model import Model
 from booking.domain.money import Money
 from booking.domain.payment_record import CheckoutRef, PaymentRecord
@@ -362,17 +362,21 @@ class Application(Model):
         if owed and self.status is ApplicationStatus.CONFIRMED:
             return self.transfers[-1].at
         if self.pending_move is not None:
-            # The seat held on the dearer cohort goes back at the move's deadline.
-            return self.pending_move.expires_at
+            # The seat held on the dearer cohort goes back at the move's deadline; an act
+            # left half done after its checkout's expiry is the sweep's to end before.
+            act = act_marked(self)
+            ends = self.pending_move.expires_at
+            return min(ends, act.left_half_done_at()) if act is not None else ends
         if self.waiting_move is not None and self.status is ApplicationStatus.CONFIRMED:
             # A move waiting for a seat ends unmoved when either cohort begins.
             return self.waiting_move.ends_at
         lapses = self.hold_lapses_at()
-        voiding = voiding_of(self)
-        if voiding is None:
+        act = act_marked(self)
+        if act is None:
             return lapses
-        # An organiser's act left half done after its invoice's void: the sweep's to end.
-        return min(d for d in (lapses, voiding.left_half_done_at()) if d is not None)
+        # An act left half done after its invoice's void or its checkout's expiry: the
+        # sweep's to end.
+        return min(d for d in (lapses, act.left_half_done_at()) if d is not None)
 
     @property
     def is_erased(self) -> bool:

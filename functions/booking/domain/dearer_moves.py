@@ -156,6 +156,11 @@ def move_checkout_event(
             event.amount_total,
             event.currency,
         )
+        # Paid in the instant an erasure expired its checkout: the erasure withdraws the move
+        # with the booking, whichever of its save and this event comes first, so the
+        # difference goes back whole, as it does when this event comes after the save; the
+        # booking's own payment is the erasure's to keep (bookkeeping).
+        can_move = can_move and not _erased_with_it(application)
         if open_one and matches and event.payment_intent and can_move:
             return _move_paid(application, event, now)
         if open_one and not can_move:
@@ -171,6 +176,14 @@ def move_checkout_event(
         lapsed = move_lapsed(application, now, MOVE_EXPIRED)
         return Settlement("move_lapsed", event.kind.value, lapsed.with_event(event.event_id))
     return Settlement("ignore", "not the open move")
+
+
+def _erased_with_it(application: Application) -> bool:
+    """Whether ``application``'s move waiting for its difference is marked for an erasure
+    (``PendingMove.expiring_for``): whatever is paid for it now goes back."""
+    pending = application.pending_move
+    act = pending.expiring_for if pending is not None and pending.expiring else None
+    return act is not None and act.erased
 
 
 def _move_paid(application: Application, event: CheckoutEvent, now: datetime) -> Settlement:

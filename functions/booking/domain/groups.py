@@ -33,7 +33,7 @@ from booking.domain.group_place import GroupStatus as GroupStatus
 from booking.domain.group_place import booked_for_you as booked_for_you
 from booking.domain.group_place import fills_a_group_place as fills_a_group_place
 from booking.domain.group_place import the_place_is_the_groups as the_place_is_the_groups
-from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER, group_checkout_act
 from booking.domain.model import Model
 from booking.domain.money import Money
 
@@ -219,6 +219,10 @@ class GroupBooking(Model):
         """When the sweep must look at this group: an unpaid hold's end, or a paid group's
         deadline for its colleagues to apply (its unfilled places are given up then)."""
         lapses = self.hold_lapses_at()
+        act = group_checkout_act(self)
+        if lapses is not None and act is not None:
+            # A place's give-up left half done after its checkout's expiry: the sweep's.
+            return min(lapses, act.left_half_done_at())
         if lapses is not None and self.replacing_since is not None:
             return min(lapses, self.replacing_since + REPLACEMENT_LEFT_AFTER)
         if lapses is not None:

@@ -23,6 +23,7 @@ from booking.domain.validation import SaneInstant
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
+    from booking.domain.groups import GroupBooking
 
 # A void for an act (a group's invoice replacement, one person's cancel or bursary) still
 # marked this long after it began was left half done (Stripe failed after the void, or the
@@ -50,6 +51,9 @@ class VoidingFor(Model):
     declined: bool = False
     # The person's erasure (``services.people``), which withdraws the booking in its own save.
     erased: bool = False
+    # A group's place given up by its manager while its card payment is open (on the group's
+    # checkout's mark: ``services.group_unpaid_give_up``): the place's number.
+    place: int | None = None
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""
@@ -82,6 +86,52 @@ def voiding_of(application: Application) -> VoidingFor | None:
     left on an invoice no longer open says nothing)."""
     invoice = application.invoice
     return invoice.voiding if invoice is not None and application.has_open_invoice() else None
+
+
+def checkout_act_of(application: Application) -> VoidingFor | None:
+    """The act ``application``'s open card checkout is being expired for (``CheckoutRef.
+    expiring_for``), while it still holds the place it was opened for, or the checkout of the
+    move it waits on (``PendingMove.expiring_for``); None otherwise."""
+    pending = application.pending_move
+    if pending is not None and pending.expiring and application.status.value == "confirmed":
+        return pending.expiring_for
+    checkout = application.checkout
+    if checkout is None or not checkout.expiring or not application.seat_held:
+        return None
+    if application.status.value not in ("awaiting_payment", "offered"):
+        return None
+    return checkout.expiring_for
+
+
+def checkout_marked(application: Application) -> str | None:
+    """The session of the checkout whose expiry :func:`checkout_act_of` is for."""
+    pending = application.pending_move
+    if pending is not None and pending.expiring and application.status.value == "confirmed":
+        return pending.session_id
+    return application.checkout.session_id if application.checkout is not None else None
+
+
+def act_marked(application: Application) -> VoidingFor | None:
+    """The act ``application`` is marked for, on its open invoice or its open card checkout."""
+    return voiding_of(application) or checkout_act_of(application)
+
+
+def checkout_act_left_half_done(application: Application, now: datetime) -> bool:
+    """Whether an act expiring ``application``'s open checkout was begun long enough before
+    ``now`` to be left half done (its save never came): Stripe's expiry event or the sweep
+    completes it (``services.checkout_acts``)."""
+    act = checkout_act_of(application)
+    return act is not None and act.left_half_done_at() <= now
+
+
+def group_checkout_act(group: GroupBooking) -> VoidingFor | None:
+    """The give-up of one place ``group``'s open card checkout is being expired for (its
+    mark's act), while the group still waits for that payment; None otherwise."""
+    checkout = group.checkout
+    if group.status.value != "awaiting_payment" or checkout is None or not checkout.expiring:
+        return None
+    act = checkout.expiring_for
+    return act if act is not None and act.place is not None else None
 
 
 def left_half_done(application: Application, now: datetime) -> bool:

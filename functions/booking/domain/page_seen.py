@@ -44,6 +44,14 @@ CHANGED = "application_changed"
 SEEN_FIELD = "seen"
 _TOKEN = re.compile(r"[0-9a-f]{16}")
 _TOKENS_MAX = 100  # a move's page carries one per cohort it offers: never more than this
+APPLICATION = "application"
+# A ``seen`` digested before the application was named in it (a page opened before that
+# deploy): what it showed cannot be told from another application's with the same facts, so
+# it is refused in these words, with the same code (look again, press again), never taken.
+SHOWN_BEFORE_AN_UPDATE = (
+    "the page was shown before an update of the booking system, so what it showed can no "
+    "longer be checked: nothing was changed; "
+)
 Facts = Mapping[str, str]
 
 
@@ -56,6 +64,9 @@ def application_facts(application: Application, now: datetime) -> dict[str, str]
     pending, waiting = application.pending_move, application.waiting_move
     price = application.price
     return {
+        # Which application: two with the same facts (the same cohort, status and money) are
+        # two pages, never one ``seen`` (fix23a).
+        APPLICATION: application.application_id,
         "course": application.course_id,
         "moves": str(len(application.transfers)),
         "status": application.status.value,
@@ -110,6 +121,12 @@ class Seen:
         if self.digests and digest(facts) not in self.digests:
             return False
         return all(facts.get(name) == value for name, value in self.given)
+
+    def from_before_an_update(self, facts: Facts) -> bool:
+        """Whether a digest it carries is of ``facts`` as pages digested them before they named
+        the application (``SHOWN_BEFORE_AN_UPDATE``)."""
+        unnamed = {name: value for name, value in facts.items() if name != APPLICATION}
+        return bool(self.digests) and APPLICATION in facts and digest(unnamed) in self.digests
 
     def with_digests(self, digests: tuple[str, ...]) -> Seen:
         return Seen(digests, self.given)
@@ -186,8 +203,11 @@ def seen_refusal(
 ) -> Refusal | None:
     """None while ``application`` is as ``seen`` showed it at ``now`` (None: nothing seen is
     known); else what changed, in words, and ``then``."""
-    if seen is None or seen.holds(application_facts(application, now)):
+    facts = application_facts(application, now)
+    if seen is None or seen.holds(facts):
         return None
+    if seen.from_before_an_update(facts):
+        return Refusal(CHANGED, f"{SHOWN_BEFORE_AN_UPDATE}{then}")
     return changed_refusal(as_read(application, None, now), currency, then)
 
 
@@ -229,6 +249,24 @@ def move_refusal(application: Application, source: Course, target: Course) -> Re
     )
 
 
+def move_seen_refusal(
+    application: Application,
+    source: Course,
+    target: Course,
+    digests: tuple[str, ...],
+    now: datetime,
+) -> Refusal | None:
+    """None while the move to ``target`` is as one of ``digests`` (a move page's choices)
+    showed it at ``now`` (none given: nothing seen is known); else why not, in words."""
+    facts = move_facts(application, target, now)
+    if not digests or digest(facts) in digests:
+        return None
+    if Seen(digests).from_before_an_update(facts):
+        again = "look at it again and choose from where it is now"
+        return Refusal(CHANGED, f"{SHOWN_BEFORE_AN_UPDATE}{again}")
+    return move_refusal(application, source, target)
+
+
 def person_facts(
     applications: Sequence[Application],
     billed: Sequence[Application],
@@ -245,6 +283,7 @@ def person_facts(
         for whose, each in (("own", applications), ("billed", billed))
         for application in each
         for name, value in application_facts(application, now).items()
+        if name != APPLICATION  # named by the key already: its digest as before
     }
     facts.update({f"group {group_id} {role}": "named" for group_id, role in groups})
     facts.update({f"owed {a.application_id}": str(failed_and_held(a)) for a in applications})

@@ -8,6 +8,7 @@ from pydantic import (
     Field,
 )
 
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.model import Model
 
 
@@ -36,9 +37,14 @@ class CheckoutRef(Model):
     completed_at: datetime | None = None
     # An act that ends or replaces it (a cancel, an erasure, a group's place given up) has
     # asked Stripe to expire it, and the act's save follows (``services.checkout_expiry``):
-    # Stripe's expiry event of it ends nothing meanwhile. Left set (Stripe unanswered), the
-    # hold lapses at its end as any unpaid hold does.
+    # Stripe's expiry event of it ends nothing meanwhile. Left set, the act it records
+    # (``expiring_for``) is completed, or the mark taken back (``services.checkout_acts``).
     expiring: bool = False
+    # The act it is expired for, and since when, as an invoice's mark says it
+    # (``InvoiceRef.voiding``): one stopped between Stripe's expiry and its save is completed
+    # by Stripe's expiry event or the sweep (``services.checkout_acts``), never ended as an
+    # unpaid hold. None: a mark made before acts were recorded on it, or a group's.
+    expiring_for: VoidingFor | None = None
 
     def completed(self, session_id: str, at: datetime) -> "CheckoutRef":
         """This checkout, if it is ``session_id``, recorded as completed unpaid at ``at`` (a

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from pydantic import ConfigDict
 
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.model import Model
 from booking.domain.money import Money, money_words
 
@@ -99,6 +100,10 @@ class PendingMove(Model):
     # save (``services.checkout_expiry``, as ``CheckoutRef.expiring``): Stripe's expiry event
     # of it ends nothing, the act's save ends the move with the booking.
     expiring: bool = False
+    # The act it is expired for, as ``CheckoutRef.expiring_for``: an erasure's mark stays when
+    # the difference was paid in that instant, so that its payment's event, before or after
+    # the erasure's save, gives the difference back whole (``domain.dearer_moves``).
+    expiring_for: VoidingFor | None = None
 
     def difference_words(self) -> str:
         return money_words(self.difference, self.price_after.currency)

@@ -41,16 +41,21 @@ def serve(served: Served) -> None:
 
 def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str, Any]]) -> None:
     """Bind the organiser's void and resend of a group's invoice (``routes/group_invoice.py``);
-    ``takes_no_fields``: refuses any field of the body by its name (``admin._body_of``)."""
+    ``takes_no_fields``: the body, with any field but those named refused by its name
+    (``admin._body_of``)."""
 
     @served("voidGroupInvoice")
     def void_group_invoice(group_id: str) -> Response[str]:
+        from booking.domain.page_seen import Seen, seen_digests
         from booking.services import group_invoice_void
         from booking.services.group_overview import line_of
 
-        takes_no_fields("void")  # a field sent is refused by its name, never ignored
+        # ``seen`` alone (the group's, as last read: compared when given, as every /admin
+        # confirmation's); any other field is refused by its name, never ignored.
+        body = takes_no_fields("void", "seen")
+        seen = Seen(seen_digests(body.get("seen")))
         the_ports = ports()
-        voided = group_invoice_void.void_group_invoice(the_ports, group_id)
+        voided = group_invoice_void.void_group_invoice(the_ports, group_id, seen)
         line = line_of(the_ports, voided)
         return http.json_response(200, line.model_dump(mode="json"))
 

@@ -86,9 +86,10 @@ def not_the_pages(page: str = "the application") -> str:
 
 def form_seen(older: Seen | None = None, page: str = "the application") -> Seen:
     """What the page showed (``domain.page_seen``): its form's ``seen``, with the single facts
-    an older page's hidden fields carried (``older``). Every confirm form the console serves
-    carries ``seen``, so a post without it (or with it as a file) is not the page's and acts on
-    nothing: 422, open ``page`` again (hostile34 K1; ``/admin`` keeps it optional, CONTRACT).
+    an older page's hidden fields carried (``older``), compared too when sent beside it. Every
+    confirm form the console serves carries ``seen``, so a post without it (or with it as a
+    file), the older fields alone included, is not the page's and acts on nothing: 422, open
+    ``page`` again (hostile34 K1; ``/admin`` keeps it optional, CONTRACT).
     Unclear: the form is out of date. Both said above the page (hidden fields have no box)."""
     posted = posted_form().get(SEEN_FIELD)
     if posted is not None and not isinstance(posted, str):
@@ -97,7 +98,12 @@ def form_seen(older: Seen | None = None, page: str = "the application") -> Seen:
         digests = seen_digests((posted or "").strip())
     except InvalidInput as unclear:
         raise InvalidInput(FORM_OUT_OF_DATE) from unclear
-    if not digests and (older is None or not older.given):
+    if not digests:
+        # An older page's single facts (``older``: status and pence paid, the cohort, the
+        # bursary) no longer stand in for it (fix23a): two facts alone would act on a page
+        # whose price, bursary, invoice or move changed since, the very thing ``seen`` stops;
+        # every page the console has served for several releases carries ``seen``, and a
+        # console session ends long before a page that old could be posted.
         raise InvalidInput(not_the_pages(page))
     return (older or Seen()).with_digests(digests)
 

@@ -21,16 +21,17 @@ from datetime import datetime
 from booking.domain.application import Application
 from booking.domain.commands import Settlement, VoidInvoice
 from booking.domain.errors import Conflict
-from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, voiding_of
+from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, act_marked
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact
 from booking.services.invoice_requests import voided_first, without_voiding
 from booking.services.ports import Ports
 
 
 def refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
-    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``)
-    and ``application`` no longer carries its mark: the organiser replaced it (review23 F1)."""
-    if marked is not None and voiding_of(application) != marked:
+    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``,
+    ``checkout_acts``) and ``application`` no longer carries its mark, on its invoice or its
+    checkout: the organiser replaced it (review23 F1)."""
+    if marked is not None and act_marked(application) != marked:
         raise Conflict(ACT_REPLACED, code="act_replaced")
 
 

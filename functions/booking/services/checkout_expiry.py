@@ -7,8 +7,11 @@ order of steps (hostile33 N11).
 The checkout is marked first (``CheckoutRef.expiring``), so that Stripe's expiry event of it,
 which may arrive before the act's save, ends nothing: the act's save ends or replaces it.
 Stripe unanswered, the mark stays and the act is refused in words: the next press expires it
-again and completes the act; if nobody presses, the hold lapses at its end as any unpaid hold
-does (the sweep), or the payment, if Stripe never had the expiry, confirms the booking.
+again and completes the act. The mark of one person's act says which act and since when
+(``CheckoutRef.expiring_for``): left half done (nobody pressing again, or the function stopped
+before its save), it is completed by Stripe's expiry event or the sweep (``checkout_acts``),
+or its mark taken back when Stripe never expired it; a group's (no act recorded) lapses at
+its end as any unpaid hold does.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.commands import ExpireCheckout, Settlement
 from booking.domain.errors import PAYMENT_BEING_RECORDED, Conflict, DependencyUnavailable
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.settlement import Cancellation, MoneyFact
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
@@ -53,18 +57,21 @@ def expired_first(
     save: Callable[[Holder, Holder], Holder],
     read: Callable[[], Holder | None],
     when_paid: Conflict,
+    act: VoidingFor | None = None,
 ) -> Holder:
     """``holder``'s open checkout expired at Stripe before the act ending or replacing it is
     saved: ``holder`` as saved with its checkout marked ``expiring`` (``save(new, current)``),
-    the version the act's save expects. Stripe says it completed (paid meanwhile): the mark
-    taken back (``read``: the holder now) and ``when_paid`` raised, the payment kept (its event
-    confirms the booking). Stripe unanswered: DependencyUnavailable in words, the mark left."""
+    the version the act's save expects; ``act``: the act, recorded on the mark
+    (``CheckoutRef.expiring_for``) so that one stopped before its save is completed. Stripe
+    says it completed (paid meanwhile): the mark taken back (``read``: the holder now) and
+    ``when_paid`` raised, the payment kept (its event confirms the booking). Stripe
+    unanswered: DependencyUnavailable in words, the mark left."""
     checkout = holder.checkout
     assert checkout is not None
     if checkout.completed_at is not None:
         return holder  # completed by a bank debit, settling: the act's own rules weigh it
     session_id = checkout.session_id
-    mark: Marking[Holder] = _marking("checkout", session_id)
+    mark: Marking[Holder] = _marking("checkout", session_id, act)
     return _expired_marked(ports, holder, session_id, mark, save, read, when_paid)
 
 
@@ -73,15 +80,20 @@ def expired_first(
 Marking = Callable[[Holder, bool], Holder | None]
 
 
-def _marking(part: Literal["checkout", "pending_move"], session_id: str) -> Marking[Holder]:
+def _marking(
+    part: Literal["checkout", "pending_move"], session_id: str, act: VoidingFor | None = None
+) -> Marking[Holder]:
     """How the holder's ``part`` (its own ``checkout``, or the ``pending_move`` waiting on one)
-    is marked, when it is the checkout ``session_id``: one rule for both."""
+    is marked, when it is the checkout ``session_id``: one rule for both. The mark carries the
+    ``act`` that expires it and its time (``expiring_for``), so what completes a half-done act
+    knows which; taking the mark back clears it."""
 
     def marked(holder: Holder, expiring: bool) -> Holder | None:
         open_one = getattr(holder, part)
         if open_one is None or open_one.session_id != session_id or open_one.expiring is expiring:
             return None
-        with_mark = open_one.model_copy(update={"expiring": expiring})
+        by = act if expiring else None
+        with_mark = open_one.model_copy(update={"expiring": expiring, "expiring_for": by})
         return holder.model_copy(update={part: with_mark})
 
     return marked
@@ -95,10 +107,12 @@ def _expired_marked(
     save: Callable[[Holder, Holder], Holder],
     read: Callable[[], Holder | None],
     when_paid: Conflict,
+    *,
+    keep_mark_when_paid: bool = False,
 ) -> Holder:
     """The one order of every act's expiry first: the checkout ``session_id`` marked
-    (``mark``), expired at Stripe, the mark taken back and ``when_paid`` raised if Stripe says
-    it was paid."""
+    (``mark``), expired at Stripe, the mark taken back (unless ``keep_mark_when_paid``) and
+    ``when_paid`` raised if Stripe says it was paid."""
     marked = holder
     with_mark = mark(holder, True)
     if with_mark is not None:
@@ -110,18 +124,23 @@ def _expired_marked(
     except DependencyUnavailable as error:
         raise expiry_unanswered(error) from error
     if status == "complete":
-        _unmarked(mark, save, read)
+        if not keep_mark_when_paid:
+            _unmarked(mark, save, read)
         logger.info("an act refused: its checkout was paid meanwhile")
         raise when_paid
     return marked
 
 
-def move_expired_first(ports: Ports, application: Application, when_paid: Conflict) -> Application:
+def move_expired_first(
+    ports: Ports, application: Application, when_paid: Conflict, act: VoidingFor | None = None
+) -> Application:
     """The checkout of the move ``application`` waits on (for its difference) expired at
     Stripe before an act that ends the booking is saved, as every open checkout is
     (``expired_first``): ``application`` as saved with the move marked ``expiring``. Stripe
     says it was paid meanwhile: the mark taken back and ``when_paid`` raised (the payment's
-    event makes the move). Stripe unanswered: DependencyUnavailable in words, the mark left."""
+    event makes the move); an erasure's (``act``) left, so that event gives the difference
+    back, before the erasure's save or after it alike. Stripe unanswered:
+    DependencyUnavailable in words, the mark left."""
     pending = application.pending_move
     assert pending is not None
     assert pending.session_id is not None
@@ -129,14 +148,15 @@ def move_expired_first(ports: Ports, application: Application, when_paid: Confli
         ports,
         application,
         pending.session_id,
-        _marking("pending_move", pending.session_id),
+        _marking("pending_move", pending.session_id, act),
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
         when_paid,
+        keep_mark_when_paid=act is not None and act.erased,
     )
 
 
-def paid_meanwhile(ports: Ports, application: Application) -> bool:
+def paid_meanwhile(ports: Ports, application: Application, act: VoidingFor) -> bool:
     """Expire ``application``'s open checkout at Stripe before an act that keeps the booking
     whatever Stripe says (an erasure): the application marked as ``expired_first`` marks it;
     True (the mark taken back) when Stripe says it was paid meanwhile."""
@@ -147,6 +167,7 @@ def paid_meanwhile(ports: Ports, application: Application) -> bool:
             ports.repository.save,
             lambda: ports.repository.get_application(application.application_id),
             Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
+            act,
         )
     except Conflict as refused:
         if refused.code == PAYMENT_BEING_RECORDED:
@@ -160,8 +181,10 @@ def expiry_unanswered(error: DependencyUnavailable) -> DependencyUnavailable:
     asks first, in one wording (as ``invoice_requests.void_unanswered`` for an invoice)."""
     return DependencyUnavailable(
         "the payment provider did not answer when asked to close the open card checkout: "
-        "nothing was changed yet. Please try again in a few minutes (if nobody does, the "
-        "checkout's hold ends at its usual time, unless it is paid meanwhile)",
+        "nothing was changed yet. Please try again in a few minutes (if nobody does and the "
+        "payment provider did close it after all, what you asked is completed within half "
+        "an hour; if it did not, the checkout's hold goes on to its usual end, unless it is "
+        "paid meanwhile)",
         code=error.code,
         retry_after_seconds=error.retry_after_seconds,
     )
@@ -218,6 +241,7 @@ def _own_expired_first(
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
         Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
+        VoidingFor(since=ports.clock(), refund=fact.refund),
     )
     return marked, session
 
@@ -239,7 +263,8 @@ def _move_expired_first_for(
     ):
         return application, None
     paid = Conflict(MOVE_PAID_MEANWHILE, code="payment_being_recorded")
-    return move_expired_first(ports, application, paid), pending.session_id
+    act = VoidingFor(since=ports.clock(), refund=fact.refund)
+    return move_expired_first(ports, application, paid, act), pending.session_id
 
 
 def expired_already(decided: Settlement, *session_ids: str) -> Settlement:

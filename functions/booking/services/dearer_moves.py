@@ -23,6 +23,7 @@ from booking.domain.dearer_moves import (
     with_move_session,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.money import Money
 from booking.domain.page_seen import Seen
 from booking.services.checkout_expiry import MOVE_PAID_MEANWHILE, move_expired_first
@@ -131,7 +132,9 @@ def lapse_overdue_move(ports: Ports, application: Application, now: datetime) ->
     return settled.settlement.action == "move_lapsed"
 
 
-def move_checkout_expired_first(ports: Ports, application: Application) -> None:
+def move_checkout_expired_first(
+    ports: Ports, application: Application, act: VoidingFor | None = None
+) -> None:
     """The checkout of the move ``application`` waits on, expired at Stripe before its
     erasure is saved (the move is erased with it), as every open checkout an act ends is
     (``checkout_expiry.move_expired_first``, marked first). Paid meanwhile: the erasure goes
@@ -144,7 +147,7 @@ def move_checkout_expired_first(ports: Ports, application: Application) -> None:
     if pending.overdue(ports.clock()):
         return  # past its deadline: it can no longer be paid (the sweep lapses it)
     try:
-        move_expired_first(ports, current, Conflict(MOVE_PAID_MEANWHILE, code=_PAID))
+        move_expired_first(ports, current, Conflict(MOVE_PAID_MEANWHILE, code=_PAID), act)
     except Conflict as refused:
         if refused.code != _PAID:
             raise

@@ -48,6 +48,7 @@ from booking.services.believed import (
     refund_is_news,
     refused,
 )
+from booking.services.checkout_acts import give_up_completed_on_expiry
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.groups import find_group
 from booking.services.ports import Ports
@@ -94,6 +95,9 @@ def group_money_event(
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
+    completed = _give_up_completed(ports, group_id, object_id, ended_as)
+    if completed is not None:
+        return completed
     if ended_as is None and payment_intent is not None:
         made_by = None if checked_at_stripe else object_id
         stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
@@ -127,6 +131,19 @@ def group_money_event(
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
+
+
+def _give_up_completed(
+    ports: Ports, group_id: str, object_id: str, ended_as: GroupEnding | None
+) -> GroupOutcome | None:
+    """The expiry of a checkout whose place's give-up was left half done (``checkout_acts``):
+    the give-up completed; None: no such act, the event decided as any other."""
+    if ended_as is not GroupEnding.CHECKOUT_EXPIRED:
+        return None
+    if not give_up_completed_on_expiry(ports, group_id, object_id):
+        return None
+    done = find_group(ports, group_id)
+    return GroupOutcome("act_completed", "expired for a place given up", group_id, done.status)
 
 
 def group_invoice_left_open(

@@ -12,6 +12,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_notices import lapse_told, manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.domain.invoice_voiding import group_checkout_act
 from booking.services.concurrency import retried
 from booking.services.group_replacement_sweep import (
     ended_unmade,
@@ -37,6 +38,12 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
             if _give_up_unfilled(ports, due, now):
                 touched.append(due.course_id)
             continue
+        left = _give_up_left_half_done(ports, due, now)
+        if isinstance(left, bool):  # completed (its course touched), or nothing more now
+            if left:
+                touched.append(due.course_id)
+            continue
+        due = left
         if left_half_done(due, now):
             # Its invoice's replacement left half done: completed (or its mark cleared), then
             # the next run finds it as that leaves it; not completed, it ends as its hold does.
@@ -66,6 +73,28 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
         if released is not None:
             touched.append(released.course_id)
     return touched
+
+
+def _give_up_left_half_done(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | bool:
+    """A place's give-up stopped after its checkout's expiry (``checkout_acts``): completed
+    as pressed (True: its course touched), or its mark taken back; the group to go on with
+    as its hold does (``due`` itself when no such act), or False when nothing more is for this
+    run (refused while its hold lasts, Stripe unreachable, a race lost)."""
+    act = group_checkout_act(due)
+    if act is None or act.left_half_done_at() > now:
+        return due
+    from booking.services.checkout_acts import group_give_up_completed
+
+    try:
+        if group_give_up_completed(ports, due):
+            return True
+    except (DependencyUnavailable, Conflict):
+        return False  # the next run looks again
+    fresh = ports.groups.get_group(due.group_id)
+    lapses = fresh.hold_lapses_at() if fresh is not None else None
+    if fresh is None or lapses is None or lapses > now:
+        return False
+    return fresh
 
 
 def _replacement_not_made(group: GroupBooking, now: datetime) -> bool:

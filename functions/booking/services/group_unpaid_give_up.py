@@ -38,6 +38,7 @@ from booking.domain.group_give_ups import (
 )
 from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus, lapsed
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.invoices import InvoicePaying
 from booking.domain.place_changes import place_given_up, refuse_once_started
 from booking.domain.provider_objects import with_invoice
@@ -225,7 +226,6 @@ class _ByCard(_WayToPay):
     def cleared(self, number: int, now: datetime) -> GroupBooking:
         # The old checkout expired at Stripe first, the last place's too: one the manager paid
         # meanwhile has the give-up refused and the payment kept (hostile33 N11).
-        del number, now
         if self.before.checkout is None:
             return self.before
         return expired_first(
@@ -234,6 +234,9 @@ class _ByCard(_WayToPay):
             self.ports.groups.save_group,
             group_reader(self.ports, self.before.group_id),
             being_recorded_refused(by_card=True),
+            # The give-up on the mark: one stopped before its save is completed
+            # (``services.checkout_acts``), never lapsed whole.
+            VoidingFor(since=now, place=number),
         )
 
     def told(self, new: GroupBooking, number: int) -> GroupBooking:

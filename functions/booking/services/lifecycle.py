@@ -23,7 +23,12 @@ from booking.domain.emails import EmailKind
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, StaleWrite
 from booking.domain.groups import organisers_give_it_up
-from booking.domain.invoice_voiding import CANCEL_ONCE_SETTLED, VoidingFor, left_half_done
+from booking.domain.invoice_voiding import (
+    CANCEL_ONCE_SETTLED,
+    VoidingFor,
+    checkout_act_left_half_done,
+    left_half_done,
+)
 from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
 from booking.domain.page_seen import Seen
 from booking.domain.payment_settlement import released_hold
@@ -232,6 +237,11 @@ def sweep_due(
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
             continue
+        # An act stopped between its checkout's expiry and its save: completed as pressed.
+        if checkout_act_left_half_done(application, now) and _checkout_act_ended(
+            ports, application, now, summary, touched
+        ):
+            continue
         if left_half_done(application, now):
             from booking.services.invoice_void_sweep import act_completed
 
@@ -250,6 +260,24 @@ def sweep_due(
             except (DependencyUnavailable, Conflict) as exc:
                 summary.skipped.append(f"{application.application_id}: {exc.code}")
     return touched
+
+
+def _checkout_act_ended(
+    ports: Ports, application: Application, now: datetime, summary: SweepSummary, touched: set[str]
+) -> bool:
+    """An act stopped between its checkout's expiry and its save (``checkout_acts``): True
+    when this run is done with ``application`` (completed, or its hold not yet ended); False:
+    not completed and its hold has ended, so it ends as any unpaid hold."""
+    from booking.services.checkout_acts import checkout_act_completed
+
+    try:
+        if checkout_act_completed(ports, application):
+            touched.add(application.course_id)
+            return True
+    except (DependencyUnavailable, Conflict) as exc:
+        summary.skipped.append(f"{application.application_id}: {exc.code}")
+    lapses = application.hold_lapses_at()
+    return lapses is None or lapses > now
 
 
 def _release_lapsed(ports: Ports, application: Application, now: datetime) -> bool:

@@ -46,6 +46,7 @@ from booking.services.believed import (
     refund_of_a_payment_stripe_never_held,
     refused,
 )
+from booking.services.checkout_acts import completed_on_expiry
 from booking.services.concurrency import busy_for_stripe, retried
 from booking.services.invoice_requests import INVOICE_BEING_PAID, overdue_while_paying
 from booking.services.payment_recorders_port import PaymentRecorders
@@ -90,6 +91,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         return _for_nobody(
             ports, event.event_id, event.session_id, paid_with, key, made_by=event.session_id
         )
+    done = completed_on_expiry(ports, owner, event)  # an act left half done (checkout_acts)
+    if done is not None:
+        return EventOutcome("act_completed", "expired for an act", owner.application_id, done)
     paid_with = event.payment_intent if event.kind is CheckoutEventKind.PAID else None
     return _settled(
         ports, owner, event, event.event_id, event.application_id, paid_with, event.session_id

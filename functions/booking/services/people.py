@@ -105,6 +105,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
     voided, paid = _stopped_at_stripe_first(ports, applications)
+    if seen is not None:
+        applications = _compared_again(ports, email, applications, seen, voided)
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
@@ -155,10 +157,47 @@ def _stopped_at_stripe_first(
     N11, N12; Stripe unanswered, nothing is erased), a move's checkout likewise (marked first).
     The invoices voided, and the applications paid meanwhile."""
     voided = _invoices_voided_first(ports, applications)
-    paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a)}
+    act = VoidingFor(since=ports.clock(), erased=True)
+    paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a, act)}
     for application in applications:
-        move_checkout_expired_first(ports, application)
+        move_checkout_expired_first(ports, application, act)
     return voided, paid
+
+
+def erase_left_half_done(ports: Ports, application: Application) -> None:
+    """An erasure stopped between its checkout's expiry and its save (``checkout_acts``):
+    this booking erased and withdrawn as the erasure does it, its seat offered on; the rest
+    held about the person is erased when the organiser asks again (their press was answered
+    5xx), as an erasure stopped after an invoice's void leaves it (``invoice_void_sweep``)."""
+    email = application.answers.email
+    erased = _erase_applicant(ports, application, frozenset(), paid=False)
+    ports.repository.forget_person(email, [application.application_id])
+    if erased.seat_released:
+        offer_free_places(ports, erased.course_id)
+
+
+def _compared_again(
+    ports: Ports,
+    email: str,
+    applications: list[Application],
+    seen: Seen,
+    voided: frozenset[str],
+) -> list[Application]:
+    """What the confirmation showed compared again on fresh reads just before the erasure's
+    first write, so a change landing while it read and asked (they applied again, paid, were
+    billed) is refused in words, nothing erased: the applications as read now, which the
+    erasure's saves then hold to. Not once it has asked Stripe to void or expire anything of
+    theirs: that is its point of no return, as every act's (``act_voiding``)."""
+    now = person_applications(ports, email)
+    closed = voided or any(
+        (a.checkout is not None and a.checkout.expiring)
+        or (a.pending_move is not None and a.pending_move.expiring)
+        for a in now
+    )
+    if closed:
+        return applications
+    _refused_if_changed(ports, email, now, seen)
+    return now
 
 
 def _refused_if_changed(
@@ -296,7 +335,7 @@ def _refused_after_voids(
     return Conflict(said, code=refused.code)
 
 
-def _checkout_paid_meanwhile(ports: Ports, application: Application) -> bool:
+def _checkout_paid_meanwhile(ports: Ports, application: Application, act: VoidingFor) -> bool:
     """``application``'s open checkout, which its erasure withdraws, expired at Stripe first
     (``checkout_expiry``): True when Stripe says it was paid meanwhile."""
     checkout = application.checkout
@@ -305,7 +344,7 @@ def _checkout_paid_meanwhile(ports: Ports, application: Application) -> bool:
         return False  # none open, or a bank debit of it settling (given back if it arrives)
     if ExpireCheckout(checkout.session_id) not in closing(application, ports.clock()):
         return False
-    return paid_meanwhile(ports, application)
+    return paid_meanwhile(ports, application, act)
 
 
 def _erase_applicant(

@@ -25,7 +25,7 @@ from booking.domain.errors import (
     InvalidInput,
 )
 from booking.domain.offer_ends import no_more_offers
-from booking.domain.page_seen import digest, move_facts, move_refusal, seen_digests
+from booking.domain.page_seen import digest, move_facts, move_seen_refusal, seen_digests
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
@@ -398,10 +398,9 @@ def refused_if_changed(
     away and back; paid, refunded; the cohort's price changed): refused in words, nothing
     changed. Judged on the application read for the save, which holds only while it is that
     version."""
-    if not digests or digest(move_facts(current, target, now)) in digests:
-        return
-    refused = move_refusal(current, source, target)
-    raise Conflict(refused.message, code=refused.code)
+    refused = move_seen_refusal(current, source, target, digests, now)
+    if refused is not None:
+        raise Conflict(refused.message, code=refused.code)
 
 
 def refused_if_moved_since(ports: Ports, current: Application, seen: str | None) -> None:

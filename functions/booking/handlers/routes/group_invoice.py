@@ -9,6 +9,7 @@ from typing import Any
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    SEEN,
     console_form,
     json_answer,
     page,
@@ -33,7 +34,9 @@ _SAID = (
     "409 `payment_settling` while the "
     "employer's bank debit of the invoice is processing at Stripe (read first, or found by "
     "the void itself when Stripe keeps the invoice open for a debit begun since: nothing "
-    "changed); 404 for "
+    "changed); with `seen` (the group's, as its card or "
+    "`GET /admin/courses/{course_id}/group-bookings` gave it), a group changed since is 409 "
+    "`application_changed`, nothing voided; 404 for "
     "an unknown group."
 )
 
@@ -83,13 +86,28 @@ NO_FIELDS = {
         }
     },
 }
+# The void takes ``seen`` alone, optional: the group's, as its line in the course's group
+# bookings last gave it (``page_seen.group_facts``), compared when given, before Stripe is
+# asked: a group changed since (a place given up, a payment) is 409 application_changed.
+_SEEN_ONLY = {
+    "required": False,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"seen": SEEN},
+                "additionalProperties": False,
+            }
+        }
+    },
+}
 GROUP_INVOICE_ADMIN = (
     _void(
         Function.ADMIN,
         "Void a group booking's open invoice: its seats go back",
         answers={"200": json_answer("GroupLine", "The group booking after the void, in words")},
         errors=BODY_ACTION_ERRORS,
-        body=NO_FIELDS,
+        body=_SEEN_ONLY,
     ),
     _void(
         Function.ADMIN,
