@@ -81,3 +81,30 @@ def test_the_programmes_own_title_or_one_different_on_purpose_saves_at_once(
         "course_id": "managers-2028"
     }
     assert browser.post("/console/courses", **other).status == 303
+
+
+def test_a_title_saved_after_the_warning_is_not_warned_again_when_its_course_changes(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile38: the cohort saved with its title on a second press was warned again at every
+    later *Change this course* (its places, its dates), the title untouched: a warning that
+    never ends. A course's own title, unchanged, is not checked again."""
+    typed = _next_cohort(browser, "Compasionate Leadership Training")
+    again = next(
+        fields
+        for _, fields in forms_on(browser.post("/console/courses", **typed).body)
+        if "title" in fields
+    )
+    saved = browser.post("/console/courses", **again)
+    assert saved.status == 303, text_of(saved.body)[:900]
+    course_id = saved.headers["location"].split("/console/courses/", 1)[1].split("?", 1)[0]
+    edit = f"/console/courses/{course_id}/edit"
+    form = next(fields for _, fields in forms_on(browser.get(edit).body) if "title" in fields)
+
+    changed = browser.post("/console/courses", **(dict(form) | {"capacity": "12"}))
+
+    assert changed.status == 303, text_of(changed.body).split("Or fill in the form")[1][:600]
+    assert system.course(course_id)["capacity"] == 12
+    # Its title changed to another slip is still warned.
+    slip = dict(form) | {"title": "Compassionate Leadrship Training"}
+    assert "Check the title" in text_of(browser.post("/console/courses", **slip).body)

@@ -213,3 +213,47 @@ def test_the_cli_records_one_persons_payment_details(
     assert received is not None
     assert (received.method, received.reference) == ("other", "PAID AT DESK")
     assert refused.status != 0
+
+
+def _too_early(system: System) -> dict[str, str]:
+    """The day before the invoice was sent (today), and a far past one."""
+    return {"received_on": (_today(system) - timedelta(days=1)).isoformat(), "method": "cash"}
+
+
+def test_a_later_press_cannot_record_a_day_before_the_invoice_was_sent(system: System) -> None:
+    """hostile38: a first press without details, then a second with a day: the second press
+    records the details (none were), but its day was held only to "not in the future", so a
+    day before the invoice was sent (1 January 1900 too) was recorded. Now it is held to the
+    invoice's sending as Stripe holds it, as on the first press: refused, nothing recorded."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    version = system.stored(application).version
+
+    for given in (_too_early(system), {"received_on": "1900-01-01"}):
+        refused = system.admin("POST", path, json_body=given)
+
+        assert refused.status == 422, refused.body
+        assert "before the invoice was sent" in refused.json()["error"]["fields"]["received_on"]
+        assert system.stored(application).version == version
+    # A day that can be right is still recorded by the later press.
+    today = {"received_on": _today(system).isoformat(), "method": "cash"}
+    assert system.admin("POST", path, json_body=today).status == 200
+    received = system.stored(application).invoice.received  # type: ignore[union-attr]
+    assert received is not None
+    assert received.received_on == _today(system)
+
+
+def test_a_later_press_on_a_groups_invoice_cannot_record_a_day_before_it_was_sent(
+    system: System,
+) -> None:
+    """The same rule for a group's invoice (hostile38)."""
+    group = invoiced_group(invoiced_cohort(system))
+    path = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+
+    refused = system.admin("POST", path, json_body=_too_early(system))
+
+    assert refused.status == 422, refused.body
+    assert "before the invoice was sent" in refused.json()["error"]["fields"]["received_on"]
+    assert system.stored_group(group).invoice.received is None  # type: ignore[union-attr]

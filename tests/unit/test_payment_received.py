@@ -41,6 +41,19 @@ def test_every_field_that_needs_attention_is_named_in_words() -> None:
     assert long.value.fields == {"reference": "give the bank's reference in 60 characters or fewer"}
 
 
+@pytest.mark.parametrize(
+    "given", [0, 1796083200, "2027-03-01T00:00:00", "2027-03-01T00:00:00Z", "20270301", "2027-3-1"]
+)
+def test_a_day_is_taken_only_as_year_month_day(given: object) -> None:
+    """hostile38: pydantic read a number as seconds since 1970 (0: 1 January 1970) and a
+    date and time at midnight as its day; the API documents YYYY-MM-DD alone."""
+    with pytest.raises(InvalidInput) as refused:
+        received_from({"received_on": given})
+    assert refused.value.fields == {
+        "received_on": "give the day it arrived as a date, like 2027-03-01"
+    }
+
+
 def test_the_day_is_neither_after_today_nor_before_the_invoice_was_sent_in_uk_days() -> None:
     sent = datetime(2027, 5, 20, 9, 0, tzinfo=UTC)
     for day in (date(2027, 5, 20), date(2027, 6, 1)):  # the day sent; today in London

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import ConfigDict, Field, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
 from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
@@ -51,12 +51,23 @@ HOW_CHOICES = (
 )
 
 
+def _a_day(value: object) -> object:
+    """A day only as YYYY-MM-DD (or a date): pydantic's own reading of a date also takes a
+    number (seconds since 1970: ``0`` was 1 January 1970) and a date and time at midnight
+    ("2027-03-01T00:00:00"), neither a day the API documents (hostile38)."""
+    if isinstance(value, datetime) or not isinstance(value, date | str):
+        raise ValueError("not a day")  # told in words by _why
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == value[7] == "-"):
+        raise ValueError("not a day")
+    return value
+
+
 class PaymentReceived(Model):
     """The organiser's word on a payment received outside Stripe, each part optional."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    received_on: date | None = Field(
+    received_on: Annotated[date, BeforeValidator(_a_day)] | None = Field(
         default=None,
         description="The day the money arrived (YYYY-MM-DD): not in the future, and not before "
         "the invoice was sent",

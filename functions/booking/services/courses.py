@@ -353,14 +353,20 @@ def list_courses(ports: Ports) -> list[Course]:
 
 def title_like_another(ports: Ports, course_id: str, definition: CourseDefinition) -> str | None:
     """The title of another cohort of ``definition``'s programme that its title is most likely
-    a mistyping of (``domain.title_typos``; None: none is), for the form to warn before the
-    save (org24)."""
+    a mistyping of (``domain.title_typos``; None: none is, or it is the course's own title
+    as saved), for the form to warn before the save (org24)."""
     from booking.domain.title_typos import likely_typo_of
 
     programme = definition.programme or course_id
+    courses = ports.repository.list_courses()
+    # Its own title, unchanged, was saved as it is already (after the warning, or before
+    # there was one): warning of it again at every change of the course would never end
+    # (hostile38).
+    if any(c.course_id == course_id and c.definition.title == definition.title for c in courses):
+        return None
     others = (
         course.definition.title
-        for course in ports.repository.list_courses()
+        for course in courses
         if course.course_id != course_id and programme_of(course) == programme
     )
     return likely_typo_of(definition.title, others)

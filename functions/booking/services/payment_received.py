@@ -15,6 +15,7 @@ from booking.domain.payer import payment_received_told
 from booking.domain.payment_received import PaymentReceived, refuse_unless_in_time
 from booking.services.concurrency import load_application, retried
 from booking.services.groups import find_group
+from booking.services.invoice_requests import invoice_held
 from booking.services.ports import InvoiceAtStripe, Ports
 
 
@@ -30,6 +31,22 @@ def refuse_unless_believable(
     zone = course.definition.timezone if course is not None else "Europe/London"
     sent_at = held.sent_at if held is not None else None
     refuse_unless_in_time(received, now=ports.clock(), sent_at=sent_at, timezone=zone)
+
+
+def refuse_unless_believable_later(
+    ports: Ports,
+    received: PaymentReceived | None,
+    invoice: InvoiceRef,
+    course_id: str,
+) -> None:
+    """As :func:`refuse_unless_believable`, for a press after the invoice was paid and the
+    booking confirmed, whose details are recorded when none were (its first press gave none,
+    or its save was lost): the day is held to the invoice's sending as Stripe holds it, read
+    once, only when there is a day to check and it would be recorded (hostile38: without
+    the read, a day before the invoice was sent, even in 1900, was recorded)."""
+    if received is None or received.received_on is None or invoice.received is not None:
+        return
+    refuse_unless_believable(ports, received, invoice_held(ports, invoice.invoice_id), course_id)
 
 
 def _with_received(
