@@ -267,7 +267,10 @@ def test_the_terminal_records_it_for_a_booking_and_a_group(
     paid = cli.run(capsys, "record-group-payment", group["group_id"])
 
     assert booked.status == 0, booked
-    assert booked.out.strip() == f"{application['reference']}: Confirmed", booked.out
+    assert booked.out.strip() == (
+        "Payment recorded: Stripe holds the invoice as paid outside Stripe. "
+        f"{application['reference']}: Confirmed"
+    ), booked.out
     assert paid.status == 0, paid
     assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in paid.out
     assert system.stored_group(group).status.value == "paid"

@@ -52,6 +52,7 @@ def test_the_api_records_when_how_and_the_reference_and_every_page_says_them(
     done = system.admin("POST", path, json_body=given)
 
     assert done.status == 200, done.body
+    assert done.json()["recorded"] == "now"
     received = system.stored(application).invoice.received  # type: ignore[union-attr]
     assert received is not None
     assert (received.received_on, received.method, received.reference) == (
@@ -66,7 +67,11 @@ def test_the_api_records_when_how_and_the_reference_and_every_page_says_them(
     # Pressed again with other details: the first stay (recorded once), nothing changes.
     version = system.stored(application).version
     other = {"received_on": today.isoformat(), "method": "cash", "reference": "OTHER"}
-    assert system.admin("POST", path, json_body=other).status == 200
+    again = system.admin("POST", path, json_body=other)
+    assert again.status == 200
+    # ... and the answer says this request recorded nothing (hostile38 F2: a 200 alone read
+    # as "recorded" while its details were dropped).
+    assert again.json()["recorded"] == "before"
     assert system.stored(application).version == version
     assert system.stored(application).invoice.received == received  # type: ignore[union-attr]
 
@@ -209,10 +214,17 @@ def test_the_cli_records_one_persons_payment_details(
     refused = cli.run(capsys, "record-payment", application["reference"], "--method", "card")
 
     assert ran.status == 0, ran
+    assert ran.out.startswith("Payment recorded: "), ran.out
     received = system.stored(application).invoice.received  # type: ignore[union-attr]
     assert received is not None
     assert (received.method, received.reference) == ("other", "PAID AT DESK")
     assert refused.status != 0
+
+    # Run again with other details: nothing recorded, and the organiser reads so.
+    again = cli.run(capsys, "record-payment", application["reference"], "--method", "cash")
+    assert again.status == 0, again
+    assert again.out.startswith("Nothing recorded: the invoice was recorded as paid"), again.out
+    assert system.stored(application).invoice.received == received  # type: ignore[union-attr]
 
 
 def _too_early(system: System) -> dict[str, str]:

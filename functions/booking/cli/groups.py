@@ -115,12 +115,7 @@ def record_group_payment(args: argparse.Namespace, url: str, token: str | None) 
     line = post_json(
         f"{url}/admin/groups/{group}/invoice/paid-outside-stripe", token, received.body(args)
     )
-    done = {
-        "now": "Payment recorded: Stripe holds the invoice as paid outside Stripe.",
-        "before": "Nothing recorded: the invoice was recorded as paid outside Stripe already.",
-        "paid_at_stripe": "Nothing recorded: its payer paid the invoice at Stripe.",
-    }[line.get("recorded", "now")]
-    return f"{done} {line['organisation']}: {line['status_said']}."
+    return f"{received.recorded_said(line)} {line['organisation']}: {line['status_said']}."
 
 
 COMMANDS = {

@@ -8,6 +8,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from booking.cli import received
 from booking.cli.client import (
     application_path,
     checked,
@@ -49,12 +50,15 @@ def application_action(
     console's Refund says the CLI's own command instead (hostile19 F7)."""
     path = application_path(url, application)
     try:
-        return _where(post_json(f"{path}/{action}", token, body))
+        answer = post_json(f"{path}/{action}", token, body)
     except CliError as refused:
         said = str(refused).replace(
             REFUND_ON_ITS_PAGE, f"run 'course-booking refund {application}'"
         )
         raise CliError(said) from None
+    if "recorded" in answer:  # a payment outside Stripe: what this run did first
+        return f"{received.recorded_said(answer)} {_where(answer)}"
+    return _where(answer)
 
 
 def person(url: str, token: str | None, email: str, *, erase: bool) -> str:

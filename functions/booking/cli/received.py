@@ -9,6 +9,20 @@ from typing import Any
 
 METHODS = ("bank_transfer", "cheque", "cash", "other")
 
+# What a request recording a payment did (the API's ``recorded``), one person's or a group's:
+# a second run records nothing, and its details are not kept, so it must not read as recorded.
+RECORDED_SAID = {
+    "now": "Payment recorded: Stripe holds the invoice as paid outside Stripe.",
+    "before": "Nothing recorded: the invoice was recorded as paid outside Stripe already, with "
+    "the details of the first run that gave any.",
+    "paid_at_stripe": "Nothing recorded: its payer paid the invoice at Stripe.",
+}
+
+
+def recorded_said(answer: dict[str, Any]) -> str:
+    """The first words of a payment's recording, by what the request did."""
+    return RECORDED_SAID[answer.get("recorded", "now")]
+
 
 def add_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(

@@ -264,12 +264,21 @@ def refund_afterwards(application_id: str) -> Acted:
     return lifecycle.refund_afterwards(ports(), application_id, _seen_in(_body()))
 
 
-@action("recordPaymentOutsideStripe", "seen", *RECEIVED_FIELDS)
-def record_payment_outside_stripe(application_id: str) -> Acted:
-    body = _body()
+@served("recordPaymentOutsideStripe")
+def record_payment_outside_stripe(application_id: str) -> Response[str]:
+    body = _body_of("request", "seen", *RECEIVED_FIELDS)
+    found = console.application_id_for(ports(), application_id)
     # When and how the money came, each optional (``domain.payment_received``).
     received = received_from({k: body[k] for k in RECEIVED_FIELDS if k in body})
-    return paid_off_stripe.record_payment(ports(), application_id, _seen_in(body), received)
+    done = paid_off_stripe.record_payment(ports(), found, _seen_in(body), received)
+    # What this request did, said: a second press's details are not recorded, and a caller
+    # that sent them learns so here rather than reading a 200 as "recorded".
+    after = done.application
+    recorded = (
+        "now" if done.changed else ("before" if after.payment_intent is None else "paid_at_stripe")
+    )
+    answer = {**_application_json(after), "recorded": recorded}
+    return http.json_response(200, answer)
 
 
 @action("voidInvoice", "seen")

@@ -56,6 +56,19 @@ class MoveOut(AdminApplicationOut):
     )
 
 
+class PaymentRecordedOut(AdminApplicationOut):
+    """The answer to recording an invoice as paid outside Stripe: the application after it,
+    and what this request did (a second press records nothing, and says so)."""
+
+    recorded: Literal["now", "before", "paid_at_stripe"] = Field(
+        description="`now`: this request marked the invoice paid outside Stripe (with the "
+        "day, the way and the reference given); `before`: an earlier request had, and this one "
+        "changed nothing and emailed nobody (a retry, a second press): the details recorded "
+        "are those of the first press that gave any, and these were not; `paid_at_stripe`: "
+        "its payer paid it at Stripe, so nothing was recorded"
+    )
+
+
 # The applicant's answers (the domain's), every one of them always said: the optional one too.
 class AnswersOut(Answers):
     accessibility_needs: str

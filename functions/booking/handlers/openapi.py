@@ -64,6 +64,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.RosterRow,
     admin_views.SavedCourseOut,
     admin_views.MoveOut,
+    admin_views.PaymentRecordedOut,
     views.WebhookAnswer,
     group_views.GroupOut,
     group_views.GroupPaymentRecordedOut,

@@ -76,7 +76,12 @@ PAID_OFF_STRIPE_SAID = (
 
 
 def _action(
-    path: str, operation_id: str, summary: str, body: dict[str, object], description: str = ""
+    path: str,
+    operation_id: str,
+    summary: str,
+    body: dict[str, object],
+    description: str = "",
+    answer: dict[str, Any] = _CHANGED,
 ) -> Route:
     return Route(
         ADMIN,
@@ -84,7 +89,7 @@ def _action(
         f"/admin/applications/{{application_id}}/{path}",
         operation_id,
         summary,
-        {"200": _CHANGED},
+        {"200": answer},
         errors=BODY_ACTION_ERRORS,
         parameters=(_APPLICATION,),
         body=body,
@@ -268,6 +273,7 @@ ORGANISERS: tuple[Route, ...] = (
         "Record that the open invoice was paid outside Stripe (a bank transfer, a cheque)",
         _options(seen=SEEN, **RECEIVED),
         description=PAID_OFF_STRIPE_SAID + RECEIVED_SAID,
+        answer=json_answer("PaymentRecordedOut", "The application after it, and what this did"),
     ),
     _action(
         "resend-confirmation",
