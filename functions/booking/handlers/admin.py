@@ -39,6 +39,7 @@ from booking.services import (
     courses,
     discounts,
     finding,
+    invoice_correction,
     invoicing,
     lifecycle,
     organisers,
@@ -267,6 +268,14 @@ def record_payment_outside_stripe(application_id: str) -> Acted:
     # When and how the money came, each optional (``domain.payment_received``).
     received = received_from({k: body[k] for k in RECEIVED_FIELDS if k in body})
     return paid_off_stripe.record_payment(ports(), application_id, seen, received)
+
+
+@action("correctInvoice", "seen", *invoice_correction.BILLING_FIELDS)
+def correct_invoice(application_id: str) -> Acted:
+    body = _body()
+    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
+    billing = invoice_correction.billing_typed(body)
+    return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
 
 
 @action("voidInvoice", "seen")
