@@ -252,3 +252,37 @@ def test_a_console_page_read_before_a_change_is_refused(
     assert refused.status == 409
     assert "look at it again before correcting its invoice" in text_of(refused.body)
     assert system.stored(application).billing.billing_email == ACCOUNTS  # type: ignore[union-attr]
+
+
+def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> None:
+    application, old = one_on_an_invoice(system)
+    address = CORRECTED["billing_address"].replace("\n", "\\n")  # as a shell passes it
+
+    code, said = run(
+        "correct-invoice",
+        application["reference"],
+        "--billing-name",
+        CORRECTED["billing_name"],
+        "--billing-email",
+        CORRECTED["billing_email"],
+        "--billing-address",
+        address,
+        "--po-number",
+        CORRECTED["po_number"],
+    )
+
+    assert code == 0, said
+    assert said.startswith(f"{application['reference']}: "), said
+    _corrected(system, application, old)
+    refused = run(
+        "correct-invoice",
+        application["reference"],
+        "--billing-name",
+        "X",
+        "--billing-email",
+        "nope",
+        "--billing-address",
+        "1 Road",
+    )
+    assert refused[0] == 1
+    assert "email address the invoice is sent to" in refused[1], refused
