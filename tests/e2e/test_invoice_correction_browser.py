@@ -47,7 +47,8 @@ def test_an_invoice_is_corrected_from_the_console_keeping_the_place(
     )
     axe_clean(page, "org24b-01-correct-invoice")
 
-    page.get_by_label("Billing email: where the invoice is sent").fill("accounts@nhs")  # a browser takes it; no domain does
+    # A browser's email field takes it; no mail domain does.
+    page.get_by_label("Billing email: where the invoice is sent").fill("accounts@nhs")
     page.get_by_role("button", name="Yes, send the corrected invoice").click()
     expect(page.locator("main")).to_contain_text("othing was sent")
     axe_clean(page, "org24b-02-correct-invoice-refused")

@@ -169,7 +169,8 @@ def test_a_course_that_requires_a_po_refuses_a_correction_without_one(system: Sy
 
     answer = _correct(system, dict(reply.json()), **{**CORRECTED, "po_number": ""})
 
-    assert "purchase order number" in answer.refused(422, "validation_failed")["fields"]["po_number"]
+    fields = answer.refused(422, "validation_failed")["fields"]
+    assert "purchase order number" in fields["po_number"]
 
 
 def test_a_card_booking_has_no_invoice_to_correct(system: System) -> None:
@@ -242,7 +243,7 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
 def test_a_console_page_read_before_a_change_is_refused(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    application, old = one_on_an_invoice(system)
+    application, _ = one_on_an_invoice(system)
     path = f"/console/applications/{application['application_id']}"
     older = browser.form(f"{path}/invoice/correct", f"{path}/invoice/correct")
     assert system.grant_bursary(application, 5000).status == 200  # changed meanwhile
