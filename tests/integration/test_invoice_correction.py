@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.errors import DependencyUnavailable
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
@@ -173,12 +174,41 @@ def test_a_course_that_requires_a_po_refuses_a_correction_without_one(system: Sy
     assert "purchase order number" in fields["po_number"]
 
 
-def test_a_card_booking_has_no_invoice_to_correct(system: System) -> None:
+def test_a_card_booking_has_no_invoice_to_correct(system: System, browser: ConsoleBrowser) -> None:
     invoiced_cohort(system, capacity=2)
     applied = system.apply(INVOICED)  # by card
     assert applied.status == 201, applied.body
     answer = _correct(system, dict(applied.json()))
     assert "no open invoice to correct" in answer.refused(409, "no_open_invoice")["message"]
+    path = f"/console/applications/{applied.json()['application_id']}"
+    assert f'action="{path}/invoice/correct"' not in browser.get(path).body
+    page = browser.get(f"{path}/invoice/correct")
+    assert page.status == 409
+    assert "no open invoice to correct" in text_of(page.body)
+
+
+def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, old = one_on_an_invoice(system)
+
+    def unanswered(invoice: str) -> str:
+        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
+
+    monkeypatch.setattr(system.ports.payments, "void_invoice", unanswered)
+    first = _correct(system, application)
+    monkeypatch.undo()
+
+    assert (
+        "nothing was changed yet" in first.refused(503, "payment_provider_unavailable")["message"]
+    )
+    assert system.stripe_invoice(old)["status"] == "open"
+    assert system.stored(application).billing.billing_email == ACCOUNTS  # type: ignore[union-attr]
+
+    again = _correct(system, application)
+
+    assert again.status == 200, again.body
+    _corrected(system, application, old)
 
 
 def test_a_correction_stopped_after_its_void_is_completed_by_the_sweep(
