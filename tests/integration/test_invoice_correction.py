@@ -267,7 +267,10 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
 
     assert done.status == 303, done.body
     _corrected(system, application, old)
-    assert "Corrected invoice sent" in text_of(browser.get(path).body)
+    shown = text_of(browser.get(path).body)
+    assert "Corrected invoice sent" in shown
+    old_number = system.stripe_invoice(old)["number"]
+    assert f"with corrected billing details: invoice {old_number} voided" in shown
 
 
 def test_a_console_page_read_before_a_change_is_refused(

@@ -69,6 +69,8 @@ class TimelineEntry(Model):
     # (``domain.move_undone``)
     undone: bool | None = None
     resent: bool | None = None  # INVOICE: sent again by an organiser (not a new invoice)
+    # INVOICE: the open invoice this one replaced for corrected billing details (its number)
+    corrected: str | None = None
     # PAYMENT: received outside Stripe (its invoice marked paid: ``domain.off_stripe``)
     off_stripe: bool | None = None
 
@@ -150,6 +152,9 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
     invoice, was = new.invoice, previous.invoice if previous else None
     before = was.invoice_id if was else None
     if invoice is not None and invoice.invoice_id != before:
+        # An open invoice replaced for other billing details: a correction (organiser22 F14).
+        fixed = was is not None and previous is not None and previous.has_open_invoice()
+        fixed = fixed and previous is not None and previous.billing != new.billing
         entries.append(
             TimelineEntry(
                 at=at,
@@ -157,6 +162,7 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
                 invoice=invoice.number or invoice.invoice_id,
                 amount=invoice.amount_due,
                 due_at=invoice.due_at,
+                corrected=(was.number or was.invoice_id) if fixed and was is not None else None,
             )
         )
     elif invoice is not None and was is not None and invoice.resent > was.resent:
