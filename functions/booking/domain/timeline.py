@@ -149,12 +149,20 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
         if new.price is not None and new.discount is not None:
             off = new.discount.takes_off(max(new.price.amount - new.bursary, 0))
         entries.append(TimelineEntry(at=at, kind=EntryKind.DISCOUNT, code=code, amount=off))
+    return [*entries, *_invoice_entries(previous, new, at)]
+
+
+def _invoice_entries(
+    previous: Application | None, new: Application, at: datetime
+) -> list[TimelineEntry]:
+    """An invoice sent (a new one, or one correcting the open one's billing details), or sent
+    again by an organiser."""
+    entries = []
     invoice, was = new.invoice, previous.invoice if previous else None
     before = was.invoice_id if was else None
     if invoice is not None and invoice.invoice_id != before:
         # An open invoice replaced for other billing details: a correction (organiser22 F14).
-        fixed = was is not None and previous is not None and previous.has_open_invoice()
-        fixed = fixed and previous is not None and previous.billing != new.billing
+        fixed = _corrects(previous, new)
         entries.append(
             TimelineEntry(
                 at=at,
@@ -170,6 +178,11 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
         number = invoice.number or invoice.invoice_id
         entries.append(TimelineEntry(at=at, kind=EntryKind.INVOICE, invoice=number, resent=True))
     return entries
+
+
+def _corrects(previous: Application | None, new: Application) -> bool:
+    """Whether ``new``'s invoice replaced ``previous``'s open one for other billing details."""
+    return previous is not None and previous.has_open_invoice() and previous.billing != new.billing
 
 
 def _register(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:
