@@ -130,8 +130,9 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     # invitation again, and inviting a graduate to one now, and sending a completer's
     # certificate again, and the page before a decline that shows its message (organiser22
     # F17), and sending a place's offer again (organiser22 F8), and recording an invoice's
-    # payment received outside Stripe, one person's and a group's (organiser22 F15).
-    assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2
+    # payment received outside Stripe, one person's and a group's (organiser22 F15), and
+    # sending a corrected invoice (organiser22 F14).
+    assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
             fields = body["schema"]["properties"]

@@ -17,6 +17,8 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking bursary CL-7K3Q9 200              # pounds: a place funded in full
     course-booking resend-invoice CL-7K3Q9
     course-booking void-invoice CL-7K3Q9
+    course-booking correct-invoice CL-7K3Q9 --billing-name "Leeds NHS Trust" \
+        --billing-email accounts@example.org --billing-address "1 Park Row\nLeeds" --po-number P7
     course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
     course-booking record-payment CL-7K3Q9 --received-on 2027-03-01 --method cheque
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
@@ -65,7 +67,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from booking.cli import groups, received, refunds, register
+from booking.cli import correction, groups, received, refunds, register
 from booking.cli.arguments import (
     APPLICATION_VERBS,
     checked_token,
@@ -181,6 +183,7 @@ COMMANDS: dict[str, Command] = {
     "roster": _roster,
     **dict.fromkeys(APPLICATION_VERBS, _application_verb),
     "refund": refunds.refund,
+    "correct-invoice": correction.correct_invoice,
     "bursary": lambda args, url, token: application_action(
         url, token, "bursary", args.application, {"amount": args.amount}
     ),

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from booking.cli import groups, received, refunds, register
+from booking.cli import correction, groups, received, refunds, register
 from booking.cli.errors import UsageError
 from booking.domain.errors import InvalidInput
 from booking.domain.money import typed_amount
@@ -173,6 +173,7 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
             command.add_argument("--refund", action="store_true", help="refund through Stripe")
         if verb == "record-payment":
             received.add_options(command)  # when and how it came, each optional
+    correction.add_command(commands)  # a corrected invoice, the place kept
     refunds.add_command(commands)  # the console's Refund: a cancellation's kept money back
     fund = commands.add_parser("bursary", help="fund a place, in full or in part")
     fund.add_argument("application", help="the application's reference or id")

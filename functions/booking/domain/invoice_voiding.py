@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ConfigDict
 
+from booking.domain.billing_details import BillingDetails
 from booking.domain.model import Model
 from booking.domain.validation import SaneInstant
 
@@ -54,6 +55,9 @@ class VoidingFor(Model):
     # A group's place given up by its manager while its card payment is open (on the group's
     # checkout's mark: ``services.group_unpaid_give_up``): the place's number.
     place: int | None = None
+    # An organiser's correction of the invoice (``domain.invoice_correction``): the billing
+    # details the new invoice, for the same amount, goes to.
+    corrected: BillingDetails | None = None
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""
@@ -67,6 +71,8 @@ class VoidingFor(Model):
             return DECLINE_ONCE_SETTLED
         if self.erased:
             return ERASE_ONCE_SETTLED
+        if self.corrected is not None:
+            return CORRECT_ONCE_SETTLED
         return GRANT_ONCE_SETTLED if self.bursary is not None else CANCEL_ONCE_SETTLED
 
 
@@ -156,6 +162,11 @@ CANCEL_ONCE_SETTLED = (
 DECLINE_ONCE_SETTLED = (
     "If the bank says the debit failed, you can turn the place down then; once it is "
     "confirmed your place is booked"
+)
+# What an organiser may do instead of correcting the invoice under a bank debit of it.
+CORRECT_ONCE_SETTLED = (
+    "Correct the invoice only if the bank says the debit failed; once it is confirmed the "
+    "booking is paid and there is nothing left to invoice"
 )
 # What an organiser may do instead of erasing a person under their employer's bank debit of
 # the invoice of their booking.

@@ -51,6 +51,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
+from booking.domain.invoice_correction import InvoiceCorrected, correct_invoice
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import booked_now, released_to
@@ -109,6 +110,7 @@ MoneyFact = (
     | RefundEvent
     | BursaryGranted
     | Cancellation
+    | InvoiceCorrected
     | MoveWithdrawn
     | MoveDeadlinePassed
 )
@@ -134,6 +136,8 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
         return _refund_reported(application, fact, situation)
     if isinstance(fact, BursaryGranted):
         return _bursary(application, fact, situation)
+    if isinstance(fact, InvoiceCorrected):
+        return correct_invoice(application, fact, situation)
     return _cancellation(application, fact, situation)
 
 

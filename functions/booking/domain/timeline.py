@@ -69,6 +69,8 @@ class TimelineEntry(Model):
     # (``domain.move_undone``)
     undone: bool | None = None
     resent: bool | None = None  # INVOICE: sent again by an organiser (not a new invoice)
+    # INVOICE: the open invoice this one replaced for corrected billing details (its number)
+    corrected: str | None = None
     # PAYMENT: received outside Stripe (its invoice marked paid: ``domain.off_stripe``)
     off_stripe: bool | None = None
 
@@ -147,9 +149,20 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
         if new.price is not None and new.discount is not None:
             off = new.discount.takes_off(max(new.price.amount - new.bursary, 0))
         entries.append(TimelineEntry(at=at, kind=EntryKind.DISCOUNT, code=code, amount=off))
+    return [*entries, *_invoice_entries(previous, new, at)]
+
+
+def _invoice_entries(
+    previous: Application | None, new: Application, at: datetime
+) -> list[TimelineEntry]:
+    """An invoice sent (a new one, or one correcting the open one's billing details), or sent
+    again by an organiser."""
+    entries = []
     invoice, was = new.invoice, previous.invoice if previous else None
     before = was.invoice_id if was else None
     if invoice is not None and invoice.invoice_id != before:
+        # An open invoice replaced for other billing details: a correction (organiser22 F14).
+        fixed = _corrects(previous, new)
         entries.append(
             TimelineEntry(
                 at=at,
@@ -157,6 +170,7 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
                 invoice=invoice.number or invoice.invoice_id,
                 amount=invoice.amount_due,
                 due_at=invoice.due_at,
+                corrected=(was.number or was.invoice_id) if fixed and was is not None else None,
             )
         )
     elif invoice is not None and was is not None and invoice.resent > was.resent:
@@ -164,6 +178,11 @@ def _who_pays(previous: Application | None, new: Application, at: datetime) -> l
         number = invoice.number or invoice.invoice_id
         entries.append(TimelineEntry(at=at, kind=EntryKind.INVOICE, invoice=number, resent=True))
     return entries
+
+
+def _corrects(previous: Application | None, new: Application) -> bool:
+    """Whether ``new``'s invoice replaced ``previous``'s open one for other billing details."""
+    return previous is not None and previous.has_open_invoice() and previous.billing != new.billing
 
 
 def _register(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:

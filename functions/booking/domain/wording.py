@@ -348,7 +348,10 @@ def _invoice_said(entry: TimelineEntry, saying: _Saying) -> str | None:
     if entry.due_at is None:
         return None
     due = day_when(entry.due_at, saying.timezone)
-    return f"Invoice {entry.invoice} for {saying.amount} sent to the billing contact, due {due}"
+    said = f"Invoice {entry.invoice} for {saying.amount} sent to the billing contact, due {due}"
+    if entry.corrected:
+        return f"{said}, with corrected billing details: invoice {entry.corrected} voided"
+    return said
 
 
 def _mark_said(entry: TimelineEntry, saying: _Saying) -> str | None:

@@ -39,6 +39,7 @@ from booking.services import (
     courses,
     discounts,
     finding,
+    invoice_correction,
     invoicing,
     lifecycle,
     organisers,
@@ -279,6 +280,14 @@ def record_payment_outside_stripe(application_id: str) -> Response[str]:
     )
     answer = {**_application_json(after), "recorded": recorded}
     return http.json_response(200, answer)
+
+
+@action("correctInvoice", "seen", *invoice_correction.BILLING_FIELDS)
+def correct_invoice(application_id: str) -> Acted:
+    body = _body()
+    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
+    billing = invoice_correction.billing_typed(body)
+    return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
 
 
 @action("voidInvoice", "seen")

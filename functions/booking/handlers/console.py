@@ -48,6 +48,7 @@ from booking.handlers import (
     console_courses,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
+    console_invoice_correction,  # its page, registered on app; the press below
     console_paid_off_stripe,  # its confirmation, registered on app; the press below
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
@@ -277,6 +278,7 @@ def cancel(application_id: str) -> Acted:
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
+action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
 
 
 @action("consoleResendOffer")

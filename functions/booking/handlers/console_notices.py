@@ -68,6 +68,11 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "funded": ("Bursary granted.", _EMAILED),
     "invoice_resent": ("Stripe is sending the invoice to the billing contact again.", ""),
     "invoice_voided": ("Invoice voided. The place has gone back to the course.", ""),
+    "invoice_corrected": (
+        "Corrected invoice sent: the old invoice is voided, and Stripe is emailing the new one "
+        "to the billing contact. The place is still held.",
+        "",
+    ),
     "invoice_paid_off_stripe": (
         "Payment recorded: Stripe holds the invoice as paid outside Stripe, and the booking is "
         "confirmed.",
@@ -86,6 +91,10 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     ),
     "declined_already": (f"It was declined already. {_NOTHING_AGAIN}", ""),
     "funded_already": (f"That bursary was granted already. {_NOTHING_AGAIN}", ""),
+    "invoice_corrected_already": (
+        "The invoice already goes to these billing details. Nothing changed this time.",
+        "",
+    ),
     "invoice_voided_already": (
         "The invoice was voided already, and its place gone back. Nothing changed this time.",
         "",

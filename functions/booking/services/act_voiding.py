@@ -21,6 +21,7 @@ from datetime import datetime
 from booking.domain.application import Application
 from booking.domain.commands import Settlement, VoidInvoice
 from booking.domain.errors import Conflict
+from booking.domain.invoice_correction import InvoiceCorrected
 from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, act_marked
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact
 from booking.services.invoice_requests import voided_first, without_voiding
@@ -58,7 +59,8 @@ class ClosedFirst:
 def as_decided_again(fact: MoneyFact, closing: ClosedFirst, application: Application) -> MoneyFact:
     """``fact`` to decide on ``application``: what its page showed compared no more once this
     request's own mark is on it (the page was compared on the read before the mark)."""
-    if isinstance(fact, BursaryGranted | Cancellation) and closing.carries_its_mark(application):
+    organisers = BursaryGranted | Cancellation | InvoiceCorrected
+    if isinstance(fact, organisers) and closing.carries_its_mark(application):
         return dataclasses.replace(fact, seen=None)
     return fact
 
@@ -84,9 +86,9 @@ def voided_first_for(
 def _act_voiding(
     fact: MoneyFact, now: datetime, application: Application, decided: Settlement
 ) -> VoidingFor | None:
-    """The organiser's act ``fact`` is (a bursary, a cancel), as the void mark of the invoice
-    ``application`` holds open, when ``decided`` changes it and voids that invoice; None
-    otherwise, and for Stripe's facts."""
+    """The organiser's act ``fact`` is (a bursary, a cancel, a correction), as the void mark of
+    the invoice ``application`` holds open, when ``decided`` changes it and voids that
+    invoice; None otherwise, and for Stripe's facts."""
     invoice = application.invoice
     if (
         decided.application is None
@@ -97,6 +99,8 @@ def _act_voiding(
         return None
     if isinstance(fact, BursaryGranted):
         return VoidingFor(since=now, bursary=fact.amount)
+    if isinstance(fact, InvoiceCorrected):
+        return VoidingFor(since=now, corrected=fact.billing)
     if isinstance(fact, Cancellation) and not fact.afterwards:
         return VoidingFor(since=now, refund=fact.refund)
     return None

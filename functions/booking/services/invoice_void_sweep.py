@@ -1,6 +1,7 @@
 """The sweep's part in an organiser's act left half done after its invoice's void
-(``domain.invoice_voiding``): one person's cancel, or a bursary replacing their invoice, voids
-the open invoice at Stripe before the act is saved (``invoice_requests.voided_first``). When
+(``domain.invoice_voiding``): one person's cancel, a bursary or a correction replacing their
+invoice, voids the open invoice at Stripe before the act is saved
+(``invoice_requests.voided_first``). When
 the function was stopped between the void and the save, or Stripe's answer never came, the
 booking is left marked (``InvoiceRef.voiding``), holding its place on an invoice that may be
 void, and nobody may try again.
@@ -28,7 +29,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import BookingError
-from booking.domain.invoice_voiding import voiding_of
+from booking.domain.invoice_voiding import VoidingFor, voiding_of
 from booking.domain.page_seen import Seen
 from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.invoice_requests import unmark_voiding
@@ -51,33 +52,13 @@ def act_completed(ports: Ports, application: Application) -> bool:
         return False  # completed or changed meanwhile: the next run reads it as it is
     if voiding_of(fresh) != act:
         return False  # the invoice no longer open, or marked for another act since
-    # Only here, for an act left half done: the organisers' own use cases.
-    from booking.services.bursaries import grant_bursary
-    from booking.services.invoicing import organisers_voided
-    from booking.services.lifecycle import cancel
-    from booking.services.offer_declines import end_declined_invoice
-    from booking.services.waitlist import offer_free_places
 
     def taken_back() -> None:
         unmark_voiding(ports, app_id, invoice_id)
         logger.info("a half-done act's mark taken back", extra={"application_id": app_id})
 
     def completed() -> None:
-        if act.declined:
-            # The person's turning down of the invoiced offer (``services.offer_declines``).
-            if end_declined_invoice(ports, app_id, act) is not None:
-                offer_free_places(ports, fresh.course_id)
-        elif act.erased:
-            # An erasure stopped after the void: the booking ends by the void (the organiser's
-            # erasure, answered 5xx, is asked again).
-            organisers_voided(ports, app_id, invoice_id, first=fresh)
-            unmark_voiding(ports, app_id, invoice_id)
-        elif act.bursary is not None:
-            # Only the grant marked, over the bursary as read (review23 F1).
-            seen = Seen(given=(("bursary", str(fresh.bursary)),))
-            grant_bursary(ports, app_id, act.bursary, seen=seen, marked=act)
-        else:
-            cancel(ports, app_id, refund=act.refund, marked=act)
+        _complete(ports, fresh, act, invoice_id)
 
     def ended_by_the_void(error: BookingError) -> None:
         # The organiser's void stands at Stripe: the booking ends by it now, in its words,
@@ -85,6 +66,8 @@ def act_completed(ports: Ports, application: Application) -> bool:
         now = ports.repository.get_application(app_id)
         if now is None or voiding_of(now) != act:
             return  # another act marked since (the organiser's, on its way): theirs to finish
+        from booking.services.invoicing import organisers_voided
+
         organisers_voided(ports, app_id, invoice_id, first=now)
         unmark_voiding(ports, app_id, invoice_id)
         extra = {"application_id": app_id, "code": error.code}  # codes name no one
@@ -95,3 +78,34 @@ def act_completed(ports: Ports, application: Application) -> bool:
         return False
     logger.info("a half-done act completed", extra={"application_id": app_id})
     return True
+
+
+def _complete(ports: Ports, fresh: Application, act: VoidingFor, invoice_id: str) -> None:
+    """The act ``act`` marked on ``fresh``'s invoice, completed by the use case that began it."""
+    app_id = fresh.application_id
+    # Only here, for an act left half done: the organisers' own use cases.
+    from booking.services.bursaries import grant_bursary
+    from booking.services.invoice_correction import correct_invoice
+    from booking.services.invoicing import organisers_voided
+    from booking.services.lifecycle import cancel
+    from booking.services.offer_declines import end_declined_invoice
+    from booking.services.waitlist import offer_free_places
+
+    if act.declined:
+        # The person's turning down of the invoiced offer (``services.offer_declines``).
+        if end_declined_invoice(ports, app_id, act) is not None:
+            offer_free_places(ports, fresh.course_id)
+    elif act.erased:
+        # An erasure stopped after the void: the booking ends by the void (the organiser's
+        # erasure, answered 5xx, is asked again).
+        organisers_voided(ports, app_id, invoice_id, first=fresh)
+        unmark_voiding(ports, app_id, invoice_id)
+    elif act.corrected is not None:
+        # The organiser's correction: the new invoice sent to the details marked.
+        correct_invoice(ports, app_id, act.corrected, marked=act)
+    elif act.bursary is not None:
+        # Only the grant marked, over the bursary as read (review23 F1).
+        seen = Seen(given=(("bursary", str(fresh.bursary)),))
+        grant_bursary(ports, app_id, act.bursary, seen=seen, marked=act)
+    else:
+        cancel(ports, app_id, refund=act.refund, marked=act)

@@ -74,6 +74,7 @@ def _about_the_money(
         actions |= {"resend_invoice", "void_invoice"}
         invoice = application.invoice
         if invoice is not None and invoice.voiding is None and not invoice.void_asked:
-            # Paid outside Stripe (a bank transfer): ``services.paid_off_stripe``.
-            actions.add("record_payment")
+            # Paid outside Stripe (a bank transfer): ``services.paid_off_stripe``; sent again
+            # to corrected billing details: ``services.invoice_correction``.
+            actions |= {"record_payment", "correct_invoice"}
     return actions

@@ -32,6 +32,7 @@ from booking.handlers.routes.console_courses import COURSES
 from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
+from booking.handlers.routes.invoice_correction import BILLING as CORRECTION_BILLING
 from booking.handlers.routes.paid_off_stripe import RECEIVED
 from booking.handlers.routes.transfers import TRANSFER_NOTICES
 from booking.services.finding import MAX_QUERY_LENGTH
@@ -62,6 +63,7 @@ ALREADY = {
     "funded": "funded_already",
     "invoice_voided": "invoice_voided_already",
     "invoice_paid_off_stripe": "invoice_paid_off_stripe_already",
+    "invoice_corrected": "invoice_corrected_already",
 }
 
 # A colleague's booking on a group place cancelled by the organisers (its manager erased): the
@@ -192,6 +194,15 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_paid_off_stripe",
         {"seen": SEEN, **RECEIVED},
         typed=True,  # a `seen` that is not one a page gives is refused
+    ),
+    _action(
+        "invoice/correct",
+        "consoleCorrectInvoice",
+        "Send a corrected invoice: the billing details replaced, a new invoice for the same "
+        "amount and due day sent, the old one voided, the place kept",
+        "invoice_corrected",
+        {**CORRECTION_BILLING, "seen": SEEN},
+        typed=True,  # a detail that is not one is refused, as is a `seen` no page gives
     ),
     _action(
         "invoice/void",

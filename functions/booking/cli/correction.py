@@ -1,0 +1,39 @@
+"""``correct-invoice``: an open invoice sent again to corrected billing details (organiser22
+F14, ``POST /admin/applications/{id}/invoice/correct``): a new invoice for the same amount and
+due day, the old one voided, the place kept. Every detail is given, as the invoice is to carry
+it; the API checks them and says what is wrong in words."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from booking.cli.people import application_action
+
+
+def add_command(commands: Any) -> None:
+    correct = commands.add_parser(
+        "correct-invoice",
+        help="send an open invoice again to corrected billing details (the old one voided, "
+        "the place kept)",
+    )
+    correct.add_argument("application", help="the application's reference or id")
+    correct.add_argument(
+        "--billing-name", required=True, help="the organisation, as the invoice is addressed"
+    )
+    correct.add_argument("--billing-email", required=True, help="where the invoice is sent")
+    correct.add_argument(
+        "--billing-address", required=True, help="the postal address (lines split by \\n)"
+    )
+    correct.add_argument("--po-number", default="", help="purchase order number (blank: none)")
+
+
+def correct_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
+    body = {
+        "billing_name": args.billing_name,
+        "billing_email": args.billing_email,
+        # A shell passes "\n" as two characters: lines typed so are lines on the invoice.
+        "billing_address": args.billing_address.replace("\\n", "\n"),
+        "po_number": args.po_number,
+    }
+    return application_action(url, token, "invoice/correct", args.application, body)

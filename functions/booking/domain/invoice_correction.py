@@ -1,0 +1,75 @@
+"""An organiser corrects an employer's invoice (organiser22 F14): the billing name, address,
+purchase-order number or email were wrong on the invoice sent. The billing details are replaced
+and a new invoice for the same amount, due on the same day, is sent to them; the place stays
+held; the old invoice is voided at Stripe in the same act.
+
+The decision is the one money path's (``domain.settlement``), as a bursary that replaces an
+invoice is: the new invoice is asked for before the save and recorded by it
+(``IssueInvoice``: its id kept in ``invoices_issued``, so it is believed for this application
+only); the old one is voided at Stripe first, marked for this act
+(``VoidingFor.corrected``), so a payment of the old invoice that got there first has the void
+refused and the correction with it (the payment kept, its event confirming the booking), and a
+correction left half done is completed by the sweep (``services.invoice_void_sweep``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from booking.domain import page_seen as shown
+from booking.domain.application import Application
+from booking.domain.billing_details import BillingDetails
+from booking.domain.commands import IssueInvoice, Refusal, Settlement, Situation, VoidInvoice
+from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
+
+CORRECT_AGAIN = "look at it again before correcting its invoice"
+NO_OPEN_INVOICE = Refusal(
+    "no_open_invoice",
+    "this application has no open invoice to correct (paid, voided or never sent): nothing "
+    "was changed",
+)
+DUE_TODAY = Refusal(
+    TOO_LATE_FOR_INVOICE,
+    "the invoice falls due today, too late for a corrected one; void it and ask for payment "
+    "by card instead",
+)
+
+
+@dataclass(frozen=True)
+class InvoiceCorrected:
+    """An organiser sends the open invoice again to ``billing`` (corrected details), for the
+    same amount, having seen the application as ``seen`` (``domain.page_seen``; None: not
+    known): anything changed since the page is refused, not laid over it."""
+
+    billing: BillingDetails
+    seen: shown.Seen | None = None
+
+
+def correct_invoice(
+    application: Application, fact: InvoiceCorrected, situation: Situation
+) -> Settlement:
+    """The open invoice replaced by one to ``fact.billing``: same amount (what is owed is
+    unchanged), same due day (a correction gives no more time), place held."""
+    invoice = application.invoice
+    if invoice is not None and application.billing == fact.billing:
+        # The same correction again (a form sent twice, the sweep after the organiser's
+        # retry), or details the invoice carries already: nothing to send.
+        return Settlement("ignore", "corrected already")
+    if invoice is None or not application.has_open_invoice():
+        return Settlement("refused", NO_OPEN_INVOICE.code, refusal=NO_OPEN_INVOICE)
+    currency = situation.course_price.currency
+    changed = shown.seen_refusal(fact.seen, application, currency, CORRECT_AGAIN, now=situation.now)
+    if changed is not None:
+        return Settlement("refused", changed.code, refusal=changed)
+    if invoice.due_at <= situation.now:
+        return Settlement("refused", DUE_TODAY.code, refusal=DUE_TODAY)
+    corrected = application.model_copy(
+        update={"billing": fact.billing, "invoice": None, "updated_at": situation.now}
+    )
+    return Settlement(
+        "invoice_corrected",
+        "invoice_replaced",
+        corrected,
+        before_save=(IssueInvoice(invoice.due_at, application.invoice_attempts + 1),),
+        after_save=(VoidInvoice(invoice.invoice_id),),
+    )

@@ -1,0 +1,111 @@
+"""A corrected invoice (organiser22 F14, ``services.invoice_correction``): the organisers' API's
+act, and the console's page that shows the billing details to correct and says what sending
+the corrected invoice does before the press. The console's press itself is
+``consoleCorrectInvoice`` (``routes.console``)."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
+    NO_APPLICATION,
+    SEEN,
+    json_answer,
+    page,
+    path_parameter,
+)
+
+# The corrected billing details: the API's JSON body and the console's form take the same.
+BILLING: dict[str, object] = {
+    "billing_name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "description": "The organisation's legal name, as the invoice is addressed (one line)",
+    },
+    "billing_email": {
+        "type": "string",
+        "description": "Where the invoice is sent (an address SES can deliver to)",
+    },
+    "billing_address": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 500,
+        "description": "The postal address printed on the invoice",
+    },
+    "po_number": {
+        "type": "string",
+        "maxLength": 40,
+        "description": "Purchase order number printed on the invoice (one line); blank or "
+        "left out: none, refused (422) on a course with `po_required`",
+    },
+}
+CORRECTION_SAID = (
+    "The billing details are replaced and a new invoice for the same amount, due on the same "
+    "day, is sent to them (Stripe emails it to the new billing email); the place stays held. "
+    "The old invoice is voided at Stripe first, in the same act, marked for it before it is "
+    "asked, so Stripe's own `invoice.voided` of it ends nothing; only the new invoice's id, "
+    "recorded with the change, is believed for this application. The same details again: "
+    "200, nothing changed, nothing sent. A wrong field: 422 naming it, nothing done. 409 "
+    "`no_open_invoice` without an open invoice; 409 `too_late_for_invoice` on its due day; "
+    "with `seen` (the application's, as last read), an application changed since is 409 "
+    "`application_changed`. The old invoice is read at Stripe once first: 409 "
+    "`payment_settling` while the employer's bank debit of it is processing, 409 "
+    "`payment_being_recorded` when Stripe holds it paid and its event has not come; a payment "
+    "that lands after that read has Stripe refuse the void, and the correction is refused in "
+    "the same words, nothing changed, the payment kept (its event confirms the booking). 503 "
+    "when Stripe does not answer: pressing again completes it, and a correction left half "
+    "done is completed by the scheduled sweep."
+)
+
+CORRECTION_ADMIN: tuple[Route, ...] = (
+    Route(
+        Function.ADMIN,
+        "POST",
+        "/admin/applications/{application_id}/invoice/correct",
+        "correctInvoice",
+        "Correct the open invoice's billing details: a new invoice for the same amount sent to "
+        "them, the old one voided, the place kept",
+        {"200": json_answer("AdminApplicationOut", "The application after the change")},
+        errors=BODY_ACTION_ERRORS,
+        parameters=(path_parameter("application_id"),),
+        body={
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {**BILLING, "seen": SEEN},
+                        "required": ["billing_name", "billing_email", "billing_address"],
+                        "additionalProperties": False,
+                    }
+                }
+            },
+        },
+        description=CORRECTION_SAID,
+        tags=("organisers",),
+    ),
+)
+
+CORRECTION_CONSOLE: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        "/console/applications/{application_id}/invoice/correct",
+        "consoleCorrectInvoiceConfirmation",
+        "Correct an invoice: the billing details as the invoice has them, to correct, and what "
+        "sending the corrected invoice will do (the old invoice voided, a new one for the same "
+        "amount and due day sent, the place kept), and the form that does it",
+        {
+            "200": page("The billing details to correct, what sending does, and the form"),
+            "404": NO_APPLICATION,
+            "409": page("The application's page, saying it has no open invoice to correct"),
+        },
+        description="The application page's *Correct the invoice* leads here; its *Yes, send "
+        "the corrected invoice* posts `POST /console/applications/{application_id}/invoice/"
+        "correct` with the details, the page's `seen` and `csrf_token`. Nothing changes on "
+        "this page.",
+        parameters=(path_parameter("application_id"),),
+        tags=("console",),
+    ),
+)

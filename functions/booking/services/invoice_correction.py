@@ -1,0 +1,83 @@
+"""An organiser corrects an employer's open invoice (organiser22 F14): new billing details, a new
+invoice for the same amount and due day sent to them, the place kept, the old invoice voided at
+Stripe first (``domain.invoice_correction``, carried out by the one money path,
+``services.settle``).
+
+Refused, nothing written, while a payment of the old invoice is on its way (one read at
+Stripe, ``invoice_requests.refuse_while_being_paid``); a payment that lands after that read is
+caught by the void itself (Stripe refuses to void a paid invoice): the correction is refused in
+the same words, the payment kept, its event confirming the booking. Never lost, never charged
+twice: the new invoice is asked for only once the old one is void.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_lambda_powertools import Logger
+from pydantic import ValidationError
+
+from booking.domain.billing_details import BillingDetails
+from booking.domain.errors import InvalidInput
+from booking.domain.invoice_correction import InvoiceCorrected
+from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED, VoidingFor
+from booking.domain.page_seen import Seen
+from booking.services.acted import Acted
+from booking.services.concurrency import load_application
+from booking.services.invoice_requests import refuse_while_being_paid
+from booking.services.ports import Ports
+from booking.services.settle import settle_money
+
+logger = Logger(child=True)
+
+BILLING_FIELDS = ("billing_name", "billing_email", "billing_address", "po_number")
+_FIELD_WORDS = {
+    "billing_name": "Enter the organisation's name as the invoice is addressed (one line)",
+    "billing_email": "Enter the email address the invoice is sent to, like accounts@example.org",
+    "billing_address": "Enter the postal address for the invoice",
+    "po_number": "Enter the purchase order number as one line, at most 40 characters",
+}
+PO_NEEDED = "This course needs a purchase order number on its invoices: enter it as one line"
+
+
+def billing_typed(typed: Mapping[str, object]) -> BillingDetails:
+    """The billing details an organiser typed, each wrong one refused beside its field in
+    words (422); a purchase-order number left out is none."""
+    values = {name: typed.get(name, "" if name == "po_number" else None) for name in BILLING_FIELDS}
+    try:
+        return BillingDetails.model_validate(values)
+    except ValidationError as wrong:
+        fields = {
+            str(error["loc"][0]): _FIELD_WORDS[str(error["loc"][0])]
+            for error in wrong.errors()
+            if error["loc"] and str(error["loc"][0]) in _FIELD_WORDS
+        }
+        raise InvalidInput("the corrected billing details need attention", fields) from None
+
+
+def correct_invoice(
+    ports: Ports,
+    application_id: str,
+    billing: BillingDetails,
+    *,
+    seen: Seen | None = None,
+    marked: VoidingFor | None = None,
+) -> Acted:
+    """Send the open invoice again to ``billing``; the same details again change nothing
+    (``changed`` False) and nothing is sent. ``seen``: what the organiser's page showed
+    (``domain.page_seen``): anything changed since is 409 ``application_changed``. ``marked``:
+    the sweep's completion of a correction left half done, only while the application carries
+    its mark (``settle_money``)."""
+    application = load_application(ports, application_id)
+    course = ports.repository.get_course(application.course_id)
+    if course is not None and course.definition.po_required and not billing.po_number:
+        raise InvalidInput("the corrected billing details need attention", {"po_number": PO_NEEDED})
+    if application.billing != billing:  # the same details again: nothing to read
+        refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
+    fact = InvoiceCorrected(billing, seen=seen)
+    settled = settle_money(ports, application_id, fact, first=application, marked=marked)
+    logger.info(
+        "invoice corrected",
+        extra={"application_id": application_id, "outcome": settled.settlement.reason},
+    )
+    return Acted(settled.saved, changed=settled.changed)

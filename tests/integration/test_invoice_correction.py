@@ -1,0 +1,322 @@
+"""A corrected invoice (organiser22 F14): an employer's invoice sent with a wrong billing name,
+address, PO or email is replaced by one for the same amount and due day, sent to the corrected
+details, the place kept and the old invoice voided at Stripe in the same act (before, it could
+only be voided, which gave the place up). A payment of the old invoice that gets there first is
+kept and confirms the booking, the correction refused; never lost, never charged twice.
+
+Through the real handlers (organisers' API, console, CLI's path), moto and the Stripe stand-in;
+each race made exact by a hook at the in-process Stripe client, as the void reaches it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.errors import DependencyUnavailable
+from booking.services.lifecycle import sweep
+from tests.support.applications import invoice_id_of
+from tests.support.console import ConsoleBrowser
+from tests.support.groups import when_stripe_is_asked
+from tests.support.held_events import deliver, held
+from tests.support.invoiced import (
+    ACCOUNTS,
+    INVOICED,
+    invoiced_cohort,
+    one_on_an_invoice,
+    stopped_after_the_void,
+)
+from tests.support.page_text import text_of
+from tests.support.system import Reply, System
+
+CORRECTED = {
+    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
+    "billing_email": "invoices@example.nhs.uk",
+    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+    "po_number": "PO-9001",
+}
+
+
+def _correct(system: System, application: dict[str, Any], **body: Any) -> Reply:
+    path = f"/applications/{application['application_id']}/invoice/correct"
+    return system.admin("POST", path, json_body=body or dict(CORRECTED))
+
+
+def _at_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], int]
+) -> list[Any]:
+    return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
+
+
+def _corrected(system: System, application: dict[str, Any], old: str) -> str:
+    """The booking on a new open invoice to :data:`CORRECTED`, same amount and due day, the old
+    one void at Stripe, the place still held: the new invoice's id."""
+    stored = system.stored(application)
+    assert stored.status.value == "awaiting_invoice_payment"
+    assert stored.billing is not None
+    assert stored.billing.model_dump() == CORRECTED
+    assert stored.invoice is not None
+    new = stored.invoice.invoice_id
+    assert new != old
+    assert stored.invoice.voiding is None
+    assert new in stored.invoices_issued  # believed for this application only
+    assert system.stripe_invoice(old)["status"] == "void"
+    at_stripe = system.stripe_invoice(new)
+    assert at_stripe["status"] == "open"
+    assert at_stripe["amount_due"] == 20000
+    assert at_stripe["customer_email"] == CORRECTED["billing_email"]
+    assert system.course(INVOICED)["places_left"] == 1
+    return new
+
+
+def test_a_correction_sends_a_new_invoice_for_the_same_amount_and_day_keeping_the_place(
+    system: System,
+) -> None:
+    application, old = one_on_an_invoice(system)
+    due = system.stored(application).invoice.due_at  # type: ignore[union-attr]
+
+    answer = _correct(system, application)
+
+    assert answer.status == 200, answer.body
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    new = _corrected(system, application, old)
+    assert system.stored(application).invoice.due_at == due  # type: ignore[union-attr]
+    # The roster and the status page say the new invoice (one truth).
+    assert invoice_id_of(system.status_of(application)) == new
+    # Stripe's invoice.voided of the old one ended nothing; the new one pays for the place.
+    assert system.stripe_local("POST", f"/invoices/{new}/pay").status == 200
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+
+    # The same details again: nothing changed, nothing sent.
+    asked = len(system.stripe_http.requests)
+    again = _correct(system, application)
+    assert again.status == 200, again.body
+    assert len(system.stripe_http.requests) == asked
+
+
+def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, old = one_on_an_invoice(system)
+    paid = _at_the_void(
+        system,
+        monkeypatch,
+        old,
+        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
+    )
+
+    answer, caused = held(system, lambda: _correct(system, application))
+    monkeypatch.undo()
+
+    assert paid == [200]
+    answer.refused(409, "payment_being_recorded")
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.voiding) == (old, None)
+    assert stored.billing is not None
+    assert stored.billing.billing_email == ACCOUNTS  # nothing of the correction written
+    assert [i for i in stored.invoices_issued if i != old] == []  # no new invoice made
+    deliver(system, caused)
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert system.status_of(application)["status"] == "confirmed"
+    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+
+
+def test_a_bank_debit_of_the_old_invoice_refuses_the_correction_in_words(
+    system: System,
+) -> None:
+    application, old = one_on_an_invoice(system)
+    assert system.debit_invoice(old).status == 200
+
+    answer = _correct(system, application)
+
+    error = answer.refused(409, "payment_settling")
+    assert "Correct the invoice only if the bank says the debit failed" in error["message"]
+    assert system.stripe_invoice(old)["status"] == "open"
+    assert system.stored(application).billing.billing_email == ACCOUNTS  # type: ignore[union-attr]
+
+
+def test_wrong_details_are_refused_beside_their_fields_nothing_sent(system: System) -> None:
+    application, old = one_on_an_invoice(system)
+    asked = len(system.stripe_http.requests)
+
+    answer = _correct(
+        system, application, **{**CORRECTED, "billing_email": "not an address", "billing_name": ""}
+    )
+
+    error = answer.refused(422, "validation_failed")
+    assert set(error["fields"]) == {"billing_email", "billing_name"}
+    assert "Enter the email address the invoice is sent to" in error["fields"]["billing_email"]
+    assert len(system.stripe_http.requests) == asked
+    assert system.stripe_invoice(old)["status"] == "open"
+    unknown = _correct(system, application, **CORRECTED, amount=1)
+    assert set(unknown.refused(422, "validation_failed")["fields"]) == {"amount"}
+
+
+def test_a_course_that_requires_a_po_refuses_a_correction_without_one(system: System) -> None:
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(
+        INVOICED,
+        payment_method="invoice",
+        billing_name="St Elsewhere NHS Foundation Trust",
+        billing_email=ACCOUNTS,
+        billing_address="1 Hospital Road",
+        po_number="PO-1",
+    )
+    assert reply.status == 201, reply.body
+
+    answer = _correct(system, dict(reply.json()), **{**CORRECTED, "po_number": ""})
+
+    fields = answer.refused(422, "validation_failed")["fields"]
+    assert "purchase order number" in fields["po_number"]
+
+
+def test_a_card_booking_has_no_invoice_to_correct(system: System, browser: ConsoleBrowser) -> None:
+    invoiced_cohort(system, capacity=2)
+    applied = system.apply(INVOICED)  # by card
+    assert applied.status == 201, applied.body
+    answer = _correct(system, dict(applied.json()))
+    assert "no open invoice to correct" in answer.refused(409, "no_open_invoice")["message"]
+    path = f"/console/applications/{applied.json()['application_id']}"
+    assert f'action="{path}/invoice/correct"' not in browser.get(path).body
+    page = browser.get(f"{path}/invoice/correct")
+    assert page.status == 409
+    assert "no open invoice to correct" in text_of(page.body)
+
+
+def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, old = one_on_an_invoice(system)
+
+    def unanswered(invoice: str) -> str:
+        raise DependencyUnavailable("timed out", code="payment_provider_unavailable")
+
+    monkeypatch.setattr(system.ports.payments, "void_invoice", unanswered)
+    first = _correct(system, application)
+    monkeypatch.undo()
+
+    assert (
+        "nothing was changed yet" in first.refused(503, "payment_provider_unavailable")["message"]
+    )
+    assert system.stripe_invoice(old)["status"] == "open"
+    assert system.stored(application).billing.billing_email == ACCOUNTS  # type: ignore[union-attr]
+
+    again = _correct(system, application)
+
+    assert again.status == 200, again.body
+    _corrected(system, application, old)
+
+
+def test_a_correction_stopped_after_its_void_is_completed_by_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from booking.services.invoice_correction import billing_typed, correct_invoice
+
+    application, old = one_on_an_invoice(system)
+    app_id = application["application_id"]
+    stopped_after_the_void(
+        system,
+        monkeypatch,
+        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
+    )
+    left = system.stored(application)
+    assert left.invoice is not None
+    assert left.invoice.voiding is not None
+    assert left.invoice.voiding.corrected is not None
+    assert system.stripe_invoice(old)["status"] == "void"
+    # Stripe's invoice.voided of it, under the mark, ended nothing.
+    assert left.status.value == "awaiting_invoice_payment"
+
+    sweep(system.ports, system.now() + timedelta(minutes=6))
+    system.relay()
+
+    _corrected(system, application, old)
+
+
+def test_the_console_shows_the_details_to_correct_and_asks_first(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, old = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}"
+    assert f'action="{path}/invoice/correct"' in browser.get(path).body
+    version = system.stored(application).version
+
+    asked = browser.get(f"{path}/invoice/correct")
+
+    assert asked.status == 200, asked.body
+    words = text_of(asked.body)
+    assert "is cancelled at Stripe (voided)" in words
+    assert "A new invoice for the same amount, £200.00, due on the same day" in words
+    assert "The place stays held" in words
+    assert 'value="St Elsewhere NHS Foundation Trust"' in asked.body
+    assert system.stored(application).version == version  # asking changed nothing
+
+    assert browser.post(f"{path}/invoice/correct", **CORRECTED).status == 403
+    wrong = browser.press(
+        f"{path}/invoice/correct", f"{path}/invoice/correct", **{**CORRECTED, "billing_email": "x"}
+    )
+    assert wrong.status == 422
+    assert "othing was sent" in text_of(wrong.body), text_of(wrong.body)[:600]
+    assert system.stripe_invoice(old)["status"] == "open"
+
+    done = browser.press(f"{path}/invoice/correct", f"{path}/invoice/correct", **CORRECTED)
+
+    assert done.status == 303, done.body
+    _corrected(system, application, old)
+    shown = text_of(browser.get(path).body)
+    assert "Corrected invoice sent" in shown
+    old_number = system.stripe_invoice(old)["number"]
+    assert f"with corrected billing details: invoice {old_number} voided" in shown
+
+
+def test_a_console_page_read_before_a_change_is_refused(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, _ = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}"
+    older = browser.form(f"{path}/invoice/correct", f"{path}/invoice/correct")
+    assert system.grant_bursary(application, 5000).status == 200  # changed meanwhile
+
+    refused = browser.post(f"{path}/invoice/correct", **{**older, **CORRECTED})
+
+    assert refused.status == 409
+    assert "look at it again before correcting its invoice" in text_of(refused.body)
+    assert system.stored(application).billing.billing_email == ACCOUNTS  # type: ignore[union-attr]
+
+
+def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> None:
+    application, old = one_on_an_invoice(system)
+    address = CORRECTED["billing_address"].replace("\n", "\\n")  # as a shell passes it
+
+    code, said = run(
+        "correct-invoice",
+        application["reference"],
+        "--billing-name",
+        CORRECTED["billing_name"],
+        "--billing-email",
+        CORRECTED["billing_email"],
+        "--billing-address",
+        address,
+        "--po-number",
+        CORRECTED["po_number"],
+    )
+
+    assert code == 0, said
+    assert said.startswith(f"{application['reference']}: "), said
+    _corrected(system, application, old)
+    refused = run(
+        "correct-invoice",
+        application["reference"],
+        "--billing-name",
+        "X",
+        "--billing-email",
+        "nope",
+        "--billing-address",
+        "1 Road",
+    )
+    assert refused[0] == 1
+    assert "email address the invoice is sent to" in refused[1], refused
