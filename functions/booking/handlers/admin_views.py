@@ -302,7 +302,7 @@ class MoneyTotalsOut(Model):
     due: int = Field(description="What those bookings pay: price less discounts and bursaries")
     paid: int = Field(description="Every payment recorded, by any application or group booking")
     refunded: int
-    net: int = Field(description="Paid less refunded")
+    net: int = Field(description="Paid less refunded, less disputed")
     invoiced_unpaid: int = Field(description="What open invoices still ask for")
     funded_places: int = Field(description="Places a bursary funds in full")
     group_places: int = Field(
@@ -320,6 +320,11 @@ class MoneyTotalsOut(Model):
         default=0,
         description="Of net: what refunds that failed at Stripe left held, still to give back "
         "by hand",
+    )
+    disputed: int = Field(
+        default=0,
+        description="What payers' banks took back in disputes (chargebacks) and did not give "
+        "back, as Stripe's balance counts it: out of net",
     )
 
 
