@@ -165,3 +165,20 @@ def dispute_words(record: DisputeRecord, timezone: str) -> str:
         f"{said}; {held}. The place has not been taken away (a dispute may be won): respond "
         "with evidence on Stripe's dashboard, or cancel the place here if you choose."
     )
+
+
+def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+    """Every dispute of a booking's payments in words, oldest first ("" when none): one line
+    for the roster, its CSV, the organiser API and the person's record."""
+    return " ".join(dispute_words(d, timezone) for d in disputes)
+
+
+def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+    """The words of the dispute the organisers' message with ``occasion`` is about ("" for
+    any other message), as the dispute stands when it is composed."""
+    prefix = f"{DISPUTE_COPY}-"
+    if not occasion or not occasion.startswith(prefix):
+        return ""
+    dispute_id = occasion.removeprefix(prefix)
+    found = next((d for d in disputes if d.dispute_id == dispute_id), None)
+    return dispute_words(found, timezone) if found is not None else ""

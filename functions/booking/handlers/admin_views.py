@@ -107,6 +107,12 @@ class RosterRow(AnswersOut, _RowStart):
         description="True when its refund failed at Stripe and the money is still held: it "
         "is to be given back by hand (the console says 'Refund failed', not 'Refunded')",
     )
+    disputed: str = Field(
+        default="",
+        description="Each payer's bank's dispute (chargeback) of its payment, in words: when "
+        "it was opened and why, until when Stripe holds the money, or how it ended; the place "
+        "is not taken away ('' when none)",
+    )
     status_reason: str | None = Field(
         default=None,
         description="Why the status was reached, as read now, on the course's own rows: e.g. "

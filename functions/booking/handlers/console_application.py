@@ -10,6 +10,7 @@ from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
+from booking.domain.disputes import dispute_words
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_code, reissued_spelling
@@ -194,6 +195,7 @@ def application_page(
         status=application.status.value,
         status_said=status_said(application, definition.price),
         refund_failed=bool(failed_and_held(application)),
+        disputed=[dispute_words(d, zone) for d in application.disputes],
         status_shown=status_shown(application.status.value, application.status_reason),
         course_id=course.course_id,
         course_title=_course_name(course),
