@@ -11,6 +11,8 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+import stripe
+
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.stripe_events import paid, sent, session_of
@@ -180,4 +182,7 @@ def test_the_dispute_event_carries_stripes_shape(system: System) -> None:
     assert withdrawn["evidence_details"]["due_by"] > withdrawn["created"]
     [taken] = withdrawn["balance_transactions"]
     assert (taken["amount"], taken["reporting_category"]) == (-20000, "dispute")
+    assert set(taken) == {
+        name for name in stripe.BalanceTransaction.__annotations__ if name[0].islower()
+    }
     assert json.dumps(withdrawn).count("@") == 0  # nothing personal in it
