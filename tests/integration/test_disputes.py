@@ -186,3 +186,25 @@ def test_the_dispute_event_carries_stripes_shape(system: System) -> None:
         name for name in stripe.BalanceTransaction.__annotations__ if name[0].islower()
     }
     assert json.dumps(withdrawn).count("@") == 0  # nothing personal in it
+
+
+def test_the_persons_record_and_erasure_keep_the_dispute(system: System) -> None:
+    application = paid(system, "d8@example.org")
+    dispute = _disputed(system, application)["dispute"]
+    exported = system.admin("GET", "/people/d8@example.org")
+    assert exported.status == 200, exported.body
+    [record] = exported.json()["applications"]
+    assert record["amount_disputed"] == 20000
+    assert [(d["dispute_id"], d["reason"], d["withdrawn"]) for d in record["disputes"]] == [
+        (dispute["id"], "fraudulent", 20000)
+    ]
+    before = _money(system)
+
+    erased = system.admin("DELETE", "/people/d8@example.org")
+    assert erased.status in (200, 204), erased.body
+
+    kept = system.stored(application)
+    assert kept.is_erased and [d.withdrawn for d in kept.disputes] == [20000]
+    assert _money(system) == before  # the money Stripe holds is no personal data
+    page = text_of(signed_in(system).get(f"/console/applications/{kept.application_id}").body)
+    assert FLAG in page

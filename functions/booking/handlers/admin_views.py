@@ -349,6 +349,19 @@ class PersonInvoiceOut(Model):
     amount_due: int
 
 
+class DisputeOut(Model):
+    """A payer's bank's dispute (chargeback) of a payment, as Stripe told it."""
+
+    dispute_id: str
+    status: str = Field(description="Stripe's: needs_response, under_review, won, lost, ...")
+    reason: str = Field(description="Stripe's reason code, e.g. fraudulent")
+    amount: int = Field(description="What was disputed (minor units)")
+    currency: str
+    withdrawn: int = Field(description="What it took from Stripe's balance and did not give back")
+    opened_at: str | None = None
+    evidence_due_by: str | None = None
+
+
 class PersonApplicationOut(Model):
     application_id: str
     reference: str | None = None
@@ -365,6 +378,10 @@ class PersonApplicationOut(Model):
     bursary: int = 0
     amount_paid: int
     amount_refunded: int
+    amount_disputed: int = Field(
+        default=0, description="What payers' banks took back in disputes and did not give back"
+    )
+    disputes: list[DisputeOut] = Field(default_factory=list)
     attendance: dict[str, str] = Field(
         default_factory=dict, description="The register's marks, by core session key"
     )
