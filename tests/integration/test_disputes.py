@@ -82,6 +82,11 @@ def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: 
     assert "The place has not been taken away" in page and "cancel the place here" in page
     [told] = _organisers_told(system)
     assert FLAG in told and "Stripe holds £200.00 until" in told
+    money = text_of(
+        signed_in(system).get(f"/console/courses/{application['course_id']}/money").body
+    )
+    assert "Taken back by payers' banks (disputes) £200.00" in money, money[:3000]
+    assert "Net (paid in less refunded and disputed)" in money
 
     _closed(system, dispute["id"], "lost")
 

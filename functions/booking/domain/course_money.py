@@ -338,7 +338,7 @@ FIGURE_NAMES = (
     ("paid_off_stripe", "Of which received outside Stripe (a bank transfer or cheque recorded)"),
     ("refunded", "Refunded"),
     ("disputed", "Taken back by payers' banks (disputes)"),
-    ("net", "Net (paid in less refunded and disputed)"),
+    ("net", "Net (paid in less refunded)"),
     ("refunds_failed", "Of which refunds failed at Stripe, still to give back by hand"),
     ("invoiced_unpaid", "Invoiced, not yet paid"),
     ("bursaries", "Bursaries"),
@@ -353,11 +353,19 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The money as people read it, each figure named and in pounds (``£200.00``), from the
     figures in minor units (:meth:`CourseMoney.in_minor_units`, or the ``/admin`` answer)."""
     currency = str(figures["currency"])
+    disputed = int(figures.get("disputed", 0))
     return [
-        (name, money_words(int(figures.get(key, 0)), currency))
+        (
+            NET_OF_DISPUTES if key == "net" and disputed else name,
+            money_words(int(figures.get(key, 0)), currency),
+        )
         for key, name in FIGURE_NAMES
         if key not in SAID_ONLY_WHEN_ANY or int(figures.get(key, 0))
     ]
+
+
+# Net's name when payers' banks took money back (only then is it news).
+NET_OF_DISPUTES = "Net (paid in less refunded and disputed)"
 
 
 # Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
