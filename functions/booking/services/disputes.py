@@ -16,7 +16,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.disputes import DISPUTE_COPY, PAYMENT_DISPUTED, DisputeEvent, with_dispute
 from booking.domain.emails import EmailJob, EmailKind
-from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.concurrency import busy_for_stripe, load_application, retried
 from booking.services.payments import EventOutcome
 from booking.services.ports import Ports
 
@@ -34,9 +34,7 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
         return EventOutcome("ignore", "payment of no known application")
     application_id = first.application_id
 
-    def step(current: Application | None) -> EventOutcome:
-        if current is None:  # erased whole since it was read: nothing left to mark
-            return EventOutcome("ignore", "payment of no known application")
+    def step(current: Application) -> EventOutcome:
         disputes, first_heard = with_dispute(current.disputes, event)
         if disputes == current.disputes:
             return EventOutcome(
@@ -58,7 +56,7 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
 
     return retried(
         step,
-        lambda: ports.repository.get_application(application_id),
+        lambda: load_application(ports, application_id),
         first=first,
         exhausted=busy_for_stripe,
     )
