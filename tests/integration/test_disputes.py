@@ -143,27 +143,63 @@ def test_out_of_order_and_redelivered_events_end_as_stripe_holds_it(system: Syst
 
 
 def test_events_first_heard_out_of_order_still_count_the_money(system: System) -> None:
-    """The withdrawal heard after the close (Stripe reorders): the record takes each event's
-    balance transactions and never moves its status back."""
-    first = paid(system, "d4@example.org")
-    dispute = _disputed(system, first)["dispute"]
-    _closed(system, dispute["id"], "lost")
-    events = _events(system, dispute["id"])
-    second = paid(system, "d5@example.org")
+    """The dispute's events held back, then delivered newest first (Stripe reorders): the
+    close, read back at Stripe, records the dispute lost with its money withdrawn; the
+    withdrawal and the opening, come late, change nothing and read nothing."""
+    application = paid(system, "d4@example.org")
     before = _money(system)
-    pi = system.payment_of(second)
-    for event in (events[-1], events[1], events[0]):  # closed, withdrawn, created
-        moved = copy.deepcopy(event)
-        moved["id"] = f"{event['id']}_b"
-        moved["data"]["object"].update({"id": "du_b", "payment_intent": pi, "charge": "ch_b"})
-        for bt in moved["data"]["object"]["balance_transactions"]:
-            bt["id"] = f"{bt['id']}_b"
-        sent(system, moved)
+    system.hold_webhooks = True
+    dispute = _disputed(system, application)["dispute"]
+    _closed(system, dispute["id"], "lost")
+    system.hold_webhooks = False
+    held = [json.loads(body) for body, _ in system.pending]
+    assert [e["type"].rsplit(".", 1)[-1] for e in held] == ["created", "funds_withdrawn", "closed"]
 
-    [record] = system.stored(second).disputes
+    answers = [sent(system, event) for event in reversed(held)]
+
+    assert [a["action"] for a in answers] == ["dispute_recorded", "ignore", "ignore"]
+    [record] = system.stored(application).disputes
     assert (record.status, record.withdrawn) == ("lost", 20000)
     assert _money(system)[2] == before[2] + 20000
-    assert len(_organisers_told(system)) == 2  # one per dispute: the first's, and this one's
+    assert len(_organisers_told(system)) == 1
+
+
+def test_a_dispute_stripe_does_not_hold_is_refused(system: System) -> None:
+    """A signed dispute event of a recorded payment that Stripe holds no dispute of (a forger
+    with the webhook's secret) is read back, refused, and changes nothing."""
+    application = paid(system, "d9@example.org")
+    dispute = _disputed(system, application)["dispute"]
+    _closed(system, dispute["id"], "won")
+    assert len(_organisers_told(system)) == 1  # the real dispute's
+    before = _money(system)
+    forged = _events(system, dispute["id"])[1]  # a withdrawal of the same payment
+    forged["id"] = "evt_forged"
+    forged["data"]["object"]["id"] = "du_forged"
+
+    assert sent(system, forged)["action"] == "ignore"
+
+    assert [d.dispute_id for d in system.stored(application).disputes] == [dispute["id"]]
+    assert _money(system) == before
+    assert _organisers_told(system) == []
+
+
+def test_an_event_is_recorded_as_stripe_holds_the_dispute(system: System) -> None:
+    """A signed event saying a won dispute was lost, its money withdrawn, is recorded as
+    Stripe holds it: won, nothing withdrawn."""
+    application = paid(system, "d10@example.org")
+    system.hold_webhooks = True
+    dispute = _disputed(system, application)["dispute"]
+    _closed(system, dispute["id"], "won")
+    system.hold_webhooks = False
+    said_lost = json.loads(system.pending[1][0])  # funds_withdrawn, as it was then
+    said_lost["data"]["object"]["status"] = "lost"
+    before = _money(system)
+
+    sent(system, said_lost)
+
+    [record] = system.stored(application).disputes
+    assert (record.status, record.withdrawn) == ("won", 0)
+    assert _money(system) == before
 
 
 def test_a_dispute_of_a_payment_no_application_recorded_changes_nothing(system: System) -> None:

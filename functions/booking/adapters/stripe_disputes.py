@@ -26,13 +26,18 @@ def dispute_event_from(event: dict[str, Any]) -> DisputeEvent | None:
     dispute = event["data"]["object"]
     if dispute.get("object") != "dispute":
         raise InvalidInput("a dispute event must carry a dispute object")
+    return dispute_facts(dispute, str(event.get("id", "")))
+
+
+def dispute_facts(dispute: dict[str, Any], event_id: str) -> DisputeEvent | None:
+    """A Dispute object's facts (an event's, or one read from Stripe: ``event_id`` "")."""
     payment_intent = _id_of(dispute.get("payment_intent"))
     if not payment_intent:
         return None
     details = dispute.get("evidence_details")
     due = details.get("due_by") if isinstance(details, dict) else None
     return DisputeEvent(
-        event_id=str(event.get("id", "")),
+        event_id=event_id,
         dispute_id=str(dispute.get("id", "")),
         payment_intent=payment_intent,
         charge=_id_of(dispute.get("charge")),
