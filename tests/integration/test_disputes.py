@@ -82,7 +82,7 @@ def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: 
     assert f"{FLAG} " in page
     assert "Stripe holds £200.00 until" in page
     assert "The place has not been taken away" in page
-    assert "cancel the place here" in page
+    assert "cancel the place in the organisers' console" in page
     [told] = _organisers_told(system)
     assert FLAG in told
     assert "Stripe holds £200.00 until" in told

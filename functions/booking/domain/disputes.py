@@ -163,7 +163,8 @@ def dispute_words(record: DisputeRecord, timezone: str) -> str:
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
     return (
         f"{said}; {held}. The place has not been taken away (a dispute may be won): respond "
-        "with evidence on Stripe's dashboard, or cancel the place here if you choose."
+        "with evidence on Stripe's dashboard, or cancel the place in the organisers' console "
+        "if you choose."
     )
 
 
