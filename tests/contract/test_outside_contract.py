@@ -137,6 +137,13 @@ def test_the_refunds_of_an_unknown_payment_are_unknown(gateway: PaymentGateway) 
         gateway.refunds_at_stripe("pi_unknown")
 
 
+def test_an_unknown_dispute_is_unknown(gateway: PaymentGateway) -> None:
+    """What a dispute event's word is weighed against (``services.disputes``): a dispute the
+    provider does not hold is unknown, never an outage."""
+    with pytest.raises(UnknownToProvider):
+        gateway.dispute_at_stripe("du_unknown")
+
+
 # -- sending email ------------------------------------------------------------------------------
 
 

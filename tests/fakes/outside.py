@@ -16,6 +16,7 @@ from booking.domain.billing import (
     PromotionCodeState,
     applied_discount,
 )
+from booking.domain.disputes import DisputeEvent
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.domain.payments import RefundEvent
@@ -92,6 +93,7 @@ class FakePaymentGateway:
     coupons: dict[str, DiscountCodeRequest] = field(default_factory=dict)  # id -> what it takes
     # Promotion code id -> whether it is active and how many payments redeemed it.
     code_states: dict[str, PromotionCodeState] = field(default_factory=dict)
+    disputes: dict[str, DisputeEvent] = field(default_factory=dict)  # id -> as held, by tests
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -143,6 +145,13 @@ class FakePaymentGateway:
             if intent == payment_intent
         )
         return (*self.made_at_stripe.get(payment_intent, []), *asked)
+
+    def dispute_at_stripe(self, dispute_id: str) -> DisputeEvent | None:
+        self._check()
+        held = self.disputes.get(dispute_id)
+        if held is None:
+            raise UnknownToProvider("no such dispute", code="payment_state_conflict")
+        return held
 
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:
         self._check()

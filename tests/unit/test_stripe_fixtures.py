@@ -39,6 +39,7 @@ def fields(cls: type) -> set[str]:
         ("promotion_code", stripe.PromotionCode),
         ("discount", stripe.Discount),
         ("invoice_payment", stripe.InvoicePayment),
+        ("dispute", stripe.Dispute),
     ],
 )
 def test_a_fixture_has_the_fields_of_its_stripe_object(name: str, cls: type) -> None:
@@ -51,3 +52,9 @@ def test_an_invoice_line_has_the_fields_of_a_line_item() -> None:
     invoice = json.loads((FIXTURES / "invoice.json").read_text(encoding="utf-8"))
     (line,) = invoice["lines"]["data"]
     assert set(line) == fields(stripe.InvoiceLineItem)
+
+
+def test_a_dispute_has_the_fields_of_its_evidence_and_their_details() -> None:
+    dispute = json.loads((FIXTURES / "dispute.json").read_text(encoding="utf-8"))
+    assert set(dispute["evidence"]) == fields(stripe.Dispute.Evidence)
+    assert set(dispute["evidence_details"]) == fields(stripe.Dispute.EvidenceDetails)

@@ -20,9 +20,11 @@ import stripe
 from stripe import SignatureVerificationError, WebhookSignature
 
 from booking.adapters.stripe_calls import call_stripe
+from booking.adapters.stripe_disputes import dispute_facts
 from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.adapters.stripe_payloads import is_stripe_event, whole_amount
 from booking.domain.application import CheckoutRef
+from booking.domain.disputes import DisputeEvent
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
 from booking.services.ports import CheckoutAtStripe, CheckoutRequest, RefundAtStripe, RefundMade
@@ -162,6 +164,10 @@ class StripeGateway(StripeInvoicing):
             RefundAtStripe(str(refund.id), int(refund.amount), str(refund.status or ""))
             for refund in listed.data
         )
+
+    def dispute_at_stripe(self, dispute_id: str) -> DisputeEvent | None:
+        dispute = self._call(lambda: self._reader.v1.disputes.retrieve(dispute_id))
+        return dispute_facts(dispute.to_dict(), "")
 
     def application_of_payment(self, payment_intent: str) -> str | None:
         """The application a payment belongs to, from the ids we put on its PaymentIntent."""

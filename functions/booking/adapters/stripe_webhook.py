@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from booking.adapters.stripe_disputes import dispute_event_from
 from booking.adapters.stripe_gateway import (
     checkout_event_from,
     refund_event_from,
@@ -22,5 +23,10 @@ class StripeWebhookEvents:
 
     def read(self, payload: bytes, signature: str | None) -> WebhookDelivery:
         event = verify_webhook(payload, signature, self._signing_secret())
-        facts = checkout_event_from(event) or invoice_event_from(event) or refund_event_from(event)
+        facts = (
+            checkout_event_from(event)
+            or invoice_event_from(event)
+            or refund_event_from(event)
+            or dispute_event_from(event)
+        )
         return WebhookDelivery(str(event.get("id", "")), str(event.get("type", "")), facts)

@@ -37,6 +37,7 @@ from booking.domain.billing import (
     PaymentMethod,
     amount_due,
 )
+from booking.domain.disputes import DisputeRecord, disputed_total
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
@@ -166,6 +167,8 @@ class Application(Model):
     move_attempts: int = 0
     # A move to a full cohort waiting on its waiting list (``domain.waiting_moves``).
     waiting_move: WaitingMove | None = None
+    # Each payer's bank's dispute of one of its payments (``domain.disputes``), oldest first.
+    disputes: tuple[DisputeRecord, ...] = ()
 
     def moved_to(self, status: ApplicationStatus, now: datetime, **changes: Any) -> Application:
         """A copy in ``status``; raises :class:`IllegalTransition` if the move is not allowed."""
@@ -248,6 +251,12 @@ class Application(Model):
     def money_returned(self) -> int:
         """Every refund Stripe reported for this application's payments (minor units)."""
         return self.amount_refunded + sum(p.refunded for p in self._given_back())
+
+    @property
+    def money_disputed(self) -> int:
+        """What payers' banks have taken back of this application's payments in disputes, and
+        not given back (minor units): counted beside refunds, as Stripe's balance counts it."""
+        return disputed_total(self.disputes)
 
     def with_refund_made(
         self, payment_intent: str, refund_id: str, amount: int, *, whole: bool, succeeded: bool

@@ -3,8 +3,9 @@ scripts), the console's money and programme pages and the CLI (in pounds, throug
 :func:`money_figures`). Pure: applications and the course's price in, figures out.
 
 Paid in is every payment recorded, by any application (a payment later refunded, or kept by
-a cancelled booking, was still paid in); refunded is every refund; net is paid in less
-refunded.
+a cancelled booking, was still paid in); refunded is every refund; disputed is what payers'
+banks took back in disputes and did not give back (Stripe's balance counts it so); net is
+paid in less refunded and disputed.
 Price, codes, bursaries and due count the bookings only (confirmed, or awaiting an invoice's
 payment): what places sold for. Invoiced and unpaid is what open invoices still ask for.
 
@@ -76,6 +77,8 @@ class PlaceMoney:
     refund_failed_held: int = 0
     # Of paid: received outside Stripe (its invoice marked paid: a bank transfer, a cheque).
     paid_off_stripe: int = 0
+    # Taken back by the payer's bank in a dispute, and not reinstated (``domain.disputes``).
+    disputed: int = 0
 
     @property
     def booked(self) -> bool:
@@ -127,6 +130,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         waived=waived,
         refund_failed_held=failed_and_held(application),
         paid_off_stripe=_received_off_stripe(application.amount_paid, application.payment_intent),
+        disputed=application.money_disputed,
     )
 
 
@@ -211,12 +215,14 @@ class CourseMoney:
     # Of paid: received outside Stripe (finance reconciles it with the bank, not Stripe's
     # payouts; none of it can be refunded from here: organiser23 F9).
     paid_off_stripe: int = 0
+    # Taken back by payers' banks in disputes and not reinstated: out of net, as at Stripe.
+    disputed: int = 0
     lines: tuple[PlaceMoney, ...] = ()
     group_lines: tuple[GroupMoney, ...] = ()  # each group that was booked or moved money
 
     @property
     def net(self) -> int:
-        return self.paid - self.refunded
+        return self.paid - self.refunded - self.disputed
 
     def in_minor_units(self) -> dict[str, Any]:
         """The figures as the ``/admin`` API gives them (``MoneyTotalsOut``): pence."""
@@ -237,6 +243,7 @@ class CourseMoney:
             "waived": self.waived,
             "refunds_failed": self.refunds_failed,
             "paid_off_stripe": self.paid_off_stripe,
+            "disputed": self.disputed,
         }
 
 
@@ -255,7 +262,7 @@ def course_money(
     return CourseMoney(
         currency=course_price.currency,
         **{name: from_places.get(name, 0) + from_groups.get(name, 0) for name in ADDED_UP},
-        lines=tuple(p for p in places if p.booked or p.paid or p.refunded),
+        lines=tuple(p for p in places if p.booked or p.paid or p.refunded or p.disputed),
         group_lines=tuple(g for g in group_lines if g.booked or g.paid or g.refunded),
     )
 
@@ -279,6 +286,7 @@ def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
         "waived": sum(p.waived for p in booked),
         "refunds_failed": sum(p.refund_failed_held for p in places),
         "paid_off_stripe": sum(p.paid_off_stripe for p in places),
+        "disputed": sum(p.disputed for p in places),
     }
 
 
@@ -313,6 +321,7 @@ ADDED_UP = (
     "waived",
     "refunds_failed",
     "paid_off_stripe",
+    "disputed",
 )
 
 
@@ -328,6 +337,7 @@ FIGURE_NAMES = (
     ("paid", "Paid in"),
     ("paid_off_stripe", "Of which received outside Stripe (a bank transfer or cheque recorded)"),
     ("refunded", "Refunded"),
+    ("disputed", "Taken back by payers' banks (disputes)"),
     ("net", "Net (paid in less refunded)"),
     ("refunds_failed", "Of which refunds failed at Stripe, still to give back by hand"),
     ("invoiced_unpaid", "Invoiced, not yet paid"),
@@ -343,16 +353,24 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The money as people read it, each figure named and in pounds (``£200.00``), from the
     figures in minor units (:meth:`CourseMoney.in_minor_units`, or the ``/admin`` answer)."""
     currency = str(figures["currency"])
+    disputed = int(figures.get("disputed", 0))
     return [
-        (name, money_words(int(figures.get(key, 0)), currency))
+        (
+            NET_OF_DISPUTES if key == "net" and disputed else name,
+            money_words(int(figures.get(key, 0)), currency),
+        )
         for key, name in FIGURE_NAMES
         if key not in SAID_ONLY_WHEN_ANY or int(figures.get(key, 0))
     ]
 
 
+# Net's name when payers' banks took money back (only then is it news).
+NET_OF_DISPUTES = "Net (paid in less refunded and disputed)"
+
+
 # Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
 # needs, and reads as if something were waived.
-SAID_ONLY_WHEN_ANY = frozenset({"waived", "refunds_failed", "paid_off_stripe"})
+SAID_ONLY_WHEN_ANY = frozenset({"waived", "refunds_failed", "paid_off_stripe", "disputed"})
 
 
 def bookings_said(figures: dict[str, Any]) -> str:

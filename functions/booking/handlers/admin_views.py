@@ -15,7 +15,6 @@ from booking.handlers.views import (
     ApplicationOut,
     CourseOut,
     PendingMove,
-    PrintedName,
     WaitingMove,
     course_out,
 )
@@ -119,6 +118,12 @@ class RosterRow(AnswersOut, _RowStart):
         default=False,
         description="True when its refund failed at Stripe and the money is still held: it "
         "is to be given back by hand (the console says 'Refund failed', not 'Refunded')",
+    )
+    disputed: str = Field(
+        default="",
+        description="Each payer's bank's dispute (chargeback) of its payment, in words: when "
+        "it was opened and why, until when Stripe holds the money, or how it ended; the place "
+        "is not taken away ('' when none)",
     )
     status_reason: str | None = Field(
         default=None,
@@ -315,7 +320,7 @@ class MoneyTotalsOut(Model):
     due: int = Field(description="What those bookings pay: price less discounts and bursaries")
     paid: int = Field(description="Every payment recorded, by any application or group booking")
     refunded: int
-    net: int = Field(description="Paid less refunded")
+    net: int = Field(description="Paid less refunded, less disputed")
     invoiced_unpaid: int = Field(description="What open invoices still ask for")
     funded_places: int = Field(description="Places a bursary funds in full")
     group_places: int = Field(
@@ -334,77 +339,10 @@ class MoneyTotalsOut(Model):
         description="Of net: what refunds that failed at Stripe left held, still to give back "
         "by hand",
     )
-
-
-class BillingOut(Model):
-    billing_name: str
-    billing_email: str
-    billing_address: str
-    po_number: str | None = None
-
-
-class PersonInvoiceOut(Model):
-    invoice_id: str
-    number: str | None = None
-    status: str
-    due_at: str
-    amount_due: int
-
-
-class PersonApplicationOut(Model):
-    application_id: str
-    reference: str | None = None
-    course_id: str
-    status: str
-    created_at: str
-    answers: AnswersOut
-    payment_method: str = Field(description="card or invoice")
-    billing: BillingOut | None = Field(
-        default=None, description="The employer's billing contact, for an invoice"
-    )
-    invoice: PersonInvoiceOut | None = None
-    discount_code: str | None = None
-    bursary: int = 0
-    amount_paid: int
-    amount_refunded: int
-    attendance: dict[str, str] = Field(
-        default_factory=dict, description="The register's marks, by core session key"
-    )
-    completed: bool | None = Field(
-        default=None, description="Whether the closed register says the course was completed"
-    )
-    certificate_code: str | None = Field(
-        default=None, description="The code of the certificate of completion it was given"
-    )
-    certificate_url: str | None = Field(
-        default=None, description="Where the certificate is shown to be genuine"
-    )
-    certificate_printed_name: PrintedName = None
-
-
-class BilledApplicationOut(Model):
-    application_id: str
-    reference: str | None = None
-    course_id: str
-    as_: str = Field(alias="as", description="billing contact")
-    billing: BillingOut | None = None
-    invoice: PersonInvoiceOut | None = None
-
-
-class PersonExport(Model):
-    """Everything held about one person (``GET /admin/people/{email}``)."""
-
-    email: str
-    applications: list[PersonApplicationOut]
-    group_bookings: list[dict[str, str]] = Field(
-        default_factory=list,
-        description="Places booked by a manager that name this person: as the manager, the "
-        "billing contact, or the colleague on a place (group id, course, as, name, organisation)",
-    )
-    billing_contact_for: list[BilledApplicationOut] = Field(
-        default_factory=list,
-        description="Others' applications whose invoice is addressed to this person (the "
-        "billing contact): the billing details and the invoice, never the applicant's answers",
+    disputed: int = Field(
+        default=0,
+        description="What payers' banks took back in disputes (chargebacks) and did not give "
+        "back, as Stripe's balance counts it: out of net",
     )
 
 

@@ -10,6 +10,7 @@ from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
+from booking.domain.disputes import dispute_words
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_code, reissued_spelling
@@ -171,6 +172,15 @@ def _offer_press(detail: ApplicationDetail) -> str:
     return press_issued(row) if "resend_offer" in detail.actions else ""
 
 
+def _money_flags(application: Application, zone: str) -> dict[str, Any]:
+    """What the page flags of the booking's money: a refund that failed at Stripe and still
+    holds the money, and each payer's bank's dispute of a payment, in words."""
+    return {
+        "refund_failed": bool(failed_and_held(application)),
+        "disputed": [dispute_words(d, zone) for d in application.disputes],
+    }
+
+
 def application_page(
     chrome: Chrome,
     detail: ApplicationDetail,
@@ -193,7 +203,7 @@ def application_page(
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
-        refund_failed=bool(failed_and_held(application)),
+        **_money_flags(application, zone),
         status_shown=status_shown(application.status.value, application.status_reason),
         course_id=course.course_id,
         course_title=_course_name(course),

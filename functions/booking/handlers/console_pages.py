@@ -18,6 +18,7 @@ from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import paid_back_said, paid_for_them
+from booking.domain.disputes import disputes_said
 from booking.domain.graduation import completion_words
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
@@ -218,6 +219,7 @@ def _row(
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
         "refund_failed": bool(failed_and_held(application)),
+        "disputed": disputes_said(application.disputes, zone),
         "completion": completion_words(course, application),
         "waiting": (waiting or {}).get(application.application_id)
         if application.status is ApplicationStatus.WAITLISTED

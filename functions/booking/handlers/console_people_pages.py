@@ -8,6 +8,7 @@ from typing import Any
 from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.course import Course
+from booking.domain.disputes import disputes_said
 from booking.domain.erasure_fates import erasure_fate
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import person_seen
@@ -76,6 +77,7 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
         "applied": moment_when(application.created_at, "Europe/London"),
         "paid": money_words(application.money_received, currency),
         "refund_failed": bool(failed_and_held(application)),
+        "disputed": disputes_said(application.disputes, "Europe/London"),
     }
 
 

@@ -27,7 +27,7 @@ from booking.domain.course import CourseDefinition
 from booking.domain.group_form import Substitute
 from booking.domain.groups import GroupForm
 from booking.domain.organisers import ORGANISER_SCOPE
-from booking.handlers import admin_views, group_views, register_views, views
+from booking.handlers import admin_views, group_views, person_views, register_views, views
 from booking.handlers.console_session import SESSION_COOKIE, SESSION_SECONDS
 from booking.handlers.routes import Function, Route, every_route
 from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
@@ -60,7 +60,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     views.InvoiceOut,
     views.OfferDeclinedOut,
     admin_views.MoneyTotalsOut,
-    admin_views.PersonExport,
+    person_views.PersonExport,
     admin_views.RosterRow,
     admin_views.SavedCourseOut,
     admin_views.MoveOut,

@@ -11,11 +11,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
+from booking.domain.disputes import DisputeEvent
 from booking.domain.errors import BookingError, DependencyUnavailable, InvalidInput
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.handlers.json_answers import api_gateway_json, error_payload, unexpected_error
 from booking.handlers.logged_errors import log_unexpected
+from booking.services.disputes import apply_dispute_event
 from booking.services.payments import apply_checkout_event, apply_invoice_event, apply_refund_event
 from booking.services.ports import Ports
 
@@ -53,6 +55,7 @@ APPLY: dict[type, Callable[[Ports, Any], Any]] = {
     CheckoutEvent: apply_checkout_event,
     InvoiceEvent: apply_invoice_event,
     RefundEvent: apply_refund_event,
+    DisputeEvent: apply_dispute_event,
 }
 
 

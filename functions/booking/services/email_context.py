@@ -20,6 +20,7 @@ from booking.domain.course import (
 )
 from booking.domain.covered import covered_words
 from booking.domain.decline_message import STANDARD_DECLINE_MESSAGE, decline_message_chosen
+from booking.domain.disputes import dispute_told
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.money import money_if_any
@@ -289,6 +290,10 @@ def _status_context(
         "status_recorded": job.status_then is not None,
         # A facilitators' copy about a colleague withdrawn from a group's place: who did it and
         # how, from the job's own reason (never the application's later one).
+        # The organisers' message about a payer's bank's dispute (``domain.disputes``).
+        "dispute_said": dispute_told(job.occasion, application.disputes, definition.timezone)
+        if job.kind is EmailKind.FACILITATOR_COPY
+        else "",
         "withdrawn_from_group": WITHDRAWN_FROM_GROUP.get(job.reason or "")
         if job.kind is EmailKind.FACILITATOR_COPY
         else None,

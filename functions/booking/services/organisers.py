@@ -19,6 +19,7 @@ from booking.domain.course_money import (
     place_money,
 )
 from booking.domain.covered import owed_now, paid_by_said, status_said
+from booking.domain.disputes import disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
@@ -59,7 +60,7 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     return [
         {
             # As read (``services.reading``): as on its page, the console and the CSV.
-            **_roster_row(application, course.definition.price, organisations),
+            **_roster_row(application, course, organisations),
             "left_to_pay": _left_to_pay(kept, application, course, now),
             # Why, as read: a wait or a review ended as applications closed, an offer lapsed.
             "status_reason": application.status_reason,
@@ -71,7 +72,7 @@ def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     ] + [
         # Bookings of other cohorts whose move here waits: shown as such, after its own.
         {
-            **_roster_row(m.application, course.definition.price, {}),
+            **_roster_row(m.application, course, {}),
             "moving_in": {
                 "kind": m.kind,
                 "from_course_id": m.application.course_id,
@@ -89,8 +90,9 @@ def _left_to_pay(stored: Application, shown: Application, course: Course, now: d
 
 
 def _roster_row(
-    application: Application, course_price: Money, organisations: dict[str, str]
+    application: Application, course: Course, organisations: dict[str, str]
 ) -> dict[str, Any]:
+    course_price = course.definition.price
     return {
         "application_id": application.application_id,
         "reference": application.reference or "",
@@ -101,6 +103,7 @@ def _roster_row(
         "group_id": application.group_place.group_id if application.group_place else "",
         "paid_by_group": paid_by_group(application, organisations),
         "refund_failed": bool(failed_and_held(application)),
+        "disputed": disputes_said(application.disputes, course.definition.timezone),
     }
 
 
@@ -115,7 +118,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     place = application.group_place
     organisations = organisation_of(ports, place.group_id if place else None)
     return {
-        **_roster_row(application, course.definition.price, organisations),
+        **_roster_row(application, course, organisations),
         "left_to_pay": _left_to_pay(stored, application, course, now),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
@@ -262,6 +265,8 @@ ROSTER_CSV_COLUMNS = (
     "Place on the waiting list",
     # Whether they completed the course, as the register decided (organiser22 F20).
     "Completion",
+    # A payer's bank's dispute of the payment, in words (``domain.disputes``).
+    "Payment disputed",
 )
 
 
@@ -303,6 +308,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["billing_email"],
             _place_in_line(application, positions),
             completion_words(course, application),
+            disputes_said(application.disputes, zone),
         ]
         multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
         writer.writerow(

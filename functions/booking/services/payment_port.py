@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         PromotionCode,
         PromotionCodeState,
     )
+    from booking.domain.disputes import DisputeEvent
     from booking.domain.money import Money
     from booking.domain.payments import RefundEvent
 
@@ -190,6 +191,13 @@ class PaymentGateway(Protocol):
         a short timeout, no retries) to weigh a signed refund event's word before it is
         believed. Raises UnknownToProvider when it holds no such payment, DependencyUnavailable
         when it cannot be reached."""
+        ...
+
+    def dispute_at_stripe(self, dispute_id: str) -> DisputeEvent | None:
+        """The dispute ``dispute_id`` as the provider holds it, read once (its second client)
+        before a signed dispute event is believed (None: not a dispute of a Checkout payment).
+        Raises UnknownToProvider when it holds no such dispute, DependencyUnavailable when it
+        cannot be reached."""
         ...
 
     def refunds_held(self, payment_intent: str) -> tuple[RefundEvent, ...]:

@@ -60,6 +60,21 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
         "bursary": a.bursary,
         "amount_paid": a.money_received,
         "amount_refunded": a.money_returned,
+        # Each payer's bank's dispute of a payment (Stripe's codes, amounts and moments).
+        "amount_disputed": a.money_disputed,
+        "disputes": [
+            {
+                "dispute_id": d.dispute_id,
+                "status": d.status,
+                "reason": d.reason,
+                "amount": d.amount,
+                "currency": d.currency,
+                "withdrawn": d.withdrawn,
+                "opened_at": _iso(d.opened_at) if d.opened_at else None,
+                "evidence_due_by": _iso(d.evidence_due_by) if d.evidence_due_by else None,
+            }
+            for d in a.disputes
+        ],
         # The register: marks by core session key, and what closing it decided.
         "attendance": {key: mark.value for key, mark in a.attendance.items()},
         # Its moves between cohorts (from, to, when, the prices, what went back).

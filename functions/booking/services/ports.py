@@ -76,10 +76,11 @@ from booking.services.sign_in_port import (
 if TYPE_CHECKING:
     # Types only: a function that reads no application (the SES events') loads no model.
     from booking.domain.application import Application
+    from booking.domain.disputes import DisputeEvent
     from booking.domain.invoices import InvoiceEvent
     from booking.domain.payments import CheckoutEvent, RefundEvent
 
-    PaymentEvent = CheckoutEvent | RefundEvent | InvoiceEvent
+    PaymentEvent = CheckoutEvent | RefundEvent | InvoiceEvent | DisputeEvent
 
 # Re-exported: the use cases and adapters import every port from here.
 __all__ = [

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from infra.local.stripe_standin.checkout import CheckoutSessions
+from infra.local.stripe_standin.disputes import Disputes
 from infra.local.stripe_standin.events import Webhooks
 from infra.local.stripe_standin.invoice_life import InvoiceLife
 from infra.local.stripe_standin.pages import (
@@ -44,6 +45,7 @@ class LocalRoutes:
         self._checkout = checkout
         self._payments = payments
         self._invoices = invoices
+        self._disputes = Disputes(store)
 
     def handle(self, incoming: Incoming) -> LocalResponse:
         parts = incoming.path.strip("/").split("/")
@@ -85,6 +87,11 @@ class LocalRoutes:
                 return self._invoice_action(invoice_id, action, fields, wants_html)
             case ["events", event_id, "resend"]:
                 return self._resend(event_id)
+            case ["disputes", dispute_id, "close"]:
+                outcome = str(body_fields(headers, body).get("outcome", ""))
+                return self._dispute_action(
+                    lambda out: self._disputes.close(dispute_id, outcome, out)
+                )
             case ["checkout", session_id, action]:
                 fields = body_fields(headers, body)
                 return self._checkout_action(session_id, action, fields, wants_html)
@@ -106,6 +113,11 @@ class LocalRoutes:
             return self._pay(session_id, fields, wants_html)
         if action == "refund":
             return self._refund(session_id, wants_html)
+        if action == "dispute":
+            reason = str(fields.get("reason", "") or "fraudulent")
+            return self._dispute_action(
+                lambda out: self._disputes.open(self._charge_of(session_id), reason, out)
+            )
         steps: dict[str, Callable[[list[Outgoing]], dict[str, Any]]] = {
             "async": lambda out: self._checkout.settle_async(
                 session_id, str(fields.get("result", "")), out
@@ -161,6 +173,27 @@ class LocalRoutes:
         return json_response(
             200,
             {"session": session, "event_id": outgoing[0].event_id, "webhook_status": statuses[0]},
+        )
+
+    def _charge_of(self, session_id: str) -> str:
+        """The charge that paid a checkout session (the one a payer's bank may dispute)."""
+        session = find(self._store.sessions, session_id, "checkout.session")
+        intent_id = session.get("payment_intent")
+        if session["payment_status"] != "paid" or not intent_id:
+            raise StripeError(
+                409, f"Checkout session {session_id} has not been paid.", code="not_paid"
+            )
+        intent = find(self._store.payment_intents, str(intent_id), "payment_intent")
+        return str(intent["latest_charge"])
+
+    def _dispute_action(self, action: Callable[[list[Outgoing]], dict[str, Any]]) -> LocalResponse:
+        """A payer's bank opening or closing a dispute: the dispute, and each event it sent."""
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            dispute = action(outgoing)
+        statuses = self._deliver(outgoing)
+        return json_response(
+            200, {"dispute": dispute, "events": self._webhooks.sent(outgoing, statuses)}
         )
 
     def _refund(self, session_id: str, wants_html: bool) -> LocalResponse:

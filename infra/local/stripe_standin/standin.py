@@ -93,6 +93,7 @@ class StripeStandIn:
             route("/v1/charges/{}", _retrieve(store.charges, "charge")),
             route("/v1/refunds", lambda params, ids: payments.list_refunds(params)),
             route("/v1/refunds/{}", _retrieve(store.refunds, "refund")),
+            route("/v1/disputes/{}", _retrieve(store.disputes, "dispute")),
             route("/v1/customers/{}", _retrieve(store.customers, "customer")),
             route("/v1/coupons/{}", _retrieve(store.coupons, "coupon")),
             route(

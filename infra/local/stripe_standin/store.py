@@ -30,6 +30,7 @@ FIXTURE_NAMES = (
     "invoice",
     "invoiceitem",
     "invoice_payment",
+    "dispute",
 )
 
 
@@ -64,6 +65,7 @@ class Store:
         # The status a new refund is made with: ``succeeded``, as a card's is at once; a test
         # sets ``pending`` for a Bacs or SEPA refund, which goes through (or fails) days later.
         self.refund_status = "succeeded"
+        self.disputes: dict[str, dict[str, Any]] = {}
         self.customers: dict[str, dict[str, Any]] = {}
         self.coupons: dict[str, dict[str, Any]] = {}
         self.promotion_codes: dict[str, dict[str, Any]] = {}

@@ -1,0 +1,185 @@
+"""A payer's bank taking a card payment back (a Stripe dispute, a chargeback): what the
+booking records of it, how it counts in the money, and how the organisers read it. Pure.
+
+Stripe tells a dispute in up to four events (``charge.dispute.created``, ``.funds_withdrawn``,
+``.funds_reinstated``, ``.closed``), each carrying the whole Dispute object as it stood: its
+status, and every balance transaction it made so far (the money withdrawn, and the money
+reinstated if the dispute was won). So the record merges what each event says, never
+replaces it: the balance transactions are kept by id (a later event holds all of an earlier
+one's, an earlier one redelivered late adds nothing), and a status moves only forward (an
+open dispute's ``needs_response`` never undoes ``under_review``, nor either a ``won`` or
+``lost``). What is disputed in the money is what those balance transactions took and did
+not give back: Stripe's balance, whatever order the events came in.
+
+The place is never taken away here: a dispute may be won. The organisers are told once per
+dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import ConfigDict, Field
+
+from booking.domain.model import Model
+from booking.domain.money import money_words
+from booking.domain.time_words import day_when
+
+# Why the bank says the payer disputed it (Stripe's ``reason``), in words an organiser reads.
+REASON_WORDS = {
+    "bank_cannot_process": "the bank could not process the payment",
+    "check_returned": "the cheque was returned",
+    "credit_not_processed": "the payer says a refund they were promised was not made",
+    "customer_initiated": "the payer asked their bank to reverse it",
+    "debit_not_authorized": "the payer says they did not authorise the debit",
+    "duplicate": "the payer says they were charged twice",
+    "fraudulent": "the payer says they did not make this payment (fraud)",
+    "general": "no particular reason given by the bank",
+    "incorrect_account_details": "the account details were wrong",
+    "insufficient_funds": "there was not enough money in the account",
+    "noncompliant": "the bank says the payment broke the card network's rules",
+    "product_not_received": "the payer says they did not receive what they paid for",
+    "product_unacceptable": "the payer says what they paid for was not as described",
+    "subscription_canceled": "the payer says they had cancelled",
+    "unrecognized": "the payer does not recognise the payment",
+}
+# How far along a status is: an event never moves a dispute back (out of order, redelivered).
+_STAGE = {
+    "warning_needs_response": 0,
+    "needs_response": 0,
+    "warning_under_review": 1,
+    "under_review": 1,
+    "prevented": 2,
+    "warning_closed": 2,
+    "won": 2,
+    "lost": 2,
+}
+DISPUTE_COPY = "disputed"  # the occasion of the organisers' one message about a dispute
+PAYMENT_DISPUTED = "payment_disputed"  # its reason, as the facilitators' copy words it
+
+
+@dataclass(frozen=True)
+class DisputeEvent:
+    """The facts of a ``charge.dispute.*`` event (the Dispute object it carries)."""
+
+    event_id: str
+    dispute_id: str
+    payment_intent: str
+    charge: str
+    amount: int
+    currency: str
+    status: str
+    reason: str
+    created: datetime | None  # the dispute's own moment: when the bank opened it
+    evidence_due_by: datetime | None
+    # Each balance transaction Stripe made for it so far: its id and amount (negative: taken).
+    movements: tuple[tuple[str, int], ...] = ()
+
+
+class DisputeRecord(Model):
+    """A dispute of one of the booking's payments, as Stripe's events told it (no personal
+    data: ids, amounts, Stripe's codes and moments)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    dispute_id: str
+    payment_intent: str
+    amount: int
+    currency: str
+    status: str
+    reason: str
+    opened_at: datetime | None = None
+    evidence_due_by: datetime | None = None
+    movements: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def withdrawn(self) -> int:
+        """What the dispute has taken from Stripe's balance and not given back (minor units)."""
+        return max(0, -sum(self.movements.values()))
+
+    @property
+    def closed(self) -> bool:
+        return self.status in ("won", "lost", "warning_closed", "prevented")
+
+    def merged(self, event: DisputeEvent) -> DisputeRecord:
+        """This record with what ``event`` says: its balance transactions added, its status
+        taken only if it is further along (a closed dispute stays closed)."""
+        forward = _STAGE.get(event.status, 0) >= _STAGE.get(self.status, 0)
+        return self.model_copy(
+            update={
+                "status": event.status if forward else self.status,
+                "amount": event.amount,
+                "reason": event.reason or self.reason,
+                "evidence_due_by": event.evidence_due_by or self.evidence_due_by,
+                "opened_at": self.opened_at or event.created,
+                "movements": {**self.movements, **dict(event.movements)},
+            }
+        )
+
+
+def new_record(event: DisputeEvent) -> DisputeRecord:
+    return DisputeRecord(
+        dispute_id=event.dispute_id,
+        payment_intent=event.payment_intent,
+        amount=event.amount,
+        currency=event.currency,
+        status=event.status,
+        reason=event.reason,
+        opened_at=event.created,
+        evidence_due_by=event.evidence_due_by,
+        movements=dict(event.movements),
+    )
+
+
+def with_dispute(
+    disputes: tuple[DisputeRecord, ...], event: DisputeEvent
+) -> tuple[tuple[DisputeRecord, ...], bool]:
+    """``disputes`` with ``event`` applied, and whether it is a dispute first heard of now."""
+    known = next((d for d in disputes if d.dispute_id == event.dispute_id), None)
+    if known is None:
+        return (*disputes, new_record(event)), True
+    merged = known.merged(event)
+    return tuple(merged if d is known else d for d in disputes), False
+
+
+def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:
+    """What every dispute of a booking's payments holds withdrawn (minor units)."""
+    return sum(d.withdrawn for d in disputes)
+
+
+def dispute_words(record: DisputeRecord, timezone: str) -> str:
+    """What the organisers read of a dispute, on the application's page, the roster, the
+    person's record and the facilitators' message."""
+    opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
+    why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
+    said = f"Payment disputed by the payer's bank on {opened}: {why}"
+    amount = money_words(record.amount, record.currency)
+    if record.status == "won":
+        return f"{said}. The dispute was won: the {amount} came back from the bank."
+    if record.status in ("lost", "warning_closed"):
+        return f"{said}. The dispute was lost: the bank kept the {amount}."
+    due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
+    held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
+    return (
+        f"{said}; {held}. The place has not been taken away (a dispute may be won): respond "
+        "with evidence on Stripe's dashboard, or cancel the place in the organisers' console "
+        "if you choose."
+    )
+
+
+def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+    """Every dispute of a booking's payments in words, oldest first ("" when none): one line
+    for the roster, its CSV, the organiser API and the person's record."""
+    return " ".join(dispute_words(d, timezone) for d in disputes)
+
+
+def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+    """The words of the dispute the organisers' message with ``occasion`` is about ("" for
+    any other message), as the dispute stands when it is composed."""
+    prefix = f"{DISPUTE_COPY}-"
+    if not occasion or not occasion.startswith(prefix):
+        return ""
+    dispute_id = occasion.removeprefix(prefix)
+    found = next((d for d in disputes if d.dispute_id == dispute_id), None)
+    return dispute_words(found, timezone) if found is not None else ""

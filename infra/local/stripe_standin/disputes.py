@@ -1,0 +1,100 @@
+"""A payer's bank disputing a charge (a chargeback), as Stripe tells it: the Dispute object and
+its events (``charge.dispute.created`` and ``.funds_withdrawn`` at once, as a card's dispute
+opens; ``.funds_reinstated`` and ``.closed`` when it is won, ``.closed`` alone when lost), each
+with the balance transactions it made so far. Only the local routes open or close one: on
+Stripe it is the bank that does, and the dashboard where the organiser answers."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from infra.local.stripe_standin import wire
+from infra.local.stripe_standin.store import OnStore, Outgoing
+
+# How long Stripe gives to answer with evidence (it varies by network; three weeks is usual).
+EVIDENCE_DAYS = 21
+DISPUTE_FEE = 2000  # what Stripe charges for a dispute in the UK (minor units)
+CLOSED_AS = {"won", "lost"}
+
+
+class Disputes(OnStore):
+    def open(self, charge_id: str, reason: str, outgoing: list[Outgoing]) -> dict[str, Any]:
+        """A dispute of the whole of ``charge_id``, its funds withdrawn at once."""
+        store = self._store
+        charge = wire.find(store.charges, charge_id, "charge")
+        if any(d["charge"] == charge_id for d in store.disputes.values()):
+            raise wire.StripeError(
+                400, f"Charge {charge_id} has already been disputed.", code="charge_disputed"
+            )
+        now = store.now()
+        dispute = store.fixture(
+            "dispute",
+            {
+                "id": wire.random_id("du_"),
+                "amount": charge["amount"],
+                "charge": charge_id,
+                "payment_intent": charge["payment_intent"],
+                "created": now,
+                "currency": charge["currency"],
+                "reason": reason,
+                "status": "needs_response",
+            },
+        )
+        dispute["evidence_details"]["due_by"] = now + EVIDENCE_DAYS * 86400
+        store.disputes[dispute["id"]] = dispute
+        charge["disputed"] = True
+        outgoing.append(store.record_event("charge.dispute.created", dispute, None))
+        self._move(dispute, -charge["amount"], DISPUTE_FEE, "dispute")
+        outgoing.append(store.record_event("charge.dispute.funds_withdrawn", dispute, None))
+        return copy.deepcopy(dispute)
+
+    def close(self, dispute_id: str, outcome: str, outgoing: list[Outgoing]) -> dict[str, Any]:
+        """The bank's decision: ``won`` gives the money back, ``lost`` keeps it."""
+        store = self._store
+        dispute = wire.find(store.disputes, dispute_id, "dispute")
+        if outcome not in CLOSED_AS:
+            raise wire.StripeError(400, "outcome must be won or lost", param="outcome")
+        if dispute["status"] in CLOSED_AS:
+            raise wire.StripeError(400, f"Dispute {dispute_id} is closed.", code="dispute_closed")
+        dispute["status"] = outcome
+        if outcome == "won":
+            self._move(dispute, dispute["amount"], 0, "dispute_reversal")
+            outgoing.append(store.record_event("charge.dispute.funds_reinstated", dispute, None))
+        outgoing.append(store.record_event("charge.dispute.closed", dispute, None))
+        return copy.deepcopy(dispute)
+
+    def _move(self, dispute: dict[str, Any], amount: int, fee: int, category: str) -> None:
+        """A balance transaction of the dispute, as the Dispute object lists it."""
+        now = self._store.now()
+        dispute["balance_transactions"].append(
+            {
+                "id": wire.random_id("txn_"),
+                "object": "balance_transaction",
+                "amount": amount,
+                "available_on": now,
+                "balance_type": "payments",
+                "created": now,
+                "currency": dispute["currency"],
+                "description": f"Chargeback {'withdrawal' if amount < 0 else 'reversal'} for "
+                f"{dispute['charge']}",
+                "exchange_rate": None,
+                "fee": fee,
+                "fee_details": [
+                    {
+                        "amount": fee,
+                        "application": None,
+                        "currency": dispute["currency"],
+                        "description": "Dispute fee",
+                        "type": "stripe_fee",
+                    }
+                ]
+                if fee
+                else [],
+                "net": amount - fee,
+                "reporting_category": category,
+                "source": dispute["id"],
+                "status": "available",
+                "type": "adjustment",
+            }
+        )
