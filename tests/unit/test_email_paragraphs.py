@@ -68,7 +68,9 @@ def _jobs(kind: EmailKind) -> list[EmailJob]:
 def test_no_paragraph_runs_into_the_next(kind: EmailKind) -> None:
     for status in (S.CONFIRMED, S.AWAITING_PAYMENT, S.WAITLISTED, S.OFFERED, S.REFUNDED):
         for job in _jobs(kind):
-            message = composed(job, fit_for(kind, _plain(status)), course_2025(), ["ada@example.org"])
+            message = composed(
+                job, fit_for(kind, _plain(status)), course_2025(), ["ada@example.org"]
+            )
             glued = glued_paragraphs(message.text)
             assert glued == [], f"{kind} ({status}, {job.reason}): {glued}"
             # ... and never two blank lines where one parts them.

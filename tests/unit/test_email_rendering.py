@@ -17,12 +17,12 @@ from booking.domain.application import Application, ApplicationStatus, CheckoutR
 from booking.domain.attendance import Completion
 from booking.domain.commands import Situation
 from booking.domain.course import Course
+from booking.domain.email_values import MissingEmailValue
 from booking.domain.emails import (
     GROUP_KINDS,
     EmailJob,
     EmailKind,
     FollowUpRecipient,
-    MissingEmailValue,
 )
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
@@ -188,7 +188,9 @@ def test_facilitator_copy_has_every_answer() -> None:
 def test_the_footer_says_where_a_reply_goes(kind: EmailKind) -> None:
     """The facilitators' copy replies to the applicant: its footer says so, never "Any
     questions? Reply to this email", which is the applicant's footer (replies to the centre)."""
-    message = composed(job_for(kind), fit_for(kind, application()), course_2025(), ["f@example.org"])
+    message = composed(
+        job_for(kind), fit_for(kind, application()), course_2025(), ["f@example.org"]
+    )
     footer = message.text.rsplit("\n--\n", 1)[-1]
     html_footer = message.html.rsplit("<hr", 1)[-1]
     if kind is EmailKind.FACILITATOR_COPY:
@@ -587,7 +589,9 @@ def referenced(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appli
 
 @pytest.mark.parametrize("kind", APPLICATION_KINDS)
 def test_every_subject_carries_the_reference(kind: EmailKind) -> None:
-    message = composed(job_for(kind), fit_for(kind, referenced()), course_2025(), ["ada@example.org"])
+    message = composed(
+        job_for(kind), fit_for(kind, referenced()), course_2025(), ["ada@example.org"]
+    )
     assert message.subject.endswith("(CL-7K3Q9)")
     assert message.subject.count("CL-7K3Q9") == 1
 

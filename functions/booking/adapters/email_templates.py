@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from booking.domain.emails import EmailKind, MissingEmailValue
+from booking.domain.email_values import MissingEmailValue
+from booking.domain.emails import EmailKind
 from booking.domain.wording import places_words
 from booking.services.ports import RenderedEmail
 

@@ -99,30 +99,6 @@ def instant_token(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
-# What a kind cannot be written without (applicant24b 5: "It costs None more" reached a test
-# with thin data): its context is refused, naming them, rather than sent with a hole in it.
-# Any other value a template prints as None is refused the same way by the renderer.
-REQUIRED_VALUES: dict[EmailKind, tuple[str, ...]] = {
-    EmailKind.MOVE_PAYMENT_DUE: ("move_difference",),
-    EmailKind.BURSARY_GRANTED: ("bursary", "amount_due"),
-}
-
-
-class MissingEmailValue(ValueError):
-    """An email whose context lacks a value it prints: never sent with "None" (or nothing)
-    where the value should be. Raised while composing, so the mailer's record fails, is
-    retried, and lands in the dead-letter queue (alarmed) as every failure does."""
-
-    def __init__(self, kind: EmailKind, missing: Sequence[str]) -> None:
-        self.kind, self.missing = kind, tuple(missing)
-        super().__init__(f"the {kind.value} email lacks {', '.join(missing)}: not sent")
-
-
-def missing_values(kind: EmailKind, context: dict[str, Any]) -> list[str]:
-    """The values ``kind`` needs that ``context`` lacks (None or absent)."""
-    return [name for name in REQUIRED_VALUES.get(kind, ()) if context.get(name) is None]
-
-
 @dataclass(frozen=True)
 class FollowUpRecipient:
     """Whom a message about a programme's follow-up event goes to, and which event: the person

@@ -18,14 +18,8 @@ from typing import Any, NamedTuple
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind, clock_words
 from booking.domain.covered import payment_refusal
-from booking.domain.emails import (
-    Attachment,
-    EmailJob,
-    EmailKind,
-    MissingEmailValue,
-    OutgoingEmail,
-    missing_values,
-)
+from booking.domain.email_values import MissingEmailValue, missing_values
+from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
 from booking.domain.joining_words import in_a_list, the_link
