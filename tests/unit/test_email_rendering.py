@@ -766,23 +766,30 @@ def test_a_moves_refund_is_said_to_go_where_the_payment_came_from(by_invoice: bo
 
 
 @pytest.mark.parametrize(
-    ("kind", "app", "missing"),
+    ("kind", "bursary", "missing"),
     [
         # A move's difference not in the job: "It costs None more" (applicant24b 5).
-        (EmailKind.MOVE_PAYMENT_DUE, None, "move_difference"),
-        # A bursary's message about a place that owes nothing: "left to pay is None".
-        (EmailKind.BURSARY_GRANTED, ApplicationStatus.CONFIRMED, "amount_due"),
+        (EmailKind.MOVE_PAYMENT_DUE, 5000, "move_difference"),
+        # A bursary's message with no bursary: "a bursary of None has been granted".
+        (EmailKind.BURSARY_GRANTED, 0, "bursary"),
     ],
 )
 def test_an_email_lacking_a_value_it_says_is_refused_never_sent_with_none(
-    kind: EmailKind, app: ApplicationStatus | None, missing: str
+    kind: EmailKind, bursary: int, missing: str
 ) -> None:
     """Thin data is refused in words naming the kind and the value, before anything is sent
-    (the mailer's record fails and, retried in vain, lands in the dead-letter queue)."""
+    (the mailer's record fails and, retried in vain, lands in the dead-letter queue). What is
+    left to pay after a bursary is said only when there is some: a payment that raced the
+    grant leaves none, and its message is sent without it."""
     thin = EmailJob.about(kind, "app1", COHORT_2025_ID)
-    applied = referenced(app or ApplicationStatus.CONFIRMED).model_copy(update={"bursary": 5000})
+    applied = referenced().model_copy(update={"bursary": bursary})
     with pytest.raises(MissingEmailValue, match=rf"the {kind.value} email lacks {missing}"):
         composed(thin, applied, course_2025(), ["ada@example.org"])
+    if kind is EmailKind.BURSARY_GRANTED:
+        paid_as_granted = referenced().model_copy(update={"bursary": 5000})
+        sent = composed(thin, paid_as_granted, course_2025(), ["ada@example.org"])
+        assert "None" not in sent.text
+        assert "left to pay" not in sent.text
 
 
 def test_any_template_printing_none_is_refused_by_the_renderer() -> None:

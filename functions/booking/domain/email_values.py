@@ -13,7 +13,7 @@ from booking.domain.emails import EmailKind
 # The values each kind prints whatever its wording turns on.
 REQUIRED_VALUES: dict[EmailKind, tuple[str, ...]] = {
     EmailKind.MOVE_PAYMENT_DUE: ("move_difference",),
-    EmailKind.BURSARY_GRANTED: ("bursary", "amount_due"),
+    EmailKind.BURSARY_GRANTED: ("bursary",),  # what is left to pay: said only when any
 }
 
 
