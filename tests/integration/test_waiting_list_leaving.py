@@ -35,7 +35,8 @@ def _page_at(system: System, location: str) -> str:
 
 def test_a_waiting_person_leaves_after_a_question_and_is_told_by_email(system: System) -> None:
     first, second = first_offered(system)
-    system.deliver_emails()
+    [waiting] = [e for e in system.deliver_emails() if "second@example.org" in e.to]
+    assert "or leave the waiting list if you no longer want a place" in waiting.text
     page = unescape(system.status_page(second))
     assert "Leave the waiting list" in page
     assert f"{_path(second)}?token=" in page
