@@ -425,6 +425,8 @@ def test_routes(dev: Synth) -> None:
         "POST /applications/{application_id}/checkout",
         "POST /applications/{application_id}/invoice",
         "POST /applications/{application_id}/decline-offer",
+        "GET /applications/{application_id}/leave-waiting-list",
+        "POST /applications/{application_id}/leave-waiting-list",
         "GET /openapi.json",
         "GET /courses/{course_id}/group-booking",
         "POST /courses/{course_id}/group-bookings",

@@ -25,6 +25,9 @@ _REACH: dict[str, Reach] = {
     "startCheckout": lambda s, f: f"{_application(s, f)}/checkout?token={f['app']['token']}",
     "requestInvoice": lambda s, f: f"{_application(s, f)}/invoice?token={f['app']['token']}",
     "declineOffer": lambda s, f: f"{_application(s, f)}/decline-offer?token={f['app']['token']}",
+    "leaveWaitingList": lambda s, f: (
+        f"{_application(s, f)}/leave-waiting-list?token={f['app']['token']}"
+    ),
     "bookPlaces": lambda s, f: f"/courses/{INVOICED}/group-bookings",
     "substitutePlace": lambda s, f: _place(s, f, "substitute"),
     "cancelPlace": lambda s, f: _place(s, f, "cancel"),

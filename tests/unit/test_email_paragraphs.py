@@ -18,7 +18,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from tests.support.applications import answers_of
 from tests.support.cohort_2025 import COHORT_2025_ID
 from tests.support.composed_emails import composed, course_2025
-from tests.unit.test_email_rendering import APPLICATION_KINDS, application, job_for
+from tests.unit.test_email_rendering import APPLICATION_KINDS, application, fit_for, job_for
 
 S = ApplicationStatus
 # Answers written as a person would, without a full stop, so that only our own sentences end
@@ -68,7 +68,9 @@ def _jobs(kind: EmailKind) -> list[EmailJob]:
 def test_no_paragraph_runs_into_the_next(kind: EmailKind) -> None:
     for status in (S.CONFIRMED, S.AWAITING_PAYMENT, S.WAITLISTED, S.OFFERED, S.REFUNDED):
         for job in _jobs(kind):
-            message = composed(job, _plain(status), course_2025(), ["ada@example.org"])
+            message = composed(
+                job, fit_for(kind, _plain(status)), course_2025(), ["ada@example.org"]
+            )
             glued = glued_paragraphs(message.text)
             assert glued == [], f"{kind} ({status}, {job.reason}): {glued}"
             # ... and never two blank lines where one parts them.

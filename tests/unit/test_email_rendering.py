@@ -17,6 +17,7 @@ from booking.domain.application import Application, ApplicationStatus, CheckoutR
 from booking.domain.attendance import Completion
 from booking.domain.commands import Situation
 from booking.domain.course import Course
+from booking.domain.email_values import MissingEmailValue
 from booking.domain.emails import (
     GROUP_KINDS,
     EmailJob,
@@ -125,7 +126,19 @@ def job_for(kind: EmailKind) -> EmailJob:
         return EmailJob.sessions_changed("app1", COHORT_2025_ID, 4, ["s2"], [], [])
     if kind is EmailKind.FOLLOW_UP_CHANGED:
         return follow_up_changed(SEPTEMBER_FOLLOW_UP)
-    return EmailJob.about(kind, "app1", COHORT_2025_ID, reason="course_full")
+    # A move's messages say the difference the job carries (``move_difference``).
+    difference = 5000 if kind in (EmailKind.MOVE_PAYMENT_DUE, EmailKind.MOVE_LAPSED) else None
+    return EmailJob.about(kind, "app1", COHORT_2025_ID, reason="course_full", amount=difference)
+
+
+def fit_for(kind: EmailKind, app: Application) -> Application:
+    """``app`` as ``kind`` is sent about it: a bursary's message only to a place part funded
+    and still owing (``domain.settlement``), refused otherwise (``REQUIRED_VALUES``)."""
+    if kind is EmailKind.BURSARY_GRANTED:
+        return app.model_copy(
+            update={"bursary": 5000, "status": ApplicationStatus.AWAITING_PAYMENT, "amount_paid": 0}
+        )
+    return app
 
 
 @pytest.mark.parametrize("kind", APPLICATION_KINDS)
@@ -137,7 +150,7 @@ def test_every_kind_renders_and_escapes_applicant_values(kind: EmailKind) -> Non
     )
     message = composed(
         job_for(kind),
-        application(status),
+        fit_for(kind, application(status)),
         course_2025(),
         ["ada@example.org"],
         base_url="https://book.example.org",
@@ -175,7 +188,9 @@ def test_facilitator_copy_has_every_answer() -> None:
 def test_the_footer_says_where_a_reply_goes(kind: EmailKind) -> None:
     """The facilitators' copy replies to the applicant: its footer says so, never "Any
     questions? Reply to this email", which is the applicant's footer (replies to the centre)."""
-    message = composed(job_for(kind), application(), course_2025(), ["f@example.org"])
+    message = composed(
+        job_for(kind), fit_for(kind, application()), course_2025(), ["f@example.org"]
+    )
     footer = message.text.rsplit("\n--\n", 1)[-1]
     html_footer = message.html.rsplit("<hr", 1)[-1]
     if kind is EmailKind.FACILITATOR_COPY:
@@ -574,7 +589,9 @@ def referenced(status: ApplicationStatus = ApplicationStatus.CONFIRMED) -> Appli
 
 @pytest.mark.parametrize("kind", APPLICATION_KINDS)
 def test_every_subject_carries_the_reference(kind: EmailKind) -> None:
-    message = composed(job_for(kind), referenced(), course_2025(), ["ada@example.org"])
+    message = composed(
+        job_for(kind), fit_for(kind, referenced()), course_2025(), ["ada@example.org"]
+    )
     assert message.subject.endswith("(CL-7K3Q9)")
     assert message.subject.count("CL-7K3Q9") == 1
 
@@ -582,7 +599,7 @@ def test_every_subject_carries_the_reference(kind: EmailKind) -> None:
 @pytest.mark.parametrize("kind", APPLICATION_KINDS)
 def test_no_link_runs_into_the_words_before_it(kind: EmailKind) -> None:
     for status in (ApplicationStatus.CONFIRMED, ApplicationStatus.AWAITING_PAYMENT):
-        app = referenced(status).model_copy(update={"bursary": 5000})
+        app = fit_for(kind, referenced(status).model_copy(update={"bursary": 5000}))
         message = composed(job_for(kind), app, course_2025(), ["ada@example.org"])
         for line in message.text.splitlines():
             for glued in re.finditer(r"(\S)(https?://)", line):
@@ -590,7 +607,7 @@ def test_no_link_runs_into_the_words_before_it(kind: EmailKind) -> None:
 
 
 def test_a_part_bursary_email_gives_the_booking_page_on_its_own_line() -> None:
-    app = referenced(ApplicationStatus.AWAITING_PAYMENT).model_copy(update={"bursary": 5000})
+    app = fit_for(EmailKind.BURSARY_GRANTED, referenced())
     message = composed(
         EmailJob.about(EmailKind.BURSARY_GRANTED, "app1", COHORT_2025_ID),
         app,
@@ -746,3 +763,54 @@ def test_a_moves_refund_is_said_to_go_where_the_payment_came_from(by_invoice: bo
         assert "card" not in text
     else:
         assert "to the card you paid with" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "bursary", "missing"),
+    [
+        # A move's difference not in the job: "It costs None more" (applicant24b 5).
+        (EmailKind.MOVE_PAYMENT_DUE, 5000, "move_difference"),
+        # A bursary's message with no bursary: "a bursary of None has been granted".
+        (EmailKind.BURSARY_GRANTED, 0, "bursary"),
+    ],
+)
+def test_an_email_lacking_a_value_it_says_is_refused_never_sent_with_none(
+    kind: EmailKind, bursary: int, missing: str
+) -> None:
+    """Thin data is refused in words naming the kind and the value, before anything is sent
+    (the mailer's record fails and, retried in vain, lands in the dead-letter queue). What is
+    left to pay after a bursary is said only when there is some: a payment that raced the
+    grant leaves none, and its message is sent without it."""
+    thin = EmailJob.about(kind, "app1", COHORT_2025_ID)
+    applied = referenced().model_copy(update={"bursary": bursary})
+    with pytest.raises(MissingEmailValue, match=rf"the {kind.value} email lacks {missing}"):
+        composed(thin, applied, course_2025(), ["ada@example.org"])
+    if kind is EmailKind.BURSARY_GRANTED:
+        paid_as_granted = referenced().model_copy(update={"bursary": 5000})
+        sent = composed(thin, paid_as_granted, course_2025(), ["ada@example.org"])
+        assert "None" not in sent.text
+        assert "left to pay" not in sent.text
+
+
+def test_any_template_printing_none_is_refused_by_the_renderer() -> None:
+    """The kinds without a list of their own (a lapsed move's difference, said only for a
+    plain lapse): the renderer refuses a None it is asked to print, for every kind."""
+    from booking.adapters.email_templates import render
+
+    thin = composed_context_for(EmailKind.MOVE_LAPSED)
+    with pytest.raises(MissingEmailValue, match="the move_lapsed email lacks"):
+        render(EmailKind.MOVE_LAPSED, thin)
+    assert "None" not in render(EmailKind.MOVE_LAPSED, {**thin, "move_difference": "£50.00"}).text
+
+
+def composed_context_for(kind: EmailKind) -> dict[str, Any]:
+    """The values the composer gives ``kind``'s template for a job without an amount."""
+    from booking.services.email_composing import _template_values
+
+    return _template_values(
+        fake_ports(),
+        EmailJob.about(kind, "app1", COHORT_2025_ID),
+        referenced(),
+        course_2025(),
+        NOW,
+    )

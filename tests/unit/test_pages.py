@@ -353,3 +353,41 @@ def test_a_course_in_another_time_zone_names_its_clock_on_its_pages() -> None:
         assert "(New York time)" in page
         assert "UK time" not in page
     assert "(UK time)" in pages.apply_form(course(), NOW, "/a")
+
+
+def _autocomplete_of(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}"[^>]*?autocomplete="([^"]*)"', page, re.S)
+    assert found is not None, name
+    return found.group(1)
+
+
+@pytest.mark.parametrize("form", ["apply", "group"])
+def test_the_invoice_fields_autofill_from_a_billing_address_never_the_applicants_own(
+    form: str,
+) -> None:
+    """applicant24b 3: ``autocomplete="email"`` let a browser fill the accounts team's address
+    with the applicant's own. The billing section token says whose they are (valid HTML:
+    ``billing`` before the field name), on the application and the group booking forms."""
+    invoiced = course(invoice_allowed=True)
+    page = (
+        pages.apply_form(invoiced, NOW, "/a")
+        if form == "apply"
+        else group_pages.group_form(invoiced, NOW, "/g")
+    )
+    assert _autocomplete_of(page, "billing_name") == "billing organization"
+    assert _autocomplete_of(page, "billing_email") == "billing email"
+    assert _autocomplete_of(page, "billing_address") == "billing street-address"
+    # The person's own fields keep their own tokens.
+    own = "email" if form == "apply" else "manager_email"
+    assert _autocomplete_of(page, own) == "email"
+
+
+def test_the_submit_button_says_what_is_true_for_card_and_invoice_alike() -> None:
+    """applicant24b 4: "Continue to payment" was the button's word with "My employer will pay
+    by invoice" chosen too; without JavaScript it cannot follow the choice, so a course that
+    may be invoiced says only "Continue". A course paid by card alone keeps its words."""
+    invoiced = pages.apply_form(course(invoice_allowed=True), NOW, "/a")
+    assert '<button type="submit" class="button">Continue</button>' in invoiced
+    assert "Continue to payment" not in invoiced
+    by_card = pages.apply_form(course(), NOW, "/a")
+    assert '<button type="submit" class="button">Continue to payment</button>' in by_card

@@ -15,9 +15,21 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from booking.domain.email_values import MissingEmailValue
 from booking.domain.emails import EmailKind
 from booking.domain.wording import places_words
 from booking.services.ports import RenderedEmail
+
+
+class _NonePrinted(Exception):
+    """A template printed a value its context did not have (None)."""
+
+
+def _never_none(value: object) -> object:
+    # Every ``{{ ... }}`` passes here: None would be written to a person as "None".
+    if value is None:
+        raise _NonePrinted
+    return value
 
 
 @lru_cache(maxsize=2)
@@ -30,12 +42,22 @@ def _environment(html: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_never_none,
     )
     environment.filters["places"] = places_words
     return environment
 
 
 def render(kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:
+    """The message, refused (``MissingEmailValue``) where a value it prints is None, rather
+    than sent saying "None" (applicant24b 5)."""
+    try:
+        return _rendered(kind, context)
+    except _NonePrinted:
+        raise MissingEmailValue(kind, ("a value its template prints",)) from None
+
+
+def _rendered(kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:
     text_template = _environment(False).get_template(f"{kind.value}.txt")
     html_template = _environment(True).get_template(f"{kind.value}.html")
     subject_block = text_template.blocks["subject"]

@@ -72,6 +72,7 @@ from booking.domain.refund_partway import (
     cancelled_partway_again,
     refused_partway,
 )
+from booking.domain.waiting_list_leaving import WITHDRAWN_BY_APPLICANT
 from booking.domain.wording import status_named
 
 S = ApplicationStatus
@@ -102,6 +103,8 @@ class Cancellation:
     # (with ``refund``), by the same refunds a cancellation with one asks for.
     afterwards: bool = False
     seen: shown.Seen | None = None  # what the organiser's page showed (None: not known)
+    # Its person left the waiting list (``domain.waiting_list_leaving``): said so, as reason.
+    by_applicant: bool = False
 
 
 MoneyFact = (
@@ -316,7 +319,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
         return _refusal(nothing_at_stripe(application, currency, cancelled=False))
-    owed = application.amount_kept
+    owed, why = application.amount_kept, WITHDRAWN_BY_APPLICANT if fact.by_applicant else None
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
     cancelled = released_to(
@@ -326,7 +329,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         checkout=None,
         payment_pending=False,
         # Only a refund that was asked of Stripe is promised to the applicant.
-        status_reason="refund_requested" if refunds else None,
+        status_reason="refund_requested" if refunds else why,
         last_refund=owed if refunds else application.last_refund,
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
         # A move waiting for payment ends with the booking: its hold goes back with the seat,
@@ -339,7 +342,7 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
             EmailKind.CANCELLED,
             # Said as it was cancelled: composed later, the application's own reason may have
             # moved on (the refund's event landing first ends it "cancelled_and_refunded").
-            reason="refund_requested" if refunds else CANCELLED_KEEPING_THE_MONEY,
+            reason="refund_requested" if refunds else why or CANCELLED_KEEPING_THE_MONEY,
         ),
         *facilitators_told_it_ended(application, CANCELLED_BY_ORGANISERS),
     )

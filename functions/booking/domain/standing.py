@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from booking.domain.joining_words import in_a_list, the_link
 from booking.domain.statuses import PAID_WHEN_FULL
+from booking.domain.waiting_list_leaving import WITHDRAWN_BY_APPLICANT
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,14 @@ def _expired(facts: Facts) -> Standing:
 
 
 def _cancelled(facts: Facts) -> Standing:
+    if facts.reason == WITHDRAWN_BY_APPLICANT:  # from their own page (applicant24b 1)
+        return Standing(
+            "You have left the waiting list",
+            "You asked to leave the waiting list, so your application has ended and no place "
+            "will be offered to you. Nothing was paid, so nothing is owed. You are welcome to "
+            "apply again while the course is taking applications.",
+            "neutral",
+        )
     if facts.reason == "refund_requested":
         return Standing(
             "Booking cancelled",

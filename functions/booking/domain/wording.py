@@ -133,6 +133,7 @@ REASON_WORDS: Mapping[str, str | None] = {
     "expired": "the time to pay ran out",
     "offer_lapsed": "the offer lapsed",
     "offer_declined": "the offer was turned down",
+    "withdrawn_by_applicant": "they left the waiting list themselves",
     "applications_closed": "applications closed: the wait has ended",
     "review_ended": "applications closed before it was reviewed",
     "failed": "the bank refused the payment",

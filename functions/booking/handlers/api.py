@@ -13,6 +13,7 @@ from booking.bootstrap import ports
 from booking.domain.course import is_valid_course_id
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.handlers import api_groups, http
+from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served, methods_for, route_at
 from booking.handlers.routes.groups import MANAGERS_OPERATIONS
@@ -124,9 +125,8 @@ def submit_application(course_id: str) -> Response[str]:
         course = courses.get_course(the_ports, course_id)
         action = _apply_action(course_id)
         values = http.typed_again(payload)
-        return _html(
-            422, _pages().apply_form(course, the_ports.clock(), action, values, invalid.fields)
-        )
+        page = _pages().apply_form(course, the_ports.clock(), action, values, invalid.fields)
+        return form_again(422, page)
     except DependencyUnavailable as exc:
         kept_view = exc.details.get("application")
         if not isinstance(kept_view, ApplicationView):
@@ -177,6 +177,10 @@ def _status_page(view: ApplicationView, token: str) -> str:
         certificate_held=register.certificate_held(the_ports, view.application_id),
         decline_action=decline,
         offer_flag=_query("offer"),
+        leave_action=_way_to_pay(
+            the_ports.public_base_url, view.application_id, token, "leave-waiting-list"
+        ),
+        left_flag=_query("left"),
     )
     return page
 
@@ -253,6 +257,49 @@ def decline_offer(application_id: str) -> Response[str]:
             "application_id": view.application_id,
             "status": view.status,
             "already_declined": declined.already,
+            "message": message,
+            "status_url": view.status_url,
+        },
+    )
+
+
+@served("confirmLeavingWaitingList")
+def confirm_leaving_waiting_list(application_id: str) -> Response[str]:
+    """The question before leaving the waiting list (applicant24b 1): nothing changes here."""
+    from booking.handlers.pages.leaving import leaving_page
+    from booking.services.waiting_list_leaving import leave_asked
+
+    the_ports = ports()
+    token = _query("token")
+    asked = leave_asked(the_ports, application_id, token)
+    view = view_of(the_ports, asked.application)
+    leave = _way_to_pay(the_ports.public_base_url, view.application_id, token, "leave-waiting-list")
+    return _html(200, leaving_page(asked, leave_action=leave, status_url=view.status_url))
+
+
+@served("leaveWaitingList")
+def leave_waiting_list(application_id: str) -> Response[str]:
+    """The person takes their application off the waiting list (applicant24b 1)."""
+    from booking.services.waiting_list_leaving import leave_waiting_list as left_by_person
+
+    the_ports = ports()
+    http.takes_no_fields(_raw_body(), _header("content-type"), "leaving the waiting list")
+    left = left_by_person(the_ports, application_id, _query("token"))
+    view = view_of(the_ports, left.application)
+    if http.wants_html(_header("accept")):
+        flag = "already" if left.already else "done"
+        return _see_other(f"{view.status_url}&left={flag}")
+    message = (
+        "You had already left the waiting list: nothing more has changed."
+        if left.already
+        else "You have left the waiting list, and we have emailed you to say so."
+    )
+    return http.json_response(
+        200,
+        {
+            "application_id": view.application_id,
+            "status": view.status,
+            "already_left": left.already,
             "message": message,
             "status_url": view.status_url,
         },

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from booking.bootstrap import ports
 from booking.domain.errors import CourseFull, InvalidInput, NotFound
 from booking.handlers import http
+from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Served
 from booking.services import courses
@@ -134,7 +135,7 @@ def _register_booking(request: _Request, served: Served) -> None:
                 http.typed_again(payload),
                 fields,
             )
-            return _html(422 if isinstance(refused, InvalidInput) else 409, page)
+            return form_again(422 if isinstance(refused, InvalidInput) else 409, page)
         if request.browser():
             return http.see_other(view.pay_url or view.manager_url)
         return http.json_response(
@@ -230,7 +231,7 @@ def _register_places(request: _Request, served: Served) -> None:
             opened = group_applying.open_place(the_ports, group_id, number, link_token)
             action = _place_action(group_id, number, link_token)
             page = _pages().place_form(opened, action, http.typed_again(payload), invalid.fields)
-            return _html(422, page)
+            return form_again(422, page)
         view = view_of(the_ports, saved)
         if request.browser():
             return http.see_other(view.status_url)

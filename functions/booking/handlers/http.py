@@ -247,6 +247,10 @@ def see_other(
     )
 
 
+# A form answered again with its mistakes (``handlers.form_again``): kept by its browser alone.
+FORM_AGAIN_CACHE = "private, no-cache"
+
+
 def attachment(filename: str) -> str:
     """A ``Content-Disposition`` value for a download named ``filename``: an ASCII name with
     anything else replaced (quotes and backslashes included), and the exact name as UTF-8 for
@@ -350,12 +354,13 @@ def wants_html(accept: str | None) -> bool:
 def negotiated(response: Response[str], *, private: bool) -> Response[str]:
     """An answer of a function whose answers depend on Accept (JSON or a page, its errors
     included): ``Vary: Accept``, so no cache gives a browser's page to a JSON client; and
-    ``Cache-Control: no-store`` when the route is ``private`` (a token, personal data)."""
+    ``Cache-Control: no-store`` when the route is ``private`` (a token, personal data), but
+    for a form answered again (``handlers.form_again``), which the person's browser alone keeps."""
     headers = response.headers
     vary = str(headers.get("Vary") or "")
     if "accept" not in [part.strip().lower() for part in vary.split(",")]:
         headers["Vary"] = f"{vary}, Accept" if vary else "Accept"
-    if private:
+    if private and headers.get("Cache-Control") != FORM_AGAIN_CACHE:
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -59,6 +59,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     views.ErrorOut,
     views.InvoiceOut,
     views.OfferDeclinedOut,
+    views.LeftWaitingListOut,
     admin_views.MoneyTotalsOut,
     person_views.PersonExport,
     admin_views.RosterRow,

@@ -185,6 +185,19 @@ class OfferDeclinedOut(Model):
     status_url: str
 
 
+class LeftWaitingListOut(Model):
+    """An application taken off the waiting list by its person (``POST
+    /applications/{id}/leave-waiting-list``)."""
+
+    application_id: str
+    status: str = Field(description="`cancelled`, its reason `withdrawn_by_applicant`")
+    already_left: bool = Field(
+        description="true when an earlier press took it off the list: nothing changed now"
+    )
+    message: str = Field(description="What happened, in words")
+    status_url: str
+
+
 class InvoiceOut(Model):
     invoice_url: str
     invoice_due_at: str

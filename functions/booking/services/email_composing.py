@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from booking.domain.application import ERASED_EMAIL, Application, ApplicationStatus
 from booking.domain.course import Course, ScheduledSession, SessionKind, clock_words
 from booking.domain.covered import payment_refusal
+from booking.domain.email_values import MissingEmailValue, missing_values
 from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
 from booking.domain.facilitators_told import TO_FACILITATORS
@@ -57,9 +58,11 @@ def composed(
     *,
     now: datetime,
 ) -> Composed:
-    rendered = ports.renderer.render(
-        job.kind, _template_values(ports, job, application, course, now)
-    )
+    values = _template_values(ports, job, application, course, now)
+    missing = missing_values(job.kind, values)
+    if missing:  # never "It costs None more" (applicant24b 5): refused, to the DLQ in the end
+        raise MissingEmailValue(job.kind, missing)
+    rendered = ports.renderer.render(job.kind, values)
     calendar = calendar_files(ports, job, application, course, recipients, now=now)
     message = OutgoingEmail(
         to=list(recipients),

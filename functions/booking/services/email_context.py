@@ -27,6 +27,7 @@ from booking.domain.money import money_if_any
 from booking.domain.payer import named, payer_of, refunded_invoice_number, to_billing_contact_alone
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END, refund_said
 from booking.domain.reminders import reminder_said, session_position
+from booking.domain.waiting_list_leaving import WITHDRAWN_BY_APPLICANT
 from booking.domain.wording import (
     answers_said,
     course_name,
@@ -63,7 +64,7 @@ ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP
 
 # Reasons whose words say whom to ask if it is a mistake (the manager who booked the place):
 # the cancellation email then does not add its own "reply to this email" after them.
-MISTAKE_SAID = frozenset({"substituted", "group_place_cancelled"})
+MISTAKE_SAID = frozenset({"substituted", "group_place_cancelled", WITHDRAWN_BY_APPLICANT})
 
 # A colleague withdrawn from a group's place, said by who did it (hostile11 F11).
 WITHDRAWN_FROM_GROUP = {
@@ -78,6 +79,11 @@ WITHDRAWN_FROM_GROUP = {
 }
 
 REASON_WORDS = {
+    WITHDRAWN_BY_APPLICANT: (
+        "You asked to leave the waiting list from your application's page, so we will not "
+        "offer you a place on this course. If you did not ask for this, please reply to this "
+        "email. You are welcome to apply again while the course is taking applications."
+    ),
     # A colleague's place in a manager's group booking, withdrawn by the manager.
     "substituted": (
         "The manager who booked your place has given it to a colleague instead, so you no "

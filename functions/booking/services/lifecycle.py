@@ -147,6 +147,7 @@ def cancel(
     refund: bool,
     marked: VoidingFor | None = None,
     seen: Seen | None = None,
+    by_applicant: bool = False,
 ) -> Acted:
     """Cancel a booking or an application, through the one path for money
     (``domain.settlement``): with ``refund`` the money goes back first, then the cancellation
@@ -157,7 +158,8 @@ def cancel(
     gives the place up. Ended already: nothing changes (``changed`` False). ``marked``: the
     sweep's completion of a cancel left half done, only while the booking carries its mark.
     ``seen``: what the organiser's page showed (``domain.page_seen``): moved on since,
-    refused."""
+    refused. ``by_applicant``: its person left the waiting list (``services.waiting_list_leaving``
+    has refused whatever they may not leave)."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation, off_stripe = "", False
     if application is not None and application.group_place is not None:
@@ -178,7 +180,11 @@ def cancel(
         refuse_while_being_paid(ports, application, then=CANCEL_ONCE_SETTLED)
     # The application read for the group's name is the first the one money path decides on.
     cancellation = Cancellation(
-        refund=refund, group_organisation=organisation, group_paid_off_stripe=off_stripe, seen=seen
+        refund=refund,
+        group_organisation=organisation,
+        group_paid_off_stripe=off_stripe,
+        seen=seen,
+        by_applicant=by_applicant,
     )
     settled = settled_as_stripe_holds(
         ports, application_id, cancellation, first=application, marked=marked

@@ -81,26 +81,28 @@ APPLICATION_FIELDS = (
     ),
 )
 
-# Shown when the course may be paid by invoice: what an accounts department needs.
+# Shown when the course may be paid by invoice: what an accounts department needs. Their
+# autocomplete tokens carry the ``billing`` section, so a browser fills them from a billing
+# address, never with the applicant's own email or organisation (applicant24b 3).
 BILLING_FIELDS = (
     FormField(
         "billing_name",
         "As the invoice should be addressed, for example St Elsewhere NHS Foundation Trust.",
-        autocomplete="organization",
+        autocomplete="billing organization",
         missing="Enter the name the invoice should be addressed to",
     ),
     FormField(
         "billing_email",
         "Where the invoice is sent, usually your accounts payable team.",
         input_type="email",
-        autocomplete="email",
+        autocomplete="billing email",
         missing="Enter the email address the invoice should go to",
     ),
     FormField(
         "billing_address",
         "The postal address for the invoice.",
         multiline=True,
-        autocomplete="street-address",
+        autocomplete="billing street-address",
         missing="Enter the billing address",
     ),
     FormField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from booking.domain.application import PAYABLE_STATUSES
 from booking.domain.course import Course, SessionKind, clock_words
@@ -10,6 +11,7 @@ from booking.domain.money import Money
 from booking.domain.offer_ends import OFFER_DECLINED
 from booking.domain.standing import Facts, standing
 from booking.domain.statuses import ApplicationStatus, left_to_pay_is_said
+from booking.domain.waiting_list_leaving import WITHDRAWN_BY_APPLICANT
 from booking.domain.wording import FIELD_NAMES, course_name, day_when, moment_when, money_words
 from booking.handlers.pages.templates import environment, sessions
 from booking.services.applications import ApplicationView
@@ -56,6 +58,8 @@ def status_page(
     certificate_held: bool = False,
     decline_action: str = "",
     offer_flag: str = "",
+    leave_action: str = "",
+    left_flag: str = "",
 ) -> str:
     """The applicant's page. What it says comes from ``domain.standing`` (one wording for the
     page and the emails) and what it offers from the view's decisions (``can_pay``, the hold's
@@ -83,6 +87,7 @@ def status_page(
                     joining_link=bool(definition.joining_url),
                 ),
                 **_declined_said(view, offer_flag),
+                **_left_said(view, left_flag),
             },
             status=view.status,
             reference=view.reference or view.application_id,
@@ -100,8 +105,29 @@ def status_page(
             move=_move(view, timezone),
             can_decline_offer=view.can_decline_offer and not confirming,
             decline_action=decline_action,
+            **_leaving(view, leave_action, confirming=confirming),
         )
     )
+
+
+def _leaving(view: ApplicationView, leave_action: str, *, confirming: bool) -> dict[str, Any]:
+    """The link to leave the waiting list, for whoever may: it opens the question first
+    (``pages.leaving``), never a change on a GET."""
+    can_leave = view.can_leave_waiting_list and not confirming and bool(leave_action)
+    return {"can_leave": can_leave, "leave_url": leave_action}
+
+
+def _left_said(view: ApplicationView, left_flag: str) -> dict[str, str]:
+    """Back from leaving the waiting list a second time (``?left=already``): said as a
+    second press, nothing more changed (applicant24b 1)."""
+    if view.status_reason != WITHDRAWN_BY_APPLICANT or left_flag != "already":
+        return {}
+    return {
+        "headline": "You had already left the waiting list",
+        "explanation": "Nothing more has changed: your application ended when you first left "
+        "the waiting list. Nothing was paid, so nothing is owed.",
+        "tone": "neutral",
+    }
 
 
 def _declined_said(view: ApplicationView, offer_flag: str) -> dict[str, str]:

@@ -257,6 +257,49 @@ PUBLIC: tuple[Route, ...] = (
     Route(
         API,
         "GET",
+        "/applications/{application_id}/leave-waiting-list",
+        "confirmLeavingWaitingList",
+        "Ask whether to leave the waiting list",
+        {"200": page("The question, with a button that leaves, and a way back")},
+        errors=(404, 409),
+        description="The confirmation step before leaving the waiting list, linked from the "
+        "status page of someone waiting or offered a place. Nothing changes until its "
+        "button is pressed; asked of an application that may not leave (a place held, a "
+        "payment on its way, not on the list), 409 in words; asked again after leaving, "
+        "it says so.",
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
+        tags=PAGES,
+        private=True,
+    ),
+    Route(
+        API,
+        "POST",
+        "/applications/{application_id}/leave-waiting-list",
+        "leaveWaitingList",
+        "Leave the waiting list",
+        {
+            "200": json_answer("LeftWaitingListOut", "Left (now, or by an earlier press)"),
+            "303": see_other("Browsers: on to the status page, which says what happened"),
+        },
+        errors=(404, 409, 413, 415, 422),
+        description="The person waiting for a place (or offered one, not yet paid) leaves "
+        "the waiting list: the application ends `cancelled`, `status_reason` "
+        "`withdrawn_by_applicant`, by the organisers' cancel without a refund (nothing was "
+        "paid), so a place their offer held goes at once to the next person waiting, an "
+        "open checkout is expired and an invoice asked for the offer voided; an email "
+        "confirms it. A second press (or a replay) changes nothing and says "
+        "`already_left: true`. 409 `booked` once they hold a place (paid, or being paid by "
+        "card or invoice: they write to the organisers, as before), `payment_pending` while "
+        "a payment for the offer goes through, `group_place` for a place a manager booked, "
+        "`not_waiting` for anything else. It takes no fields, as paying now does. The "
+        "application's token is the proof, as for its other actions.",
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
+        tags=("public",),
+        private=True,
+    ),
+    Route(
+        API,
+        "GET",
         "/openapi.json",
         "openapi",
         "This document",
