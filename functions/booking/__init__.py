@@ -15,6 +15,10 @@ Outside Lambda (tests, the local stack, the CLI) nothing changes.
 import gc
 import os
 
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") or os.environ.get("BOOKING_RECORD_DATACLASS_CODE"):
+    from booking import module_index
+
+    module_index.install()
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
     gc.disable()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
