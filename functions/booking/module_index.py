@@ -172,7 +172,7 @@ def entries_of(
         if spec is None or type(spec.loader) is not SourceFileLoader:
             continue
         origin, cached = spec.origin, spec.cached
-        if not (origin and cached and os.path.isfile(cached)):
+        if not (origin and cached):
             continue
         if origin.startswith(standard[0]) and not origin.startswith(standard[1]):
             continue
@@ -202,13 +202,19 @@ def _found_under(
 
 
 def _as_the_asset_holds_it(entries: dict[str, Entry]) -> None:
-    """Each entry's bytecode as an unchecked-hash ``.pyc``, as the bundle compiles the asset's
-    (the bench's first run writes the bytecode by importing, with timestamps)."""
+    """Each entry's bytecode as an unchecked-hash ``.pyc``, as the bundle compiles the asset's,
+    in a process that writes bytecode (the bench's first run writes it by importing, with
+    timestamps; the bundle's recording run writes none, its asset compiled before)."""
     import py_compile
 
+    if sys.dont_write_bytecode:
+        return
     for origin, cached, _, _ in entries.values():
-        with open(cached, "rb") as held:
-            header = held.read(8)
+        try:
+            with open(cached, "rb") as held:
+                header = held.read(8)
+        except OSError:
+            continue
         if int.from_bytes(header[4:8], "little") != _UNCHECKED_HASH:
             unchecked = py_compile.PycInvalidationMode.UNCHECKED_HASH
             py_compile.compile(origin, cfile=cached, doraise=True, invalidation_mode=unchecked)
@@ -228,3 +234,36 @@ def _record() -> None:
     with open(partial, "wb") as written:
         written.write(marshal.dumps((MAGIC_NUMBER, tuple(sys.path), entries)))
     os.replace(partial, path)
+
+
+def relocate(asset: str, found_in: tuple[str, ...], task_root: str) -> int:
+    """Make the index the bundle's recording run wrote in ``asset`` name the asset's files where
+    Lambda has them (under ``task_root``): the run found the modules in ``found_in`` (the
+    build host's dependencies, then the asset). A module whose file or bytecode the asset does
+    not hold is left out (the finders after this one look for it). Returns how many remain."""
+    path = index_file()
+    record = _read(path)
+    if record is None:
+        return 0
+
+    def moved(where: str) -> str | None:
+        for root in found_in:
+            if where == root:
+                return task_root
+            if where.startswith(os.path.join(root, "")):
+                return os.path.join(task_root, os.path.relpath(where, root))
+        return None
+
+    entries: dict[str, Entry] = {}
+    for name, (origin, _, locations, found_under) in record[2].items():
+        there, under = moved(origin), moved(found_under) or task_root
+        if there is None or not os.path.isfile(os.path.join(asset, there[len(task_root) + 1 :])):
+            continue
+        cached = cache_from_source(there)
+        if not os.path.isfile(os.path.join(asset, cached[len(task_root) + 1 :])):
+            continue
+        held_locations = None if locations is None else [moved(p) or p for p in locations]
+        entries[name] = (there, cached, held_locations, under)
+    with open(path, "wb") as written:
+        written.write(marshal.dumps((MAGIC_NUMBER, (task_root,), entries)))
+    return len(entries)
