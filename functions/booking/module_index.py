@@ -69,17 +69,10 @@ class IndexedLoader(SourceFileLoader):
         unchecked = int.from_bytes(data[4:8], "little") == _UNCHECKED_HASH
         if data[:4] != MAGIC_NUMBER or not unchecked or _imp.check_hash_based_pycs == "always":
             return super().get_code(fullname)  # checked against its source, as before
-        code = marshal.loads(memoryview(data)[16:])
+        code = marshal.loads(memoryview(data)[16:])  # noqa: S302 - the asset's own bytecode
         if not isinstance(code, CodeType):
             return super().get_code(fullname)
         return code
-
-    # The standard loader's equality and hash are its name and path; the cached path is ours.
-    def __eq__(self, other: object) -> bool:
-        return super().__eq__(other)
-
-    def __hash__(self) -> int:
-        return super().__hash__()
 
 
 class IndexFinder:
@@ -180,7 +173,8 @@ def entries_of(
         if found_under is None:
             continue
         locations = spec.submodule_search_locations
-        entries[name] = (origin, cached, None if locations is None else list(locations), found_under)
+        held_locations = None if locations is None else list(locations)
+        entries[name] = (origin, cached, held_locations, found_under)
     return entries
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from booking import module_index
-from tests.support.lambda_init import last_line_printed, lambda_env
+from tests.support.lambda_init import lambda_env, last_line_printed
 
 # Each module the finder served, against the spec the default finders give for it now.
 _SERVED_AS_THE_DEFAULT = """
@@ -36,8 +36,9 @@ for name, module in sorted(sys.modules.items()):
         differ.append([name, "not found by the default finders"])
         continue
     ours = (spec.origin, spec.cached, spec.submodule_search_locations, spec.has_location,
-            spec.parent, spec.loader.name, spec.loader.path, isinstance(spec.loader, SourceFileLoader),
-            module.__file__, module.__cached__, getattr(module, "__path__", None))
+            spec.parent, spec.loader.name, spec.loader.path,
+            isinstance(spec.loader, SourceFileLoader), module.__file__, module.__cached__,
+            getattr(module, "__path__", None))
     theirs = (default.origin, default.cached, default.submodule_search_locations,
               default.has_location, default.parent, default.loader.name, default.loader.path,
               type(default.loader) is SourceFileLoader, default.origin, default.cached,
@@ -112,9 +113,7 @@ def test_a_module_of_the_index_is_imported_from_its_recorded_bytecode(
     modules.mkdir()
     source, cached = _unchecked_module(modules, "indexed_one", "ANSWER = 1\n")
     sys.path.insert(0, str(modules))
-    _write_index(
-        index_at, tuple(sys.path), {"indexed_one": (source, cached, None, str(modules))}
-    )
+    _write_index(index_at, tuple(sys.path), {"indexed_one": (source, cached, None, str(modules))})
     module_index.install()
     Path(source).write_text("ANSWER = 2\n")  # an unchecked-hash .pyc is believed as it is
     monkeypatch.delitem(sys.modules, "indexed_one", raising=False)
@@ -184,6 +183,7 @@ def test_bytecode_checked_against_its_source_is_checked_as_before(tmp_path: Path
     source.write_text("ANSWER = 22\n")
     os.utime(source, (1, 1))
     code = module_index.IndexedLoader("timed", str(source), cached).get_code("timed")
+    assert code is not None
     namespace: dict[str, object] = {}
     exec(code, namespace)  # noqa: S102 - the test's own module
     assert namespace["ANSWER"] == 22
@@ -214,7 +214,7 @@ def test_the_bundles_index_names_the_asset_where_lambda_has_it(
         },
     )
     assert module_index.relocate(str(asset), (str(host), str(asset)), "/var/task") == 2
-    magic, recorded_path, entries = marshal.loads(index.read_bytes())  # noqa: S302
+    _, recorded_path, entries = marshal.loads(index.read_bytes())  # noqa: S302
     tag = sys.implementation.cache_tag
     assert recorded_path == ("/var/task",)
     assert entries == {
