@@ -16,6 +16,8 @@ expressions an init compiles (``booking.dataclass_code``), recorded by the runti
 importing every module of ours with the dependencies built for the build host (the asset's are
 Lambda's architecture; the code is the same on both): otherwise every cold start compiles
 them again, 30 to 50 ms of a function's init for the dataclasses and about 30 more for the rest.
+The same run writes the index of the modules it imported from the asset, which every init's
+finder answers from instead of looking for each module (``booking.module_index``).
 
 Run it before ``cdk synth``::
 
@@ -125,12 +127,24 @@ aws.session().create_client("dynamodb", region_name="eu-west-2")
 """
 
 
+# The recording run's index of modules (booking.module_index) names the files it found, the
+# dependencies' in the build host's copy: made to name the asset's, where Lambda has them.
+_RELOCATE_MODULE_INDEX = f"""
+import os, sys
+os.environ.pop("BOOKING_RECORD_DATACLASS_CODE")
+from booking import module_index
+held = module_index.relocate(sys.argv[2], (sys.argv[1], sys.argv[2]), "{LAMBDA_TASK_ROOT}")
+print(f"module index: {{held}} modules")
+"""
+
+
 def record_dataclass_code_commands(
     out: Path, host_deps: Path, deps: Sequence[str], *, constraints: Path, python: str
 ) -> list[list[str]]:
     """The argvs that install the runtime dependencies for this host into ``host_deps``, then
     record into ``out`` the dataclass code ``python`` compiles importing every module of ours
-    (with ``record_dataclass_code_env``)."""
+    and the index of the modules it imported (with ``record_dataclass_code_env``), then make
+    the index name the asset's files as Lambda has them."""
     return [
         [
             python,
@@ -138,6 +152,7 @@ def record_dataclass_code_commands(
             *("--target", str(host_deps), "--constraint", str(constraints), *deps),
         ],
         [python, "-c", _RECORD_DATACLASS_CODE],
+        [python, "-c", _RELOCATE_MODULE_INDEX, str(host_deps), str(out)],
     ]
 
 

@@ -156,7 +156,7 @@ def test_the_asset_carries_the_dataclass_code_every_init_would_compile(tmp_path:
     host_deps = Path(sysconfig.get_paths()["purelib"])
     record = bundle.record_dataclass_code_commands(
         out, host_deps, [], constraints=REPO / "constraints.txt", python=sys.executable
-    )[-1]
+    )[1]
     subprocess.run(record, env=bundle.record_dataclass_code_env(out, host_deps), check=True)
     assert list((out / "booking" / "__pycache__").glob("dataclass_code.*.marshal"))
 
