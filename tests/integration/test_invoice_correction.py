@@ -320,3 +320,27 @@ def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> N
     )
     assert refused[0] == 1
     assert "email address the invoice is sent to" in refused[1], refused
+
+
+def test_a_press_with_the_details_unchanged_as_a_browser_posts_them_sends_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile39 F1: a browser posts a textarea's line breaks as CRLF; the address stored as
+    the API took it (LF), or spaced at a line's end, is the same address printed: pressing
+    *Yes, send the corrected invoice* with nothing changed voided the invoice and sent it
+    again, the employer emailed a second invoice for nothing."""
+    application, old = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+    shown = browser.form(path, path)
+    assert shown["billing_address"] == "1 Hospital Road\nLeeds LS1 1AA"
+    asked = len(system.stripe_http.requests)
+
+    for posted in ("1 Hospital Road\r\nLeeds LS1 1AA", "1 Hospital Road \r\n\r\n Leeds LS1 1AA "):
+        pressed = browser.post(path, **{**shown, "billing_address": posted})
+        assert pressed.status == 303, pressed.body
+
+    assert len(system.stripe_http.requests) == asked  # nothing voided, nothing sent
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (old, "open")
+    assert system.stripe_invoice(old)["status"] == "open"

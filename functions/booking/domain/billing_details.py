@@ -65,6 +65,16 @@ class BillingDetails(Model):
     def address_lines(self) -> list[str]:
         return [line.strip() for line in self.billing_address.splitlines() if line.strip()]
 
+    def prints_as(self, other: BillingDetails | None) -> bool:
+        """Whether ``other`` addresses an invoice as these do: the same name, email, PO and
+        address lines, however the lines were broken or spaced (hostile39 F1: a browser posts a
+        textarea's breaks as CRLF, so an unchanged address typed as LF read as a change, and a
+        correction pressed with nothing changed voided the invoice and sent it again)."""
+        return other is not None and (
+            (other.billing_name, other.billing_email, other.po_number, other.address_lines())
+            == (self.billing_name, self.billing_email, self.po_number, self.address_lines())
+        )
+
     def erased(self) -> BillingDetails:
         """The billing contact blanked (erasure): nothing of them kept."""
         return self.model_copy(

@@ -72,7 +72,7 @@ def correct_invoice(
     course = ports.repository.get_course(application.course_id)
     if course is not None and course.definition.po_required and not billing.po_number:
         raise InvalidInput("the corrected billing details need attention", {"po_number": PO_NEEDED})
-    if application.billing != billing:  # the same details again: nothing to read
+    if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
     fact = InvoiceCorrected(billing, seen=seen)
     settled = settle_money(ports, application_id, fact, first=application, marked=marked)
