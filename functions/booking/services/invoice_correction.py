@@ -34,7 +34,8 @@ BILLING_FIELDS = ("billing_name", "billing_email", "billing_address", "po_number
 _FIELD_WORDS = {
     "billing_name": "Enter the organisation's name as the invoice is addressed (one line)",
     "billing_email": "Enter the email address the invoice is sent to, like accounts@example.org",
-    "billing_address": "Enter the postal address for the invoice",
+    "billing_address": "Enter the postal address for the invoice: at most 200 characters on "
+    "its first line and 200 on the lines after it together, as the invoice prints them",
     "po_number": "Enter the purchase order number as one line, at most 40 characters",
 }
 PO_NEEDED = "This course needs a purchase order number on its invoices: enter it as one line"
