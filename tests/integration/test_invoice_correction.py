@@ -23,6 +23,7 @@ from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     ACCOUNTS,
+    BILLING,
     INVOICED,
     invoiced_cohort,
     one_on_an_invoice,
@@ -320,3 +321,62 @@ def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> N
     )
     assert refused[0] == 1
     assert "email address the invoice is sent to" in refused[1], refused
+
+
+def test_a_press_with_the_details_unchanged_as_a_browser_posts_them_sends_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile39 F1: a browser posts a textarea's line breaks as CRLF; the address stored as
+    the API took it (LF), or spaced at a line's end, is the same address printed: pressing
+    *Yes, send the corrected invoice* with nothing changed voided the invoice and sent it
+    again, the employer emailed a second invoice for nothing."""
+    application, old = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+    shown = browser.form(path, path)
+    assert shown["billing_address"] == "1 Hospital Road\nLeeds LS1 1AA"
+    asked = len(system.stripe_http.requests)
+
+    for posted in ("1 Hospital Road\r\nLeeds LS1 1AA", "1 Hospital Road \r\n\r\n Leeds LS1 1AA "):
+        pressed = browser.post(path, **{**shown, "billing_address": posted})
+        assert pressed.status == 303, pressed.body
+
+    assert len(system.stripe_http.requests) == asked  # nothing voided, nothing sent
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (old, "open")
+    assert system.stripe_invoice(old)["status"] == "open"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Building " + "A" * 200,  # one line longer than Stripe's line1
+        "\n".join(f"Ward {n}, St Elsewhere Hospital" for n in range(12)),  # a line2 cut short
+    ],
+)
+def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
+    system: System, address: str
+) -> None:
+    """hostile39 F2: Stripe's customer address has two lines of 200 characters. A first line
+    longer was refused by Stripe only when the new invoice was asked for, the old one void by
+    then: 409 "try again later" (never true), the booking left marked on a void invoice with
+    nothing to pay, the sweep ending the booking two hours on. Lines after the first beyond 200
+    in all were cut on the invoice, unsaid. Refused in words now, nothing asked of Stripe, on
+    the application form as on the correction."""
+    application, old = one_on_an_invoice(system)
+    asked = len(system.stripe_http.requests)
+
+    answer = _correct(system, application, **{**CORRECTED, "billing_address": address})
+
+    fields = answer.refused(422, "validation_failed")["fields"]
+    assert "200 characters on its first line" in fields["billing_address"]
+    assert len(system.stripe_http.requests) == asked
+    stored = system.stored(application)
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.voiding) == (old, None)
+    assert system.stripe_invoice(old)["status"] == "open"
+
+    applied = system.apply(INVOICED, **{**BILLING, "billing_address": address})
+    said = applied.refused(422, "validation_failed")["fields"]["billing_address"]
+    assert "at most 200 characters on the address's first line" in said
+    assert len(system.stripe_http.requests) == asked

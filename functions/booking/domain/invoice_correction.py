@@ -51,7 +51,7 @@ def correct_invoice(
     """The open invoice replaced by one to ``fact.billing``: same amount (what is owed is
     unchanged), same due day (a correction gives no more time), place held."""
     invoice = application.invoice
-    if invoice is not None and application.billing == fact.billing:
+    if invoice is not None and fact.billing.prints_as(application.billing):
         # The same correction again (a form sent twice, the sweep after the organiser's
         # retry), or details the invoice carries already: nothing to send.
         return Settlement("ignore", "corrected already")

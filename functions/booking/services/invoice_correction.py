@@ -34,7 +34,8 @@ BILLING_FIELDS = ("billing_name", "billing_email", "billing_address", "po_number
 _FIELD_WORDS = {
     "billing_name": "Enter the organisation's name as the invoice is addressed (one line)",
     "billing_email": "Enter the email address the invoice is sent to, like accounts@example.org",
-    "billing_address": "Enter the postal address for the invoice",
+    "billing_address": "Enter the postal address for the invoice: at most 200 characters on "
+    "its first line and 200 on the lines after it together, as the invoice prints them",
     "po_number": "Enter the purchase order number as one line, at most 40 characters",
 }
 PO_NEEDED = "This course needs a purchase order number on its invoices: enter it as one line"
@@ -72,7 +73,7 @@ def correct_invoice(
     course = ports.repository.get_course(application.course_id)
     if course is not None and course.definition.po_required and not billing.po_number:
         raise InvalidInput("the corrected billing details need attention", {"po_number": PO_NEEDED})
-    if application.billing != billing:  # the same details again: nothing to read
+    if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
     fact = InvoiceCorrected(billing, seen=seen)
     settled = settle_money(ports, application_id, fact, first=application, marked=marked)

@@ -31,7 +31,8 @@ BILLING: dict[str, object] = {
         "type": "string",
         "minLength": 1,
         "maxLength": 500,
-        "description": "The postal address printed on the invoice",
+        "description": "The postal address printed on the invoice: at most 200 characters on "
+        "its first line and 200 on the lines after it together (Stripe's two address lines)",
     },
     "po_number": {
         "type": "string",
