@@ -21,8 +21,9 @@ from booking.domain.dearer_moves import (
 from booking.domain.emails import EmailKind
 from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
-from booking.domain.settlement import Cancellation, MoveDeadlinePassed, MoveWithdrawn, settle
+from booking.domain.settlement import MoveDeadlinePassed, MoveWithdrawn, settle
 from booking.domain.transfers import MoveAsked, decide_transfer
 from tests.support.move_cases import DEARER, NOW, SPRING, booking
 

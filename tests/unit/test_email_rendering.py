@@ -24,9 +24,10 @@ from booking.domain.emails import (
     EmailKind,
     FollowUpRecipient,
 )
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payments import RefundEvent, after_refund
 from booking.domain.programme import person_key
-from booking.domain.settlement import Cancellation, settle
+from booking.domain.settlement import settle
 from tests.fakes import fake_ports
 from tests.support.applications import an_application, an_invoice, answers_of
 from tests.support.cohort_2025 import (

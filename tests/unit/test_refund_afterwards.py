@@ -9,8 +9,9 @@ from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund
 from booking.domain.emails import EmailKind
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payments import RefundEvent
-from booking.domain.settlement import Cancellation, settle
+from booking.domain.settlement import settle
 from tests.unit.test_settlement import NOW, SITUATION, application, paid_booking
 
 AFTERWARDS = Cancellation(refund=True, afterwards=True)

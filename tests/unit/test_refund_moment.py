@@ -19,13 +19,14 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund
 from booking.domain.dearer_moves import MOVE_LATE_PAYMENT
 from booking.domain.emails import EmailKind
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payments import (
     CheckoutEventKind,
     RefundEvent,
     after_refund,
 )
 from booking.domain.refund_figures import MOVE_PAID_AFTER_END
-from booking.domain.settlement import Cancellation, MoneyFact, settle
+from booking.domain.settlement import MoneyFact, settle
 from tests.support.move_cases import NOW, booking
 from tests.unit.test_dearer_moves import SITUATION, asked, event
 

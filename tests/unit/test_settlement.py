@@ -22,8 +22,9 @@ from booking.domain.commands import (
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
+from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
-from booking.domain.settlement import BursaryGranted, Cancellation, owes_nothing, settle
+from booking.domain.settlement import owes_nothing, settle
 from tests.support.applications import an_application, an_invoice
 
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)

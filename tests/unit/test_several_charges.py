@@ -12,8 +12,9 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.commands import Refund, Situation
 from booking.domain.emails import EmailKind
 from booking.domain.money import Money
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payments import RefundEvent, after_refund
-from booking.domain.settlement import Cancellation, settle
+from booking.domain.settlement import settle
 from tests.support.applications import an_application
 
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)

@@ -19,7 +19,6 @@ application's new state and the commands to carry out around its save
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain import page_seen as shown  # what a page showed: its act acts on it
@@ -58,6 +57,7 @@ from booking.domain.limits import booked_now, released_to
 from booking.domain.live_for_money import not_fundable
 from booking.domain.move_undone import undone_by_refund
 from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
+from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.payer import bursary_void_notice
 from booking.domain.payment_record import CheckoutRef
 from booking.domain.payment_settlement import checkout_event, ended_invoice, invoice_event
@@ -77,34 +77,6 @@ from booking.domain.wording import status_named
 
 S = ApplicationStatus
 CANCELLABLE = ON_THE_WAY | {S.CONFIRMED}
-
-
-@dataclass(frozen=True)
-class BursaryGranted:
-    """An organiser funds ``amount`` (minor units, at most the price) of a place, having seen
-    the application as ``seen`` (``domain.page_seen``; None: not known): a grant that finds
-    another amount granted since (two grants at once), or the application changed since the
-    page, is refused, not laid over it."""
-
-    amount: int
-    seen: shown.Seen | None = None
-
-
-@dataclass(frozen=True)
-class Cancellation:
-    """An organiser cancels; with ``refund``, the money paid goes back."""
-
-    refund: bool
-    # Who to ask instead when the booking fills a manager's group place (its group's
-    # organisation, as the refusal names it; "": not known).
-    group_organisation: str = ""
-    group_paid_off_stripe: bool = False  # its group paid outside Stripe (said in the refusal)
-    # The Refund action: give back what a booking cancelled earlier without a refund kept
-    # (with ``refund``), by the same refunds a cancellation with one asks for.
-    afterwards: bool = False
-    seen: shown.Seen | None = None  # what the organiser's page showed (None: not known)
-    # Its person left the waiting list (``domain.waiting_list_leaving``): said so, as reason.
-    by_applicant: bool = False
 
 
 MoneyFact = (

@@ -23,7 +23,8 @@ from booking.domain.commands import Settlement, VoidInvoice
 from booking.domain.errors import Conflict
 from booking.domain.invoice_correction import InvoiceCorrected
 from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, act_marked
-from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact
+from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
+from booking.domain.settlement import MoneyFact
 from booking.services.invoice_requests import voided_first, without_voiding
 from booking.services.ports import Ports
 

@@ -16,8 +16,8 @@ from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
 from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal, restart_refusal
+from booking.domain.organiser_money_acts import BursaryGranted
 from booking.domain.page_seen import Seen
-from booking.domain.settlement import BursaryGranted
 from booking.services.acted import Acted
 from booking.services.code_uses import code_used_up_since
 from booking.services.concurrency import load_application

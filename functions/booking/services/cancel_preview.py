@@ -12,8 +12,9 @@ from booking.domain.application_form import box_ticked
 from booking.domain.commands import Refund, nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payer import billing_contact_told, erased_persons_notice
-from booking.domain.settlement import Cancellation, settle
+from booking.domain.settlement import settle
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.facilitators_copies import facilitators_mailed
 from booking.services.ports import Ports

@@ -26,7 +26,8 @@ from booking.domain.application import Application
 from booking.domain.commands import ExpireCheckout, Settlement
 from booking.domain.errors import PAYMENT_BEING_RECORDED, Conflict, DependencyUnavailable
 from booking.domain.invoice_voiding import VoidingFor
-from booking.domain.settlement import Cancellation, MoneyFact
+from booking.domain.organiser_money_acts import Cancellation
+from booking.domain.settlement import MoneyFact
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 

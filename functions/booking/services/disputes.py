@@ -23,7 +23,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.services.believed import refused
 from booking.services.concurrency import busy_for_stripe, load_application, retried
-from booking.services.payments import EventOutcome
+from booking.services.event_outcome import EventOutcome
 from booking.services.ports import Ports
 
 logger = Logger(child=True)

@@ -30,9 +30,10 @@ from booking.domain.invoice_voiding import (
     left_half_done,
 )
 from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.page_seen import Seen
 from booking.domain.payment_settlement import released_hold
-from booking.domain.settlement import Cancellation, owes_nothing
+from booking.domain.settlement import owes_nothing
 from booking.domain.validation import parse_value
 from booking.domain.waiting_moves import wait_over
 from booking.domain.wording import shown_named

@@ -55,7 +55,7 @@ from booking.services.payment_received import (
 from booking.services.ports import PAID_ALREADY, InvoiceAtStripe, Ports
 
 if TYPE_CHECKING:
-    from booking.services.payments import EventOutcome
+    from booking.services.event_outcome import EventOutcome
 from booking.services.settle import situation_now
 
 logger = Logger(child=True)

@@ -14,9 +14,7 @@ or a refund: a booking's own checkout and invoice events never load it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -48,28 +46,16 @@ from booking.services.believed import (
 )
 from booking.services.checkout_acts import completed_on_expiry
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.event_outcome import EventOutcome, outcome_if_a_group
 from booking.services.invoice_requests import INVOICE_BEING_PAID, overdue_while_paying
 from booking.services.payment_recorders_port import PaymentRecorders
 from booking.services.ports import InvoiceAtStripe, Ports
 from booking.services.settle import note_anomaly, refund, settle_money
 
-if TYPE_CHECKING:
-    from booking.services.group_payments import GroupOutcome
-
 logger = Logger(child=True)
 # How long a refund may wait for its payment to be recorded (Stripe reorders events by seconds
 # or minutes; it retries a 5xx for three days). After this the refund is kept as an anomaly.
 REDELIVERY_BOUND = timedelta(hours=2)
-
-
-@dataclass(frozen=True)
-class EventOutcome:
-    """What a payment's event did to an application."""
-
-    action: str
-    reason: str
-    application_id: str | None = None
-    status: str | None = None
 
 
 def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
@@ -276,7 +262,7 @@ def apply_refund_event(ports: Ports, event: RefundEvent) -> EventOutcome:
     """Record a refund Stripe reports, on the application whose payment it gives back."""
     from booking.services.group_payments import group_refund_event
 
-    for_group = _outcome_if_a_group(group_refund_event(ports, event))
+    for_group = outcome_if_a_group(group_refund_event(ports, event))
     if for_group is not None:
         return for_group
     application = ports.repository.application_for_payment(event.payment_intent)
@@ -384,14 +370,6 @@ def _refund_before_payment(
 # -- places booked by a manager (``services.groups``) ----------------------------------------
 
 
-def _outcome_if_a_group(outcome: GroupOutcome | None) -> EventOutcome | None:
-    """A group's event's outcome, as the webhook answers it; None: no group recorded the
-    object the event is about."""
-    if outcome is None:
-        return None
-    return EventOutcome(outcome.action, outcome.reason, None, outcome.status)
-
-
 # How each Stripe event that ends a group's checkout or invoice unpaid names the ending.
 _GROUP_INVOICE_ENDINGS = {
     InvoiceEventKind.VOIDED: GroupEnding.VOIDED_AT_STRIPE,
@@ -415,7 +393,7 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
             session_id=event.session_id,
             at=event.created or ports.clock(),
         )
-        return _outcome_if_a_group(completed)
+        return outcome_if_a_group(completed)
     ended_as = _GROUP_CHECKOUT_ENDINGS.get(event.kind)  # None: paid
     outcome = group_money_event(
         ports,
@@ -427,7 +405,7 @@ def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | 
         ended_as=ended_as,
         paid_at=paid_at(event, ports.clock()),
     )
-    return _outcome_if_a_group(outcome)
+    return outcome_if_a_group(outcome)
 
 
 def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
@@ -438,7 +416,7 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         left_open = group_invoice_left_open(
             ports, event_id=event.event_id, invoice_id=event.invoice_id, kind=event.kind
         )
-        return _outcome_if_a_group(left_open)
+        return outcome_if_a_group(left_open)
     outcome = group_money_event(
         ports,
         event_id=event.event_id,
@@ -450,4 +428,4 @@ def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | No
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
         paid_number=event.number,  # read with it: named if given back (hostile25 F2)
     )
-    return _outcome_if_a_group(outcome)
+    return outcome_if_a_group(outcome)

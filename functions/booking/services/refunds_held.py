@@ -14,8 +14,8 @@ from booking.domain.application import Application
 from booking.domain.errors import AlreadyRefunded
 from booking.domain.groups import GroupBooking
 from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.provider_objects import payments_recorded
-from booking.domain.settlement import Cancellation
 from booking.services.concurrency import load_application
 from booking.services.group_payments import record_group_refunds_held
 from booking.services.groups import find_group

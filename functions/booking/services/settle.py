@@ -48,11 +48,12 @@ from booking.domain.errors import (
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
+from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.paying import course_paid_for, paid_at, paid_late
 from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
-from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
+from booking.domain.settlement import MoneyFact, settle
 from booking.domain.statuses import ApplicationStatus as S
 from booking.services.act_voiding import (
     ClosedFirst,
