@@ -213,3 +213,28 @@ def test_the_cli_records_one_persons_payment_details(
     assert received is not None
     assert (received.method, received.reference) == ("other", "PAID AT DESK")
     assert refused.status != 0
+
+
+def test_details_given_only_on_a_second_press_are_held_to_the_invoices_day_too(
+    system: System,
+) -> None:
+    """Recorded without details, then pressed again with them (recorded then, once): a day
+    before the invoice was sent is refused there as on the first press (422 on
+    ``received_on``, nothing recorded), for one person's invoice and a group's alike."""
+    application, _ = _booked(system)
+    group = invoiced_group(system, organisation="Other Trust", colleagues=OTHERS)
+    before_sent = {"received_on": (_today(system) - timedelta(days=1)).isoformat()}
+    own = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    groups = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", own, json_body={}).status == 200
+    assert system.admin("POST", groups, json_body={}).status == 200
+
+    for path in (own, groups):
+        refused = system.admin("POST", path, json_body=before_sent)
+
+        assert refused.status == 422, refused.body
+        assert "cannot be before the invoice was sent" in refused.json()["error"]["fields"][
+            "received_on"
+        ], refused.body
+    assert system.stored(application).invoice.received is None  # type: ignore[union-attr]
+    assert system.stored_group(group).invoice.received is None  # type: ignore[union-attr]

@@ -50,6 +50,7 @@ from booking.services.payment_received import (
     group_recorded_after,
     recorded_after,
     refuse_unless_believable,
+    refuse_unless_believable_again,
 )
 from booking.services.ports import PAID_ALREADY, InvoiceAtStripe, Ports
 
@@ -157,7 +158,7 @@ def _recorded_already(
     if invoice is None or invoice.status != "paid" or application.status is not S.CONFIRMED:
         return None
     if application.payment_intent is None:  # paid outside Stripe: its details, once
-        refuse_unless_believable(ports, received, None, application.course_id)
+        refuse_unless_believable_again(ports, received, invoice, application.course_id)
         application = recorded_after(
             ports, application.application_id, invoice.invoice_id, received, acknowledged=False
         )
@@ -319,7 +320,7 @@ def record_group_payment(
     group = find_group(ports, group_id)
     if group.status is GroupStatus.PAID and group.invoice is not None:
         if group.payment_intent is None:  # paid outside Stripe: its details, once
-            refuse_unless_believable(ports, received, None, group.course_id)
+            refuse_unless_believable_again(ports, received, group.invoice, group.course_id)
             group = group_recorded_after(
                 ports, group_id, group.invoice.invoice_id, received, acknowledged=False
             )

@@ -15,6 +15,7 @@ from booking.domain.payer import payment_received_told
 from booking.domain.payment_received import PaymentReceived, refuse_unless_in_time
 from booking.services.concurrency import load_application, retried
 from booking.services.groups import find_group
+from booking.services.invoice_requests import invoice_held
 from booking.services.ports import InvoiceAtStripe, Ports
 
 
@@ -30,6 +31,19 @@ def refuse_unless_believable(
     zone = course.definition.timezone if course is not None else "Europe/London"
     sent_at = held.sent_at if held is not None else None
     refuse_unless_in_time(received, now=ports.clock(), sent_at=sent_at, timezone=zone)
+
+
+def refuse_unless_believable_again(
+    ports: Ports, received: PaymentReceived | None, invoice: InvoiceRef, course_id: str
+) -> None:
+    """:func:`refuse_unless_believable` for a second press on an invoice paid outside Stripe
+    already (no read of it made yet): the invoice read once, for the day it was sent, only
+    when a day given would be recorded now (none was before), so a day before it is refused
+    there as on the first press; a day in the future is refused without a read."""
+    held = None
+    if received is not None and received.received_on is not None and invoice.received is None:
+        held = invoice_held(ports, invoice.invoice_id)
+    refuse_unless_believable(ports, received, held, course_id)
 
 
 def _with_received(
