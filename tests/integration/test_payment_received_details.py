@@ -233,8 +233,9 @@ def test_details_given_only_on_a_second_press_are_held_to_the_invoices_day_too(
         refused = system.admin("POST", path, json_body=before_sent)
 
         assert refused.status == 422, refused.body
-        assert "cannot be before the invoice was sent" in refused.json()["error"]["fields"][
-            "received_on"
-        ], refused.body
+        assert (
+            "cannot be before the invoice was sent"
+            in refused.json()["error"]["fields"]["received_on"]
+        ), refused.body
     assert system.stored(application).invoice.received is None  # type: ignore[union-attr]
     assert system.stored_group(group).invoice.received is None  # type: ignore[union-attr]
