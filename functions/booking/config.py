@@ -15,7 +15,7 @@ from functools import lru_cache
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from booking.domain.errors import DependencyUnavailable
-from booking.services.ports import MissingSetting
+from booking.services.ports import UNPAID_RETENTION, MissingSetting
 
 
 class Settings(BaseModel):
@@ -36,7 +36,7 @@ class Settings(BaseModel):
     # belongs to a delivery that died, and the redelivered record may send it.
     email_claim_timeout_seconds: int = Field(default=180, ge=1)
     # Applications that ended without payment are deleted this long after their last change.
-    unpaid_retention_days: int = Field(default=90, ge=1, le=3650)
+    unpaid_retention_days: int = Field(default=UNPAID_RETENTION.days, ge=1, le=3650)
     # The key that signs console session cookies: AWS reads it from Secrets Manager (the
     # secret's name in *_PARAM); it may also be given directly.
     console_session_secret: str | None = None

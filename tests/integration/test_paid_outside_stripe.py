@@ -426,6 +426,41 @@ def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_al
     assert _confirmations(system) == [PERSON]
 
 
+def test_a_groups_second_tab_pressed_while_the_first_records_it_says_recorded_already(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """organiser23 F12 for a group (review26): the press that found the group still waiting,
+    but whose payment the other tab's press recorded first, said "Payment recorded" and asked
+    its payer's acknowledgement again, as one person's did before; it says it was recorded
+    already, and the manager and the billing contact are each told once."""
+    group = invoiced_group(invoiced_cohort(system))
+    system.deliver_emails()
+    path = f"/console/groups/{group['group_id']}/invoice/paid"
+    second_tab = _seen_on(browser.get(path).body)
+    payments = system.ports.payments
+    mark = payments.pay_invoice_off_stripe
+    first: list[bool | None] = []
+
+    def first_tab_done_meanwhile(invoice_id: str) -> str:
+        if not first:
+            first.append(None)  # once: the first tab's own press reaches the real Stripe
+            first[0] = record_group_payment(system.ports, group["group_id"])[1]
+        return mark(invoice_id)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(payments, "pay_invoice_off_stripe", first_tab_done_meanwhile)
+        again = browser.act(path, seen=second_tab)
+
+    assert again.status == 303, again.body
+    said = browser.words(again.headers["location"])
+    assert first == [True]
+    assert "recorded as paid already" in said, said[:400]
+    assert "Payment recorded" not in said
+    told = [email.to[0] for email in system.deliver_emails()]
+    assert told.count(MANAGER) == 1, told
+    assert told.count(ACCOUNTS) == 1, told
+
+
 def test_a_press_after_stripe_marked_it_but_its_answer_was_lost_completes_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -128,10 +128,7 @@ def record_payment(
         extra={"application_id": application_id, "action": outcome.action},
     )
     after = load_application(ports, application_id)
-    # Marked by another press (a second tab) that confirmed it first: nothing changed here,
-    # said so (organiser23 F12), though this press found it waiting; marked here, or its
-    # own event confirming it (a retry after a failure), it was this press's doing.
-    mine = (marked or outcome.action != "ignore") and after.status is not application.status
+    mine = _by_this_press(marked, outcome, after.status is not application.status)
     if after.status is S.CONFIRMED:
         after = recorded_after(
             ports, application_id, invoice.invoice_id, received, acknowledged=mine
@@ -220,6 +217,15 @@ def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
             code=NOT_PAYABLE,
         )
     return True
+
+
+def _by_this_press(marked: bool, outcome: EventOutcome, moved: bool) -> bool:
+    """Whether this press recorded the payment, one person's or a group's (``moved``: the
+    booking's status changed while it ran). Marked by another press (a second tab) that
+    confirmed it first: nothing changed here, said so (organiser23 F12), and its payer's
+    acknowledgement not asked again, though this press found it waiting; marked here, or its
+    own event confirming it (a retry after a failure), it was this press's doing."""
+    return (marked or outcome.action != "ignore") and moved
 
 
 def _status_words(status: str) -> str:
@@ -340,14 +346,14 @@ def record_group_payment(
     if paying.on_its_way:
         raise settling_refused(invoice, RECORD_ONCE_FAILED, whose="this group's invoice")
     refuse_unless_believable(ports, received, held, group.course_id)
-    _marked_paid_at_stripe(ports, invoice.invoice_id)
+    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
     outcome = _invoice_event_applied(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
     logger.info(
         "a group's invoice recorded as paid outside Stripe",
         extra={"group_id": group_id, "action": outcome.action},
     )
     after = find_group(ports, group_id)
-    changed = after.status is not group.status
+    changed = _by_this_press(marked, outcome, after.status is not group.status)
     if after.status is GroupStatus.PAID:
         after = group_recorded_after(
             ports, group_id, invoice.invoice_id, received, acknowledged=changed

@@ -7,6 +7,9 @@ every email and keyed by the invoice, so never sent twice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
 from booking.domain.group_notices import payer_told_of_payment
@@ -61,6 +64,33 @@ def _with_received(
     return invoice.model_copy(update={"received": received})
 
 
+Holder = TypeVar("Holder", Application, GroupBooking)
+
+
+def _recorded(
+    ports: Ports,
+    invoice_id: str,
+    received: PaymentReceived | None,
+    told: Callable[[Holder, str], Holder] | None,
+    save: Callable[[Holder, Holder], Holder],
+    read: Callable[[], Holder],
+) -> Holder:
+    """The one rule for a person's and a group's: ``received`` recorded on the invoice
+    ``invoice_id`` and, by the press that recorded the payment, ``told`` queued (the payer's
+    acknowledgement), in one save; as saved (unchanged when there is nothing to do)."""
+
+    def record(current: Holder) -> Holder:
+        invoice = _with_received(current.invoice, invoice_id, received)
+        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
+        if told is not None:
+            changed = told(changed, invoice_id)
+        if changed == current:
+            return current
+        return save(changed.model_copy(update={"updated_at": ports.clock()}), current)
+
+    return retried(record, read)
+
+
 def recorded_after(
     ports: Ports,
     application_id: str,
@@ -72,18 +102,14 @@ def recorded_after(
     """The application with ``received`` recorded on its invoice ``invoice_id`` and, when
     ``acknowledged`` (this press recorded the payment), its payer's acknowledgement queued;
     as saved (unchanged when there is nothing to do)."""
-
-    def record(current: Application) -> Application:
-        invoice = _with_received(current.invoice, invoice_id, received)
-        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
-        if acknowledged:
-            changed = payment_received_told(changed, invoice_id)
-        if changed == current:
-            return current
-        saved = changed.model_copy(update={"updated_at": ports.clock()})
-        return ports.repository.save(saved, current)
-
-    return retried(record, lambda: load_application(ports, application_id))
+    return _recorded(
+        ports,
+        invoice_id,
+        received,
+        payment_received_told if acknowledged else None,
+        ports.repository.save,
+        lambda: load_application(ports, application_id),
+    )
 
 
 def group_recorded_after(
@@ -95,15 +121,11 @@ def group_recorded_after(
     acknowledged: bool,
 ) -> GroupBooking:
     """The group as :func:`recorded_after` leaves an application, as saved."""
-
-    def record(current: GroupBooking) -> GroupBooking:
-        invoice = _with_received(current.invoice, invoice_id, received)
-        changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
-        if acknowledged:
-            changed = payer_told_of_payment(changed, invoice_id)
-        if changed == current:
-            return current
-        saved = changed.model_copy(update={"updated_at": ports.clock()})
-        return ports.groups.save_group(saved, current)
-
-    return retried(record, lambda: find_group(ports, group_id))
+    return _recorded(
+        ports,
+        invoice_id,
+        received,
+        payer_told_of_payment if acknowledged else None,
+        ports.groups.save_group,
+        lambda: find_group(ports, group_id),
+    )

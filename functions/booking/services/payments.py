@@ -21,9 +21,8 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, PaymentRecord
 from booking.domain.commands import NoteAnomaly, Refund
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
-from booking.domain.paying import course_paid_for, paid_at
+from booking.domain.paying import course_paid_for
 from booking.domain.payments import (
     CheckoutEvent,
     CheckoutEventKind,
@@ -68,7 +67,9 @@ def apply_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome:
         holds=lambda a: a.asked_in(event.session_id) is not None,
     )
     if owner is None:
-        for_group = _group_checkout_event(ports, event)
+        from booking.services.group_webhook_events import group_checkout_event
+
+        for_group = outcome_if_a_group(group_checkout_event(ports, event))
         if for_group is not None:
             return for_group
         paid = event.kind is CheckoutEventKind.PAID
@@ -106,7 +107,9 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     ):
         return EventOutcome("ignore", INVOICE_BEING_PAID, owner.application_id, owner.status.value)
     if owner is None:
-        for_group = _group_invoice_event(ports, event)
+        from booking.services.group_webhook_events import group_invoice_event
+
+        for_group = outcome_if_a_group(group_invoice_event(ports, event))
         if for_group is not None:
             return for_group
         key = f"refund-{event.invoice_id}"
@@ -365,67 +368,3 @@ def _refund_before_payment(
     return retried(
         attempt, lambda: ports.repository.get_application(owner), exhausted=busy_for_stripe
     )
-
-
-# -- places booked by a manager (``services.groups``) ----------------------------------------
-
-
-# How each Stripe event that ends a group's checkout or invoice unpaid names the ending.
-_GROUP_INVOICE_ENDINGS = {
-    InvoiceEventKind.VOIDED: GroupEnding.VOIDED_AT_STRIPE,
-    InvoiceEventKind.UNCOLLECTIBLE: GroupEnding.MARKED_UNCOLLECTIBLE,
-}
-_GROUP_CHECKOUT_ENDINGS = {
-    CheckoutEventKind.EXPIRED: GroupEnding.CHECKOUT_EXPIRED,
-    CheckoutEventKind.FAILED: GroupEnding.PAYMENT_FAILED,
-}
-
-
-def _group_checkout_event(ports: Ports, event: CheckoutEvent) -> EventOutcome | None:
-    """A group's checkout: its payment, or its expiry (None: no group recorded the session).
-    A payment still settling changes nothing until it settles or fails."""
-    from booking.services.group_payments import group_checkout_completed, group_money_event
-
-    if event.kind is CheckoutEventKind.PENDING:
-        completed = group_checkout_completed(
-            ports,
-            event_id=event.event_id,
-            session_id=event.session_id,
-            at=event.created or ports.clock(),
-        )
-        return outcome_if_a_group(completed)
-    ended_as = _GROUP_CHECKOUT_ENDINGS.get(event.kind)  # None: paid
-    outcome = group_money_event(
-        ports,
-        event_id=event.event_id,
-        object_id=event.session_id,
-        amount=event.amount_total,
-        currency=event.currency,
-        payment_intent=event.payment_intent if ended_as is None else None,
-        ended_as=ended_as,
-        paid_at=paid_at(event, ports.clock()),
-    )
-    return outcome_if_a_group(outcome)
-
-
-def _group_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome | None:
-    """A group's invoice: paid, ended unpaid, or left open (a failed payment of it told)."""
-    from booking.services.group_payments import group_invoice_left_open, group_money_event
-
-    if event.kind in (InvoiceEventKind.OVERDUE, InvoiceEventKind.PAYMENT_FAILED):
-        left_open = group_invoice_left_open(
-            ports, event_id=event.event_id, invoice_id=event.invoice_id, kind=event.kind
-        )
-        return outcome_if_a_group(left_open)
-    outcome = group_money_event(
-        ports,
-        event_id=event.event_id,
-        object_id=event.invoice_id,
-        amount=event.amount_paid,
-        currency=event.currency,
-        payment_intent=event.payment_intent,
-        ended_as=_GROUP_INVOICE_ENDINGS.get(event.kind),  # None: paid
-        checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
-        paid_number=event.number,  # read with it: named if given back (hostile25 F2)
-    )
-    return outcome_if_a_group(outcome)

@@ -35,8 +35,8 @@ class PersonRecord:
     applications: list[ApplicationDetail | Removed]
     # What a subject access answer carries beside the data (org24, ``domain.subject_access``):
     # who holds it for each course it is held for, and how long an unbooked application stays.
-    holders: tuple[Holder, ...] = ()
-    retention_days: int = 90
+    holders: tuple[Holder, ...]
+    retention_days: int
 
 
 def person_record(ports: Ports, typed: str) -> PersonRecord:

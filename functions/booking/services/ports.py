@@ -184,6 +184,12 @@ def _configured(factory: Callable[[], Built] | None, setting: str) -> Callable[[
     return factory
 
 
+# How long an application that ended without any payment is kept after its last change, unless
+# the stage's setting says otherwise (``Settings.unpaid_retention_days``): the one default the
+# settings, the repository and the ports are given.
+UNPAID_RETENTION = timedelta(days=90)
+
+
 @dataclass
 class Ports:
     """Everything a use case may reach, built once per container by ``booking.bootstrap``.
@@ -218,7 +224,7 @@ class Ports:
     email_claim_timeout: timedelta = timedelta(seconds=180)
     # An application that ended without being a booking is deleted this long after its last
     # change (the repository writes its expiry with it); a subject access answer says it.
-    unpaid_retention: timedelta = timedelta(days=90)
+    unpaid_retention: timedelta = UNPAID_RETENTION
     # How a use case waits a moment: an erasure, for a send already past its last check.
     pause: Callable[[float], None] = field(default=time.sleep)
     # Places booked by a manager (``domain.groups``): kept in the same table as the rest.

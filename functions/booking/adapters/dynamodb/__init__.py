@@ -22,14 +22,13 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from booking.adapters.dynamodb.table import Table
+from booking.services.ports import UNPAID_RETENTION
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from booking.adapters.dynamodb.repository import DynamoRepository
 
-# How long an application that ended without any payment is kept (configurable per stage).
-UNPAID_RETENTION = timedelta(days=90)
 
 # Every store: its module, its class, the methods it serves (a test holds this table to the
 # stores' classes, so a method added to a store fails it until listed here).

@@ -199,6 +199,13 @@ def json_body(name: str | None, *, required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {"application/json": {"schema": body}}}
 
 
+def optional_fields(**fields: object) -> dict[str, object]:
+    """An action's optional JSON body: these fields and no other (an unknown one is refused
+    by name, 422: never ignored; none given: it takes no field)."""
+    shape = {"type": "object", "properties": fields, "additionalProperties": False}
+    return {"required": False, "content": {"application/json": {"schema": shape}}}
+
+
 def console_form(fields: Fragment | None = None, *required: str) -> dict[str, Any]:
     """A console form: its fields and the session's CSRF token, which it always carries."""
     return posted(form({"csrf_token": CSRF_FIELD, **(fields or {})}, ("csrf_token", *required)))

@@ -12,6 +12,7 @@ from booking.handlers.routes.answers import (
     SEEN,
     console_form,
     json_answer,
+    optional_fields,
     page,
     path_parameter,
     see_other,
@@ -78,29 +79,11 @@ def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any
 
 
 # Either takes no fields: one sent is refused by its name (422), never ignored (hostile34 K4).
-NO_FIELDS = {
-    "required": False,
-    "content": {
-        "application/json": {
-            "schema": {"type": "object", "properties": {}, "additionalProperties": False}
-        }
-    },
-}
+NO_FIELDS = optional_fields()
 # The void takes ``seen`` alone, optional: the group's, as its line in the course's group
 # bookings last gave it (``page_seen.group_facts``), compared when given, before Stripe is
 # asked: a group changed since (a place given up, a payment) is 409 application_changed.
-_SEEN_ONLY = {
-    "required": False,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {"seen": SEEN},
-                "additionalProperties": False,
-            }
-        }
-    },
-}
+_SEEN_ONLY = optional_fields(seen=SEEN)
 GROUP_INVOICE_ADMIN = (
     _void(
         Function.ADMIN,

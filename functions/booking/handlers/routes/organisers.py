@@ -20,6 +20,7 @@ from booking.handlers.routes.answers import (
     json_answer,
     json_body,
     on_a_course,
+    optional_fields,
     path_parameter,
     schema,
 )
@@ -44,14 +45,7 @@ _IN_PENCE = (
 _CHANGED = json_answer("AdminApplicationOut", "The application after the change")
 
 
-def _options(**fields: object) -> dict[str, object]:
-    """An action's optional JSON body: these fields and no other (an unknown one is refused
-    by name, 422: never ignored)."""
-    shape = {"type": "object", "properties": fields, "additionalProperties": False}
-    return {"required": False, "content": {"application/json": {"schema": shape}}}
-
-
-_OPTIONS = _options()
+_OPTIONS = optional_fields()
 
 
 # A payment received outside Stripe recorded (``services.paid_off_stripe``), in one wording
@@ -194,7 +188,7 @@ ORGANISERS: tuple[Route, ...] = (
         "decline",
         "decline",
         'Decline, optionally with a message ({"message": "..."})',
-        _options(message={"type": "string"}),
+        optional_fields(message={"type": "string"}),
     ),
     _action(
         "cancel",
@@ -233,7 +227,7 @@ ORGANISERS: tuple[Route, ...] = (
         "application_changed in words, nothing changed; status_seen and paid_seen (both or "
         "neither: a status and a JSON whole number of pence, 422 otherwise) compare those two "
         "facts alone, as before `seen`",
-        _options(
+        optional_fields(
             refund={"type": "boolean", "default": False},
             seen=SEEN,
             status_seen={"type": "string", "description": "The status last read"},
@@ -244,7 +238,7 @@ ORGANISERS: tuple[Route, ...] = (
         "refund",
         "refundAfterCancel",
         "Refund a booking cancelled without a refund: what it kept goes back through Stripe",
-        _options(seen=SEEN),
+        optional_fields(seen=SEEN),
         description="With `seen` (the application's, as last read), an application changed "
         "since (a refund made at Stripe meanwhile, say) is 409 application_changed in words, "
         "nothing changed. "
@@ -271,7 +265,7 @@ ORGANISERS: tuple[Route, ...] = (
         "invoice/paid-outside-stripe",
         "recordPaymentOutsideStripe",
         "Record that the open invoice was paid outside Stripe (a bank transfer, a cheque)",
-        _options(seen=SEEN, **RECEIVED),
+        optional_fields(seen=SEEN, **RECEIVED),
         description=PAID_OFF_STRIPE_SAID + RECEIVED_SAID,
         answer=json_answer("PaymentRecordedOut", "The application after it, and what this did"),
     ),
@@ -357,7 +351,7 @@ ORGANISERS: tuple[Route, ...] = (
         "invoice/void",
         "voidInvoice",
         "Void the open invoice: the place goes back",
-        _options(seen=SEEN),
+        optional_fields(seen=SEEN),
         "With `seen` (the application's, as last read), an application changed since (a "
         "bursary that replaced the invoice, a payment begun) is 409 application_changed in "
         "words, compared before Stripe is asked: nothing voided. "

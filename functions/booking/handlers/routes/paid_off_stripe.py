@@ -11,6 +11,7 @@ from booking.handlers.routes.answers import (
     SEEN,
     console_form,
     json_answer,
+    optional_fields,
     page,
     path_parameter,
     see_other,
@@ -100,18 +101,7 @@ GROUP_PAID_ADMIN: tuple[Route, ...] = (
         },
         errors=BODY_ACTION_ERRORS,
         parameters=(_GROUP,),
-        body={
-            "required": False,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": RECEIVED,
-                        "additionalProperties": False,
-                    }
-                }
-            },
-        },
+        body=optional_fields(**RECEIVED),
         description=_GROUP_SAID + RECEIVED_SAID,
         tags=("organisers",),
     ),

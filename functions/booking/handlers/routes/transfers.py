@@ -12,6 +12,7 @@ from booking.handlers.routes.answers import (
     SEEN,
     console_form,
     json_answer,
+    optional_fields,
     page,
     path_parameter,
     see_other,
@@ -242,18 +243,7 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         "now, paid, ended) is 409 `application_changed` in words, nothing changed. It takes no "
         "other body field (422 naming any sent).",
         parameters=(_APPLICATION,),
-        body={
-            "required": False,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"seen": SEEN},
-                        "additionalProperties": False,
-                    }
-                }
-            },
-        },
+        body=optional_fields(seen=SEEN),
         tags=TAGS_ADMIN,
     ),
 )
