@@ -45,6 +45,7 @@ from booking.domain.errors import (
     StaleWrite,
     UnknownToProvider,
 )
+from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
@@ -126,8 +127,8 @@ def settle_money(
     course, read with the event (judges lateness); ``marked``: a half-done act, still marked."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
-    if isinstance(fact, BursaryGranted) or first.price is None:
-        course = course_of(ports, first)  # a bursary's invoice terms, or a price unrecorded
+    if isinstance(fact, BursaryGranted | InvoicedInsteadOfCard) or first.price is None:
+        course = course_of(ports, first)  # an invoice's terms, or a price unrecorded
     # Whether the payment is late, decided once from the first read (its course read at most
     # once): a retry's fresh read changes nothing of when the checkout completed.
     late = _paid_late(ports, first, fact, ports.clock(), course_now)
