@@ -98,7 +98,11 @@ def invoice_instead_of_card(
         "invoiced_instead",
         "card_replaced_by_invoice",
         switched,
-        before_save=(IssueInvoice(situation.invoice_due_at, application.invoice_attempts + 1),),
+        before_save=(
+            IssueInvoice(
+                situation.invoice_due_at, application.invoice_attempts + 1, recorded_first=True
+            ),
+        ),
         after_save=(ExpireCheckout(checkout.session_id),),
     )
 

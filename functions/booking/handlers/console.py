@@ -280,7 +280,8 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
 action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
-action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)  # organiser22 F4
+# The employer invoiced instead of the card (organiser22 F4).
+action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
 
 
 @action("consoleResendOffer")

@@ -39,7 +39,7 @@ def _lines(detail: ApplicationDetail) -> list[str]:
         )
     else:
         answers = application.answers
-        lines.append(f"{answers.name} ({answers.email}) is emailed that their employer is invoiced.")
+        lines.append(f"{answers.name} ({answers.email}) is emailed: their employer is invoiced.")
     lines.append(
         "If the person pays by card before this is done, their booking is confirmed by the "
         "card and no invoice is sent."

@@ -101,8 +101,7 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
         "",
     ),
     "invoiced_instead_already": (
-        "The employer was invoiced already, at these billing details. Nothing changed this "
-        "time.",
+        "The employer was invoiced already, at these billing details. Nothing changed this time.",
         "",
     ),
     "invoice_voided_already": (

@@ -50,7 +50,6 @@ from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.paying import course_paid_for, paid_at, paid_late
-from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
 from booking.domain.settlement import BursaryGranted, Cancellation, MoneyFact, settle
@@ -70,12 +69,10 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.email_claims import TAKEN_UP
-from booking.services.invoice_requests import (
-    invoice_due,
-    invoice_request,
-)
+from booking.services.invoice_issue import issued, issued_recorded_first
+from booking.services.invoice_requests import invoice_due
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
-from booking.services.provider_erasure import disown_invoice, sent_invoice
+from booking.services.provider_erasure import disown_invoice
 from booking.services.stripe_clean_up import clean_up, expire_quietly
 from booking.services.waitlist import offer_free_places
 
@@ -282,6 +279,9 @@ def _carry_out(
     made = {} if made is None else made
     refused: list[str] = []  # payments Stripe refused to refund after it had given some back
     for command in decided.before_save:
+        if isinstance(command, IssueInvoice) and command.recorded_first:
+            application, new = issued_recorded_first(ports, course, application, new, command)
+            continue
         if not isinstance(command, Refund):
             new = _before_save(ports, course, new, command)
             continue
@@ -365,7 +365,7 @@ def _before_save(
     if isinstance(command, NoteAnomaly):
         note_anomaly(ports, command)
         return new
-    return _issued(ports, course, new, command)
+    return issued(ports, course, new, command)
 
 
 def refund(ports: Ports, command: Refund) -> RefundMade | None:
@@ -405,16 +405,6 @@ def note_anomaly(ports: Ports, command: NoteAnomaly) -> None:
             event_id=command.event_id, kind=command.kind, at=ports.clock(), details=command.details
         )
     )
-
-
-def _issued(
-    ports: Ports, course: Course | None, new: Application, command: IssueInvoice
-) -> Application:
-    """A replacement invoice for what is owed now, in the change that made it owed."""
-    course = course or course_of(ports, new)
-    request = invoice_request(course, new, command.due_at, command.attempt)
-    invoice = sent_invoice(ports, request)
-    return invoiced(new, invoice, ports.clock(), course.definition.timezone)
 
 
 def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:
