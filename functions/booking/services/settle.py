@@ -298,11 +298,7 @@ def _carry_out(
         _void_orphan(ports, new, application)
         raise
     saved = clean_up(ports, saved, decided.after_save)
-    # Every seat the change gave back (its own, the one a move left, a move's hold) goes to
-    # whoever waits on that cohort.
-    for given_back in holding_changes(application, saved).released:
-        if given_back.thing is Limited.SEAT:
-            offer_free_places(ports, given_back.of)
+    _seats_offered(ports, application, saved)
     logger.info(
         "money settled",
         extra={
@@ -319,6 +315,14 @@ def _carry_out(
             refused, sum(made.values()), currency, cancelled=not ended_before
         )
     return Settled(decided, application, saved)
+
+
+def _seats_offered(ports: Ports, before: Application, saved: Application) -> None:
+    """Every seat the change gave back (its own, the one a move left, a move's hold) goes to
+    whoever waits on that cohort."""
+    for given_back in holding_changes(before, saved).released:
+        if given_back.thing is Limited.SEAT:
+            offer_free_places(ports, given_back.of)
 
 
 def _refunded(
