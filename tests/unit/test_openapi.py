@@ -131,8 +131,9 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     # certificate again, and the page before a decline that shows its message (organiser22
     # F17), and sending a place's offer again (organiser22 F8), and recording an invoice's
     # payment received outside Stripe, one person's and a group's (organiser22 F15), and
-    # sending a corrected invoice (organiser22 F14).
-    assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1
+    # sending a corrected invoice (organiser22 F14), and invoicing the employer instead of
+    # the card (organiser22 F4).
+    assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1 + 1
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
             fields = body["schema"]["properties"]

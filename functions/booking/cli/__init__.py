@@ -19,6 +19,8 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking void-invoice CL-7K3Q9
     course-booking correct-invoice CL-7K3Q9 --billing-name "Leeds NHS Trust" \
         --billing-email accounts@example.org --billing-address "1 Park Row\nLeeds" --po-number P7
+    course-booking invoice-instead CL-7K3Q9 --billing-name "Leeds NHS Trust" \
+        --billing-email accounts@example.org --billing-address "1 Park Row\nLeeds"
     course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
     course-booking record-payment CL-7K3Q9 --received-on 2027-03-01 --method cheque
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
@@ -184,6 +186,7 @@ COMMANDS: dict[str, Command] = {
     **dict.fromkeys(APPLICATION_VERBS, _application_verb),
     "refund": refunds.refund,
     "correct-invoice": correction.correct_invoice,
+    "invoice-instead": correction.invoice_instead,
     "bursary": lambda args, url, token: application_action(
         url, token, "bursary", args.application, {"amount": args.amount}
     ),

@@ -34,6 +34,9 @@ class IssueInvoice:
 
     due_at: datetime
     attempt: int
+    # Its id recorded on the application (``invoices_issued``) once it is a draft, before the
+    # provider sends it: a function stopped before the change's save leaves it known.
+    recorded_first: bool = False
 
 
 @dataclass(frozen=True)

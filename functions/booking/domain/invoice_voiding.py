@@ -58,6 +58,9 @@ class VoidingFor(Model):
     # An organiser's correction of the invoice (``domain.invoice_correction``): the billing
     # details the new invoice, for the same amount, goes to.
     corrected: BillingDetails | None = None
+    # An organiser's invoice to the employer instead of the open card checkout
+    # (``domain.invoice_instead``, on the checkout's mark): the billing details it goes to.
+    invoiced_instead: BillingDetails | None = None
 
     def left_half_done_at(self) -> datetime:
         """When the sweep looks at the act, if it is still marked then."""

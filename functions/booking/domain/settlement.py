@@ -9,8 +9,7 @@ application's new state and the commands to carry out around its save
 - **Nothing to pay means confirmed** (:func:`owes_nothing`): however the price came to nothing
   (a 100% code, a full bursary, a code and a bursary together), the place is booked at once,
   and no checkout or invoice for nothing is ever made.
-- **Money going out is asked before the save** that records it (keyed, so a repeat is the
-  same refund); clean-up after it.
+- **Money going out is asked before the save** that records it (keyed); clean-up after it.
 - **A place confirmed needs its seat**: when the save finds none, the decision is made again
   without one (:attr:`Situation.seat_free`), and the money goes back.
 - **Nothing is paid for a place once its course's applications close**: a card payment
@@ -21,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain import page_seen as shown  # what a page showed: its act acts on it
+from booking.domain import page_seen as shown
 from booking.domain import refund_failed as failing
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
 from booking.domain.billing_notices import NEW_INVOICE_SENT
@@ -51,6 +50,7 @@ from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoice_correction import InvoiceCorrected, correct_invoice
+from booking.domain.invoice_instead import InvoicedInsteadOfCard, invoice_instead_of_card
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import booked_now, released_to
@@ -86,6 +86,7 @@ MoneyFact = (
     | BursaryGranted
     | Cancellation
     | InvoiceCorrected
+    | InvoicedInsteadOfCard
     | MoveWithdrawn
     | MoveDeadlinePassed
 )
@@ -113,6 +114,8 @@ def settle(application: Application, fact: MoneyFact, situation: Situation) -> S
         return _bursary(application, fact, situation)
     if isinstance(fact, InvoiceCorrected):
         return correct_invoice(application, fact, situation)
+    if isinstance(fact, InvoicedInsteadOfCard):
+        return invoice_instead_of_card(application, fact, situation)
     return _cancellation(application, fact, situation)
 
 
@@ -148,8 +151,7 @@ def _refund_reported(
 
 
 def owes_nothing(application: Application, situation: Situation) -> bool:
-    """The one rule: a place whose price a code, a bursary or both bring to nothing is booked
-    without any payment step."""
+    """The one rule: a place a code, a bursary or both bring to nothing is booked unpaid."""
     return application.amount_due(situation.course_price) == 0
 
 
@@ -260,8 +262,7 @@ def _part_funded(
     )
 
 
-# The reason a cancellation's email carries when no refund was asked (it has no words of its
-# own: the email says what happens to the money).
+# A cancellation's email's reason when no refund was asked (the email says what happens).
 CANCELLED_KEEPING_THE_MONEY = "cancelled"
 
 

@@ -40,6 +40,7 @@ from booking.services import (
     discounts,
     finding,
     invoice_correction,
+    invoice_instead,
     invoicing,
     lifecycle,
     organisers,
@@ -288,6 +289,14 @@ def correct_invoice(application_id: str) -> Acted:
     seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
     billing = invoice_correction.billing_typed(body)
     return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
+
+
+@action("invoiceInsteadOfCard", "seen", *invoice_correction.BILLING_FIELDS)
+def invoice_instead_of_card(application_id: str) -> Acted:
+    body = _body()
+    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
+    billing = invoice_correction.billing_typed(body)
+    return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
 
 
 @action("voidInvoice", "seen")

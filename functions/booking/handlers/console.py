@@ -49,6 +49,7 @@ from booking.handlers import (
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
     console_invoice_correction,  # its page, registered on app; the press below
+    console_invoice_instead,  # likewise
     console_paid_off_stripe,  # its confirmation, registered on app; the press below
     console_register,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
@@ -279,6 +280,8 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
 action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
+# The employer invoiced instead of the card (organiser22 F4).
+action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
 
 
 @action("consoleResendOffer")

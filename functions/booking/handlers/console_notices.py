@@ -73,6 +73,11 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
         "to the billing contact. The place is still held.",
         "",
     ),
+    "invoiced_instead": (
+        "The card checkout is closed and Stripe is emailing the invoice to the employer's "
+        "billing contact. The place is still held.",
+        _EMAILED,
+    ),
     "invoice_paid_off_stripe": (
         "Payment recorded: Stripe holds the invoice as paid outside Stripe, and the booking is "
         "confirmed.",
@@ -93,6 +98,10 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
     "funded_already": (f"That bursary was granted already. {_NOTHING_AGAIN}", ""),
     "invoice_corrected_already": (
         "The invoice already goes to these billing details. Nothing changed this time.",
+        "",
+    ),
+    "invoiced_instead_already": (
+        "The employer was invoiced already, at these billing details. Nothing changed this time.",
         "",
     ),
     "invoice_voided_already": (

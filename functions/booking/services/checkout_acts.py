@@ -1,6 +1,7 @@
-"""An act left half done after its card checkout's expiry (fix23c): an organiser's cancel, a
-person's erasure (of the booking's own checkout, or of the checkout of a move waiting for its
-difference) or a manager's give-up of one place of a group expires the open Checkout Session
+"""An act left half done after its card checkout's expiry (fix23c): an organiser's cancel or
+invoice to the employer instead of the card (organiser22 F4), a person's erasure (of the
+booking's own checkout, or of the checkout of a move waiting for its difference) or a
+manager's give-up of one place of a group expires the open Checkout Session
 at Stripe before its save, marked first with the act and its time (``CheckoutRef.
 expiring_for``, ``PendingMove.expiring_for``, ``checkout_expiry.expired_first``).
 When the function was stopped between Stripe's expiry and the save, the booking is left
@@ -159,6 +160,11 @@ def _completed(ports: Ports, application: Application, session_id: str) -> bool:
             from booking.services.people import erase_left_half_done
 
             erase_left_half_done(ports, fresh)
+        elif act.invoiced_instead is not None:
+            # The organiser's invoice to the employer instead of the card, sent as pressed.
+            from booking.services.invoice_instead import invoice_instead_of_card
+
+            invoice_instead_of_card(ports, app_id, act.invoiced_instead, marked=act)
         else:
             from booking.services.lifecycle import cancel
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -25,6 +26,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.commands import ExpireCheckout, Settlement
 from booking.domain.errors import PAYMENT_BEING_RECORDED, Conflict, DependencyUnavailable
+from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.settlement import MoneyFact
@@ -42,6 +44,14 @@ Holder = TypeVar("Holder", Application, "GroupBooking")
 PAID_MEANWHILE = (
     "the person's card payment has arrived and is being recorded: nothing was changed. "
     "Please look again in a minute, when the booking is confirmed"
+)
+
+
+# The words of an invoice to the employer refused because the person's card payment won.
+INVOICED_PAID_MEANWHILE = (
+    "the person's card payment arrived first: their booking is confirmed by the card, and no "
+    "invoice was sent to the employer. Please look again in a minute, when the booking shows "
+    "as confirmed"
 )
 
 
@@ -224,27 +234,40 @@ def _own_expired_first(
     decided: Settlement,
     marking: Callable[[str], None],
 ) -> tuple[Application, str | None]:
-    """An organiser's cancel ending the open checkout expires it at Stripe first
+    """An organiser's cancel ending the open checkout (or an invoice to the employer replacing
+    it) expires it at Stripe first
     (``expired_first``), refused if the person paid it meanwhile: the application as then
     marked, and the session expired (None: ``fact`` is no such act). A bursary is not: a
     payment racing it is kept, confirmed, and the bursary's share given back (the payment's
     own decision, ``domain.settlement``), nothing taken and given back whole. ``marking``:
     told the session before it is marked."""
-    if not isinstance(fact, Cancellation):
+    act = _card_act(fact, ports.clock())
+    if act is None:
         return application, None
     session = closes_checkout(application, decided)
     if session is None or application.checkout is None or application.checkout.completed_at:
         return application, None  # none, or one whose bank debit is settling: as decided
     marking(session)
+    paid = INVOICED_PAID_MEANWHILE if act.invoiced_instead is not None else PAID_MEANWHILE
     marked = expired_first(
         ports,
         application,
         ports.repository.save,
         lambda: ports.repository.get_application(application.application_id),
-        Conflict(PAID_MEANWHILE, code=PAYMENT_BEING_RECORDED),
-        VoidingFor(since=ports.clock(), refund=fact.refund),
+        Conflict(paid, code=PAYMENT_BEING_RECORDED),
+        act,
     )
     return marked, session
+
+
+def _card_act(fact: MoneyFact, now: datetime) -> VoidingFor | None:
+    """The act ``fact`` is, recorded on the mark of the card checkout it expires first: an
+    organiser's cancel, or an invoice to the employer instead (None: no such act)."""
+    if isinstance(fact, Cancellation):
+        return VoidingFor(since=now, refund=fact.refund)
+    if isinstance(fact, InvoicedInsteadOfCard):
+        return VoidingFor(since=now, invoiced_instead=fact.billing)
+    return None
 
 
 def _move_expired_first_for(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.groups import fills_a_group_place
+from booking.domain.invoice_instead import may_invoice_instead
 from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
 from booking.domain.waiting_moves import waiting_on
 
@@ -70,6 +71,8 @@ def _about_the_money(
         actions.add("refund")  # what its cancellation kept, given back (the Refund action)
     if application.status in FUNDABLE_STATUSES and not place_refused:
         actions.add("bursary")
+    if not on_group_place and may_invoice_instead(application):
+        actions.add("invoice_instead")  # the employer pays (organiser22 F4)
     if application.has_open_invoice():
         actions |= {"resend_invoice", "void_invoice"}
         invoice = application.invoice

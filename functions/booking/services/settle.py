@@ -45,12 +45,12 @@ from booking.domain.errors import (
     StaleWrite,
     UnknownToProvider,
 )
+from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.paying import course_paid_for, paid_at, paid_late
-from booking.domain.payment_settlement import invoiced
 from booking.domain.payments import CheckoutEvent, RefundEvent
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
 from booking.domain.settlement import MoneyFact, settle
@@ -70,12 +70,10 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.email_claims import TAKEN_UP
-from booking.services.invoice_requests import (
-    invoice_due,
-    invoice_request,
-)
+from booking.services.invoice_issue import issued, issued_recorded_first
+from booking.services.invoice_requests import invoice_due
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
-from booking.services.provider_erasure import disown_invoice, sent_invoice
+from booking.services.provider_erasure import disown_invoice
 from booking.services.stripe_clean_up import clean_up, expire_quietly
 from booking.services.waitlist import offer_free_places
 
@@ -127,8 +125,8 @@ def settle_money(
     course, read with the event (judges lateness); ``marked``: a half-done act, still marked."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
-    if isinstance(fact, BursaryGranted) or first.price is None:
-        course = course_of(ports, first)  # a bursary's invoice terms, or a price unrecorded
+    if isinstance(fact, BursaryGranted | InvoicedInsteadOfCard) or first.price is None:
+        course = course_of(ports, first)  # an invoice's terms, or a price unrecorded
     # Whether the payment is late, decided once from the first read (its course read at most
     # once): a retry's fresh read changes nothing of when the checkout completed.
     late = _paid_late(ports, first, fact, ports.clock(), course_now)
@@ -282,6 +280,9 @@ def _carry_out(
     made = {} if made is None else made
     refused: list[str] = []  # payments Stripe refused to refund after it had given some back
     for command in decided.before_save:
+        if isinstance(command, IssueInvoice) and command.recorded_first:
+            application, new = issued_recorded_first(ports, course, application, new, command)
+            continue
         if not isinstance(command, Refund):
             new = _before_save(ports, course, new, command)
             continue
@@ -298,11 +299,7 @@ def _carry_out(
         _void_orphan(ports, new, application)
         raise
     saved = clean_up(ports, saved, decided.after_save)
-    # Every seat the change gave back (its own, the one a move left, a move's hold) goes to
-    # whoever waits on that cohort.
-    for given_back in holding_changes(application, saved).released:
-        if given_back.thing is Limited.SEAT:
-            offer_free_places(ports, given_back.of)
+    _seats_offered(ports, application, saved)
     logger.info(
         "money settled",
         extra={
@@ -319,6 +316,14 @@ def _carry_out(
             refused, sum(made.values()), currency, cancelled=not ended_before
         )
     return Settled(decided, application, saved)
+
+
+def _seats_offered(ports: Ports, before: Application, saved: Application) -> None:
+    """Every seat the change gave back (its own, the one a move left, a move's hold) goes to
+    whoever waits on that cohort."""
+    for given_back in holding_changes(before, saved).released:
+        if given_back.thing is Limited.SEAT:
+            offer_free_places(ports, given_back.of)
 
 
 def _refunded(
@@ -365,7 +370,7 @@ def _before_save(
     if isinstance(command, NoteAnomaly):
         note_anomaly(ports, command)
         return new
-    return _issued(ports, course, new, command)
+    return issued(ports, course, new, command)
 
 
 def refund(ports: Ports, command: Refund) -> RefundMade | None:
@@ -405,16 +410,6 @@ def note_anomaly(ports: Ports, command: NoteAnomaly) -> None:
             event_id=command.event_id, kind=command.kind, at=ports.clock(), details=command.details
         )
     )
-
-
-def _issued(
-    ports: Ports, course: Course | None, new: Application, command: IssueInvoice
-) -> Application:
-    """A replacement invoice for what is owed now, in the change that made it owed."""
-    course = course or course_of(ports, new)
-    request = invoice_request(course, new, command.due_at, command.attempt)
-    invoice = sent_invoice(ports, request)
-    return invoiced(new, invoice, ports.clock(), course.definition.timezone)
 
 
 def _void_orphan(ports: Ports, new: Application, previous: Application) -> None:

@@ -125,6 +125,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
         from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
         from booking.handlers.routes.invoice_correction import CORRECTION_ADMIN
+        from booking.handlers.routes.invoice_instead import INSTEAD_ADMIN
         from booking.handlers.routes.organisers import ORGANISERS
         from booking.handlers.routes.paid_off_stripe import GROUP_PAID_ADMIN
         from booking.handlers.routes.transfers import TRANSFER_ADMIN
@@ -136,6 +137,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
             + GROUP_INVOICE_ADMIN
             + GROUP_PAID_ADMIN
             + CORRECTION_ADMIN
+            + INSTEAD_ADMIN
         )
     from booking.handlers.routes.console import CONSOLE_ROUTES
     from booking.handlers.routes.console_cancel import (
@@ -146,6 +148,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
     from booking.handlers.routes.invoice_correction import CORRECTION_CONSOLE
+    from booking.handlers.routes.invoice_instead import INSTEAD_CONSOLE
     from booking.handlers.routes.paid_off_stripe import GROUP_PAID_CONSOLE, RECORD_CONFIRMATION
     from booking.handlers.routes.transfers import TRANSFER_CONSOLE
 
@@ -160,6 +163,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + GROUP_INVOICE_CONSOLE
         + GROUP_PAID_CONSOLE
         + CORRECTION_CONSOLE
+        + INSTEAD_CONSOLE
     )
 
 

@@ -64,6 +64,7 @@ ALREADY = {
     "invoice_voided": "invoice_voided_already",
     "invoice_paid_off_stripe": "invoice_paid_off_stripe_already",
     "invoice_corrected": "invoice_corrected_already",
+    "invoiced_instead": "invoiced_instead_already",
 }
 
 # A colleague's booking on a group place cancelled by the organisers (its manager erased): the

@@ -1,0 +1,87 @@
+"""The console's *Invoice the employer instead* (organiser22 F4: a person who chose to pay by
+card, whose employer then says it will pay): the page asking for the billing details, saying
+what sending the invoice does before the press (``services.invoice_instead``), and the press,
+acting on what that page showed (``domain.page_seen``). Registered on the console's resolver."""
+
+from __future__ import annotations
+
+from booking.bootstrap import ports
+from booking.domain.errors import InvalidInput
+from booking.domain.wording import money_words
+from booking.handlers import console_application as application_pages
+from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
+from booking.handlers.console_pages import render_confirmation
+from booking.handlers.resolver import Response
+from booking.handlers.sentences import sentence
+from booking.services import invoice_correction, invoice_instead
+from booking.services.acted import Acted
+from booking.services.console import ApplicationDetail, application_detail
+
+NOT_NOW = "this application has no card payment open to switch to an invoice"
+
+
+def _lines(detail: ApplicationDetail) -> list[str]:
+    """What invoicing the employer instead does, each in a line."""
+    application = detail.application
+    definition = detail.course.definition
+    price = application.price_or(definition.price)
+    amount = money_words(application.amount_due(definition.price), price.currency)
+    lines = [
+        "The person's card checkout is closed at Stripe: it can no longer be paid.",
+        f"An invoice for {amount}, the price this booking was accepted at, is sent to the "
+        f"billing details below, due {definition.invoice_due_days} days from today (the "
+        "course's invoice terms): Stripe emails it to the billing email.",
+        "The place stays held for this booking until the invoice is due.",
+    ]
+    if detail.address_suppressed:
+        lines.append(
+            "The person is not emailed: emails to their address bounced or were marked as spam."
+        )
+    else:
+        answers = application.answers
+        lines.append(f"{answers.name} ({answers.email}) is emailed: their employer is invoiced.")
+    lines.append(
+        "If the person pays by card before this is done, their booking is confirmed by the "
+        "card and no invoice is sent."
+    )
+    return lines
+
+
+@served("consoleInvoiceInsteadConfirmation")
+def invoice_instead_confirmation(application_id: str) -> Response[str]:
+    detail = application_detail(ports(), application_id)
+    if "invoice_instead" not in detail.actions:
+        page = application_pages.application_page(chrome(), detail, problem=sentence(NOT_NOW))
+        return html_page(409, page)
+    billing = detail.application.billing
+    page = render_confirmation(
+        "invoice_instead_confirm.html",
+        chrome(),
+        detail,
+        lines=_lines(detail),
+        # What the press then acts on, or refuses (``domain.page_seen``).
+        seen=detail.seen,
+        billing=billing.model_dump()
+        if billing is not None
+        else dict.fromkeys(invoice_correction.BILLING_FIELDS, ""),
+        po_required=detail.course.definition.po_required,
+    )
+    return html_page(200, page)
+
+
+def invoice_employer_instead(application_id: str) -> Acted:
+    """The page's *Yes, invoice the employer*: the details typed, acting on what the page
+    showed. A detail that is not one is said in one sentence above the application's page
+    (nothing sent), with the way back to the form."""
+    seen = form_seen()
+    posted = posted_form()
+    try:
+        billing = invoice_correction.billing_typed(
+            {name: posted.get(name) for name in invoice_correction.BILLING_FIELDS}
+        )
+    except InvalidInput as refused:
+        why = "; ".join(refused.fields.values())
+        raise InvalidInput(
+            f"nothing was sent: {why}. Open Invoice the employer instead again to enter them"
+        ) from None
+    return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)

@@ -1,0 +1,314 @@
+"""Invoice the employer instead of the card (organiser22 F4): a person who chose to pay by card,
+whose employer then says it will pay. The open Checkout Session is expired at Stripe first; an
+invoice for the price the application was accepted at (its code and bursary honoured) is sent
+to the billing details on the course's terms, the place kept, its id recorded before it is
+sent; the person is told their employer is invoiced. A card payment racing the expiry wins:
+the booking confirmed by the card, no invoice sent, said in words. Through the real handlers
+(organisers' API, console, CLI), moto and the Stripe stand-in; the race made exact by a hook
+at the in-process Stripe client, as the expiry reaches it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.support.console import ConsoleBrowser
+from tests.support.groups import when_stripe_is_asked
+from tests.support.held_events import deliver, held
+from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
+from tests.support.system import Reply, System
+
+PERSON = "card-payer@example.org"
+EMPLOYER = {
+    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
+    "billing_email": "invoices@example.nhs.uk",
+    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+    "po_number": "PO-9001",
+}
+
+
+def _by_card(system: System, **fields: Any) -> dict[str, Any]:
+    """One person applying by card on :data:`INVOICED` (two places), checkout open."""
+    invoiced_cohort(system, capacity=2)
+    reply = system.apply(INVOICED, email=PERSON, **fields)
+    assert reply.status == 201, reply.body
+    system.deliver_emails()
+    return dict(reply.json())
+
+
+def _instead(system: System, application: dict[str, Any], **body: Any) -> Reply:
+    path = f"/applications/{application['application_id']}/invoice/instead-of-card"
+    return system.admin("POST", path, json_body=body or dict(EMPLOYER))
+
+
+def _session_of(application: dict[str, Any]) -> str:
+    return str(application["checkout_url"]).rsplit("/", 1)[-1]
+
+
+def _invoiced(
+    system: System, application: dict[str, Any], amount: int, before: tuple[str, ...] = ()
+) -> str:
+    """The booking on an open invoice to :data:`EMPLOYER` for ``amount``, its checkout expired
+    at Stripe, the place still held: the invoice's id."""
+    stored = system.stored(application)
+    assert stored.status.value == "awaiting_invoice_payment"
+    assert stored.payment_method.value == "invoice"
+    assert stored.billing is not None
+    assert stored.billing.model_dump() == EMPLOYER
+    assert stored.checkout is None
+    assert stored.invoice is not None
+    invoice_id = stored.invoice.invoice_id
+    # Believed for this application only, recorded before it was sent.
+    assert stored.invoices_issued == (*before, invoice_id)
+    assert system.checkout_session(_session_of(application))["status"] == "expired"
+    at_stripe = system.stripe_invoice(invoice_id)
+    assert at_stripe["status"] == "open"
+    assert at_stripe["amount_due"] == amount
+    assert at_stripe["customer_email"] == EMPLOYER["billing_email"]
+    assert system.course(INVOICED)["places_left"] == 1
+    return invoice_id
+
+
+def test_the_employer_is_invoiced_for_the_price_accepted_and_the_place_kept(
+    system: System,
+) -> None:
+    invoiced_cohort(system, capacity=2)
+    made = system.admin(
+        "POST",
+        f"/courses/{INVOICED}/discount-codes",
+        json_body={"code": "HALF", "percent_off": 50, "max_uses": 3},
+    )
+    assert made.status in (200, 201), made.body
+    application = _by_card(system, discount_code="half")
+    # £200 less a £50 bursary, half off what is left: £75 owed, by card or by invoice.
+    assert system.grant_bursary(application, 5000).status == 200
+    # The bursary closed the checkout; the person starts paying again at the new amount.
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    restarted = system.api("POST", path)
+    assert restarted.status == 201, restarted.body
+    application = {**application, "checkout_url": restarted.json()["checkout_url"]}
+    system.deliver_emails()
+    assert system.checkout_session(application["checkout_url"])["amount_total"] == 7500
+
+    answer = _instead(system, application)
+
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "awaiting_invoice_payment"
+    invoice_id = _invoiced(system, application, 7500)
+    told = [e for e in system.deliver_emails() if e.to == [PERSON]]
+    assert [e.subject for e in told] == [told[0].subject]
+    assert "invoiced" in told[0].subject.lower(), told[0].subject
+    again = _instead(system, application)
+    assert again.status == 200, again.body
+    assert system.stored(application).invoice.invoice_id == invoice_id  # type: ignore[union-attr]
+    assert system.deliver_emails() == []  # nothing sent again
+
+
+def test_a_card_payment_at_the_expiry_wins_and_no_invoice_is_sent(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = _by_card(system)
+    session = _session_of(application)
+    paid = when_stripe_is_asked(
+        system,
+        monkeypatch,
+        f"/v1/checkout/sessions/{session}/expire",
+        lambda: system.pay_session(session).status,
+    )
+
+    answer, caused = held(system, lambda: _instead(system, application))
+    monkeypatch.undo()
+
+    assert paid == [200]
+    error = answer.refused(409, "payment_being_recorded")
+    assert "confirmed by the card, and no invoice was sent" in error["message"]
+    stored = system.stored(application)
+    assert stored.invoices_issued == ()
+    assert stored.billing is None
+    assert stored.invoice is None
+    assert stored.checkout is not None
+    assert not stored.checkout.expiring  # the mark taken back
+    deliver(system, caused)
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    assert system.status_of(application)["status"] == "confirmed"
+
+
+@pytest.mark.parametrize("why", ["paid", "cancelled", "waiting"])
+def test_nothing_open_to_switch_is_refused_in_words(system: System, why: str) -> None:
+    if why == "waiting":
+        invoiced_cohort(system, capacity=1)
+        assert system.apply(INVOICED, email="first@example.org").status == 201
+        reply = system.apply(INVOICED, email=PERSON)
+        assert reply.status == 201, reply.body
+        application = dict(reply.json())
+    else:
+        application = _by_card(system)
+    if why == "paid":
+        assert system.pay(application["checkout_url"]).status in (200, 303)
+    if why == "cancelled":
+        assert system.cancel(application["application_id"]).status == 200
+
+    answer = _instead(system, application)
+
+    error = answer.refused(409, "no_open_card_payment")
+    assert "no card payment open to switch to an invoice" in error["message"]
+    assert system.stored(application).invoices_issued == ()
+
+
+def test_a_bank_debit_settling_through_the_checkout_is_refused(system: System) -> None:
+    application = _by_card(system)
+    assert system.pay_session(_session_of(application), delayed=True).status in (200, 303)
+
+    answer = _instead(system, application)
+
+    assert "bank payment" in answer.refused(409, "payment_settling")["message"]
+    assert system.stored(application).invoices_issued == ()
+
+
+def test_a_course_that_requires_a_po_refuses_a_switch_without_one(system: System) -> None:
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(INVOICED, email=PERSON)
+    assert reply.status == 201, reply.body
+
+    answer = _instead(system, dict(reply.json()), **{**EMPLOYER, "po_number": ""})
+
+    fields = answer.refused(422, "validation_failed")["fields"]
+    assert "purchase order number" in fields["po_number"]
+    assert system.checkout_session(reply.json()["checkout_url"])["status"] == "open"
+
+
+def _stopped_after_the_expiry(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: Callable[[], Any]
+) -> tuple[Any, list[Any]]:
+    """``act`` stopped at its save after Stripe's expiry and the invoice sent; Stripe's
+    events of it held."""
+    repository = system.ports.repository
+    real_save = repository.save
+
+    def stopped(new: Any, previous: Any, **options: Any) -> Any:
+        # The change's own save (not the mark's, nor the draft invoice's id's).
+        if previous.checkout is not None and previous.checkout.expiring and new.invoice:
+            raise TimeoutError("the function ran out of time")
+        return real_save(new, previous, **options)
+
+    system.hold_webhooks, start = True, len(system.pending)
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "save", stopped)
+        reply = act()
+    system.hold_webhooks = False
+    caught, system.pending = system.pending[start:], system.pending[:start]
+    return reply, caught
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    application = _by_card(system)
+
+    reply, caught = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: _instead(system, application)
+    )
+
+    assert reply.status == 500, reply.body
+    mark = system.stored(application).checkout
+    assert mark is not None
+    assert mark.expiring_for is not None
+    assert mark.expiring_for.invoiced_instead is not None  # the act, on the mark
+    # Stripe's checkout.session.expired (and the events of the invoice the stopped save never
+    # recorded: see the README's *Invoice the employer instead*).
+    by_type = {json.loads(b)["type"]: json.loads(b)["data"]["object"] for b, _ in caught}
+    [expired] = [(b, h) for b, h in caught if json.loads(b)["type"] == "checkout.session.expired"]
+    # The invoice Stripe sent before the stop was recorded first, as a draft: known to be
+    # this application's, though the change was never saved.
+    sent_first = by_type["invoice.sent"]["id"]
+    assert system.stored(application).invoices_issued == (sent_first,)
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    if by == "event":
+        assert system.webhook(*expired).status == 200
+    else:
+        system.scheduled_run(system.now())
+    system.relay()
+
+    _invoiced(system, application, 20000, before=(sent_first,))
+
+
+def test_the_console_asks_for_the_billing_details_and_asks_first(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _by_card(system)
+    path = f"/console/applications/{application['application_id']}"
+    form = f"{path}/invoice/instead-of-card"
+    assert f'action="{form}"' in browser.get(path).body
+    version = system.stored(application).version
+
+    asked = browser.get(form)
+
+    assert asked.status == 200, asked.body
+    words = text_of(asked.body)
+    assert "card checkout is closed at Stripe" in words
+    assert "An invoice for £200.00, the price this booking was accepted at" in words
+    assert "The place stays held" in words
+    assert system.stored(application).version == version  # asking changed nothing
+    assert browser.post(form, **EMPLOYER).status == 403
+    wrong = browser.press(form, form, **{**EMPLOYER, "billing_email": "x"})
+    assert wrong.status == 422
+    assert "othing was sent" in text_of(wrong.body)
+    assert system.checkout_session(_session_of(application))["status"] == "open"
+
+    done = browser.press(form, form, **EMPLOYER)
+
+    assert done.status == 303, done.body
+    _invoiced(system, application, 20000)
+    shown = text_of(browser.get(path).body)
+    assert "Stripe is emailing the invoice to the employer" in shown
+    assert f'action="{form}"' not in browser.get(path).body
+    refused = browser.get(form)
+    assert refused.status == 409
+    assert "no card payment open to switch" in text_of(refused.body)
+
+
+def test_a_console_page_read_before_a_change_is_refused(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _by_card(system)
+    form = f"/console/applications/{application['application_id']}/invoice/instead-of-card"
+    older = browser.form(form, form)
+    # Changed meanwhile: a bursary (which closes the checkout), and the person paying again.
+    assert system.grant_bursary(application, 5000).status == 200
+    path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
+    assert system.api("POST", path).status == 201
+
+    refused = browser.post(form, **{**older, **EMPLOYER})
+
+    assert refused.status == 409
+    assert "look at it again before invoicing the employer instead" in text_of(refused.body)
+    assert system.stored(application).invoices_issued == ()
+
+
+def test_the_cli_invoices_the_employer_by_reference(system: System, run: Any) -> None:
+    application = _by_card(system)
+    address = EMPLOYER["billing_address"].replace("\n", "\\n")  # as a shell passes it
+
+    code, said = run(
+        "invoice-instead",
+        application["reference"],
+        "--billing-name",
+        EMPLOYER["billing_name"],
+        "--billing-email",
+        EMPLOYER["billing_email"],
+        "--billing-address",
+        address,
+        "--po-number",
+        EMPLOYER["po_number"],
+    )
+
+    assert code == 0, said
+    assert said.startswith(f"{application['reference']}: "), said
+    _invoiced(system, application, 20000)
