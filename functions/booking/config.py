@@ -111,7 +111,7 @@ def _secret(name: str) -> str:
         ) from exc
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        # Empty or only whitespace (hostile14a F10): not configured, as a missing secret is,
+        # Empty or only whitespace: not configured, as a missing secret is,
         # said so in the log (its name, never a value), never "the signature does not match".
         from aws_lambda_powertools import Logger
 

@@ -16,7 +16,7 @@ since, another Python) is compiled as before; the methods are the same either wa
 The code lives in this module's bytecode cache, ``__pycache__/dataclass_code.<tag>.marshal``
 (``PYTHONPYCACHEPREFIX`` is honoured, as for ``.pyc`` files), with the interpreter's magic
 number: a file written by another Python version is not read. Its regular expressions are read
-only when the full ``sys.version`` is the recording's too (review24 F1): ``re``'s parser and
+only when the full ``sys.version`` is the recording's too: ``re``'s parser and
 compiler may change their output in a patch release, which neither magic number follows.
 ``BOOKING_RECORD_DATACLASS_CODE`` set makes a process record what it compiled there when it
 exits (the bundle, and the bench's warm-up run that writes bytecode).
@@ -51,7 +51,7 @@ RECORD_VARIABLE = "BOOKING_RECORD_DATACLASS_CODE"
 # not hold. The mode is ``compile``'s: "exec" for a dataclass's methods, "eval" for a forward
 # reference's type.
 _held: dict[tuple[str, str], CodeType] = {}
-_compiled: dict[tuple[str, str], CodeType] = {}  # filled only while recording (review24 F2)
+_compiled: dict[tuple[str, str], CodeType] = {}  # filled only while recording
 _recording = False
 
 # A regular expression's (pattern, flags) -> the rest of the arguments its ``_sre.compile`` was

@@ -94,7 +94,7 @@ def installed_pins(
     """Each installed distribution ``dependencies`` need, directly or through another, by its
     canonical name, with its installed version. A requirement for another platform or Python,
     not installed here, has no pin; one of an extra is followed when that extra is asked for
-    (``pkg[s3]``), once per extra asked (review20 L6).
+    (``pkg[s3]``), once per extra asked.
     """
     pins: dict[str, str] = {}
     followed: set[tuple[str, str]] = set()
@@ -123,10 +123,10 @@ def unpinned_for_asset(
     """The canonical names of the requirements that apply in the asset's environment
     (``ASSET_ENVIRONMENT``), found from ``dependencies`` through the installed distributions'
     own requirements (``installed``), that ``pins`` lacks: pip would install each for the asset
-    at whatever version it found, never tested (review18 L6). One for another platform or
+    at whatever version it found, never tested. One for another platform or
     Python is not followed; one not installed here is reported, its own requirements unknown.
     An extra asked for (``pkg[s3]``, in ``dependencies`` or by a distribution) is followed:
-    each of the distribution's requirements is weighed once per extra asked (review20 L6).
+    each of the distribution's requirements is weighed once per extra asked.
     """
     followed: set[tuple[str, str]] = set()
     missing: set[str] = set()

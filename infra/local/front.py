@@ -76,7 +76,7 @@ def http_api_event(
     content_type = lowered.get("content-type", "")
     # A textual body that is not UTF-8 (a form or JSON sent as latin-1) arrives as its bytes,
     # base64-encoded, so the function sees what was sent and refuses it in words, never a
-    # name with U+FFFD put in for the bytes (hostile30 A1).
+    # name with U+FFFD put in for the bytes.
     textual = content_type.startswith(
         ("application/json", "application/x-www-form-urlencoded", "text/")
     ) and _is_utf8(body)
@@ -294,7 +294,7 @@ class Front:
             token = form.get("token", "").strip()
             return self._with_token(event, token, form.get("next", ""), lost=lost)
         query = event["queryStringParameters"] or {}
-        lost = query.get("lost") == "1"  # a form posted after the session ended (hostile33 N5)
+        lost = query.get("lost") == "1"  # a form posted after the session ended
         started = self._start(event, query.get("next", ""), lost=lost)
         if _authorisation(started) is None:
             return started  # signed in already: on to the page asked for

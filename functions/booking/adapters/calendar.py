@@ -43,7 +43,7 @@ def _address(party: Party, **params: str) -> vCalAddress:
 def _told(entry: CalendarEntry, message: CalendarMessage) -> str | None:
     """The event's description as this message may say it: a CANCEL goes to someone no longer
     booked, so it never repeats the joining link (only confirmed attendees get it: the
-    contract), as it carries no LOCATION or URL (applicant24 A3)."""
+    contract), as it carries no LOCATION or URL."""
     if not message.cancelled or not entry.joining_url or not entry.description:
         return entry.description
     kept = [line for line in entry.description.splitlines() if entry.joining_url not in line]

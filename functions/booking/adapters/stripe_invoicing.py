@@ -175,7 +175,7 @@ class StripeInvoicing:
     def pay_invoice_off_stripe(self, invoice_id: str) -> str:
         # One key per press (this call; the SDK's own retries of it reuse it): Stripe saves a
         # key's first answer, a 500 or a refusal too, and replays it for 24 hours, so a key per
-        # invoice locked the act out for a day after one failed press (review25 F9). A second
+        # invoice locked the act out for a day after one failed press. A second
         # press cannot pay twice: Stripe refuses ``pay`` on an invoice no longer open.
         key = f"paid-off-stripe-{invoice_id}-{secrets.token_hex(8)}"
         try:
@@ -282,7 +282,7 @@ class StripeInvoicing:
             )
         except Conflict as refused:
             # Refused (a 4xx): Stripe made none, so the coupon made for it is not left behind
-            # at Stripe, unowned (hostile17 F5).
+            # at Stripe, unowned.
             self._delete_coupon(coupon_id)
             if not isinstance(refused, UnknownToProvider):
                 raise Conflict(
@@ -290,7 +290,7 @@ class StripeInvoicing:
                 ) from refused
             raise
         except BookingError:
-            # A timeout or 5xx: Stripe may have made it all the same (review16b R8).
+            # A timeout or 5xx: Stripe may have made it all the same.
             made = self._made_on(coupon_id, definition.code)
             if made is None:
                 raise

@@ -1,6 +1,6 @@
 """Parts of a Stripe payload (a webhook's event, an API answer) held to the shape Stripe always
 gives them: anything else is a bad payload, refused where it is read (the webhook answers 400
-and writes nothing), never an error further on (hostile37 W1)."""
+and writes nothing), never an error further on."""
 
 from __future__ import annotations
 

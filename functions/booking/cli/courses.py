@@ -97,7 +97,7 @@ def read_definition(path: Path) -> Any:
     if len(data) > MAX_DEFINITION_BYTES:
         raise CliError(f"{path} is too large to be a course definition (over 1 MiB)")
     try:
-        return loads_once_each(data.decode("utf-8-sig"))  # each key once (hostile34 K9)
+        return loads_once_each(data.decode("utf-8-sig"))  # each key once
     except GivenTwice as twice:
         raise CliError(f"{path} has a mistake: {twice}") from None
     except UnicodeDecodeError:

@@ -47,7 +47,7 @@ def application_action(
 ) -> str:
     """approve, decline, cancel, resend-confirmation, bursary, invoice/resend, invoice/void:
     one line saying where the application now stands. A refusal that points to the
-    console's Refund says the CLI's own command instead (hostile19 F7)."""
+    console's Refund says the CLI's own command instead."""
     path = application_path(url, application)
     try:
         answer = post_json(f"{path}/{action}", token, body)

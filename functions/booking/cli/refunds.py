@@ -41,7 +41,7 @@ def refund(args: argparse.Namespace, url: str, token: str | None) -> str:
 def _refunded_already(application: dict[str, Any], reason: str | None) -> str:
     """Refunded before this command: by the cancellation with a refund, by this Refund asked
     earlier, or in Stripe's own dashboard (whose refund reached us as Stripe's event). The
-    answer cannot tell which (hostile19 F7), so it says
+    answer cannot tell which, so it says
     what holds either way: how much went back through Stripe, and that the person was told of
     it once (by that refund's email), never that this command asked or emailed before."""
     money = money_words(application["amount_refunded"], application["currency"])

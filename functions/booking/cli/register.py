@@ -109,7 +109,7 @@ def show(args: argparse.Namespace, url: str, token: str | None) -> str:
 
 
 def _zone(url: str, register: dict[str, Any]) -> str:
-    """The course's clock (hostile14a F7: its closing was said as a raw UTC stamp); the UK's
+    """The course's clock (its closing was said as a raw UTC stamp); the UK's
     when the course cannot be read."""
     if not register.get("closed_at"):
         return DEFAULT_TIMEZONE

@@ -42,7 +42,7 @@ STORED = {"stored": True}
 
 def read_back(info: ValidationInfo) -> bool:
     """Whether this validation reads back what this system stored (``STORED`` its context):
-    a rule of its day is then not applied again (review25 F7: one test, not five copies)."""
+    a rule of its day is then not applied again (one test, not five copies)."""
     return isinstance(info.context, dict) and bool(info.context.get(next(iter(STORED))))
 
 
@@ -67,7 +67,7 @@ def deliverable_address(value: str) -> str:
         )
     if "=?" in value and "?=" in value:
         # A MIME encoded word (=?utf-8?b?YQ==?=): mail software decodes it in the To header,
-        # so the mail would reach another address than the one on record (hostile13 F5).
+        # so the mail would reach another address than the one on record.
         raise UndeliverableAddress(
             f"{CANNOT_DELIVER} an address holding an encoded word (=?...?=): mail software "
             "reads it as another address. Please give the address as it is spelt"

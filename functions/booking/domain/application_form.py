@@ -49,7 +49,7 @@ OptionalLongText = Annotated[
 ]
 # Optional text a page shows (a course's overview, a facilitator's bio): left out, null or ""
 # (as stored) is none; given, it must show, so an NBSP alone is refused by the field's name as
-# a course's organisation is, never dropped in silence (hostile14a F8).
+# a course's organisation is, never dropped in silence.
 ShownOrNone = Annotated[
     LongText | None, BeforeValidator(lambda value: None if value == "" else value)
 ]
@@ -162,7 +162,7 @@ class ApplicationForm(PlaceApplicationForm):
 
 
 # The fields one person's booking pays with, which a place of a group booking (paid by the
-# group) does not take: each is refused by its name, never dropped in silence (hostile26 F5).
+# group) does not take: each is refused by its name, never dropped in silence.
 PAYMENT_FIELDS = tuple(
     name for name in ApplicationForm.model_fields if name not in PlaceApplicationForm.model_fields
 )

@@ -51,7 +51,7 @@ class CertificateTerms(Model):
     name: str  # as the person gave it, or as an organiser gave it to print (a held one)
     course_title: str
     dates: str  # the core sessions' first and last days, in words
-    # The core sessions the person attended, added up (organiser22 F21); a certificate
+    # The core sessions the person attended, added up; a certificate
     # recorded before ``course_hours`` was kept says the course's length here instead.
     hours: str
     facilitators: tuple[str, ...]  # names of those who may be named publicly
@@ -79,7 +79,7 @@ class Completion(Model):
 
 
 def training_words(hours: str, course_hours: str) -> str:
-    """What a certificate says of its training (organiser22 F21): the hours the person
+    """What a certificate says of its training: the hours the person
     attended, and the course's length beside them when they attended less ("10 hours of
     training attended, of a course of 12 hours"); a certificate recorded before attendance
     was counted (no ``course_hours``) says the course's length, as it did then."""

@@ -172,9 +172,9 @@ def _name_key(name: str) -> str:
 
 def course_runners(definition: CourseDefinition) -> Callable[[AttendeeRow], bool]:
     """Whether an export's row is one of the course's own people, not an attendee
-    (organiser22 F22): a facilitator, by address or by name (as the meeting shows it, a note
-    in brackets after it aside), or the course's enquiries address (often the meeting's host).
-    Asked only of a row whose address is nobody's on the register."""
+    : a facilitator, by address or by name (as the meeting shows it, a note
+        in brackets after it aside), or the course's enquiries address (often the meeting's host).
+        Asked only of a row whose address is nobody's on the register."""
     addresses = {address_digest(f.email) for f in definition.facilitators}
     if definition.enquiries_email:
         addresses.add(address_digest(definition.enquiries_email))

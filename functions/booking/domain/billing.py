@@ -157,7 +157,7 @@ class DiscountCode(Model):
         Spent or expired is said first: a currency change is refused while an amount-off
         code is still usable (``cohort_currency.code_held``), so a code of the old currency
         is nearly always spent by then, and "for courses priced in ..." would send the
-        applicant looking for a course it no longer works on (review16a R2)."""
+        applicant looking for a course it no longer works on."""
         if not self.active:
             return "spent"
         if self.max_uses is not None and self.uses >= self.max_uses:
@@ -175,7 +175,7 @@ class DiscountCode(Model):
 
     def priced_in(self, currency: str) -> DiscountCode:
         """The code as it reads on its course priced in ``currency`` now: a percentage takes
-        its share of that price, having no currency of its own (hostile18 F4: it kept the one
+        its share of that price, having no currency of its own (it kept the one
         the course had when it was made); an amount off keeps the currency it is in."""
         if self.amount_off is not None:
             return self

@@ -59,7 +59,7 @@ class BillingDetails(Model):
     @field_validator("billing_address")
     @classmethod
     def _fits_the_invoice(cls, value: str, info: ValidationInfo) -> str:
-        """An address Stripe can print whole (hostile39 F2): a longer first line was refused
+        """An address Stripe can print whole: a longer first line was refused
         by Stripe only once the old invoice of a correction was void (the booking left with
         no invoice to pay, the organiser told to try again later), and the lines after it
         were cut at the 200th character on the invoice, unsaid. What was stored is read back
@@ -90,7 +90,7 @@ class BillingDetails(Model):
 
     def prints_as(self, other: BillingDetails | None) -> bool:
         """Whether ``other`` addresses an invoice as these do: the same name, email, PO and
-        address lines, however the lines were broken or spaced (hostile39 F1: a browser posts a
+        address lines, however the lines were broken or spaced (a browser posts a
         textarea's breaks as CRLF, so an unchanged address typed as LF read as a change, and a
         correction pressed with nothing changed voided the invoice and sent it again)."""
         return other is not None and (

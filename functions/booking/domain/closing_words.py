@@ -1,5 +1,5 @@
 """Why a course takes no applications, and since when, in one sentence wherever a person reads
-its "Closed" (organiser22 F9: a course added close to its start showed "Closed" with no reason):
+its "Closed" (a course added close to its start showed "Closed" with no reason):
 the console's course page and the public course page alike."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A cohort whose bookings involve money keeps its currency (hostile13 F15, retest13 N3,
+"""A cohort whose bookings involve money keeps its currency (retest13 N3,
 hostile14a F3, F5, F6, F9).
 
 Everything a cohort's money says (its totals, a refund, a move's difference in price, an open
@@ -122,7 +122,7 @@ def newly_priced(previous: Application | None, stored: Application) -> dict[str,
     priced in that currency, and raises each one's count by one; a currency change is written
     only while its cohort's count is 0 (``CourseStore.put_course``'s ``checked``): the check
     and the save are one decision, whichever comes first, however late the roster's index
-    lists the save (review16 F2). A save that changes only what is already counted (a
+    lists the save. A save that changes only what is already counted (a
     payment, an invoice, a bursary on a standing booking) names nothing."""
     before = counted_in(previous) if previous is not None else {}
     after = counted_in(stored)

@@ -1,6 +1,6 @@
 """Which email to a group place's colleague is still to go (``services.group_emails``): their
 link while the place can be used, and word that the place ended only to one who was sent a
-link (hostile22 H3: a substitute whose place was given up before their link went was told "The
+link (a substitute whose place was given up before their link went was told "The
 link we sent you to apply for it no longer works", though no link was ever sent). Pure rules:
 the mailer's record of the link is read by the service and passed in."""
 

@@ -47,7 +47,7 @@ DEFAULT_TIMEZONE = "Europe/London"
 def clock_words(timezone: str) -> str:
     """Whose clock a course's times are on, as people read it: "UK time" for the default zone,
     else the zone's place ("New York time" for America/New_York): never "UK time" beside
-    times that are not (hostile13 F16)."""
+    times that are not."""
     if timezone == DEFAULT_TIMEZONE:
         return "UK time"
     return timezone.rsplit("/", 1)[-1].replace("_", " ") + " time"
@@ -66,7 +66,7 @@ def is_valid_course_id(course_id: str) -> bool:
     return bool(_COURSE_ID_RE.fullmatch(course_id))
 
 
-# What names a programme, as a course id names a course (hostile34 K13: a typed name was kept
+# What names a programme, as a course id names a course (a typed name was kept
 # as the id, spaces, punctuation and control characters included).
 PROGRAMME_ID_RULE = (
     "a programme's id is 2-80 lower-case letters, digits and hyphens, like compassionate-leadership"
@@ -128,7 +128,7 @@ class CourseDefinition(Model):
         "its cohorts (empty: the course is a programme of its own)",
     )
     # Shown on one line (a subject, a calendar's organiser, a heading): no line break or
-    # control character, as an organisation's name (hostile34 K13, hostile35 H7).
+    # control character, as an organisation's name.
     title: Annotated[str, ONE_LINE] = Field(min_length=1, max_length=200)
     # What the course page says about the course: plain text, shown escaped as typed (a blank
     # line starts a new paragraph).
@@ -235,7 +235,7 @@ class CourseDefinition(Model):
         if any(hours < 1 or hours > 24 * 14 for hours in value):
             raise ValueError("each reminder offset must be between 1 and 336 hours")
         # A repeat is a typo for another offset (``24, 24`` for ``24, 1``): said, never folded
-        # away, which would drop a reminder without a word (hostile12b F6).
+        # away, which would drop a reminder without a word.
         repeated = sorted({hours for hours in value if value.count(hours) > 1}, reverse=True)
         if repeated:
             raise ValueError(
@@ -263,7 +263,7 @@ class CourseDefinition(Model):
         """A follow-up is for those whose own sessions ended before it (README *Programmes and
         follow-ups*): one before or among the course's core sessions could never be attended
         by its graduates, and a file of follow-ups alone would make programme events out of
-        no course (hostile12b F1). Said beside the session (``session N:``). A file stored
+        no course. Said beside the session (``session N:``). A file stored
         before this rule is read back as it is."""
         if read_back(info):
             return self
@@ -290,7 +290,7 @@ class CourseDefinition(Model):
 
     @model_validator(mode="after")
     def _sessions_apart(self, info: ValidationInfo) -> Self:
-        # A file stored before this rule (hostile35 H3) is read back as it is.
+        # A file stored before this rule is read back as it is.
         if read_back(info):
             return self
         fault = overlap_fault(self.sessions, ZoneInfo(self.timezone))
@@ -410,7 +410,7 @@ class Course(Model):
         return max(self.definition.capacity - self.seats_taken, 0)
 
     def places_for_newcomer(self, now: datetime) -> int:
-        """Places a newcomer may book now (JSON ``places_left``): none while full (hostile20 F6)."""
+        """Places a newcomer may book now (JSON ``places_left``): none while full."""
         return 0 if self.status(now) is CourseStatus.FULL else self.places_left
 
     @property

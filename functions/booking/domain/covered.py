@@ -1,5 +1,5 @@
 """What covered the price of a place booked with nothing to pay, from what its application
-records (newcomer11 F5: a bursary and a code were said as "your discount code" alone, and the
+records (a bursary and a code were said as "your discount code" alone, and the
 organisers read a guess, "a discount code, or a code and a bursary").
 
 Which of them covered it is one rule, :func:`covered_by`: the status reason says it
@@ -30,7 +30,7 @@ from booking.domain.wording import status_with_reason, status_words
 # from before the reasons told them apart) either.
 NOTHING_TO_PAY_REASONS = frozenset({"covered_by_code", "code_and_bursary", "nothing_to_pay"})
 # Why a payment that reaches a place booked with nothing to pay goes back (not "a second
-# payment": it may be the only one; hostile12a, a full bursary racing the invoice's payment).
+# payment": it may be the only one, a full bursary racing the invoice's payment).
 PAID_WHEN_COVERED = "not_needed"
 
 
@@ -137,7 +137,7 @@ def paid_by_said(row: Mapping[str, Any]) -> str:
     """Who paid for a roster row's place, one way everywhere: the group booking for a
     colleague's place (``paid_by_group``, its words), a bursary or a code for a place they
     covered whole, else the method the person (or their employer) paid or pays by; nothing
-    when they paid nothing and owe nothing now (organiser20 F4: the waiting list read "Card",
+    when they paid nothing and owe nothing now (the waiting list read "Card",
     a choice nobody waiting has made)."""
     method = PAID_BY_METHOD.get(row["payment_method"], row["payment_method"])
     pays = row["amount_paid"] or row["left_to_pay"]
@@ -145,7 +145,7 @@ def paid_by_said(row: Mapping[str, Any]) -> str:
 
 
 def paid_back_said(paid: int, returned: int, currency: str) -> str:
-    """What a list's *Paid* says: what was paid, and what of it went back (organiser20 F5: a
+    """What a list's *Paid* says: what was paid, and what of it went back (a
     refunded booking read "£200.00", like money held): "£200.00, refunded", "£200.00, £50.00
     refunded"."""
     said = money_words(paid, currency)
@@ -175,13 +175,13 @@ def payment_refusal(application: Application, course: Course | None, now: dateti
     (``expired``, ``offer_lapsed``) starts again only while a newcomer could book its seat
     (``Course.seat_free_for_newcomer``). Freed, the seat went to the next person waiting, so
     the checkout would refuse it: said lapsed, owing nothing, with no button, before the
-    sweep and after alike (review19 L3: it read £0, then £200 with *Start payment again*
+    sweep and after alike (it read £0, then £200 with *Start payment again*
     that answered 409 ``offer_lapsed``). None for ``course``: it was deleted."""
     course_open = course is not None and course.accepts_applications(now)
     refusal = application.payment_refusal(now, course_open=course_open)
     ended = application.status is ApplicationStatus.EXPIRED
     if refusal is None and was_declined(application):
-        return OFFER_DECLINED  # turned down by its person: theirs no more (organiser20 F7)
+        return OFFER_DECLINED  # turned down by its person: theirs no more
     lapsed = ended and application.status_reason == OFFER_LAPSED
     if refusal is None and lapsed and (course is None or not course.seat_free_for_newcomer):
         return OFFER_LAPSED
@@ -194,7 +194,7 @@ def left_to_pay_now(stored: Application, shown: Application, course: Course, now
     ``Application.left_to_pay``, except nothing on a payment that lapsed and cannot be started
     again (:func:`payment_refusal`: an offer lapsed, or a lapse once applications have closed:
     nothing is owed on it). The /admin roster and record give this, so the CLI says it
-    (fix18d: it said "left to pay £200.00" of a lapsed offer)."""
+    (it said "left to pay £200.00" of a lapsed offer)."""
     can_pay = payment_refusal(stored, course, now) is None
     price = course.definition.price
     return shown.left_to_pay(price) if left_to_pay_is_said(shown.status, can_pay=can_pay) else 0
@@ -213,7 +213,7 @@ NOT_YET_ASKED_WORDS = {
 def owed_now(stored: Application, shown: Application, course: Course, now: datetime) -> int:
     """What the person owes now, as the rosters (the CSV, the JSON and the CLI's) and the
     record count it: :func:`left_to_pay_now`, except nothing while nothing is asked of them
-    yet (organiser20 F4: the waiting list read "Left to pay £200.00", and a treasurer adding
+    yet (the waiting list read "Left to pay £200.00", and a treasurer adding
     up the column counted money nobody owes). The person's own page still says what a place
     would cost them."""
     return 0 if shown.status in NOT_YET_ASKED else left_to_pay_now(stored, shown, course, now)

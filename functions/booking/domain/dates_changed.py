@@ -1,6 +1,6 @@
 """What a save of a cohort's file tells its own attendees in "Changed dates": their sessions
 that moved, came, went or were renamed, the follow-ups it began listing, and a new joining
-link (organiser20 F22), decided once, here (``services.change_messages``).
+link, decided once, here (``services.change_messages``).
 
 Pure: no I/O, no clock.
 """
@@ -25,7 +25,7 @@ def changed_dates(
     changed follow-up with everyone else who holds it.
 
     Their own sessions changed when a core session moved, was renamed, added or removed, their
-    joining link changed (organiser20 F22: every calendar entry holds it), or the
+    joining link changed (every calendar entry holds it), or the
     file began listing a follow-up (one of the programme's events, or a new one): their
     confirmation did not put it in their calendar, and nobody else would tell them of it. The
     follow-ups in the message are as the programme holds them, not as the file lists them.

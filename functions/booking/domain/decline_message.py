@@ -1,4 +1,4 @@
-"""The message a declined applicant is emailed (organiser22 F17: the console shows it before
+"""The message a declined applicant is emailed (the console shows it before
 sending): the organiser's own, else the course's decline message, else the standard one. One
 rule for the email (``services.email_context``) and the console's page before the decline."""
 

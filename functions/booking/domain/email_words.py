@@ -59,7 +59,7 @@ HOLD_NEWS_WORDS: Mapping[str, str] = {
 }
 
 # The facilitators' messages that are no copy of a new application, by their occasion (or its
-# start): each named as what it told them, as its subject does (hostile23 F10).
+# start): each named as what it told them, as its subject does.
 FACILITATORS_TOLD_WORDS: Mapping[str, str] = {
     WITHDRAWN: "Participant withdrawn: no longer on the cohort's roster",
     "moved-in-": "Booking moved to the facilitators' cohort, with the application",

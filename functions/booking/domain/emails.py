@@ -324,7 +324,7 @@ class EmailJob(Model):
         the announcement is retried. ``to.session_start``: the event's new start (its last one,
         for a removed event); ``what``, ``was_start``, ``was_title``: what changed, and the
         event before it, for the words; ``relinked``: its joining link changed as well
-        (hostile29 N1: a retitle that moves the event to another host's link says so).
+        (a retitle that moves the event to another host's link says so).
         """
         return cls._to_person_about_event(
             EmailKind.FOLLOW_UP_CHANGED,

@@ -79,9 +79,9 @@ class CohortLeft(StrEnum):
 #   sent, it would leave A in the calendar and that money unsaid. Written for B, it would put
 #   B back. For C, it invites the sessions the later move's email invites (the same UIDs),
 #   and its words name the step it made ("from A to B, and since then to C") with its money
-#   said of B, whose price it was (hostile13b F3).
+#   said of B, whose price it was.
 #   Not sent when the later move brought the booking back to the cohort it left (A to B, then
-#   B to A; hostile13b F11): composed for A it would say "from A to A" and cancel the very
+#   B to A): composed for A it would say "from A to A" and cancel the very
 #   sessions it invites, at the same SEQUENCE. A's sessions never left the calendar, and the
 #   later move's email says where the booking is. Its money is the later move's undone: the
 #   same bursary and code price both moves, so a cheaper B's refund is the difference paid to
@@ -227,12 +227,12 @@ def superseded(application: Application, job: EmailJob) -> bool:
     if job.kind is EmailKind.OFFER:
         # "A place is available for you, pay by ..." (first sent, or sent again by an
         # organiser) is not sent once the offer ended: turned down, paid for, cancelled,
-        # lapsed (hostile36 H2); the ending's own email says how it ended.
+        # lapsed; the ending's own email says how it ended.
         return application.status is not ApplicationStatus.OFFERED
     if job.kind is EmailKind.PAYMENT_REFUNDED and job.reason == "partial_refund":
         # "A partial refund: your place is still confirmed" (a refund in Stripe's dashboard)
         # is not sent once the booking has ended since, an organiser's cancellation racing
-        # it (hostile19 F3): the ending's own email says it ended and what came back in all.
+        # it: the ending's own email says it ended and what came back in all.
         return application.status in (ApplicationStatus.CANCELLED, ApplicationStatus.REFUNDED)
     return False
 

@@ -35,7 +35,7 @@ def paid_off_stripe(group: GroupBooking) -> bool:
 def owed_by_hand(group: GroupBooking) -> int:
     """What of a group paid outside Stripe is owed back to the employer by hand (minor units):
     the shares of its places released (given up, or released at the apply-by date), which no
-    refund here can give back (hostile21 F7: the console said nothing was owed); 0 for a group
+    refund here can give back (the console said nothing was owed); 0 for a group
     paid through Stripe, whose shares are refunded there."""
     if not paid_off_stripe(group):
         return 0

@@ -110,7 +110,7 @@ def refuse_new_invoice(group: GroupBooking) -> None:
 def card_debit_refusal(application: Application, then: str) -> Conflict | None:
     """The erasure's refusal while a bank debit (Bacs, SEPA) of ``application``'s card
     checkout is settling (``payment_pending``), as while an employer's debit of its invoice
-    settles (``invoice_requests.refuse_while_being_paid``; hostile34 K5): erased under it, the
+    settles (``invoice_requests.refuse_while_being_paid``): erased under it, the
     booking would end and its place go on, and the money arriving days later be taken and
     given back whole. ``then``: what the organiser may do, and when. None: nothing settling."""
     if application.status not in WITHDRAWN_BY_ERASURE or not application.payment_pending:

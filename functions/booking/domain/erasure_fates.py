@@ -1,5 +1,5 @@
 """What erasing a person does to each of their bookings, said by its state on the erase
-confirmation before anything is done (organiser23 F8: the page gave the general rule only, and
+confirmation before anything is done (the page gave the general rule only, and
 a confirmed, paid booking kept its place for a person nobody can email, unsaid). The rule it
 words is ``domain.application_erased.erased_copy``'s (``WITHDRAWN_BY_ERASURE``).
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # A payment is on its way (a bank debit settling; or paid at Stripe, its event still to come):
 # an act that would end or replace what it pays is refused with one of these, each said once
-# here (review24 F12), so that whoever catches them by code catches what is raised.
+# here, so that whoever catches them by code catches what is raised.
 PAYMENT_SETTLING = "payment_settling"
 PAYMENT_BEING_RECORDED = "payment_being_recorded"
 PAYMENT_ON_ITS_WAY = frozenset({PAYMENT_SETTLING, PAYMENT_BEING_RECORDED})
@@ -55,7 +55,7 @@ class UnknownToProvider(Conflict):
 
 class AlreadyRefunded(Conflict):
     """The payment provider holds the charge refunded already (on its dashboard, say): what it
-    holds is read back and recorded, never a second refund asked (review16 F5)."""
+    holds is read back and recorded, never a second refund asked."""
 
 
 class RefundAboveWhatIsLeft(Conflict):
@@ -66,7 +66,7 @@ class RefundAboveWhatIsLeft(Conflict):
 
 class RefundRefused(Conflict):
     """An organiser's refund that the payment provider refused: nothing is recorded or sent,
-    and the organiser is told in words (review16 F5)."""
+    and the organiser is told in words."""
 
     code = "refund_refused"
 

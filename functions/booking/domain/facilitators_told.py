@@ -17,7 +17,7 @@ cohort's facilitators of the person moving in ("Booking moved to your cohort") a
 of them leaving; its copies go only while the booking stands, so a booking that ends before the
 mailer reached them (moved, then cancelled or refunded a second later) never went on the new
 cohort's list: the old cohort's, sent "New booking", still has the person and is the one told
-(hostile13b F1). Decided when the withdrawal is sent, from the move's copies the mailer took up:
+. Decided when the withdrawal is sent, from the move's copies the mailer took up:
 by then every one of them was either taken up or is skipped (the booking has ended).
 
 Told once: the job is keyed by its occasion ("withdrawn"), the same whichever act ends the
@@ -27,7 +27,7 @@ refund's event after a cancellation that asked for it) finds nothing to tell.
 An erasure ends nothing (the booking stays, anonymised), but every list the application was
 sent to still holds it in its mailboxes: each is asked to delete it (``delete_your_copy``), at
 the addresses its copies went to, as recorded when each was sent (``CopySent``), never the
-cohort's list as it is at the erasure (hostile17 F3: organisers change a course's facilitators)."""
+cohort's list as it is at the erasure (organisers change a course's facilitators)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def lists_holding(application: Application, went: Callable[[str], bool]) -> list
     """The cohorts whose facilitators' lists have the person, as the copies that ``went`` (the
     mailer took them up) told them, the latest put on last: the cohort first booked, sent the
     booking as it became one; each move's "moved away" that went takes them off its cohort's
-    list, each "moved to your cohort" that went puts them on its cohort's (hostile14b F4: a
+    list, each "moved to your cohort" that went puts them on its cohort's (a
     move's two copies may be judged either side of a later move, so the lists are read from
     what each was sent, not from the moves)."""
     app_id = application.application_id

@@ -78,9 +78,9 @@ def zone_change_refusal(
 
 def _zone_refusal(moved: list[ScheduledSession], was: str, now: str) -> tuple[str, str]:
     """The refusal's words: each shared follow-up's time in ``now``, if the file can state it
-    there; one that would cross midnight there cannot be written (a session's end is on its
-    start's day), so it is to be taken out of this file, the other cohorts still listing it
-    (hostile14b F6)."""
+        there; one that would cross midnight there cannot be written (a session's end is on its
+        start's day), so it is to be taken out of this file, the other cohorts still listing it
+    ."""
     fits = [s for s in moved if _on_one_day(s, now)]
     crossing = [s for s in moved if s not in fits]
     ways = [f"Keep the time zone {was}"]
@@ -143,7 +143,7 @@ def link_change_refusal(
     (``domain.programme``), which its people's emails and calendars carry. A save that leaves
     the follow-up as it was but makes this cohort its host in another's place (an earlier
     cohort added: the host is the first-started) would move everyone's calendar entry to this
-    cohort's link without a word (organiser20 F11). So where the link would change that way,
+    cohort's link without a word. So where the link would change that way,
     the save is refused, naming the follow-up and the cohort whose link stands. A change the
     save makes to the follow-up itself (moved, renamed) is told to everyone holding it, with
     its link as it is then; a host changing its own link is its own to change. Not refused: a
@@ -200,9 +200,9 @@ def joining_refusal(
 
     A follow-up listed by its id is the programme's event: the latest word about it moves or
     renames it for every cohort and emails their people (``domain.programme``). A cohort being
-    added joins such an event as it is, never changes it (organiser23 F5: *Add the next
+    added joins such an event as it is, never changes it (*Add the next
     cohort* with a follow-up typed an hour out moved the earlier cohort's session and emailed
-    its people, unwarned; hostile35 H2: a title renamed it). So a row naming an event with
+    its people, unwarned: a title renamed it). So a row naming an event with
     another date, times or title is refused, naming the cohorts that list it and the event
     as it is; moving or renaming it is done on one of those cohorts' *Change this course*,
     which says before how many people it emails. The one rule for the console and the API."""

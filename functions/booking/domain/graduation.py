@@ -1,5 +1,5 @@
 """Whether a booking completed its course, in the words an organiser reads on the course's
-list of applications and in the roster CSV (organiser22 F20): one rule with the register's
+list of applications and in the roster CSV: one rule with the register's
 (``domain.register``), said the same everywhere.
 
 Pure: no I/O, no clock.

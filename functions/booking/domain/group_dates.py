@@ -1,4 +1,4 @@
-"""A group's apply-by date as its course's dates stand (hostile19 F5): set again by the rule it
+"""A group's apply-by date as its course's dates stand: set again by the rule it
 was booked by when the organisers move the first session or change ``group_apply_by_days``
 (``services.group_dates`` carries it out)."""
 
@@ -23,7 +23,7 @@ def redated(
     (the organisers moved the first session, or changed how many days before it colleagues
     apply): :func:`apply_by` from the group's booking, never after the first session starts,
     so every email and page promises a time that holds and the sweep gives its unfilled places
-    up then (hostile19 F5). Brought earlier, it leaves the colleagues at least
+    up then. Brought earlier, it leaves the colleagues at least
     ``LEAST_TIME_TO_APPLY`` from ``now`` (or what was left of their time, if less) unless the
     course begins sooner. None: nothing changes (the date holds, or the group is over: ended
     unpaid, or its unfilled places already given up)."""
@@ -50,7 +50,7 @@ def last_told(before: GroupBooking, place: GroupPlace | None = None) -> datetime
     """The apply-by date last told to ``place``'s colleague (None: to the manager): the one
     their last email giving it said (:func:`told_recorded`), else ``before``'s date (an email
     not sent yet, or sent before the date was recorded). One rule for everyone a move is told
-    to (hostile22 H1, review18 L3)."""
+    to."""
     told = told_recorded(before, place)
     return told if told is not None else before.apply_by
 
@@ -62,7 +62,7 @@ def colleagues_told(
     their link who has not applied (``applied``: the places' numbers that hold an application)
     emailed it again when the new date is earlier than the one their last email gave
     (:func:`last_told`): never again for a date no earlier than that, however the course's
-    dates go back and forth (hostile21 F3). A later date is not written about: the page and
+    dates go back and forth. A later date is not written about: the page and
     every email from now on say it."""
     for place in moved.places:
         moved = colleague_told_earlier(moved, before, place, place.number in applied)
@@ -87,7 +87,7 @@ def with_told_apply_by(
     group: GroupBooking, number: int | None, said: datetime, substitutions: int = 0
 ) -> GroupBooking | None:
     """``group`` with ``said`` recorded as the apply-by date told (an email giving it just
-    went: the date it gave, whatever the group holds by now, hostile24 F2) to place
+    went: the date it gave, whatever the group holds by now) to place
     ``number``'s colleague while the place still names them (``substitutions``), or to the
     manager (``number`` None); None: nothing to record (the place is another colleague's, or
     that date is recorded already). Read back by :func:`last_told`."""

@@ -35,7 +35,7 @@ class GroupEnding(StrEnum):
     # Its invoice voided to be replaced by one for the places kept (a place given up), and the
     # new one never made (Stripe failed; the sweep's completion refused for good: once it fell
     # due, or the applications closed, it ends then): never put on the employer as not paid
-    # (hostile27 F2).
+    # .
     REPLACEMENT_NOT_MADE = "replacement_not_made"
 
 
@@ -119,7 +119,7 @@ MANAGERS_WHY = {
 MANAGERS_WHY_UNKNOWN = "they were not paid for"
 
 
-# An invoice booking ended by an erasure, said by whom it erased (hostile11 F6): the invoice
+# An invoice booking ended by an erasure, said by whom it erased: the invoice
 # is addressed to the billing contact, so the manager's erasure is not its addressee's.
 ORGANISERS_WORDS_ERASED = {
     (True, False): "Ended: its manager was erased before it was paid, so its invoice was voided "
@@ -157,7 +157,7 @@ def managers_why(ending: GroupEnding | None) -> str:
 
 def refuse_once_ended(status: GroupStatus, ending: GroupEnding | None) -> None:
     """A booking that ended unpaid changes its places no more: refused as ended, and why, as
-    the manager reads it (hostile11 F5: not "once the booking is paid" of one whose invoice
+    the manager reads it (not "once the booking is paid" of one whose invoice
     was voided on an erasure)."""
     if status is GroupStatus.LAPSED:
         said = f"this booking has ended: its places were released because {managers_why(ending)}"

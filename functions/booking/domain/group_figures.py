@@ -22,8 +22,8 @@ MANAGERS_STATUS = {
 
 # An invoice being replaced by one for the places kept (a place given up: the old one voided
 # at Stripe first, the new one not yet made: ``services.group_invoice_replacement``). The old
-# one's link would show a void invoice, so none is offered (hostile27 F2). The place being given
-# up is named: until the new invoice is made it still counts as kept (hostile29 N6).
+# one's link would show a void invoice, so none is offered. The place being given
+# up is named: until the new invoice is made it still counts as kept.
 def invoice_being_replaced_said(group: GroupBooking) -> str:
     """The manager's words for ``group``'s invoice being replaced, naming the place given up."""
     place = f" without place {group.replacing_place}" if group.replacing_place else ""
@@ -50,7 +50,7 @@ PAYMENT_SETTLING = "Payment made, waiting for the bank to confirm it"
 def payment_settling(group: GroupBooking) -> bool:
     """Whether the group's checkout was completed and its payment is settling (a delayed
     method's, ``CheckoutRef.completed_at``): nothing more to pay, and its seats are kept past
-    the hold (hostile22 H6: it read "Waiting for payment by card" with a pay button)."""
+    the hold (it read "Waiting for payment by card" with a pay button)."""
     checkout = group.checkout
     return (
         group.status is GroupStatus.AWAITING_PAYMENT
@@ -114,7 +114,7 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
     if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
         return managers_headline(group.ended_because)
     if group.status is GroupStatus.PAID and group.places_kept == 0:
-        # Nothing left to apply for (hostile19 F10): said as the places went.
+        # Nothing left to apply for: said as the places went.
         unfilled = [place.released_unfilled for place in group.places]
         if all(unfilled):
             gone = PAID_EVERY_PLACE_RELEASED

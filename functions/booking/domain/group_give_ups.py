@@ -1,4 +1,4 @@
-"""When the manager of an unpaid group booking may give a place up (hostile21 F10), one rule for
+"""When the manager of an unpaid group booking may give a place up, one rule for
 the API and the manager's page. Pure rules, no I/O.
 
 A place given up before the booking is paid is paid for no longer: the payment open for every
@@ -12,15 +12,15 @@ its hold ends.
 Nor is a new payment opened while the one made is settling (a checkout completed by a delayed
 method, Bacs or SEPA, its bank yet to confirm it: ``group_figures.payment_settling``): a
 replaced checkout would have that payment given back whole when it settles, and the manager
-asked to pay again within a new hold (hostile23 F6). So only the last place may go then too
+asked to pay again within a new hold. So only the last place may go then too
 (the booking ends, and the payment is given back whole when it arrives); any other is refused
 until the bank confirms the payment, when the booking is paid and a place's share is refunded
 as any paid place's is. An invoice being paid by a bank debit (its payment processing at
 Stripe, read as the place is given up: ``invoice_processing``) is settling alike: a replaced
 invoice would be voided under it, its payment given back whole when it arrives, and the
-employer asked to pay again (review19 M3). An invoice Stripe already holds paid, its event not
+employer asked to pay again. An invoice Stripe already holds paid, its event not
 yet applied here (delayed, or retried through a 503), is refused alike while the event is on its
-way (review20 M4): replaced, it would be voided too late and its payment given back whole.
+way: replaced, it would be voided too late and its payment given back whole.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
     """No other place of ``group`` is given up while the give-up of the place its invoice's
     replacement records (``replacing_place``) is half done: saved on the old invoice's terms,
     this change would drop that give-up, and the employer be invoiced for a place the manager
-    gave up (hostile29 N6). Giving that place up again completes it first."""
+    gave up. Giving that place up again completes it first."""
     pending = group.replacing_place
     if (
         group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
@@ -140,7 +140,7 @@ def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
 def refuse_once_due(group: GroupBooking, now: datetime) -> None:
     """No place of ``group`` is taken off its invoice once the invoice's due date has passed
     (its places not yet released by the sweep): Stripe makes no invoice due in the past, so
-    the old one would be voided and no new one made (hostile27 F3). The last place held may
+    the old one would be voided and no new one made. The last place held may
     still go (the booking ends, no new invoice)."""
     invoice = group.invoice
     if (

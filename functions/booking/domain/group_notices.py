@@ -69,7 +69,7 @@ def manager_told(
 
 def payer_told_of_payment(group: GroupBooking, invoice_id: str) -> GroupBooking:
     """``group`` with its billing contact's acknowledgement that its invoice ``invoice_id`` was
-    paid outside Stripe queued (fix24m, :func:`payment_acknowledgement`)."""
+    paid outside Stripe queued (:func:`payment_acknowledgement`)."""
     return group.with_emails(payment_acknowledgement(group, invoice_id))
 
 
@@ -118,11 +118,11 @@ def apply_by_move_told(group: GroupBooking, before: GroupBooking) -> GroupBookin
     """``group``, whose apply-by date the course's new dates moved from ``before``'s, with the
     manager's email about it queued, earlier or later alike, once per change from the date
     they were last told (``domain.group_dates.last_told``: a move and back before the mailer
-    runs tells them nothing; two moves say the way it went from what they know, hostile22 H1):
+    runs tells them nothing; two moves say the way it went from what they know):
     for a paid booking with places kept (its paid email gave them the date; an unpaid one's
     paid email will give the date as it then stands)."""
     if group.status is not GroupStatus.PAID or not group.places_kept or group.manager_erased:
-        return group  # an erased manager is emailed nothing (hostile31 N9)
+        return group  # an erased manager is emailed nothing
     was, now = int(last_told(before).timestamp()), int(group.apply_by.timestamp())
     if was == now:
         return group
@@ -174,7 +174,7 @@ def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bo
     F3: one course's title with another's date); or what its reader was told has moved since
     it was queued (an email gone since, recorded: ``domain.group_dates.told_recorded``): the
     manager's "was" is no longer the date their last email gave, a colleague's "earlier" is
-    not earlier than the date theirs gave (hostile24 F1, F3). The record's own step queues the
+    not earlier than the date theirs gave (F3). The record's own step queues the
     email from what they were told then (``services.group_dates.record_told_apply_by``)."""
     told = apply_by_told(job)
     if told is None:

@@ -110,7 +110,7 @@ def all_given_back(group: GroupBooking) -> bool:
     much as was paid, by any path (refunds made at Stripe's dashboard, the system's own
     refunds of places given up, both). Such a booking ends (``ended_by_refund``), whichever
     refund came last and whoever made it: its state is a function of the facts, never of
-    their order (hostile19 F6, hostile20 F1: a place given up that takes the last of a payment
+    their order (a place given up that takes the last of a payment
     mostly refunded at Stripe leaves no place standing on nothing). A booking whose every
     place was given up has nothing left to end (each place was told as it went)."""
     return (

@@ -64,7 +64,7 @@ def decide_ended(group: GroupBooking, object_id: str, *, ended_as: GroupEnding) 
     ``ended_as``. A void asked to replace the invoice (``replacing_invoice``) ends nothing,
     unless an organiser (or an erasure) asked for it too (``void_asked_for``): the one rule
     of ``invoice_voiding.void_ends_the_hold``, a person's invoice's too. Every caller says
-    how it ended (review21 F14: left out, the guard was silently off)."""
+    how it ended (left out, the guard was silently off)."""
     awaiting = group.status in (GroupStatus.AWAITING_PAYMENT, GroupStatus.AWAITING_INVOICE_PAYMENT)
     replaced = ended_as is GroupEnding.VOIDED_AT_STRIPE and not void_ends_the_hold(
         marked_for_an_act=group.replacing_invoice == object_id,

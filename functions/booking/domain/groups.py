@@ -141,14 +141,14 @@ class GroupBooking(Model):
     void_asked_because: GroupEnding | None = None
     # The invoice voided at Stripe to be replaced by one for the places kept (a place given
     # up before it was paid), recorded before the void is asked and cleared by the save of
-    # its replacement: Stripe's ``invoice.voided`` for it ends nothing (hostile25 F1).
+    # its replacement: Stripe's ``invoice.voided`` for it ends nothing.
     replacing_invoice: str | None = None
     # With that mark, the place being given up and when: a replacement left half done (the
     # new invoice never made or saved) is completed by the sweep (``group_replacement_sweep``).
     replacing_place: int | None = None
     replacing_since: datetime | None = None
     # The invoices a replacement's tries made, each recorded here as a draft before it was
-    # finalised and sent (review22 F3): one a try stopped before its save left open is voided
+    # finalised and sent: one a try stopped before its save left open is voided
     # by the step that completes or ends the replacement, found here, never by listing Stripe.
     replacing_with: tuple[str, ...] = ()
     # Saved since a group's places claim their colleagues' one place on the course

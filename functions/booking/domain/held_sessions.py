@@ -49,7 +49,7 @@ def moved_on(
     """What the cohort's file says now (``schedule``) that a message just sent did not put in
     the calendar (``sent``: session key -> what it put in): a save made while the message was
     being composed and sent, which that save's own "Changed dates" may have judged already
-    told (hostile14b F1). Each core session still to come not put in as the file now has it,
+    told. Each core session still to come not put in as the file now has it,
     and each put in that the file no longer lists. None when the message sent the file as
     it is."""
     listed = {s.key: s for s in schedule if s.kind is SessionKind.CORE}
@@ -146,7 +146,7 @@ def update_as_held(
     listed = {s.key: s for s in schedule}
     if queued.relinked and link is not None:
         # ``link``: the cohort's joining link now; news only where a session still to come
-        # was last sent with another, or its link was not recorded (hostile29 N4: a link
+        # was last sent with another, or its link was not recorded (a link
         # changed and put back before either message went told "has changed" to the link
         # they had).
         queued = replace(queued, relinked=_link_news(listed.values(), held, link, now))

@@ -1,7 +1,7 @@
 """What a reference or id may hold, and the words for one that names nothing: one rule for the
 CLI (which refuses such a value before any request) and the API (whose 404 says the same of a
 value its routes cannot take), so neither ever answers "no such resource" of a reference that
-was typed (hostile19 F7, hostile21 F6).
+was typed.
 
 No reference or id this system gives (an application's reference or id, a course's id, a
 group booking's id, a discount code) holds a slash or backslash (a path's separator), a ``?``

@@ -39,7 +39,7 @@ class Told(NamedTuple):
     end: datetime
     title: str | None = None
     # The joining link it carried ("" for none): a new link is news only to whom it is new
-    # (hostile29 N4). None: not recorded (a record from before links were kept).
+    # . None: not recorded (a record from before links were kept).
     link: str | None = None
 
 

@@ -1,4 +1,4 @@
-"""An organiser corrects an employer's invoice (organiser22 F14): the billing name, address,
+"""An organiser corrects an employer's invoice: the billing name, address,
 purchase-order number or email were wrong on the invoice sent. The billing details are replaced
 and a new invoice for the same amount, due on the same day, is sent to them; the place stays
 held; the old invoice is voided at Stripe in the same act.

@@ -1,4 +1,4 @@
-"""An organiser invoices the employer instead of the card (organiser22 F4): the person chose to
+"""An organiser invoices the employer instead of the card: the person chose to
 pay by card, and their employer then said it will pay. The billing details are recorded and an
 invoice for the price the application was accepted at (its code and bursary honoured: what was
 promised) is sent on the course's invoice terms; the place stays held.

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 LEFT_HALF_DONE_AFTER = timedelta(minutes=5)
 
 # The sweep's completion of an act the organiser has since replaced with another (or ended):
-# refused, the organiser's last act standing (review23 F1).
+# refused, the organiser's last act standing.
 ACT_REPLACED = (
     "the act left half done was replaced meanwhile by another; the booking stands as the "
     "organiser last left it"
@@ -81,7 +81,7 @@ class VoidingFor(Model):
 
 def void_ends_the_hold(*, marked_for_an_act: bool, void_asked: bool) -> bool:
     """Whether Stripe's void of an invoice ends the hold it pays for: one rule for one
-    person's invoice and a group's (review23 F7), each recording who asked. A void marked
+    person's invoice and a group's, each recording who asked. A void marked
     for an act that ends or replaces the invoice in its own save and words (a person's
     cancel, bursary, decline or erasure: ``InvoiceRef.voiding``; a group's replacement:
     ``replacing_invoice``) ends nothing, unless the void itself was asked for, recorded

@@ -68,7 +68,7 @@ class InvoicePaying(Enum):
         """Whether a payment of the invoice is on its way here (its bank confirming it, or its
         event about to record it): the hold it pays for does not end under it, nor is the
         invoice voided or replaced, which would have the payment given back whole when it
-        arrived (hostile25 F5, review19 M3, review20 M4). One rule for every such step."""
+        arrived. One rule for every such step."""
         return self is not InvoicePaying.NOT_PAID
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The joining link, promised only where the course has one (organiser22 F10: a course saved
+"""The joining link, promised only where the course has one (a course saved
 with no joining link was said to have emailed "the joining link"): every page and email that
 lists what a person is sent names the link through :func:`the_link`, so none names one the
 course does not have. Only confirmed participants ever get it (CONTRACT: never public)."""

@@ -1,5 +1,5 @@
 """JSON read with each key given once: one rule for request bodies (``handlers.body_text``), a
-course definition file uploaded on the console and the CLI's course file (hostile34 K9: a file
+course definition file uploaded on the console and the CLI's course file (a file
 with ``"capacity"`` twice was saved, the last one winning, where the same body got 400).
 
 JSON allows a key twice, the last winning in most readers, but which of two values was meant is

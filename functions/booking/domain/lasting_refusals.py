@@ -6,7 +6,7 @@ group's invoice replacement, ``services.group_replacement_sweep``; the order in
 A completion refused for good leaves an invoice nobody can pay: the booking ends by that void
 at once. A refusal the next try may not meet (the booking or group written under the save, a
 race lost five times, a payment on its way) ends nothing: the mark stays and the next run
-completes the act (review24 F10). Time only moves on, so a refusal for the course begun, its
+completes the act. Time only moves on, so a refusal for the course begun, its
 applications closed, an invoice past its due date or too late to send one lasts; those codes
 are named here, once, and their refusals raise them from here. A refusal the next runs keep
 meeting (a refund Stripe refuses each time, a place gone since) is tried for

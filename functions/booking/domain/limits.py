@@ -99,7 +99,7 @@ def code_taken_since() -> Iterator[None]:
     """A save that starts a hold that ended unpaid again (a checkout, an invoice, a booking
     with nothing left to pay): its code's uses all taken since its own went back
     (``holds_code_use``) is refused in the words of ``CODE_TAKEN_SINCE``, the one place they
-    are said (review24 F12: the nothing-to-pay save answered the store's bare words)."""
+    are said (the nothing-to-pay save answered the store's bare words)."""
     try:
         yield
     except CodeUsedUp as used_up:
@@ -118,7 +118,7 @@ def holds_code_use(application: Application) -> bool:
 
 def code_use_kept_by_expiry(application: Application) -> Holding | None:
     """The code use an expired ``application`` was stored holding by the rule before
-    :func:`holds_code_use` gave an expired hold's use back (review24 F9), for the backfill to
+    :func:`holds_code_use` gave an expired hold's use back, for the backfill to
     give back where its item is still stored; None when it holds its use by today's rule, or
     has none to hold."""
     discount = application.discount
@@ -167,7 +167,7 @@ class HoldingChanges:
 def already_held(changes: HoldingChanges, kept: frozenset[Holding]) -> HoldingChanges:
     """``changes`` less the claims of what the application's own holding items say it holds
     already (``kept``): a code use claimed under the rule before ``holds_code_use`` gave it
-    back on expiry, its item and count still stored (review24 F9). Claimed again at a
+    back on expiry, its item and count still stored. Claimed again at a
     restart, it would be counted twice and never given back; held, it counts once."""
     claimed = tuple(holding for holding in changes.claimed if holding not in kept)
     return dataclasses.replace(changes, claimed=claimed)

@@ -46,7 +46,7 @@ def not_fundable(application: Application, payment_refused: str | None) -> Refus
     if not ended_for_money(application, payment_refused):
         return None
     shown = shown_named(application.status.value, application.status_reason)
-    if application.status is ApplicationStatus.CONFIRMED:  # booked, not ended (hostile34 K7)
+    if application.status is ApplicationStatus.CONFIRMED:  # booked, not ended
         return Refusal(
             NOT_FUNDABLE,
             f"a bursary cannot be given to an application that is {shown}: its place is paid "
@@ -86,7 +86,7 @@ def restart_refusal(
     application: Application, course: Course, *, code_used_up: bool
 ) -> Conflict | None:
     """Why the person of an unpaid, lapsed application (``expired``) could not start paying
-    again now, as the checkout's own write would refuse it (hostile34 K8, K8b): its seat went
+    again now, as the checkout's own write would refuse it (K8b): its seat went
     to someone else (no seat free for a newcomer), or the discount code it was made with is
     used up since (``code_used_up``: its uses all taken; its own use went back at the lapse).
     A bursary, whole or part, is refused then: a part one would tell them to pay from a page

@@ -46,7 +46,7 @@ def currency_named(currency: str) -> str:
 
 
 # What an amount in a definition file or the ``/admin`` JSON is: pence, which a person writing
-# one reads as pounds (organiser20 F18: the words said "like 20", and 200 made a £2.00 course).
+# one reads as pounds (the words said "like 20", and 200 made a £2.00 course).
 IN_MINOR_UNITS = "Enter a whole number of pence (cents for eur and usd), like 20000 for £200.00"
 
 

@@ -1,6 +1,6 @@
 """A move undone by a refund at Stripe that ended the booking before the move gave or took any
 money: a dearer move's refund made before its difference was paid (retest11 G4), or a cheaper
-move's own refund refused because the whole payment had gone back already (hostile30 T2).
+move's own refund refused because the whole payment had gone back already.
 Pure rules, no I/O.
 
 An organiser refunding a booking from Stripe's dashboard while the person pays a move's
@@ -41,7 +41,7 @@ def undone_by_refund(
         return None
     if latest.charge_payment_intent is None:
         # A cheaper move whose own refund was never made: Stripe refused it because the whole
-        # payment had gone back (hostile30 T2), so the move gave nothing and never stood.
+        # payment had gone back, so the move gave nothing and never stood.
         if not latest.refund_pending or latest.refund_ids():
             return None
     elif latest.charge_payment_intent not in {

@@ -1,4 +1,4 @@
-"""Money a booking kept that Stripe holds no payment for (hostile19 F8): an invoice an organiser
+"""Money a booking kept that Stripe holds no payment for: an invoice an organiser
 marked paid at Stripe ("paid out of band", the dashboard's Mark as paid: a bank transfer, a
 cheque). Stripe counts it paid, so the booking is, but nothing of it can go back through Stripe:
 an organiser's refund of it (a cancellation with the refund ticked, Refund afterwards, from the

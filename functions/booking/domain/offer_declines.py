@@ -1,4 +1,4 @@
-"""An offer of a place turned down by the person it was made to (organiser20 F7: they could
+"""An offer of a place turned down by the person it was made to (they could
 only let it lapse, holding the place from the next person for the whole offer period).
 
 What may be turned down, and why not otherwise, in one place: the service
@@ -43,7 +43,7 @@ def decline_refusal(application: Application, now: datetime) -> str | None:
 
 def invoiced_offer(application: Application, now: datetime) -> bool:
     """Whether ``application`` is an offered place its person chose to have their employer
-    invoiced for, the invoice open and holding the place (hostile31 N2): it may still be
+    invoiced for, the invoice open and holding the place: it may still be
     turned down until the invoice's due day ends (its hold: the offer's deadline no longer
     applies), the invoice voided first (``services.offer_declines``)."""
     lapses = application.hold_lapses_at()

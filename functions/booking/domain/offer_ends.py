@@ -1,4 +1,4 @@
-"""When an offer of a place ends, and what its end means (hostile18 F1). Pure rules, no I/O.
+"""When an offer of a place ends, and what its end means. Pure rules, no I/O.
 
 An offer is held for the course's offer period, never past the moment applications close
 (``Course.applications_close_at``, ``domain.paying.held_until``). Held until then, its end is the
@@ -16,7 +16,7 @@ No offer is made with less than :data:`LEAST_TIME_TO_ACT` left before applicatio
 be paid for. Those waiting stay on the list; once applications close their wait has ended
 (:func:`waiting_list_ended`, read so at once) and the sweep tells each of them once
 (:func:`wait_ended_by_closing`, ``services.wait_closed``). So too an application still
-awaiting review when applications close (hostile20 F7): it can no longer be approved
+awaiting review when applications close: it can no longer be approved
 (:func:`refuse_offering`), so its review has ended (:func:`review_ended`), read so at once and
 told once by the same sweep.
 """
@@ -68,7 +68,7 @@ def may_offer(course: Course, now: datetime) -> bool:
 def no_more_offers(course: Course, now: datetime) -> bool:
     """Whether applications are still open but close too soon for any place to be offered
     (:func:`may_offer`): a seat that frees stays free, and nobody joining the list now can be
-    offered one before the closing (hostile20 F6: "we will email you straight away")."""
+    offered one before the closing ("we will email you straight away")."""
     return course.accepts_applications(now) and not may_offer(course, now)
 
 
@@ -147,7 +147,7 @@ def refuse_offering(course: Course, now: datetime) -> None:
     """Raise the 409 that says, to an organiser approving an application, why no place (nor a
     waiting place) can be offered now: applications have closed, or close in less than
     :data:`LEAST_TIME_TO_ACT` (:func:`may_offer`). An approval then would email an offer that
-    had lapsed already, or one nobody could act on (hostile18 F1)."""
+    had lapsed already, or one nobody could act on."""
     if may_offer(course, now):
         return
     closes = moment_when(course.applications_close_at(), course.definition.timezone)
@@ -264,7 +264,7 @@ def wait_reopened(application: Application, course: Course, now: datetime) -> Ap
     closing (``told_closing``; a mark from before it was kept: an earlier one, the dates
     having moved later): its course's dates moved later and applications are open again, so
     it waits on (or awaits review again) and is told at the new closing; told once that it
-    waits again, with the new closing named in the email's job id (hostile20 F4: one told
+    waits again, with the new closing named in the email's job id (one told
     'you will not hear from us' and then offered a place had not been told the list
     reopened; one told by a run ahead of the clock stayed marked, and the new closing told
     nobody). None when there is nothing to undo."""
@@ -294,7 +294,7 @@ def closing_retold(
     its closing; None: none went since the "closed", so it still reads the list closed); its
     ``told_closing`` then the closing that news names. So whatever the order of the saves and
     the sends, the last news each person has names the closing that holds, or a later one they
-    were never told (hostile22 H2, hostile24 F4, review19 M1):
+    were never told:
 
     * ``said`` None: the reopen queued names a closing the course no longer has (the mailer
       drops it): a reopen naming the one it has now;
@@ -326,7 +326,7 @@ def earlier_than_said(
 ) -> Application | None:
     """``application`` after news naming ``said`` went (the mailer's step after the send):
     with one "close earlier" queued when the closing its course has now is earlier, as a save
-    meanwhile decided from what was said before (hostile24 F4); the mailer sends it only while
+    meanwhile decided from what was said before; the mailer sends it only while
     it is earlier than the last news gone (:func:`closing_news_stale`). None: nothing to tell."""
     waiting = application.status in _WAITING
     closing = open_closing(course, now)
@@ -341,7 +341,7 @@ def earlier_than_said(
 def _with_news(application: Application, update: dict[str, Any], job: EmailJob) -> Application:
     """``application`` changed by ``update``, with ``job``, news of a closing, queued and its
     id kept (``Application.closing_news``): the mailer reads whether each went from its claim
-    as well as the history, which is written after the send, as best effort (review20 M3)."""
+    as well as the history, which is written after the send, as best effort."""
     kept = application.closing_news
     news = kept if job.job_id in kept else (*kept, job.job_id)
     return application.model_copy(update={**update, "closing_news": news}).with_emails(job)
@@ -349,7 +349,7 @@ def _with_news(application: Application, update: dict[str, Any], job: EmailJob) 
 
 def _telling(application: Application, closing: str) -> str:
     """The occasion of an email telling ``application`` of ``closing``: the closing and the
-    application's version as the telling is saved (review18 L4: the same closing told again
+    application's version as the telling is saved (the same closing told again
     after the dates moved later and back is a telling of its own, never swallowed by the
     mailer's claim of the first; a redelivery of the one job is still one email)."""
     return f"{closing}{_AT_VERSION}{application.version}"
@@ -392,7 +392,7 @@ def closing_news_stale(
     said: str | None = None,
 ) -> bool:
     """Whether ``job``, news of a closing to ``application``, no longer says what holds as it
-    goes (hostile23 F7: saves racing the sweep's marks); ``last_told``: the kind of the last
+    goes (saves racing the sweep's marks); ``last_told``: the kind of the last
     closing news that went to the person before it (None: none went); ``said``: the closing
     that news named, when it was of the list open (a reopen or a retold closing).
 
@@ -407,7 +407,7 @@ def closing_news_stale(
       an email went, and before any news of the list open again went (the person still reads
       it closed). One that overtook the "closed" it answers drops, and so does that "closed".
     * A retold closing says "close earlier": it goes only when its closing is earlier than
-      the one the last news gone named (``said``, hostile24 F4: never "earlier" of a later).
+      the one the last news gone named (``said``: never "earlier" of a later).
     * A "closed" goes only while the person is marked told of that very closing (not reopened
       since), and not to one whose last news went was a "closed" already (a reopen dropped in
       between): told "closed" once per closing they heard of, never twice in a row."""

@@ -1,5 +1,5 @@
 """Whom a place freed or added was offered from the waiting list, in one sentence wherever the
-console says it (organiser22 F6: a course save named them, a move did not): "Kim Yoon (CL-6WNCH)
+console says it (a course save named them, a move did not): "Kim Yoon (CL-6WNCH)
 was offered a place from the waiting list and emailed."."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A confirmation acts only on what its page showed (hostile31 N4, hostile30 T1; hostile32 H4,
+"""A confirmation acts only on what its page showed (hostile30 T1,
 H5, H11, H13): the one rule for every confirm form of the console (the cancel, the move, the
 wait for a full cohort) and for the /admin acts that take what their caller last read.
 
@@ -65,7 +65,7 @@ def application_facts(application: Application, now: datetime) -> dict[str, str]
     price = application.price
     return {
         # Which application: two with the same facts (the same cohort, status and money) are
-        # two pages, never one ``seen`` (fix23a).
+        # two pages, never one ``seen``.
         APPLICATION: application.application_id,
         "course": application.course_id,
         "moves": str(len(application.transfers)),
@@ -273,7 +273,7 @@ def person_facts(
     groups: Sequence[tuple[str, str]],
     now: datetime,
 ) -> dict[str, str]:
-    """What the erasure's confirmation draws on (review24 F4): each of the person's applications
+    """What the erasure's confirmation draws on: each of the person's applications
     (withdrawn if still on its way, its open invoice voided: ``application_facts``), each
     application billed to them, each group booking that names them (its id, and as what), and
     the money still owed back by hand after a refund Stripe refused (``failed_and_held``).

@@ -134,8 +134,8 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     ended_unpaid = group.invoice is not None and (
         job.reason == GroupEvent.HOLD_LAPSED or _every_place_given_up_unpaid(job)
     )
-    # A payment of the invoice sent them failed: it is still theirs to pay (review24 F11); or
-    # its payment outside Stripe was recorded (fix24m): acknowledged to them.
+    # A payment of the invoice sent them failed: it is still theirs to pay; or
+    # its payment outside Stripe was recorded: acknowledged to them.
     if job.reason in (GroupEvent.INVOICE_PAYMENT_FAILED, GroupEvent.PAYMENT_RECEIVED):
         return billing.billing_email
     money_back = (
@@ -144,7 +144,7 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
         and group.money_received > 0  # nothing paid yet: a reissued invoice is Stripe's to send
     )
     # Paid outside Stripe (a bank transfer recorded): a place's share given up is owed back by
-    # hand, to the payer as much as one refunded at Stripe would be (hostile36 H1). The groups'
+    # hand, to the payer as much as one refunded at Stripe would be. The groups'
     # money rules load with a group's message, not with every function's init.
     from booking.domain.employer_share import paid_off_stripe
 
@@ -198,7 +198,7 @@ FUNDED_BY_BURSARY = "funded_by_bursary"
 
 def bursary_void_notice(application: Application) -> EmailJob | None:
     """The billing contact's own message that a whole-price bursary cancelled the open invoice
-    Stripe sent them, the place still booked (hostile34 K10: they were told nothing, where
+    Stripe sent them, the place still booked (they were told nothing, where
     every other void tells them); None without an open invoice. Sent to them alone
     (``told_of``: nobody when there is none apart from the person)."""
     invoice = application.invoice
@@ -212,7 +212,7 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
 
 def payment_received_told(application: Application, invoice_id: str) -> Application:
     """``application`` with the acknowledgement that its invoice ``invoice_id`` was paid
-    outside Stripe queued (fix24m): to its billing contact alone, in a message of its own; to
+    outside Stripe queued: to its billing contact alone, in a message of its own; to
     the person when there is none apart from them (their own billing contact). Its id is the
     invoice's: one message per recording, however often it is pressed or replayed."""
     job = application.email(EmailKind.PAYMENT_RECEIVED, occasion=invoice_id)
@@ -291,7 +291,7 @@ def erased_persons_notice(job: EmailJob, application: Application) -> EmailJob |
     """The one message about an erased person's booking that still goes: its billing contact's
     own, of the money the employer's invoice paid going back to its account (a refund, or a
     cancellation with one), as a group's billing contact is told once its manager is erased
-    (hostile11 F8: one rule whether or not the person was erased). None: nothing goes."""
+    (one rule whether or not the person was erased). None: nothing goes."""
     notice = job if to_billing_contact_alone(job) else billing_notice(job, application)
     if notice is None or not payer_of(application, notice).by_invoice:
         return None

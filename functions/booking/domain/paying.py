@@ -1,4 +1,4 @@
-"""The one rule for paying for a place on a course (newcomer15 O15): nothing is paid once its
+"""The one rule for paying for a place on a course: nothing is paid once its
 applications close (``Course.accepts_applications``, the public page's "Applications are
 closed": one name for the rule, the course's own, since a checkout held ``CHECKOUT_HOLD``
 from then would outlive the first start and every course is priced). An offer, a checkout, an

@@ -1,4 +1,4 @@
-"""What an organiser says of a payment received outside Stripe (fix24m): the day it came, how
+"""What an organiser says of a payment received outside Stripe: the day it came, how
 (a bank transfer, a cheque, cash, another way) and the bank's reference. Stripe's
 ``paid_out_of_band`` takes none of them, so they are kept here, on the invoice they paid
 (``InvoiceRef.received``, one person's or a group's), and said wherever that invoice is.
@@ -54,7 +54,7 @@ HOW_CHOICES = (
 def _a_day(value: object) -> object:
     """A day only as YYYY-MM-DD (or a date): pydantic's own reading of a date also takes a
     number (seconds since 1970: ``0`` was 1 January 1970) and a date and time at midnight
-    ("2027-03-01T00:00:00"), neither a day the API documents (hostile38)."""
+    ("2027-03-01T00:00:00"), neither a day the API documents."""
     if isinstance(value, datetime) or not isinstance(value, date | str):
         raise ValueError("not a day")  # told in words by _why
     if isinstance(value, str) and not (len(value) == 10 and value[4] == value[7] == "-"):

@@ -26,7 +26,7 @@ class CheckoutRef(Model):
     currency: str | None = None
     # The product name its page and Stripe's receipt show (the cohort by title and first day,
     # as it was when the session was made): a press answers it again only while the cohort is
-    # still named so (hostile32 H3). None: not recorded (a session made before it was).
+    # still named so. None: not recorded (a session made before it was).
     product_name: str | None = None
     # The move it asks a price difference for (``PendingMove.attempt``); None: the place.
     move: int | None = None

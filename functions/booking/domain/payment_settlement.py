@@ -105,7 +105,7 @@ def checkout_event(
 
 
 # The reason of the email telling a person offered a place that their bank refused its payment
-# while the offer still holds the place for them (hostile33 N9: they were told nothing).
+# while the offer still holds the place for them (they were told nothing).
 OFFER_PAYMENT_FAILED = "offer_payment_failed"
 
 

@@ -244,7 +244,7 @@ def after_refund(application: Application, event: RefundEvent, now: datetime) ->
         ended = _booking_refunded(application, _set_aside(recorded, later), now, given_back_now)
         return RefundOutcome(ended.with_event(event.event_id), True, later)
     # News of a part refund the person did not ask for (Stripe's dashboard): of a booking
-    # that stands, or of one cancelled keeping the money (hostile21 F8: it was said to nobody).
+    # that stands, or of one cancelled keeping the money (it was said to nobody).
     said_as = {S.CONFIRMED: "partial_refund", S.CANCELLED: CANCELLED_PART_REFUNDED}
     if (
         given_back_now > 0
@@ -291,7 +291,7 @@ def asked_by_a_cancellation(application: Application, event: RefundEvent) -> boo
     """Whether ``event`` reports a refund a cancellation of this booking asked (by its key,
     ``cancel-{application_id}...``, which Stripe's event repeats): landing before that
     cancellation is saved, it records the money and leaves the telling to the
-    cancellation's one email (review16b R4), never "your place is still confirmed"."""
+    cancellation's one email, never "your place is still confirmed"."""
     own = f"cancel-{application.application_id}"
     key = event.idempotency_key or ""
     return key == own or key.startswith(f"{own}-")

@@ -1,4 +1,4 @@
-"""The places of a course's group bookings that hold no application yet, by group (org24: the
+"""The places of a course's group bookings that hold no application yet, by group (the
 printable *Read all answers* page said nothing of a group's colleagues who had not applied, so
 the facilitators' meeting could not tell how many more answers were to come, nor from which
 employer). Counted from the organisers' own view of each place (``domain.group_overview``), so

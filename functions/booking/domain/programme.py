@@ -207,7 +207,7 @@ def event_changes(
 ) -> list[EventChange]:
     """The events whose form (start, end, title) or joining link (their host's) differs
     between two views of the programmes, soonest first. A new host alone is no change unless
-    its link is another: nothing else a calendar holds differs (organiser20 F22: a host that
+    its link is another: nothing else a calendar holds differs (a host that
     stops listing an event, moves later or changes its link changes every entry's link). With
     ``now``, only changes that are news: nothing about a past event is announced (one moved to
     a time already past, or removed after it took place)."""
@@ -273,14 +273,14 @@ def holders(
     person is down for (``follow_ups_held``): its confirmation put the event in their calendar
     before the register decided, but they are not invited, so they hear of no change (hostile13
     F20: "your reminders will come", and none ever did), but its cancellation (``removed``) while
-    it is in their calendar: closing took it out unless that was still to go (hostile14b F5).
+    it is in their calendar: closing took it out unless that was still to go.
 
     The person's booking on the host cohort is preferred, then their earliest."""
     holding = {person for person, holds in told.items() if holds or relisted}
     holding |= {person for person in invited if person not in told}
     counts = (lambda _c, _a: True) if removed else hears_of_follow_ups
     each = _each_persons_booking(event, bookings, counts=counts)
-    # An erased booking has no address left to tell (hostile28 H2: counted, never sent).
+    # An erased booking has no address left to tell (counted, never sent).
     return {
         person: application
         for person, application in each.items()
@@ -341,7 +341,7 @@ def hears_of_follow_ups(course: Course, application: Application) -> bool:
     whatever message carries it (a confirmation, "Changed dates", a move's message, a change
     notice, an invitation): one that completed its cohort, or still may (its register not
     closed, or the cohort keeps none). One whose register closed without it completing is no
-    way in (hostile13 F20, retest13 N7). An invitation asks more (``graduated``)."""
+    way in (retest13 N7). An invitation asks more (``graduated``)."""
     return may_yet_complete(course, application)
 
 

@@ -1,5 +1,5 @@
 """Whom an email job goes to, by role (never by address): decided once, from the job itself,
-recorded on the timeline when it is sent and said by the console's timeline (hostile21 F5: the
+recorded on the timeline when it is sent and said by the console's timeline (the
 billing contact's cancellation read as a second email to the applicant)."""
 
 from __future__ import annotations

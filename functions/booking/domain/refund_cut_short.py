@@ -1,12 +1,12 @@
 """An organiser's refund that Stripe refused partway: a booking with several charges (its
 first payment and a dearer move's difference) is refunded charge by charge, and Stripe gave
-some back before refusing another (review16b R1).
+some back before refusing another.
 
 What Stripe gave back stands, so the organiser's act is not refused whole: it is recorded as
 far as it went (a cancellation keeps the rest of the money, a Refund afterwards leaves the
 booking cancelled), with the refunds made on their charges and the reason
 ``refund_refused_partway`` (``domain.refund_partway``: every surface says a refund was asked
-and what is still to refund, hostile19 F1), and the person told only what is true (the
+and what is still to refund), and the person told only what is true (the
 cancellation, what of their money came back, and that the rest is still to come). The
 organiser is answered in words with the charge Stripe refused; Refund on the booking's page
 asks again once it is sorted out (the same keys: what went back is the same refund).
@@ -82,7 +82,7 @@ def refund_cut_short(before: Application, asked: Application, given_back: int) -
             told.append(came_back.as_of(asked.status.value))
     return asked.model_copy(
         update={
-            # A refund was asked and went part of the way: said so everywhere (hostile19 F1).
+            # A refund was asked and went part of the way: said so everywhere.
             "status_reason": REFUND_REFUSED_PARTWAY,
             "last_refund": before.last_refund,
             "outbox": tuple(told),

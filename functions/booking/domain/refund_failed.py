@@ -1,9 +1,9 @@
-"""A refund that Stripe says failed (review20 M2): a card refund that failed after it
+"""A refund that Stripe says failed: a card refund that failed after it
 succeeded (the card closed), counted as given back until then, or a pending one (Bacs, SEPA)
 that the bank sent back. The figures follow Stripe (a failed refund counts nothing:
 ``domain.payments.after_refund``), but the person was told their money was coming back and
 nobody asks Stripe again, so the organisers must hear of it and act: it is kept as an anomaly
-and logged at ERROR (ids and amounts only), which alarms. Once per refund (hostile25 F6):
+and logged at ERROR (ids and amounts only), which alarms. Once per refund:
 its id is kept on the application (``refunds_failed``), and the anomaly is keyed by it, so a
 second event telling the same failure (or two at once) keeps no second one. A booking whose
 refund failed and still keeps the money is not refunded again by *Refund* (hostile25 F3:
@@ -99,7 +99,7 @@ def failed_and_held(application: Application) -> int:
 def refund_failed_said(application: Application, currency: str) -> str | None:
     """The status as the console and the export say it of a booking whose refund failed at
     Stripe and whose money is still held: never "Refunded" or "refund on its way" for money
-    not given back (hostile25). None: not so."""
+    not given back. None: not so."""
     held = failed_and_held(application)
     if not held:
         return None

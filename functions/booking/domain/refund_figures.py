@@ -70,7 +70,7 @@ def refund_said(job: EmailJob, application: Application) -> tuple[int, int]:
     refund gives back, and what has come back in all (more than it when earlier refunds were
     made, ``wording.refunded_earlier_words``). A refund that gives back all a cancelled booking
     kept is said as Stripe made it (``last_refund``: a dashboard refund in between takes its
-    share first), beside everything paid (hostile21 F8: asked before its refund was recorded, it
+    share first), beside everything paid (asked before its refund was recorded, it
     had said its own part as all that was paid); a cancellation's message likewise."""
     if job.kind is not EmailKind.PAYMENT_REFUNDED or job.reason == ALL_KEPT_GIVEN_BACK:
         return application.latest_refund, application.charges_paid

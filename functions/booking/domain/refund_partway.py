@@ -1,5 +1,5 @@
 """A booking an organiser cancelled or refunded with a refund Stripe refused partway
-(``domain.refund_cut_short``, review16b R1, hostile19 F1): its reason, and the words every
+(``domain.refund_cut_short``): its reason, and the words every
 surface says it in, so a repeat, the console and the email say what happened (a refund was
 asked, part of it came back, the rest is still to refund), never "cancelled without a refund"
 nor "the money paid was kept"."""

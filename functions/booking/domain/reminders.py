@@ -124,7 +124,7 @@ def reminder_lead(
         return f"in {'an hour' if offset_hours == 1 else f'{offset_hours} hours'}, at {at}"
     # Whole days said by the calendar in the course's zone from when it goes, never as the
     # offset // 24: across a clock change 24 hours before a session near midnight is the same
-    # day, or two days before (hostile30 R1).
+    # day, or two days before.
     # From when it is due, or from ``now`` if it goes a little after (never before: an email
     # written ahead of its time says what it will be true of when it goes).
     due = start - timedelta(hours=offset_hours)

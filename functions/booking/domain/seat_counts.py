@@ -7,12 +7,12 @@ They are counted from the applications as stored, as the course's seat counter c
 hold whose time has run out (an offer past its deadline, though every view reads the offer
 lapsed at once, or a checkout past its hold) is still held until the sweep, or Stripe's
 event, releases it. Until then nobody can take that seat (the counter refuses a newcomer, a
-move and an offer alike), so it is never said free before it is (hostile22 H5: read as no
+move and an offer alike), so it is never said free before it is (read as no
 hold, it was in no column: "Held 0 | Free 2 of 3").
 
 A seat is counted where the counter counts it (``domain.limits.holdings``, one rule for both):
 a booking of another cohort whose move to a dearer one waits for its difference holds a seat
-on the cohort it is to join, and is held there, while it stands where it is (review19 M2: it
+on the cohort it is to join, and is held there, while it stands where it is (it
 was in no column of the cohort it is to join: "Booked 0 | Held 0 | Free 4 of 5")."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ NO_SEATS = SeatCounts(booked=0, held=0)
 def seats_taken(applications: Iterable[Application]) -> dict[str, SeatCounts]:
     """Per course, the seats ``applications`` (as stored, never as read: every cohort's, for
     the moves between them) take there, in one pass: each application's holdings read once,
-    whatever the number of courses (review20 L4: counted per course, it was courses times
+    whatever the number of courses (counted per course, it was courses times
     applications). A seat is booked by a confirmed booking of that course, and held by
     anything else: not paid yet there, or the difference of a move to there."""
     booked: Counter[str] = Counter()

@@ -49,7 +49,7 @@ def numbered_title(place: int, total: int) -> str:
 def retitled(was: str, now: str) -> bool:
     """Whether a session's title changed in a way its attendees are told of: a title the
     organiser never wrote, renumbered because a session was added, removed or moved past
-    another ("Session 1 of 3" to "Session 1 of 2"), is not news (hostile14b F2); the message
+    another ("Session 1 of 3" to "Session 1 of 2"), is not news; the message
     lists the sessions under their new numbers without marking them."""
     return was != now and not (_NUMBERED.fullmatch(was) and _NUMBERED.fullmatch(now))
 
@@ -72,7 +72,7 @@ class SessionDefinition(Model):
     start_time: time
     end_time: time
     kind: SessionKind = SessionKind.CORE
-    # One line, as the course's title (hostile35 H7).
+    # One line, as the course's title.
     title: Annotated[str, ONE_LINE] | None = Field(default=None, max_length=200)
     home_practice: Annotated[str, FREE_TEXT] | None = Field(default=None, max_length=2000)
 
@@ -138,7 +138,7 @@ def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> date
 
 
 def overlap_fault(sessions: Sequence[SessionDefinition], zone: ZoneInfo) -> str | None:
-    """Why two of a course's sessions may not both be listed (hostile35 H3): one listed twice
+    """Why two of a course's sessions may not both be listed: one listed twice
     (the same start and end) would be "Session 1 of 2" and "2 of 2" at one hour, two calendar
     events, its hours counted twice on the certificate; two that overlap cannot both be
     attended. Said beside the later-listed row (``session N: ...``), naming the other. None:

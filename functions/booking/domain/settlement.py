@@ -230,7 +230,7 @@ def _part_funded(
     """Part of the price funded: what asked for the old amount is closed; an invoice is
     replaced by one for the rest in the same step, a checkout is started again by the
     applicant at the new amount."""
-    reissued = application.has_open_invoice()  # else none is sent, nor said (hostile33 N6)
+    reissued = application.has_open_invoice()  # else none is sent, nor said
     told = funded.model_copy(update={"checkout": None}).with_emails(
         application.email(
             EmailKind.BURSARY_GRANTED,
@@ -341,11 +341,11 @@ def _ended_already(
             )
             return _refusal(changed) if changed else _refunded_afterwards(application, situation)
         if refused_partway(application):
-            # Cancelled with a refund Stripe refused partway: said as it was (hostile19 F1).
+            # Cancelled with a refund Stripe refused partway: said as it was.
             words = cancelled_partway_again(application, currency, refund_named=REFUND_ON_ITS_PAGE)
             return _refused(REFUND_REFUSED_PARTWAY, words)
         # Asked to refund a booking cancelled without one by cancelling it again: nothing
-        # is done, and a quiet 200 would read as the money gone back (hostile12b F5).
+        # is done, and a quiet 200 would read as the money gone back.
         return _refused("cancelled_without_refund", CANCELLED_WITHOUT_REFUND)
     if fact.refund and (failed := failing.refused_after_failure(application, currency)):
         return _refusal(failed)  # its refund failed at Stripe: never 200 for nothing done

@@ -162,7 +162,7 @@ def _offered(facts: Facts) -> Standing:
             f" We are holding it for you until {facts.offer_until}, when applications for the "
             "course close: the place cannot be booked after that."
         )
-    if facts.reason == "failed":  # its bank refused a payment; the offer holds (hostile33 N9)
+    if facts.reason == "failed":  # its bank refused a payment; the offer holds
         held = f" until {facts.offer_until}" if facts.offer_until else ""
         return Standing(
             "Your payment did not go through",

@@ -1,4 +1,4 @@
-"""What a subject access answer carries beside the data itself (org24, the organiser tester:
+"""What a subject access answer carries beside the data itself (the organiser tester:
 the printable record listed what was held, but not who holds it, why, who it goes to, how long
 it is kept, nor the person's rights). Said in our own words, plainly, from what the code does:
 the retention said is the one the table's expiry enforces (``Settings.unpaid_retention_days``,

@@ -55,7 +55,7 @@ def _is_control(character: str) -> bool:
 
 
 # What a decoder puts for bytes it could not read (a page sent as latin-1 read as UTF-8):
-# never typed by a person, so never stored as their words (hostile30 A1).
+# never typed by a person, so never stored as their words.
 UNREADABLE = "\ufffd"
 
 
@@ -88,7 +88,7 @@ def _is_noncharacter(character: str) -> bool:
 
 
 def _hidden_refusal(value: str) -> None:
-    """Refuse a tag character outside a flag, or a noncharacter (hostile37 W2): what nobody
+    """Refuse a tag character outside a flag, or a noncharacter: what nobody
     types to write a name or an answer, and what shows nothing where it is read."""
     outside_flags = _FLAG_SEQUENCE.sub("", value)
     if any(ord(c) in TAG_CHARACTERS or _is_noncharacter(c) for c in outside_flags):

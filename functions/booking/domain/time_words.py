@@ -55,5 +55,5 @@ def moved_without_id_warning(day: date) -> str:
 def wall_clock_when(day: date, moment: time) -> str:
     """ "Sunday 28 March 2027, 01:15": a local date and wall-clock time as the organiser typed
     them (no zone: the time may not exist in it, or happen twice), in the words of the rest
-    (organiser20 F17: the course form's errors had quoted "2027-03-28 01:15")."""
+    (the course form's errors had quoted "2027-03-28 01:15")."""
     return f"{_day(day)}, {moment:%H:%M}"

@@ -161,7 +161,7 @@ def _invoice_entries(
     invoice, was = new.invoice, previous.invoice if previous else None
     before = was.invoice_id if was else None
     if invoice is not None and invoice.invoice_id != before:
-        # An open invoice replaced for other billing details: a correction (organiser22 F14).
+        # An open invoice replaced for other billing details: a correction.
         fixed = _corrects(previous, new)
         entries.append(
             TimelineEntry(

@@ -1,5 +1,5 @@
 """A cohort title that is another cohort's of the same programme but for a slip of the keys
-(org24, the organiser tester: "Compasionate Leadership Training" went onto the programme's
+(the organiser tester: "Compasionate Leadership Training" went onto the programme's
 page beside its cohorts' "Compassionate Leadership Training", unwarned). The console's form
 warns before the save and saves on a second press with the same title.
 

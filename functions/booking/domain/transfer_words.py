@@ -11,7 +11,7 @@ def transfer_choice_said(
     """A cohort as a booking's transfer choice says it: its state (``course_state_said``, as
     on its other pages), then the places this booking could take there (a newcomer's count,
     ``Course.places_for_newcomer``: none while it is full), never the places no seat holds
-    beside "nobody new can take it" (hostile27 F6)."""
+    beside "nobody new can take it"."""
     state = course_state_said(
         status,
         ended=False,

@@ -260,7 +260,7 @@ def _costs_more(application: Application, target: Course, more: int) -> Transfer
     more_words = money_words(more, target.definition.price.currency)
     # The employer was invoiced for the old price; a card charge for the rest would be a
     # second bill to someone else, and a paid invoice cannot be reissued for more.
-    # Paid outside Stripe, nothing can be refunded from here (hostile21 F4): advise what can.
+    # Paid outside Stripe, nothing can be refunded from here: advise what can.
     cancel = (
         "cancel it without the refund (it was paid outside Stripe: give the money back the way "
         "it was received)"

@@ -155,7 +155,7 @@ _EMPTY_BUT_OPTIONAL = "it cannot be empty: leave it out, or give a value"
 def field_reasons(exc: ValidationError, model: type[BaseModel] | None = None) -> dict[str, str]:
     """One reason per field, each a sentence saying what to type (never pydantic's words, which
     quote regular expressions and type names). An empty value given for a field ``model`` does
-    not require is said as what is wrong with it, not as "required" (hostile11 F9); a field an
+    not require is said as what is wrong with it, not as "required"; a field an
     object does not take (at any depth) names the fields that object takes."""
     fields: dict[str, str] = {}
     for problem in exc.errors(include_url=False, include_input=False):

@@ -97,11 +97,11 @@ def course_state_said(
     status: str, *, ended: bool, waiting: int = 0, free: int = 0, too_late_to_offer: bool = False
 ) -> str:
     """A course's state in words, one way wherever organisers read it (console, CLI,
-    load-course): an ended cohort is "Ended", whatever its status says of applications; a full
-    one says how many wait ("Full, 2 waiting"), and is plain "Full" when nobody does; but a full
-    one with ``free`` places no seat holds says so and why, beside each view's "1 left"
-    (hostile24 F6): those waiting come first, or it is ``too_late_to_offer``
-    (``offer_ends.no_more_offers``)."""
+        load-course): an ended cohort is "Ended", whatever its status says of applications; a full
+        one says how many wait ("Full, 2 waiting"), and is plain "Full" when nobody does; but a full
+        one with ``free`` places no seat holds says so and why, beside each view's "1 left"
+    : those waiting come first, or it is ``too_late_to_offer``
+        (``offer_ends.no_more_offers``)."""
     if ended:
         return ENDED_WORDS
     said = COURSE_STATUS_WORDS.get(status, status)
@@ -179,7 +179,7 @@ def status_named(status: str) -> str:
 
 def shown_named(status: str, reason: str | None) -> str:
     """ "“Offer turned down”": an application named inside a sentence as the console and its
-    person's page show it (:func:`status_with_reason`; hostile33 N7: a refusal said "Payment
+    person's page show it (:func:`status_with_reason`: a refusal said "Payment
     not completed" of an offer turned down)."""
     return f"“{status_with_reason(status, reason)}”"
 
@@ -211,7 +211,7 @@ LAPSED_OFFER = ("expired", "offer_lapsed")
 def status_shown(status: str, reason: str | None) -> str:
     """A status's own words, as a list's tag says it: "Offer not taken up" for a lapsed offer."""
     if status == "expired" and reason == "offer_declined":
-        return "Offer turned down"  # by its person (organiser20 F7): said as such, once
+        return "Offer turned down"  # by its person: said as such, once
     return "Offer not taken up" if (status, reason) == LAPSED_OFFER else status_words(status)
 
 
@@ -255,7 +255,7 @@ def invoice_said(invoice: InvoiceRef, timezone: str) -> str:
         invoice.due_at,
         timezone,
     )
-    # Paid outside Stripe: how and when, as the organiser recorded it (fix24m).
+    # Paid outside Stripe: how and when, as the organiser recorded it.
     received = received_words(invoice.received)
     return f"{said}; {received}" if received else said
 
@@ -283,9 +283,9 @@ ANSWER_FIELDS = tuple(FIELD_NAMES)[:7]
 
 def answers_said(answers: object, *, empty: str = "(not given)") -> list[dict[str, str]]:
     """The applicant's answers as label and value, in the form's order, by the glossary. An
-    erased person's answer left empty (their access needs) reads "[erased]", as every other
-    answer of theirs does: not "none given", which would tell facilitators there are none
-    (hostile36 H4)."""
+        erased person's answer left empty (their access needs) reads "[erased]", as every other
+        answer of theirs does: not "none given", which would tell facilitators there are none
+    ."""
     erased = getattr(answers, "email", None) == ERASED_EMAIL
     said = []
     for key in ANSWER_FIELDS:

@@ -1,4 +1,4 @@
-"""One rule for an organiser write's address (hostile33 N3/N4, hostile34 K6, K12): a write whose
+"""One rule for an organiser write's address (K12): a write whose
 address carries a parameter its route does not take (the route table's query parameters) is
 refused with 422 naming it, nothing done. A write's fields go in its body; one sent in the
 address is never ignored (``cancel?refund=on`` cancelled and kept the money, on /admin and then
@@ -15,7 +15,7 @@ from booking.domain.errors import InvalidInput
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
 from booking.handlers.routes import SAFE_METHODS, Function, route_at
 
-# Methods that change nothing: HEAD is answered as GET, OPTIONS describes (hostile34 K12).
+# Methods that change nothing: HEAD is answered as GET, OPTIONS describes.
 READ_METHODS = SAFE_METHODS | {"OPTIONS"}
 
 QUERY_NOT_TAKEN = (

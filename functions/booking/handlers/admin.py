@@ -88,7 +88,7 @@ def _body() -> dict[str, Any]:
     event = app.current_event
     data = http.raw_body(event)
     content_type = event.headers.get("content-type") or http.JSON
-    if not data:  # no body is no fields, a form's too (hostile33 N4: it was read as "{}")
+    if not data:  # no body is no fields, a form's too (it was read as "{}")
         data = b"" if content_type.split(";")[0].strip().lower() == http.FORM else b"{}"
     return http.read_body(data, content_type)
 
@@ -96,7 +96,7 @@ def _body() -> dict[str, Any]:
 def _body_of(what: str, *fields: str) -> dict[str, Any]:
     """The JSON body of a request taking ``fields``; any other field is refused by its name,
     never ignored: ``{"to_course_id": ..., "refund": false}`` must not move the booking and
-    refund the difference as if nothing else had been asked (hostile12b F2)."""
+    refund the difference as if nothing else had been asked."""
     body = _body()
     refuse_unknown_fields(body, fields, f"the {what} needs attention")
     return body
@@ -361,7 +361,7 @@ def _person_path_kept(event: dict[str, Any]) -> dict[str, Any]:
     """The event with the address of ``/admin/people/{email}`` encoded again as one path
     segment: decoded by API Gateway, an address the forms take with ``/``, ``#`` or ``?``
     (``slash/jo@example.org``) no longer fitted the route, so it could be neither exported
-    nor erased (hostile13 F19)."""
+    nor erased."""
     path = str(event.get("rawPath", ""))
     if not path.startswith(PEOPLE):
         return event

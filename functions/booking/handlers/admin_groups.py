@@ -72,7 +72,7 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str,
         received = received_from({k: body[k] for k in FIELDS if k in body})
         the_ports = ports()
         paid, changed = paid_off_stripe.record_group_payment(the_ports, group_id, received=received)
-        # What this request did, said (hostile36 H5: a second run, or an invoice its payer
+        # What this request did, said (a second run, or an invoice its payer
         # paid at Stripe, read as if recorded now).
         recorded = "now" if changed else ("before" if off_stripe(paid) else "paid_at_stripe")
         line = line_of(the_ports, paid).model_dump()

@@ -230,7 +230,7 @@ class BursaryIn(Model):
 class BackfillIn(Model):
     """``POST /admin/billing-index/backfill``: the course whose applications to index (the
     previous answer's ``next_course_id``); none: the first course. Blanks alone are empty
-    (hostile12a, F9's re-test: not "no course" with the blanks printed invisibly)."""
+    (not "no course" with the blanks printed invisibly)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

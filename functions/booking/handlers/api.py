@@ -235,7 +235,7 @@ def request_invoice(application_id: str) -> Response[str]:
 
 @served("declineOffer")
 def decline_offer(application_id: str) -> Response[str]:
-    """The person turns down the place offered to them (organiser20 F7)."""
+    """The person turns down the place offered to them."""
     from booking.services.offer_declines import decline_offer as declined_by_person
 
     the_ports = ports()
@@ -327,7 +327,7 @@ def _error_page(status: int, code: str, message: str) -> str:
 
 def _organisation_of(path: str) -> str:
     """The centre running the course a public path names (``/courses/{id}/...``), for an error
-    page's header (organiser20 F14: "You have already applied" was headed "Course booking");
+    page's header ("You have already applied" was headed "Course booking");
     "" when the path names none, or it cannot be read now."""
     parts = path.split("/")
     course_id = unquote(parts[2]) if len(parts) > 2 and parts[1] == "courses" else ""

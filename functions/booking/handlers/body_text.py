@@ -2,8 +2,8 @@
 bytes that are not UTF-8 (a body sent as latin-1, or a form percent-encoding latin-1: ``%E9``,
 or a multipart form's text field, or a part's name or filename) and a field named twice (in a
 JSON object, a urlencoded form or a multipart form) are refused in words, never read with
-U+FFFD put in for the bytes or the last of two values silently kept (hostile30 A1, A2;
-hostile32 H9; review24 F7)."""
+U+FFFD put in for the bytes or the last of two values silently kept (A2;
+hostile32 H9)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ BYTE_ORDER_MARK = "\ufeff"
 # The one charset a body may declare (or none): every body is read as UTF-8.
 UTF_8_NAMES = frozenset({"utf-8", "utf8"})
 # Half of a UTF-16 pair: JSON's \u escapes can write one alone (``"\ud800"``), which no text
-# holds; told beside its field in words, as U+FFFD is (hostile32 H1).
+# holds; told beside its field in words, as U+FFFD is.
 _SURROGATES = range(0xD800, 0xE000)
 
 
@@ -53,7 +53,7 @@ def declared_charset(content_type: str) -> str | None:
 
 def refuse_other_charsets(content_type: str) -> None:
     """A body declared in a charset other than UTF-8 is refused by the charset it names, never
-    read as UTF-8 regardless (hostile32 H2)."""
+    read as UTF-8 regardless."""
     charset = declared_charset(content_type)
     if charset is not None and charset not in UTF_8_NAMES:
         raise UnreadBody(
@@ -69,9 +69,9 @@ def json_text(body: bytes) -> str:
 
 def whole_characters(parsed: dict[str, Any]) -> dict[str, Any]:
     """``parsed`` (a JSON body's object, an uploaded file's), refused InvalidInput naming each
-    field that holds half of a UTF-16 pair (:func:`half_characters`): the one check of every
-    JSON read, so the console's upload says it beside the field as the API and the CLI do
-    (hostile35 H5), never in the model's parser's words."""
+        field that holds half of a UTF-16 pair (:func:`half_characters`): the one check of every
+        JSON read, so the console's upload says it beside the field as the API and the CLI do
+    , never in the model's parser's words."""
     halves = half_characters(parsed)
     if halves:
         raise InvalidInput("some fields need attention", halves)
@@ -191,7 +191,7 @@ def multipart_fields(body: bytes, content_type: str) -> dict[str, Any]:
 
 def _disposition(part: Message) -> dict[str, str]:
     """A part's Content-Disposition parameters (its name, its filename), the header's bytes
-    read strictly as UTF-8 (review24 F7: the parser's own reading put U+FFFD for any other
+    read strictly as UTF-8 (the parser's own reading put U+FFFD for any other
     byte, so a latin-1 filename reached an upload altered); one given in RFC 2231 form
     (``name*=UTF-8''f%C3%A9``) decoded, refused if its bytes are not of its charset."""
     from email.policy import HTTP

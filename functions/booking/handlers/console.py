@@ -116,7 +116,7 @@ def sign_in_page() -> Response[str]:
     # Off to the identity provider's sign-in, carrying PKCE's verifier in a signed cookie.
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(24)
-    lost = query_value("lost") == "1"  # a form posted after the session ended (hostile33 N5)
+    lost = query_value("lost") == "1"  # a form posted after the session ended
     cookie = cookie_signer().sign_in_state(state, verifier, after, ports().clock(), lost=lost)
     target = ports().sign_in.authorization_url(
         state=state, code_challenge=challenge, redirect_uri=callback_url()
@@ -280,7 +280,7 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
 action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
-# The employer invoiced instead of the card (organiser22 F4).
+# The employer invoiced instead of the card.
 action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
 
 
@@ -296,7 +296,7 @@ def bursary(application_id: str) -> Acted:
     # Typed in pounds; the use case counts in pence, as Stripe does.
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
     # What the page showed (``domain.page_seen``; an older page's ``bursary_seen``): one granted
-    # since by another tab or organiser is refused, never silently replaced (hostile26 F2).
+    # since by another tab or organiser is refused, never silently replaced.
     return bursaries.grant_bursary(ports(), application_id, amount, seen=bursary_form_seen())
 
 
@@ -404,7 +404,7 @@ def unexpected(error: Exception) -> Response[str]:
     return html_page(500, pages.error_page(chrome(), 500, "internal_error", "something went wrong"))
 
 
-# A write's address parameters as /admin's (hostile34 K6), once the session is known.
+# A write's address parameters as /admin's, once the session is known.
 app.use(
     middlewares=[
         http.bounded_path,

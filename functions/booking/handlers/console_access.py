@@ -93,7 +93,7 @@ def require_session(
 
 def _come_back_to(resolver: APIGatewayHttpResolver) -> str:
     """Where to return after signing in: the page asked for; after a form post (its change not
-    saved), the page the form was on (its Referer, a console page; hostile33 N5), else the
+    saved), the page the form was on (its Referer, a console page), else the
     application's page or the console's first page."""
     event = resolver.current_event
     if event.http_method in SAFE_METHODS:

@@ -1,4 +1,4 @@
-"""The console's "read all answers" page of a course (organiser22 F18): what each applicant
+"""The console's "read all answers" page of a course: what each applicant
 wrote, in the form's words, one after another, filtered by status, to read or print for the
 facilitators' meeting instead of opening the applications one by one. Access needs are shown
 plainly beside each name, said as none when none were given."""

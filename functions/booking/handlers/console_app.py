@@ -100,7 +100,7 @@ def form_seen(older: Seen | None = None, page: str = "the application") -> Seen:
         raise InvalidInput(FORM_OUT_OF_DATE) from unclear
     if not digests:
         # An older page's single facts (``older``: status and pence paid, the cohort, the
-        # bursary) no longer stand in for it (fix23a): two facts alone would act on a page
+        # bursary) no longer stand in for it: two facts alone would act on a page
         # whose price, bursary, invoice or move changed since, the very thing ``seen`` stops;
         # every page the console has served for several releases carries ``seen``, and a
         # console session ends long before a page that old could be posted.
@@ -191,7 +191,7 @@ def press_posted(row: str, name: str = "press") -> str | None:
 
 def press_required(row: str, name: str = "press") -> str:
     """:func:`press_posted`, which every "send again" form's act requires (the invitation's and
-    the certificate's: hostile33 N10, hostile34 K3): any other value is 422 "Press the button
+    the certificate's: hostile33 N10): any other value is 422 "Press the button
     on the page again", nothing done."""
     press = press_posted(row, name)
     if press is None:

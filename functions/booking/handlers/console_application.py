@@ -137,7 +137,7 @@ def _timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[
 
 
 def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
-    """The booking's certificate in words and links (organiser22 F19: never its bare code):
+    """The booking's certificate in words and links (never its bare code):
     when it was issued, the spelling it prints if reissued with one, its public check page,
     and whether it may be sent again; a held one says so, with the way to reissue it."""
     application, course_id = detail.application, detail.course.course_id
@@ -152,7 +152,7 @@ def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
         "check": f"/certificates/{quote(code)}",
         "register": f"/console/courses/{quote(course_id)}/register",
         "may_send_again": not detail.certificate_held and nobody_to_tell(application) is None,
-        # Bound to the session and this booking (hostile34 K3): another row's is refused.
+        # Bound to the session and this booking: another row's is refused.
         "press": press_issued(press_row("certificate", application.application_id)),
     }
 
@@ -232,7 +232,7 @@ def application_page(
         refund_label=_refund_label(detail, currency),
         # The applicant's own payment (an employer's share is not refunded afterwards here).
         refundable="" if detail.refund_to else money_words(detail.refundable, currency),
-        # A refund Stripe refused partway: what came back and what is left (hostile19 F1).
+        # A refund Stripe refused partway: what came back and what is left.
         refused_partway=partway_said(application, currency) if refused_partway(application) else "",
         offer_hours=definition.offer_valid_hours,
         # ``also``: said after the action's own notice (whom a move's freed seat was offered).

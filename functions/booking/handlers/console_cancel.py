@@ -1,4 +1,4 @@
-"""The console's step before cancelling (organiser20 F8: a slip of the mouse ended a booking
+"""The console's step before cancelling (a slip of the mouse ended a booking
 and emailed its person): the page that says what the cancel will do, in words and pounds, whose
 form then posts the cancel itself (``handlers.console``'s ``consoleCancel``, unchanged).
 Registered on the console's resolver (``handlers/console_app.py``)."""
@@ -56,7 +56,7 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
     refusal = nobody_to_tell(application)
     if refusal is not None:
         # Only the person: their billing contact and the facilitators may still be, below
-        # (organiser23 F11: "Nobody is emailed" then a line emailing the billing contact).
+        # ("Nobody is emailed" then a line emailing the billing contact).
         lines.append(f"The person is not emailed: {refusal.message}.")
     elif detail.address_suppressed:
         lines.append(
@@ -90,7 +90,7 @@ def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: boo
     currency = detail.course.definition.price.currency
     given = preview.refunded if refund and preview is not None else detail.refundable
     amount = money_words(given, currency) if given else ""
-    if not amount and detail.application.payment_pending:  # a bank debit (hostile31 N5)
+    if not amount and detail.application.payment_pending:  # a bank debit
         due = f" of {money_words(detail.left_to_pay, currency)}" if detail.left_to_pay else ""
         return f"A payment{due} is going through: if it arrives, it is refunded in full."
     if not amount and nothing_at_stripe_to_refund(detail.application):  # organiser22 F15
@@ -113,7 +113,7 @@ def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: boo
 
 def _seat(detail: ApplicationDetail, preview: CancelPreview | None = None) -> str:
     """What becomes of the place it holds, and of one held for a move waiting for payment
-    (hostile33 N2: that one went on to its cohort's waiting list unsaid)."""
+    (that one went on to its cohort's waiting list unsaid)."""
     own = (
         _place_back(detail.course, "Its place", "the course")
         if detail.application.seat_held
@@ -221,14 +221,14 @@ def void_confirmation(application_id: str) -> Response[str]:
 @served("consoleDeclineConfirmationReopened")
 def decline_confirmation_reopened(application_id: str) -> Response[str]:
     """The confirmation's address opened again: it keeps no message (a post, so the message is
-    never in an address), so back to the application's page (hostile34 K14: 405 "Something
+    never in an address), so back to the application's page (405 "Something
     went wrong")."""
     return http.see_other(f"/console/applications/{quote(application_id)}")
 
 
 @served("consoleDeclineConfirmation")
 def decline_confirmation(application_id: str) -> Response[str]:
-    """The message the decline would email, shown before it goes (organiser22 F17)."""
+    """The message the decline would email, shown before it goes."""
     typed = typed_value("message")
     try:
         detail, note, message = decline_preview.decline_confirmation(ports(), application_id, typed)

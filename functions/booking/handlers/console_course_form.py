@@ -73,7 +73,7 @@ def course_form_page(
     or times would email, said before the save; ``grouped``: how many managers and colleagues of
     its group bookings a move of their apply-by date may email; ``next_of``: the course whose
     next cohort is being added (its form carried over); ``title_like``: another cohort's title
-    the one typed may be a mistyping of, warned beside it (org24); ``carried``: the follow-ups
+    the one typed may be a mistyping of, warned beside it; ``carried``: the follow-ups
     of ``next_of`` just added to the form, moved as its sessions are; ``offered``: they were
     offered already (the form posts it back, so they are offered once)."""
     programmes = _programmes()
@@ -109,7 +109,7 @@ def course_form_page(
 
 
 def _follow_ups_said(to_carry: int, offered: bool, carried: Carried | None) -> dict[str, Any]:
-    """What the form says of the follow-ups *Add the next cohort* carries over (org24): how
+    """What the form says of the follow-ups *Add the next cohort* carries over: how
     many the cohort has (``to_carry``), before they are offered; how many were added and how
     far they moved."""
     return {
@@ -122,7 +122,7 @@ def _follow_ups_said(to_carry: int, offered: bool, carried: Carried | None) -> d
 
 
 def _follow_up_choices() -> list[tuple[str, str]]:
-    """The programmes' follow-ups to choose a session's id from (organiser20 F2)."""
+    """The programmes' follow-ups to choose a session's id from."""
     from booking.bootstrap import ports  # the page's one read beyond the form it is given
     from booking.services.follow_ups import follow_up_choices
 
@@ -130,7 +130,7 @@ def _follow_up_choices() -> list[tuple[str, str]]:
 
 
 def _programmes() -> list[course_drafts.Programme]:
-    """The programmes to choose one from by its title (organiser22 F2)."""
+    """The programmes to choose one from by its title."""
     from booking.bootstrap import ports  # the page's one read beyond the form it is given
 
     return course_drafts.programmes(ports())

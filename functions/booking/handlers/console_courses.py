@@ -25,7 +25,7 @@ from booking.services import course_drafts, courses
 
 @served("consoleNewCourse")
 def new_course() -> Response[str]:
-    """*Add a course*; ``from``: the course whose next cohort it adds (organiser22 F1),
+    """*Add a course*; ``from``: the course whose next cohort it adds,
     everything carried over but the dates, nothing saved until the organiser saves."""
     cohort = query_value("from")
     if not cohort:
@@ -33,7 +33,7 @@ def new_course() -> Response[str]:
         return html_page(200, course_form_page(chrome(), blank, changing=None))
     definition = courses.get_course(ports(), cohort).definition
     form = course_form_fill.next_cohort_form(definition)
-    to_carry = follow_ups_of(definition)  # offered once the new dates are typed (org24)
+    to_carry = follow_ups_of(definition)  # offered once the new dates are typed
     page = course_form_page(chrome(), form, changing=None, next_of=cohort, to_carry=to_carry)
     return html_page(200, page)
 
@@ -58,7 +58,7 @@ def save_course() -> Response[str]:
     upload = course_form.upload_in(posted)
     typed = course_form.read_form(posted)
     # Posted by *Add a course* (either of its forms): a course that has the id is refused,
-    # never replaced (organiser20 F1); a course's own page changes it.
+    # never replaced; a course's own page changes it.
     adding = posted.get(course_form.ADDING) == "yes"
     change = posted.get("rows")
     offered = posted.get(FOLLOW_UPS_OFFERED) == "yes"
@@ -102,7 +102,7 @@ def save_course() -> Response[str]:
 
 def _carried(posted: dict[str, Any], typed: course_form.CourseForm) -> str:
     """*Add the next cohort*'s first save, the cohort's follow-ups not yet offered: the form
-    again with them added, moved as its sessions are, nothing saved (org24); "" when there
+    again with them added, moved as its sessions are, nothing saved; "" when there
     are none to carry (``follow_ups_carried.carried_over``)."""
     next_of = _next_of(posted)
     if not next_of:
@@ -116,7 +116,7 @@ def _carried(posted: dict[str, Any], typed: course_form.CourseForm) -> str:
 
 
 def _title_warning(posted: dict[str, Any], course_id: str, definition: CourseDefinition) -> str:
-    """The other cohort's title the one typed looks a mistyping of (org24), unless the form was
+    """The other cohort's title the one typed looks a mistyping of, unless the form was
     pressed again with this very title after the warning (``TITLE_CHECKED``); "" when none."""
     checked = posted.get(course_form.TITLE_CHECKED)
     if isinstance(checked, str) and checked.strip() == definition.title.strip():
@@ -141,7 +141,7 @@ def _title_checked_page(
 
 
 def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.CourseForm:
-    """The form as if the organiser had typed what the console fills in (organiser22 F2): a
+    """The form as if the organiser had typed what the console fills in: a
     programme chosen by its title named by its slug; adding a course, its id and its
     follow-ups' ids made where left empty (a refused save shows them, to change)."""
     named = course_form_fill.programme_slug(

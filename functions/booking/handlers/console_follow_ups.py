@@ -56,7 +56,7 @@ def _invited_said(
 ) -> dict[str, Any]:
     """``goes``: the day the invitations go, while it is ahead; ``row``: what its *Send the
     invitation again* acts on (its press is bound to it); ``started``: the follow-up has
-    begun, so an invitation not decided by then never goes (hostile35 H6: the row promised
+    begun, so an invitation not decided by then never goes (the row promised
     "the next scheduled run", which sends nothing once it has begun)."""
     application = invited.application
     if invited.sent_at is not None:
@@ -77,14 +77,14 @@ def _invited_said(
         "sent": sent,
         "may_send_again": invited.decided_at is not None,
         "press": press_issued(row),  # bound to the session and this row: any other refused
-        # Not invited yet: an organiser may invite them before the day (organiser22 F20).
+        # Not invited yet: an organiser may invite them before the day.
         "may_invite_now": invited.decided_at is None and not started,
     }
 
 
 def _host_uses(host: Course) -> str:
     """Which cohort's enquiries address and joining link the follow-up's messages use
-    (organiser22 F13: "carries the details of" said neither): its host's
+    ("carries the details of" said neither): its host's
     (``domain.programme``)."""
     definition = host.definition
     uses = [f"its enquiries address ({definition.enquiries_email}) for replies"]
@@ -239,7 +239,7 @@ def follow_up_invitations(programme: str) -> Response[str]:
 @served("consoleSendFollowUpInvitationAgain")
 def send_again(programme: str, event_key: str, application_id: str) -> Response[str]:
     try:
-        # Only a press this session's page issued for this row (hostile33 N10).
+        # Only a press this session's page issued for this row.
         press = press_required(_invitation_row(programme, event_key, application_id))
         sent = send_invitation_again(ports(), programme, event_key, application_id, press)
     except (Conflict, InvalidInput) as refused:

@@ -1,4 +1,4 @@
-"""The console's *Correct the invoice* (organiser22 F14: a wrong billing name, address, PO or
+"""The console's *Correct the invoice* (a wrong billing name, address, PO or
 email could only be voided, the place lost): the page with the billing details as the invoice
 has them, to correct, saying what sending the corrected invoice does before the press
 (``services.invoice_correction``), and the press, acting on what that page showed

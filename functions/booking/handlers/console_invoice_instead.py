@@ -1,4 +1,4 @@
-"""The console's *Invoice the employer instead* (organiser22 F4: a person who chose to pay by
+"""The console's *Invoice the employer instead* (a person who chose to pay by
 card, whose employer then says it will pay): the page asking for the billing details, saying
 what sending the invoice does before the press (``services.invoice_instead``), and the press,
 acting on what that page showed (``domain.page_seen``). Registered on the console's resolver."""

@@ -194,7 +194,7 @@ def done_notice(
     elif done in GROUP_PLACE_CANCELLED and employer[0]:
         did = _group_place_cancelled(done, employer, currency)
     elif done == "offer_resent" and not application.is_erased:
-        # The address it went to, so a typo in it is seen (org24): the page escapes it.
+        # The address it went to, so a typo in it is seen: the page escapes it.
         told = told.replace("to them again", f"to them again at {application.answers.email}")
     refusal = nobody_to_tell(application)
     if told and refusal is not None and billing_told_though_erased(application):

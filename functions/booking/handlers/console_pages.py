@@ -55,7 +55,7 @@ class Chrome:
     said: str = ""
 
 
-# What the page a form posted after the session ended leads back to says, once (hostile33 N5).
+# What the page a form posted after the session ended leads back to says, once.
 CHANGE_LOST_SAID = (
     "You were signed out, so your change was not saved: you are signed in again, so make it again."
 )
@@ -229,7 +229,7 @@ def _row(
 
 def _organisation_said(application: Application) -> str:
     """Who they work for, and the employer an invoice is addressed to where that is another
-    name: Find finds by either (organiser22 F12), so its row shows both (org22b Left)."""
+    name: Find finds by either, so its row shows both (org22b Left)."""
     organisation = application.answers.organisation
     billed = application.billing.billing_name if application.billing else ""
     if billed and billed.casefold() != organisation.casefold():

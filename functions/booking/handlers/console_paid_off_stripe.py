@@ -1,4 +1,4 @@
-"""The console's *Record a payment received* (organiser22 F15: an invoice paid by bank transfer
+"""The console's *Record a payment received* (an invoice paid by bank transfer
 could be marked paid only on Stripe's dashboard): the page that says what recording it does,
 in words and pounds, before the press (``services.paid_off_stripe``), and the press, acting on
 what that page showed (``domain.page_seen``). Registered on the console's resolver."""

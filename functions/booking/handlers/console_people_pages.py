@@ -38,7 +38,7 @@ def named_page(
     groups: list[tuple[GroupBooking, Course]],
 ) -> str:
     """What the console's search found by a name, an invoice number or a purchase order: the
-    applications and the group bookings (organiser20 F9), each linked to where it is seen."""
+    applications and the group bookings, each linked to where it is seen."""
     return _render(
         "named.html",
         chrome,
@@ -111,7 +111,7 @@ def _currency(application: Application, course: Course | None) -> str | None:
 
 def _owed_back(person: Person) -> list[str]:
     """Each of their bookings whose refund failed at Stripe, with what is still to give back
-    to them by hand, said before their name and address go (hostile28 H10)."""
+    to them by hand, said before their name and address go."""
     owed = []
     for application, course in person.applications:
         if held := failed_and_held(application):

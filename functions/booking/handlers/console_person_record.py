@@ -1,4 +1,4 @@
-"""The console's printable record of everything held about one person (organiser22 F11): each
+"""The console's printable record of everything held about one person: each
 of their applications as its own page says it (answers, money in pounds, history and emails in
 the course's time), the invoices addressed to them and the group bookings that name them, on one
 page to read, print or save as a PDF for a subject access request."""
@@ -26,7 +26,7 @@ from booking.handlers.sentences import capitalised
 from booking.services.console import ApplicationDetail
 from booking.services.person_record import PersonRecord, Removed
 
-# The record says every time in UK time (organiser22 F11), a course abroad's included.
+# The record says every time in UK time, a course abroad's included.
 _UK = "Europe/London"
 
 
@@ -46,7 +46,7 @@ def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
 
 def _about_the_data(record: PersonRecord) -> dict[str, Any]:
     """Who holds the data, why, who it goes to, how long it is kept and the person's rights
-    (org24: what a subject access answer carries beside the data)."""
+    (what a subject access answer carries beside the data)."""
     from booking.domain import subject_access
 
     facilitated = [h for h in record.holders if h.facilitators]

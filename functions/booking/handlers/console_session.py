@@ -39,7 +39,7 @@ SIGN_IN_SECONDS = 10 * 60
 NOTICE_SECONDS = 60
 _SESSION, _SIGN_IN, _CSRF, _NOTICE = b"session", b"sign-in", b"csrf", b"notice"
 _PRESS = b"press"
-# The notice of a form posted after the session ended, its change not saved (hostile33 N5): the
+# The notice of a form posted after the session ended, its change not saved: the
 # sign-in after it leads back to the form's page, which says so once (``console_app.chrome``).
 CHANGE_LOST = "change_lost"
 # A press's value: a random part (``secrets.token_urlsafe(12)``: 16 characters) and its MAC's.
@@ -143,13 +143,13 @@ class CookieSigner:
         press posted twice is one act): random, and bound by a MAC to the session and to the
         row its form acts on (``row``: what the button names, ``console_app.press_row``), so a
         value the page did not issue for that row (made up, another session's, another row's
-        form, with a space added) is refused by :meth:`press_valid` (hostile33 N10)."""
+        form, with a space added) is refused by :meth:`press_valid`."""
         nonce = secrets.token_urlsafe(12)
         return nonce + self._press_mac(session_id, row, nonce)
 
     def press_valid(self, session_id: str, presented: str, row: str) -> bool:
         """Whether ``presented`` is a value :meth:`press` issued in the session for ``row``,
-        exactly: nothing before or after it (hostile35 H1: an unsigned ``-N`` once let one issued
+        exactly: nothing before or after it (an unsigned ``-N`` once let one issued
         press act 10,000 times; every button now carries its own press, bound to its row)."""
         signed = _PRESS_NONCE + _PRESS_MAC
         nonce, mac = presented[:_PRESS_NONCE], presented[_PRESS_NONCE:]
@@ -230,7 +230,7 @@ class CookieSigner:
         """Where a sign-in (``pending``: its state, read back) goes on to, made safe, and the
         cookies it sets: the session's, the sign-in's ended, and, when it followed a form posted
         once the session had ended (``lost``), the notice that the form's page says once: its
-        change was not saved (hostile33 N5)."""
+        change was not saved."""
         after = safe_next(pending["next"])
         cookies = [self.session_cookie(session, now), self.end_sign_in()]
         if pending.get("lost"):

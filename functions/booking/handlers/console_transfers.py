@@ -149,7 +149,7 @@ def transfer(application_id: str) -> Response[str]:
         if done.pending_move is not None
         else (MOVED_ALREADY if already else TRANSFER_DONE)
     )
-    # Whom the seat it left was offered to, named on the page (organiser22 F6).
+    # Whom the seat it left was offered to, named on the page.
     code = offered_code(offered) if said == TRANSFER_DONE and offered else ""
     return after_action(f"/console/applications/{quote(application_id)}", said, code)
 

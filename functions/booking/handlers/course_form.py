@@ -145,7 +145,7 @@ def _defaults() -> dict[str, str]:
     return shown
 
 
-NEW_COURSE_SESSIONS = 6  # a new course's empty session rows: its usual shape (organiser22 F3)
+NEW_COURSE_SESSIONS = 6  # a new course's empty session rows: its usual shape
 
 
 def blank_sessions() -> list[dict[str, str]]:
@@ -213,7 +213,7 @@ def read_form(posted: Mapping[str, str]) -> CourseForm:
 
 # A field typed with only characters that show nothing (an NBSP, a line separator) is refused
 # beside it, never read as left empty: a facilitator's name blanked so would save them unnamed,
-# off the public page (hostile14a F2, F8). Plain spaces and line breaks alone read as empty.
+# off the public page (F8). Plain spaces and line breaks alone read as empty.
 UNSEEN = "Nothing typed here shows: write it in characters that show, or leave it empty"
 
 
@@ -373,7 +373,7 @@ def upload_in(posted: Mapping[str, Any]) -> Upload | None:
 def definition_from_file(upload: Upload) -> CourseDefinition:
     """The definition in an uploaded file; errors name the file's fields (``sessions.0.date``)
     and belong beside the file input. On a course's own page the file changes that course only
-    (hostile28 H1: an id typed there replaced another course)."""
+    (an id typed there replaced another course)."""
     if upload.changing and upload.course_id != upload.changing:
         own = f"This page changes {upload.changing} only"
         other = f"to change {upload.course_id}, open it and choose Change this course"
@@ -381,8 +381,8 @@ def definition_from_file(upload: Upload) -> CourseDefinition:
     if not upload.content:
         raise InvalidInput("the upload needs attention", {"definition": "Choose a file"})
     try:
-        # Read as a request's body is: UTF-8, each key once (hostile34 K9), no half of a
-        # UTF-16 pair (said beside the field as the API says it, hostile35 H5).
+        # Read as a request's body is: UTF-8, each key once, no half of a
+        # UTF-16 pair (said beside the field as the API says it).
         data = file_json_object(upload.content)
         return parse_json_strictly(CourseDefinition, data, "the definition needs attention")
     except UnreadBody as unread:
@@ -437,7 +437,7 @@ ADDING = "adding"
 NEXT_OF = "next_of"
 # The field a course's own page posts with its file (the course's id): the file changes it.
 CHANGING = "changing"
-# Posted back with the title the form warned of as a likely typo (org24): pressed so, it saves.
+# Posted back with the title the form warned of as a likely typo: pressed so, it saves.
 TITLE_CHECKED = "title_checked"
 
 

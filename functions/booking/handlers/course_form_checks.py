@@ -1,5 +1,5 @@
 """The course form's mistakes that the definition's own check reaches only once the rest is
-right (newcomer15 O10): the course id (checked when the course is saved) and a session that
+right: the course id (checked when the course is saved) and a session that
 ends before it starts (checked once its date reads). Found beside the rest, in the same pass,
 so every mistake is shown beside its field at once, never in rounds."""
 
@@ -49,7 +49,7 @@ def typed_time(typed: str) -> time | None:
 
 # Whole numbers typed as a person types them: no sign, no leading nought, no spaces (hostile29
 # N2: " 3 ", "+2" and "007" were read as 3, 2 and 7, and the save emailed managers of it). One
-# rule for every whole-number box of the form (hostile31 N8), each in its unit.
+# rule for every whole-number box of the form, each in its unit.
 _WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]{0,3}")
 WHOLE_NUMBER_BOXES = {
     "capacity": "places",  # hostile32 H12: "1_0" was read as 10, "3.0" and "\t3" as 3
@@ -62,8 +62,8 @@ WHOLE_NUMBER_BOXES = {
 
 def whole_number_mistakes(posted: Mapping[str, object]) -> dict[str, str]:
     """Form field id -> the reason, for each whole-number box as posted (before any space is
-    trimmed): left empty (hostile29 N2: a cleared box was saved as the default, emailing the
-    groups' managers; hostile31 N8: a cleared due lead halved in silence), or typed other
+    trimmed): left empty (a cleared box was saved as the default, emailing the
+    groups' managers: a cleared due lead halved in silence), or typed other
     than plainly. A field not posted at all (a script's form without it) keeps the
     definition's default."""
     mistakes = {}
@@ -82,7 +82,7 @@ def reminder_hours(typed: str, errors: dict[str, str]) -> Any:
     """The reminders' hours typed (``24, 1``) as whole numbers; on a mistake, the reason goes
     into ``errors`` and no hours come back."""
     parts = [part for part in re.split(r"[,\s]+", typed) if part]
-    # ASCII digits only: str.isdigit() takes "٢٤" (hostile32 H12), which int() reads as 24.
+    # ASCII digits only: str.isdigit() takes "٢٤", which int() reads as 24.
     if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
         errors["reminder_offsets_hours"] = "Enter whole hours separated by commas, like 24, 1"
         return []

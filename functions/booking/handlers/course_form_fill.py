@@ -1,5 +1,5 @@
 """The course form filled in for the organiser, so nothing has to be retyped or invented
-(organiser22 F1, F2): the next cohort of a course, everything but its dates carried over; a
+(F2): the next cohort of a course, everything but its dates carried over; a
 programme chosen by its title; a new course's id made from its title and first month; a new
 course's follow-ups given ids. Nothing here saves: a form is shown, or read as if the
 organiser had typed what is filled in (and a refused save shows it, to change)."""
@@ -33,7 +33,7 @@ def next_cohort_form(definition: CourseDefinition) -> CourseForm:
 
 
 def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
-    """The programme a course's form names (hostile34 K11, K13): an existing programme by its
+    """The programme a course's form names (K13): an existing programme by its
     id, or chosen by its title (its slug, which its cohorts share); a title two programmes
     share is refused, naming both by their ids; anything else is a new programme, its id made
     from what was typed as a course's is. Refused beside the field (InvalidInput): a line
@@ -59,7 +59,7 @@ def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
         raise InvalidInput(f"the programme: {said}", {"programme": said})
     if (taken := next((p for p in programmes if p.slug == made), None)) is not None:
         # A new name whose made id is another programme's (another title) would join it in
-        # silence, its follow-ups, graduates and letters (review25 F3): said, not guessed.
+        # silence, its follow-ups, graduates and letters: said, not guessed.
         said = (
             f"{made} is the programme “{taken.title}”: type {made} to add this course to it, "
             "or another name for a new programme"
@@ -70,7 +70,7 @@ def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
 
 def programme_choices(programmes: Sequence[Programme]) -> list[tuple[str, str]]:
     """What the form offers as one types a programme: each by its title where no other has
-    it, else by its id with the title beside it (hostile34 K11: the same title twice)."""
+    it, else by its id with the title beside it (the same title twice)."""
     return [(programme_shown(p.slug, programmes), p.title) for p in programmes]
 
 

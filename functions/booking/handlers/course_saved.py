@@ -1,5 +1,5 @@
 """What the course's page says once after a save in the console: "Course saved.", how many
-people its changed dates are being emailed to (organiser20 F16: an organiser correcting a time
+people its changed dates are being emailed to (an organiser correcting a time
 emailed everyone booked without a word of it), whom the save offered a place from the waiting
 list (by name and reference: the console is the organiser's own screen), the follow-ups
 without an id it seemed to move, and the price a place now costs, in pounds.
@@ -68,8 +68,8 @@ def saved_said(
 
 
 def groups_redated_said(count: int, managers: int) -> str:
-    """ "2 group bookings' apply-by dates moved: ..." (hostile29 N2: said nothing), with the
-    managers the save emailed (hostile31 N9: an unpaid booking's manager, or an erased one, is
+    """ "2 group bookings' apply-by dates moved: ..." (said nothing), with the
+    managers the save emailed (an unpaid booking's manager, or an erased one, is
     emailed nothing)."""
     groups = (
         "1 group booking's apply-by date"
@@ -93,7 +93,7 @@ def groups_redated_said(count: int, managers: int) -> str:
 
 def _price_said(listing: CourseApplications) -> str:
     """The price as saved, in pounds: a definition file gives it in pence, and one written in
-    pounds (200 for £200.00) would open a £2.00 course without a word (organiser20 F18)."""
+    pounds (200 for £200.00) would open a £2.00 course without a word."""
     price = listing.course.definition.price
     return f"A place costs {money_words(price.amount, price.currency)}."
 

@@ -1,4 +1,4 @@
-"""*Add the next cohort* carries the follow-ups over (org24, the organiser tester: the form
+"""*Add the next cohort* carries the follow-ups over (the organiser tester: the form
 filled in from a cohort left its follow-ups behind, to be typed again). The form cannot know
 the new dates until they are typed, so the first *Save the course* of a form filled in from a
 cohort with follow-ups, its core sessions' dates typed and no follow-up among its rows, saves

@@ -193,7 +193,7 @@ def takes_no_fields(body: bytes, content_type: str | None, what: str) -> None:
     (a ``dry_run``) is refused by its name (422), never ignored; a form's (a button's name) is
     ignored, as a browser sends it. A body of any other type (text/plain, no type), or a form
     whose one name is a JSON object (``curl -d '{"dry_run":true}'``), is refused before anything
-    runs: read as a lenient form it gave up a paid place (hostile14a F1). A body too large is a
+    runs: read as a lenient form it gave up a paid place. A body too large is a
     413 either way."""
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLarge("the body is too large")

@@ -20,7 +20,7 @@ NO_SUCH_LINK = "this link does not open an application: it may have been cut sho
 def authorised(ports: Ports, application_id: str, token: str) -> Application:
     application = ports.repository.get_application(application_id) if application_id else None
     # Same answer for a wrong id and a wrong token, compared in constant time; said in the
-    # applicant's words, not ours (organiser20 F19: "no application with this id and token").
+    # applicant's words, not ours ("no application with this id and token").
     # Bytes, not str: compare_digest raises TypeError for str with non-ASCII characters.
     presented = (token or "").encode("utf-8", "surrogatepass")
     if application is None or not hmac.compare_digest(application.token.encode(), presented):
@@ -53,7 +53,7 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
         )
     if refusal == "payment_pending":
         # Said as the status page says it (``domain.standing``), never by the status alone
-        # (hostile32 H10: "is “Awaiting payment” and cannot be paid now").
+        # ("is “Awaiting payment” and cannot be paid now").
         raise Conflict(
             "the bank is still processing the payment for this place, which can take a few days "
             "for some payment methods: the place is held meanwhile and an email is sent as soon "
@@ -69,7 +69,7 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
 
 def offer_lapsed(application: Application, course: Course, *, course_open: bool = True) -> Conflict:
     """The refusal of paying for an offer that lapsed, in words, with when (in the course's
-    time), before the sweep ended it and after (hostile16: it had answered ``course_full``;
+    time), before the sweep ended it and after (it had answered ``course_full``;
     hostile18 F1: ``course_closed`` after the sweep). Held until applications closed, nobody
     can book its place now, so nobody is said to have it next
     (``domain.offer_ends.held_until_closing``); ``course_open``: the course still takes

@@ -32,7 +32,7 @@ from booking.services.ports import Ports
 def refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
     """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``,
     ``checkout_acts``) and ``application`` no longer carries its mark, on its invoice or its
-    checkout: the organiser replaced it (review23 F1)."""
+    checkout: the organiser replaced it."""
     if marked is not None and act_marked(application) != marked:
         raise Conflict(ACT_REPLACED, code="act_replaced")
 

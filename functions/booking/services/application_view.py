@@ -54,7 +54,7 @@ class ApplicationView:
     offer_until_closing: bool = False
     # On the waiting list when applications closed: no place will be offered (its wait ended).
     wait_ended: bool = False
-    # Still awaiting review when applications closed: nobody will review it (hostile20 F7).
+    # Still awaiting review when applications closed: nobody will review it.
     review_ended: bool = False
     # On the waiting list while applications close too soon for a place to be offered
     # (``domain.offer_ends.no_more_offers``), when they close: nobody waiting is offered one.
@@ -66,7 +66,7 @@ class ApplicationView:
     # again at that price (the checkout would refuse it, 409), so nothing is offered and the
     # page says why and what to do (fix22c Left).
     code_used_up: bool = False
-    can_decline_offer: bool = False  # an offer its person may turn down now (organiser20 F7)
+    can_decline_offer: bool = False  # an offer its person may turn down now
     # Waiting, or offered a place not yet paid: its person may leave the list (applicant24b 1).
     can_leave_waiting_list: bool = False
     hold_expires_at: str | None = None  # the place is held until then unless paid

@@ -1,7 +1,7 @@
 """Importing a video meeting's attendance export into a course's register: everyone on the
 register whose address is in the export is marked attended (``services.register.mark``, one
 conditional save each); the course's own people (its facilitators, its enquiries address: the
-meeting's host) are set apart and named, never offered as people to resolve (organiser22 F22);
+meeting's host) are set apart and named, never offered as people to resolve;
 the rows matching nobody come back to be resolved by hand.
 """
 

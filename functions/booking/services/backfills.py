@@ -11,7 +11,7 @@ it is read again), and never an erased person or billing contact.
 
 ``backfill_code_uses``: applications that expired before ``limits.holds_code_use`` gave an
 expired hold's code use back were stored still holding it (its holding item and the code's
-count; review24 F9), so the code counted a use nobody holds until the application's deletion
+count), so the code counted a use nobody holds until the application's deletion
 months later. The job gives each back, one course a call as the billing index's:
 ``POST /admin/code-uses/backfill`` and ``course-booking backfill-code-uses``. Each give-back is
 one transaction, conditional on the application's version and the item's existence: run

@@ -30,7 +30,7 @@ that recorded its id).
   holding a payment a booking recorded as Stripe's (our misconfiguration, never forgery): 503,
   so Stripe delivers the event again. A payment recorded as one Stripe holds no trace of (only
   an event claimed it, ``Application.with_payment_unknown_to_provider``) was refunded by
-  nobody: an event saying so is refused unread (review18 L2). An event that changes nothing
+  nobody: an event saying so is refused unread. An event that changes nothing
   (a redelivery, this system's own refund recorded when made) reads nothing.
 - **Never more given back than was paid.** A refund event (``charge.refunded``, ``refund.*``)
   whose total would show a payment refunded above what it took is not recorded: Stripe never
@@ -182,7 +182,7 @@ def refund_as_stripe_holds(ports: Ports, event: RefundEvent) -> RefundEvent | No
         ) from exc
     # What Stripe has given back of the payment: its succeeded refunds (a pending one may
     # still fail, and a failed one gave nothing back), 0 too when all failed since: a real
-    # event that is then no news, and no forgery to alarm on (review18 L1).
+    # event that is then no news, and no forgery to alarm on.
     total = sum(refund.amount for refund in held if refund.succeeded)
     if event.refund_id is not None:
         found = next((refund for refund in held if refund.refund_id == event.refund_id), None)
@@ -223,7 +223,7 @@ def refund_is_news(
 
 def refund_news_for_application(application: Application, event: RefundEvent) -> bool:
     """Whether ``event`` would change what ``application`` recorded of the payment it names,
-    beyond Stripe's account of the refunds this system made of it (review18 M1). A refund
+    beyond Stripe's account of the refunds this system made of it. A refund
     said failed that it does not hold as failed is news: the failure is kept (and alarmed,
     and refuses *Refund*) only as Stripe holds it (``domain.refund_failed``)."""
     if event.refund_failed and event.refund_id not in application.refunds_failed:

@@ -72,7 +72,7 @@ def grant_bursary(
         if too_little is not None:
             raise InvalidInput("the bursary needs attention", {"amount": too_little})
     if amount != application.bursary:  # the same grant again changes nothing: nothing to read
-        # Not under the employer's payment of the invoice it would replace (hostile26 F4).
+        # Not under the employer's payment of the invoice it would replace.
         refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
     shown = (seen or Seen()).or_fact("bursary", str(application.bursary))
     granted = BursaryGranted(amount, seen=shown)

@@ -367,7 +367,7 @@ def _moved_booking(
 def follow_ups_withdrawn(
     ports: Ports, application: Application, course: Course
 ) -> list[CalendarEntry]:
-    """A non-completer's follow-ups to take out as their register closes (hostile14b F5): those
+    """A non-completer's follow-ups to take out as their register closes: those
     their calendar holds (the TOLD record, each event as it is now, under the UIDs their
     confirmation gave it) and no booking of theirs keeps them down for."""
     person = person_key(application.answers.email)

@@ -1,5 +1,5 @@
 """What an organiser's cancel would do, decided by the cancel's own settlement run without
-writing (review23 F3): the console's confirmation page says it in words, so it never promises
+writing: the console's confirmation page says it in words, so it never promises
 other emails or another refund than the cancel makes (``domain.settlement``'s cancellation,
 ``domain.payer.billing_contact_told``, ``domain.facilitators_told``)."""
 

@@ -1,4 +1,4 @@
-"""*Send the certificate again* (organiser22 F19): a completer who says "I lost my certificate"
+"""*Send the certificate again*: a completer who says "I lost my certificate"
 is sent it again from their application's page, by the path the first one took (the
 certificate email, with its PDF, composed by the mailer from the certificate's frozen words),
 once per press of the button: the same press posted twice, or twice at once, is one email (the

@@ -133,7 +133,7 @@ def attendee_messages(
         theirs = dates_told(course, application, dates)
         # Queued whenever the file changed what they may hold, even back to where the record
         # says their calendar holds it: a message being sent right now may be putting the
-        # save before in it (hostile14b F1). The mailer words it, or finds nothing to tell,
+        # save before in it. The mailer words it, or finds nothing to tell,
         # against the calendar as held when it sends (``services.sessions_told``).
         changes = dates_as_held(theirs, before, course.schedule, held, now) or theirs
         if not changes:

@@ -1,5 +1,5 @@
-"""An act left half done after its card checkout's expiry (fix23c): an organiser's cancel or
-invoice to the employer instead of the card (organiser22 F4), a person's erasure (of the
+"""An act left half done after its card checkout's expiry: an organiser's cancel or
+invoice to the employer instead of the card, a person's erasure (of the
 booking's own checkout, or of the checkout of a move waiting for its difference) or a
 manager's give-up of one place of a group expires the open Checkout Session
 at Stripe before its save, marked first with the act and its time (``CheckoutRef.

@@ -2,7 +2,7 @@
 group's place given up) expires it at Stripe before its save, as the same acts void
 an open invoice first (``invoice_requests.voided_first``): a payment that got there first is
 kept and the act refused in words, never taken and then given back whole because of our own
-order of steps (hostile33 N11).
+order of steps.
 
 The checkout is marked first (``CheckoutRef.expiring``), so that Stripe's expiry event of it,
 which may arrive before the act's save, ends nothing: the act's save ends or replaces it.

@@ -59,7 +59,7 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     live = live_checkout(ports, course, first)
     if live is not None:
         # A press while its session is open (a double click, a second tab): that session,
-        # never a new one expiring it under the person (hostile30 K1).
+        # never a new one expiring it under the person.
         return view_of(ports, live, course)
 
     def hold_seat(application: Application) -> tuple[Application, CheckoutRef | None]:
@@ -157,7 +157,7 @@ def live_checkout(ports: Ports, course: Course, application: Application) -> App
 def _shows_now(checkout: CheckoutRef, course: Course, application: Application) -> bool:
     """Whether ``checkout``'s page (and Stripe's receipt) shows what a session made now would:
     the product name (the cohort by title and first day: a course renamed or brought forward
-    meanwhile shows otherwise, hostile32 H3), the amount (after the code, as Stripe's total is:
+    meanwhile shows otherwise), the amount (after the code, as Stripe's total is:
     hostile32 H14; no bursary or price changed since) and the currency. A session recorded
     before its product name was (``None``) is not known to show the cohort as it is now
     named: a new one is opened, as it was for every press before hostile30 K1."""

@@ -1,9 +1,9 @@
 """Whether a queued email of a closing (applications closed, the list reopened, a closing
-brought earlier) still says what holds as the mailer reaches it (hostile23 F7): decided by
+brought earlier) still says what holds as the mailer reaches it: decided by
 ``domain.offer_ends.closing_news_stale`` from the application and its course as they are now,
 and from the last such news the person's history says went before it; and what that news said
 of the closing (``closing_said_to``), which the saves and the mailer's step after each send
-tell the person from (hostile24 F4, review19 M1)."""
+tell the person from."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def closing_news_overtaken(
     it untrue, or it would repeat what the person was last told. A job that went already is
     left to the mailer's claim (a redelivery is a duplicate, as any other). Raises
     EmailInFlight while other news of a closing to them is being sent: decided once it went,
-    or did not (review20 M3)."""
+    or did not."""
     if job.kind not in CLOSING_NEWS:
         return False
     news, sending = _closing_news_gone(ports, application)
@@ -62,7 +62,7 @@ def closing_said_to(ports: Ports, application: Application) -> str | None:
 def told_earlier_after_send(ports: Ports, job: EmailJob, application: Application) -> None:
     """After news of the list open naming a closing went: the person told the closing their
     course has now if it is earlier (``domain.offer_ends.earlier_than_said``), as a save while
-    it was being sent decided from what was said before it (hostile24 F4). Best effort: the
+    it was being sent decided from what was said before it. Best effort: the
     next save or the sweep's pass after a save tells from the history as well."""
     named = closing_named(job) if job.kind is EmailKind.WAIT_REOPENED else None
     if named is None:
@@ -79,7 +79,7 @@ def told_earlier_after_send(ports: Ports, job: EmailJob, application: Applicatio
     try:
         retried(save, lambda: ports.repository.get_application(application.application_id))
     except (DependencyUnavailable, Conflict) as error:
-        # Sent: failing here must not fail the delivery into sending it again (review19 L2).
+        # Sent: failing here must not fail the delivery into sending it again.
         logger.warning(
             "news of a closing sent, an earlier closing since not told",
             extra={"application_id": application.application_id, "error": type(error).__name__},

@@ -94,7 +94,7 @@ def course_summaries(ports: Ports) -> list[CourseSummary]:
 
 
 def _summaries(ports: Ports, courses: list[Course]) -> list[CourseSummary]:
-    """``courses``, each one's seats counted with all their applications (review19 M2)."""
+    """``courses``, each one's seats counted with all their applications."""
     now = ports.clock()
     stored = {course.course_id: stored_applications(ports, course) for course in courses}
     # Every cohort's applications, for the moves between them: their seats counted once.
@@ -111,8 +111,8 @@ def _summary(
 ) -> CourseSummary:
     applications = applications_as_read(ports, course, now, stored)
     groups = ports.groups.groups_of_course(course.course_id)
-    # Seats as the course's counter holds them (hostile22 H5): a lapsed offer's seat is held
-    # until the sweep releases it; a dearer move's where it is to join (review19 M2).
+    # Seats as the course's counter holds them: a lapsed offer's seat is held
+    # until the sweep releases it; a dearer move's where it is to join.
     seats = seat_counts(course.course_id, taken, groups)
     schedule = course.schedule
     return CourseSummary(
@@ -258,7 +258,7 @@ class ApplicationDetail:
     address_suppressed: bool = False
     # What is left to pay, as every view says it (``domain.covered.left_to_pay_now``).
     left_to_pay: int | None = None
-    # Its place on the waiting list (1 = next), while it waits (organiser20 F4).
+    # Its place on the waiting list (1 = next), while it waits.
     waitlist_position: int | None = None
     # Its certificate is held (its name unprintable in the certificate's font): never sent.
     certificate_held: bool = False

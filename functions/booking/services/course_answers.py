@@ -1,6 +1,6 @@
 """What the console's *Read all answers* page shows: the course's applications (of one status,
 as the course page filters them) and, under them, the group places that hold no application
-yet (org24), so the facilitators know how many answers are still to come, and from whom."""
+yet, so the facilitators know how many answers are still to come, and from whom."""
 
 from __future__ import annotations
 

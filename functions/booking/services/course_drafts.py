@@ -1,5 +1,5 @@
 """What the console's course form offers an organiser adding a cohort, so no id has to be
-invented or matched by hand (organiser22 F2): the programmes there are, by title, and the
+invented or matched by hand: the programmes there are, by title, and the
 ids the programmes' follow-ups already go by."""
 
 from __future__ import annotations

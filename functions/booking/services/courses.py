@@ -53,15 +53,15 @@ class SavedCourse:
     # The applications the save offered a place from the waiting list (ids, first in line first).
     offered: list[str] = field(default_factory=list)
     # How many people the save's changed dates and times are being emailed to, with a
-    # calendar update (``tell_of_changes``, the rule that queues them; organiser20 F16).
+    # calendar update (``tell_of_changes``, the rule that queues them).
     emailed: int = 0
     # What those messages tell: "dates", "link" or "dates and link" (``told_of``).
     told: str = "dates"
-    # How many group bookings' apply-by dates the save moved, each manager told (hostile29 N2).
+    # How many group bookings' apply-by dates the save moved, each manager told.
     groups_redated: int = 0
-    managers_told: int = 0  # of those, the managers emailed (hostile31 N9)
+    managers_told: int = 0  # of those, the managers emailed
     # The other cohorts whose people the save's messages go to (ids, A to Z): a follow-up
-    # they share moved or renamed, said by name after the save (organiser23 F5).
+    # they share moved or renamed, said by name after the save.
     cohorts_told: list[str] = field(default_factory=list)
 
     @property
@@ -73,7 +73,7 @@ COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
 
 
 class CourseIdTaken(InvalidInput):
-    """A course added under an id another course has (organiser20 F1: the console's *Add a
+    """A course added under an id another course has (the console's *Add a
     course* silently replaced it, dates, price and all, and emailed its people "Changed
     dates"). ``course``: the course that has it, which the console links to change it."""
 
@@ -127,7 +127,7 @@ def _put_course(
     redated = managers = 0
     # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
     # above (refusals, edits, whether the dates moved) and the notices below are decided
-    # again on the version now stored (review21 F3).
+    # again on the version now stored.
     course = ports.repository.put_course(
         course_id,
         definition,
@@ -171,7 +171,7 @@ def date_change_emails(ports: Ports, course_id: str) -> int:
     ``apply_by_emails``) run, without writing, on every session moved
     (``domain.schedule_changes.every_session_moved``), so erased people are not counted and
     other cohorts' people holding a follow-up it hosts, and group managers and colleagues,
-    are (hostile28 H2, H5, H9)."""
+    are (H5, H9)."""
     from booking.services.group_dates import apply_by_emails
 
     course = ports.repository.get_course(course_id) if is_valid_course_id(course_id) else None
@@ -226,7 +226,7 @@ def _refuse_what_may_not_be_saved(
     refusal = zone_change_refusal(previous, definition, others) if previous else None
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
-    # A cohort being added joins the programme's follow-ups as they are (organiser23 F5).
+    # A cohort being added joins the programme's follow-ups as they are.
     joining = joining_refusal(course_id, definition, others) if previous is None else None
     if joining is not None:
         raise InvalidInput(*joining)
@@ -354,14 +354,14 @@ def list_courses(ports: Ports) -> list[Course]:
 def title_like_another(ports: Ports, course_id: str, definition: CourseDefinition) -> str | None:
     """The title of another cohort of ``definition``'s programme that its title is most likely
     a mistyping of (``domain.title_typos``; None: none is, or it is the course's own title
-    as saved), for the form to warn before the save (org24)."""
+    as saved), for the form to warn before the save."""
     from booking.domain.title_typos import likely_typo_of
 
     programme = definition.programme or course_id
     courses = ports.repository.list_courses()
     # Its own title, unchanged, was saved as it is already (after the warning, or before
     # there was one): warning of it again at every change of the course would never end
-    # (hostile38).
+    # .
     if any(c.course_id == course_id and c.definition.title == definition.title for c in courses):
         return None
     others = (

@@ -1,4 +1,4 @@
-"""A course's moved dates followed again by the sweep (review18 M2).
+"""A course's moved dates followed again by the sweep.
 
 A save that moves a course's first start (or ``group_apply_by_days``) sets each of its groups'
 apply-by dates again (``services.group_dates.redate_groups``) and, moved later, reopens its
@@ -48,7 +48,7 @@ def follow_moved_dates(
     waiting list reopened again by the course as it is now; how many groups and people this
     changed (those the save's own pass missed). A course that fails (a read throttled, a
     conflict retried out) is logged at ERROR and added to ``skipped``; the others go on, as do
-    the sweep's later steps for every course (review20 L3), and the next run tries it again."""
+    the sweep's later steps for every course, and the next run tries it again."""
     # Loaded by a run with such a course alone: the groups' models and the reopen's rules.
     from booking.services.group_dates import redate_groups
     from booking.services.wait_closed import reopen_told

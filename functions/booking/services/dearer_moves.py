@@ -81,14 +81,14 @@ def withdraw_move(ports: Ports, application_id: str, seen: Seen | None = None) -
     checkout is expired, the person told; the booking stays where it is. Its checkout is read
     at Stripe first: found paid (the person paid the difference as the organiser withdrew),
     the withdrawal is refused in words and the payment's event makes the move, never a
-    "nothing has been charged" beside a charge (hostile30 W1). (It is read, not expired,
+    "nothing has been charged" beside a charge. (It is read, not expired,
     first: an expiry's own event would end the move as run out.)"""
     pending = load_application(ports, application_id).pending_move
     held = _completed_at_stripe(ports, pending.session_id) if pending is not None else None
     if pending is not None and held is not None:
         difference = pending.difference_words()
         # A bank payment (Bacs, SEPA) completes the checkout unpaid: it is going through, and
-        # may yet fail (hostile32 H7: it was said "the person paid").
+        # may yet fail (it was said "the person paid").
         said = (
             f"a payment of {difference} for the move is going through, so the move can no "
             "longer be withdrawn: if it arrives the move is made; if it fails the move ends; "

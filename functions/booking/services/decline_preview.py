@@ -1,4 +1,4 @@
-"""What an organiser's *Decline* would send (organiser22 F17: it acted at once, with a message
+"""What an organiser's *Decline* would send (it acted at once, with a message
 the organiser never saw): the console's page before it shows the message the email carries,
 chosen by the email's own rule (``domain.decline_message``), and changes nothing."""
 

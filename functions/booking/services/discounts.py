@@ -109,7 +109,7 @@ def create_discount_code(
     if ports.repository.get_discount_code(course_id, definition.code) is not None:
         raise refuse_existing(definition.code)
     # Our own record first: Stripe would refuse the promotion code only once the coupon for it
-    # was made (hostile17 F5).
+    # was made.
     elsewhere = _held_by_a_course(ports, definition.code, active_only=True)
     if elsewhere is not None:
         raise elsewhere

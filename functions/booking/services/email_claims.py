@@ -68,7 +68,7 @@ def reached_ses(claim: ClaimHeld | None, stale_before: datetime) -> bool | None:
     ``stale_before``: it may yet); False when it never will by that claim: none, skipped,
     failed, or ``sending`` since before ``stale_before`` (the mailer's claim timeout, past
     any delivery's run): that delivery died before SES, as ``sent_unconfirmed`` is written
-    before the call, and ``claim_email`` hands the job to the next delivery (review20 L1)."""
+    before the call, and ``claim_email`` hands the job to the next delivery."""
     if claim is None:
         return False
     if claim.state in CALLED_SES:

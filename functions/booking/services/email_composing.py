@@ -154,7 +154,7 @@ def _template_values(
 
 def _access_needs_told(application: Application) -> bool:
     """Whether the person told us of access needs: a confirmation says they went to the
-    facilitators with the booked place's application (applicant24 A4), never what they were."""
+    facilitators with the booked place's application, never what they were."""
     return bool(application.answers.accessibility_needs.strip())
 
 
@@ -242,7 +242,7 @@ def manager_named(ports: Ports, application: Application) -> bool:
     """Whether a message composed now about ``application`` may name its group booking's
     manager ("booked and paid for by <manager> of <organisation>": ``_group_payer``). Read
     before composing, and asked again once the send is leased (``mailer._send_once``): a
-    manager erased in between is composed again without them (review16a R4)."""
+    manager erased in between is composed again without them."""
     ref = application.group_place
     if ref is None:
         return False
@@ -377,7 +377,7 @@ def _links_elsewhere(
 ) -> list[dict[str, str]]:
     """The listed follow-ups another cohort hosts with another link than this cohort's: a new
     link of this cohort's is not theirs (their calendar entries keep the host's link), so its
-    message names each one's own ("" for none; hostile29 N7)."""
+    message names each one's own ("" for none)."""
     if not any(s.kind is SessionKind.FOLLOW_UP for s in listed):
         return []
     programme = programme_of(course)

@@ -66,7 +66,7 @@ ONE_EVENT_KINDS = frozenset({EmailKind.FOLLOW_UP_INVITATION, EmailKind.FOLLOW_UP
 # the cancellation email then does not add its own "reply to this email" after them.
 MISTAKE_SAID = frozenset({"substituted", "group_place_cancelled", WITHDRAWN_BY_APPLICANT})
 
-# A colleague withdrawn from a group's place, said by who did it (hostile11 F11).
+# A colleague withdrawn from a group's place, said by who did it.
 WITHDRAWN_FROM_GROUP = {
     "substituted": "the manager who booked their place has named another colleague instead",
     "group_place_cancelled": "the manager who booked their place has given the place up",
@@ -386,7 +386,7 @@ def _sessions_context(
         "sessions": [_session_view(schedule, s, timezone, s.key in changed) for s in listed],
         "sessions_removed": bool(job.removed_sessions or job.removed_follow_ups),
         "renamed_only": job.renamed_only,
-        # A new joining link (organiser20 F22), alone or with the changes above.
+        # A new joining link, alone or with the changes above.
         "relinked": job.relinked,
         "link_only": job.relinked
         and not (job.changed_sessions or job.removed_sessions or job.removed_follow_ups),

@@ -3,7 +3,7 @@ delete it (UK GDPR Article 19: each recipient of the data is told of its erasure
 
 A facilitators' copy goes to its cohort's list as it is when the mailer sends it; organisers may
 change a course's facilitators afterwards, so the list as it is at the erasure is not who holds
-the copy (hostile17 F3: the new facilitators were asked to delete what they never got, and the
+the copy (the new facilitators were asked to delete what they never got, and the
 ones who got it were never asked; with the list emptied, nobody was). So the mailer records the
 addresses each copy went to (``record_copy``, with the application's history: facilitators'
 work addresses, not the applicant's data; never in logs) before it calls SES, and an erasure's

@@ -1,7 +1,7 @@
 """The console's one search box (*Find an application or a person*): a reference finds its
 application, an email address its person, and anything else the applications by a name and
 the group bookings by their manager's name, organisation, invoice number or purchase order
-(organiser20 F9: a manager's booking could be found by their exact address alone, though
+(a manager's booking could be found by their exact address alone, though
 accounts teams ask by invoice or PO). For the signed-in console alone; what was typed is never
 logged. Erased people have no name, invoice or order to match."""
 

@@ -1,8 +1,8 @@
-"""A programme's follow-up invitations as an organiser reads them (organiser20 F10): for each
+"""A programme's follow-up invitations as an organiser reads them: for each
 follow-up event, who is invited (its graduates, by the rule the scheduled run queues the
 invitations with: ``domain.programme.graduates``), whom the invitation was sent to and when,
 and when the rest go; and an organiser's press that sends one graduate's invitation again, or
-invites a graduate before the invitations' own day (organiser22 F20).
+invites a graduate before the invitations' own day.
 
 The scheduled run invites each graduate once (``services.reminders``: its claim per person
 and event is the record read here). Sending one again is a message of its own, keyed by the
@@ -67,7 +67,7 @@ class EventInvitations:
 
 @dataclass(frozen=True)
 class Graduate:
-    """One booking that made its person a graduate of the programme (organiser22 F20): its
+    """One booking that made its person a graduate of the programme: its
     cohort, when (``domain.graduation.graduated_at``), and the follow-ups its person was invited
     to (their keys, soonest first)."""
 
@@ -212,7 +212,7 @@ def send_invitation_again(
             return current  # this press was written already (sent twice, or twice at once)
         # Decided again on the booking as read for this write, which holds only while it is
         # as read: a cancel or an erasure landing meanwhile is refused, never "sent again"
-        # while the mailer drops it (hostile29 N3).
+        # while the mailer drops it.
         if _graduate(event, [(cohort, current)], application_id, now) != person:
             raise _not_invited()
         new = current.model_copy(update={"updated_at": now}).with_emails(job)

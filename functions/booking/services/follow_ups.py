@@ -133,7 +133,7 @@ def _invitation(
     event: FollowUpEvent, person: str, application: Application, ports: Ports
 ) -> EmailJob:
     """The invitation to ``event`` as it is now, for someone whose claimed invitation was
-    decided for a time it no longer has (hostile13 F10): keyed by the new start, so it is not
+    decided for a time it no longer has: keyed by the new start, so it is not
     the one skipped, and sent once however often the change is retried."""
     return EmailJob.follow_up(
         EmailKind.FOLLOW_UP_INVITATION, event.to(person, application), planned_at=ports.clock()
@@ -174,7 +174,7 @@ def follow_up_choices(ports: Ports) -> list[tuple[str, str]]:
     """Every programme's follow-up events as the course form offers them, soonest first:
     (the id a cohort lists it by, what it is in words: its title, day and time in its host's
     zone, and its programme). Organisers choose one rather than type an id to match another
-    cohort's (organiser20 F2)."""
+    cohort's."""
     choices = []
     for event in follow_up_events(ports.repository.list_courses()):
         zone = event.host.definition.timezone

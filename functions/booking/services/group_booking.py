@@ -209,7 +209,7 @@ def _ended_unasked(ports: Ports, group_id: str) -> None:
     """The group ends, its seats back, when no payment could be asked for it: decided again
     from a fresh read after a lost race (a sweep, the manager's page, an erasure writing it
     meanwhile), so the booking's own refusal is what the manager is answered, never the
-    store's (review16 F8). Ended already: nothing more to do."""
+    store's. Ended already: nothing more to do."""
 
     def end(held: GroupBooking | None) -> None:
         if held is None or held.status not in _AWAITING:

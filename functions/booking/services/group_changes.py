@@ -138,7 +138,7 @@ def cancel_place(ports: Ports, group_id: str, token: str, number: int) -> GroupV
         # Refused (Stripe holding nothing left to refund, a request still running) because
         # the place went meanwhile (the same give-up sent twice, or the booking ended by
         # another place taking the last of the payment): the repeat's answer, never a
-        # refusal saying nothing changed of a place given up (hostile20 F2).
+        # refusal saying nothing changed of a place given up.
         fresh = find_group(ports, group_id)
         if fresh.place(number).released:
             return view_of(ports, fresh)
@@ -224,7 +224,7 @@ def give_up(
         return ports.groups.save_group(ending.group if ending else changed, current), ending
 
     saved, ending = retried(release, group_reader(ports, group.group_id), first=group)
-    if ending is not None:  # it took the last of the payment (hostile20 F1)
+    if ending is not None:  # it took the last of the payment
         anomaly_id = f"group-{saved.group_id}-place-{number}-took-the-rest"
         organisers_shown(ports, anomaly_id, str(saved.payment_intent), ending)
     return saved
@@ -251,14 +251,14 @@ def _share_refunded(
 
 def _refund_asked(ports: Ports, command: Refund) -> RefundMade:
     """A place's share given back because a person asked: a refusal is answered as a single
-    booking's is (``services.settle``, review16b R7), nothing changed: a request still running
+    booking's is (``services.settle``), nothing changed: a request still running
     at Stripe as it is, a payment refunded already at Stripe as that (409
     ``charge_already_refunded``), any other (it holds no such payment, or nothing of it left)
     as ``refund_refused``."""
     try:
         return refund_at_provider(ports, command)
     except RefundAboveWhatIsLeft:
-        # Part of the payment refunded at Stripe, not heard yet (hostile19 F4): read back and
+        # Part of the payment refunded at Stripe, not heard yet: read back and
         # recorded as a whole one is (``given_up_as_stripe_holds``), the share asked again
         # from what is left.
         raise AlreadyRefunded(

@@ -203,7 +203,7 @@ def record_told_apply_by(
     """After an email giving the apply-by date went (``services.group_emails``: a colleague's
     link, the manager's paid email or one of a move), the date it gave (``group``'s, as the
     email was composed from it) recorded for whom it went to, even when the date has moved
-    since: what they hold is what it said (hostile24 F2). A move queued before the record
+    since: what they hold is what it said. A move queued before the record
     compared with what they were told before, so its email is dropped when it is sent
     (``domain.group_notices.apply_by_moved_since``); when the record moved and the date that
     holds now is another they must hear of (the manager: any; a colleague: an earlier one),
@@ -226,7 +226,7 @@ def record_told_apply_by(
     try:
         retried(save, group_reader(ports, group.group_id))
     except (DependencyUnavailable, Conflict, NotFound) as error:
-        # Sent: a failure here must not fail the delivery into sending it again (review19 L2).
+        # Sent: a failure here must not fail the delivery into sending it again.
         logger.warning(
             "an email giving the apply-by date sent, its date not recorded",
             extra={"group_id": group.group_id, "error": type(error).__name__},

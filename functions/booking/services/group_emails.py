@@ -126,7 +126,7 @@ def _places_and_total(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     """The places and their total as the manager's booked or paid email's job recorded them
     (jobs queued before they were recorded, and other kinds: as they are now). Said with the
     group's invoice, they belong to it: once a give-up replaced the invoice the job was queued
-    with, as they are now, with the new invoice (hostile11 F4: never one total with another
+    with, as they are now, with the new invoice (never one total with another
     invoice's number and link)."""
     invoice = group.invoice
     recorded = (
@@ -207,7 +207,7 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) ->
 
 def _owed_now(group: GroupBooking, zone: str) -> dict[str, Any] | None:
     """What a card booking still waiting for its payment asks as the email goes: the total for
-    the places kept, where to pay it and until when the places are held (hostile19 F2: a
+    the places kept, where to pay it and until when the places are held (a
     payment on a replaced checkout given back whole leaves the new one to pay); None else."""
     if group.status is not GroupStatus.AWAITING_PAYMENT or group.checkout is None:
         return None
@@ -330,7 +330,7 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
         if place is None:
             return GroupEmailOutcome.SKIPPED_GONE
         if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
-            # Its end is told only to a colleague sent a link (hostile22 H3).
+            # Its end is told only to a colleague sent a link.
             went = link_went(place, claim_reached_ses(ports, first_link(group, place).job_id))
             if not went:  # None: its link is being sent, decided once it is
                 no_link = GroupEmailOutcome.SKIPPED_NO_LINK

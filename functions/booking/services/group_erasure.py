@@ -47,7 +47,7 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
 def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
     """The erasure refused, nothing written, while a payment of the open invoice of a group
     booking it would void (its manager's or billing contact's) is on its way: the same rule,
-    and 409, as a person's own invoice (``people._refuse_while_paid_for``, review25 F6).
+    and 409, as a person's own invoice (``people._refuse_while_paid_for``).
     Voided under a bank debit, Stripe refuses and it stays open, the organiser told nothing;
     Stripe unanswered, the void after decides, as for a person's invoice."""
     address = email.lower()
@@ -238,7 +238,7 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "as": role,
                     "name": named,
                     "organisation": group.organisation,
-                    # What erasing them does depends on it (organiser23 F8: the erase page).
+                    # What erasing them does depends on it (the erase page).
                     "status": group.status.value,
                 }
             )

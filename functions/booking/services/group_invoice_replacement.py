@@ -1,6 +1,6 @@
 """A group's unpaid invoice voided at Stripe before the invoice replacing it is made (a place
 given up before the employer paid: ``services.group_unpaid_give_up``), so an invoice paid while
-the place is given up is never replaced and its payment given back whole (hostile25 F1).
+the place is given up is never replaced and its payment given back whole.
 
 Stripe decides, once: its void of an invoice paid meanwhile, or being paid by a bank debit, is
 refused, and so is the give-up then (409 ``payment_being_recorded`` or ``payment_settling``, in
@@ -63,7 +63,7 @@ def voided_for_replacement(
         marked = ports.groups.save_group(group.model_copy(update=mark), group)
     try:
         held = void_at_stripe(ports, invoice.invoice_id)
-    except DependencyUnavailable as error:  # said as the one-person void's (hostile31 N6)
+    except DependencyUnavailable as error:  # said as the one-person void's
         raise void_unanswered(error) from error
     if not held.on_its_way:
         return marked
@@ -101,9 +101,9 @@ def unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:
 def unrecorded_voided(ports: Ports, group: GroupBooking, made: Sequence[str]) -> None:
     """Each invoice ``made`` by the tries of ``group``'s replacement (``replacing_with``, as
     recorded ahead, before each was finalized) that is not the invoice it records now, voided
-    and its customer let go: one a try stopped before its save left open (review21 F1),
+    and its customer let go: one a try stopped before its save left open,
     which the employer could otherwise pay. Found by its recorded id, never by listing the
-    account's invoices (review22 F3)."""
+    account's invoices."""
     own = group.invoice.invoice_id if group.invoice is not None else None
     for invoice_id in made:
         if invoice_id != own:
@@ -117,7 +117,7 @@ def recorded_ahead(ports: Ports, group: GroupBooking, invoice_id: str) -> None:
     (Conflict ``group_changed``) once the group, as read again, is no longer awaiting payment
     on that replacement, or an organiser asked for its invoice's void meanwhile: the adapter
     then voids the draft unsent, so the billing contact is never sent an invoice for a booking
-    that ended (review23 F4)."""
+    that ended."""
 
     def record(current: GroupBooking) -> None:
         if (

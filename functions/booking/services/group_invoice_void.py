@@ -36,7 +36,7 @@ def void_group_invoice(ports: Ports, group_id: str, seen: Seen | None = None) ->
     ``invoice.voided`` would. NotFound for an unknown group; Conflict ``no_open_invoice`` when
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``payment_settling`` while a bank
-    debit of it is processing (hostile25 F4), read first or, begun since that read, when
+    debit of it is processing, read first or, begun since that read, when
     Stripe keeps the invoice open as it is asked to void it (hostile26 F3; only Stripe's
     ``void`` is voided: ``void_at_stripe``). A void Stripe refuses or does not answer
     withdraws the organisers' ask (``_ask_withdrawn``). ``seen``: what the organiser's page
@@ -51,7 +51,7 @@ def void_group_invoice(ports: Ports, group_id: str, seen: Seen | None = None) ->
     assert invoice is not None
     try:
         # Stripe's void decides: refused under a payment begun since the read, never taken
-        # as done (review21 F4, hostile27 F1).
+        # as done.
         held = void_at_stripe(ports, invoice.invoice_id)
     except (Conflict, DependencyUnavailable):
         _ask_withdrawn(ports, group.group_id, invoice.invoice_id)
@@ -61,11 +61,11 @@ def void_group_invoice(ports: Ports, group_id: str, seen: Seen | None = None) ->
         _refuse_while_paid(group, held)
     after = voided_at_our_ask(ports, group, invoice.invoice_id, "by-organiser")
     # A replacement left half done may have sent an invoice its save never recorded: the
-    # booking has ended, so none of it stays payable (review22 F1, by the ids it recorded).
+    # booking has ended, so none of it stays payable (by the ids it recorded).
     unrecorded_voided(ports, after, group.replacing_with)
     # Still the group's invoice, so the void ended the booking: a give-up saves a new invoice
     # only while ``void_asked_for`` is as it read it, and is refused once it is asked
-    # (``group_give_ups.refuse_while_voided``; review21 F11).
+    # (``group_give_ups.refuse_while_voided``).
     return after
 
 
@@ -94,7 +94,7 @@ def _refuse_while_paid(group: GroupBooking, paying: InvoicePaying) -> None:
     (``paying``: read before Stripe is asked to void, as the give-up's and the sweep's read,
     ``services.groups.invoice_paying``, or Stripe's answer to the void): a bank debit
     processing (days; voided under it, the places would go and the payment be given back whole
-    when the bank confirms it, hostile25 F4), or paid, its event not yet here (its
+    when the bank confirms it), or paid, its event not yet here (its
     confirmation books the places)."""
     if not paying.on_its_way:
         return
@@ -122,7 +122,7 @@ def _paid_already() -> Conflict:
 def _ask_withdrawn(ports: Ports, group_id: str, invoice_id: str) -> None:
     """The organisers' ask to void ``invoice_id`` no longer recorded: Stripe refused that void,
     or could not be asked, so the booking does not end with it, and the manager's give-ups are
-    not refused as though it would (review21 F5, hostile27 F7). An ask made for another reason
+    not refused as though it would. An ask made for another reason
     (an erasure) stays."""
 
     def withdraw(current: GroupBooking) -> None:

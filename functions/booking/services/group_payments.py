@@ -91,7 +91,7 @@ def group_money_event(
     was read from Stripe's own object (an invoice's payment). ``paid_at``: when Stripe took a
     card payment; one whose checkout was completed once the course had begun is given back
     (``domain.paying.completed_late``). ``paid_number``: the paid invoice's number, read
-    from Stripe with its payment, named when that payment is given back (hostile25 F2)."""
+    from Stripe with its payment, named when that payment is given back."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
@@ -208,7 +208,7 @@ def _moved(
     """``group`` after ``move``. A payment of its own checkout taken once the course had begun
     (``ended_late``: its start brought forward into the hold) is the last the group could
     have: given back, it ends, its seats released, never left waiting for a payment made and
-    refunded (hostile19 F9)."""
+    refunded."""
     object_id, _, _, payment_intent = paying
     if move is GroupMove.PAID:
         return paid(group, payment_intent, now)
@@ -300,14 +300,14 @@ def group_refund_event(
         failure = share_refund_failed(current, event, ports.clock())
         if failure is not None:
             # One of its own refunds (a place's share) failed at Stripe: held as failed, the
-            # organisers shown it once, as a one-person refund's failure (fix20c).
+            # organisers shown it once, as a one-person refund's failure.
             saved = ports.groups.save_group(failure[0], current)
             failed[:] = [failure[1]]
             why = REFUND_FAILED_AT_STRIPE
             return GroupOutcome("refund_recorded", why, group_id, saved.status.value), None
         if refund_beyond_group(current, event):
             # Judged on the group as read for this attempt (a retry's fresh read too); logged
-            # once, after the attempts (review17 L6).
+            # once, after the attempts.
             return GroupOutcome("ignore", REFUNDED_BEYOND_PAID, group_id, current.status), None
         if event.payment_intent != current.payment_intent or made_here(current, event):
             return GroupOutcome("ignore", _MADE_HERE, group_id, current.status), None
@@ -346,7 +346,7 @@ def _failure_news(group: GroupBooking, event: RefundEvent) -> bool:
 def _refund_news(group: GroupBooking, event: RefundEvent) -> bool:
     """Whether ``event`` may change what ``group`` recorded of its payment's refunds (not one
     this system made, nor one heard already): only then is it read back at Stripe
-    (``services.believed.refund_as_stripe_holds``, hostile20 F3)."""
+    (``services.believed.refund_as_stripe_holds``)."""
     if event.payment_intent != group.payment_intent or made_here(group, event):
         return False
     if event.event_id in group.recent_event_ids:
@@ -411,7 +411,7 @@ def record_group_refunds_held(ports: Ports, group: GroupBooking) -> None:
     """Each refund Stripe holds of ``group``'s payment, recorded as its own ``refund.*`` event
     will record it (``group_refund_event``: once, whichever comes first; this system's own
     refunds were recorded when made): read when Stripe answers that the payment was refunded
-    already, its events not heard yet (hostile18 F2, as ``services.refunds_held`` for an
+    already, its events not heard yet (as ``services.refunds_held`` for an
     application)."""
     if group.payment_intent is None:
         return

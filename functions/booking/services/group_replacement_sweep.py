@@ -1,4 +1,4 @@
-"""The sweep's part in a group's invoice replacement left half done (review21 F2, hostile27
+"""The sweep's part in a group's invoice replacement left half done (hostile27
 F2): a place given up before the employer paid has the old invoice voided at Stripe first,
 then the new one made and saved (``services.group_unpaid_give_up``). When Stripe failed after
 the void, or the function was stopped between the void and the save, the group is left marked
@@ -11,12 +11,12 @@ use case the manager's give-up runs, and the new invoice sent to the billing con
 open or paid (the void never reached Stripe, or was refused), the mark is cleared and the
 group goes on with its invoice as it is. The group is read again first, consistently: the
 index's copy may be stale, and a replacement the manager's retry has just completed is not
-made twice (review22 F7). A completion refused for good (the course began, its applications
+made twice. A completion refused for good (the course began, its applications
 closed, the invoice fell due: ``domain.lasting_refusals``, one rule with one person's acts)
 lasts: the group ends by the void at once, as ``replacement_not_made`` (``ended_unmade``),
 never left holding its places on an invoice nobody can pay until its hold ends. Any other
 refusal (the group changed under the save) and Stripe unreachable: the mark stays, the next
-run looks again (review24 F10), for two hours from the mark (``lasting_refusals``).
+run looks again, for two hours from the mark (``lasting_refusals``).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def ended_unmade(
     new invoice never made), ended as ``replacement_not_made``: the one ending of a
     replacement that cannot be made, whether its completion is refused for good or its hold
     ends first (``group_sweep``), at ``now``. Its seats go back (the caller offers them on),
-    and any invoice a stopped try sent and never recorded is voided (review22 F1). None:
+    and any invoice a stopped try sent and never recorded is voided. None:
     changed meanwhile."""
     sent: list[tuple[str, ...]] = []
 

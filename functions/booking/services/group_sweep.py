@@ -151,7 +151,7 @@ def _kept_by_stripe(ports: Ports, group: GroupBooking, now: datetime) -> bool:
         return False
     try:
         # Stripe's void decides after the read (``void_at_stripe``): a debit begun since it
-        # has the void refused, and the places are kept, not ended under it (review21 F4).
+        # has the void refused, and the places are kept, not ended under it.
         on_its_way = (
             invoice_paying(ports, group).on_its_way
             or void_at_stripe(ports, invoice.invoice_id).on_its_way
@@ -170,7 +170,7 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
     if group.apply_by > now or group.unfilled_given_up:
         return False
     # Dated by the course as it is (one consistent read of it), before anything is given up by
-    # the stored date (review18 M2: a save the course's index hid the group from).
+    # the stored date (a save the course's index hid the group from).
     from booking.services.group_dates import dated_by_the_course  # only past a group's date
 
     if (group := dated_by_the_course(ports, group, now)).apply_by > now:

@@ -6,9 +6,9 @@ booking.
 
 The old invoice is voided at Stripe before its replacement is made
 (``group_invoice_replacement``): one paid or being paid meanwhile is never replaced, and the
-give-up is refused (hostile25 F1). The old checkout is expired at Stripe first too
+give-up is refused. The old checkout is expired at Stripe first too
 (``checkout_expiry``): one paid meanwhile has the give-up refused and the payment kept
-(hostile33 N11). If the group changed since it was read in what
+. If the group changed since it was read in what
 this change decides (the seats it holds and their price, its way to pay), what was asked of
 Stripe is undone and the manager asked to try again (nothing else changed); a change in nothing
 of that (an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
@@ -131,7 +131,7 @@ class _ByInvoice(_WayToPay):
         return _replacing_none(with_invoice(released, invoice))
 
     def unavailable(self, error: DependencyUnavailable) -> DependencyUnavailable:
-        # The old invoice is void by now (hostile27 F2): said, with what a retry does, and
+        # The old invoice is void by now: said, with what a retry does, and
         # what happens if nobody tries (``group_replacement_sweep``).
         return DependencyUnavailable(
             "the payment provider could not make the new invoice for the places kept, and the "
@@ -156,7 +156,7 @@ class _ByInvoice(_WayToPay):
             and current.replacing_invoice == old.invoice_id
             # What the new invoice asks and of whom: the seats held and their price, the
             # billing contact. A colleague named instead on a place changes none of it
-            # (hostile27 F5: refused, the old invoice already void, nothing could be paid).
+            # (refused, the old invoice already void, nothing could be paid).
             and (_seats(current), current.price, current.billing, current.manager)
             == (_seats(before), before.price, before.billing, before.manager)
             and current.void_asked_for == before.void_asked_for
@@ -225,7 +225,7 @@ class _ByCard(_WayToPay):
 
     def cleared(self, number: int, now: datetime) -> GroupBooking:
         # The old checkout expired at Stripe first, the last place's too: one the manager paid
-        # meanwhile has the give-up refused and the payment kept (hostile33 N11).
+        # meanwhile has the give-up refused and the payment kept.
         if self.before.checkout is None:
             return self.before
         return expired_first(
@@ -344,7 +344,7 @@ def _saved(
         try:
             # The new invoice's id recorded on the mark while it is a draft, before Stripe
             # sends it: a try stopped before its save leaves an id the retry, the sweep and
-            # the lapse void (review22 F3). The save below, over ``base``, then meets that
+            # the lapse void. The save below, over ``base``, then meets that
             # record and is decided again on the group as read (``_WayToPay.onto``).
             asked = way.ask(marked, now, lambda made: recorded_ahead(way.ports, base, made))
         except DependencyUnavailable as error:
@@ -362,6 +362,6 @@ def _saved(
     except BaseException:
         # Whatever stopped the save (the group changed, the table unreachable, the function
         # out of time), nothing records the new invoice Stripe has already sent: it is undone
-        # (review21 F1).
+        # .
         way.undo(new)
         raise

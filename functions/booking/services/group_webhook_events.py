@@ -69,6 +69,6 @@ def group_invoice_event(ports: Ports, event: InvoiceEvent) -> GroupOutcome | Non
         payment_intent=event.payment_intent,
         ended_as=_GROUP_INVOICE_ENDINGS.get(event.kind),  # None: paid
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
-        paid_number=event.number,  # read with it: named if given back (hostile25 F2)
+        paid_number=event.number,  # read with it: named if given back
     )
     return outcome

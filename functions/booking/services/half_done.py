@@ -1,4 +1,4 @@
-"""An act left half done after its invoice's void, one step for every kind (review23 F2): one
+"""An act left half done after its invoice's void, one step for every kind: one
 person's cancel or bursary (``invoice_void_sweep``), a group's invoice replacement
 (``group_replacement_sweep``). Each kind says how it is taken back, completed and ended; the
 order and Stripe's say are written here once.
@@ -9,7 +9,7 @@ to Stripe (nothing can pay it), the act is completed, the same use case its make
 completion refused for good (``domain.lasting_refusals``) leaves an invoice nobody can pay:
 the booking ends by that void, never left on it to end later as though it went unpaid. Any
 other refusal (a race lost, the booking written under the save) ends nothing: the mark stays
-and the next run completes the act (review24 F10), unless it is still refused two hours after
+and the next run completes the act, unless it is still refused two hours after
 the mark (``lasting_refusals.ends_by_the_void``). Stripe unreachable: DependencyUnavailable,
 the next run looks again.
 """

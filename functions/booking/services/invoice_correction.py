@@ -1,4 +1,4 @@
-"""An organiser corrects an employer's open invoice (organiser22 F14): new billing details, a new
+"""An organiser corrects an employer's open invoice: new billing details, a new
 invoice for the same amount and due day sent to them, the place kept, the old invoice voided at
 Stripe first (``domain.invoice_correction``, carried out by the one money path,
 ``services.settle``).

@@ -105,8 +105,8 @@ def void_at_stripe(ports: Ports, invoice_id: str) -> InvoicePaying:
 def invoice_paying(ports: Ports, invoice_id: str, *, retried: bool = True) -> InvoicePaying:
     """What Stripe holds of the open invoice ``invoice_id``, read once before it is voided,
     replaced or its hold ended (``InvoicePaying.on_its_way``): a payment of it being confirmed
-    by its payer's bank (a bank debit: days, review19 M3), or paid, its event not yet applied
-    here (review20 M4), or neither. Read as :func:`invoice_held` reads it."""
+    by its payer's bank (a bank debit: days), or paid, its event not yet applied
+    here, or neither. Read as :func:`invoice_held` reads it."""
     return paying_of(invoice_held(ports, invoice_id, retried=retried))
 
 
@@ -121,7 +121,7 @@ def invoice_held(ports: Ports, invoice_id: str, *, retried: bool = True) -> Invo
     """The open invoice ``invoice_id`` as Stripe holds it, read once (None: Stripe holds no
     such invoice, so nothing can pay it), for a step that asks more of it than
     :func:`invoice_paying` says (recording a payment outside Stripe: whether it was marked
-    so already, fix24m). Read through the main client, whose retries spare a throttled or
+    so already). Read through the main client, whose retries spare a throttled or
     failed read (it writes nothing): a manager or an organiser waits for the answer, and the
     sweep's is not redelivered as Stripe's events are (not ``retried``: the webhook's reader,
     whose event Stripe redelivers after a 503). Stripe unreachable, or refusing the read:
@@ -261,7 +261,7 @@ def unmark_voiding(ports: Ports, application_id: str, invoice_id: str) -> None:
 def settling_refused(invoice: InvoiceRef, then: str, *, whose: str = "this invoice") -> Conflict:
     """The refusal of an organiser's act on ``invoice`` (one person's, or a group's: ``whose``)
     while the employer's bank debit of it is processing (``then``: what they may do, and when,
-    in words). One refusal for every such act (review22 F4)."""
+    in words). One refusal for every such act."""
     paid = money_words(invoice.amount_due, invoice.currency)
     return Conflict(
         f"the employer's bank is confirming a payment of {paid} of {whose}: nothing was "
@@ -277,7 +277,7 @@ def overdue_while_paying(ports: Ports, owner: Application, invoice_id: str) -> b
     """Whether Stripe's ``invoice.overdue`` about ``owner``'s open invoice ``invoice_id``
     comes while a payment of it is on its way (``invoice_paying``: a bank debit begun in
     time, its bank still confirming it): the place is kept, as the sweep keeps it at the due
-    date (hostile25 F5), and the event changes nothing. Read once, by the webhook's reader
+    date, and the event changes nothing. Read once, by the webhook's reader
     (a failure: a 503, Stripe delivers the event again); nothing read for an invoice
     ``owner`` does not hold open."""
     invoice = owner.invoice

@@ -14,12 +14,12 @@ have told them); still open or paid (the void never reached Stripe, or was refus
 is taken back and the booking goes on on its invoice (``half_done``, one step with a group's).
 The booking is read again first: the index's copy may be stale, and an act the organiser's
 retry completed is not done twice; the completion is made only while the booking still carries
-the mark read (review23 F1). A completion refused for good (``domain.lasting_refusals``, one
+the mark read. A completion refused for good (``domain.lasting_refusals``, one
 rule with a group's: the course began, too late for a new invoice) ends the booking by the
 organiser's void, as their *Void the invoice* would, when that invoice still holds it
-(review23 F2): never left on a void invoice to lapse later as unpaid. Any other refusal (a
+: never left on a void invoice to lapse later as unpaid. Any other refusal (a
 race lost, the booking written under the save) and Stripe unreachable: the mark stays, the next
-run looks again (review24 F10); a refusal still met two hours after the mark ends it by the
+run looks again; a refusal still met two hours after the mark ends it by the
 void as a lasting one does.
 """
 
@@ -62,7 +62,7 @@ def act_completed(ports: Ports, application: Application) -> bool:
 
     def ended_by_the_void(error: BookingError) -> None:
         # The organiser's void stands at Stripe: the booking ends by it now, in its words,
-        # if that invoice still holds it (review23 F2); any mark left is taken back.
+        # if that invoice still holds it; any mark left is taken back.
         now = ports.repository.get_application(app_id)
         if now is None or voiding_of(now) != act:
             return  # another act marked since (the organiser's, on its way): theirs to finish
@@ -104,7 +104,7 @@ def _complete(ports: Ports, fresh: Application, act: VoidingFor, invoice_id: str
         # The organiser's correction: the new invoice sent to the details marked.
         correct_invoice(ports, app_id, act.corrected, marked=act)
     elif act.bursary is not None:
-        # Only the grant marked, over the bursary as read (review23 F1).
+        # Only the grant marked, over the bursary as read.
         seen = Seen(given=(("bursary", str(fresh.bursary)),))
         grant_bursary(ports, app_id, act.bursary, seen=seen, marked=act)
     else:

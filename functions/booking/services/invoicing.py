@@ -86,7 +86,7 @@ def with_billing_reasons(
     refused: InvalidInput, course: Course, posted: Mapping[str, Any]
 ) -> InvalidInput:
     """A form refused for its other answers, with what its billing details need added when
-    it asks for an invoice (applicant24 A1): the person is told every answer to put right at
+    it asks for an invoice: the person is told every answer to put right at
     once, never a second list of errors after they put the first right. A field refused
     already keeps its own reason."""
     if str(posted.get("payment_method") or "").strip() != PaymentMethod.INVOICE:
@@ -214,9 +214,9 @@ def release_lapsed_invoice(ports: Ports, application: Application, now: datetime
     place go, so that it cannot be paid for a place that is no longer held. Read at Stripe
     first: while a payment of it is on its way (``InvoicePaying.on_its_way``: a bank debit
     begun in time still processing, or paid, its event not yet here) the place is kept and
-    nobody told, the next run looking again, as a group's is (hostile25 F5). Stripe's void
+    nobody told, the next run looking again, as a group's is. Stripe's void
     then decides (``void_at_stripe``): refused (a debit begun since the read, or paid), the
-    place is kept alike; the place goes only once Stripe holds the invoice void (review21 F4).
+    place is kept alike; the place goes only once Stripe holds the invoice void.
     Stripe unreachable: DependencyUnavailable, the run skips it. True if released."""
     read = application.invoice.invoice_id if application.invoice is not None else None
     if read is not None and (
@@ -293,7 +293,7 @@ def void_by_organiser(ports: Ports, application_id: str, seen: Seen | None = Non
     paid = paid_refusal(application)
     refuse_while_being_paid(ports, application, then=VOID_ONCE_FAILED, when_paid=paid)
     # Stripe's void decides (``void_at_stripe``): a debit begun since the read has it refused,
-    # and a refusal is never taken as a void (hostile26 F3, review21 F4, hostile27 F1).
+    # and a refusal is never taken as a void.
     held = void_at_stripe(ports, invoice.invoice_id)
     if held is InvoicePaying.PAID:
         raise paid

@@ -249,7 +249,7 @@ def _cohort_told(
     ports: Ports, job: EmailJob, application: Application, course: Course
 ) -> Course | None:
     """The cohort a message about a moved booking's end is for: the one its reader was told of
-    (hostile13b F1, F2). A move's emails go only while the booking stands, so one that ended
+    (F2). A move's emails go only while the booking stands, so one that ended
     before the mailer reached them leaves the person and the facilitators told of the cohort
     before: the facilitators whose list has the person hear the withdrawal
     (``domain.facilitators_told.roster_holding``), and the person's last email names the cohort
@@ -297,7 +297,7 @@ def _session_moved_or_started(job: EmailJob, course: Course, now: datetime) -> S
 
 def _addresses(ports: Ports, job: EmailJob, application: Application, course: Course) -> list[str]:
     if job.kind is EmailKind.DELETE_YOUR_COPY:
-        # Whoever that cohort's copies went to, not its list as it is now (hostile17 F3).
+        # Whoever that cohort's copies went to, not its list as it is now.
         return list(copies_held(ports, application).get(job.course_id, ()))
     if job.kind is EmailKind.FACILITATOR_COPY:
         return facilitators_mailed(ports, application, course)  # as the pages promise it
@@ -333,7 +333,7 @@ def _move_undone_since(ports: Ports, job: EmailJob, application: Application) ->
 
 def _not_held_now(ports: Ports, job: EmailJob, application: Application) -> bool:
     """Whether a change notice reaches someone whose calendar does not hold the event as the
-    mailer sends it (hostile13 F14): told since that it was taken out (a move's cancel.ics,
+    mailer sends it: told since that it was taken out (a move's cancel.ics,
     sent after the change was decided), or never sent it. Its invite.ics would put back what
     they do not hold. Read after the claim, from the TOLD records the mailer writes before
     each send. A notice that a cancelled event is listed again (``added``) is for those told

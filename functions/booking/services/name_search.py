@@ -1,5 +1,5 @@
 """Find people by name or organisation (or their invoice's addressee, number or purchase
-order) across every course (newcomer15 O5): an organiser on the phone often has only the
+order) across every course: an organiser on the phone often has only the
 name. For the signed-in console alone (its search route); what was typed is never logged.
 Erased people have no name to match."""
 
@@ -16,7 +16,7 @@ from booking.services.reading import application_as_read
 def applications_named(ports: Ports, typed: str) -> list[tuple[Application, Course]]:
     """Every application whose applicant's name or organisation, or the legal name its
     invoice is addressed to, holds ``typed`` (any case), or whose invoice number or purchase
-    order is it (:func:`is_number`; organiser20 F9), course by course,
+    order is it (:func:`is_number`), course by course,
     each course's oldest first, as read (``services.reading``)."""
     now = ports.clock()
     return [
@@ -29,7 +29,7 @@ def applications_named(ports: Ports, typed: str) -> list[tuple[Application, Cour
 
 def _named(application: Application, typed: str) -> bool:
     invoice, billing = application.invoice, application.billing
-    # Their organisation, and the employer an invoice is addressed to (organiser22 F12: "which
+    # Their organisation, and the employer an invoice is addressed to ("which
     # of our staff are booked?" asked by the employer's name).
     held = [application.answers.name, application.answers.organisation]
     if any(typed.casefold() in text.casefold() for text in [*held, _billed(billing)]):

@@ -1,4 +1,4 @@
-"""*Send the offer again* (organiser22 F8: "I never got the email" about a place offered): the
+"""*Send the offer again* ("I never got the email" about a place offered): the
 offer's email once more, to the person whose place is offered and still held, with the same
 time to pay by (the email says the held place's end as stored; nothing about the offer changes).
 
@@ -53,7 +53,7 @@ def send_offer_again(ports: Ports, application_id: str, press: str) -> Acted:
         if application_as_read(current, course, now).status is not ApplicationStatus.OFFERED:
             raise Conflict(_NOT_OFFERED, code="not_offered")
         if course is not None and not may_offer(course, now):
-            # The rule an approval's offer keeps (hostile36 H7): an offer nobody could take
+            # The rule an approval's offer keeps: an offer nobody could take
             # (applications closed since, or closing too soon to pay) is not sent again.
             raise Conflict(_CLOSED, code="course_closed")
         if (refused := nobody_to_tell(current)) is not None:

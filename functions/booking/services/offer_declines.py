@@ -1,14 +1,14 @@
-"""Turning down an offered place (organiser20 F7), from the person's own page: the place goes
+"""Turning down an offered place, from the person's own page: the place goes
 back by the path a lapsed offer's takes (``services.lifecycle.end_unpaid_hold``: the open
 checkout expired at Stripe, the application released, the person emailed), then at once to
 the next in line (``services.waitlist.offer_free_places``), not at the next sweep.
 
 An offered place its person chose to have their employer invoiced for may be turned down too
-(hostile31 N2), until the invoice's due day ends: the invoice is voided at Stripe first
+, until the invoice's due day ends: the invoice is voided at Stripe first
 (``invoice_requests.voided_first``, marked as the decline's), then the place goes back in the
 same save that records it void (``end_declined_invoice``), the person and the billing contact
 told that nothing is owed on it. The mark and void are decided again on a fresh read when the
-application was written meanwhile (review24 F8), never a 500. Refused in words while the
+application was written meanwhile, never a 500. Refused in words while the
 employer's payment of it is on its way (Stripe refuses the void), nothing changed.
 
 Pressed twice, the second press changes nothing and says so; refused, in words, once the offer
@@ -68,7 +68,7 @@ def decline_offer(ports: Ports, application_id: str, token: str) -> Declined:
         logger.info("offer declined", extra={"application_id": application_id})
         offer_free_places(ports, course.course_id)
         return Declined(current, already=False)
-    # Said from what was written (hostile31 N3): released meanwhile by another (the sweep's
+    # Said from what was written: released meanwhile by another (the sweep's
     # lapse, an organiser's cancel), or by a second press alongside, or paid a moment ago.
     if was_declined(current):
         return Declined(current, already=True)  # a second press that ran alongside
@@ -85,7 +85,7 @@ def _invoice_declined(ports: Ports, first: Application, course: Course, now: dat
     act = VoidingFor(since=now, declined=True)
 
     def marked_and_voided(current: Application) -> bool:
-        # Decided again on each fresh read (review24 F8): written meanwhile (an email
+        # Decided again on each fresh read: written meanwhile (an email
         # recorded), the mark is saved over the new version; written while Stripe voided it,
         # the void stands and the decline goes on to its end. False: declined meanwhile.
         if was_declined(current):

@@ -51,7 +51,7 @@ def _about_the_place(
     if application.status is S.CONFIRMED and told:
         actions |= {"resend"} if on_group_place else {"resend", "transfer"}
     if offer_holds and application.status is S.OFFERED and told:
-        actions.add("resend_offer")  # its email again (organiser22 F8)
+        actions.add("resend_offer")  # its email again
     return actions
 
 
@@ -72,7 +72,7 @@ def _about_the_money(
     if application.status in FUNDABLE_STATUSES and not place_refused:
         actions.add("bursary")
     if not on_group_place and may_invoice_instead(application):
-        actions.add("invoice_instead")  # the employer pays (organiser22 F4)
+        actions.add("invoice_instead")  # the employer pays
     if application.has_open_invoice():
         actions |= {"resend_invoice", "void_invoice"}
         invoice = application.invoice

@@ -138,7 +138,7 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
 def not_emailed_because(ports: Ports, application: Application) -> str | None:
     """Why an email to the applicant would reach nobody now, as the console says it (their
     data erased; their address suppressed: the mailer skips it); None when it would reach them.
-    The CLI says from it who an action told (hostile17: it always said "emailed")."""
+    The CLI says from it who an action told (it always said "emailed")."""
     refusal = nobody_to_tell(application)
     if refusal is not None:
         return refusal.message
@@ -261,9 +261,9 @@ ROSTER_CSV_COLUMNS = (
     FIELD_NAMES["po_number"],
     FIELD_NAMES["billing_name"],
     FIELD_NAMES["billing_email"],
-    # Added last, so the columns before it keep their places (organiser20 F4).
+    # Added last, so the columns before it keep their places.
     "Place on the waiting list",
-    # Whether they completed the course, as the register decided (organiser22 F20).
+    # Whether they completed the course, as the register decided.
     "Completion",
     # A payer's bank's dispute of the payment, in words (``domain.disputes``).
     "Payment disputed",

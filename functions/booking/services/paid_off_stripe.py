@@ -194,9 +194,9 @@ def _paying_unless_marked(held: InvoiceAtStripe | None) -> InvoicePaying:
     a refused read a 503, nothing written) before it is asked to mark it: a payment of it on
     its way (its refusal), or NOT_PAID, the mark to be asked. Held paid out of band already
     (paid, through no payment of its own) is NOT_PAID too: this act's own first half, its
-    answer lost or its save failed after it (hostile36 H6), or a mark made on Stripe's
+    answer lost or its save failed after it, or a mark made on Stripe's
     dashboard. Pressed again, the act completes, its own event confirming the booking, never
-    refused as paid by the employer. One read answers both (fix24m: two were made)."""
+    refused as paid by the employer. One read answers both (two were made)."""
     if held is not None and held.paid and held.payment_intent is None:
         return InvoicePaying.NOT_PAID
     return paying_of(held)
@@ -222,7 +222,7 @@ def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
 def _by_this_press(marked: bool, outcome: EventOutcome, moved: bool) -> bool:
     """Whether this press recorded the payment, one person's or a group's (``moved``: the
     booking's status changed while it ran). Marked by another press (a second tab) that
-    confirmed it first: nothing changed here, said so (organiser23 F12), and its payer's
+    confirmed it first: nothing changed here, said so, and its payer's
     acknowledgement not asked again, though this press found it waiting; marked here, or its
     own event confirming it (a retry after a failure), it was this press's doing."""
     return (marked or outcome.action != "ignore") and moved
@@ -263,7 +263,7 @@ class RecordPreview:
     confirms: bool  # the booking is confirmed by it
     person_emailed: bool  # the person is emailed their booking confirmation
     billing_contact: str | None  # the billing contact, told in a message of its own
-    # Who is sent the acknowledgement that the payment was received (fix24m): the billing
+    # Who is sent the acknowledgement that the payment was received: the billing
     # contact, or the person who is their own (None: nobody can be).
     acknowledged: str | None = None
 
@@ -334,7 +334,7 @@ def record_group_payment(
     _refuse_unless_open(group, seen)
     invoice = group.invoice
     assert invoice is not None
-    # Marked out of band already (this act's first half, hostile36 H6): completed below.
+    # Marked out of band already (this act's first half): completed below.
     held = invoice_held(ports, invoice.invoice_id)
     paying = _paying_unless_marked(held)
     if paying is InvoicePaying.PAID:

@@ -45,7 +45,7 @@ def refuse_unless_believable_later(
     """As :func:`refuse_unless_believable`, for a press after the invoice was paid and the
     booking confirmed, whose details are recorded when none were (its first press gave none,
     or its save was lost): the day is held to the invoice's sending as Stripe holds it, read
-    once, only when there is a day to check and it would be recorded (hostile38: without
+    once, only when there is a day to check and it would be recorded (without
     the read, a day before the invoice was sent, even in 1900, was recorded)."""
     if received is None or received.received_on is None or invoice.received is not None:
         return

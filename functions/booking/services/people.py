@@ -250,7 +250,7 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
     of a card checkout settling) refuses the erasure before any is voided: 409, nothing
     erased (its money never given back whole).
     Each mark and void decided again on a fresh read when the application was written
-    meanwhile (review24 F5: a void Stripe made is counted, never a 500 after it). A void
+    meanwhile (a void Stripe made is counted, never a 500 after it). A void
     Stripe refuses after another was made: that other booking ends by its void at once, and
     the refusal says so. Stripe unreachable: erased all the same, as ever (its void after the
     save, and owed to the sweep with its customer's deletion: ``provider_erasure``)."""
@@ -281,7 +281,7 @@ def _invoices_voided_first(ports: Ports, applications: list[Application]) -> fro
 
 def _refuse_while_paid_for(ports: Ports, application: Application) -> None:
     """The erasure refused, nothing written, while a payment of ``application`` is on its
-    way, by either path (hostile34 K5): a bank debit of its card checkout settling, or of its
+    way, by either path: a bank debit of its card checkout settling, or of its
     open invoice (Stripe read; unanswered, the void after decides). 409 in words naming the
     booking, so a person with two is told which."""
     refused = card_debit_refusal(application, ERASE_ONCE_SETTLED)

@@ -1,5 +1,5 @@
 """Everything held about one person, gathered for the console's printable record of it
-(organiser22 F11: a subject access request answered in words, not only the JSON export).
+(a subject access request answered in words, not only the JSON export).
 
 It reads what the person page reads (``console.person``) and, for each of their applications,
 what that application's own page reads (``console.application_detail``): its answers, money,
@@ -33,7 +33,7 @@ class PersonRecord:
 
     person: Person
     applications: list[ApplicationDetail | Removed]
-    # What a subject access answer carries beside the data (org24, ``domain.subject_access``):
+    # What a subject access answer carries beside the data (``domain.subject_access``):
     # who holds it for each course it is held for, and how long an unbooked application stays.
     holders: tuple[Holder, ...]
     retention_days: int

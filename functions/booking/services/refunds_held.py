@@ -1,7 +1,7 @@
 """An organiser's refund that Stripe answers with "refunded already" (on its dashboard,
 say, with the refund's events not heard yet): what Stripe holds is read back and recorded,
 each refund as its own ``refund.*`` event would have recorded it, so the roster shows what
-Stripe holds and the person is told once, by that record (review16 F5, DESIGN "One truth")."""
+Stripe holds and the person is told once, by that record (DESIGN "One truth")."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def given_up_as_stripe_holds(
     """``step`` on ``group``; when Stripe answers that the group's payment was refunded
     already (in its dashboard, its events not heard yet), Stripe's refunds of it are read back
     and recorded as their events will record them (once), and ``step`` runs again on a fresh
-    read, as if those events had come first (hostile18 F2, as a single booking's refund:
+    read, as if those events had come first (as a single booking's refund:
     ``services.refunds_held``)."""
     try:
         return step(group)

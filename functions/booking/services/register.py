@@ -68,7 +68,7 @@ class Register:
 class ClosedRegister:
     closed_at: datetime
     # What the register holds once closed (application ids), decided now or by an earlier
-    # close: closing again answers the same, never empty lists (hostile12b F7).
+    # close: closing again answers the same, never empty lists.
     completed: list[str] = field(default_factory=list)
     not_completed: list[str] = field(default_factory=list)
     # Of those completed, whose name the certificate's font cannot print in full (held).
@@ -209,12 +209,12 @@ def _decide(
             ports.repository.record_certificate(code, current.application_id)
         new = current.model_copy(update={"completion": completion, "updated_at": ports.clock()})
         if completion.completed:
-            # A held one's holder is told they completed, and that it follows (hostile13 F17).
+            # A held one's holder is told they completed, and that it follows.
             held = "" if printable(ports, new) else CERTIFICATE_HELD
             job = EmailJob.about(
                 EmailKind.CERTIFICATE, new.application_id, course.course_id, occasion=held
             )
-        else:  # not a graduate: the follow-ups in their calendar are taken out (hostile14b F5)
+        else:  # not a graduate: the follow-ups in their calendar are taken out
             job = EmailJob.about(
                 EmailKind.FOLLOW_UPS_WITHDRAWN, new.application_id, course.course_id
             )

@@ -157,7 +157,7 @@ class _Planner:
             people = graduates(event, bookings, self._now)
             for person, application in people.items():
                 # Each graduate is reminded at their own cohort's offsets (the booking the
-                # messages are about), never at whichever file hosts the event (hostile12b F6).
+                # messages are about), never at whichever file hosts the event.
                 offsets = cohort_of[application.application_id].definition.reminder_offsets_hours
                 for due in due_reminders([session], offsets, self._now):
                     job = self._follow_up_job(

@@ -99,7 +99,7 @@ class _AskedOfStripe:
     loses a race does not undo a refund Stripe made before it."""
 
     # The refunds made, by key: one Stripe then refuses is refused whole only while none was
-    # made (review16b R1).
+    # made.
     made: dict[str, int] = field(default_factory=dict)
     # Whether money was asked back: this request's change even if its save then lost (an
     # invoice issued for a save that lost is voided as an orphan: no change).
@@ -291,7 +291,7 @@ def _carry_out(
             refused.append(command.payment_intent)
         elif amount:
             made[command.idempotency_key] = amount
-    if refused:  # what Stripe gave back stands: recorded as far as it went (review16b R1)
+    if refused:  # what Stripe gave back stands: recorded as far as it went
         new = refund_cut_short(application, new, sum(made.values()))
     try:
         saved = ports.repository.save(new, application, claim=held_on)

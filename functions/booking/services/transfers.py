@@ -312,7 +312,7 @@ def _complete_refund(ports: Ports, saved: Application) -> Application:
     events not heard yet) is no refusal of the move, which was saved: what Stripe holds is
     recorded as its events would record it (a full refund ends the booking, undoing the move
     when the person was not told of it, ``domain.move_undone``), and the booking as it then
-    stands is answered (hostile30 T2)."""
+    stands is answered."""
     try:
         return _make_owed_refunds(ports, saved)
     except AlreadyRefunded:
@@ -404,10 +404,10 @@ def refused_if_changed(
 
 
 def refused_if_moved_since(ports: Ports, current: Application, seen: str | None) -> None:
-    """A move (or a wait) whose caller gave the older ``course_seen`` (hostile30 T1): the
+    """A move (or a wait) whose caller gave the older ``course_seen``: the
     booking is no longer on the cohort it names (another organiser or tab moved it): refused in
     words, nothing changed, rather than moved a second time. A cohort the booking was never on
-    is no move meanwhile: refused as unclear, naming the field (hostile32 H6)."""
+    is no move meanwhile: refused as unclear, naming the field."""
     if seen is None or current.course_id == seen:
         return
     been = {c for t in current.transfers for c in (t.from_course_id, t.to_course_id)}

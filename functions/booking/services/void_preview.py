@@ -1,5 +1,5 @@
 """What an organiser's *Void the invoice* would do, decided by the void's own settlement run
-without writing (organiser22 F14: it acted at once, and the place was lost): the console's
+without writing (it acted at once, and the place was lost): the console's
 confirmation page says it in words, so it promises no other emails than the void makes
 (``services.invoicing.organisers_voided``, ``domain.payer.billing_contact_told``)."""
 

@@ -9,7 +9,7 @@ email's job id is the same however often it were queued, so the mailer, which cl
 by its id before sending, would send it once even then.
 
 And only of the closing the course has: each mark holds only while the course is at the version
-the sweep decided from (review18 M3: a save moving the dates later between the sweep's read and
+the sweep decided from (a save moving the dates later between the sweep's read and
 its mark had left people told "closed" while applications were open again, the save's reopen
 having found nobody marked yet, and never told at the new closing). A mark that loses to a save
 of the course is decided again from the course as saved.
@@ -100,7 +100,7 @@ def reopen_waiting_list(ports: Ports, previous: Course, course: Course, now: dat
     (``domain.offer_ends.wait_reopened``); everyone whose list was open again is told the
     closing that holds from what their last news said (``domain.offer_ends.closing_retold``:
     a reopen queued for a closing moved since, or a closing earlier than their last news
-    named; hostile22 H2, hostile24 F4, review19 M1). How many were told."""
+    named). How many were told."""
     if previous.applications_close_at() == course.applications_close_at():
         return 0
     return reopen_told(ports, course, now)
@@ -130,7 +130,7 @@ def _reopen_one(
     ports: Ports, course: Course, application: Application, now: datetime
 ) -> tuple[Course, int]:
     """``application`` told of ``course``'s closing, in a write that holds only while the
-    course is at the version it was decided from (review19 L1: a slower save's loop must not
+    course is at the version it was decided from (a slower save's loop must not
     tell a closing a newer save replaced); decided again from a fresh read after a lost race
     (the course read again when a save of it won). The course as the rest is decided from,
     and 1 if told."""

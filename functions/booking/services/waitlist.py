@@ -83,7 +83,7 @@ def held_for_payment(application: Application, now: datetime) -> Application:
 def waitlist(application: Application, now: datetime, *, approved: bool = False) -> Application:
     """On the waiting list; ``approved``: the organisers approved it when the course was full,
     which its email says (the approval is news, as an offer's is). A new application that
-    finds the course full is told both in one email (organiser20 F6): its waiting-list notice
+    finds the course full is told both in one email: its waiting-list notice
     says it was received, in place of the acknowledgement queued with it."""
     if not approved:
         unsent = tuple(

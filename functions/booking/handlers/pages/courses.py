@@ -29,7 +29,7 @@ def closing_facts(course: Course, now: datetime) -> dict[str, Any]:
     return {
         "no_more_offers": no_more_offers(course, now),
         "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),
-        # Shown only while closed: why, and since when (organiser22 F9).
+        # Shown only while closed: why, and since when.
         "closed_said": applications_closed_said(course, organisers=False),
     }
 
@@ -83,7 +83,7 @@ def courses_page(courses: list[Course], now: datetime, base_url: str) -> str:
     for course in listed:
         course["twin"] = names[course["name"]] > 1
     # The header names the centre when every course listed is run by the same one; with none
-    # open, when every course held is (organiser20 F14: it read "Course booking").
+    # open, when every course held is (it read "Course booking").
     organisations = {course["organisation"] for course in listed} or {
         course.definition.organisation or "" for course in courses
     }

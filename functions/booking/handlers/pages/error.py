@@ -55,7 +55,7 @@ _CODE_NEXT_STEPS = {
     # The refusal itself says the email was sent: this says only what to do with it.
     "already_applied": "The link in that email opens your application's page.",
     # A colleague's link (or the manager's substitution) past a group's apply-by date: no
-    # application exists to point them to (hostile19 F5).
+    # application exists to point them to.
     "apply_by_passed": "Nothing has been sent or changed. A place nobody applied for by then "
     "is released and its price refunded to whoever paid for it; the person who booked the "
     "places can tell you more.",

@@ -135,7 +135,7 @@ def _place_said(group: GroupBooking, number: int, state: str) -> str:
         # manager's cancellation (the overview's one wording).
         return PLACE_STATE_WORDS["released_unfilled"]
     if state == "released" and place is not None and place.released_by_refund:
-        # Released when the payment was refunded at Stripe: nor is that (hostile19 F6).
+        # Released when the payment was refunded at Stripe: nor is that.
         return PLACE_STATE_WORDS["released_refunded"]
     return _STATES.get(state, state.replace("_", " ").capitalize())
 
@@ -157,9 +157,9 @@ def manager_page(view: GroupView, base_url: str) -> str:
             course=course_facts(view.course),
             status_said=managers_status(group, view.applying),
             paid=group.status.value == "paid",
-            # Paid outside Stripe: a place given up is not refunded from here (hostile19 F8).
+            # Paid outside Stripe: a place given up is not refunded from here.
             paid_off_stripe=paid_off_stripe(group),
-            # Links to send only while a place is left to apply for (hostile19 F10).
+            # Links to send only while a place is left to apply for.
             links_to_send=group.status.value == "paid"
             and figures.places_kept > 0
             and not over
@@ -167,9 +167,9 @@ def manager_page(view: GroupView, base_url: str) -> str:
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over and not view.begun,
-            # A give-up only where the API takes it (hostile21 F10).
+            # A give-up only where the API takes it.
             may_give_up=may_give_up(group, taking_applications=view.taking_applications),
-            # Why not, while a payment made is settling (hostile23 F6): after it is confirmed.
+            # Why not, while a payment made is settling: after it is confirmed.
             give_up_once_confirmed=waits_for_the_bank(group),
             # Links to send, and colleagues to name, only while they work (until the apply-by
             # date, never once begun).
@@ -185,10 +185,10 @@ def manager_page(view: GroupView, base_url: str) -> str:
             refunded=money_words(figures.amount_refunded, currency),
             has_received=figures.amount_paid > 0,
             has_refunded=figures.amount_refunded > 0,
-            # Paid outside Stripe: owed back by hand, as the organisers read it (hostile23 F5).
+            # Paid outside Stripe: owed back by hand, as the organisers read it.
             owed_by_hand=owed_by_hand_to_the_manager(group),
             apply_by=moment_when(group.apply_by, zone),
-            # How long an unpaid card booking's places are held (hostile19 F2), as the
+            # How long an unpaid card booking's places are held, as the
             # organisers' console says it.
             held_until=moment_when(group.hold_expires_at, zone)
             if group.status is GroupStatus.AWAITING_PAYMENT

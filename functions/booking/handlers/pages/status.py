@@ -132,7 +132,7 @@ def _left_said(view: ApplicationView, left_flag: str) -> dict[str, str]:
 
 def _declined_said(view: ApplicationView, offer_flag: str) -> dict[str, str]:
     """Back from turning down the offer (``?offer=declined`` or ``already_declined``): said
-    first, in the page's headline, the second press as a second press (organiser20 F7)."""
+    first, in the page's headline, the second press as a second press."""
     if view.status_reason != OFFER_DECLINED or offer_flag != "already_declined":
         return {}
     return {

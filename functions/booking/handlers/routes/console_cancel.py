@@ -1,4 +1,4 @@
-"""The console's step before cancelling (organiser20 F8): a page that says what the cancel will
+"""The console's step before cancelling: a page that says what the cancel will
 do, whose form then posts ``consoleCancel`` (unchanged: the API and scripts post it at once)."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
     ),
 )
 
-# Voiding an invoice asks first too (organiser22 F14: it acted at once, the place lost).
+# Voiding an invoice asks first too (it acted at once, the place lost).
 VOID_CONFIRMATION: tuple[Route, ...] = (
     Route(
         Function.CONSOLE,
@@ -87,7 +87,7 @@ VOID_CONFIRMATION: tuple[Route, ...] = (
     ),
 )
 
-# Declining asks first too (organiser22 F17: it sent a message the organiser never saw). A post,
+# Declining asks first too (it sent a message the organiser never saw). A post,
 # as the message is free text: never in an address or a log.
 DECLINE_CONFIRMATION: tuple[Route, ...] = (
     Route(

@@ -1,4 +1,4 @@
-"""A corrected invoice (organiser22 F14, ``services.invoice_correction``): the organisers' API's
+"""A corrected invoice (``services.invoice_correction``): the organisers' API's
 act, and the console's page that shows the billing details to correct and says what sending
 the corrected invoice does before the press. The console's press itself is
 ``consoleCorrectInvoice`` (``routes.console``)."""

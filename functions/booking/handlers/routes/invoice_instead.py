@@ -1,4 +1,4 @@
-"""Invoice the employer instead of the card (organiser22 F4, ``services.invoice_instead``): the
+"""Invoice the employer instead of the card (``services.invoice_instead``): the
 organisers' API's act, and the console's page that asks for the billing details and says what
 sending the invoice does before the press, and the press itself."""
 
