@@ -59,14 +59,16 @@ CORRECTION_SAID = (
     "done is completed by the scheduled sweep."
 )
 
-CORRECTION_ADMIN: tuple[Route, ...] = (
-    Route(
+
+def billing_details_act(path: str, operation_id: str, summary: str, description: str) -> Route:
+    """An organiser's act on an application's invoice that takes billing details (a corrected
+    invoice, an invoice instead of the card): the same JSON body, answer and refusals."""
+    return Route(
         Function.ADMIN,
         "POST",
-        "/admin/applications/{application_id}/invoice/correct",
-        "correctInvoice",
-        "Correct the open invoice's billing details: a new invoice for the same amount sent to "
-        "them, the old one voided, the place kept",
+        path,
+        operation_id,
+        summary,
         {"200": json_answer("AdminApplicationOut", "The application after the change")},
         errors=BODY_ACTION_ERRORS,
         parameters=(path_parameter("application_id"),),
@@ -83,8 +85,18 @@ CORRECTION_ADMIN: tuple[Route, ...] = (
                 }
             },
         },
-        description=CORRECTION_SAID,
+        description=description,
         tags=("organisers",),
+    )
+
+
+CORRECTION_ADMIN: tuple[Route, ...] = (
+    billing_details_act(
+        "/admin/applications/{application_id}/invoice/correct",
+        "correctInvoice",
+        "Correct the open invoice's billing details: a new invoice for the same amount sent to "
+        "them, the old one voided, the place kept",
+        CORRECTION_SAID,
     ),
 )
 

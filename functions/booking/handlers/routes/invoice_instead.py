@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
-    BODY_ACTION_ERRORS,
     NO_APPLICATION,
     SEEN,
     console_form,
-    json_answer,
     page,
     path_parameter,
     see_other,
 )
-from booking.handlers.routes.invoice_correction import BILLING
+from booking.handlers.routes.invoice_correction import BILLING, billing_details_act
 
 INSTEAD_SAID = (
     "For a person who chose to pay by card whose employer then says it will pay. The open "
@@ -41,31 +39,12 @@ INSTEAD_SAID = (
 _PATH = "/applications/{application_id}/invoice/instead-of-card"
 
 INSTEAD_ADMIN: tuple[Route, ...] = (
-    Route(
-        Function.ADMIN,
-        "POST",
+    billing_details_act(
         f"/admin{_PATH}",
         "invoiceInsteadOfCard",
         "Invoice the employer instead of the card: the open checkout expired, an invoice for "
         "the price accepted sent to the billing details, the place kept",
-        {"200": json_answer("AdminApplicationOut", "The application after the change")},
-        errors=BODY_ACTION_ERRORS,
-        parameters=(path_parameter("application_id"),),
-        body={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {**BILLING, "seen": SEEN},
-                        "required": ["billing_name", "billing_email", "billing_address"],
-                        "additionalProperties": False,
-                    }
-                }
-            },
-        },
-        description=INSTEAD_SAID,
-        tags=("organisers",),
+        INSTEAD_SAID,
     ),
 )
 
