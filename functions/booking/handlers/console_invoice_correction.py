@@ -7,6 +7,7 @@ has them, to correct, saying what sending the corrected invoice does before the 
 from __future__ import annotations
 
 from booking.bootstrap import ports
+from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
@@ -75,14 +76,19 @@ def correct_invoice(application_id: str) -> Acted:
     page showed. A detail that is not one is said in one sentence above the application's
     page (nothing sent), with the way back to the correction."""
     seen = form_seen()
+    billing = billing_posted("Open Correct the invoice again to change the details")
+    return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
+
+
+def billing_posted(way_back: str) -> BillingDetails:
+    """The billing details the console's form posted (a corrected invoice, an invoice instead
+    of the card); a detail that is not one is said in one sentence, nothing sent, with
+    ``way_back`` to the form."""
     posted = posted_form()
     try:
-        billing = invoice_correction.billing_typed(
+        return invoice_correction.billing_typed(
             {name: posted.get(name) for name in invoice_correction.BILLING_FIELDS}
         )
     except InvalidInput as refused:
         why = "; ".join(refused.fields.values())
-        raise InvalidInput(
-            f"nothing was sent: {why}. Open Correct the invoice again to change the details"
-        ) from None
-    return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
+        raise InvalidInput(f"nothing was sent: {why}. {way_back}") from None

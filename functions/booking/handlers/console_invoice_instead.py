@@ -6,10 +6,10 @@ acting on what that page showed (``domain.page_seen``). Registered on the consol
 from __future__ import annotations
 
 from booking.bootstrap import ports
-from booking.domain.errors import InvalidInput
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
+from booking.handlers.console_app import chrome, form_seen, html_page, served
+from booking.handlers.console_invoice_correction import billing_posted
 from booking.handlers.console_pages import render_confirmation
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -74,14 +74,5 @@ def invoice_employer_instead(application_id: str) -> Acted:
     showed. A detail that is not one is said in one sentence above the application's page
     (nothing sent), with the way back to the form."""
     seen = form_seen()
-    posted = posted_form()
-    try:
-        billing = invoice_correction.billing_typed(
-            {name: posted.get(name) for name in invoice_correction.BILLING_FIELDS}
-        )
-    except InvalidInput as refused:
-        why = "; ".join(refused.fields.values())
-        raise InvalidInput(
-            f"nothing was sent: {why}. Open Invoice the employer instead again to enter them"
-        ) from None
+    billing = billing_posted("Open Invoice the employer instead again to enter them")
     return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
