@@ -124,11 +124,15 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # each, as a give-up does (domain/group_refunds.py); a refund that undoes a dearer move
     # not yet told saves only while the move's email is still unclaimed (services/settle.py).
     # BatchGetItem: who recorded a paid event's payment, in one read (services/believed.py).
+    # Query on the table's own key: a person's erasure stopped after Stripe expired its card
+    # checkout is completed by the checkout's expiry event, reading the person's applications
+    # by their partition as the erasure does (services/checkout_acts.py).
     _behind_the_api(
         "webhook",
         "Stripe webhook receiver (signature-verified)",
         webhook_secret=True,
         table_actions=(*API_TABLE_ACTIONS, BATCH_GET, CONDITION_CHECK),
+        query_table=True,
     ),
     # The roster by course, and the course's group bookings for its money (the same by-course
     # index); a person's applications by the table's own key (export, erase).
@@ -167,6 +171,10 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         # while nobody fills it (services/groups.py).
         table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
+        # Query on the table's own key: the sweep completes a person's erasure stopped after
+        # Stripe expired its card checkout, reading their applications by their partition
+        # (services/checkout_acts.py).
+        query_table=True,
         send_email=True,
         stripe_key=True,
         failures=(

@@ -95,10 +95,11 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::Lambda::EventSourceMapping": 2,  # table stream -> relay, email queue -> mailer
         "AWS::ApiGatewayV2::Api": 1,
         "AWS::ApiGatewayV2::Stage": 1,
-        # 10 public (turning an offered place down among them), the webhook, admin, 2 for the
-        # console, the $default fallback (test_routes), the certificates' two (its
-        # verification page, the holder's PDF), and the seven of places booked by a manager
-        "AWS::ApiGatewayV2::Route": 15 + 2 + 7,
+        # 12 public (turning an offered place down and leaving the waiting list among them),
+        # the webhook, admin, 2 for the console, the $default fallback (test_routes), the
+        # certificates' two (its verification page, the holder's PDF), and the seven of places
+        # booked by a manager
+        "AWS::ApiGatewayV2::Route": 17 + 2 + 7,
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
