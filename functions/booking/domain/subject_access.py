@@ -74,8 +74,8 @@ RIGHTS = (
     "this person, then Erase their data). Names, email addresses and answers are replaced; "
     "only an anonymised record of the money (amounts, status, Stripe's payment reference, and "
     "for a payment received outside Stripe the day and the way it came, not the bank's "
-    "reference) is kept, as accounts must. A booking they still hold is said on that page before anything "
-    "is erased.",
+    "reference) is kept, as accounts must. A booking they still hold is said on that page "
+    "before anything is erased.",
     "To a copy of this record, and of the same data for a program to read (the JSON export).",
     "To complain to the Information Commissioner's Office (the ICO, the UK's data protection "
     "regulator, ico.org.uk) if they are unhappy with how their data is handled. We would "
