@@ -10,6 +10,7 @@ from typing import Annotated, Protocol
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from booking.domain.addresses import DeliverableEmail, read_back
+from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
 from booking.domain.statuses import ERASED, ERASED_EMAIL
 from booking.domain.text import FREE_TEXT, ONE_LINE
@@ -108,3 +109,11 @@ class BillingDetails(Model):
                 "po_number": "",
             }
         )
+
+
+def refuse_without_po(po_required: bool, billing: BillingDetails, heading: str, words: str) -> None:
+    """A course that asks for a purchase order number takes no billing details without one:
+    422 on ``po_number`` (``heading``, ``words``: the refusal as its form says it). One rule
+    for the application's invoice, a corrected invoice and an invoice instead of the card."""
+    if po_required and not billing.po_number:
+        raise InvalidInput(heading, {"po_number": words})

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
-from booking.domain.billing_details import BillingDetails
+from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_correction import InvoiceCorrected
 from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED, VoidingFor
@@ -71,8 +71,8 @@ def correct_invoice(
     its mark (``settle_money``)."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
-    if course is not None and course.definition.po_required and not billing.po_number:
-        raise InvalidInput("the corrected billing details need attention", {"po_number": PO_NEEDED})
+    needs_po = course is not None and course.definition.po_required
+    refuse_without_po(needs_po, billing, "the corrected billing details need attention", PO_NEEDED)
     if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
     fact = InvoiceCorrected(billing, seen=seen)

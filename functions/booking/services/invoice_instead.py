@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.billing_details import BillingDetails
-from booking.domain.errors import InvalidInput
+from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.page_seen import Seen
@@ -43,8 +42,8 @@ def invoice_instead_of_card(
     (``settle_money``)."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
-    if course is not None and course.definition.po_required and not billing.po_number:
-        raise InvalidInput("the billing details need attention", {"po_number": PO_NEEDED})
+    needs_po = course is not None and course.definition.po_required
+    refuse_without_po(needs_po, billing, "the billing details need attention", PO_NEEDED)
     refuse_unless_billable(application.model_copy(update={"billing": billing}))
     fact = InvoicedInsteadOfCard(billing, seen=seen)
     settled = settle_money(ports, application_id, fact, first=application, marked=marked)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import BillingDetails, PaymentMethod
+from booking.domain.billing_details import refuse_without_po
 from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.errors import (
@@ -112,11 +113,12 @@ def billing_for(course: Course, form: PaymentChoiceForm) -> BillingDetails | Non
     except ValidationError as exc:
         raise InvalidInput("the billing details need attention", field_reasons(exc)) from None
     assert billing is not None
-    if course.definition.po_required and not billing.po_number:
-        raise InvalidInput(
-            "the billing details need attention",
-            {"po_number": "this course needs your organisation's purchase order number"},
-        )
+    refuse_without_po(
+        course.definition.po_required,
+        billing,
+        "the billing details need attention",
+        "this course needs your organisation's purchase order number",
+    )
     return billing
 
 
