@@ -66,6 +66,12 @@ def optional_handler(name: str) -> ModuleType | None:
 def silence_stdout_logs() -> None:
     """Keep the handlers' JSON log lines (and their formatting cost) off the bench's table."""
     sink = io.StringIO()
+    root = logging.getLogger()
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        # A service's child logger whose function's logger was never made here (the bench
+        # calls services directly) has no handler on its way up: without one at the root,
+        # logging's last resort prints its warnings (the relay sweep's) over the table.
+        root.addHandler(logging.NullHandler())
     loggers = [logging.getLogger(n) for n in list(logging.root.manager.loggerDict)]
     for logger in [logging.getLogger(), *loggers]:
         for handler in logger.handlers:
