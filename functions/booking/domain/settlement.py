@@ -45,6 +45,7 @@ from booking.domain.dearer_moves import (
     late_charge_given_back,
     move_checkout_event,
 )
+from booking.domain.disputed_refunds import refund_refused_while_disputed
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
@@ -292,6 +293,10 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
     if fact.refund and nothing_at_stripe_to_refund(application):
         # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
         return _refusal(nothing_at_stripe(application, currency, cancelled=False))
+    if fact.refund and (
+        disputed := refund_refused_while_disputed(application, currency, cancelled=False)
+    ):
+        return _refusal(disputed)  # the bank took it back: a refund would pay twice (hostile40)
     owed, why = application.amount_kept, WITHDRAWN_BY_APPLICANT if fact.by_applicant else None
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
@@ -334,6 +339,10 @@ def _ended_already(
     """A cancellation, or Refund afterwards, of a booking that has ended already."""
     if fact.refund and nothing_at_stripe_to_refund(application):
         return _refusal(nothing_at_stripe(application, currency, cancelled=True))
+    if fact.refund and (
+        disputed := refund_refused_while_disputed(application, currency, cancelled=True)
+    ):
+        return _refusal(disputed)
     if fact.refund and cancelled_keeping_money(application):
         if fact.afterwards:  # the Refund button's, acting on what its page said (page_seen)
             changed = shown.seen_refusal(

@@ -47,6 +47,7 @@ from booking.domain.emails import EmailJob
 from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
+from booking.domain.disputed_refunds import refund_refused_while_disputed
 from booking.domain.off_stripe import nothing_at_stripe_to_refund
 from booking.domain.offer_declines import was_declined
 from booking.domain.paying import joinable
@@ -245,6 +246,8 @@ def money_refusal(
             "no_payment_to_refund",
             "the difference would be refunded, but Stripe holds no payment for this booking",
         )
+    if more < 0:  # the difference given back: never a payment the payer's bank took back
+        return refund_refused_while_disputed(application, target_price.currency, cancelled=False)
     return None
 
 
