@@ -43,11 +43,11 @@ from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
 from booking.domain.commands import Refusal, nobody_to_tell
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.disputed_refunds import refund_refused_while_disputed
 from booking.domain.emails import EmailJob
 from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
 from booking.domain.money import Money, below_minimum_charge, money_words
-from booking.domain.disputed_refunds import refund_refused_while_disputed
 from booking.domain.off_stripe import nothing_at_stripe_to_refund
 from booking.domain.offer_declines import was_declined
 from booking.domain.paying import joinable
