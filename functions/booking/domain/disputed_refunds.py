@@ -53,9 +53,21 @@ def refund_refused_while_disputed(
     )
 
 
+def difference_not_refundable(application: Application, currency: str) -> Refusal | None:
+    """Why a move to a cheaper cohort cannot give its difference back through Stripe, or None:
+    Stripe holds no payment of the booking, or the payer's bank took it back (hostile40 F1)."""
+    if not application.payment_intent:
+        return Refusal(
+            "no_payment_to_refund",
+            "the difference would be refunded, but Stripe holds no payment for this booking",
+        )
+    return refund_refused_while_disputed(application, currency, cancelled=False)
+
+
 __all__ = [
     "PAYMENT_DISPUTED",
     "REFUSED_BY_THE_PROVIDER",
+    "difference_not_refundable",
     "held_by_a_dispute",
     "refund_refused_while_disputed",
 ]
