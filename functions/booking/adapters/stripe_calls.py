@@ -8,6 +8,7 @@ from typing import TypeVar
 import stripe
 from aws_lambda_powertools import Logger
 
+from booking.domain.disputed_refunds import PAYMENT_DISPUTED, REFUSED_BY_THE_PROVIDER
 from booking.domain.errors import (
     AlreadyRefunded,
     Conflict,
@@ -51,6 +52,10 @@ def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T
                 "the payment was refunded already at the payment provider",
                 code="charge_already_refunded",
             ) from exc
+        if exc.code == "charge_disputed":
+            # A dispute opened at Stripe whose events have not come yet (those that came are
+            # refused before Stripe is asked: ``domain.disputed_refunds``).
+            raise Conflict(REFUSED_BY_THE_PROVIDER, code=PAYMENT_DISPUTED) from exc
         if exc.param == "amount" and "unrefunded amount" in str(exc.user_message or ""):
             # Stripe names no code for it: "Refund amount (...) is greater than unrefunded
             # amount on charge (...)".

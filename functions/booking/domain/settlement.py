@@ -45,6 +45,7 @@ from booking.domain.dearer_moves import (
     late_charge_given_back,
     move_checkout_event,
 )
+from booking.domain.disputed_refunds import refund_refused_while_disputed
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
@@ -289,9 +290,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         )
     if moved_on := shown.seen_refusal(fact.seen, application, currency, now=situation.now):
         return _refusal(moved_on)
-    if fact.refund and nothing_at_stripe_to_refund(application):
-        # Ticked "refund" with nothing at Stripe to give back: said, never dropped silently.
-        return _refusal(nothing_at_stripe(application, currency, cancelled=False))
+    if fact.refund and (cannot := _no_refund(application, currency, cancelled=False)):
+        return _refusal(cannot)  # ticked "refund" with nothing to give back: said, never dropped
     owed, why = application.amount_kept, WITHDRAWN_BY_APPLICANT if fact.by_applicant else None
     refunds = cancellation_refunds(application) if fact.refund else ()
     invoice = application.invoice
@@ -332,8 +332,8 @@ def _ended_already(
     application: Application, fact: Cancellation, situation: Situation, currency: str
 ) -> Settlement:
     """A cancellation, or Refund afterwards, of a booking that has ended already."""
-    if fact.refund and nothing_at_stripe_to_refund(application):
-        return _refusal(nothing_at_stripe(application, currency, cancelled=True))
+    if fact.refund and (cannot := _no_refund(application, currency, cancelled=True)):
+        return _refusal(cannot)
     if fact.refund and cancelled_keeping_money(application):
         if fact.afterwards:  # the Refund button's, acting on what its page said (page_seen)
             changed = shown.seen_refusal(
@@ -352,6 +352,15 @@ def _ended_already(
     if fact.afterwards and not (application.charges_paid or application.last_refund):
         return _refused("nothing_to_refund", NOTHING_TO_REFUND)
     return Settlement("ignore", "ended already")
+
+
+def _no_refund(application: Application, currency: str, *, cancelled: bool) -> Refusal | None:
+    """Why the booking's money cannot be refunded through Stripe, or None: paid outside it
+    (``domain.off_stripe``), or taken back by the payer's bank in a dispute, where a refund
+    would pay them twice (``domain.disputed_refunds``, hostile40 F1)."""
+    if nothing_at_stripe_to_refund(application):
+        return nothing_at_stripe(application, currency, cancelled=cancelled)
+    return refund_refused_while_disputed(application, currency, cancelled=cancelled)
 
 
 def _refunded_afterwards(application: Application, situation: Situation) -> Settlement:

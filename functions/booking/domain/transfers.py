@@ -43,6 +43,7 @@ from booking.domain.attendance import MARKS_BEFORE_A_SESSION
 from booking.domain.billing import PaymentMethod
 from booking.domain.commands import Refusal, nobody_to_tell
 from booking.domain.course import CHECKOUT_HOLD, Course
+from booking.domain.disputed_refunds import difference_not_refundable
 from booking.domain.emails import EmailJob
 from booking.domain.errors import CourseFull
 from booking.domain.facilitators_told import moved_in_copy, moved_out_copy
@@ -240,11 +241,8 @@ def money_refusal(
         )
     if more > 0 and not waived(more, target_price.currency) and not chargeable(application):
         return _costs_more(application, target, more)
-    if more < 0 and not application.payment_intent:
-        return TransferRefused(
-            "no_payment_to_refund",
-            "the difference would be refunded, but Stripe holds no payment for this booking",
-        )
+    if more < 0:  # given back through Stripe: a payment it holds, never one disputed
+        return difference_not_refundable(application, target_price.currency)
     return None
 
 

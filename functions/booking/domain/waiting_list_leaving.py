@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.errors import PAYMENT_BEING_RECORDED, PAYMENT_SETTLING
 from booking.domain.wording import status_named
 
 S = ApplicationStatus
@@ -36,6 +37,19 @@ class LeaveRefusal:
 def has_left(application: Application) -> bool:
     """Whether ``application``'s person took it off the waiting list (nothing more to do)."""
     return application.status is S.CANCELLED and application.status_reason == WITHDRAWN_BY_APPLICANT
+
+
+# A payment for the offer that landed as the person pressed (found by the cancel's expiry or
+# void of what asked for it: ``domain.errors.PAYMENT_ON_ITS_WAY``), said to the person in
+# their own words, not the organisers' (hostile40 F2).
+PAID_AS_YOU_LEFT = {
+    PAYMENT_BEING_RECORDED: "your payment for the place we offered you has arrived as you "
+    "pressed, so you have not left the waiting list and nothing was changed: your place is "
+    "being booked. Please look at your page again in a minute",
+    PAYMENT_SETTLING: "your payment for the place we offered you is going through, so you "
+    "have not left the waiting list and nothing was changed. Please look at your page again "
+    "once the payment has gone through",
+}
 
 
 def leave_refusal(application: Application) -> LeaveRefusal | None:

@@ -33,6 +33,7 @@ from booking.domain.commands import (
 from booking.domain.course import Course
 from booking.domain.covered import payment_refusal
 from booking.domain.dearer_moves import is_move_session
+from booking.domain.disputed_refunds import PAYMENT_DISPUTED
 from booking.domain.emails import EmailJob
 from booking.domain.errors import (
     AlreadyApplied,
@@ -352,6 +353,8 @@ def _refunded(
                 raise
             if partway:
                 return new, None
+            if refused.code == PAYMENT_DISPUTED:  # its events still to come: said as it is
+                raise
             raise RefundRefused() from None
         return new, 0
     recorded = new.with_refund_made(

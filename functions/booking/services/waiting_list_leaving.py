@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.errors import Conflict
-from booking.domain.waiting_list_leaving import has_left, leave_refusal
+from booking.domain.waiting_list_leaving import PAID_AS_YOU_LEFT, has_left, leave_refusal
 from booking.services.access import authorised, existing_course
 from booking.services.lifecycle import cancel
 from booking.services.ports import Ports
@@ -61,7 +61,12 @@ def leave_waiting_list(ports: Ports, application_id: str, token: str) -> Left:
     if has_left(first):
         return Left(first, already=True)
     _refuse_unless_in_line(first)
-    acted = cancel(ports, application_id, refund=False, by_applicant=True)
+    try:
+        acted = cancel(ports, application_id, refund=False, by_applicant=True)
+    except Conflict as refused:
+        if refused.code not in PAID_AS_YOU_LEFT:
+            raise
+        raise Conflict(PAID_AS_YOU_LEFT[refused.code], code=refused.code) from None
     current = authorised(ports, application_id, token)
     if has_left(current):
         if acted.changed:

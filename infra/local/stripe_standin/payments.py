@@ -197,6 +197,7 @@ class Payments(OnStore):
         store = self._store
         charge = self._charge_to_refund(params)
         charge_id = charge["id"]
+        self._refuse_while_charged_back(charge)
         amount = _refund_amount(params, charge)
         reason = wire.optional_str(params, "reason")
         if reason is not None and reason not in _REFUND_REASONS:
@@ -229,6 +230,21 @@ class Payments(OnStore):
         outgoing.append(store.record_event("refund.created", refund, request))
         outgoing.append(store.record_event("charge.refunded", charge, request))
         return copy.deepcopy(refund)
+
+    def _refuse_while_charged_back(self, charge: Mapping[str, Any]) -> None:
+        """Stripe's refusal of a refund of a charge the payer's bank has taken back (a
+        dispute whose funds were withdrawn and not reinstated: open, or lost): refunding it
+        would pay the payer twice (``is_charge_refundable`` false on the dispute)."""
+        for dispute in self._store.disputes.values():
+            taken = sum(t["amount"] for t in dispute["balance_transactions"])
+            if dispute["charge"] == charge["id"] and taken < 0:
+                raise wire.StripeError(
+                    400,
+                    f"Charge {charge['id']} has been charged back; cannot issue a refund.",
+                    code="charge_disputed",
+                    charge=charge["id"],
+                    ran=True,
+                )
 
     def list_refunds(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/refunds``: newest first, of one ``payment_intent`` or ``charge`` when

@@ -201,6 +201,9 @@ ORGANISERS: tuple[Route, ...] = (
         "nothing is cancelled, written or emailed. 409 no_payment_to_refund when the "
         "booking was paid outside Stripe (its invoice marked paid): Stripe holds nothing to "
         "refund, nothing is cancelled, written or emailed (cancel it without the refund). "
+        "409 payment_disputed when the payer's bank has taken the payment back in a dispute "
+        "(open, or lost): a refund would pay them twice and Stripe refuses it, so nothing is "
+        "cancelled, written or emailed; a dispute won (its money reinstated) refunds as before. "
         "409 refund_refused_partway when Stripe "
         "gave back part (a moved booking's difference) and then refused another payment: "
         "the booking is cancelled keeping the rest (status_reason refund_refused_partway), "
@@ -247,6 +250,8 @@ ORGANISERS: tuple[Route, ...] = (
         "once. Asked already, or refunded: 200, nothing changed. 409 `nothing_to_refund` "
         "when nothing was paid; 409 `no_payment_to_refund` when it was paid outside Stripe "
         "(its invoice marked paid): nothing to refund through Stripe, nothing written; "
+        "409 `payment_disputed` while the payer's bank holds the payment taken back in a "
+        "dispute (open, or lost): nothing written, nobody emailed; "
         "409 `not_cancelled` for a booking not cancelled (cancel it "
         'with {"refund": true}); 409 `refund_refused` when Stripe refuses the refund (it '
         "holds no such payment): nothing written, nobody emailed; 409 "

@@ -291,7 +291,9 @@ PUBLIC: tuple[Route, ...] = (
         "`already_left: true`. 409 `booked` once they hold a place (paid, or being paid by "
         "card or invoice: they write to the organisers, as before), `payment_pending` while "
         "a payment for the offer goes through, `group_place` for a place a manager booked, "
-        "`not_waiting` for anything else. It takes no fields, as paying now does. The "
+        "`not_waiting` for anything else; a payment of the offer landing as they press is 409 "
+        "`payment_being_recorded` (or `payment_settling`) in the person's own words, nothing "
+        "changed. It takes no fields, as paying now does. The "
         "application's token is the proof, as for its other actions.",
         parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),

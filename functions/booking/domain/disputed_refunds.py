@@ -1,0 +1,73 @@
+"""A payment the payer's bank has taken back in a dispute is never refunded as well: the
+payer would be paid twice, and Stripe refuses a refund of a charged-back charge
+(``charge_disputed``, the dispute's ``is_charge_refundable`` false). One rule for every refund
+an organiser asks of a booking's payments (a cancel with its refund, Refund afterwards, a move
+to a cheaper cohort): refused in words before Stripe is asked, nothing changed. A dispute won
+(its money reinstated) holds nothing back, and the refund is made as before. Pure."""
+
+from __future__ import annotations
+
+from booking.domain.application import Application
+from booking.domain.commands import Refusal
+from booking.domain.money import money_words
+
+PAYMENT_DISPUTED = "payment_disputed"
+# Said where Stripe refused the refund of a dispute whose events have not come yet (the
+# adapter knows no amount): the same advice.
+WHAT_TO_DO = (
+    "if the dispute is won and the money comes back, refund it then from the booking's page; "
+    "respond to the dispute on Stripe's dashboard"
+)
+REFUSED_BY_THE_PROVIDER = (
+    "the payer's bank has taken back this payment in a dispute, so Stripe cannot refund it "
+    f"(the payer would be paid twice): nothing was changed. {WHAT_TO_DO[0].upper()}"
+    f"{WHAT_TO_DO[1:]}"
+)
+
+
+def held_by_a_dispute(application: Application) -> int:
+    """What disputes hold withdrawn of the payments a refund of the booking would be taken
+    from (minor units; 0: nothing stands in the refund's way)."""
+    refundable = {payment_intent for payment_intent, _left in application.charges_left()}
+    return sum(d.withdrawn for d in application.disputes if d.payment_intent in refundable)
+
+
+def refund_refused_while_disputed(
+    application: Application, currency: str, *, cancelled: bool
+) -> Refusal | None:
+    """Why a refund of ``application``'s money cannot be made while a dispute holds it, or
+    None. ``cancelled``: the booking is cancelled already (Refund afterwards)."""
+    held = held_by_a_dispute(application)
+    if not held:
+        return None
+    done = (
+        "nothing was refunded"
+        if cancelled
+        else "nothing was cancelled, moved or refunded. Cancel it without the refund if you choose"
+    )
+    return Refusal(
+        PAYMENT_DISPUTED,
+        f"the payer's bank has taken back {money_words(held, currency)} of this booking's "
+        f"payment in a dispute, so Stripe cannot refund it (the payer would be paid twice): "
+        f"{done}; {WHAT_TO_DO}",
+    )
+
+
+def difference_not_refundable(application: Application, currency: str) -> Refusal | None:
+    """Why a move to a cheaper cohort cannot give its difference back through Stripe, or None:
+    Stripe holds no payment of the booking, or the payer's bank took it back (hostile40 F1)."""
+    if not application.payment_intent:
+        return Refusal(
+            "no_payment_to_refund",
+            "the difference would be refunded, but Stripe holds no payment for this booking",
+        )
+    return refund_refused_while_disputed(application, currency, cancelled=False)
+
+
+__all__ = [
+    "PAYMENT_DISPUTED",
+    "REFUSED_BY_THE_PROVIDER",
+    "difference_not_refundable",
+    "held_by_a_dispute",
+    "refund_refused_while_disputed",
+]

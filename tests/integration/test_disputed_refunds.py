@@ -1,0 +1,132 @@
+"""A payment the payer's bank has taken back in a dispute is never refunded as well
+(hostile40 F1): the payer would be paid twice, and Stripe refuses a refund of a charged-back
+charge (``charge_disputed``). The organisers' cancel with a refund, Refund afterwards and a
+move to a cheaper cohort are refused in words (409 ``payment_disputed``), nothing changed,
+refunded or emailed; once the dispute is won (the money reinstated) the refund is made as
+before. A dispute Stripe opened whose events have not come yet is caught by Stripe's own
+refusal, said in the same words. Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from tests.support.cohorts import ADA, Cohorts
+from tests.support.console import signed_in
+from tests.support.stripe_events import paid, session_of
+from tests.support.system import System
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def _disputed(system: System, application: dict[str, Any]) -> dict[str, Any]:
+    """The payer's bank disputes the booking's payment (its funds withdrawn): the dispute."""
+    reply = system.stripe_local(
+        "POST",
+        f"/checkout/{session_of(application)}/dispute",
+        urlencode({"reason": "fraudulent"}).encode(),
+        FORM,
+    )
+    assert reply.status == 200, reply.body
+    return dict(reply.json()["dispute"])
+
+
+def _refunds_at_stripe(system: System) -> list[int]:
+    events = system.stripe_local("GET", "/events").json()
+    return [e["data"]["object"]["amount"] for e in events if e["type"] == "refund.created"]
+
+
+def _refused_in_words(answer: Any) -> str:
+    error = answer.refused(409, "payment_disputed")
+    said = str(error["message"])
+    assert "payer's bank has taken back £200.00" in said, said
+    assert "paid twice" in said, said
+    return said
+
+
+def test_a_cancel_with_a_refund_of_a_disputed_payment_is_refused(system: System) -> None:
+    application = paid(system, "disputed1@example.org")
+    _disputed(system, application)
+    system.deliver_emails()
+    refunds_before = _refunds_at_stripe(system)
+
+    said = _refused_in_words(system.cancel(application["application_id"], refund=True))
+
+    assert "Cancel it without the refund" in said
+    # The console's confirmation says so before the press, never a refund it cannot make.
+    path = f"/console/applications/{application['application_id']}/cancel?refund=on"
+    cancelling = signed_in(system).words(path)
+    assert "No refund can be made: the payer's bank has taken back £200.00" in cancelling
+    assert "is refunded to" not in cancelling
+    stored = system.stored(application)
+    assert (stored.status.value, stored.amount_refunded) == ("confirmed", 0)
+    assert _refunds_at_stripe(system) == refunds_before
+    assert system.deliver_emails() == []
+
+
+def test_refund_afterwards_of_a_disputed_payment_is_refused(system: System) -> None:
+    application = paid(system, "disputed2@example.org")
+    _disputed(system, application)
+    cancelled = system.cancel(application["application_id"], refund=False)
+    assert cancelled.status == 200, cancelled.body
+    system.deliver_emails()
+    refunds_before = _refunds_at_stripe(system)
+
+    path = f"/applications/{application['application_id']}"
+    for answer in (
+        system.admin("POST", f"{path}/refund", json_body={}),
+        system.cancel(application["application_id"], refund=True),
+    ):
+        _refused_in_words(answer)
+
+    stored = system.stored(application)
+    assert (stored.status.value, stored.amount_refunded) == ("cancelled", 0)
+    assert _refunds_at_stripe(system) == refunds_before
+    assert system.deliver_emails() == []
+
+
+def test_a_won_dispute_lets_the_refund_be_made(system: System) -> None:
+    application = paid(system, "disputed3@example.org")
+    dispute = _disputed(system, application)
+    closed = system.stripe_local(
+        "POST", f"/disputes/{dispute['id']}/close", urlencode({"outcome": "won"}).encode(), FORM
+    )
+    assert closed.status == 200, closed.body
+
+    answer = system.cancel(application["application_id"], refund=True)
+
+    assert answer.status == 200, answer.body
+    assert system.stored(application).amount_refunded == 20000
+
+
+def test_a_move_to_a_cheaper_cohort_of_a_disputed_payment_is_refused(system: System) -> None:
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    _disputed(system, booked)
+    cohorts.emails()
+
+    answer = cohorts.move(booked["application_id"], "move-autumn")
+
+    error = answer.refused(409, "payment_disputed")
+    assert "payer's bank has taken back £200.00" in error["message"]
+    record = cohorts.record(booked["application_id"])
+    assert (record["course_id"], record["amount_refunded"]) == ("move-spring", 0)
+    assert cohorts.refunded_at_stripe() == []
+
+
+def test_a_dispute_whose_events_have_not_come_is_refused_by_stripe_in_words(
+    system: System,
+) -> None:
+    application = paid(system, "disputed4@example.org")
+    system.lose_webhooks = True  # the dispute's events are on their way
+    _disputed(system, application)
+    system.lose_webhooks = False
+    system.deliver_emails()
+
+    answer = system.cancel(application["application_id"], refund=True)
+
+    error = answer.refused(409, "payment_disputed")
+    assert "paid twice" in error["message"]
+    stored = system.stored(application)
+    assert (stored.status.value, stored.amount_refunded) == ("confirmed", 0)
+    assert system.deliver_emails() == []
