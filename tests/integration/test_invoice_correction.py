@@ -25,6 +25,7 @@ from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
     INVOICED,
+    confirmed_paid_whole,
     invoiced_cohort,
     one_on_an_invoice,
     stopped_after_the_void,
@@ -88,8 +89,7 @@ def test_a_correction_sends_a_new_invoice_for_the_same_amount_and_day_keeping_th
     assert invoice_id_of(system.status_of(application)) == new
     # Stripe's invoice.voided of the old one ended nothing; the new one pays for the place.
     assert system.stripe_local("POST", f"/invoices/{new}/pay").status == 200
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, application)
 
     # The same details again: nothing changed, nothing sent.
     asked = len(system.stripe_http.requests)
@@ -122,8 +122,7 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     assert [i for i in stored.invoices_issued if i != old] == []  # no new invoice made
     deliver(system, caused)
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, application)
 
 
 def test_a_bank_debit_of_the_old_invoice_refuses_the_correction_in_words(

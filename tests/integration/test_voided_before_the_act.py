@@ -38,6 +38,7 @@ from tests.support.groups import (
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     INVOICED,
+    confirmed_paid_whole,
     invoiced_cohort,
     one_on_an_invoice,
     stopped_after_the_void,
@@ -90,8 +91,7 @@ def _marked(system: System, application: dict[str, Any]) -> bool:
 
 def _confirmed_whole(system: System, application: dict[str, Any]) -> None:
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, application)
     subjects = [e.subject for e in system.deliver_emails()]
     assert not [s for s in subjects if "refunded" in s or "ancel" in s], subjects
 

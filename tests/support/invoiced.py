@@ -59,6 +59,11 @@ def kept_then_confirmed_whole(system: System, application: dict[str, Any], invoi
     assert system.course(INVOICED)["places_left"] == 1
     assert system.deliver_emails() == []
     bank_says(system, invoice_id)
+    confirmed_paid_whole(system, application)
+
+
+def confirmed_paid_whole(system: System, application: dict[str, Any]) -> None:
+    """``application``'s booking confirmed, the whole £200 taken at Stripe, nothing given back."""
     assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
 
