@@ -26,6 +26,7 @@ from tests.support.invoiced import (
     BILLING,
     INVOICED,
     confirmed_paid_whole,
+    held_on_an_open_invoice,
     invoiced_cohort,
     one_on_an_invoice,
     stopped_after_the_void,
@@ -55,21 +56,12 @@ def _at_the_void(
 def _corrected(system: System, application: dict[str, Any], old: str) -> str:
     """The booking on a new open invoice to :data:`CORRECTED`, same amount and due day, the old
     one void at Stripe, the place still held: the new invoice's id."""
-    stored = system.stored(application)
-    assert stored.status.value == "awaiting_invoice_payment"
-    assert stored.billing is not None
-    assert stored.billing.model_dump() == CORRECTED
-    assert stored.invoice is not None
-    new = stored.invoice.invoice_id
+    stored, new = held_on_an_open_invoice(system, application, CORRECTED, 20000)
     assert new != old
+    assert stored.invoice is not None
     assert stored.invoice.voiding is None
     assert new in stored.invoices_issued  # believed for this application only
     assert system.stripe_invoice(old)["status"] == "void"
-    at_stripe = system.stripe_invoice(new)
-    assert at_stripe["status"] == "open"
-    assert at_stripe["amount_due"] == 20000
-    assert at_stripe["customer_email"] == CORRECTED["billing_email"]
-    assert system.course(INVOICED)["places_left"] == 1
     return new
 
 

@@ -20,7 +20,7 @@ from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED, held_on_an_open_invoice, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
@@ -56,22 +56,12 @@ def _invoiced(
 ) -> str:
     """The booking on an open invoice to :data:`EMPLOYER` for ``amount``, its checkout expired
     at Stripe, the place still held: the invoice's id."""
-    stored = system.stored(application)
-    assert stored.status.value == "awaiting_invoice_payment"
+    stored, invoice_id = held_on_an_open_invoice(system, application, EMPLOYER, amount)
     assert stored.payment_method.value == "invoice"
-    assert stored.billing is not None
-    assert stored.billing.model_dump() == EMPLOYER
     assert stored.checkout is None
-    assert stored.invoice is not None
-    invoice_id = stored.invoice.invoice_id
     # Believed for this application only, recorded before it was sent.
     assert stored.invoices_issued == (*before, invoice_id)
     assert system.checkout_session(_session_of(application))["status"] == "expired"
-    at_stripe = system.stripe_invoice(invoice_id)
-    assert at_stripe["status"] == "open"
-    assert at_stripe["amount_due"] == amount
-    assert at_stripe["customer_email"] == EMPLOYER["billing_email"]
-    assert system.course(INVOICED)["places_left"] == 1
     return invoice_id
 
 
