@@ -7,35 +7,20 @@ invoice for the price is open, and the place is still held."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean, sign_in
-from tests.e2e.test_who_pays_over_http import BILLING, applicant, small_course
+from tests.e2e.test_who_pays_over_http import BILLING, at_stripe, edith_on_a_small_course
 
 pytestmark = pytest.mark.e2e
-
-
-def _at_stripe(stack: RunningStack, path: str) -> dict[str, object]:
-    reply = requests.get(
-        f"{stack.url}/_local/stripe/v1/{path}",
-        headers={"Authorization": "Bearer sk_test_local"},
-        timeout=30,
-    )
-    assert reply.status_code == 200, reply.text
-    return dict(reply.json())
 
 
 def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     stack: RunningStack, desktop: Page
 ) -> None:
     page = desktop
-    course_id = small_course(stack, capacity=2)
-    email = f"instead-{uuid.uuid4().hex[:8]}@example.org"
-    applied = stack.applied(course_id, **applicant(email))  # by card
+    applied = edith_on_a_small_course(stack, "instead")  # by card
     session = str(applied["checkout_url"]).rsplit("/", 1)[-1]
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
@@ -55,7 +40,7 @@ def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     page.get_by_role("button", name="Yes, invoice the employer").click()
     expect(page.locator("main")).to_contain_text("othing was sent")
     axe_clean(page, "org24c-02-invoice-instead-refused")
-    assert _at_stripe(stack, f"checkout/sessions/{session}")["status"] == "open"
+    assert at_stripe(stack, f"checkout/sessions/{session}")["status"] == "open"
 
     page.get_by_role("button", name="Invoice the employer instead").click()
     page.get_by_label("Organisation name, as the invoice is addressed").fill(
@@ -69,8 +54,8 @@ def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     expect(page.get_by_role("status").first).to_contain_text("Stripe is emailing the invoice")
     expect(page.locator("main")).to_contain_text("PO-2027-0101")
     axe_clean(page, "org24c-03-invoiced-instead")
-    assert _at_stripe(stack, f"checkout/sessions/{session}")["status"] == "expired"
+    assert at_stripe(stack, f"checkout/sessions/{session}")["status"] == "expired"
     seen = stack.get(f"/applications/{applied['application_id']}?token={applied['token']}").json()
     assert seen["status"] == "awaiting_invoice_payment"
-    invoice = _at_stripe(stack, f"invoices/{seen['invoice_url'].rsplit('/', 1)[-1]}")
+    invoice = at_stripe(stack, f"invoices/{seen['invoice_url'].rsplit('/', 1)[-1]}")
     assert (invoice["status"], invoice["amount_due"]) == ("open", 20000)
