@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean
+from tests.support.applicant_presses import pressed_again, status_of, told_once
 
 COURSE = "decline-offer-e2e"
 
@@ -22,13 +22,8 @@ def _offered(stack: RunningStack) -> tuple[dict[str, Any], dict[str, Any]]:
     second = stack.applied(COURSE, email="second.decline@example.org")
     session_id = holder["checkout_url"].rsplit("/", 1)[-1]
     assert stack.post(f"/_local/stripe/checkout/{session_id}/expire").status_code == 200
-    assert _status(stack, first) == "offered"
+    assert status_of(stack, first) == "offered"
     return first, second
-
-
-def _status(stack: RunningStack, application: dict[str, Any]) -> str:
-    path = f"/applications/{application['application_id']}?token={application['token']}"
-    return str(stack.get(path).json()["status"])
 
 
 def test_an_offer_is_turned_down_in_a_browser(stack: RunningStack, desktop: Page) -> None:
@@ -43,21 +38,7 @@ def test_an_offer_is_turned_down_in_a_browser(stack: RunningStack, desktop: Page
     ).to_be_visible()
     expect(page.get_by_role("button", name="Turn down this place")).to_have_count(0)
     axe_clean(page, "offer-turned-down")
-    assert _status(stack, second) == "offered"  # at once, no sweep run
+    assert status_of(stack, second) == "offered"  # at once, no sweep run
     # Pressed again (a page kept open, Back): said as a second press, nothing changed.
-    again = requests.post(
-        f"{stack.url}/applications/{first['application_id']}/decline-offer",
-        params={"token": first["token"]},
-        timeout=30,
-    )
-    assert again.status_code == 200, again.text
-    assert again.json()["already_declined"] is True
-    told = stack.outbox_until(
-        lambda sent: any(
-            "first.decline@example.org" in m["to"] for m in sent if "turned down" in m["subject"]
-        )
-    )
-    turned_down = [
-        m for m in told if "first.decline@example.org" in m["to"] and "turned down" in m["subject"]
-    ]
-    assert len(turned_down) == 1
+    assert pressed_again(stack, first, "decline-offer")["already_declined"] is True
+    told_once(stack, "first.decline@example.org", "turned down")
