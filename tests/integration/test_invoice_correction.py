@@ -18,6 +18,7 @@ import pytest
 from booking.domain.errors import DependencyUnavailable
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
+from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
@@ -280,23 +281,9 @@ def test_a_console_page_read_before_a_change_is_refused(
 
 def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> None:
     application, old = one_on_an_invoice(system)
-    address = CORRECTED["billing_address"].replace("\n", "\\n")  # as a shell passes it
 
-    code, said = run(
-        "correct-invoice",
-        application["reference"],
-        "--billing-name",
-        CORRECTED["billing_name"],
-        "--billing-email",
-        CORRECTED["billing_email"],
-        "--billing-address",
-        address,
-        "--po-number",
-        CORRECTED["po_number"],
-    )
+    done_with_billing(run, "correct-invoice", application, CORRECTED)
 
-    assert code == 0, said
-    assert said.startswith(f"{application['reference']}: "), said
     _corrected(system, application, old)
     refused = run(
         "correct-invoice",

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser
 from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
@@ -282,21 +283,7 @@ def test_a_console_page_read_before_a_change_is_refused(
 
 def test_the_cli_invoices_the_employer_by_reference(system: System, run: Any) -> None:
     application = _by_card(system)
-    address = EMPLOYER["billing_address"].replace("\n", "\\n")  # as a shell passes it
 
-    code, said = run(
-        "invoice-instead",
-        application["reference"],
-        "--billing-name",
-        EMPLOYER["billing_name"],
-        "--billing-email",
-        EMPLOYER["billing_email"],
-        "--billing-address",
-        address,
-        "--po-number",
-        EMPLOYER["po_number"],
-    )
+    done_with_billing(run, "invoice-instead", application, EMPLOYER)
 
-    assert code == 0, said
-    assert said.startswith(f"{application['reference']}: "), said
     _invoiced(system, application, 20000)
