@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean
 from tests.support.applicant_presses import pressed_again, status_of, told_once
@@ -26,18 +26,28 @@ def _offered(stack: RunningStack) -> tuple[dict[str, Any], dict[str, Any]]:
     return first, second
 
 
+def pressed_and_done(page: Page, button: str, done: str, gone: Locator, screenshot: str) -> None:
+    """``button`` pressed on the applicant's page: the page that opens is headed ``done``, has
+    no ``gone`` (the control that asked it), and is clean to axe-core."""
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", level=1, name=done)).to_be_visible()
+    expect(gone).to_have_count(0)
+    axe_clean(page, screenshot)
+
+
 def test_an_offer_is_turned_down_in_a_browser(stack: RunningStack, desktop: Page) -> None:
     first, second = _offered(stack)
     page = desktop
     page.goto(first["status_url"])
     expect(page.get_by_role("heading", name="No longer want this place?")).to_be_visible()
     axe_clean(page, "offer-with-turn-down")
-    page.get_by_role("button", name="Turn down this place").click()
-    expect(
-        page.get_by_role("heading", level=1, name="You turned down the place we offered you")
-    ).to_be_visible()
-    expect(page.get_by_role("button", name="Turn down this place")).to_have_count(0)
-    axe_clean(page, "offer-turned-down")
+    pressed_and_done(
+        page,
+        "Turn down this place",
+        "You turned down the place we offered you",
+        page.get_by_role("button", name="Turn down this place"),
+        "offer-turned-down",
+    )
     assert status_of(stack, second) == "offered"  # at once, no sweep run
     # Pressed again (a page kept open, Back): said as a second press, nothing changed.
     assert pressed_again(stack, first, "decline-offer")["already_declined"] is True

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean, page_in
+from tests.e2e.test_offer_declined_browser import pressed_and_done
 from tests.support.applicant_presses import pressed_again, status_of, told_once
 
 PHONE = {"width": 375, "height": 740}
@@ -39,12 +40,13 @@ def test_a_waiting_person_leaves_the_list_on_a_phone(stack: RunningStack, phone:
     expect(phone.get_by_role("heading", level=1, name="Leave the waiting list?")).to_be_visible()
     axe_clean(phone, "leave-waiting-list-question")
     assert status_of(stack, waiting) == "waitlisted"  # asking changed nothing
-    phone.get_by_role("button", name="Yes, leave the waiting list").click()
-    expect(
-        phone.get_by_role("heading", level=1, name="You have left the waiting list")
-    ).to_be_visible()
-    expect(phone.get_by_role("link", name="Leave the waiting list")).to_have_count(0)
-    axe_clean(phone, "left-waiting-list")
+    pressed_and_done(
+        phone,
+        "Yes, leave the waiting list",
+        "You have left the waiting list",
+        phone.get_by_role("link", name="Leave the waiting list"),
+        "left-waiting-list",
+    )
     assert status_of(stack, waiting) == "cancelled"
 
     # Pressed again (a page kept open): said as a second press, nothing changed.
