@@ -491,6 +491,14 @@ class System:
         path = f"/applications/{application['application_id']}/bursary"
         return self.admin("POST", path, json_body={"amount": amount})
 
+    def bursary_refused(self, application: Mapping[str, Any], amount: int, code: str) -> str:
+        """A bursary of ``amount`` for ``application`` refused with 409 ``code``, no bursary
+        written and nobody emailed: the words it was refused in."""
+        error = self.grant_bursary(application, amount).refused(409, code)
+        assert self.stored(application).bursary == 0
+        assert self.deliver_emails() == []
+        return str(error["message"])
+
     def cancel(self, application_id: str, *, refund: bool | None = True) -> Reply:
         """An organiser cancels the application, asking for what was paid back or not
         (``refund``; None: the request says nothing of a refund): the answer."""
