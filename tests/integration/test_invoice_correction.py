@@ -9,7 +9,6 @@ each race made exact by a hook at the in-process Stripe client, as the void reac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +19,7 @@ from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser
-from tests.support.groups import when_stripe_is_asked
+from tests.support.groups import at_the_void
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     ACCOUNTS,
@@ -46,12 +45,6 @@ CORRECTED = {
 def _correct(system: System, application: dict[str, Any], **body: Any) -> Reply:
     path = f"/applications/{application['application_id']}/invoice/correct"
     return system.admin("POST", path, json_body=body or dict(CORRECTED))
-
-
-def _at_the_void(
-    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], int]
-) -> list[Any]:
-    return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
 
 
 def _corrected(system: System, application: dict[str, Any], old: str) -> str:
@@ -95,7 +88,7 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, old = one_on_an_invoice(system)
-    paid = _at_the_void(
+    paid = at_the_void(
         system,
         monkeypatch,
         old,
