@@ -7,35 +7,49 @@ invoice for the price is open, and the place is still held."""
 
 from __future__ import annotations
 
-import uuid
+from typing import Any
 
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean, sign_in
-from tests.e2e.test_who_pays_over_http import BILLING, applicant, small_course
+from tests.e2e.test_who_pays_over_http import BILLING, at_stripe, edith_on_a_small_course
 
 pytestmark = pytest.mark.e2e
 
 
-def _at_stripe(stack: RunningStack, path: str) -> dict[str, object]:
-    reply = requests.get(
-        f"{stack.url}/_local/stripe/v1/{path}",
-        headers={"Authorization": "Bearer sk_test_local"},
-        timeout=30,
-    )
-    assert reply.status_code == 200, reply.text
-    return dict(reply.json())
+def refused_a_mail_domain(page: Page, button: str, screenshot: str) -> None:
+    """The billing form on ``page`` sent by ``button`` with an email a browser's field takes
+    and no mail domain does: said in words that nothing was sent."""
+    page.get_by_label("Billing email: where the invoice is sent").fill("accounts@nhs")
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("main")).to_contain_text("othing was sent")
+    axe_clean(page, screenshot)
+
+
+def sent_and_said(page: Page, button: str, said: str, po_number: str, screenshot: str) -> None:
+    """The billing form on ``page`` sent by ``button``: the application's page says ``said``
+    and shows the purchase order number it was sent with."""
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("status").first).to_contain_text(said)
+    expect(page.locator("main")).to_contain_text(po_number)
+    axe_clean(page, screenshot)
+
+
+def awaiting_its_invoice(stack: RunningStack, application: dict[str, Any]) -> str:
+    """``application`` awaits payment of an invoice, as its own page reads it: the invoice's id."""
+    seen = stack.get(
+        f"/applications/{application['application_id']}?token={application['token']}"
+    ).json()
+    assert seen["status"] == "awaiting_invoice_payment"
+    return str(seen["invoice_url"]).rsplit("/", 1)[-1]
 
 
 def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     stack: RunningStack, desktop: Page
 ) -> None:
     page = desktop
-    course_id = small_course(stack, capacity=2)
-    email = f"instead-{uuid.uuid4().hex[:8]}@example.org"
-    applied = stack.applied(course_id, **applicant(email))  # by card
+    applied = edith_on_a_small_course(stack, "instead")  # by card
     session = str(applied["checkout_url"]).rsplit("/", 1)[-1]
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
@@ -50,12 +64,8 @@ def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     )
     page.get_by_label("Postal address").fill(BILLING["billing_address"])
     page.get_by_label("Purchase order number").fill("PO-2027-0101")  # the course requires one
-    # A browser's email field takes it; no mail domain does.
-    page.get_by_label("Billing email: where the invoice is sent").fill("accounts@nhs")
-    page.get_by_role("button", name="Yes, invoice the employer").click()
-    expect(page.locator("main")).to_contain_text("othing was sent")
-    axe_clean(page, "org24c-02-invoice-instead-refused")
-    assert _at_stripe(stack, f"checkout/sessions/{session}")["status"] == "open"
+    refused_a_mail_domain(page, "Yes, invoice the employer", "org24c-02-invoice-instead-refused")
+    assert at_stripe(stack, f"checkout/sessions/{session}")["status"] == "open"
 
     page.get_by_role("button", name="Invoice the employer instead").click()
     page.get_by_label("Organisation name, as the invoice is addressed").fill(
@@ -64,13 +74,14 @@ def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     page.get_by_label("Postal address").fill(BILLING["billing_address"])
     page.get_by_label("Billing email: where the invoice is sent").fill(BILLING["billing_email"])
     page.get_by_label("Purchase order number").fill("PO-2027-0101")
-    page.get_by_role("button", name="Yes, invoice the employer").click()
+    sent_and_said(
+        page,
+        "Yes, invoice the employer",
+        "Stripe is emailing the invoice",
+        "PO-2027-0101",
+        "org24c-03-invoiced-instead",
+    )
 
-    expect(page.get_by_role("status").first).to_contain_text("Stripe is emailing the invoice")
-    expect(page.locator("main")).to_contain_text("PO-2027-0101")
-    axe_clean(page, "org24c-03-invoiced-instead")
-    assert _at_stripe(stack, f"checkout/sessions/{session}")["status"] == "expired"
-    seen = stack.get(f"/applications/{applied['application_id']}?token={applied['token']}").json()
-    assert seen["status"] == "awaiting_invoice_payment"
-    invoice = _at_stripe(stack, f"invoices/{seen['invoice_url'].rsplit('/', 1)[-1]}")
+    assert at_stripe(stack, f"checkout/sessions/{session}")["status"] == "expired"
+    invoice = at_stripe(stack, f"invoices/{awaiting_its_invoice(stack, applied)}")
     assert (invoice["status"], invoice["amount_due"]) == ("open", 20000)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean
+from tests.support.applicant_presses import pressed_again, status_of, told_once
 
 COURSE = "decline-offer-e2e"
 
@@ -22,13 +22,17 @@ def _offered(stack: RunningStack) -> tuple[dict[str, Any], dict[str, Any]]:
     second = stack.applied(COURSE, email="second.decline@example.org")
     session_id = holder["checkout_url"].rsplit("/", 1)[-1]
     assert stack.post(f"/_local/stripe/checkout/{session_id}/expire").status_code == 200
-    assert _status(stack, first) == "offered"
+    assert status_of(stack, first) == "offered"
     return first, second
 
 
-def _status(stack: RunningStack, application: dict[str, Any]) -> str:
-    path = f"/applications/{application['application_id']}?token={application['token']}"
-    return str(stack.get(path).json()["status"])
+def pressed_and_done(page: Page, button: str, done: str, gone: Locator, screenshot: str) -> None:
+    """``button`` pressed on the applicant's page: the page that opens is headed ``done``, has
+    no ``gone`` (the control that asked it), and is clean to axe-core."""
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", level=1, name=done)).to_be_visible()
+    expect(gone).to_have_count(0)
+    axe_clean(page, screenshot)
 
 
 def test_an_offer_is_turned_down_in_a_browser(stack: RunningStack, desktop: Page) -> None:
@@ -37,27 +41,14 @@ def test_an_offer_is_turned_down_in_a_browser(stack: RunningStack, desktop: Page
     page.goto(first["status_url"])
     expect(page.get_by_role("heading", name="No longer want this place?")).to_be_visible()
     axe_clean(page, "offer-with-turn-down")
-    page.get_by_role("button", name="Turn down this place").click()
-    expect(
-        page.get_by_role("heading", level=1, name="You turned down the place we offered you")
-    ).to_be_visible()
-    expect(page.get_by_role("button", name="Turn down this place")).to_have_count(0)
-    axe_clean(page, "offer-turned-down")
-    assert _status(stack, second) == "offered"  # at once, no sweep run
+    pressed_and_done(
+        page,
+        "Turn down this place",
+        "You turned down the place we offered you",
+        page.get_by_role("button", name="Turn down this place"),
+        "offer-turned-down",
+    )
+    assert status_of(stack, second) == "offered"  # at once, no sweep run
     # Pressed again (a page kept open, Back): said as a second press, nothing changed.
-    again = requests.post(
-        f"{stack.url}/applications/{first['application_id']}/decline-offer",
-        params={"token": first["token"]},
-        timeout=30,
-    )
-    assert again.status_code == 200, again.text
-    assert again.json()["already_declined"] is True
-    told = stack.outbox_until(
-        lambda sent: any(
-            "first.decline@example.org" in m["to"] for m in sent if "turned down" in m["subject"]
-        )
-    )
-    turned_down = [
-        m for m in told if "first.decline@example.org" in m["to"] and "turned down" in m["subject"]
-    ]
-    assert len(turned_down) == 1
+    assert pressed_again(stack, first, "decline-offer")["already_declined"] is True
+    told_once(stack, "first.decline@example.org", "turned down")

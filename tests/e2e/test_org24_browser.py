@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean, sign_in
 from tests.e2e.test_group_bookings_over_http import book, colleagues, pay_invoice
-from tests.e2e.test_organiser23_browser import _approval_course
+from tests.e2e.test_organiser23_browser import offered_from_the_console
 from tests.e2e.test_who_pays_over_http import small_course
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +27,7 @@ def _unique(word: str) -> str:
 
 def test_send_the_offer_again_names_the_address(stack: RunningStack, desktop: Page) -> None:
     page = desktop
-    course_id = _approval_course(stack)
-    email = f"{_unique('o.neill')}@example.org"
-    applied = stack.applied(course_id, name="Dan Evans", email=email)
-    sign_in(page, stack)
-    page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("button", name="Approve").click()
-    expect(page.locator(".tag")).to_have_text("Place offered")
+    email = offered_from_the_console(stack, page, "o.neill")
     form = page.locator("form").filter(has=page.get_by_role("button", name="Send the offer again"))
     expect(form).to_contain_text(f"at {email} (check the address for a typo)")
     axe_clean(page, "org24-01-offer-again-address")

@@ -53,6 +53,24 @@ def small_course(stack: RunningStack, capacity: int = 1) -> str:
     return course_id
 
 
+def edith_on_a_small_course(stack: RunningStack, word: str, **extra: Any) -> dict[str, Any]:
+    """Edith Cavell applies (``extra``: more of the form's answers), at an address of her own
+    made from ``word``, on a course of its own with two places: her application's answer."""
+    email = f"{word}-{uuid.uuid4().hex[:8]}@example.org"
+    return stack.applied(small_course(stack, capacity=2), **applicant(email, **extra))
+
+
+def at_stripe(stack: RunningStack, path: str) -> dict[str, Any]:
+    """The stand-in's Stripe object at ``path`` (``invoices/in_...``), which must be found."""
+    reply = requests.get(
+        f"{stack.url}/_local/stripe/v1/{path}",
+        headers={"Authorization": "Bearer sk_test_local"},
+        timeout=30,
+    )
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
+
+
 def _put(
     stack: RunningStack, course_id: str, capacity: int, sessions: list[Any]
 ) -> requests.Response:

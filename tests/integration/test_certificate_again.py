@@ -5,13 +5,13 @@ stand-in."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from booking.handlers.console_app import press_row
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.courses import register_course, weekly_sessions
+from tests.support.html_forms import form_posting_to
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -44,15 +44,11 @@ def _closed(
 
 
 def _send_again_form(page: str, application_id: str) -> dict[str, str]:
-    form = re.search(
-        rf'<form method="post" action="/console/applications/{application_id}/'
-        r'certificate/send-again">\s*<input type="hidden" name="csrf_token" value="([^"]*)">'
-        r'.*?<input type="hidden" name="press" value="([^"]*)">',
-        page,
-        re.S,
-    )
-    assert form, "no Send the certificate again form"
-    return {"csrf_token": form.group(1), "press": form.group(2)}
+    """What the page's *Send the certificate again* form posts: its CSRF token and press."""
+    action = f"/console/applications/{application_id}/certificate/send-again"
+    form = form_posting_to(page, action)
+    assert form.keys() == {"csrf_token", "press"}, form
+    return form
 
 
 def _certificates(system: System) -> list[Any]:

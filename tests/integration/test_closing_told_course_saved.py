@@ -20,7 +20,12 @@ from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.offer_ends import APPLICATIONS_CLOSED
 from booking.services.lifecycle import sweep
 from tests.integration.test_closing_told import CLOSED, REOPENED
-from tests.support.closing import small_course_moved, starting, subjects_by_address, two_waiting
+from tests.support.closing import (
+    starting,
+    subjects_by_address,
+    two_waiting,
+    two_waiting_then_moved_a_week,
+)
 from tests.support.system import System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
@@ -51,8 +56,7 @@ def _swept_with_a_save_of_the_course(
 def test_a_course_moved_later_as_the_sweep_marks_its_list_is_told_at_the_new_closing(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start, closes, first, _ = two_waiting(system)
-    moved = small_course_moved(system, start, 7)
+    closes, first, moved = two_waiting_then_moved_a_week(system)
     with time_machine.travel(closes, tick=False):
         assert _swept_with_a_save_of_the_course(system, monkeypatch, closes, moved) == 0
         told = subjects_by_address(system)

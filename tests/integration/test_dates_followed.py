@@ -32,6 +32,7 @@ from tests.support.closing import (
     subjects_by_address,
     told_closed,
     two_waiting,
+    two_waiting_then_moved_a_week,
 )
 from tests.support.groups import COLLEAGUES, MANAGER, apply_by, apply_through, manager_view
 from tests.support.index_lag import index_behind
@@ -103,8 +104,7 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
 def test_a_closed_mark_the_reopen_missed_is_undone_at_the_next_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start, closes, first, _ = two_waiting(system)
-    moved = small_course_moved(system, start, 7)
+    closes, first, moved = two_waiting_then_moved_a_week(system)
     with time_machine.travel(closes, tick=False):
         with index_behind(system.ports.repository, monkeypatch):
             assert sweep(system.ports, closes).waits_ended == 2

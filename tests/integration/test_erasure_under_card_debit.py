@@ -7,26 +7,16 @@ Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.support.applications import session_id_of
 from tests.support.system import System
 
 PERSON = "ada@example.org"  # the applicant application_body names
 
 
-def _debit_settling(system: System) -> dict[str, Any]:
-    applied = system.apply()
-    assert applied.status == 201, applied.body
-    answer = dict(applied.json())
-    system.paid_by_bank_debit(answer)
-    return answer
-
-
 def test_an_erasure_under_a_card_checkouts_bank_debit_is_refused_in_words(
     system: System,
 ) -> None:
-    booked = _debit_settling(system)
+    booked = system.paying_by_bank_debit()
 
     refused = system.admin("DELETE", f"/people/{PERSON}").refused(409, "payment_settling")
 
@@ -40,7 +30,7 @@ def test_an_erasure_under_a_card_checkouts_bank_debit_is_refused_in_words(
 
 
 def test_once_the_bank_says_the_debit_failed_the_erasure_goes_through(system: System) -> None:
-    booked = _debit_settling(system)
+    booked = system.paying_by_bank_debit()
     assert system.settle_session(session_id_of(booked), succeeded=False).status == 200
 
     assert system.admin("DELETE", f"/people/{PERSON}").status == 200
@@ -50,7 +40,7 @@ def test_once_the_bank_says_the_debit_failed_the_erasure_goes_through(system: Sy
 def test_once_the_bank_confirms_it_the_booking_is_erased_and_its_payment_kept(
     system: System,
 ) -> None:
-    booked = _debit_settling(system)
+    booked = system.paying_by_bank_debit()
     assert system.settle_session(session_id_of(booked)).status == 200
 
     assert system.admin("DELETE", f"/people/{PERSON}").status == 200

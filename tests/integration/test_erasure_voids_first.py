@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
-from tests.support.groups import when_stripe_is_asked
+from tests.support.groups import at_the_void
 from tests.support.invoiced import BILLING, INVOICED, bank_says, debit_begun
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -44,10 +44,10 @@ def test_the_open_invoice_is_voided_before_the_erasure_is_saved(
 ) -> None:
     booked = _booked(system)
     invoice_id = invoice_id_of(booked)
-    seen = when_stripe_is_asked(
+    seen = at_the_void(
         system,
         monkeypatch,
-        f"/v1/invoices/{invoice_id}/void",
+        invoice_id,
         lambda: system.stored(booked).is_erased,
     )
 
@@ -100,7 +100,7 @@ def test_a_debit_begun_as_the_erasure_voids_the_invoice_refuses_the_erasure(
     begin: Callable[[], int] = lambda: (  # noqa: E731
         system.stripe_local("POST", f"/invoices/{invoice_id}/pay", b"async=true", FORM).status
     )
-    begun = when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", begin)
+    begun = at_the_void(system, monkeypatch, invoice_id, begin)
 
     _refused_nothing_erased(system, booked)
 
@@ -135,7 +135,7 @@ def test_a_write_landing_as_stripe_voids_the_invoice_still_erases(
         assert current is not None
         repo.save(current.model_copy(update={"updated_at": current.updated_at}), current)
 
-    when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", a_write)
+    at_the_void(system, monkeypatch, invoice_id, a_write)
 
     answer = system.admin("DELETE", f"/people/{PERSON}")
 
@@ -162,7 +162,7 @@ def test_a_second_void_refused_after_the_first_says_what_was_voided(
     begin: Callable[[], int] = lambda: (  # noqa: E731
         system.stripe_local("POST", f"/invoices/{later}/pay", b"async=true", FORM).status
     )
-    when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{later}/void", begin)
+    at_the_void(system, monkeypatch, later, begin)
 
     refused = system.admin("DELETE", f"/people/{PERSON}").refused(409, "payment_settling")
 

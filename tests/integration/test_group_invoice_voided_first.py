@@ -16,6 +16,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.groups import (
+    at_the_void,
     give_up,
     group_of_three,
     invoices_made,
@@ -49,10 +50,10 @@ def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
 ) -> None:
     group, old, left = three_on_an_invoice(system)
     made = invoices_made(system)
-    paid = when_stripe_is_asked(
+    paid = at_the_void(
         system,
         monkeypatch,
-        f"/v1/invoices/{old}/void",
+        old,
         lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
     )
 
@@ -83,10 +84,10 @@ def test_a_bank_debit_started_as_the_give_up_voids_the_invoice_refuses_the_give_
 ) -> None:
     group = group_of_three(system)
     old, made = pay_link_id(group), invoices_made(system)
-    started = when_stripe_is_asked(
+    started = at_the_void(
         system,
         monkeypatch,
-        f"/v1/invoices/{old}/void",
+        old,
         lambda: system.debit_invoice(old).status,
     )
 

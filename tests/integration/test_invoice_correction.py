@@ -9,7 +9,6 @@ each race made exact by a hook at the in-process Stripe client, as the void reac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,13 +17,16 @@ import pytest
 from booking.domain.errors import DependencyUnavailable
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
+from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser
-from tests.support.groups import when_stripe_is_asked
+from tests.support.groups import at_the_void
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
     INVOICED,
+    confirmed_paid_whole,
+    held_on_an_open_invoice,
     invoiced_cohort,
     one_on_an_invoice,
     stopped_after_the_void,
@@ -45,30 +47,15 @@ def _correct(system: System, application: dict[str, Any], **body: Any) -> Reply:
     return system.admin("POST", path, json_body=body or dict(CORRECTED))
 
 
-def _at_the_void(
-    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], int]
-) -> list[Any]:
-    return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
-
-
 def _corrected(system: System, application: dict[str, Any], old: str) -> str:
     """The booking on a new open invoice to :data:`CORRECTED`, same amount and due day, the old
     one void at Stripe, the place still held: the new invoice's id."""
-    stored = system.stored(application)
-    assert stored.status.value == "awaiting_invoice_payment"
-    assert stored.billing is not None
-    assert stored.billing.model_dump() == CORRECTED
-    assert stored.invoice is not None
-    new = stored.invoice.invoice_id
+    stored, new = held_on_an_open_invoice(system, application, CORRECTED, 20000)
     assert new != old
+    assert stored.invoice is not None
     assert stored.invoice.voiding is None
     assert new in stored.invoices_issued  # believed for this application only
     assert system.stripe_invoice(old)["status"] == "void"
-    at_stripe = system.stripe_invoice(new)
-    assert at_stripe["status"] == "open"
-    assert at_stripe["amount_due"] == 20000
-    assert at_stripe["customer_email"] == CORRECTED["billing_email"]
-    assert system.course(INVOICED)["places_left"] == 1
     return new
 
 
@@ -88,8 +75,7 @@ def test_a_correction_sends_a_new_invoice_for_the_same_amount_and_day_keeping_th
     assert invoice_id_of(system.status_of(application)) == new
     # Stripe's invoice.voided of the old one ended nothing; the new one pays for the place.
     assert system.stripe_local("POST", f"/invoices/{new}/pay").status == 200
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, application)
 
     # The same details again: nothing changed, nothing sent.
     asked = len(system.stripe_http.requests)
@@ -102,7 +88,7 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, old = one_on_an_invoice(system)
-    paid = _at_the_void(
+    paid = at_the_void(
         system,
         monkeypatch,
         old,
@@ -122,8 +108,7 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     assert [i for i in stored.invoices_issued if i != old] == []  # no new invoice made
     deliver(system, caused)
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, application)
 
 
 def test_a_bank_debit_of_the_old_invoice_refuses_the_correction_in_words(
@@ -246,14 +231,12 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
     assert f'action="{path}/invoice/correct"' in browser.get(path).body
     version = system.stored(application).version
 
-    asked = browser.get(f"{path}/invoice/correct")
+    asked, words = browser.shown(f"{path}/invoice/correct")
 
-    assert asked.status == 200, asked.body
-    words = text_of(asked.body)
     assert "is cancelled at Stripe (voided)" in words
     assert "A new invoice for the same amount, £200.00, due on the same day" in words
     assert "The place stays held" in words
-    assert 'value="St Elsewhere NHS Foundation Trust"' in asked.body
+    assert 'value="St Elsewhere NHS Foundation Trust"' in asked
     assert system.stored(application).version == version  # asking changed nothing
 
     assert browser.post(f"{path}/invoice/correct", **CORRECTED).status == 403
@@ -291,23 +274,9 @@ def test_a_console_page_read_before_a_change_is_refused(
 
 def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> None:
     application, old = one_on_an_invoice(system)
-    address = CORRECTED["billing_address"].replace("\n", "\\n")  # as a shell passes it
 
-    code, said = run(
-        "correct-invoice",
-        application["reference"],
-        "--billing-name",
-        CORRECTED["billing_name"],
-        "--billing-email",
-        CORRECTED["billing_email"],
-        "--billing-address",
-        address,
-        "--po-number",
-        CORRECTED["po_number"],
-    )
+    done_with_billing(run, "correct-invoice", application, CORRECTED)
 
-    assert code == 0, said
-    assert said.startswith(f"{application['reference']}: "), said
     _corrected(system, application, old)
     refused = run(
         "correct-invoice",

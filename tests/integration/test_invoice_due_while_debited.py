@@ -20,6 +20,7 @@ from tests.support.invoiced import (
     INVOICED,
     applied_by_invoice,
     bank_says,
+    confirmed_paid_whole,
     debit_begun,
     invoiced_cohort,
     one_on_an_invoice,
@@ -57,8 +58,7 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_place(
 
     _held(system, debited)
     bank_says(system, invoice_id_of(debited))
-    assert system.status_of(debited)["status"] == "confirmed"
-    assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, debited)
     said = " ".join(" ".join(email.text.split()) for email in system.deliver_emails())
     assert "no longer held" not in said
     assert "has been received and your place" in said
@@ -93,8 +93,7 @@ def test_the_organiser_may_not_void_an_invoice_while_its_bank_debit_processes(
     assert "nothing was changed" in error["message"]
     _held(system, debited)
     bank_says(system, invoice_id_of(debited))
-    assert system.status_of(debited)["status"] == "confirmed"
-    assert system.standin.money_moved()[debited["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, debited)
 
 
 def test_stripe_unreachable_as_the_hold_ends_keeps_the_place_until_a_run_can_read(

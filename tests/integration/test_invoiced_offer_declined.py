@@ -16,7 +16,7 @@ import pytest
 from booking.services.lifecycle import sweep
 from booking.services.offer_declines import decline_offer
 from tests.support.applications import invoice_id_of, session_id_of
-from tests.support.groups import when_stripe_is_asked
+from tests.support.groups import at_the_void
 from tests.support.invoiced import ACCOUNTS, BILLING, debit_begun, stopped_after_the_void
 from tests.support.system import System
 
@@ -165,12 +165,7 @@ def test_a_write_while_stripe_voids_still_turns_the_offer_down(
     goes on to its end at once (not left to the sweep half an hour later)."""
     first, second = _offered_then_invoiced(system)
     invoice_id = invoice_id_of(first)
-    when_stripe_is_asked(
-        system,
-        monkeypatch,
-        f"/v1/invoices/{invoice_id}/void",
-        lambda: _email_recorded(system, first),
-    )
+    at_the_void(system, monkeypatch, invoice_id, lambda: _email_recorded(system, first))
 
     reply = _decline(system, first)
     monkeypatch.undo()

@@ -13,7 +13,7 @@ import pytest
 
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
-from tests.support.offers import first_offered
+from tests.support.offers import first_offered, offer_taken_up
 from tests.support.system import System
 
 
@@ -53,9 +53,7 @@ def test_turning_down_an_offer_passes_the_place_on_at_once(system: System) -> No
     assert "Turn down this place" not in page
     assert "Start payment again" not in page
     # Taken back by paying is refused in words.
-    again = system.api(
-        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
-    )
+    again = system.restart_checkout(first)
     assert "you turned down the place" in again.refused(409, "offer_declined")["message"]
 
 
@@ -82,9 +80,7 @@ def test_an_offer_with_a_checkout_open_is_turned_down_and_the_checkout_expired(
     system: System,
 ) -> None:
     first, second = first_offered(system)
-    opened = system.api(
-        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
-    )
+    opened = system.restart_checkout(first)
     assert opened.status == 201
     session = opened.json()["checkout_url"].rsplit("/", 1)[-1]
     assert _decline(system, first).status == 200
@@ -103,12 +99,7 @@ def test_a_lapsed_offer_cannot_be_turned_down(system: System) -> None:
 
 
 def test_an_offer_taken_up_cannot_be_turned_down(system: System) -> None:
-    first, second = first_offered(system)
-    opened = system.api(
-        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
-    )
-    system.pay(opened.json()["checkout_url"])
-    assert system.status_of(first)["status"] == "confirmed"
+    first, second = offer_taken_up(system)
     error = _decline(system, first).refused(409, "not_offered")
     assert "booked already" in error["message"]
     assert system.status_of(first)["status"] == "confirmed"
@@ -149,9 +140,7 @@ def test_a_decline_racing_the_sweeps_lapse_says_what_was_written(
     # hostile31 N3: the sweep lapsed the offer while the decline expired its checkout; the
     # decline answered "You have turned down the place" over the lapse and its email.
     first, second = first_offered(system)
-    opened = system.api(
-        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
-    )
+    opened = system.restart_checkout(first)
     assert opened.status == 201
     expire = system.ports.payments.expire_checkout
 

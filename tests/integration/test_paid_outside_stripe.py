@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 
-from booking.services.acted import Acted
 from booking.services.paid_off_stripe import record_group_payment, record_payment
 from tests.support import cli
 from tests.support.applications import invoice_id_of
@@ -38,6 +38,9 @@ from tests.support.page_text import text_of
 from tests.support.system import STRIPE_KEY, System
 
 PERSON = "ben@example.org"
+
+
+Pressed = TypeVar("Pressed")
 
 
 def _booked(system: System, **changes: Any) -> tuple[dict[str, Any], str]:
@@ -388,6 +391,37 @@ def test_the_managers_erase_confirmation_says_only_what_applies_to_the_groups_st
     assert "the organisers cancel" not in paid
 
 
+def _second_tab_said_recorded_already(
+    system: System, browser: ConsoleBrowser, form: str, first_press: Callable[[], Pressed]
+) -> Pressed:
+    """*Yes, record the payment* pressed in two tabs of ``form``: the second tab's press, as
+    Stripe is asked to mark the invoice, lets the first tab's (``first_press``, its use case as
+    the console's press calls it) run whole first, and must then be said as recorded already:
+    what the first press returned."""
+    second_tab = _seen_on(browser.get(form).body)
+    payments = system.ports.payments
+    mark = payments.pay_invoice_off_stripe
+    first: list[Pressed] = []
+    pressing: list[bool] = []
+
+    def first_tab_done_meanwhile(invoice_id: str) -> str:
+        if not pressing:
+            pressing.append(True)  # once: the first tab's own press reaches the real Stripe
+            first.append(first_press())
+        return mark(invoice_id)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(payments, "pay_invoice_off_stripe", first_tab_done_meanwhile)
+        again = browser.act(form, seen=second_tab)
+
+    assert again.status == 303, again.body
+    said = browser.words(again.headers["location"])
+    assert "recorded as paid already" in said, said[:400]
+    assert "Payment recorded" not in said
+    [done] = first
+    return done
+
+
 def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_already(
     system: System, browser: ConsoleBrowser
 ) -> None:
@@ -398,31 +432,13 @@ def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_al
     application, _ = _booked(system, capacity=2)
     assert system.grant_bursary(application, 5000).status == 200
     system.deliver_emails()
-    path = f"/console/applications/{application['application_id']}"
-    second_tab = _seen_on(browser.get(f"{path}/invoice/paid").body)
-    payments = system.ports.payments
-    mark = payments.pay_invoice_off_stripe
-    first: list[Acted | None] = []
+    form = f"/console/applications/{application['application_id']}/invoice/paid"
 
-    def first_tab_done_meanwhile(invoice_id: str) -> str:
-        # Stripe's side of the second tab's press: the first tab's press (its use case, as
-        # the console's press calls it) runs whole first.
-        if not first:
-            first.append(None)  # once: the first tab's own press reaches the real Stripe
-            first[0] = record_payment(system.ports, application["application_id"])
-        return mark(invoice_id)
+    done = _second_tab_said_recorded_already(
+        system, browser, form, lambda: record_payment(system.ports, application["application_id"])
+    )
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(payments, "pay_invoice_off_stripe", first_tab_done_meanwhile)
-        again = browser.act(f"{path}/invoice/paid", seen=second_tab)
-
-    [done] = first
-    assert done is not None
     assert done.changed
-    assert again.status == 303, again.body
-    said = browser.words(again.headers["location"])
-    assert "recorded as paid already" in said, said[:400]
-    assert "Payment recorded" not in said
     assert _confirmations(system) == [PERSON]
 
 
@@ -435,27 +451,13 @@ def test_a_groups_second_tab_pressed_while_the_first_records_it_says_recorded_al
     already, and the manager and the billing contact are each told once."""
     group = invoiced_group(invoiced_cohort(system))
     system.deliver_emails()
-    path = f"/console/groups/{group['group_id']}/invoice/paid"
-    second_tab = _seen_on(browser.get(path).body)
-    payments = system.ports.payments
-    mark = payments.pay_invoice_off_stripe
-    first: list[bool | None] = []
+    form = f"/console/groups/{group['group_id']}/invoice/paid"
 
-    def first_tab_done_meanwhile(invoice_id: str) -> str:
-        if not first:
-            first.append(None)  # once: the first tab's own press reaches the real Stripe
-            first[0] = record_group_payment(system.ports, group["group_id"])[1]
-        return mark(invoice_id)
+    changed = _second_tab_said_recorded_already(
+        system, browser, form, lambda: record_group_payment(system.ports, group["group_id"])[1]
+    )
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(payments, "pay_invoice_off_stripe", first_tab_done_meanwhile)
-        again = browser.act(path, seen=second_tab)
-
-    assert again.status == 303, again.body
-    said = browser.words(again.headers["location"])
-    assert first == [True]
-    assert "recorded as paid already" in said, said[:400]
-    assert "Payment recorded" not in said
+    assert changed is True
     told = [email.to[0] for email in system.deliver_emails()]
     assert told.count(MANAGER) == 1, told
     assert told.count(ACCOUNTS) == 1, told

@@ -33,39 +33,32 @@ def _booked(system: System) -> tuple[dict[str, Any], str]:
     return application, invoice_id_of(application)
 
 
-def test_one_read_before_the_mark_for_a_booking(system: System) -> None:
-    application, invoice_id = _booked(system)
-    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+def _marked_after_one_read(system: System, invoice_id: str, path: str) -> None:
+    """The organiser API's press at ``path`` marks ``invoice_id`` paid outside Stripe (Stripe's
+    own invoice.paid held back: its webhook's read is not the press's), and Stripe was asked
+    once to decide (marked already? being paid?), then the mark, then the event path's own
+    read of what was paid, after the mark."""
     since = len(system.stripe_http.requests)
-
-    # Stripe's own invoice.paid held back: its webhook's read is not the press's.
     done, _events = held(system, lambda: system.admin("POST", path, json_body={}))
     assert done.status == 200, done.body
-
-    # One read to decide (marked already? being paid?), the mark, and the event path's own
-    # read of what was paid, after the mark.
     assert _invoice_calls(system, invoice_id, since) == [
         ("get", "/"),
         ("post", "/pay"),
         ("get", "/"),
     ]
+
+
+def test_one_read_before_the_mark_for_a_booking(system: System) -> None:
+    application, invoice_id = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    _marked_after_one_read(system, invoice_id, path)
 
 
 def test_one_read_before_the_mark_for_a_group(system: System) -> None:
     group = invoiced_group(invoiced_cohort(system))
     system.deliver_emails()
-    invoice_id = pay_link_id(group)
-    since = len(system.stripe_http.requests)
-
-    api = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
-    done, _events = held(system, lambda: system.admin("POST", api, json_body={}))
-    assert done.status == 200, done.body
-
-    assert _invoice_calls(system, invoice_id, since) == [
-        ("get", "/"),
-        ("post", "/pay"),
-        ("get", "/"),
-    ]
+    path = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
+    _marked_after_one_read(system, pay_link_id(group), path)
 
 
 def test_a_read_stripe_refuses_is_a_503_and_nothing_is_written(system: System) -> None:

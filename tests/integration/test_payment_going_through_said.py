@@ -8,7 +8,6 @@ changes by any of them."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from tests.support.cohorts import ADA, Cohorts, ada_moving_to_winter
@@ -19,18 +18,10 @@ def _session(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
 
 
-def _paying_by_bank(system: System, course_id: str | None = None) -> dict[str, Any]:
-    application: dict[str, Any] = (
-        system.apply(course_id, email=ADA) if course_id else system.apply(email=ADA)
-    ).json()
-    system.paid_by_bank_debit(application)
-    return application
-
-
 def test_start_payment_again_during_a_bank_payment_says_the_bank_is_processing_it(
     system: System,
 ) -> None:
-    application = _paying_by_bank(system)
+    application = system.paying_by_bank_debit(email=ADA)
     path = f"/applications/{application['application_id']}/checkout?token={application['token']}"
 
     refused = system.api("POST", path).refused(409, "not_payable")
@@ -45,7 +36,7 @@ def test_a_move_asked_during_a_bank_payment_says_the_payment_is_going_through(
     system: System,
 ) -> None:
     cohorts = Cohorts(system)
-    application = _paying_by_bank(system, "move-spring")
+    application = system.paying_by_bank_debit("move-spring", email=ADA)
 
     refused = cohorts.move(application["application_id"], "move-summer").refused(
         409, "not_transferable"

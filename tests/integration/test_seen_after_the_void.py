@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.groups import when_stripe_is_asked
+from tests.support.groups import at_the_void
 from tests.support.invoiced import one_on_an_invoice
 from tests.support.system import System
 
@@ -49,10 +49,10 @@ def test_a_fact_written_while_stripe_voids_leaves_the_act_done_as_pressed(
     application, invoice_id = one_on_an_invoice(system)
     app_id = application["application_id"]
     seen = system.admin("GET", f"/applications/{app_id}").json()["seen"]
-    when_stripe_is_asked(
+    at_the_void(
         system,
         monkeypatch,
-        f"/v1/invoices/{invoice_id}/void",
+        invoice_id,
         lambda: _billing_put_right(system, app_id),
     )
 

@@ -27,13 +27,13 @@ import pytest
 from booking.services.lifecycle import sweep
 from tests.support.groups import (
     MANAGER,
+    at_the_void,
     give_up,
     kept_on_its_invoice,
     manager_view,
     paid_for_three,
     places_left,
     three_on_an_invoice,
-    when_stripe_is_asked,
 )
 from tests.support.invoiced import (
     INVOICED,
@@ -50,9 +50,8 @@ def _debit_begins_as_stripe_voids(
 ) -> list[int]:
     """The employer's bank debit of ``invoice_id`` begun (processing at the bank) just before
     the system's void of it reaches the stand-in: what the stand-in answered."""
-    void = f"/v1/invoices/{invoice_id}/void"
-    return when_stripe_is_asked(
-        system, monkeypatch, void, lambda: system.debit_invoice(invoice_id).status
+    return at_the_void(
+        system, monkeypatch, invoice_id, lambda: system.debit_invoice(invoice_id).status
     )
 
 

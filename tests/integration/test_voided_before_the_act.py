@@ -29,15 +29,16 @@ from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.groups import (
     COLLEAGUES,
+    at_the_void,
     give_up,
     invoiced_group,
     manager_view,
     pay_link_id,
-    when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     INVOICED,
+    confirmed_paid_whole,
     invoiced_cohort,
     one_on_an_invoice,
     stopped_after_the_void,
@@ -53,12 +54,6 @@ def _debit_begins(system: System, invoice_id: str) -> Callable[[], int]:
 def _paid(system: System, invoice_id: str) -> Callable[[], int]:
     """The employer's payment of ``invoice_id``, at once."""
     return lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay").status
-
-
-def _at_the_void(
-    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], int]
-) -> list[Any]:
-    return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
 
 
 def _bank_confirms(system: System, invoice_id: str) -> None:
@@ -90,8 +85,7 @@ def _marked(system: System, application: dict[str, Any]) -> bool:
 
 def _confirmed_whole(system: System, application: dict[str, Any]) -> None:
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    assert system.status_of(application)["status"] == "confirmed"
-    assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+    confirmed_paid_whole(system, application)
     subjects = [e.subject for e in system.deliver_emails()]
     assert not [s for s in subjects if "refunded" in s or "ancel" in s], subjects
 
@@ -131,7 +125,7 @@ def test_an_act_under_a_debit_begun_between_its_read_and_its_void_is_refused_the
     then: str,
 ) -> None:
     application, invoice_id = one_on_an_invoice(system)
-    begun = _at_the_void(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
+    begun = at_the_void(system, monkeypatch, invoice_id, _debit_begins(system, invoice_id))
 
     answer = act(application)(system)
     monkeypatch.undo()
@@ -157,7 +151,7 @@ def test_an_act_paid_between_its_read_and_its_void_is_refused_the_payment_kept(
     act: Callable[[dict[str, Any]], Callable[[System], Reply]],
 ) -> None:
     application, invoice_id = one_on_an_invoice(system)
-    paid = _at_the_void(system, monkeypatch, invoice_id, _paid(system, invoice_id))
+    paid = at_the_void(system, monkeypatch, invoice_id, _paid(system, invoice_id))
 
     # The payment's event comes after the act.
     answer, caused = held(system, lambda: act(application)(system))
@@ -329,7 +323,7 @@ def test_the_last_place_given_up_under_a_payment_begun_at_its_void_is_refused_th
     code: str,
 ) -> None:
     group, invoice_id = _group_down_to_its_last_place(system)
-    begun = _at_the_void(system, monkeypatch, invoice_id, pays(system, invoice_id))
+    begun = at_the_void(system, monkeypatch, invoice_id, pays(system, invoice_id))
 
     answer, caused = held(system, lambda: give_up(system, group, 3))
     monkeypatch.undo()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import unescape
 from typing import Any
 
-from tests.support.offers import first_offered
+from tests.support.offers import first_offered, offer_taken_up
 from tests.support.system import System
 
 HTML = {"accept": "text/html"}
@@ -94,9 +94,7 @@ def test_a_second_press_or_a_replay_says_it_was_done_already(system: System) -> 
 
 def test_an_offered_person_leaving_passes_the_place_on_at_once(system: System) -> None:
     first, second = first_offered(system)
-    opened = system.api(
-        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
-    )
+    opened = system.restart_checkout(first)
     assert opened.status == 201
     session = opened.json()["checkout_url"].rsplit("/", 1)[-1]
     page = unescape(system.status_page(first))
@@ -112,12 +110,7 @@ def test_an_offered_person_leaving_passes_the_place_on_at_once(system: System) -
 
 
 def test_a_booked_place_is_refused_in_words_and_left_as_it_was(system: System) -> None:
-    first, second = first_offered(system)
-    opened = system.api(
-        "POST", f"/applications/{first['application_id']}/checkout?token={first['token']}"
-    )
-    system.pay(opened.json()["checkout_url"])
-    assert system.status_of(first)["status"] == "confirmed"
+    first, second = offer_taken_up(system)
     assert "Leave the waiting list" not in unescape(system.status_page(first))
     error = _leave(system, first).refused(409, "booked")
     assert "write to the organisers" in error["message"]

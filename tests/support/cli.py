@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,3 +63,28 @@ def at_the_terminal(
         return ran.status, ran.out + ran.err
 
     return course_booking
+
+
+def done_with_billing(
+    course_booking: Callable[..., tuple[int, str]],
+    command: str,
+    application: Mapping[str, Any],
+    billing: Mapping[str, str],
+) -> None:
+    """``course-booking COMMAND REFERENCE`` given each of ``billing``'s details as its option
+    (the postal address's line breaks as a shell passes them, ``\\n``), which must succeed and
+    begin its answer with the application's reference."""
+    code, said = course_booking(
+        command,
+        application["reference"],
+        "--billing-name",
+        billing["billing_name"],
+        "--billing-email",
+        billing["billing_email"],
+        "--billing-address",
+        billing["billing_address"].replace("\n", "\\n"),
+        "--po-number",
+        billing["po_number"],
+    )
+    assert code == 0, said
+    assert said.startswith(f"{application['reference']}: "), said

@@ -53,6 +53,14 @@ def small_course_moved(system: System, start: datetime, days: int) -> dict[str, 
     )
 
 
+def two_waiting_then_moved_a_week(system: System) -> tuple[datetime, Any, dict[str, Any]]:
+    """:func:`two_waiting`, and the small course's definition with its session a week later
+    (:func:`small_course_moved`), not saved yet: the closing, the first waiting, and that
+    definition."""
+    start, closes, first, _ = two_waiting(system)
+    return closes, first, small_course_moved(system, start, 7)
+
+
 def subjects_by_address(system: System) -> dict[str, list[str]]:
     """Each address's subjects among the emails delivered now."""
     told: dict[str, list[str]] = {}

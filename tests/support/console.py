@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote_plus
 
 from booking.handlers.console_session import SESSION_COOKIE, CookieSigner
@@ -15,6 +15,13 @@ from tests.support.page_text import text_of
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, Reply, System
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+class Shown(NamedTuple):
+    """A console page that answered 200: its HTML, and its words as a person reads them."""
+
+    body: str
+    words: str
 
 
 class ConsoleBrowser:
@@ -48,11 +55,15 @@ class ConsoleBrowser:
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
 
-    def words(self, path: str) -> str:
-        """The words of the page at ``path``, which must answer 200, as a person reads them."""
+    def shown(self, path: str) -> Shown:
+        """The page at ``path``, which must answer 200: its HTML and its words."""
         reply = self.get(path)
         assert reply.status == 200, (path, reply.status, reply.body[:300])
-        return text_of(reply.body)
+        return Shown(reply.body, text_of(reply.body))
+
+    def words(self, path: str) -> str:
+        """The words of the page at ``path``, which must answer 200, as a person reads them."""
+        return self.shown(path).words
 
     def found(self, typed: str, *applications: dict[str, Any], not_listed: str = "") -> str:
         """The words of Find's page for ``typed`` (as the front page's form sends it), which must

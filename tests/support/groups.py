@@ -229,6 +229,14 @@ def when_stripe_is_asked(
     return done
 
 
+def at_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], Any]
+) -> list[Any]:
+    """``act`` done once at the stand-in just before the system's void of ``invoice_id``
+    reaches it (:func:`when_stripe_is_asked`): what it answered."""
+    return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
+
+
 APPLY_BY_DAYS = 10
 
 

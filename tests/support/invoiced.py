@@ -12,6 +12,7 @@ import pytest
 from tests.support.applications import invoice_id_of
 
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
+    from booking.domain.application import Application
     from tests.support.held_events import Delivery
     from tests.support.system import Reply, System
 
@@ -59,8 +60,32 @@ def kept_then_confirmed_whole(system: System, application: dict[str, Any], invoi
     assert system.course(INVOICED)["places_left"] == 1
     assert system.deliver_emails() == []
     bank_says(system, invoice_id)
+    confirmed_paid_whole(system, application)
+
+
+def confirmed_paid_whole(system: System, application: dict[str, Any]) -> None:
+    """``application``'s booking confirmed, the whole £200 taken at Stripe, nothing given back."""
     assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_moved()[application["application_id"]] == (20000, 0)
+
+
+def held_on_an_open_invoice(
+    system: System, application: dict[str, Any], billing: dict[str, str], amount: int
+) -> tuple[Application, str]:
+    """``application`` awaits payment of its invoice to ``billing`` (the details as stored),
+    open at Stripe for ``amount`` and sent to its billing email, its place on :data:`INVOICED`
+    still held: the application as stored, and its invoice's id."""
+    stored = system.stored(application)
+    assert stored.status.value == "awaiting_invoice_payment"
+    assert stored.billing is not None
+    assert stored.billing.model_dump() == billing
+    assert stored.invoice is not None
+    at_stripe = system.stripe_invoice(stored.invoice.invoice_id)
+    assert at_stripe["status"] == "open"
+    assert at_stripe["amount_due"] == amount
+    assert at_stripe["customer_email"] == billing["billing_email"]
+    assert system.course(INVOICED)["places_left"] == 1
+    return stored, stored.invoice.invoice_id
 
 
 def debit_begun(system: System, invoice_id: str) -> None:

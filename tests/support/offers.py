@@ -29,6 +29,15 @@ def first_offered(system: System) -> tuple[Any, Any]:
     return first, second
 
 
+def offer_taken_up(system: System) -> tuple[Any, Any]:
+    """:func:`first_offered`, then the first pays for the place offered from their own page:
+    their booking confirmed, the second still waiting. The two, as applied."""
+    first, second = first_offered(system)
+    system.pay(system.restart_checkout(first).json()["checkout_url"])
+    assert system.status_of(first)["status"] == "confirmed"
+    return first, second
+
+
 def seat_offered(system: System) -> dict[str, Any]:
     """The small course's one seat offered to first@example.org, waiting behind a holder whose
     checkout then expired: their application's answer."""

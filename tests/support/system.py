@@ -445,6 +445,15 @@ class System:
         assert self.pay_session(session_id, delayed=True).status == 200
         assert self.stored(application).payment_pending
 
+    def paying_by_bank_debit(self, course_id: str = COURSE_ID, **overrides: Any) -> dict[str, Any]:
+        """An application made (:meth:`apply`, which must succeed) and its checkout paid by a bank
+        debit still settling (:meth:`paid_by_bank_debit`): the application's answer."""
+        applied = self.apply(course_id, **overrides)
+        assert applied.status == 201, applied.body
+        application = dict(applied.json())
+        self.paid_by_bank_debit(application)
+        return application
+
     def settle_session(self, session_id: str, *, succeeded: bool = True) -> Reply:
         """The bank's word on ``session_id``'s delayed payment: it settled, or it failed."""
         result = b"result=succeeded" if succeeded else b"result=failed"
@@ -481,6 +490,14 @@ class System:
         value may be sent, as the tests of bad amounts do."""
         path = f"/applications/{application['application_id']}/bursary"
         return self.admin("POST", path, json_body={"amount": amount})
+
+    def bursary_refused(self, application: Mapping[str, Any], amount: int, code: str) -> str:
+        """A bursary of ``amount`` for ``application`` refused with 409 ``code``, no bursary
+        written and nobody emailed: the words it was refused in."""
+        error = self.grant_bursary(application, amount).refused(409, code)
+        assert self.stored(application).bursary == 0
+        assert self.deliver_emails() == []
+        return str(error["message"])
 
     def cancel(self, application_id: str, *, refund: bool | None = True) -> Reply:
         """An organiser cancels the application, asking for what was paid back or not

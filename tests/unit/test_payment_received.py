@@ -54,27 +54,23 @@ def test_a_day_is_taken_only_as_year_month_day(given: object) -> None:
     }
 
 
-def test_the_day_is_neither_after_today_nor_before_the_invoice_was_sent_in_uk_days() -> None:
+def _checked_late_on_31_may(received_on: date) -> None:
+    """``received_on`` checked late in the evening of 31 May 2027 (UTC) for an invoice sent on
+    the morning of 20 May."""
     sent = datetime(2027, 5, 20, 9, 0, tzinfo=UTC)
+    refuse_unless_in_time(
+        PaymentReceived(received_on=received_on), now=LATE_EVENING, sent_at=sent, timezone=ZONE
+    )
+
+
+def test_the_day_is_neither_after_today_nor_before_the_invoice_was_sent_in_uk_days() -> None:
     for day in (date(2027, 5, 20), date(2027, 6, 1)):  # the day sent; today in London
-        refuse_unless_in_time(
-            PaymentReceived(received_on=day), now=LATE_EVENING, sent_at=sent, timezone=ZONE
-        )
+        _checked_late_on_31_may(day)
     with pytest.raises(InvalidInput) as future:
-        refuse_unless_in_time(
-            PaymentReceived(received_on=date(2027, 6, 2)),
-            now=LATE_EVENING,
-            sent_at=sent,
-            timezone=ZONE,
-        )
+        _checked_late_on_31_may(date(2027, 6, 2))
     assert future.value.fields == {"received_on": "the day it arrived cannot be in the future"}
     with pytest.raises(InvalidInput) as early:
-        refuse_unless_in_time(
-            PaymentReceived(received_on=date(2027, 5, 19)),
-            now=LATE_EVENING,
-            sent_at=sent,
-            timezone=ZONE,
-        )
+        _checked_late_on_31_may(date(2027, 5, 19))
     assert (
         "before the invoice was sent, on Thursday 20 May 2027" in early.value.fields["received_on"]
     )

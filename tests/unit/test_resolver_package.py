@@ -14,25 +14,46 @@ from pathlib import Path
 from booking.handlers.resolver import DATA_CLASSES_SERVED, FROM_API_GATEWAY
 from tests.support.lambda_init import last_line_printed
 
-_AFTER_THE_RESOLVER = """
+
+def _package_probe(
+    package: str, others: tuple[str, ...], first: str, then: str, same: dict[str, str]
+) -> str:
+    """A script for a fresh interpreter: ``first`` run (the resolver imported), which of
+    ``others`` are loaded read, ``from package import *`` and ``then`` run; it prints which of
+    ``others`` were loaded before and after, the package's ``__all__`` (``names``), those of
+    them the star import left undefined (``missing``), whether each of ``same``'s expressions
+    holds (``package`` names the package), and whether the package's lazy hook is left."""
+    parent, _, name = package.rpartition(".")
+    sames = "".join(f"    {key!r}: {expression},\n" for key, expression in same.items())
+    return f"""
 import json, sys
-import booking.handlers.resolver as ours
-others = ("aws_lambda_powertools.event_handler.appsync", "asyncio")
+{first}
+others = {others!r}
 loaded_first = [name for name in others if name in sys.modules]
-from aws_lambda_powertools import event_handler
-from aws_lambda_powertools.event_handler import *  # what the package's __all__ names
-from aws_lambda_powertools.event_handler import api_gateway, middlewares
-print(json.dumps({
+from {parent} import {name} as package
+from {package} import *  # what the package's __all__ names
+{then}
+print(json.dumps({{
     "loaded_first": loaded_first,
     "loaded_after": [name for name in others if name in sys.modules],
-    "names": sorted(event_handler.__all__),
-    "missing": [n for n in event_handler.__all__ if n not in globals()],
-    "same_resolver": ours.APIGatewayHttpResolver is api_gateway.APIGatewayHttpResolver,
-    "same_response": ours.Response is event_handler.Response,
-    "same_middleware": ours.NextMiddleware is middlewares.NextMiddleware,
-    "hook_left": "__getattr__" in vars(event_handler),
-}))
+    "names": sorted(package.__all__),
+    "missing": [n for n in package.__all__ if n not in globals()],
+{sames}    "hook_left": "__getattr__" in vars(package),
+}}))
 """
+
+
+_AFTER_THE_RESOLVER = _package_probe(
+    "aws_lambda_powertools.event_handler",
+    ("aws_lambda_powertools.event_handler.appsync", "asyncio"),
+    first="import booking.handlers.resolver as ours",
+    then="from aws_lambda_powertools.event_handler import api_gateway, middlewares",
+    same={
+        "same_resolver": "ours.APIGatewayHttpResolver is api_gateway.APIGatewayHttpResolver",
+        "same_response": "ours.Response is package.Response",
+        "same_middleware": "ours.NextMiddleware is middlewares.NextMiddleware",
+    },
+)
 
 _AS_POWERTOOLS_WROTE_IT = """
 import json
@@ -76,26 +97,19 @@ def test_the_names_served_from_api_gateway_are_those_the_package_takes_from_it()
 
 _DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
 
-_AFTER_THE_RESOLVER_DATA_CLASSES = """
-import json, sys
-import booking.handlers.resolver
-from aws_lambda_powertools.event_handler import api_gateway
-package = "aws_lambda_powertools.utilities.data_classes"
-others = (f"{package}.sqs_event", f"{package}.kinesis_firehose_event", f"{package}.s3_event")
-loaded_first = [name for name in others if name in sys.modules]
-from aws_lambda_powertools.utilities import data_classes
-from aws_lambda_powertools.utilities.data_classes import *  # what the package's __all__ names
-from aws_lambda_powertools.utilities.data_classes import alb_event, vpc_lattice
-print(json.dumps({
-    "loaded_first": loaded_first,
-    "loaded_after": [name for name in others if name in sys.modules],
-    "names": sorted(data_classes.__all__),
-    "missing": [n for n in data_classes.__all__ if n not in globals()],
-    "same_alb": api_gateway.ALBEvent is alb_event.ALBEvent is data_classes.ALBEvent,
-    "same_lattice": api_gateway.VPCLatticeEventV2 is vpc_lattice.VPCLatticeEventV2,
-    "hook_left": "__getattr__" in vars(data_classes),
-}))
-"""
+_AFTER_THE_RESOLVER_DATA_CLASSES = _package_probe(
+    _DATA_CLASSES,
+    tuple(
+        f"{_DATA_CLASSES}.{event}" for event in ("sqs_event", "kinesis_firehose_event", "s3_event")
+    ),
+    first="import booking.handlers.resolver\n"
+    "from aws_lambda_powertools.event_handler import api_gateway",
+    then="from aws_lambda_powertools.utilities.data_classes import alb_event, vpc_lattice",
+    same={
+        "same_alb": "api_gateway.ALBEvent is alb_event.ALBEvent is package.ALBEvent",
+        "same_lattice": "api_gateway.VPCLatticeEventV2 is vpc_lattice.VPCLatticeEventV2",
+    },
+)
 
 _DATA_CLASSES_AS_POWERTOOLS_WROTE_THEM = """
 import json
