@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
+from booking.domain.disputes import disputes_said
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
@@ -230,6 +231,16 @@ def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:
     """Each group booking of the course: the organisation its manager booked for (what a
     roster of the course says beside its colleagues' places)."""
     return {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
+
+
+def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, str]:
+    """Each group booking of the course whose payment a payer's bank disputed: its disputes
+    in words (what the roster says beside its colleagues' places, as beside a person's)."""
+    return {
+        g.group_id: disputes_said(g.disputes, timezone)
+        for g in ports.groups.groups_of_course(course_id)
+        if g.disputes
+    }
 
 
 def organisation_of(ports: Ports, group_id: str | None) -> dict[str, str]:
