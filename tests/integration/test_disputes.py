@@ -248,9 +248,9 @@ def test_the_persons_record_and_erasure_keep_the_dispute(system: System) -> None
     assert exported.status == 200, exported.body
     [record] = exported.json()["applications"]
     assert record["amount_disputed"] == 20000
-    assert [(d["dispute_id"], d["reason"], d["withdrawn"]) for d in record["disputes"]] == [
-        (dispute["id"], "fraudulent", 20000)
-    ]
+    assert [
+        (d["dispute_id"], d["reason"], d["withdrawn"], d["fee"]) for d in record["disputes"]
+    ] == [(dispute["id"], "fraudulent", 20000, 2000)]
     before = _money(system)
 
     erased = system.admin("DELETE", "/people/d8@example.org")

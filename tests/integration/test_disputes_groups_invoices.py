@@ -139,6 +139,8 @@ def test_a_groups_card_payment_disputed_then_lost(system: System) -> None:
     assert row["disputed"].startswith(FLAG)
     csv_text = console.get(f"/console/courses/{COURSE_ID}/roster.csv").body
     assert csv_text.count(FLAG) == 1
+    listing = text_of(console.get(f"/console/courses/{COURSE_ID}").body)
+    assert f"Payment disputed {FLAG}" in listing  # the course's list, beside the colleague
     money = text_of(console.get(f"/console/courses/{COURSE_ID}/money").body)
     assert "Taken back by payers' banks (disputes) £400.00" in money
     assert "Stripe's dispute fees (kept whatever the outcome) £20.00" in money

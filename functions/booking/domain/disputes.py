@@ -198,6 +198,21 @@ def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
     return " ".join(dispute_words(d, timezone) for d in disputes)
 
 
+def place_disputes_said(
+    disputes: tuple[DisputeRecord, ...],
+    group_id: str | None,
+    timezone: str,
+    groups_disputed: dict[str, str] | None,
+) -> str:
+    """A payer's bank's disputes of what paid for a place, in words: the booking's own
+    payment's (``disputes``), or, for a colleague's place in the group booking ``group_id``,
+    the group's payment's (``groups_disputed``: each disputed group's words, by its id)."""
+    own = disputes_said(disputes, timezone)
+    if own or group_id is None:
+        return own
+    return (groups_disputed or {}).get(group_id, "")
+
+
 def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
     any other message), as the dispute stands when it is composed."""

@@ -19,7 +19,7 @@ from booking.domain.course_money import (
     place_money,
 )
 from booking.domain.covered import owed_now, paid_by_said, status_said
-from booking.domain.disputes import disputes_said
+from booking.domain.disputes import place_disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
@@ -325,13 +325,9 @@ def roster_csv(ports: Ports, course_id: str) -> str:
 def place_disputed(
     application: Application, zone: str, groups_disputed: dict[str, str] | None
 ) -> str:
-    """A payer's bank's disputes of what paid for the place, in words: the booking's own
-    payment's, or, for a colleague's place in a group booking, the group's payment's."""
-    own = disputes_said(application.disputes, zone)
     place = application.group_place
-    if own or place is None:
-        return own
-    return (groups_disputed or {}).get(place.group_id, "")
+    group_id = place.group_id if place else None
+    return place_disputes_said(application.disputes, group_id, zone, groups_disputed)
 
 
 def _place_in_line(application: Application, positions: dict[str, int]) -> str:

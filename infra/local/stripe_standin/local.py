@@ -85,7 +85,9 @@ class LocalRoutes:
             case ["invoices", invoice_id, "dispute"]:
                 reason = str(body_fields(headers, body).get("reason", "") or "fraudulent")
                 return self._dispute_action(
-                    lambda out: self._disputes.open(self._charge_of_invoice(invoice_id), reason, out)
+                    lambda out: self._disputes.open(
+                        self._charge_of_invoice(invoice_id), reason, out
+                    )
                 )
             case ["invoices", invoice_id, action]:
                 fields = body_fields(headers, body)
