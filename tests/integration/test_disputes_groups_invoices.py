@@ -200,6 +200,15 @@ def test_an_employers_invoice_for_one_place_disputed(system: System) -> None:
     assert stored.status.value == "confirmed"
     [record] = stored.disputes
     assert (record.dispute_id, record.withdrawn, record.fee) == (dispute["id"], 20000, 2000)
+    # Stripe's shapes: the dispute of the charge that paid the invoice (its payment intent, the
+    # one the booking recorded), the withdrawal carrying Stripe's fee as Stripe itemises it.
+    withdrawn = _dispute_events(system, dispute["id"])[1]["data"]["object"]
+    assert withdrawn["payment_intent"] == stored.payment_intent
+    [taken] = withdrawn["balance_transactions"]
+    assert (taken["amount"], taken["fee"], taken["net"]) == (-20000, 2000, -22000)
+    assert [(f["type"], f["description"]) for f in taken["fee_details"]] == [
+        ("stripe_fee", "Dispute fee")
+    ]
     assert _money(system, INVOICED)[2:] == (20000, 2000, before[4] - 22000)
     [told] = _told(system)
     assert FLAG in told
