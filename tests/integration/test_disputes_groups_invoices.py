@@ -139,6 +139,8 @@ def test_a_groups_card_payment_disputed_then_lost(system: System) -> None:
     roster = system.admin("GET", f"/courses/{COURSE_ID}/applications").json()
     [row] = [r for r in roster if r["group_id"]]
     assert row["disputed"].startswith(FLAG)
+    record = system.admin("GET", f"/applications/{row['application_id']}").json()
+    assert record["disputed"] == row["disputed"]  # one truth: the record says the same
     csv_text = console.get(f"/console/courses/{COURSE_ID}/roster.csv").body
     assert csv_text.count(FLAG) == 1
     listing = text_of(console.get(f"/console/courses/{COURSE_ID}").body)

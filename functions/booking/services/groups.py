@@ -243,8 +243,14 @@ def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, st
     }
 
 
-def organisation_of(ports: Ports, group_id: str | None) -> dict[str, str]:
-    """The organisation of one group booking (nothing when there is none): what one
-    application's record reads, without every group of its course."""
+def organisation_of(
+    ports: Ports, group_id: str | None, timezone: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The organisation of one group booking, and its payment's disputes in words (nothing
+    when there is none), from one read: what one application's record reads, without every
+    group of its course (``organisations_of_course``, ``groups_disputed``)."""
     group = ports.groups.get_group(group_id) if group_id is not None else None
-    return {group.group_id: group.organisation} if group is not None else {}
+    if group is None:
+        return {}, {}
+    said = disputes_said(group.disputes, timezone)
+    return {group.group_id: group.organisation}, ({group.group_id: said} if said else {})

@@ -120,9 +120,10 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     now = ports.clock()
     application = application_as_read(stored, course, now)
     place = application.group_place
-    organisations = organisation_of(ports, place.group_id if place else None)
+    zone = course.definition.timezone
+    organisations, disputed = organisation_of(ports, place.group_id if place else None, zone)
     return {
-        **_roster_row(application, course, organisations),
+        **_roster_row(application, course, organisations, disputed),
         "left_to_pay": _left_to_pay(stored, application, course, now),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
