@@ -111,6 +111,7 @@ ROUTES = [
     Route("POST", "/_local/stripe/checkout/{anything}/expire", "stripe"),
     Route("POST", "/_local/stripe/checkout/{anything}/refund", "stripe"),
     Route("POST", "/_local/stripe/checkout/{anything}/dispute", "stripe"),
+    Route("POST", "/_local/stripe/invoices/{anything}/dispute", "stripe"),
     Route("POST", "/_local/stripe/disputes/{anything}/close", "stripe"),
     Route("GET", "/_local/stripe/v1/disputes/{anything}", "stripe"),
     Route("GET", "/_local/stripe/events", "stripe"),

@@ -51,9 +51,10 @@ def _events(system: System, dispute_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _money(system: System) -> tuple[int, int, int, int]:
+def _money(system: System) -> tuple[int, int, int, int, int]:
     totals = system.totals()
-    return totals["paid"], totals["refunded"], totals["disputed"], totals["net"]
+    figures = ("paid", "refunded", "disputed", "net", "dispute_fees")
+    return tuple(totals[name] for name in figures)  # type: ignore[return-value]
 
 
 def _organisers_told(system: System) -> list[str]:
@@ -70,8 +71,11 @@ def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: 
     assert stored.status.value == "confirmed"  # the place is not taken away
     [record] = stored.disputes
     assert (record.withdrawn, record.status) == (20000, "needs_response")
-    paid_in, refunded, disputed, net = _money(system)
-    assert (paid_in, refunded, disputed, net) == (before[0], before[1], 20000, before[3] - 20000)
+    paid_in, refunded, disputed, net, fees = _money(system)
+    # Stripe's dispute fee (£20, from the withdrawal's balance transaction) is out of net too,
+    # apart from refunds and from what the bank took.
+    assert (paid_in, refunded, disputed, fees) == (before[0], before[1], 20000, 2000)
+    assert net == before[3] - 22000
     page = system.admin("GET", f"/applications/{application['application_id']}").body
     assert FLAG in page
     assert "did not make this payment" in page
@@ -90,12 +94,13 @@ def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: 
         signed_in(system).get(f"/console/courses/{application['course_id']}/money").body
     )
     assert "Taken back by payers' banks (disputes) £200.00" in money, money[:3000]
-    assert "Net (paid in less refunded and disputed)" in money
+    assert "Stripe's dispute fees (kept whatever the outcome) £20.00" in money
+    assert "Net (paid in less refunded, disputed and dispute fees)" in money
 
     _closed(system, dispute["id"], "lost")
 
     assert system.stored(application).disputes[0].status == "lost"
-    assert _money(system)[2:] == (20000, before[3] - 20000)
+    assert _money(system)[2:] == (20000, before[3] - 22000, 2000)
     assert _organisers_told(system) == []  # once per dispute
     roster = text_of(signed_in(system).get(f"/console/courses/{application['course_id']}").body)
     assert "The dispute was lost: the bank kept the £200.00" in roster
@@ -113,7 +118,8 @@ def test_won_with_funds_reinstated_counts_it_again(system: System) -> None:
     ]
     [record] = system.stored(application).disputes
     assert (record.status, record.withdrawn) == ("won", 0)
-    assert _money(system) == before
+    # The bank gave the money back; Stripe's £20 dispute fee is kept, whatever the outcome.
+    assert _money(system) == (before[0], before[1], 0, before[3] - 2000, 2000)
 
 
 def test_out_of_order_and_redelivered_events_end_as_stripe_holds_it(system: System) -> None:
@@ -138,7 +144,8 @@ def test_out_of_order_and_redelivered_events_end_as_stripe_holds_it(system: Syst
 
     [record] = system.stored(application).disputes
     assert (record.status, record.withdrawn) == ("won", 0)
-    assert _money(system) == before
+    # The bank gave the money back; Stripe's £20 dispute fee is kept, whatever the outcome.
+    assert _money(system) == (before[0], before[1], 0, before[3] - 2000, 2000)
     assert _organisers_told(system) == []  # once per dispute
 
 
@@ -199,7 +206,8 @@ def test_an_event_is_recorded_as_stripe_holds_the_dispute(system: System) -> Non
 
     [record] = system.stored(application).disputes
     assert (record.status, record.withdrawn) == ("won", 0)
-    assert _money(system) == before
+    # The bank gave the money back; Stripe's £20 dispute fee is kept, whatever the outcome.
+    assert _money(system) == (before[0], before[1], 0, before[3] - 2000, 2000)
 
 
 def test_a_dispute_of_a_payment_no_application_recorded_changes_nothing(system: System) -> None:
@@ -240,9 +248,9 @@ def test_the_persons_record_and_erasure_keep_the_dispute(system: System) -> None
     assert exported.status == 200, exported.body
     [record] = exported.json()["applications"]
     assert record["amount_disputed"] == 20000
-    assert [(d["dispute_id"], d["reason"], d["withdrawn"]) for d in record["disputes"]] == [
-        (dispute["id"], "fraudulent", 20000)
-    ]
+    assert [
+        (d["dispute_id"], d["reason"], d["withdrawn"], d["fee"]) for d in record["disputes"]
+    ] == [(dispute["id"], "fraudulent", 20000, 2000)]
     before = _money(system)
 
     erased = system.admin("DELETE", "/people/d8@example.org")

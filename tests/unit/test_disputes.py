@@ -4,11 +4,13 @@ transactions kept by id, a status that only moves forward, the words organisers 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from booking.domain.disputes import DisputeEvent, dispute_words, with_dispute
+from booking.domain.course_money import money_figures
+from booking.domain.disputes import DisputeEvent, dispute_fees, dispute_words, with_dispute
 
 OPENED = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)
 DUE = datetime(2027, 7, 1, 23, 59, tzinfo=UTC)
@@ -67,3 +69,68 @@ def test_an_open_dispute_is_said_in_words_with_its_deadline() -> None:
         "not make this payment (fraud); Stripe holds £200.00 until Friday 2 July 2027."
     )
     assert "The place has not been taken away" in said
+
+
+def _fee_event(status: str, *moves: tuple[str, int, int]) -> DisputeEvent:
+    """A dispute event whose balance transactions carry Stripe's fee: (id, amount, fee)."""
+    return replace(
+        _event(status, *((txn, amount) for txn, amount, _ in moves)),
+        event_id=f"evt_fee_{status}_{len(moves)}",
+        fees=tuple((txn, fee) for txn, _, fee in moves),
+    )
+
+
+FEE_WON = (
+    _fee_event("needs_response"),
+    _fee_event("needs_response", ("txn_out", -20000, 2000)),
+    _fee_event("won", ("txn_out", -20000, 2000), ("txn_back", 20000, 0)),
+)
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_the_dispute_fee_is_counted_once_and_kept_when_won(order: tuple[int, ...]) -> None:
+    """Stripe's fee comes with the withdrawal's balance transaction (£20 in the UK) and is
+    not given back when the dispute is won: counted once by its transaction's id, whatever
+    order and however many times the events come."""
+    disputes: tuple = ()
+    for index in (*order, *order):
+        disputes, _ = with_dispute(disputes, FEE_WON[index])
+    [record] = disputes
+    assert (record.status, record.withdrawn, record.fee) == ("won", 0, 2000)
+    assert dispute_fees(disputes) == 2000
+    said = dispute_words(record, "Europe/London")
+    assert said.endswith(
+        "The dispute was won: the £200.00 came back from the bank. Stripe charged a £20.00 "
+        "dispute fee, kept whatever the outcome."
+    )
+
+
+def test_a_fee_given_back_by_stripe_is_not_counted() -> None:
+    """Where Stripe's pricing gives the fee back on a won dispute, the reversal carries it
+    negative: what is counted is what Stripe's balance transactions say, never a constant."""
+    disputes, _ = with_dispute(
+        (), _fee_event("won", ("txn_out", -20000, 1500), ("txn_back", 20000, -1500))
+    )
+    assert (disputes[0].fee, dispute_fees(disputes)) == (0, 0)
+    assert "dispute fee" not in dispute_words(disputes[0], "Europe/London")
+
+
+def test_the_money_counts_disputes_and_their_fees_apart_from_refunds() -> None:
+    """The course's figures: what the bank took, and Stripe's fee, each a figure of its own
+    in pounds, both out of net, refunds untouched."""
+    figures = {
+        "currency": "gbp",
+        "paid": 40000,
+        "refunded": 0,
+        "disputed": 20000,
+        "dispute_fees": 2000,
+        "net": 18000,
+    }
+    said = dict(money_figures(figures))
+    assert said["Taken back by payers' banks (disputes)"] == "£200.00"
+    assert said["Stripe's dispute fees (kept whatever the outcome)"] == "£20.00"
+    assert said["Refunded"] == "£0.00"
+    assert said["Net (paid in less refunded, disputed and dispute fees)"] == "£180.00"
+    quiet = dict(money_figures({**figures, "disputed": 0, "dispute_fees": 0, "net": 40000}))
+    assert "Stripe's dispute fees (kept whatever the outcome)" not in quiet
+    assert quiet["Net (paid in less refunded)"] == "£400.00"

@@ -553,6 +553,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "refunds_failed": 0,
         "paid_off_stripe": 0,
         "disputed": 0,
+        "dispute_fees": 0,
         "net": 10000,
     }
 

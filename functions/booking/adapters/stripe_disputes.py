@@ -36,6 +36,11 @@ def dispute_facts(dispute: dict[str, Any], event_id: str) -> DisputeEvent | None
         return None
     details = dispute.get("evidence_details")
     due = details.get("due_by") if isinstance(details, dict) else None
+    moves = [
+        bt
+        for bt in dispute.get("balance_transactions") or ()
+        if isinstance(bt, dict) and isinstance(bt.get("amount"), int) and bt.get("id")
+    ]
     return DisputeEvent(
         event_id=event_id,
         dispute_id=str(dispute.get("id", "")),
@@ -48,11 +53,9 @@ def dispute_facts(dispute: dict[str, Any], event_id: str) -> DisputeEvent | None
         created=_moment(dispute.get("created")),
         # 0: the bank allows no response to this dispute.
         evidence_due_by=_moment(due),
-        movements=tuple(
-            (str(bt["id"]), int(bt["amount"]))
-            for bt in dispute.get("balance_transactions") or ()
-            if isinstance(bt, dict) and isinstance(bt.get("amount"), int) and bt.get("id")
-        ),
+        movements=tuple((str(bt["id"]), int(bt["amount"])) for bt in moves),
+        # Stripe's fee on each (the dispute fee), as Stripe gives it: never a constant here.
+        fees=tuple((str(bt["id"]), bt["fee"]) for bt in moves if isinstance(bt.get("fee"), int)),
     )
 
 

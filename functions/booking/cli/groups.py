@@ -69,6 +69,8 @@ def said(found: dict[str, Any]) -> str:
         ]
         if group.get("refund_failed_said"):
             lines.append(f"  {group['refund_failed_said']}")
+        if group.get("disputed_said"):
+            lines.append(f"  {group['disputed_said']}")
         if group.get("owed_by_hand_said"):
             lines.append(f"  Owed back by hand: {group['owed_by_hand_said']}")
         if group.get("invoice_being_replaced"):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.disputes import dispute_fees, disputed_total
 from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_figures import group_figures
 from booking.domain.groups import GroupBooking, GroupStatus
@@ -79,6 +80,7 @@ class PlaceMoney:
     paid_off_stripe: int = 0
     # Taken back by the payer's bank in a dispute, and not reinstated (``domain.disputes``).
     disputed: int = 0
+    dispute_fees: int = 0  # Stripe's fees for those disputes (kept whatever the outcome)
 
     @property
     def booked(self) -> bool:
@@ -131,6 +133,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         refund_failed_held=failed_and_held(application),
         paid_off_stripe=_received_off_stripe(application.amount_paid, application.payment_intent),
         disputed=application.money_disputed,
+        dispute_fees=dispute_fees(application.disputes),
     )
 
 
@@ -156,6 +159,9 @@ class GroupMoney:
     # Paid outside Stripe: the places given up's shares, owed back by hand (``employer_share``).
     owed_by_hand_said: str = ""
     paid_off_stripe: int = 0  # of paid: received outside Stripe
+    # Taken back by the payer's bank in disputes of its payment, and Stripe's fees for them.
+    disputed: int = 0
+    dispute_fees: int = 0
 
     @property
     def booked(self) -> bool:
@@ -190,6 +196,8 @@ def group_money(group: GroupBooking) -> GroupMoney:
         places_booked=figures.places_booked,
         owed_by_hand_said=owed_by_hand_words(group),
         paid_off_stripe=_received_off_stripe(group.amount_paid, group.payment_intent),
+        disputed=disputed_total(group.disputes),
+        dispute_fees=dispute_fees(group.disputes),
     )
 
 
@@ -217,12 +225,15 @@ class CourseMoney:
     paid_off_stripe: int = 0
     # Taken back by payers' banks in disputes and not reinstated: out of net, as at Stripe.
     disputed: int = 0
+    # Stripe's fee for each dispute (£20 in the UK, kept whatever the outcome): out of net, as
+    # at Stripe, and apart from refunds (no money went back to anyone).
+    dispute_fees: int = 0
     lines: tuple[PlaceMoney, ...] = ()
     group_lines: tuple[GroupMoney, ...] = ()  # each group that was booked or moved money
 
     @property
     def net(self) -> int:
-        return self.paid - self.refunded - self.disputed
+        return self.paid - self.refunded - self.disputed - self.dispute_fees
 
     def in_minor_units(self) -> dict[str, Any]:
         """The figures as the ``/admin`` API gives them (``MoneyTotalsOut``): pence."""
@@ -244,6 +255,7 @@ class CourseMoney:
             "refunds_failed": self.refunds_failed,
             "paid_off_stripe": self.paid_off_stripe,
             "disputed": self.disputed,
+            "dispute_fees": self.dispute_fees,
         }
 
 
@@ -263,7 +275,7 @@ def course_money(
         currency=course_price.currency,
         **{name: from_places.get(name, 0) + from_groups.get(name, 0) for name in ADDED_UP},
         lines=tuple(p for p in places if p.booked or p.paid or p.refunded or p.disputed),
-        group_lines=tuple(g for g in group_lines if g.booked or g.paid or g.refunded),
+        group_lines=tuple(g for g in group_lines if g.booked or g.paid or g.refunded or g.disputed),
     )
 
 
@@ -287,6 +299,7 @@ def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
         "refunds_failed": sum(p.refund_failed_held for p in places),
         "paid_off_stripe": sum(p.paid_off_stripe for p in places),
         "disputed": sum(p.disputed for p in places),
+        "dispute_fees": sum(p.dispute_fees for p in places),
     }
 
 
@@ -302,6 +315,8 @@ def _groups_figures(group_lines: list[GroupMoney]) -> dict[str, int]:
         "invoiced_unpaid": sum(g.invoiced_unpaid for g in group_lines),
         "group_places": sum(g.places for g in booked),
         "paid_off_stripe": sum(g.paid_off_stripe for g in group_lines),
+        "disputed": sum(g.disputed for g in group_lines),
+        "dispute_fees": sum(g.dispute_fees for g in group_lines),
     }
 
 
@@ -322,6 +337,7 @@ ADDED_UP = (
     "refunds_failed",
     "paid_off_stripe",
     "disputed",
+    "dispute_fees",
 )
 
 
@@ -338,6 +354,7 @@ FIGURE_NAMES = (
     ("paid_off_stripe", "Of which received outside Stripe (a bank transfer or cheque recorded)"),
     ("refunded", "Refunded"),
     ("disputed", "Taken back by payers' banks (disputes)"),
+    ("dispute_fees", "Stripe's dispute fees (kept whatever the outcome)"),
     ("net", "Net (paid in less refunded)"),
     ("refunds_failed", "Of which refunds failed at Stripe, still to give back by hand"),
     ("invoiced_unpaid", "Invoiced, not yet paid"),
@@ -353,7 +370,7 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
     """The money as people read it, each figure named and in pounds (``£200.00``), from the
     figures in minor units (:meth:`CourseMoney.in_minor_units`, or the ``/admin`` answer)."""
     currency = str(figures["currency"])
-    disputed = int(figures.get("disputed", 0))
+    disputed = int(figures.get("disputed", 0)) or int(figures.get("dispute_fees", 0))
     return [
         (
             NET_OF_DISPUTES if key == "net" and disputed else name,
@@ -365,12 +382,14 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 # Net's name when payers' banks took money back (only then is it news).
-NET_OF_DISPUTES = "Net (paid in less refunded and disputed)"
+NET_OF_DISPUTES = "Net (paid in less refunded, disputed and dispute fees)"
 
 
 # Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
 # needs, and reads as if something were waived.
-SAID_ONLY_WHEN_ANY = frozenset({"waived", "refunds_failed", "paid_off_stripe", "disputed"})
+SAID_ONLY_WHEN_ANY = frozenset(
+    {"waived", "refunds_failed", "paid_off_stripe", "disputed", "dispute_fees"}
+)
 
 
 def bookings_said(figures: dict[str, Any]) -> str:

@@ -75,6 +75,10 @@ class DisputeEvent:
     evidence_due_by: datetime | None
     # Each balance transaction Stripe made for it so far: its id and amount (negative: taken).
     movements: tuple[tuple[str, int], ...] = ()
+    # Stripe's fee on each of them (its id and ``fee``): the dispute fee, taken with the
+    # withdrawal (£20 in the UK), and kept whatever the outcome under Stripe's UK pricing (a
+    # reversal that gave it back would carry it negative).
+    fees: tuple[tuple[str, int], ...] = ()
 
 
 class DisputeRecord(Model):
@@ -92,6 +96,13 @@ class DisputeRecord(Model):
     opened_at: datetime | None = None
     evidence_due_by: datetime | None = None
     movements: dict[str, int] = Field(default_factory=dict)
+    fees: dict[str, int] = Field(default_factory=dict)  # balance transaction id -> its fee
+
+    @property
+    def fee(self) -> int:
+        """What Stripe charged for the dispute (its fee on the balance transactions, as Stripe
+        gives it), net of any it gave back (minor units)."""
+        return max(0, sum(self.fees.values()))
 
     @property
     def withdrawn(self) -> int:
@@ -114,6 +125,7 @@ class DisputeRecord(Model):
                 "evidence_due_by": event.evidence_due_by or self.evidence_due_by,
                 "opened_at": self.opened_at or event.created,
                 "movements": {**self.movements, **dict(event.movements)},
+                "fees": {**self.fees, **dict(event.fees)},
             }
         )
 
@@ -129,6 +141,7 @@ def new_record(event: DisputeEvent) -> DisputeRecord:
         opened_at=event.created,
         evidence_due_by=event.evidence_due_by,
         movements=dict(event.movements),
+        fees=dict(event.fees),
     )
 
 
@@ -148,6 +161,11 @@ def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:
     return sum(d.withdrawn for d in disputes)
 
 
+def dispute_fees(disputes: tuple[DisputeRecord, ...]) -> int:
+    """What Stripe charged in dispute fees on a booking's payments (minor units)."""
+    return sum(d.fee for d in disputes)
+
+
 def dispute_words(record: DisputeRecord, timezone: str) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
     person's record and the facilitators' message."""
@@ -155,16 +173,22 @@ def dispute_words(record: DisputeRecord, timezone: str) -> str:
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
     amount = money_words(record.amount, record.currency)
+    fee = (
+        f" Stripe charged a {money_words(record.fee, record.currency)} dispute fee, kept "
+        "whatever the outcome."
+        if record.fee
+        else ""
+    )
     if record.status == "won":
-        return f"{said}. The dispute was won: the {amount} came back from the bank."
+        return f"{said}. The dispute was won: the {amount} came back from the bank.{fee}"
     if record.status in ("lost", "warning_closed"):
-        return f"{said}. The dispute was lost: the bank kept the {amount}."
+        return f"{said}. The dispute was lost: the bank kept the {amount}.{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
     return (
         f"{said}; {held}. The place has not been taken away (a dispute may be won): respond "
         "with evidence on Stripe's dashboard, or cancel the place in the organisers' console "
-        "if you choose."
+        f"if you choose.{fee}"
     )
 
 
@@ -172,6 +196,21 @@ def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
     for the roster, its CSV, the organiser API and the person's record."""
     return " ".join(dispute_words(d, timezone) for d in disputes)
+
+
+def place_disputes_said(
+    disputes: tuple[DisputeRecord, ...],
+    group_id: str | None,
+    timezone: str,
+    groups_disputed: dict[str, str] | None,
+) -> str:
+    """A payer's bank's disputes of what paid for a place, in words: the booking's own
+    payment's (``disputes``), or, for a colleague's place in the group booking ``group_id``,
+    the group's payment's (``groups_disputed``: each disputed group's words, by its id)."""
+    own = disputes_said(disputes, timezone)
+    if own or group_id is None:
+        return own
+    return (groups_disputed or {}).get(group_id, "")
 
 
 def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:

@@ -71,6 +71,9 @@ class EmailKind(StrEnum):
     GROUP_CHANGED = "group_changed"
     # To a colleague sent a link who had not applied: the manager gave the place up (dead link).
     GROUP_PLACE_GIVEN_UP = "group_place_given_up"
+    # To the course's facilitators: a payer's bank disputed the group's payment (once per
+    # dispute, ``occasion`` its id: ``services.group_dispute_told``).
+    GROUP_DISPUTED = "group_disputed"
     # To the facilitators sent an erased person's application: delete it (its reference alone).
     DELETE_YOUR_COPY = "delete_your_copy"
 
@@ -83,6 +86,7 @@ GROUP_KINDS = frozenset(
         EmailKind.GROUP_PLACE_LINK,
         EmailKind.GROUP_CHANGED,
         EmailKind.GROUP_PLACE_GIVEN_UP,
+        EmailKind.GROUP_DISPUTED,
     }
 )
 

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
+from booking.domain.disputes import disputes_said
 from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_endings import GroupEnding, organisers_words
 from booking.domain.group_figures import (
@@ -121,6 +122,11 @@ class GroupLine(Model):
         description="A refund of a place's share that failed at Stripe (the card or account "
         'could not take it back): what is still to give back by hand, in words; "" when none',
     )
+    disputed_said: str = Field(
+        default="",
+        description="Each payer's bank's dispute (chargeback) of its payment, in words: when, "
+        'why, what Stripe holds or the outcome, Stripe\'s dispute fee; "" when none',
+    )
     booked_said: str = Field(description="When it was booked, in the course's time")
     apply_by_said: str = Field(description="When its colleagues apply by")
     places: tuple[PlaceLine, ...]
@@ -183,6 +189,7 @@ def group_line(
         refunded_said=money_words(figures.amount_refunded, currency),
         owed_by_hand_said=owed_by_hand_words(group),
         refund_failed_said=_refund_failed_said(group),
+        disputed_said=disputes_said(group.disputes, timezone),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(

@@ -22,6 +22,7 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
+from booking.domain.disputes import DisputeRecord
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
@@ -155,6 +156,9 @@ class GroupBooking(Model):
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).
     enrolments_claimed: bool = False
+    # Each payer's bank's dispute of its payment (``domain.disputes``), oldest first: the
+    # places are not taken away (a dispute may be won); the organisers decide.
+    disputes: tuple[DisputeRecord, ...] = ()
     # Every invoice sent for it, oldest first (``domain.provider_objects.with_invoice``): a
     # replaced one is no longer ``invoice``, and erasure deletes each one's customer.
     invoices_issued: tuple[str, ...] = ()

@@ -320,7 +320,7 @@ class MoneyTotalsOut(Model):
     due: int = Field(description="What those bookings pay: price less discounts and bursaries")
     paid: int = Field(description="Every payment recorded, by any application or group booking")
     refunded: int
-    net: int = Field(description="Paid less refunded, less disputed")
+    net: int = Field(description="Paid less refunded, less disputed, less dispute fees")
     invoiced_unpaid: int = Field(description="What open invoices still ask for")
     funded_places: int = Field(description="Places a bursary funds in full")
     group_places: int = Field(
@@ -343,6 +343,12 @@ class MoneyTotalsOut(Model):
         default=0,
         description="What payers' banks took back in disputes (chargebacks) and did not give "
         "back, as Stripe's balance counts it: out of net",
+    )
+    dispute_fees: int = Field(
+        default=0,
+        description="Stripe's fees for those disputes (£20 each in the UK, kept whatever the "
+        "outcome), as Stripe's balance transactions of each dispute give them: out of net, "
+        "apart from refunded (nothing went back to anyone)",
     )
 
 

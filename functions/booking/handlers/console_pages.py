@@ -18,7 +18,7 @@ from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import paid_back_said, paid_for_them
-from booking.domain.disputes import disputes_said
+from booking.domain.disputes import place_disputes_said
 from booking.domain.graduation import completion_words
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
@@ -202,8 +202,10 @@ def _row(
     course: Course,
     organisations: dict[str, str] | None = None,
     waiting: dict[str, int] | None = None,
+    groups_disputed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One application's row of a list (``waiting``: the waiting list's places, by id)."""
+    """One application's row of a list (``waiting``: the waiting list's places, by id;
+    ``groups_disputed``: each disputed group booking's disputes in words, by its id)."""
     zone = course.definition.timezone
     paid = _paid_said(application, course, paid_by_group(application, organisations or {}))
     return {
@@ -219,7 +221,12 @@ def _row(
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
         "refund_failed": bool(failed_and_held(application)),
-        "disputed": disputes_said(application.disputes, zone),
+        "disputed": place_disputes_said(
+            application.disputes,
+            application.group_place.group_id if application.group_place else None,
+            zone,
+            groups_disputed,
+        ),
         "completion": completion_words(course, application),
         "waiting": (waiting or {}).get(application.application_id)
         if application.status is ApplicationStatus.WAITLISTED
@@ -294,7 +301,13 @@ def course_page(
         shown=len(listing.applications),
         total=total,
         applications=[
-            _row(a, course, listing.group_organisations, listing.waiting_positions)
+            _row(
+                a,
+                course,
+                listing.group_organisations,
+                listing.waiting_positions,
+                listing.groups_disputed,
+            )
             for a in listing.applications
         ],
         moving_in=[

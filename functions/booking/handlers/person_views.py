@@ -34,6 +34,9 @@ class DisputeOut(Model):
     amount: int = Field(description="What was disputed (minor units)")
     currency: str
     withdrawn: int = Field(description="What it took from Stripe's balance and did not give back")
+    fee: int = Field(
+        default=0, description="Stripe's dispute fee, as its balance transactions gave it"
+    )
     opened_at: str | None = None
     evidence_due_by: str | None = None
 

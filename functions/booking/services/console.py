@@ -42,14 +42,10 @@ from booking.domain.wording import cohort_name, course_state_said
 from booking.services.concurrency import course_of
 from booking.services.courses import get_course, list_courses
 from booking.services.finding import MAX_QUERY_LENGTH, person_address
-from booking.services.groups import organisations_of_course
+from booking.services.groups import groups_disputed, organisations_of_course
 from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
-from booking.services.reading import (
-    application_as_read,
-    applications_as_read,
-    stored_applications,
-)
+from booking.services.reading import application_as_read, applications_as_read, stored_applications
 from booking.services.register import printable
 from booking.services.waiting_moves import MovingIn, moving_in_now
 from booking.services.waitlist import waiting_positions, waitlist_position
@@ -177,6 +173,8 @@ class CourseApplications:
     moving_in: list[MovingIn] = field(default_factory=list)
     # Each waiting application's place in the line (1 = next), by application id.
     waiting_positions: dict[str, int] = field(default_factory=dict)
+    # Each group booking whose payment a payer's bank disputed: the disputes in words.
+    groups_disputed: dict[str, str] = field(default_factory=dict)
 
 
 def course_applications(
@@ -215,6 +213,7 @@ def course_applications(
         organisations,
         moving_in_now(ports, course),
         waiting_positions(ports, course),
+        groups_disputed(ports, course_id, course.definition.timezone),
     )
 
 

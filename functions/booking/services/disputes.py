@@ -6,9 +6,10 @@ A dispute is believed only for the application that recorded its payment intent 
 the save that first recorded the payment wrote): the metadata of the charge is never read.
 An event that would change what the booking recorded is read back at Stripe first (one read
 of the dispute) and recorded as Stripe holds it, as a refund's is (``services.believed``). A
-dispute of a payment no application recorded (another integration on the account, a group's:
-not yet handled) is acknowledged and changes nothing. The place is not taken away: the
-organisers decide (respond on Stripe's dashboard, or cancel in the console).
+dispute of a group's payment is the group's (``services.group_disputes``); one of a payment
+nobody recorded (another integration on the account) is acknowledged and changes nothing.
+The place is not taken away: the organisers decide (respond on Stripe's dashboard, or
+cancel in the console).
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
     """Record ``event``'s dispute on the application that recorded its payment."""
     first = ports.repository.application_for_payment(event.payment_intent)
     if first is None:
+        # A group's payment (a manager's checkout, or the employer's invoice for its places)?
+        # Its own module, loaded by the first such event (it loads the groups' models).
+        from booking.services.group_disputes import group_dispute_event
+
+        groups = group_dispute_event(ports, event)
+        if groups is not None:
+            return groups
         logger.warning(
             "dispute of a payment no application recorded",
             extra={"dispute_id": event.dispute_id, "payment_intent": event.payment_intent},
@@ -43,7 +51,7 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
     if with_dispute(first.disputes, event)[0] == first.disputes:
         # Nothing new (a redelivery, an earlier event come late): nothing read, nothing written.
         return EventOutcome("ignore", "dispute known already", application_id, first.status.value)
-    held = _as_stripe_holds(ports, event, application_id)
+    held = as_stripe_holds(ports, event, application_id=application_id)
     if held is None:
         return EventOutcome("ignore", DISPUTE_UNKNOWN_AT_STRIPE, application_id, first.status.value)
     event = held
@@ -87,7 +95,13 @@ def _organisers_told(application: Application, dispute_id: str) -> EmailJob:
     )
 
 
-def _as_stripe_holds(ports: Ports, event: DisputeEvent, application_id: str) -> DisputeEvent | None:
+def as_stripe_holds(
+    ports: Ports,
+    event: DisputeEvent,
+    *,
+    application_id: str | None = None,
+    group_id: str | None = None,
+) -> DisputeEvent | None:
     """``event``'s dispute as Stripe holds it (one read of the dispute, its second client), so
     a signed event's word (its status, what was withdrawn) is recorded only as Stripe's own.
     None: Stripe holds no such dispute of that payment, which is refused (logged at ERROR,
@@ -103,11 +117,7 @@ def _as_stripe_holds(ports: Ports, event: DisputeEvent, application_id: str) -> 
             code="payment_provider_unavailable",
         ) from exc
     if held is None or held.payment_intent != event.payment_intent:
-        refused(
-            event.event_id,
-            DISPUTE_UNKNOWN_AT_STRIPE,
-            application_id=application_id,
-            dispute_id=event.dispute_id,
-        )
+        whose = {"application_id": application_id} if application_id else {"group_id": group_id}
+        refused(event.event_id, DISPUTE_UNKNOWN_AT_STRIPE, dispute_id=event.dispute_id, **whose)
         return None
     return replace(held, event_id=event.event_id)

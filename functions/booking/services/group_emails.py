@@ -291,7 +291,7 @@ def _send_to_whom_it_is_for(
     recipient = _recipient(ports, job, about)
     if recipient is None:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-    sent = _send_once(ports, job, about.group, _message(ports, job, about, recipient), now)
+    sent = send_once(ports, job, about.group, _message(ports, job, about, recipient), now)
     if sent is GroupEmailOutcome.SENT:
         record_told_apply_by(ports, job, about.group, about.place)  # the date it gave: next move
     return sent
@@ -428,7 +428,7 @@ def _as_the_payer_reads(values: dict[str, Any], group: GroupBooking) -> dict[str
     )
 
 
-def _send_once(
+def send_once(
     ports: Ports, job: EmailJob, group: GroupBooking, message: OutgoingEmail, now: datetime
 ) -> GroupEmailOutcome | None:
     """Claim the job, lease the send on the group as it was read, and send; None when the group

@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
+from booking.domain.disputes import disputes_said
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
@@ -232,8 +233,24 @@ def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:
     return {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
 
 
-def organisation_of(ports: Ports, group_id: str | None) -> dict[str, str]:
-    """The organisation of one group booking (nothing when there is none): what one
-    application's record reads, without every group of its course."""
+def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, str]:
+    """Each group booking of the course whose payment a payer's bank disputed: its disputes
+    in words (what the roster says beside its colleagues' places, as beside a person's)."""
+    return {
+        g.group_id: disputes_said(g.disputes, timezone)
+        for g in ports.groups.groups_of_course(course_id)
+        if g.disputes
+    }
+
+
+def organisation_of(
+    ports: Ports, group_id: str | None, timezone: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The organisation of one group booking, and its payment's disputes in words (nothing
+    when there is none), from one read: what one application's record reads, without every
+    group of its course (``organisations_of_course``, ``groups_disputed``)."""
     group = ports.groups.get_group(group_id) if group_id is not None else None
-    return {group.group_id: group.organisation} if group is not None else {}
+    if group is None:
+        return {}, {}
+    said = disputes_said(group.disputes, timezone)
+    return {group.group_id: group.organisation}, ({group.group_id: said} if said else {})

@@ -118,9 +118,11 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     if job.kind in GROUP_KINDS:
         # About a manager's group booking, not an application: its own people and words, and
         # its own module, loaded by the first group email (it loads the groups' models).
+        from booking.services.group_dispute_told import tell_group_dispute
         from booking.services.group_emails import GroupEmailOutcome, send_group_email
 
-        outcome = send_group_email(ports, job, now)
+        disputed = job.kind is EmailKind.GROUP_DISPUTED  # to the facilitators, of its payment
+        outcome = (tell_group_dispute if disputed else send_group_email)(ports, job, now)
         if outcome is GroupEmailOutcome.IN_FLIGHT:
             raise EmailInFlight(job.job_id)
         return SendOutcome(outcome.value)

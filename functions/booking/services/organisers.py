@@ -19,7 +19,7 @@ from booking.domain.course_money import (
     place_money,
 )
 from booking.domain.covered import owed_now, paid_by_said, status_said
-from booking.domain.disputes import disputes_said
+from booking.domain.disputes import place_disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
@@ -38,7 +38,7 @@ from booking.domain.wording import (
 from booking.services.access import existing_course
 from booking.services.application_view import moves_waiting
 from booking.services.concurrency import concurrent_update, course_of, load_application
-from booking.services.groups import organisation_of, organisations_of_course
+from booking.services.groups import groups_disputed, organisation_of, organisations_of_course
 from booking.services.ports import Ports
 from booking.services.reading import (
     application_as_read,
@@ -55,12 +55,13 @@ S = ApplicationStatus
 def roster(ports: Ports, course_id: str) -> list[dict[str, Any]]:
     course = existing_course(ports, course_id)
     organisations = organisations_of_course(ports, course_id)
+    disputed = groups_disputed(ports, course_id, course.definition.timezone)
     now = ports.clock()
     stored = stored_applications(ports, course)
     return [
         {
             # As read (``services.reading``): as on its page, the console and the CSV.
-            **_roster_row(application, course, organisations),
+            **_roster_row(application, course, organisations, disputed),
             "left_to_pay": _left_to_pay(kept, application, course, now),
             # Why, as read: a wait or a review ended as applications closed, an offer lapsed.
             "status_reason": application.status_reason,
@@ -90,7 +91,10 @@ def _left_to_pay(stored: Application, shown: Application, course: Course, now: d
 
 
 def _roster_row(
-    application: Application, course: Course, organisations: dict[str, str]
+    application: Application,
+    course: Course,
+    organisations: dict[str, str],
+    groups_disputed: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     course_price = course.definition.price
     return {
@@ -103,7 +107,7 @@ def _roster_row(
         "group_id": application.group_place.group_id if application.group_place else "",
         "paid_by_group": paid_by_group(application, organisations),
         "refund_failed": bool(failed_and_held(application)),
-        "disputed": disputes_said(application.disputes, course.definition.timezone),
+        "disputed": place_disputed(application, course.definition.timezone, groups_disputed),
     }
 
 
@@ -116,9 +120,10 @@ def application_record(ports: Ports, application_id: str) -> dict[str, Any]:
     now = ports.clock()
     application = application_as_read(stored, course, now)
     place = application.group_place
-    organisations = organisation_of(ports, place.group_id if place else None)
+    zone = course.definition.timezone
+    organisations, disputed = organisation_of(ports, place.group_id if place else None, zone)
     return {
-        **_roster_row(application, course, organisations),
+        **_roster_row(application, course, organisations, disputed),
         "left_to_pay": _left_to_pay(stored, application, course, now),
         "course_id": application.course_id,
         "status_reason": application.status_reason,
@@ -276,6 +281,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
     course = existing_course(ports, course_id)
     zone = course.definition.timezone
     organisations = organisations_of_course(ports, course_id)
+    disputed = groups_disputed(ports, course_id, zone)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROSTER_CSV_COLUMNS)
@@ -308,13 +314,21 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money["billing_email"],
             _place_in_line(application, positions),
             completion_words(course, application),
-            disputes_said(application.disputes, zone),
+            place_disputed(application, zone, disputed),
         ]
         multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
         writer.writerow(
             [spreadsheet_safe(cell, multiline=n in multiline) for n, cell in enumerate(cells)]
         )
     return "\ufeff" + buffer.getvalue()
+
+
+def place_disputed(
+    application: Application, zone: str, groups_disputed: dict[str, str] | None
+) -> str:
+    place = application.group_place
+    group_id = place.group_id if place else None
+    return place_disputes_said(application.disputes, group_id, zone, groups_disputed)
 
 
 def _place_in_line(application: Application, positions: dict[str, int]) -> str:

@@ -70,6 +70,7 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
                 "amount": d.amount,
                 "currency": d.currency,
                 "withdrawn": d.withdrawn,
+                "fee": d.fee,
                 "opened_at": _iso(d.opened_at) if d.opened_at else None,
                 "evidence_due_by": _iso(d.evidence_due_by) if d.evidence_due_by else None,
             }

@@ -82,6 +82,13 @@ class LocalRoutes:
     ) -> LocalResponse | None:
         """The hosted pages' buttons, and sending an event again."""
         match parts:
+            case ["invoices", invoice_id, "dispute"]:
+                reason = str(body_fields(headers, body).get("reason", "") or "fraudulent")
+                return self._dispute_action(
+                    lambda out: self._disputes.open(
+                        self._charge_of_invoice(invoice_id), reason, out
+                    )
+                )
             case ["invoices", invoice_id, action]:
                 fields = body_fields(headers, body)
                 return self._invoice_action(invoice_id, action, fields, wants_html)
@@ -184,6 +191,22 @@ class LocalRoutes:
                 409, f"Checkout session {session_id} has not been paid.", code="not_paid"
             )
         intent = find(self._store.payment_intents, str(intent_id), "payment_intent")
+        return str(intent["latest_charge"])
+
+    def _charge_of_invoice(self, invoice_id: str) -> str:
+        """The charge that paid an invoice through Stripe (its paid invoice payment's intent's):
+        the one the payer's bank may dispute. An invoice paid outside Stripe has none."""
+        find(self._store.invoices, invoice_id, "invoice")
+        paying = [
+            p["payment"]["payment_intent"]
+            for p in self._store.invoice_payments.values()
+            if p["invoice"] == invoice_id and p["status"] == "paid"
+        ]
+        if not paying:
+            raise StripeError(
+                409, f"Invoice {invoice_id} was not paid through Stripe.", code="not_paid"
+            )
+        intent = find(self._store.payment_intents, str(paying[-1]), "payment_intent")
         return str(intent["latest_charge"])
 
     def _dispute_action(self, action: Callable[[list[Outgoing]], dict[str, Any]]) -> LocalResponse:

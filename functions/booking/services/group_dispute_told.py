@@ -1,0 +1,66 @@
+"""The facilitators' message about a payer's bank disputing a group booking's payment
+(``EmailKind.GROUP_DISPUTED``, queued once per dispute by ``services.group_disputes``): the
+dispute as it stands when the message is composed, in words (``domain.disputes``), and where
+the organisers see the group. It names the organisation the manager booked for, never a
+person; sent once, leased on the group as it was read, as every group message is
+(``services.group_emails``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.domain.disputes import dispute_told
+from booking.domain.emails import EmailJob, OutgoingEmail
+from booking.domain.wording import cohort_name, places_words
+from booking.services.group_emails import GroupEmailOutcome, send_once
+from booking.services.ports import Ports
+
+
+def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
+    """Send the facilitators' message about the group's disputed payment (once)."""
+    for _ in range(_READS):
+        group = ports.groups.get_group(job.application_id)
+        course = ports.repository.get_course(job.course_id) if group else None
+        if group is None or course is None:
+            return GroupEmailOutcome.SKIPPED_GONE
+        definition = course.definition
+        said = dispute_told(job.occasion, group.disputes, definition.timezone)
+        if not said:
+            return GroupEmailOutcome.SKIPPED_GONE
+        addresses = definition.facilitator_addresses()
+        to = [a for a in addresses if not ports.repository.is_suppressed(a)]
+        if not to:
+            return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
+        values = {
+            "course": {
+                "title": definition.title,
+                "name": cohort_name(course),
+                "organisation": getattr(definition, "organisation", "") or "",
+                "enquiries_email": definition.enquiries_email or "",
+            },
+            "reference": None,
+            "booked_on": None,
+            "group_organisation": group.organisation,
+            "places": places_words(len(group.places)),
+            "dispute_said": said,
+            "console_url": (
+                f"{ports.public_base_url}/console/courses/{course.course_id}/group-bookings"
+            ),
+        }
+        rendered = ports.renderer.render(job.kind, values)
+        message = OutgoingEmail(
+            to=to,
+            reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            sender_name=definition.title,
+        )
+        sent = send_once(ports, job, group, message, now)
+        if sent is not None:
+            return sent
+    return GroupEmailOutcome.IN_FLIGHT
+
+
+# How many times the group is read again when it changed before the send's lease was taken.
+_READS = 3
