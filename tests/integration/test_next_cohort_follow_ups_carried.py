@@ -8,6 +8,7 @@ follow-ups still hold."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.support.console import ConsoleBrowser
 from tests.support.html_forms import forms_on
@@ -26,6 +27,13 @@ def _source_rows(system: System) -> tuple[date, list[dict[str, str]]]:
     follow_ups = [s for s in stored["sessions"] if s.get("kind") == "follow_up"]
     assert follow_ups, "the sample cohort has follow-ups"
     return min(date.fromisoformat(s["date"]) for s in cores), follow_ups
+
+
+def _first_day_said(system: System) -> str:
+    """The sample cohort's first session's day, in words, UK time."""
+    course = system.stored_course(COURSE_ID)
+    first = course.schedule[0].start.astimezone(ZoneInfo(course.definition.timezone))
+    return f"{first:%A} {first.day} {first:%B %Y}"
 
 
 def _sessions(fields: dict[str, str]) -> list[dict[str, str]]:
@@ -62,7 +70,9 @@ def test_the_follow_ups_come_back_moved_and_are_saved_on_the_next_press(
     assert offered.status == 200, text_of(offered.body)[:900]
     assert system.items() == before  # nothing saved
     said = text_of(offered.body)
-    assert f"{len(follow_ups)} follow-ups of Compassionate Leadership Training were added" in said
+    # The cohort by its dates (hostile38 F5: cohorts share a title).
+    of = f"of the cohort of {_first_day_said(system)} to "
+    assert f"{len(follow_ups)} follow-ups {of}" in said, said[said.find("follow-ups of") :][:200]
     assert "moved 26 weeks later as the first session is" in said
     again = _form(offered.body)
     assert again["follow_ups_offered"] == "yes"
