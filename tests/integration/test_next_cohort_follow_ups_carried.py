@@ -7,9 +7,11 @@ follow-ups still hold."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from booking.domain.course import MAX_SESSIONS
 from tests.support.console import ConsoleBrowser
 from tests.support.html_forms import forms_on
 from tests.support.page_text import text_of
@@ -38,7 +40,7 @@ def _first_day_said(system: System) -> str:
 
 def _sessions(fields: dict[str, str]) -> list[dict[str, str]]:
     rows = []
-    for n in range(40):
+    for n in range(MAX_SESSIONS + 1):
         if f"session-{n}-date" not in fields:
             break
         rows.append(
@@ -146,4 +148,52 @@ def test_a_carried_follow_up_given_the_shared_ones_id_is_still_refused(
     ]
     assert beside, text_of(refused.body)[:900]  # said beside the row
     assert "is the follow-up" in text_of(refused.body)
+    assert system.items() == before
+
+
+def test_follow_ups_with_no_room_left_are_refused_in_words_never_dropped(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile38 F6: a form whose sessions and the cohort's follow-ups together came to more
+    than a course may have saved without the follow-ups, and said nothing of them."""
+    first_day, follow_ups = _source_rows(system)
+    start = first_day + timedelta(weeks=104)
+    typed = MAX_SESSIONS - len(follow_ups) + 2  # two sessions too many with the follow-ups
+    fields = _form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
+    for n in range(typed):
+        fields |= {
+            f"session-{n}-date": (start + timedelta(days=n)).isoformat(),
+            f"session-{n}-start_time": "15:00",
+            f"session-{n}-end_time": "17:00",
+            f"session-{n}-kind": "core",
+        }
+    before = system.items()
+
+    refused = browser.post("/console/courses", **fields)
+
+    assert refused.status == 422, text_of(refused.body)[:900]
+    assert system.items() == before  # nothing saved
+    # Beside the sessions' rows (their legend's error: id "sessions", which the summary links).
+    said = re.search(
+        r'id="sessions"><span class="visually-hidden">Error:</span>(.*?)</span>', refused.body
+    )
+    assert said, text_of(refused.body)[:900]
+    assert text_of(said.group(1)) == (
+        f"The cohort this form was filled in from has {len(follow_ups)} follow-ups to carry "
+        f"over, and with the {typed} sessions typed here that would make {typed + 4}, more "
+        f"than the {MAX_SESSIONS} a course may have: nothing was saved. Remove at least 2 "
+        "sessions and press Save the course again to have them added"
+    )
+    again = _form(refused.body)
+    assert "follow_ups_offered" not in again  # still to be offered, once there is room
+    assert len([r for r in _sessions(again) if r["date"]]) == typed  # what was typed, kept
+
+    # Two sessions removed: the follow-ups come back added, every one of them.
+    for n in (typed - 1, typed - 2):
+        for name in ("date", "start_time", "end_time"):
+            again[f"session-{n}-{name}"] = ""
+    offered = browser.post("/console/courses", **again)
+    assert offered.status == 200, text_of(offered.body)[:900]
+    rows = _sessions(_form(offered.body))
+    assert len([r for r in rows if r["kind"] == "follow_up"]) == len(follow_ups)
     assert system.items() == before
