@@ -104,6 +104,7 @@ def status_page(
             certificate_held=certificate_held,
             move=_move(view, timezone),
             can_decline_offer=view.can_decline_offer and not confirming,
+            offered_from_waiting_list=view.offered_from_waiting_list,
             decline_action=decline_action,
             **_leaving(view, leave_action, confirming=confirming),
         )
