@@ -1,7 +1,8 @@
 """A corrected invoice from the console (organiser22 F14), in a real browser against `make
 run`, each page checked by axe-core (WCAG 2.2 A and AA) and kept as a screenshot: the
 application's *Correct the invoice* opens a page with the billing details as the invoice has
-them and what sending does; a wrong email is said in words, nothing sent; corrected, the old
+them and what sending does; a wrong email is said beside its box on
+the form again, what was typed kept, nothing sent; corrected, the old
 invoice is void at Stripe, a new one for the same amount is open, and the place is still held."""
 
 from __future__ import annotations
@@ -50,11 +51,16 @@ def test_an_invoice_is_corrected_from_the_console_keeping_the_place(
     # A browser's email field takes it; no mail domain does.
     page.get_by_label("Billing email: where the invoice is sent").fill("accounts@nhs")
     page.get_by_role("button", name="Yes, send the corrected invoice").click()
-    expect(page.locator("main")).to_contain_text("othing was sent")
+    # Back on this form (org24b), each mistake beside its box, what was typed kept.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Correct the invoice for")
+    expect(page.locator("#billing_email-error")).to_contain_text("Enter the email address")
+    expect(page.get_by_label("Billing email: where the invoice is sent")).to_have_value(
+        "accounts@nhs"
+    )
+    expect(page.locator("#error-summary")).to_contain_text("Billing email")
     axe_clean(page, "org24b-02-correct-invoice-refused")
     assert _invoice_status(stack, old) == "open"
 
-    page.get_by_role("button", name="Correct the invoice").click()
     page.get_by_label("Billing email: where the invoice is sent").fill("invoices@example.nhs.uk")
     page.get_by_label("Purchase order number").fill("PO-2027-0099")
     page.get_by_role("button", name="Yes, send the corrected invoice").click()

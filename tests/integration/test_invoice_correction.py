@@ -18,7 +18,7 @@ import pytest
 from booking.domain.errors import DependencyUnavailable
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, error_beside
 from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
@@ -261,7 +261,7 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
         f"{path}/invoice/correct", f"{path}/invoice/correct", **{**CORRECTED, "billing_email": "x"}
     )
     assert wrong.status == 422
-    assert "othing was sent" in text_of(wrong.body), text_of(wrong.body)[:600]
+    assert "Nothing was done" in text_of(wrong.body), text_of(wrong.body)[:600]
     assert system.stripe_invoice(old)["status"] == "open"
 
     done = browser.press(f"{path}/invoice/correct", f"{path}/invoice/correct", **CORRECTED)
@@ -380,3 +380,52 @@ def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
     said = applied.refused(422, "validation_failed")["fields"]["billing_address"]
     assert "at most 200 characters on the address's first line" in said
     assert len(system.stripe_http.requests) == asked
+
+
+def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what_was_typed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """org24b: a mistake typed in *Correct the invoice* was said in one sentence above the
+    application's page, away from the form and what was typed. Now the form comes back, every
+    mistake beside its box (the course's purchase order number too), summed up above it."""
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(INVOICED, **{**BILLING, "po_number": "PO-1"})
+    assert reply.status == 201, reply.body
+    application = dict(reply.json())
+    old = system.stored(application).invoice.invoice_id  # type: ignore[union-attr]
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+    asked = len(system.stripe_http.requests)
+    typed = {
+        **CORRECTED,
+        "billing_name": "",
+        "billing_email": "accounts at elsewhere",
+        "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+        "po_number": "",
+    }
+
+    wrong = browser.press(path, path, **typed)
+
+    assert wrong.status == 422
+    for name, words in {
+        "billing_name": "Enter the organisation's name",
+        "billing_email": "Enter the email address the invoice is sent to",
+        "po_number": "This course needs a purchase order number",
+    }.items():
+        said = error_beside(wrong.body, name)
+        assert said, (name, text_of(wrong.body)[:900])
+        assert text_of(said.group(1)).startswith(words), said.group(1)
+    assert error_beside(wrong.body, "billing_address") is None
+    assert 'value="accounts at elsewhere"' in wrong.body  # what was typed, kept
+    assert ">2 Infirmary Street\nLeeds LS1 2BB</textarea>" in wrong.body
+    summary = text_of(wrong.body.split('id="error-summary"', 1)[1].split("</div>", 1)[0])
+    assert "Billing email: Enter the email address" in summary
+    assert len(system.stripe_http.requests) == asked  # nothing asked of Stripe
+    assert system.stripe_invoice(old)["status"] == "open"
+
+    # Only the purchase order number left: the act's own refusal, beside it too.
+    fixed = {**typed, "billing_name": "Elsewhere Trust", "billing_email": "a@example.org"}
+    again = browser.press(path, path, **fixed)
+    assert again.status == 422
+    said = error_beside(again.body, "po_number")
+    assert said and "purchase order number" in text_of(said.group(1))
+    assert system.stripe_invoice(old)["status"] == "open"
