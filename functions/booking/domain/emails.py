@@ -143,6 +143,20 @@ class BookingThen(Model):
     further: dict[str, int] = Field(default_factory=dict)
 
 
+class ReplacedBilling(Model):
+    """The billing contact an invoice was sent to before an organiser corrected it to another
+    (``domain.invoice_correction``), and that invoice's number: the one message to them, that
+    it was replaced and they need not pay it, goes to them as they were, not to the booking's
+    billing contact now. Kept on that message alone (never logged); an erasure of the
+    booking drops it with the outbox."""
+
+    model_config = ConfigDict(frozen=True)
+
+    billing_name: str
+    billing_email: str
+    invoice_number: str
+
+
 class EmailJob(Model):
     model_config = ConfigDict(frozen=True)
 
@@ -206,6 +220,9 @@ class EmailJob(Model):
     # before they were kept has them read from it as it loads (``email_ids.occasion_in_id``).
     occasion: str | None = None
     move: int | None = None
+    # INVOICE_ENDED of an invoice corrected to another billing contact: the contact it was
+    # sent to, told it was replaced (org24b); None for every other message.
+    replaced_billing: ReplacedBilling | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -209,6 +209,8 @@ def email_context(
         # Written to the billing contact alone: its own message beside the person's about its
         # invoice or money, or a move's refund (the person has the move's email).
         "billing_alone": billing_alone,
+        # An invoice corrected to another billing contact: the one it went to, and it.
+        "replaced": _replaced_view(job, application.price_or(definition.price).currency),
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule, now),
@@ -226,6 +228,19 @@ def email_context(
         else None,
         "moved_charged": _moved_charged(job, application, definition.price.currency),
         **_move_context(job, application, definition.timezone),
+    }
+
+
+def _replaced_view(job: EmailJob, currency: str) -> dict[str, str] | None:
+    """The invoice a correction replaced and whom it was sent to (``EmailJob.replaced_billing``),
+    for the message telling them; None for every other message."""
+    replaced = job.replaced_billing
+    if replaced is None:
+        return None
+    return {
+        "number": replaced.invoice_number,
+        "billing_name": replaced.billing_name,
+        "amount": money_words(job.amount or 0, currency),
     }
 
 
