@@ -239,7 +239,8 @@ def test_the_note_names_the_cohort_by_its_dates_not_the_title_typed(
     on the form (a title changed there named a cohort that does not exist)."""
     page = browser.get(f"/console/courses/new?from={COURSE_ID}")
     note = text_of(page.body)
-    assert f"Filled in from the cohort of {_dates_of(system)}" in note, note[note.find("Filled"):][:300]
+    said = note[note.find("Filled") :][:300]
+    assert f"Filled in from the cohort of {_dates_of(system)}" in note, said
     fields = _course_form(page.body)
     retitled = {**fields, "title": "Kind Leadership", "rows": "add-session"}
     again = text_of(browser.post("/console/courses", **retitled).body)

@@ -427,7 +427,8 @@ def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what
     again = browser.press(path, path, **fixed)
     assert again.status == 422
     said = error_beside(again.body, "po_number")
-    assert said and "purchase order number" in text_of(said.group(1))
+    assert said
+    assert "purchase order number" in text_of(said.group(1))
     assert system.stripe_invoice(old)["status"] == "open"
 
 

@@ -262,7 +262,8 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     # Said beside its box on this page, what was typed kept (org24b).
     assert "Nothing was done" in text_of(wrong.body)
     said = error_beside(wrong.body, "billing_email")
-    assert said and "Enter the email address" in text_of(said.group(1))
+    assert said
+    assert "Enter the email address" in text_of(said.group(1))
     assert f'value="{EMPLOYER["billing_name"]}"' in wrong.body
     assert system.checkout_session(_session_of(application))["status"] == "open"
 

@@ -144,11 +144,8 @@ class BookingThen(Model):
 
 
 class ReplacedBilling(Model):
-    """The billing contact an invoice was sent to before an organiser corrected it to another
-    (``domain.invoice_correction``), and that invoice's number: the one message to them, that
-    it was replaced and they need not pay it, goes to them as they were, not to the booking's
-    billing contact now. Kept on that message alone (never logged); an erasure of the
-    booking drops it with the outbox."""
+    """The billing contact an invoice went to before it was corrected to another, and its
+    number: told it was replaced (org24b). On that message alone, never logged."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -218,9 +218,7 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
 INVOICE_CORRECTED = "invoice_corrected"
 
 
-def replaced_invoice_notice(
-    application: Application, corrected: BillingDetails
-) -> EmailJob | None:
+def replaced_invoice_notice(application: Application, corrected: BillingDetails) -> EmailJob | None:
     """The message to the billing contact ``application``'s open invoice was sent to, when a
     correction sends the new one to another (``corrected``): that invoice, by its number, was
     replaced and they need not pay it. Its id is the old invoice's: one message however often

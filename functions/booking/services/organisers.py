@@ -24,8 +24,8 @@ from booking.domain.disputes import disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
-from booking.domain.money_received import Receipt, receipts
 from booking.domain.money import Money
+from booking.domain.money_received import Receipt, receipts
 from booking.domain.page_seen import application_seen
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.statuses import ERASED
