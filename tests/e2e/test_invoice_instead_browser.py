@@ -53,17 +53,13 @@ def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     # A browser's email field takes it; no mail domain does.
     page.get_by_label("Billing email: where the invoice is sent").fill("accounts@nhs")
     page.get_by_role("button", name="Yes, invoice the employer").click()
-    expect(page.locator("main")).to_contain_text("othing was sent")
+    # Back on this form, the mistake beside its box, what was typed kept (org24b).
+    expect(page.locator("#billing_email-error")).to_contain_text("Enter the email address")
+    expect(page.get_by_label("Purchase order number")).to_have_value("PO-2027-0101")
     axe_clean(page, "org24c-02-invoice-instead-refused")
     assert _at_stripe(stack, f"checkout/sessions/{session}")["status"] == "open"
 
-    page.get_by_role("button", name="Invoice the employer instead").click()
-    page.get_by_label("Organisation name, as the invoice is addressed").fill(
-        BILLING["billing_name"]
-    )
-    page.get_by_label("Postal address").fill(BILLING["billing_address"])
     page.get_by_label("Billing email: where the invoice is sent").fill(BILLING["billing_email"])
-    page.get_by_label("Purchase order number").fill("PO-2027-0101")
     page.get_by_role("button", name="Yes, invoice the employer").click()
 
     expect(page.get_by_role("status").first).to_contain_text("Stripe is emailing the invoice")
