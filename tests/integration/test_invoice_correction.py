@@ -253,6 +253,11 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
     assert "is cancelled at Stripe (voided)" in words
     assert "A new invoice for the same amount, £200.00, due on the same day" in words
     assert "The place stays held" in words
+    number = system.stripe_invoice(old)["number"]
+    assert (
+        f"If you change the billing email, {ACCOUNTS}, to whom invoice {number} was sent, is "
+        "emailed that it was replaced and need not be paid." in words
+    )
     assert 'value="St Elsewhere NHS Foundation Trust"' in asked.body
     assert system.stored(application).version == version  # asking changed nothing
 

@@ -49,6 +49,12 @@ def _lines(detail: ApplicationDetail) -> list[str]:
             f"{answers.name} ({answers.email}) is emailed that their employer has been sent "
             "the invoice."
         )
+    billing = application.billing
+    if billing is not None and billing.billing_email.lower() != application.answers.email.lower():
+        lines.append(
+            f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
+            "was sent, is emailed that it was replaced and need not be paid."
+        )
     lines.append(
         "If the employer pays the old invoice before this is done, nothing is changed and the "
         "payment confirms the booking."
