@@ -1,7 +1,8 @@
 """A corrected invoice from the console (organiser22 F14), in a real browser against `make
 run`, each page checked by axe-core (WCAG 2.2 A and AA) and kept as a screenshot: the
 application's *Correct the invoice* opens a page with the billing details as the invoice has
-them and what sending does; a wrong email is said in words, nothing sent; corrected, the old
+them and what sending does; a wrong email is said beside its box on
+the form again, what was typed kept, nothing sent; corrected, the old
 invoice is void at Stripe, a new one for the same amount is open, and the place is still held."""
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ def test_an_invoice_is_corrected_from_the_console_keeping_the_place(
     refused_a_mail_domain(
         page, "Yes, send the corrected invoice", "org24b-02-correct-invoice-refused"
     )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Correct the invoice for")
+    expect(page.locator("#error-summary")).to_contain_text("Billing email")
     assert at_stripe(stack, f"invoices/{old}")["status"] == "open"
 
-    page.get_by_role("button", name="Correct the invoice").click()
     page.get_by_label("Billing email: where the invoice is sent").fill("invoices@example.nhs.uk")
     page.get_by_label("Purchase order number").fill("PO-2027-0099")
     sent_and_said(

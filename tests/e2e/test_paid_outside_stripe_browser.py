@@ -66,6 +66,13 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     day = f"{today:%A} {today.day} {today:%B %Y}"
     expect(main).to_contain_text(f"received by cheque on {day}, bank's reference ST ELSEWHERE 5120")
     axe_clean(page, "console-32-payment-recorded")
+    # The course's money lists it, to reconcile against the bank, its person linked.
+    page.goto(f"{stack.url}/console/courses/{sample}/money")
+    row = page.get_by_role("row").filter(has_text="ST ELSEWHERE 5120")
+    expect(row).to_contain_text(f"{day} Outside Stripe: Cheque ST ELSEWHERE 5120 £200.00 Cara Dale")
+    axe_clean(page, "console-32b-money-payments-received")
+    row.get_by_role("link", name="Cara Dale").click()
+    expect(page.locator(".tag")).to_have_text("Confirmed")
 
 
 def test_recording_a_groups_bank_transfer_asks_first_from_its_card(

@@ -7,6 +7,7 @@ a new course starts with six session rows, empty ones ignored (F3)."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from booking.domain.course import SessionKind
 from tests.support.console import ConsoleBrowser, error_beside
@@ -209,7 +210,7 @@ def test_a_refused_save_of_the_next_cohort_still_says_where_it_was_filled_in_fro
     assert refused.status == 422
     for page in (refused, more):
         said = text_of(page.body)
-        assert "Filled in from Compassionate Leadership Training" in said, said[:900]
+        assert f"Filled in from the cohort of {_dates_of(system)}" in said, said[:900]
         assert _course_form(page.body)["next_of"] == COURSE_ID  # and again on the next save
     assert system.items() == before  # nothing saved
 
@@ -220,3 +221,28 @@ def test_a_next_of_naming_no_course_is_not_said(browser: ConsoleBrowser) -> None
     page = browser.post("/console/courses", **posted)
     assert page.status == 200
     assert "Filled in from" not in text_of(page.body)
+
+
+def _dates_of(system: System, course_id: str = COURSE_ID) -> str:
+    """The cohort's dates as the note says them: first and last session's days, UK time."""
+    course = system.stored_course(course_id)
+    zone = ZoneInfo(course.definition.timezone)
+    first, last = (course.schedule[i].start.astimezone(zone) for i in (0, -1))
+    days = [f"{d:%A} {d.day} {d:%B %Y}" for d in (first, last)]
+    return f"{days[0]} to {days[1]} ({len(course.schedule)} sessions)"
+
+
+def test_the_note_names_the_cohort_by_its_dates_not_the_title_typed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile38 F5: cohorts share a title, and the note named the cohort by the title typed
+    on the form (a title changed there named a cohort that does not exist)."""
+    page = browser.get(f"/console/courses/new?from={COURSE_ID}")
+    note = text_of(page.body)
+    said = note[note.find("Filled") :][:300]
+    assert f"Filled in from the cohort of {_dates_of(system)}" in note, said
+    fields = _course_form(page.body)
+    retitled = {**fields, "title": "Kind Leadership", "rows": "add-session"}
+    again = text_of(browser.post("/console/courses", **retitled).body)
+    assert f"Filled in from the cohort of {_dates_of(system)}" in again, again[:900]
+    assert "Filled in from Kind Leadership" not in again

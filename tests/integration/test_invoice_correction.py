@@ -18,7 +18,7 @@ from booking.domain.errors import DependencyUnavailable
 from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.cli import done_with_billing
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, error_beside
 from tests.support.groups import at_the_void
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
@@ -236,6 +236,11 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
     assert "is cancelled at Stripe (voided)" in words
     assert "A new invoice for the same amount, £200.00, due on the same day" in words
     assert "The place stays held" in words
+    number = system.stripe_invoice(old)["number"]
+    assert (
+        f"If you change the billing email, {ACCOUNTS}, to whom invoice {number} was sent, is "
+        "emailed that it was replaced and need not be paid." in words
+    )
     assert 'value="St Elsewhere NHS Foundation Trust"' in asked
     assert system.stored(application).version == version  # asking changed nothing
 
@@ -244,7 +249,7 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
         f"{path}/invoice/correct", f"{path}/invoice/correct", **{**CORRECTED, "billing_email": "x"}
     )
     assert wrong.status == 422
-    assert "othing was sent" in text_of(wrong.body), text_of(wrong.body)[:600]
+    assert "Nothing was done" in text_of(wrong.body), text_of(wrong.body)[:600]
     assert system.stripe_invoice(old)["status"] == "open"
 
     done = browser.press(f"{path}/invoice/correct", f"{path}/invoice/correct", **CORRECTED)
@@ -349,3 +354,119 @@ def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
     said = applied.refused(422, "validation_failed")["fields"]["billing_address"]
     assert "at most 200 characters on the address's first line" in said
     assert len(system.stripe_http.requests) == asked
+
+
+def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what_was_typed(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """org24b: a mistake typed in *Correct the invoice* was said in one sentence above the
+    application's page, away from the form and what was typed. Now the form comes back, every
+    mistake beside its box (the course's purchase order number too), summed up above it."""
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(INVOICED, **{**BILLING, "po_number": "PO-1"})
+    assert reply.status == 201, reply.body
+    application = dict(reply.json())
+    old = system.stored(application).invoice.invoice_id  # type: ignore[union-attr]
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+    asked = len(system.stripe_http.requests)
+    typed = {
+        **CORRECTED,
+        "billing_name": "",
+        "billing_email": "accounts at elsewhere",
+        "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+        "po_number": "",
+    }
+
+    wrong = browser.press(path, path, **typed)
+
+    assert wrong.status == 422
+    for name, words in {
+        "billing_name": "Enter the organisation's name",
+        "billing_email": "Enter the email address the invoice is sent to",
+        "po_number": "This course needs a purchase order number",
+    }.items():
+        said = error_beside(wrong.body, name)
+        assert said, (name, text_of(wrong.body)[:900])
+        assert text_of(said.group(1)).startswith(words), said.group(1)
+    assert error_beside(wrong.body, "billing_address") is None
+    assert 'value="accounts at elsewhere"' in wrong.body  # what was typed, kept
+    assert ">2 Infirmary Street\nLeeds LS1 2BB</textarea>" in wrong.body
+    summary = text_of(wrong.body.split('id="error-summary"', 1)[1].split("</div>", 1)[0])
+    assert "Billing email: Enter the email address" in summary
+    assert len(system.stripe_http.requests) == asked  # nothing asked of Stripe
+    assert system.stripe_invoice(old)["status"] == "open"
+
+    # Only the purchase order number left: the act's own refusal, beside it too.
+    fixed = {**typed, "billing_name": "Elsewhere Trust", "billing_email": "a@example.org"}
+    again = browser.press(path, path, **fixed)
+    assert again.status == 422
+    said = error_beside(again.body, "po_number")
+    assert said
+    assert "purchase order number" in text_of(said.group(1))
+    assert system.stripe_invoice(old)["status"] == "open"
+
+
+def _told_replaced(sent: list[Any], number: str) -> list[Any]:
+    return [e for e in sent if e.subject.startswith(f"Invoice {number} was replaced")]
+
+
+def test_the_old_billing_contact_is_told_once_their_invoice_was_replaced(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """org24b: an invoice corrected to a new billing contact was voided at Stripe, and the
+    contact it had been sent to was told nothing (Stripe sends a voided invoice's contact no
+    word). They get one short message of ours: the invoice by its number, that it was
+    replaced, that they need not pay it; never again on a second press."""
+    application, old = one_on_an_invoice(system)
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+
+    assert _correct(system, application).status == 200
+    sent = system.deliver_emails()
+    assert _correct(system, application).status == 200  # pressed again: nothing more
+    sent += system.deliver_emails()
+
+    [told] = _told_replaced(sent, number)
+    assert told.to == [ACCOUNTS]  # the contact it went to, not the new one
+    assert "need not pay invoice" in told.text
+    assert f"{number} for £200.00" in told.text
+    assert "Dear St Elsewhere NHS Foundation Trust" in told.text
+    assert application["token"] not in told.text + told.html  # nothing that acts for the person
+    assert all(CORRECTED["billing_email"] not in e.to for e in _told_replaced(sent, number))
+    timeline = text_of(browser.get(f"/console/applications/{application['application_id']}").body)
+    assert "to the billing contact: The invoice was replaced by a corrected one" in timeline
+
+
+def test_a_correction_keeping_the_billing_contact_sends_them_no_such_message(
+    system: System,
+) -> None:
+    application, old = one_on_an_invoice(system)
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+    same_contact = {**CORRECTED, "billing_email": ACCOUNTS}
+
+    assert _correct(system, application, **same_contact).status == 200
+
+    assert _told_replaced(system.deliver_emails(), number) == []  # Stripe sends them the new one
+
+
+def test_a_correction_completed_by_the_sweep_tells_the_old_contact_once(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from booking.services.invoice_correction import billing_typed, correct_invoice
+
+    application, old = one_on_an_invoice(system)
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+    app_id = application["application_id"]
+    stopped_after_the_void(
+        system,
+        monkeypatch,
+        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
+    )
+    sweep(system.ports, system.now() + timedelta(minutes=6))
+    sweep(system.ports, system.now() + timedelta(minutes=12))  # run again: nothing more
+    assert _correct(system, application).status == 200  # the organiser presses again too
+
+    [told] = _told_replaced(system.deliver_emails(), number)
+    assert told.to == [ACCOUNTS]

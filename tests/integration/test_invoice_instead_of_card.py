@@ -18,7 +18,7 @@ import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from tests.support.cli import done_with_billing
-from tests.support.console import ConsoleBrowser
+from tests.support.console import ConsoleBrowser, error_beside
 from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import INVOICED, held_on_an_open_invoice, invoiced_cohort
@@ -248,7 +248,12 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     assert browser.post(form, **EMPLOYER).status == 403
     wrong = browser.press(form, form, **{**EMPLOYER, "billing_email": "x"})
     assert wrong.status == 422
-    assert "othing was sent" in text_of(wrong.body)
+    # Said beside its box on this page, what was typed kept (org24b).
+    assert "Nothing was done" in text_of(wrong.body)
+    said = error_beside(wrong.body, "billing_email")
+    assert said
+    assert "Enter the email address" in text_of(said.group(1))
+    assert f'value="{EMPLOYER["billing_name"]}"' in wrong.body
     assert system.checkout_session(_session_of(application))["status"] == "open"
 
     done = browser.press(form, form, **EMPLOYER)

@@ -7,8 +7,11 @@ follow-ups still hold."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from booking.domain.course import MAX_SESSIONS
 from tests.support.console import ConsoleBrowser
 from tests.support.html_forms import forms_on
 from tests.support.page_text import text_of
@@ -28,9 +31,16 @@ def _source_rows(system: System) -> tuple[date, list[dict[str, str]]]:
     return min(date.fromisoformat(s["date"]) for s in cores), follow_ups
 
 
+def _first_day_said(system: System) -> str:
+    """The sample cohort's first session's day, in words, UK time."""
+    course = system.stored_course(COURSE_ID)
+    first = course.schedule[0].start.astimezone(ZoneInfo(course.definition.timezone))
+    return f"{first:%A} {first.day} {first:%B %Y}"
+
+
 def _sessions(fields: dict[str, str]) -> list[dict[str, str]]:
     rows = []
-    for n in range(40):
+    for n in range(MAX_SESSIONS + 1):
         if f"session-{n}-date" not in fields:
             break
         rows.append(
@@ -62,7 +72,9 @@ def test_the_follow_ups_come_back_moved_and_are_saved_on_the_next_press(
     assert offered.status == 200, text_of(offered.body)[:900]
     assert system.items() == before  # nothing saved
     said = text_of(offered.body)
-    assert f"{len(follow_ups)} follow-ups of Compassionate Leadership Training were added" in said
+    # The cohort by its dates (hostile38 F5: cohorts share a title).
+    of = f"of the cohort of {_first_day_said(system)} to "
+    assert f"{len(follow_ups)} follow-ups {of}" in said, said[said.find("follow-ups of") :][:200]
     assert "moved 26 weeks later as the first session is" in said
     again = _form(offered.body)
     assert again["follow_ups_offered"] == "yes"
@@ -136,4 +148,52 @@ def test_a_carried_follow_up_given_the_shared_ones_id_is_still_refused(
     ]
     assert beside, text_of(refused.body)[:900]  # said beside the row
     assert "is the follow-up" in text_of(refused.body)
+    assert system.items() == before
+
+
+def test_follow_ups_with_no_room_left_are_refused_in_words_never_dropped(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """hostile38 F6: a form whose sessions and the cohort's follow-ups together came to more
+    than a course may have saved without the follow-ups, and said nothing of them."""
+    first_day, follow_ups = _source_rows(system)
+    start = first_day + timedelta(weeks=104)
+    typed = MAX_SESSIONS - len(follow_ups) + 2  # two sessions too many with the follow-ups
+    fields = _form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
+    for n in range(typed):
+        fields |= {
+            f"session-{n}-date": (start + timedelta(days=n)).isoformat(),
+            f"session-{n}-start_time": "15:00",
+            f"session-{n}-end_time": "17:00",
+            f"session-{n}-kind": "core",
+        }
+    before = system.items()
+
+    refused = browser.post("/console/courses", **fields)
+
+    assert refused.status == 422, text_of(refused.body)[:900]
+    assert system.items() == before  # nothing saved
+    # Beside the sessions' rows (their legend's error: id "sessions", which the summary links).
+    said = re.search(
+        r'id="sessions"><span class="visually-hidden">Error:</span>(.*?)</span>', refused.body
+    )
+    assert said, text_of(refused.body)[:900]
+    assert text_of(said.group(1)) == (
+        f"The cohort this form was filled in from has {len(follow_ups)} follow-ups to carry "
+        f"over, and with the {typed} sessions typed here that would make {typed + 4}, more "
+        f"than the {MAX_SESSIONS} a course may have: nothing was saved. Remove at least 2 "
+        "sessions and press Save the course again to have them added"
+    )
+    again = _form(refused.body)
+    assert "follow_ups_offered" not in again  # still to be offered, once there is room
+    assert len([r for r in _sessions(again) if r["date"]]) == typed  # what was typed, kept
+
+    # Two sessions removed: the follow-ups come back added, every one of them.
+    for n in (typed - 1, typed - 2):
+        for name in ("date", "start_time", "end_time"):
+            again[f"session-{n}-{name}"] = ""
+    offered = browser.post("/console/courses", **again)
+    assert offered.status == 200, text_of(offered.body)[:900]
+    rows = _sessions(_form(offered.body))
+    assert len([r for r in rows if r["kind"] == "follow_up"]) == len(follow_ups)
     assert system.items() == before

@@ -97,8 +97,7 @@ def test_an_offered_person_leaving_passes_the_place_on_at_once(system: System) -
     opened = system.restart_checkout(first)
     assert opened.status == 201
     session = opened.json()["checkout_url"].rsplit("/", 1)[-1]
-    page = unescape(system.status_page(first))
-    assert "Leave the waiting list" in page
+    # Their page offers *Turn down this place* (below); leaving stays theirs by the API.
     assert "No, keep the place offered to me" in unescape(_question(system, first).body)
     assert _leave(system, first).status == 200
     stored = system.stored(first)
@@ -135,3 +134,21 @@ def _session(application: Any) -> str:
     from tests.support.applications import session_id_of
 
     return str(session_id_of(application))
+
+
+def test_an_offered_person_is_offered_the_one_act_that_is_true_for_them(system: System) -> None:
+    """applicant24b: an offered person saw both *Turn down this place* and *Leave the waiting
+    list*. Theirs is turning the place down, which ends their wait too, and the page says
+    so; the one still waiting is offered leaving, and no place to turn down."""
+    first, second = first_offered(system)
+    offered = unescape(system.status_page(first))
+    assert "Turn down this place" in offered
+    assert "Leave the waiting list" not in offered
+    assert (
+        "Turn it down and we release the place at once, for the next person. This also takes "
+        "you off the waiting list: you will not be offered a place on this course again. "
+        "Nothing is paid." in " ".join(offered.split())
+    )
+    waiting = unescape(system.status_page(second))
+    assert "Leave the waiting list" in waiting
+    assert "Turn down this place" not in waiting

@@ -58,6 +58,9 @@ HOLD_NEWS_WORDS: Mapping[str, str] = {
     "offer_payment_failed": "The bank refused the payment: the offered place is still held",
 }
 
+# The old billing contact's message when an invoice was corrected to another (org24b).
+INVOICE_REPLACED_WORDS = "The invoice was replaced by a corrected one: nothing to pay on it"
+
 # The facilitators' messages that are no copy of a new application, by their occasion (or its
 # start): each named as what it told them, as its subject does.
 FACILITATORS_TOLD_WORDS: Mapping[str, str] = {
@@ -102,6 +105,8 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
     said = EMAIL_WORDS[entry.email]
     if entry.email is EmailKind.CHECKOUT_EXPIRED:
         said = HOLD_NEWS_WORDS.get(entry.reason or "", said)
+    if entry.email is EmailKind.INVOICE_ENDED and entry.reason == "invoice_corrected":
+        said = INVOICE_REPLACED_WORDS
     if entry.email is EmailKind.FACILITATOR_COPY:
         said = _facilitators_copy_said(entry.job_id) or said
     if managers_name_asked(entry.job_id):

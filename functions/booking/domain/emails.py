@@ -147,6 +147,17 @@ class BookingThen(Model):
     further: dict[str, int] = Field(default_factory=dict)
 
 
+class ReplacedBilling(Model):
+    """The billing contact an invoice went to before it was corrected to another, and its
+    number: told it was replaced (org24b). On that message alone, never logged."""
+
+    model_config = ConfigDict(frozen=True)
+
+    billing_name: str
+    billing_email: str
+    invoice_number: str
+
+
 class EmailJob(Model):
     model_config = ConfigDict(frozen=True)
 
@@ -210,6 +221,9 @@ class EmailJob(Model):
     # before they were kept has them read from it as it loads (``email_ids.occasion_in_id``).
     occasion: str | None = None
     move: int | None = None
+    # INVOICE_ENDED of an invoice corrected to another billing contact: the contact it was
+    # sent to, told it was replaced (org24b); None for every other message.
+    replaced_billing: ReplacedBilling | None = None
 
     @model_validator(mode="before")
     @classmethod

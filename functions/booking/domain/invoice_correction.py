@@ -21,6 +21,7 @@ from booking.domain.application import Application
 from booking.domain.billing_details import BillingDetails
 from booking.domain.commands import IssueInvoice, Refusal, Settlement, Situation, VoidInvoice
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
+from booking.domain.payer import replaced_invoice_notice
 
 CORRECT_AGAIN = "look at it again before correcting its invoice"
 NO_OPEN_INVOICE = Refusal(
@@ -66,6 +67,9 @@ def correct_invoice(
     corrected = application.model_copy(
         update={"billing": fact.billing, "invoice": None, "updated_at": situation.now}
     )
+    # The contact the old invoice went to, when it is another, is told it was replaced.
+    if (told := replaced_invoice_notice(application, fact.billing)) is not None:
+        corrected = corrected.with_emails(told)
     return Settlement(
         "invoice_corrected",
         "invoice_replaced",

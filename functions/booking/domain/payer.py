@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from booking.domain.application import Application
 from booking.domain.billing import PaymentMethod
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.billing_details import BillingDetails
+from booking.domain.emails import EmailJob, EmailKind, ReplacedBilling
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
 
@@ -92,6 +93,8 @@ def billing_contact_told(
     billing = application.billing
     if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
         return None
+    if job is not None and job.replaced_billing is not None:
+        return job.replaced_billing.billing_email  # the contact the replaced invoice went to
     if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application, job).by_invoice:
         return None  # a card payment refunded: the person's own money
     if kind is EmailKind.CANCELLED and application.invoice is None:
@@ -208,6 +211,38 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
         EmailKind.INVOICE_ENDED, occasion=f"bursary-{invoice.invoice_id}", reason=FUNDED_BY_BURSARY
     )
     return _billing_contacts_own(job)
+
+
+# An invoice corrected to another billing contact: the one it was sent to is told it was
+# replaced and need not be paid (org24b).
+INVOICE_CORRECTED = "invoice_corrected"
+
+
+def replaced_invoice_notice(application: Application, corrected: BillingDetails) -> EmailJob | None:
+    """The message to the billing contact ``application``'s open invoice was sent to, when a
+    correction sends the new one to another (``corrected``): that invoice, by its number, was
+    replaced and they need not pay it. Its id is the old invoice's: one message however often
+    the correction is pressed, retried or completed by the sweep. None when the contact stays
+    the same (Stripe sends them the new invoice), was erased, or is the person, who is told
+    of the new invoice in their own message."""
+    invoice, billing = application.invoice, application.billing
+    if invoice is None or billing is None or billing.billing_email == ERASED_EMAIL:
+        return None
+    old = billing.billing_email.lower()
+    if old in (corrected.billing_email.lower(), application.answers.email.lower()):
+        return None
+    job = application.email(
+        EmailKind.INVOICE_ENDED,
+        occasion=f"corrected-{invoice.invoice_id}",
+        reason=INVOICE_CORRECTED,
+        amount=invoice.amount_due,
+    )
+    replaced = ReplacedBilling(
+        billing_name=billing.billing_name,
+        billing_email=billing.billing_email,
+        invoice_number=invoice.number or invoice.invoice_id,
+    )
+    return _billing_contacts_own(job).model_copy(update={"replaced_billing": replaced})
 
 
 def payment_received_told(application: Application, invoice_id: str) -> Application:

@@ -12,9 +12,11 @@ nobody waiting or offered held a booked place).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.errors import PAYMENT_BEING_RECORDED, PAYMENT_SETTLING
+from booking.domain.offer_declines import may_decline
 from booking.domain.wording import status_named
 
 S = ApplicationStatus
@@ -92,3 +94,11 @@ def leave_refusal(application: Application) -> LeaveRefusal | None:
 def may_leave(application: Application) -> bool:
     """Whether ``application``'s person may take it off the waiting list now."""
     return leave_refusal(application) is None
+
+
+def leave_offered(application: Application, now: datetime) -> bool:
+    """Whether their page offers *Leave the waiting list*: they may leave, and hold no offer
+    to turn down. An offered person saw both buttons (applicant24b); theirs is *Turn down this
+    place*, which ends their wait as well, and the page says so. Leaving stays allowed to them
+    (the public API's route): only the page offers the one that is true for them."""
+    return may_leave(application) and not may_decline(application, now)

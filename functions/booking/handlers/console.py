@@ -81,6 +81,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
+from booking.handlers.console_invoice_correction import RefusedOnItsForm
 from booking.handlers.console_notices import notice_of
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,
@@ -247,6 +248,8 @@ def action(operation_id: str) -> Callable[[Action], Action]:
 
 
 def _refused(application_id: str, error: BookingError) -> Response[str]:
+    if isinstance(error, RefusedOnItsForm):  # its own form again, each mistake beside its box
+        return html_page(http.status_for(error), error.page)
     typed = {k: v for k, v in posted_form().items() if isinstance(v, str) and k != "csrf_token"}
     fields = error.fields if isinstance(error, InvalidInput) else {}
     # Money is typed here in pounds: the use case's minor units are said as typed.

@@ -67,8 +67,9 @@ def expire_discount_code(course_id: str, code: str) -> Response[str]:
 
 @served("consoleCourseMoney")
 def course_money(course_id: str) -> Response[str]:
-    course, money, names = organisers.course_money_named(ports(), course_id)
-    return html_page(200, pages.money_page(chrome(), course, money, names))
+    shown = organisers.course_money_page(ports(), course_id)
+    page = pages.money_page(chrome(), shown.course, shown.money, shown.names, shown.receipts)
+    return html_page(200, page)
 
 
 @served("consoleProgramme")

@@ -3,11 +3,12 @@ names each field as the form shows it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput
-from booking.handlers.console_pages import Chrome, _render
+from booking.handlers.console_pages import Chrome, _dates, _render
 from booking.handlers.course_form import (
     ADDING,
     CHANGING,
@@ -52,6 +53,21 @@ FORM_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class FilledFrom:
+    """The cohort *Add the next cohort* filled the form in from: its id (linked, and posted
+    back) and its dates in words, UK time. Cohorts share a title, and the title on the form
+    is the one typed, so the note names the cohort by its dates (hostile38 F5)."""
+
+    course_id: str
+    dates: str
+
+
+def filled_from(course: Course) -> FilledFrom:
+    """The note's cohort: ``course`` by its dates ("Monday 7 June 2027 to ...")."""
+    return FilledFrom(course.course_id, _dates(course))
+
+
 def course_form_page(
     chrome: Chrome,
     form: CourseForm,
@@ -62,7 +78,7 @@ def course_form_page(
     taken: Course | None = None,
     booked: int = 0,
     grouped: int = 0,
-    next_of: str = "",
+    next_of: FilledFrom | None = None,
     title_like: str = "",
     offered: bool = False,
     carried: Carried | None = None,
@@ -144,7 +160,7 @@ def refused_course_page(
     refused: InvalidInput | Conflict,
     *,
     own: str,
-    next_of: str = "",
+    next_of: FilledFrom | None = None,
     offered: bool = False,
 ) -> str:
     """The form again after a refused save, each mistake beside its field: headed *Change a

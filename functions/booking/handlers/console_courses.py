@@ -7,7 +7,7 @@ from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.course import CourseDefinition
-from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.errors import Conflict, InvalidInput, NotFound
 from booking.handlers import course_form, course_form_fill, course_saved, http
 from booking.handlers.console_app import (
     after_action,
@@ -17,7 +17,12 @@ from booking.handlers.console_app import (
     query_value,
     served,
 )
-from booking.handlers.console_course_form import course_form_page, refused_course_page
+from booking.handlers.console_course_form import (
+    FilledFrom,
+    course_form_page,
+    filled_from,
+    refused_course_page,
+)
 from booking.handlers.follow_ups_carried import FOLLOW_UPS_OFFERED, carried_over, follow_ups_of
 from booking.handlers.resolver import Response
 from booking.services import course_drafts, courses
@@ -31,10 +36,12 @@ def new_course() -> Response[str]:
     if not cohort:
         blank = course_form.blank_form()
         return html_page(200, course_form_page(chrome(), blank, changing=None))
-    definition = courses.get_course(ports(), cohort).definition
-    form = course_form_fill.next_cohort_form(definition)
-    to_carry = follow_ups_of(definition)  # offered once the new dates are typed
-    page = course_form_page(chrome(), form, changing=None, next_of=cohort, to_carry=to_carry)
+    source = courses.get_course(ports(), cohort)
+    form = course_form_fill.next_cohort_form(source.definition)
+    to_carry = follow_ups_of(source.definition)  # offered once the new dates are typed
+    page = course_form_page(
+        chrome(), form, changing=None, next_of=filled_from(source), to_carry=to_carry
+    )
     return html_page(200, page)
 
 
@@ -91,7 +98,7 @@ def save_course() -> Response[str]:
     except (InvalidInput, Conflict) as refused:
         # The course whose own page posted this ("": *Add a course*), its form shown again.
         own = upload.changing if upload else ("" if adding else course_id)
-        next_of = "" if upload or not adding else _next_of(posted)
+        next_of = None if upload or not adding else _next_of(posted)
         page = refused_course_page(
             chrome(), ports(), typed, upload, refused, own=own, next_of=next_of, offered=offered
         )
@@ -105,9 +112,9 @@ def _carried(posted: dict[str, Any], typed: course_form.CourseForm) -> str:
     again with them added, moved as its sessions are, nothing saved; "" when there
     are none to carry (``follow_ups_carried.carried_over``)."""
     next_of = _next_of(posted)
-    if not next_of:
+    if next_of is None:
         return ""
-    carried = carried_over(typed, courses.get_course(ports(), next_of).definition)
+    carried = carried_over(typed, courses.get_course(ports(), next_of.course_id).definition)
     if carried is None:
         return ""
     return course_form_page(
@@ -134,7 +141,7 @@ def _title_checked_page(
         chrome(),
         typed,
         changing=changing,
-        next_of=_next_of(posted) if adding else "",
+        next_of=_next_of(posted) if adding else None,
         title_like=like,
         offered=posted.get(FOLLOW_UPS_OFFERED) == "yes",
     )
@@ -155,11 +162,14 @@ def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.Co
     return course_form_fill.with_ids_made(typed, follow_ups)
 
 
-def _next_of(posted: dict[str, Any]) -> str:
+def _next_of(posted: dict[str, Any]) -> FilledFrom | None:
     """The course whose next cohort the form was filled in from (posted by *Add the next
     cohort*'s form), for its "Filled in from ..." note to stay on the form shown again (org22b
-    Left); "" when none was posted, or it names no course."""
+    Left), named by its dates; None when none was posted, or it names no course."""
     cohort = posted.get(course_form.NEXT_OF)
     if not isinstance(cohort, str) or not cohort:
-        return ""
-    return cohort if courses.stored_title(ports(), cohort) is not None else ""
+        return None
+    try:
+        return filled_from(courses.get_course(ports(), cohort))
+    except NotFound:
+        return None

@@ -9,7 +9,13 @@ from booking.bootstrap import ports
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, form_seen, html_page, served
-from booking.handlers.console_invoice_correction import billing_posted
+from booking.handlers.console_invoice_correction import (
+    BILLING_LABELS,
+    billing_posted,
+    billing_said_on_its_form,
+    billing_typed_back,
+    with_po_needed,
+)
 from booking.handlers.console_pages import render_confirmation
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -65,14 +71,34 @@ def invoice_instead_confirmation(application_id: str) -> Response[str]:
         if billing is not None
         else dict.fromkeys(invoice_correction.BILLING_FIELDS, ""),
         po_required=detail.course.definition.po_required,
+        errors={},
+        labels=BILLING_LABELS,
     )
     return html_page(200, page)
 
 
 def invoice_employer_instead(application_id: str) -> Acted:
     """The page's *Yes, invoice the employer*: the details typed, acting on what the page
-    showed. A detail that is not one is said in one sentence above the application's page
-    (nothing sent), with the way back to the form."""
+    showed. Details that are not ones come back on this page, each mistake beside its field,
+    all at once, what was typed kept (nothing sent)."""
     seen = form_seen()
-    billing = billing_posted("Open Invoice the employer instead again to enter them")
-    return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
+    with billing_said_on_its_form(application_id, _form_again):
+        billing = billing_posted()
+        return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
+
+
+def _form_again(application_id: str, errors: dict[str, str]) -> str:
+    """*Invoice the employer instead* again after its press was refused: ``errors`` beside
+    their fields, the details as typed."""
+    detail = application_detail(ports(), application_id)
+    return render_confirmation(
+        "invoice_instead_confirm.html",
+        chrome(),
+        detail,
+        lines=_lines(detail),
+        seen=detail.seen,
+        billing=billing_typed_back(),
+        po_required=detail.course.definition.po_required,
+        errors=with_po_needed(errors, detail),
+        labels=BILLING_LABELS,
+    )

@@ -19,6 +19,7 @@ from booking.domain.course_money import (
     paid_by_group_words,
 )
 from booking.domain.groups import GroupStatus
+from booking.domain.money_received import Receipt
 from booking.domain.programme import programme_title
 from booking.domain.wording import (
     discount_words,
@@ -188,8 +189,15 @@ def _group_line(group: GroupMoney, currency: str) -> dict[str, str]:
     }
 
 
-def money_page(chrome: Chrome, course: Course, money: CourseMoney, names: dict[str, str]) -> str:
-    """A course's money; ``names``: each application's person, by id (their line's *Name*)."""
+def money_page(
+    chrome: Chrome,
+    course: Course,
+    money: CourseMoney,
+    names: dict[str, str],
+    received: list[Receipt],
+) -> str:
+    """A course's money; ``names``: each application's person, by id (their line's *Name*);
+    ``received``: each payment, newest first (its *Payments received* table)."""
     organisations = {g.group_id: g.organisation for g in money.group_lines}
     return _render_course(
         "money.html",
@@ -204,7 +212,31 @@ def money_page(chrome: Chrome, course: Course, money: CourseMoney, names: dict[s
             for place in money.lines
         ],
         group_lines=[_group_line(group, money.currency) for group in money.group_lines],
+        receipts=[_receipt_line(r, names, organisations) for r in received],
     )
+
+
+def _receipt_line(
+    receipt: Receipt, names: dict[str, str], organisations: dict[str, str]
+) -> dict[str, str]:
+    """A payment received as its row says it: the day in words (UK), the way, the bank's
+    reference, the amount in pounds, and whose (linked by the template: an application's
+    person, or a group booking's organisation)."""
+    day = receipt.day
+    whose = (
+        names.get(receipt.application_id, "")
+        if receipt.application_id
+        else f"Group booking: {organisations.get(receipt.group_id, '') or 'an organisation'}"
+    )
+    return {
+        "day": f"{day:%A} {day.day} {day:%B %Y}" if day else "Not recorded",
+        "way": receipt.way,
+        "reference": receipt.reference or "-",
+        "amount": money_words(receipt.amount, receipt.currency),
+        "whose": whose or "-",
+        "application_id": receipt.application_id,
+        "group_id": receipt.group_id,
+    }
 
 
 def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:

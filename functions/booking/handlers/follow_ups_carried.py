@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from booking.domain.course import CourseDefinition, SessionKind
+from booking.domain.errors import InvalidInput
 from booking.handlers.course_form import MAX_SESSIONS, CourseForm, form_of
 
 FOLLOW_UP, CORE = "follow_up", "core"
@@ -42,8 +43,9 @@ def follow_ups_of(definition: CourseDefinition) -> int:
 
 def carried_over(typed: CourseForm, source: CourseDefinition) -> Carried | None:
     """``typed`` with ``source``'s follow-ups added, moved by the gap between the two first core
-    sessions; None when there is nothing to carry (no follow-up, one typed already, no core
-    date typed to measure the gap by, or no room for them in the form's rows)."""
+    sessions; None when there is nothing to carry (no follow-up, one typed already, or no core
+    date typed to measure the gap by). InvalidInput, beside the sessions, when the form has no
+    room for them all: they are never carried in part, nor left off in silence."""
     rows = form_of("", source).sessions
     theirs = [row for row in rows if row.get("kind") == FOLLOW_UP]
     if not theirs or any(row.get("kind") == FOLLOW_UP for row in typed.sessions):
@@ -59,7 +61,8 @@ def carried_over(typed: CourseForm, source: CourseDefinition) -> Carried | None:
     ]
     kept = [row for row in typed.sessions if any(v for k, v in row.items() if k != "kind")]
     if len(kept) + len(moved) > MAX_SESSIONS:
-        return None
+        # Never dropped without a word (hostile38 F6): said beside the sessions, nothing saved.
+        raise no_room_refusal(len(kept), len(moved))
     form = CourseForm(
         dict(typed.values),
         kept + moved,
@@ -67,6 +70,21 @@ def carried_over(typed: CourseForm, source: CourseDefinition) -> Carried | None:
         dict(typed.errors),
     ).with_a_row_of_each()
     return Carried(form, len(moved), gap)
+
+
+def no_room_refusal(typed: int, carried: int) -> InvalidInput:
+    """Why a form of ``typed`` sessions cannot take the ``carried`` follow-ups of the cohort it
+    was filled in from, and what to do."""
+    over = typed + carried - MAX_SESSIONS
+    they = "them" if carried != 1 else "it"
+    said = (
+        f"The cohort this form was filled in from has {carried} follow-up"
+        f"{'s' if carried != 1 else ''} to carry over, and with the {typed} sessions typed here "
+        f"that would make {typed + carried}, more than the {MAX_SESSIONS} a course may have: "
+        f"nothing was saved. Remove at least {over} session{'s' if over != 1 else ''} and press "
+        f"Save the course again to have {they} added"
+    )
+    return InvalidInput(f"the sessions: {said}", {"sessions": said})
 
 
 def gap_said(gap: timedelta) -> str:

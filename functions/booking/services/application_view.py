@@ -24,7 +24,7 @@ from booking.domain.offer_ends import (
 )
 from booking.domain.payer import payer_of
 from booking.domain.transfer_record import PendingMove, WaitingMove
-from booking.domain.waiting_list_leaving import may_leave
+from booking.domain.waiting_list_leaving import leave_offered
 from booking.domain.waiting_moves import waiting_at
 from booking.domain.wording import cohort_name
 from booking.services.code_uses import code_used_up_since
@@ -67,8 +67,11 @@ class ApplicationView:
     # page says why and what to do (fix22c Left).
     code_used_up: bool = False
     can_decline_offer: bool = False  # an offer its person may turn down now
-    # Waiting, or offered a place not yet paid: its person may leave the list (applicant24b 1).
+    # Waiting, with no offer to turn down: its person may leave the list (applicant24b 1); an
+    # offered person turns the place down instead, which ends their wait too.
     can_leave_waiting_list: bool = False
+    # Its place was offered from the waiting list (turning it down takes them off it too).
+    offered_from_waiting_list: bool = False
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling
     # Paying by invoice: Stripe's hosted invoice page while the invoice is open, and whether
@@ -244,7 +247,8 @@ def _payment(
         "can_pay": can_pay,
         "code_used_up": code_used_up,
         "can_decline_offer": may_decline(application, now),
-        "can_leave_waiting_list": may_leave(application),
+        "can_leave_waiting_list": leave_offered(application, now),
+        "offered_from_waiting_list": application.waitlisted_at is not None,
         "hold_expires_at": _iso(hold_ends) if hold_ends is not None and hold_ends > now else None,
         "invoice_url": open_invoice.url if open_invoice else None,
         "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,

@@ -37,7 +37,7 @@ from booking.domain.wording import (
     session_when,
     status_words,
 )
-from booking.services.email_invoice import invoice_view
+from booking.services.email_invoice import billing_alone_context, invoice_view
 
 S = ApplicationStatus
 # Messages that carry the joining link or are about attending: only for confirmed people.
@@ -184,7 +184,6 @@ def email_context(
     name of the cohort the person booked, when the message is from another (a follow-up's)."""
     definition = course.definition
     attendee = job.kind in ATTENDEE_KINDS and application.status is S.CONFIRMED
-    billing_alone = to_billing_contact_alone(job)
     return {
         "course": _course_view(course),
         "name": named(application),
@@ -207,8 +206,9 @@ def email_context(
         # Who paid (an organisation, by invoice, or the person; ``domain.payer``).
         "payer": payer_of(application, job).organisation,
         # Written to the billing contact alone: its own message beside the person's about its
-        # invoice or money, or a move's refund (the person has the move's email).
-        "billing_alone": billing_alone,
+        # invoice or money, or a move's refund (the person has the move's email); an invoice
+        # corrected to another billing contact: the one it went to, and it.
+        **billing_alone_context(job, application.price_or(definition.price).currency),
         **_payment_context(application, definition, now),
         **_refund_context(job, application, definition.price.currency),
         **_sessions_context(job, course, course.schedule if schedule is None else schedule, now),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.application import Application
+from booking.domain.emails import EmailJob
+from booking.domain.payer import to_billing_contact_alone
 from booking.domain.payment_received import received_words
 from booking.domain.wording import day_when, money_words
 
@@ -26,4 +28,22 @@ def invoice_view(application: Application, timezone: str) -> dict[str, Any] | No
         "billing_email": billing.billing_email if billing else "",
         "po_number": billing.po_number if billing else "",
         "received": received_words(invoice.received),  # paid outside Stripe: when, how
+    }
+
+
+def billing_alone_context(job: EmailJob, currency: str) -> dict[str, Any]:
+    """Whether the message is written to the billing contact alone
+    (``domain.payer.to_billing_contact_alone``), and, for the one telling a billing contact
+    their invoice was replaced by a corrected one (``EmailJob.replaced_billing``), that invoice
+    and whom it was sent to (None for every other message)."""
+    replaced = job.replaced_billing
+    return {
+        "billing_alone": to_billing_contact_alone(job),
+        "replaced": None
+        if replaced is None
+        else {
+            "number": replaced.invoice_number,
+            "billing_name": replaced.billing_name,
+            "amount": money_words(job.amount or 0, currency),
+        },
     }

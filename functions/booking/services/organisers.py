@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
 from booking.domain.money import Money
+from booking.domain.money_received import Receipt, receipts
 from booking.domain.page_seen import application_seen
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.statuses import ERASED
@@ -212,11 +214,31 @@ def course_money_named(ports: Ports, course_id: str) -> tuple[Course, CourseMone
     """:func:`course_money_of`, with each application's person's name by its id, from the
     same read: the console's *Money* page names whose money each line is (organiser20 F12;
     the organisers' own screen, never a log). An erased person reads "[erased]"."""
+    page = course_money_page(ports, course_id)
+    return page.course, page.money, page.names
+
+
+@dataclass(frozen=True)
+class CourseMoneyPage:
+    """What the console's *Money* page shows, from one read: the course, its money, each
+    application's person's name by its id, and each payment received, newest first
+    (``domain.money_received``: what a bank reconciliation needs)."""
+
+    course: Course
+    money: CourseMoney
+    names: dict[str, str]
+    receipts: list[Receipt]
+
+
+def course_money_page(ports: Ports, course_id: str) -> CourseMoneyPage:
     course = existing_course(ports, course_id)
     applications = ports.repository.list_applications(course_id)
     groups = ports.groups.groups_of_course(course_id)
     names = {a.application_id: ERASED if a.is_erased else a.answers.name for a in applications}
-    return course, course_money(applications, course.definition.price, groups), names
+    definition = course.definition
+    money = course_money(applications, definition.price, groups)
+    received = receipts(applications, groups, money.currency, definition.timezone)
+    return CourseMoneyPage(course, money, names, received)
 
 
 def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:

@@ -112,9 +112,14 @@ def status_page(
 
 def _leaving(view: ApplicationView, leave_action: str, *, confirming: bool) -> dict[str, Any]:
     """The link to leave the waiting list, for whoever may: it opens the question first
-    (``pages.leaving``), never a change on a GET."""
+    (``pages.leaving``), never a change on a GET; and whether turning an offered place down
+    takes its person off the waiting list too (said beside *Turn down this place*)."""
     can_leave = view.can_leave_waiting_list and not confirming and bool(leave_action)
-    return {"can_leave": can_leave, "leave_url": leave_action}
+    return {
+        "can_leave": can_leave,
+        "leave_url": leave_action,
+        "offered_from_waiting_list": view.offered_from_waiting_list,
+    }
 
 
 def _left_said(view: ApplicationView, left_flag: str) -> dict[str, str]:

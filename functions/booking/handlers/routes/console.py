@@ -33,6 +33,7 @@ from booking.handlers.routes.console_follow_ups import FOLLOW_UPS
 from booking.handlers.routes.console_money import MONEY, NO_COURSE
 from booking.handlers.routes.console_sign_in import SIGNING_IN
 from booking.handlers.routes.invoice_correction import BILLING as CORRECTION_BILLING
+from booking.handlers.routes.invoice_correction import BILLING_AGAIN
 from booking.handlers.routes.paid_off_stripe import RECEIVED
 from booking.handlers.routes.transfers import TRANSFER_NOTICES
 from booking.services.finding import MAX_QUERY_LENGTH
@@ -80,11 +81,12 @@ def _action(
     fields: dict[str, Any] | None = None,
     *,
     typed: bool = False,
+    mistakes_said: str = "The application's page again, the mistake beside its field",
 ) -> Route:
     """A form on an application's page: on to that page saying what was done, or the page
     again saying why not. Only a form with something ``typed`` in it (a box included: a value
-    neither ticked nor left out) has mistakes (422)."""
-    mistakes = {"422": page("The application's page again, the mistake beside its field")}
+    neither ticked nor left out) has mistakes (422), said as ``mistakes_said``."""
+    mistakes = {"422": page(mistakes_said)}
     return Route(
         CONSOLE,
         "POST",
@@ -204,6 +206,7 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_corrected",
         {**CORRECTION_BILLING, "seen": SEEN},
         typed=True,  # a detail that is not one is refused, as is a `seen` no page gives
+        mistakes_said=BILLING_AGAIN,
     ),
     _action(
         "invoice/void",

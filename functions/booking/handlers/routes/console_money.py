@@ -87,9 +87,12 @@ MONEY: tuple[Route, ...] = (
         "/console/courses/{course_id}/money",
         "consoleCourseMoney",
         "A course's money in pounds: taken, refunded, net, invoiced and unpaid, bursaries, "
-        "discount codes; and each application's line, by reference",
+        "discount codes; each application's line, by reference; and each payment received",
         {"200": page("The course's money"), "404": NO_COURSE},
-        description="Counted as `GET /admin/courses/{course_id}/totals` counts it.",
+        description="Counted as `GET /admin/courses/{course_id}/totals` counts it. *Payments "
+        "received* lists each payment newest first, to reconcile against the bank: one received "
+        "outside Stripe by the day, the way and the bank's reference recorded, a card's by the "
+        "day Stripe took it; each with its amount in pounds and whose it is, linked.",
         parameters=(COURSE_ID,),
         tags=TAGS,
     ),

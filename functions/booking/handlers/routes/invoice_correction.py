@@ -59,6 +59,12 @@ CORRECTION_SAID = (
     "done is completed by the scheduled sweep."
 )
 
+# A billing detail that is not one: its form again, not the application's page (org24b).
+BILLING_AGAIN = (
+    "The form again, each billing detail that is not one said beside its box, all at once, "
+    "what was typed kept (a `seen` no page gives: the application's page, saying so)"
+)
+
 
 def billing_details_act(path: str, operation_id: str, summary: str, description: str) -> Route:
     """An organiser's act on an application's invoice that takes billing details (a corrected

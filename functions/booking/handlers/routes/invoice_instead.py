@@ -13,7 +13,11 @@ from booking.handlers.routes.answers import (
     path_parameter,
     see_other,
 )
-from booking.handlers.routes.invoice_correction import BILLING, billing_details_act
+from booking.handlers.routes.invoice_correction import (
+    BILLING,
+    BILLING_AGAIN,
+    billing_details_act,
+)
 
 INSTEAD_SAID = (
     "For a person who chose to pay by card whose employer then says it will pay. The open "
@@ -83,7 +87,7 @@ INSTEAD_CONSOLE: tuple[Route, ...] = (
             ),
             "404": NO_APPLICATION,
             "409": page("The application's page again, saying why not"),
-            "422": page("The application's page again, the mistake beside its field"),
+            "422": page(BILLING_AGAIN),
         },
         parameters=(path_parameter("application_id"),),
         body=console_form({**BILLING, "seen": SEEN}),
