@@ -347,10 +347,12 @@ def test_an_offered_place_paying_by_card_is_invoiced_and_kept_past_the_offer(
     assert stored.invoice is not None
     # The invoice holds the place until its due day ends, past the offer's deadline (which
     # stays recorded: the person may still turn the place down, ``invoiced_offer``).
-    assert stored.hold_expires_at is not None and stored.offer_expires_at is not None
+    assert stored.hold_expires_at is not None
+    assert stored.offer_expires_at is not None
     assert stored.hold_expires_at > stored.offer_expires_at
     told = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
-    assert len(told) == 1 and "invoiced" in told[0].lower(), told
+    assert len(told) == 1, told
+    assert "invoiced" in told[0].lower(), told
     assert system.course(INVOICED)["places_left"] == 0
     at_stripe = system.stripe_invoice(stored.invoice.invoice_id)
     assert (at_stripe["status"], at_stripe["amount_due"]) == ("open", 20000)
@@ -384,7 +386,9 @@ def test_an_offered_place_whose_switch_stopped_after_the_expiry_is_completed(
     assert opened.status == 201, opened.body
     offered = {**offered, "checkout_url": opened.json()["checkout_url"]}
 
-    reply, caught = _stopped_after_the_expiry(system, monkeypatch, lambda: _instead(system, offered))
+    reply, caught = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: _instead(system, offered)
+    )
 
     assert reply.status == 500, reply.body
     [sent_first] = system.stored(offered).invoices_issued
@@ -397,7 +401,8 @@ def test_an_offered_place_whose_switch_stopped_after_the_expiry_is_completed(
     assert system.status_of(offered)["status"] == "awaiting_invoice_payment"
     assert system.stripe_invoice(sent_first)["status"] == "void"
     stored = system.stored(offered)
-    assert stored.invoice is not None and stored.invoice.invoice_id != sent_first
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id != sent_first
     assert system.stripe_invoice(stored.invoice.invoice_id)["status"] == "open"
     assert system.status_of(waiting)["status"] == "waitlisted"
     assert system.course(INVOICED)["places_left"] == 0

@@ -86,10 +86,11 @@ def _recorded(
         invoice = _with_received(current.invoice, invoice_id, received)
         changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
         paid = changed.invoice
-        if told is not None and paid is not None and paid.invoice_id == invoice_id:
-            if not paid.payer_told:  # once: a later press finds it told and writes nothing
-                told_now = paid.model_copy(update={"payer_told": True})
-                changed = told(changed.model_copy(update={"invoice": told_now}), invoice_id)
+        # Once: a later press finds the payer told and writes nothing.
+        untold = paid is not None and paid.invoice_id == invoice_id and not paid.payer_told
+        if told is not None and paid is not None and untold:
+            told_now = paid.model_copy(update={"payer_told": True})
+            changed = told(changed.model_copy(update={"invoice": told_now}), invoice_id)
         if changed == current:
             return current
         return save(changed.model_copy(update={"updated_at": ports.clock()}), current)
