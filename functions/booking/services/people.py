@@ -46,6 +46,7 @@ from booking.services.invoice_requests import (
 )
 from booking.services.invoicing import organisers_voided, void_by_organiser
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
+from booking.services.marked_contacts import end_acts_naming
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
@@ -104,6 +105,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         _refused_if_changed(ports, email, applications, seen)
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
+    # An act whose mark alone names them (hostile39 F3) ended first: never completed later.
+    ended = end_acts_naming(ports, email, billed_to(ports, email, applications))
     voided, paid = _stopped_at_stripe_first(ports, applications)
     if seen is not None:
         applications = _compared_again(ports, email, applications, seen, voided)
@@ -121,18 +124,19 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     later = [i for g in groups for i in g.invoices if i not in invoices]
     owe_customer_deletions(ports, later)
     invoices = [*invoices, *later]
-    if not applications and not groups and not billed:
+    if not applications and not groups and not billed and not ended:
         raise NotFound(NOTHING_HELD)
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
+    contacts += [e for e in ended if e.application_id not in {c.application_id for c in contacts}]
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
         ports, [*erased_ids, *(a.application_id for a in billed)], groups
     )
     ports.repository.forget_person(email, erased_ids)
-    ports.repository.forget_billing_contact(email, [a.application_id for a in billed])
+    ports.repository.forget_billing_contact(email, [c.application_id for c in contacts])
     owed = forget_customers(ports, invoices)
     for course_id in {e.course_id for e in [*erased, *contacts] if e.seat_released}:
         offer_free_places(ports, course_id)  # the withdrawn seats move on at once
