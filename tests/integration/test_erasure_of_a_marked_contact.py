@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.support.console import ConsoleBrowser
 from tests.support.invoiced import INVOICED, invoiced_cohort, one_on_an_invoice
+from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
 CONTACT = "new-accounts@example.nhs.uk"
@@ -130,4 +132,22 @@ def test_an_invoice_instead_whose_contact_is_erased_is_taken_back_and_its_invoic
     left = system.stored(application)
     assert left.payment_method.value == "card"  # never switched to an invoice to them
     assert left.invoice is None
+    _nothing_of_theirs(system, application)
+
+
+def test_the_consoles_erasure_of_the_marked_contact_ends_the_correction(
+    system: System, monkeypatch: pytest.MonkeyPatch, browser: ConsoleBrowser
+) -> None:
+    application, old = one_on_an_invoice(system)
+    assert system.stripe_invoice(old)["status"] == "open"
+    path = f"/applications/{application['application_id']}/invoice/correct"
+    _stopped(system, monkeypatch, path, at="invoice")
+    assert system.stripe_invoice(old)["status"] == "void"
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    page = f"/console/people/erase?email={CONTACT.replace('@', '%40')}"
+
+    erased = browser.press(page, "/console/people/erase", confirm="on")
+
+    assert erased.status == 200, text_of(erased.body)[:500]
+    assert system.stored(application).status.value != "awaiting_invoice_payment"
     _nothing_of_theirs(system, application)

@@ -66,14 +66,16 @@ def _marks_naming(application: Application, contact: str) -> list[_Marked]:
     return found
 
 
-def end_acts_naming(ports: Ports, email: str, billed: list[Application]) -> list[ApplicationErased]:
-    """Every act on ``billed`` (the applications billed to ``email``, read) whose mark names
-    ``email`` ended before the erasure does anything else; refused in words (409, nothing
-    changed) while any of them is young. What each ending did, as the erasure reports it."""
+def _marked(email: str, billed: list[Application]) -> list[_Marked]:
     contact = email.strip().lower()
-    marked = [m for application in billed for m in _marks_naming(application, contact)]
+    return [m for application in billed for m in _marks_naming(application, contact)]
+
+
+def refuse_while_acts_young(ports: Ports, email: str, billed: list[Application]) -> None:
+    """The erasure of ``email`` refused in words (409, before anything is done) while an act
+    on ``billed`` (the applications billed to them, read) whose mark names them is young."""
     now = ports.clock()
-    young = [m for m in marked if m.act.left_half_done_at() > now]
+    young = [m for m in _marked(email, billed) if m.act.left_half_done_at() > now]
     if young:
         refs = ", ".join(sorted({m.application.reference_or_id for m in young}))
         raise Conflict(
@@ -81,7 +83,13 @@ def end_acts_naming(ports: Ports, email: str, billed: list[Application]) -> list
             "is still being finished: nothing was erased. Please try again in a few minutes",
             code=ACT_ON_ITS_WAY,
         )
-    return [_ended(ports, m) for m in marked]
+
+
+def end_acts_naming(ports: Ports, email: str, billed: list[Application]) -> list[ApplicationErased]:
+    """Every act on ``billed`` whose mark names ``email`` ended (after
+    :func:`refuse_while_acts_young`, and after the erasure's refusals, so a refused erasure
+    ends none): what each ending did, as the erasure reports it. Stripe unreachable: 503."""
+    return [_ended(ports, m) for m in _marked(email, billed)]
 
 
 def _ended(ports: Ports, marked: _Marked) -> ApplicationErased:
@@ -119,3 +127,12 @@ def _ended(ports: Ports, marked: _Marked) -> ApplicationErased:
         invoice_voided=True,
         seat_released=application.seat_held,
     )
+
+
+def ended_alone(
+    ended: list[ApplicationErased], erased: list[ApplicationErased]
+) -> list[ApplicationErased]:
+    """The acts ``ended`` whose booking the erasure did not also erase as its billing contact's
+    (``erased``): their mark alone named the person."""
+    done = {e.application_id for e in erased}
+    return [e for e in ended if e.application_id not in done]

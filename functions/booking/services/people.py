@@ -46,7 +46,11 @@ from booking.services.invoice_requests import (
 )
 from booking.services.invoicing import organisers_voided, void_by_organiser
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
-from booking.services.marked_contacts import end_acts_naming
+from booking.services.marked_contacts import (
+    end_acts_naming,
+    ended_alone,
+    refuse_while_acts_young,
+)
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
@@ -105,11 +109,12 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         _refused_if_changed(ports, email, applications, seen)
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
-    # An act whose mark alone names them (hostile39 F3) ended first: never completed later.
-    ended = end_acts_naming(ports, email, billed_to(ports, email, applications))
+    marked = billed_to(ports, email, applications)  # an act's mark may name them: hostile39 F3
+    refuse_while_acts_young(ports, email, marked)
     voided, paid = _stopped_at_stripe_first(ports, applications)
     if seen is not None:
         applications = _compared_again(ports, email, applications, seen, voided)
+    ended = end_acts_naming(ports, email, marked)  # once nothing refuses the erasure
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
@@ -124,13 +129,13 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     later = [i for g in groups for i in g.invoices if i not in invoices]
     owe_customer_deletions(ports, later)
     invoices = [*invoices, *later]
-    if not applications and not groups and not billed and not ended:
+    if not any((applications, groups, billed, ended)):
         raise NotFound(NOTHING_HELD)
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
-    contacts += [e for e in ended if e.application_id not in {c.application_id for c in contacts}]
+    contacts += ended_alone(ended, contacts)
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
         ports, [*erased_ids, *(a.application_id for a in billed)], groups
