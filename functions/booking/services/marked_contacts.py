@@ -3,8 +3,8 @@ F3): a correction of an invoice stopped after the old invoice's void at Stripe, 
 (the new details on the invoice's mark), or an invoice to the employer instead of the card
 stopped after the checkout's expiry (the details on the checkout's mark). The save of the mark
 indexes the contact (``invoice_voiding.contacts_named``), so their export and erasure find the
-booking; the erasure ends the act before anything else it does, so the sweep never completes it
-and sends an invoice to someone who asked to be erased.
+booking; the erasure ends the act (once nothing refuses the erasure), so the sweep never
+completes it and sends an invoice to someone who asked to be erased.
 
 Why end it rather than refuse the erasure until the mark settles: the mark settles by the
 sweep's completion, which sends them the invoice (Stripe emails it, and a customer holding
