@@ -37,6 +37,7 @@ from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.provider_objects import sent_and_never_saved
 from booking.services.checkout_acts import checkout_mark_taken_back
 from booking.services.invoice_requests import invoice_held, unmark_voiding
+from booking.services.invoicing import organisers_voided
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -89,7 +90,12 @@ def end_acts_naming(ports: Ports, email: str, billed: list[Application]) -> list
     """Every act on ``billed`` whose mark names ``email`` ended (after
     :func:`refuse_while_acts_young`, and after the erasure's refusals, so a refused erasure
     ends none): what each ending did, as the erasure reports it. Stripe unreachable: 503."""
-    return [_ended(ports, m) for m in _marked(email, billed)]
+    ended: list[ApplicationErased] = []
+    for application in sorted({m.application.application_id for m in _marked(email, billed)}):
+        # Read again: the act may have been completed or taken back since it was read.
+        fresh = ports.repository.get_application(application)
+        ended += [_ended(ports, m) for m in _marked(email, [fresh] if fresh else [])]
+    return ended
 
 
 def _ended(ports: Ports, marked: _Marked) -> ApplicationErased:
@@ -109,13 +115,11 @@ def _ended(ports: Ports, marked: _Marked) -> ApplicationErased:
         return said
     invoice = application.invoice
     assert invoice is not None
-    held = invoice_held(ports, invoice.invoice_id)  # Stripe unreachable: 503, nothing erased
+    held = invoice_held(ports, invoice.invoice_id)  # Stripe unreachable: 503, pressed again
     if held is not None and held.status != "void":
         unmark_voiding(ports, app_id, invoice.invoice_id)  # the void never reached Stripe
         logger.info("a correction taken back for its contact's erasure", extra={"id": app_id})
         return said
-    from booking.services.invoicing import organisers_voided
-
     organisers_voided(ports, app_id, invoice.invoice_id)
     unmark_voiding(ports, app_id, invoice.invoice_id)
     logger.info("a correction ended by its void for its contact's erasure", extra={"id": app_id})
