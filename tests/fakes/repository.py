@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.application import Application
-from booking.domain.billing import DiscountCode, billing_contact_of, newly_billed_to
+from booking.domain.billing import DiscountCode, billing_contact_of
 from booking.domain.cohort_currency import code_newly_priced, newly_priced, no_longer_priced
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.emails import EmailJob
@@ -32,6 +32,7 @@ from booking.domain.errors import (
 )
 from booking.domain.facilitators_told import CopySent
 from booking.domain.invitations import Telling, Told
+from booking.domain.invoice_voiding import contacts_named
 from booking.domain.limits import (
     OUTLIVES_ITS_HOLD,
     Holding,
@@ -367,9 +368,7 @@ class FakeRepository:
             self.people.setdefault(digest, set()).add(stored.application_id)
             if stored.reference:
                 self.references[stored.reference] = stored.application_id
-        if (
-            contact := newly_billed_to(previous.billing if previous else None, stored.billing)
-        ) is not None:
+        for contact in contacts_named(stored) - contacts_named(previous):
             self.billed.setdefault(address_digest(contact), set()).add(stored.application_id)
         for payment_intent in payments_recorded(stored):
             self.payments.setdefault(payment_intent, stored.application_id)
@@ -435,7 +434,7 @@ class FakeRepository:
     def applications_billed_to(self, email: str) -> list[Application]:
         ids = sorted(self.billed.get(address_digest(email), set()))
         found = [self.applications[i] for i in ids if i in self.applications]
-        return [a for a in found if billing_contact_of(a.billing) == email.strip().lower()]
+        return [a for a in found if email.strip().lower() in contacts_named(a)]
 
     def forget_billing_contact(self, email: str, application_ids: list[str]) -> None:
         for application_id in application_ids:

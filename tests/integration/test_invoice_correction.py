@@ -216,11 +216,19 @@ def test_a_correction_stopped_after_its_void_is_completed_by_the_sweep(
     assert system.stripe_invoice(old)["status"] == "void"
     # Stripe's invoice.voided of it, under the mark, ended nothing.
     assert left.status.value == "awaiting_invoice_payment"
+    # The new invoice Stripe sent before the stop was recorded first, while a draft.
+    [recorded, sent_first] = left.invoices_issued
+    assert recorded == old
+    assert system.stripe_invoice(sent_first)["status"] == "open"
 
     sweep(system.ports, system.now() + timedelta(minutes=6))
     system.relay()
 
-    _corrected(system, application, old)
+    new = _corrected(system, application, old)
+    # org24c, a correction's alike: the invoice sent before the stop voided before the one
+    # sent now, so the employer has one open invoice to pay, never two.
+    assert new != sent_first
+    assert system.stripe_invoice(sent_first)["status"] == "void"
 
 
 def test_the_console_shows_the_details_to_correct_and_asks_first(

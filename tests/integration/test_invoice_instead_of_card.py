@@ -197,7 +197,7 @@ def _stopped_after_the_expiry(
     return reply, caught
 
 
-@pytest.mark.parametrize("by", ["event", "sweep"])
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
 def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
@@ -220,14 +220,21 @@ def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     # this application's, though the change was never saved.
     sent_first = by_type["invoice.sent"]["id"]
     assert system.stored(application).invoices_issued == (sent_first,)
-    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
-    if by == "event":
-        assert system.webhook(*expired).status == 200
+    assert system.stripe_invoice(sent_first)["status"] == "open"
+    if by == "press_again":  # the organiser, answered 500, presses again at once
+        assert _instead(system, application).status == 200
     else:
-        system.scheduled_run(system.now())
+        system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+        if by == "event":
+            assert system.webhook(*expired).status == 200
+        else:
+            system.scheduled_run(system.now())
     system.relay()
 
     _invoiced(system, application, 20000, before=(sent_first,))
+    # org24c: the invoice the stopped try sent is voided before the next is sent, so the
+    # employer has one invoice open to pay, never two.
+    assert system.stripe_invoice(sent_first)["status"] == "void"
 
 
 def test_the_console_asks_for_the_billing_details_and_asks_first(
@@ -292,3 +299,90 @@ def test_the_cli_invoices_the_employer_by_reference(system: System, run: Any) ->
     done_with_billing(run, "invoice-instead", application, EMPLOYER)
 
     _invoiced(system, application, 20000)
+
+
+def test_an_offered_place_paying_by_card_is_invoiced_and_kept_past_the_offer(
+    system: System,
+) -> None:
+    """org24c: a place offered from the waiting list, its card checkout open, switched to the
+    employer's invoice: the offer's place is kept on the invoice's terms (never lapsed when the
+    offer would have, nor offered on to the next person waiting)."""
+    invoiced_cohort(system, capacity=1)
+    holder = system.apply(INVOICED, email="holder@example.org").json()
+    offered = system.apply(INVOICED, email=PERSON).json()
+    waiting = system.apply(INVOICED, email="waiting@example.org").json()
+    assert system.stripe_local("POST", f"/checkout/{_session_of(holder)}/expire").status == 200
+    assert system.status_of(offered)["status"] == "offered"
+    path = f"/applications/{offered['application_id']}/checkout?token={offered['token']}"
+    opened = system.api("POST", path)
+    assert opened.status == 201, opened.body
+    offered = {**offered, "checkout_url": opened.json()["checkout_url"]}
+    system.deliver_emails()
+
+    answer = _instead(system, offered)
+
+    assert answer.status == 200, answer.body
+    assert answer.json()["status"] == "awaiting_invoice_payment"
+    stored = system.stored(offered)
+    assert stored.invoice is not None
+    # The invoice holds the place until its due day ends, past the offer's deadline (which
+    # stays recorded: the person may still turn the place down, ``invoiced_offer``).
+    assert stored.hold_expires_at is not None
+    assert stored.offer_expires_at is not None
+    assert stored.hold_expires_at > stored.offer_expires_at
+    told = [e.subject for e in system.deliver_emails() if e.to == [PERSON]]
+    assert len(told) == 1, told
+    assert "invoiced" in told[0].lower(), told
+    assert system.course(INVOICED)["places_left"] == 0
+    at_stripe = system.stripe_invoice(stored.invoice.invoice_id)
+    assert (at_stripe["status"], at_stripe["amount_due"]) == ("open", 20000)
+    assert system.checkout_session(_session_of(offered))["status"] == "expired"
+    # Past the offer's 48 hours (and the checkout's 30 minutes), well before the invoice's
+    # due day: the place is the invoice's still, nobody else offered it.
+    for hours in (24, 25):  # the day the offer ends, then after it
+        system.clock_offset += timedelta(hours=hours)
+        system.scheduled_run(system.now())
+        system.relay()
+    assert system.status_of(offered)["status"] == "awaiting_invoice_payment"
+    # Nothing about an offer ending or lapsing is sent to a place its invoice holds.
+    assert [e.subject for e in system.deliver_emails() if e.to == [PERSON]] == []
+    assert system.status_of(waiting)["status"] == "waitlisted"
+    assert system.course(INVOICED)["places_left"] == 0
+
+
+def test_an_offered_place_whose_switch_stopped_after_the_expiry_is_completed(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same switch on an offered place, stopped after Stripe's expiry and its invoice:
+    completed by the sweep on the invoice it sent first's void, the place kept for the
+    offered person, never offered on as an offer's checkout that lapsed."""
+    invoiced_cohort(system, capacity=1)
+    holder = system.apply(INVOICED, email="holder@example.org").json()
+    offered = system.apply(INVOICED, email=PERSON).json()
+    waiting = system.apply(INVOICED, email="waiting@example.org").json()
+    assert system.stripe_local("POST", f"/checkout/{_session_of(holder)}/expire").status == 200
+    path = f"/applications/{offered['application_id']}/checkout?token={offered['token']}"
+    opened = system.api("POST", path)
+    assert opened.status == 201, opened.body
+    offered = {**offered, "checkout_url": opened.json()["checkout_url"]}
+
+    reply, caught = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: _instead(system, offered)
+    )
+
+    assert reply.status == 500, reply.body
+    [sent_first] = system.stored(offered).invoices_issued
+    deliver(system, caught)  # Stripe's expiry, young: it ends nothing
+    assert system.status_of(offered)["status"] == "offered"
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    system.scheduled_run(system.now())
+    system.relay()
+
+    assert system.status_of(offered)["status"] == "awaiting_invoice_payment"
+    assert system.stripe_invoice(sent_first)["status"] == "void"
+    stored = system.stored(offered)
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id != sent_first
+    assert system.stripe_invoice(stored.invoice.invoice_id)["status"] == "open"
+    assert system.status_of(waiting)["status"] == "waitlisted"
+    assert system.course(INVOICED)["places_left"] == 0

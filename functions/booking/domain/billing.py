@@ -289,6 +289,9 @@ class InvoiceRef(Model):
     # Paid outside Stripe: what the organiser said of the payment (``domain.payment_received``:
     # the day, the way, the bank's reference), recorded once, after Stripe marked it paid.
     received: PaymentReceived | None = None
+    # Its payer was sent the acknowledgement of that payment (queued in the save that set
+    # this, ``services.payment_received``): a later press queues it only while this is False.
+    payer_told: bool = False
 
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at

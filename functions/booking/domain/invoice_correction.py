@@ -74,6 +74,11 @@ def correct_invoice(
         "invoice_corrected",
         "invoice_replaced",
         corrected,
-        before_save=(IssueInvoice(invoice.due_at, application.invoice_attempts + 1),),
+        # Its id recorded while a draft, before Stripe sends it (as an invoice instead's): a
+        # correction stopped after that is found by it (its void before another is sent,
+        # its contact's erasure: ``services.invoice_issue``, ``services.marked_contacts``).
+        before_save=(
+            IssueInvoice(invoice.due_at, application.invoice_attempts + 1, recorded_first=True),
+        ),
         after_save=(VoidInvoice(invoice.invoice_id),),
     )

@@ -177,3 +177,41 @@ ERASE_ONCE_SETTLED = (
     "Nothing was erased: erase this person once the bank confirms the payment or says it failed "
     "(a few days)"
 )
+
+
+def contacts_in_marks(application: Application) -> tuple[BillingDetails, ...]:
+    """The billing details an act still on its way names only in its mark, before its save
+    makes them the application's (a correction's on its invoice, an invoice instead of the
+    card's on its checkout): the erasure of such a contact finds the application by them
+    (hostile39 F3), and ends the act (``services.marked_contacts``)."""
+    found: list[BillingDetails] = []
+    invoice = application.invoice
+    if invoice is not None and invoice.voiding is not None and invoice.voiding.corrected:
+        found.append(invoice.voiding.corrected)
+    checkout = application.checkout
+    marked = checkout.expiring_for if checkout is not None and checkout.expiring else None
+    if marked is not None and marked.invoiced_instead is not None:
+        found.append(marked.invoiced_instead)
+    return tuple(found)
+
+
+def contacts_named(application: Application | None) -> frozenset[str]:
+    """Every billing contact ``application`` names (as lookups key them): its own, and any in
+    an act's mark (:func:`contacts_in_marks`); the erased are no one's."""
+    if application is None:
+        return frozenset()
+    from booking.domain.billing import billing_contact_of
+
+    named = (billing_contact_of(b) for b in (application.billing, *contacts_in_marks(application)))
+    return frozenset(contact for contact in named if contact is not None)
+
+
+def details_naming(application: Application, contact: str) -> BillingDetails | None:
+    """The billing details on ``application`` that name ``contact`` (as lookups key it): its
+    own, else an act's mark's (:func:`contacts_in_marks`); None: none do."""
+    from booking.domain.billing import billing_contact_of
+
+    for details in (application.billing, *contacts_in_marks(application)):
+        if details is not None and billing_contact_of(details) == contact.strip().lower():
+            return details
+    return None

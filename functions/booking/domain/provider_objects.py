@@ -39,6 +39,17 @@ def invoices_ever_issued(application: Application) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*application.invoices_issued, *current)))
 
 
+def sent_and_never_saved(application: Application) -> str | None:
+    """The invoice an act recorded while it was a draft (``IssueInvoice.recorded_first``)
+    whose change was never saved (the function stopped after the provider sent it, or the
+    save lost a race): the last one issued, when it is not the current one. None: none."""
+    if not application.invoices_issued:
+        return None
+    last = application.invoices_issued[-1]
+    current = application.invoice.invoice_id if application.invoice is not None else None
+    return None if last == current else last
+
+
 def provider_objects_of_group(group: GroupBooking) -> set[str]:
     """The Stripe objects this group recorded: events about them are believed for it alone.
     Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a

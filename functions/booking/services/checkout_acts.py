@@ -64,7 +64,7 @@ def checkout_act_completed(ports: Ports, application: Application) -> bool:
     session_id = checkout_marked(application)
     assert session_id is not None
     if not _expired_at_stripe(ports, session_id):
-        _taken_back(ports, application.application_id, session_id)
+        checkout_mark_taken_back(ports, application.application_id, session_id)
         return False
     return _completed(ports, application, session_id)
 
@@ -181,7 +181,7 @@ def _completed(ports: Ports, application: Application, session_id: str) -> bool:
     return True
 
 
-def _taken_back(ports: Ports, app_id: str, session_id: str) -> None:
+def checkout_mark_taken_back(ports: Ports, app_id: str, session_id: str) -> None:
     """The checkout's mark taken back: Stripe never expired it (or it was paid)."""
 
     def unmark(current: Application | None) -> None:

@@ -150,14 +150,18 @@ def _recorded_already(
     ports: Ports, application: Application, received: PaymentReceived | None
 ) -> Acted | None:
     """Paid and confirmed already (a second press): nothing changed, but the details of a
-    payment outside Stripe that none were recorded for (its first press's save lost) are."""
+    payment outside Stripe that none were recorded for (its first press's save lost) are,
+    and its payer's acknowledgement is queued (fix24m: a first press stopped after Stripe
+    marked the invoice, whose own ``invoice.paid`` then confirmed the booking, queued none).
+    Keyed by the invoice (``payer.payment_received_told``), it is sent once however often
+    this runs: a payer told by an earlier press is not told again."""
     invoice = application.invoice
     if invoice is None or invoice.status != "paid" or application.status is not S.CONFIRMED:
         return None
     if application.payment_intent is None:  # paid outside Stripe: its details, once
         refuse_unless_believable_later(ports, received, invoice, application.course_id)
         application = recorded_after(
-            ports, application.application_id, invoice.invoice_id, received, acknowledged=False
+            ports, application.application_id, invoice.invoice_id, received, acknowledged=True
         )
     return Acted(application, changed=False)
 
@@ -326,9 +330,10 @@ def record_group_payment(
     group = find_group(ports, group_id)
     if group.status is GroupStatus.PAID and group.invoice is not None:
         if group.payment_intent is None:  # paid outside Stripe: its details, once
+            # and its payer's acknowledgement, sent once (as ``_recorded_already``'s)
             refuse_unless_believable_later(ports, received, group.invoice, group.course_id)
             group = group_recorded_after(
-                ports, group_id, group.invoice.invoice_id, received, acknowledged=False
+                ports, group_id, group.invoice.invoice_id, received, acknowledged=True
             )
         return group, False
     _refuse_unless_open(group, seen)

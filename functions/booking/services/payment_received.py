@@ -3,7 +3,10 @@ booking is confirmed by it (``services.paid_off_stripe``), in one save: what the
 of it (``domain.payment_received``: the day, the way, the bank's reference) recorded on the
 invoice it paid, once (what an earlier press recorded stays), and, by the press that recorded
 it, the acknowledgement to whoever paid (its billing contact), queued through the outbox like
-every email and keyed by the invoice, so never sent twice."""
+every email and keyed by the invoice, so never sent twice, and recorded as sent on the
+invoice (``InvoiceRef.payer_told``), so a later press queues it only if none did: a first
+press stopped after Stripe marked the invoice, whose own ``invoice.paid`` then confirmed the
+booking, queued none, and the press made again does (fix24m)."""
 
 from __future__ import annotations
 
@@ -82,8 +85,12 @@ def _recorded(
     def record(current: Holder) -> Holder:
         invoice = _with_received(current.invoice, invoice_id, received)
         changed = current if invoice is None else current.model_copy(update={"invoice": invoice})
-        if told is not None:
-            changed = told(changed, invoice_id)
+        paid = changed.invoice
+        # Once: a later press finds the payer told and writes nothing.
+        untold = paid is not None and paid.invoice_id == invoice_id and not paid.payer_told
+        if told is not None and paid is not None and untold:
+            told_now = paid.model_copy(update={"payer_told": True})
+            changed = told(changed.model_copy(update={"invoice": told_now}), invoice_id)
         if changed == current:
             return current
         return save(changed.model_copy(update={"updated_at": ports.clock()}), current)

@@ -46,6 +46,11 @@ from booking.services.invoice_requests import (
 )
 from booking.services.invoicing import organisers_voided, void_by_organiser
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
+from booking.services.marked_contacts import (
+    end_acts_naming,
+    ended_alone,
+    refuse_while_acts_young,
+)
 from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
@@ -104,9 +109,12 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         _refused_if_changed(ports, email, applications, seen)
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
+    marked = billed_to(ports, email, applications)  # an act's mark may name them: hostile39 F3
+    refuse_while_acts_young(ports, email, marked)
     voided, paid = _stopped_at_stripe_first(ports, applications)
     if seen is not None:
         applications = _compared_again(ports, email, applications, seen, voided)
+    ended = end_acts_naming(ports, email, marked)  # once nothing refuses the erasure
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
@@ -121,18 +129,19 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     later = [i for g in groups for i in g.invoices if i not in invoices]
     owe_customer_deletions(ports, later)
     invoices = [*invoices, *later]
-    if not applications and not groups and not billed:
+    if not any((applications, groups, billed, ended)):
         raise NotFound(NOTHING_HELD)
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]
     contacts = [_erase_billing_contact(ports, a) for a in billed]
+    contacts += ended_alone(ended, contacts)
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
         ports, [*erased_ids, *(a.application_id for a in billed)], groups
     )
     ports.repository.forget_person(email, erased_ids)
-    ports.repository.forget_billing_contact(email, [a.application_id for a in billed])
+    ports.repository.forget_billing_contact(email, [c.application_id for c in contacts])
     owed = forget_customers(ports, invoices)
     for course_id in {e.course_id for e in [*erased, *contacts] if e.seat_released}:
         offer_free_places(ports, course_id)  # the withdrawn seats move on at once

@@ -11,6 +11,7 @@ from typing import Any
 from booking.domain.application import Application
 from booking.domain.erasure import BILLING_CONTACT
 from booking.domain.errors import NotFound
+from booking.domain.invoice_voiding import details_naming
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.services.organisers import transfers_of
 from booking.services.people import NOTHING_HELD, held_about
@@ -35,10 +36,13 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "reference": a.reference,
                 "course_id": a.course_id,
                 "as": BILLING_CONTACT,
-                "billing": a.billing.model_dump(mode="json") if a.billing else None,
-                "invoice": _invoice_out(a),
+                # Theirs: the booking's own, or an act's mark's still on its way (hostile39
+                # F3: then the invoice is someone else's, not shown).
+                "billing": details.model_dump(mode="json") if details else None,
+                "invoice": _invoice_out(a) if details is a.billing else None,
             }
             for a in billed
+            for details in (details_naming(a, email),)
         ],
     }
 

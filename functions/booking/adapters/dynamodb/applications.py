@@ -56,10 +56,10 @@ from booking.adapters.dynamodb.table import (
     versioned_put,
 )
 from booking.domain.application import Application
-from booking.domain.billing import billing_contact_of, newly_billed_to
 from booking.domain.cohort_currency import newly_priced, no_longer_priced
 from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
+from booking.domain.invoice_voiding import contacts_named
 from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import payments_recorded, provider_objects
@@ -163,10 +163,9 @@ class DynamoApplicationStore:
         unpriced = no_longer_priced(previous, stored)
         actions.extend(holding_actions(self.table.name, stored, previous, held, priced, unpriced))
         actions.extend(self._who_applied(stored, previous, replaces))
-        if (
-            contact := newly_billed_to(previous.billing if previous else None, stored.billing)
-        ) is not None:
-            # Who is billed, by a digest: the billing contact's export and erasure find it.
+        for contact in sorted(contacts_named(stored) - contacts_named(previous)):
+            # Who is billed, by a digest: the billing contact's export and erasure find it;
+            # one an act's mark names too, before its save bills them (hostile39 F3).
             billed = {
                 **billing_contact_key(contact, stored.application_id),
                 "application_id": {"S": stored.application_id},
@@ -342,7 +341,7 @@ class DynamoApplicationStore:
         return [
             application
             for application in self._indexed_under(billing_contact_partition(email))
-            if billing_contact_of(application.billing) == contact
+            if contact in contacts_named(application)
         ]
 
     @translate_aws_errors

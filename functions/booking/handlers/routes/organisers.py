@@ -436,7 +436,11 @@ ORGANISERS: tuple[Route, ...] = (
         "them once the bank confirms the payment or says it failed. An open card checkout of "
         "theirs is expired at Stripe first: paid meanwhile, the booking stands, paid, and the "
         "answer says so (`paid_meanwhile`); 503 when Stripe does not answer, nothing erased "
-        "yet (pressing again completes it).",
+        "yet (pressing again completes it). A billing contact named only in an organiser's "
+        "correction of an invoice, or invoice instead of the card, left half done is found "
+        "and the act ended (never completed to send them an invoice); 409 `act_on_its_way` "
+        "while such an act is under five minutes old (it may still be running): nothing "
+        "erased, try again in a few minutes.",
         parameters=(_PERSON,),
         tags=TAGS,
     ),
