@@ -50,16 +50,23 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     expect(main).to_contain_text(
         "The billing contact (accounts.transfer@example.nhs.uk) is emailed that the payment"
     )
-    # When and how it came (fix24m): a day in the future is refused in words, nothing done.
+    # When and how it came (fix24m): a day in the future is refused in words, nothing done; the
+    # confirmation stays, the mistake beside its field and what was typed kept (walk25).
     today = datetime.now(ZoneInfo("Europe/London")).date()
-    page.get_by_label("Day it arrived").fill((today + timedelta(days=1)).isoformat())
-    page.get_by_role("button", name="Yes, record the payment").click()
-    expect(page.get_by_role("alert").first).to_contain_text("cannot be in the future")
-    expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
-    page.get_by_role("button", name="Record a payment received").click()
-    page.get_by_label("Day it arrived").fill(today.isoformat())
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    page.get_by_label("Day it arrived").fill(tomorrow)
     page.get_by_label("How it was paid").select_option(label="Cheque")
     page.get_by_label("The bank's reference").fill("ST ELSEWHERE 5120")
+    page.get_by_role("button", name="Yes, record the payment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Record a payment received for")
+    day_field = page.get_by_label("Day it arrived")
+    expect(day_field).to_have_value(tomorrow)
+    expect(day_field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#received_on-error")).to_contain_text("cannot be in the future")
+    expect(page.get_by_label("How it was paid")).to_have_value("cheque")
+    expect(page.get_by_label("The bank's reference")).to_have_value("ST ELSEWHERE 5120")
+    axe_clean(page, "console-31b-record-payment-mistake")
+    day_field.fill(today.isoformat())
     page.get_by_role("button", name="Yes, record the payment").click()
     expect(page.get_by_role("status").first).to_contain_text("Payment recorded")
     expect(page.locator(".tag")).to_have_text("Confirmed")

@@ -223,11 +223,16 @@ def roster_csv(course_id: str) -> Response[str]:
 Action = Callable[[str], Application | Acted]
 
 
-def action(operation_id: str) -> Callable[[Action], Action]:
+# A form on a page of its own (an act's confirmation with fields): a mistake in its fields said
+# there again, beside each, with what was typed kept; None for a refusal of another kind.
+FormAgain = Callable[[str, InvalidInput], Response[str] | None]
+
+
+def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Action], Action]:
     """A form on an application's page, through one helper: the use case done, on to the
     application's page saying so; refused (a mistake, a state that changed meanwhile, Stripe
     unavailable), the page again saying why, beside the field it concerns where there is one,
-    with what was typed kept."""
+    with what was typed kept (``again``: the form's own page, for a form that has one)."""
 
     def bind(act: Action) -> Action:
         done = served.routes[operation_id].done
@@ -235,7 +240,10 @@ def action(operation_id: str) -> Callable[[Action], Action]:
         def answer(application_id: str) -> Response[str]:
             try:
                 after = act(application_id)
-            except (Conflict, InvalidInput, DependencyUnavailable) as refused:
+            except InvalidInput as mistaken:
+                form = again(application_id, mistaken) if again is not None else None
+                return form if form is not None else _refused(application_id, mistaken)
+            except (Conflict, DependencyUnavailable) as refused:
                 return _refused(application_id, refused)
             said = notice_of(str(done), acted(after))
             return after_action(f"/console/applications/{quote(application_id)}", said)
@@ -278,7 +286,10 @@ def cancel(application_id: str) -> Acted:
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
-action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
+# Paid outside Stripe: a mistake in how it came is said on its confirmation, beside the field.
+action("consoleRecordPayment", console_paid_off_stripe.record_form_again)(
+    console_paid_off_stripe.record_payment
+)
 action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
 # The employer invoiced instead of the card.
 action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
