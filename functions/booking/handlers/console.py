@@ -221,10 +221,6 @@ def roster_csv(course_id: str) -> Response[str]:
 # -- actions -------------------------------------------------------------------------------------
 
 Action = Callable[[str], Application | Acted]
-
-
-# A form on a page of its own (an act's confirmation with fields): a mistake in its fields said
-# there again, beside each, with what was typed kept; None for a refusal of another kind.
 FormAgain = Callable[[str, InvalidInput], Response[str] | None]
 
 
@@ -232,7 +228,8 @@ def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Actio
     """A form on an application's page, through one helper: the use case done, on to the
     application's page saying so; refused (a mistake, a state that changed meanwhile, Stripe
     unavailable), the page again saying why, beside the field it concerns where there is one,
-    with what was typed kept (``again``: the form's own page, for a form that has one)."""
+    with what was typed kept (``again``: a form on a page of its own, an act's confirmation
+    with fields, said there again; None from it for a refusal of another kind)."""
 
     def bind(act: Action) -> Action:
         done = served.routes[operation_id].done
@@ -286,10 +283,8 @@ def cancel(application_id: str) -> Acted:
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
-# Paid outside Stripe: a mistake in how it came is said on its confirmation, beside the field.
-action("consoleRecordPayment", console_paid_off_stripe.record_form_again)(
-    console_paid_off_stripe.record_payment
-)
+paid_off = console_paid_off_stripe  # paid outside Stripe: a mistake is said on its own page
+action("consoleRecordPayment", paid_off.form_again)(paid_off.record_payment)
 action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
 # The employer invoiced instead of the card.
 action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)

@@ -103,7 +103,7 @@ def record_payment(application_id: str) -> Acted:
     return paid_off_stripe.record_payment(ports(), application_id, seen, received_typed())
 
 
-def record_form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
+def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
     """A mistake in how the payment came (a day in the future, say), said on the confirmation
     again beside its field, all at once, with what was typed kept: nothing was recorded. None
     for a refusal that names none of its fields."""
