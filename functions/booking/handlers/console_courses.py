@@ -38,6 +38,17 @@ def new_course() -> Response[str]:
     return html_page(200, page)
 
 
+@served("consoleCourseCalendar")
+def course_calendar(course_id: str) -> Response[str]:
+    # Loaded by its link: no other page needs the calendar writer.
+    from booking.services.course_calendar import course_calendar
+
+    filename, body = course_calendar(ports(), course_id)
+    # The joining link is in it: never cached.
+    headers = {"Content-Disposition": http.attachment(filename), "Cache-Control": "no-store"}
+    return Response(200, "text/calendar; charset=utf-8", body, headers)
+
+
 @served("consoleEditCourse")
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)

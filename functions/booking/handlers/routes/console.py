@@ -80,11 +80,12 @@ def _action(
     fields: dict[str, Any] | None = None,
     *,
     typed: bool = False,
+    again: str = "The application's page again, the mistake beside its field",
 ) -> Route:
     """A form on an application's page: on to that page saying what was done, or the page
     again saying why not. Only a form with something ``typed`` in it (a box included: a value
-    neither ticked nor left out) has mistakes (422)."""
-    mistakes = {"422": page("The application's page again, the mistake beside its field")}
+    neither ticked nor left out) has mistakes (422: ``again`` says which page says them)."""
+    mistakes = {"422": page(again)}
     return Route(
         CONSOLE,
         "POST",
@@ -195,6 +196,8 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_paid_off_stripe",
         {"seen": SEEN, **RECEIVED},
         typed=True,  # a `seen` that is not one a page gives is refused
+        again="Its confirmation page again, each mistake in how the payment came beside its "
+        "field, what was typed kept: nothing recorded (walk25)",
     ),
     _action(
         "invoice/correct",
