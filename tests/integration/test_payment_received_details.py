@@ -181,6 +181,20 @@ def test_a_groups_payment_details_are_on_its_card_the_api_and_the_cli(
     assert system.admin("POST", api, json_body={"method": "card"}).status == 422
     assert system.stripe_invoice(pay_link_id(by_console))["status"] == "open"
 
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    wrong = browser.act(
+        path, seen=seen, received_on=tomorrow, method="bank_transfer", reference="TRUST INV 7"
+    )
+    # The group's confirmation again (walk25), the mistake beside its field, what was typed kept.
+    assert wrong.status == 422, wrong.body[:300]
+    assert "Yes, record the payment" in wrong.body
+    assert 'id="received_on-error"' in wrong.body
+    assert "The day it arrived cannot be in the future" in text_of(wrong.body)
+    assert f'value="{tomorrow}"' in wrong.body
+    assert '<option value="bank_transfer" selected>' in wrong.body
+    assert 'value="TRUST INV 7"' in wrong.body
+    assert system.stripe_invoice(pay_link_id(by_console))["status"] == "open"
+
     done = browser.act(path, seen=seen, method="bank_transfer", reference="TRUST INV 7")
 
     assert done.status == 303, done.body[:300]

@@ -5,8 +5,7 @@ what that page showed (``domain.page_seen``). Registered on the console's resolv
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
@@ -27,8 +26,6 @@ from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
 from booking.services.paid_off_stripe import NO_PLACE_FOR_IT, RecordPreview
-
-T = TypeVar("T")
 
 # The fields' labels, as the confirmation shows them (its summary of mistakes links each).
 LABELS = {
@@ -107,7 +104,7 @@ def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | N
     """A mistake in how the payment came (a day in the future, say), said on the confirmation
     again beside its field, all at once, with what was typed kept: nothing was recorded. None
     for a refusal that names none of its fields."""
-    errors = _beside(mistaken)
+    errors = mistakes_beside(mistaken)
     if not errors:
         return None
     return _confirmation(application_id, errors, typed_received())
@@ -143,18 +140,6 @@ def received_typed() -> PaymentReceived:
     return received_from({name: posted.get(name) for name in FIELDS})
 
 
-def _beside(mistaken: InvalidInput) -> dict[str, str]:
+def mistakes_beside(mistaken: InvalidInput) -> dict[str, str]:
     """Each mistake in how the payment came, in words to stand beside its field."""
     return {k: capitalised(v) for k, v in mistaken.fields.items() if k in FIELDS}
-
-
-def said_whole(act: Callable[[], T]) -> T:
-    """``act``, a mistake in the payment's details said in one sentence above the page it
-    returns to (the application's, or the group bookings', which have no such fields)."""
-    try:
-        return act()
-    except InvalidInput as refused:
-        if not refused.fields:
-            raise
-        why = "; ".join(refused.fields.values())
-        raise InvalidInput(f"nothing was recorded: {why}. Open the payment's page again") from None
