@@ -86,7 +86,7 @@ def save_course() -> Response[str]:
     try:
         if upload is None:
             # A programme refused (a title two share, a control character) is said beside it.
-            typed = _filled_in(typed, adding=adding)
+            typed = _filled_in(typed, adding=adding, next_of=_next_of(posted))
             course_id = typed.values["course_id"]
         definition = (
             course_form.definition_from_file(upload)
@@ -151,10 +151,13 @@ def _title_checked_page(
     )
 
 
-def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.CourseForm:
+def _filled_in(
+    typed: course_form.CourseForm, *, adding: bool, next_of: str = ""
+) -> course_form.CourseForm:
     """The form as if the organiser had typed what the console fills in: a
-    programme chosen by its title named by its slug; adding a course, its id and its
-    follow-ups' ids made where left empty (a refused save shows them, to change)."""
+    programme chosen by its title named by its slug; adding a course, its id (the next
+    cohort's named as ``next_of`` is) and its follow-ups' ids made where left empty (a refused
+    save shows them, to change)."""
     named = course_form_fill.programme_slug(
         typed.values["programme"], course_drafts.programmes(ports())
     )
@@ -163,7 +166,7 @@ def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.Co
         return typed
     # A cohort of no programme is a programme of its own, named by its id.
     follow_ups = course_drafts.follow_up_ids(ports(), named or typed.values["course_id"])
-    return course_form_fill.with_ids_made(typed, follow_ups)
+    return course_form_fill.with_ids_made(typed, follow_ups, next_of)
 
 
 def _next_of(posted: dict[str, Any]) -> str:
