@@ -51,7 +51,8 @@ def test_an_organiser_adds_the_next_cohort_typing_only_its_dates(
     page.locator("#session-6-kind").select_option("follow_up")
     page.get_by_role("button", name="Save the course").click()
 
-    made = f"compassionate-leadership-training-{days[0]:%Y-%m}"
+    # Named as the sample is, its month changed (walk25).
+    made = f"compassionate-leadership-{days[0]:%Y-%m}"
     expect(page).to_have_url(f"{stack.url}/console/courses/{made}")
     expect(page.locator("main")).to_contain_text("Course saved.")
     expect(page.locator("main")).to_contain_text("A place costs £200.00.")

@@ -109,6 +109,29 @@ def test_saving_the_next_cohort_makes_its_ids_and_joins_its_programme(
     ] == [("follow-up-2028-09-21", "16:00"), ("follow-up-2028-09-21-2", "10:00")]
 
 
+def test_the_next_cohort_of_a_cohort_named_by_its_month_is_named_as_it_is(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    # walk25: the sample is compassionate-leadership-2027-06; its next cohort was named from
+    # the title, compassionate-leadership-training-2028-06, beside its elder in no pattern.
+    elder = "compassionate-leadership-2027-06"
+    system.put_course(elder, system.course_file())
+    form = browser.get(f"/console/courses/new?from={elder}")
+    assert (
+        f"Leave it empty to have one made as {elder}'s was: compassionate-leadership and the "
+        "new first session's year and month."
+    ) in text_of(form.body)
+    fields = _course_form(form.body)
+    fields["follow_ups_offered"] = "yes"  # its follow-ups left off: the save saves at once
+
+    saved = browser.post("/console/courses", **_with_sessions(fields, *map(_core, SPRING_2028)))
+
+    assert saved.status == 303, text_of(saved.body.split("<main", 1)[-1])[:900]
+    assert saved.headers["location"].startswith("/console/courses/compassionate-leadership-2028-03")
+    assert system.ports.repository.get_course("compassionate-leadership-2028-03") is not None
+    assert system.ports.repository.get_course(NEXT_ID) is None
+
+
 def _follow_up_ids(system: System, course_id: str) -> list[str | None]:
     course = system.stored_course(course_id)
     return [s.id for s in course.definition.sessions if s.kind is SessionKind.FOLLOW_UP]

@@ -8,6 +8,7 @@ handlers, moto and the Stripe stand-in (the real ``stripe`` SDK)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -117,7 +118,7 @@ def test_details_that_cannot_be_right_are_refused_in_words_and_nothing_is_done(
     assert system.deliver_emails() == []
 
 
-def test_the_console_form_records_them_and_says_a_mistake_above_the_page(
+def test_the_console_form_records_them_and_says_a_mistake_beside_its_field(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application, invoice_id = _booked(system)
@@ -132,10 +133,26 @@ def test_the_console_form_records_them_and_says_a_mistake_above_the_page(
     seen = browser.form(f"{page}/invoice/paid", f"{page}/invoice/paid")["seen"]
     tomorrow = (_today(system) + timedelta(days=1)).isoformat()
 
-    wrong = browser.act(f"{page}/invoice/paid", seen=seen, received_on=tomorrow, method="cheque")
+    wrong = browser.act(
+        f"{page}/invoice/paid",
+        seen=seen,
+        received_on=tomorrow,
+        method="cheque",
+        reference="HOVE 7",
+    )
 
+    # The confirmation again (walk25), the mistake beside its field and what was typed kept, so
+    # the organiser corrects the day alone: never the application's page and a sentence above.
     assert wrong.status == 422, wrong.body[:300]
-    assert "the day it arrived cannot be in the future" in text_of(wrong.body)
+    assert "Yes, record the payment" in wrong.body
+    beside = re.search(r'id="received_on-error">(.*?)</span>\s*<input([^>]*)>', wrong.body, re.S)
+    assert beside is not None, wrong.body
+    assert "The day it arrived cannot be in the future" in text_of(beside.group(1))
+    assert f'value="{tomorrow}"' in beside.group(2)
+    assert 'aria-invalid="true"' in beside.group(2)
+    assert '<option value="cheque" selected>' in wrong.body
+    assert 'value="HOVE 7"' in wrong.body
+    assert '<a href="#received_on">Day it arrived: The day it arrived' in wrong.body
     assert system.stripe_invoice(invoice_id)["status"] == "open"
 
     today = _today(system)
@@ -162,6 +179,20 @@ def test_a_groups_payment_details_are_on_its_card_the_api_and_the_cli(
     assert said in browser.words(path)
     api = f"/groups/{by_console['group_id']}/invoice/paid-outside-stripe"
     assert system.admin("POST", api, json_body={"method": "card"}).status == 422
+    assert system.stripe_invoice(pay_link_id(by_console))["status"] == "open"
+
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    wrong = browser.act(
+        path, seen=seen, received_on=tomorrow, method="bank_transfer", reference="TRUST INV 7"
+    )
+    # The group's confirmation again (walk25), the mistake beside its field, what was typed kept.
+    assert wrong.status == 422, wrong.body[:300]
+    assert "Yes, record the payment" in wrong.body
+    assert 'id="received_on-error"' in wrong.body
+    assert "The day it arrived cannot be in the future" in text_of(wrong.body)
+    assert f'value="{tomorrow}"' in wrong.body
+    assert '<option value="bank_transfer" selected>' in wrong.body
+    assert 'value="TRUST INV 7"' in wrong.body
     assert system.stripe_invoice(pay_link_id(by_console))["status"] == "open"
 
     done = browser.act(path, seen=seen, method="bank_transfer", reference="TRUST INV 7")

@@ -163,9 +163,10 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
         assert message["message"]["maxLength"] == MAX_MESSAGE_LENGTH
 
 
-def test_the_console_answers_pages_and_three_downloads(document: dict[str, Any]) -> None:
+def test_the_console_answers_pages_and_four_downloads(document: dict[str, Any]) -> None:
     downloads = {
         "/console/courses/{course_id}/roster.csv": "text/csv",
+        "/console/courses/{course_id}/calendar.ics": "text/calendar",  # walk25
         "/console/programmes/{programme}/graduates.csv": "text/csv",  # organiser22 F20
         "/console/people/export": "application/json",
     }

@@ -1,7 +1,8 @@
 """The ``.ics`` sent with confirmations, invitations and cancellations (RFC 5545/5546, icalendar).
 
 An iTIP message (RFC 5546): ``METHOD:REQUEST`` puts events in the attendee's calendar (or
-updates the ones it holds), ``METHOD:CANCEL`` takes them out. Calendars (Outlook, Google, Apple)
+updates the ones it holds), ``METHOD:CANCEL`` takes them out; ``METHOD:PUBLISH``, a course's
+sessions for its organisers to import, names no attendee. Calendars (Outlook, Google, Apple)
 match a later message to the events they hold by UID and ORGANIZER and ignore it unless its
 SEQUENCE is higher, so every VEVENT names the ORGANIZER (the course's enquiries address, the
 course's name as CN) and the ATTENDEE (the person the email goes to), both required by RFC 5546
@@ -24,7 +25,7 @@ from booking.domain.invitations import CalendarEntry, CalendarMessage
 from booking.domain.text import flattened
 
 PRODID = "-//Compassionate Leadership bookings//EN"
-REQUEST, CANCEL = "REQUEST", "CANCEL"
+REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 
 
 def _address(party: Party, **params: str) -> vCalAddress:
@@ -57,8 +58,9 @@ class IcsCalendarWriter:
         self._domain = domain
 
     def calendar(self, entries: Sequence[CalendarEntry], message: CalendarMessage) -> bytes:
-        """One VCALENDAR with one VEVENT per entry: ``METHOD:REQUEST``, or ``METHOD:CANCEL``."""
-        if not message.attendees:
+        """One VCALENDAR with one VEVENT per entry: ``METHOD:REQUEST``, or ``METHOD:CANCEL``,
+        or ``METHOD:PUBLISH`` (no ATTENDEE) for a file the organisers import."""
+        if not message.attendees and not message.published:
             raise ValueError("an iTIP REQUEST or CANCEL needs at least one attendee")
         if not entries:
             raise ValueError("a calendar needs at least one event")
@@ -66,7 +68,8 @@ class IcsCalendarWriter:
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", CANCEL if message.cancelled else REQUEST)
+        method = PUBLISH if message.published else CANCEL if message.cancelled else REQUEST
+        calendar.add("method", method)
         calendar.add("x-wr-calname", flattened(message.name))
         for entry in entries:
             event = Event()
@@ -79,7 +82,7 @@ class IcsCalendarWriter:
                 event.add("dtend", entry.end)
             event.add("summary", flattened(entry.summary))
             event.add("organizer", _address(entry.organizer or message.organizer))
-            for attendee in message.attendees:
+            for attendee in () if message.published else message.attendees:
                 # They booked and paid: the place is theirs, no reply is asked for.
                 event.add(
                     "attendee",

@@ -87,6 +87,9 @@ class CalendarMessage:
     organizer: Party
     attendees: Sequence[Party]
     cancelled: bool = False
+    # A file published for the organisers to import (RFC 5546 PUBLISH), sent to nobody: it
+    # names no ATTENDEE (``services.course_calendar``).
+    published: bool = False
 
 
 def booking_session_uid(course_id: str, session_key: str, application_id: str) -> str:

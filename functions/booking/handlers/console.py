@@ -222,13 +222,15 @@ def roster_csv(course_id: str) -> Response[str]:
 # -- actions -------------------------------------------------------------------------------------
 
 Action = Callable[[str], Application | Acted]
+FormAgain = Callable[[str, InvalidInput], Response[str] | None]
 
 
-def action(operation_id: str) -> Callable[[Action], Action]:
+def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Action], Action]:
     """A form on an application's page, through one helper: the use case done, on to the
     application's page saying so; refused (a mistake, a state that changed meanwhile, Stripe
     unavailable), the page again saying why, beside the field it concerns where there is one,
-    with what was typed kept."""
+    with what was typed kept (``again``: a form on a page of its own, an act's confirmation
+    with fields, said there again; None from it for a refusal of another kind)."""
 
     def bind(act: Action) -> Action:
         done = served.routes[operation_id].done
@@ -236,7 +238,10 @@ def action(operation_id: str) -> Callable[[Action], Action]:
         def answer(application_id: str) -> Response[str]:
             try:
                 after = act(application_id)
-            except (Conflict, InvalidInput, DependencyUnavailable) as refused:
+            except InvalidInput as mistaken:
+                form = again(application_id, mistaken) if again is not None else None
+                return form if form is not None else _refused(application_id, mistaken)
+            except (Conflict, DependencyUnavailable) as refused:
                 return _refused(application_id, refused)
             said = notice_of(str(done), acted(after))
             return after_action(f"/console/applications/{quote(application_id)}", said)
@@ -281,7 +286,8 @@ def cancel(application_id: str) -> Acted:
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
-action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
+paid_off = console_paid_off_stripe  # paid outside Stripe: a mistake is said on its own page
+action("consoleRecordPayment", paid_off.form_again)(paid_off.record_payment)
 action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
 # The employer invoiced instead of the card.
 action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)

@@ -20,7 +20,7 @@ from booking.handlers.course_form import (
     Upload,
     shown_again,
 )
-from booking.handlers.course_form_fill import programme_choices, programme_shown
+from booking.handlers.course_form_fill import cohort_stem, programme_choices, programme_shown
 from booking.handlers.follow_ups_carried import (
     FOLLOW_UPS_OFFERED,
     Carried,
@@ -118,6 +118,7 @@ def course_form_page(
         programmes=programme_choices(programmes),
         next_of=next_of,
         next_of_field=NEXT_OF,
+        cohort_stem=cohort_stem(next_of),
         title_like=title_like,
         title_checked_field=TITLE_CHECKED,
         **_follow_ups_said(to_carry, offered, carried),

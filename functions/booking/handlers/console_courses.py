@@ -45,6 +45,17 @@ def new_course() -> Response[str]:
     return html_page(200, page)
 
 
+@served("consoleCourseCalendar")
+def course_calendar(course_id: str) -> Response[str]:
+    # Loaded by its link: no other page needs the calendar writer.
+    from booking.services.course_calendar import course_calendar
+
+    filename, body = course_calendar(ports(), course_id)
+    # The joining link is in it: never cached.
+    headers = {"Content-Disposition": http.attachment(filename), "Cache-Control": "no-store"}
+    return Response(200, "text/calendar; charset=utf-8", body, headers)
+
+
 @served("consoleEditCourse")
 def edit_course(course_id: str) -> Response[str]:
     stored = courses.get_course(ports(), course_id)
@@ -82,7 +93,7 @@ def save_course() -> Response[str]:
     try:
         if upload is None:
             # A programme refused (a title two share, a control character) is said beside it.
-            typed = _filled_in(typed, adding=adding)
+            typed = _filled_in(typed, adding=adding, next_of=_next_of(posted))
             course_id = typed.values["course_id"]
         definition = (
             course_form.definition_from_file(upload)
@@ -147,10 +158,13 @@ def _title_checked_page(
     )
 
 
-def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.CourseForm:
+def _filled_in(
+    typed: course_form.CourseForm, *, adding: bool, next_of: str = ""
+) -> course_form.CourseForm:
     """The form as if the organiser had typed what the console fills in: a
-    programme chosen by its title named by its slug; adding a course, its id and its
-    follow-ups' ids made where left empty (a refused save shows them, to change)."""
+    programme chosen by its title named by its slug; adding a course, its id (the next
+    cohort's named as ``next_of`` is) and its follow-ups' ids made where left empty (a refused
+    save shows them, to change)."""
     named = course_form_fill.programme_slug(
         typed.values["programme"], course_drafts.programmes(ports())
     )
@@ -159,7 +173,7 @@ def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.Co
         return typed
     # A cohort of no programme is a programme of its own, named by its id.
     follow_ups = course_drafts.follow_up_ids(ports(), named or typed.values["course_id"])
-    return course_form_fill.with_ids_made(typed, follow_ups)
+    return course_form_fill.with_ids_made(typed, follow_ups, next_of)
 
 
 def _next_of(posted: dict[str, Any]) -> FilledFrom | None:

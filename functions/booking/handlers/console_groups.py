@@ -33,7 +33,12 @@ from booking.handlers.console_pages import (
     invoice_named,
     marked_paid_off_stripe,
 )
-from booking.handlers.console_paid_off_stripe import received_form, received_typed, said_whole
+from booking.handlers.console_paid_off_stripe import (
+    mistakes_beside,
+    received_form,
+    received_typed,
+    typed_received,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
@@ -114,15 +119,20 @@ def _on_the_card(
     act: Callable[[Seen | None], tuple[GroupBooking, str]],
     *,
     seen: bool = False,
+    again: Callable[[InvalidInput], Response[str] | None] | None = None,
 ) -> Response[str]:
     """A button on a group's card: ``act`` on the group (given what its card or confirmation
     showed, when ``seen``: its form's ``seen``, the group changed since, nothing done), then
     its course's group bookings page saying what ``act`` names as done, once, or that page
-    again saying why not (a form without ``seen`` too)."""
+    again saying why not (a form without ``seen`` too; ``again``: a confirmation's own fields'
+    mistakes said on it again, beside each)."""
     try:
         shown = form_seen(page="the group bookings page") if seen else None
         acted_on, done = act(shown)
-    except (Conflict, InvalidInput, DependencyUnavailable) as refused:
+    except InvalidInput as mistaken:
+        form = again(mistaken) if again is not None else None
+        return form if form is not None else _refused_on_the_card(group_id, mistaken)
+    except (Conflict, DependencyUnavailable) as refused:
         return _refused_on_the_card(group_id, refused)
     return after_action(f"/console/courses/{quote(acted_on.course_id)}/group-bookings", done)
 
@@ -139,7 +149,14 @@ def _refused_on_the_card(
 
 @served("consoleRecordGroupPaymentConfirmation")
 def record_group_payment_confirmation(group_id: str) -> Response[str]:
-    """What recording the group's invoice as paid outside Stripe does, before the press."""
+    return _group_paid_confirmation(group_id)
+
+
+def _group_paid_confirmation(
+    group_id: str, errors: dict[str, str] | None = None, typed: dict[str, str] | None = None
+) -> Response[str]:
+    """What recording the group's invoice as paid outside Stripe does, before the press (with
+    a press's ``errors`` beside the fields it got wrong, ``typed`` kept: 422)."""
     group = find_group(ports(), group_id)
     invoice = group.invoice
     if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
@@ -155,9 +172,9 @@ def record_group_payment_confirmation(group_id: str) -> Response[str]:
         course_title=_course_name(course) if course is not None else group.course_id,
         lines=paid_off_stripe_lines(group),
         seen=group_seen(group),
-        **received_form(invoice),
+        **received_form(invoice, errors, typed),
     )
-    return html_page(200, page)
+    return html_page(422 if errors else 200, page)
 
 
 @served("consoleRecordGroupPayment")
@@ -166,12 +183,15 @@ def record_group_payment(group_id: str) -> Response[str]:
     from booking.services import paid_off_stripe
 
     def record(shown: Seen | None) -> tuple[GroupBooking, str]:
-        paid, changed = said_whole(
-            lambda: paid_off_stripe.record_group_payment(ports(), group_id, shown, received_typed())
-        )
+        received = received_typed()
+        paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown, received)
         return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
 
-    return _on_the_card(group_id, record, seen=True)
+    def again(mistaken: InvalidInput) -> Response[str] | None:
+        errors = mistakes_beside(mistaken)
+        return _group_paid_confirmation(group_id, errors, typed_received()) if errors else None
+
+    return _on_the_card(group_id, record, seen=True, again=again)
 
 
 def paid_off_stripe_lines(group: GroupBooking) -> list[str]:

@@ -5,8 +5,7 @@ what that page showed (``domain.page_seen``). Registered on the console's resolv
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
@@ -22,13 +21,18 @@ from booking.handlers.console_pages import (
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import sentence
+from booking.handlers.sentences import capitalised, sentence
 from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
 from booking.services.paid_off_stripe import NO_PLACE_FOR_IT, RecordPreview
 
-T = TypeVar("T")
+# The fields' labels, as the confirmation shows them (its summary of mistakes links each).
+LABELS = {
+    "received_on": "Day it arrived",
+    "method": "How it was paid",
+    "reference": "The bank's reference",
+}
 
 
 def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
@@ -58,6 +62,16 @@ def _lines(detail: ApplicationDetail, preview: RecordPreview) -> list[str]:
 
 @served("consoleRecordPaymentConfirmation")
 def record_confirmation(application_id: str) -> Response[str]:
+    return _confirmation(application_id)
+
+
+def _confirmation(
+    application_id: str,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response[str]:
+    """The page asking to confirm: what recording does, and the fields of how the payment came
+    (``errors`` beside those a press got wrong, ``typed`` kept in them; 422 then)."""
     detail, preview = paid_off_stripe.record_confirmation(ports(), application_id)
     if "record_payment" not in detail.actions or not preview.confirms:
         why = (
@@ -74,25 +88,50 @@ def record_confirmation(application_id: str) -> Response[str]:
         lines=_lines(detail, preview),
         # What the press then acts on, or refuses (``domain.page_seen``).
         seen=detail.seen,
-        **received_form(detail.application.invoice),
+        **received_form(detail.application.invoice, errors, typed),
     )
-    return html_page(200, page)
+    return html_page(422 if errors else 200, page)
 
 
 def record_payment(application_id: str) -> Acted:
     """The confirmation's *Yes, record the payment*, acting on what its page showed, with what
     it said of how the payment came."""
     seen = form_seen()
-    return said_whole(
-        lambda: paid_off_stripe.record_payment(ports(), application_id, seen, received_typed())
-    )
+    return paid_off_stripe.record_payment(ports(), application_id, seen, received_typed())
 
 
-def received_form(invoice: InvoiceRef | None) -> dict[str, Any]:
+def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
+    """A mistake in how the payment came (a day in the future, say), said on the confirmation
+    again beside its field, all at once, with what was typed kept: nothing was recorded. None
+    for a refusal that names none of its fields."""
+    errors = mistakes_beside(mistaken)
+    if not errors:
+        return None
+    return _confirmation(application_id, errors, typed_received())
+
+
+def received_form(
+    invoice: InvoiceRef | None,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """What a confirmation's fields of how the payment came need: the invoice's whole amount
-    (the one recorded) and the ways it may have come."""
+    (the one recorded), the ways it may have come, and any mistakes a press made in them,
+    beside each (``errors``), with what was typed (``typed``)."""
     amount = money_words(invoice.amount_due, invoice.currency) if invoice is not None else ""
-    return {"amount": amount, "how_choices": list(HOW_CHOICES)}
+    return {
+        "amount": amount,
+        "how_choices": list(HOW_CHOICES),
+        "errors": errors or {},
+        "values": typed or dict.fromkeys(FIELDS, ""),
+        "labels": LABELS,
+    }
+
+
+def typed_received() -> dict[str, str]:
+    """What the form's fields of how the payment came held, as typed."""
+    posted = posted_form()
+    return {name: str(posted.get(name) or "") for name in FIELDS}
 
 
 def received_typed() -> PaymentReceived:
@@ -101,13 +140,6 @@ def received_typed() -> PaymentReceived:
     return received_from({name: posted.get(name) for name in FIELDS})
 
 
-def said_whole(act: Callable[[], T]) -> T:
-    """``act``, a mistake in the payment's details said in one sentence above the page it
-    returns to (the application's, or the group bookings', which have no such fields)."""
-    try:
-        return act()
-    except InvalidInput as refused:
-        if not refused.fields:
-            raise
-        why = "; ".join(refused.fields.values())
-        raise InvalidInput(f"nothing was recorded: {why}. Open the payment's page again") from None
+def mistakes_beside(mistaken: InvalidInput) -> dict[str, str]:
+    """Each mistake in how the payment came, in words to stand beside its field."""
+    return {k: capitalised(v) for k, v in mistaken.fields.items() if k in FIELDS}

@@ -90,26 +90,41 @@ def programme_shown(slug: str, programmes: Sequence[Programme]) -> str:
     return titled.title if len(same) == 1 else slug
 
 
-def proposed_course_id(title: str, sessions: Sequence[dict[str, str]]) -> str:
+# A cohort's id that ends in the year and month of its first session, as the sample's do.
+_COHORT_ID = re.compile(r"(?P<stem>[a-z0-9-]+)-\d{4}-\d{2}")
+
+
+def cohort_stem(next_of: str) -> str:
+    """The name the next cohort of ``next_of`` is given before its month ("" when ``next_of``
+    does not end in a year and month: the new id is made from the title then)."""
+    named = _COHORT_ID.fullmatch(next_of)
+    return named["stem"] if named else ""
+
+
+def proposed_course_id(title: str, sessions: Sequence[dict[str, str]], next_of: str = "") -> str:
     """A new course's id: its title in lower-case letters, digits and hyphens, and the year
-    and month of its first session (``compassionate-leadership-training-2028-03``); "" when
-    the title or every date is missing (the course id is then asked for, as before)."""
-    slug = made_id(title, 60)
+    and month of its first session (``compassionate-leadership-training-2028-03``); the next
+    cohort of a course named that way (``next_of``) is named as it is, its month changed
+    (``compassionate-leadership-2027-06``'s: ``compassionate-leadership-2028-06``, walk25);
+    "" when the title or every date is missing (the course id is then asked for, as before)."""
+    slug = cohort_stem(next_of) or made_id(title, 60)
     days = sorted(day for row in sessions if (day := _day(row.get("date", ""))) is not None)
     if not slug or not days:
         return ""
     return f"{slug}-{days[0]:%Y-%m}"
 
 
-def with_ids_made(form: CourseForm, follow_ups: FollowUpIds) -> CourseForm:
-    """A new course's form with a course id made when none was typed, and an id for each
+def with_ids_made(form: CourseForm, follow_ups: FollowUpIds, next_of: str = "") -> CourseForm:
+    """A new course's form with a course id made when none was typed (named as the cohort
+    ``next_of`` is, for its next cohort), and an id for each
     follow-up typed without one: the programme's own id for a follow-up at the very time one
     of its follow-ups is (the same event, shared), else ``follow-up-<date>`` that no other
     follow-up has. Rows it cannot read (no date, a time mistyped) are left for the
     definition's check to name."""
     values = dict(form.values)
     if not values.get("course_id"):
-        values["course_id"] = proposed_course_id(values.get("title", ""), form.sessions)
+        title = values.get("title", "")
+        values["course_id"] = proposed_course_id(title, form.sessions, next_of)
     used = set(follow_ups.taken) | {row["id"] for row in form.sessions if row.get("id")}
     sessions = []
     for row in form.sessions:

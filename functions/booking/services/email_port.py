@@ -57,7 +57,8 @@ class EmailRenderer(Protocol):
 class CalendarWriter(Protocol):
     def calendar(self, entries: Sequence[CalendarEntry], message: CalendarMessage) -> bytes:
         """An iTIP calendar (RFC 5546) with one event per entry, as identified by the domain
-        (``domain.invitations``): REQUEST, or CANCEL when ``message.cancelled``."""
+        (``domain.invitations``): REQUEST, or CANCEL when ``message.cancelled``, or PUBLISH
+        (no attendee) when ``message.published``."""
         ...
 
 

@@ -197,6 +197,8 @@ ACTIONS: tuple[Route, ...] = (
         "invoice_paid_off_stripe",
         {"seen": SEEN, **RECEIVED},
         typed=True,  # a `seen` that is not one a page gives is refused
+        mistakes_said="Its confirmation page again, each mistake in how the payment came beside "
+        "its field, what was typed kept: nothing recorded",
     ),
     _action(
         "invoice/correct",

@@ -17,6 +17,7 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     CSRF_FIELD,
     TICKED,
+    download,
     form,
     page,
     query,
@@ -142,6 +143,27 @@ COURSES: tuple[Route, ...] = (
                 "multipart/form-data": {"schema": _UPLOAD},
             },
         },
+        tags=TAGS,
+    ),
+    Route(
+        CONSOLE,
+        "GET",
+        "/console/courses/{course_id}/calendar.ics",
+        "consoleCourseCalendar",
+        "The course's sessions as a calendar file, for the organisers and facilitators",
+        {
+            "200": download(
+                "text/calendar",
+                "<course_id>-sessions.ics",
+                "Every session of the cohort, its follow-ups as the programme holds them, with "
+                "the joining link (RFC 5545, `METHOD:PUBLISH`, no attendee): imported into a "
+                "calendar as events of its own, apart from any attendee's invitation; imported "
+                "again after a change, it replaces them",
+                {"type": "string"},
+            ),
+            "404": NO_COURSE,
+        },
+        parameters=(COURSE_ID,),
         tags=TAGS,
     ),
     Route(

@@ -138,6 +138,10 @@ GROUP_PAID_CONSOLE: tuple[Route, ...] = (
             ),
             "404": page("No such group booking"),
             "409": page("The course's group bookings page again, saying why not"),
+            "422": page(
+                "Its confirmation page again, each mistake in how the payment came beside its "
+                "field, what was typed kept: nothing recorded"
+            ),
         },
         description=_GROUP_SAID + RECEIVED_SAID,
         parameters=(_GROUP,),

@@ -1,0 +1,53 @@
+"""The course's own calendar file, for the organisers and facilitators (walk25: the console
+offered the roster to download but no calendar; each attendee's sessions reached only their
+own email).
+
+One ``.ics`` with every session of the cohort, its follow-ups as the programme holds them, in
+the organisers' words and with the joining link (they run the sessions). It is published, not
+sent (``METHOD:PUBLISH``, no ATTENDEE): a calendar imports it as events of its own, under UIDs
+of the course and session that no attendee's invitation uses, so importing it never touches
+what a person was sent, and importing it again after a change replaces the events it put in.
+"""
+
+from __future__ import annotations
+
+from booking.domain.course import Course, ScheduledSession
+from booking.domain.invitations import CalendarEntry, CalendarMessage
+from booking.services.calendars import organizer_of
+from booking.services.courses import get_course
+from booking.services.ports import Ports
+
+
+def course_calendar(ports: Ports, course_id: str) -> tuple[str, str]:
+    """(the file's name, the file): every session of the course, soonest first. NotFound for a
+    course nobody defined."""
+    course = get_course(ports, course_id)
+    message = CalendarMessage(
+        name=course.definition.title,
+        stamp=ports.clock(),
+        sequence=0,
+        organizer=organizer_of(ports, course),
+        attendees=(),
+        published=True,
+    )
+    entries = [_entry(course, session) for session in course.schedule]
+    ics = ports.calendar.calendar(entries, message)
+    return f"{course_id}-sessions.ics", ics.decode("utf-8")
+
+
+def _entry(course: Course, session: ScheduledSession) -> CalendarEntry:
+    definition = course.definition
+    joining_url = str(definition.joining_url) if definition.joining_url else None
+    lines = [session.title]
+    if joining_url:
+        lines.append(f"Join online: {joining_url}")
+    if session.home_practice:
+        lines.append(f"Home practice: {session.home_practice}")
+    return CalendarEntry(
+        uid=f"{course.course_id}-{session.key}-organisers",
+        summary=f"{definition.title}: {session.title}",
+        start=session.start,
+        end=session.end,
+        description="\n".join(lines),
+        joining_url=joining_url,
+    )
