@@ -118,7 +118,7 @@ def course_form_page(
         programmes=programme_choices(programmes),
         next_of=next_of,
         next_of_field=NEXT_OF,
-        cohort_stem=cohort_stem(next_of),
+        cohort_stem=cohort_stem(next_of.course_id if next_of else ""),
         title_like=title_like,
         title_checked_field=TITLE_CHECKED,
         **_follow_ups_said(to_carry, offered, carried),

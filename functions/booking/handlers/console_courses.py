@@ -93,7 +93,10 @@ def save_course() -> Response[str]:
     try:
         if upload is None:
             # A programme refused (a title two share, a control character) is said beside it.
-            typed = _filled_in(typed, adding=adding, next_of=_next_of(posted))
+            filled_from = _next_of(posted)
+            typed = _filled_in(
+                typed, adding=adding, next_of=filled_from.course_id if filled_from else ""
+            )
             course_id = typed.values["course_id"]
         definition = (
             course_form.definition_from_file(upload)
@@ -109,9 +112,16 @@ def save_course() -> Response[str]:
     except (InvalidInput, Conflict) as refused:
         # The course whose own page posted this ("": *Add a course*), its form shown again.
         own = upload.changing if upload else ("" if adding else course_id)
-        next_of = None if upload or not adding else _next_of(posted)
+        refused_from = None if upload or not adding else _next_of(posted)
         page = refused_course_page(
-            chrome(), ports(), typed, upload, refused, own=own, next_of=next_of, offered=offered
+            chrome(),
+            ports(),
+            typed,
+            upload,
+            refused,
+            own=own,
+            next_of=refused_from,
+            offered=offered,
         )
         return html_page(http.status_for(refused), page)
     location, code = course_saved.saved_notice(saved)
