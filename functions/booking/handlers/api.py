@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -233,6 +234,57 @@ def request_invoice(application_id: str) -> Response[str]:
     )
 
 
+@dataclass(frozen=True)
+class _PressAnswer:
+    """What one of the person's own presses on their status page answers (turning down an
+    offer, leaving the waiting list): a browser goes back to the status page, its ``flag``
+    saying what happened (done now, or by an earlier press); JSON gets the application,
+    ``already_field`` and the sentence that fits."""
+
+    flag: str
+    flag_done: str
+    flag_already: str
+    already_field: str
+    done: str
+    already: str
+
+
+_OFFER_DECLINED = _PressAnswer(
+    flag="offer",
+    flag_done="declined",
+    flag_already="already_declined",
+    already_field="already_declined",
+    done="You have turned down the place: it has gone back to the course for the next "
+    "person, and we have emailed you to say so.",
+    already="You had already turned down this place: nothing more has changed.",
+)
+_WAITING_LIST_LEFT = _PressAnswer(
+    flag="left",
+    flag_done="done",
+    flag_already="already",
+    already_field="already_left",
+    done="You have left the waiting list, and we have emailed you to say so.",
+    already="You had already left the waiting list: nothing more has changed.",
+)
+
+
+def _pressed(answer: _PressAnswer, view: ApplicationView, already: bool) -> Response[str]:
+    """The answer to the person's press ``answer`` describes, done now or ``already``."""
+    if http.wants_html(_header("accept")):
+        flag = answer.flag_already if already else answer.flag_done
+        return _see_other(f"{view.status_url}&{answer.flag}={flag}")
+    return http.json_response(
+        200,
+        {
+            "application_id": view.application_id,
+            "status": view.status,
+            answer.already_field: already,
+            "message": answer.already if already else answer.done,
+            "status_url": view.status_url,
+        },
+    )
+
+
 @served("declineOffer")
 def decline_offer(application_id: str) -> Response[str]:
     """The person turns down the place offered to them."""
@@ -241,26 +293,7 @@ def decline_offer(application_id: str) -> Response[str]:
     the_ports = ports()
     http.takes_no_fields(_raw_body(), _header("content-type"), "turning down a place")
     declined = declined_by_person(the_ports, application_id, _query("token"))
-    view = view_of(the_ports, declined.application)
-    if http.wants_html(_header("accept")):
-        flag = "already_declined" if declined.already else "declined"
-        return _see_other(f"{view.status_url}&offer={flag}")
-    message = (
-        "You had already turned down this place: nothing more has changed."
-        if declined.already
-        else "You have turned down the place: it has gone back to the course for the next "
-        "person, and we have emailed you to say so."
-    )
-    return http.json_response(
-        200,
-        {
-            "application_id": view.application_id,
-            "status": view.status,
-            "already_declined": declined.already,
-            "message": message,
-            "status_url": view.status_url,
-        },
-    )
+    return _pressed(_OFFER_DECLINED, view_of(the_ports, declined.application), declined.already)
 
 
 @served("confirmLeavingWaitingList")
@@ -285,25 +318,7 @@ def leave_waiting_list(application_id: str) -> Response[str]:
     the_ports = ports()
     http.takes_no_fields(_raw_body(), _header("content-type"), "leaving the waiting list")
     left = left_by_person(the_ports, application_id, _query("token"))
-    view = view_of(the_ports, left.application)
-    if http.wants_html(_header("accept")):
-        flag = "already" if left.already else "done"
-        return _see_other(f"{view.status_url}&left={flag}")
-    message = (
-        "You had already left the waiting list: nothing more has changed."
-        if left.already
-        else "You have left the waiting list, and we have emailed you to say so."
-    )
-    return http.json_response(
-        200,
-        {
-            "application_id": view.application_id,
-            "status": view.status,
-            "already_left": left.already,
-            "message": message,
-            "status_url": view.status_url,
-        },
-    )
+    return _pressed(_WAITING_LIST_LEFT, view_of(the_ports, left.application), left.already)
 
 
 @served("openapi")
