@@ -71,6 +71,32 @@ def _way_to_pay(
     )
 
 
+def _persons_press(
+    action: str, operation_id: str, summary: str, done: Fragment, description: str
+) -> Route:
+    """One of the person's own presses on their status page
+    (``/applications/{application_id}/<action>``: turning down an offer, leaving the waiting
+    list): a POST with the applicant's token and no fields, answering ``done`` (200: done
+    now, or by an earlier press), or a browser's form back to the status page (303); private,
+    as the token is in its address."""
+    return Route(
+        API,
+        "POST",
+        f"/applications/{{application_id}}/{action}",
+        operation_id,
+        summary,
+        {
+            "200": done,
+            "303": see_other("Browsers: on to the status page, which says what happened"),
+        },
+        errors=(404, 409, 413, 415, 422),
+        description=description,
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
+        tags=("public",),
+        private=True,
+    )
+
+
 PUBLIC: tuple[Route, ...] = (
     Route(
         API,
@@ -228,18 +254,12 @@ PUBLIC: tuple[Route, ...] = (
         "fields: a field sent as JSON is a 422 naming it, nothing sent; a body of any other "
         "type than JSON or a form is a 415.",
     ),
-    Route(
-        API,
-        "POST",
-        "/applications/{application_id}/decline-offer",
+    _persons_press(
+        "decline-offer",
         "declineOffer",
         "Turn down an offered place",
-        {
-            "200": json_answer("OfferDeclinedOut", "Turned down (now, or by an earlier press)"),
-            "303": see_other("Browsers: on to the status page, which says what happened"),
-        },
-        errors=(404, 409, 413, 415, 422),
-        description="The person offered a place (from the waiting list, or on approval) "
+        json_answer("OfferDeclinedOut", "Turned down (now, or by an earlier press)"),
+        "The person offered a place (from the waiting list, or on approval) "
         "turns it down: the place goes back at once, by the path a lapsed offer's takes (an "
         "open checkout expired at Stripe, an email saying so), and is offered to the next "
         "person waiting. An offered place being paid by the employer's invoice may be turned "
@@ -250,9 +270,6 @@ PUBLIC: tuple[Route, ...] = (
         "for it goes through, `not_offered` for anything else (booked, on the waiting "
         "list, ...). It takes no fields, as paying now does. The application's token is "
         "the proof, as for its other actions.",
-        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
-        tags=("public",),
-        private=True,
     ),
     Route(
         API,
@@ -271,18 +288,12 @@ PUBLIC: tuple[Route, ...] = (
         tags=PAGES,
         private=True,
     ),
-    Route(
-        API,
-        "POST",
-        "/applications/{application_id}/leave-waiting-list",
+    _persons_press(
+        "leave-waiting-list",
         "leaveWaitingList",
         "Leave the waiting list",
-        {
-            "200": json_answer("LeftWaitingListOut", "Left (now, or by an earlier press)"),
-            "303": see_other("Browsers: on to the status page, which says what happened"),
-        },
-        errors=(404, 409, 413, 415, 422),
-        description="The person waiting for a place (or offered one, not yet paid) leaves "
+        json_answer("LeftWaitingListOut", "Left (now, or by an earlier press)"),
+        "The person waiting for a place (or offered one, not yet paid) leaves "
         "the waiting list: the application ends `cancelled`, `status_reason` "
         "`withdrawn_by_applicant`, by the organisers' cancel without a refund (nothing was "
         "paid), so a place their offer held goes at once to the next person waiting, an "
@@ -295,9 +306,6 @@ PUBLIC: tuple[Route, ...] = (
         "`payment_being_recorded` (or `payment_settling`) in the person's own words, nothing "
         "changed. It takes no fields, as paying now does. The "
         "application's token is the proof, as for its other actions.",
-        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
-        tags=("public",),
-        private=True,
     ),
     Route(
         API,
