@@ -10,8 +10,6 @@ starts a new one at the new amount) or its invoice replaced by one for the rest,
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
-
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
@@ -23,9 +21,7 @@ from booking.services.code_uses import code_used_up_since
 from booking.services.concurrency import load_application
 from booking.services.invoice_requests import refuse_while_being_paid
 from booking.services.ports import Ports
-from booking.services.settle import settle_money
-
-logger = Logger(child=True)
+from booking.services.settle import act_settled
 
 
 def grant_bursary(
@@ -76,9 +72,6 @@ def grant_bursary(
         refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
     shown = (seen or Seen()).or_fact("bursary", str(application.bursary))
     granted = BursaryGranted(amount, seen=shown)
-    settled = settle_money(ports, application_id, granted, first=application, marked=marked)
-    logger.info(
-        "bursary granted",
-        extra={"application_id": application_id, "outcome": settled.settlement.reason},
+    return act_settled(
+        ports, application_id, granted, first=application, marked=marked, said="bursary granted"
     )
-    return Acted(settled.saved, changed=settled.changed)

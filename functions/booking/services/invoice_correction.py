@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from booking.domain.billing_details import BillingDetails, refuse_without_po
@@ -26,9 +25,7 @@ from booking.services.acted import Acted
 from booking.services.concurrency import load_application
 from booking.services.invoice_requests import refuse_while_being_paid
 from booking.services.ports import Ports
-from booking.services.settle import settle_money
-
-logger = Logger(child=True)
+from booking.services.settle import act_settled
 
 BILLING_FIELDS = ("billing_name", "billing_email", "billing_address", "po_number")
 _FIELD_WORDS = {
@@ -76,9 +73,6 @@ def correct_invoice(
     if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
     fact = InvoiceCorrected(billing, seen=seen)
-    settled = settle_money(ports, application_id, fact, first=application, marked=marked)
-    logger.info(
-        "invoice corrected",
-        extra={"application_id": application_id, "outcome": settled.settlement.reason},
+    return act_settled(
+        ports, application_id, fact, first=application, marked=marked, said="invoice corrected"
     )
-    return Acted(settled.saved, changed=settled.changed)

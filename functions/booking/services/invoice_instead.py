@@ -11,8 +11,6 @@ Stripe's expiry event (``services.checkout_acts``).
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
-
 from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
@@ -22,9 +20,7 @@ from booking.services.concurrency import load_application
 from booking.services.invoice_correction import PO_NEEDED
 from booking.services.invoice_requests import refuse_unless_billable
 from booking.services.ports import Ports
-from booking.services.settle import settle_money
-
-logger = Logger(child=True)
+from booking.services.settle import act_settled
 
 
 def invoice_instead_of_card(
@@ -46,9 +42,11 @@ def invoice_instead_of_card(
     refuse_without_po(needs_po, billing, "the billing details need attention", PO_NEEDED)
     refuse_unless_billable(application.model_copy(update={"billing": billing}))
     fact = InvoicedInsteadOfCard(billing, seen=seen)
-    settled = settle_money(ports, application_id, fact, first=application, marked=marked)
-    logger.info(
-        "invoiced instead of card",
-        extra={"application_id": application_id, "outcome": settled.settlement.reason},
+    return act_settled(
+        ports,
+        application_id,
+        fact,
+        first=application,
+        marked=marked,
+        said="invoiced instead of card",
     )
-    return Acted(settled.saved, changed=settled.changed)

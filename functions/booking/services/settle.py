@@ -63,6 +63,7 @@ from booking.services.act_voiding import (
     voided_already,
     voided_first_for,
 )
+from booking.services.acted import Acted
 from booking.services.checkout_expiry import expired_already, expired_first_for
 from booking.services.concurrency import (
     concurrent_update,
@@ -110,6 +111,24 @@ class _AskedOfStripe:
 
     def expiring(self, session_id: str) -> None:
         self.closing.session_id = session_id
+
+
+def act_settled(
+    ports: Ports,
+    application_id: str,
+    fact: MoneyFact,
+    *,
+    first: Application,
+    marked: VoidingFor | None,
+    said: str,
+) -> Acted:
+    """An organiser's act on one application's money (a bursary, a corrected invoice, an
+    invoice instead of the card): ``fact`` settled (:func:`settle_money`), logged as ``said``
+    with its outcome (ids only), and answered as what it did."""
+    settled = settle_money(ports, application_id, fact, first=first, marked=marked)
+    outcome = settled.settlement.reason
+    logger.info(said, extra={"application_id": application_id, "outcome": outcome})
+    return Acted(settled.saved, changed=settled.changed)
 
 
 def settle_money(
