@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
@@ -21,6 +22,10 @@ from booking.handlers.routes.groups import MANAGERS_OPERATIONS
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
 from booking.services.applications import ApplicationView, view_of
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+    from booking.services.ports import Ports
 
 logger = Logger(service="booking-api")
 app = APIGatewayHttpResolver()
@@ -234,13 +239,25 @@ def request_invoice(application_id: str) -> Response[str]:
     )
 
 
-@dataclass(frozen=True)
-class _PressAnswer:
-    """What one of the person's own presses on their status page answers (turning down an
-    offer, leaving the waiting list): a browser goes back to the status page, its ``flag``
-    saying what happened (done now, or by an earlier press); JSON gets the application,
-    ``already_field`` and the sentence that fits."""
+class _Pressed(Protocol):
+    """What a person's press did: their application after it, and whether an earlier press
+    had done it already."""
 
+    @property
+    def application(self) -> Application: ...
+
+    @property
+    def already(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class _PersonsPress:
+    """One of the person's own presses on their status page (turning down an offer, leaving
+    the waiting list): ``doing``, in words for a body it refuses; a browser goes back to the
+    status page, its ``flag`` saying what happened (done now, or by an earlier press); JSON
+    gets the application, ``already_field`` and the sentence that fits."""
+
+    doing: str
     flag: str
     flag_done: str
     flag_already: str
@@ -249,7 +266,8 @@ class _PressAnswer:
     already: str
 
 
-_OFFER_DECLINED = _PressAnswer(
+_OFFER_DECLINED = _PersonsPress(
+    doing="turning down a place",
     flag="offer",
     flag_done="declined",
     flag_already="already_declined",
@@ -258,7 +276,8 @@ _OFFER_DECLINED = _PressAnswer(
     "person, and we have emailed you to say so.",
     already="You had already turned down this place: nothing more has changed.",
 )
-_WAITING_LIST_LEFT = _PressAnswer(
+_WAITING_LIST_LEFT = _PersonsPress(
+    doing="leaving the waiting list",
     flag="left",
     flag_done="done",
     flag_already="already",
@@ -268,18 +287,25 @@ _WAITING_LIST_LEFT = _PressAnswer(
 )
 
 
-def _pressed(answer: _PressAnswer, view: ApplicationView, already: bool) -> Response[str]:
-    """The answer to the person's press ``answer`` describes, done now or ``already``."""
+def _pressed(
+    press: _PersonsPress, application_id: str, act: Callable[[Ports, str, str], _Pressed]
+) -> Response[str]:
+    """The person's ``press`` on their application, done by ``act`` (its use case, given the
+    token), and its answer."""
+    the_ports = ports()
+    http.takes_no_fields(_raw_body(), _header("content-type"), press.doing)
+    pressed = act(the_ports, application_id, _query("token"))
+    view = view_of(the_ports, pressed.application)
     if http.wants_html(_header("accept")):
-        flag = answer.flag_already if already else answer.flag_done
-        return _see_other(f"{view.status_url}&{answer.flag}={flag}")
+        flag = press.flag_already if pressed.already else press.flag_done
+        return _see_other(f"{view.status_url}&{press.flag}={flag}")
     return http.json_response(
         200,
         {
             "application_id": view.application_id,
             "status": view.status,
-            answer.already_field: already,
-            "message": answer.already if already else answer.done,
+            press.already_field: pressed.already,
+            "message": press.already if pressed.already else press.done,
             "status_url": view.status_url,
         },
     )
@@ -290,10 +316,7 @@ def decline_offer(application_id: str) -> Response[str]:
     """The person turns down the place offered to them."""
     from booking.services.offer_declines import decline_offer as declined_by_person
 
-    the_ports = ports()
-    http.takes_no_fields(_raw_body(), _header("content-type"), "turning down a place")
-    declined = declined_by_person(the_ports, application_id, _query("token"))
-    return _pressed(_OFFER_DECLINED, view_of(the_ports, declined.application), declined.already)
+    return _pressed(_OFFER_DECLINED, application_id, declined_by_person)
 
 
 @served("confirmLeavingWaitingList")
@@ -315,10 +338,7 @@ def leave_waiting_list(application_id: str) -> Response[str]:
     """The person takes their application off the waiting list (applicant24b 1)."""
     from booking.services.waiting_list_leaving import leave_waiting_list as left_by_person
 
-    the_ports = ports()
-    http.takes_no_fields(_raw_body(), _header("content-type"), "leaving the waiting list")
-    left = left_by_person(the_ports, application_id, _query("token"))
-    return _pressed(_WAITING_LIST_LEFT, view_of(the_ports, left.application), left.already)
+    return _pressed(_WAITING_LIST_LEFT, application_id, left_by_person)
 
 
 @served("openapi")
