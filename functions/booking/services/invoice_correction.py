@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
+from booking.domain.application import Application
 from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_correction import InvoiceCorrected
@@ -53,6 +54,17 @@ def billing_typed(typed: Mapping[str, object]) -> BillingDetails:
         raise InvalidInput("the corrected billing details need attention", fields) from None
 
 
+def refuse_typed_without_po(
+    ports: Ports, application: Application, billing: BillingDetails, details: str
+) -> None:
+    """The billing details an organiser typed for ``application`` (``details``, as the refusal
+    names them) refused without the purchase order number its course asks for: 422 on
+    ``po_number`` (``domain.billing_details.refuse_without_po``)."""
+    course = ports.repository.get_course(application.course_id)
+    needs_po = course is not None and course.definition.po_required
+    refuse_without_po(needs_po, billing, f"{details} need attention", PO_NEEDED)
+
+
 def correct_invoice(
     ports: Ports,
     application_id: str,
@@ -67,9 +79,7 @@ def correct_invoice(
     the sweep's completion of a correction left half done, only while the application carries
     its mark (``settle_money``)."""
     application = load_application(ports, application_id)
-    course = ports.repository.get_course(application.course_id)
-    needs_po = course is not None and course.definition.po_required
-    refuse_without_po(needs_po, billing, "the corrected billing details need attention", PO_NEEDED)
+    refuse_typed_without_po(ports, application, billing, "the corrected billing details")
     if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
     fact = InvoiceCorrected(billing, seen=seen)

@@ -11,13 +11,13 @@ Stripe's expiry event (``services.checkout_acts``).
 
 from __future__ import annotations
 
-from booking.domain.billing_details import BillingDetails, refuse_without_po
+from booking.domain.billing_details import BillingDetails
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.page_seen import Seen
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
-from booking.services.invoice_correction import PO_NEEDED
+from booking.services.invoice_correction import refuse_typed_without_po
 from booking.services.invoice_requests import refuse_unless_billable
 from booking.services.ports import Ports
 from booking.services.settle import act_settled
@@ -37,9 +37,7 @@ def invoice_instead_of_card(
     the completion of a switch left half done, only while the application carries its mark
     (``settle_money``)."""
     application = load_application(ports, application_id)
-    course = ports.repository.get_course(application.course_id)
-    needs_po = course is not None and course.definition.po_required
-    refuse_without_po(needs_po, billing, "the billing details need attention", PO_NEEDED)
+    refuse_typed_without_po(ports, application, billing, "the billing details")
     refuse_unless_billable(application.model_copy(update={"billing": billing}))
     fact = InvoicedInsteadOfCard(billing, seen=seen)
     return act_settled(
