@@ -119,13 +119,9 @@ def record_payment(
     if paying.on_its_way:
         raise being_paid_refused(invoice, paying, RECORD_ONCE_FAILED, paid)
     refuse_unless_believable(ports, received, held, application.course_id)
-    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
-    outcome = _invoice_event_applied(
-        ports, paid_off_stripe_event(invoice.invoice_id, application_id)
-    )
-    logger.info(
-        "an invoice recorded as paid outside Stripe",
-        extra={"application_id": application_id, "action": outcome.action},
+    said = "an invoice recorded as paid outside Stripe"
+    marked, outcome = _paid_at_stripe_and_applied(
+        ports, invoice, "application_id", application_id, said
     )
     after = load_application(ports, application_id)
     mine = _by_this_press(marked, outcome, after.status is not application.status)
@@ -204,6 +200,19 @@ def _paying_unless_marked(held: InvoiceAtStripe | None) -> InvoicePaying:
     if held is not None and held.paid and held.payment_intent is None:
         return InvoicePaying.NOT_PAID
     return paying_of(held)
+
+
+def _paid_at_stripe_and_applied(
+    ports: Ports, invoice: InvoiceRef, owner: str, owner_id: str, said: str
+) -> tuple[bool, EventOutcome]:
+    """``invoice`` (of the application or group ``owner_id``; ``owner``: which, as the log
+    names it) marked paid out of band at Stripe, then its ``invoice.paid`` applied as the
+    webhook applies it, logged as ``said``: whether this press marked it, and what the event
+    did."""
+    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
+    outcome = _invoice_event_applied(ports, paid_off_stripe_event(invoice.invoice_id, owner_id))
+    logger.info(said, extra={owner: owner_id, "action": outcome.action})
+    return marked, outcome
 
 
 def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
@@ -351,12 +360,8 @@ def record_group_payment(
     if paying.on_its_way:
         raise settling_refused(invoice, RECORD_ONCE_FAILED, whose="this group's invoice")
     refuse_unless_believable(ports, received, held, group.course_id)
-    marked = _marked_paid_at_stripe(ports, invoice.invoice_id)
-    outcome = _invoice_event_applied(ports, paid_off_stripe_event(invoice.invoice_id, group_id))
-    logger.info(
-        "a group's invoice recorded as paid outside Stripe",
-        extra={"group_id": group_id, "action": outcome.action},
-    )
+    said = "a group's invoice recorded as paid outside Stripe"
+    marked, outcome = _paid_at_stripe_and_applied(ports, invoice, "group_id", group_id, said)
     after = find_group(ports, group_id)
     changed = _by_this_press(marked, outcome, after.status is not group.status)
     if after.status is GroupStatus.PAID:
