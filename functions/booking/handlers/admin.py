@@ -283,20 +283,22 @@ def record_payment_outside_stripe(application_id: str) -> Response[str]:
     return http.json_response(200, answer)
 
 
+def _billing_act(act: Callable[..., Acted], application_id: str) -> Acted:
+    """Correcting the invoice, or invoicing the employer instead: ``act`` on the billing
+    details the body holds, weighing what the caller read (``seen``)."""
+    body = _body()
+    billing = invoice_correction.billing_typed(body)
+    return act(ports(), application_id, billing, seen=_seen_in(body))
+
+
 @action("correctInvoice", "seen", *invoice_correction.BILLING_FIELDS)
 def correct_invoice(application_id: str) -> Acted:
-    body = _body()
-    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
-    billing = invoice_correction.billing_typed(body)
-    return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
+    return _billing_act(invoice_correction.correct_invoice, application_id)
 
 
 @action("invoiceInsteadOfCard", "seen", *invoice_correction.BILLING_FIELDS)
 def invoice_instead_of_card(application_id: str) -> Acted:
-    body = _body()
-    seen = Seen(seen_digests(body.get("seen")))  # as read (``page_seen``): changed, 409
-    billing = invoice_correction.billing_typed(body)
-    return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
+    return _billing_act(invoice_instead.invoice_instead_of_card, application_id)
 
 
 @action("voidInvoice", "seen")
