@@ -45,6 +45,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
     EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
     EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
+    EmailKind.GROUP_DISPUTED: "The facilitators told the payer's bank disputed the group's payment",
     EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
 }
 
