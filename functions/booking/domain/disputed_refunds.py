@@ -2,14 +2,21 @@
 payer would be paid twice, and Stripe refuses a refund of a charged-back charge
 (``charge_disputed``, the dispute's ``is_charge_refundable`` false). One rule for every refund
 an organiser asks of a booking's payments (a cancel with its refund, Refund afterwards, a move
-to a cheaper cohort): refused in words before Stripe is asked, nothing changed. A dispute won
-(its money reinstated) holds nothing back, and the refund is made as before. Pure."""
+to a cheaper cohort) and every share of a group booking's payment given back for a place (the
+manager's give-up, the organisers' cancel of a colleague's place): refused in words before
+Stripe is asked, nothing changed. A dispute won (its money reinstated) holds nothing back, and
+the refund is made as before. Pure."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from booking.domain.application import Application
 from booking.domain.commands import Refusal
 from booking.domain.money import money_words
+
+if TYPE_CHECKING:  # a group's models load with the groups' code, not every function's init
+    from booking.domain.groups import GroupBooking
 
 PAYMENT_DISPUTED = "payment_disputed"
 # Said where Stripe refused the refund of a dispute whose events have not come yet (the
@@ -64,10 +71,36 @@ def difference_not_refundable(application: Application, currency: str) -> Refusa
     return refund_refused_while_disputed(application, currency, cancelled=False)
 
 
+def group_share_refused_while_disputed(group: GroupBooking, *, by_manager: bool) -> Refusal | None:
+    """Why a place's share of ``group``'s payment cannot be refunded while a dispute of that
+    payment holds money withdrawn, or None; ``by_manager``: the manager gave the place up on
+    their page (else the organisers cancel a colleague's place), each told what they can do."""
+    held = sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
+    if not held or not group.payment_intent:
+        return None
+    taken = (
+        f"the payer's bank has taken back {money_words(held, group.price.currency)} of the "
+        "payment for these places in a dispute, so no place's share of it can be refunded "
+        "(the payer would be paid twice)"
+    )
+    if by_manager:
+        return Refusal(
+            PAYMENT_DISPUTED,
+            f"{taken}: nothing was changed, and the place is still held. Please ask the "
+            "course's organisers about the dispute before giving the place up",
+        )
+    return Refusal(
+        PAYMENT_DISPUTED,
+        f"{taken}: nothing was cancelled or refunded. Cancel it without the refund if you "
+        "choose, or wait for the dispute's outcome; respond to it on Stripe's dashboard",
+    )
+
+
 __all__ = [
     "PAYMENT_DISPUTED",
     "REFUSED_BY_THE_PROVIDER",
     "difference_not_refundable",
+    "group_share_refused_while_disputed",
     "held_by_a_dispute",
     "refund_refused_while_disputed",
 ]

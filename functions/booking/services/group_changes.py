@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.commands import Refund
+from booking.domain.disputed_refunds import group_share_refused_while_disputed
 from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.errors import (
     AlreadyRefunded,
@@ -162,9 +163,10 @@ def _place_cancelled(ports: Ports, group: GroupBooking, number: int) -> GroupVie
 
 # Who gave a place up, by why its colleague's booking ends: the colleague sent a link and not
 # applied is told so (``domain.colleague_told``).
+ORGANISERS_GAVE_UP = "group_place_cancelled_by_organisers"
 _WHO_GAVE_UP = {
     "group_place_cancelled": PlaceEnd.MANAGER_GAVE_UP,
-    "group_place_cancelled_by_organisers": PlaceEnd.ORGANISERS_GAVE_UP,
+    ORGANISERS_GAVE_UP: PlaceEnd.ORGANISERS_GAVE_UP,
 }
 
 
@@ -199,7 +201,11 @@ def give_up(
         if filled and not withdraw:
             return current, None  # filled meanwhile: theirs
         refunds, refund_id = dict(current.refunds), place.refund_id
-        made = _share_refunded(ports, current, number, asked=withdraw) if refund_share else None
+        made = (
+            _share_refunded(ports, current, number, asked=withdraw, reason=reason)
+            if refund_share
+            else None
+        )
         if made is not None:
             refund_id = made.refund_id
             refunds[made.refund_id] = made.amount
@@ -237,14 +243,19 @@ def _holder(ports: Ports, group: GroupBooking, number: int) -> Application | Non
 
 
 def _share_refunded(
-    ports: Ports, group: GroupBooking, number: int, *, asked: bool
+    ports: Ports, group: GroupBooking, number: int, *, asked: bool, reason: str
 ) -> RefundMade | None:
     """Place ``number``'s share of ``group``'s payment refunded at Stripe, keyed by the place
     and the amount (None: nothing left of it to refund, or Stripe refused a refund nobody
-    asked for). ``asked``: a person asked (a refusal is answered: ``_refund_asked``)."""
+    asked for). ``asked``: a person asked (a refusal is answered: ``_refund_asked``), refused
+    in words before Stripe is asked while the payer's bank holds the payment in a dispute
+    (``reason``: who gave the place up, as they are told)."""
     amount = share_refundable(group, number)
     if amount <= 0 or not group.payment_intent:
         return None
+    by_manager = reason != ORGANISERS_GAVE_UP
+    if asked and (disputed := group_share_refused_while_disputed(group, by_manager=by_manager)):
+        raise Conflict(disputed.message, code=disputed.code)
     share = Refund(group.payment_intent, amount, place_refund_key(group.group_id, number, amount))
     return _refund_asked(ports, share) if asked else refund(ports, share)
 
@@ -305,7 +316,7 @@ def organisers_give_up(
             # The manager's email about the place: with the manager erased, its billing
             # contact alone hears of the share refunded to the employer (``domain.payer``).
             tell=True,
-            reason="group_place_cancelled_by_organisers",
+            reason=ORGANISERS_GAVE_UP,
             refund_share=refund,
             holder_seen=seen,
         ),

@@ -204,6 +204,8 @@ ORGANISERS: tuple[Route, ...] = (
         "409 payment_disputed when the payer's bank has taken the payment back in a dispute "
         "(open, or lost): a refund would pay them twice and Stripe refuses it, so nothing is "
         "cancelled, written or emailed; a dispute won (its money reinstated) refunds as before. "
+        "The same for a colleague's place whose share of a group's payment is refunded (its "
+        "manager erased) while a dispute holds the group's payment. "
         "409 refund_refused_partway when Stripe "
         "gave back part (a moved booking's difference) and then refused another payment: "
         "the booking is cancelled keeping the rest (status_reason refund_refused_partway), "
