@@ -281,6 +281,10 @@ class LocalStack:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self.pump is not None:
+            # An idle pump waits on its rounds, not on the event (for up to IDLE_SECONDS, which
+            # every stop then waited out): woken, it sees the stop at once.
+            self.pump.wake()
         for thread in self._threads:
             thread.join(timeout=5)
         if self._server is not None:

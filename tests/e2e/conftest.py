@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from tests.support.local_stack import RunningStack, running_stack
 from tests.support.mail_checks import Seen, check_message
 
 ROOT = Path(__file__).resolve().parents[2]
+E2E = Path(__file__).resolve().parent
 __all__ = [
     "SCREENSHOTS",
     "RunningStack",
@@ -51,15 +52,63 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    """One headless Chromium per browser test file (tests/support/chromium.py)."""
-    executable = chromium_executable()
-    if executable is None:
-        pytest.fail(NOT_INSTALLED)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with launched_chromium(executable) as browser:
-        yield browser
+class SharedChromium:
+    """One headless Chromium (tests/support/chromium.py) for a worker's run of end-to-end files:
+    launched when a test first asks, closed once the worker's next test is not an end-to-end
+    one. Each test opens a browser context of its own (``page_in``), which shares no cookies,
+    storage or cache with another, so a browser per file isolated nothing more; starting
+    Playwright's driver and Chromium again cost each browser file about two seconds. Closed
+    on leaving the end-to-end tests, because while Playwright runs, asyncio takes its loop for
+    the running one in the test process."""
+
+    def __init__(self) -> None:
+        self._running: ExitStack | None = None
+        self._browser: Browser | None = None
+
+    def browser(self) -> Browser:
+        if self._browser is not None and not self._browser.is_connected():
+            self.close()  # crashed (or closed by a test): a new one
+        if self._browser is None:
+            executable = chromium_executable()
+            if executable is None:
+                pytest.fail(NOT_INSTALLED)
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            running = ExitStack()
+            self._browser = running.enter_context(launched_chromium(executable))
+            self._running = running
+        return self._browser
+
+    def close(self) -> None:
+        running, self._running, self._browser = self._running, None, None
+        if running is not None:
+            running.close()
+
+
+SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture
+def chromium() -> Browser:
+    """The worker's headless Chromium (:class:`SharedChromium`)."""
+    return SHARED_CHROMIUM.browser()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a test's own teardown (its pages and contexts closed): the browser closed when the
+    worker runs no end-to-end test next."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or not Path(nextitem.path).is_relative_to(E2E):
+            SHARED_CHROMIUM.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """However the run ends (``-x`` after a failure, Ctrl-C: the teardown above then believed
+    another end-to-end test came next), the browser is closed: left running, Playwright's
+    driver kept the test process from exiting."""
+    SHARED_CHROMIUM.close()
 
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from infra.local.aws import REGION
-from infra.local.relay import StreamRelay
+from infra.local.relay import StreamRelay, moto_stream_mark
 
 
 def _put(client: Any, table: str, pk: str) -> None:
@@ -86,3 +86,51 @@ def test_a_pump_reads_the_stream_once_when_moto_answers_all_there_is(table: str)
     assert relay.pump() == 0
     assert seen == ["first", "second", "third"]
     assert reads == ["GetRecords", "GetRecords"]
+
+
+def test_a_pump_reads_only_a_stream_that_changed_since_its_last_read(table: str) -> None:
+    """Given how moto's stream stands (``moto_stream_mark``), a pump after nothing was written
+    (a read, a cancelled transaction) asks the stream nothing; every write is still relayed
+    once, and a batch the function failed is delivered again though nothing new was written."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    seen: list[str] = []
+    failing = [True]
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if failing[0]:
+            failing[0] = False
+            first = event["Records"][0]["dynamodb"]["SequenceNumber"]
+            return {"batchItemFailures": [{"itemIdentifier": first}]}
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+        return {"batchItemFailures": []}
+
+    relay = StreamRelay(table, handler, lambda: None, grown=moto_stream_mark(table, REGION))
+    asked: list[str] = []
+    relay._streams.meta.events.register(
+        "before-call.dynamodb-streams", lambda model, **kwargs: asked.append(model.name)
+    )
+    _put(client, table, "first")
+    assert relay.pump() == 0  # the function failed the batch
+    assert asked
+    asked.clear()
+    assert relay.pump() == 1  # delivered again, the stream unchanged
+    assert asked == []
+    client.get_item(TableName=table, Key={"pk": {"S": "first"}, "sk": {"S": "X"}})
+    with pytest.raises(ClientError):
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": "refused"}, "sk": {"S": "X"}},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                }
+            ]
+        )
+    assert relay.pump() == 0
+    assert asked == []
+    _put(client, table, "second")
+    assert relay.pump() == 1
+    assert asked
+    assert seen == ["first", "second"]

@@ -28,7 +28,7 @@ from booking.domain.emails import OutgoingEmail
 from booking.domain.groups import GroupBooking
 from booking.domain.organisers import SIGN_IN_SCOPES
 from booking.handlers import admin, api, console, mailer, relay, reminders, webhook
-from infra.local.aws import LocalResources
+from infra.local.aws import REGION, LocalResources
 from infra.local.clock import LocalClock
 from infra.local.front import (
     CognitoStandIn,
@@ -38,7 +38,7 @@ from infra.local.front import (
     lambda_context,
 )
 from infra.local.mail import scheduled_event, sqs_event
-from infra.local.relay import StreamRelay
+from infra.local.relay import StreamRelay, moto_stream_mark
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.applications import application_body as application_body  # re-exported
 from tests.support.openapi_replies import check_reply
@@ -147,12 +147,14 @@ class System:
             clock=self.functions_clock,
         )
         bootstrap.use(self.ports)
-        # Lambda's stream event source: new outbox items to the relay, then to the queue.
+        # Lambda's stream event source: new outbox items to the relay, then to the queue (read
+        # only when moto's stream has changed since the last read).
         self.stream = StreamRelay(
             resources.table_name,
             relay.handler,
             lambda: lambda_context("booking-relay"),
             client,
+            grown=moto_stream_mark(resources.table_name, REGION),
         )
         # While set, the stream is not relayed after each call (a test relays by hand).
         self.hold_stream = False

@@ -5,8 +5,10 @@ has been handed to the mailer; and it says so truthfully when the mail does not 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -15,6 +17,7 @@ from moto import mock_aws
 
 from infra.local import mail
 from infra.local.mail import EmailPump
+from tests.support.local_stack import in_process_stack
 
 
 @pytest.fixture
@@ -103,3 +106,22 @@ def test_a_woken_idle_pump_sends_at_once(sqs: Any, monkeypatch: pytest.MonkeyPat
         pump.wake()
         assert sent.wait(timeout=60)  # long before the ten minutes the pump would idle
     assert handled == ["job"]
+
+
+def test_the_stack_stops_its_idle_pump_at_once(
+    sqs: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Stopping the stack (Ctrl-C, SIGTERM: every end-to-end session's end) wakes an idle pump,
+    which would otherwise see the stop only when its wait ran out."""
+    monkeypatch.setattr(mail, "IDLE_SECONDS", 600)
+    pump, _ = _pump(sqs, [])
+    stack = in_process_stack(tmp_path)
+    stack.pump = pump
+    runner = threading.Thread(target=pump.run, args=(stack._stopping,), daemon=True)
+    stack._threads.append(runner)
+    runner.start()
+    assert pump.settled(timeout=60)  # the first round found nothing: the pump idles
+    started = time.monotonic()
+    stack.stop()
+    assert not runner.is_alive()
+    assert time.monotonic() - started < 5
