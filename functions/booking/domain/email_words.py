@@ -45,7 +45,9 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.GROUP_PLACE_LINK: "A colleague's own link to apply for a booked place",
     EmailKind.GROUP_CHANGED: "A manager told of a change to their booking's places or money",
     EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
+    EmailKind.GROUP_DISPUTED: "Payment disputed by the payer's bank: a group booking's, told",
     EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
+    EmailKind.ERASED_DISPUTED: "Payment disputed by the payer's bank: told naming nobody",
 }
 
 # What a message that a hold ended (or a payment of it failed) told, by its reason (hostile33
