@@ -213,6 +213,12 @@ def place_disputes_said(
     return (groups_disputed or {}).get(group_id, "")
 
 
+def of_a_dispute(occasion: str | None) -> bool:
+    """Whether the facilitators' message with ``occasion`` is their one message about a
+    dispute (queued by ``services.disputes`` under ``DISPUTE_COPY`` and the dispute's id)."""
+    return bool(occasion) and str(occasion).startswith(f"{DISPUTE_COPY}-")
+
+
 def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
     any other message), as the dispute stands when it is composed."""

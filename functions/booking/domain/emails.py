@@ -74,6 +74,10 @@ class EmailKind(StrEnum):
     # To the course's facilitators: a payer's bank disputed the group's payment (once per
     # dispute, ``occasion`` its id: ``services.group_dispute_told``).
     GROUP_DISPUTED = "group_disputed"
+    # To the course's facilitators: a payer's bank disputed the payment of a booking whose
+    # person was erased (hostile40 F3): the facilitators' copy of the dispute, composed as
+    # this kind under the copy's own job id (``mailer``), naming nobody.
+    ERASED_DISPUTED = "erased_disputed"
     # To the facilitators sent an erased person's application: delete it (its reference alone).
     DELETE_YOUR_COPY = "delete_your_copy"
 

@@ -46,9 +46,13 @@ REFUNDED_IN_FULL = "booking_refunded"
 # The occasion of the facilitators' "Participant withdrawn" (one per booking).
 WITHDRAWN = "withdrawn"
 _COPY = EmailKind.FACILITATOR_COPY
-# The facilitators' own messages (a copy, or a request to delete one): to their addresses,
-# linking the console.
-TO_FACILITATORS = (EmailKind.FACILITATOR_COPY, EmailKind.DELETE_YOUR_COPY)
+# The facilitators' own messages (a copy, a request to delete one, a dispute of an erased
+# person's payment): to their addresses, linking the console.
+TO_FACILITATORS = (
+    EmailKind.FACILITATOR_COPY,
+    EmailKind.DELETE_YOUR_COPY,
+    EmailKind.ERASED_DISPUTED,
+)
 
 
 # The occasions of the facilitators' copies that first tell the cohort booked of the person:

@@ -298,7 +298,7 @@ def _status_context(
         # how, from the job's own reason (never the application's later one).
         # The organisers' message about a payer's bank's dispute (``domain.disputes``).
         "dispute_said": dispute_told(job.occasion, application.disputes, definition.timezone)
-        if job.kind is EmailKind.FACILITATOR_COPY
+        if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.ERASED_DISPUTED)
         else "",
         "withdrawn_from_group": WITHDRAWN_FROM_GROUP.get(job.reason or "")
         if job.kind is EmailKind.FACILITATOR_COPY

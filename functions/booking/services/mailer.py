@@ -68,6 +68,7 @@ from booking.domain.emails_as_queued import (
     superseded,
     when_cohort_left,
 )
+from booking.domain.disputes import of_a_dispute
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.facilitators_told import is_withdrawal, roster_holding
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
@@ -130,6 +131,10 @@ def send_email_job(ports: Ports, job: EmailJob) -> SendOutcome:
     if isinstance(found, SendOutcome):
         return found
     application, course = found
+    if application.is_erased and _dispute_copy(job):
+        # The facilitators' copy of a dispute of an erased person's payment: the dispute's
+        # own message naming nobody, under the copy's job id (so still once per dispute).
+        job = job.model_copy(update={"kind": EmailKind.ERASED_DISPUTED})
     worded = worded_as_held(ports, job, application)
     worded = None if worded is None else dates_worded_as_held(ports, worded, application, course)
     if worded is None or not move_told(ports, job, application):
@@ -227,8 +232,14 @@ def _still_to_send(
 def _told_though_erased(job: EmailJob, application: Application) -> bool:
     """The messages about an erased person's application that still go, naming nobody: the
     facilitators asked to delete their copy, the billing contact told of its money."""
-    asked = job.kind is EmailKind.DELETE_YOUR_COPY
+    asked = job.kind is EmailKind.DELETE_YOUR_COPY or _dispute_copy(job)
     return asked or erased_persons_notice(job, application) is not None
+
+
+def _dispute_copy(job: EmailJob) -> bool:
+    """The facilitators' one message about a payer's bank's dispute (``services.disputes``):
+    the money and the evidence's deadline are told, the person erased or not (hostile40 F3)."""
+    return job.kind is EmailKind.FACILITATOR_COPY and of_a_dispute(job.occasion)
 
 
 def _overtaken(ports: Ports, job: EmailJob, application: Application) -> bool:
@@ -303,6 +314,8 @@ def _addresses(ports: Ports, job: EmailJob, application: Application, course: Co
         return list(copies_held(ports, application).get(job.course_id, ()))
     if job.kind is EmailKind.FACILITATOR_COPY:
         return facilitators_mailed(ports, application, course)  # as the pages promise it
+    if job.kind is EmailKind.ERASED_DISPUTED:  # names nobody: the cohort's list as it is
+        return course.definition.facilitator_addresses()
     # The person; the billing contact alone for its own message (``domain.payer``).
     return told_of(job, application)
 
