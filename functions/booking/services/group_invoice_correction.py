@@ -110,6 +110,13 @@ def correct_group_invoice(
             attempt=old.attempt + 1,
             drafted=lambda made: recorded_ahead(ports, marking, made),
         )
+    except Conflict:
+        # Its draft refused (``recorded_ahead``) and voided unsent: the group changed while
+        # Stripe made it. The same correction saved meanwhile (a press twice) acted.
+        fresh = find_group(ports, group_id)
+        if corrects_nothing(fresh, billing):
+            return fresh, False
+        raise
     except DependencyUnavailable as error:
         raise DependencyUnavailable(
             STRIPE_FAILED,
