@@ -425,6 +425,7 @@ if bootstrap.taking_snapshot():
     from booking.handlers import console_person_record  # noqa: F401
     from booking.services import (
         group_changes,  # noqa: F401
+        group_invoice_correction,  # noqa: F401
         group_invoice_resend,  # noqa: F401
         group_invoice_void,  # noqa: F401
         group_overview,  # noqa: F401
