@@ -230,7 +230,8 @@ def test_a_group_with_no_open_invoice_is_refused_in_words(system: System) -> Non
     group = paid_group(system)
     error = _correct(system, group).refused(409, "no_open_invoice")
     assert "no open invoice to correct" in error["message"]
-    assert system.admin("POST", "/groups/no-such-group/invoice/correct", json_body=CORRECTED).status == 404
+    unknown = system.admin("POST", "/groups/no-such-group/invoice/correct", json_body=CORRECTED)
+    assert unknown.status == 404
 
 
 def test_the_console_corrects_a_groups_invoice_once(system: System) -> None:

@@ -100,6 +100,11 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str,
         sent = group_invoice_resend.resend_group_invoice(the_ports, group_id)
         return http.json_response(200, line_of(the_ports, sent).model_dump(mode="json"))
 
+
+def serve_group_correction(served: Served, takes_no_fields: Callable[..., dict[str, Any]]) -> None:
+    """Bind the organiser's correction of a group's invoice
+    (``routes/group_invoice_correction.py``); ``takes_no_fields`` as for the void."""
+
     @served("correctGroupInvoice")
     def correct_group_invoice(group_id: str) -> Response[str]:
         from booking.domain.page_seen import Seen, seen_digests
