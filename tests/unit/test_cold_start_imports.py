@@ -66,6 +66,7 @@ _PUBLIC_PAGES = (
 _CONSOLE_RARE = (
     "booking.services.group_invoice_void",
     "booking.services.group_invoice_resend",
+    "booking.services.group_invoice_correction",
     "booking.services.payments",
     *_PUBLIC_PAGES,
     "booking.services.sweep",
@@ -210,6 +211,7 @@ IN_THE_SNAPSHOT = {
         "booking.services.group_overview",
         "booking.services.group_invoice_void",
         "booking.services.group_invoice_resend",
+        "booking.services.group_invoice_correction",
         "booking.services.group_changes",
     ),
 }

@@ -30,6 +30,12 @@ def add_command(commands: Any) -> None:
 
 def _billing_options(command: Any) -> None:
     command.add_argument("application", help="the application's reference or id")
+    billing_options(command)
+
+
+def billing_options(command: Any) -> None:
+    """The billing details an invoice is to carry, every one given (a group's correction
+    takes them too: ``cli.groups``)."""
     command.add_argument(
         "--billing-name", required=True, help="the organisation, as the invoice is addressed"
     )
@@ -40,7 +46,7 @@ def _billing_options(command: Any) -> None:
     command.add_argument("--po-number", default="", help="purchase order number (blank: none)")
 
 
-def _billing(args: argparse.Namespace) -> dict[str, str]:
+def billing_of(args: argparse.Namespace) -> dict[str, str]:
     return {
         "billing_name": args.billing_name,
         "billing_email": args.billing_email,
@@ -51,10 +57,10 @@ def _billing(args: argparse.Namespace) -> dict[str, str]:
 
 
 def correct_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
-    return application_action(url, token, "invoice/correct", args.application, _billing(args))
+    return application_action(url, token, "invoice/correct", args.application, billing_of(args))
 
 
 def invoice_instead(args: argparse.Namespace, url: str, token: str | None) -> str:
     return application_action(
-        url, token, "invoice/instead-of-card", args.application, _billing(args)
+        url, token, "invoice/instead-of-card", args.application, billing_of(args)
     )

@@ -5,6 +5,8 @@ them (``domain.group_overview``):
     course-booking void-group-invoice GROUP_ID    # a group's unpaid invoice: its seats go back
     course-booking resend-group-invoice GROUP_ID  # Stripe emails its open invoice again
     course-booking record-group-payment GROUP_ID  # its invoice paid by bank transfer
+    course-booking correct-group-invoice GROUP_ID --billing-name ... --billing-email ...
+        --billing-address ... [--po-number ...]   # its invoice sent again to corrected details
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from booking.cli import received
 from booking.cli.client import get_json, post_json, segment
+from booking.cli.correction import billing_of, billing_options
 from booking.domain.statuses import person_shown
 
 
@@ -41,6 +44,13 @@ def add_commands(commands: Any) -> None:
     )
     record.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
     received.add_options(record)  # when and how it came, each optional
+    correct = commands.add_parser(
+        "correct-group-invoice",
+        help="send a group booking's open invoice again to corrected billing details (the old "
+        "one voided, the places kept)",
+    )
+    correct.add_argument("group_id", help="as group-bookings shows it beside an open invoice")
+    billing_options(correct)
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
@@ -112,6 +122,17 @@ def resend_group_invoice(args: argparse.Namespace, url: str, token: str | None) 
     return f"Stripe is sending the invoice again. {line['organisation']}: {line['invoice_said']}."
 
 
+def correct_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
+    path = f"{url}/admin/groups/{segment(args.group_id, 'group booking')}/invoice/correct"
+    line = post_json(path, token, billing_of(args))
+    if not line["corrected"]:
+        return f"Nothing sent: the invoice already goes to these details. {line['organisation']}."
+    return (
+        f"Invoice corrected: the old one voided, the new one sent to {line['billed_to']}. "
+        f"{line['organisation']}: {line['invoice_said']}."
+    )
+
+
 def record_group_payment(args: argparse.Namespace, url: str, token: str | None) -> str:
     group = segment(args.group_id, "group booking")
     line = post_json(
@@ -124,5 +145,6 @@ COMMANDS = {
     "group-bookings": show,
     "void-group-invoice": void_group_invoice,
     "resend-group-invoice": resend_group_invoice,
+    "correct-group-invoice": correct_group_invoice,
     "record-group-payment": record_group_payment,
 }

@@ -25,7 +25,13 @@ MANAGERS_STATUS = {
 # one's link would show a void invoice, so none is offered. The place being given
 # up is named: until the new invoice is made it still counts as kept.
 def invoice_being_replaced_said(group: GroupBooking) -> str:
-    """The manager's words for ``group``'s invoice being replaced, naming the place given up."""
+    """The manager's words for ``group``'s invoice being replaced, naming the place given up
+    (or corrected by the organisers: the same places, to the corrected billing details)."""
+    if group.replacing_billing is not None:
+        return (
+            "The invoice is being corrected by the organisers: a new one for the same places "
+            "is sent to the billing contact as soon as it is made"
+        )
     place = f" without place {group.replacing_place}" if group.replacing_place else ""
     return (
         f"The invoice is being replaced by one for the places kept{place}, which is being "

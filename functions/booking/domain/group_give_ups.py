@@ -120,8 +120,21 @@ def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
     """No other place of ``group`` is given up while the give-up of the place its invoice's
     replacement records (``replacing_place``) is half done: saved on the old invoice's terms,
     this change would drop that give-up, and the employer be invoiced for a place the manager
-    gave up. Giving that place up again completes it first."""
+    gave up. Giving that place up again completes it first. Nor while an organiser's
+    correction of the invoice is half done (``replacing_billing``)."""
     pending = group.replacing_place
+    if (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.replacing_invoice is not None
+        and group.replacing_billing is not None
+    ):
+        # An organiser's correction of the invoice half done: a give-up now would replace
+        # it to the old details, the correction lost.
+        raise Conflict(
+            "the organisers are correcting this booking's invoice: nothing was changed. "
+            "Please try again in a few minutes, once the corrected invoice is sent",
+            code="invoice_being_corrected",
+        )
     if (
         group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.replacing_invoice is not None

@@ -152,6 +152,12 @@ class GroupLine(Model):
         "(`POST /admin/groups/{group_id}/invoice/void`) then ends the booking, its seats "
         "going back",
     )
+    invoice_being_corrected: bool = Field(
+        default=False,
+        description="Its invoice is already void at Stripe, to be replaced by one to the "
+        "corrected billing details (`POST /admin/groups/{group_id}/invoice/correct`), the new "
+        "one not made yet: correcting it again completes it",
+    )
     seen: str = Field(
         default="",
         description="What this line shows, as a digest (``page_seen``): the console's *Void "
@@ -198,6 +204,8 @@ def group_line(
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
         invoice_being_replaced=invoice_being_replaced(group),
+        invoice_being_corrected=invoice_being_replaced(group)
+        and group.replacing_billing is not None,
         seen=group_seen(group),
         invoice_said=invoice_said(group.invoice, timezone) if group.invoice else "",
         billed_to=person_shown(group.billing.billing_name, group.billing.billing_email)
@@ -270,6 +278,12 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
     if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
         if group.invoice is None:
             return "Invoice not yet sent"
+        if invoice_being_replaced(group) and group.replacing_billing is not None:
+            return (
+                "Invoice being corrected: the old one is voided at Stripe, and the new one, "
+                "to the corrected billing details, is made when the organisers try again or, "
+                "within half an hour, by the sweep"
+            )
         if invoice_being_replaced(group):
             given = f"place {group.replacing_place}" if group.replacing_place else "a place"
             return (

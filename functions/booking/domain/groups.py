@@ -152,6 +152,10 @@ class GroupBooking(Model):
     # finalised and sent: one a try stopped before its save left open is voided
     # by the step that completes or ends the replacement, found here, never by listing Stripe.
     replacing_with: tuple[str, ...] = ()
+    # With that mark and no place: an organiser's correction of the invoice's billing details
+    # (``services.group_invoice_correction``), the details the new invoice goes to; one left
+    # half done is completed by the sweep to them.
+    replacing_billing: BillingDetails | None = None
     # Saved since a group's places claim their colleagues' one place on the course
     # (``domain.enrolments``): a group saved before holds no claims and takes them at its next
     # save (where each is free).

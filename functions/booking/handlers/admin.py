@@ -420,6 +420,7 @@ admin_register.serve(served, _body)
 admin_groups.serve(served)
 # An organiser's void of a group's invoice (``handlers/admin_groups.py``).
 admin_groups.serve_group_invoice(served, _body_of)
+admin_groups.serve_group_correction(served, _body_of)
 if bootstrap.taking_snapshot():
     # What those routes import when first called, in the snapshot: it costs nobody a wait.
     admin_register.load()

@@ -20,9 +20,20 @@ from booking.handlers.routes import Served
 def load() -> None:
     """Import what the routes import when first called (a SnapStart snapshot holds it)."""
     from booking.handlers import group_views
-    from booking.services import group_invoice_resend, group_invoice_void, group_overview
+    from booking.services import (
+        group_invoice_correction,
+        group_invoice_resend,
+        group_invoice_void,
+        group_overview,
+    )
 
-    _loaded = (group_views, group_invoice_resend, group_invoice_void, group_overview)
+    _loaded = (
+        group_views,
+        group_invoice_correction,
+        group_invoice_resend,
+        group_invoice_void,
+        group_overview,
+    )
 
 
 def serve(served: Served) -> None:
@@ -88,3 +99,28 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str,
         the_ports = ports()
         sent = group_invoice_resend.resend_group_invoice(the_ports, group_id)
         return http.json_response(200, line_of(the_ports, sent).model_dump(mode="json"))
+
+
+def serve_group_correction(served: Served, takes_no_fields: Callable[..., dict[str, Any]]) -> None:
+    """Bind the organiser's correction of a group's invoice
+    (``routes/group_invoice_correction.py``); ``takes_no_fields`` as for the void."""
+
+    @served("correctGroupInvoice")
+    def correct_group_invoice(group_id: str) -> Response[str]:
+        from booking.domain.page_seen import Seen, seen_digests
+        from booking.handlers.group_views import GroupInvoiceCorrectedOut
+        from booking.services import group_invoice_correction, invoice_correction
+        from booking.services.group_overview import line_of
+
+        # The billing details and ``seen``, as one person's correction takes them; any other
+        # field is refused by its name, never ignored.
+        body = takes_no_fields("correction", "seen", *invoice_correction.BILLING_FIELDS)
+        billing = invoice_correction.billing_typed(body)
+        seen = Seen(seen_digests(body.get("seen")))
+        the_ports = ports()
+        group, changed = group_invoice_correction.correct_group_invoice(
+            the_ports, group_id, billing, seen=seen
+        )
+        line = line_of(the_ports, group).model_dump()
+        answer = GroupInvoiceCorrectedOut(**line, corrected=changed)
+        return http.json_response(200, answer.model_dump(mode="json"))

@@ -47,6 +47,7 @@ from booking.handlers import (
     console_codes,  # noqa: F401  # its routes, registered on app
     console_courses,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
+    console_group_correction,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
     console_invoice_correction,  # its page, registered on app; the press below
     console_invoice_instead,  # likewise
@@ -433,6 +434,7 @@ if bootstrap.taking_snapshot():
     from booking.handlers import console_person_record  # noqa: F401
     from booking.services import (
         group_changes,  # noqa: F401
+        group_invoice_correction,  # noqa: F401
         group_invoice_resend,  # noqa: F401
         group_invoice_void,  # noqa: F401
         group_overview,  # noqa: F401

@@ -41,6 +41,7 @@ from booking.handlers.console_paid_off_stripe import (
 )
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
+from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
 from booking.handlers.sentences import sentence
 from booking.services.groups import find_group
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from booking.services.group_overview import CourseGroupBookings
 
 GROUP_PAID_ALREADY = "group_invoice_paid_already"
+GROUP_CORRECTED_ALREADY = "group_invoice_corrected_already"
 # What the page says, once, after its button did what it says (``after_action``).
 GROUP_DONE_WORDS = {
     GROUP_INVOICE_VOIDED: "Invoice voided. The group's seats have gone back to the course "
@@ -58,6 +60,11 @@ GROUP_DONE_WORDS = {
     GROUP_INVOICE_PAID_OFF_STRIPE: "Payment recorded: Stripe holds the invoice as paid outside "
     "Stripe, and the group's places are the colleagues' to apply for.",
     GROUP_PAID_ALREADY: "The invoice was recorded as paid already. Nothing changed this time.",
+    GROUP_INVOICE_CORRECTED: "Invoice corrected. The old invoice is voided at Stripe, and "
+    "Stripe is emailing the new one, for the same places and due day, to the corrected "
+    "billing email.",
+    GROUP_CORRECTED_ALREADY: "The invoice already goes to these billing details. Nothing was "
+    "sent this time.",
 }
 
 

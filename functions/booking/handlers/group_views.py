@@ -145,3 +145,13 @@ class GroupPaymentRecordedOut(GroupLine):
         "second run); `paid_at_stripe`: its payer paid it at Stripe, so nothing was recorded "
         "(its share of any place given up is refunded at Stripe, not by hand)"
     )
+
+
+class GroupInvoiceCorrectedOut(GroupLine):
+    """The answer to correcting a group's invoice: the group after it, and whether this
+    request changed it (the same details again, or a second press, send nothing)."""
+
+    corrected: bool = Field(
+        description="`true`: this request voided the old invoice and sent the corrected one; "
+        "`false`: the invoice was addressed to these details already, nothing was sent"
+    )

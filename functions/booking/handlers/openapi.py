@@ -69,6 +69,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     views.WebhookAnswer,
     group_views.GroupOut,
     group_views.GroupPaymentRecordedOut,
+    group_views.GroupInvoiceCorrectedOut,
     register_views.AttendanceImportOut,
     register_views.ClosedRegisterOut,
     register_views.CertificateReissuedOut,

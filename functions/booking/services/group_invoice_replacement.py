@@ -27,6 +27,7 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking, GroupStatus
@@ -41,10 +42,15 @@ logger = Logger(child=True)
 
 
 def voided_for_replacement(
-    ports: Ports, group: GroupBooking, number: int, now: datetime
+    ports: Ports,
+    group: GroupBooking,
+    number: int | None,
+    now: datetime,
+    billing: BillingDetails | None = None,
 ) -> GroupBooking:
     """``group``'s invoice voided at Stripe, ``group`` saved first as replacing it (for place
-    ``number``, since ``now``, unless marked so already): the group as saved (the version the
+    ``number`` given up, or to ``billing``, an organiser's correction; since ``now``, unless
+    marked so already): the group as saved (the version the
     replacement's save expects). Refused, the mark cleared, nothing
     else changed: Conflict ``payment_being_recorded`` when Stripe holds the invoice paid,
     ``payment_settling`` when it keeps it open (a payment of it processing at the bank). A
@@ -52,11 +58,13 @@ def voided_for_replacement(
     invoice = group.invoice
     assert invoice is not None
     marked = group
-    if (group.replacing_invoice, group.replacing_place) != (invoice.invoice_id, number):
+    marking = (invoice.invoice_id, number, billing)
+    if (group.replacing_invoice, group.replacing_place, group.replacing_billing) != marking:
         again = group.replacing_invoice == invoice.invoice_id and group.replacing_since
         mark = {
             "replacing_invoice": invoice.invoice_id,
             "replacing_place": number,
+            "replacing_billing": billing,
             # Left half done since the first try: the sweep's clock runs from then.
             "replacing_since": group.replacing_since if again else now,
         }
@@ -82,6 +90,7 @@ def not_replacing(group: GroupBooking) -> GroupBooking:
         "replacing_invoice": None,
         "replacing_place": None,
         "replacing_since": None,
+        "replacing_billing": None,
         "replacing_with": (),
     }
     return group.model_copy(update=update)

@@ -1,9 +1,10 @@
 """The sweep's part in a group's invoice replacement left half done (hostile27
 F2): a place given up before the employer paid has the old invoice voided at Stripe first,
-then the new one made and saved (``services.group_unpaid_give_up``). When Stripe failed after
-the void, or the function was stopped between the void and the save, the group is left marked
-(``replacing_invoice``, with the place and the moment), holding its places on an invoice
-nobody can pay; and nobody may ever try again.
+then the new one made and saved (``services.group_unpaid_give_up``); an organiser's
+correction of its billing details the same (``services.group_invoice_correction``).
+When Stripe failed after the void, or the function was stopped between the void and the
+save, the group is left marked (``replacing_invoice``, with the place and the moment),
+holding its places on an invoice nobody can pay; and nobody may ever try again.
 
 A mark older than ``domain.groups.REPLACEMENT_LEFT_AFTER`` is looked at here. Stripe decides,
 read once: the old invoice void (or unknown to it), the replacement is completed, the same
@@ -67,6 +68,13 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
         logger.info("a half-done replacement's mark cleared", extra={"group_id": group.group_id})
 
     def completed() -> None:
+        if group.replacing_billing is not None:
+            # An organiser's correction: completed to the details marked, the same use case.
+            from booking.services.group_invoice_correction import correct_group_invoice
+
+            billing = group.replacing_billing
+            correct_group_invoice(ports, group.group_id, billing, marked=billing)
+            return
         assert number is not None
         # Completed, any invoice a stopped try sent and never recorded is voided with it
         # (``group_invoice_replacement.unrecorded_voided``).
@@ -86,7 +94,8 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
             offer_free_places(ports, group.course_id)  # its seats on to whoever waits
         logger.warning("a half-done replacement refused: ended by its void", extra=extra)
 
-    if number is None:  # no place to replace it for: the group goes on with its invoice
+    if number is None and group.replacing_billing is None:
+        # No place to replace it for, nor details to correct it to: it goes on with its invoice.
         taken_back()
         return False
     try:

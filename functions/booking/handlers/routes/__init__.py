@@ -123,6 +123,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
     if function is Function.ADMIN:
         from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
+        from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_ADMIN
         from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
         from booking.handlers.routes.invoice_correction import CORRECTION_ADMIN
         from booking.handlers.routes.invoice_instead import INSTEAD_ADMIN
@@ -135,6 +136,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
             + TRANSFER_ADMIN
             + GROUP_BOOKINGS_ADMIN
             + GROUP_INVOICE_ADMIN
+            + GROUP_CORRECTION_ADMIN
             + GROUP_PAID_ADMIN
             + CORRECTION_ADMIN
             + INSTEAD_ADMIN
@@ -146,6 +148,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         VOID_CONFIRMATION,
     )
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
+    from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
     from booking.handlers.routes.invoice_correction import CORRECTION_CONSOLE
     from booking.handlers.routes.invoice_instead import INSTEAD_CONSOLE
@@ -161,6 +164,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + TRANSFER_CONSOLE
         + GROUP_BOOKINGS_CONSOLE
         + GROUP_INVOICE_CONSOLE
+        + GROUP_CORRECTION_CONSOLE
         + GROUP_PAID_CONSOLE
         + CORRECTION_CONSOLE
         + INSTEAD_CONSOLE

@@ -1,0 +1,97 @@
+"""An organiser corrects a group booking's open invoice, as one person's can be
+(``domain.invoice_correction``): the billing details replaced, a new invoice for the same places
+at the same price, due on the same day, sent to them; the old one voided at Stripe first. What
+may be corrected, and the group as the correction saves it. Pure rules, no I/O;
+``services.group_invoice_correction`` carries them out on the group's replacement machinery
+(``services.group_invoice_replacement``: the mark, the void first, the sweep's completion).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.domain.billing import InvoiceRef
+from booking.domain.billing_details import BillingDetails
+from booking.domain.errors import Conflict
+from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
+from booking.domain.page_seen import CHANGED, Seen, group_seen
+from booking.domain.provider_objects import with_invoice
+
+HEADING = "the corrected billing details need attention"
+NO_OPEN_INVOICE = (
+    "this group booking has no open invoice to correct (paid, ended, paid by card or voided): "
+    "nothing was changed"
+)
+
+
+def corrects_nothing(group: GroupBooking, billing: BillingDetails) -> bool:
+    """Whether ``billing`` is what ``group``'s invoice is addressed to already, no correction
+    of it half done: the same details again (a press twice, a second tab) send nothing."""
+    return group.replacing_billing is None and billing.prints_as(group.billing)
+
+
+def as_its_page_showed(group: GroupBooking) -> GroupBooking:
+    """``group`` as the correction's page showed it: a correction's own mark, left by a try
+    that Stripe failed after the void, is not a change the page did not show (pressing again
+    completes that correction)."""
+    if group.replacing_billing is None:
+        return group
+    return group.model_copy(
+        update={"replacing_invoice": None, "replacing_since": None, "replacing_billing": None}
+    )
+
+
+def correction_refused(group: GroupBooking, seen: Seen | None, now: datetime) -> Conflict | None:
+    """Why ``group``'s invoice may not be corrected now (None: it may). ``seen``: what the
+    organiser's page showed (``page_seen.group_facts``); None for the sweep's completion."""
+    invoice = group.invoice
+    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return Conflict(NO_OPEN_INVOICE, code="no_open_invoice")
+    if group.void_asked_for == invoice.invoice_id:
+        return Conflict(
+            "the organisers are cancelling this group's invoice: nothing was changed",
+            code="invoice_being_voided",
+        )
+    if group.replacing_invoice == invoice.invoice_id and group.replacing_place is not None:
+        return Conflict(
+            f"place {group.replacing_place} is being given up and its new invoice is not made "
+            "yet: nothing was changed. Correct the invoice once it is sent",
+            code="place_being_given_up",
+        )
+    if (
+        seen is not None
+        and seen.digests
+        and group_seen(as_its_page_showed(group)) not in (seen.digests)
+    ):
+        return Conflict(
+            "the group booking changed since you last looked at it (another invoice, a place "
+            "given up or a payment): nothing was changed; look at it again before correcting "
+            "its invoice",
+            code=CHANGED,
+        )
+    if invoice.due_at <= now:
+        return Conflict(
+            "the invoice falls due today, too late for a corrected one: nothing was changed. "
+            "Void it, and ask the manager to book again",
+            code=TOO_LATE_FOR_INVOICE,
+        )
+    return None
+
+
+def corrected(
+    group: GroupBooking, invoice: InvoiceRef, billing: BillingDetails, now: datetime
+) -> GroupBooking:
+    """``group`` on its corrected invoice ``invoice``, addressed to ``billing``, the
+    correction's mark cleared: its places, their price and their employer's share as they
+    were."""
+    update = {
+        "billing": billing,
+        "replacing_invoice": None,
+        "replacing_place": None,
+        "replacing_since": None,
+        "replacing_billing": None,
+        "replacing_with": (),
+        "updated_at": now,
+    }
+    return with_invoice(group, invoice).model_copy(update=update)

@@ -1,0 +1,124 @@
+"""The group card's *Correct the invoice* on the console (``services.group_invoice_correction``):
+the page with the billing details as the group's invoice has them, to correct, saying what
+sending the corrected invoice does before the press, and the press, acting on what that page
+showed (``domain.page_seen``). A detail that is not one is said beside its field on that page
+again, as typed, nothing sent. Registered on the console's resolver; the use case loads with
+its first press (a group's invoice is no other page's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from booking.bootstrap import ports
+from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.page_seen import group_seen
+from booking.domain.wording import money_words, places_words
+from booking.handlers.console_app import after_action, chrome, form_seen, html_page, posted_form
+from booking.handlers.console_app import served as console_served
+from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY
+from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
+from booking.handlers.console_invoice_correction import BILLING_LABELS
+from booking.handlers.console_pages import _course_name, _render
+from booking.handlers.resolver import Response
+from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
+from booking.services.groups import find_group
+from booking.services.invoice_correction import BILLING_FIELDS, billing_typed
+
+NO_INVOICE_TO_CORRECT = "this group booking has no open invoice to correct"
+
+
+def _lines(group: GroupBooking) -> list[str]:
+    """What sending the corrected invoice does, each in a line."""
+    invoice = group.invoice
+    assert invoice is not None  # only an open invoice is offered a correction
+    amount = money_words(invoice.amount_due, invoice.currency)
+    number = invoice.number or invoice.invoice_id
+    manager = group.manager
+    return [
+        f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid.",
+        f"A new invoice for the same {places_words(group.places_kept)}, {amount}, due on the "
+        "same day, is sent to the billing details below: Stripe emails it to the billing email.",
+        "Every place stays held for the group, and each colleague's link and application "
+        "stay as they are.",
+        f"{manager.name}, the manager, is not emailed: the group's page shows the new invoice.",
+        "If the employer pays the old invoice before this is done, nothing is changed and the "
+        "payment pays for the places.",
+    ]
+
+
+def _correctable(group: GroupBooking) -> bool:
+    """Whether the group's card offers *Correct the invoice*: an open invoice, not being
+    replaced for a place given up (a correction of it left half done may be pressed again)."""
+    return (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.invoice is not None
+        and group.billing is not None
+        and (group.replacing_invoice is None or group.replacing_billing is not None)
+    )
+
+
+def correction_page(
+    group: GroupBooking, typed: Mapping[str, object], errors: Mapping[str, str], seen: str
+) -> str:
+    """The confirmation page: ``typed``, the details in its fields; ``errors``, beside them."""
+    course = ports().repository.get_course(group.course_id)
+    return _render(
+        "group_correct_confirm.html",
+        chrome(),
+        group_id=group.group_id,
+        course_id=group.course_id,
+        organisation=group.organisation,
+        course_title=_course_name(course) if course is not None else group.course_id,
+        lines=_lines(group),
+        seen=seen,
+        billing=typed,
+        errors=errors,
+        labels=BILLING_LABELS,
+    )
+
+
+@console_served("consoleCorrectGroupInvoiceConfirmation")
+def correct_group_confirmation(group_id: str) -> Response[str]:
+    group = find_group(ports(), group_id)
+    if not _correctable(group):
+        return refused_on_the_card(group_id, Conflict(NO_INVOICE_TO_CORRECT))
+    # A correction left half done shows the details it was marked with, to press again.
+    billing = group.replacing_billing or group.billing
+    assert billing is not None
+    from booking.domain.group_invoice_correction import as_its_page_showed
+
+    seen = group_seen(as_its_page_showed(group))
+    return html_page(200, correction_page(group, billing.model_dump(), {}, seen))
+
+
+@console_served("consoleCorrectGroupInvoice")
+def correct_group_invoice(group_id: str) -> Response[str]:
+    """The page's *Yes, send the corrected invoice*: each wrong detail said beside its field
+    on the page again (422), nothing sent; any other refusal above the group bookings page."""
+    from booking.services.group_invoice_correction import correct_group_invoice as correct
+
+    group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
+    posted = posted_form()
+    typed = {name: posted.get(name) or "" for name in BILLING_FIELDS}
+    try:
+        shown = form_seen(page="the group bookings page")
+        billing = billing_typed(typed)
+        corrected, changed = correct(ports(), group_id, billing, seen=shown)
+    except InvalidInput as wrong:
+        if not wrong.fields or not _correctable(group):
+            return refused_on_the_card(group_id, wrong)
+        page = correction_page(group, typed, wrong.fields, _seen_posted(posted))
+        return html_page(422, page)
+    except (Conflict, DependencyUnavailable) as refused:
+        return refused_on_the_card(group_id, refused)
+    done = GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
+    return after_action(f"/console/courses/{quote(corrected.course_id)}/group-bookings", done)
+
+
+def _seen_posted(posted: Mapping[str, object]) -> str:
+    """The ``seen`` the form posted, carried on its page again (what the page showed is
+    what it showed first, not what the group is now)."""
+    seen = posted.get("seen")
+    return seen if isinstance(seen, str) else ""

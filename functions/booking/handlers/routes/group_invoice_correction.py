@@ -1,0 +1,118 @@
+"""A group booking's invoice corrected (``services.group_invoice_correction``): on the organiser
+API, and on the console as the group card's *Correct the invoice*, its page showing the billing
+details to correct and what sending the corrected invoice does, and that page's press."""
+
+from __future__ import annotations
+
+from booking.handlers.routes import Function, Route
+from booking.handlers.routes.answers import (
+    BODY_ACTION_ERRORS,
+    SEEN,
+    console_form,
+    json_answer,
+    page,
+    path_parameter,
+    see_other,
+)
+from booking.handlers.routes.invoice_correction import BILLING
+
+# What the console's group bookings page says once after the press (``after_action``).
+GROUP_INVOICE_CORRECTED = "group_invoice_corrected"
+_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
+_PATH = "/groups/{group_id}/invoice/correct"
+_SAID = (
+    "The group's billing details are replaced and a new invoice for the same places at the "
+    "same price, due on the same day, is sent to them (Stripe emails it to the new billing "
+    "email); the places, their price and each place's employer share are unchanged. The old "
+    "invoice is voided at Stripe first, the group marked for it before it is asked, so "
+    "Stripe's own `invoice.voided` of it ends nothing; only the new invoice's id, recorded "
+    "with the change, is believed for this group. The same details again: 200 with "
+    "`corrected` false, nothing changed, nothing sent. A wrong field: 422 naming it in words, "
+    "nothing done (the same checks as one person's correction, `correctInvoice`, a PO "
+    "refused blank on a course with `po_required`). 409 `no_open_invoice` without an open "
+    "invoice; `too_late_for_invoice` on its due day; `invoice_being_voided` while an "
+    "organiser voids it; `place_being_given_up` while a give-up replaces it; with `seen` (the "
+    "group's, as its card or `GET /admin/courses/{course_id}/group-bookings` gave it), a "
+    "group changed since is `application_changed`. The old invoice is read at Stripe once "
+    "first: 409 `payment_settling` while the employer's bank debit of it is processing, "
+    "`payment_being_recorded` when Stripe holds it paid; a payment that lands after that "
+    "read has Stripe refuse the void, and the correction is refused in the same words, "
+    "nothing changed, the payment kept (its event pays the group). 503 when Stripe does not "
+    "answer: pressing again completes it, and a correction left half done is completed by "
+    "the scheduled sweep to the details it was marked with. 404 for an unknown group."
+)
+
+GROUP_CORRECTION_ADMIN: tuple[Route, ...] = (
+    Route(
+        Function.ADMIN,
+        "POST",
+        f"/admin{_PATH}",
+        "correctGroupInvoice",
+        "Correct a group booking's open invoice's billing details: a new invoice for the same "
+        "places sent to them, the old one voided, the places kept",
+        {
+            "200": json_answer(
+                "GroupInvoiceCorrectedOut", "The group booking after it, and whether it changed"
+            )
+        },
+        errors=BODY_ACTION_ERRORS,
+        parameters=(_GROUP,),
+        body={
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {**BILLING, "seen": SEEN},
+                        "required": ["billing_name", "billing_email", "billing_address"],
+                        "additionalProperties": False,
+                    }
+                }
+            },
+        },
+        description=_SAID,
+        tags=("organisers",),
+    ),
+)
+
+GROUP_CORRECTION_CONSOLE: tuple[Route, ...] = (
+    Route(
+        Function.CONSOLE,
+        "GET",
+        f"/console{_PATH}",
+        "consoleCorrectGroupInvoiceConfirmation",
+        "Correct a group's invoice: the billing details as the invoice has them, to correct, "
+        "what sending the corrected invoice will do, and the form that does it",
+        {
+            "200": page("The billing details to correct, what sending does, and the form"),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page, saying it has no open invoice"),
+        },
+        description="The group card's *Correct the invoice* leads here. Nothing changes on "
+        "this page.",
+        parameters=(_GROUP,),
+        tags=("console",),
+    ),
+    Route(
+        Function.CONSOLE,
+        "POST",
+        f"/console{_PATH}",
+        "consoleCorrectGroupInvoice",
+        "Correct a group's invoice (its confirmation page's form)",
+        {
+            "303": see_other(
+                "Done: to the course's group bookings page, which says so once "
+                f"(`{GROUP_INVOICE_CORRECTED}`)",
+                notice=True,
+            ),
+            "404": page("No such group booking"),
+            "409": page("The course's group bookings page again, saying why not"),
+            "422": page("The confirmation page again, each wrong detail said beside its field"),
+        },
+        description=_SAID,
+        parameters=(_GROUP,),
+        body=console_form({"seen": SEEN, **BILLING}, "seen", "billing_name"),
+        tags=("console",),
+        done=GROUP_INVOICE_CORRECTED,
+    ),
+)
