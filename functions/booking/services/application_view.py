@@ -64,10 +64,10 @@ class ApplicationView:
     can_pay: bool = False  # a (new) checkout may be started now
     # Lapsed unpaid, and the discount code it was made with used up since: it cannot start
     # again at that price (the checkout would refuse it, 409), so nothing is offered and the
-    # page says why and what to do (fix22c Left).
+    # page says why and what to do.
     code_used_up: bool = False
     can_decline_offer: bool = False  # an offer its person may turn down now
-    # Waiting, or offered a place not yet paid: its person may leave the list (applicant24b 1).
+    # Waiting, or offered a place not yet paid: its person may leave the list.
     can_leave_waiting_list: bool = False
     hold_expires_at: str | None = None  # the place is held until then unless paid
     payment_pending: bool = False  # a delayed payment method is settling

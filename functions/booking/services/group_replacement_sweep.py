@@ -1,5 +1,5 @@
-"""The sweep's part in a group's invoice replacement left half done (hostile27
-F2): a place given up before the employer paid has the old invoice voided at Stripe first,
+"""The sweep's part in a group's invoice replacement left half done: a place given up before the
+employer paid has the old invoice voided at Stripe first,
 then the new one made and saved (``services.group_unpaid_give_up``). When Stripe failed after
 the void, or the function was stopped between the void and the save, the group is left marked
 (``replacing_invoice``, with the place and the moment), holding its places on an invoice

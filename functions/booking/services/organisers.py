@@ -205,8 +205,8 @@ def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
 
 def course_money_named(ports: Ports, course_id: str) -> tuple[Course, CourseMoney, dict[str, str]]:
     """:func:`course_money_of`, with each application's person's name by its id, from the
-    same read: the console's *Money* page names whose money each line is (organiser20 F12;
-    the organisers' own screen, never a log). An erased person reads "[erased]"."""
+    same read: the console's *Money* page names whose money each line is (the
+    organisers' own screen, never a log). An erased person reads "[erased]"."""
     course = existing_course(ports, course_id)
     applications = ports.repository.list_applications(course_id)
     groups = ports.groups.groups_of_course(course_id)
