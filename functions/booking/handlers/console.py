@@ -279,7 +279,7 @@ def cancel(application_id: str) -> Acted:
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 action("consoleRecordPayment")(console_paid_off_stripe.record_payment)  # paid outside Stripe
-action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
+action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # a new invoice
 # The employer invoiced instead of the card.
 action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
 

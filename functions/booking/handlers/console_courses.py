@@ -157,8 +157,8 @@ def _filled_in(typed: course_form.CourseForm, *, adding: bool) -> course_form.Co
 
 def _next_of(posted: dict[str, Any]) -> str:
     """The course whose next cohort the form was filled in from (posted by *Add the next
-    cohort*'s form), for its "Filled in from ..." note to stay on the form shown again (org22b
-    Left); "" when none was posted, or it names no course."""
+    cohort*'s form), for its "Filled in from ..." note to stay on the form shown again; "" when none
+    was posted, or it names no course."""
     cohort = posted.get(course_form.NEXT_OF)
     if not isinstance(cohort, str) or not cohort:
         return ""
