@@ -60,8 +60,8 @@ PatternKey = tuple[str | bytes, int]
 MadePattern = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _held_patterns: dict[PatternKey, MadePattern] = {}
 _compiled_patterns: dict[PatternKey, MadePattern] = {}  # likewise, only while recording
-# What ``_sre.compile`` was last given on this thread: the pattern and its making (review24 F2:
-# two threads compiling at once never note one pattern's making under the other's key).
+# What ``_sre.compile`` was last given on this thread: the pattern and its making (two threads
+# compiling at once never note one pattern's making under the other's key).
 _noted = threading.local()
 # The standard library's, for the patterns not held (re's module; ``_compiler`` is private).
 _re_compiler: Any = re._compiler  # type: ignore[attr-defined]

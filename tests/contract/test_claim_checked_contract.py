@@ -1,6 +1,6 @@
 """A save that holds on an email's claim as it was read (``ApplicationStore.save``'s ``claim``),
 on the fake and on the table alike: the refund's webhook undoes a move only while the mailer
-has not claimed its email (``services.settle``, retest11 G4's last window)."""
+has not claimed its email (``services.settle``: the last window of a refund racing a move)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """An application that expired before ``limits.holds_code_use`` gave a code's use back on
-expiry still holds its use as the rule before stored it: its holding item and the code's count
-(review24 F9). Started again (a checkout, an invoice), its claim counts that item as held: the
+expiry still holds its use as the rule before stored it: its holding item and the code's count.
+Started again (a checkout, an invoice), its claim counts that item as held: the
 use is counted once, never twice, and given back once when it ends unbooked; at the code's
 limit it is not refused its own use. Both repositories alike."""
 

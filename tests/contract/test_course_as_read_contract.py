@@ -1,5 +1,5 @@
 """A save made from the course's dates (``Repository.save(..., course_at=version)``: the sweep's
-"applications have closed" mark, review18 M3) holds only while the course is still at the
+"applications have closed" mark) holds only while the course is still at the
 version it was decided from, on the fake as on the table: a save of the course meanwhile makes
 it lose with nothing written, and the same save from the course as it is now holds."""
 

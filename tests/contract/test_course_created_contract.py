@@ -1,5 +1,5 @@
 """A course written as created (``Repository.put_course(..., creating=True)``: the console's
-*Add a course*, organiser20 F1) is written only while no course has its id, on the fake as on
+*Add a course*) is written only while no course has its id, on the fake as on
 the table: a course saved under the id first makes it lose with nothing written."""
 
 from __future__ import annotations

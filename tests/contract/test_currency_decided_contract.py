@@ -1,5 +1,5 @@
-"""A cohort's currency check and its save are one decision, whichever comes first (hostile14a
-F4), on the fake and on the table alike: a save that newly prices something in the cohort
+"""A cohort's currency check and its save are one decision, whichever comes first, on the fake and
+on the table alike: a save that newly prices something in the cohort
 between a currency change's check and its write makes that write fail (``StaleWrite``: check
 again), and a currency change between a save's read of the price and its write refuses the
 save whole (``PriceChanged``), nothing of it kept."""
@@ -150,7 +150,7 @@ def test_a_group_booking_and_a_code_priced_before_the_change_are_refused_whole(
 def test_the_count_is_live_a_save_that_stops_pricing_lowers_it(
     repo: Repository, ending: dict[str, object]
 ) -> None:
-    """Review16 F2: ``Course.priced`` counts what is priced in the cohort now, raised and
+    """``Course.priced`` counts what is priced in the cohort now, raised and
     lowered in the saves' own transactions, so a currency change decides on it alone (0),
     never on the roster's index, which may not list a save yet."""
     repo.put_course("c1", definition())

@@ -153,7 +153,7 @@ def test_a_course_finds_its_groups_whatever_became_of_them(
 def test_a_new_groups_save_holds_only_while_its_course_is_at_the_version_it_was_dated_by(
     stores: tuple[Repository, GroupStore],
 ) -> None:
-    """fix18c: a course saved between a booking's read of it and the group's first save (its
+    """A course saved between a booking's read of it and the group's first save (its
     dates, and so the apply-by date, may have moved) refuses the save, nothing held."""
     repository, groups = stores
     repository.put_course("c1", definition(capacity=4))

@@ -216,10 +216,10 @@ def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billi
     assert invoice.status == "open"
     gateway.resend_invoice(invoice.invoice_id)
     held = InvoiceAtStripe("open", None, 0, "gbp", number=invoice.number)
-    assert invoice.number  # the number it was sent with, read back (hostile23 F3)
+    assert invoice.number  # the number it was sent with, read back
     read = gateway.invoice_at_stripe(invoice.invoice_id)
     # When it was sent (finalized), to the second: what a payment recorded as received
-    # outside Stripe may not come before (fix24m).
+    # outside Stripe may not come before.
     assert read.sent_at is not None
     assert abs((read.sent_at - datetime.now(UTC)).total_seconds()) < 5
     assert dataclasses.replace(read, sent_at=None) == held
@@ -243,9 +243,9 @@ def test_a_paid_invoice_cannot_be_voided_and_names_its_payment(billing: Billing)
 def test_an_invoice_paid_outside_stripe_is_paid_with_no_payment_at_stripe(
     billing: Billing,
 ) -> None:
-    """organiser22 F15: an open invoice marked paid out of band (a bank transfer) is paid in
+    """An open invoice marked paid out of band (a bank transfer) is paid in
     full, with no payment Stripe could give back; asking again answers that it was paid
-    already, not by that request (organiser23 F12: a second tab's press); a void invoice is
+    already, not by that request (a second tab's press); a void invoice is
     not marked paid (its status says why)."""
     gateway = billing.gateway
     invoice = gateway.create_invoice(invoice_request())
@@ -261,7 +261,7 @@ def test_an_invoice_paid_outside_stripe_is_paid_with_no_payment_at_stripe(
 
 
 def test_an_invoice_being_paid_by_a_bank_debit_is_read_as_processing(billing: Billing) -> None:
-    """review19 M3: a payment of the invoice its payer's bank has yet to confirm is read with
+    """A payment of the invoice its payer's bank has yet to confirm is read with
     it (the give-up of a group's place then waits for the bank)."""
     gateway = billing.gateway
     invoice = gateway.create_invoice(invoice_request())

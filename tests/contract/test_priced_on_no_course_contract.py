@@ -1,6 +1,6 @@
 """A save that only prices something in a cohort (no seat, no waiting place: an application
 under review, an amount-off code) is refused when that cohort does not exist, on the fake as
-on the table (review16 F9): the table's count of what is priced in a cohort lives on the
+on the table: the table's count of what is priced in a cohort lives on the
 course's item, and its condition refuses an update of an item that is not there, so nothing is
 priced in, or counted on, a course nobody defined."""
 

@@ -206,7 +206,7 @@ def test_a_code_use_is_claimed_with_the_application_and_never_beyond_its_limit(
     [
         (lambda a: a.moved_to(S.CANCELLED, NOW, seat_held=False), True),
         (lambda a: a.moved_to(S.REFUNDED, NOW, seat_held=False), True),
-        # A hold that ended unpaid (hostile30 D1): back at once, claimed again if restarted.
+        # A hold that ended unpaid: back at once, claimed again if restarted.
         (lambda a: a.moved_to(S.EXPIRED, NOW, seat_held=False), True),
         (lambda a: a.moved_to(S.CONFIRMED, NOW), False),  # a booking used its code
         (lambda a: a.erased(NOW), True),  # withdrawn on its way: cancelled
@@ -236,7 +236,7 @@ def test_a_booking_keeps_its_use_when_cancelled_and_a_declined_review_gives_it_b
 def test_a_hold_ended_unpaid_claims_its_code_use_again_only_while_one_is_left(
     repo: Repository,
 ) -> None:
-    """Its use back when the hold ended (hostile30 D1): started again (a new checkout), it
+    """Its use back when the hold ended: started again (a new checkout), it
     claims one again, refused when another application took the last meanwhile."""
     holder = a_code_used(repo, max_uses=1)
     lapsed = repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)
@@ -596,7 +596,7 @@ def test_a_claim_is_read_with_when_it_was_last_claimed(repo: Repository) -> None
 
 
 def test_a_claim_is_read_to_the_second_as_the_table_keeps_it(repo: Repository) -> None:
-    """Read back as stored, whole seconds (review21 F7: the fake kept the fraction, so a claim
+    """Read back as stored, whole seconds (the fake kept the fraction, so a claim
     could be fresh on the fake and stale on the table at a second's edge)."""
     repo.claim_email("j1", NOW + timedelta(microseconds=500_000), NOW - timedelta(minutes=3))
     assert repo.email_claim("j1") == ClaimHeld("sending", NOW)
@@ -722,7 +722,7 @@ def test_when_an_event_was_told_to_start_and_end_is_the_latest_word_of_those_hol
     about = "PROGRAMME#Leading#fu-1"
     later = NOW + timedelta(days=400)
     first = Told(NOW + timedelta(days=30), NOW + timedelta(days=30, hours=1))
-    # The title it was sent under is kept too (hostile13 F1: a rename is worded from it).
+    # The title it was sent under is kept too (a rename is worded from it).
     moved = Told(NOW + timedelta(days=37), NOW + timedelta(days=37, hours=1), "Reunion")
     repo.record_told(Telling(about, "Pada", holds=True, when=first), keep_until=later, now=NOW)
     repo.record_told(Telling(about, "Pbob", holds=True, when=first), keep_until=later, now=NOW)
@@ -755,7 +755,7 @@ def test_what_one_person_was_told_of_an_event_is_one_read_of_both(repo: Reposito
     assert repo.told_to(about, "Pbob") == (True, None)
     assert repo.told_to(about, "Pcy") == (False, None)
     assert repo.told_to(about + "0", "Pada") is None
-    # The joining link it carried is kept too (hostile29 N4: a link put back is no news), ""
+    # The joining link it carried is kept too (a link put back is no news), ""
     # for none; a record without one reads as not recorded.
     linked = first._replace(link="https://example.org/join/a")
     repo.record_told(Telling(about, "Pada", holds=True, when=linked), keep_until=later, now=NOW)

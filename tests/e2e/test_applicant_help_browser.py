@@ -1,4 +1,4 @@
-"""applicant24 A5: an applicant who can no longer come, or who no longer wants a place on the
+"""An applicant who can no longer come, or who no longer wants a place on the
 waiting list, found no word on their status page of what to do: only "if you have any
 questions". The page says it in plain words, to whom (the enquiries address) and with what
 (their reference), on a phone's screen, clean to WCAG 2.2 AA."""
@@ -16,7 +16,7 @@ from tests.e2e.conftest import RunningStack, axe_clean, page_in
 COURSE = "one-place-help-e2e"
 PHONE = {"width": 375, "height": 740}
 CANNOT_COME = "If you can no longer come, reply to any of our emails"
-LEAVE_THE_LIST = "Leave the waiting list"  # a link to its question (applicant24b 1)
+LEAVE_THE_LIST = "Leave the waiting list"  # a link to its question
 
 
 @pytest.fixture

@@ -167,7 +167,7 @@ def test_an_organiser_approves_sees_the_payment_and_cancels_with_refund(
     # Cancel with refund: the timeline shows the refund and the one email that says both.
     page.get_by_label("Also refund £200.00 through Stripe").check()
     page.get_by_role("button", name="Cancel booking").click()
-    # Asked first (organiser20 F8): what will happen, in pounds, before anything is done.
+    # Asked first: what will happen, in pounds, before anything is done.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel the booking")
     expect(page.locator("main")).to_contain_text("£200.00 is refunded through Stripe.")
     no_violations(page, "07b-cancel-confirmation")
@@ -308,7 +308,7 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
     page.get_by_role("link", name="Every cohort of the programme").click()
     # Headed with the programme's name as its cohorts' titles say it, never its slug.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compassionate Leadership")
-    # Each money label stays inside its cell (organiser22 F24: one ran past the table's edge).
+    # Each money label stays inside its cell (one ran past the table's edge).
     overflowing = page.locator("table.data td dl.compact dt").evaluate_all(
         """labels => labels.filter(label => {
             const cell = label.closest("td").getBoundingClientRect();
@@ -334,7 +334,7 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
 def test_voiding_an_invoice_asks_first_and_says_what_goes(
     stack: RunningStack, organiser: Page
 ) -> None:
-    """organiser22 F14: *Void invoice* acted at once; now a page says the place goes back, who
+    """*Void invoice* acted at once; now a page says the place goes back, who
     is emailed, and that it cannot be undone, before *Yes, void the invoice* does it."""
     page = organiser
     sign_in(page, stack)
@@ -366,7 +366,7 @@ def test_voiding_an_invoice_asks_first_and_says_what_goes(
 
 
 def test_declining_shows_the_message_before_it_goes(stack: RunningStack, organiser: Page) -> None:
-    """organiser22 F17: *Decline* sent at once a message the organiser never saw; now a page
+    """*Decline* sent at once a message the organiser never saw; now a page
     shows the message the email carries before *Yes, decline and send* sends it."""
     page = organiser
     course_id = "browser-decline-cohort"

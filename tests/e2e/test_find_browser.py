@@ -1,5 +1,5 @@
 """An organiser asked "which of our staff are booked?" by an employer finds them with the
-console's *Find*, by the organisation's name (organiser22 F12); the page passes axe-core."""
+console's *Find*, by the organisation's name; the page passes axe-core."""
 
 from __future__ import annotations
 

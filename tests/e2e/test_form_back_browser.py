@@ -1,4 +1,4 @@
-"""Back to a form answered with its mistakes (applicant24b 2): the page answering the POST was
+"""Back to a form answered with its mistakes: the page answering the POST was
 ``no-store``, so Chromium's Back asked to "Confirm form resubmission". It is kept in the
 person's own browser (``private, no-cache``): Back shows it again, the answers as typed, no
 form sent twice, nothing put in the address."""

@@ -107,7 +107,7 @@ def test_an_organiser_voids_a_groups_invoice_from_the_group_bookings_page(
     )
     no_violations(page, "61-group-invoice-open")
     # The card names the invoice and its contact; *Resend the invoice* sends it again, as a
-    # single application's does (organiser22 F7).
+    # single application's does.
     expect(main).to_contain_text("Billed to")
     expect(main).to_contain_text("not paid yet; falls due on")
     before = _invoice_sends(stack, group)

@@ -1,4 +1,4 @@
-"""A corrected invoice from the console (organiser22 F14), in a real browser against `make
+"""A corrected invoice from the console, in a real browser against `make
 run`, each page checked by axe-core (WCAG 2.2 A and AA) and kept as a screenshot: the
 application's *Correct the invoice* opens a page with the billing details as the invoice has
 them and what sending does; a wrong email is said beside its box on

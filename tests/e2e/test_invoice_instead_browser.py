@@ -1,4 +1,4 @@
-"""Invoicing the employer instead of the card from the console (organiser22 F4), in a real
+"""Invoicing the employer instead of the card from the console, in a real
 browser against `make run`, each page checked by axe-core (WCAG 2.2 A and AA) and kept as a
 screenshot: on a booking waiting for its card payment, *Invoice the employer instead* opens a
 page asking for the billing details and saying what sending does; a wrong email is said in

@@ -1,5 +1,5 @@
 """An organiser sets up the next cohort of the sample course in a browser, typing only its
-dates (organiser22 F1-F3): the course page's *Add the next cohort* opens *Add a course* filled
+dates: the course page's *Add the next cohort* opens *Add a course* filled
 in from the sample, six session rows empty, the programme by its title; saved with no course
 id or follow-up id typed, the console makes them. axe-core finds nothing on each page."""
 

@@ -1,4 +1,4 @@
-"""Turning down an offered place in a browser (organiser20 F7): the status page's button, the
+"""Turning down an offered place in a browser: the status page's button, the
 page that says it was done (both clean to WCAG 2.2 AA), and the place on to the next person."""
 
 from __future__ import annotations

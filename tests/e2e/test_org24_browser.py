@@ -1,4 +1,4 @@
-"""What the organiser tester still found short (org24), in a real browser against `make run`,
+"""What the organiser tester still found short, in a real browser against `make run`,
 each page checked by axe-core (WCAG 2.2 A and AA) and kept as a screenshot: *Send the offer
 again* naming the address it sends to; *Read all answers* counting a group's places nobody has
 applied for yet; *Add the next cohort* carrying its follow-ups over, moved, and the course form

@@ -1,9 +1,8 @@
-"""What organisers asked for after organiser22, in a real browser against `make run`, each page
+"""What organisers asked for next, in a real browser against `make run`, each page
 checked by axe-core (WCAG 2.2 A and AA) and kept as a screenshot: the *People* page's purpose
-and the printable record of a person (F11), a course's printable answers (F18), Find's
+and the printable record of a person, a course's printable answers, Find's
 Organisation column, a refused save of the next cohort still saying where it was filled in
-from, the status page of a lapse whose code was used up since, and *Send the offer again*
-(F8)."""
+from, the status page of a lapse whose code was used up since, and *Send the offer again*."""
 
 from __future__ import annotations
 

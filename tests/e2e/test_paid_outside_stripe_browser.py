@@ -1,4 +1,4 @@
-"""organiser22 F15 in a real browser against `make run`: an invoice the employer paid by bank
+"""In a real browser against `make run`: an invoice the employer paid by bank
 transfer is recorded from the application's page, through a page that says what recording does
 (the booking confirmed, who is emailed, that Stripe can then refund nothing of it) before *Yes,
 record the payment*; axe-core finds nothing on either page."""
@@ -50,8 +50,8 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     expect(main).to_contain_text(
         "The billing contact (accounts.transfer@example.nhs.uk) is emailed that the payment"
     )
-    # When and how it came (fix24m): a day in the future is refused in words, nothing done; the
-    # confirmation stays, the mistake beside its field and what was typed kept (walk25).
+    # When and how it came: a day in the future is refused in words, nothing done; the
+    # confirmation stays, the mistake beside its field and what was typed kept.
     today = datetime.now(ZoneInfo("Europe/London")).date()
     tomorrow = (today + timedelta(days=1)).isoformat()
     page.get_by_label("Day it arrived").fill(tomorrow)

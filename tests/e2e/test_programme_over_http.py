@@ -64,7 +64,7 @@ def test_three_cohorts_one_programme_each_graduate_once_per_follow_up_and_offset
     again_id, spring_id = f"my-cohort-{run}", f"spring-{run}"
     stack.load_course(again_id, sample)
     # An earlier cohort sharing the sample's follow-ups takes their meeting's link, the one
-    # the sample's people hold (one with a link of its own is refused: organiser20 F11).
+    # the sample's people hold (one with a link of its own is refused).
     spring = {**sample, "enquiries_email": "spring@example.org"}
     spring["sessions"] = [
         {"date": day, "start_time": "15:00", "end_time": "17:00", "kind": "core"}

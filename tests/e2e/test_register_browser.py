@@ -97,7 +97,7 @@ def test_the_register_is_kept_with_the_keyboard_and_passes_axe(
     page.get_by_label("The export (CSV)").fill(
         "Name (Original Name),User Email,Duration (Minutes)\n"
         "Mary,MARY.register@example.org,120\nDial-in caller,,118\n"
-        # organiser22 F22: the facilitator's own row is set apart; a second unknown row stays
+        # The facilitator's own row is set apart; a second unknown row stays
         # in view once the first is resolved.
         "Ann Facilitator (Host),ann@example.org,121\nGuest Two,guest.two@x.example,30\n"
     )
@@ -180,7 +180,7 @@ def test_a_closed_register_certifies_over_http(stack: RunningStack) -> None:
 def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     stack: RunningStack, organiser: Page
 ) -> None:
-    """organiser22 F20: the course's list says who completed; the programme's graduates are
+    """The course's list says who completed; the programme's graduates are
     one list; a graduate is invited to a follow-up before its day with one press."""
     course_id = "graduates-browser-cohort"
     today = datetime.now(UTC).date()
@@ -210,7 +210,7 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     expect(grace_row).to_contain_text("Completed")
     expect(page.get_by_role("row").filter(has_text="Ida Lewis")).to_contain_text("Did not complete")
     no_violations(page, "43-course-completion")
-    # organiser22 F19: her certificate in words with a link, and sent again with one press.
+    # Her certificate in words with a link, and sent again with one press.
     grace_row.get_by_role("link", name=grace["reference"]).click()
     certificate = page.locator("dt", has_text="Certificate").locator("xpath=..")
     expect(certificate).to_contain_text("Issued")

@@ -1,4 +1,4 @@
-"""Leaving the waiting list in a browser on a phone (applicant24b 1): the status page's link,
+"""Leaving the waiting list in a browser on a phone: the status page's link,
 the question it opens, the page that says it was done (each clean to WCAG 2.2 AA), the email,
 and a second press said as one."""
 

@@ -225,7 +225,7 @@ class FakeRepository:
     def _check_priced(self, priced: Mapping[str, str]) -> None:
         """A save pricing in a cohort is refused whole while the cohort is in another currency,
         or is no course at all: the table counts it on the course's item, whose update's
-        condition refuses an item that is not there (review16 F9)."""
+        condition refuses an item that is not there."""
         for course_id, currency in priced.items():
             course = self.courses.get(course_id)
             if course is None or course.definition.price.currency != currency:

@@ -1,4 +1,4 @@
-"""The Lambda asset is built from the versions the tests ran against (review17 M5): the test
+"""The Lambda asset is built from the versions the tests ran against: the test
 venv and the asset both install with ``constraints.txt``, and the file holds the venv's
 versions of every runtime dependency and of what they need. Powertools' and pydantic's
 internals, which ``handlers/resolver.py`` and ``domain/model.py`` rely on, are thus tested at
@@ -78,7 +78,7 @@ def test_the_test_venv_installs_with_the_constraints() -> None:
 
 
 def test_every_requirement_that_applies_on_the_lambda_is_pinned() -> None:
-    """review18 L6: markers are weighed for the asset's environment (CPython 3.13, aarch64
+    """Markers are weighed for the asset's environment (CPython 3.13, aarch64
     Linux), not the venv's: a requirement only the Lambda needs has a pin too."""
     runtime = bundle.read_dependencies(REPO / "pyproject.toml")
     assert constraints.unpinned_for_asset(runtime, constraints.read()) == []
@@ -120,7 +120,7 @@ def _made_up(name: str) -> tuple[str, list[str]] | None:
 
 
 def test_the_requirements_of_an_extra_asked_for_are_weighed_for_the_lambda() -> None:
-    """review20 L6: ``app-lib[s3]`` needs what ``app-lib`` lists under ``extra == "s3"`` (and,
+    """``app-lib[s3]`` needs what ``app-lib`` lists under ``extra == "s3"`` (and,
     through it, what that needs), never what it lists under an extra nobody asked for; the
     extra is carried from the requirement that asks it, even two distributions down."""
     everything = {name: version for name, (version, _) in _MADE_UP.items()}

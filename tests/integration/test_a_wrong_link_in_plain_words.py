@@ -1,4 +1,4 @@
-"""A status link that opens nothing says so in the applicant's words (organiser20 F19: "No
+"""A status link that opens nothing says so in the applicant's words ("No
 application with this id and token."): the link does not open an application, and what to do
 (use the link in our most recent email); the same for a wrong token and a wrong id."""
 

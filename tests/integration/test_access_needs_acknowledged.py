@@ -1,4 +1,4 @@
-"""applicant24 A4: an applicant who wrote down access needs (captions, a screen reader) heard
+"""An applicant who wrote down access needs (captions, a screen reader) heard
 nothing of them again: the acknowledgement, the confirmation and the status page were the same
 as everyone's, so they could not tell whether anyone running the course had read them. The
 confirmation now says that what they told us went to the facilitators with their application,

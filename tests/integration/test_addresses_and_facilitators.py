@@ -154,8 +154,7 @@ def test_an_address_with_a_slash_hash_or_question_mark_is_exported_and_erased(
     system: System, address: str, run: Any
 ) -> None:
     """The form takes them; API Gateway decodes the path, so such an address split the route
-    and answered 404 "no such resource" to the export, the erasure and the CLI (hostile13
-    F19)."""
+    and answered 404 "no such resource" to the export, the erasure and the CLI."""
     assert system.apply(email=address).status == 201
     exported = system.admin("GET", f"/people/{quote(address, safe='@')}")
     assert exported.status == 200, exported.body

@@ -1,7 +1,7 @@
 """An organiser's write takes its fields from its body only: a parameter in its address that
-its route does not take is refused with 422 naming it, nothing done (hostile33 N3: a cancel
+its route does not take is refused with 422 naming it, nothing done (a cancel
 with ``?refund=true`` cancelled and kept the money, ``backfill?dry_run=1`` ran); and an empty
-form body is no fields (N4: it was read as a field named "{}"). Through the real handlers and
+form body is no fields (it was read as a field named "{}"). Through the real handlers and
 moto."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def test_an_empty_form_is_no_fields(system: System) -> None:
 
 
 def test_a_head_or_options_is_a_read_not_a_write(system: System) -> None:
-    """hostile34 K12: HEAD is answered as GET, OPTIONS changes nothing: neither is refused for
+    """HEAD is answered as GET, OPTIONS changes nothing: neither is refused for
     a parameter as a write is."""
     path = f"/courses/{COURSE_ID}/applications?x=1"
 
@@ -83,7 +83,7 @@ def test_a_head_or_options_is_a_read_not_a_write(system: System) -> None:
 
 
 def test_a_console_cancel_asking_a_refund_in_its_address_is_refused(system: System) -> None:
-    """hostile34 K6: the console's writes are organiser writes too: one rule, one answer."""
+    """The console's writes are organiser writes too: one rule, one answer."""
     paid = _paid(system)
     version = system.stored(paid).version
     browser = signed_in(system)

@@ -1,4 +1,4 @@
-"""The organiser API's JSON bodies take their own fields and no other (hostile12b F2): an
+"""The organiser API's JSON bodies take their own fields and no other: an
 unknown field is refused by its name, never ignored, and nothing is done."""
 
 from __future__ import annotations

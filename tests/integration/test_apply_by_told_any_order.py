@@ -1,4 +1,4 @@
-"""hostile24 F1-F3 over many orders: a paid group's course saved (its apply-by 3 to 14 days
+"""Over many orders: a paid group's course saved (its apply-by 3 to 14 days
 before the start) and its emails delivered one job at a time, in orders hypothesis chooses
 (with a fixed seed), some saves landing while an email is being sent, between SES taking it
 and the mailer's record. Whatever the order, once everything is delivered: nobody's last

@@ -1,4 +1,4 @@
-"""hostile24 F1-F3: a group's apply-by date saved again while an email giving it is being sent.
+"""A group's apply-by date saved again while an email giving it is being sent.
 
 The email is composed from the group as read, and the course saved (its groups' dates set
 again, their move emails queued against what each person was told before) in the window
@@ -127,7 +127,7 @@ def _told_as_it_holds(system: System, sent: list[OutgoingEmail], holds_days: int
 def test_a_link_sent_as_the_date_moves_later_then_back_earlier_is_followed_by_the_date(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """hostile24 F2 ([3, 14, 7]): the link went saying 3 days before the start while saves set
+    """Saves setting 3, 14 then 7 days: the link went saying 3 days before the start while saves set
     14, then 7 days before; its date was not recorded (moved since), the move to 14 was
     dropped (overtaken) and 14 -> 7 is later, so the colleague held a date after the real one
     and nothing followed. Now what the link gave is recorded and, earlier holding, told."""
@@ -143,7 +143,7 @@ def test_a_link_sent_as_the_date_moves_later_then_back_earlier_is_followed_by_th
 def test_a_colleague_told_an_earlier_date_as_it_moved_back_later_is_not_told_earlier_of_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """hostile24 F1: links said 7 days before; the move to 14 was being sent when a save set
+    """Links said 7 days before; the move to 14 was being sent when a save set
     10; the 10's email, queued against the link's date, went saying "earlier than our last
     email said" of a date later than that last email gave. Now it is dropped (what they were
     told, recorded as it went, is earlier already)."""
@@ -166,7 +166,7 @@ def test_a_colleague_told_an_earlier_date_as_it_moved_back_later_is_not_told_ear
 def test_the_manager_told_as_the_paid_email_goes_hears_each_move_from_what_it_said(
     system: System, monkeypatch: pytest.MonkeyPatch, days: tuple[int, ...]
 ) -> None:
-    """hostile24 F3: the paid email being sent as the course is saved several times: the
+    """The paid email being sent as the course is saved several times: the
     manager was told "was" a date no email gave them, a move "earlier" of the date their paid
     email gave, or "later" of an earlier one. Now each move is told from what their last
     email gave, and their last email gives the date that holds."""
@@ -182,7 +182,8 @@ def test_the_manager_told_as_the_paid_email_goes_hears_each_move_from_what_it_sa
 def test_the_same_saves_during_a_colleagues_link_leave_everyone_told_what_holds(
     system: System, monkeypatch: pytest.MonkeyPatch, days: tuple[int, ...]
 ) -> None:
-    """hostile24 F2 and F3 together, the saves landing as the first link goes."""
+    """A colleague's link and the manager's paid email both caught by the saves (the first
+    and third tests above together), the saves landing as the first link goes."""
     with a_month_before(system):
         _paid(system)
         _saves(system, days[0])()
@@ -195,7 +196,7 @@ def test_the_same_saves_during_a_colleagues_link_leave_everyone_told_what_holds(
 def test_a_record_that_keeps_losing_its_race_after_the_send_fails_nothing_into_a_resend(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review19 L2: the mailer's record of the date an email gave raised anything but
+    """The mailer's record of the date an email gave raised anything but
     DependencyUnavailable (a Conflict after its retries lost, NotFound for a group gone) after
     SES had taken the email: the delivery failed and the queue delivered it again, a
     duplicate, so the date was never recorded. Now it is logged and the delivery succeeds."""
@@ -224,7 +225,7 @@ def _queued_now(system: System) -> list[EmailJob]:
 def test_a_move_reaching_the_mailer_before_the_first_email_is_not_told_from_a_date_never_given(
     system: System,
 ) -> None:
-    """hostile24 F3's other order: the date moved twice after the payment and the second
+    """The manager's case in the other order: the date moved twice after the payment and the second
     move's email (told from the date the first move set, as nothing was recorded yet) reached
     the mailer before the paid email and the first links: "it was" a date no email gave. Now
     a move's email to someone nothing is recorded as told, whose first email has not gone, is

@@ -1,4 +1,4 @@
-"""The application page says only what is true of our form and the course (organiser22 F23):
+"""The application page says only what is true of our form and the course:
 no "about 5 minutes" nobody measured, no "come to every session" where completing needs
 fewer; a course that keeps a register says how many sessions completing needs."""
 

@@ -142,7 +142,7 @@ def test_a_course_that_does_not_exist_is_a_404_and_a_stray_field_a_422(system: S
 
 def test_an_empty_course_id_is_said_as_empty_not_as_missing(system: System) -> None:
     """The field may be left out (the first course): an empty one is wrong for being empty,
-    and the answer says so, not that the field is required (hostile11 F9)."""
+    and the answer says so, not that the field is required."""
     empty = system.admin("POST", "/billing-index/backfill", json_body={"course_id": ""})
     assert empty.status == 422, empty.body
     said = empty.json()["error"]["fields"]["course_id"]

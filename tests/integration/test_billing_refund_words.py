@@ -1,5 +1,5 @@
 """The billing contact's email of a refund made at Stripe of an erased person's booking: its
-sentences start with a capital and are paragraphs apart (hostile12a, F8's re-test polish).
+sentences start with a capital and are paragraphs apart.
 Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations

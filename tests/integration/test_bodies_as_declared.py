@@ -1,4 +1,4 @@
-"""A JSON body through the real public route is read as it says (hostile32 H1, H2): half of a
+"""A JSON body through the real public route is read as it says: half of a
 UTF-16 pair written alone (``"\\ud800"``) is refused beside its field in the app's words, as
 U+FFFD is, never in pydantic's; a byte order mark before the JSON is taken (RFC 8259 lets a
 parser ignore it); a charset other than UTF-8 declared is refused by its name (415), never

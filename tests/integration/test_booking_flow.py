@@ -211,7 +211,7 @@ def test_restarting_checkout_after_expiry(system: System) -> None:
 
 
 def test_restarting_while_open_answers_the_open_session(system: System) -> None:
-    """A restart while the session is open is that session (hostile30 K1: a new one expired
+    """A restart while the session is open is that session (a new one expired
     the old under the person); one that is no longer open is replaced
     (``test_start_payment_again_idempotent``)."""
     first = system.apply().json()

@@ -1,5 +1,5 @@
-"""A bursary asks "could the person start a payment now?" as the checkout does (hostile34 K8,
-K8b, K8c, K7): on a lapsed checkout whose seat went to someone else, or whose discount code was
+"""A bursary asks "could the person start a payment now?" as the checkout does: on a lapsed checkout
+whose seat went to someone else, or whose discount code was
 used up since, a bursary (part or whole) is refused 409 in words naming why, nothing written and
 nobody emailed; a waiting person's part bursary is granted and the email says what is true
 (nothing to pay until a place is offered); the console's form promises a whole-price bursary
@@ -96,7 +96,7 @@ def test_a_bursary_on_a_confirmed_booking_says_it_is_paid_for(system: System) ->
 def test_a_whole_price_bursary_voiding_an_employers_invoice_tells_its_billing_contact(
     system: System,
 ) -> None:
-    """hostile34 K10: the invoice Stripe sent the employer was voided and its billing contact
+    """The invoice Stripe sent the employer was voided and its billing contact
     told nothing (every other void tells them)."""
     application, invoice_id = one_on_an_invoice(system)
 
@@ -120,7 +120,7 @@ UNHELD = "No place is held for you until you pay: pay it from your booking page 
 def test_a_part_bursary_on_a_lapsed_checkout_promises_no_place_a_newcomer_may_take(
     system: System,
 ) -> None:
-    """hostile35 H4: the "could pay now" read holds nothing, so a newcomer a moment after the
+    """The "could pay now" read holds nothing, so a newcomer a moment after the
     grant takes the last place; the person's email then said "You can pay it from your booking
     page" where paying is refused. It says no place is held until they pay, and the payment
     refused is what it said could happen."""

@@ -1,7 +1,7 @@
 """A bursary's email says what its decision did, never what the person's way of paying
-suggests (hostile33 N6): on an invoice booking whose invoice the organisers voided first, no new
+suggests: on an invoice booking whose invoice the organisers voided first, no new
 invoice is sent, and the email says the rest is paid from the booking page while a place is
-free (none is held: hostile35 H4); on one whose invoice is open, the new invoice for the rest is
+free (none is held); on one whose invoice is open, the new invoice for the rest is
 sent and said. Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_a_bursary_after_the_invoice_was_voided_sends_and_says_no_new_invoice(
     said = _bursary_email(system, application)
 
     assert NEW_INVOICE not in said
-    # The void ended its hold: no place is promised (hostile35 H4).
+    # The void ended its hold: no place is promised.
     assert "No place is held for you until you pay: pay it from your booking page" in said
     assert "£150.00" in said
     assert system.stored(application).invoice is not None

@@ -1,5 +1,5 @@
-"""A bursary granted at the moment the employer pays the invoice it replaces (hostile12a
-NEW-11), through the real handlers, moto and the Stripe stand-in, in each order the two can
+"""A bursary granted at the moment the employer pays the invoice it replaces, through the real
+handlers, moto and the Stripe stand-in, in each order the two can
 land: the racing payment of the replaced invoice goes back whole, and the booking stays on the
 new invoice for the rest, as a card paid in the same race keeps its booking; or, the payment
 first, the booking is paid and the bursary refused in words. The refund's messages name that
@@ -43,7 +43,7 @@ def _applied_with_its_invoice(system: System) -> tuple[dict[str, Any], str]:
 
 def _paid_while(system: System, invoice_id: str, act: Callable[[], Reply]) -> Reply:
     """The employer pays ``invoice_id`` while the organiser acts, just after the bursary read
-    it at Stripe (paid before that read, the bursary is refused: hostile26 F4): Stripe's
+    it at Stripe (paid before that read, the bursary is refused): Stripe's
     events about the payment arrive after the act's save."""
     done, events = paid_after_its_read(system, invoice_id, act)
     deliver(system, events)
@@ -119,7 +119,7 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
 ) -> None:
     """The payment's event reads the booking on its first invoice; the bursary is asked before
     the event's save. Its one read finds the invoice paid at Stripe: refused (409
-    ``payment_being_recorded``, hostile26 F4), nothing written; the event confirms the booking
+    ``payment_being_recorded``), nothing written; the event confirms the booking
     and nothing goes back (before, the bursary replaced the invoice and the payment went back
     whole, the employer asked to pay again)."""
     system = invoiced
@@ -176,7 +176,7 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_so_it_cannot_be_paid
     assert stored.invoice.voiding is None
 
 
-# -- the same bursary again, and grants at once (hostile12a NEW-12) ------------------------------
+# -- the same bursary again, and grants at once ------------------------------
 
 
 def _told(emails: list[OutgoingEmail]) -> list[str]:

@@ -1,4 +1,4 @@
-"""A cancel asking for a refund on a booking cancelled already without one (hostile12b F5):
+"""A cancel asking for a refund on a booking cancelled already without one:
 nothing is refunded, and the answer says so (409) with how to refund it now, rather than a
 200 an organiser's script reads as the money gone back."""
 

@@ -1,6 +1,6 @@
 """A cancellation takes the sessions out of the person's calendar only if they were ever put
 in: a booking cancelled before its confirmation (and its invitation) went out gets its
-cancellation without a CANCEL calendar file, as the mailer's ledger knows (hostile-g2 F12)."""
+cancellation without a CANCEL calendar file, as the mailer's ledger knows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The console's cancel confirmation says only what the cancel's emails do (hostile33 N2): no
+"""The console's cancel confirmation says only what the cancel's emails do: no
 "the course's facilitator is told" for a course with no facilitators, nor for an erased
 person's booking (the mailer sends neither); and a move waiting for its difference, whose
 held place on the dearer cohort goes back with the cancel, is said. Through the real handlers

@@ -47,8 +47,8 @@ def test_the_cancellation_says_the_same_whether_its_refund_was_reported_before_i
     system: System,
 ) -> None:
     """The email is composed when the mailer runs: whether Stripe's refund events came first
-    (the booking ended refunded) or not, it says the cancellation as it was made (hostile-s9
-    F4: the first way added "we have refunded what you paid" before the money paragraph)."""
+    (the booking ended refunded) or not, it says the cancellation as it was made (the
+    first way once added "we have refunded what you paid" before the money paragraph)."""
     said = []
     for events_first in (True, False):
         email = f"cancelled-{events_first}@example.org".lower()
@@ -116,7 +116,7 @@ def test_a_refund_reported_before_the_cancellation_is_saved_is_still_told_once(
 def test_a_cancel_with_refund_does_not_ask_stripe_to_expire_the_checkout_it_was_paid_through(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """newcomer11 F11: every cancel with refund asked Stripe to expire the completed checkout
+    """Every cancel with refund asked Stripe to expire the completed checkout
     (refused, 400) and logged a bare "the payment provider refused a request"."""
     made = system.api(
         "POST", f"/courses/{COURSE_ID}/applications", json_body=application_body(email=EMAIL)

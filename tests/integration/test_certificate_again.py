@@ -1,4 +1,4 @@
-"""A completer's certificate on their application's page (organiser22 F19): said in words with
+"""A completer's certificate on their application's page: said in words with
 a link to its check page, never as its bare code, and *Send the certificate again* emails it,
 with its PDF, once per press of the button. Through the real handlers, moto and the Stripe
 stand-in."""
@@ -87,13 +87,13 @@ def test_the_certificate_is_linked_and_sent_again_once_per_press(system: System)
 
 
 def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:
-    """hostile34 K3: only a press this session's page issued, exactly (as the invitation's)."""
+    """Only a press this session's page issued, exactly (as the invitation's)."""
     ada, _ = _closed(system)
     browser = signed_in(system)
     path = f"/console/applications/{ada['application_id']}"
     form = _send_again_form(browser.get(path).body, ada["application_id"])
     issued = form["press"]
-    # hostile35 H1: a button number after the issued value once went unsigned, so one press
+    # A button number after the issued value once went unsigned, so one press
     # made up to 10,000 more ("X-1" ... "X-9999"); and nothing before it either.
     numbered = (f"{issued}-1", f"{issued}-2", f"{issued}-9999", f"{issued}0", f"x{issued}")
     for made_up in ("madeupmadeup", "another-one-x", issued.upper(), *numbered):

@@ -40,7 +40,7 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
         "bo": booked_on_it(system, "Bo Absent", "bo@example.org"),
     }
     after_the_course(system)
-    # Before closing, nothing is held yet, and the console says so (hostile13 F9).
+    # Before closing, nothing is held yet, and the console says so.
     browser = signed_in(system)
     before = browser.words(f"/console{REGISTER}")
     assert "when the register is closed, the certificates of those who completed" in before
@@ -64,7 +64,7 @@ def closed(system: System) -> dict[str, dict[str, Any]]:
     sent = system.deliver_emails()
     with_pdf = [m for m in sent if any(a.content_type == "application/pdf" for a in m.attachments)]
     assert [m.to for m in with_pdf] == [["ada@example.org"]]
-    # The holders of held ones are told they completed and that it follows (hostile13 F17).
+    # The holders of held ones are told they completed and that it follows.
     told = sorted(m.to[0] for m in sent if "your certificate will follow" in m.subject)
     assert told == ["anil@example.org", "wang@example.org"]
     [wang_told] = [m for m in sent if m.to == ["wang@example.org"] and "follow" in m.subject]
@@ -85,7 +85,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
 ) -> None:
     wang = closed["wang"]
     app_id, token = wang["application_id"], wang["token"]
-    # Held: the status page says it will follow (hostile13 F17), and offers no download.
+    # Held: the status page says it will follow, and offers no download.
     page = system.status_page(wang)
     assert "Your certificate will follow by email once the organisers have confirmed" in page
     assert "Download your certificate (PDF)" not in page
@@ -97,7 +97,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert "Latin letters" in why
     for bad in ("", "Wang\nXiaoming"):
         assert _reissue(system, wang, bad).status == 422
-    # Nothing that shows (hostile13 F7): refused, or the certificate would print no name.
+    # Nothing that shows: refused, or the certificate would print no name.
     for invisible in ("\u200b", "\u2800", "\u2060\u2060"):
         blank = _reissue(system, wang, invisible)
         assert blank.status == 422, blank.body
@@ -138,7 +138,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     assert repeat.status == 200, repeat.body
     assert repeat.json()["emailed"] is False
     assert system.deliver_emails() == []
-    # A reissued certificate's spelling can be corrected (hostile13 F8): made and sent again.
+    # A reissued certificate's spelling can be corrected: made and sent again.
     corrected = _reissue(system, wang, "  Wang   Xiao-Ming ")  # runs of spaces: one
     assert corrected.status == 200, corrected.body
     assert corrected.json()["printed_name"] == "Wang Xiao-Ming"
@@ -146,7 +146,7 @@ def test_a_held_certificate_is_reissued_with_the_spelling_given_over_the_organis
     [email] = system.deliver_emails()
     [pdf] = [a for a in email.attachments if a.content_type == "application/pdf"]
     assert "Wang Xiao-Ming" in pdf_text(pdf.content)
-    # In the person's export (hostile13 F13): the spelling is their personal data.
+    # In the person's export: the spelling is their personal data.
     export = system.admin("GET", "/people/wang@example.org")
     assert export.status == 200, export.body
     [booking] = export.json()["applications"]
@@ -182,7 +182,7 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     )
     assert refused.status == 422
     assert "has no letter for" in html.unescape(text_of(refused.body))
-    assert 'value="अनिल Kumar"' in refused.body  # given back to correct (hostile13 F11)
+    assert 'value="अनिल Kumar"' in refused.body  # given back to correct
     done = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
     assert done.status == 303
     after = browser.words(page)
@@ -190,10 +190,10 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     assert after.count("Reissue the certificate") == 1  # Wang's is still held
     [email] = system.deliver_emails()
     assert email.to == ["anil@example.org"]
-    # Shown on its row, with a form to correct it (hostile13 F8, F13).
+    # Shown on its row, with a form to correct it.
     assert "Certificate reissued, printed as “Anil Kumar”" in after
     assert "Reissue again" in after
-    # The same spelling again (a double click): the same answer, nobody emailed (F11).
+    # The same spelling again (a double click): the same answer, nobody emailed.
     again = browser.post(f"{page}/certificate", csrf_token=browser.csrf(page), **fields)
     assert again.status == 303
     assert "reissued with this spelling already: nobody was emailed again" in browser.words(page)
@@ -207,9 +207,9 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     shown = browser.get(f"/console/applications/{anil['application_id']}").body
     timeline = text_of(shown[shown.index('<ol class="timeline"') :])
     assert timeline.count("Certificate reissued with a spelling to print") == 2
-    assert "completed, the certificate to follow (held)" in timeline  # F17's email
+    assert "completed, the certificate to follow (held)" in timeline  # the held one's email
     assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
-    # The certificate on the application's page says the spelling it prints (cert13's gap).
+    # The certificate on the application's page says the spelling it prints.
     # And on the API's register rows (the CLI's register reads them), on Anil's row only.
     rows = {r["application_id"]: r for r in register_read(system)["rows"]}
     assert rows[anil["application_id"]]["printed_name"] == "Anil Kumaar"

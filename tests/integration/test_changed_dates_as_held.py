@@ -65,14 +65,14 @@ def test_sessions_put_back_where_the_calendar_holds_them_tell_nobody(system: Sys
 
 
 def _saved_twice_then_sent(cohorts: Cohorts, first: dict[str, Any], then: dict[str, Any]) -> None:
-    """Two saves of spring's file before the mailer runs (retest13 N4)."""
+    """Two saves of spring's file before the mailer runs."""
     for file in (first, then):
         saved = cohorts.system.admin("PUT", f"/courses/{SPRING}", json_body=file)
         assert saved.status == 200, saved.body
 
 
 def test_a_date_moved_and_moved_back_before_the_mailer_tells_nobody(system: System) -> None:
-    """retest13 N4: the first save's "Changed dates", sent after the second put the session
+    """The first save's "Changed dates", sent after the second put the session
     back, is worded against the calendar as held (the told record): nothing differs, so
     nothing is sent, and the job is done, not retried."""
     cohorts = Cohorts(system)

@@ -1,5 +1,5 @@
-"""A cohort's "Changed dates" when a save lands while the mailer is sending the save before it
-(hostile14b F1), and a numbering nobody wrote (hostile14b F2), through the admin API and the
+"""A cohort's "Changed dates" when a save lands while the mailer is sending the save before it,
+and a numbering nobody wrote, through the admin API and the
 mailer. The race is injected: the second save (and, for the mailer's own window, the mailer's
 run on that save's message) happens inside the first message's send, after the mailer read
 the cohort and before it recorded what it put in the calendar."""
@@ -82,7 +82,7 @@ def test_a_save_back_while_the_first_message_goes_is_told(
 
 
 def test_a_numbering_nobody_wrote_is_not_marked_changed(system: System) -> None:
-    """hostile14b F2: untitled sessions are "Session 1 of 2"; a third added makes them "of 3",
+    """Untitled sessions are "Session 1 of 2"; a third added makes them "of 3",
     which marks only the new one CHANGED; taken out again, none (the message lists them as
     "of 2" and takes the third out)."""
     cohorts = Cohorts(system)

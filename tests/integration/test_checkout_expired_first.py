@@ -1,5 +1,5 @@
 """Acts that end or replace an open card checkout expire it at Stripe before their save
-(``services.checkout_expiry``; hostile33 N11, N12), through the real handlers, moto and the
+(``services.checkout_expiry``), through the real handlers, moto and the
 Stripe stand-in, with the person or the manager paying it just before Stripe is asked: a
 group's place given up (one of two, and the last), the organisers' cancel and an erasure. The
 payment is kept and the act refused in words (the erasure stands and says the booking stands),

@@ -14,7 +14,7 @@ from booking import cli
 from booking.domain.wording import moment_when
 from tests.support.system import ADMIN_TOKEN, COURSE_ID, System
 
-# A refund made before the command (by it, or in Stripe's dashboard): hostile18 F3.
+# A refund made before the command (by it, or in Stripe's dashboard).
 REFUNDED_ALREADY = (
     "It was refunded already (£200.00: by the cancellation with a refund, a Refund asked "
     "earlier, or Stripe's dashboard), and the applicant was told of it once, when it was "
@@ -67,7 +67,7 @@ def test_one_application_is_shown_by_its_reference_in_pounds_and_words(
 
 def test_an_erased_persons_address_reads_erased_at_the_terminal(system: System, run: Any) -> None:
     """The placeholder an erasure leaves is nobody's address: "[erased]", as the console says
-    it (newcomer15 O4), in the application and the course's list of applications."""
+    it, in the application and the course's list of applications."""
     applied = system.apply(name="Ada Lovelace", email="ada@example.org").json()
     assert run("erase", "ada@example.org", "--yes")[0] == 0
     said = run("application", applied["reference"])[1]
@@ -78,7 +78,7 @@ def test_an_erased_persons_address_reads_erased_at_the_terminal(system: System, 
 
 
 def test_one_application_shows_every_answer_access_needs_too(system: System, run: Any) -> None:
-    """The terminal shows each answer the console's page shows (hostile12a NEW-6)."""
+    """The terminal shows each answer the console's page shows."""
     applied = system.apply(accessibility_needs="Step-free access, please").json()
     said = run("application", applied["reference"])[1]
     assert "Access needs: Step-free access, please" in said
@@ -182,7 +182,7 @@ def test_a_refund_to_a_suppressed_address_says_nobody_was_emailed(system: System
 def test_a_refund_made_in_stripes_dashboard_is_said_so_at_the_terminal(
     system: System, run: Any
 ) -> None:
-    """hostile18 F3: nobody here asked Stripe for it, and the person was told once, by the
+    """Nobody here asked Stripe for it, and the person was told once, by the
     refund's own email: the terminal says that, not that this command asked before."""
     applied = system.booked()
     reference = applied["reference"]

@@ -1,4 +1,4 @@
-"""The CLI's words about refunds (hostile19 F7): ``refund`` of a booking its cancellation
+"""The CLI's words about refunds: ``refund`` of a booking its cancellation
 refunded never names a cause it cannot know; ``cancel --refund`` after a refund Stripe refused
 partway names the CLI's own ``refund``, not a page and a POST; a reference no application can
 have (a slash, a line break) is refused in words before any request."""

@@ -1,4 +1,4 @@
-"""A course's "Closed" says why and since when (organiser22 F9: a course added close to its
+"""A course's "Closed" says why and since when (a course added close to its
 start showed "Closed" with no reason): closed by its dates, that applications close 31 minutes
 before the first session and the moment they did; closed by the organisers, that they did. On
 the console's course page and the public course page alike (``domain.closing_words``)."""

@@ -1,5 +1,5 @@
-"""A reopened waiting list told the closing that holds from what its last news said (hostile24
-F4, review19 M1): the saves decide from the closing the last news gone to each person named
+"""A reopened waiting list told the closing that holds from what its last news said: the saves
+decide from the closing the last news gone to each person named
 (their history), the mailer drops news whose closing no longer holds or whose "earlier" is not
 earlier than what they were last told, and after each such news goes the person is told a
 closing that is earlier by then. Through the real handlers and the mailer, the clock frozen.
@@ -51,7 +51,7 @@ def _each_told_once(system: System, subject: str, closing: datetime) -> None:
 def test_a_reopen_overtaken_by_a_later_move_before_the_mailer_names_the_closing_that_holds(
     system: System,
 ) -> None:
-    """review19 M1: reopened to C2, then moved later to C3 before the mailer ran: the C2 job is
+    """Reopened to C2, then moved later to C3 before the mailer ran: the C2 job is
     dropped (its closing no longer holds) and nobody was told C3. Now one reopen, naming C3."""
     start, after = _closed_then(system)
     with time_machine.travel(after, tick=False):
@@ -63,7 +63,7 @@ def test_a_reopen_overtaken_by_a_later_move_before_the_mailer_names_the_closing_
 def test_a_closing_brought_earlier_then_later_again_before_the_mailer_is_told_as_it_holds(
     system: System,
 ) -> None:
-    """hostile24 F4: told the list reopened to C1 and then "close earlier" at C2; a save then
+    """Told the list reopened to C1 and then "close earlier" at C2; a save then
     brought it to C3 and at once another to C4 (C3 < C4 < C2) before the mailer ran: the C3
     news was recorded as told (the C4 save, "later" than it, said nothing) and went after the
     C4 save, naming a closing the course no longer had. Now one email, naming C4."""

@@ -1,4 +1,4 @@
-"""News of a closing goes only while it holds (hostile23 F7): a save racing the sweep's marks
+"""News of a closing goes only while it holds: a save racing the sweep's marks
 just after applications closed (moved later, then back; later, then earlier than at first)
 must not leave the waiting list told "applications are open again ... close on" a closing
 that has passed, nor "later" of dates brought earlier, nor "closed" twice in a row, nor the

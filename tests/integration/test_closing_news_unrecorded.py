@@ -1,4 +1,4 @@
-"""News of a closing that went but whose history entry was never written (review20 M3): the
+"""News of a closing that went but whose history entry was never written: the
 mailer adds a sent email to the application's history as best effort, after SES took it and
 its claim was recorded, so a "closed" (or a reopen) may go with no entry. The mailer's check of
 the next such news reads "went" from the claim as well as the history, so a "closed" that went

@@ -1,11 +1,11 @@
-"""What a person on a reopened list was last told of the closing (hostile22 H2, review18 L4):
+"""What a person on a reopened list was last told of the closing:
 
 * those told the list reopened ("The dates have moved ... Applications now close on X") are
   told again, once per change, when a later save brings the closing earlier than X before it
-  passes; nothing when it moves later again, or back to X (H2);
+  passes; nothing when it moves later again, or back to X;
 * a closing told again after the dates moved later and back is an email of its own, never
   swallowed by the mailer's claim of the first telling of that closing; a redelivery of one
-  job still sends nothing (L4).
+  job still sends nothing.
 
 Through the real handlers, the mailer's claims in moto, the clock frozen (time-machine)."""
 
@@ -81,7 +81,7 @@ def _at(start: datetime, days: int, start_time: str) -> dict[str, str]:
 def test_a_closing_told_again_after_the_dates_moved_later_and_back_is_sent_once_more(
     system: System,
 ) -> None:
-    """review18 L4: told at a closing, reopened by a later date, then the first dates back (the
+    """Told at a closing, reopened by a later date, then the first dates back (the
     closing passed again): the sweep's second telling of that closing is sent, though the
     first went under the same closing within the mailer's 30-day claim; the same job
     delivered again sends nothing."""

@@ -1,12 +1,12 @@
-"""What applications closing tells those it leaves without a place (hostile20 F4, F6, F7):
+"""What applications closing tells those it leaves without a place:
 
 * an application still awaiting review when applications close can no longer be approved, so
   it reads "applications have closed" at once (JSON ``review_ended``, page, /admin, console)
-  and is told once, in words, by the sweep (F7);
+  and is told once, in words, by the sweep;
 * those told their wait had ended are told once that it goes on when the dates move later and
-  the list reopens (F4); one told under the job id's earlier format is not told twice;
+  the list reopens; one told under the job id's earlier format is not told twice;
 * in the last 15 minutes before applications close no place can be offered: the course never
-  says "full" with places left, and a newcomer joining the list is promised no offer (F6).
+  says "full" with places left, and a newcomer joining the list is promised no offer.
 
 Through the real handlers, the clock frozen (time-machine)."""
 
@@ -141,8 +141,8 @@ def test_a_list_told_by_a_run_ahead_of_the_clock_is_told_again_at_the_new_closin
 ) -> None:
     """A run of the schedule at the closing's time while the clock is still before it (the
     local stack's tick) told the list; the dates then moved later before the old closing came:
-    they are told once that they wait again, and told again at the new closing (hostile20 F4:
-    the told mark, with no closing beside it, stayed, and the new closing told nobody)."""
+    they are told once that they wait again, and told again at the new closing (the told mark, with
+    no closing beside it, stayed, and the new closing told nobody)."""
     start, closes, _, _ = two_waiting(system)
     with time_machine.travel(closes - timedelta(hours=1), tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
@@ -221,7 +221,7 @@ def test_in_the_last_minutes_a_full_course_promises_no_offer(system: System) -> 
         assert "straight away" not in page
         assert "too soon for a place to be offered and paid for" in page
 
-        # A manager booking the freed place is refused in the same words (hostile22 H4),
+        # A manager booking the freed place is refused in the same words,
         # never told it goes to those waiting, whom nobody can offer it now.
         group = book(system, course="small", colleagues=COLLEAGUES[:1])
         assert group.status == 409

@@ -1,5 +1,5 @@
 """The sweep's "applications have closed" mark holds only while the course is as the sweep read
-it (review18 M3): an organiser's save of the course landing between the sweep's read of the
+it: an organiser's save of the course landing between the sweep's read of the
 course and its mark of each person wins, and the mark is decided again from the course as saved.
 A save that moved the dates later tells nobody "closed" (applications are open again, and the
 save's reopen found nobody marked to undo) and everyone is told at the new closing; a save that

@@ -1,6 +1,6 @@
 """The sweep's runs at once, as applications close, on a moto server (in-process moto is not
 thread-safe for transactions): each application still in review, and each person waiting, is
-marked told by exactly one run (hostile20 F7; the mark and its email are one conditional write,
+marked told by exactly one run (the mark and its email are one conditional write,
 and the email's job id, naming the closing, is claimed by the mailer before sending)."""
 
 from __future__ import annotations

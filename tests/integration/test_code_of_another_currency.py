@@ -3,7 +3,7 @@ changed currency is refused in words beside the field, never as a code nobody ma
 recognise this discount code"). A currency change is refused while such a code is usable, so
 afterwards it is nearly always expired or used up, and that is what the applicant reads, not
 "for courses priced in pounds sterling", which would send them looking for a course it no
-longer works on (review16a R2; the words for a code still usable in its old currency are held
+longer works on (the words for a code still usable in its old currency are held
 in tests/unit/test_code_refusal_words.py)."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def test_an_expired_code_in_the_old_currency_is_said_to_be_expired(system: Syste
 
 
 def test_a_percentage_code_reads_in_the_course_currency_after_it_changed(system: System) -> None:
-    """hostile18 F4: a percent-off code kept ``currency: "gbp"`` after its cohort moved to EUR,
+    """A percent-off code kept ``currency: "gbp"`` after its cohort moved to EUR,
     though a percentage has none and its checkouts are in EUR; an amount off keeps its own."""
     course = system.course()["course_id"]
     system.made_code(course, code="PCTTEN", percent_off=10)

@@ -1,6 +1,6 @@
 """A code whose letters another course's code holds (Stripe keeps one namespace, whatever the
 case) is refused naming that course, as the console lists it, not as if it were on this
-course's page (hostile12a NEW-10). Through the real handlers, moto and the Stripe stand-in."""
+course's page. Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _coupons_kept(system: System) -> set[str]:
 
 
 def test_a_code_taken_on_another_course_asks_nothing_of_stripe(system: System) -> None:
-    """hostile17 F5: our own record is read first, so no coupon is made and left behind."""
+    """Our own record is read first, so no coupon is made and left behind."""
     invoiced_cohort(system)
     assert _make(system, INVOICED, "FIVER")[0] == 201
     before = len(system.stripe_http.requests)
@@ -77,7 +77,7 @@ def test_a_promotion_code_stripe_refuses_leaves_no_coupon(
 def test_a_promotion_code_whose_answer_was_lost_is_found_at_stripe_and_kept(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review16b R8: Stripe made the promotion code but its answer was lost (a 5xx after it,
+    """Stripe made the promotion code but its answer was lost (a 5xx after it,
     every retry): the code is looked up at Stripe and recorded, its coupon kept, never
     deleted from under a live code."""
     answer = system.stripe_http._answer

@@ -1,5 +1,5 @@
 """Applications that expired before a hold ending unpaid gave its code's use back were stored
-still holding it (review24 F9). ``POST /admin/code-uses/backfill`` (``course-booking
+still holding it. ``POST /admin/code-uses/backfill`` (``course-booking
 backfill-code-uses``, ``services.backfills``) gives each back once, one course a call, over
 moto: the code's count comes right, a second run gives nothing back, and the application
 started again then counts its use once. Through the real handlers and the Stripe stand-in."""

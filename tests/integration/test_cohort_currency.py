@@ -1,5 +1,5 @@
-"""A cohort whose bookings hold money keeps its currency, whatever state holds it (retest13
-N3): a checkout open at Stripe, an invoice issued and unpaid, a bursary granted, not only a
+"""A cohort whose bookings hold money keeps its currency, whatever state holds it: a checkout open
+at Stripe, an invoice issued and unpaid, a bursary granted, not only a
 booking paid. Saved in another currency, the money they still bring would be summed with it
 (£200 and $200 as $400). Refused in words on ``price``, nothing changed."""
 
@@ -42,7 +42,7 @@ def test_a_bursary_granted_keeps_the_currency(system: System) -> None:
     assert system.grant_bursary(application, 20000).status == 200
     # Confirmed by the fund alone: nothing paid, and its money is still the cohort's.
     assert system.status_of(application)["status"] == "confirmed"
-    # Said as the bursary it is, not as the checkout it closed (hostile14a F5).
+    # Said as the bursary it is, not as the checkout it closed.
     _refused(system, system.course()["course_id"], "this cohort has 1 bursary granted in GBP,")
 
 
@@ -71,8 +71,8 @@ PRICED = "1 application or booking priced in GBP"
 
 
 def test_an_application_awaiting_review_keeps_the_currency(system: System) -> None:
-    """It keeps the price it was made at, and approved would be asked for it in GBP
-    (hostile14a F3): every status that may still lead to a booking counts."""
+    """It keeps the price it was made at, and approved would be asked for it in GBP:
+    every status that may still lead to a booking counts."""
     course = system.approval_course()
     reply = system.apply(course)
     assert reply.json()["status"] == "pending_review", reply.body
@@ -88,7 +88,7 @@ def test_an_application_awaiting_review_keeps_the_currency(system: System) -> No
 
 
 def test_a_checkout_expired_is_not_said_open(system: System) -> None:
-    """Expired at Stripe, the checkout holds nothing (hostile14a F5); the application may
+    """Expired at Stripe, the checkout holds nothing; the application may
     still open another, at its price in GBP, so it counts as priced, not as a checkout."""
     application = system.apply().json()
     session_id = application["checkout_url"].rsplit("/", 1)[-1]
@@ -99,7 +99,7 @@ def test_a_checkout_expired_is_not_said_open(system: System) -> None:
 
 def test_a_dearer_move_waiting_for_its_difference_keeps_the_currency(system: System) -> None:
     """The difference is asked in GBP, and the booking would land in a USD cohort with its
-    GBP money (hostile14a F9)."""
+    GBP money."""
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     assert cohorts.move(app_id, "move-winter").json()["pending_move"] is not None
@@ -116,8 +116,8 @@ def test_a_move_on_the_waiting_list_keeps_the_currency(system: System) -> None:
 
 
 def test_a_code_taking_an_amount_off_keeps_the_currency_until_expired(system: System) -> None:
-    """A fixed amount off is in the cohort's currency: in another, nobody could give the code
-    (hostile14a F6). A percentage off is in none."""
+    """A fixed amount off is in the cohort's currency: in another, nobody could give the code.
+    A percentage off is in none."""
     course = system.course()["course_id"]
     system.made_code(course, code="FIFTY", amount_off=5000)
     system.made_code(course, code="HALF", percent_off=50)

@@ -1,4 +1,4 @@
-"""A colleague is told their group place ended only if they were sent its link (hostile22 H3):
+"""A colleague is told their group place ended only if they were sent its link:
 a substitute whose place is given up before the mailer sent them their link is told nothing
 (never "The link we sent you to apply for it no longer works"), nor is a colleague whose place
 is given up before the payment's links went; one who was sent their link is told, as before.
@@ -91,7 +91,7 @@ def _link_left_sending(system: System, group: dict[str, Any], place: int, age: t
 def test_a_link_left_sending_by_a_dead_delivery_tells_its_colleague_nothing_of_the_end(
     system: System,
 ) -> None:
-    """review20 L1: the link's delivery died before SES (its claim left ``sending``, older
+    """The link's delivery died before SES (its claim left ``sending``, older
     than the mailer's claim timeout) and the place was given up: the end is decided at once
     (no link went, so nothing is said), not retried until the dead-letter queue; the link's
     own delivery again finds the place given up and sends nothing either."""

@@ -1,6 +1,6 @@
 """A colleague sent a link for a group's place, who had not applied, is told why the place
 ended in words true to the cause (``domain.colleague_told``): the manager gave it up, or the
-booking's payment was refunded at Stripe, which is nobody's giving up (retest11 G1). Through
+booking's payment was refunded at Stripe, which is nobody's giving up. Through
 the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations

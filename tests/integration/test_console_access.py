@@ -271,7 +271,7 @@ def test_console_pages_are_not_cached_framed_or_scripted(system: System) -> None
 
 
 def test_every_console_answer_is_kept_by_no_cache(system: System) -> None:
-    """W2: pages, downloads, errors and redirects alike carry ``Cache-Control: no-store``."""
+    """Pages, downloads, errors and redirects alike carry ``Cache-Control: no-store``."""
     application = system.apply().json()
     browser = ConsoleBrowser(system)
     assert browser.get("/console").headers["cache-control"] == "no-store"  # 303: signed out
@@ -421,7 +421,7 @@ def _cognito_signed_in(browser: ConsoleBrowser, start: str = "/console/sign-in")
 def test_a_form_posted_after_the_session_ended_leads_back_to_it_saying_so(
     system: System, cognito: FakeCognito
 ) -> None:
-    """hostile33 N5: the course form posted after *Sign out everywhere* (a session ended) was
+    """The course form posted after *Sign out everywhere* (a session ended) was
     dropped without a word, and signing in led to /console, not back to the form."""
     browser, elsewhere = ConsoleBrowser(system), ConsoleBrowser(system)
     _cognito_signed_in(browser)

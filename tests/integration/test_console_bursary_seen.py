@@ -1,7 +1,7 @@
 """Two organisers (or two tabs) granting different bursaries from the same page at once: the
 console's form carries what it showed (``seen``, ``domain.page_seen``), and a grant that finds
 another amount granted since is refused on the page in words (409), never told "granted" while
-its amount was silently replaced (hostile26 F2). A page shown before ``seen`` carries the
+its amount was silently replaced. A page shown before ``seen`` carries the
 bursary alone (``bursary_seen``): 409 ``bursary_changed``. Through the real handlers and moto."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_a_grant_from_a_page_that_showed_another_bursary_is_refused_in_words(
     )
     assert replaced.status == 303, replaced.body
     assert system.stored(app_id).bursary == 8000
-    # An older page's bursary_seen alone no longer stands in for seen (fix23a): not the page's.
+    # An older page's bursary_seen alone no longer stands in for seen: not the page's.
     for shown in ("5000", "8000"):
         older = browser.post(f"{path}/bursary", csrf_token=csrf, bursary_seen=shown, amount="90.00")
         assert older.status == 422, older.body

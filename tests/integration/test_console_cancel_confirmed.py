@@ -1,4 +1,4 @@
-"""Cancelling from the console asks first (organiser20 F8: a slip of the mouse ended a booking
+"""Cancelling from the console asks first (a slip of the mouse ended a booking
 and emailed its person): the application page's *Cancel* leads to a page that says who is
 emailed, the refund in pounds and the place going back, and changes nothing; its form then
 posts the cancel, with the same refund choice and the CSRF token."""
@@ -75,7 +75,7 @@ def test_a_waiting_list_is_named_and_an_ended_booking_is_not_asked_about(
 def test_the_confirmation_names_the_billing_contact_the_cancel_emails(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """review23 F3: an invoice booking's cancel also tells the employer's billing contact, in
+    """An invoice booking's cancel also tells the employer's billing contact, in
     a message of its own; the page says so, as the cancel's own decision (run unwritten)."""
     invoiced_cohort(system)
     application = applied_by_invoice(system)
@@ -116,7 +116,7 @@ def _cancel_shown_unpaid(
 def test_a_page_shown_before_the_person_paid_cancels_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # hostile31 N4: shown while unpaid ("nothing was paid"), pressed after the payment landed,
+    # Shown while unpaid ("nothing was paid"), pressed after the payment landed,
     # the cancel ended the paid booking and kept the money. The form carries what it showed.
     application, path, shown = _cancel_shown_unpaid(system, browser, "late@example.org")
     seen = _hidden(shown)
@@ -174,7 +174,7 @@ def test_the_admin_cancel_takes_what_its_caller_read(system: System) -> None:
     assert system.stored(application).status.value == "confirmed"
     unclear = system.admin("POST", path, json_body={"status_seen": "confirmed"})
     assert unclear.status == 422, unclear.body
-    # hostile32 H8: pence are a JSON whole number, as every other admin amount.
+    # Pence are a JSON whole number, as every other admin amount.
     typed = system.admin("POST", path, json_body={"status_seen": "confirmed", "paid_seen": "20000"})
     assert typed.refused(422, "validation_failed")["fields"]["paid_seen"]
     assert "page" not in refused.json()["error"]["message"]  # an API caller has no page
@@ -187,7 +187,7 @@ def test_the_admin_cancel_takes_what_its_caller_read(system: System) -> None:
 def test_a_bank_debit_going_through_is_said_not_nothing_paid(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # hostile31 N5: "nothing was paid" while the debit was on its way (then refunded).
+    # "nothing was paid" while the debit was on its way (then refunded).
     application = system.apply(COURSE_ID, email="debit@example.org").json()
     session = application["checkout_url"].rsplit("/", 1)[-1]
     assert system.pay_session(session, delayed=True).status == 200
@@ -205,7 +205,7 @@ def test_a_bank_debit_going_through_is_said_not_nothing_paid(
 def test_a_page_shown_before_a_bank_debit_began_cancels_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # hostile32 H4: the page said "nothing was paid"; a bank debit began meanwhile (status and
+    # The page said "nothing was paid"; a bank debit began meanwhile (status and
     # money kept unchanged) and the cancel acted on words that were no longer true.
     application, path, shown = _cancel_shown_unpaid(system, browser, "debit-later@example.org")
     session = application["checkout_url"].rsplit("/", 1)[-1]
@@ -224,7 +224,7 @@ def test_a_page_shown_before_a_bank_debit_began_cancels_nothing(
 def test_a_page_naming_the_cohort_the_booking_left_cancels_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # hostile32 H13: confirmed on a page naming cohort A, the cancel ended the booking on B,
+    # Confirmed on a page naming cohort A, the cancel ended the booking on B,
     # where another organiser had moved it meanwhile.
     cohorts, app_id, path = ada_on_the_console(system)
     shown = browser.get(f"{path}/cancel").body
@@ -254,7 +254,7 @@ def test_an_older_page_s_pair_no_longer_stands_in_for_seen(
     system: System, browser: ConsoleBrowser
 ) -> None:
     """A form carrying only the older pair (status_seen and paid_seen), no ``seen``, is not
-    the page's (fix23a): two facts would act on a page whose price, bursary, invoice or move
+    the page's: two facts would act on a page whose price, bursary, invoice or move
     changed since. Refused in words, 422, nothing done, even when the pair still holds."""
     application = system.apply(COURSE_ID, email="old-tab@example.org").json()
     path = f"/console/applications/{application['application_id']}"

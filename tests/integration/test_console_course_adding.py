@@ -1,8 +1,8 @@
 """The console's *Add a course*: a course id another course has is refused beside the field,
-with a link to change that course, and nothing about it changes (organiser20 F1: it replaced
+with a link to change that course, and nothing about it changes (it replaced
 the course, bookings and all, and emailed its people "Changed dates"); changing a course from
 its own page, and ``PUT /admin/courses/{id}``, still replace. A definition file's price is in
-pence, and the console says so before and after a save (organiser20 F18: "like 20", and 200
+pence, and the console says so before and after a save ("like 20", and 200
 made a £2.00 course)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A course's "read all answers" page (organiser22 F18: reading what applicants wrote meant
+"""A course's "read all answers" page (reading what applicants wrote meant
 opening them one by one): every applicant's answers in the form's words on one printable page,
 filtered by status, access needs said plainly, email addresses left off."""
 
@@ -65,7 +65,7 @@ def test_the_course_page_links_to_it(browser: ConsoleBrowser) -> None:
 def test_an_erased_person_s_access_needs_are_said_erased_not_none(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile36 H4: an erased person whose booking stands: their access needs are unknown, not
+    """An erased person whose booking stands: their access needs are unknown, not
     "none given" (facilitators printing the page must not read that there are none)."""
     system.booked(name="Jo Walsh", email="jo@example.org", accessibility_needs="A hearing loop")
     assert system.admin("DELETE", "/people/jo@example.org").status == 200
@@ -80,7 +80,7 @@ def test_an_erased_person_s_access_needs_are_said_erased_not_none(
 def test_a_groups_places_nobody_has_applied_for_yet_are_counted_by_group(
     invoiced: System, browser: ConsoleBrowser
 ) -> None:
-    """org24 (organiser tester): the page said nothing of a group's colleagues who had not
+    """The page said nothing of a group's colleagues who had not
     applied; under the answers it says how many places of which group booking hold no
     application yet, naming none of the colleagues (nothing of them is held until they apply)."""
     from tests.support.groups import COLLEAGUES, colleague_applies, paid_group

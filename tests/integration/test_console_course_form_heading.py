@@ -1,5 +1,5 @@
 """The console's course form, shown again after a refusal, is headed with the course's title
-as saved, never with the title typed (hostile15 s3: an invisible title refused headed the page
+as saved, never with the title typed (an invisible title refused headed the page
 "Change a course" and a blank)."""
 
 from __future__ import annotations

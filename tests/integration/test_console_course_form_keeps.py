@@ -1,5 +1,5 @@
 """The console's *Change a course* form carries every field of the definition: a course saved
-through it as the page shows it, nothing typed, is stored exactly as it was (hostile28 H8: the
+through it as the page shows it, nothing typed, is stored exactly as it was (the
 form had no ``group_apply_by_days``, so retitling a course put the default 7 back, moved every
 group's apply-by date a week and emailed managers and colleagues that the dates had changed)."""
 

@@ -1,4 +1,4 @@
-"""The organisers' *Add a course* page speaks plain words (organiser20 F3: its file hint read
+"""The organisers' *Add a course* page speaks plain words (its file hint read
 "The same format as the files in courses/ and PUT /admin/courses/{id}", a developer's words on
 a page every deployed organiser reads), and says the file's price is in pence. The token
 sign-in, which names `make run`, is the local stack's own page (``infra/local``): a deployed

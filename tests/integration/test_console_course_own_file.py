@@ -1,5 +1,5 @@
 """A course's own *Change a course* page changes that course only, by its file form too
-(hostile28 H1: the file form there had an editable course id and no ``adding``, so typing
+(the file form there had an editable course id and no ``adding``, so typing
 another course's id replaced that course, bookings and all). A file refused there brings the
 page back as *Change a course*, the course's form filled in, never *Add a course*."""
 
@@ -87,7 +87,7 @@ def test_a_file_with_mistakes_on_a_course_page_comes_back_changing_it(system: Sy
 
 
 def test_a_file_giving_a_key_twice_is_refused_as_the_api_refuses_it(system: System) -> None:
-    """hostile34 K9: the uploaded file is read as a body is: a key given twice, or text not in
+    """The uploaded file is read as a body is: a key given twice, or text not in
     UTF-8, is refused beside the file, nothing saved (it was saved, the last key winning)."""
     definition = json.dumps({**system.course_file(), "title": "Twice"})
     twice = definition[:-1] + ', "capacity": 500}'
@@ -104,7 +104,7 @@ def test_a_file_giving_a_key_twice_is_refused_as_the_api_refuses_it(system: Syst
 
 
 def test_a_file_holding_half_a_character_is_refused_in_the_apis_words(system: System) -> None:
-    """hostile35 H5: half of a UTF-16 pair (``"\\udc80"``) in an uploaded file was refused in
+    """Half of a UTF-16 pair (``"\\udc80"``) in an uploaded file was refused in
     the parser's words under ``body`` ("lone leading surrogate ..."); the upload says it beside
     the field as the API and the CLI do, in the one reader's words, nothing saved."""
     definition = json.dumps({**system.course_file(), "title": "T"}).replace(

@@ -1,4 +1,4 @@
-"""Declining from the console asks first (organiser22 F17: *Decline* acted at once, sending a
+"""Declining from the console asks first (*Decline* acted at once, sending a
 message the organiser never saw): the application page's *Decline* posts to a page that shows
 the message the email will carry (the one typed, the course's, or the standard one) and changes
 nothing; its form then posts the decline with that message."""
@@ -50,7 +50,7 @@ def test_the_standard_message_is_shown_before_the_decline_sends_it(
     assert "with the standard message (the course has no decline message of its own)" in words
     assert STANDARD_DECLINE_MESSAGE in words
     assert "This cannot be undone." in words
-    assert _hidden_message(asked.body) == STANDARD_DECLINE_MESSAGE  # what is sent (K2)
+    assert _hidden_message(asked.body) == STANDARD_DECLINE_MESSAGE  # what is sent
     assert system.stored(application).version == version  # asking changed nothing
     assert system.deliver_emails() == []
 
@@ -98,7 +98,7 @@ def test_the_organisers_or_the_courses_message_is_the_one_shown(
 def test_the_decline_sends_the_message_its_page_showed_not_one_edited_since(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile34 K2: the page showed the course's message, the course was edited, and the email
+    """The page showed the course's message, the course was edited, and the email
     carried the new one: the confirmation posts the message it showed."""
     course_id = system.approval_course()
     _, path = _pending(system, course_id)
@@ -128,7 +128,7 @@ def test_a_long_message_is_refused_beside_the_box_and_kept(
 def test_the_confirmations_address_opened_again_goes_back_to_the_application(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile34 K14: it answered 405 "Something went wrong … Use POST on this path"."""
+    """It answered 405 "Something went wrong … Use POST on this path"."""
     application, path = _pending(system, system.approval_course())
     version = system.stored(application).version
 

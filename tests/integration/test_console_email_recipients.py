@@ -1,6 +1,6 @@
 """The console's timeline names whom each email went to, from the job's own recipient role
-(``domain.recipients``), never the applicant for the billing contact's own message (hostile21
-F5: an invoice booking's cancellation read as two emails to the applicant)."""
+(``domain.recipients``), never the applicant for the billing contact's own message (an invoice
+booking's cancellation read as two emails to the applicant)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The console's Find finds a group booking the way an accounts team or a manager asks for it
-(organiser20 F9: "Mary Manager", the invoice number and the PO all found nothing; only the
+("Mary Manager", the invoice number and the PO all found nothing; only the
 manager's exact address did): by the manager's name, the organisation, the invoice number or
 the purchase order, each linked to the course's group bookings; and the page says what it
 searched. What was typed is not logged."""

@@ -1,4 +1,4 @@
-"""The console front page's Find takes a name (newcomer15 O5): an organiser on the phone
+"""The console front page's Find takes a name: an organiser on the phone
 often has only that. It lists the applications on every course by a name or organisation
 holding what was typed (any case), each linked to its page; none found says so with the
 form again; signed out, nothing is found; what was typed is not logged."""
@@ -52,7 +52,7 @@ def test_signed_out_a_name_finds_nothing(system: System) -> None:
 def test_a_surname_that_reads_as_a_reference_finds_the_name(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """ "Turner" reads as a reference too (T-URNER): none has it, so it is a name (hostile16 F3);
+    """ "Turner" reads as a reference too (T-URNER): none has it, so it is a name;
     a reference typed as one (digits, a dash) and held by none is still said to be none's."""
     turner = system.apply(name="Sue Turner", email="sue@example.org").json()
 
@@ -64,7 +64,7 @@ def test_a_surname_that_reads_as_a_reference_finds_the_name(
 def test_the_find_words_name_all_it_finds_by_and_every_programmes_references(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile34's minor words: spaces alone were told the kinds of thing Find takes without an
+    """Spaces alone were told the kinds of thing Find takes without an
     organisation, and an empty answer said references start CL-, which is one programme's."""
     spaces = text_of(browser.get("/console/search?q=+++").body)
     assert "a name, an organisation, an invoice number or a purchase order" in spaces

@@ -1,4 +1,4 @@
-"""The console's Find finds people by their employer (organiser22 F12: "Which of our staff
+"""The console's Find finds people by their employer ("Which of our staff
 are booked?" from Sussex Community NHS Trust found nothing): an applicant's organisation, and
 the legal name an invoice is addressed to, for single applications and group bookings alike.
 What was typed is not logged."""
@@ -56,7 +56,7 @@ def test_the_employer_a_group_invoice_is_addressed_to_finds_the_group(system: Sy
 
 @pytest.mark.usefixtures("invoiced")
 def test_each_row_found_shows_the_organisation_it_was_found_by(system: System) -> None:
-    """Find's table says which organisation each row holds (org22b Left): the applicant's
+    """Find's table says which organisation each row holds: the applicant's
     own, and the employer an invoice is addressed to when that is another name."""
     system.apply(name="Jo Walsh", email="jo@example.org", organisation="Leeds Hospice")
     billed = BILLING | {"billing_name": "Leeds Care Partnership Ltd"}

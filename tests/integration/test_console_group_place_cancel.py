@@ -72,7 +72,7 @@ def test_a_form_not_showing_the_colleagues_booking_as_it_is_gives_nothing_up(
 ) -> None:
     """A place the organisers give up (its manager erased) is decided on the group's record,
     not the application's: what the page showed (``seen``) is compared there too, on the
-    colleague's booking, before the share is refunded (fix22a's "Left"). A form whose ``seen``
+    colleague's booking, before the share is refunded. A form whose ``seen``
     is not this booking as it is now (another booking's page, here) gives nothing up."""
     group, path = _manager_erased(system)
     browser = signed_in(system)

@@ -96,7 +96,7 @@ def test_expiring_a_code_deactivates_it_at_stripe_and_refuses_it_on_the_form(
     assert "Discount code HALF expired" in text_of(page)
     row = _code_row(page, "HALF")
     assert "Expired by an organiser" in row
-    # Until when it worked: when it was expired, never "No end" (newcomer15 O8).
+    # Until when it worked: when it was expired, never "No end".
     assert "No end" not in row
     assert re.search(r"Expired \w+day \d{1,2} \w+ \d{4} at \d\d:\d\d (GMT|BST)", row), row
     assert "Deactivated, used 0 times" in row
@@ -181,7 +181,7 @@ def test_the_organiser_api_lists_and_expires_codes_in_pence(system: System) -> N
 
 
 def test_expiring_a_code_takes_no_fields(system: System) -> None:
-    """Like the public routes that take no fields (hostile14a F1): a ``dry_run`` sent to the
+    """Like the public routes that take no fields: a ``dry_run`` sent to the
     organiser API's expiry is refused by its name, the code still active."""
     system.made_code(code="TENNER", amount_off=1000, max_uses=3)
     path = f"/courses/{COURSE_ID}/discount-codes/tenner/expire"
@@ -268,7 +268,7 @@ def test_the_course_and_home_pages_link_to_codes_money_and_the_programme(
         assert f'href="{link}"' in page
     home = browser.get("/console").body
     assert f'href="/console/programmes/{programme}"' in home
-    # The link reads as the programme's page is headed, never its slug (newcomer15 O7); the
+    # The link reads as the programme's page is headed, never its slug; the
     # course id stays, labelled for what it is for.
     said = text_of(home)
     assert f"Every cohort of {system.course()['title']}" in said

@@ -1,4 +1,4 @@
-"""The *Money* page names whose money each line is (organiser20 F12: it listed references
+"""The *Money* page names whose money each line is (it listed references
 only, so "has Priya Patel paid?" meant opening each one): the person's name beside the
 reference, on the organisers' own screen; an erased person reads "[erased]"; no name is
 logged."""

@@ -1,8 +1,8 @@
-"""*Add the next cohort* on a course's console page (organiser22 F1): *Add a course* filled in
+"""*Add the next cohort* on a course's console page: *Add a course* filled in
 from that cohort, everything but its id and dates carried over, nothing saved until the
-organiser saves; the console makes the ids an organiser had to invent or match (F2): the
+organiser saves; the console makes the ids an organiser had to invent or match: the
 course id from the title and first month, a follow-up's id, a programme chosen by its title;
-a new course starts with six session rows, empty ones ignored (F3)."""
+a new course starts with six session rows, empty ones ignored."""
 
 from __future__ import annotations
 
@@ -141,7 +141,7 @@ def test_a_course_id_made_that_another_course_has_is_shown_to_change(
     system: System, browser: ConsoleBrowser
 ) -> None:
     fields = _course_form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
-    # Its follow-ups offered already (org24) and left off: the save saves at once.
+    # Its follow-ups offered already and left off: the save saves at once.
     typed = _with_sessions(fields, *(_core(day) for day in SPRING_2028))
     typed["follow_ups_offered"] = "yes"
     assert browser.post("/console/courses", **typed).status == 303
@@ -220,7 +220,7 @@ def test_no_course_id_typed_and_none_to_make_says_what_to_do(
 def test_a_refused_save_of_the_next_cohort_still_says_where_it_was_filled_in_from(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org22b Left: the form shown again after a refused save (or a row added) kept every
+    """The form shown again after a refused save (or a row added) kept every
     value typed but said the general *Add a course* note, not "Filled in from ..."."""
     fields = _course_form(browser.get(f"/console/courses/new?from={COURSE_ID}").body)
     assert fields["next_of"] == COURSE_ID

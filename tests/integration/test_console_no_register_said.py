@@ -1,4 +1,4 @@
-"""A course page without a register says why, and how to keep one (newcomer15 R1): the
+"""A course page without a register says why, and how to keep one: the
 sample course keeps none, and its page had simply no *Register* link."""
 
 from __future__ import annotations

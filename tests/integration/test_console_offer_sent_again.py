@@ -1,4 +1,4 @@
-"""*Send the offer again* on a "Place offered" application (organiser22 F8: "I never got the
+"""*Send the offer again* on a "Place offered" application ("I never got the
 email" had no answer but cancelling): the offer's email once more, the same time to pay by, once
 per press of the page's button (a press bound to the session, as *Send the invitation
 again*)."""
@@ -124,7 +124,7 @@ def test_a_confirmed_booking_has_no_offer_to_send_again(
 def test_an_offer_sent_again_is_not_sent_once_turned_down_before_it_went(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile36 H2: the press, then the person turns the place down before the mailer runs:
+    """The press, then the person turns the place down before the mailer runs:
     "a place is available for you" is not sent after their decline; only the decline's own
     email goes."""
     applied = system.apply(system.approval_course())
@@ -145,7 +145,7 @@ def test_an_offer_sent_again_is_not_sent_once_turned_down_before_it_went(
 def test_no_offer_is_sent_again_once_applications_have_closed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile36 H7: the course's only session brought forward to begin in minutes after the
+    """The course's only session brought forward to begin in minutes after the
     offer: applications have closed, so the offer could not be taken; the page no longer offers
     *Send the offer again*, and a press from before is refused in words, nothing sent."""
     from datetime import UTC, datetime
@@ -186,7 +186,7 @@ def test_no_offer_is_sent_again_once_applications_have_closed(
 def test_the_address_it_goes_to_is_shown_before_and_after_the_press(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org24 (organiser tester): *Send the offer again* names the address it sends to, on the
+    """*Send the offer again* names the address it sends to, on the
     form and in the notice after, escaped, so the organiser sees a typo in it."""
     applied = system.apply(system.approval_course(), email="o'neill@exampel.org")
     assert applied.status == 201, applied.body

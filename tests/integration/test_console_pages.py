@@ -347,7 +347,7 @@ def test_a_persons_page_exports_and_erases_after_confirmation(
     assert "Personal data erased on request" in text_of(after.body)
     assert "Kept Person" not in after.body
     # The placeholder address an erasure leaves is nobody's: "[erased]" as every other field,
-    # on the application's page and the course's list (newcomer15 O4).
+    # on the application's page and the course's list.
     assert "Email address [erased]" in text_of(after.body)
     listed = browser.get(f"/console/courses/{COURSE_ID}")
     for page in (after, listed):
@@ -408,7 +408,7 @@ def test_a_course_is_created_from_the_form(system: System, browser: ConsoleBrows
     reply = browser.act("/console/courses", **_course_form())
     assert reply.status == 303, text_of(reply.body)
     assert reply.headers["location"] == "/console/courses/spring-cohort-2031"
-    # Its page says once that the course was saved (newcomer15 O2), as every action does.
+    # Its page says once that the course was saved, as every action does.
     assert "Course saved." in browser.words(reply.headers["location"])
     assert "Course saved." not in browser.words(reply.headers["location"])
     course = system.course("spring-cohort-2031")
@@ -436,7 +436,7 @@ def test_the_course_form_has_a_row_for_every_session_of_the_course(
     assert len(sessions) == 10
     edit = browser.get(f"/console/courses/{COURSE_ID}/edit").body
     assert _session_dates(edit) == [s["start"][:10] for s in sessions]
-    # A new course starts with six empty rows, its usual shape (organiser22 F3).
+    # A new course starts with six empty rows, its usual shape.
     assert _session_dates(browser.get("/console/courses/new").body) == [""] * 6
 
 
@@ -490,13 +490,13 @@ def test_sessions_are_added_and_removed_without_javascript_keeping_what_was_type
         (
             {"session-1-date": "2031-03-30", "session-1-start_time": "01:30"},
             "session-1-start_time",
-            # Said as the console says dates, never "2031-03-30 01:30" (organiser20 F17).
+            # Said as the console says dates, never "2031-03-30 01:30".
             "Sunday 30 March 2031, 01:30 does not exist in Europe/London",
         ),
         ({"facilitator-0-email": "amara@"}, "facilitator-0-email", ""),
         ({"reminder_offsets_hours": "24h"}, "reminder_offsets_hours", "whole hours"),
         ({"reminder_offsets_hours": "24, 24"}, "reminder_offsets_hours", "given twice"),
-        # A follow-up among the core sessions (hostile12b F1), beside that session.
+        # A follow-up among the core sessions, beside that session.
         ({"session-0-kind": "follow_up"}, "session-0-start_time", "comes after the last core"),
         ({"timezone": "London"}, "timezone", "Enter a time zone such as Europe/London"),
         ({"course_id": "Not An Id"}, "course_id", "lower-case"),
@@ -580,7 +580,7 @@ def test_saving_a_file_that_seems_to_move_a_follow_up_without_an_id_warns_of_it(
 def test_raising_a_full_courses_places_says_whom_the_waiting_list_offered_them(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """Saved, and who was offered a place, by name and reference (newcomer15 O2)."""
+    """Saved, and who was offered a place, by name and reference."""
     definition = system.stored_course(COURSE_ID)
     fields = posted_fields(form_of(COURSE_ID, definition.definition))
     assert browser.act("/console/courses", **{**fields, "capacity": "1"}).status == 303
@@ -688,7 +688,7 @@ def test_an_invoiced_application_shows_its_invoice_and_can_be_resent_or_voided(
     assert browser.act(f"{path}/invoice/resend").status == 303
     words = browser.words(path)
     assert "Stripe is sending the invoice" in words
-    # The timeline says so, from the resend the action recorded on the invoice (newcomer15 O3).
+    # The timeline says so, from the resend the action recorded on the invoice.
     number = system.stored_document(application["application_id"])["invoice"]["number"]
     assert f"Invoice {number} sent again to the billing contact" in words
     assert browser.act(f"{path}/invoice/resend").status == 303
@@ -724,7 +724,7 @@ def test_a_bursary_in_full_confirms_the_place_without_payment(
     assert (stored["status"], stored["bursary"], stored["amount_paid"]) == ("confirmed", 20000, 0)
     words = browser.words(path)
     assert "Bursary £200.00" in words
-    # Said once (newcomer15 O6): never "Price to pay Nothing" above "Left to pay Nothing".
+    # Said once: never "Price to pay Nothing" above "Left to pay Nothing".
     assert "Left to pay Nothing: the bursary covers the whole price" in words
     assert "Price to pay" not in words
     assert "Bursary granted: £200.00 of the price" in words  # the timeline's line for it
@@ -737,7 +737,7 @@ def test_a_part_bursary_leaves_the_rest_to_pay(system: System, browser: ConsoleB
     stored = system.stored_document(application["application_id"])
     assert (stored["status"], stored["bursary"]) == ("awaiting_payment", 15000)
     assert "Left to pay £50.00" in browser.words(path)
-    # A second bursary replaces the first, and its form says so beside the amount (O6).
+    # A second bursary replaces the first, and its form says so beside the amount.
     assert "Currently £150.00: the amount you give replaces it" in browser.words(path)
     # Once the rest is paid, nothing is left to pay (it said £50.00 still).
     token = application["token"]

@@ -1,4 +1,4 @@
-"""Everything held about one person, in words, on one printable page (organiser22 F11: the
+"""Everything held about one person, in words, on one printable page (the
 only export was JSON "for a program to read"): every application with its answers, money in
 pounds and history (the emails sent among it) in UK time; signed-in organisers only, never
 cached, and nothing of it logged."""
@@ -100,7 +100,7 @@ def test_a_billing_contact_is_shown_what_is_held_about_them_not_the_applicants_a
 def test_the_record_says_who_holds_it_why_who_gets_it_how_long_and_their_rights(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org24 (organiser tester): a subject access answer carries, beside the data, who holds
+    """A subject access answer carries, beside the data, who holds
     it (the centre and its address, from the course), the purposes, who it goes to, how long
     it is kept (as the code keeps it: the retention the repository's expiry is written with)
     and the person's rights."""

@@ -1,4 +1,4 @@
-"""A refunded booking's *Paid* in the console's lists says what went back (organiser20 F5: the
+"""A refunded booking's *Paid* in the console's lists says what went back (the
 course page read "Refunded ... £200.00" under *Paid*, like money held), as its own page does
 with its *Paid* and *Refunded* lines."""
 

@@ -1,4 +1,4 @@
-"""Saving a course whose session times changed says who will be emailed (organiser20 F16: the
+"""Saving a course whose session times changed says who will be emailed (the
 page said only "Course saved." while everyone booked got "Changed dates"): the count comes
 from the rule that queues those emails (``services.change_messages``), so it is the
 number of messages that go; a save that changes no date says nothing of emails."""
@@ -95,7 +95,7 @@ def test_the_change_form_warns_whom_a_new_time_would_email(
 def test_an_erased_person_is_neither_counted_nor_said_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile28 H2: "3 people will be emailed" with one of them erased; 2 emails went."""
+    """ "3 people will be emailed" with one of them erased; 2 emails went."""
     for n in (1, 2, 3):
         system.booked(email=f"booked{n}@example.org")
     assert system.admin("DELETE", "/people/booked3@example.org").status == 200
@@ -114,7 +114,7 @@ def test_an_erased_person_is_neither_counted_nor_said_emailed(
 def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile28 H5: the sample hosts follow-ups a later cohort lists too; moving one emails
+    """The sample hosts follow-ups a later cohort lists too; moving one emails
     the later cohort's people as well: warned 1, emailed 3."""
     sample = system.course_file()
     later = _earlier_cohort(system, str(sample["joining_url"]))
@@ -142,7 +142,7 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     ]
     assert _told_after(said) == 3
     assert warned == 3
-    # organiser23 F5: the other cohort whose people hear of it is named.
+    # The other cohort whose people hear of it is named.
     earlier = system.stored_course(EARLIER)
     assert f"among them people booked on {cohort_name(earlier)}" in said, said[:600]
     assert f"booked on {cohort_name(system.ports.repository.get_course(COURSE_ID))}" not in said
@@ -151,7 +151,7 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
 def test_a_groups_manager_and_colleagues_not_applied_are_counted(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile28 H9: a first session moved earlier emails the group's colleague who applied
+    """A first session moved earlier emails the group's colleague who applied
     (its new dates), its manager and the two colleagues not applied yet (their earlier
     apply-by date): warned 1 and told 1, 4 emails went."""
     group = paid_card_group(system)

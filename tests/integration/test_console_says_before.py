@@ -1,4 +1,4 @@
-"""What a console form will do is said beside it before it is pressed (organiser22 F5, F8):
+"""What a console form will do is said beside it before it is pressed:
 *Grant a bursary* says the applicant is emailed the bursary and what is left to pay (and, on an
 invoice, that the invoice is replaced); *Places* on the course form says raising it offers the
 new places to the waiting list at once."""

@@ -1,6 +1,6 @@
 """The console's first page counts each of a course's seats once, a manager's group booking's
 places too: booked (paid), held (its checkout or invoice not paid yet) or free, adding up to the
-capacity (hostile12a NEW-9), a seat held for a move to a dearer cohort too (review19 M2).
+capacity, a seat held for a move to a dearer cohort too.
 Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _seats(system: System, course_id: str) -> tuple[int, int, int, int]:
 
 
 def test_a_seat_held_for_a_move_to_a_dearer_cohort_is_held_there(system: System) -> None:
-    """review19 M2: the seat a dearer move holds on the cohort it is to join (its difference
+    """The seat a dearer move holds on the cohort it is to join (its difference
     not paid yet) is counted there as held, not in no column; then booked once paid."""
     _, _, pending = ada_moving_to_winter(system)
 
@@ -98,7 +98,7 @@ def test_a_dearer_moves_seat_goes_back_when_it_lapses(system: System) -> None:
 def test_each_application_is_read_once_for_every_course_counted(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review20 L4: the first page counts every course's seats from one pass over every
+    """The first page counts every course's seats from one pass over every
     cohort's applications (for the moves between them), not one pass per course: each
     application's holdings are read once, however many courses there are."""
     cohorts = Cohorts(system)

@@ -1,4 +1,4 @@
-"""A console confirmation acts only on what its page showed (hostile34 K1): every confirm form
+"""A console confirmation acts only on what its page showed: every confirm form
 the console serves carries ``seen``, so one posted without it, or with it as a file part (not
 the field), is not the page's: 422 in words, nothing done. ``/admin`` keeps it optional
 (CONTRACT)."""

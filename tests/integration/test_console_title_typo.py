@@ -1,4 +1,4 @@
-"""A cohort title another cohort's of its programme but for a letter or two (org24, the
+"""A cohort title another cohort's of its programme but for a letter or two (the
 organiser tester: "Compasionate Leadership Training" went onto the programme page unwarned):
 the course form warns beside the title before the save, nothing saved, and a second press with
 the same title saves it; the programme's own title, or one made different on purpose, saves
@@ -18,7 +18,7 @@ def _next_cohort(browser: ConsoleBrowser, title: str) -> dict[str, str]:
     """*Add the next cohort*'s form as the page gives it, its title typed and two sessions."""
     page = browser.get(f"/console/courses/new?from={COURSE_ID}").body
     fields = next(fields for _, fields in forms_on(page) if "title" in fields)
-    # Its follow-ups offered already and left off (org24): the title is what is checked here.
+    # Its follow-ups offered already and left off: the title is what is checked here.
     fields = dict(fields) | {"title": title, "follow_ups_offered": "yes"}
     for n, day in enumerate(SPRING_2028):
         fields |= {
@@ -86,7 +86,7 @@ def test_the_programmes_own_title_or_one_different_on_purpose_saves_at_once(
 def test_a_title_saved_after_the_warning_is_not_warned_again_when_its_course_changes(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile38: the cohort saved with its title on a second press was warned again at every
+    """The cohort saved with its title on a second press was warned again at every
     later *Change this course* (its places, its dates), the title untouched: a warning that
     never ends. A course's own title, unchanged, is not checked again."""
     typed = _next_cohort(browser, "Compasionate Leadership Training")

@@ -1,4 +1,4 @@
-"""Voiding an invoice from the console asks first (organiser22 F14: *Void invoice* acted at
+"""Voiding an invoice from the console asks first (*Void invoice* acted at
 once, the place lost to the waiting list): the application page's *Void invoice* leads to a
 page that says the invoice is cancelled, where the place goes, who is emailed and that it
 cannot be undone, and changes nothing; its form then posts the void itself."""

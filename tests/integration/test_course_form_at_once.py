@@ -1,4 +1,4 @@
-"""*Add a course* says every mistake beside its field on the first answer (newcomer15 O10):
+"""*Add a course* says every mistake beside its field on the first answer:
 the course id and a session ending before it starts were said only once the rest was right,
 so one form took three submissions."""
 

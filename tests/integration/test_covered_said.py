@@ -1,4 +1,4 @@
-"""A place a discount code and a bursary bring to nothing, said as it was (newcomer11 F5)
+"""A place a discount code and a bursary bring to nothing, said as it was
 through the handlers, moto and the Stripe stand-in: the confirmation names both with their
 amounts, the console and the CSV say what covered the price, and the timeline says the bursary
 before the confirmation it caused."""

@@ -1,5 +1,5 @@
-"""A cohort's currency check and its save are one decision, whichever lands first (hostile14a
-F4): a submission between a currency change's check and its write is counted (the change is
+"""A cohort's currency check and its save are one decision, whichever lands first: a submission
+between a currency change's check and its write is counted (the change is
 checked again and refused with the usual 422); a currency change between a submission's read of
 the price and its write refuses the submission whole (409, its checkout expired at Stripe,
 nothing of it stored). Either way no GBP checkout is left on a USD cohort. Each racing request
@@ -110,7 +110,7 @@ def _index_not_listing_yet(system: System, application_id: str) -> None:
 def test_a_save_the_index_does_not_list_yet_still_keeps_the_currency(
     system: System, approval: bool
 ) -> None:
-    """Review16 F2: a submission committed just before the currency check read the course,
+    """A submission committed just before the currency check read the course,
     which the roster's index does not list yet. The course item's live count says it: the
     change is refused in words, and the cohort stays in GBP."""
     if approval:

@@ -1,5 +1,5 @@
 """A course's moved dates are followed again by the sweep where the save's by-course queries
-missed something (review18 M2, ``services.dates_followed``): in AWS those queries read an
+missed something (``services.dates_followed``): in AWS those queries read an
 eventually consistent index, so a group booked, or a told mark written, a moment before the
 save can be missing from them. Here the index is held behind the table at the adapter seam
 (``tests.support.index_lag``: moto's index is not) for what was written just before the save.
@@ -149,7 +149,7 @@ def test_a_closing_brought_earlier_that_the_saves_query_reads_marked_is_told_by_
 ) -> None:
     """Reopened a moment before a save that brings the closing earlier again: that save's
     query still reads them as told "closed"; its write from that read loses to the reopening
-    and it decides again from a fresh read (review19 L1: each write holds only on the
+    and it decides again from a fresh read (each write holds only on the
     application and the course as decided from), so the save itself tells them the earlier
     closing (``closing_retold``), once, and the sweep that follows it tells nothing more."""
     start, closes = told_closed(system)
@@ -172,7 +172,7 @@ def test_a_course_whose_follow_up_fails_holds_up_no_other_course(
 ) -> None:
     """One course's follow-up failing (its groups' query throttled) is logged at ERROR with
     its id and skipped; the sweep's other steps still run for every course: the small course's
-    waiting list is told at its closing (review20 L3). The next run tries that course again."""
+    waiting list is told at its closing. The next run tries that course again."""
     _, closes, _, _ = two_waiting(system)
     with time_machine.travel(closes - timedelta(minutes=10), tick=False):
         _days_before(system, 10)  # the other course's dates moved: followed for an hour

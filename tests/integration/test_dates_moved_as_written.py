@@ -1,8 +1,8 @@
-"""A course's save is written only over the version it was decided on (review21 F3): another
+"""A course's save is written only over the version it was decided on: another
 save landing between the organiser's read and write makes it decide everything again on the
 course as then stored, so a save that puts back dates another save had just moved is a move of
 its own: recorded as one (``dates_moved_at``, which the sweep follows), its groups dated by it,
-and its attendees told the dates the course holds (hostile27 F4: they were left with the other
+and its attendees told the dates the course holds (they were left with the other
 save's). Through the real handlers on moto and the Stripe stand-in, the other save held between
 the organiser's read and write at the adapter seam, the clock frozen (time-machine)."""
 
@@ -74,7 +74,7 @@ def test_a_save_written_over_another_that_moved_the_dates_tells_the_dates_it_hol
         system.deliver_emails()
         first = system.course_file(COURSE_ID)
         held = date.fromisoformat(first["sessions"][0]["date"])
-        # A day later: a week later would be the very time of session 2 (hostile35 H3).
+        # A day later: a week later would be the very time of session 2.
         day_later = {**first["sessions"][0], "date": str(held + timedelta(days=1))}
         moved = first | {"sessions": [day_later, *first["sessions"][1:]]}
         other: list[str] = []

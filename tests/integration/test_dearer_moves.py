@@ -216,7 +216,7 @@ def test_a_move_paid_as_the_organiser_withdraws_it_is_made_and_the_withdrawal_re
     """The person pays the difference while the organiser withdraws the move (Stripe's events
     arrive after): the withdrawal, finding the checkout paid at Stripe, is refused in words
     and the payment makes the move; the person is told once, of the move, never "nothing has
-    been charged" beside a charge (hostile30 W1: both emails went, and the £50 back)."""
+    been charged" beside a charge (both emails went, and the £50 back)."""
     cohorts = Cohorts(system)
     app_id, pending = _asked_and_told(cohorts)
 
@@ -346,7 +346,7 @@ def test_a_cancellation_as_the_difference_is_paid_is_refused_and_the_move_made(
     the cancel expires the move's checkout at Stripe before its save, as every act ending an
     open checkout does, finds it paid and is refused in words, nothing changed; the payment
     makes the move, never the difference taken and given back whole. Cancelled again, every
-    charge goes back and both seats are free (fix22e Left: the expiry came after the save)."""
+    charge goes back and both seats are free (the expiry came after the save)."""
     cohorts = Cohorts(system)
     app_id, pending = _asked_and_told(cohorts)
 

@@ -1,5 +1,5 @@
-"""A payment the payer's bank has taken back in a dispute is never refunded as well
-(hostile40 F1): the payer would be paid twice, and Stripe refuses a refund of a charged-back
+"""A payment the payer's bank has taken back in a dispute is never refunded as well:
+the payer would be paid twice, and Stripe refuses a refund of a charged-back
 charge (``charge_disputed``). The organisers' cancel with a refund, Refund afterwards and a
 move to a cheaper cohort are refused in words (409 ``payment_disputed``), nothing changed,
 refunded or emailed; once the dispute is won (the money reinstated) the refund is made as

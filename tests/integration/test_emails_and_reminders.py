@@ -487,7 +487,7 @@ def test_a_follow_up_reminds_each_graduate_at_their_own_cohorts_offsets(
     harness: Harness,
 ) -> None:
     # The winter cohort hosts the event but reminds only a day ahead: the June cohort's
-    # graduates keep the hour's reminder their own file promised (hostile12b F6).
+    # graduates keep the hour's reminder their own file promised.
     harness.repository.put_course(WINTER, definition_winter(reminder_offsets_hours=[24]))
     harness.person("app1", COURSE, "ada@example.org")
     harness.person("win1", WINTER, "gus@example.org")

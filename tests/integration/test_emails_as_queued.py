@@ -1,5 +1,5 @@
 """The acknowledgement and the waiting-list notice describe the moment they were queued, not
-the application as the mailer later finds it (hostile-wm F2): a seat freed between someone
+the application as the mailer later finds it: a seat freed between someone
 joining a waiting list and the mailer's run does not turn their acknowledgement into an
 offer. Through the handlers on moto and the Stripe stand-in, as the facilitators' copy is
 (``EmailJob.status_then``)."""
@@ -23,7 +23,7 @@ def test_a_seat_freed_before_the_mailer_runs_leaves_the_first_emails_as_they_wer
 
     sent = [m for m in cohorts.emails() if m.to == [CAROL]]
     by_subject = {m.subject.split(":")[0]: " ".join(m.text.split()) for m in sent}
-    # One email says both: received, and on the waiting list (organiser20 F6).
+    # One email says both: received, and on the waiting list.
     assert "We have received your application" not in by_subject
     waiting = by_subject["You are on the waiting list"]
     assert "We have received your application." in waiting

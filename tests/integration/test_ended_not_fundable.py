@@ -1,4 +1,4 @@
-"""An application that ended is not live for money (hostile33 N8, N7): a bursary, full or part,
+"""An application that ended is not live for money: a bursary, full or part,
 on an offer its person turned down is refused in words naming the ending (409 ``not_fundable``),
 nothing written and nobody emailed, through the API, the console (which offers no form for it)
 and a grant whose read came before the turning-down; an offer that lapsed with its seat gone on

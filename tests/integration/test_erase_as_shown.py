@@ -1,4 +1,4 @@
-"""*Erase their data* acts only on what its confirmation showed (review24 F4, ``page_seen``):
+"""*Erase their data* acts only on what its confirmation showed (``page_seen``):
 the page names their applications, what is withdrawn and voided, the applications billed to
 them and the money still owed back, and its form carries ``seen``, a digest of all that. One
 applied again, paid or billed since the page was shown: 409 in words, nothing erased; a form
@@ -84,8 +84,8 @@ def test_a_form_without_the_pages_seen_erases_nothing(
 def test_an_application_made_while_the_erasure_runs_erases_nothing(
     system: System, browser: ConsoleBrowser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The page is compared again on fresh reads just before the erasure's first write
-    (fix23a): one applied again after the first comparison, while the erasure read and asked
+    """The page is compared again on fresh reads just before the erasure's first write:
+    one applied again after the first comparison, while the erasure read and asked
     (here: as it asks whether a group of theirs is being paid), is refused in words, nothing
     erased, the new application included."""
     booked = system.booked(COURSE_ID, email=PERSON)

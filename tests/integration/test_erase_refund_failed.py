@@ -1,5 +1,5 @@
 """*Erase their data* for a person whose refund failed at Stripe says, before the erasure,
-that the money is still owed back to them by hand (hostile28 H10: it said nothing, and once
+that the money is still owed back to them by hand (it said nothing, and once
 erased their name and address, needed to give it back, were gone)."""
 
 from __future__ import annotations

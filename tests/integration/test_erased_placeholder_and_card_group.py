@@ -1,5 +1,5 @@
 """The address every erased record carries, and a card group whose manager is erased, through
-the real handlers, moto and the Stripe stand-in (retest10 R10-10, R10-11): the forms refuse the
+the real handlers, moto and the Stripe stand-in: the forms refuse the
 placeholder (and any address of a reserved domain) as an address nobody is reached at; an
 erased booking is cancelled and refunded whoever else holds that address, one person's and a
 group place's; an unpaid card group's checkout is expired at Stripe before its manager's

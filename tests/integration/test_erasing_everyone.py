@@ -2,8 +2,7 @@
 organiser API, the console's People pages, the CLI), through the real handlers, moto and the
 Stripe stand-in: a one-person booking's billing contact, a group's manager, colleague and
 billing contact; what each erasure says it did; an erased manager's link; the manager told
-when erasing the billing contact ends their booking. (The hostile10 repro scenarios: H2, H6,
-H9, H10.)"""
+when erasing the billing contact ends their booking."""
 
 from __future__ import annotations
 
@@ -227,7 +226,7 @@ def test_an_erased_managers_link_ends_and_the_organisers_cancel_a_colleagues_boo
         assert body.count("If you think this is a mistake") == 1, body
         assert "please reply to this email" in body
     # The employer's share refunded: the manager erased, its billing contact alone is told,
-    # with no link to the manager's (dead) page and no calendar (retest10 R10-9).
+    # with no link to the manager's (dead) page and no calendar.
     [to_employer] = [m for m in sent if BILLING["billing_email"] in m.to]
     assert to_employer.to == [BILLING["billing_email"]]
     for body in (to_employer.text, to_employer.html):

@@ -1,5 +1,5 @@
 """An erasure asks to delete a copy exactly the addresses the copies went to, whatever the
-organisers did to the course's facilitators since (hostile17 F3): not the list as it is at the
+organisers did to the course's facilitators since: not the list as it is at the
 erasure, which may never have had the copy, or be empty. Through the real handlers (admin,
 relay, mailer), moto and the Stripe stand-in."""
 

@@ -1,5 +1,5 @@
 """Erasing a person while a bank debit of their card checkout (Bacs, SEPA) is settling is
-refused as it is while their employer's debit of an invoice settles (hostile34 K5): one rule
+refused as it is while their employer's debit of an invoice settles: one rule
 for "a payment is on its way". Erased under it, the booking ended and its place went on, and
 the money arriving days later was taken and given back whole. 409 ``payment_settling`` in
 words naming the booking, nothing erased; once the bank has said, the erasure goes through.

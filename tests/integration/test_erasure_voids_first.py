@@ -125,7 +125,7 @@ def test_a_write_landing_as_stripe_voids_the_invoice_still_erases(
     """The application written while Stripe voids its invoice (a save changing nothing the
     erasure decides, as an email recorded does): the void is counted, the erasure goes on and
     is answered 200, the invoice recorded void and unmarked, never a 500 with the invoice void
-    and nothing erased (review24 F5)."""
+    and nothing erased."""
     booked = _booked(system)
     invoice_id = invoice_id_of(booked)
     repo = system.ports.repository

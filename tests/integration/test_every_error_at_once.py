@@ -1,4 +1,4 @@
-"""applicant24 A1: an applicant who chose "My employer will pay by invoice", left the invoice
+"""An applicant who chose "My employer will pay by invoice", left the invoice
 details empty and mistyped their email address was told only about the email address; once
 they put it right, the form came back again with three more errors (the billing name, email
 and address). Every answer that needs attention is named on the first refusal, in the

@@ -1,5 +1,5 @@
 """The facilitators, told of each booking, are told when the organisers cancel one, as they are
-when a group colleague is withdrawn (hostile12a NEW-4); an application that never became a
+when a group colleague is withdrawn; an application that never became a
 booking was never theirs to hear of, so its cancellation tells them nothing. Through the real
 handlers, moto and the Stripe stand-in."""
 

@@ -1,5 +1,5 @@
 """The course form offers the programmes' existing follow-ups to choose a session's id from
-(organiser20 F2: an organiser had to open another cohort's definition to find the id, and
+(an organiser had to open another cohort's definition to find the id, and
 type it to match): listed in words (title, day and time, programme) and offered as the id
 box's suggestions."""
 

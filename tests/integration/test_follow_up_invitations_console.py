@@ -1,5 +1,5 @@
 """The console's page of a programme's follow-up invitations and its press that sends one
-graduate's invitation again (organiser20 F10), through the real handlers (console, scheduler,
+graduate's invitation again, through the real handlers (console, scheduler,
 mailer), moto and the Stripe stand-in, the time frozen with time-machine."""
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def test_the_same_press_twice_at_once_sends_one_email(
 def test_a_cancel_or_erasure_landing_during_the_press_is_refused_not_said_sent(
     system: System, monkeypatch: pytest.MonkeyPatch, landing: str
 ) -> None:
-    """hostile29 N3: the booking cancelled (with a refund) or its person erased between the
+    """The booking cancelled (with a refund) or its person erased between the
     press's checks and its write: the write decides again on the booking as it re-reads it,
     so the press is refused in words (409), never "sent again" while nothing goes."""
 
@@ -247,7 +247,7 @@ def test_a_cancel_or_erasure_landing_during_the_press_is_refused_not_said_sent(
 
 
 def test_a_press_the_page_did_not_issue_sends_nothing(system: System) -> None:
-    """hostile33 N10: a made-up press, the page's with a space or a newline added, upper-cased,
+    """A made-up press, the page's with a space or a newline added, upper-cased,
     or another session's, is refused in words (422), and no email goes; the page's own sends
     once."""
     with _invitation_sent(system) as (alex, browser, action, form):

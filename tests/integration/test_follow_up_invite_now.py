@@ -1,4 +1,4 @@
-"""*Invite now* on a programme's follow-up invitations (organiser22 F20): a graduate invited
+"""*Invite now* on a programme's follow-up invitations: a graduate invited
 before the invitations' own day gets the scheduled run's own invitation, once: a second press
 sends nothing, and the run on the day does not invite them again. Through the real handlers
 (console, scheduler, mailer), moto and the Stripe stand-in, the time frozen with time-machine."""
@@ -95,7 +95,7 @@ def test_invite_now_is_refused_in_words_for_someone_not_a_graduate(system: Syste
 
 
 def test_a_follow_up_begun_says_its_uninvited_graduate_is_never_sent_one(system: System) -> None:
-    """hostile35 H6: once the follow-up had begun, the row of a graduate never invited said
+    """Once the follow-up had begun, the row of a graduate never invited said
     "Not sent yet: it goes with the next scheduled run", which sends nothing then, and the card
     said it "has taken place" while it ran. The card says it has begun and when it ends; the
     row, that the invitation never went; no *Invite now* is offered."""

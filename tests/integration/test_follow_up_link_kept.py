@@ -1,5 +1,5 @@
 """An earlier cohort added to a programme changes neither the joining link nor the numbering
-the June cohort's people hold for the follow-ups the two share (organiser20 F11: the March
+the June cohort's people hold for the follow-ups the two share (the March
 cohort, added with its own link, became the follow-ups' host, and Alex's invitation said
 "Follow-up session 1 of 2" with the March link, his calendar entry moved to it as SEQUENCE 2).
 

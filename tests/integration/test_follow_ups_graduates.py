@@ -1,6 +1,6 @@
 """Who hears of a programme's follow-ups, through the real handlers (organiser API, mailer,
 scheduler), moto and the Stripe stand-in: a booking whose register closed without it
-completing hears of none, whatever path the follow-up took (retest13 N7)."""
+completing hears of none, whatever path the follow-up took."""
 
 from __future__ import annotations
 

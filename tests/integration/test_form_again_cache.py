@@ -1,5 +1,5 @@
-"""A form answered again with its mistakes is kept by the person's own browser alone
-(applicant24b 2): ``private, no-cache`` rather than ``no-store``, so Back shows it again
+"""A form answered again with its mistakes is kept by the person's own browser alone:
+``private, no-cache`` rather than ``no-store``, so Back shows it again
 instead of Chromium's "Confirm form resubmission" (``tests/e2e/test_form_back_browser.py``
 holds it in the browser). Everything else private keeps ``no-store``."""
 

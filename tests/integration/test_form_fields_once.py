@@ -1,4 +1,4 @@
-"""A form names each field once, as a JSON body must (hostile32 H9): a name given twice, in a
+"""A form names each field once, as a JSON body must: a name given twice, in a
 urlencoded form (the public application form, a console form) or a multipart one (the console's
 definition file), is refused by its name (400) and nothing is written, never read as the last of
 the two; a multipart form's text field that is not UTF-8 is refused in words, as a urlencoded
@@ -134,7 +134,7 @@ def test_a_definition_file_forms_text_field_not_in_utf_8_is_refused(system: Syst
 
 
 def test_a_definition_files_name_not_in_utf_8_is_refused(system: System) -> None:
-    """review24 F7: the filename was read with U+FFFD put in, and the upload went on."""
+    """The filename was read with U+FFFD put in, and the upload went on."""
     browser = signed_in(system)
     before = system.course()["title"]
     parts = [("csrf_token", browser.csrf().encode()), ("upload_course_id", COURSE_ID.encode())]

@@ -1,4 +1,4 @@
-"""The public form's body says what it means (hostile12b F2, retest13 N3): consent is JSON's
+"""The public form's body says what it means: consent is JSON's
 true (the boolean), or in a form the ticked box's "on" (or "true", "True": a form written by
 hand or a script), exactly; never a guess from another word, a JSON string or a stray space. A
 control character in a name is refused in words that say so."""

@@ -1,5 +1,5 @@
-"""The course form's *Days before the first session a group's colleagues apply by* (hostile29
-N2): a cleared box was saved as the default 7, " 3 ", "+2" and "007" were read as numbers, and
+"""The course form's *Days before the first session a group's colleagues apply by*: a cleared box
+was saved as the default 7, " 3 ", "+2" and "007" were read as numbers, and
 any change emailed the group's manager (and colleagues) with no warning before the save nor
 word after it. Now an empty or oddly typed box is refused beside it, nothing saved and nobody
 emailed; the change form says how many a change may email; the notice after the save says
@@ -65,7 +65,7 @@ def test_the_form_warns_whom_a_change_may_email_and_the_save_says_what_moved(
 def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # hostile31 N9: the warning counted the erased manager, and the notice said "its manager is
+    # The warning counted the erased manager, and the notice said "its manager is
     # emailed the new date" though nothing could reach them.
     group = _with_a_paid_group(system)
     places = len(group["places"])
@@ -87,7 +87,7 @@ def test_an_erased_manager_is_neither_counted_nor_said_as_emailed(
 def test_every_whole_number_box_takes_the_same_rule(
     system: System, browser: ConsoleBrowser, field: str, typed: str
 ) -> None:
-    # hostile31 N8: the other whole-number boxes took "+2", "007", " 3 ", and a cleared box
+    # The other whole-number boxes took "+2", "007", " 3 ", and a cleared box
     # was saved as the default (a due lead of 14 days silently 7).
     fields = stored_course_fields(system)
     reply = browser.act("/console/courses", **{**fields, field: typed})
@@ -101,7 +101,7 @@ def test_every_whole_number_box_takes_the_same_rule(
 def test_reminder_hours_are_plain_digits(
     system: System, browser: ConsoleBrowser, typed: str
 ) -> None:
-    # hostile32 H12: "٢٤" (Arabic-Indic digits) was read as 24 hours.
+    # "٢٤" (Arabic-Indic digits) was read as 24 hours.
     fields = stored_course_fields(system)
     reply = browser.act("/console/courses", **{**fields, "reminder_offsets_hours": typed})
     assert reply.status == 422, reply.body[:300]
@@ -111,7 +111,7 @@ def test_reminder_hours_are_plain_digits(
 def test_an_unpaid_groups_move_is_not_said_as_emailed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # hostile31 N9: "its manager is emailed the new date" for a group not paid yet, whose
+    # "its manager is emailed the new date" for a group not paid yet, whose
     # manager is given the date when it is paid.
     system.put_course(COURSE_ID, system.course_file(COURSE_ID) | {FIELD: 0})
     assert book(system, course=COURSE_ID).status == 201

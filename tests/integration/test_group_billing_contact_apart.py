@@ -1,5 +1,5 @@
 """A group's billing contact is told of the employer's money going back in a message of its
-own, never in the manager's (retest11 G5: one message to both carried the manager's page,
+own, never in the manager's (one message to both carried the manager's page,
 which shows every colleague and changes the places, and each one's address): the manager's
 to the manager alone, the billing contact's to them alone, with what a payer needs (the money,
 the booking's invoice, the course) and nothing of the colleagues or the manager. Through the
@@ -146,7 +146,7 @@ def test_every_group_message_goes_to_whom_it_is_for_alone(
 def test_an_invoice_unpaid_at_its_due_date_tells_the_billing_contact_it_holds_nothing(
     system: System,
 ) -> None:
-    """retest12 R12-1: the manager heard "Not paid in time", the billing contact holding the
+    """The manager heard "Not paid in time", the billing contact holding the
     invoice (now void at Stripe) nothing; one person's billing contact is told its invoice no
     longer holds a place. Now the group's is too, in a message of its own."""
     group = invoiced_group(system)

@@ -2,7 +2,7 @@
 an erasure writing the group after its seats were held, while Stripe was asked): put on the
 fresh group if it still awaits that payment for the same places, else the checkout is expired
 at Stripe, the group ended with its seats back, and the manager answered 409 in words, never
-a 500 leaving an open checkout that no group holds (review16b R3). Through the real handlers,
+a 500 leaving an open checkout that no group holds. Through the real handlers,
 moto and the Stripe stand-in."""
 
 from __future__ import annotations

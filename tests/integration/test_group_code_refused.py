@@ -1,6 +1,6 @@
 """A discount code sent with a manager's group booking is refused in words on `discount_code`
-(codes apply to one person's booking), never taken at the full price without a word
-(hostile12a NEW-2); left out, empty or null, the booking is made. Through the real handlers,
+(codes apply to one person's booking), never taken at the full price without a word;
+left out, empty or null, the booking is made. Through the real handlers,
 moto and the Stripe stand-in."""
 
 from __future__ import annotations

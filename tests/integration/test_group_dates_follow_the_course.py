@@ -1,4 +1,4 @@
-"""A group's apply-by date follows its course's dates (hostile19 F5): when the organisers bring
+"""A group's apply-by date follows its course's dates: when the organisers bring
 the first session forward, or change how many days before it colleagues apply, each group's
 apply-by is set again by the rule it was booked by (``domain.groups.redated``), never after the
 first start; the emails and pages sent from then on promise that time; once the course has
@@ -76,7 +76,7 @@ def test_a_start_brought_forward_brings_the_apply_by_with_it_and_the_page_offers
     assert "is earlier than our last email said" in to_first[0].text
     assert moment_when(new_start, zone) in to_first[0].text
     assert not [m for m in sent if m.to == [COLLEAGUES[1]["email"]]]
-    # The manager is told too, once, in words and UK time (fix18c).
+    # The manager is told too, once, in words and UK time.
     [told] = [m for m in sent if m.to == [MANAGER]]
     _told_of_the_move(told, was=start, now=new_start, zone=zone, earlier=True)
 
@@ -142,7 +142,7 @@ def _told_of_the_move(
 def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
     system: System,
 ) -> None:
-    """fix18c: a date moved later was told to nobody; now the manager hears of every move of
+    """A date moved later was told to nobody; now the manager hears of every move of
     the apply-by date, once per change (a save that leaves it as it is tells nobody), and the
     colleagues only of one brought earlier (a later one wrongs nobody who applies by the old)."""
     start = system.first_start()
@@ -160,7 +160,7 @@ def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
         _told_of_the_move(sent[0], was=was, now=start - timedelta(days=5), zone=zone, earlier=False)
         assert "the colleagues were not emailed about it" in sent[0].text
         # Back as it was: a change of its own, told once more; not to the colleagues, whose
-        # links' email gave that very date (hostile21 F3: never "earlier than our last email
+        # links' email gave that very date (never "earlier than our last email
         # said" of the date it said).
         system.put_course(COURSE_ID, later | {"group_apply_by_days": 7})
         sent = system.deliver_emails()
@@ -180,7 +180,7 @@ def test_the_manager_is_told_once_of_each_move_of_the_apply_by_earlier_or_later(
 def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
     system: System, monkeypatch: pytest.MonkeyPatch, lands_first: str
 ) -> None:
-    """fix18c: the course's save and the group's creation each read the other's old state.
+    """The course's save and the group's creation each read the other's old state.
     ``course``: the course is saved (its dates moved) between the booking's read of it and the
     group's save, whose re-dating Query finds no group yet: the group's save, held to the
     course's version it was reckoned from, is refused and reckoned again (it kept the old
@@ -235,7 +235,7 @@ def _shifted(definition: dict[str, Any], days: int) -> dict[str, Any]:
 def test_a_colleague_is_told_again_only_of_a_date_earlier_than_their_last_email_gave(
     system: System,
 ) -> None:
-    """hostile21 F3: the dates going back and forth told a colleague again, as "earlier than
+    """The dates going back and forth told a colleague again, as "earlier than
     our last email said", a date a minute later than their last email gave (two days' notice
     from each save's own moment); now only a date earlier than their last email's."""
     start = system.first_start()
@@ -265,7 +265,7 @@ def test_a_colleague_is_told_again_only_of_a_date_earlier_than_their_last_email_
 def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """hostile21 F3: an email composed while a newer save of the course was setting its groups'
+    """An email composed while a newer save of the course was setting its groups'
     dates again mixed the two versions (the title of one, the date of the other): an email
     about a move, the manager's or a colleague's, is not sent once the course as saved sets
     the group another date; the newer move's own emails tell."""
@@ -294,7 +294,7 @@ def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
 def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_course_gives(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review18 M2: the course's save re-dates its groups through the by-course index, which
+    """The course's save re-dates its groups through the by-course index, which
     can be a moment behind (real DynamoDB), so a group paid just before the course moved later
     kept the earlier apply-by. The sweep works the date out again from the course as it is now
     before giving anything up: at the stored date it releases and refunds nothing and the date
@@ -329,7 +329,7 @@ def test_a_group_the_courses_save_missed_is_not_released_before_the_date_the_cou
 def test_two_earlier_moves_before_the_mailer_leave_each_colleague_told_the_date_that_holds(
     system: System,
 ) -> None:
-    """hostile22 H1 (the colleagues' part): the apply-by brought earlier twice (14 days before,
+    """The colleagues' part: the apply-by brought earlier twice (14 days before,
     then 10) before the mailer sends the first move's links: the first is skipped as moved
     since, and the second, though later than the first, is earlier than the colleagues' last
     email gave (7 days before), so each is told the date that holds."""
@@ -351,7 +351,7 @@ def test_two_earlier_moves_before_the_mailer_leave_each_colleague_told_the_date_
 def test_the_manager_is_told_a_move_from_the_date_their_last_email_gave(
     system: System,
 ) -> None:
-    """hostile22 H1 (the manager's part), review18 L3: two moves before the mailer runs (7
+    """The manager's part: two moves before the mailer runs (7
     days before the start, then 14, then 10) told the manager the date "moved later" from one
     they never heard (14 days before); a move and back told them of a move that changed
     nothing for them. The date their last email gave (the paid email's, then each move's) is

@@ -69,7 +69,7 @@ def test_the_facilitators_are_told_the_organisers_cancelled_a_place_after_the_ma
     system: System,
 ) -> None:
     """Once the manager is erased, only the organisers can cancel a colleague's place: the
-    facilitators' copy says they did, not the manager (hostile11 F11)."""
+    facilitators' copy says they did, not the manager."""
     group = paid_group(system, colleagues=COLLEAGUES[:1])
     colleague_applies(system, group)
     assert system.admin("DELETE", "/people/florence@example.org").status == 200
@@ -88,7 +88,7 @@ def test_the_booked_email_sent_after_a_quick_give_up_says_the_new_invoices_total
 ) -> None:
     """A place given up before the booked email goes replaces the invoice: the email's total,
     invoice number and link are the new invoice's, with the places it is for, never the old
-    total with the new invoice (hostile11 F4)."""
+    total with the new invoice."""
     group = invoiced_group(system)  # 3 places, £600.00
     assert give_up(system, group, 1).status == 200
     stored = system.stored_group(group)
@@ -97,7 +97,7 @@ def test_the_booked_email_sent_after_a_quick_give_up_says_the_new_invoices_total
     [booked] = [e for e in system.deliver_emails() if e.subject.startswith("Your booking of")]
     for said in (" ".join(booked.text.split()), " ".join(booked.html.split())):
         assert "£600.00" not in said
-        # What was booked, what was given up since and what is kept (hostile12a NEW-1).
+        # What was booked, what was given up since and what is kept.
         assert "Thank you for booking 3 places" in said
         assert "1 place of them was given up since, so 2 places are kept (£400.00 in all)" in said
         assert f"The invoice {stored.invoice.number} for £400.00" in said
@@ -116,7 +116,7 @@ def test_a_new_invoice_paid_before_its_email_goes_is_not_asked_for_again(
     system: System,
 ) -> None:
     """The email about a new invoice after a give-up says it, but never asks for a payment
-    already made when it goes (hostile12a NEW-1)."""
+    already made when it goes."""
     group = invoiced_group(system)  # 3 places, £600.00
     assert give_up(system, group, 1).status == 200
     pay_invoice(system, manager_view(system, group))  # the new invoice, £400.00
@@ -130,7 +130,7 @@ def test_a_new_invoice_replaced_again_before_its_email_goes_is_not_asked_for(
     system: System,
 ) -> None:
     """Two give-ups in a row: the first email's invoice was replaced by the second's, so only
-    the second asks for a payment (hostile12a NEW-1)."""
+    the second asks for a payment."""
     group = invoiced_group(system)
     assert give_up(system, group, 1).status == 200
     assert give_up(system, group, 2).status == 200
@@ -147,7 +147,7 @@ def test_a_group_that_changes_as_its_email_is_leased_is_read_again_at_once(
 ) -> None:
     """A webhook saving the group between the mailer's read and the send's lease: the group is
     read again in the same delivery, not handed back to the queue for its visibility timeout,
-    which let later events' emails go first (hostile12a NEW-1). ``deliver_emails`` asserts no
+    which let later events' emails go first. ``deliver_emails`` asserts no
     record went back to the queue."""
     group = invoiced_group(system)
     assert give_up(system, group, 1).status == 200
@@ -173,7 +173,7 @@ def test_the_paid_email_after_give_ups_before_paying_says_how_many_were_booked(
     system: System,
 ) -> None:
     """Two of three places given up before the invoice was paid: the paid email says the place
-    kept of the 3 booked is paid for, never "the 1 place you booked" (retest12 R12-2)."""
+    kept of the 3 booked is paid for, never "the 1 place you booked"."""
     group = invoiced_group(system)
     assert give_up(system, group, 1).status == 200
     assert give_up(system, group, 2).status == 200

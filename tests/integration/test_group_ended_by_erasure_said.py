@@ -1,4 +1,4 @@
-"""A group booking ended by an erasure, said from what happened (hostile11 F5, F6): the
+"""A group booking ended by an erasure, said from what happened: the
 organisers read whom the erasure named (the manager is not the invoice's addressee), the
 erasure's summary promises no colleague bookings to look after for a booking that ended
 unpaid, and the manager's give-up of a place on an ended booking is refused as ended."""
@@ -97,7 +97,7 @@ def test_a_place_of_a_booking_ended_by_the_billing_contacts_erasure_is_refused_a
 def test_an_erased_managers_ended_booking_shows_no_placeholder_and_no_apply_by(
     system: System,
 ) -> None:
-    """hostile12a, F6's re-test polish: the console shows no internal placeholder address for
+    """The console shows no internal placeholder address for
     an erased manager, and no date to apply by on a booking that has ended."""
     invoiced_group(system, colleagues=COLLEAGUES[:1])
     _erased(system, MANAGER)

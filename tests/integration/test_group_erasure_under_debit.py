@@ -1,5 +1,5 @@
 """Erasing a group's manager or billing contact while the employer's bank debit of the group's
-invoice settles is refused as a person's own invoice's is (review25 F6): one rule for "a
+invoice settles is refused as a person's own invoice's is: one rule for "a
 payment is on its way". It answered 200, the void refused by Stripe and the invoice left open,
 the organiser told nothing of why. 409 ``payment_settling`` in words, nothing erased; once the
 bank has said, the erasure goes through. Through the real handlers, moto and the stand-in."""

@@ -1,4 +1,4 @@
-"""A manager's group booking's figures, the same on every view (hostile12a NEW-3, NEW-8): their
+"""A manager's group booking's figures, the same on every view: their
 JSON answer, their page and the organisers' group bookings list say what was paid, what went
 back (a payment given back whole counted too), how many places it holds (none once it ended)
 and, in words, its state (one refunded in full at Stripe has ended, though still ``paid``).
@@ -68,7 +68,7 @@ def test_a_group_refunded_in_full_at_stripe_says_it_ended_to_its_manager(system:
 def test_the_money_page_says_an_ended_group_and_a_cancelled_booking_in_words(
     system: System,
 ) -> None:
-    """hostile12a NEW-7: no "Never paid" beside what it paid, the places it holds counted as
+    """No "Never paid" beside what it paid, the places it holds counted as
     every other view counts them, no raw id, and no "Due" on a booking that ended."""
     invoiced_cohort(system, capacity=5)
     group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()

@@ -1,5 +1,5 @@
-"""A give-up that Stripe refuses because the place was given up meanwhile by another request
-(hostile20 F2): the answer says what holds, 200 with the booking as it is (the place given up),
+"""A give-up that Stripe refuses because the place was given up meanwhile by another request:
+the answer says what holds, 200 with the booking as it is (the place given up),
 never a 409 claiming nothing was changed. Through the real handlers, moto and the Stripe
 stand-in; the other request is run, whole, just before this one's refund reaches Stripe."""
 

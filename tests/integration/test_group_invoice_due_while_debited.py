@@ -1,5 +1,5 @@
 """A group's invoice whose due date passes while the employer's bank debit of it, begun in time,
-is still processing (Bacs: 3-4 working days) keeps the places (hostile25 F5): the sweep reads
+is still processing (Bacs: 3-4 working days) keeps the places: the sweep reads
 the invoice at Stripe once as its hold ends and, while a payment of it is on its way
 (``domain.invoices.InvoicePaying.on_its_way``, the rule the give-up and the organiser's void
 use), neither voids it nor lets the places go, and tells nobody anything ended. The next run

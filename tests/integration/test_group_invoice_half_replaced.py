@@ -1,9 +1,9 @@
 """A group's invoice being replaced (a place given up before the employer paid: the old invoice
 voided at Stripe first, then the new one made and saved: ``services.group_unpaid_give_up``,
 ``services.group_invoice_replacement``) is never left half done: a new invoice made but not
-saved is undone whatever stopped the save (review21 F1); another change landing meanwhile that
-leaves the seats and the price as they were is saved over (hostile27 F5); a give-up after the
-invoice's due date is refused before anything is voided (hostile27 F3).
+saved is undone whatever stopped the save; another change landing meanwhile that
+leaves the seats and the price as they were is saved over; a give-up after the
+invoice's due date is refused before anything is voided.
 
 Through the real handlers, moto and the Stripe stand-in; the races made deterministic by a
 hook at the in-process Stripe client (the port's HTTP seam) or at the group store."""
@@ -296,7 +296,7 @@ def _stripe_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[tuple
 
 
 def _listed_invoices(asked: list[tuple[str, str]]) -> list[str]:
-    """The account-wide lists of invoices among ``asked`` (review22 F3)."""
+    """The account-wide lists of invoices among ``asked``."""
     return [url for method, url in asked if method == "get" and "/v1/invoices?" in url]
 
 
@@ -307,7 +307,7 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_sweep
     no undo runs): the sweep, completing the replacement, voids that unrecorded invoice, so
     the employer holds one payable invoice, the one the booking records. It finds it by the
     id the try recorded on the mark while it was a draft, never by listing every open invoice
-    of the account (review22 F3)."""
+    of the account."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     assert system.stripe_invoice(unrecorded)["status"] == "open"
     assert system.stored_group(group).replacing_with == (unrecorded,)
@@ -352,7 +352,7 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_when_the_gro
 ) -> None:
     """Nobody tries again and no run completes the replacement before the due date: the group
     lapses (its replacement never made), and the invoice the stopped try sent is voided with
-    it, so the employer is not asked to pay for a booking that has ended (review22 F1)."""
+    it, so the employer is not asked to pay for a booking that has ended."""
     group, old, unrecorded = _stopped_before_its_save(system, monkeypatch)
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
     asked = _stripe_asked(system, monkeypatch)
@@ -369,7 +369,7 @@ def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_when_the_gro
 def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void_already(
     system: System, monkeypatch: pytest.MonkeyPatch, run: Any
 ) -> None:
-    """fix20l's Left: the console offered "The employer has not paid the invoice yet.
+    """The console offered "The employer has not paid the invoice yet.
     Voiding it at Stripe means it can no longer be paid" for an invoice already void at
     Stripe, being replaced: it now says so, and that voiding ends the booking instead."""
     group = group_of_three(system)
@@ -404,7 +404,7 @@ def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void
 def test_an_invoice_sent_by_a_try_stopped_before_its_save_is_voided_by_the_organisers_void(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review22 F1: the organisers void the group's invoice while its replacement is half
+    """The organisers void the group's invoice while its replacement is half
     done (the booking ends): the invoice the stopped try sent is voided with it, found by
     the id it recorded, so the employer is not asked to pay for a booking that has ended."""
     group, _, unrecorded = _stopped_before_its_save(system, monkeypatch)
@@ -423,7 +423,7 @@ class _Stopped(BaseException):
 def test_a_draft_left_by_a_try_stopped_before_it_was_finalized_is_voided_unsent(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review22 F3: the try stopped between the draft (its id recorded on the mark) and its
+    """The try stopped between the draft (its id recorded on the mark) and its
     line: the sweep completing the replacement finalizes the draft without sending it (a
     void one, or one of nothing), and lets its customer go, found by the recorded id alone."""
     group = group_of_three(system)

@@ -1,5 +1,5 @@
 """A failed payment of a group's invoice (Stripe's ``invoice.payment_failed``: the employer's
-bank refused the debit) is told as one person's is (review24 F11): the invoice stays open,
+bank refused the debit) is told as one person's is: the invoice stays open,
 its places held to its due day, nothing given back (no money was taken), and the manager and
 the billing contact each told in words, once per failed attempt. Before, the event was
 dropped in a service and the places lapsed at the due date after a debit both believed had

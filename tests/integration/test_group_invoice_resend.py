@@ -1,6 +1,6 @@
 """A group booking's card on the console says its invoice by number and who it is billed to,
 and *Resend the invoice* has Stripe email it again, as a one-person booking's invoice is
-(organiser22 F7: the accounts team quotes the number; "we never got it" had no answer). The
+(the accounts team quotes the number; "we never got it" had no answer). The
 organiser API has the same resend; a group with no open invoice is refused in words."""
 
 from __future__ import annotations
@@ -86,14 +86,14 @@ def test_the_cli_sends_a_groups_invoice_again(system: System, run: Any) -> None:
 
 
 def test_a_field_the_resend_or_void_does_not_take_is_refused_by_its_name(system: System) -> None:
-    """hostile34 K4: ``{"x": 1}`` was taken and the invoice sent; as every organiser write,
+    """``{"x": 1}`` was taken and the invoice sent; as every organiser write,
     a field it does not take is 422 naming it, nothing sent or voided."""
     invoiced_cohort(system)
     group = invoiced_group(system)
     invoice_id = pay_link_id(group)
     sends = _sends(system, invoice_id)
 
-    # The void takes ``seen`` alone (fix24s), the resend nothing.
+    # The void takes ``seen`` alone, the resend nothing.
     takes = {"resend": "it takes no fields", "void": "the only field it takes is seen"}
     for act, said in takes.items():
         path = f"/groups/{group['group_id']}/invoice/{act}"

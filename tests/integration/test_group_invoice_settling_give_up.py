@@ -1,13 +1,13 @@
 """A group's invoice being paid by a bank debit (Bacs, SEPA: processing for days) keeps that
-payment while the bank confirms it (review19 M3), as a card checkout completed by a delayed
-method does (hostile23 F6): a place given up then would void the invoice and send one for the
+payment while the bank confirms it, as a card checkout completed by a delayed
+method does: a place given up then would void the invoice and send one for the
 places kept, so the payment would be given back whole when it arrived and the employer asked
 to pay again. The invoice is read once at Stripe as the place is given up; while its payment
 is processing the give-up is refused in the same words (409 ``payment_settling``), nothing
 changed. Once the bank confirms, a place goes as any paid place does. An invoice the read
 finds paid already, its event still on its way, is refused alike (409
-``payment_being_recorded``, review20 M4). The read is a person's: through the main client
-with its retries (review20 L7). One rule, ``domain.group_give_ups``. Through the real
+``payment_being_recorded``). The read is a person's: through the main client
+with its retries. One rule, ``domain.group_give_ups``. Through the real
 handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def test_a_place_is_not_given_up_while_the_groups_paid_invoice_is_being_recorded
     system: System,
 ) -> None:
     """The employer paid the invoice at Stripe, and its event is still on its way (delayed, or
-    retried through a 503) as the manager gives a place up (review20 M4): the read says paid,
+    retried through a 503) as the manager gives a place up: the read says paid,
     so the give-up is refused (409 ``payment_being_recorded``) and nothing is written, no
     invoice made or voided. The event then records the whole payment, nothing given back, and
     a place goes as any paid place does."""
@@ -145,7 +145,7 @@ def test_stripe_unreachable_as_a_place_is_given_up_changes_nothing(system: Syste
 
 
 def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) -> None:
-    """The give-up's read is a person's request (review20 L7): made through the main client,
+    """The give-up's read is a person's request: made through the main client,
     whose retries spare the manager a 503 for one throttled or failed read, never through the
     webhook's reader (a short timeout, no retries, for events Stripe redelivers). Here the
     reader cannot reach Stripe at all, and the give-up still reads the debit processing."""
@@ -165,7 +165,7 @@ def test_the_managers_read_of_the_invoice_is_not_the_webhooks(system: System) ->
 def test_the_organiser_may_not_void_the_groups_invoice_while_it_is_being_paid(
     system: System,
 ) -> None:
-    """hostile25 F4: the organiser's void is refused as the give-up is, by the same read (409
+    """The organiser's void is refused as the give-up is, by the same read (409
     ``payment_settling``, nothing changed) while the employer's bank debit of the invoice is
     processing: voided under it, the places would go, the manager be told nothing was taken,
     and the payment be given back whole when the bank confirms it."""

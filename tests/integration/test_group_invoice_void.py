@@ -121,7 +121,7 @@ def test_an_organisers_void_ends_the_group_as_stripes_own_void_does_but_says_who
         "voided_by_organiser",
         "voided_at_stripe",
     )
-    # hostile23 F8: the places of a booking that ended unpaid are released, as its page and
+    # The places of a booking that ended unpaid are released, as its page and
     # the organisers' view say (never `not_applied`, as if a colleague might still apply).
     assert [p["state"] for p in here["places"]] == ["released"] * 3
     assert [p["state"] for p in there["places"]] == ["released"] * 2
@@ -382,7 +382,7 @@ def test_the_organisers_void_landing_as_a_place_is_given_up_ends_the_booking(
         if r.path.startswith("/v1/invoices/") and r.path.endswith("/void")
     }
     # The old invoice void; the draft the give-up made for the places kept is never sent nor
-    # payable (review23 F4: refused as it was to be recorded, voided unsent by the adapter).
+    # payable (refused as it was to be recorded, voided unsent by the adapter).
     assert old in voided_ids
     assert {system.stripe_invoice(i)["status"] for i in voided_ids} == {"void"}
     later = system.stripe_http.requests[asked:]
@@ -420,7 +420,7 @@ def test_the_cli_names_the_open_invoice_and_voids_it_refusing_a_second_time_in_w
 def test_the_give_ups_draft_made_after_the_organisers_void_is_voided_unsent(
     invoiced: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review23 F4: the organisers' void lands as the give-up drafts the invoice for the places
+    """The organisers' void lands as the give-up drafts the invoice for the places
     kept: the draft is not recorded on the ended group, and it is voided unsent, so the billing
     contact is never sent an invoice for a booking that ended (before, it was finalized and
     sent, and only the save's undo voided it)."""

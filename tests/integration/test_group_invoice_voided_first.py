@@ -1,5 +1,5 @@
 """A place given up before the employer paid the group's invoice: the old invoice is voided at
-Stripe before the invoice for the places kept is made (hostile25 F1), so an invoice paid while
+Stripe before the invoice for the places kept is made, so an invoice paid while
 the place is given up is never replaced and its payment never given back whole. Stripe's
 refusal to void decides: paid meanwhile, the give-up is refused (409
 ``payment_being_recorded``); a bank debit of it started meanwhile, refused too (409

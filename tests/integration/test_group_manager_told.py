@@ -48,7 +48,7 @@ def test_a_place_given_up_after_paying_tells_the_manager_its_refund_once(system:
     system.deliver_emails()
     _cancel(system, group, 2)
     [told] = _told(system)
-    assert told.to == MANAGER  # the billing contact has its own (retest11 G5)
+    assert told.to == MANAGER  # the billing contact has its own
     assert told.subject == (
         "A place given up: Compassionate Leadership Training, from Monday 7 June 2027"
     )

@@ -62,7 +62,7 @@ def test_a_colleague_named_on_a_group_not_yet_paid_is_refused_too(system: System
 def test_a_colleague_who_applied_through_their_link_is_told_they_have_applied(
     system: System,
 ) -> None:
-    """Their place's claim is their application's now (retest10 R10-8): answered as anyone
+    """Their place's claim is their application's now: answered as anyone
     who applied already, never sent back to a link they have used."""
     colleague_applies(system, paid_group(system))
     system.deliver_emails()

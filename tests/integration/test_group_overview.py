@@ -109,7 +109,7 @@ def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it
     invoiced: System,
 ) -> None:
     """The billing contact is also colleague 1: their erasure ends the unpaid booking, and
-    its places went with it (retest10 R10-3), the console's card saying the same."""
+    its places went with it, the console's card saying the same."""
     system = invoiced
     colleague = COLLEAGUES[0]["email"]
     booked = book(system, **{**BILLING, "billing_email": colleague}, colleagues=COLLEAGUES[:2])

@@ -1,6 +1,6 @@
 """A group paid outside Stripe (its invoice marked paid) whose places are given up owes the
-employer their share back by hand, and every organiser's view says so in words (hostile21 F7:
-the console's card and money page read "Refunded £0.00" and nothing owed): the console's group
+employer their share back by hand, and every organiser's view says so in words (the console's card
+and money page read "Refunded £0.00" and nothing owed): the console's group
 card, its money page, the organisers' JSON and the CLI's ``group-bookings``
 (``domain.employer_share.owed_by_hand_words``: one rule). A group paid through Stripe, whose
 shares are refunded there, owes nothing by hand."""
@@ -82,7 +82,7 @@ def test_a_group_paid_through_stripe_owes_nothing_by_hand(
 def test_the_manager_reads_what_is_owed_back_by_hand_never_that_it_was_refunded(
     system: System,
 ) -> None:
-    """The manager's JSON and page say what the organisers' views say (hostile23 F5): a group
+    """The manager's JSON and page say what the organisers' views say: a group
     paid outside Stripe has nothing refunded from here, and with every place given up its
     status never says "what was paid for them is refunded"; nor does an email about a place
     given up say its seat goes to someone waiting on a course where nobody waits."""
@@ -117,7 +117,7 @@ def test_the_manager_reads_what_is_owed_back_by_hand_never_that_it_was_refunded(
     payer = [m for m in sent if m not in manager]
     assert len(manager) == 3
     # The employer's billing contact, whose money it is, is told each share is owed back to
-    # them by hand, as they are told of a share refunded at Stripe (hostile36 H1).
+    # them by hand, as they are told of a share refunded at Stripe.
     assert len(payer) == 3, [m.to for m in sent]
     for told in payer:
         assert "was paid outside Stripe" in told.text

@@ -1,8 +1,8 @@
-"""A manager's group is held to the rule single bookings are (review16 F6, ``domain.paying``):
+"""A manager's group is held to the rule single bookings are (``domain.paying``):
 no new checkout for the places kept opens once the course's applications close (409
 ``course_closed`` in words, nothing changed); a group's payment whose checkout was completed
 after the course had begun is given back at once, never confirmed, the manager told why, and
-a delayed one whose checkout was completed before is honoured (review16b R2: one rule,
+a delayed one whose checkout was completed before is honoured (one rule,
 ``domain.paying.completed_late``). Through the real handlers, the clock frozen (time-machine)
 either side of the start."""
 
@@ -31,8 +31,8 @@ from tests.support.system import COURSE_ID, System
 def _settles_honoured(system: System, group: dict[str, Any]) -> None:
     """The group's delayed payment settles once the course has begun and is honoured: paid,
     the places the group's (none released), no colleague's link shown (applying through it is
-    refused once begun, hostile19 F5), nothing refunded, nobody told it came too late. Nor is
-    anyone told what cannot happen (fix18c): no colleague is sent a link nobody could use, and
+    refused once begun), nothing refunded, nobody told it came too late. Nor is
+    anyone told what cannot happen: no colleague is sent a link nobody could use, and
     neither the manager's email nor their page says colleagues can apply; the email says the
     places are released and refunded, which the sweep then does, telling the manager once."""
     bank_confirms(system, group)
@@ -79,7 +79,7 @@ def test_no_new_checkout_for_the_places_kept_opens_once_applications_close(
         error = refused.refused(409, "course_closed")
         assert "a new payment for the places kept can no longer be opened" in error["message"]
         assert "nothing was changed" in error["message"]
-        # Advice that can be followed (hostile21 F10): giving up every place one by one is
+        # Advice that can be followed: giving up every place one by one is
         # refused place by place, so it is not advised, nor is a give-up offered on the page.
         assert "give up every place" not in error["message"]
         assert "Pay the open payment as it is, or leave it unpaid" in error["message"]
@@ -149,7 +149,7 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
         assert all(place["apply_url"] is None for place in view["places"])
         assert len(requests_to(system.stripe_http, "/v1/refunds")) == 1
         sent = system.deliver_emails()
-        # Made and given back, the payment was the last the group could have (hostile19 F9):
+        # Made and given back, the payment was the last the group could have:
         # it ends, its seat back, never "waiting for payment" with a Pay button to a
         # completed checkout and a past deadline.
         assert (view["status"], view["ended_because"]) == ("lapsed", "paid_after_start")
@@ -158,7 +158,7 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
         assert sweep(system.ports, booked_at + timedelta(hours=3)) is not None
         assert manager_view(system, group)["status"] == "lapsed"
         assert system.deliver_emails() == []
-        # Words that say what happened (hostile21 F1): each place was paid for, and its
+        # Words that say what happened: each place was paid for, and its
         # payment refunded; the organisers read the one refund once.
         paid_late = "Released: the payment came after the course had begun and was refunded"
         page = " ".join(group_page(system, group).split())
@@ -180,7 +180,7 @@ def test_a_groups_payment_on_a_checkout_completed_once_the_course_began_is_refun
 def test_a_groups_delayed_payment_completed_before_a_start_brought_forward_is_honoured(
     system: System,
 ) -> None:
-    """hostile19 F9: the manager completes the group's checkout by a delayed method (Bacs,
+    """The manager completes the group's checkout by a delayed method (Bacs,
     SEPA) before the course begins; the organisers then bring the start forward into that
     checkout's hold; the money settles after the hold has ended and after the new start. The
     manager did all they could in time: the places are the group's (the moment the checkout
@@ -208,7 +208,7 @@ def test_a_groups_settling_payment_is_said_settling_with_nothing_more_to_pay(
     system: System,
 ) -> None:
     """A group's checkout completed by a delayed method reads as paid and settling to its
-    manager and the organisers, past its hold too (hostile22 H6): never "Waiting for payment by
+    manager and the organisers, past its hold too: never "Waiting for payment by
     card", a "Pay for the places" button or a hold time already past."""
     start = system.first_start()
     with time_machine.travel(start - timedelta(hours=2), tick=False):

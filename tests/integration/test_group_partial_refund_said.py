@@ -1,4 +1,4 @@
-"""Part of a group's payment refunded at Stripe (retest11 G2): the manager is told what came
+"""Part of a group's payment refunded at Stripe: the manager is told what came
 back and that the places stand (for an invoice group, its billing contact in a message of its
 own); a place given up after it says its share, what of it was refunded at Stripe before and
 what more comes back, never the rest called its share. Through the real handlers, moto and

@@ -1,8 +1,8 @@
 """The billing contact's "payment given back" message names the invoice that payment paid,
-as Stripe numbered it, never the group's new invoice left to pay (hostile25 F2). The race that
+as Stripe numbered it, never the group's new invoice left to pay. The race that
 made it (the employer paying the group's invoice as the manager gave a place up, the invoice
 for the places kept replacing the one paid) can no longer pay a replaced invoice: the old one is
-voided before the new one is made (hostile25 F1, ``test_group_invoice_voided_first``), so the
+voided before the new one is made (``test_group_invoice_voided_first``), so the
 payment tried then is refused by Stripe and nothing is given back. Through the real handlers,
 moto and the Stripe stand-in: the payment is tried as the give-up makes the new invoice."""
 
@@ -25,7 +25,7 @@ from tests.support.system import System
 def test_a_payment_tried_as_the_new_group_invoice_is_made_finds_the_old_one_void(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """hostile25 F2's race since F1's fix: the old invoice is voided before the new one is
+    """The race left once a give-up voids first: the old invoice is voided before the new one is
     made, so the employer's payment of it at that moment is refused by Stripe, nothing paid
     is given back, and the billing contact is sent no "payment given back" message."""
     group, old, left = three_on_an_invoice(system)

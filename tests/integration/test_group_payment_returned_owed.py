@@ -1,6 +1,6 @@
 """A manager whose payment went back whole because it paid a checkout replaced when a place was
 given up is told what is now owed, where to pay it and until when the places are held; the
-manager's page shows how long an unpaid card booking's places are held (hostile19 F2). Through
+manager's page shows how long an unpaid card booking's places are held. Through
 the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations

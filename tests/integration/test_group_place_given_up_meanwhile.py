@@ -1,8 +1,8 @@
 """A place given up before the group is paid, while another change to the group is saved first
 (``services.group_unpaid_give_up.off_the_way_to_pay``). By card, the old checkout is
-expired at Stripe first (hostile33 N11), the checkout asked of Stripe for the places kept is
+expired at Stripe first, the checkout asked of Stripe for the places kept is
 undone, the manager is asked to try again, and the seats are as they were. By invoice, the
-group first records that its invoice is being replaced, then Stripe voids it (hostile25 F1): a
+group first records that its invoice is being replaced, then Stripe voids it: a
 change saved before that record is refused the same way with nothing asked of Stripe; one
 saved after it, changing nothing the give-up decides (an event recorded), is saved over, the
 place given up on the new invoice."""

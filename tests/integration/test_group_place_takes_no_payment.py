@@ -1,5 +1,5 @@
 """A colleague's own application for a place of a group booking takes none of the payment
-fields one person's booking pays with (hostile26 F5): the group paid for the place, so a
+fields one person's booking pays with: the group paid for the place, so a
 discount code, a payment method or billing details given are refused by their names, in words
 (422), as a code sent with a group booking is, never dropped unread; nothing is filled, and the
 same application without them fills the place. Through the real handlers and moto."""

@@ -1,5 +1,5 @@
-"""A paid group's places released by what the manager did not do, said as what happened
-(hostile19 F10, F6): every place released at the apply-by date leaves the manager's page
+"""A paid group's places released by what the manager did not do, said as what happened:
+every place released at the apply-by date leaves the manager's page
 without "your colleagues can apply" or links to send, and the organisers' count says those
 places were released, not given up; places released when the booking's payment was refunded
 at Stripe are not "given up" either, and the ending says what was refunded from here. Through

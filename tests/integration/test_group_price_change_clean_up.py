@@ -1,7 +1,7 @@
 """A group booking whose cohort's currency changed while its payment was asked for ends, its
 seats back and its checkout expired at Stripe; the clean-up that ends it losing a race (a
 sweep or the manager's page writing the group meanwhile) decides again from a fresh read, and
-the manager is answered the booking's 409 in words, never a 500 (review16 F8)."""
+the manager is answered the booking's 409 in words, never a 500."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 card or account could not take it back): kept once per refund as the anomaly a one-person
 refund's failure is (``refund_failed_at_stripe``), the group's figures no longer count it as
 given back, and the organisers read "Refund failed" on the group's card, in its JSON and in the
-CLI (fix20c's Left: group refunds recorded no failure at all). Through the handlers, moto and
+CLI (group refunds once recorded no failure at all). Through the handlers, moto and
 the Stripe stand-in."""
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def test_a_failure_said_of_a_share_stripe_holds_as_succeeded_is_not_believed(
 def test_a_failed_share_is_not_counted_once_a_dashboard_refund_was_recorded(
     system: System,
 ) -> None:
-    """review23 F5: a dashboard refund of £50 recorded (Stripe's running total then £250,
+    """A dashboard refund of £50 recorded (Stripe's running total then £250,
     counting the share's £200), and the share's refund then fails: given back is £50, not
     £250, and the card says both the £50 and the £200 still to give back by hand."""
     group = paid_card_group(system)

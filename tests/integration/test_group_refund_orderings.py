@@ -1,6 +1,6 @@
 """A group's payment given back whole by a refund made at Stripe's dashboard together with the
 system's own refund of a place's share: the booking's state is a function of the facts, never
-of their order (hostile19 F6) nor of who gave the last of the money back (hostile20 F1): a
+of their order nor of who gave the last of the money back: a
 payment all gone back ends the booking (its places nobody holds released, the manager told
 once), whether a place given up or the dashboard took the last of it, and an event about a
 refund already recorded (redelivered, or a ``refund.updated`` / second ``refund.created`` /
@@ -73,7 +73,7 @@ def _manager_subjects(system: System) -> list[str]:
 
 
 def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: System) -> None:
-    """hostile20 F1: £500 of £600 refunded at Stripe (the places stand), then a place given up
+    """£500 of £600 refunded at Stripe (the places stand), then a place given up
     takes the last £100: the booking ends as the same £100 refunded at the dashboard ends it,
     its other places released, their links dead, the manager told once of each change."""
     group = paid_card_group(system)  # 3 places, £600
@@ -112,7 +112,7 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
 
 
 def test_the_same_last_part_refunded_at_the_dashboard_ends_it_the_same(system: System) -> None:
-    """hostile20 F1's control: the last £100 refunded at the dashboard instead of by the
+    """The control of the test above: the last £100 refunded at the dashboard instead of by the
     give-up: the same booking, its places released, as above."""
     group = paid_card_group(system)
     payment = system.stored_group(group).payment_intent
@@ -124,9 +124,9 @@ def test_the_same_last_part_refunded_at_the_dashboard_ends_it_the_same(system: S
 
 
 def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system: System) -> None:
-    """The dashboard's refund not heard yet when the place is given up (hostile19 F4): Stripe's
+    """The dashboard's refund not heard yet when the place is given up: Stripe's
     refunds are read back, what is left of the share given back, 200 in the manager's words,
-    and, the payment all gone back, the booking ends (hostile20 F1); the dashboard's events,
+    and, the payment all gone back, the booking ends; the dashboard's events,
     when they come, and again, change nothing."""
     group = paid_card_group(system)
     payment = system.stored_group(group).payment_intent
@@ -134,7 +134,7 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
 
     given = give_up(system, group, 1)
     assert given.status == 200, given.body
-    assert _state(system, group) == ENDED  # it took the last of the payment (hostile20 F1)
+    assert _state(system, group) == ENDED  # it took the last of the payment
     words = [" ".join(m.text.split()) for m in system.deliver_emails() if MANAGER in m.to]
     assert any(
         "its share of the payment is £200.00, of which £100.00 had already been refunded at "
@@ -164,7 +164,7 @@ _EXAMPLES = itertools.count()
 @given(order=st.permutations(STEPS))
 def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: list[str]) -> None:
     """A paid group of 3 (£600); Stripe's dashboard refunds £500 (its events held); then the
-    facts in ``order``: the group ends as the same booking every time (hostile20 F1), the
+    facts in ``order``: the group ends as the same booking every time, the
     first place given up taking the £100 left, every place released, the manager told once of
     each change, each colleague once."""
     example = next(_EXAMPLES)  # each example's colleagues their own people

@@ -2,7 +2,7 @@
 payment, by card or by the employer's invoice, in full or in part: recorded on the group,
 counted in the course's money, a full one ending the booking's unused places, the organisers
 shown it; Stripe's two events for it in either order, and again, reach the same state. Through
-the real handlers, moto and the Stripe stand-in (hostile tester's F10)."""
+the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     money = system.totals(INVOICED)
     assert (money["paid"], money["refunded"], money["group_places"]) == (60000, 60000, 0)
     ended = [m for m in system.deliver_emails() if m.subject.startswith("The payment was refunded")]
-    # The manager's and the billing contact's, each to them alone (retest11 G5).
+    # The manager's and the billing contact's, each to them alone.
     assert sorted(m.to for m in ended) == [[BILLING["billing_email"]], ["florence@example.org"]]
 
 
@@ -144,7 +144,7 @@ def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -
     system.deliver_emails()
     assert give_up(system, group, 1).status == 200
     # Place 1 took the last £100: the payment all gone back, the booking ended and its other
-    # places released with it (hostile20 F1), so place 2 given up after is a repeat.
+    # places released with it, so place 2 given up after is a repeat.
     assert give_up(system, group, 2).status == 200
     stored = system.stored_group(group)
     assert stored.amount_refunded == 60000  # £100 for place 1, nothing left for place 2

@@ -1,10 +1,10 @@
 """The sweep's part in a group's invoice replacement left half done
 (``services.group_replacement_sweep``): it acts only on the group as it is, read again
-consistently, never on the index's possibly stale copy (review22 F7); and a completion
+consistently, never on the index's possibly stale copy; and a completion
 refused for good ends the group at once by the void, as ``replacement_not_made``, never asked
-of Stripe again (review22 F2, and not left holding its places until its hold ends); one
+of Stripe again (and not left holding its places until its hold ends); one
 refused for a race (the group written under its save) leaves the mark for the next run, which
-completes it (review24 F10).
+completes it.
 
 Through the real handlers, moto and the Stripe stand-in; Stripe's failure made at the
 in-process Stripe client (the port's HTTP seam)."""
@@ -130,7 +130,7 @@ def test_another_give_up_while_one_is_half_done_is_refused_naming_it(
     """Place 2's give-up left half done: the manager's page and the organisers' line name
     place 2 as being given up; giving place 3 up is refused in words naming place 2, nothing
     changed (place 2's give-up is not dropped); giving place 2 up again, then place 3, leaves
-    one place kept on one open invoice of £200 (hostile29 N6)."""
+    one place kept on one open invoice of £200."""
     group, old = _half_done(system, monkeypatch)
     view = manager_view(system, group)
     assert "without place 2, which is being given up" in view["status_said"]

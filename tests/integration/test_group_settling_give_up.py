@@ -1,5 +1,5 @@
 """A group whose card checkout was completed by a delayed method (Bacs, SEPA) keeps the payment
-it made while the bank settles it (hostile23 F6): a place given up then would replace the
+it made while the bank settles it: a place given up then would replace the
 checkout with one for the places kept, so the payment settling would be given back whole when
 the bank confirmed it and the manager asked to pay again within a new hold. It is refused in
 words, nothing changed (409 ``payment_settling``), and the page offers no give-up then; the last
@@ -108,7 +108,7 @@ def test_a_place_of_a_settling_group_may_be_given_to_someone_else(system: System
 
 def test_the_managers_browser_is_pointed_to_their_bookings_page(system: System) -> None:
     """A refusal on the manager's own routes names the page they have, their booking's, never
-    an application's (hostile24 F5); a colleague's refusal keeps the applicants' words."""
+    an application's; a colleague's refusal keeps the applicants' words."""
     group = _settling_group(system, COLLEAGUES)
     refused = system.api("POST", place_path(group, 2, "cancel"), headers={"accept": "text/html"})
     assert refused.status == 409, refused.body

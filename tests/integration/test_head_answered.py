@@ -1,4 +1,4 @@
-"""HEAD on a route that serves GET is answered as GET (hostile30 A3: it was 405), on every
+"""HEAD on a route that serves GET is answered as GET (it was 405), on every
 function, from the route table (``Route.methods``): the same status and headers, and the local
 stack's server, as API Gateway, sends no body. It changes nothing and asks no CSRF token; a
 path that serves no GET still answers HEAD with 405 naming what it serves."""

@@ -1,6 +1,6 @@
 """An organiser's cancel of one person's invoice booking, and a bursary that would replace its
 invoice, are refused while a payment of the invoice is on its way, as the void is and as a
-group's void and give-up are (hostile26 F1, F4, F7; one rule and one read:
+group's void and give-up are (one rule and one read:
 ``services.invoice_requests.refuse_while_being_paid``). A bank debit of it processing: 409
 ``payment_settling``; paid at Stripe, its event not yet here: 409 ``payment_being_recorded``.
 Nothing is written, the invoice is neither voided nor replaced, and nobody is told that no
@@ -89,7 +89,7 @@ def _cancel(system: System, application: dict[str, Any], refund: bool) -> Reply:
 def test_the_organiser_may_not_cancel_while_the_bank_debit_processes(
     system: System, debited: dict[str, Any], refund: bool
 ) -> None:
-    """hostile26 F1: cancelled under the debit, the billing contact was told no money was
+    """Cancelled under the debit, the billing contact was told no money was
     taken, and the money went back whole when the bank confirmed it."""
     made = invoices_made(system)
 
@@ -117,7 +117,7 @@ def test_the_organiser_may_cancel_once_the_debit_failed(
 def test_the_organiser_may_not_cancel_an_invoice_paid_whose_event_is_on_its_way(
     system: System, invoiced: dict[str, Any], refund: bool
 ) -> None:
-    """hostile26 F7: the cancel went on, the billing contact was told no money was taken, then
+    """The cancel went on, the billing contact was told no money was taken, then
     the payment was given back whole."""
     made = invoices_made(system)
     pay = f"/invoices/{invoice_id_of(invoiced)}/pay"
@@ -136,7 +136,7 @@ def test_the_organiser_may_not_cancel_an_invoice_paid_whose_event_is_on_its_way(
 def test_a_bursary_is_not_granted_while_the_bank_debit_of_the_invoice_processes(
     system: System, debited: dict[str, Any]
 ) -> None:
-    """hostile26 F4: the invoice replaced under the debit, whose money then went back whole,
+    """The invoice replaced under the debit, whose money then went back whole,
     and the employer asked to pay again."""
     made = invoices_made(system)
 

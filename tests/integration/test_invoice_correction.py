@@ -1,4 +1,4 @@
-"""A corrected invoice (organiser22 F14): an employer's invoice sent with a wrong billing name,
+"""A corrected invoice: an employer's invoice sent with a wrong billing name,
 address, PO or email is replaced by one for the same amount and due day, sent to the corrected
 details, the place kept and the old invoice voided at Stripe in the same act (before, it could
 only be voided, which gave the place up). A payment of the old invoice that gets there first is
@@ -308,7 +308,7 @@ def test_the_cli_corrects_an_invoice_by_reference(system: System, run: Any) -> N
 def test_a_press_with_the_details_unchanged_as_a_browser_posts_them_sends_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile39 F1: a browser posts a textarea's line breaks as CRLF; the address stored as
+    """A browser posts a textarea's line breaks as CRLF; the address stored as
     the API took it (LF), or spaced at a line's end, is the same address printed: pressing
     *Yes, send the corrected invoice* with nothing changed voided the invoice and sent it
     again, the employer emailed a second invoice for nothing."""
@@ -339,7 +339,7 @@ def test_a_press_with_the_details_unchanged_as_a_browser_posts_them_sends_nothin
 def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
     system: System, address: str
 ) -> None:
-    """hostile39 F2: Stripe's customer address has two lines of 200 characters. A first line
+    """Stripe's customer address has two lines of 200 characters. A first line
     longer was refused by Stripe only when the new invoice was asked for, the old one void by
     then: 409 "try again later" (never true), the booking left marked on a void invoice with
     nothing to pay, the sweep ending the booking two hours on. Lines after the first beyond 200

@@ -1,5 +1,5 @@
 """One person's invoice whose due date passes while the employer's bank debit of it, begun in
-time, is still processing keeps the place, as a group's does (hostile25 F5's "Compare"): the
+time, is still processing keeps the place, as a group's does: the
 sweep reads the invoice at Stripe once as its hold ends, and Stripe's ``invoice.overdue``
 is weighed by one read too; while a payment of it is on its way
 (``domain.invoices.InvoicePaying.on_its_way``) neither lets the place go nor voids the
@@ -84,7 +84,7 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
 def test_the_organiser_may_not_void_an_invoice_while_its_bank_debit_processes(
     system: System, debited: dict[str, Any]
 ) -> None:
-    """As a group's (hostile25 F4): voided under the debit, the place would go and the payment
+    """As a group's: voided under the debit, the place would go and the payment
     be given back whole when the bank confirmed it."""
     voided = system.admin("POST", f"/applications/{debited['application_id']}/invoice/void")
 

@@ -1,4 +1,4 @@
-"""Invoice the employer instead of the card (organiser22 F4): a person who chose to pay by card,
+"""Invoice the employer instead of the card: a person who chose to pay by card,
 whose employer then says it will pay. The open Checkout Session is expired at Stripe first; an
 invoice for the price the application was accepted at (its code and bursary honoured) is sent
 to the billing details on the course's terms, the place kept, its id recorded before it is

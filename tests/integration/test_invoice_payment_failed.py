@@ -92,7 +92,7 @@ def test_the_organiser_may_void_the_invoice_once_its_debit_failed(
 
 
 def test_a_void_after_the_employer_paid_says_it_was_paid(system: System) -> None:
-    """hostile34's minor words: "This application has no open invoice." was true, but what
+    """A tester's minor point: "This application has no open invoice." was true, but what
     happened is that the invoice was paid meanwhile and the booking confirmed."""
     invoiced_cohort(system, capacity=2)
     application = applied_by_invoice(system)
@@ -109,7 +109,7 @@ def test_a_void_after_the_employer_paid_says_it_was_paid(system: System) -> None
 
 
 def test_a_void_after_a_paid_booking_was_cancelled_does_not_say_confirmed(system: System) -> None:
-    """review25 F1: the invoice stays paid after the booking ends (a cancellation with refund),
+    """The invoice stays paid after the booking ends (a cancellation with refund),
     so the words say the booking's status as it is, not "confirmed"."""
     invoiced_cohort(system, capacity=2)
     application = applied_by_invoice(system)

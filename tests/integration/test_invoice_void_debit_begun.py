@@ -1,5 +1,5 @@
 """An organiser's void of an invoice (a group's, one person's) that Stripe refuses because the
-employer's bank debit of it began after the void's read of it (hostile26 F3: a window of tens
+employer's bank debit of it began after the void's read of it (a window of tens
 of milliseconds): Stripe keeps the invoice open, so the void is refused, 409
 ``payment_settling`` in words, nothing left written (a group's recorded ask to void taken
 back), and the places stay held; the bank's confirmation then books them, nothing given back.

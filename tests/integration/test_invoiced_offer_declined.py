@@ -1,5 +1,5 @@
 """An offered place its person chose to have their employer invoiced for can still be turned
-down (hostile31 N2): the invoice is voided at Stripe first, then the place goes back in the
+down: the invoice is voided at Stripe first, then the place goes back in the
 save that records it void and on at once to the next in line; the person and the billing
 contact are told that nothing is owed on it, and the code's use, if any, comes back (a turned
 down offer holds none). While the employer's bank debit of the invoice is processing, Stripe
@@ -137,7 +137,7 @@ def _declined_and_offered_on(
 def test_a_write_between_the_read_and_the_mark_still_turns_the_offer_down(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The application written after the decline read it, before its mark (review24 F8): the
+    """The application written after the decline read it, before its mark: the
     mark is decided again on a fresh read, never a 500 with nothing changed."""
     first, second = _offered_then_invoiced(system)
     repo = system.ports.repository

@@ -129,7 +129,7 @@ def _paid_with_its_event_held(system: System, invoice_id: str) -> dict[str, Any]
 
 @pytest.mark.parametrize("said", [100, 90000], ids=["less", "more"])
 def test_an_invoices_amount_paid_is_stripes_not_the_events(system: System, said: int) -> None:
-    """fix18f Left: the invoice read at Stripe says what was paid; a signed ``invoice.paid``
+    """The invoice read at Stripe says what was paid; a signed ``invoice.paid``
     saying another amount (less: the place would be refused and the money given back;
     more: the booking would show money never taken) is recorded at Stripe's figure."""
     application = _invoiced(system, "x@example.org")
@@ -164,7 +164,7 @@ def test_a_groups_invoice_amount_paid_is_stripes_not_the_events(system: System, 
 def test_the_number_of_an_invoice_paid_and_given_back_is_stripes_not_the_events(
     system: System,
 ) -> None:
-    """hostile23 F3's tail: the refund of an ended booking's invoice payment names the invoice
+    """The refund of an ended booking's invoice payment names the invoice
     by the number Stripe gave it (read with the rest), not one a signed event says."""
     invoiced_cohort(system, po_required=True, capacity=1)
     body = application_body(email="ada@example.org", **BILLING)
@@ -176,8 +176,7 @@ def test_the_number_of_an_invoice_paid_and_given_back_is_stripes_not_the_events(
     number = system.stripe_invoice(old)["number"]
     # Marked uncollectible, the booking ends and its place is taken by another; Stripe still
     # lets the invoice be paid, and that payment goes back (the course is full). (An erasure,
-    # a cancel or a bursary voids the invoice first now, refused once it was paid: fix21a,
-    # fix22c.)
+    # a cancel or a bursary voids the invoice first now, refused once it was paid.)
     uncollectible = system.stripe_local("POST", f"/invoices/{old}/mark_uncollectible")
     assert uncollectible.status == 200, uncollectible.body
     taken = system.api(

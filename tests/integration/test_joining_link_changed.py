@@ -1,4 +1,4 @@
-"""A cohort's new joining link reaches the people booked on it (organiser20 F22): saving a new
+"""A cohort's new joining link reaches the people booked on it: saving a new
 link sent nobody anything, and every calendar entry people click to join kept the old one.
 
 The link is told on the "Changed dates" path, one message per person per save: the words say
@@ -167,7 +167,7 @@ def test_a_follow_ups_host_changing_its_link_tells_everyone_holding_it(system: S
 
 
 def test_a_host_that_stops_listing_a_follow_up_hands_on_its_new_link(system: System) -> None:
-    """fix20f's case left open: spring takes the follow-up out of its file, so summer hosts
+    """Spring takes the follow-up out of its file, so summer hosts
     it with summer's link; Ada is told the new link."""
     cohorts = Cohorts(system)
     files = _with_follow_up(cohorts)
@@ -196,7 +196,7 @@ def test_the_hosts_own_people_get_one_message_with_every_entry_relinked(system: 
 
 
 def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> None:
-    """organiser20 F16 with F22: the notice after a save counts from the rule that queues the
+    """The notice after a save counts from the rule that queues the
     messages, and says what they tell."""
     browser = signed_in(system)
     for n in (1, 2):
@@ -213,7 +213,7 @@ def test_the_console_says_how_many_are_emailed_the_new_link(system: System) -> N
 
 
 def test_a_link_changed_and_put_back_before_the_mail_goes_tells_nobody(system: System) -> None:
-    """hostile29 N4: a new link saved, then the old one again, before the mailer ran: both
+    """A new link saved, then the old one again, before the mailer ran: both
     messages were sent, each saying "has changed. From now on, join at" the link the person
     already had. The mailer tells a new link only to whom the calendar it last sent them
     gave another (the record keeps the link each entry carried)."""

@@ -1,4 +1,4 @@
-"""The joining link is promised only where the course has one (organiser22 F10: a course saved
+"""The joining link is promised only where the course has one (a course saved
 with no joining link told its paid applicant "We have emailed you the dates, the joining link
 and a calendar file", and its public page promised the link to every online course): the
 status page, the public page and the invoice email, by one rule (``domain.joining_words``)."""

@@ -1,5 +1,5 @@
-"""A cohort's "joining link" message says what is true of every session it lists
-(hostile29 N7, N5): a new link of the cohort's is not the link of the follow-ups another
+"""A cohort's "joining link" message says what is true of every session it lists:
+a new link of the cohort's is not the link of the follow-ups another
 cohort hosts (their calendar entries keep the host's link, so the words name it), and a link
 taken away is said as taken away, never as a new one, with where to ask."""
 
@@ -93,7 +93,7 @@ def test_a_link_taken_away_is_said_as_taken_away_with_where_to_ask(system: Syste
 
 
 def test_a_follow_up_renamed_with_a_new_link_says_the_link_changed_too(system: System) -> None:
-    """hostile29 N1: one save retitles the follow-up and moves it to another link (here its
+    """One save retitles the follow-up and moves it to another link (here its
     host's new link; there an earlier cohort's retitle): "a new name" alone left the reader
     in the old meeting while the calendar moved to the new one."""
     cohorts = Cohorts(system)

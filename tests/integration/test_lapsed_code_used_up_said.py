@@ -1,6 +1,6 @@
 """An expired application whose discount code was used up since (its own use went back at the
 lapse, and someone else took the last one) is not offered *Start payment again*, which the
-checkout would refuse 409: its status page says why, and what to do (fix22c Left)."""
+checkout would refuse 409: its status page says why, and what to do."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 showed: the page says the application as read (``offer_ends.as_read``: the offer lapsed), and
 the act's decision digests the same view of the application it reads as stored
 (``page_seen.application_facts``, one function for both), so the press is not refused for a
-change nobody made (fix22a's "Left")."""
+change nobody made."""
 
 from __future__ import annotations
 

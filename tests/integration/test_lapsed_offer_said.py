@@ -1,4 +1,4 @@
-"""Paying for a waiting-list offer that lapsed is refused in words, with when (hostile16): the
+"""Paying for a waiting-list offer that lapsed is refused in words, with when: the
 place was held until its deadline and went back to the course, for the next person waiting.
 It had answered a bare 409 ``course_full``."""
 

@@ -1,9 +1,9 @@
 """A payment that lands after its booking ended (cancelled by an organiser while Stripe's
 event was delayed), on a cohort whose currency changed since (allowed: the ended booking held
 nothing): given back and recorded, the person told; never a webhook failing on every
-redelivery (review15 F1: the refund's save was refused as newly pricing the cohort in the old
-currency). The cancel expires the checkout at Stripe first and is refused when it was paid
-(hostile33 N11), so here Stripe's answer to that expiry is "expired" without closing it: only
+redelivery (the refund's save was refused as newly pricing the cohort in the old
+currency). The cancel expires the checkout at Stripe first and is refused when it was paid,
+so here Stripe's answer to that expiry is "expired" without closing it: only
 such an answer lets a payment land after the cancel now."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A person offered a place who presses *Leave the waiting list* in the instant their payment
-for it lands (paid at Stripe, its event still on its way: hostile40 F2) is told in their own
+for it lands (paid at Stripe, its event still on its way) is told in their own
 words, not the organisers': nothing changed, their place is being booked, and the payment's
 event confirms it. Through the real handlers, moto and the Stripe stand-in."""
 

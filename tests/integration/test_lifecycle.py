@@ -377,7 +377,7 @@ def test_a_decline_can_carry_the_organisers_own_words(system: System) -> None:
 def test_an_offer_made_by_a_scheduled_run_runs_from_the_runs_time(system: System) -> None:
     """The offer's deadline (and the email saying it) is the run's time plus the offer
     period, whatever the wall clock says: a run a week ahead does not make an offer that a
-    run a minute later finds lapsed (T1)."""
+    run a minute later finds lapsed."""
     definition = _course_definition(system, offer_valid_hours=48)
     assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
     holder = system.apply(course_id="small").json()

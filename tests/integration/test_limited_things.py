@@ -41,7 +41,7 @@ def test_a_one_use_code_gives_one_discount_whoever_pays_first(system: System) ->
 
 
 def test_a_use_held_by_a_hold_that_ended_unpaid_goes_back_at_once(system: System) -> None:
-    """hostile30 D1: a checkout that expired (an offer that lapsed, any hold that ended unpaid)
+    """A checkout that expired (an offer that lapsed, any hold that ended unpaid)
     gives its code's use back then, not at retention; started again, it finds it taken."""
     make_code(system, max_uses=1)
     holder = system.apply(discount_code="half-price").json()
@@ -122,7 +122,7 @@ def _expired_its_use_taken_since(system: System) -> dict[str, Any]:
 def test_a_restarted_hold_with_nothing_left_to_pay_is_refused_in_the_same_words(
     system: System,
 ) -> None:
-    """review24 F12: the nothing-to-pay save (a bursary covering the rest) is refused in the
+    """The nothing-to-pay save (a bursary covering the rest) is refused in the
     checkout's words, not the store's bare "this discount code has no use left"."""
     holder = _expired_its_use_taken_since(system)
     stored = system.stored(holder)

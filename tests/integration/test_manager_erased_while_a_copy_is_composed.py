@@ -1,7 +1,7 @@
 """A colleague's facilitators' copy composed before their group's manager was erased, and sent
 after, goes without the manager: their erasure asked only the lists already sent a copy naming
-them, so a copy naming them sent afterwards would reach a list never asked to delete it
-(review16a R4). Once the send is leased the mailer reads the group again, and a manager erased
+them, so a copy naming them sent afterwards would reach a list never asked to delete it.
+Once the send is leased the mailer reads the group again, and a manager erased
 since has the copy composed again. Through the real handlers (admin, relay, mailer), moto and
 the Stripe stand-in; the erasure is made while the mailer holds the copy composed."""
 

@@ -99,7 +99,7 @@ def test_a_refunded_cancellation_says_the_money_goes_back_to_the_organisation(
     assert refunded in person.text
     assert f"the payment {ORGANISATION} made by invoice refunded in full" in person.text
     for said in (person.text, person.html):
-        # The person is "you" in their own message (hostile11 F7), their name only in the
+        # The person is "you" in their own message, their name only in the
         # billing contact's.
         assert "goes back to the account the invoice was paid from, not to you," in said
         assert "Ada Lovelace's place" not in said
@@ -116,7 +116,7 @@ def test_the_persons_own_cancellation_says_you_and_keeps_its_paragraphs(
     invoiced: System,
 ) -> None:
     """The cancellation told before Stripe's refund events come (as at Stripe): the person is
-    "you" in it (hostile11 F7), and the reply line is a paragraph of its own."""
+    "you" in it, and the reply line is a paragraph of its own."""
     application = _paid_by_invoice(invoiced)
     path = f"/applications/{application['application_id']}/cancel"
     with invoiced.standin.webhooks_held():
@@ -176,7 +176,7 @@ def test_a_group_place_given_up_tells_the_groups_billing_contact_of_the_refund(
 ) -> None:
     group, sent = a_place_given_up(invoiced)
     told = [m for m in sent if m.subject.startswith("A place given up")]
-    # Each their own message (retest11 G5): the manager's page is the manager's alone.
+    # Each their own message: the manager's page is the manager's alone.
     [managers] = [m for m in told if m.to == [MANAGER]]
     [accounts] = [m for m in told if m.to == [ACCOUNTS]]
     assert len(told) == 2
@@ -196,7 +196,7 @@ def test_a_group_place_given_up_tells_the_groups_billing_contact_of_the_refund(
 def test_a_move_to_a_cheaper_cohort_tells_the_billing_contact_of_the_refund_alone(
     system: System,
 ) -> None:
-    """The employer's money back on a move (retest10 R10-9): the person has the move's email
+    """The employer's money back on a move: the person has the move's email
     (joining link, calendar); the billing contact gets its own refund message, without them
     and without the person's status link."""
     cohorts = Cohorts(system)
@@ -245,7 +245,7 @@ def test_an_erased_persons_refund_still_tells_the_billing_contact_of_its_money(
 ) -> None:
     """The person erased, then their employer-paid booking cancelled with a refund: the billing
     contact (not erased) is told of the money going back to its account, in its own message,
-    as a group's is once its manager is erased (hostile11 F8); nothing of the person but the
+    as a group's is once its manager is erased; nothing of the person but the
     booking's reference, and nothing to the person."""
     application = _paid_by_invoice(invoiced)
     _erased(invoiced)

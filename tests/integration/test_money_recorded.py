@@ -59,7 +59,7 @@ def test_a_payment_not_needed_after_a_full_bursary_is_recorded_with_its_refund(
     application = apply(system, INVOICED, **(BILLING if by_invoice else {}))
     app_id = application["application_id"]
     # Paid at Stripe, its event still on the way, as the organiser funds the whole place (an
-    # invoice just after the bursary read it: paid before, the bursary is refused, hostile26 F4).
+    # invoice just after the bursary read it: paid before, the bursary is refused).
     system.hold_webhooks = True
 
     def fund() -> Reply:

@@ -1,5 +1,5 @@
 """The money totals say, beside the net, what refunds that failed at Stripe still hold, owed
-back by hand (hostile28 H6: the programme page and CLI ``totals`` read a failed refund's
+back by hand (the programme page and CLI ``totals`` read a failed refund's
 £200.00 as net income, with no word that it is owed back). One figure, ``refunds_failed``,
 counted once (``domain.course_money``) and said alike on the course's Money page, the
 programme page, the CLI and the ``/admin`` totals."""

@@ -1,4 +1,4 @@
-"""A move's email says what happened to the money (hostile12b polish): a bursary larger than
+"""A move's email says what happened to the money: a bursary larger than
 the cheaper cohort's price funds that whole price and no more, and the card's payment comes
 back; "everything you paid stays with it" is not said beside a refund of all of it."""
 

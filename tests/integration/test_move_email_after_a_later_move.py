@@ -1,4 +1,4 @@
-"""A move's email reached after a later move (hostile13b F3, F11): written for the cohort held
+"""A move's email reached after a later move: written for the cohort held
 (``domain.emails_as_queued.WHEN_COHORT_LEFT``), it names the step it made and says its money
 of the cohort whose price it was; and it is not sent when the later move brought the booking
 back to the cohort it left. Through the real handlers, moto and the Stripe stand-in."""
@@ -28,7 +28,7 @@ def _copies(sent: list[OutgoingEmail]) -> list[tuple[str, str]]:
 def test_a_move_back_to_the_cohort_left_before_the_mailer_is_news_to_nobody(
     system: System,
 ) -> None:
-    """Spring to summer, then back to spring, before the mailer ran (retest13 N5): Ada was
+    """Spring to summer, then back to spring, before the mailer ran: Ada was
     only ever told of spring and holds it as before, so no move email ("from summer to spring"
     with a cancel.ics of summer's sessions, never in her calendar); nor a copy to spring's
     facilitators, whose list has her, or to summer's, whose list never had her."""
@@ -111,7 +111,7 @@ def test_a_move_email_written_for_a_later_cohort_says_its_own_price_of_its_own_c
 
 def test_a_move_back_with_money_moved_says_the_money_of_the_place_held(system: System) -> None:
     """Spring (£200) to autumn (£150: £50 refunded), then back to spring (£50 difference paid)
-    before the mailer ran (fix14b's left): the money must be told, but Ada was only ever told
+    before the mailer ran: the money must be told, but Ada was only ever told
     of spring, so the email names no other cohort: her place on spring stands, £50 refunded and
     £50 received, and nothing changes in her calendar (no cancel.ics of autumn's sessions)."""
     cohorts = Cohorts(system)

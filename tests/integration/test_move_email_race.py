@@ -1,6 +1,7 @@
-"""The G4 race (move12, left): the mailer has read the booking as moved (confirmed on the dearer
-cohort) and composed the move's email, but not yet claimed it, when a refund at Stripe made in
-the move's second reaches the webhook, which finds the email unclaimed and undoes the move.
+"""A refund racing a move, the case left open: the mailer has read the booking as moved
+(confirmed on the dearer cohort) and composed the move's email, but not yet claimed it, when a
+refund at Stripe made in the move's second reaches the webhook, which finds the email unclaimed
+and undoes the move.
 Under its send's lease the mailer reads the booking again: a move undone since is not told,
 so the person never hears of a move the record says never stood. And the other way round: the
 mailer claiming and sending it after the webhook read it unclaimed makes the undo's save lose

@@ -1,5 +1,5 @@
-"""A moved booking's calendar holds exactly the sessions the person is down for now (newcomer11
-finding 7), through the handlers on moto and the Stripe stand-in.
+"""A moved booking's calendar holds exactly the sessions the person is down for now,
+through the handlers on moto and the Stripe stand-in.
 
 One programme (``move-calendar``) in next year: a June cohort listing four follow-ups (September,
 October, November, December) and an October cohort across the clock change listing the December

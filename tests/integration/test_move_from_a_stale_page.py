@@ -1,5 +1,5 @@
-"""Two organisers (or two tabs) moving one booking to two different cohorts at once
-(hostile30 T1): each page showed it on the cohort it was booked on, so the second move, made
+"""Two organisers (or two tabs) moving one booking to two different cohorts at once:
+each page showed it on the cohort it was booked on, so the second move, made
 from a page that no longer holds, is refused in words and changes nothing (one move, one email,
 one refund), as a bursary granted from a stale page is (``bursary_changed``). The console
 always carries the cohort its page showed; the API may (``course_seen``, optional: without it
@@ -90,7 +90,7 @@ def _choices(cohorts: Cohorts, app_id: str) -> dict[str, dict[str, Any]]:
 
 
 def test_a_move_chosen_before_the_cohort_s_price_rose_is_refused(system: System) -> None:
-    # hostile32 H11: the page said "Costs £50.00 more"; the price was raised meanwhile and the
+    # The page said "Costs £50.00 more"; the price was raised meanwhile and the
     # move asked the person for £200.00.
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
@@ -116,7 +116,7 @@ def test_a_move_chosen_before_the_cohort_s_price_rose_is_refused(system: System)
 
 
 def test_a_page_from_before_a_move_away_and_back_moves_nothing(system: System) -> None:
-    # hostile32 H5: A to B to A, then a page shown before both (it showed the booking on A,
+    # A to B to A, then a page shown before both (it showed the booking on A,
     # as it is again) moved it a third time.
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
@@ -144,7 +144,7 @@ def test_a_page_from_before_a_move_away_and_back_moves_nothing(system: System) -
 def test_a_course_seen_the_booking_was_never_on_is_not_called_a_move(
     system: System, course_seen: str
 ) -> None:
-    # hostile32 H6: a forged or unknown course_seen got "this booking moved meanwhile to ...".
+    # A forged or unknown course_seen got "this booking moved meanwhile to ...".
     cohorts = Cohorts(system)
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     error = cohorts.move(app_id, "move-autumn", course_seen=course_seen).refused(

@@ -1,5 +1,5 @@
 """After a move, the application's page names whom the seat it left was offered to
-(organiser22 F6: the notice said only "Moved to the other cohort", though the first on the old
+(the notice said only "Moved to the other cohort", though the first on the old
 cohort's waiting list was offered the place), in the words a course save uses for the same
 (``domain.offered_words``)."""
 

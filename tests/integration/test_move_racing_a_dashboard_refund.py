@@ -1,4 +1,4 @@
-"""A move to a cheaper cohort racing a full refund made on Stripe's dashboard (hostile30 T2):
+"""A move to a cheaper cohort racing a full refund made on Stripe's dashboard:
 the dashboard's refund reaches Stripe first, its events not heard yet, so the move is saved
 and its own refund is then refused by Stripe as "refunded already". The whole payment went
 back before the move's refund could: what Stripe holds is recorded, the move (never told to

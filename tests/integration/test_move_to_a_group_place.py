@@ -1,5 +1,5 @@
-"""A move to a cohort where a manager's group booking holds the person's one place (retest10
-R10-1): the choices, the console and the refusal say what holds it (the group booking of its
+"""A move to a cohort where a manager's group booking holds the person's one place: the choices, the
+console and the refusal say what holds it (the group booking of its
 organisation, the manager's to give up or give to someone else), for a plain move, a dearer
 one and a wait on a full cohort's list; nothing changes. Through the handlers on moto and the
 Stripe stand-in."""
@@ -109,7 +109,7 @@ def test_a_dearer_move_where_a_group_holds_the_persons_place_is_refused_in_its_w
 def test_a_wait_on_a_cohort_the_group_filled_is_refused_in_its_words(system: System) -> None:
     cohorts, ada, choice = _ada_and_a_group_on(system, "move-full", paid=True)
     assert cohorts.places_left("move-full") == 0
-    # The choice's count is the places no seat holds, under the name that says so (L5).
+    # The choice's count is the places no seat holds, under the name that says so.
     assert (choice["places_not_taken"], choice["places_left"]) == (0, 0)
     cohort = choice["name"]
 

@@ -1,4 +1,4 @@
-"""*Add the next cohort* carries the follow-ups over (org24, the organiser tester: they were
+"""*Add the next cohort* carries the follow-ups over (the organiser tester: they were
 left behind, to be typed again): the first save of a form filled in from a cohort with
 follow-ups, its new dates typed, saves nothing and brings the form back with those follow-ups
 added, moved by the gap between the two first sessions, to check, change or remove; the next

@@ -1,4 +1,4 @@
-"""hostile35 H2, H3 on the console: *Add the next cohort* gives a follow-up row typed at the
+"""On the console: *Add the next cohort* gives a follow-up row typed at the
 very time of the programme's follow-up that event's id (to share it); left without a title, the
 row took the default "Follow-up session" and renamed the event for every cohort, emailing the
 other cohort's people a "Renamed" notice. A row joining an event carries its title; a title of
@@ -69,7 +69,7 @@ def test_a_row_joining_the_programmes_follow_up_under_another_title_is_refused(
 def test_a_row_given_the_events_id_at_another_time_is_refused_naming_the_cohort(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F5: the event's id typed, its time an hour out, moved the earlier cohort's
+    """The event's id typed, its time an hour out, moved the earlier cohort's
     follow-up and emailed its people, unwarned. Refused beside the row, naming the cohort and
     the event as it is, and where moving it is done; nothing saved, nobody emailed."""
     course = system.stored_course(COURSE_ID)

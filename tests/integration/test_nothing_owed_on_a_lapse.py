@@ -1,5 +1,5 @@
 """Nothing is left to pay on a payment that lapsed and cannot be started again, in every view
-(fix18d left it: the person's page said nothing was owed, while ``/admin``, its roster and the
+(the person's page once said nothing was owed, while ``/admin``, its roster and the
 CLI said "left to pay £200.00" of a lapsed offer): one rule, ``domain.covered.left_to_pay_now``."""
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def test_the_console_page_of_a_lapsed_offer_with_a_bursary_says_nothing_is_left(
 def test_a_lapsed_offer_whose_seat_went_on_owes_nothing_after_the_sweep_too(
     system: System,
 ) -> None:
-    """review19 L3: the sweep ends the lapsed offer and offers its seat to the next person
+    """The sweep ends the lapsed offer and offers its seat to the next person
     waiting. What is owed does not flip to the price then, and the person's page offers no
     payment the checkout would refuse: one rule (``domain.covered.payment_refusal``) for the
     views, the page and the checkout."""

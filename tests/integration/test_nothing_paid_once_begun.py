@@ -1,4 +1,4 @@
-"""Nobody pays for a place once its course's applications close (newcomer15 O15): an offer is
+"""Nobody pays for a place once its course's applications close: an offer is
 held until applications close at the latest and ends then, unpassed; no checkout opens too late to
 be paid before it begins; a payment whose checkout completed after that is given back, never
 confirmed (one by a delayed method completed before it is honoured, however late it settles).
@@ -44,7 +44,7 @@ def test_an_offer_near_the_start_is_held_until_applications_close(system: System
 
 
 def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: System) -> None:
-    """hostile17 F4: offered 36 minutes before the start, the place was promised "until" the
+    """Offered 36 minutes before the start, the place was promised "until" the
     start in the email and the JSON, but a checkout could be opened for 5 minutes only. (Now
     no offer is made with under a quarter of an hour to act, ``domain.offer_ends``: offered
     50 minutes before, it is held until applications close 19 minutes later.)"""
@@ -65,7 +65,7 @@ def test_an_offer_in_the_last_half_hour_promises_only_what_can_be_paid(system: S
     with time_machine.travel(closes - timedelta(seconds=1), tick=False):
         assert "Pay £200.00" in system.status_page(first)
     with time_machine.travel(closes + timedelta(minutes=1), tick=False):
-        # Read as lapsed before the sweep ends it (hostile18 F1), of the closing.
+        # Read as lapsed before the sweep ends it, of the closing.
         lapsed = system.status_of(first)
         assert (lapsed["status"], lapsed["offer_until_closing"]) == ("expired", True)
         assert "The place we offered you has been released" in system.status_page(first)
@@ -78,7 +78,7 @@ def test_no_checkout_opens_too_late_to_be_paid_before_the_start(system: System) 
     with time_machine.travel(start - timedelta(minutes=20), tick=False):
         refused = system.restart_checkout(first)
         assert refused.status == 409, refused.body
-        # The offer ended when applications closed (hostile17 F4), before the course did.
+        # The offer ended when applications closed, before the course did.
         assert refused.json()["error"]["code"] == "offer_lapsed"
         page = system.status_page(first)
         assert "The place we offered you has been released" in page
@@ -139,7 +139,7 @@ def test_a_delayed_payment_completed_before_the_start_is_honoured_when_it_settle
 def test_a_delayed_payment_completed_before_a_start_brought_forward_settling_after_its_hold(
     system: System,
 ) -> None:
-    """hostile19 F9, a single booking: the checkout completed by a delayed method before the
+    """A single booking: the checkout completed by a delayed method before the
     course begins, the organisers then bring the start forward into its hold, and the money
     settles once the hold has ended (the sweep keeping the place meanwhile) and the course has
     begun. Honoured: the completion's moment is known (``CheckoutRef.completed_at``)."""
@@ -178,7 +178,7 @@ def test_nobody_applies_to_a_priced_course_too_late_to_pay_before_it_begins(
     system: System,
 ) -> None:
     """An application's checkout is held 31 minutes: in the last 31 minutes before the start a
-    priced course is closed to applications, on its page and its form alike (hostile16 F2: an
+    priced course is closed to applications, on its page and its form alike (an
     application opened a checkout 20 minutes before, paid after the start and confirmed)."""
     start = system.small_course()
     with time_machine.travel(start - timedelta(minutes=20), tick=False):

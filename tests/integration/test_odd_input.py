@@ -220,7 +220,7 @@ def test_odd_applications_are_a_clear_4xx_never_a_500(system: System) -> None:
     assert 422 in statuses
 
 
-# W1: the one-line fields (a name is a line of the CLI roster, a cell of the CSV) take no line
+# The one-line fields (a name is a line of the CLI roster, a cell of the CSV) take no line
 # break of any kind; no applicant value takes a bidirectional control.
 ONE_LINE_FIELDS = ("name", "job_title", "organisation", "billing_name", "po_number")
 EVERY_TYPED_FIELD = (
@@ -254,7 +254,7 @@ def _invoiced_course(system: System) -> str:
             "right-to-left",
             id="a bidirectional control in any applicant value",
         ),
-        # hostile37 W2: Unicode's tag characters (invisible: "Ada" and "Ada" + tags spelling
+        # Unicode's tag characters (invisible: "Ada" and "Ada" + tags spelling
         # hidden words look alike, ASCII smuggling) and noncharacters (no character at all).
         pytest.param(
             EVERY_TYPED_FIELD,
@@ -300,7 +300,7 @@ def test_free_text_keeps_its_line_breaks(system: System) -> None:
 def test_every_negotiated_answer_varies_on_accept_and_the_private_ones_are_never_stored(
     system: System,
 ) -> None:
-    """W2: q-values and case decide; each answer says it varies on Accept; the status page
+    """Q-values and case decide; each answer says it varies on Accept; the status page
     (its token in the address, personal data in it) is kept by no cache, as JSON or a page."""
     prefers_json = {"accept": "text/html;q=0.1, application/json"}
     courses = system.api("GET", "/courses", headers=prefers_json)
@@ -335,7 +335,7 @@ def test_every_negotiated_answer_varies_on_accept_and_the_private_ones_are_never
     assert wrong.headers["content-type"].startswith("application/json")
 
 
-# hostile37 W1: a signed event whose parts have the wrong shape (a `type` that is an object, a
+# A signed event whose parts have the wrong shape (a `type` that is an object, a
 # `data` that is a number, `metadata` that is text, an amount that is text) is a payload
 # Stripe never sends and anyone holding the signing secret could: a 400 in the contract's
 # shape, nothing written, never a 500 (which Stripe would redeliver for days, alarming).

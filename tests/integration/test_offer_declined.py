@@ -1,4 +1,4 @@
-"""A person offered a place can turn it down (organiser20 F7): the place goes back by the path a
+"""A person offered a place can turn it down: the place goes back by the path a
 lapsed offer's takes and on at once to the next in line, said in words; a second press says it
 was turned down already; a lapsed or taken-up offer is refused in words."""
 
@@ -113,7 +113,7 @@ def test_an_offer_taken_up_cannot_be_turned_down(system: System) -> None:
 
 def test_a_turned_down_offer_gives_its_discount_code_use_back(system: System) -> None:
     """A turned-down offer can never be paid (409 ``offer_declined``), so the use of the code it
-    gave goes back at once, not after the 90 days' retention (hostile31 N1): the next person
+    gave goes back at once, not after the 90 days' retention: the next person
     can give a one-use code."""
     definition = system.one_session_file(offer_valid_hours=48)
     assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
@@ -137,7 +137,7 @@ def test_a_turned_down_offer_gives_its_discount_code_use_back(system: System) ->
 def test_a_decline_racing_the_sweeps_lapse_says_what_was_written(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # hostile31 N3: the sweep lapsed the offer while the decline expired its checkout; the
+    # The sweep lapsed the offer while the decline expired its checkout; the
     # decline answered "You have turned down the place" over the lapse and its email.
     first, second = first_offered(system)
     opened = system.restart_checkout(first)

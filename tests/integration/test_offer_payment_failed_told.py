@@ -1,5 +1,5 @@
 """A person offered a place whose bank refuses its payment (a delayed method's) is told, as a
-first-time applicant is (hostile33 N9): an email "Your payment did not go through" that says the
+first-time applicant is: an email "Your payment did not go through" that says the
 place is still held for them until the offer's deadline, to pay again or turn it down; their
 page says it; the organisers' timeline and status say it. Starting a payment again takes the
 words back. Through the real handlers, moto and the Stripe stand-in."""

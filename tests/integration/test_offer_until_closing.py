@@ -1,4 +1,4 @@
-"""An offer held only until applications close says so (hostile18 F1): nobody can book its place
+"""An offer held only until applications close says so: nobody can book its place
 after, so neither the email, the 409, the page nor the JSON says it goes on to the next person
 waiting; its end is read as it is reached (before the sweep ends it), and paying for it answers
 ``offer_lapsed`` before the sweep and after. No offer is made with less than a quarter of an
@@ -89,14 +89,13 @@ def test_an_offer_held_until_closing_says_nobody_can_book_it_after(system: Syste
         assert released, "no release emailed"
         assert "applications for the course closed then" in released[-1]
         assert NEXT_PERSON not in released[-1]
-        # Nothing can be booked once applications close: the email invites no new booking
-        # (hostile20 F5).
+        # Nothing can be booked once applications close: the email invites no new booking.
         assert "book again" not in released[-1].lower()
         assert system.status_of(first)["offer_until_closing"] is True
 
 
 def test_an_offer_lapsed_at_the_closing_owes_nothing_after_the_sweep(system: System) -> None:
-    """hostile23 F9: the person's JSON of an offer (with a bursary) lapsed at the closing said
+    """The person's JSON of an offer (with a bursary) lapsed at the closing said
     ``left_to_pay`` 15000 once swept; nothing can be paid on it, so every view says nothing
     is left (``domain.covered.left_to_pay_now``), before the sweep and after."""
     start = system.small_course()
@@ -255,7 +254,7 @@ def test_a_course_begun_long_ago_tells_its_waiting_list_nothing(system: System) 
 
 def test_a_waiting_list_told_is_told_again_when_the_dates_move_later(system: System) -> None:
     """Told at its closing; the course's dates then move a week later, so applications open
-    again and the list with them: those waiting are told again at the new closing (review17 L3)."""
+    again and the list with them: those waiting are told again at the new closing."""
     start, closes, first, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
@@ -278,7 +277,7 @@ def test_each_course_logs_how_many_of_its_own_list_were_told(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Two courses closing at once, two waiting on each: each course's line counts its own
-    list, not a running total (review17 L2)."""
+    list, not a running total."""
     start, closes, _, _ = two_waiting(system)
     definition = system.one_session_file(
         programme="compassionate-leadership", facilitators=["facilitator@example.org"]

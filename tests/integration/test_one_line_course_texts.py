@@ -1,4 +1,4 @@
-"""hostile35 H7: a course's title with a line break was saved, and then every email of the
+"""A course's title with a line break was saved, and then every email of the
 course carrying a calendar failed in the mailer (icalendar asserts on a parameter holding a
 line break: the organiser's name is the course's title) and went to the dead-letter queue, so
 a person who paid was never sent their confirmation.

@@ -1,4 +1,4 @@
-"""One reading of a booking in every view (review17 M4): an offer past its deadline, and a wait
+"""One reading of a booking in every view: an offer past its deadline, and a wait
 ended as applications closed, read the same on the person's JSON and page, the /admin roster
 and record, the console's course and application pages and the roster CSV, before the sweep
 gets there (``services.reading``). The console offers only what the stored booking allows."""
@@ -53,7 +53,7 @@ def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
     assert seen["json"] == ("expired", False)
     assert seen["record"] == ("expired", "offer_lapsed")
     assert seen["roster"] == "expired"
-    # An offer not taken up, not a payment page left (organiser20 F13).
+    # An offer not taken up, not a payment page left.
     assert seen["csv"] == "Offer not taken up (it lapsed unpaid)"
     assert "first@example.org Offer not taken up" in seen["course_page"]
     assert "Place offered" not in seen["course_page"]
@@ -93,9 +93,9 @@ def _course_row(system: System) -> tuple[tuple[int, int], list[str]]:
 
 def test_the_course_list_and_the_name_search_read_a_lapsed_offer_so(system: System) -> None:
     """The console's name search and person page say a lapsed offer lapsed before the sweep,
-    as every other view (fix18c: they read the stored application, so 'Place offered'); its
+    as every other view (they read the stored application, so 'Place offered'); its
     first page counts the offer's seat held until the sweep releases it, as the course page,
-    the JSON's places_left and /admin count it from the seat counter (hostile22 H5: counted as
+    the JSON's places_left and /admin count it from the seat counter (counted as
     no hold and not free, it was in no column: 'Held 0 | Free 0 of 1')."""
     system.small_course()
     holder = system.apply(course_id="small").json()

@@ -1,4 +1,4 @@
-"""Organiser pages in the organiser's words (organiser22 F13): no "sweep", the course id as a
+"""Organiser pages in the organiser's words: no "sweep", the course id as a
 small "Reference for the command line" below the course's name (never its first line), an
 invoice "not paid yet" (never Stripe's "open"), a register's undecided completion "Not decided
 yet", and a follow-up's page saying which cohort's enquiries address and joining link its

@@ -1,5 +1,5 @@
-"""An organiser records a payment received outside Stripe for an open invoice (organiser22 F15:
-a bank transfer could be marked paid only on Stripe's dashboard): from the console (a page that
+"""An organiser records a payment received outside Stripe for an open invoice (a bank transfer could
+be marked paid only on Stripe's dashboard): from the console (a page that
 says what it does first) and the organisers' API. Stripe marks the invoice paid out of band,
 and the booking is confirmed by the invoice's ``invoice.paid`` path, once, whichever of the
 step and Stripe's own event comes first; a refund of it afterwards is refused in words.
@@ -234,7 +234,7 @@ def test_a_groups_invoice_paid_by_bank_transfer_is_recorded_from_its_card(
     colleagues = {colleague["email"] for colleague in COLLEAGUES}
     assert set(told) == {MANAGER, ACCOUNTS} | colleagues, told
     assert told[MANAGER].startswith("Paid: your colleagues can apply")
-    assert told[ACCOUNTS].startswith(f"Payment received: invoice {number}")  # fix24m
+    assert told[ACCOUNTS].startswith(f"Payment received: invoice {number}")  # the accounts team's
     # Again (a second tab): nothing changes; the API says the same.
     again = browser.act(path, seen=seen)
     assert "recorded as paid already" in browser.words(again.headers["location"])
@@ -308,7 +308,7 @@ def test_a_booking_whose_place_is_gone_is_not_marked_paid(
 
 
 def test_a_press_after_one_stripe_failed_is_asked_anew(system: System) -> None:
-    """review25 F9: Stripe replays a key's saved 500 for a day, so one key per invoice made
+    """Stripe replays a key's saved 500 for a day, so one key per invoice made
     every later press fail alike; each press is its own request."""
     application, invoice_id = _booked(system)
     path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
@@ -330,7 +330,7 @@ def test_a_press_after_one_stripe_failed_is_asked_anew(system: System) -> None:
 def test_cancelling_after_an_erasure_says_who_is_emailed_as_the_cancel_emails(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F11: the cancel confirmation of a booking whose person was erased (paid by
+    """The cancel confirmation of a booking whose person was erased (paid by
     its employer outside Stripe) said "Nobody is emailed about it" and then that the billing
     contact is emailed; the cancel emailed nobody (of an erased person's booking the billing
     contact hears only of money going back). One true sentence, as the cancel does it."""
@@ -352,7 +352,7 @@ def test_cancelling_after_an_erasure_says_who_is_emailed_as_the_cancel_emails(
 def test_the_erase_confirmation_says_what_becomes_of_each_booking_by_its_state(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F8: erasing a person whose confirmed booking the employer paid outside
+    """Erasing a person whose confirmed booking the employer paid outside
     Stripe, the confirmation gave only the general rule (waiting, held or offered withdrawn):
     their place kept for nobody to email, and the money owed back by hand, unsaid."""
     application, _ = _booked(system)
@@ -372,7 +372,7 @@ def test_the_erase_confirmation_says_what_becomes_of_each_booking_by_its_state(
 def test_the_managers_erase_confirmation_says_only_what_applies_to_the_groups_state(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F8: a paid group's manager's erase page listed both branches ("an invoice
+    """A paid group's manager's erase page listed both branches ("an invoice
     still open is voided ...; once it is paid, the organisers cancel its colleagues' bookings
     themselves"), as if erasing her meant cancelling her colleagues."""
     group = invoiced_group(invoiced_cohort(system))
@@ -425,7 +425,7 @@ def _second_tab_said_recorded_already(
 def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_already(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F12: *Yes, record the payment* pressed in two tabs at once (on an invoice
+    """*Yes, record the payment* pressed in two tabs at once (on an invoice
     reduced by a bursary): the press that found the booking still waiting, but whose
     ``invoice.paid`` the other press applied first, said "Payment recorded ... has been
     emailed" as if done again. It says it was recorded already; one email went."""
@@ -445,7 +445,7 @@ def test_a_second_tab_pressed_while_the_first_records_it_says_it_was_recorded_al
 def test_a_groups_second_tab_pressed_while_the_first_records_it_says_recorded_already(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F12 for a group (review26): the press that found the group still waiting,
+    """The same for a group: the press that found the group still waiting,
     but whose payment the other tab's press recorded first, said "Payment recorded" and asked
     its payer's acknowledgement again, as one person's did before; it says it was recorded
     already, and the manager and the billing contact are each told once."""
@@ -466,7 +466,7 @@ def test_a_groups_second_tab_pressed_while_the_first_records_it_says_recorded_al
 def test_a_press_after_stripe_marked_it_but_its_answer_was_lost_completes_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """hostile36 H6: Stripe marked the invoice paid out of band and its answer was lost (the
+    """Stripe marked the invoice paid out of band and its answer was lost (the
     press: 503); Stripe's own invoice.paid held back (its webhook late). Pressed again, the act
     completes with its own event, confirming the booking now: never refused as "paid at Stripe
     already", which is what its own first half left."""
@@ -501,7 +501,7 @@ def test_a_press_after_stripe_marked_it_but_its_answer_was_lost_completes_it(
 def test_a_groups_press_after_stripe_marked_it_but_its_answer_was_lost_completes_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """hostile36 H6, a group's invoice: pressed again after Stripe marked it and its answer was
+    """A group's invoice: pressed again after Stripe marked it and its answer was
     lost, the act completes (the group paid now), never refused as paid at Stripe."""
     from booking.domain.errors import DependencyUnavailable
 
@@ -533,7 +533,7 @@ def test_a_groups_press_after_stripe_marked_it_but_its_answer_was_lost_completes
 def test_recording_a_groups_payment_says_what_this_run_did(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """hostile36 H5: a second run, or a group whose payer paid its invoice at Stripe, recorded
+    """A second run, or a group whose payer paid its invoice at Stripe, recorded
     nothing and was answered as if recorded now ("Payment recorded: ... paid outside Stripe")."""
     invoiced = invoiced_cohort(system)
     recorded = invoiced_group(invoiced)
@@ -554,7 +554,7 @@ def test_recording_a_groups_payment_says_what_this_run_did(
 def test_the_money_says_what_was_received_outside_stripe(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """organiser23 F9: "Paid in" mixed Stripe's payments with bank transfers recorded here;
+    """ "Paid in" mixed Stripe's payments with bank transfers recorded here;
     finance reconciles each apart (and none of the latter can be refunded from here). One
     booking recorded paid outside Stripe, one group's invoice too, one booking paid at Stripe:
     the money page, the programme's and the totals say which part came outside Stripe."""

@@ -1,5 +1,5 @@
 """Recording a payment received outside Stripe reads the invoice at Stripe once before it asks
-Stripe to mark it (fix24m: it read it twice, once to see whether an earlier press had marked it
+Stripe to mark it (it read it twice, once to see whether an earlier press had marked it
 and again to see whether a payment of it was on its way), and a read Stripe refuses answers
 503 with nothing written, as every other read of an open invoice does (it answered 409).
 Through the real handlers, moto and the Stripe stand-in (the real ``stripe`` SDK)."""

@@ -1,6 +1,6 @@
 """A booking with a code that took off part of the price, cancelled before it was paid: it
 paid nothing and the code did not cover the price, so no view says "paid by discount code",
-and the console does not say "Left to pay: Nothing" as if it were settled (hostile12a NEW-5).
+and the console does not say "Left to pay: Nothing" as if it were settled.
 A code that covers the whole price is still said to have paid. Through the real handlers, moto
 and the Stripe stand-in."""
 
@@ -38,7 +38,7 @@ def test_a_part_price_code_cancelled_unpaid_paid_nothing(system: System) -> None
     browser = signed_in(system)
     roster = browser.get(f"/console/courses/{COURSE_ID}/roster.csv").body.lstrip("\ufeff")
     [line] = list(csv.DictReader(io.StringIO(roster)))
-    # Nothing paid, nothing owed: no way of paying is named (organiser20 F4), not "Card".
+    # Nothing paid, nothing owed: no way of paying is named, not "Card".
     assert line["Paid by"] == ""
     words = browser.words(f"/console/applications/{applied['application_id']}")
     assert "Paid by discount code" not in words

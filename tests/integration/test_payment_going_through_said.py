@@ -1,6 +1,6 @@
 """A refusal made while a bank payment is going through (Bacs, SEPA: the checkout completed
 unpaid, the money days away) says so, as the status page does, never words drawn from the
-status alone (hostile32 H7, H10): *Start payment again* is told the bank is still processing
+status alone: *Start payment again* is told the bank is still processing
 the payment, not that the application "cannot be paid now"; withdrawing a move whose
 difference is being paid that way is told the payment is going through and what follows
 either way, not that "the person paid"; a move asked of the booking is told the same. Nothing

@@ -1,4 +1,4 @@
-"""Whoever paid is told (fix24m): recording a payment received outside Stripe queues, through
+"""Whoever paid is told: recording a payment received outside Stripe queues, through
 the outbox like every email, a short acknowledgement to the invoice's billing contact (a
 group's, and one person's employer; the person when they are their own billing contact), with
 when and how it came; once per recording, never again on a second press or when Stripe's own

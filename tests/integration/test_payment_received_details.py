@@ -1,4 +1,4 @@
-"""What came, when and how (fix24m): recording a payment received outside Stripe takes the day
+"""What came, when and how: recording a payment received outside Stripe takes the day
 it arrived, the way it came and the bank's reference (each optional, Stripe keeping none of
 them), refuses them in words when they cannot be right (nothing marked at Stripe, nothing
 written), records them once on the invoice it paid, and says them wherever that invoice is
@@ -70,7 +70,7 @@ def test_the_api_records_when_how_and_the_reference_and_every_page_says_them(
     other = {"received_on": today.isoformat(), "method": "cash", "reference": "OTHER"}
     again = system.admin("POST", path, json_body=other)
     assert again.status == 200
-    # ... and the answer says this request recorded nothing (hostile38 F2: a 200 alone read
+    # ... and the answer says this request recorded nothing (a 200 alone read
     # as "recorded" while its details were dropped).
     assert again.json()["recorded"] == "before"
     assert system.stored(application).version == version
@@ -264,7 +264,7 @@ def _too_early(system: System) -> dict[str, str]:
 
 
 def test_a_later_press_cannot_record_a_day_before_the_invoice_was_sent(system: System) -> None:
-    """hostile38: a first press without details, then a second with a day: the second press
+    """A first press without details, then a second with a day: the second press
     records the details (none were), but its day was held only to "not in the future", so a
     day before the invoice was sent (1 January 1900 too) was recorded. Now it is held to the
     invoice's sending as Stripe holds it, as on the first press: refused, nothing recorded."""
@@ -290,7 +290,7 @@ def test_a_later_press_cannot_record_a_day_before_the_invoice_was_sent(system: S
 def test_a_later_press_on_a_groups_invoice_cannot_record_a_day_before_it_was_sent(
     system: System,
 ) -> None:
-    """The same rule for a group's invoice (hostile38)."""
+    """The same rule for a group's invoice."""
     group = invoiced_group(invoiced_cohort(system))
     path = f"/groups/{group['group_id']}/invoice/paid-outside-stripe"
     assert system.admin("POST", path, json_body={}).status == 200

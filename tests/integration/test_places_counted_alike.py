@@ -1,4 +1,4 @@
-"""Each place counted once, and the same way, in every view (hostile22 H5, review18 L5): the
+"""Each place counted once, and the same way, in every view: the
 console's course list, the course page, the public JSON (``places_left``: what a newcomer may
 book; ``places_not_taken``: the places no seat holds), the transfer choices and the CLI. A
 lapsed offer's seat is held until the sweep releases it; a place freed when nobody can be
@@ -37,7 +37,7 @@ def _row_on_the_course_list(system: System) -> str:
 
 
 # What every organiser view says of the place freed ten minutes before applications close
-# (hostile24 F6: "Full, no places left" and "Full" beside "1 left" and "Free 1 of 1").
+# ("Full, no places left" and "Full" beside "1 left" and "Free 1 of 1").
 NOT_TAKEN = "1 place not taken (too late to offer it from the waiting list; nobody new can take it)"
 
 
@@ -89,7 +89,7 @@ def test_a_cohort_offered_to_a_booking_moving_says_its_place_not_taken_alike(
 ) -> None:
     """The transfer choices of a booking on another cohort say "small"'s state in the same
     words as its other views (JSON ``no_more_offers``, the console's choice, the CLI's), and
-    the places this booking could take there: none (hostile27 F6: "1 place left" beside
+    the places this booking could take there: none ("1 place left" beside
     "nobody new can take it")."""
     booked: dict[str, Any] = {}
 

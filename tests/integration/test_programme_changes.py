@@ -152,7 +152,7 @@ def test_a_follow_up_moved_in_any_cohorts_file_reaches_every_invited_graduate_on
         assert filename == "invite.ics"
         assert event.decoded("DTSTART") == new
         # The subject says the new time, then (as every subject) the booking's reference.
-        # Summer's listing hosts it now, with summer's link: said too (hostile29 N1).
+        # Summer's listing hosts it now, with summer's link: said too.
         assert re.search(
             f"now Thursday {moved_day.day} {moved_day:%B %Y}, "
             f"16:00-17:00 {new.astimezone(LONDON).tzname()}, with a new joining link "
@@ -234,7 +234,7 @@ def test_a_follow_up_no_file_lists_is_cancelled_for_everyone_and_back_when_liste
     start = programme.start(programme.follow_up_day)
     programme.tick(start - timedelta(days=13))
     # Out of one file only: the other still lists it, so it still takes place, hosted by
-    # summer now: its link is summer's, told to everyone holding it (organiser20 F22).
+    # summer now: its link is summer's, told to everyone holding it.
     programme.replace_follow_up("gathering-spring")
     _relinked_to_summer(programme)
     programme.replace_follow_up("gathering-summer")
@@ -384,7 +384,7 @@ def test_a_cohort_with_bookings_keeps_its_programme(programme: Programme) -> Non
 
 
 def test_a_cohort_whose_bookings_paid_keeps_its_currency(programme: Programme) -> None:
-    """What its bookings paid is counted in its currency (hostile13 F15): saved in another,
+    """What its bookings paid is counted in its currency: saved in another,
     its totals would say dollars for pounds. Refused in words, nothing changed; a cohort
     nobody paid for may change it."""
     system = programme.system

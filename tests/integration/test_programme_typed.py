@@ -1,4 +1,4 @@
-"""The programme typed on *Add a course* (hostile34 K11, K13): one rule for what names a
+"""The programme typed on *Add a course*: one rule for what names a
 programme. A title two programmes share is refused beside *Programme*, naming both by their
 ids (it joined the alphabetically first, silently), and the list offered as one types tells
 them apart; a new programme typed by its name gets an id made from it as a course's is (it
@@ -73,7 +73,7 @@ def test_a_new_programme_typed_by_its_name_gets_an_id_made_from_it(
 def test_a_new_name_whose_id_is_another_programmes_is_refused_naming_it(
     system: System, browser: ConsoleBrowser, typed: str
 ) -> None:
-    """review25 F3: it joined that programme (its follow-ups, graduates, letters) silently."""
+    """It joined that programme (its follow-ups, graduates, letters) silently."""
     _cohort(system, "lead-cohort", "leadership", title="Compassionate Leadership Training")
 
     refused = _added(browser, typed)
@@ -100,7 +100,7 @@ def test_a_programme_with_a_control_character_is_refused_beside_it(
 
 @pytest.mark.parametrize("programme", ["z\r\nSet-Cookie: a=b", "leadership\n"])
 def test_the_api_refuses_a_programme_that_is_no_id(system: System, programme: str) -> None:
-    # "leadership\n": the shape's own check, not a control character rule, refuses it (F2).
+    # "leadership\n": the shape's own check, not a control character rule, refuses it.
     definition = {**system.course_file(), "programme": programme}
 
     refused = system.admin("PUT", "/courses/api-cohort", json_body=definition)

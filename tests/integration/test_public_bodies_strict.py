@@ -137,7 +137,7 @@ def test_giving_up_a_place_refuses_a_json_field_and_takes_a_forms_button(
 def test_a_colleague_in_a_group_booking_with_a_field_it_does_not_take_is_refused(
     system: System,
 ) -> None:
-    """retest13 N2: the rule holds one level down too (a colleague's object)."""
+    """The rule holds one level down too (a colleague's object)."""
     body = booking_body()
     body["colleagues"] = [{**body["colleagues"][0], "x": 1}, *body["colleagues"][1:]]
     reply = book(system, **body)
@@ -150,7 +150,7 @@ def test_a_colleague_in_a_group_booking_with_a_field_it_does_not_take_is_refused
 def test_paying_now_with_a_json_field_is_refused_and_a_forms_button_is_taken(
     system: System,
 ) -> None:
-    """retest13 N2: paying now takes no fields; a JSON client's ``dry_run`` is refused by its
+    """Paying now takes no fields; a JSON client's ``dry_run`` is refused by its
     name, never a new checkout in silence."""
     application = system.apply().json()
     path = f"/applications/{application['application_id']}/checkout?token={application['token']}"

@@ -1,4 +1,4 @@
-"""Every public page is headed with the centre's name (organiser20 F14: the "You have already
+"""Every public page is headed with the centre's name (the "You have already
 applied" page, a group colleague's own application page and the course list with no course
 open read "Course booking", where every other public page names the centre)."""
 

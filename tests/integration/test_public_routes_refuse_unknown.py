@@ -1,6 +1,6 @@
 """Every public route that takes a body (the route table walked, so that a route added later
-cannot escape the rule) refuses a field it does not take, sent as JSON, by its name (retest13
-N2); the bodies' nested objects are held to it by ``tests/unit/test_public_body_levels.py``."""
+cannot escape the rule) refuses a field it does not take, sent as JSON, by its name; the bodies'
+nested objects are held to it by ``tests/unit/test_public_body_levels.py``."""
 
 from __future__ import annotations
 

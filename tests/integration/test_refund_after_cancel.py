@@ -1,4 +1,4 @@
-"""A booking cancelled without a refund, refunded afterwards (newcomer15 O1): its console
+"""A booking cancelled without a refund, refunded afterwards: its console
 page offers "Refund £200.00" and the organiser API ``POST .../refund``, both the one money
 path a cancel with a refund takes: one refund at Stripe however often it is asked, the
 booking ended refunded by its event, the person emailed once; the Cancel form says what
@@ -88,7 +88,7 @@ def test_the_console_offers_the_refund_and_says_what_it_did(
 
 def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) -> None:
     """A booking cancelled keeping its £200.00, £50.00 of it refunded on Stripe's dashboard,
-    then *Refund* (hostile21 F8): the person is told of the dashboard's part when it is made,
+    then *Refund*: the person is told of the dashboard's part when it is made,
     and the Refund's email (sent before its refund's event lands) names its own £150.00 and
     the £50.00 before it, never "£150.00" as all that was paid."""
     cohorts = Cohorts(system)

@@ -1,4 +1,4 @@
-"""A refund made here that Stripe says failed (hostile25 F3, F6): the organisers hear of it once
+"""A refund made here that Stripe says failed: the organisers hear of it once
 per refund, whatever number of Stripe's events tell it, and *Refund* (or a cancel with a
 refund) of that booking afterwards is refused in words, 409 ``refund_failed_at_stripe``, never
 a 200 for nothing done; a new refund of the payment on Stripe's dashboard is recorded as any
@@ -180,17 +180,17 @@ def test_the_api_record_and_the_terminal_say_the_refund_failed(system: System, r
 def test_a_failure_kept_before_bookings_held_it_is_backfilled_from_its_anomaly(
     system: System, monkeypatch: pytest.MonkeyPatch, run: Any
 ) -> None:
-    """fix20c's Left: a booking whose refund failed before the failure was kept on it (its
+    """A booking whose refund failed before the failure was kept on it (its
     anomaly kept, its ``refunds_failed`` empty) answered *Refund* 200 for nothing done until
     Stripe told the failure again. The backfill writes it from the anomaly; run twice, the
     second run writes nothing; *Refund* is then refused in words."""
     application, _payment, refund_id = _failed(system)
     stored = system.stored(application)
     before = stored.model_copy(update={"refunds_failed": ()})
-    system.ports.repository.save(before, stored)  # as a booking saved before fix20c holds it
+    system.ports.repository.save(before, stored)  # as a booking saved before that kept it holds it
     assert system.stored(application).refunds_failed == ()
 
-    # It takes no fields: a dry run asked is refused by its name, nothing written (hostile31 N7).
+    # It takes no fields: a dry run asked is refused by its name, nothing written.
     dry = system.admin("POST", "/refunds-failed/backfill", json_body={"dry_run": True})
     assert dry.refused(422, "validation_failed")["fields"].keys() == {"dry_run"}
     assert system.stored(application).refunds_failed == ()

@@ -162,7 +162,7 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
     assert sorted(cohorts.refunded_at_stripe()) == [5000, 20000]
     assert cohorts.places_left("move-spring") == cohorts.places_left("move-winter") == 5
 
-    # The record says what the person was told (retest11 G4): the move stands only when its
+    # The record says what the person was told: the move stands only when its
     # email went before the refund was heard of; else it was undone (kept, marked) or, the
     # refund heard of first, never made: the booking ended on spring, where its invite is.
     told_first = order == "payment_told_then_refund"
@@ -200,7 +200,7 @@ def test_a_refund_in_the_second_the_difference_is_paid_leaves_one_true_account(
 def test_a_move_undone_by_a_refund_before_it_was_told_is_said_as_undone_everywhere(
     system: System,
 ) -> None:
-    """retest11 G4: the refund and the difference in one second at Stripe, the payment's
+    """The refund and the difference in one second at Stripe, the payment's
     event first, the person never told of the move: the record, the rosters, the status page,
     the timeline and the refund's message all name spring, where the booking ended."""
     cohorts = Cohorts(system)

@@ -1,5 +1,5 @@
 """A booking whose invoice was marked paid outside Stripe (paid out of band: the employer paid by
-bank transfer) holds no money Stripe can give back (hostile19 F8): the cancel with a refund,
+bank transfer) holds no money Stripe can give back: the cancel with a refund,
 Refund afterwards and the CLI's ``refund`` are refused in words (409 ``no_payment_to_refund``,
 as a move to a cheaper cohort is), nothing is cancelled, refunded or emailed by the refusal,
 and no surface says a refund was made. Through the real handlers, moto and the stand-in."""
@@ -126,7 +126,7 @@ def test_a_colleagues_booking_on_a_group_paid_off_stripe_is_refused_with_doable_
 ) -> None:
     """The organisers' cancel and Refund of a colleague's booking on a place of a group paid
     outside Stripe are the manager's to give up; the refusal never promises the employer a
-    refund Stripe cannot make (hostile21 F4)."""
+    refund Stripe cannot make."""
     group = paid_outside_stripe(invoiced)
     colleague_applies(invoiced, manager_view(invoiced, group))
     roster = invoiced.admin("GET", f"/courses/{INVOICED}/applications").json()

@@ -1,4 +1,4 @@
-"""An organiser's (or a manager's) refund that Stripe refuses (review16 F5): what the roster
+"""An organiser's (or a manager's) refund that Stripe refuses: what the roster
 shows is what Stripe holds after the step (DESIGN "One truth"). Refunded already at Stripe
 (its dashboard, its events not heard yet): Stripe's refund is found and recorded, the booking
 refunded, the person told once. A payment Stripe no longer holds: a refusal in words, nothing
@@ -169,7 +169,7 @@ def test_a_place_given_up_whose_share_stripe_refuses_to_refund_is_kept(system: S
 def test_a_refund_afterwards_racing_a_dashboard_refund_of_the_rest_answers_refunded(
     system: System,
 ) -> None:
-    """hostile17 F6: part refunded at Stripe (told), cancelled keeping the rest, the rest then
+    """Part refunded at Stripe (told), cancelled keeping the rest, the rest then
     refunded on the dashboard, its events not delivered yet, and the organiser's Refund a
     moment later: the answer is what Stripe holds (refunded, all of it), not the booking as it
     was before the dashboard's refund; the event delivered late changes nothing more."""
@@ -222,7 +222,7 @@ def test_a_refund_of_a_payment_whose_dashboard_refund_is_pending_is_refused_in_w
 def test_a_place_given_up_whose_payment_stripe_refunded_already_reads_stripes_refunds_back(
     system: System,
 ) -> None:
-    """hostile18 F2: the group's payment refunded whole at Stripe (its events not yet here): a
+    """The group's payment refunded whole at Stripe (its events not yet here): a
     place given up reads Stripe's refunds back and records them, as a single booking's refund
     does, never "look it up in Stripe's dashboard": the booking ends refunded at Stripe, the
     manager and each colleague told once, and the refund's own events, when they come,

@@ -1,6 +1,6 @@
 """An organiser's refund of a booking with two charges (its payment and a dearer move's
-difference) that Stripe gives back in part, then refuses (review16b R1), and the plain case
-where both go back (R4): the person is told once, and only what is true."""
+difference) that Stripe gives back in part, then refuses, and the plain case
+where both go back: the person is told once, and only what is true."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
     assert len(told) == 1, told
     assert "has been cancelled" in told[0]
-    # What came back with this cancellation, and that the rest is still to come (hostile19
-    # F1), never "refunded to you earlier" nor a cancellation keeping the money.
+    # What came back with this cancellation, and that the rest is still to come, never "refunded to
+    # you earlier" nor a cancellation keeping the money.
     assert "With this cancellation, £50.00 of the £250.00 you paid has been refunded" in told[0]
     assert "The rest could not be refunded yet" in told[0]
     assert "earlier" not in told[0]
@@ -55,7 +55,7 @@ def test_a_refund_stripe_refuses_after_giving_part_back_is_recorded_as_far_as_it
     assert "still confirmed" not in told[0]
     assert "refunded in full" not in told[0]
 
-    # The same cancel again says what happened, not "cancelled without a refund" (F1).
+    # The same cancel again says what happened, not "cancelled without a refund".
     again = system.cancel(app_id)
     error = again.refused(409, "refund_refused_partway")
     assert "without a refund" not in error["message"]
@@ -94,8 +94,7 @@ def test_a_refund_afterwards_stripe_cuts_short_tells_the_person_once_what_came_b
     told = [" ".join(m.text.split()) for m in cohorts.emails_to(ADA)]
     assert len(told) == 1, told
     assert "We have refunded £50.00 of what you paid for" in told[0]
-    # Its amount is this refund's (with what came back in all beside it): never "so far"
-    # (review17 L5).
+    # Its amount is this refund's (with what came back in all beside it): never "so far".
     assert "the part of what was paid for it that we could refund this time" in told[0]
     assert "so far" not in told[0]
     assert "in full" not in told[0]
@@ -142,7 +141,7 @@ def test_a_dashboard_refund_landing_as_the_cancellation_is_made_is_told_once(
     system: System,
 ) -> None:
     """A refund of one charge in Stripe's dashboard whose news has not gone out yet when an
-    organiser cancels with a refund (hostile19 F3): the person reads one message, that it is
+    organiser cancels with a refund: the person reads one message, that it is
     cancelled and what came back, never first "your place is still confirmed"."""
     cohorts, app_id = _moved_and_paid(system)
     stored = system.stored(app_id)

@@ -1,5 +1,5 @@
-"""A signed refund event is believed only as Stripe holds the refund (hostile20 F3,
-``services.believed.refund_as_stripe_holds``): one read of the payment's refunds at Stripe on
+"""A signed refund event is believed only as Stripe holds the refund
+(``services.believed.refund_as_stripe_holds``): one read of the payment's refunds at Stripe on
 first hearing; a refund Stripe does not hold for that payment changes nothing (200, refused at
 ERROR), one it holds is recorded with Stripe's amount, and Stripe unreachable is a 503 so
 Stripe delivers the event again. Through the real handlers, moto and the Stripe stand-in;
@@ -162,7 +162,7 @@ def _cancelled_with_its_events_held(
 def test_the_events_of_a_refund_made_here_ask_nothing_of_stripe(
     system: System, refunded_later: bool
 ) -> None:
-    """review18 M1: the refund an organiser's cancel (or Refund) made is recorded by its id
+    """The refund an organiser's cancel (or Refund) made is recorded by its id
     when made, so its events are believed without a read: Stripe's API down as they land, each
     is answered 200 and the booking ends refunded (not a 503 and 'cancelled' until Stripe
     redelivers)."""
@@ -223,7 +223,7 @@ def _refunds_failed_at_stripe(system: System, payment_intent: str) -> None:
 def test_a_charge_total_delivered_after_its_only_refund_failed_is_no_forgery(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """review18 L1: a dashboard refund's ``charge.refunded`` (its total 5000) delivered late,
+    """A dashboard refund's ``charge.refunded`` (its total 5000) delivered late,
     after that refund failed: Stripe holds the refund, all of it failed, so its total is 0.
     That is Stripe's word, believed: nothing counted as returned, no email, and no forgery
     alarm (``refund_unknown_at_stripe``) for a real event."""
@@ -248,7 +248,7 @@ def test_a_charge_total_delivered_after_its_only_refund_failed_is_no_forgery(
 def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
     system: System, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """review18 L2: a second payment given back that Stripe holds no trace of is recorded as
+    """A second payment given back that Stripe holds no trace of is recorded as
     unknown to Stripe (``Application.with_payment_unknown_to_provider``). A signed refund
     event naming it later is a forger's (Stripe cannot refund what it never held): refused
     without a read (200, ERROR ``refund_unknown_at_stripe``), never a 503 asking for the

@@ -1,7 +1,7 @@
 """A refund this system makes is counted as given back only as Stripe holds it: a pending one
 (Bacs, SEPA: for days) is not money returned until Stripe reports it succeeded, and one that
-fails, pending or after it succeeded, leaves nothing counted as returned (fix18g's Left;
-``Application.with_refund_made``, ``services.believed.refund_as_stripe_holds``). Through the
+fails, pending or after it succeeded, leaves nothing counted as returned
+(``Application.with_refund_made``, ``services.believed.refund_as_stripe_holds``). Through the
 real handlers, moto and the Stripe stand-in; every event is signed with the webhook's own
 secret."""
 
@@ -70,8 +70,8 @@ def _refund_failed(
     application: dict[str, Any], payment: str, refund_id: str, counted: int, told: dict[str, Any]
 ) -> Told:
     """The anomaly the organisers get when refund ``refund_id`` of ``payment`` fails at Stripe,
-    ``counted`` (minor units) given back until ``told`` (its event) said so: one per refund
-    (hostile25 F6), by ids and amounts only."""
+    ``counted`` (minor units) given back until ``told`` (its event) said so: one per refund,
+    by ids and amounts only."""
     details = {
         "application_id": application["application_id"],
         "payment_intent": payment,
@@ -106,8 +106,8 @@ def test_a_pending_refund_made_here_counts_only_when_it_succeeds(
 
     expected = ("refunded", 20000, 20000) if outcome == "succeeded" else ("cancelled", 20000, 0)
     assert shown(system, application) == expected
-    # Failed, the money the person was told of never comes: the organisers hear of it
-    # (review20 M2), though nothing was counted as given back.
+    # Failed, the money the person was told of never comes: the organisers hear of it,
+    # though nothing was counted as given back.
     failed = _refund_failed(application, payment, refund_id, 0, settled)
     assert _anomalies(system) == ([failed] if outcome == "failed" else [])
 
@@ -118,7 +118,7 @@ def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
     """A card refund can fail after Stripe said it succeeded (the card closed): its
     ``refund.updated`` (failed) is read at Stripe, and both of Stripe's figures, the refund
     by id and the charge's total, then count nothing as given back; the organisers get a
-    ``refund_failed_at_stripe`` anomaly and an ERROR (review20 M2)."""
+    ``refund_failed_at_stripe`` anomaly and an ERROR."""
     application = paid(system, "x@example.org")
     assert system.cancel(application["application_id"]).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
@@ -133,7 +133,7 @@ def test_a_refund_made_here_that_fails_after_it_succeeded_is_counted_no_more(
     assert shown(system, application)[1:] == (20000, 0)
     stored = system.stored(application["application_id"])
     assert (stored.refunds, stored.charge_amount_refunded, stored.refunds_made) == ({}, 0, {})
-    # Counted, now not: the organisers hear of it (review20 M2), by ids and amounts only.
+    # Counted, now not: the organisers hear of it, by ids and amounts only.
     assert _anomalies(system) == [_refund_failed(application, payment, refund_id, 20000, failed)]
     [alarmed] = [r for r in caplog.records if r.getMessage() == "payment anomaly"]
     assert (alarmed.levelno, getattr(alarmed, "anomaly", None)) == (

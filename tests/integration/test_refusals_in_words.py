@@ -220,7 +220,7 @@ def test_a_course_priced_in_a_currency_not_counted_in_hundredths_is_refused(
 def test_a_course_file_whose_session_is_wrong_names_that_session_in_the_422(
     system: System,
 ) -> None:
-    """hostile12a NEW-10: "session 2: a follow-up comes after ..." under ``sessions.1``, not
+    """ "session 2: a follow-up comes after ..." under ``sessions.1``, not
     under ``body``, so an API client can put it beside the session."""
     file = system.one_session_file()
     first = file["sessions"][0]

@@ -130,7 +130,7 @@ def test_a_register_is_kept_closed_and_certified_over_the_organiser_api(
     found = re.search(r"/certificates/([A-Za-z0-9_-]{43})", text)
     assert found, text
     code = found.group(1)
-    # The hours she attended (2 of 3 sessions), beside the course's (organiser22 F21).
+    # The hours she attended (2 of 3 sessions), beside the course's.
     attended = "5 hours of training attended, of a course of 7 hours 30 minutes"
     for said in ("Zoë Ἀθηνᾶ Мария", ada["reference"], attended):
         assert said in text
@@ -237,7 +237,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     said = text_of(imported.body)
     assert "1 person was marked attended: Bo Absent" in said
     assert "guest@x.example" in said
-    # Zoom's minutes, a bare number in its export, are said with their unit (newcomer15 O14).
+    # Zoom's minutes, a bare number in its export, are said with their unit.
     zoom = pasted("Name (Original Name),User Email,Duration (Minutes)\nGuest,guest@x.example,8\n")
     assert zoom.status == 200
     assert "<td>8 minutes</td>" in zoom.body
@@ -307,7 +307,7 @@ def test_the_console_register_marks_imports_and_closes_with_forms(
     after = browser.words(page)
     assert "The register was closed on" in after
     assert "Not completed: attended 1 session (2 needed)" in after
-    # Closed: the page no longer says marks are saved as they are given (newcomer15 O16).
+    # Closed: the page no longer says marks are saved as they are given.
     assert "Each mark is saved as you give it" not in after
 
 

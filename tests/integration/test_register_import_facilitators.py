@@ -1,4 +1,4 @@
-"""A meeting's attendance export on the console's register (organiser22 F22): the course's own
+"""A meeting's attendance export on the console's register: the course's own
 people (a facilitator by address or by name, the enquiries address hosting the meeting) are set
 apart and named, not offered as rows to resolve; resolving one unmatched row keeps the others
 in view, down to the last. Through the real handlers, moto and the Stripe stand-in."""

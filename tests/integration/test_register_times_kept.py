@@ -1,7 +1,7 @@
 """A session held and marked keeps its date and times, and once the register is closed every
 core session keeps them: a course save that moves one is refused 409 ``register_kept`` in
 words naming the session, on the organiser API and the console's course form alike, nothing
-saved and nobody told (hostile15 section 5: a closed register's session moved into the future,
+saved and nobody told (a closed register's session moved into the future,
 everyone told "Changed dates" of a course that was over)."""
 
 from __future__ import annotations

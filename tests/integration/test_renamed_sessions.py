@@ -1,5 +1,5 @@
-"""A session renamed at the same time is told as a renaming, not as "Changed dates"
-(hostile12b polish): the person is not sent looking for a new time."""
+"""A session renamed at the same time is told as a renaming, not as "Changed dates":
+the person is not sent looking for a new time."""
 
 from __future__ import annotations
 

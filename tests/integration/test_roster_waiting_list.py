@@ -1,4 +1,4 @@
-"""People on the waiting list owe nothing until a place is offered (organiser20 F4): the roster
+"""People on the waiting list owe nothing until a place is offered: the roster
 CSV said "Paid by Card" and "Left to pay £200.00" of them, so a treasurer adding up the column
 counted money nobody owes. Their rows show nothing paid by anyone and nothing owed (one rule,
 ``domain.covered.owed_now``, for the CSV, the JSON roster and the record), and say their place

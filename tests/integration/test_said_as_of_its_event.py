@@ -1,5 +1,5 @@
 """A message composed after a later change names its own event's money and sessions
-(retest11 G3, the same class as hostile11 F4): each interleaving is staged through the
+(a message naming a later event's money was once sent): each interleaving is staged through the
 handlers: the message queued, the later change made, then the mailer run."""
 
 from __future__ import annotations

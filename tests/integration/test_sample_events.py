@@ -56,7 +56,7 @@ def test_submit_json_then_read_and_restart(system: System) -> None:
     assert json.loads(read["body"])["status"] == "awaiting_payment"
     restarted = _call(_api_event("start_checkout", **ids))
     assert restarted["statusCode"] == 201
-    # Its checkout still open: the same one again, not a second (hostile30 K1).
+    # Its checkout still open: the same one again, not a second.
     assert json.loads(restarted["body"])["checkout_url"] == application["checkout_url"]
 
 

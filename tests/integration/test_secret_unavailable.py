@@ -1,6 +1,6 @@
 """A secret that cannot be read (Secrets Manager busy or unreachable, or the secret empty or
 only whitespace) is the service busy on every path that reaches it: 503 ``service_busy``
-(the console: its 503 page), never a 500, and nothing written (hostile15 section 5: the
+(the console: its 503 page), never a 500, and nothing written (the
 webhook answered 500 ``internal_error``, its read of the signing secret outside its 503)."""
 
 from __future__ import annotations

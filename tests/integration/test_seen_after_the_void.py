@@ -4,7 +4,7 @@ return. A write landing while Stripe is asked (another organiser putting the bil
 address right) has the act decided again on a fresh read: it acts on the application as the
 act itself changed it, so ``seen`` is compared no more (it was, on the read before the act's
 mark), never "nothing was changed" said of an act whose invoice is void and which the sweep
-then completes half an hour later (review24 F6).
+then completes half an hour later.
 
 Through the real handlers, moto and the Stripe stand-in; the race made exact by a hook at the
 in-process Stripe client, just as the system's void reaches the stand-in."""

@@ -1,4 +1,4 @@
-"""A confirmation's ``seen`` names its application (fix23a): two applications with the same
+"""A confirmation's ``seen`` names its application: two applications with the same
 facts (one cohort, both holding a place unpaid) are two pages, so what was read of one never
 confirms an act on the other. A ``seen`` digested as pages digested it before they named the
 application (a page open across that deploy) is refused in words saying so, with the code

@@ -1,4 +1,4 @@
-"""hostile35 H3: a course could list one session twice ("Session 1 of 2" and "2 of 2" at one
+"""A course could list one session twice ("Session 1 of 2" and "2 of 2" at one
 hour, two calendar events, a certificate counting its hours twice), or two that overlap, or
 two follow-ups at one time under different ids. Each is refused 422 beside the later-listed
 row, naming the other, and nothing is kept; sessions that meet end to start are apart. Over

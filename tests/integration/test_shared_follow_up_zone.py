@@ -1,6 +1,5 @@
 """A cohort's time zone change and the follow-ups it shares, through the organiser API (moto):
-refused while it would move them for the other cohorts, saved once it moves none (retest13
-N6)."""
+refused while it would move them for the other cohorts, saved once it moves none."""
 
 from __future__ import annotations
 
@@ -23,8 +22,8 @@ def _cohort(first: datetime, timezone: str, follow_up_at: str) -> dict[str, Any]
             {"date": first.date().isoformat(), "start_time": "10:00", "end_time": "12:00"},
             {
                 "id": "reunion",
-                # One day for every cohort: a cohort added joins the shared event as it is
-                # (organiser23 F5), so only its zone's wall-clock time is the test's to vary.
+                # One day for every cohort: a cohort added joins the shared event as it is,
+                # so only its zone's wall-clock time is the test's to vary.
                 "date": first.replace(month=8, day=8).date().isoformat(),
                 "start_time": follow_up_at,
                 "end_time": f"{int(follow_up_at[:2]) + 1:02d}:00",

@@ -1,6 +1,6 @@
 """*Start payment again* pressed while its session is open (a double click, a second tab, a
 script pressing 20 times) answers that same session, never a new one that expires it under
-the person (hostile30 K1); a session Stripe no longer holds open, one about to expire, or one
+the person; a session Stripe no longer holds open, one about to expire, or one
 asking for an amount the place no longer costs is replaced, as before."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_presses_while_the_session_is_open_answer_that_session(system: System) -
 
 
 def test_a_session_with_a_discount_code_is_answered_again_too(system: System) -> None:
-    """hostile32 H14: the session's amount is Stripe's total after the code, which the rule
+    """The session's amount is Stripe's total after the code, which the rule
     compared with the price before it, so every press with a code opened a new session."""
     system.made_code(code="HALF", percent_off=50, max_uses=5)
     application = system.apply(discount_code="half").json()
@@ -104,7 +104,7 @@ def _brought_forward(definition: dict[str, Any]) -> None:
 def test_a_session_naming_the_cohort_as_it_was_is_replaced(
     system: System, change: Callable[[dict[str, Any]], None]
 ) -> None:
-    """hostile32 H3: the session's page and Stripe's receipt name the cohort by title and first
+    """The session's page and Stripe's receipt name the cohort by title and first
     day as they were when it was made; a press after a rename or a new first day opens a
     session naming the cohort as it is now, never the old page again."""
     application = system.apply().json()
@@ -130,7 +130,7 @@ def test_a_session_naming_the_cohort_as_it_was_is_replaced(
 
 def test_a_session_recorded_without_its_product_name_is_replaced(system: System) -> None:
     """A session made before its product name was recorded is not known to name the cohort as
-    it is now: a press opens a new one (as before hostile30 K1)."""
+    it is now: a press opens a new one (as every press did before open sessions were reused)."""
     application = system.apply().json()
     stored = system.stored(application)
     assert stored.checkout is not None

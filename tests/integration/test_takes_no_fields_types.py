@@ -1,5 +1,5 @@
 """The routes that take no fields (paying now, paying by invoice, giving up a place) refuse a
-body of a type they do not read before anything runs (hostile14a F1): a ``{"dry_run":true}``
+body of a type they do not read before anything runs: a ``{"dry_run":true}``
 sent as text/plain, with no type, or as a form (``curl -d``) gave up a paid place and refunded
 it, or opened a new checkout."""
 

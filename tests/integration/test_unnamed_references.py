@@ -1,5 +1,5 @@
 """A reference or id no application, course, group booking or code can have (a ``?``, a ``#``,
-a slash, over-long) is said as naming nothing, never "no such resource" (hostile21 F6): the CLI
+a slash, over-long) is said as naming nothing, never "no such resource": the CLI
 refuses it before any request, and the API's 404 says the same words of a path whose value its
 routes cannot take (``domain.identifiers``: one rule for both)."""
 
@@ -101,7 +101,7 @@ SAID_OF_WIDE = f"{WIDE[:40]!r}... (500 characters): {TOO_LONG}"
 def test_a_reference_over_100_characters_is_said_over_long_in_short_by_the_api(
     system: System, method: str, path: str, said: str
 ) -> None:
-    """hostile23 F1: a value of 101..512 characters (which the routes take) is refused by the
+    """A value of 101..512 characters (which the routes take) is refused by the
     same rule as a longer one, before any use case echoes it whole."""
     headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
     body = {} if method == "POST" else None
@@ -122,7 +122,7 @@ def test_a_long_address_is_no_reference_and_its_person_is_looked_up(system: Syst
 def test_register_of_no_course_names_the_course_as_every_route_does(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """hostile23 F2: ``register`` (API and CLI) says "no course 'NOPE'", never "no such course"."""
+    """``register`` (API and CLI) says "no course 'NOPE'", never "no such course"."""
     for tail in ("register", "register/close"):
         method = "POST" if tail.endswith("close") else "GET"
         reply = system.admin(method, f"/courses/NOPE/{tail}")

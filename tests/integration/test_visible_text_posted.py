@@ -1,4 +1,4 @@
-"""retest13 N8 over the API: an invisible billing name (a group's and a single invoice's), job
+"""Over the API: an invisible billing name (a group's and a single invoice's), job
 title, organisation, or a course's facilitator name was taken (201) and printed nothing where
 the invoice, a roster or the course page shows it. Each is a 422 naming its field, in words,
 and nothing is kept."""

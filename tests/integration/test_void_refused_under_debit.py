@@ -1,8 +1,8 @@
-"""A void Stripe refuses is never taken as done (review21 F4, hostile27 F1). Stripe refuses to
+"""A void Stripe refuses is never taken as done. Stripe refuses to
 void an invoice while a bank debit of it is processing (its answer is the invoice's status,
 ``open``), or once it is paid (``paid``): only ``void`` is voided
 (``domain.invoices.InvoicePaying.after_void``, one rule with the give-up's replacement). Each
-path reads the invoice at Stripe first (fix20b); a debit begun after that read, just before
+path reads the invoice at Stripe first; a debit begun after that read, just before
 the void, is the window tested here:
 
 - the organisers' void of one person's invoice, and of a group's: 409 ``payment_settling``,
@@ -12,7 +12,7 @@ the void, is the window tested here:
   next run, nobody told;
 - an organisers' group void that Stripe refuses or does not answer withdraws its ask
   (``void_asked_for``), so the manager's give-ups are not refused for ever "as the booking
-  ends with the invoice" (review21 F5, hostile27 F7).
+  ends with the invoice".
 
 Through the real handlers, moto and the Stripe stand-in; the debit begun by a hook at the
 in-process Stripe client just as the system's void reaches the stand-in."""

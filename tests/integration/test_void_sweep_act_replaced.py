@@ -1,5 +1,5 @@
 """The sweep completes an organiser's act left half done after its invoice's void only while
-the booking still carries the mark it read (review23 F1): an organiser who replaced the act
+the booking still carries the mark it read: an organiser who replaced the act
 meanwhile (a bursary instead of the cancel, another amount) keeps their last act. Before, the
 sweep's cancel read the booking again, found the bursary's new invoice and voided it, the
 booking cancelled and the person told, though the organiser had funded them.
@@ -85,7 +85,7 @@ def test_the_sweep_does_not_complete_an_act_the_organiser_replaced_by_a_bursary(
 def test_a_half_done_bursary_refused_for_good_ends_the_booking_by_the_organisers_void(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review23 F2: the course began before the sweep came to the grant stopped after its
+    """The course began before the sweep came to the grant stopped after its
     void, so no new invoice can be made for the rest: the booking ends by the void Stripe
     holds, its place let go, not left on a void invoice to lapse later as unpaid."""
     application, invoice_id = one_on_an_invoice(system)
@@ -114,7 +114,7 @@ def test_a_half_done_bursary_refused_for_good_ends_the_booking_by_the_organisers
 def test_a_half_done_cancel_that_loses_its_races_is_left_for_the_next_run(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """review24 F10, one rule with a group's (``domain.lasting_refusals``): the sweep's
+    """One rule with a group's (``domain.lasting_refusals``): the sweep's
     completion of a cancel stopped after its void loses every race of its save (the booking
     written under it each time: ``concurrent_update``), a refusal the next run does not meet.
     The booking is not ended by the void for it: it keeps its mark, and the next run completes

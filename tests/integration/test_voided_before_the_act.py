@@ -1,6 +1,6 @@
 """An organiser's act that ends or replaces one person's open invoice (their cancel of the
 booking, a part or full bursary) voids it at Stripe before the act is saved, and so does a
-group's last place given up (fix21a): a payment of the invoice begun between the act's read
+group's last place given up: a payment of the invoice begun between the act's read
 at Stripe and its void has Stripe refuse the void, and the act is refused in the words of the
 read's refusal (409 ``payment_settling`` / ``payment_being_recorded``), nothing written, the
 mark taken back; the payment then confirms the booking and nothing is given back (before,
@@ -364,7 +364,7 @@ def test_the_last_place_given_up_voids_first_and_stripes_event_ends_it_as_given_
 def test_a_last_place_whose_void_stripe_does_not_answer_is_said_in_words(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # hostile31 N6: a bare "timed out" 503; now the one-person void's sentence.
+    # A bare "timed out" 503; now the one-person void's sentence.
     group, invoice_id = _group_down_to_its_last_place(system)
     _voids_unanswered(system, monkeypatch)
     first = give_up(system, group, 3)

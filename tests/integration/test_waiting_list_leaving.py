@@ -1,5 +1,5 @@
 """A person waiting for a place, or offered one, leaves the waiting list from their own page
-(applicant24b 1: they could only write to the organisers): a question first, then the
+(they could only write to the organisers): a question first, then the
 application ends withdrawn by them, a place their offer held goes on at once to the next in
 line, an email confirms it (none to the facilitators: nobody in line held a booking); a second
 press says it was done already; a booked place is refused in words."""

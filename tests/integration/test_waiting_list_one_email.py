@@ -1,5 +1,5 @@
 """Joining a full course's waiting list is one email that says both: the application was
-received, and where it stands in line (organiser20 F6: it was two, within a second). Through
+received, and where it stands in line (it was two, within a second). Through
 the handlers on moto and the Stripe stand-in."""
 
 from __future__ import annotations

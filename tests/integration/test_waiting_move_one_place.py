@@ -1,4 +1,4 @@
-"""One person, one place on a cohort, for a booking whose move waits there (hostile-wm F1):
+"""One person, one place on a cohort, for a booking whose move waits there:
 the move claims the person's one place on the cohort it is to join in the same save that
 puts it on that cohort's list (``domain.enrolments``), so they cannot apply there meanwhile,
 a move cannot wait where they already applied, and the claim goes when the move ends.
@@ -101,7 +101,7 @@ def test_a_dearer_move_waiting_for_its_difference_holds_the_persons_place_there(
 
 
 def test_withdrawing_a_move_that_no_longer_waits_says_no_move_is_waiting(system: System) -> None:
-    """hostile-wm F4: the withdraw route ends a waiting move too, so its refusal names both."""
+    """The withdraw route ends a waiting move too, so its refusal names both."""
     _cohorts, _bob, ada = _ada_waits_for_the_full_cohort(system)
     assert system.admin("POST", f"/applications/{ada}/transfer/withdraw").status == 200
 

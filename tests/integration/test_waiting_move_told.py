@@ -1,5 +1,5 @@
 """What the person and the organisers are told of a booking whose move waits on a full cohort's
-waiting list (hostile-wm F5, F6, F7), through the handlers on moto and the Stripe stand-in:
+waiting list, through the handlers on moto and the Stripe stand-in:
 one email when it joins the list, its place in that list's one line, and a move whose end has
 passed shown as over before the sweep ends it."""
 

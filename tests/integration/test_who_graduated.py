@@ -1,4 +1,4 @@
-"""Who graduated, read where an organiser looks (organiser22 F20): the course's list of
+"""Who graduated, read where an organiser looks: the course's list of
 applications and the roster CSV say, for each booking on the register, "Completed", "Did not
 complete" or "Not decided yet"."""
 

@@ -1,4 +1,4 @@
-"""A move then a quick end before the mailer reached the move's emails (hostile13b F1, F2):
+"""A move then a quick end before the mailer reached the move's emails:
 the move's emails are not sent (the booking no longer stands), so the old cohort's
 facilitators, sent "New booking", still have the person on their list and are the ones told
 of the withdrawal; the new cohort's, never told of them, hear nothing. The person's
@@ -91,7 +91,7 @@ def test_the_person_told_of_the_old_cohort_hears_its_cancellation_with_the_money
 def test_a_waiting_move_made_then_cancelled_before_it_was_told_tells_the_old_cohort(
     system: System,
 ) -> None:
-    """The same through a move made by a seat freeing (hostile13b F1's second path): Ada waits
+    """The same through a move made by a seat freeing (the second path): Ada waits
     to move to the full cohort; Bob's cancellation frees its seat and moves her; she is
     cancelled before the mailer ran."""
 

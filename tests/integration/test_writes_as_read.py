@@ -1,4 +1,4 @@
-"""Every write acts on what the reads say (hostile21 F9): an offer read as lapsed (before the
+"""Every write acts on what the reads say: an offer read as lapsed (before the
 sweep ends it, and after) and an application on a course whose applications have closed take no
 place through an organiser's bursary; the refusal is a 409 in words, nothing is written or
 emailed, and the console offers no bursary then (``domain.offer_ends.place_refusal``). Through

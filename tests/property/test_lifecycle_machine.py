@@ -784,7 +784,7 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     @invariant()
     def each_cohorts_priced_count_is_what_is_priced_in_it_now(self) -> None:
-        """Review16 F2: the course item's live count, which alone decides a currency change,
+        """The course item's live count, which alone decides a currency change,
         is raised and lowered by the saves so that it is always what is priced there."""
         stored = self._stored()
         for course_id, course, _ in self._courses_with_theirs(stored):
@@ -1274,7 +1274,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self._deliver(0 if order == "as sent" else len(self.system.pending) - 1, keep=False)
 
     def _booking_paid_at_once(self, course: str) -> tuple[Any, bool]:
-        """The opening many steps share (review17 D1): someone applies to ``course``, pays at
+        """The opening many steps share: someone applies to ``course``, pays at
         once by card, Stripe's events delivered. The application's id (or ``multiple()`` when
         it was refused) for the bundle, and whether it is confirmed."""
         made = self._apply(course, False, {})
@@ -1334,7 +1334,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             assert reply.json()["pending_move"] is None
         else:
             # wait_ended: a waiting move whose end has passed, the sweep not there yet;
-            # move_paid: the difference paid at Stripe, its event on the way (hostile30 W1).
+            # move_paid: the difference paid at Stripe, its event on the way.
             codes = ("no_move_pending", "not_found", "wait_ended", "move_paid")
             assert reply.json()["error"]["code"] in codes, reply.body
 
@@ -1346,7 +1346,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         """A booking paid at once on the £150 cohort, asked to move to a £200 one, and then
         its difference paid, its checkout expired, the move withdrawn (also once the person
         paid, its event not yet come: the withdrawal is refused, ``move_paid``, and the payment
-        makes the move: hostile30 W1), or left to wait (for the other steps, the sweep and the
+        makes the move), or left to wait (for the other steps, the sweep and the
         cancellations): every run has a dearer move with money in it."""
         made, confirmed = self._booking_paid_at_once(CHEAPER)
         if not confirmed:
@@ -1435,7 +1435,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             self.system.stripe_http.fail_next.clear()
         if reply.status == 503:
             # An open card checkout is expired at Stripe before anything is erased
-            # (services/checkout_expiry, hostile33 N11): Stripe silent, nothing is erased, and
+            # (services/checkout_expiry): Stripe silent, nothing is erased, and
             # the answer asks for the press again, which completes it with Stripe back.
             assert reply.json()["error"]["code"] == "payment_provider_unavailable", reply.body
             assert not self._stored()[application_id].is_erased, application_id
@@ -2061,7 +2061,7 @@ class BookingLifecycle(RuleBasedStateMachine):
                 assert told[application_id] == 1, f"{application_id}: never told of its refund"
 
     # --- applications closing and a course's dates moved steps (prop18) ---
-    # Last stop's actions (offer17, fix17b, fix17c, fix17e): an organiser approves near or
+    # Last stop's actions: an organiser approves near or
     # after applications close (no place, nor a waiting place, is offered with under 15 minutes
     # to act: refused in words, nothing changed, nobody emailed; ``domain.offer_ends``); the
     # reminders tick, run again and overlapping another run, tells each person still waiting
@@ -2279,7 +2279,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         """Stripe tells of a refund of the booking's payment again in another event
         (``refund.updated``, another id): nothing is counted twice. ``held``: a refund Stripe
         holds, or (``held`` False) one Stripe does not hold: an id made up, the event signed,
-        believed never (hostile20 F3): the money invariants say nothing was counted."""
+        believed never: the money invariants say nothing was counted."""
         stored = self.system.stored(application_id)
         about = [
             e
@@ -2335,7 +2335,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         """A group whose payment has all gone back, by any path (the dashboard, places given
         up, both), ends and holds no seat but those of places a colleague already fills (theirs
         stay: their booking is not the system's to end on Stripe's word), once what Stripe sent
-        is heard (hostile20 F1)."""
+        is heard."""
         if self.system.pending:
             return
         for group in self._groups():
@@ -2507,7 +2507,7 @@ def test_the_machine_moves_a_paid_booking_both_ways_with_its_money_agreeing(
 
 @pytest.mark.usefixtures("_no_real_aws")
 def test_the_machine_moves_a_booking_away_and_back_before_the_mailer_and_tells_nobody() -> None:
-    """retest13 N5 through the machine's own moves: a booking paid at once moves to the
+    """Through the machine's own moves: a booking paid at once moves to the
     reviewed cohort and straight back (the same price) before the mailer runs; the mailer
     then sends its confirmation and nothing about either move, and every invariant holds."""
     with _worked_by_hand() as machine:

@@ -333,7 +333,7 @@ def test_a_season_with_every_case_sends_the_counts_owed() -> None:
     assert len(follow_ups) - len(invitations) == 2 * 14  # a 24 h and a 1 h reminder each
     core = [m for j, m in sent if not j.person]
     assert [m.to[0] for m in core] == [PEOPLE[2]]  # Cy's own session, 30 minutes before
-    # The 1 h reminder sent by a tick 30 minutes before says the time left (retest13 N2).
+    # The 1 h reminder sent by a tick 30 minutes before says the time left.
     assert core[0].subject == "Reminder: Session 5 of 6, in 30 minutes, at 15:00 BST"
     assert "Monday 27 September 2027, 15:00-17:00 BST" in core[0].text
 
@@ -703,7 +703,7 @@ def _edit(
     definition = _definition_or_refusal(files, course_id)
     if isinstance(definition, str):
         # A follow-up moved before the cohort's last core session ends is refused (the course
-        # definition's rule, hostile12b F1): the file is not saved, and nobody is owed a thing.
+        # definition's rule): the file is not saved, and nobody is owed a thing.
         assert "a follow-up comes after the last core session" in definition
         mine.clear()
         mine.update(before)
@@ -711,7 +711,7 @@ def _edit(
     form = files.form(event)
     if form is not None and form == was_form and was_host != course_id == files.host(event):
         # This cohort would take the same follow-up over as its host, with its own joining
-        # link: refused (a shared follow-up is one meeting with one link, fix20f), not saved.
+        # link: refused (a shared follow-up is one meeting with one link), not saved.
         with pytest.raises(InvalidInput, match="a shared follow-up is one meeting with one link"):
             put_course(ports, course_id, definition)
         mine.clear()
@@ -737,7 +737,7 @@ def _edit(
     if form == was_form and (form is None or files.host(event) == was_host):
         return
     # The same follow-up under another host carries that host's joining link: a change its
-    # holders are told of ("New joining link", fix20j), as a move or a rename is.
+    # holders are told of ("New joining link"), as a move or a rename is.
     start = form.start if form else was_form.start if was_form else None
     if start is None or now >= start:
         return  # too late to tell anyone
@@ -782,8 +782,8 @@ def test_a_season_of_changes_worked_out_by_hand() -> None:
     Invited to September's 13 days ahead, the June file moves it a week later: the two it was
     announced to hear, once, and nobody is invited again. The February file renames October's
     (all three cohorts list it: all three hear). The late-summer file cannot list September's:
-    it falls before that cohort's last core session, so the file is refused and nobody hears
-    (hostile12b F1). Then October's goes
+    it falls before that cohort's last core session, so the file is refused and nobody hears.
+    Then October's goes
     out of the June and late-summer files (February's still lists it: nothing changes) and at
     last out of February's: everyone it was announced to has it cancelled."""
     booked = [(0, "cl-2027-02", True), (1, "cl-2027-06", True), (2, "cl-2027-08", True)]

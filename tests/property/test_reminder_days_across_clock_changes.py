@@ -1,5 +1,5 @@
 """A reminder names the day as the calendar in the course's zone has it, across the clock
-changes too (hostile30 R1: a 24-hour reminder for a session at 23:15 GMT on the autumn change's
+changes too (a 24-hour reminder for a session at 23:15 GMT on the autumn change's
 Sunday went at 00:15 BST that same Sunday saying "tomorrow"; a 48-hour one "in 2 days" for
 tomorrow; the spring change the mirror). Over sessions within days of both changes, any whole-day
 offset and a send on time or up to ten minutes late, what it says is what a person reading it
@@ -59,7 +59,7 @@ def test_a_whole_day_reminder_names_the_calendar_day(
 
 
 def test_the_autumn_change_reported() -> None:
-    """hostile30's own: Sunday 31 October 2027 23:15 GMT, reminded 24 and 48 hours ahead."""
+    """A tester's own case: Sunday 31 October 2027 23:15 GMT, reminded 24 and 48 hours ahead."""
     start = datetime(2027, 10, 31, 23, 15, tzinfo=UTC)
     assert reminder_lead(24, start, LONDON, start - timedelta(hours=24)) == "today at 23:15 GMT"
     assert reminder_lead(48, start, LONDON, start - timedelta(hours=48)) == (

@@ -145,7 +145,7 @@ def multipart_post(
     browser: ConsoleBrowser, path: str, fields: dict[str, str], file: tuple[str, str]
 ) -> Reply:
     """``fields`` posted as a multipart form with ``file`` (its field's name, its content) sent
-    as a file part, not as a text field (hostile34 K1: not the field, so not the page's)."""
+    as a file part, not as a text field (not the field, so not the page's)."""
     body, boundary = _multipart(fields, "seen.txt", file[1].encode(), file[0])
     return browser.request(
         "POST",

@@ -286,7 +286,7 @@ def given_up_over_a_payment(
     closing it, so that a payment made on it (at Stripe, its events held) still lands on a
     checkout the group no longer uses, given back whole by the group's rule for one
     (``domain.group_stripe_events``). A give-up expires the old checkout first and is refused
-    when Stripe says it was paid (hostile33 N11): only such an answer reaches that rule now."""
+    when Stripe says it was paid: only such an answer reaches that rule now."""
     with monkeypatch.context() as patched:
         patched.setattr(system.ports.payments, "expire_checkout", lambda session_id: "expired")
         return give_up(system, group, place)

@@ -82,7 +82,7 @@ def paid_after_its_read(
     """``act`` done while the employer pays ``invoice_id`` at Stripe just after the act read
     it there (its one read, before voiding or replacing it: nothing paid yet), Stripe's
     events held: the act's answer, and the events it and the payment caused, not delivered.
-    The race left once an act refuses an invoice being paid (hostile26 F4, F7)."""
+    The race left once an act refuses an invoice being paid."""
     payments = system.ports.payments
     real_read = payments.invoice_at_stripe
     paid: list[Reply] = []

@@ -37,6 +37,6 @@ def last_line_printed(
     """Run ``python -c script args`` fresh, with ``env`` (``lambda_env(in_lambda=...)`` when
     None), which must exit 0: the last line it printed."""
     answer = fresh_run(script, *args, env=lambda_env(in_lambda=in_lambda) if env is None else env)
-    # The child's traceback in the failure, not a bare CalledProcessError (review17 L7).
+    # The child's traceback in the failure, not a bare CalledProcessError.
     assert answer.returncode == 0, answer.stderr[-3000:]
     return answer.stdout.strip().splitlines()[-1]

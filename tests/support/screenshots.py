@@ -72,7 +72,7 @@ def _act(page: Page, url: str, application: dict[str, Any], button: str, **typed
         else:
             page.get_by_label(label).fill(value)
     page.get_by_role("button", name=button).click()
-    if button == "Cancel booking":  # the console asks first (organiser20 F8)
+    if button == "Cancel booking":  # the console asks first
         page.get_by_role("button", name="Yes, cancel the booking").click()
     expect(page.get_by_role("status").first).to_be_visible()
 

@@ -95,7 +95,7 @@ def test_reading_a_secret_loads_no_boto3() -> None:
 def test_a_secret_of_only_whitespace_is_not_configured(
     secrets_manager: list[str], blank: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """hostile14a F10: a whitespace secret failed every event as "the signature does not match";
+    """A whitespace secret failed every event as "the signature does not match";
     it fails as a missing secret does (the service busy), logged as not configured, no value."""
     aws.client("secretsmanager").put_secret_value(SecretId=NAME, SecretString=blank)
     with pytest.raises(DependencyUnavailable) as refused:

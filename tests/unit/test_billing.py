@@ -101,7 +101,7 @@ def discount_code(**changes: object) -> DiscountCode:
         ({}, None),
         ({"percent_off": None, "amount_off": 1000, "currency": "eur"}, "other_currency"),
         # Spent is said before another currency: after a currency change such a code is
-        # nearly always spent, and that is what the applicant should read (review16a R2).
+        # nearly always spent, and that is what the applicant should read.
         ({"percent_off": None, "amount_off": 1000, "currency": "eur", "uses": 2}, "spent"),
         ({"percent_off": None, "amount_off": 1000, "currency": "eur", "active": False}, "spent"),
         ({"percent_off": None, "amount_off": 1000, "currency": "eur", "expires_at": NOW}, "spent"),
@@ -311,7 +311,7 @@ def test_stripe_calling_an_invoice_overdue_before_its_day_ends_lets_nothing_go()
         Action.RELEASE_HOLD, "invoice_voided"
     )
     # Once the due day ended unpaid, a void (the sweep's, asked before it lets the place go,
-    # its event perhaps first) ends it as not paid in time (review21 F4).
+    # its event perhaps first) ends it as not paid in time.
     assert decide_invoice(held, voided, midnight) == Decision(
         Action.RELEASE_HOLD, "invoice_overdue"
     )
@@ -332,7 +332,7 @@ def test_stripes_void_of_an_invoice_voided_for_an_organisers_act_ends_nothing() 
         Action.IGNORE, "voided for an organiser's act"
     )
     assert decide_invoice(held, voided, NOW).action is Action.RELEASE_HOLD
-    # Who asked is recorded, not read from an event's id (review23 F7): an organiser's ask
+    # Who asked is recorded, not read from an event's id: an organiser's ask
     # on the invoice ends it whichever event says it is void; an id alone ends nothing.
     organisers = InvoiceEvent(f"{ORGANISERS_VOID}in_1", InvoiceEventKind.VOIDED, "in_1", "app1")
     assert decide_invoice(marked, organisers, NOW).action is Action.IGNORE
@@ -373,7 +373,7 @@ def test_a_funded_place_and_an_open_invoice_are_known_to_the_application() -> No
 def test_erasure_forgets_a_billing_contact_that_is_the_person_and_keeps_another() -> None:
     """The person's own address as billing contact goes with them; another person's (the
     employer's accounts team) is theirs to erase, and stays to be told of their money going
-    back (hostile11 F8, as a group's billing contact stays when its manager is erased)."""
+    back (as a group's billing contact stays when its manager is erased)."""
     own = application(
         billing=BillingDetails(
             billing_name="Ada", billing_email="ADA@example.org", billing_address="Leeds"

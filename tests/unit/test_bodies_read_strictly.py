@@ -1,4 +1,4 @@
-"""A body is read as what was sent (hostile30 A1, A2): bytes that are not UTF-8 (JSON sent as
+"""A body is read as what was sent: bytes that are not UTF-8 (JSON sent as
 latin-1, a form percent-encoding latin-1) and a JSON field given twice are refused in words,
 never stored with U+FFFD in a name or the last of two emails silently kept; a name of emoji
 alone is refused as that, not as "none that show"; the local front passes a body that is not

@@ -1,5 +1,5 @@
 """The retention a subject access answer says is the one the repository writes each ended
-application's expiry with (org24): one setting, both built from it by the bootstrap."""
+application's expiry with: one setting, both built from it by the bootstrap."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""applicant24 A3: the calendar file sent with a cancellation (``METHOD:CANCEL``) repeated the
+"""The calendar file sent with a cancellation (``METHOD:CANCEL``) repeated the
 joining link in each event's description ("Join online: ..."), to someone whose booking had
 ended, though it leaves out LOCATION and URL for that reason: only confirmed attendees get the
 link. The invitation (``METHOD:REQUEST``) still carries it."""

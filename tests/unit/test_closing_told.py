@@ -1,4 +1,4 @@
-"""Applications closing, on the fakes (hostile20 F4, F7): an application still in review is told
+"""Applications closing, on the fakes: an application still in review is told
 once that its review ended; a later-dated save tells it once that it awaits review again, and
 the new closing tells it again."""
 
@@ -66,7 +66,7 @@ def test_review_ended_told_once_reopened_once_and_told_again_at_the_new_closing(
 
 
 def test_news_of_a_closing_goes_only_while_it_holds() -> None:
-    """hostile23 F7, the pure rule (``offer_ends.closing_news_stale``): a "closed" while marked
+    """The pure rule (``offer_ends.closing_news_stale``): a "closed" while marked
     told of it and not straight after another; a reopen while the course waits to its closing
     and after a "closed" went; neither once a later save undid what it says."""
     clock = Clock()

@@ -1,5 +1,5 @@
 """Every reason a discount code is refused has words beside the field: a 422 with an empty
-``discount_code`` would tell the applicant nothing (review16a R7)."""
+``discount_code`` would tell the applicant nothing."""
 
 from __future__ import annotations
 

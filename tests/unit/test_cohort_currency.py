@@ -1,5 +1,5 @@
 """The one rule for a cohort's currency (``domain.cohort_currency``): every booking state
-holding an amount in it counts (retest13 N3), an ended booking's bursary or code does not."""
+holding an amount in it counts, an ended booking's bursary or code does not."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _checkout(expires: datetime) -> CheckoutRef:
         # Part of it given back: the rest is held.
         (an_application(S.CONFIRMED, at=NOW, amount_paid=20000, amount_refunded=5000), PAID),
         # Cancelled and refunded whole: it holds nothing, its payment and refund recorded in
-        # the currency (hostile15 s2: counted among the "paid bookings").
+        # the currency (counted among the "paid bookings").
         (an_application(S.CANCELLED, at=NOW, amount_paid=20000, amount_refunded=20000), REFUNDED),
         (
             an_application(
@@ -57,10 +57,10 @@ def _checkout(expires: datetime) -> CheckoutRef:
             ),
             CHECKOUT,
         ),
-        # Its hold ended (the booking no longer waits on that checkout: hostile14a F5), but it
+        # Its hold ended (the booking no longer waits on that checkout), but it
         # may open another at its price.
         (an_application(S.EXPIRED, at=NOW, checkout=_checkout(NOW + timedelta(hours=1))), PRICED),
-        # Funded in full: its checkout closed, said as the bursary it is (hostile14a F5).
+        # Funded in full: its checkout closed, said as the bursary it is.
         (
             an_application(
                 S.CONFIRMED,
@@ -73,7 +73,7 @@ def _checkout(expires: datetime) -> CheckoutRef:
         (an_application(S.AWAITING_INVOICE_PAYMENT, at=NOW, invoice=an_invoice(at=NOW)), INVOICE),
         (an_application(S.CONFIRMED, at=NOW, bursary=20000), BURSARY),
         (an_application(S.PENDING_REVIEW, at=NOW, discount=CODE), DISCOUNT),
-        # Under review, waiting or offered: asked for its price in GBP later (hostile14a F3).
+        # Under review, waiting or offered: asked for its price in GBP later.
         (an_application(S.PENDING_REVIEW, at=NOW), PRICED),
         (an_application(S.WAITLISTED, at=NOW), PRICED),
         (an_application(S.OFFERED, at=NOW), PRICED),
@@ -106,7 +106,7 @@ def test_the_refusal_counts_each_kind_in_words() -> None:
 
 
 def test_every_status_that_may_still_lead_to_a_booking_counts() -> None:
-    """Read from the state machine, not listed by hand (hostile14a F3): a status counts when
+    """Read from the state machine, not listed by hand: a status counts when
     a booking may still come of it; only the endings with no way back hold nothing."""
     for status in S:
         reaches = status is S.CONFIRMED or bool(ALLOWED_TRANSITIONS[status] & STANDING)
@@ -123,7 +123,7 @@ def test_a_price_given_in_another_currency_is_not_counted_in_this_one() -> None:
 
 
 def test_a_move_into_the_cohort_is_counted_there() -> None:
-    """A booking of another cohort moving in (hostile14a F9)."""
+    """A booking of another cohort moving in."""
     moving = an_application(S.CONFIRMED, at=NOW, course_id="other", amount_paid=20000)
     refusal = currency_change_refusal("gbp", "usd", [], [], NOW, moving_in=[moving, moving])
     assert refusal is not None
@@ -137,7 +137,7 @@ def _code(code: str, **terms: object) -> DiscountCode:
 
 
 def test_a_code_of_an_amount_off_a_new_application_may_give_is_named() -> None:
-    """Hostile14a F6: an amount off is in the cohort's currency; a percentage, or a code no
+    """An amount off is in the cohort's currency; a percentage, or a code no
     longer given, holds nothing in it."""
     amount = _code("FIFTY", amount_off=5000, currency="gbp")
     held = [
@@ -157,7 +157,7 @@ def test_a_code_of_an_amount_off_a_new_application_may_give_is_named() -> None:
 
 
 def test_a_refunded_booking_and_a_paid_group_are_said_as_they_are() -> None:
-    """hostile15 s2: a booking cancelled and refunded whole was "paid", and a group's payment
+    """A booking cancelled and refunded whole was "paid", and a group's payment
     for its two places "1 paid booking"."""
     bookings = [
         an_application(S.CONFIRMED, at=NOW, app_id="a", amount_paid=20000),

@@ -61,7 +61,7 @@ _PUBLIC_PAGES = (
     "booking.handlers.pages.error",
 )
 
-# What only the console's rare pages and actions use (cold23): a group's invoice buttons, the
+# What only the console's rare pages and actions use: a group's invoice buttons, the
 # public pages, the sweep and a group's changes.
 _CONSOLE_RARE = (
     "booking.services.group_invoice_void",

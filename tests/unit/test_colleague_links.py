@@ -1,5 +1,5 @@
 """Whether a group place's colleague was sent its link (``domain.colleague_links.link_went``),
-which decides whether its end is told to them (hostile22 H3): the mailer's record of their first
+which decides whether its end is told to them: the mailer's record of their first
 link, or the date a link of theirs gave recorded on the place; undecided while it is sent."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Each cause a colleague's place can end by has words true to it, or says why nothing is
-sent (``domain.colleague_told``, retest11 G1)."""
+sent (``domain.colleague_told``)."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def test_no_notice_claims_an_email_to_an_erased_person(done: str) -> None:
     said_live, said_erased = done_notice(done, live, "gbp"), done_notice(done, erased, "gbp")
     assert not _claims_an_email(said_erased), said_erased
     _, told = DONE_WORDS[done]
-    if done == "offer_resent":  # said with the address it went to, for the living (org24)
+    if done == "offer_resent":  # said with the address it went to, for the living
         told = told.replace("to them again", f"to them again at {live.answers.email}")
     if done in STANDING:  # the erasure ended where it stood, so that is no longer said
         assert said_erased == ""

@@ -110,7 +110,7 @@ def test_the_sign_in_state_lasts_ten_minutes_on_the_callback_path_only() -> None
         "state": "s1",
         "verifier": "v1",
         "next": "/console/people",
-        "lost": "",  # no form's change lost to a session's end (hostile33 N5)
+        "lost": "",  # no form's change lost to a session's end
     }
     assert signer().read_sign_in_state(value, NOW + timedelta(minutes=10)) is None
     lost = signer().sign_in_state("s1", "v1", "/console/people", NOW, lost=True).value

@@ -143,8 +143,8 @@ def test_status_open_full_closed() -> None:
 
 def test_a_newcomer_may_book_the_places_not_taken_only_when_nobody_waits() -> None:
     """The newcomer's count (the public ``places_left``) is the places not taken, except none
-    while the course is full: no seat free, or people waiting for the free one (review18
-    L5: the rule lived in a handler)."""
+    while the course is full: no seat free, or people waiting for the free one (the rule lived in a
+    handler)."""
     d = definition(capacity=3)
     before = datetime(2025, 5, 1, tzinfo=UTC)
     open_ = Course(course_id="c", definition=d, seats_taken=1)
@@ -198,7 +198,7 @@ def test_stored_addresses_are_trusted_on_reading_and_checked_on_writing() -> Non
 
 
 def test_a_reminder_offset_given_twice_is_refused_in_words() -> None:
-    # Folding [24, 24] into [24] dropped the hour's reminder without a word (hostile12b F6).
+    # Folding [24, 24] into [24] dropped the hour's reminder without a word.
     with pytest.raises(ValidationError, match="24 hours is given twice"):
         definition(reminder_offsets_hours=[24, 24])
     assert definition(reminder_offsets_hours=[1, 24]).reminder_offsets_hours == [24, 1]
@@ -224,7 +224,7 @@ def follow_up_on(day: str, start: str = "16:00") -> dict[str, str]:
     ],
 )
 def test_follow_ups_come_after_the_core_sessions(sessions: list[object], said: str) -> None:
-    # hostile12b F1: such a file was accepted and named by its follow-up's date everywhere.
+    # Such a file was accepted and named by its follow-up's date everywhere.
     with pytest.raises(ValidationError, match=said):
         definition(sessions=sessions)
     # A file stored before the rule is read back as it is.
@@ -242,7 +242,7 @@ def test_follow_ups_come_after_the_core_sessions(sessions: list[object], said: s
 def test_a_problem_with_one_session_is_said_beside_that_session(
     sessions: list[object], field: str
 ) -> None:
-    """hostile12a NEW-10: "session 2: ..." is said under ``sessions.1`` (the API's 422, the
+    """ "session 2: ..." is said under ``sessions.1`` (the API's 422, the
     console form's session row), not under ``body``."""
     payload = definition().model_dump(mode="json") | {"sessions": sessions}
     with pytest.raises(InvalidInput) as raised:
@@ -269,7 +269,7 @@ def test_a_follow_up_may_start_as_the_last_core_session_ends() -> None:
 def test_an_optional_text_given_with_nothing_that_shows_is_refused_by_its_name(
     blank: str, field: str, value: str | None
 ) -> None:
-    """hostile14a F8: one rule for every optional course text: given only invisible text, it is
+    """One rule for every optional course text: given only invisible text, it is
     refused in words naming the field (as organisation's always was), never dropped."""
     data = definition().model_dump(mode="json")
     if value is None:

@@ -91,7 +91,7 @@ def test_a_box_neither_ticked_nor_left_out_is_refused_beside_it(unclear: str) ->
     "field", ["facilitator-0-name", "facilitator-0-bio", "overview", "organisation"]
 )
 def test_a_field_typed_with_nothing_that_shows_is_refused_beside_it(blank: str, field: str) -> None:
-    """hostile14a F2, F8: a facilitator's name blanked with an NBSP saved them unnamed (off the
+    """A facilitator's name blanked with an NBSP saved them unnamed (off the
     public page), and an optional field so typed was dropped; each is refused beside it."""
     stored = _stored(COURSES[0])
     assert stored.facilitators[0].name

@@ -1,5 +1,5 @@
-"""What covered the price of a place with nothing to pay, said from the recorded facts
-(newcomer11 F5): the reason, the console's and the CSV's words, and the timeline's order."""
+"""What covered the price of a place with nothing to pay, said from the recorded facts:
+the reason, the console's and the CSV's words, and the timeline's order."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def test_nothing_is_left_to_pay_on_a_lapse_that_cannot_pay_again() -> None:
 
 
 def test_an_offer_the_sweep_ended_pays_again_only_while_a_newcomer_could_book() -> None:
-    """review19 L3: once the sweep ended a lapsed offer, it may start a payment again (and
+    """Once the sweep ended a lapsed offer, it may start a payment again (and
     owes the price) only while a seat is free and nobody waits for it; otherwise its seat went
     to the next person, so it is refused as lapsed and owes nothing, as before the sweep."""
     swept = place(S.EXPIRED, status_reason="offer_lapsed")
@@ -159,7 +159,7 @@ def test_left_to_pay_in_words_names_the_lapse() -> None:
 
 
 def test_nothing_is_owed_yet_while_waiting_for_a_place_or_a_review() -> None:
-    """organiser20 F4: the rosters count what is owed now (``owed_now``): nothing while
+    """The rosters count what is owed now (``owed_now``): nothing while
     waiting for a place or a review, the price once it is asked (an offer, a checkout)."""
     june = _june()
     for status in (S.WAITLISTED, S.PENDING_REVIEW):

@@ -167,7 +167,7 @@ def test_a_record_of_another_python_is_not_read(tmp_path: Path) -> None:
 def test_another_patch_release_reads_the_code_but_no_pattern(tmp_path: Path) -> None:
     """Recorded by another patch release of this Python (the same magic numbers, another
     ``sys.version``): its compiled code is read, its regular expressions are not, since ``re``
-    may make other code of the same pattern there (review24 F1)."""
+    may make other code of the same pattern there."""
     _init(tmp_path, record=True)
     record = _record_file(tmp_path)
     import marshal
@@ -186,7 +186,7 @@ def test_a_process_not_recording_keeps_nothing_it_compiled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Not recording, what is compiled that the record does not hold (a class since added, a
-    pattern made from input) is not kept for the container's life (review24 F2)."""
+    pattern made from input) is not kept for the container's life."""
     from booking import dataclass_code
 
     monkeypatch.setattr(dataclass_code, "_recording", False, raising=False)
@@ -205,7 +205,7 @@ def test_patterns_compiled_on_two_threads_at_once_are_each_noted_as_their_own(
 ) -> None:
     """Recording, a pattern compiled on one thread while another compiles another (the second
     made between the first's making and its noting) is noted under its own key, never the
-    other's making (review24 F2)."""
+    other's making."""
     import re
     import threading
 

@@ -1,4 +1,4 @@
-"""A new joining link is one more change a save makes to what people hold (organiser20 F22):
+"""A new joining link is one more change a save makes to what people hold:
 decided with the sessions' changes, kept through the wording as each calendar holds them, and
 said in the organiser's notice (``told_of``)."""
 

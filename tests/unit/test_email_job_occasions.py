@@ -129,7 +129,7 @@ def test_an_old_move_email_is_known_undone_by_its_number() -> None:
     ids=lambda job: job.kind.value,
 )
 def test_the_kind_a_job_id_names_is_read_by_one_reader(job: EmailJob) -> None:
-    """What keeps only a job's id (a claim's closing news, review21 F8) reads its kind through
+    """What keeps only a job's id (a claim's closing news) reads its kind through
     ``email_ids.kind_in_id``, the reader of the id ``EmailJob`` builds."""
     assert kind_in_id(job.job_id) is job.kind
 

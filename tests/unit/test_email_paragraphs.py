@@ -1,4 +1,4 @@
-"""Every plain-text email keeps a blank line between its paragraphs (applicant24 A2): a
+"""Every plain-text email keeps a blank line between its paragraphs: a
 sentence that ends a paragraph never runs into the next paragraph's first line.
 
 The text templates are rendered with ``trim_blocks``, which eats the line break after a tag

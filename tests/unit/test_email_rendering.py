@@ -210,7 +210,7 @@ def test_reminder_says_which_session_when_and_where() -> None:
     )
     assert message.subject == "Reminder: Session 2 of 6, tomorrow at 15:00 BST"
     # Worded for its own session, never "your next": a late booking's reminders for sessions
-    # 1 and 2 go at once, and session 2 is not the next (newcomer15 O13).
+    # 1 and 2 go at once, and session 2 is not the next.
     said = " ".join(message.text.split())
     assert "your Compassionate Leadership Training session 2 of 6 is tomorrow at 15:00 BST" in said
     assert "next session" not in said
@@ -769,7 +769,7 @@ def test_a_moves_refund_is_said_to_go_where_the_payment_came_from(by_invoice: bo
 @pytest.mark.parametrize(
     ("kind", "bursary", "missing"),
     [
-        # A move's difference not in the job: "It costs None more" (applicant24b 5).
+        # A move's difference not in the job: "It costs None more".
         (EmailKind.MOVE_PAYMENT_DUE, 5000, "move_difference"),
         # A bursary's message with no bursary: "a bursary of None has been granted".
         (EmailKind.BURSARY_GRANTED, 0, "bursary"),

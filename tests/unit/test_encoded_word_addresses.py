@@ -1,5 +1,5 @@
 """An address holding a MIME encoded word (``=?utf-8?b?YQ==?=@example.org``) is refused in the
-one address rule (hostile13 F5): mail software decodes it in the To header, so the mail would
+one address rule: mail software decodes it in the To header, so the mail would
 reach ``a@example.org``, another inbox than the one on record."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The person's one place per cohort, as an application's states claim it
 (``domain.enrolments``): its own course while it lives, and the cohort a confirmed booking's
-move waits for (hostile-wm F1)."""
+move waits for."""
 
 from __future__ import annotations
 

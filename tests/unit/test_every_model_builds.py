@@ -1,4 +1,4 @@
-"""Every model of ours builds (review17 L1): each is built on first use
+"""Every model of ours builds: each is built on first use
 (``booking.domain.model``), so a mistyped annotation no longer fails the import; a fresh
 interpreter imports every ``booking`` module and builds every model they define, as a
 SnapStart snapshot does, so such a model fails here and not in a request."""

@@ -117,7 +117,7 @@ def test_an_invitation_decided_before_a_move_is_not_sent_after_it() -> None:
     [invitation] = season.tick(AUTUMN - timedelta(days=13))
     assert invitation.kind is EmailKind.FOLLOW_UP_INVITATION
     # Before the queue delivers it, the summer file moves the event a week on: Ada, never
-    # sent it, is invited to the new time, not told it moved from one she never had (F10).
+    # sent it, is invited to the new time, not told it moved from one she never had.
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
     [again] = season.decided()
     assert again.kind is EmailKind.FOLLOW_UP_INVITATION
@@ -202,7 +202,7 @@ def test_a_follow_up_moved_to_a_past_day_and_back_is_news_to_nobody() -> None:
 
 
 def test_an_invitation_skipped_because_its_event_was_cancelled_brings_no_cancellation() -> None:
-    """Cancelled before Ada's invitation went (hostile13 F10): she never heard of it, so
+    """Cancelled before Ada's invitation went: she never heard of it, so
     nothing about it reaches her."""
     season = Season()
     [invitation] = season.tick(AUTUMN - timedelta(days=13))
@@ -214,7 +214,7 @@ def test_an_invitation_skipped_because_its_event_was_cancelled_brings_no_cancell
 
 def test_a_change_notice_is_not_sent_to_someone_told_since_that_the_event_was_taken_out() -> None:
     """Ada was sent the event; it moves, and before the mailer reaches the notice a message
-    takes it out of her calendar (her move off the programme's dates: hostile13 F14). The
+    takes it out of her calendar (her move off the programme's dates). The
     notice's invite.ics would put it back, so it is not sent."""
     season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-30", "Reunion")))
@@ -231,8 +231,8 @@ def test_a_change_notice_is_not_sent_to_someone_told_since_that_the_event_was_ta
 
 
 def test_a_follow_up_renamed_and_renamed_back_before_the_mailer_ran_is_news_to_nobody() -> None:
-    """The change is worded from the title Ada's calendar holds, not the file's last one
-    (hostile13 F1): renamed and back, it holds the name it has, so nothing is sent."""
+    """The change is worded from the title Ada's calendar holds, not the file's last one:
+    renamed and back, it holds the name it has, so nothing is sent."""
     season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Temporary")))
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Reunion")))
@@ -240,7 +240,7 @@ def test_a_follow_up_renamed_and_renamed_back_before_the_mailer_ran_is_news_to_n
 
 
 def test_a_follow_up_renamed_then_moved_before_the_mailer_ran_is_told_both() -> None:
-    """Renamed, then moved before the rename's notice went (hostile13 F1b): the move's notice
+    """Renamed, then moved before the rename's notice went: the move's notice
     says it moved and has a new name, from the title and day Ada holds."""
     season = Season.invited()
     put_course(season.ports, "summer", cohort("2027-06-07", ("2027-09-23", "Autumn review")))
@@ -254,7 +254,7 @@ def test_a_follow_up_renamed_then_moved_before_the_mailer_ran_is_told_both() -> 
 
 
 def test_a_follow_up_whose_end_alone_changed_is_not_said_to_have_moved() -> None:
-    """Only its end changed (hostile13 F21): it did not move; it ends at another time."""
+    """Only its end changed: it did not move; it ends at another time."""
     season = Season.invited()
     longer = cohort("2027-06-07", ("2027-09-23", "Reunion"))
     longer.sessions[1].end_time = time(17, 30)
@@ -271,7 +271,7 @@ def test_a_follow_up_whose_end_alone_changed_is_not_said_to_have_moved() -> None
 def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() -> None:
     """Ada's confirmation put the event in her calendar; her cohort's register then closed
     without her completing, so she is not invited and gets no reminder: no change notice
-    ("your reminders will come") either (hostile13 F20). Had she completed, she would."""
+    ("your reminders will come") either. Had she completed, she would."""
     for completed, heard in ((False, []), (True, [EmailKind.FOLLOW_UP_CHANGED])):
         season = Season()
         [ada] = season.repository.list_applications("spring")
@@ -289,7 +289,7 @@ def test_a_booking_that_did_not_complete_hears_of_no_change_to_the_follow_ups() 
 
 def test_a_programme_in_another_time_zone_names_its_clock() -> None:
     """Cohorts in New York are told their times in New York's clock, named so, never "(UK
-    time)" beside EST (hostile13 F16). Their files give the shared follow-up at the moment
+    time)" beside EST. Their files give the shared follow-up at the moment
     it was (11:00 in New York is 16:00 in London): a zone change moves no shared event."""
     season = Season()
     for course_id, first_day in (("spring", "2027-03-01"), ("summer", "2027-06-07")):
@@ -350,13 +350,13 @@ def test_a_booking_that_did_not_complete_hears_of_no_follow_up_whatever_path_it_
     path: str,
 ) -> None:
     """Ada's register closed without her completing: no follow-up reaches her, whatever path
-    it took (retest13 N7: taken out of every file and listed again, she was sent "Changed
+    it took (taken out of every file and listed again, she was sent "Changed
     dates" with it in). Bea, who completed, hears of each."""
     closed = Closed()
     if path == "listed again":
         put_course(closed.ports, "spring", cohort("2027-03-01"))
         put_course(closed.ports, "summer", cohort("2027-06-07"))
-        closed.decided()  # the cancellation, to both (Ada holds it still: hostile14b F5)
+        closed.decided()  # the cancellation, to both (Ada holds it still)
         put_course(closed.ports, "spring", cohort("2027-03-01", ("2027-09-30", "Reunion")))
     elif path == "new":
         put_course(closed.ports, "spring", with_winter("2027-03-01"))
@@ -402,8 +402,8 @@ def in_new_york(first_day: str, follow_up_at: time) -> CourseDefinition:
 
 def test_a_cohorts_zone_change_may_not_move_the_follow_ups_it_shares() -> None:
     """Summer's file saved in New York with its times as they were would move the Reunion,
-    shared with spring, from 16:00 in London to 16:00 in New York for everyone (retest13
-    N6): refused beside ``timezone``, saying the time to give; nothing saved, nobody told."""
+    shared with spring, from 16:00 in London to 16:00 in New York for everyone: refused beside
+    ``timezone``, saying the time to give; nothing saved, nobody told."""
     season = Season()
     before = season.repository.get_course("summer")
     with pytest.raises(InvalidInput) as refused:
@@ -432,7 +432,7 @@ def test_a_zone_change_moves_a_follow_up_no_other_cohort_lists() -> None:
 def test_a_zone_change_refusal_advises_only_what_a_file_can_state() -> None:
     """The Reunion (16:00-17:00 in London) is 23:00-00:00 in Shanghai: no file there can state
     it (a session ends on its start's day), so the refusal does not ask for its time there;
-    it says to take it out of this file, the other cohorts still listing it (hostile14b F6)."""
+    it says to take it out of this file, the other cohorts still listing it."""
     season = Season()
     file = cohort("2027-06-07", ("2027-09-23", "Reunion"))
     file.timezone = "Asia/Shanghai"

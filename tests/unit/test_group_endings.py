@@ -47,7 +47,7 @@ def test_a_void_the_organiser_asked_for_is_theirs_whoever_delivers_it() -> None:
 
 def test_a_void_once_the_hold_ended_unpaid_ends_the_group_as_not_paid_by_its_due_date() -> None:
     """The sweep voids first, then ends the hold: Stripe's event of that void, if it comes
-    first, ends it alike (review21 F4)."""
+    first, ends it alike."""
     unpaid = group_by_invoice()
     ended = unpaid.hold_expires_at
     assert ended is not None
@@ -194,7 +194,7 @@ def test_the_managers_email_says_the_organisers_cancelled_the_invoice_when_they_
 
 
 def test_an_erased_colleagues_place_in_an_ended_booking_is_said_released_with_it() -> None:
-    """Nobody can name anyone on a place of a booking that has ended (retest10 R10-3): an
+    """Nobody can name anyone on a place of a booking that has ended: an
     erased colleague's place says it went with the booking, whoever else was erased."""
     gone = Colleague.model_construct(name=ERASED, email=ERASED_EMAIL)
     open_one = group_by_invoice()

@@ -1,4 +1,4 @@
-"""Which events that leave a group's invoice open are told (review24 F11): a failed payment of
+"""Which events that leave a group's invoice open are told: a failed payment of
 the invoice holding its places, within its hold; never an overdue one, one being replaced or
 voided for an act, nor once the hold has ended (``group_stripe_events.decide_left_open``)."""
 

@@ -1,6 +1,6 @@
 """The one check every group message passes before it is claimed (``services.group_emails``):
 a link that acts for someone (the manager's page, a colleague's link to apply) goes to them
-alone (retest11 G5)."""
+alone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the organisers are told of a colleague's booking on a group place (hostile21 F4): the
+"""What the organisers are told of a colleague's booking on a group place: the
 advice names what giving the place up does, for a group paid outside Stripe too (nothing is
 refunded from here then)."""
 

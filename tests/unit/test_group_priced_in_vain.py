@@ -1,5 +1,5 @@
 """A manager's group booking asked for at Stripe in the cohort's old currency, its save refused
-because the cohort's currency changed meanwhile (hostile14a F4, ``PriceChanged``): its checkout
+because the cohort's currency changed meanwhile (``PriceChanged``): its checkout
 is expired at Stripe, the group ends and its seats go back; nothing stays open in GBP on a USD
 cohort."""
 

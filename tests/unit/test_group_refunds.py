@@ -48,7 +48,7 @@ def test_a_partial_refund_at_stripe_is_recorded_and_the_booking_stands() -> None
     )
     assert refunded_at_stripe(recorded) == 20000
     assert share_of_place(recorded) == 20000  # a give-up refunds what is left of a place
-    # The manager told of the part, and that the places stand (retest11 G2), once.
+    # The manager told of the part, and that the places stand, once.
     [told] = recorded.outbox
     assert (told.reason, told.amount, told.places_kept) == ("refunded_in_part_at_stripe", 20000, 3)
     again = refund_reported(recorded, by_charge("evt_2", 20000), NOW, NOBODY).group
@@ -84,7 +84,7 @@ def test_a_full_refund_ends_the_places_nobody_holds_and_tells_the_manager_once()
     assert (told[0].amount, told[0].group_places, told[0].places_kept) == (60000, (1, 3), 1)
     gone = [job for job in ended.outbox if job.kind.value == "group_place_given_up"]
     assert sorted(job.group_place for job in gone) == [1, 3]  # type: ignore[attr-defined]
-    assert {job.reason for job in gone} == {"refunded_at_stripe"}  # told why (retest11 G1)
+    assert {job.reason for job in gone} == {"refunded_at_stripe"}  # told why
     again = refund_reported(ended, by_id("evt_2", "re_1", 60000), NOW, frozenset({2}))
     assert (again.ended, again.group.outbox) == (False, ended.outbox)  # ended once
     with pytest.raises(Conflict):
@@ -107,7 +107,7 @@ def test_the_systems_own_refunds_are_told_apart_by_id_or_key() -> None:
 
 
 def test_a_places_refund_key_is_the_same_request_only_for_the_same_amount() -> None:
-    """review17 M6: a share refused and asked again from what is left is a new request
+    """A share refused and asked again from what is left is a new request
     (Stripe refuses a key reused with other parameters); a retry of the same one is not."""
     assert place_refund_key("g1", 2, 20000) == place_refund_key("g1", 2, 20000)
     assert place_refund_key("g1", 2, 20000) != place_refund_key("g1", 2, 10000)
@@ -121,7 +121,7 @@ def test_a_failed_refund_at_stripe_no_longer_counts() -> None:
 
 
 def test_a_payment_all_gone_back_by_any_path_ends_the_booking() -> None:
-    """hostile20 F1: £500 refunded at Stripe and the last £100 by a place's share given up is
+    """£500 refunded at Stripe and the last £100 by a place's share given up is
     a payment all gone back, as the whole £600 at Stripe is; a booking whose every place was
     given up has nothing left to end."""
     mostly_at_stripe = refund_reported(paid_group(), by_id("evt_1", "re_d", 50000), NOW, NOBODY)

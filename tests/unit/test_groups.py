@@ -45,7 +45,7 @@ def test_only_the_current_object_and_the_exact_amount_pay_for_a_group() -> None:
 
 
 def test_a_void_of_an_invoice_being_replaced_ends_nothing_unless_asked_for() -> None:
-    """hostile25 F1: the invoice is voided before its replacement is saved."""
+    """The invoice is voided before its replacement is saved."""
     voided = GroupEnding.VOIDED_AT_STRIPE
     held = group_by_invoice()
     assert decide_ended(held, "in_1", ended_as=voided) is GroupMove.LAPSED
@@ -56,7 +56,7 @@ def test_a_void_of_an_invoice_being_replaced_ends_nothing_unless_asked_for() -> 
     assert decide_ended(replacing, "in_1", ended_as=due) is GroupMove.LAPSED
     asked = replacing.model_copy(update={"void_asked_for": "in_1"})
     assert decide_ended(asked, "in_1", ended_as=voided) is GroupMove.LAPSED
-    # How it ended is never left out, which would switch the guard off (review21 F14).
+    # How it ended is never left out, which would switch the guard off.
     with pytest.raises(TypeError):
         decide_ended(replacing, "in_1")  # type: ignore[call-arg]
 

@@ -56,8 +56,8 @@ def test_sessions_moved_back_to_where_the_calendar_holds_them_are_no_news() -> N
 
 def test_a_slip_that_renumbered_a_session_to_come_put_back_is_no_news() -> None:
     # Session 2 typed a year early comes first, so session 1 was numbered "Session 2 of 2";
-    # put back, it is "Session 1 of 2" again. A title nobody wrote, renumbered, is no renaming
-    # (hostile14b F2), and session 2's slip was never sent (its time disagrees with the
+    # put back, it is "Session 1 of 2" again. A title nobody wrote, renumbered, is no renaming,
+    # and session 2's slip was never sent (its time disagrees with the
     # calendar): nothing to tell.
     slip = cohort("2027-03-01", "2026-03-08")
     assert [(s.key, s.title) for s in slip.schedule()][1] == ("s1", "Session 2 of 2")
@@ -127,7 +127,7 @@ def test_a_slip_put_back_tells_nobody() -> None:
     spring = Spring()
     spring.repository.put_course("spring", SLIP)  # a slip nobody was told of
     put_course(spring.ports, "spring", ORIGINAL)
-    # Queued (the file changed what she may hold: hostile14b F1), and worded against her
+    # Queued (the file changed what she may hold), and worded against her
     # calendar as it goes: nothing to tell.
     [put_back] = spring.changed_dates()
     assert send_email_job(spring.ports, put_back) is SendOutcome.SKIPPED_TOLD
@@ -146,7 +146,7 @@ def _sent(file: CourseDefinition) -> dict[str, Told]:
 
 
 def test_a_queued_update_whose_change_was_put_back_tells_nothing_as_it_goes() -> None:
-    """retest13 N4: worded at send time against the calendar as held."""
+    """Worded at send time against the calendar as held."""
     queued = ScheduleChanges(changed=("s1",))
     assert _as_sent(queued, ORIGINAL, _sent(ORIGINAL)) is None
     moved = cohort("2027-03-02", "2027-03-08")
@@ -165,8 +165,8 @@ def test_a_queued_removal_takes_out_only_what_the_calendar_holds() -> None:
     queued = ScheduleChanges(removed=("s3",))
     assert _as_sent(queued, ORIGINAL, _sent(ORIGINAL)) is None  # s3 never sent
     told = _as_sent(queued, ORIGINAL, _sent(three))
-    # Held as "Session 1 of 3" and "2 of 3", now "of 2": a numbering nobody wrote is no news
-    # (hostile14b F2); only the removal is.
+    # Held as "Session 1 of 3" and "2 of 3", now "of 2": a numbering nobody wrote is no news;
+    # only the removal is.
     assert told == ScheduleChanges(removed=("s3",))
     assert _as_sent(queued, three, _sent(three)) is None  # listed again since
 
@@ -207,13 +207,13 @@ def test_one_name_means_one_thing() -> None:
 
 def test_a_send_that_put_in_the_file_as_it_is_needs_no_check() -> None:
     assert moved_on(_sent(ORIGINAL), ORIGINAL.schedule(), NOW) is None
-    # A numbering nobody wrote, changed since, is no news either (hostile14b F2).
+    # A numbering nobody wrote, changed since, is no news either.
     three = cohort("2027-03-01", "2027-03-08", "2027-03-15")
     assert moved_on(_sent(three), three.schedule(), NOW) is None
 
 
 def test_a_send_overtaken_by_a_save_is_checked_for_what_the_file_says_now() -> None:
-    """hostile14b F1: the message put s1 in on 2 March; the file now says 1 March, and lists
+    """The message put s1 in on 2 March; the file now says 1 March, and lists
     no s3 (which it put in)."""
     sent = _sent(cohort("2027-03-02", "2027-03-08", "2027-03-15"))
     assert moved_on(sent, ORIGINAL.schedule(), NOW) == ScheduleChanges(

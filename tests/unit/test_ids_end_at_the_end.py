@@ -1,5 +1,5 @@
 """An id is the whole of what was typed: Python's ``$`` also matches before a final line break,
-so a pattern checked with ``match`` took "leadership\\n" (review25 F2)."""
+so a pattern checked with ``match`` took "leadership\\n"."""
 
 from __future__ import annotations
 

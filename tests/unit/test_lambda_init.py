@@ -1,4 +1,4 @@
-"""A fresh interpreter's init that fails shows why (review17 L7): its traceback is in the
+"""A fresh interpreter's init that fails shows why: its traceback is in the
 test's failure, not a bare CalledProcessError."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What `make run` says of payments when it starts (hostile15 section 5: a key of only
+"""What `make run` says of payments when it starts (a key of only
 whitespace was announced as real Stripe test mode, while every payment answered 503)."""
 
 from __future__ import annotations

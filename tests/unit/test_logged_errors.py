@@ -1,5 +1,5 @@
 """An error a handler did not expect is logged without the personal data pydantic's message
-repeats (retest13 N1: a substitution's name reached the log in a ValidationError's traceback)."""
+repeats (a substitution's name reached the log in a ValidationError's traceback)."""
 
 from __future__ import annotations
 

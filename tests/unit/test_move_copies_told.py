@@ -1,5 +1,5 @@
 """A move's facilitators' copies told from the cohort whose list has the person to the one held
-now (retest13 N5, ``domain.facilitators_told.copy_tells``), whatever order they go in."""
+now (``domain.facilitators_told.copy_tells``), whatever order they go in."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def _judged(
 
 
 def test_a_move_half_told_then_moved_back_keeps_every_list_right() -> None:
-    """hostile14b F4: A to D (a dearer cohort, the difference paid), D's "moved to your
+    """A to D (a dearer cohort, the difference paid), D's "moved to your
     cohort" gone, then back to A before A's "moved away" went: A's list never lost the
     person, so A hears nothing (no "moved to your cohort" for a list that has them), and D,
     told of them arriving, hears them leave."""

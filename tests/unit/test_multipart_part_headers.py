@@ -1,4 +1,4 @@
-"""A multipart part's name and filename are read as strictly as its text (review24 F7): the
+"""A multipart part's name and filename are read as strictly as its text: the
 part's header bytes as UTF-8 or refused in words, never read with U+FFFD put in (a filename
 reaching a course's upload and an email attachment silently altered); a name in RFC 2231 form
 (``name*=UTF-8''...``) is read, not dropped (a required field then read as missing), and one

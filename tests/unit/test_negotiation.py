@@ -1,4 +1,4 @@
-"""Browsers get HTML, JSON clients JSON (W2): one negotiation, by q-values, in any case."""
+"""Browsers get HTML, JSON clients JSON: one negotiation, by q-values, in any case."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A booking whose register closed without it completing: not a graduate, so the follow-ups its
 confirmation put in the person's calendar are taken out, in one message sent as the register
-closes (hostile14b F5); a completer's, and a calendar holding none, are left as they are.
+closes; a completer's, and a calendar holding none, are left as they are.
 Use cases on the in-memory fakes."""
 
 from __future__ import annotations

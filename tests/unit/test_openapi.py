@@ -129,10 +129,10 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     # and voiding a group's invoice or sending it again, and sending a graduate's follow-up
     # invitation again, and inviting a graduate to one now, and sending a completer's
     # certificate again, and the page before a decline that shows its message (organiser22
-    # F17), and sending a place's offer again (organiser22 F8), and recording an invoice's
-    # payment received outside Stripe, one person's and a group's (organiser22 F15), and
-    # sending a corrected invoice (organiser22 F14), and invoicing the employer instead of
-    # the card (organiser22 F4), and correcting a group's invoice (group25).
+    # F17), and sending a place's offer again, and recording an invoice's
+    # payment received outside Stripe, one person's and a group's, and
+    # sending a corrected invoice, and invoicing the employer instead of
+    # the card, and correcting a group's invoice.
     assert len(posts) == 15 + 4 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 2 + 1 + 1 + 1
     for path, operation in posts.items():
         for media_type, body in operation["requestBody"]["content"].items():
@@ -147,8 +147,8 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
         "csrf_token",
         "rows",  # the add and remove buttons
         "next_of",  # posted by *Add the next cohort*: the course it was filled in from
-        "follow_ups_offered",  # posted once its follow-ups were offered, moved (org24)
-        "title_checked",  # posted back with a title warned of as a likely typo (org24)
+        "follow_ups_offered",  # posted once its follow-ups were offered, moved
+        "title_checked",  # posted back with a title warned of as a likely typo
         *TOP_FIELDS,
     }
     assert set(saved["multipart/form-data"]["schema"]["properties"]) == {
@@ -166,8 +166,8 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
 def test_the_console_answers_pages_and_four_downloads(document: dict[str, Any]) -> None:
     downloads = {
         "/console/courses/{course_id}/roster.csv": "text/csv",
-        "/console/courses/{course_id}/calendar.ics": "text/calendar",  # walk25
-        "/console/programmes/{programme}/graduates.csv": "text/csv",  # organiser22 F20
+        "/console/courses/{course_id}/calendar.ics": "text/calendar",
+        "/console/programmes/{programme}/graduates.csv": "text/csv",
         "/console/people/export": "application/json",
     }
     for path, item in document["paths"].items():
@@ -265,7 +265,7 @@ def test_a_concrete_path_is_matched_before_a_templated_one_it_fits() -> None:
 def test_the_public_bodies_say_a_field_they_do_not_take_is_refused(
     document: dict[str, Any], name: str
 ) -> None:
-    """hostile14a (item 1): a client generated from the document was not told that a JSON
+    """A client generated from the document was not told that a JSON
     body's extra field is refused, as the admin bodies (``extra="forbid"``) say it is."""
     schema = document["components"]["schemas"][name]
     assert schema["additionalProperties"] is False

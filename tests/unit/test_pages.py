@@ -345,7 +345,7 @@ def test_the_managers_form_says_the_places_left_as_a_number_of_places(
 
 
 def test_a_course_in_another_time_zone_names_its_clock_on_its_pages() -> None:
-    """Its times are New York's: the pages say so, never "(UK time)" (hostile13 F16)."""
+    """Its times are New York's: the pages say so, never "(UK time)"."""
     there = course(timezone="America/New_York")
     form = pages.apply_form(there, NOW, "/a")
     status = pages.status_page(view("confirmed"), there, "/restart")
@@ -365,7 +365,7 @@ def _autocomplete_of(page: str, name: str) -> str:
 def test_the_invoice_fields_autofill_from_a_billing_address_never_the_applicants_own(
     form: str,
 ) -> None:
-    """applicant24b 3: ``autocomplete="email"`` let a browser fill the accounts team's address
+    """``autocomplete="email"`` let a browser fill the accounts team's address
     with the applicant's own. The billing section token says whose they are (valid HTML:
     ``billing`` before the field name), on the application and the group booking forms."""
     invoiced = course(invoice_allowed=True)
@@ -383,7 +383,7 @@ def test_the_invoice_fields_autofill_from_a_billing_address_never_the_applicants
 
 
 def test_the_submit_button_says_what_is_true_for_card_and_invoice_alike() -> None:
-    """applicant24b 4: "Continue to payment" was the button's word with "My employer will pay
+    """ "Continue to payment" was the button's word with "My employer will pay
     by invoice" chosen too; without JavaScript it cannot follow the choice, so a course that
     may be invoiced says only "Continue". A course paid by card alone keeps its words."""
     invoiced = pages.apply_form(course(invoice_allowed=True), NOW, "/a")

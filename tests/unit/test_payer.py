@@ -145,7 +145,7 @@ def test_every_email_about_the_money_names_the_organisation_that_paid(
 
 def test_a_groups_money_back_is_told_its_billing_contact_in_a_message_of_its_own() -> None:
     """The employer's money back (a place's share): the manager's message to the manager
-    alone, the billing contact's own beside it, to them alone (retest11 G5: never one message
+    alone, the billing contact's own beside it, to them alone (never one message
     to both, which carried the manager's page); the manager erased, only the billing
     contact's goes; nothing paid back, none."""
     paid = group_by_invoice(billing=BILLING).model_copy(
@@ -191,7 +191,7 @@ def test_a_moves_refund_of_the_employers_money_is_told_to_its_billing_contact_al
 
 def test_what_a_billing_contact_may_see_is_one_rule_for_every_message() -> None:
     """A person's or a group's values, as the billing contact's own message has them: no link
-    that acts for anyone, no answers, no joining link, no manager named (retest11 G5)."""
+    that acts for anyone, no answers, no joining link, no manager named."""
     from booking.domain.payer import WITHHELD_FROM_THE_BILLING_CONTACT, as_the_billing_contact_sees
 
     persons = {"status_url": "https://b/a?token=t", "answers": ["x"], "name": "Ada"}

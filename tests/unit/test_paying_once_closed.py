@@ -1,4 +1,4 @@
-"""The one rule for paying for a place (newcomer15 O15): nothing is paid once the course's
+"""The one rule for paying for a place: nothing is paid once the course's
 applications close (``domain.paying``, ``domain.paying.paid_late``); an offer is held until
 the course begins at the latest; a payment that lands later is given back, never confirmed,
 and the facilitators are not told of a booking."""
@@ -48,14 +48,14 @@ def test_payment_is_taken_while_a_checkout_would_end_before_applications_close()
     # Less than a checkout's least hold before the start: nothing is opened.
     assert not june.accepts_applications(START - timedelta(minutes=30))
     assert not june.accepts_applications(START)
-    # The course's page closes with it (hostile16 F2: an application opened a checkout then).
+    # The course's page closes with it (an application opened a checkout then).
     assert not june.accepts_applications(START - timedelta(minutes=30))
     assert june.accepts_applications(START - CHECKOUT_HOLD - timedelta(seconds=1))
     assert not course(closed=True).accepts_applications(START - timedelta(days=30))
 
 
 def test_an_offer_is_held_until_applications_close_at_the_latest() -> None:
-    """hostile17 F4: an offer's deadline is the last moment its checkout may open, not the
+    """An offer's deadline is the last moment its checkout may open, not the
     start (an offer made in the last half hour was promised 31 minutes it could not use)."""
     june = course()
     early = START - timedelta(days=10)
@@ -281,7 +281,7 @@ def test_nothing_opened_or_held_outlives_the_start(before: int, hours: int) -> N
 
 def test_a_payment_taken_before_the_start_is_in_time_though_applications_closed_since() -> None:
     """Judged by the first session's start: the organisers' closing of applications is today's
-    flag, not what held when Stripe took the payment (review15 F4)."""
+    flag, not what held when Stripe took the payment."""
     closed_since = course(closed=True)
     before = START - timedelta(hours=2)
     assert not _late(closed_since, _paid(before), START - timedelta(hours=1))
@@ -289,7 +289,7 @@ def test_a_payment_taken_before_the_start_is_in_time_though_applications_closed_
 
 
 def test_a_lapsed_offer_is_said_in_whole_sentences_with_or_without_its_deadline() -> None:
-    """review16b R6: an offer stored without a deadline is said without the "held until"."""
+    """An offer stored without a deadline is said without the "held until"."""
     from booking.services.access import offer_lapsed
 
     june = course()

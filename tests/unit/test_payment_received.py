@@ -45,7 +45,7 @@ def test_every_field_that_needs_attention_is_named_in_words() -> None:
     "given", [0, 1796083200, "2027-03-01T00:00:00", "2027-03-01T00:00:00Z", "20270301", "2027-3-1"]
 )
 def test_a_day_is_taken_only_as_year_month_day(given: object) -> None:
-    """hostile38: pydantic read a number as seconds since 1970 (0: 1 January 1970) and a
+    """Pydantic read a number as seconds since 1970 (0: 1 January 1970) and a
     date and time at midnight as its day; the API documents YYYY-MM-DD alone."""
     with pytest.raises(InvalidInput) as refused:
         received_from({"received_on": given})

@@ -1,5 +1,5 @@
 """Every public JSON body named by the route table refuses a field it does not take at every
-level, by its name and in the words of the top level (retest13 N2): each nested object is
+level, by its name and in the words of the top level: each nested object is
 found by walking the body's model, so that a new body or a new nested object cannot escape."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Whether a job's message reached SES, read from its claim (``services.email_claims``): the
 reading the decisions that wait on another send share (a group place's end on its link, news
 of a closing on the news before it). A ``sending`` claim is a send at work only while a
-delivery can still be making it (review20 L1)."""
+delivery can still be making it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What this system stored is read back as it was held on its day, by one test of the context
-(``addresses.read_back``, review25 F7): each rule of a day skips it through that test alone."""
+(``addresses.read_back``): each rule of a day skips it through that test alone."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def test_the_designers_and_the_research_stay_in_the_overview(path: Path) -> None
     data = _data(path)
     overview = data["overview"]
     assert "Dr Robert Marx and Professor Clara Strauss designed this programme" in overview
-    # He points to the research; the course page never says he led it (organiser22 F23).
+    # He points to the research; the course page never says he led it.
     assert "Professor Michael West has given his career" in overview
     assert "points to research" in overview
     assert "Research led by" not in overview

@@ -1,4 +1,4 @@
-"""The Refund action on a booking cancelled without a refund (newcomer15 O1): one decision
+"""The Refund action on a booking cancelled without a refund: one decision
 with the cancellation's own refunds (same keys: a retry or a second click is the same refund
 at Stripe), the person told once whichever of the save and the refund's event comes first,
 and nothing done when nothing is kept."""

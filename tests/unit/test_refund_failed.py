@@ -1,4 +1,4 @@
-"""A refund Stripe says failed is news for the organisers (review20 M2): the settlement of its
+"""A refund Stripe says failed is news for the organisers: the settlement of its
 event keeps a ``refund_failed_at_stripe`` anomaly, whichever payment of the booking it gave
 back (the booking's own, or one the system gave back whole), and none for a refund that still
 counts. Pure: ``domain.refund_failed`` through ``domain.settlement.settle``."""
@@ -74,7 +74,7 @@ def test_a_refund_that_succeeded_is_no_anomaly() -> None:
 def test_two_events_of_one_failure_decided_at_once_keep_one_anomaly() -> None:
     """Two events telling one refund's failure, each decided from the same read (delivered at
     once): both ask for the anomaly under the refund's key, so the repository, which keeps one
-    per key, keeps one (hostile25 F6)."""
+    per key, keeps one."""
     application = booking(REFUNDED_WHOLE)
     again = replace(REFUND_OF_IT_FAILED, event_id="evt_sent_again")
 

@@ -1,4 +1,4 @@
-"""What a refund's message says (``domain.refund_figures.refund_said``, hostile21 F8): a Refund
+"""What a refund's message says (``domain.refund_figures.refund_said``): a Refund
 that gives back all a cancelled booking kept is said as Stripe made it, beside everything paid,
 also when refunds on Stripe's dashboard took their share between its read and its refund."""
 

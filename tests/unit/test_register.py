@@ -127,7 +127,7 @@ def test_closing_decides_each_completion_once_and_sends_completers_a_certificate
     assert (closed.completed, closed.not_completed) == ([ada], [bo])
     assert not closed.closed_already
     again = register.close(ports, "c1")  # a second close (or a replay) decides nothing new,
-    # and answers what the register holds, not empty lists (hostile12b F7)
+    # and answers what the register holds, not empty lists
     assert (again.completed, again.not_completed, again.closed_at) == (
         [ada],
         [bo],
@@ -183,7 +183,7 @@ def test_the_certificate_email_carries_the_pdf_and_the_verification_page_confirm
         "Compassionate Leadership",
         stored.reference or "",
         f"https://booking.test/certificates/{code}",
-        # The hours she attended (2 of 3 sessions), beside the course's (organiser22 F21).
+        # The hours she attended (2 of 3 sessions), beside the course's.
         "4 hours of training attended, of a course of 6 hours",
         "Ann Facilitator",
     ):
@@ -571,12 +571,12 @@ def test_a_certificate_whose_name_the_font_cannot_print_is_held_and_the_organise
     assert sorted(closed.completed) == sorted([wang, ada])
     assert closed.unprintable_names == [wang]
     # Completed and genuine, but held: no email and no download of a certificate reading
-    # "This certifies that completed" (hostile12b F4); Ada's prints in full and goes.
+    # "This certifies that completed"; Ada's prints in full and goes.
     stored = repo(ports).applications[wang]
     assert stored.completion is not None
     assert stored.completion.completed
     certificates = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
-    # Wang is told the certificate follows (hostile13 F17): a job of its own, no PDF.
+    # Wang is told the certificate follows: a job of its own, no PDF.
     assert sorted(j.job_id for j in certificates) == sorted(
         [f"certificate:{ada}", f"certificate:{wang}:held"]
     )
@@ -722,7 +722,7 @@ def test_the_history_names_a_marks_session_by_its_title_and_day(ports: Ports, cl
 def test_a_reissued_spelling_shows_on_the_clis_register_and_the_apis_rows(
     ports: Ports, clock: Clock
 ) -> None:
-    """cert13's gap: the spelling a certificate was reissued with showed on the console's
+    """The spelling a certificate was reissued with showed on the console's
     register only; the API's rows carry it, and the CLI's register says it on the row."""
     from booking.cli.register import _said
     from booking.handlers.register_views import register_out
@@ -741,7 +741,7 @@ def test_a_reissued_spelling_shows_on_the_clis_register_and_the_apis_rows(
 def test_the_clis_register_says_when_it_closed_in_the_courses_clock(
     ports: Ports, clock: Clock
 ) -> None:
-    """hostile14a F7: "Closed at 2026-12-05T21:39:10.813165Z." was a raw UTC stamp; the CLI
+    """ "Closed at 2026-12-05T21:39:10.813165Z." was a raw UTC stamp; the CLI
     says it as the rest of it does, in the course's clock, to the minute."""
     from booking.cli.register import _said
     from booking.handlers.register_views import register_out
@@ -756,7 +756,7 @@ def test_the_clis_register_says_when_it_closed_in_the_courses_clock(
 
 
 def test_zooms_minutes_are_said_with_their_unit_and_other_durations_as_given() -> None:
-    """newcomer15 O14: "Time in the meeting: 8" read as a bare number; the API keeps the
+    """ "Time in the meeting: 8" read as a bare number; the API keeps the
     export's own value, the console says it in minutes."""
     from booking.domain.attendance_import import read_attendance_export
 
@@ -775,7 +775,7 @@ def test_zooms_minutes_are_said_with_their_unit_and_other_durations_as_given() -
 def test_a_session_held_and_marked_keeps_its_times_and_a_closed_register_all_of_them(
     ports: Ports, clock: Clock
 ) -> None:
-    """hostile15 s5: a held, marked session of a closed register moved into the future, its
+    """A held, marked session of a closed register moved into the future, its
     attendees told "Changed dates" of a course that was over."""
     ada = book(ports, "ada@example.org")
     clock.now = datetime(2027, 6, 14, 15, 30, tzinfo=UTC)  # the second session running

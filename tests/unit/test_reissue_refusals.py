@@ -1,4 +1,4 @@
-"""A reissue refused in the words that fit (hostile13 F9): before the register is closed, and
+"""A reissue refused in the words that fit: before the register is closed, and
 for a person whose data was erased."""
 
 from __future__ import annotations

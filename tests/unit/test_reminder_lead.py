@@ -1,5 +1,5 @@
 """How soon a reminder says its session is (``domain.reminders.reminder_lead``): true to its
-offset when it goes on time, true to the time left when it goes late (retest13 N2: a tick at
+offset when it goes on time, true to the time left when it goes late (a tick at
 01:00 on the session's own day said "tomorrow", one ten minutes before said "in an hour")."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_a_reminder_sent_on_time_says_its_offset(offset: int, soon: str) -> None
     [
         (24, datetime(2025, 12, 8, 1, 0, tzinfo=UTC), "today at 09:00 GMT"),
         (1, datetime(2025, 12, 8, 8, 50, tzinfo=UTC), "in 10 minutes, at 09:00 GMT"),
-        (1, datetime(2025, 12, 8, 8, 59, tzinfo=UTC), "in 1 minute, at 09:00 GMT"),  # F12
+        (1, datetime(2025, 12, 8, 8, 59, tzinfo=UTC), "in 1 minute, at 09:00 GMT"),  # singular
         (48, datetime(2025, 12, 7, 8, 0, tzinfo=UTC), "tomorrow at 09:00 GMT"),
         (24, datetime(2025, 12, 8, 7, 0, tzinfo=UTC), "today at 09:00 GMT"),
         (24, datetime(2025, 12, 8, 8, 0, tzinfo=UTC), "in an hour, at 09:00 GMT"),

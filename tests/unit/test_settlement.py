@@ -121,7 +121,7 @@ def test_a_cancellation_with_refund_gives_the_money_back_before_and_closes_after
     decided = settle(paid_booking(), Cancellation(refund=True), SITUATION)
     assert decided.before_save == (Refund("pi_1", None, "cancel-app1"),)
     # The checkout the booking was paid through is complete: nothing to expire (Stripe refuses
-    # to, newcomer11 F11), though it was opened a minute ago.
+    # to), though it was opened a minute ago.
     assert decided.after_save == ()
     assert decided.application is not None
     assert (decided.application.status, decided.application.status_reason) == (
@@ -181,7 +181,7 @@ def test_a_code_use_is_held_from_the_application_until_it_ends_without_a_booking
     coded = application(discount=LESS_150)
     use = Holding(Limited.CODE_USE, "course#LESS-150")
     assert use in holdings(coded)
-    # A hold that ended unpaid gives it back at once (hostile30 D1), however it ended.
+    # A hold that ended unpaid gives it back at once, however it ended.
     lapsed = coded.moved_to(S.EXPIRED, NOW, seat_held=False)
     assert use in holding_changes(coded, lapsed).released
     assert holding_changes(lapsed, lapsed.moved_to(S.AWAITING_PAYMENT, NOW)).claimed == (use,)

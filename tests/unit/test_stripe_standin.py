@@ -395,7 +395,7 @@ def test_refund_via_api_updates_the_charge_and_sends_events(
 def test_a_refund_refused_as_it_ran_is_saved_under_its_key_and_validation_is_not(
     client: stripe.StripeClient, clock: Clock, standin: StripeStandIn
 ) -> None:
-    """As Stripe (review17 M6): a refusal of the charge's state (more than is left) is the
+    """As Stripe: a refusal of the charge's state (more than is left) is the
     request's saved answer, given again to a retry and an idempotency_error to other
     parameters under the key; a refusal of the parameters themselves saves nothing."""
     session = create(client, clock)

@@ -464,7 +464,7 @@ def test_a_bank_debit_is_processing_until_its_bank_confirms_it(
     assert (payment.status, intent.status) == ("open", "processing")
     again = local(standin, "POST", f"/invoices/{invoice.id}/pay", body=b"async=true")
     assert again.status == 400  # one payment at a time
-    # Nor voided under the debit (as integrators report Stripe refusing it; hostile25 F1).
+    # Nor voided under the debit (as integrators report Stripe refusing it).
     with pytest.raises(stripe.InvalidRequestError) as refused:
         client.v1.invoices.void_invoice(invoice.id)
     assert refused.value.http_status == 400

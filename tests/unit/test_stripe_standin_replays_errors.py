@@ -1,6 +1,6 @@
 """The stand-in replays a request's saved answer for its idempotency key as Stripe does,
 errors included: a 500 met once the endpoint began is answered again for that key (Stripe
-saves it for 24 hours), while another key runs anew (review25 F9)."""
+saves it for 24 hours), while another key runs anew."""
 
 from __future__ import annotations
 

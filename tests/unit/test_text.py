@@ -1,5 +1,5 @@
-"""What people type (one line, free text) and how stored text is shown where nothing escapes it
-(W1): no line break forges a line, no bidirectional control reorders what follows."""
+"""What people type (one line, free text) and how stored text is shown where nothing escapes it:
+no line break forges a line, no bidirectional control reorders what follows."""
 
 from __future__ import annotations
 

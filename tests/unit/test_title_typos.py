@@ -1,4 +1,4 @@
-"""A cohort title another cohort's but for a slip (org24): the threshold holds what its module
+"""A cohort title another cohort's but for a slip: the threshold holds what its module
 says of it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a certificate says of its training (organiser22 F21): the hours attended, never the
+"""What a certificate says of its training: the hours attended, never the
 whole course's length for someone who attended part of it."""
 
 from booking.domain.attendance import training_words

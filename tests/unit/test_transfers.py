@@ -414,7 +414,7 @@ def test_no_move_while_the_last_ones_refund_is_still_owed() -> None:
 
 def test_a_dearer_move_of_a_booking_paid_outside_stripe_advises_what_can_be_done() -> None:
     """Its invoice marked paid outside Stripe, a cancel with a refund is refused (nothing at
-    Stripe to give back), so it is not advised (hostile21 F4)."""
+    Stripe to give back), so it is not advised."""
     by_card_or_stripe = decide_transfer(
         booking(payment_method=PaymentMethod.INVOICE), SPRING, DEARER, NOW
     )

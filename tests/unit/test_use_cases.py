@@ -189,7 +189,7 @@ def test_a_scheduled_run_decides_as_of_its_own_time_not_the_clocks(
     ports: Ports, clock: Clock
 ) -> None:
     """A late run (delayed or retried: its time passed a day ago by the ports' clock)
-    releases, offers and sets the offer's deadline as of the run's time (T1)."""
+    releases, offers and sets the offer's deadline as of the run's time."""
     courses.put_course(ports, "c1", course_definition(capacity=1))
     applications.submit_application(ports, "c1", answers("p0@example.org"))
     waiting = applications.submit_application(ports, "c1", answers("p1@example.org"))

@@ -651,7 +651,7 @@ def test_a_code_and_a_bursary_that_leave_nothing_confirm_an_invoice_booking_in_o
     funded = bursaries.grant_bursary(ports, view.application_id, 10000).application
     # £200 less a £100 bursary leaves £100; the £150 code takes all of it.
     assert (funded.status, funded.status_reason) == (S.CONFIRMED, "code_and_bursary")
-    # Said as it was (newcomer11 F5): both, with what each covered, not "your discount code".
+    # Said as it was: both, with what each covered, not "your discount code".
     confirmed = " ".join(_sent(ports, EmailKind.BOOKING_CONFIRMED).text.split())
     assert (
         "With the discount code LESS-150 (£100.00 off) and a bursary of £100.00, there is "

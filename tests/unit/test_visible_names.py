@@ -1,5 +1,5 @@
 """A name that prints nothing visible (a zero-width space, the braille blank, a word joiner, a
-Hangul filler) is no name (hostile13 F6, F7): the forms refuse it, a certificate whose name is
+Hangul filler) is no name: the forms refuse it, a certificate whose name is
 one is held, and a held certificate is never reissued with one."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_the_forms_refuse_a_name_with_nothing_visible_in_words(name: str) -> Non
     [error] = refused.value.errors()
     assert error["loc"] == ("name",)
     said = error["msg"]
-    # Nothing that shows, or (hostile30 A1) only what shows but is no letter: said as that.
+    # Nothing that shows, or only what shows but is no letter: said as that.
     assert any(
         words in said
         for words in ("letters that show", "none that show", "only punctuation, symbols or emoji")
@@ -66,7 +66,7 @@ def test_the_forms_refuse_a_name_with_nothing_visible_in_words(name: str) -> Non
         GroupForm.model_validate(group)
     locations = {e["loc"] for e in refused.value.errors()}
     assert {("manager_name",), ("colleagues", 0, "name")} <= locations
-    # A substitution names a colleague too (retest13 N1: it took any text, and the colleague
+    # A substitution names a colleague too (it took any text, and the colleague
     # it then made refused it outside the 422, as a 500 whose log carried the name).
     with pytest.raises(ValidationError) as refused:
         Substitute.model_validate({**person, "consent": True})

@@ -1,5 +1,5 @@
-"""Free text a person or an organiser types, shown to someone, must show something when given
-(retest13 N8): one rule, ``domain.text.visible_text``, held by the text's type (the one-line
+"""Free text a person or an organiser types, shown to someone, must show something when given:
+one rule, ``domain.text.visible_text``, held by the text's type (the one-line
 and free-text shapes, a course's title), refused in words naming the field. People's names
 keep their own words (``visible_name``). The walk below finds every text field of what people
 and organisers post, so that a new one cannot escape the rule unnoticed."""

@@ -1,4 +1,4 @@
-"""Why a waiting move ended unmoved, said as it was (hostile-wm F3): the cohort it waited for
+"""Why a waiting move ended unmoved, said as it was: the cohort it waited for
 began, was closed, a seat freed that the booking could no longer take, or no seat came free
 before the booking's own cohort began; one sentence each in the "has not moved" email, one
 "so" in it."""
@@ -55,7 +55,7 @@ def test_a_seat_the_booking_can_no_longer_take_says_so() -> None:
 
 
 def test_a_seat_freed_after_the_wait_ended_says_no_place_came_in_time() -> None:
-    """hostile-wm F7's moment: its end passed, the sweep not yet run."""
+    """The moment its end passed, the sweep not yet run."""
     waiting = rules.joined_waiting_list(booking(), SPRING, FULL, NOW)
     own_cohort_begun = SPRING.first_start() + timedelta(hours=1)  # FULL has not
 

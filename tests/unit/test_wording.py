@@ -87,7 +87,7 @@ def test_a_status_and_its_reason_never_say_the_same_thing_twice(
 
 
 def test_a_lapsed_offer_is_said_as_an_offer_not_taken_up() -> None:
-    """Not "Payment not completed", the words of a checkout left (organiser20 F13)."""
+    """Not "Payment not completed", the words of a checkout left."""
     assert wording.status_shown("expired", "offer_lapsed") == "Offer not taken up"
     said = wording.status_with_reason("expired", "offer_lapsed")
     assert said == "Offer not taken up (it lapsed unpaid)"
@@ -193,7 +193,7 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
             "Email sent to the facilitators (2 addresses): Facilitators' copy of the application",
         ),
         (
-            # hostile23 F10: the "Participant withdrawn" is named as what it is, by its occasion.
+            # The "Participant withdrawn" is named as what it is, by its occasion.
             an_entry(
                 EntryKind.EMAIL,
                 email=EmailKind.FACILITATOR_COPY,
@@ -273,7 +273,7 @@ def test_every_email_kind_has_words() -> None:
 
 def test_a_reminder_in_the_history_names_its_session() -> None:
     """Two reminders sent at once (a late booking) read apart: each names its session as the
-    register does (newcomer15 O13), from the key its job's id carries."""
+    register does, from the key its job's id carries."""
     sessions = {"s1": "Session 1 of 2, Sunday 6 December 2026", "s2": "Session 2 of 2, Sunday"}
     for key, named in sessions.items():
         job = EmailJob.session_reminder("app1", "c1", key, AT, 24)
@@ -320,7 +320,7 @@ def test_a_number_of_places_is_said_one_way_in_code_emails_and_pages() -> None:
 
 
 def test_a_full_course_with_places_not_taken_says_so_and_why() -> None:
-    """hostile24 F6: full for newcomers with places no seat holds is never said "Full" beside
+    """Full for newcomers with places no seat holds is never said "Full" beside
     the views' "1 left": the places not taken, and why nobody new can take them."""
     said = wording.course_state_said
     assert said("full", ended=False, waiting=1, free=1, too_late_to_offer=True) == (

@@ -30,7 +30,7 @@ REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 
 def _address(party: Party, **params: str) -> vCalAddress:
     # A parameter cannot hold a line break (icalendar asserts, and the mail job would fail for
-    # good: hostile35 H7) nor, by RFC 5545, a control character: the name is put on one line,
+    # good) nor, by RFC 5545, a control character: the name is put on one line,
     # whatever was stored before the one-line rule held a course's title.
     address = vCalAddress(f"mailto:{party.email}")
     name = flattened(party.name or "")

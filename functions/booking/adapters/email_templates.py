@@ -50,7 +50,7 @@ def _environment(html: bool) -> Environment:
 
 def render(kind: EmailKind, context: Mapping[str, object]) -> RenderedEmail:
     """The message, refused (``MissingEmailValue``) where a value it prints is None, rather
-    than sent saying "None" (applicant24b 5)."""
+    than sent saying "None"."""
     try:
         return _rendered(kind, context)
     except _NonePrinted:

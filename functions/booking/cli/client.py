@@ -129,8 +129,7 @@ def segment(value: str, thing: str) -> str:
     """``value`` as one segment of an API path, naming a ``thing`` ("application", "course",
     "group booking", "discount code"). One no reference or id can be (``domain.identifiers``:
     a slash, ``?``, ``#``, a line break, over-long) is refused in words before any request, as
-    the API refuses a value that names nothing, never "no such resource" (hostile19 F7,
-    hostile21 F6)."""
+    the API refuses a value that names nothing, never "no such resource"."""
     if id_fault(value) is not None:
         raise CliError(no_such(thing, value))
     return quote(value, safe="")

@@ -1,5 +1,5 @@
-"""``correct-invoice``: an open invoice sent again to corrected billing details (organiser22
-F14, ``POST /admin/applications/{id}/invoice/correct``): a new invoice for the same amount and
+"""``correct-invoice``: an open invoice sent again to corrected billing details (``POST
+/admin/applications/{id}/invoice/correct``): a new invoice for the same amount and
 due day, the old one voided, the place kept. ``invoice-instead``: the employer invoiced
 instead of the person's open card checkout (``POST /admin/applications/{id}/
 invoice/instead-of-card``), the place kept. Every detail is given, as the invoice is to carry

@@ -99,7 +99,7 @@ def show_application(
         lines.append(f"Invoice {found['invoice_number']}: {INVOICE_STATUS_WORDS.get(state, state)}")
     lines.extend(_move_waiting(url, found))
     # Every answer the form asks, as the console's page lists them (access needs too, which
-    # an organiser must act on: hostile12a NEW-6).
+    # an organiser must act on).
     for field in ANSWER_FIELDS:
         if field not in ("name", "email"):
             lines.append(f"{FIELD_NAMES[field]}: {found.get(field) or '(not given)'}")

@@ -34,7 +34,7 @@ INVOICE_REASON_WORDS = {
 # invoice (bursary12, left): said as the booking stood then (:func:`reason_as_of`), never asking
 # for an invoice that was voided with it.
 # The reason a bursary's email carries when the decision sent a new invoice for the rest:
-# the email says so only then (never from how the person chose to pay: hostile33 N6).
+# the email says so only then (never from how the person chose to pay).
 NEW_INVOICE_SENT = "new_invoice_sent"
 REPLACED_WHEN_ENDED = "invoice_replaced_when_ended"
 REPLACED_WHEN_NOT_INVOICED = "invoice_replaced_when_not_invoiced"

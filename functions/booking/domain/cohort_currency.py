@@ -1,5 +1,4 @@
-"""A cohort whose bookings involve money keeps its currency (retest13 N3,
-hostile14a F3, F5, F6, F9).
+"""A cohort whose bookings involve money keeps its currency.
 
 Everything a cohort's money says (its totals, a refund, a move's difference in price, an open
 checkout's or invoice's amount) is counted in the cohort's currency. So once any booking holds
@@ -49,7 +48,7 @@ MOVING_IN = ("move into it waiting", "moves into it waiting")
 # A booking whose every payment came back: it holds nothing now, but its payment and refund
 # are recorded (and counted on the money page) in the currency.
 REFUNDED = ("booking refunded", "bookings refunded")
-# A manager's group booking: one payment for its places, said with them (hostile15 s2: "1 paid
+# A manager's group booking: one payment for its places, said with them ("1 paid
 # booking" read as one place).
 GROUP_PAID = ("group booking paid", "group bookings paid")
 GROUP_REFUNDED = ("group booking refunded", "group bookings refunded")

@@ -48,7 +48,7 @@ def link_went(place: GroupPlace, first_link_reached_ses: bool | None) -> bool | 
     went: a link sent again for an earlier date, or one whose claim has expired). None while
     their first link is being sent: decided once it is. False: never sent (skipped once the
     place was given up, not yet sent and never to be, as a given-up place's link is not sent,
-    or left ``sending`` by a delivery that died before SES: review20 L1), so they are told
+    or left ``sending`` by a delivery that died before SES), so they are told
     nothing."""
     told = place.told_apply_by
     if first_link_reached_ses or (told is not None and told[0] == place.substitutions):

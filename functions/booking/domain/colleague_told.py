@@ -1,5 +1,5 @@
 """What a colleague is told when the group place booked for them ends before they applied for
-it: one table, by cause, so each cause has words true to it (retest11 G1: a place released
+it: one table, by cause, so each cause has words true to it (a place released
 because the booking's payment was refunded at Stripe is never said to be one the manager gave
 up). A colleague who had applied hears instead of their booking's end, in its cancellation
 email (``services.email_context.REASON_WORDS``)."""

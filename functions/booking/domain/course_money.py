@@ -171,7 +171,7 @@ class GroupMoney:
     def said(self) -> str:
         """ "Group booking: 3 places (St Elsewhere)": the line as a person reads it; one that
         no longer holds every place it was booked with says how many it keeps ("1 of 3
-        places kept"), an ended one none (hostile12a NEW-7)."""
+        places kept"), an ended one none."""
         booked = max(self.places_booked, self.places)
         if booked == self.places:
             return f"Group booking: {places_words(self.places)} ({self.organisation})"
@@ -221,7 +221,7 @@ class CourseMoney:
     # What refunds that failed at Stripe left held: in net, yet owed back by hand.
     refunds_failed: int = 0
     # Of paid: received outside Stripe (finance reconciles it with the bank, not Stripe's
-    # payouts; none of it can be refunded from here: organiser23 F9).
+    # payouts; none of it can be refunded from here).
     paid_off_stripe: int = 0
     # Taken back by payers' banks in disputes and not reinstated: out of net, as at Stripe.
     disputed: int = 0

@@ -114,7 +114,7 @@ PAID_BY_METHOD = {"card": "Card", "invoice": "Invoice to the employer"}
 def funded_by(row: Mapping[str, Any]) -> str:
     """What paid for a place that took no payment because a bursary or a code (or both) covered
     all of it ("" if anything was paid, is left to pay or was due: a part-price code on a
-    booking cancelled before paying paid nothing, hostile12a NEW-5; or nothing funded it);
+    booking cancelled before paying paid nothing; or nothing funded it);
     ``row``: a roster row's money (``bursary``, ``discount``, ``amount_due``, ``amount_paid``,
     ``left_to_pay``)."""
     if row["amount_paid"] or row["left_to_pay"] or row.get("amount_due", 0):
@@ -158,7 +158,7 @@ def paid_back_said(paid: int, returned: int, currency: str) -> str:
 
 def left_to_pay_said(application: Application, price: Money, left: int | None = None) -> str:
     """What is left to pay, as the console says it: nothing once booked, and nothing either
-    once it ended unpaid, as that (not as if it were settled: hostile12a NEW-5). ``left``:
+    once it ended unpaid, as that (not as if it were settled). ``left``:
     what :func:`left_to_pay_now` gave, when the caller has it."""
     left = application.left_to_pay(price) if left is None else left
     if left:

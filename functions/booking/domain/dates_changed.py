@@ -69,7 +69,7 @@ def dates_told(course: Course, application: Application, dates: ScheduleChanges)
 
 def told_of(own: ScheduleChanges, changes: Iterable[EventChange]) -> str:
     """What a save's messages (``changed_dates``, and the notices of ``changes``) tell people,
-    for the organiser's notice: "dates", "link" (a new joining link alone: organiser20 F22),
+    for the organiser's notice: "dates", "link" (a new joining link alone),
     or "dates and link"."""
     listed = list(changes)
     relinked = own.relinked or any(c.what == "relinked" for c in listed)
@@ -79,6 +79,6 @@ def told_of(own: ScheduleChanges, changes: Iterable[EventChange]) -> str:
 
 def hears_of_changes(application: Application) -> bool:
     """Whether a change of its cohort's sessions is told to ``application``'s person: a
-    confirmed booking with an address (an erased one has none: hostile28 H2, counted and
+    confirmed booking with an address (an erased one has none: once counted and
     never sent). Decided for the "Changed dates" message, and again as it is written."""
     return application.status is ApplicationStatus.CONFIRMED and not application.is_erased

@@ -62,7 +62,7 @@ def refund_refused_while_disputed(
 
 def difference_not_refundable(application: Application, currency: str) -> Refusal | None:
     """Why a move to a cheaper cohort cannot give its difference back through Stripe, or None:
-    Stripe holds no payment of the booking, or the payer's bank took it back (hostile40 F1)."""
+    Stripe holds no payment of the booking, or the payer's bank took it back."""
     if not application.payment_intent:
         return Refusal(
             "no_payment_to_refund",

@@ -1,4 +1,4 @@
-"""What an email cannot be written without (applicant24b 5: "It costs None more" reached a test
+"""What an email cannot be written without ("It costs None more" reached a test
 with thin data): a kind's context lacking one is refused, naming it, rather than sent with a hole
 in it. Any other value a template prints as None is refused the same way by the renderer
 (``adapters.email_templates``)."""

@@ -50,9 +50,8 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.ERASED_DISPUTED: "Facilitators told of an erased person's disputed payment, naming nobody",
 }
 
-# What a message that a hold ended (or a payment of it failed) told, by its reason (hostile33
-# N8, N9: a turning-down, and a refused payment of an offer that still holds, read "Payment not
-# completed").
+# What a message that a hold ended (or a payment of it failed) told, by its reason (a turning-down,
+# and a refused payment of an offer that still holds, read "Payment not completed").
 HOLD_NEWS_WORDS: Mapping[str, str] = {
     "offer_declined": "Offer turned down: the place went back to the course",
     "offer_lapsed": "The offer lapsed: the place was released",

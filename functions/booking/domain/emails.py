@@ -133,7 +133,7 @@ class JobAbout(TypedDict, total=False):
 class BookingThen(Model):
     """What a booking's record said of its money when a message about it was saved to the
     outbox (``domain.emails_as_queued.stamped``): the message names its own event's money,
-    never a later one's (G3: a confirmation composed after a dearer move was paid said the
+    never a later one's (a confirmation composed after a dearer move was paid said the
     first payment and the difference as one)."""
 
     model_config = ConfigDict(frozen=True)

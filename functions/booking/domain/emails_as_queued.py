@@ -1,4 +1,4 @@
-"""Emails that describe the moment they were queued (hostile-wm F2).
+"""Emails that describe the moment they were queued.
 
 An email is composed when the mailer runs, from the application as it stands then; a quick
 change between the event and the send (a seat freed a second after someone joined the waiting
@@ -8,7 +8,7 @@ when it was queued (``EmailJob.status_then``), and the message is composed as of
 The messages that say the booking's money (a confirmation, a cancellation, a refund, a move) are
 composed as of the record they were saved with (``EmailJob.booking_then``, stamped by the
 repository's save: ``stamped``), so a payment, a refund or a move made between the event and the
-send is said by its own message, never folded into this one's (retest11 G3). Pure rules, no I/O.
+send is said by its own message, never folded into this one's. Pure rules, no I/O.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ COMPOSED_AS_THEN = frozenset({ApplicationStatus.WAITLISTED, ApplicationStatus.PE
 # The messages whose words name the booking's money or how it ended: composed as of the record
 # they were saved with. The facilitators' copy is one: "funded by a bursary" or "nothing to
 # pay" is said of the price and bursary of its event, never of a dearer move made before it
-# went (move13). (A reminder, an invitation or a change of sessions names no money; the
+# went. (A reminder, an invitation or a change of sessions names no money; the
 # acknowledgement says its status as queued, above.)
 MONEY_AS_QUEUED = frozenset(
     {
@@ -54,7 +54,7 @@ MONEY_AS_QUEUED = frozenset(
 
 class CohortLeft(StrEnum):
     """What becomes of a message queued for a cohort the booking has left since (moved before
-    the mailer reached it: a retry, a busy queue), hostile12b F3."""
+    the mailer reached it: a retry, a busy queue)."""
 
     NOT_SENT = "not_sent"
     # Composed for the cohort the booking holds now: its name, its sessions, its calendar.
@@ -207,7 +207,7 @@ def move_undone(application: Application, job: EmailJob) -> bool:
     """Whether ``job`` is one of a move's messages (the person's, or the facilitators' copies,
     each named by the move's number) and ``application`` records that move undone: a refund
     at Stripe in the move's second ended the booking before it was told (``domain.move_undone``),
-    so the move never stood and is told to nobody (move12's G4 race)."""
+    so the move never stood and is told to nobody (a refund racing the move)."""
     if not of_a_move(job) or job.move is None or not 0 < job.move <= len(application.transfers):
         return False
     return application.transfers[job.move - 1].undone_at is not None

@@ -27,7 +27,7 @@ def share_refunded(group: GroupBooking, number: int) -> int:
 
 def paid_off_stripe(group: GroupBooking) -> bool:
     """Whether the group was paid outside Stripe (its invoice marked paid, as by a bank
-    transfer: hostile19 F8): Stripe holds no payment of it, so a place's share given up is not
+    transfer): Stripe holds no payment of it, so a place's share given up is not
     refunded from here, and none of it was refunded at Stripe."""
     return group.amount_paid > 0 and not group.payment_intent
 
@@ -58,7 +58,7 @@ def owed_by_hand_words(group: GroupBooking) -> str:
 
 
 def owed_by_hand_to_the_manager(group: GroupBooking) -> str:
-    """What the manager reads of the same money (their page and JSON: hostile23 F5, where a
+    """What the manager reads of the same money (their page and JSON, where a
     group paid outside Stripe with its places given up read "what was paid for them is
     refunded"): "" when nothing is owed so."""
     owed = owed_by_hand(group)

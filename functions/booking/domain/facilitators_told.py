@@ -220,8 +220,8 @@ def roster_holding(application: Application, went: Callable[[str], bool]) -> str
 
 
 def copy_tells(job: EmailJob, application: Application, went: Callable[[str], bool]) -> bool:
-    """Whether a move's facilitators' copy tells its cohort anything as it goes (retest13 N5,
-    hostile14b F4): each list is told only what changes it, judged against what it was sent
+    """Whether a move's facilitators' copy tells its cohort anything as it goes: each list is told
+    only what changes it, judged against what it was sent
     (``lists_holding``) and the cohort held now. "Moved to your cohort" only to the cohort
     held, and only if its list does not have the person; "moved away" only to a cohort not
     held whose list has them. Moved away and back before the mailer ran, nobody hears; a
@@ -239,8 +239,8 @@ def copy_tells(job: EmailJob, application: Application, went: Callable[[str], bo
 def facilitators_reached(application: Application, addresses: Sequence[str]) -> bool:
     """Whether a facilitators' message about ``application`` reaches anyone, as the mailer
     sends it (``addresses``: its cohort's facilitators'): none goes about an erased person (only
-    a request to delete a copy they hold), nor to a cohort with no facilitators (hostile33 N2:
-    the cancel's page said they were told)."""
+    a request to delete a copy they hold), nor to a cohort with no facilitators (the cancel's page
+    said they were told)."""
     return not application.is_erased and bool(addresses)
 
 

@@ -56,7 +56,7 @@ def zone_change_refusal(
     A file's times are read in its time zone, and a follow-up the cohort shares with other
     cohorts of the programme is one event with one time: saved in another zone with the same
     wall-clock times, the cohort's listing would move it for every cohort (the latest word
-    wins), worded in a clock none of them chose (retest13 N6). So a zone change that moves a
+    wins), worded in a clock none of them chose. So a zone change that moves a
     shared follow-up the file keeps listing is refused; one whose shared follow-ups are given
     in the new zone at the same moments (or taken out of the file) moves nothing and is saved.
     The cohort's own sessions, and follow-ups no other cohort lists, are its own to move."""

@@ -1,7 +1,7 @@
 """What a group booking holds and what its money came to, as every view says it: the manager's
 page and their JSON answer (``GET /groups/{id}``), the organisers' group bookings list and the
-course's money page take these figures from here, so none says another thing (hostile12a NEW-3:
-the manager's JSON counted only its places' shares refunded, not a payment given back whole,
+course's money page take these figures from here, so none says another thing (the manager's JSON
+counted only its places' shares refunded, not a payment given back whole,
 and each view said "2 kept" of a booking whose places were released when it ended)."""
 
 from __future__ import annotations

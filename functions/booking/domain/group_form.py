@@ -105,7 +105,7 @@ class GroupForm(Model):
     billing_address: str = Field(default="", max_length=500)
     po_number: Annotated[str, StringConstraints(max_length=MAX_PO_NUMBER), ONE_LINE] = ""
     # Codes are for one person's booking: a manager who sends one is told so, never charged
-    # the full price without a word (hostile12a NEW-2).
+    # the full price without a word.
     discount_code: str | None = Field(
         default=None,
         max_length=64,

@@ -170,11 +170,11 @@ def apply_by_moved_since(job: EmailJob, group: GroupBooking, course_moves_it: bo
     """Whether an email about a move of the apply-by date, the manager's or a colleague's, is
     superseded and not sent: the group's date moved again since it was queued, or the course
     as saved now sets another (``course_moves_it``: a newer save, whose groups are being set
-    again, its own emails telling) — so no email mixes two versions of the course (hostile21
-    F3: one course's title with another's date); or what its reader was told has moved since
+    again, its own emails telling) — so no email mixes two versions of the course (one course's
+    title with another's date); or what its reader was told has moved since
     it was queued (an email gone since, recorded: ``domain.group_dates.told_recorded``): the
     manager's "was" is no longer the date their last email gave, a colleague's "earlier" is
-    not earlier than the date theirs gave (F3). The record's own step queues the
+    not earlier than the date theirs gave. The record's own step queues the
     email from what they were told then (``services.group_dates.record_told_apply_by``)."""
     told = apply_by_told(job)
     if told is None:

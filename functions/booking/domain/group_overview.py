@@ -240,7 +240,7 @@ def _places_said(group: GroupBooking, kept: int) -> str:
 def _released_said(group: GroupBooking) -> list[str]:
     """The places a paid booking no longer keeps, by who released them: the manager (given
     up), the apply-by date's sweep, the ending when its payment was refunded at Stripe
-    (hostile19 F6, F10: neither of the last two is the manager's giving up)."""
+    (neither of the last two is the manager's giving up)."""
     released = [place for place in group.places if place.released]
     unfilled = sum(1 for place in released if place.released_unfilled)
     by_refund = sum(1 for place in released if place.released_by_refund)
@@ -320,7 +320,7 @@ def _status_said(group: GroupBooking, kept: int, timezone: str, now: datetime) -
 
 def _refunded_here_said(group: GroupBooking) -> str:
     """A booking ended by refunds at Stripe after places given up were refunded from here:
-    said so ("refunded in full at Stripe" alone would be untrue: hostile19 F6); "" if none."""
+    said so ("refunded in full at Stripe" alone would be untrue); "" if none."""
     here = sum(group.refunds.values())
     if not here:
         return ""
@@ -371,7 +371,7 @@ def _state_said(group: GroupBooking, state: str) -> str:
 
 
 # A place of a booking that ended as its payment came after the course had begun: it was paid,
-# the payment refunded (hostile21 F1: not "ended before it was paid").
+# the payment refunded (not "ended before it was paid").
 RELEASED_PAID_LATE = "Released: the payment came after the course had begun and was refunded"
 
 
@@ -386,7 +386,7 @@ def ended_place_said(group: GroupBooking) -> str:
 # The manager's JSON names a place more coarsely than the organisers' view: `not_applied`,
 # `released`, or the colleague's application status. Each organisers' state that is a release
 # (given up, at the apply-by date, by a refund at Stripe, with a booking that ended unpaid) is
-# `released` there: one rule for whether a place is released (hostile23 F8: a booking that
+# `released` there: one rule for whether a place is released (a booking that
 # ended unpaid read `not_applied`, as if its colleagues might still apply).
 _RELEASES = frozenset({"given_up", "released_unfilled", "released_refunded", "never_paid"})
 

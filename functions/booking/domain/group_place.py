@@ -50,7 +50,7 @@ def fills_a_group_place(application: Application) -> bool:
 def the_place_is_the_groups(organisation: str, *, paid_off_stripe: bool = False) -> str:
     """Why the organisers leave a colleague's booking to the manager, and who to ask
     (``paid_off_stripe``: the group was paid outside Stripe, so a place given up refunds
-    nothing from here: hostile21 F4)."""
+    nothing from here)."""
     by = f" ({organisation})" if organisation else ""
     share = (
         "it was paid outside Stripe, so its share is not refunded from here: the employer "

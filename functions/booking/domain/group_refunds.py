@@ -124,7 +124,7 @@ def all_given_back(group: GroupBooking) -> bool:
 
 def _told_in_part(group: GroupBooking, newly: int) -> GroupBooking:
     """``group``, part of its payment refunded at Stripe (``newly`` more than before), with
-    the manager told what came back and that the places stand (retest11 G2), once per amount
+    the manager told what came back and that the places stand, once per amount
     reached: the refund's two events, in either order, or again, tell once."""
     if newly <= 0:
         return group

@@ -99,8 +99,8 @@ def decide_left_open(
 ) -> GroupMove:
     """An event that leaves the group's invoice ``invoice_id`` open (``LEFT_OPEN``). A failed
     payment of the invoice holding its places, within its hold, is told to the manager and
-    the billing contact, as one person's is (``domain.invoices._payment_failed``; review24
-    F11): so a bank debit that failed days later is not taken for paid, the places lapsing at
+    the billing contact, as one person's is (``domain.invoices._payment_failed``): so a bank debit
+    that failed days later is not taken for paid, the places lapsing at
     the due date unexplained. Nothing else changes, and nothing is given back (no money was
     taken). Not told: an overdue invoice (the sweep's end says it), one replaced or being
     voided (its act's words say it), or a hold already ended."""

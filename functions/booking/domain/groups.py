@@ -207,7 +207,7 @@ class GroupBooking(Model):
     def amount_refunded(self) -> int:
         """Refunds of its payment: by id (its places' shares, any made at Stripe) or the
         charge's running total, whichever is larger (the newest); a refund that failed at
-        Stripe counts in neither (the total, which only grows, may have counted it: F5)."""
+        Stripe counts in neither (the total, which only grows, may have counted it)."""
         held = {**self.refunds_at_stripe, **self.refunds}
         by_id = sum(v for k, v in held.items() if k not in self.refunds_failed)
         failed = sum(self.refunds.get(refund, 0) for refund in self.refunds_failed)

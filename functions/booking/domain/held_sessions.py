@@ -131,7 +131,7 @@ def update_as_held(
     link: str | None = None,
 ) -> ScheduleChanges | None:
     """A queued "Changed dates" (``queued``: what its save changed, counted then) worded as the
-    mailer sends it, against what the person's calendar holds then (retest13 N4): a later save
+    mailer sends it, against what the person's calendar holds then: a later save
     may have put back what this one changed before either message went. Each core session
     still to come in ``schedule`` (the cohort's sessions now) is news when not where their
     calendar holds it (``held``: key -> what was last sent), or back after a message took it

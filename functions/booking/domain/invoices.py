@@ -77,8 +77,8 @@ class InvoicePaying(Enum):
         when it is ``void`` (NOT_PAID: nothing can pay it now); ``paid``: paid first, its event
         on its way; anything else (``open``: Stripe refused the void, a bank debit of it being
         confirmed) is a payment processing. A void refused is never taken as done, which would
-        end the hold under the payment and give it back whole when it arrived (review21 F4,
-        hostile27 F1). One rule for every void whose answer decides."""
+        end the hold under the payment and give it back whole when it arrived. One rule for every
+        void whose answer decides."""
         if status == "void":
             return cls.NOT_PAID
         return cls.PAID if status == "paid" else cls.PROCESSING

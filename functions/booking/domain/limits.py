@@ -18,7 +18,7 @@ The one list of limited things (add a kind here and every rule below covers it):
   declined, cancelled (an erasure of an application on its way is a cancellation), refunded a
   payment it was never booked by, and every hold that ended unpaid (``expired``: a checkout
   expired or failed, an offer lapsed or turned down by its person, an invoice voided or not
-  paid by its due date: hostile30 D1), one rule for all of them. Started again (a new
+  paid by its due date), one rule for all of them. Started again (a new
   checkout or invoice for an expired one, a payment of it arriving late) it claims a use
   again, refused when none is left (``CodeUsedUp``: a late payment goes back).
 

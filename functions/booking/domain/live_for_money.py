@@ -1,6 +1,6 @@
 """Whether an application is still live for money: may it still be paid for, or funded?
 
-hostile33 N8/N7: an offer its person turned down (``expired``, ``offer_declined``) was funded by
+An offer its person turned down (``expired``, ``offer_declined``) was once funded by
 an organiser's bursary as if it were a checkout left unpaid: a full one booked them anyway
 ("Your place is confirmed", a seat taken), a part one told them to pay from a page that offered
 nothing to pay. An application that ended (an ``expired`` one) is live for money only while its
@@ -86,7 +86,7 @@ def restart_refusal(
     application: Application, course: Course, *, code_used_up: bool
 ) -> Conflict | None:
     """Why the person of an unpaid, lapsed application (``expired``) could not start paying
-    again now, as the checkout's own write would refuse it (K8b): its seat went
+    again now, as the checkout's own write would refuse it: its seat went
     to someone else (no seat free for a newcomer), or the discount code it was made with is
     used up since (``code_used_up``: its uses all taken; its own use went back at the lapse).
     A bursary, whole or part, is refused then: a part one would tell them to pay from a page

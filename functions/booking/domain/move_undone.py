@@ -1,5 +1,5 @@
 """A move undone by a refund at Stripe that ended the booking before the move gave or took any
-money: a dearer move's refund made before its difference was paid (retest11 G4), or a cheaper
+money: a dearer move's refund made before its difference was paid, or a cheaper
 move's own refund refused because the whole payment had gone back already.
 Pure rules, no I/O.
 

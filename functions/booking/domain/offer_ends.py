@@ -97,8 +97,8 @@ def lapsed_as_read(application: Application, now: datetime) -> bool:
 
 
 def place_refusal(application: Application, course: Course, now: datetime) -> Conflict | None:
-    """Why no organiser's write may take or confirm a place on ``application`` now (a bursary:
-    hostile21 F9), said to the organiser; None when one may. Writes act on what every read says
+    """Why no organiser's write may take or confirm a place on ``application`` now (a bursary), said
+    to the organiser; None when one may. Writes act on what every read says
     (:func:`as_read`): an offer read as lapsed is lapsed, before the sweep ends it and after
     applications close (``offer_lapsed``); a wait ended as they closed has ended
     (``course_closed``). (A place left with nothing to pay may still be booked on an application

@@ -1,5 +1,5 @@
-"""A confirmation acts only on what its page showed (hostile30 T1,
-H5, H11, H13): the one rule for every confirm form of the console (the cancel, the move, the
+"""A confirmation acts only on what its page showed: the one rule for every confirm form of the
+console (the cancel, the move, the
 wait for a full cohort) and for the /admin acts that take what their caller last read.
 
 The page carries ``seen``: a digest of every fact its words draw on, the application's

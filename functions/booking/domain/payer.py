@@ -121,7 +121,7 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     message to a group's manager says, if any: money the group's invoice paid going back (a
     place given up, places nobody applied for, a refund at Stripe), the booking ending with
     the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
-    tells theirs: retest12 R12-1), every place given up before it was paid included, or a
+    tells theirs), every place given up before it was paid included, or a
     payment of that invoice failed (as one person's ``INVOICE_PAYMENT_FAILED``)."""
     billing = group.billing
     if (

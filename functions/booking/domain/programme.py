@@ -186,7 +186,7 @@ class EventChange:
         """What a person is told changed: ``added`` (listed again, or new), ``removed`` (no
         file lists it: cancelled), ``moved`` (its start), ``retimed`` (its end alone),
         ``renamed``, ``moved_renamed`` (its time and its title), or ``relinked`` (its
-        joining link alone: organiser20 F22)."""
+        joining link alone)."""
         if self.before is None:
             return "added"
         if self.after is None:
@@ -271,8 +271,8 @@ def holders(
 
     A booking whose register closed without it completing is no way in, as for what the
     person is down for (``follow_ups_held``): its confirmation put the event in their calendar
-    before the register decided, but they are not invited, so they hear of no change (hostile13
-    F20: "your reminders will come", and none ever did), but its cancellation (``removed``) while
+    before the register decided, but they are not invited, so they hear of no change ("your
+    reminders will come", and none ever did), but its cancellation (``removed``) while
     it is in their calendar: closing took it out unless that was still to go.
 
     The person's booking on the host cohort is preferred, then their earliest."""
@@ -341,7 +341,7 @@ def hears_of_follow_ups(course: Course, application: Application) -> bool:
     whatever message carries it (a confirmation, "Changed dates", a move's message, a change
     notice, an invitation): one that completed its cohort, or still may (its register not
     closed, or the cohort keeps none). One whose register closed without it completing is no
-    way in (retest13 N7). An invitation asks more (``graduated``)."""
+    way in. An invitation asks more (``graduated``)."""
     return may_yet_complete(course, application)
 
 
@@ -360,7 +360,7 @@ def graduated(
     """The one rule of who is a graduate of ``event`` at ``now`` (README *Who is a graduate*):
     the booking's cohort's core sessions have all ended, before the event starts and by
     ``now`` (an invitation due while the cohort still runs waits for its last session, as a
-    register's wait for its closing: hostile12b F8), and it completed as the course defines it
+    register's wait for its closing), and it completed as the course defines it
     (its closed register; a cohort keeping none, its sessions having ended). A course without
     core sessions is nothing to graduate from."""
     core = [s for s in course.schedule if s.kind is SessionKind.CORE]

@@ -6,8 +6,8 @@ nobody asks Stripe again, so the organisers must hear of it and act: it is kept 
 and logged at ERROR (ids and amounts only), which alarms. Once per refund:
 its id is kept on the application (``refunds_failed``), and the anomaly is keyed by it, so a
 second event telling the same failure (or two at once) keeps no second one. A booking whose
-refund failed and still keeps the money is not refunded again by *Refund* (hostile25 F3:
-:func:`refused_after_failure`). Pure rules, no I/O."""
+refund failed and still keeps the money is not refunded again by *Refund*
+(:func:`refused_after_failure`). Pure rules, no I/O."""
 
 from __future__ import annotations
 
@@ -67,8 +67,8 @@ def refused_after_failure(application: Application, currency: str) -> Refusal | 
     """Why *Refund* (or a cancel with a refund) is not done when a refund of
     ``application``'s money failed at Stripe and it still keeps money no refund has given back
     since: asking Stripe again would refund the same card or account that could not take it
-    (closed), and answering 200 for nothing done would read as the money gone back (hostile25
-    F3). The organiser gives it back by hand (README). None: not so."""
+    (closed), and answering 200 for nothing done would read as the money gone back. The organiser
+    gives it back by hand (README). None: not so."""
     held = failed_and_held(application)
     if not held:
         return None

@@ -102,7 +102,7 @@ def session_position(
 
 # A reminder that goes this much later than its offset asked (a tick that ran late, a retried
 # send) says how soon from when it goes, not from its offset: "in an hour" ten minutes before
-# the session, or "tomorrow" on the session's own day, would be untrue (retest13 N2).
+# the session, or "tomorrow" on the session's own day, would be untrue.
 LATE_FOR_ITS_OFFSET = timedelta(minutes=10)
 
 

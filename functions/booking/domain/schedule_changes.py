@@ -89,7 +89,7 @@ def every_session_moved(definition: CourseDefinition, now: datetime) -> CourseDe
     ``id``): the change of dates a save could make that emails the most people. What the
     course's form says a change of dates emails is counted by running the save's own decision
     on this (``services.change_messages.date_change_emails``), so it cannot drift from the
-    emails a save sends (H5, H9)."""
+    emails a save sends."""
     scheduled = definition.schedule()
     written = sorted(
         enumerate(definition.sessions), key=lambda pair: (pair[1].date, pair[1].start_time)

@@ -1,7 +1,7 @@
 """How a course's seats are taken, each counted once: booked (confirmed, or a paid group's
 place), held for someone who has not paid yet (a checkout, an offer, an invoice: an unpaid
 group's places too), or free. The console's first page says these, and with the free places
-they add up to the capacity (hostile12a NEW-9: a group's places were counted in neither).
+they add up to the capacity (a group's places were counted in neither).
 
 They are counted from the applications as stored, as the course's seat counter counts them: a
 hold whose time has run out (an offer past its deadline, though every view reads the offer

@@ -128,7 +128,7 @@ def _refund_reported(
     paid after the refund that ended it goes back whole, as one paid after its move lapsed;
     a move that charge paid for, not yet told, is undone with it (``domain.move_undone``)."""
     now = situation.now
-    if failing.failure_told_already(application, fact):  # told by another event: nothing new (F6)
+    if failing.failure_told_already(application, fact):  # told by another event: nothing new
         return Settlement("ignore", "refund failure recorded already")
     outcome = after_refund(application, fact, now)
     told = situation.latest_move_told
@@ -214,7 +214,7 @@ def _bursary(application: Application, fact: BursaryGranted, situation: Situatio
             full = "no place is free for this funded booking; raise the capacity first"
             return _refused(CourseFull.code, full)
         booked = booked_with_nothing_to_pay(funded, situation)
-        voided_told = bursary_void_notice(application)  # the employer's invoice (K10)
+        voided_told = bursary_void_notice(application)  # the employer's invoice
         booked = booked.with_emails(voided_told) if voided_told else booked
         return Settlement(
             "confirm",
@@ -357,7 +357,7 @@ def _ended_already(
 def _no_refund(application: Application, currency: str, *, cancelled: bool) -> Refusal | None:
     """Why the booking's money cannot be refunded through Stripe, or None: paid outside it
     (``domain.off_stripe``), or taken back by the payer's bank in a dispute, where a refund
-    would pay them twice (``domain.disputed_refunds``, hostile40 F1)."""
+    would pay them twice (``domain.disputed_refunds``)."""
     if nothing_at_stripe_to_refund(application):
         return nothing_at_stripe(application, currency, cancelled=cancelled)
     return refund_refused_while_disputed(application, currency, cancelled=cancelled)

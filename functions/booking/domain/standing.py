@@ -213,7 +213,7 @@ def _awaiting_payment(facts: Facts) -> Standing:
 
 
 # Why a lapse cannot start again when its discount code was used up since, and what to do
-# (fix22c Left: the page offered *Start payment again*, which the checkout refused).
+# (the page offered *Start payment again*, which the checkout refused).
 CODE_USED_UP_SAID = (
     " The discount code you applied with has been used up since, so the place cannot be "
     "booked at that price now. If you would still like a place, reply to any of our emails, "
@@ -288,7 +288,7 @@ def _expired(facts: Facts) -> Standing:
 
 
 def _cancelled(facts: Facts) -> Standing:
-    if facts.reason == WITHDRAWN_BY_APPLICANT:  # from their own page (applicant24b 1)
+    if facts.reason == WITHDRAWN_BY_APPLICANT:  # from their own page
         return Standing(
             "You have left the waiting list",
             "You asked to leave the waiting list, so your application has ended and no place "

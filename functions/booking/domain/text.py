@@ -157,7 +157,7 @@ def visible_name(value: str) -> str:
     AfterValidator): a person's name, in the words a name is refused in."""
     _one_line_shape(value)
     if not shows_a_letter(value) and shows_something(value):
-        # Emoji and other symbols show, but are not a name (hostile30 A1's words).
+        # Emoji and other symbols show, but are not a name.
         raise ValueError(
             "write the name in letters: this has none, only punctuation, symbols or emoji "
             "(which a certificate or an email cannot address)"
@@ -202,7 +202,8 @@ FREE_TEXT = AfterValidator(_as_typed(free_text))
 # A person's name: one line, with a letter that shows (in its own words).
 NAME_LINE = AfterValidator(_as_typed(visible_name))
 # Text held to no shape but shown to someone: it shows something. (A course's texts are held to
-# one of the two shapes since hostile35 H7: its titles one line, its other words free text.)
+# one of the two shapes since a title with a line break broke the calendar: its titles one line, its
+# other words free text.)
 VISIBLE_TEXT = AfterValidator(_as_typed(visible_text))
 OneLine = Annotated[str, ONE_LINE]
 FreeText = Annotated[str, FREE_TEXT]

@@ -139,7 +139,8 @@ def booking_refusal(
 ) -> TransferRefused | None:
     """Why this booking may not move to any cohort now (its state, its place, its register)."""
     if application.status is not S.CONFIRMED and application.payment_pending:
-        # Said as the payment stands, not by the status alone (hostile32 H10's class).
+        # Said as the payment stands, not by the status alone (a pending payment is no plain
+        # status).
         due = application.amount_due(source.definition.price)
         currency = application.price_or(source.definition.price).currency
         return TransferRefused(

@@ -1,4 +1,4 @@
-"""A person leaving the waiting list from their own page (applicant24b 1: they could only write
+"""A person leaving the waiting list from their own page (they could only write
 to the organisers and wait).
 
 Who may leave, and why not otherwise, in one place: the service
@@ -43,7 +43,7 @@ def has_left(application: Application) -> bool:
 
 # A payment for the offer that landed as the person pressed (found by the cancel's expiry or
 # void of what asked for it: ``domain.errors.PAYMENT_ON_ITS_WAY``), said to the person in
-# their own words, not the organisers' (hostile40 F2).
+# their own words, not the organisers'.
 PAID_AS_YOU_LEFT = {
     PAYMENT_BEING_RECORDED: "your payment for the place we offered you has arrived as you "
     "pressed, so you have not left the waiting list and nothing was changed: your place is "

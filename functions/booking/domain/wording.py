@@ -203,8 +203,8 @@ def reason_words(reason: str | None) -> str | None:
     return REASON_WORDS.get(reason, reason.replace("_", " "))
 
 
-# An offer from the waiting list nobody paid for in time is no checkout abandoned (organiser20
-# F13: it read "Payment not completed", as if someone had left a payment page).
+# An offer from the waiting list nobody paid for in time is no checkout abandoned (it read "Payment
+# not completed", as if someone had left a payment page).
 LAPSED_OFFER = ("expired", "offer_lapsed")
 
 

@@ -1,4 +1,4 @@
-"""One rule for an organiser write's address (K12): a write whose
+"""One rule for an organiser write's address: a write whose
 address carries a parameter its route does not take (the route table's query parameters) is
 refused with 422 naming it, nothing done. A write's fields go in its body; one sent in the
 address is never ignored (``cancel?refund=on`` cancelled and kept the money, on /admin and then

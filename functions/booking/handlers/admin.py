@@ -408,7 +408,7 @@ def _backfill_one_course(
 
 @served("backfillRefundsFailed")
 def backfill_refunds_failed() -> Response[str]:
-    _body_of("backfill")  # it takes no fields: a dry_run is refused by name, never run (N7)
+    _body_of("backfill")  # it takes no fields: a dry_run is refused by name, never run
     done = backfills.backfill_refunds_failed(ports())
     answer = _views().RefundsFailedBackfillOut(**done.__dict__)
     return http.json_response(200, answer.model_dump(mode="json"))

@@ -95,7 +95,7 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str,
         from booking.services import group_invoice_resend
         from booking.services.group_overview import line_of
 
-        takes_no_fields("resend")  # hostile34 K4: {"x": 1} was taken and the invoice sent
+        takes_no_fields("resend")  # {"x": 1} was once taken and the invoice sent
         the_ports = ports()
         sent = group_invoice_resend.resend_group_invoice(the_ports, group_id)
         return http.json_response(200, line_of(the_ports, sent).model_dump(mode="json"))

@@ -321,7 +321,7 @@ def decline_offer(application_id: str) -> Response[str]:
 
 @served("confirmLeavingWaitingList")
 def confirm_leaving_waiting_list(application_id: str) -> Response[str]:
-    """The question before leaving the waiting list (applicant24b 1): nothing changes here."""
+    """The question before leaving the waiting list: nothing changes here."""
     from booking.handlers.pages.leaving import leaving_page
     from booking.services.waiting_list_leaving import leave_asked
 
@@ -335,7 +335,7 @@ def confirm_leaving_waiting_list(application_id: str) -> Response[str]:
 
 @served("leaveWaitingList")
 def leave_waiting_list(application_id: str) -> Response[str]:
-    """The person takes their application off the waiting list (applicant24b 1)."""
+    """The person takes their application off the waiting list."""
     from booking.services.waiting_list_leaving import leave_waiting_list as left_by_person
 
     return _pressed(_WAITING_LIST_LEFT, application_id, left_by_person)

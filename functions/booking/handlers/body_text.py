@@ -2,8 +2,7 @@
 bytes that are not UTF-8 (a body sent as latin-1, or a form percent-encoding latin-1: ``%E9``,
 or a multipart form's text field, or a part's name or filename) and a field named twice (in a
 JSON object, a urlencoded form or a multipart form) are refused in words, never read with
-U+FFFD put in for the bytes or the last of two values silently kept (A2;
-hostile32 H9)."""
+U+FFFD put in for the bytes or the last of two values silently kept."""
 
 from __future__ import annotations
 

@@ -289,7 +289,7 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 paid_off = console_paid_off_stripe  # paid outside Stripe: a mistake is said on its own page
 action("consoleRecordPayment", paid_off.form_again)(paid_off.record_payment)
-action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)  # organiser22 F14
+action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)
 # The employer invoiced instead of the card.
 action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
 

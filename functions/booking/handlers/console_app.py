@@ -89,7 +89,7 @@ def form_seen(older: Seen | None = None, page: str = "the application") -> Seen:
     an older page's hidden fields carried (``older``), compared too when sent beside it. Every
     confirm form the console serves carries ``seen``, so a post without it (or with it as a
     file), the older fields alone included, is not the page's and acts on nothing: 422, open
-    ``page`` again (hostile34 K1; ``/admin`` keeps it optional, CONTRACT).
+    ``page`` again (``/admin`` keeps it optional, CONTRACT).
     Unclear: the form is out of date. Both said above the page (hidden fields have no box)."""
     posted = posted_form().get(SEEN_FIELD)
     if posted is not None and not isinstance(posted, str):
@@ -191,7 +191,7 @@ def press_posted(row: str, name: str = "press") -> str | None:
 
 def press_required(row: str, name: str = "press") -> str:
     """:func:`press_posted`, which every "send again" form's act requires (the invitation's and
-    the certificate's: hostile33 N10): any other value is 422 "Press the button
+    the certificate's): any other value is 422 "Press the button
     on the page again", nothing done."""
     press = press_posted(row, name)
     if press is None:

@@ -159,8 +159,7 @@ def _certificate_facts(detail: ApplicationDetail) -> dict[str, Any] | None:
 
 def _bursary_said(application: Application, currency: str) -> dict[str, str]:
     """The bursary granted, in words beside the form (the form carries ``seen``: a grant that
-    finds another amount granted since the page showed it is refused, 409 ``bursary_changed``,
-    hostile26 F2)."""
+    finds another amount granted since the page showed it is refused, 409 ``bursary_changed``)."""
     granted = application.bursary
     return {"bursary_now": money_words(granted, currency) if granted else ""}
 
@@ -217,7 +216,7 @@ def application_page(
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
         payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
         **_bursary_said(application, currency),
-        whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat (K8c)
+        whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat
         # What the forms that say an act's consequences act on (``domain.page_seen``).
         seen=detail.seen,
         certificate=_certificate_facts(detail),

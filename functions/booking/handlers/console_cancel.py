@@ -94,14 +94,14 @@ def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: boo
     if not amount and detail.application.payment_pending:  # a bank debit
         due = f" of {money_words(detail.left_to_pay, currency)}" if detail.left_to_pay else ""
         return f"A payment{due} is going through: if it arrives, it is refunded in full."
-    if refund and (held := held_by_a_dispute(detail.application)):  # hostile40 F1
+    if refund and (held := held_by_a_dispute(detail.application)):  # charged back
         return (
             f"No refund can be made: the payer's bank has taken back {money_words(held, currency)} "
             "of this payment in a dispute, so a refund would pay them twice (Stripe refuses "
             "it, and the cancel is refused with it). Cancel without the refund, or wait for "
             "the dispute's outcome."
         )
-    if not amount and nothing_at_stripe_to_refund(detail.application):  # organiser22 F15
+    if not amount and nothing_at_stripe_to_refund(detail.application):  # paid off Stripe
         kept = money_words(kept_off_stripe(detail.application), currency)
         return (
             f"Nothing is refunded from here: the {kept} paid was paid outside Stripe (its "

@@ -1,5 +1,5 @@
 """The console's page of a programme's follow-up invitations, and the press that sends one
-graduate's invitation again (organiser20 F10; registered on the console's resolver,
+graduate's invitation again (registered on the console's resolver,
 ``handlers/console_app.py``). Who is invited is ``services.follow_up_invitations``'s, by the
 rule the scheduled run invites with; this module says it in words."""
 

@@ -78,7 +78,7 @@ def group_bookings_page(
         course,
         timezone=course.definition.timezone,
         groups=found.groups,
-        # An erased manager's placeholder address is nobody's to write to (F6).
+        # An erased manager's placeholder address is nobody's to write to.
         erased_email=ERASED_EMAIL,
         done=GROUP_DONE_WORDS.get(done, ""),
         problem=problem,

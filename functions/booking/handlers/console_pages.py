@@ -236,7 +236,7 @@ def _row(
 
 def _organisation_said(application: Application) -> str:
     """Who they work for, and the employer an invoice is addressed to where that is another
-    name: Find finds by either, so its row shows both (org22b Left)."""
+    name: Find finds by either, so its row shows both."""
     organisation = application.answers.organisation
     billed = application.billing.billing_name if application.billing else ""
     if billed and billed.casefold() != organisation.casefold():
@@ -245,7 +245,7 @@ def _organisation_said(application: Application) -> str:
 
 
 def _state(course: Course, now: datetime) -> dict[str, str]:
-    """The course's state in words, and why it is closed and since when (organiser22 F9; ""
+    """The course's state in words, and why it is closed and since when (""
     while open or once ended)."""
     ended = max(s.end for s in course.schedule) <= now
     closed = course.status(now) is CourseStatus.CLOSED and not ended

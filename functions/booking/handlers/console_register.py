@@ -161,7 +161,7 @@ def _import_shown(imported: AttendanceImport) -> dict[str, Any]:
         "session_key": imported.session.key,
         "marked": [row.application.answers.name for row, _ in imported.marked],
         "unmatched": imported.unmatched,
-        # The course's own people in the export: named, not offered to resolve (F22).
+        # The course's own people in the export: named, not offered to resolve.
         "facilitators": [f"{r.name or r.email} (line {r.line})" for r in imported.facilitators],
         # Carried by each row's form, so resolving one keeps the others in view.
         "unmatched_json": json.dumps([asdict(r) for r in imported.unmatched]),
@@ -324,14 +324,14 @@ def reissue_certificate(course_id: str) -> Response[str]:
 
 @served("consoleSendCertificateAgain")
 def send_certificate_again(application_id: str) -> Response[str]:
-    """A completer's certificate emailed again, from their application's page (organiser22
-    F19); refused in words on that page."""
+    """A completer's certificate emailed again, from their application's page; refused in words on
+    that page."""
     from booking.handlers.console_application import application_page
     from booking.services.certificate_again import send_certificate_again as send_again
     from booking.services.console import application_detail
 
     try:
-        press = press_required(press_row("certificate", application_id))  # hostile34 K3
+        press = press_required(press_row("certificate", application_id))  # its button's
         send_again(ports(), application_id, press)
     except (Conflict, InvalidInput) as refused:
         detail = application_detail(ports(), application_id)

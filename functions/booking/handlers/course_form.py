@@ -213,7 +213,7 @@ def read_form(posted: Mapping[str, str]) -> CourseForm:
 
 # A field typed with only characters that show nothing (an NBSP, a line separator) is refused
 # beside it, never read as left empty: a facilitator's name blanked so would save them unnamed,
-# off the public page (F8). Plain spaces and line breaks alone read as empty.
+# off the public page. Plain spaces and line breaks alone read as empty.
 UNSEEN = "Nothing typed here shows: write it in characters that show, or leave it empty"
 
 

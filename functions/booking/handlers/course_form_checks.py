@@ -47,12 +47,12 @@ def typed_time(typed: str) -> time | None:
     return read if read.tzinfo is None else None
 
 
-# Whole numbers typed as a person types them: no sign, no leading nought, no spaces (hostile29
-# N2: " 3 ", "+2" and "007" were read as 3, 2 and 7, and the save emailed managers of it). One
+# Whole numbers typed as a person types them: no sign, no leading nought, no spaces (" 3 ", "+2" and
+# "007" were read as 3, 2 and 7, and the save emailed managers of it). One
 # rule for every whole-number box of the form, each in its unit.
 _WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]{0,3}")
 WHOLE_NUMBER_BOXES = {
-    "capacity": "places",  # hostile32 H12: "1_0" was read as 10, "3.0" and "\t3" as 3
+    "capacity": "places",  # "1_0" was read as 10, "3.0" and "\t3" as 3
     "group_apply_by_days": "days",
     "invoice_due_before_start_days": "days",
     "invoice_due_days": "days",

@@ -1,5 +1,5 @@
-"""The course form filled in for the organiser, so nothing has to be retyped or invented
-(F2): the next cohort of a course, everything but its dates carried over; a
+"""The course form filled in for the organiser, so nothing has to be retyped or invented:
+the next cohort of a course, everything but its dates carried over; a
 programme chosen by its title; a new course's id made from its title and first month; a new
 course's follow-ups given ids. Nothing here saves: a form is shown, or read as if the
 organiser had typed what is filled in (and a refused save shows it, to change)."""
@@ -33,7 +33,7 @@ def next_cohort_form(definition: CourseDefinition) -> CourseForm:
 
 
 def programme_slug(typed: str, programmes: Sequence[Programme]) -> str:
-    """The programme a course's form names (K13): an existing programme by its
+    """The programme a course's form names: an existing programme by its
     id, or chosen by its title (its slug, which its cohorts share); a title two programmes
     share is refused, naming both by their ids; anything else is a new programme, its id made
     from what was typed as a course's is. Refused beside the field (InvalidInput): a line

@@ -108,7 +108,7 @@ TOLD_WORDS = {
 
 def emailed_said(count: int, told: str = "dates", cohorts: Sequence[str] = ()) -> str:
     """ "12 people will be emailed the new joining link, with a calendar update."; with the
-    other cohorts among them named (a follow-up they share: organiser23 F5)."""
+    other cohorts among them named (a follow-up they share)."""
     people = "1 person" if count == 1 else f"{count} people"
     what = TOLD_WORDS.get(told, TOLD_WORDS["dates"])
     said = f"{people} will be emailed {what}, with a calendar update"

@@ -1,7 +1,7 @@
 """A form answered again with its mistakes, its answers kept (a POST's answer): kept in the
 person's own browser alone (``private``: no shared cache), revalidated on any ordinary load
 (``no-cache``), so that Back and Forward show it from there rather than asking to send the form
-again (applicant24b 2: ``no-store`` made Chromium say "Confirm form resubmission"). Redirecting
+again (``no-store`` made Chromium say "Confirm form resubmission"). Redirecting
 instead (post/redirect/get) would carry the answers in the address, or keep them on our side
 for a form nobody finished."""
 

@@ -2,7 +2,7 @@
 
 pydantic's ValidationError repeats the input it refused in its message (``input_value='...'``):
 a name, an address, an answer. A model that refuses a value no earlier check caught (a
-colleague built from a substitution's name, retest13 N1) would put it in the log with the
+colleague built from a substitution's name) would put it in the log with the
 traceback. So such an error is logged by where and why only; any other goes with its
 traceback, which names no value of ours (our own errors carry no personal data)."""
 

@@ -69,8 +69,8 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
 
 def offer_lapsed(application: Application, course: Course, *, course_open: bool = True) -> Conflict:
     """The refusal of paying for an offer that lapsed, in words, with when (in the course's
-    time), before the sweep ended it and after (it had answered ``course_full``;
-    hostile18 F1: ``course_closed`` after the sweep). Held until applications closed, nobody
+    time), before the sweep ended it and after (it had answered ``course_full``; ``course_closed``
+    after the sweep). Held until applications closed, nobody
     can book its place now, so nobody is said to have it next
     (``domain.offer_ends.held_until_closing``); ``course_open``: the course still takes
     applications."""

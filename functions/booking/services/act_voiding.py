@@ -8,9 +8,8 @@ The void (or a card checkout's expiry, ``checkout_expiry.expired_first``) is the
 of no return: what the organiser's page showed (``seen``) was compared on the read before the
 act's mark. A try decided again after it (the application written while Stripe was asked, or
 under the act's save) acts on the application as the act itself changed it, so it compares
-``seen`` no more while the application carries this act's own mark (``ClosedFirst``, review24
-F6): never "nothing was changed" said of an act whose invoice is void, the sweep then doing it
-half an hour later."""
+``seen`` no more while the application carries this act's own mark (``ClosedFirst``): never "nothing
+was changed" said of an act whose invoice is void, the sweep then doing it half an hour later."""
 
 from __future__ import annotations
 

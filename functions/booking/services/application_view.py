@@ -64,10 +64,10 @@ class ApplicationView:
     can_pay: bool = False  # a (new) checkout may be started now
     # Lapsed unpaid, and the discount code it was made with used up since: it cannot start
     # again at that price (the checkout would refuse it, 409), so nothing is offered and the
-    # page says why and what to do (fix22c Left).
+    # page says why and what to do.
     code_used_up: bool = False
     can_decline_offer: bool = False  # an offer its person may turn down now
-    # Waiting, with no offer to turn down: its person may leave the list (applicant24b 1); an
+    # Waiting, with no offer to turn down: its person may leave the list; an
     # offered person turns the place down instead, which ends their wait too.
     can_leave_waiting_list: bool = False
     # Its place was offered from the waiting list (turning it down takes them off it too).

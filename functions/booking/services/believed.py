@@ -22,8 +22,8 @@ that recorded its id).
 - **A refund is Stripe's.** A signed refund event (``charge.refunded``, ``refund.*``) that
   would change what a booking recorded is believed only after one read of the payment's
   refunds at Stripe (its second client: a short timeout, no retries): a refund Stripe does
-  not hold for that payment, or a charge total with none behind it, is refused (hostile20
-  F3: anyone with the webhook secret could otherwise refund our records); one it holds is
+  not hold for that payment, or a charge total with none behind it, is refused (anyone with the
+  webhook secret could otherwise refund our records); one it holds is
   recorded with Stripe's amount and status, not the event's, and the charge's total as
   Stripe's succeeded refunds of it add up (a pending one may still fail; a failed one, even
   after it succeeded, gave nothing back). Stripe unreachable, or not

@@ -84,8 +84,8 @@ def cancel_confirmation(
 
 def _billing_contact_told(after: Application, told: EmailJob | None) -> str | None:
     """The billing contact the cancel's message ``told`` reaches, as the mailer sends it: of
-    an erased person's booking, only its money going back (``erased_persons_notice``;
-    organiser23 F11: the page said they were emailed when nothing went)."""
+    an erased person's booking, only its money going back (``erased_persons_notice``; the page said
+    they were emailed when nothing went)."""
     if told is None:
         return None
     if after.is_erased and erased_persons_notice(told, after) is None:

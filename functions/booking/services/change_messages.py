@@ -2,8 +2,7 @@
 dates", with the programme's changed follow-ups in it) and everyone else holding a follow-up
 it changed (``services.follow_ups``). The save carries these messages out; the course's form
 counts them before a save by running the same decision on the widest change of dates
-(``services.courses.date_change_emails``), so what it warns of is what a save sends (hostile28
-H2, H5, H9)."""
+(``services.courses.date_change_emails``), so what it warns of is what a save sends."""
 
 from __future__ import annotations
 

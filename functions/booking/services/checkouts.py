@@ -157,10 +157,10 @@ def live_checkout(ports: Ports, course: Course, application: Application) -> App
 def _shows_now(checkout: CheckoutRef, course: Course, application: Application) -> bool:
     """Whether ``checkout``'s page (and Stripe's receipt) shows what a session made now would:
     the product name (the cohort by title and first day: a course renamed or brought forward
-    meanwhile shows otherwise), the amount (after the code, as Stripe's total is:
-    hostile32 H14; no bursary or price changed since) and the currency. A session recorded
+    meanwhile shows otherwise), the amount (after the code, as Stripe's total is;
+    no bursary or price changed since) and the currency. A session recorded
     before its product name was (``None``) is not known to show the cohort as it is now
-    named: a new one is opened, as it was for every press before hostile30 K1."""
+    named: a new one is opened, as it was for every press before an open session was reused."""
     return (
         checkout.product_name == cohort_name(course)
         and checkout.amount == application.amount_due(course.definition.price)

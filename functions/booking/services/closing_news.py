@@ -92,7 +92,7 @@ def _closing_news_gone(
     """The news of a closing gone to ``application``'s person, oldest first, by the one
     reading of "went" (``emails_gone``): each its history names, and each queued for them
     (``Application.closing_news``) whose claim the mailer took up, as of when it claimed it
-    (the history entry is written after the send, as best effort: review20 M3); and the ids
+    (the history entry is written after the send, as best effort); and the ids
     of those being sent now (a ``sending`` claim a delivery may still make)."""
     _, history = went_for(ports, application)
     news = [e for e in history if e.kind is EntryKind.EMAIL and e.email in CLOSING_NEWS]

@@ -38,7 +38,7 @@ class FollowUpIds:
     """The ids a programme's follow-ups go by: each by when it starts and ends (UTC), and all
     of them (a new follow-up's id must be none of these unless it is that very event); and
     each one's title as the programme holds it (a cohort joining it carries that title, never
-    renames it by a default: hostile35 H2)."""
+    renames it by a default)."""
 
     by_time: dict[tuple[datetime, datetime], str]
     taken: frozenset[str]

@@ -167,11 +167,11 @@ def _put_course(
 
 def date_change_emails(ports: Ports, course_id: str) -> int:
     """How many emails a change of the course's dates would send (its form warns of it before
-    a save: organiser20 F16): the save's own decision (``save_messages``, and its groups'
+    a save): the save's own decision (``save_messages``, and its groups'
     ``apply_by_emails``) run, without writing, on every session moved
     (``domain.schedule_changes.every_session_moved``), so erased people are not counted and
     other cohorts' people holding a follow-up it hosts, and group managers and colleagues,
-    are (H5, H9)."""
+    are."""
     from booking.services.group_dates import apply_by_emails
 
     course = ports.repository.get_course(course_id) if is_valid_course_id(course_id) else None

@@ -142,7 +142,7 @@ def create_discount_code(
 
 def _taken_elsewhere(ports: Ports, code: str) -> Conflict:
     """Stripe holds the letters for another course's code (its codes are one namespace,
-    whatever their case): said where, as the console lists it (hostile12a NEW-10), so the
+    whatever their case): said where, as the console lists it, so the
     organiser is not told of a code their page does not show."""
     return _held_by_a_course(ports, code, active_only=False) or Conflict(
         f"the code {code!r} is already in use at Stripe, by no course here; choose another",

@@ -60,7 +60,7 @@ def composed(
 ) -> Composed:
     values = _template_values(ports, job, application, course, now)
     missing = missing_values(job.kind, values)
-    if missing:  # never "It costs None more" (applicant24b 5): refused, to the DLQ in the end
+    if missing:  # never "It costs None more": refused, to the DLQ in the end
         raise MissingEmailValue(job.kind, missing)
     rendered = ports.renderer.render(job.kind, values)
     calendar = calendar_files(ports, job, application, course, recipients, now=now)
@@ -167,8 +167,8 @@ def _confirmation_brings(course: Course) -> str:
 def _closing(job: EmailJob, course: Course, now: datetime) -> dict[str, Any]:
     """When applications close (for news of a reopened list, the closing its job names: the
     one recorded as told, ``domain.offer_ends.closing_retold``), and whether no place can be
-    offered before then: the last minutes before it promise no offer (hostile20 F6;
-    ``domain.offer_ends.no_more_offers``)."""
+    offered before then: the last minutes before it promise no offer
+    (``domain.offer_ends.no_more_offers``)."""
     named = closing_named(job) if job.kind is EmailKind.WAIT_REOPENED else None
     closes = named or course.applications_close_at()
     return {
@@ -228,8 +228,8 @@ def _bursary_beyond(application: Application, course: Course) -> dict[str, str] 
 
 def _moving_to(job: EmailJob, application: Application) -> str | None:
     """The cohort a message names as the one the booking was (or is) to join: the move that
-    did not happen, or, told they already have a place, the move that waits (hostile-wm F1:
-    the person applying there again learns their booking waits to move there)."""
+    did not happen, or, told they already have a place, the move that waits (the person applying
+    there again learns their booking waits to move there)."""
     if job.kind in (EmailKind.MOVE_LAPSED, EmailKind.MOVE_WAITING):
         return job.to_course_id
     if job.kind is EmailKind.ALREADY_APPLIED and application.status is ApplicationStatus.CONFIRMED:
@@ -284,8 +284,8 @@ def _own_list(
 ) -> list[ScheduledSession] | None:
     """The list a message about one of a programme's follow-ups (an invitation, a change, a
     reminder) numbers it in: the person's own cohort's ("1 of 4", as their confirmation said),
-    not its host's, which (an earlier cohort added since) may list fewer or more (organiser20
-    F11). None: ``course``'s own (the person's cohort hosts it, or does not list it). These
+    not its host's, which (an earlier cohort added since) may list fewer or more. None: ``course``'s
+    own (the person's cohort hosts it, or does not list it). These
     messages show the one session alone, so the list only numbers it."""
     if job.kind not in SESSION_KINDS or job.programme is None or job.session_key is None:
         return None

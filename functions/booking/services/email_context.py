@@ -73,7 +73,7 @@ WITHDRAWN_FROM_GROUP = {
     "group_place_cancelled_by_organisers": (
         "the organisers cancelled the place the group booking held for them"
     ),
-    # Not a group's: an ordinary booking the organisers cancelled (hostile12a NEW-4).
+    # Not a group's: an ordinary booking the organisers cancelled.
     "cancelled_by_organisers": "the organisers cancelled their booking",
     "booking_refunded": "their payment was refunded in full, so their booking has ended",
 }

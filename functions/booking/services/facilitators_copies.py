@@ -30,7 +30,7 @@ def facilitators_mailed(ports: Ports, application: Application, course: Course) 
     ``course``'s facilitators whose address is still mailed (not bounced or marked as spam),
     none about an erased person (``facilitators_told.facilitators_reached``). The mailer sends
     to these, and a confirmation page promises the facilitators are told only when there are
-    any (one rule: hostile33 N2 said told where nobody was)."""
+    any (one rule: a page once said they were told where there was nobody to tell)."""
     addresses = course.definition.facilitator_addresses()
     mailed = [a for a in addresses if not ports.repository.is_suppressed(a)]
     return mailed if facilitators_reached(application, mailed) else []

@@ -144,7 +144,7 @@ def worded_as_held(ports: Ports, job: EmailJob, application: Application) -> Ema
     """A change notice worded, as the mailer sends it, from what the person's calendar holds
     (the TOLD record: start, end and title last sent) to the event as the files give it now;
     None when that is what they hold (renamed and renamed back before the mailer ran, or a
-    notice overtaken by one already sent: hostile13 F1). Other messages as they are."""
+    notice overtaken by one already sent). Other messages as they are."""
     if (
         job.kind is not EmailKind.FOLLOW_UP_CHANGED
         # A new link is news as queued: the record keeps times and titles, not links.

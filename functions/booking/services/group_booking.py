@@ -159,8 +159,8 @@ class _ChangedMeanwhile(Exception):
 
 def _recorded(ports: Ports, saved: GroupBooking, asked: GroupBooking) -> GroupBooking:
     """``saved`` with what was asked at Stripe for it (``asked``: its checkout or invoice),
-    saved; after a lost race (a sweep, the manager's page, an erasure writing it meanwhile:
-    review16b R3) put on the fresh group while it still awaits that payment for the same
+    saved; after a lost race (a sweep, the manager's page, an erasure writing it meanwhile) put on
+    the fresh group while it still awaits that payment for the same
     places and price, never a 500 leaving the checkout held by no group."""
 
     def record(current: GroupBooking | None) -> GroupBooking:
@@ -256,8 +256,8 @@ def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: 
 
 def _no_seat_free_said(course: Course, now: datetime) -> str:
     """Why no seat is free to a manager: none left, or the places left go to those waiting,
-    which in the last minutes before applications close nobody can be offered (hostile22 H4:
-    the README's last-15-minutes rule, said as the course's page says it)."""
+    which in the last minutes before applications close nobody can be offered (the README's
+    last-15-minutes rule, said as the course's page says it)."""
     if course.places_left <= 0:
         return "this course has no places left"
     if no_more_offers(course, now):

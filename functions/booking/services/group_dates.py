@@ -44,7 +44,7 @@ class GroupsRedated:
 
     changed: int  # groups whose apply-by date moved
     emailed: int  # emails that queued (managers, colleagues not applied yet)
-    managers: int = 0  # managers among them (a paid booking's, not erased: hostile31 N9)
+    managers: int = 0  # managers among them (a paid booking's, not erased)
 
 
 def redate_groups(ports: Ports, course: Course) -> GroupsRedated:
@@ -68,7 +68,7 @@ def redate_groups(ports: Ports, course: Course) -> GroupsRedated:
 def apply_by_emails(ports: Ports, course: Course) -> int:
     """How many emails following ``course`` (a course as a save would leave it, not saved)
     would queue to its groups' managers and colleagues: the decision ``redate_group`` saves,
-    run without saving (what the course's form counts before a save: hostile28 H9)."""
+    run without saving (what the course's form counts before a save)."""
     now = ports.clock()
     total = 0
     for group in ports.groups.groups_of_course(course.course_id):
@@ -95,7 +95,7 @@ def _queued(told: GroupBooking, current: GroupBooking) -> int:
 
 def told_of_new_apply_by(ports: Ports, course_id: str) -> int:
     """How many emails a change of ``course_id``'s ``group_apply_by_days`` may send (its form
-    warns of it before a save: hostile29 N2): ``apply_by_emails`` on the course with the
+    warns of it before a save): ``apply_by_emails`` on the course with the
     apply-by date a day earlier, the change that tells most (each group still following the
     course's dates tells its manager, and an earlier date each colleague sent a link who has
     not applied yet)."""
@@ -151,7 +151,7 @@ def dated_by_the_course(
     read of it), saved and its manager told if that moved it: what an act decided by a group's
     stored date that has passed does first (the sweep giving its places up, a colleague
     applying), as a save of the course that moved it may have missed the group (its by-course
-    index a moment behind: review18 M2) and the sweep follows that save only at its next run
+    index a moment behind) and the sweep follows that save only at its next run
     (``services.dates_followed``)."""
     course = course or ports.repository.get_course(group.course_id)
     if course is None or not course_moves_apply_by(course, group, now):

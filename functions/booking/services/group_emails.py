@@ -185,7 +185,7 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) ->
         # Whether the group was paid (a place given up with nothing left to refund had its
         # share refunded before, at Stripe): paid once, for good.
         "paid": group.amount_paid > 0,
-        # Paid outside Stripe (its invoice marked paid: hostile19 F8): a share of it cannot
+        # Paid outside Stripe (its invoice marked paid): a share of it cannot
         # go back through Stripe, nor was any of it refunded there.
         "paid_off_stripe": paid_off_stripe(group),
         "paid_total": money_words(group.amount_paid, currency),
@@ -199,7 +199,7 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) ->
         # A payment given back: why it could not be taken, as recorded when it came.
         "returned_because": returned_said(job.returned_because),
         # The invoice that payment paid, as Stripe numbered it ("": the group's own, or none;
-        # a replaced invoice's, never the new one left to pay: hostile25 F2).
+        # a replaced invoice's, never the new one left to pay).
         "paid_invoice": job.refunded_invoice or "",
         **apply_by_move_said(job, group.apply_by, zone),
     }
@@ -224,7 +224,7 @@ def _owed_now(group: GroupBooking, zone: str) -> dict[str, Any] | None:
 def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     """The share of the payment the places a give-up or the deadline released were worth (a
     place's price, for good), and what of it a refund at Stripe had given back before (the
-    rest is what the job's refund gave back: retest11 G2, never the rest called the share)."""
+    rest is what the job's refund gave back, never the rest called the share)."""
     currency = group.price.currency
     share = group.price.amount * len(job.group_places)
     back = job.amount or 0
@@ -239,7 +239,7 @@ def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
 def _reissued_invoice_now(job: EmailJob, group: GroupBooking) -> str:
     """Where the invoice an ``invoice_reissued`` email names stands as it goes: ``to_pay`` (still
     the one to pay, so the email asks for it), ``paid``, or ``overtaken`` (replaced or cancelled
-    since: the email must not ask anyone to pay a void invoice, hostile12a NEW-1)."""
+    since: the email must not ask anyone to pay a void invoice)."""
     invoice = group.invoice
     if invoice is None or job.occasion != f"invoice{invoice.attempt}":
         return "overtaken"
@@ -250,8 +250,8 @@ def _reissued_invoice_now(job: EmailJob, group: GroupBooking) -> str:
 
 # How many times one delivery reads a job's group when it changed between the read and the
 # send's lease (a webhook saving it meanwhile). Read again at once rather than handed back to the
-# queue, whose visibility timeout (60 s) would let the emails of later events go first
-# (hostile12a NEW-1); only a group changing on every read waits for the queue.
+# queue, whose visibility timeout (60 s) would let the emails of later events go first;
+# only a group changing on every read waits for the queue.
 _READS = 3
 
 

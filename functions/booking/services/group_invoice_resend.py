@@ -1,6 +1,6 @@
 """An organiser has Stripe send a group booking's open invoice to its billing contact again
-(``POST /admin/groups/{id}/invoice/resend`` and the console's group bookings page; organiser22
-F7), as a one-person booking's invoice is (``invoicing.resend_invoice``): the same Stripe call
+(``POST /admin/groups/{id}/invoice/resend`` and the console's group bookings page), as a one-person
+booking's invoice is (``invoicing.resend_invoice``): the same Stripe call
 (``invoicing.send_invoice_again``), the resend counted on the invoice the group recorded."""
 
 from __future__ import annotations

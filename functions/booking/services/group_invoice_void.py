@@ -37,7 +37,7 @@ def void_group_invoice(ports: Ports, group_id: str, seen: Seen | None = None) ->
     it has none open (paid, lapsed, by card, or voided already), ``invoice_paid`` when Stripe
     says it was paid first (its confirmation is on its way), ``payment_settling`` while a bank
     debit of it is processing, read first or, begun since that read, when
-    Stripe keeps the invoice open as it is asked to void it (hostile26 F3; only Stripe's
+    Stripe keeps the invoice open as it is asked to void it (only Stripe's
     ``void`` is voided: ``void_at_stripe``). A void Stripe refuses or does not answer
     withdraws the organisers' ask (``_ask_withdrawn``). ``seen``: what the organiser's page
     showed (``page_seen.group_facts``), compared in the ask's own save, before Stripe is

@@ -12,7 +12,7 @@ give-up is refused. The old checkout is expired at Stripe first too
 this change decides (the seats it holds and their price, its way to pay), what was asked of
 Stripe is undone and the manager asked to try again (nothing else changed); a change in nothing
 of that (an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
-colleague named on a place kept by invoice: hostile27 F5) is saved over.
+colleague named on a place kept by invoice) is saved over.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""An organiser invoices the employer instead of the person's open card checkout (organiser22
-F4): the billing details recorded, the checkout expired at Stripe first, then an invoice for
+"""An organiser invoices the employer instead of the person's open card checkout: the billing
+details recorded, the checkout expired at Stripe first, then an invoice for
 what the application was accepted at sent on the course's terms, the place kept
 (``domain.invoice_instead``, carried out by the one money path, ``services.settle``).
 

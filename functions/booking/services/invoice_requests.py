@@ -148,7 +148,7 @@ def refuse_while_being_paid(
 ) -> None:
     """Refused, nothing written, while a payment of ``application``'s open invoice is on its
     way (one read: ``invoice_paying``; ``InvoicePaying.on_its_way``), before an organiser's
-    act voids or replaces it (the void, the cancel, a bursary: hostile26 F1, F4, F7, as a
+    act voids or replaces it (the void, the cancel, a bursary, as a
     group's void and give-up are refused): done under the payment, the place would go, or the
     invoice be replaced, and the payment be given back whole when it arrived, the billing
     contact told meanwhile that no money was taken. A bank debit processing: 409
@@ -186,7 +186,7 @@ def being_paid_refused(
 
 def void_unanswered(error: DependencyUnavailable) -> DependencyUnavailable:
     """What the organiser or the manager is told when Stripe did not answer the void an act
-    asks first (a one-person invoice's, a group's: hostile31 N6), in one wording: the mark
+    asks first (a one-person invoice's, a group's), in one wording: the mark
     stays, and the sweep completes the act or takes the mark back."""
     return DependencyUnavailable(
         "the payment provider did not answer the cancellation of the invoice: nothing was "

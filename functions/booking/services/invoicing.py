@@ -258,9 +258,9 @@ VOID_ONCE_FAILED = (
 
 def paid_refusal(application: Application) -> Conflict:
     """The void refused because the invoice was paid, in words true of the booking now: its
-    payment recorded (paid since the page offering the void was read: hostile34's minor words),
+    payment recorded (paid since the page offering the void was read),
     the booking confirmed or, since, ended (a cancellation with refund, a payment given back
-    for want of a place: review25 F1); or Stripe holds it paid, its event still on its way."""
+    for want of a place); or Stripe holds it paid, its event still on its way."""
     invoice = application.invoice
     if invoice is None or invoice.status != "paid":
         said = "this invoice was paid already; its confirmation is on its way"

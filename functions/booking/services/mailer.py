@@ -261,8 +261,8 @@ def _overtaken(ports: Ports, job: EmailJob, application: Application) -> bool:
 def _cohort_told(
     ports: Ports, job: EmailJob, application: Application, course: Course
 ) -> Course | None:
-    """The cohort a message about a moved booking's end is for: the one its reader was told of
-    (F2). A move's emails go only while the booking stands, so one that ended
+    """The cohort a message about a moved booking's end is for: the one its reader was told of.
+    A move's emails go only while the booking stands, so one that ended
     before the mailer reached them leaves the person and the facilitators told of the cohort
     before: the facilitators whose list has the person hear the withdrawal
     (``domain.facilitators_told.roster_holding``), and the person's last email names the cohort
@@ -405,7 +405,7 @@ def _send_once(
     ):
         # Composed for a billing contact erased since, or naming a group's manager erased
         # since (a colleague's copy whose list their erasure did not ask, as it was not yet
-        # sent: review16a R4): composed again for whom is left, without them.
+        # sent): composed again for whom is left, without them.
         lease_unused(ports, about, job.job_id, "failed")
         raise EmailInFlight(job.job_id)
     send_leased(

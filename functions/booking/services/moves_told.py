@@ -1,5 +1,5 @@
 """A move's messages as they go: told from the cohort their reader was last told of to the one
-the booking holds now (retest13 N5). Moved away and back before the mailer ran (A to B, then
+the booking holds now. Moved away and back before the mailer ran (A to B, then
 B to A), the person holds A as before: nothing about the moves is news to them, nor to either
 cohort's facilitators (``domain.facilitators_told.copy_tells``)."""
 
@@ -39,7 +39,8 @@ def as_told(ports: Ports, job: EmailJob, application: Application) -> EmailJob:
     gone): back on the cohort whose sessions they were last sent (moved away and back before
     it went; it goes only when money moved, ``move_told``), it is said from that cohort to
     itself: their place there stands, and what the moves did to the money, naming no cohort
-    they were never told of and taking nothing out of their calendar (fix14b's left A->B->A)."""
+    they were never told of and taking nothing out of their calendar (a booking moved A to B and
+    back to A)."""
     if (
         job.kind is not EmailKind.BOOKING_TRANSFERRED
         or job.move is None

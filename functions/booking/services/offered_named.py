@@ -1,5 +1,5 @@
 """The people a move's freed seat was offered to, by name and reference, for the console's
-notice after the move (organiser22 F6; ``domain.offered_words``)."""
+notice after the move (``domain.offered_words``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""An organiser records a payment received outside Stripe for an open invoice (organiser22 F15:
-a bank transfer or a cheque from the employer, marked paid only on Stripe's dashboard until
+"""An organiser records a payment received outside Stripe for an open invoice (a bank transfer or a
+cheque from the employer, marked paid only on Stripe's dashboard until
 now): one person's booking by invoice, or a group's.
 
 Stripe is asked first to mark the invoice paid out of band (``paid_out_of_band``: nothing is
@@ -219,7 +219,7 @@ def _marked_paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
     """Stripe asked to mark ``invoice_id`` paid out of band; refused in words unless Stripe
     then holds it paid (paid already by its payer counts: the event path decides what that
     payment does). Whether this request marked it (not a second tab's press answered again,
-    or a payment before it: organiser23 F12)."""
+    or a payment before it)."""
     status = ports.payments.pay_invoice_off_stripe(invoice_id)
     if status == PAID_ALREADY:
         return False

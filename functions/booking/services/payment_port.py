@@ -214,7 +214,7 @@ class PaymentGateway(Protocol):
     ) -> InvoiceRef:
         """Create, finalize and send the invoice; the provider emails the billing contact.
         ``drafted``: called with the invoice's id once it is a draft, before it is finalized
-        (its caller records it ahead: review22 F3); raising, the draft is voided and nothing
+        (its caller records it ahead); raising, the draft is voided and nothing
         is sent. A step failing after the invoice's customer was made deletes that customer,
         or, when the provider cannot, names it on the error raised (``customer_left``)."""
         ...

@@ -162,8 +162,8 @@ def _stopped_at_stripe_first(
 ) -> tuple[frozenset[str], set[str]]:
     """What was on its way at Stripe, stopped before anything is erased: their bookings' open
     invoices voided (every path that ends an invoice's hold voids it first: refused, nothing
-    erased), their open card checkouts expired (one paid meanwhile keeps its booking, hostile33
-    N11, N12; Stripe unanswered, nothing is erased), a move's checkout likewise (marked first).
+    erased), their open card checkouts expired (one paid meanwhile keeps its booking; Stripe
+    unanswered, nothing is erased), a move's checkout likewise (marked first).
     The invoices voided, and the applications paid meanwhile."""
     voided = _invoices_voided_first(ports, applications)
     act = VoidingFor(since=ports.clock(), erased=True)

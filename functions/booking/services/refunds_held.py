@@ -53,7 +53,7 @@ def settled_as_stripe_holds(
         again = settle_money(ports, application_id, asked, marked=marked)
     except AlreadyRefunded as still:
         # Stripe still answers "refunded already" with no succeeded refund to record: one
-        # not through yet (a Bacs or SEPA refund is pending for days), said in words (R9).
+        # not through yet (a Bacs or SEPA refund is pending for days), said in words.
         raise AlreadyRefunded(REFUND_PENDING_AT_STRIPE, code=still.code) from None
     return Settled(again.settlement, again.before, again.saved, changed=True)
 

@@ -114,9 +114,9 @@ def _certificate_name(application: Application) -> str:
 def printable(ports: Ports, application: Application) -> bool:
     """Whether the certificate's font prints the booking's name in full. One that does not is
     *held*: never emailed and never offered for download (it would say "This certifies that
-    completed", or drop letters of the name: hostile12b F4); the register and the closing's
+    completed", or drop letters of the name); the register and the closing's
     answer list it, for the organiser to send one made by hand. So is a name with no letter
-    that shows (a zero-width space: hostile13 F6), taken before the forms refused one."""
+    that shows (a zero-width space), taken before the forms refused one."""
     name = _certificate_name(application)
     return prints_in_full(name, ports.certificates.unprintable(name))
 

@@ -1,12 +1,12 @@
 """A queued "Changed dates" worded, as the mailer sends it, from what the person's calendar
-holds then (retest13 N4): the cohort's own sessions counted from the TOLD records the mailer
+holds then: the cohort's own sessions counted from the TOLD records the mailer
 writes as each message goes (``domain.held_sessions.update_as_held``), as a follow-up's change
 notice is (``services.follow_ups.worded_as_held``). Two saves before the mailer runs (a date
 changed and changed back) leave the first save's message nothing to tell.
 
 A message that put the cohort's sessions in a calendar is checked against the cohort's file
-once it went (``check_after_send``): a save made while it was composed and sent (hostile14b
-F1: Y saved, then X again 0.2 s later, the message telling Y) may have had its own "Changed
+once it went (``check_after_send``): a save made while it was composed and sent (Y saved, then X
+again 0.2 s later, the message telling Y) may have had its own "Changed
 dates" judged told from the record before this message wrote it; the check queues one more
 update, worded as the others are when the mailer reaches it."""
 

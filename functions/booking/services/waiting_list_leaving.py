@@ -1,4 +1,4 @@
-"""Leaving the waiting list from one's own page (applicant24b 1): the application cancelled by
+"""Leaving the waiting list from one's own page: the application cancelled by
 the organisers' one path (``services.lifecycle.cancel``, no refund: nobody in line has paid),
 marked as its person's own doing, so a place an offer held goes to the next in line by the rule
 every freed seat follows, an open checkout is expired, an invoice asked for the offer voided,

@@ -83,7 +83,7 @@ APPLICATION_FIELDS = (
 
 # Shown when the course may be paid by invoice: what an accounts department needs. Their
 # autocomplete tokens carry the ``billing`` section, so a browser fills them from a billing
-# address, never with the applicant's own email or organisation (applicant24b 3).
+# address, never with the applicant's own email or organisation.
 BILLING_FIELDS = (
     FormField(
         "billing_name",

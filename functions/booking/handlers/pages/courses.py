@@ -25,7 +25,7 @@ def _paragraphs(text: str | None) -> list[str]:
 def closing_facts(course: Course, now: datetime) -> dict[str, Any]:
     """When applications close, and whether they close too soon for a place to be offered from
     the waiting list (then a full course says so, never a bare "All places are taken" beside
-    seats nobody can be offered: hostile20 F6)."""
+    seats nobody can be offered)."""
     return {
         "no_more_offers": no_more_offers(course, now),
         "closes_at": moment_when(course.applications_close_at(), course.definition.timezone),

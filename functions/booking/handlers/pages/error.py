@@ -36,7 +36,7 @@ _MANAGERS_NEXT_STEPS = {
     409: "Your booking's page shows where things stand now: the link is in every email we "
     "have sent you about the places you booked.",
     # Not "nothing you sent has been lost": a give-up may have cancelled the old invoice
-    # before Stripe failed (its answer says so: hostile27 F2).
+    # before Stripe failed (its answer says so).
     503: "Wait a few minutes, then try again. Your booking's page shows where things stand "
     "now: the link is in every email we have sent you about the places you booked.",
 }

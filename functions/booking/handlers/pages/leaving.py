@@ -1,4 +1,4 @@
-"""The question before leaving the waiting list (applicant24b 1): what leaving does, a button
+"""The question before leaving the waiting list: what leaving does, a button
 that does it, and a way back that changes nothing. Asked again after leaving, it says so."""
 
 from __future__ import annotations

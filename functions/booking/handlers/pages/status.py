@@ -124,7 +124,7 @@ def _leaving(view: ApplicationView, leave_action: str, *, confirming: bool) -> d
 
 def _left_said(view: ApplicationView, left_flag: str) -> dict[str, str]:
     """Back from leaving the waiting list a second time (``?left=already``): said as a
-    second press, nothing more changed (applicant24b 1)."""
+    second press, nothing more changed."""
     if view.status_reason != WITHDRAWN_BY_APPLICANT or left_flag != "already":
         return {}
     return {

@@ -229,7 +229,7 @@ def unnamed_words(method: str, path: str) -> str | None:
 
 def refused_id_words(method: str, path: str) -> str | None:
     """The 404's words for a path the resolver would serve whose reference or id no one can
-    have (a 101-character reference: hostile23 F1), before any use case reads it: the same
+    have (a 101-character reference), before any use case reads it: the same
     words as :func:`unnamed_words`, so the API says of it what the CLI says. A person's
     address (``/admin/people/{email}``) is no id this system gives: it is left to its route."""
     from booking.domain.identifiers import GIVEN_BY_COLLECTION, id_fault, no_such

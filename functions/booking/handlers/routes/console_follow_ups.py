@@ -1,6 +1,6 @@
 """The console's page of a programme's follow-up invitations (the ``console`` function): who
 is invited to each follow-up, whom it was sent to and when, when the rest go; and the form that
-sends one graduate's invitation again (organiser20 F10)."""
+sends one graduate's invitation again."""
 
 from __future__ import annotations
 

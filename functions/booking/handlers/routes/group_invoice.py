@@ -78,7 +78,7 @@ def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any
     )
 
 
-# Either takes no fields: one sent is refused by its name (422), never ignored (hostile34 K4).
+# Either takes no fields: one sent is refused by its name (422), never ignored.
 NO_FIELDS = optional_fields()
 # The void takes ``seen`` alone, optional: the group's, as its line in the course's group
 # bookings last gave it (``page_seen.group_facts``), compared when given, before Stripe is

@@ -74,7 +74,7 @@ def _on_a_place(
 
 # The manager's own routes (their page, and a place's give-up or substitution): a refusal on
 # them is read by the person who booked the places, whose page is the booking's, not an
-# application's (the error page's next step says so: hostile24 F5).
+# application's (the error page's next step says so).
 MANAGERS_OPERATIONS = frozenset({"getGroup", "substitutePlace", "cancelPlace"})
 
 # What the manager's change of a place answers.

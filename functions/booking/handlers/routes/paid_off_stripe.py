@@ -1,5 +1,5 @@
-"""A payment received outside Stripe for an open invoice (organiser22 F15,
-``services.paid_off_stripe``): the console's page that says what recording it does before the
+"""A payment received outside Stripe for an open invoice (``services.paid_off_stripe``): the
+console's page that says what recording it does before the
 press. The act itself is ``consoleRecordPayment`` (``routes.console``) and, for scripts,
 ``recordPaymentOutsideStripe`` (``routes.organisers``)."""
 
