@@ -47,7 +47,7 @@ EMAIL_WORDS: Mapping[EmailKind, str] = {
     EmailKind.GROUP_PLACE_GIVEN_UP: "A colleague told their place was given up: the link is dead",
     EmailKind.GROUP_DISPUTED: "The facilitators told the payer's bank disputed the group's payment",
     EmailKind.DELETE_YOUR_COPY: "Asked to delete the application: the person's data was erased",
-    EmailKind.ERASED_DISPUTED: "Facilitators told of an erased person's disputed payment, naming nobody",
+    EmailKind.ERASED_DISPUTED: "The facilitators told of an erased person's disputed payment",
 }
 
 # What a message that a hold ended (or a payment of it failed) told, by its reason (a turning-down,

@@ -52,6 +52,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
+from booking.domain.disputes import of_a_dispute
 from booking.domain.emails import (
     CERTIFICATE_HELD,
     GROUP_KINDS,
@@ -68,7 +69,6 @@ from booking.domain.emails_as_queued import (
     superseded,
     when_cohort_left,
 )
-from booking.domain.disputes import of_a_dispute
 from booking.domain.errors import DependencyUnavailable
 from booking.domain.facilitators_told import is_withdrawal, roster_holding
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
