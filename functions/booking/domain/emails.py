@@ -75,7 +75,7 @@ class EmailKind(StrEnum):
     # dispute, ``occasion`` its id: ``services.group_dispute_told``).
     GROUP_DISPUTED = "group_disputed"
     # To the course's facilitators: a payer's bank disputed the payment of a booking whose
-    # person was erased (hostile40 F3): the facilitators' copy of the dispute, composed as
+    # person was erased: the facilitators' copy of the dispute, composed as
     # this kind under the copy's own job id (``mailer``), naming nobody.
     ERASED_DISPUTED = "erased_disputed"
     # To the facilitators sent an erased person's application: delete it (its reference alone).
@@ -153,7 +153,7 @@ class BookingThen(Model):
 
 class ReplacedBilling(Model):
     """The billing contact an invoice went to before it was corrected to another, and its
-    number: told it was replaced (org24b). On that message alone, never logged."""
+    number: told it was replaced. On that message alone, never logged."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -226,7 +226,7 @@ class EmailJob(Model):
     occasion: str | None = None
     move: int | None = None
     # INVOICE_ENDED of an invoice corrected to another billing contact: the contact it was
-    # sent to, told it was replaced (org24b); None for every other message.
+    # sent to, told it was replaced; None for every other message.
     replaced_billing: ReplacedBilling | None = None
 
     @model_validator(mode="before")

@@ -138,7 +138,7 @@ class GroupLine(Model):
     invoice_said: str = Field(
         default="",
         description="Its invoice in words, by the number the employer's accounts team quotes, "
-        'its amount, state and due date; "" when it has none (organiser22 F7)',
+        'its amount, state and due date; "" when it has none',
     )
     billed_to: str = Field(
         default="",

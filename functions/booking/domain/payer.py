@@ -214,7 +214,7 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
 
 
 # An invoice corrected to another billing contact: the one it was sent to is told it was
-# replaced and need not be paid (org24b).
+# replaced and need not be paid.
 INVOICE_CORRECTED = "invoice_corrected"
 
 

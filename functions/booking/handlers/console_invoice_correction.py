@@ -111,7 +111,7 @@ def correct_form_again(application_id: str, errors: dict[str, str]) -> str:
 
 class RefusedOnItsForm(InvalidInput):
     """A press refused on the form that posted it (``page``: that form again, each mistake
-    beside its field), not above the application's page (org24b). The console's refusal
+    beside its field), not above the application's page. The console's refusal
     answers with ``page`` as it is (``handlers.console._refused``)."""
 
     def __init__(self, refused: InvalidInput, page: str) -> None:

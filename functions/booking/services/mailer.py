@@ -238,7 +238,7 @@ def _told_though_erased(job: EmailJob, application: Application) -> bool:
 
 def _dispute_copy(job: EmailJob) -> bool:
     """The facilitators' one message about a payer's bank's dispute (``services.disputes``):
-    the money and the evidence's deadline are told, the person erased or not (hostile40 F3)."""
+    the money and the evidence's deadline are told, the person erased or not."""
     return job.kind is EmailKind.FACILITATOR_COPY and of_a_dispute(job.occasion)
 
 
