@@ -22,7 +22,7 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
-from booking.domain.disputes import DisputeRecord
+from booking.domain.disputes import DisputeRecord, PaymentRefunds
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
@@ -212,6 +212,15 @@ class GroupBooking(Model):
         by_id = sum(v for k, v in held.items() if k not in self.refunds_failed)
         failed = sum(self.refunds.get(refund, 0) for refund in self.refunds_failed)
         return max(by_id, self.charge_amount_refunded - failed)
+
+    @property
+    def payment_refunds(self) -> dict[str, PaymentRefunds]:
+        """Its payment (its places' shares given up refunded of it) and each one given back
+        whole, by payment intent: what a dispute of it is weighed with (``domain.disputes``)."""
+        given = {pi: PaymentRefunds(amount, amount) for pi, amount in self.given_back.items()}
+        if self.payment_intent:
+            given[self.payment_intent] = PaymentRefunds(self.amount_paid, self.amount_refunded)
+        return given
 
     @property
     def money_received(self) -> int:
