@@ -90,7 +90,8 @@ def test_a_groups_payment_refunded_in_part_disputed_whole_says_what_is_paid_twic
     [row] = [
         r for r in system.admin("GET", f"/courses/{COURSE_ID}/applications").json() if r["group_id"]
     ]
-    for said in (told, page, listed, row["disputed"]):
+    own = text_of(console.get(f"/console/applications/{row['application_id']}").body)
+    for said in (told, page, listed, row["disputed"], own):
         assert PART_TWICE in said, said
         assert "with the refund as evidence, and with evidence for the rest" in said
         assert "The place has not been taken away (a dispute may be won)" in said
