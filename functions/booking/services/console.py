@@ -21,11 +21,11 @@ from booking.domain.course_money import (
     paid_by_group_words,
 )
 from booking.domain.covered import left_to_pay_now
-from booking.domain.disputes import disputes_said
 from booking.domain.employer_share import paid_off_stripe, place_share
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
     fills_a_group_place,
+    group_disputes_said,
     organisers_give_it_up,
     the_place_is_the_groups,
 )
@@ -312,11 +312,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         refund_to=group.organisation if group is not None and ref is not None else "",
         employer_refunded=place_share(application, group, refunded=True),
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
-        group_disputed=disputes_said(
-            group.disputes, course.definition.timezone, group.payment_refunds
-        )
-        if group is not None and ref is not None
-        else "",
+        group_disputed=group_disputes_said(group, course.definition.timezone),
         group_place_note=the_place_is_the_groups(
             group.organisation if group else "",
             paid_off_stripe=group is not None and paid_off_stripe(group),
