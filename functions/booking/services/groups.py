@@ -19,11 +19,10 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
-from booking.domain.disputes import disputes_said
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
-from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus, group_disputes_said
 from booking.domain.invoices import InvoicePaying
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
@@ -237,7 +236,7 @@ def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, st
     """Each group booking of the course whose payment a payer's bank disputed: its disputes
     in words (what the roster says beside its colleagues' places, as beside a person's)."""
     return {
-        g.group_id: disputes_said(g.disputes, timezone)
+        g.group_id: group_disputes_said(g, timezone)
         for g in ports.groups.groups_of_course(course_id)
         if g.disputes
     }
@@ -252,5 +251,5 @@ def organisation_of(
     group = ports.groups.get_group(group_id) if group_id is not None else None
     if group is None:
         return {}, {}
-    said = disputes_said(group.disputes, timezone)
+    said = group_disputes_said(group, timezone)
     return {group.group_id: group.organisation}, ({group.group_id: said} if said else {})

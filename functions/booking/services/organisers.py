@@ -350,7 +350,8 @@ def place_disputed(
 ) -> str:
     place = application.group_place
     group_id = place.group_id if place else None
-    return place_disputes_said(application.disputes, group_id, zone, groups_disputed)
+    payments = application.payment_refunds
+    return place_disputes_said(application.disputes, group_id, zone, groups_disputed, payments)
 
 
 def _place_in_line(application: Application, positions: dict[str, int]) -> str:
