@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from booking.domain.application import Application
 from booking.domain.billing import PaymentMethod
 from booking.domain.billing_details import BillingDetails
-from booking.domain.emails import EmailJob, EmailKind, ReplacedBilling
+from booking.domain.email_records import ReplacedBilling
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
 
