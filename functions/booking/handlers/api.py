@@ -14,6 +14,7 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.course import is_valid_course_id
 from booking.domain.errors import DependencyUnavailable, InvalidInput
+from booking.domain.links import with_query
 from booking.handlers import api_groups, http
 from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
@@ -163,7 +164,7 @@ def get_application(application_id: str) -> Response[str]:
 def _way_to_pay(base_url: str, application_id: str, token: str, way: str) -> str:
     """Where the status page's form for one action posts (``checkout``, ``invoice``, or
     ``decline-offer``)."""
-    return f"{base_url}/applications/{quote(application_id)}/{way}?token={quote(token)}"
+    return with_query(f"{base_url}/applications/{quote(application_id)}/{way}", {"token": token})
 
 
 def _status_page(view: ApplicationView, token: str) -> str:
@@ -298,7 +299,7 @@ def _pressed(
     view = view_of(the_ports, pressed.application)
     if http.wants_html(_header("accept")):
         flag = press.flag_already if pressed.already else press.flag_done
-        return _see_other(f"{view.status_url}&{press.flag}={flag}")
+        return _see_other(with_query(view.status_url, {press.flag: flag}))
     return http.json_response(
         200,
         {

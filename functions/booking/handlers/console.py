@@ -22,7 +22,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -37,6 +37,7 @@ from booking.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from booking.domain.links import with_query
 from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.organisers import ConsoleSession
 from booking.domain.wording import moment_when
@@ -129,7 +130,7 @@ def sign_in_page() -> Response[str]:
 @served("consoleSignIn")
 def sign_in() -> Response[str]:
     # Signing in happens at the identity provider: a form posted here is sent there.
-    return http.see_other(f"/console/sign-in?{urlencode({'next': safe_next(typed_value('next'))})}")
+    return http.see_other(with_query("/console/sign-in", {"next": safe_next(typed_value("next"))}))
 
 
 @served("consoleCallback")
@@ -194,7 +195,7 @@ def search() -> Response[str]:
         return html_page(200, named)
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
-    return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")
+    return http.see_other(with_query("/console/people", {"email": found.email or ""}))
 
 
 @served("consoleCourse")
