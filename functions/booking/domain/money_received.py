@@ -147,7 +147,12 @@ def _of_group(group: GroupBooking, currency: str, zone: ZoneInfo) -> list[Receip
             day = group.paid_at.astimezone(zone).date() if group.paid_at else None
             found.append(
                 Receipt(
-                    day, way, "", group.amount_paid, currency, group_id=group.group_id,
+                    day,
+                    way,
+                    "",
+                    group.amount_paid,
+                    currency,
+                    group_id=group.group_id,
                     at=group.paid_at,
                 )
             )
