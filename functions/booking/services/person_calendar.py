@@ -19,6 +19,7 @@ from booking.domain.errors import Conflict
 from booking.domain.invitations import CalendarEntry, CalendarMessage
 from booking.domain.links import with_query
 from booking.domain.programme import (
+    FollowUpEvent,
     follow_up_events,
     follow_ups_held,
     person_key,
@@ -90,25 +91,38 @@ def _invited_follow_ups(
 ) -> list[tuple[Course, ScheduledSession]]:
     """The follow-ups of the course's programme the person was invited to and is still down
     for (``domain.programme.follow_ups_held``), each as its host lists it now."""
+    cohorts = _cohorts_of(ports, course)
+    events = follow_up_events(cohorts.values())
+    person = person_key(application.answers.email)
+    invited = {e.key for e in events if _invited(ports, e, person)}
+    if not invited:
+        return []
+    theirs = [
+        (cohorts[a.course_id], a) for a in _theirs(ports, application) if a.course_id in cohorts
+    ]
+    held = follow_ups_held(person, events, theirs, invited=invited) & invited
+    return [(e.host, e.session) for e in events if e.key in held]
+
+
+def _cohorts_of(ports: Ports, course: Course) -> dict[str, Course]:
+    """Every cohort of the course's programme by id, ``course`` as it is read here."""
     programme = programme_of(course)
     cohorts = {
         c.course_id: c for c in ports.repository.list_courses() if programme_of(c) == programme
     }
     cohorts[course.course_id] = course
-    events = follow_up_events(cohorts.values())
-    person = person_key(application.answers.email)
-    invited = {
-        e.key
-        for e in events
-        if any(m.recipient == person for m in ports.repository.invitations_to(e.about))
-    }
-    if not invited:
-        return []
-    theirs = {
+    return cohorts
+
+
+def _invited(ports: Ports, event: FollowUpEvent, person: str) -> bool:
+    return any(m.recipient == person for m in ports.repository.invitations_to(event.about))
+
+
+def _theirs(ports: Ports, application: Application) -> list[Application]:
+    """Every application of the person, ``application`` as it is read here."""
+    found = {
         other.application_id: other
         for other in ports.repository.applications_of_person(application.answers.email)
     }
-    theirs[application.application_id] = application
-    bookings = [(cohorts[a.course_id], a) for a in theirs.values() if a.course_id in cohorts]
-    held = follow_ups_held(person, events, bookings, invited=invited)
-    return [(e.host, e.session) for e in events if e.key in invited and e.key in held]
+    found[application.application_id] = application
+    return list(found.values())
