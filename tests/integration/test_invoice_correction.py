@@ -236,7 +236,7 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
 ) -> None:
     application, old = one_on_an_invoice(system)
     path = f"/console/applications/{application['application_id']}"
-    assert f'action="{path}/invoice/correct"' in browser.get(path).body
+    assert f'href="{path}/invoice/correct"' in browser.get(path).body
     version = system.stored(application).version
 
     asked, words = browser.shown(f"{path}/invoice/correct")

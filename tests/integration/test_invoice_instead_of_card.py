@@ -243,7 +243,7 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     application = _by_card(system)
     path = f"/console/applications/{application['application_id']}"
     form = f"{path}/invoice/instead-of-card"
-    assert f'action="{form}"' in browser.get(path).body
+    assert f'href="{form}"' in browser.get(path).body
     version = system.stored(application).version
 
     words = browser.words(form)

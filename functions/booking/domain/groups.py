@@ -112,6 +112,10 @@ class GroupBooking(Model):
     paid_after_apply_by: bool = False
     payment_intent: str | None = None
     amount_paid: int = 0
+    # When Stripe took its payment (its checkout's completed event, its invoice's ``paid_at``),
+    # recorded once with it: the day the course's money page lists it under. None: not paid
+    # at Stripe, or paid before it was kept.
+    paid_at: datetime | None = None
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
     refunds_failed: tuple[str, ...] = ()  # of those, the ids Stripe said failed: not given back
     # Refunds of its payment made at Stripe, not asked from here (``domain.group_refunds``):
@@ -342,11 +346,17 @@ def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> date
     return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
 
 
-def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:
-    """Paid: the places are the colleagues' to fill, each told of their own link, the manager
-    of their page. Paid once the apply-by date had passed (a delayed payment, Bacs or SEPA,
-    honoured however late it settles), no link could be used: none is sent, and the manager
-    is told that the places are released and refunded (the sweep's, at once) instead."""
+def paid(
+    group: GroupBooking,
+    payment_intent: str | None,
+    now: datetime,
+    paid_at: datetime | None = None,
+) -> GroupBooking:
+    """Paid (at Stripe at ``paid_at``, kept once): the places are the colleagues' to fill, each
+    told of their own link, the manager of their page. Paid once the apply-by date had passed
+    (a delayed payment, Bacs or SEPA, honoured however late it settles), no link could be
+    used: none is sent, and the manager is told that the places are released and refunded
+    (the sweep's, at once) instead."""
     invoice = group.invoice.model_copy(update={"status": "paid"}) if group.invoice else None
     too_late = now >= group.apply_by
     told = group.told_manager("paid", APPLY_BY_PASSED if too_late else None)
@@ -358,6 +368,7 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
             "status": GroupStatus.PAID,
             "payment_intent": payment_intent,
             "amount_paid": group.total.amount,
+            "paid_at": group.paid_at or paid_at,
             "paid_after_apply_by": too_late,
             "hold_expires_at": None,
             "invoice": invoice,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -35,6 +35,7 @@ from booking.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from booking.domain.links import with_query
 from booking.domain.money import said_as_typed, typed_amount
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
@@ -112,7 +113,7 @@ def search() -> Response[str]:
         return html_page(200, named)
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
-    return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")
+    return http.see_other(with_query("/console/people", {"email": found.email or ""}))
 
 
 @served("consoleCourse")

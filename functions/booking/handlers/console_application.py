@@ -11,6 +11,7 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.disputes import dispute_words
+from booking.domain.form_text import REFUND_KEPT
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_code, reissued_spelling
@@ -232,6 +233,7 @@ def application_page(
         address_suppressed=detail.address_suppressed,
         group_place_note=detail.group_place_note,
         refund_label=_refund_label(detail, currency),
+        refund_kept=REFUND_KEPT,
         # The applicant's own payment (an employer's share is not refunded afterwards here).
         refundable="" if detail.refund_to else money_words(detail.refundable, currency),
         # A refund Stripe refused partway: what came back and what is left.

@@ -8,9 +8,9 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from booking.bootstrap import ports
+from booking.domain.links import with_query
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import console_access as access
 from booking.handlers import console_pages as pages
@@ -50,7 +50,7 @@ def sign_in_page() -> Response[str]:
 @served("consoleSignIn")
 def sign_in() -> Response[str]:
     # Signing in happens at the identity provider: a form posted here is sent there.
-    return http.see_other(f"/console/sign-in?{urlencode({'next': safe_next(typed_value('next'))})}")
+    return http.see_other(with_query("/console/sign-in", {"next": safe_next(typed_value("next"))}))
 
 
 @served("consoleCallback")

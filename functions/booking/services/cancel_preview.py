@@ -13,6 +13,7 @@ from booking.domain.commands import Refund, nobody_to_tell
 from booking.domain.course import Course
 from booking.domain.disputed_refunds import refund_held_by_a_dispute
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.form_text import REFUND_KEPT
 from booking.domain.groups import organisers_give_it_up
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payer import billing_contact_told, erased_persons_notice
@@ -82,12 +83,14 @@ class CancelConfirmation:
 
 def cancel_confirmation(ports: Ports, application_id: str, typed_refund: str) -> CancelConfirmation:
     """The console's page before a cancel: the application as shown (NotFound first), and,
-    when it may be cancelled, what its cancel does and whether the refund box was ticked
-    (``typed_refund``: the query's value; 422 in words when it is not a box's)."""
+    when it may be cancelled, what its cancel does and whether the refund was chosen
+    (``typed_refund``: the query's value, a ticked box's or ``REFUND_KEPT``; 422 in words when
+    it is neither)."""
     detail = application_detail(ports, application_id)
     if "cancel" not in detail.actions:
         return CancelConfirmation(detail, None, refund=False)  # refused, the box unread
-    refund = box_ticked({"refund": typed_refund} if typed_refund else {}, "refund")
+    chosen = typed_refund not in ("", REFUND_KEPT)
+    refund = box_ticked({"refund": typed_refund} if chosen else {}, "refund")
     application = detail.application
     preview = cancel_preview(
         ports, application, refund=refund, suppressed=detail.address_suppressed

@@ -83,6 +83,7 @@ def group_money_event(
     checked_at_stripe: bool = False,
     paid_at: datetime | None = None,
     paid_number: str | None = None,
+    taken_at: datetime | None = None,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
     no group did; the applications' own path takes it). ``ended_as``: how the object ended
@@ -91,7 +92,8 @@ def group_money_event(
     was read from Stripe's own object (an invoice's payment). ``paid_at``: when Stripe took a
     card payment; one whose checkout was completed once the course had begun is given back
     (``domain.paying.completed_late``). ``paid_number``: the paid invoice's number, read
-    from Stripe with its payment, named when that payment is given back."""
+    from Stripe with its payment, named when that payment is given back. ``taken_at``: when
+    Stripe took a payment (a card's or an invoice's), recorded with it (None: now)."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
@@ -120,7 +122,7 @@ def group_money_event(
             if made is not None:
                 given_back[payment_intent] = made.amount
         ended_late = move is GroupMove.REFUND and because == "late"
-        new = _moved(group, move, paying, ended_as, ended_late, now)
+        new = _moved(group, move, paying, ended_as, ended_late, (now, taken_at or now))
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
         recorded = _manager_told_of(
             recorded, move, payment_intent, given_back, because, paid_number
@@ -203,15 +205,16 @@ def _moved(
     paying: tuple[str, int, str, str | None],
     ended_as: GroupEnding | None,
     ended_late: bool,
-    now: datetime,
+    moments: tuple[datetime, datetime],
 ) -> GroupBooking:
-    """``group`` after ``move``. A payment of its own checkout taken once the course had begun
-    (``ended_late``: its start brought forward into the hold) is the last the group could
-    have: given back, it ends, its seats released, never left waiting for a payment made and
-    refunded."""
+    """``group`` after ``move``, at ``moments``: now, and when Stripe took the payment. A
+    payment of its own checkout taken once the course had begun (``ended_late``: its start
+    brought forward into the hold) is the last the group could have: given back, it ends, its
+    seats released, never left waiting for a payment made and refunded."""
     object_id, _, _, payment_intent = paying
+    now, taken_at = moments
     if move is GroupMove.PAID:
-        return paid(group, payment_intent, now)
+        return paid(group, payment_intent, now, taken_at if payment_intent else None)
     if move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
         return lapsed(group, now, ending_of(group, object_id, ended_as, now))
     if ended_late:

@@ -24,6 +24,7 @@ from booking.domain.group_figures import invoice_being_replaced, payment_settlin
 from booking.domain.group_overview import managers_place_state
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus, group_disputes_said
 from booking.domain.invoices import InvoicePaying
+from booking.domain.links import with_query
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
 from booking.services.invoice_requests import invoice_paying as invoice_paying_at_stripe
@@ -95,13 +96,13 @@ def managed_group(ports: Ports, group_id: str, token: str) -> GroupBooking:
 
 
 def manager_url(ports: Ports, group: GroupBooking) -> str:
-    return f"{ports.public_base_url}/groups/{group.group_id}?token={group.token}"
+    return with_query(f"{ports.public_base_url}/groups/{group.group_id}", {"token": group.token})
 
 
 def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
-    return (
-        f"{ports.public_base_url}/groups/{group.group_id}/places/{place.number}/apply"
-        f"?token={place.token}"
+    return with_query(
+        f"{ports.public_base_url}/groups/{group.group_id}/places/{place.number}/apply",
+        {"token": place.token},
     )
 
 
