@@ -112,6 +112,21 @@ def _refund_label(detail: ApplicationDetail, currency: str) -> str:
     return f"Also refund {amount} through Stripe"
 
 
+def _refund_facts(detail: ApplicationDetail, currency: str) -> dict[str, str]:
+    """What the page says of refunding: the Cancel form's choice, the value of keeping the
+    money, the applicant's own payment refundable afterwards (an employer's share is not
+    refunded afterwards here), and a refund Stripe refused partway (what came back, what is
+    left)."""
+    application = detail.application
+    partway = refused_partway(application)
+    return {
+        "refund_label": _refund_label(detail, currency),
+        "refund_kept": REFUND_KEPT,
+        "refundable": "" if detail.refund_to else money_words(detail.refundable, currency),
+        "refused_partway": partway_said(application, currency) if partway else "",
+    }
+
+
 def _notice(detail: ApplicationDetail, done: str, currency: str) -> str:
     """What the action that led here did, said from the application as it now stands."""
     return done_notice(
@@ -232,12 +247,7 @@ def application_page(
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         address_suppressed=detail.address_suppressed,
         group_place_note=detail.group_place_note,
-        refund_label=_refund_label(detail, currency),
-        refund_kept=REFUND_KEPT,
-        # The applicant's own payment (an employer's share is not refunded afterwards here).
-        refundable="" if detail.refund_to else money_words(detail.refundable, currency),
-        # A refund Stripe refused partway: what came back and what is left.
-        refused_partway=partway_said(application, currency) if refused_partway(application) else "",
+        **_refund_facts(detail, currency),
         offer_hours=definition.offer_valid_hours,
         # ``also``: said after the action's own notice (whom a move's freed seat was offered).
         done=" ".join(filter(None, (_notice(detail, done, currency), also))),

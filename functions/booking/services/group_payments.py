@@ -102,11 +102,9 @@ def group_money_event(
         return completed
     if ended_as is None and payment_intent is not None:
         made_by = None if checked_at_stripe else object_id
-        stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
+        stranger = _not_believed(ports, event_id, group_id, payment_intent, made_by)
         if stranger is not None:
-            refused(event_id, stranger, group_id=group_id, payment_intent=payment_intent)
-            group = find_group(ports, group_id)
-            return GroupOutcome("ignore", stranger, group_id, group.status)
+            return stranger
     paying = (object_id, amount, currency, payment_intent)
 
     def apply(group: GroupBooking) -> GroupOutcome:
@@ -133,6 +131,18 @@ def group_money_event(
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
+
+
+def _not_believed(
+    ports: Ports, event_id: str, group_id: str, payment_intent: str, made_by: str | None
+) -> GroupOutcome | None:
+    """A payment the group's records do not make believable (``payment_not_believed``):
+    refused and logged, the group unchanged; None when it is the group's."""
+    stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
+    if stranger is None:
+        return None
+    refused(event_id, stranger, group_id=group_id, payment_intent=payment_intent)
+    return GroupOutcome("ignore", stranger, group_id, find_group(ports, group_id).status)
 
 
 def _give_up_completed(
