@@ -82,7 +82,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_invoice_correction import RefusedOnItsForm
+from booking.handlers.console_billing_form import RefusedOnItsForm
 from booking.handlers.console_notices import notice_of
 from booking.handlers.console_session import (
     SIGN_IN_COOKIE,

@@ -17,9 +17,9 @@ from booking.domain.page_seen import group_seen
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import after_action, chrome, form_seen, html_page, posted_form
 from booking.handlers.console_app import served as console_served
+from booking.handlers.console_billing_form import BILLING_LABELS
 from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY
 from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
-from booking.handlers.console_invoice_correction import BILLING_LABELS
 from booking.handlers.console_pages import _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED

@@ -7,23 +7,22 @@ from __future__ import annotations
 
 from booking.bootstrap import ports
 from booking.domain.wording import money_words
-from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, served
-from booking.handlers.console_invoice_correction import (
-    BILLING_LABELS,
+from booking.handlers.console_app import form_seen, served
+from booking.handlers.console_billing_form import (
+    billing_confirmation,
+    billing_page,
     billing_posted,
     billing_said_on_its_form,
     billing_typed_back,
     with_po_needed,
 )
-from booking.handlers.console_pages import render_confirmation
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import sentence
 from booking.services import invoice_correction, invoice_instead
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail, application_detail
 
 NOT_NOW = "this application has no card payment open to switch to an invoice"
+TEMPLATE = "invoice_instead_confirm.html"
 
 
 def _lines(detail: ApplicationDetail) -> list[str]:
@@ -56,25 +55,14 @@ def _lines(detail: ApplicationDetail) -> list[str]:
 @served("consoleInvoiceInsteadConfirmation")
 def invoice_instead_confirmation(application_id: str) -> Response[str]:
     detail = application_detail(ports(), application_id)
-    if "invoice_instead" not in detail.actions:
-        page = application_pages.application_page(chrome(), detail, problem=sentence(NOT_NOW))
-        return html_page(409, page)
+    # The details given with the application, if any, to start from; else a blank form.
     billing = detail.application.billing
-    page = render_confirmation(
-        "invoice_instead_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail),
-        # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
-        billing=billing.model_dump()
+    shown = (
+        billing.model_dump()
         if billing is not None
-        else dict.fromkeys(invoice_correction.BILLING_FIELDS, ""),
-        po_required=detail.course.definition.po_required,
-        errors={},
-        labels=BILLING_LABELS,
+        else dict.fromkeys(invoice_correction.BILLING_FIELDS, "")
     )
-    return html_page(200, page)
+    return billing_confirmation(detail, "invoice_instead", TEMPLATE, shown, _lines, NOT_NOW)
 
 
 def invoice_employer_instead(application_id: str) -> Acted:
@@ -91,14 +79,5 @@ def _form_again(application_id: str, errors: dict[str, str]) -> str:
     """*Invoice the employer instead* again after its press was refused: ``errors`` beside
     their fields, the details as typed."""
     detail = application_detail(ports(), application_id)
-    return render_confirmation(
-        "invoice_instead_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail),
-        seen=detail.seen,
-        billing=billing_typed_back(),
-        po_required=detail.course.definition.po_required,
-        errors=with_po_needed(errors, detail),
-        labels=BILLING_LABELS,
-    )
+    errors = with_po_needed(errors, detail)
+    return billing_page(TEMPLATE, detail, _lines(detail), billing_typed_back(), errors)
