@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from booking.bootstrap import ports
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import chrome, html_page, posted_form
-from booking.handlers.console_pages import render_confirmation
+from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import invoice_correction
-from booking.services.console import ApplicationDetail
+from booking.services.console import ApplicationDetail, application_detail
 from booking.services.invoice_correction import PO_NEEDED
 
 # The fields as the error summary names them, linking each to its box.
@@ -30,36 +32,53 @@ BILLING_LABELS = {
 }
 
 
+def _nobody_else(detail: ApplicationDetail) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class BillingForm:
+    """One of the console's confirmations that send an invoice to billing details typed on
+    it: the application's action that offers it (``act``), its ``template``, what it says when
+    the act does not fit the application now (``not_now``, 409), what sending does to the
+    invoice and the place (``lines``: none when there is nothing it would do now), what the
+    person is emailed (``told``) and who else is (``also_told``), and what happens when the
+    payment it replaces comes first (``raced``)."""
+
+    act: str
+    template: str
+    not_now: str
+    lines: Callable[[ApplicationDetail], list[str]]
+    told: str
+    raced: str
+    also_told: Callable[[ApplicationDetail], list[str]] = _nobody_else
+
+
 def billing_confirmation(
-    detail: ApplicationDetail,
-    act: str,
-    template: str,
-    billing: dict[str, Any] | None,
-    lines: Callable[[ApplicationDetail], list[str]],
-    not_now: str,
+    form: BillingForm, detail: ApplicationDetail, billing: dict[str, Any] | None
 ) -> Response[str]:
-    """The confirmation ``template`` of the billing form's ``act`` (one of the application's
-    actions): the ``billing`` details the form starts with and what sending does (``lines``);
-    the application's page saying ``not_now`` (409) when the act does not fit it now, or there
-    are no details."""
-    if act not in detail.actions or billing is None:
-        page = application_pages.application_page(chrome(), detail, problem=sentence(not_now))
+    """The confirmation ``form`` with the ``billing`` details it starts with; the
+    application's page saying why not (409) when the act does not fit it now, or there are no
+    details."""
+    if form.act not in detail.actions or billing is None:
+        page = application_pages.application_page(chrome(), detail, problem=sentence(form.not_now))
         return html_page(409, page)
-    return html_page(200, billing_page(template, detail, lines(detail), billing, {}))
+    return html_page(200, billing_page(form, detail, billing, {}))
 
 
 def billing_page(
-    template: str,
-    detail: ApplicationDetail,
-    lines: list[str],
-    billing: dict[str, Any],
-    errors: dict[str, str],
+    form: BillingForm, detail: ApplicationDetail, billing: dict[str, Any], errors: dict[str, str]
 ) -> str:
-    """The billing form's page ``template``: what sending does (``lines``), the ``billing``
-    details in its fields with their ``errors`` beside them, and what the press then acts on,
-    or refuses (``domain.page_seen``)."""
+    """The ``form``'s page: what sending does (its own lines, then who is emailed, then what
+    a payment that comes first does), the ``billing`` details in its fields with their
+    ``errors`` beside them, and what the press then acts on, or refuses
+    (``domain.page_seen``)."""
+    lines = form.lines(detail)
+    if lines:
+        told = told_lines(detail, not detail.address_suppressed, None, form.told)
+        lines = [*lines, *told, *form.also_told(detail), form.raced]
     return render_confirmation(
-        template,
+        form.template,
         chrome(),
         detail,
         lines=lines,
@@ -69,6 +88,13 @@ def billing_page(
         errors=errors,
         labels=BILLING_LABELS,
     )
+
+
+def _form_again(form: BillingForm, application_id: str, errors: dict[str, str]) -> str:
+    """The ``form`` again after its press was refused: ``errors`` beside their fields (with a
+    purchase order number the course needs, left blank), the details as typed."""
+    detail = application_detail(ports(), application_id)
+    return billing_page(form, detail, _billing_typed_back(), _with_po_needed(errors, detail))
 
 
 class RefusedOnItsForm(InvalidInput):
@@ -82,28 +108,26 @@ class RefusedOnItsForm(InvalidInput):
 
 
 @contextmanager
-def billing_said_on_its_form(
-    application_id: str, form_again: Callable[[str, dict[str, str]], str]
-) -> Iterator[None]:
+def billing_said_on_its_form(form: BillingForm, application_id: str) -> Iterator[None]:
     """A refusal of the billing details typed (the form's own reading, or the act's: a
     purchase order number the course needs, an address the invoice cannot print) comes back on
-    the form, ``form_again``, each beside its field; any other refusal goes on as before."""
+    the ``form`` again, each beside its field; any other refusal goes on as before."""
     try:
         yield
     except InvalidInput as refused:
         if not refused.fields or not set(refused.fields) <= set(BILLING_LABELS):
             raise
         beside = {name: sentence(why) for name, why in refused.fields.items()}
-        raise RefusedOnItsForm(refused, form_again(application_id, beside)) from None
+        raise RefusedOnItsForm(refused, _form_again(form, application_id, beside)) from None
 
 
 def billing_posted() -> BillingDetails:
     """The billing details the console's form posted (a corrected invoice, an invoice instead
     of the card); InvalidInput naming every detail that is not one, beside its field."""
-    return invoice_correction.billing_typed(billing_typed_back())
+    return invoice_correction.billing_typed(_billing_typed_back())
 
 
-def billing_typed_back() -> dict[str, str]:
+def _billing_typed_back() -> dict[str, str]:
     """The billing details as the form posted them, to read or to show again as typed."""
     posted = posted_form()
     return {
@@ -112,10 +136,10 @@ def billing_typed_back() -> dict[str, str]:
     }
 
 
-def with_po_needed(errors: dict[str, str], detail: ApplicationDetail) -> dict[str, str]:
+def _with_po_needed(errors: dict[str, str], detail: ApplicationDetail) -> dict[str, str]:
     """Every mistake at once: a purchase order number the course needs, left blank, said
     beside its box with the details' other mistakes (the act checks it only once they read;
     ``domain.billing_details.refuse_without_po`` is the rule)."""
-    if detail.course.definition.po_required and not billing_typed_back()["po_number"].strip():
+    if detail.course.definition.po_required and not _billing_typed_back()["po_number"].strip():
         return {**errors, "po_number": errors.get("po_number") or sentence(PO_NEEDED)}
     return errors
