@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import places_words
@@ -44,7 +44,9 @@ from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_IN
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
 from booking.handlers.sentences import sentence
+from booking.services import paid_off_stripe
 from booking.services.groups import find_group
+from booking.services.paid_off_stripe import GroupRecordPreview
 
 if TYPE_CHECKING:
     from booking.services.group_overview import CourseGroupBookings
@@ -164,12 +166,11 @@ def _group_paid_confirmation(
 ) -> Response[str]:
     """What recording the group's invoice as paid outside Stripe does, before the press (with
     a press's ``errors`` beside the fields it got wrong, ``typed`` kept: 422)."""
-    group = find_group(ports(), group_id)
-    invoice = group.invoice
-    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
-        refused = Conflict("this group booking has no open invoice")
+    try:
+        preview = paid_off_stripe.record_group_confirmation(ports(), group_id)
+    except Conflict as refused:
         return _refused_on_the_card(group_id, refused)
-    course = ports().repository.get_course(group.course_id)
+    group, course = preview.group, preview.course
     page = _render(
         "group_paid_confirm.html",
         chrome(),
@@ -177,18 +178,15 @@ def _group_paid_confirmation(
         course_id=group.course_id,
         organisation=group.organisation,
         course_title=_course_name(course) if course is not None else group.course_id,
-        lines=paid_off_stripe_lines(group),
+        lines=paid_off_stripe_lines(preview),
         seen=group_seen(group),
-        **received_form(invoice, errors, typed),
+        **received_form(group.invoice, errors, typed),
     )
     return html_page(422 if errors else 200, page)
 
 
 @served("consoleRecordGroupPayment")
 def record_group_payment(group_id: str) -> Response[str]:
-    # Loaded by its button, as the void's and the resend's use cases: no other page needs it.
-    from booking.services import paid_off_stripe
-
     def record(shown: Seen | None) -> tuple[GroupBooking, str]:
         received = received_typed()
         paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown, received)
@@ -201,23 +199,20 @@ def record_group_payment(group_id: str) -> Response[str]:
     return _on_the_card(group_id, record, seen=True, again=again)
 
 
-def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
-    """What recording the group's open invoice as paid outside Stripe does, each in a line."""
+def paid_off_stripe_lines(preview: GroupRecordPreview) -> list[str]:
+    """What recording the group's open invoice as paid outside Stripe does, each in a line,
+    as its own decision says (``preview``)."""
+    group = preview.group
     invoice = group.invoice
     assert invoice is not None  # only an open invoice is offered it
     _, amount = invoice_named(invoice)
     manager = group.manager
-    # The groups' message rules load with this page, not with the console's init.
-    from booking.domain.group_notices import payment_acknowledgement
-    from booking.domain.payer import group_recipient
-
-    payer = group_recipient(payment_acknowledgement(group, invoice.invoice_id), group)
     acknowledged = (
         [
-            f"The billing contact ({payer}) is emailed that the payment was received, with the "
-            "day and the way given below."
+            f"The billing contact ({preview.acknowledged}) is emailed that the payment was "
+            "received, with the day and the way given below."
         ]
-        if payer
+        if preview.acknowledged
         else []
     )
     return [
