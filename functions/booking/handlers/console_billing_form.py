@@ -61,8 +61,7 @@ def billing_confirmation(
     application's page saying why not (409) when the act does not fit it now, or there are no
     details."""
     if form.act not in detail.actions or billing is None:
-        page = application_pages.application_page(chrome(), detail, problem=sentence(form.not_now))
-        return html_page(409, page)
+        return application_pages.not_now(detail, form.not_now)
     return html_page(200, billing_page(form, detail, billing, {}))
 
 
