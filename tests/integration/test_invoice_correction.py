@@ -9,6 +9,7 @@ each race made exact by a hook at the in-process Stripe client, as the void reac
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -362,6 +363,39 @@ def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
     said = applied.refused(422, "validation_failed")["fields"]["billing_address"]
     assert "at most 200 characters on the address's first line" in said
     assert len(system.stripe_http.requests) == asked
+
+
+def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """*Correct the invoice* on a course that needs a purchase order number on its invoices
+    says the box is required, as the press refuses it blank."""
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(INVOICED, **{**BILLING, "po_number": "PO-1"})
+    assert reply.status == 201, reply.body
+    path = f"/console/applications/{reply.json()['application_id']}/invoice/correct"
+
+    asked, words = browser.shown(path)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" in box.group(0), box.group(0)
+    assert "This course needs one on its invoices" in words
+    assert "leave blank for none" not in words
+
+
+def test_the_purchase_order_number_stays_optional_where_the_course_needs_none(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, _ = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+
+    asked, words = browser.shown(path)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" not in box.group(0), box.group(0)
+    assert "leave blank for none" in words
 
 
 def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what_was_typed(
