@@ -11,6 +11,7 @@ race made exact by a hook at the in-process Stripe client."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -221,6 +222,26 @@ def test_a_course_that_needs_a_po_refuses_a_correction_without_one(system: Syste
 
     assert "purchase order number" in error["fields"]["po_number"]
     assert system.items() == before
+
+
+def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
+    system: System,
+) -> None:
+    """The group's *Correct the invoice* on a course that needs a purchase order number on its
+    invoices says the box is required, as the press refuses it blank."""
+    invoiced_cohort(system, po_required=True)
+    from tests.support.groups import invoiced_group
+
+    group = invoiced_group(system)
+    page = f"/console/groups/{group['group_id']}/invoice/correct"
+
+    asked, words = signed_in(system).shown(page)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" in box.group(0), box.group(0)
+    assert "This course needs one on its invoices" in words
+    assert "leave blank for none" not in words
 
 
 @pytest.mark.usefixtures("invoiced")

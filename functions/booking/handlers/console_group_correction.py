@@ -74,6 +74,7 @@ def correction_page(
         lines=_lines(group),
         seen=seen,
         billing=typed,
+        po_required=course is not None and course.definition.po_required,
         errors=errors,
         labels=BILLING_LABELS,
     )
