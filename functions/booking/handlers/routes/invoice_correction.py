@@ -10,6 +10,7 @@ from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     NO_APPLICATION,
     SEEN,
+    closed_fields,
     json_answer,
     page,
     path_parameter,
@@ -42,19 +43,9 @@ BILLING: dict[str, object] = {
     },
 }
 # The JSON body of an act that takes billing details: them, and what the caller last read.
-BILLING_BODY: dict[str, object] = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "properties": {**BILLING, "seen": SEEN},
-                "required": ["billing_name", "billing_email", "billing_address"],
-                "additionalProperties": False,
-            }
-        }
-    },
-}
+BILLING_BODY = closed_fields(
+    {**BILLING, "seen": SEEN}, "billing_name", "billing_email", "billing_address"
+)
 CORRECTION_SAID = (
     "The billing details are replaced and a new invoice for the same amount, due on the same "
     "day, is sent to them (Stripe emails it to the new billing email); the place stays held. "
