@@ -9,19 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from booking.bootstrap import ports
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
+from booking.domain.page_seen import Seen
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, html_page, posted_form
+from booking.handlers.console_app import chrome, form_seen, html_page, posted_form
 from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import invoice_correction
+from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.invoice_correction import PO_NEEDED
+from booking.services.ports import Ports
 
 # The fields as the error summary names them, linking each to its box.
 BILLING_LABELS = {
@@ -36,17 +39,29 @@ def _nobody_else(detail: ApplicationDetail) -> list[str]:
     return []
 
 
+class BillingAct(Protocol):
+    """The use case a billing form's press calls: the application's invoice sent to
+    ``billing``, acting on what the page showed (``seen``)."""
+
+    def __call__(
+        self, ports: Ports, application_id: str, billing: BillingDetails, *, seen: Seen | None
+    ) -> Acted: ...
+
+
 @dataclass(frozen=True)
 class BillingForm:
     """One of the console's confirmations that send an invoice to billing details typed on
-    it: the application's action that offers it (``act``), its ``template``, what it says when
-    the act does not fit the application now (``not_now``, 409), what sending does to the
-    invoice and the place (``lines``: none when there is nothing it would do now), what the
-    person is emailed (``told``) and who else is (``also_told``), and what happens when the
-    payment it replaces comes first (``raced``)."""
+    it: the application's action that offers it (``act``), the use case its press calls
+    (``sends``), its ``template``, the details it starts with (``starts_with``: None, there are
+    none to start from), what it says when the act does not fit the application now
+    (``not_now``, 409), what sending does to the invoice and the place (``lines``: none when
+    there is nothing it would do now), what the person is emailed (``told``) and who else is
+    (``also_told``), and what happens when the payment it replaces comes first (``raced``)."""
 
     act: str
+    sends: BillingAct
     template: str
+    starts_with: Callable[[ApplicationDetail], dict[str, Any] | None]
     not_now: str
     lines: Callable[[ApplicationDetail], list[str]]
     told: str
@@ -54,15 +69,23 @@ class BillingForm:
     also_told: Callable[[ApplicationDetail], list[str]] = _nobody_else
 
 
-def billing_confirmation(
-    form: BillingForm, detail: ApplicationDetail, billing: dict[str, Any] | None
-) -> Response[str]:
-    """The confirmation ``form`` with the ``billing`` details it starts with; the
-    application's page saying why not (409) when the act does not fit it now, or there are no
-    details."""
+def billing_confirmation(form: BillingForm, application_id: str) -> Response[str]:
+    """The confirmation ``form`` with the details it starts with; the application's page
+    saying why not (409) when the act does not fit it now, or there are no details."""
+    detail = application_detail(ports(), application_id)
+    billing = form.starts_with(detail)
     if form.act not in detail.actions or billing is None:
         return application_pages.not_now(detail, form.not_now)
     return html_page(200, billing_page(form, detail, billing, {}))
+
+
+def billing_pressed(form: BillingForm, application_id: str) -> Acted:
+    """The ``form``'s press: the details typed, sent by its act, acting on what the page
+    showed. Details that are not ones come back on the form, each mistake beside its field,
+    all at once, what was typed kept (nothing sent)."""
+    seen = form_seen()
+    with billing_said_on_its_form(form, application_id):
+        return form.sends(ports(), application_id, billing_posted(), seen=seen)
 
 
 def billing_page(

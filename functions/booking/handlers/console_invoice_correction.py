@@ -6,19 +6,19 @@ has them, to correct, saying what sending the corrected invoice does before the 
 
 from __future__ import annotations
 
-from booking.bootstrap import ports
+from typing import Any
+
 from booking.domain.wording import money_words
-from booking.handlers.console_app import form_seen, served
+from booking.handlers.console_app import served
 from booking.handlers.console_billing_form import (
     BillingForm,
     billing_confirmation,
-    billing_posted,
-    billing_said_on_its_form,
+    billing_pressed,
 )
 from booking.handlers.resolver import Response
 from booking.services import invoice_correction
 from booking.services.acted import Acted
-from booking.services.console import ApplicationDetail, application_detail
+from booking.services.console import ApplicationDetail
 
 
 def _lines(detail: ApplicationDetail) -> list[str]:
@@ -53,9 +53,17 @@ def _old_billing_email_told(detail: ApplicationDetail) -> list[str]:
     ]
 
 
+def _as_invoiced(detail: ApplicationDetail) -> dict[str, Any] | None:
+    """The details as the invoice has them, to correct (none kept: nothing to correct)."""
+    billing = detail.application.billing
+    return billing.model_dump() if billing is not None else None
+
+
 CORRECTION = BillingForm(
     act="correct_invoice",
+    sends=invoice_correction.correct_invoice,
     template="correct_invoice_confirm.html",
+    starts_with=_as_invoiced,
     not_now="this application has no open invoice to correct",
     lines=_lines,
     told="that their employer has been sent the invoice",
@@ -67,17 +75,9 @@ CORRECTION = BillingForm(
 
 @served("consoleCorrectInvoiceConfirmation")
 def correct_confirmation(application_id: str) -> Response[str]:
-    detail = application_detail(ports(), application_id)
-    # The details as the invoice has them, to correct (none kept: nothing to correct).
-    billing = detail.application.billing
-    return billing_confirmation(CORRECTION, detail, billing.model_dump() if billing else None)
+    return billing_confirmation(CORRECTION, application_id)
 
 
 def correct_invoice(application_id: str) -> Acted:
-    """The page's *Yes, send the corrected invoice*: the details typed, acting on what the
-    page showed. Details that are not ones come back on this page, each mistake beside its
-    field, all at once, what was typed kept (nothing sent)."""
-    seen = form_seen()
-    with billing_said_on_its_form(CORRECTION, application_id):
-        billing = billing_posted()
-        return invoice_correction.correct_invoice(ports(), application_id, billing, seen=seen)
+    """The page's *Yes, send the corrected invoice* (``console_billing_form.billing_pressed``)."""
+    return billing_pressed(CORRECTION, application_id)

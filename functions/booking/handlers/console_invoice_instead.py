@@ -5,19 +5,19 @@ acting on what that page showed (``domain.page_seen``). Registered on the consol
 
 from __future__ import annotations
 
-from booking.bootstrap import ports
+from typing import Any
+
 from booking.domain.wording import money_words
-from booking.handlers.console_app import form_seen, served
+from booking.handlers.console_app import served
 from booking.handlers.console_billing_form import (
     BillingForm,
     billing_confirmation,
-    billing_posted,
-    billing_said_on_its_form,
+    billing_pressed,
 )
 from booking.handlers.resolver import Response
 from booking.services import invoice_correction, invoice_instead
 from booking.services.acted import Acted
-from booking.services.console import ApplicationDetail, application_detail
+from booking.services.console import ApplicationDetail
 
 
 def _lines(detail: ApplicationDetail) -> list[str]:
@@ -35,9 +35,19 @@ def _lines(detail: ApplicationDetail) -> list[str]:
     ]
 
 
+def _as_given(detail: ApplicationDetail) -> dict[str, Any]:
+    """The details given with the application, if any, to start from; else a blank form."""
+    billing = detail.application.billing
+    if billing is None:
+        return dict.fromkeys(invoice_correction.BILLING_FIELDS, "")
+    return billing.model_dump()
+
+
 INSTEAD = BillingForm(
     act="invoice_instead",
+    sends=invoice_instead.invoice_instead_of_card,
     template="invoice_instead_confirm.html",
+    starts_with=_as_given,
     not_now="this application has no card payment open to switch to an invoice",
     lines=_lines,
     told="that their employer is invoiced",
@@ -48,22 +58,9 @@ INSTEAD = BillingForm(
 
 @served("consoleInvoiceInsteadConfirmation")
 def invoice_instead_confirmation(application_id: str) -> Response[str]:
-    detail = application_detail(ports(), application_id)
-    # The details given with the application, if any, to start from; else a blank form.
-    billing = detail.application.billing
-    shown = (
-        billing.model_dump()
-        if billing is not None
-        else dict.fromkeys(invoice_correction.BILLING_FIELDS, "")
-    )
-    return billing_confirmation(INSTEAD, detail, shown)
+    return billing_confirmation(INSTEAD, application_id)
 
 
 def invoice_employer_instead(application_id: str) -> Acted:
-    """The page's *Yes, invoice the employer*: the details typed, acting on what the page
-    showed. Details that are not ones come back on this page, each mistake beside its field,
-    all at once, what was typed kept (nothing sent)."""
-    seen = form_seen()
-    with billing_said_on_its_form(INSTEAD, application_id):
-        billing = billing_posted()
-        return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
+    """The page's *Yes, invoice the employer* (``console_billing_form.billing_pressed``)."""
+    return billing_pressed(INSTEAD, application_id)
