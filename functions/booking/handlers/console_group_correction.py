@@ -15,12 +15,11 @@ from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.page_seen import group_seen
 from booking.domain.wording import money_words, places_words
-from booking.handlers.console_app import after_action, chrome, form_seen, html_page, posted_form
+from booking.handlers.console_app import after_action, form_seen, html_page, posted_form
 from booking.handlers.console_app import served as console_served
 from booking.handlers.console_billing_form import BILLING_LABELS
-from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY
+from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY, group_confirmation
 from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
-from booking.handlers.console_pages import _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
@@ -64,13 +63,10 @@ def correction_page(
 ) -> str:
     """The confirmation page: ``typed``, the details in its fields; ``errors``, beside them."""
     course = ports().repository.get_course(group.course_id)
-    return _render(
+    return group_confirmation(
         "group_correct_confirm.html",
-        chrome(),
-        group_id=group.group_id,
-        course_id=group.course_id,
-        organisation=group.organisation,
-        course_title=_course_name(course) if course is not None else group.course_id,
+        group,
+        course,
         lines=_lines(group),
         seen=seen,
         billing=typed,

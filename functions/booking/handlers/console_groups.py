@@ -7,7 +7,7 @@ invoice (its replacement, the payments' events) is no other page's."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
@@ -49,6 +49,7 @@ from booking.services.groups import find_group
 from booking.services.paid_off_stripe import GroupRecordPreview
 
 if TYPE_CHECKING:
+    from booking.domain.course import Course
     from booking.services.group_overview import CourseGroupBookings
 
 GROUP_PAID_ALREADY = "group_invoice_paid_already"
@@ -156,6 +157,24 @@ def _refused_on_the_card(
     return html_page(http.status_for(refused), page)
 
 
+def group_confirmation(
+    template: str, group: GroupBooking, course: Course | None, **values: Any
+) -> str:
+    """A page asking to confirm an act on a group's booking: the group it acts on, named as
+    each such page names it (its id for the form, its course's for the way back, the
+    organisation and the course: its id when the course is no longer there), with what the act
+    will do (``values``)."""
+    return _render(
+        template,
+        chrome(),
+        group_id=group.group_id,
+        course_id=group.course_id,
+        organisation=group.organisation,
+        course_title=_course_name(course) if course is not None else group.course_id,
+        **values,
+    )
+
+
 @served("consoleRecordGroupPaymentConfirmation")
 def record_group_payment_confirmation(group_id: str) -> Response[str]:
     return _group_paid_confirmation(group_id)
@@ -171,13 +190,10 @@ def _group_paid_confirmation(
     except Conflict as refused:
         return _refused_on_the_card(group_id, refused)
     group, course = preview.group, preview.course
-    page = _render(
+    page = group_confirmation(
         "group_paid_confirm.html",
-        chrome(),
-        group_id=group.group_id,
-        course_id=group.course_id,
-        organisation=group.organisation,
-        course_title=_course_name(course) if course is not None else group.course_id,
+        group,
+        course,
         lines=paid_off_stripe_lines(preview),
         seen=group_seen(group),
         **received_form(group.invoice, errors, typed),
