@@ -19,7 +19,13 @@ from dataclasses import replace
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.disputes import DISPUTE_COPY, PAYMENT_DISPUTED, DisputeEvent, with_dispute
+from booking.domain.disputes import (
+    DISPUTE_COPY,
+    PAYMENT_DISPUTED,
+    DisputeEvent,
+    dispute_recorded,
+    with_dispute,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.services.believed import refused
@@ -57,14 +63,11 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
     event = held
 
     def step(current: Application) -> EventOutcome:
-        disputes, first_heard = with_dispute(current.disputes, event)
-        if disputes == current.disputes:
+        new = dispute_recorded(current, event, _organisers_told)
+        if new is None:
             return EventOutcome(
                 "ignore", "dispute known already", application_id, current.status.value
             )
-        new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
-        if first_heard:
-            new = new.with_emails(_organisers_told(current, event.dispute_id))
         saved = ports.repository.save(new, current)
         logger.info(
             "dispute recorded",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.disputes import DISPUTE_COPY, DisputeEvent, with_dispute
+from booking.domain.disputes import DISPUTE_COPY, DisputeEvent, dispute_recorded, with_dispute
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import GroupBooking
 from booking.services.concurrency import busy_for_stripe, retried
@@ -42,12 +42,9 @@ def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | Non
         return EventOutcome("ignore", DISPUTE_UNKNOWN_AT_STRIPE, None, first.status.value)
 
     def step(current: GroupBooking) -> EventOutcome:
-        disputes, first_heard = with_dispute(current.disputes, held)
-        if disputes == current.disputes:
+        new = dispute_recorded(current, held, organisers_told)
+        if new is None:
             return EventOutcome("ignore", KNOWN, None, current.status.value)
-        new = current.model_copy(update={"disputes": disputes}).with_event(held.event_id)
-        if first_heard:
-            new = new.with_emails(organisers_told(current, held.dispute_id))
         saved = ports.groups.save_group(new, current)
         logger.info(
             "dispute of a group's payment recorded",
