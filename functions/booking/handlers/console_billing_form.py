@@ -6,8 +6,7 @@ field, when the press is refused for them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,7 +15,8 @@ from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
 from booking.domain.page_seen import Seen
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, posted_form
+from booking.handlers import http
+from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
 from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
@@ -79,13 +79,35 @@ def billing_confirmation(form: BillingForm, application_id: str) -> Response[str
     return html_page(200, billing_page(form, detail, billing, {}))
 
 
-def billing_pressed(form: BillingForm, application_id: str) -> Acted:
-    """The ``form``'s press: the details typed, sent by its act, acting on what the page
-    showed. Details that are not ones come back on the form, each mistake beside its field,
-    all at once, what was typed kept (nothing sent)."""
-    seen = form_seen()
-    with billing_said_on_its_form(form, application_id):
+def billing_served(form: BillingForm, operation_id: str) -> None:
+    """The ``form``'s confirmation page, served as ``operation_id`` on the console."""
+    served(operation_id)(lambda application_id: billing_confirmation(form, application_id))
+
+
+def billing_press(form: BillingForm) -> Callable[[str], Acted]:
+    """The ``form``'s press (``handlers.console.action``'s act): the details typed, sent by
+    its use case, acting on what the page showed."""
+
+    def press(application_id: str) -> Acted:
+        seen = form_seen()
         return form.sends(ports(), application_id, billing_posted(), seen=seen)
+
+    return press
+
+
+def billing_again(form: BillingForm) -> Callable[[str, InvalidInput], Response[str] | None]:
+    """A refusal of the billing details the ``form``'s press typed (the form's own reading, or
+    the act's: a purchase order number the course needs, an address the invoice cannot print):
+    the form again, each mistake beside its field, all at once, what was typed kept (nothing
+    sent). None for any other refusal, said above the application's page."""
+
+    def again(application_id: str, refused: InvalidInput) -> Response[str] | None:
+        if not refused.fields or not set(refused.fields) <= set(BILLING_LABELS):
+            return None
+        beside = {name: sentence(why) for name, why in refused.fields.items()}
+        return html_page(http.status_for(refused), _form_again(form, application_id, beside))
+
+    return again
 
 
 def billing_page(
@@ -117,30 +139,6 @@ def _form_again(form: BillingForm, application_id: str, errors: dict[str, str]) 
     purchase order number the course needs, left blank), the details as typed."""
     detail = application_detail(ports(), application_id)
     return billing_page(form, detail, _billing_typed_back(), _with_po_needed(errors, detail))
-
-
-class RefusedOnItsForm(InvalidInput):
-    """A press refused on the form that posted it (``page``: that form again, each mistake
-    beside its field), not above the application's page. The console's refusal answers with
-    ``page`` as it is (``handlers.console._refused``)."""
-
-    def __init__(self, refused: InvalidInput, page: str) -> None:
-        super().__init__(refused.message, refused.fields)
-        self.page = page
-
-
-@contextmanager
-def billing_said_on_its_form(form: BillingForm, application_id: str) -> Iterator[None]:
-    """A refusal of the billing details typed (the form's own reading, or the act's: a
-    purchase order number the course needs, an address the invoice cannot print) comes back on
-    the ``form`` again, each beside its field; any other refusal goes on as before."""
-    try:
-        yield
-    except InvalidInput as refused:
-        if not refused.fields or not set(refused.fields) <= set(BILLING_LABELS):
-            raise
-        beside = {name: sentence(why) for name, why in refused.fields.items()}
-        raise RefusedOnItsForm(refused, _form_again(form, application_id, beside)) from None
 
 
 def billing_posted() -> BillingDetails:

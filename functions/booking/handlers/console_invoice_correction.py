@@ -9,15 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.wording import money_words
-from booking.handlers.console_app import served
 from booking.handlers.console_billing_form import (
     BillingForm,
-    billing_confirmation,
-    billing_pressed,
+    billing_served,
 )
-from booking.handlers.resolver import Response
 from booking.services import invoice_correction
-from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
 
 
@@ -73,11 +69,4 @@ CORRECTION = BillingForm(
 )
 
 
-@served("consoleCorrectInvoiceConfirmation")
-def correct_confirmation(application_id: str) -> Response[str]:
-    return billing_confirmation(CORRECTION, application_id)
-
-
-def correct_invoice(application_id: str) -> Acted:
-    """The page's *Yes, send the corrected invoice* (``console_billing_form.billing_pressed``)."""
-    return billing_pressed(CORRECTION, application_id)
+billing_served(CORRECTION, "consoleCorrectInvoiceConfirmation")

@@ -8,15 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from booking.domain.wording import money_words
-from booking.handlers.console_app import served
 from booking.handlers.console_billing_form import (
     BillingForm,
-    billing_confirmation,
-    billing_pressed,
+    billing_served,
 )
-from booking.handlers.resolver import Response
 from booking.services import invoice_correction, invoice_instead
-from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
 
 
@@ -56,11 +52,4 @@ INSTEAD = BillingForm(
 )
 
 
-@served("consoleInvoiceInsteadConfirmation")
-def invoice_instead_confirmation(application_id: str) -> Response[str]:
-    return billing_confirmation(INSTEAD, application_id)
-
-
-def invoice_employer_instead(application_id: str) -> Acted:
-    """The page's *Yes, invoice the employer* (``console_billing_form.billing_pressed``)."""
-    return billing_pressed(INSTEAD, application_id)
+billing_served(INSTEAD, "consoleInvoiceInsteadConfirmation")
