@@ -8,17 +8,17 @@ its first press (a group's invoice is no other page's)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import quote
 
 from booking.bootstrap import ports
-from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
-from booking.domain.page_seen import group_seen
+from booking.domain.page_seen import Seen, group_seen
 from booking.domain.wording import money_words, places_words
-from booking.handlers.console_app import after_action, form_seen, html_page, posted_form
+from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
 from booking.handlers.console_billing_form import BILLING_LABELS
 from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY, group_confirmation
+from booking.handlers.console_groups import _on_the_card as on_the_card
 from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
@@ -99,19 +99,17 @@ def correct_group_invoice(group_id: str) -> Response[str]:
     group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
     posted = posted_form()
     typed = {name: posted.get(name) or "" for name in BILLING_FIELDS}
-    try:
-        shown = form_seen(page="the group bookings page")
-        billing = billing_typed(typed)
-        corrected, changed = correct(ports(), group_id, billing, seen=shown)
-    except InvalidInput as wrong:
+
+    def act(shown: Seen | None) -> tuple[GroupBooking, str]:
+        corrected, changed = correct(ports(), group_id, billing_typed(typed), seen=shown)
+        return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
+
+    def again(wrong: InvalidInput) -> Response[str] | None:
         if not wrong.fields or not _correctable(group):
-            return refused_on_the_card(group_id, wrong)
-        page = correction_page(group, typed, wrong.fields, _seen_posted(posted))
-        return html_page(422, page)
-    except (Conflict, DependencyUnavailable) as refused:
-        return refused_on_the_card(group_id, refused)
-    done = GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
-    return after_action(f"/console/courses/{quote(corrected.course_id)}/group-bookings", done)
+            return None
+        return html_page(422, correction_page(group, typed, wrong.fields, _seen_posted(posted)))
+
+    return on_the_card(group_id, act, seen=True, again=again)
 
 
 def _seen_posted(posted: Mapping[str, object]) -> str:
