@@ -116,7 +116,7 @@ def test_recording_a_groups_bank_transfer_asks_first_from_its_card(
     axe_clean(page, "console-33-group-payment-confirmation")
     page.get_by_label("How it was paid").select_option(label="Bank transfer")
     page.get_by_label("The bank's reference").fill("RIVERSIDE RH-210")
-    # A day in the future: the confirmation again, beside its field, the rest kept (walk25).
+    # A day in the future: the confirmation again, beside its field, the rest kept.
     today = datetime.now(ZoneInfo("Europe/London")).date()
     page.get_by_label("Day it arrived").fill((today + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Yes, record the payment").click()

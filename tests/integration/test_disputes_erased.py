@@ -1,4 +1,4 @@
-"""A payer's bank disputing the payment of a booking whose person was erased (hostile40 F3):
+"""A payer's bank disputing the payment of a booking whose person was erased:
 the facilitators are still told, once per dispute, in a message that names nobody (the
 booking's reference, the amounts, the days, the link to its page in the console), whether
 the erasure came before the dispute or between the dispute's event and the mailer; through

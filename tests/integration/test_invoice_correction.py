@@ -226,7 +226,7 @@ def test_a_correction_stopped_after_its_void_is_completed_by_the_sweep(
     system.relay()
 
     new = _corrected(system, application, old)
-    # org24c, a correction's alike: the invoice sent before the stop voided before the one
+    # Like an invoice instead of the card's: the invoice sent before the stop voided before the one
     # sent now, so the employer has one open invoice to pay, never two.
     assert new != sent_first
     assert system.stripe_invoice(sent_first)["status"] == "void"
@@ -401,7 +401,7 @@ def test_the_purchase_order_number_stays_optional_where_the_course_needs_none(
 def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what_was_typed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org24b: a mistake typed in *Correct the invoice* was said in one sentence above the
+    """A mistake typed in *Correct the invoice* was said in one sentence above the
     application's page, away from the form and what was typed. Now the form comes back, every
     mistake beside its box (the course's purchase order number too), summed up above it."""
     invoiced_cohort(system, capacity=2, po_required=True)
@@ -455,7 +455,7 @@ def _told_replaced(sent: list[Any], number: str) -> list[Any]:
 def test_the_old_billing_contact_is_told_once_their_invoice_was_replaced(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org24b: an invoice corrected to a new billing contact was voided at Stripe, and the
+    """An invoice corrected to a new billing contact was voided at Stripe, and the
     contact it had been sent to was told nothing (Stripe sends a voided invoice's contact no
     word). They get one short message of ours: the invoice by its number, that it was
     replaced, that they need not pay it; never again on a second press."""

@@ -39,6 +39,24 @@ def held_by_a_dispute(application: Application) -> int:
     return sum(d.withdrawn for d in application.disputes if d.payment_intent in refundable)
 
 
+def group_payment_held(group: GroupBooking) -> int:
+    """What disputes hold withdrawn of ``group``'s payment, from which each place's share is
+    refunded (minor units; 0: nothing stands in a share's refund's way)."""
+    if not group.payment_intent:
+        return 0
+    return sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
+
+
+def refund_held_by_a_dispute(application: Application, given_up_for: GroupBooking | None) -> int:
+    """What a dispute holds of the payment an organisers' cancel of ``application`` would
+    refund from (minor units; 0: nothing stands in the refund's way): the group's, for a place
+    they give up for its group ``given_up_for``, else the booking's own. What the page before
+    the cancel says, by the rule the cancel's refusal keeps."""
+    if given_up_for is not None:
+        return group_payment_held(given_up_for)
+    return held_by_a_dispute(application)
+
+
 def refund_refused_while_disputed(
     application: Application, currency: str, *, cancelled: bool
 ) -> Refusal | None:
@@ -75,8 +93,8 @@ def group_share_refused_while_disputed(group: GroupBooking, *, by_manager: bool)
     """Why a place's share of ``group``'s payment cannot be refunded while a dispute of that
     payment holds money withdrawn, or None; ``by_manager``: the manager gave the place up on
     their page (else the organisers cancel a colleague's place), each told what they can do."""
-    held = sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
-    if not held or not group.payment_intent:
+    held = group_payment_held(group)
+    if not held:
         return None
     taken = (
         f"the payer's bank has taken back {money_words(held, group.price.currency)} of the "
@@ -100,7 +118,9 @@ __all__ = [
     "PAYMENT_DISPUTED",
     "REFUSED_BY_THE_PROVIDER",
     "difference_not_refundable",
+    "group_payment_held",
     "group_share_refused_while_disputed",
     "held_by_a_dispute",
+    "refund_held_by_a_dispute",
     "refund_refused_while_disputed",
 ]

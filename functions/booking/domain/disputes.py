@@ -12,7 +12,9 @@ open dispute's ``needs_response`` never undoes ``under_review``, nor either a ``
 not give back: Stripe's balance, whatever order the events came in.
 
 The place is never taken away here: a dispute may be won. The organisers are told once per
-dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do.
+dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do:
+for a payment refunded already, answer the dispute with the refund, else the bank pays the
+payer a second time what the refund gave back (``dispute_words``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, TypeVar
 
 from pydantic import ConfigDict, Field
 
@@ -202,9 +204,34 @@ def dispute_fees(disputes: tuple[DisputeRecord, ...]) -> int:
     return sum(d.fee for d in disputes)
 
 
-def dispute_words(record: DisputeRecord, timezone: str) -> str:
+class PaymentRefunds(NamedTuple):
+    """One of a booking's payments as a dispute of it is weighed: what it took, and what was
+    refunded of it already (minor units)."""
+
+    taken: int
+    refunded: int
+
+
+# Each of a booking's (or a group's) payments, by its payment intent: what every sentence
+# saying a dispute of it is given, so none can forget a refund made before the dispute.
+Payments = Mapping[str, PaymentRefunds]
+
+
+def paid_twice(record: DisputeRecord, payments: Payments) -> int:
+    """What the payer would have twice if the bank gave them what ``record`` disputes: the part
+    of it the organisers refunded already (minor units; a bank may dispute a refunded payment,
+    and a partly refunded one's whole amount)."""
+    payment = payments.get(record.payment_intent)
+    if payment is None or not payment.refunded:
+        return 0
+    overlap = payment.refunded + record.amount - payment.taken
+    return max(0, min(payment.refunded, record.amount, overlap))
+
+
+def dispute_words(record: DisputeRecord, timezone: str, payments: Payments) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
-    person's record and the facilitators' message."""
+    person's record and the facilitators' message (``payments``: the booking's, to weigh
+    what it refunded already)."""
     opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
@@ -221,17 +248,39 @@ def dispute_words(record: DisputeRecord, timezone: str) -> str:
         return f"{said}. The dispute was lost: the bank kept the {amount}.{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
+    return f"{said}; {held}. {_what_to_do(record, payments, due)}{fee}"
+
+
+def _what_to_do(record: DisputeRecord, payments: Payments, due: str | None) -> str:
+    """What the organisers can do about an open dispute: answer a refunded payment's with the
+    refund (never "cancel the place": the payer would be paid twice), else keep or cancel."""
+    keep_or_cancel = (
+        "The place has not been taken away (a dispute may be won): respond with evidence on "
+        "Stripe's dashboard, or cancel the place in the organisers' console if you choose."
+    )
+    twice = paid_twice(record, payments)
+    if not twice:
+        return keep_or_cancel
+    refunded = money_words(payments[record.payment_intent].refunded, record.currency)
+    by = f" by {due}" if due else ""
+    if twice >= record.amount:
+        return (
+            f"{refunded} of this payment was refunded to the payer already, so the bank would "
+            f"pay them twice: respond on Stripe's dashboard{by} with the refund as evidence."
+        )
     return (
-        f"{said}; {held}. The place has not been taken away (a dispute may be won): respond "
-        "with evidence on Stripe's dashboard, or cancel the place in the organisers' console "
-        f"if you choose.{fee}"
+        f"{refunded} of this payment was refunded to the payer already, so the bank would pay "
+        f"them {money_words(twice, record.currency)} of it twice: respond on Stripe's "
+        f"dashboard{by} with the refund as evidence, and with evidence for the rest. The "
+        "place has not been taken away (a dispute may be won); cancel it in the organisers' "
+        "console if you choose."
     )
 
 
-def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
     for the roster, its CSV, the organiser API and the person's record."""
-    return " ".join(dispute_words(d, timezone) for d in disputes)
+    return " ".join(dispute_words(d, timezone, payments) for d in disputes)
 
 
 def place_disputes_said(
@@ -239,11 +288,13 @@ def place_disputes_said(
     group_id: str | None,
     timezone: str,
     groups_disputed: dict[str, str] | None,
+    payments: Payments,
 ) -> str:
     """A payer's bank's disputes of what paid for a place, in words: the booking's own
-    payment's (``disputes``), or, for a colleague's place in the group booking ``group_id``,
-    the group's payment's (``groups_disputed``: each disputed group's words, by its id)."""
-    own = disputes_said(disputes, timezone)
+    payment's (``disputes``, weighed with its ``payments``), or, for a colleague's place in
+    the group booking ``group_id``, the group's payment's (``groups_disputed``: each disputed
+    group's words, by its id)."""
+    own = disputes_said(disputes, timezone, payments)
     if own or group_id is None:
         return own
     return (groups_disputed or {}).get(group_id, "")
@@ -255,12 +306,18 @@ def of_a_dispute(occasion: str | None) -> bool:
     return bool(occasion) and str(occasion).startswith(f"{DISPUTE_COPY}-")
 
 
-def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+def dispute_told(
+    occasion: str | None,
+    disputes: tuple[DisputeRecord, ...],
+    timezone: str,
+    payments: Payments,
+) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed."""
+    any other message), as the dispute stands when it is composed (``payments``: the
+    booking's or the group's, each with what was refunded of it)."""
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
     dispute_id = occasion.removeprefix(prefix)
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
-    return dispute_words(found, timezone) if found is not None else ""
+    return dispute_words(found, timezone, payments) if found is not None else ""

@@ -22,7 +22,7 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
-from booking.domain.disputes import DisputeRecord
+from booking.domain.disputes import DisputeRecord, PaymentRefunds, disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
@@ -214,6 +214,15 @@ class GroupBooking(Model):
         return max(by_id, self.charge_amount_refunded - failed)
 
     @property
+    def payment_refunds(self) -> dict[str, PaymentRefunds]:
+        """Its payment (its places' shares given up refunded of it) and each one given back
+        whole, by payment intent: what a dispute of it is weighed with (``domain.disputes``)."""
+        given = {pi: PaymentRefunds(amount, amount) for pi, amount in self.given_back.items()}
+        if self.payment_intent:
+            given[self.payment_intent] = PaymentRefunds(self.amount_paid, self.amount_refunded)
+        return given
+
+    @property
     def money_received(self) -> int:
         """Every payment Stripe took for this group, its own and each one given back."""
         return self.amount_paid + sum(self.given_back.values())
@@ -392,3 +401,9 @@ def organisers_give_it_up(application: Application, group: GroupBooking | None) 
     up: it fills a place of ``group``, whose manager was erased (nobody holds the link that
     decides the places any more). While the manager is there, the place is theirs to decide."""
     return fills_a_group_place(application) and group is not None and group.manager_erased
+
+
+def group_disputes_said(group: GroupBooking | None, timezone: str) -> str:
+    """The payer's bank's disputes of ``group``'s payment in words, each weighed with what was
+    refunded of it ("" when none, or no group): what every page saying them says."""
+    return disputes_said(group.disputes, timezone, group.payment_refunds) if group else ""

@@ -172,12 +172,15 @@ def _offer_press(detail: ApplicationDetail) -> str:
     return press_issued(row) if "resend_offer" in detail.actions else ""
 
 
-def _money_flags(application: Application, zone: str) -> dict[str, Any]:
+def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
     """What the page flags of the booking's money: a refund that failed at Stripe and still
-    holds the money, and each payer's bank's dispute of a payment, in words."""
+    holds the money, and each payer's bank's dispute of a payment, in words: the booking's
+    own, or, for a colleague's place, the group booking's that paid for it (as the roster)."""
+    application = detail.application
+    own = [dispute_words(d, zone, application.payment_refunds) for d in application.disputes]
     return {
         "refund_failed": bool(failed_and_held(application)),
-        "disputed": [dispute_words(d, zone) for d in application.disputes],
+        "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),
     }
 
 
@@ -203,7 +206,7 @@ def application_page(
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
-        **_money_flags(application, zone),
+        **_money_flags(detail, zone),
         status_shown=status_shown(application.status.value, application.status_reason),
         course_id=course.course_id,
         course_title=_course_name(course),

@@ -59,7 +59,7 @@ def carried_over(typed: CourseForm, source: CourseDefinition) -> Carried | None:
     moved = [row for row in shown.sessions if row.get("kind") == FOLLOW_UP]
     kept = [row for row in typed.sessions if any(v for k, v in row.items() if k != "kind")]
     if len(kept) + len(moved) > MAX_SESSIONS:
-        # Never dropped without a word (hostile38 F6): said beside the sessions, nothing saved.
+        # Never dropped without a word: said beside the sessions, nothing saved.
         raise no_room_refusal(len(kept), len(moved))
     form = CourseForm(
         dict(typed.values),

@@ -12,7 +12,8 @@ from datetime import datetime
 from booking.domain.disputes import dispute_told
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.wording import places_words
-from booking.services.group_emails import GroupEmailOutcome, course_said, send_once
+from booking.services.group_emails import GroupEmailOutcome, send_once
+from booking.services.groups import course_said
 from booking.services.ports import Ports
 
 
@@ -24,7 +25,9 @@ def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmail
         if group is None or course is None:
             return GroupEmailOutcome.SKIPPED_GONE
         definition = course.definition
-        said = dispute_told(job.occasion, group.disputes, definition.timezone)
+        said = dispute_told(
+            job.occasion, group.disputes, definition.timezone, group.payment_refunds
+        )
         if not said:
             return GroupEmailOutcome.SKIPPED_GONE
         addresses = definition.facilitator_addresses()

@@ -52,10 +52,10 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.payment_received import received_words
-from booking.domain.wording import cohort_name, moment_when, money_words
+from booking.domain.wording import moment_when, money_words
 from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
-from booking.services.groups import manager_url, place_url
+from booking.services.groups import course_said, manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 
@@ -78,18 +78,6 @@ def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
     if occasion == "booked" and not awaiting:
         return None
     return occasion
-
-
-def course_said(course: Course) -> dict[str, str]:
-    """The course as a group's message names it: its title, the cohort as every message names
-    it (the footer: its title and first day), its organisation and where to ask."""
-    definition = course.definition
-    return {
-        "title": definition.title,
-        "name": cohort_name(course),
-        "organisation": getattr(definition, "organisation", "") or "",
-        "enquiries_email": definition.enquiries_email or "",
-    }
 
 
 def _values(

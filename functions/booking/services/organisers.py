@@ -212,8 +212,8 @@ def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
 
 def course_money_named(ports: Ports, course_id: str) -> tuple[Course, CourseMoney, dict[str, str]]:
     """:func:`course_money_of`, with each application's person's name by its id, from the
-    same read: the console's *Money* page names whose money each line is (organiser20 F12;
-    the organisers' own screen, never a log). An erased person reads "[erased]"."""
+    same read: the console's *Money* page names whose money each line is
+    (the organisers' own screen, never a log). An erased person reads "[erased]"."""
     page = course_money_page(ports, course_id)
     return page.course, page.money, page.names
 
@@ -350,7 +350,8 @@ def place_disputed(
 ) -> str:
     place = application.group_place
     group_id = place.group_id if place else None
-    return place_disputes_said(application.disputes, group_id, zone, groups_disputed)
+    payments = application.payment_refunds
+    return place_disputes_said(application.disputes, group_id, zone, groups_disputed, payments)
 
 
 def _place_in_line(application: Application, positions: dict[str, int]) -> str:

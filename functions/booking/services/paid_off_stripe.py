@@ -153,7 +153,7 @@ def _recorded_already(
 ) -> Acted | None:
     """Paid and confirmed already (a second press): nothing changed, but the details of a
     payment outside Stripe that none were recorded for (its first press's save lost) are,
-    and its payer's acknowledgement is queued (fix24m: a first press stopped after Stripe
+    and its payer's acknowledgement is queued (once, a first press stopped after Stripe
     marked the invoice, whose own ``invoice.paid`` then confirmed the booking, queued none).
     Keyed by the invoice (``payer.payment_received_told``), it is sent once however often
     this runs: a payer told by an earlier press is not told again."""

@@ -109,7 +109,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         _refused_if_changed(ports, email, applications, seen)
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
-    marked = billed_to(ports, email, applications)  # an act's mark may name them: hostile39 F3
+    marked = billed_to(ports, email, applications)  # an act's mark may name them
     refuse_while_acts_young(ports, email, marked)
     voided, paid = _stopped_at_stripe_first(ports, applications)
     if seen is not None:

@@ -64,7 +64,7 @@ CORRECTION_SAID = (
     "done is completed by the scheduled sweep."
 )
 
-# A billing detail that is not one: its form again, not the application's page (org24b).
+# A billing detail that is not one: its form again, not the application's page.
 BILLING_AGAIN = (
     "The form again, each billing detail that is not one said beside its box, all at once, "
     "what was typed kept (a `seen` no page gives: the application's page, saying so)"
