@@ -20,8 +20,8 @@ from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser, error_beside
-from tests.support.groups import at_the_void
-from tests.support.held_events import deliver, held
+from tests.support.groups import paid_at_the_void
+from tests.support.held_events import deliver
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
@@ -89,17 +89,10 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, old = one_on_an_invoice(system)
-    paid = at_the_void(
-        system,
-        monkeypatch,
-        old,
-        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
+    answer, caused = paid_at_the_void(
+        system, monkeypatch, old, lambda: _correct(system, application)
     )
 
-    answer, caused = held(system, lambda: _correct(system, application))
-    monkeypatch.undo()
-
-    assert paid == [200]
     answer.refused(409, "payment_being_recorded")
     stored = system.stored(application)
     assert stored.invoice is not None
