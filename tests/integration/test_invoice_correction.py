@@ -9,6 +9,7 @@ each race made exact by a hook at the in-process Stripe client, as the void reac
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +20,8 @@ from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser, error_beside
-from tests.support.groups import at_the_void
-from tests.support.held_events import deliver, held
+from tests.support.groups import paid_at_the_void
+from tests.support.held_events import deliver
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
@@ -88,17 +89,10 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, old = one_on_an_invoice(system)
-    paid = at_the_void(
-        system,
-        monkeypatch,
-        old,
-        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
+    answer, caused = paid_at_the_void(
+        system, monkeypatch, old, lambda: _correct(system, application)
     )
 
-    answer, caused = held(system, lambda: _correct(system, application))
-    monkeypatch.undo()
-
-    assert paid == [200]
     answer.refused(409, "payment_being_recorded")
     stored = system.stored(application)
     assert stored.invoice is not None
@@ -362,6 +356,39 @@ def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
     said = applied.refused(422, "validation_failed")["fields"]["billing_address"]
     assert "at most 200 characters on the address's first line" in said
     assert len(system.stripe_http.requests) == asked
+
+
+def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """*Correct the invoice* on a course that needs a purchase order number on its invoices
+    says the box is required, as the press refuses it blank."""
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(INVOICED, **{**BILLING, "po_number": "PO-1"})
+    assert reply.status == 201, reply.body
+    path = f"/console/applications/{reply.json()['application_id']}/invoice/correct"
+
+    asked, words = browser.shown(path)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" in box.group(0), box.group(0)
+    assert "This course needs one on its invoices" in words
+    assert "leave blank for none" not in words
+
+
+def test_the_purchase_order_number_stays_optional_where_the_course_needs_none(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, _ = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+
+    asked, words = browser.shown(path)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" not in box.group(0), box.group(0)
+    assert "leave blank for none" in words
 
 
 def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what_was_typed(

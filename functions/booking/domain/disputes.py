@@ -19,16 +19,19 @@ payer a second time what the refund gave back (``dispute_words``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, TypeVar
 
 from pydantic import ConfigDict, Field
 
 from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.time_words import day_when
+
+if TYPE_CHECKING:
+    from booking.domain.emails import EmailJob
 
 # Why the bank says the payer disputed it (Stripe's ``reason``), in words an organiser reads.
 REASON_WORDS = {
@@ -158,6 +161,37 @@ def with_dispute(
         return (*disputes, new_record(event)), True
     merged = known.merged(event)
     return tuple(merged if d is known else d for d in disputes), False
+
+
+class Disputed(Protocol):
+    """A record a payment's dispute is recorded on: an application, or a group booking."""
+
+    @property
+    def disputes(self) -> tuple[DisputeRecord, ...]: ...
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Self: ...
+
+    def with_event(self, event_id: str) -> Self: ...
+
+    def with_emails(self, *jobs: EmailJob) -> Self: ...
+
+
+R = TypeVar("R", bound=Disputed)
+
+
+def dispute_recorded(
+    current: R, event: DisputeEvent, told: Callable[[R, str], EmailJob]
+) -> R | None:
+    """``current`` with ``event``'s dispute recorded and the event taken, the organisers
+    ``told`` of a dispute first heard of now; None when it says nothing new (a redelivery, an
+    earlier event come late)."""
+    disputes, first_heard = with_dispute(current.disputes, event)
+    if disputes == current.disputes:
+        return None
+    new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
+    return new.with_emails(told(current, event.dispute_id)) if first_heard else new
 
 
 def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:

@@ -47,7 +47,7 @@ from booking.handlers import (
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_group_correction,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
-    console_invoice_correction,  # its page, registered on app; the press below
+    console_invoice_correction,  # its page, registered on app; its press below
     console_invoice_instead,  # likewise
     console_paid_off_stripe,  # its confirmation, registered on app; the press below
     console_register,  # noqa: F401  # its routes, registered on app
@@ -78,7 +78,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_invoice_correction import RefusedOnItsForm
+from booking.handlers.console_billing_form import billing_again, billing_press
 from booking.handlers.console_notices import notice_of
 from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.pages.templates import load_templates
@@ -173,8 +173,6 @@ def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Actio
 
 
 def _refused(application_id: str, error: BookingError) -> Response[str]:
-    if isinstance(error, RefusedOnItsForm):  # its own form again, each mistake beside its box
-        return html_page(http.status_for(error), error.page)
     typed = {k: v for k, v in posted_form().items() if isinstance(v, str) and k != "csrf_token"}
     fields = error.fields if isinstance(error, InvalidInput) else {}
     # Money is typed here in pounds: the use case's minor units are said as typed.
@@ -208,9 +206,11 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 paid_off = console_paid_off_stripe  # paid outside Stripe: a mistake is said on its own page
 action("consoleRecordPayment", paid_off.form_again)(paid_off.record_payment)
-action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)
-# The employer invoiced instead of the card.
-action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
+# The billing forms: a mistake in the details typed is said on the form again.
+correction = console_invoice_correction.CORRECTION
+action("consoleCorrectInvoice", billing_again(correction))(billing_press(correction))
+instead = console_invoice_instead.INSTEAD  # the employer invoiced instead of the card
+action("consoleInvoiceInsteadOfCard", billing_again(instead))(billing_press(instead))
 
 
 @action("consoleResendOffer")

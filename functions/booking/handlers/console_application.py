@@ -27,9 +27,10 @@ from booking.domain.wording import (
     status_shown,
     timeline_text,
 )
-from booking.handlers.console_app import press_issued, press_row
+from booking.handlers.console_app import chrome, html_page, press_issued, press_row
 from booking.handlers.console_notices import done_notice
 from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
+from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services.console import (
     ApplicationDetail,
@@ -255,3 +256,9 @@ def application_page(
         values=values or {},
         errors=errors or {},
     )
+
+
+def not_now(detail: ApplicationDetail, why: str) -> Response[str]:
+    """A confirmation page asked for an act the application does not offer now: its own page
+    again (409), saying why."""
+    return html_page(409, application_page(chrome(), detail, problem=sentence(why)))

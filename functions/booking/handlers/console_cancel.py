@@ -30,6 +30,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
+from booking.handlers.console_application import not_now
 from booking.handlers.console_pages import (
     Chrome,
     _course_name,
@@ -39,7 +40,7 @@ from booking.handlers.console_pages import (
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import capitalised, sentence
+from booking.handlers.sentences import capitalised
 from booking.services import cancel_preview, decline_preview, invoicing, lifecycle, void_preview
 from booking.services.acted import Acted
 from booking.services.cancel_preview import CancelConfirmation, CancelPreview
@@ -189,7 +190,7 @@ def cancel_confirmation(application_id: str) -> Response[str]:
     detail = confirming.detail
     if "cancel" not in detail.actions:
         status = status_named(detail.application.status.value)
-        return _not_now(detail, f"this application is {status}, so it cannot be cancelled now")
+        return not_now(detail, f"this application is {status}, so it cannot be cancelled now")
     return html_page(200, cancel_confirmation_page(chrome(), confirming))
 
 
@@ -227,7 +228,7 @@ def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
 def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
     if "void_invoice" not in detail.actions:
-        return _not_now(detail, "this application has no open invoice to void")
+        return not_now(detail, "this application has no open invoice to void")
     lines = _void_lines(detail, preview)
     return html_page(200, lines_confirmation("void_confirm.html", chrome(), detail, lines))
 
@@ -256,7 +257,7 @@ def decline_confirmation(application_id: str) -> Response[str]:
     application = detail.application
     if "decline" not in detail.actions:
         status = status_named(application.status.value)
-        return _not_now(detail, f"this application is {status}, so it cannot be declined now")
+        return not_now(detail, f"this application is {status}, so it cannot be declined now")
     page = render_confirmation(
         "decline_confirm.html",
         chrome(),
@@ -276,10 +277,3 @@ def _whose_message(note: str | None, detail: ApplicationDetail) -> str:
     if detail.course.definition.decline_message:
         return "the course's decline message (set on Change this course)"
     return "the standard message (the course has no decline message of its own)"
-
-
-def _not_now(detail: ApplicationDetail, why: str) -> Response[str]:
-    """A confirmation page asked for an act the application no longer offers: its own page
-    again (409), saying why."""
-    page = application_pages.application_page(chrome(), detail, problem=sentence(why))
-    return html_page(409, page)

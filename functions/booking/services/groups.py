@@ -106,6 +106,18 @@ def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
     )
 
 
+def course_said(course: Course) -> dict[str, str]:
+    """The course as a group's message names it: its title, the cohort as every message names
+    it (the footer: its title and first day), its organisation and where to ask."""
+    definition = course.definition
+    return {
+        "title": definition.title,
+        "name": cohort_name(course),
+        "organisation": getattr(definition, "organisation", "") or "",
+        "enquiries_email": definition.enquiries_email or "",
+    }
+
+
 def view_of(ports: Ports, group: GroupBooking) -> GroupView:
     course = existing_course(ports, group.course_id)
     now = ports.clock()

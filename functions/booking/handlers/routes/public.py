@@ -13,6 +13,7 @@ from booking.handlers.routes.answers import (
     idempotency_key_header,
     json_answer,
     json_body,
+    json_or_form,
     page,
     path_parameter,
     schema,
@@ -42,13 +43,7 @@ def course_form_page(
 
 
 _ON_TO = see_other("Browsers: on to the checkout page or the status page", required=False)
-_APPLICATION_FORM = {
-    "required": True,
-    "content": {
-        "application/json": {"schema": schema("ApplicationForm")},
-        "application/x-www-form-urlencoded": {"schema": schema("ApplicationForm")},
-    },
-}
+_APPLICATION_FORM = json_or_form("ApplicationForm")
 
 
 def _way_to_pay(
