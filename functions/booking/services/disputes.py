@@ -29,6 +29,9 @@ from booking.services.ports import Ports
 
 logger = Logger(child=True)
 DISPUTE_UNKNOWN_AT_STRIPE = "dispute_unknown_at_stripe"
+# A redelivered event, or an earlier one come late: nothing new to record (a person's or a
+# group's dispute alike).
+DISPUTE_KNOWN = "dispute known already"
 
 
 def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
@@ -50,7 +53,7 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
     application_id = first.application_id
     if with_dispute(first.disputes, event)[0] == first.disputes:
         # Nothing new (a redelivery, an earlier event come late): nothing read, nothing written.
-        return EventOutcome("ignore", "dispute known already", application_id, first.status.value)
+        return EventOutcome("ignore", DISPUTE_KNOWN, application_id, first.status.value)
     held = as_stripe_holds(ports, event, application_id=application_id)
     if held is None:
         return EventOutcome("ignore", DISPUTE_UNKNOWN_AT_STRIPE, application_id, first.status.value)
@@ -59,9 +62,7 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
     def step(current: Application) -> EventOutcome:
         disputes, first_heard = with_dispute(current.disputes, event)
         if disputes == current.disputes:
-            return EventOutcome(
-                "ignore", "dispute known already", application_id, current.status.value
-            )
+            return EventOutcome("ignore", DISPUTE_KNOWN, application_id, current.status.value)
         new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
         if first_heard:
             new = new.with_emails(_organisers_told(current, event.dispute_id))

@@ -18,13 +18,12 @@ from booking.domain.disputes import DISPUTE_COPY, DisputeEvent, with_dispute
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.groups import GroupBooking
 from booking.services.concurrency import busy_for_stripe, retried
-from booking.services.disputes import DISPUTE_UNKNOWN_AT_STRIPE, as_stripe_holds
+from booking.services.disputes import DISPUTE_KNOWN, DISPUTE_UNKNOWN_AT_STRIPE, as_stripe_holds
 from booking.services.event_outcome import EventOutcome
 from booking.services.groups import find_group
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
-KNOWN = "dispute known already"
 
 
 def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | None:
@@ -36,7 +35,7 @@ def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | Non
     first = find_group(ports, group_id)
     if with_dispute(first.disputes, event)[0] == first.disputes:
         # Nothing new (a redelivery, an earlier event come late): nothing read, nothing written.
-        return EventOutcome("ignore", KNOWN, None, first.status.value)
+        return EventOutcome("ignore", DISPUTE_KNOWN, None, first.status.value)
     held = as_stripe_holds(ports, event, group_id=group_id)
     if held is None:
         return EventOutcome("ignore", DISPUTE_UNKNOWN_AT_STRIPE, None, first.status.value)
@@ -44,7 +43,7 @@ def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | Non
     def step(current: GroupBooking) -> EventOutcome:
         disputes, first_heard = with_dispute(current.disputes, held)
         if disputes == current.disputes:
-            return EventOutcome("ignore", KNOWN, None, current.status.value)
+            return EventOutcome("ignore", DISPUTE_KNOWN, None, current.status.value)
         new = current.model_copy(update={"disputes": disputes}).with_event(held.event_id)
         if first_heard:
             new = new.with_emails(organisers_told(current, held.dispute_id))
