@@ -11,8 +11,8 @@ from datetime import datetime
 
 from booking.domain.disputes import dispute_told
 from booking.domain.emails import EmailJob, OutgoingEmail
-from booking.domain.wording import cohort_name, places_words
-from booking.services.group_emails import GroupEmailOutcome, send_once
+from booking.domain.wording import places_words
+from booking.services.group_emails import GroupEmailOutcome, course_said, send_once
 from booking.services.ports import Ports
 
 
@@ -34,12 +34,7 @@ def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmail
         if not to:
             return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
         values = {
-            "course": {
-                "title": definition.title,
-                "name": cohort_name(course),
-                "organisation": getattr(definition, "organisation", "") or "",
-                "enquiries_email": definition.enquiries_email or "",
-            },
+            "course": course_said(course),
             "reference": None,
             "booked_on": None,
             "group_organisation": group.organisation,

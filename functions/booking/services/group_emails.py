@@ -80,6 +80,18 @@ def _manager_occasion(group: GroupBooking, job: EmailJob) -> str | None:
     return occasion
 
 
+def course_said(course: Course) -> dict[str, str]:
+    """The course as every message about a group names it (the footer: the cohort by its
+    title and first day)."""
+    definition = course.definition
+    return {
+        "title": definition.title,
+        "name": cohort_name(course),
+        "organisation": definition.organisation or "",
+        "enquiries_email": definition.enquiries_email or "",
+    }
+
+
 def _values(
     ports: Ports,
     job: EmailJob,
@@ -90,13 +102,7 @@ def _values(
 ) -> dict[str, Any]:
     definition = course.definition
     return {
-        "course": {
-            "title": definition.title,
-            # The cohort as every message names it (the footer): its title and first day.
-            "name": cohort_name(course),
-            "organisation": getattr(definition, "organisation", "") or "",
-            "enquiries_email": definition.enquiries_email or "",
-        },
+        "course": course_said(course),
         "reference": None,
         "booked_on": None,
         "name": place.colleague.name if place else group.manager.name,
