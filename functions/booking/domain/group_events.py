@@ -26,3 +26,6 @@ class GroupEvent(StrEnum):
     # Its invoice's payment outside Stripe recorded by an organiser: the billing contact's
     # acknowledgement (``services.payment_received``).
     PAYMENT_RECEIVED = "payment_received"
+    # Its invoice corrected by an organiser to another billing contact: the one it was sent to
+    # told it was replaced and need not be paid (``domain.payer``).
+    INVOICE_CORRECTED = "invoice_corrected"

@@ -13,6 +13,7 @@ from booking.bootstrap import ports
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.page_seen import Seen, group_seen
+from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
@@ -42,8 +43,21 @@ def _lines(group: GroupBooking) -> list[str]:
         "Every place stays held for the group, and each colleague's link and application "
         "stay as they are.",
         f"{manager.name}, the manager, is not emailed: the group's page shows the new invoice.",
+        *_old_contact_told(group, number),
         "If the employer pays the old invoice before this is done, nothing is changed and the "
         "payment pays for the places.",
+    ]
+
+
+def _old_contact_told(group: GroupBooking, number: str) -> list[str]:
+    """What the contact the invoice went to is told if the billing email changes
+    (``domain.payer.group_replaced_invoice_notice``)."""
+    billing = group.billing
+    if billing is None or billing.billing_email == ERASED_EMAIL:
+        return []
+    return [
+        f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
+        "was sent, is emailed that it was replaced and need not be paid."
     ]
 
 

@@ -47,12 +47,12 @@ from booking.domain.groups import (
 )
 from booking.domain.money import money_if_any
 from booking.domain.payer import (
-    as_the_billing_contact_sees,
     group_billing_notice,
     group_recipient,
 )
 from booking.domain.payment_received import received_words
 from booking.domain.wording import moment_when, money_words
+from booking.services.email_invoice import group_payer_values
 from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
 from booking.services.groups import course_said, manager_url, place_url
@@ -382,7 +382,7 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
             course=course.definition.title,
         )
     if job.to_billing_contact:
-        values = _as_the_payer_reads(values, group)
+        values = group_payer_values(values, group, job)
     rendered = ports.renderer.render(job.kind, values)
     definition = course.definition
     message = OutgoingEmail(
@@ -405,21 +405,6 @@ def _place_end(job: EmailJob, group: GroupBooking) -> PlaceEnd:
     if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
         return PlaceEnd.REFUNDED_AT_STRIPE
     return PlaceEnd.MANAGER_GAVE_UP
-
-
-def _as_the_payer_reads(values: dict[str, Any], group: GroupBooking) -> dict[str, Any]:
-    """The billing contact's own message: what any billing contact may see
-    (``domain.payer.as_the_billing_contact_sees``), greeted by the billing name, the
-    invoice's number as the booking's reference."""
-    invoice = group.invoice
-    billing = group.billing
-    return as_the_billing_contact_sees(
-        {
-            **values,
-            "name": billing.billing_name if billing else group.organisation,
-            "reference": invoice.number if invoice is not None and invoice.number else None,
-        }
-    )
 
 
 def send_once(
