@@ -49,6 +49,16 @@ they were; ``keep_moto_lean`` applies them once per process, before moto is used
   the service's routes three or four times over, and converts the operation's name to a method
   name: the methods of a class and the name of an operation do not change, and the operation
   is matched once per request and handed out again.
+- **Every request's service found by trying each service's address in turn.** For every call
+  moto matches the URL against the address patterns of every service it mocks, in order (about
+  60 tried before DynamoDB's), then lists that service's handler URLs anew and compiles and
+  tries each. Which services match a URL, and which handler answers it, depend on the URL alone
+  (the patterns and each service's URL table are fixed at import), so they are worked out once
+  per URL; the settings that let a service through or refuse it are still asked on every
+  request, of the same services in the same order.
+- **Each answer's request id drawn a letter at a time.** The ``x-amzn-requestid`` of every
+  answer was 52 separate draws from moto's random; it is drawn in one call, of the same 52
+  letters and digits, from the same random (seeded as moto seeds it).
 """
 
 from __future__ import annotations
@@ -108,6 +118,8 @@ def keep_moto_lean() -> None:
     _write_dict_structures_by_their_keys()
     _sort_items_by_key_values()
     _look_up_each_request_once()
+    _route_each_url_once()
+    _draw_request_ids_at_once()
     BaseModel.__new__ = untracked_new  # type: ignore[method-assign]
     StreamRecord.__deepcopy__ = shared_record  # type: ignore[attr-defined]
     Table.__deepcopy__ = table_copy  # type: ignore[attr-defined]
@@ -322,3 +334,90 @@ def _look_up_each_request_once() -> None:
         return known[1]
 
     BaseResponse._get_action = operation_of  # type: ignore[method-assign,assignment]
+
+
+def _route_each_url_once() -> None:
+    """``BotocoreStubber.process_request`` with what the URL decides worked out once per URL:
+    the services whose address pattern matches, in moto's order, up to the first of them with a
+    handler URL that matches, and that handler. The same checks of each of those services'
+    settings, the same request recorded, the same answers, and the same 404 for an AWS address
+    no service answers."""
+    import re
+
+    import moto.backend_index as backend_index
+    from moto.core.botocore_stubber import BotocoreStubber
+    from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
+    from moto.core.exceptions import ServiceNotWhitelisted
+    from moto.core.request import normalize_request
+    from moto.core.utils import get_equivalent_url_in_aws_domain
+    from moto.moto_api import recorder
+    from werkzeug.exceptions import HTTPException
+
+    @functools.lru_cache(maxsize=1024)
+    def route(clean_url: str) -> tuple[tuple[str, ...], Callable[..., Any] | None]:
+        tried: list[str] = []
+        for service, pattern in backend_index.backend_url_patterns:
+            if not pattern.match(clean_url):
+                continue
+            tried.append(service)
+            for url, handler in _backend_of(service).urls.items():
+                if re.compile(url).match(clean_url):
+                    return tuple(tried), handler
+        return tuple(tried), None
+
+    def process_request(stubber: BotocoreStubber, request: Any) -> Any:
+        parsed_url, _ = get_equivalent_url_in_aws_domain(request.url)
+        clean_url = f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}"
+        if passthrough_url(clean_url):
+            return None
+        services, handler = route(clean_url)
+        for service in services:
+            if passthrough_service(service):
+                return None
+            if not service_whitelisted(service):
+                raise ServiceNotWhitelisted(service)
+        if handler is None:
+            if re.compile(r"https?://.+\.amazonaws.com/.*").match(clean_url):
+                return 404, {}, "Not yet implemented"
+            return None
+        normalized_request = normalize_request(request)
+        try:
+            recorder._record_request(normalized_request)
+            return handler(
+                normalized_request, normalized_request.raw_url, normalized_request.headers
+            )
+        except HTTPException as refused:
+            return refused.code, refused.get_headers(), refused.get_body()
+
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign,assignment]
+
+
+def _backend_of(service: str) -> Any:
+    """The backend moto reads a service's handler URLs from (its own choice of region)."""
+    import moto.backends as backends
+    from moto.core.base_backend import BackendDict
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+    if not isinstance(backend_dict, BackendDict):
+        return backend_dict["global"]
+    accounts = backend_dict[DEFAULT_ACCOUNT_ID]
+    return accounts["us-east-1"] if "us-east-1" in accounts else accounts["aws"]
+
+
+def _draw_request_ids_at_once() -> None:
+    """moto's request id for an answer: 52 letters and digits from moto's random, one call."""
+    import string
+
+    from moto.core import responses
+    from moto.moto_api._internal import mock_random
+
+    alphabet = string.ascii_letters + string.digits
+
+    def request_id(headerdict: dict[str, Any] | None = None) -> str:
+        made = "".join(mock_random.choices(alphabet, k=52))
+        if headerdict is not None:
+            headerdict["x-amzn-requestid"] = made
+        return made
+
+    responses.gen_amzn_requestid_long = request_id  # type: ignore[attr-defined]

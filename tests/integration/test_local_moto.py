@@ -10,10 +10,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore import xform_name
+from botocore.awsrequest import AWSPreparedRequest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto import backend_index as moto_backend_index
 from moto import mock_aws
 from moto.core import responses as moto_responses
+from moto.core.botocore_stubber import BotocoreStubber
 from moto.core.responses import ActionResult, BaseResponse
 from moto.core.serialize import (
     AttributePicker,
@@ -25,6 +28,7 @@ from moto.core.utils import method_names_from_class
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.moto_api._internal import mock_random
 from moto.sqs.responses import SQSResponse
 
 from infra.local.aws import REGION
@@ -316,3 +320,51 @@ def test_each_request_is_matched_to_its_operation_once(
     assert system.status_of(application)["status"] == "confirmed"
     assert len(matched) == len(requests) > 10
     assert {"Query", "TransactWriteItems", "SendMessageBatch", "ReceiveMessage"} <= set(matched)
+
+
+def test_each_url_is_routed_to_its_service_once(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean works out which service answers a URL once (moto tried every service's
+    address pattern in turn for every request); the answers are moto's, and an AWS address no
+    service answers is still refused as moto refuses it."""
+    tried: list[str] = []
+
+    class Counted(list[tuple[str, Any]]):
+        def __iter__(self) -> Any:
+            tried.append("patterns")
+            return super().__iter__()
+
+    monkeypatch.setattr(
+        moto_backend_index, "backend_url_patterns", Counted(moto_backend_index.backend_url_patterns)
+    )
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    for _ in range(3):
+        assert system.resources.table_name in dynamodb.list_tables()["TableNames"]
+    assert len(tried) <= 1  # once for this URL in the process (none if routed before)
+    stubber = BotocoreStubber()
+    request = AWSPreparedRequest("GET", "https://nothing.amazonaws.com/x", {}, b"", False)
+    assert stubber.process_request(request) == (404, {}, "Not yet implemented")
+
+
+def test_each_answers_request_id_is_drawn_in_one_call(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto_lean draws each answer's request id in one call from moto's random (moto drew its
+    52 letters and digits one call each): the same length and letters, a new one each time."""
+    letters: list[str] = []
+    one_letter = type(mock_random).choice
+
+    def counted(chooser: Any, pool: Any) -> Any:
+        letters.append("drawn")
+        return one_letter(chooser, pool)
+
+    monkeypatch.setattr(type(mock_random), "choice", counted)
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    ids = {
+        dynamodb.list_tables()["ResponseMetadata"]["RequestId"],
+        dynamodb.list_tables()["ResponseMetadata"]["RequestId"],
+    }
+    assert len(ids) == 2
+    assert all(len(made) == 52 and made.isalnum() and made.isascii() for made in ids)
+    assert letters == []

@@ -34,7 +34,6 @@ from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-import boto3
 import pytest
 import time_machine
 from hypothesis import HealthCheck, event, settings
@@ -412,7 +411,8 @@ class BookingLifecycle(RuleBasedStateMachine):
 
     def _queued_jobs(self) -> list[EmailJob]:
         self.system.relay()  # what the stream carries from the outbox (sweeps write there too)
-        sqs = boto3.client("sqs")
+        # The process's one SQS client (a new one each call cost more than what it read).
+        sqs = self.system.sqs
         url = self.system.resources.email_queue_url
         jobs: list[EmailJob] = []
         while True:

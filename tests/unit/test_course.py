@@ -287,3 +287,40 @@ def test_an_optional_text_stored_empty_reads_as_none() -> None:
     assert definition(overview="", audience=None).overview is None
     facilitator = {"email": "a@example.org", "bio": ""}
     assert definition(facilitators=[facilitator]).facilitators[0].bio is None
+
+
+def test_a_schedule_asked_for_again_is_not_worked_out_again_and_a_changed_one_is() -> None:
+    """A definition read back, and its schedule asked for, many times a request converts its
+    times from local time once; a session changed in place is a new schedule, never a stale one;
+    what every caller shares cannot be changed by one of them."""
+    from datetime import time
+
+    from booking.domain import sessions
+
+    # Times no other test's course has: its schedule is not yet worked out in this process.
+    written = [
+        {"date": "2025-06-02", "start_time": "09:07", "end_time": "17:00"},
+        {"date": "2025-12-08", "start_time": "16:00", "end_time": "17:00", "kind": "follow_up"},
+    ]
+    course = definition(sessions=written)
+    worked_out = sessions._schedule_of.cache_info().misses
+    first = course.schedule()
+    assert course.schedule() == first
+    assert definition(sessions=written).schedule() == first  # the same, read back
+    assert sessions._schedule_of.cache_info().misses == worked_out
+    course.sessions[0].start_time = time(9, 8)
+    moved = course.schedule()
+    assert (first[0].start.minute, moved[0].start.minute) == (7, 8)
+    with pytest.raises(ValidationError):
+        first[0].title = "Changed for everyone"  # type: ignore[misc]
+
+
+def test_a_time_the_clocks_change_makes_impossible_is_said_by_its_place_in_the_list() -> None:
+    # Listed second, first in time: "session 2", as the organiser's form numbers its rows.
+    with pytest.raises(ValidationError, match="session 2: Sunday 30 March 2025, 01:30"):
+        definition(
+            sessions=[
+                {"date": "2025-06-02", "start_time": "15:00", "end_time": "17:00"},
+                {"date": "2025-03-30", "start_time": "01:30", "end_time": "03:00"},
+            ]
+        )

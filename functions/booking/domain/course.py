@@ -27,10 +27,9 @@ from booking.domain.sessions import (
     ScheduledSession,
     SessionDefinition,
     SessionKind,
-    core_session_key,
     local_to_utc,
-    numbered_title,
     overlap_fault,
+    scheduled_sessions,
 )
 from booking.domain.text import FREE_TEXT, ONE_LINE, one_line
 from booking.domain.validation import counted, counted_schema
@@ -245,11 +244,16 @@ class CourseDefinition(Model):
 
     @model_validator(mode="after")
     def _sessions_exist_in_local_time(self) -> Self:
-        zone = ZoneInfo(self.timezone)
-        for position, session in enumerate(self.sessions, start=1):
-            for moment in (session.start_time, session.end_time):
-                local_to_utc(session.date, moment, zone, position)
-        keys = [session.key for session in self.schedule()]
+        try:
+            keys = [session.key for session in self.schedule()]
+        except ValueError:
+            # Said by the session's place in the organiser's list (the schedule's own refusal
+            # numbers it in time, which the organiser never sees).
+            zone = ZoneInfo(self.timezone)
+            for position, session in enumerate(self.sessions, start=1):
+                for moment in (session.start_time, session.end_time):
+                    local_to_utc(session.date, moment, zone, position)
+            raise
         repeated = sorted({key for key in keys if keys.count(key) > 1})
         if repeated:
             raise ValueError(
@@ -325,34 +329,7 @@ class CourseDefinition(Model):
         keeps it) and a follow-up's start (``fu-20250918t1500z``: the same follow-up listed in
         several cohorts' files is one programme event).
         """
-        zone = ZoneInfo(self.timezone)
-        written = sorted(
-            enumerate(self.sessions, start=1), key=lambda p: (p[1].date, p[1].start_time)
-        )
-        core_total = sum(1 for _, s in written if s.kind is SessionKind.CORE)
-        scheduled: list[ScheduledSession] = []
-        core_seen = 0
-        for index, (position, session) in enumerate(written, start=1):
-            start = local_to_utc(session.date, session.start_time, zone, index)
-            if session.kind is SessionKind.CORE:
-                core_seen += 1
-                default_title = numbered_title(core_seen, core_total)
-                default_key = core_session_key(session, position)
-            else:
-                default_title = "Follow-up session"
-                default_key = f"fu-{start:%Y%m%dt%H%M}z"
-            scheduled.append(
-                ScheduledSession(
-                    index=index,
-                    key=session.id or default_key,
-                    kind=session.kind,
-                    title=session.title or default_title,
-                    start=start,
-                    end=local_to_utc(session.date, session.end_time, zone, index),
-                    home_practice=session.home_practice,
-                )
-            )
-        return scheduled
+        return scheduled_sessions(self.timezone, self.sessions)
 
 
 class CourseStatus(StrEnum):

@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
-from typing import Annotated, Self
+from typing import Annotated, NamedTuple, Self
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -106,10 +107,10 @@ def ends_after_start(start: time, end: time) -> bool:
     return end > start
 
 
-def core_session_key(session: SessionDefinition, position: int) -> str:
+def core_session_key(session_id: str | None, position: int) -> str:
     """How a core session is known: its ``id``, else its place in the organiser's list (``s3``:
     editing its date keeps it)."""
-    return session.id or f"s{position}"
+    return session_id or f"s{position}"
 
 
 def local_to_utc(day: date, moment: time, zone: ZoneInfo, position: int) -> datetime:
@@ -185,3 +186,64 @@ class ScheduledSession(Model):
 
     def local_end(self, timezone: str) -> datetime:
         return self.end.astimezone(ZoneInfo(timezone))
+
+
+class _AsWritten(NamedTuple):
+    """Every field of a session its scheduled form depends on, as the organiser wrote it: a
+    value, so a list of them (with the course's timezone) says which schedule it is."""
+
+    id: str | None
+    kind: SessionKind
+    title: str | None
+    date: date
+    start_time: time
+    end_time: time
+    home_practice: str | None
+
+
+def scheduled_sessions(
+    timezone: str, sessions: Sequence[SessionDefinition]
+) -> list[ScheduledSession]:
+    """Sessions in chronological order, numbered from 1, with their UTC instants and keys
+    (``CourseDefinition.schedule`` says how each is titled and known). Raises ValueError, naming
+    the session by its place in time, for a time the clocks' change makes impossible."""
+    written = tuple(
+        _AsWritten(s.id, s.kind, s.title, s.date, s.start_time, s.end_time, s.home_practice)
+        for s in sessions
+    )
+    return list(_schedule_of(timezone, written))
+
+
+# A definition is read back, and its schedule asked for, many times in one request (each time
+# converting every start and end from local time): worked out once per schedule as written.
+# Keyed by value, so a session changed in place is a new key; what is kept is immutable
+# (frozen sessions of datetimes and strings), so every caller may share it. Bounded: a warm
+# function sees a handful of courses, a property run thousands.
+@lru_cache(maxsize=256)
+def _schedule_of(timezone: str, written: tuple[_AsWritten, ...]) -> tuple[ScheduledSession, ...]:
+    zone = ZoneInfo(timezone)
+    in_time = sorted(enumerate(written, start=1), key=lambda p: (p[1].date, p[1].start_time))
+    core_total = sum(1 for _, s in in_time if s.kind is SessionKind.CORE)
+    scheduled: list[ScheduledSession] = []
+    core_seen = 0
+    for index, (position, session) in enumerate(in_time, start=1):
+        start = local_to_utc(session.date, session.start_time, zone, index)
+        if session.kind is SessionKind.CORE:
+            core_seen += 1
+            default_title = numbered_title(core_seen, core_total)
+            default_key = core_session_key(session.id, position)
+        else:
+            default_title = "Follow-up session"
+            default_key = f"fu-{start:%Y%m%dt%H%M}z"
+        scheduled.append(
+            ScheduledSession(
+                index=index,
+                key=session.id or default_key,
+                kind=session.kind,
+                title=session.title or default_title,
+                start=start,
+                end=local_to_utc(session.date, session.end_time, zone, index),
+                home_practice=session.home_practice,
+            )
+        )
+    return tuple(scheduled)
