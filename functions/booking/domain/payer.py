@@ -217,8 +217,8 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
 
 
 # An invoice corrected to another billing contact: the one it was sent to is told it was
-# replaced and need not be paid.
-INVOICE_CORRECTED = "invoice_corrected"
+# replaced and need not be paid. One name for it, a person's invoice's or a group's.
+INVOICE_CORRECTED = GroupEvent.INVOICE_CORRECTED.value
 
 
 def replaced_invoice_notice(application: Application, corrected: BillingDetails) -> EmailJob | None:
