@@ -71,12 +71,21 @@ def difference_not_refundable(application: Application, currency: str) -> Refusa
     return refund_refused_while_disputed(application, currency, cancelled=False)
 
 
+def group_payment_held(group: GroupBooking) -> int:
+    """What disputes of ``group``'s payment hold withdrawn (minor units; 0: nothing stands in
+    a place's refund's way). Places released at the apply-by date while it holds money are
+    released without their share refunded, and the manager is told why."""
+    if not group.payment_intent:
+        return 0
+    return sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
+
+
 def group_share_refused_while_disputed(group: GroupBooking, *, by_manager: bool) -> Refusal | None:
     """Why a place's share of ``group``'s payment cannot be refunded while a dispute of that
     payment holds money withdrawn, or None; ``by_manager``: the manager gave the place up on
     their page (else the organisers cancel a colleague's place), each told what they can do."""
-    held = sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
-    if not held or not group.payment_intent:
+    held = group_payment_held(group)
+    if not held:
         return None
     taken = (
         f"the payer's bank has taken back {money_words(held, group.price.currency)} of the "
@@ -100,6 +109,7 @@ __all__ = [
     "PAYMENT_DISPUTED",
     "REFUSED_BY_THE_PROVIDER",
     "difference_not_refundable",
+    "group_payment_held",
     "group_share_refused_while_disputed",
     "held_by_a_dispute",
     "refund_refused_while_disputed",

@@ -1,0 +1,64 @@
+"""A group booking's places nobody applied for are released at the apply-by date while the
+payer's bank holds the group's payment in a dispute: nothing is refunded (Stripe cannot refund
+a disputed payment, and the payer would be paid twice), so the manager's email and page say
+the payer's bank took the payment back, never that their share "had already been refunded at
+Stripe" or "is refunded"; Stripe is not asked for a refund it would refuse. Through the real
+handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.test_disputes_groups_invoices import _group_invoice, _opened
+from tests.support.groups import (
+    COLLEAGUES,
+    MANAGER,
+    manager_view,
+    paid_group_with_an_apply_by,
+    the_apply_by_passes,
+)
+from tests.support.system import System
+
+
+def _refunds_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each refund asked of Stripe from now on, by its payment intent (the real call made)."""
+    asked: list[str] = []
+    real = system.ports.payments.refund
+
+    def counted(payment_intent: str, **kwargs: Any) -> Any:
+        asked.append(payment_intent)
+        return real(payment_intent, **kwargs)
+
+    monkeypatch.setattr(system.ports.payments, "refund", counted)
+    return asked
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_places_released_unfilled_under_a_dispute_say_the_bank_took_the_payment_back(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
+    _opened(system, _group_invoice(system, group))
+    system.deliver_emails()
+    asked = _refunds_asked(system, monkeypatch)
+
+    the_apply_by_passes(system, group)
+
+    stored = system.stored_group(group)
+    assert [place.released for place in stored.places] == [True, True]  # seats back
+    assert stored.amount_refunded == 0
+    assert asked == []  # a refund Stripe would refuse is not asked for
+    [told] = [e for e in system.deliver_emails() if list(e.to) == [MANAGER]]
+    for words in (told.text, told.html):
+        assert "refunded at Stripe" not in words
+        assert "is being refunded" not in words
+        assert "taken back" in words and "in a dispute" in words
+        assert "£400.00" in words
+    assert "so nothing is refunded from here" in " ".join(told.text.split())
+    assert manager_view(system, group)["status_said"] == (
+        "Every place was released at the apply-by date, nobody having applied: what was paid "
+        "for them was taken back by the payer's bank in a dispute, so nothing is refunded "
+        "from here"
+    )
