@@ -190,10 +190,12 @@ class GroupBooking(Model):
     @property
     def people_named(self) -> set[str]:
         """Every address the group holds (lower case): its manager's, each place's colleague's
-        and its billing contact's; found and erased by them."""
+        and its billing contact's, and the one a correction of its invoice left half done is
+        marked to (``replacing_billing``); found and erased by them."""
         named = {self.manager.email, *(place.colleague.email for place in self.places)}
-        if self.billing is not None and self.billing.billing_email:
-            named.add(self.billing.billing_email)
+        for billing in (self.billing, self.replacing_billing):
+            if billing is not None and billing.billing_email:
+                named.add(billing.billing_email)
         return {email.lower() for email in named if email != ERASED_EMAIL}
 
     @property
