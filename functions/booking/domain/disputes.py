@@ -166,9 +166,23 @@ def dispute_fees(disputes: tuple[DisputeRecord, ...]) -> int:
     return sum(d.fee for d in disputes)
 
 
-def dispute_words(record: DisputeRecord, timezone: str) -> str:
+# An open dispute of a booking that holds no place any more (cancelled, refunded, every place
+# of a group given up or released): nothing is left to cancel, and a refund made is evidence.
+PLACE_GONE = (
+    "The booking holds no place any more (cancelled, or its places given up or released), so "
+    "there is nothing to cancel: respond with evidence on Stripe's dashboard (a refund already "
+    "made shows the payer was paid back)."
+)
+PLACE_KEPT = (
+    "The place has not been taken away (a dispute may be won): respond with evidence on "
+    "Stripe's dashboard, or cancel the place in the organisers' console if you choose."
+)
+
+
+def dispute_words(record: DisputeRecord, timezone: str, *, place_gone: bool = False) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
-    person's record and the facilitators' message."""
+    person's record and the facilitators' message. ``place_gone``: the booking holds no place
+    any more (an open dispute's advice is then not to cancel it)."""
     opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
@@ -185,17 +199,17 @@ def dispute_words(record: DisputeRecord, timezone: str) -> str:
         return f"{said}. The dispute was lost: the bank kept the {amount}.{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
-    return (
-        f"{said}; {held}. The place has not been taken away (a dispute may be won): respond "
-        "with evidence on Stripe's dashboard, or cancel the place in the organisers' console "
-        f"if you choose.{fee}"
-    )
+    advice = PLACE_GONE if place_gone else PLACE_KEPT
+    return f"{said}; {held}. {advice}{fee}"
 
 
-def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+def disputes_said(
+    disputes: tuple[DisputeRecord, ...], timezone: str, *, place_gone: bool = False
+) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
-    for the roster, its CSV, the organiser API and the person's record."""
-    return " ".join(dispute_words(d, timezone) for d in disputes)
+    for the roster, its CSV, the organiser API and the person's record (``place_gone``: as
+    :func:`dispute_words`)."""
+    return " ".join(dispute_words(d, timezone, place_gone=place_gone) for d in disputes)
 
 
 def place_disputes_said(
@@ -203,11 +217,14 @@ def place_disputes_said(
     group_id: str | None,
     timezone: str,
     groups_disputed: dict[str, str] | None,
+    *,
+    place_gone: bool = False,
 ) -> str:
     """A payer's bank's disputes of what paid for a place, in words: the booking's own
-    payment's (``disputes``), or, for a colleague's place in the group booking ``group_id``,
-    the group's payment's (``groups_disputed``: each disputed group's words, by its id)."""
-    own = disputes_said(disputes, timezone)
+    payment's (``disputes``; ``place_gone``: as :func:`dispute_words`), or, for a colleague's
+    place in the group booking ``group_id``, the group's payment's (``groups_disputed``: each
+    disputed group's words, by its id)."""
+    own = disputes_said(disputes, timezone, place_gone=place_gone)
     if own or group_id is None:
         return own
     return (groups_disputed or {}).get(group_id, "")
@@ -219,12 +236,19 @@ def of_a_dispute(occasion: str | None) -> bool:
     return bool(occasion) and str(occasion).startswith(f"{DISPUTE_COPY}-")
 
 
-def dispute_told(occasion: str | None, disputes: tuple[DisputeRecord, ...], timezone: str) -> str:
+def dispute_told(
+    occasion: str | None,
+    disputes: tuple[DisputeRecord, ...],
+    timezone: str,
+    *,
+    place_gone: bool = False,
+) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed."""
+    any other message), as the dispute stands when it is composed (``place_gone``: as
+    :func:`dispute_words`)."""
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
     dispute_id = occasion.removeprefix(prefix)
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
-    return dispute_words(found, timezone) if found is not None else ""
+    return dispute_words(found, timezone, place_gone=place_gone) if found is not None else ""

@@ -195,7 +195,7 @@ def group_line(
         refunded_said=money_words(figures.amount_refunded, currency),
         owed_by_hand_said=owed_by_hand_words(group),
         refund_failed_said=_refund_failed_said(group),
-        disputed_said=disputes_said(group.disputes, timezone),
+        disputed_said=disputes_said(group.disputes, timezone, place_gone=group.places_kept == 0),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(

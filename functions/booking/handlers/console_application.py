@@ -176,7 +176,10 @@ def _money_flags(application: Application, zone: str) -> dict[str, Any]:
     holds the money, and each payer's bank's dispute of a payment, in words."""
     return {
         "refund_failed": bool(failed_and_held(application)),
-        "disputed": [dispute_words(d, zone) for d in application.disputes],
+        "disputed": [
+            dispute_words(d, zone, place_gone=application.enrolment_ended)
+            for d in application.disputes
+        ],
     }
 
 

@@ -77,7 +77,9 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
         "applied": moment_when(application.created_at, "Europe/London"),
         "paid": money_words(application.money_received, currency),
         "refund_failed": bool(failed_and_held(application)),
-        "disputed": disputes_said(application.disputes, "Europe/London"),
+        "disputed": disputes_said(
+            application.disputes, "Europe/London", place_gone=application.enrolment_ended
+        ),
     }
 
 

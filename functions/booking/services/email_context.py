@@ -297,7 +297,12 @@ def _status_context(
         # A facilitators' copy about a colleague withdrawn from a group's place: who did it and
         # how, from the job's own reason (never the application's later one).
         # The organisers' message about a payer's bank's dispute (``domain.disputes``).
-        "dispute_said": dispute_told(job.occasion, application.disputes, definition.timezone)
+        "dispute_said": dispute_told(
+            job.occasion,
+            application.disputes,
+            definition.timezone,
+            place_gone=application.enrolment_ended,
+        )
         if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.ERASED_DISPUTED)
         else "",
         "withdrawn_from_group": WITHDRAWN_FROM_GROUP.get(job.reason or "")

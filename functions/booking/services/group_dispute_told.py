@@ -24,7 +24,9 @@ def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmail
         if group is None or course is None:
             return GroupEmailOutcome.SKIPPED_GONE
         definition = course.definition
-        said = dispute_told(job.occasion, group.disputes, definition.timezone)
+        said = dispute_told(
+            job.occasion, group.disputes, definition.timezone, place_gone=group.places_kept == 0
+        )
         if not said:
             return GroupEmailOutcome.SKIPPED_GONE
         addresses = definition.facilitator_addresses()

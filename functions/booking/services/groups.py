@@ -237,7 +237,7 @@ def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, st
     """Each group booking of the course whose payment a payer's bank disputed: its disputes
     in words (what the roster says beside its colleagues' places, as beside a person's)."""
     return {
-        g.group_id: disputes_said(g.disputes, timezone)
+        g.group_id: disputes_said(g.disputes, timezone, place_gone=g.places_kept == 0)
         for g in ports.groups.groups_of_course(course_id)
         if g.disputes
     }
@@ -252,5 +252,5 @@ def organisation_of(
     group = ports.groups.get_group(group_id) if group_id is not None else None
     if group is None:
         return {}, {}
-    said = disputes_said(group.disputes, timezone)
+    said = disputes_said(group.disputes, timezone, place_gone=group.places_kept == 0)
     return {group.group_id: group.organisation}, ({group.group_id: said} if said else {})

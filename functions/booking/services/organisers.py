@@ -350,7 +350,13 @@ def place_disputed(
 ) -> str:
     place = application.group_place
     group_id = place.group_id if place else None
-    return place_disputes_said(application.disputes, group_id, zone, groups_disputed)
+    return place_disputes_said(
+        application.disputes,
+        group_id,
+        zone,
+        groups_disputed,
+        place_gone=application.enrolment_ended,
+    )
 
 
 def _place_in_line(application: Application, positions: dict[str, int]) -> str:
