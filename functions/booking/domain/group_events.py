@@ -26,3 +26,6 @@ class GroupEvent(StrEnum):
     # Its invoice's payment outside Stripe recorded by an organiser: the billing contact's
     # acknowledgement (``services.payment_received``).
     PAYMENT_RECEIVED = "payment_received"
+    # Its invoice corrected by an organiser to another billing email: the contact the old
+    # invoice went to told it was replaced (``domain.group_invoice_correction``).
+    BILLING_CORRECTED = "billing_corrected"

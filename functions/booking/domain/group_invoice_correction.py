@@ -13,6 +13,7 @@ from datetime import datetime
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict
+from booking.domain.group_notices import replaced_invoice_told
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.page_seen import CHANGED, Seen, group_seen
@@ -94,4 +95,5 @@ def corrected(
         "replacing_with": (),
         "updated_at": now,
     }
-    return with_invoice(group, invoice).model_copy(update=update)
+    told = replaced_invoice_told(group, billing)  # the old invoice's contact, if another
+    return with_invoice(told, invoice).model_copy(update=update)

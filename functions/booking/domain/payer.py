@@ -123,6 +123,8 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
     tells theirs), every place given up before it was paid included, or a
     payment of that invoice failed (as one person's ``INVOICE_PAYMENT_FAILED``)."""
+    if job.kind is EmailKind.GROUP_CHANGED and job.replaced_billing is not None:
+        return job.replaced_billing.billing_email  # the contact the replaced invoice went to
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED

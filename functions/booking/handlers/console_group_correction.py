@@ -14,6 +14,7 @@ from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.page_seen import group_seen
+from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import after_action, chrome, form_seen, html_page, posted_form
 from booking.handlers.console_app import served as console_served
@@ -36,6 +37,15 @@ def _lines(group: GroupBooking) -> list[str]:
     amount = money_words(invoice.amount_due, invoice.currency)
     number = invoice.number or invoice.invoice_id
     manager = group.manager
+    billing = group.billing
+    told = (
+        [
+            f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
+            "was sent, is emailed that it was replaced and need not be paid."
+        ]
+        if billing is not None and billing.billing_email != ERASED_EMAIL
+        else []
+    )
     return [
         f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid.",
         f"A new invoice for the same {places_words(group.places_kept)}, {amount}, due on the "
@@ -43,6 +53,7 @@ def _lines(group: GroupBooking) -> list[str]:
         "Every place stays held for the group, and each colleague's link and application "
         "stay as they are.",
         f"{manager.name}, the manager, is not emailed: the group's page shows the new invoice.",
+        *told,
         "If the employer pays the old invoice before this is done, nothing is changed and the "
         "payment pays for the places.",
     ]
