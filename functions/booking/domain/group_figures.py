@@ -112,6 +112,17 @@ def group_figures(group: GroupBooking) -> GroupFigures:
     )
 
 
+def _paid_for_them(group: GroupBooking) -> str:
+    """What became of the money paid for a paid group's places once none is left: refunded,
+    owed back by hand (paid outside Stripe), or taken back by the payer's bank in a dispute
+    (nothing refunded from here while it holds the payment)."""
+    if paid_off_stripe(group):
+        return PAID_FOR_THEM_OWED_BY_HAND
+    if group_payment_held(group) and not group.money_returned:
+        return PAID_FOR_THEM_DISPUTED
+    return PAID_FOR_THEM_REFUNDED
+
+
 def managers_status(group: GroupBooking, applying: bool) -> str:
     """The booking's state in the manager's words (their page and their JSON answer): one that
     ended says why (one whose places were all given up says so, not that it went unpaid), and
@@ -131,14 +142,7 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
             gone = PAID_EVERY_PLACE_RELEASED
         else:
             gone = PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
-        money = (
-            PAID_FOR_THEM_OWED_BY_HAND
-            if paid_off_stripe(group)
-            else PAID_FOR_THEM_DISPUTED
-            if group_payment_held(group) and not group.money_returned
-            else PAID_FOR_THEM_REFUNDED
-        )
-        return f"{gone}: {money}"
+        return f"{gone}: {_paid_for_them(group)}"
     if group.status is GroupStatus.PAID and not applying:
         return PAID_APPLYING_OVER
     if payment_settling(group):

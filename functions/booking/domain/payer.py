@@ -123,8 +123,6 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
     tells theirs), every place given up before it was paid included, or a
     payment of that invoice failed (as one person's ``INVOICE_PAYMENT_FAILED``)."""
-    if job.kind is EmailKind.GROUP_CHANGED and job.replaced_billing is not None:
-        return job.replaced_billing.billing_email  # the contact the replaced invoice went to
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
@@ -182,6 +180,8 @@ def group_recipient(job: EmailJob, group: GroupBooking) -> str | None:
     their page is dead); its billing contact for the billing contact's own message
     (``group_billing_notice``). Never both: the manager's message carries their page, which
     can change the places and shows every colleague, and is theirs alone."""
+    if job.replaced_billing is not None:
+        return job.replaced_billing.billing_email  # the contact a corrected invoice went to
     if job.to_billing_contact:
         return group_billing_contact_told(job, group)
     return None if group.manager_erased else group.manager.email

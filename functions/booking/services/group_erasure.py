@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -58,9 +59,27 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
     for found in ports.groups.groups_of_person(email):
         roles = roles_in(found, address)
         if roles:
-            forgotten.append(_forgotten_in(ports, found, address, roles))
+            forgotten.append(_forgotten_in_after_correction(ports, found, address, roles))
         ports.groups.forget_group_person(email, found.group_id)
     return forgotten
+
+
+def _forgotten_in_after_correction(
+    ports: Ports, found: GroupBooking, address: str, roles: tuple[str, ...]
+) -> GroupErased:
+    """``address`` erased from ``found``, a correction of its invoice marked to them ended
+    first (``_correction_ended``): what it did, said with what the erasure did."""
+    if not _correction_ended(ports, found, address):
+        return _forgotten_in(ports, found, address, roles)
+    said = _forgotten_in(ports, find_group(ports, found.group_id), address, roles)
+    return replace(
+        said,
+        invoice_voided=True,
+        seats_released=found.seats_held,
+        manager_told=found.manager.email != ERASED_EMAIL,
+        ended=True,
+        invoices=tuple(dict.fromkeys((*group_invoices(found), *said.invoices))),
+    )
 
 
 def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
@@ -139,20 +158,7 @@ def _forgotten_in(
     and Stripe's answer decides: an unpaid card checkout of an erased manager is expired
     (``_expire_erased_managers_checkout``) and the open invoice addressed to them voided
     (``_void_asked``); the booking ends only if Stripe ended what could pay it (paid first:
-    the payment's event confirms the places, and nothing is said ended). A correction of its
-    invoice marked to them is ended first (``_correction_ended``)."""
-    if _correction_ended(ports, found, address):
-        return GroupErased(
-            found.group_id,
-            found.course_id,
-            roles,
-            invoice_voided=True,
-            seats_released=found.seats_held,
-            manager_told=found.manager.email != ERASED_EMAIL,
-            organisation=found.organisation,
-            ended=True,
-            invoices=group_invoices(find_group(ports, found.group_id)),
-        )
+    the payment's event confirms the places, and nothing is said ended)."""
     checkout = _expire_erased_managers_checkout(ports, found, address)
     saved = retried(
         partial(_forget, ports, address=address, checkout_expired=checkout is True),
