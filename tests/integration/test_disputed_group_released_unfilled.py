@@ -7,11 +7,13 @@ handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tests.integration.test_disputes_groups_invoices import _group_invoice, _opened
+from tests.integration.test_disputes import _events
+from tests.integration.test_disputes_groups_invoices import _close, _group_invoice, _opened
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -62,4 +64,36 @@ def test_places_released_unfilled_under_a_dispute_say_the_bank_took_the_payment_
         "Every place was released at the apply-by date, nobody having applied: what was paid "
         "for them was taken back by the payer's bank in a dispute, so nothing is refunded "
         "from here"
+    )
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_once_the_dispute_is_won_the_places_released_under_it_are_refunded(
+    system: System,
+) -> None:
+    """The dispute won, the money back with the course: the shares of the places released at
+    the apply-by date while it held the payment are refunded then, as the sweep would have
+    refunded them, and the manager told so; once, however often Stripe's events come."""
+    group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
+    dispute = _opened(system, _group_invoice(system, group))
+    the_apply_by_passes(system, group)
+    system.deliver_emails()
+    assert system.stored_group(group).amount_refunded == 0
+
+    assert _close(system, dispute["id"], "won").status == 200
+    for event in _events(system, dispute["id"]):  # each delivered again: nothing more
+        assert system.signed_webhook(json.dumps(event).encode()).status == 200
+
+    stored = system.stored_group(group)
+    assert stored.amount_refunded == 40000
+    assert all(place.refund_id for place in stored.places)
+    sent = system.deliver_emails()
+    [told] = [e for e in sent if list(e.to) == [MANAGER]]
+    words = " ".join(told.text.split())
+    assert "£400.00 is being refunded" in words
+    assert "dispute of the payment was decided for the course" in words
+    assert "  " not in told.text
+    assert manager_view(system, group)["status_said"] == (
+        "Every place was released at the apply-by date, nobody having applied: what was paid "
+        "for them is refunded"
     )

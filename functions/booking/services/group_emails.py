@@ -35,6 +35,7 @@ from booking.domain.disputed_refunds import group_payment_held
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
+from booking.domain.group_events import REFUNDED_ONCE_WON
 from booking.domain.group_notices import (
     apply_by_move_said,
     returned_said,
@@ -178,6 +179,8 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) ->
     currency = group.price.currency
     return {
         "event": job.reason,
+        # Shares of places released under a payer's bank's dispute, refunded once it was won.
+        "after_dispute": job.occasion == REFUNDED_ONCE_WON,
         "amount": money_if_any(job.amount, currency),
         "places": _numbers_said(job.group_places),
         "how_many": len(job.group_places),
