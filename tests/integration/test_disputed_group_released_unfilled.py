@@ -21,6 +21,7 @@ from tests.support.groups import (
     paid_group_with_an_apply_by,
     the_apply_by_passes,
 )
+from tests.support.stripe_client import posts_fail
 from tests.support.system import System
 
 
@@ -97,3 +98,21 @@ def test_once_the_dispute_is_won_the_places_released_under_it_are_refunded(
         "Every place was released at the apply-by date, nobody having applied: what was paid "
         "for them is refunded"
     )
+
+
+@pytest.mark.usefixtures("invoiced")
+def test_a_refund_stripe_failed_once_the_dispute_was_won_is_made_on_its_redelivery(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
+    dispute = _opened(system, _group_invoice(system, group))
+    the_apply_by_passes(system, group)
+    with monkeypatch.context() as patched:
+        posts_fail(system.stripe_http, patched, "/v1/refunds")
+        assert _close(system, dispute["id"], "won").status == 200
+    assert system.stored_group(group).amount_refunded == 0  # Stripe down: 503, redelivered
+
+    for event in _events(system, dispute["id"]):
+        assert system.signed_webhook(json.dumps(event).encode()).status == 200
+
+    assert system.stored_group(group).amount_refunded == 40000

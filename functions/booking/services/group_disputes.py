@@ -35,10 +35,18 @@ KNOWN = "dispute known already"
 
 def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | None:
     """Record ``event``'s dispute on the group that recorded its payment (None: no group
-    did)."""
+    did); then, the dispute won, the places released under it refunded (also on a redelivery,
+    which completes a refund Stripe failed to answer before)."""
     group_id = ports.groups.group_of_object(event.payment_intent)
     if group_id is None:
         return None
+    outcome = _recorded(ports, event, group_id)
+    released_under_it_refunded(ports, group_id)
+    return outcome
+
+
+def _recorded(ports: Ports, event: DisputeEvent, group_id: str) -> EventOutcome:
+    """``event``'s dispute recorded on the group ``group_id``, as Stripe holds it."""
     first = find_group(ports, group_id)
     if with_dispute(first.disputes, event)[0] == first.disputes:
         # Nothing new (a redelivery, an earlier event come late): nothing read, nothing written.
@@ -65,11 +73,9 @@ def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | Non
         )
         return EventOutcome("dispute_recorded", held.status, None, saved.status.value)
 
-    outcome = retried(
+    return retried(
         step, lambda: find_group(ports, group_id), first=first, exhausted=busy_for_stripe
     )
-    released_under_it_refunded(ports, group_id)
-    return outcome
 
 
 def _owed_once_won(group: GroupBooking) -> tuple[int, ...]:
@@ -127,11 +133,11 @@ def released_under_it_refunded(ports: Ports, group_id: str) -> None:
             places_kept=changed.places_kept,
         )
         ports.groups.save_group(changed, latest)
+        logger.info(
+            "places released under a dispute refunded once won", extra={"group_id": group_id}
+        )
 
     retried(save, group_reader(ports, group_id), first=group)
-    logger.info(
-        "places released under a dispute refunded once it was won", extra={"group_id": group_id}
-    )
 
 
 def organisers_told(group: GroupBooking, dispute_id: str) -> EmailJob:
