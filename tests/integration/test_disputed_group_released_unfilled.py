@@ -61,6 +61,7 @@ def test_places_released_unfilled_under_a_dispute_say_the_bank_took_the_payment_
         assert "in a dispute" in words
         assert "£400.00" in words
     assert "so nothing is refunded from here" in " ".join(told.text.split())
+    assert ".  " not in told.text  # one space between sentences
     assert manager_view(system, group)["status_said"] == (
         "Every place was released at the apply-by date, nobody having applied: what was paid "
         "for them was taken back by the payer's bank in a dispute, so nothing is refunded "
