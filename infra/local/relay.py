@@ -65,7 +65,7 @@ def moto_stream_mark(table_name: str, region: str) -> Callable[[], StreamMark]:
     the relay); a table moto does not hold gives a mark equal to none, so the pump reads."""
 
     def mark() -> StreamMark:
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.dynamodb.models import dynamodb_backends
 
         table = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].tables.get(table_name)

@@ -767,7 +767,10 @@ def test_what_one_person_was_told_of_an_event_is_one_read_of_both(repo: Reposito
 
 
 def test_calendar_sequences_only_grow_and_are_per_person(repo: Repository) -> None:
+    assert repo.calendar_sequence("Pada") == 0
     assert repo.next_calendar_sequence("Pada") == 1
+    assert repo.calendar_sequence("Pada") == 1  # read, not moved on
+    assert repo.calendar_sequence("Pada") == 1
     assert repo.next_calendar_sequence("Pada") == 2
     assert repo.next_calendar_sequence("Pbob") == 1
     assert repo.next_calendar_sequence("Pada") == 3

@@ -1,4 +1,4 @@
-"""walk25 in a real browser against `make run`: an organiser downloads the cohort's sessions as
+"""In a real browser against `make run`: an organiser downloads the cohort's sessions as
 a calendar file from the course's console page (beside the roster's CSV), and the file holds
 every session at its UK time, across the clock change, with no attendee named, under UIDs no
 attendee's invitation uses (importing it never touches a booking's events); the page passes

@@ -31,7 +31,7 @@ def test_an_organiser_corrects_a_groups_invoice_keeping_every_place(
     old = str(group["pay_url"]).rsplit("/", 1)[-1]
     page = signed_in_at(stack, organiser, f"/console/courses/{course_id}/group-bookings")
     page.get_by_role(
-        "button", name="Correct the invoice of St Elsewhere NHS Foundation Trust"
+        "link", name="Correct the invoice of St Elsewhere NHS Foundation Trust"
     ).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Correct the invoice for")

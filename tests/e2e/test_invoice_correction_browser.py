@@ -29,7 +29,7 @@ def test_an_invoice_is_corrected_from_the_console_keeping_the_place(
     old = applied["invoice_url"].rsplit("/", 1)[-1]
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("button", name="Correct the invoice").click()
+    page.get_by_role("link", name="Correct the invoice").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Correct the invoice for")
     expect(page.locator("main")).to_contain_text("A new invoice for the same amount, £200.00")

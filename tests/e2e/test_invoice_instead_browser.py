@@ -57,7 +57,7 @@ def test_the_employer_is_invoiced_instead_of_the_card_from_the_console(
     session = str(applied["checkout_url"]).rsplit("/", 1)[-1]
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/applications/{applied['application_id']}")
-    page.get_by_role("button", name="Invoice the employer instead").click()
+    page.get_by_role("link", name="Invoice the employer instead").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Invoice the employer instead")
     expect(page.locator("main")).to_contain_text("An invoice for £200.00")

@@ -27,7 +27,7 @@ def test_an_organiser_adds_the_next_cohort_typing_only_its_dates(
     page.goto(f"{stack.url}/console/courses/{sample['course_id']}")
     page.get_by_role("link", name="Add the next cohort").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a course")
-    # The cohort by its dates, UK time (hostile38 F5: cohorts share a title).
+    # The cohort by its dates, UK time (cohorts share a title).
     first = datetime.fromisoformat(sample["sessions"][0]["start"])
     expect(page.locator("#next-cohort")).to_contain_text(
         f"Filled in from the cohort of {first:%A} {first.day} {first:%B %Y} to "
@@ -51,7 +51,7 @@ def test_an_organiser_adds_the_next_cohort_typing_only_its_dates(
     page.locator("#session-6-kind").select_option("follow_up")
     page.get_by_role("button", name="Save the course").click()
 
-    # Named as the sample is, its month changed (walk25).
+    # Named as the sample is, its month changed.
     made = f"compassionate-leadership-{days[0]:%Y-%m}"
     expect(page).to_have_url(f"{stack.url}/console/courses/{made}")
     expect(page.locator("main")).to_contain_text("Course saved.")

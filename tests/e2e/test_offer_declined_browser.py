@@ -40,7 +40,7 @@ def test_an_offer_is_turned_down_in_a_browser(stack: RunningStack, desktop: Page
     page = desktop
     page.goto(first["status_url"])
     expect(page.get_by_role("heading", name="No longer want this place?")).to_be_visible()
-    # The one act true for them (applicant24b): turning the place down ends their wait too.
+    # The one act true for them: turning the place down ends their wait too.
     expect(page.get_by_role("link", name="Leave the waiting list")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("This also takes you off the waiting list")
     axe_clean(page, "offer-with-turn-down")

@@ -45,7 +45,7 @@ def test_recording_a_bank_transfer_asks_first_and_confirms_the_booking(
     axe_clean(page, "console-31-record-payment-confirmation")
     page.get_by_role("link", name="No, go back").click()
     expect(page.locator(".tag")).to_have_text("Awaiting invoice payment")
-    page.get_by_role("button", name="Record a payment received").click()
+    page.get_by_role("link", name="Record a payment received").click()
     expect(main).to_contain_text("The amount recorded is the invoice's whole amount, £200.00")
     expect(main).to_contain_text(
         "The billing contact (accounts.transfer@example.nhs.uk) is emailed that the payment"
@@ -108,7 +108,7 @@ def test_recording_a_groups_bank_transfer_asks_first_from_its_card(
     assert booked.status_code == 201, booked.text
     sign_in(page, stack)
     page.goto(f"{stack.url}/console/courses/{sample}/group-bookings")
-    page.get_by_role("button", name="Record a payment received from Riverside Hospice").click()
+    page.get_by_role("link", name="Record a payment received from Riverside Hospice").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Riverside Hospice")
     main = page.locator("main")
     expect(main).to_contain_text("is marked as paid at Stripe, paid outside Stripe")
@@ -116,7 +116,7 @@ def test_recording_a_groups_bank_transfer_asks_first_from_its_card(
     axe_clean(page, "console-33-group-payment-confirmation")
     page.get_by_label("How it was paid").select_option(label="Bank transfer")
     page.get_by_label("The bank's reference").fill("RIVERSIDE RH-210")
-    # A day in the future: the confirmation again, beside its field, the rest kept (walk25).
+    # A day in the future: the confirmation again, beside its field, the rest kept.
     today = datetime.now(ZoneInfo("Europe/London")).date()
     page.get_by_label("Day it arrived").fill((today + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Yes, record the payment").click()

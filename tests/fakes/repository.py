@@ -604,6 +604,9 @@ class FakeRepository:
     def is_suppressed(self, address: str) -> bool:
         return address_digest(address) in self.suppressed
 
+    def calendar_sequence(self, person: str) -> int:
+        return self.calendar_sequences.get(person, 0)
+
     def next_calendar_sequence(self, person: str) -> int:
         self.calendar_sequences[person] = self.calendar_sequences.get(person, 0) + 1
         return self.calendar_sequences[person]

@@ -97,9 +97,9 @@ def test_resource_inventory(dev: Synth) -> None:
         "AWS::ApiGatewayV2::Stage": 1,
         # 12 public (turning an offered place down and leaving the waiting list among them),
         # the webhook, admin, 2 for the console, the $default fallback (test_routes), the
-        # certificates' two (its verification page, the holder's PDF), and the seven of places
-        # booked by a manager
-        "AWS::ApiGatewayV2::Route": 17 + 2 + 7,
+        # certificates' two (its verification page, the holder's PDF), the seven of places
+        # booked by a manager, and the person's calendar file
+        "AWS::ApiGatewayV2::Route": 17 + 2 + 7 + 1,
         "AWS::ApiGatewayV2::Authorizer": 1,
         "AWS::Cognito::UserPool": 1,
         "AWS::Cognito::UserPoolClient": 1,
@@ -443,6 +443,7 @@ def test_routes(dev: Synth) -> None:
         "$default",
         "GET /certificates/{code}",
         "GET /applications/{application_id}/certificate.pdf",
+        "GET /applications/{application_id}/calendar.ics",
     }
 
 

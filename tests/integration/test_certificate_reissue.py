@@ -1,6 +1,6 @@
 """A held certificate (its holder's name unprintable in the certificate's font) reissued with the
 name as it should be printed, through the real handlers (organiser API and console), moto and
-the Stripe stand-in (programme13, left: it could only be sent by hand). The spelling is the
+the Stripe stand-in (it could once only be sent by hand). The spelling is the
 certificate's: the name on the booking is unchanged, and the name is never logged."""
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ def test_saving_the_next_cohort_makes_its_ids_and_joins_its_programme(
 def test_the_next_cohort_of_a_cohort_named_by_its_month_is_named_as_it_is(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    # walk25: the sample is compassionate-leadership-2027-06; its next cohort was named from
+    # The sample is compassionate-leadership-2027-06; its next cohort was named from
     # the title, compassionate-leadership-training-2028-06, beside its elder in no pattern.
     elder = "compassionate-leadership-2027-06"
     system.put_course(elder, system.course_file())
@@ -258,7 +258,7 @@ def _dates_of(system: System, course_id: str = COURSE_ID) -> str:
 def test_the_note_names_the_cohort_by_its_dates_not_the_title_typed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile38 F5: cohorts share a title, and the note named the cohort by the title typed
+    """Cohorts share a title, and the note named the cohort by the title typed
     on the form (a title changed there named a cohort that does not exist)."""
     page = browser.get(f"/console/courses/new?from={COURSE_ID}")
     note = text_of(page.body)

@@ -1,4 +1,4 @@
-"""The course's sessions as a calendar file for the organisers (walk25): the console's course
+"""The course's sessions as a calendar file for the organisers: the console's course
 page offered the roster to download but no calendar, so a facilitator could put the cohort's
 dates in their own calendar only by typing them. The 2025 cohort as its page gives it (BST
 and GMT in one course) is the file's test."""

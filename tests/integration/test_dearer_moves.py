@@ -513,7 +513,7 @@ def test_a_pay_link_not_yet_sent_when_the_booking_is_cancelled_is_never_sent(
 def test_a_difference_paid_after_a_start_brought_forward_moves_nothing_and_goes_back(
     system: System,
 ) -> None:
-    """prop17: the organiser brings the dearer cohort's start forward into the open move's
+    """The organiser brings the dearer cohort's start forward into the open move's
     checkout hold; Ada pays the difference a minute after that new start. Joining a cohort
     that has begun is no move (``domain.paying.course_paid_for``, judged by the cohort the
     move joins): the booking stays where it was, the difference goes back whole, the seat

@@ -1,9 +1,10 @@
 """A payer's bank disputing a payment whose booking holds no place any more (cancelled and
 refunded before the dispute came, or a group booking whose places were all released): the
 organisers are never told "The place has not been taken away ... or cancel the place", which
-there is none to cancel; they read that the booking holds no place and to respond with
-evidence on Stripe's dashboard, the refund already made among it. On the console's
-application page, the organiser API's record, the facilitators' message and a group's line.
+there is none to cancel; they read that the booking holds no place, and to respond on
+Stripe's dashboard with the refund as evidence where one was made, else with evidence. On the
+console's application page, the organiser API's record, the facilitators' message and a
+group's line.
 Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def test_a_dispute_of_a_booking_cancelled_and_refunded_before_it_says_no_place_i
         assert STILL_HELD not in said
         assert "cancel the place" not in said
         assert GONE in said
-        assert "respond with evidence on Stripe's dashboard" in said
+        assert "respond on Stripe's dashboard by" in said
+        assert "with the refund as evidence" in said
 
 
 @pytest.mark.usefixtures("invoiced")
@@ -55,3 +57,4 @@ def test_a_dispute_of_a_group_whose_places_were_all_released_says_no_place_is_he
     [line] = [g for g in lines if g["group_id"] == group["group_id"]]
     assert STILL_HELD not in line["disputed_said"]
     assert GONE in line["disputed_said"]
+    assert "respond with evidence on Stripe's dashboard" in line["disputed_said"]

@@ -18,6 +18,7 @@ from tests.integration.test_disputes_groups_invoices import (
     _group_invoice,
     _opened,
 )
+from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, colleague_applies, give_up, paid_group
 from tests.support.system import System
 
@@ -73,6 +74,13 @@ def test_the_organisers_cancel_of_a_colleagues_place_with_its_share_refunded_is_
     system.deliver_emails()
     [colleague] = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])
     asked = _refunds_asked(system, monkeypatch)
+    # The console's confirmation says so before the press, never a refund it cannot make.
+    path = f"/console/applications/{colleague.application_id}/cancel?refund=on"
+    cancelling = signed_in(system).words(path)
+    assert "No refund can be made: the payer's bank has taken back £400.00" in cancelling
+    assert "is refunded to" not in cancelling
+    assert "of the group booking's payment for this place in a dispute" in cancelling
+    assert "Cancel without the refund, or wait for the dispute's outcome." in cancelling
 
     error = system.cancel(colleague.application_id, refund=True).refused(409, "payment_disputed")
 

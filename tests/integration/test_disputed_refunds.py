@@ -9,11 +9,10 @@ refusal, said in the same words. Through the real handlers, moto and the Stripe 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from tests.support.cohorts import ADA, Cohorts
 from tests.support.console import signed_in
-from tests.support.stripe_events import paid, session_of
+from tests.support.stripe_events import card_disputed, dispute_closed, paid
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -21,14 +20,7 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 
 def _disputed(system: System, application: dict[str, Any]) -> dict[str, Any]:
     """The payer's bank disputes the booking's payment (its funds withdrawn): the dispute."""
-    reply = system.stripe_local(
-        "POST",
-        f"/checkout/{session_of(application)}/dispute",
-        urlencode({"reason": "fraudulent"}).encode(),
-        FORM,
-    )
-    assert reply.status == 200, reply.body
-    return dict(reply.json()["dispute"])
+    return dict(card_disputed(system, application, taken=False)["dispute"])
 
 
 def _refunds_at_stripe(system: System) -> list[int]:
@@ -88,10 +80,7 @@ def test_refund_afterwards_of_a_disputed_payment_is_refused(system: System) -> N
 def test_a_won_dispute_lets_the_refund_be_made(system: System) -> None:
     application = paid(system, "disputed3@example.org")
     dispute = _disputed(system, application)
-    closed = system.stripe_local(
-        "POST", f"/disputes/{dispute['id']}/close", urlencode({"outcome": "won"}).encode(), FORM
-    )
-    assert closed.status == 200, closed.body
+    dispute_closed(system, dispute["id"], "won")
 
     answer = system.cancel(application["application_id"], refund=True)
 

@@ -9,37 +9,16 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 import stripe
 
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
-from tests.support.stripe_events import paid, sent, session_of
+from tests.support.stripe_events import card_disputed, dispute_closed, paid, sent
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 FLAG = "Payment disputed by the payer's bank on"
-
-
-def _disputed(system: System, application: dict[str, Any]) -> dict[str, Any]:
-    reply = system.stripe_local(
-        "POST",
-        f"/checkout/{session_of(application)}/dispute",
-        urlencode({"reason": "fraudulent"}).encode(),
-        FORM,
-    )
-    assert reply.status == 200, reply.body
-    answer = dict(reply.json())
-    assert [e["webhook_status"] for e in answer["events"]] == [200, 200]
-    return answer
-
-
-def _closed(system: System, dispute_id: str, outcome: str) -> dict[str, Any]:
-    body = urlencode({"outcome": outcome}).encode()
-    reply = system.stripe_local("POST", f"/disputes/{dispute_id}/close", body, FORM)
-    assert reply.status == 200, reply.body
-    return dict(reply.json())
 
 
 def _events(system: System, dispute_id: str) -> list[dict[str, Any]]:
@@ -65,7 +44,7 @@ def _organisers_told(system: System) -> list[str]:
 def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: System) -> None:
     application = paid(system, "d1@example.org")
     before = _money(system)
-    dispute = _disputed(system, application)["dispute"]
+    dispute = card_disputed(system, application)["dispute"]
 
     stored = system.stored(application)
     assert stored.status.value == "confirmed"  # the place is not taken away
@@ -97,7 +76,7 @@ def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: 
     assert "Stripe's dispute fees (kept whatever the outcome) £20.00" in money
     assert "Net (paid in less refunded, disputed and dispute fees)" in money
 
-    _closed(system, dispute["id"], "lost")
+    dispute_closed(system, dispute["id"], "lost")
 
     assert system.stored(application).disputes[0].status == "lost"
     assert _money(system)[2:] == (20000, before[3] - 22000, 2000)
@@ -109,8 +88,8 @@ def test_withdrawn_then_lost_counts_it_taken_back_and_flags_the_booking(system: 
 def test_won_with_funds_reinstated_counts_it_again(system: System) -> None:
     application = paid(system, "d2@example.org")
     before = _money(system)
-    dispute = _disputed(system, application)["dispute"]
-    closed = _closed(system, dispute["id"], "won")
+    dispute = card_disputed(system, application)["dispute"]
+    closed = dispute_closed(system, dispute["id"], "won")
 
     assert [e["type"] for e in closed["events"]] == [
         "charge.dispute.funds_reinstated",
@@ -125,8 +104,8 @@ def test_won_with_funds_reinstated_counts_it_again(system: System) -> None:
 def test_out_of_order_and_redelivered_events_end_as_stripe_holds_it(system: System) -> None:
     application = paid(system, "d3@example.org")
     before = _money(system)
-    dispute = _disputed(system, application)["dispute"]
-    _closed(system, dispute["id"], "won")
+    dispute = card_disputed(system, application)["dispute"]
+    dispute_closed(system, dispute["id"], "won")
     events = _events(system, dispute["id"])
     assert [e["type"].rsplit(".", 1)[-1] for e in events] == [
         "created",
@@ -156,8 +135,8 @@ def test_events_first_heard_out_of_order_still_count_the_money(system: System) -
     application = paid(system, "d4@example.org")
     before = _money(system)
     system.hold_webhooks = True
-    dispute = _disputed(system, application)["dispute"]
-    _closed(system, dispute["id"], "lost")
+    dispute = card_disputed(system, application)["dispute"]
+    dispute_closed(system, dispute["id"], "lost")
     system.hold_webhooks = False
     held = [json.loads(body) for body, _ in system.pending]
     assert [e["type"].rsplit(".", 1)[-1] for e in held] == ["created", "funds_withdrawn", "closed"]
@@ -175,8 +154,8 @@ def test_a_dispute_stripe_does_not_hold_is_refused(system: System) -> None:
     """A signed dispute event of a recorded payment that Stripe holds no dispute of (a forger
     with the webhook's secret) is read back, refused, and changes nothing."""
     application = paid(system, "d9@example.org")
-    dispute = _disputed(system, application)["dispute"]
-    _closed(system, dispute["id"], "won")
+    dispute = card_disputed(system, application)["dispute"]
+    dispute_closed(system, dispute["id"], "won")
     assert len(_organisers_told(system)) == 1  # the real dispute's
     before = _money(system)
     forged = _events(system, dispute["id"])[1]  # a withdrawal of the same payment
@@ -195,8 +174,8 @@ def test_an_event_is_recorded_as_stripe_holds_the_dispute(system: System) -> Non
     Stripe holds it: won, nothing withdrawn."""
     application = paid(system, "d10@example.org")
     system.hold_webhooks = True
-    dispute = _disputed(system, application)["dispute"]
-    _closed(system, dispute["id"], "won")
+    dispute = card_disputed(system, application)["dispute"]
+    dispute_closed(system, dispute["id"], "won")
     system.hold_webhooks = False
     said_lost = json.loads(system.pending[1][0])  # funds_withdrawn, as it was then
     said_lost["data"]["object"]["status"] = "lost"
@@ -212,7 +191,7 @@ def test_an_event_is_recorded_as_stripe_holds_the_dispute(system: System) -> Non
 
 def test_a_dispute_of_a_payment_no_application_recorded_changes_nothing(system: System) -> None:
     application = paid(system, "d6@example.org")
-    dispute = _disputed(system, application)["dispute"]
+    dispute = card_disputed(system, application)["dispute"]
     before = _money(system)
     stranger = _events(system, dispute["id"])[1]
     stranger["id"] = "evt_stranger"
@@ -228,7 +207,7 @@ def test_a_dispute_of_a_payment_no_application_recorded_changes_nothing(system: 
 
 def test_the_dispute_event_carries_stripes_shape(system: System) -> None:
     application = paid(system, "d7@example.org")
-    dispute = _disputed(system, application)["dispute"]
+    dispute = card_disputed(system, application)["dispute"]
     withdrawn = _events(system, dispute["id"])[1]["data"]["object"]
     assert withdrawn["object"] == "dispute"
     assert withdrawn["payment_intent"] == system.payment_of(application)
@@ -243,7 +222,7 @@ def test_the_dispute_event_carries_stripes_shape(system: System) -> None:
 
 def test_the_persons_record_and_erasure_keep_the_dispute(system: System) -> None:
     application = paid(system, "d8@example.org")
-    dispute = _disputed(system, application)["dispute"]
+    dispute = card_disputed(system, application)["dispute"]
     exported = system.admin("GET", "/people/d8@example.org")
     assert exported.status == 200, exported.body
     [record] = exported.json()["applications"]

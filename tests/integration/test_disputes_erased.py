@@ -1,4 +1,4 @@
-"""A payer's bank disputing the payment of a booking whose person was erased (hostile40 F3):
+"""A payer's bank disputing the payment of a booking whose person was erased:
 the facilitators are still told, once per dispute, in a message that names nobody (the
 booking's reference, the amounts, the days, the link to its page in the console), whether
 the erasure came before the dispute or between the dispute's event and the mailer; through
@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from booking.domain.emails import OutgoingEmail
 from tests.support.page_text import text_of
-from tests.support.stripe_events import paid, session_of
+from tests.support.stripe_events import card_disputed, paid
 from tests.support.system import System
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -19,15 +19,7 @@ PERSONAL = ("Ada", "Lovelace", "@example.org>", "Data Engineer")
 
 
 def _disputed(system: System, application: dict[str, Any]) -> str:
-    reply = system.stripe_local(
-        "POST",
-        f"/checkout/{session_of(application)}/dispute",
-        urlencode({"reason": "fraudulent"}).encode(),
-        FORM,
-    )
-    assert reply.status == 200, reply.body
-    assert [e["webhook_status"] for e in reply.json()["events"]] == [200, 200]
-    return str(reply.json()["dispute"]["id"])
+    return str(card_disputed(system, application)["dispute"]["id"])
 
 
 def _closed(system: System, dispute_id: str) -> None:

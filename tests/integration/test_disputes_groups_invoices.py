@@ -141,6 +141,9 @@ def test_a_groups_card_payment_disputed_then_lost(system: System) -> None:
     assert row["disputed"].startswith(FLAG)
     record = system.admin("GET", f"/applications/{row['application_id']}").json()
     assert record["disputed"] == row["disputed"]  # one truth: the record says the same
+    # The colleague's own page in the console says it too, as the roster does.
+    own = text_of(console.get(f"/console/applications/{row['application_id']}").body)
+    assert f"Payment disputed. {row['disputed']}" in own
     csv_text = console.get(f"/console/courses/{COURSE_ID}/roster.csv").body
     assert csv_text.count(FLAG) == 1
     listing = text_of(console.get(f"/console/courses/{COURSE_ID}").body)

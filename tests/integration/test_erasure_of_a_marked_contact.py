@@ -1,5 +1,5 @@
-"""A billing contact named only in the mark of an organiser's act left half done (hostile39
-F3): a correction of the invoice stopped after Stripe voided the old one, or an invoice to the
+"""A billing contact named only in the mark of an organiser's act left half done:
+a correction of the invoice stopped after Stripe voided the old one, or an invoice to the
 employer instead of the card stopped after Stripe expired the checkout (and sent the invoice),
 each before its save. Their erasure finds the booking (it was a 404, "no data is held"), is
 refused in words while the act may still be running, and then ends the act: the sweep never

@@ -184,7 +184,7 @@ def test_every_place_given_up_before_paying_tells_the_billing_contact_the_invoic
 ) -> None:
     """Every place given up before the invoice was paid: the invoice sent to the billing
     contact is cancelled and none replaces it, so they hear, in a message of their own, that
-    nothing is owed on it (words13's open question: they heard nothing)."""
+    nothing is owed on it (before, they heard nothing)."""
     group = invoiced_group(system, colleagues=COLLEAGUES[:1])
     system.deliver_emails()
     stored = system.stored_group(group)

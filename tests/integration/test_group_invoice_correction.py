@@ -11,6 +11,7 @@ race made exact by a hook at the in-process Stripe client."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,9 +19,9 @@ import pytest
 
 from tests.support.console import signed_in
 from tests.support.groups import (
-    at_the_void,
     group_of_three,
     manager_view,
+    paid_at_the_void,
     paid_for_three,
     pay_link_id,
     places_left,
@@ -109,17 +110,8 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group, old, left = three_on_an_invoice(system)
-    paid = at_the_void(
-        system,
-        monkeypatch,
-        old,
-        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
-    )
+    answer, caused = paid_at_the_void(system, monkeypatch, old, lambda: _correct(system, group))
 
-    answer, caused = held(system, lambda: _correct(system, group))
-    monkeypatch.undo()
-
-    assert paid == [200]
     error = answer.refused(409, "payment_being_recorded")
     assert "nothing was changed" in error["message"]
     stored = system.stored_group(group)
@@ -221,6 +213,26 @@ def test_a_course_that_needs_a_po_refuses_a_correction_without_one(system: Syste
 
     assert "purchase order number" in error["fields"]["po_number"]
     assert system.items() == before
+
+
+def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
+    system: System,
+) -> None:
+    """The group's *Correct the invoice* on a course that needs a purchase order number on its
+    invoices says the box is required, as the press refuses it blank."""
+    invoiced_cohort(system, po_required=True)
+    from tests.support.groups import invoiced_group
+
+    group = invoiced_group(system)
+    page = f"/console/groups/{group['group_id']}/invoice/correct"
+
+    asked, words = signed_in(system).shown(page)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" in box.group(0), box.group(0)
+    assert "This course needs one on its invoices" in words
+    assert "leave blank for none" not in words
 
 
 @pytest.mark.usefixtures("invoiced")

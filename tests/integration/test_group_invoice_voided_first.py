@@ -21,13 +21,14 @@ from tests.support.groups import (
     group_of_three,
     invoices_made,
     manager_view,
+    paid_at_the_void,
     pay_link_id,
     places_left,
     replaced_for_two,
     three_on_an_invoice,
     when_stripe_is_asked,
 )
-from tests.support.held_events import deliver, held
+from tests.support.held_events import deliver
 from tests.support.invoiced import INVOICED, bank_says
 from tests.support.stripe_client import posts_fail
 from tests.support.system import STRIPE_KEY, Reply, System
@@ -50,17 +51,8 @@ def test_an_invoice_paid_as_the_give_up_voids_it_refuses_the_give_up(
 ) -> None:
     group, old, left = three_on_an_invoice(system)
     made = invoices_made(system)
-    paid = at_the_void(
-        system,
-        monkeypatch,
-        old,
-        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
-    )
+    refused, events = paid_at_the_void(system, monkeypatch, old, lambda: give_up(system, group, 2))
 
-    refused, events = held(system, lambda: give_up(system, group, 2))
-    monkeypatch.undo()
-
-    assert paid == [200]  # after the give-up's read, before its void
     error = refused.refused(409, "payment_being_recorded")
     assert "being recorded: nothing was changed" in error["message"]
     assert invoices_made(system) == made  # no invoice for fewer places

@@ -9,6 +9,7 @@ each race made exact by a hook at the in-process Stripe client, as the void reac
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +20,8 @@ from booking.services.lifecycle import sweep
 from tests.support.applications import invoice_id_of
 from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser, error_beside
-from tests.support.groups import at_the_void
-from tests.support.held_events import deliver, held
+from tests.support.groups import paid_at_the_void
+from tests.support.held_events import deliver
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
@@ -88,17 +89,10 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     application, old = one_on_an_invoice(system)
-    paid = at_the_void(
-        system,
-        monkeypatch,
-        old,
-        lambda: system.stripe_local("POST", f"/invoices/{old}/pay").status,
+    answer, caused = paid_at_the_void(
+        system, monkeypatch, old, lambda: _correct(system, application)
     )
 
-    answer, caused = held(system, lambda: _correct(system, application))
-    monkeypatch.undo()
-
-    assert paid == [200]
     answer.refused(409, "payment_being_recorded")
     stored = system.stored(application)
     assert stored.invoice is not None
@@ -225,7 +219,7 @@ def test_a_correction_stopped_after_its_void_is_completed_by_the_sweep(
     system.relay()
 
     new = _corrected(system, application, old)
-    # org24c, a correction's alike: the invoice sent before the stop voided before the one
+    # Like an invoice instead of the card's: the invoice sent before the stop voided before the one
     # sent now, so the employer has one open invoice to pay, never two.
     assert new != sent_first
     assert system.stripe_invoice(sent_first)["status"] == "void"
@@ -236,7 +230,7 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
 ) -> None:
     application, old = one_on_an_invoice(system)
     path = f"/console/applications/{application['application_id']}"
-    assert f'action="{path}/invoice/correct"' in browser.get(path).body
+    assert f'href="{path}/invoice/correct"' in browser.get(path).body
     version = system.stored(application).version
 
     asked, words = browser.shown(f"{path}/invoice/correct")
@@ -364,10 +358,43 @@ def test_an_address_the_invoice_cannot_print_whole_is_refused_before_the_void(
     assert len(system.stripe_http.requests) == asked
 
 
+def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """*Correct the invoice* on a course that needs a purchase order number on its invoices
+    says the box is required, as the press refuses it blank."""
+    invoiced_cohort(system, capacity=2, po_required=True)
+    reply = system.apply(INVOICED, **{**BILLING, "po_number": "PO-1"})
+    assert reply.status == 201, reply.body
+    path = f"/console/applications/{reply.json()['application_id']}/invoice/correct"
+
+    asked, words = browser.shown(path)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" in box.group(0), box.group(0)
+    assert "This course needs one on its invoices" in words
+    assert "leave blank for none" not in words
+
+
+def test_the_purchase_order_number_stays_optional_where_the_course_needs_none(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application, _ = one_on_an_invoice(system)
+    path = f"/console/applications/{application['application_id']}/invoice/correct"
+
+    asked, words = browser.shown(path)
+
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
+    assert box is not None, words[:900]
+    assert " required" not in box.group(0), box.group(0)
+    assert "leave blank for none" in words
+
+
 def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what_was_typed(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org24b: a mistake typed in *Correct the invoice* was said in one sentence above the
+    """A mistake typed in *Correct the invoice* was said in one sentence above the
     application's page, away from the form and what was typed. Now the form comes back, every
     mistake beside its box (the course's purchase order number too), summed up above it."""
     invoiced_cohort(system, capacity=2, po_required=True)
@@ -421,7 +448,7 @@ def _told_replaced(sent: list[Any], number: str) -> list[Any]:
 def test_the_old_billing_contact_is_told_once_their_invoice_was_replaced(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """org24b: an invoice corrected to a new billing contact was voided at Stripe, and the
+    """An invoice corrected to a new billing contact was voided at Stripe, and the
     contact it had been sent to was told nothing (Stripe sends a voided invoice's contact no
     word). They get one short message of ours: the invoice by its number, that it was
     replaced, that they need not pay it; never again on a second press."""

@@ -232,7 +232,7 @@ def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     system.relay()
 
     _invoiced(system, application, 20000, before=(sent_first,))
-    # org24c: the invoice the stopped try sent is voided before the next is sent, so the
+    # The invoice the stopped try sent is voided before the next is sent, so the
     # employer has one invoice open to pay, never two.
     assert system.stripe_invoice(sent_first)["status"] == "void"
 
@@ -243,7 +243,7 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     application = _by_card(system)
     path = f"/console/applications/{application['application_id']}"
     form = f"{path}/invoice/instead-of-card"
-    assert f'action="{form}"' in browser.get(path).body
+    assert f'href="{form}"' in browser.get(path).body
     version = system.stored(application).version
 
     words = browser.words(form)
@@ -255,7 +255,7 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     assert browser.post(form, **EMPLOYER).status == 403
     wrong = browser.press(form, form, **{**EMPLOYER, "billing_email": "x"})
     assert wrong.status == 422
-    # Said beside its box on this page, what was typed kept (org24b).
+    # Said beside its box on this page, what was typed kept.
     assert "Nothing was done" in text_of(wrong.body)
     said = error_beside(wrong.body, "billing_email")
     assert said
@@ -304,7 +304,7 @@ def test_the_cli_invoices_the_employer_by_reference(system: System, run: Any) ->
 def test_an_offered_place_paying_by_card_is_invoiced_and_kept_past_the_offer(
     system: System,
 ) -> None:
-    """org24c: a place offered from the waiting list, its card checkout open, switched to the
+    """A place offered from the waiting list, its card checkout open, switched to the
     employer's invoice: the offer's place is kept on the invoice's terms (never lapsed when the
     offer would have, nor offered on to the next person waiting)."""
     invoiced_cohort(system, capacity=1)

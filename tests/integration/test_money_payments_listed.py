@@ -1,5 +1,5 @@
-"""The *Money* page lists each payment received, to reconcile against the bank (org24b's and
-fix24m's Left: it listed totals only). A payment received outside Stripe says the day, the way
+"""The *Money* page lists each payment received, to reconcile against the bank (it
+listed totals only). A payment received outside Stripe says the day, the way
 and the bank's reference recorded when it was marked paid, its amount in pounds and whose it
 is (the person's name, linked to their application); a card's says the day Stripe took it and
 its amount; newest first, those whose day was not recorded last. Nothing of it is logged.

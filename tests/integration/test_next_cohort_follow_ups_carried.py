@@ -72,7 +72,7 @@ def test_the_follow_ups_come_back_moved_and_are_saved_on_the_next_press(
     assert offered.status == 200, text_of(offered.body)[:900]
     assert system.items() == before  # nothing saved
     said = text_of(offered.body)
-    # The cohort by its dates (hostile38 F5: cohorts share a title).
+    # The cohort by its dates (cohorts share a title).
     of = f"of the cohort of {_first_day_said(system)} to "
     assert f"{len(follow_ups)} follow-ups {of}" in said, said[said.find("follow-ups of") :][:200]
     assert "moved 26 weeks later as the first session is" in said
@@ -154,7 +154,7 @@ def test_a_carried_follow_up_given_the_shared_ones_id_is_still_refused(
 def test_follow_ups_with_no_room_left_are_refused_in_words_never_dropped(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    """hostile38 F6: a form whose sessions and the cohort's follow-ups together came to more
+    """A form whose sessions and the cohort's follow-ups together came to more
     than a course may have saved without the follow-ups, and said nothing of them."""
     first_day, follow_ups = _source_rows(system)
     start = first_day + timedelta(weeks=104)

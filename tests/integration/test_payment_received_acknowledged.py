@@ -117,7 +117,7 @@ def test_a_press_stopped_after_stripe_marked_it_is_acknowledged_once_in_either_o
     given = {"method": "bank_transfer", "reference": "ACME 0042"}
     stripes_own = _first_press_stopped_after_stripe(system, monkeypatch, path, given)
 
-    if first == "stripes_event":  # fix24m: Stripe's invoice.paid confirms the booking first
+    if first == "stripes_event":  # Stripe's invoice.paid confirms the booking first
         deliver(system, stripes_own)
         assert system.stored(application).status.value == "confirmed"
         assert system.admin("POST", path, json_body=given).status == 200

@@ -141,7 +141,7 @@ def test_the_console_form_records_them_and_says_a_mistake_beside_its_field(
         reference="HOVE 7",
     )
 
-    # The confirmation again (walk25), the mistake beside its field and what was typed kept, so
+    # The confirmation again, the mistake beside its field and what was typed kept, so
     # the organiser corrects the day alone: never the application's page and a sentence above.
     assert wrong.status == 422, wrong.body[:300]
     assert "Yes, record the payment" in wrong.body
@@ -185,7 +185,7 @@ def test_a_groups_payment_details_are_on_its_card_the_api_and_the_cli(
     wrong = browser.act(
         path, seen=seen, received_on=tomorrow, method="bank_transfer", reference="TRUST INV 7"
     )
-    # The group's confirmation again (walk25), the mistake beside its field, what was typed kept.
+    # The group's confirmation again, the mistake beside its field, what was typed kept.
     assert wrong.status == 422, wrong.body[:300]
     assert "Yes, record the payment" in wrong.body
     assert 'id="received_on-error"' in wrong.body

@@ -62,7 +62,7 @@ def test_the_console_offers_the_refund_and_says_what_it_did(
     cohorts, _, path = ada_on_the_console(system)
     before = text_of(browser.get(path).body)
     assert (
-        "Left unticked, the £200.00 paid is kept; you can refund it later from this page" in before
+        "Keep the £200.00 paid: you can refund it later from this page (Refund £200.00)" in before
     )
     assert browser.press(f"{path}/cancel", f"{path}/cancel").status == 303
     cohorts.emails()

@@ -137,7 +137,7 @@ def _session(application: Any) -> str:
 
 
 def test_an_offered_person_is_offered_the_one_act_that_is_true_for_them(system: System) -> None:
-    """applicant24b: an offered person saw both *Turn down this place* and *Leave the waiting
+    """An offered person once saw both *Turn down this place* and *Leave the waiting
     list*. Theirs is turning the place down, which ends their wait too, and the page says
     so; the one still waiting is offered leaving, and no place to turn down."""
     first, second = first_offered(system)

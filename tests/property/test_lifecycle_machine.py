@@ -2060,7 +2060,7 @@ class BookingLifecycle(RuleBasedStateMachine):
             if application.status is S.REFUNDED and not application.is_erased:
                 assert told[application_id] == 1, f"{application_id}: never told of its refund"
 
-    # --- applications closing and a course's dates moved steps (prop18) ---
+    # --- applications closing and a course's dates moved steps ---
     # Last stop's actions: an organiser approves near or
     # after applications close (no place, nor a waiting place, is offered with under 15 minutes
     # to act: refused in words, nothing changed, nobody emailed; ``domain.offer_ends``); the
@@ -2623,7 +2623,7 @@ def _applied_eleven_minutes_before_a_start(machine: BookingLifecycle) -> tuple[d
 @pytest.mark.usefixtures("_no_real_aws")
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["card", "delayed"])
 def test_a_checkout_paid_after_a_start_brought_forward_is_given_back(asynchronous: bool) -> None:
-    """prop16's finding, by hand: someone applies to the pay-now course and is sent to pay;
+    """The machine's finding, by hand: someone applies to the pay-now course and is sent to pay;
     the organiser moves its session to eleven minutes on (200); a minute after that start the
     person completes the checkout (open at Stripe: its hold was 31 minutes), by card, or by a
     delayed method that settles at once. Paid after the course began, it goes back and the
@@ -2671,7 +2671,7 @@ def test_a_delayed_payment_completed_before_a_start_brought_forward_is_honoured(
 
 @pytest.mark.usefixtures("_no_real_aws")
 def test_a_second_payment_reported_on_a_session_given_back_is_not_counted_unmade() -> None:
-    """Found by the machine at 80 examples (prop17): the session's own payment was given back
+    """Found by the machine at 80 examples: the session's own payment was given back
     (paid after a start brought forward: keyed ``refund-<session>``); a signed event then
     reports another payment on that session, in euros. Its refund, keyed the same, met
     Stripe's refusal of a key reused with other parameters and the payment was recorded as
@@ -2717,7 +2717,7 @@ def test_the_machine_tells_a_waiting_list_once_each_closing(overlapping: bool) -
 def test_the_machine_tells_a_booking_cancelled_with_its_refund_once_however_often_refunded() -> (
     None
 ):
-    """Found by the machine in CI's examples once its steps changed (prop18): a booking paid at
+    """Found by the machine in CI's examples once its steps changed: a booking paid at
     once is cancelled with its refund (Stripe's events not heard yet), and *Refund* is then
     asked: 200, nothing changed (README), so it is no refund afterwards; delivered, the booking
     ends refunded, told once, by its cancellation ("refund on its way"). The machine had

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from booking.domain.emails import OutgoingEmail
+from tests.support.held_events import Delivery, held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
@@ -235,6 +236,24 @@ def at_the_void(
     """``act`` done once at the stand-in just before the system's void of ``invoice_id``
     reaches it (:func:`when_stripe_is_asked`): what it answered."""
     return when_stripe_is_asked(system, monkeypatch, f"/v1/invoices/{invoice_id}/void", act)
+
+
+def paid_at_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, invoice_id: str, act: Callable[[], Reply]
+) -> tuple[Reply, list[Delivery]]:
+    """``act`` (one that voids ``invoice_id``: a correction, a place given up) with the
+    employer paying the invoice at the stand-in just before the void reaches it, after the
+    act read it: the act's answer, and the events the payment caused, held (not delivered)."""
+    paid = at_the_void(
+        system,
+        monkeypatch,
+        invoice_id,
+        lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay").status,
+    )
+    answer, caused = held(system, act)
+    monkeypatch.undo()
+    assert paid == [200]
+    return answer, caused
 
 
 APPLY_BY_DAYS = 10

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.support.system import COURSE_ID, System
 
@@ -56,3 +57,28 @@ def stripe_moved(system: System, *payers: str) -> tuple[int, int]:
         sum(moved.get(payer, (0, 0))[0] for payer in payers),
         sum(moved.get(payer, (0, 0))[1] for payer in payers),
     )
+
+
+_FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def card_disputed(
+    system: System, application: dict[str, Any], *, taken: bool = True
+) -> dict[str, Any]:
+    """The payer's bank disputes the booking's card payment at the stand-in (its funds
+    withdrawn, for fraud): the stand-in's answer, the dispute and the events it sent, each
+    taken by the webhook (200) unless not ``taken`` (a test that holds them)."""
+    path = f"/checkout/{session_of(application)}/dispute"
+    reply = system.stripe_local("POST", path, urlencode({"reason": "fraudulent"}).encode(), _FORM)
+    assert reply.status == 200, reply.body
+    answer = dict(reply.json())
+    assert not taken or [e["webhook_status"] for e in answer["events"]] == [200, 200]
+    return answer
+
+
+def dispute_closed(system: System, dispute_id: str, outcome: str) -> dict[str, Any]:
+    """The stand-in's dispute ``dispute_id`` closed, ``won`` or ``lost``: its answer."""
+    body = urlencode({"outcome": outcome}).encode()
+    reply = system.stripe_local("POST", f"/disputes/{dispute_id}/close", body, _FORM)
+    assert reply.status == 200, reply.body
+    return dict(reply.json())

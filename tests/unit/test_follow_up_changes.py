@@ -182,7 +182,7 @@ def test_a_reminder_decided_before_a_small_move_is_sent_for_the_new_time_and_is_
 
 
 def test_a_follow_up_moved_to_a_past_day_and_back_is_news_to_nobody() -> None:
-    """A move to a day already past is announced to nobody (programme13, left): Ada's calendar
+    """A move to a day already past is announced to nobody: Ada's calendar
     still holds 23 September. Moved back there, nothing changed for her, so nothing is sent;
     moved on to another day instead, she is told it moved from the day she holds."""
     season = Season.invited()  # to 23 September

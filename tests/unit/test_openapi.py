@@ -128,8 +128,8 @@ def test_every_console_form_posts_its_csrf_token(document: dict[str, Any]) -> No
     # moving a booking to another cohort and withdrawing a move that waits for its difference,
     # and voiding a group's invoice or sending it again, and sending a graduate's follow-up
     # invitation again, and inviting a graduate to one now, and sending a completer's
-    # certificate again, and the page before a decline that shows its message (organiser22
-    # F17), and sending a place's offer again, and recording an invoice's
+    # certificate again, and the page before a decline that shows its message,
+    # and sending a place's offer again, and recording an invoice's
     # payment received outside Stripe, one person's and a group's, and
     # sending a corrected invoice, and invoicing the employer instead of
     # the card, and correcting a group's invoice.

@@ -135,7 +135,7 @@ def test_a_delayed_payment_whose_checkout_completed_before_the_start_is_honoured
 
 
 def test_a_checkout_held_past_a_start_brought_forward_is_judged_by_when_it_completed() -> None:
-    """prop16's finding: an organiser brought the start forward into an open checkout's hold.
+    """An organiser brought the start forward into an open checkout's hold.
     A card's completion is its payment: paid within the hold but after the (new) start, it is
     late. A delayed method's completion is recorded with its pending payment: completed before
     the start, it is honoured however late it settles; after it, or unrecorded, it is late."""

@@ -97,7 +97,7 @@ def test_a_lapsed_offer_is_said_as_an_offer_not_taken_up() -> None:
 @pytest.mark.parametrize("reason", sorted(INVOICE_REASON_WORDS))
 def test_each_reason_a_payment_goes_back_for_has_its_own_timeline_words(reason: str) -> None:
     # The reasons a payment's refund is explained by to the person and the billing contact
-    # (bursary12: a payment a bursary made unnecessary read "not needed" in the console).
+    # (once, a payment a bursary made unnecessary read "not needed" in the console).
     assert wording.REASON_WORDS.get(reason) is not None
 
 

@@ -217,8 +217,6 @@ class StripeInvoicing:
             elif payment.status == "open" and intent and not isinstance(intent, str):
                 processing = processing or intent.status == "processing"
         fields = invoice.to_dict()
-        transitions = fields.get("status_transitions") or {}
-        finalized = transitions.get("finalized_at")
         return InvoiceAtStripe(
             status=str(invoice.status or ""),
             payment_intent=paying,
@@ -226,7 +224,8 @@ class StripeInvoicing:
             currency=_currency_of(fields),
             number=str(invoice.number or ""),
             payment_processing=processing,
-            sent_at=datetime.fromtimestamp(finalized, UTC) if finalized else None,
+            sent_at=_moment(fields, "finalized_at"),
+            paid_at=_moment(fields, "paid_at"),
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:
@@ -418,6 +417,7 @@ def invoice_event_from(event: dict[str, Any]) -> InvoiceEvent | None:
         amount_paid=_paid_in_all(invoice),
         currency=_currency_of(invoice),
         number=str(invoice.get("number") or ""),
+        paid_at=_moment(invoice, "paid_at"),
     )
 
 
@@ -428,6 +428,12 @@ def _paid_in_all(invoice: Mapping[str, Any]) -> int:
     (which would count a bank transfer twice and give the booking's payment back as a
     mismatch)."""
     return whole_amount(invoice, "amount_paid")
+
+
+def _moment(invoice: Mapping[str, Any], transition: str) -> datetime | None:
+    """When the invoice made ``transition`` (its ``status_transitions``), None if not said."""
+    seconds = (invoice.get("status_transitions") or {}).get(transition)
+    return datetime.fromtimestamp(seconds, UTC) if isinstance(seconds, int) else None
 
 
 def _currency_of(invoice: Mapping[str, Any]) -> str:

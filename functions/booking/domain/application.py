@@ -37,7 +37,7 @@ from booking.domain.billing import (
     PaymentMethod,
     amount_due,
 )
-from booking.domain.disputes import DisputeRecord, disputed_total
+from booking.domain.disputes import DisputeRecord, PaymentRefunds, disputed_total
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
 from booking.domain.group_place import GroupPlaceRef
@@ -251,6 +251,15 @@ class Application(Model):
     def money_returned(self) -> int:
         """Every refund Stripe reported for this application's payments (minor units)."""
         return self.amount_refunded + sum(p.refunded for p in self._given_back())
+
+    @property
+    def payment_refunds(self) -> dict[str, PaymentRefunds]:
+        """Each of its payments, by payment intent: what it took and what was refunded of it
+        (what a dispute of it is weighed with: ``domain.disputes.dispute_words``)."""
+        given = {p.payment_intent: PaymentRefunds(p.amount, p.refunded) for p in self.payments}
+        if self.payment_intent:
+            given[self.payment_intent] = PaymentRefunds(self.amount_paid, self.amount_refunded)
+        return given
 
     @property
     def money_disputed(self) -> int:

@@ -289,6 +289,10 @@ class InvoiceRef(Model):
     # Paid outside Stripe: what the organiser said of the payment (``domain.payment_received``:
     # the day, the way, the bank's reference), recorded once, after Stripe marked it paid.
     received: PaymentReceived | None = None
+    # Paid through Stripe: when Stripe says it was paid (``status_transitions.paid_at``, else
+    # the moment its ``invoice.paid`` was applied), recorded once with that payment, the day
+    # the course's money page lists it under. None: not paid, or recorded before it was kept.
+    paid_at: datetime | None = None
     # Its payer was sent the acknowledgement of that payment (queued in the save that set
     # this, ``services.payment_received``): a later press queues it only while this is False.
     payer_told: bool = False

@@ -31,7 +31,7 @@ INVOICE_REASON_WORDS = {
 }
 
 # A replaced invoice's payment that went back when the booking no longer waited for the newer
-# invoice (bursary12, left): said as the booking stood then (:func:`reason_as_of`), never asking
+# invoice: said as the booking stood then (:func:`reason_as_of`), never asking
 # for an invoice that was voided with it.
 # The reason a bursary's email carries when the decision sent a new invoice for the rest:
 # the email says so only then (never from how the person chose to pay).

@@ -39,6 +39,26 @@ def held_by_a_dispute(application: Application) -> int:
     return sum(d.withdrawn for d in application.disputes if d.payment_intent in refundable)
 
 
+def group_payment_held(group: GroupBooking) -> int:
+    """What disputes hold withdrawn of ``group``'s payment, from which each place's share is
+    refunded (minor units; 0: nothing stands in a share's refund's way). Places released at
+    the apply-by date while it holds money are released without their share refunded, and
+    the manager is told why."""
+    if not group.payment_intent:
+        return 0
+    return sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
+
+
+def refund_held_by_a_dispute(application: Application, given_up_for: GroupBooking | None) -> int:
+    """What a dispute holds of the payment an organisers' cancel of ``application`` would
+    refund from (minor units; 0: nothing stands in the refund's way): the group's, for a place
+    they give up for its group ``given_up_for``, else the booking's own. What the page before
+    the cancel says, by the rule the cancel's refusal keeps."""
+    if given_up_for is not None:
+        return group_payment_held(given_up_for)
+    return held_by_a_dispute(application)
+
+
 def refund_refused_while_disputed(
     application: Application, currency: str, *, cancelled: bool
 ) -> Refusal | None:
@@ -69,15 +89,6 @@ def difference_not_refundable(application: Application, currency: str) -> Refusa
             "the difference would be refunded, but Stripe holds no payment for this booking",
         )
     return refund_refused_while_disputed(application, currency, cancelled=False)
-
-
-def group_payment_held(group: GroupBooking) -> int:
-    """What disputes of ``group``'s payment hold withdrawn (minor units; 0: nothing stands in
-    a place's refund's way). Places released at the apply-by date while it holds money are
-    released without their share refunded, and the manager is told why."""
-    if not group.payment_intent:
-        return 0
-    return sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)
 
 
 def group_share_refused_while_disputed(group: GroupBooking, *, by_manager: bool) -> Refusal | None:
@@ -112,5 +123,6 @@ __all__ = [
     "group_payment_held",
     "group_share_refused_while_disputed",
     "held_by_a_dispute",
+    "refund_held_by_a_dispute",
     "refund_refused_while_disputed",
 ]

@@ -12,19 +12,27 @@ open dispute's ``needs_response`` never undoes ``under_review``, nor either a ``
 not give back: Stripe's balance, whatever order the events came in.
 
 The place is never taken away here: a dispute may be won. The organisers are told once per
-dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do.
+dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do:
+for a payment refunded already, answer the dispute with the refund, else the bank pays the
+payer a second time what the refund gave back; cancel the place only while the booking holds
+one (``dispute_words``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, TypeVar
 
 from pydantic import ConfigDict, Field
 
 from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.time_words import day_when
+
+if TYPE_CHECKING:
+    from booking.domain.emails import EmailJob
 
 # Why the bank says the payer disputed it (Stripe's ``reason``), in words an organiser reads.
 REASON_WORDS = {
@@ -156,6 +164,37 @@ def with_dispute(
     return tuple(merged if d is known else d for d in disputes), False
 
 
+class Disputed(Protocol):
+    """A record a payment's dispute is recorded on: an application, or a group booking."""
+
+    @property
+    def disputes(self) -> tuple[DisputeRecord, ...]: ...
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Self: ...
+
+    def with_event(self, event_id: str) -> Self: ...
+
+    def with_emails(self, *jobs: EmailJob) -> Self: ...
+
+
+R = TypeVar("R", bound=Disputed)
+
+
+def dispute_recorded(
+    current: R, event: DisputeEvent, told: Callable[[R, str], EmailJob]
+) -> R | None:
+    """``current`` with ``event``'s dispute recorded and the event taken, the organisers
+    ``told`` of a dispute first heard of now; None when it says nothing new (a redelivery, an
+    earlier event come late)."""
+    disputes, first_heard = with_dispute(current.disputes, event)
+    if disputes == current.disputes:
+        return None
+    new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
+    return new.with_emails(told(current, event.dispute_id)) if first_heard else new
+
+
 def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:
     """What every dispute of a booking's payments holds withdrawn (minor units)."""
     return sum(d.withdrawn for d in disputes)
@@ -166,23 +205,36 @@ def dispute_fees(disputes: tuple[DisputeRecord, ...]) -> int:
     return sum(d.fee for d in disputes)
 
 
-# An open dispute of a booking that holds no place any more (cancelled, refunded, every place
-# of a group given up or released): nothing is left to cancel, and a refund made is evidence.
-PLACE_GONE = (
-    "The booking holds no place any more (cancelled, or its places given up or released), so "
-    "there is nothing to cancel: respond with evidence on Stripe's dashboard (a refund already "
-    "made shows the payer was paid back)."
-)
-PLACE_KEPT = (
-    "The place has not been taken away (a dispute may be won): respond with evidence on "
-    "Stripe's dashboard, or cancel the place in the organisers' console if you choose."
-)
+class PaymentRefunds(NamedTuple):
+    """One of a booking's payments as a dispute of it is weighed: what it took, and what was
+    refunded of it already (minor units)."""
+
+    taken: int
+    refunded: int
 
 
-def dispute_words(record: DisputeRecord, timezone: str, *, place_gone: bool = False) -> str:
+# Each of a booking's (or a group's) payments, by its payment intent: what every sentence
+# saying a dispute of it is given, so none can forget a refund made before the dispute.
+Payments = Mapping[str, PaymentRefunds]
+
+
+def paid_twice(record: DisputeRecord, payments: Payments) -> int:
+    """What the payer would have twice if the bank gave them what ``record`` disputes: the part
+    of it the organisers refunded already (minor units; a bank may dispute a refunded payment,
+    and a partly refunded one's whole amount)."""
+    payment = payments.get(record.payment_intent)
+    if payment is None or not payment.refunded:
+        return 0
+    overlap = payment.refunded + record.amount - payment.taken
+    return max(0, min(payment.refunded, record.amount, overlap))
+
+
+def dispute_words(
+    record: DisputeRecord, timezone: str, payments: Payments, *, place_gone: bool
+) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
-    person's record and the facilitators' message. ``place_gone``: the booking holds no place
-    any more (an open dispute's advice is then not to cancel it)."""
+    person's record and the facilitators' message (``payments``: the booking's, to weigh
+    what it refunded already; ``place_gone``: the booking holds no place any more)."""
     opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
@@ -199,17 +251,56 @@ def dispute_words(record: DisputeRecord, timezone: str, *, place_gone: bool = Fa
         return f"{said}. The dispute was lost: the bank kept the {amount}.{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
-    advice = PLACE_GONE if place_gone else PLACE_KEPT
-    return f"{said}; {held}. {advice}{fee}"
+    return f"{said}; {held}. {_what_to_do(record, payments, due, place_gone=place_gone)}{fee}"
+
+
+# Whether the booking still holds a place decides whether cancelling it is advice at all.
+_PLACE_KEPT = "The place has not been taken away (a dispute may be won)"
+_PLACE_GONE = (
+    "The booking holds no place any more (cancelled, or its places given up or released), so "
+    "there is nothing to cancel"
+)
+
+
+def _what_to_do(
+    record: DisputeRecord, payments: Payments, due: str | None, *, place_gone: bool
+) -> str:
+    """What the organisers can do about an open dispute: answer with the refund what was
+    refunded of the payment already (never "cancel the place": the payer would be paid
+    twice), with evidence the rest; cancel the place if they choose only while there is one."""
+    twice = paid_twice(record, payments)
+    if not twice:
+        if place_gone:
+            return f"{_PLACE_GONE}: respond with evidence on Stripe's dashboard."
+        return (
+            f"{_PLACE_KEPT}: respond with evidence on Stripe's dashboard, or cancel the place "
+            "in the organisers' console if you choose."
+        )
+    refunded = money_words(payments[record.payment_intent].refunded, record.currency)
+    by = f" by {due}" if due else ""
+    if twice >= record.amount:
+        answer = (
+            f"{refunded} of this payment was refunded to the payer already, so the bank would "
+            f"pay them twice: respond on Stripe's dashboard{by} with the refund as evidence."
+        )
+        return f"{answer} {_PLACE_GONE}." if place_gone else answer
+    answer = (
+        f"{refunded} of this payment was refunded to the payer already, so the bank would pay "
+        f"them {money_words(twice, record.currency)} of it twice: respond on Stripe's "
+        f"dashboard{by} with the refund as evidence, and with evidence for the rest."
+    )
+    if place_gone:
+        return f"{answer} {_PLACE_GONE}."
+    return f"{answer} {_PLACE_KEPT}; cancel it in the organisers' console if you choose."
 
 
 def disputes_said(
-    disputes: tuple[DisputeRecord, ...], timezone: str, *, place_gone: bool = False
+    disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments, *, place_gone: bool
 ) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
-    for the roster, its CSV, the organiser API and the person's record (``place_gone``: as
-    :func:`dispute_words`)."""
-    return " ".join(dispute_words(d, timezone, place_gone=place_gone) for d in disputes)
+    for the roster, its CSV, the organiser API and the person's record (``payments`` and
+    ``place_gone``: as :func:`dispute_words`)."""
+    return " ".join(dispute_words(d, timezone, payments, place_gone=place_gone) for d in disputes)
 
 
 def place_disputes_said(
@@ -217,14 +308,15 @@ def place_disputes_said(
     group_id: str | None,
     timezone: str,
     groups_disputed: dict[str, str] | None,
+    payments: Payments,
     *,
-    place_gone: bool = False,
+    place_gone: bool,
 ) -> str:
     """A payer's bank's disputes of what paid for a place, in words: the booking's own
-    payment's (``disputes``; ``place_gone``: as :func:`dispute_words`), or, for a colleague's
-    place in the group booking ``group_id``, the group's payment's (``groups_disputed``: each
-    disputed group's words, by its id)."""
-    own = disputes_said(disputes, timezone, place_gone=place_gone)
+    payment's (``disputes``, weighed with its ``payments`` and whether it holds its place
+    still), or, for a colleague's place in the group booking ``group_id``, the group's
+    payment's (``groups_disputed``: each disputed group's words, by its id)."""
+    own = disputes_said(disputes, timezone, payments, place_gone=place_gone)
     if own or group_id is None:
         return own
     return (groups_disputed or {}).get(group_id, "")
@@ -240,15 +332,18 @@ def dispute_told(
     occasion: str | None,
     disputes: tuple[DisputeRecord, ...],
     timezone: str,
+    payments: Payments,
     *,
-    place_gone: bool = False,
+    place_gone: bool,
 ) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed (``place_gone``: as
-    :func:`dispute_words`)."""
+    any other message), as the dispute stands when it is composed (``payments`` and
+    ``place_gone``: the booking's or the group's, as :func:`dispute_words`)."""
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
     dispute_id = occasion.removeprefix(prefix)
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
-    return dispute_words(found, timezone, place_gone=place_gone) if found is not None else ""
+    if found is None:
+        return ""
+    return dispute_words(found, timezone, payments, place_gone=place_gone)

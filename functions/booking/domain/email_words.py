@@ -59,7 +59,7 @@ HOLD_NEWS_WORDS: Mapping[str, str] = {
     "offer_payment_failed": "The bank refused the payment: the offered place is still held",
 }
 
-# The old billing contact's message when an invoice was corrected to another (org24b).
+# The old billing contact's message when an invoice was corrected to another.
 INVOICE_REPLACED_WORDS = "The invoice was replaced by a corrected one: nothing to pay on it"
 
 # The facilitators' messages that are no copy of a new application, by their occasion (or its

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypedDict, Unpack
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, model_validator
 
+from booking.domain.email_records import BookingThen, ReplacedBilling
 from booking.domain.model import Model
-from booking.domain.money import Money
 from booking.domain.statuses import refuse_the_erased
 
 # What a facilitator's copy of a moved booking tells (its reason): joining or leaving them.
@@ -75,7 +75,7 @@ class EmailKind(StrEnum):
     # dispute, ``occasion`` its id: ``services.group_dispute_told``).
     GROUP_DISPUTED = "group_disputed"
     # To the course's facilitators: a payer's bank disputed the payment of a booking whose
-    # person was erased (hostile40 F3): the facilitators' copy of the dispute, composed as
+    # person was erased: the facilitators' copy of the dispute, composed as
     # this kind under the copy's own job id (``mailer``), naming nobody.
     ERASED_DISPUTED = "erased_disputed"
     # To the facilitators sent an erased person's application: delete it (its reference alone).
@@ -128,38 +128,6 @@ class JobAbout(TypedDict, total=False):
     reason: str | None
     amount: int | None  # the money the message is about (a refund's)
     move: int | None  # the move's number
-
-
-class BookingThen(Model):
-    """What a booking's record said of its money when a message about it was saved to the
-    outbox (``domain.emails_as_queued.stamped``): the message names its own event's money,
-    never a later one's (a confirmation composed after a dearer move was paid said the
-    first payment and the difference as one)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    status: str
-    status_reason: str | None = None
-    price: Money | None = None
-    amount_paid: int = 0
-    amount_refunded: int = 0
-    last_refund: int = 0
-    # The bursary granted then (minor units; None on a message stamped before it was kept):
-    # a copy saying "funded by a bursary" says it of its own event's price and bursary.
-    bursary: int | None = None
-    # Each further charge kept then (a dearer move's difference), what came back (minor units).
-    further: dict[str, int] = Field(default_factory=dict)
-
-
-class ReplacedBilling(Model):
-    """The billing contact an invoice went to before it was corrected to another, and its
-    number: told it was replaced (org24b). On that message alone, never logged."""
-
-    model_config = ConfigDict(frozen=True)
-
-    billing_name: str
-    billing_email: str
-    invoice_number: str
 
 
 class EmailJob(Model):
@@ -226,7 +194,7 @@ class EmailJob(Model):
     occasion: str | None = None
     move: int | None = None
     # INVOICE_ENDED of an invoice corrected to another billing contact: the contact it was
-    # sent to, told it was replaced (org24b); None for every other message.
+    # sent to, told it was replaced; None for every other message.
     replaced_billing: ReplacedBilling | None = None
 
     @model_validator(mode="before")

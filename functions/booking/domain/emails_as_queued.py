@@ -16,11 +16,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from booking.domain.application import Application, ApplicationStatus, PaymentRecord
+from booking.domain.email_records import BookingThen
 from booking.domain.emails import (
     MOVED_IN,
     MOVED_OUT,
     SAID_AS_QUEUED,
-    BookingThen,
     EmailJob,
     EmailKind,
 )

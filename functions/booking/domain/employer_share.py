@@ -4,6 +4,7 @@ employer, and what was refunded for it. One rule for the use case that gives a p
 
 from __future__ import annotations
 
+from booking.domain.application import Application
 from booking.domain.groups import GroupBooking, share_of_place
 from booking.domain.money import money_words
 
@@ -23,6 +24,17 @@ def share_refunded(group: GroupBooking, number: int) -> int:
     was never paid)."""
     refund_id = group.place(number).refund_id
     return group.refunds.get(refund_id, 0) if refund_id else 0
+
+
+def place_share(
+    application: Application, group: GroupBooking | None, *, refunded: bool = False
+) -> int:
+    """The share of the employer's payment for the group place ``application`` holds: what
+    giving it up would refund now, or (``refunded``) what was refunded for it."""
+    ref = application.group_place
+    if ref is None or group is None:
+        return 0
+    return (share_refunded if refunded else share_refundable)(group, ref.place)
 
 
 def paid_off_stripe(group: GroupBooking) -> bool:

@@ -13,6 +13,11 @@ from collections.abc import Mapping
 # left unticked is left out (``application_form.box_ticked``).
 TICKED_IN_A_FORM = frozenset({"on", "true", "True"})
 
+# The console's choice to cancel keeping the money paid, beside the refund's "on": a choice
+# sent either way, as a box left unticked sends nothing from a form sent by GET, and the next
+# page's address would end in a bare "?".
+REFUND_KEPT = "keep"
+
 
 class FormText(str):
     """A form's value: the string as posted."""

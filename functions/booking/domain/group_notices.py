@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from booking.domain.billing_details import BillingDetails
-from booking.domain.emails import EmailJob, EmailKind, ReplacedBilling
+from booking.domain.email_records import ReplacedBilling
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_dates import last_told, told_recorded
 from booking.domain.group_events import GroupEvent
 from booking.domain.groups import APPLY_BY_MOVED, APPLY_BY_PASSED, GroupBooking, GroupStatus

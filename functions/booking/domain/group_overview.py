@@ -12,7 +12,6 @@ from pydantic import ConfigDict, Field
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import PaymentMethod, billing_contact_of
-from booking.domain.disputes import disputes_said
 from booking.domain.employer_share import owed_by_hand_words
 from booking.domain.group_endings import GroupEnding, organisers_words
 from booking.domain.group_figures import (
@@ -22,7 +21,7 @@ from booking.domain.group_figures import (
     payment_settling,
 )
 from booking.domain.group_refunds import refunded_at_stripe, refunds_failed_held
-from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus, group_disputes_said
 from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.page_seen import group_seen
@@ -138,7 +137,7 @@ class GroupLine(Model):
     invoice_said: str = Field(
         default="",
         description="Its invoice in words, by the number the employer's accounts team quotes, "
-        'its amount, state and due date; "" when it has none (organiser22 F7)',
+        'its amount, state and due date; "" when it has none',
     )
     billed_to: str = Field(
         default="",
@@ -195,7 +194,7 @@ def group_line(
         refunded_said=money_words(figures.amount_refunded, currency),
         owed_by_hand_said=owed_by_hand_words(group),
         refund_failed_said=_refund_failed_said(group),
-        disputed_said=disputes_said(group.disputes, timezone, place_gone=group.places_kept == 0),
+        disputed_said=group_disputes_said(group, timezone),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(

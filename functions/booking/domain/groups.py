@@ -22,7 +22,7 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
-from booking.domain.disputes import DisputeRecord
+from booking.domain.disputes import DisputeRecord, PaymentRefunds, disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
@@ -112,6 +112,10 @@ class GroupBooking(Model):
     paid_after_apply_by: bool = False
     payment_intent: str | None = None
     amount_paid: int = 0
+    # When Stripe took its payment (its checkout's completed event, its invoice's ``paid_at``),
+    # recorded once with it: the day the course's money page lists it under. None: not paid
+    # at Stripe, or paid before it was kept.
+    paid_at: datetime | None = None
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
     refunds_failed: tuple[str, ...] = ()  # of those, the ids Stripe said failed: not given back
     # Refunds of its payment made at Stripe, not asked from here (``domain.group_refunds``):
@@ -173,6 +177,11 @@ class GroupBooking(Model):
         return sum(1 for place in self.places if not place.released)
 
     @property
+    def holds_no_place(self) -> bool:
+        """Every place given up or released: a dispute of its payment has nothing to cancel."""
+        return self.places_kept == 0
+
+    @property
     def seats_held(self) -> int:
         """How many of the course's seats this group holds: every place not given back, for
         as long as it may still be (or was) paid for."""
@@ -214,6 +223,15 @@ class GroupBooking(Model):
         by_id = sum(v for k, v in held.items() if k not in self.refunds_failed)
         failed = sum(self.refunds.get(refund, 0) for refund in self.refunds_failed)
         return max(by_id, self.charge_amount_refunded - failed)
+
+    @property
+    def payment_refunds(self) -> dict[str, PaymentRefunds]:
+        """Its payment (its places' shares given up refunded of it) and each one given back
+        whole, by payment intent: what a dispute of it is weighed with (``domain.disputes``)."""
+        given = {pi: PaymentRefunds(amount, amount) for pi, amount in self.given_back.items()}
+        if self.payment_intent:
+            given[self.payment_intent] = PaymentRefunds(self.amount_paid, self.amount_refunded)
+        return given
 
     @property
     def money_received(self) -> int:
@@ -335,11 +353,17 @@ def apply_by(first_start: datetime, now: datetime, days_before: int = 7) -> date
     return min(max(earliest, now + LEAST_TIME_TO_APPLY), first_start)
 
 
-def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> GroupBooking:
-    """Paid: the places are the colleagues' to fill, each told of their own link, the manager
-    of their page. Paid once the apply-by date had passed (a delayed payment, Bacs or SEPA,
-    honoured however late it settles), no link could be used: none is sent, and the manager
-    is told that the places are released and refunded (the sweep's, at once) instead."""
+def paid(
+    group: GroupBooking,
+    payment_intent: str | None,
+    now: datetime,
+    paid_at: datetime | None = None,
+) -> GroupBooking:
+    """Paid (at Stripe at ``paid_at``, kept once): the places are the colleagues' to fill, each
+    told of their own link, the manager of their page. Paid once the apply-by date had passed
+    (a delayed payment, Bacs or SEPA, honoured however late it settles), no link could be
+    used: none is sent, and the manager is told that the places are released and refunded
+    (the sweep's, at once) instead."""
     invoice = group.invoice.model_copy(update={"status": "paid"}) if group.invoice else None
     too_late = now >= group.apply_by
     told = group.told_manager("paid", APPLY_BY_PASSED if too_late else None)
@@ -351,6 +375,7 @@ def paid(group: GroupBooking, payment_intent: str | None, now: datetime) -> Grou
             "status": GroupStatus.PAID,
             "payment_intent": payment_intent,
             "amount_paid": group.total.amount,
+            "paid_at": group.paid_at or paid_at,
             "paid_after_apply_by": too_late,
             "hold_expires_at": None,
             "invoice": invoice,
@@ -394,3 +419,14 @@ def organisers_give_it_up(application: Application, group: GroupBooking | None) 
     up: it fills a place of ``group``, whose manager was erased (nobody holds the link that
     decides the places any more). While the manager is there, the place is theirs to decide."""
     return fills_a_group_place(application) and group is not None and group.manager_erased
+
+
+def group_disputes_said(group: GroupBooking | None, timezone: str) -> str:
+    """The payer's bank's disputes of ``group``'s payment in words, each weighed with what was
+    refunded of it and whether any of its places is kept ("" when none, or no group): what
+    every page saying them says."""
+    if group is None:
+        return ""
+    return disputes_said(
+        group.disputes, timezone, group.payment_refunds, place_gone=group.holds_no_place
+    )

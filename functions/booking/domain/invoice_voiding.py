@@ -182,8 +182,8 @@ ERASE_ONCE_SETTLED = (
 def contacts_in_marks(application: Application) -> tuple[BillingDetails, ...]:
     """The billing details an act still on its way names only in its mark, before its save
     makes them the application's (a correction's on its invoice, an invoice instead of the
-    card's on its checkout): the erasure of such a contact finds the application by them
-    (hostile39 F3), and ends the act (``services.marked_contacts``)."""
+    card's on its checkout): the erasure of such a contact finds the application by them,
+    and ends the act (``services.marked_contacts``)."""
     found: list[BillingDetails] = []
     invoice = application.invoice
     if invoice is not None and invoice.voiding is not None and invoice.voiding.corrected:

@@ -46,6 +46,9 @@ class InvoiceEvent:
     payment_intent: str | None = None
     # The invoice's number as Stripe gave it ("": not known), for the words about its payment.
     number: str = ""
+    # When Stripe says it was paid (its ``status_transitions.paid_at``; None: not said), the
+    # day the course's money page lists its payment under.
+    paid_at: datetime | None = None
 
 
 class InvoicePaying(Enum):

@@ -4,10 +4,12 @@ only). Every payment ``money_received`` counts is one here (a payment given back
 received), so the list adds up to the page's *Paid in*. Pure: the service gives it the
 course's applications and group bookings; the page names and links each.
 
-A card's (or an invoice's paid at Stripe) day is the moment Stripe reported it paid, in the
-course's timezone; a payment received outside Stripe has the day, the way and the bank's
-reference the organiser recorded (``domain.payment_received``), each "not recorded" when not
-given. A group's payment at Stripe keeps no moment: its day is not recorded."""
+A payment at Stripe's day is the moment Stripe reported it paid, in the course's timezone: a
+card's (a person's or a group's), its checkout's completed event; an invoice's (a person's or a
+group's), the invoice's own ``paid_at``, recorded when its ``invoice.paid`` was applied. A
+payment recorded before those moments were kept has no day ("not recorded"). A payment
+received outside Stripe has the day, the way and the bank's reference the organiser recorded
+(``domain.payment_received``), each "not recorded" when not given."""
 
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ def receipts(
     (those whose day is not recorded last)."""
     zone = ZoneInfo(timezone)
     found = [r for a in applications for r in _of_application(a, currency, zone)]
-    found += [r for g in groups for r in _of_group(g, currency)]
+    found += [r for g in groups for r in _of_group(g, currency, zone)]
     dated = sorted(
         (r for r in found if r.day is not None),
         key=lambda r: (r.day, r.at or datetime.min.replace(tzinfo=zone)),
@@ -80,7 +82,9 @@ def _of_application(application: Application, currency: str, zone: ZoneInfo) -> 
         if application.payment_intent is None:
             found.append(_off_stripe(application.invoice, application.amount_paid, currency, whose))
         else:
-            own = _at_stripe(record, application.amount_paid, currency, zone, whose)
+            invoice = application.invoice
+            paid_at = invoice.paid_at if record is None and invoice is not None else None
+            own = _at_stripe(record, application.amount_paid, currency, zone, whose, paid_at)
             found.append(_disputed(own, application, application.payment_intent))
     for record in application.payments:
         if record.payment_intent != application.payment_intent:  # each further, or given back
@@ -97,9 +101,16 @@ def _disputed(receipt: Receipt, application: Application, payment_intent: str) -
 
 
 def _at_stripe(
-    record: PaymentRecord | None, amount: int, currency: str, zone: ZoneInfo, whose: str
+    record: PaymentRecord | None,
+    amount: int,
+    currency: str,
+    zone: ZoneInfo,
+    whose: str,
+    invoice_paid_at: datetime | None = None,
 ) -> Receipt:
-    paid_at = record.paid_at if record is not None else None
+    """A payment at Stripe: its ``record``'s (a checkout's, or any given back), or, with no
+    record, the booking's invoice's, paid at ``invoice_paid_at``."""
+    paid_at = record.paid_at if record is not None else invoice_paid_at
     by_card = record is not None and bool(record.session_id)
     way = BY_CARD if by_card else INVOICE_AT_STRIPE
     return Receipt(
@@ -134,7 +145,7 @@ def _off_stripe(
     )
 
 
-def _of_group(group: GroupBooking, currency: str) -> list[Receipt]:
+def _of_group(group: GroupBooking, currency: str, zone: ZoneInfo) -> list[Receipt]:
     found = []
     if group.amount_paid > 0:
         if group.payment_intent is None:
@@ -144,8 +155,17 @@ def _of_group(group: GroupBooking, currency: str) -> list[Receipt]:
         else:
             way = INVOICE_AT_STRIPE if group.payment_method is PaymentMethod.INVOICE else BY_CARD
             way = f"{way}{TAKEN_BACK}" if group_payment_held(group) else way
+            day = group.paid_at.astimezone(zone).date() if group.paid_at else None
             found.append(
-                Receipt(None, way, "", group.amount_paid, currency, group_id=group.group_id)
+                Receipt(
+                    day,
+                    way,
+                    "",
+                    group.amount_paid,
+                    currency,
+                    group_id=group.group_id,
+                    at=group.paid_at,
+                )
             )
     for amount in group.given_back.values():  # paid and given back whole: received all the same
         way = f"{THROUGH_STRIPE}{GIVEN_BACK}"

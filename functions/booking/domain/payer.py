@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from booking.domain.application import Application
 from booking.domain.billing import PaymentMethod
 from booking.domain.billing_details import BillingDetails
-from booking.domain.emails import EmailJob, EmailKind, ReplacedBilling
+from booking.domain.email_records import ReplacedBilling
+from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
 
@@ -216,7 +217,7 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
 
 
 # An invoice corrected to another billing contact: the one it was sent to is told it was
-# replaced and need not be paid (org24b).
+# replaced and need not be paid.
 INVOICE_CORRECTED = "invoice_corrected"
 
 

@@ -52,9 +52,14 @@ ENDED_INVOICE_STATUS = {
 }
 
 
-def ended_invoice(invoice: InvoiceRef | None, status: str) -> InvoiceRef | None:
-    """``invoice`` said to be ``status`` now (None stays None)."""
-    return invoice.model_copy(update={"status": status}) if invoice is not None else None
+def ended_invoice(
+    invoice: InvoiceRef | None, status: str, paid_at: datetime | None = None
+) -> InvoiceRef | None:
+    """``invoice`` said to be ``status`` now (None stays None); paid at ``paid_at``, a moment
+    recorded once (the first applied stands)."""
+    if invoice is None:
+        return None
+    return invoice.model_copy(update={"status": status, "paid_at": invoice.paid_at or paid_at})
 
 
 def _given_back_because(action: Action, reason: str, situation: Situation) -> str | None:
@@ -290,7 +295,7 @@ def invoice_event(
             update={
                 "payment_intent": event.payment_intent,
                 "amount_paid": event.amount_paid,
-                "invoice": ended_invoice(invoice, "paid"),
+                "invoice": ended_invoice(invoice, "paid", event.paid_at or situation.now),
             }
         )
         return Settlement(Action.CONFIRM.value, "invoice paid", confirmed)
@@ -359,6 +364,7 @@ def _give_back_invoice(
             currency=event.currency,
             kept=False,
             reason=reason,
+            paid_at=event.paid_at or situation.now,
         )
     )
     if reason == SUPERSEDED_INVOICE:

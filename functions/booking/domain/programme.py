@@ -234,7 +234,7 @@ def as_told(change: EventChange, told: Told | None) -> EventChange | None:
     """``change`` as the person it reaches sees it: from the start and end their calendar was
     last sent (``told``; None: not recorded, the change as the files made it), not from the
     last saved listing, which may be a move to a time already past that nobody was told of
-    (programme13). None when it leaves what they hold as it is (a new link is news: the
+    at the time. None when it leaves what they hold as it is (a new link is news: the
     record keeps no links)."""
     if told is None or change.before is None or change.after is None:
         return change

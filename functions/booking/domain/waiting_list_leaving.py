@@ -98,7 +98,7 @@ def may_leave(application: Application) -> bool:
 
 def leave_offered(application: Application, now: datetime) -> bool:
     """Whether their page offers *Leave the waiting list*: they may leave, and hold no offer
-    to turn down. An offered person saw both buttons (applicant24b); theirs is *Turn down this
+    to turn down. An offered person once saw both buttons; theirs is *Turn down this
     place*, which ends their wait as well, and the page says so. Leaving stays allowed to them
     (the public API's route): only the page offers the one that is true for them."""
     return may_leave(application) and not may_decline(application, now)

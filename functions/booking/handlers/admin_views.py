@@ -122,8 +122,9 @@ class RosterRow(AnswersOut, _RowStart):
     disputed: str = Field(
         default="",
         description="Each payer's bank's dispute (chargeback) of its payment, in words: when "
-        "it was opened and why, until when Stripe holds the money, or how it ended; the place "
-        "is not taken away ('' when none)",
+        "it was opened and why, until when Stripe holds the money, or how it ended, and what "
+        "to do (one of a payment refunded already is answered with the refund, else the payer "
+        "is paid twice); the place is not taken away ('' when none)",
     )
     status_reason: str | None = Field(
         default=None,

@@ -14,6 +14,7 @@ from booking import bootstrap
 from booking.bootstrap import ports
 from booking.domain.course import is_valid_course_id
 from booking.domain.errors import DependencyUnavailable, InvalidInput
+from booking.domain.links import with_query
 from booking.handlers import api_groups, http
 from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
@@ -163,10 +164,12 @@ def get_application(application_id: str) -> Response[str]:
 def _way_to_pay(base_url: str, application_id: str, token: str, way: str) -> str:
     """Where the status page's form for one action posts (``checkout``, ``invoice``, or
     ``decline-offer``)."""
-    return f"{base_url}/applications/{quote(application_id)}/{way}?token={quote(token)}"
+    return with_query(f"{base_url}/applications/{quote(application_id)}/{way}", {"token": token})
 
 
 def _status_page(view: ApplicationView, token: str) -> str:
+    from booking.services.person_calendar import calendar_url  # a browser's page only
+
     the_ports = ports()
     course = courses.get_course(the_ports, view.course_id)
     restart = _way_to_pay(the_ports.public_base_url, view.application_id, token, "checkout")
@@ -181,6 +184,7 @@ def _status_page(view: ApplicationView, token: str) -> str:
         invoice,
         certificate_url=register.certificate_download_url(the_ports, view.application_id, token),
         certificate_held=register.certificate_held(the_ports, view.application_id),
+        calendar_url=calendar_url(the_ports, view.application_id, token),
         decline_action=decline,
         offer_flag=_query("offer"),
         leave_action=_way_to_pay(
@@ -203,6 +207,17 @@ def download_certificate(application_id: str) -> Response[bytes]:
         body=register.certificate_for_holder(ports(), application_id, _query("token")),
         headers={"Content-Disposition": http.attachment(register.CERTIFICATE_FILENAME)},
     )
+
+
+@served("downloadSessionsCalendar")
+def download_calendar(application_id: str) -> Response[str]:
+    # Loaded by its link: no other answer needs the calendar's rules.
+    from booking.services.person_calendar import persons_calendar
+
+    filename, ics = persons_calendar(ports(), application_id, _query("token"))
+    # The joining link is in it: never cached.
+    headers = {"Content-Disposition": http.attachment(filename), "Cache-Control": "no-store"}
+    return Response(200, "text/calendar; charset=utf-8", ics.decode("utf-8"), headers)
 
 
 @served("verifyCertificate")
@@ -298,7 +313,7 @@ def _pressed(
     view = view_of(the_ports, pressed.application)
     if http.wants_html(_header("accept")):
         flag = press.flag_already if pressed.already else press.flag_done
-        return _see_other(f"{view.status_url}&{press.flag}={flag}")
+        return _see_other(with_query(view.status_url, {press.flag: flag}))
     return http.json_response(
         200,
         {

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from booking.bootstrap import ports
 from booking.domain.errors import CourseFull, InvalidInput, NotFound
+from booking.domain.links import with_query
 from booking.handlers import http
 from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
@@ -78,9 +79,9 @@ def _booking_action(course_id: str) -> str:
 
 
 def _place_action(group_id: str, place: int, link_token: str) -> str:
-    return (
-        f"{ports().public_base_url}/groups/{quote(group_id)}/places/{place}/applications"
-        f"?token={quote(link_token)}"
+    return with_query(
+        f"{ports().public_base_url}/groups/{quote(group_id)}/places/{place}/applications",
+        {"token": link_token},
     )
 
 

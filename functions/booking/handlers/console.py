@@ -9,7 +9,7 @@ POST must carry the session's CSRF token or is refused with 403 before anything 
 
 Signing in is OAuth 2.0's authorization code with PKCE against the organisers' identity
 provider (``OrganiserSignIn``: Cognito's hosted sign-in in AWS; under ``make run`` the local
-stack's stand-in, where the organiser token is the password).
+stack's stand-in, where the organiser token is the password): ``console_sign_in.py``.
 
 Every action calls the same use case as the ``/admin`` API, so the console can do nothing the
 API could not; each handler parses, calls one service and answers. The resolver and what every
@@ -18,11 +18,9 @@ page shares are in ``console_app.py``; the codes and money pages in ``console_co
 
 from __future__ import annotations
 
-import hmac
-import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -37,8 +35,8 @@ from booking.domain.errors import (
     InvalidInput,
     NotFound,
 )
+from booking.domain.links import with_query
 from booking.domain.money import said_as_typed, typed_amount
-from booking.domain.organisers import ConsoleSession
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
 from booking.handlers import (
@@ -49,10 +47,11 @@ from booking.handlers import (
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_group_correction,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
-    console_invoice_correction,  # its page, registered on app; the press below
+    console_invoice_correction,  # its page, registered on app; its press below
     console_invoice_instead,  # likewise
     console_paid_off_stripe,  # its confirmation, registered on app; the press below
     console_register,  # noqa: F401  # its routes, registered on app
+    console_sign_in,  # noqa: F401  # its routes, registered on app
     console_transfers,  # noqa: F401  # its routes, registered on app
     course_saved,
     http,
@@ -63,13 +62,10 @@ from booking.handlers import console_people_pages as people_pages
 from booking.handlers.address_parameters import refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.console_app import (
-    SIGNED_OUT,
     after_action,
     app,
     bursary_form_seen,
-    callback_url,
     chrome,
-    cookie_signer,
     current_session,
     form_seen,
     html_page,
@@ -82,14 +78,8 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_invoice_correction import RefusedOnItsForm
+from booking.handlers.console_billing_form import billing_again, billing_press
 from booking.handlers.console_notices import notice_of
-from booking.handlers.console_session import (
-    SIGN_IN_COOKIE,
-    cookie_value,
-    pkce_pair,
-    safe_next,
-)
 from booking.handlers.logged_errors import log_unexpected
 from booking.handlers.pages.templates import load_templates
 from booking.handlers.resolver import Response
@@ -98,7 +88,6 @@ from booking.handlers.sentences import capitalised, sentence
 from booking.services import (
     bursaries,
     console,
-    console_sessions,
     courses,
     finding,
     lifecycle,
@@ -106,76 +95,6 @@ from booking.services import (
     organisers,
 )
 from booking.services.acted import Acted, acted
-
-# -- signing in and out ---------------------------------------------------------------------------
-
-
-@served("consoleSignInPage")
-def sign_in_page() -> Response[str]:
-    after = safe_next(query_value("next"))
-    if current_session() is not None:
-        return http.see_other(after)
-    # Off to the identity provider's sign-in, carrying PKCE's verifier in a signed cookie.
-    verifier, challenge = pkce_pair()
-    state = secrets.token_urlsafe(24)
-    lost = query_value("lost") == "1"  # a form posted after the session ended
-    cookie = cookie_signer().sign_in_state(state, verifier, after, ports().clock(), lost=lost)
-    target = ports().sign_in.authorization_url(
-        state=state, code_challenge=challenge, redirect_uri=callback_url()
-    )
-    return http.see_other(target, [cookie])
-
-
-@served("consoleSignIn")
-def sign_in() -> Response[str]:
-    # Signing in happens at the identity provider: a form posted here is sent there.
-    return http.see_other(f"/console/sign-in?{urlencode({'next': safe_next(typed_value('next'))})}")
-
-
-@served("consoleCallback")
-def callback() -> Response[str]:
-    signer = cookie_signer()
-    now = ports().clock()
-    pending = signer.read_sign_in_state(
-        cookie_value(app.current_event.cookies or [], SIGN_IN_COOKIE), now
-    )
-    code, state = query_value("code"), query_value("state")
-    if (
-        pending is None
-        or not code
-        or not hmac.compare_digest(
-            state.encode("utf-8", "surrogatepass"), pending["state"].encode()
-        )
-    ):
-        # The provider's own refusal (?error=...), a stale tab, or a forged callback.
-        raise http.Unauthorised("the sign-in did not complete; please sign in again")
-    session = console_sessions.sign_in(
-        ports(), code=code, code_verifier=pending["verifier"], redirect_uri=callback_url()
-    )
-    return http.see_other(*signer.after_sign_in(session, pending, now))
-
-
-def _signed_out(end: Callable[[Any, ConsoleSession], object]) -> Response[str]:
-    end(ports(), access.session_of(app))
-    # End the identity provider's own session too, or the next sign-in would skip the password.
-    target = ports().sign_in.sign_out_url(return_to=f"{ports().public_base_url}{SIGNED_OUT}")
-    return http.see_other(target, [cookie_signer().end_session()])
-
-
-@served("consoleSignOut")
-def sign_out() -> Response[str]:
-    return _signed_out(console_sessions.sign_out)
-
-
-@served("consoleSignOutEverywhere")
-def sign_out_everywhere() -> Response[str]:
-    return _signed_out(console_sessions.sign_out_everywhere)
-
-
-@served("consoleSignedOut")
-def signed_out() -> Response[str]:
-    return html_page(200, pages.signed_out_page())
-
 
 # -- reading -------------------------------------------------------------------------------------
 
@@ -194,7 +113,7 @@ def search() -> Response[str]:
         return html_page(200, named)
     if found.application_id:
         return http.see_other(f"/console/applications/{quote(found.application_id)}")
-    return http.see_other(f"/console/people?{urlencode({'email': found.email or ''})}")
+    return http.see_other(with_query("/console/people", {"email": found.email or ""}))
 
 
 @served("consoleCourse")
@@ -254,8 +173,6 @@ def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Actio
 
 
 def _refused(application_id: str, error: BookingError) -> Response[str]:
-    if isinstance(error, RefusedOnItsForm):  # its own form again, each mistake beside its box
-        return html_page(http.status_for(error), error.page)
     typed = {k: v for k, v in posted_form().items() if isinstance(v, str) and k != "csrf_token"}
     fields = error.fields if isinstance(error, InvalidInput) else {}
     # Money is typed here in pounds: the use case's minor units are said as typed.
@@ -289,9 +206,11 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 paid_off = console_paid_off_stripe  # paid outside Stripe: a mistake is said on its own page
 action("consoleRecordPayment", paid_off.form_again)(paid_off.record_payment)
-action("consoleCorrectInvoice")(console_invoice_correction.correct_invoice)
-# The employer invoiced instead of the card.
-action("consoleInvoiceInsteadOfCard")(console_invoice_instead.invoice_employer_instead)
+# The billing forms: a mistake in the details typed is said on the form again.
+correction = console_invoice_correction.CORRECTION
+action("consoleCorrectInvoice", billing_again(correction))(billing_press(correction))
+instead = console_invoice_instead.INSTEAD  # the employer invoiced instead of the card
+action("consoleInvoiceInsteadOfCard", billing_again(instead))(billing_press(instead))
 
 
 @action("consoleResendOffer")

@@ -10,9 +10,10 @@ which brings the organiser back to it afterwards.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from booking.bootstrap import ports
+from booking.domain.links import with_query
 from booking.domain.organisers import ConsoleSession
 from booking.handlers import http
 from booking.handlers.console_pages import Chrome
@@ -79,7 +80,7 @@ def require_session(
         after = {"next": _come_back_to(resolver)}
         if resolver.current_event.http_method != "GET":  # a form's change, not saved
             after["lost"] = "1"
-        return http.see_other(f"/console/sign-in?{urlencode(after)}")
+        return http.see_other(with_query("/console/sign-in", after))
     resolver.context["session"] = session
     event = resolver.current_event
     if event.http_method not in SAFE_METHODS and route_at(
@@ -97,12 +98,10 @@ def _come_back_to(resolver: APIGatewayHttpResolver) -> str:
     application's page or the console's first page."""
     event = resolver.current_event
     if event.http_method in SAFE_METHODS:
-        query = event.raw_event.get("rawQueryString") or ""
-        return f"{event.path}?{query}" if query else event.path
+        return with_query(event.path, event.raw_event.get("rawQueryString") or "")
     form_page = urlsplit(event.headers.get("referer") or "")
     if not is_open(form_page.path) and route_at("GET", form_page.path, Function.CONSOLE):
-        query = f"?{form_page.query}" if form_page.query else ""
-        return f"{form_page.path}{query}"
+        return with_query(form_page.path, form_page.query)
     if event.path.startswith("/console/applications/"):
         return event.path.rsplit("/", 1)[0]
     return "/console"

@@ -11,6 +11,7 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.disputes import dispute_words
+from booking.domain.form_text import REFUND_KEPT
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_code, reissued_spelling
@@ -26,9 +27,10 @@ from booking.domain.wording import (
     status_shown,
     timeline_text,
 )
-from booking.handlers.console_app import press_issued, press_row
+from booking.handlers.console_app import chrome, html_page, press_issued, press_row
 from booking.handlers.console_notices import done_notice
 from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
+from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services.console import (
     ApplicationDetail,
@@ -111,6 +113,21 @@ def _refund_label(detail: ApplicationDetail, currency: str) -> str:
     return f"Also refund {amount} through Stripe"
 
 
+def _refund_facts(detail: ApplicationDetail, currency: str) -> dict[str, str]:
+    """What the page says of refunding: the Cancel form's choice, the value of keeping the
+    money, the applicant's own payment refundable afterwards (an employer's share is not
+    refunded afterwards here), and a refund Stripe refused partway (what came back, what is
+    left)."""
+    application = detail.application
+    partway = refused_partway(application)
+    return {
+        "refund_label": _refund_label(detail, currency),
+        "refund_kept": REFUND_KEPT,
+        "refundable": "" if detail.refund_to else money_words(detail.refundable, currency),
+        "refused_partway": partway_said(application, currency) if partway else "",
+    }
+
+
 def _notice(detail: ApplicationDetail, done: str, currency: str) -> str:
     """What the action that led here did, said from the application as it now stands."""
     return done_notice(
@@ -171,15 +188,16 @@ def _offer_press(detail: ApplicationDetail) -> str:
     return press_issued(row) if "resend_offer" in detail.actions else ""
 
 
-def _money_flags(application: Application, zone: str) -> dict[str, Any]:
+def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
     """What the page flags of the booking's money: a refund that failed at Stripe and still
-    holds the money, and each payer's bank's dispute of a payment, in words."""
+    holds the money, and each payer's bank's dispute of a payment, in words: the booking's
+    own, or, for a colleague's place, the group booking's that paid for it (as the roster)."""
+    application = detail.application
+    payments, gone = application.payment_refunds, application.enrolment_ended
+    own = [dispute_words(d, zone, payments, place_gone=gone) for d in application.disputes]
     return {
         "refund_failed": bool(failed_and_held(application)),
-        "disputed": [
-            dispute_words(d, zone, place_gone=application.enrolment_ended)
-            for d in application.disputes
-        ],
+        "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),
     }
 
 
@@ -205,7 +223,7 @@ def application_page(
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
-        **_money_flags(application, zone),
+        **_money_flags(detail, zone),
         status_shown=status_shown(application.status.value, application.status_reason),
         course_id=course.course_id,
         course_title=_course_name(course),
@@ -231,11 +249,7 @@ def application_page(
         nobody_to_tell=erased.message if (erased := nobody_to_tell(application)) else "",
         address_suppressed=detail.address_suppressed,
         group_place_note=detail.group_place_note,
-        refund_label=_refund_label(detail, currency),
-        # The applicant's own payment (an employer's share is not refunded afterwards here).
-        refundable="" if detail.refund_to else money_words(detail.refundable, currency),
-        # A refund Stripe refused partway: what came back and what is left.
-        refused_partway=partway_said(application, currency) if refused_partway(application) else "",
+        **_refund_facts(detail, currency),
         offer_hours=definition.offer_valid_hours,
         # ``also``: said after the action's own notice (whom a move's freed seat was offered).
         done=" ".join(filter(None, (_notice(detail, done, currency), also))),
@@ -243,3 +257,9 @@ def application_page(
         values=values or {},
         errors=errors or {},
     )
+
+
+def not_now(detail: ApplicationDetail, why: str) -> Response[str]:
+    """A confirmation page asked for an act the application does not offer now: its own page
+    again (409), saying why."""
+    return html_page(409, application_page(chrome(), detail, problem=sentence(why)))

@@ -11,7 +11,6 @@ from booking.bootstrap import ports
 from booking.domain.application import ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Course
-from booking.domain.disputed_refunds import held_by_a_dispute
 from booking.domain.errors import InvalidInput
 from booking.domain.facilitators_told import (
     CANCELLED_BY_ORGANISERS,
@@ -31,6 +30,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
+from booking.handlers.console_application import not_now
 from booking.handlers.console_pages import (
     Chrome,
     _course_name,
@@ -40,10 +40,10 @@ from booking.handlers.console_pages import (
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import capitalised, sentence
+from booking.handlers.sentences import capitalised
 from booking.services import cancel_preview, decline_preview, invoicing, lifecycle, void_preview
 from booking.services.acted import Acted
-from booking.services.cancel_preview import CancelPreview
+from booking.services.cancel_preview import CancelConfirmation, CancelPreview
 from booking.services.console import ApplicationDetail, application_detail
 from booking.services.facilitators_copies import facilitators_mailed
 from booking.services.void_preview import VoidPreview
@@ -86,18 +86,25 @@ def _emailed(detail: ApplicationDetail, preview: CancelPreview | None) -> list[s
     return lines
 
 
-def _money(detail: ApplicationDetail, preview: CancelPreview | None, refund: bool) -> str:
-    """What happens to the money paid, in pounds: with a refund, what Stripe is asked for."""
+def _money(confirming: CancelConfirmation) -> str:
+    """What happens to the money paid, in pounds: with a refund, what Stripe is asked for, or
+    why none can be made while the payer's bank holds the payment in a dispute."""
+    detail, preview, refund = confirming.detail, confirming.preview, confirming.refund
     currency = detail.course.definition.price.currency
     given = preview.refunded if refund and preview is not None else detail.refundable
     amount = money_words(given, currency) if given else ""
     if not amount and detail.application.payment_pending:  # a bank debit
         due = f" of {money_words(detail.left_to_pay, currency)}" if detail.left_to_pay else ""
         return f"A payment{due} is going through: if it arrives, it is refunded in full."
-    if refund and (held := held_by_a_dispute(detail.application)):  # charged back
+    if refund and (held := confirming.held_by_a_dispute):  # charged back
+        payment = (
+            "the group booking's payment for this place"
+            if detail.application.group_place is not None
+            else "this payment"
+        )
         return (
             f"No refund can be made: the payer's bank has taken back {money_words(held, currency)} "
-            "of this payment in a dispute, so a refund would pay them twice (Stripe refuses "
+            f"of {payment} in a dispute, so a refund would pay them twice (Stripe refuses "
             "it, and the cancel is refused with it). Cancel without the refund, or wait for "
             "the dispute's outcome."
         )
@@ -146,9 +153,8 @@ def _place_back(course: Course, what: str, where: str) -> str:
     return f"{what} goes back to {where}, free for the next person to book."
 
 
-def cancel_confirmation_page(
-    chrome: Chrome, detail: ApplicationDetail, preview: CancelPreview | None, *, refund: bool
-) -> str:
+def cancel_confirmation_page(chrome: Chrome, confirming: CancelConfirmation) -> str:
+    detail, preview, refund = confirming.detail, confirming.preview, confirming.refund
     application = detail.application
     return render_confirmation(
         "cancel_confirm.html",
@@ -156,7 +162,7 @@ def cancel_confirmation_page(
         detail,
         ended="booking" if application.status is ApplicationStatus.CONFIRMED else "application",
         emailed=_emailed(detail, preview),
-        money=_money(detail, preview, refund),
+        money=_money(confirming),
         seat=_seat(detail, preview),
         refund=refund and bool(detail.refundable),
         # What the cancel then acts on, or refuses (``domain.page_seen``).
@@ -180,11 +186,12 @@ def seen() -> Seen:
 @served("consoleCancelConfirmation")
 def cancel_confirmation(application_id: str) -> Response[str]:
     typed = query_value("refund") or ""
-    detail, preview, refund = cancel_preview.cancel_confirmation(ports(), application_id, typed)
+    confirming = cancel_preview.cancel_confirmation(ports(), application_id, typed)
+    detail = confirming.detail
     if "cancel" not in detail.actions:
         status = status_named(detail.application.status.value)
-        return _not_now(detail, f"this application is {status}, so it cannot be cancelled now")
-    return html_page(200, cancel_confirmation_page(chrome(), detail, preview, refund=refund))
+        return not_now(detail, f"this application is {status}, so it cannot be cancelled now")
+    return html_page(200, cancel_confirmation_page(chrome(), confirming))
 
 
 def refund_afterwards(application_id: str) -> Acted:
@@ -221,7 +228,7 @@ def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
 def void_confirmation(application_id: str) -> Response[str]:
     detail, preview = void_preview.void_confirmation(ports(), application_id)
     if "void_invoice" not in detail.actions:
-        return _not_now(detail, "this application has no open invoice to void")
+        return not_now(detail, "this application has no open invoice to void")
     lines = _void_lines(detail, preview)
     return html_page(200, lines_confirmation("void_confirm.html", chrome(), detail, lines))
 
@@ -250,7 +257,7 @@ def decline_confirmation(application_id: str) -> Response[str]:
     application = detail.application
     if "decline" not in detail.actions:
         status = status_named(application.status.value)
-        return _not_now(detail, f"this application is {status}, so it cannot be declined now")
+        return not_now(detail, f"this application is {status}, so it cannot be declined now")
     page = render_confirmation(
         "decline_confirm.html",
         chrome(),
@@ -270,10 +277,3 @@ def _whose_message(note: str | None, detail: ApplicationDetail) -> str:
     if detail.course.definition.decline_message:
         return "the course's decline message (set on Change this course)"
     return "the standard message (the course has no decline message of its own)"
-
-
-def _not_now(detail: ApplicationDetail, why: str) -> Response[str]:
-    """A confirmation page asked for an act the application no longer offers: its own page
-    again (409), saying why."""
-    page = application_pages.application_page(chrome(), detail, problem=sentence(why))
-    return html_page(409, page)

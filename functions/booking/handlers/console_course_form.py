@@ -57,7 +57,7 @@ FORM_LABELS = {
 class FilledFrom:
     """The cohort *Add the next cohort* filled the form in from: its id (linked, and posted
     back) and its dates in words, UK time. Cohorts share a title, and the title on the form
-    is the one typed, so the note names the cohort by its dates (hostile38 F5)."""
+    is the one typed, so the note names the cohort by its dates."""
 
     course_id: str
     dates: str

@@ -188,8 +188,8 @@ def _filled_in(
 
 def _next_of(posted: dict[str, Any]) -> FilledFrom | None:
     """The course whose next cohort the form was filled in from (posted by *Add the next
-    cohort*'s form), for its "Filled in from ..." note to stay on the form shown again (org22b
-    Left), named by its dates; None when none was posted, or it names no course."""
+    cohort*'s form), for its "Filled in from ..." note to stay on the form shown again (it was
+    lost there once), named by its dates; None when none was posted, or it names no course."""
     cohort = posted.get(course_form.NEXT_OF)
     if not isinstance(cohort, str) or not cohort:
         return None

@@ -8,20 +8,19 @@ its first press (a group's invoice is no other page's)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import quote
 
 from booking.bootstrap import ports
-from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
+from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.groups import GroupBooking, GroupStatus
-from booking.domain.page_seen import group_seen
+from booking.domain.page_seen import Seen, group_seen
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
-from booking.handlers.console_app import after_action, chrome, form_seen, html_page, posted_form
+from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
-from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY
+from booking.handlers.console_billing_form import BILLING_LABELS
+from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY, group_confirmation
+from booking.handlers.console_groups import _on_the_card as on_the_card
 from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
-from booking.handlers.console_invoice_correction import BILLING_LABELS
-from booking.handlers.console_pages import _course_name, _render
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
@@ -75,16 +74,14 @@ def correction_page(
 ) -> str:
     """The confirmation page: ``typed``, the details in its fields; ``errors``, beside them."""
     course = ports().repository.get_course(group.course_id)
-    return _render(
+    return group_confirmation(
         "group_correct_confirm.html",
-        chrome(),
-        group_id=group.group_id,
-        course_id=group.course_id,
-        organisation=group.organisation,
-        course_title=_course_name(course) if course is not None else group.course_id,
+        group,
+        course,
         lines=_lines(group),
         seen=seen,
         billing=typed,
+        po_required=course is not None and course.definition.po_required,
         errors=errors,
         labels=BILLING_LABELS,
     )
@@ -113,19 +110,17 @@ def correct_group_invoice(group_id: str) -> Response[str]:
     group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
     posted = posted_form()
     typed = {name: posted.get(name) or "" for name in BILLING_FIELDS}
-    try:
-        shown = form_seen(page="the group bookings page")
-        billing = billing_typed(typed)
-        corrected, changed = correct(ports(), group_id, billing, seen=shown)
-    except InvalidInput as wrong:
+
+    def act(shown: Seen | None) -> tuple[GroupBooking, str]:
+        corrected, changed = correct(ports(), group_id, billing_typed(typed), seen=shown)
+        return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
+
+    def again(wrong: InvalidInput) -> Response[str] | None:
         if not wrong.fields or not _correctable(group):
-            return refused_on_the_card(group_id, wrong)
-        page = correction_page(group, typed, wrong.fields, _seen_posted(posted))
-        return html_page(422, page)
-    except (Conflict, DependencyUnavailable) as refused:
-        return refused_on_the_card(group_id, refused)
-    done = GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
-    return after_action(f"/console/courses/{quote(corrected.course_id)}/group-bookings", done)
+            return None
+        return html_page(422, correction_page(group, typed, wrong.fields, _seen_posted(posted)))
+
+    return on_the_card(group_id, act, seen=True, again=again)
 
 
 def _seen_posted(posted: Mapping[str, object]) -> str:

@@ -7,12 +7,12 @@ invoice (its replacement, the payments' events) is no other page's."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import places_words
@@ -44,9 +44,12 @@ from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_IN
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
 from booking.handlers.sentences import sentence
+from booking.services import paid_off_stripe
 from booking.services.groups import find_group
+from booking.services.paid_off_stripe import GroupRecordPreview
 
 if TYPE_CHECKING:
+    from booking.domain.course import Course
     from booking.services.group_overview import CourseGroupBookings
 
 GROUP_PAID_ALREADY = "group_invoice_paid_already"
@@ -154,6 +157,24 @@ def _refused_on_the_card(
     return html_page(http.status_for(refused), page)
 
 
+def group_confirmation(
+    template: str, group: GroupBooking, course: Course | None, **values: Any
+) -> str:
+    """A page asking to confirm an act on a group's booking: the group it acts on, named as
+    each such page names it (its id for the form, its course's for the way back, the
+    organisation and the course: its id when the course is no longer there), with what the act
+    will do (``values``)."""
+    return _render(
+        template,
+        chrome(),
+        group_id=group.group_id,
+        course_id=group.course_id,
+        organisation=group.organisation,
+        course_title=_course_name(course) if course is not None else group.course_id,
+        **values,
+    )
+
+
 @served("consoleRecordGroupPaymentConfirmation")
 def record_group_payment_confirmation(group_id: str) -> Response[str]:
     return _group_paid_confirmation(group_id)
@@ -164,31 +185,24 @@ def _group_paid_confirmation(
 ) -> Response[str]:
     """What recording the group's invoice as paid outside Stripe does, before the press (with
     a press's ``errors`` beside the fields it got wrong, ``typed`` kept: 422)."""
-    group = find_group(ports(), group_id)
-    invoice = group.invoice
-    if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
-        refused = Conflict("this group booking has no open invoice")
+    try:
+        preview = paid_off_stripe.record_group_confirmation(ports(), group_id)
+    except Conflict as refused:
         return _refused_on_the_card(group_id, refused)
-    course = ports().repository.get_course(group.course_id)
-    page = _render(
+    group, course = preview.group, preview.course
+    page = group_confirmation(
         "group_paid_confirm.html",
-        chrome(),
-        group_id=group.group_id,
-        course_id=group.course_id,
-        organisation=group.organisation,
-        course_title=_course_name(course) if course is not None else group.course_id,
-        lines=paid_off_stripe_lines(group),
+        group,
+        course,
+        lines=paid_off_stripe_lines(preview),
         seen=group_seen(group),
-        **received_form(invoice, errors, typed),
+        **received_form(group.invoice, errors, typed),
     )
     return html_page(422 if errors else 200, page)
 
 
 @served("consoleRecordGroupPayment")
 def record_group_payment(group_id: str) -> Response[str]:
-    # Loaded by its button, as the void's and the resend's use cases: no other page needs it.
-    from booking.services import paid_off_stripe
-
     def record(shown: Seen | None) -> tuple[GroupBooking, str]:
         received = received_typed()
         paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown, received)
@@ -201,23 +215,20 @@ def record_group_payment(group_id: str) -> Response[str]:
     return _on_the_card(group_id, record, seen=True, again=again)
 
 
-def paid_off_stripe_lines(group: GroupBooking) -> list[str]:
-    """What recording the group's open invoice as paid outside Stripe does, each in a line."""
+def paid_off_stripe_lines(preview: GroupRecordPreview) -> list[str]:
+    """What recording the group's open invoice as paid outside Stripe does, each in a line,
+    as its own decision says (``preview``)."""
+    group = preview.group
     invoice = group.invoice
     assert invoice is not None  # only an open invoice is offered it
     _, amount = invoice_named(invoice)
     manager = group.manager
-    # The groups' message rules load with this page, not with the console's init.
-    from booking.domain.group_notices import payment_acknowledgement
-    from booking.domain.payer import group_recipient
-
-    payer = group_recipient(payment_acknowledgement(group, invoice.invoice_id), group)
     acknowledged = (
         [
-            f"The billing contact ({payer}) is emailed that the payment was received, with the "
-            "day and the way given below."
+            f"The billing contact ({preview.acknowledged}) is emailed that the payment was "
+            "received, with the day and the way given below."
         ]
-        if payer
+        if preview.acknowledged
         else []
     )
     return [

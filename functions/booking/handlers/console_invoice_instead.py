@@ -5,100 +5,51 @@ acting on what that page showed (``domain.page_seen``). Registered on the consol
 
 from __future__ import annotations
 
-from booking.bootstrap import ports
-from booking.domain.wording import money_words
-from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, served
-from booking.handlers.console_invoice_correction import (
-    BILLING_LABELS,
-    billing_posted,
-    billing_said_on_its_form,
-    billing_typed_back,
-    with_po_needed,
-)
-from booking.handlers.console_pages import render_confirmation
-from booking.handlers.resolver import Response
-from booking.handlers.sentences import sentence
-from booking.services import invoice_correction, invoice_instead
-from booking.services.acted import Acted
-from booking.services.console import ApplicationDetail, application_detail
+from typing import Any
 
-NOT_NOW = "this application has no card payment open to switch to an invoice"
+from booking.domain.wording import money_words
+from booking.handlers.console_billing_form import (
+    BillingForm,
+    billing_served,
+)
+from booking.services import invoice_correction, invoice_instead
+from booking.services.console import ApplicationDetail
 
 
 def _lines(detail: ApplicationDetail) -> list[str]:
-    """What invoicing the employer instead does, each in a line."""
+    """What invoicing the employer instead does to the checkout and the place, each in a line."""
     application = detail.application
     definition = detail.course.definition
     price = application.price_or(definition.price)
     amount = money_words(application.amount_due(definition.price), price.currency)
-    lines = [
+    return [
         "The person's card checkout is closed at Stripe: it can no longer be paid.",
         f"An invoice for {amount}, the price this booking was accepted at, is sent to the "
         f"billing details below, due {definition.invoice_due_days} days from today (the "
         "course's invoice terms): Stripe emails it to the billing email.",
         "The place stays held for this booking until the invoice is due.",
     ]
-    if detail.address_suppressed:
-        lines.append(
-            "The person is not emailed: emails to their address bounced or were marked as spam."
-        )
-    else:
-        answers = application.answers
-        lines.append(f"{answers.name} ({answers.email}) is emailed: their employer is invoiced.")
-    lines.append(
-        "If the person pays by card before this is done, their booking is confirmed by the "
-        "card and no invoice is sent."
-    )
-    return lines
 
 
-@served("consoleInvoiceInsteadConfirmation")
-def invoice_instead_confirmation(application_id: str) -> Response[str]:
-    detail = application_detail(ports(), application_id)
-    if "invoice_instead" not in detail.actions:
-        page = application_pages.application_page(chrome(), detail, problem=sentence(NOT_NOW))
-        return html_page(409, page)
+def _as_given(detail: ApplicationDetail) -> dict[str, Any]:
+    """The details given with the application, if any, to start from; else a blank form."""
     billing = detail.application.billing
-    page = render_confirmation(
-        "invoice_instead_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail),
-        # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
-        billing=billing.model_dump()
-        if billing is not None
-        else dict.fromkeys(invoice_correction.BILLING_FIELDS, ""),
-        po_required=detail.course.definition.po_required,
-        errors={},
-        labels=BILLING_LABELS,
-    )
-    return html_page(200, page)
+    if billing is None:
+        return dict.fromkeys(invoice_correction.BILLING_FIELDS, "")
+    return billing.model_dump()
 
 
-def invoice_employer_instead(application_id: str) -> Acted:
-    """The page's *Yes, invoice the employer*: the details typed, acting on what the page
-    showed. Details that are not ones come back on this page, each mistake beside its field,
-    all at once, what was typed kept (nothing sent)."""
-    seen = form_seen()
-    with billing_said_on_its_form(application_id, _form_again):
-        billing = billing_posted()
-        return invoice_instead.invoice_instead_of_card(ports(), application_id, billing, seen=seen)
+INSTEAD = BillingForm(
+    act="invoice_instead",
+    sends=invoice_instead.invoice_instead_of_card,
+    template="invoice_instead_confirm.html",
+    starts_with=_as_given,
+    not_now="this application has no card payment open to switch to an invoice",
+    lines=_lines,
+    told="that their employer is invoiced",
+    raced="If the person pays by card before this is done, their booking is confirmed by the "
+    "card and no invoice is sent.",
+)
 
 
-def _form_again(application_id: str, errors: dict[str, str]) -> str:
-    """*Invoice the employer instead* again after its press was refused: ``errors`` beside
-    their fields, the details as typed."""
-    detail = application_detail(ports(), application_id)
-    return render_confirmation(
-        "invoice_instead_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail),
-        seen=detail.seen,
-        billing=billing_typed_back(),
-        po_required=detail.course.definition.po_required,
-        errors=with_po_needed(errors, detail),
-        labels=BILLING_LABELS,
-    )
+billing_served(INSTEAD, "consoleInvoiceInsteadConfirmation")

@@ -226,6 +226,7 @@ def _row(
             application.group_place.group_id if application.group_place else None,
             zone,
             groups_disputed,
+            application.payment_refunds,
             place_gone=application.enrolment_ended,
         ),
         "completion": completion_words(course, application),

@@ -21,7 +21,7 @@ from booking.handlers.console_pages import (
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import capitalised, sentence
+from booking.handlers.sentences import capitalised
 from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
@@ -79,8 +79,7 @@ def _confirmation(
             if "record_payment" in detail.actions
             else "this application has no open invoice to record a payment for"
         )
-        page = application_pages.application_page(chrome(), detail, problem=sentence(why))
-        return html_page(409, page)
+        return application_pages.not_now(detail, why)
     page = render_confirmation(
         "record_payment_confirm.html",
         chrome(),

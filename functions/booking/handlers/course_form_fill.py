@@ -105,7 +105,7 @@ def proposed_course_id(title: str, sessions: Sequence[dict[str, str]], next_of: 
     """A new course's id: its title in lower-case letters, digits and hyphens, and the year
     and month of its first session (``compassionate-leadership-training-2028-03``); the next
     cohort of a course named that way (``next_of``) is named as it is, its month changed
-    (``compassionate-leadership-2027-06``'s: ``compassionate-leadership-2028-06``, walk25);
+    (``compassionate-leadership-2027-06``'s: ``compassionate-leadership-2028-06``);
     "" when the title or every date is missing (the course id is then asked for, as before)."""
     slug = cohort_stem(next_of) or made_id(title, 60)
     days = sorted(day for row in sessions if (day := _day(row.get("date", ""))) is not None)

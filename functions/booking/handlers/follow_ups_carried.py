@@ -3,9 +3,9 @@ filled in from a cohort left its follow-ups behind, to be typed again). The form
 the new dates until they are typed, so the first *Save the course* of a form filled in from a
 cohort with follow-ups, its core sessions' dates typed and no follow-up among its rows, saves
 nothing: the form comes back with that cohort's follow-ups added, each moved by the gap between
-the two cohorts' first core sessions (its times of day, title and home practice kept), for the
-organiser to check, change or remove before saving again. The form then posts
-``FOLLOW_UPS_OFFERED``, so they are offered once.
+the two cohorts' first core sessions (its times of day, title and home practice kept: the rule
+is ``domain.next_cohort``'s), for the organiser to check, change or remove before saving
+again. The form then posts ``FOLLOW_UPS_OFFERED``, so they are offered once.
 
 Each carried follow-up has no id: on saving, the id the programme's follow-up at that very
 start and end has (joining that event), else a new one (``course_form_fill.with_ids_made``).
@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from booking.domain.course import CourseDefinition, SessionKind
 from booking.domain.errors import InvalidInput
+from booking.domain.next_cohort import follow_ups_carried
 from booking.handlers.course_form import MAX_SESSIONS, CourseForm, form_of
 
 FOLLOW_UP, CORE = "follow_up", "core"
@@ -42,26 +43,23 @@ def follow_ups_of(definition: CourseDefinition) -> int:
 
 
 def carried_over(typed: CourseForm, source: CourseDefinition) -> Carried | None:
-    """``typed`` with ``source``'s follow-ups added, moved by the gap between the two first core
-    sessions; None when there is nothing to carry (no follow-up, one typed already, or no core
-    date typed to measure the gap by). InvalidInput, beside the sessions, when the form has no
-    room for them all: they are never carried in part, nor left off in silence."""
-    rows = form_of("", source).sessions
-    theirs = [row for row in rows if row.get("kind") == FOLLOW_UP]
-    if not theirs or any(row.get("kind") == FOLLOW_UP for row in typed.sessions):
+    """``typed`` with ``source``'s follow-ups added, as the next cohort carries them
+    (``domain.next_cohort``); None when there is nothing to carry (no follow-up, one typed
+    already, or no core date typed to measure the gap by). InvalidInput, beside the sessions,
+    when the form has no room for them all: they are never carried in part, nor left off in
+    silence."""
+    if any(row.get("kind") == FOLLOW_UP for row in typed.sessions):
         return None
     first_typed = _first_core(typed.sessions)
-    first_source = _first_core(rows)
-    if first_typed is None or first_source is None:
+    carried = follow_ups_carried(source, first_typed) if first_typed is not None else None
+    if carried is None:
         return None
-    gap = first_typed - first_source
-    moved = [
-        row | {"id": "", "date": (date.fromisoformat(row["date"]) + gap).isoformat()}
-        for row in theirs
-    ]
+    # Each as the form shows a session: the source's form with the carried ones for sessions.
+    shown = form_of("", source.model_copy(update={"sessions": carried.sessions}))
+    moved = [row for row in shown.sessions if row.get("kind") == FOLLOW_UP]
     kept = [row for row in typed.sessions if any(v for k, v in row.items() if k != "kind")]
     if len(kept) + len(moved) > MAX_SESSIONS:
-        # Never dropped without a word (hostile38 F6): said beside the sessions, nothing saved.
+        # Never dropped without a word: said beside the sessions, nothing saved.
         raise no_room_refusal(len(kept), len(moved))
     form = CourseForm(
         dict(typed.values),
@@ -69,7 +67,7 @@ def carried_over(typed: CourseForm, source: CourseDefinition) -> Carried | None:
         [dict(row) for row in typed.facilitators],
         dict(typed.errors),
     ).with_a_row_of_each()
-    return Carried(form, len(moved), gap)
+    return Carried(form, len(moved), carried.gap)
 
 
 def no_room_refusal(typed: int, carried: int) -> InvalidInput:

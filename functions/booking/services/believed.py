@@ -133,7 +133,8 @@ def paid_as_stripe_holds(
 ) -> tuple[InvoiceEvent, InvoiceAtStripe | None]:
     """A signed ``invoice.paid`` as Stripe holds its invoice (``invoice_as_stripe_holds``,
     read once before deciding): whether it is paid, the payment that paid it (to record, or
-    to give back), what was paid and its number, from Stripe, not the event; and the read."""
+    to give back), what was paid, its number and when it was paid, from Stripe, not the event;
+    and the read."""
     held = invoice_as_stripe_holds(ports, event.invoice_id)
     if held is None:
         return replace(event, payment_intent=None), None
@@ -143,6 +144,7 @@ def paid_as_stripe_holds(
         amount_paid=held.amount_paid,
         currency=held.currency,
         number=held.number,
+        paid_at=held.paid_at or event.paid_at,
     )
     return believed, held
 

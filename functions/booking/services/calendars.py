@@ -169,7 +169,7 @@ def _booking_sessions(
     """A confirmation or an update: every session of the booking in (its follow-ups only for a
     booking that hears of them: ``domain.programme.told_sessions``), the removed ones out."""
     sessions = told_sessions(course, application, course.schedule)
-    requested = _booking_entries(ports, course, application, sessions)
+    requested = booking_entries(ports, course, application, sessions)
     if job.kind is EmailKind.SESSIONS_CHANGED:
         # An update says nothing about sessions already past (they are as they were).
         requested = [e for e in requested if e.start is not None and e.start > now]
@@ -195,7 +195,7 @@ def _follow_up_event(
     event = next((s for s in course.schedule if s.key == job.session_key), None)
     if event is None:
         return []
-    return [replace(_entry(course, application, event), organizer=event_organizer(ports, course))]
+    return [hosted_entry(ports, course, application, event)]
 
 
 def _ended_booking(ports: Ports, application: Application, course: Course) -> list[CalendarEntry]:
@@ -204,12 +204,12 @@ def _ended_booking(ports: Ports, application: Application, course: Course) -> li
     they were invited to as its graduate, stays)."""
     core = [s for s in course.schedule if s.kind is SessionKind.CORE]
     return [
-        *_booking_entries(ports, course, application, core),
+        *booking_entries(ports, course, application, core),
         *_follow_ups_let_go(ports, application, course),
     ]
 
 
-def _booking_entries(
+def booking_entries(
     ports: Ports,
     course: Course,
     application: Application,
@@ -233,20 +233,18 @@ def _booking_entries(
         if session.kind is SessionKind.CORE:
             entries.append(_entry(course, application, session))
         elif event is None:  # the course is being replaced: it lists the event itself
-            entries.append(
-                replace(
-                    _entry(course, application, session), organizer=event_organizer(ports, course)
-                )
-            )
+            entries.append(hosted_entry(ports, course, application, session))
         else:
-            host = event.host
-            entries.append(
-                replace(
-                    _entry(host, application, event.session),
-                    organizer=event_organizer(ports, host),
-                )
-            )
+            entries.append(hosted_entry(ports, event.host, application, event.session))
     return entries
+
+
+def hosted_entry(
+    ports: Ports, host: Course, application: Application, session: ScheduledSession
+) -> CalendarEntry:
+    """A programme's follow-up as ``host`` lists it, from the service's ORGANIZER, the one a
+    calendar matches every later message about it by, whichever cohort's message carries it."""
+    return replace(_entry(host, application, session), organizer=event_organizer(ports, host))
 
 
 def ends_a_booking(job: EmailJob, application: Application) -> bool:
@@ -351,7 +349,7 @@ def _moved_booking(
     if job.from_course_id == course.course_id:
         return [], []  # back on the cohort they hold (``moves_told.as_told``): nothing changes
     sessions = told_sessions(course, application, course.schedule)
-    requested = _booking_entries(ports, course, application, sessions)
+    requested = booking_entries(ports, course, application, sessions)
     left = ports.repository.get_course(job.from_course_id) if job.from_course_id else None
     if left is None:
         return requested, []
@@ -407,4 +405,4 @@ def _follow_ups_let_go(ports: Ports, application: Application, left: Course) -> 
     bookings = [(cohorts[a.course_id], a) for a in current.values() if a.course_id in cohorts]
     held = follow_ups_held(person, events, bookings, invited=invited)
     let_go = [e.session for e in sent if e.key not in held]
-    return _booking_entries(ports, left, application, let_go) if let_go else []
+    return booking_entries(ports, left, application, let_go) if let_go else []

@@ -11,7 +11,10 @@ from booking.domain.application import Application
 from booking.domain.application_form import box_ticked
 from booking.domain.commands import Refund, nobody_to_tell
 from booking.domain.course import Course
+from booking.domain.disputed_refunds import refund_held_by_a_dispute
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.form_text import REFUND_KEPT
+from booking.domain.groups import organisers_give_it_up
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payer import billing_contact_told, erased_persons_notice
 from booking.domain.settlement import settle
@@ -66,20 +69,37 @@ def cancel_preview(
     )
 
 
-def cancel_confirmation(
-    ports: Ports, application_id: str, typed_refund: str
-) -> tuple[ApplicationDetail, CancelPreview | None, bool]:
+@dataclass(frozen=True)
+class CancelConfirmation:
+    """What the console's page before a cancel says: the application as shown, what its
+    cancel does (None: refused on the page, or a place given up for its group), whether the
+    refund box was ticked, and what a dispute holds of the payment the refund comes from."""
+
+    detail: ApplicationDetail
+    preview: CancelPreview | None
+    refund: bool
+    held_by_a_dispute: int = 0  # minor units: a refund of it is refused while not 0
+
+
+def cancel_confirmation(ports: Ports, application_id: str, typed_refund: str) -> CancelConfirmation:
     """The console's page before a cancel: the application as shown (NotFound first), and,
-    when it may be cancelled, what its cancel does and whether the refund box was ticked
-    (``typed_refund``: the query's value; 422 in words when it is not a box's)."""
+    when it may be cancelled, what its cancel does and whether the refund was chosen
+    (``typed_refund``: the query's value, a ticked box's or ``REFUND_KEPT``; 422 in words when
+    it is neither)."""
     detail = application_detail(ports, application_id)
     if "cancel" not in detail.actions:
-        return detail, None, False  # refused on the page, the box unread
-    refund = box_ticked({"refund": typed_refund} if typed_refund else {}, "refund")
+        return CancelConfirmation(detail, None, refund=False)  # refused, the box unread
+    chosen = typed_refund not in ("", REFUND_KEPT)
+    refund = box_ticked({"refund": typed_refund} if chosen else {}, "refund")
+    application = detail.application
     preview = cancel_preview(
-        ports, detail.application, refund=refund, suppressed=detail.address_suppressed
+        ports, application, refund=refund, suppressed=detail.address_suppressed
     )
-    return detail, preview, refund
+    place = application.group_place
+    group = ports.groups.get_group(place.group_id) if place is not None else None
+    given_up_for = group if organisers_give_it_up(application, group) else None
+    held = refund_held_by_a_dispute(application, given_up_for)
+    return CancelConfirmation(detail, preview, refund, held_by_a_dispute=held)
 
 
 def _billing_contact_told(after: Application, told: EmailJob | None) -> str | None:

@@ -21,11 +21,11 @@ from booking.domain.course_money import (
     paid_by_group_words,
 )
 from booking.domain.covered import left_to_pay_now
-from booking.domain.employer_share import paid_off_stripe, share_refundable, share_refunded
+from booking.domain.employer_share import paid_off_stripe, place_share
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
-    GroupBooking,
     fills_a_group_place,
+    group_disputes_said,
     organisers_give_it_up,
     the_place_is_the_groups,
 )
@@ -245,6 +245,9 @@ class ApplicationDetail:
     # A colleague filling a group's place: "Paid by the group booking (...)", said where
     # their own payment (none) would be; "" for anyone else.
     paid_by_group: str = ""
+    # The payer's bank's disputes of the group booking's payment for the place, in words, as
+    # the roster says them beside it ("" when none, or not a group's place).
+    group_disputed: str = ""
     # Why a colleague's booking on a group place has no Cancel or Transfer here ("" if none).
     group_place_note: str = ""
     # The cohorts its moves name (course id -> title and first day), for its history's words.
@@ -303,12 +306,13 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             place_refused=bursary_refusal(application, course, now) is not None,
             offer_holds=shown.status is S.OFFERED and may_offer(course, now),
         ),
-        refundable=_employer_share(application, group)
+        refundable=place_share(application, group)
         if organisers_give_it_up(application, group)
         else (owed if owed > 0 and application.payment_intent else 0),
         refund_to=group.organisation if group is not None and ref is not None else "",
-        employer_refunded=_employer_share(application, group, refunded=True),
+        employer_refunded=place_share(application, group, refunded=True),
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
+        group_disputed=group_disputes_said(group, course.definition.timezone),
         group_place_note=the_place_is_the_groups(
             group.organisation if group else "",
             paid_off_stripe=group is not None and paid_off_stripe(group),
@@ -322,17 +326,6 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         certificate_held=certificate_code(application) is not None
         and not printable(ports, application),
     )
-
-
-def _employer_share(
-    application: Application, group: GroupBooking | None, *, refunded: bool = False
-) -> int:
-    """The share of the employer's payment for the group place ``application`` holds: what
-    giving it up would refund now, or (``refunded``) what was refunded for it."""
-    ref = application.group_place
-    if ref is None or group is None:
-        return 0
-    return (share_refunded if refunded else share_refundable)(group, ref.place)
 
 
 def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:

@@ -1,5 +1,5 @@
-"""The course's own calendar file, for the organisers and facilitators (walk25: the console
-offered the roster to download but no calendar; each attendee's sessions reached only their
+"""The course's own calendar file, for the organisers and facilitators (the console
+once offered the roster to download but no calendar; each attendee's sessions reached only their
 own email).
 
 One ``.ics`` with every session of the cohort, its follow-ups as the programme holds them, in

@@ -14,12 +14,22 @@ cancel in the console).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.disputes import DISPUTE_COPY, PAYMENT_DISPUTED, DisputeEvent, with_dispute
+from booking.domain.disputes import (
+    DISPUTE_COPY,
+    PAYMENT_DISPUTED,
+    Disputed,
+    DisputeEvent,
+    dispute_recorded,
+    with_dispute,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, DependencyUnavailable, UnknownToProvider
 from booking.services.believed import refused
@@ -29,6 +39,7 @@ from booking.services.ports import Ports
 
 logger = Logger(child=True)
 DISPUTE_UNKNOWN_AT_STRIPE = "dispute_unknown_at_stripe"
+KNOWN = "dispute known already"
 
 
 def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
@@ -48,40 +59,63 @@ def apply_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome:
         )
         return EventOutcome("ignore", "payment of no known application")
     application_id = first.application_id
+    return dispute_applied(
+        ports,
+        first,
+        event,
+        whose={"application_id": application_id},
+        read=lambda: load_application(ports, application_id),
+        save=ports.repository.save,
+        told=_organisers_told,
+        said="dispute recorded",
+        log=logger,
+    )
+
+
+class _Recorded(Disputed, Protocol):
+    """A record a payment's dispute is recorded on, with the status its answer names."""
+
+    @property
+    def status(self) -> StrEnum: ...
+
+
+R = TypeVar("R", bound=_Recorded)
+
+
+def dispute_applied(
+    ports: Ports,
+    first: R,
+    event: DisputeEvent,
+    *,
+    whose: dict[str, str],
+    read: Callable[[], R],
+    save: Callable[[R, R], R],
+    told: Callable[[R, str], EmailJob],
+    said: str,
+    log: Logger,
+) -> EventOutcome:
+    """``event``'s dispute recorded on ``first``, the application or group that recorded its
+    payment (``whose``: its id, as logged; ``read`` again and ``save``d as its store does),
+    as Stripe holds it, the organisers ``told`` the first time it is heard of, ``said`` in
+    ``log``. Nothing new (a redelivery, an earlier event come late): nothing read at Stripe,
+    nothing written."""
+    application_id = whose.get("application_id")
     if with_dispute(first.disputes, event)[0] == first.disputes:
-        # Nothing new (a redelivery, an earlier event come late): nothing read, nothing written.
-        return EventOutcome("ignore", "dispute known already", application_id, first.status.value)
-    held = as_stripe_holds(ports, event, application_id=application_id)
+        return EventOutcome("ignore", KNOWN, application_id, first.status.value)
+    held = as_stripe_holds(ports, event, **whose)
     if held is None:
         return EventOutcome("ignore", DISPUTE_UNKNOWN_AT_STRIPE, application_id, first.status.value)
-    event = held
 
-    def step(current: Application) -> EventOutcome:
-        disputes, first_heard = with_dispute(current.disputes, event)
-        if disputes == current.disputes:
-            return EventOutcome(
-                "ignore", "dispute known already", application_id, current.status.value
-            )
-        new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
-        if first_heard:
-            new = new.with_emails(_organisers_told(current, event.dispute_id))
-        saved = ports.repository.save(new, current)
-        logger.info(
-            "dispute recorded",
-            extra={
-                "application_id": application_id,
-                "dispute_id": event.dispute_id,
-                "dispute_status": event.status,
-            },
-        )
-        return EventOutcome("dispute_recorded", event.status, application_id, saved.status.value)
+    def step(current: R) -> EventOutcome:
+        new = dispute_recorded(current, held, told)
+        if new is None:
+            return EventOutcome("ignore", KNOWN, application_id, current.status.value)
+        saved = save(new, current)
+        whose_dispute = {**whose, "dispute_id": held.dispute_id, "dispute_status": held.status}
+        log.info(said, extra=whose_dispute)
+        return EventOutcome("dispute_recorded", held.status, application_id, saved.status.value)
 
-    return retried(
-        step,
-        lambda: load_application(ports, application_id),
-        first=first,
-        exhausted=busy_for_stripe,
-    )
+    return retried(step, read, first=first, exhausted=busy_for_stripe)
 
 
 def _organisers_told(application: Application, dispute_id: str) -> EmailJob:

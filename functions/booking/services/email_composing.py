@@ -264,7 +264,7 @@ def _group_payer(ports: Ports, group_id: str) -> str:
 def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Course) -> str:
     """The name of the cohort the person booked, when the message comes from another one (a
     follow-up's host): their reference belongs to their own booking. A booking's end is said
-    of the cohort the person was told of (``mailer._cohort_told``): that is their booking.
+    of the cohort the person was told of (``cohort_told.cohort_told``): that is their booking.
     The facilitators' messages are the cohort's own, whichever cohort the booking holds now."""
     if (
         application.course_id == course.course_id

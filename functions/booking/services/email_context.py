@@ -301,6 +301,7 @@ def _status_context(
             job.occasion,
             application.disputes,
             definition.timezone,
+            application.payment_refunds,
             place_gone=application.enrolment_ended,
         )
         if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.ERASED_DISPUTED)

@@ -200,15 +200,9 @@ def give_up(
         filled = holder is not None and not holder.enrolment_ended
         if filled and not withdraw:
             return current, None  # filled meanwhile: theirs
-        refunds, refund_id = dict(current.refunds), place.refund_id
-        made = (
-            _share_refunded(ports, current, number, asked=withdraw, reason=reason)
-            if refund_share
-            else None
+        refunds, refund_id = _share_given_back(
+            ports, current, number, refund_share=refund_share, asked=withdraw, reason=reason
         )
-        if made is not None:
-            refund_id = made.refund_id
-            refunds[made.refund_id] = made.amount
         if filled and holder is not None:  # only once the share went back, if it was to
             withdraw_application(ports, holder, reason)
         released = place.model_copy(
@@ -234,6 +228,27 @@ def give_up(
         anomaly_id = f"group-{saved.group_id}-place-{number}-took-the-rest"
         organisers_shown(ports, anomaly_id, str(saved.payment_intent), ending)
     return saved
+
+
+def _share_given_back(
+    ports: Ports,
+    group: GroupBooking,
+    number: int,
+    *,
+    refund_share: bool,
+    asked: bool,
+    reason: str,
+) -> tuple[dict[str, int], str | None]:
+    """The group's refunds and place ``number``'s refund id once its share went back (asked
+    of Stripe unless ``refund_share`` is False: an organiser's choice to keep it)."""
+    refunds, refund_id = dict(group.refunds), group.place(number).refund_id
+    made = (
+        _share_refunded(ports, group, number, asked=asked, reason=reason) if refund_share else None
+    )
+    if made is not None:
+        refund_id = made.refund_id
+        refunds[made.refund_id] = made.amount
+    return refunds, refund_id
 
 
 def _holder(ports: Ports, group: GroupBooking, number: int) -> Application | None:

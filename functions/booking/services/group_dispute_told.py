@@ -11,8 +11,9 @@ from datetime import datetime
 
 from booking.domain.disputes import dispute_told
 from booking.domain.emails import EmailJob, OutgoingEmail
-from booking.domain.wording import cohort_name, places_words
+from booking.domain.wording import places_words
 from booking.services.group_emails import GroupEmailOutcome, send_once
+from booking.services.groups import course_said
 from booking.services.ports import Ports
 
 
@@ -25,7 +26,11 @@ def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmail
             return GroupEmailOutcome.SKIPPED_GONE
         definition = course.definition
         said = dispute_told(
-            job.occasion, group.disputes, definition.timezone, place_gone=group.places_kept == 0
+            job.occasion,
+            group.disputes,
+            definition.timezone,
+            group.payment_refunds,
+            place_gone=group.holds_no_place,
         )
         if not said:
             return GroupEmailOutcome.SKIPPED_GONE
@@ -34,12 +39,7 @@ def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmail
         if not to:
             return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
         values = {
-            "course": {
-                "title": definition.title,
-                "name": cohort_name(course),
-                "organisation": getattr(definition, "organisation", "") or "",
-                "enquiries_email": definition.enquiries_email or "",
-            },
+            "course": course_said(course),
             "reference": None,
             "booked_on": None,
             "group_organisation": group.organisation,

@@ -16,21 +16,20 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.commands import Refund
 from booking.domain.disputed_refunds import group_payment_held
-from booking.domain.disputes import DISPUTE_COPY, DisputeEvent, with_dispute
+from booking.domain.disputes import DISPUTE_COPY, DisputeEvent
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import REFUNDED_ONCE_WON, GroupEvent
 from booking.domain.group_notices import manager_told
 from booking.domain.group_refunds import place_refund_key
 from booking.domain.groups import GroupBooking, GroupStatus, share_of_place
-from booking.services.concurrency import busy_for_stripe, retried
-from booking.services.disputes import DISPUTE_UNKNOWN_AT_STRIPE, as_stripe_holds
+from booking.services.concurrency import retried
+from booking.services.disputes import dispute_applied
 from booking.services.event_outcome import EventOutcome
 from booking.services.groups import find_group, group_reader
 from booking.services.ports import Ports
 from booking.services.settle import refund
 
 logger = Logger(child=True)
-KNOWN = "dispute known already"
 
 
 def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | None:
@@ -40,42 +39,19 @@ def group_dispute_event(ports: Ports, event: DisputeEvent) -> EventOutcome | Non
     group_id = ports.groups.group_of_object(event.payment_intent)
     if group_id is None:
         return None
-    outcome = _recorded(ports, event, group_id)
+    outcome = dispute_applied(
+        ports,
+        find_group(ports, group_id),
+        event,
+        whose={"group_id": group_id},
+        read=lambda: find_group(ports, group_id),
+        save=ports.groups.save_group,
+        told=organisers_told,
+        said="dispute of a group's payment recorded",
+        log=logger,
+    )
     released_under_it_refunded(ports, group_id)
     return outcome
-
-
-def _recorded(ports: Ports, event: DisputeEvent, group_id: str) -> EventOutcome:
-    """``event``'s dispute recorded on the group ``group_id``, as Stripe holds it."""
-    first = find_group(ports, group_id)
-    if with_dispute(first.disputes, event)[0] == first.disputes:
-        # Nothing new (a redelivery, an earlier event come late): nothing read, nothing written.
-        return EventOutcome("ignore", KNOWN, None, first.status.value)
-    held = as_stripe_holds(ports, event, group_id=group_id)
-    if held is None:
-        return EventOutcome("ignore", DISPUTE_UNKNOWN_AT_STRIPE, None, first.status.value)
-
-    def step(current: GroupBooking) -> EventOutcome:
-        disputes, first_heard = with_dispute(current.disputes, held)
-        if disputes == current.disputes:
-            return EventOutcome("ignore", KNOWN, None, current.status.value)
-        new = current.model_copy(update={"disputes": disputes}).with_event(held.event_id)
-        if first_heard:
-            new = new.with_emails(organisers_told(current, held.dispute_id))
-        saved = ports.groups.save_group(new, current)
-        logger.info(
-            "dispute of a group's payment recorded",
-            extra={
-                "group_id": group_id,
-                "dispute_id": held.dispute_id,
-                "dispute_status": held.status,
-            },
-        )
-        return EventOutcome("dispute_recorded", held.status, None, saved.status.value)
-
-    return retried(
-        step, lambda: find_group(ports, group_id), first=first, exhausted=busy_for_stripe
-    )
 
 
 def _owed_once_won(group: GroupBooking) -> tuple[int, ...]:

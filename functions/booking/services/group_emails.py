@@ -54,10 +54,10 @@ from booking.domain.payer import (
     group_recipient,
 )
 from booking.domain.payment_received import received_words
-from booking.domain.wording import cohort_name, moment_when, money_words
+from booking.domain.wording import moment_when, money_words
 from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
-from booking.services.groups import manager_url, place_url
+from booking.services.groups import course_said, manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 
@@ -92,13 +92,7 @@ def _values(
 ) -> dict[str, Any]:
     definition = course.definition
     return {
-        "course": {
-            "title": definition.title,
-            # The cohort as every message names it (the footer): its title and first day.
-            "name": cohort_name(course),
-            "organisation": getattr(definition, "organisation", "") or "",
-            "enquiries_email": definition.enquiries_email or "",
-        },
+        "course": course_said(course),
         "reference": None,
         "booked_on": None,
         "name": place.colleague.name if place else group.manager.name,

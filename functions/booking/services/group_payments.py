@@ -83,6 +83,7 @@ def group_money_event(
     checked_at_stripe: bool = False,
     paid_at: datetime | None = None,
     paid_number: str | None = None,
+    taken_at: datetime | None = None,
 ) -> GroupOutcome | None:
     """A checkout's or an invoice's event, applied to the group that recorded the object (None:
     no group did; the applications' own path takes it). ``ended_as``: how the object ended
@@ -91,7 +92,8 @@ def group_money_event(
     was read from Stripe's own object (an invoice's payment). ``paid_at``: when Stripe took a
     card payment; one whose checkout was completed once the course had begun is given back
     (``domain.paying.completed_late``). ``paid_number``: the paid invoice's number, read
-    from Stripe with its payment, named when that payment is given back."""
+    from Stripe with its payment, named when that payment is given back. ``taken_at``: when
+    Stripe took a payment (a card's or an invoice's), recorded with it (None: now)."""
     group_id = ports.groups.group_of_object(object_id)
     if group_id is None:
         return None
@@ -100,11 +102,9 @@ def group_money_event(
         return completed
     if ended_as is None and payment_intent is not None:
         made_by = None if checked_at_stripe else object_id
-        stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
+        stranger = _not_believed(ports, event_id, group_id, payment_intent, made_by)
         if stranger is not None:
-            refused(event_id, stranger, group_id=group_id, payment_intent=payment_intent)
-            group = find_group(ports, group_id)
-            return GroupOutcome("ignore", stranger, group_id, group.status)
+            return stranger
     paying = (object_id, amount, currency, payment_intent)
 
     def apply(group: GroupBooking) -> GroupOutcome:
@@ -120,7 +120,7 @@ def group_money_event(
             if made is not None:
                 given_back[payment_intent] = made.amount
         ended_late = move is GroupMove.REFUND and because == "late"
-        new = _moved(group, move, paying, ended_as, ended_late, now)
+        new = _moved(group, move, paying, ended_as, ended_late, (now, taken_at or now))
         recorded = new.model_copy(update={"given_back": given_back}).with_event(event_id)
         recorded = _manager_told_of(
             recorded, move, payment_intent, given_back, because, paid_number
@@ -131,6 +131,18 @@ def group_money_event(
         return GroupOutcome(move.value, "group booking", saved.group_id, saved.status.value)
 
     return retried(apply, lambda: find_group(ports, group_id))
+
+
+def _not_believed(
+    ports: Ports, event_id: str, group_id: str, payment_intent: str, made_by: str | None
+) -> GroupOutcome | None:
+    """A payment the group's records do not make believable (``payment_not_believed``):
+    refused and logged, the group unchanged; None when it is the group's."""
+    stranger = payment_not_believed(ports, payment_intent, made_by=made_by, group_id=group_id)
+    if stranger is None:
+        return None
+    refused(event_id, stranger, group_id=group_id, payment_intent=payment_intent)
+    return GroupOutcome("ignore", stranger, group_id, find_group(ports, group_id).status)
 
 
 def _give_up_completed(
@@ -203,15 +215,16 @@ def _moved(
     paying: tuple[str, int, str, str | None],
     ended_as: GroupEnding | None,
     ended_late: bool,
-    now: datetime,
+    moments: tuple[datetime, datetime],
 ) -> GroupBooking:
-    """``group`` after ``move``. A payment of its own checkout taken once the course had begun
-    (``ended_late``: its start brought forward into the hold) is the last the group could
-    have: given back, it ends, its seats released, never left waiting for a payment made and
-    refunded."""
+    """``group`` after ``move``, at ``moments``: now, and when Stripe took the payment. A
+    payment of its own checkout taken once the course had begun (``ended_late``: its start
+    brought forward into the hold) is the last the group could have: given back, it ends, its
+    seats released, never left waiting for a payment made and refunded."""
     object_id, _, _, payment_intent = paying
+    now, taken_at = moments
     if move is GroupMove.PAID:
-        return paid(group, payment_intent, now)
+        return paid(group, payment_intent, now, taken_at if payment_intent else None)
     if move is GroupMove.LAPSED and ended_as is not None:  # decide_ended's only
         return lapsed(group, now, ending_of(group, object_id, ended_as, now))
     if ended_late:

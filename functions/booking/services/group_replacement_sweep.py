@@ -1,5 +1,5 @@
-"""The sweep's part in a group's invoice replacement left half done (hostile27
-F2): a place given up before the employer paid has the old invoice voided at Stripe first,
+"""The sweep's part in a group's invoice replacement left half done:
+a place given up before the employer paid has the old invoice voided at Stripe first,
 then the new one made and saved (``services.group_unpaid_give_up``); an organiser's
 correction of its billing details the same (``services.group_invoice_correction``).
 When Stripe failed after the void, or the function was stopped between the void and the

@@ -49,6 +49,7 @@ def group_checkout_event(ports: Ports, event: CheckoutEvent) -> GroupOutcome | N
         payment_intent=event.payment_intent if ended_as is None else None,
         ended_as=ended_as,
         paid_at=paid_at(event, ports.clock()),
+        taken_at=event.created,
     )
     return outcome
 
@@ -70,5 +71,6 @@ def group_invoice_event(ports: Ports, event: InvoiceEvent) -> GroupOutcome | Non
         ended_as=_GROUP_INVOICE_ENDINGS.get(event.kind),  # None: paid
         checked_at_stripe=True,  # apply_invoice_event read the paying payment from Stripe
         paid_number=event.number,  # read with it: named if given back
+        taken_at=event.paid_at,  # read with it too
     )
     return outcome

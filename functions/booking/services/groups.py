@@ -19,12 +19,12 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
-from booking.domain.disputes import disputes_said
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
-from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus
+from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus, group_disputes_said
 from booking.domain.invoices import InvoicePaying
+from booking.domain.links import with_query
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
 from booking.services.invoice_requests import invoice_paying as invoice_paying_at_stripe
@@ -96,14 +96,26 @@ def managed_group(ports: Ports, group_id: str, token: str) -> GroupBooking:
 
 
 def manager_url(ports: Ports, group: GroupBooking) -> str:
-    return f"{ports.public_base_url}/groups/{group.group_id}?token={group.token}"
+    return with_query(f"{ports.public_base_url}/groups/{group.group_id}", {"token": group.token})
 
 
 def place_url(ports: Ports, group: GroupBooking, place: GroupPlace) -> str:
-    return (
-        f"{ports.public_base_url}/groups/{group.group_id}/places/{place.number}/apply"
-        f"?token={place.token}"
+    return with_query(
+        f"{ports.public_base_url}/groups/{group.group_id}/places/{place.number}/apply",
+        {"token": place.token},
     )
+
+
+def course_said(course: Course) -> dict[str, str]:
+    """The course as a group's message names it: its title, the cohort as every message names
+    it (the footer: its title and first day), its organisation and where to ask."""
+    definition = course.definition
+    return {
+        "title": definition.title,
+        "name": cohort_name(course),
+        "organisation": getattr(definition, "organisation", "") or "",
+        "enquiries_email": definition.enquiries_email or "",
+    }
 
 
 def view_of(ports: Ports, group: GroupBooking) -> GroupView:
@@ -237,7 +249,7 @@ def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, st
     """Each group booking of the course whose payment a payer's bank disputed: its disputes
     in words (what the roster says beside its colleagues' places, as beside a person's)."""
     return {
-        g.group_id: disputes_said(g.disputes, timezone, place_gone=g.places_kept == 0)
+        g.group_id: group_disputes_said(g, timezone)
         for g in ports.groups.groups_of_course(course_id)
         if g.disputes
     }
@@ -252,5 +264,5 @@ def organisation_of(
     group = ports.groups.get_group(group_id) if group_id is not None else None
     if group is None:
         return {}, {}
-    said = disputes_said(group.disputes, timezone, place_gone=group.places_kept == 0)
+    said = group_disputes_said(group, timezone)
     return {group.group_id: group.organisation}, ({group.group_id: said} if said else {})

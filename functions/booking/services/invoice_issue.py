@@ -3,7 +3,7 @@
 its id saved first while it is a draft, before the provider sends it.
 
 An act stopped after the provider sent the invoice it recorded first, before its save, is
-finished by the sweep or pressed again (org24c): the invoice it sent then is voided at the
+finished by the sweep or pressed again: the invoice it sent then is voided at the
 provider before another is asked for, so exactly one invoice is ever open for the booking
 (never two for the employer to pay), and one the employer paid meanwhile refuses the act in
 words, nothing more sent."""

@@ -101,6 +101,11 @@ class EmailLedger(Protocol):
 
     def is_suppressed(self, address: str) -> bool: ...
 
+    def calendar_sequence(self, person: str) -> int:
+        """The SEQUENCE last given to ``person`` (0: none yet), read without moving it on: what
+        a file they download again carries, as new as the last message they were sent."""
+        ...
+
     def next_calendar_sequence(self, person: str) -> int:
         """The next SEQUENCE for any calendar entry sent to ``person`` (a person key): one
         counter per person, so it only grows, whatever was sent before (atomic: two mailers

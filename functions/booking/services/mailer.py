@@ -70,7 +70,6 @@ from booking.domain.emails_as_queued import (
     when_cohort_left,
 )
 from booking.domain.errors import DependencyUnavailable
-from booking.domain.facilitators_told import is_withdrawal, roster_holding
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import event_about, person_key
 from booking.domain.recipients import recipient_of
@@ -79,15 +78,13 @@ from booking.domain.reminders import still_reminds
 from booking.domain.timeline import email_sent
 from booking.services.calendars import (
     CalendarFiles,
-    ends_a_booking,
     follow_ups_withdrawn,
-    last_invited,
 )
 from booking.services.closing_news import closing_news_overtaken, told_earlier_after_send
+from booking.services.cohort_told import cohort_told
 from booking.services.email_claims import EmailInFlight
 from booking.services.email_composing import composed, manager_named
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
-from booking.services.emails_gone import went_for
 from booking.services.facilitators_copies import copies_held, facilitators_mailed, record_copy
 from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.moves_told import as_told, move_told
@@ -217,7 +214,7 @@ def _still_to_send(
         if held is None:
             return SendOutcome.SKIPPED_GONE
         course = held
-    told = _cohort_told(ports, job, application, course)
+    told = cohort_told(ports, job, application, course)
     if told is None or _overtaken(ports, job, application):
         return SendOutcome.SKIPPED_GONE
     if closing_news_overtaken(ports, job, application, course, now):
@@ -238,7 +235,7 @@ def _told_though_erased(job: EmailJob, application: Application) -> bool:
 
 def _dispute_copy(job: EmailJob) -> bool:
     """The facilitators' one message about a payer's bank's dispute (``services.disputes``):
-    the money and the evidence's deadline are told, the person erased or not (hostile40 F3)."""
+    the money and the evidence's deadline are told, the person erased or not."""
     return job.kind is EmailKind.FACILITATOR_COPY and of_a_dispute(job.occasion)
 
 
@@ -256,28 +253,6 @@ def _overtaken(ports: Ports, job: EmailJob, application: Application) -> bool:
         # the message of how it ended is the person's; a link to nothing is not sent.
         return True
     return superseded(application, job)  # overtaken before it went: the newer one is told
-
-
-def _cohort_told(
-    ports: Ports, job: EmailJob, application: Application, course: Course
-) -> Course | None:
-    """The cohort a message about a moved booking's end is for: the one its reader was told of.
-    A move's emails go only while the booking stands, so one that ended
-    before the mailer reached them leaves the person and the facilitators told of the cohort
-    before: the facilitators whose list has the person hear the withdrawal
-    (``domain.facilitators_told.roster_holding``), and the person's last email names the cohort
-    whose sessions it takes out of their calendar (``calendars.last_invited``)."""
-    if not application.transfers:
-        return course
-    if is_withdrawal(job):
-        cohort: str | None = roster_holding(application, went_for(ports, application)[0])
-    elif ends_a_booking(job, application):
-        cohort = last_invited(ports, application)
-    else:
-        return course
-    if cohort is None or cohort == course.course_id:
-        return course
-    return ports.repository.get_course(cohort)
 
 
 def _programme_host(

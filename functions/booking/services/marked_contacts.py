@@ -1,5 +1,5 @@
-"""A billing contact named only in the mark of an organiser's act still on its way (hostile39
-F3): a correction of an invoice stopped after the old invoice's void at Stripe, before its save
+"""A billing contact named only in the mark of an organiser's act still on its way:
+a correction of an invoice stopped after the old invoice's void at Stripe, before its save
 (the new details on the invoice's mark), or an invoice to the employer instead of the card
 stopped after the checkout's expiry (the details on the checkout's mark). The save of the mark
 indexes the contact (``invoice_voiding.contacts_named``), so their export and erasure find the

@@ -212,8 +212,8 @@ def course_money_of(ports: Ports, course_id: str) -> tuple[Course, CourseMoney]:
 
 def course_money_named(ports: Ports, course_id: str) -> tuple[Course, CourseMoney, dict[str, str]]:
     """:func:`course_money_of`, with each application's person's name by its id, from the
-    same read: the console's *Money* page names whose money each line is (organiser20 F12;
-    the organisers' own screen, never a log). An erased person reads "[erased]"."""
+    same read: the console's *Money* page names whose money each line is
+    (the organisers' own screen, never a log). An erased person reads "[erased]"."""
     page = course_money_page(ports, course_id)
     return page.course, page.money, page.names
 
@@ -355,6 +355,7 @@ def place_disputed(
         group_id,
         zone,
         groups_disputed,
+        application.payment_refunds,
         place_gone=application.enrolment_ended,
     )
 

@@ -33,7 +33,12 @@ from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.money import money_words
 from booking.domain.page_seen import Seen, group_facts, seen_refusal
-from booking.domain.payer import billing_contact_told, payment_received_told, told_of
+from booking.domain.payer import (
+    billing_contact_told,
+    group_recipient,
+    payment_received_told,
+    told_of,
+)
 from booking.domain.payment_received import PaymentReceived
 from booking.domain.settlement import settle
 from booking.services.acted import Acted
@@ -55,6 +60,7 @@ from booking.services.payment_received import (
 from booking.services.ports import PAID_ALREADY, InvoiceAtStripe, Ports
 
 if TYPE_CHECKING:
+    from booking.domain.course import Course
     from booking.services.event_outcome import EventOutcome
 from booking.services.settle import situation_now
 
@@ -147,7 +153,7 @@ def _recorded_already(
 ) -> Acted | None:
     """Paid and confirmed already (a second press): nothing changed, but the details of a
     payment outside Stripe that none were recorded for (its first press's save lost) are,
-    and its payer's acknowledgement is queued (fix24m: a first press stopped after Stripe
+    and its payer's acknowledgement is queued (once, a first press stopped after Stripe
     marked the invoice, whose own ``invoice.paid`` then confirmed the booking, queued none).
     Keyed by the invoice (``payer.payment_received_told``), it is sent once however often
     this runs: a payer told by an earlier press is not told again."""
@@ -371,10 +377,40 @@ def record_group_payment(
     return after, changed
 
 
-def _refuse_unless_open(group: GroupBooking, seen: Seen | None) -> None:
+@dataclass(frozen=True)
+class GroupRecordPreview:
+    """What the console's page before recording a group's payment shows: the group, its
+    course (None: no longer there), and who is sent the acknowledgement that the payment was
+    received (its billing contact; None: nobody, the manager being told by the email that the
+    booking is paid)."""
+
+    group: GroupBooking
+    course: Course | None
+    acknowledged: str | None
+
+
+def record_group_confirmation(ports: Ports, group_id: str) -> GroupRecordPreview:
+    """The console's page before recording a group's payment (NotFound first; Conflict
+    ``no_open_invoice`` without an open invoice), as :func:`record_confirmation` is one
+    person's: who is acknowledged is the message's own rule."""
+    # The groups' message rules load with this page, not with the console's init.
+    from booking.domain.group_notices import payment_acknowledgement
+
+    group = find_group(ports, group_id)
+    invoice = _open_invoice(group)
+    acknowledged = group_recipient(payment_acknowledgement(group, invoice.invoice_id), group)
+    return GroupRecordPreview(group, ports.repository.get_course(group.course_id), acknowledged)
+
+
+def _open_invoice(group: GroupBooking) -> InvoiceRef:
     invoice = group.invoice
     if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
         raise Conflict("this group booking has no open invoice", code="no_open_invoice")
+    return invoice
+
+
+def _refuse_unless_open(group: GroupBooking, seen: Seen | None) -> None:
+    invoice = _open_invoice(group)
     if seen is not None and not seen.holds(group_facts(group)):
         raise Conflict(
             "the group booking changed since you last looked at it: nothing was changed; look "

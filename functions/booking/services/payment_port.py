@@ -71,7 +71,7 @@ class InvoiceAtStripe:
     was given when finalized, for the words about its payment ("": none yet);
     ``payment_processing``: a payment of it is being confirmed by the payer's bank (a bank
     debit, days: ``domain.group_give_ups``); ``sent_at``: when it was finalized (sent; None:
-    a draft, or not said)."""
+    a draft, or not said); ``paid_at``: when it was paid (None: not paid, or not said)."""
 
     status: str
     payment_intent: str | None
@@ -80,6 +80,7 @@ class InvoiceAtStripe:
     number: str = ""
     payment_processing: bool = False
     sent_at: datetime | None = None
+    paid_at: datetime | None = None
 
     @property
     def paid(self) -> bool:

@@ -6,7 +6,7 @@ it, the acknowledgement to whoever paid (its billing contact), queued through th
 every email and keyed by the invoice, so never sent twice, and recorded as sent on the
 invoice (``InvoiceRef.payer_told``), so a later press queues it only if none did: a first
 press stopped after Stripe marked the invoice, whose own ``invoice.paid`` then confirmed the
-booking, queued none, and the press made again does (fix24m)."""
+booking, queued none, and the press made again does."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
     refuse_while_corrections_young(ports, email)  # a group's correction marked to them
-    marked = billed_to(ports, email, applications)  # an act's mark may name them: hostile39 F3
+    marked = billed_to(ports, email, applications)  # an act's mark may name them
     refuse_while_acts_young(ports, email, marked)
     voided, paid = _stopped_at_stripe_first(ports, applications)
     if seen is not None:

@@ -36,8 +36,8 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "reference": a.reference,
                 "course_id": a.course_id,
                 "as": BILLING_CONTACT,
-                # Theirs: the booking's own, or an act's mark's still on its way (hostile39
-                # F3: then the invoice is someone else's, not shown).
+                # Theirs: the booking's own, or an act's mark's still on its way
+                # (then the invoice is someone else's, not shown).
                 "billing": details.model_dump(mode="json") if details else None,
                 "invoice": _invoice_out(a) if details is a.billing else None,
             }

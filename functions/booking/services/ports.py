@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from booking.domain.links import with_query
 from booking.services.code_store_port import DiscountCodeStore
 from booking.services.email_claims import ClaimHeld, ClaimRead, EmailClaim
 from booking.services.email_port import (
@@ -315,7 +316,7 @@ class Ports:
 
     def status_url(self, application: Application) -> str:
         """The applicant's own page: the one link every page and email uses."""
-        return (
-            f"{self.public_base_url}/applications/{application.application_id}"
-            f"?token={application.token}"
+        return with_query(
+            f"{self.public_base_url}/applications/{application.application_id}",
+            {"token": application.token},
         )

@@ -25,6 +25,7 @@ from booking.domain.attendance import Completion, Mark
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import CERTIFICATE_HELD, Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
+from booking.domain.links import with_query
 from booking.domain.register import (
     CERTIFICATE_CODE_BYTES,
     NO_REGISTER,
@@ -352,9 +353,9 @@ def certificate_download_url(ports: Ports, application_id: str, token: str) -> s
         return ""
     if not printable(ports, application):
         return ""
-    return (
-        f"{ports.public_base_url}/applications/{quote(application_id)}/certificate.pdf"
-        f"?token={quote(token)}"
+    return with_query(
+        f"{ports.public_base_url}/applications/{quote(application_id)}/certificate.pdf",
+        {"token": token},
     )
 
 

@@ -98,6 +98,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
                 "email_state",
                 "finish_email",
                 "hold_send",
+                "calendar_sequence",
                 "is_suppressed",
                 "next_calendar_sequence",
                 "release_send",

@@ -165,7 +165,7 @@ class DynamoApplicationStore:
         actions.extend(self._who_applied(stored, previous, replaces))
         for contact in sorted(contacts_named(stored) - contacts_named(previous)):
             # Who is billed, by a digest: the billing contact's export and erasure find it;
-            # one an act's mark names too, before its save bills them (hostile39 F3).
+            # one an act's mark names too, before its save bills them.
             billed = {
                 **billing_contact_key(contact, stored.application_id),
                 "application_id": {"S": stored.application_id},

@@ -183,6 +183,11 @@ class DynamoEmailLedger:
         return self.table.get(suppression_key(address)) is not None
 
     @translate_aws_errors
+    def calendar_sequence(self, person: str) -> int:
+        item = self.table.get(calendar_sequence_key(person))
+        return int(item["sequence"]["N"]) if item and "sequence" in item else 0
+
+    @translate_aws_errors
     def next_calendar_sequence(self, person: str) -> int:
         """An atomic counter per person (ADD returns the value after this caller's increment)."""
         answer = self.table.client.update_item(

@@ -17,6 +17,7 @@ from booking.domain.group_figures import group_figures, managers_status, payment
 from booking.domain.group_give_ups import may_give_up, waits_for_the_bank
 from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
+from booking.domain.links import with_query
 from booking.domain.wording import moment_when, money_words
 from booking.handlers.pages.apply import (
     APPLICATION_FIELDS,
@@ -144,7 +145,6 @@ def manager_page(view: GroupView, base_url: str) -> str:
     group = view.group
     zone = view.course.definition.timezone
     here = f"{base_url}/groups/{quote(group.group_id)}"
-    token = quote(group.token)
     currency = group.total.currency
     figures = group_figures(group)
     # Over: nothing more to apply for (ended unpaid or given up, or its deadline's sweep ran).
@@ -196,12 +196,12 @@ def manager_page(view: GroupView, base_url: str) -> str:
             and not payment_settling(group)
             else None,
             substitute_consent_label=SUBSTITUTE_CONSENT_LABEL,
-            places=_places_shown(view, here, token),
+            places=_places_shown(view, here),
         )
     )
 
 
-def _places_shown(view: GroupView, here: str, token: str) -> list[dict[str, Any]]:
+def _places_shown(view: GroupView, here: str) -> list[dict[str, Any]]:
     """Each place as the manager's page shows it, with its forms' addresses."""
     return [
         {
@@ -212,8 +212,12 @@ def _places_shown(view: GroupView, here: str, token: str) -> list[dict[str, Any]
             "released": place.state == "released",
             "reference": place.reference,
             "link": place.link,
-            "substitute": f"{here}/places/{place.number}/substitute?token={token}",
-            "cancel": f"{here}/places/{place.number}/cancel?token={token}",
+            "substitute": with_query(
+                f"{here}/places/{place.number}/substitute", {"token": view.group.token}
+            ),
+            "cancel": with_query(
+                f"{here}/places/{place.number}/cancel", {"token": view.group.token}
+            ),
         }
         for place in view.places
     ]

@@ -57,6 +57,7 @@ def status_page(
     certificate_url: str = "",
     certificate_held: bool = False,
     decline_action: str = "",
+    calendar_url: str = "",
     offer_flag: str = "",
     leave_action: str = "",
     left_flag: str = "",
@@ -77,18 +78,7 @@ def status_page(
             course_title=course_name(definition.title, course.first_start(), timezone),
             organisation=definition.organisation or "",
             clock=clock_words(timezone),  # whose clock its times are on
-            **{
-                **_said(
-                    view,
-                    to_pay,
-                    timezone,
-                    checkout_flag,
-                    confirming=confirming,
-                    joining_link=bool(definition.joining_url),
-                ),
-                **_declined_said(view, offer_flag),
-                **_left_said(view, left_flag),
-            },
+            **_flags_said(view, to_pay, course, (checkout_flag, offer_flag, left_flag), confirming),
             status=view.status,
             reference=view.reference or view.application_id,
             price=to_pay,
@@ -102,12 +92,35 @@ def status_page(
             money=_money_lines(view, definition.price),
             certificate_url=certificate_url,
             certificate_held=certificate_held,
+            calendar_url=calendar_url,
             move=_move(view, timezone),
             can_decline_offer=view.can_decline_offer and not confirming,
             decline_action=decline_action,
             **_leaving(view, leave_action, confirming=confirming),
         )
     )
+
+
+def _flags_said(
+    view: ApplicationView,
+    to_pay: str,
+    course: Course,
+    flags: tuple[str, str, str],
+    confirming: bool,
+) -> dict[str, Any]:
+    """What the page says of where the booking stands and of the press that led here (the
+    checkout's, the offer's and the waiting list's flags, in that order)."""
+    checkout_flag, offer_flag, left_flag = flags
+    definition = course.definition
+    said = _said(
+        view,
+        to_pay,
+        definition.timezone,
+        checkout_flag,
+        confirming=confirming,
+        joining_link=bool(definition.joining_url),
+    )
+    return {**said, **_declined_said(view, offer_flag), **_left_said(view, left_flag)}
 
 
 def _leaving(view: ApplicationView, leave_action: str, *, confirming: bool) -> dict[str, Any]:

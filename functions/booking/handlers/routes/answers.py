@@ -199,6 +199,29 @@ def json_body(name: str | None, *, required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {"application/json": {"schema": body}}}
 
 
+def closed_fields(fields: Fragment, *required: str) -> dict[str, Any]:
+    """An action's JSON body: these ``fields`` and no other (an unknown one is refused by name,
+    422), the ``required`` among them."""
+    shape = {
+        "type": "object",
+        "properties": dict(fields),
+        "required": list(required),
+        "additionalProperties": False,
+    }
+    return {"required": True, "content": {"application/json": {"schema": shape}}}
+
+
+def json_or_form(name: str) -> dict[str, Any]:
+    """A body of a named model a script sends as JSON, or a browser's form posts."""
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": schema(name)},
+            "application/x-www-form-urlencoded": {"schema": schema(name)},
+        },
+    }
+
+
 def optional_fields(**fields: object) -> dict[str, object]:
     """An action's optional JSON body: these fields and no other (an unknown one is refused
     by name, 422: never ignored; none given: it takes no field)."""

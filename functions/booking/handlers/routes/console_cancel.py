@@ -4,6 +4,7 @@ do, whose form then posts ``consoleCancel`` (unchanged: the API and scripts post
 from __future__ import annotations
 
 from booking.domain.application import LONG_TEXT_MAX_LENGTH
+from booking.domain.form_text import REFUND_KEPT
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     NO_APPLICATION,
@@ -45,7 +46,7 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
             "200": page("What cancelling would do, and the form to confirm it"),
             "404": NO_APPLICATION,
             "409": page("The application's page, saying why it cannot be cancelled now"),
-            "422": page("A `refund` value other than a ticked box's, said in words"),
+            "422": page("A `refund` value other than a ticked box's or `keep`, said in words"),
         },
         description="The application page's *Cancel* leads here; its *Yes, cancel* posts "
         "`POST /console/applications/{application_id}/cancel` with the same refund choice "
@@ -56,8 +57,9 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
                 "name": "refund",
                 "in": "query",
                 "required": False,
-                "description": "`on`: the cancellation is to refund what was paid",
-                "schema": {"type": "string", "enum": ["on"]},
+                "description": "`on`: the cancellation is to refund what was paid; "
+                f"`{REFUND_KEPT}` (or left out): it keeps it",
+                "schema": {"type": "string", "enum": ["on", REFUND_KEPT]},
             },
         ),
         tags=("console",),

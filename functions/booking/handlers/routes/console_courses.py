@@ -47,13 +47,13 @@ def _course_form() -> dict[str, Any]:
         "type": "string",
         "enum": ["yes"],
         "description": "Posted by *Add the next cohort*'s form once it has offered the "
-        "cohort's follow-ups, moved as its sessions are: they are not offered again (org24)",
+        "cohort's follow-ups, moved as its sessions are: they are not offered again",
     }
     top["title_checked"] = {
         "type": "string",
         "description": "Posted back by the form that warned the title differs from another "
         "cohort's of the programme by what may be a typo: the title it warned of; the same "
-        "title pressed again is saved (org24)",
+        "title pressed again is saved",
     }
     top["rows"] = {
         "type": "string",

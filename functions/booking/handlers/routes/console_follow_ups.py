@@ -40,7 +40,7 @@ FOLLOW_UPS: tuple[Route, ...] = (
         "GET",
         "/console/programmes/{programme}/graduates.csv",
         "consoleGraduatesCsv",
-        "The programme's graduates to download (organiser22 F20): who completed which cohort, "
+        "The programme's graduates to download: who completed which cohort, "
         "when, and the follow-ups they were invited to",
         {
             "200": download(

@@ -44,7 +44,7 @@ _SAID = (
 
 _RESEND_SAID = (
     "Has Stripe email the group booking's open invoice to its billing contact again, as a "
-    "one-person booking's invoice is sent again (organiser22 F7); nothing else changes. 409 "
+    "one-person booking's invoice is sent again; nothing else changes. 409 "
     "`no_open_invoice` when the group has no open invoice (paid, ended, paid by card, or "
     "voided at Stripe to be replaced by one not made yet); 404 for an unknown group."
 )

@@ -14,7 +14,7 @@ from booking.handlers.routes.answers import (
     path_parameter,
     see_other,
 )
-from booking.handlers.routes.invoice_correction import BILLING
+from booking.handlers.routes.invoice_correction import BILLING, BILLING_BODY
 
 # What the console's group bookings page says once after the press (``after_action``).
 GROUP_INVOICE_CORRECTED = "group_invoice_corrected"
@@ -57,19 +57,7 @@ GROUP_CORRECTION_ADMIN: tuple[Route, ...] = (
         },
         errors=BODY_ACTION_ERRORS,
         parameters=(_GROUP,),
-        body={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {**BILLING, "seen": SEEN},
-                        "required": ["billing_name", "billing_email", "billing_address"],
-                        "additionalProperties": False,
-                    }
-                }
-            },
-        },
+        body=BILLING_BODY,
         description=_SAID,
         tags=("organisers",),
     ),

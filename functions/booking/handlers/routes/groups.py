@@ -12,9 +12,9 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     idempotency_key_header,
     json_answer,
+    json_or_form,
     page,
     path_parameter,
-    schema,
     secret_token,
     see_other,
 )
@@ -33,16 +33,6 @@ _PLACE = {
     "description": "The place's number in the booking (1..N)",
     "schema": {"type": "integer", "minimum": 1, "maximum": 99},
 }
-
-
-def _both(name: str) -> dict[str, object]:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": schema(name)},
-            "application/x-www-form-urlencoded": {"schema": schema(name)},
-        },
-    }
 
 
 def _on_a_place(
@@ -123,7 +113,7 @@ GROUPS: tuple[Route, ...] = (
                 "(the HTML form carries it as the hidden field `idempotency_key`)"
             ),
         ),
-        body=_both("GroupForm"),
+        body=json_or_form("GroupForm"),
         tags=("groups",),
         private=True,
     ),
@@ -154,7 +144,7 @@ GROUPS: tuple[Route, ...] = (
         "colleague's application, if they had applied, is withdrawn. Before the booking is "
         "paid (a misspelt address put right), the link goes out with the payment. A booking "
         "that lapsed unpaid answers 409 `lapsed`.",
-        body=_both("Substitute"),
+        body=json_or_form("Substitute"),
         tags=("groups",),
     ),
     _on_a_place(
@@ -247,7 +237,7 @@ GROUPS: tuple[Route, ...] = (
         "The application fills the place at once (confirmed, nothing to pay: the manager "
         "paid) and the facilitators get it like any other. 409 once the place is filled, "
         "cancelled, unpaid, or past `apply_by`; 404 for a link that was replaced.",
-        body=_both("PlaceApplicationForm"),
+        body=json_or_form("PlaceApplicationForm"),
         tags=("groups",),
     ),
 )

@@ -10,6 +10,7 @@ from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     NO_APPLICATION,
     SEEN,
+    closed_fields,
     json_answer,
     page,
     path_parameter,
@@ -41,6 +42,10 @@ BILLING: dict[str, object] = {
         "left out: none, refused (422) on a course with `po_required`",
     },
 }
+# The JSON body of an act that takes billing details: them, and what the caller last read.
+BILLING_BODY = closed_fields(
+    {**BILLING, "seen": SEEN}, "billing_name", "billing_email", "billing_address"
+)
 CORRECTION_SAID = (
     "The billing details are replaced and a new invoice for the same amount, due on the same "
     "day, is sent to them (Stripe emails it to the new billing email); the place stays held. "
@@ -59,7 +64,7 @@ CORRECTION_SAID = (
     "done is completed by the scheduled sweep."
 )
 
-# A billing detail that is not one: its form again, not the application's page (org24b).
+# A billing detail that is not one: its form again, not the application's page.
 BILLING_AGAIN = (
     "The form again, each billing detail that is not one said beside its box, all at once, "
     "what was typed kept (a `seen` no page gives: the application's page, saying so)"
@@ -78,19 +83,7 @@ def billing_details_act(path: str, operation_id: str, summary: str, description:
         {"200": json_answer("AdminApplicationOut", "The application after the change")},
         errors=BODY_ACTION_ERRORS,
         parameters=(path_parameter("application_id"),),
-        body={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {**BILLING, "seen": SEEN},
-                        "required": ["billing_name", "billing_email", "billing_address"],
-                        "additionalProperties": False,
-                    }
-                }
-            },
-        },
+        body=BILLING_BODY,
         description=description,
         tags=("organisers",),
     )

@@ -9,9 +9,11 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     HTML_CONTENT,
     array_of,
+    download,
     idempotency_key_header,
     json_answer,
     json_body,
+    json_or_form,
     page,
     path_parameter,
     schema,
@@ -41,13 +43,7 @@ def course_form_page(
 
 
 _ON_TO = see_other("Browsers: on to the checkout page or the status page", required=False)
-_APPLICATION_FORM = {
-    "required": True,
-    "content": {
-        "application/json": {"schema": schema("ApplicationForm")},
-        "application/x-www-form-urlencoded": {"schema": schema("ApplicationForm")},
-    },
-}
+_APPLICATION_FORM = json_or_form("ApplicationForm")
 
 
 def _way_to_pay(
@@ -219,6 +215,31 @@ PUBLIC: tuple[Route, ...] = (
                 "schema": {"type": "string", "enum": ["success", "cancelled"]},
             },
         ),
+        tags=PAGES,
+        private=True,
+    ),
+    Route(
+        API,
+        "GET",
+        "/applications/{application_id}/calendar.ics",
+        "downloadSessionsCalendar",
+        "The person's sessions as a calendar file, from their status page",
+        {
+            "200": download(
+                "text/calendar",
+                "<course_id>-sessions.ics",
+                "The booked place's sessions and the follow-ups the person was invited to, with "
+                "the joining link, as their emails gave them (RFC 5545, `METHOD:PUBLISH`, no "
+                "attendee): under the same UIDs and ORGANIZER, so importing it updates the "
+                "events those emails put in the calendar rather than adding them twice",
+                {"type": "string"},
+            ),
+        },
+        errors=(404, 409),
+        description="404 for a wrong id or token (as the status page); 409 while it would hold "
+        "nothing (a place not booked, and no follow-up invitation). The status page links to it "
+        "(*Add your sessions to your calendar*) whenever it holds a session.",
+        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=PAGES,
         private=True,
     ),

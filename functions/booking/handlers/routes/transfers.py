@@ -10,6 +10,7 @@ from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     NO_APPLICATION,
     SEEN,
+    closed_fields,
     console_form,
     json_answer,
     optional_fields,
@@ -201,24 +202,10 @@ TRANSFER_ADMIN: tuple[Route, ...] = (
         errors=BODY_ACTION_ERRORS,
         description=_MOVE_RULES,
         parameters=(_APPLICATION,),
-        body={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "to_course_id": _TO_COURSE,
-                            "wait": _WAIT,
-                            "seen": SEEN,
-                            "course_seen": _COURSE_SEEN,
-                        },
-                        "required": ["to_course_id"],
-                        "additionalProperties": False,
-                    }
-                }
-            },
-        },
+        body=closed_fields(
+            {"to_course_id": _TO_COURSE, "wait": _WAIT, "seen": SEEN, "course_seen": _COURSE_SEEN},
+            "to_course_id",
+        ),
         tags=TAGS_ADMIN,
     ),
     Route(

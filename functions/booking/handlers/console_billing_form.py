@@ -1,0 +1,165 @@
+"""What the console's two confirmations that send an invoice to billing details typed on them
+share (*Correct the invoice*, *Invoice the employer instead*): the page, with the billing form
+and what sending does, refused in words when the act does not fit the application now; the
+reading of the billing details its press posted; and the form again, each mistake beside its
+field, when the press is refused for them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from booking.bootstrap import ports
+from booking.domain.billing_details import BillingDetails
+from booking.domain.errors import InvalidInput
+from booking.domain.page_seen import Seen
+from booking.handlers import console_application as application_pages
+from booking.handlers import http
+from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
+from booking.handlers.console_pages import render_confirmation, told_lines
+from booking.handlers.resolver import Response
+from booking.handlers.sentences import sentence
+from booking.services import invoice_correction
+from booking.services.acted import Acted
+from booking.services.console import ApplicationDetail, application_detail
+from booking.services.invoice_correction import PO_NEEDED
+from booking.services.ports import Ports
+
+# The fields as the error summary names them, linking each to its box.
+BILLING_LABELS = {
+    "billing_name": "Organisation name",
+    "billing_email": "Billing email",
+    "billing_address": "Postal address",
+    "po_number": "Purchase order number",
+}
+
+
+def _nobody_else(detail: ApplicationDetail) -> list[str]:
+    return []
+
+
+class BillingAct(Protocol):
+    """The use case a billing form's press calls: the application's invoice sent to
+    ``billing``, acting on what the page showed (``seen``)."""
+
+    def __call__(
+        self, ports: Ports, application_id: str, billing: BillingDetails, *, seen: Seen | None
+    ) -> Acted: ...
+
+
+@dataclass(frozen=True)
+class BillingForm:
+    """One of the console's confirmations that send an invoice to billing details typed on
+    it: the application's action that offers it (``act``), the use case its press calls
+    (``sends``), its ``template``, the details it starts with (``starts_with``: None, there are
+    none to start from), what it says when the act does not fit the application now
+    (``not_now``, 409), what sending does to the invoice and the place (``lines``: none when
+    there is nothing it would do now), what the person is emailed (``told``) and who else is
+    (``also_told``), and what happens when the payment it replaces comes first (``raced``)."""
+
+    act: str
+    sends: BillingAct
+    template: str
+    starts_with: Callable[[ApplicationDetail], dict[str, Any] | None]
+    not_now: str
+    lines: Callable[[ApplicationDetail], list[str]]
+    told: str
+    raced: str
+    also_told: Callable[[ApplicationDetail], list[str]] = _nobody_else
+
+
+def billing_confirmation(form: BillingForm, application_id: str) -> Response[str]:
+    """The confirmation ``form`` with the details it starts with; the application's page
+    saying why not (409) when the act does not fit it now, or there are no details."""
+    detail = application_detail(ports(), application_id)
+    billing = form.starts_with(detail)
+    if form.act not in detail.actions or billing is None:
+        return application_pages.not_now(detail, form.not_now)
+    return html_page(200, billing_page(form, detail, billing, {}))
+
+
+def billing_served(form: BillingForm, operation_id: str) -> None:
+    """The ``form``'s confirmation page, served as ``operation_id`` on the console."""
+    served(operation_id)(lambda application_id: billing_confirmation(form, application_id))
+
+
+def billing_press(form: BillingForm) -> Callable[[str], Acted]:
+    """The ``form``'s press (``handlers.console.action``'s act): the details typed, sent by
+    its use case, acting on what the page showed."""
+
+    def press(application_id: str) -> Acted:
+        seen = form_seen()
+        return form.sends(ports(), application_id, billing_posted(), seen=seen)
+
+    return press
+
+
+def billing_again(form: BillingForm) -> Callable[[str, InvalidInput], Response[str] | None]:
+    """A refusal of the billing details the ``form``'s press typed (the form's own reading, or
+    the act's: a purchase order number the course needs, an address the invoice cannot print):
+    the form again, each mistake beside its field, all at once, what was typed kept (nothing
+    sent). None for any other refusal, said above the application's page."""
+
+    def again(application_id: str, refused: InvalidInput) -> Response[str] | None:
+        if not refused.fields or not set(refused.fields) <= set(BILLING_LABELS):
+            return None
+        beside = {name: sentence(why) for name, why in refused.fields.items()}
+        return html_page(http.status_for(refused), _form_again(form, application_id, beside))
+
+    return again
+
+
+def billing_page(
+    form: BillingForm, detail: ApplicationDetail, billing: dict[str, Any], errors: dict[str, str]
+) -> str:
+    """The ``form``'s page: what sending does (its own lines, then who is emailed, then what
+    a payment that comes first does), the ``billing`` details in its fields with their
+    ``errors`` beside them, and what the press then acts on, or refuses
+    (``domain.page_seen``)."""
+    lines = form.lines(detail)
+    if lines:
+        told = told_lines(detail, not detail.address_suppressed, None, form.told)
+        lines = [*lines, *told, *form.also_told(detail), form.raced]
+    return render_confirmation(
+        form.template,
+        chrome(),
+        detail,
+        lines=lines,
+        seen=detail.seen,
+        billing=billing,
+        po_required=detail.course.definition.po_required,
+        errors=errors,
+        labels=BILLING_LABELS,
+    )
+
+
+def _form_again(form: BillingForm, application_id: str, errors: dict[str, str]) -> str:
+    """The ``form`` again after its press was refused: ``errors`` beside their fields (with a
+    purchase order number the course needs, left blank), the details as typed."""
+    detail = application_detail(ports(), application_id)
+    return billing_page(form, detail, _billing_typed_back(), _with_po_needed(errors, detail))
+
+
+def billing_posted() -> BillingDetails:
+    """The billing details the console's form posted (a corrected invoice, an invoice instead
+    of the card); InvalidInput naming every detail that is not one, beside its field."""
+    return invoice_correction.billing_typed(_billing_typed_back())
+
+
+def _billing_typed_back() -> dict[str, str]:
+    """The billing details as the form posted them, to read or to show again as typed."""
+    posted = posted_form()
+    return {
+        name: value if isinstance(value := posted.get(name), str) else ""
+        for name in invoice_correction.BILLING_FIELDS
+    }
+
+
+def _with_po_needed(errors: dict[str, str], detail: ApplicationDetail) -> dict[str, str]:
+    """Every mistake at once: a purchase order number the course needs, left blank, said
+    beside its box with the details' other mistakes (the act checks it only once they read;
+    ``domain.billing_details.refuse_without_po`` is the rule)."""
+    if detail.course.definition.po_required and not _billing_typed_back()["po_number"].strip():
+        return {**errors, "po_number": errors.get("po_number") or sentence(PO_NEEDED)}
+    return errors
