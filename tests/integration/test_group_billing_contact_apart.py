@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoi
 MANAGER_NAME = "Florence Nightingale"
 # Every event a manager's message tells (an invoice corrected to another billing email is told
 # to the contact the old invoice went to alone, never to the manager).
-MANAGERS_EVENTS = [event for event in GroupEvent if event is not GroupEvent.BILLING_CORRECTED]
+MANAGERS_EVENTS = [event for event in GroupEvent if event is not GroupEvent.INVOICE_CORRECTED]
 
 
 def _each_to_whom_it_is_for(group: GroupBooking, sent: list[OutgoingEmail]) -> None:

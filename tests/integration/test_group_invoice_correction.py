@@ -376,3 +376,46 @@ def test_two_presses_at_once_send_one_corrected_invoice(
         if request.path.startswith("/v1/invoices/in_") and request.path.endswith("/finalize")
     ]
     assert [i for i in opened if system.stripe_invoice(i)["status"] == "open"] == [new]
+
+
+def _told_replaced(sent: list[Any], number: str) -> list[Any]:
+    return [e for e in sent if e.subject.startswith(f"Invoice {number} was replaced")]
+
+
+def test_the_old_billing_contact_is_told_once_the_groups_invoice_was_replaced(
+    system: System,
+) -> None:
+    """A group's invoice corrected to a new billing contact was voided at Stripe, and the
+    contact it had been sent to was told nothing, as one person's was before: Stripe sends a
+    voided invoice's contact no word, and they might still pay it. They get one short
+    message of ours, by its number, saying they need not pay it; never again on a second
+    press; the new contact is sent Stripe's new invoice only."""
+    group, old, _left = three_on_an_invoice(system)
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+
+    assert _correct(system, group).status == 200
+    sent = system.deliver_emails()
+    assert _correct(system, group).status == 200  # pressed again: nothing more
+    sent += system.deliver_emails()
+
+    [told] = _told_replaced(sent, number)
+    assert told.to == [ACCOUNTS]  # the contact it went to, not the new one
+    assert "Dear St Elsewhere NHS Foundation Trust" in told.text
+    assert f"invoice {number} for £600.00" in told.text
+    assert "You need not pay invoice" in told.text
+    assert "refund" not in told.text.lower()
+    assert group["token"] not in told.text + told.html  # never the manager's page
+    assert [e.to for e in sent] == [[ACCOUNTS]]  # the manager is emailed nothing
+
+
+def test_a_group_correction_keeping_the_billing_contact_sends_them_no_such_message(
+    system: System,
+) -> None:
+    group, old, _left = three_on_an_invoice(system)
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+
+    assert _correct(system, group, **{**CORRECTED, "billing_email": ACCOUNTS}).status == 200
+
+    assert _told_replaced(system.deliver_emails(), number) == []  # Stripe sends them the new one

@@ -23,7 +23,7 @@ from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import INVOICED, held_on_an_open_invoice, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.system import Reply, System
+from tests.support.system import STRIPE_KEY, Reply, System
 
 PERSON = "card-payer@example.org"
 EMPLOYER = {
@@ -235,6 +235,28 @@ def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     # The invoice the stopped try sent is voided before the next is sent, so the
     # employer has one invoice open to pay, never two.
     assert system.stripe_invoice(sent_first)["status"] == "void"
+
+
+def test_a_switch_pressed_again_while_the_first_invoice_is_being_debited_sends_no_second(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The employer's bank debit of the invoice a stopped try sent is processing: Stripe
+    refuses its void, so pressing again is refused in words, that invoice left to its
+    payment (its customer kept) and no second invoice sent for the employer to pay too."""
+    application = _by_card(system)
+    _stopped_after_the_expiry(system, monkeypatch, lambda: _instead(system, application))
+    [sent_first] = system.stored(application).invoices_issued
+    assert system.debit_invoice(sent_first).status == 200
+
+    answer = _instead(system, application)
+
+    error = answer.refused(409, "payment_settling")
+    assert "bank is confirming a payment of the invoice sent" in error["message"]
+    assert system.stored(application).invoices_issued == (sent_first,)
+    first = system.stripe_invoice(sent_first)
+    assert first["status"] == "open"
+    customer = system.stripe_local("GET", f"/v1/customers/{first['customer']}", headers=STRIPE_KEY)
+    assert customer.json().get("deleted") is not True
 
 
 def test_the_console_asks_for_the_billing_details_and_asks_first(

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from booking.domain.application import Application
 from booking.domain.commands import Refusal
+from booking.domain.disputes import PAYMENT_DISPUTED
 from booking.domain.money import money_words
 
 if TYPE_CHECKING:  # a group's models load with the groups' code, not every function's init
     from booking.domain.groups import GroupBooking
 
-PAYMENT_DISPUTED = "payment_disputed"
 # Said where Stripe refused the refund of a dispute whose events have not come yet (the
 # adapter knows no amount): the same advice.
 WHAT_TO_DO = (

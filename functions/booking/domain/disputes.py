@@ -64,7 +64,9 @@ _STAGE = {
     "lost": 2,
 }
 DISPUTE_COPY = "disputed"  # the occasion of the organisers' one message about a dispute
-PAYMENT_DISPUTED = "payment_disputed"  # its reason, as the facilitators' copy words it
+# Why a payment's money is held by a dispute: the facilitators' copy's reason, and the code
+# of a refund refused while it holds the money (``domain.disputed_refunds``).
+PAYMENT_DISPUTED = "payment_disputed"
 
 
 @dataclass(frozen=True)

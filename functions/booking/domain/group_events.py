@@ -26,9 +26,9 @@ class GroupEvent(StrEnum):
     # Its invoice's payment outside Stripe recorded by an organiser: the billing contact's
     # acknowledgement (``services.payment_received``).
     PAYMENT_RECEIVED = "payment_received"
-    # Its invoice corrected by an organiser to another billing email: the contact the old
-    # invoice went to told it was replaced (``domain.group_invoice_correction``).
-    BILLING_CORRECTED = "billing_corrected"
+    # Its invoice corrected by an organiser to another billing contact: the one it was sent to
+    # told it was replaced and need not be paid (``domain.payer``).
+    INVOICE_CORRECTED = "invoice_corrected"
 
 
 # The key of the manager's UNFILLED_RELEASED message when the shares of places released while a

@@ -13,10 +13,10 @@ from datetime import datetime
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict
-from booking.domain.group_notices import replaced_invoice_told
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.page_seen import CHANGED, Seen, group_seen
+from booking.domain.payer import group_replaced_invoice_notice
 from booking.domain.provider_objects import with_invoice
 
 HEADING = "the corrected billing details need attention"
@@ -85,7 +85,7 @@ def corrected(
 ) -> GroupBooking:
     """``group`` on its corrected invoice ``invoice``, addressed to ``billing``, the
     correction's mark cleared: its places, their price and their employer's share as they
-    were."""
+    were; the billing contact the old invoice went to, when another, told it was replaced."""
     update = {
         "billing": billing,
         "replacing_invoice": None,
@@ -95,5 +95,7 @@ def corrected(
         "replacing_with": (),
         "updated_at": now,
     }
-    told = replaced_invoice_told(group, billing)  # the old invoice's contact, if another
-    return with_invoice(told, invoice).model_copy(update=update)
+    new = with_invoice(group, invoice).model_copy(update=update)
+    # The contact the old invoice went to, when it is another, is told it was replaced.
+    told = group_replaced_invoice_notice(group, billing)
+    return new.with_emails(told) if told is not None else new

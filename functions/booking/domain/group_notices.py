@@ -9,13 +9,10 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from booking.domain.billing_details import BillingDetails
-from booking.domain.email_records import ReplacedBilling
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_dates import last_told, told_recorded
 from booking.domain.group_events import GroupEvent
 from booking.domain.groups import APPLY_BY_MOVED, APPLY_BY_PASSED, GroupBooking, GroupStatus
-from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import moment_when
 
 # Why a payment the group could not take was given back
@@ -92,36 +89,6 @@ def payment_acknowledgement(group: GroupBooking, invoice_id: str) -> EmailJob:
         move=None,
         to_billing_contact=True,
     )
-
-
-def replaced_invoice_told(group: GroupBooking, corrected_to: BillingDetails) -> GroupBooking:
-    """``group`` (its invoice about to be corrected to ``corrected_to``) with the message to
-    the contact its invoice went to that it was replaced and need not be paid, when the
-    correction sends the new one elsewhere; keyed by the replaced invoice: once however often
-    the correction is pressed, retried or completed by the sweep. Unchanged when the contact
-    stays the same (Stripe sends them the new invoice) or was erased."""
-    invoice, billing = group.invoice, group.billing
-    if invoice is None or billing is None or billing.billing_email == ERASED_EMAIL:
-        return group
-    if billing.billing_email.lower() == corrected_to.billing_email.lower():
-        return group
-    event = GroupEvent.BILLING_CORRECTED.value
-    job = EmailJob(
-        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice.invoice_id}",
-        kind=EmailKind.GROUP_CHANGED,
-        application_id=group.group_id,
-        course_id=group.course_id,
-        reason=event,
-        occasion=invoice.invoice_id,
-        move=None,
-        to_billing_contact=True,
-        replaced_billing=ReplacedBilling(
-            billing_name=billing.billing_name,
-            billing_email=billing.billing_email,
-            invoice_number=invoice.number or invoice.invoice_id,
-        ),
-    )
-    return group.with_emails(job)
 
 
 def lapse_told(group: GroupBooking) -> GroupBooking:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from booking.domain.application import Application
-from booking.domain.billing import PaymentMethod
+from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.billing_details import BillingDetails
 from booking.domain.email_records import ReplacedBilling
 from booking.domain.emails import EmailJob, EmailKind
@@ -182,7 +182,7 @@ def group_recipient(job: EmailJob, group: GroupBooking) -> str | None:
     (``group_billing_notice``). Never both: the manager's message carries their page, which
     can change the places and shows every colleague, and is theirs alone."""
     if job.replaced_billing is not None:
-        return job.replaced_billing.billing_email  # the contact a corrected invoice went to
+        return job.replaced_billing.billing_email  # the contact the replaced invoice went to
     if job.to_billing_contact:
         return group_billing_contact_told(job, group)
     return None if group.manager_erased else group.manager.email
@@ -229,10 +229,10 @@ def replaced_invoice_notice(application: Application, corrected: BillingDetails)
     the same (Stripe sends them the new invoice), was erased, or is the person, who is told
     of the new invoice in their own message."""
     invoice, billing = application.invoice, application.billing
-    if invoice is None or billing is None or billing.billing_email == ERASED_EMAIL:
+    replaced = _corrected_away(invoice, billing, corrected)
+    if invoice is None or replaced is None:
         return None
-    old = billing.billing_email.lower()
-    if old in (corrected.billing_email.lower(), application.answers.email.lower()):
+    if replaced.billing_email.lower() == application.answers.email.lower():
         return None
     job = application.email(
         EmailKind.INVOICE_ENDED,
@@ -240,12 +240,51 @@ def replaced_invoice_notice(application: Application, corrected: BillingDetails)
         reason=INVOICE_CORRECTED,
         amount=invoice.amount_due,
     )
-    replaced = ReplacedBilling(
+    return _billing_contacts_own(job).model_copy(update={"replaced_billing": replaced})
+
+
+def group_replaced_invoice_notice(
+    group: GroupBooking, corrected: BillingDetails
+) -> EmailJob | None:
+    """As :func:`replaced_invoice_notice`, for a group's invoice corrected by the organisers:
+    the contact it was sent to (the manager too, who is emailed nothing else of it) told, in
+    the billing contact's own message about the group, that it was replaced and need not be
+    paid; keyed by the old invoice."""
+    invoice = group.invoice
+    replaced = _corrected_away(invoice, group.billing, corrected)
+    if invoice is None or replaced is None:
+        return None
+    event = GroupEvent.INVOICE_CORRECTED.value
+    return EmailJob(
+        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice.invoice_id}:payer",
+        kind=EmailKind.GROUP_CHANGED,
+        application_id=group.group_id,
+        course_id=group.course_id,
+        reason=event,
+        occasion=invoice.invoice_id,
+        amount=invoice.amount_due,
+        move=None,
+        to_billing_contact=True,
+        replaced_billing=replaced,
+    )
+
+
+def _corrected_away(
+    invoice: InvoiceRef | None, billing: BillingDetails | None, corrected: BillingDetails
+) -> ReplacedBilling | None:
+    """The billing contact an open ``invoice`` was sent to (``billing``), when a correction
+    sends the new one to another (``corrected``): told it was replaced. None when there is no
+    invoice, the contact stays the same (Stripe sends them the new invoice) or was erased.
+    One rule for a person's invoice and a group's."""
+    if invoice is None or billing is None or billing.billing_email == ERASED_EMAIL:
+        return None
+    if billing.billing_email.lower() == corrected.billing_email.lower():
+        return None
+    return ReplacedBilling(
         billing_name=billing.billing_name,
         billing_email=billing.billing_email,
         invoice_number=invoice.number or invoice.invoice_id,
     )
-    return _billing_contacts_own(job).model_copy(update={"replaced_billing": replaced})
 
 
 def payment_received_told(application: Application, invoice_id: str) -> Application:

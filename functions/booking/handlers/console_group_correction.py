@@ -36,15 +36,6 @@ def _lines(group: GroupBooking) -> list[str]:
     amount = money_words(invoice.amount_due, invoice.currency)
     number = invoice.number or invoice.invoice_id
     manager = group.manager
-    billing = group.billing
-    told = (
-        [
-            f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
-            "was sent, is emailed that it was replaced and need not be paid."
-        ]
-        if billing is not None and billing.billing_email != ERASED_EMAIL
-        else []
-    )
     return [
         f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid.",
         f"A new invoice for the same {places_words(group.places_kept)}, {amount}, due on the "
@@ -52,9 +43,21 @@ def _lines(group: GroupBooking) -> list[str]:
         "Every place stays held for the group, and each colleague's link and application "
         "stay as they are.",
         f"{manager.name}, the manager, is not emailed: the group's page shows the new invoice.",
-        *told,
+        *_old_contact_told(group, number),
         "If the employer pays the old invoice before this is done, nothing is changed and the "
         "payment pays for the places.",
+    ]
+
+
+def _old_contact_told(group: GroupBooking, number: str) -> list[str]:
+    """What the contact the invoice went to is told if the billing email changes
+    (``domain.payer.group_replaced_invoice_notice``)."""
+    billing = group.billing
+    if billing is None or billing.billing_email == ERASED_EMAIL:
+        return []
+    return [
+        f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
+        "was sent, is emailed that it was replaced and need not be paid."
     ]
 
 

@@ -1,16 +1,20 @@
 """An application's invoice as its emails say it (``services.email_context``): number, page,
 due day, amount, to whom it was sent and, once paid outside Stripe, when and how the payment
-came (``domain.payment_received``). Pure: no ports, no I/O."""
+came (``domain.payment_received``); and what a group's billing contact's own message may say.
+Pure: no ports, no I/O."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob
-from booking.domain.payer import to_billing_contact_alone
+from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.payment_received import received_words
 from booking.domain.wording import day_when, money_words
+
+if TYPE_CHECKING:  # a group's models load with the groups' code
+    from booking.domain.groups import GroupBooking
 
 
 def invoice_view(application: Application, timezone: str) -> dict[str, Any] | None:
@@ -47,3 +51,24 @@ def billing_alone_context(job: EmailJob, currency: str) -> dict[str, Any]:
             "amount": money_words(job.amount or 0, currency),
         },
     }
+
+
+def group_payer_values(
+    values: dict[str, Any], group: GroupBooking, job: EmailJob
+) -> dict[str, Any]:
+    """A group's billing contact's own message (``services.group_emails``): what any
+    billing contact may see (``domain.payer.as_the_billing_contact_sees``), greeted by the
+    billing name, the invoice's number as the booking's reference; one to the contact an
+    invoice was corrected away from, by their name, with that invoice
+    (``billing_alone_context``'s ``replaced``)."""
+    invoice, billing = group.invoice, group.billing
+    replaced = billing_alone_context(job, group.price.currency)["replaced"]
+    return as_the_billing_contact_sees(
+        {
+            **values,
+            "name": billing.billing_name if billing else group.organisation,
+            "reference": invoice.number if invoice is not None and invoice.number else None,
+            "replaced": replaced,
+        }
+        | ({"name": replaced["billing_name"]} if replaced else {})
+    )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from booking.domain.course import Course
 from booking.domain.disputes import dispute_told
 from booking.domain.emails import EmailJob, OutgoingEmail
+from booking.domain.groups import GroupBooking
 from booking.domain.wording import places_words
 from booking.services.group_emails import GroupEmailOutcome, send_once
 from booking.services.groups import course_said
@@ -24,44 +26,52 @@ def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmail
         course = ports.repository.get_course(job.course_id) if group else None
         if group is None or course is None:
             return GroupEmailOutcome.SKIPPED_GONE
-        definition = course.definition
-        said = dispute_told(
-            job.occasion,
-            group.disputes,
-            definition.timezone,
-            group.payment_refunds,
-            place_gone=group.holds_no_place,
-        )
-        if not said:
-            return GroupEmailOutcome.SKIPPED_GONE
-        addresses = definition.facilitator_addresses()
-        to = [a for a in addresses if not ports.repository.is_suppressed(a)]
-        if not to:
-            return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
-        values = {
-            "course": course_said(course),
-            "reference": None,
-            "booked_on": None,
-            "group_organisation": group.organisation,
-            "places": places_words(len(group.places)),
-            "dispute_said": said,
-            "console_url": (
-                f"{ports.public_base_url}/console/courses/{course.course_id}/group-bookings"
-            ),
-        }
-        rendered = ports.renderer.render(job.kind, values)
-        message = OutgoingEmail(
-            to=to,
-            reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            sender_name=definition.title,
-        )
+        message = _message(ports, job, group, course)
+        if not isinstance(message, OutgoingEmail):
+            return message
         sent = send_once(ports, job, group, message, now)
         if sent is not None:
             return sent
     return GroupEmailOutcome.IN_FLIGHT
+
+
+def _message(
+    ports: Ports, job: EmailJob, group: GroupBooking, course: Course
+) -> OutgoingEmail | GroupEmailOutcome:
+    """The message to the course's facilitators, as the dispute stands now; or why none is
+    sent (the dispute no longer recorded, or nobody to send it to)."""
+    definition = course.definition
+    said = dispute_told(
+        job.occasion,
+        group.disputes,
+        definition.timezone,
+        group.payment_refunds,
+        place_gone=group.holds_no_place,
+    )
+    if not said:
+        return GroupEmailOutcome.SKIPPED_GONE
+    addresses = definition.facilitator_addresses()
+    to = [a for a in addresses if not ports.repository.is_suppressed(a)]
+    if not to:
+        return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
+    values = {
+        "course": course_said(course),
+        "reference": None,
+        "booked_on": None,
+        "group_organisation": group.organisation,
+        "places": places_words(len(group.places)),
+        "dispute_said": said,
+        "console_url": f"{ports.public_base_url}/console/courses/{course.course_id}/group-bookings",
+    }
+    rendered = ports.renderer.render(job.kind, values)
+    return OutgoingEmail(
+        to=to,
+        reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sender_name=definition.title,
+    )
 
 
 # How many times the group is read again when it changed before the send's lease was taken.

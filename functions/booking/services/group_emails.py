@@ -49,12 +49,12 @@ from booking.domain.groups import (
 )
 from booking.domain.money import money_if_any
 from booking.domain.payer import (
-    as_the_billing_contact_sees,
     group_billing_notice,
     group_recipient,
 )
 from booking.domain.payment_received import received_words
 from booking.domain.wording import moment_when, money_words
+from booking.services.email_invoice import group_payer_values
 from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
 from booking.services.groups import course_said, manager_url, place_url
@@ -390,7 +390,7 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
             course=course.definition.title,
         )
     if job.to_billing_contact:
-        values = _as_the_payer_reads(values, group, job)
+        values = group_payer_values(values, group, job)
     rendered = ports.renderer.render(job.kind, values)
     definition = course.definition
     message = OutgoingEmail(
@@ -413,35 +413,6 @@ def _place_end(job: EmailJob, group: GroupBooking) -> PlaceEnd:
     if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
         return PlaceEnd.REFUNDED_AT_STRIPE
     return PlaceEnd.MANAGER_GAVE_UP
-
-
-def _as_the_payer_reads(
-    values: dict[str, Any], group: GroupBooking, job: EmailJob
-) -> dict[str, Any]:
-    """The billing contact's own message: what any billing contact may see
-    (``domain.payer.as_the_billing_contact_sees``), greeted by the billing name, the
-    invoice's number as the booking's reference. To the contact an invoice went to before it
-    was corrected (``EmailJob.replaced_billing``): greeted by their name, that invoice's number
-    and amount (the corrected one's is the same) as it names them (``replaced``)."""
-    invoice = group.invoice
-    billing = group.billing
-    replaced = job.replaced_billing
-    said: dict[str, Any] = {
-        "name": billing.billing_name if billing else group.organisation,
-        "reference": invoice.number if invoice is not None and invoice.number else None,
-        "replaced": None,
-    }
-    if replaced is not None:
-        amount = invoice.amount_due if invoice is not None else group.total.amount
-        said = {
-            "name": replaced.billing_name,
-            "reference": replaced.invoice_number,
-            "replaced": {
-                "number": replaced.invoice_number,
-                "amount": money_words(amount, group.price.currency),
-            },
-        }
-    return as_the_billing_contact_sees({**values, **said})
 
 
 def send_once(

@@ -113,7 +113,7 @@ def course_said(course: Course) -> dict[str, str]:
     return {
         "title": definition.title,
         "name": cohort_name(course),
-        "organisation": getattr(definition, "organisation", "") or "",
+        "organisation": definition.organisation or "",
         "enquiries_email": definition.enquiries_email or "",
     }
 
