@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.test_disputed_refunds import _disputed
-from tests.integration.test_disputes import _closed
 from tests.integration.test_disputes_groups_invoices import _card_group, _checkout_of, _opened
 from tests.integration.test_money_payments_listed import _rows
 from tests.support.console import ConsoleBrowser
+from tests.support.stripe_events import dispute_closed
 from tests.support.system import COURSE_ID, System
 
 TAKEN_BACK = "taken back by the payer's bank in a dispute"
@@ -45,7 +45,7 @@ def test_payments_taken_back_in_a_dispute_are_said_so_beside_the_payment(
     [groups] = [row for row in rows if "Group booking" in row]
     assert TAKEN_BACK in groups
 
-    _closed(system, dispute["id"], "won")
+    dispute_closed(system, dispute["id"], "won")
     rows = _rows(browser.get(f"/console/courses/{COURSE_ID}/money").body)
     [adas] = [row for row in rows if "Ada Byron" in row]
     assert TAKEN_BACK not in adas  # the money came back from the bank
