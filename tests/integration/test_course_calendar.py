@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import vobject
 from icalendar import Calendar
 
 from tests.conftest import COURSES_DIR
@@ -53,3 +54,22 @@ def test_the_course_page_offers_its_sessions_as_a_calendar_file(
     assert len(uids) == len(events)
     assert all("-organisers@" in uid for uid in uids)  # no attendee's invitation uses them
     assert browser.get("/console/courses/no-such-course/calendar.ics").status == 404
+
+
+def test_a_title_with_commas_and_semicolons_names_the_calendar_whole(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The calendar's name (``X-WR-CALNAME``, a text value) escapes the title's commas and
+    semicolons, as its events' summaries do: a calendar that reads it as text named the
+    imported calendar "Leadership" for "Leadership, Spring; Leeds" (a comma separates values)."""
+    definition = json.loads((COURSES_DIR / "past" / f"{COHORT}.json").read_text())
+    title = "Compassionate Leadership, Spring; Leeds \\ Bradford"
+    system.put_course(COHORT, definition | {"title": title})
+
+    reply = browser.get(f"/console/courses/{COHORT}/calendar.ics")
+
+    assert reply.status == 200, reply.body[:300]
+    assert "X-WR-CALNAME:Compassionate Leadership\\, Spring\\; Leeds \\\\ Bradford" in reply.body
+    parsed = vobject.readOne(reply.body)
+    assert parsed.x_wr_calname.value == title
+    assert parsed.vevent.summary.value.startswith(title)

@@ -69,7 +69,7 @@ def test_a_lost_dispute_holds_the_money_withdrawn_whatever_came_late() -> None:
 
 def test_an_open_dispute_is_said_in_words_with_its_deadline() -> None:
     disputes, _ = with_dispute((), _event("needs_response", ("txn_out", -20000)))
-    said = dispute_words(disputes[0], "Europe/London", {})
+    said = dispute_words(disputes[0], "Europe/London", {}, place_gone=False)
     assert said.startswith(
         "Payment disputed by the payer's bank on Thursday 10 June 2027: the payer says they did "
         "not make this payment (fraud); Stripe holds £200.00 until Friday 2 July 2027."
@@ -104,7 +104,7 @@ def test_the_dispute_fee_is_counted_once_and_kept_when_won(order: tuple[int, ...
     [record] = disputes
     assert (record.status, record.withdrawn, record.fee) == ("won", 0, 2000)
     assert dispute_fees(disputes) == 2000
-    said = dispute_words(record, "Europe/London", {})
+    said = dispute_words(record, "Europe/London", {}, place_gone=False)
     assert said.endswith(
         "The dispute was won: the £200.00 came back from the bank. Stripe charged a £20.00 "
         "dispute fee, kept whatever the outcome."
@@ -118,7 +118,7 @@ def test_a_fee_given_back_by_stripe_is_not_counted() -> None:
         (), _fee_event("won", ("txn_out", -20000, 1500), ("txn_back", 20000, -1500))
     )
     assert (disputes[0].fee, dispute_fees(disputes)) == (0, 0)
-    assert "dispute fee" not in dispute_words(disputes[0], "Europe/London", {})
+    assert "dispute fee" not in dispute_words(disputes[0], "Europe/London", {}, place_gone=False)
 
 
 def test_the_money_counts_disputes_and_their_fees_apart_from_refunds() -> None:
@@ -169,6 +169,42 @@ def test_a_payment_refunded_before_its_dispute_is_answered_with_the_refund(
     of it, some of it (the rest is disputed as any payment is), or none (the bank disputes
     only what was not refunded)."""
     [record] = with_dispute((), _event("needs_response"))[0]
-    words = dispute_words(record, "Europe/London", {"pi_1": PaymentRefunds(taken, refunded)})
+    payments = {"pi_1": PaymentRefunds(taken, refunded)}
+    words = dispute_words(record, "Europe/London", payments, place_gone=False)
     assert said in words
     assert ("refunded to the payer already" in words) is (refunded + 20000 > taken)
+
+
+@pytest.mark.parametrize(
+    ("taken", "refunded", "said"),
+    [
+        (20000, 0, "so there is nothing to cancel: respond with evidence on Stripe's dashboard."),
+        (
+            20000,
+            20000,
+            "so the bank would pay them twice: respond on Stripe's dashboard by Friday 2 July "
+            "2027 with the refund as evidence. The booking holds no place any more",
+        ),
+        (
+            30000,
+            15000,
+            "so the bank would pay them £50.00 of it twice: respond on Stripe's dashboard by "
+            "Friday 2 July 2027 with the refund as evidence, and with evidence for the rest. "
+            "The booking holds no place any more",
+        ),
+    ],
+)
+def test_a_dispute_of_a_booking_holding_no_place_never_advises_cancelling_it(
+    taken: int, refunded: int, said: str
+) -> None:
+    """A booking cancelled, or a group's with every place released, holds nothing to cancel:
+    whatever was refunded of the payment (none, all, part), its words say so and keep the
+    refund's own advice, never "The place has not been taken away" nor to cancel it."""
+    [record] = with_dispute((), _event("needs_response"))[0]
+    payments = {"pi_1": PaymentRefunds(taken, refunded)}
+    words = dispute_words(record, "Europe/London", payments, place_gone=True)
+    assert said in words
+    assert "The booking holds no place any more (cancelled, or its places given up" in words
+    assert "has not been taken away" not in words
+    assert "cancel it in" not in words
+    assert "cancel the place" not in words

@@ -70,7 +70,8 @@ class IcsCalendarWriter:
         calendar.add("calscale", "GREGORIAN")
         method = PUBLISH if message.published else CANCEL if message.cancelled else REQUEST
         calendar.add("method", method)
-        calendar.add("x-wr-calname", flattened(message.name))
+        # A text value, escaped as one: unescaped, a comma in the course's title splits it.
+        calendar.add("x-wr-calname", vText(flattened(message.name)))
         for entry in entries:
             event = Event()
             event.add("uid", f"{entry.uid}@{self._domain}")

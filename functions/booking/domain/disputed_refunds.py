@@ -41,7 +41,9 @@ def held_by_a_dispute(application: Application) -> int:
 
 def group_payment_held(group: GroupBooking) -> int:
     """What disputes hold withdrawn of ``group``'s payment, from which each place's share is
-    refunded (minor units; 0: nothing stands in a share's refund's way)."""
+    refunded (minor units; 0: nothing stands in a share's refund's way). Places released at
+    the apply-by date while it holds money are released without their share refunded, and
+    the manager is told why."""
     if not group.payment_intent:
         return 0
     return sum(d.withdrawn for d in group.disputes if d.payment_intent == group.payment_intent)

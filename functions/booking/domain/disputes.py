@@ -14,7 +14,8 @@ not give back: Stripe's balance, whatever order the events came in.
 The place is never taken away here: a dispute may be won. The organisers are told once per
 dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do:
 for a payment refunded already, answer the dispute with the refund, else the bank pays the
-payer a second time what the refund gave back (``dispute_words``).
+payer a second time what the refund gave back; cancel the place only while the booking holds
+one (``dispute_words``).
 """
 
 from __future__ import annotations
@@ -230,10 +231,12 @@ def paid_twice(record: DisputeRecord, payments: Payments) -> int:
     return max(0, min(payment.refunded, record.amount, overlap))
 
 
-def dispute_words(record: DisputeRecord, timezone: str, payments: Payments) -> str:
+def dispute_words(
+    record: DisputeRecord, timezone: str, payments: Payments, *, place_gone: bool
+) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
     person's record and the facilitators' message (``payments``: the booking's, to weigh
-    what it refunded already)."""
+    what it refunded already; ``place_gone``: the booking holds no place any more)."""
     opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
@@ -250,39 +253,56 @@ def dispute_words(record: DisputeRecord, timezone: str, payments: Payments) -> s
         return f"{said}. The dispute was lost: the bank kept the {amount}.{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
-    return f"{said}; {held}. {_what_to_do(record, payments, due)}{fee}"
+    return f"{said}; {held}. {_what_to_do(record, payments, due, place_gone=place_gone)}{fee}"
 
 
-def _what_to_do(record: DisputeRecord, payments: Payments, due: str | None) -> str:
-    """What the organisers can do about an open dispute: answer a refunded payment's with the
-    refund (never "cancel the place": the payer would be paid twice), else keep or cancel."""
-    keep_or_cancel = (
-        "The place has not been taken away (a dispute may be won): respond with evidence on "
-        "Stripe's dashboard, or cancel the place in the organisers' console if you choose."
-    )
+# Whether the booking still holds a place decides whether cancelling it is advice at all.
+_PLACE_KEPT = "The place has not been taken away (a dispute may be won)"
+_PLACE_GONE = (
+    "The booking holds no place any more (cancelled, or its places given up or released), so "
+    "there is nothing to cancel"
+)
+
+
+def _what_to_do(
+    record: DisputeRecord, payments: Payments, due: str | None, *, place_gone: bool
+) -> str:
+    """What the organisers can do about an open dispute: answer with the refund what was
+    refunded of the payment already (never "cancel the place": the payer would be paid
+    twice), with evidence the rest; cancel the place if they choose only while there is one."""
     twice = paid_twice(record, payments)
     if not twice:
-        return keep_or_cancel
+        if place_gone:
+            return f"{_PLACE_GONE}: respond with evidence on Stripe's dashboard."
+        return (
+            f"{_PLACE_KEPT}: respond with evidence on Stripe's dashboard, or cancel the place "
+            "in the organisers' console if you choose."
+        )
     refunded = money_words(payments[record.payment_intent].refunded, record.currency)
     by = f" by {due}" if due else ""
     if twice >= record.amount:
-        return (
+        answer = (
             f"{refunded} of this payment was refunded to the payer already, so the bank would "
             f"pay them twice: respond on Stripe's dashboard{by} with the refund as evidence."
         )
-    return (
+        return f"{answer} {_PLACE_GONE}." if place_gone else answer
+    answer = (
         f"{refunded} of this payment was refunded to the payer already, so the bank would pay "
         f"them {money_words(twice, record.currency)} of it twice: respond on Stripe's "
-        f"dashboard{by} with the refund as evidence, and with evidence for the rest. The "
-        "place has not been taken away (a dispute may be won); cancel it in the organisers' "
-        "console if you choose."
+        f"dashboard{by} with the refund as evidence, and with evidence for the rest."
     )
+    if place_gone:
+        return f"{answer} {_PLACE_GONE}."
+    return f"{answer} {_PLACE_KEPT}; cancel it in the organisers' console if you choose."
 
 
-def disputes_said(disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments) -> str:
+def disputes_said(
+    disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments, *, place_gone: bool
+) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
-    for the roster, its CSV, the organiser API and the person's record."""
-    return " ".join(dispute_words(d, timezone, payments) for d in disputes)
+    for the roster, its CSV, the organiser API and the person's record (``payments`` and
+    ``place_gone``: as :func:`dispute_words`)."""
+    return " ".join(dispute_words(d, timezone, payments, place_gone=place_gone) for d in disputes)
 
 
 def place_disputes_said(
@@ -291,12 +311,14 @@ def place_disputes_said(
     timezone: str,
     groups_disputed: dict[str, str] | None,
     payments: Payments,
+    *,
+    place_gone: bool,
 ) -> str:
     """A payer's bank's disputes of what paid for a place, in words: the booking's own
-    payment's (``disputes``, weighed with its ``payments``), or, for a colleague's place in
-    the group booking ``group_id``, the group's payment's (``groups_disputed``: each disputed
-    group's words, by its id)."""
-    own = disputes_said(disputes, timezone, payments)
+    payment's (``disputes``, weighed with its ``payments`` and whether it holds its place
+    still), or, for a colleague's place in the group booking ``group_id``, the group's
+    payment's (``groups_disputed``: each disputed group's words, by its id)."""
+    own = disputes_said(disputes, timezone, payments, place_gone=place_gone)
     if own or group_id is None:
         return own
     return (groups_disputed or {}).get(group_id, "")
@@ -313,13 +335,17 @@ def dispute_told(
     disputes: tuple[DisputeRecord, ...],
     timezone: str,
     payments: Payments,
+    *,
+    place_gone: bool,
 ) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed (``payments``: the
-    booking's or the group's, each with what was refunded of it)."""
+    any other message), as the dispute stands when it is composed (``payments`` and
+    ``place_gone``: the booking's or the group's, as :func:`dispute_words`)."""
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
     dispute_id = occasion.removeprefix(prefix)
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
-    return dispute_words(found, timezone, payments) if found is not None else ""
+    if found is None:
+        return ""
+    return dispute_words(found, timezone, payments, place_gone=place_gone)

@@ -79,7 +79,7 @@ def roles_in(group: GroupBooking, address: str) -> tuple[str, ...]:
     """What ``group`` names ``address`` as (any case): manager, billing contact, colleague."""
     address = address.strip().lower()
     roles = [MANAGER] if group.manager.email.lower() == address else []
-    if billing_contact_of(group.billing) == address:
+    if address in (billing_contact_of(group.billing), marked_contact_of(group)):
         roles.append(BILLING_CONTACT)
     roles.extend(
         f"colleague (place {place.number})"
@@ -87,6 +87,13 @@ def roles_in(group: GroupBooking, address: str) -> tuple[str, ...]:
         if place.colleague.email.lower() == address
     )
     return tuple(roles)
+
+
+def marked_contact_of(group: GroupBooking) -> str | None:
+    """The billing contact a correction of ``group``'s invoice left half done is marked to
+    (lower case; None: no such correction): named by the group until it is completed or
+    ended, so found and erased by their address as its billing contact."""
+    return billing_contact_of(group.replacing_billing)
 
 
 def contact_erased(group: GroupBooking) -> bool:

@@ -29,3 +29,8 @@ class GroupEvent(StrEnum):
     # Its invoice corrected by an organiser to another billing contact: the one it was sent to
     # told it was replaced and need not be paid (``domain.payer``).
     INVOICE_CORRECTED = "invoice_corrected"
+
+
+# The key of the manager's UNFILLED_RELEASED message when the shares of places released while a
+# payer's bank's dispute held the payment are refunded once it is won (``services.group_disputes``).
+REFUNDED_ONCE_WON = "deadline-after-dispute"

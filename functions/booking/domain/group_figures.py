@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from booking.domain.disputed_refunds import group_payment_held
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline
 from booking.domain.groups import GroupBooking, GroupStatus
@@ -75,6 +76,10 @@ PAID_FOR_THEM_OWED_BY_HAND = (
     "what was paid for them was paid outside Stripe, so it is not refunded from here: it is "
     "owed back by hand, to arrange with the course's organisers"
 )
+PAID_FOR_THEM_DISPUTED = (
+    "what was paid for them was taken back by the payer's bank in a dispute, so nothing is "
+    "refunded from here"
+)
 # A paid booking past its apply-by date (or paid once it had passed): no link works any more.
 PAID_APPLYING_OVER = "Paid: the time for your colleagues to apply has passed"
 
@@ -107,6 +112,17 @@ def group_figures(group: GroupBooking) -> GroupFigures:
     )
 
 
+def _paid_for_them(group: GroupBooking) -> str:
+    """What became of the money paid for a paid group's places once none is left: refunded,
+    owed back by hand (paid outside Stripe), or taken back by the payer's bank in a dispute
+    (nothing refunded from here while it holds the payment)."""
+    if paid_off_stripe(group):
+        return PAID_FOR_THEM_OWED_BY_HAND
+    if group_payment_held(group) and not group.money_returned:
+        return PAID_FOR_THEM_DISPUTED
+    return PAID_FOR_THEM_REFUNDED
+
+
 def managers_status(group: GroupBooking, applying: bool) -> str:
     """The booking's state in the manager's words (their page and their JSON answer): one that
     ended says why (one whose places were all given up says so, not that it went unpaid), and
@@ -126,8 +142,7 @@ def managers_status(group: GroupBooking, applying: bool) -> str:
             gone = PAID_EVERY_PLACE_RELEASED
         else:
             gone = PAID_EVERY_PLACE_GONE if any(unfilled) else PAID_EVERY_PLACE_GIVEN_UP
-        money = PAID_FOR_THEM_OWED_BY_HAND if paid_off_stripe(group) else PAID_FOR_THEM_REFUNDED
-        return f"{gone}: {money}"
+        return f"{gone}: {_paid_for_them(group)}"
     if group.status is GroupStatus.PAID and not applying:
         return PAID_APPLYING_OVER
     if payment_settling(group):

@@ -177,6 +177,11 @@ class GroupBooking(Model):
         return sum(1 for place in self.places if not place.released)
 
     @property
+    def holds_no_place(self) -> bool:
+        """Every place given up or released: a dispute of its payment has nothing to cancel."""
+        return self.places_kept == 0
+
+    @property
     def seats_held(self) -> int:
         """How many of the course's seats this group holds: every place not given back, for
         as long as it may still be (or was) paid for."""
@@ -194,10 +199,12 @@ class GroupBooking(Model):
     @property
     def people_named(self) -> set[str]:
         """Every address the group holds (lower case): its manager's, each place's colleague's
-        and its billing contact's; found and erased by them."""
+        and its billing contact's, and the one a correction of its invoice left half done is
+        marked to (``replacing_billing``); found and erased by them."""
         named = {self.manager.email, *(place.colleague.email for place in self.places)}
-        if self.billing is not None and self.billing.billing_email:
-            named.add(self.billing.billing_email)
+        for billing in (self.billing, self.replacing_billing):
+            if billing is not None and billing.billing_email:
+                named.add(billing.billing_email)
         return {email.lower() for email in named if email != ERASED_EMAIL}
 
     @property
@@ -416,5 +423,10 @@ def organisers_give_it_up(application: Application, group: GroupBooking | None) 
 
 def group_disputes_said(group: GroupBooking | None, timezone: str) -> str:
     """The payer's bank's disputes of ``group``'s payment in words, each weighed with what was
-    refunded of it ("" when none, or no group): what every page saying them says."""
-    return disputes_said(group.disputes, timezone, group.payment_refunds) if group else ""
+    refunded of it and whether any of its places is kept ("" when none, or no group): what
+    every page saying them says."""
+    if group is None:
+        return ""
+    return disputes_said(
+        group.disputes, timezone, group.payment_refunds, place_gone=group.holds_no_place
+    )

@@ -14,13 +14,14 @@ received outside Stripe has the day, the way and the bank's reference the organi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, PaymentMethod
+from booking.domain.disputed_refunds import group_payment_held
 from booking.domain.payment_received import HOW_CHOICES, PaymentReceived
 from booking.domain.payment_record import PaymentRecord
 
@@ -32,6 +33,8 @@ INVOICE_AT_STRIPE = "Invoice, paid through Stripe"
 OUTSIDE_STRIPE = "Outside Stripe"  # the way, when the organiser did not record it
 THROUGH_STRIPE = "Through Stripe"
 GIVEN_BACK = " (given back whole: it could not be taken)"
+# Beside a payment a dispute holds (withdrawn, not reinstated): why the bank has not got it.
+TAKEN_BACK = " (taken back by the payer's bank in a dispute)"
 HOW_SAID = dict(HOW_CHOICES)
 
 
@@ -81,13 +84,20 @@ def _of_application(application: Application, currency: str, zone: ZoneInfo) -> 
         else:
             invoice = application.invoice
             paid_at = invoice.paid_at if record is None and invoice is not None else None
-            found.append(
-                _at_stripe(record, application.amount_paid, currency, zone, whose, paid_at)
-            )
+            own = _at_stripe(record, application.amount_paid, currency, zone, whose, paid_at)
+            found.append(_disputed(own, application, application.payment_intent))
     for record in application.payments:
         if record.payment_intent != application.payment_intent:  # each further, or given back
-            found.append(_at_stripe(record, record.amount, record.currency, zone, whose))
+            further = _at_stripe(record, record.amount, record.currency, zone, whose)
+            found.append(_disputed(further, application, record.payment_intent))
     return found
+
+
+def _disputed(receipt: Receipt, application: Application, payment_intent: str) -> Receipt:
+    """``receipt`` of ``payment_intent``, said as taken back while a dispute of it holds
+    money withdrawn (a dispute won gave it back: nothing more said)."""
+    held = sum(d.withdrawn for d in application.disputes if d.payment_intent == payment_intent)
+    return replace(receipt, way=f"{receipt.way}{TAKEN_BACK}") if held else receipt
 
 
 def _at_stripe(
@@ -144,6 +154,7 @@ def _of_group(group: GroupBooking, currency: str, zone: ZoneInfo) -> list[Receip
             )
         else:
             way = INVOICE_AT_STRIPE if group.payment_method is PaymentMethod.INVOICE else BY_CARD
+            way = f"{way}{TAKEN_BACK}" if group_payment_held(group) else way
             day = group.paid_at.astimezone(zone).date() if group.paid_at else None
             found.append(
                 Receipt(

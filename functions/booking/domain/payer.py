@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.billing_details import BillingDetails
-from booking.domain.email_records import ReplacedBilling
+from booking.domain.email_records import INVOICE_CORRECTED, ReplacedBilling
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
@@ -214,11 +214,6 @@ def bursary_void_notice(application: Application) -> EmailJob | None:
         EmailKind.INVOICE_ENDED, occasion=f"bursary-{invoice.invoice_id}", reason=FUNDED_BY_BURSARY
     )
     return _billing_contacts_own(job)
-
-
-# An invoice corrected to another billing contact: the one it was sent to is told it was
-# replaced and need not be paid. One name for it, a person's invoice's or a group's.
-INVOICE_CORRECTED = GroupEvent.INVOICE_CORRECTED.value
 
 
 def replaced_invoice_notice(application: Application, corrected: BillingDetails) -> EmailJob | None:

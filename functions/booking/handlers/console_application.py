@@ -193,7 +193,8 @@ def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
     holds the money, and each payer's bank's dispute of a payment, in words: the booking's
     own, or, for a colleague's place, the group booking's that paid for it (as the roster)."""
     application = detail.application
-    own = [dispute_words(d, zone, application.payment_refunds) for d in application.disputes]
+    payments, gone = application.payment_refunds, application.enrolment_ended
+    own = [dispute_words(d, zone, payments, place_gone=gone) for d in application.disputes]
     return {
         "refund_failed": bool(failed_and_held(application)),
         "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),

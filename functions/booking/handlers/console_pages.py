@@ -227,6 +227,7 @@ def _row(
             zone,
             groups_disputed,
             application.payment_refunds,
+            place_gone=application.enrolment_ended,
         ),
         "completion": completion_words(course, application),
         "waiting": (waiting or {}).get(application.application_id)

@@ -78,7 +78,10 @@ def _person_row(application: Application, course: Course | None) -> dict[str, An
         "paid": money_words(application.money_received, currency),
         "refund_failed": bool(failed_and_held(application)),
         "disputed": disputes_said(
-            application.disputes, "Europe/London", application.payment_refunds
+            application.disputes,
+            "Europe/London",
+            application.payment_refunds,
+            place_gone=application.enrolment_ended,
         ),
     }
 

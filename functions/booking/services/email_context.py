@@ -302,6 +302,7 @@ def _status_context(
             application.disputes,
             definition.timezone,
             application.payment_refunds,
+            place_gone=application.enrolment_ended,
         )
         if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.ERASED_DISPUTED)
         else "",

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.commands import Refund
-from booking.domain.disputed_refunds import group_share_refused_while_disputed
+from booking.domain.disputed_refunds import group_payment_held, group_share_refused_while_disputed
 from booking.domain.employer_share import share_refundable, share_refunded
 from booking.domain.errors import (
     AlreadyRefunded,
@@ -261,12 +261,17 @@ def _share_refunded(
     ports: Ports, group: GroupBooking, number: int, *, asked: bool, reason: str
 ) -> RefundMade | None:
     """Place ``number``'s share of ``group``'s payment refunded at Stripe, keyed by the place
-    and the amount (None: nothing left of it to refund, or Stripe refused a refund nobody
-    asked for). ``asked``: a person asked (a refusal is answered: ``_refund_asked``), refused
-    in words before Stripe is asked while the payer's bank holds the payment in a dispute
-    (``reason``: who gave the place up, as they are told)."""
+    and the amount (None: nothing left of it to refund, a dispute holds the payment of a
+    place nobody asked to give up, or Stripe refused a refund nobody asked for). ``asked``: a
+    person asked (a refusal is answered: ``_refund_asked``), refused in words before Stripe is
+    asked while the payer's bank holds the payment in a dispute (``reason``: who gave the
+    place up, as they are told)."""
     amount = share_refundable(group, number)
     if amount <= 0 or not group.payment_intent:
+        return None
+    if not asked and group_payment_held(group):
+        # Released at the apply-by date: the payer's bank has the payment back, and Stripe
+        # refuses its refund; the manager is told so (``group_emails._shares_said``).
         return None
     by_manager = reason != ORGANISERS_GAVE_UP
     if asked and (disputed := group_share_refused_while_disputed(group, by_manager=by_manager)):

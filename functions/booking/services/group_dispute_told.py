@@ -41,7 +41,13 @@ def _message(
     """The message to the course's facilitators, as the dispute stands now; or why none is
     sent (the dispute no longer recorded, or nobody to send it to)."""
     definition = course.definition
-    said = dispute_told(job.occasion, group.disputes, definition.timezone, group.payment_refunds)
+    said = dispute_told(
+        job.occasion,
+        group.disputes,
+        definition.timezone,
+        group.payment_refunds,
+        place_gone=group.holds_no_place,
+    )
     if not said:
         return GroupEmailOutcome.SKIPPED_GONE
     addresses = definition.facilitator_addresses()

@@ -31,9 +31,11 @@ from booking.domain.colleague_links import (
 )
 from booking.domain.colleague_told import PlaceEnd, colleague_told
 from booking.domain.course import Course
+from booking.domain.disputed_refunds import group_payment_held
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.employer_share import paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline, managers_why
+from booking.domain.group_events import REFUNDED_ONCE_WON
 from booking.domain.group_notices import (
     apply_by_move_said,
     returned_said,
@@ -171,6 +173,8 @@ def _change_said(ports: Ports, job: EmailJob, group: GroupBooking, zone: str) ->
     currency = group.price.currency
     return {
         "event": job.reason,
+        # Shares of places released under a payer's bank's dispute, refunded once it was won.
+        "after_dispute": job.occasion == REFUNDED_ONCE_WON,
         "amount": money_if_any(job.amount, currency),
         "places": _numbers_said(job.group_places),
         "how_many": len(job.group_places),
@@ -223,10 +227,14 @@ def _shares_said(job: EmailJob, group: GroupBooking) -> dict[str, Any]:
     share = group.price.amount * len(job.group_places)
     back = job.amount or 0
     paid_at_stripe = group.amount_paid > 0 and not paid_off_stripe(group)
-    earlier = share - back if paid_at_stripe and 0 <= back < share else 0
+    # Nothing given back while the payer's bank holds the payment in a dispute: said as that,
+    # never as a refund made earlier at Stripe.
+    disputed = paid_at_stripe and back == 0 and group_payment_held(group) > 0
+    earlier = share - back if paid_at_stripe and 0 <= back < share and not disputed else 0
     return {
         "share": money_words(share, currency),
         "refunded_earlier": money_if_any(earlier, currency),
+        "disputed": disputed,
     }
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -11,21 +12,40 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import ERASED, ERASED_EMAIL
-from booking.domain.erasure import BILLING_CONTACT, MANAGER, GroupErased, roles_in
+from booking.domain.erasure import (
+    BILLING_CONTACT,
+    MANAGER,
+    GroupErased,
+    marked_contact_of,
+    roles_in,
+)
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
-from booking.domain.groups import Colleague, GroupBooking, GroupStatus, lapsed, void_asked
+from booking.domain.groups import (
+    REPLACEMENT_LEFT_AFTER,
+    Colleague,
+    GroupBooking,
+    GroupStatus,
+    lapsed,
+    void_asked,
+)
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED
 from booking.domain.payment_received import without_bank_reference
 from booking.domain.provider_objects import group_invoices
 from booking.services.concurrency import retried
+from booking.services.group_invoice_replacement import (
+    not_replacing,
+    unmarked,
+    unrecorded_voided,
+)
 from booking.services.group_invoice_void import voided_at_our_ask
-from booking.services.groups import group_reader, invoice_paying
-from booking.services.invoice_requests import being_paid_refused
+from booking.services.groups import find_group, group_reader, invoice_paying
+from booking.services.invoice_requests import being_paid_refused, invoice_held
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
+ACT_ON_ITS_WAY = "act_on_its_way"
 
 
 def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
@@ -39,9 +59,27 @@ def forget_in_groups(ports: Ports, email: str) -> list[GroupErased]:
     for found in ports.groups.groups_of_person(email):
         roles = roles_in(found, address)
         if roles:
-            forgotten.append(_forgotten_in(ports, found, address, roles))
+            forgotten.append(_forgotten_in_after_correction(ports, found, address, roles))
         ports.groups.forget_group_person(email, found.group_id)
     return forgotten
+
+
+def _forgotten_in_after_correction(
+    ports: Ports, found: GroupBooking, address: str, roles: tuple[str, ...]
+) -> GroupErased:
+    """``address`` erased from ``found``, a correction of its invoice marked to them ended
+    first (``_correction_ended``): what it did, said with what the erasure did."""
+    if not _correction_ended(ports, found, address):
+        return _forgotten_in(ports, found, address, roles)
+    said = _forgotten_in(ports, find_group(ports, found.group_id), address, roles)
+    return replace(
+        said,
+        invoice_voided=True,
+        seats_released=found.seats_held,
+        manager_told=found.manager.email != ERASED_EMAIL,
+        ended=True,
+        invoices=tuple(dict.fromkeys((*group_invoices(found), *said.invoices))),
+    )
 
 
 def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
@@ -62,6 +100,55 @@ def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
         if paying.on_its_way:
             whose = f"the group booking's invoice of {found.organisation}"
             raise being_paid_refused(found.invoice, paying, ERASE_ONCE_SETTLED, whose=whose)
+
+
+def refuse_while_corrections_young(ports: Ports, email: str) -> None:
+    """The erasure of ``email`` refused in words (409, before anything is done) while an
+    organiser's correction of a group's invoice to them (its mark, ``replacing_billing``) may
+    still be running: its own save settles it, and then they are the group's billing contact,
+    erased as any is. Older, the erasure ends it (``_correction_ended``)."""
+    address, now = email.strip().lower(), ports.clock()
+    for found in ports.groups.groups_of_person(email):
+        since = found.replacing_since
+        if marked_contact_of(found) == address and since and since + REPLACEMENT_LEFT_AFTER > now:
+            raise Conflict(
+                f"an organiser's correction of the invoice of {found.organisation}'s group "
+                "booking, which names this billing contact, is still being finished: nothing "
+                "was erased. Please try again in a few minutes",
+                code=ACT_ON_ITS_WAY,
+            )
+
+
+def _correction_ended(ports: Ports, found: GroupBooking, address: str) -> bool:
+    """A correction of ``found``'s invoice left half done, marked to ``address``, ended for
+    their erasure, so the sweep never completes it and sends them an invoice; Stripe read once
+    (unreachable: 503, pressed again). The old invoice void there: the group ends by that void
+    as an organiser's *Void the invoice* ends it (its places back to the course, the manager
+    told); still open (the void never reached Stripe): the mark is taken back and the group
+    goes on with its invoice. Any invoice a try made for them is voided and its customer let
+    go. Whether the group ended by the void."""
+    group = find_group(ports, found.group_id)  # read again: completed or ended since?
+    invoice_id = group.replacing_invoice
+    if invoice_id is None or marked_contact_of(group) != address:
+        return False
+    held = invoice_held(ports, invoice_id)
+    if held is not None and held.status != "void":
+        unmarked(ports, group.group_id, invoice_id)
+        unrecorded_voided(ports, find_group(ports, group.group_id), group.replacing_with)
+        logger.info("a group's correction taken back for its contact's erasure")
+        return False
+
+    def ask(current: GroupBooking) -> GroupBooking:
+        now = ports.clock()
+        asked = void_asked(not_replacing(current), invoice_id, now, GroupEnding.PERSON_ERASED)
+        return ports.groups.save_group(asked, current)
+
+    saved = retried(ask, group_reader(ports, group.group_id), first=group)
+    after = voided_at_our_ask(ports, saved, invoice_id, "on-erasure")
+    unrecorded_voided(ports, after, group.replacing_with)
+    offer_free_places(ports, after.course_id)
+    logger.info("a group's correction ended by its void for its contact's erasure")
+    return True
 
 
 def _forgotten_in(
@@ -223,8 +310,8 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
             named = (
                 group.manager.name
                 if role == MANAGER
-                else group.billing.billing_name
-                if role == BILLING_CONTACT and group.billing is not None
+                else _billed_name(group, email)
+                if role == BILLING_CONTACT
                 else next(
                     p.colleague.name
                     for p in group.places
@@ -243,3 +330,11 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                 }
             )
     return held
+
+
+def _billed_name(group: GroupBooking, email: str) -> str:
+    """The organisation's name on the billing details of ``group`` that name ``email``: its
+    invoice's, or those a correction left half done is marked to."""
+    if marked_contact_of(group) == email.strip().lower() and group.replacing_billing:
+        return group.replacing_billing.billing_name
+    return group.billing.billing_name if group.billing is not None else ""

@@ -350,8 +350,14 @@ def place_disputed(
 ) -> str:
     place = application.group_place
     group_id = place.group_id if place else None
-    payments = application.payment_refunds
-    return place_disputes_said(application.disputes, group_id, zone, groups_disputed, payments)
+    return place_disputes_said(
+        application.disputes,
+        group_id,
+        zone,
+        groups_disputed,
+        application.payment_refunds,
+        place_gone=application.enrolment_ended,
+    )
 
 
 def _place_in_line(application: Application, positions: dict[str, int]) -> str:

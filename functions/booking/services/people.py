@@ -37,6 +37,7 @@ from booking.services.emails_gone import went_for
 from booking.services.group_erasure import (
     forget_in_groups,
     groups_named,
+    refuse_while_corrections_young,
     refuse_while_groups_paid_for,
 )
 from booking.services.invoice_requests import (
@@ -109,6 +110,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         _refused_if_changed(ports, email, applications, seen)
     # A group's invoice being paid refuses it as a person's does, before anything is stopped.
     refuse_while_groups_paid_for(ports, email)
+    refuse_while_corrections_young(ports, email)  # a group's correction marked to them
     marked = billed_to(ports, email, applications)  # an act's mark may name them
     refuse_while_acts_young(ports, email, marked)
     voided, paid = _stopped_at_stripe_first(ports, applications)

@@ -439,8 +439,9 @@ ORGANISERS: tuple[Route, ...] = (
         "theirs is expired at Stripe first: paid meanwhile, the booking stands, paid, and the "
         "answer says so (`paid_meanwhile`); 503 when Stripe does not answer, nothing erased "
         "yet (pressing again completes it). A billing contact named only in an organiser's "
-        "correction of an invoice, or invoice instead of the card, left half done is found "
-        "and the act ended (never completed to send them an invoice); 409 `act_on_its_way` "
+        "correction of an invoice (a person's or a group booking's), or invoice instead of "
+        "the card, left half done is found and the act ended (never completed to send them "
+        "an invoice); 409 `act_on_its_way` "
         "while such an act is under five minutes old (it may still be running): nothing "
         "erased, try again in a few minutes.",
         parameters=(_PERSON,),
