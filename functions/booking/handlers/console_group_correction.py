@@ -23,9 +23,12 @@ from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
 from booking.handlers.console_billing_form import BILLING_LABELS
-from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY, group_confirmation
-from booking.handlers.console_groups import _on_the_card as on_the_card
-from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
+from booking.handlers.console_groups import (
+    GROUP_CORRECTED_ALREADY,
+    acted_on_the_card,
+    group_confirmation,
+    refused_on_the_card,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
@@ -99,6 +102,7 @@ def correct_group_confirmation(group_id: str) -> Response[str]:
 def correct_group_invoice(group_id: str) -> Response[str]:
     """The page's *Yes, send the corrected invoice*: each wrong detail said beside its field
     on the page again (422), nothing sent; any other refusal above the group bookings page."""
+    # Loaded by its first press, not the console's init (tests/unit/test_cold_start_imports).
     from booking.services.group_invoice_correction import correct_group_invoice as correct
 
     group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
@@ -114,7 +118,7 @@ def correct_group_invoice(group_id: str) -> Response[str]:
             return None
         return html_page(422, correction_page(group, typed, wrong.fields, _seen_posted(posted)))
 
-    return on_the_card(group_id, act, seen=True, again=again)
+    return acted_on_the_card(group_id, act, seen=True, again=again)
 
 
 def _seen_posted(posted: Mapping[str, object]) -> str:
