@@ -84,9 +84,8 @@ def _of_application(application: Application, currency: str, zone: ZoneInfo) -> 
             found.append(
                 _at_stripe(record, application.amount_paid, currency, zone, whose, paid_at)
             )
-    for record in application.payments:
-        if record.payment_intent != application.payment_intent:  # each further, or given back
-            found.append(_at_stripe(record, record.amount, record.currency, zone, whose))
+    for record in application.payments_beside_first:  # each further, or given back
+        found.append(_at_stripe(record, record.amount, record.currency, zone, whose))
     return found
 
 
