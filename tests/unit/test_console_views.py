@@ -11,7 +11,7 @@ import pytest
 
 from booking.domain.course import Course, CourseDefinition
 from booking.domain.errors import InvalidInput, NotFound
-from booking.handlers.console_pages import _dates
+from booking.handlers.console_pages import course_dates
 from booking.handlers.course_form import definition_from_form, form_of, read_form
 from booking.handlers.course_saved import saved_said
 from booking.services import applications, console, courses, lifecycle
@@ -114,7 +114,7 @@ def test_a_one_day_cohorts_dates_name_its_day_once() -> None:
             {"date": "2027-06-07", "start_time": "15:00", "end_time": "17:00"},
         ]
     )
-    assert _dates(Course(course_id="day", definition=one_day)) == (
+    assert course_dates(Course(course_id="day", definition=one_day)) == (
         "Monday 7 June 2027 (2 sessions)"
     )
     two_days = programme_course(
@@ -123,7 +123,7 @@ def test_a_one_day_cohorts_dates_name_its_day_once() -> None:
             {"date": "2027-06-14", "start_time": "15:00", "end_time": "17:00"},
         ]
     )
-    assert _dates(Course(course_id="two", definition=two_days)) == (
+    assert course_dates(Course(course_id="two", definition=two_days)) == (
         "Monday 7 June 2027 to Monday 14 June 2027 (2 sessions)"
     )
 

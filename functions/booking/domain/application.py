@@ -209,7 +209,8 @@ class Application(Model):
     def payment(self, payment_intent: str | None) -> PaymentRecord | None:
         return next((p for p in self.payments if p.payment_intent == payment_intent), None)
 
-    def _given_back(self) -> tuple[PaymentRecord, ...]:
+    @property
+    def payments_beside_first(self) -> tuple[PaymentRecord, ...]:
         """The payments recorded beside the booking's first (``payment_intent``, counted in
         ``amount_paid``): each one the system gave back, and each further charge it kept."""
         return tuple(p for p in self.payments if p.payment_intent != self.payment_intent)
@@ -220,7 +221,7 @@ class Application(Model):
         difference of a move to a dearer cohort (``domain.transfers``). The first payment is
         ``payment_intent`` (``amount_paid``, ``amount_refunded``); each further one keeps its
         own refunds, so every refund is counted against the charge it gave back."""
-        return tuple(p for p in self._given_back() if p.kept)
+        return tuple(p for p in self.payments_beside_first if p.kept)
 
     @property
     def charges_paid(self) -> int:
@@ -245,12 +246,12 @@ class Application(Model):
         """Every payment Stripe took for this application, the booking's own and each one given
         back (minor units): what the roster, the console, the totals and the exports say was
         paid, so it is what Stripe holds."""
-        return self.amount_paid + sum(p.amount for p in self._given_back())
+        return self.amount_paid + sum(p.amount for p in self.payments_beside_first)
 
     @property
     def money_returned(self) -> int:
         """Every refund Stripe reported for this application's payments (minor units)."""
-        return self.amount_refunded + sum(p.refunded for p in self._given_back())
+        return self.amount_refunded + sum(p.refunded for p in self.payments_beside_first)
 
     @property
     def payment_refunds(self) -> dict[str, PaymentRefunds]:

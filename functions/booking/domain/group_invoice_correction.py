@@ -13,6 +13,7 @@ from datetime import datetime
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict
+from booking.domain.group_figures import invoice_being_replaced
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.page_seen import CHANGED, Seen, group_seen
@@ -24,6 +25,34 @@ NO_OPEN_INVOICE = (
     "this group booking has no open invoice to correct (paid, ended, paid by card or voided): "
     "nothing was changed"
 )
+
+
+def correction_half_done(group: GroupBooking) -> bool:
+    """Whether an organiser's correction of ``group``'s invoice was left half done: the
+    invoice it has now marked as being replaced (already void at Stripe) to the corrected
+    details (``replacing_billing``), the new one not made yet. A mark left for an invoice that
+    is no longer the group's own is not one."""
+    return invoice_being_replaced(group) and group.replacing_billing is not None
+
+
+def correction_offered(group: GroupBooking) -> bool:
+    """Whether ``group``'s invoice is offered a correction (the console's card and its page
+    alike): an open invoice with billing details, not being replaced for a place given up (a
+    correction of it left half done may be pressed again)."""
+    return (
+        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        and group.invoice is not None
+        and group.billing is not None
+        and (not invoice_being_replaced(group) or correction_half_done(group))
+    )
+
+
+def billing_to_correct(group: GroupBooking) -> BillingDetails | None:
+    """The billing details a correction's page shows to correct: those a correction left half
+    done was marked with (to press again), otherwise those the invoice went to."""
+    if correction_half_done(group):
+        return group.replacing_billing
+    return group.billing
 
 
 def corrects_nothing(group: GroupBooking, billing: BillingDetails) -> bool:

@@ -20,6 +20,7 @@ from booking.domain.group_figures import (
     invoice_being_replaced,
     payment_settling,
 )
+from booking.domain.group_invoice_correction import correction_half_done, correction_offered
 from booking.domain.group_refunds import refunded_at_stripe, refunds_failed_held
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus, group_disputes_said
 from booking.domain.model import Model
@@ -157,6 +158,11 @@ class GroupLine(Model):
         "corrected billing details (`POST /admin/groups/{group_id}/invoice/correct`), the new "
         "one not made yet: correcting it again completes it",
     )
+    invoice_correctable: bool = Field(
+        default=False,
+        description="Its invoice may be corrected (`POST /admin/groups/{group_id}/invoice/"
+        "correct`): open, and not being replaced for a place given up",
+    )
     seen: str = Field(
         default="",
         description="What this line shows, as a digest (``page_seen``): the console's *Void "
@@ -203,8 +209,8 @@ def group_line(
         invoice_open=group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and group.invoice is not None,
         invoice_being_replaced=invoice_being_replaced(group),
-        invoice_being_corrected=invoice_being_replaced(group)
-        and group.replacing_billing is not None,
+        invoice_being_corrected=correction_half_done(group),
+        invoice_correctable=correction_offered(group),
         seen=group_seen(group),
         invoice_said=invoice_said(group.invoice, timezone) if group.invoice else "",
         billed_to=person_shown(group.billing.billing_name, group.billing.billing_email)

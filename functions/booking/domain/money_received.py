@@ -86,10 +86,9 @@ def _of_application(application: Application, currency: str, zone: ZoneInfo) -> 
             paid_at = invoice.paid_at if record is None and invoice is not None else None
             own = _at_stripe(record, application.amount_paid, currency, zone, whose, paid_at)
             found.append(_disputed(own, application, application.payment_intent))
-    for record in application.payments:
-        if record.payment_intent != application.payment_intent:  # each further, or given back
-            further = _at_stripe(record, record.amount, record.currency, zone, whose)
-            found.append(_disputed(further, application, record.payment_intent))
+    for record in application.payments_beside_first:  # each further, or given back
+        further = _at_stripe(record, record.amount, record.currency, zone, whose)
+        found.append(_disputed(further, application, record.payment_intent))
     return found
 
 

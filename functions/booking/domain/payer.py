@@ -96,13 +96,24 @@ def billing_contact_told(
         return None
     if job is not None and job.replaced_billing is not None:
         return job.replaced_billing.billing_email  # the contact the replaced invoice went to
-    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application, job).by_invoice:
-        return None  # a card payment refunded: the person's own money
-    if kind is EmailKind.CANCELLED and application.invoice is None:
-        return None  # no invoice was sent them
-    if billing.billing_email.lower() == application.answers.email.lower():
-        return None  # the person is their own billing contact: told once
+    if _not_for_the_billing_contact(kind, application, job):
+        return None
     return billing.billing_email
+
+
+def _not_for_the_billing_contact(
+    kind: EmailKind, application: Application, job: EmailJob | None
+) -> bool:
+    """Whether a message about the invoice is none of its billing contact's to hear apart."""
+    if kind is EmailKind.PAYMENT_REFUNDED and not payer_of(application, job).by_invoice:
+        return True  # a card payment refunded: the person's own money
+    if kind is EmailKind.CANCELLED and application.invoice is None:
+        return True  # no invoice was sent them
+    billing = application.billing
+    # The person is their own billing contact: told once.
+    return (
+        billing is not None and billing.billing_email.lower() == application.answers.email.lower()
+    )
 
 
 # A group's news that is not money going back, though it names an amount: a new invoice for the
@@ -124,39 +135,55 @@ def group_billing_contact_told(job: EmailJob, group: GroupBooking) -> str | None
     the invoice sent them unpaid (it no longer holds places, as one person's ``INVOICE_ENDED``
     tells theirs), every place given up before it was paid included, or a
     payment of that invoice failed (as one person's ``INVOICE_PAYMENT_FAILED``)."""
+    contact = _group_billing_contact_apart(job, group)
+    if contact is None or not _news_for_the_payer(job, group):
+        return None
+    return contact
+
+
+def _group_billing_contact_apart(job: EmailJob, group: GroupBooking) -> str | None:
+    """The address of the billing contact of ``group``'s invoice, when a message to its
+    manager (``GROUP_CHANGED``) may be theirs to hear apart: not the manager, not erased."""
     billing = group.billing
     if (
         job.kind is not EmailKind.GROUP_CHANGED
         or group.payment_method is not PaymentMethod.INVOICE
         or billing is None
-        or billing.billing_email == ERASED_EMAIL
-        or billing.billing_email.lower() == group.manager.email.lower()
     ):
         return None
+    email = billing.billing_email
+    if email == ERASED_EMAIL or email.lower() == group.manager.email.lower():
+        return None
+    return email
+
+
+def _news_for_the_payer(job: EmailJob, group: GroupBooking) -> bool:
+    """Whether what the manager's message says is news for whoever pays the invoice."""
+    # A payment of the invoice sent them failed: it is still theirs to pay; or
+    # its payment outside Stripe was recorded: acknowledged to them.
+    if job.reason in (GroupEvent.INVOICE_PAYMENT_FAILED, GroupEvent.PAYMENT_RECEIVED):
+        return True
     # Ended unpaid: the invoice sent to its billing contact holds nothing now, whether or not
     # money went back.
     ended_unpaid = group.invoice is not None and (
         job.reason == GroupEvent.HOLD_LAPSED or _every_place_given_up_unpaid(job)
     )
-    # A payment of the invoice sent them failed: it is still theirs to pay; or
-    # its payment outside Stripe was recorded: acknowledged to them.
-    if job.reason in (GroupEvent.INVOICE_PAYMENT_FAILED, GroupEvent.PAYMENT_RECEIVED):
-        return billing.billing_email
     money_back = (
         job.reason not in NOT_MONEY_BACK
         and bool(job.amount)
         and group.money_received > 0  # nothing paid yet: a reissued invoice is Stripe's to send
     )
-    # Paid outside Stripe (a bank transfer recorded): a place's share given up is owed back by
-    # hand, to the payer as much as one refunded at Stripe would be. The groups'
-    # money rules load with a group's message, not with every function's init.
+    return ended_unpaid or money_back or _owed_by_hand(job, group)
+
+
+def _owed_by_hand(job: EmailJob, group: GroupBooking) -> bool:
+    """Paid outside Stripe (a bank transfer recorded): a place's share given up is owed back
+    by hand, to the payer as much as one refunded at Stripe would be."""
+    # The groups' money rules load with a group's message, not with every function's init.
     from booking.domain.employer_share import paid_off_stripe
 
-    owed_by_hand = job.reason in (
-        GroupEvent.PLACE_GIVEN_UP,
-        GroupEvent.UNFILLED_RELEASED,
-    ) and paid_off_stripe(group)
-    return billing.billing_email if ended_unpaid or money_back or owed_by_hand else None
+    given_up = job.reason in (GroupEvent.PLACE_GIVEN_UP, GroupEvent.UNFILLED_RELEASED)
+    return given_up and paid_off_stripe(group)
 
 
 def payer_told_of_move_refund(

@@ -281,7 +281,7 @@ def erase() -> Response[str]:
         refused = "Tick the box to confirm, or go back to keep their data"
     if not confirmed:
         return html_page(422, people_pages.erase_page(chrome(), found, {"confirm": refused}))
-    from booking.services import people
+    from booking.services import people  # loaded by an erasure only (test_cold_start_imports)
 
     try:
         # What its page showed (``page_seen.person_facts``): held since, erased nothing.

@@ -17,7 +17,7 @@ from booking.domain.wording import (
     status_words,
 )
 from booking.handlers.console_app import chrome, html_page, query_value, served
-from booking.handlers.console_pages import Chrome, _render_course, status_options
+from booking.handlers.console_pages import Chrome, course_console_page, status_options
 from booking.handlers.resolver import Response
 from booking.services.console import CourseApplications
 
@@ -43,11 +43,12 @@ def answers_page(
     chrome: Chrome, listing: CourseApplications, not_applied: tuple[GroupNotApplied, ...] = ()
 ) -> str:
     """``not_applied``: the group places holding no application yet, said under the answers."""
+    # Loaded with the answers page (as ``services.course_answers`` is), not the console's init.
     from booking.domain.places_not_applied import total_said
 
     course = listing.course
     zone = course.definition.timezone
-    return _render_course(
+    return course_console_page(
         "answers.html",
         chrome,
         course,

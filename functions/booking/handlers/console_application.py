@@ -29,7 +29,7 @@ from booking.domain.wording import (
 )
 from booking.handlers.console_app import chrome, html_page, press_issued, press_row
 from booking.handlers.console_notices import done_notice
-from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
+from booking.handlers.console_pages import Chrome, console_page, course_heading, place_paid_said
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services.console import (
@@ -45,7 +45,7 @@ def _covered_said(application: Application) -> str:
     return f"Nothing: the {' and the '.join(by)} cover{'' if len(by) > 1 else 's'} the whole price"
 
 
-def _payment_facts(
+def payment_facts(
     application: Application, price: Money, zone: str, left: int | None
 ) -> list[tuple[str, str]]:
     """How the place is paid for, beyond the card: the invoice, a bursary, a code (``left``:
@@ -139,7 +139,7 @@ def _notice(detail: ApplicationDetail, done: str, currency: str) -> str:
     )
 
 
-def _timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[dict[str, str]]:
+def timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[dict[str, str]]:
     """The application's history in words, each at its moment, core sessions by name and day."""
     cores = [s for s in detail.course.schedule if s.kind is SessionKind.CORE]
     names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
@@ -214,7 +214,7 @@ def application_page(
     application, course = detail.application, detail.course
     definition = course.definition
     zone, currency = definition.timezone, definition.price.currency
-    return _render(
+    return console_page(
         "application.html",
         chrome,
         application_id=application.application_id,
@@ -226,23 +226,23 @@ def application_page(
         **_money_flags(detail, zone),
         status_shown=status_shown(application.status.value, application.status_reason),
         course_id=course.course_id,
-        course_title=_course_name(course),
+        course_title=course_heading(course),
         applied=moment_when(application.created_at, zone),
-        paid=_paid_said(application, course, detail.paid_by_group, refunds=False),
+        paid=place_paid_said(application, course, detail.paid_by_group, refunds=False),
         refunded=money_words(application.money_returned, currency),
         deadline=moment_when(held, zone) if (held := application.hold_lapses_at()) else "",
         waitlist_position=detail.waitlist_position,
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),
         wait_ended=sentence(detail.wait_ended_said) if detail.wait_ended_said else "",
-        payment=_payment_facts(application, definition.price, zone, detail.left_to_pay),
+        payment=payment_facts(application, definition.price, zone, detail.left_to_pay),
         **_bursary_said(application, currency),
         whole_confirms=application.seat_held or course.seat_free_for_newcomer,  # a seat
         # What the forms that say an act's consequences act on (``domain.page_seen``).
         seen=detail.seen,
         certificate=_certificate_facts(detail),
         answers=answers_said(application.answers),
-        timeline=_timeline_rows(detail, currency, zone),
+        timeline=timeline_rows(detail, currency, zone),
         actions=detail.actions,
         offer_press=_offer_press(detail),
         # Why the page offers nothing that would tell the person ("" when it may).

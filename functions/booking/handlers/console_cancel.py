@@ -33,7 +33,7 @@ from booking.handlers.console_app import (
 from booking.handlers.console_application import not_now
 from booking.handlers.console_pages import (
     Chrome,
-    _course_name,
+    course_heading,
     invoice_named,
     lines_confirmation,
     render_confirmation,
@@ -138,7 +138,7 @@ def _seat(detail: ApplicationDetail, preview: CancelPreview | None = None) -> st
     if move is None:
         return own
     held = "The place held for its move, which waits for its payment, ends with it and"
-    return f"{own} {_place_back(move, held, _course_name(move))}"
+    return f"{own} {_place_back(move, held, course_heading(move))}"
 
 
 def _place_back(course: Course, what: str, where: str) -> str:

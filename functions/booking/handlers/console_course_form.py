@@ -8,7 +8,7 @@ from typing import Any
 
 from booking.domain.course import Course
 from booking.domain.errors import Conflict, InvalidInput
-from booking.handlers.console_pages import Chrome, _dates, _render
+from booking.handlers.console_pages import Chrome, console_page, course_dates
 from booking.handlers.course_form import (
     ADDING,
     CHANGING,
@@ -65,7 +65,7 @@ class FilledFrom:
 
 def filled_from(course: Course) -> FilledFrom:
     """The note's cohort: ``course`` by its dates ("Monday 7 June 2027 to ...")."""
-    return FilledFrom(course.course_id, _dates(course))
+    return FilledFrom(course.course_id, course_dates(course))
 
 
 def course_form_page(
@@ -94,7 +94,7 @@ def course_form_page(
     offered already (the form posts it back, so they are offered once)."""
     programmes = _programmes()
     shown = form.values | {"programme": programme_shown(form.values["programme"], programmes)}
-    return _render(
+    return console_page(
         "course_form.html",
         chrome,
         values=shown,

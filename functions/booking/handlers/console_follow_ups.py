@@ -29,7 +29,7 @@ from booking.handlers.console_app import (
     press_row,
     served,
 )
-from booking.handlers.console_pages import _render
+from booking.handlers.console_pages import console_page
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services.follow_up_invitations import (
@@ -204,7 +204,7 @@ def follow_ups_page(
     zone = invitations.cohorts[0].definition.timezone
     now = invitations.now
     events = [_event_said(invitations.programme, item, now, zone) for item in invitations.events]
-    page = _render(
+    page = console_page(
         "follow_ups.html",
         chrome(),
         programme=programme_title(

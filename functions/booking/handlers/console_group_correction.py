@@ -11,16 +11,24 @@ from collections.abc import Mapping
 
 from booking.bootstrap import ports
 from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.group_invoice_correction import (
+    as_its_page_showed,
+    billing_to_correct,
+    correction_offered,
+)
+from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
 from booking.handlers.console_billing_form import BILLING_LABELS
-from booking.handlers.console_groups import GROUP_CORRECTED_ALREADY, group_confirmation
-from booking.handlers.console_groups import _on_the_card as on_the_card
-from booking.handlers.console_groups import _refused_on_the_card as refused_on_the_card
+from booking.handlers.console_groups import (
+    GROUP_CORRECTED_ALREADY,
+    acted_on_the_card,
+    group_confirmation,
+    refused_on_the_card,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
@@ -61,17 +69,6 @@ def _old_contact_told(group: GroupBooking, number: str) -> list[str]:
     ]
 
 
-def _correctable(group: GroupBooking) -> bool:
-    """Whether the group's card offers *Correct the invoice*: an open invoice, not being
-    replaced for a place given up (a correction of it left half done may be pressed again)."""
-    return (
-        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-        and group.invoice is not None
-        and group.billing is not None
-        and (group.replacing_invoice is None or group.replacing_billing is not None)
-    )
-
-
 def correction_page(
     group: GroupBooking, typed: Mapping[str, object], errors: Mapping[str, str], seen: str
 ) -> str:
@@ -93,13 +90,10 @@ def correction_page(
 @console_served("consoleCorrectGroupInvoiceConfirmation")
 def correct_group_confirmation(group_id: str) -> Response[str]:
     group = find_group(ports(), group_id)
-    if not _correctable(group):
+    if not correction_offered(group):
         return refused_on_the_card(group_id, Conflict(NO_INVOICE_TO_CORRECT))
-    # A correction left half done shows the details it was marked with, to press again.
-    billing = group.replacing_billing or group.billing
-    assert billing is not None
-    from booking.domain.group_invoice_correction import as_its_page_showed
-
+    billing = billing_to_correct(group)
+    assert billing is not None  # offered only with billing details
     seen = group_seen(as_its_page_showed(group))
     return html_page(200, correction_page(group, billing.model_dump(), {}, seen))
 
@@ -108,6 +102,7 @@ def correct_group_confirmation(group_id: str) -> Response[str]:
 def correct_group_invoice(group_id: str) -> Response[str]:
     """The page's *Yes, send the corrected invoice*: each wrong detail said beside its field
     on the page again (422), nothing sent; any other refusal above the group bookings page."""
+    # Loaded by its first press, not the console's init (tests/unit/test_cold_start_imports).
     from booking.services.group_invoice_correction import correct_group_invoice as correct
 
     group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
@@ -119,11 +114,11 @@ def correct_group_invoice(group_id: str) -> Response[str]:
         return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
 
     def again(wrong: InvalidInput) -> Response[str] | None:
-        if not wrong.fields or not _correctable(group):
+        if not wrong.fields or not correction_offered(group):
             return None
         return html_page(422, correction_page(group, typed, wrong.fields, _seen_posted(posted)))
 
-    return on_the_card(group_id, act, seen=True, again=again)
+    return acted_on_the_card(group_id, act, seen=True, again=again)
 
 
 def _seen_posted(posted: Mapping[str, object]) -> str:

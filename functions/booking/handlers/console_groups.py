@@ -27,9 +27,9 @@ from booking.handlers.console_app import (
 )
 from booking.handlers.console_pages import (
     Chrome,
-    _course_name,
-    _render,
-    _render_course,
+    console_page,
+    course_console_page,
+    course_heading,
     invoice_named,
     marked_paid_off_stripe,
 )
@@ -75,7 +75,7 @@ def group_bookings_page(
     chrome: Chrome, found: CourseGroupBookings, *, done: str = "", problem: str = ""
 ) -> str:
     course = found.course
-    return _render_course(
+    return course_console_page(
         "group_bookings.html",
         chrome,
         course,
@@ -105,26 +105,26 @@ def group_bookings(course_id: str) -> Response[str]:
 
 @served("consoleVoidGroupInvoice")
 def void_group_invoice(group_id: str) -> Response[str]:
-    from booking.services import group_invoice_void
+    from booking.services import group_invoice_void  # on its first press (above)
 
     def void(shown: Seen | None) -> tuple[GroupBooking, str]:
         voided = group_invoice_void.void_group_invoice(ports(), group_id, shown)
         return voided, GROUP_INVOICE_VOIDED
 
-    return _on_the_card(group_id, void, seen=True)
+    return acted_on_the_card(group_id, void, seen=True)
 
 
 @served("consoleResendGroupInvoice")
 def resend_group_invoice(group_id: str) -> Response[str]:
-    from booking.services import group_invoice_resend
+    from booking.services import group_invoice_resend  # on its first press (above)
 
     def resend(_shown: Seen | None) -> tuple[GroupBooking, str]:
         return group_invoice_resend.resend_group_invoice(ports(), group_id), GROUP_INVOICE_RESENT
 
-    return _on_the_card(group_id, resend)
+    return acted_on_the_card(group_id, resend)
 
 
-def _on_the_card(
+def acted_on_the_card(
     group_id: str,
     act: Callable[[Seen | None], tuple[GroupBooking, str]],
     *,
@@ -141,13 +141,13 @@ def _on_the_card(
         acted_on, done = act(shown)
     except InvalidInput as mistaken:
         form = again(mistaken) if again is not None else None
-        return form if form is not None else _refused_on_the_card(group_id, mistaken)
+        return form if form is not None else refused_on_the_card(group_id, mistaken)
     except (Conflict, DependencyUnavailable) as refused:
-        return _refused_on_the_card(group_id, refused)
+        return refused_on_the_card(group_id, refused)
     return after_action(f"/console/courses/{quote(acted_on.course_id)}/group-bookings", done)
 
 
-def _refused_on_the_card(
+def refused_on_the_card(
     group_id: str, refused: Conflict | InvalidInput | DependencyUnavailable
 ) -> Response[str]:
     """The group exists (an unknown one is a 404 before anything is asked): its course's group
@@ -164,13 +164,13 @@ def group_confirmation(
     each such page names it (its id for the form, its course's for the way back, the
     organisation and the course: its id when the course is no longer there), with what the act
     will do (``values``)."""
-    return _render(
+    return console_page(
         template,
         chrome(),
         group_id=group.group_id,
         course_id=group.course_id,
         organisation=group.organisation,
-        course_title=_course_name(course) if course is not None else group.course_id,
+        course_title=course_heading(course) if course is not None else group.course_id,
         **values,
     )
 
@@ -188,7 +188,7 @@ def _group_paid_confirmation(
     try:
         preview = paid_off_stripe.record_group_confirmation(ports(), group_id)
     except Conflict as refused:
-        return _refused_on_the_card(group_id, refused)
+        return refused_on_the_card(group_id, refused)
     group, course = preview.group, preview.course
     page = group_confirmation(
         "group_paid_confirm.html",
@@ -212,7 +212,7 @@ def record_group_payment(group_id: str) -> Response[str]:
         errors = mistakes_beside(mistaken)
         return _group_paid_confirmation(group_id, errors, typed_received()) if errors else None
 
-    return _on_the_card(group_id, record, seen=True, again=again)
+    return acted_on_the_card(group_id, record, seen=True, again=again)
 
 
 def paid_off_stripe_lines(preview: GroupRecordPreview) -> list[str]:

@@ -28,7 +28,13 @@ from booking.domain.wording import (
     redemptions_words,
     uses_words,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _dates, _render, _render_course
+from booking.handlers.console_pages import (
+    Chrome,
+    console_page,
+    course_console_page,
+    course_dates,
+    course_heading,
+)
 from booking.services.console import ProgrammeOverview
 from booking.services.discounts import CourseCodes
 
@@ -99,7 +105,7 @@ def codes_page(
             }
         )
     said = CODES_DONE_WORDS.get(done, "")
-    return _render_course(
+    return course_console_page(
         "codes.html",
         chrome,
         course,
@@ -199,7 +205,7 @@ def money_page(
     """A course's money; ``names``: each application's person, by id (their line's *Name*);
     ``received``: each payment, newest first (its *Payments received* table)."""
     organisations = {g.group_id: g.organisation for g in money.group_lines}
-    return _render_course(
+    return course_console_page(
         "money.html",
         chrome,
         course,
@@ -245,8 +251,8 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
         cohorts.append(
             {
                 "course_id": s.course.course_id,
-                "name": _course_name(s.course),
-                "dates": _dates(s.course),
+                "name": course_heading(s.course),
+                "dates": course_dates(s.course),
                 "status": s.state_said,
                 "taken": s.course.seats_taken,
                 "left": s.course.places_left,
@@ -255,7 +261,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                 "figures": _money_said(s.money),
             }
         )
-    return _render(
+    return console_page(
         "programme.html",
         chrome,
         programme=programme_title(

@@ -61,7 +61,7 @@ CHANGE_LOST_SAID = (
 )
 
 
-def _render(template: str, chrome: Chrome, **values: Any) -> str:
+def console_page(template: str, chrome: Chrome, **values: Any) -> str:
     page: str = (
         environment()
         .get_template(f"pages/console/{template}")
@@ -70,7 +70,7 @@ def _render(template: str, chrome: Chrome, **values: Any) -> str:
     return page
 
 
-def _dates(course: Course) -> str:
+def course_dates(course: Course) -> str:
     schedule = course.schedule
     zone = course.definition.timezone
     first_day, last_day = day_when(schedule[0].start, zone), day_when(schedule[-1].start, zone)
@@ -81,20 +81,20 @@ def _dates(course: Course) -> str:
     return f"{first_day} to {last_day} ({len(schedule)} sessions)"
 
 
-def _course_name(course: Course) -> str:
+def course_heading(course: Course) -> str:
     return course_name(course.definition.title, course.first_start(), course.definition.timezone)
 
 
-def _render_course(template: str, chrome: Chrome, course: Course, **values: Any) -> str:
+def course_console_page(template: str, chrome: Chrome, course: Course, **values: Any) -> str:
     """A page about one course: its id (for its links) and its name (its heading), with the
     page's own ``values``."""
-    return _render(
-        template, chrome, course_id=course.course_id, name=_course_name(course), **values
+    return console_page(
+        template, chrome, course_id=course.course_id, name=course_heading(course), **values
     )
 
 
 def signed_out_page() -> str:
-    return _render("signed_out.html", Chrome(False))
+    return console_page("signed_out.html", Chrome(False))
 
 
 # What happened, and what an organiser can do about it, by the answer's status.
@@ -151,7 +151,7 @@ def error_page(chrome: Chrome, status: int, code: str, message: str) -> str:
         ),
     )
     what_to_do = _WHAT_TO_DO_BY_CODE.get(code, what_to_do)
-    return _render(
+    return console_page(
         "error.html",
         chrome,
         heading=heading,
@@ -180,7 +180,7 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 "programme_title": programmes.get(s.course.definition.programme or "", ""),
                 # By its first day too: two cohorts of one programme share a title.
                 "title": cohort_name(s.course),
-                "dates": _dates(s.course),
+                "dates": course_dates(s.course),
                 "status": s.state_said,
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
@@ -194,10 +194,10 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 "net": money_words(s.money.net, currency),
             }
         )
-    return _render("home.html", chrome, courses=rows)
+    return console_page("home.html", chrome, courses=rows)
 
 
-def _row(
+def list_row(
     application: Application,
     course: Course,
     organisations: dict[str, str] | None = None,
@@ -207,17 +207,17 @@ def _row(
     """One application's row of a list (``waiting``: the waiting list's places, by id;
     ``groups_disputed``: each disputed group booking's disputes in words, by its id)."""
     zone = course.definition.timezone
-    paid = _paid_said(application, course, paid_by_group(application, organisations or {}))
+    paid = place_paid_said(application, course, paid_by_group(application, organisations or {}))
     return {
         "application_id": application.application_id,
-        "reference": _row_reference(application),
+        "reference": row_reference(application),
         "course_id": application.course_id,
         "name": application.answers.name,
         "email": application.answers.email,
         "organisation": _organisation_said(application),
         "status": application.status.value,
         "status_shown": status_shown(application.status.value, application.status_reason),
-        "course": _course_name(course),
+        "course": course_heading(course),
         "applied": moment_when(application.created_at, zone),
         "paid": paid,
         "refund_failed": bool(failed_and_held(application)),
@@ -281,7 +281,7 @@ def course_page(
     definition = course.definition
     total = sum(listing.counts.values())
     options = status_options(listing)
-    return _render_course(
+    return course_console_page(
         "course.html",
         chrome,
         course,
@@ -289,7 +289,7 @@ def course_page(
         title=definition.title,
         saved=list(saved),
         keeps_register=definition.completion_min_sessions is not None,
-        dates=_dates(course),
+        dates=course_dates(course),
         **_state(course, now),
         approval_required=definition.approval_required,
         seats_taken=course.seats_taken,
@@ -303,7 +303,7 @@ def course_page(
         shown=len(listing.applications),
         total=total,
         applications=[
-            _row(
+            list_row(
                 a,
                 course,
                 listing.group_organisations,
@@ -328,7 +328,7 @@ def course_page(
     )
 
 
-def _paid_said(
+def place_paid_said(
     application: Application, course: Course, by_group: str, *, refunds: bool = True
 ) -> str:
     """What was paid for the place (and, with ``refunds``, what of it went back: a page with
@@ -342,7 +342,7 @@ def _paid_said(
     )
 
 
-def _row_reference(application: Application) -> str:
+def row_reference(application: Application) -> str:
     """How a row of a list names an application: its reference, or the start of its id."""
     return application.reference or application.application_id[:8]
 
@@ -372,13 +372,13 @@ def render_confirmation(
     names it (its id for the form, its reference, the person and the course), with what the
     act will do (``values``)."""
     application = detail.application
-    return _render(
+    return console_page(
         template,
         chrome,
         application_id=application.application_id,
         reference=application.reference_or_id,
         name=application.answers.name,
-        course_title=_course_name(detail.course),
+        course_title=course_heading(detail.course),
         **values,
     )
 

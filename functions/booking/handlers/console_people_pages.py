@@ -14,17 +14,23 @@ from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import person_seen
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.wording import moment_when, money_words
-from booking.handlers.console_pages import Chrome, _course_name, _render, _row, _row_reference
+from booking.handlers.console_pages import (
+    Chrome,
+    console_page,
+    course_heading,
+    list_row,
+    row_reference,
+)
 from booking.services.console import Person
 
 
 def person_page(chrome: Chrome, person: Person) -> str:
-    return _render(
+    return console_page(
         "person.html",
         chrome,
         email=person.email,
-        applications=[_person_row(a, c) for a, c in person.applications],
-        billed=[_person_row(a, c) for a, c in person.billed],
+        applications=[person_row(a, c) for a, c in person.applications],
+        billed=[person_row(a, c) for a, c in person.billed],
         group_bookings=person.group_bookings,
         holds_data=person.holds_data,
         errors=person.problems,
@@ -39,11 +45,11 @@ def named_page(
 ) -> str:
     """What the console's search found by a name, an invoice number or a purchase order: the
     applications and the group bookings, each linked to where it is seen."""
-    return _render(
+    return console_page(
         "named.html",
         chrome,
         typed=typed,
-        applications=[_row(a, c) for a, c in named],
+        applications=[list_row(a, c) for a, c in named],
         groups=[_group_row(g, c) for g, c in groups],
     )
 
@@ -52,7 +58,7 @@ def _group_row(group: GroupBooking, course: Course) -> dict[str, Any]:
     places = len(group.places)
     return {
         "href": f"/console/courses/{course.course_id}/group-bookings#group-{group.group_id}",
-        "course": _course_name(course),
+        "course": course_heading(course),
         "organisation": group.organisation,
         "manager": group.manager.name,
         "places": f"{places} place{'' if places == 1 else 's'}",
@@ -61,14 +67,14 @@ def _group_row(group: GroupBooking, course: Course) -> dict[str, Any]:
     }
 
 
-def _person_row(application: Application, course: Course | None) -> dict[str, Any]:
+def person_row(application: Application, course: Course | None) -> dict[str, Any]:
     if course is not None:
-        return _row(application, course)
+        return list_row(application, course)
     # The course has been removed since: what is left said as well as it can be.
     currency = application.price.currency if application.price else "gbp"
     return {
         "application_id": application.application_id,
-        "reference": _row_reference(application),
+        "reference": row_reference(application),
         "course_id": application.course_id,
         "course": "A course no longer listed",
         "name": application.answers.name,
@@ -90,7 +96,7 @@ def erase_page(
     chrome: Chrome, person: Person, errors: dict[str, str] | None = None, problem: str = ""
 ) -> str:
     own, billed = [a for a, _ in person.applications], [a for a, _ in person.billed]
-    return _render(
+    return console_page(
         "erase.html",
         chrome,
         email=person.email,
@@ -129,4 +135,4 @@ def _owed_back(person: Person) -> list[str]:
 
 def erased_page(chrome: Chrome, said: list[str]) -> str:
     """What the erasure did, in the words every surface gives (``domain.erasure``)."""
-    return _render("erased.html", chrome, said=said)
+    return console_page("erased.html", chrome, said=said)

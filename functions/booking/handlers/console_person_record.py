@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from booking.domain import subject_access
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.covered import status_said
@@ -19,9 +20,9 @@ from booking.domain.wording import (
     money_words,
     timeline_text,
 )
-from booking.handlers.console_application import _payment_facts, _timeline_rows
-from booking.handlers.console_pages import Chrome, _course_name, _paid_said, _render
-from booking.handlers.console_people_pages import _person_row
+from booking.handlers.console_application import payment_facts, timeline_rows
+from booking.handlers.console_pages import Chrome, console_page, course_heading, place_paid_said
+from booking.handlers.console_people_pages import person_row
 from booking.handlers.sentences import capitalised
 from booking.services.console import ApplicationDetail
 from booking.services.person_record import PersonRecord, Removed
@@ -32,7 +33,7 @@ _UK = "Europe/London"
 
 def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
     person = record.person
-    return _render(
+    return console_page(
         "person_record.html",
         chrome,
         email=person.email,
@@ -47,8 +48,6 @@ def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
 def _about_the_data(record: PersonRecord) -> dict[str, Any]:
     """Who holds the data, why, who it goes to, how long it is kept and the person's rights
     (what a subject access answer carries beside the data)."""
-    from booking.domain import subject_access
-
     facilitated = [h for h in record.holders if h.facilitators]
     return {
         "holders": record.holders,
@@ -69,18 +68,18 @@ def _held(entry: ApplicationDetail | Removed) -> dict[str, Any]:
     zone, currency = _UK, definition.price.currency
     facts = [
         ("Reference", application.reference_or_id),
-        ("Course", _course_name(course)),
+        ("Course", course_heading(course)),
         ("Status", capitalised(status_said(application, definition.price))),
         ("Applied", moment_when(application.created_at, zone)),
-        ("Paid", _paid_said(application, course, entry.paid_by_group, refunds=False)),
+        ("Paid", place_paid_said(application, course, entry.paid_by_group, refunds=False)),
         ("Refunded", money_words(application.money_returned, currency)),
-        *_payment_facts(application, definition.price, zone, entry.left_to_pay),
+        *payment_facts(application, definition.price, zone, entry.left_to_pay),
     ]
     return {
-        "heading": f"{_course_name(course)}: {application.reference_or_id}",
+        "heading": f"{course_heading(course)}: {application.reference_or_id}",
         "facts": facts,
         "answers": answers_said(application.answers),
-        "timeline": _timeline_rows(entry, currency, zone),
+        "timeline": timeline_rows(entry, currency, zone),
     }
 
 
@@ -112,7 +111,7 @@ def _removed(entry: Removed) -> dict[str, Any]:
 def _billed(application: Application, course: Course | None) -> dict[str, Any]:
     """Another's application whose invoice is addressed to them: what it holds about them (the
     billing details and the invoice), never the applicant's answers."""
-    row = _person_row(application, course)
+    row = person_row(application, course)
     billing, invoice = application.billing, application.invoice
     facts = [("Reference", row["reference"]), ("Course", row["course"])]
     if billing is not None:

@@ -28,11 +28,13 @@ from booking.handlers.console_app import (
     press_row,
     served,
 )
-from booking.handlers.console_pages import Chrome, _render_course
+from booking.handlers.console_application import application_page
+from booking.handlers.console_pages import Chrome, course_console_page
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import attendance_importing, register
 from booking.services.attendance_importing import AttendanceImport
+from booking.services.console import application_detail
 from booking.services.register import Register
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ def register_page(
     course = kept.course
     timezone = course.definition.timezone
     rows = _rows_shown(kept)
-    return _render_course(
+    return course_console_page(
         "register.html",
         shown,
         course,
@@ -326,9 +328,8 @@ def reissue_certificate(course_id: str) -> Response[str]:
 def send_certificate_again(application_id: str) -> Response[str]:
     """A completer's certificate emailed again, from their application's page; refused in words on
     that page."""
-    from booking.handlers.console_application import application_page
+    # Loaded by its first press: no other page sends a certificate again.
     from booking.services.certificate_again import send_certificate_again as send_again
-    from booking.services.console import application_detail
 
     try:
         press = press_required(press_row("certificate", application_id))  # its button's

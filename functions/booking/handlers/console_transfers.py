@@ -25,7 +25,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_pages import Chrome, _course_name, _render
+from booking.handlers.console_pages import Chrome, console_page, course_heading
 from booking.handlers.resolver import Response
 from booking.handlers.routes.transfers import (
     MOVE_ASKED,
@@ -73,14 +73,14 @@ def transfer_page(
     errors: dict[str, str] | None = None,
 ) -> str:
     application, course = choices.application, choices.course
-    return _render(
+    return console_page(
         "transfer.html",
         chrome,
         application_id=application.application_id,
         reference=application.reference_or_id,
         name=application.answers.name,
         status=application.status.value,
-        course_name=_course_name(course),
+        course_name=course_heading(course),
         # What each choice's press acts on (``domain.page_seen``): the move form's one field
         # carries every cohort it offers; a waiting list's form, its cohort's.
         seen=" ".join(c.seen for c in choices.cohorts if c.refused is None),

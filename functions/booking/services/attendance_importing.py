@@ -17,7 +17,7 @@ from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.people import address_digest
 from booking.domain.register import RegisterRow, core_session, early_mark_refusal, on_register
 from booking.services.ports import Ports
-from booking.services.register import _course, mark
+from booking.services.register import course_keeping_register, mark
 
 if TYPE_CHECKING:
     from booking.domain.attendance_import import AttendeeRow
@@ -39,7 +39,7 @@ def import_attendance(
     """Mark attended everyone on the register whose address (trimmed, any case) is in a
     video meeting's attendance export; the course's own people are set apart; the rows
     matching nobody come back to be resolved."""
-    course = _course(ports, course_id)
+    course = course_keeping_register(ports, course_id)
     if ports.repository.register_closed_at(course_id) is not None:
         # Refused whatever the export holds (even rows matching nobody): nothing can change.
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")

@@ -23,6 +23,7 @@ from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.domain.facilitators_told import CopySent, copies_sent, facilitators_reached
 from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
+from booking.services.suppression import still_mailed
 
 
 def facilitators_mailed(ports: Ports, application: Application, course: Course) -> list[str]:
@@ -32,7 +33,7 @@ def facilitators_mailed(ports: Ports, application: Application, course: Course) 
     to these, and a confirmation page promises the facilitators are told only when there are
     any (one rule: a page once said they were told where there was nobody to tell)."""
     addresses = course.definition.facilitator_addresses()
-    mailed = [a for a in addresses if not ports.repository.is_suppressed(a)]
+    mailed = still_mailed(ports, addresses)
     return mailed if facilitators_reached(application, mailed) else []
 
 

@@ -17,6 +17,7 @@ from booking.domain.wording import places_words
 from booking.services.group_emails import GroupEmailOutcome, send_once
 from booking.services.groups import course_said
 from booking.services.ports import Ports
+from booking.services.suppression import still_mailed
 
 
 def tell_group_dispute(ports: Ports, job: EmailJob, now: datetime) -> GroupEmailOutcome:
@@ -50,8 +51,7 @@ def _message(
     )
     if not said:
         return GroupEmailOutcome.SKIPPED_GONE
-    addresses = definition.facilitator_addresses()
-    to = [a for a in addresses if not ports.repository.is_suppressed(a)]
+    to = still_mailed(ports, definition.facilitator_addresses())
     if not to:
         return GroupEmailOutcome.SKIPPED_NO_RECIPIENT
     values = {

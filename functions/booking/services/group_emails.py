@@ -326,22 +326,31 @@ def _still_worth_sending(ports: Ports, job: EmailJob) -> _About | GroupEmailOutc
         return GroupEmailOutcome.SKIPPED_GONE
     if apply_by_news_overtaken(ports, job, group, course):
         return GroupEmailOutcome.SKIPPED_GONE  # superseded: a newer move's email tells
-    finder = _PLACE_FINDERS.get(job.kind)
-    if finder is not None:
-        place = finder(group, job)
-        if place is None:
-            return GroupEmailOutcome.SKIPPED_GONE
-        if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
-            # Its end is told only to a colleague sent a link.
-            went = link_went(place, claim_reached_ses(ports, first_link(group, place).job_id))
-            if not went:  # None: its link is being sent, decided once it is
-                no_link = GroupEmailOutcome.SKIPPED_NO_LINK
-                return no_link if went is False else GroupEmailOutcome.IN_FLIGHT
-        return _About(group, course, place, "paid")
+    if job.kind in _PLACE_FINDERS:
+        return _place_still_to_tell(ports, job, group, course)
     occasion = _manager_occasion(group, job) if job.kind is EmailKind.GROUP_BOOKED else "paid"
     if occasion is None:
         return GroupEmailOutcome.SKIPPED_GONE
     return _About(group, course, None, occasion)
+
+
+def _place_still_to_tell(
+    ports: Ports, job: EmailJob, group: GroupBooking, course: Course
+) -> _About | GroupEmailOutcome:
+    """What the email to a place's colleague is about now, or why it is not sent: the place's
+    colleague no longer the one it was for (SKIPPED_GONE); a place's end, told only to a
+    colleague sent a link, to one never sent it (SKIPPED_NO_LINK) or whose link is being sent
+    (IN_FLIGHT: decided once it is)."""
+    place = _PLACE_FINDERS[job.kind](group, job)
+    if place is None:
+        return GroupEmailOutcome.SKIPPED_GONE
+    if job.kind is EmailKind.GROUP_PLACE_GIVEN_UP:
+        went = link_went(place, claim_reached_ses(ports, first_link(group, place).job_id))
+        if went is False:
+            return GroupEmailOutcome.SKIPPED_NO_LINK
+        if went is None:
+            return GroupEmailOutcome.IN_FLIGHT
+    return _About(group, course, place, "paid")
 
 
 def _recipient(ports: Ports, job: EmailJob, about: _About) -> str | None:

@@ -91,6 +91,7 @@ from booking.services.moves_told import as_told, move_told
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, lease_unused, send_leased
 from booking.services.sessions_told import check_after_send, dates_worded_as_held, record_told
+from booking.services.suppression import still_mailed
 
 __all__ = ["EmailInFlight", "SendOutcome", "send_email_job"]
 
@@ -168,8 +169,7 @@ def _told_already(ports: Ports, job: EmailJob) -> SendOutcome:
 def _send_to_whom_it_is_for(
     ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
 ) -> SendOutcome:
-    addresses = _addresses(ports, job, application, course)
-    recipients = [a for a in addresses if not ports.repository.is_suppressed(a)]
+    recipients = still_mailed(ports, _addresses(ports, job, application, course))
     if not recipients:
         return SendOutcome.SKIPPED_NO_RECIPIENT
     named = manager_named(ports, application)  # read before composing: see _send_once

@@ -77,7 +77,9 @@ class ClosedRegister:
     closed_already: bool = False  # it was closed before this close
 
 
-def _course(ports: Ports, course_id: str) -> Course:
+def course_keeping_register(ports: Ports, course_id: str) -> Course:
+    """The course, which keeps a register: NotFound for an unknown one, Conflict
+    ``no_register`` for one that keeps none."""
     course = ports.repository.get_course(course_id)
     if course is None:
         raise NotFound(f"no course {course_id!r}")
@@ -87,7 +89,7 @@ def _course(ports: Ports, course_id: str) -> Course:
 
 
 def register_of(ports: Ports, course_id: str) -> Register:
-    course = _course(ports, course_id)
+    course = course_keeping_register(ports, course_id)
     closed_at = ports.repository.register_closed_at(course_id)
     refusal = None if closed_at else closing_refusal(course, ports.clock())
     rows = register_rows(course, ports.repository.list_applications(course_id))
@@ -135,7 +137,7 @@ def mark(
     ports: Ports, course_id: str, application_id: str, session_key: str, given: Mark
 ) -> RegisterRow:
     """Give one booking a mark for one core session (again: nothing changes)."""
-    course = _course(ports, course_id)
+    course = course_keeping_register(ports, course_id)
     if ports.repository.register_closed_at(course_id) is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
 
@@ -159,7 +161,7 @@ def close(ports: Ports, course_id: str) -> ClosedRegister:
     booking's completion; completers are sent their certificate. Closing again finishes what
     an interrupted close left and changes nothing else. Either way the answer is what the
     register holds now, saying whether it was closed already."""
-    course = _course(ports, course_id)
+    course = course_keeping_register(ports, course_id)
     now = ports.clock()
     closed_at = ports.repository.register_closed_at(course_id)
     closed_already = closed_at is not None
@@ -251,7 +253,7 @@ def reissue_certificate(
     person's name on their booking is unchanged. Refused in words: 409
     ``certificate_not_held`` for a certificate printed from the person's own name (or none),
     422 on ``printed_name`` for a spelling the font cannot print either. Never logs the name."""
-    course = _course(ports, course_id)
+    course = course_keeping_register(ports, course_id)
     printed = re.sub(" {2,}", " ", printed_name.strip())  # a run of spaces printed as one
     refusal = spelling_refusal(printed, ports.certificates.unprintable(printed))
     if refusal is not None:

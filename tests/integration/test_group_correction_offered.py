@@ -1,0 +1,63 @@
+"""Whether a group's card offers *Correct the invoice*, and whether its page then opens, are
+one rule (``domain.group_invoice_correction.correction_offered``): a replacement's mark left
+for an invoice that is no longer the group's own (the give-up or correction it was for lost
+before Stripe was asked anything) neither hides the card's offer nor refuses its page, and
+the page shows the details the current invoice went to, not the mark's.
+
+Through the console, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+import pytest
+
+from booking.domain.billing_details import BillingDetails
+from tests.support.console import signed_in
+from tests.support.groups import manager_view, pay_link_id, three_on_an_invoice
+from tests.support.invoiced import BILLING, INVOICED
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+PAGE = f"/console/courses/{INVOICED}/group-bookings"
+CORRECTED = {
+    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
+    "billing_email": "invoices@example.nhs.uk",
+    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+    "po_number": "PO-9001",
+}
+ELSEWHERE = BillingDetails(
+    billing_name="Long Gone Trading Ltd",
+    billing_email="old-accounts@example.org",
+    billing_address="9 Old Road\nYork YO1 1AA",
+    po_number="PO-1",
+)
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        pytest.param({"replacing_place": 2}, id="a-place-given-up"),
+        pytest.param({"replacing_billing": ELSEWHERE}, id="a-correction"),
+    ],
+)
+def test_a_mark_left_for_an_earlier_invoice_neither_hides_nor_refuses_a_correction(
+    system: System, mark: dict[str, object]
+) -> None:
+    group, old, _ = three_on_an_invoice(system)
+    stored = system.stored_group(group)
+    left = {"replacing_invoice": "in_no_longer_its_own", "replacing_since": system.now(), **mark}
+    system.ports.groups.save_group(stored.model_copy(update=left), stored)
+    browser = signed_in(system)
+    card = text_of(browser.get(PAGE).body)
+    assert "Correct the invoice" in card
+    assert "already void at Stripe" not in card
+
+    page = f"/console/groups/{group['group_id']}/invoice/correct"
+    shown = browser.get(page)
+
+    assert shown.status == 200, shown.body
+    assert f'value="{BILLING["billing_name"]}"' in shown.body  # the invoice's, not the mark's
+    assert ELSEWHERE.billing_name not in shown.body
+    done = browser.press(page, page, **CORRECTED)
+    assert done.status == 303, done.body
+    assert pay_link_id(manager_view(system, group)) != old
+    assert system.stripe_invoice(old)["status"] == "void"
