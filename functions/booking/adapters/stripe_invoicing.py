@@ -226,6 +226,9 @@ class StripeInvoicing:
             payment_processing=processing,
             sent_at=_moment(fields, "finalized_at"),
             paid_at=_moment(fields, "paid_at"),
+            url=str(invoice.hosted_invoice_url or ""),
+            due_at=datetime.fromtimestamp(invoice.due_date, UTC) if invoice.due_date else None,
+            amount_due=int(invoice.amount_due or 0),
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

@@ -18,10 +18,12 @@ if TYPE_CHECKING:  # read, never built here: no import cycle with the model
 
 def provider_objects(application: Application) -> set[str]:
     """The ids of the provider's objects this application recorded: every checkout session it
-    opened and its invoice. Stripe's events about them are believed for it alone."""
+    opened and every invoice sent for it, one an act recorded as a draft and never saved as
+    current too (it is the booking's: its payment confirms the booking). Stripe's events
+    about them are believed for it alone."""
     opened = {ref.session_id for ref in application.checkout_history}
     current = (application.checkout.session_id,) if application.checkout else ()
-    return opened | {*current, *((application.invoice.invoice_id,) if application.invoice else ())}
+    return opened | {*current, *invoices_ever_issued(application)}
 
 
 def payments_recorded(application: Application) -> tuple[str, ...]:
@@ -48,6 +50,15 @@ def sent_and_never_saved(application: Application) -> str | None:
     last = application.invoices_issued[-1]
     current = application.invoice.invoice_id if application.invoice is not None else None
     return None if last == current else last
+
+
+def adopted_from_an_earlier_try(before: Application, after: Application) -> str | None:
+    """The invoice ``after`` holds as current that an earlier try of the act sent and never
+    saved (``sent_and_never_saved`` of ``before``, recorded as current by this act, as the
+    employer paid it); None: the act sent a new invoice, or changed none."""
+    earlier = sent_and_never_saved(before)
+    current = after.invoice.invoice_id if after.invoice is not None else None
+    return earlier if earlier is not None and earlier == current else None
 
 
 def provider_objects_of_group(group: GroupBooking) -> set[str]:

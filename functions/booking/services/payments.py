@@ -29,6 +29,7 @@ from booking.domain.payments import (
     RefundEvent,
     unmatched_refund_key,
 )
+from booking.domain.provider_objects import invoices_ever_issued
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     INVOICE_NOT_PAID_AT_STRIPE,
@@ -45,6 +46,7 @@ from booking.services.believed import (
 )
 from booking.services.checkout_acts import completed_on_expiry
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.earlier_try_paid import act_completed_by_its_payment
 from booking.services.event_outcome import EventOutcome, outcome_if_a_group
 from booking.services.invoice_requests import INVOICE_BEING_PAID, overdue_while_paying
 from booking.services.payment_recorders_port import PaymentRecorders
@@ -96,10 +98,13 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         ports,
         current,
         event.application_id,
-        holds=lambda a: a.invoice is not None and a.invoice.invoice_id == current,
+        holds=lambda a: current in invoices_ever_issued(a),
     )
     if event.kind is InvoiceEventKind.PAID and (held is None or not held.paid):
         return _invoice_not_paid(ports, event, owner, known_at_stripe=held is not None)
+    if event.kind is InvoiceEventKind.PAID and owner is not None:
+        # The invoice an act sent and never saved is the booking's: the act completed first.
+        owner = act_completed_by_its_payment(ports, owner, current)
     if (
         event.kind is InvoiceEventKind.OVERDUE
         and owner

@@ -1,0 +1,110 @@
+"""The employer pays the invoice an organiser's act sent before the function stopped, ahead of
+the act's save: that invoice is the booking's (recorded as a draft, sent with the booking's
+own key), so its payment confirms the booking, never refunded as nobody's; pressing again
+says the invoice was paid, and the sweep completes the act with it. Through the real handlers,
+moto and the Stripe stand-in, which pays the invoice on its page."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.integration.test_invoice_instead_of_card import (
+    _by_card,
+    _instead,
+    _stopped_after_the_expiry,
+)
+from tests.support.held_events import deliver, held
+from tests.support.system import Reply, System
+
+
+def _pay(system: System, invoice_id: str) -> Reply:
+    """The employer pays ``invoice_id`` on Stripe's page, by card: paid at once."""
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+    assert paid.status == 200, paid.body
+    return paid
+
+
+def _confirmed_by(system: System, application: dict[str, Any], invoice_id: str) -> None:
+    """The booking confirmed by ``invoice_id``'s payment, recorded as its current invoice as
+    Stripe holds it (its page, number and amount), nothing given back."""
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == invoice_id
+    assert stored.invoice.status == "paid"
+    at_stripe = system.stripe_invoice(invoice_id)
+    assert stored.invoice.url == at_stripe["hosted_invoice_url"]
+    assert stored.invoice.number == at_stripe["number"]
+    assert stored.invoice.amount_due == at_stripe["amount_due"] == 20000
+    assert stored.amount_paid == 20000
+    assert stored.payment_intent is not None  # kept: nothing given back
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+    assert stored.invoices_issued == (invoice_id,)  # nothing more sent
+    assert at_stripe["status"] == "paid"
+
+
+def _sent_first(system: System, application: dict[str, Any], caught: list[Any]) -> str:
+    by_type = {json.loads(b)["type"]: json.loads(b)["data"]["object"] for b, _ in caught}
+    sent_first = str(by_type["invoice.sent"]["id"])
+    assert system.stored(application).invoices_issued == (sent_first,)
+    return sent_first
+
+
+def test_its_payment_confirms_the_booking_when_stripe_says_so(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = _by_card(system)
+    reply, caught = _stopped_after_the_expiry(
+        system, monkeypatch, lambda: _instead(system, application)
+    )
+    assert reply.status == 500, reply.body
+    sent_first = _sent_first(system, application, caught)
+
+    _pay(system, sent_first)  # its invoice.paid delivered at once
+
+    _confirmed_by(system, application, sent_first)
+    assert system.stored(application).checkout is None  # the act completed, its mark gone
+    # Stripe's late events of the stopped try change nothing.
+    deliver(system, caught)
+    _confirmed_by(system, application, sent_first)
+
+
+def test_pressing_again_says_the_invoice_was_paid(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = _by_card(system)
+    act = lambda: _instead(system, application)  # noqa: E731
+    _, caught = _stopped_after_the_expiry(system, monkeypatch, act)
+    sent_first = _sent_first(system, application, caught)
+    _, paid_events = held(system, lambda: _pay(system, sent_first))  # its event not come yet
+
+    answer = _instead(system, application)
+
+    error = answer.refused(409, "invoice_paid")
+    assert "employer has paid the invoice sent when this was first pressed" in error["message"]
+    assert "confirmed" in error["message"]
+    _confirmed_by(system, application, sent_first)
+    deliver(system, paid_events)  # Stripe's own invoice.paid, late: nothing more
+    _confirmed_by(system, application, sent_first)
+
+
+def test_the_sweep_completes_the_act_with_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = _by_card(system)
+    act = lambda: _instead(system, application)  # noqa: E731
+    _, caught = _stopped_after_the_expiry(system, monkeypatch, act)
+    sent_first = _sent_first(system, application, caught)
+    _, paid_events = held(system, lambda: _pay(system, sent_first))
+
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    system.scheduled_run(system.now())
+
+    _confirmed_by(system, application, sent_first)
+    deliver(system, paid_events)
+    _confirmed_by(system, application, sent_first)
