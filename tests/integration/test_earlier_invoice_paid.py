@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.integration.test_invoice_correction import CORRECTED
 from tests.integration.test_invoice_instead_of_card import (
     _by_card,
     _instead,
     _stopped_after_the_expiry,
 )
 from tests.support.held_events import deliver, held
+from tests.support.invoiced import one_on_an_invoice, stopped_after_the_void
 from tests.support.system import Reply, System
 
 
@@ -108,3 +110,51 @@ def test_the_sweep_completes_the_act_with_it(
     _confirmed_by(system, application, sent_first)
     deliver(system, paid_events)
     _confirmed_by(system, application, sent_first)
+
+
+def _correction_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str]:
+    """A correction of a booking's invoice stopped after its void and after Stripe sent the
+    corrected invoice, before its save: the booking, and that invoice's id."""
+    from booking.services.invoice_correction import billing_typed, correct_invoice
+
+    application, old = one_on_an_invoice(system)
+    app_id = application["application_id"]
+    stopped_after_the_void(
+        system,
+        monkeypatch,
+        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
+    )
+    left = system.stored(application)
+    [recorded, sent_first] = left.invoices_issued
+    assert recorded == old
+    assert system.stripe_invoice(sent_first)["status"] == "open"
+    return application, sent_first
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_corrected_invoice_paid_before_the_save_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """Never refunded, and never ended by the old invoice's void two hours on: a bank's
+    payment of it may take days."""
+    application, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    if by == "event":
+        _pay(system, sent_first)
+    else:
+        _, paid_events = held(system, lambda: _pay(system, sent_first))
+        later = system.now() + timedelta(hours=3)
+        system.scheduled_run(later)
+        deliver(system, paid_events)
+
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == sent_first
+    assert stored.invoice.status == "paid"
+    assert stored.invoice.voiding is None  # the correction completed
+    assert stored.billing is not None
+    assert stored.billing.billing_email == CORRECTED["billing_email"]
+    assert stored.payment_intent is not None
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
