@@ -158,3 +158,69 @@ def test_a_corrected_invoice_paid_before_the_save_confirms_the_booking(
     assert stored.billing.billing_email == CORRECTED["billing_email"]
     assert stored.payment_intent is not None
     assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+def _grant_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str]:
+    """A bursary of £50 on a £200 invoiced booking stopped after the old invoice's void and
+    after Stripe sent the invoice for the rest, before its save: the booking, and that
+    invoice's id (recorded first, as a draft)."""
+    from booking.services.bursaries import grant_bursary
+
+    application, old = one_on_an_invoice(system)
+    app_id = application["application_id"]
+    stopped_after_the_void(system, monkeypatch, lambda: grant_bursary(system.ports, app_id, 5000))
+    [recorded, sent_first] = system.stored(application).invoices_issued
+    assert recorded == old
+    assert system.stripe_invoice(sent_first)["amount_due"] == 15000
+    return application, sent_first
+
+
+def _grant(system: System, application: dict[str, Any]) -> Reply:
+    path = f"/applications/{application['application_id']}/bursary"
+    return system.admin("POST", path, json_body={"amount": 5000})
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_the_rest_after_a_bursary_paid_before_the_save_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    application, sent_first = _grant_stopped_after_sending(system, monkeypatch)
+    if by == "event":
+        _pay(system, sent_first)
+    else:
+        _, paid_events = held(system, lambda: _pay(system, sent_first))
+        if by == "sweep":
+            system.scheduled_run(system.now() + timedelta(hours=3))
+        else:
+            error = _grant(system, application).refused(409, "invoice_paid")
+            assert "confirmed by that payment" in error["message"]
+        deliver(system, paid_events)
+
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.bursary == 5000
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == sent_first
+    assert (stored.invoice.status, stored.invoice.amount_due) == ("paid", 15000)
+    assert stored.amount_paid == 15000
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+def test_a_correction_pressed_again_says_its_invoice_was_paid(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    _, paid_events = held(system, lambda: _pay(system, sent_first))
+    path = f"/applications/{application['application_id']}/invoice/correct"
+
+    answer = system.admin("POST", path, json_body=dict(CORRECTED))
+
+    error = answer.refused(409, "invoice_paid")
+    assert "employer has paid the invoice sent when this was first pressed" in error["message"]
+    deliver(system, paid_events)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
