@@ -67,6 +67,9 @@ def provider_objects_of_group(group: GroupBooking) -> set[str]:
     payment of a replaced checkout or a voided invoice): the refund this system made of one
     is the group's, so Stripe's events about that refund are acknowledged as the group's."""
     found = {group.checkout.session_id} if group.checkout else set()
+    # A replacement's invoice recorded ahead, before Stripe sent it, is the group's too (a
+    # try stopped before its save: the employer may pay it).
+    found.update(group.replacing_with)
     if group.invoice is not None:
         found.add(group.invoice.invoice_id)
     if group.payment_intent:

@@ -8,7 +8,9 @@ Stripe's ``invoice.paid`` of it first completes the act as pressed, the invoice 
 one (``services.invoice_issue``: read once at Stripe, nothing more sent), then confirms the
 booking as any paid invoice does. A completion refused now (a race lost, the booking written
 under the save) is a 503: Stripe delivers the event again, and the sweep may complete the act
-meanwhile.
+meanwhile. A group's correction alike: the corrected invoice a stopped try recorded ahead
+(``replacing_with``) and the employer paid completes the correction with it, then pays the
+group.
 """
 
 from __future__ import annotations
@@ -65,3 +67,30 @@ def _completed(ports: Ports, owner: Application) -> bool:
 
         return completed_as_pressed(ports, owner, session_id)
     return False
+
+
+def group_correction_completed_by_its_payment(ports: Ports, invoice_id: str) -> None:
+    """The group correction whose stopped try sent ``invoice_id`` (recorded ahead, never
+    saved as its invoice), completed with it now that Stripe holds it paid; nothing when
+    ``invoice_id`` is no such invoice. DependencyUnavailable: not completed now."""
+    group_id = ports.groups.group_of_object(invoice_id)
+    group = ports.groups.get_group(group_id) if group_id else None
+    if group is None or invoice_id not in group.replacing_with:
+        return
+    current = group.invoice.invoice_id if group.invoice is not None else None
+    billing = group.replacing_billing
+    if billing is None or current == invoice_id:
+        return  # a place's give-up, or recorded already
+    from booking.services.group_invoice_correction import correct_group_invoice
+
+    try:
+        correct_group_invoice(ports, group.group_id, billing, marked=billing)
+    except BookingError as refused:
+        logger.warning("a group's paid invoice not recorded yet", extra={"code": refused.code})
+        raise DependencyUnavailable(
+            "the group's correction could not be completed with its paid invoice yet",
+            code="payment_provider_unavailable",
+        ) from refused
+    logger.info(
+        "a group's correction completed by its invoice's payment", extra={"group_id": group_id}
+    )

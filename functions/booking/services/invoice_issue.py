@@ -23,7 +23,7 @@ from booking.domain.payment_settlement import invoiced
 from booking.domain.provider_objects import adopted_from_an_earlier_try, sent_and_never_saved
 from booking.services.concurrency import course_of
 from booking.services.invoice_requests import invoice_request, void_at_stripe
-from booking.services.ports import Ports
+from booking.services.ports import InvoiceAtStripe, Ports
 from booking.services.provider_erasure import (
     forget_customers,
     owe_customer_deletions,
@@ -100,7 +100,7 @@ def _earlier_voided(ports: Ports, application: Application) -> InvoiceRef | None
         return None
     paying = void_at_stripe(ports, earlier)
     if paying is InvoicePaying.PAID:
-        return _as_sent(ports, earlier)
+        return as_sent(earlier, ports.payments.invoice_at_stripe(earlier, a_person_waits=True))
     if paying.on_its_way:
         raise Conflict(EARLIER_INVOICE_SETTLING, code=PAYMENT_SETTLING)
     owe_customer_deletions(ports, [earlier])
@@ -108,10 +108,10 @@ def _earlier_voided(ports: Ports, application: Application) -> InvoiceRef | None
     return None
 
 
-def _as_sent(ports: Ports, invoice_id: str) -> InvoiceRef:
-    """The invoice ``invoice_id`` an earlier try sent, as the provider holds it (read once):
-    its page, number, due moment and amount, for the act to record as the booking's."""
-    held = ports.payments.invoice_at_stripe(invoice_id, a_person_waits=True)
+def as_sent(invoice_id: str, held: InvoiceAtStripe) -> InvoiceRef:
+    """The invoice ``invoice_id`` an earlier try of an act sent, as the provider holds it
+    (``held``, read once): its page, number, due moment and amount, for the act to record as
+    the booking's (or the group's). DependencyUnavailable: the provider did not say them."""
     if not held.url or held.due_at is None:
         raise DependencyUnavailable(
             "the payment provider did not say where the invoice is paid",
@@ -127,6 +127,23 @@ def _as_sent(ports: Ports, invoice_id: str) -> InvoiceRef:
     )
 
 
+def paid_by_an_earlier_try_applied(ports: Ports, owner_id: str, invoice_id: str) -> None:
+    """The payment of ``invoice_id``, an invoice an earlier try of an act sent and the act has
+    now recorded as current, applied for ``owner_id`` (an application, or a group) as the
+    webhook applies Stripe's ``invoice.paid`` (the one path for money: the invoice read at
+    Stripe; its own event later changes nothing)."""
+    # Only here: the webhook's path, which imports this module's caller.
+    from booking.services.payments import apply_invoice_event
+
+    paid = InvoiceEvent(
+        event_id=f"{PAID_BY_AN_EARLIER_TRY}{invoice_id}",
+        kind=InvoiceEventKind.PAID,
+        invoice_id=invoice_id,
+        application_id=owner_id,
+    )
+    apply_invoice_event(ports, paid)
+
+
 def earlier_payment_applied(
     ports: Ports, before: Application, saved: Application, *, pressed: bool
 ) -> None:
@@ -139,15 +156,6 @@ def earlier_payment_applied(
     invoice_id = adopted_from_an_earlier_try(before, saved)
     if invoice_id is None:
         return
-    # Only here: the webhook's path, which imports this module's caller.
-    from booking.services.payments import apply_invoice_event
-
-    paid = InvoiceEvent(
-        event_id=f"{PAID_BY_AN_EARLIER_TRY}{invoice_id}",
-        kind=InvoiceEventKind.PAID,
-        invoice_id=invoice_id,
-        application_id=saved.application_id,
-    )
-    apply_invoice_event(ports, paid)
+    paid_by_an_earlier_try_applied(ports, saved.application_id, invoice_id)
     if pressed:
         raise Conflict(EARLIER_INVOICE_PAID, code="invoice_paid")
