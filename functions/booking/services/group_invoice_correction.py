@@ -106,6 +106,18 @@ def correct_group_invoice(
         # Read once before the void: a payment on its way refuses it, nothing written.
         _refuse_while_paid(group, invoice_paying(ports, group))
     marking = _marked(ports, group, billing)
+    return _replaced(ports, marking, course, billing, pressed=marked is None)
+
+
+def _replaced(
+    ports: Ports, marking: GroupBooking, course: Course, billing: BillingDetails, *, pressed: bool
+) -> tuple[GroupBooking, bool]:
+    """``marking``'s invoice (void at Stripe) replaced by the corrected one: sent now, or the
+    one an earlier try sent that the employer paid, its payment then applied (``pressed``: the
+    organiser told so, 409 ``invoice_paid``). The group after, and whether this changed it."""
+    old = marking.invoice
+    assert old is not None
+    group_id = marking.group_id
     paid_earlier = _paid_by_an_earlier_try(ports, marking)
     if paid_earlier is not None:
         invoice = paid_earlier.model_copy(update={"attempt": old.attempt + 1})
@@ -117,12 +129,12 @@ def correct_group_invoice(
     saved, changed = _saved(ports, marking, invoice, billing, adopted=paid_earlier is not None)
     unrecorded_voided(ports, saved, marking.replacing_with)
     logger.info("group invoice corrected", extra={"group_id": group_id, "changed": changed})
-    if paid_earlier is not None:
-        paid_by_an_earlier_try_applied(ports, group_id, invoice.invoice_id)
-        if marked is None:  # the organiser's press: nothing of what they asked was sent
-            raise Conflict(EARLIER_TRY_PAID, code="invoice_paid")
-        return find_group(ports, group_id), changed
-    return saved, changed
+    if paid_earlier is None:
+        return saved, changed
+    paid_by_an_earlier_try_applied(ports, group_id, invoice.invoice_id)
+    if pressed:  # the organiser's press: nothing of what they asked was sent
+        raise Conflict(EARLIER_TRY_PAID, code="invoice_paid")
+    return find_group(ports, group_id), changed
 
 
 def _paid_by_an_earlier_try(ports: Ports, marking: GroupBooking) -> InvoiceRef | None:

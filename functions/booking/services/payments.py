@@ -102,9 +102,7 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
     )
     if event.kind is InvoiceEventKind.PAID and (held is None or not held.paid):
         return _invoice_not_paid(ports, event, owner, known_at_stripe=held is not None)
-    if event.kind is InvoiceEventKind.PAID and owner is not None:
-        # The invoice an act sent and never saved is the booking's: the act completed first.
-        owner = act_completed_by_its_payment(ports, owner, current)
+    owner = _its_act_completed(ports, event, owner)
     if (
         event.kind is InvoiceEventKind.OVERDUE
         and owner
@@ -120,6 +118,16 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         key = f"refund-{event.invoice_id}"
         return _for_nobody(ports, event.event_id, event.invoice_id, event.payment_intent, key)
     return _settled(ports, owner, event, event.event_id, event.application_id, event.payment_intent)
+
+
+def _its_act_completed(
+    ports: Ports, event: InvoiceEvent, owner: Application | None
+) -> Application | None:
+    """``owner`` once a paid invoice an act of theirs sent and never saved has completed that
+    act (``services.earlier_try_paid``): the invoice is the booking's."""
+    if event.kind is not InvoiceEventKind.PAID or owner is None:
+        return owner
+    return act_completed_by_its_payment(ports, owner, event.invoice_id)
 
 
 def _invoice_not_paid(
