@@ -14,10 +14,10 @@ import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from tests.integration.test_invoice_correction import CORRECTED
-from tests.integration.test_invoice_instead_of_card import (
-    _by_card,
-    _instead,
-    _stopped_after_the_expiry,
+from tests.support.card_then_invoice import (
+    by_card,
+    invoiced_instead,
+    stopped_after_the_expiry,
 )
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import one_on_an_invoice, stopped_after_the_void
@@ -60,9 +60,9 @@ def _sent_first(system: System, application: dict[str, Any], caught: list[Any]) 
 def test_its_payment_confirms_the_booking_when_stripe_says_so(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application = _by_card(system)
-    reply, caught = _stopped_after_the_expiry(
-        system, monkeypatch, lambda: _instead(system, application)
+    application = by_card(system)
+    reply, caught = stopped_after_the_expiry(
+        system, monkeypatch, lambda: invoiced_instead(system, application)
     )
     assert reply.status == 500, reply.body
     sent_first = _sent_first(system, application, caught)
@@ -79,13 +79,13 @@ def test_its_payment_confirms_the_booking_when_stripe_says_so(
 def test_pressing_again_says_the_invoice_was_paid(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application = _by_card(system)
-    act = lambda: _instead(system, application)  # noqa: E731
-    _, caught = _stopped_after_the_expiry(system, monkeypatch, act)
+    application = by_card(system)
+    act = lambda: invoiced_instead(system, application)  # noqa: E731
+    _, caught = stopped_after_the_expiry(system, monkeypatch, act)
     sent_first = _sent_first(system, application, caught)
     _, paid_events = held(system, lambda: _pay(system, sent_first))  # its event not come yet
 
-    answer = _instead(system, application)
+    answer = invoiced_instead(system, application)
 
     error = answer.refused(409, "invoice_paid")
     assert "employer has paid the invoice sent when this was first pressed" in error["message"]
@@ -98,9 +98,9 @@ def test_pressing_again_says_the_invoice_was_paid(
 def test_the_sweep_completes_the_act_with_it(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application = _by_card(system)
-    act = lambda: _instead(system, application)  # noqa: E731
-    _, caught = _stopped_after_the_expiry(system, monkeypatch, act)
+    application = by_card(system)
+    act = lambda: invoiced_instead(system, application)  # noqa: E731
+    _, caught = stopped_after_the_expiry(system, monkeypatch, act)
     sent_first = _sent_first(system, application, caught)
     _, paid_events = held(system, lambda: _pay(system, sent_first))
 

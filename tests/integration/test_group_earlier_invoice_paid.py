@@ -13,10 +13,16 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_group_invoice_correction import CORRECTED, _correct
+from tests.integration.test_group_invoice_correction import CORRECTED
 from tests.support.groups import three_on_an_invoice
 from tests.support.held_events import deliver, held
-from tests.support.system import System
+from tests.support.system import Reply, System
+
+
+def _correct(system: System, group: dict[str, Any]) -> Reply:
+    """The organiser's press: the group's invoice corrected to :data:`CORRECTED`."""
+    path = f"/groups/{group['group_id']}/invoice/correct"
+    return system.admin("POST", path, json_body=dict(CORRECTED))
 
 
 def _stopped_after_sending(
