@@ -3,7 +3,9 @@ about them are believed for it alone, and erasure finds the customers its invoic
 addressed to (one customer per invoice, holding the billing contact's name, email and
 address). Each invoice is recorded on what it belongs to in the save that records it as
 current (``with_invoice`` for a group, ``payment_settlement.invoiced`` for an application),
-so a replaced one is never forgotten; one whose save failed belongs to nothing and its
+so a replaced one is never forgotten, and an act's new invoice already while it is a draft
+(``invoices_issued``, a group's ``replacing_with``): one a try stopped after sending is the
+booking's, and its payment confirms it; one whose save failed belongs to nothing and its
 customer is deleted at once (``services.provider_erasure.disown_invoice``)."""
 
 from __future__ import annotations
