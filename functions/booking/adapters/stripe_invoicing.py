@@ -17,7 +17,7 @@ import stripe
 from aws_lambda_powertools import Logger
 
 from booking.adapters.stripe_calls import call_stripe
-from booking.adapters.stripe_payloads import whole_amount
+from booking.adapters.stripe_payloads import as_sent, whole_amount
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.errors import (
     BookingError,
@@ -226,7 +226,7 @@ class StripeInvoicing:
             payment_processing=processing,
             sent_at=_moment(fields, "finalized_at"),
             paid_at=_moment(fields, "paid_at"),
-            **_as_sent(fields),
+            **as_sent(fields),
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:
@@ -435,16 +435,6 @@ def _moment(invoice: Mapping[str, Any], transition: str) -> datetime | None:
     """When the invoice made ``transition`` (its ``status_transitions``), None if not said."""
     seconds = (invoice.get("status_transitions") or {}).get(transition)
     return datetime.fromtimestamp(seconds, UTC) if isinstance(seconds, int) else None
-
-
-def _as_sent(invoice: Mapping[str, Any]) -> dict[str, Any]:
-    """Its hosted page, due moment and whole amount, as it was sent ("", None, 0: not said)."""
-    seconds = invoice.get("due_date")
-    return {
-        "url": str(invoice.get("hosted_invoice_url") or ""),
-        "due_at": datetime.fromtimestamp(seconds, UTC) if isinstance(seconds, int) else None,
-        "amount_due": int(invoice.get("amount_due") or 0),
-    }
 
 
 def _currency_of(invoice: Mapping[str, Any]) -> str:

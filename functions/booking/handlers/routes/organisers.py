@@ -124,8 +124,7 @@ _BURSARY = (
     "Stripe refuses the void for one begun since the read), 409 `payment_being_recorded` "
     "when Stripe holds it paid and its event has not come (nothing changed, no invoice made "
     "or voided: a mark the void's try wrote is taken back, so the version moves). 503 when "
-    "Stripe does not answer the void: pressing again completes it. A grant that replaces an "
-    "invoice records the new invoice's id before Stripe sends it." + EARLIER_TRY_PAID_SAID
+    "Stripe does not answer the void: pressing again completes it." + EARLIER_TRY_PAID_SAID
 )
 
 ORGANISERS: tuple[Route, ...] = (
