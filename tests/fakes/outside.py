@@ -245,6 +245,9 @@ class FakePaymentGateway:
             number=invoice.number,
             payment_processing=invoice.processing,
             sent_at=invoice.sent_at,
+            url=f"https://invoice.test/{invoice_id}",
+            due_at=invoice.request.due_at,
+            amount_due=invoice.amount_due,
         )
 
     def pay_invoice_slowly(self, invoice_id: str) -> None:

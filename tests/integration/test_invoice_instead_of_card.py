@@ -10,42 +10,26 @@ at the in-process Stripe client, as the expiry reaches it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.support.card_then_invoice import (
+    EMPLOYER,
+    PERSON,
+    by_card,
+    invoiced_instead,
+    stopped_after_the_expiry,
+)
 from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser, error_beside
 from tests.support.groups import when_stripe_is_asked
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import INVOICED, held_on_an_open_invoice, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.system import STRIPE_KEY, Reply, System
-
-PERSON = "card-payer@example.org"
-EMPLOYER = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
-
-
-def _by_card(system: System, **fields: Any) -> dict[str, Any]:
-    """One person applying by card on :data:`INVOICED` (two places), checkout open."""
-    invoiced_cohort(system, capacity=2)
-    reply = system.apply(INVOICED, email=PERSON, **fields)
-    assert reply.status == 201, reply.body
-    system.deliver_emails()
-    return dict(reply.json())
-
-
-def _instead(system: System, application: dict[str, Any], **body: Any) -> Reply:
-    path = f"/applications/{application['application_id']}/invoice/instead-of-card"
-    return system.admin("POST", path, json_body=body or dict(EMPLOYER))
+from tests.support.system import STRIPE_KEY, System
 
 
 def _session_of(application: dict[str, Any]) -> str:
@@ -76,7 +60,7 @@ def test_the_employer_is_invoiced_for_the_price_accepted_and_the_place_kept(
         json_body={"code": "HALF", "percent_off": 50, "max_uses": 3},
     )
     assert made.status in (200, 201), made.body
-    application = _by_card(system, discount_code="half")
+    application = by_card(system, discount_code="half")
     # £200 less a £50 bursary, half off what is left: £75 owed, by card or by invoice.
     assert system.grant_bursary(application, 5000).status == 200
     # The bursary closed the checkout; the person starts paying again at the new amount.
@@ -87,7 +71,7 @@ def test_the_employer_is_invoiced_for_the_price_accepted_and_the_place_kept(
     system.deliver_emails()
     assert system.checkout_session(application["checkout_url"])["amount_total"] == 7500
 
-    answer = _instead(system, application)
+    answer = invoiced_instead(system, application)
 
     assert answer.status == 200, answer.body
     assert answer.json()["status"] == "awaiting_invoice_payment"
@@ -95,7 +79,7 @@ def test_the_employer_is_invoiced_for_the_price_accepted_and_the_place_kept(
     told = [e for e in system.deliver_emails() if e.to == [PERSON]]
     assert [e.subject for e in told] == [told[0].subject]
     assert "invoiced" in told[0].subject.lower(), told[0].subject
-    again = _instead(system, application)
+    again = invoiced_instead(system, application)
     assert again.status == 200, again.body
     assert system.stored(application).invoice.invoice_id == invoice_id  # type: ignore[union-attr]
     assert system.deliver_emails() == []  # nothing sent again
@@ -104,7 +88,7 @@ def test_the_employer_is_invoiced_for_the_price_accepted_and_the_place_kept(
 def test_a_card_payment_at_the_expiry_wins_and_no_invoice_is_sent(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    application = _by_card(system)
+    application = by_card(system)
     session = _session_of(application)
     paid = when_stripe_is_asked(
         system,
@@ -113,7 +97,7 @@ def test_a_card_payment_at_the_expiry_wins_and_no_invoice_is_sent(
         lambda: system.pay_session(session).status,
     )
 
-    answer, caused = held(system, lambda: _instead(system, application))
+    answer, caused = held(system, lambda: invoiced_instead(system, application))
     monkeypatch.undo()
 
     assert paid == [200]
@@ -139,13 +123,13 @@ def test_nothing_open_to_switch_is_refused_in_words(system: System, why: str) ->
         assert reply.status == 201, reply.body
         application = dict(reply.json())
     else:
-        application = _by_card(system)
+        application = by_card(system)
     if why == "paid":
         assert system.pay(application["checkout_url"]).status in (200, 303)
     if why == "cancelled":
         assert system.cancel(application["application_id"]).status == 200
 
-    answer = _instead(system, application)
+    answer = invoiced_instead(system, application)
 
     error = answer.refused(409, "no_open_card_payment")
     assert "no card payment open to switch to an invoice" in error["message"]
@@ -153,10 +137,10 @@ def test_nothing_open_to_switch_is_refused_in_words(system: System, why: str) ->
 
 
 def test_a_bank_debit_settling_through_the_checkout_is_refused(system: System) -> None:
-    application = _by_card(system)
+    application = by_card(system)
     assert system.pay_session(_session_of(application), delayed=True).status in (200, 303)
 
-    answer = _instead(system, application)
+    answer = invoiced_instead(system, application)
 
     assert "bank payment" in answer.refused(409, "payment_settling")["message"]
     assert system.stored(application).invoices_issued == ()
@@ -167,44 +151,21 @@ def test_a_course_that_requires_a_po_refuses_a_switch_without_one(system: System
     reply = system.apply(INVOICED, email=PERSON)
     assert reply.status == 201, reply.body
 
-    answer = _instead(system, dict(reply.json()), **{**EMPLOYER, "po_number": ""})
+    answer = invoiced_instead(system, dict(reply.json()), **{**EMPLOYER, "po_number": ""})
 
     fields = answer.refused(422, "validation_failed")["fields"]
     assert "purchase order number" in fields["po_number"]
     assert system.checkout_session(reply.json()["checkout_url"])["status"] == "open"
 
 
-def _stopped_after_the_expiry(
-    system: System, monkeypatch: pytest.MonkeyPatch, act: Callable[[], Any]
-) -> tuple[Any, list[Any]]:
-    """``act`` stopped at its save after Stripe's expiry and the invoice sent; Stripe's
-    events of it held."""
-    repository = system.ports.repository
-    real_save = repository.save
-
-    def stopped(new: Any, previous: Any, **options: Any) -> Any:
-        # The change's own save (not the mark's, nor the draft invoice's id's).
-        if previous.checkout is not None and previous.checkout.expiring and new.invoice:
-            raise TimeoutError("the function ran out of time")
-        return real_save(new, previous, **options)
-
-    system.hold_webhooks, start = True, len(system.pending)
-    with monkeypatch.context() as patched:
-        patched.setattr(repository, "save", stopped)
-        reply = act()
-    system.hold_webhooks = False
-    caught, system.pending = system.pending[start:], system.pending[:start]
-    return reply, caught
-
-
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
 def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    application = _by_card(system)
+    application = by_card(system)
 
-    reply, caught = _stopped_after_the_expiry(
-        system, monkeypatch, lambda: _instead(system, application)
+    reply, caught = stopped_after_the_expiry(
+        system, monkeypatch, lambda: invoiced_instead(system, application)
     )
 
     assert reply.status == 500, reply.body
@@ -222,7 +183,7 @@ def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     assert system.stored(application).invoices_issued == (sent_first,)
     assert system.stripe_invoice(sent_first)["status"] == "open"
     if by == "press_again":  # the organiser, answered 500, presses again at once
-        assert _instead(system, application).status == 200
+        assert invoiced_instead(system, application).status == 200
     else:
         system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
         if by == "event":
@@ -243,12 +204,12 @@ def test_a_switch_pressed_again_while_the_first_invoice_is_being_debited_sends_n
     """The employer's bank debit of the invoice a stopped try sent is processing: Stripe
     refuses its void, so pressing again is refused in words, that invoice left to its
     payment (its customer kept) and no second invoice sent for the employer to pay too."""
-    application = _by_card(system)
-    _stopped_after_the_expiry(system, monkeypatch, lambda: _instead(system, application))
+    application = by_card(system)
+    stopped_after_the_expiry(system, monkeypatch, lambda: invoiced_instead(system, application))
     [sent_first] = system.stored(application).invoices_issued
     assert system.debit_invoice(sent_first).status == 200
 
-    answer = _instead(system, application)
+    answer = invoiced_instead(system, application)
 
     error = answer.refused(409, "payment_settling")
     assert "bank is confirming a payment of the invoice sent" in error["message"]
@@ -262,7 +223,7 @@ def test_a_switch_pressed_again_while_the_first_invoice_is_being_debited_sends_n
 def test_the_console_asks_for_the_billing_details_and_asks_first(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    application = _by_card(system)
+    application = by_card(system)
     path = f"/console/applications/{application['application_id']}"
     form = f"{path}/invoice/instead-of-card"
     assert f'href="{form}"' in browser.get(path).body
@@ -300,7 +261,7 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
 def test_a_console_page_read_before_a_change_is_refused(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    application = _by_card(system)
+    application = by_card(system)
     form = f"/console/applications/{application['application_id']}/invoice/instead-of-card"
     older = browser.form(form, form)
     # Changed meanwhile: a bursary (which closes the checkout), and the person paying again.
@@ -316,7 +277,7 @@ def test_a_console_page_read_before_a_change_is_refused(
 
 
 def test_the_cli_invoices_the_employer_by_reference(system: System, run: Any) -> None:
-    application = _by_card(system)
+    application = by_card(system)
 
     done_with_billing(run, "invoice-instead", application, EMPLOYER)
 
@@ -341,7 +302,7 @@ def test_an_offered_place_paying_by_card_is_invoiced_and_kept_past_the_offer(
     offered = {**offered, "checkout_url": opened.json()["checkout_url"]}
     system.deliver_emails()
 
-    answer = _instead(system, offered)
+    answer = invoiced_instead(system, offered)
 
     assert answer.status == 200, answer.body
     assert answer.json()["status"] == "awaiting_invoice_payment"
@@ -388,8 +349,8 @@ def test_an_offered_place_whose_switch_stopped_after_the_expiry_is_completed(
     assert opened.status == 201, opened.body
     offered = {**offered, "checkout_url": opened.json()["checkout_url"]}
 
-    reply, caught = _stopped_after_the_expiry(
-        system, monkeypatch, lambda: _instead(system, offered)
+    reply, caught = stopped_after_the_expiry(
+        system, monkeypatch, lambda: invoiced_instead(system, offered)
     )
 
     assert reply.status == 500, reply.body

@@ -17,7 +17,7 @@ import stripe
 from aws_lambda_powertools import Logger
 
 from booking.adapters.stripe_calls import call_stripe
-from booking.adapters.stripe_payloads import whole_amount
+from booking.adapters.stripe_payloads import as_sent, whole_amount
 from booking.domain.billing import AppliedDiscount, InvoiceRef, PromotionCode, PromotionCodeState
 from booking.domain.errors import (
     BookingError,
@@ -226,6 +226,7 @@ class StripeInvoicing:
             payment_processing=processing,
             sent_at=_moment(fields, "finalized_at"),
             paid_at=_moment(fields, "paid_at"),
+            **as_sent(fields),
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

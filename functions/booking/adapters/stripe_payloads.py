@@ -5,6 +5,7 @@ and writes nothing), never an error further on."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
 from booking.domain.errors import InvalidInput
@@ -33,3 +34,14 @@ def whole_amount(obj: Mapping[str, Any], name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**12:
         raise InvalidInput(f"the event's {name} is not an amount", {name: "a whole number"})
     return value
+
+
+def as_sent(invoice: Mapping[str, Any]) -> dict[str, Any]:
+    """An invoice's hosted page, due moment and whole amount, as it was sent ("", None, 0:
+    not said, a draft)."""
+    seconds = invoice.get("due_date")
+    return {
+        "url": str(invoice.get("hosted_invoice_url") or ""),
+        "due_at": datetime.fromtimestamp(seconds, UTC) if isinstance(seconds, int) else None,
+        "amount_due": whole_amount(invoice, "amount_due"),
+    }

@@ -431,7 +431,8 @@ def invoiced(
         invoice_attempts=invoice.attempt,
         payment_method=PaymentMethod.INVOICE,
         status_reason=None,
-        invoices_issued=(*application.invoices_issued, invoice.invoice_id),
+        # Once each: one an earlier try of the act sent (and recorded first) is not new.
+        invoices_issued=tuple(dict.fromkeys((*application.invoices_issued, invoice.invoice_id))),
     ).with_emails(
         application.email(
             EmailKind.INVOICE_SENT,

@@ -3,7 +3,9 @@ about them are believed for it alone, and erasure finds the customers its invoic
 addressed to (one customer per invoice, holding the billing contact's name, email and
 address). Each invoice is recorded on what it belongs to in the save that records it as
 current (``with_invoice`` for a group, ``payment_settlement.invoiced`` for an application),
-so a replaced one is never forgotten; one whose save failed belongs to nothing and its
+so a replaced one is never forgotten, and an act's new invoice already while it is a draft
+(``invoices_issued``, a group's ``replacing_with``): one a try stopped after sending is the
+booking's, and its payment confirms it; one whose save failed belongs to nothing and its
 customer is deleted at once (``services.provider_erasure.disown_invoice``)."""
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ if TYPE_CHECKING:  # read, never built here: no import cycle with the model
 
 def provider_objects(application: Application) -> set[str]:
     """The ids of the provider's objects this application recorded: every checkout session it
-    opened and its invoice. Stripe's events about them are believed for it alone."""
+    opened and every invoice sent for it, one an act recorded as a draft and never saved as
+    current too (it is the booking's: its payment confirms the booking). Stripe's events
+    about them are believed for it alone."""
     opened = {ref.session_id for ref in application.checkout_history}
     current = (application.checkout.session_id,) if application.checkout else ()
-    return opened | {*current, *((application.invoice.invoice_id,) if application.invoice else ())}
+    return opened | {*current, *invoices_ever_issued(application)}
 
 
 def payments_recorded(application: Application) -> tuple[str, ...]:
@@ -50,12 +54,24 @@ def sent_and_never_saved(application: Application) -> str | None:
     return None if last == current else last
 
 
+def adopted_from_an_earlier_try(before: Application, after: Application) -> str | None:
+    """The invoice ``after`` holds as current that an earlier try of the act sent and never
+    saved (``sent_and_never_saved`` of ``before``, recorded as current by this act, as the
+    employer paid it); None: the act sent a new invoice, or changed none."""
+    earlier = sent_and_never_saved(before)
+    current = after.invoice.invoice_id if after.invoice is not None else None
+    return earlier if earlier is not None and earlier == current else None
+
+
 def provider_objects_of_group(group: GroupBooking) -> set[str]:
     """The Stripe objects this group recorded: events about them are believed for it alone.
     Its checkout, its invoice, the payment it keeps, and every payment it gave back whole (a
     payment of a replaced checkout or a voided invoice): the refund this system made of one
     is the group's, so Stripe's events about that refund are acknowledged as the group's."""
     found = {group.checkout.session_id} if group.checkout else set()
+    # A replacement's invoice recorded ahead, before Stripe sent it, is the group's too (a
+    # try stopped before its save: the employer may pay it).
+    found.update(group.replacing_with)
     if group.invoice is not None:
         found.add(group.invoice.invoice_id)
     if group.payment_intent:

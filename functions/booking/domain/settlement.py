@@ -253,7 +253,11 @@ def _part_funded(
             "the course starts too soon to send a new invoice for the rest; cancel the invoice "
             "and ask for payment by card, or fund the whole place",
         )
-    reissue = IssueInvoice(situation.invoice_due_at, application.invoice_attempts + 1)
+    # Its id recorded before the provider sends it (``IssueInvoice.recorded_first``): a grant
+    # stopped after that finds it, to void it, or to record it as the booking's once paid.
+    reissue = IssueInvoice(
+        situation.invoice_due_at, application.invoice_attempts + 1, recorded_first=True
+    )
     return Settlement(
         "funded_in_part",
         "invoice_replaced",

@@ -52,7 +52,7 @@ def completed_on_expiry(ports: Ports, application: Application, event: CheckoutE
         return None
     if not checkout_act_left_half_done(application, ports.clock()):
         return None
-    if not _completed(ports, application, event.session_id):
+    if not completed_as_pressed(ports, application, event.session_id):
         return None
     done = ports.repository.get_application(application.application_id) or application
     return done.status.value
@@ -66,7 +66,7 @@ def checkout_act_completed(ports: Ports, application: Application) -> bool:
     if not _expired_at_stripe(ports, session_id):
         checkout_mark_taken_back(ports, application.application_id, session_id)
         return False
-    return _completed(ports, application, session_id)
+    return completed_as_pressed(ports, application, session_id)
 
 
 def _expired_at_stripe(ports: Ports, session_id: str) -> bool:
@@ -145,7 +145,10 @@ def _group_taken_back(ports: Ports, group_id: str, session_id: str) -> None:
     retried(unmark, lambda: ports.groups.get_group(group_id))
 
 
-def _completed(ports: Ports, application: Application, session_id: str) -> bool:
+def completed_as_pressed(ports: Ports, application: Application, session_id: str) -> bool:
+    """The act marked on ``application``'s checkout ``session_id`` (expired at Stripe),
+    completed as pressed while the booking still carries that mark: True when it was.
+    Refused (replaced meanwhile, a race lost): False, the mark kept."""
     app_id = application.application_id
     fresh = ports.repository.get_application(app_id)
     act = checkout_act_of(application)

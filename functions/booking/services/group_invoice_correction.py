@@ -22,6 +22,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails, refuse_without_po
+from booking.domain.course import Course
 from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import (
     PAYMENT_BEING_RECORDED,
@@ -49,7 +50,8 @@ from booking.services.group_invoice_replacement import (
 )
 from booking.services.groups import find_group, group_reader, invoice_for_places, invoice_paying
 from booking.services.invoice_correction import PO_NEEDED
-from booking.services.invoice_requests import settling_refused
+from booking.services.invoice_issue import as_sent, paid_by_an_earlier_try_applied
+from booking.services.invoice_requests import invoice_held, settling_refused
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -59,6 +61,10 @@ CHANGED_MEANWHILE = "the group booking changed meanwhile: nothing was changed; p
 PAID_FIRST = (
     "the employer has paid this group's invoice, and the payment is being recorded: nothing "
     "was changed. Its confirmation makes the places the colleagues' to apply for"
+)
+EARLIER_TRY_PAID = (
+    "the employer has paid the corrected invoice sent when this was first pressed: it pays "
+    "the group's places, and nothing more was sent"
 )
 STRIPE_FAILED = (
     "the payment provider could not make the corrected invoice, and the old invoice is "
@@ -100,8 +106,58 @@ def correct_group_invoice(
         # Read once before the void: a payment on its way refuses it, nothing written.
         _refuse_while_paid(group, invoice_paying(ports, group))
     marking = _marked(ports, group, billing)
+    return _replaced(ports, marking, course, billing, pressed=marked is None)
+
+
+def _replaced(
+    ports: Ports, marking: GroupBooking, course: Course, billing: BillingDetails, *, pressed: bool
+) -> tuple[GroupBooking, bool]:
+    """``marking``'s invoice (void at Stripe) replaced by the corrected one: sent now, or the
+    one an earlier try sent that the employer paid, its payment then applied (``pressed``: the
+    organiser told so, 409 ``invoice_paid``). The group after, and whether this changed it."""
+    old = marking.invoice
+    assert old is not None
+    group_id = marking.group_id
+    paid_earlier = _paid_by_an_earlier_try(ports, marking)
+    if paid_earlier is not None:
+        invoice = paid_earlier.model_copy(update={"attempt": old.attempt + 1})
+    else:
+        made = _corrected_invoice(ports, marking, course, billing)
+        if isinstance(made, GroupBooking):
+            return made, False  # the same correction saved meanwhile (a press twice) acted
+        invoice = made
+    saved, changed = _saved(ports, marking, invoice, billing, adopted=paid_earlier is not None)
+    unrecorded_voided(ports, saved, marking.replacing_with)
+    logger.info("group invoice corrected", extra={"group_id": group_id, "changed": changed})
+    if paid_earlier is None:
+        return saved, changed
+    paid_by_an_earlier_try_applied(ports, group_id, invoice.invoice_id)
+    if pressed:  # the organiser's press: nothing of what they asked was sent
+        raise Conflict(EARLIER_TRY_PAID, code="invoice_paid")
+    return find_group(ports, group_id), changed
+
+
+def _paid_by_an_earlier_try(ports: Ports, marking: GroupBooking) -> InvoiceRef | None:
+    """The corrected invoice a try of this correction sent and never saved (recorded ahead
+    among ``replacing_with``) that the employer paid: it is the group's, to record as its
+    invoice rather than send another (each read once at Stripe). None: none was paid."""
+    current = marking.invoice.invoice_id if marking.invoice is not None else None
+    for invoice_id in marking.replacing_with:
+        held = invoice_held(ports, invoice_id) if invoice_id != current else None
+        if held is not None and held.paid:
+            return as_sent(invoice_id, held)
+    return None
+
+
+def _corrected_invoice(
+    ports: Ports, marking: GroupBooking, course: Course, billing: BillingDetails
+) -> InvoiceRef | GroupBooking:
+    """The corrected invoice sent to ``billing``, its draft recorded ahead; or the group as a
+    press twice saved the same correction meanwhile (nothing more to send)."""
+    old = marking.invoice
+    assert old is not None
     try:
-        invoice = invoice_for_places(
+        return invoice_for_places(
             ports,
             marking,
             course,
@@ -113,9 +169,9 @@ def correct_group_invoice(
     except Conflict:
         # Its draft refused (``recorded_ahead``) and voided unsent: the group changed while
         # Stripe made it. The same correction saved meanwhile (a press twice) acted.
-        fresh = find_group(ports, group_id)
+        fresh = find_group(ports, marking.group_id)
         if corrects_nothing(fresh, billing):
-            return fresh, False
+            return fresh
         raise
     except DependencyUnavailable as error:
         raise DependencyUnavailable(
@@ -124,10 +180,6 @@ def correct_group_invoice(
             retry_after_seconds=error.retry_after_seconds,
             details=error.details,
         ) from error
-    saved, changed = _saved(ports, marking, invoice, billing)
-    unrecorded_voided(ports, saved, marking.replacing_with)
-    logger.info("group invoice corrected", extra={"group_id": group_id, "changed": changed})
-    return saved, changed
 
 
 def _marked(ports: Ports, group: GroupBooking, billing: BillingDetails) -> GroupBooking:
@@ -157,13 +209,19 @@ def _refuse_while_paid(group: GroupBooking, paying: InvoicePaying) -> None:
 
 
 def _saved(
-    ports: Ports, marking: GroupBooking, invoice: InvoiceRef, billing: BillingDetails
+    ports: Ports,
+    marking: GroupBooking,
+    invoice: InvoiceRef,
+    billing: BillingDetails,
+    *,
+    adopted: bool = False,
 ) -> tuple[GroupBooking, bool]:
     """The group saved on its corrected ``invoice`` (``marking``: as marked for it). Saved
     over a group changed in nothing the invoice asks (a colleague named on a place, Stripe's
     ``invoice.voided`` of the old invoice recorded); otherwise, or if the save fails for any
-    other reason, the new invoice is voided and its customer let go. Whether this request
-    saved it (False: the same correction saved by another meanwhile)."""
+    other reason, the new invoice is voided and its customer let go (not one an earlier try
+    sent that the employer paid, ``adopted``: it stays the group's, among ``replacing_with``).
+    Whether this request saved it (False: the same correction saved by another meanwhile)."""
     old = marking.invoice
     assert old is not None
 
@@ -189,10 +247,12 @@ def _saved(
     try:
         return retried(save, group_reader(ports, marking.group_id), first=marking), True
     except _DoneMeanwhile as done:
-        disown_invoice(ports, invoice.invoice_id)
+        if not adopted:
+            disown_invoice(ports, invoice.invoice_id)
         return done.group, False
     except BaseException:
-        disown_invoice(ports, invoice.invoice_id)
+        if not adopted:
+            disown_invoice(ports, invoice.invoice_id)
         raise
 
 

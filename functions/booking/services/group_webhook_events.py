@@ -9,6 +9,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.paying import paid_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.services.earlier_try_paid import group_correction_completed_by_its_payment
 from booking.services.group_payments import (
     GroupOutcome,
     group_checkout_completed,
@@ -61,6 +62,9 @@ def group_invoice_event(ports: Ports, event: InvoiceEvent) -> GroupOutcome | Non
             ports, event_id=event.event_id, invoice_id=event.invoice_id, kind=event.kind
         )
         return left_open
+    if event.kind is InvoiceEventKind.PAID:
+        # The corrected invoice a stopped try sent is the group's: the correction completed.
+        group_correction_completed_by_its_payment(ports, event.invoice_id)
     outcome = group_money_event(
         ports,
         event_id=event.event_id,

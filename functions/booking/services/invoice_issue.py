@@ -6,20 +6,24 @@ An act stopped after the provider sent the invoice it recorded first, before its
 finished by the sweep or pressed again: the invoice it sent then is voided at the
 provider before another is asked for, so exactly one invoice is ever open for the booking
 (never two for the employer to pay), and one the employer paid meanwhile, or is paying by a
-bank debit Stripe will not void under, refuses the act in words, nothing more sent."""
+bank debit Stripe will not void under, refuses the act in words, nothing more sent. One the
+employer paid is the booking's invoice (the act sent it, with the booking's own key): the act
+completes with it as the current one, read once at the provider, and nothing more is sent; its
+payment then confirms the booking (``services.settle.act_settled``)."""
 
 from __future__ import annotations
 
 from booking.domain.application import Application
+from booking.domain.billing import InvoiceRef
 from booking.domain.commands import IssueInvoice
 from booking.domain.course import Course
-from booking.domain.errors import PAYMENT_BEING_RECORDED, PAYMENT_SETTLING, Conflict
-from booking.domain.invoices import InvoicePaying
+from booking.domain.errors import PAYMENT_SETTLING, Conflict, DependencyUnavailable
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
 from booking.domain.payment_settlement import invoiced
-from booking.domain.provider_objects import sent_and_never_saved
+from booking.domain.provider_objects import adopted_from_an_earlier_try, sent_and_never_saved
 from booking.services.concurrency import course_of
 from booking.services.invoice_requests import invoice_request, void_at_stripe
-from booking.services.ports import Ports
+from booking.services.ports import InvoiceAtStripe, Ports
 from booking.services.provider_erasure import (
     forget_customers,
     owe_customer_deletions,
@@ -27,9 +31,11 @@ from booking.services.provider_erasure import (
 )
 
 EARLIER_INVOICE_PAID = (
-    "the employer has paid the invoice sent when this was first pressed, and the payment is "
-    "being recorded: nothing more was sent. Please look at the booking again in a minute"
+    "the employer has paid the invoice sent when this was first pressed: the booking is "
+    "confirmed by that payment, and nothing more was sent"
 )
+# The id of the ``invoice.paid`` an act applies for the invoice an earlier try of it sent.
+PAID_BY_AN_EARLIER_TRY = "earlier-try-paid-"
 EARLIER_INVOICE_SETTLING = (
     "the employer's bank is confirming a payment of the invoice sent when this was first "
     "pressed: nothing more was sent, so the employer is never asked to pay twice. Press "
@@ -69,28 +75,87 @@ def issued_recorded_first(
 
     course = course or course_of(ports, new)
     request = invoice_request(course, new, command.due_at, command.attempt)
-    _earlier_voided(ports, application)
-    invoice = sent_invoice(ports, request, drafted)
+    paid_earlier = _earlier_voided(ports, application)
+    invoice = (
+        paid_earlier.model_copy(update={"attempt": command.attempt})
+        if paid_earlier is not None
+        else sent_invoice(ports, request, drafted)
+    )
     return recorded[-1], invoiced(new, invoice, ports.clock(), course.definition.timezone)
 
 
-def _earlier_voided(ports: Ports, application: Application) -> None:
+def _earlier_voided(ports: Ports, application: Application) -> InvoiceRef | None:
     """The invoice an earlier try of this act sent and never saved (``sent_and_never_saved``)
     voided at the provider, then its customer (the billing contact) deleted, before another
     is asked for. Stripe's answer to the void decides, by the one rule every void keeps
     (``invoice_requests.void_at_stripe``): paid, or a bank debit of it processing (Stripe
     refuses the void), refuses the act in words, nothing more sent and the customer kept for
-    the payment on its way (else the employer is sent a second invoice to pay too). Stripe
-    unreachable: DependencyUnavailable, nothing more sent (the next try voids it). Its
-    customer's deletion is owed only once the void holds; a stop before then leaves it to
-    erasure, which finds the invoice among ``invoices_issued``."""
+    the payment on its way (else the employer is sent a second invoice to pay too). Paid: it
+    is the booking's invoice, returned as the provider holds it, for the act to record as
+    current (nothing more sent). Stripe unreachable: DependencyUnavailable, nothing more sent
+    (the next try voids it). Its customer's deletion is owed only once the void holds; a stop
+    before then leaves it to erasure, which finds the invoice among ``invoices_issued``."""
     earlier = sent_and_never_saved(application)
     if earlier is None:
-        return
+        return None
     paying = void_at_stripe(ports, earlier)
     if paying is InvoicePaying.PAID:
-        raise Conflict(EARLIER_INVOICE_PAID, code=PAYMENT_BEING_RECORDED)
+        return as_sent(earlier, ports.payments.invoice_at_stripe(earlier, a_person_waits=True))
     if paying.on_its_way:
         raise Conflict(EARLIER_INVOICE_SETTLING, code=PAYMENT_SETTLING)
     owe_customer_deletions(ports, [earlier])
     forget_customers(ports, [earlier])
+    return None
+
+
+def as_sent(invoice_id: str, held: InvoiceAtStripe) -> InvoiceRef:
+    """The invoice ``invoice_id`` an earlier try of an act sent, as the provider holds it
+    (``held``, read once): its page, number, due moment and amount, for the act to record as
+    the booking's (or the group's). DependencyUnavailable: the provider did not say them."""
+    if not held.url or held.due_at is None:
+        raise DependencyUnavailable(
+            "the payment provider did not say where the invoice is paid",
+            code="payment_provider_unavailable",
+        )
+    return InvoiceRef(
+        invoice_id=invoice_id,
+        url=held.url,
+        number=held.number or None,
+        due_at=held.due_at,
+        amount_due=held.amount_due,
+        currency=held.currency,
+    )
+
+
+def paid_by_an_earlier_try_applied(ports: Ports, owner_id: str, invoice_id: str) -> None:
+    """The payment of ``invoice_id``, an invoice an earlier try of an act sent and the act has
+    now recorded as current, applied for ``owner_id`` (an application, or a group) as the
+    webhook applies Stripe's ``invoice.paid`` (the one path for money: the invoice read at
+    Stripe; its own event later changes nothing)."""
+    # Only here: the webhook's path, which imports this module's caller.
+    from booking.services.payments import apply_invoice_event
+
+    paid = InvoiceEvent(
+        event_id=f"{PAID_BY_AN_EARLIER_TRY}{invoice_id}",
+        kind=InvoiceEventKind.PAID,
+        invoice_id=invoice_id,
+        application_id=owner_id,
+    )
+    apply_invoice_event(ports, paid)
+
+
+def earlier_payment_applied(
+    ports: Ports, before: Application, saved: Application, *, pressed: bool
+) -> None:
+    """When the act saved as ``saved`` (read as ``before``) recorded as current the invoice an
+    earlier try sent and the employer paid (``_earlier_voided``): that payment applied as the
+    webhook applies Stripe's ``invoice.paid`` (the one path for money: the invoice read at
+    Stripe, the booking confirmed, its event later changing nothing). ``pressed``: an
+    organiser's press, answered that the invoice was paid (409 ``invoice_paid``), as nothing
+    of what they asked was sent; a completion (the sweep, an event) is not answered."""
+    invoice_id = adopted_from_an_earlier_try(before, saved)
+    if invoice_id is None:
+        return
+    paid_by_an_earlier_try_applied(ports, saved.application_id, invoice_id)
+    if pressed:
+        raise Conflict(EARLIER_INVOICE_PAID, code="invoice_paid")

@@ -58,7 +58,7 @@ def act_completed(ports: Ports, application: Application) -> bool:
         logger.info("a half-done act's mark taken back", extra={"application_id": app_id})
 
     def completed() -> None:
-        _complete(ports, fresh, act, invoice_id)
+        complete_marked(ports, fresh, act, invoice_id)
 
     def ended_by_the_void(error: BookingError) -> None:
         # The organiser's void stands at Stripe: the booking ends by it now, in its words,
@@ -80,7 +80,7 @@ def act_completed(ports: Ports, application: Application) -> bool:
     return True
 
 
-def _complete(ports: Ports, fresh: Application, act: VoidingFor, invoice_id: str) -> None:
+def complete_marked(ports: Ports, fresh: Application, act: VoidingFor, invoice_id: str) -> None:
     """The act ``act`` marked on ``fresh``'s invoice, completed by the use case that began it."""
     app_id = fresh.application_id
     # Only here, for an act left half done: the organisers' own use cases.

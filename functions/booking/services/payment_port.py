@@ -71,7 +71,10 @@ class InvoiceAtStripe:
     was given when finalized, for the words about its payment ("": none yet);
     ``payment_processing``: a payment of it is being confirmed by the payer's bank (a bank
     debit, days: ``domain.group_give_ups``); ``sent_at``: when it was finalized (sent; None:
-    a draft, or not said); ``paid_at``: when it was paid (None: not paid, or not said)."""
+    a draft, or not said); ``paid_at``: when it was paid (None: not paid, or not said);
+    ``url``, ``due_at``, ``amount_due``: its hosted page, due moment and whole amount, as it
+    was sent ("", None, 0: a draft, or not said), so an invoice an act sent and never saved
+    can be recorded as the booking's (``services.invoice_issue``)."""
 
     status: str
     payment_intent: str | None
@@ -81,6 +84,9 @@ class InvoiceAtStripe:
     payment_processing: bool = False
     sent_at: datetime | None = None
     paid_at: datetime | None = None
+    url: str = ""
+    due_at: datetime | None = None
+    amount_due: int = 0
 
     @property
     def paid(self) -> bool:

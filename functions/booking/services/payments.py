@@ -29,6 +29,7 @@ from booking.domain.payments import (
     RefundEvent,
     unmatched_refund_key,
 )
+from booking.domain.provider_objects import invoices_ever_issued
 from booking.domain.settlement import MoneyFact
 from booking.services.believed import (
     INVOICE_NOT_PAID_AT_STRIPE,
@@ -45,6 +46,7 @@ from booking.services.believed import (
 )
 from booking.services.checkout_acts import completed_on_expiry
 from booking.services.concurrency import busy_for_stripe, retried
+from booking.services.earlier_try_paid import act_completed_by_its_payment
 from booking.services.event_outcome import EventOutcome, outcome_if_a_group
 from booking.services.invoice_requests import INVOICE_BEING_PAID, overdue_while_paying
 from booking.services.payment_recorders_port import PaymentRecorders
@@ -96,10 +98,11 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         ports,
         current,
         event.application_id,
-        holds=lambda a: a.invoice is not None and a.invoice.invoice_id == current,
+        holds=lambda a: current in invoices_ever_issued(a),
     )
     if event.kind is InvoiceEventKind.PAID and (held is None or not held.paid):
         return _invoice_not_paid(ports, event, owner, known_at_stripe=held is not None)
+    owner = _its_act_completed(ports, event, owner)
     if (
         event.kind is InvoiceEventKind.OVERDUE
         and owner
@@ -115,6 +118,16 @@ def apply_invoice_event(ports: Ports, event: InvoiceEvent) -> EventOutcome:
         key = f"refund-{event.invoice_id}"
         return _for_nobody(ports, event.event_id, event.invoice_id, event.payment_intent, key)
     return _settled(ports, owner, event, event.event_id, event.application_id, event.payment_intent)
+
+
+def _its_act_completed(
+    ports: Ports, event: InvoiceEvent, owner: Application | None
+) -> Application | None:
+    """``owner`` once a paid invoice an act of theirs sent and never saved has completed that
+    act (``services.earlier_try_paid``): the invoice is the booking's."""
+    if event.kind is not InvoiceEventKind.PAID or owner is None:
+        return owner
+    return act_completed_by_its_payment(ports, owner, event.invoice_id)
 
 
 def _invoice_not_paid(

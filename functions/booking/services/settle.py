@@ -72,7 +72,7 @@ from booking.services.concurrency import (
     retried,
 )
 from booking.services.email_claims import TAKEN_UP
-from booking.services.invoice_issue import issued, issued_recorded_first
+from booking.services.invoice_issue import earlier_payment_applied, issued, issued_recorded_first
 from booking.services.invoice_requests import invoice_due
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice
@@ -128,6 +128,7 @@ def act_settled(
     settled = settle_money(ports, application_id, fact, first=first, marked=marked)
     outcome = settled.settlement.reason
     logger.info(said, extra={"application_id": application_id, "outcome": outcome})
+    earlier_payment_applied(ports, first, settled.saved, pressed=marked is None)
     return Acted(settled.saved, changed=settled.changed)
 
 

@@ -41,7 +41,11 @@ _SAID = (
     "read has Stripe refuse the void, and the correction is refused in the same words, "
     "nothing changed, the payment kept (its event pays the group). 503 when Stripe does not "
     "answer: pressing again completes it, and a correction left half done is completed by "
-    "the scheduled sweep to the details it was marked with. 404 for an unknown group."
+    "the scheduled sweep to the details it was marked with. Pressed again after a try that "
+    "stopped once Stripe had sent the corrected invoice, which the employer then paid: that "
+    "invoice is the group's, recorded as its invoice and paying the places, nothing more "
+    "sent, and the answer is 409 `invoice_paid`; its `invoice.paid`, or the sweep, completes "
+    "the correction with it alike, never refunded. 404 for an unknown group."
 )
 
 GROUP_CORRECTION_ADMIN: tuple[Route, ...] = (

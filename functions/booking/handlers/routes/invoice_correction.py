@@ -46,6 +46,16 @@ BILLING: dict[str, object] = {
 BILLING_BODY = closed_fields(
     {**BILLING, "seen": SEEN}, "billing_name", "billing_email", "billing_address"
 )
+# An act pressed again after its first try stopped once Stripe had sent its invoice, which the
+# employer then paid: one sentence for every act that sends an invoice.
+EARLIER_TRY_PAID_SAID = (
+    " Pressed again after a try that stopped once Stripe had sent its invoice, which the "
+    "employer then paid: that invoice is the booking's (its id was recorded before it was "
+    "sent), recorded as its current invoice and its payment confirming the booking; nothing "
+    'more is sent, and the answer is 409 `invoice_paid` ("the employer has paid the invoice '
+    'sent when this was first pressed: the booking is confirmed by that payment"). Its '
+    "`invoice.paid`, or the scheduled sweep, completes the act with it alike, never refunded."
+)
 CORRECTION_SAID = (
     "The billing details are replaced and a new invoice for the same amount, due on the same "
     "day, is sent to them (Stripe emails it to the new billing email); the place stays held. "
@@ -61,7 +71,7 @@ CORRECTION_SAID = (
     "that lands after that read has Stripe refuse the void, and the correction is refused in "
     "the same words, nothing changed, the payment kept (its event confirms the booking). 503 "
     "when Stripe does not answer: pressing again completes it, and a correction left half "
-    "done is completed by the scheduled sweep."
+    "done is completed by the scheduled sweep." + EARLIER_TRY_PAID_SAID
 )
 
 # A billing detail that is not one: its form again, not the application's page.

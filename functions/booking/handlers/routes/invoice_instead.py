@@ -16,6 +16,7 @@ from booking.handlers.routes.answers import (
 from booking.handlers.routes.invoice_correction import (
     BILLING,
     BILLING_AGAIN,
+    EARLIER_TRY_PAID_SAID,
     billing_details_act,
 )
 
@@ -38,7 +39,7 @@ INSTEAD_SAID = (
     "`seen` (the application's, as last read), an application changed since is 409 "
     "`application_changed`. 503 when Stripe does not answer: pressing again completes it, and a"
     " switch left half done after Stripe's expiry is completed as pressed by the scheduled "
-    "sweep or Stripe's expiry event."
+    "sweep or Stripe's expiry event." + EARLIER_TRY_PAID_SAID
 )
 _PATH = "/applications/{application_id}/invoice/instead-of-card"
 

@@ -24,6 +24,7 @@ from booking.handlers.routes.answers import (
     path_parameter,
     schema,
 )
+from booking.handlers.routes.invoice_correction import EARLIER_TRY_PAID_SAID
 from booking.handlers.routes.paid_off_stripe import RECEIVED, RECEIVED_SAID
 
 ADMIN = Function.ADMIN
@@ -123,7 +124,7 @@ _BURSARY = (
     "Stripe refuses the void for one begun since the read), 409 `payment_being_recorded` "
     "when Stripe holds it paid and its event has not come (nothing changed, no invoice made "
     "or voided: a mark the void's try wrote is taken back, so the version moves). 503 when "
-    "Stripe does not answer the void: pressing again completes it."
+    "Stripe does not answer the void: pressing again completes it." + EARLIER_TRY_PAID_SAID
 )
 
 ORGANISERS: tuple[Route, ...] = (

@@ -1,0 +1,226 @@
+"""The employer pays the invoice an organiser's act sent before the function stopped, ahead of
+the act's save: that invoice is the booking's (recorded as a draft, sent with the booking's
+own key), so its payment confirms the booking, never refunded as nobody's; pressing again
+says the invoice was paid, and the sweep completes the act with it. Through the real handlers,
+moto and the Stripe stand-in, which pays the invoice on its page."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
+from tests.integration.test_invoice_correction import CORRECTED
+from tests.support.card_then_invoice import (
+    by_card,
+    invoiced_instead,
+    stopped_after_the_expiry,
+)
+from tests.support.held_events import deliver, held
+from tests.support.invoiced import one_on_an_invoice, stopped_after_the_void
+from tests.support.system import Reply, System
+
+
+def _pay(system: System, invoice_id: str) -> Reply:
+    """The employer pays ``invoice_id`` on Stripe's page, by card: paid at once."""
+    paid = system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+    assert paid.status == 200, paid.body
+    return paid
+
+
+def _confirmed_by(system: System, application: dict[str, Any], invoice_id: str) -> None:
+    """The booking confirmed by ``invoice_id``'s payment, recorded as its current invoice as
+    Stripe holds it (its page, number and amount), nothing given back."""
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == invoice_id
+    assert stored.invoice.status == "paid"
+    at_stripe = system.stripe_invoice(invoice_id)
+    assert stored.invoice.url == at_stripe["hosted_invoice_url"]
+    assert stored.invoice.number == at_stripe["number"]
+    assert stored.invoice.amount_due == at_stripe["amount_due"] == 20000
+    assert stored.amount_paid == 20000
+    assert stored.payment_intent is not None  # kept: nothing given back
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+    assert stored.invoices_issued == (invoice_id,)  # nothing more sent
+    assert at_stripe["status"] == "paid"
+
+
+def _sent_first(system: System, application: dict[str, Any], caught: list[Any]) -> str:
+    by_type = {json.loads(b)["type"]: json.loads(b)["data"]["object"] for b, _ in caught}
+    sent_first = str(by_type["invoice.sent"]["id"])
+    assert system.stored(application).invoices_issued == (sent_first,)
+    return sent_first
+
+
+def test_its_payment_confirms_the_booking_when_stripe_says_so(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = by_card(system)
+    reply, caught = stopped_after_the_expiry(
+        system, monkeypatch, lambda: invoiced_instead(system, application)
+    )
+    assert reply.status == 500, reply.body
+    sent_first = _sent_first(system, application, caught)
+
+    _pay(system, sent_first)  # its invoice.paid delivered at once
+
+    _confirmed_by(system, application, sent_first)
+    assert system.stored(application).checkout is None  # the act completed, its mark gone
+    # Stripe's late events of the stopped try change nothing.
+    deliver(system, caught)
+    _confirmed_by(system, application, sent_first)
+
+
+def test_pressing_again_says_the_invoice_was_paid(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = by_card(system)
+    act = lambda: invoiced_instead(system, application)  # noqa: E731
+    _, caught = stopped_after_the_expiry(system, monkeypatch, act)
+    sent_first = _sent_first(system, application, caught)
+    _, paid_events = held(system, lambda: _pay(system, sent_first))  # its event not come yet
+
+    answer = invoiced_instead(system, application)
+
+    error = answer.refused(409, "invoice_paid")
+    assert "employer has paid the invoice sent when this was first pressed" in error["message"]
+    assert "confirmed" in error["message"]
+    _confirmed_by(system, application, sent_first)
+    deliver(system, paid_events)  # Stripe's own invoice.paid, late: nothing more
+    _confirmed_by(system, application, sent_first)
+
+
+def test_the_sweep_completes_the_act_with_it(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application = by_card(system)
+    act = lambda: invoiced_instead(system, application)  # noqa: E731
+    _, caught = stopped_after_the_expiry(system, monkeypatch, act)
+    sent_first = _sent_first(system, application, caught)
+    _, paid_events = held(system, lambda: _pay(system, sent_first))
+
+    system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    system.scheduled_run(system.now())
+
+    _confirmed_by(system, application, sent_first)
+    deliver(system, paid_events)
+    _confirmed_by(system, application, sent_first)
+
+
+def _correction_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str]:
+    """A correction of a booking's invoice stopped after its void and after Stripe sent the
+    corrected invoice, before its save: the booking, and that invoice's id."""
+    from booking.services.invoice_correction import billing_typed, correct_invoice
+
+    application, old = one_on_an_invoice(system)
+    app_id = application["application_id"]
+    stopped_after_the_void(
+        system,
+        monkeypatch,
+        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
+    )
+    left = system.stored(application)
+    [recorded, sent_first] = left.invoices_issued
+    assert recorded == old
+    assert system.stripe_invoice(sent_first)["status"] == "open"
+    return application, sent_first
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+def test_a_corrected_invoice_paid_before_the_save_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """Never refunded, and never ended by the old invoice's void two hours on: a bank's
+    payment of it may take days."""
+    application, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    if by == "event":
+        _pay(system, sent_first)
+    else:
+        _, paid_events = held(system, lambda: _pay(system, sent_first))
+        later = system.now() + timedelta(hours=3)
+        system.scheduled_run(later)
+        deliver(system, paid_events)
+
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == sent_first
+    assert stored.invoice.status == "paid"
+    assert stored.invoice.voiding is None  # the correction completed
+    assert stored.billing is not None
+    assert stored.billing.billing_email == CORRECTED["billing_email"]
+    assert stored.payment_intent is not None
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+def _grant_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str]:
+    """A bursary of £50 on a £200 invoiced booking stopped after the old invoice's void and
+    after Stripe sent the invoice for the rest, before its save: the booking, and that
+    invoice's id (recorded first, as a draft)."""
+    from booking.services.bursaries import grant_bursary
+
+    application, old = one_on_an_invoice(system)
+    app_id = application["application_id"]
+    stopped_after_the_void(system, monkeypatch, lambda: grant_bursary(system.ports, app_id, 5000))
+    [recorded, sent_first] = system.stored(application).invoices_issued
+    assert recorded == old
+    assert system.stripe_invoice(sent_first)["amount_due"] == 15000
+    return application, sent_first
+
+
+def _grant(system: System, application: dict[str, Any]) -> Reply:
+    path = f"/applications/{application['application_id']}/bursary"
+    return system.admin("POST", path, json_body={"amount": 5000})
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_the_rest_after_a_bursary_paid_before_the_save_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    application, sent_first = _grant_stopped_after_sending(system, monkeypatch)
+    if by == "event":
+        _pay(system, sent_first)
+    else:
+        _, paid_events = held(system, lambda: _pay(system, sent_first))
+        if by == "sweep":
+            system.scheduled_run(system.now() + timedelta(hours=3))
+        else:
+            error = _grant(system, application).refused(409, "invoice_paid")
+            assert "confirmed by that payment" in error["message"]
+        deliver(system, paid_events)
+
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.bursary == 5000
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == sent_first
+    assert (stored.invoice.status, stored.invoice.amount_due) == ("paid", 15000)
+    assert stored.amount_paid == 15000
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+def test_a_correction_pressed_again_says_its_invoice_was_paid(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    application, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    _, paid_events = held(system, lambda: _pay(system, sent_first))
+    path = f"/applications/{application['application_id']}/invoice/correct"
+
+    answer = system.admin("POST", path, json_body=dict(CORRECTED))
+
+    error = answer.refused(409, "invoice_paid")
+    assert "employer has paid the invoice sent when this was first pressed" in error["message"]
+    deliver(system, paid_events)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")

@@ -1,0 +1,84 @@
+"""A group's correction stopped after Stripe sent the corrected invoice (recorded ahead, never
+saved as the group's invoice), which the employer then pays: the invoice is the group's, so its
+payment pays the group's places, never refunded as nobody's, and no second invoice is sent.
+Its event, the sweep or the organiser pressing again completes the correction with it
+(pressing again answered 409 ``invoice_paid``). Through the real handlers, moto and the
+Stripe stand-in; the stop made exact by a hook at the groups' save, the function dying there
+(nothing after it runs)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.integration.test_group_invoice_correction import CORRECTED
+from tests.support.groups import three_on_an_invoice
+from tests.support.held_events import deliver, held
+from tests.support.system import Reply, System
+
+
+def _correct(system: System, group: dict[str, Any]) -> Reply:
+    """The organiser's press: the group's invoice corrected to :data:`CORRECTED`."""
+    path = f"/groups/{group['group_id']}/invoice/correct"
+    return system.admin("POST", path, json_body=dict(CORRECTED))
+
+
+def _stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
+) -> str:
+    """The correction of ``group``'s invoice stopped at the save that records the corrected
+    invoice, after Stripe sent it: that invoice's id (recorded ahead)."""
+    import booking.services.group_invoice_correction as correction
+
+    groups = system.ports.groups
+    real_save = groups.save_group
+
+    def stopped(new: Any, previous: Any, **options: Any) -> Any:
+        old, now = previous.invoice, new.invoice
+        if old is not None and now is not None and now.invoice_id != old.invoice_id:
+            raise TimeoutError("the function ran out of time")
+        return real_save(new, previous, **options)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(groups, "save_group", stopped)
+        # The function dies there: nothing after the save runs (no clean-up of the invoice).
+        patched.setattr(correction, "disown_invoice", lambda ports, invoice_id: None)
+        reply = _correct(system, group)
+    assert reply.status == 500, reply.body
+    [sent_first] = system.stored_group(group).replacing_with
+    assert system.stripe_invoice(sent_first)["status"] == "open"
+    return sent_first
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_group_invoice_paid_before_the_save_pays_the_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    group, old, _ = three_on_an_invoice(system)
+    sent_first = _stopped_after_sending(system, monkeypatch, group)
+    path = f"/invoices/{sent_first}/pay"
+    if by == "event":
+        assert system.stripe_local("POST", path).status == 200
+        assert system.webhook_replies[-1].status == 200
+    else:
+        _, paid_events = held(system, lambda: system.stripe_local("POST", path))
+        if by == "sweep":
+            system.scheduled_run(system.now() + timedelta(minutes=6))
+        else:
+            error = _correct(system, group).refused(409, "invoice_paid")
+            assert "employer has paid the corrected invoice sent when" in error["message"]
+        deliver(system, paid_events)
+
+    stored = system.stored_group(group)
+    assert stored.status.value == "paid", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.billing is not None
+    assert stored.billing.model_dump() == CORRECTED
+    assert stored.payment_intent is not None
+    assert stored.given_back == {} or not stored.given_back  # nothing refunded
+    assert stored.replacing_invoice is None
+    assert stored.invoices_issued == (old, sent_first)  # no second invoice sent
+    assert system.stripe_invoice(old)["status"] == "void"
