@@ -13,6 +13,7 @@ from booking.domain.course_money import money_figures
 from booking.domain.disputes import (
     DisputeEvent,
     PaymentRefunds,
+    PlaceHeld,
     dispute_fees,
     dispute_words,
     with_dispute,
@@ -69,7 +70,7 @@ def test_a_lost_dispute_holds_the_money_withdrawn_whatever_came_late() -> None:
 
 def test_an_open_dispute_is_said_in_words_with_its_deadline() -> None:
     disputes, _ = with_dispute((), _event("needs_response", ("txn_out", -20000)))
-    said = dispute_words(disputes[0], "Europe/London", {}, place_gone=False)
+    said = dispute_words(disputes[0], "Europe/London", {}, place=PlaceHeld.CANCELLABLE)
     assert said.startswith(
         "Payment disputed by the payer's bank on Thursday 10 June 2027: the payer says they did "
         "not make this payment (fraud); Stripe holds £200.00 until Friday 2 July 2027."
@@ -104,7 +105,7 @@ def test_the_dispute_fee_is_counted_once_and_kept_when_won(order: tuple[int, ...
     [record] = disputes
     assert (record.status, record.withdrawn, record.fee) == ("won", 0, 2000)
     assert dispute_fees(disputes) == 2000
-    said = dispute_words(record, "Europe/London", {}, place_gone=False)
+    said = dispute_words(record, "Europe/London", {}, place=PlaceHeld.CANCELLABLE)
     assert said.endswith(
         "The dispute was won: the £200.00 came back from the bank. Stripe charged a £20.00 "
         "dispute fee, kept whatever the outcome."
@@ -118,7 +119,9 @@ def test_a_fee_given_back_by_stripe_is_not_counted() -> None:
         (), _fee_event("won", ("txn_out", -20000, 1500), ("txn_back", 20000, -1500))
     )
     assert (disputes[0].fee, dispute_fees(disputes)) == (0, 0)
-    assert "dispute fee" not in dispute_words(disputes[0], "Europe/London", {}, place_gone=False)
+    assert "dispute fee" not in dispute_words(
+        disputes[0], "Europe/London", {}, place=PlaceHeld.CANCELLABLE
+    )
 
 
 def test_the_money_counts_disputes_and_their_fees_apart_from_refunds() -> None:
@@ -170,7 +173,7 @@ def test_a_payment_refunded_before_its_dispute_is_answered_with_the_refund(
     only what was not refunded)."""
     [record] = with_dispute((), _event("needs_response"))[0]
     payments = {"pi_1": PaymentRefunds(taken, refunded)}
-    words = dispute_words(record, "Europe/London", payments, place_gone=False)
+    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.CANCELLABLE)
     assert said in words
     assert ("refunded to the payer already" in words) is (refunded + 20000 > taken)
 
@@ -202,9 +205,58 @@ def test_a_dispute_of_a_booking_holding_no_place_never_advises_cancelling_it(
     refund's own advice, never "The place has not been taken away" nor to cancel it."""
     [record] = with_dispute((), _event("needs_response"))[0]
     payments = {"pi_1": PaymentRefunds(taken, refunded)}
-    words = dispute_words(record, "Europe/London", payments, place_gone=True)
+    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.GONE)
     assert said in words
     assert "The booking holds no place any more (cancelled, or its places given up" in words
     assert "has not been taken away" not in words
     assert "cancel it in" not in words
     assert "cancel the place" not in words
+
+
+@pytest.mark.parametrize(
+    ("taken", "refunded", "said"),
+    [
+        (20000, 0, ""),
+        (
+            20000,
+            20000,
+            "£200.00 of this payment had been refunded to the payer already, so they were paid "
+            "twice (by the refund and by their bank).",
+        ),
+        (
+            30000,
+            15000,
+            "£150.00 of this payment had been refunded to the payer already, so they were paid "
+            "£50.00 of it twice (by the refund and by their bank).",
+        ),
+    ],
+)
+def test_a_lost_dispute_of_a_refunded_payment_says_the_payer_was_paid_twice(
+    taken: int, refunded: int, said: str
+) -> None:
+    """The bank kept what the organisers had refunded already: the payer has it twice, and
+    only the organisers can take it up with them."""
+    [record] = with_dispute((), _event("lost", ("txn_out", -20000)))[0]
+    payments = {"pi_1": PaymentRefunds(taken, refunded)}
+    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.GONE)
+    assert "The dispute was lost: the bank kept the £200.00." in words
+    assert said in words
+    assert ("for the organisers to take up with the payer" in words) is bool(said)
+
+
+@pytest.mark.parametrize(("taken", "refunded"), [(20000, 0), (40000, 20000)])
+def test_a_group_place_its_manager_decides_is_never_said_to_be_cancelled_in_the_console(
+    taken: int, refunded: int
+) -> None:
+    """The console offers no cancel of a group's place while its manager is there: the words
+    say whose the place is, and that the manager cannot give it up while the dispute holds
+    the payment."""
+    [record] = with_dispute((), _event("needs_response", ("txn_out", -20000)))[0]
+    payments = {"pi_1": PaymentRefunds(taken, refunded)}
+    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.MANAGERS)
+    assert "The place has not been taken away (a dispute may be won)" in words
+    assert "only the group's manager can give up" in words
+    assert "the organisers' console offers no cancel of it" in words
+    assert "the manager cannot give it up while the dispute holds the payment" in words
+    assert "cancel the place in" not in words
+    assert "cancel it in" not in words

@@ -14,8 +14,10 @@ not give back: Stripe's balance, whatever order the events came in.
 The place is never taken away here: a dispute may be won. The organisers are told once per
 dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do:
 for a payment refunded already, answer the dispute with the refund, else the bank pays the
-payer a second time what the refund gave back; cancel the place only while the booking holds
-one (``dispute_words``).
+payer a second time what the refund gave back (and once lost, that it did: the organisers'
+to take up with the payer); cancel the place only while the booking holds one the console can
+cancel (a group's place is its manager's to give up while the manager is there:
+``PlaceHeld``, ``dispute_words``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, TypeVar
 
 from pydantic import ConfigDict, Field
@@ -231,12 +234,28 @@ def paid_twice(record: DisputeRecord, payments: Payments) -> int:
     return max(0, min(payment.refunded, record.amount, overlap))
 
 
+class PlaceHeld(StrEnum):
+    """What the booking a disputed payment paid for holds: what the organisers can do with it
+    decides what they are told."""
+
+    CANCELLABLE = "cancellable"  # a place the organisers' console can cancel
+    # A group booking's place its manager decides: the console offers no cancel of it.
+    MANAGERS = "managers"
+    GONE = "gone"  # no place any more (cancelled, or its places given up or released)
+
+
+def own_place(enrolment_ended: bool) -> PlaceHeld:
+    """What a person's own booking holds: its place, which the console can cancel, until its
+    enrolment ended (cancelled or refunded)."""
+    return PlaceHeld.GONE if enrolment_ended else PlaceHeld.CANCELLABLE
+
+
 def dispute_words(
-    record: DisputeRecord, timezone: str, payments: Payments, *, place_gone: bool
+    record: DisputeRecord, timezone: str, payments: Payments, *, place: PlaceHeld
 ) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
     person's record and the facilitators' message (``payments``: the booking's, to weigh
-    what it refunded already; ``place_gone``: the booking holds no place any more)."""
+    what it refunded already; ``place``: what the booking holds)."""
     opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
@@ -250,34 +269,70 @@ def dispute_words(
     if record.status == "won":
         return f"{said}. The dispute was won: the {amount} came back from the bank.{fee}"
     if record.status in ("lost", "warning_closed"):
-        return f"{said}. The dispute was lost: the bank kept the {amount}.{fee}"
+        twice = _lost_paid_twice(record, payments)
+        return f"{said}. The dispute was lost: the bank kept the {amount}.{twice}{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
-    return f"{said}; {held}. {_what_to_do(record, payments, due, place_gone=place_gone)}{fee}"
+    return f"{said}; {held}. {_what_to_do(record, payments, due, place=place)}{fee}"
 
 
-# Whether the booking still holds a place decides whether cancelling it is advice at all.
+def _lost_paid_twice(record: DisputeRecord, payments: Payments) -> str:
+    """What a lost dispute of a payment refunded already left: the payer paid it twice (by
+    the organisers' refund and by their bank), which nothing here or at Stripe can undo ("":
+    nothing of it had been refunded)."""
+    twice = paid_twice(record, payments)
+    if not twice:
+        return ""
+    refunded = money_words(payments[record.payment_intent].refunded, record.currency)
+    of_it = "" if twice >= record.amount else f" {money_words(twice, record.currency)} of it"
+    return (
+        f" {refunded} of this payment had been refunded to the payer already, so they were "
+        f"paid{of_it} twice (by the refund and by their bank). Nothing more can be done about "
+        "it in the booking system or at Stripe: it is for the organisers to take up with the "
+        "payer."
+    )
+
+
+# Whether the booking still holds a place, and who decides it, decides what cancelling it is.
 _PLACE_KEPT = "The place has not been taken away (a dispute may be won)"
 _PLACE_GONE = (
     "The booking holds no place any more (cancelled, or its places given up or released), so "
     "there is nothing to cancel"
 )
+_MANAGERS_PLACE = (
+    "It is a group booking's place, which only the group's manager can give up, on their "
+    "page: the organisers' console offers no cancel of it"
+)
+_NOT_WHILE_HELD = ", and the manager cannot give it up while the dispute holds the payment"
+
+
+def _place_said(record: DisputeRecord, place: PlaceHeld, *, first: bool) -> str:
+    """What the organisers can do with the place, after what to do about the dispute
+    (``first``: nothing was said before it, so it says to respond with evidence too)."""
+    respond = ": respond with evidence on Stripe's dashboard"
+    if place is PlaceHeld.GONE:
+        return f"{_PLACE_GONE}{respond}." if first else f" {_PLACE_GONE}."
+    if place is PlaceHeld.MANAGERS:
+        held = _NOT_WHILE_HELD if record.withdrawn else ""
+        lead = f"{_PLACE_KEPT}{respond}. " if first else f" {_PLACE_KEPT}. "
+        return f"{lead}{_MANAGERS_PLACE}{held}."
+    if first:
+        return (
+            f"{_PLACE_KEPT}{respond}, or cancel the place in the organisers' console if you choose."
+        )
+    return f" {_PLACE_KEPT}; cancel it in the organisers' console if you choose."
 
 
 def _what_to_do(
-    record: DisputeRecord, payments: Payments, due: str | None, *, place_gone: bool
+    record: DisputeRecord, payments: Payments, due: str | None, *, place: PlaceHeld
 ) -> str:
     """What the organisers can do about an open dispute: answer with the refund what was
     refunded of the payment already (never "cancel the place": the payer would be paid
-    twice), with evidence the rest; cancel the place if they choose only while there is one."""
+    twice), with evidence the rest; cancel the place if they choose only while the console
+    can cancel one."""
     twice = paid_twice(record, payments)
     if not twice:
-        if place_gone:
-            return f"{_PLACE_GONE}: respond with evidence on Stripe's dashboard."
-        return (
-            f"{_PLACE_KEPT}: respond with evidence on Stripe's dashboard, or cancel the place "
-            "in the organisers' console if you choose."
-        )
+        return _place_said(record, place, first=True)
     refunded = money_words(payments[record.payment_intent].refunded, record.currency)
     by = f" by {due}" if due else ""
     if twice >= record.amount:
@@ -285,43 +340,55 @@ def _what_to_do(
             f"{refunded} of this payment was refunded to the payer already, so the bank would "
             f"pay them twice: respond on Stripe's dashboard{by} with the refund as evidence."
         )
-        return f"{answer} {_PLACE_GONE}." if place_gone else answer
+        # Cancelling would not help: the place is not mentioned unless the console has none.
+        kept = place is PlaceHeld.CANCELLABLE
+        return answer if kept else answer + _place_said(record, place, first=False)
     answer = (
         f"{refunded} of this payment was refunded to the payer already, so the bank would pay "
         f"them {money_words(twice, record.currency)} of it twice: respond on Stripe's "
         f"dashboard{by} with the refund as evidence, and with evidence for the rest."
     )
-    if place_gone:
-        return f"{answer} {_PLACE_GONE}."
-    return f"{answer} {_PLACE_KEPT}; cancel it in the organisers' console if you choose."
+    return answer + _place_said(record, place, first=False)
 
 
 def disputes_said(
-    disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments, *, place_gone: bool
+    disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments, *, place: PlaceHeld
 ) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
     for the roster, its CSV, the organiser API and the person's record (``payments`` and
-    ``place_gone``: as :func:`dispute_words`)."""
-    return " ".join(dispute_words(d, timezone, payments, place_gone=place_gone) for d in disputes)
+    ``place``: as :func:`dispute_words`)."""
+    return " ".join(dispute_words(d, timezone, payments, place=place) for d in disputes)
+
+
+class GroupDisputesSaid(NamedTuple):
+    """A group booking's payment's disputes in words, beside a colleague whose place it paid
+    for: as the group's places stand, or for a colleague whose own booking holds no place
+    any more (cancelled: its place given up)."""
+
+    held: str
+    gone: str
 
 
 def place_disputes_said(
     disputes: tuple[DisputeRecord, ...],
     group_id: str | None,
     timezone: str,
-    groups_disputed: dict[str, str] | None,
+    groups_disputed: Mapping[str, GroupDisputesSaid] | None,
     payments: Payments,
     *,
     place_gone: bool,
 ) -> str:
     """A payer's bank's disputes of what paid for a place, in words: the booking's own
-    payment's (``disputes``, weighed with its ``payments`` and whether it holds its place
-    still), or, for a colleague's place in the group booking ``group_id``, the group's
-    payment's (``groups_disputed``: each disputed group's words, by its id)."""
-    own = disputes_said(disputes, timezone, payments, place_gone=place_gone)
+    payment's (``disputes``, weighed with its ``payments``; ``place_gone``: the booking holds
+    no place any more), or, for a colleague's place in the group booking ``group_id``, the
+    group's payment's (``groups_disputed``: each disputed group's words, by its id)."""
+    own = disputes_said(disputes, timezone, payments, place=own_place(place_gone))
     if own or group_id is None:
         return own
-    return (groups_disputed or {}).get(group_id, "")
+    group = (groups_disputed or {}).get(group_id)
+    if group is None:
+        return ""
+    return group.gone if place_gone else group.held
 
 
 def of_a_dispute(occasion: str | None) -> bool:
@@ -336,11 +403,11 @@ def dispute_told(
     timezone: str,
     payments: Payments,
     *,
-    place_gone: bool,
+    place: PlaceHeld,
 ) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
     any other message), as the dispute stands when it is composed (``payments`` and
-    ``place_gone``: the booking's or the group's, as :func:`dispute_words`)."""
+    ``place``: the booking's or the group's, as :func:`dispute_words`)."""
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
@@ -348,4 +415,4 @@ def dispute_told(
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
     if found is None:
         return ""
-    return dispute_words(found, timezone, payments, place_gone=place_gone)
+    return dispute_words(found, timezone, payments, place=place)

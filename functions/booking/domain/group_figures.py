@@ -80,6 +80,11 @@ PAID_FOR_THEM_DISPUTED = (
     "what was paid for them was taken back by the payer's bank in a dispute, so nothing is "
     "refunded from here"
 )
+PAID_FOR_SOME_DISPUTED = (
+    "what was paid for the places whose share was refunded before the payer's bank's dispute is "
+    "refunded; what was paid for the rest was taken back by the payer's bank in the dispute, so "
+    "nothing more is refunded from here"
+)
 # A paid booking past its apply-by date (or paid once it had passed): no link works any more.
 PAID_APPLYING_OVER = "Paid: the time for your colleagues to apply has passed"
 
@@ -114,13 +119,17 @@ def group_figures(group: GroupBooking) -> GroupFigures:
 
 def _paid_for_them(group: GroupBooking) -> str:
     """What became of the money paid for a paid group's places once none is left: refunded,
-    owed back by hand (paid outside Stripe), or taken back by the payer's bank in a dispute
-    (nothing refunded from here while it holds the payment)."""
+    owed back by hand (paid outside Stripe), or, for places released while a dispute held the
+    payment (open, or lost: nothing refunded of them), taken back by the payer's bank; a
+    place whose share was refunded before the dispute came says so beside them."""
     if paid_off_stripe(group):
         return PAID_FOR_THEM_OWED_BY_HAND
-    if group_payment_held(group) and not group.money_returned:
+    unrefunded = [p for p in group.places if p.released and p.refund_id is None]
+    if not group_payment_held(group) or not unrefunded:
+        return PAID_FOR_THEM_REFUNDED
+    if len(unrefunded) == len(group.places):
         return PAID_FOR_THEM_DISPUTED
-    return PAID_FOR_THEM_REFUNDED
+    return PAID_FOR_SOME_DISPUTED
 
 
 def managers_status(group: GroupBooking, applying: bool) -> str:

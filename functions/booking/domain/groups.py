@@ -22,7 +22,12 @@ from pydantic import ConfigDict, Field
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
-from booking.domain.disputes import DisputeRecord, PaymentRefunds, disputes_said
+from booking.domain.disputes import (
+    DisputeRecord,
+    PaymentRefunds,
+    PlaceHeld,
+    disputes_said,
+)
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import NotFound
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
@@ -421,12 +426,22 @@ def organisers_give_it_up(application: Application, group: GroupBooking | None) 
     return fills_a_group_place(application) and group is not None and group.manager_erased
 
 
-def group_disputes_said(group: GroupBooking | None, timezone: str) -> str:
+def group_place_held(group: GroupBooking) -> PlaceHeld:
+    """What a group booking holds, as a dispute of its payment is told: no place, places the
+    organisers may cancel (its manager erased: ``organisers_give_it_up``), or places only its
+    manager gives up."""
+    if group.holds_no_place:
+        return PlaceHeld.GONE
+    return PlaceHeld.CANCELLABLE if group.manager_erased else PlaceHeld.MANAGERS
+
+
+def group_disputes_said(
+    group: GroupBooking | None, timezone: str, *, colleague_gone: bool = False
+) -> str:
     """The payer's bank's disputes of ``group``'s payment in words, each weighed with what was
-    refunded of it and whether any of its places is kept ("" when none, or no group): what
-    every page saying them says."""
+    refunded of it and what it holds ("" when none, or no group): what every page saying them
+    says (``colleague_gone``: beside a colleague whose own booking holds no place any more)."""
     if group is None:
         return ""
-    return disputes_said(
-        group.disputes, timezone, group.payment_refunds, place_gone=group.holds_no_place
-    )
+    place = PlaceHeld.GONE if colleague_gone else group_place_held(group)
+    return disputes_said(group.disputes, timezone, group.payment_refunds, place=place)

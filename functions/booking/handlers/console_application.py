@@ -10,7 +10,7 @@ from booking.domain.application import Application
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
-from booking.domain.disputes import dispute_words
+from booking.domain.disputes import dispute_words, own_place
 from booking.domain.form_text import REFUND_KEPT
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
@@ -194,7 +194,7 @@ def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
     own, or, for a colleague's place, the group booking's that paid for it (as the roster)."""
     application = detail.application
     payments, gone = application.payment_refunds, application.enrolment_ended
-    own = [dispute_words(d, zone, payments, place_gone=gone) for d in application.disputes]
+    own = [dispute_words(d, zone, payments, place=own_place(gone)) for d in application.disputes]
     return {
         "refund_failed": bool(failed_and_held(application)),
         "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),

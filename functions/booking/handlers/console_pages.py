@@ -18,7 +18,7 @@ from booking.domain.closing_words import applications_closed_said
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import paid_by_group
 from booking.domain.covered import paid_back_said, paid_for_them
-from booking.domain.disputes import place_disputes_said
+from booking.domain.disputes import GroupDisputesSaid, place_disputes_said
 from booking.domain.graduation import completion_words
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
@@ -202,7 +202,7 @@ def list_row(
     course: Course,
     organisations: dict[str, str] | None = None,
     waiting: dict[str, int] | None = None,
-    groups_disputed: dict[str, str] | None = None,
+    groups_disputed: dict[str, GroupDisputesSaid] | None = None,
 ) -> dict[str, Any]:
     """One application's row of a list (``waiting``: the waiting list's places, by id;
     ``groups_disputed``: each disputed group booking's disputes in words, by its id)."""

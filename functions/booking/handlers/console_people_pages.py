@@ -8,7 +8,7 @@ from typing import Any
 from booking.bootstrap import ports
 from booking.domain.application import Application
 from booking.domain.course import Course
-from booking.domain.disputes import disputes_said
+from booking.domain.disputes import disputes_said, own_place
 from booking.domain.erasure_fates import erasure_fate
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import person_seen
@@ -87,7 +87,7 @@ def person_row(application: Application, course: Course | None) -> dict[str, Any
             application.disputes,
             "Europe/London",
             application.payment_refunds,
-            place_gone=application.enrolment_ended,
+            place=own_place(application.enrolment_ended),
         ),
     }
 

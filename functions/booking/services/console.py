@@ -21,6 +21,7 @@ from booking.domain.course_money import (
     paid_by_group_words,
 )
 from booking.domain.covered import left_to_pay_now
+from booking.domain.disputes import GroupDisputesSaid
 from booking.domain.employer_share import paid_off_stripe, place_share
 from booking.domain.errors import InvalidInput, NotFound
 from booking.domain.groups import (
@@ -174,7 +175,7 @@ class CourseApplications:
     # Each waiting application's place in the line (1 = next), by application id.
     waiting_positions: dict[str, int] = field(default_factory=dict)
     # Each group booking whose payment a payer's bank disputed: the disputes in words.
-    groups_disputed: dict[str, str] = field(default_factory=dict)
+    groups_disputed: dict[str, GroupDisputesSaid] = field(default_factory=dict)
 
 
 def course_applications(
@@ -312,7 +313,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         refund_to=group.organisation if group is not None and ref is not None else "",
         employer_refunded=place_share(application, group, refunded=True),
         paid_by_group=paid_by_group_words(group.organisation if group else "") if ref else "",
-        group_disputed=group_disputes_said(group, course.definition.timezone),
+        group_disputed=group_disputes_said(
+            group, course.definition.timezone, colleague_gone=application.enrolment_ended
+        ),
         group_place_note=the_place_is_the_groups(
             group.organisation if group else "",
             paid_off_stripe=group is not None and paid_off_stripe(group),

@@ -20,7 +20,7 @@ from booking.domain.course import (
 )
 from booking.domain.covered import covered_words
 from booking.domain.decline_message import STANDARD_DECLINE_MESSAGE, decline_message_chosen
-from booking.domain.disputes import dispute_told
+from booking.domain.disputes import dispute_told, own_place
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.money import money_if_any
@@ -302,7 +302,7 @@ def _status_context(
             application.disputes,
             definition.timezone,
             application.payment_refunds,
-            place_gone=application.enrolment_ended,
+            place=own_place(application.enrolment_ended),
         )
         if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.ERASED_DISPUTED)
         else "",

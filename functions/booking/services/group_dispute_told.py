@@ -12,7 +12,7 @@ from datetime import datetime
 from booking.domain.course import Course
 from booking.domain.disputes import dispute_told
 from booking.domain.emails import EmailJob, OutgoingEmail
-from booking.domain.groups import GroupBooking
+from booking.domain.groups import GroupBooking, group_place_held
 from booking.domain.wording import places_words
 from booking.services.group_emails import GroupEmailOutcome, send_once
 from booking.services.groups import course_said
@@ -47,7 +47,7 @@ def _message(
         group.disputes,
         definition.timezone,
         group.payment_refunds,
-        place_gone=group.holds_no_place,
+        place=group_place_held(group),
     )
     if not said:
         return GroupEmailOutcome.SKIPPED_GONE

@@ -19,6 +19,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
+from booking.domain.disputes import GroupDisputesSaid
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
@@ -245,11 +246,20 @@ def organisations_of_course(ports: Ports, course_id: str) -> dict[str, str]:
     return {g.group_id: g.organisation for g in ports.groups.groups_of_course(course_id)}
 
 
-def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, str]:
+def group_disputes_beside(group: GroupBooking, timezone: str) -> GroupDisputesSaid:
+    """``group``'s disputes in words beside a colleague's place: as its places stand, and for
+    a colleague whose own booking holds no place any more."""
+    return GroupDisputesSaid(
+        held=group_disputes_said(group, timezone),
+        gone=group_disputes_said(group, timezone, colleague_gone=True),
+    )
+
+
+def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, GroupDisputesSaid]:
     """Each group booking of the course whose payment a payer's bank disputed: its disputes
     in words (what the roster says beside its colleagues' places, as beside a person's)."""
     return {
-        g.group_id: group_disputes_said(g, timezone)
+        g.group_id: group_disputes_beside(g, timezone)
         for g in ports.groups.groups_of_course(course_id)
         if g.disputes
     }
@@ -257,12 +267,12 @@ def groups_disputed(ports: Ports, course_id: str, timezone: str) -> dict[str, st
 
 def organisation_of(
     ports: Ports, group_id: str | None, timezone: str
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, str], dict[str, GroupDisputesSaid]]:
     """The organisation of one group booking, and its payment's disputes in words (nothing
     when there is none), from one read: what one application's record reads, without every
     group of its course (``organisations_of_course``, ``groups_disputed``)."""
     group = ports.groups.get_group(group_id) if group_id is not None else None
     if group is None:
         return {}, {}
-    said = group_disputes_said(group, timezone)
+    said = group_disputes_beside(group, timezone) if group.disputes else None
     return {group.group_id: group.organisation}, ({group.group_id: said} if said else {})

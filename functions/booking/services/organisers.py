@@ -20,7 +20,7 @@ from booking.domain.course_money import (
     place_money,
 )
 from booking.domain.covered import owed_now, paid_by_said, status_said
-from booking.domain.disputes import place_disputes_said
+from booking.domain.disputes import GroupDisputesSaid, place_disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
 from booking.domain.graduation import completion_words
@@ -96,7 +96,7 @@ def _roster_row(
     application: Application,
     course: Course,
     organisations: dict[str, str],
-    groups_disputed: dict[str, str] | None = None,
+    groups_disputed: dict[str, GroupDisputesSaid] | None = None,
 ) -> dict[str, Any]:
     course_price = course.definition.price
     return {
@@ -346,7 +346,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
 
 
 def place_disputed(
-    application: Application, zone: str, groups_disputed: dict[str, str] | None
+    application: Application, zone: str, groups_disputed: dict[str, GroupDisputesSaid] | None
 ) -> str:
     place = application.group_place
     group_id = place.group_id if place else None
