@@ -25,7 +25,7 @@ from booking.handlers.routes.answers import (
     schema,
 )
 from booking.handlers.routes.invoice_correction import EARLIER_TRY_PAID_SAID
-from booking.handlers.routes.paid_off_stripe import RECEIVED, RECEIVED_SAID
+from booking.handlers.routes.paid_off_stripe import PAID_OFF_STRIPE_SAID, RECEIVED, RECEIVED_SAID
 
 ADMIN = Function.ADMIN
 TAGS = ("organisers",)
@@ -47,27 +47,6 @@ _CHANGED = json_answer("AdminApplicationOut", "The application after the change"
 
 
 _OPTIONS = optional_fields()
-
-
-# A payment received outside Stripe recorded (``services.paid_off_stripe``), in one wording
-# for the organisers' API and the console's form.
-PAID_OFF_STRIPE_SAID = (
-    "Stripe marks the open invoice paid out of band (`paid_out_of_band`: no money is taken; a "
-    "retry is the same request), then the booking is confirmed as any paid invoice confirms "
-    "it (its `invoice.paid`, applied as the webhook applies it: the person is emailed their "
-    "booking confirmation once, whichever of this step and Stripe's own event comes first). "
-    "Stripe then holds no payment for it: a refund of it is refused later (409 "
-    "`no_payment_to_refund`); it is given back by hand. Confirmed by it already: 200, nothing "
-    "changed. With `seen` (the application's, as last read), an application changed since is "
-    "409 application_changed. 409 `no_open_invoice` without an open invoice; "
-    "`invoice_being_voided` while an organiser's act cancels it; `payment_settling` while a "
-    "bank debit of it goes through; `invoice_paid` when Stripe holds it paid already (its "
-    "confirmation on its way); `invoice_not_payable` when Stripe refuses (void, a draft); "
-    "`no_place_for_the_payment` when the booking no longer holds a place and none is free "
-    "(Stripe is not asked): nothing changed. 409 `paid_without_a_place` when its place was "
-    "taken between that check and the save: Stripe holds the invoice paid, the booking is not "
-    "confirmed, and the money is to be given back by hand."
-)
 
 
 def _action(
