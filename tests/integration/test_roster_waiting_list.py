@@ -89,7 +89,7 @@ def test_nothing_asked_yet_reads_so_on_the_roster_and_the_console_page_alike(
     until it is approved: the CSV said "Left to pay £0.00" (as if it were settled) and its
     console page "£150.00" (as if it were asked); both now say what the command line says."""
     course = system.approval_course()
-    application = system.apply(course_id=course).json()
+    application = system.apply(course_id=course, email="ida@example.org").json()
     assert system.grant_bursary(application, 5000).status == 200
     browser = signed_in(system)
     body = browser.get(f"/console/courses/{course}/roster.csv").body.lstrip("\ufeff")
@@ -98,3 +98,5 @@ def test_nothing_asked_yet_reads_so_on_the_roster_and_the_console_page_alike(
     assert (row["Status"], row["Left to pay"]) == ("Awaiting review", said)
     page = browser.words(f"/console/applications/{application['application_id']}")
     assert f"Price to pay £150.00 Left to pay {said}" in page
+    record = browser.words("/console/people/record?email=ida%40example.org")
+    assert f"Price to pay £150.00 Left to pay {said}" in record
