@@ -605,3 +605,23 @@ def test_the_erase_confirmation_says_the_money_a_cancelled_booking_kept(
     # As it says: erased, the booking's page still offers the refund.
     assert system.admin("DELETE", "/people/cara@example.org").status == 200
     assert "Refund £200.00" in browser.words(f"/console/applications/{card['application_id']}")
+
+
+def test_a_cancelled_booking_paid_outside_stripe_says_how_its_money_goes_back(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Cancelled keeping money its employer paid outside Stripe, the booking's page said only
+    "No action fits an application that is cancelled": nothing of the £200.00 still held, nor
+    of how it can go back, nor that the money page goes on counting it."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    assert system.cancel(application["application_id"], refund=False).status == 200
+
+    words = browser.words(f"/console/applications/{application['application_id']}")
+
+    assert (
+        "The £200.00 it kept was paid outside Stripe: give it back by hand, the way it came, "
+        "if it is owed back. Money given back outside Stripe is not recorded here: the "
+        "course's money goes on counting it as paid in."
+    ) in words

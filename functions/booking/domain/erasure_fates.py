@@ -30,11 +30,11 @@ def erasure_fate(application: Application, currency: str | None) -> str:
         )
     if application.status is not S.CONFIRMED:
         ended = f"{reference} ({status}) has ended already: only its record is anonymised."
-        return ended + _money_kept(application, currency, confirmed=False)
+        return ended + money_kept_said(application, currency, confirmed=False)
     return (
         f"{reference} is a confirmed booking: it keeps its place, but they can no longer be "
         "emailed its joining link, reminders or changes. If they are not coming, cancel it "
-        f"first, so the place goes to the next person.{_money_kept(application, currency)}"
+        f"first, so the place goes to the next person.{money_kept_said(application, currency)}"
     )
 
 
@@ -51,7 +51,9 @@ _KEPT_SAID = {
 }
 
 
-def _money_kept(application: Application, currency: str | None, *, confirmed: bool = True) -> str:
+def money_kept_said(
+    application: Application, currency: str | None, *, confirmed: bool = True
+) -> str:
     """What becomes of the money ``application`` kept, said after its fate ("" when it kept
     none): a booking ended without a refund still holds it, to give back as it came. A refund
     that failed at Stripe is said by the page's own notice (owed back by hand), not here."""
