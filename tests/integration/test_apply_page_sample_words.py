@@ -46,3 +46,30 @@ def test_a_course_with_a_register_says_how_many_sessions_complete_it(system: Sys
         "Completing the course, and its certificate, needs at least 2 of its 3 sessions "
         "attended: please check you can come before you apply." in said
     )
+
+
+def _card_choice(system: System, course_id: str) -> str:
+    """The words of the form's choice to pay by card (the course allows invoices)."""
+    reply = system.api("GET", f"/courses/{course_id}/apply", headers={"accept": "text/html"})
+    assert reply.status == 200, reply.body
+    said = text_of(reply.body)
+    start = said.index("I will pay by card")
+    return said[start : said.index("My employer will pay by invoice", start)].strip()
+
+
+def test_the_card_choice_says_now_only_where_the_card_is_paid_on_continuing(
+    system: System,
+) -> None:
+    """Applications that are reviewed first, or that join a full course's waiting list, pay
+    nothing on sending the form: the choice of a card is for later, when a place is offered."""
+    invoices = {"invoice_allowed": True}
+    system.put_course("open-cohort", {**system.course_file(), **invoices})
+    assert _card_choice(system, "open-cohort") == "I will pay by card now"
+
+    reviewed = system.approval_course()
+    system.put_course(reviewed, {**system.course_file(reviewed), **invoices})
+    assert _card_choice(system, reviewed) == "I will pay by card when a place is offered"
+
+    system.put_course("full-cohort", {**system.course_file(), **invoices, "capacity": 1})
+    system.booked("full-cohort")
+    assert _card_choice(system, "full-cohort") == "I will pay by card when a place is offered"

@@ -43,3 +43,25 @@ def test_the_form_shown_again_is_headed_with_the_title_as_saved(system: System) 
     )
     assert new.status == 422
     assert _heading(new.body) == "Add a course"
+
+
+TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def test_the_browser_tab_names_the_course_changed_by_its_title_never_its_id(
+    system: System,
+) -> None:
+    """The tab (and what a screen reader announces first) says the course as its heading does,
+    as every other console page names a course: never the id only the command line needs."""
+    browser = signed_in(system)
+    saved = system.stored_course(COURSE_ID)
+    fields = posted_fields(form_of(COURSE_ID, saved.definition))
+    shown = browser.get(f"/console/courses/{COURSE_ID}/edit").body
+    refused = browser.act("/console/courses", **{**fields, "capacity": "-1"})
+    for body, error in ((shown, ""), (refused.body, "Error: ")):
+        found = TITLE.search(body)
+        assert found, "the page has no title"
+        assert text_of(found.group(1)) == (
+            f"{error}Change a course: {saved.definition.title} - Organisers' console"
+        )
+        assert COURSE_ID not in found.group(1)

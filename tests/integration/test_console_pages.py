@@ -236,7 +236,7 @@ def test_cancelling_with_refund_shows_the_payment_the_refund_and_the_emails(
         "Status: Awaiting payment → Confirmed",
         "Payment received: £200.00",
         "Email sent to the applicant: Booking confirmed, with the calendar file",
-        "Email sent to the facilitators (1 address): Facilitators' copy of the application",
+        "Email sent to the facilitators (1 address): New booking, with the application",
         "Status: Confirmed → Refunded",
         "Refunded: £200.00",
         "Email sent to the applicant: Payment refunded",

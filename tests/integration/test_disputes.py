@@ -241,3 +241,21 @@ def test_the_persons_record_and_erasure_keep_the_dispute(system: System) -> None
     assert _money(system) == before  # the money Stripe holds is no personal data
     page = text_of(signed_in(system).get(f"/console/applications/{kept.application_id}").body)
     assert FLAG in page
+
+
+def test_the_timeline_names_each_message_to_the_facilitators_as_what_it_told_them(
+    system: System,
+) -> None:
+    """The booking's copy ("New booking") and the news of a dispute are no copy of a new
+    application: the console's timeline says what each told the facilitators, as its subject
+    does, not three lines alike."""
+    application = paid(system, "d1@example.org")
+    _disputed(system, application)
+    system.deliver_emails()
+    page = text_of(
+        signed_in(system).get(f"/console/applications/{application['application_id']}").body
+    )
+    to_them = "Email sent to the facilitators (1 address): "
+    assert f"{to_them}New booking, with the application" in page
+    assert f"{to_them}Payment disputed by the payer's bank" in page
+    assert f"{to_them}Facilitators' copy of the application" not in page

@@ -140,3 +140,26 @@ def test_a_row_given_the_events_id_without_a_title_keeps_its_title(
     assert saved.status == 303, text_of(saved.body)[:600]
     assert _follow_up_titles(system, COURSE_ID)[0] == HELD
     assert _follow_up_titles(system, NEXT_ID) == [HELD]
+
+
+def test_a_core_row_given_a_follow_ups_id_is_refused_beside_its_kind(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The programme's follow-up id typed (as the form offers it) on a row left a *Core
+    session*: the cohort was saved with a core session in the follow-up's month, running until
+    then, its people never graduates before it, and the follow-up not joined. Refused beside
+    the row's Kind, naming the follow-up; nothing saved."""
+    course = system.stored_course(COURSE_ID)
+    first = next(s for s in course.schedule if s.kind is SessionKind.FOLLOW_UP)
+    before = system.items()
+    as_core = {**JOINING, "id": first.key, "kind": "core"}
+
+    # A follow-up of its own typed too: the form carries the earlier cohort's over otherwise.
+    own = {**JOINING, "date": "2027-10-01"}
+
+    page = browser.post("/console/courses", **_next_cohort(browser, CORE, as_core, own))
+
+    words = refused_beside(page, "session-1-kind")
+    assert f"{first.key} is the follow-up" in words
+    assert "set its Kind to Follow-up to join it, or clear the id" in words
+    assert system.items() == before

@@ -573,3 +573,55 @@ def test_the_money_says_what_was_received_outside_stripe(
     assert (totals["paid"], totals["paid_off_stripe"]) == (100000, 80000)
     assert "Paid in £1,000.00" in said
     assert "Of which received outside Stripe (a bank transfer or cheque recorded) £800.00" in said
+
+
+def test_the_erase_confirmation_says_the_money_a_cancelled_booking_kept(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """A booking cancelled without a refund keeps its money: the erase confirmation said
+    only "has ended already: only its record is anonymised", as if nothing were left to give
+    back. It says the money kept and how it can go back, as it does of a confirmed booking."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    assert system.cancel(application["application_id"], refund=False).status == 200
+    reference = system.stored(application).reference_or_id
+    card = system.booked(email="cara@example.org")
+    assert system.cancel(card["application_id"], refund=False).status == 200
+
+    by_hand = browser.words(f"/console/people/erase?email={PERSON}")
+    assert f"{reference} (“Cancelled”) has ended already: only its record is anonymised." in (
+        by_hand
+    )
+    assert (
+        "The £200.00 it kept was paid outside Stripe: give it back by hand, the way it came, "
+        "if it is owed back."
+    ) in by_hand
+    through_stripe = browser.words("/console/people/erase?email=cara%40example.org")
+    assert (
+        "The £200.00 it kept can still be refunded through Stripe from the booking's page "
+        "(before or after the erasure)."
+    ) in through_stripe
+    # As it says: erased, the booking's page still offers the refund.
+    assert system.admin("DELETE", "/people/cara@example.org").status == 200
+    assert "Refund £200.00" in browser.words(f"/console/applications/{card['application_id']}")
+
+
+def test_a_cancelled_booking_paid_outside_stripe_says_how_its_money_goes_back(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Cancelled keeping money its employer paid outside Stripe, the booking's page said only
+    "No action fits an application that is cancelled": nothing of the £200.00 still held, nor
+    of how it can go back, nor that the money page goes on counting it."""
+    application, _ = _booked(system)
+    path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
+    assert system.admin("POST", path, json_body={}).status == 200
+    assert system.cancel(application["application_id"], refund=False).status == 200
+
+    words = browser.words(f"/console/applications/{application['application_id']}")
+
+    assert (
+        "The £200.00 it kept was paid outside Stripe: give it back by hand, the way it came, "
+        "if it is owed back. Money given back outside Stripe is not recorded here: the "
+        "course's money goes on counting it as paid in."
+    ) in words

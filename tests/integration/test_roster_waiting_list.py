@@ -43,7 +43,11 @@ def test_the_waiting_list_owes_nothing_on_the_roster_and_says_its_place(system: 
     for place, application in enumerate(waiting, 1):
         row = rows[application["reference"]]
         assert row["Status"] == "On the waiting list"
-        assert (row["Paid by"], row["Left to pay"], row["Paid"]) == ("", "£0.00", "£0.00")
+        assert (row["Paid by"], row["Left to pay"], row["Paid"]) == (
+            "",
+            "Nothing yet (until a place is offered)",
+            "£0.00",
+        )
         assert row["Place on the waiting list"] == str(place)
     listed = system.admin("GET", "/courses/small/applications").json()
     owed = {row["reference"]: row["left_to_pay"] for row in listed}
@@ -76,3 +80,23 @@ def test_the_console_says_each_place_in_the_line(system: System) -> None:
     assert "On the waiting list (number 2)" in listed
     page = text_of(browser.get(f"/console/applications/{waiting[1]['application_id']}").body)
     assert "Number 2 on the waiting list" in page
+
+
+def test_nothing_asked_yet_reads_so_on_the_roster_and_the_console_page_alike(
+    system: System,
+) -> None:
+    """An application awaiting review, given part of its price as a bursary, owes nothing
+    until it is approved: the CSV said "Left to pay £0.00" (as if it were settled) and its
+    console page "£150.00" (as if it were asked); both now say what the command line says."""
+    course = system.approval_course()
+    application = system.apply(course_id=course, email="ida@example.org").json()
+    assert system.grant_bursary(application, 5000).status == 200
+    browser = signed_in(system)
+    body = browser.get(f"/console/courses/{course}/roster.csv").body.lstrip("\ufeff")
+    [row] = [r for r in csv.DictReader(io.StringIO(body))]
+    said = "Nothing yet (until the application is approved)"
+    assert (row["Status"], row["Left to pay"]) == ("Awaiting review", said)
+    page = browser.words(f"/console/applications/{application['application_id']}")
+    assert f"Price to pay £150.00 Left to pay {said}" in page
+    record = browser.words("/console/people/record?email=ida%40example.org")
+    assert f"Price to pay £150.00 Left to pay {said}" in record

@@ -230,7 +230,16 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
                 recipients=1,
                 job_id="facilitator_copy:app1:booked",
             ),
-            "Email sent to the facilitators (1 address): Facilitators' copy of the application",
+            "Email sent to the facilitators (1 address): New booking, with the application",
+        ),
+        (
+            an_entry(
+                EntryKind.EMAIL,
+                email=EmailKind.FACILITATOR_COPY,
+                recipients=1,
+                job_id="facilitator_copy:app1:disputed-dp_1",
+            ),
+            "Email sent to the facilitators (1 address): Payment disputed by the payer's bank",
         ),
         (
             an_entry(EntryKind.EMAIL, email=EmailKind.DELETE_YOUR_COPY, recipients=2),

@@ -160,6 +160,9 @@ def left_to_pay_said(application: Application, price: Money, left: int | None = 
     """What is left to pay, as the console says it: nothing once booked, and nothing either
     once it ended unpaid, as that (not as if it were settled). ``left``:
     what :func:`left_to_pay_now` gave, when the caller has it."""
+    not_yet = not_yet_asked_said(application.status.value)
+    if not_yet:
+        return not_yet
     left = application.left_to_pay(price) if left is None else left
     if left:
         return money_words(left, application.price_or(price).currency)
@@ -219,12 +222,21 @@ def owed_now(stored: Application, shown: Application, course: Course, now: datet
     return 0 if shown.status in NOT_YET_ASKED else left_to_pay_now(stored, shown, course, now)
 
 
+def not_yet_asked_said(status: str) -> str | None:
+    """What is left to pay of an application nothing is asked of yet (``status``: its code),
+    as the console, the roster's CSV and the CLI say it: "Nothing yet (until ...)", never
+    "£0.00" as if it were settled, nor its price as if it were asked; None for the others."""
+    until = NOT_YET_ASKED_WORDS.get(status)
+    return f"Nothing yet ({until})" if until else None
+
+
 def left_to_pay_in_words(record: Mapping[str, Any]) -> str:
     """An /admin record's ``left_to_pay`` (:func:`left_to_pay_now`) in words, as the CLI says
     it: nothing on a lapsed payment, and why (never "£0.00", as if it were settled)."""
     left = int(record["left_to_pay"])
-    if not left and record["status"] in NOT_YET_ASKED_WORDS:
-        return f"nothing yet ({NOT_YET_ASKED_WORDS[record['status']]})"
+    not_yet = not_yet_asked_said(record["status"])
+    if not left and not_yet:
+        return not_yet[0].lower() + not_yet[1:]
     if left or record["status"] != ApplicationStatus.EXPIRED.value:
         return money_words(left, record["currency"])
     if record.get("status_reason") == OFFER_DECLINED:

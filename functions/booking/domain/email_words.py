@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from booking.domain.disputes import DISPUTE_COPY
 from booking.domain.email_ids import occasion_in_id
 from booking.domain.email_records import INVOICE_CORRECTED
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
-from booking.domain.facilitators_told import TO_FACILITATORS, WITHDRAWN, managers_name_asked
+from booking.domain.facilitators_told import (
+    BOOKED,
+    TO_FACILITATORS,
+    WITHDRAWN,
+    managers_name_asked,
+)
 from booking.domain.payer import ABOUT_THE_INVOICE, BILLING_NOTICE_SUFFIX
 from booking.domain.recipients import Recipient
 from booking.domain.timeline import TimelineEntry
@@ -66,6 +72,8 @@ INVOICE_REPLACED_WORDS = "The invoice was replaced by a corrected one: nothing t
 # The facilitators' messages that are no copy of a new application, by their occasion (or its
 # start): each named as what it told them, as its subject does.
 FACILITATORS_TOLD_WORDS: Mapping[str, str] = {
+    BOOKED: "New booking, with the application",
+    f"{DISPUTE_COPY}-": "Payment disputed by the payer's bank",
     WITHDRAWN: "Participant withdrawn: no longer on the cohort's roster",
     "moved-in-": "Booking moved to the facilitators' cohort, with the application",
     "moved-out-": "Booking moved away from the facilitators' cohort",
@@ -74,7 +82,8 @@ FACILITATORS_TOLD_WORDS: Mapping[str, str] = {
 
 def _facilitators_copy_said(job_id: str | None) -> str | None:
     """What a facilitators' message other than the copy of the application told them, by its
-    job id's occasion; None for the copy itself (the application to review, or the booking)."""
+    job id's occasion; None for the copy of an application to review (or one queued before
+    copies had occasions)."""
     occasion = occasion_in_id(EmailKind.FACILITATOR_COPY, job_id).get("occasion", "")
     return next(
         (words for start, words in FACILITATORS_TOLD_WORDS.items() if occasion.startswith(start)),

@@ -45,6 +45,8 @@ CANCELLED_BY_ORGANISERS = "cancelled_by_organisers"
 REFUNDED_IN_FULL = "booking_refunded"
 # The occasion of the facilitators' "Participant withdrawn" (one per booking).
 WITHDRAWN = "withdrawn"
+# The occasion of the facilitators' "New booking": the place is booked (paid, or nothing to pay).
+BOOKED = "booked"
 _COPY = EmailKind.FACILITATOR_COPY
 # The facilitators' own messages (a copy, a request to delete one, a dispute of an erased
 # person's payment): to their addresses, linking the console.
@@ -57,7 +59,7 @@ TO_FACILITATORS = (
 
 # The occasions of the facilitators' copies that first tell the cohort booked of the person:
 # the application to review (a course that asks for approval), and the booking.
-_FIRST_COPIES = ("", "booked")
+_FIRST_COPIES = ("", BOOKED)
 # The occasion of each of a move's two copies, before the move's number.
 _MOVE_COPY_OCCASIONS = {MOVED_IN: "moved-in", MOVED_OUT: "moved-out"}
 

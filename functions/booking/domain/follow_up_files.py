@@ -205,23 +205,34 @@ def joining_refusal(
     its people, unwarned: a title renamed it). So a row naming an event with
     another date, times or title is refused, naming the cohorts that list it and the event
     as it is; moving or renaming it is done on one of those cohorts' *Change this course*,
-    which says before how many people it emails. The one rule for the console and the API."""
+    which says before how many people it emails. A core row naming such an event is refused
+    beside its kind. The one rule for the console and the API."""
     programme = definition.programme or course_id
     events = {e.key: e for e in follow_up_events(others) if e.programme == programme}
     fields: dict[str, str] = {}
     for session in definition.schedule():
         event = events.get(session.key)
-        if session.kind is not SessionKind.FOLLOW_UP or event is None:
-            continue
-        if same_form(event.session, session):
+        if event is None:
             continue
         row = next(n for n, s in enumerate(definition.sessions) if s.id == session.key)
-        fields[f"sessions.{row}.{_differing(event.session, session, definition.timezone)}"] = (
-            _joining_said(event, others, definition.timezone)
-        )
+        if session.kind is not SessionKind.FOLLOW_UP:
+            # The event's id on a core row would run the cohort until the follow-up's day,
+            # its people graduating only then, and join nothing.
+            fields[f"sessions.{row}.kind"] = _core_said(event)
+        elif not same_form(event.session, session):
+            field = _differing(event.session, session, definition.timezone)
+            fields[f"sessions.{row}.{field}"] = _joining_said(event, others, definition.timezone)
     if not fields:
         return None
     return "; ".join(fields.values()), fields
+
+
+def _core_said(event: FollowUpEvent) -> str:
+    return (
+        f'This row\'s id {event.key} is the follow-up "{event.session.title}" of the '
+        "programme, but the row is a core session: set its Kind to Follow-up to join it, or "
+        "clear the id to make a core session of this cohort's own."
+    )
 
 
 def _differing(held: ScheduledSession, typed: ScheduledSession, timezone: str) -> str:

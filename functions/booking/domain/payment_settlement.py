@@ -22,6 +22,7 @@ from booking.domain.commands import (
     VoidInvoice,
 )
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.facilitators_told import BOOKED
 from booking.domain.invoices import (
     SUPERSEDED_INVOICE,
     InvoiceEvent,
@@ -169,7 +170,7 @@ def _booked(application: Application, situation: Situation, event_id: str) -> Ap
             EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
             # Facilitators of pay-now courses hear of an applicant once they have paid: an
             # abandoned checkout is not someone they will meet.
-            EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
+            EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion=BOOKED),
         )
     )
 

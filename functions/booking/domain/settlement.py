@@ -48,7 +48,11 @@ from booking.domain.dearer_moves import (
 from booking.domain.disputed_refunds import refund_refused_while_disputed
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import CourseFull
-from booking.domain.facilitators_told import CANCELLED_BY_ORGANISERS, facilitators_told_it_ended
+from booking.domain.facilitators_told import (
+    BOOKED,
+    CANCELLED_BY_ORGANISERS,
+    facilitators_told_it_ended,
+)
 from booking.domain.group_place import fills_a_group_place, the_place_is_the_groups
 from booking.domain.invoice_correction import InvoiceCorrected, correct_invoice
 from booking.domain.invoice_instead import InvoicedInsteadOfCard, invoice_instead_of_card
@@ -170,7 +174,7 @@ def booked_with_nothing_to_pay(application: Application, situation: Situation) -
         invoice=ended_invoice(invoice, "void") if application.has_open_invoice() else invoice,
     ).with_emails(
         EmailJob.about(EmailKind.BOOKING_CONFIRMED, app_id, course_id),
-        EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion="booked"),
+        EmailJob.about(EmailKind.FACILITATOR_COPY, app_id, course_id, occasion=BOOKED),
     )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from booking.domain.application import Application
+from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.disputes import dispute_words, own_place
+from booking.domain.erasure_fates import money_kept_said
 from booking.domain.form_text import REFUND_KEPT
+from booking.domain.off_stripe import nothing_at_stripe_to_refund
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.register import certificate_code, reissued_spelling
@@ -191,14 +193,27 @@ def _offer_press(detail: ApplicationDetail) -> str:
 def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
     """What the page flags of the booking's money: a refund that failed at Stripe and still
     holds the money, and each payer's bank's dispute of a payment, in words: the booking's
-    own, or, for a colleague's place, the group booking's that paid for it (as the roster)."""
+    own, or, for a colleague's place, the group booking's that paid for it (as the roster);
+    and what an ended booking still holds of money paid outside Stripe."""
     application = detail.application
     payments, gone = application.payment_refunds, application.enrolment_ended
     own = [dispute_words(d, zone, payments, place=own_place(gone)) for d in application.disputes]
+    currency = detail.course.definition.price.currency
     return {
         "refund_failed": bool(failed_and_held(application)),
         "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),
+        "kept_by_hand": _kept_by_hand(application, currency),
     }
+
+
+def _kept_by_hand(application: Application, currency: str) -> str:
+    """What an ended booking still holds of money paid outside Stripe, which no action here
+    gives back, and how it goes back ("" for any other)."""
+    if application.status is ApplicationStatus.CONFIRMED:
+        return ""  # its Cancel says it
+    if not nothing_at_stripe_to_refund(application):
+        return ""  # Stripe holds it: its Refund gives it back
+    return money_kept_said(application, currency, confirmed=False).strip()
 
 
 def application_page(
