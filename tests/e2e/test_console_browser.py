@@ -55,7 +55,7 @@ def wait_for_timeline(page: Page, *sentences: str) -> None:
 
 
 def _definition(stack: RunningStack) -> dict[str, object]:
-    sample = stack.get("/courses").json()[0]
+    sample = stack.sample()
     # A year after the sample cohort (52 weeks: the same weekdays), so the sample stays the
     # first open course that the other end-to-end tests apply to.
     later = [
@@ -202,7 +202,7 @@ def test_every_other_console_page_passes_axe(
 ) -> None:
     page = organiser
     sign_in(page, stack)
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.sample()["course_id"]
     stack.apply(sample, name="Grace Hopper", email="grace.console@example.org")
     for path, name in (
         (f"/console/courses/{sample}", "10-course"),
@@ -243,7 +243,7 @@ def test_the_pages_a_person_lands_on_beside_the_form_pass_axe(
     """A browser landing on a course's address, on an error, or on the local outbox gets a
     page (not JSON), and each passes the same WCAG 2.2 AA rules."""
     page = organiser
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.sample()["course_id"]
     stack.apply(sample, name="Mary Seacole", email="mary.outbox@example.org")
     page.goto(f"{stack.url}/courses/{sample}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Compassionate Leadership")
@@ -280,7 +280,7 @@ def test_codes_money_and_the_programme_from_the_course_page_pass_axe(
 ) -> None:
     """The pages for what used to need curl, reached by their links from the course page."""
     page = organiser
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.sample()["course_id"]
     followed_from(page, stack, f"/console/courses/{sample}", "Discount codes")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Discount codes")
     no_violations(page, "24-codes")
@@ -338,7 +338,7 @@ def test_voiding_an_invoice_asks_first_and_says_what_goes(
     is emailed, and that it cannot be undone, before *Yes, void the invoice* does it."""
     page = organiser
     sign_in(page, stack)
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.sample()["course_id"]
     applied = stack.applied_by_invoice(
         sample,
         name="Ben Carter",

@@ -14,7 +14,7 @@ def test_an_organiser_finds_an_employers_staff_by_its_name(
     stack: RunningStack, desktop: Page
 ) -> None:
     page = desktop
-    sample = stack.get("/courses").json()[0]["course_id"]
+    sample = stack.sample()["course_id"]
     employer = f"Weald Community Trust {uuid.uuid4().hex[:6]}"
     staff = [
         stack.applied(

@@ -272,7 +272,7 @@ def problems_with(area: str, answer: Answer) -> list[str]:
 
 @pytest.fixture(scope="module")
 def known(stack: RunningStack) -> Known:
-    course_id = str(stack.get("/courses").json()[0]["course_id"])
+    course_id = str(stack.sample()["course_id"])
     applied = stack.applied(
         course_id, name="Odd Input", email=f"odd-{uuid.uuid4().hex[:8]}@example.org"
     )

@@ -21,7 +21,7 @@ FACILITATORS = ["spft.smc@nhs.net"]  # the sample names the centre's enquiries i
 
 
 def _course(stack: RunningStack) -> str:
-    return str(stack.get("/courses").json()[0]["course_id"])
+    return str(stack.sample()["course_id"])
 
 
 def _apply_and_pay(stack: RunningStack, name: str, email: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def applicant(email: str, **extra: Any) -> dict[str, Any]:
 
 
 def sample_course(stack: RunningStack) -> dict[str, Any]:
-    course: dict[str, Any] = stack.get("/courses").json()[0]
+    course: dict[str, Any] = stack.sample()
     return course
 
 

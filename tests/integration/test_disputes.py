@@ -250,7 +250,7 @@ def test_the_timeline_names_each_message_to_the_facilitators_as_what_it_told_the
     application: the console's timeline says what each told the facilitators, as its subject
     does, not three lines alike."""
     application = paid(system, "d1@example.org")
-    _disputed(system, application)
+    card_disputed(system, application)
     system.deliver_emails()
     page = text_of(
         signed_in(system).get(f"/console/applications/{application['application_id']}").body

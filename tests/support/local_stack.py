@@ -15,11 +15,13 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import requests
 
+from infra.local.sample import sample_courses
 from infra.local.server import MAIL_SETTLE_SECONDS, LocalStack, free_port
 from tests.support.applications import application_body
 from tests.support.invoiced import BILLING
@@ -94,7 +96,7 @@ class RunningStack:
     def one_place_course(self, course_id: str, title: str) -> None:
         """``course_id`` put as a course of one place, its one session on the sample course's
         first day (the organiser API's PUT, which must succeed)."""
-        sample = self.get("/courses").json()[0]
+        sample = self.sample()
         first_day = sample["sessions"][0]["start"][:10]
         definition: dict[str, Any] = {
             "programme": "compassionate-leadership",
@@ -104,6 +106,15 @@ class RunningStack:
             "sessions": [{"date": first_day, "start_time": "15:00", "end_time": "17:00"}],
         }
         self.load_course(course_id, definition)
+
+    def sample(self) -> dict[str, Any]:
+        """The sample course as ``GET /courses`` lists it: ``courses/compassionate-leadership.json``
+        under the id the stack gave it as it started (``infra.local.sample``, from the same day).
+        Other files load copies and cohorts beside it on the worker's shared stack, so the
+        first course listed need not be the sample."""
+        [(course_id, _)] = sample_courses(datetime.now(UTC))
+        listed: list[dict[str, Any]] = self.get("/courses").json()
+        return next(course for course in listed if course["course_id"] == course_id)
 
     def course_of_its_own(self, word: str) -> str:
         """A copy of the sample course under a new id (``word`` and a random tail), for a test
