@@ -34,6 +34,7 @@ from booking.domain.errors import (
     CourseClosed,
 )
 from booking.domain.group_figures import payment_settling
+from booking.domain.group_invoice_correction import correction_half_done
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.domain.lasting_refusals import INVOICE_PAST_DUE
@@ -121,15 +122,12 @@ def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
     replacement records (``replacing_place``) is half done: saved on the old invoice's terms,
     this change would drop that give-up, and the employer be invoiced for a place the manager
     gave up. Giving that place up again completes it first. Nor while an organiser's
-    correction of the invoice is half done (``replacing_billing``)."""
+    correction of the invoice it has now is half done (``correction_half_done``)."""
     pending = group.replacing_place
-    if (
-        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-        and group.replacing_invoice is not None
-        and group.replacing_billing is not None
-    ):
+    if correction_half_done(group):
         # An organiser's correction of the invoice half done: a give-up now would replace
-        # it to the old details, the correction lost.
+        # it to the old details, the correction lost. A mark left for an invoice that is no
+        # longer the group's own is no correction under way, and refuses nothing.
         raise Conflict(
             "the organisers are correcting this booking's invoice: nothing was changed. "
             "Please try again in a few minutes, once the corrected invoice is sent",
