@@ -2,9 +2,11 @@
 saved as the group's invoice), which the employer then pays: the invoice is the group's, so its
 payment pays the group's places, never refunded as nobody's, and no second invoice is sent.
 Its event, the sweep or the organiser pressing again completes the correction with it
-(pressing again answered 409 ``invoice_paid``). Through the real handlers, moto and the
-Stripe stand-in; the stop made exact by a hook at the groups' save, the function dying there
-(nothing after it runs)."""
+(pressing again answered 409 ``invoice_paid``). A place's give-up alike: the invoice for the
+places kept that a stopped try sent, paid, completes the give-up as the group's invoice (its
+event, the sweep, or the manager giving the place up again), and pays the places kept.
+Through the real handlers, moto and the Stripe stand-in; the stop made exact by a hook at the
+groups' save, the function dying there (nothing after it runs)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.integration.test_group_invoice_correction import CORRECTED
-from tests.support.groups import three_on_an_invoice
+from tests.support.groups import give_up, manager_view, places_left, three_on_an_invoice
 from tests.support.held_events import deliver, held
 from tests.support.system import Reply, System
 
@@ -82,3 +84,65 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
     assert stored.replacing_invoice is None
     assert stored.invoices_issued == (old, sent_first)  # no second invoice sent
     assert system.stripe_invoice(old)["status"] == "void"
+
+
+def _give_up_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
+) -> str:
+    """The give-up of place 2 of ``group`` stopped at the save that records the new invoice
+    for the places kept, after Stripe sent it: that invoice's id (recorded ahead)."""
+    import booking.services.group_unpaid_give_up as give_ups
+
+    groups = system.ports.groups
+    real_save = groups.save_group
+
+    def stopped(new: Any, previous: Any, **options: Any) -> Any:
+        old, now = previous.invoice, new.invoice
+        if old is not None and now is not None and now.invoice_id != old.invoice_id:
+            raise TimeoutError("the function ran out of time")
+        return real_save(new, previous, **options)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(groups, "save_group", stopped)
+        # The function dies there: nothing after the save runs (no clean-up of the invoice).
+        patched.setattr(give_ups._ByInvoice, "undo", lambda self, new: None)
+        reply = give_up(system, group, 2)
+    assert reply.status == 500, reply.body
+    [sent_first] = system.stored_group(group).replacing_with
+    assert system.stripe_invoice(sent_first)["status"] == "open"
+    return sent_first
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
+def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    group, old, left = three_on_an_invoice(system)
+    sent_first = _give_up_stopped_after_sending(system, monkeypatch, group)
+    assert system.stripe_invoice(sent_first)["amount_due"] == 40000  # the two places kept
+    path = f"/invoices/{sent_first}/pay"
+    if by == "event":
+        assert system.stripe_local("POST", path).status == 200
+        assert system.webhook_replies[-1].status == 200
+    else:
+        _, paid_events = held(system, lambda: system.stripe_local("POST", path))
+        if by == "sweep":
+            system.scheduled_run(system.now() + timedelta(minutes=6))
+        else:
+            again = give_up(system, group, 2)
+            assert again.status == 200, again.body
+            assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
+        deliver(system, paid_events)
+
+    stored = system.stored_group(group)
+    assert stored.status.value == "paid", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.place(2).released
+    assert stored.payment_intent is not None
+    assert not stored.given_back  # nothing refunded
+    assert stored.replacing_invoice is None
+    assert stored.invoices_issued == (old, sent_first)  # no second invoice sent
+    assert system.stripe_invoice(old)["status"] == "void"
+    assert manager_view(system, group)["places_kept"] == 2
+    assert places_left(system) == left + 1  # place 2's seat back on the course

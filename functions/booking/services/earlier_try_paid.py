@@ -8,9 +8,9 @@ Stripe's ``invoice.paid`` of it first completes the act as pressed, the invoice 
 one (``services.invoice_issue``: read once at Stripe, nothing more sent), then confirms the
 booking as any paid invoice does. A completion refused now (a race lost, the booking written
 under the save) is a 503: Stripe delivers the event again, and the sweep may complete the act
-meanwhile. A group's correction alike: the corrected invoice a stopped try recorded ahead
-(``replacing_with``) and the employer paid completes the correction with it, then pays the
-group.
+meanwhile. A group's invoice replaced alike (a place given up before payment, or an
+organiser's correction): the new invoice a stopped try recorded ahead (``replacing_with``) and
+the employer paid completes the replacement with it, then pays the group.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import BookingError, DependencyUnavailable
+from booking.domain.groups import GroupBooking
 from booking.domain.invoice_voiding import checkout_act_of, checkout_marked, voiding_of
 from booking.domain.provider_objects import sent_and_never_saved
+from booking.services.access import existing_course
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -69,28 +71,43 @@ def _completed(ports: Ports, owner: Application) -> bool:
     return False
 
 
-def group_correction_completed_by_its_payment(ports: Ports, invoice_id: str) -> None:
-    """The group correction whose stopped try sent ``invoice_id`` (recorded ahead, never
-    saved as its invoice), completed with it now that Stripe holds it paid; nothing when
-    ``invoice_id`` is no such invoice. DependencyUnavailable: not completed now."""
+def group_replacement_completed_by_its_payment(ports: Ports, invoice_id: str) -> None:
+    """The replacement of a group's invoice (a place's give-up, or an organiser's correction)
+    whose stopped try sent ``invoice_id`` (recorded ahead, never saved as the group's
+    invoice), completed with it now that Stripe holds it paid, by the step that completes it
+    when pressed again; nothing when ``invoice_id`` is no such invoice. DependencyUnavailable:
+    not completed now."""
     group_id = ports.groups.group_of_object(invoice_id)
     group = ports.groups.get_group(group_id) if group_id else None
     if group is None or invoice_id not in group.replacing_with:
         return
     current = group.invoice.invoice_id if group.invoice is not None else None
-    billing = group.replacing_billing
-    if billing is None or current == invoice_id:
-        return  # a place's give-up, or recorded already
-    from booking.services.group_invoice_correction import correct_group_invoice
-
+    billing, number = group.replacing_billing, group.replacing_place
+    if current == invoice_id or (billing is None and number is None):
+        return  # recorded already, or no replacement to complete
     try:
-        correct_group_invoice(ports, group.group_id, billing, marked=billing)
+        _replacement_completed(ports, group)
     except BookingError as refused:
         logger.warning("a group's paid invoice not recorded yet", extra={"code": refused.code})
         raise DependencyUnavailable(
-            "the group's correction could not be completed with its paid invoice yet",
+            "the group's replacement could not be completed with its paid invoice yet",
             code="payment_provider_unavailable",
         ) from refused
     logger.info(
-        "a group's correction completed by its invoice's payment", extra={"group_id": group_id}
+        "a group's replacement completed by its invoice's payment", extra={"group_id": group_id}
     )
+
+
+def _replacement_completed(ports: Ports, group: GroupBooking) -> None:
+    """``group``'s replacement completed as pressing again completes it: an organiser's
+    correction to the details marked, or the give-up of the place marked."""
+    billing, number = group.replacing_billing, group.replacing_place
+    if billing is not None:
+        from booking.services.group_invoice_correction import correct_group_invoice
+
+        correct_group_invoice(ports, group.group_id, billing, marked=billing)
+        return
+    assert number is not None
+    from booking.services.group_unpaid_give_up import off_the_way_to_pay
+
+    off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)

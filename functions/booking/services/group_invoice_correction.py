@@ -44,14 +44,15 @@ from booking.domain.page_seen import Seen
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
+    paid_by_an_earlier_try,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
 )
 from booking.services.groups import find_group, group_reader, invoice_for_places, invoice_paying
 from booking.services.invoice_correction import PO_NEEDED
-from booking.services.invoice_issue import as_sent, paid_by_an_earlier_try_applied
-from booking.services.invoice_requests import invoice_held, settling_refused
+from booking.services.invoice_issue import paid_by_an_earlier_try_applied
+from booking.services.invoice_requests import settling_refused
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -118,7 +119,7 @@ def _replaced(
     old = marking.invoice
     assert old is not None
     group_id = marking.group_id
-    paid_earlier = _paid_by_an_earlier_try(ports, marking)
+    paid_earlier = paid_by_an_earlier_try(ports, marking)
     if paid_earlier is not None:
         invoice = paid_earlier.model_copy(update={"attempt": old.attempt + 1})
     else:
@@ -135,18 +136,6 @@ def _replaced(
     if pressed:  # the organiser's press: nothing of what they asked was sent
         raise Conflict(EARLIER_TRY_PAID, code="invoice_paid")
     return find_group(ports, group_id), changed
-
-
-def _paid_by_an_earlier_try(ports: Ports, marking: GroupBooking) -> InvoiceRef | None:
-    """The corrected invoice a try of this correction sent and never saved (recorded ahead
-    among ``replacing_with``) that the employer paid: it is the group's, to record as its
-    invoice rather than send another (each read once at Stripe). None: none was paid."""
-    current = marking.invoice.invoice_id if marking.invoice is not None else None
-    for invoice_id in marking.replacing_with:
-        held = invoice_held(ports, invoice_id) if invoice_id != current else None
-        if held is not None and held.paid:
-            return as_sent(invoice_id, held)
-    return None
 
 
 def _corrected_invoice(

@@ -27,6 +27,7 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
@@ -34,7 +35,8 @@ from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
-from booking.services.invoice_requests import void_at_stripe, void_unanswered
+from booking.services.invoice_issue import as_sent
+from booking.services.invoice_requests import invoice_held, void_at_stripe, void_unanswered
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -139,3 +141,16 @@ def recorded_ahead(ports: Ports, group: GroupBooking, invoice_id: str) -> None:
         ports.groups.save_group(current.model_copy(update=update), current)
 
     retried(record, group_reader(ports, group.group_id))
+
+
+def paid_by_an_earlier_try(ports: Ports, group: GroupBooking) -> InvoiceRef | None:
+    """The invoice a try of ``group``'s replacement (a place's give-up, or an organiser's
+    correction) sent and never saved, recorded ahead among ``replacing_with``, that the
+    employer paid: it is the group's, to record as its invoice rather than send another (each
+    read once at Stripe). None: none was paid."""
+    current = group.invoice.invoice_id if group.invoice is not None else None
+    for invoice_id in group.replacing_with:
+        held = invoice_held(ports, invoice_id) if invoice_id != current else None
+        if held is not None and held.paid:
+            return as_sent(invoice_id, held)
+    return None

@@ -13,6 +13,12 @@ this change decides (the seats it holds and their price, its way to pay), what w
 Stripe is undone and the manager asked to try again (nothing else changed); a change in nothing
 of that (an event recorded, such as Stripe's ``invoice.voided`` for the invoice replaced, or another
 colleague named on a place kept by invoice) is saved over.
+
+The invoice for the places kept that a try stopped before its save sent (recorded ahead, among
+``replacing_with``) and the employer then paid is the group's: the completion (the manager's
+retry, the sweep, or that invoice's own ``invoice.paid``: ``services.earlier_try_paid``)
+records it as the group's invoice, sends nothing more, and applies its payment
+(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from booking.services.checkout_expiry import expired_first
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
     not_replacing,
+    paid_by_an_earlier_try,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
@@ -60,6 +67,7 @@ from booking.services.groups import (
     view_of,
     void_quietly,
 )
+from booking.services.invoice_issue import paid_by_an_earlier_try_applied
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly
@@ -119,14 +127,22 @@ class _ByInvoice(_WayToPay):
         old, billing = self.before.invoice, self.before.billing
         assert old is not None
         assert billing is not None
-        invoice = invoice_for_places(
-            self.ports,
-            released,
-            self.course,
-            billing=billing,
-            due_at=old.due_at,
-            attempt=self.attempt,
-            drafted=drafted,
+        # The invoice for the places kept that a try of this give-up sent and never saved,
+        # paid by the employer meanwhile, is the group's: recorded as Stripe holds it, nothing
+        # more sent (one rule with an organiser's correction).
+        paid = paid_by_an_earlier_try(self.ports, self.before)
+        invoice = (
+            paid.model_copy(update={"attempt": self.attempt})
+            if paid is not None
+            else invoice_for_places(
+                self.ports,
+                released,
+                self.course,
+                billing=billing,
+                due_at=old.due_at,
+                attempt=self.attempt,
+                drafted=drafted,
+            )
         )
         return _replacing_none(with_invoice(released, invoice))
 
@@ -183,8 +199,14 @@ class _ByInvoice(_WayToPay):
 
     def undo(self, new: GroupBooking) -> None:
         old = self.before.invoice
-        if new.invoice is not None and (old is None or new.invoice.invoice_id != old.invoice_id):
-            disown_invoice(self.ports, new.invoice.invoice_id)
+        made = new.invoice.invoice_id if new.invoice is not None else None
+        # One an earlier try sent that the employer paid stays the group's (``replacing_with``).
+        if (
+            made is not None
+            and made != (old.invoice_id if old else None)
+            and not _adopted(self.before, new)
+        ):
+            disown_invoice(self.ports, made)
 
     def close_old(self, saved: GroupBooking) -> None:
         # Replaced, or ended by its last place given up, the old invoice was voided first
@@ -196,6 +218,14 @@ class _ByInvoice(_WayToPay):
 def _seats(group: GroupBooking) -> tuple[tuple[int, bool], ...]:
     """Which of ``group``'s places are held, by number (not who they are for)."""
     return tuple((place.number, place.released) for place in group.places)
+
+
+def _adopted(before: GroupBooking, new: GroupBooking) -> str | None:
+    """The invoice ``new`` records that a try of this give-up sent and the employer paid
+    (recorded ahead on ``before``'s mark, never saved as its invoice), or None."""
+    made = new.invoice.invoice_id if new.invoice is not None else None
+    own = before.invoice.invoice_id if before.invoice is not None else None
+    return made if made is not None and made != own and made in before.replacing_with else None
 
 
 def _replacing_none(new: GroupBooking) -> GroupBooking:
@@ -311,14 +341,28 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
         raise Conflict(
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
+    return view_of(ports, _completed(way, saved))
+
+
+def _completed(way: _ByInvoice | _ByCard, saved: GroupBooking) -> GroupBooking:
+    """The give-up saved as ``saved``, completed: the old way to pay closed, any invoice an
+    earlier try sent and never recorded voided, the seat offered on; and the payment of an
+    invoice an earlier try sent that the employer paid (now the group's own) applied as
+    Stripe's ``invoice.paid`` is. The group after."""
+    ports, before = way.ports, way.before
     way.close_old(saved)
-    if by_invoice and group.replacing_invoice is not None:
+    if isinstance(way, _ByInvoice) and before.replacing_invoice is not None:
         # A try before this one left it half done, and may have sent an invoice it never
         # recorded (stopped before its save): voided now the booking records its own.
-        unrecorded_voided(ports, saved, group.replacing_with)
-    logger.info(way.done, extra={"group_id": group.group_id})
+        unrecorded_voided(ports, saved, before.replacing_with)
+    logger.info(way.done, extra={"group_id": saved.group_id})
     offer_free_places(ports, saved.course_id)
-    return view_of(ports, saved)
+    paid = _adopted(before, saved) if isinstance(way, _ByInvoice) else None
+    if paid is None:
+        return saved
+    # The places kept are paid for by it: the one path for money (nothing more sent).
+    paid_by_an_earlier_try_applied(ports, saved.group_id, paid)
+    return ports.groups.get_group(saved.group_id) or saved
 
 
 def _saved(

@@ -9,7 +9,7 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.paying import paid_at
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
-from booking.services.earlier_try_paid import group_correction_completed_by_its_payment
+from booking.services.earlier_try_paid import group_replacement_completed_by_its_payment
 from booking.services.group_payments import (
     GroupOutcome,
     group_checkout_completed,
@@ -63,8 +63,9 @@ def group_invoice_event(ports: Ports, event: InvoiceEvent) -> GroupOutcome | Non
         )
         return left_open
     if event.kind is InvoiceEventKind.PAID:
-        # The corrected invoice a stopped try sent is the group's: the correction completed.
-        group_correction_completed_by_its_payment(ports, event.invoice_id)
+        # The new invoice a stopped try of a give-up or a correction sent is the group's: the
+        # replacement completed with it.
+        group_replacement_completed_by_its_payment(ports, event.invoice_id)
     outcome = group_money_event(
         ports,
         event_id=event.event_id,
