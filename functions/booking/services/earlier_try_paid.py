@@ -15,15 +15,19 @@ the employer paid completes the replacement with it, then pays the group.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import BookingError, DependencyUnavailable
-from booking.domain.groups import GroupBooking
 from booking.domain.invoice_voiding import checkout_act_of, checkout_marked, voiding_of
 from booking.domain.provider_objects import sent_and_never_saved
 from booking.services.access import existing_course
 from booking.services.ports import Ports
+
+if TYPE_CHECKING:  # the webhook's cold start loads no group model before a group's event
+    from booking.domain.groups import GroupBooking
 
 logger = Logger(child=True)
 

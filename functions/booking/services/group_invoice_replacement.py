@@ -35,7 +35,6 @@ from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
-from booking.services.invoice_issue import as_sent
 from booking.services.invoice_requests import invoice_held, void_at_stripe, void_unanswered
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
@@ -148,6 +147,10 @@ def paid_by_an_earlier_try(ports: Ports, group: GroupBooking) -> InvoiceRef | No
     correction) sent and never saved, recorded ahead among ``replacing_with``, that the
     employer paid: it is the group's, to record as its invoice rather than send another (each
     read once at Stripe). None: none was paid."""
+    # Only here, for a replacement a try left half done (a reminders run's cold start leaves
+    # the one-person act's invoicing out).
+    from booking.services.invoice_issue import as_sent
+
     current = group.invoice.invoice_id if group.invoice is not None else None
     for invoice_id in group.replacing_with:
         held = invoice_held(ports, invoice_id) if invoice_id != current else None
