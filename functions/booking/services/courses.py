@@ -64,6 +64,8 @@ class SavedCourse:
     # The other cohorts whose people the save's messages go to (ids, A to Z): a follow-up
     # they share moved or renamed, said by name after the save.
     cohorts_told: list[str] = field(default_factory=list)
+    # How many of the people emailed are booked on those other cohorts.
+    others_emailed: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -149,6 +151,7 @@ def _put_course(
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
     cohorts_told = sorted({application.course_id for application, _ in messages} - {course_id})
+    elsewhere = people([m for m in messages if m[0].course_id != course_id])
     offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
@@ -164,6 +167,7 @@ def _put_course(
         redated,
         managers,
         cohorts_told,
+        elsewhere,
     )
 
 
