@@ -31,7 +31,7 @@ from tests.support.groups import (
 )
 from tests.support.invoiced import INVOICED
 from tests.support.page_text import text_of
-from tests.support.stripe_events import dispute_closed, paid
+from tests.support.stripe_events import card_inquired, dispute_closed, paid
 from tests.support.system import COURSE_ID, System
 
 NOT_TAKEN_AWAY = "The place has not been taken away"
@@ -122,3 +122,17 @@ def test_a_group_place_whose_manager_is_there_is_not_said_to_be_cancelled_in_the
         assert "only the group's manager can give up, on their page" in words, words
         assert "the organisers' console offers no cancel of it" in words
         assert "the manager cannot give it up while the dispute holds the payment" in words
+
+
+def test_an_inquiry_the_bank_closed_is_never_said_to_be_lost(system: System) -> None:
+    application = paid(system, "inquired@example.org")
+    inquiry = card_inquired(system, application)
+
+    dispute_closed(system, inquiry["id"], "warning_closed")
+
+    for words in _everywhere(system, application["application_id"], COURSE_ID):
+        words = " ".join(words.split())
+        closed = "The bank's inquiry closed without a chargeback: none of the £200.00 was taken."
+        assert closed in words, words
+        assert "lost" not in words
+        assert "the bank kept" not in words

@@ -268,7 +268,11 @@ def dispute_words(
     )
     if record.status == "won":
         return f"{said}. The dispute was won: the {amount} came back from the bank.{fee}"
-    if record.status in ("lost", "warning_closed"):
+    if record.status == "warning_closed":
+        # An inquiry the bank let go: it never became a chargeback, so nothing was lost.
+        closed = "The bank's inquiry closed without a chargeback"
+        return f"{said}. {closed}: none of the {amount} was taken.{fee}"
+    if record.status == "lost":
         twice = _lost_paid_twice(record, payments)
         return f"{said}. The dispute was lost: the bank kept the {amount}.{twice}{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
