@@ -233,7 +233,7 @@ def test_who_graduated_is_listed_and_invited_now_in_the_browser(
     no_violations(page, "44-graduates")
     page.get_by_role("button", name="Invite now Grace Darling").click()
     expect(page.get_by_role("status").first).to_contain_text(
-        f"The booking {grace['reference']} was invited now"
+        f"Grace Darling (booking {grace['reference']}) was invited now"
     )
     expect(graduates.get_by_role("row").filter(has_text="Grace Darling")).to_contain_text(
         "Follow-up 1"

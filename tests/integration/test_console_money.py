@@ -299,10 +299,10 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
     assert len(rows) == 2  # the other programme's cohort is not one of these
     assert rows[0].startswith(system.course()["title"])
     assert "Monday 7 June 2027" in rows[0]
-    assert "1 of 20 19 0 " in rows[0]
+    assert "1 of 20 booked, 19 free 0 " in rows[0]
     assert "Paid in £200.00" in rows[0]
     assert rows[1].startswith("The spring cohort, from Monday 6 March 2028")
-    assert "1 of 1 0 1 " in rows[1]
+    assert "1 of 1 booked, 0 free 1 " in rows[1]
     said = text_of(page.body)
     # Headed with the programme's name as its cohorts' titles say it (the earliest's, when
     # they differ), never its slug.
@@ -310,7 +310,7 @@ def test_the_programme_page_lists_every_cohort_with_places_waiting_and_money(
     assert heading is not None
     assert text_of(heading.group(1)) == f"Programme {system.course()['title']}"
     assert programme not in text_of(heading.group(1))
-    assert "Places 2 of 21 taken, 19 left, 1 waiting" in said
+    assert "Places 2 of 21 booked, 19 free, 1 waiting" in said
     assert "Paid in £400.00" in said.split("All cohorts together")[1]
     assert browser.get("/console/programmes/no-such-programme").status == 404
 

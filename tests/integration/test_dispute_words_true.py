@@ -31,7 +31,7 @@ from tests.support.groups import (
 )
 from tests.support.invoiced import INVOICED
 from tests.support.page_text import text_of
-from tests.support.stripe_events import dispute_closed, paid
+from tests.support.stripe_events import card_inquired, dispute_closed, paid
 from tests.support.system import COURSE_ID, System
 
 NOT_TAKEN_AWAY = "The place has not been taken away"
@@ -115,10 +115,35 @@ def test_a_group_place_whose_manager_is_there_is_not_said_to_be_cancelled_in_the
     groups_page = text_of(console.get(f"/console/courses/{COURSE_ID}/group-bookings").body)
     [told] = _told(system)
     said = _everywhere(system, row["application_id"], COURSE_ID)
-    for words in (*said, json.dumps(listed, ensure_ascii=False), groups_page, told):
+    for words in (*said, told):
         words = " ".join(words.split())
         assert NOT_TAKEN_AWAY in words, words
         assert CANCEL_IN_CONSOLE not in words, words
         assert "only the group's manager can give up, on their page" in words, words
         assert "the organisers' console offers no cancel of it" in words
         assert "the manager cannot give it up while the dispute holds the payment" in words
+    # The group's own line covers all its places: said in the plural, never "the place".
+    for words in (json.dumps(listed, ensure_ascii=False), groups_page):
+        words = " ".join(words.split())
+        assert "The group's places have not been taken away (a dispute may be won)" in words
+        assert "They are a group booking's places, which only the group's manager can give up" in (
+            words
+        )
+        assert "the organisers' console offers no cancel of them" in words
+        assert "the manager cannot give them up while the dispute holds the payment" in words
+        assert NOT_TAKEN_AWAY not in words
+        assert CANCEL_IN_CONSOLE not in words
+
+
+def test_an_inquiry_the_bank_closed_is_never_said_to_be_lost(system: System) -> None:
+    application = paid(system, "inquired@example.org")
+    inquiry = card_inquired(system, application)
+
+    dispute_closed(system, inquiry["id"], "warning_closed")
+
+    for words in _everywhere(system, application["application_id"], COURSE_ID):
+        words = " ".join(words.split())
+        closed = "The bank's inquiry closed without a chargeback: none of the £200.00 was taken."
+        assert closed in words, words
+        assert "lost" not in words
+        assert "the bank kept" not in words

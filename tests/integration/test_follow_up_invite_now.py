@@ -54,7 +54,8 @@ def test_invite_now_sends_the_one_invitation_early_and_never_again(system: Syste
         assert reply.status == 303, reply.body
         assert _invitations(system.deliver_emails()) == ["alex@example.org"]
         shown = text_of(browser.get(path).body)
-        assert f"The booking {alex['reference']} was invited now" in shown
+        # The organisers' own screen names whom it was done to, as well as the booking.
+        assert f"Alex Graduate (booking {alex['reference']}) was invited now" in shown
         # The graduates list says whom the follow-up was sent to, and who has none yet.
         graduates = shown.split("Graduates of the programme (2)")[1].split("Follow-up 1 of")[0]
         alex_line, priya_line = (
@@ -67,7 +68,7 @@ def test_invite_now_sends_the_one_invitation_early_and_never_again(system: Syste
         again = browser.post(action, csrf_token=csrf_token)
         assert again.status == 303
         assert system.deliver_emails() == []
-        assert f"The booking {alex['reference']} was invited already" in text_of(
+        assert f"Alex Graduate (booking {alex['reference']}) was invited already" in text_of(
             browser.get(path).body
         )
     invited_at = follow_ups[0] - timedelta(days=14) + timedelta(minutes=5)

@@ -110,7 +110,8 @@ def test_the_course_list_and_the_name_search_read_a_lapsed_offer_so(system: Syst
     assert _course_row(system) == held
     browser = signed_in(system)
     course_page = text_of(browser.get("/console/courses/small").body)
-    assert "Places 1 of 1 taken, 0 left" in course_page
+    # The offered place is held, unpaid, never "taken" as if booked: as the courses list says.
+    assert "Places 0 of 1 booked, 1 held for someone who has not paid yet, 0 free" in course_page
     assert system.course("small")["places_left"] == 0
     for page in ("/console/search?q=jo+walsh", "/console/people?email=first@example.org"):
         found = text_of(browser.get(page).body)

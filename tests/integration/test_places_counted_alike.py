@@ -65,7 +65,7 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
         assert course["places_not_taken"] == 1
         assert _free_on_the_course_list(system) == "1 of 1"
         page = text_of(signed_in(system).get("/console/courses/small").body)
-        assert "Places 0 of 1 taken, 1 left" in page
+        assert "Places 0 of 1 booked, 1 free" in page
         code, out = run("course", "small")
         assert code == 0, out
         assert "Places: 0 of 1 taken, 1 left" in out

@@ -76,8 +76,20 @@ def card_disputed(
     return answer
 
 
+def card_inquired(system: System, application: dict[str, Any]) -> dict[str, Any]:
+    """The payer's bank's inquiry into the booking's card payment at the stand-in (nothing
+    withdrawn, before any chargeback): the inquiry, its one event taken by the webhook."""
+    fields = urlencode({"reason": "fraudulent", "inquiry": "true"}).encode()
+    path = f"/checkout/{session_of(application)}/dispute"
+    reply = system.stripe_local("POST", path, fields, _FORM)
+    assert reply.status == 200, reply.body
+    assert [e["webhook_status"] for e in reply.json()["events"]] == [200]
+    return dict(reply.json()["dispute"])
+
+
 def dispute_closed(system: System, dispute_id: str, outcome: str) -> dict[str, Any]:
-    """The stand-in's dispute ``dispute_id`` closed, ``won`` or ``lost``: its answer."""
+    """The stand-in's dispute ``dispute_id`` closed, ``won`` or ``lost`` (an inquiry:
+    ``warning_closed``): its answer."""
     body = urlencode({"outcome": outcome}).encode()
     reply = system.stripe_local("POST", f"/disputes/{dispute_id}/close", body, _FORM)
     assert reply.status == 200, reply.body

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self, TypeVar
 
 from pydantic import ConfigDict, Field
 
+from booking.domain.dispute_place_words import ALL_PLACES, ONE_PLACE, PLACE_GONE
 from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.time_words import day_when
@@ -251,11 +252,17 @@ def own_place(enrolment_ended: bool) -> PlaceHeld:
 
 
 def dispute_words(
-    record: DisputeRecord, timezone: str, payments: Payments, *, place: PlaceHeld
+    record: DisputeRecord,
+    timezone: str,
+    payments: Payments,
+    *,
+    place: PlaceHeld,
+    many: bool = False,
 ) -> str:
     """What the organisers read of a dispute, on the application's page, the roster, the
     person's record and the facilitators' message (``payments``: the booking's, to weigh
-    what it refunded already; ``place``: what the booking holds)."""
+    what it refunded already; ``place``: what the booking holds; ``many``: said of all a
+    group's places, on the group's own line, rather than of one colleague's)."""
     opened = day_when(record.opened_at, timezone) if record.opened_at else "an unknown day"
     why = REASON_WORDS.get(record.reason, "the bank gave no reason we know")
     said = f"Payment disputed by the payer's bank on {opened}: {why}"
@@ -268,12 +275,16 @@ def dispute_words(
     )
     if record.status == "won":
         return f"{said}. The dispute was won: the {amount} came back from the bank.{fee}"
-    if record.status in ("lost", "warning_closed"):
+    if record.status == "warning_closed":
+        # An inquiry the bank let go: it never became a chargeback, so nothing was lost.
+        closed = "The bank's inquiry closed without a chargeback"
+        return f"{said}. {closed}: none of the {amount} was taken.{fee}"
+    if record.status == "lost":
         twice = _lost_paid_twice(record, payments)
         return f"{said}. The dispute was lost: the bank kept the {amount}.{twice}{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
     held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
-    return f"{said}; {held}. {_what_to_do(record, payments, due, place=place)}{fee}"
+    return f"{said}; {held}. {_what_to_do(record, payments, due, place=place, many=many)}{fee}"
 
 
 def _lost_paid_twice(record: DisputeRecord, payments: Payments) -> str:
@@ -294,37 +305,26 @@ def _lost_paid_twice(record: DisputeRecord, payments: Payments) -> str:
 
 
 # Whether the booking still holds a place, and who decides it, decides what cancelling it is.
-_PLACE_KEPT = "The place has not been taken away (a dispute may be won)"
-_PLACE_GONE = (
-    "The booking holds no place any more (cancelled, or its places given up or released), so "
-    "there is nothing to cancel"
-)
-_MANAGERS_PLACE = (
-    "It is a group booking's place, which only the group's manager can give up, on their "
-    "page: the organisers' console offers no cancel of it"
-)
-_NOT_WHILE_HELD = ", and the manager cannot give it up while the dispute holds the payment"
-
-
-def _place_said(record: DisputeRecord, place: PlaceHeld, *, first: bool) -> str:
-    """What the organisers can do with the place, after what to do about the dispute
-    (``first``: nothing was said before it, so it says to respond with evidence too)."""
+def _place_said(record: DisputeRecord, place: PlaceHeld, *, first: bool, many: bool) -> str:
+    """What the organisers can do with the place (``many``: all a group's places), after what
+    to do about the dispute (``first``: nothing was said before it, so it says to respond
+    with evidence too)."""
     respond = ": respond with evidence on Stripe's dashboard"
+    words = ALL_PLACES if many else ONE_PLACE
     if place is PlaceHeld.GONE:
-        return f"{_PLACE_GONE}{respond}." if first else f" {_PLACE_GONE}."
+        return f"{PLACE_GONE}{respond}." if first else f" {PLACE_GONE}."
     if place is PlaceHeld.MANAGERS:
-        held = _NOT_WHILE_HELD if record.withdrawn else ""
-        lead = f"{_PLACE_KEPT}{respond}. " if first else f" {_PLACE_KEPT}. "
-        return f"{lead}{_MANAGERS_PLACE}{held}."
+        held = words.not_while_held if record.withdrawn else ""
+        lead = f"{words.kept}{respond}. " if first else f" {words.kept}. "
+        return f"{lead}{words.managers}{held}."
+    console = "in the organisers' console if you choose."
     if first:
-        return (
-            f"{_PLACE_KEPT}{respond}, or cancel the place in the organisers' console if you choose."
-        )
-    return f" {_PLACE_KEPT}; cancel it in the organisers' console if you choose."
+        return f"{words.kept}{respond}, or cancel {words.the} {console}"
+    return f" {words.kept}; cancel {words.it} {console}"
 
 
 def _what_to_do(
-    record: DisputeRecord, payments: Payments, due: str | None, *, place: PlaceHeld
+    record: DisputeRecord, payments: Payments, due: str | None, *, place: PlaceHeld, many: bool
 ) -> str:
     """What the organisers can do about an open dispute: answer with the refund what was
     refunded of the payment already (never "cancel the place": the payer would be paid
@@ -332,7 +332,7 @@ def _what_to_do(
     can cancel one."""
     twice = paid_twice(record, payments)
     if not twice:
-        return _place_said(record, place, first=True)
+        return _place_said(record, place, first=True, many=many)
     refunded = money_words(payments[record.payment_intent].refunded, record.currency)
     by = f" by {due}" if due else ""
     if twice >= record.amount:
@@ -342,22 +342,27 @@ def _what_to_do(
         )
         # Cancelling would not help: the place is not mentioned unless the console has none.
         kept = place is PlaceHeld.CANCELLABLE
-        return answer if kept else answer + _place_said(record, place, first=False)
+        return answer if kept else answer + _place_said(record, place, first=False, many=many)
     answer = (
         f"{refunded} of this payment was refunded to the payer already, so the bank would pay "
         f"them {money_words(twice, record.currency)} of it twice: respond on Stripe's "
         f"dashboard{by} with the refund as evidence, and with evidence for the rest."
     )
-    return answer + _place_said(record, place, first=False)
+    return answer + _place_said(record, place, first=False, many=many)
 
 
 def disputes_said(
-    disputes: tuple[DisputeRecord, ...], timezone: str, payments: Payments, *, place: PlaceHeld
+    disputes: tuple[DisputeRecord, ...],
+    timezone: str,
+    payments: Payments,
+    *,
+    place: PlaceHeld,
+    many: bool = False,
 ) -> str:
     """Every dispute of a booking's payments in words, oldest first ("" when none): one line
-    for the roster, its CSV, the organiser API and the person's record (``payments`` and
-    ``place``: as :func:`dispute_words`)."""
-    return " ".join(dispute_words(d, timezone, payments, place=place) for d in disputes)
+    for the roster, its CSV, the organiser API and the person's record (``payments``,
+    ``place`` and ``many``: as :func:`dispute_words`)."""
+    return " ".join(dispute_words(d, timezone, payments, place=place, many=many) for d in disputes)
 
 
 class GroupDisputesSaid(NamedTuple):

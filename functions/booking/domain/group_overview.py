@@ -200,7 +200,8 @@ def group_line(
         refunded_said=money_words(figures.amount_refunded, currency),
         owed_by_hand_said=owed_by_hand_words(group),
         refund_failed_said=_refund_failed_said(group),
-        disputed_said=group_disputes_said(group, timezone),
+        # The group's own line: of all its places, in the plural when it keeps more than one.
+        disputed_said=group_disputes_said(group, timezone, many=group.places_kept > 1),
         booked_said=moment_when(group.created_at, timezone),
         apply_by_said=moment_when(group.apply_by, timezone),
         places=tuple(

@@ -436,12 +436,14 @@ def group_place_held(group: GroupBooking) -> PlaceHeld:
 
 
 def group_disputes_said(
-    group: GroupBooking | None, timezone: str, *, colleague_gone: bool = False
+    group: GroupBooking | None, timezone: str, *, colleague_gone: bool = False, many: bool = False
 ) -> str:
     """The payer's bank's disputes of ``group``'s payment in words, each weighed with what was
     refunded of it and what it holds ("" when none, or no group): what every page saying them
-    says (``colleague_gone``: beside a colleague whose own booking holds no place any more)."""
+    says (``colleague_gone``: beside a colleague whose own booking holds no place any more;
+    ``many``: on the group's own line, of all its places)."""
     if group is None:
         return ""
     place = PlaceHeld.GONE if colleague_gone else group_place_held(group)
-    return disputes_said(group.disputes, timezone, group.payment_refunds, place=place)
+    refunds = group.payment_refunds
+    return disputes_said(group.disputes, timezone, refunds, place=place, many=many)

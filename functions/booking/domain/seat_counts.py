@@ -77,3 +77,11 @@ def seat_counts(
         else:
             held += group.seats_held
     return SeatCounts(booked=booked, held=held)
+
+
+def places_said(seats: SeatCounts, capacity: int, free: int) -> str:
+    """A course's places in the organisers' words, each counted once as the courses list
+    counts them: a place offered or in a checkout but not paid for is held, never booked
+    ("2 of 3 booked, 1 held for someone who has not paid yet, 0 free")."""
+    held = f", {seats.held} held for someone who has not paid yet" if seats.held else ""
+    return f"{seats.booked} of {capacity} booked{held}, {free} free"

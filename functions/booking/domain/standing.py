@@ -46,6 +46,9 @@ class Facts:
     closes_at: str = ""
     waitlist_position: int | None = None
     invoice_due: str | None = None  # the day it falls due: "Friday 7 May 2027"
+    # They chose to have their employer invoiced, and may ask for the invoice now: what they
+    # are told to do leads with it, paying by card second.
+    invoice_chosen: bool = False
     paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
     # The course has a joining link: only then is it said to be sent (``domain.joining_words``).
     joining_link: bool = False
@@ -172,9 +175,20 @@ def _offered(facts: Facts) -> Standing:
         )
     return Standing(
         "A place is available for you",
-        f"Pay {facts.price} to accept the place we are holding for you.{until}",
+        f"{_how_to_pay(facts, 'accept the place we are holding for you')}{until}",
         "warning",
     )
+
+
+def _how_to_pay(facts: Facts, to: str) -> str:
+    """What the person does to take the place: the way they chose first (their employer's
+    invoice, when they chose it and may ask for it now), else pay by card."""
+    if facts.invoice_chosen:
+        return (
+            f"Send the invoice for {facts.price} to your employer to {to} (or pay by card if "
+            "you prefer)."
+        )
+    return f"Pay {facts.price} to {to}."
 
 
 def _declined(facts: Facts) -> Standing:
@@ -199,8 +213,8 @@ def _awaiting_payment(facts: Facts) -> Standing:
         until = f" Your place is held for you until {facts.held_until}." if facts.held_until else ""
         return Standing(
             "Your place is held for you",
-            f"Pay {facts.price} to confirm your place.{until} We will email you as soon as it "
-            "is confirmed.",
+            f"{_how_to_pay(facts, 'confirm your place')}{until} We will email you as soon as "
+            "it is confirmed.",
             "warning",
         )
     return Standing(

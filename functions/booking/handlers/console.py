@@ -95,6 +95,7 @@ from booking.services import (
     organisers,
 )
 from booking.services.acted import Acted, acted
+from booking.services.course_seats import course_seats
 
 # -- reading -------------------------------------------------------------------------------------
 
@@ -130,7 +131,8 @@ def course(course_id: str) -> Response[str]:
         if notice.done == course_saved.SAVED
         else []
     )
-    return html_page(status, pages.course_page(chrome(), listing, ports().clock(), said))
+    seats = course_seats(ports(), listing.course)
+    return html_page(status, pages.course_page(chrome(), listing, ports().clock(), seats, said))
 
 
 @served("consoleRosterCsv")

@@ -219,20 +219,34 @@ def follow_ups_page(
     return html_page(status, page)
 
 
+def _whom(invitations: ProgrammeInvitations, code: str) -> str:
+    """Whom an action on the list was done to, as the organisers know them: the person's name
+    and their booking's reference (the console is the organisers' own screen), or the bare
+    booking when the person is no longer listed (erased or cancelled meanwhile)."""
+    listed = [g.application for g in invitations.graduates] + [
+        i.application for item in invitations.events for i in item.invited
+    ]
+    for application in listed:
+        if application.reference_or_id == code:
+            return f"{application.answers.name} (booking {code})"
+    return f"the booking {code}"
+
+
 @served("consoleFollowUpInvitations")
 def follow_up_invitations(programme: str) -> Response[str]:
     invitations = programme_invitations(ports(), programme)
     notice = notice_here()
+    whom = _whom(invitations, notice.code)
+    lead = whom[0].upper() + whom[1:]
     done = ""
     if notice.done == SENT_AGAIN:
-        done = f"The invitation was sent again to the booking {notice.code}."
+        done = f"The invitation was sent again to {whom}."
     elif notice.done == INVITED_NOW:
         done = (
-            f"The booking {notice.code} was invited now; the invitations sent on their day "
-            "will not invite them again."
+            f"{lead} was invited now; the invitations sent on their day will not invite them again."
         )
     elif notice.done == INVITED_ALREADY:
-        done = f"The booking {notice.code} was invited already: nothing more was sent."
+        done = f"{lead} was invited already: nothing more was sent."
     return follow_ups_page(invitations, done=done)
 
 

@@ -21,6 +21,7 @@ from booking.domain.course_money import (
 from booking.domain.groups import GroupStatus
 from booking.domain.money_received import Receipt
 from booking.domain.programme import programme_title
+from booking.domain.seat_counts import SeatCounts, places_said
 from booking.domain.wording import (
     discount_words,
     moment_when,
@@ -254,9 +255,11 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                 "name": course_heading(s.course),
                 "dates": course_dates(s.course),
                 "status": s.state_said,
-                "taken": s.course.seats_taken,
-                "left": s.course.places_left,
-                "capacity": s.course.definition.capacity,
+                "places": places_said(
+                    SeatCounts(s.confirmed, s.holds),
+                    s.course.definition.capacity,
+                    s.course.places_left,
+                ),
                 "waiting": s.waiting,
                 "figures": _money_said(s.money),
             }
@@ -269,9 +272,13 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
         ),
         programme_slug=overview.programme,
         cohorts=cohorts,
-        taken=sum(s.course.seats_taken for s in overview.cohorts),
-        left=sum(s.course.places_left for s in overview.cohorts),
-        capacity=sum(s.course.definition.capacity for s in overview.cohorts),
+        places=places_said(
+            SeatCounts(
+                sum(s.confirmed for s in overview.cohorts), sum(s.holds for s in overview.cohorts)
+            ),
+            sum(s.course.definition.capacity for s in overview.cohorts),
+            sum(s.course.places_left for s in overview.cohorts),
+        ),
         waiting=sum(s.waiting for s in overview.cohorts),
         totals=_money_said(overview.totals),
         bookings=bookings_said(overview.totals.in_minor_units()),

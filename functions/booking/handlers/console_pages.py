@@ -23,6 +23,7 @@ from booking.domain.graduation import completion_words
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
 from booking.domain.refund_failed import failed_and_held
+from booking.domain.seat_counts import SeatCounts, places_said
 from booking.domain.wording import (
     STATUS_WORDS,
     cohort_name,
@@ -275,7 +276,11 @@ def status_options(listing: CourseApplications) -> list[tuple[str, str]]:
 
 
 def course_page(
-    chrome: Chrome, listing: CourseApplications, now: datetime, saved: Sequence[str] = ()
+    chrome: Chrome,
+    listing: CourseApplications,
+    now: datetime,
+    seats: SeatCounts,
+    saved: Sequence[str] = (),
 ) -> str:
     course = listing.course
     definition = course.definition
@@ -292,9 +297,7 @@ def course_page(
         dates=course_dates(course),
         **_state(course, now),
         approval_required=definition.approval_required,
-        seats_taken=course.seats_taken,
-        capacity=definition.capacity,
-        places_left=course.places_left,
+        places=places_said(seats, definition.capacity, course.places_left),
         price=definition.price.display(),
         status_options=options,
         selected_status=listing.status.value if listing.status else "",

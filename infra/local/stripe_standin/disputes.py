@@ -16,11 +16,17 @@ from infra.local.stripe_standin.store import OnStore, Outgoing
 EVIDENCE_DAYS = 21
 DISPUTE_FEE = 2000  # what Stripe charges for a dispute in the UK (minor units)
 CLOSED_AS = {"won", "lost"}
+# An inquiry (a bank's question before any chargeback: Stripe's ``warning_*`` statuses) takes
+# no money and no fee, and closes as ``warning_closed`` when the bank lets it go.
+INQUIRY_CLOSED = "warning_closed"
 
 
 class Disputes(OnStore):
-    def open(self, charge_id: str, reason: str, outgoing: list[Outgoing]) -> dict[str, Any]:
-        """A dispute of the whole of ``charge_id``, its funds withdrawn at once."""
+    def open(
+        self, charge_id: str, reason: str, outgoing: list[Outgoing], *, inquiry: bool = False
+    ) -> dict[str, Any]:
+        """A dispute of the whole of ``charge_id``, its funds withdrawn at once (``inquiry``:
+        the bank's inquiry, nothing withdrawn)."""
         store = self._store
         charge = wire.find(store.charges, charge_id, "charge")
         if any(d["charge"] == charge_id for d in store.disputes.values()):
@@ -38,13 +44,15 @@ class Disputes(OnStore):
                 "created": now,
                 "currency": charge["currency"],
                 "reason": reason,
-                "status": "needs_response",
+                "status": "warning_needs_response" if inquiry else "needs_response",
             },
         )
         dispute["evidence_details"]["due_by"] = now + EVIDENCE_DAYS * 86400
         store.disputes[dispute["id"]] = dispute
         charge["disputed"] = True
         outgoing.append(store.record_event("charge.dispute.created", dispute, None))
+        if inquiry:
+            return copy.deepcopy(dispute)
         self._move(dispute, -charge["amount"], DISPUTE_FEE, "dispute")
         outgoing.append(store.record_event("charge.dispute.funds_withdrawn", dispute, None))
         return copy.deepcopy(dispute)
@@ -53,9 +61,11 @@ class Disputes(OnStore):
         """The bank's decision: ``won`` gives the money back, ``lost`` keeps it."""
         store = self._store
         dispute = wire.find(store.disputes, dispute_id, "dispute")
-        if outcome not in CLOSED_AS:
-            raise wire.StripeError(400, "outcome must be won or lost", param="outcome")
-        if dispute["status"] in CLOSED_AS:
+        wanted = {INQUIRY_CLOSED} if dispute["status"].startswith("warning_") else CLOSED_AS
+        if outcome not in wanted:
+            said = " or ".join(sorted(wanted))
+            raise wire.StripeError(400, f"outcome must be {said}", param="outcome")
+        if dispute["status"] in CLOSED_AS | {INQUIRY_CLOSED}:
             raise wire.StripeError(400, f"Dispute {dispute_id} is closed.", code="dispute_closed")
         dispute["status"] = outcome
         if outcome == "won":

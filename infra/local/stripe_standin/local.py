@@ -122,8 +122,11 @@ class LocalRoutes:
             return self._refund(session_id, wants_html)
         if action == "dispute":
             reason = str(fields.get("reason", "") or "fraudulent")
+            inquiry = str(fields.get("inquiry", "")) == "true"
             return self._dispute_action(
-                lambda out: self._disputes.open(self._charge_of(session_id), reason, out)
+                lambda out: self._disputes.open(
+                    self._charge_of(session_id), reason, out, inquiry=inquiry
+                )
             )
         steps: dict[str, Callable[[list[Outgoing]], dict[str, Any]]] = {
             "async": lambda out: self._checkout.settle_async(

@@ -219,10 +219,14 @@ def _said(
 def _offered(view: ApplicationView, to_pay: str, *, confirming: bool) -> dict[str, object]:
     """What the page offers to do: pay, pay again, check again or ask for an invoice (nothing
     while a payment just made is being confirmed)."""
+    invoice_first = _invoice_chosen(view) and not confirming
     restart_label = (
         "Start payment again" if view.status == "expired" else f"Pay {to_pay} and book your place"
     )
+    if invoice_first:
+        restart_label = f"Pay {to_pay} by card instead"
     return {
+        "invoice_first": invoice_first,
         "checkout_url": None if confirming else view.checkout_url,
         "check_again_url": f"{view.status_url}&checkout=success"
         if confirming and not view.payment_pending
@@ -258,7 +262,13 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str, joining_link: bool
         invoice_due=day_when(_instant(view.invoice_due_at), timezone)
         if view.invoice_due_at
         else None,
+        invoice_chosen=_invoice_chosen(view),
     )
+
+
+def _invoice_chosen(view: ApplicationView) -> bool:
+    """They chose their employer's invoice and may ask for it now: the page leads with it."""
+    return view.payment_method == "invoice" and view.can_request_invoice
 
 
 def _when(iso: str | None, timezone: str) -> str | None:

@@ -101,7 +101,8 @@ MONEY: tuple[Route, ...] = (
         "GET",
         "/console/programmes/{programme}",
         "consoleProgramme",
-        "Every cohort of a programme: dates, places taken and left, waiting list and money, "
+        "Every cohort of a programme: dates, places booked, held unpaid and free, waiting list "
+        "and money, "
         "with the programme's totals",
         {"200": page("The programme's cohorts"), "404": page("No course is in this programme")},
         parameters=(PROGRAMME,),
