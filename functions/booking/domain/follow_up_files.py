@@ -214,7 +214,11 @@ def joining_refusal(
         event = events.get(session.key)
         if event is None:
             continue
-        row = next(n for n, s in enumerate(definition.sessions) if s.id == session.key)
+        # The row naming the event by its id; None for a row without one, whose key the
+        # schedule made from its start: it names no event, so nothing is refused beside it.
+        row = next((n for n, s in enumerate(definition.sessions) if s.id == session.key), None)
+        if row is None:
+            continue
         if session.kind is not SessionKind.FOLLOW_UP:
             # The event's id on a core row would run the cohort until the follow-up's day,
             # its people graduating only then, and join nothing.
