@@ -19,7 +19,7 @@ from tests.support.card_then_invoice import (
     invoiced_instead,
     stopped_after_the_expiry,
 )
-from tests.support.held_events import deliver, held
+from tests.support.held_events import deliver, held, paid_then_completed
 from tests.support.invoiced import one_on_an_invoice, stopped_after_the_void
 from tests.support.system import Reply, System
 
@@ -140,13 +140,7 @@ def test_a_corrected_invoice_paid_before_the_save_confirms_the_booking(
     """Never refunded, and never ended by the old invoice's void two hours on: a bank's
     payment of it may take days."""
     application, sent_first = _correction_stopped_after_sending(system, monkeypatch)
-    if by == "event":
-        _pay(system, sent_first)
-    else:
-        _, paid_events = held(system, lambda: _pay(system, sent_first))
-        later = system.now() + timedelta(hours=3)
-        system.scheduled_run(later)
-        deliver(system, paid_events)
+    paid_then_completed(system, sent_first, by, timedelta(hours=3))
 
     stored = system.stored(application)
     assert stored.status.value == "confirmed", stored.status
@@ -187,16 +181,12 @@ def test_the_rest_after_a_bursary_paid_before_the_save_confirms_the_booking(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
     application, sent_first = _grant_stopped_after_sending(system, monkeypatch)
-    if by == "event":
-        _pay(system, sent_first)
-    else:
-        _, paid_events = held(system, lambda: _pay(system, sent_first))
-        if by == "sweep":
-            system.scheduled_run(system.now() + timedelta(hours=3))
-        else:
-            error = _grant(system, application).refused(409, "invoice_paid")
-            assert "confirmed by that payment" in error["message"]
-        deliver(system, paid_events)
+
+    def press_again() -> None:
+        error = _grant(system, application).refused(409, "invoice_paid")
+        assert "confirmed by that payment" in error["message"]
+
+    paid_then_completed(system, sent_first, by, timedelta(hours=3), press_again)
 
     stored = system.stored(application)
     assert stored.status.value == "confirmed", stored.status

@@ -10,6 +10,7 @@ groups' save, the function dying there (nothing after it runs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 
 from tests.integration.test_group_invoice_correction import CORRECTED
 from tests.support.groups import give_up, manager_view, places_left, three_on_an_invoice
-from tests.support.held_events import deliver, held
+from tests.support.held_events import paid_then_completed
 from tests.support.system import Reply, System
 
 
@@ -28,12 +29,15 @@ def _correct(system: System, group: dict[str, Any]) -> Reply:
 
 
 def _stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    group: dict[str, Any],
+    act: Callable[[], Reply],
+    no_clean_up: tuple[object, str, Any],
 ) -> str:
-    """The correction of ``group``'s invoice stopped at the save that records the corrected
-    invoice, after Stripe sent it: that invoice's id (recorded ahead)."""
-    import booking.services.group_invoice_correction as correction
-
+    """``act`` on ``group`` stopped at the save that records the new invoice it sent, after
+    Stripe sent it: that invoice's id (recorded ahead). ``no_clean_up`` is the attribute set
+    (owner, name, value) so that nothing after the save runs: the function dies there."""
     groups = system.ports.groups
     real_save = groups.save_group
 
@@ -45,13 +49,25 @@ def _stopped_after_sending(
 
     with monkeypatch.context() as patched:
         patched.setattr(groups, "save_group", stopped)
-        # The function dies there: nothing after the save runs (no clean-up of the invoice).
-        patched.setattr(correction, "disown_invoice", lambda ports, invoice_id: None)
-        reply = _correct(system, group)
+        patched.setattr(*no_clean_up)
+        reply = act()
     assert reply.status == 500, reply.body
     [sent_first] = system.stored_group(group).replacing_with
     assert system.stripe_invoice(sent_first)["status"] == "open"
     return sent_first
+
+
+def _correction_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
+) -> str:
+    """The correction of ``group``'s invoice stopped at the save that records the corrected
+    invoice, after Stripe sent it (no clean-up of the invoice after it)."""
+    import booking.services.group_invoice_correction as correction
+
+    no_disowning = (correction, "disown_invoice", lambda ports, invoice_id: None)
+    return _stopped_after_sending(
+        system, monkeypatch, group, lambda: _correct(system, group), no_disowning
+    )
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
@@ -59,19 +75,13 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
     group, old, _ = three_on_an_invoice(system)
-    sent_first = _stopped_after_sending(system, monkeypatch, group)
-    path = f"/invoices/{sent_first}/pay"
-    if by == "event":
-        assert system.stripe_local("POST", path).status == 200
-        assert system.webhook_replies[-1].status == 200
-    else:
-        _, paid_events = held(system, lambda: system.stripe_local("POST", path))
-        if by == "sweep":
-            system.scheduled_run(system.now() + timedelta(minutes=6))
-        else:
-            error = _correct(system, group).refused(409, "invoice_paid")
-            assert "employer has paid the corrected invoice sent when" in error["message"]
-        deliver(system, paid_events)
+    sent_first = _correction_stopped_after_sending(system, monkeypatch, group)
+
+    def press_again() -> None:
+        error = _correct(system, group).refused(409, "invoice_paid")
+        assert "employer has paid the corrected invoice sent when" in error["message"]
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
 
     stored = system.stored_group(group)
     assert stored.status.value == "paid", stored.status
@@ -90,27 +100,13 @@ def _give_up_stopped_after_sending(
     system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
 ) -> str:
     """The give-up of place 2 of ``group`` stopped at the save that records the new invoice
-    for the places kept, after Stripe sent it: that invoice's id (recorded ahead)."""
+    for the places kept, after Stripe sent it (no undoing of the invoice after it)."""
     import booking.services.group_unpaid_give_up as give_ups
 
-    groups = system.ports.groups
-    real_save = groups.save_group
-
-    def stopped(new: Any, previous: Any, **options: Any) -> Any:
-        old, now = previous.invoice, new.invoice
-        if old is not None and now is not None and now.invoice_id != old.invoice_id:
-            raise TimeoutError("the function ran out of time")
-        return real_save(new, previous, **options)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(groups, "save_group", stopped)
-        # The function dies there: nothing after the save runs (no clean-up of the invoice).
-        patched.setattr(give_ups._ByInvoice, "undo", lambda self, new: None)
-        reply = give_up(system, group, 2)
-    assert reply.status == 500, reply.body
-    [sent_first] = system.stored_group(group).replacing_with
-    assert system.stripe_invoice(sent_first)["status"] == "open"
-    return sent_first
+    no_undo = (give_ups._ByInvoice, "undo", lambda self, new: None)
+    return _stopped_after_sending(
+        system, monkeypatch, group, lambda: give_up(system, group, 2), no_undo
+    )
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
@@ -120,19 +116,13 @@ def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
     group, old, left = three_on_an_invoice(system)
     sent_first = _give_up_stopped_after_sending(system, monkeypatch, group)
     assert system.stripe_invoice(sent_first)["amount_due"] == 40000  # the two places kept
-    path = f"/invoices/{sent_first}/pay"
-    if by == "event":
-        assert system.stripe_local("POST", path).status == 200
-        assert system.webhook_replies[-1].status == 200
-    else:
-        _, paid_events = held(system, lambda: system.stripe_local("POST", path))
-        if by == "sweep":
-            system.scheduled_run(system.now() + timedelta(minutes=6))
-        else:
-            again = give_up(system, group, 2)
-            assert again.status == 200, again.body
-            assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
-        deliver(system, paid_events)
+
+    def give_up_again() -> None:
+        again = give_up(system, group, 2)
+        assert again.status == 200, again.body
+        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
 
     stored = system.stored_group(group)
     assert stored.status.value == "paid", stored.status

@@ -5,7 +5,7 @@ another order than Stripe made them (``System.hold_webhooks`` and ``System.pendi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -99,3 +99,30 @@ def paid_after_its_read(
     [reply] = paid
     assert reply.status == 200, reply.body
     return done, caused
+
+
+def paid_then_completed(
+    system: System,
+    invoice_id: str,
+    by: str,
+    sweep_after: timedelta,
+    press_again: Callable[[], None] = lambda: None,
+) -> None:
+    """The employer pays ``invoice_id`` on Stripe's page, then what completes the act that sent
+    it, by ``by``: ``"event"``, Stripe's ``invoice.paid`` delivered at once; ``"sweep"``, the
+    event held while the sweep runs ``sweep_after`` from now; otherwise the event held while
+    the act is pressed again (``press_again``, which checks its answer). A held event is
+    delivered last, and must change nothing more."""
+    pay = lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay")  # noqa: E731
+    if by == "event":
+        paid = pay()
+        assert paid.status == 200, paid.body
+        assert system.webhook_replies[-1].status == 200
+        return
+    paid, paid_events = held(system, pay)
+    assert paid.status == 200, paid.body
+    if by == "sweep":
+        system.scheduled_run(system.now() + sweep_after)
+    else:
+        press_again()
+    deliver(system, paid_events)
