@@ -8,7 +8,6 @@ handlers, moto and the Stripe stand-in."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -22,20 +21,8 @@ from tests.support.groups import (
     the_apply_by_passes,
 )
 from tests.support.stripe_client import posts_fail
+from tests.support.stripe_requests import refunds_asked
 from tests.support.system import System
-
-
-def _refunds_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each refund asked of Stripe from now on, by its payment intent (the real call made)."""
-    asked: list[str] = []
-    real = system.ports.payments.refund
-
-    def counted(payment_intent: str, **kwargs: Any) -> Any:
-        asked.append(payment_intent)
-        return real(payment_intent, **kwargs)
-
-    monkeypatch.setattr(system.ports.payments, "refund", counted)
-    return asked
 
 
 @pytest.mark.usefixtures("invoiced")
@@ -45,7 +32,7 @@ def test_places_released_unfilled_under_a_dispute_say_the_bank_took_the_payment_
     group = paid_group_with_an_apply_by(system, colleagues=COLLEAGUES[:2])
     _opened(system, _group_invoice(system, group))
     system.deliver_emails()
-    asked = _refunds_asked(system, monkeypatch)
+    asked = refunds_asked(system, monkeypatch)
 
     the_apply_by_passes(system, group)
 

@@ -7,8 +7,6 @@ Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.integration.test_disputes_groups_invoices import (
@@ -20,20 +18,8 @@ from tests.integration.test_disputes_groups_invoices import (
 )
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, colleague_applies, give_up, paid_group
+from tests.support.stripe_requests import refunds_asked
 from tests.support.system import System
-
-
-def _refunds_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each refund asked of Stripe from now on, by its payment intent (the real call made)."""
-    asked: list[str] = []
-    real = system.ports.payments.refund
-
-    def counted(payment_intent: str, **kwargs: Any) -> Any:
-        asked.append(payment_intent)
-        return real(payment_intent, **kwargs)
-
-    monkeypatch.setattr(system.ports.payments, "refund", counted)
-    return asked
 
 
 def test_a_manager_giving_up_a_place_of_a_disputed_payment_is_refused_in_words(
@@ -42,7 +28,7 @@ def test_a_manager_giving_up_a_place_of_a_disputed_payment_is_refused_in_words(
     group = _card_group(system)
     dispute = _opened(system, _checkout_of(group))
     system.deliver_emails()
-    asked = _refunds_asked(system, monkeypatch)
+    asked = refunds_asked(system, monkeypatch)
 
     error = give_up(system, group, 2).refused(409, "payment_disputed")
 
@@ -73,7 +59,7 @@ def test_the_organisers_cancel_of_a_colleagues_place_with_its_share_refunded_is_
     assert system.admin("DELETE", "/people/florence@example.org").status == 200
     system.deliver_emails()
     [colleague] = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])
-    asked = _refunds_asked(system, monkeypatch)
+    asked = refunds_asked(system, monkeypatch)
     # The console's confirmation says so before the press, never a refund it cannot make.
     path = f"/console/applications/{colleague.application_id}/cancel?refund=on"
     cancelling = signed_in(system).words(path)

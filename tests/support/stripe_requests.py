@@ -6,11 +6,16 @@ place. The fields go to the constructor, so the checks each request holds as it 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from booking.domain.billing import AppliedDiscount, BillingDetails
 from booking.domain.course import Money
 from booking.services.ports import CheckoutRequest, InvoiceRequest
+
+if TYPE_CHECKING:
+    from tests.support.system import System
 
 
 def checkout_request(attempt: int = 1, **fields: Any) -> CheckoutRequest:
@@ -51,3 +56,16 @@ def invoice_request(
         "discount": discount,
     }
     return InvoiceRequest(**(asked | fields))
+
+
+def refunds_asked(system: System, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each refund asked of Stripe from now on, by its payment intent (the real call made)."""
+    asked: list[str] = []
+    real = system.ports.payments.refund
+
+    def counted(payment_intent: str, **kwargs: Any) -> Any:
+        asked.append(payment_intent)
+        return real(payment_intent, **kwargs)
+
+    monkeypatch.setattr(system.ports.payments, "refund", counted)
+    return asked
