@@ -8,8 +8,11 @@ the Stripe stand-in."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
@@ -48,32 +51,42 @@ def test_an_invoice_paid_at_stripe_is_listed_on_the_day_it_was_paid(
     assert rows == [f"{_said(paid_on)} Invoice, paid through Stripe - £200.00 Dan Brown"]
 
 
-def test_a_groups_invoice_paid_at_stripe_is_listed_on_the_day_it_was_paid(
-    system: System, browser: ConsoleBrowser
-) -> None:
+def _group_paid_by_invoice(system: System) -> str:
+    """Riverside Health's group, paid by invoice at Stripe: its course's id."""
     paid_group(invoiced_cohort(system), organisation="Riverside Health")
-    paid_on = _today(system)
-    system.clock_offset += timedelta(days=2)
-    browser.sign_in()
-
-    [row] = _rows(browser.get(f"/console/courses/{INVOICED}/money").body)
-
-    assert row.startswith(f"{_said(paid_on)} Invoice, paid through Stripe - £"), row
-    assert row.endswith("Group booking: Riverside Health")
+    return INVOICED
 
 
-def test_a_groups_card_payment_is_listed_on_the_day_it_was_paid(
-    system: System, browser: ConsoleBrowser
-) -> None:
+def _group_paid_by_card(system: System) -> str:
+    """Hilltop Care's group, paid by card at its Checkout: its course's id."""
     paid_by_card(system, organisation="Hilltop Care")
+    return COURSE_ID
+
+
+@pytest.mark.parametrize(
+    ("pay", "how", "organisation"),
+    [
+        (_group_paid_by_invoice, "Invoice, paid through Stripe", "Riverside Health"),
+        (_group_paid_by_card, "Card, through Stripe", "Hilltop Care"),
+    ],
+    ids=["invoice", "card"],
+)
+def test_a_groups_payment_at_stripe_is_listed_on_the_day_it_was_paid(
+    system: System,
+    browser: ConsoleBrowser,
+    pay: Callable[[System], str],
+    how: str,
+    organisation: str,
+) -> None:
+    course_id = pay(system)
     paid_on = _today(system)
     system.clock_offset += timedelta(days=2)
     browser.sign_in()
 
-    [row] = _rows(browser.get(f"/console/courses/{COURSE_ID}/money").body)
+    [row] = _rows(browser.get(f"/console/courses/{course_id}/money").body)
 
-    assert row.startswith(f"{_said(paid_on)} Card, through Stripe - £"), row
-    assert row.endswith("Group booking: Hilltop Care")
+    assert row.startswith(f"{_said(paid_on)} {how} - £"), row
+    assert row.endswith(f"Group booking: {organisation}")
 
 
 def test_payments_recorded_before_their_day_was_kept_still_say_not_recorded(
