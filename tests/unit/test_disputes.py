@@ -145,6 +145,14 @@ def test_the_money_counts_disputes_and_their_fees_apart_from_refunds() -> None:
     assert quiet["Net (paid in less refunded)"] == "£400.00"
 
 
+def _words_for(event: DisputeEvent, taken: int, refunded: int, place: PlaceHeld) -> str:
+    """What the organisers are told of ``event``'s dispute of a payment of ``taken`` pence of
+    which ``refunded`` was refunded before, paying for a booking that holds ``place``."""
+    [record] = with_dispute((), event)[0]
+    payments = {"pi_1": PaymentRefunds(taken, refunded)}
+    return dispute_words(record, "Europe/London", payments, place=place)
+
+
 @pytest.mark.parametrize(
     ("taken", "refunded", "said"),
     [
@@ -171,9 +179,7 @@ def test_a_payment_refunded_before_its_dispute_is_answered_with_the_refund(
     """What the payer would have twice is the part of the disputed sum refunded already: all
     of it, some of it (the rest is disputed as any payment is), or none (the bank disputes
     only what was not refunded)."""
-    [record] = with_dispute((), _event("needs_response"))[0]
-    payments = {"pi_1": PaymentRefunds(taken, refunded)}
-    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.CANCELLABLE)
+    words = _words_for(_event("needs_response"), taken, refunded, PlaceHeld.CANCELLABLE)
     assert said in words
     assert ("refunded to the payer already" in words) is (refunded + 20000 > taken)
 
@@ -203,9 +209,7 @@ def test_a_dispute_of_a_booking_holding_no_place_never_advises_cancelling_it(
     """A booking cancelled, or a group's with every place released, holds nothing to cancel:
     whatever was refunded of the payment (none, all, part), its words say so and keep the
     refund's own advice, never "The place has not been taken away" nor to cancel it."""
-    [record] = with_dispute((), _event("needs_response"))[0]
-    payments = {"pi_1": PaymentRefunds(taken, refunded)}
-    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.GONE)
+    words = _words_for(_event("needs_response"), taken, refunded, PlaceHeld.GONE)
     assert said in words
     assert "The booking holds no place any more (cancelled, or its places given up" in words
     assert "has not been taken away" not in words
@@ -236,9 +240,7 @@ def test_a_lost_dispute_of_a_refunded_payment_says_the_payer_was_paid_twice(
 ) -> None:
     """The bank kept what the organisers had refunded already: the payer has it twice, and
     only the organisers can take it up with them."""
-    [record] = with_dispute((), _event("lost", ("txn_out", -20000)))[0]
-    payments = {"pi_1": PaymentRefunds(taken, refunded)}
-    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.GONE)
+    words = _words_for(_event("lost", ("txn_out", -20000)), taken, refunded, PlaceHeld.GONE)
     assert "The dispute was lost: the bank kept the £200.00." in words
     assert said in words
     assert ("for the organisers to take up with the payer" in words) is bool(said)
@@ -251,9 +253,9 @@ def test_a_group_place_its_manager_decides_is_never_said_to_be_cancelled_in_the_
     """The console offers no cancel of a group's place while its manager is there: the words
     say whose the place is, and that the manager cannot give it up while the dispute holds
     the payment."""
-    [record] = with_dispute((), _event("needs_response", ("txn_out", -20000)))[0]
-    payments = {"pi_1": PaymentRefunds(taken, refunded)}
-    words = dispute_words(record, "Europe/London", payments, place=PlaceHeld.MANAGERS)
+    words = _words_for(
+        _event("needs_response", ("txn_out", -20000)), taken, refunded, PlaceHeld.MANAGERS
+    )
     assert "The place has not been taken away (a dispute may be won)" in words
     assert "only the group's manager can give up" in words
     assert "the organisers' console offers no cancel of it" in words
