@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
-from tests.integration.test_invoice_correction import CORRECTED
+from tests.integration.test_invoice_correction import (
+    CORRECTED,
+    correction_stopped_after_the_void,
+)
 from tests.support.card_then_invoice import (
     by_card,
     invoiced_instead,
@@ -106,15 +109,8 @@ def _correction_stopped_after_sending(
 ) -> tuple[dict[str, Any], str]:
     """A correction of a booking's invoice stopped after its void and after Stripe sent the
     corrected invoice, before its save: the booking, and that invoice's id."""
-    from booking.services.invoice_correction import billing_typed, correct_invoice
-
     application, old = one_on_an_invoice(system)
-    app_id = application["application_id"]
-    stopped_after_the_void(
-        system,
-        monkeypatch,
-        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
-    )
+    correction_stopped_after_the_void(system, monkeypatch, application)
     left = system.stored(application)
     [recorded, sent_first] = left.invoices_issued
     assert recorded == old

@@ -43,6 +43,21 @@ CORRECTED = {
 }
 
 
+def correction_stopped_after_the_void(
+    system: System, monkeypatch: pytest.MonkeyPatch, application: dict[str, Any]
+) -> None:
+    """The correction of ``application``'s invoice to :data:`CORRECTED` stopped (the function
+    out of time) at its save after Stripe's void."""
+    from booking.services.invoice_correction import billing_typed, correct_invoice
+
+    app_id = application["application_id"]
+    stopped_after_the_void(
+        system,
+        monkeypatch,
+        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
+    )
+
+
 def _correct(system: System, application: dict[str, Any], **body: Any) -> Reply:
     path = f"/applications/{application['application_id']}/invoice/correct"
     return system.admin("POST", path, json_body=body or dict(CORRECTED))
@@ -194,15 +209,8 @@ def test_a_void_stripe_does_not_answer_is_a_503_and_pressing_again_completes_it(
 def test_a_correction_stopped_after_its_void_is_completed_by_the_sweep(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from booking.services.invoice_correction import billing_typed, correct_invoice
-
     application, old = one_on_an_invoice(system)
-    app_id = application["application_id"]
-    stopped_after_the_void(
-        system,
-        monkeypatch,
-        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
-    )
+    correction_stopped_after_the_void(system, monkeypatch, application)
     left = system.stored(application)
     assert left.invoice is not None
     assert left.invoice.voiding is not None
@@ -488,17 +496,10 @@ def test_a_correction_keeping_the_billing_contact_sends_them_no_such_message(
 def test_a_correction_completed_by_the_sweep_tells_the_old_contact_once(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from booking.services.invoice_correction import billing_typed, correct_invoice
-
     application, old = one_on_an_invoice(system)
     number = system.stripe_invoice(old)["number"]
     system.deliver_emails()
-    app_id = application["application_id"]
-    stopped_after_the_void(
-        system,
-        monkeypatch,
-        lambda: correct_invoice(system.ports, app_id, billing_typed(CORRECTED)),
-    )
+    correction_stopped_after_the_void(system, monkeypatch, application)
     sweep(system.ports, system.now() + timedelta(minutes=6))
     sweep(system.ports, system.now() + timedelta(minutes=12))  # run again: nothing more
     assert _correct(system, application).status == 200  # the organiser presses again too
