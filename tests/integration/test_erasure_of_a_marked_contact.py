@@ -15,21 +15,19 @@ import pytest
 
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from tests.support.console import ConsoleBrowser
-from tests.support.invoiced import INVOICED, invoiced_cohort, one_on_an_invoice
+from tests.support.invoiced import (
+    INVOICED,
+    NEW_BILLING,
+    NEW_CONTACT,
+    invoiced_cohort,
+    one_on_an_invoice,
+)
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
 
-CONTACT = "new-accounts@example.nhs.uk"
-DETAILS = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": CONTACT,
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
-
 
 def _stopped(system: System, monkeypatch: pytest.MonkeyPatch, path: str, *, at: str) -> None:
-    """The organisers' ``path`` pressed with :data:`DETAILS`, the function stopped (out of
+    """The organisers' ``path`` pressed with :data:`NEW_BILLING`, the function stopped (out of
     time) ``at`` the new invoice's asking (after the old one's void, or the checkout's
     expiry) or at the change's save (the new invoice sent by then)."""
     repository, payments = system.ports.repository, system.ports.payments
@@ -51,28 +49,28 @@ def _stopped(system: System, monkeypatch: pytest.MonkeyPatch, path: str, *, at: 
             patched.setattr(payments, "create_invoice", out_of_time)
         else:
             patched.setattr(repository, "save", saved)
-        assert system.admin("POST", path, json_body=dict(DETAILS)).status == 500
+        assert system.admin("POST", path, json_body=dict(NEW_BILLING)).status == 500
     assert (real_save, real_create) == (repository.save, payments.create_invoice)
 
 
 def _erase(system: System) -> Reply:
-    return system.admin("DELETE", f"/people/{CONTACT}")
+    return system.admin("DELETE", f"/people/{NEW_CONTACT}")
 
 
 def _nothing_of_theirs(system: System, application: dict[str, Any]) -> None:
-    """No invoice open at Stripe addressed to :data:`CONTACT`, and their details nowhere on
+    """No invoice open at Stripe addressed to :data:`NEW_CONTACT`, and their details nowhere on
     the booking, after the sweep that would have completed the act."""
     system.clock_offset += timedelta(minutes=20)
     system.scheduled_run(system.now())
     system.relay()
     stored = system.stored(application)
-    assert CONTACT not in stored.model_dump_json()
-    assert DETAILS["billing_address"].split("\n")[0] not in stored.model_dump_json()
+    assert NEW_CONTACT not in stored.model_dump_json()
+    assert NEW_BILLING["billing_address"].split("\n")[0] not in stored.model_dump_json()
     for invoice_id in stored.invoices_issued:
         at_stripe = system.stripe_invoice(invoice_id)
-        if at_stripe["customer_email"] == CONTACT:
+        if at_stripe["customer_email"] == NEW_CONTACT:
             assert at_stripe["status"] == "void", invoice_id
-    assert system.admin("GET", f"/people/{CONTACT}").status == 404
+    assert system.admin("GET", f"/people/{NEW_CONTACT}").status == 404
 
 
 @pytest.mark.parametrize("at", ["invoice", "save"])
@@ -86,14 +84,14 @@ def test_a_correction_whose_new_contact_is_erased_ends_by_the_old_invoices_void(
 
     # Found (it was 404): what is held about them is the mark's details, not the invoice of
     # the contact it replaces; refused in words while the correction may still be running.
-    exported = system.admin("GET", f"/people/{CONTACT}")
+    exported = system.admin("GET", f"/people/{NEW_CONTACT}")
     assert exported.status == 200, exported.body
     [theirs] = exported.json()["billing_contact_for"]
-    assert theirs["billing"] == DETAILS
+    assert theirs["billing"] == NEW_BILLING
     assert theirs["invoice"] is None
     young = _erase(system).refused(409, "act_on_its_way")
     assert "still being finished: nothing was erased" in young["message"]
-    assert CONTACT in system.stored(application).model_dump_json()
+    assert NEW_CONTACT in system.stored(application).model_dump_json()
 
     system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
     erased = _erase(system)
@@ -122,7 +120,7 @@ def test_an_invoice_instead_whose_contact_is_erased_is_taken_back_and_its_invoic
     [sent] = system.stored(application).invoices_issued
     assert system.stripe_invoice(sent)["status"] == "open"
 
-    assert system.admin("GET", f"/people/{CONTACT}").status == 200
+    assert system.admin("GET", f"/people/{NEW_CONTACT}").status == 200
     assert _erase(system).refused(409, "act_on_its_way")
     system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
     erased = _erase(system)
@@ -144,7 +142,7 @@ def test_the_consoles_erasure_of_the_marked_contact_ends_the_correction(
     _stopped(system, monkeypatch, path, at="invoice")
     assert system.stripe_invoice(old)["status"] == "void"
     system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
-    page = f"/console/people/erase?email={CONTACT.replace('@', '%40')}"
+    page = f"/console/people/erase?email={NEW_CONTACT.replace('@', '%40')}"
 
     erased = browser.press(page, "/console/people/erase", confirm="on")
 

@@ -16,49 +16,44 @@ import pytest
 
 from booking.domain.groups import REPLACEMENT_LEFT_AFTER
 from tests.support.groups import three_on_an_invoice
-from tests.support.invoiced import INVOICED
+from tests.support.invoiced import INVOICED, NEW_BILLING, NEW_CONTACT
 from tests.support.stripe_client import posts_fail
 from tests.support.system import Reply, System
 
-CONTACT = "new-accounts@example.nhs.uk"
-DETAILS = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": CONTACT,
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
-
 
 def _erase(system: System) -> Reply:
-    return system.admin("DELETE", f"/people/{CONTACT}")
+    return system.admin("DELETE", f"/people/{NEW_CONTACT}")
 
 
-def _half_corrected(system: System, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], str]:
-    """A group of three whose invoice's correction to :data:`DETAILS` Stripe failed after the
-    old invoice's void: the group's answer and the old invoice's id."""
-    group, old, _left = three_on_an_invoice(system)
+def _half_corrected(
+    system: System, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> tuple[dict[str, Any], str, int]:
+    """A group of three whose invoice's correction to :data:`NEW_BILLING` Stripe failed at its
+    requests to ``failing`` (a 503): the group's answer, the old invoice's id and the course's
+    places left once the group was booked."""
+    group, old, left = three_on_an_invoice(system)
     with monkeypatch.context() as patched:
-        posts_fail(system.stripe_http, patched, "/v1/invoices")
+        posts_fail(system.stripe_http, patched, failing)
         path = f"/groups/{group['group_id']}/invoice/correct"
-        assert system.admin("POST", path, json_body=dict(DETAILS)).status == 503
-    assert system.stripe_invoice(old)["status"] == "void"
-    return group, old
+        assert system.admin("POST", path, json_body=dict(NEW_BILLING)).status == 503
+    return group, old, left
 
 
 def test_a_groups_correction_whose_new_contact_is_erased_ends_by_the_old_invoices_void(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    group, old = _half_corrected(system, monkeypatch)
+    group, old, _ = _half_corrected(system, monkeypatch, "/v1/invoices")  # after the void
+    assert system.stripe_invoice(old)["status"] == "void"
     left = system.course(INVOICED)["places_left"]
 
-    exported = system.admin("GET", f"/people/{CONTACT}")
+    exported = system.admin("GET", f"/people/{NEW_CONTACT}")
     assert exported.status == 200, exported.body
     [theirs] = exported.json()["group_bookings"]
     assert (theirs["group_id"], theirs["as"]) == (group["group_id"], "billing contact")
-    assert theirs["name"] == DETAILS["billing_name"]
+    assert theirs["name"] == NEW_BILLING["billing_name"]
     young = _erase(system).refused(409, "act_on_its_way")
     assert "still being finished: nothing was erased" in young["message"]
-    assert CONTACT in system.stored_group(group).model_dump_json()
+    assert NEW_CONTACT in system.stored_group(group).model_dump_json()
 
     system.clock_offset += REPLACEMENT_LEFT_AFTER - timedelta(minutes=1)
     system.scheduled_run(system.now())  # not yet left half done: the sweep leaves it
@@ -72,8 +67,8 @@ def test_a_groups_correction_whose_new_contact_is_erased_ends_by_the_old_invoice
     assert said["invoice_voided"] is True
     ended = system.stored_group(group)
     assert ended.status.value == "lapsed"
-    assert CONTACT not in ended.model_dump_json()
-    assert DETAILS["billing_address"].split("\n")[0] not in ended.model_dump_json()
+    assert NEW_CONTACT not in ended.model_dump_json()
+    assert NEW_BILLING["billing_address"].split("\n")[0] not in ended.model_dump_json()
     assert system.course(INVOICED)["places_left"] == left + 3
 
     system.clock_offset += timedelta(minutes=30)
@@ -83,8 +78,8 @@ def test_a_groups_correction_whose_new_contact_is_erased_ends_by_the_old_invoice
     assert after.invoice.invoice_id == old
     for invoice_id in after.invoices_issued:
         at_stripe = system.stripe_invoice(invoice_id)
-        assert at_stripe["customer_email"] != CONTACT or at_stripe["status"] == "void"
-    assert system.admin("GET", f"/people/{CONTACT}").status == 404
+        assert at_stripe["customer_email"] != NEW_CONTACT or at_stripe["status"] == "void"
+    assert system.admin("GET", f"/people/{NEW_CONTACT}").status == 404
 
 
 def test_a_groups_correction_whose_void_never_reached_stripe_is_taken_back(
@@ -92,11 +87,7 @@ def test_a_groups_correction_whose_void_never_reached_stripe_is_taken_back(
 ) -> None:
     """Stripe never voided the old invoice (unreachable at the void): the erasure takes the
     correction back, and the group goes on with its invoice to the contact it was sent to."""
-    group, old, left = three_on_an_invoice(system)
-    with monkeypatch.context() as patched:
-        posts_fail(system.stripe_http, patched, "/void")
-        path = f"/groups/{group['group_id']}/invoice/correct"
-        assert system.admin("POST", path, json_body=dict(DETAILS)).status == 503
+    group, old, left = _half_corrected(system, monkeypatch, "/void")
     assert system.stripe_invoice(old)["status"] == "open"
     assert system.stored_group(group).replacing_billing is not None
 
@@ -109,7 +100,7 @@ def test_a_groups_correction_whose_void_never_reached_stripe_is_taken_back(
     kept = system.stored_group(group)
     assert kept.status.value == "awaiting_invoice_payment"
     assert (kept.replacing_invoice, kept.replacing_billing) == (None, None)
-    assert CONTACT not in kept.model_dump_json()
+    assert NEW_CONTACT not in kept.model_dump_json()
     assert system.stripe_invoice(old)["status"] == "open"  # still theirs to pay
     assert system.course(INVOICED)["places_left"] == left
     system.clock_offset += timedelta(minutes=30)

@@ -25,6 +25,14 @@ BILLING: dict[str, str] = {
     "po_number": "PO-4471",
 }
 ACCOUNTS = BILLING["billing_email"]  # the employer's billing contact
+# The billing details an organiser corrects an invoice to, naming a new contact.
+NEW_CONTACT = "new-accounts@example.nhs.uk"
+NEW_BILLING: dict[str, str] = {
+    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
+    "billing_email": NEW_CONTACT,
+    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+    "po_number": "PO-9001",
+}
 
 
 def invoiced_cohort(system: System, **changes: Any) -> System:
