@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.groups import GroupBooking
 from tests.integration.test_group_invoice_correction import CORRECTED
 from tests.support.groups import give_up, manager_view, places_left, three_on_an_invoice
 from tests.support.held_events import paid_then_completed
@@ -57,6 +58,21 @@ def _stopped_after_sending(
     return sent_first
 
 
+def _paid_by(system: System, group: dict[str, Any], old: str, sent_first: str) -> GroupBooking:
+    """``group`` paid by ``sent_first``, the invoice sent before the stop, as its own: nothing
+    refunded, no second invoice sent, the ``old`` one void. The stored group."""
+    stored = system.stored_group(group)
+    assert stored.status.value == "paid", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.payment_intent is not None
+    assert not stored.given_back  # nothing refunded
+    assert stored.replacing_invoice is None
+    assert stored.invoices_issued == (old, sent_first)  # no second invoice sent
+    assert system.stripe_invoice(old)["status"] == "void"
+    return stored
+
+
 def _correction_stopped_after_sending(
     system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
 ) -> str:
@@ -83,17 +99,9 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
 
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
 
-    stored = system.stored_group(group)
-    assert stored.status.value == "paid", stored.status
-    assert stored.invoice is not None
-    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    stored = _paid_by(system, group, old, sent_first)
     assert stored.billing is not None
     assert stored.billing.model_dump() == CORRECTED
-    assert stored.payment_intent is not None
-    assert stored.given_back == {} or not stored.given_back  # nothing refunded
-    assert stored.replacing_invoice is None
-    assert stored.invoices_issued == (old, sent_first)  # no second invoice sent
-    assert system.stripe_invoice(old)["status"] == "void"
 
 
 def _give_up_stopped_after_sending(
@@ -124,15 +132,7 @@ def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
 
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
 
-    stored = system.stored_group(group)
-    assert stored.status.value == "paid", stored.status
-    assert stored.invoice is not None
-    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    stored = _paid_by(system, group, old, sent_first)
     assert stored.place(2).released
-    assert stored.payment_intent is not None
-    assert not stored.given_back  # nothing refunded
-    assert stored.replacing_invoice is None
-    assert stored.invoices_issued == (old, sent_first)  # no second invoice sent
-    assert system.stripe_invoice(old)["status"] == "void"
     assert manager_view(system, group)["places_kept"] == 2
     assert places_left(system) == left + 1  # place 2's seat back on the course

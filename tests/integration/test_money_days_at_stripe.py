@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -36,12 +37,19 @@ def _rows(page: str) -> list[str]:
     return [text_of(row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
 
 
+def _dan_paid_by_invoice(system: System, capacity: int) -> dict[str, Any]:
+    """Dan Brown booked by invoice on :data:`INVOICED` (of ``capacity`` places), his invoice
+    paid at Stripe: his application's answer."""
+    invoiced_cohort(system, capacity=capacity)
+    dan = applied_by_invoice(system, name="Dan Brown", email="dan@example.org")
+    assert system.stripe_local("POST", f"/invoices/{invoice_id_of(dan)}/pay").status == 200
+    return dan
+
+
 def test_an_invoice_paid_at_stripe_is_listed_on_the_day_it_was_paid(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    invoiced_cohort(system, capacity=3)
-    dan = applied_by_invoice(system, name="Dan Brown", email="dan@example.org")
-    assert system.stripe_local("POST", f"/invoices/{invoice_id_of(dan)}/pay").status == 200
+    _dan_paid_by_invoice(system, capacity=3)
     paid_on = _today(system)
     system.clock_offset += timedelta(days=3)
     browser.sign_in()
@@ -92,9 +100,7 @@ def test_a_groups_payment_at_stripe_is_listed_on_the_day_it_was_paid(
 def test_payments_recorded_before_their_day_was_kept_still_say_not_recorded(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    invoiced_cohort(system, capacity=4)
-    dan = applied_by_invoice(system, name="Dan Brown", email="dan@example.org")
-    assert system.stripe_local("POST", f"/invoices/{invoice_id_of(dan)}/pay").status == 200
+    dan = _dan_paid_by_invoice(system, capacity=4)
     group = paid_group(system, organisation="Riverside Health")
     stored, kept = system.stored(dan), system.stored_group(group)
     assert stored.invoice is not None
