@@ -113,7 +113,10 @@ def paid_then_completed(
     event held while the sweep runs ``sweep_after`` from now; otherwise the event held while
     the act is pressed again (``press_again``, which checks its answer). A held event is
     delivered last, and must change nothing more."""
-    pay = lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay")  # noqa: E731
+
+    def pay() -> Reply:
+        return system.stripe_local("POST", f"/invoices/{invoice_id}/pay")
+
     if by == "event":
         paid = pay()
         assert paid.status == 200, paid.body
