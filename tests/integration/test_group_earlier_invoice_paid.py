@@ -74,24 +74,26 @@ def _paid_by(system: System, group: dict[str, Any], old: str, sent_first: str) -
 
 
 def _correction_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
-) -> str:
-    """The correction of ``group``'s invoice stopped at the save that records the corrected
-    invoice, after Stripe sent it (no clean-up of the invoice after it)."""
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str, str]:
+    """A group of three on an invoice whose correction stopped at the save that records the
+    corrected invoice, after Stripe sent it (no clean-up of the invoice after it): the group's
+    answer, its old invoice's id and the corrected invoice's."""
     import booking.services.group_invoice_correction as correction
 
+    group, old, _ = three_on_an_invoice(system)
     no_disowning = (correction, "disown_invoice", lambda ports, invoice_id: None)
-    return _stopped_after_sending(
+    sent_first = _stopped_after_sending(
         system, monkeypatch, group, lambda: _correct(system, group), no_disowning
     )
+    return group, old, sent_first
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
 def test_a_group_invoice_paid_before_the_save_pays_the_group(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    group, old, _ = three_on_an_invoice(system)
-    sent_first = _correction_stopped_after_sending(system, monkeypatch, group)
+    group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
 
     def press_again() -> None:
         error = _correct(system, group).refused(409, "invoice_paid")
@@ -105,24 +107,27 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
 
 
 def _give_up_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch, group: dict[str, Any]
-) -> str:
-    """The give-up of place 2 of ``group`` stopped at the save that records the new invoice
-    for the places kept, after Stripe sent it (no undoing of the invoice after it)."""
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str, int, str]:
+    """A group of three on an invoice whose give-up of place 2 stopped at the save that records
+    the new invoice for the places kept, after Stripe sent it (no undoing of the invoice after
+    it): the group's answer, its old invoice's id, the course's places left once it was booked
+    and the new invoice's id."""
     import booking.services.group_unpaid_give_up as give_ups
 
+    group, old, left = three_on_an_invoice(system)
     no_undo = (give_ups._ByInvoice, "undo", lambda self, new: None)
-    return _stopped_after_sending(
+    sent_first = _stopped_after_sending(
         system, monkeypatch, group, lambda: give_up(system, group, 2), no_undo
     )
+    return group, old, left, sent_first
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
 def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    group, old, left = three_on_an_invoice(system)
-    sent_first = _give_up_stopped_after_sending(system, monkeypatch, group)
+    group, old, left, sent_first = _give_up_stopped_after_sending(system, monkeypatch)
     assert system.stripe_invoice(sent_first)["amount_due"] == 40000  # the two places kept
 
     def give_up_again() -> None:
