@@ -139,12 +139,14 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     # ConditionCheckItem: an organisers' cancel of a colleague's group place (its manager
     # erased) gives the place up with a check on the group, as the manager's own give-up does.
     # The by-time index: the backfill of failed refunds reads the anomalies it recorded, newest
-    # first (``POST /admin/refunds-failed/backfill``).
+    # first (``POST /admin/refunds-failed/backfill``). BatchGetItem: an organiser's act pressed
+    # again after its earlier try's invoice was paid applies that payment as the webhook does,
+    # reading who recorded it in one read (services/earlier_try_paid.py, services/believed.py).
     _behind_the_api(
         "admin",
         "Organiser API behind the Cognito JWT authorizer",
         query_table=True,
-        table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
+        table_actions=(*API_TABLE_ACTIONS, BATCH_GET, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
     ),
     # As the admin function: a cancellation with refund calls Stripe, a roster reads a course's
@@ -168,8 +170,10 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         timeout=Duration.minutes(2),
         # DeleteItem: outbox items the stream could not relay are relayed here, then deleted.
         # ConditionCheckItem: a group place nobody filled by its deadline is given up only
-        # while nobody fills it (services/groups.py).
-        table_actions=(GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
+        # while nobody fills it (services/groups.py). BatchGetItem: the sweep completing an act
+        # whose earlier try's invoice was paid applies that payment as the webhook does
+        # (services/earlier_try_paid.py).
+        table_actions=(GET, BATCH_GET, QUERY, PUT, UPDATE, DELETE, CONDITION_CHECK),
         indexes=(ROSTER_INDEX, DUE_INDEX),
         # Query on the table's own key: the sweep completes a person's erasure stopped after
         # Stripe expired its card checkout, reading their applications by their partition
