@@ -444,6 +444,7 @@ def _check_messages(sent: list[tuple[EmailJob, OutgoingEmail]]) -> None:
 # about an event decides it) says what each person is owed; what went out must be exactly that.
 
 LONDON = ZoneInfo("Europe/London")
+HOUR = timedelta(hours=1)  # every follow-up of the model is an hour long
 LOADED = datetime(2027, 1, 5, tzinfo=UTC)
 
 
@@ -708,10 +709,20 @@ def _edit(
         mine.clear()
         mine.update(before)
         return
+    if action == "add" and was_form is not None and mine[event].form != was_form:
+        # This cohort joins a follow-up other cohorts list with another date, time or title:
+        # a cohort joins it as it is (moving it is done on a file listing it), not saved.
+        with pytest.raises(InvalidInput, match="A cohort joins it as it is"):
+            put_course(ports, course_id, definition)
+        mine.clear()
+        mine.update(before)
+        return
     form = files.form(event)
-    if form is not None and form == was_form and was_host != course_id == files.host(event):
+    took_over = was_host != course_id == files.host(event)
+    if form is not None and form == was_form and took_over and now < form.start + HOUR:
         # This cohort would take the same follow-up over as its host, with its own joining
-        # link: refused (a shared follow-up is one meeting with one link), not saved.
+        # link, before the meeting has ended: refused (a shared follow-up is one meeting with
+        # one link), not saved.
         with pytest.raises(InvalidInput, match="a shared follow-up is one meeting with one link"):
             put_course(ports, course_id, definition)
         mine.clear()

@@ -143,8 +143,10 @@ def link_change_refusal(
     (``domain.programme``), which its people's emails and calendars carry. A save that leaves
     the follow-up as it was but makes this cohort its host in another's place (an earlier
     cohort added: the host is the first-started) would move everyone's calendar entry to this
-    cohort's link without a word. So where the link would change that way,
-    the save is refused, naming the follow-up and the cohort whose link stands. A change the
+    cohort's link without a word. So where the link would change that way before the
+    follow-up has ended (a meeting under way is being joined by its link: a cohort joining it
+    a minute after its start took it over), the save is refused, naming the follow-up and the
+    cohort whose link stands. A change the
     save makes to the follow-up itself (moved, renamed) is told to everyone holding it, with
     its link as it is then; a host changing its own link is its own to change. Not refused: a
     cohort's file that stops listing a follow-up it hosted (the next cohort hosts it, with its
@@ -154,7 +156,8 @@ def link_change_refusal(
     before = {(e.programme, e.key): e for e in follow_up_events(was_listed)}
     for event in follow_up_events([*others, saved]):
         was = before.get((event.programme, event.key))
-        if was is None or event.host.course_id != saved.course_id or event.session.start <= now:
+        # Refused until the meeting has ended: one under way is being joined by its link.
+        if was is None or event.host.course_id != saved.course_id or event.session.end <= now:
             continue
         if _link_moved(was, event):
             return _link_refusal(was, event)
