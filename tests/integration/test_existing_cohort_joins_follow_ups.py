@@ -121,3 +121,21 @@ def test_the_api_holds_a_stored_cohorts_row_to_the_same_rule(system: System) -> 
     untitled = {**earlier, "sessions": [*earlier["sessions"], _shared_row(system)]}
     assert system.admin("PUT", f"/courses/{EARLIER}", json_body=untitled).status == 200
     assert _host_and_title(system)[0] == (EARLIER, HELD)
+
+
+def test_taking_the_shared_follow_up_over_while_it_runs_is_refused(system: System) -> None:
+    """A minute after its start, people are joining it by its link: a cohort joining it with
+    a link of its own (started first, so its host) took it over, as the check stopped at
+    the start; refused beside the joining link until the meeting has ended."""
+    earlier = _earlier_cohort(system, "https://example.org/join/earlier")
+    sample = system.stored_course(COURSE_ID)
+    held = next(s for s in sample.schedule if s.kind is SessionKind.FOLLOW_UP)
+    system.clock_offset = held.start + timedelta(minutes=1) - system.now()
+    before = system.items()
+    joining = {**earlier, "sessions": [*earlier["sessions"], _shared_row(system)]}
+
+    refused = system.admin("PUT", f"/courses/{EARLIER}", json_body=joining)
+
+    assert refused.status == 422, refused.body
+    assert "joining_url" in refused.json()["error"]["fields"], refused.body
+    assert system.items() == before
