@@ -672,6 +672,22 @@ def _definition_or_refusal(files: Files, course_id: str) -> CourseDefinition | s
         return str(refused)
 
 
+def _refused(
+    ports: Any,
+    course_id: str,
+    definition: CourseDefinition,
+    said: str,
+    mine: dict[str, Listing],
+    before: dict[str, Listing],
+) -> None:
+    """The save of ``definition`` is refused in words saying ``said``: the model's file goes
+    back to ``before``, nothing saved and nobody owed a thing."""
+    with pytest.raises(InvalidInput, match=said):
+        put_course(ports, course_id, definition)
+    mine.clear()
+    mine.update(before)
+
+
 def _edit(
     ports: Any,
     files: Files,
@@ -712,10 +728,7 @@ def _edit(
     if action == "add" and was_form is not None and mine[event].form != was_form:
         # This cohort joins a follow-up other cohorts list with another date, time or title:
         # a cohort joins it as it is (moving it is done on a file listing it), not saved.
-        with pytest.raises(InvalidInput, match="A cohort joins it as it is"):
-            put_course(ports, course_id, definition)
-        mine.clear()
-        mine.update(before)
+        _refused(ports, course_id, definition, "A cohort joins it as it is", mine, before)
         return
     form = files.form(event)
     took_over = was_host != course_id == files.host(event)
@@ -723,10 +736,8 @@ def _edit(
         # This cohort would take the same follow-up over as its host, with its own joining
         # link, before the meeting has ended: refused (a shared follow-up is one meeting with
         # one link), not saved.
-        with pytest.raises(InvalidInput, match="a shared follow-up is one meeting with one link"):
-            put_course(ports, course_id, definition)
-        mine.clear()
-        mine.update(before)
+        said = "a shared follow-up is one meeting with one link"
+        _refused(ports, course_id, definition, said, mine, before)
         return
     files.versions[course_id] += 1
     put_course(ports, course_id, definition)
