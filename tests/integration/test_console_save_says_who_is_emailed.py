@@ -144,8 +144,38 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     assert warned == 3
     # The other cohort whose people hear of it is named.
     earlier = system.stored_course(EARLIER)
-    assert f"among them people booked on {cohort_name(earlier)}" in said, said[:600]
+    on = f"booked on {cohort_name(earlier)} (a follow-up it shares)"
+    assert f"3 people {TOLD[:-1]}, 2 of them {on}." in said, said[:600]
+    assert "among them" not in said
     assert f"booked on {cohort_name(system.ports.repository.get_course(COURSE_ID))}" not in said
+
+
+def test_one_person_booked_on_another_cohort_is_said_as_one_of_that_cohort(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """Moving a follow-up the sample hosts, nobody booked on it and one person on the other
+    cohort sharing it: "1 person will be emailed ..., among them people booked on ..." said
+    one person was several, and that some were elsewhere."""
+    sample = system.course_file()
+    later = _earlier_cohort(system, str(sample["joining_url"]))
+    first = date.fromisoformat(sample["sessions"][0]["date"])
+    for n, session in enumerate(s for s in later["sessions"] if s["kind"] == "core"):
+        session["date"] = (first + timedelta(days=1 + 7 * n)).isoformat()
+    assert system.admin("PUT", f"/courses/{EARLIER}", json_body=later).status == 201
+    assert system.pay(system.apply(EARLIER, email="bob@example.org").json()["checkout_url"])
+    system.deliver_emails()
+
+    changed = copy.deepcopy(sample)
+    follow_up = next(s for s in changed["sessions"] if s["kind"] == "follow_up")
+    follow_up["start_time"], follow_up["end_time"] = "17:00", "18:00"
+    said = course_saved_said(
+        browser, posted_fields(form_of(COURSE_ID, CourseDefinition.model_validate(changed)))
+    )
+
+    name = cohort_name(system.stored_course(EARLIER))
+    assert f"1 person, booked on {name} (a follow-up it shares), {TOLD}" in said, said[:600]
+    assert "among them" not in said
+    assert [m.to[0] for m in system.deliver_emails()] == ["bob@example.org"]
 
 
 def test_a_groups_manager_and_colleagues_not_applied_are_counted(

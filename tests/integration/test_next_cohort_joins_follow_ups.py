@@ -62,7 +62,7 @@ def test_a_row_joining_the_programmes_follow_up_under_another_title_is_refused(
 
     words = refused_beside(page, "session-1-title")
     assert f'is the follow-up "{HELD}" of Compassionate Leadership Training' in words
-    assert "A new cohort joins it as it is" in words
+    assert "A cohort joins it as it is" in words
     assert system.items() == before
 
 
@@ -106,7 +106,7 @@ def test_a_new_course_put_by_the_api_moving_a_shared_follow_up_is_refused(
     answer = system.admin("PUT", f"/courses/{NEXT_ID}", json_body=body)
 
     assert answer.status == 422, answer.body
-    assert "A new cohort joins it as it is" in answer.json()["error"]["fields"]["sessions.1.date"]
+    assert "A cohort joins it as it is" in answer.json()["error"]["fields"]["sessions.1.date"]
     assert system.items() == before
     assert system.deliver_emails() == []
 

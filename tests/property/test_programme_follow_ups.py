@@ -444,6 +444,7 @@ def _check_messages(sent: list[tuple[EmailJob, OutgoingEmail]]) -> None:
 # about an event decides it) says what each person is owed; what went out must be exactly that.
 
 LONDON = ZoneInfo("Europe/London")
+HOUR = timedelta(hours=1)  # every follow-up of the model is an hour long
 LOADED = datetime(2027, 1, 5, tzinfo=UTC)
 
 
@@ -671,6 +672,22 @@ def _definition_or_refusal(files: Files, course_id: str) -> CourseDefinition | s
         return str(refused)
 
 
+def _refused(
+    ports: Any,
+    course_id: str,
+    definition: CourseDefinition,
+    said: str,
+    mine: dict[str, Listing],
+    before: dict[str, Listing],
+) -> None:
+    """The save of ``definition`` is refused in words saying ``said``: the model's file goes
+    back to ``before``, nothing saved and nobody owed a thing."""
+    with pytest.raises(InvalidInput, match=said):
+        put_course(ports, course_id, definition)
+    mine.clear()
+    mine.update(before)
+
+
 def _edit(
     ports: Any,
     files: Files,
@@ -708,14 +725,19 @@ def _edit(
         mine.clear()
         mine.update(before)
         return
+    if action == "add" and was_form is not None and mine[event].form != was_form:
+        # This cohort joins a follow-up other cohorts list with another date, time or title:
+        # a cohort joins it as it is (moving it is done on a file listing it), not saved.
+        _refused(ports, course_id, definition, "A cohort joins it as it is", mine, before)
+        return
     form = files.form(event)
-    if form is not None and form == was_form and was_host != course_id == files.host(event):
+    took_over = was_host != course_id == files.host(event)
+    if form is not None and form == was_form and took_over and now < form.start + HOUR:
         # This cohort would take the same follow-up over as its host, with its own joining
-        # link: refused (a shared follow-up is one meeting with one link), not saved.
-        with pytest.raises(InvalidInput, match="a shared follow-up is one meeting with one link"):
-            put_course(ports, course_id, definition)
-        mine.clear()
-        mine.update(before)
+        # link, before the meeting has ended: refused (a shared follow-up is one meeting with
+        # one link), not saved.
+        said = "a shared follow-up is one meeting with one link"
+        _refused(ports, course_id, definition, said, mine, before)
         return
     files.versions[course_id] += 1
     put_course(ports, course_id, definition)

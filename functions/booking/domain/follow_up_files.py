@@ -143,8 +143,10 @@ def link_change_refusal(
     (``domain.programme``), which its people's emails and calendars carry. A save that leaves
     the follow-up as it was but makes this cohort its host in another's place (an earlier
     cohort added: the host is the first-started) would move everyone's calendar entry to this
-    cohort's link without a word. So where the link would change that way,
-    the save is refused, naming the follow-up and the cohort whose link stands. A change the
+    cohort's link without a word. So where the link would change that way before the
+    follow-up has ended (a meeting under way is being joined by its link: a cohort joining it
+    a minute after its start took it over), the save is refused, naming the follow-up and the
+    cohort whose link stands. A change the
     save makes to the follow-up itself (moved, renamed) is told to everyone holding it, with
     its link as it is then; a host changing its own link is its own to change. Not refused: a
     cohort's file that stops listing a follow-up it hosted (the next cohort hosts it, with its
@@ -154,7 +156,8 @@ def link_change_refusal(
     before = {(e.programme, e.key): e for e in follow_up_events(was_listed)}
     for event in follow_up_events([*others, saved]):
         was = before.get((event.programme, event.key))
-        if was is None or event.host.course_id != saved.course_id or event.session.start <= now:
+        # Refused until the meeting has ended: one under way is being joined by its link.
+        if was is None or event.host.course_id != saved.course_id or event.session.end <= now:
             continue
         if _link_moved(was, event):
             return _link_refusal(was, event)
@@ -191,34 +194,67 @@ def _link_of(event: FollowUpEvent) -> str:
     return f"the link {link}" if link else "no link"
 
 
+def joining_rows(definition: CourseDefinition, previous: Course | None) -> list[int]:
+    """The rows of ``definition`` that name an event by an id the cohort's file as stored
+    (``previous``; None for a cohort being added) does not list as a follow-up: rows joining
+    an event, never the cohort's own word about one it lists."""
+    listed = (
+        {s.key for s in previous.schedule if s.kind is SessionKind.FOLLOW_UP} if previous else set()
+    )
+    return [n for n, s in enumerate(definition.sessions) if s.id and s.id not in listed]
+
+
+def with_event_titles(
+    course_id: str, definition: CourseDefinition, others: Iterable[Course], previous: Course | None
+) -> CourseDefinition:
+    """``definition`` with each follow-up row that joins an event (``joining_rows``) and has
+    no title given the event's title: left empty, it took the default "Follow-up session"
+    and renamed the event for every cohort listing it. The one rule for every save."""
+    events = _events(definition.programme or course_id, others)
+    sessions = list(definition.sessions)
+    for n in joining_rows(definition, previous):
+        row = sessions[n]
+        event = events.get(row.id or "")
+        if event is not None and row.kind is SessionKind.FOLLOW_UP and not row.title:
+            sessions[n] = row.model_copy(update={"title": event.session.title})
+    if sessions == list(definition.sessions):
+        return definition
+    return definition.model_copy(update={"sessions": sessions})
+
+
+def _events(programme: str, others: Iterable[Course]) -> dict[str, FollowUpEvent]:
+    return {e.key: e for e in follow_up_events(others) if e.programme == programme}
+
+
 def joining_refusal(
-    course_id: str, definition: CourseDefinition, others: Iterable[Course]
+    course_id: str,
+    definition: CourseDefinition,
+    others: Iterable[Course],
+    previous: Course | None = None,
 ) -> tuple[str, dict[str, str]] | None:
-    """Why a new cohort's file (``definition``, saved under ``course_id`` for the first time)
-    may not be saved, as (what the organiser reads, what is said beside each refused field,
-    ``sessions.<n>.<field>``), or None.
+    """Why a cohort's file (``definition``, saved under ``course_id`` over ``previous``, None
+    for a cohort being added) may not be saved, as (what the organiser reads, what is said
+    beside each refused field, ``sessions.<n>.<field>``), or None.
 
     A follow-up listed by its id is the programme's event: the latest word about it moves or
-    renames it for every cohort and emails their people (``domain.programme``). A cohort being
-    added joins such an event as it is, never changes it (*Add the next
-    cohort* with a follow-up typed an hour out moved the earlier cohort's session and emailed
-    its people, unwarned: a title renamed it). So a row naming an event with
-    another date, times or title is refused, naming the cohorts that list it and the event
-    as it is; moving or renaming it is done on one of those cohorts' *Change this course*,
-    which says before how many people it emails. A core row naming such an event is refused
-    beside its kind. The one rule for the console and the API."""
-    programme = definition.programme or course_id
-    events = {e.key: e for e in follow_up_events(others) if e.programme == programme}
+    renames it for every cohort and emails their people (``domain.programme``). A cohort
+    joining such an event (being added, or an existing cohort's file given its id) joins it
+    as it is, never changes it (*Add the next cohort* with a follow-up typed an hour out moved
+    the earlier cohort's session and emailed its people, unwarned; an existing cohort's row
+    given its id renamed it and took it over as its host, its messages then without the
+    link). So a joining row naming an event with another date, times or title is refused,
+    naming the cohorts that list it and the event as it is; moving or renaming it is done on
+    one of those cohorts' *Change this course*, which says before how many people it emails.
+    A joining core row naming such an event is refused beside its kind. A cohort's own save
+    of a follow-up its file lists is its own word. The one rule for the console and the API."""
+    events = _events(definition.programme or course_id, others)
+    joining = {definition.sessions[n].id: n for n in joining_rows(definition, previous)}
     fields: dict[str, str] = {}
     for session in definition.schedule():
         event = events.get(session.key)
-        if event is None:
+        if event is None or session.key not in joining:
             continue
-        # The row naming the event by its id; None for a row without one, whose key the
-        # schedule made from its start: it names no event, so nothing is refused beside it.
-        row = next((n for n, s in enumerate(definition.sessions) if s.id == session.key), None)
-        if row is None:
-            continue
+        row = joining[session.key]
         if session.kind is not SessionKind.FOLLOW_UP:
             # The event's id on a core row would run the cohort until the follow-up's day,
             # its people graduating only then, and join nothing.
@@ -258,10 +294,10 @@ def _joining_said(event: FollowUpEvent, others: Iterable[Course], timezone: str)
     cohorts = " and ".join(cohort_name(c) for c in listing) or cohort_name(event.host)
     return (
         f'This follow-up\'s id {event.key} is the follow-up "{event.session.title}" of '
-        f"{cohorts}, on {session_when(event.session, timezone)} as it is now. A new cohort "
-        "joins it as it is: give this row that date, those times and that title (the "
-        "console's form fills a title left empty), or clear the id to make a meeting of this "
-        "cohort's own. Moving or "
+        f"{cohorts}, on {session_when(event.session, timezone)} as it is now. A cohort "
+        "joins it as it is: give this row that date, those times and that title (a title "
+        "left empty takes it), or clear the id to make a meeting of this cohort's own. "
+        "Moving or "
         f"renaming it is done on the Change this course page of {cohorts}, which says before "
         "how many people it emails"
     )

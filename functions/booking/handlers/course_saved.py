@@ -29,11 +29,13 @@ def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     follow-ups it seemed to move without an id, how many it offered a place, the first of
     those (ids), how many its changes are emailed to and what they tell, and how many group
     bookings' apply-by dates it moved and how many of their managers it emailed, and the other
-    cohorts whose people are emailed: ``days|count|ids|emailed|told|groups|managers|cohorts``."""
+    cohorts whose people are emailed and how many of those emailed are booked on them:
+    ``days|count|ids|emailed|told|groups|managers|cohorts|elsewhere``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
     code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
     code += f"|{saved.groups_redated}|{saved.managers_told}|{','.join(saved.cohorts_told)}"
+    code += f"|{saved.others_emailed}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -51,13 +53,15 @@ def saved_said(
     emailed, _, rest = rest.partition("|")
     told_of, _, rest = rest.partition("|")
     groups, _, rest = rest.partition("|")
-    managers, _, cohorts = rest.partition("|")
+    managers, _, rest = rest.partition("|")
+    cohorts, _, elsewhere = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
+    others = int(elsewhere) if elsewhere.isdigit() else 0
     said = ["Course saved."]
     if offered:
         said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
     told = (
-        [emailed_said(int(emailed), told_of, named([c for c in cohorts.split(",") if c]))]
+        [emailed_said(int(emailed), told_of, named([c for c in cohorts.split(",") if c]), others)]
         if emailed.isdigit() and int(emailed)
         else []
     )
@@ -106,15 +110,24 @@ TOLD_WORDS = {
 }
 
 
-def emailed_said(count: int, told: str = "dates", cohorts: Sequence[str] = ()) -> str:
+def emailed_said(
+    count: int, told: str = "dates", cohorts: Sequence[str] = (), elsewhere: int = 0
+) -> str:
     """ "12 people will be emailed the new joining link, with a calendar update."; with the
-    other cohorts among them named (a follow-up they share)."""
+    other cohorts whose people hear of it named (a follow-up they share) and how many of
+    those emailed (``elsewhere``) are booked on them: "1 person, booked on ..., will be
+    emailed" when they all are ("1 person ..., among them people booked on ..." said one
+    person was several), "12 people ..., 3 of them booked on ..." when some are."""
     people = "1 person" if count == 1 else f"{count} people"
     what = TOLD_WORDS.get(told, TOLD_WORDS["dates"])
-    said = f"{people} will be emailed {what}, with a calendar update"
+    said = f"will be emailed {what}, with a calendar update"
     if not cohorts:
-        return f"{said}."
-    return f"{said}, among them people booked on {' and '.join(cohorts)} (a follow-up it shares)."
+        return f"{people} {said}."
+    on = f"booked on {' and '.join(cohorts)} (a follow-up it shares)"
+    if elsewhere >= count or count == 1:
+        return f"{people}, {'all ' if count > 1 else ''}{on}, {said}."
+    some = f"{elsewhere} of them" if elsewhere else "some of them"
+    return f"{people} {said}, {some} {on}."
 
 
 def _offered_said(count: int, ids: list[str], listing: CourseApplications) -> str:

@@ -22,6 +22,7 @@ from booking.domain.follow_up_files import (
     joining_refusal,
     link_change_refusal,
     moved_without_id,
+    with_event_titles,
     zone_change_refusal,
 )
 from booking.domain.programme import (
@@ -63,6 +64,8 @@ class SavedCourse:
     # The other cohorts whose people the save's messages go to (ids, A to Z): a follow-up
     # they share moved or renamed, said by name after the save.
     cohorts_told: list[str] = field(default_factory=list)
+    # How many of the people emailed are booked on those other cohorts.
+    others_emailed: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -117,6 +120,7 @@ def _put_course(
 ) -> SavedCourse:
     now = ports.clock()
     others = _refuse_what_may_not_be_saved(ports, course_id, definition, previous, adding=adding)
+    definition = _joined(course_id, definition, others, previous)
     edits = follow_up_edits(previous, definition, now)
     _refuse_shared_link_change(course_id, definition, edits, previous, others, now)
     # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
@@ -147,6 +151,7 @@ def _put_course(
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
     cohorts_told = sorted({application.course_id for application, _ in messages} - {course_id})
+    elsewhere = people([m for m in messages if m[0].course_id != course_id])
     offered: list[str] = []
     if course.waiting and course.places_left:
         # More places (or a course reopened): the waiting list hears first, in this same step.
@@ -162,6 +167,7 @@ def _put_course(
         redated,
         managers,
         cohorts_told,
+        elsewhere,
     )
 
 
@@ -226,11 +232,21 @@ def _refuse_what_may_not_be_saved(
     refusal = zone_change_refusal(previous, definition, others) if previous else None
     if refusal is not None:
         raise InvalidInput(refusal[0], {"timezone": refusal[1]})
-    # A cohort being added joins the programme's follow-ups as they are.
-    joining = joining_refusal(course_id, definition, others) if previous is None else None
+    return others
+
+
+def _joined(
+    course_id: str, definition: CourseDefinition, others: list[Course], previous: Course | None
+) -> CourseDefinition:
+    """``definition`` as saved: a row joining one of the programme's follow-ups (a cohort
+    being added, or a stored cohort's row given an id its file did not list) joins it as it
+    is, its title left empty taking the event's; any other date, time or title is refused
+    (``domain.follow_up_files``). Every save goes through it: console, file, API and CLI."""
+    definition = with_event_titles(course_id, definition, others, previous)
+    joining = joining_refusal(course_id, definition, others, previous)
     if joining is not None:
         raise InvalidInput(*joining)
-    return others
+    return definition
 
 
 def _refuse_shared_link_change(

@@ -122,7 +122,12 @@ ORGANISERS: tuple[Route, ...] = (
         "reorders a core session, moves or lengthens a core session that has begun and has "
         "someone marked attended or absent, or (the register closed) moves any core session, "
         "is refused with 409 `register_kept`, in words naming each session and the date and "
-        "times it keeps: nothing is saved and nobody is told.",
+        "times it keeps: nothing is saved and nobody is told. A session row naming by its `id` "
+        "a follow-up another cohort of the programme lists, which this course's stored file "
+        "does not, joins it as it is: without a `title` it takes the follow-up's, and another "
+        "date, times or title is refused with 422 beside the row's field "
+        "(`sessions.<n>.start_time`, ...), nothing saved; a follow-up the course already lists "
+        "is its own to move or rename.",
     ),
     Route(
         ADMIN,
