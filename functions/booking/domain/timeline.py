@@ -135,13 +135,19 @@ def _money(previous: Application | None, new: Application, at: datetime) -> list
                 off_stripe=off or None,
             )
         )
-    by_hand = [r for r in new.given_back if r not in (previous.given_back if previous else ())]
+    return [*entries, *_refunds(previous, new, at)]
+
+
+def _refunds(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:
+    """Refunds through Stripe, then each record of money paid outside Stripe given back by hand
+    (``domain.given_back``), said as such with its day and way."""
+    recorded = previous.given_back if previous else ()
+    by_hand = [r for r in new.given_back if r not in recorded]
     refunded_before = (previous.money_returned if previous else 0) + sum(r.amount for r in by_hand)
-    if new.money_returned > refunded_before:
-        entries.append(
-            TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
-        )
-    return [*entries, *(_given_back(r, at) for r in by_hand)]
+    entries = [
+        TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
+    ]
+    return [e for e in entries if (e.amount or 0) > 0] + [_given_back(r, at) for r in by_hand]
 
 
 def _given_back(record: GivenBack, at: datetime) -> TimelineEntry:
