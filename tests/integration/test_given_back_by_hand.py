@@ -67,7 +67,7 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
 
     after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
     assert (after["paid"], after["refunded"], after["net"]) == (20000, 20000, 0)
-    assert after["paid_off_stripe"] == 20000
+    assert (after["paid_off_stripe"], after["given_back_by_hand"]) == (20000, 20000)
     export = system.admin("GET", f"/people/{PERSON}").json()
     [booking] = export["applications"]
     assert booking["amount_refunded"] == 20000
@@ -150,6 +150,7 @@ def test_the_console_asks_then_records_it_and_the_page_and_history_say_so(
     assert len(system.stored(application).given_back) == 1
     money = browser.words(f"/console/courses/{INVOICED}/money")
     assert "Refunded £200.00" in money
+    assert "Of which given back by hand (money received outside Stripe) £200.00" in money
     assert "Net (paid in less refunded) £0.00" in money
     record = browser.words(f"/console/people/record?email={PERSON}")
     assert "Refunded £200.00" in record

@@ -49,6 +49,7 @@ def test_given_back_in_two_parts_counts_as_refunded_and_leaves_nothing_kept() ->
     assert (left_to_give_back(both), both.amount_kept, both.money_returned) == (0, 0, 20000)
     money = course_money([both], Money(amount=20000))
     assert (money.paid, money.refunded, money.net) == (20000, 20000, 0)
+    assert (money.paid_off_stripe, money.given_back_by_hand) == (20000, 20000)
 
 
 def test_the_same_press_again_is_one_record() -> None:

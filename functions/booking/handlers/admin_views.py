@@ -357,6 +357,9 @@ class MoneyTotalsOut(Model):
         "(due is price less discounts, bursaries and this)",
     )
     paid_off_stripe: int = Field(default=0, description="Of paid: received outside Stripe")
+    given_back_by_hand: int = Field(
+        default=0, description="Of refunded: money received outside Stripe given back by hand"
+    )
     refunds_failed: int = Field(
         default=0,
         description="Of net: what refunds that failed at Stripe left held, still to give back "
