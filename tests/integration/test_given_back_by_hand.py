@@ -113,8 +113,17 @@ def _press_fields(browser: ConsoleBrowser, page: str) -> dict[str, str]:
 def test_the_console_asks_then_records_it_and_the_page_and_history_say_so(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    application = _cancelled_paid_off_stripe(system)
+    invoiced_cohort(system)
+    application = applied_by_invoice(system, email=PERSON)
+    paid_out_of_band(system, invoice_id_of(application))
     path = f"/console/applications/{application['application_id']}"
+    assert f'href="{path}/given-back"' not in browser.get(path).body  # not while it is booked
+    assert browser.get(f"{path}/given-back").status == 409
+    # The cancel's confirmation says where it is recorded once given back.
+    cancelling = browser.words(f"{path}/cancel")
+    assert "then record it on the booking's page (Record money given back by hand)" in cancelling
+    assert system.cancel(application["application_id"], refund=False).status == 200
+    system.deliver_emails()
     assert f'href="{path}/given-back"' in browser.get(path).body
 
     asked = browser.get(f"{path}/given-back")
