@@ -612,7 +612,7 @@ def test_a_cancelled_booking_paid_outside_stripe_says_how_its_money_goes_back(
 ) -> None:
     """Cancelled keeping money its employer paid outside Stripe, the booking's page said only
     "No action fits an application that is cancelled": nothing of the £200.00 still held, nor
-    of how it can go back, nor that the money page goes on counting it."""
+    of how it can go back, nor that it can be recorded once given back."""
     application, _ = _booked(system)
     path = f"/applications/{application['application_id']}/invoice/paid-outside-stripe"
     assert system.admin("POST", path, json_body={}).status == 200
@@ -622,6 +622,6 @@ def test_a_cancelled_booking_paid_outside_stripe_says_how_its_money_goes_back(
 
     assert (
         "The £200.00 it kept was paid outside Stripe: give it back by hand, the way it came, "
-        "if it is owed back. Money given back outside Stripe is not recorded here: the "
-        "course's money goes on counting it as paid in."
+        "if it is owed back. Once it is given back, record it here: the course's money then "
+        "counts it as refunded. Record money given back by hand"
     ) in words

@@ -4,7 +4,7 @@ on do not build them at their cold start."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
@@ -66,6 +66,28 @@ class PaymentRecordedOut(AdminApplicationOut):
         "are those of the first press that gave any, and these were not; `paid_at_stripe`: "
         "its payer paid it at Stripe, so nothing was recorded"
     )
+
+
+class GivenBackOut(Model):
+    """One record of money given back by hand (pence)."""
+
+    amount: int = Field(description="Pence given back")
+    given_on: date = Field(description="The day it was given back")
+    method: str = Field(description="bank_transfer, cheque, cash or other")
+    recorded_at: datetime = Field(description="When it was recorded")
+
+
+class GivenBackRecordedOut(AdminApplicationOut):
+    """The answer to recording money given back by hand: the application after it, and what
+    this request did (the same key again records nothing)."""
+
+    recorded: Literal["now", "before"] = Field(
+        description="`now`: this request made the record; `before`: an earlier request with "
+        "the same Idempotency-Key had, and this one changed nothing"
+    )
+    left_to_give_back: int = Field(description="Pence paid outside Stripe not yet given back")
+    currency: str = Field(description="The currency of the amounts (ISO code, lower case)")
+    given_back_by_hand: list[GivenBackOut] = Field(description="Every record, oldest first")
 
 
 # The applicant's answers (the domain's), every one of them always said: the optional one too.
@@ -335,6 +357,9 @@ class MoneyTotalsOut(Model):
         "(due is price less discounts, bursaries and this)",
     )
     paid_off_stripe: int = Field(default=0, description="Of paid: received outside Stripe")
+    given_back_by_hand: int = Field(
+        default=0, description="Of refunded: money received outside Stripe given back by hand"
+    )
     refunds_failed: int = Field(
         default=0,
         description="Of net: what refunds that failed at Stripe left held, still to give back "

@@ -13,6 +13,7 @@ from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.disputes import dispute_words, own_place
 from booking.domain.erasure_fates import money_kept_said
 from booking.domain.form_text import REFUND_KEPT
+from booking.domain.given_back import may_give_back
 from booking.domain.off_stripe import nothing_at_stripe_to_refund
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
@@ -203,6 +204,7 @@ def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
         "refund_failed": bool(failed_and_held(application)),
         "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),
         "kept_by_hand": _kept_by_hand(application, currency),
+        "give_back": may_give_back(application),  # its record, once sent back by hand
     }
 
 

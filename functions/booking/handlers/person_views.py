@@ -41,6 +41,13 @@ class DisputeOut(Model):
     evidence_due_by: str | None = None
 
 
+class GivenBackByHandOut(Model):
+    amount: int = Field(description="Pence given back")
+    given_on: str = Field(description="The day it was given back (YYYY-MM-DD)")
+    method: str = Field(description="bank_transfer, cheque, cash or other")
+    recorded_at: str = Field(description="When it was recorded")
+
+
 class PersonApplicationOut(Model):
     application_id: str
     reference: str | None = None
@@ -56,7 +63,13 @@ class PersonApplicationOut(Model):
     discount_code: str | None = None
     bursary: int = 0
     amount_paid: int
-    amount_refunded: int
+    amount_refunded: int = Field(
+        description="Refunds through Stripe and money given back by hand, in pence"
+    )
+    given_back_by_hand: list[GivenBackByHandOut] = Field(
+        default_factory=list,
+        description="Money paid outside Stripe recorded as given back by hand, oldest first",
+    )
     amount_disputed: int = Field(
         default=0, description="What payers' banks took back in disputes and did not give back"
     )

@@ -66,6 +66,7 @@ ALREADY = {
     "invoice_paid_off_stripe": "invoice_paid_off_stripe_already",
     "invoice_corrected": "invoice_corrected_already",
     "invoiced_instead": "invoiced_instead_already",
+    "given_back_by_hand": "given_back_by_hand_already",
 }
 
 # A colleague's booking on a group place cancelled by the organisers (its manager erased): the
