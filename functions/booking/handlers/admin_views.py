@@ -122,7 +122,8 @@ class RosterRow(AnswersOut, _RowStart):
     disputed: str = Field(
         default="",
         description="Each payer's bank's dispute (chargeback) of its payment, in words: when "
-        "it was opened and why, until when Stripe holds the money, or how it ended, and what "
+        "it was opened and why, until when Stripe holds the money (an inquiry still open: that "
+        "nothing was taken yet, and by when to answer it), or how it ended, and what "
         "to do (one of a payment refunded already is answered with the refund, else the payer "
         "is paid twice); the place is not taken away ('' when none)",
     )
