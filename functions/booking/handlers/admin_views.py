@@ -308,6 +308,18 @@ class DiscountCodeOut(Model):
     )
 
 
+class PlacesOut(Model):
+    """A course's places, each counted once, as the console's pages count them: with free,
+    they add up to its capacity."""
+
+    booked: int = Field(description="Booked: confirmed, or a paid group's places")
+    held: int = Field(
+        description="Held for someone who has not paid yet: a checkout, an offer, an invoice, "
+        "an unpaid group's places, a dearer move's difference"
+    )
+    free: int = Field(description="Taken by nobody: the Course's places_not_taken")
+
+
 class MoneyTotalsOut(Model):
     """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
     discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
@@ -352,6 +364,7 @@ class MoneyTotalsOut(Model):
         "outcome), as Stripe's balance transactions of each dispute give them: out of net, "
         "apart from refunded (nothing went back to anyone)",
     )
+    places: PlacesOut = Field(description="The course's places booked, held and free")
 
 
 class ErasedApplicationOut(Model):
