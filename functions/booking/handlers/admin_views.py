@@ -27,7 +27,9 @@ class SavedCourseOut(CourseOut):
     warnings: list[str] = Field(
         default_factory=list,
         description="Sentences for the organiser about this save, e.g. a follow-up without an "
-        "id that the file seems to move (it became a new event: give it an id to move it)",
+        "id that the file seems to move (it became a new event: give it an id to move it), or "
+        "a shared follow-up whose invitations and reminders the save gives another Reply-To "
+        "(its new host's enquiries address)",
     )
 
 

@@ -29,13 +29,14 @@ def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     follow-ups it seemed to move without an id, how many it offered a place, the first of
     those (ids), how many its changes are emailed to and what they tell, and how many group
     bookings' apply-by dates it moved and how many of their managers it emailed, and the other
-    cohorts whose people are emailed and how many of those emailed are booked on them:
-    ``days|count|ids|emailed|told|groups|managers|cohorts|elsewhere``."""
+    cohorts whose people are emailed and how many of those emailed are booked on them, and
+    the follow-ups whose replies it sends elsewhere (their keys):
+    ``days|count|ids|emailed|told|groups|managers|cohorts|elsewhere|replies``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
     code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
     code += f"|{saved.groups_redated}|{saved.managers_told}|{','.join(saved.cohorts_told)}"
-    code += f"|{saved.others_emailed}"
+    code += f"|{saved.others_emailed}|{','.join(e.key for e in saved.replies_moved)}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -43,9 +44,11 @@ def saved_said(
     code: str,
     listing: CourseApplications,
     named: Callable[[Sequence[str]], list[str]] = lambda ids: [],
+    replies: Callable[[Sequence[str]], list[str]] = lambda keys: [],
 ) -> list[str]:
     """The notice's sentences: "Course saved." and whom it offered a place, then a warning per
-    follow-up it seemed to move, and who is emailed (``named``: other cohorts by their names,
+    follow-up it seemed to move or whose replies it sends elsewhere (``replies``: said of the
+    follow-ups by their keys), and who is emailed (``named``: other cohorts by their names,
     from their ids). A code that is not one reads as a plain save."""
     days, _, rest = code.partition("|")
     count, _, rest = rest.partition("|")
@@ -54,7 +57,8 @@ def saved_said(
     told_of, _, rest = rest.partition("|")
     groups, _, rest = rest.partition("|")
     managers, _, rest = rest.partition("|")
-    cohorts, _, elsewhere = rest.partition("|")
+    cohorts, _, rest = rest.partition("|")
+    elsewhere, _, replied = rest.partition("|")
     offered = int(count) if count.isdigit() else 0
     others = int(elsewhere) if elsewhere.isdigit() else 0
     said = ["Course saved."]
@@ -68,7 +72,8 @@ def saved_said(
     told_managers = int(managers) if managers.isdigit() else 0
     moved = int(groups) if groups.isdigit() else 0
     regrouped = [groups_redated_said(moved, told_managers)] if moved else []
-    return [*said, *_warnings(days), *told, *regrouped, _price_said(listing)]
+    moved_replies = replies([k for k in replied.split(",") if k][:10])
+    return [*said, *_warnings(days), *moved_replies, *told, *regrouped, _price_said(listing)]
 
 
 def groups_redated_said(count: int, managers: int) -> str:
