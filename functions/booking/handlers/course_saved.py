@@ -50,30 +50,30 @@ def saved_said(
     follow-up it seemed to move or whose replies it sends elsewhere (``replies``: said of the
     follow-ups by their keys), and who is emailed (``named``: other cohorts by their names,
     from their ids). A code that is not one reads as a plain save."""
-    days, _, rest = code.partition("|")
-    count, _, rest = rest.partition("|")
-    ids, _, rest = rest.partition("|")
-    emailed, _, rest = rest.partition("|")
-    told_of, _, rest = rest.partition("|")
-    groups, _, rest = rest.partition("|")
-    managers, _, rest = rest.partition("|")
-    cohorts, _, rest = rest.partition("|")
-    elsewhere, _, replied = rest.partition("|")
-    offered = int(count) if count.isdigit() else 0
-    others = int(elsewhere) if elsewhere.isdigit() else 0
+    fields = [*code.split("|"), *[""] * 10][:10]
+    days, count, ids, emailed, told_of, groups, managers, cohorts, elsewhere, replied = fields
     said = ["Course saved."]
-    if offered:
-        said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
+    if offered := _count(count):
+        said.append(_offered_said(offered, _listed(ids)[:MOST_NAMED], listing))
     told = (
-        [emailed_said(int(emailed), told_of, named([c for c in cohorts.split(",") if c]), others)]
-        if emailed.isdigit() and int(emailed)
+        [emailed_said(_count(emailed), told_of, named(_listed(cohorts)), _count(elsewhere))]
+        if _count(emailed)
         else []
     )
-    told_managers = int(managers) if managers.isdigit() else 0
-    moved = int(groups) if groups.isdigit() else 0
-    regrouped = [groups_redated_said(moved, told_managers)] if moved else []
-    moved_replies = replies([k for k in replied.split(",") if k][:10])
+    moved = _count(groups)
+    regrouped = [groups_redated_said(moved, _count(managers))] if moved else []
+    moved_replies = replies(_listed(replied)[:10])
     return [*said, *_warnings(days), *moved_replies, *told, *regrouped, _price_said(listing)]
+
+
+def _count(field: str) -> int:
+    """A count the notice's code carries (0: none, or not a count)."""
+    return int(field) if field.isdigit() else 0
+
+
+def _listed(field: str) -> list[str]:
+    """The ids or keys the notice's code carries, comma-separated."""
+    return [item for item in field.split(",") if item]
 
 
 def groups_redated_said(count: int, managers: int) -> str:
