@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.billing_details import BillingDetails
-from booking.domain.email_records import INVOICE_CORRECTED, ReplacedBilling
+from booking.domain.email_records import ReplacedBilling
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
@@ -259,7 +259,7 @@ def replaced_invoice_notice(application: Application, corrected: BillingDetails)
     job = application.email(
         EmailKind.INVOICE_ENDED,
         occasion=f"corrected-{invoice.invoice_id}",
-        reason=INVOICE_CORRECTED,
+        reason=GroupEvent.INVOICE_CORRECTED.value,
         amount=invoice.amount_due,
     )
     return _billing_contacts_own(job).model_copy(update={"replaced_billing": replaced})

@@ -27,7 +27,9 @@ class SavedCourseOut(CourseOut):
     warnings: list[str] = Field(
         default_factory=list,
         description="Sentences for the organiser about this save, e.g. a follow-up without an "
-        "id that the file seems to move (it became a new event: give it an id to move it)",
+        "id that the file seems to move (it became a new event: give it an id to move it), or "
+        "a shared follow-up whose invitations and reminders the save gives another Reply-To "
+        "(its new host's enquiries address)",
     )
 
 
@@ -144,7 +146,8 @@ class RosterRow(AnswersOut, _RowStart):
     disputed: str = Field(
         default="",
         description="Each payer's bank's dispute (chargeback) of its payment, in words: when "
-        "it was opened and why, until when Stripe holds the money, or how it ended, and what "
+        "it was opened and why, until when Stripe holds the money (an inquiry still open: that "
+        "nothing was taken yet, and by when to answer it), or how it ended, and what "
         "to do (one of a payment refunded already is answered with the refund, else the payer "
         "is paid twice); the place is not taken away ('' when none)",
     )
@@ -329,6 +332,18 @@ class DiscountCodeOut(Model):
     )
 
 
+class PlacesOut(Model):
+    """A course's places, each counted once, as the console's pages count them: with free,
+    they add up to its capacity."""
+
+    booked: int = Field(description="Booked: confirmed, or a paid group's places")
+    held: int = Field(
+        description="Held for someone who has not paid yet: a checkout, an offer, an invoice, "
+        "an unpaid group's places, a dearer move's difference"
+    )
+    free: int = Field(description="Taken by nobody: the Course's places_not_taken")
+
+
 class MoneyTotalsOut(Model):
     """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
     discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
@@ -376,6 +391,7 @@ class MoneyTotalsOut(Model):
         "outcome), as Stripe's balance transactions of each dispute give them: out of net, "
         "apart from refunded (nothing went back to anyone)",
     )
+    places: PlacesOut = Field(description="The course's places booked, held and free")
 
 
 class ErasedApplicationOut(Model):

@@ -91,6 +91,7 @@ from booking.services import (
     console,
     courses,
     finding,
+    follow_ups,
     lifecycle,
     offer_again,
     organisers,
@@ -127,7 +128,10 @@ def course(course_id: str) -> Response[str]:
     notice = notice_here()
     said = (
         course_saved.saved_said(
-            notice.code, listing, lambda ids: courses.cohort_names(ports(), ids)
+            notice.code,
+            listing,
+            lambda ids: courses.cohort_names(ports(), ids),
+            lambda keys: follow_ups.replies_said(ports(), listing.course, keys),
         )
         if notice.done == course_saved.SAVED
         else []

@@ -29,7 +29,10 @@ class DisputeOut(Model):
     """A payer's bank's dispute (chargeback) of a payment, as Stripe told it."""
 
     dispute_id: str
-    status: str = Field(description="Stripe's: needs_response, under_review, won, lost, ...")
+    status: str = Field(
+        description="Stripe's: needs_response, under_review, won, lost, ...; an inquiry "
+        "(warning_needs_response, warning_under_review, warning_closed) takes nothing"
+    )
     reason: str = Field(description="Stripe's reason code, e.g. fraudulent")
     amount: int = Field(description="What was disputed (minor units)")
     currency: str
