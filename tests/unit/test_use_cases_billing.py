@@ -556,6 +556,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "disputed": 0,
         "dispute_fees": 0,
         "net": 10000,
+        "places": {"booked": 2, "held": 1, "free": 0},
     }
 
 

@@ -132,12 +132,7 @@ def _put_course(
     as_saved = _as_saved(course_id, definition, edits, previous)
     _refuse_shared_link_change(as_saved, previous, others, now)
     replies = replies_moved(as_saved, previous, others, now)
-    # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
-    # group model (tests/unit/test_cold_start_imports.py).
-    from booking.services.group_dates import redate_groups
-
     moved = previous is not None and dates_moved(previous, definition)
-    redated = managers = 0
     # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
     # above (refusals, edits, whether the dates moved) and the notices below are decided
     # again on the version now stored.
@@ -150,13 +145,9 @@ def _put_course(
         creating=previous is None,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    emailed = 0
-    if previous is not None and moved:
-        # Through by-course queries, which may miss what was written a moment before: the
-        # sweep follows the moved dates again for a while (``services.dates_followed``).
-        followed = redate_groups(ports, course)
-        emailed, redated, managers = followed.emailed, followed.changed, followed.managers
-        reopen_waiting_list(ports, previous, course, now)
+    emailed, redated, managers = (
+        _moved_dates_followed(ports, previous, course, now) if previous and moved else (0, 0, 0)
+    )
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
     cohorts_told = sorted({application.course_id for application, _ in messages} - {course_id})
@@ -179,6 +170,22 @@ def _put_course(
         elsewhere,
         replies,
     )
+
+
+def _moved_dates_followed(
+    ports: Ports, previous: Course, course: Course, now: datetime
+) -> tuple[int, int, int]:
+    """The groups' dates and the waiting list followed after a save moved ``course``'s
+    dates: how many emails that sent, how many groups were redated, and their managers."""
+    # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
+    # group model (tests/unit/test_cold_start_imports.py).
+    from booking.services.group_dates import redate_groups
+
+    # Through by-course queries, which may miss what was written a moment before: the
+    # sweep follows the moved dates again for a while (``services.dates_followed``).
+    followed = redate_groups(ports, course)
+    reopen_waiting_list(ports, previous, course, now)
+    return followed.emailed, followed.changed, followed.managers
 
 
 def date_change_emails(ports: Ports, course_id: str) -> int:
