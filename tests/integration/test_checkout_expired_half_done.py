@@ -227,13 +227,16 @@ def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(
     assert system.status_of(application)["status"] == "confirmed"
 
 
+@pytest.mark.parametrize("closed", [False, True])
 @pytest.mark.parametrize("by", ["event", "sweep"])
 def test_a_group_give_up_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str, closed: bool
 ) -> None:
     """A place of two given up, stopped after the old checkout's expiry (its save never
     came): the give-up is completed as the manager pressed it (the place's seat back, a new
-    checkout for the place kept), never the whole group lapsed at the checkout's end."""
+    checkout for the place kept), never the whole group lapsed at the checkout's end. So too
+    when the course's applications close (the organisers' close) before it is completed: the
+    give-up was decided while they were open, and the places kept may still be paid for."""
     left = places_left(system, COURSE_ID)
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
     assert group["status"] == "awaiting_payment", group
@@ -253,6 +256,8 @@ def test_a_group_give_up_stopped_after_the_checkouts_expiry_is_completed_as_pres
     assert stopped.checkout.expiring_for.place == 1
     assert manager_view(system, group)["places_kept"] == 2
 
+    if closed:
+        system.put_course(COURSE_ID, {**system.course_file(COURSE_ID), "closed": True})
     system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
     if by == "event":
         # The old checkout's expiry (the new one the stopped try made was expired as it

@@ -20,6 +20,7 @@ from booking.domain.groups import GroupBooking
 from tests.integration.test_group_invoice_correction import CORRECTED
 from tests.support.groups import give_up, manager_view, places_left, three_on_an_invoice
 from tests.support.held_events import paid_then_completed
+from tests.support.invoiced import INVOICED
 from tests.support.system import Reply, System
 
 
@@ -141,3 +142,27 @@ def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
     assert stored.place(2).released
     assert manager_view(system, group)["places_kept"] == 2
     assert places_left(system) == left + 1  # place 2's seat back on the course
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
+def test_a_give_ups_invoice_paid_after_applications_closed_still_pays_the_places_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """The give-up was decided while applications were open; they close (the organisers'
+    close) before the employer pays the invoice its stopped try sent: the completion is no
+    new booking, so it is not refused for the close (the webhook answered 503 and the sweep
+    ended the booking by the void, the payment then refunded), and the places kept are paid."""
+    group, old, left, sent_first = _give_up_stopped_after_sending(system, monkeypatch)
+    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+
+    def give_up_again() -> None:
+        again = give_up(system, group, 2)
+        assert again.status == 200, again.body
+        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = _paid_by(system, group, old, sent_first)
+    assert stored.place(2).released
+    assert places_left(system) == left + 1

@@ -36,6 +36,7 @@ from booking.domain.errors import (
 from booking.domain.group_figures import payment_settling
 from booking.domain.group_invoice_correction import correction_half_done
 from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.invoice_voiding import group_checkout_act
 from booking.domain.invoices import InvoicePaying
 from booking.domain.lasting_refusals import INVOICE_PAST_DUE
 from booking.domain.money import money_words
@@ -74,6 +75,26 @@ def may_give_up(
     return taking_applications and not waits_for_the_bank(
         group, invoice_processing=invoice_processing
     )
+
+
+def opens_a_new_way_to_pay(group: GroupBooking, number: int, *, taking_applications: bool) -> bool:
+    """Whether giving place ``number`` of ``group`` up may open a new payment for the places
+    kept: while the course takes applications, and, once they closed, when it completes the
+    give-up of that place a try began while they were open and stopped after closing the old
+    way to pay at Stripe (:func:`completes_a_give_up`). That give-up was decided then; its
+    completion is no new booking, and the employer may have paid its new invoice already."""
+    return taking_applications or completes_a_give_up(group, number)
+
+
+def completes_a_give_up(group: GroupBooking, number: int) -> bool:
+    """Whether giving place ``number`` of unpaid ``group`` up completes a give-up of it left
+    half done: its invoice voided to be replaced for that place (``replacing_place``), or its
+    checkout expired for it (the checkout's mark). Both marks are written only once the
+    give-up was let through (:func:`give_up_refusal`), so while applications were open."""
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return group.replacing_invoice is not None and group.replacing_place == number
+    act = group_checkout_act(group)
+    return act is not None and act.place == number
 
 
 def give_up_refusal(

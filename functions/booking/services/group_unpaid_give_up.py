@@ -38,6 +38,7 @@ from booking.domain.group_give_ups import (
     being_recorded_refused,
     give_up_refusal,
     hold_ends,
+    opens_a_new_way_to_pay,
     refuse_once_due,
     refuse_while_another_is_given_up,
     refuse_while_voided,
@@ -318,7 +319,11 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    ends, taking = hold_ends(group), course.accepts_applications(now)
+    ends = hold_ends(group)
+    # A completion of a give-up begun before applications closed opens its new payment still.
+    taking = opens_a_new_way_to_pay(
+        group, number, taking_applications=course.accepts_applications(now)
+    )
     refusal = give_up_refusal(
         group,
         taking_applications=taking,
