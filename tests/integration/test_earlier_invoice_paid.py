@@ -199,3 +199,43 @@ def test_a_correction_pressed_again_says_its_invoice_was_paid(
     assert stored.status.value == "confirmed", stored.status
     assert stored.invoice is not None
     assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+
+
+def _invoiced_instead_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str]:
+    """*Invoice the employer instead* stopped after the card checkout's expiry and after Stripe
+    sent the invoice, before its save: the booking, and that invoice's id."""
+    application = by_card(system)
+    act = lambda: invoiced_instead(system, application)  # noqa: E731
+    _, caught = stopped_after_the_expiry(system, monkeypatch, act)
+    return application, _sent_first(system, application, caught)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+@pytest.mark.parametrize("act", ["invoice_instead", "correction", "bursary"])
+def test_an_acts_invoice_paid_after_applications_closed_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str, by: str
+) -> None:
+    """An organiser's act (invoice instead, a correction, a bursary) stopped after Stripe sent
+    its invoice; the course's applications close (the organisers' close) before the employer
+    pays it: the act, decided while they were open, is completed with it and the booking
+    confirmed, never refused for the close (nor its payment given back)."""
+    stopped = {
+        "invoice_instead": _invoiced_instead_stopped_after_sending,
+        "correction": _correction_stopped_after_sending,
+        "bursary": _grant_stopped_after_sending,
+    }[act]
+    application, sent_first = stopped(system, monkeypatch)
+    course_id = system.stored(application).course_id
+    system.put_course(course_id, {**system.course_file(course_id), "closed": True})
+
+    paid_then_completed(system, sent_first, by, timedelta(hours=3))
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.payment_intent is not None
+    assert not stored.payments or all(payment.kept for payment in stored.payments)

@@ -166,3 +166,22 @@ def test_a_give_ups_invoice_paid_after_applications_closed_still_pays_the_places
     stored = _paid_by(system, group, old, sent_first)
     assert stored.place(2).released
     assert places_left(system) == left + 1
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_corrected_invoice_paid_after_applications_closed_pays_the_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """An organiser's correction stopped after Stripe sent the corrected invoice; the course's
+    applications close before the employer pays it: the correction is completed with it as
+    any time, and the group is paid (the close refuses no completion)."""
+    group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+
+    def press_again() -> None:
+        _correct(system, group).refused(409, "invoice_paid")
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    _paid_by(system, group, old, sent_first)
