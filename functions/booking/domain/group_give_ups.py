@@ -7,7 +7,10 @@ applications have closed, no new payment may be opened (nothing is paid for a pl
 closing: ``domain.paying``), so only the last place held may go, ending the booking with nothing
 to pay; any other is refused, and the page offers no give-up then. The refusal's advice is what
 can be done: pay the open payment as it is, or leave it unpaid, every place then released when
-its hold ends.
+its hold ends. A give-up let through while they were open and stopped after its old way to pay
+was closed at Stripe is completed after they close as it would have been
+(:func:`opens_a_new_way_to_pay`): decided then, it is no new booking, and the employer may
+have paid the invoice for the places kept that the stopped try sent.
 
 Nor is a new payment opened while the one made is settling (a checkout completed by a delayed
 method, Bacs or SEPA, its bank yet to confirm it: ``group_figures.payment_settling``): a

@@ -18,7 +18,9 @@ The invoice for the places kept that a try stopped before its save sent (recorde
 ``replacing_with``) and the employer then paid is the group's: the completion (the manager's
 retry, the sweep, or that invoice's own ``invoice.paid``: ``services.earlier_try_paid``)
 records it as the group's invoice, sends nothing more, and applies its payment
-(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's).
+(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's). A
+completion is made even once the course's applications have closed: the give-up was decided
+while they were open (``group_give_ups.opens_a_new_way_to_pay``).
 """
 
 from __future__ import annotations
