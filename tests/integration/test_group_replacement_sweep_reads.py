@@ -21,6 +21,7 @@ from booking.domain.groups import GroupBooking
 from tests.support.groups import (
     give_up,
     group_of_three,
+    group_page,
     invoice_reads,
     invoices_made,
     manager_view,
@@ -106,6 +107,11 @@ def test_a_completion_after_applications_closed_is_made(
     group, old = _half_done(system, monkeypatch)
     left = system.course(INVOICED)["places_left"]
     system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+    # The manager's page offers giving place 2 up again (what the API takes), no other place.
+    page = group_page(system, group)
+    assert "Give up place 2: pay only for the places kept" in page
+    assert "Give up place 1" not in page
+    assert "Give up place 3" not in page
 
     system.scheduled_run(system.now() + timedelta(minutes=6))
 
