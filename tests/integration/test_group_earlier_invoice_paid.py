@@ -108,15 +108,19 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
 
 
 def _give_up_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch, *, before_due: timedelta | None = None
 ) -> tuple[dict[str, Any], str, int, str]:
     """A group of three on an invoice whose give-up of place 2 stopped at the save that records
     the new invoice for the places kept, after Stripe sent it (no undoing of the invoice after
-    it): the group's answer, its old invoice's id, the course's places left once it was booked
-    and the new invoice's id."""
+    it), ``before_due`` the invoice's due time if given: the group's answer, its old invoice's
+    id, the course's places left once it was booked and the new invoice's id."""
     import booking.services.group_unpaid_give_up as give_ups
 
     group, old, left = three_on_an_invoice(system)
+    if before_due is not None:
+        invoice = system.stored_group(group).invoice
+        assert invoice is not None
+        system.clock_offset += invoice.due_at - before_due - system.now()
     no_undo = (give_ups._ByInvoice, "undo", lambda self, new: None)
     sent_first = _stopped_after_sending(
         system, monkeypatch, group, lambda: give_up(system, group, 2), no_undo
@@ -185,3 +189,30 @@ def test_a_corrected_invoice_paid_after_applications_closed_pays_the_group(
 
     assert all(reply.status == 200 for reply in system.webhook_replies)
     _paid_by(system, group, old, sent_first)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
+def test_a_give_ups_invoice_paid_after_the_old_ones_due_time_pays_the_places_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """The give-up stopped three minutes before the old invoice's due time, after Stripe sent
+    the invoice for the places kept; the employer pays that one just after: no invoice is made
+    due in the past, but none is made here (the paid one is recorded as the group's), so the
+    completion is not refused for the due time (the webhook answered 503, and the sweep
+    ended the booking by the void), and the places kept are paid."""
+    group, old, left, sent_first = _give_up_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+
+    def give_up_again() -> None:
+        again = give_up(system, group, 2)
+        assert again.status == 200, again.body
+        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = _paid_by(system, group, old, sent_first)
+    assert stored.place(2).released
+    assert places_left(system) == left + 1
