@@ -74,15 +74,29 @@ def _paid_by(system: System, group: dict[str, Any], old: str, sent_first: str) -
     return stored
 
 
+def _three_on_an_invoice(
+    system: System, before_due: timedelta | None
+) -> tuple[dict[str, Any], str, int]:
+    """:func:`three_on_an_invoice`, the clock then moved to ``before_due`` its invoice's due
+    time if given."""
+    group, old, left = three_on_an_invoice(system)
+    if before_due is not None:
+        invoice = system.stored_group(group).invoice
+        assert invoice is not None
+        system.clock_offset += invoice.due_at - before_due - system.now()
+    return group, old, left
+
+
 def _correction_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch, *, before_due: timedelta | None = None
 ) -> tuple[dict[str, Any], str, str]:
     """A group of three on an invoice whose correction stopped at the save that records the
-    corrected invoice, after Stripe sent it (no clean-up of the invoice after it): the group's
-    answer, its old invoice's id and the corrected invoice's."""
+    corrected invoice, after Stripe sent it (no clean-up of the invoice after it), ``before_due``
+    the invoice's due time if given: the group's answer, its old invoice's id and the
+    corrected invoice's."""
     import booking.services.group_invoice_correction as correction
 
-    group, old, _ = three_on_an_invoice(system)
+    group, old, _ = _three_on_an_invoice(system, before_due)
     no_disowning = (correction, "disown_invoice", lambda ports, invoice_id: None)
     sent_first = _stopped_after_sending(
         system, monkeypatch, group, lambda: _correct(system, group), no_disowning
@@ -116,11 +130,7 @@ def _give_up_stopped_after_sending(
     id, the course's places left once it was booked and the new invoice's id."""
     import booking.services.group_unpaid_give_up as give_ups
 
-    group, old, left = three_on_an_invoice(system)
-    if before_due is not None:
-        invoice = system.stored_group(group).invoice
-        assert invoice is not None
-        system.clock_offset += invoice.due_at - before_due - system.now()
+    group, old, left = _three_on_an_invoice(system, before_due)
     no_undo = (give_ups._ByInvoice, "undo", lambda self, new: None)
     sent_first = _stopped_after_sending(
         system, monkeypatch, group, lambda: give_up(system, group, 2), no_undo
@@ -216,3 +226,25 @@ def test_a_give_ups_invoice_paid_after_the_old_ones_due_time_pays_the_places_kep
     stored = _paid_by(system, group, old, sent_first)
     assert stored.place(2).released
     assert places_left(system) == left + 1
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_corrected_invoice_paid_after_the_old_ones_due_time_pays_the_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
+    corrected invoice, which the employer pays just after it: nothing new is made, so the due
+    time refuses nothing (the webhook answered 503, pressing again 409
+    ``too_late_for_invoice``): the correction is completed with it and the group paid."""
+    group, old, sent_first = _correction_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+
+    def press_again() -> None:
+        _correct(system, group).refused(409, "invoice_paid")
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    _paid_by(system, group, old, sent_first)

@@ -172,27 +172,14 @@ def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
         )
 
 
-def may_be_paid_already(group: GroupBooking, now: datetime) -> bool:
-    """Whether a place of ``group`` given up past its invoice's due time may complete a give-up
-    whose stopped try sent the invoice for the places kept (``replacing_with``), the old one
-    void: read at Stripe first, that invoice paid is the group's (:func:`refuse_once_due`)."""
-    invoice = group.invoice
-    return (
-        invoice is not None
-        and now >= invoice.due_at
-        and group.replacing_invoice == invoice.invoice_id
-        and bool(group.replacing_with)
-    )
-
-
 def refuse_once_due(group: GroupBooking, now: datetime, *, earlier_try_paid: bool = False) -> None:
     """No place of ``group`` is taken off its invoice once the invoice's due date has passed
     (its places not yet released by the sweep): Stripe makes no invoice due in the past, so
     the old one would be voided and no new one made. The last place held may
     still go (the booking ends, no new invoice); and so may the place whose give-up a stopped
     try left half done once the employer paid the invoice it sent for the places kept
-    (``earlier_try_paid``, :func:`may_be_paid_already`): nothing new is made, that invoice is
-    recorded as the group's and its payment kept."""
+    (``earlier_try_paid``, ``group_figures.earlier_try_may_be_paid``): nothing new is made,
+    that invoice is recorded as the group's and its payment kept."""
     invoice = group.invoice
     if (
         not earlier_try_paid

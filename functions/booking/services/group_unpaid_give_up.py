@@ -37,11 +37,11 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
+from booking.domain.group_figures import earlier_try_may_be_paid
 from booking.domain.group_give_ups import (
     being_recorded_refused,
     give_up_refusal,
     hold_ends,
-    may_be_paid_already,
     opens_a_new_way_to_pay,
     refuse_once_due,
     refuse_while_another_is_given_up,
@@ -357,12 +357,12 @@ def _refused_by_invoice(
 ) -> InvoiceRef | None:
     """Raise why place ``number`` of ``group`` may not come off its invoice as it stands, if it
     may not. The invoice for the places kept that a stopped try sent and the employer paid, when
-    it had to be read at Stripe (past the due time, :func:`may_be_paid_already`), else None."""
+    it had to be read at Stripe (past the due time: ``earlier_try_may_be_paid``), else None."""
     # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
     refuse_new_invoice(group)
     refuse_while_voided(group)
     refuse_while_another_is_given_up(group, number)
-    paid = paid_by_an_earlier_try(ports, group) if may_be_paid_already(group, now) else None
+    paid = paid_by_an_earlier_try(ports, group) if earlier_try_may_be_paid(group, now) else None
     refuse_once_due(group, now, earlier_try_paid=paid is not None)  # before the old is voided
     return paid
 
