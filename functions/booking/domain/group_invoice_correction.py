@@ -105,13 +105,19 @@ def correction_refused(
             "its invoice",
             code=CHANGED,
         )
-    if invoice.due_at <= now and not earlier_try_paid:
-        return Conflict(
-            "the invoice falls due today, too late for a corrected one: nothing was changed. "
-            "Void it, and ask the manager to book again",
-            code=TOO_LATE_FOR_INVOICE,
-        )
-    return None
+    return _due_refusal(invoice, now, earlier_try_paid=earlier_try_paid)
+
+
+def _due_refusal(invoice: InvoiceRef, now: datetime, *, earlier_try_paid: bool) -> Conflict | None:
+    """Too late for a corrected invoice once ``invoice`` falls due, unless the one a stopped
+    try sent is paid (``earlier_try_paid``: recorded, nothing new made)."""
+    if invoice.due_at > now or earlier_try_paid:
+        return None
+    return Conflict(
+        "the invoice falls due today, too late for a corrected one: nothing was changed. "
+        "Void it, and ask the manager to book again",
+        code=TOO_LATE_FOR_INVOICE,
+    )
 
 
 def corrected(
