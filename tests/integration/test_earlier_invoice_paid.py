@@ -105,11 +105,16 @@ def test_pressing_again_or_the_sweep_completes_the_act_with_it(
 
 
 def _correction_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch, *, before_due: timedelta | None = None
 ) -> tuple[dict[str, Any], str]:
     """A correction of a booking's invoice stopped after its void and after Stripe sent the
-    corrected invoice, before its save: the booking, and that invoice's id."""
+    corrected invoice, before its save (``before_due`` its invoice's due time if given): the
+    booking, and that invoice's id."""
     application, old = one_on_an_invoice(system)
+    if before_due is not None:
+        invoice = system.stored(application).invoice
+        assert invoice is not None
+        system.clock_offset += invoice.due_at - before_due - system.now()
     correction_stopped_after_the_void(system, monkeypatch, application)
     left = system.stored(application)
     [recorded, sent_first] = left.invoices_issued
@@ -199,3 +204,73 @@ def test_a_correction_pressed_again_says_its_invoice_was_paid(
     assert stored.status.value == "confirmed", stored.status
     assert stored.invoice is not None
     assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+
+
+def _invoiced_instead_stopped_after_sending(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], str]:
+    """*Invoice the employer instead* stopped after the card checkout's expiry and after Stripe
+    sent the invoice, before its save: the booking, and that invoice's id."""
+    application = by_card(system)
+    act = lambda: invoiced_instead(system, application)  # noqa: E731
+    _, caught = stopped_after_the_expiry(system, monkeypatch, act)
+    return application, _sent_first(system, application, caught)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+@pytest.mark.parametrize("act", ["invoice_instead", "correction", "bursary"])
+def test_an_acts_invoice_paid_after_applications_closed_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str, by: str
+) -> None:
+    """An organiser's act (invoice instead, a correction, a bursary) stopped after Stripe sent
+    its invoice; the course's applications close (the organisers' close) before the employer
+    pays it: the act, decided while they were open, is completed with it and the booking
+    confirmed, never refused for the close (nor its payment given back)."""
+    stopped = {
+        "invoice_instead": _invoiced_instead_stopped_after_sending,
+        "correction": _correction_stopped_after_sending,
+        "bursary": _grant_stopped_after_sending,
+    }[act]
+    application, sent_first = stopped(system, monkeypatch)
+    course_id = system.stored(application).course_id
+    system.put_course(course_id, {**system.course_file(course_id), "closed": True})
+
+    paid_then_completed(system, sent_first, by, timedelta(hours=3))
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.payment_intent is not None
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_corrected_invoice_paid_after_the_old_ones_due_time_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
+    corrected invoice, which the employer pays just after it: nothing new is made, so the due
+    time refuses nothing (the webhook answered 503, the sweep and pressing again were refused
+    as too late for a corrected invoice): the correction is completed with it and the booking
+    confirmed, its payment kept."""
+    application, sent_first = _correction_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+
+    def press_again() -> None:
+        path = f"/applications/{application['application_id']}/invoice/correct"
+        system.admin("POST", path, json_body=dict(CORRECTED)).refused(409, "invoice_paid")
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.billing is not None
+    assert stored.billing.billing_email == CORRECTED["billing_email"]
+    assert not stored.payments or all(payment.kept for payment in stored.payments)

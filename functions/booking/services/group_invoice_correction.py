@@ -31,6 +31,7 @@ from booking.domain.errors import (
     DependencyUnavailable,
     StaleWrite,
 )
+from booking.domain.group_figures import earlier_try_may_be_paid
 from booking.domain.group_invoice_correction import (
     HEADING,
     corrected,
@@ -97,7 +98,10 @@ def correct_group_invoice(
     if corrects_nothing(group, billing):
         return group, False
     now = ports.clock()
-    refusal = correction_refused(group, seen, now)
+    # Past the due time, a corrected invoice a stopped try sent and the employer paid is read
+    # first (once): it completes the correction, nothing new made.
+    paid = paid_by_an_earlier_try(ports, group) if earlier_try_may_be_paid(group, now) else None
+    refusal = correction_refused(group, seen, now, earlier_try_paid=paid is not None)
     if refusal is not None:
         raise refusal
     refuse_new_invoice(group)  # its contact erased: nobody to send a new invoice to
@@ -107,19 +111,26 @@ def correct_group_invoice(
         # Read once before the void: a payment on its way refuses it, nothing written.
         _refuse_while_paid(group, invoice_paying(ports, group))
     marking = _marked(ports, group, billing)
-    return _replaced(ports, marking, course, billing, pressed=marked is None)
+    return _replaced(ports, marking, course, billing, pressed=marked is None, paid_read=paid)
 
 
 def _replaced(
-    ports: Ports, marking: GroupBooking, course: Course, billing: BillingDetails, *, pressed: bool
+    ports: Ports,
+    marking: GroupBooking,
+    course: Course,
+    billing: BillingDetails,
+    *,
+    pressed: bool,
+    paid_read: InvoiceRef | None = None,
 ) -> tuple[GroupBooking, bool]:
     """``marking``'s invoice (void at Stripe) replaced by the corrected one: sent now, or the
     one an earlier try sent that the employer paid, its payment then applied (``pressed``: the
-    organiser told so, 409 ``invoice_paid``). The group after, and whether this changed it."""
+    organiser told so, 409 ``invoice_paid``). The group after, and whether this changed it.
+    ``paid_read``: that paid invoice, read already (None: not read yet, or none paid)."""
     old = marking.invoice
     assert old is not None
     group_id = marking.group_id
-    paid_earlier = paid_by_an_earlier_try(ports, marking)
+    paid_earlier = paid_read or paid_by_an_earlier_try(ports, marking)
     if paid_earlier is not None:
         invoice = paid_earlier.model_copy(update={"attempt": old.attempt + 1})
     else:

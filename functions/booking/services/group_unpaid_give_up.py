@@ -18,7 +18,9 @@ The invoice for the places kept that a try stopped before its save sent (recorde
 ``replacing_with``) and the employer then paid is the group's: the completion (the manager's
 retry, the sweep, or that invoice's own ``invoice.paid``: ``services.earlier_try_paid``)
 records it as the group's invoice, sends nothing more, and applies its payment
-(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's).
+(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's). A
+completion is made even once the course's applications have closed: the give-up was decided
+while they were open (``group_give_ups.opens_a_new_way_to_pay``).
 """
 
 from __future__ import annotations
@@ -29,15 +31,18 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
+from booking.domain.billing import InvoiceRef
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
+from booking.domain.group_figures import earlier_try_may_be_paid
 from booking.domain.group_give_ups import (
     being_recorded_refused,
     give_up_refusal,
     hold_ends,
+    opens_a_new_way_to_pay,
     refuse_once_due,
     refuse_while_another_is_given_up,
     refuse_while_voided,
@@ -108,9 +113,13 @@ class _WayToPay:
         return None
 
 
+@dataclass(frozen=True)
 class _ByInvoice(_WayToPay):
-    """The employer's invoice, replaced by one for the places kept (due when the old was)."""
+    """The employer's invoice, replaced by one for the places kept (due when the old was).
+    ``paid_read``: the invoice for them a stopped try sent that the employer paid, as read
+    already (``_refused_by_invoice``); None: not read yet, or none paid."""
 
+    paid_read: InvoiceRef | None = None
     done = "group place taken off its invoice"
 
     @property
@@ -130,7 +139,7 @@ class _ByInvoice(_WayToPay):
         # The invoice for the places kept that a try of this give-up sent and never saved,
         # paid by the employer meanwhile, is the group's: recorded as Stripe holds it, nothing
         # more sent (one rule with an organiser's correction).
-        paid = paid_by_an_earlier_try(self.ports, self.before)
+        paid = self.paid_read or paid_by_an_earlier_try(self.ports, self.before)
         invoice = (
             paid.model_copy(update={"attempt": self.attempt})
             if paid is not None
@@ -305,20 +314,19 @@ class _ByCard(_WayToPay):
 
 def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
     """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
-    by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-    way = (_ByInvoice if by_invoice else _ByCard)(ports, group, course)
     now = ports.clock()
     refuse_once_started(now, course.first_start())
-    if by_invoice:
-        # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
-        refuse_new_invoice(group)
-        refuse_while_voided(group)
-        refuse_while_another_is_given_up(group, number)
-        refuse_once_due(group, now)  # before the old invoice is voided
+    way: _ByInvoice | _ByCard = _ByCard(ports, group, course)
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        way = _ByInvoice(ports, group, course, _refused_by_invoice(ports, group, number, now))
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    ends, taking = hold_ends(group), course.accepts_applications(now)
+    ends = hold_ends(group)
+    # A completion of a give-up begun before applications closed opens its new payment still.
+    taking = opens_a_new_way_to_pay(
+        group, number, taking_applications=course.accepts_applications(now)
+    )
     refusal = give_up_refusal(
         group,
         taking_applications=taking,
@@ -342,6 +350,21 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
     return view_of(ports, _completed(way, saved))
+
+
+def _refused_by_invoice(
+    ports: Ports, group: GroupBooking, number: int, now: datetime
+) -> InvoiceRef | None:
+    """Raise why place ``number`` of ``group`` may not come off its invoice as it stands, if it
+    may not. The invoice for the places kept that a stopped try sent and the employer paid, when
+    it had to be read at Stripe (past the due time: ``earlier_try_may_be_paid``), else None."""
+    # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
+    refuse_new_invoice(group)
+    refuse_while_voided(group)
+    refuse_while_another_is_given_up(group, number)
+    paid = paid_by_an_earlier_try(ports, group) if earlier_try_may_be_paid(group, now) else None
+    refuse_once_due(group, now, earlier_try_paid=paid is not None)  # before the old is voided
+    return paid
 
 
 def _completed(way: _ByInvoice | _ByCard, saved: GroupBooking) -> GroupBooking:
