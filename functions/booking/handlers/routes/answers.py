@@ -6,6 +6,7 @@ generated from the models only when the document is built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from booking.domain.form_text import TICKED_IN_A_FORM
@@ -123,6 +124,8 @@ def page(description: str) -> dict[str, Any]:
 
 # A console page's answer when its address names no application (nor could: too long for an id).
 NO_APPLICATION = page("No such application (or a path segment longer than any id)")
+# The same of a group booking.
+NO_GROUP = page("No such group booking")
 
 
 def see_other(
@@ -168,6 +171,9 @@ def query(name: str, description: str, required: bool = False, **constraints: An
 
 # The path parameters many routes name a thing by.
 COURSE_ID = path_parameter("course_id")
+GROUP_ID = path_parameter(
+    "group_id", "The group booking's id (the course's group bookings list it)"
+)
 DISCOUNT_CODE = path_parameter("code", "The code's letters, in any case", 40)
 PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
 
@@ -260,4 +266,33 @@ def on_a_course(
         parameters=(COURSE_ID,),
         body=json_body(body) if body else None,
         tags=("organisers",),
+    )
+
+
+def confirmation_page(
+    path: str,
+    operation_id: str,
+    summary: str,
+    shows: str,
+    refused: str,
+    led_from: str,
+    *,
+    missing: Fragment = NO_APPLICATION,
+    also: Mapping[str, Fragment] | None = None,
+    parameters: tuple[Fragment, ...] = (),
+) -> Route:
+    """A console page that asks before an act (``path``: the act's, read with GET): what the act
+    would do, as its own decision run without writing, and the form that does it (``shows``);
+    ``refused``: the page of what it acts on, saying why not now (409); ``led_from``: the button
+    that leads here and what its form posts. Nothing changes on it, whatever it is asked."""
+    return Route(
+        Function.CONSOLE,
+        "GET",
+        path,
+        operation_id,
+        summary,
+        {"200": page(shows), "404": missing, "409": page(refused), **(also or {})},
+        description=f"{led_from} Nothing changes on this page.",
+        parameters=parameters or (path_parameter("application_id"),),
+        tags=("console",),
     )

@@ -9,19 +9,19 @@ from typing import Any
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    GROUP_ID,
+    NO_GROUP,
     SEEN,
     console_form,
     json_answer,
     optional_fields,
     page,
-    path_parameter,
     see_other,
 )
 
 # What the console's group bookings page says once after the button (``after_action``).
 GROUP_INVOICE_VOIDED = "group_invoice_voided"
 GROUP_INVOICE_RESENT = "group_invoice_resent"
-_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
 _SAID = (
     "Voids the group booking's open invoice at Stripe, then does what Stripe's own "
     "`invoice.voided` does for a group: its seats go back to the course and are offered to "
@@ -72,7 +72,7 @@ def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any
         operation_ids[resend],
         summary,
         description=_RESEND_SAID if resend else _SAID,
-        parameters=(_GROUP,),
+        parameters=(GROUP_ID,),
         tags=(tag,),
         **rest,
     )
@@ -115,7 +115,7 @@ def _console_button(summary: str, done: str, *, resend: bool = False) -> Route:
                 f"Done: to the course's group bookings page, which says so once (`{done}`)",
                 notice=True,
             ),
-            "404": page("No such group booking"),
+            "404": NO_GROUP,
             "409": page("The course's group bookings page again, saying why not"),
         },
         body=console_form(),
