@@ -233,30 +233,17 @@ class EmailJob(Model):
 
     @classmethod
     def group_changed(
-        cls,
-        group_id: str,
-        course_id: str,
-        event: str,
-        occasion: str,
-        *,
-        to_billing_contact: bool = False,
-        **said: Any,
+        cls, group_id: str, course_id: str, event: str, occasion: str, **said: Any
     ) -> EmailJob:
         """A group booking's ``event`` told (``domain.group_notices``, ``domain.payer``), keyed
-        by the group, the event and its ``occasion``, the billing contact's own message apart
-        from the manager's; ``said``: the fields that word it (an amount, the places)."""
-        key = f"{EmailKind.GROUP_CHANGED.value}:{group_id}:{event}:{occasion}"
-        return cls(
-            job_id=f"{key}:payer" if to_billing_contact else key,
-            kind=EmailKind.GROUP_CHANGED,
-            application_id=group_id,
-            course_id=course_id,
-            reason=event,
-            occasion=occasion,
-            move=None,
-            to_billing_contact=to_billing_contact,
-            **said,
-        )
+        by the group, the event and its ``occasion``; ``said``: the fields that word it (an
+        amount, the places, ``to_billing_contact``: the billing contact's own message)."""
+        kind = EmailKind.GROUP_CHANGED
+        job_id = f"{kind.value}:{group_id}:{event}:{occasion}"
+        if said.get("to_billing_contact"):
+            job_id += ":payer"  # apart from the manager's message about the same event
+        ids = {"application_id": group_id, "course_id": course_id, "occasion": occasion}
+        return cls(job_id=job_id, kind=kind, reason=event, move=None, **ids, **said)
 
     @classmethod
     def about(
