@@ -285,14 +285,29 @@ def confirmation_page(
     would do, as its own decision run without writing, and the form that does it (``shows``);
     ``refused``: the page of what it acts on, saying why not now (409); ``led_from``: the button
     that leads here and what its form posts. Nothing changes on it, whatever it is asked."""
+    answers = {"200": page(shows), "404": missing, "409": page(refused), **(also or {})}
+    said = f"{led_from} Nothing changes on this page."
+    parameters = parameters or (path_parameter("application_id"),)
+    return console_read(path, operation_id, summary, answers, *parameters, description=said)
+
+
+def console_read(
+    path: str,
+    operation_id: str,
+    summary: str,
+    answers: Mapping[str, Fragment],
+    *parameters: Fragment,
+    description: str,
+) -> Route:
+    """A console page read with GET (``NOTICE_ONCE``: one its actions lead back to)."""
     return Route(
         Function.CONSOLE,
         "GET",
         path,
         operation_id,
         summary,
-        {"200": page(shows), "404": missing, "409": page(refused), **(also or {})},
-        description=f"{led_from} Nothing changes on this page.",
-        parameters=parameters or (path_parameter("application_id"),),
+        answers,
+        description=description,
+        parameters=parameters,
         tags=("console",),
     )
