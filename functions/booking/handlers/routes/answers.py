@@ -269,6 +269,21 @@ def on_a_course(
     )
 
 
+def group_card_press(done: str, mistakes: str = "") -> dict[str, Fragment]:
+    """What a press on a group booking's card in the console answers: on to the course's group
+    bookings page, which says ``done`` once, or that page again saying why not; a form with
+    fields to type, its ``mistakes`` (422)."""
+    return {
+        "303": see_other(
+            f"Done: to the course's group bookings page, which says so once (`{done}`)",
+            notice=True,
+        ),
+        "404": NO_GROUP,
+        "409": page("The course's group bookings page again, saying why not"),
+        **({"422": page(mistakes)} if mistakes else {}),
+    }
+
+
 def confirmation_page(
     path: str,
     operation_id: str,

@@ -10,13 +10,11 @@ from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     GROUP_ID,
-    NO_GROUP,
     SEEN,
     console_form,
+    group_card_press,
     json_answer,
     optional_fields,
-    page,
-    see_other,
 )
 
 # What the console's group bookings page says once after the button (``after_action``).
@@ -110,14 +108,7 @@ def _console_button(summary: str, done: str, *, resend: bool = False) -> Route:
         Function.CONSOLE,
         summary,
         resend=resend,
-        answers={
-            "303": see_other(
-                f"Done: to the course's group bookings page, which says so once (`{done}`)",
-                notice=True,
-            ),
-            "404": NO_GROUP,
-            "409": page("The course's group bookings page again, saying why not"),
-        },
+        answers=group_card_press(done),
         body=console_form(),
         done=done,
     )

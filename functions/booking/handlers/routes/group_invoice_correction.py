@@ -12,9 +12,8 @@ from booking.handlers.routes.answers import (
     SEEN,
     confirmation_page,
     console_form,
+    group_card_press,
     json_answer,
-    page,
-    see_other,
 )
 from booking.handlers.routes.invoice_correction import BILLING, BILLING_BODY
 
@@ -88,16 +87,10 @@ GROUP_CORRECTION_CONSOLE: tuple[Route, ...] = (
         f"/console{_PATH}",
         "consoleCorrectGroupInvoice",
         "Correct a group's invoice (its confirmation page's form)",
-        {
-            "303": see_other(
-                "Done: to the course's group bookings page, which says so once "
-                f"(`{GROUP_INVOICE_CORRECTED}`)",
-                notice=True,
-            ),
-            "404": NO_GROUP,
-            "409": page("The course's group bookings page again, saying why not"),
-            "422": page("The confirmation page again, each wrong detail said beside its field"),
-        },
+        group_card_press(
+            GROUP_INVOICE_CORRECTED,
+            "The confirmation page again, each wrong detail said beside its field",
+        ),
         description=_SAID,
         parameters=(GROUP_ID,),
         body=console_form({"seen": SEEN, **BILLING}, "seen", "billing_name"),

@@ -13,10 +13,9 @@ from booking.handlers.routes.answers import (
     SEEN,
     confirmation_page,
     console_form,
+    group_card_press,
     json_answer,
     optional_fields,
-    page,
-    see_other,
 )
 
 # What the organiser may say of the payment (``domain.payment_received``), each optional: the
@@ -118,19 +117,11 @@ GROUP_PAID_CONSOLE: tuple[Route, ...] = (
         "/console/groups/{group_id}/invoice/paid",
         "consoleRecordGroupPayment",
         "Record a group's invoice as paid outside Stripe (its confirmation page's form)",
-        {
-            "303": see_other(
-                "Done: to the course's group bookings page, which says so once "
-                f"(`{GROUP_INVOICE_PAID_OFF_STRIPE}`)",
-                notice=True,
-            ),
-            "404": NO_GROUP,
-            "409": page("The course's group bookings page again, saying why not"),
-            "422": page(
-                "Its confirmation page again, each mistake in how the payment came beside its "
-                "field, what was typed kept: nothing recorded"
-            ),
-        },
+        group_card_press(
+            GROUP_INVOICE_PAID_OFF_STRIPE,
+            "Its confirmation page again, each mistake in how the payment came beside its "
+            "field, what was typed kept: nothing recorded",
+        ),
         description=_GROUP_SAID + RECEIVED_SAID,
         parameters=(GROUP_ID,),
         body=console_form({"seen": SEEN, **RECEIVED}),
