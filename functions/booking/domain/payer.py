@@ -276,17 +276,13 @@ def group_replaced_invoice_notice(
     replaced = _corrected_away(invoice, group.billing, corrected)
     if invoice is None or replaced is None:
         return None
-    event = GroupEvent.INVOICE_CORRECTED.value
-    return EmailJob(
-        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice.invoice_id}:payer",
-        kind=EmailKind.GROUP_CHANGED,
-        application_id=group.group_id,
-        course_id=group.course_id,
-        reason=event,
-        occasion=invoice.invoice_id,
-        amount=invoice.amount_due,
-        move=None,
+    return EmailJob.group_changed(
+        group.group_id,
+        group.course_id,
+        GroupEvent.INVOICE_CORRECTED.value,
+        invoice.invoice_id,
         to_billing_contact=True,
+        amount=invoice.amount_due,
         replaced_billing=replaced,
     )
 

@@ -32,7 +32,13 @@ from booking.domain.wording import (
 )
 from booking.handlers.console_app import chrome, html_page, press_issued, press_row
 from booking.handlers.console_notices import done_notice
-from booking.handlers.console_pages import Chrome, console_page, course_heading, place_paid_said
+from booking.handlers.console_pages import (
+    Chrome,
+    application_named,
+    console_page,
+    course_heading,
+    place_paid_said,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services.console import (
@@ -234,9 +240,7 @@ def application_page(
     return console_page(
         "application.html",
         chrome,
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
+        **application_named(application),
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),
