@@ -526,7 +526,7 @@ def test_a_course_keeps_when_each_follow_up_was_last_written(repo: Repository) -
     listed = definition(sessions=[*definition().model_dump()["sessions"], follow_up])
     # To the microsecond: two files saved in one second are still told apart.
     written = {"fu-20270920t1500z": NOW + timedelta(microseconds=250)}
-    assert repo.put_course("c1", listed, follow_up_edits=written).follow_up_edits == written
+    assert repo.put_course("c1", listed, written).follow_up_edits == written
     stored = repo.get_course("c1")
     assert stored is not None
     assert stored.follow_up_edits == written

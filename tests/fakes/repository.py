@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Unpack
 
 from booking.domain.application import Application
 from booking.domain.billing import DiscountCode, billing_contact_of
@@ -52,12 +51,11 @@ from booking.domain.timeline import TimelineEntry, changes
 from booking.services.ports import (
     Anomaly,
     ClaimHeld,
-    CourseWrite,
+    ClaimRead,
     EmailClaim,
     EnrolmentRead,
     PaymentRecorders,
     ReminderMarker,
-    SaveConditions,
     SessionRow,
     SubmissionRead,
 )
@@ -136,10 +134,17 @@ class FakeRepository:
         return [self.courses[key] for key in sorted(self.courses)]
 
     def put_course(
-        self, course_id: str, definition: CourseDefinition, **write: Unpack[CourseWrite]
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
+        dates_moved_at: datetime | None = None,
+        creating: bool = False,
     ) -> Course:
-        previous, checked = self.courses.get(course_id), write.get("checked")
-        if write.get("creating") and previous is not None:
+        previous = self.courses.get(course_id)
+        if creating and previous is not None:
             raise StaleWrite("a course was saved under this id since it was read")
         if checked is not None:
             if previous is None or previous.version != checked.version:
@@ -163,9 +168,8 @@ class FakeRepository:
             version=(previous.version + 1) if previous else 1,
             priced=previous.priced if previous else 0,
             priced_codes=previous.priced_codes if previous else 0,
-            follow_up_edits=dict(write.get("follow_up_edits") or {}),
-            dates_moved_at=write.get("dates_moved_at")
-            or (previous.dates_moved_at if previous else None),
+            follow_up_edits=dict(follow_up_edits or {}),
+            dates_moved_at=dates_moved_at or (previous.dates_moved_at if previous else None),
         )
         self.courses[course_id] = stored
         return stored
@@ -249,7 +253,13 @@ class FakeRepository:
         return sorted(found, key=lambda a: (a.created_at, a.application_id))
 
     def save(
-        self, new: Application, previous: Application | None, **held_to: Unpack[SaveConditions]
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
+        course_at: int | None = None,
     ) -> Application:
         stored = stored_application(new, previous)
         held = holding_changes(previous, stored)
@@ -259,7 +269,6 @@ class FakeRepository:
         # The conditions, all checked before anything changes (one transaction). A booking
         # moved to another cohort moves the counters of both courses.
         self._check_version(stored, previous)
-        claim, course_at = held_to.get("claim"), held_to.get("course_at")
         if claim is not None and self.email_state(claim.job_id) != claim.state:
             raise StaleWrite("the email's claim changed since it was read")
         course = self.courses.get(stored.course_id)
@@ -272,7 +281,7 @@ class FakeRepository:
         for course_id, (seat_delta, waiting_delta) in counters.items():
             _check_seats(self.courses.get(course_id), seat_delta, waiting_delta)
         self._check_codes(held)
-        claims = self._check_enrolment(stored, previous, held_to.get("replaces"))
+        claims = self._check_enrolment(stored, previous, replaces)
         # The writes.
         self.applications[stored.application_id] = stored
         for course_id, (seat_delta, waiting_delta) in counters.items():

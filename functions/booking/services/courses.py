@@ -139,7 +139,7 @@ def _put_course(
     course = ports.repository.put_course(
         course_id,
         definition,
-        follow_up_edits=edits,
+        edits,
         checked=previous,
         dates_moved_at=now if moved else None,
         creating=previous is None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
+from typing import TYPE_CHECKING, Protocol
 
 from booking.services.code_store_port import DiscountCodeStore
 from booking.services.email_claims import ClaimRead
@@ -45,31 +45,29 @@ class Anomaly:
     details: Mapping[str, str] = field(default_factory=dict)
 
 
-class CourseWrite(TypedDict, total=False):
-    """How ``CourseStore.put_course`` writes a course, each optional. Written only over the
-    version the save was decided on, else StaleWrite (decide it all again on a fresh read):
-    ``checked`` (a currency change also only while nothing was priced in it since:
-    ``Course.priced``); ``creating``: no course has the id; neither (a set-up that decides
-    nothing from a read): what is stored as the write reads it."""
-
-    follow_up_edits: Mapping[str, datetime] | None  # kept as given (``Course.follow_up_edits``)
-    checked: Course | None
-    # Recorded as when its dates last moved (None: the one recorded kept).
-    dates_moved_at: datetime | None
-    creating: bool
-
-
 class CourseStore(Protocol):
     def get_course(self, course_id: str) -> Course | None: ...
 
     def list_courses(self) -> list[Course]: ...
 
     def put_course(
-        self, course_id: str, definition: CourseDefinition, **write: Unpack[CourseWrite]
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
+        dates_moved_at: datetime | None = None,
+        creating: bool = False,
     ) -> Course:
-        """Create or replace (``write``: how, ``CourseWrite``); raises Conflict
-        ``capacity_below_taken`` rather than overbook, and ``too_many_sessions`` beyond the rows
-        one save writes (``services.stored``)."""
+        """Create or replace; raises Conflict ``capacity_below_taken`` rather than overbook, and
+        ``too_many_sessions`` beyond the rows one save writes (``services.stored``).
+        ``follow_up_edits`` is kept with it as given (``Course.follow_up_edits``). Written only
+        over the version the save was decided on, else StaleWrite (decide it all again on a
+        fresh read): ``checked`` (a currency change also only while nothing was priced in it
+        since: ``Course.priced``); ``creating``: no course has the id; neither (a set-up that
+        decides nothing from a read): what is stored as the write reads it. ``dates_moved_at``:
+        recorded as when its dates last moved (None: the one recorded kept)."""
 
     def sessions_starting(self, after: datetime, until: datetime) -> list[SessionRow]:
         """Sessions of every course starting in (after, until], soonest first."""
@@ -94,17 +92,6 @@ class SubmissionRead:
     enrolment: EnrolmentRead | None = None  # of the address it gives, if it gives one
 
 
-class SaveConditions(TypedDict, total=False):
-    """What ``ApplicationStore.save`` holds its write to besides the version read, each
-    optional."""
-
-    replaces: str | None  # a dead application whose enrolment claim may be taken over
-    claim: ClaimRead | None  # an email's claim, still as read
-    # The course still at this version: a decision made from its dates, for a save that moves
-    # none of its counters.
-    course_at: int | None
-
-
 class ApplicationStore(Protocol):
     def get_application(self, application_id: str) -> Application | None: ...
 
@@ -122,7 +109,13 @@ class ApplicationStore(Protocol):
     def list_applications(self, course_id: str) -> list[Application]: ...
 
     def save(
-        self, new: Application, previous: Application | None, **held_to: Unpack[SaveConditions]
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
+        course_at: int | None = None,
     ) -> Application:
         """Write ``new`` if the stored application is still ``previous`` (None: not stored yet),
         an email's ``claim`` still as read, and its course still at the version ``course_at``

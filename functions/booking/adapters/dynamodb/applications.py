@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
-from typing import Any, Unpack
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -64,7 +64,7 @@ from booking.domain.limits import holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import payments_recorded, provider_objects
 from booking.domain.timeline import changes
-from booking.services.ports import ClaimRead, EnrolmentRead, SaveConditions, SubmissionRead
+from booking.services.ports import ClaimRead, EnrolmentRead, SubmissionRead
 from booking.services.stored import stored_application
 
 
@@ -136,7 +136,13 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def save(
-        self, new: Application, previous: Application | None, **held_to: Unpack[SaveConditions]
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
+        course_at: int | None = None,
     ) -> Application:
         stored = stored_application(new, previous)
         put = versioned_put(
@@ -145,7 +151,7 @@ class DynamoApplicationStore:
             previous.version if previous else None,
         )
         actions: list[tuple[str, dict[str, Any]]] = [("application", {"Put": put})]
-        actions.extend(self._as_read(stored, held_to.get("claim"), held_to.get("course_at")))
+        actions.extend(self._as_read(stored, claim, course_at))
         # Every limited thing the change claims or gives back (seats, code uses), derived from
         # the states before and after, in this same transaction.
         held = holding_changes(previous, stored)
@@ -156,7 +162,7 @@ class DynamoApplicationStore:
         priced = newly_priced(previous, stored)
         unpriced = no_longer_priced(previous, stored)
         actions.extend(holding_actions(self.table.name, stored, previous, held, priced, unpriced))
-        actions.extend(self._who_applied(stored, previous, held_to.get("replaces")))
+        actions.extend(self._who_applied(stored, previous, replaces))
         for contact in sorted(contacts_named(stored) - contacts_named(previous)):
             # Who is billed, by a digest: the billing contact's export and erasure find it;
             # one an act's mark names too, before its save bills them.

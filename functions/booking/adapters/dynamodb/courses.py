@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -39,7 +39,7 @@ from booking.adapters.dynamodb.table import (
 )
 from booking.domain.course import Course, CourseDefinition, ScheduledSession
 from booking.domain.errors import StaleWrite
-from booking.services.ports import CourseWrite, SessionRow
+from booking.services.ports import SessionRow
 from booking.services.stored import capacity_refusal, session_rows_refusal
 
 PK, SK = f"{BY_TIME_INDEX}pk", f"{BY_TIME_INDEX}sk"
@@ -66,7 +66,14 @@ class DynamoCourseStore:
 
     @translate_aws_errors
     def put_course(
-        self, course_id: str, definition: CourseDefinition, **write: Unpack[CourseWrite]
+        self,
+        course_id: str,
+        definition: CourseDefinition,
+        follow_up_edits: Mapping[str, datetime] | None = None,
+        *,
+        checked: Course | None = None,
+        dates_moved_at: datetime | None = None,
+        creating: bool = False,
     ) -> Course:
         """Create or replace a course's definition, keeping its live seat counters.
 
@@ -78,8 +85,6 @@ class DynamoCourseStore:
         priced in it since: ``Course.priced``); ``creating``: no course under the id; neither
         (a set-up that decides nothing from a read): the version this write reads itself.
         """
-        checked, creating = write.get("checked"), write.get("creating", False)
-        dates_moved_at = write.get("dates_moved_at")
         schedule = definition.schedule()
         pinned = (
             checked is not None and checked.definition.price.currency != definition.price.currency
@@ -89,7 +94,7 @@ class DynamoCourseStore:
         if (too_many := session_rows_refusal(old_rows, len(schedule))) is not None:
             raise too_many
         update = self._course_update(
-            course_id, definition, previous, write.get("follow_up_edits") or {}, pinned=pinned
+            course_id, definition, previous, follow_up_edits or {}, pinned=pinned
         )
         if dates_moved_at is not None:
             update["UpdateExpression"] += ", dates_moved_at = :moved"
