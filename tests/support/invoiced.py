@@ -13,6 +13,7 @@ from tests.support.applications import invoice_id_of
 
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
     from booking.domain.application import Application
+    from booking.domain.emails import OutgoingEmail
     from tests.support.held_events import Delivery
     from tests.support.system import Reply, System
 
@@ -149,3 +150,28 @@ def stopped_after_the_void(
     with pytest.raises(TimeoutError):
         act()
     monkeypatch.undo()
+
+
+def told_replaced(sent: list[OutgoingEmail], number: str) -> list[OutgoingEmail]:
+    """The emails among ``sent`` telling a billing contact invoice ``number`` was replaced."""
+    return [e for e in sent if e.subject.startswith(f"Invoice {number} was replaced")]
+
+
+def old_contact_told_once(
+    system: System, correct: Callable[[], Reply], old: str
+) -> tuple[OutgoingEmail, list[OutgoingEmail]]:
+    """The correction ``correct`` pressed twice on an invoice ``old`` sent to :data:`ACCOUNTS`
+    (one person's or a group's): the one email that contact is told, checked as theirs and
+    saying they need not pay it (the second press sends nothing more), and every email both
+    presses sent."""
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+    assert correct().status == 200
+    sent = system.deliver_emails()
+    assert correct().status == 200  # pressed again: nothing more
+    sent += system.deliver_emails()
+    [told] = told_replaced(sent, number)
+    assert told.to == [ACCOUNTS]  # the contact it went to, not the new one
+    assert "Dear St Elsewhere NHS Foundation Trust" in told.text
+    assert f"need not pay invoice {number}" in told.text
+    return told, sent
