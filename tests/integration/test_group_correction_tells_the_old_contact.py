@@ -11,15 +11,8 @@ from typing import Any
 
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, three_on_an_invoice
-from tests.support.invoiced import ACCOUNTS
+from tests.support.invoiced import ACCOUNTS, CORRECTED
 from tests.support.system import Reply, System
-
-CORRECTED = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
 
 
 def _correct(system: System, group: dict[str, Any], **changes: str) -> Reply:

@@ -31,6 +31,7 @@ from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
+    CORRECTED,
     INVOICED,
     invoiced_cohort,
     old_contact_told_once,
@@ -40,12 +41,6 @@ from tests.support.page_text import text_of
 from tests.support.stripe_client import posts_fail
 from tests.support.system import Reply, System
 
-CORRECTED = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
 AS_BOOKED = {name: BILLING[name] for name in CORRECTED}
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
 

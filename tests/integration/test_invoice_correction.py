@@ -25,6 +25,7 @@ from tests.support.held_events import deliver
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
+    CORRECTED,
     INVOICED,
     confirmed_paid_whole,
     held_on_an_open_invoice,
@@ -36,13 +37,6 @@ from tests.support.invoiced import (
 )
 from tests.support.page_text import text_of
 from tests.support.system import Reply, System
-
-CORRECTED = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
 
 
 def correction_stopped_after_the_void(

@@ -34,6 +34,14 @@ NEW_BILLING: dict[str, str] = {
     "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
     "po_number": "PO-9001",
 }
+# The billing details an organiser corrects an invoice to: another contact at the employer,
+# whom Stripe sends the new invoice.
+CORRECTED: dict[str, str] = {
+    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
+    "billing_email": "invoices@example.nhs.uk",
+    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+    "po_number": "PO-9001",
+}
 
 
 def invoiced_cohort(system: System, **changes: Any) -> System:
