@@ -51,6 +51,13 @@ def invoiced_cohort(system: System, **changes: Any) -> System:
     return system
 
 
+def group_invoice_corrected(system: System, group: dict[str, Any], **changes: Any) -> Reply:
+    """The organisers' correction of ``group``'s invoice to :data:`CORRECTED` with
+    ``changes``, through the admin API: its answer."""
+    path = f"/groups/{group['group_id']}/invoice/correct"
+    return system.admin("POST", path, json_body=CORRECTED | changes)
+
+
 def applied_by_invoice(system: System, **fields: Any) -> dict[str, Any]:
     """An application on :data:`INVOICED` paid by the employer's invoice (``fields``: more of
     the form's answers), which must be taken: the answer. Its emails are not delivered."""
