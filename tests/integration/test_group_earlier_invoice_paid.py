@@ -17,17 +17,10 @@ from typing import Any
 import pytest
 
 from booking.domain.groups import GroupBooking
-from tests.integration.test_group_invoice_correction import CORRECTED
 from tests.support.groups import give_up, manager_view, places_left, three_on_an_invoice
 from tests.support.held_events import paid_then_completed
-from tests.support.invoiced import INVOICED
+from tests.support.invoiced import CORRECTED, INVOICED, group_invoice_corrected
 from tests.support.system import Reply, System
-
-
-def _correct(system: System, group: dict[str, Any]) -> Reply:
-    """The organiser's press: the group's invoice corrected to :data:`CORRECTED`."""
-    path = f"/groups/{group['group_id']}/invoice/correct"
-    return system.admin("POST", path, json_body=dict(CORRECTED))
 
 
 def _stopped_after_sending(
@@ -99,7 +92,7 @@ def _correction_stopped_after_sending(
     group, old, _ = _three_on_an_invoice(system, before_due)
     no_disowning = (correction, "disown_invoice", lambda ports, invoice_id: None)
     sent_first = _stopped_after_sending(
-        system, monkeypatch, group, lambda: _correct(system, group), no_disowning
+        system, monkeypatch, group, lambda: group_invoice_corrected(system, group), no_disowning
     )
     return group, old, sent_first
 
@@ -111,7 +104,7 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
     group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
 
     def press_again() -> None:
-        error = _correct(system, group).refused(409, "invoice_paid")
+        error = group_invoice_corrected(system, group).refused(409, "invoice_paid")
         assert "employer has paid the corrected invoice sent when" in error["message"]
 
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
@@ -193,7 +186,7 @@ def test_a_corrected_invoice_paid_after_applications_closed_pays_the_group(
     system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
 
     def press_again() -> None:
-        _correct(system, group).refused(409, "invoice_paid")
+        group_invoice_corrected(system, group).refused(409, "invoice_paid")
 
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
 
@@ -242,7 +235,7 @@ def test_a_corrected_invoice_paid_after_the_old_ones_due_time_pays_the_group(
     system.clock_offset += timedelta(minutes=4)
 
     def press_again() -> None:
-        _correct(system, group).refused(409, "invoice_paid")
+        group_invoice_corrected(system, group).refused(409, "invoice_paid")
 
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
 
