@@ -5,6 +5,7 @@ recorded (amount in pounds, the day, the way), said in the console's words."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 from typing import Any
 
 from booking.cli.client import application_path, post_json
@@ -32,7 +33,8 @@ def give_back(args: argparse.Namespace, url: str, token: str | None) -> str:
     """ "CL-7K3Q9: £200.00 given back by hand, recorded: nothing left to give back." Refused in
     the API's words (not cancelled, more than is left, a day in the future)."""
     body = {"amount": args.amount, "given_on": args.on, "method": args.how}
-    after = post_json(f"{application_path(url, args.application)}/given-back", token, body)
+    path = f"{application_path(url, args.application)}/given-back"
+    after = post_json(path, token, body, key=_key(args))
     named = after["reference"] or after["application_id"]
     currency = after["currency"]
     left = after["left_to_give_back"]
@@ -41,4 +43,17 @@ def give_back(args: argparse.Namespace, url: str, token: str | None) -> str:
         if left == 0
         else f"{money_words(left, currency)} still to give back"
     )
-    return f"{named}: {money_words(args.amount, currency)} given back by hand, recorded: {rest}."
+    amount = money_words(args.amount, currency)
+    if after["recorded"] == "before":
+        return (
+            f"{named}: {amount} given back by hand was recorded already (this same command ran "
+            f"before), nothing recorded again: {rest}."
+        )
+    return f"{named}: {amount} given back by hand, recorded: {rest}."
+
+
+def _key(args: argparse.Namespace) -> str:
+    """The request's Idempotency-Key: the same command run again (its answer lost, say) names
+    the same record, so the money is never recorded twice by a retry at the terminal."""
+    said = f"{args.application}|{args.amount}|{args.on}|{args.how}"
+    return "cli-give-back-" + hashlib.sha256(said.encode()).hexdigest()[:32]

@@ -18,6 +18,12 @@ from booking.services import console
 
 # A key a client gave names its record apart from the console's presses.
 _KEYED = "key-"
+# A retried request with neither would be a record of its own: money recorded twice.
+NEITHER = (
+    "give an Idempotency-Key header (a retry with the same key records nothing more) or "
+    "`seen` (what the application was read as: a retry after the record is refused as out of "
+    "date), so a retried request cannot record the money twice: nothing was recorded"
+)
 
 
 def serve(
@@ -35,12 +41,14 @@ def serve(
         from booking.services import given_back
 
         body = body_of("record of money given back", *FIELDS, "seen")
-        asked = asked_from(body)
         # API Gateway's HTTP API lowercases header names.
         key = http.idempotency_key(app.current_event.headers.get("idempotency-key"))
+        seen = Seen(seen_digests(body.get("seen")))
+        if key is None and not seen.digests:
+            raise http.BadRequest(NEITHER)
+        asked = asked_from(body)
         press = _KEYED + (key or secrets.token_urlsafe(16))
         found = console.application_id_for(ports(), application_id)
-        seen = Seen(seen_digests(body.get("seen")))
         done = given_back.record_given_back(ports(), found, asked, press, seen)
         after = done.application
         answer = {

@@ -116,7 +116,8 @@ GIVE_BACK_ADMIN: tuple[Route, ...] = (
                 "in": "header",
                 "required": False,
                 "description": "Makes a retry record nothing more: a request with a key an "
-                "earlier record was made with answers `recorded: before`, nothing changed",
+                "earlier record was made with answers `recorded: before`, nothing changed. "
+                "This or `seen` is required",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             },
         ),
@@ -142,7 +143,10 @@ GIVE_BACK_ADMIN: tuple[Route, ...] = (
                 }
             },
         },
-        description=SAID + " Without an `Idempotency-Key` each request is a record of its own.",
+        description=SAID + " One of `Idempotency-Key` or `seen` is required, so a retried "
+        "request never records the money twice: with neither, 400 `bad_request` naming both, "
+        "nothing recorded. With a key, a retry answers `recorded: before`; with `seen` only, a "
+        "retry after the record is refused as out of date (409 `application_changed`).",
         tags=("organisers",),
     ),
 )
