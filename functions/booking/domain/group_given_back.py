@@ -12,7 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.domain.employer_share import owed_by_hand, owed_for_released, paid_off_stripe
-from booking.domain.given_back import GiveBackAsked, Holding, invoice_paid_on, record_of
+from booking.domain.given_back import (
+    GiveBackAsked,
+    Holding,
+    given_back_words,
+    invoice_paid_on,
+    record_of,
+)
 from booking.domain.groups import GroupBooking
 
 
@@ -49,6 +55,13 @@ def group_payment_arrived(group: GroupBooking) -> datetime | None:
     return invoice_paid_on(group.invoice) or group.paid_at or group.created_at
 
 
+def group_given_back_said(group: GroupBooking) -> str:
+    """Each record of the group's money given back by hand, oldest first, in words ("£150.00
+    given back by hand by bank transfer on Monday 3 May 2027; ..."); "" when none."""
+    currency = group.price.currency
+    return "; ".join(given_back_words(r, currency) for r in group.returned_by_hand)
+
+
 def _why_not(group: GroupBooking) -> str:
     if not paid_off_stripe(group):
         return (
@@ -69,6 +82,7 @@ def _why_not(group: GroupBooking) -> str:
 
 __all__ = [
     "group_given_back",
+    "group_given_back_said",
     "group_holding",
     "group_payment_arrived",
     "may_give_back_group",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from booking.bootstrap import ports
-from booking.domain.given_back import FIELDS, asked_from, left_to_give_back
+from booking.domain.given_back import FIELDS, GiveBackAsked, asked_from, left_to_give_back
 from booking.domain.page_seen import Seen, seen_digests
 from booking.handlers import http
 from booking.handlers.resolver import Response
@@ -36,18 +36,10 @@ def serve(
 
     @served("recordMoneyGivenBack")
     def record_given_back(application_id: str) -> Response[str]:
-        from booking.handlers.admin import app  # the resolver serving this request
         from booking.handlers.admin_views import GivenBackOut
         from booking.services import given_back
 
-        body = body_of("record of money given back", *FIELDS, "seen")
-        # API Gateway's HTTP API lowercases header names.
-        key = http.idempotency_key(app.current_event.headers.get("idempotency-key"))
-        seen = Seen(seen_digests(body.get("seen")))
-        if key is None and not seen.digests:
-            raise http.BadRequest(NEITHER)
-        asked = asked_from(body)
-        press = _KEYED + (key or secrets.token_urlsafe(16))
+        asked, press, seen = _asked(body_of)
         found = console.application_id_for(ports(), application_id)
         done = given_back.record_given_back(ports(), found, asked, press, seen)
         after = done.application
@@ -62,3 +54,37 @@ def serve(
             ],
         }
         return http.json_response(200, answer)
+
+    @served("recordGroupMoneyGivenBack")
+    def record_group_given_back(group_id: str) -> Response[str]:
+        from booking.domain.employer_share import owed_by_hand
+        from booking.handlers.given_back_views import GroupGivenBackRecordedOut, records_out
+        from booking.services.group_given_back import record_group_given_back
+        from booking.services.group_overview import line_of
+
+        asked, press, seen = _asked(body_of)
+        the_ports = ports()
+        after, changed = record_group_given_back(the_ports, group_id, asked, press, seen)
+        answer = GroupGivenBackRecordedOut(
+            **line_of(the_ports, after).model_dump(),
+            recorded="now" if changed else "before",
+            left_to_give_back=owed_by_hand(after),
+            currency=after.price.currency,
+            given_back_by_hand=records_out(after.returned_by_hand),
+        )
+        return http.json_response(200, answer.model_dump(mode="json"))
+
+
+def _asked(body_of: Callable[..., dict[str, Any]]) -> tuple[GiveBackAsked, str, Seen]:
+    """The request's record, a person's or a group's: what it gives back, its press (its
+    Idempotency-Key's, else one of its own) and what it saw. 400 with neither a key nor
+    ``seen`` (a retry would record twice), 422 naming each field that needs attention."""
+    from booking.handlers.admin import app  # the resolver serving this request
+
+    body = body_of("record of money given back", *FIELDS, "seen")
+    # API Gateway's HTTP API lowercases header names.
+    key = http.idempotency_key(app.current_event.headers.get("idempotency-key"))
+    seen = Seen(seen_digests(body.get("seen")))
+    if key is None and not seen.digests:
+        raise http.BadRequest(NEITHER)
+    return asked_from(body), _KEYED + (key or secrets.token_urlsafe(16)), seen

@@ -4,13 +4,14 @@ on do not build them at their cold start."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from booking.domain.application_form import Answers
 from booking.domain.model import Model
+from booking.handlers.given_back_views import GivenBackOut
 from booking.handlers.views import (
     ApplicationOut,
     CourseOut,
@@ -68,15 +69,6 @@ class PaymentRecordedOut(AdminApplicationOut):
         "are those of the first press that gave any, and these were not; `paid_at_stripe`: "
         "its payer paid it at Stripe, so nothing was recorded"
     )
-
-
-class GivenBackOut(Model):
-    """One record of money given back by hand (pence)."""
-
-    amount: int = Field(description="Pence given back")
-    given_on: date = Field(description="The day it was given back")
-    method: str = Field(description="bank_transfer, cheque, cash or other")
-    recorded_at: datetime = Field(description="When it was recorded")
 
 
 class GivenBackRecordedOut(AdminApplicationOut):

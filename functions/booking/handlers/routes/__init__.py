@@ -123,6 +123,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
     if function is Function.ADMIN:
         from booking.handlers.routes.given_back import GIVE_BACK_ADMIN
+        from booking.handlers.routes.group_given_back import GIVE_BACK_GROUP_ADMIN
         from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
         from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_ADMIN
         from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
@@ -142,6 +143,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
             + CORRECTION_ADMIN
             + INSTEAD_ADMIN
             + GIVE_BACK_ADMIN
+            + GIVE_BACK_GROUP_ADMIN
         )
     from booking.handlers.routes.console import CONSOLE_ROUTES
     from booking.handlers.routes.console_cancel import (
@@ -150,6 +152,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         VOID_CONFIRMATION,
     )
     from booking.handlers.routes.given_back import RECORD_GIVEN_BACK
+    from booking.handlers.routes.group_given_back import GIVE_BACK_GROUP_CONSOLE
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
@@ -172,6 +175,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + CORRECTION_CONSOLE
         + INSTEAD_CONSOLE
         + RECORD_GIVEN_BACK
+        + GIVE_BACK_GROUP_CONSOLE
     )
 
 
