@@ -14,7 +14,7 @@ import pytest
 
 from tests.support import cli
 from tests.support.console import ConsoleBrowser
-from tests.support.groups import MANAGER, give_up, paid_group, paid_outside_stripe
+from tests.support.groups import give_up, paid_group, paid_outside_stripe
 from tests.support.invoiced import INVOICED, invoiced_cohort
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
@@ -83,9 +83,10 @@ def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
     group = paid_outside_stripe(invoiced_cohort(system))
     day = _today(system)
     kept = _given_back(system, group, amount=100, given_on=day, method="cheque")
-    assert "no place of this group was given up" in kept.refused(409, "nothing_to_give_back")[
-        "message"
-    ]
+    assert (
+        "no place of this group was given up"
+        in kept.refused(409, "nothing_to_give_back")["message"]
+    )
     assert give_up(system, group, 3).status == 200
 
     blind = _given_back(system, group, None, amount=100, given_on=day, method="cheque")
@@ -95,9 +96,10 @@ def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
     future = _given_back(system, group, amount=100, given_on="2999-01-01", method="cheque")
     assert "in the future" in future.refused(422, "validation_failed")["fields"]["given_on"]
     early = _given_back(system, group, amount=100, given_on="2020-01-01", method="cheque")
-    assert "before the payment arrived" in early.refused(422, "validation_failed")["fields"][
-        "given_on"
-    ]
+    assert (
+        "before the payment arrived"
+        in early.refused(422, "validation_failed")["fields"]["given_on"]
+    )
     nobody = _given_back(system, {"group_id": "nope"}, amount=100, given_on=day, method="cheque")
     assert nobody.status == 404
     line = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
@@ -112,9 +114,10 @@ def test_a_group_paid_through_stripe_has_nothing_to_give_back_by_hand(system: Sy
 
     refused = _given_back(invoiced, group, amount=100, given_on=_today(invoiced), method="cash")
 
-    assert "no payment received outside Stripe" in refused.refused(409, "nothing_to_give_back")[
-        "message"
-    ]
+    assert (
+        "no payment received outside Stripe"
+        in refused.refused(409, "nothing_to_give_back")["message"]
+    )
 
 
 def test_a_stale_seen_records_nothing(system: System) -> None:
@@ -129,3 +132,79 @@ def test_a_stale_seen_records_nothing(system: System) -> None:
     assert "look at it again" in retried.refused(409, "application_changed")["message"]
     again = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
     assert again["given_back_by_hand_said"].count("given back by hand") == 1
+
+
+def test_the_card_asks_then_records_it_once_and_the_money_page_says_so(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = paid_outside_stripe(invoiced_cohort(system))
+    page = f"/console/groups/{group['group_id']}/given-back"
+    assert f'href="{page}"' not in browser.get(CARDS).body  # nothing owed back yet
+    assert browser.get(page).status == 409
+    for place in (2, 3):
+        assert give_up(system, group, place).status == 200
+    system.deliver_emails()
+    assert f'href="{page}"' in browser.get(CARDS).body
+
+    asked = browser.words(page)
+    assert "£400.00 of what St Elsewhere NHS Trust paid outside Stripe is owed back" in asked
+    assert "Nothing is asked of Stripe and nobody is emailed" in asked
+    form = browser.form(page, page)
+    day = _today(system)
+    mistaken = browser.post(page, **{**form, "amount": "450", "given_on": day, "method": "cheque"})
+    assert mistaken.status == 422, mistaken.body
+    assert "Give at most £400.00" in mistaken.body
+
+    typed = {"amount": "£400.00", "given_on": day, "method": "bank_transfer"}
+    done = browser.post(page, **{**form, **typed})
+    assert done.status == 303, done.body
+    card = browser.words(done.headers["location"])
+    assert "Recorded as given back by hand" in card
+    assert "Given back by hand £400.00 given back by hand by bank transfer on " in card
+    assert "is owed back to the employer by hand" not in card
+    twice = browser.post(page, **{**form, **typed})
+    assert twice.status == 303
+    assert "That was recorded as given back already." in browser.words(twice.headers["location"])
+    money = browser.words(f"/console/courses/{INVOICED}/money")
+    assert "Refunded £400.00" in money
+    assert "Of which given back by hand (money received outside Stripe) £400.00" in money
+    assert browser.get(page).status == 409  # nothing is owed any more
+
+
+def test_a_second_tab_records_nothing_more(system: System, browser: ConsoleBrowser) -> None:
+    group = _two_given_up(system)
+    page = f"/console/groups/{group['group_id']}/given-back"
+    first, second = browser.form(page, page), browser.form(page, page)
+    typed = {"amount": "50", "given_on": _today(system), "method": "cheque"}
+
+    assert browser.post(page, **{**first, **typed}).status == 303
+    stale = browser.post(page, **{**second, **typed})
+
+    assert stale.status == 409, stale.body
+    assert "look at it again before recording money given back" in stale.body
+    forged = browser.post(page, **{**first, **typed, "press": "x" * 39})
+    assert forged.status == 422
+    line = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
+    assert line["given_back_by_hand_said"].count("given back by hand") == 1
+
+
+def test_the_terminal_records_it_once_and_group_bookings_says_so(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.connect(system, monkeypatch)
+    group = _two_given_up(system)
+    shown = cli.run(capsys, "group-bookings", INVOICED)
+    assert f"Once given back: course-booking give-back-group {group['group_id']}" in shown.out
+    command = ("give-back-group", group["group_id"], "--amount", "150", "--on", _today(system))
+    command += ("--how", "cheque")
+
+    ran = cli.run(capsys, *command)
+    again = cli.run(capsys, *command)
+
+    assert ran.status == 0, ran
+    assert "£150.00 given back by hand, recorded: £250.00 still to give back." in ran.out
+    assert again.status == 0, again
+    assert "recorded already (this same command ran before)" in again.out
+    after = cli.run(capsys, "group-bookings", INVOICED).out
+    assert "Given back by hand: £150.00 given back by hand by cheque on " in after
+    assert "Owed back by hand: £250.00 is owed back" in after

@@ -24,6 +24,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
     course-booking record-payment CL-7K3Q9 --received-on 2027-03-01 --method cheque
     course-booking give-back CL-7K3Q9 --amount 200 --on 2027-04-02 --how bank_transfer
+    course-booking give-back-group GROUP_ID --amount 400 --on 2027-04-02 --how cheque
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
     course-booking codes compassionate-leadership-2027-06          # each with its uses left
     course-booking expire-code compassionate-leadership-2027-06 HALF
@@ -187,6 +188,7 @@ COMMANDS: dict[str, Command] = {
     **dict.fromkeys(APPLICATION_VERBS, _application_verb),
     "refund": refunds.refund,
     "give-back": given_back.give_back,
+    "give-back-group": given_back.give_back_group,
     "correct-invoice": correction.correct_invoice,
     "invoice-instead": correction.invoice_instead,
     "bursary": lambda args, url, token: application_action(
