@@ -14,8 +14,8 @@ import pytest
 
 from tests.support import cli
 from tests.support.console import ConsoleBrowser
-from tests.support.groups import give_up, paid_group, paid_outside_stripe
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.groups import MANAGER, give_up, paid_group, paid_outside_stripe
+from tests.support.invoiced import ACCOUNTS, INVOICED, invoiced_cohort
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
 # A fresh Idempotency-Key for each request that does not name one.
@@ -208,3 +208,23 @@ def test_the_terminal_records_it_once_and_group_bookings_says_so(
     after = cli.run(capsys, "group-bookings", INVOICED).out
     assert "Given back by hand: £150.00 given back by hand by cheque on " in after
     assert "Owed back by hand: £250.00 is owed back" in after
+
+
+def test_the_managers_and_billing_contacts_record_and_export_show_it(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = _two_given_up(system)
+    typed = {"amount": 40000, "given_on": _today(system), "method": "bank_transfer"}
+    assert _given_back(system, group, **typed).status == 200
+
+    for email in (MANAGER, ACCOUNTS):
+        export = system.admin("GET", f"/people/{email}").json()
+        [named] = [g for g in export["group_bookings"] if g["group_id"] == group["group_id"]]
+        said = named["given_back_by_hand"]
+        assert said.startswith("£400.00 given back by hand by bank transfer on "), export
+        record = browser.words(f"/console/people/record?email={email}")
+        assert f"the money owed back by hand for its places given up: {said}" in record
+    # A colleague on a place is no payer: their export does not say the group's money.
+    colleague = system.admin("GET", "/people/mary@example.org").json()
+    assert [g["as"] for g in colleague["group_bookings"]] == ["colleague (place 1)"]
+    assert "given_back_by_hand" not in colleague["group_bookings"][0]
