@@ -14,6 +14,7 @@ from booking.domain.course_money import course_money
 from booking.domain.employer_share import owed_by_hand, owed_by_hand_words
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.given_back import GiveBackAsked
+from booking.domain.group_figures import managers_status
 from booking.domain.group_given_back import group_given_back, may_give_back_group
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money
@@ -119,3 +120,12 @@ def test_the_day_it_arrived_defaults_to_when_stripe_held_the_invoice_paid() -> N
     with pytest.raises(InvalidInput):
         _give(owing, 100, date(2027, 4, 30))
     assert _give(owing, 100, date(2027, 5, 1)).returned_by_hand[0].amount == 100
+
+
+def test_the_managers_words_say_it_was_given_back_once_all_of_it_was() -> None:
+    every_place = _paid_off_stripe(given_up=3)
+    owing = managers_status(every_place, applying=True)
+    done = managers_status(_give(every_place, 60000, date(2027, 5, 3)), applying=True)
+
+    assert owing.endswith("it is owed back by hand, to arrange with the course's organisers")
+    assert done.endswith("the course's organisers have given it back by hand")

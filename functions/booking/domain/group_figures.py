@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.disputed_refunds import group_payment_held
-from booking.domain.employer_share import paid_off_stripe
+from booking.domain.employer_share import owed_by_hand, paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline
 from booking.domain.groups import GroupBooking, GroupStatus
 
@@ -92,6 +92,10 @@ PAID_FOR_THEM_OWED_BY_HAND = (
     "what was paid for them was paid outside Stripe, so it is not refunded from here: it is "
     "owed back by hand, to arrange with the course's organisers"
 )
+PAID_FOR_THEM_GIVEN_BACK_BY_HAND = (
+    "what was paid for them was paid outside Stripe, and the course's organisers have given it "
+    "back by hand"
+)
 PAID_FOR_THEM_DISPUTED = (
     "what was paid for them was taken back by the payer's bank in a dispute, so nothing is "
     "refunded from here"
@@ -139,7 +143,8 @@ def _paid_for_them(group: GroupBooking) -> str:
     payment (open, or lost: nothing refunded of them), taken back by the payer's bank; a
     place whose share was refunded before the dispute came says so beside them."""
     if paid_off_stripe(group):
-        return PAID_FOR_THEM_OWED_BY_HAND
+        given_back = group.returned_by_hand and not owed_by_hand(group)
+        return PAID_FOR_THEM_GIVEN_BACK_BY_HAND if given_back else PAID_FOR_THEM_OWED_BY_HAND
     unrefunded = [p for p in group.places if p.released and p.refund_id is None]
     if not group_payment_held(group) or not unrefunded:
         return PAID_FOR_THEM_REFUNDED
