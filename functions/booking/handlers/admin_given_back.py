@@ -36,7 +36,7 @@ def serve(
 
     @served("recordMoneyGivenBack")
     def record_given_back(application_id: str) -> Response[str]:
-        from booking.handlers.admin_views import GivenBackOut
+        from booking.handlers.given_back_views import records_out
         from booking.services import given_back
 
         asked, press, seen = _asked(body_of)
@@ -49,8 +49,7 @@ def serve(
             "left_to_give_back": left_to_give_back(after),
             "currency": after.invoice.currency if after.invoice else "gbp",
             "given_back_by_hand": [
-                GivenBackOut.model_validate(r, from_attributes=True).model_dump(mode="json")
-                for r in after.given_back
+                r.model_dump(mode="json") for r in records_out(after.given_back)
             ],
         }
         return http.json_response(200, answer)
