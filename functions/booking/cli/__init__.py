@@ -181,7 +181,7 @@ def _erase(args: argparse.Namespace, url: str, token: str | None) -> str:
 # Every command but run-reminders (which needs no --url when given --function). The verbs are
 # named here, not held, so that each is looked up when it runs.
 COMMANDS: dict[str, Command] = {
-    "courses": lambda args, url, token: list_courses(url),
+    "courses": lambda args, url, token: list_courses(url, token),
     "course": lambda args, url, token: show_course(url, token, args.course_id),
     "load-course": lambda args, url, token: load_course(url, token, args.file, args.course_id),
     "roster": _roster,

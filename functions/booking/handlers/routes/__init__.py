@@ -132,12 +132,14 @@ def _admin_part() -> tuple[Route, ...]:
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
     from booking.handlers.routes.invoice_correction import CORRECTION_ADMIN
     from booking.handlers.routes.invoice_instead import INSTEAD_ADMIN
+    from booking.handlers.routes.organiser_courses import COURSES_ADMIN
     from booking.handlers.routes.organisers import ORGANISERS
     from booking.handlers.routes.paid_off_stripe import GROUP_PAID_ADMIN
     from booking.handlers.routes.transfers import TRANSFER_ADMIN
 
     return (
         ORGANISERS
+        + COURSES_ADMIN
         + TRANSFER_ADMIN
         + GROUP_BOOKINGS_ADMIN
         + GROUP_INVOICE_ADMIN
