@@ -147,3 +147,23 @@ def test_an_inquiry_the_bank_closed_is_never_said_to_be_lost(system: System) -> 
         assert closed in words, words
         assert "lost" not in words
         assert "the bank kept" not in words
+
+
+def test_an_open_inquiry_is_never_said_to_hold_the_money(system: System) -> None:
+    """A bank's inquiry takes nothing until it becomes a chargeback: it was said as "Stripe
+    holds £200.00 until ...", the organisers and the facilitators told the money was gone
+    while answering it could still keep it."""
+    application = paid(system, "queried@example.org")
+    system.deliver_emails()
+
+    card_inquired(system, application)
+
+    inquiring = "it is the bank's inquiry, not a chargeback yet: none of the £200.00 has been taken"
+    for words in _everywhere(system, application["application_id"], COURSE_ID):
+        words = " ".join(words.split())
+        assert inquiring in words, words
+        assert "unless it is answered by " in words
+        assert "Stripe holds" not in words
+    [told] = [m for m in system.deliver_emails() if "disputed" in m.subject]
+    assert inquiring in " ".join(told.text.split())
+    assert "Stripe holds" not in told.text

@@ -283,8 +283,22 @@ def dispute_words(
         twice = _lost_paid_twice(record, payments)
         return f"{said}. The dispute was lost: the bank kept the {amount}.{twice}{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
-    held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
+    held = _held_words(record, amount, due)
     return f"{said}; {held}. {_what_to_do(record, payments, due, place=place, many=many)}{fee}"
+
+
+def _held_words(record: DisputeRecord, amount: str, due: str | None) -> str:
+    """What an open dispute holds of the payment. A bank's inquiry (Stripe's ``warning_``
+    statuses) takes nothing before it becomes a chargeback: said to hold the money until
+    the day to answer, it had the organisers believe the money gone while answering could
+    still keep it."""
+    if record.status.startswith("warning_"):
+        by = f" by {due}" if due else ""
+        return (
+            f"it is the bank's inquiry, not a chargeback yet: none of the {amount} has been "
+            f"taken, and the bank may take it back in a chargeback unless it is answered{by}"
+        )
+    return f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
 
 
 def _lost_paid_twice(record: DisputeRecord, payments: Payments) -> str:
