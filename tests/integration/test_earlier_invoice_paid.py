@@ -199,3 +199,34 @@ def test_a_correction_pressed_again_says_its_invoice_was_paid(
     assert stored.status.value == "confirmed", stored.status
     assert stored.invoice is not None
     assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+
+
+@pytest.mark.parametrize("act", ["correction", "bursary"])
+def test_one_being_paid_by_bank_debit_keeps_the_place_through_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str
+) -> None:
+    """The employer starts a bank debit of the invoice sent before the stop: the sweep two
+    hours on ended the booking by the old invoice's void (its completion refused while the
+    debit was on its way, refused "too long"), so the debit paid for a place gone. The place
+    is kept while the bank confirms it, nothing more is sent, and its payment confirms it."""
+    stopped = (
+        _correction_stopped_after_sending if act == "correction" else _grant_stopped_after_sending
+    )
+    application, sent_first = stopped(system, monkeypatch)
+    debited = system.debit_invoice(sent_first)
+    assert debited.status == 200, debited.body
+
+    for later in (timedelta(hours=3), timedelta(days=4)):
+        system.scheduled_run(system.now() + later)
+        stored = system.stored(application)
+        assert stored.status.value == "awaiting_invoice_payment", stored.status
+        assert len(stored.invoices_issued) == 2  # nothing more sent
+        assert system.stripe_invoice(sent_first)["status"] == "open"
+
+    settled = system.settle_invoice(sent_first)
+    assert settled.status == 200, settled.body
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
