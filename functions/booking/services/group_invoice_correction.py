@@ -44,7 +44,7 @@ from booking.domain.page_seen import Seen
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
-    paid_by_an_earlier_try,
+    earlier_try_invoice,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
@@ -119,19 +119,20 @@ def _replaced(
     old = marking.invoice
     assert old is not None
     group_id = marking.group_id
-    paid_earlier = paid_by_an_earlier_try(ports, marking)
-    if paid_earlier is not None:
-        invoice = paid_earlier.model_copy(update={"attempt": old.attempt + 1})
+    # Paid, or being paid by a bank debit: the group's invoice, nothing more sent.
+    earlier = earlier_try_invoice(ports, marking)
+    if earlier is not None:
+        invoice = earlier[0].model_copy(update={"attempt": old.attempt + 1})
     else:
         made = _corrected_invoice(ports, marking, course, billing)
         if isinstance(made, GroupBooking):
             return made, False  # the same correction saved meanwhile (a press twice) acted
         invoice = made
-    saved, changed = _saved(ports, marking, invoice, billing, adopted=paid_earlier is not None)
+    saved, changed = _saved(ports, marking, invoice, billing, adopted=earlier is not None)
     unrecorded_voided(ports, saved, marking.replacing_with)
     logger.info("group invoice corrected", extra={"group_id": group_id, "changed": changed})
-    if paid_earlier is None:
-        return saved, changed
+    if earlier is None or not earlier[1]:
+        return saved, changed  # a debit on its way: its invoice.paid pays the group
     paid_by_an_earlier_try_applied(ports, group_id, invoice.invoice_id)
     if pressed:  # the organiser's press: nothing of what they asked was sent
         raise Conflict(EARLIER_TRY_PAID, code="invoice_paid")

@@ -18,7 +18,8 @@ The invoice for the places kept that a try stopped before its save sent (recorde
 ``replacing_with``) and the employer then paid is the group's: the completion (the manager's
 retry, the sweep, or that invoice's own ``invoice.paid``: ``services.earlier_try_paid``)
 records it as the group's invoice, sends nothing more, and applies its payment
-(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's).
+(``group_invoice_replacement.earlier_try_invoice``, one rule with a correction's); one
+the employer is paying by a bank debit is recorded alike, its ``invoice.paid`` paying it.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ from booking.domain.wording import moment_when
 from booking.services.checkout_expiry import expired_first
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
+    earlier_try_invoice,
     not_replacing,
-    paid_by_an_earlier_try,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
@@ -68,6 +69,7 @@ from booking.services.groups import (
     void_quietly,
 )
 from booking.services.invoice_issue import paid_by_an_earlier_try_applied
+from booking.services.invoice_requests import invoice_held
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly
@@ -128,9 +130,10 @@ class _ByInvoice(_WayToPay):
         assert old is not None
         assert billing is not None
         # The invoice for the places kept that a try of this give-up sent and never saved,
-        # paid by the employer meanwhile, is the group's: recorded as Stripe holds it, nothing
-        # more sent (one rule with an organiser's correction).
-        paid = paid_by_an_earlier_try(self.ports, self.before)
+        # paid by the employer meanwhile (or being paid by a bank debit), is the group's:
+        # recorded as Stripe holds it, nothing more sent (one rule with a correction's).
+        earlier = earlier_try_invoice(self.ports, self.before)
+        paid = earlier[0] if earlier is not None else None
         invoice = (
             paid.model_copy(update={"attempt": self.attempt})
             if paid is not None
@@ -218,6 +221,11 @@ class _ByInvoice(_WayToPay):
 def _seats(group: GroupBooking) -> tuple[tuple[int, bool], ...]:
     """Which of ``group``'s places are held, by number (not who they are for)."""
     return tuple((place.number, place.released) for place in group.places)
+
+
+def _paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
+    held = invoice_held(ports, invoice_id)
+    return held is not None and held.paid
 
 
 def _adopted(before: GroupBooking, new: GroupBooking) -> str | None:
@@ -358,8 +366,8 @@ def _completed(way: _ByInvoice | _ByCard, saved: GroupBooking) -> GroupBooking:
     logger.info(way.done, extra={"group_id": saved.group_id})
     offer_free_places(ports, saved.course_id)
     paid = _adopted(before, saved) if isinstance(way, _ByInvoice) else None
-    if paid is None:
-        return saved
+    if paid is None or not _paid_at_stripe(ports, paid):
+        return saved  # none adopted, or a bank debit on its way: its invoice.paid pays it
     # The places kept are paid for by it: the one path for money (nothing more sent).
     paid_by_an_earlier_try_applied(ports, saved.group_id, paid)
     return ports.groups.get_group(saved.group_id) or saved
