@@ -54,7 +54,10 @@ EARLIER_TRY_PAID_SAID = (
     "sent), recorded as its current invoice and its payment confirming the booking; nothing "
     'more is sent, and the answer is 409 `invoice_paid` ("the employer has paid the invoice '
     'sent when this was first pressed: the booking is confirmed by that payment"). Its '
-    "`invoice.paid`, or the scheduled sweep, completes the act with it alike, never refunded."
+    "`invoice.paid`, or the scheduled sweep, completes the act with it alike, never refunded. "
+    "One the employer is paying by a bank debit still processing is the booking's alike: "
+    "the act completes with it as the current invoice, nothing more sent, and its "
+    "`invoice.paid` confirms the booking once the bank confirms the debit."
 )
 CORRECTION_SAID = (
     "The billing details are replaced and a new invoice for the same amount, due on the same "
