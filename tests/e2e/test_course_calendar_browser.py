@@ -45,7 +45,7 @@ def test_the_course_page_downloads_its_sessions_as_a_calendar_file(
 
     # A booked person's invitation and the organisers' file never share an event's UID.
     own = stack.course_of_its_own("calendar")
-    booked = stack.applied(own, email="cal.walk25@example.org")
+    booked = stack.applied(own, email="cal.reader@example.org")
     stack.pay(booked)
     sent = stack.outbox_until(lambda sent: any(_invite(m) for m in sent))
     invite = next(_invite(m) for m in sent if _invite(m))
@@ -64,7 +64,7 @@ def test_the_course_page_downloads_its_sessions_as_a_calendar_file(
 
 def _invite(message: dict[str, Any]) -> str:
     """The invite.ics of the booking this test makes, or "" for any other email."""
-    if "cal.walk25@example.org" not in message["to"]:
+    if "cal.reader@example.org" not in message["to"]:
         return ""
     return next((a["content"] for a in message["attachments"] if a["filename"] == "invite.ics"), "")
 

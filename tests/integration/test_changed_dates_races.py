@@ -6,8 +6,6 @@ the cohort and before it recorded what it put in the calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -15,16 +13,9 @@ import pytest
 
 from booking.domain.invitations import Telling
 from tests.integration.test_changed_dates_as_held import SPRING, _at_three, _starts, _with
+from tests.support.another_invocation import in_another_invocation
 from tests.support.cohorts import ADA, Cohorts
 from tests.support.system import System
-
-
-def _in_another_invocation(work: Callable[[], None]) -> None:
-    """``work`` on a thread of its own, as another Lambda invocation runs: the AWS calls it makes
-    outside a handler (the queue's polling, Lambda's own) are not the running mailer's, and the
-    IAM check (tests/infra/test_iam_recorded.py) attributes calls by the calling thread's stack."""
-    with ThreadPoolExecutor(max_workers=1) as other:
-        other.submit(work).result()
 
 
 def _saved_while_sending(
@@ -39,7 +30,7 @@ def _saved_while_sending(
     def racing(telling: Telling, *args: Any, **kwargs: Any) -> None:
         if not raced and telling.about.startswith("SESSION#"):
             raced.append(True)
-            _in_another_invocation(lambda: _save_and_mail(system, then, mail=mail))
+            in_another_invocation(lambda: _save_and_mail(system, then, mail=mail))
         recorded(telling, *args, **kwargs)
 
     monkeypatch.setattr(repository, "record_told", racing)

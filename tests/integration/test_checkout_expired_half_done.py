@@ -6,9 +6,10 @@ The booking is left as it was, its checkout marked ``expiring`` with the act and
 ends nothing (the act may still be on its way); delivered once its save can no longer come, it
 completes the act as pressed (``services.checkout_acts``), and so does the sweep: the cancel
 (the person told once it was cancelled, never "payment not completed"), or the erasure. An
-expiry that never reached Stripe has its mark taken back by the sweep. A group's give-up (no
-act recorded) still ends at the checkout's end. Through the real handlers, moto and the Stripe
-stand-in; the stop made at the repository's save after the expiry."""
+expiry that never reached Stripe has its mark taken back by the sweep. A group's give-up of a
+place is completed alike, a new checkout for the places kept, even once applications have
+closed since. Through the real handlers, moto and the Stripe stand-in; the stop made at the
+repository's save after the expiry."""
 
 from __future__ import annotations
 
@@ -227,13 +228,20 @@ def test_a_cancel_whose_expiry_never_reached_stripe_is_taken_back_by_the_sweep(
     assert system.status_of(application)["status"] == "confirmed"
 
 
+@pytest.mark.parametrize("closing", [None, "organisers", "apply_by"])
 @pytest.mark.parametrize("by", ["event", "sweep"])
 def test_a_group_give_up_stopped_after_the_checkouts_expiry_is_completed_as_pressed(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str, closing: str | None
 ) -> None:
     """A place of two given up, stopped after the old checkout's expiry (its save never
     came): the give-up is completed as the manager pressed it (the place's seat back, a new
-    checkout for the place kept), never the whole group lapsed at the checkout's end."""
+    checkout for the place kept), never the whole group lapsed at the checkout's end. So too
+    when the course's applications close before it is completed (the organisers' close, or
+    their time, half an hour before the start, passing): the give-up was decided while they
+    were open, and the places kept may still be paid for."""
+    if closing == "apply_by":  # booked and given up three minutes before applications close
+        closes = system.first_start() - timedelta(minutes=30)
+        system.clock_offset += closes - timedelta(minutes=3) - system.now()
     left = places_left(system, COURSE_ID)
     group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:2]).json()
     assert group["status"] == "awaiting_payment", group
@@ -253,7 +261,10 @@ def test_a_group_give_up_stopped_after_the_checkouts_expiry_is_completed_as_pres
     assert stopped.checkout.expiring_for.place == 1
     assert manager_view(system, group)["places_kept"] == 2
 
+    if closing == "organisers":
+        system.put_course(COURSE_ID, {**system.course_file(COURSE_ID), "closed": True})
     system.clock_offset += LEFT_HALF_DONE_AFTER + timedelta(minutes=1)
+    assert (system.course(COURSE_ID)["status"] == "closed") is (closing is not None)
     if by == "event":
         # The old checkout's expiry (the new one the stopped try made was expired as it
         # undid itself: its own event ends nothing, no group recorded it).

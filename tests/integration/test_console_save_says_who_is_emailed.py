@@ -8,17 +8,19 @@ from __future__ import annotations
 import copy
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from booking.domain.course import CourseDefinition
 from booking.domain.wording import cohort_name
 from booking.handlers.course_form import form_of
-from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort
 from tests.support.console import (
     ConsoleBrowser,
     course_saved_said,
     posted_fields,
     stored_course_fields,
 )
+from tests.support.courses import SIBLING as LATER
+from tests.support.courses import first_day, sibling_cohort
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -111,28 +113,39 @@ def test_an_erased_person_is_neither_counted_nor_said_emailed(
     assert sorted(m.to[0] for m in changed) == ["booked1@example.org", "booked2@example.org"]
 
 
+def _later_cohort_sharing_follow_ups(system: System) -> dict[str, Any]:
+    """A cohort of the sample's programme saved with six weekly sessions, each a day after the
+    sample's, listing the sample's first two follow-ups (which the sample hosts); the sample's
+    file, returned."""
+    sample = system.course_file()
+    first = first_day(sample) + timedelta(days=1)
+    later = sibling_cohort(sample, first, 6, str(sample["joining_url"]), shared_follow_ups=2)
+    assert system.admin("PUT", f"/courses/{LATER}", json_body=later).status == 201
+    return sample
+
+
+def _hosted_follow_up_moved(browser: ConsoleBrowser, sample: dict[str, Any]) -> str:
+    """The sample saved on the console with its first follow-up an hour later: what it said."""
+    changed = copy.deepcopy(sample)
+    follow_up = next(s for s in changed["sessions"] if s["kind"] == "follow_up")
+    follow_up["start_time"], follow_up["end_time"] = "17:00", "18:00"
+    fields = posted_fields(form_of(COURSE_ID, CourseDefinition.model_validate(changed)))
+    return course_saved_said(browser, fields)
+
+
 def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     system: System, browser: ConsoleBrowser
 ) -> None:
     """The sample hosts follow-ups a later cohort lists too; moving one emails
     the later cohort's people as well: warned 1, emailed 3."""
-    sample = system.course_file()
-    later = _earlier_cohort(system, str(sample["joining_url"]))
-    first = date.fromisoformat(sample["sessions"][0]["date"])
-    for n, session in enumerate(s for s in later["sessions"] if s["kind"] == "core"):
-        session["date"] = (first + timedelta(days=1 + 7 * n)).isoformat()
-    assert system.admin("PUT", f"/courses/{EARLIER}", json_body=later).status == 201
-    for email, course in [("alex@example.org", COURSE_ID), ("bob@example.org", EARLIER)]:
+    sample = _later_cohort_sharing_follow_ups(system)
+    for email, course in [("alex@example.org", COURSE_ID), ("bob@example.org", LATER)]:
         assert system.pay(system.apply(course, email=email).json()["checkout_url"]).status == 200
-    assert system.pay(system.apply(EARLIER, email="cy@example.org").json()["checkout_url"])
+    assert system.pay(system.apply(LATER, email="cy@example.org").json()["checkout_url"])
     system.deliver_emails()
     warned = _warned(browser)
 
-    changed = copy.deepcopy(sample)
-    follow_up = next(s for s in changed["sessions"] if s["kind"] == "follow_up")
-    follow_up["start_time"], follow_up["end_time"] = "17:00", "18:00"
-    fields = posted_fields(form_of(COURSE_ID, CourseDefinition.model_validate(changed)))
-    said = course_saved_said(browser, fields)
+    said = _hosted_follow_up_moved(browser, sample)
 
     sent = system.deliver_emails()
     assert sorted(m.to[0] for m in sent) == [
@@ -143,8 +156,8 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     assert _told_after(said) == 3
     assert warned == 3
     # The other cohort whose people hear of it is named.
-    earlier = system.stored_course(EARLIER)
-    on = f"booked on {cohort_name(earlier)} (a follow-up it shares)"
+    later = system.stored_course(LATER)
+    on = f"booked on {cohort_name(later)} (a follow-up it shares)"
     assert f"3 people {TOLD[:-1]}, 2 of them {on}." in said, said[:600]
     assert "among them" not in said
     assert f"booked on {cohort_name(system.ports.repository.get_course(COURSE_ID))}" not in said
@@ -156,23 +169,13 @@ def test_one_person_booked_on_another_cohort_is_said_as_one_of_that_cohort(
     """Moving a follow-up the sample hosts, nobody booked on it and one person on the other
     cohort sharing it: "1 person will be emailed ..., among them people booked on ..." said
     one person was several, and that some were elsewhere."""
-    sample = system.course_file()
-    later = _earlier_cohort(system, str(sample["joining_url"]))
-    first = date.fromisoformat(sample["sessions"][0]["date"])
-    for n, session in enumerate(s for s in later["sessions"] if s["kind"] == "core"):
-        session["date"] = (first + timedelta(days=1 + 7 * n)).isoformat()
-    assert system.admin("PUT", f"/courses/{EARLIER}", json_body=later).status == 201
-    assert system.pay(system.apply(EARLIER, email="bob@example.org").json()["checkout_url"])
+    sample = _later_cohort_sharing_follow_ups(system)
+    assert system.pay(system.apply(LATER, email="bob@example.org").json()["checkout_url"])
     system.deliver_emails()
 
-    changed = copy.deepcopy(sample)
-    follow_up = next(s for s in changed["sessions"] if s["kind"] == "follow_up")
-    follow_up["start_time"], follow_up["end_time"] = "17:00", "18:00"
-    said = course_saved_said(
-        browser, posted_fields(form_of(COURSE_ID, CourseDefinition.model_validate(changed)))
-    )
+    said = _hosted_follow_up_moved(browser, sample)
 
-    name = cohort_name(system.stored_course(EARLIER))
+    name = cohort_name(system.stored_course(LATER))
     assert f"1 person, booked on {name} (a follow-up it shares), {TOLD}" in said, said[:600]
     assert "among them" not in said
     assert [m.to[0] for m in system.deliver_emails()] == ["bob@example.org"]

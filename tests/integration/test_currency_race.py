@@ -8,20 +8,12 @@ calling thread's stack)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
+from tests.support.another_invocation import in_another_invocation
 from tests.support.system import COURSE_ID, Reply, System
-
-T = TypeVar("T")
-
-
-def _in_another_invocation(work: Callable[[], T]) -> T:
-    with ThreadPoolExecutor(max_workers=1) as other:
-        return other.submit(work).result()
 
 
 def _in_dollars(system: System) -> Reply:
@@ -49,7 +41,7 @@ def test_a_submission_between_the_check_and_the_write_refuses_the_change(
     def submission_first(*args: Any, **kwargs: Any) -> Any:
         # The currency check has read nothing priced in GBP; an applicant lands now.
         if not raced:
-            raced.append(_in_another_invocation(system.apply))
+            raced.append(in_another_invocation(system.apply))
         return put(*args, **kwargs)
 
     monkeypatch.setattr(repository, "put_course", submission_first)
@@ -74,7 +66,7 @@ def test_a_currency_change_between_a_submissions_read_and_write_refuses_it_whole
         # switch to USD lands now, checked against a cohort with nothing in it.
         if previous is None and not sessions:
             sessions.append(new.checkout.session_id if new.checkout else "")
-            changed = _in_another_invocation(lambda: _in_dollars(system))
+            changed = in_another_invocation(lambda: _in_dollars(system))
             assert changed.status == 200, changed.body
         return save(new, previous, **kwargs)
 
@@ -106,15 +98,11 @@ def _index_not_listing_yet(system: System, application_id: str) -> None:
     system.dynamodb.update_item(TableName=table, Key=key, UpdateExpression="REMOVE gsi1pk, gsi1sk")
 
 
-@pytest.mark.parametrize("approval", [False, True], ids=["paying", "under_review"])
-def test_a_save_the_index_does_not_list_yet_still_keeps_the_currency(
-    system: System, approval: bool
-) -> None:
+@pytest.mark.usefixtures("approval")
+def test_a_save_the_index_does_not_list_yet_still_keeps_the_currency(system: System) -> None:
     """A submission committed just before the currency check read the course,
     which the roster's index does not list yet. The course item's live count says it: the
     change is refused in words, and the cohort stays in GBP."""
-    if approval:
-        system.put_course(COURSE_ID, {**system.course_file(), "approval_required": True})
     applied = system.apply()
     assert applied.status == 201, applied.body
     _index_not_listing_yet(system, applied.json()["application_id"])

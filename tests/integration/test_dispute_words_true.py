@@ -149,21 +149,30 @@ def test_an_inquiry_the_bank_closed_is_never_said_to_be_lost(system: System) -> 
         assert "the bank kept" not in words
 
 
-def test_an_open_inquiry_is_never_said_to_hold_the_money(system: System) -> None:
-    """A bank's inquiry takes nothing until it becomes a chargeback: it was said as "Stripe
-    holds £200.00 until ...", the organisers and the facilitators told the money was gone
-    while answering it could still keep it."""
-    application = paid(system, "queried@example.org")
-    system.deliver_emails()
+def test_an_open_inquiry_is_said_to_have_taken_nothing_and_counts_nothing_taken_back(
+    system: System,
+) -> None:
+    email = "inquiry-open@example.org"
+    application = paid(system, email)
+    before = system.totals()
 
     card_inquired(system, application)
 
-    inquiring = "it is the bank's inquiry, not a chargeback yet: none of the £200.00 has been taken"
-    for words in _everywhere(system, application["application_id"], COURSE_ID):
+    said = _everywhere(system, application["application_id"], COURSE_ID)
+    person = signed_in(system).get(f"/console/people?{urlencode({'email': email})}").body
+    [told] = [e.text for e in system.deliver_emails() if "disputed" in e.subject.lower()]
+    for words in (*said, text_of(person), told):
         words = " ".join(words.split())
-        assert inquiring in words, words
-        assert "unless it is answered by " in words
+        assert (
+            "The payer's bank has asked about this payment (an inquiry, not yet a chargeback): "
+            "nothing has been taken yet, but it may become a chargeback, taking the £200.00 "
+            "back, if it is not answered by"
+        ) in words, words
         assert "Stripe holds" not in words
-    [told] = [m for m in system.deliver_emails() if "disputed" in m.subject]
-    assert inquiring in " ".join(told.text.split())
-    assert "Stripe holds" not in told.text
+        assert "(a chargeback)" not in words
+    # Nothing was withdrawn: the money page counts none of it taken back.
+    after = system.totals()
+    assert (after["disputed"], after["dispute_fees"], after["net"]) == (0, 0, before["net"])
+    money = text_of(signed_in(system).get(f"/console/courses/{COURSE_ID}/money").body)
+    assert "Taken back by payers' banks" not in money
+    assert "(taken back by the payer's bank in a dispute)" not in money

@@ -36,6 +36,17 @@ def _refused_in_words(answer: Any) -> str:
     return said
 
 
+def _nothing_changed(
+    system: System, application: dict[str, Any], status: str, refunds_before: list[int]
+) -> None:
+    """The booking still ``status`` with nothing refunded, no refund asked of Stripe since
+    ``refunds_before``, nobody emailed."""
+    stored = system.stored(application)
+    assert (stored.status.value, stored.amount_refunded) == (status, 0)
+    assert _refunds_at_stripe(system) == refunds_before
+    assert system.deliver_emails() == []
+
+
 def test_a_cancel_with_a_refund_of_a_disputed_payment_is_refused(system: System) -> None:
     application = paid(system, "disputed1@example.org")
     _disputed(system, application)
@@ -50,10 +61,7 @@ def test_a_cancel_with_a_refund_of_a_disputed_payment_is_refused(system: System)
     cancelling = signed_in(system).words(path)
     assert "No refund can be made: the payer's bank has taken back £200.00" in cancelling
     assert "is refunded to" not in cancelling
-    stored = system.stored(application)
-    assert (stored.status.value, stored.amount_refunded) == ("confirmed", 0)
-    assert _refunds_at_stripe(system) == refunds_before
-    assert system.deliver_emails() == []
+    _nothing_changed(system, application, "confirmed", refunds_before)
 
 
 def test_refund_afterwards_of_a_disputed_payment_is_refused(system: System) -> None:
@@ -71,10 +79,7 @@ def test_refund_afterwards_of_a_disputed_payment_is_refused(system: System) -> N
     ):
         _refused_in_words(answer)
 
-    stored = system.stored(application)
-    assert (stored.status.value, stored.amount_refunded) == ("cancelled", 0)
-    assert _refunds_at_stripe(system) == refunds_before
-    assert system.deliver_emails() == []
+    _nothing_changed(system, application, "cancelled", refunds_before)
 
 
 def test_a_won_dispute_lets_the_refund_be_made(system: System) -> None:

@@ -105,11 +105,16 @@ def test_pressing_again_or_the_sweep_completes_the_act_with_it(
 
 
 def _correction_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch, *, before_due: timedelta | None = None
 ) -> tuple[dict[str, Any], str]:
     """A correction of a booking's invoice stopped after its void and after Stripe sent the
-    corrected invoice, before its save: the booking, and that invoice's id."""
+    corrected invoice, before its save (``before_due`` its invoice's due time if given): the
+    booking, and that invoice's id."""
     application, old = one_on_an_invoice(system)
+    if before_due is not None:
+        invoice = system.stored(application).invoice
+        assert invoice is not None
+        system.clock_offset += invoice.due_at - before_due - system.now()
     correction_stopped_after_the_void(system, monkeypatch, application)
     left = system.stored(application)
     [recorded, sent_first] = left.invoices_issued
@@ -201,11 +206,11 @@ def test_a_correction_pressed_again_says_its_invoice_was_paid(
     assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
 
 
-def _instead_stopped_after_sending(
+def _invoiced_instead_stopped_after_sending(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[dict[str, Any], str]:
-    """*Invoice the employer instead* stopped after Stripe sent the invoice, before its save:
-    the booking, and that invoice's id."""
+    """*Invoice the employer instead* stopped after the card checkout's expiry and after Stripe
+    sent the invoice, before its save: the booking, and that invoice's id."""
     application = by_card(system)
     act = lambda: invoiced_instead(system, application)  # noqa: E731
     _, caught = stopped_after_the_expiry(system, monkeypatch, act)
@@ -213,7 +218,7 @@ def _instead_stopped_after_sending(
 
 
 STOPPED_AFTER_SENDING = {
-    "instead": _instead_stopped_after_sending,
+    "invoice_instead": _invoiced_instead_stopped_after_sending,
     "correction": _correction_stopped_after_sending,
     "bursary": _grant_stopped_after_sending,
 }
@@ -229,6 +234,32 @@ def test_one_being_paid_by_bank_debit_keeps_the_place_through_the_sweep(
     invoice instead's card hold ended as unpaid), so the debit paid for a place gone. The
     invoice is the booking's, nothing more is sent, and its payment confirms the booking."""
     application, sent_first = STOPPED_AFTER_SENDING[act](system, monkeypatch)
+    _debited_through_the_sweep(system, application, sent_first)
+
+
+def test_a_corrected_invoice_debited_past_the_old_ones_due_time_keeps_the_place(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
+    corrected invoice, which the employer pays by bank debit just after it: being paid, it is
+    the booking's as a paid one is, so the due time refuses nothing and the sweep keeps the
+    place while the bank confirms it; its payment confirms the booking."""
+    application, sent_first = _correction_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+    _debited_through_the_sweep(system, application, sent_first)
+    stored = system.stored(application)
+    assert stored.billing is not None
+    assert stored.billing.billing_email == CORRECTED["billing_email"]
+
+
+def _debited_through_the_sweep(
+    system: System, application: dict[str, Any], sent_first: str
+) -> None:
+    """The employer debits ``sent_first``; the sweep runs three hours and four days on, the
+    booking awaiting that invoice's payment, nothing more sent and it never voided; the bank
+    confirms the debit, and the booking is confirmed by it."""
     debited = system.debit_invoice(sent_first)
     assert debited.status == 200, debited.body
 
@@ -245,4 +276,58 @@ def test_one_being_paid_by_bank_debit_keeps_the_place_through_the_sweep(
     assert stored.status.value == "confirmed", stored.status
     assert stored.invoice is not None
     assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep"])
+@pytest.mark.parametrize("act", sorted(STOPPED_AFTER_SENDING))
+def test_an_acts_invoice_paid_after_applications_closed_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str, by: str
+) -> None:
+    """An organiser's act (invoice instead, a correction, a bursary) stopped after Stripe sent
+    its invoice; the course's applications close (the organisers' close) before the employer
+    pays it: the act, decided while they were open, is completed with it and the booking
+    confirmed, never refused for the close (nor its payment given back)."""
+    application, sent_first = STOPPED_AFTER_SENDING[act](system, monkeypatch)
+    course_id = system.stored(application).course_id
+    system.put_course(course_id, {**system.course_file(course_id), "closed": True})
+
+    paid_then_completed(system, sent_first, by, timedelta(hours=3))
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.payment_intent is not None
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_corrected_invoice_paid_after_the_old_ones_due_time_confirms_the_booking(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
+    corrected invoice, which the employer pays just after it: nothing new is made, so the due
+    time refuses nothing (the webhook answered 503, the sweep and pressing again were refused
+    as too late for a corrected invoice): the correction is completed with it and the booking
+    confirmed, its payment kept."""
+    application, sent_first = _correction_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+
+    def press_again() -> None:
+        path = f"/applications/{application['application_id']}/invoice/correct"
+        system.admin("POST", path, json_body=dict(CORRECTED)).refused(409, "invoice_paid")
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert stored.billing is not None
+    assert stored.billing.billing_email == CORRECTED["billing_email"]
     assert not stored.payments or all(payment.kept for payment in stored.payments)

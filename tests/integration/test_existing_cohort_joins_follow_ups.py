@@ -9,31 +9,26 @@ saved; the same for ``PUT /admin/courses/{id}``. Through the real handlers and m
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from booking.domain.course import CourseDefinition, SessionKind
 from booking.domain.programme import follow_up_events
 from booking.handlers.course_form import form_of
 from tests.support.console import ConsoleBrowser, posted_fields, refused_beside
+from tests.support.courses import SIBLING as EARLIER
+from tests.support.courses import first_day, sibling_cohort
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
 
 HELD = "Reviewing our learning and practice"
-EARLIER = "compassionate-leadership-earlier"
 
 
 def _earlier_cohort(system: System, joining_url: str | None = None) -> dict[str, Any]:
     """A cohort of the sample's programme whose two sessions end before the sample's first,
-    listing no follow-up; its joining link ``joining_url`` (None: none)."""
+    listing no follow-up, saved; its joining link ``joining_url`` (None: none)."""
     sample = system.course_file()
-    first = date.fromisoformat(sample["sessions"][0]["date"])
-    core = [
-        {"date": (first - timedelta(weeks=3 - n)).isoformat(), "start_time": "15:00",
-         "end_time": "17:00", "kind": "core"}
-        for n in range(2)
-    ]  # fmt: skip
-    earlier = {**copy.deepcopy(sample), "sessions": core, "joining_url": joining_url}
+    earlier = sibling_cohort(sample, first_day(sample) - timedelta(weeks=3), 2, joining_url)
     assert system.admin("PUT", f"/courses/{EARLIER}", json_body=earlier).status == 201
     return earlier
 

@@ -9,8 +9,7 @@ confirmed booking; an earlier cohort listing two of its follow-ups by id, saved 
 
 from __future__ import annotations
 
-import copy
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from icalendar import Calendar
@@ -19,10 +18,11 @@ from booking.domain.course import CourseDefinition
 from booking.domain.emails import OutgoingEmail
 from booking.handlers.course_form import form_of
 from tests.support.console import error_beside, posted_fields, signed_in
+from tests.support.courses import SIBLING as EARLIER
+from tests.support.courses import first_day, sibling_cohort
 from tests.support.page_text import text_of
 from tests.support.system import System
 
-EARLIER = "compassionate-leadership-earlier"
 ALEX = "alex@example.org"
 
 
@@ -30,19 +30,8 @@ def _earlier_cohort(system: System, joining_url: str) -> dict[str, Any]:
     """A cohort of the sample's programme whose six weekly sessions end before the sample's
     first, listing the sample's first two follow-ups as the sample lists them (by id)."""
     sample = system.course_file()
-    first = date.fromisoformat(sample["sessions"][0]["date"])
-    core = [
-        {"date": (first - timedelta(weeks=7 - n)).isoformat(), "start_time": "15:00",
-         "end_time": "17:00", "kind": "core"}
-        for n in range(6)
-    ]  # fmt: skip
-    follow_ups = [s for s in sample["sessions"] if s["kind"] == "follow_up"][:2]
-    return {
-        **copy.deepcopy(sample),
-        "title": sample["title"],
-        "joining_url": joining_url,
-        "sessions": [*core, *copy.deepcopy(follow_ups)],
-    }
+    first = first_day(sample) - timedelta(weeks=7)
+    return sibling_cohort(sample, first, 6, joining_url, shared_follow_ups=2)
 
 
 def _invitation(sent: list[OutgoingEmail], to: str) -> OutgoingEmail:

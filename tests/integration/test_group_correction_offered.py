@@ -20,17 +20,11 @@ from tests.support.groups import (
     replaced_for_two,
     three_on_an_invoice,
 )
-from tests.support.invoiced import BILLING, INVOICED
+from tests.support.invoiced import BILLING, CORRECTED, INVOICED
 from tests.support.page_text import text_of
 from tests.support.system import System
 
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
-CORRECTED = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
 ELSEWHERE = BillingDetails(
     billing_name="Long Gone Trading Ltd",
     billing_email="old-accounts@example.org",

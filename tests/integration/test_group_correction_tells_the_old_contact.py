@@ -7,24 +7,10 @@ sent again. Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, three_on_an_invoice
-from tests.support.invoiced import ACCOUNTS
-from tests.support.system import Reply, System
-
-CORRECTED = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
-
-
-def _correct(system: System, group: dict[str, Any], **changes: str) -> Reply:
-    path = f"/groups/{group['group_id']}/invoice/correct"
-    return system.admin("POST", path, json_body=CORRECTED | changes)
+from tests.support.invoiced import ACCOUNTS, group_invoice_corrected
+from tests.support.system import System
 
 
 def test_the_contact_the_old_invoice_went_to_is_told_it_was_replaced(system: System) -> None:
@@ -36,8 +22,8 @@ def test_the_contact_the_old_invoice_went_to_is_told_it_was_replaced(system: Sys
         "emailed that it was replaced and need not be paid."
     ) in page  # said before the press
 
-    assert _correct(system, group).status == 200
-    assert _correct(system, group).status == 200  # a second press: nothing more sent
+    assert group_invoice_corrected(system, group).status == 200
+    assert group_invoice_corrected(system, group).status == 200  # a second press: nothing more sent
 
     sent = system.deliver_emails()
     [told] = [e for e in sent if list(e.to) == [ACCOUNTS]]
@@ -59,6 +45,6 @@ def test_the_contact_the_old_invoice_went_to_is_told_it_was_replaced(system: Sys
 def test_a_correction_keeping_the_billing_email_tells_nobody(system: System) -> None:
     group, _old, _left = three_on_an_invoice(system)
 
-    assert _correct(system, group, billing_email=ACCOUNTS).status == 200
+    assert group_invoice_corrected(system, group, billing_email=ACCOUNTS).status == 200
 
     assert [e for e in system.deliver_emails() if ACCOUNTS in e.to] == []

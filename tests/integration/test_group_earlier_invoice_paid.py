@@ -17,16 +17,10 @@ from typing import Any
 import pytest
 
 from booking.domain.groups import GroupBooking
-from tests.integration.test_group_invoice_correction import CORRECTED
 from tests.support.groups import give_up, manager_view, places_left, three_on_an_invoice
 from tests.support.held_events import paid_then_completed
+from tests.support.invoiced import CORRECTED, INVOICED, group_invoice_corrected
 from tests.support.system import Reply, System
-
-
-def _correct(system: System, group: dict[str, Any]) -> Reply:
-    """The organiser's press: the group's invoice corrected to :data:`CORRECTED`."""
-    path = f"/groups/{group['group_id']}/invoice/correct"
-    return system.admin("POST", path, json_body=dict(CORRECTED))
 
 
 def _stopped_after_sending(
@@ -73,18 +67,32 @@ def _paid_by(system: System, group: dict[str, Any], old: str, sent_first: str) -
     return stored
 
 
+def _three_on_an_invoice(
+    system: System, before_due: timedelta | None
+) -> tuple[dict[str, Any], str, int]:
+    """:func:`three_on_an_invoice`, the clock then moved to ``before_due`` its invoice's due
+    time if given."""
+    group, old, left = three_on_an_invoice(system)
+    if before_due is not None:
+        invoice = system.stored_group(group).invoice
+        assert invoice is not None
+        system.clock_offset += invoice.due_at - before_due - system.now()
+    return group, old, left
+
+
 def _correction_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch, *, before_due: timedelta | None = None
 ) -> tuple[dict[str, Any], str, str]:
     """A group of three on an invoice whose correction stopped at the save that records the
-    corrected invoice, after Stripe sent it (no clean-up of the invoice after it): the group's
-    answer, its old invoice's id and the corrected invoice's."""
+    corrected invoice, after Stripe sent it (no clean-up of the invoice after it), ``before_due``
+    the invoice's due time if given: the group's answer, its old invoice's id and the
+    corrected invoice's."""
     import booking.services.group_invoice_correction as correction
 
-    group, old, _ = three_on_an_invoice(system)
+    group, old, _ = _three_on_an_invoice(system, before_due)
     no_disowning = (correction, "disown_invoice", lambda ports, invoice_id: None)
     sent_first = _stopped_after_sending(
-        system, monkeypatch, group, lambda: _correct(system, group), no_disowning
+        system, monkeypatch, group, lambda: group_invoice_corrected(system, group), no_disowning
     )
     return group, old, sent_first
 
@@ -96,7 +104,7 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
     group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
 
     def press_again() -> None:
-        error = _correct(system, group).refused(409, "invoice_paid")
+        error = group_invoice_corrected(system, group).refused(409, "invoice_paid")
         assert "employer has paid the corrected invoice sent when" in error["message"]
 
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
@@ -107,15 +115,15 @@ def test_a_group_invoice_paid_before_the_save_pays_the_group(
 
 
 def _give_up_stopped_after_sending(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch, *, before_due: timedelta | None = None
 ) -> tuple[dict[str, Any], str, int, str]:
     """A group of three on an invoice whose give-up of place 2 stopped at the save that records
     the new invoice for the places kept, after Stripe sent it (no undoing of the invoice after
-    it): the group's answer, its old invoice's id, the course's places left once it was booked
-    and the new invoice's id."""
+    it), ``before_due`` the invoice's due time if given: the group's answer, its old invoice's
+    id, the course's places left once it was booked and the new invoice's id."""
     import booking.services.group_unpaid_give_up as give_ups
 
-    group, old, left = three_on_an_invoice(system)
+    group, old, left = _three_on_an_invoice(system, before_due)
     no_undo = (give_ups._ByInvoice, "undo", lambda self, new: None)
     sent_first = _stopped_after_sending(
         system, monkeypatch, group, lambda: give_up(system, group, 2), no_undo
@@ -143,18 +151,29 @@ def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
     assert places_left(system) == left + 1  # place 2's seat back on the course
 
 
+@pytest.mark.parametrize("past_due", [False, True], ids=["before_due", "past_due"])
 @pytest.mark.parametrize("act", ["correction", "give_up"])
 def test_one_being_paid_by_bank_debit_is_the_groups_through_the_sweep(
-    system: System, monkeypatch: pytest.MonkeyPatch, act: str
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str, past_due: bool
 ) -> None:
     """The employer starts a bank debit of the invoice sent before the stop: the sweep passed
     it over (only a paid one was the group's), sent a third invoice and could not void the
     one being debited, so the debit paid for places the group lost at the third one's due
-    day. It is the group's invoice, nothing more sent, and its payment pays the group."""
+    day. It is the group's invoice, nothing more sent, and its payment pays the group; so
+    too when the stop came three minutes before the old invoice's due time and the debit
+    just after it (being paid, it is read as a paid one is, and the due time refuses
+    nothing)."""
+    before_due = timedelta(minutes=3) if past_due else None
     if act == "correction":
-        group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+        group, old, sent_first = _correction_stopped_after_sending(
+            system, monkeypatch, before_due=before_due
+        )
     else:
-        group, old, _, sent_first = _give_up_stopped_after_sending(system, monkeypatch)
+        group, old, _, sent_first = _give_up_stopped_after_sending(
+            system, monkeypatch, before_due=before_due
+        )
+    if past_due:
+        system.clock_offset += timedelta(minutes=4)
     debited = system.debit_invoice(sent_first)
     assert debited.status == 200, debited.body
 
@@ -169,4 +188,96 @@ def test_one_being_paid_by_bank_debit_is_the_groups_through_the_sweep(
 
     settled = system.settle_invoice(sent_first)
     assert settled.status == 200, settled.body
+    _paid_by(system, group, old, sent_first)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
+def test_a_give_ups_invoice_paid_after_applications_closed_still_pays_the_places_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """The give-up was decided while applications were open; they close (the organisers'
+    close) before the employer pays the invoice its stopped try sent: the completion is no
+    new booking, so it is not refused for the close (the webhook answered 503 and the sweep
+    ended the booking by the void, the payment then refunded), and the places kept are paid."""
+    group, old, left, sent_first = _give_up_stopped_after_sending(system, monkeypatch)
+    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+
+    def give_up_again() -> None:
+        again = give_up(system, group, 2)
+        assert again.status == 200, again.body
+        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = _paid_by(system, group, old, sent_first)
+    assert stored.place(2).released
+    assert places_left(system) == left + 1
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_corrected_invoice_paid_after_applications_closed_pays_the_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """An organiser's correction stopped after Stripe sent the corrected invoice; the course's
+    applications close before the employer pays it: the correction is completed with it as
+    any time, and the group is paid (the close refuses no completion)."""
+    group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+
+    def press_again() -> None:
+        group_invoice_corrected(system, group).refused(409, "invoice_paid")
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    _paid_by(system, group, old, sent_first)
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
+def test_a_give_ups_invoice_paid_after_the_old_ones_due_time_pays_the_places_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """The give-up stopped three minutes before the old invoice's due time, after Stripe sent
+    the invoice for the places kept; the employer pays that one just after: no invoice is made
+    due in the past, but none is made here (the paid one is recorded as the group's), so the
+    completion is not refused for the due time (the webhook answered 503, and the sweep
+    ended the booking by the void), and the places kept are paid."""
+    group, old, left, sent_first = _give_up_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+
+    def give_up_again() -> None:
+        again = give_up(system, group, 2)
+        assert again.status == 200, again.body
+        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
+    stored = _paid_by(system, group, old, sent_first)
+    assert stored.place(2).released
+    assert places_left(system) == left + 1
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
+def test_a_corrected_invoice_paid_after_the_old_ones_due_time_pays_the_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
+    corrected invoice, which the employer pays just after it: nothing new is made, so the due
+    time refuses nothing (the webhook answered 503, pressing again 409
+    ``too_late_for_invoice``): the correction is completed with it and the group paid."""
+    group, old, sent_first = _correction_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+
+    def press_again() -> None:
+        group_invoice_corrected(system, group).refused(409, "invoice_paid")
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    assert all(reply.status == 200 for reply in system.webhook_replies)
     _paid_by(system, group, old, sent_first)

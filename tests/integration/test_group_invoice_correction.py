@@ -28,24 +28,22 @@ from tests.support.groups import (
     three_on_an_invoice,
 )
 from tests.support.held_events import deliver, held
-from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
+from tests.support.invoiced import (
+    ACCOUNTS,
+    BILLING,
+    CORRECTED,
+    INVOICED,
+    group_invoice_corrected,
+    invoiced_cohort,
+    old_contact_told_once,
+    told_replaced,
+)
 from tests.support.page_text import text_of
 from tests.support.stripe_client import posts_fail
 from tests.support.system import Reply, System
 
-CORRECTED = {
-    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
-    "billing_email": "invoices@example.nhs.uk",
-    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
-    "po_number": "PO-9001",
-}
 AS_BOOKED = {name: BILLING[name] for name in CORRECTED}
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
-
-
-def _correct(system: System, group: dict[str, Any], **body: Any) -> Reply:
-    path = f"/groups/{group['group_id']}/invoice/correct"
-    return system.admin("POST", path, json_body=body or dict(CORRECTED))
 
 
 def _corrected(system: System, group: dict[str, Any], old: str, left: int) -> str:
@@ -84,7 +82,7 @@ def _corrected(system: System, group: dict[str, Any], old: str, left: int) -> st
 def test_a_correction_sends_a_new_invoice_for_the_same_places_and_day(system: System) -> None:
     group, old, left = three_on_an_invoice(system)
 
-    answer = _correct(system, group)
+    answer = group_invoice_corrected(system, group)
 
     assert answer.status == 200, answer.body
     assert answer.json()["corrected"] is True
@@ -95,7 +93,7 @@ def test_a_correction_sends_a_new_invoice_for_the_same_places_and_day(system: Sy
 
     # The same details again (a press twice): nothing changed, nothing asked of Stripe.
     asked = len(system.stripe_http.requests)
-    again = _correct(system, group)
+    again = group_invoice_corrected(system, group)
     assert again.status == 200, again.body
     assert again.json()["corrected"] is False
     assert len(system.stripe_http.requests) == asked
@@ -110,7 +108,9 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group, old, left = three_on_an_invoice(system)
-    answer, caused = paid_at_the_void(system, monkeypatch, old, lambda: _correct(system, group))
+    answer, caused = paid_at_the_void(
+        system, monkeypatch, old, lambda: group_invoice_corrected(system, group)
+    )
 
     error = answer.refused(409, "payment_being_recorded")
     assert "nothing was changed" in error["message"]
@@ -133,7 +133,7 @@ def test_a_correction_stopped_after_the_void_is_completed_by_the_sweep(
     again: a few minutes on, the sweep makes the corrected invoice to the details marked."""
     group, old, left = three_on_an_invoice(system)
     posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    failed = _correct(system, group)
+    failed = group_invoice_corrected(system, group)
     monkeypatch.undo()
 
     assert failed.status == 503, failed.body
@@ -165,10 +165,10 @@ def test_pressing_again_after_stripe_failed_completes_the_correction(
 ) -> None:
     group, old, left = three_on_an_invoice(system)
     posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    assert _correct(system, group).status == 503
+    assert group_invoice_corrected(system, group).status == 503
     monkeypatch.undo()
 
-    again = _correct(system, group)
+    again = group_invoice_corrected(system, group)
 
     assert again.status == 200, again.body
     assert again.json()["corrected"] is True
@@ -187,12 +187,12 @@ def test_wrong_details_are_refused_beside_their_fields_and_nothing_is_written(
         "billing_address": "x" * 201 + "\nLeeds",
         "po_number": "PO\n1",
     }
-    error = _correct(system, group, **wrong).refused(422, "validation_failed")
+    error = group_invoice_corrected(system, group, **wrong).refused(422, "validation_failed")
     assert set(error["fields"]) == {"billing_email", "billing_address", "po_number"}
     assert "like accounts@example.org" in error["fields"]["billing_email"]
     assert "at most 200 characters on its first line" in error["fields"]["billing_address"]
     assert "one line" in error["fields"]["po_number"]
-    unknown = _correct(system, group, **CORRECTED, amount=1).refused(422, "validation_failed")
+    unknown = group_invoice_corrected(system, group, amount=1).refused(422, "validation_failed")
     assert "amount" in unknown["fields"]
 
     assert system.items() == before
@@ -207,9 +207,7 @@ def test_a_course_that_needs_a_po_refuses_a_correction_without_one(system: Syste
     group = invoiced_group(system)
     before = system.items()
 
-    error = _correct(system, group, **{**CORRECTED, "po_number": ""}).refused(
-        422, "validation_failed"
-    )
+    error = group_invoice_corrected(system, group, po_number="").refused(422, "validation_failed")
 
     assert "purchase order number" in error["fields"]["po_number"]
     assert system.items() == before
@@ -240,7 +238,7 @@ def test_a_group_with_no_open_invoice_is_refused_in_words(system: System) -> Non
     from tests.support.groups import paid_group
 
     group = paid_group(system)
-    error = _correct(system, group).refused(409, "no_open_invoice")
+    error = group_invoice_corrected(system, group).refused(409, "no_open_invoice")
     assert "no open invoice to correct" in error["message"]
     unknown = system.admin("POST", "/groups/no-such-group/invoice/correct", json_body=CORRECTED)
     assert unknown.status == 404
@@ -310,7 +308,7 @@ def test_stripes_void_of_the_old_invoice_arriving_late_ends_nothing(system: Syst
     save (and again): the group stays on its corrected invoice, every place held."""
     group, old, left = three_on_an_invoice(system)
 
-    answer, caused = held(system, lambda: _correct(system, group))
+    answer, caused = held(system, lambda: group_invoice_corrected(system, group))
 
     assert answer.status == 200, answer.body
     deliver(system, caused)
@@ -355,11 +353,11 @@ def test_two_presses_at_once_send_one_corrected_invoice(
         # Once, flagged before it runs: the second press asks Stripe for an invoice too.
         if method == "post" and url.endswith("/v1/invoices") and not asked:
             asked.append(True)
-            second.append(_correct(system, group))
+            second.append(group_invoice_corrected(system, group))
         return answer(method, url, headers, post_data)
 
     monkeypatch.setattr(system.stripe_http, "_answer", press_again_once)
-    first = _correct(system, group)
+    first = group_invoice_corrected(system, group)
     monkeypatch.undo()
 
     [inner] = second
@@ -378,10 +376,6 @@ def test_two_presses_at_once_send_one_corrected_invoice(
     assert [i for i in opened if system.stripe_invoice(i)["status"] == "open"] == [new]
 
 
-def _told_replaced(sent: list[Any], number: str) -> list[Any]:
-    return [e for e in sent if e.subject.startswith(f"Invoice {number} was replaced")]
-
-
 def test_the_old_billing_contact_is_told_once_the_groups_invoice_was_replaced(
     system: System,
 ) -> None:
@@ -392,16 +386,9 @@ def test_the_old_billing_contact_is_told_once_the_groups_invoice_was_replaced(
     press; the new contact is sent Stripe's new invoice only."""
     group, old, _left = three_on_an_invoice(system)
     number = system.stripe_invoice(old)["number"]
-    system.deliver_emails()
 
-    assert _correct(system, group).status == 200
-    sent = system.deliver_emails()
-    assert _correct(system, group).status == 200  # pressed again: nothing more
-    sent += system.deliver_emails()
+    told, sent = old_contact_told_once(system, lambda: group_invoice_corrected(system, group), old)
 
-    [told] = _told_replaced(sent, number)
-    assert told.to == [ACCOUNTS]  # the contact it went to, not the new one
-    assert "Dear St Elsewhere NHS Foundation Trust" in told.text
     assert f"invoice {number} for £600.00" in told.text
     assert "You need not pay invoice" in told.text
     assert "refund" not in told.text.lower()
@@ -416,6 +403,6 @@ def test_a_group_correction_keeping_the_billing_contact_sends_them_no_such_messa
     number = system.stripe_invoice(old)["number"]
     system.deliver_emails()
 
-    assert _correct(system, group, **{**CORRECTED, "billing_email": ACCOUNTS}).status == 200
+    assert group_invoice_corrected(system, group, billing_email=ACCOUNTS).status == 200
 
-    assert _told_replaced(system.deliver_emails(), number) == []  # Stripe sends them the new one
+    assert told_replaced(system.deliver_emails(), number) == []  # Stripe sends them the new one

@@ -21,6 +21,7 @@ from booking.domain.groups import GroupBooking
 from tests.support.groups import (
     give_up,
     group_of_three,
+    group_page,
     invoice_reads,
     invoices_made,
     manager_view,
@@ -71,17 +72,19 @@ def test_the_sweep_does_not_replace_again_what_a_retry_has_just_replaced(
 def test_a_refused_completion_ends_the_group_at_once_by_its_void(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The course's applications closed while the replacement is half done: the sweep's
-    completion is refused for good, and the group ends then by the void, as its replacement
-    never made (nothing can pay the void invoice): its seats go back at once, not at its due
-    date, the manager is not told the employer failed to pay, and the next run reads nothing
-    of it at Stripe."""
+    """The invoice's due time passed while the replacement is half done (no invoice can be
+    due in the past): the sweep's completion is refused for good, and the group ends then by
+    the void, as its replacement never made (nothing can pay the void invoice): its seats go
+    back at once, not when its due day ends, the manager is not told the employer failed to
+    pay, and the next run reads nothing of it at Stripe."""
     group, old = _half_done(system, monkeypatch)
-    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+    invoice = system.stored_group(group).invoice
+    assert invoice is not None
     left = system.course(INVOICED)["places_left"]
     system.deliver_emails()
+    system.clock_offset += invoice.due_at - system.now() + timedelta(minutes=1)
 
-    system.scheduled_run(system.now() + timedelta(minutes=6))
+    system.scheduled_run(system.now())
 
     ended: GroupBooking = system.stored_group(group)
     assert (ended.status.value, ended.ended_because) == ("lapsed", GroupEnding.REPLACEMENT_NOT_MADE)
@@ -92,6 +95,27 @@ def test_a_refused_completion_ends_the_group_at_once_by_its_void(
     reads = invoice_reads(system, old)
     system.scheduled_run(system.now() + timedelta(minutes=12))
     assert invoice_reads(system, old) == reads
+
+
+def test_a_completion_after_applications_closed_is_made(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The course's applications closed (the organisers' close) while the replacement is half
+    done: the give-up was decided while they were open, so the sweep completes it as the
+    manager asked, the new invoice for the two places kept made and sent, never the booking
+    ended for the close (its old invoice void, nothing left to pay)."""
+    group, old = _half_done(system, monkeypatch)
+    left = system.course(INVOICED)["places_left"]
+    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+    # The manager's page offers giving place 2 up again (what the API takes), no other place.
+    page = group_page(system, group)
+    assert "Give up place 2: pay only for the places kept" in page
+    assert "Give up place 1" not in page
+    assert "Give up place 3" not in page
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    replaced_for_two(system, group, old, left)
 
 
 def test_a_completion_that_loses_a_race_is_completed_by_the_next_run(

@@ -17,7 +17,7 @@ from tests.support.applications import invoice_id_of
 from tests.support.groups import invoiced_group, pay_invoice
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED, invoiced_cohort
-from tests.support.stripe_events import last_event, sent
+from tests.support.stripe_events import last_event, not_believed, sent
 from tests.support.system import System, application_body
 
 
@@ -50,11 +50,7 @@ def _paid_event_for(system: System, invoice_id: str, owner_id: str) -> dict[str,
 
 
 def _refusals(caplog: pytest.LogCaptureFixture) -> list[tuple[str | None, int]]:
-    return [
-        (getattr(r, "reason", None), r.levelno)
-        for r in caplog.records
-        if r.getMessage() == "stripe event not believed"
-    ]
+    return [(getattr(r, "reason", None), r.levelno) for r in not_believed(caplog)]
 
 
 def test_an_invoice_stripe_holds_open_is_not_paid_by_a_signed_event(

@@ -10,7 +10,6 @@ and the Stripe stand-in."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from booking.domain.application import Application
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from tests.integration.test_refund_moment import _cancelled_uids, _move_asked, _paid_then_refunded
+from tests.support.another_invocation import in_another_invocation
 from tests.support.cohorts import ADA, Cohorts, calendars_of, uids_of
 from tests.support.held_events import deliver, held
 from tests.support.system import System
@@ -82,10 +82,9 @@ def test_a_move_told_while_the_refund_was_being_decided_stands(
         # The webhook read the move's email unclaimed and undid the move; before its save
         # lands, the mailer claims the email, reads the booking (still moved) and sends.
         if new.transfers and new.transfers[-1].undone_at is not None and not told:
-            # On a thread of its own, as the mailer's Lambda is: its queue's polling is not
-            # the webhook's (the recorded calls are held to each function's grants).
-            with ThreadPoolExecutor(max_workers=1) as mailer:
-                told.extend(mailer.submit(cohorts.emails).result())
+            # As the mailer's Lambda runs: its queue's polling is not the webhook's (the
+            # recorded calls are held to each function's grants).
+            told.extend(in_another_invocation(cohorts.emails))
         return real_save(new, *args, **kwargs)
 
     monkeypatch.setattr(repository, "save", mailer_before_the_undo_is_saved)

@@ -16,6 +16,7 @@ from tests.support.groups import pay_link_id
 from tests.support.stripe_events import (
     applied,
     last_event,
+    not_believed,
     sent,
     session_of,
     shown,
@@ -80,7 +81,7 @@ def test_a_groups_paid_event_for_an_unpaid_payment_pays_nothing_and_is_heard_as_
     assert answer["action"] == "ignore", answer
     stored = system.stored_group(group)
     assert stored.amount_paid == 0
-    [said] = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    [said] = not_believed(caplog)
     assert said.levelno == logging.ERROR  # the organisers' alarm hears the group's refusal
     settled(system, session_id)
     after = system.stored_group(group)

@@ -68,7 +68,7 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
         assert "Places 0 of 1 booked, 1 free" in page
         code, out = run("course", "small")
         assert code == 0, out
-        assert "Places: 0 of 1 taken, 1 left" in out
+        assert "Places: 0 of 1 booked, 1 free" in out
         # Each view's state says the same of it, in the same words, never "Full".
         assert f"Status: {NOT_TAKEN}" in out
         assert f"Status {NOT_TAKEN}, 1 waiting" in page
@@ -129,7 +129,11 @@ def test_a_lapsed_offers_seat_is_taken_in_every_view_until_the_sweep(
     assert _free_on_the_course_list(system) == "0 of 1"
     code, out = run("course", "small")
     assert code == 0, out
-    assert "Places: 1 of 1 taken, 0 left" in out
+    # The console's words, by its rule: the lapsed offer's seat is held, not booked.
+    assert "Places: 0 of 1 booked, 1 held for someone who has not paid yet, 0 free" in out
+    assert "Places 0 of 1 booked, 1 held for someone who has not paid yet, 0 free" in text_of(
+        signed_in(system).get("/console/courses/small").body
+    )
     system.scheduled_run(system.now())
     course = system.course("small")
     assert (course["places_left"], course["places_not_taken"]) == (1, 1)

@@ -16,7 +16,14 @@ import pytest
 
 from tests.support.groups import paid_by_card
 from tests.support.held_events import events_held
-from tests.support.stripe_events import last_event, paid, sent, shown
+from tests.support.stripe_events import (
+    last_event,
+    not_believed,
+    paid,
+    reasons_not_believed,
+    sent,
+    shown,
+)
 from tests.support.system import WEBHOOK_SECRET, System
 from tests.support.webhook_signature import stripe_signature
 
@@ -48,7 +55,7 @@ def test_a_refund_stripe_does_not_hold_refunds_nothing(
             assert sent(system, event)["action"] == "ignore"
     assert shown(system, application) == ("confirmed", 20000, 0)
     assert [m for m in system.deliver_emails() if "x@example.org" in m.to] == []
-    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+    refused = not_believed(caplog)
     assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"] * 2
     assert {r.levelno for r in refused} == {logging.ERROR}
 
@@ -81,8 +88,7 @@ def test_a_groups_payment_is_not_refunded_by_a_made_up_refund(
         _made_up(system, "charge.refunded", payment, amount_refunded=60000, refunded=True),
     ):
         assert sent(system, event)["action"] == "ignore"
-    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
-    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"] * 2
+    assert reasons_not_believed(caplog) == ["refund_unknown_at_stripe"] * 2
     after = system.stored_group(group)
     assert (after.amount_refunded, after.ended_because) == (0, None)
     assert not any(place.released for place in after.places)
@@ -128,8 +134,7 @@ def test_a_made_up_refund_of_a_payment_not_yet_recorded_writes_nothing(
         assert sent(system, made_up)["action"] == "ignore"
     assert system.stored(application["application_id"]) == before  # nothing written
     assert [a.kind for a in system.ports.repository.anomalies()] == []
-    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
-    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+    assert reasons_not_believed(caplog) == ["refund_unknown_at_stripe"]
     for body, headers in held:  # the payment's own events, late
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 0)
@@ -202,8 +207,7 @@ def test_a_made_up_event_of_a_refund_made_here_is_still_read_at_stripe(
     system.stripe_http.fail_next = []
     with caplog.at_level(logging.ERROR):
         assert sent(system, keyed)["action"] == "ignore"
-    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
-    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+    assert reasons_not_believed(caplog) == ["refund_unknown_at_stripe"]
     for body, headers in held:
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
@@ -241,8 +245,7 @@ def test_a_charge_total_delivered_after_its_only_refund_failed_is_no_forgery(
             assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 0)
     assert [m for m in system.deliver_emails() if "x@example.org" in m.to] == []
-    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
-    assert refused == []
+    assert not_believed(caplog) == []
 
 
 def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
@@ -282,8 +285,7 @@ def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
     system.stripe_http.fail_next = []
     assert answer["action"] == "ignore"
     assert system.stored(application["application_id"]) == before  # nothing written
-    refused = [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
-    assert [getattr(r, "reason", None) for r in refused] == ["refund_unknown_at_stripe"]
+    assert reasons_not_believed(caplog) == ["refund_unknown_at_stripe"]
 
 
 def test_a_refund_that_failed_before_its_payment_was_recorded_writes_nothing(
@@ -305,7 +307,7 @@ def test_a_refund_that_failed_before_its_payment_was_recorded_writes_nothing(
             assert system.webhook(body, headers).status == 200
     assert system.stored(application["application_id"]) == before  # nothing written
     assert system.ports.repository.anomalies() == []
-    assert [r for r in caplog.records if r.getMessage() == "stripe event not believed"] == []
+    assert not_believed(caplog) == []
     for body, headers in paying:  # the payment's own events, late
         assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("confirmed", 20000, 0)

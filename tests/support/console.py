@@ -210,3 +210,19 @@ def press_issued(system: System, browser: ConsoleBrowser, row: str) -> str:
     named = signer.session_name(browser.cookies[SESSION_COOKIE], system.now())
     assert named is not None
     return signer.press(named.session_id, row)
+
+
+def asked_first(
+    system: System, browser: ConsoleBrowser, application: dict[str, Any], act: str
+) -> Shown:
+    """The application page's link to ``act`` (``invoice/void``, ``invoice/paid``) leads to a
+    page that asks first: it answers, says the act cannot be undone, and changes nothing (the
+    booking as it was, no email sent). Emails sent before are to be delivered already."""
+    path = f"/console/applications/{application['application_id']}"
+    assert f'href="{path}/{act}"' in browser.get(path).body
+    version = system.stored(application).version
+    asked = browser.shown(f"{path}/{act}")
+    assert "This cannot be undone." in asked.words
+    assert system.stored(application).version == version  # asking changed nothing
+    assert system.deliver_emails() == []
+    return asked

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from typing import Any
 
 from booking.domain.course import CourseDefinition
+
+# Another cohort of the sample's programme, beside the sample (``COURSE_ID``).
+SIBLING = "compassionate-leadership-earlier"
 
 
 def weekly_sessions(
@@ -56,3 +60,27 @@ def programme_course(sessions: list[dict[str, Any]], **overrides: Any) -> Course
             **overrides,
         }
     )
+
+
+def sibling_cohort(
+    sample: dict[str, Any],
+    first: date,
+    weeks: int,
+    joining_url: str | None,
+    shared_follow_ups: int = 0,
+) -> dict[str, Any]:
+    """A course file of the programme of ``sample`` (the sample's file): ``weeks`` weekly core
+    sessions from ``first``, its own ``joining_url`` (None: none), and the sample's first
+    ``shared_follow_ups`` follow-ups listed as the sample lists them (by id), shared with it."""
+    core = [{**session, "kind": "core"} for session in weekly_sessions(first, weeks)]
+    follow_ups = [s for s in sample["sessions"] if s["kind"] == "follow_up"][:shared_follow_ups]
+    return {
+        **copy.deepcopy(sample),
+        "joining_url": joining_url,
+        "sessions": [*core, *copy.deepcopy(follow_ups)],
+    }
+
+
+def first_day(course_file: dict[str, Any]) -> date:
+    """The date of the first session a course file lists."""
+    return date.fromisoformat(course_file["sessions"][0]["date"])

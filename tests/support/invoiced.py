@@ -13,6 +13,7 @@ from tests.support.applications import invoice_id_of
 
 if TYPE_CHECKING:  # the billing details serve unit tests too, which run no System
     from booking.domain.application import Application
+    from booking.domain.emails import OutgoingEmail
     from tests.support.held_events import Delivery
     from tests.support.system import Reply, System
 
@@ -33,6 +34,14 @@ NEW_BILLING: dict[str, str] = {
     "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
     "po_number": "PO-9001",
 }
+# The billing details an organiser corrects an invoice to: another contact at the employer,
+# whom Stripe sends the new invoice.
+CORRECTED: dict[str, str] = {
+    "billing_name": "St Elsewhere Teaching Hospitals NHS Trust",
+    "billing_email": "invoices@example.nhs.uk",
+    "billing_address": "2 Infirmary Street\nLeeds LS1 2BB",
+    "po_number": "PO-9001",
+}
 
 
 def invoiced_cohort(system: System, **changes: Any) -> System:
@@ -40,6 +49,13 @@ def invoiced_cohort(system: System, **changes: Any) -> System:
     ``changes`` (say, ``po_required`` or ``capacity``)."""
     system.put_course(INVOICED, {**system.course_file(), "invoice_allowed": True, **changes})
     return system
+
+
+def group_invoice_corrected(system: System, group: dict[str, Any], **changes: Any) -> Reply:
+    """The organisers' correction of ``group``'s invoice to :data:`CORRECTED` with
+    ``changes``, through the admin API: its answer."""
+    path = f"/groups/{group['group_id']}/invoice/correct"
+    return system.admin("POST", path, json_body=CORRECTED | changes)
 
 
 def applied_by_invoice(system: System, **fields: Any) -> dict[str, Any]:
@@ -149,3 +165,28 @@ def stopped_after_the_void(
     with pytest.raises(TimeoutError):
         act()
     monkeypatch.undo()
+
+
+def told_replaced(sent: list[OutgoingEmail], number: str) -> list[OutgoingEmail]:
+    """The emails among ``sent`` telling a billing contact invoice ``number`` was replaced."""
+    return [e for e in sent if e.subject.startswith(f"Invoice {number} was replaced")]
+
+
+def old_contact_told_once(
+    system: System, correct: Callable[[], Reply], old: str
+) -> tuple[OutgoingEmail, list[OutgoingEmail]]:
+    """The correction ``correct`` pressed twice on an invoice ``old`` sent to :data:`ACCOUNTS`
+    (one person's or a group's): the one email that contact is told, checked as theirs and
+    saying they need not pay it (the second press sends nothing more), and every email both
+    presses sent."""
+    number = system.stripe_invoice(old)["number"]
+    system.deliver_emails()
+    assert correct().status == 200
+    sent = system.deliver_emails()
+    assert correct().status == 200  # pressed again: nothing more
+    sent += system.deliver_emails()
+    [told] = told_replaced(sent, number)
+    assert told.to == [ACCOUNTS]  # the contact it went to, not the new one
+    assert "Dear St Elsewhere NHS Foundation Trust" in told.text
+    assert f"need not pay invoice {number}" in told.text
+    return told, sent

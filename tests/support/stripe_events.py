@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Any
 from urllib.parse import urlencode
+
+import pytest
 
 from tests.support.system import COURSE_ID, System
 
@@ -94,3 +97,13 @@ def dispute_closed(system: System, dispute_id: str, outcome: str) -> dict[str, A
     reply = system.stripe_local("POST", f"/disputes/{dispute_id}/close", body, _FORM)
     assert reply.status == 200, reply.body
     return dict(reply.json())
+
+
+def not_believed(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """The log records of the Stripe events the webhook did not believe (the organisers' alarm)."""
+    return [r for r in caplog.records if r.getMessage() == "stripe event not believed"]
+
+
+def reasons_not_believed(caplog: pytest.LogCaptureFixture) -> list[str | None]:
+    """Why each Stripe event the webhook did not believe was refused, in order."""
+    return [getattr(r, "reason", None) for r in not_believed(caplog)]

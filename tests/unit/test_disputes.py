@@ -73,9 +73,46 @@ def test_an_open_dispute_is_said_in_words_with_its_deadline() -> None:
     said = dispute_words(disputes[0], "Europe/London", {}, place=PlaceHeld.CANCELLABLE)
     assert said.startswith(
         "Payment disputed by the payer's bank on Thursday 10 June 2027: the payer says they did "
-        "not make this payment (fraud); Stripe holds £200.00 until Friday 2 July 2027."
+        "not make this payment (fraud). The bank has taken the payment back (a chargeback): "
+        "Stripe holds £200.00 until Friday 2 July 2027."
     )
     assert "The place has not been taken away" in said
+
+
+@pytest.mark.parametrize("status", ["warning_needs_response", "warning_under_review"])
+def test_an_open_inquiry_is_said_to_have_taken_nothing_yet(status: str) -> None:
+    """A bank's inquiry withdraws nothing: only the chargeback it may become would."""
+    disputes, _ = with_dispute((), _event(status))
+    said = dispute_words(disputes[0], "Europe/London", {}, place=PlaceHeld.CANCELLABLE)
+    assert (
+        "The payer's bank has asked about this payment (an inquiry, not yet a chargeback): "
+        "nothing has been taken yet, but it may become a chargeback, taking the £200.00 back, "
+        "if it is not answered by Friday 2 July 2027."
+    ) in said, said
+    assert "Stripe holds" not in said
+    assert disputes[0].withdrawn == 0
+
+
+def test_an_open_inquiry_of_a_refunded_payment_says_a_chargeback_would_pay_twice() -> None:
+    disputes, _ = with_dispute((), _event("warning_needs_response"))
+    refunded = {"pi_1": PaymentRefunds(taken=20000, refunded=20000)}
+    said = dispute_words(disputes[0], "Europe/London", refunded, place=PlaceHeld.CANCELLABLE)
+    assert "so a chargeback would pay them twice: respond on Stripe's dashboard by" in said
+    assert "the bank would pay them" not in said
+
+
+@pytest.mark.parametrize("inquiry", ["warning_needs_response", "warning_under_review"])
+def test_an_inquiry_the_bank_escalates_becomes_the_chargeback(inquiry: str) -> None:
+    """The same Dispute moves on from an inquiry to a chargeback, whichever inquiry status it
+    had; an inquiry's event come late never undoes the chargeback."""
+    disputes, _ = with_dispute((), _event(inquiry))
+    disputes, first = with_dispute(disputes, _event("needs_response", ("txn_out", -20000)))
+    disputes, _ = with_dispute(disputes, _event(inquiry))
+    [record] = disputes
+    assert (record.status, record.withdrawn, first) == ("needs_response", 20000, False)
+    assert "(a chargeback): Stripe holds £200.00" in dispute_words(
+        record, "Europe/London", {}, place=PlaceHeld.CANCELLABLE
+    )
 
 
 def _fee_event(status: str, *moves: tuple[str, int, int]) -> DisputeEvent:

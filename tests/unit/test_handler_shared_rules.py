@@ -34,8 +34,8 @@ def test_the_openapi_document_says_the_idempotency_key_length_the_handlers_check
         for parameter in operation.get("parameters", [])
         if parameter.get("name") == "Idempotency-Key"
     ]
-    # The application form and the group manager's form.
-    assert said == [IDEMPOTENCY_KEY_LENGTH] * 2
+    # The application form, the group manager's form and money given back by hand.
+    assert said == [IDEMPOTENCY_KEY_LENGTH] * 3
 
 
 def test_a_form_shown_again_keeps_all_that_was_typed_but_the_honeypot() -> None:

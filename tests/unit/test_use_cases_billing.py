@@ -546,6 +546,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "due": 30000,
         "paid": 10000,
         "refunded": 0,
+        "given_back_by_hand": 0,
         "invoiced_unpaid": 20000,
         "funded_places": 1,
         "group_places": 0,
@@ -555,6 +556,7 @@ def test_the_roster_and_the_totals_count_discounts_and_bursaries(ports: Ports) -
         "disputed": 0,
         "dispute_fees": 0,
         "net": 10000,
+        "places": {"booked": 2, "held": 1, "free": 0},
     }
 
 

@@ -23,6 +23,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
         --billing-email accounts@example.org --billing-address "1 Park Row\nLeeds"
     course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
     course-booking record-payment CL-7K3Q9 --received-on 2027-03-01 --method cheque
+    course-booking give-back CL-7K3Q9 --amount 200 --on 2027-04-02 --how bank_transfer
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
     course-booking codes compassionate-leadership-2027-06          # each with its uses left
     course-booking expire-code compassionate-leadership-2027-06 HALF
@@ -69,7 +70,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from booking.cli import correction, groups, received, refunds, register
+from booking.cli import correction, given_back, groups, received, refunds, register
 from booking.cli.arguments import (
     APPLICATION_VERBS,
     checked_token,
@@ -185,6 +186,7 @@ COMMANDS: dict[str, Command] = {
     "roster": _roster,
     **dict.fromkeys(APPLICATION_VERBS, _application_verb),
     "refund": refunds.refund,
+    "give-back": given_back.give_back,
     "correct-invoice": correction.correct_invoice,
     "invoice-instead": correction.invoice_instead,
     "bursary": lambda args, url, token: application_action(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from booking.cli import correction, groups, received, refunds, register
+from booking.cli import correction, given_back, groups, received, refunds, register
 from booking.cli.errors import UsageError
 from booking.domain.errors import InvalidInput
 from booking.domain.money import typed_amount
@@ -175,6 +175,7 @@ def _commands(commands: argparse._SubParsersAction[_Parser]) -> None:
             received.add_options(command)  # when and how it came, each optional
     correction.add_command(commands)  # a corrected invoice, the place kept
     refunds.add_command(commands)  # the console's Refund: a cancellation's kept money back
+    given_back.add_command(commands, _pounds)  # money paid outside Stripe, given back by hand
     fund = commands.add_parser("bursary", help="fund a place, in full or in part")
     fund.add_argument("application", help="the application's reference or id")
     fund.add_argument("amount", type=_pounds, help="in pounds; the whole price: a funded place")

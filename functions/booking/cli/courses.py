@@ -22,6 +22,7 @@ from booking.cli.said import course_named, ended, name_of, roster_status_words
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
 from booking.domain.json_once import GivenTwice, loads_once_each
+from booking.domain.seat_counts import SeatCounts, places_said
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     ENDED_WORDS,
@@ -70,12 +71,15 @@ def list_courses(url: str) -> str:
 
 def show_course(url: str, token: str | None, course_id: str) -> str:
     course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
-    price, free = course["price"], _not_taken(course)
+    money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
+    price, places = course["price"], money["places"]
+    # Booked, held and free as the console says them: one rule, from the organiser API's count.
+    seats = SeatCounts(booked=int(places["booked"]), held=int(places["held"]))
     lines = [
         f"{name_of(course)} [{course['course_id']}]",
         f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
-        f"Places: {course['capacity'] - free} of {course['capacity']} taken, {free} left",
+        f"Places: {places_said(seats, int(course['capacity']), int(places['free']))}",
         f"Price: {money_words(price['amount'], price['currency'])}",
         "Sessions (UK time):",
     ]
@@ -83,7 +87,7 @@ def show_course(url: str, token: str | None, course_id: str) -> str:
         start = datetime.fromisoformat(session["start"])
         kind = "follow-up" if session["kind"] == "follow_up" else "session"
         lines.append(f"  {moment_when(start, course['timezone'])}  {kind}: {session['title']}")
-    return "\n".join([*lines, "", totals(url, token, course_id)])
+    return "\n".join([*lines, "", _totals_said(money)])
 
 
 def read_definition(path: Path) -> Any:
@@ -172,7 +176,11 @@ def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False
     money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
     if as_json:
         return json.dumps(money, indent=2)
-    # The figures named and said as the console's money page says them.
+    return _totals_said(money)
+
+
+def _totals_said(money: dict[str, Any]) -> str:
+    """The figures named and said as the console's money page says them."""
     return "\n".join(
         [f"Bookings: {bookings_said(money)}"]
         + [f"{name}: {amount}" for name, amount in money_figures(money)]

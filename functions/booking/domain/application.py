@@ -40,6 +40,7 @@ from booking.domain.billing import (
 from booking.domain.disputes import DisputeRecord, PaymentRefunds, disputed_total
 from booking.domain.emails import EmailJob, EmailKind, JobAbout
 from booking.domain.errors import IllegalTransition
+from booking.domain.given_back import GivenBack, given_back_total
 from booking.domain.group_place import GroupPlaceRef
 from booking.domain.invoice_voiding import act_marked
 from booking.domain.model import Model
@@ -125,6 +126,7 @@ class Application(Model):
     # was kept then), or reported by Stripe, whichever came first. 0 before any refund, and for
     # records stored before it was kept. Earlier refunds are not in it.
     last_refund: int = 0
+    given_back: tuple[GivenBack, ...] = ()  # money paid outside Stripe returned by hand
     request_fingerprint: str | None = None
     waitlisted_at: datetime | None = None
     offer_expires_at: datetime | None = None
@@ -250,8 +252,10 @@ class Application(Model):
 
     @property
     def money_returned(self) -> int:
-        """Every refund Stripe reported for this application's payments (minor units)."""
-        return self.amount_refunded + sum(p.refunded for p in self.payments_beside_first)
+        """Every refund Stripe reported for this application's payments, and what was given
+        back by hand of money paid outside Stripe (minor units)."""
+        stripes = self.amount_refunded + sum(p.refunded for p in self.payments_beside_first)
+        return stripes + given_back_total(self.given_back)
 
     @property
     def payment_refunds(self) -> dict[str, PaymentRefunds]:
@@ -328,8 +332,9 @@ class Application(Model):
 
     @property
     def amount_kept(self) -> int:
-        """The money received for this place and not given back, over every charge it kept."""
-        return self.charges_paid - self.charges_refunded
+        """The money received for this place and not given back (by Stripe or by hand), over
+        every charge it kept."""
+        return self.charges_paid - self.charges_refunded - given_back_total(self.given_back)
 
     @property
     def latest_refund(self) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.disputes import dispute_fees, disputed_total
 from booking.domain.employer_share import owed_by_hand_words
+from booking.domain.given_back import given_back_total
 from booking.domain.group_figures import group_figures
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.money import Money, money_words
@@ -78,6 +79,7 @@ class PlaceMoney:
     refund_failed_held: int = 0
     # Of paid: received outside Stripe (its invoice marked paid: a bank transfer, a cheque).
     paid_off_stripe: int = 0
+    given_back_by_hand: int = 0  # of refunded: that money given back by hand (domain.given_back)
     # Taken back by the payer's bank in a dispute, and not reinstated (``domain.disputes``).
     disputed: int = 0
     dispute_fees: int = 0  # Stripe's fees for those disputes (kept whatever the outcome)
@@ -132,6 +134,7 @@ def place_money(application: Application, course_price: Money) -> PlaceMoney:
         waived=waived,
         refund_failed_held=failed_and_held(application),
         paid_off_stripe=_received_off_stripe(application.amount_paid, application.payment_intent),
+        given_back_by_hand=given_back_total(application.given_back),
         disputed=application.money_disputed,
         dispute_fees=dispute_fees(application.disputes),
     )
@@ -223,6 +226,7 @@ class CourseMoney:
     # Of paid: received outside Stripe (finance reconciles it with the bank, not Stripe's
     # payouts; none of it can be refunded from here).
     paid_off_stripe: int = 0
+    given_back_by_hand: int = 0  # of refunded: money paid outside Stripe given back by hand
     # Taken back by payers' banks in disputes and not reinstated: out of net, as at Stripe.
     disputed: int = 0
     # Stripe's fee for each dispute (£20 in the UK, kept whatever the outcome): out of net, as
@@ -254,6 +258,7 @@ class CourseMoney:
             "waived": self.waived,
             "refunds_failed": self.refunds_failed,
             "paid_off_stripe": self.paid_off_stripe,
+            "given_back_by_hand": self.given_back_by_hand,
             "disputed": self.disputed,
             "dispute_fees": self.dispute_fees,
         }
@@ -298,6 +303,7 @@ def _places_figures(places: list[PlaceMoney]) -> dict[str, int]:
         "waived": sum(p.waived for p in booked),
         "refunds_failed": sum(p.refund_failed_held for p in places),
         "paid_off_stripe": sum(p.paid_off_stripe for p in places),
+        "given_back_by_hand": sum(p.given_back_by_hand for p in places),
         "disputed": sum(p.disputed for p in places),
         "dispute_fees": sum(p.dispute_fees for p in places),
     }
@@ -336,6 +342,7 @@ ADDED_UP = (
     "waived",
     "refunds_failed",
     "paid_off_stripe",
+    "given_back_by_hand",
     "disputed",
     "dispute_fees",
 )
@@ -353,6 +360,7 @@ FIGURE_NAMES = (
     ("paid", "Paid in"),
     ("paid_off_stripe", "Of which received outside Stripe (a bank transfer or cheque recorded)"),
     ("refunded", "Refunded"),
+    ("given_back_by_hand", "Of which given back by hand (money received outside Stripe)"),
     ("disputed", "Taken back by payers' banks (disputes)"),
     ("dispute_fees", "Stripe's dispute fees (kept whatever the outcome)"),
     ("net", "Net (paid in less refunded)"),
@@ -388,7 +396,14 @@ NET_OF_DISPUTES = "Net (paid in less refunded, disputed and dispute fees)"
 # Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
 # needs, and reads as if something were waived.
 SAID_ONLY_WHEN_ANY = frozenset(
-    {"waived", "refunds_failed", "paid_off_stripe", "disputed", "dispute_fees"}
+    {
+        "waived",
+        "refunds_failed",
+        "paid_off_stripe",
+        "given_back_by_hand",
+        "disputed",
+        "dispute_fees",
+    }
 )
 
 

@@ -57,16 +57,21 @@ REASON_WORDS = {
     "unrecognized": "the payer does not recognise the payment",
 }
 # How far along a status is: an event never moves a dispute back (out of order, redelivered).
+# An inquiry (``warning_*``) comes before any chargeback: one the bank escalates stays the same
+# Dispute and moves on to ``needs_response``, even from ``warning_under_review``.
 _STAGE = {
     "warning_needs_response": 0,
-    "needs_response": 0,
     "warning_under_review": 1,
-    "under_review": 1,
-    "prevented": 2,
-    "warning_closed": 2,
-    "won": 2,
-    "lost": 2,
+    "needs_response": 2,
+    "under_review": 3,
+    "prevented": 4,
+    "warning_closed": 4,
+    "won": 4,
+    "lost": 4,
 }
+# A bank's inquiry still open: it asks about the payment and takes nothing (only a chargeback,
+# ``needs_response`` or ``under_review``, withdraws the money).
+OPEN_INQUIRY = frozenset({"warning_needs_response", "warning_under_review"})
 DISPUTE_COPY = "disputed"  # the occasion of the organisers' one message about a dispute
 # Why a payment's money is held by a dispute: the facilitators' copy's reason, and the code
 # of a refund refused while it holds the money (``domain.disputed_refunds``).
@@ -122,6 +127,11 @@ class DisputeRecord(Model):
     def withdrawn(self) -> int:
         """What the dispute has taken from Stripe's balance and not given back (minor units)."""
         return max(0, -sum(self.movements.values()))
+
+    @property
+    def open_inquiry(self) -> bool:
+        """Whether it is the bank's inquiry, still open: nothing taken yet."""
+        return self.status in OPEN_INQUIRY
 
     @property
     def closed(self) -> bool:
@@ -283,22 +293,22 @@ def dispute_words(
         twice = _lost_paid_twice(record, payments)
         return f"{said}. The dispute was lost: the bank kept the {amount}.{twice}{fee}"
     due = day_when(record.evidence_due_by, timezone) if record.evidence_due_by else None
-    held = _held_words(record, amount, due)
-    return f"{said}; {held}. {_what_to_do(record, payments, due, place=place, many=many)}{fee}"
+    if record.open_inquiry:
+        held = _inquiry_said(amount, due)
+        return f"{said}. {held} {_what_to_do(record, payments, due, place=place, many=many)}{fee}"
+    held = f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
+    taken = f"The bank has taken the payment back (a chargeback): {held}."
+    return f"{said}. {taken} {_what_to_do(record, payments, due, place=place, many=many)}{fee}"
 
 
-def _held_words(record: DisputeRecord, amount: str, due: str | None) -> str:
-    """What an open dispute holds of the payment. A bank's inquiry (Stripe's ``warning_``
-    statuses) takes nothing before it becomes a chargeback: said to hold the money until
-    the day to answer, it had the organisers believe the money gone while answering could
-    still keep it."""
-    if record.status.startswith("warning_"):
-        by = f" by {due}" if due else ""
-        return (
-            f"it is the bank's inquiry, not a chargeback yet: none of the {amount} has been "
-            f"taken, and the bank may take it back in a chargeback unless it is answered{by}"
-        )
-    return f"Stripe holds {amount} until {due}" if due else f"Stripe holds {amount}"
+def _inquiry_said(amount: str, due: str | None) -> str:
+    """An open inquiry: nothing withdrawn, but unanswered it may become a chargeback."""
+    by = f" if it is not answered by {due}" if due else " if it is not answered"
+    return (
+        "The payer's bank has asked about this payment (an inquiry, not yet a chargeback): "
+        f"nothing has been taken yet, but it may become a chargeback, taking the {amount} "
+        f"back,{by}."
+    )
 
 
 def _lost_paid_twice(record: DisputeRecord, payments: Payments) -> str:
@@ -349,16 +359,18 @@ def _what_to_do(
         return _place_said(record, place, first=True, many=many)
     refunded = money_words(payments[record.payment_intent].refunded, record.currency)
     by = f" by {due}" if due else ""
+    # An inquiry pays nobody: only the chargeback it may become would.
+    would = "a chargeback would" if record.open_inquiry else "the bank would"
     if twice >= record.amount:
         answer = (
-            f"{refunded} of this payment was refunded to the payer already, so the bank would "
-            f"pay them twice: respond on Stripe's dashboard{by} with the refund as evidence."
+            f"{refunded} of this payment was refunded to the payer already, so {would} pay "
+            f"them twice: respond on Stripe's dashboard{by} with the refund as evidence."
         )
         # Cancelling would not help: the place is not mentioned unless the console has none.
         kept = place is PlaceHeld.CANCELLABLE
         return answer if kept else answer + _place_said(record, place, first=False, many=many)
     answer = (
-        f"{refunded} of this payment was refunded to the payer already, so the bank would pay "
+        f"{refunded} of this payment was refunded to the payer already, so {would} pay "
         f"them {money_words(twice, record.currency)} of it twice: respond on Stripe's "
         f"dashboard{by} with the refund as evidence, and with evidence for the rest."
     )

@@ -31,12 +31,6 @@ class BookingThen(Model):
     further: dict[str, int] = Field(default_factory=dict)
 
 
-# The reason of one person's INVOICE_ENDED message to the billing contact their invoice was
-# corrected away from: written by ``domain.payer``, read by the timeline's words. A name of its
-# own, apart from the group's event of the same words (``GroupEvent.INVOICE_CORRECTED``).
-INVOICE_CORRECTED = "invoice_corrected"
-
-
 class ReplacedBilling(Model):
     """The billing contact an invoice went to before it was corrected to another, and its
     number: told it was replaced. On that message alone, never logged."""

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from booking.domain.disputes import DISPUTE_COPY
 from booking.domain.email_ids import occasion_in_id
-from booking.domain.email_records import INVOICE_CORRECTED
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
 from booking.domain.facilitators_told import (
     BOOKED,
@@ -15,6 +14,7 @@ from booking.domain.facilitators_told import (
     WITHDRAWN,
     managers_name_asked,
 )
+from booking.domain.group_events import GroupEvent
 from booking.domain.payer import ABOUT_THE_INVOICE, BILLING_NOTICE_SUFFIX
 from booking.domain.recipients import Recipient
 from booking.domain.timeline import TimelineEntry
@@ -116,7 +116,7 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
     said = EMAIL_WORDS[entry.email]
     if entry.email is EmailKind.CHECKOUT_EXPIRED:
         said = HOLD_NEWS_WORDS.get(entry.reason or "", said)
-    if entry.email is EmailKind.INVOICE_ENDED and entry.reason == INVOICE_CORRECTED:
+    if entry.email is EmailKind.INVOICE_ENDED and entry.reason == GroupEvent.INVOICE_CORRECTED:
         said = INVOICE_REPLACED_WORDS
     if entry.email is EmailKind.FACILITATOR_COPY:
         said = _facilitators_copy_said(entry.job_id) or said

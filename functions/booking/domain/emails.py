@@ -232,6 +232,20 @@ class EmailJob(Model):
         )
 
     @classmethod
+    def group_changed(
+        cls, group_id: str, course_id: str, event: str, occasion: str, **said: Any
+    ) -> EmailJob:
+        """A group booking's ``event`` told (``domain.group_notices``, ``domain.payer``), keyed
+        by the group, the event and its ``occasion``; ``said``: the fields that word it (an
+        amount, the places, ``to_billing_contact``: the billing contact's own message)."""
+        kind = EmailKind.GROUP_CHANGED
+        job_id = f"{kind.value}:{group_id}:{event}:{occasion}"
+        if said.get("to_billing_contact"):
+            job_id += ":payer"  # apart from the manager's message about the same event
+        ids = {"application_id": group_id, "course_id": course_id, "occasion": occasion}
+        return cls(job_id=job_id, kind=kind, reason=event, move=None, **ids, **said)
+
+    @classmethod
     def about(
         cls, kind: EmailKind, application_id: str, course_id: str, **about: Unpack[JobAbout]
     ) -> EmailJob:

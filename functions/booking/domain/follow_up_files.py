@@ -2,7 +2,8 @@
 hear of before, or as, it is saved: a follow-up without an ``id`` that the file seems to move
 (saved, and warned of), a time zone change that would move the follow-ups the cohort shares
 with others (refused: ``zone_change_refusal``), and a save that would silently give a shared
-follow-up another joining link (refused: ``link_change_refusal``).
+follow-up another joining link (refused: ``link_change_refusal``), and one that sends the
+replies to a shared follow-up's messages to another address (said: ``replies_moved``).
 
 Pure: no I/O, no clock.
 """
@@ -192,6 +193,50 @@ def _link_refusal(was: FollowUpEvent, now: FollowUpEvent) -> tuple[str, str]:
 def _link_of(event: FollowUpEvent) -> str:
     link = event.host.definition.joining_url
     return f"the link {link}" if link else "no link"
+
+
+def replies_moved(
+    saved: Course, previous: Course | None, others: Iterable[Course], now: datetime
+) -> list[FollowUpEvent]:
+    """The follow-ups, not ended yet, whose invitations and reminders a save gives another
+    Reply-To, soonest first: their host's enquiries address. A cohort that takes over hosting
+    a shared follow-up (started earlier, with the same joining link: another link is refused,
+    ``link_change_refusal``), one that stops listing a follow-up it hosted, or a host changing
+    its own address each send every graduate's replies elsewhere, which nothing else says; so
+    the save says it (:func:`replies_moved_said`), never refusing it: a reply is not a
+    meeting under way, and the messages already sent keep the address they went with."""
+    others = list(others)
+    was_listed = [*others, previous] if previous else others
+    before = {(e.programme, e.key): e for e in follow_up_events(was_listed)}
+    return [
+        event
+        for event in follow_up_events([*others, saved])
+        if (was := before.get((event.programme, event.key))) is not None
+        and event.session.end > now
+        and _replies_to(was) != _replies_to(event)
+    ]
+
+
+def _replies_to(event: FollowUpEvent) -> str:
+    return str(event.host.definition.enquiries_email or "").lower()
+
+
+def replies_moved_said(event: FollowUpEvent) -> str:
+    """ "Replies to the invitations and reminders for the follow-up ... will now go to ...":
+    what a save that moved them says (:func:`replies_moved`), naming the cohort hosting it."""
+    host = event.host.definition
+    follow_up = f"{event.session.title}, {session_when(event.session, host.timezone)}"
+    where = (
+        f"{host.enquiries_email}, the enquiries address of {cohort_name(event.host)}, which "
+        "hosts it"
+        if host.enquiries_email
+        else f"the address they are sent from: {cohort_name(event.host)}, which hosts it, "
+        "has no enquiries address"
+    )
+    return (
+        f"Replies to the invitations and reminders for the follow-up {follow_up}, will now go "
+        f"to {where}."
+    )
 
 
 def joining_rows(definition: CourseDefinition, previous: Course | None) -> list[int]:

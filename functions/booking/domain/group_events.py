@@ -27,7 +27,9 @@ class GroupEvent(StrEnum):
     # acknowledgement (``services.payment_received``).
     PAYMENT_RECEIVED = "payment_received"
     # Its invoice corrected by an organiser to another billing contact: the one it was sent to
-    # told it was replaced and need not be paid (``domain.payer``).
+    # told it was replaced and need not be paid (``domain.payer``). One event whoever's invoice
+    # it was: also the reason of a person's own INVOICE_ENDED message to that contact, which
+    # the timeline's words read (``domain.email_words``).
     INVOICE_CORRECTED = "invoice_corrected"
 
 

@@ -7,6 +7,7 @@ and each view said "2 kept" of a booking whose places were released when it ende
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from booking.domain.disputed_refunds import group_payment_held
 from booking.domain.employer_share import paid_off_stripe
@@ -47,6 +48,21 @@ def invoice_being_replaced(group: GroupBooking) -> bool:
         group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and invoice is not None
         and group.replacing_invoice == invoice.invoice_id
+    )
+
+
+def earlier_try_may_be_paid(group: GroupBooking, now: datetime) -> bool:
+    """Whether ``group``'s invoice replacement (a place given up, or an organiser's
+    correction), half done past the old invoice's due time, may be completed with an invoice
+    a stopped try sent (``replacing_with``) that the employer paid, or is paying by a bank
+    debit: read at Stripe first (``group_invoice_replacement.earlier_try_invoice``), that one
+    is recorded as the group's and nothing new is made, so the due time refuses nothing of it."""
+    invoice = group.invoice
+    return (
+        invoice_being_replaced(group)
+        and invoice is not None
+        and now >= invoice.due_at
+        and bool(group.replacing_with)
     )
 
 

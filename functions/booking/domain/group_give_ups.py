@@ -7,7 +7,10 @@ applications have closed, no new payment may be opened (nothing is paid for a pl
 closing: ``domain.paying``), so only the last place held may go, ending the booking with nothing
 to pay; any other is refused, and the page offers no give-up then. The refusal's advice is what
 can be done: pay the open payment as it is, or leave it unpaid, every place then released when
-its hold ends.
+its hold ends. A give-up let through while they were open and stopped after its old way to pay
+was closed at Stripe is completed after they close as it would have been
+(:func:`opens_a_new_way_to_pay`): decided then, it is no new booking, and the employer may
+have paid the invoice for the places kept that the stopped try sent.
 
 Nor is a new payment opened while the one made is settling (a checkout completed by a delayed
 method, Bacs or SEPA, its bank yet to confirm it: ``group_figures.payment_settling``): a
@@ -36,6 +39,7 @@ from booking.domain.errors import (
 from booking.domain.group_figures import payment_settling
 from booking.domain.group_invoice_correction import correction_half_done
 from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.invoice_voiding import group_checkout_act
 from booking.domain.invoices import InvoicePaying
 from booking.domain.lasting_refusals import INVOICE_PAST_DUE
 from booking.domain.money import money_words
@@ -74,6 +78,26 @@ def may_give_up(
     return taking_applications and not waits_for_the_bank(
         group, invoice_processing=invoice_processing
     )
+
+
+def opens_a_new_way_to_pay(group: GroupBooking, number: int, *, taking_applications: bool) -> bool:
+    """Whether giving place ``number`` of ``group`` up may open a new payment for the places
+    kept: while the course takes applications, and, once they closed, when it completes the
+    give-up of that place a try began while they were open and stopped after closing the old
+    way to pay at Stripe (:func:`completes_a_give_up`). That give-up was decided then; its
+    completion is no new booking, and the employer may have paid its new invoice already."""
+    return taking_applications or completes_a_give_up(group, number)
+
+
+def completes_a_give_up(group: GroupBooking, number: int) -> bool:
+    """Whether giving place ``number`` of unpaid ``group`` up completes a give-up of it left
+    half done: its invoice voided to be replaced for that place (``replacing_place``), or its
+    checkout expired for it (the checkout's mark). Both marks are written only once the
+    give-up was let through (:func:`give_up_refusal`), so while applications were open."""
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        return group.replacing_invoice is not None and group.replacing_place == number
+    act = group_checkout_act(group)
+    return act is not None and act.place == number
 
 
 def give_up_refusal(
@@ -148,14 +172,18 @@ def refuse_while_another_is_given_up(group: GroupBooking, number: int) -> None:
         )
 
 
-def refuse_once_due(group: GroupBooking, now: datetime) -> None:
+def refuse_once_due(group: GroupBooking, now: datetime, *, earlier_try_paid: bool = False) -> None:
     """No place of ``group`` is taken off its invoice once the invoice's due date has passed
     (its places not yet released by the sweep): Stripe makes no invoice due in the past, so
     the old one would be voided and no new one made. The last place held may
-    still go (the booking ends, no new invoice)."""
+    still go (the booking ends, no new invoice); and so may the place whose give-up a stopped
+    try left half done once the employer paid the invoice it sent for the places kept, or is
+    paying it by a bank debit (``earlier_try_paid``, ``group_figures.earlier_try_may_be_paid``):
+    nothing new is made, that invoice is recorded as the group's and its payment kept."""
     invoice = group.invoice
     if (
-        group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
+        not earlier_try_paid
+        and group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and invoice is not None
         and group.seats_held > 1
         and now >= invoice.due_at

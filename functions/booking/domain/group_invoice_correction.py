@@ -72,9 +72,15 @@ def as_its_page_showed(group: GroupBooking) -> GroupBooking:
     )
 
 
-def correction_refused(group: GroupBooking, seen: Seen | None, now: datetime) -> Conflict | None:
+def correction_refused(
+    group: GroupBooking, seen: Seen | None, now: datetime, *, earlier_try_paid: bool = False
+) -> Conflict | None:
     """Why ``group``'s invoice may not be corrected now (None: it may). ``seen``: what the
-    organiser's page showed (``page_seen.group_facts``); None for the sweep's completion."""
+    organiser's page showed (``page_seen.group_facts``); None for the sweep's completion.
+    ``earlier_try_paid``: the corrected invoice a stopped try sent is paid, or being paid by a
+    bank debit (read at Stripe once past the due time:
+    ``group_figures.earlier_try_may_be_paid``), so nothing new is made and the due time
+    refuses nothing: that invoice is recorded as the group's."""
     invoice = group.invoice
     if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
         return Conflict(NO_OPEN_INVOICE, code="no_open_invoice")
@@ -100,13 +106,19 @@ def correction_refused(group: GroupBooking, seen: Seen | None, now: datetime) ->
             "its invoice",
             code=CHANGED,
         )
-    if invoice.due_at <= now:
-        return Conflict(
-            "the invoice falls due today, too late for a corrected one: nothing was changed. "
-            "Void it, and ask the manager to book again",
-            code=TOO_LATE_FOR_INVOICE,
-        )
-    return None
+    return _due_refusal(invoice, now, earlier_try_paid=earlier_try_paid)
+
+
+def _due_refusal(invoice: InvoiceRef, now: datetime, *, earlier_try_paid: bool) -> Conflict | None:
+    """Too late for a corrected invoice once ``invoice`` falls due, unless the one a stopped
+    try sent is paid or being paid (``earlier_try_paid``: recorded, nothing new made)."""
+    if invoice.due_at > now or earlier_try_paid:
+        return None
+    return Conflict(
+        "the invoice falls due today, too late for a corrected one: nothing was changed. "
+        "Void it, and ask the manager to book again",
+        code=TOO_LATE_FOR_INVOICE,
+    )
 
 
 def corrected(

@@ -50,19 +50,16 @@ def manager_told(
     within the group (the same event queued twice is one email); ``because``: why a payment
     was given back (``RETURNED_BECAUSE``); ``paid_invoice``: the number of the invoice that
     payment paid, as Stripe holds it (a replaced one's, not the group's invoice now)."""
-    job = EmailJob(
-        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event.value}:{key}",
-        kind=EmailKind.GROUP_CHANGED,
-        application_id=group.group_id,
-        course_id=group.course_id,
-        reason=event.value,
+    job = EmailJob.group_changed(
+        group.group_id,
+        group.course_id,
+        event.value,
+        key,
         amount=amount,
         group_places=places,
         places_kept=places_kept,
         returned_because=because,
         refunded_invoice=paid_invoice,
-        occasion=key,
-        move=None,
     )
     return group.with_emails(job)
 
@@ -78,15 +75,11 @@ def payment_acknowledgement(group: GroupBooking, invoice_id: str) -> EmailJob:
     outside Stripe, to them alone (``domain.payer.group_recipient``: none when they are the
     manager, whose email that the booking is paid tells them); keyed by the invoice: one
     message per recording, however often it is pressed or replayed."""
-    event = GroupEvent.PAYMENT_RECEIVED.value
-    return EmailJob(
-        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice_id}:payer",
-        kind=EmailKind.GROUP_CHANGED,
-        application_id=group.group_id,
-        course_id=group.course_id,
-        reason=event,
-        occasion=invoice_id,
-        move=None,
+    return EmailJob.group_changed(
+        group.group_id,
+        group.course_id,
+        GroupEvent.PAYMENT_RECEIVED.value,
+        invoice_id,
         to_billing_contact=True,
     )
 

@@ -125,7 +125,8 @@ class GroupLine(Model):
     disputed_said: str = Field(
         default="",
         description="Each payer's bank's dispute (chargeback) of its payment, in words: when, "
-        'why, what Stripe holds or the outcome, Stripe\'s dispute fee; "" when none',
+        "why, what Stripe holds (an inquiry still open: that nothing was taken yet) or the "
+        'outcome, Stripe\'s dispute fee; "" when none',
     )
     booked_said: str = Field(description="When it was booked, in the course's time")
     apply_by_said: str = Field(description="When its colleagues apply by")

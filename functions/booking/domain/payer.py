@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.billing_details import BillingDetails
-from booking.domain.email_records import INVOICE_CORRECTED, ReplacedBilling
+from booking.domain.email_records import ReplacedBilling
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
@@ -259,7 +259,7 @@ def replaced_invoice_notice(application: Application, corrected: BillingDetails)
     job = application.email(
         EmailKind.INVOICE_ENDED,
         occasion=f"corrected-{invoice.invoice_id}",
-        reason=INVOICE_CORRECTED,
+        reason=GroupEvent.INVOICE_CORRECTED.value,
         amount=invoice.amount_due,
     )
     return _billing_contacts_own(job).model_copy(update={"replaced_billing": replaced})
@@ -276,17 +276,13 @@ def group_replaced_invoice_notice(
     replaced = _corrected_away(invoice, group.billing, corrected)
     if invoice is None or replaced is None:
         return None
-    event = GroupEvent.INVOICE_CORRECTED.value
-    return EmailJob(
-        job_id=f"{EmailKind.GROUP_CHANGED.value}:{group.group_id}:{event}:{invoice.invoice_id}:payer",
-        kind=EmailKind.GROUP_CHANGED,
-        application_id=group.group_id,
-        course_id=group.course_id,
-        reason=event,
-        occasion=invoice.invoice_id,
-        amount=invoice.amount_due,
-        move=None,
+    return EmailJob.group_changed(
+        group.group_id,
+        group.course_id,
+        GroupEvent.INVOICE_CORRECTED.value,
+        invoice.invoice_id,
         to_billing_contact=True,
+        amount=invoice.amount_due,
         replaced_billing=replaced,
     )
 

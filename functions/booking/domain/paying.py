@@ -8,7 +8,11 @@ before the first session starts, and an offer is held until applications close a
 completed after the start is given back (:func:`paid_late`), the start as the course stands
 when the payment is heard of (an organiser may bring it forward while a checkout is open); one
 by a delayed method (Bacs, SEPA) whose checkout the person completed before it is honoured
-however late it settles: they did all they could in time.
+however late it settles: they did all they could in time. One exception to the closing: a
+group's give-up of a place let through while applications were open and stopped half done is
+completed after they close, its new payment for places booked already
+(``group_give_ups.opens_a_new_way_to_pay``); a checkout of it completed after the start is
+given back as any (:func:`completed_late`).
 """
 
 from __future__ import annotations

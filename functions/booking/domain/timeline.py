@@ -8,7 +8,7 @@ codes and invoice numbers, never a name, an address or an answer: erasing a pers
 history readable and anonymous. ``domain.wording.timeline_text`` says each one in words.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import ConfigDict
@@ -16,8 +16,10 @@ from pydantic import ConfigDict
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Mark
 from booking.domain.emails import EmailKind
+from booking.domain.given_back import GivenBack
 from booking.domain.model import Model
 from booking.domain.off_stripe import kept_off_stripe
+from booking.domain.payment_received import ReceivedHow
 from booking.domain.recipients import Recipient
 
 
@@ -73,6 +75,9 @@ class TimelineEntry(Model):
     corrected: str | None = None
     # PAYMENT: received outside Stripe (its invoice marked paid: ``domain.off_stripe``)
     off_stripe: bool | None = None
+    # REFUND: given back by hand, outside Stripe (``domain.given_back``): the day and the way
+    given_on: date | None = None
+    how: ReceivedHow | None = None
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -130,12 +135,30 @@ def _money(previous: Application | None, new: Application, at: datetime) -> list
                 off_stripe=off or None,
             )
         )
-    refunded_before = previous.money_returned if previous else 0
-    if new.money_returned > refunded_before:
-        entries.append(
-            TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
-        )
-    return entries
+    return [*entries, *_refunds(previous, new, at)]
+
+
+def _refunds(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:
+    """Refunds through Stripe, then each record of money paid outside Stripe given back by hand
+    (``domain.given_back``), said as such with its day and way."""
+    recorded = previous.given_back if previous else ()
+    by_hand = [r for r in new.given_back if r not in recorded]
+    refunded_before = (previous.money_returned if previous else 0) + sum(r.amount for r in by_hand)
+    entries = [
+        TimelineEntry(at=at, kind=EntryKind.REFUND, amount=new.money_returned - refunded_before)
+    ]
+    return [e for e in entries if (e.amount or 0) > 0] + [_given_back(r, at) for r in by_hand]
+
+
+def _given_back(record: GivenBack, at: datetime) -> TimelineEntry:
+    """Money paid outside Stripe recorded as given back by hand: a refund, said as such."""
+    return TimelineEntry(
+        at=at,
+        kind=EntryKind.REFUND,
+        amount=record.amount,
+        given_on=record.given_on,
+        how=record.method,
+    )
 
 
 def _who_pays(previous: Application | None, new: Application, at: datetime) -> list[TimelineEntry]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from booking.domain.attendance import MARK_WORDS
 from booking.domain.email_words import email_said
 from booking.domain.money import money_words
-from booking.domain.payment_received import received_words
+from booking.domain.payment_received import HOW_WORDS, received_words
 from booking.domain.statuses import ERASED, ERASED_EMAIL, PAID_WHEN_FULL, address_shown
 from booking.domain.time_words import (
     day_when,
@@ -389,7 +389,12 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
         if entry.off_stripe
         else f"Payment received: {saying.amount}"
     ),
-    EntryKind.REFUND: lambda entry, saying: f"Refunded: {saying.amount}",
+    EntryKind.REFUND: lambda entry, saying: (
+        f"Given back by hand, outside Stripe ({HOW_WORDS[entry.how]}, on "
+        f"{entry.given_on:%A} {entry.given_on.day} {entry.given_on:%B %Y}): {saying.amount}"
+        if entry.how is not None and entry.given_on is not None
+        else f"Refunded: {saying.amount}"
+    ),
     EntryKind.BURSARY: lambda entry, saying: f"Bursary granted: {saying.amount} of the price",
     EntryKind.DISCOUNT: _discount_said,
     EntryKind.INVOICE: _invoice_said,

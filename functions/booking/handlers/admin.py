@@ -26,7 +26,7 @@ from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_d
 from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.payment_received import received_from
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
-from booking.handlers import admin_groups, admin_register, http
+from booking.handlers import admin_given_back, admin_groups, admin_register, http
 from booking.handlers.address_parameters import refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
@@ -421,6 +421,8 @@ admin_groups.serve(served)
 # An organiser's void of a group's invoice (``handlers/admin_groups.py``).
 admin_groups.serve_group_invoice(served, _body_of)
 admin_groups.serve_group_correction(served, _body_of)
+# Money given back by hand (``handlers/admin_given_back.py``).
+admin_given_back.serve(served, _body_of, _application_json)
 if bootstrap.taking_snapshot():
     # What those routes import when first called, in the snapshot: it costs nobody a wait.
     admin_register.load()

@@ -4,7 +4,7 @@ on do not build them at their cold start."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
@@ -27,7 +27,9 @@ class SavedCourseOut(CourseOut):
     warnings: list[str] = Field(
         default_factory=list,
         description="Sentences for the organiser about this save, e.g. a follow-up without an "
-        "id that the file seems to move (it became a new event: give it an id to move it)",
+        "id that the file seems to move (it became a new event: give it an id to move it), or "
+        "a shared follow-up whose invitations and reminders the save gives another Reply-To "
+        "(its new host's enquiries address)",
     )
 
 
@@ -66,6 +68,28 @@ class PaymentRecordedOut(AdminApplicationOut):
         "are those of the first press that gave any, and these were not; `paid_at_stripe`: "
         "its payer paid it at Stripe, so nothing was recorded"
     )
+
+
+class GivenBackOut(Model):
+    """One record of money given back by hand (pence)."""
+
+    amount: int = Field(description="Pence given back")
+    given_on: date = Field(description="The day it was given back")
+    method: str = Field(description="bank_transfer, cheque, cash or other")
+    recorded_at: datetime = Field(description="When it was recorded")
+
+
+class GivenBackRecordedOut(AdminApplicationOut):
+    """The answer to recording money given back by hand: the application after it, and what
+    this request did (the same key again records nothing)."""
+
+    recorded: Literal["now", "before"] = Field(
+        description="`now`: this request made the record; `before`: an earlier request with "
+        "the same Idempotency-Key had, and this one changed nothing"
+    )
+    left_to_give_back: int = Field(description="Pence paid outside Stripe not yet given back")
+    currency: str = Field(description="The currency of the amounts (ISO code, lower case)")
+    given_back_by_hand: list[GivenBackOut] = Field(description="Every record, oldest first")
 
 
 # The applicant's answers (the domain's), every one of them always said: the optional one too.
@@ -122,7 +146,8 @@ class RosterRow(AnswersOut, _RowStart):
     disputed: str = Field(
         default="",
         description="Each payer's bank's dispute (chargeback) of its payment, in words: when "
-        "it was opened and why, until when Stripe holds the money, or how it ended, and what "
+        "it was opened and why, until when Stripe holds the money (an inquiry still open: that "
+        "nothing was taken yet, and by when to answer it), or how it ended, and what "
         "to do (one of a payment refunded already is answered with the refund, else the payer "
         "is paid twice); the place is not taken away ('' when none)",
     )
@@ -307,6 +332,18 @@ class DiscountCodeOut(Model):
     )
 
 
+class PlacesOut(Model):
+    """A course's places, each counted once, as the console's pages count them: with free,
+    they add up to its capacity."""
+
+    booked: int = Field(description="Booked: confirmed, or a paid group's places")
+    held: int = Field(
+        description="Held for someone who has not paid yet: a checkout, an offer, an invoice, "
+        "an unpaid group's places, a dearer move's difference"
+    )
+    free: int = Field(description="Taken by nobody: the Course's places_not_taken")
+
+
 class MoneyTotalsOut(Model):
     """A course's money (``GET /admin/courses/{id}/totals``); amounts in minor units. Price,
     discounts, bursaries and due count bookings (confirmed or awaiting invoice payment)."""
@@ -335,6 +372,9 @@ class MoneyTotalsOut(Model):
         "(due is price less discounts, bursaries and this)",
     )
     paid_off_stripe: int = Field(default=0, description="Of paid: received outside Stripe")
+    given_back_by_hand: int = Field(
+        default=0, description="Of refunded: money received outside Stripe given back by hand"
+    )
     refunds_failed: int = Field(
         default=0,
         description="Of net: what refunds that failed at Stripe left held, still to give back "
@@ -351,6 +391,7 @@ class MoneyTotalsOut(Model):
         "outcome), as Stripe's balance transactions of each dispute give them: out of net, "
         "apart from refunded (nothing went back to anyone)",
     )
+    places: PlacesOut = Field(description="The course's places booked, held and free")
 
 
 class ErasedApplicationOut(Model):

@@ -45,6 +45,7 @@ from booking.handlers import (
     console_codes,  # noqa: F401  # its routes, registered on app
     console_courses,  # noqa: F401  # its routes, registered on app
     console_follow_ups,  # noqa: F401  # its routes, registered on app
+    console_given_back,  # its confirmation, registered on app; the press below
     console_group_correction,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
     console_invoice_correction,  # its page, registered on app; its press below
@@ -90,6 +91,7 @@ from booking.services import (
     console,
     courses,
     finding,
+    follow_ups,
     lifecycle,
     offer_again,
     organisers,
@@ -126,7 +128,10 @@ def course(course_id: str) -> Response[str]:
     notice = notice_here()
     said = (
         course_saved.saved_said(
-            notice.code, listing, lambda ids: courses.cohort_names(ports(), ids)
+            notice.code,
+            listing,
+            lambda ids: courses.cohort_names(ports(), ids),
+            lambda keys: follow_ups.replies_said(ports(), listing.course, keys),
         )
         if notice.done == course_saved.SAVED
         else []
@@ -208,6 +213,8 @@ action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (
 action("consoleVoidInvoice")(console_cancel.void_invoice)  # its confirmation's (page_seen)
 paid_off = console_paid_off_stripe  # paid outside Stripe: a mistake is said on its own page
 action("consoleRecordPayment", paid_off.form_again)(paid_off.record_payment)
+given_back = console_given_back  # given back by hand: a mistake is said on its own page
+action("consoleGiveBack", given_back.form_again)(given_back.record_given_back)
 # The billing forms: a mistake in the details typed is said on the form again.
 correction = console_invoice_correction.CORRECTION
 action("consoleCorrectInvoice", billing_again(correction))(billing_press(correction))

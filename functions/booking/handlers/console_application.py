@@ -13,6 +13,7 @@ from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.disputes import dispute_words, own_place
 from booking.domain.erasure_fates import money_kept_said
 from booking.domain.form_text import REFUND_KEPT
+from booking.domain.given_back import may_give_back
 from booking.domain.off_stripe import nothing_at_stripe_to_refund
 from booking.domain.refund_failed import failed_and_held
 from booking.domain.refund_partway import partway_said, refused_partway
@@ -31,7 +32,13 @@ from booking.domain.wording import (
 )
 from booking.handlers.console_app import chrome, html_page, press_issued, press_row
 from booking.handlers.console_notices import done_notice
-from booking.handlers.console_pages import Chrome, console_page, course_heading, place_paid_said
+from booking.handlers.console_pages import (
+    Chrome,
+    application_named,
+    console_page,
+    course_heading,
+    place_paid_said,
+)
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised, sentence
 from booking.services.console import (
@@ -203,6 +210,7 @@ def _money_flags(detail: ApplicationDetail, zone: str) -> dict[str, Any]:
         "refund_failed": bool(failed_and_held(application)),
         "disputed": own or ([detail.group_disputed] if detail.group_disputed else []),
         "kept_by_hand": _kept_by_hand(application, currency),
+        "give_back": may_give_back(application),  # its record, once sent back by hand
     }
 
 
@@ -232,9 +240,7 @@ def application_page(
     return console_page(
         "application.html",
         chrome,
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
+        **application_named(application),
         email="" if application.is_erased else application.answers.email,
         status=application.status.value,
         status_said=status_said(application, definition.price),

@@ -113,7 +113,8 @@ def _money(confirming: CancelConfirmation) -> str:
         return (
             f"Nothing is refunded from here: the {kept} paid was paid outside Stripe (its "
             "invoice marked as paid), so Stripe holds no payment to refund. Give it back by "
-            "hand, the way it came."
+            "hand, the way it came, then record it on the booking's page (Record money given "
+            "back by hand): the course's money then counts it as refunded."
         )
     if not amount:
         return "Nothing is refunded: nothing was paid that could be given back."

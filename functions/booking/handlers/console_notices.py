@@ -88,6 +88,14 @@ DONE_WORDS: dict[str, tuple[str, str]] = {
         "this time.",
         "",
     ),
+    "given_back_by_hand": (
+        "Recorded as given back by hand: the course's money counts it as refunded.",
+        "",
+    ),
+    "given_back_by_hand_already": (
+        "That was recorded as given back already. Nothing changed this time.",
+        "",
+    ),
     # The same action sent again (two tabs, a form resubmitted), its end holding already.
     "cancelled_already": (f"It was cancelled already. {_NOTHING_AGAIN}", ""),
     "refunded_already": (

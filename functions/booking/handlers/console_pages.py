@@ -368,19 +368,26 @@ def told_lines(
     return lines
 
 
+def application_named(application: Application) -> dict[str, str]:
+    """The application as each console page about it names it: its id (for the page's forms),
+    its reference and the person."""
+    return {
+        "application_id": application.application_id,
+        "reference": application.reference_or_id,
+        "name": application.answers.name,
+    }
+
+
 def render_confirmation(
     template: str, chrome: Chrome, detail: ApplicationDetail, **values: Any
 ) -> str:
     """A page asking to confirm an act: the application it acts on, named as each such page
     names it (its id for the form, its reference, the person and the course), with what the
     act will do (``values``)."""
-    application = detail.application
     return console_page(
         template,
         chrome,
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
+        **application_named(detail.application),
         course_title=course_heading(detail.course),
         **values,
     )

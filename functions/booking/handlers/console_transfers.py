@@ -25,7 +25,7 @@ from booking.handlers.console_app import (
     served,
     typed_value,
 )
-from booking.handlers.console_pages import Chrome, console_page, course_heading
+from booking.handlers.console_pages import Chrome, application_named, console_page, course_heading
 from booking.handlers.resolver import Response
 from booking.handlers.routes.transfers import (
     MOVE_ASKED,
@@ -76,9 +76,7 @@ def transfer_page(
     return console_page(
         "transfer.html",
         chrome,
-        application_id=application.application_id,
-        reference=application.reference_or_id,
-        name=application.answers.name,
+        **application_named(application),
         status=application.status.value,
         course_name=course_heading(course),
         # What each choice's press acts on (``domain.page_seen``): the move form's one field

@@ -29,13 +29,14 @@ def saved_notice(saved: SavedCourse) -> tuple[str, str]:
     follow-ups it seemed to move without an id, how many it offered a place, the first of
     those (ids), how many its changes are emailed to and what they tell, and how many group
     bookings' apply-by dates it moved and how many of their managers it emailed, and the other
-    cohorts whose people are emailed and how many of those emailed are booked on them:
-    ``days|count|ids|emailed|told|groups|managers|cohorts|elsewhere``."""
+    cohorts whose people are emailed and how many of those emailed are booked on them, and
+    the follow-ups whose replies it sends elsewhere (their keys):
+    ``days|count|ids|emailed|told|groups|managers|cohorts|elsewhere|replies``."""
     days = ",".join(day.isoformat() for day in saved.moved_without_id)
     offered = saved.offered
     code = f"{days}|{len(offered)}|{','.join(offered[:MOST_NAMED])}|{saved.emailed}|{saved.told}"
     code += f"|{saved.groups_redated}|{saved.managers_told}|{','.join(saved.cohorts_told)}"
-    code += f"|{saved.others_emailed}"
+    code += f"|{saved.others_emailed}|{','.join(e.key for e in saved.replies_moved)}"
     return f"/console/courses/{quote(saved.course.course_id)}", code
 
 
@@ -43,32 +44,36 @@ def saved_said(
     code: str,
     listing: CourseApplications,
     named: Callable[[Sequence[str]], list[str]] = lambda ids: [],
+    replies: Callable[[Sequence[str]], list[str]] = lambda keys: [],
 ) -> list[str]:
     """The notice's sentences: "Course saved." and whom it offered a place, then a warning per
-    follow-up it seemed to move, and who is emailed (``named``: other cohorts by their names,
+    follow-up it seemed to move or whose replies it sends elsewhere (``replies``: said of the
+    follow-ups by their keys), and who is emailed (``named``: other cohorts by their names,
     from their ids). A code that is not one reads as a plain save."""
-    days, _, rest = code.partition("|")
-    count, _, rest = rest.partition("|")
-    ids, _, rest = rest.partition("|")
-    emailed, _, rest = rest.partition("|")
-    told_of, _, rest = rest.partition("|")
-    groups, _, rest = rest.partition("|")
-    managers, _, rest = rest.partition("|")
-    cohorts, _, elsewhere = rest.partition("|")
-    offered = int(count) if count.isdigit() else 0
-    others = int(elsewhere) if elsewhere.isdigit() else 0
+    fields = [*code.split("|"), *[""] * 10][:10]
+    days, count, ids, emailed, told_of, groups, managers, cohorts, elsewhere, replied = fields
     said = ["Course saved."]
-    if offered:
-        said.append(_offered_said(offered, [i for i in ids.split(",") if i][:MOST_NAMED], listing))
+    if offered := _count(count):
+        said.append(_offered_said(offered, _listed(ids)[:MOST_NAMED], listing))
     told = (
-        [emailed_said(int(emailed), told_of, named([c for c in cohorts.split(",") if c]), others)]
-        if emailed.isdigit() and int(emailed)
+        [emailed_said(_count(emailed), told_of, named(_listed(cohorts)), _count(elsewhere))]
+        if _count(emailed)
         else []
     )
-    told_managers = int(managers) if managers.isdigit() else 0
-    moved = int(groups) if groups.isdigit() else 0
-    regrouped = [groups_redated_said(moved, told_managers)] if moved else []
-    return [*said, *_warnings(days), *told, *regrouped, _price_said(listing)]
+    moved = _count(groups)
+    regrouped = [groups_redated_said(moved, _count(managers))] if moved else []
+    moved_replies = replies(_listed(replied)[:10])
+    return [*said, *_warnings(days), *moved_replies, *told, *regrouped, _price_said(listing)]
+
+
+def _count(field: str) -> int:
+    """A count the notice's code carries (0: none, or not a count)."""
+    return int(field) if field.isdigit() else 0
+
+
+def _listed(field: str) -> list[str]:
+    """The ids or keys the notice's code carries, comma-separated."""
+    return [item for item in field.split(",") if item]
 
 
 def groups_redated_said(count: int, managers: int) -> str:

@@ -66,6 +66,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.SavedCourseOut,
     admin_views.MoveOut,
     admin_views.PaymentRecordedOut,
+    admin_views.GivenBackRecordedOut,
     views.WebhookAnswer,
     group_views.GroupOut,
     group_views.GroupPaymentRecordedOut,

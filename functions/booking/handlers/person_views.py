@@ -29,7 +29,10 @@ class DisputeOut(Model):
     """A payer's bank's dispute (chargeback) of a payment, as Stripe told it."""
 
     dispute_id: str
-    status: str = Field(description="Stripe's: needs_response, under_review, won, lost, ...")
+    status: str = Field(
+        description="Stripe's: needs_response, under_review, won, lost, ...; an inquiry "
+        "(warning_needs_response, warning_under_review, warning_closed) takes nothing"
+    )
     reason: str = Field(description="Stripe's reason code, e.g. fraudulent")
     amount: int = Field(description="What was disputed (minor units)")
     currency: str
@@ -39,6 +42,13 @@ class DisputeOut(Model):
     )
     opened_at: str | None = None
     evidence_due_by: str | None = None
+
+
+class GivenBackByHandOut(Model):
+    amount: int = Field(description="Pence given back")
+    given_on: str = Field(description="The day it was given back (YYYY-MM-DD)")
+    method: str = Field(description="bank_transfer, cheque, cash or other")
+    recorded_at: str = Field(description="When it was recorded")
 
 
 class PersonApplicationOut(Model):
@@ -56,7 +66,13 @@ class PersonApplicationOut(Model):
     discount_code: str | None = None
     bursary: int = 0
     amount_paid: int
-    amount_refunded: int
+    amount_refunded: int = Field(
+        description="Refunds through Stripe and money given back by hand, in pence"
+    )
+    given_back_by_hand: list[GivenBackByHandOut] = Field(
+        default_factory=list,
+        description="Money paid outside Stripe recorded as given back by hand, oldest first",
+    )
     amount_disputed: int = Field(
         default=0, description="What payers' banks took back in disputes and did not give back"
     )

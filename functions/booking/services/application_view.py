@@ -140,7 +140,7 @@ def view_of(
     # An offer whose time has passed is read as lapsed before the sweep ends it.
     shown = application_as_read(application, course, now)
     ended = course is not None and waiting_list_ended(application, course, now)
-    used_up = code_used_up_since(ports, application)
+    read = _Read(application, course, now, shown, code_used_up_since(ports, application))
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -161,8 +161,8 @@ def view_of(
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,
-        **_payment(application, course, now, shown, code_used_up=used_up),
-        **_money(application, course, now, shown, code_used_up=used_up),
+        **_payment(read),
+        **_money(read),
     )
 
 
@@ -221,17 +221,23 @@ def _needs_course(application: Application, now: datetime) -> bool:
     return may_pay or offered or application.payment_method is PaymentMethod.INVOICE
 
 
-def _payment(
-    application: Application,
-    course: Course | None,
-    now: datetime,
-    shown: Application,
-    *,
-    code_used_up: bool,
-) -> dict[str, Any]:
-    """How the application may be paid now, and what is open for it; ``shown``: as read
-    (``domain.offer_ends.as_read``), which says whether an offer still holds its place;
-    ``code_used_up``: its code's uses all taken since it lapsed (no payment can start)."""
+@dataclass(frozen=True)
+class _Read:
+    """The application as its view reads it: ``shown``, as read (``domain.offer_ends.as_read``),
+    which says whether an offer still holds its place; ``code_used_up``, its code's uses all
+    taken since it lapsed (no payment can start)."""
+
+    application: Application
+    course: Course | None
+    now: datetime
+    shown: Application
+    code_used_up: bool
+
+
+def _payment(read: _Read) -> dict[str, Any]:
+    """How the application may be paid now, and what is open for it."""
+    application, course, now, shown = read.application, read.course, read.now, read.shown
+    code_used_up = read.code_used_up
     can_pay = payment_refusal(application, course, now) is None and not code_used_up
     open_checkout = application.has_open_checkout(now) and not application.payment_pending
     hold_ends = shown.hold_lapses_at()
@@ -259,17 +265,12 @@ def _payment(
     }
 
 
-def _money(
-    application: Application,
-    course: Course | None,
-    now: datetime,
-    shown: Application,
-    *,
-    code_used_up: bool,
-) -> dict[str, Any]:
+def _money(read: _Read) -> dict[str, Any]:
     """What the place costs, what a bursary and a code take off, what is left to pay (nothing
     on a lapse that cannot pay again: ``domain.covered.left_to_pay_now``, or whose code was
     used up since)."""
+    application, course, now, shown = read.application, read.course, read.now, read.shown
+    code_used_up = read.code_used_up
     course_price = course.definition.price if course is not None else application.price
     return {
         "price": application.price or course_price,

@@ -22,10 +22,13 @@ from booking.domain.follow_up_files import (
     joining_refusal,
     link_change_refusal,
     moved_without_id,
+    replies_moved,
+    replies_moved_said,
     with_event_titles,
     zone_change_refusal,
 )
 from booking.domain.programme import (
+    FollowUpEvent,
     follow_up_edits,
     moves_programme,
     programme_of,
@@ -66,10 +69,14 @@ class SavedCourse:
     cohorts_told: list[str] = field(default_factory=list)
     # How many of the people emailed are booked on those other cohorts.
     others_emailed: int = 0
+    # The follow-ups whose invitations and reminders the save gives another Reply-To (their
+    # host's enquiries address: ``domain.follow_up_files.replies_moved``), as saved.
+    replies_moved: list[FollowUpEvent] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
-        return [moved_without_id_warning(day) for day in self.moved_without_id]
+        moved = [moved_without_id_warning(day) for day in self.moved_without_id]
+        return [*moved, *(replies_moved_said(event) for event in self.replies_moved)]
 
 
 COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
@@ -122,13 +129,10 @@ def _put_course(
     others = _refuse_what_may_not_be_saved(ports, course_id, definition, previous, adding=adding)
     definition = _joined(course_id, definition, others, previous)
     edits = follow_up_edits(previous, definition, now)
-    _refuse_shared_link_change(course_id, definition, edits, previous, others, now)
-    # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
-    # group model (tests/unit/test_cold_start_imports.py).
-    from booking.services.group_dates import redate_groups
-
+    as_saved = _as_saved(course_id, definition, edits, previous)
+    _refuse_shared_link_change(as_saved, previous, others, now)
+    replies = replies_moved(as_saved, previous, others, now)
     moved = previous is not None and dates_moved(previous, definition)
-    redated = managers = 0
     # Written only over ``previous``: a save meanwhile makes it StaleWrite, and all of the
     # above (refusals, edits, whether the dates moved) and the notices below are decided
     # again on the version now stored.
@@ -141,13 +145,9 @@ def _put_course(
         creating=previous is None,
     )
     logger.info("course saved", extra={"course_id": course_id, "version": course.version})
-    emailed = 0
-    if previous is not None and moved:
-        # Through by-course queries, which may miss what was written a moment before: the
-        # sweep follows the moved dates again for a while (``services.dates_followed``).
-        followed = redate_groups(ports, course)
-        emailed, redated, managers = followed.emailed, followed.changed, followed.managers
-        reopen_waiting_list(ports, previous, course, now)
+    emailed, redated, managers = (
+        _moved_dates_followed(ports, previous, course, now) if previous and moved else (0, 0, 0)
+    )
     messages, changes, own = save_messages(ports, previous, course, others, now)
     emailed += tell_of_changes(ports, course, messages, changes)
     cohorts_told = sorted({application.course_id for application, _ in messages} - {course_id})
@@ -168,7 +168,24 @@ def _put_course(
         managers,
         cohorts_told,
         elsewhere,
+        replies,
     )
+
+
+def _moved_dates_followed(
+    ports: Ports, previous: Course, course: Course, now: datetime
+) -> tuple[int, int, int]:
+    """The groups' dates and the waiting list followed after a save moved ``course``'s
+    dates: how many emails that sent, how many groups were redated, and their managers."""
+    # Loaded by a course's save alone (the organisers'): the api's reads of courses load no
+    # group model (tests/unit/test_cold_start_imports.py).
+    from booking.services.group_dates import redate_groups
+
+    # Through by-course queries, which may miss what was written a moment before: the
+    # sweep follows the moved dates again for a while (``services.dates_followed``).
+    followed = redate_groups(ports, course)
+    reopen_waiting_list(ports, previous, course, now)
+    return followed.emailed, followed.changed, followed.managers
 
 
 def date_change_emails(ports: Ports, course_id: str) -> int:
@@ -249,22 +266,26 @@ def _joined(
     return definition
 
 
-def _refuse_shared_link_change(
+def _as_saved(
     course_id: str,
     definition: CourseDefinition,
     edits: dict[str, datetime],
     previous: Course | None,
-    others: Sequence[Course],
-    now: datetime,
-) -> None:
-    """A save that would give a shared follow-up another joining link than its people hold,
-    only because another cohort would host it (``domain.follow_up_files.link_change_refusal``)."""
+) -> Course:
+    """The course as the save would store it, to weigh what it does to shared follow-ups."""
     update = {"definition": definition, "follow_up_edits": edits}
-    saved = (
+    return (
         previous.model_copy(update=update)
         if previous
         else Course(course_id=course_id, definition=definition, follow_up_edits=edits)
     )
+
+
+def _refuse_shared_link_change(
+    saved: Course, previous: Course | None, others: Sequence[Course], now: datetime
+) -> None:
+    """A save that would give a shared follow-up another joining link than its people hold,
+    only because another cohort would host it (``domain.follow_up_files.link_change_refusal``)."""
     refusal = link_change_refusal(saved, previous, others, now)
     if refusal is not None:
         raise InvalidInput(refusal[0], {"joining_url": refusal[1]})

@@ -19,6 +19,7 @@ from dataclasses import replace
 from booking.domain.application import Application
 from booking.domain.course import Course, ScheduledSession, SessionKind
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.follow_up_files import replies_moved_said
 from booking.domain.programme import (
     EventChange,
     FollowUpEvent,
@@ -38,6 +39,14 @@ def current_event(ports: Ports, programme: str, key: str) -> FollowUpEvent | Non
     """The programme's event ``key`` as the files give it now; None if no cohort lists it."""
     cohorts = [c for c in ports.repository.list_courses() if programme_of(c) == programme]
     return next((e for e in follow_up_events(cohorts) if e.key == key), None)
+
+
+def replies_said(ports: Ports, course: Course, keys: Sequence[str]) -> list[str]:
+    """What a save of ``course`` said of the follow-ups (by ``keys``) whose replies it sent to
+    another address (``domain.follow_up_files.replies_moved``), as they are now."""
+    programme = programme_of(course)
+    events = [current_event(ports, programme, key) for key in keys]
+    return [replies_moved_said(event) for event in events if event is not None]
 
 
 def held_schedule(ports: Ports, course: Course) -> list[ScheduledSession]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -35,7 +36,12 @@ from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
-from booking.services.invoice_requests import invoice_held, void_at_stripe, void_unanswered
+from booking.services.invoice_requests import (
+    invoice_held,
+    paying_of,
+    void_at_stripe,
+    void_unanswered,
+)
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -142,7 +148,15 @@ def recorded_ahead(ports: Ports, group: GroupBooking, invoice_id: str) -> None:
     retried(record, group_reader(ports, group.group_id))
 
 
-def earlier_try_invoice(ports: Ports, group: GroupBooking) -> tuple[InvoiceRef, bool] | None:
+class EarlierTryInvoice(NamedTuple):
+    """An invoice a stopped try of a group's replacement sent, as read at Stripe: ``invoice``
+    as sent, and whether it is ``paid`` (False: a bank debit of it is still being confirmed)."""
+
+    invoice: InvoiceRef
+    paid: bool
+
+
+def earlier_try_invoice(ports: Ports, group: GroupBooking) -> EarlierTryInvoice | None:
     """The invoice a try of ``group``'s replacement sent and never saved (recorded ahead among
     ``replacing_with``) that the employer paid, or is paying by a bank debit the bank is still
     confirming: it is the group's, to record as its invoice rather than send another (each
@@ -156,6 +170,7 @@ def earlier_try_invoice(ports: Ports, group: GroupBooking) -> tuple[InvoiceRef, 
     current = group.invoice.invoice_id if group.invoice is not None else None
     for invoice_id in group.replacing_with:
         held = invoice_held(ports, invoice_id) if invoice_id != current else None
-        if held is not None and (held.paid or held.payment_processing):
-            return as_sent(invoice_id, held), held.paid
+        paying = paying_of(held)  # paid, or a bank debit of it processing: one rule
+        if held is not None and paying.on_its_way:
+            return EarlierTryInvoice(as_sent(invoice_id, held), paying is InvoicePaying.PAID)
     return None

@@ -12,8 +12,9 @@ use case the manager's give-up runs, and the new invoice sent to the billing con
 open or paid (the void never reached Stripe, or was refused), the mark is cleared and the
 group goes on with its invoice as it is. The group is read again first, consistently: the
 index's copy may be stale, and a replacement the manager's retry has just completed is not
-made twice. A completion refused for good (the course began, its applications
-closed, the invoice fell due: ``domain.lasting_refusals``, one rule with one person's acts)
+made twice. A completion refused for good (the course began, the invoice fell due:
+``domain.lasting_refusals``, one rule with one person's acts; applications closed since the
+give-up refuse nothing of it, ``group_give_ups.opens_a_new_way_to_pay``)
 lasts: the group ends by the void at once, as ``replacement_not_made`` (``ended_unmade``),
 never left holding its places on an invoice nobody can pay until its hold ends. Any other
 refusal (the group changed under the save) and Stripe unreachable: the mark stays, the next

@@ -19,7 +19,9 @@ The invoice for the places kept that a try stopped before its save sent (recorde
 retry, the sweep, or that invoice's own ``invoice.paid``: ``services.earlier_try_paid``)
 records it as the group's invoice, sends nothing more, and applies its payment
 (``group_invoice_replacement.earlier_try_invoice``, one rule with a correction's); one
-the employer is paying by a bank debit is recorded alike, its ``invoice.paid`` paying it.
+the employer is paying by a bank debit is recorded alike, its ``invoice.paid`` paying it. A
+completion is made even once the course's applications have closed: the give-up was decided
+while they were open (``group_give_ups.opens_a_new_way_to_pay``).
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
+from booking.domain.group_figures import earlier_try_may_be_paid
 from booking.domain.group_give_ups import (
     being_recorded_refused,
     give_up_refusal,
     hold_ends,
+    opens_a_new_way_to_pay,
     refuse_once_due,
     refuse_while_another_is_given_up,
     refuse_while_voided,
@@ -53,6 +57,7 @@ from booking.domain.wording import moment_when
 from booking.services.checkout_expiry import expired_first
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
+    EarlierTryInvoice,
     earlier_try_invoice,
     not_replacing,
     recorded_ahead,
@@ -110,9 +115,14 @@ class _WayToPay:
         return None
 
 
+@dataclass(frozen=True)
 class _ByInvoice(_WayToPay):
-    """The employer's invoice, replaced by one for the places kept (due when the old was)."""
+    """The employer's invoice, replaced by one for the places kept (due when the old was).
+    ``earlier_read``: the invoice for them a stopped try sent that the employer paid, or is
+    paying by a bank debit, as read already (``_refused_by_invoice``); None: not read yet, or
+    none paid or being paid."""
 
+    earlier_read: EarlierTryInvoice | None = None
     done = "group place taken off its invoice"
 
     @property
@@ -132,8 +142,8 @@ class _ByInvoice(_WayToPay):
         # The invoice for the places kept that a try of this give-up sent and never saved,
         # paid by the employer meanwhile (or being paid by a bank debit), is the group's:
         # recorded as Stripe holds it, nothing more sent (one rule with a correction's).
-        earlier = earlier_try_invoice(self.ports, self.before)
-        paid = earlier[0] if earlier is not None else None
+        earlier = self.earlier_read or earlier_try_invoice(self.ports, self.before)
+        paid = earlier.invoice if earlier is not None else None
         invoice = (
             paid.model_copy(update={"attempt": self.attempt})
             if paid is not None
@@ -313,20 +323,19 @@ class _ByCard(_WayToPay):
 
 def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number: int) -> GroupView:
     """Place ``number`` of ``group`` (its invoice or its card payment still open) given up."""
-    by_invoice = group.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-    way = (_ByInvoice if by_invoice else _ByCard)(ports, group, course)
     now = ports.clock()
     refuse_once_started(now, course.first_start())
-    if by_invoice:
-        # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
-        refuse_new_invoice(group)
-        refuse_while_voided(group)
-        refuse_while_another_is_given_up(group, number)
-        refuse_once_due(group, now)  # before the old invoice is voided
+    way: _ByInvoice | _ByCard = _ByCard(ports, group, course)
+    if group.status is GroupStatus.AWAITING_INVOICE_PAYMENT:
+        way = _ByInvoice(ports, group, course, _refused_by_invoice(ports, group, number, now))
     released = place_given_up(group, number, now)
     if released is None:
         return view_of(ports, group)
-    ends, taking = hold_ends(group), course.accepts_applications(now)
+    ends = hold_ends(group)
+    # A completion of a give-up begun before applications closed opens its new payment still.
+    taking = opens_a_new_way_to_pay(
+        group, number, taking_applications=course.accepts_applications(now)
+    )
     refusal = give_up_refusal(
         group,
         taking_applications=taking,
@@ -350,6 +359,22 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
             "the booking changed meanwhile; please try again", code="group_changed"
         ) from None
     return view_of(ports, _completed(way, saved))
+
+
+def _refused_by_invoice(
+    ports: Ports, group: GroupBooking, number: int, now: datetime
+) -> EarlierTryInvoice | None:
+    """Raise why place ``number`` of ``group`` may not come off its invoice as it stands, if it
+    may not. The invoice for the places kept that a stopped try sent and the employer paid, or
+    is paying by a bank debit, when it had to be read at Stripe (past the due time:
+    ``earlier_try_may_be_paid``), else None."""
+    # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
+    refuse_new_invoice(group)
+    refuse_while_voided(group)
+    refuse_while_another_is_given_up(group, number)
+    earlier = earlier_try_invoice(ports, group) if earlier_try_may_be_paid(group, now) else None
+    refuse_once_due(group, now, earlier_try_paid=earlier is not None)  # before the old is voided
+    return earlier
 
 
 def _completed(way: _ByInvoice | _ByCard, saved: GroupBooking) -> GroupBooking:

@@ -19,12 +19,13 @@ from pydantic import ValidationError
 from booking.domain.application import Application
 from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.errors import InvalidInput
-from booking.domain.invoice_correction import InvoiceCorrected
+from booking.domain.invoice_correction import InvoiceCorrected, sent_earlier_may_be_paid
 from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen
+from booking.domain.provider_objects import sent_and_never_saved
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
-from booking.services.invoice_requests import refuse_while_being_paid
+from booking.services.invoice_requests import invoice_held, paying_of, refuse_while_being_paid
 from booking.services.ports import Ports
 from booking.services.settle import act_settled
 
@@ -65,6 +66,16 @@ def refuse_typed_without_po(
     refuse_without_po(needs_po, billing, f"{details} need attention", PO_NEEDED)
 
 
+def _sent_earlier_paid(ports: Ports, application: Application) -> bool:
+    """Whether the corrected invoice a stopped try sent is paid at Stripe, or being paid by a
+    bank debit (either way the booking's: ``invoice_issue``), read only when the due time
+    refuses the correction otherwise (``sent_earlier_may_be_paid``)."""
+    if not sent_earlier_may_be_paid(application, ports.clock()):
+        return False
+    earlier = sent_and_never_saved(application)
+    return earlier is not None and paying_of(invoice_held(ports, earlier)).on_its_way
+
+
 def correct_invoice(
     ports: Ports,
     application_id: str,
@@ -82,7 +93,9 @@ def correct_invoice(
     refuse_typed_without_po(ports, application, billing, "the corrected billing details")
     if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
-    fact = InvoiceCorrected(billing, seen=seen)
+    fact = InvoiceCorrected(
+        billing, seen=seen, sent_earlier_paid=_sent_earlier_paid(ports, application)
+    )
     return act_settled(
         ports, application_id, fact, first=application, marked=marked, said="invoice corrected"
     )

@@ -40,6 +40,7 @@ from booking.domain.wording import (
 from booking.services.access import existing_course
 from booking.services.application_view import moves_waiting
 from booking.services.concurrency import concurrent_update, course_of, load_application
+from booking.services.course_seats import course_seats
 from booking.services.groups import groups_disputed, organisation_of, organisations_of_course
 from booking.services.ports import Ports
 from booking.services.reading import (
@@ -243,9 +244,13 @@ def course_money_page(ports: Ports, course_id: str) -> CourseMoneyPage:
 
 def money_totals(ports: Ports, course_id: str) -> dict[str, Any]:
     """A course's money at a glance, in minor units: places booked, list price, discounts and
-    bursaries given, what is due, what was paid and refunded, and what open invoices owe."""
-    _, money = course_money_of(ports, course_id)
-    return {"course_id": course_id, **money.in_minor_units()}
+    bursaries given, what is due, what was paid and refunded, and what open invoices owe; and
+    its places booked, held and free, counted as the console's pages count them
+    (``services.course_seats``), so the CLI says them by the console's rule."""
+    course, money = course_money_of(ports, course_id)
+    seats = course_seats(ports, course)
+    places = {"booked": seats.booked, "held": seats.held, "free": course.places_left}
+    return {"course_id": course_id, **money.in_minor_units(), "places": places}
 
 
 def _iso(moment: datetime) -> str:

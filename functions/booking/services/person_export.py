@@ -64,6 +64,8 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
         "bursary": a.bursary,
         "amount_paid": a.money_received,
         "amount_refunded": a.money_returned,
+        # Money paid outside Stripe given back by hand (in amount_refunded too).
+        "given_back_by_hand": [r.model_dump(mode="json", exclude={"press"}) for r in a.given_back],
         # Each payer's bank's dispute of a payment (Stripe's codes, amounts and moments).
         "amount_disputed": a.money_disputed,
         "disputes": [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,8 +74,7 @@ class Customers(OnStore):
             },
         )
         store.customers[customer_id] = customer
-        outgoing.append(store.record_event("customer.created", customer, request))
-        return copy.deepcopy(customer)
+        return store.answered("customer.created", customer, request, outgoing)
 
     def delete(
         self, customer_id: str, request: Request | None, outgoing: list[Outgoing]

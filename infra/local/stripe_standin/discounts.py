@@ -89,8 +89,7 @@ class Discounts(OnStore):
             },
         )
         store.coupons[coupon_id] = coupon
-        outgoing.append(store.record_event("coupon.created", coupon, request))
-        return copy.deepcopy(coupon)
+        return store.answered("coupon.created", coupon, request, outgoing)
 
     def delete_coupon(
         self, coupon_id: str, request: Request | None, outgoing: list[Outgoing]

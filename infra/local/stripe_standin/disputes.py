@@ -54,8 +54,7 @@ class Disputes(OnStore):
         if inquiry:
             return copy.deepcopy(dispute)
         self._move(dispute, -charge["amount"], DISPUTE_FEE, "dispute")
-        outgoing.append(store.record_event("charge.dispute.funds_withdrawn", dispute, None))
-        return copy.deepcopy(dispute)
+        return store.answered("charge.dispute.funds_withdrawn", dispute, None, outgoing)
 
     def close(self, dispute_id: str, outcome: str, outgoing: list[Outgoing]) -> dict[str, Any]:
         """The bank's decision: ``won`` gives the money back, ``lost`` keeps it."""
@@ -71,8 +70,7 @@ class Disputes(OnStore):
         if outcome == "won":
             self._move(dispute, dispute["amount"], 0, "dispute_reversal")
             outgoing.append(store.record_event("charge.dispute.funds_reinstated", dispute, None))
-        outgoing.append(store.record_event("charge.dispute.closed", dispute, None))
-        return copy.deepcopy(dispute)
+        return store.answered("charge.dispute.closed", dispute, None, outgoing)
 
     def _move(self, dispute: dict[str, Any], amount: int, fee: int, category: str) -> None:
         """A balance transaction of the dispute, as the Dispute object lists it."""

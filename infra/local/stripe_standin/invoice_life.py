@@ -93,8 +93,7 @@ class InvoiceLife:
                 param="invoice",
             )
         store.invoice_sends.setdefault(invoice_id, []).append(store.now())
-        outgoing.append(store.record_event("invoice.sent", invoice, request))
-        return copy.deepcopy(invoice)
+        return store.answered("invoice.sent", invoice, request, outgoing)
 
     def pay(
         self,

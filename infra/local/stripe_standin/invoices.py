@@ -155,8 +155,7 @@ class InvoiceDrafts:
         if params.get("pending_invoice_items_behavior") == "include":
             self._attach_pending(invoice, customer["id"])
         self._total(invoice)
-        outgoing.append(store.record_event("invoice.created", invoice, request))
-        return copy.deepcopy(invoice)
+        return store.answered("invoice.created", invoice, request, outgoing)
 
     def _customer_of(self, params: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
         """The live customer ``params`` name, once they hold only what ``allowed`` names."""
@@ -255,8 +254,7 @@ class InvoiceDrafts:
         if invoice is not None:
             self._attach(invoice, item)
             self._total(invoice)
-        outgoing.append(store.record_event("invoiceitem.created", item, request))
-        return copy.deepcopy(item)
+        return store.answered("invoiceitem.created", item, request, outgoing)
 
     def _draft_for(
         self, invoice_id: str, customer: Mapping[str, Any], currency: str

@@ -132,6 +132,14 @@ class Store:
         self.events_by_id[event["id"]] = event
         return Outgoing(event["id"])
 
+    def answered(
+        self, event_type: str, obj: dict[str, Any], request: Request | None, sent: list[Outgoing]
+    ) -> dict[str, Any]:
+        """``obj`` as a call that changed it answers: its event recorded and added to ``sent``,
+        a copy of it answered (the stored one stays the store's)."""
+        sent.append(self.record_event(event_type, obj, request))
+        return copy.deepcopy(obj)
+
     def events_newest_first(self) -> list[dict[str, Any]]:
         with self.lock:
             return copy.deepcopy(self.events[::-1])

@@ -14,7 +14,7 @@ from booking.domain.billing import PaymentMethod
 from booking.domain.course import Course
 from booking.domain.employer_share import owed_by_hand_to_the_manager, paid_off_stripe
 from booking.domain.group_figures import group_figures, managers_status, payment_settling
-from booking.domain.group_give_ups import may_give_up, waits_for_the_bank
+from booking.domain.group_give_ups import may_give_up, opens_a_new_way_to_pay, waits_for_the_bank
 from booking.domain.group_overview import PLACE_STATE_WORDS, ended_place_said
 from booking.domain.groups import MAX_PLACES, GroupBooking, GroupStatus
 from booking.domain.links import with_query
@@ -167,8 +167,6 @@ def manager_page(view: GroupView, base_url: str) -> str:
             # The places change while the seats are held: paid, or its payment still open (a
             # misspelt address put right, a place given up before paying).
             changeable=group.seats_held > 0 and not over and not view.begun,
-            # A give-up only where the API takes it.
-            may_give_up=may_give_up(group, taking_applications=view.taking_applications),
             # Why not, while a payment made is settling: after it is confirmed.
             give_up_once_confirmed=waits_for_the_bank(group),
             # Links to send, and colleagues to name, only while they work (until the apply-by
@@ -217,6 +215,14 @@ def _places_shown(view: GroupView, here: str) -> list[dict[str, Any]]:
             ),
             "cancel": with_query(
                 f"{here}/places/{place.number}/cancel", {"token": view.group.token}
+            ),
+            # A give-up only where the API takes it: once applications closed, the completion
+            # of one begun while they were open still is.
+            "may_give_up": may_give_up(
+                view.group,
+                taking_applications=opens_a_new_way_to_pay(
+                    view.group, place.number, taking_applications=view.taking_applications
+                ),
             ),
         }
         for place in view.places

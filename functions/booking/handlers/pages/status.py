@@ -78,7 +78,15 @@ def status_page(
             course_title=course_name(definition.title, course.first_start(), timezone),
             organisation=definition.organisation or "",
             clock=clock_words(timezone),  # whose clock its times are on
-            **_flags_said(view, to_pay, course, (checkout_flag, offer_flag, left_flag), confirming),
+            **_flags_said(
+                view,
+                to_pay,
+                course,
+                checkout_flag=checkout_flag,
+                offer_flag=offer_flag,
+                left_flag=left_flag,
+                confirming=confirming,
+            ),
             status=view.status,
             reference=view.reference or view.application_id,
             price=to_pay,
@@ -105,12 +113,15 @@ def _flags_said(
     view: ApplicationView,
     to_pay: str,
     course: Course,
-    flags: tuple[str, str, str],
+    *,
+    checkout_flag: str,
+    offer_flag: str,
+    left_flag: str,
     confirming: bool,
 ) -> dict[str, Any]:
-    """What the page says of where the booking stands and of the press that led here (the
-    checkout's, the offer's and the waiting list's flags, in that order)."""
-    checkout_flag, offer_flag, left_flag = flags
+    """What the page says of where the booking stands and of the press that led here: back
+    from Stripe's checkout (``checkout_flag``), from turning an offer down (``offer_flag``),
+    or from leaving the waiting list (``left_flag``)."""
     definition = course.definition
     said = _said(
         view,

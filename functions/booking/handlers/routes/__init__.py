@@ -122,6 +122,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
 
         return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
     if function is Function.ADMIN:
+        from booking.handlers.routes.given_back import GIVE_BACK_ADMIN
         from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
         from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_ADMIN
         from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
@@ -140,6 +141,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
             + GROUP_PAID_ADMIN
             + CORRECTION_ADMIN
             + INSTEAD_ADMIN
+            + GIVE_BACK_ADMIN
         )
     from booking.handlers.routes.console import CONSOLE_ROUTES
     from booking.handlers.routes.console_cancel import (
@@ -147,6 +149,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         DECLINE_CONFIRMATION,
         VOID_CONFIRMATION,
     )
+    from booking.handlers.routes.given_back import RECORD_GIVEN_BACK
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
@@ -168,6 +171,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + GROUP_PAID_CONSOLE
         + CORRECTION_CONSOLE
         + INSTEAD_CONSOLE
+        + RECORD_GIVEN_BACK
     )
 
 

@@ -6,6 +6,7 @@ generated from the models only when the document is built.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from booking.domain.form_text import TICKED_IN_A_FORM
@@ -123,6 +124,8 @@ def page(description: str) -> dict[str, Any]:
 
 # A console page's answer when its address names no application (nor could: too long for an id).
 NO_APPLICATION = page("No such application (or a path segment longer than any id)")
+# The same of a group booking.
+NO_GROUP = page("No such group booking")
 
 
 def see_other(
@@ -168,6 +171,9 @@ def query(name: str, description: str, required: bool = False, **constraints: An
 
 # The path parameters many routes name a thing by.
 COURSE_ID = path_parameter("course_id")
+GROUP_ID = path_parameter(
+    "group_id", "The group booking's id (the course's group bookings list it)"
+)
 DISCOUNT_CODE = path_parameter("code", "The code's letters, in any case", 40)
 PROGRAMME = path_parameter("programme", "The programme's name, as course definitions give it")
 
@@ -260,4 +266,63 @@ def on_a_course(
         parameters=(COURSE_ID,),
         body=json_body(body) if body else None,
         tags=("organisers",),
+    )
+
+
+def group_card_press(done: str, mistakes: str = "") -> dict[str, Fragment]:
+    """What a press on a group booking's card in the console answers: on to the course's group
+    bookings page, which says ``done`` once, or that page again saying why not; a form with
+    fields to type, its ``mistakes`` (422)."""
+    return {
+        "303": see_other(
+            f"Done: to the course's group bookings page, which says so once (`{done}`)",
+            notice=True,
+        ),
+        "404": NO_GROUP,
+        "409": page("The course's group bookings page again, saying why not"),
+        **({"422": page(mistakes)} if mistakes else {}),
+    }
+
+
+def confirmation_page(
+    path: str,
+    operation_id: str,
+    summary: str,
+    shows: str,
+    refused: str,
+    led_from: str,
+    *,
+    missing: Fragment = NO_APPLICATION,
+    also: Mapping[str, Fragment] | None = None,
+    parameters: tuple[Fragment, ...] = (),
+) -> Route:
+    """A console page that asks before an act (``path``: the act's, read with GET): what the act
+    would do, as its own decision run without writing, and the form that does it (``shows``);
+    ``refused``: the page of what it acts on, saying why not now (409); ``led_from``: the button
+    that leads here and what its form posts. Nothing changes on it, whatever it is asked."""
+    answers = {"200": page(shows), "404": missing, "409": page(refused), **(also or {})}
+    said = f"{led_from} Nothing changes on this page."
+    parameters = parameters or (path_parameter("application_id"),)
+    return console_read(path, operation_id, summary, answers, *parameters, description=said)
+
+
+def console_read(
+    path: str,
+    operation_id: str,
+    summary: str,
+    answers: Mapping[str, Fragment],
+    *parameters: Fragment,
+    description: str,
+) -> Route:
+    """A console page read with GET (``NOTICE_ONCE``: one its actions lead back to)."""
+    return Route(
+        Function.CONSOLE,
+        "GET",
+        path,
+        operation_id,
+        summary,
+        answers,
+        description=description,
+        parameters=parameters,
+        tags=("console",),
     )

@@ -20,6 +20,7 @@ from booking.handlers.routes.answers import (
     SEEN,
     TICKED,
     console_form,
+    console_read,
     download,
     page,
     path_parameter,
@@ -66,6 +67,7 @@ ALREADY = {
     "invoice_paid_off_stripe": "invoice_paid_off_stripe_already",
     "invoice_corrected": "invoice_corrected_already",
     "invoiced_instead": "invoiced_instead_already",
+    "given_back_by_hand": "given_back_by_hand_already",
 }
 
 # A colleague's booking on a group place cancelled by the organisers (its manager erased): the
@@ -268,14 +270,11 @@ PAGES: tuple[Route, ...] = (
         ),
         tags=TAGS,
     ),
-    Route(
-        CONSOLE,
-        "GET",
+    console_read(
         "/console/courses/{course_id}",
         "consoleCourse",
         "A course's applications, oldest first, filtered by status and a search",
-        description=NOTICE_ONCE,
-        answers={
+        {
             "200": page("The course and its applications"),
             "404": NO_COURSE,
             "422": page(
@@ -283,20 +282,18 @@ PAGES: tuple[Route, ...] = (
                 "application, the mistake beside its field"
             ),
         },
-        parameters=(
-            COURSE_ID,
-            query(
-                "status",
-                "Only applications in this status (empty: any)",
-                enum=["", *(s.value for s in ApplicationStatus)],
-            ),
-            query(
-                "q",
-                "Only those whose name, email address or reference contain this",
-                maxLength=MAX_QUERY_LENGTH,
-            ),
+        COURSE_ID,
+        query(
+            "status",
+            "Only applications in this status (empty: any)",
+            enum=["", *(s.value for s in ApplicationStatus)],
         ),
-        tags=TAGS,
+        query(
+            "q",
+            "Only those whose name, email address or reference contain this",
+            maxLength=MAX_QUERY_LENGTH,
+        ),
+        description=NOTICE_ONCE,
     ),
     Route(
         CONSOLE,
@@ -342,16 +339,13 @@ PAGES: tuple[Route, ...] = (
         ),
         tags=TAGS,
     ),
-    Route(
-        CONSOLE,
-        "GET",
+    console_read(
         "/console/applications/{application_id}",
         "consoleApplication",
         "An application: answers, payments, history, and the actions that fit it now",
         {"200": page("The application"), "404": NO_APPLICATION},
+        _APPLICATION,
         description=NOTICE_ONCE,
-        parameters=(_APPLICATION,),
-        tags=TAGS,
     ),
     *ACTIONS,
     Route(

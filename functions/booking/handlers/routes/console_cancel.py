@@ -10,6 +10,7 @@ from booking.handlers.routes.answers import (
     NO_APPLICATION,
     SEEN,
     TICKED,
+    confirmation_page,
     console_form,
     page,
     path_parameter,
@@ -34,23 +35,18 @@ CANCEL_FIELDS: dict[str, object] = {
 }
 
 CANCEL_CONFIRMATION: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         "/console/applications/{application_id}/cancel",
         "consoleCancelConfirmation",
         "Confirm a cancellation: what it will do (who is emailed, the billing contact of an "
         "invoice too, what Stripe is asked to refund in pounds, the place going back), as the "
         "cancel's own decision run without writing, and the form that does it",
-        {
-            "200": page("What cancelling would do, and the form to confirm it"),
-            "404": NO_APPLICATION,
-            "409": page("The application's page, saying why it cannot be cancelled now"),
-            "422": page("A `refund` value other than a ticked box's or `keep`, said in words"),
-        },
-        description="The application page's *Cancel* leads here; its *Yes, cancel* posts "
+        "What cancelling would do, and the form to confirm it",
+        "The application's page, saying why it cannot be cancelled now",
+        "The application page's *Cancel* leads here; its *Yes, cancel* posts "
         "`POST /console/applications/{application_id}/cancel` with the same refund choice "
-        "and the page's `csrf_token`. Nothing changes on this page.",
+        "and the page's `csrf_token`.",
+        also={"422": page("A `refund` value other than a ticked box's or `keep`, said in words")},
         parameters=(
             path_parameter("application_id"),
             {
@@ -62,30 +58,22 @@ CANCEL_CONFIRMATION: tuple[Route, ...] = (
                 "schema": {"type": "string", "enum": ["on", REFUND_KEPT]},
             },
         ),
-        tags=("console",),
     ),
 )
 
 # Voiding an invoice asks first too (it acted at once, the place lost).
 VOID_CONFIRMATION: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         "/console/applications/{application_id}/invoice/void",
         "consoleVoidInvoiceConfirmation",
         "Confirm voiding an invoice: what it will do (the invoice cancelled at Stripe, the "
         "place going back, who is emailed), as the void's own decision run without writing, "
         "and the form that does it",
-        {
-            "200": page("What voiding would do, and the form to confirm it"),
-            "404": NO_APPLICATION,
-            "409": page("The application's page, saying it has no open invoice to void"),
-        },
-        description="The application page's *Void invoice* leads here; its *Yes, void the "
-        "invoice* posts `POST /console/applications/{application_id}/invoice/void` with the "
-        "page's `csrf_token`. Nothing changes on this page.",
-        parameters=(path_parameter("application_id"),),
-        tags=("console",),
+        "What voiding would do, and the form to confirm it",
+        "The application's page, saying it has no open invoice to void",
+        "The application page's *Void invoice* leads here; its *Yes, void the invoice* posts "
+        "`POST /console/applications/{application_id}/invoice/void` with the page's "
+        "`csrf_token`.",
     ),
 )
 

@@ -9,6 +9,7 @@ from booking.handlers.routes.answers import (
     NOTICE_ONCE,
     PROGRAMME,
     console_form,
+    console_read,
     download,
     page,
     path_parameter,
@@ -22,18 +23,15 @@ _APPLICATION = path_parameter("application_id")
 FOLLOW_UPS_PAGE = "/console/programmes/{programme}/follow-ups"
 
 FOLLOW_UPS: tuple[Route, ...] = (
-    Route(
-        CONSOLE,
-        "GET",
+    console_read(
         FOLLOW_UPS_PAGE,
         "consoleFollowUpInvitations",
         "A programme's graduates (who completed which cohort, when, invited to which "
         "follow-ups) and its follow-ups: for each, who is invited (its graduates), whom the "
         "invitation was sent to and when, and when the rest go",
         {"200": page("The follow-ups and their invitations"), "404": page("No such programme")},
+        PROGRAMME,
         description=NOTICE_ONCE,
-        parameters=(PROGRAMME,),
-        tags=TAGS,
     ),
     Route(
         CONSOLE,

@@ -11,6 +11,7 @@ from booking.handlers.routes.answers import (
     NOTICE_ONCE,
     PROGRAMME,
     console_form,
+    console_read,
     page,
     see_other,
 )
@@ -29,18 +30,15 @@ _CODE_FIELD_SAID = {
 }
 
 MONEY: tuple[Route, ...] = (
-    Route(
-        CONSOLE,
-        "GET",
+    console_read(
         "/console/courses/{course_id}/discount-codes",
         "consoleDiscountCodes",
         "A course's discount codes: terms, uses left (this system's count, which limits a "
         "code), Stripe's redemptions, whether it may be given; the forms to make one and to "
         "expire one",
         {"200": page("The codes and the form for a new one"), "404": NO_COURSE},
+        COURSE_ID,
         description=NOTICE_ONCE,
-        parameters=(COURSE_ID,),
-        tags=TAGS,
     ),
     Route(
         CONSOLE,

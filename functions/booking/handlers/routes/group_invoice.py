@@ -9,19 +9,17 @@ from typing import Any
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    GROUP_ID,
     SEEN,
     console_form,
+    group_card_press,
     json_answer,
     optional_fields,
-    page,
-    path_parameter,
-    see_other,
 )
 
 # What the console's group bookings page says once after the button (``after_action``).
 GROUP_INVOICE_VOIDED = "group_invoice_voided"
 GROUP_INVOICE_RESENT = "group_invoice_resent"
-_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
 _SAID = (
     "Voids the group booking's open invoice at Stripe, then does what Stripe's own "
     "`invoice.voided` does for a group: its seats go back to the course and are offered to "
@@ -72,7 +70,7 @@ def _void(function: Function, summary: str, *, resend: bool = False, **rest: Any
         operation_ids[resend],
         summary,
         description=_RESEND_SAID if resend else _SAID,
-        parameters=(_GROUP,),
+        parameters=(GROUP_ID,),
         tags=(tag,),
         **rest,
     )
@@ -110,14 +108,7 @@ def _console_button(summary: str, done: str, *, resend: bool = False) -> Route:
         Function.CONSOLE,
         summary,
         resend=resend,
-        answers={
-            "303": see_other(
-                f"Done: to the course's group bookings page, which says so once (`{done}`)",
-                notice=True,
-            ),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page again, saying why not"),
-        },
+        answers=group_card_press(done),
         body=console_form(),
         done=done,
     )

@@ -7,18 +7,18 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    GROUP_ID,
+    NO_GROUP,
     SEEN,
+    confirmation_page,
     console_form,
+    group_card_press,
     json_answer,
-    page,
-    path_parameter,
-    see_other,
 )
 from booking.handlers.routes.invoice_correction import BILLING, BILLING_BODY
 
 # What the console's group bookings page says once after the press (``after_action``).
 GROUP_INVOICE_CORRECTED = "group_invoice_corrected"
-_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
 _PATH = "/groups/{group_id}/invoice/correct"
 _SAID = (
     "The group's billing details are replaced and a new invoice for the same places at the "
@@ -62,7 +62,7 @@ GROUP_CORRECTION_ADMIN: tuple[Route, ...] = (
             )
         },
         errors=BODY_ACTION_ERRORS,
-        parameters=(_GROUP,),
+        parameters=(GROUP_ID,),
         body=BILLING_BODY,
         description=_SAID,
         tags=("organisers",),
@@ -70,22 +70,16 @@ GROUP_CORRECTION_ADMIN: tuple[Route, ...] = (
 )
 
 GROUP_CORRECTION_CONSOLE: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         f"/console{_PATH}",
         "consoleCorrectGroupInvoiceConfirmation",
         "Correct a group's invoice: the billing details as the invoice has them, to correct, "
         "what sending the corrected invoice will do, and the form that does it",
-        {
-            "200": page("The billing details to correct, what sending does, and the form"),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page, saying it has no open invoice"),
-        },
-        description="The group card's *Correct the invoice* leads here. Nothing changes on "
-        "this page.",
-        parameters=(_GROUP,),
-        tags=("console",),
+        "The billing details to correct, what sending does, and the form",
+        "The course's group bookings page, saying it has no open invoice",
+        "The group card's *Correct the invoice* leads here.",
+        missing=NO_GROUP,
+        parameters=(GROUP_ID,),
     ),
     Route(
         Function.CONSOLE,
@@ -93,18 +87,12 @@ GROUP_CORRECTION_CONSOLE: tuple[Route, ...] = (
         f"/console{_PATH}",
         "consoleCorrectGroupInvoice",
         "Correct a group's invoice (its confirmation page's form)",
-        {
-            "303": see_other(
-                "Done: to the course's group bookings page, which says so once "
-                f"(`{GROUP_INVOICE_CORRECTED}`)",
-                notice=True,
-            ),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page again, saying why not"),
-            "422": page("The confirmation page again, each wrong detail said beside its field"),
-        },
+        group_card_press(
+            GROUP_INVOICE_CORRECTED,
+            "The confirmation page again, each wrong detail said beside its field",
+        ),
         description=_SAID,
-        parameters=(_GROUP,),
+        parameters=(GROUP_ID,),
         body=console_form({"seen": SEEN, **BILLING}, "seen", "billing_name"),
         tags=("console",),
         done=GROUP_INVOICE_CORRECTED,

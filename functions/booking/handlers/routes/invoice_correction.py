@@ -8,11 +8,10 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
-    NO_APPLICATION,
     SEEN,
     closed_fields,
+    confirmation_page,
     json_answer,
-    page,
     path_parameter,
 )
 
@@ -113,24 +112,16 @@ CORRECTION_ADMIN: tuple[Route, ...] = (
 )
 
 CORRECTION_CONSOLE: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         "/console/applications/{application_id}/invoice/correct",
         "consoleCorrectInvoiceConfirmation",
         "Correct an invoice: the billing details as the invoice has them, to correct, and what "
         "sending the corrected invoice will do (the old invoice voided, a new one for the same "
         "amount and due day sent, the place kept), and the form that does it",
-        {
-            "200": page("The billing details to correct, what sending does, and the form"),
-            "404": NO_APPLICATION,
-            "409": page("The application's page, saying it has no open invoice to correct"),
-        },
-        description="The application page's *Correct the invoice* leads here; its *Yes, send "
-        "the corrected invoice* posts `POST /console/applications/{application_id}/invoice/"
-        "correct` with the details, the page's `seen` and `csrf_token`. Nothing changes on "
-        "this page.",
-        parameters=(path_parameter("application_id"),),
-        tags=("console",),
+        "The billing details to correct, what sending does, and the form",
+        "The application's page, saying it has no open invoice to correct",
+        "The application page's *Correct the invoice* leads here; its *Yes, send the corrected "
+        "invoice* posts `POST /console/applications/{application_id}/invoice/correct` with the "
+        "details, the page's `seen` and `csrf_token`.",
     ),
 )

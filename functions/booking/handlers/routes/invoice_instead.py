@@ -8,6 +8,7 @@ from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     NO_APPLICATION,
     SEEN,
+    confirmation_page,
     console_form,
     page,
     path_parameter,
@@ -54,24 +55,17 @@ INSTEAD_ADMIN: tuple[Route, ...] = (
 )
 
 INSTEAD_CONSOLE: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         f"/console{_PATH}",
         "consoleInvoiceInsteadConfirmation",
         "Invoice the employer instead: the billing details to enter, what sending the invoice "
         "will do (the card checkout closed, an invoice for the price accepted sent, the place "
         "kept), and the form that does it",
-        {
-            "200": page("The billing details to enter, what sending does, and the form"),
-            "404": NO_APPLICATION,
-            "409": page("The application's page, saying it has no card payment open to switch"),
-        },
-        description="The application page's *Invoice the employer instead* leads here; its "
-        "*Yes, invoice the employer* posts the same path with the details, the page's `seen` "
-        "and `csrf_token`. Nothing changes on this page.",
-        parameters=(path_parameter("application_id"),),
-        tags=("console",),
+        "The billing details to enter, what sending does, and the form",
+        "The application's page, saying it has no card payment open to switch",
+        "The application page's *Invoice the employer instead* leads here; its *Yes, invoice "
+        "the employer* posts the same path with the details, the page's `seen` and "
+        "`csrf_token`.",
     ),
     Route(
         Function.CONSOLE,

@@ -8,13 +8,14 @@ from __future__ import annotations
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
+    GROUP_ID,
+    NO_GROUP,
     SEEN,
+    confirmation_page,
     console_form,
+    group_card_press,
     json_answer,
     optional_fields,
-    page,
-    path_parameter,
-    see_other,
 )
 
 # What the organiser may say of the payment (``domain.payment_received``), each optional: the
@@ -48,32 +49,24 @@ RECEIVED_SAID = (
 )
 
 RECORD_CONFIRMATION: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         "/console/applications/{application_id}/invoice/paid",
         "consoleRecordPaymentConfirmation",
         "Confirm recording a payment received outside Stripe: what it will do (the invoice "
         "marked paid at Stripe without a payment, the booking confirmed, who is emailed, and "
         "that Stripe can then refund nothing of it), as the invoice's own decision run "
         "without writing, and the form that does it",
-        {
-            "200": page("What recording the payment would do, and the form to confirm it"),
-            "404": page("No such application (or a path segment longer than any id)"),
-            "409": page("The application's page, saying it has no open invoice to record"),
-        },
-        description="The application page's *Record a payment received* leads here; its "
-        "*Yes, record the payment* posts `POST /console/applications/{application_id}/"
-        "invoice/paid` with the page's `seen` and `csrf_token`. Nothing changes on this page.",
-        parameters=(path_parameter("application_id"),),
-        tags=("console",),
+        "What recording the payment would do, and the form to confirm it",
+        "The application's page, saying it has no open invoice to record",
+        "The application page's *Record a payment received* leads here; its *Yes, record the "
+        "payment* posts `POST /console/applications/{application_id}/invoice/paid` with the "
+        "page's `seen` and `csrf_token`.",
     ),
 )
 
 # A group's invoice paid outside Stripe: the same step for a group booking (its card on the
 # course's group bookings page, and the organisers' API).
 GROUP_INVOICE_PAID_OFF_STRIPE = "group_invoice_paid_off_stripe"
-_GROUP = path_parameter("group_id", "The group booking's id (the course's group bookings list it)")
 _GROUP_SAID = (
     "Stripe marks the group booking's open invoice paid out of band (`paid_out_of_band`: no "
     "money is taken; a retry is the same request), then the group is paid as any paid "
@@ -100,29 +93,23 @@ GROUP_PAID_ADMIN: tuple[Route, ...] = (
             )
         },
         errors=BODY_ACTION_ERRORS,
-        parameters=(_GROUP,),
+        parameters=(GROUP_ID,),
         body=optional_fields(**RECEIVED),
         description=_GROUP_SAID + RECEIVED_SAID,
         tags=("organisers",),
     ),
 )
 GROUP_PAID_CONSOLE: tuple[Route, ...] = (
-    Route(
-        Function.CONSOLE,
-        "GET",
+    confirmation_page(
         "/console/groups/{group_id}/invoice/paid",
         "consoleRecordGroupPaymentConfirmation",
         "Confirm recording a group's invoice as paid outside Stripe: what it will do, and the "
         "form that does it",
-        {
-            "200": page("What recording the payment would do, and the form to confirm it"),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page, saying it has no open invoice"),
-        },
-        description="The group card's *Record a payment received* leads here. Nothing changes "
-        "on this page.",
-        parameters=(_GROUP,),
-        tags=("console",),
+        "What recording the payment would do, and the form to confirm it",
+        "The course's group bookings page, saying it has no open invoice",
+        "The group card's *Record a payment received* leads here.",
+        missing=NO_GROUP,
+        parameters=(GROUP_ID,),
     ),
     Route(
         Function.CONSOLE,
@@ -130,21 +117,13 @@ GROUP_PAID_CONSOLE: tuple[Route, ...] = (
         "/console/groups/{group_id}/invoice/paid",
         "consoleRecordGroupPayment",
         "Record a group's invoice as paid outside Stripe (its confirmation page's form)",
-        {
-            "303": see_other(
-                "Done: to the course's group bookings page, which says so once "
-                f"(`{GROUP_INVOICE_PAID_OFF_STRIPE}`)",
-                notice=True,
-            ),
-            "404": page("No such group booking"),
-            "409": page("The course's group bookings page again, saying why not"),
-            "422": page(
-                "Its confirmation page again, each mistake in how the payment came beside its "
-                "field, what was typed kept: nothing recorded"
-            ),
-        },
+        group_card_press(
+            GROUP_INVOICE_PAID_OFF_STRIPE,
+            "Its confirmation page again, each mistake in how the payment came beside its "
+            "field, what was typed kept: nothing recorded",
+        ),
         description=_GROUP_SAID + RECEIVED_SAID,
-        parameters=(_GROUP,),
+        parameters=(GROUP_ID,),
         body=console_form({"seen": SEEN, **RECEIVED}),
         tags=("console",),
         done=GROUP_INVOICE_PAID_OFF_STRIPE,

@@ -10,6 +10,7 @@ from booking.handlers.routes.answers import (
     CSRF_FIELD,
     NOTICE_ONCE,
     console_form,
+    console_read,
     download,
     form,
     json_answer,
@@ -93,17 +94,14 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         body="CertificateReissueIn",
         description=f"{_NO_REGISTER} {_REISSUE_SAID}",
     ),
-    Route(
-        Function.CONSOLE,
-        "GET",
+    console_read(
         "/console/courses/{course_id}/register",
         "consoleRegister",
         "A course's register: a form per mark (each saved as it is given), the import of a "
         "meeting's attendance export, and closing the register",
         {"200": page("The register"), "404": page("No such course"), "409": page("No register")},
+        COURSE_ID,
         description=NOTICE_ONCE,
-        parameters=(COURSE_ID,),
-        tags=_CONSOLE,
     ),
     Route(
         Function.CONSOLE,

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, axe_clean, sign_in
 from tests.e2e.test_group_bookings_over_http import book, colleagues, pay_invoice
-from tests.e2e.test_organiser23_browser import offered_from_the_console
+from tests.e2e.test_people_records_and_offers_browser import offered_from_the_console
 from tests.e2e.test_who_pays_over_http import small_course
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,198 @@
+"""Money given back by hand: an organiser's record that money a booking kept outside Stripe
+(its invoice marked paid: a bank transfer, a cheque, ``domain.off_stripe``) was returned the way
+it came, since Stripe holds no payment to refund. Without it the course's money, the person's
+record and the booking's timeline went on counting that money as paid in and kept.
+
+A record says how much (never more than was paid outside Stripe and not yet given back), the day
+it went (not in the future, not before the payment arrived) and how (a bank transfer, a
+cheque, ...). It is counted as refunded wherever refunds are (``Application.money_returned``)
+and taken off what the booking keeps (``Application.amount_kept``). Each is made once per press
+of its form or request (``press``): the same press sent again, or twice at once, is one record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from pydantic import ConfigDict, Field
+
+from booking.domain.errors import Conflict, InvalidInput
+from booking.domain.model import Model
+from booking.domain.money import money_words
+from booking.domain.payment_received import HOW_WORDS, ReceivedHow
+from booking.domain.statuses import ApplicationStatus
+from booking.domain.time_words import day_when
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
+
+NOTHING_TO_GIVE_BACK = "nothing_to_give_back"
+FIELDS = ("amount", "given_on", "method")
+ATTENTION = "what was given back needs attention"
+
+
+class GivenBack(Model):
+    """One return of money by hand, as an organiser recorded it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    amount: int = Field(gt=0, description="Minor units given back")
+    given_on: date = Field(description="The day it was sent back")
+    method: ReceivedHow = Field(description="How it went back")
+    recorded_at: datetime
+    # The press that made it (a form's or a request's key), never anything personal.
+    press: str
+
+
+def given_back_total(records: tuple[GivenBack, ...]) -> int:
+    return sum(r.amount for r in records)
+
+
+@dataclass(frozen=True)
+class GiveBackAsked:
+    """What the organiser said: the amount (minor units), the day and the way."""
+
+    amount: int
+    given_on: date
+    method: ReceivedHow
+
+
+def left_to_give_back(application: Application) -> int:
+    """What the booking still holds of money paid outside Stripe (minor units): what a record
+    may give back, at most."""
+    from booking.domain.off_stripe import kept_off_stripe
+
+    return kept_off_stripe(application)
+
+
+def may_give_back(application: Application) -> bool:
+    """Whether money given back by hand may be recorded on it now: an ended booking (cancelled)
+    that still holds money paid outside Stripe, which no action here can refund."""
+    ended = application.status is ApplicationStatus.CANCELLED
+    return ended and left_to_give_back(application) > 0
+
+
+def asked_from(values: dict[str, object]) -> GiveBackAsked:
+    """The amount (minor units, a whole number), the day (YYYY-MM-DD) and the way, as given;
+    InvalidInput naming each field that needs attention, all at once."""
+    fields: dict[str, str] = {}
+    amount = values.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        fields["amount"] = "give the amount given back as a whole number of pence, at least 1"
+    day = _day(values.get("given_on"))
+    if day is None:
+        fields["given_on"] = "give the day it was given back as a date, like 2027-03-01"
+    method = values.get("method")
+    if method not in {m.value for m in ReceivedHow}:
+        fields["method"] = "choose bank transfer, cheque, cash or another way"
+    if fields:
+        raise InvalidInput(ATTENTION, fields)
+    assert isinstance(amount, int)
+    assert day is not None
+    return GiveBackAsked(amount, day, ReceivedHow(str(method)))
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def given_back(
+    application: Application, asked: GiveBackAsked, press: str, *, now: datetime, timezone: str
+) -> Application:
+    """``application`` with ``asked`` recorded as given back by hand under ``press``; the same
+    press recorded already: ``application`` unchanged. Conflict ``nothing_to_give_back`` when it
+    holds nothing paid outside Stripe or is not cancelled; InvalidInput on ``amount`` above
+    what is left, on ``given_on`` in the future or before the payment arrived."""
+    if any(r.press == press for r in application.given_back):
+        return application
+    currency = application.invoice.currency if application.invoice else "gbp"
+    left = left_to_give_back(application)
+    if not may_give_back(application):
+        raise Conflict(_why_not(application, left, currency), code=NOTHING_TO_GIVE_BACK)
+    fields: dict[str, str] = {}
+    if asked.amount > left:
+        fields["amount"] = (
+            f"give at most {money_words(left, currency)}: what was paid outside Stripe and "
+            "not yet given back"
+        )
+    zone = ZoneInfo(timezone)
+    arrived = payment_arrived(application)
+    if asked.given_on > now.astimezone(zone).date():
+        fields["given_on"] = "the day it was given back cannot be in the future"
+    elif arrived is not None and asked.given_on < arrived.astimezone(zone).date():
+        fields["given_on"] = (
+            "the day it was given back cannot be before the payment arrived, on "
+            f"{day_when(arrived, timezone)}"
+        )
+    if fields:
+        raise InvalidInput(ATTENTION, fields)
+    record = GivenBack(
+        amount=asked.amount,
+        given_on=asked.given_on,
+        method=asked.method,
+        recorded_at=now,
+        press=press,
+    )
+    return application.model_copy(
+        update={"given_back": (*application.given_back, record), "updated_at": now}
+    )
+
+
+def payment_arrived(application: Application) -> datetime | None:
+    """When the payment outside Stripe arrived, as best known: the day the organiser said, else
+    when the invoice was paid, else when the place was booked."""
+    invoice = application.invoice
+    received = invoice.received if invoice is not None else None
+    if received is not None and received.received_on is not None:
+        day = received.received_on
+        return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("UTC"))
+    if invoice is not None and invoice.paid_at is not None:
+        return invoice.paid_at
+    return application.booked_at
+
+
+def _why_not(application: Application, left: int, currency: str) -> str:
+    if left > 0 and application.status is not ApplicationStatus.CANCELLED:
+        kept = money_words(left, currency)
+        return (
+            f"this booking still holds its place: cancel it first; the {kept} paid outside "
+            "Stripe can then be recorded as given back. Nothing was recorded"
+        )
+    return (
+        "this booking holds no money paid outside Stripe that is not given back already: "
+        "nothing was recorded"
+    )
+
+
+def given_back_words(record: GivenBack, currency: str) -> str:
+    """ "£200.00 given back by hand by bank transfer on Monday 1 March 2027"."""
+    day = record.given_on
+    how = HOW_WORDS[record.method]
+    return (
+        f"{money_words(record.amount, currency)} given back by hand {how} on "
+        f"{day:%A} {day.day} {day:%B %Y}"
+    )
+
+
+__all__ = [
+    "ATTENTION",
+    "FIELDS",
+    "NOTHING_TO_GIVE_BACK",
+    "GiveBackAsked",
+    "GivenBack",
+    "asked_from",
+    "given_back",
+    "given_back_total",
+    "given_back_words",
+    "left_to_give_back",
+    "may_give_back",
+    "payment_arrived",
+]

@@ -1,0 +1,212 @@
+"""Money given back by hand: a cancelled booking whose invoice was marked paid outside Stripe
+(the employer paid by bank transfer) kept money Stripe cannot refund; once the organiser sends
+it back, they record it (the console's confirmation and press, the organisers' API, the CLI),
+and the course's money, the booking's history and the person's record and export count it as
+refunded. A double press, a retry with the same key, a second tab and a stale page make one
+record. Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.support import cli
+from tests.support.applications import invoice_id_of
+from tests.support.console import ConsoleBrowser
+from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
+from tests.support.system import ADMIN_TOKEN, Reply, System
+
+PERSON = "ada@example.org"
+
+
+def _cancelled_paid_off_stripe(system: System) -> dict[str, Any]:
+    """A booking by invoice, its £200.00 invoice marked paid outside Stripe, then cancelled
+    without a refund (its emails delivered)."""
+    invoiced_cohort(system)
+    application = applied_by_invoice(system, email=PERSON)
+    paid_out_of_band(system, invoice_id_of(application))
+    assert system.cancel(application["application_id"], refund=False).status == 200
+    system.deliver_emails()
+    return dict(application)
+
+
+def _today(system: System) -> str:
+    return system.now().date().isoformat()
+
+
+def _given_back(system: System, application: dict[str, Any], key: str = "", **body: Any) -> Reply:
+    headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
+    if key:
+        headers["idempotency-key"] = key
+    path = f"/admin/applications/{application['application_id']}/given-back"
+    return system.api("POST", path, json_body=body, headers=headers)
+
+
+def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
+    system: System,
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    assert (before["paid"], before["refunded"], before["net"]) == (20000, 0, 20000)
+
+    first = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
+    again = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
+
+    assert first.status == 200, first.body
+    assert (first.json()["recorded"], again.json()["recorded"]) == ("now", "before")
+    assert again.json()["left_to_give_back"] == 15000
+    assert len(system.stored(application).given_back) == 1
+    rest = _given_back(system, application, amount=15000, given_on=day, method="bank_transfer")
+    assert rest.status == 200, rest.body
+    assert rest.json()["left_to_give_back"] == 0
+    assert [r["amount"] for r in rest.json()["given_back_by_hand"]] == [5000, 15000]
+
+    after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    assert (after["paid"], after["refunded"], after["net"]) == (20000, 20000, 0)
+    assert (after["paid_off_stripe"], after["given_back_by_hand"]) == (20000, 20000)
+    export = system.admin("GET", f"/people/{PERSON}").json()
+    [booking] = export["applications"]
+    assert booking["amount_refunded"] == 20000
+    assert [r["method"] for r in booking["given_back_by_hand"]] == ["cheque", "bank_transfer"]
+    assert system.deliver_emails() == []  # nobody is emailed
+    # Nothing is left to give back: a further record is refused in words.
+    more = _given_back(system, application, amount=1, given_on=day, method="cheque")
+    assert "nothing was recorded" in more.refused(409, "nothing_to_give_back")["message"]
+
+
+def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
+    system: System,
+) -> None:
+    invoiced_cohort(system)
+    booked = applied_by_invoice(system, email=PERSON)
+    paid_out_of_band(system, invoice_id_of(booked))
+    day = _today(system)
+    # Not cancelled: it still holds its place.
+    held = _given_back(system, booked, amount=5000, given_on=day, method="cheque")
+    assert "cancel it first" in held.refused(409, "nothing_to_give_back")["message"]
+    assert system.cancel(booked["application_id"], refund=False).status == 200
+
+    too_much = _given_back(system, booked, amount=20001, given_on=day, method="cheque")
+    assert "give at most £200.00" in too_much.refused(422, "validation_failed")["fields"]["amount"]
+    future = _given_back(system, booked, amount=100, given_on="2999-01-01", method="cheque")
+    assert "in the future" in future.refused(422, "validation_failed")["fields"]["given_on"]
+    early = _given_back(system, booked, amount=100, given_on="2020-01-01", method="cheque")
+    refused = early.refused(422, "validation_failed")["fields"]
+    assert "before the payment arrived" in refused["given_on"]
+    wrong = _given_back(system, booked, amount="100", given_on="soon", method="paypal", note="x")
+    assert set(wrong.refused(422, "validation_failed")["fields"]) == {"note"}
+    typed = _given_back(system, booked, amount="100", given_on="soon", method="paypal")
+    named = set(typed.refused(422, "validation_failed")["fields"])
+    assert named == {"amount", "given_on", "method"}
+
+    assert system.stored(booked).given_back == ()
+
+
+def _press_fields(browser: ConsoleBrowser, page: str) -> dict[str, str]:
+    return browser.form(page, page)
+
+
+def test_the_console_asks_then_records_it_and_the_page_and_history_say_so(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    invoiced_cohort(system)
+    application = applied_by_invoice(system, email=PERSON)
+    paid_out_of_band(system, invoice_id_of(application))
+    path = f"/console/applications/{application['application_id']}"
+    assert f'href="{path}/given-back"' not in browser.get(path).body  # not while it is booked
+    assert browser.get(f"{path}/given-back").status == 409
+    # The cancel's confirmation says where it is recorded once given back.
+    cancelling = browser.words(f"{path}/cancel")
+    assert "then record it on the booking's page (Record money given back by hand)" in cancelling
+    assert system.cancel(application["application_id"], refund=False).status == 200
+    system.deliver_emails()
+    assert f'href="{path}/given-back"' in browser.get(path).body
+
+    asked = browser.get(f"{path}/given-back")
+    assert asked.status == 200, asked.body
+    words = " ".join(re.sub(r"<[^>]+>", " ", asked.body).split())
+    assert "£200.00 of what was paid outside Stripe for this booking is not yet given back" in words
+    assert "Nothing is asked of Stripe and nobody is emailed" in words
+    form = _press_fields(browser, f"{path}/given-back")
+    day = _today(system)
+
+    # A mistake is said beside its field, what was typed kept; nothing recorded.
+    mistaken = browser.post(
+        f"{path}/given-back", **{**form, "amount": "250", "given_on": day, "method": "cheque"}
+    )
+    assert mistaken.status == 422, mistaken.body
+    assert "Give at most £200.00" in mistaken.body
+    assert system.stored(application).given_back == ()
+
+    typed = {"amount": "£200.00", "given_on": day, "method": "bank_transfer"}
+    done = browser.post(f"{path}/given-back", **{**form, **typed})
+    assert done.status == 303, done.body
+    said = browser.words(done.headers["location"])
+    assert "Recorded as given back by hand" in said
+    assert "Given back by hand, outside Stripe (by bank transfer, on " in said
+    assert "£200.00 it kept was paid outside Stripe" not in said  # nothing kept any more
+
+    # The same press again (a double press) records nothing more, and says so.
+    twice = browser.post(f"{path}/given-back", **{**form, **typed})
+    assert twice.status == 303
+    assert "That was recorded as given back already. Nothing changed this time." in (
+        browser.words(twice.headers["location"])
+    )
+    assert len(system.stored(application).given_back) == 1
+    money = browser.words(f"/console/courses/{INVOICED}/money")
+    assert "Refunded £200.00" in money
+    assert "Of which given back by hand (money received outside Stripe) £200.00" in money
+    assert "Net (paid in less refunded) £0.00" in money
+    record = browser.words(f"/console/people/record?email={PERSON}")
+    assert "Refunded £200.00" in record
+    assert "Given back by hand, outside Stripe (by bank transfer" in record
+    # Not offered any more: nothing is left to give back.
+    assert browser.get(f"{path}/given-back").status == 409
+
+
+def test_a_second_tab_or_a_stale_page_records_nothing_more(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    page = f"/console/applications/{application['application_id']}/given-back"
+    first, second = _press_fields(browser, page), _press_fields(browser, page)
+    typed = {"amount": "50", "given_on": _today(system), "method": "cheque"}
+
+    assert browser.post(page, **{**first, **typed}).status == 303
+    stale = browser.post(page, **{**second, **typed})
+
+    assert stale.status == 409, stale.body
+    assert "look at it again before recording money given back" in stale.body
+    assert len(system.stored(application).given_back) == 1
+    # A press made up, or another page's, is not this page's.
+    forged = browser.post(page, **{**first, **typed, "press": "x" * 39})
+    assert forged.status == 422
+    assert len(system.stored(application).given_back) == 1
+
+
+def test_the_terminal_records_it(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.connect(system, monkeypatch)
+    application = _cancelled_paid_off_stripe(system)
+
+    ran = cli.run(
+        capsys,
+        "give-back",
+        application["reference"],
+        "--amount",
+        "200",
+        "--on",
+        _today(system),
+        "--how",
+        "bank_transfer",
+    )
+
+    assert ran.status == 0, ran
+    assert "£200.00 given back by hand" in ran.out
+    assert "nothing left to give back" in ran.out
+    assert json.dumps(system.stored(application).given_back[0].amount) == "20000"
