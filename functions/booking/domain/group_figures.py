@@ -54,9 +54,9 @@ def invoice_being_replaced(group: GroupBooking) -> bool:
 def earlier_try_may_be_paid(group: GroupBooking, now: datetime) -> bool:
     """Whether ``group``'s invoice replacement (a place given up, or an organiser's
     correction), half done past the old invoice's due time, may be completed with an invoice
-    a stopped try sent (``replacing_with``) that the employer paid: read at Stripe first
-    (``group_invoice_replacement.paid_by_an_earlier_try``), that one is recorded as the group's
-    and nothing new is made, so the due time refuses nothing of it."""
+    a stopped try sent (``replacing_with``) that the employer paid, or is paying by a bank
+    debit: read at Stripe first (``group_invoice_replacement.earlier_try_invoice``), that one
+    is recorded as the group's and nothing new is made, so the due time refuses nothing of it."""
     invoice = group.invoice
     return (
         invoice_being_replaced(group)

@@ -44,9 +44,10 @@ class InvoiceCorrected:
 
     billing: BillingDetails
     seen: shown.Seen | None = None
-    # The corrected invoice a stopped try of this correction sent is paid, as read at Stripe
-    # (only past the due time: ``provider_objects.sent_earlier_may_be_paid``): it is recorded
-    # as the booking's, nothing new made, so the due time refuses nothing.
+    # The corrected invoice a stopped try of this correction sent is paid, or being paid by a
+    # bank debit, as read at Stripe (only past the due time:
+    # ``provider_objects.sent_earlier_may_be_paid``): it is recorded as the booking's, nothing
+    # new made, so the due time refuses nothing.
     sent_earlier_paid: bool = False
 
 

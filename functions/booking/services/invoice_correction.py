@@ -66,8 +66,9 @@ def refuse_typed_without_po(
 
 
 def _sent_earlier_paid(ports: Ports, application: Application) -> bool:
-    """Whether the corrected invoice a stopped try sent is paid at Stripe, read only when the
-    due time refuses the correction otherwise (``invoice_requests.paid_by_an_earlier_try``)."""
+    """Whether the corrected invoice a stopped try sent is paid at Stripe, or being paid by a
+    bank debit (either way the booking's: ``invoice_issue``), read only when the due time
+    refuses the correction otherwise (``invoice_requests.paid_by_an_earlier_try``)."""
     invoice = application.invoice
     past_due = invoice is not None and invoice.due_at <= ports.clock()
     return paid_by_an_earlier_try(ports, application, too_late=past_due) is not None

@@ -50,11 +50,13 @@ def paid_by_an_earlier_try(
     ports: Ports, application: Application, *, too_late: bool
 ) -> InvoiceAtStripe | None:
     """The invoice a stopped try of an act on ``application`` sent, as Stripe holds it, when
-    the employer paid it; read only when time refuses the act otherwise (``too_late``:
-    ``provider_objects.sent_earlier_may_be_paid``). None: none paid, or nothing to read."""
+    the employer paid it or is paying it by a bank debit (``InvoicePaying.on_its_way``: either
+    way the booking's, never voided under the payment); read only when time refuses the act
+    otherwise (``too_late``: ``provider_objects.sent_earlier_may_be_paid``). None: none paid or
+    being paid, or nothing to read."""
     earlier = sent_earlier_may_be_paid(application, too_late=too_late)
     held = invoice_held(ports, earlier) if earlier is not None else None
-    return held if held is not None and held.paid else None
+    return held if paying_of(held).on_its_way else None
 
 
 def act_invoice_due(
