@@ -45,7 +45,7 @@ def test_load_course_roster_and_reminders(
     )
     common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
-    assert "created cli-cohort: 1 sessions, 5 of 5 places left" in capsys.readouterr().out
+    assert "created cli-cohort: 1 session, 5 of 5 places left" in capsys.readouterr().out
     assert main([*common, "load-course", str(path)]) == 0
     assert capsys.readouterr().out.startswith("updated cli-cohort")
 
