@@ -115,7 +115,10 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     places = (
         ENDED_WORDS.lower() if ended(course) else places_of(course["places"], course["capacity"])
     )
-    said = f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, {places}"
+    sessions = len(course["sessions"])
+    said = (
+        f"{verb} {course['course_id']}: {sessions} session{'' if sessions == 1 else 's'}, {places}"
+    )
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
 
 
