@@ -1,6 +1,6 @@
 """How long a checkout holds a place is one figure, from the one setting
-(``domain.course.CHECKOUT_HOLD``), said the same in the acknowledgement and the README
-(a newcomer read 30 minutes in the email and 31 in the README)."""
+(``domain.course.CHECKOUT_HOLD``), said the same in the acknowledgement, the README and the
+docs beside it (a newcomer read 30 minutes in the email and 31 in the README)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ def test_the_acknowledgement_says_the_hold_the_checkout_has(system: System) -> N
         assert f"Your place is held for {CHECKOUT_HOLD_SAID} while you pay" in body
 
 
-def test_the_readme_says_the_same_hold() -> None:
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    said = re.findall(r"(?:expiring after|hold runs out|deadline) \(?(\d+ minutes)", readme)
+def test_the_readme_and_the_docs_say_the_same_hold() -> None:
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    text = " ".join(" ".join(d.read_text(encoding="utf-8").split()) for d in documents)
+    said = re.findall(r"(?:expiring after|hold runs out|deadline) \(?(\d+ minutes)", text)
     assert said
     assert set(said) == {CHECKOUT_HOLD_SAID}, said

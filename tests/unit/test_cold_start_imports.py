@@ -1,5 +1,5 @@
 """What a function's init does not import: each module here is one its first requests may never
-use, loaded on first use instead (issue 22, item 8; README "Figures" says what each saved).
+use, loaded on first use instead (issue 22, item 8; docs/figures.md says what each saved).
 Each function is imported fresh, as Lambda starts it, with its init's settings."""
 
 from __future__ import annotations

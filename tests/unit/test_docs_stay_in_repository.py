@@ -23,7 +23,15 @@ def _documents() -> list[Path]:
 
 def test_the_readme_and_the_docs_are_among_the_documents_read() -> None:
     read = {path.relative_to(ROOT).as_posix() for path in _documents()}
-    assert {"README.md", "docs/API.md", "docs/cold-start.md", "infra/DEPLOY.md"} <= read
+    assert {
+        "README.md",
+        "docs/README.md",
+        "docs/API.md",
+        "docs/cold-start.md",
+        "docs/console.md",
+        "docs/features/courses-and-applying.md",
+        "infra/DEPLOY.md",
+    } <= read
 
 
 def _wrong_links(text: str, folder: Path) -> list[str]:
@@ -36,6 +44,41 @@ def _wrong_links(text: str, folder: Path) -> list[str]:
         if "://" in target or not found.is_relative_to(ROOT) or not found.exists():
             wrong.append(target)
     return wrong
+
+
+def _anchor(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(document: Path) -> set[str]:
+    text = document.read_text(encoding="utf-8")
+    return {_anchor(heading) for heading in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)}
+
+
+def _wrong_anchors(text: str, document: Path) -> list[str]:
+    """Links of ``text`` (``document``'s) to a section that no heading of its document makes:
+    a section moved to another file leaves its old links leading to the top of a page."""
+    wrong = []
+    for target in LINK.findall(text):
+        path, _, anchor = target.partition("#")
+        if not anchor or "://" in target:
+            continue
+        linked = (document.parent / path).resolve() if path else document
+        if linked.suffix == ".md" and linked.exists() and anchor not in _anchors(linked):
+            wrong.append(target)
+    return wrong
+
+
+@pytest.mark.parametrize("document", _documents(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_link_to_a_section_finds_its_heading(document: Path) -> None:
+    assert _wrong_anchors(document.read_text(encoding="utf-8"), document) == []
+
+
+def test_a_link_to_a_section_no_longer_there_is_caught() -> None:
+    readme = ROOT / "README.md"
+    text = "[here](#deployment) [moved](#refunds) [there](docs/features/refunds.md#refunds)"
+    assert _wrong_anchors(text, readme) == ["#refunds"]
 
 
 @pytest.mark.parametrize("document", _documents(), ids=lambda p: p.relative_to(ROOT).as_posix())

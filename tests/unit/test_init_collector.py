@@ -1,7 +1,7 @@
 """In Lambda, the cyclic garbage collector is paused while a function's init imports and
 builds what lives as long as the environment, and runs again from its first request on
 (booking/__init__.py, ``booking.bootstrap.at_cold_start``): its passes over the init's
-objects freed nothing and cost about a tenth of each init (README "Figures")."""
+objects freed nothing and cost about a tenth of each init (docs/figures.md)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def test_a_body_that_is_not_a_json_object_is_a_400(tmp_path: Path, body: bytes) 
 def test_a_field_it_does_not_take_is_refused_by_name_and_nothing_runs(
     tmp_path: Path, body: dict[str, object], named: set[str]
 ) -> None:
-    """The tick takes ``time`` alone (README "The local stack"): there is no dry run, so a
+    """The tick takes ``time`` alone (docs/architecture.md): there is no dry run, so a
     ``dry_run`` is refused rather than ignored, and the schedule does not run for real. (The
     stack here has no ticker: a tick that got as far as running would fail, not answer.)"""
     status, error = _tick(tmp_path, json.dumps(body).encode())

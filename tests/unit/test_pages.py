@@ -105,8 +105,9 @@ def test_an_address_that_cannot_be_delivered_to_says_why_on_the_form() -> None:
 
 
 def test_a_full_course_offers_its_waiting_list_with_the_form() -> None:
-    """A full course puts an application on its waiting list (the API and the README): its
-    page says so and keeps the form, rather than leaving no way in."""
+    """A full course puts an application on its waiting list (the API, and
+    docs/features/courses-and-applying.md): its page says so and keeps the form, rather than
+    leaving no way in."""
     page = pages.apply_form(course(capacity=1).model_copy(update={"seats_taken": 1}), NOW, "/a")
     assert "<h2>Join the waiting list</h2>" in page
     assert "If you apply, you will join the waiting list and nothing is paid now" in page
