@@ -32,7 +32,7 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 # SnapStart (Python 3.12 and later): Lambda runs a function's init when a version is
 # published, snapshots the initialised environment and resumes new environments from it, so
 # the person at the other end waits for the restore, not for imports and client set-up (1.8-2.5x
-# the floor of Logger + boto3 + one DynamoDB client, README "Figures"). It applies only to
+# the floor of Logger + boto3 + one DynamoDB client, docs/figures.md). It applies only to
 # published versions: API Gateway invokes the LIVE_ALIAS alias of the current version. Its
 # cost, beyond invocations: each published version's snapshot is cached, charged per GB-second
 # while the version exists (about $2 a month for 512 MB at the time of writing; four functions,

@@ -1,5 +1,5 @@
 """The body of ``POST /_local/scheduler/tick``: the moment the run is for, and nothing else
-(README "The local stack"), read and refused in the contract's error shape."""
+(docs/architecture.md, "The local stack"), read and refused in the contract's error shape."""
 
 from __future__ import annotations
 

@@ -264,8 +264,9 @@ class CourseDefinition(Model):
 
     @model_validator(mode="after")
     def _follow_ups_after_core_sessions(self, info: ValidationInfo) -> Self:
-        """A follow-up is for those whose own sessions ended before it (README *Programmes and
-        follow-ups*): one before or among the course's core sessions could never be attended
+        """A follow-up is for those whose own sessions ended before it (docs/features/
+        programmes-and-follow-ups.md): one before or among the course's core sessions could never
+        be attended
         by its graduates, and a file of follow-ups alone would make programme events out of
         no course. Said beside the session (``session N:``). A file stored
         before this rule is read back as it is."""

@@ -151,7 +151,7 @@ def link_change_refusal(
     save makes to the follow-up itself (moved, renamed) is told to everyone holding it, with
     its link as it is then; a host changing its own link is its own to change. Not refused: a
     cohort's file that stops listing a follow-up it hosted (the next cohort hosts it, with its
-    link: README *Shared follow-ups: one link*)."""
+    link: docs/features/register-completion-and-certificates.md, *Shared follow-ups: one link*)."""
     others = list(others)
     was_listed = [*others, previous] if previous else others
     before = {(e.programme, e.key): e for e in follow_up_events(was_listed)}

@@ -357,7 +357,8 @@ def told_sessions(
 def graduated(
     course: Course, application: Application, event: FollowUpEvent, now: datetime
 ) -> bool:
-    """The one rule of who is a graduate of ``event`` at ``now`` (README *Who is a graduate*):
+    """The one rule of who is a graduate of ``event`` at ``now`` (docs/features/
+    programmes-and-follow-ups.md, *Who is a graduate*):
     the booking's cohort's core sessions have all ended, before the event starts and by
     ``now`` (an invitation due while the cohort still runs waits for its last session, as a
     register's wait for its closing), and it completed as the course defines it

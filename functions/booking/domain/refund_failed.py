@@ -68,7 +68,7 @@ def refused_after_failure(application: Application, currency: str) -> Refusal | 
     ``application``'s money failed at Stripe and it still keeps money no refund has given back
     since: asking Stripe again would refund the same card or account that could not take it
     (closed), and answering 200 for nothing done would read as the money gone back. The organiser
-    gives it back by hand (README). None: not so."""
+    gives it back by hand (docs/features/refunds.md). None: not so."""
     held = failed_and_held(application)
     if not held:
         return None

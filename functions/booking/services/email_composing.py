@@ -7,7 +7,7 @@ The waiting list's place and the certificate are imported by the messages that s
 first composed: the waiting list's module loads the money's settlement rules (and with them the
 groups', the invoices' and the moves'), the register's the attendance import, none of which any
 other message needs, so the mailer's cold start (on demand, a confirmation's or a reminder's
-wait) does not load them (README "Figures")."""
+wait) does not load them (docs/figures.md)."""
 
 from __future__ import annotations
 
@@ -215,8 +215,9 @@ def _cohort_name(ports: Ports, course_id: str) -> str:
 
 def _bursary_beyond(application: Application, course: Course) -> dict[str, str] | None:
     """A bursary larger than the price of the cohort moved to: it funds that whole price and no
-    more (a bursary pays for a place, it is never paid out: README "Money stays with the
-    booking"), which the move's email says rather than that everything paid stays."""
+    more (a bursary pays for a place, it is never paid out: docs/features/transfers.md,
+    "Money stays with the booking"), which the move's email says rather than that everything
+    paid stays."""
     price = application.price_or(course.definition.price)
     if application.group_place is not None or application.bursary <= price.amount:
         return None

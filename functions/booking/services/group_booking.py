@@ -256,8 +256,8 @@ def _refuse_unless_bookable(ports: Ports, course: Course, form: GroupForm, now: 
 
 def _no_seat_free_said(course: Course, now: datetime) -> str:
     """Why no seat is free to a manager: none left, or the places left go to those waiting,
-    which in the last minutes before applications close nobody can be offered (the README's
-    last-15-minutes rule, said as the course's page says it)."""
+    which in the last minutes before applications close nobody can be offered (the
+    last-15-minutes rule of docs/features/paying-by-card.md, said as the course's page says it)."""
     if course.places_left <= 0:
         return "this course has no places left"
     if no_more_offers(course, now):

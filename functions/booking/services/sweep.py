@@ -10,8 +10,8 @@ that has one, not at the function's init: an application due (a lapsed hold, an 
 an owed refund, a wait over) loads the lifecycle's money paths (``services.lifecycle``), a seat
 to offer the waiting list's (``services.waitlist``), both with the settlement's rules and their
 models. The reminders' function starts on demand, so what its init loads is waited for on every
-cold start; what a run with nothing due never uses is left to the run that uses it (README
-"Figures").
+cold start; what a run with nothing due never uses is left to the run that uses it
+(docs/figures.md).
 """
 
 from __future__ import annotations
