@@ -91,7 +91,8 @@ def test_a_copy_sent_before_its_addresses_were_recorded_asks_the_list_as_it_is(
     system: System,
 ) -> None:
     """A copy from before the mailer recorded whom it went to (its record taken out here, as
-    none was written then): its cohort's list as it is now is asked, as before (README)."""
+    none was written then): its cohort's list as it is now is asked, as before
+    (docs/features/data-protection.md)."""
     cohorts = Cohorts(system)
     booked = _booked(cohorts)
     system.dynamodb.delete_item(

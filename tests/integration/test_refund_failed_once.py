@@ -110,9 +110,9 @@ def test_refund_after_a_card_refund_failed_since_it_succeeded_is_refused(system:
 
 
 def test_a_new_refund_on_the_dashboard_after_the_failure_ends_the_booking(system: System) -> None:
-    """What README tells the organiser to do: a new refund of the payment on Stripe's
-    dashboard is recorded as any dashboard refund (the booking ends refunded), and Refund is
-    then a quiet repeat again, nothing left to give back."""
+    """What docs/features/refunds.md tells the organiser to do: a new refund of the payment on
+    Stripe's dashboard is recorded as any dashboard refund (the booking ends refunded), and Refund
+    is then a quiet repeat again, nothing left to give back."""
     application, payment, _refund_id = _failed(system)
 
     system.refund_at_stripe(payment)

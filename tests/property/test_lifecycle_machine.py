@@ -1825,7 +1825,8 @@ class BookingLifecycle(RuleBasedStateMachine):
         path = f"/applications/{application_id}/refund"
         # A booking refunded already (its payment given back as late, say), or cancelled with
         # its refund asked (its events not heard yet), answers 200 and changes nothing
-        # (README): it was told of that refund, in that refund's own words (the cancellation's).
+        # (docs/features/refunds.md): it was told of that refund, in that refund's own words
+        # (the cancellation's).
         before = self.system.stored(application_id)
         ended_already = before.status is S.REFUNDED or before.status_reason == "refund_requested"
         replies = [self.system.admin("POST", path) for _ in range(1 + twice)]
@@ -2719,9 +2720,9 @@ def test_the_machine_tells_a_booking_cancelled_with_its_refund_once_however_ofte
 ):
     """Found by the machine in CI's examples once its steps changed: a booking paid at
     once is cancelled with its refund (Stripe's events not heard yet), and *Refund* is then
-    asked: 200, nothing changed (README), so it is no refund afterwards; delivered, the booking
-    ends refunded, told once, by its cancellation ("refund on its way"). The machine had
-    counted it refunded afterwards and waited for a second email."""
+    asked: 200, nothing changed (docs/features/refunds.md), so it is no refund afterwards;
+    delivered, the booking ends refunded, told once, by its cancellation ("refund on its way").
+    The machine had counted it refunded afterwards and waited for a second email."""
     with _worked_by_hand() as machine:
         made, confirmed = machine._booking_paid_at_once(PAY_NOW)
         assert confirmed

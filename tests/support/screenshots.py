@@ -1,6 +1,7 @@
-"""``make screenshots``: the README's pictures of the console pages an organiser uses (discount
-codes, a course's money, one application), taken from a fresh ``make run`` stack with
-Playwright and Debian's Chromium, so they always show the console as it is now.
+"""``make screenshots``: the pictures of the console pages an organiser uses (README,
+docs/console.md: discount codes, a course's money, one application), taken from a fresh
+``make run`` stack with Playwright and Debian's Chromium, so they always show the console as it
+is now.
 
 The stack runs in a subprocess on a free port with its own outbox; a short cohort's worth of
 applications is made through the public API and the console itself (codes, payments, a
