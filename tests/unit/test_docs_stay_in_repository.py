@@ -46,6 +46,18 @@ def _wrong_links(text: str, folder: Path) -> list[str]:
     return wrong
 
 
+def test_the_index_of_the_docs_lists_every_document_in_docs() -> None:
+    """docs/README.md is where a reader finds every document: one added without a line there is
+    found by nobody who does not already know its name."""
+    index = ROOT / "docs" / "README.md"
+    linked = {
+        (index.parent / target.split("#", 1)[0]).resolve()
+        for target in LINK.findall(index.read_text(encoding="utf-8"))
+    }
+    documents = {path.resolve() for path in _documents() if path.is_relative_to(ROOT / "docs")}
+    assert sorted(str(p.relative_to(ROOT)) for p in documents - linked - {index.resolve()}) == []
+
+
 def _anchor(heading: str) -> str:
     """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces hyphens."""
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
