@@ -210,3 +210,31 @@ def test_the_terminal_records_it(
     assert "£200.00 given back by hand" in ran.out
     assert "nothing left to give back" in ran.out
     assert json.dumps(system.stored(application).given_back[0].amount) == "20000"
+
+
+def test_a_refund_asked_once_it_was_given_back_by_hand_says_so_and_does_nothing(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.connect(system, monkeypatch)
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    refund = f"/applications/{application['application_id']}/refund"
+    part_back = _given_back(system, application, amount=5000, given_on=day, method="cheque")
+    assert part_back.status == 200
+
+    part = system.admin("POST", refund).refused(409, "no_payment_to_refund")["message"]
+    assert "the £200.00 paid for this booking was paid outside Stripe" in part
+    assert "£50.00 of it is recorded as given back by hand already; £150.00 is not" in part
+
+    rest_back = _given_back(system, application, amount=15000, given_on=day, method="cheque")
+    assert rest_back.status == 200
+    # All of it went back by hand: a Refund is no quiet 200 and never "refunded already" through
+    # Stripe with the applicant told, since nobody was and Stripe refunded nothing.
+    whole = system.admin("POST", refund).refused(409, "no_payment_to_refund")["message"]
+    assert "all £200.00 of it is recorded as given back by hand already" in whole
+    said = cli.run(capsys, "refund", application["reference"])
+    assert said.status == 1, said
+    assert "given back by hand" in said.err
+    assert "told" not in said.err
+    assert system.deliver_emails() == []
+    assert len(system.stored(application).given_back) == 2
