@@ -12,7 +12,9 @@ open dispute's ``needs_response`` never undoes ``under_review``, nor either a ``
 not give back: Stripe's balance, whatever order the events came in.
 
 The place is never taken away here: a dispute may be won. The organisers are told once per
-dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do:
+dispute (the facilitators' copy keyed by the dispute's id), and once more if it was the bank's
+inquiry and became a chargeback (keyed by its id and ``BECAME_CHARGEBACK``: the money is taken
+now), and the pages say what they can do:
 for a payment refunded already, answer the dispute with the refund, else the bank pays the
 payer a second time what the refund gave back (and once lost, that it did: the organisers'
 to take up with the payer); cancel the place only while the booking holds one the console can
@@ -72,6 +74,10 @@ _STAGE = {
 # A bank's inquiry still open: it asks about the payment and takes nothing (only a chargeback,
 # ``needs_response`` or ``under_review``, withdraws the money).
 OPEN_INQUIRY = frozenset({"warning_needs_response", "warning_under_review"})
+INQUIRY_PREFIX = "warning_"  # every status of a bank's inquiry, open or closed
+# Added to a dispute's id in the occasion of the organisers' second message about it: the
+# bank's inquiry they were told of became a chargeback, taking the money.
+BECAME_CHARGEBACK = "-chargeback"
 DISPUTE_COPY = "disputed"  # the occasion of the organisers' one message about a dispute
 # Why a payment's money is held by a dispute: the facilitators' copy's reason, and the code
 # of a refund refused while it holds the money (``domain.disputed_refunds``).
@@ -202,13 +208,28 @@ def dispute_recorded(
     current: R, event: DisputeEvent, told: Callable[[R, str], EmailJob]
 ) -> R | None:
     """``current`` with ``event``'s dispute recorded and the event taken, the organisers
-    ``told`` of a dispute first heard of now; None when it says nothing new (a redelivery, an
-    earlier event come late)."""
+    ``told`` of a dispute first heard of now, or of an inquiry become a chargeback now (``told``
+    gets the dispute's id, with ``BECAME_CHARGEBACK`` for that); None when it says nothing new
+    (a redelivery, an earlier event come late)."""
     disputes, first_heard = with_dispute(current.disputes, event)
     if disputes == current.disputes:
         return None
     new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
-    return new.with_emails(told(current, event.dispute_id)) if first_heard else new
+    if first_heard:
+        return new.with_emails(told(current, event.dispute_id))
+    if _escalated(current.disputes, disputes, event.dispute_id):
+        # Told of the inquiry that nothing was taken: told again, once, that the money is.
+        return new.with_emails(told(current, f"{event.dispute_id}{BECAME_CHARGEBACK}"))
+    return new
+
+
+def _escalated(
+    before: tuple[DisputeRecord, ...], after: tuple[DisputeRecord, ...], dispute_id: str
+) -> bool:
+    """Whether the dispute ``dispute_id`` was the bank's inquiry and is a chargeback now."""
+    was = next(d for d in before if d.dispute_id == dispute_id)
+    now = next(d for d in after if d.dispute_id == dispute_id)
+    return was.status.startswith(INQUIRY_PREFIX) and not now.status.startswith(INQUIRY_PREFIX)
 
 
 def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:
@@ -442,7 +463,7 @@ def dispute_told(
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
-    dispute_id = occasion.removeprefix(prefix)
+    dispute_id = occasion.removeprefix(prefix).removesuffix(BECAME_CHARGEBACK)
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
     if found is None:
         return ""
