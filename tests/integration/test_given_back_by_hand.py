@@ -238,3 +238,30 @@ def test_a_refund_asked_once_it_was_given_back_by_hand_says_so_and_does_nothing(
     assert "told" not in said.err
     assert system.deliver_emails() == []
     assert len(system.stored(application).given_back) == 2
+
+
+def test_a_key_sent_again_with_other_details_is_refused_and_records_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    first = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
+    assert first.status == 200, first.body
+
+    # A script reusing its key for another amount is told so, never "recorded: before".
+    other = _given_back(system, application, "k1", amount=1000, given_on=day, method="cheque")
+
+    refused = other.refused(409, "idempotency_key_reused")["message"]
+    assert "£50.00 given back by hand by cheque" in refused
+    assert "nothing was changed" in refused
+    again = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
+    assert again.json()["recorded"] == "before"
+    # The console's press sent again with another amount typed (Back, an edit, send): the same.
+    page = f"/console/applications/{application['application_id']}/given-back"
+    form = _press_fields(browser, page)
+    typed = {"amount": "20", "given_on": day, "method": "cash"}
+    assert browser.post(page, **{**form, **typed}).status == 303
+    edited = browser.post(page, **{**form, **typed, "amount": "30"})
+    assert edited.status == 409, edited.body
+    assert "£20.00 given back by hand in cash" in edited.body
+    assert [r.amount for r in system.stored(application).given_back] == [5000, 2000]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from booking.domain.application import Application
 
 NOTHING_TO_GIVE_BACK = "nothing_to_give_back"
+KEY_REUSED = "idempotency_key_reused"
 FIELDS = ("amount", "given_on", "method")
 ATTENTION = "what was given back needs attention"
 
@@ -111,9 +112,9 @@ def given_back(
     press recorded already: ``application`` unchanged. Conflict ``nothing_to_give_back`` when it
     holds nothing paid outside Stripe or is not cancelled; InvalidInput on ``amount`` above
     what is left, on ``given_on`` in the future or before the payment arrived."""
-    if any(r.press == press for r in application.given_back):
+    if recorded_by(application, press, asked) is not None:
         return application
-    currency = application.invoice.currency if application.invoice else "gbp"
+    currency = _currency(application)
     left = left_to_give_back(application)
     if not may_give_back(application):
         raise Conflict(_why_not(application, left, currency), code=NOTHING_TO_GIVE_BACK)
@@ -144,6 +145,31 @@ def given_back(
     return application.model_copy(
         update={"given_back": (*application.given_back, record), "updated_at": now}
     )
+
+
+def recorded_by(application: Application, press: str, asked: GiveBackAsked) -> GivenBack | None:
+    """The record ``press`` made on ``application`` already (a retry, a double press), or None.
+    Conflict ``idempotency_key_reused`` when it recorded other details than ``asked``: a key
+    or a page's press sent again with another amount, day or way would otherwise be answered
+    as recorded, though what it asked was not."""
+    record = next((r for r in application.given_back if r.press == press), None)
+    if record is None or (record.amount, record.given_on, record.method) == (
+        asked.amount,
+        asked.given_on,
+        asked.method,
+    ):
+        return record
+    said = given_back_words(record, _currency(application))
+    raise Conflict(
+        f"this was recorded already with other details ({said}): nothing was changed. To "
+        "record another amount, record it afresh (open the page again, or send a new "
+        "Idempotency-Key)",
+        code=KEY_REUSED,
+    )
+
+
+def _currency(application: Application) -> str:
+    return application.invoice.currency if application.invoice else "gbp"
 
 
 def payment_arrived(application: Application) -> datetime | None:
@@ -185,6 +211,7 @@ def given_back_words(record: GivenBack, currency: str) -> str:
 __all__ = [
     "ATTENTION",
     "FIELDS",
+    "KEY_REUSED",
     "NOTHING_TO_GIVE_BACK",
     "GiveBackAsked",
     "GivenBack",
@@ -195,4 +222,5 @@ __all__ = [
     "left_to_give_back",
     "may_give_back",
     "payment_arrived",
+    "recorded_by",
 ]

@@ -116,7 +116,9 @@ GIVE_BACK_ADMIN: tuple[Route, ...] = (
                 "in": "header",
                 "required": False,
                 "description": "Makes a retry record nothing more: a request with a key an "
-                "earlier record was made with answers `recorded: before`, nothing changed",
+                "earlier record was made with answers `recorded: before`, nothing changed; "
+                "the same key with another amount, day or way is refused, 409 "
+                "`idempotency_key_reused`, nothing changed",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             },
         ),
