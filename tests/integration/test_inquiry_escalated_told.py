@@ -47,3 +47,7 @@ def test_an_inquiry_become_a_chargeback_is_told_again_once_with_the_money_taken(
         resent = system.stripe_local("POST", f"/events/{event['id']}/resend", b"", _FORM)
         assert resent.status == 200, resent.body
     assert _told(system) == []
+    # A chargeback is no inquiry: the stand-in's bank cannot escalate it again.
+    twice = system.stripe_local("POST", f"/disputes/{inquiry['id']}/escalate", b"", _FORM)
+    assert twice.status == 400, twice.body
+    assert totals == system.totals()
