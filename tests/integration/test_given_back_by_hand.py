@@ -265,3 +265,18 @@ def test_a_key_sent_again_with_other_details_is_refused_and_records_nothing(
     assert edited.status == 409, edited.body
     assert "£20.00 given back by hand in cash" in edited.body
     assert [r.amount for r in system.stored(application).given_back] == [5000, 2000]
+
+
+def test_the_page_offering_the_record_never_says_no_action_fits(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    path = f"/console/applications/{application['application_id']}"
+
+    offered = browser.words(path)
+
+    assert "Record money given back by hand" in offered
+    assert "No action fits" not in offered
+    given = _given_back(system, application, amount=20000, given_on=_today(system), method="cash")
+    assert given.status == 200, given.body
+    assert "No action fits an application that is cancelled." in browser.words(path)
