@@ -456,10 +456,11 @@ def dispute_told(
     payments: Payments,
     *,
     place: PlaceHeld,
+    many: bool = False,
 ) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed (``payments`` and
-    ``place``: the booking's or the group's, as :func:`dispute_words`)."""
+    any other message), as the dispute stands when it is composed (``payments``, ``place``
+    and ``many``: the booking's or the group's, as :func:`dispute_words`)."""
     prefix = f"{DISPUTE_COPY}-"
     if not occasion or not occasion.startswith(prefix):
         return ""
@@ -467,4 +468,4 @@ def dispute_told(
     found = next((d for d in disputes if d.dispute_id == dispute_id), None)
     if found is None:
         return ""
-    return dispute_words(found, timezone, payments, place=place)
+    return dispute_words(found, timezone, payments, place=place, many=many)
