@@ -444,8 +444,9 @@ def place_disputes_said(
 
 
 def of_a_dispute(occasion: str | None) -> bool:
-    """Whether the facilitators' message with ``occasion`` is their one message about a
-    dispute (queued by ``services.disputes`` under ``DISPUTE_COPY`` and the dispute's id)."""
+    """Whether the facilitators' message with ``occasion`` is one about a dispute (queued by
+    ``services.disputes`` under ``DISPUTE_COPY`` and the dispute's id: the first, or the one
+    saying the bank's inquiry became a chargeback)."""
     return bool(occasion) and str(occasion).startswith(f"{DISPUTE_COPY}-")
 
 
