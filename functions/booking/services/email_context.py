@@ -20,7 +20,8 @@ from booking.domain.course import (
 )
 from booking.domain.covered import covered_words
 from booking.domain.decline_message import STANDARD_DECLINE_MESSAGE, decline_message_chosen
-from booking.domain.disputes import dispute_told, own_place
+from booking.domain.dispute_messages import dispute_told
+from booking.domain.disputes import own_place
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
 from booking.domain.money import money_if_any

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.domain.course import Course
-from booking.domain.disputes import dispute_told
+from booking.domain.dispute_messages import dispute_told
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.groups import GroupBooking, group_place_held
 from booking.domain.wording import places_words
