@@ -80,7 +80,8 @@ RECORD_GIVEN_BACK: tuple[Route, ...] = (
             ),
         },
         description=SAID + " `amount` is typed in pounds (`200` or `£200.00`); `press` is the "
-        "page's one press: the same press sent again records nothing more.",
+        "page's one press: the same press sent again records nothing more (with another amount, "
+        "day or way: 409, the application's page saying what it recorded).",
         parameters=(_APPLICATION,),
         body=console_form(
             {
@@ -144,7 +145,9 @@ GIVE_BACK_ADMIN: tuple[Route, ...] = (
                 }
             },
         },
-        description=SAID + " Without an `Idempotency-Key` each request is a record of its own.",
+        description=SAID + " Without an `Idempotency-Key` each request is a record of its own; "
+        "the same key again with another amount, day or way is 409 `idempotency_key_reused`, "
+        "nothing recorded.",
         tags=("organisers",),
     ),
 )
