@@ -60,16 +60,18 @@ REASON_WORDS = {
 }
 # How far along a status is: an event never moves a dispute back (out of order, redelivered).
 # An inquiry (``warning_*``) comes before any chargeback: one the bank escalates stays the same
-# Dispute and moves on to ``needs_response``, even from ``warning_under_review``.
+# Dispute and moves on to ``needs_response``, even from ``warning_under_review``, and even once
+# the inquiry closed (``warning_closed``): a chargeback Stripe holds of it is never said as an
+# inquiry that took nothing while its money counts as taken.
 _STAGE = {
     "warning_needs_response": 0,
     "warning_under_review": 1,
-    "needs_response": 2,
-    "under_review": 3,
-    "prevented": 4,
-    "warning_closed": 4,
-    "won": 4,
-    "lost": 4,
+    "warning_closed": 2,
+    "needs_response": 3,
+    "under_review": 4,
+    "prevented": 5,
+    "won": 5,
+    "lost": 5,
 }
 # A bank's inquiry still open: it asks about the payment and takes nothing (only a chargeback,
 # ``needs_response`` or ``under_review``, withdraws the money).
