@@ -48,7 +48,7 @@ help: ## list the targets and what each does
 run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_* honoured)
 	$(PY) -m infra.local.server
 
-test: $(STAMP) $(CHECKOV_STAMP) ## every test: unit, integration, infrastructure, end-to-end
+test: $(STAMP) $(CHECKOV_STAMP) ## every test (unit, contract, integration, property, infra, e2e), then their AWS calls checked against IAM
 	rm -rf $(AWS_CALLS)
 	RECORD_AWS_CALLS=$(AWS_CALLS) $(PY) -m pytest $(XDIST) -q
 	@echo "== the AWS calls recorded above, against each function's IAM policy"

@@ -4,6 +4,7 @@ API Gateway sends it (one Set-Cookie per cookie, never a header HTTP cannot carr
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import sys
 from dataclasses import dataclass
@@ -115,6 +116,33 @@ class LocalHTTPServer(ThreadingHTTPServer):
     # The default backlog of 5 resets connections when a crowd applies at once (load tests).
     request_queue_size = 256
     daemon_threads = True
+
+
+class PortUnavailable(RuntimeError):
+    """The stack cannot listen where it was told to: said in words, never as a traceback."""
+
+
+def port_setting(given: str) -> int:
+    """``PORT`` as a port number; anything else is refused in words."""
+    if given.isascii() and given.isdigit() and 0 < int(given) < 65536:
+        return int(given)
+    raise PortUnavailable(f"PORT must be a port number from 1 to 65535, like 8000, not {given!r}")
+
+
+def listening(port: int, handler: type[RequestHandler]) -> LocalHTTPServer:
+    """The server bound to the port. Bound before anything else starts, so a port taken (by
+    another `make run`, say) is said at once, with nothing left half-started."""
+    try:
+        return LocalHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise PortUnavailable(
+                f"port {port} is in use already (another `make run`?): stop what uses it, or "
+                "choose another port with PORT=..."
+            ) from None
+        raise PortUnavailable(f"cannot listen on port {port}: {error.strerror}") from None
+    except OverflowError:  # --port beyond 65535
+        raise PortUnavailable(f"{port} is not a port number (1 to 65535)") from None
 
 
 def sendable(response: LocalResponse) -> bool:

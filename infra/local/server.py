@@ -46,7 +46,14 @@ from infra.local.clock import LocalClock
 from infra.local.front import LOCAL_CLIENT_ID, CognitoStandIn, Front
 from infra.local.front import http_api_event as http_api_event  # re-exported: tests, bench
 from infra.local.front import lambda_context as lambda_context
-from infra.local.http_server import LocalHTTPServer, from_lambda, handler_for, json_answer
+from infra.local.http_server import (
+    PortUnavailable,
+    from_lambda,
+    handler_for,
+    json_answer,
+    listening,
+    port_setting,
+)
 from infra.local.mail import (
     CapturingSesClient,
     EmailPump,
@@ -103,6 +110,7 @@ class LocalStack:
     def start(self) -> None:
         # moto logs every AWS call it answers; the pump alone polls SQS every couple of seconds.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        self._server = listening(self.port, handler_for(self))
         # The end-to-end tests ask for every AWS call the handlers make (tests/infra checks
         # them against the deployed roles); nothing is recorded otherwise.
         aws_calls.install_from_environment("tests/e2e/local-server")
@@ -125,7 +133,6 @@ class LocalStack:
         self._start_functions(cognito)
         self._seed_courses()
         self._start_mail(resources)
-        self._server = LocalHTTPServer(("127.0.0.1", self.port), handler_for(self))
 
     @property
     def base_url(self) -> str:
@@ -387,7 +394,7 @@ def payments_mode(stack: LocalStack) -> str:
 
 def stack_from_environment(port: int | None = None) -> LocalStack:
     return LocalStack(
-        port=port if port is not None else int(os.environ.get("PORT", "8000")),
+        port=port if port is not None else port_setting(os.environ.get("PORT") or "8000"),
         outbox_dir=Path(os.environ.get("OUTBOX_DIR", "./outbox")).resolve(),
         admin_token=os.environ.get("ADMIN_TOKEN") or organiser_token(),
         stripe_secret_key=os.environ.get("STRIPE_SECRET_KEY") or None,
@@ -400,8 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the booking system locally.")
     parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     args = parser.parse_args(argv)
-    stack = stack_from_environment(args.port)
-    stack.start()
+    try:
+        stack = stack_from_environment(args.port)
+        stack.start()
+    except PortUnavailable as refused:
+        print(f"The local stack did not start: {refused}", file=sys.stderr, flush=True)
+        return 1
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: Any) -> None:

@@ -45,11 +45,16 @@ def test_load_course_roster_and_reminders(
     )
     common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
-    assert "created cli-cohort: 1 sessions, 5 of 5 places left" in capsys.readouterr().out
+    assert "created cli-cohort: 1 session, 5 of 5 places left" in capsys.readouterr().out
     assert main([*common, "load-course", str(path)]) == 0
     assert capsys.readouterr().out.startswith("updated cli-cohort")
 
-    stack.apply("cli-cohort", name="Cli Person", email="cli@example.org")
+    applied = stack.applied("cli-cohort", name="Cli Person", email="cli@example.org")
+    stack.pay(applied)
+    assert main([*common, "resend", applied["reference"]]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"The confirmation is on its way to the applicant again. {applied['reference']}: Confirmed"
+    )
     assert main([*common, "roster", "cli-cohort", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
     assert [row["Email address"] for row in rows] == ["cli@example.org"]
@@ -237,6 +242,7 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     ) in capsys.readouterr().out
     assert main([*common, "resend-invoice", reference]) == 0
     assert capsys.readouterr().out.strip() == (
+        "Stripe is sending the invoice to the billing contact again. "
         f"{reference}: Awaiting invoice payment, £200.00 to pay"
     )
     assert main([*common, "void-invoice", reference]) == 0

@@ -161,7 +161,7 @@ def test_an_open_inquiry_is_said_to_have_taken_nothing_and_counts_nothing_taken_
 
     said = _everywhere(system, application["application_id"], COURSE_ID)
     person = signed_in(system).get(f"/console/people?{urlencode({'email': email})}").body
-    [told] = [e.text for e in system.deliver_emails() if "disputed" in e.subject.lower()]
+    [told] = [e.text for e in system.deliver_emails() if "queried" in e.subject.lower()]
     for words in (*said, text_of(person), told):
         words = " ".join(words.split())
         assert (

@@ -217,8 +217,70 @@ def _invoiced_instead_stopped_after_sending(
     return application, _sent_first(system, application, caught)
 
 
+STOPPED_AFTER_SENDING = {
+    "invoice_instead": _invoiced_instead_stopped_after_sending,
+    "correction": _correction_stopped_after_sending,
+    "bursary": _grant_stopped_after_sending,
+}
+
+
+@pytest.mark.parametrize("act", sorted(STOPPED_AFTER_SENDING))
+def test_one_being_paid_by_bank_debit_keeps_the_place_through_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str
+) -> None:
+    """The employer starts a bank debit of the invoice sent before the stop: the act's
+    completion was refused while the debit was on its way, and the sweep let the place go
+    under it (a correction's or a bursary's ended by the old invoice's void two hours on, an
+    invoice instead's card hold ended as unpaid), so the debit paid for a place gone. The
+    invoice is the booking's, nothing more is sent, and its payment confirms the booking."""
+    application, sent_first = STOPPED_AFTER_SENDING[act](system, monkeypatch)
+    _debited_through_the_sweep(system, application, sent_first)
+
+
+def test_a_corrected_invoice_debited_past_the_old_ones_due_time_keeps_the_place(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
+    corrected invoice, which the employer pays by bank debit just after it: being paid, it is
+    the booking's as a paid one is, so the due time refuses nothing and the sweep keeps the
+    place while the bank confirms it; its payment confirms the booking."""
+    application, sent_first = _correction_stopped_after_sending(
+        system, monkeypatch, before_due=timedelta(minutes=3)
+    )
+    system.clock_offset += timedelta(minutes=4)
+    _debited_through_the_sweep(system, application, sent_first)
+    stored = system.stored(application)
+    assert stored.billing is not None
+    assert stored.billing.billing_email == CORRECTED["billing_email"]
+
+
+def _debited_through_the_sweep(
+    system: System, application: dict[str, Any], sent_first: str
+) -> None:
+    """The employer debits ``sent_first``; the sweep runs three hours and four days on, the
+    booking awaiting that invoice's payment, nothing more sent and it never voided; the bank
+    confirms the debit, and the booking is confirmed by it."""
+    debited = system.debit_invoice(sent_first)
+    assert debited.status == 200, debited.body
+
+    for later in (timedelta(hours=3), timedelta(days=4)):
+        system.scheduled_run(system.now() + later)
+        stored = system.stored(application)
+        assert stored.status.value == "awaiting_invoice_payment", stored.status
+        assert stored.invoices_issued[-1] == sent_first  # nothing more sent
+        assert system.stripe_invoice(sent_first)["status"] == "open"
+
+    settled = system.settle_invoice(sent_first)
+    assert settled.status == 200, settled.body
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+
+
 @pytest.mark.parametrize("by", ["event", "sweep"])
-@pytest.mark.parametrize("act", ["invoice_instead", "correction", "bursary"])
+@pytest.mark.parametrize("act", sorted(STOPPED_AFTER_SENDING))
 def test_an_acts_invoice_paid_after_applications_closed_confirms_the_booking(
     system: System, monkeypatch: pytest.MonkeyPatch, act: str, by: str
 ) -> None:
@@ -226,12 +288,7 @@ def test_an_acts_invoice_paid_after_applications_closed_confirms_the_booking(
     its invoice; the course's applications close (the organisers' close) before the employer
     pays it: the act, decided while they were open, is completed with it and the booking
     confirmed, never refused for the close (nor its payment given back)."""
-    stopped = {
-        "invoice_instead": _invoiced_instead_stopped_after_sending,
-        "correction": _correction_stopped_after_sending,
-        "bursary": _grant_stopped_after_sending,
-    }[act]
-    application, sent_first = stopped(system, monkeypatch)
+    application, sent_first = STOPPED_AFTER_SENDING[act](system, monkeypatch)
     course_id = system.stored(application).course_id
     system.put_course(course_id, {**system.course_file(course_id), "closed": True})
 

@@ -7,6 +7,7 @@ record. Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -20,6 +21,8 @@ from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
 PERSON = "ada@example.org"
+# A fresh Idempotency-Key for each request that does not name one.
+_KEYS = (f"key-{n}" for n in itertools.count())
 
 
 def _cancelled_paid_off_stripe(system: System) -> dict[str, Any]:
@@ -37,10 +40,13 @@ def _today(system: System) -> str:
     return system.now().date().isoformat()
 
 
-def _given_back(system: System, application: dict[str, Any], key: str = "", **body: Any) -> Reply:
+def _given_back(
+    system: System, application: dict[str, Any], key: str | None = "", **body: Any
+) -> Reply:
+    """The API's record; ``key`` "": a fresh Idempotency-Key; None: none sent."""
     headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
-    if key:
-        headers["idempotency-key"] = key
+    if key is not None:
+        headers["idempotency-key"] = key or next(_KEYS)
     path = f"/admin/applications/{application['application_id']}/given-back"
     return system.api("POST", path, json_body=body, headers=headers)
 
@@ -76,6 +82,27 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
     # Nothing is left to give back: a further record is refused in words.
     more = _given_back(system, application, amount=1, given_on=day, method="cheque")
     assert "nothing was recorded" in more.refused(409, "nothing_to_give_back")["message"]
+
+
+def test_a_retry_without_a_key_or_seen_is_refused_and_with_seen_records_once(
+    system: System,
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    typed = {"amount": 5000, "given_on": _today(system), "method": "cheque"}
+
+    blind = _given_back(system, application, None, **typed)
+
+    message = blind.refused(400, "bad_request")["message"]
+    assert "Idempotency-Key" in message
+    assert "`seen`" in message
+    assert "nothing was recorded" in message
+    assert system.stored(application).given_back == ()
+    seen = system.admin("GET", f"/applications/{application['application_id']}").json()["seen"]
+    first = _given_back(system, application, None, seen=seen, **typed)
+    retried = _given_back(system, application, None, seen=seen, **typed)
+    assert first.status == 200, first.body
+    assert "look at it again" in retried.refused(409, "application_changed")["message"]
+    assert len(system.stored(application).given_back) == 1
 
 
 def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
@@ -194,22 +221,20 @@ def test_the_terminal_records_it(
     cli.connect(system, monkeypatch)
     application = _cancelled_paid_off_stripe(system)
 
-    ran = cli.run(
-        capsys,
-        "give-back",
-        application["reference"],
-        "--amount",
-        "200",
-        "--on",
-        _today(system),
-        "--how",
-        "bank_transfer",
-    )
+    command = ("give-back", application["reference"], "--amount", "200", "--on")
+    command += (_today(system), "--how", "bank_transfer")
+
+    ran = cli.run(capsys, *command)
 
     assert ran.status == 0, ran
     assert "£200.00 given back by hand" in ran.out
     assert "nothing left to give back" in ran.out
     assert json.dumps(system.stored(application).given_back[0].amount) == "20000"
+    # The same command again (its answer lost, say) records nothing more, and says so.
+    again = cli.run(capsys, *command)
+    assert again.status == 0, again
+    assert "recorded already (this same command ran before), nothing recorded again" in again.out
+    assert len(system.stored(application).given_back) == 1
 
 
 def test_a_refund_asked_once_it_was_given_back_by_hand_says_so_and_does_nothing(

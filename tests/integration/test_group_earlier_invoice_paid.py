@@ -151,6 +151,46 @@ def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
     assert places_left(system) == left + 1  # place 2's seat back on the course
 
 
+@pytest.mark.parametrize("past_due", [False, True], ids=["before_due", "past_due"])
+@pytest.mark.parametrize("act", ["correction", "give_up"])
+def test_one_being_paid_by_bank_debit_is_the_groups_through_the_sweep(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str, past_due: bool
+) -> None:
+    """The employer starts a bank debit of the invoice sent before the stop: the sweep passed
+    it over (only a paid one was the group's), sent a third invoice and could not void the
+    one being debited, so the debit paid for places the group lost at the third one's due
+    day. It is the group's invoice, nothing more sent, and its payment pays the group; so
+    too when the stop came three minutes before the old invoice's due time and the debit
+    just after it (being paid, it is read as a paid one is, and the due time refuses
+    nothing)."""
+    before_due = timedelta(minutes=3) if past_due else None
+    if act == "correction":
+        group, old, sent_first = _correction_stopped_after_sending(
+            system, monkeypatch, before_due=before_due
+        )
+    else:
+        group, old, _, sent_first = _give_up_stopped_after_sending(
+            system, monkeypatch, before_due=before_due
+        )
+    if past_due:
+        system.clock_offset += timedelta(minutes=4)
+    debited = system.debit_invoice(sent_first)
+    assert debited.status == 200, debited.body
+
+    system.scheduled_run(system.now() + timedelta(minutes=6))
+
+    stored = system.stored_group(group)
+    assert stored.status.value == "awaiting_invoice_payment", stored.status
+    assert stored.invoice is not None
+    assert stored.invoice.invoice_id == sent_first
+    assert stored.invoices_issued == (old, sent_first)  # no third invoice sent
+    assert system.stripe_invoice(sent_first)["status"] == "open"  # never voided under it
+
+    settled = system.settle_invoice(sent_first)
+    assert settled.status == 200, settled.body
+    _paid_by(system, group, old, sent_first)
+
+
 @pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
 def test_a_give_ups_invoice_paid_after_applications_closed_still_pays_the_places_kept(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str

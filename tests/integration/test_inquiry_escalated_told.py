@@ -12,7 +12,7 @@ from tests.support.stripe_events import card_inquired, last_event, paid
 from tests.support.system import System
 
 _FORM = {"content-type": "application/x-www-form-urlencoded"}
-TOLD = "disputed"  # in the subject of the facilitators' message about a dispute
+TOLD = "by the payer's bank"  # in the subject of the facilitators' message about a dispute
 
 
 def _escalated(system: System, dispute_id: str) -> dict[str, Any]:
@@ -22,8 +22,10 @@ def _escalated(system: System, dispute_id: str) -> dict[str, Any]:
     return dict(reply.json())
 
 
-def _told(system: System) -> list[str]:
-    return [" ".join(e.text.split()) for e in system.deliver_emails() if TOLD in e.subject.lower()]
+def _told(system: System) -> list[tuple[str, str]]:
+    """Each message about a dispute delivered since: its subject and its text on one line."""
+    sent = system.deliver_emails()
+    return [(e.subject, " ".join(e.text.split())) for e in sent if TOLD in e.subject]
 
 
 def test_an_inquiry_become_a_chargeback_is_told_again_once_with_the_money_taken(
@@ -32,12 +34,13 @@ def test_an_inquiry_become_a_chargeback_is_told_again_once_with_the_money_taken(
     application = paid(system, "escalated@example.org")
     inquiry = card_inquired(system, application)
     opened = last_event(system, "charge.dispute.created")
-    [first] = _told(system)
+    [(inquired, first)] = _told(system)
+    assert inquired.startswith("Payment queried by the payer's bank (an inquiry, nothing taken)")
     assert "nothing has been taken yet" in first
 
     escalated = _escalated(system, inquiry["id"])
 
-    [second] = _told(system)
+    [(_, second)] = _told(system)
     assert "The bank has taken the payment back (a chargeback)" in second
     assert "nothing has been taken yet" not in second
     totals = system.totals()

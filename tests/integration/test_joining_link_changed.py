@@ -182,6 +182,36 @@ def test_a_host_that_stops_listing_a_follow_up_hands_on_its_new_link(system: Sys
     assert files[SUMMER]["joining_url"] == "https://example.org/join/summer"
 
 
+def test_a_host_whose_dates_move_after_another_cohorts_tells_its_people_the_new_link(
+    system: System,
+) -> None:
+    """Spring, the follow-up's host, moves its sessions to start after summer's first, so
+    summer hosts it with summer's link: Bob (spring) got "Changed dates", the follow-up in
+    it unmarked and its calendar entry given summer's link unsaid. He is told the new link
+    as everyone holding it is, and his calendar holds it."""
+    cohorts = Cohorts(system)
+    files = _with_follow_up(cohorts)
+    held = _follow_up_entry(_confirmation_to(system, cohorts, BOB))
+    summer = "https://example.org/join/summer"
+    assert str(held["LOCATION"]) == "https://example.org/join/spring"
+    [first, second, follow_up] = files[SPRING]["sessions"]
+    later = [
+        {**session, "date": (cohorts.spring_start + timedelta(weeks=weeks)).isoformat()}
+        for session, weeks in ((first, 5), (second, 6))
+    ]
+
+    _saved(cohorts, {**files[SPRING], "sessions": [*later, follow_up]})
+
+    told = {m.subject.split(":")[0]: m for m in cohorts.emails_to(BOB)}
+    assert sorted(told) == ["Changed dates", "New joining link"], sorted(told)
+    relinked = told["New joining link"]
+    assert relinked.subject.startswith("New joining link: follow-up session "), relinked.subject
+    assert summer in relinked.text
+    entry = _follow_up_entry(relinked)
+    assert str(entry["UID"]) == str(held["UID"])
+    assert str(entry["LOCATION"]) == summer
+
+
 def test_the_hosts_own_people_get_one_message_with_every_entry_relinked(system: System) -> None:
     cohorts = Cohorts(system)
     files = _with_follow_up(cohorts)

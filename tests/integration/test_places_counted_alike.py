@@ -76,7 +76,7 @@ def test_a_place_nobody_can_be_offered_is_free_though_no_newcomer_may_book_it(
         code, out = run("courses")
         assert code == 0, out
         line = next(line for line in out.splitlines() if "[small]" in line)
-        assert f"[small]: {NOT_TAKEN}, £" in line, line
+        assert f"[small]: {NOT_TAKEN}, 0 of 1 booked, 1 free; £" in line, line
         assert "no places left" not in line
         # The public page and JSON stay as a newcomer reads them: full, too soon for an offer.
         assert course["no_more_offers"] is True

@@ -239,7 +239,7 @@ def test_whatever_goes_wrong_the_cli_shows_no_traceback(
 ) -> None:
     from booking import cli
 
-    def broken(url: str) -> str:
+    def broken(url: str, token: str | None) -> str:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(cli, "list_courses", broken)

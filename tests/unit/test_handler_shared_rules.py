@@ -34,8 +34,9 @@ def test_the_openapi_document_says_the_idempotency_key_length_the_handlers_check
         for parameter in operation.get("parameters", [])
         if parameter.get("name") == "Idempotency-Key"
     ]
-    # The application form, the group manager's form and money given back by hand.
-    assert said == [IDEMPOTENCY_KEY_LENGTH] * 3
+    # The application form, the group manager's form and money given back by hand (a
+    # person's and a group's).
+    assert said == [IDEMPOTENCY_KEY_LENGTH] * 4
 
 
 def test_a_form_shown_again_keeps_all_that_was_typed_but_the_honeypot() -> None:

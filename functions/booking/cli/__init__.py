@@ -24,6 +24,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking record-payment CL-7K3Q9       # its invoice paid by bank transfer: confirmed
     course-booking record-payment CL-7K3Q9 --received-on 2027-03-01 --method cheque
     course-booking give-back CL-7K3Q9 --amount 200 --on 2027-04-02 --how bank_transfer
+    course-booking give-back-group GROUP_ID --amount 400 --on 2027-04-02 --how cheque
     course-booking discount-code compassionate-leadership-2027-06 HALF --percent-off 50
     course-booking codes compassionate-leadership-2027-06          # each with its uses left
     course-booking expire-code compassionate-leadership-2027-06 HALF
@@ -180,13 +181,14 @@ def _erase(args: argparse.Namespace, url: str, token: str | None) -> str:
 # Every command but run-reminders (which needs no --url when given --function). The verbs are
 # named here, not held, so that each is looked up when it runs.
 COMMANDS: dict[str, Command] = {
-    "courses": lambda args, url, token: list_courses(url),
+    "courses": lambda args, url, token: list_courses(url, token),
     "course": lambda args, url, token: show_course(url, token, args.course_id),
     "load-course": lambda args, url, token: load_course(url, token, args.file, args.course_id),
     "roster": _roster,
     **dict.fromkeys(APPLICATION_VERBS, _application_verb),
     "refund": refunds.refund,
     "give-back": given_back.give_back,
+    "give-back-group": given_back.give_back_group,
     "correct-invoice": correction.correct_invoice,
     "invoice-instead": correction.invoice_instead,
     "bursary": lambda args, url, token: application_action(

@@ -18,9 +18,14 @@ from booking.domain.wording import FIELD_NAMES
 TIMEOUT_SECONDS = 60
 
 
-def send(method: str, url: str, token: str | None, body: Any = None) -> tuple[int, bytes]:
+def send(
+    method: str, url: str, token: str | None, body: Any = None, key: str | None = None
+) -> tuple[int, bytes]:
+    """``key``: the request's Idempotency-Key, where the command sends one."""
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Accept": "application/json"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
     if data is not None:
         headers["Content-Type"] = "application/json"
     if token:
@@ -116,8 +121,8 @@ def get_json(url: str, token: str | None) -> Any:
     return read_json(checked(*send("GET", url, token)))
 
 
-def post_json(url: str, token: str | None, body: dict[str, Any]) -> Any:
-    return read_json(checked(*send("POST", url, token, body)))
+def post_json(url: str, token: str | None, body: dict[str, Any], key: str | None = None) -> Any:
+    return read_json(checked(*send("POST", url, token, body, key)))
 
 
 def application_path(url: str, application: str) -> str:

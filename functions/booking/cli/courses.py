@@ -18,11 +18,10 @@ from booking.cli.client import (
     send,
 )
 from booking.cli.errors import CliError
-from booking.cli.said import course_named, ended, name_of, roster_status_words
+from booking.cli.said import course_named, ended, name_of, places_of, roster_status_words
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
 from booking.domain.json_once import GivenTwice, loads_once_each
-from booking.domain.seat_counts import SeatCounts, places_said
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     ENDED_WORDS,
@@ -50,21 +49,16 @@ def _state(course: dict[str, Any]) -> str:
     )
 
 
-def list_courses(url: str) -> str:
+def list_courses(url: str, token: str | None) -> str:
+    """Every course, from the organiser API's list, which carries each one's places (one call
+    for all): its state, its places as the console says them (an ended one's are over), its
+    price."""
     lines = []
-    for course in get_json(f"{url}/courses", None):
-        status = course["status"]
-        places = (
-            f"{course['places_left']} of {course['capacity']} places left, "
-            if status == "open"
-            # Ended, or full with places not taken: its state says so already.
-            else ""
-            if ended(course) or (status == "full" and _not_taken(course))
-            else "no places left, "
-        )
+    for course in get_json(f"{url}/admin/courses", token):
+        price = money_words(course["price"]["amount"], course["price"]["currency"])
+        places = "" if ended(course) else f" {places_of(course['places'], course['capacity'])};"
         lines.append(
-            f"{name_of(course)} [{course['course_id']}]: {_state(course)}, {places}"
-            f"{money_words(course['price']['amount'], course['price']['currency'])} a place"
+            f"{name_of(course)} [{course['course_id']}]: {_state(course)},{places} {price} a place"
         )
     return "\n".join(lines) if lines else "No courses yet."
 
@@ -72,14 +66,12 @@ def list_courses(url: str) -> str:
 def show_course(url: str, token: str | None, course_id: str) -> str:
     course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
     money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
-    price, places = course["price"], money["places"]
-    # Booked, held and free as the console says them: one rule, from the organiser API's count.
-    seats = SeatCounts(booked=int(places["booked"]), held=int(places["held"]))
+    price = course["price"]
     lines = [
         f"{name_of(course)} [{course['course_id']}]",
         f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
-        f"Places: {places_said(seats, int(course['capacity']), int(places['free']))}",
+        f"Places: {places_of(money['places'], int(course['capacity']))}",
         f"Price: {money_words(price['amount'], price['currency'])}",
         "Sessions (UK time):",
     ]
@@ -121,12 +113,12 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
     course = read_json(checked(status, payload))
     verb = "created" if status == 201 else "updated"
     places = (
-        ENDED_WORDS.lower()
-        if ended(course)
-        else f"{course.get('places_not_taken', course['places_left'])} of {course['capacity']} "
-        "places left"
+        ENDED_WORDS.lower() if ended(course) else places_of(course["places"], course["capacity"])
     )
-    said = f"{verb} {course['course_id']}: {len(course['sessions'])} sessions, {places}"
+    sessions = len(course["sessions"])
+    said = (
+        f"{verb} {course['course_id']}: {sessions} session{'' if sessions == 1 else 's'}, {places}"
+    )
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
 
 

@@ -83,6 +83,9 @@ def said(found: dict[str, Any]) -> str:
             lines.append(f"  {group['disputed_said']}")
         if group.get("owed_by_hand_said"):
             lines.append(f"  Owed back by hand: {group['owed_by_hand_said']}")
+            lines.append(f"  Once given back: course-booking give-back-group {group['group_id']}")
+        if group.get("given_back_by_hand_said"):
+            lines.append(f"  Given back by hand: {group['given_back_by_hand_said']}")
         if group.get("invoice_being_replaced"):
             lines.append(
                 "  Invoice already void at Stripe, being replaced: "

@@ -42,12 +42,20 @@ def _where(answer: dict[str, Any]) -> str:
     return f"{answer.get('reference') or answer['application_id']}: {said}"
 
 
+# What a resend did, said first: its status alone is the one it had, so the line would not
+# say whether anything was sent (the console's notices say the same).
+RESENT_SAID = {
+    "resend-confirmation": "The confirmation is on its way to the applicant again.",
+    "invoice/resend": "Stripe is sending the invoice to the billing contact again.",
+}
+
+
 def application_action(
     url: str, token: str | None, action: str, application: str, body: dict[str, Any]
 ) -> str:
     """approve, decline, cancel, resend-confirmation, bursary, invoice/resend, invoice/void:
-    one line saying where the application now stands. A refusal that points to the
-    console's Refund says the CLI's own command instead."""
+    one line saying where the application now stands (after what a resend sent). A refusal
+    that points to the console's Refund says the CLI's own command instead."""
     path = application_path(url, application)
     try:
         answer = post_json(f"{path}/{action}", token, body)
@@ -58,6 +66,8 @@ def application_action(
         raise CliError(said) from None
     if "recorded" in answer:  # a payment outside Stripe: what this run did first
         return f"{received.recorded_said(answer)} {_where(answer)}"
+    if action in RESENT_SAID:
+        return f"{RESENT_SAID[action]} {_where(answer)}"
     return _where(answer)
 
 

@@ -1,5 +1,5 @@
 """What the organiser API's answers say, in words, shared by the verbs: a course by its title
-and first day, whether it has ended, an answer given as it came (``--json``)."""
+and first day, whether it has ended, its places, an answer given as it came (``--json``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from booking.cli.client import read_json, segment, send
+from booking.domain.seat_counts import SeatCounts, places_said
 from booking.domain.wording import course_name, status_with_reason, status_words
 
 
@@ -23,6 +24,15 @@ def ended(course: dict[str, Any]) -> bool:
     """Whether every session of the course (from the Course JSON) is over by now."""
     ends = [datetime.fromisoformat(s["end"]) for s in course.get("sessions") or []]
     return bool(ends) and max(ends) <= datetime.now(UTC)
+
+
+def places_of(places: dict[str, Any], capacity: int) -> str:
+    """A course's places as the console says them, by its one rule
+    (``domain.seat_counts.places_said``), from the organiser API's count of them (``places``:
+    booked, held and free, as a course and its totals carry it): "2 of 3 booked, 1 held for
+    someone who has not paid yet, 0 free"."""
+    seats = SeatCounts(booked=int(places["booked"]), held=int(places["held"]))
+    return places_said(seats, capacity, int(places["free"]))
 
 
 def course_named(url: str, course_id: str) -> str:

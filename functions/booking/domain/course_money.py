@@ -162,6 +162,7 @@ class GroupMoney:
     # Paid outside Stripe: the places given up's shares, owed back by hand (``employer_share``).
     owed_by_hand_said: str = ""
     paid_off_stripe: int = 0  # of paid: received outside Stripe
+    given_back_by_hand: int = 0  # of refunded: that money given back by hand
     # Taken back by the payer's bank in disputes of its payment, and Stripe's fees for them.
     disputed: int = 0
     dispute_fees: int = 0
@@ -199,6 +200,7 @@ def group_money(group: GroupBooking) -> GroupMoney:
         places_booked=figures.places_booked,
         owed_by_hand_said=owed_by_hand_words(group),
         paid_off_stripe=_received_off_stripe(group.amount_paid, group.payment_intent),
+        given_back_by_hand=given_back_total(group.returned_by_hand),
         disputed=disputed_total(group.disputes),
         dispute_fees=dispute_fees(group.disputes),
     )
@@ -321,6 +323,7 @@ def _groups_figures(group_lines: list[GroupMoney]) -> dict[str, int]:
         "invoiced_unpaid": sum(g.invoiced_unpaid for g in group_lines),
         "group_places": sum(g.places for g in booked),
         "paid_off_stripe": sum(g.paid_off_stripe for g in group_lines),
+        "given_back_by_hand": sum(g.given_back_by_hand for g in group_lines),
         "disputed": sum(g.disputed for g in group_lines),
         "dispute_fees": sum(g.dispute_fees for g in group_lines),
     }

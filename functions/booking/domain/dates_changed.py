@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind
-from booking.domain.programme import EventChange, hears_of_follow_ups
+from booking.domain.programme import EventChange, hears_of_follow_ups, joining_link
 from booking.domain.schedule_changes import ScheduleChanges
 
 
@@ -51,6 +51,28 @@ def changed_dates(
         renamed_only=own.renamed_only and set(programme) <= set(own.changed),
         relinked=own.relinked,
     )
+
+
+def carried_by_dates(
+    course: Course, dates: ScheduleChanges, changes: Iterable[EventChange]
+) -> set[str]:
+    """The programme's follow-ups (keys) the "Changed dates" message to ``course``'s attendees
+    (``changed_dates``) tells them of, so that no notice of their own goes to them: every
+    follow-up the file lists, as the programme now holds it, and those no file lists any more.
+    Not one whose change is a new joining link alone, which that message does not mark
+    (``changed_dates``) unless it is the cohort's own new link: another cohort taking over as
+    its host (this one's first session moved later than that one's) gave it that cohort's
+    link, and the message said nothing of it, its people's calendars changed unsaid."""
+    own_link = str(course.definition.joining_url or "")
+    unsaid = {
+        c.event.key
+        for c in changes
+        if c.after is not None
+        and c.what == "relinked"
+        and not (dates.relinked and joining_link(c.after) == own_link)
+    }
+    listed = {s.key for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
+    return (listed | set(dates.removed_follow_ups)) - unsaid
 
 
 def dates_told(course: Course, application: Application, dates: ScheduleChanges) -> ScheduleChanges:

@@ -76,7 +76,6 @@ _STAGE = {
 # A bank's inquiry still open: it asks about the payment and takes nothing (only a chargeback,
 # ``needs_response`` or ``under_review``, withdraws the money).
 OPEN_INQUIRY = frozenset({"warning_needs_response", "warning_under_review"})
-INQUIRY_PREFIX = "warning_"  # every status of a bank's inquiry, open or closed
 # Added to a dispute's id in the occasion of the organisers' second message about it: the
 # bank's inquiry they were told of became a chargeback, taking the money.
 BECAME_CHARGEBACK = "-chargeback"
@@ -140,6 +139,11 @@ class DisputeRecord(Model):
     def open_inquiry(self) -> bool:
         """Whether it is the bank's inquiry, still open: nothing taken yet."""
         return self.status in OPEN_INQUIRY
+
+    @property
+    def inquiry(self) -> bool:
+        """Whether it is the bank's inquiry, open or closed: never a chargeback, nothing taken."""
+        return self.status.startswith("warning_")  # each inquiry status, and none else
 
     @property
     def closed(self) -> bool:
@@ -231,7 +235,7 @@ def _escalated(
     """Whether the dispute ``dispute_id`` was the bank's inquiry and is a chargeback now."""
     was = next(d for d in before if d.dispute_id == dispute_id)
     now = next(d for d in after if d.dispute_id == dispute_id)
-    return was.status.startswith(INQUIRY_PREFIX) and not now.status.startswith(INQUIRY_PREFIX)
+    return was.inquiry and not now.inquiry
 
 
 def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:

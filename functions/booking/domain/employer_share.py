@@ -5,6 +5,7 @@ employer, and what was refunded for it. One rule for the use case that gives a p
 from __future__ import annotations
 
 from booking.domain.application import Application
+from booking.domain.given_back import given_back_total
 from booking.domain.groups import GroupBooking, share_of_place
 from booking.domain.money import money_words
 
@@ -47,8 +48,15 @@ def paid_off_stripe(group: GroupBooking) -> bool:
 def owed_by_hand(group: GroupBooking) -> int:
     """What of a group paid outside Stripe is owed back to the employer by hand (minor units):
     the shares of its places released (given up, or released at the apply-by date), which no
-    refund here can give back (the console said nothing was owed); 0 for a group
-    paid through Stripe, whose shares are refunded there."""
+    refund here can give back, less what was recorded as given back by hand already
+    (``domain.group_given_back``); 0 for a group paid through Stripe, whose shares are
+    refunded there."""
+    return max(owed_for_released(group) - given_back_total(group.returned_by_hand), 0)
+
+
+def owed_for_released(group: GroupBooking) -> int:
+    """The shares of a group paid outside Stripe's released places, given back or not (minor
+    units): what was ever owed back by hand; 0 for a group paid through Stripe."""
     if not paid_off_stripe(group):
         return 0
     released = sum(1 for place in group.places if place.released)

@@ -240,13 +240,32 @@ def replies_moved_said(event: FollowUpEvent) -> str:
 
 
 def joining_rows(definition: CourseDefinition, previous: Course | None) -> list[int]:
-    """The rows of ``definition`` that name an event by an id the cohort's file as stored
+    """The rows of ``definition`` that name an event the cohort's file as stored
     (``previous``; None for a cohort being added) does not list as a follow-up: rows joining
-    an event, never the cohort's own word about one it lists."""
+    an event, never the cohort's own word about one it lists. A row names an event by its id,
+    or, a follow-up without one, by its start (as the programme knows it: a new cohort's
+    follow-up listed without an id at another cohort's follow-up's start, with another end
+    or title, moved and renamed it for that cohort's people, unwarned)."""
     listed = (
         {s.key for s in previous.schedule if s.kind is SessionKind.FOLLOW_UP} if previous else set()
     )
-    return [n for n, s in enumerate(definition.sessions) if s.id and s.id not in listed]
+    keys = row_keys(definition)
+    return [
+        n
+        for n, s in enumerate(definition.sessions)
+        if (s.id or s.kind is SessionKind.FOLLOW_UP) and keys[n] not in listed
+    ]
+
+
+def row_keys(definition: CourseDefinition) -> list[str]:
+    """Each row's key (``CourseDefinition.schedule``), in the file's order: the schedule is
+    the rows put in time by their date and start, in a stable sort."""
+    rows = definition.sessions
+    in_time = sorted(range(len(rows)), key=lambda n: (rows[n].date, rows[n].start_time))
+    keys = [""] * len(rows)
+    for n, scheduled in zip(in_time, definition.schedule(), strict=True):
+        keys[n] = scheduled.key
+    return keys
 
 
 def with_event_titles(
@@ -257,9 +276,10 @@ def with_event_titles(
     and renamed the event for every cohort listing it. The one rule for every save."""
     events = _events(definition.programme or course_id, others)
     sessions = list(definition.sessions)
+    keys = row_keys(definition)
     for n in joining_rows(definition, previous):
         row = sessions[n]
-        event = events.get(row.id or "")
+        event = events.get(keys[n])
         if event is not None and row.kind is SessionKind.FOLLOW_UP and not row.title:
             sessions[n] = row.model_copy(update={"title": event.session.title})
     if sessions == list(definition.sessions):
@@ -293,7 +313,8 @@ def joining_refusal(
     A joining core row naming such an event is refused beside its kind. A cohort's own save
     of a follow-up its file lists is its own word. The one rule for the console and the API."""
     events = _events(definition.programme or course_id, others)
-    joining = {definition.sessions[n].id: n for n in joining_rows(definition, previous)}
+    keys = row_keys(definition)
+    joining = {keys[n]: n for n in joining_rows(definition, previous)}
     fields: dict[str, str] = {}
     for session in definition.schedule():
         event = events.get(session.key)
@@ -306,7 +327,9 @@ def joining_refusal(
             fields[f"sessions.{row}.kind"] = _core_said(event)
         elif not same_form(event.session, session):
             field = _differing(event.session, session, definition.timezone)
-            fields[f"sessions.{row}.{field}"] = _joining_said(event, others, definition.timezone)
+            named = definition.sessions[row].id is not None
+            said = _joining_said(event, others, definition.timezone, named=named)
+            fields[f"sessions.{row}.{field}"] = said
     if not fields:
         return None
     return "; ".join(fields.values()), fields
@@ -329,7 +352,11 @@ def _differing(held: ScheduledSession, typed: ScheduledSession, timezone: str) -
     return "end_time" if held.end != typed.end else "title"
 
 
-def _joining_said(event: FollowUpEvent, others: Iterable[Course], timezone: str) -> str:
+def _joining_said(
+    event: FollowUpEvent, others: Iterable[Course], timezone: str, *, named: bool
+) -> str:
+    """Why a joining row differing from ``event`` is refused; ``named``: the row gives the
+    event's id, else it is known by its start, as a follow-up without an id is."""
     listing = [
         c
         for c in others
@@ -337,12 +364,20 @@ def _joining_said(event: FollowUpEvent, others: Iterable[Course], timezone: str)
         and any(s.key == event.key for s in c.definition.schedule())
     ]
     cohorts = " and ".join(cohort_name(c) for c in listing) or cohort_name(event.host)
+    when = session_when(event.session, timezone)
+    if named:
+        which = f"This follow-up's id {event.key} is the follow-up"
+        own = "clear the id"
+    else:
+        which = (
+            "This follow-up has no id, so it is known by its start, and it starts with the "
+            "follow-up"
+        )
+        own = "give the row an id of its own"
     return (
-        f'This follow-up\'s id {event.key} is the follow-up "{event.session.title}" of '
-        f"{cohorts}, on {session_when(event.session, timezone)} as it is now. A cohort "
+        f'{which} "{event.session.title}" of {cohorts}, on {when} as it is now. A cohort '
         "joins it as it is: give this row that date, those times and that title (a title "
-        "left empty takes it), or clear the id to make a meeting of this cohort's own. "
-        "Moving or "
+        f"left empty takes it), or {own} to make a meeting of this cohort's own. Moving or "
         f"renaming it is done on the Change this course page of {cohorts}, which says before "
         "how many people it emails"
     )

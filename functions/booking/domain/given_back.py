@@ -28,6 +28,7 @@ from booking.domain.time_words import day_when
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
+    from booking.domain.billing import InvoiceRef
 
 NOTHING_TO_GIVE_BACK = "nothing_to_give_back"
 KEY_REUSED = "idempotency_key_reused"
@@ -105,27 +106,40 @@ def _day(value: object) -> date | None:
         return None
 
 
-def given_back(
-    application: Application, asked: GiveBackAsked, press: str, *, now: datetime, timezone: str
-) -> Application:
-    """``application`` with ``asked`` recorded as given back by hand under ``press``; the same
-    press recorded already: ``application`` unchanged. Conflict ``nothing_to_give_back`` when it
-    holds nothing paid outside Stripe or is not cancelled; InvalidInput on ``amount`` above
-    what is left, on ``given_on`` in the future or before the payment arrived."""
-    if recorded_by(application, press, asked) is not None:
-        return application
-    currency = _currency(application)
-    left = left_to_give_back(application)
-    if not may_give_back(application):
-        raise Conflict(_why_not(application, left, currency), code=NOTHING_TO_GIVE_BACK)
+@dataclass(frozen=True)
+class Holding:
+    """What a record of money given back by hand is made against, a person's booking or a
+    group's, as the one rule (:func:`record_of`) weighs it: its records so far, what is left
+    to give back (minor units), its currency, when its payment arrived, and why nothing may be
+    recorded on it now ("": it may)."""
+
+    records: tuple[GivenBack, ...]
+    left: int
+    currency: str
+    arrived: datetime | None
+    why_not: str
+
+
+def record_of(
+    holding: Holding, asked: GiveBackAsked, press: str, *, now: datetime, timezone: str
+) -> GivenBack | None:
+    """The record ``asked`` makes under ``press`` (None: that press was recorded already).
+    Conflict ``idempotency_key_reused`` when that press recorded other details
+    (:func:`recorded_by`); ``nothing_to_give_back`` when nothing may be recorded on it;
+    InvalidInput on ``amount`` above what is left, on ``given_on`` in the future or before the
+    payment arrived."""
+    if recorded_by(holding, press, asked) is not None:
+        return None
+    if holding.why_not:
+        raise Conflict(holding.why_not, code=NOTHING_TO_GIVE_BACK)
     fields: dict[str, str] = {}
-    if asked.amount > left:
+    if asked.amount > holding.left:
         fields["amount"] = (
-            f"give at most {money_words(left, currency)}: what was paid outside Stripe and "
-            "not yet given back"
+            f"give at most {money_words(holding.left, holding.currency)}: what was paid "
+            "outside Stripe and not yet given back"
         )
     zone = ZoneInfo(timezone)
-    arrived = payment_arrived(application)
+    arrived = holding.arrived
     if asked.given_on > now.astimezone(zone).date():
         fields["given_on"] = "the day it was given back cannot be in the future"
     elif arrived is not None and asked.given_on < arrived.astimezone(zone).date():
@@ -135,31 +149,28 @@ def given_back(
         )
     if fields:
         raise InvalidInput(ATTENTION, fields)
-    record = GivenBack(
+    return GivenBack(
         amount=asked.amount,
         given_on=asked.given_on,
         method=asked.method,
         recorded_at=now,
         press=press,
     )
-    return application.model_copy(
-        update={"given_back": (*application.given_back, record), "updated_at": now}
-    )
 
 
-def recorded_by(application: Application, press: str, asked: GiveBackAsked) -> GivenBack | None:
-    """The record ``press`` made on ``application`` already (a retry, a double press), or None.
+def recorded_by(holding: Holding, press: str, asked: GiveBackAsked) -> GivenBack | None:
+    """The record ``press`` made on ``holding`` already (a retry, a double press), or None.
     Conflict ``idempotency_key_reused`` when it recorded other details than ``asked``: a key
     or a page's press sent again with another amount, day or way would otherwise be answered
     as recorded, though what it asked was not."""
-    record = next((r for r in application.given_back if r.press == press), None)
+    record = next((r for r in holding.records if r.press == press), None)
     if record is None or (record.amount, record.given_on, record.method) == (
         asked.amount,
         asked.given_on,
         asked.method,
     ):
         return record
-    said = given_back_words(record, _currency(application))
+    said = given_back_words(record, holding.currency)
     raise Conflict(
         f"this was recorded already with other details ({said}): nothing was changed. To "
         "record another amount, record it afresh (open the page again, or send a new "
@@ -168,21 +179,43 @@ def recorded_by(application: Application, press: str, asked: GiveBackAsked) -> G
     )
 
 
-def _currency(application: Application) -> str:
-    return application.invoice.currency if application.invoice else "gbp"
+def holding_of(application: Application) -> Holding:
+    """A person's booking, as :func:`record_of` weighs it."""
+    currency = application.invoice.currency if application.invoice else "gbp"
+    left = left_to_give_back(application)
+    why_not = "" if may_give_back(application) else _why_not(application, left, currency)
+    return Holding(application.given_back, left, currency, payment_arrived(application), why_not)
+
+
+def given_back(
+    application: Application, asked: GiveBackAsked, press: str, *, now: datetime, timezone: str
+) -> Application:
+    """``application`` with ``asked`` recorded as given back by hand under ``press``; the same
+    press recorded already: ``application`` unchanged. Refused as :func:`record_of` says (not
+    cancelled, or holding nothing paid outside Stripe: ``nothing_to_give_back``; the press
+    recorded already with other details: ``idempotency_key_reused``)."""
+    record = record_of(holding_of(application), asked, press, now=now, timezone=timezone)
+    if record is None:
+        return application
+    return application.model_copy(
+        update={"given_back": (*application.given_back, record), "updated_at": now}
+    )
 
 
 def payment_arrived(application: Application) -> datetime | None:
     """When the payment outside Stripe arrived, as best known: the day the organiser said, else
     when the invoice was paid, else when the place was booked."""
-    invoice = application.invoice
+    return invoice_paid_on(application.invoice) or application.booked_at
+
+
+def invoice_paid_on(invoice: InvoiceRef | None) -> datetime | None:
+    """When an invoice's payment arrived, as best known: the day the organiser said it was
+    received outside Stripe (noon UTC), else when Stripe held it paid; None: neither known."""
     received = invoice.received if invoice is not None else None
     if received is not None and received.received_on is not None:
         day = received.received_on
         return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("UTC"))
-    if invoice is not None and invoice.paid_at is not None:
-        return invoice.paid_at
-    return application.booked_at
+    return invoice.paid_at if invoice is not None else None
 
 
 def _why_not(application: Application, left: int, currency: str) -> str:
@@ -215,12 +248,16 @@ __all__ = [
     "NOTHING_TO_GIVE_BACK",
     "GiveBackAsked",
     "GivenBack",
+    "Holding",
     "asked_from",
     "given_back",
     "given_back_total",
     "given_back_words",
+    "holding_of",
+    "invoice_paid_on",
     "left_to_give_back",
     "may_give_back",
     "payment_arrived",
+    "record_of",
     "recorded_by",
 ]

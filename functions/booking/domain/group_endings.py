@@ -66,9 +66,11 @@ ORGANISERS_WORDS = {
     "so its places were released",
     GroupEnding.REFUNDED_AT_STRIPE: "Ended: its payment was refunded in full at Stripe (not "
     "from here), so its places nobody had taken were released",
+    # Its checkout was still open at the start: the start brought forward into its hold, or a
+    # give-up's new checkout opened after applications closed, whose half hour ran past it.
     GroupEnding.PAID_AFTER_START: "Ended: its payment came after the course had begun (its "
-    "start was brought forward), so the payment was refunded in full and its places were "
-    "released",
+    "checkout was still open at the start), so the payment was refunded in full and its places "
+    "were released",
     GroupEnding.REPLACEMENT_NOT_MADE: "Ended: its invoice was voided to be replaced by one for "
     "the places kept, and the new invoice could not be made in time (before its due date, or "
     "the course's applications closed), so its places were released",

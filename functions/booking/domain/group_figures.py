@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from booking.domain.disputed_refunds import group_payment_held
-from booking.domain.employer_share import paid_off_stripe
+from booking.domain.employer_share import owed_by_hand, paid_off_stripe
 from booking.domain.group_endings import GroupEnding, managers_headline
 from booking.domain.groups import GroupBooking, GroupStatus
 
@@ -54,9 +54,9 @@ def invoice_being_replaced(group: GroupBooking) -> bool:
 def earlier_try_may_be_paid(group: GroupBooking, now: datetime) -> bool:
     """Whether ``group``'s invoice replacement (a place given up, or an organiser's
     correction), half done past the old invoice's due time, may be completed with an invoice
-    a stopped try sent (``replacing_with``) that the employer paid: read at Stripe first
-    (``group_invoice_replacement.paid_by_an_earlier_try``), that one is recorded as the group's
-    and nothing new is made, so the due time refuses nothing of it."""
+    a stopped try sent (``replacing_with``) that the employer paid, or is paying by a bank
+    debit: read at Stripe first (``group_invoice_replacement.earlier_try_invoice``), that one
+    is recorded as the group's and nothing new is made, so the due time refuses nothing of it."""
     invoice = group.invoice
     return (
         invoice_being_replaced(group)
@@ -91,6 +91,10 @@ PAID_FOR_THEM_REFUNDED = "what was paid for them is refunded"
 PAID_FOR_THEM_OWED_BY_HAND = (
     "what was paid for them was paid outside Stripe, so it is not refunded from here: it is "
     "owed back by hand, to arrange with the course's organisers"
+)
+PAID_FOR_THEM_GIVEN_BACK_BY_HAND = (
+    "what was paid for them was paid outside Stripe, and the course's organisers have given it "
+    "back by hand"
 )
 PAID_FOR_THEM_DISPUTED = (
     "what was paid for them was taken back by the payer's bank in a dispute, so nothing is "
@@ -139,7 +143,8 @@ def _paid_for_them(group: GroupBooking) -> str:
     payment (open, or lost: nothing refunded of them), taken back by the payer's bank; a
     place whose share was refunded before the dispute came says so beside them."""
     if paid_off_stripe(group):
-        return PAID_FOR_THEM_OWED_BY_HAND
+        given_back = group.returned_by_hand and not owed_by_hand(group)
+        return PAID_FOR_THEM_GIVEN_BACK_BY_HAND if given_back else PAID_FOR_THEM_OWED_BY_HAND
     unrefunded = [p for p in group.places if p.released and p.refund_id is None]
     if not group_payment_held(group) or not unrefunded:
         return PAID_FOR_THEM_REFUNDED

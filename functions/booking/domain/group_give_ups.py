@@ -177,9 +177,9 @@ def refuse_once_due(group: GroupBooking, now: datetime, *, earlier_try_paid: boo
     (its places not yet released by the sweep): Stripe makes no invoice due in the past, so
     the old one would be voided and no new one made. The last place held may
     still go (the booking ends, no new invoice); and so may the place whose give-up a stopped
-    try left half done once the employer paid the invoice it sent for the places kept
-    (``earlier_try_paid``, ``group_figures.earlier_try_may_be_paid``): nothing new is made,
-    that invoice is recorded as the group's and its payment kept."""
+    try left half done once the employer paid the invoice it sent for the places kept, or is
+    paying it by a bank debit (``earlier_try_paid``, ``group_figures.earlier_try_may_be_paid``):
+    nothing new is made, that invoice is recorded as the group's and its payment kept."""
     invoice = group.invoice
     if (
         not earlier_try_paid

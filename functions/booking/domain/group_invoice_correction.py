@@ -77,9 +77,10 @@ def correction_refused(
 ) -> Conflict | None:
     """Why ``group``'s invoice may not be corrected now (None: it may). ``seen``: what the
     organiser's page showed (``page_seen.group_facts``); None for the sweep's completion.
-    ``earlier_try_paid``: the corrected invoice a stopped try sent is paid (read at Stripe
-    once past the due time: ``group_figures.earlier_try_may_be_paid``), so nothing new is
-    made and the due time refuses nothing: that invoice is recorded as the group's."""
+    ``earlier_try_paid``: the corrected invoice a stopped try sent is paid, or being paid by a
+    bank debit (read at Stripe once past the due time:
+    ``group_figures.earlier_try_may_be_paid``), so nothing new is made and the due time
+    refuses nothing: that invoice is recorded as the group's."""
     invoice = group.invoice
     if invoice is None or group.status is not GroupStatus.AWAITING_INVOICE_PAYMENT:
         return Conflict(NO_OPEN_INVOICE, code="no_open_invoice")
@@ -110,7 +111,7 @@ def correction_refused(
 
 def _due_refusal(invoice: InvoiceRef, now: datetime, *, earlier_try_paid: bool) -> Conflict | None:
     """Too late for a corrected invoice once ``invoice`` falls due, unless the one a stopped
-    try sent is paid (``earlier_try_paid``: recorded, nothing new made)."""
+    try sent is paid or being paid (``earlier_try_paid``: recorded, nothing new made)."""
     if invoice.due_at > now or earlier_try_paid:
         return None
     return Conflict(

@@ -20,6 +20,7 @@ from booking.domain.group_figures import (
     invoice_being_replaced,
     payment_settling,
 )
+from booking.domain.group_given_back import group_given_back_said, may_give_back_group
 from booking.domain.group_invoice_correction import correction_half_done, correction_offered
 from booking.domain.group_refunds import refunded_at_stripe, refunds_failed_held
 from booking.domain.groups import GroupBooking, GroupPlace, GroupStatus, group_disputes_said
@@ -117,6 +118,16 @@ class GroupLine(Model):
         description="Paid outside Stripe (its invoice marked paid): what is owed back to the "
         'employer by hand for the places given up or released, in words; "" when nothing is',
     )
+    given_back_by_hand_said: str = Field(
+        default="",
+        description="Each record of money owed back by hand that was given back, in words: "
+        'the amount, the way and the day; "" when none',
+    )
+    may_give_back: bool = Field(
+        default=False,
+        description="Something is owed back by hand: an organiser may record it as given back "
+        "(`POST /admin/groups/{group_id}/given-back`)",
+    )
     refund_failed_said: str = Field(
         default="",
         description="A refund of a place's share that failed at Stripe (the card or account "
@@ -200,6 +211,8 @@ def group_line(
         paid_said=money_words(figures.amount_paid, currency),
         refunded_said=money_words(figures.amount_refunded, currency),
         owed_by_hand_said=owed_by_hand_words(group),
+        given_back_by_hand_said=group_given_back_said(group),
+        may_give_back=may_give_back_group(group),
         refund_failed_said=_refund_failed_said(group),
         # The group's own line: of all its places, in the plural when it keeps more than one.
         disputed_said=group_disputes_said(group, timezone, many=group.places_kept > 1),

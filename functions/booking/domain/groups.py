@@ -7,9 +7,8 @@ until the places are used or given back. Each colleague gets their own link (an 
 token) to the application form; their application fills one of the group's places
 (``Limited.GROUP_PLACE`` in ``domain.limits``) and is a booking at once, with nothing to pay.
 
-Pure rules, no I/O: what a group holds, what each payment event means for it, what a
-substitution and a place's cancellation change (when they may: ``domain.place_changes``).
-``services.groups`` carries them out.
+Pure rules, no I/O: what a group holds, what each payment event means for it, what a substitution
+and a place's cancellation change (``domain.place_changes``); ``services.groups`` does them.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from booking.domain.disputes import (
 )
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import NotFound
+from booking.domain.given_back import GivenBack
 from booking.domain.group_endings import INVOICE_STATUS_AFTER, GroupEnding
 from booking.domain.group_form import MAX_PLACES as MAX_PLACES
 from booking.domain.group_form import MIN_PLACES as MIN_PLACES
@@ -52,7 +52,6 @@ LEAST_TIME_TO_APPLY = timedelta(days=2)
 APPLY_BY_MOVED = "-by-"
 # The manager's paid email of a payment that came once the apply-by date had passed.
 APPLY_BY_PASSED = "apply_by_passed"
-
 
 # A replacement of the group's invoice still marked this long after it began was left half
 # done (Stripe failed, or the function was stopped): the sweep completes it (or clears it).
@@ -118,8 +117,7 @@ class GroupBooking(Model):
     payment_intent: str | None = None
     amount_paid: int = 0
     # When Stripe took its payment (its checkout's completed event, its invoice's ``paid_at``),
-    # recorded once with it: the day the course's money page lists it under. None: not paid
-    # at Stripe, or paid before it was kept.
+    # kept once: the money page's day for it. None: not paid at Stripe, or paid before kept.
     paid_at: datetime | None = None
     refunds: dict[str, int] = Field(default_factory=dict)  # refund id -> minor units
     refunds_failed: tuple[str, ...] = ()  # of those, the ids Stripe said failed: not given back
@@ -130,6 +128,7 @@ class GroupBooking(Model):
     # Payments it could not honour (a second payment, one after it lapsed, a wrong amount),
     # each given back whole: payment intent -> what was refunded.
     given_back: dict[str, int] = Field(default_factory=dict)
+    returned_by_hand: tuple[GivenBack, ...] = ()  # paid outside Stripe, given back by hand
     recent_event_ids: tuple[str, ...] = ()
     # Emails decided by a change, written with it (the group's save) and relayed from there.
     outbox: tuple[EmailJob, ...] = ()
@@ -245,8 +244,9 @@ class GroupBooking(Model):
 
     @property
     def money_returned(self) -> int:
-        """Every refund of this group's payments: its places' shares and each one given back."""
-        return self.amount_refunded + sum(self.given_back.values())
+        """Every refund of its payments: its places' shares, each given back whole or by hand."""
+        by_hand = sum(record.amount for record in self.returned_by_hand)
+        return self.amount_refunded + sum(self.given_back.values()) + by_hand
 
     def sweep_due_at(self) -> datetime | None:
         """When the sweep must look at this group: an unpaid hold's end, or a paid group's

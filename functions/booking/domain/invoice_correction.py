@@ -15,7 +15,6 @@ correction left half done is completed by the sweep (``services.invoice_void_swe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from booking.domain import page_seen as shown
 from booking.domain.application import Application
@@ -23,7 +22,6 @@ from booking.domain.billing_details import BillingDetails
 from booking.domain.commands import IssueInvoice, Refusal, Settlement, Situation, VoidInvoice
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.payer import replaced_invoice_notice
-from booking.domain.provider_objects import sent_and_never_saved
 
 CORRECT_AGAIN = "look at it again before correcting its invoice"
 NO_OPEN_INVOICE = Refusal(
@@ -46,22 +44,11 @@ class InvoiceCorrected:
 
     billing: BillingDetails
     seen: shown.Seen | None = None
-    # The corrected invoice a stopped try of this correction sent is paid, as read at Stripe
-    # (only past the due time: :func:`sent_earlier_may_be_paid`): it is recorded as the
-    # booking's, nothing new made, so the due time refuses nothing.
+    # The corrected invoice a stopped try of this correction sent is paid, or being paid by a
+    # bank debit, as read at Stripe (only past the due time:
+    # ``provider_objects.sent_earlier_may_be_paid``): it is recorded as the booking's, nothing
+    # new made, so the due time refuses nothing.
     sent_earlier_paid: bool = False
-
-
-def sent_earlier_may_be_paid(application: Application, now: datetime) -> bool:
-    """Whether correcting ``application``'s invoice past its due time may complete a correction
-    whose stopped try sent the corrected invoice (``sent_and_never_saved``), which the employer
-    may have paid: read at Stripe first, a paid one completes it."""
-    invoice = application.invoice
-    return (
-        invoice is not None
-        and invoice.due_at <= now
-        and sent_and_never_saved(application) is not None
-    )
 
 
 def correct_invoice(

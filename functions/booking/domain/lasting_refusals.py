@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from booking.domain.errors import BookingError, CourseClosed
+from booking.domain.errors import PAYMENT_ON_ITS_WAY, BookingError, CourseClosed
 
 COURSE_STARTED = "started"  # a group's places change no more (``place_changes``)
 INVOICE_PAST_DUE = "invoice_past_due"  # no invoice for fewer places (``group_give_ups``)
@@ -35,5 +35,10 @@ def refused_for_good(refusal: BookingError) -> bool:
 
 def ends_by_the_void(refusal: BookingError, marked_since: datetime, now: datetime) -> bool:
     """Whether an act marked at ``marked_since`` and its completion refused (``refusal``) at
-    ``now`` ends by its void: refused for good, or refused run after run for too long."""
+    ``now`` ends by its void: refused for good, or refused run after run for too long. Never
+    while a payment is on its way of the invoice an earlier try of the act sent: a bank debit
+    takes days, and the booking ended under it was paid for by its employer after all, its
+    place gone (its payment's event completes the act; a failed debit lets the next run)."""
+    if refusal.code in PAYMENT_ON_ITS_WAY:
+        return False
     return refused_for_good(refusal) or marked_since + PASSING_TRIED_FOR <= now

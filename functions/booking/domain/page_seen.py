@@ -336,6 +336,7 @@ def group_facts(group: GroupBooking) -> dict[str, str]:
             for p in group.places
         ),
         "paid": str(group.amount_paid),
+        "given back by hand": str(sum(r.amount for r in group.returned_by_hand)),
     }
 
 

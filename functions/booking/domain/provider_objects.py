@@ -54,6 +54,17 @@ def sent_and_never_saved(application: Application) -> str | None:
     return None if last == current else last
 
 
+def sent_earlier_may_be_paid(application: Application, *, too_late: bool) -> str | None:
+    """The invoice a stopped try of an act on ``application`` sent and never saved
+    (:func:`sent_and_never_saved`), when time refuses the act otherwise (``too_late``: a
+    correction past its invoice's due time; an invoice instead of the card, or the rest after
+    a bursary, once none could fall due before the course starts): the employer may have paid
+    it, so it is read at Stripe first, and a paid one is recorded as the booking's, nothing
+    new made, so time refuses nothing of it. None: no such invoice, or time refuses nothing
+    (nothing to read)."""
+    return sent_and_never_saved(application) if too_late else None
+
+
 def adopted_from_an_earlier_try(before: Application, after: Application) -> str | None:
     """The invoice ``after`` holds as current that an earlier try of the act sent and never
     saved (``sent_and_never_saved`` of ``before``, recorded as current by this act, as the

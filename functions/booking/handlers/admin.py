@@ -26,7 +26,7 @@ from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_d
 from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.payment_received import received_from
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
-from booking.handlers import admin_given_back, admin_groups, admin_register, http
+from booking.handlers import admin_courses, admin_given_back, admin_groups, admin_register, http
 from booking.handlers.address_parameters import refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
@@ -76,9 +76,10 @@ def _authorise() -> None:
 
 
 def _views() -> Any:
-    # The organiser API's models (22) are the OpenAPI document's; of them, only a course's save
-    # and the operator's backfill answer through one. Loaded by those rare requests (and by the
-    # document), not by the init every roster, approval or cancellation waits for.
+    # The organiser API's models (22) are the OpenAPI document's; of them, only the operator's
+    # backfill answers through one here (a course's save and list: ``admin_courses``). Loaded
+    # by those rare requests (and by the document), not by the init every roster, approval or
+    # cancellation waits for.
     from booking.handlers import admin_views
 
     return admin_views
@@ -138,10 +139,7 @@ def put_course(course_id: str) -> Response[str]:
     the_ports = ports()
     existed = console.course_exists(the_ports, course_id)
     saved = courses.put_course(the_ports, course_id, definition)
-    return http.json_response(
-        200 if existed else 201,
-        _views().saved_course_out(saved, the_ports.clock()).model_dump(mode="json"),
-    )
+    return http.json_response(200 if existed else 201, admin_courses.saved_json(the_ports, saved))
 
 
 @served("roster")
@@ -414,8 +412,9 @@ def backfill_refunds_failed() -> Response[str]:
     return http.json_response(200, answer.model_dump(mode="json"))
 
 
-# The register's routes (``handlers/admin_register.py``).
+# The register's routes (``handlers/admin_register.py``); the courses' (``admin_courses.py``).
 admin_register.serve(served, _body)
+admin_courses.serve(served)
 # A course's group bookings (``handlers/admin_groups.py``).
 admin_groups.serve(served)
 # An organiser's void of a group's invoice (``handlers/admin_groups.py``).

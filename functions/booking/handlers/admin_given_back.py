@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from booking.bootstrap import ports
-from booking.domain.given_back import FIELDS, asked_from, left_to_give_back
+from booking.domain.given_back import FIELDS, GiveBackAsked, asked_from, left_to_give_back
 from booking.domain.page_seen import Seen, seen_digests
 from booking.handlers import http
 from booking.handlers.resolver import Response
@@ -18,6 +18,12 @@ from booking.services import console
 
 # A key a client gave names its record apart from the console's presses.
 _KEYED = "key-"
+# A retried request with neither would be a record of its own: money recorded twice.
+NEITHER = (
+    "give an Idempotency-Key header (a retry with the same key records nothing more) or "
+    "`seen` (what the application was read as: a retry after the record is refused as out of "
+    "date), so a retried request cannot record the money twice: nothing was recorded"
+)
 
 
 def serve(
@@ -30,17 +36,11 @@ def serve(
 
     @served("recordMoneyGivenBack")
     def record_given_back(application_id: str) -> Response[str]:
-        from booking.handlers.admin import app  # the resolver serving this request
-        from booking.handlers.admin_views import GivenBackOut
+        from booking.handlers.given_back_views import records_out
         from booking.services import given_back
 
-        body = body_of("record of money given back", *FIELDS, "seen")
-        asked = asked_from(body)
-        # API Gateway's HTTP API lowercases header names.
-        key = http.idempotency_key(app.current_event.headers.get("idempotency-key"))
-        press = _KEYED + (key or secrets.token_urlsafe(16))
+        asked, press, seen = _asked(body_of)
         found = console.application_id_for(ports(), application_id)
-        seen = Seen(seen_digests(body.get("seen")))
         done = given_back.record_given_back(ports(), found, asked, press, seen)
         after = done.application
         answer = {
@@ -49,8 +49,41 @@ def serve(
             "left_to_give_back": left_to_give_back(after),
             "currency": after.invoice.currency if after.invoice else "gbp",
             "given_back_by_hand": [
-                GivenBackOut.model_validate(r, from_attributes=True).model_dump(mode="json")
-                for r in after.given_back
+                r.model_dump(mode="json") for r in records_out(after.given_back)
             ],
         }
         return http.json_response(200, answer)
+
+    @served("recordGroupMoneyGivenBack")
+    def record_group_given_back(group_id: str) -> Response[str]:
+        from booking.domain.employer_share import owed_by_hand
+        from booking.handlers.given_back_views import GroupGivenBackRecordedOut, records_out
+        from booking.services.group_given_back import record_group_given_back
+        from booking.services.group_overview import line_of
+
+        asked, press, seen = _asked(body_of)
+        the_ports = ports()
+        after, changed = record_group_given_back(the_ports, group_id, asked, press, seen)
+        answer = GroupGivenBackRecordedOut(
+            **line_of(the_ports, after).model_dump(),
+            recorded="now" if changed else "before",
+            left_to_give_back=owed_by_hand(after),
+            currency=after.price.currency,
+            given_back_by_hand=records_out(after.returned_by_hand),
+        )
+        return http.json_response(200, answer.model_dump(mode="json"))
+
+
+def _asked(body_of: Callable[..., dict[str, Any]]) -> tuple[GiveBackAsked, str, Seen]:
+    """The request's record, a person's or a group's: what it gives back, its press (its
+    Idempotency-Key's, else one of its own) and what it saw. 400 with neither a key nor
+    ``seen`` (a retry would record twice), 422 naming each field that needs attention."""
+    from booking.handlers.admin import app  # the resolver serving this request
+
+    body = body_of("record of money given back", *FIELDS, "seen")
+    # API Gateway's HTTP API lowercases header names.
+    key = http.idempotency_key(app.current_event.headers.get("idempotency-key"))
+    seen = Seen(seen_digests(body.get("seen")))
+    if key is None and not seen.digests:
+        raise http.BadRequest(NEITHER)
+    return asked_from(body), _KEYED + (key or secrets.token_urlsafe(16)), seen

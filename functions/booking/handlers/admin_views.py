@@ -4,37 +4,20 @@ on do not build them at their cold start."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from booking.domain.application_form import Answers
 from booking.domain.model import Model
+from booking.handlers.given_back_views import GivenBackOut
+from booking.handlers.organiser_course_views import PlacesOut
 from booking.handlers.views import (
     ApplicationOut,
-    CourseOut,
     PendingMove,
     WaitingMove,
-    course_out,
 )
-from booking.services.courses import SavedCourse
-
-
-class SavedCourseOut(CourseOut):
-    """The answer to ``PUT /admin/courses/{course_id}``: the Course, and what to read."""
-
-    warnings: list[str] = Field(
-        default_factory=list,
-        description="Sentences for the organiser about this save, e.g. a follow-up without an "
-        "id that the file seems to move (it became a new event: give it an id to move it), or "
-        "a shared follow-up whose invitations and reminders the save gives another Reply-To "
-        "(its new host's enquiries address)",
-    )
-
-
-def saved_course_out(saved: SavedCourse, now: datetime) -> SavedCourseOut:
-    return SavedCourseOut(**course_out(saved.course, now).model_dump(), warnings=saved.warnings)
 
 
 class AdminApplicationOut(ApplicationOut):
@@ -68,15 +51,6 @@ class PaymentRecordedOut(AdminApplicationOut):
         "are those of the first press that gave any, and these were not; `paid_at_stripe`: "
         "its payer paid it at Stripe, so nothing was recorded"
     )
-
-
-class GivenBackOut(Model):
-    """One record of money given back by hand (pence)."""
-
-    amount: int = Field(description="Pence given back")
-    given_on: date = Field(description="The day it was given back")
-    method: str = Field(description="bank_transfer, cheque, cash or other")
-    recorded_at: datetime = Field(description="When it was recorded")
 
 
 class GivenBackRecordedOut(AdminApplicationOut):
@@ -330,18 +304,6 @@ class DiscountCodeOut(Model):
         description="Completed payments that redeemed it, as Stripe counts them (null: Stripe "
         "did not answer)"
     )
-
-
-class PlacesOut(Model):
-    """A course's places, each counted once, as the console's pages count them: with free,
-    they add up to its capacity."""
-
-    booked: int = Field(description="Booked: confirmed, or a paid group's places")
-    held: int = Field(
-        description="Held for someone who has not paid yet: a checkout, an offer, an invoice, "
-        "an unpaid group's places, a dearer move's difference"
-    )
-    free: int = Field(description="Taken by nobody: the Course's places_not_taken")
 
 
 class MoneyTotalsOut(Model):

@@ -47,6 +47,7 @@ from booking.handlers import (
     console_follow_ups,  # noqa: F401  # its routes, registered on app
     console_given_back,  # its confirmation, registered on app; the press below
     console_group_correction,  # noqa: F401  # its routes, registered on app
+    console_group_given_back,  # noqa: F401  # its routes, registered on app
     console_groups,  # noqa: F401  # its routes, registered on app
     console_invoice_correction,  # its page, registered on app; its press below
     console_invoice_instead,  # likewise

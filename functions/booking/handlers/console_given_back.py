@@ -102,10 +102,10 @@ def record_given_back(application_id: str) -> Acted:
     """The confirmation's *Yes, record it as given back*, acting on what its page showed."""
     seen = form_seen()
     press = press_required(press_row("given_back", application_id))
-    return given_back.record_given_back(ports(), application_id, _asked(), press, seen)
+    return given_back.record_given_back(ports(), application_id, typed_asked(), press, seen)
 
 
-def _asked() -> GiveBackAsked:
+def typed_asked() -> GiveBackAsked:
     """What the form says: the amount in pounds, the day and the way; every mistake at once."""
     posted = posted_form()
     values: dict[str, object] = {name: posted.get(name) for name in ("given_on", "method")}

@@ -40,6 +40,7 @@ from booking.handlers.console_paid_off_stripe import (
     typed_received,
 )
 from booking.handlers.resolver import Response
+from booking.handlers.routes.group_given_back import GROUP_GIVEN_BACK_BY_HAND
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.handlers.routes.paid_off_stripe import GROUP_INVOICE_PAID_OFF_STRIPE
@@ -68,6 +69,10 @@ GROUP_DONE_WORDS = {
     "billing email.",
     GROUP_CORRECTED_ALREADY: "The invoice already goes to these billing details. Nothing was "
     "sent this time.",
+    GROUP_GIVEN_BACK_BY_HAND: "Recorded as given back by hand: the course's money counts it as "
+    "refunded. Nothing was asked of Stripe and nobody was emailed.",
+    f"{GROUP_GIVEN_BACK_BY_HAND}_already": "That was recorded as given back already. Nothing "
+    "changed this time.",
 }
 
 

@@ -27,7 +27,15 @@ from booking.domain.course import CourseDefinition
 from booking.domain.group_form import Substitute
 from booking.domain.groups import GroupForm
 from booking.domain.organisers import ORGANISER_SCOPE
-from booking.handlers import admin_views, group_views, person_views, register_views, views
+from booking.handlers import (
+    admin_views,
+    given_back_views,
+    group_views,
+    organiser_course_views,
+    person_views,
+    register_views,
+    views,
+)
 from booking.handlers.console_session import SESSION_COOKIE, SESSION_SECONDS
 from booking.handlers.routes import Function, Route, every_route
 from booking.handlers.routes.answers import HTML_CONTENT, json_answer, see_other
@@ -63,10 +71,12 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.MoneyTotalsOut,
     person_views.PersonExport,
     admin_views.RosterRow,
-    admin_views.SavedCourseOut,
+    organiser_course_views.SavedCourseOut,
+    organiser_course_views.OrganiserCourseOut,
     admin_views.MoveOut,
     admin_views.PaymentRecordedOut,
     admin_views.GivenBackRecordedOut,
+    given_back_views.GroupGivenBackRecordedOut,
     views.WebhookAnswer,
     group_views.GroupOut,
     group_views.GroupPaymentRecordedOut,

@@ -109,7 +109,9 @@ class PersonExport(Model):
     group_bookings: list[dict[str, str]] = Field(
         default_factory=list,
         description="Places booked by a manager that name this person: as the manager, the "
-        "billing contact, or the colleague on a place (group id, course, as, name, organisation)",
+        "billing contact, or the colleague on a place (group id, course, as, name, organisation; "
+        "for the manager and the billing contact, `given_back_by_hand`: the group's money owed "
+        "back by hand recorded as given back, in words, when any was)",
     )
     billing_contact_for: list[BilledApplicationOut] = Field(
         default_factory=list,

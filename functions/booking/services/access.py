@@ -60,11 +60,30 @@ def refuse_unless_payable(application: Application, course: Course, now: datetim
             "as it is confirmed; there is nothing more to pay or do now",
             code="not_payable",
         )
+    if refusal is not None and _invoice_sent(application):
+        # A second tab's press after the first sent the invoice: said as the status page says
+        # it, never by the status alone ("is “Awaiting invoice payment” and cannot be paid").
+        raise Conflict(INVOICE_SENT_ALREADY, code="not_payable")
     if refusal is not None:
         raise Conflict(
             f"this application is {status_named(application.status)} and cannot be paid now",
             code="not_payable",
         )
+
+
+INVOICE_SENT_ALREADY = (
+    "the invoice for this place has been sent to your employer already, so the place is paid "
+    "by that invoice: nothing more was sent or charged now, and the place is held until the "
+    "invoice is paid"
+)
+
+
+def _invoice_sent(application: Application) -> bool:
+    """Whether the place is held for an invoice sent to the employer."""
+    return (
+        application.status is ApplicationStatus.AWAITING_INVOICE_PAYMENT
+        and application.invoice is not None
+    )
 
 
 def offer_lapsed(application: Application, course: Course, *, course_open: bool = True) -> Conflict:

@@ -13,7 +13,12 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.course import Course, ScheduledSession, SessionKind
-from booking.domain.dates_changed import changed_dates, dates_told, hears_of_changes
+from booking.domain.dates_changed import (
+    carried_by_dates,
+    changed_dates,
+    dates_told,
+    hears_of_changes,
+)
 from booking.domain.emails import EmailJob
 from booking.domain.errors import Conflict
 from booking.domain.held_sessions import dates_as_held, session_about
@@ -68,10 +73,7 @@ def change_messages(
     if dates:
         messages = attendee_messages(ports, course, dates, before)
         told = {person_key(application.answers.email) for application, _ in messages}
-        # Their message carries every follow-up the file lists, as it now is, and takes out
-        # those no file lists any more.
-        carried = {s.key for s in course.schedule if s.kind is SessionKind.FOLLOW_UP}
-        carried |= set(dates.removed_follow_ups)
+        carried = carried_by_dates(course, dates, changes)
     return messages + change_announcements(
         ports,
         changes,

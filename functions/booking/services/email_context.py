@@ -20,7 +20,7 @@ from booking.domain.course import (
 )
 from booking.domain.covered import covered_words
 from booking.domain.decline_message import STANDARD_DECLINE_MESSAGE, decline_message_chosen
-from booking.domain.dispute_messages import dispute_told
+from booking.domain.dispute_told import dispute_told_values
 from booking.domain.disputes import own_place
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import still_asks
@@ -295,18 +295,17 @@ def _status_context(
         "offer_reason": job.reason if job.kind is EmailKind.OFFER else None,
         "applicant_status": status_words(status_then),
         "status_recorded": job.status_then is not None,
-        # A facilitators' copy about a colleague withdrawn from a group's place: who did it and
-        # how, from the job's own reason (never the application's later one).
-        # The organisers' message about a payer's bank's dispute (``domain.disputes``).
-        "dispute_said": dispute_told(
+        # The organisers' message about a payer's bank's dispute (its occasion names it, as
+        # only the facilitators' copy's and an erased person's do): its words and subject.
+        **dispute_told_values(
             job.occasion,
             application.disputes,
             definition.timezone,
             application.payment_refunds,
             place=own_place(application.enrolment_ended),
-        )
-        if job.kind in (EmailKind.FACILITATOR_COPY, EmailKind.ERASED_DISPUTED)
-        else "",
+        ),
+        # A facilitators' copy about a colleague withdrawn from a group's place: who did it and
+        # how, from the job's own reason (never the application's later one).
         "withdrawn_from_group": WITHDRAWN_FROM_GROUP.get(job.reason or "")
         if job.kind is EmailKind.FACILITATOR_COPY
         else None,

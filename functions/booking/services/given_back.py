@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import Conflict
-from booking.domain.given_back import GiveBackAsked, given_back, recorded_by
+from booking.domain.given_back import GiveBackAsked, given_back, holding_of, recorded_by
 from booking.domain.page_seen import Seen, seen_refusal
 from booking.services.acted import Acted
 from booking.services.concurrency import course_of, load_application, retried
@@ -41,7 +41,7 @@ def record_given_back(
     definition = course_of(ports, first).definition
 
     def write(current: Application) -> Acted:
-        if recorded_by(current, press, asked) is not None:
+        if recorded_by(holding_of(current), press, asked) is not None:
             return Acted(current, changed=False)  # this press was recorded already
         now = ports.clock()
         refused = seen_refusal(seen, current, definition.price.currency, LOOK_AGAIN, now=now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from booking.domain.course import Course
-from booking.domain.dispute_messages import dispute_told
+from booking.domain.dispute_told import dispute_told_values
 from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.groups import GroupBooking, group_place_held
 from booking.domain.wording import places_words
@@ -42,7 +42,7 @@ def _message(
     """The message to the course's facilitators, as the dispute stands now; or why none is
     sent (the dispute no longer recorded, or nobody to send it to)."""
     definition = course.definition
-    said = dispute_told(
+    told = dispute_told_values(
         job.occasion,
         group.disputes,
         definition.timezone,
@@ -51,7 +51,7 @@ def _message(
         # Said of all the places the group keeps, as its own line on the group bookings page.
         many=group.places_kept > 1,
     )
-    if not said:
+    if not told["dispute_said"]:
         return GroupEmailOutcome.SKIPPED_GONE
     to = still_mailed(ports, definition.facilitator_addresses())
     if not to:
@@ -62,7 +62,7 @@ def _message(
         "booked_on": None,
         "group_organisation": group.organisation,
         "places": places_words(len(group.places)),
-        "dispute_said": said,
+        **told,
         "console_url": f"{ports.public_base_url}/console/courses/{course.course_id}/group-bookings",
     }
     rendered = ports.renderer.render(job.kind, values)

@@ -21,6 +21,7 @@ from booking.domain.erasure import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
+from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
     REPLACEMENT_LEFT_AFTER,
     Colleague,
@@ -327,9 +328,17 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "organisation": group.organisation,
                     # What erasing them does depends on it (the erase page).
                     "status": group.status.value,
+                    **_money_given_back(group, role),
                 }
             )
     return held
+
+
+def _money_given_back(group: GroupBooking, role: str) -> dict[str, str]:
+    """The group's money owed back by hand and given back, in words, as its payer's side (the
+    manager, the billing contact) holds it; nothing for a colleague, or when none was."""
+    said = group_given_back_said(group)
+    return {"given_back_by_hand": said} if said and role in (MANAGER, BILLING_CONTACT) else {}
 
 
 def _billed_name(group: GroupBooking, email: str) -> str:

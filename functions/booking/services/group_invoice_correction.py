@@ -45,7 +45,8 @@ from booking.domain.page_seen import Seen
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
-    paid_by_an_earlier_try,
+    EarlierTryInvoice,
+    earlier_try_invoice,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
@@ -98,10 +99,10 @@ def correct_group_invoice(
     if corrects_nothing(group, billing):
         return group, False
     now = ports.clock()
-    # Past the due time, a corrected invoice a stopped try sent and the employer paid is read
-    # first (once): it completes the correction, nothing new made.
-    paid = paid_by_an_earlier_try(ports, group) if earlier_try_may_be_paid(group, now) else None
-    refusal = correction_refused(group, seen, now, earlier_try_paid=paid is not None)
+    # Past the due time, a corrected invoice a stopped try sent that the employer paid, or is
+    # paying by a bank debit, is read first (once): it completes the correction, nothing new.
+    earlier = earlier_try_invoice(ports, group) if earlier_try_may_be_paid(group, now) else None
+    refusal = correction_refused(group, seen, now, earlier_try_paid=earlier is not None)
     if refusal is not None:
         raise refusal
     refuse_new_invoice(group)  # its contact erased: nobody to send a new invoice to
@@ -111,7 +112,7 @@ def correct_group_invoice(
         # Read once before the void: a payment on its way refuses it, nothing written.
         _refuse_while_paid(group, invoice_paying(ports, group))
     marking = _marked(ports, group, billing)
-    return _replaced(ports, marking, course, billing, pressed=marked is None, paid_read=paid)
+    return _replaced(ports, marking, course, billing, pressed=marked is None, earlier_read=earlier)
 
 
 def _replaced(
@@ -121,28 +122,30 @@ def _replaced(
     billing: BillingDetails,
     *,
     pressed: bool,
-    paid_read: InvoiceRef | None = None,
+    earlier_read: EarlierTryInvoice | None = None,
 ) -> tuple[GroupBooking, bool]:
     """``marking``'s invoice (void at Stripe) replaced by the corrected one: sent now, or the
     one an earlier try sent that the employer paid, its payment then applied (``pressed``: the
-    organiser told so, 409 ``invoice_paid``). The group after, and whether this changed it.
-    ``paid_read``: that paid invoice, read already (None: not read yet, or none paid)."""
+    organiser told so, 409 ``invoice_paid``), or is paying by a bank debit (its ``invoice.paid``
+    pays the group). The group after, and whether this changed it. ``earlier_read``: that
+    invoice, read already (None: not read yet, or none paid or being paid)."""
     old = marking.invoice
     assert old is not None
     group_id = marking.group_id
-    paid_earlier = paid_read or paid_by_an_earlier_try(ports, marking)
-    if paid_earlier is not None:
-        invoice = paid_earlier.model_copy(update={"attempt": old.attempt + 1})
+    # Paid, or being paid by a bank debit: the group's invoice, nothing more sent.
+    earlier = earlier_read or earlier_try_invoice(ports, marking)
+    if earlier is not None:
+        invoice = earlier.invoice.model_copy(update={"attempt": old.attempt + 1})
     else:
         made = _corrected_invoice(ports, marking, course, billing)
         if isinstance(made, GroupBooking):
             return made, False  # the same correction saved meanwhile (a press twice) acted
         invoice = made
-    saved, changed = _saved(ports, marking, invoice, billing, adopted=paid_earlier is not None)
+    saved, changed = _saved(ports, marking, invoice, billing, adopted=earlier is not None)
     unrecorded_voided(ports, saved, marking.replacing_with)
     logger.info("group invoice corrected", extra={"group_id": group_id, "changed": changed})
-    if paid_earlier is None:
-        return saved, changed
+    if earlier is None or not earlier.paid:
+        return saved, changed  # a debit on its way: its invoice.paid pays the group
     paid_by_an_earlier_try_applied(ports, group_id, invoice.invoice_id)
     if pressed:  # the organiser's press: nothing of what they asked was sent
         raise Conflict(EARLIER_TRY_PAID, code="invoice_paid")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from aws_lambda_powertools import Logger
 
@@ -35,7 +36,12 @@ from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
 from booking.services.concurrency import retried
 from booking.services.groups import group_reader
-from booking.services.invoice_requests import invoice_held, void_at_stripe, void_unanswered
+from booking.services.invoice_requests import (
+    invoice_held,
+    paying_of,
+    void_at_stripe,
+    void_unanswered,
+)
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 
@@ -142,11 +148,21 @@ def recorded_ahead(ports: Ports, group: GroupBooking, invoice_id: str) -> None:
     retried(record, group_reader(ports, group.group_id))
 
 
-def paid_by_an_earlier_try(ports: Ports, group: GroupBooking) -> InvoiceRef | None:
-    """The invoice a try of ``group``'s replacement (a place's give-up, or an organiser's
-    correction) sent and never saved, recorded ahead among ``replacing_with``, that the
-    employer paid: it is the group's, to record as its invoice rather than send another (each
-    read once at Stripe). None: none was paid."""
+class EarlierTryInvoice(NamedTuple):
+    """An invoice a stopped try of a group's replacement sent, as read at Stripe: ``invoice``
+    as sent, and whether it is ``paid`` (False: a bank debit of it is still being confirmed)."""
+
+    invoice: InvoiceRef
+    paid: bool
+
+
+def earlier_try_invoice(ports: Ports, group: GroupBooking) -> EarlierTryInvoice | None:
+    """The invoice a try of ``group``'s replacement sent and never saved (recorded ahead among
+    ``replacing_with``) that the employer paid, or is paying by a bank debit the bank is still
+    confirming: it is the group's, to record as its invoice rather than send another (each
+    read once at Stripe), and whether it is paid. One being paid was passed over, a third
+    invoice sent and that one's void refused under the debit, so the employer paid for places
+    the group then lost at the new invoice's due day. None: none is paid or being paid."""
     # Only here, for a replacement a try left half done (a reminders run's cold start leaves
     # the one-person act's invoicing out).
     from booking.services.invoice_issue import as_sent
@@ -154,6 +170,7 @@ def paid_by_an_earlier_try(ports: Ports, group: GroupBooking) -> InvoiceRef | No
     current = group.invoice.invoice_id if group.invoice is not None else None
     for invoice_id in group.replacing_with:
         held = invoice_held(ports, invoice_id) if invoice_id != current else None
-        if held is not None and held.paid:
-            return as_sent(invoice_id, held)
+        paying = paying_of(held)  # paid, or a bank debit of it processing: one rule
+        if held is not None and paying.on_its_way:
+            return EarlierTryInvoice(as_sent(invoice_id, held), paying is InvoicePaying.PAID)
     return None

@@ -18,7 +18,8 @@ The invoice for the places kept that a try stopped before its save sent (recorde
 ``replacing_with``) and the employer then paid is the group's: the completion (the manager's
 retry, the sweep, or that invoice's own ``invoice.paid``: ``services.earlier_try_paid``)
 records it as the group's invoice, sends nothing more, and applies its payment
-(``group_invoice_replacement.paid_by_an_earlier_try``, one rule with a correction's). A
+(``group_invoice_replacement.earlier_try_invoice``, one rule with a correction's); one
+the employer is paying by a bank debit is recorded alike, its ``invoice.paid`` paying it. A
 completion is made even once the course's applications have closed: the give-up was decided
 while they were open (``group_give_ups.opens_a_new_way_to_pay``).
 """
@@ -31,7 +32,6 @@ from datetime import datetime
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.billing import InvoiceRef
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
@@ -57,8 +57,9 @@ from booking.domain.wording import moment_when
 from booking.services.checkout_expiry import expired_first
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
+    EarlierTryInvoice,
+    earlier_try_invoice,
     not_replacing,
-    paid_by_an_earlier_try,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
@@ -73,6 +74,7 @@ from booking.services.groups import (
     void_quietly,
 )
 from booking.services.invoice_issue import paid_by_an_earlier_try_applied
+from booking.services.invoice_requests import invoice_held
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice
 from booking.services.settle import expire_quietly
@@ -116,10 +118,11 @@ class _WayToPay:
 @dataclass(frozen=True)
 class _ByInvoice(_WayToPay):
     """The employer's invoice, replaced by one for the places kept (due when the old was).
-    ``paid_read``: the invoice for them a stopped try sent that the employer paid, as read
-    already (``_refused_by_invoice``); None: not read yet, or none paid."""
+    ``earlier_read``: the invoice for them a stopped try sent that the employer paid, or is
+    paying by a bank debit, as read already (``_refused_by_invoice``); None: not read yet, or
+    none paid or being paid."""
 
-    paid_read: InvoiceRef | None = None
+    earlier_read: EarlierTryInvoice | None = None
     done = "group place taken off its invoice"
 
     @property
@@ -137,9 +140,10 @@ class _ByInvoice(_WayToPay):
         assert old is not None
         assert billing is not None
         # The invoice for the places kept that a try of this give-up sent and never saved,
-        # paid by the employer meanwhile, is the group's: recorded as Stripe holds it, nothing
-        # more sent (one rule with an organiser's correction).
-        paid = self.paid_read or paid_by_an_earlier_try(self.ports, self.before)
+        # paid by the employer meanwhile (or being paid by a bank debit), is the group's:
+        # recorded as Stripe holds it, nothing more sent (one rule with a correction's).
+        earlier = self.earlier_read or earlier_try_invoice(self.ports, self.before)
+        paid = earlier.invoice if earlier is not None else None
         invoice = (
             paid.model_copy(update={"attempt": self.attempt})
             if paid is not None
@@ -227,6 +231,11 @@ class _ByInvoice(_WayToPay):
 def _seats(group: GroupBooking) -> tuple[tuple[int, bool], ...]:
     """Which of ``group``'s places are held, by number (not who they are for)."""
     return tuple((place.number, place.released) for place in group.places)
+
+
+def _paid_at_stripe(ports: Ports, invoice_id: str) -> bool:
+    held = invoice_held(ports, invoice_id)
+    return held is not None and held.paid
 
 
 def _adopted(before: GroupBooking, new: GroupBooking) -> str | None:
@@ -354,17 +363,18 @@ def off_the_way_to_pay(ports: Ports, group: GroupBooking, course: Course, number
 
 def _refused_by_invoice(
     ports: Ports, group: GroupBooking, number: int, now: datetime
-) -> InvoiceRef | None:
+) -> EarlierTryInvoice | None:
     """Raise why place ``number`` of ``group`` may not come off its invoice as it stands, if it
-    may not. The invoice for the places kept that a stopped try sent and the employer paid, when
-    it had to be read at Stripe (past the due time: ``earlier_try_may_be_paid``), else None."""
+    may not. The invoice for the places kept that a stopped try sent and the employer paid, or
+    is paying by a bank debit, when it had to be read at Stripe (past the due time:
+    ``earlier_try_may_be_paid``), else None."""
     # Read after an erasure's save, before its void at Stripe: nothing new for nobody.
     refuse_new_invoice(group)
     refuse_while_voided(group)
     refuse_while_another_is_given_up(group, number)
-    paid = paid_by_an_earlier_try(ports, group) if earlier_try_may_be_paid(group, now) else None
-    refuse_once_due(group, now, earlier_try_paid=paid is not None)  # before the old is voided
-    return paid
+    earlier = earlier_try_invoice(ports, group) if earlier_try_may_be_paid(group, now) else None
+    refuse_once_due(group, now, earlier_try_paid=earlier is not None)  # before the old is voided
+    return earlier
 
 
 def _completed(way: _ByInvoice | _ByCard, saved: GroupBooking) -> GroupBooking:
@@ -381,8 +391,8 @@ def _completed(way: _ByInvoice | _ByCard, saved: GroupBooking) -> GroupBooking:
     logger.info(way.done, extra={"group_id": saved.group_id})
     offer_free_places(ports, saved.course_id)
     paid = _adopted(before, saved) if isinstance(way, _ByInvoice) else None
-    if paid is None:
-        return saved
+    if paid is None or not _paid_at_stripe(ports, paid):
+        return saved  # none adopted, or a bank debit on its way: its invoice.paid pays it
     # The places kept are paid for by it: the one path for money (nothing more sent).
     paid_by_an_earlier_try_applied(ports, saved.group_id, paid)
     return ports.groups.get_group(saved.group_id) or saved

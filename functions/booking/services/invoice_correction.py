@@ -19,13 +19,12 @@ from pydantic import ValidationError
 from booking.domain.application import Application
 from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.errors import InvalidInput
-from booking.domain.invoice_correction import InvoiceCorrected, sent_earlier_may_be_paid
+from booking.domain.invoice_correction import InvoiceCorrected
 from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen
-from booking.domain.provider_objects import sent_and_never_saved
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
-from booking.services.invoice_requests import invoice_held, refuse_while_being_paid
+from booking.services.invoice_requests import paid_by_an_earlier_try, refuse_while_being_paid
 from booking.services.ports import Ports
 from booking.services.settle import act_settled
 
@@ -67,13 +66,12 @@ def refuse_typed_without_po(
 
 
 def _sent_earlier_paid(ports: Ports, application: Application) -> bool:
-    """Whether the corrected invoice a stopped try sent is paid at Stripe, read only when the
-    due time refuses the correction otherwise (``sent_earlier_may_be_paid``)."""
-    if not sent_earlier_may_be_paid(application, ports.clock()):
-        return False
-    earlier = sent_and_never_saved(application)
-    held = invoice_held(ports, earlier) if earlier is not None else None
-    return held is not None and held.paid
+    """Whether the corrected invoice a stopped try sent is paid at Stripe, or being paid by a
+    bank debit (either way the booking's: ``invoice_issue``), read only when the due time
+    refuses the correction otherwise (``invoice_requests.paid_by_an_earlier_try``)."""
+    invoice = application.invoice
+    past_due = invoice is not None and invoice.due_at <= ports.clock()
+    return paid_by_an_earlier_try(ports, application, too_late=past_due) is not None
 
 
 def correct_invoice(

@@ -5,11 +5,11 @@ its id saved first while it is a draft, before the provider sends it.
 An act stopped after the provider sent the invoice it recorded first, before its save, is
 finished by the sweep or pressed again: the invoice it sent then is voided at the
 provider before another is asked for, so exactly one invoice is ever open for the booking
-(never two for the employer to pay), and one the employer paid meanwhile, or is paying by a
-bank debit Stripe will not void under, refuses the act in words, nothing more sent. One the
-employer paid is the booking's invoice (the act sent it, with the booking's own key): the act
-completes with it as the current one, read once at the provider, and nothing more is sent; its
-payment then confirms the booking (``services.settle.act_settled``)."""
+(never two for the employer to pay). One the employer paid meanwhile, or is paying by a bank
+debit Stripe will not void under, is the booking's invoice (the act sent it, with the booking's
+own key): the act completes with it as the current one, read once at the provider, and nothing
+more is sent; its payment then confirms the booking (``services.settle.act_settled``; a debit's
+once the bank confirms it, by its ``invoice.paid``)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
 from booking.domain.commands import IssueInvoice
 from booking.domain.course import Course
-from booking.domain.errors import PAYMENT_SETTLING, Conflict, DependencyUnavailable
-from booking.domain.invoices import InvoiceEvent, InvoiceEventKind, InvoicePaying
+from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.payment_settlement import invoiced
 from booking.domain.provider_objects import adopted_from_an_earlier_try, sent_and_never_saved
 from booking.services.concurrency import course_of
@@ -36,11 +36,6 @@ EARLIER_INVOICE_PAID = (
 )
 # The id of the ``invoice.paid`` an act applies for the invoice an earlier try of it sent.
 PAID_BY_AN_EARLIER_TRY = "earlier-try-paid-"
-EARLIER_INVOICE_SETTLING = (
-    "the employer's bank is confirming a payment of the invoice sent when this was first "
-    "pressed: nothing more was sent, so the employer is never asked to pay twice. Press "
-    "again only if the bank says the debit failed"
-)
 
 
 def issued(
@@ -99,10 +94,10 @@ def _earlier_voided(ports: Ports, application: Application) -> InvoiceRef | None
     if earlier is None:
         return None
     paying = void_at_stripe(ports, earlier)
-    if paying is InvoicePaying.PAID:
-        return as_sent(earlier, ports.payments.invoice_at_stripe(earlier, a_person_waits=True))
     if paying.on_its_way:
-        raise Conflict(EARLIER_INVOICE_SETTLING, code=PAYMENT_SETTLING)
+        # Paid, or being paid by a bank debit (days): the booking's invoice either way. One
+        # being debited refused the act, so the sweep let the place go under the debit.
+        return as_sent(earlier, ports.payments.invoice_at_stripe(earlier, a_person_waits=True))
     owe_customer_deletions(ports, [earlier])
     forget_customers(ports, [earlier])
     return None
@@ -154,8 +149,8 @@ def earlier_payment_applied(
     organiser's press, answered that the invoice was paid (409 ``invoice_paid``), as nothing
     of what they asked was sent; a completion (the sweep, an event) is not answered."""
     invoice_id = adopted_from_an_earlier_try(before, saved)
-    if invoice_id is None:
-        return
+    if invoice_id is None or not ports.payments.invoice_at_stripe(invoice_id).paid:
+        return  # none adopted, or a bank debit of it on its way: its invoice.paid confirms it
     paid_by_an_earlier_try_applied(ports, saved.application_id, invoice_id)
     if pressed:
         raise Conflict(EARLIER_INVOICE_PAID, code="invoice_paid")

@@ -24,6 +24,7 @@ from booking.domain.errors import (
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.invoices import InvoicePaying
 from booking.domain.money import Money, money_words
+from booking.domain.provider_objects import sent_earlier_may_be_paid
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import retried
 from booking.services.ports import InvoiceAtStripe, InvoiceRequest, Ports
@@ -43,6 +44,33 @@ def invoice_due(course: Course, now: datetime, bank_holidays: Container[date]) -
         definition.timezone,
         bank_holidays,
     )
+
+
+def paid_by_an_earlier_try(
+    ports: Ports, application: Application, *, too_late: bool
+) -> InvoiceAtStripe | None:
+    """The invoice a stopped try of an act on ``application`` sent, as Stripe holds it, when
+    the employer paid it or is paying it by a bank debit (``InvoicePaying.on_its_way``: either
+    way the booking's, never voided under the payment); read only when time refuses the act
+    otherwise (``too_late``: ``provider_objects.sent_earlier_may_be_paid``). None: none paid or
+    being paid, or nothing to read."""
+    earlier = sent_earlier_may_be_paid(application, too_late=too_late)
+    held = invoice_held(ports, earlier) if earlier is not None else None
+    return held if paying_of(held).on_its_way else None
+
+
+def act_invoice_due(
+    ports: Ports, application: Application, course: Course, now: datetime
+) -> datetime | None:
+    """When the invoice an act on ``application`` sends now falls due: by the course's terms
+    (:func:`invoice_due`); once they leave too little time before the start, as the invoice a
+    stopped try of the act sent holds it, when the employer paid it (nothing new is sent then:
+    that one is recorded as the booking's). None: too close to the start for an invoice."""
+    due = invoice_due(course, now, ports.bank_holidays)
+    if due is not None:
+        return due
+    paid = paid_by_an_earlier_try(ports, application, too_late=True)
+    return paid.due_at if paid is not None else None
 
 
 def refuse_unless_billable(application: Application) -> None:

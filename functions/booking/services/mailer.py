@@ -52,7 +52,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.dispute_messages import of_a_dispute
+from booking.domain.dispute_told import of_a_dispute
 from booking.domain.emails import (
     CERTIFICATE_HELD,
     GROUP_KINDS,

@@ -73,7 +73,7 @@ from booking.services.concurrency import (
 )
 from booking.services.email_claims import TAKEN_UP
 from booking.services.invoice_issue import earlier_payment_applied, issued, issued_recorded_first
-from booking.services.invoice_requests import invoice_due
+from booking.services.invoice_requests import act_invoice_due
 from booking.services.ports import Anomaly, ClaimRead, Ports, RefundMade
 from booking.services.provider_erasure import disown_invoice
 from booking.services.stripe_clean_up import clean_up, expire_quietly
@@ -254,7 +254,7 @@ def _situation(
     return Situation(
         now=now,
         course_price=course.definition.price,
-        invoice_due_at=invoice_due(course, now, ports.bank_holidays),
+        invoice_due_at=act_invoice_due(ports, application, course, now),
         latest_move_told=told,
         payment_refused=payment_refusal(application, course, now),
     )

@@ -121,28 +121,38 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         from booking.handlers.routes.public import PUBLIC
 
         return tuple(r for r in (*PUBLIC, *GROUPS) if r.function is function)
-    if function is Function.ADMIN:
-        from booking.handlers.routes.given_back import GIVE_BACK_ADMIN
-        from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
-        from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_ADMIN
-        from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
-        from booking.handlers.routes.invoice_correction import CORRECTION_ADMIN
-        from booking.handlers.routes.invoice_instead import INSTEAD_ADMIN
-        from booking.handlers.routes.organisers import ORGANISERS
-        from booking.handlers.routes.paid_off_stripe import GROUP_PAID_ADMIN
-        from booking.handlers.routes.transfers import TRANSFER_ADMIN
+    return _admin_part() if function is Function.ADMIN else _console_part()
 
-        return (
-            ORGANISERS
-            + TRANSFER_ADMIN
-            + GROUP_BOOKINGS_ADMIN
-            + GROUP_INVOICE_ADMIN
-            + GROUP_CORRECTION_ADMIN
-            + GROUP_PAID_ADMIN
-            + CORRECTION_ADMIN
-            + INSTEAD_ADMIN
-            + GIVE_BACK_ADMIN
-        )
+
+def _admin_part() -> tuple[Route, ...]:
+    from booking.handlers.routes.given_back import GIVE_BACK_ADMIN
+    from booking.handlers.routes.group_given_back import GIVE_BACK_GROUP_ADMIN
+    from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
+    from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_ADMIN
+    from booking.handlers.routes.group_overview import GROUP_BOOKINGS_ADMIN
+    from booking.handlers.routes.invoice_correction import CORRECTION_ADMIN
+    from booking.handlers.routes.invoice_instead import INSTEAD_ADMIN
+    from booking.handlers.routes.organiser_courses import COURSES_ADMIN
+    from booking.handlers.routes.organisers import ORGANISERS
+    from booking.handlers.routes.paid_off_stripe import GROUP_PAID_ADMIN
+    from booking.handlers.routes.transfers import TRANSFER_ADMIN
+
+    return (
+        ORGANISERS
+        + COURSES_ADMIN
+        + TRANSFER_ADMIN
+        + GROUP_BOOKINGS_ADMIN
+        + GROUP_INVOICE_ADMIN
+        + GROUP_CORRECTION_ADMIN
+        + GROUP_PAID_ADMIN
+        + CORRECTION_ADMIN
+        + INSTEAD_ADMIN
+        + GIVE_BACK_ADMIN
+        + GIVE_BACK_GROUP_ADMIN
+    )
+
+
+def _console_part() -> tuple[Route, ...]:
     from booking.handlers.routes.console import CONSOLE_ROUTES
     from booking.handlers.routes.console_cancel import (
         CANCEL_CONFIRMATION,
@@ -150,6 +160,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         VOID_CONFIRMATION,
     )
     from booking.handlers.routes.given_back import RECORD_GIVEN_BACK
+    from booking.handlers.routes.group_given_back import GIVE_BACK_GROUP_CONSOLE
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_CONSOLE
     from booking.handlers.routes.group_invoice_correction import GROUP_CORRECTION_CONSOLE
     from booking.handlers.routes.group_overview import GROUP_BOOKINGS_CONSOLE
@@ -172,6 +183,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
         + CORRECTION_CONSOLE
         + INSTEAD_CONSOLE
         + RECORD_GIVEN_BACK
+        + GIVE_BACK_GROUP_CONSOLE
     )
 
 

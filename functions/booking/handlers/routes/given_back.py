@@ -18,12 +18,12 @@ from booking.handlers.routes.answers import (
 
 GIVEN_BACK_BY_HAND = "given_back_by_hand"
 _APPLICATION = path_parameter("application_id")
-_METHOD = {
+METHOD = {
     "type": "string",
     "enum": ["bank_transfer", "cheque", "cash", "other"],
     "description": "How it went back",
 }
-_GIVEN_ON = {
+GIVEN_ON = {
     "type": "string",
     "format": "date",
     "description": "The day it was given back (YYYY-MM-DD): not in the future, and not before "
@@ -88,8 +88,8 @@ RECORD_GIVEN_BACK: tuple[Route, ...] = (
                 "seen": SEEN,
                 "press": {"type": "string", "description": "The page's one press"},
                 "amount": {"type": "string", "description": "In pounds, like 200.00"},
-                "given_on": _GIVEN_ON,
-                "method": _METHOD,
+                "given_on": GIVEN_ON,
+                "method": METHOD,
             },
             "seen",
             "press",
@@ -101,6 +101,46 @@ RECORD_GIVEN_BACK: tuple[Route, ...] = (
         done=GIVEN_BACK_BY_HAND,
     ),
 )
+# The organisers' API's record, a person's or a group's: its key and its body.
+KEY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry record nothing more: a request with a key an earlier record "
+    "was made with answers `recorded: before`, nothing changed; the same key with another "
+    "amount, day or way is refused, 409 `idempotency_key_reused`, nothing changed. This or "
+    "`seen` is required",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+ADMIN_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["amount", "given_on", "method"],
+                "additionalProperties": False,
+                "properties": {
+                    "amount": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "Pence given back, at most what is left",
+                    },
+                    "given_on": GIVEN_ON,
+                    "method": METHOD,
+                    "seen": SEEN,
+                },
+            }
+        }
+    },
+}
+ONCE_SAID = (
+    " One of `Idempotency-Key` or `seen` is required, so a retried request never records the "
+    "money twice: with neither, 400 `bad_request` naming both, nothing recorded. With a key, a "
+    "retry answers `recorded: before`, and the same key again with another amount, day or way "
+    "is 409 `idempotency_key_reused`, nothing recorded; with `seen` only, a retry after the "
+    "record is refused as out of date (409 `application_changed`)."
+)
 GIVE_BACK_ADMIN: tuple[Route, ...] = (
     Route(
         Function.ADMIN,
@@ -110,44 +150,9 @@ GIVE_BACK_ADMIN: tuple[Route, ...] = (
         "Record that money paid outside Stripe was given back by hand (amount in pence)",
         {"200": json_answer("GivenBackRecordedOut", "The application after it, and what this did")},
         errors=BODY_ACTION_ERRORS,
-        parameters=(
-            _APPLICATION,
-            {
-                "name": "Idempotency-Key",
-                "in": "header",
-                "required": False,
-                "description": "Makes a retry record nothing more: a request with a key an "
-                "earlier record was made with answers `recorded: before`, nothing changed; "
-                "the same key with another amount, day or way is refused, 409 "
-                "`idempotency_key_reused`, nothing changed",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-            },
-        ),
-        body={
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["amount", "given_on", "method"],
-                        "additionalProperties": False,
-                        "properties": {
-                            "amount": {
-                                "type": "integer",
-                                "minimum": 1,
-                                "description": "Pence given back, at most what is left",
-                            },
-                            "given_on": _GIVEN_ON,
-                            "method": _METHOD,
-                            "seen": SEEN,
-                        },
-                    }
-                }
-            },
-        },
-        description=SAID + " Without an `Idempotency-Key` each request is a record of its own; "
-        "the same key again with another amount, day or way is 409 `idempotency_key_reused`, "
-        "nothing recorded.",
+        parameters=(_APPLICATION, KEY_HEADER),
+        body=ADMIN_BODY,
+        description=SAID + ONCE_SAID,
         tags=("organisers",),
     ),
 )

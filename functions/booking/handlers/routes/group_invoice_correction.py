@@ -32,7 +32,9 @@ _SAID = (
     "`corrected` false, nothing changed, nothing sent. A wrong field: 422 naming it in words, "
     "nothing done (the same checks as one person's correction, `correctInvoice`, a PO "
     "refused blank on a course with `po_required`). 409 `no_open_invoice` without an open "
-    "invoice; `too_late_for_invoice` on its due day; `invoice_being_voided` while an "
+    "invoice; `too_late_for_invoice` on its due day (not when a stopped try sent the "
+    "corrected invoice, which the employer paid or is paying by a bank debit: read at "
+    "Stripe first, it completes the correction); `invoice_being_voided` while an "
     "organiser voids it; `place_being_given_up` while a give-up replaces it; with `seen` (the "
     "group's, as its card or `GET /admin/courses/{course_id}/group-bookings` gave it), a "
     "group changed since is `application_changed`. The old invoice is read at Stripe once "
@@ -45,7 +47,10 @@ _SAID = (
     "stopped once Stripe had sent the corrected invoice, which the employer then paid: that "
     "invoice is the group's, recorded as its invoice and paying the places, nothing more "
     "sent, and the answer is 409 `invoice_paid`; its `invoice.paid`, or the sweep, completes "
-    "the correction with it alike, never refunded. 404 for an unknown group."
+    "the correction with it alike, never refunded. One the employer is paying by a bank "
+    "debit still processing is the group's alike: recorded as its invoice, nothing more "
+    "sent and never voided under the debit, its `invoice.paid` paying the group once the "
+    "bank confirms it. 404 for an unknown group."
 )
 
 GROUP_CORRECTION_ADMIN: tuple[Route, ...] = (

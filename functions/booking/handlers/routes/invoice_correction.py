@@ -53,7 +53,10 @@ EARLIER_TRY_PAID_SAID = (
     "sent), recorded as its current invoice and its payment confirming the booking; nothing "
     'more is sent, and the answer is 409 `invoice_paid` ("the employer has paid the invoice '
     'sent when this was first pressed: the booking is confirmed by that payment"). Its '
-    "`invoice.paid`, or the scheduled sweep, completes the act with it alike, never refunded."
+    "`invoice.paid`, or the scheduled sweep, completes the act with it alike, never refunded. "
+    "One the employer is paying by a bank debit still processing is the booking's alike: "
+    "the act completes with it as the current invoice, nothing more sent, and its "
+    "`invoice.paid` confirms the booking once the bank confirms the debit."
 )
 CORRECTION_SAID = (
     "The billing details are replaced and a new invoice for the same amount, due on the same "
@@ -62,7 +65,9 @@ CORRECTION_SAID = (
     "asked, so Stripe's own `invoice.voided` of it ends nothing; only the new invoice's id, "
     "recorded with the change, is believed for this application. The same details again: "
     "200, nothing changed, nothing sent. A wrong field: 422 naming it, nothing done. 409 "
-    "`no_open_invoice` without an open invoice; 409 `too_late_for_invoice` on its due day; "
+    "`no_open_invoice` without an open invoice; 409 `too_late_for_invoice` on its due day "
+    "(not when a stopped try sent the corrected invoice, which the employer paid or is "
+    "paying by a bank debit: read at Stripe first, it completes the correction); "
     "with `seen` (the application's, as last read), an application changed since is 409 "
     "`application_changed`. The old invoice is read at Stripe once first: 409 "
     "`payment_settling` while the employer's bank debit of it is processing, 409 "

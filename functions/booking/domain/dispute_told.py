@@ -1,0 +1,79 @@
+"""The organisers' messages about a payer's bank's dispute (the facilitators' copy, a
+group's, an erased person's): the first when the dispute is heard of, and one more when the
+bank's inquiry became a chargeback (``domain.disputes.dispute_recorded`` queues them). Which
+dispute each is about, its words as the dispute stands when it is composed, and its subject,
+saying what the bank did: an inquiry (it asks about the payment and takes nothing) or a
+chargeback (it takes the payment back), as the words say it. Pure."""
+
+from __future__ import annotations
+
+from booking.domain.disputes import (
+    BECAME_CHARGEBACK,
+    DISPUTE_COPY,
+    DisputeRecord,
+    Payments,
+    PlaceHeld,
+    dispute_words,
+)
+
+INQUIRY_SUBJECT = "Payment queried by the payer's bank (an inquiry, nothing taken)"
+CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (a chargeback)"
+
+
+def of_a_dispute(occasion: str | None) -> bool:
+    """Whether the facilitators' message with ``occasion`` is one about a dispute (queued
+    under ``DISPUTE_COPY`` and the dispute's id: the first, or the one saying the bank's
+    inquiry became a chargeback)."""
+    return bool(occasion) and str(occasion).startswith(f"{DISPUTE_COPY}-")
+
+
+def _told_of(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> DisputeRecord | None:
+    """The dispute the message with ``occasion`` is about, as recorded now (None: it is about
+    none, or its dispute is no longer recorded)."""
+    if occasion is None or not of_a_dispute(occasion):
+        return None
+    dispute_id = occasion.removeprefix(f"{DISPUTE_COPY}-").removesuffix(BECAME_CHARGEBACK)
+    return next((d for d in disputes if d.dispute_id == dispute_id), None)
+
+
+def dispute_told(
+    occasion: str | None,
+    disputes: tuple[DisputeRecord, ...],
+    timezone: str,
+    payments: Payments,
+    *,
+    place: PlaceHeld,
+    many: bool = False,
+) -> str:
+    """The words of the dispute the organisers' message with ``occasion`` is about ("" for
+    any other message), as the dispute stands when it is composed (``payments``, ``place``
+    and ``many``: the booking's or the group's, as :func:`dispute_words`)."""
+    found = _told_of(occasion, disputes)
+    return dispute_words(found, timezone, payments, place=place, many=many) if found else ""
+
+
+def dispute_subject(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> str:
+    """What the message with ``occasion`` heads its subject with: an inquiry or a chargeback,
+    as the dispute stands when it is composed ("" for any other message)."""
+    found = _told_of(occasion, disputes)
+    if found is None:
+        return ""
+    return INQUIRY_SUBJECT if found.inquiry else CHARGEBACK_SUBJECT
+
+
+def dispute_told_values(
+    occasion: str | None,
+    disputes: tuple[DisputeRecord, ...],
+    timezone: str,
+    payments: Payments,
+    *,
+    place: PlaceHeld,
+    many: bool = False,
+) -> dict[str, str]:
+    """What a message's templates say of the dispute its ``occasion`` names: its words and the
+    head of its subject (both "" for any other message)."""
+    said = dispute_told(occasion, disputes, timezone, payments, place=place, many=many)
+    return {
+        "dispute_said": said,
+        "dispute_subject": dispute_subject(occasion, disputes),
+    }
