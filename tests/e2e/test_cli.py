@@ -45,7 +45,7 @@ def test_load_course_roster_and_reminders(
     )
     common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
-    assert "created cli-cohort: 1 session, 5 of 5 places left" in capsys.readouterr().out
+    assert "created cli-cohort: 1 session, 0 of 5 booked, 5 free" in capsys.readouterr().out
     assert main([*common, "load-course", str(path)]) == 0
     assert capsys.readouterr().out.startswith("updated cli-cohort")
 
@@ -218,7 +218,7 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     assert main([*common, "courses"]) == 0
     assert (
         "CLI invoice cohort, from Monday 1 September 2031 [cli-invoice]: Open, "
-        "5 of 5 places left, £200.00 a place"
+        "0 of 5 booked, 5 free; £200.00 a place"
     ) in capsys.readouterr().out
     assert main([*common, "course", "cli-invoice"]) == 0
     shown = capsys.readouterr().out
