@@ -40,7 +40,10 @@ def test_an_inquiry_become_a_chargeback_is_told_again_once_with_the_money_taken(
 
     escalated = _escalated(system, inquiry["id"])
 
-    [(_, second)] = _told(system)
+    [(subject, second)] = _told(system)
+    assert subject.startswith(
+        "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
+    ), subject
     assert "The bank has taken the payment back (a chargeback)" in second
     assert "nothing has been taken yet" not in second
     totals = system.totals()

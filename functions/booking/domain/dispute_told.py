@@ -2,8 +2,9 @@
 group's, an erased person's): the first when the dispute is heard of, and one more when the
 bank's inquiry became a chargeback (``domain.disputes.dispute_recorded`` queues them). Which
 dispute each is about, its words as the dispute stands when it is composed, and its subject,
-saying what the bank did: an inquiry (it asks about the payment and takes nothing) or a
-chargeback (it takes the payment back), as the words say it. Pure."""
+saying what the bank did: an inquiry (it asks about the payment and takes nothing), a
+chargeback (it takes the payment back), or an inquiry that is now a chargeback, as the words
+say it. Pure."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from booking.domain.disputes import (
 
 INQUIRY_SUBJECT = "Payment queried by the payer's bank (an inquiry, nothing taken)"
 CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (a chargeback)"
+BECAME_CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
 
 
 def of_a_dispute(occasion: str | None) -> bool:
@@ -54,11 +56,16 @@ def dispute_told(
 
 def dispute_subject(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> str:
     """What the message with ``occasion`` heads its subject with: an inquiry or a chargeback,
-    as the dispute stands when it is composed ("" for any other message)."""
+    as the dispute stands when it is composed, or (the message saying the bank's inquiry
+    became a chargeback) that it is now one ("" for any other message)."""
     found = _told_of(occasion, disputes)
     if found is None:
         return ""
-    return INQUIRY_SUBJECT if found.inquiry else CHARGEBACK_SUBJECT
+    if found.inquiry:
+        return INQUIRY_SUBJECT
+    # Only an inquiry that became a chargeback is told again, under this occasion.
+    escalated = str(occasion).endswith(BECAME_CHARGEBACK)
+    return BECAME_CHARGEBACK_SUBJECT if escalated else CHARGEBACK_SUBJECT
 
 
 def dispute_told_values(
