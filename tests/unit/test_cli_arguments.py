@@ -91,7 +91,7 @@ _GIVE_BACK = ["give-back", "CL-7K3Q9", *_GIVEN]
         (["discount-code", "c1", "HALF", "--percent-off", "50", "--expires-at", "x"], "a time"),
         (["discount-code", "c1", "HALF", "--amount-off", "1e28"], "in pounds"),
         (["bursary", "CL-7K3Q9", "1e400"], "in pounds"),
-        (_GIVE_BACK + ["paypal"], "give the way as bank_transfer, cheque, cash or other"),
+        ([*_GIVE_BACK, "paypal"], "give the way as bank_transfer, cheque, cash or other"),
         (["give-back-group", "g1", *_GIVEN, "paypal"], "bank_transfer, cheque, cash or"),
         (["record-payment", "CL-7K3Q9", "--method", "paypal"], "bank_transfer, cheque, cash"),
     ],
