@@ -305,3 +305,37 @@ def test_the_page_offering_the_record_never_says_no_action_fits(
     given = _given_back(system, application, amount=20000, given_on=_today(system), method="cash")
     assert given.status == 200, given.body
     assert "No action fits an application that is cancelled." in browser.words(path)
+
+
+def test_the_record_the_roster_and_the_terminal_say_what_went_back_by_hand(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refunded figure counts money given back by hand: each place that shows it says
+    which part went back by hand, and how, from the same records as the person's export."""
+    cli.connect(system, monkeypatch)
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    for amount, method in ((5000, "cheque"), (15000, "bank_transfer")):
+        made = _given_back(system, application, amount=amount, given_on=day, method=method)
+        assert made.status == 200, made.body
+    export = system.admin("GET", f"/people/{PERSON}").json()
+    [exported] = export["applications"]
+
+    record = system.admin("GET", f"/applications/{application['application_id']}").json()
+    [row] = system.admin("GET", f"/courses/{INVOICED}/applications").json()
+    csv_text = system.admin("GET", f"/courses/{INVOICED}/applications?format=csv").body
+    shown = cli.run(capsys, "application", application["reference"])
+
+    for answered in (record, row):
+        assert answered["amount_refunded"] == 20000
+        assert answered["given_back_by_hand"] == exported["given_back_by_hand"]
+    assert [r["amount"] for r in record["given_back_by_hand"]] == [5000, 15000]
+    on = system.now().date()
+    when = f"on {on:%A} {on.day} {on:%B %Y}"
+    said = f"£50.00 given back by hand by cheque {when}; "
+    said += f"£150.00 given back by hand by bank transfer {when}"
+    header, line = csv_text.lstrip("\ufeff").splitlines()
+    assert header.endswith(",Given back by hand")
+    assert line.endswith(f'"{said}"') or line.endswith(said), line
+    assert shown.status == 0, shown
+    assert f"Of which given back by hand: {said}" in shown.out

@@ -231,6 +231,18 @@ def _why_not(application: Application, left: int, currency: str) -> str:
     )
 
 
+def records_data(records: tuple[GivenBack, ...]) -> list[dict[str, object]]:
+    """Each record as the organisers' API and the person's export give it, oldest first
+    (pence, YYYY-MM-DD, the way, when recorded): its press is never said."""
+    return [r.model_dump(mode="json", exclude={"press"}) for r in records]
+
+
+def records_said(records: tuple[GivenBack, ...], currency: str) -> str:
+    """Every record in words, oldest first, ``; `` between ("" when none): the roster's
+    spreadsheet and the CLI say them so."""
+    return "; ".join(given_back_words(r, currency) for r in records)
+
+
 def given_back_words(record: GivenBack, currency: str) -> str:
     """ "£200.00 given back by hand by bank transfer on Monday 1 March 2027"."""
     day = record.given_on
@@ -260,4 +272,6 @@ __all__ = [
     "payment_arrived",
     "record_of",
     "recorded_by",
+    "records_data",
+    "records_said",
 ]

@@ -3,8 +3,9 @@ marked paid at Stripe ("paid out of band", the dashboard's Mark as paid: a bank 
 cheque). Stripe counts it paid, so the booking is, but nothing of it can go back through Stripe:
 an organiser's refund of it (a cancellation with the refund ticked, Refund afterwards, from the
 API, the console or the CLI) is refused in words and changes nothing, as a move to a cheaper
-cohort is (``domain.transfers``, ``no_payment_to_refund``); a place of a group paid so is given
-up with its share said to be the organisers' to settle (``domain.employer_share``)."""
+cohort is (``domain.transfers``, ``no_payment_to_refund``, saying what to do instead); a place
+of a group paid so is given up with its share said to be the organisers' to settle
+(``domain.employer_share``)."""
 
 from __future__ import annotations
 
@@ -68,8 +69,29 @@ def nothing_at_stripe(application: Application, currency: str, *, cancelled: boo
     )
 
 
+def difference_off_stripe(
+    application: Application, cohort: str, less: int, currency: str
+) -> Refusal:
+    """Why a booking paid outside Stripe cannot move to ``cohort``, cheaper by ``less`` (minor
+    units): the move gives its difference back, and Stripe holds nothing to give it from. What
+    the organiser can do instead is said with it: a cohort at the same price moves at once; or
+    the booking ends, its money goes back by hand and is recorded so, and the person applies to
+    the cheaper cohort at its own price."""
+    kept = money_words(kept_off_stripe(application), currency)
+    return Refusal(
+        NO_PAYMENT_TO_REFUND,
+        f"{cohort} costs {money_words(less, currency)} less, a difference the move would give "
+        f"back, but the {kept} paid for this booking was paid outside Stripe (its invoice was "
+        "marked as paid), so Stripe holds no payment to refund it from: nothing was moved. "
+        "Choose a cohort at the same price; or cancel this booking without the refund, give "
+        f"the {kept} back the way it was received, record it on the booking's page (Record "
+        f"money given back by hand), and have the person apply to {cohort}",
+    )
+
+
 __all__ = [
     "NO_PAYMENT_TO_REFUND",
+    "difference_off_stripe",
     "kept_off_stripe",
     "nothing_at_stripe",
     "nothing_at_stripe_to_refund",
