@@ -113,6 +113,7 @@ ROUTES = [
     Route("POST", "/_local/stripe/checkout/{anything}/dispute", "stripe"),
     Route("POST", "/_local/stripe/invoices/{anything}/dispute", "stripe"),
     Route("POST", "/_local/stripe/disputes/{anything}/close", "stripe"),
+    Route("POST", "/_local/stripe/disputes/{anything}/escalate", "stripe"),
     Route("GET", "/_local/stripe/v1/disputes/{anything}", "stripe"),
     Route("GET", "/_local/stripe/events", "stripe"),
     Route("POST", "/_local/stripe/events/{anything}/resend", "stripe"),

@@ -1,6 +1,7 @@
-"""The organisers' one message about a payer's bank's dispute is headed with what the bank did:
+"""The organisers' message about a payer's bank's dispute is headed with what the bank did:
 an inquiry (it asks about the payment and takes nothing) or a chargeback (it takes the payment
-back), for a person's booking, a group's and an erased person's alike, as its body says it.
+back), and the one more sent when the bank's inquiry became a chargeback says it is now one,
+for a person's booking, a group's and an erased person's alike, as its body says it.
 Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tests.support.system import System
 
 INQUIRY = "Payment queried by the payer's bank (an inquiry, nothing taken)"
 CHARGEBACK = "Payment disputed by the payer's bank (a chargeback)"
+BECAME_CHARGEBACK = "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
 
 
 def _told(system: System) -> list[OutgoingEmail]:
@@ -61,3 +63,22 @@ def test_an_erased_persons_inquiry_is_headed_as_an_inquiry(system: System) -> No
     [told] = _told(system)
     assert told.subject.startswith(f"{INQUIRY}: "), told.subject
     assert application["reference"] in told.text
+
+
+def test_a_groups_inquiry_become_a_chargeback_is_headed_as_now_one(system: System) -> None:
+    group = _card_group(system)
+    path = f"{_checkout_of(group)}/dispute"
+    body = urlencode({"reason": "fraudulent", "inquiry": "true"}).encode()
+    opened = system.stripe_local("POST", path, body, FORM)
+    assert opened.status == 200, opened.body
+    [inquiry] = _told(system)
+
+    escalated = system.stripe_local(
+        "POST", f"/disputes/{opened.json()['dispute']['id']}/escalate", b"", FORM
+    )
+
+    assert escalated.status == 200, escalated.body
+    [told] = _told(system)
+    assert inquiry.subject.startswith(f"{INQUIRY}: a group booking on "), inquiry.subject
+    assert told.subject.startswith(f"{BECAME_CHARGEBACK}: a group booking on "), told.subject
+    assert "nothing has been taken yet" not in " ".join(told.text.split())

@@ -235,3 +235,107 @@ def test_the_terminal_records_it(
     assert again.status == 0, again
     assert "recorded already (this same command ran before), nothing recorded again" in again.out
     assert len(system.stored(application).given_back) == 1
+
+
+def test_a_refund_asked_once_it_was_given_back_by_hand_says_so_and_does_nothing(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.connect(system, monkeypatch)
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    refund = f"/applications/{application['application_id']}/refund"
+    part_back = _given_back(system, application, amount=5000, given_on=day, method="cheque")
+    assert part_back.status == 200
+
+    part = system.admin("POST", refund).refused(409, "no_payment_to_refund")["message"]
+    assert "the £200.00 paid for this booking was paid outside Stripe" in part
+    assert "£50.00 of it is recorded as given back by hand already; £150.00 is not" in part
+
+    rest_back = _given_back(system, application, amount=15000, given_on=day, method="cheque")
+    assert rest_back.status == 200
+    # All of it went back by hand: a Refund is no quiet 200 and never "refunded already" through
+    # Stripe with the applicant told, since nobody was and Stripe refunded nothing.
+    whole = system.admin("POST", refund).refused(409, "no_payment_to_refund")["message"]
+    assert "all £200.00 of it is recorded as given back by hand already" in whole
+    said = cli.run(capsys, "refund", application["reference"])
+    assert said.status == 1, said
+    assert "given back by hand" in said.err
+    assert "told" not in said.err
+    assert system.deliver_emails() == []
+    assert len(system.stored(application).given_back) == 2
+
+
+def test_a_key_sent_again_with_other_details_is_refused_and_records_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    first = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
+    assert first.status == 200, first.body
+
+    # A script reusing its key for another amount is told so, never "recorded: before".
+    other = _given_back(system, application, "k1", amount=1000, given_on=day, method="cheque")
+
+    refused = other.refused(409, "idempotency_key_reused")["message"]
+    assert "£50.00 given back by hand by cheque" in refused
+    assert "nothing was changed" in refused
+    again = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
+    assert again.json()["recorded"] == "before"
+    # The console's press sent again with another amount typed (Back, an edit, send): the same.
+    page = f"/console/applications/{application['application_id']}/given-back"
+    form = _press_fields(browser, page)
+    typed = {"amount": "20", "given_on": day, "method": "cash"}
+    assert browser.post(page, **{**form, **typed}).status == 303
+    edited = browser.post(page, **{**form, **typed, "amount": "30"})
+    assert edited.status == 409, edited.body
+    assert "£20.00 given back by hand in cash" in edited.body
+    assert [r.amount for r in system.stored(application).given_back] == [5000, 2000]
+
+
+def test_the_page_offering_the_record_never_says_no_action_fits(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    application = _cancelled_paid_off_stripe(system)
+    path = f"/console/applications/{application['application_id']}"
+
+    offered = browser.words(path)
+
+    assert "Record money given back by hand" in offered
+    assert "No action fits" not in offered
+    given = _given_back(system, application, amount=20000, given_on=_today(system), method="cash")
+    assert given.status == 200, given.body
+    assert "No action fits an application that is cancelled." in browser.words(path)
+
+
+def test_the_record_the_roster_and_the_terminal_say_what_went_back_by_hand(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refunded figure counts money given back by hand: each place that shows it says
+    which part went back by hand, and how, from the same records as the person's export."""
+    cli.connect(system, monkeypatch)
+    application = _cancelled_paid_off_stripe(system)
+    day = _today(system)
+    for amount, method in ((5000, "cheque"), (15000, "bank_transfer")):
+        made = _given_back(system, application, amount=amount, given_on=day, method=method)
+        assert made.status == 200, made.body
+    export = system.admin("GET", f"/people/{PERSON}").json()
+    [exported] = export["applications"]
+
+    record = system.admin("GET", f"/applications/{application['application_id']}").json()
+    [row] = system.admin("GET", f"/courses/{INVOICED}/applications").json()
+    csv_text = system.admin("GET", f"/courses/{INVOICED}/applications?format=csv").body
+    shown = cli.run(capsys, "application", application["reference"])
+
+    for answered in (record, row):
+        assert answered["amount_refunded"] == 20000
+        assert answered["given_back_by_hand"] == exported["given_back_by_hand"]
+    assert [r["amount"] for r in record["given_back_by_hand"]] == [5000, 15000]
+    on = system.now().date()
+    when = f"on {on:%A} {on.day} {on:%B %Y}"
+    said = f"£50.00 given back by hand by cheque {when}; "
+    said += f"£150.00 given back by hand by bank transfer {when}"
+    header, line = csv_text.lstrip("\ufeff").splitlines()
+    assert header.endswith(",Given back by hand")
+    assert line.endswith(f'"{said}"') or line.endswith(said), line
+    assert shown.status == 0, shown
+    assert f"Of which given back by hand: {said}" in shown.out

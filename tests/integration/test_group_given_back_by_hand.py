@@ -228,3 +228,34 @@ def test_the_managers_and_billing_contacts_record_and_export_show_it(
     colleague = system.admin("GET", "/people/mary@example.org").json()
     assert [g["as"] for g in colleague["group_bookings"]] == ["colleague (place 1)"]
     assert "given_back_by_hand" not in colleague["group_bookings"][0]
+
+
+def test_a_key_or_press_sent_again_with_other_details_is_refused_and_records_nothing(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = _two_given_up(system)
+    day = _today(system)
+    first = _given_back(system, group, "k1", amount=5000, given_on=day, method="cheque")
+    assert first.status == 200, first.body
+
+    # A script reusing its key for another amount is told so, never "recorded: before".
+    other = _given_back(system, group, "k1", amount=1000, given_on=day, method="cheque")
+
+    refused = other.refused(409, "idempotency_key_reused")["message"]
+    assert "£50.00 given back by hand by cheque" in refused
+    assert "nothing was changed" in refused
+    again = _given_back(system, group, "k1", amount=5000, given_on=day, method="cheque")
+    assert again.json()["recorded"] == "before"
+    # The card's press sent again with another amount typed (Back, an edit, send): the same.
+    page = f"/console/groups/{group['group_id']}/given-back"
+    form = browser.form(page, page)
+    typed = {"amount": "20", "given_on": day, "method": "cash"}
+    assert browser.post(page, **{**form, **typed}).status == 303
+    edited = browser.post(page, **{**form, **typed, "amount": "30"})
+    assert edited.status == 409, edited.body
+    assert "£20.00 given back by hand in cash" in edited.body
+    line = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
+    said = line["given_back_by_hand_said"]
+    assert said.count("given back by hand") == 2, said
+    assert "£50.00 given back by hand by cheque" in said
+    assert "£20.00 given back by hand in cash" in said

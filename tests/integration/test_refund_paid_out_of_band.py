@@ -12,6 +12,7 @@ import pytest
 
 from tests.support import cli
 from tests.support.applications import invoice_id_of
+from tests.support.console import signed_in
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
@@ -22,6 +23,7 @@ from tests.support.groups import (
     paid_outside_stripe,
 )
 from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 PERSON = "ada@example.org"
@@ -142,3 +144,41 @@ def test_a_colleagues_booking_on_a_group_paid_off_stripe_is_refused_with_doable_
         said = refused.json()["error"]["message"]
         assert "its share is refunded to the employer" not in said
         assert "paid outside Stripe, so its share is not refunded from here" in said
+
+
+def _another_cohort(system: System, course_id: str, price: int) -> None:
+    """A cohort of the same programme as :data:`INVOICED`, at ``price`` (pence)."""
+    course = system.course_file()
+    system.put_course(course_id, {**course, "invoice_allowed": True, "price": {"amount": price}})
+
+
+def test_a_move_to_a_cheaper_cohort_is_refused_saying_what_to_do_instead(
+    invoiced: System,
+) -> None:
+    """Its difference would be given back, and Stripe holds nothing to give it from: refused
+    on /admin and beside the cohort on the console, in words that say what the organiser can
+    do (a cohort at the same price moves at once, as the words say)."""
+    application = _booked_paid_off_stripe(invoiced)
+    _another_cohort(invoiced, "invoiced-cheaper", 15000)
+    _another_cohort(invoiced, "invoiced-same", 20000)
+    path = f"/applications/{application['application_id']}"
+    move = {"to_course_id": "invoiced-cheaper"}
+
+    said = _refused_in_words(invoiced.admin("POST", f"{path}/transfer", json_body=move))
+
+    assert "costs £50.00 less" in said
+    assert "nothing was moved" in said
+    assert "Choose a cohort at the same price" in said
+    assert "cancel this booking without the refund" in said
+    assert "(Record money given back by hand)" in said
+    assert said.endswith("and have the person apply to " + said.split(" costs ")[0])
+    stored = invoiced.stored(application)
+    assert (stored.course_id, stored.transfers) == (INVOICED, ())
+    assert invoiced.deliver_emails() == []
+    browser = signed_in(invoiced)
+    page = text_of(browser.get(f"/console{path}/transfer").body)
+    assert "nothing was moved. Choose a cohort at the same price" in page, page
+    # The way the words offer first is open: the same price moves at once.
+    same = invoiced.admin("POST", f"{path}/transfer", json_body={"to_course_id": "invoiced-same"})
+    assert same.status == 200, same.body
+    assert invoiced.stored(application).course_id == "invoiced-same"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from booking.cli import parse_arguments
+from booking.cli import parse_arguments, received
 from infra.local.server import organiser_token
 
 
@@ -74,6 +74,10 @@ def test_the_cli_reads_pounds_as_the_console_does(
     assert reason in capsys.readouterr().err
 
 
+_GIVEN = ["--amount", "20", "--on", "2027-03-01", "--how"]
+_GIVE_BACK = ["give-back", "CL-7K3Q9", *_GIVEN]
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
@@ -87,6 +91,9 @@ def test_the_cli_reads_pounds_as_the_console_does(
         (["discount-code", "c1", "HALF", "--percent-off", "50", "--expires-at", "x"], "a time"),
         (["discount-code", "c1", "HALF", "--amount-off", "1e28"], "in pounds"),
         (["bursary", "CL-7K3Q9", "1e400"], "in pounds"),
+        ([*_GIVE_BACK, "paypal"], "give the way as bank_transfer, cheque, cash or other"),
+        (["give-back-group", "g1", *_GIVEN, "paypal"], "bank_transfer, cheque, cash or"),
+        (["record-payment", "CL-7K3Q9", "--method", "paypal"], "bank_transfer, cheque, cash"),
     ],
 )
 def test_a_mistyped_value_is_refused_in_words_never_argparse_s(
@@ -101,6 +108,13 @@ def test_a_mistyped_value_is_refused_in_words_never_argparse_s(
     assert says in err
     assert "invalid" not in err, err
     assert " value:" not in err, err
+    assert "choice" not in err, err
+
+
+@pytest.mark.parametrize("typed", ["cheque", "Bank transfer", "bank-transfer", " CASH "])
+def test_the_way_money_went_back_is_read_as_typed(typed: str) -> None:
+    args = parse_arguments([*_GIVE_BACK, typed])
+    assert args.how == typed.strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def test_every_typed_option_is_read_by_a_reader_that_says_what_to_give() -> None:
@@ -108,12 +122,18 @@ def test_every_typed_option_is_read_by_a_reader_that_says_what_to_give() -> None
     from booking.cli import arguments
 
     ours = {arguments._time, arguments._whole_number, arguments._percent, arguments._pounds, Path}
+    ours.add(received.way)
     parser = arguments._parser()
     actions = list(parser._actions)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             actions += [a for command in action.choices.values() for a in command._actions]
     typed = {action.type for action in actions if action.type is not None}
+    # argparse's ``choices`` says "invalid choice: 'paypal' (choose from ...)".
+    chosen = [
+        a.dest for a in actions if a.choices and not isinstance(a, argparse._SubParsersAction)
+    ]
+    assert not chosen, chosen
     # A name given to a command (a reference, a course's id) is read by ``Named``.
     typed = {reader for reader in typed if not isinstance(reader, arguments.Named)}
     assert typed <= ours, typed - ours

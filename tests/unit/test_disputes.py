@@ -115,6 +115,21 @@ def test_an_inquiry_the_bank_escalates_becomes_the_chargeback(inquiry: str) -> N
     )
 
 
+def test_an_inquiry_closed_then_a_chargeback_of_it_is_said_as_the_chargeback() -> None:
+    """Should Stripe hold the same Dispute as a chargeback after its inquiry closed, the record
+    says what was taken, never "none of the £200.00 was taken" beside a figure counting it;
+    the closed inquiry's event come late changes nothing."""
+    disputes, _ = with_dispute((), _event("warning_needs_response"))
+    disputes, _ = with_dispute(disputes, _event("warning_closed"))
+    disputes, _ = with_dispute(disputes, _event("needs_response", ("txn_out", -20000)))
+    disputes, _ = with_dispute(disputes, _event("warning_closed"))
+    [record] = disputes
+    assert (record.status, record.withdrawn) == ("needs_response", 20000)
+    said = dispute_words(record, "Europe/London", {}, place=PlaceHeld.CANCELLABLE)
+    assert "(a chargeback): Stripe holds £200.00" in said
+    assert "none of the £200.00 was taken" not in said
+
+
 def _fee_event(status: str, *moves: tuple[str, int, int]) -> DisputeEvent:
     """A dispute event whose balance transactions carry Stripe's fee: (id, amount, fee)."""
     return replace(

@@ -10,7 +10,7 @@ import hashlib
 from typing import Any
 
 from booking.cli.client import application_path, post_json, segment
-from booking.cli.received import METHODS
+from booking.cli.received import METHODS_SHOWN, way
 from booking.domain.wording import money_words
 
 HELP = "record money paid outside Stripe as given back by hand (a cancelled booking's)"
@@ -44,7 +44,9 @@ def _money_options(parser: Any, pounds: Any) -> None:
         metavar="YYYY-MM-DD",
         help="the day it was given back (not in the future, not before the payment arrived)",
     )
-    parser.add_argument("--how", choices=METHODS, required=True, help="how it went back")
+    parser.add_argument(
+        "--how", type=way, metavar=METHODS_SHOWN, required=True, help="how it went back"
+    )
 
 
 def give_back(args: argparse.Namespace, url: str, token: str | None) -> str:

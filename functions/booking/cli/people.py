@@ -20,6 +20,7 @@ from booking.cli.client import (
 from booking.cli.errors import CliError
 from booking.cli.said import answered, course_named, instant, name_of, status_in_words
 from booking.domain.covered import left_to_pay_in_words
+from booking.domain.given_back import GivenBack, records_said
 from booking.domain.refund_partway import REFUND_ON_ITS_PAGE
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
@@ -100,6 +101,8 @@ def show_application(
         f"Price {said(found['price'])}, left to pay {left_to_pay_in_words(found)}, "
         f"paid {said(found['amount_paid'])}, refunded {said(found['amount_refunded'])}",
     ]
+    if found.get("given_back_by_hand"):
+        lines.append(f"Of which given back by hand: {_given_back_said(found)}")
     if found["discount_code"]:
         lines.append(f"{FIELD_NAMES['discount_code']}: {found['discount_code']}")
     if found["bursary"]:
@@ -114,6 +117,14 @@ def show_application(
         if field not in ("name", "email"):
             lines.append(f"{FIELD_NAMES[field]}: {found.get(field) or '(not given)'}")
     return "\n".join(lines)
+
+
+def _given_back_said(found: dict[str, Any]) -> str:
+    """Each record of money given back by hand, in the console's words (the API's records)."""
+    records = tuple(
+        GivenBack.model_validate({**record, "press": ""}) for record in found["given_back_by_hand"]
+    )
+    return records_said(records, found["currency"])
 
 
 def _move_waiting(url: str, found: dict[str, Any]) -> list[str]:

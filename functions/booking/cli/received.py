@@ -8,6 +8,19 @@ import argparse
 from typing import Any
 
 METHODS = ("bank_transfer", "cheque", "cash", "other")
+METHODS_SHOWN = "|".join(METHODS)
+_A_WAY = "give the way as bank_transfer, cheque, cash or other"
+
+
+def way(text: str) -> str:
+    """How money came or went back, as typed (``Bank transfer`` and ``bank-transfer`` read as
+    ``bank_transfer``); any other way is refused in words that name the ways taken, never with
+    argparse's "invalid choice"."""
+    typed = "_".join(text.strip().lower().replace("-", " ").split())
+    if typed not in METHODS:
+        raise argparse.ArgumentTypeError(_A_WAY)
+    return typed
+
 
 # What a request recording a payment did (the API's ``recorded``), one person's or a group's:
 # a second run records nothing, and its details are not kept, so it must not read as recorded.
@@ -30,7 +43,7 @@ def add_options(command: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="the day the money arrived (not in the future, not before the invoice was sent)",
     )
-    command.add_argument("--method", choices=METHODS, help="how it was paid")
+    command.add_argument("--method", type=way, metavar=METHODS_SHOWN, help="how it was paid")
     command.add_argument(
         "--reference", help="the bank's reference for it, one line, up to 60 characters"
     )

@@ -1,12 +1,15 @@
-"""The organisers' one message about a payer's bank's dispute (the facilitators' copy, a
-group's, an erased person's): which dispute it is about, its words as the dispute stands when
-it is composed, and its subject, saying what the bank did: an inquiry (it asks about the
-payment and takes nothing) or a chargeback (it takes the payment back), as the words say it.
-Pure."""
+"""The organisers' messages about a payer's bank's dispute (the facilitators' copy, a
+group's, an erased person's): the first when the dispute is heard of, and one more when the
+bank's inquiry became a chargeback (``domain.disputes.dispute_recorded`` queues them). Which
+dispute each is about, its words as the dispute stands when it is composed, and its subject,
+saying what the bank did: an inquiry (it asks about the payment and takes nothing), a
+chargeback (it takes the payment back), or an inquiry that is now a chargeback, as the words
+say it. Pure."""
 
 from __future__ import annotations
 
 from booking.domain.disputes import (
+    BECAME_CHARGEBACK,
     DISPUTE_COPY,
     DisputeRecord,
     Payments,
@@ -14,16 +17,15 @@ from booking.domain.disputes import (
     dispute_words,
 )
 
-# An inquiry's statuses, open or closed: a bank that escalates one to a chargeback moves the
-# same Dispute on to a chargeback's status (``needs_response`` and on).
-_INQUIRY = frozenset({"warning_needs_response", "warning_under_review", "warning_closed"})
 INQUIRY_SUBJECT = "Payment queried by the payer's bank (an inquiry, nothing taken)"
 CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (a chargeback)"
+BECAME_CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
 
 
 def of_a_dispute(occasion: str | None) -> bool:
-    """Whether the facilitators' message with ``occasion`` is their one message about a
-    dispute (queued by ``services.disputes`` under ``DISPUTE_COPY`` and the dispute's id)."""
+    """Whether the facilitators' message with ``occasion`` is one about a dispute (queued
+    under ``DISPUTE_COPY`` and the dispute's id: the first, or the one saying the bank's
+    inquiry became a chargeback)."""
     return bool(occasion) and str(occasion).startswith(f"{DISPUTE_COPY}-")
 
 
@@ -32,7 +34,7 @@ def _told_of(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> Dispu
     none, or its dispute is no longer recorded)."""
     if occasion is None or not of_a_dispute(occasion):
         return None
-    dispute_id = occasion.removeprefix(f"{DISPUTE_COPY}-")
+    dispute_id = occasion.removeprefix(f"{DISPUTE_COPY}-").removesuffix(BECAME_CHARGEBACK)
     return next((d for d in disputes if d.dispute_id == dispute_id), None)
 
 
@@ -43,21 +45,27 @@ def dispute_told(
     payments: Payments,
     *,
     place: PlaceHeld,
+    many: bool = False,
 ) -> str:
     """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed (``payments`` and
-    ``place``: the booking's or the group's, as :func:`dispute_words`)."""
+    any other message), as the dispute stands when it is composed (``payments``, ``place``
+    and ``many``: the booking's or the group's, as :func:`dispute_words`)."""
     found = _told_of(occasion, disputes)
-    return dispute_words(found, timezone, payments, place=place) if found else ""
+    return dispute_words(found, timezone, payments, place=place, many=many) if found else ""
 
 
 def dispute_subject(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> str:
     """What the message with ``occasion`` heads its subject with: an inquiry or a chargeback,
-    as the dispute stands when it is composed ("" for any other message)."""
+    as the dispute stands when it is composed, or (the message saying the bank's inquiry
+    became a chargeback) that it is now one ("" for any other message)."""
     found = _told_of(occasion, disputes)
     if found is None:
         return ""
-    return INQUIRY_SUBJECT if found.status in _INQUIRY else CHARGEBACK_SUBJECT
+    if found.inquiry:
+        return INQUIRY_SUBJECT
+    # Only an inquiry that became a chargeback is told again, under this occasion.
+    escalated = str(occasion).endswith(BECAME_CHARGEBACK)
+    return BECAME_CHARGEBACK_SUBJECT if escalated else CHARGEBACK_SUBJECT
 
 
 def dispute_told_values(
@@ -67,10 +75,12 @@ def dispute_told_values(
     payments: Payments,
     *,
     place: PlaceHeld,
+    many: bool = False,
 ) -> dict[str, str]:
     """What a message's templates say of the dispute its ``occasion`` names: its words and the
     head of its subject (both "" for any other message)."""
+    said = dispute_told(occasion, disputes, timezone, payments, place=place, many=many)
     return {
-        "dispute_said": dispute_told(occasion, disputes, timezone, payments, place=place),
+        "dispute_said": said,
         "dispute_subject": dispute_subject(occasion, disputes),
     }

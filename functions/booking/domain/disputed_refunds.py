@@ -15,8 +15,11 @@ from booking.domain.application import Application
 from booking.domain.commands import Refusal
 from booking.domain.disputes import PAYMENT_DISPUTED
 from booking.domain.money import money_words
+from booking.domain.off_stripe import difference_off_stripe
+from booking.domain.wording import cohort_name
 
 if TYPE_CHECKING:  # a group's models load with the groups' code, not every function's init
+    from booking.domain.course import Course
     from booking.domain.groups import GroupBooking
 
 # Said where Stripe refused the refund of a dispute whose events have not come yet (the
@@ -80,14 +83,15 @@ def refund_refused_while_disputed(
     )
 
 
-def difference_not_refundable(application: Application, currency: str) -> Refusal | None:
-    """Why a move to a cheaper cohort cannot give its difference back through Stripe, or None:
-    Stripe holds no payment of the booking, or the payer's bank took it back."""
+def difference_not_refundable(
+    application: Application, target: Course, less: int
+) -> Refusal | None:
+    """Why a move to ``target``, cheaper by ``less`` (minor units), cannot give its difference
+    back through Stripe, or None: Stripe holds no payment of the booking (paid outside it), or
+    the payer's bank took it back."""
+    currency = target.definition.price.currency
     if not application.payment_intent:
-        return Refusal(
-            "no_payment_to_refund",
-            "the difference would be refunded, but Stripe holds no payment for this booking",
-        )
+        return difference_off_stripe(application, cohort_name(target), less, currency)
     return refund_refused_while_disputed(application, currency, cancelled=False)
 
 

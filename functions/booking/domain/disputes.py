@@ -12,7 +12,9 @@ open dispute's ``needs_response`` never undoes ``under_review``, nor either a ``
 not give back: Stripe's balance, whatever order the events came in.
 
 The place is never taken away here: a dispute may be won. The organisers are told once per
-dispute (the facilitators' copy keyed by the dispute's id) and the pages say what they can do:
+dispute (the facilitators' copy keyed by the dispute's id), and once more if it was the bank's
+inquiry and became a chargeback (keyed by its id and ``BECAME_CHARGEBACK``: the money is taken
+now), and the pages say what they can do:
 for a payment refunded already, answer the dispute with the refund, else the bank pays the
 payer a second time what the refund gave back (and once lost, that it did: the organisers'
 to take up with the payer); cancel the place only while the booking holds one the console can
@@ -58,20 +60,25 @@ REASON_WORDS = {
 }
 # How far along a status is: an event never moves a dispute back (out of order, redelivered).
 # An inquiry (``warning_*``) comes before any chargeback: one the bank escalates stays the same
-# Dispute and moves on to ``needs_response``, even from ``warning_under_review``.
+# Dispute and moves on to ``needs_response``, even from ``warning_under_review``, and even once
+# the inquiry closed (``warning_closed``): a chargeback Stripe holds of it is never said as an
+# inquiry that took nothing while its money counts as taken.
 _STAGE = {
     "warning_needs_response": 0,
     "warning_under_review": 1,
-    "needs_response": 2,
-    "under_review": 3,
-    "prevented": 4,
-    "warning_closed": 4,
-    "won": 4,
-    "lost": 4,
+    "warning_closed": 2,
+    "needs_response": 3,
+    "under_review": 4,
+    "prevented": 5,
+    "won": 5,
+    "lost": 5,
 }
 # A bank's inquiry still open: it asks about the payment and takes nothing (only a chargeback,
 # ``needs_response`` or ``under_review``, withdraws the money).
 OPEN_INQUIRY = frozenset({"warning_needs_response", "warning_under_review"})
+# Added to a dispute's id in the occasion of the organisers' second message about it: the
+# bank's inquiry they were told of became a chargeback, taking the money.
+BECAME_CHARGEBACK = "-chargeback"
 DISPUTE_COPY = "disputed"  # the occasion of the organisers' one message about a dispute
 # Why a payment's money is held by a dispute: the facilitators' copy's reason, and the code
 # of a refund refused while it holds the money (``domain.disputed_refunds``).
@@ -132,6 +139,11 @@ class DisputeRecord(Model):
     def open_inquiry(self) -> bool:
         """Whether it is the bank's inquiry, still open: nothing taken yet."""
         return self.status in OPEN_INQUIRY
+
+    @property
+    def inquiry(self) -> bool:
+        """Whether it is the bank's inquiry, open or closed: never a chargeback, nothing taken."""
+        return self.status.startswith("warning_")  # each inquiry status, and none else
 
     @property
     def closed(self) -> bool:
@@ -202,13 +214,28 @@ def dispute_recorded(
     current: R, event: DisputeEvent, told: Callable[[R, str], EmailJob]
 ) -> R | None:
     """``current`` with ``event``'s dispute recorded and the event taken, the organisers
-    ``told`` of a dispute first heard of now; None when it says nothing new (a redelivery, an
-    earlier event come late)."""
+    ``told`` of a dispute first heard of now, or of an inquiry become a chargeback now (``told``
+    gets the dispute's id, with ``BECAME_CHARGEBACK`` for that); None when it says nothing new
+    (a redelivery, an earlier event come late)."""
     disputes, first_heard = with_dispute(current.disputes, event)
     if disputes == current.disputes:
         return None
     new = current.model_copy(update={"disputes": disputes}).with_event(event.event_id)
-    return new.with_emails(told(current, event.dispute_id)) if first_heard else new
+    if first_heard:
+        return new.with_emails(told(current, event.dispute_id))
+    if _escalated(current.disputes, disputes, event.dispute_id):
+        # Told of the inquiry that nothing was taken: told again, once, that the money is.
+        return new.with_emails(told(current, f"{event.dispute_id}{BECAME_CHARGEBACK}"))
+    return new
+
+
+def _escalated(
+    before: tuple[DisputeRecord, ...], after: tuple[DisputeRecord, ...], dispute_id: str
+) -> bool:
+    """Whether the dispute ``dispute_id`` was the bank's inquiry and is a chargeback now."""
+    was = next(d for d in before if d.dispute_id == dispute_id)
+    now = next(d for d in after if d.dispute_id == dispute_id)
+    return was.inquiry and not now.inquiry
 
 
 def disputed_total(disputes: tuple[DisputeRecord, ...]) -> int:

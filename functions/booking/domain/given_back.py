@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from booking.domain.billing import InvoiceRef
 
 NOTHING_TO_GIVE_BACK = "nothing_to_give_back"
+KEY_REUSED = "idempotency_key_reused"
 FIELDS = ("amount", "given_on", "method")
 ATTENTION = "what was given back needs attention"
 
@@ -123,10 +124,11 @@ def record_of(
     holding: Holding, asked: GiveBackAsked, press: str, *, now: datetime, timezone: str
 ) -> GivenBack | None:
     """The record ``asked`` makes under ``press`` (None: that press was recorded already).
-    Conflict ``nothing_to_give_back`` when nothing may be recorded on it; InvalidInput on
-    ``amount`` above what is left, on ``given_on`` in the future or before the payment
-    arrived."""
-    if any(r.press == press for r in holding.records):
+    Conflict ``idempotency_key_reused`` when that press recorded other details
+    (:func:`recorded_by`); ``nothing_to_give_back`` when nothing may be recorded on it;
+    InvalidInput on ``amount`` above what is left, on ``given_on`` in the future or before the
+    payment arrived."""
+    if recorded_by(holding, press, asked) is not None:
         return None
     if holding.why_not:
         raise Conflict(holding.why_not, code=NOTHING_TO_GIVE_BACK)
@@ -156,6 +158,27 @@ def record_of(
     )
 
 
+def recorded_by(holding: Holding, press: str, asked: GiveBackAsked) -> GivenBack | None:
+    """The record ``press`` made on ``holding`` already (a retry, a double press), or None.
+    Conflict ``idempotency_key_reused`` when it recorded other details than ``asked``: a key
+    or a page's press sent again with another amount, day or way would otherwise be answered
+    as recorded, though what it asked was not."""
+    record = next((r for r in holding.records if r.press == press), None)
+    if record is None or (record.amount, record.given_on, record.method) == (
+        asked.amount,
+        asked.given_on,
+        asked.method,
+    ):
+        return record
+    said = given_back_words(record, holding.currency)
+    raise Conflict(
+        f"this was recorded already with other details ({said}): nothing was changed. To "
+        "record another amount, record it afresh (open the page again, or send a new "
+        "Idempotency-Key)",
+        code=KEY_REUSED,
+    )
+
+
 def holding_of(application: Application) -> Holding:
     """A person's booking, as :func:`record_of` weighs it."""
     currency = application.invoice.currency if application.invoice else "gbp"
@@ -169,7 +192,8 @@ def given_back(
 ) -> Application:
     """``application`` with ``asked`` recorded as given back by hand under ``press``; the same
     press recorded already: ``application`` unchanged. Refused as :func:`record_of` says (not
-    cancelled, or holding nothing paid outside Stripe: ``nothing_to_give_back``)."""
+    cancelled, or holding nothing paid outside Stripe: ``nothing_to_give_back``; the press
+    recorded already with other details: ``idempotency_key_reused``)."""
     record = record_of(holding_of(application), asked, press, now=now, timezone=timezone)
     if record is None:
         return application
@@ -207,6 +231,18 @@ def _why_not(application: Application, left: int, currency: str) -> str:
     )
 
 
+def records_data(records: tuple[GivenBack, ...]) -> list[dict[str, object]]:
+    """Each record as the organisers' API and the person's export give it, oldest first
+    (pence, YYYY-MM-DD, the way, when recorded): its press is never said."""
+    return [r.model_dump(mode="json", exclude={"press"}) for r in records]
+
+
+def records_said(records: tuple[GivenBack, ...], currency: str) -> str:
+    """Every record in words, oldest first, ``; `` between ("" when none): the roster's
+    spreadsheet and the CLI say them so."""
+    return "; ".join(given_back_words(r, currency) for r in records)
+
+
 def given_back_words(record: GivenBack, currency: str) -> str:
     """ "£200.00 given back by hand by bank transfer on Monday 1 March 2027"."""
     day = record.given_on
@@ -220,6 +256,7 @@ def given_back_words(record: GivenBack, currency: str) -> str:
 __all__ = [
     "ATTENTION",
     "FIELDS",
+    "KEY_REUSED",
     "NOTHING_TO_GIVE_BACK",
     "GiveBackAsked",
     "GivenBack",
@@ -234,4 +271,7 @@ __all__ = [
     "may_give_back",
     "payment_arrived",
     "record_of",
+    "recorded_by",
+    "records_data",
+    "records_said",
 ]

@@ -41,7 +41,8 @@ def group_given_back(
 ) -> GroupBooking:
     """``group`` with ``asked`` recorded as given back by hand under ``press``; the same press
     recorded already: ``group`` unchanged. Refused as ``record_of`` says: nothing owed back by
-    hand (409 ``nothing_to_give_back``), an amount above it, a day out of range (422)."""
+    hand (409 ``nothing_to_give_back``), the press recorded already with other details (409
+    ``idempotency_key_reused``), an amount above it, a day out of range (422)."""
     record = record_of(group_holding(group), asked, press, now=now, timezone=timezone)
     if record is None:
         return group

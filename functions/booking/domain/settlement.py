@@ -61,7 +61,7 @@ from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import booked_now, released_to
 from booking.domain.live_for_money import not_fundable
 from booking.domain.move_undone import undone_by_refund
-from booking.domain.off_stripe import nothing_at_stripe, nothing_at_stripe_to_refund
+from booking.domain.off_stripe import nothing_at_stripe, paid_off_stripe_only
 from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.payer import bursary_void_notice
 from booking.domain.payment_record import CheckoutRef
@@ -365,8 +365,9 @@ def _ended_already(
 def _no_refund(application: Application, currency: str, *, cancelled: bool) -> Refusal | None:
     """Why the booking's money cannot be refunded through Stripe, or None: paid outside it
     (``domain.off_stripe``), or taken back by the payer's bank in a dispute, where a refund
-    would pay them twice (``domain.disputed_refunds``)."""
-    if nothing_at_stripe_to_refund(application):
+    would pay them twice (``domain.disputed_refunds``). Paid outside Stripe and all given back by
+    hand since is refused too, in words saying so: never a quiet "ended already"."""
+    if paid_off_stripe_only(application):
         return nothing_at_stripe(application, currency, cancelled=cancelled)
     return refund_refused_while_disputed(application, currency, cancelled=cancelled)
 

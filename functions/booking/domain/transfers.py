@@ -243,7 +243,7 @@ def money_refusal(
     if more > 0 and not waived(more, target_price.currency) and not chargeable(application):
         return _costs_more(application, target, more)
     if more < 0:  # given back through Stripe: a payment it holds, never one disputed
-        return difference_not_refundable(application, target_price.currency)
+        return difference_not_refundable(application, target, -more)
     return None
 
 

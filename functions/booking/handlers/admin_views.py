@@ -83,7 +83,9 @@ class RosterRow(AnswersOut, _RowStart):
     """One application in a course's roster (``GET /admin/courses/{id}/applications``)."""
 
     amount_paid: int = Field(description="Minor units (pence)")
-    amount_refunded: int = Field(description="Minor units (pence)")
+    amount_refunded: int = Field(
+        description="Refunds through Stripe and money given back by hand (minor units)"
+    )
     currency: str
     payment_method: Literal["card", "invoice"]
     price: int = Field(description="The place's price when applied for (minor units)")
@@ -124,6 +126,12 @@ class RosterRow(AnswersOut, _RowStart):
         "nothing was taken yet, and by when to answer it), or how it ended, and what "
         "to do (one of a payment refunded already is answered with the refund, else the payer "
         "is paid twice); the place is not taken away ('' when none)",
+    )
+    given_back_by_hand: list[GivenBackOut] = Field(
+        default_factory=list,
+        description="Money paid outside Stripe recorded as given back by hand, oldest first "
+        "(counted in amount_refunded too); the CSV roster says each in words in its last "
+        "column, 'Given back by hand'",
     )
     status_reason: str | None = Field(
         default=None,

@@ -119,7 +119,8 @@ def dispute_applied(
 
 
 def _organisers_told(application: Application, dispute_id: str) -> EmailJob:
-    """The facilitators' message about the dispute: one per dispute, keyed by its id."""
+    """The facilitators' message about the dispute: one per dispute, keyed by its id (and one
+    more once the bank's inquiry became a chargeback: ``domain.disputes.dispute_recorded``)."""
     return EmailJob.about(
         EmailKind.FACILITATOR_COPY,
         application.application_id,

@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.errors import Conflict
-from booking.domain.given_back import GiveBackAsked, given_back
+from booking.domain.given_back import GiveBackAsked, given_back, holding_of, recorded_by
 from booking.domain.page_seen import Seen, seen_refusal
 from booking.services.acted import Acted
 from booking.services.concurrency import course_of, load_application, retried
@@ -34,13 +34,14 @@ def record_given_back(
     """Record ``asked`` as given back by hand on the booking, once for ``press``: recorded by
     it already, nothing changes (``changed`` False). Refused in words, nothing written: the page
     seen out of date (409 ``application_changed``), nothing left to give back or the booking
-    not cancelled (409 ``nothing_to_give_back``), an amount above what is left, a day in the
+    not cancelled (409 ``nothing_to_give_back``), the press recorded already with other details
+    (409 ``idempotency_key_reused``), an amount above what is left, a day in the
     future or before the payment arrived (422 on the field)."""
     first = load_application(ports, application_id)
     definition = course_of(ports, first).definition
 
     def write(current: Application) -> Acted:
-        if any(r.press == press for r in current.given_back):
+        if recorded_by(holding_of(current), press, asked) is not None:
             return Acted(current, changed=False)  # this press was recorded already
         now = ports.clock()
         refused = seen_refusal(seen, current, definition.price.currency, LOOK_AGAIN, now=now)

@@ -48,6 +48,8 @@ def _message(
         definition.timezone,
         group.payment_refunds,
         place=group_place_held(group),
+        # Said of all the places the group keeps, as its own line on the group bookings page.
+        many=group.places_kept > 1,
     )
     if not told["dispute_said"]:
         return GroupEmailOutcome.SKIPPED_GONE

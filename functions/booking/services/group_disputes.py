@@ -118,7 +118,7 @@ def released_under_it_refunded(ports: Ports, group_id: str) -> None:
 
 def organisers_told(group: GroupBooking, dispute_id: str) -> EmailJob:
     """The facilitators' message about the dispute of the group's payment: one per dispute,
-    keyed by its id."""
+    keyed by its id (and one more once the bank's inquiry became a chargeback)."""
     return EmailJob.about(
         EmailKind.GROUP_DISPUTED,
         group.group_id,

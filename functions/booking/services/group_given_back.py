@@ -14,8 +14,8 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 
 from booking.domain.errors import Conflict, NotFound
-from booking.domain.given_back import GiveBackAsked
-from booking.domain.group_given_back import group_given_back
+from booking.domain.given_back import GiveBackAsked, recorded_by
+from booking.domain.group_given_back import group_given_back, group_holding
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import CHANGED, Seen, group_seen
 from booking.services.concurrency import retried
@@ -36,8 +36,9 @@ def record_group_given_back(
     """Record ``asked`` as given back by hand on the group, once for ``press``: the group
     after, and whether this changed it (False: the press was recorded already). Refused in
     words, nothing written: the card seen out of date (409 ``application_changed``), nothing
-    owed back by hand (409 ``nothing_to_give_back``), an amount above it, a day in the future
-    or before the payment arrived (422 on the field)."""
+    owed back by hand (409 ``nothing_to_give_back``), the press recorded already with other
+    details (409 ``idempotency_key_reused``), an amount above it, a day in the future or
+    before the payment arrived (422 on the field)."""
     first = find_group(ports, group_id)
     course = ports.repository.get_course(first.course_id)
     if course is None:
@@ -45,7 +46,7 @@ def record_group_given_back(
     timezone = course.definition.timezone
 
     def write(current: GroupBooking) -> tuple[GroupBooking, bool]:
-        if any(r.press == press for r in current.returned_by_hand):
+        if recorded_by(group_holding(current), press, asked) is not None:
             return current, False  # this press was recorded already
         if seen is not None and seen.digests and group_seen(current) not in seen.digests:
             raise Conflict(LOOK_AGAIN, code=CHANGED)

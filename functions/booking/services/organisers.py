@@ -23,6 +23,7 @@ from booking.domain.covered import not_yet_asked_said, owed_now, paid_by_said, s
 from booking.domain.disputes import GroupDisputesSaid, place_disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
+from booking.domain.given_back import records_data, records_said
 from booking.domain.graduation import completion_words
 from booking.domain.money import Money
 from booking.domain.money_received import Receipt, receipts
@@ -111,6 +112,8 @@ def _roster_row(
         "paid_by_group": paid_by_group(application, organisations),
         "refund_failed": bool(failed_and_held(application)),
         "disputed": place_disputed(application, course.definition.timezone, groups_disputed),
+        # Counted in amount_refunded too: which part went back by hand, and how.
+        "given_back_by_hand": records_data(application.given_back),
     }
 
 
@@ -299,6 +302,8 @@ ROSTER_CSV_COLUMNS = (
     "Completion",
     # A payer's bank's dispute of the payment, in words (``domain.disputes``).
     "Payment disputed",
+    # Money paid outside Stripe given back by hand, in words (in "Refunded" too).
+    "Given back by hand",
 )
 
 
@@ -343,6 +348,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             _place_in_line(application, positions),
             completion_words(course, application),
             place_disputed(application, zone, disputed),
+            records_said(application.given_back, currency),
         ]
         multiline = {1 + ANSWER_FIELDS.index(field) for field in MULTILINE_ANSWERS}
         writer.writerow(

@@ -11,6 +11,7 @@ from typing import Any
 from booking.domain.application import Application
 from booking.domain.erasure import BILLING_CONTACT
 from booking.domain.errors import NotFound
+from booking.domain.given_back import records_data
 from booking.domain.invoice_voiding import details_naming
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.services.organisers import transfers_of
@@ -65,7 +66,7 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
         "amount_paid": a.money_received,
         "amount_refunded": a.money_returned,
         # Money paid outside Stripe given back by hand (in amount_refunded too).
-        "given_back_by_hand": [r.model_dump(mode="json", exclude={"press"}) for r in a.given_back],
+        "given_back_by_hand": records_data(a.given_back),
         # Each payer's bank's dispute of a payment (Stripe's codes, amounts and moments).
         "amount_disputed": a.money_disputed,
         "disputes": [

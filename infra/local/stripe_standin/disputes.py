@@ -1,7 +1,8 @@
 """A payer's bank disputing a charge (a chargeback), as Stripe tells it: the Dispute object and
 its events (``charge.dispute.created`` and ``.funds_withdrawn`` at once, as a card's dispute
-opens; ``.funds_reinstated`` and ``.closed`` when it is won, ``.closed`` alone when lost), each
-with the balance transactions it made so far. Only the local routes open or close one: on
+opens, ``.funds_withdrawn`` as a bank's inquiry becomes one; ``.funds_reinstated`` and
+``.closed`` when it is won, ``.closed`` alone when lost), each with the balance transactions it
+made so far. Only the local routes open, escalate or close one: on
 Stripe it is the bank that does, and the dashboard where the organiser answers."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ CLOSED_AS = {"won", "lost"}
 # An inquiry (a bank's question before any chargeback: Stripe's ``warning_*`` statuses) takes
 # no money and no fee, and closes as ``warning_closed`` when the bank lets it go.
 INQUIRY_CLOSED = "warning_closed"
+OPEN_INQUIRY = {"warning_needs_response", "warning_under_review"}
 
 
 class Disputes(OnStore):
@@ -54,6 +56,19 @@ class Disputes(OnStore):
         if inquiry:
             return copy.deepcopy(dispute)
         self._move(dispute, -charge["amount"], DISPUTE_FEE, "dispute")
+        return store.answered("charge.dispute.funds_withdrawn", dispute, None, outgoing)
+
+    def escalate(self, dispute_id: str, outgoing: list[Outgoing]) -> dict[str, Any]:
+        """The bank turns its open inquiry into a chargeback: the same Dispute moves on to
+        ``needs_response``, its funds and Stripe's fee withdrawn, as a chargeback's are."""
+        store = self._store
+        dispute = wire.find(store.disputes, dispute_id, "dispute")
+        if dispute["status"] not in OPEN_INQUIRY:
+            raise wire.StripeError(
+                400, f"Dispute {dispute_id} is not an open inquiry.", code="dispute_not_inquiry"
+            )
+        dispute["status"] = "needs_response"
+        self._move(dispute, -dispute["amount"], DISPUTE_FEE, "dispute")
         return store.answered("charge.dispute.funds_withdrawn", dispute, None, outgoing)
 
     def close(self, dispute_id: str, outcome: str, outgoing: list[Outgoing]) -> dict[str, Any]:

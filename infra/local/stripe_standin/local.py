@@ -94,6 +94,8 @@ class LocalRoutes:
                 return self._invoice_action(invoice_id, action, fields, wants_html)
             case ["events", event_id, "resend"]:
                 return self._resend(event_id)
+            case ["disputes", dispute_id, "escalate"]:
+                return self._dispute_action(lambda out: self._disputes.escalate(dispute_id, out))
             case ["disputes", dispute_id, "close"]:
                 outcome = str(body_fields(headers, body).get("outcome", ""))
                 return self._dispute_action(

@@ -80,7 +80,8 @@ RECORD_GIVEN_BACK: tuple[Route, ...] = (
             ),
         },
         description=SAID + " `amount` is typed in pounds (`200` or `£200.00`); `press` is the "
-        "page's one press: the same press sent again records nothing more.",
+        "page's one press: the same press sent again records nothing more (with another amount, "
+        "day or way: 409, the application's page saying what it recorded).",
         parameters=(_APPLICATION,),
         body=console_form(
             {
@@ -106,7 +107,9 @@ KEY_HEADER = {
     "in": "header",
     "required": False,
     "description": "Makes a retry record nothing more: a request with a key an earlier record "
-    "was made with answers `recorded: before`, nothing changed. This or `seen` is required",
+    "was made with answers `recorded: before`, nothing changed; the same key with another "
+    "amount, day or way is refused, 409 `idempotency_key_reused`, nothing changed. This or "
+    "`seen` is required",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 ADMIN_BODY = {
@@ -134,8 +137,9 @@ ADMIN_BODY = {
 ONCE_SAID = (
     " One of `Idempotency-Key` or `seen` is required, so a retried request never records the "
     "money twice: with neither, 400 `bad_request` naming both, nothing recorded. With a key, a "
-    "retry answers `recorded: before`; with `seen` only, a retry after the record is refused "
-    "as out of date (409 `application_changed`)."
+    "retry answers `recorded: before`, and the same key again with another amount, day or way "
+    "is 409 `idempotency_key_reused`, nothing recorded; with `seen` only, a retry after the "
+    "record is refused as out of date (409 `application_changed`)."
 )
 GIVE_BACK_ADMIN: tuple[Route, ...] = (
     Route(

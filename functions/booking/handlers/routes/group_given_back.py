@@ -84,7 +84,8 @@ GIVE_BACK_GROUP_CONSOLE: tuple[Route, ...] = (
         ),
         description=SAID + " `amount` is typed in pounds (`200` or `£200.00`); `press` is the "
         "page's one press: the same press sent again records nothing more (the group bookings "
-        f"page says `{GROUP_GIVEN_BACK_BY_HAND}_already`).",
+        f"page says `{GROUP_GIVEN_BACK_BY_HAND}_already`; with another amount, day or way: 409, "
+        "the group bookings page saying what it recorded).",
         parameters=(GROUP_ID,),
         body=console_form(
             {
