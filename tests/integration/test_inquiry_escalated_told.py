@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.support.console import signed_in
+from tests.support.page_text import text_of
 from tests.support.stripe_events import card_inquired, last_event, paid
 from tests.support.system import System
 
@@ -57,3 +59,30 @@ def test_an_inquiry_become_a_chargeback_is_told_again_once_with_the_money_taken(
     twice = system.stripe_local("POST", f"/disputes/{inquiry['id']}/escalate", b"", _FORM)
     assert twice.status == 400, twice.body
     assert totals == system.totals()
+
+
+def test_the_timeline_names_each_dispute_message_as_its_subject_said_it(
+    system: System,
+) -> None:
+    """The inquiry's message stays an inquiry on the timeline once the inquiry became a
+    chargeback, and the second message reads as the escalation, for a person and (its
+    message naming nobody) an erased person alike."""
+    to_them = "Email sent to the facilitators (1 address): "
+    inquired = "Payment queried by the payer's bank (an inquiry, nothing taken)"
+    became = "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
+    for email, erased in (("told-a@example.org", False), ("told-b@example.org", True)):
+        application = paid(system, email)
+        if erased:
+            reply = system.admin("DELETE", f"/people/{email}")
+            assert reply.status in (200, 204), reply.body
+        inquiry = card_inquired(system, application)
+        assert len(_told(system)) == 1
+        _escalated(system, inquiry["id"])
+        assert len(_told(system)) == 1
+
+        booking = f"/console/applications/{application['application_id']}"
+        page = text_of(signed_in(system).get(booking).body)
+        erased_said = ": the person's data erased, naming nobody" if erased else ""
+        assert page.count(f"{to_them}Payment ") == 2, page
+        assert f"{to_them}{inquired}{erased_said}" in page, page
+        assert f"{to_them}{became}{erased_said}" in page, page

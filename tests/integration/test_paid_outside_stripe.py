@@ -35,7 +35,7 @@ from tests.support.invoiced import (
     invoiced_cohort,
 )
 from tests.support.page_text import text_of
-from tests.support.system import STRIPE_KEY, System
+from tests.support.system import ADMIN_TOKEN, STRIPE_KEY, System
 
 PERSON = "ben@example.org"
 
@@ -616,3 +616,58 @@ def test_a_cancelled_booking_paid_outside_stripe_says_how_its_money_goes_back(
         "if it is owed back. Once it is given back, record it here: the course's money then "
         "counts it as refunded. Record money given back by hand"
     ) in words
+
+
+def test_a_payment_recorded_as_the_place_is_taken_is_kept_on_record_to_give_back_by_hand(
+    system: System, browser: ConsoleBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its place let go and the last one free when the press checks, taken by someone else
+    before the payment is applied: Stripe holds the invoice paid, and the booking, not
+    confirmed, ends cancelled keeping the money on record as received outside Stripe, so the
+    course's money counts it paid in and it can be recorded given back by hand, after which
+    the money nets to nothing. Stripe's own event of the invoice changes nothing more."""
+    application, invoice_id = _booked(system, capacity=2)
+    stored = system.stored(application)
+    system.ports.repository.save(stored.model_copy(update={"seat_held": False}), stored)
+    system.booked(INVOICED, email="first@example.org")
+    assert system.course(INVOICED)["places_left"] == 1
+    system.deliver_emails()
+    mark = system.ports.payments.pay_invoice_off_stripe
+
+    def place_taken_meanwhile(invoice: str) -> str:
+        system.booked(INVOICED, email="card@example.org")  # the last place, paid by card
+        return mark(invoice)
+
+    monkeypatch.setattr(system.ports.payments, "pay_invoice_off_stripe", place_taken_meanwhile)
+    app_id = application["application_id"]
+    refused = system.admin(
+        "POST", f"/applications/{app_id}/invoice/paid-outside-stripe", json_body={}
+    ).refused(409, "paid_without_a_place")
+
+    assert "keeping the £200.00 received as paid in" in refused["message"]
+    assert "Record money given back by hand" in refused["message"]
+    assert system.stripe_invoice(invoice_id)["status"] == "paid"
+    kept = system.stored(application)
+    assert (kept.status.value, kept.amount_paid, kept.payment_intent) == ("cancelled", 20000, None)
+    assert not kept.seat_held
+    assert system.course(INVOICED)["places_left"] == 0
+    totals = system.totals(INVOICED)
+    assert (totals["paid"], totals["paid_off_stripe"], totals["refunded"]) == (60000, 20000, 0)
+    system.deliver_emails()  # Stripe's own invoice.paid too: nothing more changes
+    assert system.stored(application).status.value == "cancelled"
+    assert system.totals(INVOICED) == totals
+
+    path = f"/console/applications/{app_id}"
+    page = browser.get(path).body
+    assert f'href="{path}/given-back"' in page
+    day = system.now().date().isoformat()
+    given = system.api(
+        "POST",
+        f"/admin/applications/{app_id}/given-back",
+        json_body={"amount": 20000, "given_on": day, "method": "bank_transfer"},
+        headers={"authorization": f"Bearer {ADMIN_TOKEN}", "idempotency-key": "gb-1"},
+    )
+    assert given.status == 200, given.body
+    assert given.json()["left_to_give_back"] == 0
+    after = system.totals(INVOICED)
+    assert (after["paid"], after["refunded"], after["given_back_by_hand"]) == (60000, 20000, 20000)

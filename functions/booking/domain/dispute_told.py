@@ -8,6 +8,9 @@ say it. Pure."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+
 from booking.domain.disputes import (
     BECAME_CHARGEBACK,
     DISPUTE_COPY,
@@ -17,9 +20,24 @@ from booking.domain.disputes import (
     dispute_words,
 )
 
-INQUIRY_SUBJECT = "Payment queried by the payer's bank (an inquiry, nothing taken)"
-CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (a chargeback)"
-BECAME_CHARGEBACK_SUBJECT = "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
+
+class BankDid(StrEnum):
+    """What the payer's bank had done, as a message about its dispute said it when it went
+    (recorded with the message on the booking's timeline: the dispute may have moved on)."""
+
+    INQUIRY = "inquiry"  # asked about the payment, took nothing
+    CHARGEBACK = "chargeback"  # took the payment back
+    BECAME_CHARGEBACK = "became_chargeback"  # its inquiry is now a chargeback
+
+
+# The head of each message's subject, and the timeline's words for the message: one rule.
+DISPUTE_SUBJECTS: Mapping[BankDid, str] = {
+    BankDid.INQUIRY: "Payment queried by the payer's bank (an inquiry, nothing taken)",
+    BankDid.CHARGEBACK: "Payment disputed by the payer's bank (a chargeback)",
+    BankDid.BECAME_CHARGEBACK: (
+        "Payment disputed by the payer's bank (its inquiry is now a chargeback)"
+    ),
+}
 
 
 def of_a_dispute(occasion: str | None) -> bool:
@@ -54,18 +72,25 @@ def dispute_told(
     return dispute_words(found, timezone, payments, place=place, many=many) if found else ""
 
 
-def dispute_subject(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> str:
-    """What the message with ``occasion`` heads its subject with: an inquiry or a chargeback,
-    as the dispute stands when it is composed, or (the message saying the bank's inquiry
-    became a chargeback) that it is now one ("" for any other message)."""
+def bank_did(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> BankDid | None:
+    """What the message with ``occasion`` says the bank did: an inquiry or a chargeback, as
+    the dispute stands when it is composed, or (the message saying the bank's inquiry became a
+    chargeback) that it is now one (None for any other message)."""
     found = _told_of(occasion, disputes)
     if found is None:
-        return ""
+        return None
     if found.inquiry:
-        return INQUIRY_SUBJECT
+        return BankDid.INQUIRY
     # Only an inquiry that became a chargeback is told again, under this occasion.
     escalated = str(occasion).endswith(BECAME_CHARGEBACK)
-    return BECAME_CHARGEBACK_SUBJECT if escalated else CHARGEBACK_SUBJECT
+    return BankDid.BECAME_CHARGEBACK if escalated else BankDid.CHARGEBACK
+
+
+def dispute_subject(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> str:
+    """What the message with ``occasion`` heads its subject with ("" for any other message):
+    :func:`bank_did`, in words."""
+    did = bank_did(occasion, disputes)
+    return DISPUTE_SUBJECTS[did] if did else ""
 
 
 def dispute_told_values(

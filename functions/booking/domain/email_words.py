@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from booking.domain.dispute_told import DISPUTE_SUBJECTS
 from booking.domain.disputes import DISPUTE_COPY
 from booking.domain.email_ids import occasion_in_id
 from booking.domain.emails import CERTIFICATE_HELD, EmailKind
@@ -91,6 +92,15 @@ def _facilitators_copy_said(job_id: str | None) -> str | None:
     )
 
 
+def _dispute_said(entry: TimelineEntry) -> str:
+    """An organisers' message about a dispute, as its subject said what the bank did when it
+    went (an erased person's says it named nobody)."""
+    subject = DISPUTE_SUBJECTS[entry.bank_did] if entry.bank_did else ""
+    if entry.email is EmailKind.ERASED_DISPUTED:
+        return f"{subject}: the person's data erased, naming nobody"
+    return subject
+
+
 # A request to delete made for the erasure of the manager who booked the place, not the person's.
 MANAGERS_NAME_ASKED = (
     "Asked to delete the emails naming who booked the place: the manager's data was erased"
@@ -122,6 +132,8 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
         said = _facilitators_copy_said(entry.job_id) or said
     if managers_name_asked(entry.job_id):
         said = MANAGERS_NAME_ASKED
+    if entry.bank_did is not None:  # a dispute's message: what it said, as its subject did
+        said = _dispute_said(entry)
     named = sessions.get(reminded_session(entry.job_id) or "")
     return f"Email sent {_audience(entry)}: {said}{f': {named}' if named else ''}"
 

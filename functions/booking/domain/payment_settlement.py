@@ -30,6 +30,7 @@ from booking.domain.invoices import (
     decide_invoice,
 )
 from booking.domain.limits import booked_now, released_to
+from booking.domain.paid_without_a_place import kept_without_a_place
 from booking.domain.payments import (
     Action,
     CheckoutEvent,
@@ -334,17 +335,10 @@ def _give_back_invoice(
 ) -> Settlement:
     """An invoice payment the booking cannot honour goes back (keyed by the invoice)."""
     if event.payment_intent is None:
-        # Paid outside Stripe (recorded by an organiser): nothing Stripe can give back, so the
-        # organisers are told to give it back by hand.
-        kept = application.model_copy(update={"updated_at": situation.now})
-        anomaly = NoteAnomaly(
-            event.event_id,
-            "paid_outside_stripe_not_refunded",
-            {"application_id": application.application_id, "invoice_id": event.invoice_id},
-        )
-        return Settlement(
-            "keep", "paid_outside_stripe", kept.with_event(event.event_id), before_save=(anomaly,)
-        )
+        # Paid outside Stripe (recorded by an organiser): nothing Stripe can give back. Kept
+        # on record as received, the organisers told to give it back by hand.
+        paid = ended_invoice(application.invoice, "paid", event.paid_at or situation.now)
+        return kept_without_a_place(application, event, paid, reason, situation.now)
     app_id, course_id = application.application_id, application.course_id
     email = EmailJob.about(
         EmailKind.PAYMENT_REFUNDED,

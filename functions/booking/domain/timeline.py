@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.attendance import Mark
+from booking.domain.dispute_told import BankDid
 from booking.domain.emails import EmailKind
 from booking.domain.given_back import GivenBack
 from booking.domain.model import Model
@@ -78,6 +79,9 @@ class TimelineEntry(Model):
     # REFUND: given back by hand, outside Stripe (``domain.given_back``): the day and the way
     given_on: date | None = None
     how: ReceivedHow | None = None
+    # EMAIL: the organisers' message about a dispute, what it said the bank did when it went
+    # (None: another message, or one recorded before this was kept)
+    bank_did: BankDid | None = None
 
 
 def changes(previous: Application | None, new: Application) -> list[TimelineEntry]:
@@ -240,6 +244,7 @@ def email_sent(
     job_id: str,
     to: Recipient | None = None,
     reason: str | None = None,
+    bank_did: BankDid | None = None,
 ) -> TimelineEntry:
     return TimelineEntry(
         at=at,
@@ -249,4 +254,5 @@ def email_sent(
         job_id=job_id,
         to=to,
         reason=reason,
+        bank_did=bank_did,
     )

@@ -52,7 +52,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
-from booking.domain.dispute_told import of_a_dispute
+from booking.domain.dispute_told import BankDid, bank_did, of_a_dispute
 from booking.domain.emails import (
     CERTIFICATE_HELD,
     GROUP_KINDS,
@@ -392,7 +392,9 @@ def _send_once(
         first=first,
     )
     sent_at = ports.clock()
-    _record_sent(ports, job, len(message.to), sent_at)
+    # A dispute's message: what it said the bank did, kept as it went (the dispute moves on).
+    did = bank_did(job.occasion, application.disputes)
+    _record_sent(ports, job, len(message.to), sent_at, did)
     check_after_send(ports, job, application, calendar.put_in)
     told_earlier_after_send(ports, job, application)
     return SendOutcome.SENT
@@ -412,13 +414,15 @@ def _still_for(job: EmailJob, session: ScheduledSession) -> bool:
     )
 
 
-def _record_sent(ports: Ports, job: EmailJob, recipients: int, at: datetime) -> None:
+def _record_sent(
+    ports: Ports, job: EmailJob, recipients: int, at: datetime, did: BankDid | None
+) -> None:
     """Add the message to its application's history. Best effort, after the send is recorded:
     failing here must not make the queue deliver the job again (it would be sent twice)."""
     try:
         ports.repository.add_to_timeline(
             job.application_id,
-            email_sent(at, job.kind, recipients, job.job_id, recipient_of(job), job.reason),
+            email_sent(at, job.kind, recipients, job.job_id, recipient_of(job), job.reason, did),
         )
     except DependencyUnavailable:
         logger.warning("email sent but not added to the history", extra={"job_id": job.job_id})

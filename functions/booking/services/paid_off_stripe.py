@@ -141,11 +141,21 @@ def record_payment(
         amount = money_words(invoice.amount_due, invoice.currency)
         raise Conflict(
             f"Stripe now holds the invoice as paid, but the course had no place left for this "
-            f"booking, so it is not confirmed: the {amount} received is to be given back by "
-            "hand",
+            f"booking, so it is not confirmed: {_kept_said(after, amount)}",
             code="paid_without_a_place",
         )
     return Acted(after, changed=mine)
+
+
+def _kept_said(after: Application, amount: str) -> str:
+    """What became of the money received for a booking left without a place: kept on it,
+    cancelled (``domain.paid_without_a_place``), to give back by hand and record so."""
+    if after.status is S.CANCELLED and after.amount_paid:
+        return (
+            f"it is cancelled, keeping the {amount} received as paid in. Give it back the way "
+            "it came, then record it on the booking's page (Record money given back by hand)"
+        )
+    return f"the {amount} received is to be given back by hand"
 
 
 def _recorded_already(

@@ -148,5 +148,6 @@ PAID_OFF_STRIPE_SAID = (
     "`no_place_for_the_payment` when the booking no longer holds a place and none is free "
     "(Stripe is not asked): nothing changed. 409 `paid_without_a_place` when its place was "
     "taken between that check and the save: Stripe holds the invoice paid, the booking is not "
-    "confirmed, and the money is to be given back by hand."
+    "confirmed but cancelled, keeping the money on record as paid in outside Stripe, to be "
+    "given back by hand and recorded so (`POST /admin/applications/{id}/given-back`)."
 )
