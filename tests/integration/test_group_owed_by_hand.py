@@ -20,9 +20,12 @@ from tests.support.groups import (
     manager_view,
     paid_group,
     paid_outside_stripe,
+    pay_link_id,
+    replaced_for_two,
+    three_on_an_invoice,
 )
-from tests.support.invoiced import INVOICED, invoiced_cohort
-from tests.support.system import System
+from tests.support.invoiced import INVOICED, invoiced_cohort, paid_out_of_band
+from tests.support.system import ADMIN_TOKEN, System
 
 OWED = "£400.00 is owed back to the employer by hand"
 
@@ -141,3 +144,30 @@ def test_a_group_paid_through_stripe_with_every_place_given_up_reads_refunded(
     assert view["status_said"] == "Every place was given up: what was paid for them is refunded"
     assert view["owed_by_hand_said"] == ""
     assert "Owed back by hand" not in group_page(invoiced, group)
+
+
+def test_a_place_given_up_before_the_payment_is_never_said_owed_back_by_hand(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A place given up before the employer paid is taken off the invoice (a new one for the
+    two places kept, £400.00), so the payment outside Stripe paid for nothing given back: no
+    view says money is owed back by hand, and none may be recorded as given back; a place
+    given up after it owes its own share, once."""
+    group, old, left = three_on_an_invoice(system)
+    assert give_up(system, group, 2).status == 200
+    replaced_for_two(system, group, old, left)
+    paid_out_of_band(system, pay_link_id(manager_view(system, group)))
+
+    assert not any("owed back" in said for said in _views(system, monkeypatch, capsys))
+    assert manager_view(system, group)["owed_by_hand_said"] == ""
+    day = system.now().date().isoformat()
+    record = {"amount": 100, "given_on": day, "method": "cheque"}
+    path = f"/admin/groups/{group['group_id']}/given-back"
+    headers = {"authorization": f"Bearer {ADMIN_TOKEN}", "idempotency-key": "k"}
+    refused = system.api("POST", path, json_body=record, headers=headers)
+    said = refused.refused(409, "nothing_to_give_back")["message"]
+    assert "given up or released since it was paid (one given up before was taken off" in said
+
+    assert give_up(system, group, 3).status == 200
+    line = _views(system, monkeypatch, capsys)[2]
+    assert line.startswith("£200.00 is owed back to the employer by hand"), line

@@ -56,11 +56,15 @@ def owed_by_hand(group: GroupBooking) -> int:
 
 def owed_for_released(group: GroupBooking) -> int:
     """The shares of a group paid outside Stripe's released places, given back or not (minor
-    units): what was ever owed back by hand; 0 for a group paid through Stripe."""
+    units): what was ever owed back by hand; 0 for a group paid through Stripe. Only a place
+    released after the payment had a share in it: one given up before was taken off the
+    invoice, so the employer paid for the places kept then (``groups.paid``) and is owed back
+    what it paid beyond the places it keeps now."""
     if not paid_off_stripe(group):
         return 0
     released = sum(1 for place in group.places if place.released)
-    return min(group.price.amount * released, group.amount_paid)
+    beyond_kept = group.amount_paid - group.price.amount * group.places_kept
+    return max(min(group.price.amount * released, beyond_kept), 0)
 
 
 def owed_by_hand_words(group: GroupBooking) -> str:

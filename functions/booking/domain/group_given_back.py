@@ -75,9 +75,10 @@ def _why_not(group: GroupBooking) -> str:
             "nothing was recorded"
         )
     return (
-        "no place of this group was given up or released, so nothing of its payment is owed "
-        "back by hand: a place given up first (the manager's, or released unfilled) makes its "
-        "share owed back. Nothing was recorded"
+        "no place of this group was given up or released since it was paid (one given up "
+        "before was taken off its invoice), so nothing of its payment is owed back by hand: a "
+        "place given up first (the manager's, or released unfilled) makes its share owed back. "
+        "Nothing was recorded"
     )
 
 
