@@ -21,7 +21,7 @@ from booking.handlers.console_pages import (
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import capitalised
+from booking.handlers.sentences import beside_fields
 from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
@@ -141,4 +141,4 @@ def received_typed() -> PaymentReceived:
 
 def mistakes_beside(mistaken: InvalidInput) -> dict[str, str]:
     """Each mistake in how the payment came, in words to stand beside its field."""
-    return {k: capitalised(v) for k, v in mistaken.fields.items() if k in FIELDS}
+    return beside_fields(mistaken, FIELDS)
