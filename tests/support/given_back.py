@@ -52,3 +52,23 @@ def a_press_sent_again_with_another_amount(
     edited = browser.post(page, **{**form, **typed, "amount": "30"})
     assert edited.status == 409, edited.body
     assert "£20.00 given back by hand in cash" in edited.body
+
+
+def recorded_once_per_key_then_the_rest(
+    system: System, path: str, first: int, owed: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``first`` pence recorded by cheque twice with one key (one record: "now", then "before"),
+    then the rest of ``owed`` by bank transfer: nothing left. The repeat's answer and the
+    last one's."""
+    day = today(system)
+    once = given_back(system, path, "k1", amount=first, given_on=day, method="cheque")
+    again = given_back(system, path, "k1", amount=first, given_on=day, method="cheque")
+
+    assert once.status == 200, once.body
+    assert (once.json()["recorded"], again.json()["recorded"]) == ("now", "before")
+    assert again.json()["left_to_give_back"] == owed - first
+    rest = given_back(system, path, amount=owed - first, given_on=day, method="bank_transfer")
+    assert rest.status == 200, rest.body
+    assert rest.json()["left_to_give_back"] == 0
+    assert [r["amount"] for r in rest.json()["given_back_by_hand"]] == [first, owed - first]
+    return again.json(), rest.json()
