@@ -23,16 +23,14 @@ from booking.domain.payment_received import HOW_CHOICES
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import (
-    chrome,
+    form_confirmation,
     form_seen,
-    html_page,
     posted_form,
     press_issued,
     press_required,
     press_row,
     served,
 )
-from booking.handlers.console_pages import render_confirmation
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import beside_fields
 from booking.services import given_back
@@ -115,15 +113,8 @@ def _confirmation(
     currency = detail.course.definition.price.currency
     # One press of this page: sent again (a double press), it records nothing more.
     press = press_issued(press_row("given_back", application_id))
-    page = render_confirmation(
-        "given_back_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail, currency),
-        seen=detail.seen,
-        **form_values(left_to_give_back(detail.application), currency, press, errors, typed),
-    )
-    return html_page(422 if errors else 200, page)
+    form = form_values(left_to_give_back(detail.application), currency, press, errors, typed)
+    return form_confirmation("given_back_confirm.html", detail, _lines(detail, currency), form)
 
 
 def record_given_back(application_id: str) -> Acted:

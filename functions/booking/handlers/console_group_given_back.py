@@ -12,11 +12,10 @@ from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.given_back import GiveBackAsked, given_back_total
 from booking.domain.group_given_back import group_holding
 from booking.domain.groups import GroupBooking
-from booking.domain.page_seen import Seen, group_seen
+from booking.domain.page_seen import Seen
 from booking.domain.wording import money_words
 from booking.handlers import console_given_back as person_page
 from booking.handlers.console_app import (
-    html_page,
     press_issued,
     press_required,
     served,
@@ -24,7 +23,7 @@ from booking.handlers.console_app import (
 from booking.handlers.console_app import press_row as row_of
 from booking.handlers.console_groups import (
     acted_on_the_card,
-    group_confirmation,
+    group_form_confirmation,
     refused_on_the_card,
 )
 from booking.handlers.resolver import Response
@@ -67,15 +66,11 @@ def _confirmation(
         return refused_on_the_card(group_id, Conflict(holding.why_not))
     # One press of this page: sent again (a double press), it records nothing more.
     press = press_issued(row_of(PRESS_KIND, group_id))
-    page = group_confirmation(
-        "group_given_back_confirm.html",
-        group,
-        the_ports.repository.get_course(group.course_id),
-        lines=_lines(group),
-        seen=group_seen(group),
-        **person_page.form_values(holding.left, holding.currency, press, errors, typed),
+    form = person_page.form_values(holding.left, holding.currency, press, errors, typed)
+    course = the_ports.repository.get_course(group.course_id)
+    return group_form_confirmation(
+        "group_given_back_confirm.html", group, course, _lines(group), form
     )
-    return html_page(422 if errors else 200, page)
 
 
 @served("consoleGroupGiveBack")

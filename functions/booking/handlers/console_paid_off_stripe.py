@@ -13,11 +13,10 @@ from booking.domain.errors import InvalidInput
 from booking.domain.payment_received import FIELDS, HOW_CHOICES, PaymentReceived, received_from
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
+from booking.handlers.console_app import form_confirmation, form_seen, posted_form, served
 from booking.handlers.console_pages import (
     invoice_named,
     marked_paid_off_stripe,
-    render_confirmation,
     told_lines,
 )
 from booking.handlers.resolver import Response
@@ -80,16 +79,8 @@ def _confirmation(
             else "this application has no open invoice to record a payment for"
         )
         return application_pages.not_now(detail, why)
-    page = render_confirmation(
-        "record_payment_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail, preview),
-        # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
-        **received_form(detail.application.invoice, errors, typed),
-    )
-    return html_page(422 if errors else 200, page)
+    form = received_form(detail.application.invoice, errors, typed)
+    return form_confirmation("record_payment_confirm.html", detail, _lines(detail, preview), form)
 
 
 def record_payment(application_id: str) -> Acted:
