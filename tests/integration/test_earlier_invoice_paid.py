@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.application import Application
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
 from tests.integration.test_invoice_correction import (
     CORRECTED,
@@ -51,6 +52,17 @@ def _confirmed_by(system: System, application: dict[str, Any], invoice_id: str) 
     assert not stored.payments or all(payment.kept for payment in stored.payments)
     assert stored.invoices_issued == (invoice_id,)  # nothing more sent
     assert at_stripe["status"] == "paid"
+
+
+def _kept_by(system: System, application: dict[str, Any], sent_first: str) -> Application:
+    """The booking confirmed by ``sent_first``, the invoice an act sent before it stopped, paid,
+    and any payment of it kept. The stored application."""
+    stored = system.stored(application)
+    assert stored.status.value == "confirmed", stored.status
+    assert stored.invoice is not None
+    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    assert not stored.payments or all(payment.kept for payment in stored.payments)
+    return stored
 
 
 def _sent_first(system: System, application: dict[str, Any], caught: list[Any]) -> str:
@@ -272,11 +284,7 @@ def _debited_through_the_sweep(
 
     settled = system.settle_invoice(sent_first)
     assert settled.status == 200, settled.body
-    stored = system.stored(application)
-    assert stored.status.value == "confirmed", stored.status
-    assert stored.invoice is not None
-    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
-    assert not stored.payments or all(payment.kept for payment in stored.payments)
+    _kept_by(system, application, sent_first)
 
 
 @pytest.mark.parametrize("by", ["event", "sweep"])
@@ -295,12 +303,8 @@ def test_an_acts_invoice_paid_after_applications_closed_confirms_the_booking(
     paid_then_completed(system, sent_first, by, timedelta(hours=3))
 
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    stored = system.stored(application)
-    assert stored.status.value == "confirmed", stored.status
-    assert stored.invoice is not None
-    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    stored = _kept_by(system, application, sent_first)
     assert stored.payment_intent is not None
-    assert not stored.payments or all(payment.kept for payment in stored.payments)
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
@@ -324,10 +328,6 @@ def test_a_corrected_invoice_paid_after_the_old_ones_due_time_confirms_the_booki
     paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
 
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    stored = system.stored(application)
-    assert stored.status.value == "confirmed", stored.status
-    assert stored.invoice is not None
-    assert (stored.invoice.invoice_id, stored.invoice.status) == (sent_first, "paid")
+    stored = _kept_by(system, application, sent_first)
     assert stored.billing is not None
     assert stored.billing.billing_email == CORRECTED["billing_email"]
-    assert not stored.payments or all(payment.kept for payment in stored.payments)

@@ -7,7 +7,6 @@ record. Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from typing import Any
@@ -17,12 +16,17 @@ import pytest
 from tests.support import cli
 from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
+from tests.support.given_back import (
+    a_key_sent_again_with_other_details,
+    a_press_sent_again_with_another_amount,
+    given_back,
+    recorded_once_per_key_then_the_rest,
+    today,
+)
 from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
-from tests.support.system import ADMIN_TOKEN, Reply, System
+from tests.support.system import Reply, System
 
 PERSON = "ada@example.org"
-# A fresh Idempotency-Key for each request that does not name one.
-_KEYS = (f"key-{n}" for n in itertools.count())
 
 
 def _cancelled_paid_off_stripe(system: System) -> dict[str, Any]:
@@ -36,40 +40,25 @@ def _cancelled_paid_off_stripe(system: System) -> dict[str, Any]:
     return dict(application)
 
 
-def _today(system: System) -> str:
-    return system.now().date().isoformat()
-
-
 def _given_back(
     system: System, application: dict[str, Any], key: str | None = "", **body: Any
 ) -> Reply:
-    """The API's record; ``key`` "": a fresh Idempotency-Key; None: none sent."""
-    headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
-    if key is not None:
-        headers["idempotency-key"] = key or next(_KEYS)
-    path = f"/admin/applications/{application['application_id']}/given-back"
-    return system.api("POST", path, json_body=body, headers=headers)
+    return given_back(
+        system, f"/admin/applications/{application['application_id']}/given-back", key, **body
+    )
 
 
 def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
     system: System,
 ) -> None:
     application = _cancelled_paid_off_stripe(system)
-    day = _today(system)
+    day = today(system)
     before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
     assert (before["paid"], before["refunded"], before["net"]) == (20000, 0, 20000)
 
-    first = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
-    again = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
-
-    assert first.status == 200, first.body
-    assert (first.json()["recorded"], again.json()["recorded"]) == ("now", "before")
-    assert again.json()["left_to_give_back"] == 15000
-    assert len(system.stored(application).given_back) == 1
-    rest = _given_back(system, application, amount=15000, given_on=day, method="bank_transfer")
-    assert rest.status == 200, rest.body
-    assert rest.json()["left_to_give_back"] == 0
-    assert [r["amount"] for r in rest.json()["given_back_by_hand"]] == [5000, 15000]
+    path = f"/admin/applications/{application['application_id']}/given-back"
+    recorded_once_per_key_then_the_rest(system, path, 5000, 20000)
+    assert len(system.stored(application).given_back) == 2  # the key sent again made none
 
     after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
     assert (after["paid"], after["refunded"], after["net"]) == (20000, 20000, 0)
@@ -88,7 +77,7 @@ def test_a_retry_without_a_key_or_seen_is_refused_and_with_seen_records_once(
     system: System,
 ) -> None:
     application = _cancelled_paid_off_stripe(system)
-    typed = {"amount": 5000, "given_on": _today(system), "method": "cheque"}
+    typed = {"amount": 5000, "given_on": today(system), "method": "cheque"}
 
     blind = _given_back(system, application, None, **typed)
 
@@ -111,7 +100,7 @@ def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
     invoiced_cohort(system)
     booked = applied_by_invoice(system, email=PERSON)
     paid_out_of_band(system, invoice_id_of(booked))
-    day = _today(system)
+    day = today(system)
     # Not cancelled: it still holds its place.
     held = _given_back(system, booked, amount=5000, given_on=day, method="cheque")
     assert "cancel it first" in held.refused(409, "nothing_to_give_back")["message"]
@@ -159,7 +148,7 @@ def test_the_console_asks_then_records_it_and_the_page_and_history_say_so(
     assert "£200.00 of what was paid outside Stripe for this booking is not yet given back" in words
     assert "Nothing is asked of Stripe and nobody is emailed" in words
     form = _press_fields(browser, f"{path}/given-back")
-    day = _today(system)
+    day = today(system)
 
     # A mistake is said beside its field, what was typed kept; nothing recorded.
     mistaken = browser.post(
@@ -201,7 +190,7 @@ def test_a_second_tab_or_a_stale_page_records_nothing_more(
     application = _cancelled_paid_off_stripe(system)
     page = f"/console/applications/{application['application_id']}/given-back"
     first, second = _press_fields(browser, page), _press_fields(browser, page)
-    typed = {"amount": "50", "given_on": _today(system), "method": "cheque"}
+    typed = {"amount": "50", "given_on": today(system), "method": "cheque"}
 
     assert browser.post(page, **{**first, **typed}).status == 303
     stale = browser.post(page, **{**second, **typed})
@@ -222,7 +211,7 @@ def test_the_terminal_records_it(
     application = _cancelled_paid_off_stripe(system)
 
     command = ("give-back", application["reference"], "--amount", "200", "--on")
-    command += (_today(system), "--how", "bank_transfer")
+    command += (today(system), "--how", "bank_transfer")
 
     ran = cli.run(capsys, *command)
 
@@ -242,7 +231,7 @@ def test_a_refund_asked_once_it_was_given_back_by_hand_says_so_and_does_nothing(
 ) -> None:
     cli.connect(system, monkeypatch)
     application = _cancelled_paid_off_stripe(system)
-    day = _today(system)
+    day = today(system)
     refund = f"/applications/{application['application_id']}/refund"
     part_back = _given_back(system, application, amount=5000, given_on=day, method="cheque")
     assert part_back.status == 200
@@ -269,26 +258,11 @@ def test_a_key_sent_again_with_other_details_is_refused_and_records_nothing(
     system: System, browser: ConsoleBrowser
 ) -> None:
     application = _cancelled_paid_off_stripe(system)
-    day = _today(system)
-    first = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
-    assert first.status == 200, first.body
-
-    # A script reusing its key for another amount is told so, never "recorded: before".
-    other = _given_back(system, application, "k1", amount=1000, given_on=day, method="cheque")
-
-    refused = other.refused(409, "idempotency_key_reused")["message"]
-    assert "£50.00 given back by hand by cheque" in refused
-    assert "nothing was changed" in refused
-    again = _given_back(system, application, "k1", amount=5000, given_on=day, method="cheque")
-    assert again.json()["recorded"] == "before"
-    # The console's press sent again with another amount typed (Back, an edit, send): the same.
     page = f"/console/applications/{application['application_id']}/given-back"
-    form = _press_fields(browser, page)
-    typed = {"amount": "20", "given_on": day, "method": "cash"}
-    assert browser.post(page, **{**form, **typed}).status == 303
-    edited = browser.post(page, **{**form, **typed, "amount": "30"})
-    assert edited.status == 409, edited.body
-    assert "£20.00 given back by hand in cash" in edited.body
+    a_key_sent_again_with_other_details(system, "/admin" + page.removeprefix("/console"))
+    a_press_sent_again_with_another_amount(
+        browser, page, _press_fields(browser, page), today(system)
+    )
     assert [r.amount for r in system.stored(application).given_back] == [5000, 2000]
 
 
@@ -302,7 +276,7 @@ def test_the_page_offering_the_record_never_says_no_action_fits(
 
     assert "Record money given back by hand" in offered
     assert "No action fits" not in offered
-    given = _given_back(system, application, amount=20000, given_on=_today(system), method="cash")
+    given = _given_back(system, application, amount=20000, given_on=today(system), method="cash")
     assert given.status == 200, given.body
     assert "No action fits an application that is cancelled." in browser.words(path)
 
@@ -314,7 +288,7 @@ def test_the_record_the_roster_and_the_terminal_say_what_went_back_by_hand(
     which part went back by hand, and how, from the same records as the person's export."""
     cli.connect(system, monkeypatch)
     application = _cancelled_paid_off_stripe(system)
-    day = _today(system)
+    day = today(system)
     for amount, method in ((5000, "cheque"), (15000, "bank_transfer")):
         made = _given_back(system, application, amount=amount, given_on=day, method=method)
         assert made.status == 200, made.body

@@ -97,19 +97,32 @@ def _correction_stopped_after_sending(
     return group, old, sent_first
 
 
+def _corrected_paid_by(
+    system: System, stopped: tuple[dict[str, Any], str, str], by: str, refused_saying: str = ""
+) -> GroupBooking:
+    """The corrected invoice, sent before the correction ``stopped``, paid, and the correction
+    completed ``by`` its event, the sweep or the correction pressed again (refused: the invoice
+    is paid, saying ``refused_saying``): the group paid by it. The stored group."""
+    group, old, sent_first = stopped
+
+    def press_again() -> None:
+        error = group_invoice_corrected(system, group).refused(409, "invoice_paid")
+        assert refused_saying in error["message"]
+
+    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
+
+    return _paid_by(system, group, old, sent_first)
+
+
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
 def test_a_group_invoice_paid_before_the_save_pays_the_group(
     system: System, monkeypatch: pytest.MonkeyPatch, by: str
 ) -> None:
-    group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    stopped = _correction_stopped_after_sending(system, monkeypatch)
 
-    def press_again() -> None:
-        error = group_invoice_corrected(system, group).refused(409, "invoice_paid")
-        assert "employer has paid the corrected invoice sent when" in error["message"]
-
-    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
-
-    stored = _paid_by(system, group, old, sent_first)
+    stored = _corrected_paid_by(
+        system, stopped, by, refused_saying="employer has paid the corrected invoice sent when"
+    )
     assert stored.billing is not None
     assert stored.billing.model_dump() == CORRECTED
 
@@ -131,12 +144,13 @@ def _give_up_stopped_after_sending(
     return group, old, left, sent_first
 
 
-@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
-def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+def _places_kept_paid_by(
+    system: System, stopped: tuple[dict[str, Any], str, int, str], by: str
 ) -> None:
-    group, old, left, sent_first = _give_up_stopped_after_sending(system, monkeypatch)
-    assert system.stripe_invoice(sent_first)["amount_due"] == 40000  # the two places kept
+    """The invoice for the places kept, sent before the give-up ``stopped``, paid, and the
+    give-up completed ``by`` its event, the sweep or the give-up pressed again (answered as
+    done): the group paid by it, place 2 released and its seat back on the course."""
+    group, old, left, sent_first = stopped
 
     def give_up_again() -> None:
         again = give_up(system, group, 2)
@@ -147,8 +161,19 @@ def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
 
     stored = _paid_by(system, group, old, sent_first)
     assert stored.place(2).released
+    assert places_left(system) == left + 1
+
+
+@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
+def test_a_give_ups_invoice_paid_before_the_save_pays_the_places_kept(
+    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    stopped = _give_up_stopped_after_sending(system, monkeypatch)
+    group, _, _, sent_first = stopped
+    assert system.stripe_invoice(sent_first)["amount_due"] == 40000  # the two places kept
+
+    _places_kept_paid_by(system, stopped, by)
     assert manager_view(system, group)["places_kept"] == 2
-    assert places_left(system) == left + 1  # place 2's seat back on the course
 
 
 @pytest.mark.parametrize("past_due", [False, True], ids=["before_due", "past_due"])
@@ -199,20 +224,11 @@ def test_a_give_ups_invoice_paid_after_applications_closed_still_pays_the_places
     close) before the employer pays the invoice its stopped try sent: the completion is no
     new booking, so it is not refused for the close (the webhook answered 503 and the sweep
     ended the booking by the void, the payment then refunded), and the places kept are paid."""
-    group, old, left, sent_first = _give_up_stopped_after_sending(system, monkeypatch)
+    stopped = _give_up_stopped_after_sending(system, monkeypatch)
     system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
 
-    def give_up_again() -> None:
-        again = give_up(system, group, 2)
-        assert again.status == 200, again.body
-        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
-
-    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
-
+    _places_kept_paid_by(system, stopped, by)
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    stored = _paid_by(system, group, old, sent_first)
-    assert stored.place(2).released
-    assert places_left(system) == left + 1
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
@@ -222,16 +238,11 @@ def test_a_corrected_invoice_paid_after_applications_closed_pays_the_group(
     """An organiser's correction stopped after Stripe sent the corrected invoice; the course's
     applications close before the employer pays it: the correction is completed with it as
     any time, and the group is paid (the close refuses no completion)."""
-    group, old, sent_first = _correction_stopped_after_sending(system, monkeypatch)
+    stopped = _correction_stopped_after_sending(system, monkeypatch)
     system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
 
-    def press_again() -> None:
-        group_invoice_corrected(system, group).refused(409, "invoice_paid")
-
-    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
-
+    _corrected_paid_by(system, stopped, by)
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    _paid_by(system, group, old, sent_first)
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
@@ -243,22 +254,11 @@ def test_a_give_ups_invoice_paid_after_the_old_ones_due_time_pays_the_places_kep
     due in the past, but none is made here (the paid one is recorded as the group's), so the
     completion is not refused for the due time (the webhook answered 503, and the sweep
     ended the booking by the void), and the places kept are paid."""
-    group, old, left, sent_first = _give_up_stopped_after_sending(
-        system, monkeypatch, before_due=timedelta(minutes=3)
-    )
+    stopped = _give_up_stopped_after_sending(system, monkeypatch, before_due=timedelta(minutes=3))
     system.clock_offset += timedelta(minutes=4)
 
-    def give_up_again() -> None:
-        again = give_up(system, group, 2)
-        assert again.status == 200, again.body
-        assert (again.json()["status"], again.json()["places_kept"]) == ("paid", 2)
-
-    paid_then_completed(system, sent_first, by, timedelta(minutes=6), give_up_again)
-
+    _places_kept_paid_by(system, stopped, by)
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    stored = _paid_by(system, group, old, sent_first)
-    assert stored.place(2).released
-    assert places_left(system) == left + 1
 
 
 @pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
@@ -269,15 +269,10 @@ def test_a_corrected_invoice_paid_after_the_old_ones_due_time_pays_the_group(
     corrected invoice, which the employer pays just after it: nothing new is made, so the due
     time refuses nothing (the webhook answered 503, pressing again 409
     ``too_late_for_invoice``): the correction is completed with it and the group paid."""
-    group, old, sent_first = _correction_stopped_after_sending(
+    stopped = _correction_stopped_after_sending(
         system, monkeypatch, before_due=timedelta(minutes=3)
     )
     system.clock_offset += timedelta(minutes=4)
 
-    def press_again() -> None:
-        group_invoice_corrected(system, group).refused(409, "invoice_paid")
-
-    paid_then_completed(system, sent_first, by, timedelta(minutes=6), press_again)
-
+    _corrected_paid_by(system, stopped, by)
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    _paid_by(system, group, old, sent_first)

@@ -7,19 +7,23 @@ Through the real handlers, moto and the Stripe stand-in."""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pytest
 
 from tests.support import cli
 from tests.support.console import ConsoleBrowser
+from tests.support.given_back import (
+    a_key_sent_again_with_other_details,
+    a_press_sent_again_with_another_amount,
+    given_back,
+    recorded_once_per_key_then_the_rest,
+    today,
+)
 from tests.support.groups import MANAGER, give_up, paid_group, paid_outside_stripe
 from tests.support.invoiced import ACCOUNTS, INVOICED, invoiced_cohort
-from tests.support.system import ADMIN_TOKEN, Reply, System
+from tests.support.system import Reply, System
 
-# A fresh Idempotency-Key for each request that does not name one.
-_KEYS = (f"group-key-{n}" for n in itertools.count())
 CARDS = f"/console/courses/{INVOICED}/group-bookings"
 
 
@@ -33,39 +37,22 @@ def _two_given_up(system: System) -> dict[str, Any]:
     return group
 
 
-def _today(system: System) -> str:
-    return system.now().date().isoformat()
-
-
 def _given_back(system: System, group: dict[str, Any], key: str | None = "", **body: Any) -> Reply:
-    """The API's record; ``key`` "": a fresh Idempotency-Key; None: none sent."""
-    headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
-    if key is not None:
-        headers["idempotency-key"] = key or next(_KEYS)
-    path = f"/admin/groups/{group['group_id']}/given-back"
-    return system.api("POST", path, json_body=body, headers=headers)
+    return given_back(system, f"/admin/groups/{group['group_id']}/given-back", key, **body)
 
 
 def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
     system: System,
 ) -> None:
     group = _two_given_up(system)
-    day = _today(system)
+    day = today(system)
     before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
     assert (before["paid"], before["refunded"], before["given_back_by_hand"]) == (60000, 0, 0)
 
-    first = _given_back(system, group, "k1", amount=15000, given_on=day, method="cheque")
-    again = _given_back(system, group, "k1", amount=15000, given_on=day, method="cheque")
-
-    assert first.status == 200, first.body
-    assert (first.json()["recorded"], again.json()["recorded"]) == ("now", "before")
-    assert again.json()["left_to_give_back"] == 25000
-    assert again.json()["owed_by_hand_said"].startswith("£250.00 is owed back to the employer")
-    rest = _given_back(system, group, amount=25000, given_on=day, method="bank_transfer")
-    assert rest.status == 200, rest.body
-    line = rest.json()
-    assert (line["left_to_give_back"], line["owed_by_hand_said"]) == (0, "")
-    assert [r["amount"] for r in line["given_back_by_hand"]] == [15000, 25000]
+    path = f"/admin/groups/{group['group_id']}/given-back"
+    again, line = recorded_once_per_key_then_the_rest(system, path, 15000, 40000)
+    assert again["owed_by_hand_said"].startswith("£250.00 is owed back to the employer")
+    assert line["owed_by_hand_said"] == ""
     assert line["refunded_said"] == "£400.00"
     assert "£250.00 given back by hand by bank transfer on " in line["given_back_by_hand_said"]
 
@@ -81,7 +68,7 @@ def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
     system: System,
 ) -> None:
     group = paid_outside_stripe(invoiced_cohort(system))
-    day = _today(system)
+    day = today(system)
     kept = _given_back(system, group, amount=100, given_on=day, method="cheque")
     assert (
         "no place of this group was given up"
@@ -112,7 +99,7 @@ def test_a_group_paid_through_stripe_has_nothing_to_give_back_by_hand(system: Sy
     group = paid_group(invoiced)
     assert give_up(invoiced, group, 2).status == 200
 
-    refused = _given_back(invoiced, group, amount=100, given_on=_today(invoiced), method="cash")
+    refused = _given_back(invoiced, group, amount=100, given_on=today(invoiced), method="cash")
 
     assert (
         "no payment received outside Stripe"
@@ -123,7 +110,7 @@ def test_a_group_paid_through_stripe_has_nothing_to_give_back_by_hand(system: Sy
 def test_a_stale_seen_records_nothing(system: System) -> None:
     group = _two_given_up(system)
     [line] = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]
-    typed = {"amount": 5000, "given_on": _today(system), "method": "cheque"}
+    typed = {"amount": 5000, "given_on": today(system), "method": "cheque"}
 
     first = _given_back(system, group, None, seen=line["seen"], **typed)
     retried = _given_back(system, group, None, seen=line["seen"], **typed)
@@ -150,7 +137,7 @@ def test_the_card_asks_then_records_it_once_and_the_money_page_says_so(
     assert "£400.00 of what St Elsewhere NHS Trust paid outside Stripe is owed back" in asked
     assert "Nothing is asked of Stripe and nobody is emailed" in asked
     form = browser.form(page, page)
-    day = _today(system)
+    day = today(system)
     mistaken = browser.post(page, **{**form, "amount": "450", "given_on": day, "method": "cheque"})
     assert mistaken.status == 422, mistaken.body
     assert "Give at most £400.00" in mistaken.body
@@ -175,7 +162,7 @@ def test_a_second_tab_records_nothing_more(system: System, browser: ConsoleBrows
     group = _two_given_up(system)
     page = f"/console/groups/{group['group_id']}/given-back"
     first, second = browser.form(page, page), browser.form(page, page)
-    typed = {"amount": "50", "given_on": _today(system), "method": "cheque"}
+    typed = {"amount": "50", "given_on": today(system), "method": "cheque"}
 
     assert browser.post(page, **{**first, **typed}).status == 303
     stale = browser.post(page, **{**second, **typed})
@@ -195,7 +182,7 @@ def test_the_terminal_records_it_once_and_group_bookings_says_so(
     group = _two_given_up(system)
     shown = cli.run(capsys, "group-bookings", INVOICED)
     assert f"Once given back: course-booking give-back-group {group['group_id']}" in shown.out
-    command = ("give-back-group", group["group_id"], "--amount", "150", "--on", _today(system))
+    command = ("give-back-group", group["group_id"], "--amount", "150", "--on", today(system))
     command += ("--how", "cheque")
 
     ran = cli.run(capsys, *command)
@@ -214,7 +201,7 @@ def test_the_managers_and_billing_contacts_record_and_export_show_it(
     system: System, browser: ConsoleBrowser
 ) -> None:
     group = _two_given_up(system)
-    typed = {"amount": 40000, "given_on": _today(system), "method": "bank_transfer"}
+    typed = {"amount": 40000, "given_on": today(system), "method": "bank_transfer"}
     assert _given_back(system, group, **typed).status == 200
 
     for email in (MANAGER, ACCOUNTS):
@@ -234,26 +221,9 @@ def test_a_key_or_press_sent_again_with_other_details_is_refused_and_records_not
     system: System, browser: ConsoleBrowser
 ) -> None:
     group = _two_given_up(system)
-    day = _today(system)
-    first = _given_back(system, group, "k1", amount=5000, given_on=day, method="cheque")
-    assert first.status == 200, first.body
-
-    # A script reusing its key for another amount is told so, never "recorded: before".
-    other = _given_back(system, group, "k1", amount=1000, given_on=day, method="cheque")
-
-    refused = other.refused(409, "idempotency_key_reused")["message"]
-    assert "£50.00 given back by hand by cheque" in refused
-    assert "nothing was changed" in refused
-    again = _given_back(system, group, "k1", amount=5000, given_on=day, method="cheque")
-    assert again.json()["recorded"] == "before"
-    # The card's press sent again with another amount typed (Back, an edit, send): the same.
     page = f"/console/groups/{group['group_id']}/given-back"
-    form = browser.form(page, page)
-    typed = {"amount": "20", "given_on": day, "method": "cash"}
-    assert browser.post(page, **{**form, **typed}).status == 303
-    edited = browser.post(page, **{**form, **typed, "amount": "30"})
-    assert edited.status == 409, edited.body
-    assert "£20.00 given back by hand in cash" in edited.body
+    a_key_sent_again_with_other_details(system, "/admin" + page.removeprefix("/console"))
+    a_press_sent_again_with_another_amount(browser, page, browser.form(page, page), today(system))
     line = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
     said = line["given_back_by_hand_said"]
     assert said.count("given back by hand") == 2, said

@@ -3,15 +3,19 @@ given in one place."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import PaymentMethod
+from booking.domain.given_back import GiveBackAsked
+from booking.domain.group_given_back import group_given_back
 from booking.domain.groups import Colleague, GroupBooking, GroupPlace, GroupStatus
 from booking.domain.money import Money
+from booking.domain.payment_received import PaymentReceived, ReceivedHow
 from tests.support.applications import an_invoice
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
+LONDON = "Europe/London"
 
 
 def group(**changes: object) -> GroupBooking:
@@ -55,3 +59,21 @@ def group_by_invoice(**changes: object) -> GroupBooking:
         invoice=invoice,
         **changes,
     )
+
+
+def group_paid_off_stripe(given_up: int = 2, **received: object) -> GroupBooking:
+    """Three places at £200.00 paid by a bank transfer (the invoice marked paid on ``NOW``),
+    then ``given_up`` of them given up: their shares are owed back by hand."""
+    said = PaymentReceived.model_validate(received) if received else None
+    invoice = an_invoice(at=NOW, status="paid", received=said, paid_at=NOW, amount_due=60000)
+    booked = group_by_invoice()
+    places = tuple(p.model_copy(update={"released": p.number <= given_up}) for p in booked.places)
+    paid = {"status": GroupStatus.PAID, "invoice": invoice, "amount_paid": 60000}
+    return booked.model_copy(update={**paid, "places": places})
+
+
+def group_give_back(group: GroupBooking, pence: int, day: date, press: str = "p1") -> GroupBooking:
+    """``pence`` recorded as given back by hand by bank transfer on ``day``, ten days after
+    ``NOW``."""
+    asked = GiveBackAsked(pence, day, ReceivedHow.BANK_TRANSFER)
+    return group_given_back(group, asked, press, now=NOW + timedelta(days=10), timezone=LONDON)

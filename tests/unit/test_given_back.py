@@ -5,6 +5,7 @@ course's money and the timeline."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,11 +14,13 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course_money import course_money
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.given_back import GiveBackAsked, asked_from, given_back, left_to_give_back
+from booking.domain.groups import GroupBooking
 from booking.domain.money import Money
 from booking.domain.payment_received import PaymentReceived, ReceivedHow
 from booking.domain.timeline import EntryKind, changes
 from booking.domain.wording import timeline_text
 from tests.support.applications import an_invoice, an_invoiced_application
+from tests.support.group_bookings import group_give_back, group_paid_off_stripe
 
 S = ApplicationStatus
 SENT = datetime(2027, 3, 1, 9, tzinfo=UTC)
@@ -52,12 +55,29 @@ def test_given_back_in_two_parts_counts_as_refunded_and_leaves_nothing_kept() ->
     assert (money.paid_off_stripe, money.given_back_by_hand) == (20000, 20000)
 
 
-def test_the_same_press_again_is_one_record() -> None:
-    once = _give(_paid_off_stripe(), 5000, date(2027, 4, 2))
-    again = _give(once, 5000, date(2027, 4, 2))
+@pytest.mark.parametrize(
+    ("first", "give", "recorded"),
+    [
+        (lambda: _give(_paid_off_stripe(), 5000, date(2027, 4, 2)), _give, "given_back"),
+        (
+            lambda: group_give_back(group_paid_off_stripe(), 15000, date(2027, 5, 3)),
+            group_give_back,
+            "returned_by_hand",
+        ),
+    ],
+    ids=["a person's booking", "a group's"],
+)
+def test_the_same_press_again_is_one_record(
+    first: Callable[[], Application | GroupBooking],
+    give: Callable[..., Application | GroupBooking],
+    recorded: str,
+) -> None:
+    once = first()
+    asked = getattr(once, recorded)[0]
+    again = give(once, asked.amount, asked.given_on)
 
     assert again is once
-    assert len(again.given_back) == 1
+    assert len(getattr(again, recorded)) == 1
 
 
 def test_more_than_is_left_is_refused_beside_the_amount() -> None:

@@ -6,50 +6,27 @@ money and the group's card from then on."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from booking.domain.course_money import course_money
 from booking.domain.employer_share import owed_by_hand, owed_by_hand_words
 from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.given_back import GiveBackAsked
 from booking.domain.group_figures import managers_status
-from booking.domain.group_given_back import group_given_back, may_give_back_group
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.group_given_back import may_give_back_group
+from booking.domain.groups import GroupBooking
 from booking.domain.money import Money
 from booking.domain.page_seen import group_seen
-from booking.domain.payment_received import PaymentReceived, ReceivedHow
-from tests.support.applications import an_invoice
-from tests.support.group_bookings import NOW, group_by_invoice
-
-LATER = NOW + timedelta(days=10)
-ZONE = "Europe/London"
-BANK = ReceivedHow.BANK_TRANSFER
-
-
-def _paid_off_stripe(given_up: int = 2, **received: object) -> GroupBooking:
-    """Three places at £200.00 paid by a bank transfer (the invoice marked paid on ``NOW``),
-    then ``given_up`` of them given up: their shares are owed back by hand."""
-    said = PaymentReceived.model_validate(received) if received else None
-    invoice = an_invoice(at=NOW, status="paid", received=said, paid_at=NOW, amount_due=60000)
-    booked = group_by_invoice()
-    places = tuple(p.model_copy(update={"released": p.number <= given_up}) for p in booked.places)
-    paid = {"status": GroupStatus.PAID, "invoice": invoice, "amount_paid": 60000}
-    return booked.model_copy(update={**paid, "places": places})
-
-
-def _give(group: GroupBooking, pence: int, day: date, press: str = "p1") -> GroupBooking:
-    asked = GiveBackAsked(pence, day, BANK)
-    return group_given_back(group, asked, press, now=LATER, timezone=ZONE)
+from tests.support.group_bookings import group_give_back, group_paid_off_stripe
 
 
 def test_given_back_in_parts_is_taken_off_what_is_owed_and_counted_as_refunded() -> None:
-    owing = _paid_off_stripe()
+    owing = group_paid_off_stripe()
     assert owed_by_hand(owing) == 40000
 
-    first = _give(owing, 15000, date(2027, 5, 3))
-    both = _give(first, 25000, date(2027, 5, 11), press="p2")
+    first = group_give_back(owing, 15000, date(2027, 5, 3))
+    both = group_give_back(first, 25000, date(2027, 5, 11), press="p2")
 
     assert owed_by_hand(first) == 25000
     assert owed_by_hand_words(first).startswith("£250.00 is owed back to the employer by hand")
@@ -62,70 +39,62 @@ def test_given_back_in_parts_is_taken_off_what_is_owed_and_counted_as_refunded()
     assert (line.refunded, line.given_back_by_hand) == (40000, 40000)
 
 
-def test_the_same_press_again_is_one_record() -> None:
-    once = _give(_paid_off_stripe(), 15000, date(2027, 5, 3))
-    again = _give(once, 15000, date(2027, 5, 3))
-
-    assert again is once
-    assert len(again.returned_by_hand) == 1
-
-
 def test_more_than_is_owed_a_day_in_the_future_or_before_the_payment_is_refused() -> None:
-    owing = _paid_off_stripe(received_on="2027-05-01")
+    owing = group_paid_off_stripe(received_on="2027-05-01")
     with pytest.raises(InvalidInput) as too_much:
-        _give(owing, 40001, date(2027, 5, 3))
+        group_give_back(owing, 40001, date(2027, 5, 3))
     assert "give at most £400.00" in too_much.value.fields["amount"]
     with pytest.raises(InvalidInput) as future:
-        _give(owing, 100, date(2027, 5, 12))
+        group_give_back(owing, 100, date(2027, 5, 12))
     assert "in the future" in future.value.fields["given_on"]
     with pytest.raises(InvalidInput) as early:
-        _give(owing, 100, date(2027, 4, 30))
+        group_give_back(owing, 100, date(2027, 4, 30))
     assert "before the payment arrived" in early.value.fields["given_on"]
 
 
 @pytest.mark.parametrize(
     ("group", "said"),
     [
-        (_paid_off_stripe(given_up=0), "no place of this group was given up or released"),
+        (group_paid_off_stripe(given_up=0), "no place of this group was given up or released"),
         (
-            _paid_off_stripe().model_copy(update={"payment_intent": "pi_1"}),
+            group_paid_off_stripe().model_copy(update={"payment_intent": "pi_1"}),
             "holds no payment received outside Stripe",
         ),
     ],
 )
 def test_nothing_owed_back_by_hand_is_refused_in_words(group: GroupBooking, said: str) -> None:
     with pytest.raises(Conflict) as refused:
-        _give(group, 100, date(2027, 5, 3))
+        group_give_back(group, 100, date(2027, 5, 3))
 
     assert refused.value.code == "nothing_to_give_back"
     assert said in str(refused.value)
 
 
 def test_all_given_back_already_says_so() -> None:
-    done = _give(_paid_off_stripe(), 40000, date(2027, 5, 3))
+    done = group_give_back(group_paid_off_stripe(), 40000, date(2027, 5, 3))
     with pytest.raises(Conflict) as refused:
-        _give(done, 100, date(2027, 5, 3), press="p2")
+        group_give_back(done, 100, date(2027, 5, 3), press="p2")
 
     assert "recorded as given back already" in str(refused.value)
 
 
 def test_a_record_changes_what_the_groups_card_was_seen_as() -> None:
-    owing = _paid_off_stripe()
+    owing = group_paid_off_stripe()
 
-    assert group_seen(_give(owing, 100, date(2027, 5, 3))) != group_seen(owing)
+    assert group_seen(group_give_back(owing, 100, date(2027, 5, 3))) != group_seen(owing)
 
 
 def test_the_day_it_arrived_defaults_to_when_stripe_held_the_invoice_paid() -> None:
-    owing = _paid_off_stripe()
+    owing = group_paid_off_stripe()
     with pytest.raises(InvalidInput):
-        _give(owing, 100, date(2027, 4, 30))
-    assert _give(owing, 100, date(2027, 5, 1)).returned_by_hand[0].amount == 100
+        group_give_back(owing, 100, date(2027, 4, 30))
+    assert group_give_back(owing, 100, date(2027, 5, 1)).returned_by_hand[0].amount == 100
 
 
 def test_the_managers_words_say_it_was_given_back_once_all_of_it_was() -> None:
-    every_place = _paid_off_stripe(given_up=3)
+    every_place = group_paid_off_stripe(given_up=3)
     owing = managers_status(every_place, applying=True)
-    done = managers_status(_give(every_place, 60000, date(2027, 5, 3)), applying=True)
+    done = managers_status(group_give_back(every_place, 60000, date(2027, 5, 3)), applying=True)
 
     assert owing.endswith("it is owed back by hand, to arrange with the course's organisers")
     assert done.endswith("the course's organisers have given it back by hand")

@@ -19,7 +19,7 @@ its places is a booking with no money of its own: the group's line has it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.disputes import dispute_fees, disputed_total
@@ -358,22 +358,46 @@ def added_up(moneys: list[CourseMoney], currency: str) -> CourseMoney:
     return CourseMoney(currency=currency, **figures)
 
 
+class NamedFigure(NamedTuple):
+    """A figure as a person reads it: its key, its name, and whether it is left out at nought."""
+
+    key: str
+    name: str
+    # Some figures are only ever news: a row "Waived on moves ... £0.00" says nothing an
+    # organiser needs, and reads as if something were waived.
+    only_when_any: bool = False
+
+
 # What each figure is called wherever a person reads it (the console's pages, the CLI).
 FIGURE_NAMES = (
-    ("paid", "Paid in"),
-    ("paid_off_stripe", "Of which received outside Stripe (a bank transfer or cheque recorded)"),
-    ("refunded", "Refunded"),
-    ("given_back_by_hand", "Of which given back by hand (money received outside Stripe)"),
-    ("disputed", "Taken back by payers' banks (disputes)"),
-    ("dispute_fees", "Stripe's dispute fees (kept whatever the outcome)"),
-    ("net", "Net (paid in less refunded)"),
-    ("refunds_failed", "Of which refunds failed at Stripe, still to give back by hand"),
-    ("invoiced_unpaid", "Invoiced, not yet paid"),
-    ("bursaries", "Bursaries"),
-    ("discounts", "Discount codes"),
-    ("waived", "Waived on moves (below Stripe's minimum charge)"),
-    ("price", "Places booked, at their price"),
-    ("due", "Due for those places"),
+    NamedFigure("paid", "Paid in"),
+    NamedFigure(
+        "paid_off_stripe",
+        "Of which received outside Stripe (a bank transfer or cheque recorded)",
+        only_when_any=True,
+    ),
+    NamedFigure("refunded", "Refunded"),
+    NamedFigure(
+        "given_back_by_hand",
+        "Of which given back by hand (money received outside Stripe)",
+        only_when_any=True,
+    ),
+    NamedFigure("disputed", "Taken back by payers' banks (disputes)", only_when_any=True),
+    NamedFigure(
+        "dispute_fees", "Stripe's dispute fees (kept whatever the outcome)", only_when_any=True
+    ),
+    NamedFigure("net", "Net (paid in less refunded)"),
+    NamedFigure(
+        "refunds_failed",
+        "Of which refunds failed at Stripe, still to give back by hand",
+        only_when_any=True,
+    ),
+    NamedFigure("invoiced_unpaid", "Invoiced, not yet paid"),
+    NamedFigure("bursaries", "Bursaries"),
+    NamedFigure("discounts", "Discount codes"),
+    NamedFigure("waived", "Waived on moves (below Stripe's minimum charge)", only_when_any=True),
+    NamedFigure("price", "Places booked, at their price"),
+    NamedFigure("due", "Due for those places"),
 )
 
 
@@ -384,30 +408,16 @@ def money_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
     disputed = int(figures.get("disputed", 0)) or int(figures.get("dispute_fees", 0))
     return [
         (
-            NET_OF_DISPUTES if key == "net" and disputed else name,
-            money_words(int(figures.get(key, 0)), currency),
+            NET_OF_DISPUTES if figure.key == "net" and disputed else figure.name,
+            money_words(int(figures.get(figure.key, 0)), currency),
         )
-        for key, name in FIGURE_NAMES
-        if key not in SAID_ONLY_WHEN_ANY or int(figures.get(key, 0))
+        for figure in FIGURE_NAMES
+        if not figure.only_when_any or int(figures.get(figure.key, 0))
     ]
 
 
 # Net's name when payers' banks took money back (only then is it news).
 NET_OF_DISPUTES = "Net (paid in less refunded, disputed and dispute fees)"
-
-
-# Figures that are only ever news: a row "Waived on moves ... £0.00" says nothing an organiser
-# needs, and reads as if something were waived.
-SAID_ONLY_WHEN_ANY = frozenset(
-    {
-        "waived",
-        "refunds_failed",
-        "paid_off_stripe",
-        "given_back_by_hand",
-        "disputed",
-        "dispute_fees",
-    }
-)
 
 
 def bookings_said(figures: dict[str, Any]) -> str:

@@ -56,41 +56,23 @@ def _told_of(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> Dispu
     return next((d for d in disputes if d.dispute_id == dispute_id), None)
 
 
-def dispute_told(
-    occasion: str | None,
-    disputes: tuple[DisputeRecord, ...],
-    timezone: str,
-    payments: Payments,
-    *,
-    place: PlaceHeld,
-    many: bool = False,
-) -> str:
-    """The words of the dispute the organisers' message with ``occasion`` is about ("" for
-    any other message), as the dispute stands when it is composed (``payments``, ``place``
-    and ``many``: the booking's or the group's, as :func:`dispute_words`)."""
-    found = _told_of(occasion, disputes)
-    return dispute_words(found, timezone, payments, place=place, many=many) if found else ""
-
-
-def bank_did(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> BankDid | None:
-    """What the message with ``occasion`` says the bank did: an inquiry or a chargeback, as
-    the dispute stands when it is composed, or (the message saying the bank's inquiry became a
-    chargeback) that it is now one (None for any other message)."""
-    found = _told_of(occasion, disputes)
-    if found is None:
-        return None
+def _bank_did_of(found: DisputeRecord, occasion: str) -> BankDid:
+    """What the message with ``occasion`` about ``found`` says the bank did: an inquiry or a
+    chargeback, as the dispute stands when it is composed, or (the message saying the bank's
+    inquiry became a chargeback) that it is now one."""
     if found.inquiry:
         return BankDid.INQUIRY
     # Only an inquiry that became a chargeback is told again, under this occasion.
-    escalated = str(occasion).endswith(BECAME_CHARGEBACK)
+    escalated = occasion.endswith(BECAME_CHARGEBACK)
     return BankDid.BECAME_CHARGEBACK if escalated else BankDid.CHARGEBACK
 
 
-def dispute_subject(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> str:
-    """What the message with ``occasion`` heads its subject with ("" for any other message):
-    :func:`bank_did`, in words."""
-    did = bank_did(occasion, disputes)
-    return DISPUTE_SUBJECTS[did] if did else ""
+def bank_did(occasion: str | None, disputes: tuple[DisputeRecord, ...]) -> BankDid | None:
+    """What the message with ``occasion`` says the bank did (None for any other message)."""
+    found = _told_of(occasion, disputes)
+    if found is None or occasion is None:
+        return None
+    return _bank_did_of(found, occasion)
 
 
 def dispute_told_values(
@@ -102,10 +84,14 @@ def dispute_told_values(
     place: PlaceHeld,
     many: bool = False,
 ) -> dict[str, str]:
-    """What a message's templates say of the dispute its ``occasion`` names: its words and the
-    head of its subject (both "" for any other message)."""
-    said = dispute_told(occasion, disputes, timezone, payments, place=place, many=many)
+    """What a message's templates say of the dispute its ``occasion`` names, found once, as
+    the dispute stands when it is composed: its words (``payments``, ``place`` and ``many``:
+    the booking's or the group's, as :func:`dispute_words`) and the head of its subject (both
+    "" for any other message)."""
+    found = _told_of(occasion, disputes)
+    if found is None or occasion is None:
+        return {"dispute_said": "", "dispute_subject": ""}
     return {
-        "dispute_said": said,
-        "dispute_subject": dispute_subject(occasion, disputes),
+        "dispute_said": dispute_words(found, timezone, payments, place=place, many=many),
+        "dispute_subject": DISPUTE_SUBJECTS[_bank_did_of(found, occasion)],
     }

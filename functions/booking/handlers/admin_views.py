@@ -11,7 +11,12 @@ from pydantic import ConfigDict, Field
 
 from booking.domain.application_form import Answers
 from booking.domain.model import Model
-from booking.handlers.given_back_views import GivenBackOut
+from booking.handlers.given_back_views import (
+    AmountsCurrency,
+    GivenBackOut,
+    GivenBackRecords,
+    Recorded,
+)
 from booking.handlers.organiser_course_views import PlacesOut
 from booking.handlers.views import (
     ApplicationOut,
@@ -57,13 +62,10 @@ class GivenBackRecordedOut(AdminApplicationOut):
     """The answer to recording money given back by hand: the application after it, and what
     this request did (the same key again records nothing)."""
 
-    recorded: Literal["now", "before"] = Field(
-        description="`now`: this request made the record; `before`: an earlier request with "
-        "the same Idempotency-Key had, and this one changed nothing"
-    )
+    recorded: Recorded
     left_to_give_back: int = Field(description="Pence paid outside Stripe not yet given back")
-    currency: str = Field(description="The currency of the amounts (ISO code, lower case)")
-    given_back_by_hand: list[GivenBackOut] = Field(description="Every record, oldest first")
+    currency: AmountsCurrency
+    given_back_by_hand: GivenBackRecords
 
 
 # The applicant's answers (the domain's), every one of them always said: the optional one too.

@@ -19,7 +19,7 @@ from booking.domain.organisers import ConsoleSession
 from booking.domain.page_seen import SEEN_FIELD, Seen, seen_digests
 from booking.handlers import console_access as access
 from booking.handlers import http
-from booking.handlers.console_pages import CHANGE_LOST_SAID, Chrome
+from booking.handlers.console_pages import CHANGE_LOST_SAID, Chrome, render_confirmation
 from booking.handlers.console_session import (
     CHANGE_LOST,
     NOTICE_COOKIE,
@@ -29,6 +29,7 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
+from booking.services.console import ApplicationDetail
 
 logger = Logger(service="booking-console")
 app = APIGatewayHttpResolver()
@@ -122,6 +123,16 @@ def typed_pence_seen(name: str, *, beside: str, what: str, page: str) -> int | N
 
 def query_value(name: str) -> str:
     return (app.current_event.query_string_parameters or {}).get(name, "")
+
+
+def form_confirmation(
+    template: str, detail: ApplicationDetail, lines: list[str], form: dict[str, Any]
+) -> Response[str]:
+    """An application's page asking to confirm an act with a form: ``lines``, what it will do;
+    what the press then acts on, or refuses, is what it shows (``domain.page_seen``); 422 when
+    ``form`` shows a press's mistakes beside their fields."""
+    page = render_confirmation(template, chrome(), detail, lines=lines, seen=detail.seen, **form)
+    return html_page(422 if form["errors"] else 200, page)
 
 
 def html_page(status: int, page: str, cookies: list[Cookie] | None = None) -> Response[str]:

@@ -5,6 +5,8 @@ recording does, in pounds, with the form, and its press, acting on what that pag
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.bootstrap import ports
 from booking.domain.errors import InvalidInput
 from booking.domain.given_back import (
@@ -21,18 +23,16 @@ from booking.domain.payment_received import HOW_CHOICES
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import (
-    chrome,
+    form_confirmation,
     form_seen,
-    html_page,
     posted_form,
     press_issued,
     press_required,
     press_row,
     served,
 )
-from booking.handlers.console_pages import render_confirmation
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import capitalised
+from booking.handlers.sentences import beside_fields
 from booking.services import given_back
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail, application_detail
@@ -51,17 +51,48 @@ NOTHING_HERE = (
 def _lines(detail: ApplicationDetail, currency: str) -> list[str]:
     application = detail.application
     left = money_words(left_to_give_back(application), currency)
-    lines = [f"{left} of what was paid outside Stripe for this booking is not yet given back."]
-    earlier = given_back_total(application.given_back)
+    return [
+        f"{left} of what was paid outside Stripe for this booking is not yet given back.",
+        *recorded_lines(
+            given_back_total(application.given_back),
+            currency,
+            "the booking's history and the person's record",
+        ),
+    ]
+
+
+def recorded_lines(earlier: int, currency: str, shown_by: str) -> list[str]:
+    """What recording does, a person's or a group's: ``earlier`` given back already (pence),
+    and where it is ``shown_by`` then."""
+    lines: list[str] = []
     if earlier:
         lines.append(f"{money_words(earlier, currency)} of it is recorded as given back already.")
-    lines += [
+    return [
+        *lines,
         "The amount below is recorded as given back by hand: the course's money counts it as "
-        "refunded, and the booking's history and the person's record show it.",
+        f"refunded, and {shown_by} show it.",
         "Nothing is asked of Stripe and nobody is emailed: send the money back yourself, the "
         "way it came.",
     ]
-    return lines
+
+
+def form_values(
+    left: int,
+    currency: str,
+    press_value: str,
+    errors: dict[str, str] | None,
+    typed: dict[str, str] | None,
+) -> dict[str, Any]:
+    """What a confirmation's form needs, a person's or a group's: at most ``left`` (pence),
+    offered in full until a press got something wrong (``errors``, with what was ``typed``)."""
+    return {
+        "press_value": press_value,
+        "left": money_words(left, currency),
+        "how_choices": [("", "Choose one"), *HOW_CHOICES],
+        "errors": errors or {},
+        "values": typed or {"amount": f"{left / 100:.2f}", "given_on": "", "method": ""},
+        "labels": LABELS,
+    }
 
 
 @served("consoleGiveBackConfirmation")
@@ -80,22 +111,10 @@ def _confirmation(
     if not may_give_back(detail.application):
         return application_pages.not_now(detail, NOTHING_HERE)
     currency = detail.course.definition.price.currency
-    left = left_to_give_back(detail.application)
-    page = render_confirmation(
-        "given_back_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail, currency),
-        seen=detail.seen,
-        # One press of this page: sent again (a double press), it records nothing more.
-        press_value=press_issued(press_row("given_back", application_id)),
-        left=money_words(left, currency),
-        how_choices=[("", "Choose one"), *HOW_CHOICES],
-        errors=errors or {},
-        values=typed or {"amount": f"{left / 100:.2f}", "given_on": "", "method": ""},
-        labels=LABELS,
-    )
-    return html_page(422 if errors else 200, page)
+    # One press of this page: sent again (a double press), it records nothing more.
+    press = press_issued(press_row("given_back", application_id))
+    form = form_values(left_to_give_back(detail.application), currency, press, errors, typed)
+    return form_confirmation("given_back_confirm.html", detail, _lines(detail, currency), form)
 
 
 def record_given_back(application_id: str) -> Acted:
@@ -127,8 +146,15 @@ def typed_asked() -> GiveBackAsked:
 def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
     """A mistake in what was typed, said on the confirmation again beside its field, with what
     was typed kept: nothing recorded. None for a refusal that names none of its fields."""
-    errors = {k: capitalised(v) for k, v in mistaken.fields.items() if k in FIELDS}
+    again = typed_again(mistaken)
+    return _confirmation(application_id, *again) if again else None
+
+
+def typed_again(mistaken: InvalidInput) -> tuple[dict[str, str], dict[str, str]] | None:
+    """A press's mistakes beside the fields they name, and what was typed in them, to show a
+    confirmation again with; None for a refusal that names none of its fields."""
+    errors = beside_fields(mistaken, FIELDS)
     if not errors:
         return None
     posted = posted_form()
-    return _confirmation(application_id, errors, {k: str(posted.get(k) or "") for k in FIELDS})
+    return errors, {k: str(posted.get(k) or "") for k in FIELDS}

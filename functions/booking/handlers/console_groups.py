@@ -180,6 +180,20 @@ def group_confirmation(
     )
 
 
+def group_form_confirmation(
+    template: str,
+    group: GroupBooking,
+    course: Course | None,
+    lines: list[str],
+    form: dict[str, Any],
+) -> Response[str]:
+    """A group's page asking to confirm an act with a form: ``lines``, what it will do; what
+    the press then acts on, or refuses, is what the card showed (``page_seen.group_facts``);
+    422 when ``form`` shows a press's mistakes beside their fields."""
+    page = group_confirmation(template, group, course, lines=lines, seen=group_seen(group), **form)
+    return html_page(422 if form["errors"] else 200, page)
+
+
 @served("consoleRecordGroupPaymentConfirmation")
 def record_group_payment_confirmation(group_id: str) -> Response[str]:
     return _group_paid_confirmation(group_id)
@@ -195,15 +209,9 @@ def _group_paid_confirmation(
     except Conflict as refused:
         return refused_on_the_card(group_id, refused)
     group, course = preview.group, preview.course
-    page = group_confirmation(
-        "group_paid_confirm.html",
-        group,
-        course,
-        lines=paid_off_stripe_lines(preview),
-        seen=group_seen(group),
-        **received_form(group.invoice, errors, typed),
-    )
-    return html_page(422 if errors else 200, page)
+    form = received_form(group.invoice, errors, typed)
+    lines = paid_off_stripe_lines(preview)
+    return group_form_confirmation("group_paid_confirm.html", group, course, lines, form)
 
 
 @served("consoleRecordGroupPayment")

@@ -13,15 +13,14 @@ from booking.domain.errors import InvalidInput
 from booking.domain.payment_received import FIELDS, HOW_CHOICES, PaymentReceived, received_from
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
+from booking.handlers.console_app import form_confirmation, form_seen, posted_form, served
 from booking.handlers.console_pages import (
     invoice_named,
     marked_paid_off_stripe,
-    render_confirmation,
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import capitalised
+from booking.handlers.sentences import beside_fields
 from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
@@ -80,16 +79,8 @@ def _confirmation(
             else "this application has no open invoice to record a payment for"
         )
         return application_pages.not_now(detail, why)
-    page = render_confirmation(
-        "record_payment_confirm.html",
-        chrome(),
-        detail,
-        lines=_lines(detail, preview),
-        # What the press then acts on, or refuses (``domain.page_seen``).
-        seen=detail.seen,
-        **received_form(detail.application.invoice, errors, typed),
-    )
-    return html_page(422 if errors else 200, page)
+    form = received_form(detail.application.invoice, errors, typed)
+    return form_confirmation("record_payment_confirm.html", detail, _lines(detail, preview), form)
 
 
 def record_payment(application_id: str) -> Acted:
@@ -141,4 +132,4 @@ def received_typed() -> PaymentReceived:
 
 def mistakes_beside(mistaken: InvalidInput) -> dict[str, str]:
     """Each mistake in how the payment came, in words to stand beside its field."""
-    return {k: capitalised(v) for k, v in mistaken.fields.items() if k in FIELDS}
+    return beside_fields(mistaken, FIELDS)

@@ -4,7 +4,7 @@ same act for scripts on the organisers' API (the CLI's ``give-back``)."""
 
 from __future__ import annotations
 
-from booking.handlers.routes import Function, Route
+from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
     BODY_ACTION_ERRORS,
     NO_APPLICATION,
@@ -41,6 +41,21 @@ SAID = (
     "longer holds (another record or change since the page, a second tab); 422 naming the "
     "field for an amount above what is left, a day in the future or before the payment "
     "arrived, or an unknown way: nothing recorded."
+)
+# The console's form, a person's or a group's: the amount typed in pounds.
+CONSOLE_BODY = console_form(
+    {
+        "seen": SEEN,
+        "press": {"type": "string", "description": "The page's one press"},
+        "amount": {"type": "string", "description": "In pounds, like 200.00"},
+        "given_on": GIVEN_ON,
+        "method": METHOD,
+    },
+    "seen",
+    "press",
+    "amount",
+    "given_on",
+    "method",
 )
 RECORD_GIVEN_BACK: tuple[Route, ...] = (
     Route(
@@ -83,20 +98,7 @@ RECORD_GIVEN_BACK: tuple[Route, ...] = (
         "page's one press: the same press sent again records nothing more (with another amount, "
         "day or way: 409, the application's page saying what it recorded).",
         parameters=(_APPLICATION,),
-        body=console_form(
-            {
-                "seen": SEEN,
-                "press": {"type": "string", "description": "The page's one press"},
-                "amount": {"type": "string", "description": "In pounds, like 200.00"},
-                "given_on": GIVEN_ON,
-                "method": METHOD,
-            },
-            "seen",
-            "press",
-            "amount",
-            "given_on",
-            "method",
-        ),
+        body=CONSOLE_BODY,
         tags=("console",),
         done=GIVEN_BACK_BY_HAND,
     ),
@@ -141,18 +143,35 @@ ONCE_SAID = (
     "is 409 `idempotency_key_reused`, nothing recorded; with `seen` only, a retry after the "
     "record is refused as out of date (409 `application_changed`)."
 )
-GIVE_BACK_ADMIN: tuple[Route, ...] = (
-    Route(
+
+
+def admin_give_back(
+    path: str, operation: str, summary: str, answer: Fragment, said: str, whose: Fragment
+) -> Route:
+    """The organisers' API's record of money given back by hand, a person's or a group's: the
+    same key, body and answers, so a script retries either the same way."""
+    return Route(
         Function.ADMIN,
         "POST",
+        path,
+        operation,
+        summary,
+        {"200": answer},
+        errors=BODY_ACTION_ERRORS,
+        parameters=(whose, KEY_HEADER),
+        body=ADMIN_BODY,
+        description=said + ONCE_SAID,
+        tags=("organisers",),
+    )
+
+
+GIVE_BACK_ADMIN: tuple[Route, ...] = (
+    admin_give_back(
         "/admin/applications/{application_id}/given-back",
         "recordMoneyGivenBack",
         "Record that money paid outside Stripe was given back by hand (amount in pence)",
-        {"200": json_answer("GivenBackRecordedOut", "The application after it, and what this did")},
-        errors=BODY_ACTION_ERRORS,
-        parameters=(_APPLICATION, KEY_HEADER),
-        body=ADMIN_BODY,
-        description=SAID + ONCE_SAID,
-        tags=("organisers",),
+        json_answer("GivenBackRecordedOut", "The application after it, and what this did"),
+        SAID,
+        _APPLICATION,
     ),
 )

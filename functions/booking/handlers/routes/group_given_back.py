@@ -7,22 +7,13 @@ from __future__ import annotations
 
 from booking.handlers.routes import Function, Route
 from booking.handlers.routes.answers import (
-    BODY_ACTION_ERRORS,
     GROUP_ID,
     NO_GROUP,
-    SEEN,
     confirmation_page,
-    console_form,
     group_card_press,
     json_answer,
 )
-from booking.handlers.routes.given_back import (
-    ADMIN_BODY,
-    GIVEN_ON,
-    KEY_HEADER,
-    METHOD,
-    ONCE_SAID,
-)
+from booking.handlers.routes.given_back import CONSOLE_BODY, admin_give_back
 
 GROUP_GIVEN_BACK_BY_HAND = "group_given_back_by_hand"
 SAID = (
@@ -40,22 +31,13 @@ SAID = (
     "day in the future or before the payment arrived, or an unknown way: nothing recorded."
 )
 GIVE_BACK_GROUP_ADMIN: tuple[Route, ...] = (
-    Route(
-        Function.ADMIN,
-        "POST",
+    admin_give_back(
         "/admin/groups/{group_id}/given-back",
         "recordGroupMoneyGivenBack",
         "Record that a group's money owed back by hand was given back (amount in pence)",
-        {
-            "200": json_answer(
-                "GroupGivenBackRecordedOut", "The group booking after it, and what this did"
-            )
-        },
-        errors=BODY_ACTION_ERRORS,
-        parameters=(GROUP_ID, KEY_HEADER),
-        body=ADMIN_BODY,
-        description=SAID + ONCE_SAID,
-        tags=("organisers",),
+        json_answer("GroupGivenBackRecordedOut", "The group booking after it, and what this did"),
+        SAID,
+        GROUP_ID,
     ),
 )
 GIVE_BACK_GROUP_CONSOLE: tuple[Route, ...] = (
@@ -87,20 +69,7 @@ GIVE_BACK_GROUP_CONSOLE: tuple[Route, ...] = (
         f"page says `{GROUP_GIVEN_BACK_BY_HAND}_already`; with another amount, day or way: 409, "
         "the group bookings page saying what it recorded).",
         parameters=(GROUP_ID,),
-        body=console_form(
-            {
-                "seen": SEEN,
-                "press": {"type": "string", "description": "The page's one press"},
-                "amount": {"type": "string", "description": "In pounds, like 200.00"},
-                "given_on": GIVEN_ON,
-                "method": METHOD,
-            },
-            "seen",
-            "press",
-            "amount",
-            "given_on",
-            "method",
-        ),
+        body=CONSOLE_BODY,
         tags=("console",),
         done=GROUP_GIVEN_BACK_BY_HAND,
     ),

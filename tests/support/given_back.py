@@ -1,0 +1,74 @@
+"""Money given back by hand, recorded through the organisers' API: a person's or a group's, by
+the same key and body."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from tests.support.console import ConsoleBrowser
+from tests.support.system import ADMIN_TOKEN, Reply, System
+
+# A fresh Idempotency-Key for each request that does not name one.
+_KEYS = (f"given-back-key-{n}" for n in itertools.count())
+
+
+def today(system: System) -> str:
+    """The system's day, as the record's ``given_on`` is typed."""
+    return system.now().date().isoformat()
+
+
+def given_back(system: System, path: str, key: str | None = "", **body: Any) -> Reply:
+    """The API's record at ``path``; ``key`` "": a fresh Idempotency-Key; None: none sent."""
+    headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
+    if key is not None:
+        headers["idempotency-key"] = key or next(_KEYS)
+    return system.api("POST", path, json_body=body, headers=headers)
+
+
+def a_key_sent_again_with_other_details(system: System, path: str) -> None:
+    """A script reusing its key for another amount is told so, never "recorded: before", and
+    nothing is recorded; the same key with the same details answers "recorded: before"."""
+    day = today(system)
+    first = given_back(system, path, "k1", amount=5000, given_on=day, method="cheque")
+    assert first.status == 200, first.body
+
+    other = given_back(system, path, "k1", amount=1000, given_on=day, method="cheque")
+
+    refused = other.refused(409, "idempotency_key_reused")["message"]
+    assert "£50.00 given back by hand by cheque" in refused
+    assert "nothing was changed" in refused
+    again = given_back(system, path, "k1", amount=5000, given_on=day, method="cheque")
+    assert again.json()["recorded"] == "before"
+
+
+def a_press_sent_again_with_another_amount(
+    browser: ConsoleBrowser, page: str, form: dict[str, str], day: str
+) -> None:
+    """The console's press sent again with another amount typed (Back, an edit, send): refused
+    (409), the page saying what the first press recorded (£20.00 in cash)."""
+    typed = {"amount": "20", "given_on": day, "method": "cash"}
+    assert browser.post(page, **{**form, **typed}).status == 303
+    edited = browser.post(page, **{**form, **typed, "amount": "30"})
+    assert edited.status == 409, edited.body
+    assert "£20.00 given back by hand in cash" in edited.body
+
+
+def recorded_once_per_key_then_the_rest(
+    system: System, path: str, first: int, owed: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``first`` pence recorded by cheque twice with one key (one record: "now", then "before"),
+    then the rest of ``owed`` by bank transfer: nothing left. The repeat's answer and the
+    last one's."""
+    day = today(system)
+    once = given_back(system, path, "k1", amount=first, given_on=day, method="cheque")
+    again = given_back(system, path, "k1", amount=first, given_on=day, method="cheque")
+
+    assert once.status == 200, once.body
+    assert (once.json()["recorded"], again.json()["recorded"]) == ("now", "before")
+    assert again.json()["left_to_give_back"] == owed - first
+    rest = given_back(system, path, amount=owed - first, given_on=day, method="bank_transfer")
+    assert rest.status == 200, rest.body
+    assert rest.json()["left_to_give_back"] == 0
+    assert [r["amount"] for r in rest.json()["given_back_by_hand"]] == [first, owed - first]
+    return again.json(), rest.json()
