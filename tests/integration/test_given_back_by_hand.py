@@ -223,6 +223,11 @@ def test_the_terminal_records_it(
     again = cli.run(capsys, *command)
     assert again.status == 0, again
     assert "recorded already (this same command ran before), nothing recorded again" in again.out
+    # Named by its id, or its reference in small letters: the same record, none more.
+    for named in (application["application_id"], application["reference"].lower()):
+        retyped = cli.run(capsys, command[0], named, *command[2:])
+        assert retyped.status == 0, retyped
+        assert "recorded already" in retyped.out
     assert len(system.stored(application).given_back) == 1
 
 

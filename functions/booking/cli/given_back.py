@@ -9,7 +9,7 @@ import argparse
 import hashlib
 from typing import Any
 
-from booking.cli.client import application_path, post_json, segment
+from booking.cli.client import application_path, get_json, post_json, segment
 from booking.cli.received import METHODS_SHOWN, way
 from booking.domain.wording import money_words
 
@@ -53,8 +53,11 @@ def give_back(args: argparse.Namespace, url: str, token: str | None) -> str:
     """ "CL-7K3Q9: £200.00 given back by hand, recorded: nothing left to give back." Refused in
     the API's words (not cancelled, more than is left, a day in the future)."""
     body = {"amount": args.amount, "given_on": args.on, "method": args.how}
-    path = f"{application_path(url, args.application)}/given-back"
-    after = post_json(path, token, body, key=_key(args, args.application))
+    # Keyed by the application's id as the API holds it, not as typed: the same command run
+    # again by its reference, in other letters' case, or by its id names the same record.
+    found = get_json(application_path(url, args.application), token)
+    path = f"{application_path(url, found['application_id'])}/given-back"
+    after = post_json(path, token, body, key=_key(args, found["application_id"]))
     return _said(after["reference"] or after["application_id"], args.amount, after)
 
 
