@@ -21,7 +21,7 @@ from tests.support.given_back import (
     today,
 )
 from tests.support.groups import MANAGER, give_up, paid_group, paid_outside_stripe
-from tests.support.invoiced import ACCOUNTS, INVOICED, invoiced_cohort
+from tests.support.invoiced import ACCOUNTS, CORRECTED, INVOICED, invoiced_cohort
 from tests.support.system import Reply, System
 
 CARDS = f"/console/courses/{INVOICED}/group-bookings"
@@ -229,3 +229,36 @@ def test_a_key_or_press_sent_again_with_other_details_is_refused_and_records_not
     assert said.count("given back by hand") == 2, said
     assert "£50.00 given back by hand by cheque" in said
     assert "£20.00 given back by hand in cash" in said
+
+
+def test_every_refusal_on_a_groups_route_speaks_of_the_group_booking(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    group = _two_given_up(system)
+    typed = {"amount": 100, "given_on": today(system), "method": "cheque"}
+    gid = group["group_id"]
+
+    replies = [
+        _given_back(system, group, seen="not a digest", **typed),
+        system.admin("POST", f"/groups/{gid}/invoice/void", json_body={"seen": "not a digest"}),
+        system.admin(
+            "POST", f"/groups/{gid}/invoice/correct", json_body={**CORRECTED, "seen": "bad"}
+        ),
+    ]
+    blind = _given_back(system, group, None, **typed).refused(400, "bad_request")["message"]
+    page = f"/console/groups/{gid}/given-back"
+    form = browser.form(page, page)
+    console = browser.post(page, **{**form, **{k: str(v) for k, v in typed.items()}, "seen": "x"})
+
+    for reply in replies:
+        refused = reply.refused(422, "validation_failed")
+        words = f"{refused['message']} {refused['fields']['seen']}"
+        assert "the group booking" in words, refused
+        assert "application" not in words, refused
+    assert "the group booking" in blind
+    assert "application" not in blind
+    assert console.status == 422, console.body
+    assert "of the application" not in console.body
+    assert "open the group bookings page again" in console.body
+    line = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
+    assert line["given_back_by_hand_said"] == ""

@@ -53,6 +53,10 @@ SHOWN_BEFORE_AN_UPDATE = (
     "longer be checked: nothing was changed; "
 )
 Facts = Mapping[str, str]
+# Whose page a ``seen`` was read from, as its refusals say it: a group's routes speak of the
+# group booking, never of an application the organiser did not act on.
+OF_THE_APPLICATION = "the application"
+OF_THE_GROUP = "the group booking"
 
 
 def application_facts(application: Application, now: datetime) -> dict[str, str]:
@@ -138,17 +142,17 @@ class Seen:
         return Seen(self.digests, (*self.given, (name, value)))
 
 
-def seen_digests(value: object) -> tuple[str, ...]:
+def seen_digests(value: object, of: str = OF_THE_APPLICATION) -> tuple[str, ...]:
     """The ``seen`` a form or a request carries: one or more digests, space-separated (a move's
     page carries one per cohort it offers). None or "": none. Anything else is refused in
-    words, naming the field."""
+    words, naming the field and what it was read of (``of``)."""
     if value is None or value == "":
         return ()
     digests = value.split() if isinstance(value, str) else []
     if not digests or len(digests) > _TOKENS_MAX or not all(map(_TOKEN.fullmatch, digests)):
         raise InvalidInput(
-            "what was last seen of the application is unclear: look at it again",
-            {SEEN_FIELD: "the seen value as the application's page or the API gave it"},
+            f"what was last seen of {of} is unclear: look at it again",
+            {SEEN_FIELD: f"the seen value as {of}'s page or the API gave it"},
         )
     return tuple(digests)
 

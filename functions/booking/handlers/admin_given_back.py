@@ -10,7 +10,7 @@ from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.given_back import FIELDS, GiveBackAsked, asked_from, left_to_give_back
-from booking.domain.page_seen import Seen, seen_digests
+from booking.domain.page_seen import OF_THE_APPLICATION, OF_THE_GROUP, Seen, seen_digests
 from booking.handlers import http
 from booking.handlers.resolver import Response
 from booking.handlers.routes import Served
@@ -18,12 +18,19 @@ from booking.services import console
 
 # A key a client gave names its record apart from the console's presses.
 _KEYED = "key-"
+
+
 # A retried request with neither would be a record of its own: money recorded twice.
-NEITHER = (
-    "give an Idempotency-Key header (a retry with the same key records nothing more) or "
-    "`seen` (what the application was read as: a retry after the record is refused as out of "
-    "date), so a retried request cannot record the money twice: nothing was recorded"
-)
+def neither(of: str) -> str:
+    """The refusal of a record with neither a key nor ``seen``, of what it was read of."""
+    return (
+        "give an Idempotency-Key header (a retry with the same key records nothing more) or "
+        f"`seen` (what {of} was read as: a retry after the record is refused as out of "
+        "date), so a retried request cannot record the money twice: nothing was recorded"
+    )
+
+
+NEITHER = neither(OF_THE_APPLICATION)
 
 
 def serve(
@@ -61,7 +68,7 @@ def serve(
         from booking.services.group_given_back import record_group_given_back
         from booking.services.group_overview import line_of
 
-        asked, press, seen = _asked(body_of)
+        asked, press, seen = _asked(body_of, OF_THE_GROUP)
         the_ports = ports()
         after, changed = record_group_given_back(the_ports, group_id, asked, press, seen)
         answer = GroupGivenBackRecordedOut(
@@ -74,16 +81,19 @@ def serve(
         return http.json_response(200, answer.model_dump(mode="json"))
 
 
-def _asked(body_of: Callable[..., dict[str, Any]]) -> tuple[GiveBackAsked, str, Seen]:
-    """The request's record, a person's or a group's: what it gives back, its press (its
-    Idempotency-Key's, else one of its own) and what it saw. 400 with neither a key nor
-    ``seen`` (a retry would record twice), 422 naming each field that needs attention."""
+def _asked(
+    body_of: Callable[..., dict[str, Any]], of: str = OF_THE_APPLICATION
+) -> tuple[GiveBackAsked, str, Seen]:
+    """The request's record, a person's or a group's (``of``, in its refusals' words): what it
+    gives back, its press (its Idempotency-Key's, else one of its own) and what it saw. 400 with
+    neither a key nor ``seen`` (a retry would record twice), 422 naming each field that needs
+    attention."""
     from booking.handlers.admin import app  # the resolver serving this request
 
     body = body_of("record of money given back", *FIELDS, "seen")
     # API Gateway's HTTP API lowercases header names.
     key = http.idempotency_key(app.current_event.headers.get("idempotency-key"))
-    seen = Seen(seen_digests(body.get("seen")))
+    seen = Seen(seen_digests(body.get("seen"), of))
     if key is None and not seen.digests:
-        raise http.BadRequest(NEITHER)
+        raise http.BadRequest(neither(of))
     return asked_from(body), _KEYED + (key or secrets.token_urlsafe(16)), seen

@@ -57,14 +57,14 @@ def serve_group_invoice(served: Served, takes_no_fields: Callable[..., dict[str,
 
     @served("voidGroupInvoice")
     def void_group_invoice(group_id: str) -> Response[str]:
-        from booking.domain.page_seen import Seen, seen_digests
+        from booking.domain.page_seen import OF_THE_GROUP, Seen, seen_digests
         from booking.services import group_invoice_void
         from booking.services.group_overview import line_of
 
         # ``seen`` alone (the group's, as last read: compared when given, as every /admin
         # confirmation's); any other field is refused by its name, never ignored.
         body = takes_no_fields("void", "seen")
-        seen = Seen(seen_digests(body.get("seen")))
+        seen = Seen(seen_digests(body.get("seen"), OF_THE_GROUP))
         the_ports = ports()
         voided = group_invoice_void.void_group_invoice(the_ports, group_id, seen)
         line = line_of(the_ports, voided)
@@ -107,7 +107,7 @@ def serve_group_correction(served: Served, takes_no_fields: Callable[..., dict[s
 
     @served("correctGroupInvoice")
     def correct_group_invoice(group_id: str) -> Response[str]:
-        from booking.domain.page_seen import Seen, seen_digests
+        from booking.domain.page_seen import OF_THE_GROUP, Seen, seen_digests
         from booking.handlers.group_views import GroupInvoiceCorrectedOut
         from booking.services import group_invoice_correction, invoice_correction
         from booking.services.group_overview import line_of
@@ -116,7 +116,7 @@ def serve_group_correction(served: Served, takes_no_fields: Callable[..., dict[s
         # field is refused by its name, never ignored.
         body = takes_no_fields("correction", "seen", *invoice_correction.BILLING_FIELDS)
         billing = invoice_correction.billing_typed(body)
-        seen = Seen(seen_digests(body.get("seen")))
+        seen = Seen(seen_digests(body.get("seen"), OF_THE_GROUP))
         the_ports = ports()
         group, changed = group_invoice_correction.correct_group_invoice(
             the_ports, group_id, billing, seen=seen

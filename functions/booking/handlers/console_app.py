@@ -81,6 +81,14 @@ FORM_OUT_OF_DATE = (
 )
 
 
+def form_out_of_date(page: str) -> str:
+    """A form whose ``seen`` is unclear, in the words of its ``page`` (a person's or a
+    group's)."""
+    if page == "the application":
+        return FORM_OUT_OF_DATE
+    return f"this form is out of date (what it last saw is unclear): open {page} again"
+
+
 def not_the_pages(page: str = "the application") -> str:
     return f"this form was not the page's: open {page} again"
 
@@ -98,7 +106,7 @@ def form_seen(older: Seen | None = None, page: str = "the application") -> Seen:
     try:
         digests = seen_digests((posted or "").strip())
     except InvalidInput as unclear:
-        raise InvalidInput(FORM_OUT_OF_DATE) from unclear
+        raise InvalidInput(form_out_of_date(page)) from unclear
     if not digests:
         # An older page's single facts (``older``: status and pence paid, the cohort, the
         # bursary) no longer stand in for it: two facts alone would act on a page
