@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from booking.bootstrap import ports
-from booking.domain.given_back import FIELDS, GiveBackAsked, asked_from, left_to_give_back
+from booking.domain.given_back import FIELDS, GiveBackAsked, asked_from, holding_of
 from booking.domain.page_seen import OF_THE_APPLICATION, OF_THE_GROUP, Seen, seen_digests
 from booking.handlers import http
 from booking.handlers.resolver import Response
@@ -50,11 +50,12 @@ def serve(
         found = console.application_id_for(ports(), application_id)
         done = given_back.record_given_back(ports(), found, asked, press, seen)
         after = done.application
+        holding = holding_of(after)  # what is left, in its currency, by the one rule
         answer = {
             **application_json(after),
             "recorded": "now" if done.changed else "before",
-            "left_to_give_back": left_to_give_back(after),
-            "currency": after.invoice.currency if after.invoice else "gbp",
+            "left_to_give_back": holding.left,
+            "currency": holding.currency,
             "given_back_by_hand": [
                 r.model_dump(mode="json") for r in records_out(after.given_back)
             ],

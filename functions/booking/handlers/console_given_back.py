@@ -13,9 +13,10 @@ from booking.domain.given_back import (
     ATTENTION,
     FIELDS,
     GiveBackAsked,
+    Holding,
     asked_from,
     given_back_total,
-    left_to_give_back,
+    holding_of,
     may_give_back,
 )
 from booking.domain.money import typed_amount
@@ -35,7 +36,7 @@ from booking.handlers.resolver import Response
 from booking.handlers.sentences import beside_fields
 from booking.services import given_back
 from booking.services.acted import Acted
-from booking.services.console import ApplicationDetail, application_detail
+from booking.services.console import application_detail
 
 LABELS = {
     "amount": "Amount given back",
@@ -48,14 +49,13 @@ NOTHING_HERE = (
 )
 
 
-def _lines(detail: ApplicationDetail, currency: str) -> list[str]:
-    application = detail.application
-    left = money_words(left_to_give_back(application), currency)
+def _lines(holding: Holding) -> list[str]:
+    left = money_words(holding.left, holding.currency)
     return [
         f"{left} of what was paid outside Stripe for this booking is not yet given back.",
         *recorded_lines(
-            given_back_total(application.given_back),
-            currency,
+            given_back_total(holding.records),
+            holding.currency,
             "the booking's history and the person's record",
         ),
     ]
@@ -110,11 +110,12 @@ def _confirmation(
     detail = application_detail(ports(), application_id)
     if not may_give_back(detail.application):
         return application_pages.not_now(detail, NOTHING_HERE)
-    currency = detail.course.definition.price.currency
+    # What is left and its currency as the one rule weighs the record the press makes.
+    holding = holding_of(detail.application)
     # One press of this page: sent again (a double press), it records nothing more.
     press = press_issued(press_row("given_back", application_id))
-    form = form_values(left_to_give_back(detail.application), currency, press, errors, typed)
-    return form_confirmation("given_back_confirm.html", detail, _lines(detail, currency), form)
+    form = form_values(holding.left, holding.currency, press, errors, typed)
+    return form_confirmation("given_back_confirm.html", detail, _lines(holding), form)
 
 
 def record_given_back(application_id: str) -> Acted:
