@@ -35,18 +35,19 @@ from booking.domain.offer_ends import may_offer, no_more_offers
 from booking.domain.page_seen import application_seen
 from booking.domain.references import normalised_reference
 from booking.domain.register import certificate_code
-from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
+from booking.domain.seat_counts import SeatCounts, seat_counts
 from booking.domain.timeline import TimelineEntry
 from booking.domain.wait_ended import wait_ended_said
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import cohort_name, course_state_said
 from booking.services.concurrency import course_of
+from booking.services.course_seats import stored_and_taken
 from booking.services.courses import get_course, list_courses
 from booking.services.finding import MAX_QUERY_LENGTH, person_address
 from booking.services.groups import groups_disputed, organisations_of_course
 from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
-from booking.services.reading import application_as_read, applications_as_read, stored_applications
+from booking.services.reading import application_as_read, applications_as_read
 from booking.services.register import printable
 from booking.services.waiting_moves import MovingIn, moving_in_now
 from booking.services.waitlist import waiting_positions, waitlist_position
@@ -93,9 +94,8 @@ def course_summaries(ports: Ports) -> list[CourseSummary]:
 def _summaries(ports: Ports, courses: list[Course]) -> list[CourseSummary]:
     """``courses``, each one's seats counted with all their applications."""
     now = ports.clock()
-    stored = {course.course_id: stored_applications(ports, course) for course in courses}
     # Every cohort's applications, for the moves between them: their seats counted once.
-    taken = seats_taken(application for found in stored.values() for application in found)
+    stored, taken = stored_and_taken(ports, courses)
     return [_summary(ports, c, now, stored[c.course_id], taken) for c in courses]
 
 

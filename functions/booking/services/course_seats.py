@@ -4,6 +4,9 @@ page, the organiser API and the CLI say one thing of the same places."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.seat_counts import SeatCounts, seat_counts, seats_taken
 from booking.services.courses import list_courses
@@ -22,13 +25,22 @@ def course_seats(ports: Ports, course: Course) -> SeatCounts:
     return seat_counts(course.course_id, taken, ports.groups.groups_of_course(course.course_id))
 
 
+def stored_and_taken(
+    ports: Ports, courses: list[Course]
+) -> tuple[dict[str, list[Application]], Mapping[str, SeatCounts]]:
+    """Each of ``courses``' applications as stored (by course id), and the seats they take,
+    every cohort's applications read once and counted together: a booking moving to a dearer
+    cohort holds its seat there. One count for the console's courses list and the organiser
+    API's."""
+    stored = {course.course_id: stored_applications(ports, course) for course in courses}
+    return stored, seats_taken(a for found in stored.values() for a in found)
+
+
 def every_course_seats(ports: Ports) -> list[tuple[Course, SeatCounts]]:
-    """Every course with its seats, counted as the console's courses list counts them: every
-    cohort's applications read once (a booking moving to a dearer cohort holds its seat
-    there), and each course's group bookings' places."""
+    """Every course with its seats, counted as the console's courses list counts them
+    (:func:`stored_and_taken`), with each course's group bookings' places."""
     courses = list_courses(ports)
-    stored = (a for course in courses for a in stored_applications(ports, course))
-    taken = seats_taken(stored)
+    _, taken = stored_and_taken(ports, courses)
     return [
         (
             course,
