@@ -24,7 +24,7 @@ from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.payment_received import HOW_WORDS, ReceivedHow
 from booking.domain.statuses import ApplicationStatus
-from booking.domain.time_words import day_when
+from booking.domain.time_words import day_when, written_as_day
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -98,7 +98,7 @@ def asked_from(values: dict[str, object]) -> GiveBackAsked:
 
 
 def _day(value: object) -> date | None:
-    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+    if not isinstance(value, str) or not written_as_day(value):
         return None
     try:
         return date.fromisoformat(value)

@@ -20,7 +20,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
 from booking.domain.text import ONE_LINE
-from booking.domain.time_words import day_when
+from booking.domain.time_words import day_when, written_as_day
 
 if TYPE_CHECKING:
     from booking.domain.billing import InvoiceRef
@@ -57,7 +57,7 @@ def _a_day(value: object) -> object:
     ("2027-03-01T00:00:00"), neither a day the API documents."""
     if isinstance(value, datetime) or not isinstance(value, date | str):
         raise ValueError("not a day")  # told in words by _why
-    if isinstance(value, str) and not (len(value) == 10 and value[4] == value[7] == "-"):
+    if isinstance(value, str) and not written_as_day(value):
         raise ValueError("not a day")
     return value
 

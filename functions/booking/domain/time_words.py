@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from booking.domain.course import ScheduledSession
 
 
+def written_as_day(text: str) -> bool:
+    """Whether ``text`` is written as the day the API documents, YYYY-MM-DD (whether it is a
+    real day is the reader's to check): neither a number nor a date and time."""
+    return len(text) == 10 and text[4] == text[7] == "-"
+
+
 def session_when(session: ScheduledSession, timezone: str) -> str:
     """ "Monday 7 June 2027, 15:00-17:00 BST"; a session the clocks change during names each
     end's zone ("Sunday 28 March 2027, 00:30 GMT to 03:30 BST": two hours, not three)."""
