@@ -15,6 +15,7 @@ from booking.domain.application import Application
 from booking.domain.limits import Holding
 from booking.services import console
 from booking.services.lifecycle import sweep
+from booking.services.reading import stored_applications
 from tests.support.cohorts import ADA, PROGRAMME, Cohorts, ada_moving_to_winter
 from tests.support.console import signed_in
 from tests.support.groups import COLLEAGUES, book, colleague_applies, pay_invoice
@@ -105,7 +106,7 @@ def test_each_application_is_read_once_for_every_course_counted(
     booked = cohorts.book("move-spring", ADA)["application_id"]
     assert cohorts.move(booked, "move-winter").status == 200
     courses = console.course_summaries(system.ports)
-    stored = sum(len(console.stored_applications(system.ports, s.course)) for s in courses)
+    stored = sum(len(stored_applications(system.ports, s.course)) for s in courses)
     assert len(courses) > 1
     assert stored > 0
     read: list[str] = []
