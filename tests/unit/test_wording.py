@@ -145,6 +145,12 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
     return TimelineEntry.model_validate({"at": AT, "kind": kind, **fields})
 
 
+def an_email(email: EmailKind, recipients: int = 1, **fields: object) -> TimelineEntry:
+    """An email of kind ``email`` in the history, sent to ``recipients`` addresses;
+    ``fields``: what else it records (its job's id, the role it went to)."""
+    return an_entry(EntryKind.EMAIL, email=email, recipients=recipients, **fields)
+
+
 @pytest.mark.parametrize(
     ("entry", "words"),
     [
@@ -184,89 +190,54 @@ def an_entry(kind: EntryKind, **fields: object) -> TimelineEntry:
             "Invoice INV-0042 for £200.00 sent to the billing contact, due Friday 9 July 2027",
         ),
         (
-            an_entry(EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=1),
+            an_email(EmailKind.FACILITATOR_COPY),
             # Counted by address: two facilitators sharing an inbox got one copy.
             "Email sent to the facilitators (1 address): Facilitators' copy of the application",
         ),
         (
-            an_entry(EntryKind.EMAIL, email=EmailKind.FACILITATOR_COPY, recipients=2),
+            an_email(EmailKind.FACILITATOR_COPY, recipients=2),
             "Email sent to the facilitators (2 addresses): Facilitators' copy of the application",
         ),
         (
             # The "Participant withdrawn" is named as what it is, by its occasion.
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.FACILITATOR_COPY,
-                recipients=1,
-                job_id="facilitator_copy:app1:withdrawn",
-            ),
+            an_email(EmailKind.FACILITATOR_COPY, job_id="facilitator_copy:app1:withdrawn"),
             "Email sent to the facilitators (1 address): Participant withdrawn: no longer on "
             "the cohort's roster",
         ),
         (
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.FACILITATOR_COPY,
-                recipients=1,
-                job_id="facilitator_copy:app1:moved-out-2",
-            ),
+            an_email(EmailKind.FACILITATOR_COPY, job_id="facilitator_copy:app1:moved-out-2"),
             "Email sent to the facilitators (1 address): Booking moved away from the "
             "facilitators' cohort",
         ),
         (
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.FACILITATOR_COPY,
-                recipients=1,
-                job_id="facilitator_copy:app1:moved-in-1",
-            ),
+            an_email(EmailKind.FACILITATOR_COPY, job_id="facilitator_copy:app1:moved-in-1"),
             "Email sent to the facilitators (1 address): Booking moved to the facilitators' "
             "cohort, with the application",
         ),
         (
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.FACILITATOR_COPY,
-                recipients=1,
-                job_id="facilitator_copy:app1:booked",
-            ),
+            an_email(EmailKind.FACILITATOR_COPY, job_id="facilitator_copy:app1:booked"),
             "Email sent to the facilitators (1 address): New booking, with the application",
         ),
         (
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.FACILITATOR_COPY,
-                recipients=1,
-                job_id="facilitator_copy:app1:disputed-dp_1",
-            ),
+            an_email(EmailKind.FACILITATOR_COPY, job_id="facilitator_copy:app1:disputed-dp_1"),
             "Email sent to the facilitators (1 address): Payment disputed by the payer's bank",
         ),
         (
-            an_entry(EntryKind.EMAIL, email=EmailKind.DELETE_YOUR_COPY, recipients=2),
+            an_email(EmailKind.DELETE_YOUR_COPY, recipients=2),
             "Email sent to the facilitators (2 addresses): Asked to delete the application: "
             "the person's data was erased",
         ),
         (
-            an_entry(EntryKind.EMAIL, email=EmailKind.OFFER, recipients=1),
+            an_email(EmailKind.OFFER),
             "Email sent to the applicant: A place is offered, with a link to pay",
         ),
         (
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.CANCELLED,
-                recipients=1,
-                to=Recipient.BILLING_CONTACT,
-            ),
+            an_email(EmailKind.CANCELLED, to=Recipient.BILLING_CONTACT),
             "Email sent to the billing contact: Cancellation",
         ),
         (
             # Recorded before the timeline kept the role: the billing contact's job id says it.
-            an_entry(
-                EntryKind.EMAIL,
-                email=EmailKind.CANCELLED,
-                recipients=1,
-                job_id="cancelled:a:billing",
-            ),
+            an_email(EmailKind.CANCELLED, job_id="cancelled:a:billing"),
             "Email sent to the billing contact: Cancellation",
         ),
         (an_entry(EntryKind.ERASED), "Personal data erased on request"),
@@ -286,9 +257,7 @@ def test_a_reminder_in_the_history_names_its_session() -> None:
     sessions = {"s1": "Session 1 of 2, Sunday 6 December 2026", "s2": "Session 2 of 2, Sunday"}
     for key, named in sessions.items():
         job = EmailJob.session_reminder("app1", "c1", key, AT, 24)
-        entry = an_entry(
-            EntryKind.EMAIL, email=EmailKind.SESSION_REMINDER, recipients=1, job_id=job.job_id
-        )
+        entry = an_email(EmailKind.SESSION_REMINDER, job_id=job.job_id)
         assert wording.timeline_text(entry, "gbp", LONDON, sessions) == (
             f"Email sent to the applicant: Session reminder: {named}"
         )
