@@ -39,7 +39,6 @@ BATCH_GET = "dynamodb:BatchGetItem"
 @dataclass(frozen=True)
 class FunctionSpec:
     key: str
-    handler: str
     description: str
     # Memory also buys CPU: 512 MB roughly halves the cold start of boto3 + stripe + pydantic
     # (~0.5 s of imports at 128 MB, DESIGN.md "Cold start") for fractions of a cent.
@@ -63,6 +62,11 @@ class FunctionSpec:
         "(browsers, Stripe for three days); Lambda DLQs apply only to asynchronous invocations."
     )
 
+    @property
+    def handler(self) -> str:
+        """Every function's code is the ``handler`` of the module named by its key."""
+        return f"booking.handlers.{self.key}.handler"
+
 
 # The functions behind API Gateway are given 15 s unless they say otherwise (the HTTP API's
 # integrations time out at 30 s).
@@ -85,7 +89,6 @@ def _behind_the_api(
     reads the roster by course and writes applications; the arguments say the rest."""
     return FunctionSpec(
         key=key,
-        handler=f"booking.handlers.{key}.handler",
         description=description,
         snap_start=True,
         memory_mb=512,
@@ -162,7 +165,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         key="reminders",
-        handler="booking.handlers.reminders.handler",
         description="Every 15 min: due reminders and stale Checkout session sweep",
         memory_mb=512,
         # Batch job: pages through due items and expires stale Checkout sessions one Stripe
@@ -189,7 +191,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         key="relay",
-        handler="booking.handlers.relay.handler",
         description="Table stream (new outbox items) to the email queue; deleted applications' "
         "holdings given back",
         # JSON in, one SQS batch call per 10 jobs, one DeleteItem per job. An application the
@@ -208,7 +209,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         key="mailer",
-        handler="booking.handlers.mailer.handler",
         description="Email queue consumer: renders and sends via SES",
         # Renders Jinja templates + .ics for up to 10 messages; no stripe import.
         memory_mb=256,
@@ -233,7 +233,6 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         key="ses_events",
-        handler="booking.handlers.ses_events.handler",
         description="Records SES bounces/complaints as suppression items",
         # Tiny JSON-in, one PutItem out.
         memory_mb=128,
