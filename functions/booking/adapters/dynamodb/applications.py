@@ -85,8 +85,7 @@ class DynamoApplicationStore:
 
     @translate_aws_errors
     def get_application(self, application_id: str) -> Application | None:
-        item = self.table.get(application_key(application_id))
-        return application_from_item(item) if item else None
+        return self.table.read(application_key(application_id), application_from_item)
 
     @translate_aws_errors
     def read_for_submission(

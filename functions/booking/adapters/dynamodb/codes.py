@@ -82,8 +82,7 @@ class DynamoDiscountCodes:
 
     @translate_aws_errors
     def get_discount_code(self, course_id: str, code: str) -> DiscountCode | None:
-        item = self.table.get(discount_code_key(course_id, code))
-        return code_from_item(item) if item else None
+        return self.table.read(discount_code_key(course_id, code), code_from_item)
 
     @translate_aws_errors
     def discount_codes(self, course_id: str) -> list[DiscountCode]:

@@ -50,8 +50,7 @@ class DynamoCourseStore:
 
     @translate_aws_errors
     def get_course(self, course_id: str) -> Course | None:
-        item = self.table.get(course_key(course_id))
-        return course_from_item(item) if item else None
+        return self.table.read(course_key(course_id), course_from_item)
 
     @translate_aws_errors
     def list_courses(self) -> list[Course]:

@@ -126,6 +126,12 @@ class Table:
         item = self.client.get_item(TableName=self.name, Key=key, ConsistentRead=True).get("Item")
         return dict(item) if item else None
 
+    def read(self, key: dict[str, Any], parse: Callable[[dict[str, Any]], R]) -> R | None:
+        """The item at ``key``, read consistently, as ``parse`` makes it; None when there is no
+        such item. How one stored record (an application, a course, a code) is read."""
+        item = self.get(key)
+        return parse(item) if item else None
+
     def text(self, key: dict[str, Any], name: str) -> str | None:
         """The string ``name`` of the item at ``key``, read consistently; None when there is no
         such item or it holds no ``name``. How a pointer item (a provider object's owner, a
