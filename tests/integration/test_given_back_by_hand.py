@@ -19,9 +19,12 @@ from tests.support.console import ConsoleBrowser
 from tests.support.given_back import (
     a_key_sent_again_with_other_details,
     a_press_sent_again_with_another_amount,
+    a_retry_with_the_same_seen_refused,
+    a_second_tab_and_a_made_up_press_record_once,
     given_back,
     recorded_once_per_key_then_the_rest,
     today,
+    too_much_a_future_day_and_one_before_the_payment_refused,
 )
 from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
 from tests.support.system import Reply, System
@@ -40,12 +43,14 @@ def _cancelled_paid_off_stripe(system: System) -> dict[str, Any]:
     return dict(application)
 
 
+def _path(application: dict[str, Any]) -> str:
+    return f"/admin/applications/{application['application_id']}/given-back"
+
+
 def _given_back(
     system: System, application: dict[str, Any], key: str | None = "", **body: Any
 ) -> Reply:
-    return given_back(
-        system, f"/admin/applications/{application['application_id']}/given-back", key, **body
-    )
+    return given_back(system, _path(application), key, **body)
 
 
 def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
@@ -56,8 +61,7 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
     before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
     assert (before["paid"], before["refunded"], before["net"]) == (20000, 0, 20000)
 
-    path = f"/admin/applications/{application['application_id']}/given-back"
-    recorded_once_per_key_then_the_rest(system, path, 5000, 20000)
+    recorded_once_per_key_then_the_rest(system, _path(application), 5000, 20000)
     assert len(system.stored(application).given_back) == 2  # the key sent again made none
 
     after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
@@ -87,10 +91,7 @@ def test_a_retry_without_a_key_or_seen_is_refused_and_with_seen_records_once(
     assert "nothing was recorded" in message
     assert system.stored(application).given_back == ()
     seen = system.admin("GET", f"/applications/{application['application_id']}").json()["seen"]
-    first = _given_back(system, application, None, seen=seen, **typed)
-    retried = _given_back(system, application, None, seen=seen, **typed)
-    assert first.status == 200, first.body
-    assert "look at it again" in retried.refused(409, "application_changed")["message"]
+    a_retry_with_the_same_seen_refused(system, _path(application), seen)
     assert len(system.stored(application).given_back) == 1
 
 
@@ -106,13 +107,7 @@ def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
     assert "cancel it first" in held.refused(409, "nothing_to_give_back")["message"]
     assert system.cancel(booked["application_id"], refund=False).status == 200
 
-    too_much = _given_back(system, booked, amount=20001, given_on=day, method="cheque")
-    assert "give at most £200.00" in too_much.refused(422, "validation_failed")["fields"]["amount"]
-    future = _given_back(system, booked, amount=100, given_on="2999-01-01", method="cheque")
-    assert "in the future" in future.refused(422, "validation_failed")["fields"]["given_on"]
-    early = _given_back(system, booked, amount=100, given_on="2020-01-01", method="cheque")
-    refused = early.refused(422, "validation_failed")["fields"]
-    assert "before the payment arrived" in refused["given_on"]
+    too_much_a_future_day_and_one_before_the_payment_refused(system, _path(booked))
     wrong = _given_back(system, booked, amount="100", given_on="soon", method="paypal", note="x")
     assert set(wrong.refused(422, "validation_failed")["fields"]) == {"note"}
     typed = _given_back(system, booked, amount="100", given_on="soon", method="paypal")
@@ -189,19 +184,10 @@ def test_a_second_tab_or_a_stale_page_records_nothing_more(
 ) -> None:
     application = _cancelled_paid_off_stripe(system)
     page = f"/console/applications/{application['application_id']}/given-back"
-    first, second = _press_fields(browser, page), _press_fields(browser, page)
-    typed = {"amount": "50", "given_on": today(system), "method": "cheque"}
 
-    assert browser.post(page, **{**first, **typed}).status == 303
-    stale = browser.post(page, **{**second, **typed})
-
-    assert stale.status == 409, stale.body
-    assert "look at it again before recording money given back" in stale.body
-    assert len(system.stored(application).given_back) == 1
-    # A press made up, or another page's, is not this page's.
-    forged = browser.post(page, **{**first, **typed, "press": "x" * 39})
-    assert forged.status == 422
-    assert len(system.stored(application).given_back) == 1
+    a_second_tab_and_a_made_up_press_record_once(
+        browser, page, today(system), lambda: len(system.stored(application).given_back)
+    )
 
 
 def test_the_terminal_records_it(

@@ -216,63 +216,44 @@ def test_one_being_paid_by_bank_debit_is_the_groups_through_the_sweep(
     _paid_by(system, group, old, sent_first)
 
 
-@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
-def test_a_give_ups_invoice_paid_after_applications_closed_still_pays_the_places_kept(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
+# Each act stopped after Stripe sent its invoice, with each way its completion comes: the
+# invoice's event, the sweep, or the act done again.
+EACH_ACT_COMPLETED_BY = [
+    pytest.param(act, by, id=f"{act}-{by}")
+    for act, again in (("give_up", "give_up_again"), ("correction", "press_again"))
+    for by in ("event", "sweep", again)
+]
+
+
+@pytest.mark.parametrize("late", ["after_applications_closed", "after_the_old_ones_due_time"])
+@pytest.mark.parametrize(("act", "by"), EACH_ACT_COMPLETED_BY)
+def test_an_invoice_a_stopped_try_sent_paid_late_still_pays_the_group(
+    system: System, monkeypatch: pytest.MonkeyPatch, act: str, by: str, late: str
 ) -> None:
-    """The give-up was decided while applications were open; they close (the organisers'
-    close) before the employer pays the invoice its stopped try sent: the completion is no
-    new booking, so it is not refused for the close (the webhook answered 503 and the sweep
-    ended the booking by the void, the payment then refunded), and the places kept are paid."""
-    stopped = _give_up_stopped_after_sending(system, monkeypatch)
-    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+    """A place's give-up (decided while applications were open) or an organiser's correction
+    stopped after Stripe sent its new invoice (for the places kept, or the corrected one), and
+    the employer pays that invoice late. After applications closed (the organisers' close): the
+    completion is no new booking, so the close refuses none (the webhook answered 503 and the
+    sweep ended the booking by the void, the payment then refunded). Just after the old
+    invoice's due time, the stop three minutes before it: no invoice is made due in the past,
+    but none is made here (the paid one is recorded as the group's), so the due time refuses
+    nothing (the webhook answered 503, pressing again 409 ``too_late_for_invoice``, and the
+    sweep ended the booking by the void). Either way it completes with that invoice, and the
+    group (its places kept) is paid."""
+    before_due = timedelta(minutes=3) if late == "after_the_old_ones_due_time" else None
 
-    _places_kept_paid_by(system, stopped, by)
-    assert all(reply.status == 200 for reply in system.webhook_replies)
+    def made_late() -> None:
+        if before_due is None:
+            system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
+        else:
+            system.clock_offset += timedelta(minutes=4)
 
-
-@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
-def test_a_corrected_invoice_paid_after_applications_closed_pays_the_group(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
-) -> None:
-    """An organiser's correction stopped after Stripe sent the corrected invoice; the course's
-    applications close before the employer pays it: the correction is completed with it as
-    any time, and the group is paid (the close refuses no completion)."""
-    stopped = _correction_stopped_after_sending(system, monkeypatch)
-    system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
-
-    _corrected_paid_by(system, stopped, by)
-    assert all(reply.status == 200 for reply in system.webhook_replies)
-
-
-@pytest.mark.parametrize("by", ["event", "sweep", "give_up_again"])
-def test_a_give_ups_invoice_paid_after_the_old_ones_due_time_pays_the_places_kept(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
-) -> None:
-    """The give-up stopped three minutes before the old invoice's due time, after Stripe sent
-    the invoice for the places kept; the employer pays that one just after: no invoice is made
-    due in the past, but none is made here (the paid one is recorded as the group's), so the
-    completion is not refused for the due time (the webhook answered 503, and the sweep
-    ended the booking by the void), and the places kept are paid."""
-    stopped = _give_up_stopped_after_sending(system, monkeypatch, before_due=timedelta(minutes=3))
-    system.clock_offset += timedelta(minutes=4)
-
-    _places_kept_paid_by(system, stopped, by)
-    assert all(reply.status == 200 for reply in system.webhook_replies)
-
-
-@pytest.mark.parametrize("by", ["event", "sweep", "press_again"])
-def test_a_corrected_invoice_paid_after_the_old_ones_due_time_pays_the_group(
-    system: System, monkeypatch: pytest.MonkeyPatch, by: str
-) -> None:
-    """A correction stopped three minutes before the invoice's due time, after Stripe sent the
-    corrected invoice, which the employer pays just after it: nothing new is made, so the due
-    time refuses nothing (the webhook answered 503, pressing again 409
-    ``too_late_for_invoice``): the correction is completed with it and the group paid."""
-    stopped = _correction_stopped_after_sending(
-        system, monkeypatch, before_due=timedelta(minutes=3)
-    )
-    system.clock_offset += timedelta(minutes=4)
-
-    _corrected_paid_by(system, stopped, by)
+    if act == "correction":
+        corrected = _correction_stopped_after_sending(system, monkeypatch, before_due=before_due)
+        made_late()
+        _corrected_paid_by(system, corrected, by)
+    else:
+        given_up = _give_up_stopped_after_sending(system, monkeypatch, before_due=before_due)
+        made_late()
+        _places_kept_paid_by(system, given_up, by)
     assert all(reply.status == 200 for reply in system.webhook_replies)

@@ -4,6 +4,7 @@ the same key and body."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from tests.support.console import ConsoleBrowser
@@ -72,3 +73,46 @@ def recorded_once_per_key_then_the_rest(
     assert rest.json()["left_to_give_back"] == 0
     assert [r["amount"] for r in rest.json()["given_back_by_hand"]] == [first, owed - first]
     return again.json(), rest.json()
+
+
+def too_much_a_future_day_and_one_before_the_payment_refused(system: System, path: str) -> None:
+    """More than the £200.00 left to give back, a day in the future and a day before the
+    payment arrived: each refused beside its field (422), nothing recorded by them."""
+    day = today(system)
+    too_much = given_back(system, path, amount=20001, given_on=day, method="cheque")
+    assert "give at most £200.00" in too_much.refused(422, "validation_failed")["fields"]["amount"]
+    future = given_back(system, path, amount=100, given_on="2999-01-01", method="cheque")
+    assert "in the future" in future.refused(422, "validation_failed")["fields"]["given_on"]
+    early = given_back(system, path, amount=100, given_on="2020-01-01", method="cheque")
+    refused = early.refused(422, "validation_failed")["fields"]
+    assert "before the payment arrived" in refused["given_on"]
+
+
+def a_retry_with_the_same_seen_refused(system: System, path: str, seen: str) -> None:
+    """£50.00 by cheque sent twice with no Idempotency-Key but the ``seen`` read before it: the
+    first recorded, the retry refused as changed since (409) in words."""
+    typed = {"amount": 5000, "given_on": today(system), "method": "cheque"}
+    first = given_back(system, path, None, seen=seen, **typed)
+    retried = given_back(system, path, None, seen=seen, **typed)
+    assert first.status == 200, first.body
+    assert "look at it again" in retried.refused(409, "application_changed")["message"]
+
+
+def a_second_tab_and_a_made_up_press_record_once(
+    browser: ConsoleBrowser, page: str, day: str, records: Callable[[], int]
+) -> None:
+    """The console's ``page`` open in two tabs: the first's press records £50.00 by cheque, the
+    second's (stale) is refused (409) in words, and a press made up, or another page's, is no
+    press of this page (422). One record (``records`` counts them) after each."""
+    first, second = browser.form(page, page), browser.form(page, page)
+    typed = {"amount": "50", "given_on": day, "method": "cheque"}
+
+    assert browser.post(page, **{**first, **typed}).status == 303
+    stale = browser.post(page, **{**second, **typed})
+
+    assert stale.status == 409, stale.body
+    assert "look at it again before recording money given back" in stale.body
+    assert records() == 1
+    forged = browser.post(page, **{**first, **typed, "press": "x" * 39})
+    assert forged.status == 422
+    assert records() == 1
