@@ -7,35 +7,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from booking.domain.application import Application
-from booking.domain.application import ApplicationStatus as S
 from booking.domain.emails import EmailKind
 from booking.domain.facilitators_told import CopySent, copies_sent, moved_in_copy, moved_out_copy
-from booking.domain.money import Money
 from booking.domain.timeline import email_sent
-from booking.domain.transfer_record import TransferRecord
 from booking.services.courses import put_course
 from booking.services.facilitators_copies import copies_held
 from booking.services.ports import Ports
 from tests.fakes import fake_ports
 from tests.fakes.held import repo
-from tests.support.applications import an_application
+from tests.support.moved_bookings import moved_through
 from tests.support.use_case_steps import course_definition
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
-PRICE = Money(amount=20000)
 BOOKED = "facilitator_copy:app1:booked"
 
 
 def _moved() -> Application:
     """``app1``, booked on spring and moved to summer."""
-    move = TransferRecord(
-        from_course_id="spring",
-        to_course_id="summer",
-        at=NOW,
-        price_before=PRICE,
-        price_after=PRICE,
-    )
-    return an_application(S.CONFIRMED, at=NOW, course_id="summer", transfers=(move,))
+    return moved_through("spring", "summer", at=NOW)
 
 
 def _moved_spring_to_summer(ports: Ports) -> None:

@@ -10,15 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from booking.domain.application import ApplicationStatus as S
 from booking.domain.email_ids import kind_in_id
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.emails_as_queued import move_undone
 from booking.domain.facilitators_told import is_withdrawal, moved_in_copy
-from booking.domain.money import Money
-from booking.domain.transfer_record import TransferRecord
 from booking.domain.transfers import _move_emails
-from tests.support.applications import an_application
+from tests.support.moved_bookings import moved_through
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
 
@@ -95,19 +92,7 @@ def test_the_rules_read_the_fields_of_an_old_job_as_of_a_new_one() -> None:
 
 def test_an_old_move_email_is_known_undone_by_its_number() -> None:
     """``move_undone`` reads the move's number from the job (its id, for an old one)."""
-    price = Money(amount=20000)
-    moves = tuple(
-        TransferRecord(
-            from_course_id=a,
-            to_course_id=b,
-            at=NOW,
-            price_before=price,
-            price_after=price,
-            undone_at=undone,
-        )
-        for a, b, undone in (("a", "b", None), ("b", "c", NOW))
-    )
-    application = an_application(S.CONFIRMED, at=NOW, course_id="b", transfers=moves)
+    application = moved_through("a", "b", "c", at=NOW, last_undone=True)
     first = _queued_before_the_fields(EmailJob.transferred("app1", "a", "b", 1, 0))
     second = _queued_before_the_fields(EmailJob.transferred("app1", "b", "c", 2, 0))
     copy = _queued_before_the_fields(moved_in_copy("app1", "c", 2))

@@ -5,7 +5,6 @@ once each, and nobody else (UK GDPR Article 19)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import pairwise
 
 from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
@@ -16,8 +15,6 @@ from booking.domain.facilitators_told import (
     moved_in_copy,
     moved_out_copy,
 )
-from booking.domain.money import Money
-from booking.domain.transfer_record import TransferRecord
 from booking.services import applications, courses, people
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
@@ -25,10 +22,10 @@ from tests.fakes import fake_ports
 from tests.fakes.held import repo
 from tests.fakes.outside import FakeEmailSender
 from tests.support.applications import an_application, application_body
+from tests.support.moved_bookings import moved_through
 from tests.support.use_case_steps import course_definition
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
-PRICE = Money(amount=20000)
 BOOKED = "facilitator_copy:app1:booked"  # the first cohort's "New booking"
 TO_REVIEW = "facilitator_copy:app1"  # a course that asks for approval: the application at once
 PERSON = "ada@example.org"
@@ -37,13 +34,7 @@ TITLE = "Compassionate Leadership"
 
 def _moved(*cohorts: str) -> Application:
     """A booking (``app1``) moved through ``cohorts``, the first its own."""
-    moves = tuple(
-        TransferRecord(
-            from_course_id=a, to_course_id=b, at=NOW, price_before=PRICE, price_after=PRICE
-        )
-        for a, b in pairwise(cohorts)
-    )
-    return an_application(S.CONFIRMED, at=NOW, course_id=cohorts[-1], transfers=moves)
+    return moved_through(*cohorts, at=NOW)
 
 
 def test_a_booking_told_to_its_cohort_is_asked_of_that_cohort_alone() -> None:

@@ -4,34 +4,23 @@ now (``domain.facilitators_told.copy_tells``), whatever order they go in."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from itertools import pairwise
 
 from booking.domain.application import Application
-from booking.domain.application import ApplicationStatus as S
 from booking.domain.emails import EmailJob
 from booking.domain.facilitators_told import copy_tells
-from booking.domain.money import Money
-from booking.domain.transfer_record import TransferRecord
 from booking.domain.transfers import _move_emails
-from tests.support.applications import an_application
+from tests.support.moved_bookings import moved_through
 
 NOW = datetime(2027, 1, 5, tzinfo=UTC)
-PRICE = Money(amount=20000)
 
 
 def _moved(*cohorts: str) -> tuple[Application, list[tuple[str, str | None, EmailJob]]]:
     """A booking moved through ``cohorts`` (the first its own), and every copy of its moves:
     (cohort, reason, job)."""
-    moves = tuple(
-        TransferRecord(
-            from_course_id=a, to_course_id=b, at=NOW, price_before=PRICE, price_after=PRICE
-        )
-        for a, b in pairwise(cohorts)
-    )
-    application = an_application(S.CONFIRMED, at=NOW, course_id=cohorts[-1], transfers=moves)
+    application = moved_through(*cohorts, at=NOW)
     copies = [
         (job.course_id, job.reason, job)
-        for number, move in enumerate(moves, start=1)
+        for number, move in enumerate(application.transfers, start=1)
         for job in _move_emails("app1", move.from_course_id, move.to_course_id, number, 0)[1:]
     ]
     return application, copies

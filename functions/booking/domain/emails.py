@@ -128,6 +128,7 @@ class JobAbout(TypedDict, total=False):
     reason: str | None
     amount: int | None  # the money the message is about (a refund's)
     move: int | None  # the move's number
+    from_course_id: str | None  # BOOKING_TRANSFERRED: the cohort the booking left
 
 
 class EmailJob(Model):
@@ -260,6 +261,7 @@ class EmailJob(Model):
             amount=about.get("amount"),
             occasion=occasion or None,
             move=about.get("move"),
+            from_course_id=about.get("from_course_id"),
         )
 
     @classmethod
@@ -392,16 +394,14 @@ class EmailJob(Model):
         cls, application_id: str, from_course_id: str, to_course_id: str, move: int, refund: int
     ) -> EmailJob:
         """The one message about a booking's ``move``-th move to another cohort."""
-        occasion = f"move-{move}"
-        return cls(
-            job_id=f"{EmailKind.BOOKING_TRANSFERRED.value}:{application_id}:{occasion}",
-            kind=EmailKind.BOOKING_TRANSFERRED,
-            application_id=application_id,
-            course_id=to_course_id,
-            from_course_id=from_course_id,
+        return cls.about(
+            EmailKind.BOOKING_TRANSFERRED,
+            application_id,
+            to_course_id,
+            occasion=f"move-{move}",
             amount=refund,
-            occasion=occasion,
             move=move,
+            from_course_id=from_course_id,
         )
 
 
