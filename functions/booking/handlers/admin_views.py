@@ -24,15 +24,18 @@ from booking.handlers.views import (
     WaitingMove,
 )
 
+# An application's ``seen``, as the organiser API's answers about one give it: one description.
+SEEN_AS_READ = Field(
+    default="",
+    description="The application as read, in a digest: give it back with a cancel "
+    "(`seen`) so that it acts only on the application as read (changed since: 409 "
+    "application_changed, nothing changed)",
+)
+
 
 class AdminApplicationOut(ApplicationOut):
     status_reason: str | None = Field(description="Why the status changed, when recorded")
-    seen: str = Field(
-        default="",
-        description="The application as read, in a digest: give it back with a cancel "
-        "(`seen`) so that it acts only on the application as read (changed since: 409 "
-        "application_changed, nothing changed)",
-    )
+    seen: str = SEEN_AS_READ
 
 
 class MoveOut(AdminApplicationOut):
@@ -213,12 +216,7 @@ class ApplicationRecordOut(RosterRow):
     )
     pending_move: PendingMove = None
     waiting_move: WaitingMove = None
-    seen: str = Field(
-        default="",
-        description="The application as read, in a digest: give it back with a cancel "
-        "(`seen`) so that it acts only on the application as read (changed since: 409 "
-        "application_changed, nothing changed)",
-    )
+    seen: str = SEEN_AS_READ
 
 
 class BursaryIn(Model):

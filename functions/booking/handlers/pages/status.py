@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from booking.domain.application import PAYABLE_STATUSES
 from booking.domain.course import Course, SessionKind, clock_words
@@ -17,6 +18,37 @@ from booking.handlers.pages.templates import environment, sessions
 from booking.services.applications import ApplicationView
 
 PAYABLE = frozenset(status.value for status in PAYABLE_STATUSES)
+
+
+class _PressedAgain(NamedTuple):
+    """A person's own press made again: the flag its redirect sets (``flag``) says so
+    (``already``), and the page says nothing more changed."""
+
+    flag: str
+    already: str
+    headline: str
+    explanation: str
+
+
+# By the status reason the first press left: turning an offered place down, and leaving the
+# waiting list.
+_PRESSED_AGAIN = {
+    OFFER_DECLINED: _PressedAgain(
+        "offer",
+        "already_declined",
+        "You had already turned down this place",
+        "Nothing more has changed: the place went back to the course for the next person when "
+        "you first turned it down. No money was taken.",
+    ),
+    WITHDRAWN_BY_APPLICANT: _PressedAgain(
+        "left",
+        "already",
+        "You had already left the waiting list",
+        "Nothing more has changed: your application ended when you first left the waiting "
+        "list. Nothing was paid, so nothing is owed.",
+    ),
+}
+
 # The flag the system appends to Stripe's return URLs, read with the application's status.
 _CONFIRMING = (
     "Thank you, we are confirming your payment",
@@ -131,7 +163,7 @@ def _flags_said(
         confirming=confirming,
         joining_link=bool(definition.joining_url),
     )
-    return {**said, **_declined_said(view, offer_flag), **_left_said(view, left_flag)}
+    return {**said, **_pressed_again(view, {"offer": offer_flag, "left": left_flag})}
 
 
 def _leaving(view: ApplicationView, leave_action: str, *, confirming: bool) -> dict[str, Any]:
@@ -146,30 +178,14 @@ def _leaving(view: ApplicationView, leave_action: str, *, confirming: bool) -> d
     }
 
 
-def _left_said(view: ApplicationView, left_flag: str) -> dict[str, str]:
-    """Back from leaving the waiting list a second time (``?left=already``): said as a
+def _pressed_again(view: ApplicationView, flags: Mapping[str, str]) -> dict[str, str]:
+    """Back from a person's own press made a second time (``?offer=already_declined``,
+    ``?left=already``: ``flags`` by their name): said first, in the page's headline, as a
     second press, nothing more changed."""
-    if view.status_reason != WITHDRAWN_BY_APPLICANT or left_flag != "already":
+    again = _PRESSED_AGAIN.get(view.status_reason or "")
+    if again is None or flags.get(again.flag) != again.already:
         return {}
-    return {
-        "headline": "You had already left the waiting list",
-        "explanation": "Nothing more has changed: your application ended when you first left "
-        "the waiting list. Nothing was paid, so nothing is owed.",
-        "tone": "neutral",
-    }
-
-
-def _declined_said(view: ApplicationView, offer_flag: str) -> dict[str, str]:
-    """Back from turning down the offer (``?offer=declined`` or ``already_declined``): said
-    first, in the page's headline, the second press as a second press."""
-    if view.status_reason != OFFER_DECLINED or offer_flag != "already_declined":
-        return {}
-    return {
-        "headline": "You had already turned down this place",
-        "explanation": "Nothing more has changed: the place went back to the course for the "
-        "next person when you first turned it down. No money was taken.",
-        "tone": "neutral",
-    }
+    return {"headline": again.headline, "explanation": again.explanation, "tone": "neutral"}
 
 
 def _move(view: ApplicationView, timezone: str) -> dict[str, str] | None:

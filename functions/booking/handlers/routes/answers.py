@@ -314,7 +314,7 @@ def console_read(
     *parameters: Fragment,
     description: str,
 ) -> Route:
-    """A console page read with GET (``NOTICE_ONCE``: one its actions lead back to)."""
+    """A console page or file read with GET (``NOTICE_ONCE``: a page its actions lead back to)."""
     return Route(
         Function.CONSOLE,
         "GET",
@@ -326,3 +326,18 @@ def console_read(
         parameters=parameters,
         tags=("console",),
     )
+
+
+def console_text_download(
+    path: str,
+    operation_id: str,
+    summary: str,
+    file: tuple[str, str, str],
+    parameter: Fragment,
+    not_found: Fragment,
+) -> Route:
+    """A console file to download with GET, made of text (``file``: its media type, its name and
+    what it holds), or the page saying the course or programme it is of was not found."""
+    media_type, filename, holds = file
+    answers = {"200": download(media_type, filename, holds, {"type": "string"}), "404": not_found}
+    return console_read(path, operation_id, summary, answers, parameter, description="")

@@ -21,6 +21,7 @@ from booking.handlers.routes.answers import (
     TICKED,
     console_form,
     console_read,
+    console_text_download,
     download,
     page,
     path_parameter,
@@ -295,23 +296,13 @@ PAGES: tuple[Route, ...] = (
         ),
         description=NOTICE_ONCE,
     ),
-    Route(
-        CONSOLE,
-        "GET",
+    console_text_download(
         "/console/courses/{course_id}/roster.csv",
         "consoleRosterCsv",
         "The course's roster to download",
-        {
-            "200": download(
-                "text/csv",
-                "<course_id>-roster.csv",
-                ROSTER_SAID,
-                {"type": "string"},
-            ),
-            "404": NO_COURSE,
-        },
-        parameters=(COURSE_ID,),
-        tags=TAGS,
+        ("text/csv", "<course_id>-roster.csv", ROSTER_SAID),
+        COURSE_ID,
+        NO_COURSE,
     ),
     Route(
         CONSOLE,

@@ -17,7 +17,7 @@ from booking.handlers.routes.answers import (
     COURSE_ID,
     CSRF_FIELD,
     TICKED,
-    download,
+    console_text_download,
     form,
     page,
     query,
@@ -145,26 +145,20 @@ COURSES: tuple[Route, ...] = (
         },
         tags=TAGS,
     ),
-    Route(
-        CONSOLE,
-        "GET",
+    console_text_download(
         "/console/courses/{course_id}/calendar.ics",
         "consoleCourseCalendar",
         "The course's sessions as a calendar file, for the organisers and facilitators",
-        {
-            "200": download(
-                "text/calendar",
-                "<course_id>-sessions.ics",
-                "Every session of the cohort, its follow-ups as the programme holds them, with "
-                "the joining link (RFC 5545, `METHOD:PUBLISH`, no attendee): imported into a "
-                "calendar as events of its own, apart from any attendee's invitation; imported "
-                "again after a change, it replaces them",
-                {"type": "string"},
-            ),
-            "404": NO_COURSE,
-        },
-        parameters=(COURSE_ID,),
-        tags=TAGS,
+        (
+            "text/calendar",
+            "<course_id>-sessions.ics",
+            "Every session of the cohort, its follow-ups as the programme holds them, with "
+            "the joining link (RFC 5545, `METHOD:PUBLISH`, no attendee): imported into a "
+            "calendar as events of its own, apart from any attendee's invitation; imported "
+            "again after a change, it replaces them",
+        ),
+        COURSE_ID,
+        NO_COURSE,
     ),
     Route(
         CONSOLE,

@@ -10,7 +10,7 @@ from booking.handlers.routes.answers import (
     PROGRAMME,
     console_form,
     console_read,
-    download,
+    console_text_download,
     page,
     path_parameter,
     see_other,
@@ -33,26 +33,20 @@ FOLLOW_UPS: tuple[Route, ...] = (
         PROGRAMME,
         description=NOTICE_ONCE,
     ),
-    Route(
-        CONSOLE,
-        "GET",
+    console_text_download(
         "/console/programmes/{programme}/graduates.csv",
         "consoleGraduatesCsv",
         "The programme's graduates to download: who completed which cohort, "
         "when, and the follow-ups they were invited to",
-        {
-            "200": download(
-                "text/csv",
-                "<programme>-graduates.csv",
-                "UTF-8 with a byte-order mark, one graduate's booking a row, in people's words: "
-                "reference, name, email address, organisation, cohort, the day they completed "
-                "it, the follow-ups they were invited to",
-                {"type": "string"},
-            ),
-            "404": page("No such programme"),
-        },
-        parameters=(PROGRAMME,),
-        tags=TAGS,
+        (
+            "text/csv",
+            "<programme>-graduates.csv",
+            "UTF-8 with a byte-order mark, one graduate's booking a row, in people's words: "
+            "reference, name, email address, organisation, cohort, the day they completed "
+            "it, the follow-ups they were invited to",
+        ),
+        PROGRAMME,
+        page("No such programme"),
     ),
     Route(
         CONSOLE,
