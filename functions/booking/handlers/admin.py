@@ -52,6 +52,7 @@ from booking.services import (
 )
 from booking.services.acted import Acted, acted
 from booking.services.applications import view_of
+from booking.services.move_choice import ChosenCohort
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -248,13 +249,13 @@ def transfer_booking(application_id: str) -> Response[str]:
         raise InvalidInput("the move needs attention", {"wait": "true or false"})
     chosen = body.get("to_course_id")
     # What the caller last read (``domain.page_seen``), for whichever move it chose.
-    shown = {"course_seen": body.get("course_seen"), "seen": body.get("seen")}
+    choice = ChosenCohort.typed(chosen, course_seen=body.get("course_seen"), seen=body.get("seen"))
     if wait:
         # The organiser's choice for a full cohort: its waiting list (``domain.waiting_moves``).
-        joined = waiting_moves.join_waiting_list(ports(), found, chosen, **shown)
+        joined = waiting_moves.join_waiting_list(ports(), found, choice)
         moved = transfers.Transfer(joined, already=False)
     else:
-        moved = transfers.transfer_booking(ports(), found, chosen, **shown)
+        moved = transfers.transfer_booking(ports(), found, choice)
     answer = {**_application_json(moved.application), "moved_already": moved.already}
     return http.json_response(200, answer)
 

@@ -37,6 +37,7 @@ from booking.handlers.routes.transfers import (
 )
 from booking.handlers.sentences import capitalised, sentence
 from booking.services import console, transfers, waiting_moves
+from booking.services.move_choice import ChosenCohort
 from booking.services.offered_named import offered_named
 from booking.services.transfers import Choice, Choices
 
@@ -131,11 +132,12 @@ def transfer(application_id: str) -> Response[str]:
         form_seen(
             Seen(given=(("course", shown["course_seen"]),)) if shown["course_seen"] else Seen()
         )
+        choice = ChosenCohort.typed(chosen, **shown)
         if wait:
-            done = waiting_moves.join_waiting_list(ports(), application_id, chosen, **shown)
+            done = waiting_moves.join_waiting_list(ports(), application_id, choice)
             already = False
         else:
-            moved = transfers.transfer_booking(ports(), application_id, chosen, **shown)
+            moved = transfers.transfer_booking(ports(), application_id, choice)
             done, already, offered = moved.application, moved.already, moved.offered
     except (Conflict, InvalidInput, DependencyUnavailable) as refused:
         return _refused(application_id, refused, chosen)

@@ -22,10 +22,9 @@ from booking.domain.errors import (
     AlreadyRefunded,
     Conflict,
     CourseFull,
-    InvalidInput,
 )
 from booking.domain.offer_ends import no_more_offers
-from booking.domain.page_seen import digest, move_facts, move_seen_refusal, seen_digests
+from booking.domain.page_seen import digest, move_facts
 from booking.domain.paying import joinable
 from booking.domain.programme import programme_of
 from booking.domain.transfers import (
@@ -41,13 +40,13 @@ from booking.domain.waiting_moves import other_move_refusal, waiting_on, waiting
 from booking.domain.wording import cohort_name
 from booking.services.concurrency import course_of, load_application, retried
 from booking.services.dearer_moves import open_move_checkout
+from booking.services.move_choice import ChosenCohort, chosen_cohorts, target_course
 from booking.services.one_place_each import what_holds_the_place
 from booking.services.ports import Ports, RefundMade
 from booking.services.refunds_held import record_refunds_held
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
-COURSE_ID_MAX = 200  # longer than any course id the table holds
 
 
 @dataclass(frozen=True)
@@ -198,22 +197,11 @@ class Transfer:
     offered: tuple[str, ...] = ()
 
 
-def transfer_booking(
-    ports: Ports,
-    application_id: str,
-    to_course_id: object,
-    *,
-    course_seen: object = None,
-    seen: object = None,
-) -> Transfer:
-    """Move the booking to the cohort ``to_course_id`` (as typed: checked here).
-    ``seen``: what the organiser's page (or the API's choices) showed of this choice (the
-    console always sends it; optional for the API): changed since, refused
-    (``refused_if_changed``). ``course_seen``: the older, the cohort it showed the booking on
-    (``refused_if_moved_since``)."""
-    target_id = typed_course_id(to_course_id)
-    on = typed_course_seen(course_seen)
-    digests = seen_digests(seen)
+def transfer_booking(ports: Ports, application_id: str, chosen: ChosenCohort) -> Transfer:
+    """Move the booking to the cohort ``chosen`` names, with what the organiser's page (or the
+    API's choices) showed of this choice (the console always sends it; optional for the API):
+    changed since, refused (``services.move_choice``)."""
+    target_id = chosen.to_course_id
 
     def attempt(current: Application) -> tuple[Application, bool]:
         """The application as saved, and whether an earlier request had done it already."""
@@ -224,10 +212,7 @@ def transfer_booking(
             # Asked again: the move waits for its difference (its checkout opened below when
             # an earlier request could not open it: then this one does something).
             return current, pending.session_id is not None
-        refused_if_moved_since(ports, current, on)
-        source = course_of(ports, current)
-        target = target_course(ports, target_id)
-        refused_if_changed(current, source, target, digests, ports.clock())
+        source, target = chosen_cohorts(ports, current, chosen)
         _refused_while_waiting(current, target)
         decided = decide_transfer(current, source, target, ports.clock())
         if isinstance(decided, TransferRefused):
@@ -272,15 +257,6 @@ def _refused_while_waiting(current: Application, target: Course) -> None:
     )
     assert refused is not None
     raise Conflict(refused.message, code=refused.code)
-
-
-def target_course(ports: Ports, target_id: str) -> Course:
-    target = ports.repository.get_course(target_id)
-    if target is None:
-        raise InvalidInput(
-            "the cohort to move to needs attention", {"to_course_id": "no such cohort"}
-        )
-    return target
 
 
 def _save(ports: Ports, new: Application, current: Application, target: Course) -> Application:
@@ -376,61 +352,3 @@ def _moved_there(application: Application, target_id: str) -> bool:
         and application.course_id == target_id
         and latest.to_course_id == target_id
     )
-
-
-def typed_course_seen(value: object) -> str | None:
-    """The cohort the organiser's page showed the booking on (None: not sent)."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > COURSE_ID_MAX:
-        raise InvalidInput(
-            "the move needs attention",
-            {"course_seen": "the course id of the cohort the booking was on, as the page showed"},
-        )
-    return value.strip()
-
-
-def refused_if_changed(
-    current: Application, source: Course, target: Course, digests: tuple[str, ...], now: datetime
-) -> None:
-    """The one rule of a move (or a wait) chosen from an out-of-date page (``domain.page_seen``):
-    the booking or the chosen cohort is no longer as the page showed it (moved meanwhile, even
-    away and back; paid, refunded; the cohort's price changed): refused in words, nothing
-    changed. Judged on the application read for the save, which holds only while it is that
-    version."""
-    refused = move_seen_refusal(current, source, target, digests, now)
-    if refused is not None:
-        raise Conflict(refused.message, code=refused.code)
-
-
-def refused_if_moved_since(ports: Ports, current: Application, seen: str | None) -> None:
-    """A move (or a wait) whose caller gave the older ``course_seen``: the
-    booking is no longer on the cohort it names (another organiser or tab moved it): refused in
-    words, nothing changed, rather than moved a second time. A cohort the booking was never on
-    is no move meanwhile: refused as unclear, naming the field."""
-    if seen is None or current.course_id == seen:
-        return
-    been = {c for t in current.transfers for c in (t.from_course_id, t.to_course_id)}
-    if seen not in been:
-        raise InvalidInput(
-            "the move needs attention",
-            {"course_seen": "this booking was never on that cohort: give the one it was on"},
-        )
-    raise Conflict(
-        f"this booking moved meanwhile to {cohort_name(course_of(ports, current))} (another "
-        f"organiser, or another tab): nothing was changed; look at it again and choose from "
-        f"where it is now",
-        code="booking_moved",
-    )
-
-
-def typed_course_id(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(
-            "the cohort to move to needs attention", {"to_course_id": "choose a cohort"}
-        )
-    if len(value) > COURSE_ID_MAX:
-        raise InvalidInput(
-            "the cohort to move to needs attention", {"to_course_id": "no such cohort"}
-        )
-    return value.strip()

@@ -22,41 +22,30 @@ from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course
 from booking.domain.dearer_moves import MoveAsked
 from booking.domain.errors import AlreadyApplied, Conflict, DependencyUnavailable
-from booking.domain.page_seen import WITHDRAW_AGAIN, Seen, seen_digests, seen_refusal
+from booking.domain.page_seen import WITHDRAW_AGAIN, Seen, seen_refusal
 from booking.domain.programme import programme_of
 from booking.domain.wait_ended import refuse_withdrawing_an_ended_wait
 from booking.domain.wording import cohort_name
 from booking.services import dearer_moves, transfers
 from booking.services.concurrency import course_of, load_application, retried
+from booking.services.move_choice import ChosenCohort, chosen_cohorts
 from booking.services.ports import Ports
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
 
 
-def join_waiting_list(
-    ports: Ports,
-    application_id: str,
-    to_course_id: object,
-    *,
-    course_seen: object = None,
-    seen: object = None,
-) -> Application:
-    """The organiser's choice: the booking waits on the full cohort ``to_course_id``'s waiting
-    list, keeping its seat where it is. Asked again, it is the same waiting move.
-    ``seen`` and ``course_seen``: as a move's (``transfers.refused_if_changed``)."""
-    target_id = transfers.typed_course_id(to_course_id)
-    on = transfers.typed_course_seen(course_seen)
-    digests = seen_digests(seen)
+def join_waiting_list(ports: Ports, application_id: str, chosen: ChosenCohort) -> Application:
+    """The organiser's choice: the booking waits on the full cohort ``chosen``'s waiting list,
+    keeping its seat where it is. Asked again, it is the same waiting move. What the page
+    showed of the choice: checked as a move's (``services.move_choice``)."""
+    target_id = chosen.to_course_id
 
     def attempt(current: Application) -> Application:
         waiting = rules.waiting_on(current)
         if waiting is not None and waiting.to_course_id == target_id:
             return current  # asked again: it waits already, in its first place in line
-        transfers.refused_if_moved_since(ports, current, on)
-        source = course_of(ports, current)
-        target = transfers.target_course(ports, target_id)
-        transfers.refused_if_changed(current, source, target, digests, ports.clock())
+        source, target = chosen_cohorts(ports, current, chosen)
         now = ports.clock()
         refused = rules.waiting_refusal(current, source, target, now) or (
             transfers.held_elsewhere(ports, current, target)
