@@ -80,8 +80,22 @@ ENDED_HOLD_WORDS = {
         "place at that price and have refunded the payment in full."
     ),
 }
+# Why a booking ended keeping its employer's payment recorded outside Stripe (a bank transfer,
+# a cheque), which reached it once it could no longer hold its place
+# (``domain.paid_without_a_place``): Stripe holds nothing to refund, so the organisers give it
+# back by hand. Its cancellation's message says so to the person and the billing contact.
+KEPT_TO_GIVE_BACK_BY_HAND = "paid_outside_stripe_not_refunded"
+# Said to a person who is their own billing contact (the person told of an employer's payment
+# has its own words, ``services.email_context``); what becomes of the money, the message says.
+KEPT_TO_GIVE_BACK_WORDS = {
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "Your invoice was paid directly (not through our online payment provider), but by the "
+        "time the payment was recorded the place could no longer be held for you, so we could "
+        "not confirm your booking."
+    ),
+}
 # What the person's own messages say of their payment or their hold (``services.email_context``).
-PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS}
+PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS, **KEPT_TO_GIVE_BACK_WORDS}
 # Where a booking has ended (its status's value): nothing more is owed on it.
 ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
 
@@ -132,6 +146,11 @@ BILLING_REASON_WORDS = {
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after {name}'s bursary, so "
         "the place could not be held for it."
+    ),
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "The invoice was paid directly (not through our online payment provider), but by the "
+        "time the payment was recorded the place could no longer be held for {name}, so we "
+        "could not confirm it."
     ),
 }
 

@@ -10,7 +10,12 @@ from typing import Any
 
 from booking.domain.application import PAID_WHEN_FULL, Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import PERSONS_PAYMENT_WORDS, billing_reason_text, reason_as_of
+from booking.domain.billing_notices import (
+    KEPT_TO_GIVE_BACK_BY_HAND,
+    PERSONS_PAYMENT_WORDS,
+    billing_reason_text,
+    reason_as_of,
+)
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -160,6 +165,11 @@ PAID_BY_ORGANISATION_WORDS = {
     "refunded": (
         "Your booking has been cancelled, and the payment {payer} made by invoice refunded in "
         "full. If you did not expect this, just reply to this email."
+    ),
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "{payer} paid the invoice for your place directly (not through our online payment "
+        "provider), but by the time the payment was recorded the place could no longer be held "
+        "for you, so we could not confirm your booking."
     ),
 }
 DEFAULT_REFUND_WORDS = (
