@@ -94,6 +94,21 @@ KEPT_TO_GIVE_BACK_WORDS = {
         "not confirm your booking."
     ),
 }
+# The reasons that speak of the person's own payment, said of an organisation's invoice.
+PAID_BY_ORGANISATION_WORDS = {
+    "cancelled_and_refunded": (
+        "Your booking was cancelled, and we have refunded what {payer} paid for it by invoice."
+    ),
+    "refunded": (
+        "Your booking has been cancelled, and the payment {payer} made by invoice refunded in "
+        "full. If you did not expect this, just reply to this email."
+    ),
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "{payer} paid the invoice for your place directly (not through our online payment "
+        "provider), but by the time the payment was recorded the place could no longer be held "
+        "for you, so we could not confirm your booking."
+    ),
+}
 # What the person's own messages say of their payment or their hold (``services.email_context``).
 PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS, **KEPT_TO_GIVE_BACK_WORDS}
 # Where a booking has ended (its status's value): nothing more is owed on it.
