@@ -185,6 +185,26 @@ def test_the_terminal_records_it_once_and_group_bookings_says_so(
     assert "Owed back by hand: £250.00 is owed back" in after
 
 
+def test_the_same_group_typed_in_capitals_then_as_shown_makes_one_record(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Keyed by the group's id as the API holds it (lower case), not as typed: the same
+    command run again with the id spelt otherwise names the same record."""
+    cli.connect(system, monkeypatch)
+    group = _two_given_up(system)
+    given = ("--amount", "150", "--on", today(system), "--how", "cheque")
+
+    ran = cli.run(capsys, "give-back-group", group["group_id"].upper(), *given)
+    again = cli.run(capsys, "give-back-group", group["group_id"], *given)
+
+    assert ran.status == 0, ran
+    assert "£150.00 given back by hand, recorded: £250.00 still to give back." in ran.out
+    assert again.status == 0, again
+    assert "recorded already (this same command ran before)" in again.out
+    line = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"][0]
+    assert line["given_back_by_hand_said"].count("given back by hand") == 1
+
+
 def test_the_managers_and_billing_contacts_record_and_export_show_it(
     system: System, browser: ConsoleBrowser
 ) -> None:

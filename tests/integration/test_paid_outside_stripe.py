@@ -635,14 +635,20 @@ def test_a_payment_recorded_as_the_place_is_taken_is_kept_on_record_to_give_back
     mark = system.ports.payments.pay_invoice_off_stripe
 
     def place_taken_meanwhile(invoice: str) -> str:
+        system.hold_webhooks = False  # only Stripe's events of the invoice are held
         system.booked(INVOICED, email="card@example.org")  # the last place, paid by card
+        system.hold_webhooks = True
         return mark(invoice)
 
     monkeypatch.setattr(system.ports.payments, "pay_invoice_off_stripe", place_taken_meanwhile)
     app_id = application["application_id"]
-    refused = system.admin(
-        "POST", f"/applications/{app_id}/invoice/paid-outside-stripe", json_body={}
-    ).refused(409, "paid_without_a_place")
+    answer, stripes_own = held(
+        system,
+        lambda: system.admin(
+            "POST", f"/applications/{app_id}/invoice/paid-outside-stripe", json_body={}
+        ),
+    )
+    refused = answer.refused(409, "paid_without_a_place")
 
     assert "keeping the £200.00 received as paid in" in refused["message"]
     assert "Record money given back by hand" in refused["message"]
@@ -653,9 +659,23 @@ def test_a_payment_recorded_as_the_place_is_taken_is_kept_on_record_to_give_back
     assert system.course(INVOICED)["places_left"] == 0
     totals = system.totals(INVOICED)
     assert (totals["paid"], totals["paid_off_stripe"], totals["refunded"]) == (60000, 20000, 0)
-    system.deliver_emails()  # Stripe's own invoice.paid too: nothing more changes
+    deliver(system, stripes_own)  # Stripe's own invoice.paid, then delivered again
+    deliver(system, stripes_own)
     assert system.stored(application).status.value == "cancelled"
     assert system.totals(INVOICED) == totals
+    # The payer and the person are each told once what happened and what becomes of the money
+    # (the card booking that took the last place is told of its own, its facilitators too).
+    payers = (ACCOUNTS, kept.answers.email)
+    sent = [e for e in system.deliver_emails() if e.to[0] in payers]
+    told = {email.to[0]: " ".join(email.text.split()) for email in sent}
+    assert sorted(told) == sorted(payers), told
+    assert len(sent) == 2
+    for said in told.values():
+        assert "could no longer be held" in said
+        assert "the organisers will give the £200.00 back to St Elsewhere NHS" in said
+        assert "does not refund" not in said
+    assert "to the account it was paid from" in told[ACCOUNTS]
+    assert system.deliver_emails() == []
 
     path = f"/console/applications/{app_id}"
     page = browser.get(path).body

@@ -80,8 +80,37 @@ ENDED_HOLD_WORDS = {
         "place at that price and have refunded the payment in full."
     ),
 }
+# Why a booking ended keeping its employer's payment recorded outside Stripe (a bank transfer,
+# a cheque), which reached it once it could no longer hold its place
+# (``domain.paid_without_a_place``): Stripe holds nothing to refund, so the organisers give it
+# back by hand. Its cancellation's message says so to the person and the billing contact.
+KEPT_TO_GIVE_BACK_BY_HAND = "paid_outside_stripe_not_refunded"
+# Said to a person who is their own billing contact (the person told of an employer's payment
+# has its own words, ``services.email_context``); what becomes of the money, the message says.
+KEPT_TO_GIVE_BACK_WORDS = {
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "Your invoice was paid directly (not through our online payment provider), but by the "
+        "time the payment was recorded the place could no longer be held for you, so we could "
+        "not confirm your booking."
+    ),
+}
+# The reasons that speak of the person's own payment, said of an organisation's invoice.
+PAID_BY_ORGANISATION_WORDS = {
+    "cancelled_and_refunded": (
+        "Your booking was cancelled, and we have refunded what {payer} paid for it by invoice."
+    ),
+    "refunded": (
+        "Your booking has been cancelled, and the payment {payer} made by invoice refunded in "
+        "full. If you did not expect this, just reply to this email."
+    ),
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "{payer} paid the invoice for your place directly (not through our online payment "
+        "provider), but by the time the payment was recorded the place could no longer be held "
+        "for you, so we could not confirm your booking."
+    ),
+}
 # What the person's own messages say of their payment or their hold (``services.email_context``).
-PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS}
+PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS, **KEPT_TO_GIVE_BACK_WORDS}
 # Where a booking has ended (its status's value): nothing more is owed on it.
 ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
 
@@ -132,6 +161,11 @@ BILLING_REASON_WORDS = {
     "invoice_not_issued": (
         "We could not send the new invoice for what is left to pay after {name}'s bursary, so "
         "the place could not be held for it."
+    ),
+    KEPT_TO_GIVE_BACK_BY_HAND: (
+        "The invoice was paid directly (not through our online payment provider), but by the "
+        "time the payment was recorded the place could no longer be held for {name}, so we "
+        "could not confirm it."
     ),
 }
 

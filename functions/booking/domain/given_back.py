@@ -24,7 +24,7 @@ from booking.domain.model import Model
 from booking.domain.money import money_words
 from booking.domain.payment_received import HOW_WORDS, ReceivedHow
 from booking.domain.statuses import ApplicationStatus
-from booking.domain.time_words import day_when, written_as_day
+from booking.domain.time_words import DayWindowWords, day_out_of_window, written_as_day
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -34,6 +34,11 @@ NOTHING_TO_GIVE_BACK = "nothing_to_give_back"
 KEY_REUSED = "idempotency_key_reused"
 FIELDS = ("amount", "given_on", "method")
 ATTENTION = "what was given back needs attention"
+# The day it was given back: not in the future, not before the payment arrived.
+GIVEN_ON = DayWindowWords(
+    future="the day it was given back cannot be in the future",
+    before="the day it was given back cannot be before the payment arrived",
+)
 
 
 class GivenBack(Model):
@@ -138,15 +143,9 @@ def record_of(
             f"give at most {money_words(holding.left, holding.currency)}: what was paid "
             "outside Stripe and not yet given back"
         )
-    zone = ZoneInfo(timezone)
-    arrived = holding.arrived
-    if asked.given_on > now.astimezone(zone).date():
-        fields["given_on"] = "the day it was given back cannot be in the future"
-    elif arrived is not None and asked.given_on < arrived.astimezone(zone).date():
-        fields["given_on"] = (
-            "the day it was given back cannot be before the payment arrived, on "
-            f"{day_when(arrived, timezone)}"
-        )
+    wrong = day_out_of_window(asked.given_on, holding.arrived, GIVEN_ON, now=now, timezone=timezone)
+    if wrong is not None:
+        fields["given_on"] = wrong
     if fields:
         raise InvalidInput(ATTENTION, fields)
     return GivenBack(

@@ -5,7 +5,10 @@ Stripe holds no payment to give back, so the money is kept on record as received
 back by hand: the booking, still waiting on that invoice, ends cancelled for why, keeping the
 money (paid in, received outside Stripe), so the course's money counts it, its page offers to
 record it given back by hand once it is (``domain.given_back``), and a refund of it is refused
-saying so (``domain.off_stripe``). The organisers are told to give it back (an anomaly). Pure.
+saying so (``domain.off_stripe``). The organisers are told to give it back (an anomaly); the
+person and the billing contact who paid are told, once (the message keyed by the invoice), that
+the place could not be held and that the organisers will give the money back the way it came.
+Pure.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from datetime import datetime
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import InvoiceRef
+from booking.domain.billing_notices import KEPT_TO_GIVE_BACK_BY_HAND
 from booking.domain.commands import NoteAnomaly, Settlement
+from booking.domain.emails import EmailKind
 from booking.domain.invoices import InvoiceEvent
 from booking.domain.limits import released_to
-
-NOT_REFUNDED = "paid_outside_stripe_not_refunded"
 
 
 def kept_without_a_place(
@@ -34,7 +37,7 @@ def kept_without_a_place(
     (a late mark of an invoice the booking no longer waits on): nothing but the anomaly."""
     anomaly = NoteAnomaly(
         event.event_id,
-        NOT_REFUNDED,
+        KEPT_TO_GIVE_BACK_BY_HAND,  # the organisers' anomaly: money to give back by hand
         {"application_id": application.application_id, "invoice_id": event.invoice_id},
     )
     kept = application.model_copy(update={"updated_at": now})
@@ -43,6 +46,12 @@ def kept_without_a_place(
         kept = released_to(
             received, ApplicationStatus.CANCELLED, now, status_reason=reason, invoice=paid
         )
+        # Told once, keyed by the invoice: Stripe's own event of it, or its redelivery, finds
+        # the booking no longer waiting on it and adds nothing.
+        told = kept.email(
+            EmailKind.CANCELLED, occasion=event.invoice_id, reason=KEPT_TO_GIVE_BACK_BY_HAND
+        )
+        kept = kept.with_emails(told)
     return Settlement(
         "keep", "paid_outside_stripe", kept.with_event(event.event_id), before_save=(anomaly,)
     )

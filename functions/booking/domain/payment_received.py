@@ -13,20 +13,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
-from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
 from booking.domain.errors import InvalidInput
 from booking.domain.model import Model
 from booking.domain.text import ONE_LINE
-from booking.domain.time_words import day_when, written_as_day
+from booking.domain.time_words import DayWindowWords, day_out_of_window, written_as_day
 
 if TYPE_CHECKING:
     from booking.domain.billing import InvoiceRef
 
 MAX_REFERENCE = 60  # a bank's reference is 18 characters (Bacs, Faster Payments); SEPA's 140
 FIELDS = ("received_on", "method", "reference")
+# The day it arrived: not in the future, not before the invoice was sent.
+RECEIVED_ON = DayWindowWords(
+    future="the day it arrived cannot be in the future",
+    before="the day it arrived cannot be before the invoice was sent",
+)
 
 
 class ReceivedHow(StrEnum):
@@ -135,20 +139,9 @@ def refuse_unless_in_time(
     day = received.received_on
     if day is None:
         return
-    zone = ZoneInfo(timezone)
-    if day > now.astimezone(zone).date():
-        raise InvalidInput(
-            "the payment's details need attention",
-            {"received_on": "the day it arrived cannot be in the future"},
-        )
-    if sent_at is not None and day < sent_at.astimezone(zone).date():
-        raise InvalidInput(
-            "the payment's details need attention",
-            {
-                "received_on": "the day it arrived cannot be before the invoice was sent, on "
-                f"{day_when(sent_at, timezone)}"
-            },
-        )
+    wrong = day_out_of_window(day, sent_at, RECEIVED_ON, now=now, timezone=timezone)
+    if wrong is not None:
+        raise InvalidInput("the payment's details need attention", {"received_on": wrong})
 
 
 def received_words(received: PaymentReceived | None) -> str:

@@ -8,7 +8,7 @@ or GMT) where an instant is said: a reader never converts, and never reads an IS
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
@@ -36,6 +36,29 @@ def moment_when(moment: datetime, timezone: str) -> str:
     """ "Monday 7 June 2027 at 15:04 BST": to the minute, never seconds or microseconds."""
     local = moment.astimezone(ZoneInfo(timezone))
     return f"{_day(local)} at {local:%H:%M} {local.tzname()}"
+
+
+class DayWindowWords(NamedTuple):
+    """How a day typed of money (received, given back) is refused outside its window: after
+    today (``future``), and before the earliest day it may be (``before``, which the day is
+    then said after: "..., on Friday 9 July 2027")."""
+
+    future: str
+    before: str
+
+
+def day_out_of_window(
+    day: date, earliest: datetime | None, words: DayWindowWords, *, now: datetime, timezone: str
+) -> str | None:
+    """What is wrong with ``day`` as the day something happened, in ``words``: after ``now``'s
+    day, or before ``earliest``'s (None: no lower bound), both in ``timezone``. None: neither.
+    One rule for every day typed of money, each refused in its own words."""
+    zone = ZoneInfo(timezone)
+    if day > now.astimezone(zone).date():
+        return words.future
+    if earliest is not None and day < earliest.astimezone(zone).date():
+        return f"{words.before}, on {day_when(earliest, timezone)}"
+    return None
 
 
 def day_when(moment: datetime, timezone: str) -> str:

@@ -10,7 +10,12 @@ from typing import Any
 
 from booking.domain.application import PAID_WHEN_FULL, Application, ApplicationStatus
 from booking.domain.billing import invoice_can_be_asked
-from booking.domain.billing_notices import PERSONS_PAYMENT_WORDS, billing_reason_text, reason_as_of
+from booking.domain.billing_notices import (
+    PAID_BY_ORGANISATION_WORDS,
+    PERSONS_PAYMENT_WORDS,
+    billing_reason_text,
+    reason_as_of,
+)
 from booking.domain.course import (
     CHECKOUT_HOLD_SAID,
     Course,
@@ -150,16 +155,6 @@ REASON_WORDS = {
         "Your place was waiting for your organisation to pay its invoice when this card "
         "payment reached us, so we could not use it and have refunded it in full. The invoice "
         "is still the one to pay."
-    ),
-}
-# The reasons that speak of the person's own payment, said of an organisation's invoice.
-PAID_BY_ORGANISATION_WORDS = {
-    "cancelled_and_refunded": (
-        "Your booking was cancelled, and we have refunded what {payer} paid for it by invoice."
-    ),
-    "refunded": (
-        "Your booking has been cancelled, and the payment {payer} made by invoice refunded in "
-        "full. If you did not expect this, just reply to this email."
     ),
 }
 DEFAULT_REFUND_WORDS = (

@@ -149,5 +149,6 @@ PAID_OFF_STRIPE_SAID = (
     "(Stripe is not asked): nothing changed. 409 `paid_without_a_place` when its place was "
     "taken between that check and the save: Stripe holds the invoice paid, the booking is not "
     "confirmed but cancelled, keeping the money on record as paid in outside Stripe, to be "
-    "given back by hand and recorded so (`POST /admin/applications/{id}/given-back`)."
+    "given back by hand and recorded so (`POST /admin/applications/{id}/given-back`); the "
+    "person and the billing contact are emailed once that the organisers will give it back."
 )
