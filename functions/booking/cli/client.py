@@ -130,6 +130,12 @@ def application_path(url: str, application: str) -> str:
     return f"{url}/admin/applications/{segment(application, 'application')}"
 
 
+def group_path(url: str, group_id: str) -> str:
+    """The API's path of the group booking ``group_id`` names. A group's id is lower-case
+    hexadecimal, so an id typed in capitals names the same group (and the same retry key)."""
+    return f"{url}/admin/groups/{segment(group_id.lower(), 'group booking')}"
+
+
 def segment(value: str, thing: str) -> str:
     """``value`` as one segment of an API path, naming a ``thing`` ("application", "course",
     "group booking", "discount code"). One no reference or id can be (``domain.identifiers``:

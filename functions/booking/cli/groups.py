@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from booking.cli import received
-from booking.cli.client import get_json, post_json, segment
+from booking.cli.client import get_json, group_path, post_json, segment
 from booking.cli.correction import billing_of, billing_options
 from booking.domain.statuses import person_shown
 
@@ -114,19 +114,19 @@ def show(args: argparse.Namespace, url: str, token: str | None) -> str:
 
 
 def void_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
-    path = f"{url}/admin/groups/{segment(args.group_id, 'group booking')}/invoice/void"
+    path = f"{group_path(url, args.group_id)}/invoice/void"
     line = post_json(path, token, {})
     return f"Invoice voided. {line['organisation']}: {line['status_said']}."
 
 
 def resend_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
-    path = f"{url}/admin/groups/{segment(args.group_id, 'group booking')}/invoice/resend"
+    path = f"{group_path(url, args.group_id)}/invoice/resend"
     line = post_json(path, token, {})
     return f"Stripe is sending the invoice again. {line['organisation']}: {line['invoice_said']}."
 
 
 def correct_group_invoice(args: argparse.Namespace, url: str, token: str | None) -> str:
-    path = f"{url}/admin/groups/{segment(args.group_id, 'group booking')}/invoice/correct"
+    path = f"{group_path(url, args.group_id)}/invoice/correct"
     line = post_json(path, token, billing_of(args))
     if not line["corrected"]:
         return f"Nothing sent: the invoice already goes to these details. {line['organisation']}."
@@ -137,9 +137,8 @@ def correct_group_invoice(args: argparse.Namespace, url: str, token: str | None)
 
 
 def record_group_payment(args: argparse.Namespace, url: str, token: str | None) -> str:
-    group = segment(args.group_id, "group booking")
     line = post_json(
-        f"{url}/admin/groups/{group}/invoice/paid-outside-stripe", token, received.body(args)
+        f"{group_path(url, args.group_id)}/invoice/paid-outside-stripe", token, received.body(args)
     )
     return f"{received.recorded_said(line)} {line['organisation']}: {line['status_said']}."
 
