@@ -28,6 +28,8 @@ SAID_OF_LONG = f"{LONG[:40]!r}... (5,000 characters): {TOO_LONG}"
         (("resend", LONG), f"no application {SAID_OF_LONG}"),
         (("void-group-invoice", "nope?x"), f"no group booking 'nope?x': {HOLDS_NO_SEPARATOR}"),
         (("void-group-invoice", "a/b"), f"no group booking 'a/b': {HOLDS_NO_SEPARATOR}"),
+        # A group's id typed in capitals is read in lower case, but refused as it was typed.
+        (("void-group-invoice", "NOPE?X"), f"no group booking 'NOPE?X': {HOLDS_NO_SEPARATOR}"),
         (("expire-code", "course", "NOPE?"), f"no discount code 'NOPE?': {HOLDS_NO_SEPARATOR}"),
         (("roster", "a#b"), f"no course 'a#b': {HOLDS_NO_SEPARATOR}"),
         (("totals", "a?b"), f"no course 'a?b': {HOLDS_NO_SEPARATOR}"),

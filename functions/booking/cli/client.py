@@ -132,7 +132,9 @@ def application_path(url: str, application: str) -> str:
 
 def group_path(url: str, group_id: str) -> str:
     """The API's path of the group booking ``group_id`` names. A group's id is lower-case
-    hexadecimal, so an id typed in capitals names the same group (and the same retry key)."""
+    hexadecimal, so an id typed in capitals names the same group (and the same retry key).
+    One no id can be is refused in the words it was typed in (:func:`segment`), not as read."""
+    segment(group_id, "group booking")
     return f"{url}/admin/groups/{segment(group_id.lower(), 'group booking')}"
 
 
