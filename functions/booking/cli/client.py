@@ -130,12 +130,17 @@ def application_path(url: str, application: str) -> str:
     return f"{url}/admin/applications/{segment(application, 'application')}"
 
 
+def group_id_as_held(typed: str) -> str:
+    """A group's id as the API holds it: lower-case hexadecimal, so an id typed in capitals
+    names the same group (and, keyed by it, the same retry)."""
+    return typed.lower()
+
+
 def group_path(url: str, group_id: str) -> str:
-    """The API's path of the group booking ``group_id`` names. A group's id is lower-case
-    hexadecimal, so an id typed in capitals names the same group (and the same retry key).
-    One no id can be is refused in the words it was typed in (:func:`segment`), not as read."""
+    """The API's path of the group booking ``group_id`` names (:func:`group_id_as_held`). One
+    no id can be is refused in the words it was typed in (:func:`segment`), not as read."""
     segment(group_id, "group booking")
-    return f"{url}/admin/groups/{segment(group_id.lower(), 'group booking')}"
+    return f"{url}/admin/groups/{segment(group_id_as_held(group_id), 'group booking')}"
 
 
 def segment(value: str, thing: str) -> str:

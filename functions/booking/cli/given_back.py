@@ -9,7 +9,7 @@ import argparse
 import hashlib
 from typing import Any
 
-from booking.cli.client import application_path, get_json, group_path, post_json
+from booking.cli.client import application_path, get_json, group_id_as_held, group_path, post_json
 from booking.cli.received import METHODS_SHOWN, way
 from booking.domain.wording import money_words
 
@@ -65,13 +65,13 @@ def give_back_group(args: argparse.Namespace, url: str, token: str | None) -> st
     """ "St Elsewhere NHS Trust: £400.00 given back by hand, recorded: nothing left to give
     back." Refused in the API's words (nothing owed back by hand, more than is owed)."""
     body = {"amount": args.amount, "given_on": args.on, "method": args.how}
-    # Keyed by the group's id as the API holds it (lower case), not as typed, so the same
-    # command run again with it in capitals names the same record.
+    # Keyed by the group's id as the API holds it, not as typed, so the same command run again
+    # with it in capitals names the same record.
     after = post_json(
         f"{group_path(url, args.group_id)}/given-back",
         token,
         body,
-        key=_key(args, args.group_id.lower(), "group"),
+        key=_key(args, group_id_as_held(args.group_id), "group"),
     )
     return _said(after["organisation"], args.amount, after)
 
