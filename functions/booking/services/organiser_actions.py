@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
+from booking.domain.disputed_refunds import held_by_a_dispute
 from booking.domain.groups import fills_a_group_place
 from booking.domain.invoice_instead import may_invoice_instead
 from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
@@ -67,8 +68,14 @@ def _about_the_money(
 ) -> set[str]:
     """Refunds, bursaries and the open invoice."""
     actions = set()
-    if cancelled_keeping_money(application) and not on_group_place:
-        actions.add("refund")  # what its cancellation kept, given back (the Refund action)
+    # What its cancellation kept, given back (the Refund action); never while the payer's
+    # bank holds part of it in a dispute, which the refund's own rule refuses.
+    if (
+        cancelled_keeping_money(application)
+        and not on_group_place
+        and not held_by_a_dispute(application)
+    ):
+        actions.add("refund")
     if application.status in FUNDABLE_STATUSES and not place_refused:
         actions.add("bursary")
     if not on_group_place and may_invoice_instead(application):
