@@ -88,6 +88,7 @@ class ApplicationView:
     left_to_pay: int | None = None  # Application.left_to_pay: what the page asks for
     amount_paid: int = 0  # money received (the wording of a cancellation)
     paid_by: str = ""  # the organisation whose invoice paid it (``domain.payer``); "" the person
+    on_group_place: bool = False  # a colleague's place, paid for by a manager's group booking
     was_booked: bool = False  # a booking once, paid for or funded
     # A move of the booking that waits: for the person to pay a dearer cohort's difference,
     # or on a full cohort's waiting list (``domain.dearer_moves``, ``domain.waiting_moves``).
@@ -158,6 +159,7 @@ def view_of(
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
         paid_by=payer_of(application).organisation,
+        on_group_place=application.group_place is not None,
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,

@@ -341,6 +341,7 @@ def _facts(
         payment_pending=application.payment_pending,
         paid=application.charges_paid,
         paid_by=context["payer"],
+        on_group_place=application.group_place is not None,
         joining_link=bool(course.definition.joining_url),
         booked=application.was_booked,
         nothing_to_pay=bool(context["nothing_to_pay"]),
