@@ -6,6 +6,7 @@ stand-in."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from booking.domain.time_words import day_when
 from tests.support.cohorts import ADA, LONDON, Cohorts
@@ -18,14 +19,21 @@ def _reminder_lines(system: System, application_id: str) -> list[str]:
     return [line for line in page.split(" GMT ") if "Session reminder" in line]
 
 
-def test_a_reminder_sent_before_a_move_keeps_the_day_of_the_cohort_it_was_for(
-    system: System,
-) -> None:
+def _reminded(system: System) -> tuple[Cohorts, dict[str, Any], datetime]:
+    """Ada booked on spring and sent the 24-hour reminder of its first session: the cohorts,
+    her booking and that session's start."""
     cohorts = Cohorts(system)
     booked = cohorts.book("move-spring", ADA)
     first = datetime.combine(cohorts.spring_start, time(15, 0), LONDON)
     system.scheduled_run(first - timedelta(hours=23))  # its 24-hour reminder
     cohorts.emails()
+    return cohorts, booked, first
+
+
+def test_a_reminder_sent_before_a_move_keeps_the_day_of_the_cohort_it_was_for(
+    system: System,
+) -> None:
+    cohorts, booked, first = _reminded(system)
     assert cohorts.move(booked["application_id"], "move-summer").status == 200
     cohorts.emails()
     spring_day = day_when(first, "Europe/London")
@@ -40,11 +48,7 @@ def test_a_reminder_sent_before_a_move_keeps_the_day_of_the_cohort_it_was_for(
 
 
 def test_a_reminder_of_a_session_moved_since_keeps_the_day_it_was_for(system: System) -> None:
-    cohorts = Cohorts(system)
-    booked = cohorts.book("move-spring", ADA)
-    first = datetime.combine(cohorts.spring_start, time(15, 0), LONDON)
-    system.scheduled_run(first - timedelta(hours=23))
-    cohorts.emails()
+    cohorts, booked, first = _reminded(system)
     later = cohorts.files["move-spring"]["sessions"][1]
     moved = {**later, "date": (first.date() + timedelta(days=2)).isoformat()}
     system.put_course("move-spring", {**cohorts.files["move-spring"], "sessions": [moved, later]})
@@ -61,11 +65,7 @@ def test_a_reminder_of_a_session_moved_since_keeps_the_day_it_was_for(system: Sy
 def test_a_reminder_of_the_session_as_it_still_is_is_named_by_its_title(
     system: System,
 ) -> None:
-    cohorts = Cohorts(system)
-    booked = cohorts.book("move-spring", ADA)
-    first = datetime.combine(cohorts.spring_start, time(15, 0), LONDON)
-    system.scheduled_run(first - timedelta(hours=23))
-    cohorts.emails()
+    _cohorts, booked, first = _reminded(system)
 
     [line] = _reminder_lines(system, booked["application_id"])
 
