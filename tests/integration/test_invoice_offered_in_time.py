@@ -1,0 +1,55 @@
+"""The forms offer paying by invoice only while an invoice issued now could fall due before
+the course starts: a course that allows invoices but starts too soon offers the card alone,
+so nobody fills in their employer's billing details only to be told it is too late. Through
+the real handlers and moto."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.support.page_text import text_of
+from tests.support.system import System
+
+# Each form's words for the invoice choice: a person's application, a manager's places.
+FORMS = [("apply", "My employer will pay by invoice"), ("group-booking", "By invoice to my")]
+
+
+def _invoiced_course(system: System, course_id: str, days_away: int) -> None:
+    first = system.now().date() + timedelta(days=days_away)
+    definition = {
+        "title": "Invoiced Leadership",
+        "price": {"amount": 20000},
+        "capacity": 5,
+        "invoice_allowed": True,
+        "sessions": [{"date": first.isoformat(), "start_time": "10:00", "end_time": "12:00"}],
+    }
+    system.put_course(course_id, definition)
+
+
+def _page(system: System, path: str) -> str:
+    reply = system.api("GET", path, headers={"accept": "text/html"})
+    assert reply.status == 200, reply.body
+    return text_of(reply.body)
+
+
+@pytest.mark.parametrize(("form", "choice"), FORMS)
+def test_a_course_too_close_to_its_start_offers_no_invoice(
+    system: System, form: str, choice: str
+) -> None:
+    _invoiced_course(system, "starts-soon", days_away=2)
+
+    words = _page(system, f"/courses/starts-soon/{form}")
+
+    assert choice not in words
+    assert "invoice to your employer" not in words
+
+
+@pytest.mark.parametrize(("form", "choice"), FORMS)
+def test_a_course_far_enough_away_offers_the_invoice(
+    system: System, form: str, choice: str
+) -> None:
+    _invoiced_course(system, "starts-later", days_away=60)
+
+    assert choice in _page(system, f"/courses/starts-later/{form}")
