@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -53,3 +54,17 @@ def test_a_course_far_enough_away_offers_the_invoice(
     _invoiced_course(system, "starts-later", days_away=60)
 
     assert choice in _page(system, f"/courses/starts-later/{form}")
+
+
+@pytest.mark.parametrize(("days_away", "offered"), [(2, False), (60, True)])
+def test_the_console_offers_invoicing_the_employer_only_in_time(
+    system: System, days_away: int, offered: bool
+) -> None:
+    _invoiced_course(system, "by-card", days_away=days_away)
+    reply = system.apply("by-card", email="card-payer@example.org")
+    assert reply.status == 201, reply.body
+    path = f"/console/applications/{reply.json()['application_id']}"
+
+    page = signed_in(system).get(path).body
+
+    assert (f'href="{path}/invoice/instead-of-card"' in page) is offered
