@@ -17,12 +17,12 @@ from tests.support.system import System
 FORMS = [("apply", "My employer will pay by invoice"), ("group-booking", "By invoice to my")]
 
 
-def _invoiced_course(system: System, course_id: str, days_away: int) -> None:
+def _invoiced_course(system: System, course_id: str, days_away: int, capacity: int = 5) -> None:
     first = system.now().date() + timedelta(days=days_away)
     definition = {
         "title": "Invoiced Leadership",
         "price": {"amount": 20000},
-        "capacity": 5,
+        "capacity": capacity,
         "invoice_allowed": True,
         "sessions": [{"date": first.isoformat(), "start_time": "10:00", "end_time": "12:00"}],
     }
@@ -68,3 +68,29 @@ def test_the_console_offers_invoicing_the_employer_only_in_time(
     page = signed_in(system).get(path).body
 
     assert (f'href="{path}/invoice/instead-of-card"' in page) is offered
+
+
+@pytest.mark.parametrize(("days_later", "offered"), [(57, False), (0, True)])
+def test_an_offer_to_one_who_chose_an_invoice_offers_it_only_in_time(
+    system: System, days_later: int, offered: bool
+) -> None:
+    """Waiting with an invoice chosen, offered a place once the course is too close for one:
+    the status page offers the card, never an invoice that would be refused."""
+    _invoiced_course(system, "waited", days_away=60, capacity=1)
+    first = system.booked("waited", email="first@example.org")
+    billing = {
+        "payment_method": "invoice",
+        "billing_name": "Trust",
+        "billing_email": "accounts@example.org",
+        "billing_address": "1 Road, Leeds",
+    }
+    waiting = system.apply("waited", email="waiting@example.org", **billing)
+    assert waiting.json()["status"] == "waitlisted", waiting.body
+    system.clock_offset += timedelta(days=days_later)
+    cancelled = system.admin("POST", f"/applications/{first['application_id']}/cancel")
+    assert cancelled.status == 200, cancelled.body
+    assert system.stored(waiting.json()).status.value == "offered"
+
+    page = text_of(system.status_page(waiting.json()))
+
+    assert ("Send the invoice to my employer" in page) is offered
