@@ -5,7 +5,7 @@ the real handlers and moto."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -94,3 +94,28 @@ def test_an_offer_to_one_who_chose_an_invoice_offers_it_only_in_time(
     page = text_of(system.status_page(waiting.json()))
 
     assert ("Send the invoice to my employer" in page) is offered
+
+
+@pytest.mark.parametrize(("days_away", "promised"), [(35, False), (90, True)])
+def test_an_invoice_lapsed_promises_a_new_one_only_in_time(
+    system: System, days_away: int, promised: bool
+) -> None:
+    """An invoice unpaid at its due day ends; its email promises a new invoice only when one
+    asked for then could still fall due before the course starts."""
+    _invoiced_course(system, "lapsing", days_away=days_away)
+    billing = {
+        "payment_method": "invoice",
+        "billing_name": "Trust",
+        "billing_email": "accounts@example.org",
+        "billing_address": "1 Road, Leeds",
+    }
+    reply = system.apply("lapsing", email="lapsing@example.org", **billing)
+    assert reply.status == 201, reply.body
+    system.deliver_emails()
+    due = datetime.fromisoformat(reply.json()["invoice_due_at"])
+
+    system.clock_offset += due + timedelta(days=1) - system.now()  # the day after it fell due
+    system.scheduled_run(system.now())
+    [told] = [e for e in system.deliver_emails() if list(e.to) == ["lapsing@example.org"]]
+
+    assert ("ask for a new invoice" in told.text) is promised, told.text
