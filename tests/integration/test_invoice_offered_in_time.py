@@ -17,6 +17,15 @@ from tests.support.system import System
 FORMS = [("apply", "My employer will pay by invoice"), ("group-booking", "By invoice to my")]
 
 
+# An application's answers choosing the employer's invoice.
+BY_INVOICE = {
+    "payment_method": "invoice",
+    "billing_name": "Trust",
+    "billing_email": "accounts@example.org",
+    "billing_address": "1 Road, Leeds",
+}
+
+
 def _invoiced_course(system: System, course_id: str, days_away: int, capacity: int = 5) -> None:
     first = system.now().date() + timedelta(days=days_away)
     definition = {
@@ -78,13 +87,7 @@ def test_an_offer_to_one_who_chose_an_invoice_offers_it_only_in_time(
     the status page offers the card, never an invoice that would be refused."""
     _invoiced_course(system, "waited", days_away=60, capacity=1)
     first = system.booked("waited", email="first@example.org")
-    billing = {
-        "payment_method": "invoice",
-        "billing_name": "Trust",
-        "billing_email": "accounts@example.org",
-        "billing_address": "1 Road, Leeds",
-    }
-    waiting = system.apply("waited", email="waiting@example.org", **billing)
+    waiting = system.apply("waited", email="waiting@example.org", **BY_INVOICE)
     assert waiting.json()["status"] == "waitlisted", waiting.body
     system.clock_offset += timedelta(days=days_later)
     cancelled = system.admin("POST", f"/applications/{first['application_id']}/cancel")
@@ -103,13 +106,7 @@ def test_an_invoice_lapsed_promises_a_new_one_only_in_time(
     """An invoice unpaid at its due day ends; its email promises a new invoice only when one
     asked for then could still fall due before the course starts."""
     _invoiced_course(system, "lapsing", days_away=days_away)
-    billing = {
-        "payment_method": "invoice",
-        "billing_name": "Trust",
-        "billing_email": "accounts@example.org",
-        "billing_address": "1 Road, Leeds",
-    }
-    reply = system.apply("lapsing", email="lapsing@example.org", **billing)
+    reply = system.apply("lapsing", email="lapsing@example.org", **BY_INVOICE)
     assert reply.status == 201, reply.body
     system.deliver_emails()
     due = datetime.fromisoformat(reply.json()["invoice_due_at"])
