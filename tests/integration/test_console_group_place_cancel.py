@@ -12,6 +12,7 @@ import pytest
 from booking.domain.wording import money_words
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.groups import COLLEAGUES, colleague_applies, paid_group
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -52,6 +53,27 @@ def test_the_console_refunds_a_group_places_share_to_the_employer_and_says_so(
         f"{EMPLOYER} through Stripe. The applicant has been emailed."
     ) in said
     assert "No money had been paid" not in said
+
+
+def test_the_colleague_is_told_their_employer_paid_for_the_place_not_that_nothing_was(
+    system: System,
+) -> None:
+    """The colleague paid nothing, but their place was paid for: their email and their page
+    say the employer's group booking paid, never "No money was taken for it"."""
+    _group, path = _manager_erased(system)
+    [colleague] = system.ports.repository.applications_of_person(COLLEAGUES[0]["email"])
+    _cancelled(signed_in(system), path, refund="on")
+
+    [told] = [e for e in system.deliver_emails() if list(e.to) == [colleague.answers.email]]
+    page = text_of(
+        system.status_page({"application_id": colleague.application_id, "token": colleague.token})
+    )
+
+    assert f"The place was paid for by {EMPLOYER}, not by you" in told.text
+    assert f"The place was paid for by {EMPLOYER}, not by you" in text_of(told.html)
+    assert "Your employer's group booking paid for the place, not you" in page
+    for said in (told.text, text_of(told.html), page):
+        assert "No money was taken" not in said
 
 
 def test_the_console_keeps_the_employers_share_when_not_asked_to_refund_it(system: System) -> None:

@@ -124,3 +124,29 @@ def test_a_dispute_whose_events_have_not_come_is_refused_by_stripe_in_words(
     stored = system.stored(application)
     assert (stored.status.value, stored.amount_refunded) == ("confirmed", 0)
     assert system.deliver_emails() == []
+
+
+def test_the_console_offers_no_refund_of_a_payment_taken_back_in_a_dispute(
+    system: System,
+) -> None:
+    application = paid(system, "disputed5@example.org")
+    dispute = _disputed(system, application)
+    cancelled = system.cancel(application["application_id"], refund=False)
+    assert cancelled.status == 200, cancelled.body
+    console = signed_in(system)
+    path = f"/console/applications/{application['application_id']}"
+
+    # Open, then lost: the bank holds the money, so the page offers no refund of it.
+    for outcome in (None, "lost"):
+        if outcome:
+            dispute_closed(system, dispute["id"], outcome)
+        page = console.words(path)
+        assert "Refund £200.00" not in page, page
+        assert "the £200.00 paid was kept" not in page, page
+
+    # Won: the money came back, and the Refund the use case then makes is offered.
+    won = paid(system, "disputed6@example.org")
+    won_dispute = _disputed(system, won)
+    system.cancel(won["application_id"], refund=False)
+    dispute_closed(system, won_dispute["id"], "won")
+    assert "Refund £200.00" in console.words(f"/console/applications/{won['application_id']}")

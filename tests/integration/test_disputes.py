@@ -259,3 +259,16 @@ def test_the_timeline_names_each_message_to_the_facilitators_as_what_it_told_the
     assert f"{to_them}New booking, with the application" in page
     assert f"{to_them}Payment disputed by the payer's bank" in page
     assert f"{to_them}Facilitators' copy of the application" not in page
+
+
+def test_the_terminal_says_the_dispute_as_the_console_does(system: System, run: Any) -> None:
+    application = paid(system, "d9@example.org")
+    dispute = card_disputed(system, application)["dispute"]
+    dispute_closed(system, dispute["id"], "lost")
+    record = system.admin("GET", f"/applications/{application['application_id']}").json()
+
+    code, said = run("application", record["reference"])
+
+    assert code == 0
+    assert f"\n{record['disputed']}\n" in said
+    assert "The dispute was lost: the bank kept the £200.00" in said

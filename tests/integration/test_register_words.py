@@ -50,3 +50,26 @@ def test_the_cli_takes_marks_in_words_and_lists_them_for_a_wrong_one(
     assert code == 0, out
     assert "1 sent apologies" in out
     assert not re.search(r"\(s\d+\)", out)
+
+
+def test_the_close_names_who_is_not_marked_before_it_decides_for_good(system: System) -> None:
+    first = datetime.now(UTC).date() + timedelta(days=10)
+    system.put_course(COURSE, register_cohort_file(first))
+    ada = booked_on_it(system, "Ada Example", "ada@example.org")
+    bob = booked_on_it(system, "Bob Example", "bob@example.org")
+    system.clock_offset += timedelta(days=40)  # the course is over: the register may close
+    register = system.admin("GET", f"/courses/{COURSE}/register").json()
+    for session in register["sessions"]:  # Ada marked at every session, Bob at none
+        mark = {"application_id": ada["application_id"], "session": session["key"]}
+        reply = system.admin(
+            "POST", f"/courses/{COURSE}/register/marks", json_body={**mark, "mark": "attended"}
+        )
+        assert reply.status == 200, reply.body
+
+    words = signed_in(system).words(f"/console/courses/{COURSE}/register")
+
+    assert (
+        f"Not marked at every session yet: Bob Example ({bob['reference']}). Closing counts a "
+        "session not marked as not attended"
+    ) in words
+    assert f"Ada Example ({ada['reference']})." not in words

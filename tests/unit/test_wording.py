@@ -15,7 +15,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_notices import INVOICE_REASON_WORDS
 from booking.domain.covered import PAID_WHEN_COVERED
-from booking.domain.email_words import EMAIL_WORDS
+from booking.domain.email_words import EMAIL_WORDS, reminder_key
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.recipients import Recipient
 from booking.domain.timeline import EntryKind, TimelineEntry
@@ -253,15 +253,23 @@ def test_every_email_kind_has_words() -> None:
 
 def test_a_reminder_in_the_history_names_its_session() -> None:
     """Two reminders sent at once (a late booking) read apart: each names its session as the
-    register does, from the key its job's id carries."""
-    sessions = {"s1": "Session 1 of 2, Sunday 6 December 2026", "s2": "Session 2 of 2, Sunday"}
-    for key, named in sessions.items():
+    register does, from the cohort, key and start its job's id carries."""
+    named = {"s1": "Session 1 of 2, Sunday 6 December 2026", "s2": "Session 2 of 2, Sunday"}
+    sessions = {reminder_key("c1", key, AT): words for key, words in named.items()}
+    for key, words in named.items():
         job = EmailJob.session_reminder("app1", "c1", key, AT, 24)
         entry = an_email(EmailKind.SESSION_REMINDER, job_id=job.job_id)
         assert wording.timeline_text(entry, "gbp", LONDON, sessions) == (
-            f"Email sent to the applicant: Session reminder: {named}"
+            f"Email sent to the applicant: Session reminder: {words}"
         )
-    # A session no longer on the course (or a job id of another shape): the kind alone.
+    # A session moved since, or of a cohort the booking left: the day it was for, and that
+    # cohort's name when it is known.
+    moved = EmailJob.session_reminder("app1", "c1", "s1", AT + timedelta(days=1), 24)
+    entry = an_email(EmailKind.SESSION_REMINDER, job_id=moved.job_id)
+    assert wording.timeline_text(entry, "gbp", LONDON, sessions, {"c1": "Spring"}) == (
+        "Email sent to the applicant: Session reminder: the session of Sunday 2 May 2027 on Spring"
+    )
+    # A job id of another shape: the kind alone.
     gone = an_entry(EntryKind.EMAIL, email=EmailKind.SESSION_REMINDER, job_id="x:y")
     assert wording.timeline_text(gone, "gbp", LONDON, sessions) == (
         "Email sent to the applicant: Session reminder"

@@ -103,6 +103,9 @@ def show_application(
     ]
     if found.get("given_back_by_hand"):
         lines.append(f"Of which given back by hand: {_given_back_said(found)}")
+    if found.get("disputed"):
+        # The payer's bank's dispute, in the words the console's banner and the API give it.
+        lines.append(found["disputed"])
     if found["discount_code"]:
         lines.append(f"{FIELD_NAMES['discount_code']}: {found['discount_code']}")
     if found["bursary"]:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 from booking.domain.dispute_told import DISPUTE_SUBJECTS
 from booking.domain.disputes import DISPUTE_COPY
 from booking.domain.email_ids import occasion_in_id
-from booking.domain.emails import CERTIFICATE_HELD, EmailKind
+from booking.domain.emails import CERTIFICATE_HELD, EmailKind, instant_token
 from booking.domain.facilitators_told import (
     BOOKED,
     TO_FACILITATORS,
@@ -18,6 +19,7 @@ from booking.domain.facilitators_told import (
 from booking.domain.group_events import GroupEvent
 from booking.domain.payer import ABOUT_THE_INVOICE, BILLING_NOTICE_SUFFIX
 from booking.domain.recipients import Recipient
+from booking.domain.time_words import day_when
 from booking.domain.timeline import TimelineEntry
 
 EMAIL_WORDS: Mapping[EmailKind, str] = {
@@ -107,18 +109,54 @@ MANAGERS_NAME_ASKED = (
 )
 
 
-def reminded_session(job_id: str | None) -> str | None:
-    """The core session key a reminder's job was for (``EmailJob.session_reminder``'s id:
+def reminded_session(job_id: str | None) -> tuple[str, str, str] | None:
+    """The cohort, core session key and start (``instant_token``) a reminder's job was for
+    (``EmailJob.session_reminder``'s id:
     ``session_reminder:<application>:<course>:<session>:<start>:h<hours>``), None otherwise."""
     parts = (job_id or "").split(":")
     if len(parts) != 6 or parts[0] != EmailKind.SESSION_REMINDER.value:
         return None
-    return parts[3]
+    return parts[2], parts[3], parts[4]
 
 
-def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
+def reminder_key(course_id: str, session_key: str, start: datetime) -> str:
+    """What names a session a reminder was for: its cohort, its key and its start then. A
+    booking moved to another cohort, or a session moved since, is another key, so an earlier
+    reminder is never named by the session as it is now."""
+    return f"{course_id}:{session_key}:{instant_token(start)}"
+
+
+def _reminder_said(
+    job_id: str | None, sessions: Mapping[str, str], timezone: str, cohorts: Mapping[str, str]
+) -> str:
+    """ "Session 1 of 2, Sunday 6 December 2026" for a session of the booking's cohort as it
+    still is (``sessions``, by ``reminder_key``); else its day when sent, and the cohort's
+    name when it was another's (``cohorts``); "" for an email that is no reminder."""
+    reminded = reminded_session(job_id)
+    if reminded is None:
+        return ""
+    course_id, _key, token = reminded
+    named = sessions.get(":".join(reminded))
+    if named:
+        return named
+    try:
+        start = datetime.strptime(token, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return ""
+    cohort = cohorts.get(course_id)
+    return f"the session of {day_when(start, timezone)}" + (f" on {cohort}" if cohort else "")
+
+
+def email_said(
+    entry: TimelineEntry,
+    sessions: Mapping[str, str],
+    timezone: str = "Europe/London",
+    cohorts: Mapping[str, str] | None = None,
+) -> str | None:
     """ "Email sent to the applicant: Session reminder: Session 1 of 2, Sunday 6 December
-    2026". ``sessions``: the course's core session keys -> what to call each."""
+    2026". ``sessions``: the booking's cohort's core sessions by ``reminder_key`` -> what to
+    call each; ``cohorts``: course ids -> what to call each, for a reminder of a cohort the
+    booking has left."""
     if entry.email is None:
         return None
     if (entry.job_id or "").endswith(f":{CERTIFICATE_HELD}"):  # a held certificate's news
@@ -134,7 +172,7 @@ def email_said(entry: TimelineEntry, sessions: Mapping[str, str]) -> str | None:
         said = MANAGERS_NAME_ASKED
     if entry.bank_did is not None:  # a dispute's message: what it said, as its subject did
         said = _dispute_said(entry)
-    named = sessions.get(reminded_session(entry.job_id) or "")
+    named = _reminder_said(entry.job_id, sessions, timezone, cohorts or {})
     return f"Email sent {_audience(entry)}: {said}{f': {named}' if named else ''}"
 
 

@@ -50,6 +50,8 @@ class Facts:
     # are told to do leads with it, paying by card second.
     invoice_chosen: bool = False
     paid_by: str = ""  # the organisation whose invoice paid (``domain.payer``); "" the person
+    # A colleague's place in a manager's group booking: the employer paid for it, not them.
+    on_group_place: bool = False
     # The course has a joining link: only then is it said to be sent (``domain.joining_words``).
     joining_link: bool = False
 
@@ -321,6 +323,13 @@ def _cancelled(facts: Facts) -> Standing:
             "Booking cancelled",
             "Your booking has been cancelled. We have emailed you about it, including what "
             "happens to your payment.",
+            "neutral",
+        )
+    if facts.booked and facts.on_group_place:
+        return Standing(
+            "Booking cancelled",
+            "Your booking has been cancelled. Your employer's group booking paid for the "
+            "place, not you, so nothing is owed by you.",
             "neutral",
         )
     if facts.booked:

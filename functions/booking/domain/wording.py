@@ -398,7 +398,9 @@ _ENTRY_WORDS: dict[EntryKind, Callable[[TimelineEntry, _Saying], str | None]] = 
     EntryKind.BURSARY: lambda entry, saying: f"Bursary granted: {saying.amount} of the price",
     EntryKind.DISCOUNT: _discount_said,
     EntryKind.INVOICE: _invoice_said,
-    EntryKind.EMAIL: lambda entry, saying: email_said(entry, saying.sessions),
+    EntryKind.EMAIL: lambda entry, saying: email_said(
+        entry, saying.sessions, saying.timezone, saying.cohorts
+    ),
     EntryKind.ATTENDANCE: _mark_said,
     EntryKind.COMPLETION: _completion_said,
     EntryKind.TRANSFER: _transfer_said,

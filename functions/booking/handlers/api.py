@@ -105,7 +105,9 @@ def get_course(course_id: str) -> Response[str]:
     if http.wants_html(_header("accept")):
         # A person who lands here sees the course's page (the one with its form).
         action = _apply_action(course_id)
-        return _html(200, _pages().apply_form(course, the_ports.clock(), action))
+        offered = invoicing.invoice_offered(the_ports, course)
+        page = _pages().apply_form(course, the_ports.clock(), action, invoice_offered=offered)
+        return _html(200, page)
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
 
@@ -114,7 +116,10 @@ def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     action = _apply_action(course_id)
-    return _html(200, _pages().apply_form(course, the_ports.clock(), action))
+    offered = invoicing.invoice_offered(the_ports, course)
+    return _html(
+        200, _pages().apply_form(course, the_ports.clock(), action, invoice_offered=offered)
+    )
 
 
 @served("submitApplication")
@@ -132,7 +137,14 @@ def submit_application(course_id: str) -> Response[str]:
         course = courses.get_course(the_ports, course_id)
         action = _apply_action(course_id)
         values = http.typed_again(payload)
-        page = _pages().apply_form(course, the_ports.clock(), action, values, invalid.fields)
+        page = _pages().apply_form(
+            course,
+            the_ports.clock(),
+            action,
+            values,
+            invalid.fields,
+            invoice_offered=invoicing.invoice_offered(the_ports, course),
+        )
         return form_again(422, page)
     except DependencyUnavailable as exc:
         kept_view = exc.details.get("application")

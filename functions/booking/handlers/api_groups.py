@@ -21,6 +21,7 @@ from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Served
 from booking.services import courses
+from booking.services.invoicing import invoice_offered
 
 if TYPE_CHECKING:
     from booking.services.groups import GroupView
@@ -100,9 +101,11 @@ def _register_booking(request: _Request, served: Served) -> None:
     def group_booking_form(course_id: str) -> Response[str]:
         the_ports = ports()
         course = courses.get_course(the_ports, course_id)
-        return _html(
-            200, _pages().group_form(course, the_ports.clock(), _booking_action(course_id))
+        offered = invoice_offered(the_ports, course)
+        page = _pages().group_form(
+            course, the_ports.clock(), _booking_action(course_id), invoice_offered=offered
         )
+        return _html(200, page)
 
     @served("bookPlaces")
     def book_places(course_id: str) -> Response[str]:
@@ -135,6 +138,7 @@ def _register_booking(request: _Request, served: Served) -> None:
                 _booking_action(course_id),
                 http.typed_again(payload),
                 fields,
+                invoice_offered=invoice_offered(the_ports, course),
             )
             return form_again(422 if isinstance(refused, InvalidInput) else 409, page)
         if request.browser():

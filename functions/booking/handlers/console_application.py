@@ -11,6 +11,7 @@ from booking.domain.commands import nobody_to_tell
 from booking.domain.course import Money, SessionKind
 from booking.domain.covered import left_to_pay_said, status_said
 from booking.domain.disputes import dispute_words, own_place
+from booking.domain.email_words import reminder_key
 from booking.domain.erasure_fates import money_kept_said
 from booking.domain.form_text import REFUND_KEPT
 from booking.domain.given_back import may_give_back
@@ -152,6 +153,9 @@ def timeline_rows(detail: ApplicationDetail, currency: str, zone: str) -> list[d
     """The application's history in words, each at its moment, core sessions by name and day."""
     cores = [s for s in detail.course.schedule if s.kind is SessionKind.CORE]
     names = {s.key: f"{s.title}, {day_when(s.start, zone)}" for s in cores}
+    course_id = detail.course.course_id
+    # A reminder is named by the session as it was when sent (``email_words.reminder_key``).
+    names |= {reminder_key(course_id, s.key, s.start): names[s.key] for s in cores}
     return [
         {
             "iso": entry.at.isoformat(),

@@ -124,6 +124,12 @@ def register_page(
         problem=problem,
         imported=_import_shown(imported) if imported is not None else None,
         unprintable=[r for r in rows if r["application_id"] in set(kept.unprintable_names)],
+        # Closing decides for good: whoever has a session not marked is named before the press.
+        unmarked=[
+            f"{r['name']} ({r['reference']})"
+            for r in rows
+            if any(not c["mark"] for c in r["cells"])
+        ],
         typed={"application_id": typed[0], "printed_name": typed[1]},
     )
 

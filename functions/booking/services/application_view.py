@@ -28,6 +28,7 @@ from booking.domain.waiting_list_leaving import leave_offered
 from booking.domain.waiting_moves import waiting_at
 from booking.domain.wording import cohort_name
 from booking.services.code_uses import code_used_up_since
+from booking.services.invoice_requests import invoice_due
 from booking.services.ports import Ports
 from booking.services.reading import application_as_read
 from booking.services.waitlist import position_in_line, waitlist_position
@@ -88,6 +89,7 @@ class ApplicationView:
     left_to_pay: int | None = None  # Application.left_to_pay: what the page asks for
     amount_paid: int = 0  # money received (the wording of a cancellation)
     paid_by: str = ""  # the organisation whose invoice paid it (``domain.payer``); "" the person
+    on_group_place: bool = False  # a colleague's place, paid for by a manager's group booking
     was_booked: bool = False  # a booking once, paid for or funded
     # A move of the booking that waits: for the person to pay a dearer cohort's difference,
     # or on a full cohort's waiting list (``domain.dearer_moves``, ``domain.waiting_moves``).
@@ -140,7 +142,8 @@ def view_of(
     # An offer whose time has passed is read as lapsed before the sweep ends it.
     shown = application_as_read(application, course, now)
     ended = course is not None and waiting_list_ended(application, course, now)
-    read = _Read(application, course, now, shown, code_used_up_since(ports, application))
+    in_time = course is not None and invoice_due(course, now, ports.bank_holidays) is not None
+    read = _Read(application, course, now, shown, code_used_up_since(ports, application), in_time)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -158,6 +161,7 @@ def view_of(
         payment_pending=application.payment_pending,
         amount_paid=application.charges_paid,
         paid_by=payer_of(application).organisation,
+        on_group_place=application.group_place is not None,
         was_booked=application.was_booked,
         pending_move=pending_move,
         waiting_move=waiting_move,
@@ -225,13 +229,15 @@ def _needs_course(application: Application, now: datetime) -> bool:
 class _Read:
     """The application as its view reads it: ``shown``, as read (``domain.offer_ends.as_read``),
     which says whether an offer still holds its place; ``code_used_up``, its code's uses all
-    taken since it lapsed (no payment can start)."""
+    taken since it lapsed (no payment can start); ``invoice_in_time``, an invoice issued now
+    could fall due before the course starts (``invoice_requests.invoice_due``)."""
 
     application: Application
     course: Course | None
     now: datetime
     shown: Application
     code_used_up: bool
+    invoice_in_time: bool = False
 
 
 def _payment(read: _Read) -> dict[str, Any]:
@@ -260,7 +266,9 @@ def _payment(read: _Read) -> dict[str, Any]:
         "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,
         "can_request_invoice": can_pay
         and course is not None
-        and invoice_can_be_asked(application.billing, course.definition.invoice_allowed),
+        and invoice_can_be_asked(
+            application.billing, course.definition.invoice_allowed and read.invoice_in_time
+        ),
         "payment_method": application.payment_method.value,
     }
 

@@ -45,6 +45,7 @@ from booking.services.course_seats import stored_and_taken
 from booking.services.courses import get_course, list_courses
 from booking.services.finding import MAX_QUERY_LENGTH, person_address
 from booking.services.groups import groups_disputed, organisations_of_course
+from booking.services.invoice_requests import invoice_due
 from booking.services.organiser_actions import available_actions
 from booking.services.ports import Ports
 from booking.services.reading import application_as_read, applications_as_read
@@ -280,18 +281,8 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     ref = application.group_place
     group = ports.groups.get_group(ref.group_id) if ref is not None else None
     cohort_names = _cohort_names(ports, application)
-    waiting = waiting_on(application)
-    wait_ended = (
-        wait_ended_said(
-            application,
-            cohort_names.get(waiting.to_course_id, waiting.to_course_id),
-            course.definition.timezone,
-            ports.clock(),
-        )
-        if waiting is not None
-        else ""
-    )
     now = ports.clock()
+    wait_ended = _wait_ended(application, course, cohort_names, now)
     shown = application_as_read(application, course, now)
     return ApplicationDetail(
         application=shown,  # actions: stored
@@ -306,6 +297,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             manager_erased=organisers_give_it_up(application, group),
             place_refused=bursary_refusal(application, course, now) is not None,
             offer_holds=shown.status is S.OFFERED and may_offer(course, now),
+            too_late_for_invoice=invoice_due(course, now, ports.bank_holidays) is None,
         ),
         refundable=place_share(application, group)
         if organisers_give_it_up(application, group)
@@ -329,6 +321,17 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         certificate_held=certificate_code(application) is not None
         and not printable(ports, application),
     )
+
+
+def _wait_ended(
+    application: Application, course: Course, cohort_names: Mapping[str, str], now: datetime
+) -> str:
+    """Its waiting move's end has passed: that it ended, in words ("" otherwise)."""
+    waiting = waiting_on(application)
+    if waiting is None:
+        return ""
+    named = cohort_names.get(waiting.to_course_id, waiting.to_course_id)
+    return wait_ended_said(application, named, course.definition.timezone, now)
 
 
 def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:

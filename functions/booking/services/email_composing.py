@@ -38,6 +38,7 @@ from booking.domain.wording import course_name, day_when, moment_when, money_wor
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
 from booking.services.email_context import LISTS_SESSIONS, SESSION_KINDS, email_context
 from booking.services.follow_ups import held_schedule
+from booking.services.invoice_requests import invoice_due
 from booking.services.moves_told import untold_money
 from booking.services.ports import Ports
 
@@ -113,8 +114,9 @@ def _template_values(
     if job.kind is EmailKind.SESSIONS_CHANGED and job.relinked:
         listed = course.schedule if listed is None else listed
         context["links_elsewhere"] = _links_elsewhere(ports, course, listed, context["sessions"])
-    # Whose clock the times are on: the course's zone, named ("UK time" for London's).
+    # Whose clock the times are on; a new invoice is promised only while one can fall due.
     context["clock"] = clock_words(course.definition.timezone)
+    context["invoice_possible"] &= invoice_due(course, now, ports.bank_holidays) is not None
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED, EmailKind.WAIT_REOPENED):
         # A place in line only while it still waits: one that moved on has none to say.
         from booking.services.waitlist import waitlist_position  # the docstring says why
@@ -341,6 +343,7 @@ def _facts(
         payment_pending=application.payment_pending,
         paid=application.charges_paid,
         paid_by=context["payer"],
+        on_group_place=application.group_place is not None,
         joining_link=bool(course.definition.joining_url),
         booked=application.was_booked,
         nothing_to_pay=bool(context["nothing_to_pay"]),

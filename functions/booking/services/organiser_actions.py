@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
+from booking.domain.disputed_refunds import held_by_a_dispute
 from booking.domain.groups import fills_a_group_place
 from booking.domain.invoice_instead import may_invoice_instead
 from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
@@ -20,18 +21,20 @@ def available_actions(
     manager_erased: bool = False,
     place_refused: bool = False,
     offer_holds: bool = False,
+    too_late_for_invoice: bool = False,
 ) -> frozenset[str]:
     """The organiser actions the use cases accept for this application now (for an erased
     person's booking: what is about the money or the seat, not what would tell them;
     ``wait_ended``: its waiting move's end has passed, so it cannot be withdrawn;
     ``manager_erased``: its group's manager was erased, so the organisers cancel it;
     ``place_refused``: no bursary may be given to it now, ``domain.live_for_money``;
-    ``offer_holds``: a place is offered and still held, as every view reads it)."""
+    ``offer_holds``: a place is offered and still held, as every view reads it;
+    ``too_late_for_invoice``: no invoice issued now could fall due before the course starts)."""
     on_group_place = fills_a_group_place(application)
     return frozenset(
         _about_the_place(application, on_group_place, manager_erased, offer_holds)
         | _about_a_move(application, wait_ended)
-        | _about_the_money(application, on_group_place, place_refused)
+        | _about_the_money(application, on_group_place, place_refused, too_late_for_invoice)
     )
 
 
@@ -63,15 +66,21 @@ def _about_a_move(application: Application, wait_ended: bool) -> set[str]:
 
 
 def _about_the_money(
-    application: Application, on_group_place: bool, place_refused: bool
+    application: Application, on_group_place: bool, place_refused: bool, too_late: bool
 ) -> set[str]:
     """Refunds, bursaries and the open invoice."""
     actions = set()
-    if cancelled_keeping_money(application) and not on_group_place:
-        actions.add("refund")  # what its cancellation kept, given back (the Refund action)
+    # What its cancellation kept, given back (the Refund action); never while the payer's
+    # bank holds part of it in a dispute, which the refund's own rule refuses.
+    if (
+        cancelled_keeping_money(application)
+        and not on_group_place
+        and not held_by_a_dispute(application)
+    ):
+        actions.add("refund")
     if application.status in FUNDABLE_STATUSES and not place_refused:
         actions.add("bursary")
-    if not on_group_place and may_invoice_instead(application):
+    if not on_group_place and not too_late and may_invoice_instead(application):
         actions.add("invoice_instead")  # the employer pays
     if application.has_open_invoice():
         actions |= {"resend_invoice", "void_invoice"}

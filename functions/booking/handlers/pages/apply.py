@@ -200,12 +200,16 @@ def apply_form(
     action: str,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    *,
+    invoice_offered: bool | None = None,
 ) -> str:
+    """``invoice_offered``: paying by invoice may be chosen now (``invoicing.invoice_offered``;
+    None: as the course allows, for a page drawn without the clock's due-date rule)."""
     listed = _ordered_errors(errors or {}, values or {})
     return form_page(
         "pages/apply.html",
         listed,
-        **course_form(course, now, action, values or {}),
+        **course_form(course, now, action, values or {}, invoice_offered=invoice_offered),
         capacity=course.definition.capacity,
         # The manager's form for several named places (``handlers.pages.groups``).
         group_booking_url=action.removesuffix("/applications") + "/group-booking",
@@ -216,10 +220,16 @@ def apply_form(
 
 
 def course_form(
-    course: Course, now: datetime, action: str, values: dict[str, Any]
+    course: Course,
+    now: datetime,
+    action: str,
+    values: dict[str, Any],
+    *,
+    invoice_offered: bool | None = None,
 ) -> dict[str, Any]:
     """What a form to book on ``course`` shows of it (the application form, a manager's form
-    for several places): its facts and places, and how it may be paid."""
+    for several places): its facts and places, and how it may be paid (by invoice only when
+    ``invoice_offered``: allowed, and not too close to the start)."""
     definition = course.definition
     return {
         "course": course_facts(course),
@@ -231,7 +241,9 @@ def course_form(
         # Core sessions a completer attends (None: no register kept, nothing to say).
         "completion_needed": definition.completion_min_sessions,
         "action": action,
-        "invoice_allowed": definition.invoice_allowed,
+        "invoice_allowed": definition.invoice_allowed
+        if invoice_offered is None
+        else invoice_offered,
         "po_required": definition.po_required,
         "billing_fields": BILLING_FIELDS,
         "paying_by_invoice": values.get("payment_method") == "invoice",

@@ -112,6 +112,8 @@ def group_form(
     action: str,
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    *,
+    invoice_offered: bool | None = None,
 ) -> str:
     # One key per form shown (kept when it is shown again with its errors): its submits,
     # however many, make one booking.
@@ -119,7 +121,7 @@ def group_form(
     return form_page(
         "pages/group_form.html",
         _errors(errors or {}, values, GROUP_CONSENT_MISSING),
-        **course_form(course, now, action, values),
+        **course_form(course, now, action, values, invoice_offered=invoice_offered),
         rows=range(1, min(FORM_ROWS, MAX_PLACES) + 1),
         manager_fields=_MANAGER_FIELDS,
         consent_label=GROUP_CONSENT_LABEL,

@@ -272,6 +272,7 @@ def _facts(view: ApplicationView, to_pay: str, timezone: str, joining_link: bool
         payment_pending=view.payment_pending,
         paid=view.amount_paid,
         paid_by=view.paid_by,
+        on_group_place=view.on_group_place,
         booked=view.was_booked,
         nothing_to_pay=view.amount_due == 0,
         can_pay=view.can_pay,
