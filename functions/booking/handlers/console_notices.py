@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
-from booking.domain.payer import billing_told_though_erased
+from booking.domain.emails import EmailKind
+from booking.domain.payer import billing_contact_told, billing_told_though_erased
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.wording import money_words, refunded_earlier_words
 from booking.handlers.routes.console import (
@@ -27,6 +28,10 @@ from booking.handlers.routes.console import (
 from booking.services.acted import Acted
 
 _EMAILED = "The applicant has been emailed."
+_PAID_BOTH_TOLD = (
+    "The applicant has been emailed their booking confirmation, and the billing contact that "
+    "the payment was received."
+)
 _NOTHING_AGAIN = "Nothing changed this time, and nobody was emailed again."
 NOT_EMAILED_SUPPRESSED = (
     "Nobody was emailed: emails to this person's address bounced or were marked as spam, so "
@@ -201,6 +206,11 @@ def done_notice(
         )
     elif done in GROUP_PLACE_CANCELLED and employer[0]:
         did = _group_place_cancelled(done, employer, currency)
+    elif done == "invoice_paid_off_stripe" and billing_contact_told(
+        EmailKind.PAYMENT_RECEIVED, application
+    ):
+        # Said on the page before as two emails: the notice after named the applicant alone.
+        told = _PAID_BOTH_TOLD
     elif done == "offer_resent" and not application.is_erased:
         # The address it went to, so a typo in it is seen: the page escapes it.
         told = told.replace("to them again", f"to them again at {application.answers.email}")
