@@ -85,6 +85,11 @@ def test_the_console_asks_then_records_a_bank_transfer(
     assert done.status == 303, done.body
     said = browser.words(done.headers["location"])
     assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in said
+    # Who was emailed, as the page before said: the applicant and the billing contact.
+    assert (
+        "The applicant has been emailed their booking confirmation, and the billing contact "
+        "that the payment was received."
+    ) in said
     assert "Payment received outside Stripe (the invoice marked as paid): £200.00" in said
     # Its Cancel says, before the press, that nothing of it goes back through Stripe.
     cancelling = browser.words(f"{path}/cancel?refund=on")

@@ -15,6 +15,7 @@ from booking.domain.facilitators_told import (
     moved_in_copy,
     moved_out_copy,
 )
+from booking.domain.wording import cohort_name
 from booking.services import applications, courses, people
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import Ports
@@ -126,7 +127,13 @@ def test_the_erasure_queues_the_request_and_the_mailer_words_it_for_the_facilita
     message = _sent(ports)[-1]
     assert message.to == ["facilitator@example.org"]
     assert message.reply_to == ["enquiries@example.org"]
-    assert message.subject == f"Please delete an application you were sent: {TITLE} ({reference})"
+    # The cohort by its title and first day: the facilitators run every cohort of the programme.
+    course = ports.repository.get_course("c1")
+    assert course is not None
+    assert message.subject == (
+        f"Please delete an application you were sent: {cohort_name(course)} ({reference})"
+    )
+    assert message.subject.startswith(f"Please delete an application you were sent: {TITLE}, ")
     for said in (PERSON, "Ada", "Ward Manager", "St Elsewhere", "surgical ward", "compassion."):
         assert said not in message.text + message.html
     # Delivered again (the queue's retry, or a repeated erasure's copy of it): not sent again.

@@ -53,6 +53,23 @@ def test_times_are_uk_time_to_the_minute_in_summer_and_winter() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        # Midnight UK time is the end of the day before, in winter and in summer.
+        (
+            datetime(2027, 1, 7, 0, 0, tzinfo=UTC),
+            "the end of Wednesday 6 January 2027 (midnight GMT)",
+        ),
+        (datetime(2027, 7, 8, 23, 0, tzinfo=UTC), "the end of Thursday 8 July 2027 (midnight BST)"),
+        # Any other moment as moment_when says it.
+        (datetime(2027, 12, 9, 14, 56, tzinfo=UTC), "Thursday 9 December 2027 at 14:56 GMT"),
+    ],
+)
+def test_a_hold_ending_at_midnight_ends_with_the_day_before(moment: datetime, said: str) -> None:
+    assert wording.until_when(moment, LONDON) == said
+
+
 def test_a_course_is_named_with_its_first_day() -> None:
     first = datetime(2027, 6, 7, 14, 0, tzinfo=UTC)
     assert wording.course_name("Compassionate Leadership Training", first, LONDON) == (

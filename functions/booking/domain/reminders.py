@@ -58,10 +58,15 @@ def due_reminders(
     for session in sessions:
         if now >= session.start:
             continue  # nothing once a session has started
-        due = [hours for hours in offsets if now >= session.start - timedelta(hours=hours)]
+        due = [hours for hours in offsets if now >= reminder_due_at(session.start, hours)]
         if due:
             plan.append(DueReminder(session, due[0], tuple(due[1:])))
     return plan
+
+
+def reminder_due_at(start: datetime, offset_hours: int) -> datetime:
+    """When the reminder ``offset_hours`` before a session starting at ``start`` falls due."""
+    return start - timedelta(hours=offset_hours)
 
 
 def reminder_counts_from(start: datetime, offset_hours: int) -> datetime:

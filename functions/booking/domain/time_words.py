@@ -7,7 +7,7 @@ or GMT) where an instant is said: a reader never converts, and never reads an IS
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,18 @@ def moment_when(moment: datetime, timezone: str) -> str:
     """ "Monday 7 June 2027 at 15:04 BST": to the minute, never seconds or microseconds."""
     local = moment.astimezone(ZoneInfo(timezone))
     return f"{_day(local)} at {local:%H:%M} {local.tzname()}"
+
+
+def until_when(moment: datetime, timezone: str) -> str:
+    """The end of something held, as :func:`moment_when` says it, but a moment at midnight as
+    the end of the day before, "the end of Wednesday 6 January 2027 (midnight GMT)": an
+    invoice's place held "until Thursday 7 January 2027 at 00:00 GMT" read as a day longer
+    than the invoice's due day, Wednesday."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    if local.time() != time(0, 0):
+        return moment_when(moment, timezone)
+    day_before = (local - timedelta(days=1)).date()
+    return f"the end of {_day(day_before)} (midnight {local.tzname()})"
 
 
 class DayWindowWords(NamedTuple):

@@ -35,6 +35,7 @@ from booking.domain.time_words import (
     moment_when,
     moved_without_id_warning,
     session_when,
+    until_when,
     wall_clock_when,
 )
 from booking.domain.timeline import EntryKind, TimelineEntry
@@ -62,6 +63,7 @@ __all__ = [
     "status_with_reason",
     "status_words",
     "timeline_text",
+    "until_when",
     "wall_clock_when",
 ]
 

@@ -30,6 +30,7 @@ from booking.domain.wording import (
     money_words,
     status_shown,
     timeline_text,
+    until_when,
 )
 from booking.handlers.console_app import chrome, html_page, press_issued, press_row
 from booking.handlers.console_notices import done_notice
@@ -255,7 +256,7 @@ def application_page(
         applied=moment_when(application.created_at, zone),
         paid=place_paid_said(application, course, detail.paid_by_group, refunds=False),
         refunded=money_words(application.money_returned, currency),
-        deadline=moment_when(held, zone) if (held := application.hold_lapses_at()) else "",
+        deadline=until_when(held, zone) if (held := application.hold_lapses_at()) else "",
         waitlist_position=detail.waitlist_position,
         pending_move=_pending_move_facts(application, detail.cohort_names, zone),
         waiting_move=_waiting_move_facts(application, detail.cohort_names, zone),

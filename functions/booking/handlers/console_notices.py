@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.commands import nobody_to_tell
-from booking.domain.payer import billing_told_though_erased
+from booking.domain.emails import EmailKind
+from booking.domain.payer import billing_contact_told, billing_told_though_erased
 from booking.domain.refund_partway import partway_said, refused_partway
 from booking.domain.wording import money_words, refunded_earlier_words
 from booking.handlers.routes.console import (
@@ -27,6 +28,10 @@ from booking.handlers.routes.console import (
 from booking.services.acted import Acted
 
 _EMAILED = "The applicant has been emailed."
+_PAID_BOTH_TOLD = (
+    "The applicant has been emailed their booking confirmation, and the billing contact that "
+    "the payment was received."
+)
 _NOTHING_AGAIN = "Nothing changed this time, and nobody was emailed again."
 NOT_EMAILED_SUPPRESSED = (
     "Nobody was emailed: emails to this person's address bounced or were marked as spam, so "
@@ -190,31 +195,59 @@ def done_notice(
     if still is not None and not still(application):
         return ""
     did, told = DONE_WORDS.get(done, ("", ""))
+    did = _what_was_done(done, did, application, currency, employer)
+    told = _who_was_told(done, told, application, suppressed=suppressed)
+    return " ".join(part for part in (did, told) if part)
+
+
+def _what_was_done(
+    done: str, did: str, application: Application, currency: str, employer: tuple[str, int]
+) -> str:
+    """The notice's first part, ``did`` unless the application says more: a cancellation's
+    money, a refund's amount, a group place's share."""
     if done == "cancelled" and application.status in (
         ApplicationStatus.CANCELLED,
         ApplicationStatus.REFUNDED,
     ):
-        did = _cancelled(application, currency)
-    elif done == "refunded":
-        did = (
+        return _cancelled(application, currency)
+    if done == "refunded":
+        return (
             f"{money_words(application.latest_refund, currency)} is being refunded through Stripe."
         )
-    elif done in GROUP_PLACE_CANCELLED and employer[0]:
-        did = _group_place_cancelled(done, employer, currency)
-    elif done == "offer_resent" and not application.is_erased:
-        # The address it went to, so a typo in it is seen: the page escapes it.
-        told = told.replace("to them again", f"to them again at {application.answers.email}")
+    if done in GROUP_PLACE_CANCELLED and employer[0]:
+        return _group_place_cancelled(done, employer, currency)
+    return did
+
+
+def _who_was_told(done: str, told: str, application: Application, *, suppressed: bool) -> str:
+    """The notice's second part, ``told`` as the action's words give it, said of whom the
+    emails could reach: nobody is said to have been emailed who cannot be."""
+    told = _told_in_full(done, told, application)
     refusal = nobody_to_tell(application)
     if told and refusal is not None and billing_told_though_erased(application):
-        told = (
+        return (
             f"The applicant was not emailed: {refusal.message}. The billing contact of the "
             "invoice that paid for it has been emailed about the refund."
         )
-    elif told and refusal is not None:
-        told = f"Nobody was emailed: {refusal.message}."
-    elif told and suppressed:
-        told = NOT_EMAILED_SUPPRESSED
-    return " ".join(part for part in (did, told) if part)
+    if told and refusal is not None:
+        return f"Nobody was emailed: {refusal.message}."
+    if told and suppressed:
+        return NOT_EMAILED_SUPPRESSED
+    return told
+
+
+def _told_in_full(done: str, told: str, application: Application) -> str:
+    """``told`` with what the application adds: everyone a recorded payment emailed, or the
+    address an offer went to again."""
+    if done == "invoice_paid_off_stripe" and billing_contact_told(
+        EmailKind.PAYMENT_RECEIVED, application
+    ):
+        # Said on the page before as two emails: the notice after named the applicant alone.
+        return _PAID_BOTH_TOLD
+    if done == "offer_resent" and not application.is_erased:
+        # The address it went to, so a typo in it is seen: the page escapes it.
+        return told.replace("to them again", f"to them again at {application.answers.email}")
+    return told
 
 
 def _group_place_cancelled(done: str, employer: tuple[str, int], currency: str) -> str:

@@ -35,6 +35,7 @@ from booking.domain.wording import (
     status_shown,
     status_words,
 )
+from booking.handlers.console_sessions import session_rows
 from booking.handlers.pages.templates import environment
 from booking.handlers.sentences import sentence
 from booking.services.console import (
@@ -295,6 +296,8 @@ def course_page(
         saved=list(saved),
         keeps_register=definition.completion_min_sessions is not None,
         dates=course_dates(course),
+        sessions=session_rows(course, now),
+        reminders_set=bool(definition.reminder_offsets_hours),
         **_state(course, now),
         approval_required=definition.approval_required,
         places=places_said(seats, definition.capacity, course.places_left),
