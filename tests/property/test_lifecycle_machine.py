@@ -57,6 +57,7 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.cohort_currency import counted_in, group_counted
 from booking.domain.emails import EmailJob, EmailKind, instant_token
 from booking.domain.enrolments import colleagues_enrolled, enrolled_on
+from booking.domain.given_back import given_back_total
 from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import APPLY_BY_MOVED, GroupStatus, fills_a_group_place
 from booking.domain.limits import (
@@ -80,6 +81,7 @@ from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
 from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
+from tests.property.off_stripe_steps import PaidOffStripeSteps
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import seeded, soak_seed
 from tests.support.frame_stack import on_roomy_frame_stack
@@ -243,7 +245,7 @@ class _ListedBefore:
         return getattr(self._repository, name)
 
 
-class BookingLifecycle(RuleBasedStateMachine):
+class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
     applications = Bundle("applications")
     invoiced = Bundle("invoiced")  # applied for by invoice (also in `applications`)
 
@@ -303,6 +305,7 @@ class BookingLifecycle(RuleBasedStateMachine):
         # Paid in sessions someone else made naming an application: no application records
         # them (only the one that made a session is believed); each goes back in full.
         self.foreign_payments: Counter[str] = Counter()
+        self.given_back_by_hand: Counter[str] = Counter()  # by application, as recorded here
         self.sequence = 0
         self.groups_made: dict[str, dict[str, Any]] = {}  # group id -> the manager's answer
         self.voided_by_organiser: set[str] = set()  # groups whose invoice an organiser voided
@@ -883,20 +886,19 @@ class BookingLifecycle(RuleBasedStateMachine):
         assert not self.system.pending, "Stripe would retry these for ever"
         kept = self.system.standin.money_taken()
         moved = self.system.standin.money_moved()
+        off_stripe = self._received_off_stripe()
         for application_id, application in self._stored().items():
             # Every payment Stripe took and every refund it made is recorded, whatever was
             # decided about it (a payment not needed after a bursary, a second payment).
             taken, back = moved.get(application_id, (0, 0))
-            foreign = self.foreign_payments[application_id]
-            recorded_money = (
-                application.money_received + foreign,
-                application.money_returned + foreign,
-            )
+            recorded_money = self._money_through_stripe(application, off_stripe)
             assert recorded_money == (taken, back), (
                 f"{application_id}: Stripe took {taken} and refunded {back}; recorded "
                 f"{application.money_received} and {application.money_returned}"
             )
-            money = kept.get(application_id, 0)
+            # What the booking keeps: at Stripe, and received outside it, less given back.
+            money = kept.get(application_id, 0) + off_stripe.get(application_id, 0)
+            money -= given_back_total(application.given_back)
             recorded = application.amount_kept  # over every charge the booking kept
             assert money == recorded, f"{application_id}: Stripe kept {money}, recorded {recorded}"
             if money:
@@ -907,6 +909,20 @@ class BookingLifecycle(RuleBasedStateMachine):
         self._every_view_says_what_stripe_holds()
         self._every_group_records_what_stripe_moved(moved)
         self._every_course_total_is_what_stripe_moved(moved)
+
+    def _money_through_stripe(
+        self, application: Application, off_stripe: dict[str, int]
+    ) -> tuple[int, int]:
+        """What ``application`` records Stripe took and refunded for it (as Stripe's own
+        figures count them): its money, with what someone else's session paid naming it, and
+        without what was received outside Stripe (``off_stripe``: by application, as Stripe's
+        invoices hold it) and given back by hand."""
+        application_id = application.application_id
+        foreign = self.foreign_payments[application_id]
+        return (
+            application.money_received + foreign - off_stripe.get(application_id, 0),
+            application.money_returned + foreign - given_back_total(application.given_back),
+        )
 
     def _stripe(self, path: str) -> dict[str, Any]:
         reply = self.system.stripe_local(
@@ -1169,15 +1185,21 @@ class BookingLifecycle(RuleBasedStateMachine):
             payers[application.course_id].append(application_id)
         for group in self._groups():
             payers[group.course_id].append(group.group_id)
+        off_stripe = self._received_off_stripe()
         for course in COURSES:
             taken = sum(moved.get(payer, (0, 0))[0] for payer in payers[course])
             back = sum(moved.get(payer, (0, 0))[1] for payer in payers[course])
             # Payments made for an application outside the system are not its (recorded apart).
             foreign = sum(self.foreign_payments[payer] for payer in payers[course])
+            # Received outside Stripe and given back by hand: counted as paid and refunded.
+            off = sum(off_stripe.get(payer, 0) for payer in payers[course])
+            by_hand = sum(self.given_back_by_hand[payer] for payer in payers[course])
             totals = self.system.totals(course)
-            assert (totals["paid"], totals["refunded"]) == (taken - foreign, back - foreign), (
-                f"{course}: Stripe took {taken} and refunded {back} ({foreign} foreign); the "
-                f"totals say {totals['paid']} paid in and {totals['refunded']} refunded"
+            said = (totals["paid"], totals["refunded"])
+            assert said == (taken - foreign + off, back - foreign + by_hand), (
+                f"{course}: Stripe took {taken} and refunded {back} ({foreign} foreign, {off} "
+                f"received outside Stripe, {by_hand} given back by hand); the totals say "
+                f"{totals['paid']} paid in and {totals['refunded']} refunded"
             )
 
     def _every_group_records_what_stripe_moved(self, moved: dict[str, tuple[int, int]]) -> None:
@@ -2012,20 +2034,18 @@ class BookingLifecycle(RuleBasedStateMachine):
     @invariant()
     def no_money_is_refunded_beyond_what_was_paid_nor_counted_twice(self) -> None:
         moved = self.system.standin.money_moved()
+        off_stripe = self._received_off_stripe()
         quiet = not self.system.pending
         for application_id, application in self._stored().items():
             assert application.amount_refunded <= application.amount_paid, application_id
             assert application.money_returned <= application.money_received, application_id
             taken, back = moved.get(application_id, (0, 0))
-            foreign = self.foreign_payments[application_id]
-            # Each refund recorded is one Stripe made (never one counted twice); while
-            # nothing is held, every one Stripe made is recorded.
-            assert application.money_returned <= back, (application_id, back)
+            # Each refund recorded is one Stripe made (never one counted twice), or money
+            # given back by hand; while nothing is held, every one Stripe made is recorded.
+            by_hand = given_back_total(application.given_back)
+            assert application.money_returned - by_hand <= back, (application_id, back)
             if quiet:
-                recorded = (
-                    application.money_received + foreign,
-                    application.money_returned + foreign,
-                )
+                recorded = self._money_through_stripe(application, off_stripe)
                 assert recorded == (taken, back), (application_id, recorded, taken, back)
 
     @invariant()
@@ -2738,3 +2758,33 @@ def test_the_machine_tells_a_booking_cancelled_with_its_refund_once_however_ofte
 
 
 _TOLD_OF_REFUND = (EmailKind.CANCELLED, EmailKind.PAYMENT_REFUNDED)
+
+
+@pytest.mark.usefixtures("_no_real_aws")
+@pytest.mark.parametrize(
+    ("how", "then"),
+    [
+        ("api", "given back in full"),
+        ("api_with_details", "given back in part"),
+        ("dashboard", "cancelled"),
+        ("api", "kept"),
+    ],
+)
+def test_the_machine_cancels_a_booking_paid_outside_stripe_and_gives_its_money_back(
+    how: str, then: str
+) -> None:
+    """The steps for money that never passes through Stripe, worked out by hand (random runs
+    reach a booking by invoice recorded paid, cancelled and given back only now and then): the
+    employer's bank transfer recorded (by the API, with its day and way, or on Stripe's
+    dashboard), the booking kept, or cancelled (a refund through Stripe refused, the seat freed
+    once) and its money given back by hand, in part or all; every invariant holds after."""
+    with _worked_by_hand() as machine:
+        application_id = machine.a_booking_paid_outside_stripe_is_cancelled_and_given_back(
+            how, then
+        )
+        assert isinstance(application_id, str)
+        stored = machine.system.stored(application_id)
+        given = {"given back in full": 20000, "given back in part": 5000}.get(then, 0)
+        assert stored.status is (S.CONFIRMED if then == "kept" else S.CANCELLED)
+        assert (stored.amount_paid, given_back_total(stored.given_back)) == (20000, given)
+        assert machine.system.standin.money_taken().get(application_id, 0) == 0
