@@ -23,6 +23,7 @@ from hypothesis.stateful import Bundle, invariant, rule
 
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.given_back import given_back_total
+from tests.support.exploration import noted
 from tests.support.invoiced import BILLING
 from tests.support.system import ADMIN_TOKEN, Reply, System
 
@@ -96,6 +97,7 @@ class PaidOffStripeSteps:
             else:
                 assert reply.status == 200, reply.body
         first = replies[0]
+        noted(f"payment received recorded ({how}): {first.status}")
         if how != "dashboard" and first.status == 200 and first.json()["recorded"] == "now":
             assert first.json()["status"] == S.CONFIRMED.value, first.body
             if twice and replies[1].status == 200:
@@ -138,6 +140,7 @@ class PaidOffStripeSteps:
         amount = {"some": min(5000, left), "the rest": left, "too much": left + 1}[part]
         key = next(_KEYS)
         replies = [self._give_back(application_id, max(amount, 1), key) for _ in range(1 + twice)]
+        noted(f"given back by hand ({part}): {replies[0].status}")
         if not owed:
             for reply in replies:
                 assert reply.json()["error"]["code"] == "nothing_to_give_back", reply.body
@@ -170,6 +173,7 @@ class PaidOffStripeSteps:
         self.organiser_records_a_payment_received(made, how, twice=False)
         self._deliver_all()
         stored = self.system.stored(made)
+        noted(f"paid outside Stripe ({how}, then {then}): {stored.status.value}")
         if stored.status is not S.CONFIRMED or then == "kept":
             return made
         assert stored.seat_held

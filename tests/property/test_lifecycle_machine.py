@@ -36,9 +36,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -83,7 +82,7 @@ from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
 from tests.property.off_stripe_steps import PaidOffStripeSteps
 from tests.support.console import ConsoleBrowser
-from tests.support.exploration import seeded, soak_seed
+from tests.support.exploration import noted, seeded, soak_seed
 from tests.support.frame_stack import on_roomy_frame_stack
 from tests.support.invoiced import BILLING
 from tests.support.system import (
@@ -1104,10 +1103,10 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         if reply.status == 409:
             code = reply.json()["error"]["code"]
             assert code in ("place_booked_for_you", "already_applied", "course_closed"), reply.body
-            _note(f"a colleague named applied on their own: {code}")
+            noted(f"a colleague named applied on their own: {code}")
             return multiple()
         assert reply.status == 201, reply.body
-        _note("a colleague named applied on their own: taken (the place holds no seat)")
+        noted("a colleague named applied on their own: taken (the place holds no seat)")
         answer = reply.json()
         self.submitted[answer["application_id"]] = answer
         self.emails[answer["application_id"]] = email
@@ -1131,10 +1130,10 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
             "POST", f"/courses/{stored.course_id}/group-bookings", json_body=body
         )
         if reply.status in (409, 422):
-            _note(f"a manager named someone who applied: {reply.status}")
+            noted(f"a manager named someone who applied: {reply.status}")
             return multiple()
         assert reply.status == 201, reply.body
-        _note("a manager named someone who applied: booked (their application had ended)")
+        noted("a manager named someone who applied: booked (their application had ended)")
         return self._kept_group(reply.json())
 
     @rule(group_id=groups, place=st.integers(1, 2))
@@ -1231,7 +1230,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
             assert reply.status in (200, 409), reply.body
         after = self.system.stored(application_id)
         if replies[0].status == 409:
-            _note(f"transfer refused: {replies[0].json()['error']['code']}")
+            noted(f"transfer refused: {replies[0].json()['error']['code']}")
             assert after.course_id == before.course_id
             assert after.pending_move == before.pending_move
             return
@@ -1248,7 +1247,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         made_now = not (again and before.course_id == to)
         assert len(after.transfers) == len(before.transfers) + int(made_now)
         refund = after.transfers[-1].refund_due
-        _note(
+        noted(
             f"transfer made: {before.course_id} to {to}, refund {refund}"
             if made_now
             else "transfer asked again: answered as made"
@@ -1282,7 +1281,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         self._deliver_all()
         stored = self.system.stored(made)
         if stored.transfers and stored.amount_paid > 0:
-            _note(f"moved booking after Stripe's events: {stored.status.value}")
+            noted(f"moved booking after Stripe's events: {stored.status.value}")
             assert stored.status is S.CONFIRMED, (stored.status, stored.status_reason)
             assert stored.course_id == stored.transfers[-1].to_course_id
         return made
@@ -1316,7 +1315,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
 
     def _dearer_move_asked(self, before: Any, after: Any, to: str, replies: list[Any]) -> None:
         pending = after.pending_move
-        _note("dearer move asked")
+        noted("dearer move asked")
         assert pending.to_course_id == to
         assert after.status is S.CONFIRMED
         assert after.transfers == before.transfers
@@ -1336,7 +1335,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         if pending is None or pending.session_id is None:
             return
         paid = self.system.stripe_local("POST", f"/checkout/{pending.session_id}/pay")
-        _note(f"move's difference paid: {paid.status}")
+        noted(f"move's difference paid: {paid.status}")
 
     @rule(application_id=applications)
     def the_moves_checkout_expires(self, application_id: str) -> None:
@@ -1344,7 +1343,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         if pending is None or pending.session_id is None:
             return
         self.system.stripe_local("POST", f"/checkout/{pending.session_id}/expire")
-        _note("move's checkout expired")
+        noted("move's checkout expired")
 
     @rule(application_id=applications)
     def organiser_withdraws_the_move(self, application_id: str) -> None:
@@ -1352,7 +1351,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         reply = self.system.admin("POST", path)
         assert reply.status in (200, 409), reply.body
         if reply.status == 200:
-            _note("move withdrawn")
+            noted("move withdrawn")
             assert reply.json()["pending_move"] is None
         else:
             # wait_ended: a waiting move whose end has passed, the sweep not there yet;
@@ -1387,7 +1386,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
             self.organiser_withdraws_the_move(made)
         self._deliver_all()
         stored = self.system.stored(made)
-        _note(f"dearer move then {then}: on {stored.course_id}")
+        noted(f"dearer move then {then}: on {stored.course_id}")
         if then in ("pay", "withdraw_while_paying"):
             assert (stored.course_id, stored.pending_move) == (PAY_NOW, None)
             assert stored.amount_kept == 20000
@@ -1515,7 +1514,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         assert before is not None
         assert after is not None
         if replies[0].status == 409:
-            _note(f"waiting move refused: {replies[0].json()['error']['code']}")
+            noted(f"waiting move refused: {replies[0].json()['error']['code']}")
             assert after.course_id == before.course_id
             return
         self.moved.add(application_id)
@@ -1524,11 +1523,11 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         waiting = [r.json()["waiting_move"] for r in replies if r.json()["waiting_move"]]
         assert len({w["asked_at"] for w in waiting}) <= 1
         if after.waiting_move is not None and after.status is S.CONFIRMED:
-            _note("waiting move joined")
+            noted("waiting move joined")
             assert after.course_id == before.course_id
             assert after.waiting_move.to_course_id == to
         else:
-            _note("waiting move: a seat was free for it at once")
+            noted("waiting move: a seat was free for it at once")
 
     @rule(application_id=applications)
     def organiser_withdraws_the_waiting_move(self, application_id: str) -> None:
@@ -1536,7 +1535,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         reply = self.system.admin("POST", f"/applications/{application_id}/transfer/withdraw")
         assert reply.status in (200, 404, 409), reply.body
         if reply.status == 200 and before is not None and before.waiting_move is not None:
-            _note("waiting move withdrawn")
+            noted("waiting move withdrawn")
             assert reply.json()["waiting_move"] is None
 
     @rule(
@@ -1577,7 +1576,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
             self.cancel(made, refund=True)
         self._deliver_all()
         stored = self.system.stored(made)
-        _note(f"waiting move then {then}: on {stored.course_id}")
+        noted(f"waiting move then {then}: on {stored.course_id}")
         if then in ("withdraw", "cancel"):
             assert stored.waiting_move is None
             assert stored.course_id == source
@@ -1617,7 +1616,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         reply = self.system.apply(move.to_course_id, email=self.emails[application_id])
         assert reply.status == 409, reply.body
         assert reply.json()["error"]["code"] in ("already_applied", "course_closed"), reply.body
-        _note("applied where their booking waits to move: refused")
+        noted("applied where their booking waits to move: refused")
 
     @invariant()
     def every_place_an_application_claims_is_held_by_it(self) -> None:
@@ -1725,7 +1724,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         if min(amount, left) <= 0:
             return
         self.system.refund_at_stripe(group.payment_intent, min(amount, left))
-        _note(f"a group's payment refunded at Stripe: {part}")
+        noted(f"a group's payment refunded at Stripe: {part}")
 
     @precondition(lambda self: bool(self.groups_made))
     @rule(data=st.data())
@@ -1766,7 +1765,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         self._deliver_all(order)
         group = self.system.stored_group(booked)
         if group.ended_because is GroupEnding.REFUNDED_AT_STRIPE:
-            _note(f"a group refunded in full at Stripe, {len(holders)} place(s) held")
+            noted(f"a group refunded in full at Stripe, {len(holders)} place(s) held")
             assert self._fillers(self._stored(), booked) == holders, "a colleague lost a place"
             assert {p.number for p in group.places if not p.released} == set(holders)
             assert group.amount_refunded == group.amount_paid
@@ -1858,7 +1857,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
                 assert reply.json()["error"]["code"] in self._REFUND_REFUSALS, reply.body
         if replies[0].status == 200 and not ended_already:
             self.refunded_afterwards.add(application_id)
-        _note(
+        noted(
             "refunded afterwards"
             if replies[0].status == 200
             else f"refund afterwards refused: {replies[0].json()['error']['code']}"
@@ -1897,7 +1896,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         self._stripe_sends_its_refund_events_again(made)
         self._deliver_all()
         stored = self.system.stored(made)
-        _note(f"refunded later ({race}, {order}): {stored.status.value}")
+        noted(f"refunded later ({race}, {order}): {stored.status.value}")
         assert (stored.status, stored.amount_kept) == (S.REFUNDED, 0), stored.status
         assert stored.amount_refunded == stored.amount_paid
         return made
@@ -1934,7 +1933,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         """Time passes to ``minutes`` from the first course's start (applications close 31
         minutes before it; offers lapse at it), and the sweep runs."""
         if self._clock_to(self._first_start() + timedelta(minutes=minutes)):
-            _note(f"time reached a course's start {minutes:+d} min")
+            noted(f"time reached a course's start {minutes:+d} min")
         self._sweep()
         self._note_confirmations()
 
@@ -1959,7 +1958,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         self.settle_async(made, succeeded)
         self._deliver_all()
         stored = self.system.stored(made)
-        _note(f"a delayed payment settled after the start: {stored.status.value}")
+        noted(f"a delayed payment settled after the start: {stored.status.value}")
         if succeeded:
             assert stored.status is S.CONFIRMED, (stored.status, stored.status_reason)
             assert stored.amount_kept > 0, stored.amount_kept
@@ -1985,7 +1984,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         definition = _definition(course_id, course.definition.capacity, session)
         reply = self.system.admin("PUT", f"/courses/{course_id}", json_body=definition)
         assert reply.status in (200, 409, 422), reply.body
-        _note(f"start moved: {reply.status}")
+        noted(f"start moved: {reply.status}")
         if reply.status != 200:
             return False
         self.moved_sessions[course_id] = session
@@ -2026,7 +2025,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         if not self._move_the_start(PAY_NOW, start):
             return made
         stored = self._paid_a_minute_after(made, start, asynchronous)
-        _note(f"paid after a start brought forward: {stored.status.value}")
+        noted(f"paid after a start brought forward: {stored.status.value}")
         assert stored.status is not S.CONFIRMED, stored.status_reason
         assert stored.amount_kept == 0, stored.amount_kept
         return made
@@ -2167,7 +2166,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         before, told_before = self.system.stored(made), self._jobs_about(made)
         reply = self.system.admin("POST", f"/applications/{made}/approve")
         now = self.system.now()
-        _note(f"approved {minutes:+d} min from the closing: {reply.status}")
+        noted(f"approved {minutes:+d} min from the closing: {reply.status}")
         if may_offer(course, now):
             assert reply.status == 200, reply.body
             return made
@@ -2215,7 +2214,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
             for run in range(runs):
                 self._tick(overlapping and run == 0)
         waited = sum(self.system.stored(m).status is S.WAITLISTED for m in kept)
-        _note(f"waiting list told at the closing ({then}): {min(waited, 1)}+ waiting")
+        noted(f"waiting list told at the closing ({then}): {min(waited, 1)}+ waiting")
         return multiple(*kept)
 
     def _places_left(self, course_id: str) -> int:
@@ -2249,7 +2248,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         after = self.system.stored_group(booked)
         assert after.apply_by <= self._course(course).first_start()
         way = "later" if after.apply_by > before.apply_by else "earlier or the same"
-        _note(f"dates moved with a group booked: apply-by {way}")
+        noted(f"dates moved with a group booked: apply-by {way}")
         if after.status is GroupStatus.PAID and after.apply_by < before.apply_by:
             applied = set(self._fillers(self._stored(), booked))
             owed = {p.number for p in after.places if not (p.released or p.erased)} - applied
@@ -2290,7 +2289,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         self._deliver_all("as sent")
         group = self.system.stored_group(booked)
         assert group.amount_refunded <= group.amount_paid, booked
-        _note(f"a place given up while part was refunded at Stripe: {group.status.value}")
+        noted(f"a place given up while part was refunded at Stripe: {group.status.value}")
         return booked
 
     @rule(application_id=applications, held=st.booleans())
@@ -2429,12 +2428,6 @@ def _check_every_invariant(machine: BookingLifecycle) -> None:
                 check()
 
     machine._as_one_step(every)
-
-
-def _note(what: str) -> None:
-    """A line of the run's statistics (``--hypothesis-show-statistics``), when in a run."""
-    if currently_in_test_context():
-        event(what)
 
 
 # The machine runs as SHARDS test files (this one and test_lifecycle_machine_shard_*.py), each
