@@ -41,6 +41,8 @@ PAYMENT_REFUSALS = {
 }
 # How a payment received is recorded: the API without details, with them, or Stripe's dashboard.
 RECORDED_BY = ("api", "api_with_details", "dashboard")
+# How much an organiser records as given back: some of what is owed, the rest, a penny too much.
+GIVEN_BACK = ("some", "the rest", "too much")
 _KEYS = (f"machine-given-back-{n}" for n in itertools.count())
 
 
@@ -87,21 +89,12 @@ class PaidOffStripeSteps:
         record); Stripe's dashboard's *Mark as paid* sends its events late, as the others."""
         made = [self._record_payment(application_id, how) for _ in range(1 + twice)]
         replies = [reply for reply in made if reply is not None]
-        if not replies:
-            return
         for reply in replies:
-            if how == "dashboard":
-                assert reply.status in (200, 400), reply.body  # 400: not open any more
-            elif reply.status == 409:
-                assert reply.json()["error"]["code"] in PAYMENT_REFUSALS, reply.body
-            else:
-                assert reply.status == 200, reply.body
-        first = replies[0]
-        noted(f"payment received recorded ({how}): {first.status}")
-        if how != "dashboard" and first.status == 200 and first.json()["recorded"] == "now":
-            assert first.json()["status"] == S.CONFIRMED.value, first.body
-            if twice and replies[1].status == 200:
-                assert replies[1].json()["recorded"] == "before", replies[1].body
+            _answered_as_a_record_of_a_payment(reply, how)
+        if replies and how != "dashboard":
+            _recorded_once(replies)
+        if replies:
+            noted(f"payment received recorded ({how}): {replies[0].status}")
         self._note_confirmations()
 
     def _seats_taken(self) -> int:
@@ -121,11 +114,15 @@ class PaidOffStripeSteps:
             headers={"authorization": f"Bearer {ADMIN_TOKEN}", "idempotency-key": key},
         )
 
-    @rule(
-        application_id=invoiced,
-        part=st.sampled_from(["some", "the rest", "too much"]),
-        twice=st.booleans(),
-    )
+    def _owed_back(self, application_id: str) -> int:
+        """What this machine's records leave owed back by hand of money received outside
+        Stripe (0 while the booking is not cancelled: nothing may be given back yet)."""
+        received = self._received_off_stripe().get(application_id, 0)
+        if self.system.stored(application_id).status is not S.CANCELLED:
+            return 0
+        return received - self.given_back_by_hand[application_id]
+
+    @rule(application_id=invoiced, part=st.sampled_from(GIVEN_BACK), twice=st.booleans())
     def organiser_records_money_given_back(
         self, application_id: str, part: str, twice: bool
     ) -> None:
@@ -133,28 +130,37 @@ class PaidOffStripeSteps:
         record): some of what is owed back, the rest, or a penny more than is left (refused,
         nothing recorded); with nothing owed back (not cancelled, paid through Stripe, all
         given back), refused in words."""
-        received = self._received_off_stripe().get(application_id, 0)
-        left = received - self.given_back_by_hand[application_id]
-        stored = self.system.stored(application_id)
-        owed = stored.status is S.CANCELLED and given_back_total(stored.given_back) < received
+        left = self._owed_back(application_id)
         amount = {"some": min(5000, left), "the rest": left, "too much": left + 1}[part]
         key = next(_KEYS)
         replies = [self._give_back(application_id, max(amount, 1), key) for _ in range(1 + twice)]
         noted(f"given back by hand ({part}): {replies[0].status}")
-        if not owed:
-            for reply in replies:
-                assert reply.json()["error"]["code"] == "nothing_to_give_back", reply.body
-            return
-        if part == "too much":
-            for reply in replies:
-                fields = reply.refused(422, "validation_failed")["fields"]
-                assert "amount" in fields, reply.body
-            return
-        recorded = [reply.json() for reply in replies]
-        assert [r["recorded"] for r in recorded] == ["now", "before"][: 1 + twice], recorded
-        self.given_back_by_hand[application_id] += amount
-        for answer in recorded:
-            assert answer["left_to_give_back"] == left - amount, answer
+        if not left:
+            assert all(r.json()["error"]["code"] == "nothing_to_give_back" for r in replies)
+        elif part == "too much":
+            assert all("amount" in r.refused(422, "validation_failed")["fields"] for r in replies)
+        else:
+            recorded = [reply.json() for reply in replies]
+            assert [r["recorded"] for r in recorded] == ["now", "before"][: 1 + twice], recorded
+            self.given_back_by_hand[application_id] += amount
+            assert {r["left_to_give_back"] for r in recorded} == {left - amount}, recorded
+
+    def _cancelled_without_its_refund(self, made: str) -> None:
+        """A refund through Stripe refused in words (nothing changed); then cancelled without
+        it, twice: its seat freed by the first, the second changing nothing."""
+        stored = self.system.stored(made)
+        refused = self.system.admin(
+            "POST", f"/applications/{made}/cancel", json_body={"refund": True}
+        )
+        assert refused.json()["error"]["code"] == "no_payment_to_refund", refused.body
+        assert self.system.stored(made) == stored, "a refused refund changed the booking"
+        taken = self._seats_taken()
+        for _ in range(2):
+            cancelled = self.system.admin(
+                "POST", f"/applications/{made}/cancel", json_body={"refund": False}
+            )
+            assert cancelled.status == 200, cancelled.body
+            assert self._seats_taken() == taken - 1, "the seat was not freed once"
 
     @rule(
         targets=(applications, invoiced),
@@ -177,22 +183,11 @@ class PaidOffStripeSteps:
         if stored.status is not S.CONFIRMED or then == "kept":
             return made
         assert stored.seat_held
-        refused = self.system.admin(
-            "POST", f"/applications/{made}/cancel", json_body={"refund": True}
-        )
-        assert refused.json()["error"]["code"] == "no_payment_to_refund", refused.body
-        assert self.system.stored(made) == stored, "a refused refund changed the booking"
-        taken = self._seats_taken()
-        for _ in range(2):  # the second cancel changes nothing
-            cancelled = self.system.admin(
-                "POST", f"/applications/{made}/cancel", json_body={"refund": False}
-            )
-            assert cancelled.status == 200, cancelled.body
-            assert self._seats_taken() == taken - 1, "the seat was not freed once"
-        if then != "cancelled":
-            self.organiser_records_money_given_back(made, "some", twice=True)
+        self._cancelled_without_its_refund(made)
+        parts = {"given back in part": ["some"], "given back in full": ["some", "the rest"]}
+        for part in parts.get(then, []):
+            self.organiser_records_money_given_back(made, part, twice=part == "some")
         if then == "given back in full":
-            self.organiser_records_money_given_back(made, "the rest", twice=False)
             self.organiser_records_money_given_back(made, "some", twice=False)  # refused
         return made
 
@@ -203,22 +198,14 @@ class PaidOffStripeSteps:
         booked and none once cancelled, and its money given back by hand is each record made
         once, never more than was received outside Stripe."""
         received = self._received_off_stripe()
-        kept = self.system.standin.money_taken()
-        quiet = not self.system.pending
+        kept = self.system.standin.money_taken() if not self.system.pending else None
         for application_id, application in self._stored().items():
             off_stripe = received.get(application_id, 0)
             by_hand = given_back_total(application.given_back)
             assert by_hand == self.given_back_by_hand[application_id], application_id
             assert by_hand <= off_stripe, (application_id, by_hand, off_stripe)
-            if not off_stripe:
-                continue
-            if quiet:
-                assert kept.get(application_id, 0) == 0, f"{application_id}: charged twice"
-                assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
-            if application.status is S.CONFIRMED:
-                assert application.seat_held, f"{application_id}: paid, and no seat held"
-            if application.status is S.CANCELLED:
-                assert not application.seat_held, f"{application_id}: cancelled, seat held"
+            if off_stripe:
+                _kept_apart_from_card_payments(application, kept)
 
     @invariant()
     def the_course_money_owes_back_what_was_received_outside_stripe_less_given_back(
@@ -232,23 +219,59 @@ class PaidOffStripeSteps:
         if not received or self.system.pending:
             return
         stored = self._stored()
-        courses = {stored[a].course_id for a in received if a in stored}
-        for course_id in sorted(courses):
-            mine = [a for a in stored.values() if a.course_id == course_id]
-            off_stripe = sum(received.get(a.application_id, 0) for a in mine)
-            by_hand = sum(self.given_back_by_hand[a.application_id] for a in mine)
+        for course_id in sorted({stored[a].course_id for a in set(received) & set(stored)}):
+            mine = {a.application_id for a in stored.values() if a.course_id == course_id}
+            off_stripe = sum(received.get(a, 0) for a in mine)
+            by_hand = sum(self.given_back_by_hand[a] for a in mine)
             totals = self.system.totals(course_id)
             said = (totals["paid_off_stripe"], totals["given_back_by_hand"])
             assert said == (off_stripe, by_hand), (course_id, said, off_stripe, by_hand)
-            roster = {
-                row["application_id"]: row
-                for row in self.system.admin("GET", f"/courses/{course_id}/applications").json()
-            }
-            for application in mine:
-                row = roster[application.application_id]
-                if received.get(application.application_id) and not application.payment_intent:
-                    paid = (row["amount_paid"], row["amount_refunded"])
-                    assert paid == (
-                        received[application.application_id],
-                        self.given_back_by_hand[application.application_id],
-                    ), (application.application_id, paid)
+            self._roster_says_received_and_given_back(course_id, received, stored)
+
+    def _roster_says_received_and_given_back(
+        self, course_id: str, received: dict[str, int], stored: dict[str, Any]
+    ) -> None:
+        """The roster's line of each booking of ``course_id`` paid only outside Stripe says
+        paid what was received, and refunded what was given back by hand."""
+        rows = self.system.admin("GET", f"/courses/{course_id}/applications").json()
+        for row in rows:
+            application_id = row["application_id"]
+            if not received.get(application_id) or stored[application_id].payment_intent:
+                continue
+            said = (row["amount_paid"], row["amount_refunded"])
+            by_hand = self.given_back_by_hand[application_id]
+            assert said == (received[application_id], by_hand), (application_id, said)
+
+
+def _answered_as_a_record_of_a_payment(reply: Reply, how: str) -> None:
+    """A record of a payment received is taken (200) or refused in words (409); Stripe's
+    dashboard refuses to mark an invoice that is not open (400)."""
+    if how == "dashboard":
+        assert reply.status in (200, 400), reply.body
+    elif reply.status == 409:
+        assert reply.json()["error"]["code"] in PAYMENT_REFUSALS, reply.body
+    else:
+        assert reply.status == 200, reply.body
+
+
+def _recorded_once(replies: list[Reply]) -> None:
+    """The organisers' API's answers to one record of a payment received, sent once or twice:
+    a record made now confirms the booking, and the same press again records nothing more."""
+    recorded = [reply.json()["recorded"] for reply in replies if reply.status == 200]
+    if recorded[:1] == ["now"]:
+        assert replies[0].json()["status"] == S.CONFIRMED.value, replies[0].body
+        assert recorded[1:] in ([], ["before"]), recorded
+
+
+def _kept_apart_from_card_payments(application: Any, kept: dict[str, int] | None) -> None:
+    """``application`` was paid outside Stripe: it holds its seat while booked and none once
+    cancelled; once Stripe's events are heard (``kept``: what Stripe keeps, by application),
+    it keeps no charge at Stripe and is booked or cancelled."""
+    application_id = application.application_id
+    if application.status is S.CONFIRMED:
+        assert application.seat_held, f"{application_id}: paid, and no seat held"
+    if application.status is S.CANCELLED:
+        assert not application.seat_held, f"{application_id}: cancelled, and a seat held"
+    if kept is not None:
+        assert kept.get(application_id, 0) == 0, f"{application_id}: also charged at Stripe"
+        assert application.status in (S.CONFIRMED, S.CANCELLED), application.status
