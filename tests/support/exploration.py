@@ -15,7 +15,8 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
-from hypothesis import HealthCheck, seed, settings
+from hypothesis import HealthCheck, event, seed, settings
+from hypothesis.control import currently_in_test_context
 
 _CI_SEED = 20_260_602  # any fixed number: the first core session of the real cohort
 
@@ -32,6 +33,13 @@ def seeded(salt: int) -> Callable[[T], T]:
     """``hypothesis.seed`` from the soak's seed (else the fixed CI seed) plus this test's salt."""
     base = soak_seed()
     return seed((_CI_SEED if base is None else base) + salt)
+
+
+def noted(what: str) -> None:
+    """A line of the run's statistics (``--hypothesis-show-statistics``), when in a run (a
+    machine's steps worked out by hand run outside one)."""
+    if currently_in_test_context():
+        event(what)
 
 
 def fuzzing(examples: int) -> settings:

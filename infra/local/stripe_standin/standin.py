@@ -203,6 +203,20 @@ class StripeStandIn:
                 )
             return moved
 
+    def money_paid_off_stripe(self) -> dict[str, int]:
+        """Per application (by the invoice's ``application_id`` metadata): what its invoices
+        marked paid out of band say was paid outside Stripe. No charge holds it, so
+        :meth:`money_moved` counts none of it; tests hold what the system records as received
+        outside Stripe to this."""
+        with self._store.lock:
+            paid: dict[str, int] = {}
+            for invoice in self._store.invoices.values():
+                off_stripe = int(invoice.get("amount_paid_off_stripe") or 0)
+                if off_stripe:
+                    reference = str(invoice["metadata"].get("application_id", ""))
+                    paid[reference] = paid.get(reference, 0) + off_stripe
+            return paid
+
     def sessions_paid(self) -> list[dict[str, Any]]:
         """Every Checkout Session that took a payment (copies), for tests that hold what the
         system says of a payment to what Stripe holds of it."""
