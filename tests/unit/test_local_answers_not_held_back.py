@@ -9,20 +9,12 @@ from __future__ import annotations
 
 import http.client
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from infra.local.http_server import LocalHTTPServer, handler_for
-from infra.local.stripe_standin import LocalResponse
-
-
-class _Answers:
-    def dispatch(
-        self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
-    ) -> LocalResponse:
-        return LocalResponse(200, {"Content-Type": "application/json"}, b'{"a": 1}')
+from infra.local.http_server import handler_for
+from tests.support.local_http import ANSWER_BODY, SameAnswer, serving
 
 
 @pytest.fixture
@@ -30,22 +22,15 @@ def no_delay_seen() -> Iterator[tuple[int, list[int]]]:
     """The stack's request handler on a port of its own: its port, and for each connection it
     served, the TCP_NODELAY setting of the server's end of it."""
     seen: list[int] = []
-    stack_handler = handler_for(_Answers())
+    stack_handler = handler_for(SameAnswer())
 
     class Observed(stack_handler):  # type: ignore[valid-type,misc]
         def setup(self) -> None:
             super().setup()
             seen.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
 
-    server = LocalHTTPServer(("127.0.0.1", 0), Observed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1], seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(Observed) as port:
+        yield port, seen
 
 
 def test_answers_on_a_kept_open_connection_are_not_held_back(
@@ -57,7 +42,7 @@ def test_answers_on_a_kept_open_connection_are_not_held_back(
         for _ in range(3):  # one connection, kept open for all three
             connection.request("GET", "/courses")
             answer = connection.getresponse()
-            assert (answer.status, answer.read()) == (200, b'{"a": 1}')
+            assert (answer.status, answer.read()) == (200, ANSWER_BODY)
     finally:
         connection.close()
     assert len(seen) == 1, "the connection was not kept open"
