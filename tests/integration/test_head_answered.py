@@ -6,14 +6,13 @@ path that serves no GET still answers HEAD with 405 naming what it serves."""
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from infra.local.http_server import handler_for
-from infra.local.stripe_standin import LocalResponse
 from tests.support.console import signed_in
+from tests.support.local_http import SameAnswer, serving
 from tests.support.system import COURSE_ID, System
 
 
@@ -43,23 +42,10 @@ def test_head_on_the_organiser_api_needs_the_token_as_get_does(system: System) -
     assert system.admin("HEAD", f"/courses/{COURSE_ID}/applications", token=None).status == 401
 
 
-class _Answers:
-    def dispatch(
-        self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str
-    ) -> LocalResponse:
-        return LocalResponse(200, {"Content-Type": "application/json"}, b'{"a": 1}')
-
-
 @pytest.fixture
 def local_server() -> Iterator[int]:
-    from http.server import ThreadingHTTPServer
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(_Answers()))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(handler_for(SameAnswer())) as port:
+        yield port
 
 
 def test_the_local_server_sends_heads_headers_without_the_body(local_server: int) -> None:
