@@ -12,17 +12,10 @@ from typing import Any
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.errors import PAYMENT_SETTLING, Conflict
-from booking.domain.former_contacts import (
-    former_contacts_named,
-    former_erased,
-    invoices_of_others,
-    invoices_sent_to,
-)
+from booking.domain.former_contacts import former_contacts_named, former_erased, not_billed_now
 from booking.domain.groups import GroupBooking
-from booking.domain.invoice_voiding import details_naming
 from booking.domain.money import money_words
 from booking.domain.payment_received import without_bank_reference
-from booking.domain.provider_objects import group_invoices, invoices_ever_issued
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE
 
 APPLICANT = "applicant"
@@ -164,12 +157,6 @@ def billing_contact_erased(
     )
 
 
-def not_billed_now(application: Application, contact: str) -> bool:
-    """``contact`` is not the billing contact of ``application`` now, nor named in an act's
-    mark: only, if at all, as a contact an invoice was corrected away from."""
-    return details_naming(application.model_copy(update={"former_billing": ()}), contact) is None
-
-
 @dataclass(frozen=True)
 class ErasureReport:
     """What an erasure changed: the applications and group bookings it erased."""
@@ -306,32 +293,3 @@ def _group_said(erased: GroupErased) -> str:
 def group_named(organisation: str) -> str:
     """A group booking as organisers tell it apart: by the organisation it is for."""
     return f"{organisation}'s group booking" if organisation else "A group booking"
-
-
-def invoices_naming(application: Application, contact: str) -> tuple[str, ...]:
-    """The invoices sent for ``application`` whose customers at Stripe hold ``contact``: every
-    one for its applicant (each names them on its line), the ones addressed to them for a
-    billing contact (the current contact's, and a replaced contact's own, never another's)."""
-    sent = invoices_sent_to(application.former_billing, contact)
-    if application.answers.email.lower() == contact.strip().lower():
-        return invoices_ever_issued(application)
-    if not_billed_now(application, contact):
-        return sent
-    others = invoices_of_others(application.former_billing, contact)
-    ours = (i for i in invoices_ever_issued(application) if i not in others)
-    return tuple(dict.fromkeys((*ours, *sent)))
-
-
-def group_invoices_naming(group: GroupBooking, contact: str) -> tuple[str, ...]:
-    """The invoices sent for ``group`` whose customers at Stripe hold ``contact``: every one
-    for its manager (each made for their booking), the ones addressed to them for a billing
-    contact (the current contact's, and a replaced contact's own, never another's)."""
-    address = contact.strip().lower()
-    sent = invoices_sent_to(group.former_billing, address)
-    if group.manager.email.lower() == address:
-        return group_invoices(group)
-    if address != billing_contact_of(group.billing):
-        return sent
-    others = invoices_of_others(group.former_billing, address)
-    ours = (i for i in group_invoices(group) if i not in others)
-    return tuple(dict.fromkeys((*ours, *sent)))

@@ -5,7 +5,15 @@ for the current billing contact. One set of rules for a person's booking and a g
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from booking.domain.billing import BillingDetails, FormerContact, billing_contact_of
+from booking.domain.invoice_voiding import details_naming
+from booking.domain.provider_objects import group_invoices, invoices_ever_issued
+
+if TYPE_CHECKING:  # read, never built here: no import cycle with the models
+    from booking.domain.application import Application
+    from booking.domain.groups import GroupBooking
 
 
 def kept_when_corrected(
@@ -56,3 +64,38 @@ def former_erased(former: tuple[FormerContact, ...], contact: str) -> tuple[Form
         else f
         for f in former
     )
+
+
+def not_billed_now(application: Application, contact: str) -> bool:
+    """``contact`` is not the billing contact of ``application`` now, nor named in an act's
+    mark: only, if at all, as a contact an invoice was corrected away from."""
+    return details_naming(application.model_copy(update={"former_billing": ()}), contact) is None
+
+
+def invoices_naming(application: Application, contact: str) -> tuple[str, ...]:
+    """The invoices sent for ``application`` whose customers at Stripe hold ``contact``: every
+    one for its applicant (each names them on its line), the ones addressed to them for a
+    billing contact (the current contact's, and a replaced contact's own, never another's)."""
+    sent = invoices_sent_to(application.former_billing, contact)
+    if application.answers.email.lower() == contact.strip().lower():
+        return invoices_ever_issued(application)
+    if not_billed_now(application, contact):
+        return sent
+    others = invoices_of_others(application.former_billing, contact)
+    ours = (i for i in invoices_ever_issued(application) if i not in others)
+    return tuple(dict.fromkeys((*ours, *sent)))
+
+
+def group_invoices_naming(group: GroupBooking, contact: str) -> tuple[str, ...]:
+    """The invoices sent for ``group`` whose customers at Stripe hold ``contact``: every one
+    for its manager (each made for their booking), the ones addressed to them for a billing
+    contact (the current contact's, and a replaced contact's own, never another's)."""
+    address = contact.strip().lower()
+    sent = invoices_sent_to(group.former_billing, address)
+    if group.manager.email.lower() == address:
+        return group_invoices(group)
+    if address != billing_contact_of(group.billing):
+        return sent
+    others = invoices_of_others(group.former_billing, address)
+    ours = (i for i in group_invoices(group) if i not in others)
+    return tuple(dict.fromkeys((*ours, *sent)))

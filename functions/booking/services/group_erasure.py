@@ -17,12 +17,11 @@ from booking.domain.erasure import (
     BILLING_CONTACT,
     MANAGER,
     GroupErased,
-    group_invoices_naming,
     marked_contact_of,
     roles_in,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
-from booking.domain.former_contacts import former_details, former_erased
+from booking.domain.former_contacts import former_details, former_erased, group_invoices_naming
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
@@ -194,7 +193,7 @@ def _forgotten_in(
 
 def _invoices_held_for(found: GroupBooking, saved: GroupBooking, address: str) -> tuple[str, ...]:
     """The invoices of the group (``found`` before the erasure's save, ``saved`` after it)
-    whose customers hold ``address`` (``erasure.group_invoices_naming``): a manager's or
+    whose customers hold ``address`` (``former_contacts.group_invoices_naming``): a manager's or
     current billing contact's with any one a place given up meanwhile replaced it by."""
     held = group_invoices_naming(found, address)
     if address != found.manager.email.lower() and address != billing_contact_of(found.billing):

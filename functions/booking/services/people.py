@@ -22,10 +22,10 @@ from booking.domain.erasure import (
     GroupErased,
     billing_contact_erased,
     card_debit_refusal,
-    not_billed_now,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
+from booking.domain.former_contacts import not_billed_now
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen, person_refusal, person_seen
 from booking.domain.register import certificate_code

@@ -21,8 +21,8 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
-from booking.domain.erasure import group_invoices_naming, invoices_naming
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
+from booking.domain.former_contacts import group_invoices_naming, invoices_naming
 from booking.services.invoice_requests import void_quietly
 from booking.services.ports import InvoiceRequest, Ports
 
@@ -38,7 +38,7 @@ def invoices_of_person(
 ) -> list[str]:
     """The invoices whose customers erasure deletes: of the applications and of each group
     the person manages or is the billing contact of, every one whose customer holds them (the
-    replaced ones too: ``erasure.invoices_naming``; a colleague on a place is not on the
+    replaced ones too: ``former_contacts.invoices_naming``; a colleague on a place is not on the
     group's invoice)."""
     address = email.lower()
     found: list[str] = []
