@@ -6,8 +6,10 @@ booking's current invoice. Through the real handlers, moto and the Stripe stand-
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
+from tests.support.console import signed_in
 from tests.support.groups import three_on_an_invoice
 from tests.support.invoiced import (
     ACCOUNTS,
@@ -17,6 +19,8 @@ from tests.support.invoiced import (
     one_on_an_invoice,
 )
 from tests.support.system import System
+
+ERASE_PAGE = f"/console/people/erase?email={quote(ACCOUNTS)}"
 
 
 def _corrected_away_from_accounts(system: System) -> tuple[dict[str, Any], str, str]:
@@ -32,6 +36,7 @@ def _corrected_away_from_accounts(system: System) -> tuple[dict[str, Any], str, 
 def test_the_replaced_contact_is_found_by_the_people_routes(system: System) -> None:
     application, old, _new = _corrected_away_from_accounts(system)
     assert customer_of(system, old)["email"] == ACCOUNTS  # Stripe holds them still
+    reference = system.stored(application).reference_or_id
 
     reply = system.admin("GET", f"/people/{ACCOUNTS}")
 
@@ -40,6 +45,10 @@ def test_the_replaced_contact_is_found_by_the_people_routes(system: System) -> N
     assert held["application_id"] == application["application_id"]
     assert held["as"] == "billing contact"
     assert held["billing"]["billing_name"] == BILLING["billing_name"]
+    # The console's erase page says what erasing them does: nothing voided, nothing given up.
+    words = signed_in(system).words(ERASE_PAGE)
+    assert f"kept from an invoice corrected away from them on 1 application ({reference})" in words
+    assert "an open invoice is voided" not in words
 
 
 def test_erasing_the_replaced_contact_deletes_their_customer_and_leaves_the_booking(
@@ -92,6 +101,10 @@ def test_a_groups_replaced_contact_is_found_and_erased_leaving_the_group(system:
     assert found.status == 200, found.body
     [held] = found.json()["group_bookings"]
     assert (held["as"], held["name"]) == ("billing contact", BILLING["billing_name"])
+    assert held["replaced_invoice"] == old
+    words = signed_in(system).words(ERASE_PAGE)
+    assert "only their details kept from an invoice corrected away from them" in words
+    assert "its open invoice is voided" not in words
 
     reply = erase(system, ACCOUNTS)
 

@@ -21,7 +21,12 @@ from booking.domain.erasure import (
     roles_in,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
-from booking.domain.former_contacts import former_details, former_erased, group_invoices_naming
+from booking.domain.former_contacts import (
+    former_details,
+    former_erased,
+    group_invoices_naming,
+    invoices_sent_to,
+)
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
@@ -343,10 +348,23 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "organisation": group.organisation,
                     # What erasing them does depends on it (the erase page).
                     "status": group.status.value,
-                    **_money_given_back(group, role),
+                    **_payers_part(group, role, email),
                 }
             )
     return held
+
+
+def _payers_part(group: GroupBooking, role: str, email: str) -> dict[str, str]:
+    """What the group holds of its payer's side for ``email`` as ``role``: for a billing
+    contact an invoice was corrected away from (no longer its contact), the id of the invoice
+    that went to them (``replaced_invoice``: only that, and their details, are theirs); else
+    the money given back by hand (``_money_given_back``)."""
+    address = email.strip().lower()
+    current = (billing_contact_of(group.billing), marked_contact_of(group))
+    sent = invoices_sent_to(group.former_billing, address)
+    if role == BILLING_CONTACT and address not in current and sent:
+        return {"replaced_invoice": sent[-1]}
+    return _money_given_back(group, role)
 
 
 def _money_given_back(group: GroupBooking, role: str) -> dict[str, str]:
