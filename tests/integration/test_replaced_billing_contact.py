@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
+from tests.integration.test_erasure_at_stripe import PERSON, customer_of, deleted, erase
 from tests.support.console import signed_in
 from tests.support.groups import three_on_an_invoice
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
     CORRECTED,
+    INVOICED,
     group_invoice_corrected,
+    invoiced_cohort,
     one_on_an_invoice,
 )
 from tests.support.system import System
@@ -119,3 +121,20 @@ def test_a_groups_replaced_contact_is_found_and_erased_leaving_the_group(system:
     assert ACCOUNTS not in stored.model_dump_json()
     assert system.ports.repository.owed_customer_deletions() == []
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_an_applicant_who_was_their_own_billing_contact_is_erased_from_it_too(
+    system: System,
+) -> None:
+    """Their own invoice corrected to their employer's accounts team: the applicant's
+    erasure blanks the replaced contact that was them, the employer's stays theirs."""
+    invoiced_cohort(system, capacity=2)
+    own = {**BILLING, "billing_email": PERSON}
+    application = system.apply(INVOICED, email=PERSON, **own).json()
+    path = f"/applications/{application['application_id']}/invoice/correct"
+    assert system.admin("POST", path, json_body=dict(CORRECTED)).status == 200
+    assert system.stored(application).former_billing  # them, kept
+
+    assert erase(system, PERSON).status == 200
+
+    assert PERSON not in system.stored(application).model_dump_json()
