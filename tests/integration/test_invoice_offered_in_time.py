@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from booking.domain.time_words import day_when
 from tests.support.console import signed_in
 from tests.support.page_text import text_of
 from tests.support.system import System
@@ -116,3 +117,30 @@ def test_an_invoice_lapsed_promises_a_new_one_only_in_time(
     [told] = [e for e in system.deliver_emails() if list(e.to) == ["lapsing@example.org"]]
 
     assert ("ask for a new invoice" in told.text) is promised, told.text
+
+
+@pytest.mark.parametrize("days_away", [20, 60])
+def test_invoicing_the_employer_instead_says_the_day_the_invoice_will_fall_due(
+    system: System, days_away: int
+) -> None:
+    """The confirmation said "due 30 days from today" whatever the course's start, though the
+    invoice falls due earlier on a course within the terms' reach (before it starts): it says
+    the day the invoice sent by the press then falls due."""
+    _invoiced_course(system, "by-card", days_away=days_away)
+    reply = system.apply("by-card", email="card-payer@example.org")
+    assert reply.status == 201, reply.body
+    application_id = reply.json()["application_id"]
+    form = f"/console/applications/{application_id}/invoice/instead-of-card"
+    browser = signed_in(system)
+
+    words = browser.words(form)
+    assert browser.press(form, form, **BY_INVOICE).status == 303
+
+    stored = system.ports.repository.get_application(application_id)
+    assert stored is not None
+    assert stored.invoice is not None
+    assert f"due on {day_when(stored.invoice.due_at, 'Europe/London')}" in words
+    assert "days from today" not in words
+    assert (stored.invoice.due_at.date() < system.now().date() + timedelta(days=30)) is (
+        days_away == 20
+    )

@@ -33,6 +33,7 @@ from booking.domain.attendance import Completion, Mark
 from booking.domain.billing import (
     AppliedDiscount,
     BillingDetails,
+    FormerContact,
     InvoiceRef,
     PaymentMethod,
     amount_due,
@@ -163,6 +164,8 @@ class Application(Model):
     # Every invoice the provider sent for it, oldest first, the current one too (a replaced
     # invoice is no longer ``invoice``): erasure deletes the customer each was addressed to.
     invoices_issued: tuple[str, ...] = ()
+    # The contacts an invoice was corrected away from, each with the invoice sent to them.
+    former_billing: tuple[FormerContact, ...] = ()
     # A move to a dearer cohort waiting for its difference (``domain.dearer_moves``), and how
     # many such moves were ever asked (each keys its own checkout).
     pending_move: PendingMove | None = None

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from booking.domain.application_form import ERASED_ANSWERS
+from booking.domain.former_contacts import former_erased
 from booking.domain.payment_received import without_bank_reference
 from booking.domain.statuses import WITHDRAWN_BY_ERASURE, S
 
@@ -45,6 +46,8 @@ def erased_copy(application: Application, now: datetime, *, withdraw: bool = Tru
             "answers": ERASED_ANSWERS,
             "decline_note": None,  # the organiser's words to this person are about them
             "billing": billing,
+            # So does a billing contact an invoice was corrected away from, unless it is them.
+            "former_billing": former_erased(application.former_billing, application.answers.email),
             # The bank's reference of a payment received outside Stripe may name them.
             "invoice": without_bank_reference(application.invoice)
             if application.invoice is not None

@@ -62,6 +62,18 @@ def newly_billed_to(before: BillingDetails | None, after: BillingDetails | None)
     return contact if contact is not None and contact != billing_contact_of(before) else None
 
 
+class FormerContact(Model):
+    """A billing contact an invoice was corrected away from (another address), with the
+    invoice that went to them: that invoice's customer at Stripe still holds their name and
+    email, so they stay named by the booking, found and erased by their address as its
+    billing contact is (``domain.former_contacts``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    billing: BillingDetails
+    invoice_id: str
+
+
 class AppliedDiscount(Model):
     """The discount code an application was made with: what it takes off is part of the price
     promised to the applicant, kept however long the payment takes."""

@@ -12,6 +12,7 @@ from typing import Any
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.errors import PAYMENT_SETTLING, Conflict
+from booking.domain.former_contacts import former_contacts_named, former_erased, not_billed_now
 from booking.domain.groups import GroupBooking
 from booking.domain.money import money_words
 from booking.domain.payment_received import without_bank_reference
@@ -79,7 +80,8 @@ def roles_in(group: GroupBooking, address: str) -> tuple[str, ...]:
     """What ``group`` names ``address`` as (any case): manager, billing contact, colleague."""
     address = address.strip().lower()
     roles = [MANAGER] if group.manager.email.lower() == address else []
-    if address in (billing_contact_of(group.billing), marked_contact_of(group)):
+    named = {billing_contact_of(group.billing), marked_contact_of(group)}
+    if address in named | former_contacts_named(group.former_billing):
         roles.append(BILLING_CONTACT)
     roles.extend(
         f"colleague (place {place.number})"
@@ -134,9 +136,19 @@ def card_debit_refusal(application: Application, then: str) -> Conflict | None:
     )
 
 
-def billing_contact_erased(application: Application, now: datetime) -> Application:
-    """``application`` with its billing contact blanked (name, address, email, PO): the rest
-    is the applicant's, who was not erased."""
+def billing_contact_erased(
+    application: Application, now: datetime, contact: str | None = None
+) -> Application:
+    """``application`` with its billing contact ``contact`` blanked (name, address, email,
+    PO): the rest is the applicant's, who was not erased. A contact an invoice was corrected
+    away from is blanked where it is kept; when that is all they are, the current contact and
+    invoice are another's and stay (None: the current contact, whoever it is)."""
+    if contact is not None:
+        kept = not_billed_now(application, contact)
+        former = former_erased(application.former_billing, contact)
+        application = application.model_copy(update={"former_billing": former, "updated_at": now})
+        if kept:
+            return application
     billing = application.billing.erased() if application.billing is not None else None
     # The bank's reference of the payment they made outside Stripe may name them too.
     invoice = without_bank_reference(application.invoice) if application.invoice else None

@@ -13,6 +13,7 @@ from datetime import datetime
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict
+from booking.domain.former_contacts import kept_when_corrected
 from booking.domain.group_figures import invoice_being_replaced
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
@@ -127,8 +128,13 @@ def corrected(
     """``group`` on its corrected invoice ``invoice``, addressed to ``billing``, the
     correction's mark cleared: its places, their price and their employer's share as they
     were; the billing contact the old invoice went to, when another, told it was replaced."""
+    old = group.invoice
+    former = group.former_billing
+    if old is not None:  # the contact it went to, when another, stays named (Stripe holds them)
+        former = kept_when_corrected(former, group.billing, old.invoice_id, billing)
     update = {
         "billing": billing,
+        "former_billing": former,
         "replacing_invoice": None,
         "replacing_place": None,
         "replacing_since": None,

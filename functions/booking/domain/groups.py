@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pydantic import ConfigDict, Field
 
 from booking.domain.application import ERASED_EMAIL, Application, CheckoutRef
-from booking.domain.billing import BillingDetails, InvoiceRef, PaymentMethod
+from booking.domain.billing import BillingDetails, FormerContact, InvoiceRef, PaymentMethod
 from booking.domain.colleague_told import PlaceEnd
 from booking.domain.disputes import (
     DisputeRecord,
@@ -174,6 +174,7 @@ class GroupBooking(Model):
     # Every invoice sent for it, oldest first (``domain.provider_objects.with_invoice``): a
     # replaced one is no longer ``invoice``, and erasure deletes each one's customer.
     invoices_issued: tuple[str, ...] = ()
+    former_billing: tuple[FormerContact, ...] = ()  # corrected away from (``former_contacts``)
 
     @property
     def places_kept(self) -> int:
@@ -203,12 +204,11 @@ class GroupBooking(Model):
     @property
     def people_named(self) -> set[str]:
         """Every address the group holds (lower case): its manager's, each place's colleague's
-        and its billing contact's, and the one a correction of its invoice left half done is
-        marked to (``replacing_billing``); found and erased by them."""
+        and its billing contact's, the one a correction of its invoice left half done is marked
+        to (``replacing_billing``) and those it was corrected away from; found and erased."""
         named = {self.manager.email, *(place.colleague.email for place in self.places)}
-        for billing in (self.billing, self.replacing_billing):
-            if billing is not None and billing.billing_email:
-                named.add(billing.billing_email)
+        billed = (self.billing, self.replacing_billing, *(f.billing for f in self.former_billing))
+        named |= {b.billing_email for b in billed if b is not None and b.billing_email}
         return {email.lower() for email in named if email != ERASED_EMAIL}
 
     @property

@@ -20,6 +20,7 @@ from booking.domain import page_seen as shown
 from booking.domain.application import Application
 from booking.domain.billing_details import BillingDetails
 from booking.domain.commands import IssueInvoice, Refusal, Settlement, Situation, VoidInvoice
+from booking.domain.former_contacts import kept_when_corrected
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.payer import replaced_invoice_notice
 
@@ -69,8 +70,18 @@ def correct_invoice(
         return Settlement("refused", changed.code, refusal=changed)
     if invoice.due_at <= situation.now and not fact.sent_earlier_paid:
         return Settlement("refused", DUE_TODAY.code, refusal=DUE_TODAY)
+    # The contact the old invoice went to, when it is another, stays named (their customer
+    # at Stripe holds them): found and erased by the people routes.
+    former = kept_when_corrected(
+        application.former_billing, application.billing, invoice.invoice_id, fact.billing
+    )
     corrected = application.model_copy(
-        update={"billing": fact.billing, "invoice": None, "updated_at": situation.now}
+        update={
+            "billing": fact.billing,
+            "invoice": None,
+            "updated_at": situation.now,
+            "former_billing": former,
+        }
     )
     # The contact the old invoice went to, when it is another, is told it was replaced.
     if (told := replaced_invoice_notice(application, fact.billing)) is not None:

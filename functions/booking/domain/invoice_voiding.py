@@ -201,17 +201,23 @@ def contacts_named(application: Application | None) -> frozenset[str]:
     if application is None:
         return frozenset()
     from booking.domain.billing import billing_contact_of
+    from booking.domain.former_contacts import former_contacts_named
 
     named = (billing_contact_of(b) for b in (application.billing, *contacts_in_marks(application)))
-    return frozenset(contact for contact in named if contact is not None)
+    # A contact an invoice was corrected away from too: still named (``former_contacts``).
+    return frozenset(contact for contact in named if contact is not None) | former_contacts_named(
+        application.former_billing
+    )
 
 
 def details_naming(application: Application, contact: str) -> BillingDetails | None:
     """The billing details on ``application`` that name ``contact`` (as lookups key it): its
-    own, else an act's mark's (:func:`contacts_in_marks`); None: none do."""
+    own, else an act's mark's (:func:`contacts_in_marks`), else a replaced invoice's; None:
+    none do."""
     from booking.domain.billing import billing_contact_of
+    from booking.domain.former_contacts import former_details
 
     for details in (application.billing, *contacts_in_marks(application)):
         if details is not None and billing_contact_of(details) == contact.strip().lower():
             return details
-    return None
+    return former_details(application.former_billing, contact)

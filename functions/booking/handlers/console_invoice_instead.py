@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from booking.domain.time_words import day_when
 from booking.domain.wording import money_words
 from booking.handlers.console_billing_form import (
     BillingForm,
@@ -22,11 +23,15 @@ def _lines(detail: ApplicationDetail) -> list[str]:
     definition = detail.course.definition
     price = application.price_or(definition.price)
     amount = money_words(application.amount_due(definition.price), price.currency)
+    # The day the act's invoice falls due by the course's terms, read as the act reads it:
+    # sooner than the terms' days on a course that starts within their reach.
+    due = detail.invoice_due_now
+    when = f"due on {day_when(due, definition.timezone)}" if due is not None else "due"
     return [
         "The person's card checkout is closed at Stripe: it can no longer be paid.",
         f"An invoice for {amount}, the price this booking was accepted at, is sent to the "
-        f"billing details below, due {definition.invoice_due_days} days from today (the "
-        "course's invoice terms): Stripe emails it to the billing email.",
+        f"billing details below, {when} (the course's invoice terms, before the course "
+        "starts): Stripe emails it to the billing email.",
         "The place stays held for this booking until the invoice is due.",
     ]
 

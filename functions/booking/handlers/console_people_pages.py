@@ -10,6 +10,7 @@ from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.disputes import disputes_said, own_place
 from booking.domain.erasure_fates import erasure_fate
+from booking.domain.former_contacts import not_billed_now
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import person_seen
 from booking.domain.refund_failed import failed_and_held
@@ -103,7 +104,9 @@ def erase_page(
         count=len(person.applications),
         references=[a.reference_or_id for a, _ in person.applications],
         fates=[erasure_fate(a, _currency(a, c)) for a, c in person.applications],
-        billed=[a.reference_or_id for a, _ in person.billed],
+        # Billed to them now (their open invoice voided), or only before a correction.
+        billed=[a.reference_or_id for a in billed if not not_billed_now(a, person.email)],
+        replaced=[a.reference_or_id for a in billed if not_billed_now(a, person.email)],
         group_bookings=person.group_bookings,
         owed_back=_owed_back(person),
         errors=errors or {},

@@ -111,7 +111,9 @@ class PersonExport(Model):
         description="Places booked by a manager that name this person: as the manager, the "
         "billing contact, or the colleague on a place (group id, course, as, name, organisation; "
         "for the manager and the billing contact, `given_back_by_hand`: the group's money owed "
-        "back by hand recorded as given back, in words, when any was)",
+        "back by hand recorded as given back, in words, when any was; for a billing contact the "
+        "group's invoice was corrected away from, `replaced_invoice`: the id of the invoice that "
+        "went to them, whose customer at Stripe holds them, in place of it)",
     )
     billing_contact_for: list[BilledApplicationOut] = Field(
         default_factory=list,

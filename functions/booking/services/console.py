@@ -268,6 +268,7 @@ class ApplicationDetail:
     certificate_held: bool = False
     # The ``seen`` its pages' confirm forms carry (``domain.page_seen``), read at this moment.
     seen: str = ""
+    invoice_due_now: datetime | None = None  # an invoice sent now falls due (None: too late)
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -283,6 +284,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     cohort_names = _cohort_names(ports, application)
     now = ports.clock()
     wait_ended = _wait_ended(application, course, cohort_names, now)
+    due = invoice_due(course, now, ports.bank_holidays)  # the rule the act sends it by
     shown = application_as_read(application, course, now)
     return ApplicationDetail(
         application=shown,  # actions: stored
@@ -297,8 +299,9 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             manager_erased=organisers_give_it_up(application, group),
             place_refused=bursary_refusal(application, course, now) is not None,
             offer_holds=shown.status is S.OFFERED and may_offer(course, now),
-            too_late_for_invoice=invoice_due(course, now, ports.bank_holidays) is None,
+            too_late_for_invoice=due is None,
         ),
+        invoice_due_now=due,
         refundable=place_share(application, group)
         if organisers_give_it_up(application, group)
         else (owed if owed > 0 and application.payment_intent else 0),

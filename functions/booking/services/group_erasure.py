@@ -12,6 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import ERASED, ERASED_EMAIL
+from booking.domain.billing import billing_contact_of
 from booking.domain.erasure import (
     BILLING_CONTACT,
     MANAGER,
@@ -20,6 +21,12 @@ from booking.domain.erasure import (
     roles_in,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.former_contacts import (
+    former_details,
+    former_erased,
+    group_invoices_naming,
+    invoices_sent_to,
+)
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
@@ -185,8 +192,18 @@ def _forgotten_in(
         invoice_paid=answer == "paid",
         organisation=found.organisation,
         ended=voided or expired or saved.status is GroupStatus.LAPSED,
-        invoices=group_invoices(saved) if MANAGER in roles or BILLING_CONTACT in roles else (),
+        invoices=_invoices_held_for(found, saved, address),
     )
+
+
+def _invoices_held_for(found: GroupBooking, saved: GroupBooking, address: str) -> tuple[str, ...]:
+    """The invoices of the group (``found`` before the erasure's save, ``saved`` after it)
+    whose customers hold ``address`` (``former_contacts.group_invoices_naming``): a manager's or
+    current billing contact's with any one a place given up meanwhile replaced it by."""
+    held = group_invoices_naming(found, address)
+    if address != found.manager.email.lower() and address != billing_contact_of(found.billing):
+        return held
+    return tuple(dict.fromkeys((*held, *group_invoices(saved))))
 
 
 def _void_asked(ports: Ports, saved: GroupBooking) -> str | None:
@@ -256,6 +273,9 @@ def _forget(
     billing = current.billing
     if billing is not None and billing.billing_email.lower() == address:
         changed = changed.model_copy(update={"billing": billing.erased(), "updated_at": now})
+    former = former_erased(current.former_billing, address)  # an invoice corrected away
+    if former != current.former_billing:
+        changed = changed.model_copy(update={"former_billing": former, "updated_at": now})
     for place in current.places:
         if place.colleague.email.lower() == address:
             # Their link dies with them (a new token nobody holds): nobody can apply as the
@@ -328,10 +348,23 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "organisation": group.organisation,
                     # What erasing them does depends on it (the erase page).
                     "status": group.status.value,
-                    **_money_given_back(group, role),
+                    **_payers_part(group, role, email),
                 }
             )
     return held
+
+
+def _payers_part(group: GroupBooking, role: str, email: str) -> dict[str, str]:
+    """What the group holds of its payer's side for ``email`` as ``role``: for a billing
+    contact an invoice was corrected away from (no longer its contact), the id of the invoice
+    that went to them (``replaced_invoice``: only that, and their details, are theirs); else
+    the money given back by hand (``_money_given_back``)."""
+    address = email.strip().lower()
+    current = (billing_contact_of(group.billing), marked_contact_of(group))
+    sent = invoices_sent_to(group.former_billing, address)
+    if role == BILLING_CONTACT and address not in current and sent:
+        return {"replaced_invoice": sent[-1]}
+    return _money_given_back(group, role)
 
 
 def _money_given_back(group: GroupBooking, role: str) -> dict[str, str]:
@@ -343,7 +376,10 @@ def _money_given_back(group: GroupBooking, role: str) -> dict[str, str]:
 
 def _billed_name(group: GroupBooking, email: str) -> str:
     """The organisation's name on the billing details of ``group`` that name ``email``: its
-    invoice's, or those a correction left half done is marked to."""
+    invoice's, those a correction left half done is marked to, or a replaced invoice's."""
     if marked_contact_of(group) == email.strip().lower() and group.replacing_billing:
         return group.replacing_billing.billing_name
+    if billing_contact_of(group.billing) != email.strip().lower():  # an invoice corrected away
+        former = former_details(group.former_billing, email)
+        return former.billing_name if former is not None else ""
     return group.billing.billing_name if group.billing is not None else ""

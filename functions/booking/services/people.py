@@ -25,6 +25,7 @@ from booking.domain.erasure import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
+from booking.domain.former_contacts import not_billed_now
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen, person_refusal, person_seen
 from booking.domain.register import certificate_code
@@ -136,7 +137,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]
-    contacts = [_erase_billing_contact(ports, a) for a in billed]
+    contacts = [_erase_billing_contact(ports, a, email) for a in billed]
     contacts += ended_alone(ended, contacts)
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
@@ -414,21 +415,21 @@ def _erase_one(
     )
 
 
-def _erase_billing_contact(ports: Ports, application: Application) -> ApplicationErased:
-    """The billing contact blanked on someone else's application; its open invoice, addressed
-    to them, voided as an organiser voids it (the place goes back; the applicant is told)."""
+def _erase_billing_contact(ports: Ports, application: Application, email: str) -> ApplicationErased:
+    """The billing contact blanked on someone else's application; its open invoice, if still
+    addressed to them, voided as an organiser voids it (the place back, the applicant told)."""
 
     def blank(current: Application | None) -> Application | None:
         if current is None:
             return None
-        return ports.repository.save(billing_contact_erased(current, ports.clock()), current)
+        return ports.repository.save(billing_contact_erased(current, ports.clock(), email), current)
 
     first: Application | None = application
     saved = retried(
         blank, lambda: ports.repository.get_application(application.application_id), first=first
     )
     voided = False
-    if saved is not None and saved.has_open_invoice():
+    if saved is not None and saved.has_open_invoice() and not not_billed_now(application, email):
         try:
             void_by_organiser(ports, saved.application_id)
             voided = True

@@ -22,7 +22,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
 from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
-from booking.domain.provider_objects import group_invoices, invoices_ever_issued
+from booking.domain.former_contacts import group_invoices_naming, invoices_naming
 from booking.services.invoice_requests import void_quietly
 from booking.services.ports import InvoiceRequest, Ports
 
@@ -36,20 +36,16 @@ OWED_PER_RUN = 100  # a sweep's share: the rest waits for the next run
 def invoices_of_person(
     applications: Iterable[Application], groups: Iterable[GroupBooking], email: str
 ) -> list[str]:
-    """The invoices whose customers erasure deletes: every one sent for the applications, and
-    every one sent for each group the person manages or is the billing contact of (the
-    replaced ones too; a colleague on a place is not on the group's invoice)."""
+    """The invoices whose customers erasure deletes: of the applications and of each group
+    the person manages or is the billing contact of, every one whose customer holds them (the
+    replaced ones too: ``former_contacts.invoices_naming``; a colleague on a place is not on the
+    group's invoice)."""
     address = email.lower()
     found: list[str] = []
     for application in applications:
-        found.extend(invoices_ever_issued(application))
+        found.extend(invoices_naming(application, address))
     for group in groups:
-        billing = group.billing
-        named = group.manager.email.lower() == address or (
-            billing is not None and billing.billing_email.lower() == address
-        )
-        if named:
-            found.extend(group_invoices(group))
+        found.extend(group_invoices_naming(group, address))
     return list(dict.fromkeys(found))
 
 

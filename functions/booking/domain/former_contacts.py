@@ -1,0 +1,101 @@
+"""The billing contacts an invoice was corrected away from (``FormerContact``): kept on the
+booking with the invoice that went to them, so that the people routes find what is held about
+them (here, and the customer at Stripe that invoice was addressed to) and erase it, as they do
+for the current billing contact. One set of rules for a person's booking and a group's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from booking.domain.billing import BillingDetails, FormerContact, billing_contact_of
+from booking.domain.invoice_voiding import details_naming
+from booking.domain.provider_objects import group_invoices, invoices_ever_issued
+
+if TYPE_CHECKING:  # read, never built here: no import cycle with the models
+    from booking.domain.application import Application
+    from booking.domain.groups import GroupBooking
+
+
+def kept_when_corrected(
+    former: tuple[FormerContact, ...],
+    billing: BillingDetails | None,
+    invoice_id: str,
+    corrected: BillingDetails,
+) -> tuple[FormerContact, ...]:
+    """``former`` with the contact the invoice ``invoice_id`` went to (``billing``) added when
+    a correction sends the new one to another address (the same address stays the billing
+    contact, and an erased one is no one)."""
+    contact = billing_contact_of(billing)
+    if billing is None or contact is None or contact == billing_contact_of(corrected):
+        return former
+    return (*former, FormerContact(billing=billing, invoice_id=invoice_id))
+
+
+def former_contacts_named(former: tuple[FormerContact, ...]) -> frozenset[str]:
+    """The replaced contacts' addresses as lookups key them (the erased are no one's)."""
+    named = (billing_contact_of(f.billing) for f in former)
+    return frozenset(contact for contact in named if contact is not None)
+
+
+def former_details(former: tuple[FormerContact, ...], contact: str) -> BillingDetails | None:
+    """The details a replaced invoice was addressed to under ``contact`` (the latest)."""
+    address = contact.strip().lower()
+    found = [f.billing for f in former if billing_contact_of(f.billing) == address]
+    return found[-1] if found else None
+
+
+def invoices_sent_to(former: tuple[FormerContact, ...], contact: str) -> tuple[str, ...]:
+    """The replaced invoices that went to ``contact``: their customers hold them."""
+    address = contact.strip().lower()
+    return tuple(f.invoice_id for f in former if billing_contact_of(f.billing) == address)
+
+
+def invoices_of_others(former: tuple[FormerContact, ...], contact: str) -> frozenset[str]:
+    """The replaced invoices that went to another contact than ``contact``: not theirs."""
+    return frozenset(f.invoice_id for f in former) - set(invoices_sent_to(former, contact))
+
+
+def former_erased(former: tuple[FormerContact, ...], contact: str) -> tuple[FormerContact, ...]:
+    """``former`` with every entry naming ``contact`` blanked (erasure)."""
+    address = contact.strip().lower()
+    return tuple(
+        f.model_copy(update={"billing": f.billing.erased()})
+        if billing_contact_of(f.billing) == address
+        else f
+        for f in former
+    )
+
+
+def not_billed_now(application: Application, contact: str) -> bool:
+    """``contact`` is not the billing contact of ``application`` now, nor named in an act's
+    mark: only, if at all, as a contact an invoice was corrected away from."""
+    return details_naming(application.model_copy(update={"former_billing": ()}), contact) is None
+
+
+def invoices_naming(application: Application, contact: str) -> tuple[str, ...]:
+    """The invoices sent for ``application`` whose customers at Stripe hold ``contact``: every
+    one for its applicant (each names them on its line), the ones addressed to them for a
+    billing contact (the current contact's, and a replaced contact's own, never another's)."""
+    sent = invoices_sent_to(application.former_billing, contact)
+    if application.answers.email.lower() == contact.strip().lower():
+        return invoices_ever_issued(application)
+    if not_billed_now(application, contact):
+        return sent
+    others = invoices_of_others(application.former_billing, contact)
+    ours = (i for i in invoices_ever_issued(application) if i not in others)
+    return tuple(dict.fromkeys((*ours, *sent)))
+
+
+def group_invoices_naming(group: GroupBooking, contact: str) -> tuple[str, ...]:
+    """The invoices sent for ``group`` whose customers at Stripe hold ``contact``: every one
+    for its manager (each made for their booking), the ones addressed to them for a billing
+    contact (the current contact's, and a replaced contact's own, never another's)."""
+    address = contact.strip().lower()
+    sent = invoices_sent_to(group.former_billing, address)
+    if group.manager.email.lower() == address:
+        return group_invoices(group)
+    if address != billing_contact_of(group.billing):
+        return sent
+    others = invoices_of_others(group.former_billing, address)
+    ours = (i for i in group_invoices(group) if i not in others)
+    return tuple(dict.fromkeys((*ours, *sent)))
