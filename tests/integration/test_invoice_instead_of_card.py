@@ -175,7 +175,7 @@ def test_a_switch_stopped_after_the_expiry_is_completed_as_pressed(
     assert mark.expiring_for.invoiced_instead is not None  # the act, on the mark
     # Stripe's checkout.session.expired (and the events of the invoice the stopped save never
     # recorded: see *Invoice the employer instead* in
-    # docs/features/paying-by-invoice-discount-codes-and-bursaries.md).
+    # docs/features/paying-by-invoice.md).
     by_type = {json.loads(b)["type"]: json.loads(b)["data"]["object"] for b, _ in caught}
     [expired] = [(b, h) for b, h in caught if json.loads(b)["type"] == "checkout.session.expired"]
     # The invoice Stripe sent before the stop was recorded first, as a draft: known to be
