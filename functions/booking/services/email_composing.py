@@ -115,8 +115,7 @@ def _template_values(
     if job.kind is EmailKind.SESSIONS_CHANGED and job.relinked:
         listed = course.schedule if listed is None else listed
         context["links_elsewhere"] = _links_elsewhere(ports, course, listed, context["sessions"])
-    if job.kind is EmailKind.FOLLOW_UP_INVITATION:
-        context["reminded_later"] = _reminded_later(ports, job, application, course, now)
+    context["reminded_later"] = _reminded_later(ports, job, application, course, now)
     # Whose clock the times are on; a new invoice is promised only while one can fall due.
     context["clock"] = clock_words(course.definition.timezone)
     context["invoice_possible"] &= invoice_due(course, now, ports.bank_holidays) is not None
@@ -128,15 +127,7 @@ def _template_values(
     if job.kind in (EmailKind.APPLICATION_RECEIVED, EmailKind.WAITLISTED):
         context["earlier_status"] = _earlier_ended(ports, application)
     if job.kind is EmailKind.CERTIFICATE:
-        from booking.services.register import certificate_details, printable
-
-        context["certificate"] = certificate_details(ports, application, course)
-        context["certificate_held"] = not printable(ports, application)
-        # Promised only when it will happen: invitations go to confirmed graduates, for the
-        # programme's follow-ups still to come.
-        context["follow_ups_to_come"] = application.status is ApplicationStatus.CONFIRMED and any(
-            s.kind is SessionKind.FOLLOW_UP and s.start > now for s in held_schedule(ports, course)
-        )
+        context.update(_certificate_values(ports, application, course, now))
     if job.kind is EmailKind.BOOKING_TRANSFERRED:
         context.update(_move_words(ports, job, application, course))
     moving_to = _moving_to(job, application)
@@ -155,6 +146,25 @@ def _template_values(
     context["standing"] = standing(_facts(application, course, context, now))
     # A message to the billing contact alone: what it may carry is one rule (``domain.payer``).
     return as_the_billing_contact_sees(context) if to_billing_contact_alone(job) else context
+
+
+def _certificate_values(
+    ports: Ports, application: Application, course: Course, now: datetime
+) -> dict[str, Any]:
+    """What a certificate's email says: the certificate, whether it is held, and whether
+    follow-ups are still to come."""
+    from booking.services.register import certificate_details, printable
+
+    return {
+        "certificate": certificate_details(ports, application, course),
+        "certificate_held": not printable(ports, application),
+        # Promised only when it will happen: invitations go to confirmed graduates, for the
+        # programme's follow-ups still to come.
+        "follow_ups_to_come": application.status is ApplicationStatus.CONFIRMED
+        and any(
+            s.kind is SessionKind.FOLLOW_UP and s.start > now for s in held_schedule(ports, course)
+        ),
+    }
 
 
 def _access_needs_told(application: Application) -> bool:
@@ -273,10 +283,10 @@ def _reminded_later(
     """Whether a reminder of a follow-up still comes after its invitation: one of the offsets
     of the person's own cohort (those they are reminded at) falls due after the invitation
     goes. An invitation that went late goes alone (``services.reminders``)."""
+    if job.kind is not EmailKind.FOLLOW_UP_INVITATION or job.session_start is None:
+        return True
     own = course if application.course_id == course.course_id else None
     own = own or ports.repository.get_course(application.course_id) or course
-    if job.session_start is None:
-        return True
     sent = max(now, job.planned_at) if job.planned_at else now
     offsets = own.definition.reminder_offsets_hours
     return any(reminder_due_at(job.session_start, hours) > sent for hours in offsets)
