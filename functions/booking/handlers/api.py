@@ -19,7 +19,7 @@ from booking.handlers import api_groups, http
 from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served, methods_for, route_at
-from booking.handlers.routes.groups import MANAGERS_OPERATIONS
+from booking.handlers.routes.groups import reader_of
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
 from booking.services.applications import ApplicationView, view_of
@@ -376,13 +376,13 @@ def openapi() -> Response[str]:
 
 
 def _error_page(status: int, code: str, message: str) -> str:
-    # A refusal on the manager's own routes points to their booking's page, not an
-    # application's: which routes those are is the route table's word.
+    # A refusal on the manager's or a colleague's routes points to their booking's page, or
+    # to the person who booked the places, not to an application: the route table's word.
     event = app.current_event
     route = route_at(event.http_method, event.path, Function.API)
-    to_manager = route is not None and route.operation_id in MANAGERS_OPERATIONS
+    reader = reader_of(None if route is None else route.operation_id)
     page: str = _pages().error_page(
-        status, code, message, to_manager=to_manager, organisation=_organisation_of(event.path)
+        status, code, message, reader=reader, organisation=_organisation_of(event.path)
     )
     return page
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from booking.handlers.pages.templates import environment
+from booking.handlers.routes.groups import Reader
 from booking.handlers.sentences import sentence
 
 _ERROR_HEADINGS = {
@@ -41,6 +42,21 @@ _MANAGERS_NEXT_STEPS = {
     "now: the link is in every email we have sent you about the places you booked.",
 }
 
+# The same for a colleague following the link to a place booked for them: until they apply they
+# have no application, and no email of ours leads to one.
+_COLLEAGUES_NEXT_STEPS = {
+    404: "Check the address you typed. A link we sent again replaces the earlier one: use the "
+    "one in our most recent email about your place. The person who booked the places can tell "
+    "you more.",
+    409: "Nothing has been sent or changed: the person who booked the places can tell you more.",
+}
+
+
+_READERS_NEXT_STEPS = {
+    Reader.APPLICANT: _NEXT_STEPS,
+    Reader.MANAGER: {**_NEXT_STEPS, **_MANAGERS_NEXT_STEPS},
+    Reader.COLLEAGUE: {**_NEXT_STEPS, **_COLLEAGUES_NEXT_STEPS},
+}
 
 # Refusals a person can act on get a heading that says what happened, not just "could not".
 _CODE_HEADINGS = {
@@ -50,6 +66,7 @@ _CODE_HEADINGS = {
     "idempotency_key_reused": "This form was sent already",
     "offer_lapsed": "This offer has lapsed",
     "place_booked_for_you": "A place has been booked for you",
+    "place_cancelled": "This place is no longer booked for you",
 }
 _CODE_NEXT_STEPS = {
     # The refusal itself says the email was sent: this says only what to do with it.
@@ -66,6 +83,10 @@ _CODE_NEXT_STEPS = {
     "link is in every email we have sent you.",
     "place_booked_for_you": "Nothing has been sent or changed. You need not apply here: the "
     "link to your place comes by email, and the person who booked it can tell you more.",
+    # A colleague's link to a place given up (by the manager, or with its refund): they never
+    # applied, so no application page of theirs could show it.
+    "place_cancelled": "Nothing has been sent or changed: the person who booked the places can "
+    "tell you more. If you still want to join, the course's page says whether places are left.",
 }
 
 
@@ -80,16 +101,22 @@ _CODE_EXPLANATIONS = {
 
 
 def error_page(
-    status: int, code: str, message: str, *, to_manager: bool = False, organisation: str = ""
+    status: int,
+    code: str,
+    message: str,
+    *,
+    reader: Reader = Reader.APPLICANT,
+    organisation: str = "",
 ) -> str:
     """A plain page for a browser that hit an error: what happened and what to do next (the
-    same facts as the JSON answer, without its code); ``to_manager``: on a route of the person
-    who booked places for colleagues, whose next step is their booking's page;
-    ``organisation``: the centre running the course the path names, for its header."""
+    same facts as the JSON answer, without its code); ``reader``: whose route it is, which
+    decides the page they are sent to next (an application's, a manager's booking's, or none
+    for a colleague who has not applied); ``organisation``: the centre running the course the
+    path names, for its header."""
     heading = _CODE_HEADINGS.get(code) or _ERROR_HEADINGS.get(status, "Something went wrong")
     explanation = _CODE_EXPLANATIONS.get(code) or (sentence(message) if message else "")
-    steps = {**_NEXT_STEPS, **_MANAGERS_NEXT_STEPS} if to_manager else _NEXT_STEPS
-    specific = None if to_manager else _CODE_NEXT_STEPS.get(code)
+    steps = _READERS_NEXT_STEPS[reader]
+    specific = None if reader is Reader.MANAGER else _CODE_NEXT_STEPS.get(code)
     next_step = specific or steps.get(
         status, "Nothing has been changed. Please try again in a few minutes."
     )

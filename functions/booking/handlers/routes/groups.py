@@ -4,6 +4,7 @@ changes to the places, and each colleague's own application form (the ``api`` fu
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from booking.handlers.routes import Fragment, Function, Route
@@ -62,10 +63,28 @@ def _on_a_place(
     )
 
 
+class Reader(StrEnum):
+    """Who reads a refusal on a public route, which decides the page it sends them to next."""
+
+    APPLICANT = "applicant"  # a person with an application (or applying): its page is theirs
+    MANAGER = "manager"  # the person who booked places for colleagues: their booking's page
+    COLLEAGUE = "colleague"  # a colleague on their place's link, who has not applied: none
+
+
 # The manager's own routes (their page, and a place's give-up or substitution): a refusal on
 # them is read by the person who booked the places, whose page is the booking's, not an
-# application's (the error page's next step says so).
-MANAGERS_OPERATIONS = frozenset({"getGroup", "substitutePlace", "cancelPlace"})
+# application's. A colleague's (their place's form and its sending) is read by someone with no
+# application page yet. The error page's next step says so.
+_READERS = {
+    **dict.fromkeys(("getGroup", "substitutePlace", "cancelPlace"), Reader.MANAGER),
+    **dict.fromkeys(("placeApplicationForm", "applyForPlace"), Reader.COLLEAGUE),
+}
+
+
+def reader_of(operation_id: str | None) -> Reader:
+    """Who reads a refusal on the route with ``operation_id`` (None: no route matched)."""
+    return _READERS.get(operation_id or "", Reader.APPLICANT)
+
 
 # What the manager's change of a place answers.
 _CHANGED = {
