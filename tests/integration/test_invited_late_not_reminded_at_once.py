@@ -36,18 +36,8 @@ def _cohort_ending_the_day_before_its_follow_up(system: System, day: date) -> da
     return datetime.combine(follow_up, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10)
 
 
-PROMISE = "we will remind you before it"
-
-
 def _subjects(system: System) -> list[str]:
-    """What the person was sent since last asked: each subject's first words, and whether an
-    invitation promised a reminder."""
-    said = []
-    for message in system.deliver_emails():
-        if message.to == [PERSON]:
-            promised = " (promises a reminder)" if PROMISE in message.text else ""
-            said.append(message.subject.split(":")[0] + promised)
-    return said
+    return [m.subject.split(":")[0] for m in system.deliver_emails() if m.to == [PERSON]]
 
 
 def test_an_invitation_due_with_a_reminder_goes_alone(system: System) -> None:
@@ -57,23 +47,12 @@ def test_an_invitation_due_with_a_reminder_goes_alone(system: System) -> None:
     system.deliver_emails()
     # The cohort's session ended; the follow-up is 23 hours away: its invitation and its
     # 24-hour reminder are both due at this run.
-    invited = _run_and_read(system, follow_up - timedelta(hours=23))
-    assert invited == ["You are invited (promises a reminder)"]
+    assert _run_and_read(system, follow_up - timedelta(hours=23)) == ["You are invited"]
     # The next runs do not send the 24-hour reminder after the invitation either.
     assert _run_and_read(system, follow_up - timedelta(hours=22, minutes=45)) == []
     assert _run_and_read(system, follow_up - timedelta(hours=2)) == []
     # The one-hour reminder comes at its time.
     assert _run_and_read(system, follow_up - timedelta(minutes=55)) == ["Reminder"]
-
-
-def test_an_invitation_with_no_reminder_to_come_promises_none(system: System) -> None:
-    day = date(2027, 1, 11)
-    follow_up = _cohort_ending_the_day_before_its_follow_up(system, day)
-    system.booked(COURSE, email=PERSON)
-    system.deliver_emails()
-    # The schedule was out until half an hour before the follow-up: every reminder was due.
-    assert _run_and_read(system, follow_up - timedelta(minutes=30)) == ["You are invited"]
-    assert _run_and_read(system, follow_up - timedelta(minutes=15)) == []
 
 
 def _run_and_read(system: System, moment: datetime) -> list[str]:

@@ -33,7 +33,6 @@ from booking.domain.offer_ends import (
 )
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.programme import follow_up_events, joining_link, programme_of, told_sessions
-from booking.domain.reminders import reminder_due_at
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
@@ -115,7 +114,6 @@ def _template_values(
     if job.kind is EmailKind.SESSIONS_CHANGED and job.relinked:
         listed = course.schedule if listed is None else listed
         context["links_elsewhere"] = _links_elsewhere(ports, course, listed, context["sessions"])
-    context["reminded_later"] = _reminded_later(ports, job, application, course, now)
     # Whose clock the times are on; a new invoice is promised only while one can fall due.
     context["clock"] = clock_words(course.definition.timezone)
     context["invoice_possible"] &= invoice_due(course, now, ports.bank_holidays) is not None
@@ -275,21 +273,6 @@ def _group_payer(ports: Ports, group_id: str) -> str:
     if group.manager.email == ERASED_EMAIL:
         return group.organisation
     return f"{group.manager.name} of {group.organisation}"
-
-
-def _reminded_later(
-    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
-) -> bool:
-    """Whether a reminder of a follow-up still comes after its invitation: one of the offsets
-    of the person's own cohort (those they are reminded at) falls due after the invitation
-    goes. An invitation that went late goes alone (``services.reminders``)."""
-    if job.kind is not EmailKind.FOLLOW_UP_INVITATION or job.session_start is None:
-        return True
-    own = course if application.course_id == course.course_id else None
-    own = own or ports.repository.get_course(application.course_id) or course
-    sent = max(now, job.planned_at) if job.planned_at else now
-    offsets = own.definition.reminder_offsets_hours
-    return any(reminder_due_at(job.session_start, hours) > sent for hours in offsets)
 
 
 def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Course) -> str:
