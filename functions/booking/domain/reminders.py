@@ -48,11 +48,6 @@ class DueReminder:
     # Larger offsets of the same session that are also due: never sent, marked superseded.
     superseded: tuple[int, ...] = ()
 
-    @property
-    def due_now(self) -> tuple[int, ...]:
-        """Every offset of the session due now: the nearest and those it supersedes."""
-        return (self.offset_hours, *self.superseded)
-
 
 def due_reminders(
     sessions: Iterable[ScheduledSession], offsets_hours: Iterable[int], now: datetime

@@ -21,8 +21,7 @@ person and the offset; a moved session is reminded
 again at its new time unless that offset's reminder already went in time for it
 (``domain.reminders.still_reminds``: the ledger refuses the claim). An invitation's claim names
 no start: one per person and event wherever it moves (those already invited hear of a move from
-``services.follow_ups``, not a second invitation). An invitation a run claims goes alone: the
-person's reminders of that event due at that run are marked superseded, never sent.
+``services.follow_ups``, not a second invitation).
 """
 
 from __future__ import annotations
@@ -156,53 +155,21 @@ class _Planner:
             if not self._now < session.start <= self._now + MAX_LOOKAHEAD:
                 continue
             people = graduates(event, bookings, self._now)
-            invited = self._invitations(event, people)
             for person, application in people.items():
                 # Each graduate is reminded at their own cohort's offsets (the booking the
                 # messages are about), never at whichever file hosts the event.
                 offsets = cohort_of[application.application_id].definition.reminder_offsets_hours
-                claimed += self._graduate_reminders(
-                    event, person, application, offsets, invited=person in invited
-                )
-            claimed += invited.values()
+                for due in due_reminders([session], offsets, self._now):
+                    job = self._follow_up_job(
+                        event, person, application, due.offset_hours, self._now
+                    )
+                    claimed += self._claim_due(event.about, due, person, job)
+            if invitation_due(session, self._now):
+                for person, application in people.items():
+                    job = self._follow_up_job(event, person, application, None, self._now)
+                    marker = ReminderMarker(event.about, session.start, INVITATION, person, job)
+                    claimed += self._claim(marker)
         return claimed
-
-    def _graduate_reminders(
-        self,
-        event: FollowUpEvent,
-        person: str,
-        application: Application,
-        offsets: list[int],
-        *,
-        invited: bool,
-    ) -> list[ReminderMarker]:
-        """The reminder of ``event`` due for ``person`` now, claimed; ``invited``: their
-        invitation was claimed by this run."""
-        claimed: list[ReminderMarker] = []
-        for due in due_reminders([event.session], offsets, self._now):
-            if invited:
-                # Invited only now (their cohort just ended, or the schedule was out): the
-                # invitation gives the time and the link; a reminder beside it could come
-                # first, of a meeting they were not yet invited to.
-                self._supersede(event.about, event.session.start, due.due_now, person)
-                continue
-            job = self._follow_up_job(event, person, application, due.offset_hours, self._now)
-            claimed += self._claim_due(event.about, due, person, job)
-        return claimed
-
-    def _invitations(
-        self, event: FollowUpEvent, people: dict[str, Application]
-    ) -> dict[str, ReminderMarker]:
-        """The invitations to ``event`` this run claims (once due), by person."""
-        if not invitation_due(event.session, self._now):
-            return {}
-        invited: dict[str, ReminderMarker] = {}
-        for person, application in people.items():
-            job = self._follow_up_job(event, person, application, None, self._now)
-            marker = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
-            if self._claim(marker):
-                invited[person] = marker
-        return invited
 
     @staticmethod
     def _follow_up_job(
@@ -225,17 +192,11 @@ class _Planner:
         start = due.session.start
         # Superseded first: once the nearer reminder is claimed, no delayed tick carrying an
         # older time may send the farther one.
-        self._supersede(about, start, due.superseded, recipient)
-        return self._claim(ReminderMarker(about, start, f"h{due.offset_hours}", recipient, job))
-
-    def _supersede(
-        self, about: str, start: datetime, offsets: Iterable[int], recipient: str
-    ) -> None:
-        """Mark these offsets' reminders never to be sent (unless claimed already)."""
-        for hours in offsets:
-            marker = ReminderMarker(about, start, f"h{hours}", recipient)
-            if self._ports.repository.supersede_reminder(marker, self._now):
+        for hours in due.superseded:
+            farther = ReminderMarker(about, start, f"h{hours}", recipient)
+            if self._ports.repository.supersede_reminder(farther, self._now):
                 self._summary["superseded"] += 1
+        return self._claim(ReminderMarker(about, start, f"h{due.offset_hours}", recipient, job))
 
     def _claim(self, marker: ReminderMarker) -> list[ReminderMarker]:
         if self._ports.repository.claim_reminder(marker, self._now):
