@@ -15,16 +15,12 @@ from __future__ import annotations
 import pytest
 from schemathesis import BaseSchema, GenerationMode
 
-from tests.support.openapi_fuzzing import FuzzedOperation, fuzz_operation, fuzzed_operations
+from tests.support.openapi_fuzzing import fuzzed_operations, operation_fuzzing_test
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("fuzzed", fuzzed_operations(), ids=str)
-def test_valid_input(
-    fuzzed_schema: BaseSchema, sample_course_id: str, fuzzed: FuzzedOperation
-) -> None:
-    fuzz_operation(fuzzed_schema, fuzzed, GenerationMode.POSITIVE, sample_course_id)
+test_valid_input = operation_fuzzing_test(GenerationMode.POSITIVE)
 
 
 def test_every_published_operation_is_fuzzed(fuzzed_schema: BaseSchema) -> None:

@@ -15,9 +15,11 @@ when all operations ran in one test.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 import requests
 from hypothesis import given
 from hypothesis.errors import Unsatisfiable
@@ -138,3 +140,14 @@ def fuzz_operation(
     assert len(sent) >= least, f"{fuzzed}: {len(sent)} requests sent, fewer than {least}"
     assert not [s for s in sent if s[1] >= 500]
     return len(sent)
+
+
+def operation_fuzzing_test(mode: GenerationMode) -> Callable[..., None]:
+    """The test fuzzing every operation in ``mode``, one operation a test; each mode's file
+    holds it under a name of its own."""
+
+    @pytest.mark.parametrize("fuzzed", fuzzed_operations(), ids=str)
+    def test(fuzzed_schema: BaseSchema, sample_course_id: str, fuzzed: FuzzedOperation) -> None:
+        fuzz_operation(fuzzed_schema, fuzzed, mode, sample_course_id)
+
+    return test
