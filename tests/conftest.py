@@ -39,7 +39,7 @@ COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 # ran alone for minutes at the end). xdist hands each worker one file, then one more each,
 # then more as they run low. So: the machine's shards first (one file each), the longest of
 # them first of all (shard 3's 50 examples take 5x shard 1's or more: handed out fifth, it
-# waited for a worker to finish two files), the longest end-to-end file next, a quick unit
+# waited for a worker to finish two files), the longest end-to-end files next, a quick unit
 # file, then the other end-to-end files, the other property files (the programme's machine
 # takes half a minute or more: handed out last, as in collection order, one worker ran it
 # alone at the end), the CDK tests, the contract and integration tests, and the unit tests
@@ -47,7 +47,7 @@ COURSES_DIR = Path(__file__).resolve().parents[1] / "courses"
 RUN_ORDER = (
     "tests/property/test_lifecycle_machine_shard_3.py",
     "tests/property/test_lifecycle_machine",
-    "tests/e2e/test_fuzz_openapi.py",
+    "tests/e2e/test_fuzz_openapi_",  # its positive and negative halves, one a worker
     "tests/unit/test_course.py",
     "tests/e2e/",
     "tests/property/",

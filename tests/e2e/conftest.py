@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schemathesis
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
+from schemathesis import BaseSchema
 
 from tests.support.chromium import (
     NOT_INSTALLED,
@@ -20,6 +22,7 @@ from tests.support.chromium import (
 )
 from tests.support.local_stack import RunningStack, running_stack
 from tests.support.mail_checks import Seen, check_message
+from tests.support.openapi_fuzzing import NOT_FUZZED
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E = Path(__file__).resolve().parent
@@ -47,6 +50,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         for path in sent:
             check_message(path.read_bytes(), seen)
     assert running.process.returncode == 0, "the stack did not stop cleanly on SIGTERM"
+
+
+@pytest.fixture(scope="session")
+def fuzzed_schema(stack: RunningStack) -> BaseSchema:
+    """The OpenAPI document as the running stack serves it, derandomized, less what is not
+    fuzzed (tests/support/openapi_fuzzing.py)."""
+    loaded = schemathesis.openapi.from_url(f"{stack.url}/openapi.json", timeout=30)
+    loaded.config.generation.update(deterministic=True)
+    return loaded.exclude(path_regex=NOT_FUZZED)
+
+
+@pytest.fixture(scope="session")
+def sample_course_id(stack: RunningStack) -> str:
+    return str(stack.sample()["course_id"])
 
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"

@@ -1,6 +1,6 @@
 """Odd input everywhere, against the real local stack: never a 5xx, every error in its shape.
 
-The OpenAPI fuzzing (``test_fuzz_openapi.py``) generates what the document describes. This file
+The OpenAPI fuzzing (``test_fuzz_openapi_*.py``) generates what the document describes. This file
 goes where the document does not: non-ASCII, empty, huge and extreme values in every header,
 query string and path segment, on the public API, the organiser API, the Stripe webhook and the
 local extras (``/_local/stripe/...``, ``/_local/outbox``, ``/_local/scheduler/tick``), plus

@@ -1,6 +1,6 @@
 """Every console form and every organiser route, fuzzed from the generated document: never a 5xx.
 
-The public operations are fuzzed over HTTP by schemathesis (tests/e2e/test_fuzz_openapi.py),
+The public operations are fuzzed over HTTP by schemathesis (tests/e2e/test_fuzz_openapi_*.py),
 which cannot sign in; here every operation under ``/console`` is sent signed in (the session's
 CSRF token on every form) and every operation under ``/admin`` with the organiser token, through
 the same front as ``make run`` (tests/support/system.py). Each operation's parameters and body
