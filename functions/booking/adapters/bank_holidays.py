@@ -10,15 +10,20 @@ Imported only when a due date is worked out (about 100 ms), never at cold start.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import holidays
 
 
 class EnglandAndWalesBankHolidays:
     def __init__(self) -> None:
-        # Years are filled in on first use; a lock because the local stack serves threads.
-        self._days = holidays.country_holidays("GB", subdiv="ENG")
+        # This year's and the next's days worked out now (a SnapStart init keeps them in its
+        # snapshot: ``handlers.api``); later years are filled in on first use. A lock because
+        # the local stack serves threads.
+        this_year = datetime.now(UTC).year
+        self._days = holidays.country_holidays(
+            "GB", subdiv="ENG", years=range(this_year, this_year + 2)
+        )
         self._lock = threading.Lock()
 
     def __contains__(self, day: object, /) -> bool:

@@ -427,6 +427,10 @@ if bootstrap.taking_snapshot():
 
     _public_pages = (apply_page, courses_page, error_page, status_page)
     api_groups.load()
+    # The forms ask whether an invoice could still fall due in time (services.invoicing), which
+    # reads England and Wales' bank holidays: loaded into the snapshot, this year's and the
+    # next's days worked out, not by the first form a browser asks for after a restore.
+    _ = bootstrap.ports().bank_holidays
     # Last: every model those loaded, built into the snapshot.
     bootstrap.snapshot_builds_every_model()
 
