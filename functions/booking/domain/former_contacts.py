@@ -76,14 +76,13 @@ def invoices_naming(application: Application, contact: str) -> tuple[str, ...]:
     """The invoices sent for ``application`` whose customers at Stripe hold ``contact``: every
     one for its applicant (each names them on its line), the ones addressed to them for a
     billing contact (the current contact's, and a replaced contact's own, never another's)."""
-    sent = invoices_sent_to(application.former_billing, contact)
-    if application.answers.email.lower() == contact.strip().lower():
-        return invoices_ever_issued(application)
-    if not_billed_now(application, contact):
-        return sent
-    others = invoices_of_others(application.former_billing, contact)
-    ours = (i for i in invoices_ever_issued(application) if i not in others)
-    return tuple(dict.fromkeys((*ours, *sent)))
+    return _invoices_holding(
+        invoices_ever_issued(application),
+        application.former_billing,
+        contact,
+        owner=application.answers.email.lower() == contact.strip().lower(),
+        billed_now=not not_billed_now(application, contact),
+    )
 
 
 def group_invoices_naming(group: GroupBooking, contact: str) -> tuple[str, ...]:
@@ -91,11 +90,31 @@ def group_invoices_naming(group: GroupBooking, contact: str) -> tuple[str, ...]:
     for its manager (each made for their booking), the ones addressed to them for a billing
     contact (the current contact's, and a replaced contact's own, never another's)."""
     address = contact.strip().lower()
-    sent = invoices_sent_to(group.former_billing, address)
-    if group.manager.email.lower() == address:
-        return group_invoices(group)
-    if address != billing_contact_of(group.billing):
+    return _invoices_holding(
+        group_invoices(group),
+        group.former_billing,
+        address,
+        owner=group.manager.email.lower() == address,
+        billed_now=address == billing_contact_of(group.billing),
+    )
+
+
+def _invoices_holding(
+    every: tuple[str, ...],
+    former: tuple[FormerContact, ...],
+    contact: str,
+    *,
+    owner: bool,
+    billed_now: bool,
+) -> tuple[str, ...]:
+    """Of a booking's invoices (``every``, the replaced ones too), those whose customers hold
+    ``contact``: all of them for the booking's own person (``owner``), the current contact's
+    and their own replaced ones for the billing contact now (``billed_now``), else only the
+    replaced ones that went to them. One rule for a person's booking and a group's."""
+    sent = invoices_sent_to(former, contact)
+    if owner:
+        return every
+    if not billed_now:
         return sent
-    others = invoices_of_others(group.former_billing, address)
-    ours = (i for i in group_invoices(group) if i not in others)
-    return tuple(dict.fromkeys((*ours, *sent)))
+    others = invoices_of_others(former, contact)
+    return tuple(dict.fromkeys((*(i for i in every if i not in others), *sent)))
