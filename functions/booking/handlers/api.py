@@ -23,6 +23,7 @@ from booking.handlers.routes.groups import reader_of
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
 from booking.services.applications import ApplicationView, view_of
+from booking.services.invoice_requests import invoice_offered
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -105,7 +106,7 @@ def get_course(course_id: str) -> Response[str]:
     if http.wants_html(_header("accept")):
         # A person who lands here sees the course's page (the one with its form).
         action = _apply_action(course_id)
-        offered = invoicing.invoice_offered(the_ports, course)
+        offered = invoice_offered(the_ports, course, the_ports.clock())
         page = _pages().apply_form(course, the_ports.clock(), action, invoice_offered=offered)
         return _html(200, page)
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
@@ -116,7 +117,7 @@ def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     action = _apply_action(course_id)
-    offered = invoicing.invoice_offered(the_ports, course)
+    offered = invoice_offered(the_ports, course, the_ports.clock())
     return _html(
         200, _pages().apply_form(course, the_ports.clock(), action, invoice_offered=offered)
     )
@@ -143,7 +144,7 @@ def submit_application(course_id: str) -> Response[str]:
             action,
             values,
             invalid.fields,
-            invoice_offered=invoicing.invoice_offered(the_ports, course),
+            invoice_offered=invoice_offered(the_ports, course, the_ports.clock()),
         )
         return form_again(422, page)
     except DependencyUnavailable as exc:

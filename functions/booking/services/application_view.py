@@ -28,7 +28,7 @@ from booking.domain.waiting_list_leaving import leave_offered
 from booking.domain.waiting_moves import waiting_at
 from booking.domain.wording import cohort_name
 from booking.services.code_uses import code_used_up_since
-from booking.services.invoice_requests import invoice_due
+from booking.services.invoice_requests import invoice_offered
 from booking.services.ports import Ports
 from booking.services.reading import application_as_read
 from booking.services.waitlist import position_in_line, waitlist_position
@@ -142,8 +142,8 @@ def view_of(
     # An offer whose time has passed is read as lapsed before the sweep ends it.
     shown = application_as_read(application, course, now)
     ended = course is not None and waiting_list_ended(application, course, now)
-    in_time = course is not None and invoice_due(course, now, ports.bank_holidays) is not None
-    read = _Read(application, course, now, shown, code_used_up_since(ports, application), in_time)
+    offered = course is not None and invoice_offered(ports, course, now)
+    read = _Read(application, course, now, shown, code_used_up_since(ports, application), offered)
     return ApplicationView(
         application_id=application.application_id,
         course_id=application.course_id,
@@ -229,15 +229,15 @@ def _needs_course(application: Application, now: datetime) -> bool:
 class _Read:
     """The application as its view reads it: ``shown``, as read (``domain.offer_ends.as_read``),
     which says whether an offer still holds its place; ``code_used_up``, its code's uses all
-    taken since it lapsed (no payment can start); ``invoice_in_time``, an invoice issued now
-    could fall due before the course starts (``invoice_requests.invoice_due``)."""
+    taken since it lapsed (no payment can start); ``invoice_offered``, paying by invoice is
+    offered now (``invoice_requests.invoice_offered``)."""
 
     application: Application
     course: Course | None
     now: datetime
     shown: Application
     code_used_up: bool
-    invoice_in_time: bool = False
+    invoice_offered: bool = False
 
 
 def _payment(read: _Read) -> dict[str, Any]:
@@ -266,9 +266,7 @@ def _payment(read: _Read) -> dict[str, Any]:
         "invoice_due_at": _iso(open_invoice.due_at) if open_invoice else None,
         "can_request_invoice": can_pay
         and course is not None
-        and invoice_can_be_asked(
-            application.billing, course.definition.invoice_allowed and read.invoice_in_time
-        ),
+        and invoice_can_be_asked(application.billing, read.invoice_offered),
         "payment_method": application.payment_method.value,
     }
 

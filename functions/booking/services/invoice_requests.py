@@ -46,6 +46,16 @@ def invoice_due(course: Course, now: datetime, bank_holidays: Container[date]) -
     )
 
 
+def invoice_offered(ports: Ports, course: Course, now: datetime) -> bool:
+    """Whether paying by invoice is offered at ``now``: the course allows it and an invoice
+    issued now could fall due before the course starts (the rule ``invoice_due_or_refuse``
+    keeps), so nobody fills in billing details only to be told it is too late. The forms, the
+    status page and the console ask it."""
+    return course.definition.invoice_allowed and (
+        invoice_due(course, now, ports.bank_holidays) is not None
+    )
+
+
 def paid_by_an_earlier_try(
     ports: Ports, application: Application, *, too_late: bool
 ) -> InvoiceAtStripe | None:

@@ -122,16 +122,6 @@ def billing_for(course: Course, form: PaymentChoiceForm) -> BillingDetails | Non
     return billing
 
 
-def invoice_offered(ports: Ports, course: Course) -> bool:
-    """Whether the forms offer paying by invoice now: the course allows it and an invoice
-    issued now could fall due before the course starts (the rule ``invoice_due_or_refuse``
-    keeps), so nobody fills in billing details only to be told it is too late."""
-    definition = course.definition
-    return definition.invoice_allowed and (
-        invoice_due(course, ports.clock(), ports.bank_holidays) is not None
-    )
-
-
 def invoice_due_or_refuse(
     course: Course, now: datetime, bank_holidays: Container[date]
 ) -> datetime:
