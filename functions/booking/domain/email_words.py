@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from booking.domain.dispute_told import DISPUTE_SUBJECTS
 from booking.domain.disputes import DISPUTE_COPY
 from booking.domain.email_ids import occasion_in_id
-from booking.domain.emails import CERTIFICATE_HELD, EmailKind, instant_token
+from booking.domain.emails import CERTIFICATE_HELD, EmailKind, instant_of, instant_token
 from booking.domain.facilitators_told import (
     BOOKED,
     TO_FACILITATORS,
@@ -139,9 +139,8 @@ def _reminder_said(
     named = sessions.get(":".join(reminded))
     if named:
         return named
-    try:
-        start = datetime.strptime(token, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
-    except ValueError:
+    start = instant_of(token)
+    if start is None:
         return ""
     cohort = cohorts.get(course_id)
     return f"the session of {day_when(start, timezone)}" + (f" on {cohort}" if cohort else "")

@@ -102,9 +102,20 @@ SAID_AS_QUEUED = frozenset(
 )
 
 
+_INSTANT = "%Y%m%dT%H%MZ"
+
+
 def instant_token(moment: datetime) -> str:
     """A session's start as it appears in ids and keys: UTC, to the minute."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+    return moment.astimezone(UTC).strftime(_INSTANT)
+
+
+def instant_of(token: str) -> datetime | None:
+    """The moment an :func:`instant_token` names (None: ``token`` is not one)."""
+    try:
+        return datetime.strptime(token, _INSTANT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ told once by the same sweep.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob, EmailKind, instant_token
+from booking.domain.emails import EmailJob, EmailKind, instant_of, instant_token
 from booking.domain.errors import Conflict
 from booking.domain.statuses import ON_THE_WAY, ApplicationStatus
 from booking.domain.wording import moment_when
@@ -370,11 +370,7 @@ def telling_order(occasion: str | None) -> int:
 
 def closing_of(occasion: str | None) -> datetime | None:
     """The closing an occasion of an email about one names (:func:`closing_named`)."""
-    token = (occasion or "").partition(_AT_VERSION)[0]
-    try:
-        return datetime.strptime(token, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
+    return instant_of((occasion or "").partition(_AT_VERSION)[0])
 
 
 # The emails that tell a person of a closing: that it ended their wait (or review), or that
