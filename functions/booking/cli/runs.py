@@ -108,23 +108,28 @@ def _backfill_pages(url: str, token: str | None, backfill: str) -> list[dict[str
         body = {"course_id": page["next_course_id"]}
 
 
+def _pages_said(pages: list[dict[str, Any]], what: str, counted: dict[str, str]) -> str:
+    """A paged backfill's answers in one sentence: the courses done and, for each count
+    ``counted`` names (the answer's key: its words), the courses' figures added up."""
+    courses = sum(1 for p in pages if p.get("course_id"))
+    figures = ", ".join(
+        f"{sum(int(p.get(key) or 0) for p in pages)} {words}" for key, words in counted.items()
+    )
+    return f"Backfilled {what} {courses} {'course' if courses == 1 else 'courses'}: {figures}."
+
+
 def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False) -> str:
     """Page through every course (``POST /admin/billing-index/backfill``), adding up what each
     call wrote: the billing-contact lookups older applications lacked."""
     pages = _backfill_pages(url, token, "billing-index")
     if as_json:
         return json.dumps(pages, indent=2)
-
-    def total(key: str) -> int:
-        return sum(int(p.get(key) or 0) for p in pages)
-
-    courses = sum(1 for p in pages if p.get("course_id"))
-    return (
-        f"Backfilled the billing contacts' lookups of {courses} "
-        f"{'course' if courses == 1 else 'courses'}: {total('written')} written, "
-        f"{total('already_indexed')} there already, "
-        f"{total('not_billed')} with no billing contact to index."
-    )
+    counted = {
+        "written": "written",
+        "already_indexed": "there already",
+        "not_billed": "with no billing contact to index",
+    }
+    return _pages_said(pages, "the billing contacts' lookups of", counted)
 
 
 def backfill_code_uses(url: str, token: str | None, *, as_json: bool = False) -> str:
@@ -133,12 +138,23 @@ def backfill_code_uses(url: str, token: str | None, *, as_json: bool = False) ->
     pages = _backfill_pages(url, token, "code-uses")
     if as_json:
         return json.dumps(pages, indent=2)
-    courses = sum(1 for p in pages if p.get("course_id"))
-    given = sum(int(p.get("given_back") or 0) for p in pages)
-    return (
-        f"Backfilled the discount code uses of {courses} "
-        f"{'course' if courses == 1 else 'courses'}: {given} given back."
-    )
+    return _pages_said(pages, "the discount code uses of", {"given_back": "given back"})
+
+
+def backfill_former_contacts(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """Page through every course (``POST /admin/former-contacts/backfill``), adding up the
+    billing contacts invoices were corrected away from that older bookings did not record
+    (counted in replaced invoices; never a name or an address)."""
+    pages = _backfill_pages(url, token, "former-contacts")
+    if as_json:
+        return json.dumps(pages, indent=2)
+    counted = {
+        "recorded": "recorded",
+        "already_recorded": "recorded before",
+        "nobody_to_record": "with nobody to record (Stripe holds no one, or the booking names "
+        "them still)",
+    }
+    return _pages_said(pages, "the billing contacts replaced invoices went to, in", counted)
 
 
 def backfill_refunds_failed(url: str, token: str | None, *, as_json: bool = False) -> str:
