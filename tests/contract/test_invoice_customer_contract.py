@@ -117,3 +117,26 @@ def test_a_provider_failure_is_an_outage_and_the_customer_stays(provider: Provid
     with pytest.raises(DependencyUnavailable):
         gateway.forget_invoice_customer(invoice.invoice_id)
     assert not provider.customer_deleted(invoice.invoice_id)
+
+
+def test_an_invoices_addressee_is_who_it_was_addressed_to_until_their_customer_is_deleted(
+    provider: Provider,
+) -> None:
+    """The contact a void invoice's customer holds, as the invoice was addressed (the PO
+    too); nobody once that customer is deleted, nor for an invoice the provider never made."""
+    gateway = provider.gateway
+    request = invoice_request()
+    invoice = gateway.create_invoice(request)
+    assert gateway.void_invoice(invoice.invoice_id) == "void"
+
+    held = gateway.invoice_addressee(invoice.invoice_id)
+
+    # The address as the invoice printed it: its first line, then the rest on one.
+    printed = request.billing.model_copy(
+        update={"billing_address": "1 Hospital Road\nLeeds, LS1 1AA"}
+    )
+    assert held is not None
+    assert held.prints_as(printed)
+    gateway.forget_invoice_customer(invoice.invoice_id)
+    assert gateway.invoice_addressee(invoice.invoice_id) is None
+    assert gateway.invoice_addressee("in_never_made") is None

@@ -249,6 +249,23 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     assert capsys.readouterr().out.strip() == f"{reference}: Payment not completed (invoice voided)"
 
 
+def test_backfill_former_contacts_runs_against_the_local_stack_and_its_stripe(
+    stack: RunningStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Against the running stack (its Stripe stand-in): every course paged through, said in
+    counts (never a name or an address), nothing recorded for bookings saved by today's rule."""
+    common = _signed(stack)
+    assert main([*common, "backfill-former-contacts"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Backfilled the billing contacts replaced invoices went to, in ")
+    assert " 0 recorded, " in said
+    assert "@" not in said
+    assert main([*common, "backfill-former-contacts", "--json"]) == 0
+    pages = json.loads(capsys.readouterr().out)
+    assert pages[-1]["next_course_id"] is None
+    assert sum(p["recorded"] for p in pages) == 0
+
+
 def test_backfill_billing_index_pages_through_every_course_and_writes_nothing_twice(
     stack: RunningStack, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ from typing import TypeVar
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import (
     AppliedDiscount,
+    BillingDetails,
     InvoiceRef,
     PromotionCode,
     PromotionCodeState,
@@ -264,6 +265,17 @@ class FakePaymentGateway:
         invoice.status, invoice.processing = "paid", False
         invoice.payment_intent = f"pi_invoice_{next(self._ids)}"
         return invoice.payment_intent
+
+    def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
+        self._check()
+        invoice = self.invoices.get(invoice_id)
+        if invoice is None or invoice.customer_deleted:
+            return None
+        # As the provider's customer holds the address: its first line, the rest on one.
+        billing = invoice.request.billing
+        first, *rest = billing.address_lines()
+        printed = "\n".join(line for line in (first, ", ".join(rest)) if line)
+        return billing.model_copy(update={"billing_address": printed})
 
     def forget_invoice_customer(self, invoice_id: str) -> None:
         self._check()

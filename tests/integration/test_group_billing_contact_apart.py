@@ -195,7 +195,7 @@ def test_every_place_given_up_before_paying_tells_the_billing_contact_the_invoic
     sent = system.deliver_emails()
     _each_to_whom_it_is_for(system.stored_group(group), sent)
     [accounts] = [m for m in sent if m.to == [ACCOUNTS]]
-    assert accounts.subject.startswith("Every place given up: nothing to pay")
+    assert accounts.subject.startswith("Every place given up, so nothing to pay: ")
     for said in (" ".join(accounts.text.split()), " ".join(accounts.html.split())):
         assert "was given up before the invoice was paid" in said
         assert f"(invoice {number}" in said

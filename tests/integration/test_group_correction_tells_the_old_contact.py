@@ -27,7 +27,7 @@ def test_the_contact_the_old_invoice_went_to_is_told_it_was_replaced(system: Sys
 
     sent = system.deliver_emails()
     [told] = [e for e in sent if list(e.to) == [ACCOUNTS]]
-    assert told.subject.startswith(f"Invoice {number} was replaced: you need not pay it")
+    assert told.subject.startswith(f"Invoice {number} was replaced, so you need not pay it: ")
     words = " ".join(told.text.split())
     assert "Dear St Elsewhere NHS Foundation Trust," in words
     assert f"We sent you invoice {number} for £600.00" in words

@@ -53,7 +53,9 @@ def test_the_manager_and_the_billing_contact_are_told_the_places_stay_held(
     assert f"/_local/stripe/invoices/{invoice_id}" in accounts.html
     assert FAILED_WORDS in " ".join(manager.html.split())
     assert group["token"] not in accounts.text  # the manager's page is theirs alone
-    assert "did not go through" in accounts.subject
+    number = system.stripe_invoice(invoice_id)["number"]
+    assert accounts.subject.startswith(f"A payment of invoice {number} did not go through: ")
+    assert accounts.subject.count(":") == 1
 
 
 def test_the_failure_is_told_once_per_attempt(system: System, failed: Failed) -> None:

@@ -57,6 +57,11 @@ def test_a_failed_invoice_payment_keeps_the_place_and_tells_payer_and_person(
     assert FAILED_WORDS in " ".join(accounts.text.split())
     assert f"/_local/stripe/invoices/{invoice_id}" in accounts.text  # where to pay it again
     assert application["token"] not in accounts.text  # the person's page is theirs alone
+    # One colon, before the course: what happened to which invoice, then where.
+    number = system.stripe_invoice(invoice_id)["number"]
+    title = system.course(INVOICED)["title"]
+    assert accounts.subject.startswith(f"A payment of invoice {number} did not go through: {title}")
+    assert accounts.subject.count(":") == 1
     said = " ".join(person.text.split())
     assert FAILED_WORDS in said
     assert "your place is still held until it is due" in said

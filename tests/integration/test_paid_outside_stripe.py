@@ -230,7 +230,8 @@ def test_a_groups_invoice_paid_by_bank_transfer_is_recorded_from_its_card(
     colleagues = {colleague["email"] for colleague in COLLEAGUES}
     assert set(told) == {MANAGER, ACCOUNTS} | colleagues, told
     assert told[MANAGER].startswith("Paid: your colleagues can apply")
-    assert told[ACCOUNTS].startswith(f"Payment received: invoice {number}")  # the accounts team's
+    # The accounts team's own message, by its invoice's number.
+    assert told[ACCOUNTS].startswith(f"Payment received for invoice {number}: ")
     # Again (a second tab): nothing changes; the API says the same.
     again = browser.act(path, seen=seen)
     assert "recorded as paid already" in browser.words(again.headers["location"])

@@ -42,7 +42,7 @@ def test_one_persons_billing_contact_is_told_once(system: System) -> None:
     [told] = _acknowledgements(system)
     number = system.stored(application).invoice.number  # type: ignore[union-attr]
     assert told.to == [ACCOUNTS]
-    assert told.subject.startswith(f"Payment received: invoice {number}")
+    assert told.subject.startswith(f"Payment received for invoice {number}: ")
     assert "we have received the payment of £200.00" in told.text
     assert "(received by bank transfer, bank's reference ACME 0042)" in told.text
     assert application["status_url"] not in told.text  # the person's link stays theirs

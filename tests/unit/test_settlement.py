@@ -11,6 +11,7 @@ import pytest
 from booking.domain.application import Application, CheckoutRef, GroupPlaceRef
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import AppliedDiscount, BillingDetails
+from booking.domain.billing_notices import KEPT_TO_GIVE_BACK_BY_HAND, PAID_BY_ORGANISATION_WORDS
 from booking.domain.commands import (
     ExpireCheckout,
     IssueInvoice,
@@ -23,9 +24,12 @@ from booking.domain.invoices import InvoiceEvent, InvoiceEventKind
 from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
 from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
+from booking.domain.paid_without_a_place import kept_without_a_place
+from booking.domain.payer import payer_of
+from booking.domain.payment_settlement import ended_invoice
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, payment_record
 from booking.domain.settlement import owes_nothing, settle
-from tests.support.applications import an_application, an_invoice
+from tests.support.applications import an_application, an_invoice, answers_of
 
 NOW = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 PRICE = Money(amount=20000)
@@ -201,6 +205,26 @@ def test_an_invoice_paid_outside_stripe_that_cannot_be_kept_is_left_to_the_organ
     [anomaly] = decided.before_save
     assert isinstance(anomaly, NoteAnomaly)
     assert anomaly.kind == "paid_outside_stripe_not_refunded"
+
+
+def test_a_person_billed_to_themselves_hears_of_their_invoice_kept_to_give_back_as_its_payers() -> (
+    None
+):
+    """The message of a booking ended keeping its invoice's payment recorded outside Stripe
+    always has a named payer (its invoice is paid), so the person is told in the words of an
+    organisation's payment, named, also when they are their own billing contact."""
+    email = "ada@example.org"
+    own = invoiced(answers=answers_of(email)).model_copy(
+        update={"billing": invoiced().billing.model_copy(update={"billing_email": email})}
+    )
+    event = InvoiceEvent("evt_5", InvoiceEventKind.PAID, INVOICE.invoice_id, "app1", 20000, "gbp")
+    paid_now = ended_invoice(own.invoice, "paid", NOW)
+    kept = kept_without_a_place(own, event, paid_now, "course_full", NOW).application
+    assert kept is not None
+    [told] = kept.outbox
+    assert told.reason == KEPT_TO_GIVE_BACK_BY_HAND
+    assert payer_of(kept, told).organisation == "Trust"
+    assert KEPT_TO_GIVE_BACK_BY_HAND in PAID_BY_ORGANISATION_WORDS
 
 
 def test_an_organisers_cancel_of_a_colleagues_group_place_is_refused_naming_the_employer() -> None:

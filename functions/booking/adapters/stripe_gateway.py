@@ -19,11 +19,13 @@ import stripe
 # webhook and event modules, which a SnapStart snapshot of the webhook should hold already.
 from stripe import SignatureVerificationError, WebhookSignature
 
+from booking.adapters.stripe_addressees import invoice_addressee
 from booking.adapters.stripe_calls import call_stripe
 from booking.adapters.stripe_disputes import dispute_facts
 from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
 from booking.adapters.stripe_payloads import is_stripe_event, whole_amount
 from booking.domain.application import CheckoutRef
+from booking.domain.billing import BillingDetails
 from booking.domain.disputes import DisputeEvent
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind, RefundEvent
@@ -49,6 +51,9 @@ class StripeGateway(StripeInvoicing):
         # The webhook's reads of what Stripe holds: a short timeout, so a slow Stripe is a
         # quick 503 Stripe retries, not a paid event held for the whole Lambda timeout.
         self._reader = reader or client
+
+    def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
+        return invoice_addressee(self._client, invoice_id)
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {

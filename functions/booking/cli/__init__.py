@@ -45,6 +45,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking backfill-billing-index           # lookups older applications lack
     course-booking backfill-refunds-failed          # failures older bookings lack
     course-booking backfill-code-uses               # uses older expiries kept
+    course-booking backfill-former-contacts         # contacts older corrections replaced
     course-booking run-reminders --function FUNCTION_NAME   # deployed: now, or a time that has come
 
 ``--url``/``--token`` default to ``$BOOKING_URL`` and ``$BOOKING_TOKEN`` (for a deployed stage,
@@ -88,6 +89,7 @@ from booking.cli.people import application_action, person, show_application
 from booking.cli.runs import (
     backfill_billing_index,
     backfill_code_uses,
+    backfill_former_contacts,
     backfill_refunds_failed,
     run_reminders,
     run_said,
@@ -208,6 +210,9 @@ COMMANDS: dict[str, Command] = {
         url, token, as_json=args.json
     ),
     "backfill-code-uses": lambda args, url, token: backfill_code_uses(
+        url, token, as_json=args.json
+    ),
+    "backfill-former-contacts": lambda args, url, token: backfill_former_contacts(
         url, token, as_json=args.json
     ),
     "backfill-refunds-failed": lambda args, url, token: backfill_refunds_failed(

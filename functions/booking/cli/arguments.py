@@ -245,6 +245,12 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         "given back on expiry still hold (safe to run again)",
     )
     uses.add_argument("--json", action="store_true", help="each course's answer, as JSON")
+    former = commands.add_parser(
+        "backfill-former-contacts",
+        help="record the billing contacts invoices were corrected away from before they were "
+        "kept, as Stripe holds them (safe to run again)",
+    )
+    former.add_argument("--json", action="store_true", help="each course's answer, as JSON")
     failed = commands.add_parser(
         "backfill-refunds-failed",
         help="keep on each booking the refund failures Stripe told before they were kept "

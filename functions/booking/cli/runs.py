@@ -108,37 +108,61 @@ def _backfill_pages(url: str, token: str | None, backfill: str) -> list[dict[str
         body = {"course_id": page["next_course_id"]}
 
 
+# Each backfill done one course a call (``POST /admin/{name}/backfill``): what its sentence
+# says it backfilled, and each count it adds up (the answer's key: its words).
+_PAGED_SAID: dict[str, tuple[str, dict[str, str]]] = {
+    "billing-index": (
+        "the billing contacts' lookups of",
+        {
+            "written": "written",
+            "already_indexed": "there already",
+            "not_billed": "with no billing contact to index",
+        },
+    ),
+    "code-uses": ("the discount code uses of", {"given_back": "given back"}),
+    "former-contacts": (
+        "the billing contacts replaced invoices went to, in",
+        {
+            "recorded": "recorded",
+            "already_recorded": "recorded before",
+            "nobody_to_record": "with nobody to record (Stripe holds no one, or the booking "
+            "names them still)",
+        },
+    ),
+}
+
+
+def _paged_backfill(url: str, token: str | None, backfill: str, *, as_json: bool) -> str:
+    """Every course's page of ``backfill``, as JSON, or in one sentence: the courses done and
+    each count (:data:`_PAGED_SAID`) added up over them."""
+    pages = _backfill_pages(url, token, backfill)
+    if as_json:
+        return json.dumps(pages, indent=2)
+    what, counted = _PAGED_SAID[backfill]
+    courses = sum(1 for p in pages if p.get("course_id"))
+    figures = ", ".join(
+        f"{sum(int(p.get(key) or 0) for p in pages)} {words}" for key, words in counted.items()
+    )
+    return f"Backfilled {what} {courses} {'course' if courses == 1 else 'courses'}: {figures}."
+
+
 def backfill_billing_index(url: str, token: str | None, *, as_json: bool = False) -> str:
     """Page through every course (``POST /admin/billing-index/backfill``), adding up what each
     call wrote: the billing-contact lookups older applications lacked."""
-    pages = _backfill_pages(url, token, "billing-index")
-    if as_json:
-        return json.dumps(pages, indent=2)
-
-    def total(key: str) -> int:
-        return sum(int(p.get(key) or 0) for p in pages)
-
-    courses = sum(1 for p in pages if p.get("course_id"))
-    return (
-        f"Backfilled the billing contacts' lookups of {courses} "
-        f"{'course' if courses == 1 else 'courses'}: {total('written')} written, "
-        f"{total('already_indexed')} there already, "
-        f"{total('not_billed')} with no billing contact to index."
-    )
+    return _paged_backfill(url, token, "billing-index", as_json=as_json)
 
 
 def backfill_code_uses(url: str, token: str | None, *, as_json: bool = False) -> str:
     """Page through every course (``POST /admin/code-uses/backfill``), adding up the code uses
     given back: those applications that expired before uses were given back still held."""
-    pages = _backfill_pages(url, token, "code-uses")
-    if as_json:
-        return json.dumps(pages, indent=2)
-    courses = sum(1 for p in pages if p.get("course_id"))
-    given = sum(int(p.get("given_back") or 0) for p in pages)
-    return (
-        f"Backfilled the discount code uses of {courses} "
-        f"{'course' if courses == 1 else 'courses'}: {given} given back."
-    )
+    return _paged_backfill(url, token, "code-uses", as_json=as_json)
+
+
+def backfill_former_contacts(url: str, token: str | None, *, as_json: bool = False) -> str:
+    """Page through every course (``POST /admin/former-contacts/backfill``), adding up the
+    billing contacts invoices were corrected away from that older bookings did not record
+    (counted in replaced invoices; never a name or an address)."""
+    return _paged_backfill(url, token, "former-contacts", as_json=as_json)
 
 
 def backfill_refunds_failed(url: str, token: str | None, *, as_json: bool = False) -> str:

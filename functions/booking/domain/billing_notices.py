@@ -83,17 +83,10 @@ ENDED_HOLD_WORDS = {
 # Why a booking ended keeping its employer's payment recorded outside Stripe (a bank transfer,
 # a cheque), which reached it once it could no longer hold its place
 # (``domain.paid_without_a_place``): Stripe holds nothing to refund, so the organisers give it
-# back by hand. Its cancellation's message says so to the person and the billing contact.
+# back by hand. Its cancellation's message says so to the person and the billing contact: to
+# the person always as the organisation's payment (``PAID_BY_ORGANISATION_WORDS``), as its
+# invoice, paid, always names its payer, also when they are their own billing contact.
 KEPT_TO_GIVE_BACK_BY_HAND = "paid_outside_stripe_not_refunded"
-# Said to a person who is their own billing contact (the person told of an employer's payment
-# has its own words, ``services.email_context``); what becomes of the money, the message says.
-KEPT_TO_GIVE_BACK_WORDS = {
-    KEPT_TO_GIVE_BACK_BY_HAND: (
-        "Your invoice was paid directly (not through our online payment provider), but by the "
-        "time the payment was recorded the place could no longer be held for you, so we could "
-        "not confirm your booking."
-    ),
-}
 # The reasons that speak of the person's own payment, said of an organisation's invoice.
 PAID_BY_ORGANISATION_WORDS = {
     "cancelled_and_refunded": (
@@ -110,7 +103,7 @@ PAID_BY_ORGANISATION_WORDS = {
     ),
 }
 # What the person's own messages say of their payment or their hold (``services.email_context``).
-PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS, **KEPT_TO_GIVE_BACK_WORDS}
+PERSONS_PAYMENT_WORDS = {**ENDED_HOLD_WORDS, **PAYMENT_REASON_WORDS}
 # Where a booking has ended (its status's value): nothing more is owed on it.
 ENDED = frozenset({"expired", "declined", "cancelled", "refunded"})
 

@@ -5,11 +5,16 @@ for the current billing contact. One set of rules for a person's booking and a g
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from booking.domain.billing import BillingDetails, FormerContact, billing_contact_of
-from booking.domain.invoice_voiding import details_naming
-from booking.domain.provider_objects import group_invoices, invoices_ever_issued
+from booking.domain.invoice_voiding import contacts_named, details_naming
+from booking.domain.provider_objects import (
+    group_invoices,
+    invoices_ever_issued,
+    sent_and_never_saved,
+)
 
 if TYPE_CHECKING:  # read, never built here: no import cycle with the models
     from booking.domain.application import Application
@@ -118,3 +123,65 @@ def _invoices_holding(
         return sent
     others = invoices_of_others(former, contact)
     return tuple(dict.fromkeys((*(i for i in every if i not in others), *sent)))
+
+
+# -- bookings corrected before the replaced contact was kept -----------------------------------
+
+
+def replaced_unrecorded(application: Application) -> tuple[str, ...]:
+    """The replaced invoices of ``application`` that no :class:`FormerContact` records: every
+    invoice sent for it but its current one (and one an act sent and never saved, which goes
+    to the contact that act names). A correction made before replaced contacts were kept
+    left its old invoice among them, its customer at Stripe holding the old contact."""
+    current = application.invoice.invoice_id if application.invoice is not None else None
+    not_replaced = {current, sent_and_never_saved(application)}
+    return _unrecorded(invoices_ever_issued(application), not_replaced, application.former_billing)
+
+
+def group_replaced_unrecorded(group: GroupBooking) -> tuple[str, ...]:
+    """The same for a group booking (a replacement's invoice recorded ahead is not replaced)."""
+    current = group.invoice.invoice_id if group.invoice is not None else None
+    not_replaced = {current, *group.replacing_with}
+    return _unrecorded(group_invoices(group), not_replaced, group.former_billing)
+
+
+def _unrecorded(
+    every: tuple[str, ...], not_replaced: Collection[str | None], former: tuple[FormerContact, ...]
+) -> tuple[str, ...]:
+    recorded = {f.invoice_id for f in former}
+    return tuple(i for i in every if i not in not_replaced and i not in recorded)
+
+
+def named_without_record(application: Application) -> frozenset[str]:
+    """Who ``application`` names without a :class:`FormerContact` (as lookups key them): its
+    applicant, its billing contact now and any contact an act's mark names. An invoice that
+    went to one of them is found and erased through them already."""
+    named = contacts_named(application.model_copy(update={"former_billing": ()}))
+    return named | {application.answers.email.lower()}
+
+
+def group_named_without_record(group: GroupBooking) -> frozenset[str]:
+    """The same for a group booking: its manager, its billing contact now and the one a
+    correction left half done is marked to."""
+    billed = (billing_contact_of(b) for b in (group.billing, group.replacing_billing))
+    return frozenset({group.manager.email.lower(), *(b for b in billed if b is not None)})
+
+
+def recorded_from_provider(
+    former: tuple[FormerContact, ...],
+    addressees: Iterable[tuple[str, BillingDetails | None]],
+    named: frozenset[str],
+) -> tuple[FormerContact, ...]:
+    """``former`` with each replaced invoice's addressee, as the provider holds them (None:
+    nobody held), recorded as a contact the invoice was corrected away from when the booking
+    does not name them otherwise (``named``) and the invoice is not recorded already: the
+    people routes then find and erase them as they do a contact replaced since."""
+    recorded = {f.invoice_id for f in former}
+    found = tuple(
+        FormerContact(billing=billing, invoice_id=invoice_id)
+        for invoice_id, billing in addressees
+        if billing is not None
+        and invoice_id not in recorded
+        and billing_contact_of(billing) not in {None, *named}
+    )
+    return (*former, *found)

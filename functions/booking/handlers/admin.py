@@ -26,14 +26,20 @@ from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_d
 from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.payment_received import received_from
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
-from booking.handlers import admin_courses, admin_given_back, admin_groups, admin_register, http
+from booking.handlers import (
+    admin_backfills,
+    admin_courses,
+    admin_given_back,
+    admin_groups,
+    admin_register,
+    http,
+)
 from booking.handlers.address_parameters import refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
 from booking.handlers.routes import Function, Served, methods_for
 from booking.handlers.views import application_out
 from booking.services import (
-    backfills,
     bursaries,
     console,
     courses,
@@ -55,9 +61,7 @@ from booking.services.applications import view_of
 from booking.services.move_choice import ChosenCohort
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
-    from booking.services.ports import Ports
+    pass
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()
@@ -74,16 +78,6 @@ def _authorise() -> None:
         raise http.Unauthorised("a valid organiser token is required")
     if not is_organiser(str(claims.get("scope", "")).split()):
         raise http.Forbidden(f"this token lacks the {ORGANISER_SCOPE} scope")
-
-
-def _views() -> Any:
-    # The organiser API's models (22) are the OpenAPI document's; of them, only the operator's
-    # backfill answers through one here (a course's save and list: ``admin_courses``). Loaded
-    # by those rare requests (and by the document), not by the init every roster, approval or
-    # cancellation waits for.
-    from booking.handlers import admin_views
-
-    return admin_views
 
 
 def _body() -> dict[str, Any]:
@@ -382,37 +376,6 @@ def erase_person(email: str) -> Response[str]:
     return http.json_response(200, people.erase_person(ports(), _person(email)))
 
 
-# -- operator jobs ------------------------------------------------------------------------------
-
-
-@served("backfillBillingIndex")
-def backfill_billing_index() -> Response[str]:
-    return _backfill_one_course(backfills.backfill_billing_index, _views().BackfillPageOut)
-
-
-@served("backfillCodeUses")
-def backfill_code_uses() -> Response[str]:
-    return _backfill_one_course(backfills.backfill_code_uses, _views().CodeUsesPageOut)
-
-
-def _backfill_one_course(
-    step: Callable[[Ports, str | None], object], answer: type[BaseModel]
-) -> Response[str]:
-    """One course's part of a backfill (``step``): the course the body names (none: the
-    first), answered as ``answer`` says it (naming the next course)."""
-    given = parse_json_strictly(_views().BackfillIn, _body(), "the backfill needs attention")
-    page = step(ports(), given.course_id)
-    return http.json_response(200, answer(**page.__dict__).model_dump(mode="json"))
-
-
-@served("backfillRefundsFailed")
-def backfill_refunds_failed() -> Response[str]:
-    _body_of("backfill")  # it takes no fields: a dry_run is refused by name, never run
-    done = backfills.backfill_refunds_failed(ports())
-    answer = _views().RefundsFailedBackfillOut(**done.__dict__)
-    return http.json_response(200, answer.model_dump(mode="json"))
-
-
 # The register's routes (``handlers/admin_register.py``); the courses' (``admin_courses.py``).
 admin_register.serve(served, _body)
 admin_courses.serve(served)
@@ -423,11 +386,13 @@ admin_groups.serve_group_invoice(served, _body_of)
 admin_groups.serve_group_correction(served, _body_of)
 # Money given back by hand (``handlers/admin_given_back.py``).
 admin_given_back.serve(served, _body_of, _application_json)
+# The operator's backfills (``handlers/admin_backfills.py``).
+admin_backfills.serve(served, _body, _body_of)
 if bootstrap.taking_snapshot():
     # What those routes import when first called, in the snapshot: it costs nobody a wait.
     admin_register.load()
     admin_groups.load()
-    _views()
+    admin_backfills.load()
     # Last: every model those loaded, built into the snapshot.
     bootstrap.snapshot_builds_every_model()
 

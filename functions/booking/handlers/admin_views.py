@@ -275,6 +275,20 @@ class CodeUsesPageOut(Model):
     next_course_id: str | None = Field(description="The course to ask for next; null: done")
 
 
+class FormerContactsPageOut(Model):
+    """One course's part of the replaced billing contacts' backfill
+    (``POST /admin/former-contacts/backfill``), counted in replaced invoices."""
+
+    course_id: str | None = Field(description="The course done (null: there are no courses)")
+    recorded: int = Field(description="Replaced invoices whose contact was recorded now")
+    already_recorded: int = Field(description="Replaced invoices recorded before")
+    nobody_to_record: int = Field(
+        description="Replaced invoices with nobody to record: Stripe holds no one for them any "
+        "more, or they went to someone the booking names still"
+    )
+    next_course_id: str | None = Field(description="The course to ask for next; null: done")
+
+
 class DiscountCodeOut(Model):
     code: str
     course_id: str

@@ -57,6 +57,7 @@ _RESPONSES: tuple[type[BaseModel], ...] = (
     admin_views.AdminApplicationOut,
     admin_views.BackfillPageOut,
     admin_views.CodeUsesPageOut,
+    admin_views.FormerContactsPageOut,
     admin_views.RefundsFailedBackfillOut,
     views.ApplicationOut,
     admin_views.ApplicationRecordOut,

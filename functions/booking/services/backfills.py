@@ -16,6 +16,15 @@ months later. The job gives each back, one course a call as the billing index's:
 ``POST /admin/code-uses/backfill`` and ``course-booking backfill-code-uses``. Each give-back is
 one transaction, conditional on the application's version and the item's existence: run
 twice, the second run gives back nothing.
+
+``backfill_former_contacts``: a booking (a person's or a group's) whose invoice was corrected
+to another billing contact before the contact it was corrected away from was kept on it
+(``domain.former_contacts``) names them nowhere, though the old invoice's customer at Stripe
+still holds them, so their export and erasure miss it. The job reads who each such invoice's
+customer holds and records them, one course a call as the billing index's:
+``POST /admin/former-contacts/backfill`` and ``course-booking backfill-former-contacts``. An
+invoice recorded already is not read again; each save is conditional on the booking as read:
+run twice, the second run records nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +37,14 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.errors import DependencyUnavailable, NotFound, StaleWrite
+from booking.domain.former_contacts import (
+    group_named_without_record,
+    group_replaced_unrecorded,
+    named_without_record,
+    recorded_from_provider,
+    replaced_unrecorded,
+)
+from booking.domain.groups import GroupBooking
 from booking.domain.limits import code_use_kept_by_expiry
 from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
 from booking.services.ports import Ports
@@ -196,3 +213,72 @@ def _failure_kept(ports: Ports, application_id: str, refund_id: str) -> str:
             continue
         return "written"
     raise DependencyUnavailable("an application kept changing under the backfill; run it again")
+
+
+@dataclass(frozen=True)
+class FormerContactsPage:
+    """One course's part of the replaced contacts' backfill, counted in replaced invoices (a
+    person's bookings' and groups'): those whose contact it recorded, those recorded before it
+    ran, those with nobody to record (Stripe holds no one for them any more, or they went to
+    someone the booking names still), and the course to ask for next (None: done)."""
+
+    course_id: str | None
+    recorded: int
+    already_recorded: int
+    nobody_to_record: int
+    next_course_id: str | None
+
+
+def backfill_former_contacts(ports: Ports, course_id: str | None = None) -> FormerContactsPage:
+    """Record the contacts one course's bookings' invoices were corrected away from before
+    they were kept (``former_contacts.recorded_from_provider``), and name the next course."""
+    course_id, next_course_id = _course_and_next(ports, course_id)
+    if course_id is None:
+        return FormerContactsPage(None, 0, 0, 0, None)
+    outcomes = [
+        *(_contacts_recorded(ports, a) for a in ports.repository.list_applications(course_id)),
+        *(_contacts_recorded(ports, g) for g in ports.groups.groups_of_course(course_id)),
+    ]
+    # Each column added up (begun at nothing: a course with no bookings counts none).
+    recorded, already, nobody = (sum(column) for column in zip((0, 0, 0), *outcomes, strict=True))
+    page = FormerContactsPage(course_id, recorded, already, nobody, next_course_id)
+    logger.info("replaced billing contacts backfilled", extra=dict(page.__dict__))
+    return page
+
+
+def _contacts_recorded(ports: Ports, read: Application | GroupBooking) -> tuple[int, int, int]:
+    """A booking's replaced contacts recorded as it stands (read again when it changed since
+    the roster was read): (recorded, recorded before, nobody to record)."""
+    booking: Application | GroupBooking | None = read
+    for _ in range(MAX_ATTEMPTS):
+        if booking is None:
+            return 0, 0, 0
+        try:
+            return _recorded_once(ports, booking)
+        except StaleWrite:
+            booking = (
+                ports.groups.get_group(read.group_id)
+                if isinstance(read, GroupBooking)
+                else ports.repository.get_application(read.application_id)
+            )
+    raise DependencyUnavailable("a booking kept changing under the backfill; run it again")
+
+
+def _recorded_once(ports: Ports, booking: Application | GroupBooking) -> tuple[int, int, int]:
+    """:func:`_contacts_recorded`'s one try; StaleWrite when the booking changed meanwhile."""
+    if isinstance(booking, GroupBooking):
+        unread, named = group_replaced_unrecorded(booking), group_named_without_record(booking)
+    else:
+        unread, named = replaced_unrecorded(booking), named_without_record(booking)
+    already = len(booking.former_billing)
+    # Read at Stripe only while some replaced invoice is unrecorded: none, nothing asked.
+    held = [(invoice_id, ports.payments.invoice_addressee(invoice_id)) for invoice_id in unread]
+    former = recorded_from_provider(booking.former_billing, held, named)
+    recorded = len(former) - already
+    if recorded:
+        kept = booking.model_copy(update={"former_billing": former})
+        if isinstance(booking, GroupBooking) and isinstance(kept, GroupBooking):
+            ports.groups.save_group(kept, booking)
+        elif isinstance(booking, Application) and isinstance(kept, Application):
+            ports.repository.save(kept, booking)
+    return recorded, already, len(unread) - recorded

@@ -276,6 +276,13 @@ class PaymentGateway(Protocol):
 
     # -- erasure ------------------------------------------------------------------------------
 
+    def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
+        """Who the invoice's customer at the provider names (name, email and address as the
+        invoice was addressed, its PO number): the contact the provider still holds for it.
+        None when the provider holds nobody for it (no such invoice, its customer deleted,
+        or one naming no email). DependencyUnavailable when the provider cannot be reached."""
+        ...
+
     def forget_invoice_customer(self, invoice_id: str) -> None:
         """Delete at the provider the customer the invoice was addressed to (the billing
         contact: name, email, address), once the invoice can no longer be paid: a paid or

@@ -125,6 +125,7 @@ def _own_part(function: Function) -> tuple[Route, ...]:
 
 
 def _admin_part() -> tuple[Route, ...]:
+    from booking.handlers.routes.backfills import BACKFILLS
     from booking.handlers.routes.given_back import GIVE_BACK_ADMIN
     from booking.handlers.routes.group_given_back import GIVE_BACK_GROUP_ADMIN
     from booking.handlers.routes.group_invoice import GROUP_INVOICE_ADMIN
@@ -149,6 +150,7 @@ def _admin_part() -> tuple[Route, ...]:
         + INSTEAD_ADMIN
         + GIVE_BACK_ADMIN
         + GIVE_BACK_GROUP_ADMIN
+        + BACKFILLS
     )
 
 
