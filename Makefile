@@ -105,7 +105,9 @@ build/lambda: $(STAMP) pyproject.toml $(shell find functions -type f -not -path 
 	$(PY) -m infra.cdk.bundle build/lambda
 
 synth: build/lambda ## CloudFormation template into cdk.out (no AWS credentials needed)
-	$(CDK) synth $(CDK_CONTEXT)
+	@# --quiet: the template is written to cdk.out, not also printed (thousands of lines).
+	$(CDK) synth --quiet $(CDK_CONTEXT)
+	@echo "== the template: cdk.out/Booking-$(STAGE).template.json"
 
 deploy: build/lambda ## deploy the stage to the AWS account in your environment
 	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening
