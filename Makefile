@@ -45,7 +45,7 @@ $(CHECKOV_STAMP):
 help: ## list the targets and what each does
 	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | expand -t 14
 
-run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_* honoured)
+run: $(STAMP) ## start the local stack (PORT, OUTBOX_DIR, ADMIN_TOKEN, STRIPE_*, PUBLIC_BASE_URL honoured)
 	$(PY) -m infra.local.server
 
 test: $(STAMP) $(CHECKOV_STAMP) ## every test (unit, contract, integration, property, infra, e2e), then their AWS calls checked against IAM
@@ -105,7 +105,9 @@ build/lambda: $(STAMP) pyproject.toml $(shell find functions -type f -not -path 
 	$(PY) -m infra.cdk.bundle build/lambda
 
 synth: build/lambda ## CloudFormation template into cdk.out (no AWS credentials needed)
-	$(CDK) synth $(CDK_CONTEXT)
+	@# --quiet: the template is written to cdk.out, not also printed (thousands of lines).
+	$(CDK) synth --quiet $(CDK_CONTEXT)
+	@echo "== the template: cdk.out/Booking-$(STAGE).template.json"
 
 deploy: build/lambda ## deploy the stage to the AWS account in your environment
 	$(CDK) deploy $(CDK_CONTEXT) --require-approval broadening

@@ -182,16 +182,24 @@ def lambda_python(candidate: str) -> str:
             check=False,
         )
     except OSError as error:
-        raise RuntimeError(_NO_LAMBDA_PYTHON.format(candidate=candidate)) from error
-    if done.returncode != 0 or done.stdout.strip() != LAMBDA_PYTHON_VERSION:
-        raise RuntimeError(_NO_LAMBDA_PYTHON.format(candidate=candidate))
+        raise RuntimeError(_no_lambda_python(candidate, f"it cannot be run: {error}")) from error
+    found = done.stdout.strip()
+    if done.returncode != 0:
+        # pyenv's shim of a version not selected says so on stderr: "python3.13: command not
+        # found", and which versions have it; the first line is the one that names the cause.
+        said = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[0]
+        raise RuntimeError(_no_lambda_python(candidate, f"it failed: {said}"))
+    if found != LAMBDA_PYTHON_VERSION:
+        raise RuntimeError(_no_lambda_python(candidate, f"it is Python {found}"))
     return candidate
 
 
-_NO_LAMBDA_PYTHON = (
-    f"{{candidate}} is not a Python {LAMBDA_PYTHON_VERSION} interpreter: the asset's bytecode must "
-    f"be compiled by the runtime's version; set LAMBDA_PYTHON to a python{LAMBDA_PYTHON_VERSION}"
-)
+def _no_lambda_python(candidate: str, why: str) -> str:
+    return (
+        f"{candidate} is not a Python {LAMBDA_PYTHON_VERSION} interpreter ({why}): the asset's "
+        f"bytecode must be compiled by the runtime's version; set LAMBDA_PYTHON to a "
+        f"python{LAMBDA_PYTHON_VERSION}, like LAMBDA_PYTHON=/usr/bin/python{LAMBDA_PYTHON_VERSION}"
+    )
 
 
 def build_lambda_asset(root: Path, out: Path, *, python: str) -> Path:

@@ -14,6 +14,7 @@ from unittest import mock
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 import pytest
+from aws_cdk import cx_api
 from aws_cdk.assertions import Template
 
 DEV_CONTEXT: dict[str, Any] = {
@@ -37,6 +38,8 @@ class Synth:
     raw: dict[str, Any]
     outdir: Path
     stack_name: str
+    # What synth warned of (each warning's construct path and words), as `cdk synth` prints it.
+    warnings: tuple[str, ...] = ()
 
     def resources(self, type_: str) -> dict[str, Any]:
         return {k: v for k, v in self.raw["Resources"].items() if v["Type"] == type_}
@@ -61,7 +64,12 @@ def synth(context: dict[str, Any], outdir: Path, *, nag: bool = True) -> Synth:
     assembly = app.synth()  # raises if cdk-nag reports an unacknowledged finding
     artifact = assembly.get_stack_artifact(stack.artifact_id)
     raw = json.loads((outdir / artifact.template_file).read_text())
-    return Synth(Template.from_json(raw), raw, outdir, stack.stack_name)
+    warnings = tuple(
+        f"{message.id}: {message.entry.data}"
+        for message in artifact.messages
+        if message.level == cx_api.SynthesisMessageLevel.WARNING
+    )
+    return Synth(Template.from_json(raw), raw, outdir, stack.stack_name, warnings)
 
 
 @pytest.fixture(scope="session")

@@ -145,6 +145,26 @@ def test_only_an_interpreter_of_the_runtimes_version_compiles_the_asset(tmp_path
         bundle.lambda_python(str(tmp_path / "no-such-python"))
 
 
+def test_an_interpreter_refused_is_said_with_why(tmp_path: Path) -> None:
+    """pyenv's shim of a version not selected fails with its own words on stderr: the build
+    said only "python3.13 is not a Python 3.13 interpreter", and a newcomer following the
+    README's `make synth` could not tell a missing interpreter from a wrong one."""
+    shim = tmp_path / "python3.13"
+    shim.write_text(
+        "#!/bin/sh\necho 'pyenv: python3.13: command not found' >&2\nexit 127\n", "utf-8"
+    )
+    shim.chmod(0o755)
+    with pytest.raises(RuntimeError) as refused:
+        bundle.lambda_python(str(shim))
+    assert "(it failed: pyenv: python3.13: command not found)" in str(refused.value)
+    with pytest.raises(RuntimeError, match=r"\(it cannot be run: "):
+        bundle.lambda_python(str(tmp_path / "no-such-python"))
+    if f"{sys.version_info.major}.{sys.version_info.minor}" != bundle.LAMBDA_PYTHON_VERSION:
+        running = rf"{sys.version_info.major}\.{sys.version_info.minor}"
+        with pytest.raises(RuntimeError, match=rf"\(it is Python {running}\)"):
+            bundle.lambda_python(sys.executable)
+
+
 def test_the_asset_carries_the_dataclass_code_every_init_would_compile(tmp_path: Path) -> None:
     """The recording step, run for real with this interpreter and the dependencies it has
     (as the bundle runs it with the runtime's and a host install of them): every function's

@@ -31,3 +31,12 @@ def test_only_the_local_stacks_sign_in_names_make_run() -> None:
     naming = [p for p in templates.rglob("*.html") if "make run" in p.read_text(encoding="utf-8")]
     assert naming == []
     assert "make run" in LOCAL_SIGN_IN.read_text(encoding="utf-8")
+
+
+def test_the_follow_ups_offered_name_their_programme_by_its_title(system: System) -> None:
+    """The list of follow-ups to join ended each line with the programme's slug
+    ("..., compassionate-leadership"), an id on a page organisers read."""
+    page = signed_in(system).get("/console/courses/new")
+    said = text_of(page.body)
+    assert "BST, Compassionate Leadership Training" in said
+    assert "BST, compassionate-leadership" not in said

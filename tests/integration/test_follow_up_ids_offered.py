@@ -1,7 +1,7 @@
 """The course form offers the programmes' existing follow-ups to choose a session's id from
 (an organiser had to open another cohort's definition to find the id, and
-type it to match): listed in words (title, day and time, programme) and offered as the id
-box's suggestions."""
+type it to match): listed in words (title, day and time, the programme by its title) and
+offered as the id box's suggestions."""
 
 from __future__ import annotations
 
@@ -32,5 +32,5 @@ def test_the_form_offers_the_follow_ups_the_programmes_have(
         words = text_of(page)
         assert (
             f"{shared[0].key} : Reviewing our learning and practice, Thursday 23 September 2027 "
-            "at 16:00 BST, compassionate-leadership" in words
+            "at 16:00 BST, Compassionate Leadership Training" in words
         )

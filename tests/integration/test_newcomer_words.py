@@ -1,7 +1,8 @@
 """Words a newcomer met, each said once and truly: an ended cohort is "Ended" in the console,
-the CLI and load-course; an expired code has no uses "left"; a place a bursary funds whole is
-"Paid by: Bursary" in the roster; the console home tells two cohorts of one title apart; the
-group form's error summary names its field; the local sign-in hint has no Markdown."""
+the CLI and load-course, with no place free; an expired code has no uses "left"; a place a
+bursary funds whole is "Paid by: Bursary" in the roster; the console home tells two cohorts of
+one title apart; the group form's error summary names its field; the local sign-in hint has no
+Markdown."""
 
 from __future__ import annotations
 
@@ -55,6 +56,21 @@ def test_an_ended_cohort_is_said_ended_everywhere(
     course_page = browser.words(f"/console/courses/{PAST}")
     assert "Ended" in course_page
     assert "Closed" not in course_page
+
+    # Its empty places are gone, not free: the courses list said "20 of 20" free, its page and
+    # the CLI "0 of 20 booked, 20 free", and the programme counted them in its places free.
+    [row] = re.findall(
+        rf'<a href="/console/courses/{PAST}">.*?</tr>', browser.get("/console").body, re.S
+    )
+    assert '<td class="num">0 of 20</td>' in row
+    assert "0 of 20 booked" in course_page
+    assert "0 of 20 booked, 20 free" not in course_page
+    code, out = run("course", PAST)
+    assert "Places: 0 of 20 booked\n" in out + "\n"
+    programme = browser.words("/console/programmes/compassionate-leadership")
+    open_free = system.course(COURSE_ID)["places_left"]
+    assert f"{open_free} free" in programme.split("All cohorts together", 1)[1]
+    assert f"{open_free + 20} free" not in programme
 
 
 def test_the_console_home_names_each_cohort_by_its_first_day(

@@ -71,7 +71,7 @@ def show_course(url: str, token: str | None, course_id: str) -> str:
         f"{name_of(course)} [{course['course_id']}]",
         f"Status: {_state(course)}"
         + (", applications need approval" if course["approval_required"] else ""),
-        f"Places: {places_of(money['places'], int(course['capacity']))}",
+        f"Places: {places_of(money['places'], int(course['capacity']), is_over=ended(course))}",
         f"Price: {money_words(price['amount'], price['currency'])}",
         "Sessions (UK time):",
     ]

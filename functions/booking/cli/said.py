@@ -26,13 +26,13 @@ def ended(course: dict[str, Any]) -> bool:
     return bool(ends) and max(ends) <= datetime.now(UTC)
 
 
-def places_of(places: dict[str, Any], capacity: int) -> str:
+def places_of(places: dict[str, Any], capacity: int, *, is_over: bool = False) -> str:
     """A course's places as the console says them, by its one rule
     (``domain.seat_counts.places_said``), from the organiser API's count of them (``places``:
     booked, held and free, as a course and its totals carry it): "2 of 3 booked, 1 held for
     someone who has not paid yet, 0 free"."""
     seats = SeatCounts(booked=int(places["booked"]), held=int(places["held"]))
-    return places_said(seats, capacity, int(places["free"]))
+    return places_said(seats, capacity, int(places["free"]), ended=is_over)
 
 
 def course_named(url: str, course_id: str) -> str:

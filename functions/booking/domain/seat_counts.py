@@ -79,9 +79,18 @@ def seat_counts(
     return SeatCounts(booked=booked, held=held)
 
 
-def places_said(seats: SeatCounts, capacity: int, free: int) -> str:
+def places_free(places_left: int, *, ended: bool) -> int:
+    """The places someone could still take: none once every session of a cohort is over (its
+    empty places are gone, not free: a programme's total counted an ended cohort's as free)."""
+    return 0 if ended else places_left
+
+
+def places_said(seats: SeatCounts, capacity: int, free: int, *, ended: bool = False) -> str:
     """A course's places in the organisers' words, each counted once as the courses list
     counts them: a place offered or in a checkout but not paid for is held, never booked
-    ("2 of 3 booked, 1 held for someone who has not paid yet, 0 free")."""
+    ("2 of 3 booked, 1 held for someone who has not paid yet, 0 free"); an ended cohort's
+    only as booked ("12 of 20 booked"), as nothing is held or free once it is over."""
+    if ended:
+        return f"{seats.booked} of {capacity} booked"
     held = f", {seats.held} held for someone who has not paid yet" if seats.held else ""
     return f"{seats.booked} of {capacity} booked{held}, {free} free"

@@ -21,7 +21,7 @@ from booking.domain.course_money import (
 from booking.domain.groups import GroupStatus
 from booking.domain.money_received import Receipt
 from booking.domain.programme import programme_title
-from booking.domain.seat_counts import SeatCounts, places_said
+from booking.domain.seat_counts import SeatCounts, places_free, places_said
 from booking.domain.wording import (
     discount_words,
     moment_when,
@@ -259,6 +259,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                     SeatCounts(s.confirmed, s.holds),
                     s.course.definition.capacity,
                     s.course.places_left,
+                    ended=s.ended,
                 ),
                 "waiting": s.waiting,
                 "figures": _money_said(s.money),
@@ -277,7 +278,7 @@ def programme_page(chrome: Chrome, overview: ProgrammeOverview) -> str:
                 sum(s.confirmed for s in overview.cohorts), sum(s.holds for s in overview.cohorts)
             ),
             sum(s.course.definition.capacity for s in overview.cohorts),
-            sum(s.course.places_left for s in overview.cohorts),
+            sum(places_free(s.course.places_left, ended=s.ended) for s in overview.cohorts),
         ),
         waiting=sum(s.waiting for s in overview.cohorts),
         totals=_money_said(overview.totals),

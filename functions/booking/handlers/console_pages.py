@@ -23,7 +23,7 @@ from booking.domain.graduation import completion_words
 from booking.domain.offer_ends import no_more_offers
 from booking.domain.programme import programme_title
 from booking.domain.refund_failed import failed_and_held
-from booking.domain.seat_counts import SeatCounts, places_said
+from booking.domain.seat_counts import SeatCounts, places_free, places_said
 from booking.domain.wording import (
     STATUS_WORDS,
     cohort_name,
@@ -187,7 +187,7 @@ def home_page(chrome: Chrome, summaries: list[CourseSummary]) -> str:
                 # Each place counted once: booked, held for someone who has not paid, or free.
                 "booked": s.confirmed,
                 "holds": s.holds,
-                "free": s.course.places_left,
+                "free": places_free(s.course.places_left, ended=s.ended),
                 "capacity": s.course.definition.capacity,
                 "waiting": s.waiting,
                 "pending_review": s.pending_review,
@@ -251,7 +251,7 @@ def _organisation_said(application: Application) -> str:
 def _state(course: Course, now: datetime) -> dict[str, str]:
     """The course's state in words, and why it is closed and since when (""
     while open or once ended)."""
-    ended = max(s.end for s in course.schedule) <= now
+    ended = _ended(course, now)
     closed = course.status(now) is CourseStatus.CLOSED and not ended
     return {
         "status": course_state_said(
@@ -263,6 +263,11 @@ def _state(course: Course, now: datetime) -> dict[str, str]:
         ),
         "closed_why": applications_closed_said(course, organisers=True) if closed else "",
     }
+
+
+def _ended(course: Course, now: datetime) -> bool:
+    """Whether every session of ``course`` is over by ``now``."""
+    return max(s.end for s in course.schedule) <= now
 
 
 def status_options(listing: CourseApplications) -> list[tuple[str, str]]:
@@ -300,7 +305,9 @@ def course_page(
         reminders_set=bool(definition.reminder_offsets_hours),
         **_state(course, now),
         approval_required=definition.approval_required,
-        places=places_said(seats, definition.capacity, course.places_left),
+        places=places_said(
+            seats, definition.capacity, course.places_left, ended=_ended(course, now)
+        ),
         price=definition.price.display(),
         status_options=options,
         selected_status=listing.status.value if listing.status else "",

@@ -30,6 +30,7 @@ from booking.domain.programme import (
     joining_link,
     person_key,
     programme_of,
+    programme_title,
 )
 from booking.domain.time_words import moment_when
 from booking.services.ports import Ports
@@ -182,12 +183,14 @@ def worded_as_held(ports: Ports, job: EmailJob, application: Application) -> Ema
 def follow_up_choices(ports: Ports) -> list[tuple[str, str]]:
     """Every programme's follow-up events as the course form offers them, soonest first:
     (the id a cohort lists it by, what it is in words: its title, day and time in its host's
-    zone, and its programme). Organisers choose one rather than type an id to match another
-    cohort's."""
+    zone, and its programme by the title its cohorts share, never its slug). Organisers choose
+    one rather than type an id to match another cohort's."""
+    courses = sorted(ports.repository.list_courses(), key=Course.first_start)
     choices = []
-    for event in follow_up_events(ports.repository.list_courses()):
+    for event in follow_up_events(courses):
         zone = event.host.definition.timezone
         when = moment_when(event.session.start, zone)
-        programme = f", {event.programme}" if event.programme else ""
+        titles = (c.definition.title for c in courses if programme_of(c) == event.programme)
+        programme = f", {programme_title(event.programme, titles)}" if event.programme else ""
         choices.append((event.key, f"{event.session.title}, {when}{programme}"))
     return choices
