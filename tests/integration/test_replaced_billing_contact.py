@@ -47,6 +47,9 @@ def test_the_replaced_contact_is_found_by_the_people_routes(system: System) -> N
     assert held["application_id"] == application["application_id"]
     assert held["as"] == "billing contact"
     assert held["billing"]["billing_name"] == BILLING["billing_name"]
+    # The invoice that went to them is named, its customer holding them (as a group's is);
+    # the current invoice is another's.
+    assert (held["replaced_invoice"], held["invoice"]) == (old, None)
     # The console's erase page says what erasing them does: nothing voided, nothing given up.
     words = signed_in(system).words(ERASE_PAGE)
     assert f"kept from an invoice corrected away from them on 1 application ({reference})" in words

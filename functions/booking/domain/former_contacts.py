@@ -50,6 +50,17 @@ def invoices_sent_to(former: tuple[FormerContact, ...], contact: str) -> tuple[s
     return tuple(f.invoice_id for f in former if billing_contact_of(f.billing) == address)
 
 
+def replaced_invoice(
+    former: tuple[FormerContact, ...], contact: str, *, billed_now: bool
+) -> str | None:
+    """The invoice that went to ``contact`` before a correction moved it away from them (the
+    latest), while they are not the billing contact now (``billed_now``): with their details,
+    all that is theirs, and what their export names as held at Stripe. None otherwise. One
+    rule for a person's booking and a group's."""
+    sent = invoices_sent_to(former, contact)
+    return sent[-1] if sent and not billed_now else None
+
+
 def invoices_of_others(former: tuple[FormerContact, ...], contact: str) -> frozenset[str]:
     """The replaced invoices that went to another contact than ``contact``: not theirs."""
     return frozenset(f.invoice_id for f in former) - set(invoices_sent_to(former, contact))

@@ -25,7 +25,7 @@ from booking.domain.former_contacts import (
     former_details,
     former_erased,
     group_invoices_naming,
-    invoices_sent_to,
+    replaced_invoice,
 )
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_given_back import group_given_back_said
@@ -361,9 +361,9 @@ def _payers_part(group: GroupBooking, role: str, email: str) -> dict[str, str]:
     the money given back by hand (``_money_given_back``)."""
     address = email.strip().lower()
     current = (billing_contact_of(group.billing), marked_contact_of(group))
-    sent = invoices_sent_to(group.former_billing, address)
-    if role == BILLING_CONTACT and address not in current and sent:
-        return {"replaced_invoice": sent[-1]}
+    replaced = replaced_invoice(group.former_billing, address, billed_now=address in current)
+    if role == BILLING_CONTACT and replaced is not None:
+        return {"replaced_invoice": replaced}
     return _money_given_back(group, role)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from booking.domain.application import Application
 from booking.domain.erasure import BILLING_CONTACT
 from booking.domain.errors import NotFound
+from booking.domain.former_contacts import not_billed_now, replaced_invoice
 from booking.domain.given_back import records_data
 from booking.domain.invoice_voiding import details_naming
 from booking.domain.register import certificate_code, reissued_spelling
@@ -41,6 +42,10 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 # (then the invoice is someone else's, not shown).
                 "billing": details.model_dump(mode="json") if details else None,
                 "invoice": _invoice_out(a) if details is a.billing else None,
+                # An invoice corrected away from them: its customer at Stripe holds them.
+                "replaced_invoice": replaced_invoice(
+                    a.former_billing, email, billed_now=not not_billed_now(a, email)
+                ),
             }
             for a in billed
             for details in (details_naming(a, email),)
