@@ -56,6 +56,24 @@ def test_the_replaced_contact_is_found_by_the_people_routes(system: System) -> N
     assert "an open invoice is voided" not in words
 
 
+def test_the_replaced_contacts_printable_record_shows_their_details_never_the_new_contacts(
+    system: System,
+) -> None:
+    """The record printed for a subject access request of a contact an invoice was corrected
+    away from says what is held about them (their details, an invoice sent to them and
+    replaced), never the contact it was corrected to nor that contact's invoice."""
+    application, _old, _new = _corrected_away_from_accounts(system)
+    number = system.stored(application).invoice.number  # type: ignore[union-attr]
+    assert number
+
+    words = signed_in(system).words(f"/console/people/record?email={quote(ACCOUNTS)}")
+
+    assert f"Billed to {BILLING['billing_name']} <{ACCOUNTS}>" in words
+    assert CORRECTED["billing_email"] not in words
+    assert number not in words
+    assert "replaced by a corrected invoice to another billing contact" in words
+
+
 def test_erasing_the_replaced_contact_deletes_their_customer_and_leaves_the_booking(
     system: System,
 ) -> None:

@@ -5,9 +5,10 @@ for the current billing contact. One set of rules for a person's booking and a g
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from booking.domain.billing import BillingDetails, FormerContact, billing_contact_of
+from booking.domain.billing import BillingDetails, FormerContact, InvoiceRef, billing_contact_of
 from booking.domain.invoice_voiding import details_naming
 from booking.domain.provider_objects import group_invoices, invoices_ever_issued
 
@@ -59,6 +60,33 @@ def replaced_invoice(
     rule for a person's booking and a group's."""
     sent = invoices_sent_to(former, contact)
     return sent[-1] if sent and not billed_now else None
+
+
+@dataclass(frozen=True)
+class BilledPart:
+    """What another's application holds about ``contact`` as a billing contact: the details
+    that name them (their own now, an act's mark's still on its way, or a replaced invoice's),
+    the current invoice only when it is addressed to them, and the invoice that went to them
+    before a correction moved it away (``replaced_invoice``). Never another contact's."""
+
+    billing: BillingDetails | None
+    invoice: InvoiceRef | None
+    replaced_invoice: str | None
+
+
+def billed_part(application: Application, contact: str) -> BilledPart:
+    """:class:`BilledPart` of ``application`` for ``contact``: the one reading of it for the
+    people routes' JSON export and the console's printable record."""
+    details = details_naming(application, contact)
+    theirs = details is not None and details is application.billing
+    billed_now = not not_billed_now(application, contact)
+    return BilledPart(
+        billing=details,
+        invoice=application.invoice if theirs else None,
+        replaced_invoice=replaced_invoice(
+            application.former_billing, contact, billed_now=billed_now
+        ),
+    )
 
 
 def invoices_of_others(former: tuple[FormerContact, ...], contact: str) -> frozenset[str]:
