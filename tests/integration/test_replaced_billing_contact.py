@@ -16,6 +16,7 @@ from tests.support.invoiced import (
     BILLING,
     CORRECTED,
     INVOICED,
+    debit_begun,
     group_invoice_corrected,
     invoiced_cohort,
     one_on_an_invoice,
@@ -141,6 +142,26 @@ def test_a_groups_replaced_contact_is_found_and_erased_leaving_the_group(system:
     assert stored.status.value == "awaiting_invoice_payment"
     assert ACCOUNTS not in stored.model_dump_json()
     assert system.ports.repository.owed_customer_deletions() == []
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_a_groups_replaced_contact_is_erased_while_the_new_invoice_is_being_debited(
+    system: System,
+) -> None:
+    """Their erasure voids nothing, so the employer's bank debit of the corrected invoice
+    going through does not hold it up (as for a person's booking): erased at once, the
+    payment left to confirm the group."""
+    group, old, _left = three_on_an_invoice(system)
+    assert group_invoice_corrected(system, group).status == 200
+    new = system.stored_group(group).invoice.invoice_id  # type: ignore[union-attr]
+    debit_begun(system, new)
+
+    reply = erase(system, ACCOUNTS)
+
+    assert reply.status == 200, reply.body
+    assert deleted(system, old)
+    assert system.stripe_invoice(new)["status"] == "open"
+    assert system.stored_group(group).status.value == "awaiting_invoice_payment"
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
 
 
