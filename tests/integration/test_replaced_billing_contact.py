@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from tests.integration.test_erasure_at_stripe import PERSON, customer_of, deleted, erase
 from tests.support.console import signed_in
-from tests.support.groups import three_on_an_invoice
+from tests.support.groups import MANAGER, three_on_an_invoice
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
@@ -126,6 +126,14 @@ def test_a_groups_replaced_contact_is_found_and_erased_leaving_the_group(system:
     [held] = found.json()["group_bookings"]
     assert (held["as"], held["name"]) == ("billing contact", BILLING["billing_name"])
     assert held["replaced_invoice"] == old
+    # Their printable record (a subject access answer) says so; the manager's, with no money
+    # given back by hand, is printed too.
+    browser = signed_in(system)
+    record = browser.words(f"/console/people/record?email={quote(ACCOUNTS)}")
+    assert "then replaced by a corrected invoice to another billing contact" in record
+    assert CORRECTED["billing_email"] not in record
+    manager = browser.words(f"/console/people/record?email={quote(MANAGER)}")
+    assert "named as manager" in manager
     words = signed_in(system).words(ERASE_PAGE)
     assert "only their details kept from an invoice corrected away from them" in words
     assert "its open invoice is voided" not in words
