@@ -174,10 +174,16 @@ def _put_course(
         cohorts_told,
         elsewhere,
         replies,
-        due_after_start_warning(ports.repository.list_applications(course_id), course)
-        if moved
-        else None,
+        _late_invoices_said(ports, course, moved=moved),
     )
+
+
+def _late_invoices_said(ports: Ports, course: Course, *, moved: bool) -> str | None:
+    """After a save that ``moved`` the course's dates: the bookings holding their place on an
+    invoice falling due after it now starts, in words (``domain.invoices_after_start``)."""
+    if not moved:
+        return None
+    return due_after_start_warning(ports.repository.list_applications(course.course_id), course)
 
 
 def _moved_dates_followed(
