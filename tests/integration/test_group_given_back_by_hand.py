@@ -189,12 +189,13 @@ def test_the_same_group_typed_in_capitals_then_as_shown_makes_one_record(
     system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Keyed by the group's id as the API holds it (lower case), not as typed: the same
-    command run again with the id spelt otherwise names the same record."""
+    command run again with the id spelt otherwise, or pasted with spaces around it, names the
+    same record."""
     cli.connect(system, monkeypatch)
     group = _two_given_up(system)
     given = ("--amount", "150", "--on", today(system), "--how", "cheque")
 
-    ran = cli.run(capsys, "give-back-group", group["group_id"].upper(), *given)
+    ran = cli.run(capsys, "give-back-group", f" {group['group_id'].upper()} ", *given)
     again = cli.run(capsys, "give-back-group", group["group_id"], *given)
 
     assert ran.status == 0, ran

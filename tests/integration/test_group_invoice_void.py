@@ -405,8 +405,9 @@ def test_the_cli_names_the_open_invoice_and_voids_it_refusing_a_second_time_in_w
     command = f"course-booking void-group-invoice {group['group_id']}"
     assert f"Invoice open: {command}" in listed
 
-    # The id typed in capitals names the same group: a group's id is lower-case hexadecimal.
-    code, out = run("void-group-invoice", group["group_id"].upper())
+    # The id typed in capitals, pasted with spaces around it, names the same group: a group's
+    # id is lower-case hexadecimal.
+    code, out = run("void-group-invoice", f" {group['group_id'].upper()} ")
     assert code == 0, out
     assert f"Invoice voided. St Elsewhere NHS Trust: {BY_ORGANISER}." in out
     assert places_left(system) == 5

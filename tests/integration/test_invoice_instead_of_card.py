@@ -281,6 +281,36 @@ def test_a_console_page_read_before_a_change_is_refused(
     assert system.stored(application).invoices_issued == ()
 
 
+def test_a_page_whose_due_day_moved_with_the_course_is_refused_and_the_new_day_sent(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The page names the day the invoice falls due; the course's dates moved earlier before
+    the press bring that day forward: the press is refused in words, nothing sent, and the
+    page looked at again names the day the invoice then goes out with."""
+    application = by_card(system)
+    form = f"/console/applications/{application['application_id']}/invoice/instead-of-card"
+    older = browser.form(form, form)
+    first_day = (system.now() + timedelta(days=20)).date()
+    session = {"date": first_day.isoformat(), "start_time": "15:00", "end_time": "17:00"}
+    invoiced_cohort(system, capacity=2, sessions=[{**session, "title": "Session 1"}])
+    stripe_asked = len(system.stripe_http.requests)
+
+    refused = browser.post(form, **{**older, **EMPLOYER})
+
+    assert refused.status == 409, refused.body
+    said = text_of(refused.body)
+    assert "the day an invoice sent now falls due, changed since you last looked" in said
+    assert "look at it again before invoicing the employer instead" in said
+    assert system.stored(application).invoices_issued == ()
+    assert system.stripe_http.requests[stripe_asked:] == []
+    assert system.checkout_session(_session_of(application))["status"] == "open"
+    done = browser.press(form, form, **EMPLOYER)
+    assert done.status == 303, done.body
+    due = system.stored(application).invoice
+    assert due is not None
+    assert due.due_at.date() < first_day - timedelta(days=6)
+
+
 def test_the_cli_invoices_the_employer_by_reference(system: System, run: Any) -> None:
     application = by_card(system)
 

@@ -10,12 +10,13 @@ from urllib.parse import quote
 
 from tests.integration.test_erasure_at_stripe import PERSON, customer_of, deleted, erase
 from tests.support.console import signed_in
-from tests.support.groups import three_on_an_invoice
+from tests.support.groups import MANAGER, three_on_an_invoice
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
     CORRECTED,
     INVOICED,
+    debit_begun,
     group_invoice_corrected,
     invoiced_cohort,
     one_on_an_invoice,
@@ -47,10 +48,31 @@ def test_the_replaced_contact_is_found_by_the_people_routes(system: System) -> N
     assert held["application_id"] == application["application_id"]
     assert held["as"] == "billing contact"
     assert held["billing"]["billing_name"] == BILLING["billing_name"]
+    # The invoice that went to them is named, its customer holding them (as a group's is);
+    # the current invoice is another's.
+    assert (held["replaced_invoice"], held["invoice"]) == (old, None)
     # The console's erase page says what erasing them does: nothing voided, nothing given up.
     words = signed_in(system).words(ERASE_PAGE)
     assert f"kept from an invoice corrected away from them on 1 application ({reference})" in words
     assert "an open invoice is voided" not in words
+
+
+def test_the_replaced_contacts_printable_record_shows_their_details_never_the_new_contacts(
+    system: System,
+) -> None:
+    """The record printed for a subject access request of a contact an invoice was corrected
+    away from says what is held about them (their details, an invoice sent to them and
+    replaced), never the contact it was corrected to nor that contact's invoice."""
+    application, _old, _new = _corrected_away_from_accounts(system)
+    number = system.stored(application).invoice.number  # type: ignore[union-attr]
+    assert number
+
+    words = signed_in(system).words(f"/console/people/record?email={quote(ACCOUNTS)}")
+
+    assert f"Billed to {BILLING['billing_name']} <{ACCOUNTS}>" in words
+    assert CORRECTED["billing_email"] not in words
+    assert number not in words
+    assert "replaced by a corrected invoice to another billing contact" in words
 
 
 def test_erasing_the_replaced_contact_deletes_their_customer_and_leaves_the_booking(
@@ -104,6 +126,14 @@ def test_a_groups_replaced_contact_is_found_and_erased_leaving_the_group(system:
     [held] = found.json()["group_bookings"]
     assert (held["as"], held["name"]) == ("billing contact", BILLING["billing_name"])
     assert held["replaced_invoice"] == old
+    # Their printable record (a subject access answer) says so; the manager's, with no money
+    # given back by hand, is printed too.
+    browser = signed_in(system)
+    record = browser.words(f"/console/people/record?email={quote(ACCOUNTS)}")
+    assert "then replaced by a corrected invoice to another billing contact" in record
+    assert CORRECTED["billing_email"] not in record
+    manager = browser.words(f"/console/people/record?email={quote(MANAGER)}")
+    assert "named as manager" in manager
     words = signed_in(system).words(ERASE_PAGE)
     assert "only their details kept from an invoice corrected away from them" in words
     assert "its open invoice is voided" not in words
@@ -120,6 +150,26 @@ def test_a_groups_replaced_contact_is_found_and_erased_leaving_the_group(system:
     assert stored.status.value == "awaiting_invoice_payment"
     assert ACCOUNTS not in stored.model_dump_json()
     assert system.ports.repository.owed_customer_deletions() == []
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_a_groups_replaced_contact_is_erased_while_the_new_invoice_is_being_debited(
+    system: System,
+) -> None:
+    """Their erasure voids nothing, so the employer's bank debit of the corrected invoice
+    going through does not hold it up (as for a person's booking): erased at once, the
+    payment left to confirm the group."""
+    group, old, _left = three_on_an_invoice(system)
+    assert group_invoice_corrected(system, group).status == 200
+    new = system.stored_group(group).invoice.invoice_id  # type: ignore[union-attr]
+    debit_begun(system, new)
+
+    reply = erase(system, ACCOUNTS)
+
+    assert reply.status == 200, reply.body
+    assert deleted(system, old)
+    assert system.stripe_invoice(new)["status"] == "open"
+    assert system.stored_group(group).status.value == "awaiting_invoice_payment"
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
 
 

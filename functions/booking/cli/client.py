@@ -131,9 +131,10 @@ def application_path(url: str, application: str) -> str:
 
 
 def group_id_as_held(typed: str) -> str:
-    """A group's id as the API holds it: lower-case hexadecimal, so an id typed in capitals
-    names the same group (and, keyed by it, the same retry)."""
-    return typed.lower()
+    """A group's id as the API holds it: lower-case hexadecimal, so an id typed in capitals,
+    or pasted with spaces around it (as a reference may be), names the same group (and, keyed
+    by it, the same retry)."""
+    return typed.strip().lower()
 
 
 def group_path(url: str, group_id: str) -> str:

@@ -6,9 +6,10 @@ for the current billing contact. One set of rules for a person's booking and a g
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from booking.domain.billing import BillingDetails, FormerContact, billing_contact_of
+from booking.domain.billing import BillingDetails, FormerContact, InvoiceRef, billing_contact_of
 from booking.domain.invoice_voiding import contacts_named, details_naming
 from booking.domain.provider_objects import (
     group_invoices,
@@ -53,6 +54,44 @@ def invoices_sent_to(former: tuple[FormerContact, ...], contact: str) -> tuple[s
     """The replaced invoices that went to ``contact``: their customers hold them."""
     address = contact.strip().lower()
     return tuple(f.invoice_id for f in former if billing_contact_of(f.billing) == address)
+
+
+def replaced_invoice(
+    former: tuple[FormerContact, ...], contact: str, *, billed_now: bool
+) -> str | None:
+    """The invoice that went to ``contact`` before a correction moved it away from them (the
+    latest), while they are not the billing contact now (``billed_now``): with their details,
+    all that is theirs, and what their export names as held at Stripe. None otherwise. One
+    rule for a person's booking and a group's."""
+    sent = invoices_sent_to(former, contact)
+    return sent[-1] if sent and not billed_now else None
+
+
+@dataclass(frozen=True)
+class BilledPart:
+    """What another's application holds about ``contact`` as a billing contact: the details
+    that name them (their own now, an act's mark's still on its way, or a replaced invoice's),
+    the current invoice only when it is addressed to them, and the invoice that went to them
+    before a correction moved it away (``replaced_invoice``). Never another contact's."""
+
+    billing: BillingDetails | None
+    invoice: InvoiceRef | None
+    replaced_invoice: str | None
+
+
+def billed_part(application: Application, contact: str) -> BilledPart:
+    """:class:`BilledPart` of ``application`` for ``contact``: the one reading of it for the
+    people routes' JSON export and the console's printable record."""
+    details = details_naming(application, contact)
+    theirs = details is not None and details is application.billing
+    billed_now = not not_billed_now(application, contact)
+    return BilledPart(
+        billing=details,
+        invoice=application.invoice if theirs else None,
+        replaced_invoice=replaced_invoice(
+            application.former_billing, contact, billed_now=billed_now
+        ),
+    )
 
 
 def invoices_of_others(former: tuple[FormerContact, ...], contact: str) -> frozenset[str]:

@@ -85,9 +85,7 @@ def invoice_instead_of_card(
         return _refusal(nothing_open(application))
     if checkout.completed_at is not None or application.payment_pending:
         return _refusal(SETTLING)
-    currency = situation.course_price.currency
-    again = INVOICE_INSTEAD_AGAIN
-    if changed := shown.seen_refusal(fact.seen, application, currency, again, now=situation.now):
+    if changed := _changed_since_seen(fact.seen, application, situation):
         return _refusal(changed)
     if situation.invoice_due_at is None:
         return _refusal(TOO_LATE)
@@ -105,6 +103,24 @@ def invoice_instead_of_card(
         ),
         after_save=(ExpireCheckout(checkout.session_id),),
     )
+
+
+def _changed_since_seen(
+    seen: shown.Seen | None, application: Application, situation: Situation
+) -> Refusal | None:
+    """None while what the caller saw holds: the console's page, which names the day the
+    invoice falls due, digests that moment with the application (``invoice_due_facts``), so
+    a course whose dates moved since (or a day passed) refuses it; an /admin caller's ``seen``
+    is the application's alone. Else what changed, in words."""
+    now, due = situation.now, situation.invoice_due_at
+    if seen is not None and seen.holds(shown.invoice_due_facts(application, due, now)):
+        return None
+    currency = situation.course_price.currency
+    refused = shown.seen_refusal(seen, application, currency, INVOICE_INSTEAD_AGAIN, now=now)
+    if refused is None or refused.code != shown.CHANGED:
+        return refused
+    either = "the application, or the day an invoice sent now falls due,"
+    return shown.changed_refusal(application, currency, INVOICE_INSTEAD_AGAIN, either)
 
 
 def _card_open(application: Application) -> bool:

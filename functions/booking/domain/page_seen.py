@@ -100,6 +100,13 @@ def move_facts(application: Application, target: Course, now: datetime) -> dict[
     }
 
 
+def invoice_due_facts(application: Application, due: datetime | None, now: datetime) -> Facts:
+    """What a confirmation that sends a new invoice names besides the application's facts: the
+    moment that invoice falls due (None: none could), so a page whose day no longer holds (the
+    course's dates changed, or a day passed) is not the page's."""
+    return {**application_facts(application, now), "invoice_due": due.isoformat() if due else ""}
+
+
 def digest(facts: Facts) -> str:
     """The ``seen`` of a page showing ``facts``: short, opaque, the same for the same facts."""
     text = "\n".join(f"{name}={facts[name]}" for name in sorted(facts))
@@ -175,9 +182,11 @@ def cancel_seen(status: object, paid: object) -> Seen:
     return Seen(given=(("status", str(status)), ("kept", str(paid))))
 
 
-def changed_refusal(application: Application, currency: str, then: str) -> Refusal:
-    """The words of a confirmation whose application moved on since it was seen: how it is now,
-    and ``then`` (what to do)."""
+def changed_refusal(
+    application: Application, currency: str, then: str, changed: str = "the application"
+) -> Refusal:
+    """The words of a confirmation whose application (or what else it showed: ``changed``)
+    moved on since it was seen: how the application is now, and ``then`` (what to do)."""
     kept = application.amount_kept
     paid = f", {money_words(kept, currency)} paid" if kept else ", nothing paid"
     going = ", a bank payment going through" if application.payment_pending else ""
@@ -185,7 +194,7 @@ def changed_refusal(application: Application, currency: str, then: str) -> Refus
     fund = f", {money_words(funded, currency)} funded by a bursary" if funded else ""
     return Refusal(
         CHANGED,
-        f"the application changed since you last looked at it (it is now "
+        f"{changed} changed since you last looked at it (it is now "
         f"{status_named(application.status)}{paid}{going}{fund}): nothing was changed; {then}",
     )
 

@@ -21,7 +21,7 @@ from booking.handlers.form_again import form_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Served
 from booking.services import courses
-from booking.services.invoice_requests import invoice_offered
+from booking.services.invoice_requests import group_invoice_due, invoice_offered
 
 if TYPE_CHECKING:
     from booking.services.groups import GroupView
@@ -101,7 +101,7 @@ def _register_booking(request: _Request, served: Served) -> None:
     def group_booking_form(course_id: str) -> Response[str]:
         the_ports = ports()
         course = courses.get_course(the_ports, course_id)
-        offered = invoice_offered(the_ports, course, the_ports.clock())
+        offered = invoice_offered(the_ports, course, the_ports.clock(), group_invoice_due)
         page = _pages().group_form(
             course, the_ports.clock(), _booking_action(course_id), invoice_offered=offered
         )
@@ -138,7 +138,9 @@ def _register_booking(request: _Request, served: Served) -> None:
                 _booking_action(course_id),
                 http.typed_again(payload),
                 fields,
-                invoice_offered=invoice_offered(the_ports, course, the_ports.clock()),
+                invoice_offered=invoice_offered(
+                    the_ports, course, the_ports.clock(), group_invoice_due
+                ),
             )
             return form_again(422 if isinstance(refused, InvalidInput) else 409, page)
         if request.browser():

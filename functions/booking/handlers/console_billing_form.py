@@ -39,6 +39,10 @@ def _nobody_else(detail: ApplicationDetail) -> list[str]:
     return []
 
 
+def _application_seen(detail: ApplicationDetail) -> str:
+    return detail.seen
+
+
 class BillingAct(Protocol):
     """The use case a billing form's press calls: the application's invoice sent to
     ``billing``, acting on what the page showed (``seen``)."""
@@ -56,7 +60,9 @@ class BillingForm:
     none to start from), what it says when the act does not fit the application now
     (``not_now``, 409), what sending does to the invoice and the place (``lines``: none when
     there is nothing it would do now), what the person is emailed (``told``) and who else is
-    (``also_told``), and what happens when the payment it replaces comes first (``raced``)."""
+    (``also_told``), what happens when the payment it replaces comes first (``raced``), and the
+    ``seen`` its press acts on (``domain.page_seen``: the application's, unless its words draw on
+    more)."""
 
     act: str
     sends: BillingAct
@@ -67,6 +73,7 @@ class BillingForm:
     told: str
     raced: str
     also_told: Callable[[ApplicationDetail], list[str]] = _nobody_else
+    seen: Callable[[ApplicationDetail], str] = _application_seen
 
 
 def billing_confirmation(form: BillingForm, application_id: str) -> Response[str]:
@@ -126,7 +133,7 @@ def billing_page(
         chrome(),
         detail,
         lines=lines,
-        seen=detail.seen,
+        seen=form.seen(detail),
         billing=billing,
         po_required=detail.course.definition.po_required,
         errors=errors,

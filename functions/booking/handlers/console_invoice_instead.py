@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from booking.bootstrap import ports
+from booking.domain.page_seen import digest, invoice_due_facts
 from booking.domain.time_words import day_when
 from booking.domain.wording import money_words
 from booking.handlers.console_billing_form import (
@@ -36,6 +38,13 @@ def _lines(detail: ApplicationDetail) -> list[str]:
     ]
 
 
+def _seen(detail: ApplicationDetail) -> str:
+    """The application and the day the page says the invoice falls due: the press acts only
+    while both hold (``domain.invoice_instead``)."""
+    facts = invoice_due_facts(detail.application, detail.invoice_due_now, ports().clock())
+    return digest(facts)
+
+
 def _as_given(detail: ApplicationDetail) -> dict[str, Any]:
     """The details given with the application, if any, to start from; else a blank form."""
     billing = detail.application.billing
@@ -54,6 +63,7 @@ INSTEAD = BillingForm(
     told="that their employer is invoiced",
     raced="If the person pays by card before this is done, their booking is confirmed by the "
     "card and no invoice is sent.",
+    seen=_seen,
 )
 
 

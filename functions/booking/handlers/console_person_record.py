@@ -11,6 +11,7 @@ from booking.domain import subject_access
 from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.covered import status_said
+from booking.domain.former_contacts import billed_part
 from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     STATUS_WORDS,
@@ -29,6 +30,12 @@ from booking.services.person_record import PersonRecord, Removed
 
 # The record says every time in UK time, a course abroad's included.
 _UK = "Europe/London"
+# An invoice corrected away from them: what of it is theirs (Stripe's customer still holds
+# their details; the invoice that replaced it is another contact's, not theirs to see).
+REPLACED_SAID = (
+    "One was sent to them, then replaced by a corrected invoice to another billing contact; "
+    "Stripe still holds their details on the one sent to them"
+)
 
 
 def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
@@ -39,7 +46,9 @@ def record_page(chrome: Chrome, record: PersonRecord, now_said: str) -> str:
         email=person.email,
         now=now_said,
         applications=[_held(entry) for entry in record.applications],
-        billed=[_billed(application, course) for application, course in person.billed],
+        billed=[
+            _billed(application, course, person.email) for application, course in person.billed
+        ],
         group_bookings=person.group_bookings,
         **_about_the_data(record),
     )
@@ -108,11 +117,13 @@ def _removed(entry: Removed) -> dict[str, Any]:
     }
 
 
-def _billed(application: Application, course: Course | None) -> dict[str, Any]:
-    """Another's application whose invoice is addressed to them: what it holds about them (the
-    billing details and the invoice), never the applicant's answers."""
+def _billed(application: Application, course: Course | None, email: str) -> dict[str, Any]:
+    """Another's application whose invoice is addressed to them, or was before a correction:
+    what it holds about them (``former_contacts.billed_part``: their billing details, the
+    invoice when it is theirs), never the applicant's answers nor another contact's details."""
     row = person_row(application, course)
-    billing, invoice = application.billing, application.invoice
+    part = billed_part(application, email)
+    billing, invoice = part.billing, part.invoice
     facts = [("Reference", row["reference"]), ("Course", row["course"])]
     if billing is not None:
         facts.append(("Billed to", person_shown(billing.billing_name, billing.billing_email)))
@@ -121,4 +132,6 @@ def _billed(application: Application, course: Course | None) -> dict[str, Any]:
             facts.append(("Purchase order", billing.po_number))
     if invoice is not None:
         facts.append(("Invoice", capitalised(invoice_said(invoice, _UK))))
+    if part.replaced_invoice is not None:
+        facts.append(("Invoice", REPLACED_SAID))
     return {"heading": f"{row['course']}: {row['reference']}", "facts": facts}

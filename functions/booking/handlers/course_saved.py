@@ -15,6 +15,7 @@ from datetime import date
 from urllib.parse import quote
 
 from booking.domain.application import Application
+from booking.domain.invoices_after_start import due_after_start_warning
 from booking.domain.money import money_words
 from booking.domain.offered_words import MOST_NAMED, offered_said
 from booking.domain.wording import moved_without_id_warning
@@ -63,7 +64,10 @@ def saved_said(
     moved = _count(groups)
     regrouped = [groups_redated_said(moved, _count(managers))] if moved else []
     moved_replies = replies(_listed(replied)[:10])
-    return [*said, *_warnings(days), *moved_replies, *told, *regrouped, _price_said(listing)]
+    # Invoices falling due after the course now starts, as the applications are read now.
+    late = due_after_start_warning(listing.applications, listing.course)
+    warned = [*_warnings(days), *moved_replies, *([late] if late else [])]
+    return [*said, *warned, *told, *regrouped, _price_said(listing)]
 
 
 def _count(field: str) -> int:

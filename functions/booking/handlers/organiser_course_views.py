@@ -45,7 +45,9 @@ class SavedCourseOut(OrganiserCourseOut):
         description="Sentences for the organiser about this save, e.g. a follow-up without an "
         "id that the file seems to move (it became a new event: give it an id to move it), or "
         "a shared follow-up whose invitations and reminders the save gives another Reply-To "
-        "(its new host's enquiries address)",
+        "(its new host's enquiries address), or dates moved earlier than the day an open "
+        "invoice falls due (the bookings by reference and due day: their places stay held "
+        "until then)",
     )
 
 

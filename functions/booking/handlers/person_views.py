@@ -99,6 +99,12 @@ class BilledApplicationOut(Model):
     as_: str = Field(alias="as", description="billing contact")
     billing: BillingOut | None = None
     invoice: PersonInvoiceOut | None = None
+    replaced_invoice: str | None = Field(
+        default=None,
+        description="For a billing contact the application's invoice was corrected away from "
+        "(no longer its contact): the id of the invoice that went to them, whose customer at "
+        "Stripe holds them (`invoice` is then null: the current one is another's)",
+    )
 
 
 class PersonExport(Model):

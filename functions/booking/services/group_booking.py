@@ -50,6 +50,7 @@ from booking.services.groups import (
     invoice_for_places,
     view_of,
 )
+from booking.services.invoice_requests import group_invoice_due
 from booking.services.invoicing import billing_for, invoice_due_or_refuse, with_billing_reasons
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.ports import Ports
@@ -138,7 +139,10 @@ def _first_saved(
     for _ in range(_REDATED_ATTEMPTS):
         _refuse_unless_bookable(ports, course, form, now)
         billing = billing_for(course, form)
-        due_at = invoice_due_or_refuse(course, now, ports.bank_holidays) if billing else None
+        holidays = ports.bank_holidays
+        due_at = (
+            invoice_due_or_refuse(course, now, holidays, group_invoice_due) if billing else None
+        )
         held = _held_group(group_id, course, form, billing, due_at, now)
         if idempotency_key is not None:
             held = held.model_copy(update={"request_fingerprint": fingerprint(form)})

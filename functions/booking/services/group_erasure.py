@@ -25,7 +25,7 @@ from booking.domain.former_contacts import (
     former_details,
     former_erased,
     group_invoices_naming,
-    invoices_sent_to,
+    replaced_invoice,
 )
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_given_back import group_given_back_said
@@ -98,8 +98,7 @@ def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
     Stripe unanswered, the void after decides, as for a person's invoice."""
     address = email.lower()
     for found in ports.groups.groups_of_person(email):
-        roles = roles_in(found, address)
-        if found.invoice is None or (MANAGER not in roles and BILLING_CONTACT not in roles):
+        if found.invoice is None or not _voids_the_invoice(found, address):
             continue
         try:
             paying = invoice_paying(ports, found)
@@ -108,6 +107,14 @@ def refuse_while_groups_paid_for(ports: Ports, email: str) -> None:
         if paying.on_its_way:
             whose = f"the group booking's invoice of {found.organisation}"
             raise being_paid_refused(found.invoice, paying, ERASE_ONCE_SETTLED, whose=whose)
+
+
+def _voids_the_invoice(group: GroupBooking, address: str) -> bool:
+    """Whether erasing ``address`` voids ``group``'s open invoice: its manager's, or its
+    billing contact's now (or the one a correction left half done is marked to); never a
+    contact the invoice was corrected away from, whose erasure leaves it and its payment."""
+    payers = (billing_contact_of(group.billing), marked_contact_of(group))
+    return group.manager.email.lower() == address or address in payers
 
 
 def refuse_while_corrections_young(ports: Ports, email: str) -> None:
@@ -361,9 +368,9 @@ def _payers_part(group: GroupBooking, role: str, email: str) -> dict[str, str]:
     the money given back by hand (``_money_given_back``)."""
     address = email.strip().lower()
     current = (billing_contact_of(group.billing), marked_contact_of(group))
-    sent = invoices_sent_to(group.former_billing, address)
-    if role == BILLING_CONTACT and address not in current and sent:
-        return {"replaced_invoice": sent[-1]}
+    replaced = replaced_invoice(group.former_billing, address, billed_now=address in current)
+    if role == BILLING_CONTACT and replaced is not None:
+        return {"replaced_invoice": replaced}
     return _money_given_back(group, role)
 
 

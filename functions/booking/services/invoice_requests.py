@@ -4,7 +4,7 @@ on its way, and voiding one quietly: shared by whoever issues, replaces or ends 
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from datetime import date, datetime
 
 from aws_lambda_powertools import Logger
@@ -46,13 +46,39 @@ def invoice_due(course: Course, now: datetime, bank_holidays: Container[date]) -
     )
 
 
-def invoice_offered(ports: Ports, course: Course, now: datetime) -> bool:
+def group_invoice_due(
+    course: Course, now: datetime, bank_holidays: Container[date]
+) -> datetime | None:
+    """When a group booking's invoice issued now falls due: by the course's terms
+    (:func:`invoice_due`), and on a day that ends before the colleagues must have applied
+    (``groups.apply_by``, reckoned from the same ``now`` as the booking's): paid after that,
+    no colleague's link could be used and its places go back, refunded. None: too late."""
+    from booking.domain.groups import apply_by  # a group's booking only: no group model at init
+
+    definition = course.definition
+    by_course = invoice_due(course, now, bank_holidays)
+    cutoff = apply_by(course.first_start(), now, definition.group_apply_by_days)
+    by_colleagues = due_for(
+        now, definition.invoice_due_days, cutoff, 0, definition.timezone, bank_holidays
+    )
+    if by_course is None or by_colleagues is None:
+        return None
+    return min(by_course, by_colleagues)
+
+
+DueRule = Callable[[Course, datetime, Container[date]], datetime | None]
+
+
+def invoice_offered(
+    ports: Ports, course: Course, now: datetime, rule: DueRule = invoice_due
+) -> bool:
     """Whether paying by invoice is offered at ``now``: the course allows it and an invoice
-    issued now could fall due before the course starts (the rule ``invoice_due_or_refuse``
-    keeps), so nobody fills in billing details only to be told it is too late. The forms, the
-    status page and the console ask it."""
+    issued now could fall due in time (``rule``: before the course starts, or for a group
+    booking before its colleagues must apply, :func:`group_invoice_due`; the rule
+    ``invoice_due_or_refuse`` keeps), so nobody fills in billing details only to be told it
+    is too late. The forms, the status page and the console ask it."""
     return course.definition.invoice_allowed and (
-        invoice_due(course, now, ports.bank_holidays) is not None
+        rule(course, now, ports.bank_holidays) is not None
     )
 
 

@@ -41,6 +41,7 @@ from booking.services.access import authorised, refuse_if_offer_lapsed, refuse_u
 from booking.services.acted import Acted
 from booking.services.concurrency import concurrent_update, course_of, load_application, retried
 from booking.services.invoice_requests import (
+    DueRule,
     invoice_due,
     invoice_paying,
     invoice_request,
@@ -123,9 +124,11 @@ def billing_for(course: Course, form: PaymentChoiceForm) -> BillingDetails | Non
 
 
 def invoice_due_or_refuse(
-    course: Course, now: datetime, bank_holidays: Container[date]
+    course: Course, now: datetime, bank_holidays: Container[date], rule: DueRule = invoice_due
 ) -> datetime:
-    due = invoice_due(course, now, bank_holidays)
+    """When an invoice issued now falls due by ``rule`` (``invoice_requests``: a person's
+    booking's, or a group's); too late for one: a 422 on ``payment_method``."""
+    due = rule(course, now, bank_holidays)
     if due is None:
         raise InvalidInput(
             "it is too close to the start for an invoice",

@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application
+from booking.domain.billing import InvoiceRef
 from booking.domain.erasure import BILLING_CONTACT
 from booking.domain.errors import NotFound
+from booking.domain.former_contacts import billed_part
 from booking.domain.given_back import records_data
-from booking.domain.invoice_voiding import details_naming
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.services.organisers import transfers_of
 from booking.services.people import NOTHING_HELD, held_about
@@ -37,13 +38,15 @@ def export_person(ports: Ports, email: str) -> dict[str, Any]:
                 "reference": a.reference,
                 "course_id": a.course_id,
                 "as": BILLING_CONTACT,
-                # Theirs: the booking's own, or an act's mark's still on its way
-                # (then the invoice is someone else's, not shown).
-                "billing": details.model_dump(mode="json") if details else None,
-                "invoice": _invoice_out(a) if details is a.billing else None,
+                # Theirs: the booking's own, an act's mark's still on its way, or a replaced
+                # invoice's (then the current invoice is someone else's, not shown, and the one
+                # that went to them is named: its customer at Stripe holds them).
+                "billing": part.billing.model_dump(mode="json") if part.billing else None,
+                "invoice": _invoice_out(part.invoice),
+                "replaced_invoice": part.replaced_invoice,
             }
             for a in billed
-            for details in (details_naming(a, email),)
+            for part in (billed_part(a, email),)
         ],
     }
 
@@ -60,7 +63,7 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
         # for them, their code and bursary.
         "payment_method": a.payment_method.value,
         "billing": a.billing.model_dump(mode="json") if a.billing else None,
-        "invoice": _invoice_out(a),
+        "invoice": _invoice_out(a.invoice),
         "discount_code": a.discount.code if a.discount else None,
         "bursary": a.bursary,
         "amount_paid": a.money_received,
@@ -96,15 +99,15 @@ def _application_out(ports: Ports, a: Application) -> dict[str, Any]:
     }
 
 
-def _invoice_out(a: Application) -> dict[str, Any] | None:
-    if a.invoice is None:
+def _invoice_out(invoice: InvoiceRef | None) -> dict[str, Any] | None:
+    if invoice is None:
         return None
     return {
-        "invoice_id": a.invoice.invoice_id,
-        "number": a.invoice.number,
-        "status": a.invoice.status,
-        "due_at": _iso(a.invoice.due_at),
-        "amount_due": a.invoice.amount_due,
+        "invoice_id": invoice.invoice_id,
+        "number": invoice.number,
+        "status": invoice.status,
+        "due_at": _iso(invoice.due_at),
+        "amount_due": invoice.amount_due,
     }
 
 

@@ -1,0 +1,33 @@
+"""A group booking's invoice falls due before its colleagues must have applied: paid on a
+later day, as the invoice allowed, no colleague's link could be used and the places went back,
+refunded. Its due day is capped by the apply-by date as well as by the course's start (the
+manager's form offers an invoice only while one could fall due in time, by the same rule).
+Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.support.groups import invoiced_group
+from tests.support.invoiced import invoiced_cohort
+from tests.support.system import System
+
+
+def _cohort(system: System, *, days: int, apply_by_days: int) -> None:
+    """The invoiced cohort, its one session ``days`` from now, colleagues applying
+    ``apply_by_days`` before it."""
+    first = (system.now() + timedelta(days=days)).date().isoformat()
+    session = {"date": first, "start_time": "15:00", "end_time": "17:00", "title": "Session 1"}
+    invoiced_cohort(system, sessions=[session], group_apply_by_days=apply_by_days)
+
+
+def test_the_invoice_falls_due_before_the_colleagues_must_apply(system: System) -> None:
+    _cohort(system, days=35, apply_by_days=21)  # the course's terms alone: due in 28 days
+
+    group = invoiced_group(system)
+
+    stored = system.stored_group(group)
+    assert stored.invoice is not None
+    due = datetime.fromtimestamp(system.stripe_invoice(stored.invoice.invoice_id)["due_date"], UTC)
+    assert due < stored.apply_by
+    assert stored.invoice.due_at == due
