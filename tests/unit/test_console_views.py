@@ -133,7 +133,12 @@ def test_a_saves_notice_names_those_offered_and_counts_the_rest() -> None:
     longer lists (or beyond those carried) is counted; a code that is none is a plain save."""
     listed = SimpleNamespace(
         applications=[
-            SimpleNamespace(application_id=i, answers=SimpleNamespace(name=n), reference=r)
+            SimpleNamespace(
+                application_id=i,
+                answers=SimpleNamespace(name=n),
+                reference=r,
+                has_open_invoice=lambda: False,
+            )
             for i, n, r in (("a1", "Kim Yoon", "CL-1"), ("a2", "Lee Park", "CL-2"))
         ],
         moving_in=[],

@@ -19,14 +19,11 @@ MOST_NAMED = 10  # bookings named in the warning; the rest counted
 def due_after_start(applications: Iterable[Application], course: Course) -> list[Application]:
     """Of ``applications`` (``course``'s), those holding their place on an open invoice whose
     day ends after the course's first session begins."""
+    invoiced = [a for a in applications if a.has_open_invoice() and a.invoice is not None]
+    if not invoiced:  # most saves: no course dates read
+        return []
     zone, start = course.definition.timezone, course.first_start()
-    return [
-        a
-        for a in applications
-        if a.has_open_invoice()
-        and a.invoice is not None
-        and invoice_hold_ends(a.invoice.due_at, zone) > start
-    ]
+    return [a for a in invoiced if a.invoice and invoice_hold_ends(a.invoice.due_at, zone) > start]
 
 
 def due_after_start_warning(applications: Iterable[Application], course: Course) -> str | None:
