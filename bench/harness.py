@@ -173,7 +173,7 @@ def _system(resources: Any, the_meter: Meter) -> Any:
 
         def __init__(self) -> None:
             self.captured: list[tuple[bytes, dict[str, str]]] | None = None
-            super().__init__(resources)
+            super().__init__(resources, deployed_client)
             self.stripe_http = InProcessHTTPClient(self.standin, observe=the_meter.stripe_request)
 
         def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -183,6 +183,17 @@ def _system(resources: Any, the_meter: Meter) -> Any:
             return super()._deliver(url, body, headers)
 
     return BenchSystem()
+
+
+def deployed_client(service: str) -> Any:
+    """A client made as a deployed function makes it (``booking.aws.DEPLOYED_CONFIG``), on
+    boto3's default session, which the meter hooks (the integration tests' clients check each
+    request against the service's model besides)."""
+    import boto3
+
+    from booking.aws import DEPLOYED_CONFIG
+
+    return boto3.client(service, config=DEPLOYED_CONFIG)  # type: ignore[call-overload]
 
 
 @dataclass
