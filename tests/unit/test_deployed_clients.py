@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
@@ -30,20 +31,13 @@ OFF_THE_MODEL = {"TableName": "bookings", "Key": {"pk": {"S": 5}}}
 
 
 @pytest.mark.usefixtures("region")
-def test_a_deployed_client_sends_the_request_unchecked() -> None:
-    dynamodb = aws.client("dynamodb")
-    with Stubber(dynamodb) as service:
-        service.add_response("get_item", {}, None)
-        dynamodb.get_item(**OFF_THE_MODEL)
-        service.assert_no_pending_responses()
-
-
-@pytest.mark.usefixtures("region")
-def test_a_client_given_its_own_settings_keeps_sending_unchecked() -> None:
-    from botocore.config import Config
-
-    dynamodb = aws.client("dynamodb", config=Config(read_timeout=3))
-    assert dynamodb.meta.config.read_timeout == 3
+@pytest.mark.parametrize(
+    "config", [None, Config(read_timeout=3)], ids=["as made", "given its own settings"]
+)
+def test_a_deployed_client_sends_the_request_unchecked(config: Config | None) -> None:
+    dynamodb = aws.client("dynamodb", config=config)
+    if config is not None:
+        assert dynamodb.meta.config.read_timeout == 3
     with Stubber(dynamodb) as service:
         service.add_response("get_item", {}, None)
         dynamodb.get_item(**OFF_THE_MODEL)
