@@ -174,7 +174,9 @@ def _system(resources: Any, the_meter: Meter) -> Any:
         def __init__(self) -> None:
             self.captured: list[tuple[bytes, dict[str, str]]] | None = None
             super().__init__(resources, deployed_client)
-            self.stripe_http = InProcessHTTPClient(self.standin, observe=the_meter.stripe_request)
+            self.stripe_http = InProcessHTTPClient(
+                self.standin, observe=the_meter.stripe_request, clock=the_meter.clock
+            )
 
         def _deliver(self, url: str, body: bytes, headers: dict[str, str]) -> int:
             if self.captured is not None:
