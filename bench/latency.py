@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -14,6 +13,7 @@ from typing import Any
 
 from bench.harness import (
     Bench,
+    applicant_email,
     harness,
     lambda_context,
     optional_handler,
@@ -90,29 +90,28 @@ def warm_latency(runs: int = LATENCY_RUNS) -> list[Latency]:
 
 def _api_latency(b: Bench, course_id: str, apps: list[dict[str, Any]], runs: int) -> list[Latency]:
     """The public API's reads and its one write, each ``runs`` times."""
+    from tests.support.applications import application_body
 
-    def timed(call: Callable[[], object]) -> list[Window]:
-        return [b.measure(call) for _ in range(runs)]
+    def timed(method: str, target: str) -> list[Window]:
+        return [b.request(method, target) for _ in range(runs)]
 
+    applications = f"/courses/{course_id}/applications"
     return [
-        _latency("api", "GET /courses", timed(lambda: b.system.api("GET", "/courses"))),
+        _latency("api", "GET /courses", timed("GET", "/courses")),
+        _latency("api", "GET /courses/{id}", timed("GET", f"/courses/{course_id}")),
         _latency(
             "api",
-            "GET /courses/{id}",
-            timed(lambda: b.system.api("GET", f"/courses/{course_id}")),
+            "POST /courses/{id}/applications",
+            [
+                b.request("POST", applications, application_body(email=applicant_email(n)), 201)
+                for n in range(runs)
+            ],
         ),
-        _latency("api", "POST /courses/{id}/applications", timed(lambda: b.submit(course_id))),
         _latency(
             "api",
             "GET /applications/{id}?token",
             [
-                b.measure(
-                    partial(
-                        b.system.api,
-                        "GET",
-                        f"/applications/{a['application_id']}?token={a['token']}",
-                    )
-                )
+                b.request("GET", f"/applications/{a['application_id']}?token={a['token']}")
                 for a in apps
             ],
         ),
@@ -121,8 +120,7 @@ def _api_latency(b: Bench, course_id: str, apps: list[dict[str, Any]], runs: int
 
 def _admin_latency(b: Bench, course_id: str, runs: int) -> Latency | None:
     """The organiser's roster of the course every other measure has filled."""
-    admin = optional_handler("admin")
-    if admin is None:
+    if optional_handler("admin") is None:
         return None
     from infra.local.server import http_api_event
 
@@ -130,18 +128,16 @@ def _admin_latency(b: Bench, course_id: str, runs: int) -> Latency | None:
     # What API Gateway's JWT authorizer passes on (infra/local/front.py stands in).
     organiser = {"jwt": {"claims": {"sub": "bench", "scope": "booking/admin"}}}
 
-    def roster() -> None:
+    def roster() -> Window:
         event = http_api_event("GET", path, {}, b"", "198.51.100.9")
         event["requestContext"]["authorizer"] = organiser
-        answer = admin.handler(event, lambda_context("admin"))
-        if answer.get("statusCode") != 200:
-            raise RuntimeError(f"admin answered {answer.get('statusCode')}")
+        return b.invoke("admin", event)
 
     roster()
     return _latency(
         "admin",
         f"GET roster ({runs * 2 + 10} applications)",
-        [b.measure(roster) for _ in range(max(runs // 4, 20))],
+        [roster() for _ in range(max(runs // 4, 20))],
     )
 
 

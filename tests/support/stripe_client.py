@@ -32,17 +32,21 @@ class InProcessHTTPClient(stripe.HTTPClient):
 
     ``fail_next`` makes the next requests answer with the given HTTP status (Stripe outages,
     rate limits) without reaching the stand-in. ``observe`` is told of each request when it has
-    been answered: its method, path and seconds taken (the bench's meter).
+    been answered: its method, path and seconds taken by ``clock`` (the bench's meter).
     """
 
     name = "in-process"
 
     def __init__(
-        self, standin: StripeStandIn, observe: Callable[[str, str, float], None] | None = None
+        self,
+        standin: StripeStandIn,
+        observe: Callable[[str, str, float], None] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__()
         self._standin = standin
         self._observe = observe
+        self._clock = clock  # the bench meter's (wall-clock or CPU time)
         self.requests: list[RecordedRequest] = []
         # Each entry fails one request: an HTTP status, or "timeout" for a dropped connection.
         self.fail_next: list[int | str] = []
@@ -56,13 +60,13 @@ class InProcessHTTPClient(stripe.HTTPClient):
         *,
         _usage: list[str] | None = None,
     ) -> tuple[str, int, Mapping[str, str]]:
-        started = time.perf_counter()
+        started = self._clock()
         try:
             return self._answer(method, url, headers, post_data)
         finally:
             if self._observe is not None:
                 path = self.requests[-1].path if self.requests else url
-                self._observe(method, path, time.perf_counter() - started)
+                self._observe(method, path, self._clock() - started)
 
     def _answer(
         self, method: str, url: str, headers: Mapping[str, str] | None, post_data: Any

@@ -43,6 +43,10 @@ def _environment(html: bool) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_never_none,
+        # A deployed function's templates never change: a compiled one is used as it is,
+        # never checked against its file again (ten stat calls in each email job: the text
+        # and HTML templates and the layouts they extend).
+        auto_reload=False,
     )
     environment.filters["places"] = places_words
     return environment

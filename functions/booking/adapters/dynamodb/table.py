@@ -33,6 +33,7 @@ from booking.domain.errors import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.paginator import QueryPaginator
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -121,6 +122,7 @@ class Table:
     def __init__(self, client: DynamoDBClient, name: str) -> None:
         self.client = client
         self.name = name
+        self._query_paginator: QueryPaginator | None = None
 
     def get(self, key: dict[str, Any]) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.name, Key=key, ConsistentRead=True).get("Item")
@@ -154,8 +156,12 @@ class Table:
         return items
 
     def query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        paginator = self.client.get_paginator("query")
-        for page in paginator.paginate(TableName=self.name, **kwargs):
+        # One paginator for the container's life: botocore's get_paginator defines a new class
+        # each time it is asked (30 microseconds of every query on our machine), and a
+        # paginator keeps no state between its paginate() calls.
+        if self._query_paginator is None:
+            self._query_paginator = self.client.get_paginator("query")
+        for page in self._query_paginator.paginate(TableName=self.name, **kwargs):
             yield from page.get("Items", [])
 
     def under(

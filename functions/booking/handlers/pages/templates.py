@@ -19,6 +19,9 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A deployed function's templates never change: a compiled one is used as it is,
+        # never checked against its file again (two stat calls per template of each page).
+        auto_reload=False,
     )
     pages.filters["places"] = places_words
     pages.filters["address"] = address_shown
