@@ -23,6 +23,13 @@ BILLING_CONTACT = "billing contact"
 MANAGER = "manager"
 
 
+# What an erasure says of a booking whose open invoice it could not void: a payment of it is
+# on its way (the employer's bank debit being confirmed), and confirms the booking if it comes.
+INVOICE_BEING_PAID = (
+    "its invoice stays open, as the employer's payment of it is on its way (a bank debit "
+    "being confirmed): that payment may still confirm the booking; if it does not come, void "
+    "the invoice from the booking's page"
+)
 # What an erasure says of a booking whose card checkout was paid before it could expire it
 # (one person's, a group's), one wording.
 PAID_MEANWHILE = "its card checkout had been paid meanwhile, so the booking stands"
@@ -39,6 +46,9 @@ class ApplicationErased:
     invoice_voided: bool = False
     seat_released: bool = False
     paid_meanwhile: bool = False  # its card checkout was paid before it could be expired
+    # Its open invoice was not voided: a payment of it is on its way (a bank debit being
+    # confirmed, or paid, its event to come), which still confirms the booking.
+    invoice_being_paid: bool = False
     # Its cohort as organisers read it (title and first day); the id is the machine's.
     course_name: str = ""
     # How many facilitators' lists (one per cohort) sent the application were asked to delete
@@ -180,6 +190,7 @@ class ErasureReport:
                     "invoice_voided": a.invoice_voided,
                     "seat_released": a.seat_released,
                     "paid_meanwhile": a.paid_meanwhile,
+                    "invoice_being_paid": a.invoice_being_paid,
                     "facilitator_lists_asked": a.lists_asked,
                 }
                 for a in self.applications
@@ -240,6 +251,7 @@ def _application_said(erased: ApplicationErased) -> str:
         (erased.invoice_voided, "its open invoice was voided"),
         (erased.seat_released, "its place went back to the course"),
         (erased.paid_meanwhile, f"{PAID_MEANWHILE}: cancel it with a refund to give it back"),
+        (erased.invoice_being_paid, INVOICE_BEING_PAID),
         (
             erased.lists_asked > 0,
             "the facilitators it was sent to were asked to delete their copies "
