@@ -215,7 +215,7 @@ class ErasureReport:
     def said(self) -> list[str]:
         """What was erased, a sentence per application and group booking, the count first."""
         return [
-            _count_said(len(self.applications), len(self.groups)),
+            _count_said(self.applications, len(self.groups)),
             *(_application_said(a) for a in self.applications),
             *(_group_said(g) for g in self.groups),
         ]
@@ -235,11 +235,26 @@ def _lists(count: int) -> str:
     return "1 list" if count == 1 else f"{count} lists, one per cohort"
 
 
-def _count_said(applications: int, groups: int) -> str:
-    return (
-        f"Erased {_plural(applications, 'application', 'applications')} and "
-        f"{_plural(groups, 'group booking', 'group bookings')}."
-    )
+def _count_said(applications: tuple[ApplicationErased, ...], groups: int) -> str:
+    """What the erasure did, counted as it is true of each: the person's own applications
+    erased, the other people's bookings whose billing details (theirs) were blanked, the group
+    bookings they were erased from ("1 application erased; billing details blanked on 2 other
+    bookings."), never another's booking counted as an application erased."""
+    own = sum(a.role == APPLICANT for a in applications)
+    others = len(applications) - own
+    parts = [
+        (
+            own > 0 or not (others or groups),
+            f"{_plural(own, 'application', 'applications')} erased",
+        ),
+        (
+            others > 0,
+            f"billing details blanked on {_plural(others, 'other booking', 'other bookings')}",
+        ),
+        (groups > 0, f"erased from {_plural(groups, 'group booking', 'group bookings')}"),
+    ]
+    said = "; ".join(_happened(*parts))
+    return f"{said[0].upper()}{said[1:]}."
 
 
 def _application_said(erased: ApplicationErased) -> str:
