@@ -12,7 +12,7 @@ from datetime import timedelta
 from booking.domain.time_words import day_when
 from tests.support.console import ConsoleBrowser, course_saved_said, stored_course_fields
 from tests.support.groups import invoiced_group
-from tests.support.invoiced import INVOICED, invoiced_cohort
+from tests.support.invoiced import INVOICED, invoiced_cohort, late_invoice_warned
 from tests.support.system import System
 
 LATE = (
@@ -39,13 +39,8 @@ def _apply_by_days(system: System, days: int) -> dict[str, object]:
 def test_an_apply_by_moved_before_an_open_invoices_due_day_is_warned_of(system: System) -> None:
     due = _grouped_on_an_invoice(system)
 
-    later = system.admin("PUT", f"/courses/{INVOICED}", json_body=_apply_by_days(system, 14))
-    assert later.status == 200, later.body
-    assert not [w for w in later.json()["warnings"] if "falls due" in w]
-    earlier = system.admin("PUT", f"/courses/{INVOICED}", json_body=_apply_by_days(system, 30))
+    warned = late_invoice_warned(system, _apply_by_days(system, 14), _apply_by_days(system, 30))
 
-    assert earlier.status == 200, earlier.body
-    [warned] = [w for w in earlier.json()["warnings"] if "falls due" in w]
     assert warned.startswith(f"{LATE}{due})"), warned
 
 
