@@ -160,7 +160,7 @@ def test_the_cli_does_what_the_console_does_by_reference(
     capsys.readouterr()
     assert main([*common, "erase", "cli-declined@example.org", "--yes"]) == 0
     said = capsys.readouterr().out.strip().splitlines()
-    assert said[0] == "Erased 1 application and 0 group bookings."
+    assert said[0] == "1 application erased."
     assert said[1].startswith("Application ")
     assert "as the applicant" in said[1]
     assert main([*common, "export", "cli-declined@example.org"]) == 1

@@ -65,7 +65,7 @@ def test_a_one_person_bookings_billing_contact_is_found_erased_and_never_emailed
     assert what["as"] == "billing contact"
     assert what["invoice_voided"] is True
     assert what["seat_released"] is True
-    assert answer["said"][0] == "Erased 1 application and 0 group bookings."
+    assert answer["said"][0] == "Billing details blanked on 1 other booking."  # Ada's, not erased
     assert "its open invoice was voided" in answer["said"][1]
 
     stored = system.stored(booked)
@@ -148,7 +148,7 @@ def test_the_consoles_people_pages_find_and_erase_everyone_a_group_names(system:
     )
     assert erased.status == 200, erased.body
     said = text_of(erased.body)
-    assert "Erased 0 applications and 1 group booking." in said
+    assert "Erased from 1 group booking." in said
     # The cohort and the group as organisers read them, never by their ids.
     assert f"St Elsewhere NHS Trust's group booking on {cohort}, as manager" in said
     assert group["group_id"] not in said
@@ -167,7 +167,7 @@ def test_the_cli_says_what_erasing_a_manager_did(
     status, out = run("erase", "florence@example.org", "--yes")
     assert status == 0, out
     lines = out.strip().splitlines()
-    assert lines[0] == "Erased 0 applications and 1 group booking."
+    assert lines[0] == "Erased from 1 group booking."
     course = system.stored_course(INVOICED)
     group_said = f"St Elsewhere NHS Trust's group booking on {cohort_name(course)}, as manager"
     assert lines[1].startswith(group_said)

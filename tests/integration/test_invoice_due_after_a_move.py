@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from booking.domain.time_words import day_when
 from tests.support.console import ConsoleBrowser, course_saved_said, stored_course_fields
-from tests.support.invoiced import INVOICED, one_on_an_invoice
+from tests.support.invoiced import INVOICED, late_invoice_warned, one_on_an_invoice
 from tests.support.system import System
 
 LATE = "1 booking holds its place on an invoice that falls due after the course now starts"
@@ -31,13 +31,8 @@ def test_a_move_before_an_open_invoices_due_day_is_warned_of_by_reference_and_da
     assert stored.invoice is not None
     due = day_when(stored.invoice.due_at, "Europe/London")
 
-    later = system.admin("PUT", f"/courses/{INVOICED}", json_body=_moved_to(system, 60))
-    assert later.status == 200, later.body
-    assert not [w for w in later.json()["warnings"] if "falls due" in w]
-    earlier = system.admin("PUT", f"/courses/{INVOICED}", json_body=_moved_to(system, 10))
+    warned = late_invoice_warned(system, _moved_to(system, 60), _moved_to(system, 10))
 
-    assert earlier.status == 200, earlier.body
-    [warned] = [w for w in earlier.json()["warnings"] if "falls due" in w]
     assert warned.startswith(LATE)
     assert f"{stored.reference_or_id} (due {due})" in warned
 

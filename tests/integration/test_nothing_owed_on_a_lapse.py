@@ -18,9 +18,12 @@ from tests.support.offers import seat_offered
 from tests.support.page_text import text_of
 from tests.support.system import System
 
+NOT_KEPT = "Nothing: the place was not kept"
 
-def _owed(system: System, application: dict[str, Any]) -> dict[str, int]:
-    """What each JSON view says is left to pay on ``application``."""
+
+def _owed(system: System, application: dict[str, Any]) -> dict[str, int | str]:
+    """What each JSON view says is left to pay on ``application``, and the roster's CSV in
+    words."""
     app_id = application["application_id"]
     reference = system.stored(app_id).reference_or_id
     browser = signed_in(system)
@@ -35,7 +38,7 @@ def _owed(system: System, application: dict[str, Any]) -> dict[str, int]:
         "json": system.status_of(application)["left_to_pay"],
         "roster": row["left_to_pay"],
         "record": system.admin("GET", f"/applications/{app_id}").json()["left_to_pay"],
-        "csv": int(csv_row["Left to pay"].removeprefix("£").replace(".", "")),
+        "csv": csv_row["Left to pay"],
     }
 
 
@@ -45,11 +48,11 @@ def test_a_lapsed_offer_owes_nothing_in_every_view(
     run = at_the_terminal(system, monkeypatch, capsys)
     first = seat_offered(system)
     assert system.status_of(first)["status"] == "offered"
-    everywhere = {"json": 20000, "roster": 20000, "record": 20000, "csv": 20000}
+    everywhere = {"json": 20000, "roster": 20000, "record": 20000, "csv": "£200.00"}
     assert _owed(system, first) == everywhere  # offered: the price is to pay
     system.clock_offset += timedelta(hours=49)  # past its deadline; no sweep yet
     assert system.stored(first).status.value == "offered"
-    assert _owed(system, first) == {"json": 0, "roster": 0, "record": 0, "csv": 0}
+    assert _owed(system, first) == {"json": 0, "roster": 0, "record": 0, "csv": NOT_KEPT}
     code, out = run("application", first["reference"])
     assert code == 0, out
     assert "Status: Offer not taken up (it lapsed unpaid)" in out
@@ -62,12 +65,15 @@ def test_a_checkout_lapsed_while_applications_are_open_still_owes_the_price(
     system: System,
 ) -> None:
     """A checkout that expired while the course takes applications may be started again, so
-    its price is still to pay (the rule takes nothing off a payment that can still be made)."""
+    its price is what the views give (the rule takes nothing off a payment that can still be
+    made); the roster's CSV says in words that nothing is owed, the place not kept, and what
+    starting again would take, as the person's page does."""
     system.small_course()
     holder = system.apply(course_id="small").json()
     system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
     assert system.status_of(holder)["status"] == "expired"
-    assert _owed(system, holder) == {"json": 20000, "roster": 20000, "record": 20000, "csv": 20000}
+    again = f"{NOT_KEPT} (£200.00 if they start payment again)"
+    assert _owed(system, holder) == {"json": 20000, "roster": 20000, "record": 20000, "csv": again}
 
 
 def test_the_console_page_of_a_lapsed_offer_with_a_bursary_says_nothing_is_left(
@@ -99,7 +105,7 @@ def test_a_lapsed_offer_whose_seat_went_on_owes_nothing_after_the_sweep_too(
     system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
     assert system.status_of(first)["status"] == "offered"
     system.clock_offset += timedelta(hours=49)  # past its deadline
-    nothing = {"json": 0, "roster": 0, "record": 0, "csv": 0}
+    nothing = {"json": 0, "roster": 0, "record": 0, "csv": NOT_KEPT}
     assert _owed(system, first) == nothing  # before the sweep
 
     system.scheduled_run(system.now())

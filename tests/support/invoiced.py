@@ -190,3 +190,18 @@ def old_contact_told_once(
     assert "Dear St Elsewhere NHS Foundation Trust" in told.text
     assert f"need not pay invoice {number}" in told.text
     return told, sent
+
+
+def late_invoice_warned(
+    system: System, harmless: dict[str, Any], moving_earlier: dict[str, Any]
+) -> str:
+    """:data:`INVOICED` saved through ``PUT /admin/courses`` as ``harmless`` (no invoice falls
+    due late: no warning of one) and then as ``moving_earlier``: its one warning of an invoice
+    falling due too late."""
+    later = system.admin("PUT", f"/courses/{INVOICED}", json_body=harmless)
+    assert later.status == 200, later.body
+    assert not [w for w in later.json()["warnings"] if "falls due" in w]
+    earlier = system.admin("PUT", f"/courses/{INVOICED}", json_body=moving_earlier)
+    assert earlier.status == 200, earlier.body
+    [warned] = [w for w in earlier.json()["warnings"] if "falls due" in w]
+    return str(warned)

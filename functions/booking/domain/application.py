@@ -371,7 +371,7 @@ class Application(Model):
         return (
             self.invoice is not None
             and self.status is S.AWAITING_INVOICE_PAYMENT
-            and self.invoice.status in ("open", "uncollectible", "overdue")
+            and self.invoice.still_owed
         )
 
     def hold_lapses_at(self) -> datetime | None:

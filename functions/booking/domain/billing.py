@@ -309,6 +309,11 @@ class InvoiceRef(Model):
     # this, ``services.payment_received``): a later press queues it only while this is False.
     payer_told: bool = False
 
+    @property
+    def still_owed(self) -> bool:
+        """Whether Stripe still asks its payer for it (open, overdue or uncollectible)."""
+        return self.status in ("open", "uncollectible", "overdue")
+
 
 # An invoice falls due on a working day in the course's timezone: a day an accounts team is at
 # work, the whole of which is theirs to pay in. Its due moment, as Stripe is given it and as

@@ -165,7 +165,7 @@ def left_to_pay_said(application: Application, price: Money, left: int | None = 
         return not_yet
     left = application.left_to_pay(price) if left is None else left
     if left:
-        return money_words(left, application.price_or(price).currency)
+        return left_said(application.status.value, left, application.price_or(price).currency)
     if application.status in NEVER_PAID_ENDINGS and not application.money_received:
         return f"Nothing: the booking ended ({status_words(application.status.value).lower()})"
     return "Nothing"
@@ -222,6 +222,19 @@ def owed_now(stored: Application, shown: Application, course: Course, now: datet
     return 0 if shown.status in NOT_YET_ASKED else left_to_pay_now(stored, shown, course, now)
 
 
+def left_said(status: str, left: int, currency: str) -> str:
+    """What is left to pay (``left``, what :func:`left_to_pay_now` gave) of an application of
+    ``status`` (its code) that may still pay, as the console, the roster's CSV and the CLI say
+    it: its amount, except on one whose payment time ran out (expired, a new payment still
+    possible, ``left``): nothing is owed, as no place is held, and what starting again would
+    take, as its status page says it (never "£200.00", as if that were owed)."""
+    if status != ApplicationStatus.EXPIRED.value:
+        return money_words(left, currency)
+    not_kept = "Nothing: the place was not kept"
+    again = f" ({money_words(left, currency)} if they start payment again)" if left else ""
+    return not_kept + again
+
+
 def not_yet_asked_said(status: str) -> str | None:
     """What is left to pay of an application nothing is asked of yet (``status``: its code),
     as the console, the roster's CSV and the CLI say it: "Nothing yet (until ...)", never
@@ -237,7 +250,10 @@ def left_to_pay_in_words(record: Mapping[str, Any]) -> str:
     not_yet = not_yet_asked_said(record["status"])
     if not left and not_yet:
         return not_yet[0].lower() + not_yet[1:]
-    if left or record["status"] != ApplicationStatus.EXPIRED.value:
+    if left:
+        said = left_said(record["status"], left, record["currency"])
+        return said[0].lower() + said[1:]
+    if record["status"] != ApplicationStatus.EXPIRED.value:
         return money_words(left, record["currency"])
     if record.get("status_reason") == OFFER_DECLINED:
         return "nothing (the offer was turned down)"

@@ -23,6 +23,13 @@ BILLING_CONTACT = "billing contact"
 MANAGER = "manager"
 
 
+# What an erasure says of a booking whose open invoice it could not void: a payment of it is
+# on its way (the employer's bank debit being confirmed), and confirms the booking if it comes.
+INVOICE_BEING_PAID = (
+    "its invoice stays open, as the employer's payment of it is on its way (a bank debit "
+    "being confirmed): that payment may still confirm the booking; if it does not come, void "
+    "the invoice from the booking's page"
+)
 # What an erasure says of a booking whose card checkout was paid before it could expire it
 # (one person's, a group's), one wording.
 PAID_MEANWHILE = "its card checkout had been paid meanwhile, so the booking stands"
@@ -39,6 +46,9 @@ class ApplicationErased:
     invoice_voided: bool = False
     seat_released: bool = False
     paid_meanwhile: bool = False  # its card checkout was paid before it could be expired
+    # Its open invoice was not voided: a payment of it is on its way (a bank debit being
+    # confirmed, or paid, its event to come), which still confirms the booking.
+    invoice_being_paid: bool = False
     # Its cohort as organisers read it (title and first day); the id is the machine's.
     course_name: str = ""
     # How many facilitators' lists (one per cohort) sent the application were asked to delete
@@ -180,6 +190,7 @@ class ErasureReport:
                     "invoice_voided": a.invoice_voided,
                     "seat_released": a.seat_released,
                     "paid_meanwhile": a.paid_meanwhile,
+                    "invoice_being_paid": a.invoice_being_paid,
                     "facilitator_lists_asked": a.lists_asked,
                 }
                 for a in self.applications
@@ -204,7 +215,7 @@ class ErasureReport:
     def said(self) -> list[str]:
         """What was erased, a sentence per application and group booking, the count first."""
         return [
-            _count_said(len(self.applications), len(self.groups)),
+            _count_said(self.applications, len(self.groups)),
             *(_application_said(a) for a in self.applications),
             *(_group_said(g) for g in self.groups),
         ]
@@ -224,11 +235,26 @@ def _lists(count: int) -> str:
     return "1 list" if count == 1 else f"{count} lists, one per cohort"
 
 
-def _count_said(applications: int, groups: int) -> str:
-    return (
-        f"Erased {_plural(applications, 'application', 'applications')} and "
-        f"{_plural(groups, 'group booking', 'group bookings')}."
-    )
+def _count_said(applications: tuple[ApplicationErased, ...], groups: int) -> str:
+    """What the erasure did, counted as it is true of each: the person's own applications
+    erased, the other people's bookings whose billing details (theirs) were blanked, the group
+    bookings they were erased from ("1 application erased; billing details blanked on 2 other
+    bookings."), never another's booking counted as an application erased."""
+    own = sum(a.role == APPLICANT for a in applications)
+    others = len(applications) - own
+    parts = [
+        (
+            own > 0 or not (others or groups),
+            f"{_plural(own, 'application', 'applications')} erased",
+        ),
+        (
+            others > 0,
+            f"billing details blanked on {_plural(others, 'other booking', 'other bookings')}",
+        ),
+        (groups > 0, f"erased from {_plural(groups, 'group booking', 'group bookings')}"),
+    ]
+    said = "; ".join(_happened(*parts))
+    return f"{said[0].upper()}{said[1:]}."
 
 
 def _application_said(erased: ApplicationErased) -> str:
@@ -240,6 +266,7 @@ def _application_said(erased: ApplicationErased) -> str:
         (erased.invoice_voided, "its open invoice was voided"),
         (erased.seat_released, "its place went back to the course"),
         (erased.paid_meanwhile, f"{PAID_MEANWHILE}: cancel it with a refund to give it back"),
+        (erased.invoice_being_paid, INVOICE_BEING_PAID),
         (
             erased.lists_asked > 0,
             "the facilitators it was sent to were asked to delete their copies "

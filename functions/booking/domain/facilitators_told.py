@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from booking.domain.application import Application
 from booking.domain.emails import MOVED_IN, MOVED_OUT, EmailJob, EmailKind
 from booking.domain.statuses import ApplicationStatus
+from booking.domain.transfer_record import TransferRecord
 
 # Why an ordinary booking ended, as the facilitators' copy says it
 # (``services.email_context.WITHDRAWN_FROM_GROUP`` holds the words of these and of a group
@@ -81,6 +82,29 @@ def moved_in_copy(application_id: str, to_course_id: str, move: int) -> EmailJob
     """The new cohort's facilitators' copy of a booking's ``move``-th move: the message that
     puts the person on that cohort's list."""
     return _move_copy(MOVED_IN, application_id, to_course_id, move)
+
+
+def move_of_copy(application: Application, job: EmailJob) -> TransferRecord | None:
+    """The move a move's facilitators' copy (``job``) is about, as the booking records it;
+    None for any other copy (or a move not on its record)."""
+    moves = application.transfers
+    if job.move is None or not 0 < job.move <= len(moves):
+        return None
+    return moves[job.move - 1]
+
+
+def told_once_of_a_move(
+    job: EmailJob, addresses: Sequence[str], new_cohorts_list: Sequence[str]
+) -> list[str]:
+    """Whom a move's facilitators' copy goes to (``addresses``: its cohort's list) so that
+    nobody hears of one move twice: a facilitator of both cohorts (on ``new_cohorts_list``
+    too, the list the move's "moved to your cohort" goes to) gets that one, which says where the
+    person came from as well, and not the old cohort's "moved away". Every other message goes
+    to ``addresses`` as they are."""
+    if job.kind is not EmailKind.FACILITATOR_COPY or job.reason != MOVED_OUT:
+        return list(addresses)
+    told_on_arrival = {address.lower() for address in new_cohorts_list}
+    return [address for address in addresses if address.lower() not in told_on_arrival]
 
 
 def is_withdrawal(job: EmailJob) -> bool:

@@ -184,21 +184,23 @@ def _times_kept(
 
 
 def marked(
-    application: Application, course: Course, session_key: str, mark: Mark, now: datetime
+    application: Application, course: Course, session_key: str, mark: Mark | None, now: datetime
 ) -> Application:
-    """The application with ``mark`` for the core session ``session_key``."""
+    """The application with ``mark`` for the core session ``session_key`` (None: its mark
+    cleared, given by mistake; by the same rules, at any time before the register closes)."""
     _require_register(course)
     if application.course_id != course.course_id or not on_register(application):
         raise NotFound("no booking of that id is on this course's register")
     if application.completion is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
     session = core_session(course, session_key)
-    refusal = early_mark_refusal(session, mark, course.definition.timezone, now)
-    if refusal is not None:
+    refusal = mark and early_mark_refusal(session, mark, course.definition.timezone, now)
+    if refusal:
         raise InvalidInput("the mark needs attention", {"mark": refusal})
     if application.attendance.get(session_key) is mark:
         return application
-    attendance = {**application.attendance, session_key: mark}
+    kept = {key: given for key, given in application.attendance.items() if key != session_key}
+    attendance = kept if mark is None else {**kept, session_key: mark}
     return application.model_copy(update={"attendance": attendance, "updated_at": now})
 
 

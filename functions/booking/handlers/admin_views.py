@@ -390,6 +390,12 @@ class ErasedApplicationOut(Model):
         description="Its card checkout was paid before the erasure could expire it: the "
         "booking stands, paid (cancel it with a refund to give the money back)",
     )
+    invoice_being_paid: bool = Field(
+        default=False,
+        description="Its open invoice (to the erased billing contact) was not voided: the "
+        "employer's payment of it is on its way (a bank debit being confirmed), and may still "
+        "confirm the booking; void it from the booking's page if it does not come",
+    )
     facilitator_lists_asked: int = Field(
         description="How many facilitators' lists (one per cohort) sent the application were "
         "asked to delete their copies"

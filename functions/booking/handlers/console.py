@@ -133,6 +133,7 @@ def course(course_id: str) -> Response[str]:
             listing,
             lambda ids: courses.cohort_names(ports(), ids),
             lambda keys: follow_ups.replies_said(ports(), listing.course, keys),
+            lambda: courses.late_invoices_said(ports(), listing.course),
         )
         if notice.done == course_saved.SAVED
         else []

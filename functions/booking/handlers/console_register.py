@@ -61,16 +61,21 @@ MARKED_WORDS = {
 }
 
 
+# What a session's cell says once its mark is cleared, after the person's name.
+NOT_MARKED = "not marked for session {n} of {of}"
+
+
 def _mark_said(kept: Register, marked: str) -> str:
-    """Whose mark was saved and what it now says ("Ben Okafor: sent apologies for session 2
-    of 2."), read from the register as it is; "Mark saved." when it no longer holds them."""
+    """Whose mark was saved (or cleared) and what it now says ("Ben Okafor: sent apologies
+    for session 2 of 2.", "Ben Okafor: not marked for session 2 of 2."), read from the
+    register as it is; "Mark saved." when it no longer holds them."""
     application_id, _, key = marked.partition(" ")
     keys = [s.key for s in kept.sessions]
     row = next((r for r in kept.rows if r.application.application_id == application_id), None)
-    mark = row.marks.get(key) if row is not None else None
-    if row is None or mark is None or key not in keys:
+    if row is None or key not in keys:
         return DONE_WORDS["marked"]
-    said = MARKED_WORDS[mark].format(n=keys.index(key) + 1, of=len(keys))
+    mark = row.marks.get(key)
+    said = (MARKED_WORDS[mark] if mark else NOT_MARKED).format(n=keys.index(key) + 1, of=len(keys))
     return f"{row.application.answers.name}: {said}."
 
 

@@ -15,7 +15,6 @@ from datetime import date
 from urllib.parse import quote
 
 from booking.domain.application import Application
-from booking.domain.invoices_after_start import due_after_start_warning
 from booking.domain.money import money_words
 from booking.domain.offered_words import MOST_NAMED, offered_said
 from booking.domain.wording import moved_without_id_warning
@@ -46,10 +45,12 @@ def saved_said(
     listing: CourseApplications,
     named: Callable[[Sequence[str]], list[str]] = lambda ids: [],
     replies: Callable[[Sequence[str]], list[str]] = lambda keys: [],
+    late: Callable[[], list[str]] = lambda: [],
 ) -> list[str]:
     """The notice's sentences: "Course saved." and whom it offered a place, then a warning per
     follow-up it seemed to move or whose replies it sends elsewhere (``replies``: said of the
-    follow-ups by their keys), and who is emailed (``named``: other cohorts by their names,
+    follow-ups by their keys) and per kind of invoice falling due too late (``late``, read
+    now), and who is emailed (``named``: other cohorts by their names,
     from their ids). A code that is not one reads as a plain save."""
     fields = [*code.split("|"), *[""] * 10][:10]
     days, count, ids, emailed, told_of, groups, managers, cohorts, elsewhere, replied = fields
@@ -64,9 +65,8 @@ def saved_said(
     moved = _count(groups)
     regrouped = [groups_redated_said(moved, _count(managers))] if moved else []
     moved_replies = replies(_listed(replied)[:10])
-    # Invoices falling due after the course now starts, as the applications are read now.
-    late = due_after_start_warning(listing.applications, listing.course)
-    warned = [*_warnings(days), *moved_replies, *([late] if late else [])]
+    # Invoices falling due after they are needed (``late``), as they are read now.
+    warned = [*_warnings(days), *moved_replies, *late()]
     return [*said, *warned, *told, *regrouped, _price_said(listing)]
 
 

@@ -47,7 +47,9 @@ class SavedCourseOut(OrganiserCourseOut):
         "a shared follow-up whose invitations and reminders the save gives another Reply-To "
         "(its new host's enquiries address), or dates moved earlier than the day an open "
         "invoice falls due (the bookings by reference and due day: their places stay held "
-        "until then)",
+        "until then), or a group booking's apply-by date moved earlier than the day its open "
+        "invoice falls due (by organisation and due day: paid then, no colleague could use "
+        "their link)",
     )
 
 

@@ -27,7 +27,10 @@ from booking.domain.follow_up_files import (
     with_event_titles,
     zone_change_refusal,
 )
-from booking.domain.invoices_after_start import due_after_start_warning
+from booking.domain.invoices_after_start import (
+    due_after_start_warning,
+    groups_due_after_apply_by_warning,
+)
 from booking.domain.programme import (
     FollowUpEvent,
     follow_up_edits,
@@ -73,15 +76,15 @@ class SavedCourse:
     # The follow-ups whose invitations and reminders the save gives another Reply-To (their
     # host's enquiries address: ``domain.follow_up_files.replies_moved``), as saved.
     replies_moved: list[FollowUpEvent] = field(default_factory=list)
-    # Dates moved earlier than an open invoice's due day: the bookings named, in words
-    # (``domain.invoices_after_start``; None: none).
-    due_after_start: str | None = None
+    # Dates moved earlier than an open invoice's due day (a person's before the course, a
+    # group's before its apply-by): those named, in words (``domain.invoices_after_start``).
+    due_late: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
         moved = [moved_without_id_warning(day) for day in self.moved_without_id]
-        late = [self.due_after_start] if self.due_after_start else []
-        return [*moved, *(replies_moved_said(event) for event in self.replies_moved), *late]
+        replies = [replies_moved_said(event) for event in self.replies_moved]
+        return [*moved, *replies, *self.due_late]
 
 
 COURSE_ID_RULE = "use lower-case letters, digits and hyphens"
@@ -174,16 +177,19 @@ def _put_course(
         cohorts_told,
         elsewhere,
         replies,
-        _late_invoices_said(ports, course, moved=moved),
+        late_invoices_said(ports, course) if moved else [],
     )
 
 
-def _late_invoices_said(ports: Ports, course: Course, *, moved: bool) -> str | None:
-    """After a save that ``moved`` the course's dates: the bookings holding their place on an
-    invoice falling due after it now starts, in words (``domain.invoices_after_start``)."""
-    if not moved:
-        return None
-    return due_after_start_warning(ports.repository.list_applications(course.course_id), course)
+def late_invoices_said(ports: Ports, course: Course) -> list[str]:
+    """After a save that moved ``course``'s dates, in words (``domain.invoices_after_start``):
+    the bookings holding their place on an invoice falling due after it now starts, and the
+    group bookings holding theirs on one falling due after their colleagues must now apply."""
+    people = due_after_start_warning(ports.repository.list_applications(course.course_id), course)
+    groups = groups_due_after_apply_by_warning(
+        ports.groups.groups_of_course(course.course_id), course
+    )
+    return [said for said in (people, groups) if said]
 
 
 def _moved_dates_followed(

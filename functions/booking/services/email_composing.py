@@ -19,9 +19,9 @@ from booking.domain.application import ERASED_EMAIL, Application, ApplicationSta
 from booking.domain.course import Course, ScheduledSession, SessionKind, clock_words
 from booking.domain.covered import payment_refusal
 from booking.domain.email_values import MissingEmailValue, missing_values
-from booking.domain.emails import Attachment, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.emails import MOVED_IN, Attachment, EmailJob, EmailKind, OutgoingEmail
 from booking.domain.emails_as_queued import as_queued
-from booking.domain.facilitators_told import TO_FACILITATORS
+from booking.domain.facilitators_told import TO_FACILITATORS, move_of_copy
 from booking.domain.joining_words import in_a_list, the_link
 from booking.domain.money import money_if_any
 from booking.domain.offer_ends import (
@@ -131,6 +131,10 @@ def _template_values(
         context.update(_certificate_values(ports, application, course, now))
     if job.kind is EmailKind.BOOKING_TRANSFERRED:
         context.update(_move_words(ports, job, application, course))
+    elif job.kind is EmailKind.FACILITATOR_COPY and job.reason == MOVED_IN:
+        # Where the person came from: a facilitator of both cohorts hears of the move here alone.
+        move = move_of_copy(current, job)
+        context["moved_from"] = _cohort_name(ports, move.from_course_id) if move else ""
     moving_to = _moving_to(job, application)
     if moving_to is not None:
         to = ports.repository.get_course(moving_to)

@@ -19,8 +19,16 @@ from __future__ import annotations
 
 from booking.domain.application import Application
 from booking.domain.course import Course
-from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
-from booking.domain.facilitators_told import CopySent, copies_sent, facilitators_reached
+from booking.domain.emails import MOVED_OUT, EmailJob, EmailKind, OutgoingEmail
+from booking.domain.facilitators_told import (
+    CopySent,
+    copies_sent,
+    copy_tells,
+    facilitators_reached,
+    move_of_copy,
+    moved_in_copy,
+    told_once_of_a_move,
+)
 from booking.services.emails_gone import went_for
 from booking.services.ports import Ports
 from booking.services.suppression import still_mailed
@@ -35,6 +43,22 @@ def facilitators_mailed(ports: Ports, application: Application, course: Course) 
     addresses = course.definition.facilitator_addresses()
     mailed = still_mailed(ports, addresses)
     return mailed if facilitators_reached(application, mailed) else []
+
+
+def copy_mailed(ports: Ports, job: EmailJob, application: Application, course: Course) -> list[str]:
+    """Whom a facilitators' copy about ``application`` goes to, as the mailer sends it: those
+    ``facilitators_mailed`` on ``course``, less, for a move's "moved away", those on the new
+    cohort's list too while that cohort's "moved to your cohort" went or still goes: it tells
+    them of the move, from and to, once (``facilitators_told.told_once_of_a_move``)."""
+    mailed = facilitators_mailed(ports, application, course)
+    move = move_of_copy(application, job)
+    if move is None or job.reason != MOVED_OUT or not mailed:
+        return mailed
+    arrival = moved_in_copy(application.application_id, move.to_course_id, job.move or 0)
+    went = went_for(ports, application)[0]
+    if not (went(arrival.job_id) or copy_tells(arrival, application, went)):
+        return mailed
+    return told_once_of_a_move(job, mailed, _list_now(ports, move.to_course_id))
 
 
 def record_copy(ports: Ports, job: EmailJob, course: Course, message: OutgoingEmail) -> None:

@@ -85,7 +85,7 @@ from booking.services.cohort_told import cohort_told
 from booking.services.email_claims import EmailInFlight
 from booking.services.email_composing import composed, manager_named
 from booking.services.email_context import ATTENDEE_KINDS, SESSION_KINDS, job_session
-from booking.services.facilitators_copies import copies_held, facilitators_mailed, record_copy
+from booking.services.facilitators_copies import copies_held, copy_mailed, record_copy
 from booking.services.follow_ups import current_event, worded_as_held
 from booking.services.moves_told import as_told, move_told
 from booking.services.ports import EmailClaim, Ports
@@ -288,7 +288,7 @@ def _addresses(ports: Ports, job: EmailJob, application: Application, course: Co
         # Whoever that cohort's copies went to, not its list as it is now.
         return list(copies_held(ports, application).get(job.course_id, ()))
     if job.kind is EmailKind.FACILITATOR_COPY:
-        return facilitators_mailed(ports, application, course)  # as the pages promise it
+        return copy_mailed(ports, job, application, course)  # as the pages promise it
     if job.kind is EmailKind.ERASED_DISPUTED:  # names nobody: the cohort's list as it is
         return course.definition.facilitator_addresses()
     # The person; the billing contact alone for its own message (``domain.payer``).

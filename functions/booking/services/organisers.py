@@ -19,7 +19,13 @@ from booking.domain.course_money import (
     paid_by_group,
     place_money,
 )
-from booking.domain.covered import not_yet_asked_said, owed_now, paid_by_said, status_said
+from booking.domain.covered import (
+    left_said,
+    not_yet_asked_said,
+    owed_now,
+    paid_by_said,
+    status_said,
+)
 from booking.domain.disputes import GroupDisputesSaid, place_disputes_said
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.errors import Conflict, StaleWrite
@@ -338,7 +344,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             money_words(money["discount"], currency) if money["discount_code"] else "",
             money_words(money["bursary"], currency) if money["bursary"] else "",
             not_yet_asked_said(application.status.value)
-            or money_words(money["left_to_pay"], currency),
+            or left_said(application.status.value, money["left_to_pay"], currency),
             money_words(money["amount_paid"], currency),
             money_words(money["amount_refunded"], currency),
             invoice_said(invoice, zone) if invoice else "",

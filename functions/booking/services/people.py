@@ -16,16 +16,13 @@ from booking.domain.commands import ExpireCheckout, VoidInvoice
 from booking.domain.emails import EmailJob
 from booking.domain.erasure import (
     APPLICANT,
-    BILLING_CONTACT,
     ApplicationErased,
     ErasureReport,
     GroupErased,
-    billing_contact_erased,
     card_debit_refusal,
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
-from booking.domain.former_contacts import not_billed_now
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen, person_refusal, person_seen
 from booking.domain.register import certificate_code
@@ -33,6 +30,7 @@ from booking.domain.settlement import closing
 from booking.domain.wording import cohort_name
 from booking.services.checkout_expiry import paid_meanwhile
 from booking.services.concurrency import retried
+from booking.services.contact_erasure import erase_billing_contact
 from booking.services.dearer_moves import expire_move_checkout, move_checkout_expired_first
 from booking.services.emails_gone import went_for
 from booking.services.group_erasure import (
@@ -46,7 +44,7 @@ from booking.services.invoice_requests import (
     unmark_voiding,
     voided_first,
 )
-from booking.services.invoicing import organisers_voided, void_by_organiser
+from booking.services.invoicing import organisers_voided
 from booking.services.manager_erasure import ask_managers_lists, colleagues_booked
 from booking.services.marked_contacts import (
     end_acts_naming,
@@ -137,7 +135,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]
-    contacts = [_erase_billing_contact(ports, a, email) for a in billed]
+    contacts = [erase_billing_contact(ports, a, email) for a in billed]
     contacts += ended_alone(ended, contacts)
     erased_ids = [a.application_id for a in applications]
     groups = _lists_asked_once_sent(
@@ -412,39 +410,4 @@ def _erase_one(
 
     return retried(
         erase, lambda: ports.repository.get_application(application.application_id), first=first
-    )
-
-
-def _erase_billing_contact(ports: Ports, application: Application, email: str) -> ApplicationErased:
-    """The billing contact blanked on someone else's application; its open invoice, if still
-    addressed to them, voided as an organiser voids it (the place back, the applicant told)."""
-
-    def blank(current: Application | None) -> Application | None:
-        if current is None:
-            return None
-        return ports.repository.save(billing_contact_erased(current, ports.clock(), email), current)
-
-    first: Application | None = application
-    saved = retried(
-        blank, lambda: ports.repository.get_application(application.application_id), first=first
-    )
-    voided = False
-    if saved is not None and saved.has_open_invoice() and not not_billed_now(application, email):
-        try:
-            void_by_organiser(ports, saved.application_id)
-            voided = True
-        except (Conflict, DependencyUnavailable) as refused:
-            # Paid meanwhile (its event confirms the place), or Stripe unreachable: the
-            # customer's deletion stays owed and the sweep voids the invoice first.
-            logger.warning(
-                "billing contact's invoice left open",
-                extra={"application_id": saved.application_id, "reason": refused.code},
-            )
-    return ApplicationErased(
-        application.application_id,
-        application.reference_or_id,
-        application.course_id,
-        BILLING_CONTACT,
-        invoice_voided=voided,
-        seat_released=voided and application.seat_held,
     )

@@ -124,7 +124,14 @@ def printable(ports: Ports, application: Application) -> bool:
     return prints_in_full(name, ports.certificates.unprintable(name))
 
 
-def read_mark(value: object) -> Mark:
+# What the console's *Clear mark* posts: the session's mark taken away (given by mistake).
+CLEAR = "clear"
+
+
+def read_mark(value: object) -> Mark | None:
+    """The mark a form gives (None: :data:`CLEAR`, the mark cleared)."""
+    if value == CLEAR:
+        return None
     try:
         return Mark(str(value))
     except ValueError:
@@ -134,9 +141,10 @@ def read_mark(value: object) -> Mark:
 
 
 def mark(
-    ports: Ports, course_id: str, application_id: str, session_key: str, given: Mark
+    ports: Ports, course_id: str, application_id: str, session_key: str, given: Mark | None
 ) -> RegisterRow:
-    """Give one booking a mark for one core session (again: nothing changes)."""
+    """Give one booking a mark for one core session, or clear it (``given`` None); again:
+    nothing changes."""
     course = course_keeping_register(ports, course_id)
     if ports.repository.register_closed_at(course_id) is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
@@ -150,7 +158,11 @@ def mark(
     done = retried(step, lambda: ports.repository.get_application(application_id))
     logger.info(
         "register marked",
-        extra={"application_id": application_id, "session": session_key, "mark": given.value},
+        extra={
+            "application_id": application_id,
+            "session": session_key,
+            "mark": given.value if given else CLEAR,
+        },
     )
     [row] = register_rows(course, [done])
     return row
