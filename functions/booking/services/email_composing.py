@@ -119,8 +119,7 @@ def _template_values(
     # worked out only for the message that promises it (the bank holidays it reads cost the
     # mailer's first message of any other kind about 50 ms to load).
     context["clock"] = clock_words(course.definition.timezone)
-    if job.kind is EmailKind.FOLLOW_UP_INVITATION:
-        context["reminded_later"] = _reminded_later(ports, job, application, course, now)
+    context["reminded_later"] = _reminded_later(ports, job, application, course, now)
     if job.kind is EmailKind.INVOICE_ENDED and context["invoice_possible"]:
         context["invoice_possible"] = invoice_due(course, now, ports.bank_holidays) is not None
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED, EmailKind.WAIT_REOPENED):
@@ -286,8 +285,9 @@ def _reminded_later(
 ) -> bool:
     """Whether a reminder of a follow-up still comes after its invitation: one of the offsets
     of the person's own cohort (those they are reminded at) falls due after the invitation
-    goes. One that went late is the reminder due as it went (``services.reminders``)."""
-    if job.session_start is None:
+    goes. One that went late is the reminder due as it went (``services.reminders``). Only
+    an invitation promises one: True for every other message, as ``email_context`` has it."""
+    if job.kind is not EmailKind.FOLLOW_UP_INVITATION or job.session_start is None:
         return True
     own = course
     if application.course_id != course.course_id:

@@ -247,11 +247,7 @@ def _queue(
 ) -> None:
     """Queue each claimed job once, and mark its claims queued: an invitation that is the
     reminder due as it goes is the job of both claims."""
-    claims: dict[str, list[ReminderMarker]] = {}
-    for marker in markers:
-        if marker.job is not None:
-            claims.setdefault(marker.job.job_id, []).append(marker)
-    for batch in _chunks(list(claims.values()), QUEUE_BATCH):
+    for batch in _chunks(_by_job(markers), QUEUE_BATCH):
         jobs = [same[0].job for same in batch if same[0].job is not None]
         try:
             ports.email_queue.send(jobs)
@@ -263,6 +259,15 @@ def _queue(
         for marker in (marker for same in batch for marker in same):
             ports.repository.mark_reminder_queued(marker, now)
         summary["queued"] += len(batch)
+
+
+def _by_job(markers: list[ReminderMarker]) -> list[list[ReminderMarker]]:
+    """The claims, those of one job together (in the order their jobs were first claimed)."""
+    claims: dict[str, list[ReminderMarker]] = {}
+    for marker in markers:
+        if marker.job is not None:
+            claims.setdefault(marker.job.job_id, []).append(marker)
+    return list(claims.values())
 
 
 def _chunks(items: list[list[ReminderMarker]], size: int) -> Iterable[list[list[ReminderMarker]]]:
