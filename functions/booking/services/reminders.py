@@ -120,6 +120,7 @@ class _Planner:
         self._courses: dict[str, Course | None] = {}
         self._confirmed: dict[str, list[Application]] = {}
         self._all_courses: list[Course] | None = None
+        self._invitations: dict[str, set[str]] = {}
 
     def course(self, course_id: str) -> Course | None:
         if course_id not in self._courses:
@@ -171,21 +172,35 @@ class _Planner:
         """What ``event`` owes ``person`` now, claimed: their invitation once due, and the
         reminder due now. An invitation that goes when a reminder is due is that reminder."""
         due = next(iter(due_reminders([event.session], offsets, self._now)), None)
-        if invitation_due(event.session, self._now):
-            stands_in = None if due is None else due.offset_hours
-            job = self._follow_up_job(event, person, application, None, self._now, stands_in)
-            invitation = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
-            invited = self._claim(invitation)
-            if invited:
-                # Invited only now (their cohort just ended, or the runs were out): the
-                # invitation says how soon, so it is the reminder due, claimed as such (a later
-                # run never sends it, nor one before the invitation) and queued once.
-                reminded = [] if due is None else self._claim_due(event.about, due, person, job)
-                return invited + reminded
+        if not invitation_due(event.session, self._now):
+            return self._reminder_claim(event, person, application, due)
+        if due is not None and person in self._invited(event):
+            return self._reminder_claim(event, person, application, due)
+        stands_in = None if due is None else due.offset_hours
+        job = self._follow_up_job(event, person, application, None, self._now, stands_in)
+        # Invited only now (their cohort just ended, or the runs were out): the invitation
+        # says how soon, so it is the reminder due, claimed first with the invitation's job (a
+        # run that stops between the two claims leaves that job for the next to queue, and two
+        # runs at once queue one job id: the mailer sends it once).
+        reminded = [] if due is None else self._claim_due(event.about, due, person, job)
+        invitation = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
+        return reminded + self._claim(invitation)
+
+    def _reminder_claim(
+        self, event: FollowUpEvent, person: str, application: Application, due: DueReminder | None
+    ) -> list[ReminderMarker]:
         if due is None:
             return []
         job = self._follow_up_job(event, person, application, due.offset_hours, self._now)
         return self._claim_due(event.about, due, person, job)
+
+    def _invited(self, event: FollowUpEvent) -> set[str]:
+        """Whom ``event``'s invitation was claimed for (read once a run, and only when an
+        invitation and a reminder of it are both due)."""
+        if event.about not in self._invitations:
+            claims = self._ports.repository.invitations_to(event.about)
+            self._invitations[event.about] = {m.recipient for m in claims}
+        return self._invitations[event.about]
 
     @staticmethod
     def _follow_up_job(
