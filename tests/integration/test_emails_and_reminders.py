@@ -491,6 +491,10 @@ def test_a_follow_up_reminds_each_graduate_at_their_own_cohorts_offsets(
     harness.repository.put_course(WINTER, definition_winter(reminder_offsets_hours=[24]))
     harness.person("app1", COURSE, "ada@example.org")
     harness.person("win1", WINTER, "gus@example.org")
+    # Invited first: an invitation that goes when a reminder is due is that reminder.
+    invited = DECEMBER_START - timedelta(days=13)
+    harness.tick(invited)
+    harness.drain(invited)
     moment = DECEMBER_START - timedelta(minutes=59)
     harness.tick(moment)
     harness.drain(moment)
@@ -572,17 +576,26 @@ tick_strategy = st.one_of(
 
 
 def expected_jobs(ticks: list[datetime], offsets: set[int]) -> set[str]:
+    def nearest_due(start: datetime, moment: datetime) -> int | None:
+        return min(
+            (o for o in offsets if start - timedelta(hours=o) <= moment < start), default=None
+        )
+
     jobs: set[str] = set()
+    window = [t for t in ticks if DECEMBER_START - timedelta(days=14) <= t < DECEMBER_START]
+    invited_at = min(window, default=None)
+    # The reminder due when the invitation went, if any, is the invitation: no job of its own.
+    in_invitation = nearest_due(DECEMBER_START, invited_at) if invited_at else None
     for index, start in SESSION_STARTS.items():
         for moment in ticks:
-            due = [o for o in offsets if start - timedelta(hours=o) <= moment < start]
-            if not due:
+            due = nearest_due(start, moment)
+            if due is None:
                 continue
-            if index == 3:
-                jobs |= {follow_up(person, min(due)) for person in GRADUATES}
-            else:
-                jobs |= {core_reminder(a, index, min(due)) for a in CORE_ATTENDEES}
-    if any(DECEMBER_START - timedelta(days=14) <= t < DECEMBER_START for t in ticks):
+            if index == 3 and due != in_invitation:
+                jobs |= {follow_up(person, due) for person in GRADUATES}
+            elif index != 3:
+                jobs |= {core_reminder(a, index, due) for a in CORE_ATTENDEES}
+    if invited_at is not None:
         jobs |= {follow_up(person) for person in GRADUATES}
     return jobs
 

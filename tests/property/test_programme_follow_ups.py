@@ -10,8 +10,11 @@ The real dispatcher and mailer run on the in-memory fakes (held to the real adap
 with what a graduate at each tick was owed:
 
 * exactly one invitation per (graduate, follow-up);
-* exactly one reminder per (graduate, follow-up, offset) that was the nearest due at a tick,
-  and per (booking, core session, offset) for the cohort whose own sessions run into September;
+* per (graduate, follow-up, offset) that was the nearest due at a tick, exactly one email that
+  reminds them, never before their invitation: a reminder, or the invitation itself when it
+  went only as that offset was due (their cohort had just ended, or no tick came earlier in
+  its window), which then says how soon the follow-up is; per (booking, core session, offset)
+  for the cohort whose own sessions run into September, exactly one reminder;
 * nothing to anyone who never held a confirmed place, nothing after a cancellation or erasure;
 * every message names its follow-up's host cohort: its title, joining link and Reply-To;
 * every message parses back, and each calendar UID's SEQUENCE only grows.
@@ -30,7 +33,8 @@ person is owed, and what went out must be exactly that:
 * reminders follow the event's time when the tick runs: one per (person, event, offset) while
   it still reminds in time for the event's start (a move of up to the offset later needs no
   second), else one for the new start; never one for an old time after a move, none after
-  the start;
+  the start, none before the person's invitation (an invitation that goes as a reminder is
+  due is that reminder);
 * calendars (read back with vobject) keep one UID per person and event, one ORGANIZER per UID,
   and a SEQUENCE that never goes down, per UID and per person.
 
@@ -367,13 +371,35 @@ def _due(start: datetime, moment: datetime) -> int | None:
     return min(due) if due else None
 
 
+def _reminds_at(job: EmailJob) -> int | None:
+    """The offset whose reminder an email about a follow-up is: a reminder's, or that of the
+    reminder due as a late invitation went (the invitation is it); None: it reminds of none."""
+    if job.kind in (EmailKind.SESSION_REMINDER, EmailKind.FOLLOW_UP_INVITATION):
+        return job.offset_hours
+    return None
+
+
+def _reminded_after_invitation(
+    invitations: dict[tuple[str, str], int], reminders: list[tuple[int, str, str]]
+) -> None:
+    """Each email that reminds a person of an event (its position in what was sent, the
+    address, the event) went no earlier than their invitation to it: the invitation itself, or
+    after it."""
+    for position, address, event in reminders:
+        invited = invitations.get((address, event))
+        assert invited is not None, "reminded of a follow-up they were never invited to"
+        assert invited <= position, "reminded of a follow-up before being invited to it"
+
+
 def _check_counts(
     world: World, ticks: list[datetime], sent: list[tuple[EmailJob, OutgoingEmail]]
 ) -> None:
     invited: list[tuple[str, str]] = []
     reminded: list[tuple[str, str, int]] = []
     core: list[tuple[str, datetime, int]] = []
-    for job, message in sent:
+    invited_at: dict[tuple[str, str], int] = {}
+    reminded_at: list[tuple[int, str, str]] = []
+    for position, (job, message) in enumerate(sent):
         [address] = message.to
         assert job.offset_hours is not None or job.kind is EmailKind.FOLLOW_UP_INVITATION
         if job.person is None:  # a cohort's own session
@@ -384,9 +410,12 @@ def _check_counts(
         assert job.person == person_key(address)
         if job.kind is EmailKind.FOLLOW_UP_INVITATION:
             invited.append((address, _event_of(job)))
-        else:
-            assert job.offset_hours is not None
-            reminded.append((address, _event_of(job), job.offset_hours))
+            invited_at.setdefault((address, _event_of(job)), position)
+        offset = _reminds_at(job)
+        if offset is not None:
+            reminded.append((address, _event_of(job), offset))
+            reminded_at.append((position, address, _event_of(job)))
+    _reminded_after_invitation(invited_at, reminded_at)
     assert len(invited) == len(set(invited)), "a graduate was invited twice to one follow-up"
     assert len(reminded) == len(set(reminded)), "a follow-up reminder went twice"
     assert len(core) == len(set(core)), "a session reminder went twice"
@@ -434,6 +463,18 @@ def _check_messages(sent: list[tuple[EmailJob, OutgoingEmail]]) -> None:
         reminder = job.kind is EmailKind.SESSION_REMINDER
         said = message.text if reminder else message.subject
         assert SUBJECT_TIMES[event] in said
+        if not reminder:
+            _check_invitation_words(job, message, FOLLOW_UPS[event][3])
+
+
+def _check_invitation_words(job: EmailJob, message: OutgoingEmail, start: datetime) -> None:
+    """An invitation says how soon the follow-up is exactly when it is a reminder too, and
+    promises a reminder exactly when one of the offsets falls due after it went."""
+    assert job.planned_at is not None
+    is_reminder = "so this invitation is also your reminder of it" in message.text
+    assert is_reminder == (job.offset_hours is not None)
+    to_come = any(start - timedelta(hours=o) > job.planned_at for o in OFFSETS)
+    assert ("we will remind you" in message.text) == to_come
 
 
 # -- follow-ups changed after they were announced ----------------------------------------------
@@ -852,7 +893,9 @@ def _check_what_was_owed(owed: Owed, sent: list[tuple[datetime, EmailJob, Outgoi
     core: list[tuple[str, datetime, int]] = []
     notices: list[tuple[str, str, str]] = []
     dates: list[tuple[str, str, int]] = []
-    for moment, job, message in sent:
+    invited_at: dict[tuple[str, str], int] = {}
+    reminded_at: list[tuple[int, str, str]] = []
+    for position, (moment, job, message) in enumerate(sent):
         [address] = message.to
         events = owed.events_at[moment]
         if job.kind is EmailKind.SESSIONS_CHANGED:
@@ -875,10 +918,12 @@ def _check_what_was_owed(owed: Owed, sent: list[tuple[datetime, EmailJob, Outgoi
                 continue
         elif job.kind is EmailKind.FOLLOW_UP_INVITATION:
             invitations.append((address, event))
+            invited_at.setdefault((address, event), position)
             assert job.session_start == owed.invitations[(address, event)]
-        else:
-            assert job.offset_hours is not None
-            reminders.append((address, event, job.session_start, job.offset_hours))
+        offset = _reminds_at(job)
+        if offset is not None:
+            reminders.append((address, event, job.session_start, offset))
+            reminded_at.append((position, address, event))
         # Never about a time the event no longer has; from its host as the files give it now.
         assert held is not None
         assert job.session_start == held[0], "a message for an old time after a move"
@@ -886,6 +931,7 @@ def _check_what_was_owed(owed: Owed, sent: list[tuple[datetime, EmailJob, Outgoi
         assert f"https://example.org/join/{held[1]}" in message.text
     assert len(invitations) == len(set(invitations)), "a person was invited twice to one event"
     assert len(reminders) == len(set(reminders)), "a reminder went twice"
+    _reminded_after_invitation(invited_at, reminded_at)
     assert len(core) == len(set(core)), "a session reminder went twice"
     assert len(notices) == len(set(notices)), "a person heard of one change twice"
     assert len(dates) == len(set(dates)), "a cohort's new dates went twice"

@@ -69,6 +69,12 @@ def reminder_due_at(start: datetime, offset_hours: int) -> datetime:
     return start - timedelta(hours=offset_hours)
 
 
+def reminded_after(start: datetime, offsets_hours: Iterable[int], moment: datetime) -> bool:
+    """Whether a reminder of a session starting at ``start`` still falls due after ``moment``
+    at one of ``offsets_hours``: what an invitation going at ``moment`` may promise."""
+    return any(moment < reminder_due_at(start, hours) for hours in offsets_hours)
+
+
 def reminder_counts_from(start: datetime, offset_hours: int) -> datetime:
     """The earliest a reminder for ``offset_hours`` may have gone (for an earlier start) and
     still be that offset's reminder for a session starting at ``start``: one offset before

@@ -33,6 +33,7 @@ from booking.domain.offer_ends import (
 )
 from booking.domain.payer import as_the_billing_contact_sees, to_billing_contact_alone
 from booking.domain.programme import follow_up_events, joining_link, programme_of, told_sessions
+from booking.domain.reminders import reminded_after
 from booking.domain.standing import Facts, standing
 from booking.domain.wording import course_name, day_when, moment_when, money_words
 from booking.services.calendars import CalendarFiles, calendar_files, ends_a_booking
@@ -118,6 +119,7 @@ def _template_values(
     # worked out only for the message that promises it (the bank holidays it reads cost the
     # mailer's first message of any other kind about 50 ms to load).
     context["clock"] = clock_words(course.definition.timezone)
+    context["reminded_later"] = _reminded_later(ports, job, application, course, now)
     if job.kind is EmailKind.INVOICE_ENDED and context["invoice_possible"]:
         context["invoice_possible"] = invoice_due(course, now, ports.bank_holidays) is not None
     if job.kind in (EmailKind.ALREADY_APPLIED, EmailKind.WAITLISTED, EmailKind.WAIT_REOPENED):
@@ -280,6 +282,22 @@ def _group_payer(ports: Ports, group_id: str) -> str:
     if group.manager.email == ERASED_EMAIL:
         return group.organisation
     return f"{group.manager.name} of {group.organisation}"
+
+
+def _reminded_later(
+    ports: Ports, job: EmailJob, application: Application, course: Course, now: datetime
+) -> bool:
+    """Whether a reminder of a follow-up still comes after its invitation: one of the offsets
+    of the person's own cohort (those they are reminded at) falls due after the invitation
+    goes. One that went late is the reminder due as it went (``services.reminders``). Only
+    an invitation promises one: True for every other message, as ``email_context`` has it."""
+    if job.kind is not EmailKind.FOLLOW_UP_INVITATION or job.session_start is None:
+        return True
+    own = course
+    if application.course_id != course.course_id:
+        own = ports.repository.get_course(application.course_id) or course
+    sent = max(now, job.planned_at) if job.planned_at else now
+    return reminded_after(job.session_start, own.definition.reminder_offsets_hours, sent)
 
 
 def _booked_on(ports: Ports, job: EmailJob, application: Application, course: Course) -> str:

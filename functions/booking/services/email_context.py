@@ -400,6 +400,8 @@ def _sessions_context(
         "session": _session_view(schedule, session, timezone) if session else None,
         # How soon a reminder's session is: by its offset or, sent late, by the time left.
         "soon": reminder_said(job, session, timezone, now),
+        # An invitation promises a reminder only while one is still to come (the composer's).
+        "reminded_later": True,
     }
 
 

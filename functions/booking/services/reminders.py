@@ -21,7 +21,10 @@ person and the offset; a moved session is reminded
 again at its new time unless that offset's reminder already went in time for it
 (``domain.reminders.still_reminds``: the ledger refuses the claim). An invitation's claim names
 no start: one per person and event wherever it moves (those already invited hear of a move from
-``services.follow_ups``, not a second invitation).
+``services.follow_ups``, not a second invitation). An invitation that goes when a reminder of
+its event is due (invited late: their cohort just ended, or the runs were out) is that
+reminder: it says how soon, its job is claimed for both, and queued once; a graduate is never
+reminded before being invited, nor twice, nor missed.
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class _Planner:
         self._courses: dict[str, Course | None] = {}
         self._confirmed: dict[str, list[Application]] = {}
         self._all_courses: list[Course] | None = None
+        self._invitations: dict[str, set[str]] = {}
 
     def course(self, course_id: str) -> Course | None:
         if course_id not in self._courses:
@@ -159,17 +163,44 @@ class _Planner:
                 # Each graduate is reminded at their own cohort's offsets (the booking the
                 # messages are about), never at whichever file hosts the event.
                 offsets = cohort_of[application.application_id].definition.reminder_offsets_hours
-                for due in due_reminders([session], offsets, self._now):
-                    job = self._follow_up_job(
-                        event, person, application, due.offset_hours, self._now
-                    )
-                    claimed += self._claim_due(event.about, due, person, job)
-            if invitation_due(session, self._now):
-                for person, application in people.items():
-                    job = self._follow_up_job(event, person, application, None, self._now)
-                    marker = ReminderMarker(event.about, session.start, INVITATION, person, job)
-                    claimed += self._claim(marker)
+                claimed += self._graduate_claims(event, person, application, offsets)
         return claimed
+
+    def _graduate_claims(
+        self, event: FollowUpEvent, person: str, application: Application, offsets: list[int]
+    ) -> list[ReminderMarker]:
+        """What ``event`` owes ``person`` now, claimed: their invitation once due, and the
+        reminder due now. An invitation that goes when a reminder is due is that reminder."""
+        due = next(iter(due_reminders([event.session], offsets, self._now)), None)
+        if not invitation_due(event.session, self._now):
+            return self._reminder_claim(event, person, application, due)
+        if due is not None and person in self._invited(event):
+            return self._reminder_claim(event, person, application, due)
+        stands_in = None if due is None else due.offset_hours
+        job = self._follow_up_job(event, person, application, None, self._now, stands_in)
+        # Invited only now (their cohort just ended, or the runs were out): the invitation
+        # says how soon, so it is the reminder due, claimed first with the invitation's job (a
+        # run that stops between the two claims leaves that job for the next to queue, and two
+        # runs at once queue one job id: the mailer sends it once).
+        reminded = [] if due is None else self._claim_due(event.about, due, person, job)
+        invitation = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
+        return reminded + self._claim(invitation)
+
+    def _reminder_claim(
+        self, event: FollowUpEvent, person: str, application: Application, due: DueReminder | None
+    ) -> list[ReminderMarker]:
+        if due is None:
+            return []
+        job = self._follow_up_job(event, person, application, due.offset_hours, self._now)
+        return self._claim_due(event.about, due, person, job)
+
+    def _invited(self, event: FollowUpEvent) -> set[str]:
+        """Whom ``event``'s invitation was claimed for (read once a run, and only when an
+        invitation and a reminder of it are both due)."""
+        if event.about not in self._invitations:
+            claims = self._ports.repository.invitations_to(event.about)
+            self._invitations[event.about] = {m.recipient for m in claims}
+        return self._invitations[event.about]
 
     @staticmethod
     def _follow_up_job(
@@ -178,13 +209,17 @@ class _Planner:
         application: Application,
         offset_hours: int | None,
         now: datetime,
+        stands_in: int | None = None,
     ) -> EmailJob:
-        return EmailJob.follow_up(
+        """A reminder at ``offset_hours``, or (None) the invitation: ``stands_in`` for the
+        reminder at that offset, due as it goes (its id the invitation's all the same)."""
+        job = EmailJob.follow_up(
             EmailKind.FOLLOW_UP_INVITATION if offset_hours is None else EmailKind.SESSION_REMINDER,
             event.to(person, application),
             offset_hours=offset_hours,
             planned_at=now,
         )
+        return job if stands_in is None else job.model_copy(update={"offset_hours": stands_in})
 
     def _claim_due(
         self, about: str, due: DueReminder, recipient: str, job: EmailJob
@@ -225,8 +260,10 @@ class _Planner:
 def _queue(
     ports: Ports, markers: list[ReminderMarker], now: datetime, summary: Counter[str]
 ) -> None:
-    for batch in _chunks(markers, QUEUE_BATCH):
-        jobs = [m.job for m in batch if m.job is not None]
+    """Queue each claimed job once, and mark its claims queued: an invitation that is the
+    reminder due as it goes is the job of both claims."""
+    for batch in _chunks(_by_job(markers), QUEUE_BATCH):
+        jobs = [same[0].job for same in batch if same[0].job is not None]
         try:
             ports.email_queue.send(jobs)
         except QueueUnavailable:
@@ -234,11 +271,20 @@ def _queue(
             logger.warning("reminder jobs not queued", extra={"job_ids": [j.job_id for j in jobs]})
             summary["queue_failures"] += len(batch)
             continue
-        for marker in batch:
+        for marker in (marker for same in batch for marker in same):
             ports.repository.mark_reminder_queued(marker, now)
         summary["queued"] += len(batch)
 
 
-def _chunks(items: list[ReminderMarker], size: int) -> Iterable[list[ReminderMarker]]:
+def _by_job(markers: list[ReminderMarker]) -> list[list[ReminderMarker]]:
+    """The claims, those of one job together (in the order their jobs were first claimed)."""
+    claims: dict[str, list[ReminderMarker]] = {}
+    for marker in markers:
+        if marker.job is not None:
+            claims.setdefault(marker.job.job_id, []).append(marker)
+    return list(claims.values())
+
+
+def _chunks(items: list[list[ReminderMarker]], size: int) -> Iterable[list[list[ReminderMarker]]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
