@@ -140,3 +140,21 @@ def test_an_invoices_addressee_is_who_it_was_addressed_to_until_their_customer_i
     gateway.forget_invoice_customer(invoice.invoice_id)
     assert gateway.invoice_addressee(invoice.invoice_id) is None
     assert gateway.invoice_addressee("in_never_made") is None
+
+
+def test_the_invoices_no_longer_payable_to_an_address_are_found_by_it_until_deleted(
+    provider: Provider,
+) -> None:
+    """The provider finds by the billing contact's address the invoices whose customers hold
+    it, void or paid, never an open one; none once their customers are deleted."""
+    gateway = provider.gateway
+    request = invoice_request()
+    email = request.billing.billing_email
+    voided = gateway.create_invoice(request)
+    gateway.create_invoice(invoice_request(attempt=2))  # open: still payable
+    gateway.void_invoice(voided.invoice_id)
+
+    assert gateway.invoices_no_longer_payable_to(email.upper()) == (voided.invoice_id,)
+    assert gateway.invoices_no_longer_payable_to("someone.else@example.org") == ()
+    gateway.forget_invoice_customer(voided.invoice_id)
+    assert gateway.invoices_no_longer_payable_to(email) == ()

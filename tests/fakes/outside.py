@@ -277,6 +277,18 @@ class FakePaymentGateway:
         printed = "\n".join(line for line in (first, ", ".join(rest)) if line)
         return billing.model_copy(update={"billing_address": printed})
 
+    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
+        self._check()
+        # As the provider's filter: the address as the customer holds it, case and all.
+        asked = {email, email.lower()}
+        return tuple(
+            invoice_id
+            for invoice_id, invoice in self.invoices.items()
+            if invoice.status != "open"
+            and not invoice.customer_deleted
+            and invoice.request.billing.billing_email in asked
+        )
+
     def forget_invoice_customer(self, invoice_id: str) -> None:
         self._check()
         invoice = self.invoices.get(invoice_id)

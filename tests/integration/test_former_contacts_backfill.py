@@ -124,3 +124,19 @@ def test_a_groups_contact_replaced_before_they_were_kept_is_recorded(system: Sys
     [held] = found.json()["group_bookings"]
     assert (held["as"], held["replaced_invoice"]) == ("billing contact", old)
     assert _backfill(system, INVOICED)["recorded"] == 0
+
+
+def test_an_erased_contact_is_never_recorded_again(system: System) -> None:
+    """A replaced contact who also applied themselves, erased before the backfill ran: the
+    erasure answered 200, so the backfill must not bring them back from Stripe."""
+    application, old, _new = _corrected_away_from_accounts(system)
+    _as_saved_before_former_contacts_were_kept(system, application)
+    system.booked(email=ACCOUNTS)
+    assert erase(system, ACCOUNTS).status == 200
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+    _backfill_every_course(system)
+
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    assert system.stored(application).former_billing == ()
+    assert deleted(system, old)

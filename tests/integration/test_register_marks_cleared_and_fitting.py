@@ -101,3 +101,27 @@ def test_a_six_session_register_fits_a_1200_px_screen(system: System) -> None:
     assert widths["right"] <= 1200, widths  # the Completion column in view
     assert widths["page"] <= 1200, widths
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_clear_mark_on_a_page_older_than_the_mark_clears_nothing(system: System) -> None:
+    """A page left open showing "Absent", marked "Attended" since by another press: its Clear
+    mark is refused in words, the mark it never showed kept."""
+    first = datetime.now(UTC).date() - timedelta(days=1)  # begun: every mark offered
+    system.put_course(COURSE, register_course(weekly_sessions(first, 3), 2))
+    system.clock_offset -= timedelta(days=2)  # booked before the first session began
+    ada = booked_on_it(system, "Ada Example", "ada@example.org")
+    system.clock_offset += timedelta(days=2)
+    app_id, session = ada["application_id"], _first_session(system)
+    browser = signed_in(system)
+    _press(browser, app_id, session, "absent")
+    older = browser.form(PAGE, MARKS, {"application_id": app_id, "session": session})
+    _press(browser, app_id, session, "attended")  # another tab's press meanwhile
+
+    refused = browser.post(MARKS, **{**older, "mark": "clear"})
+
+    assert refused.status == 409, refused.body[:300]
+    words = text_of(refused.body)
+    assert "changed since this page was shown" in words, words
+    assert [m.value for m in system.stored(app_id).attendance.values()] == ["attended"]
+    # Shown as it is now, the Clear mark of the current page clears it.
+    assert "not marked for session 1 of 3." in _press(browser, app_id, session, "clear")

@@ -35,6 +35,30 @@ def invoice_addressee(client: stripe.StripeClient, invoice_id: str) -> BillingDe
     return addressee_from(held, invoice.to_dict())
 
 
+# Invoices in these states can no longer be paid: their customers may be deleted.
+NO_LONGER_PAYABLE = frozenset({"paid", "void", "uncollectible"})
+
+
+def invoices_no_longer_payable_to(client: stripe.StripeClient, email: str) -> tuple[str, ...]:
+    """The void or paid invoices of every customer Stripe finds by ``email`` (its filter
+    matches case and all: the address as given and in lower case are both asked)."""
+
+    def found() -> list[str]:
+        invoices: list[str] = []
+        for address in dict.fromkeys((email, email.lower())):
+            customers = client.v1.customers.list({"email": address, "limit": 100})
+            for customer in customers.auto_paging_iter():
+                listed = client.v1.invoices.list({"customer": customer.id, "limit": 100})
+                invoices += [
+                    i.id
+                    for i in listed.auto_paging_iter()
+                    if i.status in NO_LONGER_PAYABLE and i.id
+                ]
+        return list(dict.fromkeys(invoices))
+
+    return tuple(call_stripe(found))
+
+
 def addressee_from(
     customer: Mapping[str, Any], invoice: Mapping[str, Any]
 ) -> BillingDetails | None:

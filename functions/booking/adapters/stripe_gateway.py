@@ -19,7 +19,7 @@ import stripe
 # webhook and event modules, which a SnapStart snapshot of the webhook should hold already.
 from stripe import SignatureVerificationError, WebhookSignature
 
-from booking.adapters.stripe_addressees import invoice_addressee
+from booking.adapters.stripe_addressees import invoice_addressee, invoices_no_longer_payable_to
 from booking.adapters.stripe_calls import call_stripe
 from booking.adapters.stripe_disputes import dispute_facts
 from booking.adapters.stripe_invoicing import StripeInvoicing, discount_param
@@ -54,6 +54,9 @@ class StripeGateway(StripeInvoicing):
 
     def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
         return invoice_addressee(self._client, invoice_id)
+
+    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
+        return invoices_no_longer_payable_to(self._client, email)
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {

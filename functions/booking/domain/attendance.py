@@ -37,6 +37,19 @@ def mark_named(given: str) -> Mark | None:
     return None
 
 
+def clear_refusal(current: Mark | None, shown: str) -> str | None:
+    """Why a Clear mark pressed on a page that showed ``shown`` must not take away
+    ``current``: another mark was given since the page was shown (clearing it would take away
+    a mark the organiser never saw). None when it may: the mark shown is the one held, or
+    none is held any more (pressed twice), or the page said nothing of what it showed."""
+    if current is None or not shown or shown == current.value:
+        return None
+    return (
+        f"this mark changed since this page was shown (it is now {MARK_WORDS[current]}): "
+        "nothing was cleared; look at it again and clear it if it is still a mistake"
+    )
+
+
 # The marks as a person may type them, for a sentence that lists them.
 MARKS_SAID = "attended, absent, or apologies (sent apologies)"
 

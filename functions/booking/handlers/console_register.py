@@ -245,7 +245,8 @@ def mark(course_id: str) -> Response[str]:
                 {"application_id": f"choose who line {line} is before marking them attended"},
             )
         given = register.read_mark(_form_value("mark"))
-        register.mark(ports(), course_id, application_id, session_key, given)
+        shown = _form_value("shown")  # the mark the page showed: a clear takes away only it
+        register.mark(ports(), course_id, application_id, session_key, given, shown)
     except (InvalidInput, Conflict) as refused:
         kept = register.register_of(ports(), course_id)
         return _page(

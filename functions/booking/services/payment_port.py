@@ -283,6 +283,13 @@ class PaymentGateway(Protocol):
         or one naming no email). DependencyUnavailable when the provider cannot be reached."""
         ...
 
+    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
+        """The invoices, void or paid, whose customers at the provider still hold ``email``,
+        as the provider finds them by that address (not as any booking records them): an
+        erasure's reach to a contact no booking names any more. DependencyUnavailable when the
+        provider cannot be reached."""
+        ...
+
     def forget_invoice_customer(self, invoice_id: str) -> None:
         """Delete at the provider the customer the invoice was addressed to (the billing
         contact: name, email, address), once the invoice can no longer be paid: a paid or

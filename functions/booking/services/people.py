@@ -56,6 +56,7 @@ from booking.services.provider_erasure import (
     forget_customers,
     invoices_of_person,
     owe_customer_deletions,
+    with_those_only_provider_finds,
 )
 from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
@@ -119,9 +120,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
-    invoices = invoices_of_person(
-        [*applications, *billed], ports.groups.groups_of_person(email), email
-    )
+    invoices = _customers_to_forget(ports, email, applications, billed, held=bool(ended))
     owe_customer_deletions(ports, invoices)
     # Group bookings that name them (as manager, billing contact or colleague) forget them.
     groups = forget_in_groups(ports, email)
@@ -156,6 +155,24 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
         },
     )
     return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+
+
+def _customers_to_forget(
+    ports: Ports,
+    email: str,
+    applications: list[Application],
+    billed: list[Application],
+    *,
+    held: bool,
+) -> list[str]:
+    """The invoices whose customers at Stripe hold ``email``: those the bookings record, and,
+    when anything here is held about them (``held``: else the erasure answers 404 and owes
+    nothing), those Stripe alone finds (``provider_erasure.with_those_only_provider_finds``)."""
+    groups = ports.groups.groups_of_person(email)
+    recorded = invoices_of_person([*applications, *billed], groups, email)
+    if held or applications or billed or groups or groups_named(ports, email):
+        return with_those_only_provider_finds(ports, email, recorded)
+    return recorded
 
 
 def _stopped_at_stripe_first(

@@ -49,6 +49,22 @@ def invoices_of_person(
     return list(dict.fromkeys(found))
 
 
+def with_those_only_provider_finds(ports: Ports, email: str, recorded: list[str]) -> list[str]:
+    """``recorded`` (the invoices our bookings say hold ``email``) and the void or paid ones
+    whose customers the provider finds holding it though no booking records it (an invoice
+    corrected away from them before replaced contacts were kept): erased with the rest, so the
+    replaced contacts' backfill never reads them back from the provider afterwards. An open
+    invoice found so is left alone: a booking's invoice still payable is voided only through
+    the booking that holds it. The provider unreachable, the erasure of what we hold goes on
+    (as its deletions do): those it alone holds are left, and a later erasure finds them."""
+    try:
+        unrecorded = ports.payments.invoices_no_longer_payable_to(email)
+    except DependencyUnavailable:
+        logger.warning("customers found only at the provider left unasked: it did not answer")
+        return recorded
+    return [*recorded, *(i for i in unrecorded if i not in recorded)]
+
+
 def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
     """Recorded before anything is asked of the provider: a crash or an outage after this
     leaves the deletions to the sweep."""

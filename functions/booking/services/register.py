@@ -21,7 +21,7 @@ from urllib.parse import quote
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.attendance import Completion, Mark
+from booking.domain.attendance import Completion, Mark, clear_refusal
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.emails import CERTIFICATE_HELD, Attachment, EmailJob, EmailKind
 from booking.domain.errors import Conflict, InvalidInput, NotFound
@@ -141,10 +141,16 @@ def read_mark(value: object) -> Mark | None:
 
 
 def mark(
-    ports: Ports, course_id: str, application_id: str, session_key: str, given: Mark | None
+    ports: Ports,
+    course_id: str,
+    application_id: str,
+    session_key: str,
+    given: Mark | None,
+    shown: str = "",
 ) -> RegisterRow:
     """Give one booking a mark for one core session, or clear it (``given`` None); again:
-    nothing changes."""
+    nothing changes. ``shown``: the mark the page showed, which a clear takes away only while
+    it is the one held (``attendance.clear_refusal``)."""
     course = course_keeping_register(ports, course_id)
     if ports.repository.register_closed_at(course_id) is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
@@ -152,6 +158,9 @@ def mark(
     def step(current: Application | None) -> Application:
         if current is None:
             raise NotFound("no booking of that id is on this course's register")
+        refusal = None if given else clear_refusal(current.attendance.get(session_key), shown)
+        if refusal is not None:
+            raise Conflict(refusal, code="mark_changed")
         new = marked(current, course, session_key, given, ports.clock())
         return current if new is current else ports.repository.save(new, current)
 

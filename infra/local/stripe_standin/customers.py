@@ -76,6 +76,22 @@ class Customers(OnStore):
         store.customers[customer_id] = customer
         return store.answered("customer.created", customer, request, outgoing)
 
+    def list_customers(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """``GET /v1/customers``: newest first, of one ``email`` when named (matched as given,
+        case and all, as Stripe's filter is), at most ``limit`` after ``starting_after``. A
+        deleted customer holds no email, so no filter by one finds it."""
+        wire.reject_unknown(params, frozenset({"expand", "email", "limit", "starting_after"}))
+        newest_first = sorted(
+            (c for c in self._store.customers.values() if not c.get("deleted")),
+            key=lambda c: -c["created"],
+        )
+        customers = wire.matching(newest_first, params, "email")
+        after = wire.optional_str(params, "starting_after")
+        if after is not None:
+            ids = [c["id"] for c in customers]
+            customers = customers[ids.index(after) + 1 :] if after in ids else []
+        return wire.listed(customers, wire.list_limit(params), "/v1/customers")
+
     def delete(
         self, customer_id: str, request: Request | None, outgoing: list[Outgoing]
     ) -> dict[str, Any]:

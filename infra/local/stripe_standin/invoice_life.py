@@ -303,11 +303,12 @@ class InvoiceLife:
         return invoice
 
     def list_invoices(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """``GET /v1/invoices``: newest first, of one ``status`` when named, at most ``limit``
-        after ``starting_after`` (Stripe's paging)."""
-        wire.reject_unknown(params, frozenset({"expand", "status", "limit", "starting_after"}))
+        """``GET /v1/invoices``: newest first, of one ``status`` and one ``customer`` when
+        named, at most ``limit`` after ``starting_after`` (Stripe's paging)."""
+        allowed = frozenset({"expand", "status", "customer", "limit", "starting_after"})
+        wire.reject_unknown(params, allowed)
         newest_first = sorted(self._store.invoices.values(), key=lambda i: -i["created"])
-        invoices = wire.matching(newest_first, params, "status")
+        invoices = wire.matching(newest_first, params, "status", "customer")
         after = wire.optional_str(params, "starting_after")
         if after is not None:
             ids = [i["id"] for i in invoices]

@@ -68,7 +68,7 @@ class StripeStandIn:
         self._api = Api(
             store,
             self._webhooks,
-            gets=self._get_routes(payments, discounts),
+            gets=self._get_routes(payments, discounts, customers),
             posts=self._post_routes(payments, discounts, customers, drafts),
             deletes=[
                 route(
@@ -83,7 +83,9 @@ class StripeStandIn:
         )
         self._local = LocalRoutes(store, self._webhooks, self._checkout, payments, self._invoices)
 
-    def _get_routes(self, payments: Payments, discounts: Discounts) -> list[Route]:
+    def _get_routes(
+        self, payments: Payments, discounts: Discounts, customers: Customers
+    ) -> list[Route]:
         store = self._store
         return [
             route("/v1/events", lambda params, ids: list_events(store, params)),
@@ -94,6 +96,7 @@ class StripeStandIn:
             route("/v1/refunds", lambda params, ids: payments.list_refunds(params)),
             route("/v1/refunds/{}", _retrieve(store.refunds, "refund")),
             route("/v1/disputes/{}", _retrieve(store.disputes, "dispute")),
+            route("/v1/customers", lambda params, ids: customers.list_customers(params)),
             route("/v1/customers/{}", _retrieve(store.customers, "customer")),
             route("/v1/coupons/{}", _retrieve(store.coupons, "coupon")),
             route(

@@ -116,7 +116,10 @@ REGISTER_ROUTES: tuple[Route, ...] = (
             ),
             "303": see_other("Saved: back to the register, at the person's line"),
             "404": page("No such course or booking on it"),
-            "409": page("The register again, saying why not (closed, or none kept)"),
+            "409": page(
+                "The register again, saying why not (closed, none kept, or a Clear mark "
+                "pressed on a page showing another mark than the one held: nothing cleared)"
+            ),
             "422": page("The register again, saying what was wrong"),
         },
         body=console_form(
@@ -124,6 +127,11 @@ REGISTER_ROUTES: tuple[Route, ...] = (
                 "application_id": {"type": "string", "description": "The booking's id"},
                 "session": {"type": "string", "description": _SESSION_SAID},
                 "mark": {"type": "string", "description": _MARK_SAID},
+                "shown": {
+                    "type": "string",
+                    "description": "Clearing: the mark the page showed (attended, absent or "
+                    "apologies); a clear takes away only that mark",
+                },
                 "line": {
                     "type": "string",
                     "description": "Resolving an import: the export's line this person is",
