@@ -138,3 +138,26 @@ def test_an_applicant_who_was_their_own_billing_contact_is_erased_from_it_too(
     assert erase(system, PERSON).status == 200
 
     assert PERSON not in system.stored(application).model_dump_json()
+
+
+def test_a_replaced_contact_erased_before_they_are_told_is_sent_nothing(system: System) -> None:
+    """The message telling them their invoice was replaced is queued by the correction; they
+    are erased before the mailer sends it: once the erasure has answered, nothing about the
+    booking goes to them (it once went all the same, their address on the queued job)."""
+    _corrected_away_from_accounts(system)
+
+    assert erase(system, ACCOUNTS).status == 200
+
+    assert [e.subject for e in system.deliver_emails() if ACCOUNTS in e.to] == []
+
+
+def test_a_groups_replaced_contact_erased_before_they_are_told_is_sent_nothing(
+    system: System,
+) -> None:
+    group, _old, _left = three_on_an_invoice(system)
+    system.deliver_emails()
+    assert group_invoice_corrected(system, group).status == 200
+
+    assert erase(system, ACCOUNTS).status == 200
+
+    assert [e.subject for e in system.deliver_emails() if ACCOUNTS in e.to] == []

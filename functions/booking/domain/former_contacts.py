@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from booking.domain.billing import BillingDetails, FormerContact, billing_contact_of
+from booking.domain.email_records import ReplacedBilling
 from booking.domain.invoice_voiding import details_naming
 from booking.domain.provider_objects import group_invoices, invoices_ever_issued
 
@@ -35,6 +36,16 @@ def former_contacts_named(former: tuple[FormerContact, ...]) -> frozenset[str]:
     """The replaced contacts' addresses as lookups key them (the erased are no one's)."""
     named = (billing_contact_of(f.billing) for f in former)
     return frozenset(contact for contact in named if contact is not None)
+
+
+def replaced_contact_named(
+    replaced: ReplacedBilling, former: tuple[FormerContact, ...]
+) -> str | None:
+    """The address the message telling a contact their invoice was replaced goes to, while the
+    booking still names them as a contact it was corrected away from; None once they are
+    erased (it was queued before: once their erasure has answered, nothing goes to them)."""
+    address = replaced.billing_email
+    return address if address.strip().lower() in former_contacts_named(former) else None
 
 
 def former_details(former: tuple[FormerContact, ...], contact: str) -> BillingDetails | None:
