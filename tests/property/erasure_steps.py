@@ -456,7 +456,7 @@ class ErasureSteps:
         """No booking or group a step changed holds an erased email or name."""
         if not self.erased_named:
             return
-        seen = self._last_seen or ({}, {})
+        seen: tuple[dict[str, Any], dict[str, Any]] = self._last_seen or ({}, {})
         changed = [a for i, a in self._stored().items() if seen[0].get(i) != a]
         changed += [g for g in self._groups() if seen[1].get(g.group_id) != g]
         text = "\n".join(item.model_dump_json() for item in changed).lower()

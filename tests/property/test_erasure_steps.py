@@ -37,6 +37,8 @@ def test_the_contact_an_invoice_was_corrected_away_from_is_erased_leaving_the_bo
     with _worked_by_hand() as machine:
         made = machine.a_booking_by_invoice_is_corrected_then_someone_is_erased("the old contact")
         group = machine.a_groups_invoice_is_corrected_then_someone_is_erased("the old contact")
+        assert isinstance(made, str)
+        assert isinstance(group, str)
         assert machine.system.stored(made).status is S.AWAITING_INVOICE_PAYMENT
         assert machine.system.stored_group(group).status.value == "awaiting_invoice_payment"
         assert len(machine.erased_named) == 2
