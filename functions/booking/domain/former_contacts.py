@@ -14,6 +14,7 @@ from booking.domain.provider_objects import group_invoices, invoices_ever_issued
 
 if TYPE_CHECKING:  # read, never built here: no import cycle with the models
     from booking.domain.application import Application
+    from booking.domain.emails import EmailJob
     from booking.domain.groups import GroupBooking
 
 
@@ -46,6 +47,16 @@ def replaced_contact_named(
     erased (it was queued before: once their erasure has answered, nothing goes to them)."""
     address = replaced.billing_email
     return address if address.strip().lower() in former_contacts_named(former) else None
+
+
+def billing_contact_named(job: EmailJob, application: Application) -> str | None:
+    """The billing contact ``job``'s message may go to as ``application`` names them (the
+    address as lookups key it): the one a replaced invoice went to, for the message telling
+    them so, while the booking still names them; else its billing contact now."""
+    if job.replaced_billing is None:
+        return billing_contact_of(application.billing)
+    named = replaced_contact_named(job.replaced_billing, application.former_billing)
+    return named.strip().lower() if named else None
 
 
 def former_details(former: tuple[FormerContact, ...], contact: str) -> BillingDetails | None:
