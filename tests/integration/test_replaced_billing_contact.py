@@ -12,7 +12,6 @@ import pytest
 
 from booking.domain.emails import EmailJob
 from booking.services import mailer
-
 from tests.integration.test_erasure_at_stripe import PERSON, customer_of, deleted, erase
 from tests.integration.test_manager_erased_while_a_copy_is_composed import (
     delivered_with_retries,

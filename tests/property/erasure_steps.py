@@ -1,39 +1,37 @@
-"""The lifecycle machine's steps for erasure: an organiser corrects an open invoice to another
-billing contact (a person's booking and a group's) and then the old contact, the current
-contact or the person is erased; and a person is erased at each stage of a booking (applied,
-awaiting payment, paid, refunded, cancelled, waitlisted, offered), or a group's manager or
-billing contact at each stage of the group (awaiting payment, paid, filled).
+"""The lifecycle machine's steps for erasure: an open invoice corrected to another billing
+contact (a person's booking and a group's), then the old contact, the current one or the person
+erased; a person erased at each stage of a booking, and a group's manager or billing contact at
+each stage of the group.
 
-Its invariants, as a user would state them: once an email is erased, no reader (the
-application's record and page, the person's page, the roster, the people export, the group
-overview, the console's timeline, and the emails queued and not yet sent, once sent) says that
-email or the names it carried, and nothing stored does; a contact an invoice was corrected away
-from is erased leaving the booking, its seat, its current contact and its invoice as they were
-(nothing voided); a booking the erasure withdraws frees its seat once, and the waiting list
-advances once for it (a second erasure finds nothing and changes nothing). The machine's own
-invariants then hold the money: what the totals say is what Stripe moved.
+Invariants, as a user states them: once an email is erased no reader (the record, the person's
+page, the roster, the people export, the group overview, the console's timeline, the emails
+queued and not yet sent, once sent) says it or its names, nor does anything stored; a contact
+an invoice was corrected away from is erased leaving the booking, its seat, its current contact
+and its invoice as they were; a booking the erasure withdraws frees its seat once and the
+waiting list advances once for it (the machine's money invariants hold the totals).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, invariant, multiple, rule
+from hypothesis.stateful import Bundle, multiple, rule
 
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import billing_contact_of
 from booking.domain.former_contacts import former_contacts_named
 from booking.domain.offer_ends import may_offer
-from booking.services.mailer import send_email_job
-from tests.support.console import ConsoleBrowser
+from tests.property.erased_readers import NoReaderNamesTheErased
 from tests.support.exploration import noted
 from tests.support.invoiced import BILLING
-from tests.support.system import Reply, System
+from tests.support.system import Reply
 
 PAY_NOW, REVIEWED, INVOICED = "pay-now", "reviewed", "invoiced"
+COURSES = (PAY_NOW, REVIEWED, INVOICED, "cheaper")
 # Whom an organiser's correction of an open invoice is followed by the erasure of.
 AFTER_CORRECTION = ("nobody", "the old contact", "the current contact", "the person")
 # The stages of a booking a person is erased at, and of a group its manager or contact is.
@@ -71,6 +69,17 @@ def billing_of(name: str, email: str) -> dict[str, str]:
     return usual | {"billing_name": name, "billing_email": email}
 
 
+def refused_in_words(reply: Reply, codes: set[str]) -> bool:
+    """Whether ``reply`` is a 409 with one of ``codes`` (noted); anything else but a 200 fails."""
+    if reply.status != 409:
+        assert reply.status == 200, reply.body
+        return False
+    code = reply.json()["error"]["code"]
+    assert code in codes, reply.body
+    noted(f"refused in words: {code}")
+    return True
+
+
 def _roles(
     email: str, owner: str, billing: Any, former: Any, colleagues: Iterable[str] = ()
 ) -> set[str]:
@@ -96,6 +105,22 @@ def _group_named(group: Any, email: str) -> set[str]:
     return _roles(email, group.manager.email, group.billing, group.former_billing, colleagues)
 
 
+def _freed(
+    named: dict[str, set[str]],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    released: Counter[str],
+) -> tuple[Counter[str], Counter[str]]:
+    """By course, the seats an erasure freed (``released``: a group's, and the bookings naming
+    the email whose seat went) and the people it took off the waiting list."""
+    ended = [(before[a], after[a]) for a, roles in named.items() if roles]
+    released.update(was.course_id for was, now in ended if was.seat_held > now.seat_held)
+    waited = (was for was, now in ended if was.status is S.WAITLISTED)
+    return released, Counter(
+        was.course_id for was in waited if after[was.application_id].status is not S.WAITLISTED
+    )
+
+
 def _kept(booking: Any, seats: object) -> tuple[Any, ...]:
     """What a former contact's erasure leaves as it was of a booking (a person's or a
     group's): its status, ``seats``, its current contact and its invoice."""
@@ -103,22 +128,16 @@ def _kept(booking: Any, seats: object) -> tuple[Any, ...]:
     return (booking.status, seats, booking.billing, invoice)
 
 
-class ErasureSteps:
+class ErasureSteps(NoReaderNamesTheErased):
     """The steps and invariants above, for :class:`BookingLifecycle` (which gives the system,
     the helpers named below and the bundles)."""
 
     applications = Bundle("applications")
     invoiced = Bundle("invoiced")
     groups = Bundle("groups")
-    system: System
     emails: dict[str, str]
-    submitted: dict[str, dict[str, Any]]
     groups_made: dict[str, dict[str, Any]]
     erased: set[str]
-    # Each email erased, with the names it carried: no reader may say either again.
-    erased_named: dict[str, tuple[str, ...]]
-    # The email jobs this machine's erasure steps sent through the mailer (by id).
-    jobs_sent: set[str]
 
     # The machine's own helpers (BookingLifecycle's).
     _stored: Any
@@ -126,10 +145,8 @@ class ErasureSteps:
     _course: Any
     _apply: Any
     _deliver_all: Any
-    _jobs_now: Any
     _book_group: Any
     _places_left: Any
-    _last_seen: Any
     cancel: Any
     pay: Any
     manager_pays: Any
@@ -149,26 +166,22 @@ class ErasureSteps:
         name, email = fresh_person("contact")
         path = f"/applications/{application_id}/invoice/correct"
         reply = self.system.admin("POST", path, json_body=billing_of(name, email))
-        if reply.status == 409:
-            assert reply.json()["error"]["code"] in CORRECTION_REFUSALS, reply.body
-            noted(f"correction refused: {reply.json()['error']['code']}")
+        if refused_in_words(reply, CORRECTION_REFUSALS):
             return
-        assert reply.status == 200, reply.body
         after = self.system.stored(application_id)
         assert (after.status, after.seat_held) == (before.status, before.seat_held)
         assert billing_contact_of(after.billing) == email
         noted(f"invoice corrected, then {then} erased")
         old = before.billing
-        if (
-            then == "the old contact"
-            and old is not None
-            and old.billing_email != BILLING["billing_email"]
-        ):
-            self.erase_and_check(old.billing_email, (old.billing_name,))
-        elif then == "the current contact":
-            self.erase_and_check(email, (name,))
-        elif then == "the person":
-            self.erase_and_check(self.emails[application_id], ())
+        # The usual employer's contact is everyone's: only one of this step's own is erased.
+        ours = old is not None and old.billing_email != BILLING["billing_email"]
+        erased = {
+            "the old contact": (old.billing_email, (old.billing_name,)) if old and ours else None,
+            "the current contact": (email, (name,)),
+            "the person": (self.emails[application_id], ()),
+        }.get(then)
+        if erased is not None:
+            self.erase_and_check(*erased)
 
     @rule(targets=(applications, invoiced), then=st.sampled_from(AFTER_CORRECTION))
     def a_booking_by_invoice_is_corrected_then_someone_is_erased(self, then: str) -> Any:
@@ -201,10 +214,8 @@ class ErasureSteps:
         new_name, new_email = fresh_person("contact")
         path = f"/groups/{made}/invoice/correct"
         reply = self.system.admin("POST", path, json_body=billing_of(new_name, new_email))
-        if reply.status == 409:
-            assert reply.json()["error"]["code"] in CORRECTION_REFUSALS, reply.body
+        if refused_in_words(reply, CORRECTION_REFUSALS):
             return made
-        assert reply.status == 200, reply.body
         noted(f"group's invoice corrected, then {then} erased")
         erased = {
             "the old contact": (email, contact),
@@ -311,28 +322,28 @@ class ErasureSteps:
         bookings that named it only as a former contact as they were, each seat it freed freed
         once and the waiting list advanced once for it, a second erasure finding nothing, and
         no reader saying the email or ``names``."""
-        before = self._stored()
-        groups_before = {g.group_id: g for g in self._groups()}
-        courses_before = {c: self._course(c) for c in {a.course_id for a in before.values()}}
+        before, groups_before = self._stored(), {g.group_id: g for g in self._groups()}
+        courses_before = {c: self._course(c) for c in COURSES}
         reply = self.system.admin("DELETE", f"/people/{email}")
-        if reply.status == 409:
-            assert reply.json()["error"]["code"] in ERASURE_REFUSALS, reply.body
-            noted(f"erasure refused: {reply.json()['error']['code']}")
+        if refused_in_words(reply, ERASURE_REFUSALS):
             assert self._stored() == before, "a refused erasure changed a booking"
             return
-        assert reply.status == 200, reply.body
         self.erased_named[email.lower()] = names
         after = self._stored()
         named = {a: _named(before[a], email) for a in before}
         self.erased |= {a for a, roles in named.items() if "applicant" in roles}
+        touched = {a for a, roles in named.items() if roles}
         self._former_contacts_kept(named, before, after, reply)
         self._former_group_contacts_kept(email, groups_before, reply)
         self._seats_freed_once(named, before, after, courses_before, groups_before)
+        self._erased_once(email, after)
+        self.no_reader_names_the_erased(touched)
+
+    def _erased_once(self, email: str, after: dict[str, Any]) -> None:
+        """Erased again: nothing held (404), nothing changed."""
         again = self.system.admin("DELETE", f"/people/{email}")
         assert again.status == 404, again.body
         assert self._stored() == after, "a second erasure changed a booking"
-        touched = {a for a, roles in named.items() if roles}
-        self.no_reader_names_the_erased(touched)
 
     def _former_contacts_kept(
         self,
@@ -380,86 +391,15 @@ class ErasureSteps:
         places) each freed once: the course counts that many fewer taken, less one for each
         person its waiting list then advanced (one per seat freed, while offers may be made)."""
         groups_after = {g.group_id: g for g in self._groups()}
+        released = Counter[str]()
+        for group_id, group in groups_before.items():
+            released[group.course_id] += group.seats_held - groups_after[group_id].seats_held
+        released, left_waiting = _freed(named, before, after, released)
         for course_id, course in courses_before.items():
-            withdrawn = [
-                a
-                for a, roles in named.items()
-                if roles and before[a].course_id == course_id
-                if before[a].seat_held and not after[a].seat_held
-            ]
-            released = sum(
-                group.seats_held - groups_after[gid].seats_held
-                for gid, group in groups_before.items()
-                if group.course_id == course_id
-            )
-            left_waiting = sum(
-                1
-                for a, roles in named.items()
-                if roles and before[a].course_id == course_id
-                if before[a].status is S.WAITLISTED and after[a].status is not S.WAITLISTED
-            )
-            now = self._course(course_id)
-            freed = len(withdrawn) + released
-            advanced = course.waiting - left_waiting - now.waiting
+            now, freed = self._course(course_id), released[course_id]
+            waiting = course.waiting - left_waiting[course_id]
+            advanced = waiting - now.waiting
             assert 0 <= advanced <= freed, (course_id, freed, advanced)
             if may_offer(now, self.system.now()):
-                assert advanced == min(freed, course.waiting - left_waiting), (course_id, freed)
+                assert advanced == min(freed, waiting), (course_id, freed, advanced)
             assert now.seats_taken == course.seats_taken - freed + advanced, course_id
-
-    # -- what no reader may say ----------------------------------------------------------
-
-    def no_reader_names_the_erased(self, touched: set[str]) -> None:
-        """No reader says an erased email or name: the people export (nothing held), the
-        organisers' record, the person's page and the console's page with its timeline of each
-        booking in ``touched``, every course's roster and group overview, and each email
-        queued and not yet sent, sent now."""
-        said = {f"export of {e}": self._read(f"/people/{e}", 404) for e in self.erased_named}
-        for course_id in sorted({a.course_id for a in self._stored().values()}):
-            for reader in ("applications", "group-bookings"):
-                said[f"{course_id} {reader}"] = self._read(f"/courses/{course_id}/{reader}")
-        browser = ConsoleBrowser(self.system)
-        browser.sign_in()
-        for application_id in sorted(touched):
-            token = self.submitted[application_id]["token"]
-            said[f"record {application_id}"] = self._read(f"/applications/{application_id}")
-            page = self.system.api("GET", f"/applications/{application_id}?token={token}")
-            said[f"page {application_id}"] = page.body
-            timeline = browser.get(f"/console/applications/{application_id}")
-            said[f"timeline {application_id}"] = timeline.body
-        for number, message in enumerate(self._queued_emails_sent_now()):
-            said[f"queued email {number}"] = message
-        for where, text in said.items():
-            for email, names in self.erased_named.items():
-                for erased in (email, *names):
-                    assert erased.lower() not in text.lower(), f"{erased} read: {where}"
-
-    def _read(self, path: str, status: int = 200) -> str:
-        reply = self.system.admin("GET", path)
-        assert reply.status == status, (path, reply.status, reply.body[:300])
-        return reply.body
-
-    def _queued_emails_sent_now(self) -> list[str]:
-        """Every email job queued and not yet sent, sent through the mailer now: each message
-        it sent, with whom it went to."""
-        sent_before = len(self.system.sent)
-        for job in self._jobs_now():
-            if job.job_id not in self.jobs_sent:
-                self.jobs_sent.add(job.job_id)
-                send_email_job(self.system.ports, job)
-        return [
-            f"{message.to} {message.subject} {message.text} {message.html}"
-            for message in self.system.sent[sent_before:]
-        ]
-
-    @invariant()
-    def nothing_stored_names_an_erased_person(self) -> None:
-        """No booking or group a step changed holds an erased email or name."""
-        if not self.erased_named:
-            return
-        seen: tuple[dict[str, Any], dict[str, Any]] = self._last_seen or ({}, {})
-        changed = [a for i, a in self._stored().items() if seen[0].get(i) != a]
-        changed += [g for g in self._groups() if seen[1].get(g.group_id) != g]
-        text = "\n".join(item.model_dump_json() for item in changed).lower()
-        for email, names in self.erased_named.items():
-            for said in (email, *names):
-                assert said.lower() not in text, f"{said} stored after its erasure"
