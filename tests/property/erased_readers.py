@@ -24,23 +24,25 @@ class NoReaderNamesTheErased:
     erased_named: dict[str, tuple[str, ...]]
     # The email jobs the erasure steps sent through the mailer (by id).
     jobs_sent: set[str]
+    # The bookings and groups (by id) that named an email erased.
+    erasure_touched: set[str]
     _stored: Any
     _groups: Any
     _jobs_now: Any
     _last_seen: Any
 
-    def no_reader_names_the_erased(self, touched: set[str]) -> None:
+    def no_reader_names_the_erased(self) -> None:
         """No reader says an erased email or name: the people export (nothing held), the
         organisers' record, the person's page and the console's page with its timeline of each
-        booking in ``touched``, every course's roster and group overview, and each email
-        queued and not yet sent, sent now."""
+        booking that named one, every course's roster and group overview, and each email about
+        such a booking or group queued and not yet sent, sent now."""
         said = {f"export of {e}": self._read(f"/people/{e}", 404) for e in self.erased_named}
         for course_id in sorted({a.course_id for a in self._stored().values()}):
             for reader in ("applications", "group-bookings"):
                 said[f"{course_id} {reader}"] = self._read(f"/courses/{course_id}/{reader}")
         browser = ConsoleBrowser(self.system)
         browser.sign_in()
-        for application_id in sorted(touched):
+        for application_id in sorted(self.erasure_touched & set(self.submitted)):
             token = self.submitted[application_id]["token"]
             said[f"record {application_id}"] = self._read(f"/applications/{application_id}")
             page = self.system.api("GET", f"/applications/{application_id}?token={token}")
@@ -64,11 +66,11 @@ class NoReaderNamesTheErased:
         return reply.body
 
     def _queued_emails_sent_now(self) -> list[str]:
-        """Every email job queued and not yet sent, sent through the mailer now: each message
-        it sent, with whom it went to."""
+        """Every email job about a booking or group that named an erased email, queued and not
+        yet sent, sent through the mailer now: each message it sent, with whom it went to."""
         sent_before = len(self.system.sent)
         for job in self._jobs_now():
-            if job.job_id not in self.jobs_sent:
+            if job.application_id in self.erasure_touched and job.job_id not in self.jobs_sent:
                 self.jobs_sent.add(job.job_id)
                 send_email_job(self.system.ports, job)
         return [

@@ -332,12 +332,21 @@ class ErasureSteps(NoReaderNamesTheErased):
         after = self._stored()
         named = {a: _named(before[a], email) for a in before}
         self.erased |= {a for a, roles in named.items() if "applicant" in roles}
-        touched = {a for a, roles in named.items() if roles}
+        self._note_touched(email, named, groups_before)
         self._former_contacts_kept(named, before, after, reply)
         self._former_group_contacts_kept(email, groups_before, reply)
         self._seats_freed_once(named, before, after, courses_before, groups_before)
         self._erased_once(email, after)
-        self.no_reader_names_the_erased(touched)
+        self.no_reader_names_the_erased()
+
+    def _note_touched(
+        self, email: str, named: dict[str, set[str]], groups_before: dict[str, Any]
+    ) -> None:
+        """The bookings and groups that named ``email``: what the readers are asked about."""
+        self.erasure_touched.update(a for a, roles in named.items() if roles)
+        self.erasure_touched.update(
+            g for g, group in groups_before.items() if _group_named(group, email)
+        )
 
     def _erased_once(self, email: str, after: dict[str, Any]) -> None:
         """Erased again: nothing held (404), nothing changed."""

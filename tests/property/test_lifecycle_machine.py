@@ -303,6 +303,7 @@ class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
         self.erased: set[str] = set()
         self.erased_named: dict[str, tuple[str, ...]] = {}  # each email erased: its names
         self.jobs_sent: set[str] = set()  # email jobs the erasure steps sent through the mailer
+        self.erasure_touched: set[str] = set()  # bookings and groups that named an erased email
         self.ever_confirmed: set[str] = set()
         # Paid in sessions someone else made naming an application: no application records
         # them (only the one that made a session is believed); each goes back in full.
@@ -910,7 +911,7 @@ class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
                 assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
         self._every_view_says_what_stripe_holds()
         if self.erased_named:  # Stripe's late events and the sweeps brought nobody back
-            self.no_reader_names_the_erased(set(self.erased))
+            self.no_reader_names_the_erased()
         self._every_group_records_what_stripe_moved(moved)
         self._every_course_total_is_what_stripe_moved(moved)
 
