@@ -1853,7 +1853,14 @@ class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
     # course's start is kept for a confirmed booking unless its checkout completed in time; a
     # booking's end by a refund is told once, and one refunded afterwards is told.
 
-    _REFUND_REFUSALS = ("nothing_to_refund", "not_cancelled", "refund_refused")
+    # ``no_payment_to_refund``: paid outside Stripe, what it paid is given back by hand
+    # (docs/features/paid-outside-stripe.md).
+    _REFUND_REFUSALS = (
+        "nothing_to_refund",
+        "not_cancelled",
+        "refund_refused",
+        "no_payment_to_refund",
+    )
 
     @rule(application_id=applications, twice=st.booleans())
     def organiser_refunds_afterwards(self, application_id: str, twice: bool) -> None:
