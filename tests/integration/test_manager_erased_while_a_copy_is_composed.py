@@ -22,7 +22,7 @@ from tests.support.system import Reply, System
 pytestmark = pytest.mark.usefixtures("invoiced")
 
 
-def _delivered_with_retries(system: System) -> list[OutgoingEmail]:
+def delivered_with_retries(system: System) -> list[OutgoingEmail]:
     """Every queued job through the mailer handler, a job it answers as failed delivered
     again (as SQS does once its visibility lapses), until the queue is empty."""
     before = len(system.sent)
@@ -66,7 +66,7 @@ def test_a_copy_composed_before_the_managers_erasure_is_sent_without_them(
 
     monkeypatch.setattr(mailer, "composed", composed_then_manager_erased)
 
-    sent = _delivered_with_retries(system)
+    sent = delivered_with_retries(system)
 
     [erased] = erasures
     assert erased.status == 200, erased.body

@@ -8,7 +8,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
+from booking.domain.emails import EmailJob
+from booking.services import mailer
 from tests.integration.test_erasure_at_stripe import PERSON, customer_of, deleted, erase
+from tests.integration.test_manager_erased_while_a_copy_is_composed import (
+    delivered_with_retries,
+)
 from tests.support.console import signed_in
 from tests.support.groups import MANAGER, three_on_an_invoice
 from tests.support.invoiced import (
@@ -188,3 +195,50 @@ def test_an_applicant_who_was_their_own_billing_contact_is_erased_from_it_too(
     assert erase(system, PERSON).status == 200
 
     assert PERSON not in system.stored(application).model_dump_json()
+
+
+def test_a_replaced_contact_erased_before_they_are_told_is_sent_nothing(system: System) -> None:
+    """The message telling them their invoice was replaced is queued by the correction; they
+    are erased before the mailer sends it: once the erasure has answered, nothing about the
+    booking goes to them (it once went all the same, their address on the queued job)."""
+    _corrected_away_from_accounts(system)
+
+    assert erase(system, ACCOUNTS).status == 200
+
+    assert [e.subject for e in system.deliver_emails() if ACCOUNTS in e.to] == []
+
+
+def test_a_groups_replaced_contact_erased_before_they_are_told_is_sent_nothing(
+    system: System,
+) -> None:
+    group, _old, _left = three_on_an_invoice(system)
+    system.deliver_emails()
+    assert group_invoice_corrected(system, group).status == 200
+
+    assert erase(system, ACCOUNTS).status == 200
+
+    assert [e.subject for e in system.deliver_emails() if ACCOUNTS in e.to] == []
+
+
+def test_a_replaced_contact_erased_while_their_message_is_composed_is_sent_nothing(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mailer composes the message telling them their invoice was replaced; they are erased
+    before it is sent: once the send is leased the mailer reads the booking again, and a
+    contact erased since is sent nothing (it read only the current contact again)."""
+    _corrected_away_from_accounts(system)
+    erasures: list[int] = []
+    composed = mailer.composed
+
+    def composed_then_erased(ports: Any, job: EmailJob, *args: Any, **kw: Any) -> Any:
+        message = composed(ports, job, *args, **kw)
+        if job.replaced_billing is not None and not erasures:
+            erasures.append(erase(system, ACCOUNTS).status)
+        return message
+
+    monkeypatch.setattr(mailer, "composed", composed_then_erased)
+
+    sent = delivered_with_retries(system)
+
+    assert erasures == [200]
+    assert [e.subject for e in sent if ACCOUNTS in e.to] == []

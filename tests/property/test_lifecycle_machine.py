@@ -80,6 +80,7 @@ from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
 from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
+from tests.property.erasure_steps import ErasureSteps
 from tests.property.off_stripe_steps import PaidOffStripeSteps
 from tests.support.console import ConsoleBrowser
 from tests.support.exploration import noted, seeded, soak_seed
@@ -244,7 +245,7 @@ class _ListedBefore:
         return getattr(self._repository, name)
 
 
-class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
+class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
     applications = Bundle("applications")
     invoiced = Bundle("invoiced")  # applied for by invoice (also in `applications`)
 
@@ -300,6 +301,9 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         self.submitted: dict[str, dict[str, Any]] = {}  # application id -> its first answer
         self.emails: dict[str, str] = {}  # application id -> the address it applied with
         self.erased: set[str] = set()
+        self.erased_named: dict[str, tuple[str, ...]] = {}  # each email erased: its names
+        self.jobs_sent: set[str] = set()  # email jobs the erasure steps sent through the mailer
+        self.erasure_touched: set[str] = set()  # bookings and groups that named an erased email
         self.ever_confirmed: set[str] = set()
         # Paid in sessions someone else made naming an application: no application records
         # them (only the one that made a session is believed); each goes back in full.
@@ -906,6 +910,8 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
                 due = application.amount_due(application.price)
                 assert recorded == due, f"{application_id} paid {recorded}, {due} was due"
         self._every_view_says_what_stripe_holds()
+        if self.erased_named:  # Stripe's late events and the sweeps brought nobody back
+            self.no_reader_names_the_erased()
         self._every_group_records_what_stripe_moved(moved)
         self._every_course_total_is_what_stripe_moved(moved)
 
@@ -974,6 +980,12 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
 
     @rule(target=groups, **A_GROUP)
     def manager_books_places(self, course: str, size: int, by_invoice: bool) -> Any:
+        return self._book_group(course, size, by_invoice, {})
+
+    def _book_group(self, course: str, size: int, by_invoice: bool, named: dict[str, str]) -> Any:
+        """A manager's booking of ``size`` places on ``course`` (by invoice: its billing
+        details), ``named`` giving the manager or billing details instead of the usual ones:
+        its id, or ``multiple()`` when refused for the seats."""
         colleagues = []
         for _ in range(size):
             self.sequence += 1
@@ -987,6 +999,7 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
         }
         if by_invoice and course == INVOICED:
             body |= BILLING
+        body |= {k: v for k, v in named.items() if by_invoice or k not in BILLING}
         reply = self.system.api("POST", f"/courses/{course}/group-bookings", json_body=body)
         if reply.status in (409, 422):  # not that many seats free, or people wait
             return multiple()
@@ -1485,7 +1498,10 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
                     headers={"authorization": "Bearer sk_test_local"},
                 ).json()
                 gone = customer.get("deleted") is True
-                if application.is_erased:
+                # The invoice keeps its own copy of whom it was addressed to: a billing contact
+                # erased on their own (current or corrected away from) has its customer gone.
+                contact_erased = (invoice["customer_email"] or "").lower() in self.erased_named
+                if application.is_erased or contact_erased:
                     assert gone or invoice_id in owed, (application.application_id, invoice_id)
                 else:
                     assert not gone, application.application_id
@@ -1837,7 +1853,14 @@ class BookingLifecycle(PaidOffStripeSteps, RuleBasedStateMachine):
     # course's start is kept for a confirmed booking unless its checkout completed in time; a
     # booking's end by a refund is told once, and one refunded afterwards is told.
 
-    _REFUND_REFUSALS = ("nothing_to_refund", "not_cancelled", "refund_refused")
+    # ``no_payment_to_refund``: paid outside Stripe, what it paid is given back by hand
+    # (docs/features/paid-outside-stripe.md).
+    _REFUND_REFUSALS = (
+        "nothing_to_refund",
+        "not_cancelled",
+        "refund_refused",
+        "no_payment_to_refund",
+    )
 
     @rule(application_id=applications, twice=st.booleans())
     def organiser_refunds_afterwards(self, application_id: str, twice: bool) -> None:

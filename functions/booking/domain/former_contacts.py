@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from booking.domain.billing import BillingDetails, FormerContact, InvoiceRef, billing_contact_of
+from booking.domain.email_records import ReplacedBilling
 from booking.domain.invoice_voiding import contacts_named, details_naming
 from booking.domain.provider_objects import (
     group_invoices,
@@ -19,6 +20,7 @@ from booking.domain.provider_objects import (
 
 if TYPE_CHECKING:  # read, never built here: no import cycle with the models
     from booking.domain.application import Application
+    from booking.domain.emails import EmailJob
     from booking.domain.groups import GroupBooking
 
 
@@ -41,6 +43,26 @@ def former_contacts_named(former: tuple[FormerContact, ...]) -> frozenset[str]:
     """The replaced contacts' addresses as lookups key them (the erased are no one's)."""
     named = (billing_contact_of(f.billing) for f in former)
     return frozenset(contact for contact in named if contact is not None)
+
+
+def replaced_contact_named(
+    replaced: ReplacedBilling, former: tuple[FormerContact, ...]
+) -> str | None:
+    """The address the message telling a contact their invoice was replaced goes to, while the
+    booking still names them as a contact it was corrected away from; None once they are
+    erased (it was queued before: once their erasure has answered, nothing goes to them)."""
+    address = replaced.billing_email
+    return address if address.strip().lower() in former_contacts_named(former) else None
+
+
+def billing_contact_named(job: EmailJob, application: Application) -> str | None:
+    """The billing contact ``job``'s message may go to as ``application`` names them (the
+    address as lookups key it): the one a replaced invoice went to, for the message telling
+    them so, while the booking still names them; else its billing contact now."""
+    if job.replaced_billing is None:
+        return billing_contact_of(application.billing)
+    named = replaced_contact_named(job.replaced_billing, application.former_billing)
+    return named.strip().lower() if named else None
 
 
 def former_details(former: tuple[FormerContact, ...], contact: str) -> BillingDetails | None:

@@ -21,6 +21,7 @@ from booking.domain.billing import InvoiceRef, PaymentMethod
 from booking.domain.billing_details import BillingDetails
 from booking.domain.email_records import ReplacedBilling
 from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.former_contacts import replaced_contact_named
 from booking.domain.group_events import GroupEvent
 from booking.domain.statuses import ERASED_EMAIL
 
@@ -95,7 +96,8 @@ def billing_contact_told(
     if kind not in ABOUT_THE_INVOICE or billing is None or billing.billing_email == ERASED_EMAIL:
         return None
     if job is not None and job.replaced_billing is not None:
-        return job.replaced_billing.billing_email  # the contact the replaced invoice went to
+        # The contact the replaced invoice went to, unless erased since it was queued.
+        return replaced_contact_named(job.replaced_billing, application.former_billing)
     if _not_for_the_billing_contact(kind, application, job):
         return None
     return billing.billing_email
@@ -209,7 +211,8 @@ def group_recipient(job: EmailJob, group: GroupBooking) -> str | None:
     (``group_billing_notice``). Never both: the manager's message carries their page, which
     can change the places and shows every colleague, and is theirs alone."""
     if job.replaced_billing is not None:
-        return job.replaced_billing.billing_email  # the contact the replaced invoice went to
+        # The contact the replaced invoice went to, unless erased since it was queued.
+        return replaced_contact_named(job.replaced_billing, group.former_billing)
     if job.to_billing_contact:
         return group_billing_contact_told(job, group)
     return None if group.manager_erased else group.manager.email

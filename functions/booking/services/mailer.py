@@ -50,7 +50,6 @@ from enum import StrEnum
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
-from booking.domain.billing import billing_contact_of
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.dispute_told import BankDid, bank_did, of_a_dispute
 from booking.domain.emails import (
@@ -70,6 +69,7 @@ from booking.domain.emails_as_queued import (
     when_cohort_left,
 )
 from booking.domain.errors import DependencyUnavailable
+from booking.domain.former_contacts import billing_contact_named
 from booking.domain.payer import billing_notice, erased_persons_notice, told_of
 from booking.domain.programme import event_about, person_key
 from booking.domain.recipients import recipient_of
@@ -296,16 +296,16 @@ def _addresses(ports: Ports, job: EmailJob, application: Application, course: Co
 
 
 def _billing_contact_erased_since(
-    ports: Ports, message: OutgoingEmail, application: Application
+    ports: Ports, job: EmailJob, message: OutgoingEmail, application: Application
 ) -> bool:
     """Whether the billing contact a message was composed for (``_addresses``) was erased
     since ``application`` was read. Asked once the send is leased: an erasure saved after
     this read waits for the lease (``services.send_leases``), so none can slip in between."""
-    contact = billing_contact_of(application.billing)
+    contact = billing_contact_named(job, application)
     if contact is None or contact not in {a.lower() for a in message.to}:
         return False
     now = ports.repository.get_application(application.application_id)
-    return now is None or billing_contact_of(now.billing) != contact
+    return now is None or billing_contact_named(job, now) != contact
 
 
 def _move_undone_since(ports: Ports, job: EmailJob, application: Application) -> bool:
@@ -375,7 +375,7 @@ def _send_once(
     if _not_held_now(ports, job, application):
         lease_unused(ports, about, job.job_id, SendOutcome.SKIPPED_NOT_HELD.value)
         return SendOutcome.SKIPPED_NOT_HELD
-    if _billing_contact_erased_since(ports, message, application) or (
+    if _billing_contact_erased_since(ports, job, message, application) or (
         named and not manager_named(ports, application)
     ):
         # Composed for a billing contact erased since, or naming a group's manager erased
