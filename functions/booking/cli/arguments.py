@@ -233,30 +233,9 @@ def _people_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="with --to a full cohort: join its waiting list, keeping the seat here until a "
         "place frees there",
     )
-    backfill = commands.add_parser(
-        "backfill-billing-index",
-        help="write the billing-contact lookups of applications saved before they were kept "
-        "(safe to run again)",
-    )
-    backfill.add_argument("--json", action="store_true", help="each course's answer, as JSON")
-    uses = commands.add_parser(
-        "backfill-code-uses",
-        help="give back the discount code uses applications that expired before uses were "
-        "given back on expiry still hold (safe to run again)",
-    )
-    uses.add_argument("--json", action="store_true", help="each course's answer, as JSON")
-    former = commands.add_parser(
-        "backfill-former-contacts",
-        help="record the billing contacts invoices were corrected away from before they were "
-        "kept, as Stripe holds them (safe to run again)",
-    )
-    former.add_argument("--json", action="store_true", help="each course's answer, as JSON")
-    failed = commands.add_parser(
-        "backfill-refunds-failed",
-        help="keep on each booking the refund failures Stripe told before they were kept "
-        "there (safe to run again)",
-    )
-    failed.add_argument("--json", action="store_true", help="the API's answer, as JSON")
+    for name, what, answer in _BACKFILLS:
+        backfill = commands.add_parser(name, help=f"{what} (safe to run again)")
+        backfill.add_argument("--json", action="store_true", help=answer)
     _schedule_command(commands)
 
 
@@ -357,3 +336,30 @@ def checked_token(token: str | None) -> str | None:
             "with it); copy it again (it is not shown here)"
         )
     return token.strip()
+
+
+# The operator's backfills: each a command, what it writes and what --json prints.
+_BACKFILLS = (
+    (
+        "backfill-billing-index",
+        "write the billing-contact lookups of applications saved before they were kept",
+        "each course's answer, as JSON",
+    ),
+    (
+        "backfill-code-uses",
+        "give back the discount code uses applications that expired before uses were "
+        "given back on expiry still hold",
+        "each course's answer, as JSON",
+    ),
+    (
+        "backfill-former-contacts",
+        "record the billing contacts invoices were corrected away from before they were "
+        "kept, as Stripe holds them",
+        "each course's answer, as JSON",
+    ),
+    (
+        "backfill-refunds-failed",
+        "keep on each booking the refund failures Stripe told before they were kept there",
+        "the API's answer, as JSON",
+    ),
+)
