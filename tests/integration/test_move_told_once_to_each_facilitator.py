@@ -7,6 +7,9 @@ free. (A group colleague's place is not moved: the manager gives it to someone e
 from __future__ import annotations
 
 from booking.domain.emails import OutgoingEmail
+from booking.handlers import mailer
+from infra.local.front import lambda_context
+from infra.local.mail import sqs_event
 from tests.support.cohorts import (
     ADA,
     Cohorts,
@@ -68,3 +71,48 @@ def test_a_move_off_a_waiting_list_tells_a_facilitator_of_both_cohorts_once(
 
     moved_onto(cohorts, ada, "move-full")
     _told_once_each(cohorts.emails(), "facilitator-full@example.org")
+
+
+def _arrival_sent_alone(system: System) -> list[OutgoingEmail]:
+    """The mailer run on the move's "moved to your cohort" copy alone, the other jobs left
+    on the queue for later (as a queue may hand them over, one at a time)."""
+    url = system.resources.email_queue_url
+    system.relay()
+    messages = system.sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]
+    ).get("Messages", [])
+    [arrival] = [m for m in messages if '"moved_in"' in m["Body"]]
+    for other in messages:
+        if other is not arrival:
+            system.sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=other["ReceiptHandle"], VisibilityTimeout=0
+            )
+    before = len(system.sent)
+    answer = mailer.handler(
+        sqs_event([dict(arrival)], "arn:aws:sqs:eu-west-2:1:q"), lambda_context("booking-mailer")
+    )
+    assert answer == {"batchItemFailures": []}, answer
+    system.sqs.delete_message(QueueUrl=url, ReceiptHandle=arrival["ReceiptHandle"])
+    return system.sent[before:]
+
+
+def test_a_facilitator_added_to_the_new_cohort_after_its_copy_went_still_hears_of_the_move(
+    system: System,
+) -> None:
+    """A facilitator of the old cohort made one of the new cohort too after the new cohort's
+    "moved to your cohort" went (without them) still gets the old cohort's "moved away": they
+    heard of the move nowhere else."""
+    cohorts = Cohorts(system)
+    booked = cohorts.book("move-spring", ADA)
+    cohorts.emails()
+    assert cohorts.move(booked["application_id"], "move-summer").status == 200
+    [arrived] = [m for m in _arrival_sent_alone(system) if m.subject.startswith("Booking moved")]
+    assert SPRING_ONLY not in arrived.to
+    summer = cohorts.files["move-summer"]
+    system.put_course(
+        "move-summer", {**summer, "facilitators": [*summer["facilitators"], SPRING_ONLY]}
+    )
+
+    [left] = _about_ada_moving(cohorts.emails(), SPRING_ONLY)
+
+    assert left.subject.startswith("Booking moved away from your cohort"), left.subject

@@ -9,7 +9,7 @@ accepts) and passes the same claims: nothing here knows the difference.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote
 
 from aws_lambda_powertools import Logger
@@ -59,9 +59,6 @@ from booking.services import (
 from booking.services.acted import Acted, acted
 from booking.services.applications import view_of
 from booking.services.move_choice import ChosenCohort
-
-if TYPE_CHECKING:
-    pass
 
 logger = Logger(service="booking-admin")
 app = APIGatewayHttpResolver()

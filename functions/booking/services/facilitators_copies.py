@@ -48,17 +48,31 @@ def facilitators_mailed(ports: Ports, application: Application, course: Course) 
 def copy_mailed(ports: Ports, job: EmailJob, application: Application, course: Course) -> list[str]:
     """Whom a facilitators' copy about ``application`` goes to, as the mailer sends it: those
     ``facilitators_mailed`` on ``course``, less, for a move's "moved away", those on the new
-    cohort's list too while that cohort's "moved to your cohort" went or still goes: it tells
-    them of the move, from and to, once (``facilitators_told.told_once_of_a_move``)."""
+    cohort's "moved to your cohort" too: those it went to, or, still to go, that cohort's
+    list now. It tells them of the move, from and to, once
+    (``facilitators_told.told_once_of_a_move``); one added to the new cohort after it went
+    hears of the move here."""
     mailed = facilitators_mailed(ports, application, course)
     move = move_of_copy(application, job)
     if move is None or job.reason != MOVED_OUT or not mailed:
         return mailed
     arrival = moved_in_copy(application.application_id, move.to_course_id, job.move or 0)
     went = went_for(ports, application)[0]
-    if not (went(arrival.job_id) or copy_tells(arrival, application, went)):
+    if went(arrival.job_id):
+        told = _went_to(ports, application, arrival.job_id, move.to_course_id)
+    elif copy_tells(arrival, application, went):
+        told = _list_now(ports, move.to_course_id)
+    else:
         return mailed
-    return told_once_of_a_move(job, mailed, _list_now(ports, move.to_course_id))
+    return told_once_of_a_move(job, mailed, told)
+
+
+def _went_to(ports: Ports, application: Application, job_id: str, course_id: str) -> list[str]:
+    """Whom the copy ``job_id``, gone, went to as recorded (``record_copy``); its cohort's
+    list now for one that went before the records were kept."""
+    recorded = ports.repository.recorded_copies(application.application_id)
+    sent = next((copy.to for copy in recorded if copy.job_id == job_id), None)
+    return _list_now(ports, course_id) if sent is None else list(sent)
 
 
 def record_copy(ports: Ports, job: EmailJob, course: Course, message: OutgoingEmail) -> None:

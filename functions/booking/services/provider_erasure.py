@@ -56,7 +56,9 @@ def with_those_only_provider_finds(ports: Ports, email: str, recorded: list[str]
     replaced contacts' backfill never reads them back from the provider afterwards. An open
     invoice found so is left alone: a booking's invoice still payable is voided only through
     the booking that holds it. The provider unreachable, the erasure of what we hold goes on
-    (as its deletions do): those it alone holds are left, and a later erasure finds them."""
+    (as its deletions do): those it alone holds are left there, and a later erasure of the
+    address, nothing held about it any more, answers 404 without asking the provider; only once
+    the replaced contacts' backfill has recorded them again does an erasure find them."""
     try:
         unrecorded = ports.payments.invoices_no_longer_payable_to(email)
     except DependencyUnavailable:
