@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.support.groups import invoiced_group
-from tests.support.invoiced import invoiced_cohort
+from tests.support.groups import book, invoiced_group
+from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.system import System
 
 
@@ -31,3 +31,22 @@ def test_the_invoice_falls_due_before_the_colleagues_must_apply(system: System) 
     due = datetime.fromtimestamp(system.stripe_invoice(stored.invoice.invoice_id)["due_date"], UTC)
     assert due < stored.apply_by
     assert stored.invoice.due_at == due
+
+
+def test_an_invoice_refused_names_the_apply_by_date_not_the_start(system: System) -> None:
+    # Booked on a Friday evening with the course five weeks away and its colleagues to apply
+    # within a day: the apply-by date falls on Sunday, so no invoice could fall due on a
+    # working day before it, though one could before the course starts.
+    now = system.now()
+    friday = now + timedelta(days=(4 - now.weekday()) % 7)
+    system.clock_offset += friday.replace(hour=19, minute=0) - now
+    _cohort(system, days=35, apply_by_days=34)
+
+    reply = book(system, **BILLING)
+
+    refused = reply.refused(422, "validation_failed")
+    assert refused["message"] == "it is too close to the colleagues' apply-by date for an invoice"
+    assert refused["fields"]["payment_method"] == (
+        "colleagues must apply too soon to pay by invoice; please pay by card"
+    )
+    assert system.ports.repository.groups_of_course(INVOICED) == []

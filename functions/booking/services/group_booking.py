@@ -51,7 +51,12 @@ from booking.services.groups import (
     view_of,
 )
 from booking.services.invoice_requests import group_invoice_due
-from booking.services.invoicing import billing_for, invoice_due_or_refuse, with_billing_reasons
+from booking.services.invoicing import (
+    TOO_CLOSE_TO_APPLY_BY,
+    billing_for,
+    invoice_due_or_refuse,
+    with_billing_reasons,
+)
 from booking.services.one_place_each import ALREADY_ON_COURSE, has_a_place_on
 from booking.services.ports import Ports
 
@@ -141,7 +146,9 @@ def _first_saved(
         billing = billing_for(course, form)
         holidays = ports.bank_holidays
         due_at = (
-            invoice_due_or_refuse(course, now, holidays, group_invoice_due) if billing else None
+            invoice_due_or_refuse(course, now, holidays, group_invoice_due, TOO_CLOSE_TO_APPLY_BY)
+            if billing
+            else None
         )
         held = _held_group(group_id, course, form, billing, due_at, now)
         if idempotency_key is not None:

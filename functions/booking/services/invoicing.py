@@ -123,16 +123,28 @@ def billing_for(course: Course, form: PaymentChoiceForm) -> BillingDetails | Non
     return billing
 
 
+# What a refused invoice says ran out: a person's booking needs its invoice due before the
+# course starts; a group's, before its colleagues must have applied as well.
+TOO_CLOSE_TO_THE_START = ("the start", "the course starts")
+TOO_CLOSE_TO_APPLY_BY = ("the colleagues' apply-by date", "colleagues must apply")
+
+
 def invoice_due_or_refuse(
-    course: Course, now: datetime, bank_holidays: Container[date], rule: DueRule = invoice_due
+    course: Course,
+    now: datetime,
+    bank_holidays: Container[date],
+    rule: DueRule = invoice_due,
+    too_close: tuple[str, str] = TOO_CLOSE_TO_THE_START,
 ) -> datetime:
     """When an invoice issued now falls due by ``rule`` (``invoice_requests``: a person's
-    booking's, or a group's); too late for one: a 422 on ``payment_method``."""
+    booking's, or a group's); too late for one: a 422 on ``payment_method`` naming what is
+    too close (``too_close``: the day, and what happens on it)."""
     due = rule(course, now, bank_holidays)
     if due is None:
+        day, happens = too_close
         raise InvalidInput(
-            "it is too close to the start for an invoice",
-            {"payment_method": "the course starts too soon to pay by invoice; please pay by card"},
+            f"it is too close to {day} for an invoice",
+            {"payment_method": f"{happens} too soon to pay by invoice; please pay by card"},
         )
     return due
 
