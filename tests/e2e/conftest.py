@@ -21,7 +21,7 @@ from tests.support.chromium import (
     launched_chromium,
 )
 from tests.support.local_stack import RunningStack, running_stack
-from tests.support.mail_checks import Seen, check_message
+from tests.support.mail_checks import check_sent
 from tests.support.openapi_fuzzing import NOT_FUZZED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,12 +43,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     with running_stack(outbox, "e2e-admin-token", log_path=log_path) as running:
         yield running
         # Every email the stack sent, read back: no MIME defects, calendars valid to RFC 5546.
-        # Inside the block: a failed check still stops the stack.
-        seen = Seen()
-        sent = sorted(outbox.glob("*.eml"))  # the name starts with the time it was sent
-        assert sent, "the end-to-end tests sent no email at all"
-        for path in sent:
-            check_message(path.read_bytes(), seen)
+        # Inside the block: a failed check still stops the stack. A worker's share of the
+        # end-to-end files (xdist's --dist loadfile) may send none, the OpenAPI fuzzing's alone:
+        # that some are sent and checked is the emails' own test's to say
+        # (test_emails_over_http.py), not every stack's.
+        check_sent(outbox)
     assert running.process.returncode == 0, "the stack did not stop cleanly on SIGTERM"
 
 

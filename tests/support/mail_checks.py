@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
 import vobject
@@ -148,3 +149,13 @@ def the_one(sent: Iterable[OutgoingEmail], subject_has: str) -> OutgoingEmail:
     found = [m for m in sent if subject_has in m.subject]
     assert len(found) == 1, (subject_has, [m.subject for m in sent])
     return found[0]
+
+
+def check_sent(outbox: Path) -> int:
+    """Each email a local stack wrote to ``outbox`` checked as :func:`check_message` checks
+    one, in the order sent (a file's name starts with its time): how many there were."""
+    seen = Seen()
+    sent = sorted(outbox.glob("*.eml"))
+    for path in sent:
+        check_message(path.read_bytes(), seen)
+    return len(sent)
