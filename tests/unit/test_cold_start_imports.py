@@ -45,6 +45,10 @@ _ADMIN_ROUTES = (
     "booking.handlers.admin_views",
 )
 
+# The warnings a save that moved a course's dates gives of invoices falling due too late
+# (services.courses.late_invoices_said): no first request of a function reads them.
+_LATE_INVOICES = ("booking.domain.invoices_after_start",)
+
 # A group's money (services.payments imports it for a group's events and refunds only).
 _GROUP_MONEY = (
     "booking.services.group_payments",
@@ -106,10 +110,11 @@ LEFT_OUT = {
         "booking.adapters.dynamodb.register",
         "booking.adapters.dynamodb.history",
         *_OTHER_RESOLVERS,
+        *_LATE_INVOICES,
     ),
     # An organiser reading a roster waits for neither the register's views (nor a meeting's
     # export's reader) nor the course's group bookings' (handlers.admin_register, admin_groups).
-    "admin": (*_ADMIN_ROUTES, *_OTHER_RESOLVERS),
+    "admin": (*_ADMIN_ROUTES, *_OTHER_RESOLVERS, *_LATE_INVOICES),
     # Its register page reads no export: the import's reader and validator load with it. Only
     # a person's pages (found, exported, erased) load services.people, and only a course's
     # group bookings page (handlers.console_groups) their overview, and its buttons a group's
@@ -123,6 +128,7 @@ LEFT_OUT = {
         "booking.services.group_overview",
         *_CONSOLE_RARE,
         *_OTHER_RESOLVERS,
+        *_LATE_INVOICES,
     ),
     # The webhook has no resolver: Powertools' event handler package loads AppSync's resolver
     # and asyncio with it. A booking's own events never load a group's money, its store or its

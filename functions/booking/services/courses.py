@@ -27,10 +27,6 @@ from booking.domain.follow_up_files import (
     with_event_titles,
     zone_change_refusal,
 )
-from booking.domain.invoices_after_start import (
-    due_after_start_warning,
-    groups_due_after_apply_by_warning,
-)
 from booking.domain.programme import (
     FollowUpEvent,
     follow_up_edits,
@@ -185,6 +181,13 @@ def late_invoices_said(ports: Ports, course: Course) -> list[str]:
     """After a save that moved ``course``'s dates, in words (``domain.invoices_after_start``):
     the bookings holding their place on an invoice falling due after it now starts, and the
     group bookings holding theirs on one falling due after their colleagues must now apply."""
+    # Loaded by a save that moved the dates alone: the api's and the console's first requests
+    # never read it (tests/unit/test_cold_start_imports.py).
+    from booking.domain.invoices_after_start import (
+        due_after_start_warning,
+        groups_due_after_apply_by_warning,
+    )
+
     people = due_after_start_warning(ports.repository.list_applications(course.course_id), course)
     groups = groups_due_after_apply_by_warning(
         ports.groups.groups_of_course(course.course_id), course
