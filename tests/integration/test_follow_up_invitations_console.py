@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,10 +19,11 @@ from booking.handlers.console_app import press_row
 from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
-from tests.support.page_text import text_of
+from tests.support.page_text import day_as_emailed, text_of
 from tests.support.system import Reply, System
 
 SEPTEMBER = "follow-up-2027-september"  # the sample's first follow-up
+LONDON = ZoneInfo("Europe/London")
 
 
 def _starts(system: System, kind: str) -> list[datetime]:
@@ -292,3 +294,29 @@ def test_a_press_from_another_rows_form_sends_nothing(system: System) -> None:
         assert browser.post(priyas, **priya_form).status == 303
         sent = sorted(m.to[0] for m in system.deliver_emails())
         assert sent == ["alex@example.org", "priya@example.org"]
+
+
+def test_follow_ups_coming_up_are_listed_first_and_those_taken_place_after(
+    system: System,
+) -> None:
+    """The page listed the follow-ups in date order, so those that had taken place came first
+    and the next one was below them. Those coming up come first, the soonest at the top, then
+    those that have taken place, the latest first, each group said in words; each keeps its
+    number in the programme and its UK date."""
+    core, follow_ups = _starts(system, "core"), _starts(system, "follow_up")
+    with time_machine.travel(core[0] - timedelta(days=30), tick=False):
+        _booked(system, "Alex Graduate", "alex@example.org")
+    days = [day_as_emailed(start.astimezone(LONDON).date()) for start in follow_ups]
+    with time_machine.travel(follow_ups[1] + timedelta(days=1), tick=False):
+        _, _, page = _page(system)
+    listed = page.split("Graduates of the programme (1)")[1]
+    headings = [text_of(h) for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", listed, re.S)]
+    assert headings == [
+        "Follow-ups coming up (2)",
+        f"Follow-up 3 of 4: {days[2]}",
+        f"Follow-up 4 of 4: {days[3]}",
+        "Follow-ups that have taken place (2)",
+        f"Follow-up 2 of 4: {days[1]}",
+        f"Follow-up 1 of 4: {days[0]}",
+    ]
+    assert "This follow-up has taken place." in text_of(_section(page, SEPTEMBER))

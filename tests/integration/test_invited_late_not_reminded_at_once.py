@@ -3,13 +3,17 @@
 one message: the invitation, which says how soon the session is and is that reminder. A
 reminder beside it could arrive first, of a meeting they had not yet been invited to; none
 went instead, they would miss one. The nearer reminders still come at their time, and the
-invitation promises one only while one is still to come."""
+invitation promises one only while one is still to come. An organiser's *Invite now* pressed
+as a reminder is due is the same one message."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import time_machine
+
+from tests.support.console import signed_in
 from tests.support.system import System
 
 COURSE = "late-graduates"
@@ -47,6 +51,11 @@ def _run_and_read(system: System, moment: datetime) -> list[str]:
     """What the person was sent by the run at ``moment``: each message's subject up to its
     colon, an invitation's with how soon it says the session is and what it promises."""
     system.scheduled_run(moment)
+    return _read(system)
+
+
+def _read(system: System) -> list[str]:
+    """What the person was sent since last read, said as :func:`_run_and_read` says it."""
     said = []
     for message in system.deliver_emails():
         if message.to != [PERSON]:
@@ -104,4 +113,21 @@ def test_an_invitation_on_its_day_promises_the_reminders_to_come(system: System)
         "You are invited | - | " + PROMISED
     ]
     assert _run_and_read(system, follow_up - timedelta(hours=23, minutes=55)) == ["Reminder"]
+    assert _run_and_read(system, follow_up - timedelta(minutes=55)) == ["Reminder"]
+
+
+def test_invite_now_as_a_reminder_is_due_is_that_reminder(system: System) -> None:
+    """*Invite now* pressed before any run invited them, the 24-hour reminder due: the
+    invitation says how soon, and no run sends that reminder minutes after it."""
+    follow_up = _graduate(system)
+    pressed = follow_up - timedelta(hours=23)
+    with time_machine.travel(pressed, tick=False):
+        browser = signed_in(system)
+        page = "/console/programmes/late-graduates/follow-ups"
+        action = re.search(r'action="([^"]*/invite-now)"', browser.get(page).body)
+        assert action, "no Invite now form for the graduate"
+        assert browser.press(page, action[1]).status == 303
+        assert _read(system) == ["You are invited | tomorrow at 10:00 GMT | " + PROMISED_AGAIN]
+    assert _run_and_read(system, pressed + timedelta(minutes=10)) == []
+    assert _run_and_read(system, follow_up - timedelta(hours=2)) == []
     assert _run_and_read(system, follow_up - timedelta(minutes=55)) == ["Reminder"]

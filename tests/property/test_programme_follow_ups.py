@@ -9,11 +9,13 @@ The real dispatcher and mailer run on the in-memory fakes (held to the real adap
 ``tests/contract``); after every tick the mail is sent, and at the end what went out is compared
 with what a graduate at each tick was owed:
 
-* exactly one invitation per (graduate, follow-up);
-* per (graduate, follow-up, offset) that was the nearest due at a tick, exactly one email that
-  reminds them, never before their invitation: a reminder, or the invitation itself when it
-  went only as that offset was due (their cohort had just ended, or no tick came earlier in
-  its window), which then says how soon the follow-up is; per (booking, core session, offset)
+* exactly one invitation per (graduate, follow-up), whether a tick or an organiser's *Invite
+  now* sent it (pressed at any time before the follow-up, for a graduate not yet invited);
+* per (graduate, follow-up, offset) that was the nearest due at a tick, or at the press that
+  invited them, exactly one email that reminds them, never before their invitation: a
+  reminder, or the invitation itself when it went as that offset was due (their cohort had
+  just ended, no tick came earlier in its window, or an organiser invited them then), which
+  then says how soon the follow-up is; per (booking, core session, offset)
   for the cohort whose own sessions run into September, exactly one reminder;
 * nothing to anyone who never held a confirmed place, nothing after a cancellation or erasure;
 * every message names its follow-up's host cohort: its title, joining link and Reply-To;
@@ -45,6 +47,7 @@ and a fresh one, printed, in ``make soak`` (tests/support/exploration.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -65,6 +68,7 @@ from booking.domain.errors import InvalidInput
 from booking.domain.programme import person_key
 from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, still_reminds
 from booking.services.courses import put_course
+from booking.services.follow_up_invitations import invite_now, programme_invitations
 from booking.services.lifecycle import cancel
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.people import erase_person
@@ -182,6 +186,15 @@ class Booking:
     ended_at: datetime | None = None  # cancelled, or its person erased
 
 
+@dataclass(frozen=True)
+class Press:
+    """An organiser's *Invite now* for ``PEOPLE[who]`` to ``event`` at ``at``."""
+
+    who: int
+    event: str
+    at: datetime
+
+
 @dataclass
 class World:
     bookings: list[Booking] = field(default_factory=list)
@@ -190,11 +203,25 @@ class World:
         return booking.confirmed and (booking.ended_at is None or booking.ended_at > at)
 
     def graduate(self, email: str, event: str, at: datetime) -> bool:
+        """Whether ``email`` is a graduate of ``event`` at ``at``: a booking held then, on a
+        cohort ended by then and before the follow-up."""
         start = FOLLOW_UPS[event][3]
         return any(
-            b.email == email and self.attending(b, at) and b.cohort.core_end <= start
+            b.email == email and self.attending(b, at) and b.cohort.core_end <= min(start, at)
             for b in self.bookings
         )
+
+    def first_invited(
+        self, email: str, event: str, ticks: list[datetime], presses: Sequence[Press]
+    ) -> tuple[datetime, bool] | None:
+        """When ``email`` is invited to ``event``: the first tick in its window, or *Invite
+        now* before it starts, at which they are a graduate (a tick first at the same moment),
+        and whether a press did it; None: never."""
+        start = FOLLOW_UPS[event][3]
+        moments = [(t, False) for t in ticks if start - FOLLOW_UP_INVITATION_LEAD <= t < start]
+        moments += [(p.at, True) for p in presses if (PEOPLE[p.who], p.event) == (email, event)]
+        invited = [(at, by_press) for at, by_press in moments if self.graduate(email, event, at)]
+        return min((m for m in invited if m[0] < start), default=None)
 
 
 tick = st.one_of(
@@ -210,6 +237,17 @@ tick = st.one_of(
     # Anywhere in the season.
     st.integers(0, int((SEASON_END - SEASON_START).total_seconds() // 60)).map(
         lambda minutes: SEASON_START + timedelta(minutes=minutes)
+    ),
+)
+# An organiser's *Invite now*: weeks before a follow-up, or as one of its reminders is due.
+press = st.builds(
+    lambda who, pair: Press(who, pair[0], FOLLOW_UPS[pair[0]][3] + timedelta(minutes=pair[1])),
+    st.integers(0, len(PEOPLE) - 1),
+    st.tuples(
+        st.sampled_from(sorted(FOLLOW_UPS)),
+        st.one_of(
+            st.integers(-40 * 24 * 60, 5), st.integers(-25 * 60, -23 * 60), st.integers(-70, 5)
+        ),
     ),
 )
 change = st.tuples(
@@ -247,9 +285,11 @@ def run_season(
     booked: list[tuple[int, str, bool]],
     ticks: list[tuple[datetime, bool]],
     changes: list[tuple[str, int, str, datetime]],
+    presses: Sequence[Press] = (),
 ) -> tuple[World, list[tuple[EmailJob, OutgoingEmail]]]:
-    """Load the cohorts and bookings, then apply changes and run ticks in time order, sending
-    the mail after each tick. Returns the world as a model and what was sent."""
+    """Load the cohorts and bookings, then apply changes, run ticks and press *Invite now* in
+    time order, sending the mail after each tick and press. Returns the world as a model and
+    what was sent."""
     clock = Clock(datetime(2027, 1, 5, tzinfo=UTC))
     repository = FakeRepository()
     ports = fake_ports(clock, repository)
@@ -268,6 +308,7 @@ def run_season(
 
     events: list[tuple[datetime, int, Any]] = [(t, 1, twice) for t, twice in ticks]
     events += [(at, 0, (kind, who, course_id)) for kind, who, course_id, at in changes]
+    events += [(p.at, 2, p) for p in presses]  # after a tick at the same moment
     sent: list[tuple[EmailJob, OutgoingEmail]] = []
     sender = ports.sender
     queue = ports.email_queue
@@ -278,8 +319,11 @@ def run_season(
         if order == 0:
             _apply_change(ports, world, moment, *what)
             continue
-        for _ in range(2 if what else 1):  # a second scheduler firing for the same moment
-            dispatch_reminders(ports, moment)
+        if order == 2:
+            queue.jobs.extend(_invite_now(ports, repository, world, what))
+        for _ in range(2 if what is True else 1):  # a second scheduler firing at one moment
+            if order == 1:
+                dispatch_reminders(ports, moment)
             for job in queue.jobs:
                 before = len(sender.sent)
                 if send_email_job(ports, job) is SendOutcome.SENT:
@@ -288,20 +332,42 @@ def run_season(
     return world, sent
 
 
+def _invite_now(
+    ports: Any, repository: FakeRepository, world: World, press: Press
+) -> list[EmailJob]:
+    """*Invite now* as the console offers it: beside a graduate not invited yet, before the
+    follow-up. The jobs it wrote to the outbox (the stream relays them to the queue)."""
+    start = FOLLOW_UPS[press.event][3]
+    if press.at >= start:
+        return []
+    listed = programme_invitations(ports, "compassionate-leadership")
+    [event] = [e for e in listed.events if e.event.session.start == start]
+    email = PEOPLE[press.who]
+    rows = [i for i in event.invited if i.application.answers.email == email]
+    assert bool(rows) == world.graduate(email, press.event, press.at)
+    if not rows or rows[0].decided_at is not None:
+        return []
+    before = len(repository.written_emails)
+    invite_now(ports, event.event.programme, event.event.key, rows[0].application.application_id)
+    return repository.written_emails[before:]
+
+
 @seeded(10)  # the same examples on every CI run; `make soak` draws a new seed
 @EXPLORED
 @given(
     booked=bookings,
     ticks=st.lists(st.tuples(tick, st.booleans()), min_size=1, max_size=25),
     changes=st.lists(change, max_size=4),
+    presses=st.lists(press, max_size=4),
 )
 def test_each_graduate_is_invited_once_and_reminded_once_per_offset(
     booked: list[tuple[int, str, bool]],
     ticks: list[tuple[datetime, bool]],
     changes: list[tuple[str, int, str, datetime]],
+    presses: list[Press],
 ) -> None:
-    world, sent = run_season(booked, ticks, changes)
-    _check_counts(world, [t for t, _ in ticks], sent)
+    world, sent = run_season(booked, ticks, changes, presses)
+    _check_counts(world, [t for t, _ in ticks], sent, presses)
     _check_messages(sent)
     kinds = [j.kind.value + ("" if j.person else ":core") for j, _ in sent]
     for kind in sorted(set(kinds)):
@@ -392,7 +458,10 @@ def _reminded_after_invitation(
 
 
 def _check_counts(
-    world: World, ticks: list[datetime], sent: list[tuple[EmailJob, OutgoingEmail]]
+    world: World,
+    ticks: list[datetime],
+    sent: list[tuple[EmailJob, OutgoingEmail]],
+    presses: Sequence[Press] = (),
 ) -> None:
     invited: list[tuple[str, str]] = []
     reminded: list[tuple[str, str, int]] = []
@@ -420,18 +489,13 @@ def _check_counts(
     assert len(reminded) == len(set(reminded)), "a follow-up reminder went twice"
     assert len(core) == len(set(core)), "a session reminder went twice"
 
-    owed_invitations: set[tuple[str, str]] = set()
-    owed_reminders: set[tuple[str, str, int]] = set()
+    owed_invitations, owed_reminders = _owed_invitations(world, ticks, presses)
     owed_core: set[tuple[str, datetime, int]] = set()
     for moment in ticks:
         for event, (_, _, _, start) in FOLLOW_UPS.items():
             nearest = _due(start, moment)
             for email in PEOPLE:
-                if not world.graduate(email, event, moment):
-                    continue
-                if start - FOLLOW_UP_INVITATION_LEAD <= moment < start:
-                    owed_invitations.add((email, event))
-                if nearest is not None:
+                if nearest is not None and world.graduate(email, event, moment):
                     owed_reminders.add((email, event, nearest))
         for booking in world.bookings:
             for start in booking.cohort.core_starts:
@@ -441,6 +505,25 @@ def _check_counts(
     assert set(invited) == owed_invitations
     assert set(reminded) == owed_reminders
     assert set(core) == owed_core
+
+
+def _owed_invitations(
+    world: World, ticks: list[datetime], presses: Sequence[Press]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str, int]]]:
+    """The (graduate, follow-up) pairs owed an invitation, and the reminders owed as a press
+    invited them: (graduate, follow-up, offset) of the nearest due then."""
+    invitations: set[tuple[str, str]] = set()
+    reminders: set[tuple[str, str, int]] = set()
+    for event, (_, _, _, start) in FOLLOW_UPS.items():
+        for email in PEOPLE:
+            first = world.first_invited(email, event, ticks, presses)
+            if first is None:
+                continue
+            invitations.add((email, event))
+            at, by_press = first
+            if by_press and (nearest := _due(start, at)) is not None:
+                reminders.add((email, event, nearest))
+    return invitations, reminders
 
 
 def _check_messages(sent: list[tuple[EmailJob, OutgoingEmail]]) -> None:
@@ -473,6 +556,8 @@ def _check_invitation_words(job: EmailJob, message: OutgoingEmail, start: dateti
     assert job.planned_at is not None
     is_reminder = "so this invitation is also your reminder of it" in message.text
     assert is_reminder == (job.offset_hours is not None)
+    # One that went as a reminder was due is that reminder: none follows it minutes later.
+    assert job.offset_hours == _due(start, job.planned_at), "an invitation is not the reminder due"
     to_come = any(start - timedelta(hours=o) > job.planned_at for o in OFFSETS)
     assert ("we will remind you" in message.text) == to_come
 

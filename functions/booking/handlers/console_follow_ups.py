@@ -105,9 +105,10 @@ def _invitation_row(programme: str, event_key: str, application_id: str) -> str:
 def _event_said(programme: str, item: EventInvitations, now: datetime, zone: str) -> dict[str, Any]:
     event = item.event
     started, ahead = event.session.start <= now, now < item.goes_at
+    ended = event.session.end <= now  # listed with those taken place (``follow_ups_page``)
     goes = day_when(item.goes_at, zone)
     lead = f"{invitation_days_ahead(event.session, zone)} days"
-    if event.session.end <= now:
+    if ended:
         when = "This follow-up has taken place."
     elif started:
         when = f"This follow-up has begun: it ends at {event.session.local_end(zone):%H:%M}."
@@ -123,6 +124,7 @@ def _event_said(programme: str, item: EventInvitations, now: datetime, zone: str
         )
     return {
         "key": event.key,
+        "ended": ended,
         "title": event.session.title,
         "day": day_when(event.session.start, zone),
         "when": session_when(event.session, zone),
@@ -203,7 +205,11 @@ def follow_ups_page(
 ) -> Response[str]:
     zone = invitations.cohorts[0].definition.timezone
     now = invitations.now
-    events = [_event_said(invitations.programme, item, now, zone) for item in invitations.events]
+    # Numbered in date order, as the programme has them ("Follow-up 2 of 4").
+    events = [
+        {**_event_said(invitations.programme, item, now, zone), "number": number}
+        for number, item in enumerate(invitations.events, start=1)
+    ]
     page = console_page(
         "follow_ups.html",
         chrome(),
@@ -211,7 +217,11 @@ def follow_ups_page(
             invitations.programme, (c.definition.title for c in invitations.cohorts)
         ),
         programme_slug=invitations.programme,
-        events=events,
+        # What is coming up first, the soonest at the top (one under way among them), then
+        # those that have taken place, the latest first: an organiser looks for the next one.
+        coming=[e for e in events if not e["ended"]],
+        taken_place=[e for e in reversed(events) if e["ended"]],
+        count=len(events),
         graduates=_graduates_said(invitations, zone),
         done=done,
         problem=problem,

@@ -103,11 +103,18 @@ def transfer_page(
             for c in choices.cohorts
         ],
         can_move=any(c.refused is None for c in choices.cohorts),
-        chosen=chosen,
+        chosen=chosen or _only_one(choices),
         problem=problem,
         errors=errors or {},
         labels=LABELS,
     )
+
+
+def _only_one(choices: Choices) -> str:
+    """The one cohort that can take the booking, if only one can: shown as the answer, still a
+    radio button the form sends (GOV.UK's advice for a question with one possible answer)."""
+    movable = [c.course.course_id for c in choices.cohorts if c.refused is None]
+    return movable[0] if len(movable) == 1 else ""
 
 
 def _page(application_id: str, status: int = 200, **shown: Any) -> Response[str]:

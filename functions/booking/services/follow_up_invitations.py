@@ -34,6 +34,7 @@ from booking.domain.programme import (
 from booking.domain.reminders import FOLLOW_UP_INVITATION_LEAD, INVITATION
 from booking.services.concurrency import retried
 from booking.services.ports import Ports, ReminderMarker
+from booking.services.reminder_claims import ReminderClaims
 
 # What a press is named by in the job id: the form's random value, never anything personal.
 _PRESS = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -225,15 +226,16 @@ def invite_now(ports: Ports, programme: str, event_key: str, application_id: str
     """Invite the graduate whose booking is ``application_id`` to ``event_key`` now, before the
     invitations' own day, by the scheduled run's claim: True when this press invited them,
     False when they were invited already (by the run or an earlier press: nothing is sent).
+    Pressed as a reminder of it is due, the invitation is that reminder, as the run's is
+    (``services.reminder_claims``): no reminder follows it minutes later.
     Refused in words when the follow-up has taken place or the booking is not a graduate's.
     The message goes through the booking's outbox (the console sends no queue message); a
-    crash after the claim leaves it for the next scheduled run, which re-queues it."""
-    event, _, booking, person, now = _graduate_of(ports, programme, event_key, application_id)
-    job = EmailJob.follow_up(
-        EmailKind.FOLLOW_UP_INVITATION, event.to(person, booking), planned_at=now
-    )
-    marker = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
-    if not ports.repository.claim_reminder(marker, now):
+    crash after the claims leaves it for the next scheduled run, which re-queues it."""
+    event, cohort, booking, person, now = _graduate_of(ports, programme, event_key, application_id)
+    offsets = cohort.definition.reminder_offsets_hours
+    claimed = ReminderClaims(ports, now).invite(event, person, booking, offsets)
+    job = next((m.job for m in claimed if m.job is not None), None)
+    if job is None:
         return False
 
     def write(current: Application) -> Application:
@@ -243,8 +245,11 @@ def invite_now(ports: Ports, programme: str, event_key: str, application_id: str
         return ports.repository.save(new, current)
 
     retried(write, lambda: _application(ports, application_id), first=booking)
-    ports.repository.mark_reminder_queued(marker, now)
-    return True
+    for marker in claimed:
+        ports.repository.mark_reminder_queued(marker, now)
+    # Only the reminder's claim was this press's: a run claimed the invitation meanwhile, with
+    # the same job id (the mailer sends it once).
+    return any(m.offset == INVITATION for m in claimed)
 
 
 def _graduate_of(

@@ -23,8 +23,9 @@ again at its new time unless that offset's reminder already went in time for it
 no start: one per person and event wherever it moves (those already invited hear of a move from
 ``services.follow_ups``, not a second invitation). An invitation that goes when a reminder of
 its event is due (invited late: their cohort just ended, or the runs were out) is that
-reminder: it says how soon, its job is claimed for both, and queued once; a graduate is never
-reminded before being invited, nor twice, nor missed.
+reminder: it says how soon, its job is claimed for both (``services.reminder_claims``, the rule
+*Invite now* claims by too), and queued once; a graduate is never reminded before being
+invited, nor twice, nor missed.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.course import Course, SessionKind
-from booking.domain.emails import EmailJob, EmailKind
+from booking.domain.emails import EmailJob
 from booking.domain.programme import (
     FollowUpEvent,
     follow_up_events,
@@ -45,14 +46,13 @@ from booking.domain.programme import (
     programme_of,
 )
 from booking.domain.reminders import (
-    INVITATION,
     MAX_LOOKAHEAD,
-    DueReminder,
     due_reminders,
     invitation_due,
 )
 from booking.domain.run_time import refuse_if_ahead
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
+from booking.services.reminder_claims import ReminderClaims
 from booking.services.sweep import sweep  # every run sweeps first: loaded at init
 
 logger = Logger(child=True)
@@ -120,7 +120,7 @@ class _Planner:
         self._courses: dict[str, Course | None] = {}
         self._confirmed: dict[str, list[Application]] = {}
         self._all_courses: list[Course] | None = None
-        self._invitations: dict[str, set[str]] = {}
+        self._claims = ReminderClaims(ports, now, summary)
 
     def course(self, course_id: str) -> Course | None:
         if course_id not in self._courses:
@@ -146,7 +146,7 @@ class _Planner:
                     due.offset_hours,
                     planned_at=self._now,
                 )
-                claimed += self._claim_due(about, due, application.application_id, job)
+                claimed += self._claims.claim_due(about, due, application.application_id, job)
         return claimed
 
     def follow_up_claims(self, programme: str) -> list[ReminderMarker]:
@@ -170,75 +170,13 @@ class _Planner:
         self, event: FollowUpEvent, person: str, application: Application, offsets: list[int]
     ) -> list[ReminderMarker]:
         """What ``event`` owes ``person`` now, claimed: their invitation once due, and the
-        reminder due now. An invitation that goes when a reminder is due is that reminder."""
-        due = next(iter(due_reminders([event.session], offsets, self._now)), None)
-        if not invitation_due(event.session, self._now):
-            return self._reminder_claim(event, person, application, due)
-        if due is not None and person in self._invited(event):
-            return self._reminder_claim(event, person, application, due)
-        stands_in = None if due is None else due.offset_hours
-        job = self._follow_up_job(event, person, application, None, self._now, stands_in)
-        # Invited only now (their cohort just ended, or the runs were out): the invitation
-        # says how soon, so it is the reminder due, claimed first with the invitation's job (a
-        # run that stops between the two claims leaves that job for the next to queue, and two
-        # runs at once queue one job id: the mailer sends it once).
-        reminded = [] if due is None else self._claim_due(event.about, due, person, job)
-        invitation = ReminderMarker(event.about, event.session.start, INVITATION, person, job)
-        return reminded + self._claim(invitation)
-
-    def _reminder_claim(
-        self, event: FollowUpEvent, person: str, application: Application, due: DueReminder | None
-    ) -> list[ReminderMarker]:
-        if due is None:
-            return []
-        job = self._follow_up_job(event, person, application, due.offset_hours, self._now)
-        return self._claim_due(event.about, due, person, job)
-
-    def _invited(self, event: FollowUpEvent) -> set[str]:
-        """Whom ``event``'s invitation was claimed for (read once a run, and only when an
-        invitation and a reminder of it are both due)."""
-        if event.about not in self._invitations:
-            claims = self._ports.repository.invitations_to(event.about)
-            self._invitations[event.about] = {m.recipient for m in claims}
-        return self._invitations[event.about]
-
-    @staticmethod
-    def _follow_up_job(
-        event: FollowUpEvent,
-        person: str,
-        application: Application,
-        offset_hours: int | None,
-        now: datetime,
-        stands_in: int | None = None,
-    ) -> EmailJob:
-        """A reminder at ``offset_hours``, or (None) the invitation: ``stands_in`` for the
-        reminder at that offset, due as it goes (its id the invitation's all the same)."""
-        job = EmailJob.follow_up(
-            EmailKind.FOLLOW_UP_INVITATION if offset_hours is None else EmailKind.SESSION_REMINDER,
-            event.to(person, application),
-            offset_hours=offset_hours,
-            planned_at=now,
-        )
-        return job if stands_in is None else job.model_copy(update={"offset_hours": stands_in})
-
-    def _claim_due(
-        self, about: str, due: DueReminder, recipient: str, job: EmailJob
-    ) -> list[ReminderMarker]:
-        start = due.session.start
-        # Superseded first: once the nearer reminder is claimed, no delayed tick carrying an
-        # older time may send the farther one.
-        for hours in due.superseded:
-            farther = ReminderMarker(about, start, f"h{hours}", recipient)
-            if self._ports.repository.supersede_reminder(farther, self._now):
-                self._summary["superseded"] += 1
-        return self._claim(ReminderMarker(about, start, f"h{due.offset_hours}", recipient, job))
-
-    def _claim(self, marker: ReminderMarker) -> list[ReminderMarker]:
-        if self._ports.repository.claim_reminder(marker, self._now):
-            self._summary["claimed"] += 1
-            return [marker]
-        self._summary["already_claimed"] += 1
-        return []
+        reminder due now. An invitation that goes when a reminder is due is that reminder
+        (``services.reminder_claims``)."""
+        due = self._claims.due(event, offsets)
+        invited = due is not None and person in self._claims.invited(event)
+        if invitation_due(event.session, self._now) and not invited:
+            return self._claims.invite(event, person, application, offsets)
+        return self._claims.remind(event, person, application, due)
 
     def _programme_courses(self) -> list[Course]:
         if self._all_courses is None:
