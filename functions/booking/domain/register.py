@@ -190,7 +190,8 @@ def marked(
     cleared, given by mistake; by the same rules, at any time before the register closes)."""
     _require_register(course)
     if application.course_id != course.course_id or not on_register(application):
-        raise NotFound("no booking of that id is on this course's register")
+        erased = ": its person's data was erased" if application.is_erased else ""
+        raise NotFound(f"no booking of that id is on this course's register{erased}")
     if application.completion is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
     session = core_session(course, session_key)
