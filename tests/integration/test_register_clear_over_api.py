@@ -44,7 +44,7 @@ def _clear(system: System, application_id: str, session: str, shown: str) -> Rep
     return system.admin("POST", CLEAR, json_body=body)
 
 
-def test_a_mark_is_cleared_over_the_api_only_as_read(system: System) -> None:
+def test_a_clear_naming_a_mark_changed_since_clears_nothing(system: System) -> None:
     ada, _, first = _on_the_register(system)
     _mark(system, ada["application_id"], first, "absent")
     _mark(system, ada["application_id"], first, "attended")  # another organiser, since
@@ -56,7 +56,14 @@ def test_a_mark_is_cleared_over_the_api_only_as_read(system: System) -> None:
     assert "changed since you last looked at it (it is now Attended)" in error["message"]
     assert "nothing was cleared" in error["message"]
     assert system.items() == before
+
+
+def test_a_mark_cleared_over_the_api_and_again(system: System) -> None:
+    ada, _, first = _on_the_register(system)
+    _mark(system, ada["application_id"], first, "attended")
+
     cleared = _clear(system, ada["reference"], first, "attended")  # by reference, as read out
+
     assert cleared.status == 200, cleared.body
     assert cleared.json()["marks"][first] is None
     assert cleared.json()["application_id"] == ada["application_id"]
@@ -105,11 +112,12 @@ def test_a_wrong_clear_is_refused_in_words_with_nothing_written(system: System) 
     assert [m.value for m in system.stored(ada_id).attendance.values()] == ["attended"]
 
 
-def test_a_mark_cleared_from_the_terminal(system: System, run: Any) -> None:
+def test_a_clear_from_the_terminal_naming_another_mark_is_refused(system: System, run: Any) -> None:
     ada, _, first = _on_the_register(system)
     _mark(system, ada["application_id"], first, "attended")
 
     code, out = run("clear-mark", COURSE, ada["reference"], "1", "absent")
+
     assert code == 1, out
     assert "changed since you last looked at it (it is now Attended)" in out
     assert "409" not in out
@@ -117,16 +125,23 @@ def test_a_mark_cleared_from_the_terminal(system: System, run: Any) -> None:
     assert [m.value for m in system.stored(ada["application_id"]).attendance.values()] == [
         "attended"
     ]
+    code, out = run("clear-mark", COURSE, ada["reference"], "1", "late")
+    assert code == 2, out
+    assert "no mark 'late'" in out
+
+
+def test_a_mark_cleared_from_the_terminal(system: System, run: Any) -> None:
+    ada, _, first = _on_the_register(system)
+    _mark(system, ada["application_id"], first, "attended")
+
     code, out = run("clear-mark", COURSE, ada["reference"], "1", "Attended")
+
     assert code == 0, out
     assert f"{ada['reference']} Ada Example: not marked for session 1 of 3" in out
     assert system.stored(ada["application_id"]).attendance == {}
     code, out = run("register", COURSE)
     assert code == 0, out
     assert f"{ada['reference']}  Ada Example: 1 not marked, 2 not marked, 3 not marked" in out
-    code, out = run("clear-mark", COURSE, ada["reference"], "1", "late")
-    assert code == 2, out
-    assert "no mark 'late'" in out
     code, out = run("clear-mark", COURSE, ada["reference"], "1", "attended", "--json")
     assert code == 0, out  # cleared already: the line as it is, nothing changed
     assert f'"{first}": null' in out

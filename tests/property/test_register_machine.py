@@ -34,6 +34,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from booking.domain.application import Application
 from booking.domain.attendance import Mark
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailKind
@@ -143,15 +144,21 @@ class RegisterMachine(RuleBasedStateMachine):
         if refusal == "not_begun":  # attended or absent is known only once the session begins
             assert self.clock.now < self.starts[session], self.clock.now
             assert mark is not Mark.APOLOGIES
-        elif refusal == "not_on_register":
-            assert application.status is not ApplicationStatus.CONFIRMED or application.is_erased
         elif refusal:
-            assert refusal in ("register_closed", "no_register"), refusal
-            assert self.closed or application.course_id == PLAIN
+            self._refused_as_expected(application, refusal)
         else:
             assert not self.closed
             self.marks[(booking, key)] = mark
         return not refusal
+
+    def _refused_as_expected(self, application: Application, refusal: str) -> None:
+        """A mark or a clear refused as the model expects: off the register (not confirmed,
+        or erased), or no register open on its course."""
+        if refusal == "not_on_register":
+            assert application.status is not ApplicationStatus.CONFIRMED or application.is_erased
+            return
+        assert refusal in ("register_closed", "no_register"), refusal
+        assert self.closed or application.course_id == PLAIN
 
     def _clear_refusal(self, booking: str, key: str, shown: Mark) -> str:
         """The error code of a clear of ``booking``'s mark at ``key`` naming ``shown`` ("": it
@@ -159,15 +166,15 @@ class RegisterMachine(RuleBasedStateMachine):
         application = self.repo.applications[booking]
         try:
             register.mark(self.ports, application.course_id, booking, key, None, shown.value)
-        except Conflict as refused:
-            noted(f"clear refused: {refused.code}")
+        except (Conflict, NotFound) as refused:
+            refusal = refused.code if isinstance(refused, Conflict) else "not_on_register"
+            noted(f"clear refused: {refusal}")
             assert self.repo.applications[booking] is application
-            return refused.code
-        except NotFound:
-            noted("clear refused: not on the register")
-            assert self.repo.applications[booking] is application
-            assert application.status is not ApplicationStatus.CONFIRMED or application.is_erased
-            return "not_on_register"
+            if refusal == "mark_changed":  # the mark held is another than the one named
+                assert self.marks.get((booking, key)) not in (None, shown)
+            else:
+                self._refused_as_expected(application, refusal)
+            return refusal
         noted("clear taken" if (booking, key) in self.marks else "clear again: nothing held")
         return ""
 
@@ -189,13 +196,8 @@ class RegisterMachine(RuleBasedStateMachine):
         if given_first and (booking, key) not in self.marks:
             self._given(booking, session, mark)
         shown = self.marks.get((booking, key), mark)
-        refusal = self._clear_refusal(booking, key, shown)
-        if refusal in ("register_closed", "no_register"):
-            assert self.closed or self.repo.applications[booking].course_id == PLAIN
-            return
-        assert refusal in ("", "not_on_register"), refusal
-        if refusal:
-            return
+        if self._clear_refusal(booking, key, shown):
+            return  # refused as the model expects (checked where it is made)
         assert not self.closed
         self.marks.pop((booking, key), None)
         cleared = self.repo.applications[booking]
@@ -331,9 +333,6 @@ class RegisterMachine(RuleBasedStateMachine):
             assert done is not None
             attended = sum(1 for m in application.attendance.values() if m is Mark.ATTENDED)
             assert done.completed == (attended >= REQUIRED)
-            believed = [m for (b, _), m in self.marks.items() if b == application.application_id]
-            if not application.is_erased:  # counted from the marks the model last gave
-                assert done.attended == believed.count(Mark.ATTENDED)
             code = certificate_code(application)
             if done.completed and not application.is_erased:
                 assert code is not None
@@ -344,6 +343,16 @@ class RegisterMachine(RuleBasedStateMachine):
             j.application_id for j in self.repo.written_emails if j.kind is EmailKind.CERTIFICATE
         ]
         assert len(certificates) == len(set(certificates))
+
+    @invariant()
+    def completions_count_the_attended_marks_last_given(self) -> None:
+        """Each completion's count of sessions attended is the model's, cleared marks gone."""
+        for application in self.repo.applications.values():
+            done = application.completion
+            if done is None or application.is_erased:
+                continue
+            believed = [m for (b, _), m in self.marks.items() if b == application.application_id]
+            assert done.attended == believed.count(Mark.ATTENDED)
 
     @invariant()
     def invitations_go_to_graduates_once_each(self) -> None:
