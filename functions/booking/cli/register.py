@@ -43,7 +43,7 @@ def add_commands(commands: Any) -> None:
     cleared.add_argument("application", help="the application's reference or id")
     cleared.add_argument("session", help="the core session's number (1, 2, ...) or key")
     cleared.add_argument(
-        "mark", help=f"the mark it has now, as `register` shows it ({MARKS_SAID}): only it goes"
+        "mark", help=f"the mark it has now, as `register` shows it, only it cleared: {MARKS_SAID}"
     )
     imported = commands.add_parser(
         "import-attendance", help="mark attended from a meeting's attendance export (CSV)"
