@@ -121,7 +121,7 @@ def test_clear_mark_on_a_page_older_than_the_mark_clears_nothing(system: System)
 
     assert refused.status == 409, refused.body[:300]
     words = text_of(refused.body)
-    assert "changed since this page was shown" in words, words
+    assert "changed since you last looked at it (it is now Attended)" in words, words
     assert [m.value for m in system.stored(app_id).attendance.values()] == ["attended"]
     # Shown as it is now, the Clear mark of the current page clears it.
     assert "not marked for session 1 of 3." in _press(browser, app_id, session, "clear")

@@ -35,6 +35,7 @@ says them (``domain/wording.py``). ``--json`` gives what the API answered, for s
     course-booking run-reminders --at 2027-06-06T15:10:00Z          # the whole schedule, locally
     course-booking register compassionate-leadership-2027-06      # marks and completion
     course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
+    course-booking clear-mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended  # by mistake
     course-booking import-attendance compassionate-leadership-2027-06 1 participants.csv
     course-booking close-register compassionate-leadership-2027-06
     course-booking reissue-certificate compassionate-leadership-2027-06 CL-7K3Q9 "Wang Xiaoming"

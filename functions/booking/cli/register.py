@@ -2,6 +2,7 @@
 
     course-booking register compassionate-leadership-2027-06
     course-booking mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
+    course-booking clear-mark compassionate-leadership-2027-06 CL-7K3Q9 1 attended
     course-booking import-attendance compassionate-leadership-2027-06 1 zoom-participants.csv
     course-booking close-register compassionate-leadership-2027-06
     course-booking reissue-certificate compassionate-leadership-2027-06 CL-7K3Q9 "Wang Xiaoming"
@@ -35,6 +36,15 @@ def add_commands(commands: Any) -> None:
     mark.add_argument("application", help="the application's reference or id")
     mark.add_argument("session", help="the core session's number (1, 2, ...) or key")
     mark.add_argument("mark", help=MARKS_SAID)
+    cleared = commands.add_parser(
+        "clear-mark", help="clear a mark given by mistake, naming the mark it has now"
+    )
+    cleared.add_argument("course_id")
+    cleared.add_argument("application", help="the application's reference or id")
+    cleared.add_argument("session", help="the core session's number (1, 2, ...) or key")
+    cleared.add_argument(
+        "mark", help=f"the mark it has now, as `register` shows it, only it cleared: {MARKS_SAID}"
+    )
     imported = commands.add_parser(
         "import-attendance", help="mark attended from a meeting's attendance export (CSV)"
     )
@@ -50,7 +60,7 @@ def add_commands(commands: Any) -> None:
     reissue.add_argument("course_id")
     reissue.add_argument("application", help="the application's reference or id")
     reissue.add_argument("printed_name", help="the name as the certificate should print it")
-    for command in (shown, mark, imported, close, reissue):
+    for command in (shown, mark, cleared, imported, close, reissue):
         command.add_argument("--json", action="store_true", help="the API's answer")
 
 
@@ -135,6 +145,23 @@ def mark(args: argparse.Namespace, url: str, token: str | None) -> str:
     return f"{row['reference'] or row['application_id']} {row['name']}: {said}"
 
 
+def clear_mark(args: argparse.Namespace, url: str, token: str | None) -> str:
+    """The mark given by mistake taken away, only while it is the one named (the console's
+    Clear mark's rule, held by the API: another mark given since is refused in words)."""
+    shown = mark_named(args.mark)
+    if shown is None:
+        raise UsageError(f"no mark {args.mark!r}: give the mark it has now, {MARKS_SAID}")
+    register = get_json(_path(url, args.course_id), token)
+    key = _session_key(register, args.session)
+    body = {"application_id": args.application, "session": key, "shown": shown.value}
+    row = post_json(f"{_path(url, args.course_id)}/marks/clear", token, body)
+    if args.json:
+        return json.dumps(row, indent=2)
+    keys = [s["key"] for s in register["sessions"]]
+    where = f"session {keys.index(key) + 1} of {len(keys)}"
+    return f"{row['reference'] or row['application_id']} {row['name']}: not marked for {where}"
+
+
 def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> str:
     try:
         export = args.file.read_bytes()
@@ -212,6 +239,7 @@ def reissue_certificate(args: argparse.Namespace, url: str, token: str | None) -
 COMMANDS = {
     "register": show,
     "mark": mark,
+    "clear-mark": clear_mark,
     "import-attendance": import_attendance,
     "close-register": close,
     "reissue-certificate": reissue_certificate,

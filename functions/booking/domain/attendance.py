@@ -38,15 +38,16 @@ def mark_named(given: str) -> Mark | None:
 
 
 def clear_refusal(current: Mark | None, shown: str) -> str | None:
-    """Why a Clear mark pressed on a page that showed ``shown`` must not take away
-    ``current``: another mark was given since the page was shown (clearing it would take away
-    a mark the organiser never saw). None when it may: the mark shown is the one held, or
-    none is held any more (pressed twice), or the page said nothing of what it showed."""
+    """Why a Clear mark pressed on a page that showed ``shown`` (or an API or CLI clear naming
+    the mark read) must not take away ``current``: another mark was given since it was shown
+    (clearing it would take away a mark the organiser never saw). None when it may: the mark
+    shown is the one held, or none is held any more (pressed twice, a retry), or the page said
+    nothing of what it showed (the API and the CLI always say)."""
     if current is None or not shown or shown == current.value:
         return None
     return (
-        f"this mark changed since this page was shown (it is now {MARK_WORDS[current]}): "
-        "nothing was cleared; look at it again and clear it if it is still a mistake"
+        f"this mark changed since you last looked at it (it is now {MARK_WORDS[current]}): "
+        "nothing was cleared; look at the register again and clear it if it is still a mistake"
     )
 
 

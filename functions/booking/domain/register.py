@@ -190,7 +190,7 @@ def marked(
     cleared, given by mistake; by the same rules, at any time before the register closes)."""
     _require_register(course)
     if application.course_id != course.course_id or not on_register(application):
-        raise NotFound("no booking of that id is on this course's register")
+        raise _not_on_register(application)
     if application.completion is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
     session = core_session(course, session_key)
@@ -202,6 +202,12 @@ def marked(
     kept = {key: given for key, given in application.attendance.items() if key != session_key}
     attendance = kept if mark is None else {**kept, session_key: mark}
     return application.model_copy(update={"attendance": attendance, "updated_at": now})
+
+
+def _not_on_register(application: Application) -> NotFound:
+    """A mark refused for a booking the register does not list (saying so of an erased one)."""
+    erased = ": its person's data was erased" if application.is_erased else ""
+    return NotFound(f"no booking of that id is on this course's register{erased}")
 
 
 def core_session(

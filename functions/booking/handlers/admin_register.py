@@ -47,6 +47,17 @@ def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
         row = register.mark(ports(), course_id, application_id, given.session, given.mark)
         return http.json_response(200, row_out(row).model_dump(mode="json"))
 
+    @served("clearRegisterMark")
+    def clear_register_mark(course_id: str) -> Response[str]:
+        from booking.handlers.register_views import RegisterMarkClearIn, row_out
+        from booking.services import register
+
+        given = parse_json_strictly(RegisterMarkClearIn, body(), "the clear needs attention")
+        application_id = console.application_id_for(ports(), given.application_id)
+        # The console's Clear mark's one rule: only the mark the caller read is taken away.
+        row = register.mark(ports(), course_id, application_id, given.session, None, given.shown)
+        return http.json_response(200, row_out(row).model_dump(mode="json"))
+
     @served("importAttendance")
     def import_attendance(course_id: str) -> Response[str]:
         from booking.handlers.register_views import AttendanceImportIn, import_out

@@ -47,6 +47,7 @@ _REQUESTS: tuple[type[BaseModel], ...] = (
     GroupForm,
     register_views.AttendanceImportIn,
     register_views.RegisterMarkIn,
+    register_views.RegisterMarkClearIn,
     register_views.CertificateReissueIn,
     admin_views.BackfillIn,
     admin_views.BursaryIn,

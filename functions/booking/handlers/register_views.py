@@ -24,6 +24,19 @@ class RegisterMarkIn(Model):
     mark: Mark
 
 
+class RegisterMarkClearIn(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: str = Field(
+        min_length=1, max_length=80, description="The booking's id or reference"
+    )
+    session: str = Field(min_length=1, max_length=80, description="A core session's key")
+    shown: Mark = Field(
+        description="The mark the caller read on the register (`getRegister`): only that mark "
+        "is taken away. Another mark held now is 409 `mark_changed`, nothing cleared"
+    )
+
+
 class AttendanceImportIn(Model):
     model_config = ConfigDict(extra="forbid")
 

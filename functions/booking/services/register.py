@@ -149,8 +149,10 @@ def mark(
     shown: str = "",
 ) -> RegisterRow:
     """Give one booking a mark for one core session, or clear it (``given`` None); again:
-    nothing changes. ``shown``: the mark the page showed, which a clear takes away only while
-    it is the one held (``attendance.clear_refusal``)."""
+    nothing changes. ``shown``: the mark the page (or the organiser API's caller) read, which
+    a clear takes away only while it is the one held (``attendance.clear_refusal``): the
+    console's Clear mark, the API's and the CLI's clear all come here. A closed register, a
+    booking not on it (erased, cancelled) and a session it does not keep are refused first."""
     course = course_keeping_register(ports, course_id)
     if ports.repository.register_closed_at(course_id) is not None:
         raise Conflict("the register is closed: marks can no longer change", code="register_closed")
@@ -158,10 +160,10 @@ def mark(
     def step(current: Application | None) -> Application:
         if current is None:
             raise NotFound("no booking of that id is on this course's register")
+        new = marked(current, course, session_key, given, ports.clock())
         refusal = None if given else clear_refusal(current.attendance.get(session_key), shown)
         if refusal is not None:
             raise Conflict(refusal, code="mark_changed")
-        new = marked(current, course, session_key, given, ports.clock())
         return current if new is current else ports.repository.save(new, current)
 
     done = retried(step, lambda: ports.repository.get_application(application_id))

@@ -62,6 +62,21 @@ REGISTER_ROUTES: tuple[Route, ...] = (
     ),
     on_a_course(
         "POST",
+        "/register/marks/clear",
+        "clearRegisterMark",
+        "Clear one booking's mark at one core session (given by mistake), naming the mark "
+        "read: only that mark is taken away. Clearing again changes nothing",
+        {"200": json_answer("RegisterRowOut", "The booking's line after the clear")},
+        body="RegisterMarkClearIn",
+        description=f"{_NO_REGISTER} A closed register refuses it (409 `register_closed`); "
+        "another mark held now than the one `shown` (given since it was read) is 409 "
+        "`mark_changed`, saying the mark held, nothing cleared; a mark cleared already "
+        "(a retry) answers the line as it is, nothing changed. A booking not on the register "
+        "(cancelled, or its person's data erased) is 404; a session the course does not keep "
+        "is 422 on `session`.",
+    ),
+    on_a_course(
+        "POST",
         "/register/import",
         "importAttendance",
         "Mark attended, at one core session, everyone on the register whose address is in a "
