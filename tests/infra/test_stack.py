@@ -765,14 +765,26 @@ def test_every_asynchronous_trigger_keeps_its_failures_in_an_alarmed_queue(dev: 
     assert "SesEventsDlq" in redrive
 
 
-def test_payment_anomalies_raise_an_alarm(dev: Synth) -> None:
-    _, webhook = function_by_handler(dev, HANDLERS["webhook"])
-    [metric_filter] = dev.resources("AWS::Logs::MetricFilter").values()
-    props = metric_filter["Properties"]
+@pytest.mark.parametrize(
+    ("function", "line"),
+    [
+        ("webhook", "payment anomaly"),
+        # An erasure whose search at Stripe has waited over a day (the reminders' run says so).
+        ("reminders", "erasure searches overdue at the payment provider"),
+    ],
+)
+def test_a_logged_line_a_person_must_see_raises_an_alarm(
+    dev: Synth, function: str, line: str
+) -> None:
+    _, logging_function = function_by_handler(dev, HANDLERS[function])
+    [props] = [
+        f["Properties"]
+        for f in dev.resources("AWS::Logs::MetricFilter").values()
+        if f["Properties"]["FilterPattern"] == f'{{ $.message = "{line}" }}'
+    ]
     assert props["LogGroupName"] == {
-        "Ref": webhook["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        "Ref": logging_function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
     }
-    assert props["FilterPattern"] == '{ $.message = "payment anomaly" }'
     [transformation] = props["MetricTransformations"]
     [alarm] = [
         a["Properties"]
