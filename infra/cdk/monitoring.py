@@ -65,30 +65,7 @@ class Monitoring(Construct):
                 fn.metric_throttles(period=_PERIOD, statistic="Sum"),
                 f"{key} function was throttled (account concurrency exhausted?)",
             )
-        # Payments the webhook would not believe (not what was asked of Stripe, or a refund
-        # whose payment never came): refunded or kept, never confirmed; or a refund Stripe
-        # says failed (``domain.refund_failed``): an organiser must look. Logged as "payment
-        # anomaly" (ids only).
-        self._logged_line_alarm(
-            "payment-anomalies",
-            ("webhook", functions["webhook"]),
-            "payment anomaly",
-            "PaymentAnomalies",
-            "A payment did not match what was asked of Stripe (refunded, never confirmed), a "
-            "refund's payment never arrived, or a refund failed at Stripe: see the anomalies "
-            "kept in the table",
-        )
-        # An erasure whose search at Stripe has waited over a day for Stripe to answer
-        # (``services.provider_searches``): the reminders' run logs how many, never whose.
-        self._logged_line_alarm(
-            "erasures-pending-at-stripe",
-            ("reminders", functions["reminders"]),
-            OVERDUE_LINE,
-            "ErasuresPendingAtStripe",
-            "An erasure's customers at Stripe have waited over a day to be found and deleted "
-            "(Stripe unreachable or refusing): the reminders' run retries every 15 minutes; "
-            "check the Stripe key and Stripe's status",
-        )
+        self._logged_lines(functions)
         for key, queue in dead_letter_queues.items():
             self._alarm(
                 f"{key}-dlq-depth",
@@ -115,6 +92,33 @@ class Monitoring(Construct):
         )
         alarm.add_alarm_action(self._action)
         self.alarms.append(alarm)
+
+    def _logged_lines(self, functions: dict[str, lambda_.Function]) -> None:
+        """The lines the functions log when a person must look, each alarmed."""
+        # Payments the webhook would not believe (not what was asked of Stripe, or a refund
+        # whose payment never came): refunded or kept, never confirmed; or a refund Stripe
+        # says failed (``domain.refund_failed``): an organiser must look. Logged as "payment
+        # anomaly" (ids only).
+        self._logged_line_alarm(
+            "payment-anomalies",
+            ("webhook", functions["webhook"]),
+            "payment anomaly",
+            "PaymentAnomalies",
+            "A payment did not match what was asked of Stripe (refunded, never confirmed), a "
+            "refund's payment never arrived, or a refund failed at Stripe: see the anomalies "
+            "kept in the table",
+        )
+        # An erasure whose search at Stripe has waited over a day for Stripe to answer
+        # (``services.provider_searches``): the reminders' run logs how many, never whose.
+        self._logged_line_alarm(
+            "erasures-pending-at-stripe",
+            ("reminders", functions["reminders"]),
+            OVERDUE_LINE,
+            "ErasuresPendingAtStripe",
+            "An erasure's customers at Stripe have waited over a day to be found and deleted "
+            "(Stripe unreachable or refusing): the reminders' run retries every 15 minutes; "
+            "check the Stripe key and Stripe's status",
+        )
 
     def _logged_line_alarm(
         self,

@@ -41,7 +41,11 @@ NO_LONGER_PAYABLE = frozenset({"paid", "void", "uncollectible"})
 
 def invoices_no_longer_payable_to(client: stripe.StripeClient, email: str) -> tuple[str, ...]:
     """The void or paid invoices of every customer Stripe finds by ``email`` (its filter
-    matches case and all: the address as given and in lower case are both asked)."""
+    matches case and all: the address as given and in lower case are both asked). Not the
+    Customer Search API (``email:"..."``): Stripe's documentation does not say it matches
+    regardless of case, and says its index lags writes (under a minute, up to an hour in an
+    outage) and is not offered to accounts in India, so a customer made just before an
+    erasure could be missed; a customer stored in other mixed case than asked stays unfound."""
 
     def found() -> list[str]:
         invoices: list[str] = []
