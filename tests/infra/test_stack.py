@@ -298,9 +298,7 @@ def test_query_is_limited_to_named_indexes(dev: Synth) -> None:
 # counts the searches at Stripe still pending, listed there.
 @pytest.mark.parametrize("function", ["reminders", "admin", "console"])
 def test_the_functions_reading_the_due_index_can_query_it(dev: Synth, function: str) -> None:
-    (st,) = [
-        s for s in statements_of(dev, HANDLERS[function]) if s["Action"] == "dynamodb:Query"
-    ]
+    (st,) = [s for s in statements_of(dev, HANDLERS[function]) if s["Action"] == "dynamodb:Query"]
     assert "/index/gsi2" in json.dumps(st["Resource"])
 
 
