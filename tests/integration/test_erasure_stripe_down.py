@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -18,7 +19,9 @@ from tests.integration.test_former_contacts_backfill import (
     _backfill_every_course,
 )
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
+from tests.support.console import signed_in
 from tests.support.invoiced import ACCOUNTS
+from tests.support.page_text import text_of
 from tests.support.stripe_client import requests_to
 from tests.support.system import STRIPE_KEY, System
 
@@ -26,13 +29,19 @@ SEARCHES = "/v1/customers"  # how Stripe is asked for the customers holding an a
 DOWN = ["timeout"] * 200  # every request of an erasure fails: Stripe unreachable
 
 
-def _erased_with_stripe_down(system: System) -> tuple[Any, str]:
-    """:data:`ACCOUNTS`, who applied themselves and was the contact an invoice was corrected
-    away from before such contacts were kept (only Stripe holds them so), erased while every
-    request to Stripe fails: the answer and that old invoice's id."""
+def _held_by_stripe_alone(system: System) -> str:
+    """:data:`ACCOUNTS` applied themselves and was the contact an invoice was corrected away
+    from before such contacts were kept (only Stripe holds them so): that old invoice's id."""
     application, old, _new = _corrected_away_from_accounts(system)
     _as_saved_before_former_contacts_were_kept(system, application)
     system.booked(email=ACCOUNTS)
+    return old
+
+
+def _erased_with_stripe_down(system: System) -> tuple[Any, str]:
+    """:data:`ACCOUNTS` (``_held_by_stripe_alone``) erased while every request to Stripe
+    fails: the answer and the old invoice's id."""
+    old = _held_by_stripe_alone(system)
     system.stripe_http.fail_next.extend(DOWN)
     erased = erase(system, ACCOUNTS)
     system.stripe_http.fail_next.clear()
@@ -74,10 +83,23 @@ def test_the_erasure_completes_and_says_stripe_is_pending_then_a_run_finishes_it
     assert len(requests_to(system.stripe_http, SEARCHES)) == before
 
 
+def test_the_consoles_result_page_says_the_stripe_side_is_pending(system: System) -> None:
+    _held_by_stripe_alone(system)
+    browser = signed_in(system)
+    page = f"/console/people/erase?email={quote(ACCOUNTS)}"
+    system.stripe_http.fail_next.extend(DOWN)
+
+    erased = browser.press(page, "/console/people/erase", confirm="on")
+    system.stripe_http.fail_next.clear()
+
+    assert erased.status == 200, text_of(erased.body)[:500]
+    words = text_of(erased.body)
+    assert "Stripe could not be reached" in words
+    assert "1 erasure is still waiting for Stripe to answer." in words
+
+
 def test_an_erasure_with_stripe_answering_says_nothing_is_pending(system: System) -> None:
-    application, _old, _new = _corrected_away_from_accounts(system)
-    _as_saved_before_former_contacts_were_kept(system, application)
-    system.booked(email=ACCOUNTS)
+    _held_by_stripe_alone(system)
 
     answer = erase(system, ACCOUNTS).json()
 
