@@ -19,8 +19,9 @@ from tests.integration.test_former_contacts_backfill import (
     _backfill_every_course,
 )
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
+from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
-from tests.support.invoiced import ACCOUNTS
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.stripe_client import requests_to
 from tests.support.system import STRIPE_KEY, System
@@ -124,6 +125,25 @@ def test_stripe_still_down_the_search_waits_and_two_runs_never_both_make_it(
 
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
     assert deleted(system, old)
+
+
+def test_an_invoice_to_the_address_made_since_the_erasure_keeps_its_customer(
+    system: System,
+) -> None:
+    """Someone else books by invoice to the same accounts address after the erasure, and the
+    employer pays it, before Stripe answers the search: that booking's customer is not the
+    erased person's, and stays."""
+    _erased, old = _erased_with_stripe_down(system)
+    system.clock_offset += timedelta(minutes=2)
+    since = invoice_id_of(system.apply(INVOICED, email="mary@example.org", **BILLING).json())
+    paid = system.stripe_local("POST", f"/invoices/{since}/pay")
+    assert paid.status == 200, paid.body
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+
+    assert deleted(system, old)
+    assert not deleted(system, since)
+    assert customer_of(system, since)["email"] == ACCOUNTS
 
 
 def test_a_customer_deleted_at_stripe_meanwhile_counts_as_done(system: System) -> None:

@@ -59,7 +59,9 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
             logger.error("erasure's search at the payment provider given up: kept 30 days")
             continue
         try:
-            found = ports.payments.invoices_no_longer_payable_to(owed.email)
+            # Customers made by the erasure only: never one of a booking made since by the
+            # same address (its customer is that booking's, not the erased person's).
+            found = ports.payments.invoices_no_longer_payable_to(owed.email, owed.owed_at)
         except DependencyUnavailable:
             continue  # claimed until the claim ends: a later run asks again
         if found:
