@@ -162,6 +162,9 @@ FUNCTION_SPECS: tuple[FunctionSpec, ...] = (
         query_table=True,
         console_session=True,
         table_actions=(*API_TABLE_ACTIONS, CONDITION_CHECK),
+        # The due index: an erasure counts the searches at Stripe still pending
+        # (services/provider_searches.py), as the admin function's does.
+        indexes=(ROSTER_INDEX, DUE_INDEX),
     ),
     FunctionSpec(
         key="reminders",

@@ -1,4 +1,6 @@
-"""Alarms to an encrypted SNS topic: API 5xx, per-function errors/throttles, DLQ depth."""
+"""Alarms to an encrypted SNS topic: API 5xx, per-function errors/throttles, DLQ depth, and
+lines the functions log when a person must look (payment anomalies, erasures that have waited
+over a day for Stripe)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from aws_cdk import aws_sns_subscriptions as subs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from booking.services.provider_searches import OVERDUE_LINE
 from infra.cdk.config import StageConfig
 
 _PERIOD = Duration.minutes(5)
@@ -62,7 +65,7 @@ class Monitoring(Construct):
                 fn.metric_throttles(period=_PERIOD, statistic="Sum"),
                 f"{key} function was throttled (account concurrency exhausted?)",
             )
-        self._payment_anomalies(functions["webhook"])
+        self._logged_lines(functions)
         for key, queue in dead_letter_queues.items():
             self._alarm(
                 f"{key}-dlq-depth",
@@ -90,30 +93,57 @@ class Monitoring(Construct):
         alarm.add_alarm_action(self._action)
         self.alarms.append(alarm)
 
-    def _payment_anomalies(self, webhook: lambda_.Function) -> None:
+    def _logged_lines(self, functions: dict[str, lambda_.Function]) -> None:
+        """The lines the functions log when a person must look, each alarmed."""
         # Payments the webhook would not believe (not what was asked of Stripe, or a refund
-        # whose payment never came): refunded or kept, never confirmed; or a refund Stripe says
-        # failed (``domain.refund_failed``): an organiser must look. The functions log them as
-        # "payment anomaly" (ids only); a metric filter counts.
-        anomalies = cloudwatch.Metric(
+        # whose payment never came): refunded or kept, never confirmed; or a refund Stripe
+        # says failed (``domain.refund_failed``): an organiser must look. Logged as "payment
+        # anomaly" (ids only).
+        self._logged_line_alarm(
+            "payment-anomalies",
+            ("webhook", functions["webhook"]),
+            "payment anomaly",
+            "PaymentAnomalies",
+            "A payment did not match what was asked of Stripe (refunded, never confirmed), a "
+            "refund's payment never arrived, or a refund failed at Stripe: see the anomalies "
+            "kept in the table",
+        )
+        # An erasure whose search at Stripe has waited over a day for Stripe to answer
+        # (``services.provider_searches``): the reminders' run logs how many, never whose.
+        self._logged_line_alarm(
+            "erasures-pending-at-stripe",
+            ("reminders", functions["reminders"]),
+            OVERDUE_LINE,
+            "ErasuresPendingAtStripe",
+            "An erasure's customers at Stripe have waited over a day to be found and deleted "
+            "(Stripe unreachable or refusing): the reminders' run retries every 15 minutes; "
+            "check the Stripe key and Stripe's status",
+        )
+
+    def _logged_line_alarm(
+        self,
+        name: str,
+        logged_by: tuple[str, lambda_.Function],
+        message: str,
+        metric_name: str,
+        description: str,
+    ) -> None:
+        """An alarm on each ``message`` line the function ``logged_by`` (its key, itself)
+        logs: a metric filter counts them."""
+        key, function = logged_by
+        counted = cloudwatch.Metric(
             namespace=ANOMALY_NAMESPACE,
-            metric_name="PaymentAnomalies",
+            metric_name=metric_name,
             period=_PERIOD,
             statistic="Sum",
         )
         logs.MetricFilter(
             self,
-            "webhook-payment-anomalies",
-            log_group=webhook.log_group,
+            f"{key}-{name}",
+            log_group=function.log_group,
             metric_namespace=ANOMALY_NAMESPACE,
-            metric_name="PaymentAnomalies",
-            filter_pattern=logs.FilterPattern.string_value("$.message", "=", "payment anomaly"),
+            metric_name=metric_name,
+            filter_pattern=logs.FilterPattern.string_value("$.message", "=", message),
             metric_value="1",
         )
-        self._alarm(
-            "payment-anomalies",
-            anomalies,
-            "A payment did not match what was asked of Stripe (refunded, never confirmed), a "
-            "refund's payment never arrived, or a refund failed at Stripe: see the anomalies "
-            "kept in the table",
-        )
+        self._alarm(name, counted, description)

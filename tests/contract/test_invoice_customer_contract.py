@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -156,5 +157,11 @@ def test_the_invoices_no_longer_payable_to_an_address_are_found_by_it_until_dele
 
     assert gateway.invoices_no_longer_payable_to(email.upper()) == (voided.invoice_id,)
     assert gateway.invoices_no_longer_payable_to("someone.else@example.org") == ()
+    # Of customers made by a moment only: a later one's, never one made since.
+    now = datetime.now(UTC)
+    assert gateway.invoices_no_longer_payable_to(email, now + timedelta(minutes=1)) == (
+        voided.invoice_id,
+    )
+    assert gateway.invoices_no_longer_payable_to(email, now - timedelta(days=1)) == ()
     gateway.forget_invoice_customer(voided.invoice_id)
     assert gateway.invoices_no_longer_payable_to(email) == ()

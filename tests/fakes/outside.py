@@ -74,6 +74,7 @@ class FakeInvoice:
     customer_deleted: bool = False  # its customer (the billing contact) deleted by erasure
     number: str = ""  # given as it is made
     processing: bool = False  # a bank debit of it started, its bank yet to confirm it
+    made_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # its customer's too
     # When it was finalized and sent (Stripe's ``status_transitions.finalized_at``).
     sent_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
 
@@ -277,16 +278,21 @@ class FakePaymentGateway:
         printed = "\n".join(line for line in (first, ", ".join(rest)) if line)
         return billing.model_copy(update={"billing_address": printed})
 
-    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
+    def invoices_no_longer_payable_to(
+        self, email: str, made_by: datetime | None = None
+    ) -> tuple[str, ...]:
         self._check()
-        # As the provider's filter: the address as the customer holds it, case and all.
+        # As the provider's filter: the address as the customer holds it, case and all; made
+        # by then to the second, as the provider keeps when.
         asked = {email, email.lower()}
+        by = None if made_by is None else int(made_by.timestamp())
         return tuple(
             invoice_id
             for invoice_id, invoice in self.invoices.items()
             if invoice.status != "open"
             and not invoice.customer_deleted
             and invoice.request.billing.billing_email in asked
+            and (by is None or int(invoice.made_at.timestamp()) <= by)
         )
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

@@ -54,6 +54,7 @@ from booking.services.ports import (
     ClaimRead,
     EmailClaim,
     EnrolmentRead,
+    OwedSearch,
     PaymentRecorders,
     ReminderMarker,
     SessionRow,
@@ -124,6 +125,9 @@ class FakeRepository:
     certificates: dict[str, str] = field(default_factory=dict)  # code -> application id
     # Invoices whose customer erasure still owes a deletion at the provider -> when owed.
     customers_owed: dict[str, datetime] = field(default_factory=dict)
+    # An owed search at the provider by its address's lower case: the address, when first
+    # owed, when next due (a claim moves it).
+    searches_owed: dict[str, tuple[str, datetime, datetime]] = field(default_factory=dict)
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -696,6 +700,26 @@ class FakeRepository:
 
     def customer_deletion_done(self, invoice_id: str) -> None:
         self.customers_owed.pop(invoice_id, None)
+
+    def owe_provider_search(self, email: str, now: datetime, expires: datetime) -> None:
+        held = self.searches_owed.get(email.lower())
+        self.searches_owed[email.lower()] = held or (email, now, now)
+
+    def claim_provider_searches(
+        self, now: datetime, until: datetime, limit: int
+    ) -> list[OwedSearch]:
+        due = sorted(
+            (owed for owed in self.searches_owed.values() if owed[2] <= now), key=lambda o: o[2]
+        )[:limit]
+        for email, owed_at, _ in due:
+            self.searches_owed[email.lower()] = (email, owed_at, until)
+        return [OwedSearch(email, owed_at) for email, owed_at, _ in due]
+
+    def provider_search_done(self, email: str) -> None:
+        self.searches_owed.pop(email.lower(), None)
+
+    def provider_searches_owed(self) -> list[datetime]:
+        return [owed_at for _, owed_at, _ in self.searches_owed.values()]
 
     def _put_new(self, marker: ReminderMarker, state: str) -> bool:
         key = _marker_key(marker)

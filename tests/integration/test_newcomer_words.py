@@ -197,6 +197,18 @@ def test_a_scheduled_run_says_reminders_skipped_for_erased_people_as_skipped() -
     )
 
 
+def test_a_scheduled_run_says_the_erasures_it_finished_at_stripe() -> None:
+    answer = (
+        '{"time": "2031-06-01T15:05:00Z", "queued": 0, "holds_released": 0, '
+        '"emails_relayed": 0, "offers_made": 0, "stripe_searches_made": 2}'
+    )
+    assert run_said(answer) == (
+        "Ran the schedule as of Sunday 1 June 2031 at 16:05 BST: 0 reminders queued, "
+        "0 unpaid holds released, 0 places offered to the waiting list, "
+        "2 erasures finished at Stripe (pending while it was unreachable), 0 emails relayed."
+    )
+
+
 def test_the_group_form_asks_billing_details_as_the_application_form_does(
     system: System,
 ) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import stripe
 
+from booking.adapters.stripe_calls import sdk_lines_kept_to_warnings
 from infra.local.stripe_standin import StripeStandIn, decode_form
 
 Answer = tuple[str, int, Mapping[str, str]]  # the body, the status and the headers
@@ -114,7 +115,8 @@ def stripe_client(
     http_client: InProcessHTTPClient, api_key: str = "sk_test_local"
 ) -> stripe.StripeClient:
     """The real SDK's client on ``http_client``: every request goes to its stand-in, none is
-    retried (a test decides what fails)."""
+    retried (a test decides what fails); its logging as the system keeps it."""
+    sdk_lines_kept_to_warnings()
     return stripe.StripeClient(
         api_key,
         base_addresses={"api": "http://stripe.test/_local/stripe"},

@@ -483,3 +483,25 @@ def test_a_bank_debit_is_processing_until_its_bank_confirms_it(
         "invoice.payment_succeeded",
     ]
     assert paid["event_id"] == webhooks.events[-2]["id"]
+
+
+def test_customers_are_listed_by_email_and_when_made_as_stripe_filters_them(
+    client: stripe.StripeClient, clock: Clock
+) -> None:
+    first = billed_customer(client)
+    clock.now += 60
+    second = billed_customer(client)
+    email = "accounts@example.nhs.uk"
+    made = int(clock.now)
+
+    def listed(created: Any) -> list[str]:
+        found = client.v1.customers.list({"email": email, "created": created})
+        return [c.id for c in found.data]
+
+    assert listed({"lte": made - 60}) == [first.id]
+    assert listed({"gt": made - 60}) == [second.id]
+    assert listed({"gte": made - 60, "lte": made}) == [second.id, first.id]
+    assert listed(made) == [second.id]
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        listed({"before": made})
+    assert refused.value.param == "created[before]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,6 +20,15 @@ from booking.domain.errors import (
 
 T = TypeVar("T")
 logger = Logger(child=True)
+
+
+def sdk_lines_kept_to_warnings() -> None:
+    """The SDK logs each request's URL at INFO, and a list of customers by email carries the
+    address in its query string: its own lines are kept to warnings, so no log holds one."""
+    logging.getLogger("stripe").setLevel(logging.WARNING)
+
+
+sdk_lines_kept_to_warnings()  # wherever a Stripe call can be made
 
 
 def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T:

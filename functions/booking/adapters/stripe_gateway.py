@@ -55,8 +55,10 @@ class StripeGateway(StripeInvoicing):
     def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
         return invoice_addressee(self._client, invoice_id)
 
-    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
-        return invoices_no_longer_payable_to(self._client, email)
+    def invoices_no_longer_payable_to(
+        self, email: str, made_by: datetime | None = None
+    ) -> tuple[str, ...]:
+        return invoices_no_longer_payable_to(self._client, email, made_by)
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {

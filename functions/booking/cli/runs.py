@@ -43,12 +43,19 @@ def run_said(answer: str) -> str:
         if run.get("waits_ended")
         else ""
     )
+    # Erasures whose search at Stripe waited for it to answer: said when any was made.
+    searched = (
+        f"{count('stripe_searches_made', 'erasure', 'erasures')} finished at Stripe "
+        "(pending while it was unreachable), "
+        if run.get("stripe_searches_made")
+        else ""
+    )
     return (
         f"Ran the schedule as of {when}: "
         f"{count('queued', 'reminder', 'reminders')} queued, {skipped}"
         f"{count('holds_released', 'unpaid hold', 'unpaid holds')} released, "
         f"{count('offers_made', 'place', 'places')} offered to the waiting list, {ended}"
-        f"{count('emails_relayed', 'email', 'emails')} relayed."
+        f"{searched}{count('emails_relayed', 'email', 'emails')} relayed."
     )
 
 

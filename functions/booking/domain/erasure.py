@@ -173,6 +173,10 @@ class ErasureReport:
 
     applications: tuple[ApplicationErased, ...] = ()
     groups: tuple[GroupErased, ...] = ()
+    # Stripe unreachable: its search for the customers it alone holds under the address is
+    # owed, and made once Stripe answers (``services.provider_searches``).
+    searched_later: bool = False
+    searches_owed: int = 0  # every erasure's search still owed, this one's too
 
     def answer(self) -> dict[str, Any]:
         """The API's answer (``erased_applications``: the ids erased as the applicant, as ever;
@@ -209,6 +213,8 @@ class ErasureReport:
                 }
                 for g in self.groups
             ],
+            "stripe_pending": self.searched_later,
+            "erasures_pending_at_stripe": self.searches_owed,
             "said": self.said(),
         }
 
@@ -218,7 +224,25 @@ class ErasureReport:
             _count_said(self.applications, len(self.groups)),
             *(_application_said(a) for a in self.applications),
             *(_group_said(g) for g in self.groups),
+            *_stripe_pending_said(self.searched_later, self.searches_owed),
         ]
+
+
+def _stripe_pending_said(searched_later: bool, owed: int) -> list[str]:
+    """What is still to be done at Stripe, in words: this erasure's part, then how many
+    erasures wait for Stripe in all (never whose)."""
+    said = []
+    if searched_later:
+        said.append(
+            "Stripe could not be reached, so the customers Stripe alone holds under this "
+            "address are still to be found and deleted there: that is pending, and is tried "
+            "again every 15 minutes until Stripe answers (for at most 30 days)."
+        )
+    if owed:
+        said.append(
+            f"{_plural(owed, 'erasure is', 'erasures are')} still waiting for Stripe to answer."
+        )
+    return said
 
 
 def _happened(*steps: tuple[bool, str]) -> list[str]:

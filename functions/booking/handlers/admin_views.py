@@ -433,6 +433,14 @@ class ErasureOut(Model):
     group_bookings: list[ErasedGroupOut] = Field(
         default_factory=list, description="Each group booking that named the person"
     )
+    stripe_pending: bool = Field(
+        default=False,
+        description="Stripe was unreachable: its search for the customers it alone holds under "
+        "the address is pending, retried every 15 minutes until Stripe answers (30 days at most)",
+    )
+    erasures_pending_at_stripe: int = Field(
+        default=0, description="How many erasures (this one too) still wait for Stripe"
+    )
     said: list[str] = Field(
         default_factory=list, description="The same in words, as the console and the CLI say it"
     )

@@ -283,11 +283,14 @@ class PaymentGateway(Protocol):
         or one naming no email). DependencyUnavailable when the provider cannot be reached."""
         ...
 
-    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
+    def invoices_no_longer_payable_to(
+        self, email: str, made_by: datetime | None = None
+    ) -> tuple[str, ...]:
         """The invoices, void or paid, whose customers at the provider still hold ``email``,
         as the provider finds them by that address (not as any booking records them): an
-        erasure's reach to a contact no booking names any more. DependencyUnavailable when the
-        provider cannot be reached."""
+        erasure's reach to a contact no booking names any more. ``made_by``: only customers
+        the provider made by then (an erasure's search made later: none made for a booking
+        since). DependencyUnavailable when the provider cannot be reached."""
         ...
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

@@ -58,6 +58,7 @@ from booking.services.provider_erasure import (
     owe_customer_deletions,
     with_those_only_provider_finds,
 )
+from booking.services.provider_searches import searches_owed
 from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
@@ -120,7 +121,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     billed = billed_to(ports, email, applications)
     # The customers at Stripe addressed to them are owed a deletion before anything changes,
     # and asked for once their invoices are void (``services.provider_erasure``).
-    invoices = _customers_to_forget(ports, email, applications, billed, held=bool(ended))
+    invoices, pending = _customers_to_forget(ports, email, applications, billed, held=bool(ended))
     owe_customer_deletions(ports, invoices)
     # Group bookings that name them (as manager, billing contact or colleague) forget them.
     groups = forget_in_groups(ports, email)
@@ -154,7 +155,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
             "customer_deletions_owed": len(owed),
         },
     )
-    return _cohorts_named(ports, [*erased, *contacts], groups).answer()
+    return _cohorts_named(ports, [*erased, *contacts], groups, searched_later=pending).answer()
 
 
 def _customers_to_forget(
@@ -164,15 +165,16 @@ def _customers_to_forget(
     billed: list[Application],
     *,
     held: bool,
-) -> list[str]:
+) -> tuple[list[str], bool]:
     """The invoices whose customers at Stripe hold ``email``: those the bookings record, and,
     when anything here is held about them (``held``: else the erasure answers 404 and owes
-    nothing), those Stripe alone finds (``provider_erasure.with_those_only_provider_finds``)."""
+    nothing), those Stripe alone finds (``provider_erasure.with_those_only_provider_finds``);
+    and whether Stripe's search was left owed, Stripe unreachable."""
     groups = ports.groups.groups_of_person(email)
     recorded = invoices_of_person([*applications, *billed], groups, email)
     if held or applications or billed or groups or groups_named(ports, email):
         return with_those_only_provider_finds(ports, email, recorded)
-    return recorded
+    return recorded, False
 
 
 def _stopped_at_stripe_first(
@@ -255,10 +257,15 @@ def _lists_asked_once_sent(
 
 
 def _cohorts_named(
-    ports: Ports, applications: list[ApplicationErased], groups: list[GroupErased]
+    ports: Ports,
+    applications: list[ApplicationErased],
+    groups: list[GroupErased],
+    *,
+    searched_later: bool,
 ) -> ErasureReport:
     """The report, each booking's cohort by its title and first day (as organisers read it;
-    one since deleted by its id)."""
+    one since deleted by its id); ``searched_later``: Stripe's search by the address left
+    owed (``services.provider_searches``), said with how many erasures wait for Stripe."""
     names: dict[str, str] = {}
     for course_id in {e.course_id for e in applications} | {g.course_id for g in groups}:
         course = ports.repository.get_course(course_id)
@@ -266,6 +273,8 @@ def _cohorts_named(
     return ErasureReport(
         tuple(replace(a, course_name=names[a.course_id]) for a in applications),
         tuple(replace(g, course_name=names[g.course_id]) for g in groups),
+        searched_later=searched_later,
+        searches_owed=searches_owed(ports),
     )
 
 

@@ -25,6 +25,7 @@ from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
 from booking.domain.former_contacts import group_invoices_naming, invoices_naming
 from booking.services.invoice_requests import void_quietly
 from booking.services.ports import InvoiceRequest, Ports
+from booking.services.provider_searches import search_later
 
 if TYPE_CHECKING:
     from booking.domain.groups import GroupBooking
@@ -49,22 +50,23 @@ def invoices_of_person(
     return list(dict.fromkeys(found))
 
 
-def with_those_only_provider_finds(ports: Ports, email: str, recorded: list[str]) -> list[str]:
+def with_those_only_provider_finds(
+    ports: Ports, email: str, recorded: list[str]
+) -> tuple[list[str], bool]:
     """``recorded`` (the invoices our bookings say hold ``email``) and the void or paid ones
     whose customers the provider finds holding it though no booking records it (an invoice
     corrected away from them before replaced contacts were kept): erased with the rest, so the
     replaced contacts' backfill never reads them back from the provider afterwards. An open
     invoice found so is left alone: a booking's invoice still payable is voided only through
     the booking that holds it. The provider unreachable, the erasure of what we hold goes on
-    (as its deletions do): those it alone holds are left there, and a later erasure of the
-    address, nothing held about it any more, answers 404 without asking the provider; only once
-    the replaced contacts' backfill has recorded them again does an erasure find them."""
+    (as its deletions do) and the search is owed, made by the sweep once the provider answers
+    (``services.provider_searches``). With whether it was owed so."""
     try:
         unrecorded = ports.payments.invoices_no_longer_payable_to(email)
     except DependencyUnavailable:
-        logger.warning("customers found only at the provider left unasked: it did not answer")
-        return recorded
-    return [*recorded, *(i for i in unrecorded if i not in recorded)]
+        search_later(ports, email)
+        return recorded, True
+    return [*recorded, *(i for i in unrecorded if i not in recorded)], False
 
 
 def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:

@@ -74,6 +74,7 @@ def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
         "emails_relayed": swept.emails_relayed,
         "offers_made": swept.offers_made,
         "waits_ended": swept.waits_ended,
+        "stripe_searches_made": swept.stripe_searches_made,
     }
 
 

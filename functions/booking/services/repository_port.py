@@ -265,6 +265,15 @@ class RegisterStore(Protocol):
     def forget_certificate(self, code: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class OwedSearch:
+    """An erasure's search at the payment provider still to be made: the address to search
+    by, and when it was first owed."""
+
+    email: str
+    owed_at: datetime
+
+
 class CustomerErasureLedger(Protocol):
     """Deletions of the payment provider's customers that erasure owes (by the invoice each
     customer was addressed to; no personal data): written before the provider is asked, done
@@ -279,6 +288,30 @@ class CustomerErasureLedger(Protocol):
         ...
 
     def customer_deletion_done(self, invoice_id: str) -> None: ...
+
+    # An erasure's search at the provider (the customers it finds by the address) that the
+    # provider could not answer: the address kept, alone, until the search is made.
+
+    def owe_provider_search(self, email: str, now: datetime, expires: datetime) -> None:
+        """Record the search as owed, due at once; owed already, it stays as it is (when it
+        was first owed, and so its age; when it is due, so a run's claim holds; its expiry)."""
+        ...
+
+    def claim_provider_searches(
+        self, now: datetime, until: datetime, limit: int
+    ) -> list[OwedSearch]:
+        """The searches due at ``now``, oldest first, each claimed until ``until`` (not due
+        again before then), at most ``limit``: one claimed by another run meanwhile is left
+        out, so two runs never make the same search at once."""
+        ...
+
+    def provider_search_done(self, email: str) -> None:
+        """Forget the search (and the address with it); done twice, harmless."""
+        ...
+
+    def provider_searches_owed(self) -> list[datetime]:
+        """When each search still owed was first owed (no address): to count them."""
+        ...
 
 
 class Repository(

@@ -1,8 +1,8 @@
 """The scheduled sweep, each run of the reminders' schedule: holds whose time is up are
 released (in case Stripe's expiry event was lost), emails the stream could not relay are
 queued, free seats are offered to waiting lists, those waiting when applications closed are told
-their wait ended, owed deletions at Stripe are made, and the dates a save of a course moved
-lately are followed again where its by-course queries missed something
+their wait ended, owed searches and deletions at Stripe are made, and the dates a save of a
+course moved lately are followed again where its by-course queries missed something
 (``services.dates_followed``).
 
 Every run reads what is due; most find nothing. What a due item needs is imported by the run
@@ -25,6 +25,7 @@ from booking.services.group_sweep import release_lapsed_groups
 from booking.services.outbox import relay_pending_emails
 from booking.services.ports import Ports
 from booking.services.provider_erasure import forget_owed_customers
+from booking.services.provider_searches import make_owed_searches
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SweepSummary:
     skipped: list[str] = field(default_factory=list)
     transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
     customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
+    stripe_searches_made: int = 0  # erasures' searches at Stripe owed while it was down
     waits_ended: int = 0  # people waiting (on the list or for a review) told applications closed
     # Groups re-dated and people told they wait again after a save moved the dates, which the
     # save's own pass missed (``services.dates_followed``).
@@ -81,5 +83,7 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
         from booking.services.wait_closed import tell_closed_waiting_lists
 
         summary.waits_ended = tell_closed_waiting_lists(ports, closed, now)
+    # Before the owed deletions: what an owed search finds is deleted in the same run.
+    summary.stripe_searches_made = make_owed_searches(ports, now)
     summary.customers_forgotten = forget_owed_customers(ports)
     return summary

@@ -78,14 +78,16 @@ class Customers(OnStore):
 
     def list_customers(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """``GET /v1/customers``: newest first, of one ``email`` when named (matched as given,
-        case and all, as Stripe's filter is), at most ``limit`` after ``starting_after``. A
-        deleted customer holds no email, so no filter by one finds it."""
-        wire.reject_unknown(params, frozenset({"expand", "email", "limit", "starting_after"}))
+        case and all, as Stripe's filter is) and made within ``created`` when bounded, at most
+        ``limit`` after ``starting_after``. A deleted customer holds no email, so no filter by
+        one finds it."""
+        allowed = frozenset({"created", "expand", "email", "limit", "starting_after"})
+        wire.reject_unknown(params, allowed)
         newest_first = sorted(
             (c for c in self._store.customers.values() if not c.get("deleted")),
             key=lambda c: -c["created"],
         )
-        customers = wire.matching(newest_first, params, "email")
+        customers = wire.created_within(wire.matching(newest_first, params, "email"), params)
         after = wire.optional_str(params, "starting_after")
         if after is not None:
             ids = [c["id"] for c in customers]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
 import re
 import secrets
 import string
@@ -226,6 +227,33 @@ def matching(
         wanted = optional_str(params, name)
         if wanted is not None:
             found = [item for item in found if item[name] == wanted]
+    return found
+
+
+# A list's range filter on ``created`` (``created[lte]=...``), as Stripe's lists take it.
+_BOUNDS: dict[str, Callable[[int, int], bool]] = {
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def created_within(found: list[dict[str, Any]], params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``found`` narrowed to the objects made within the request's ``created``: one
+    timestamp, or bounds of ``gt``, ``gte``, ``lt`` and ``lte`` (Stripe's 400 for another)."""
+    created = params.get("created")
+    if created is None:
+        return found
+    if not isinstance(created, Mapping):
+        at = parse_int(created, "created")
+        return [item for item in found if item["created"] == at]
+    for bound, value in created.items():
+        name = f"created[{bound}]"
+        if bound not in _BOUNDS:
+            raise StripeError(400, f"Received unknown parameter: {name}", param=name)
+        limit = parse_int(value, name)
+        found = [item for item in found if _BOUNDS[bound](item["created"], limit)]
     return found
 
 

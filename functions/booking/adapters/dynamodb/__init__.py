@@ -158,7 +158,17 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
     (
         "provider_erasure",
         "DynamoCustomerErasureLedger",
-        frozenset({"customer_deletion_done", "owe_customer_deletions", "owed_customer_deletions"}),
+        frozenset(
+            {
+                "claim_provider_searches",
+                "customer_deletion_done",
+                "owe_customer_deletions",
+                "owe_provider_search",
+                "owed_customer_deletions",
+                "provider_search_done",
+                "provider_searches_owed",
+            }
+        ),
     ),
     ("backfills", "DynamoBackfills", frozenset({"index_billing_contact", "give_back_holding"})),
     ("payment_recorders", "DynamoPaymentRecorders", frozenset({"recorders_of_payment"})),

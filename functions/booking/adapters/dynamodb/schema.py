@@ -327,3 +327,14 @@ CUSTOMERS_OWED_PARTITION = "CUSTOMERS_OWED"
 
 def customer_owed_key(invoice_id: str) -> Key:
     return _key(f"CUSTOMER_OWED#{invoice_id}", "CUSTOMER_OWED")
+
+
+# Erasures whose search at the payment provider (the customers it finds by the address) could
+# not be made when they ran, by a digest of the address (the item alone holds the address, to
+# ask with, and only until the search is made or it expires): listed on the by-time index by
+# when each is next due (``adapters.dynamodb.provider_erasure``).
+PROVIDER_SEARCHES_OWED_PARTITION = "PROVIDER_SEARCHES_OWED"
+
+
+def provider_search_key(email: str) -> Key:
+    return _key(f"PROVIDER_SEARCH#{address_digest(email)}", "PROVIDER_SEARCH")

@@ -1,0 +1,187 @@
+"""An erasure while Stripe is unreachable: what we hold is erased at once, and Stripe's search
+for the customers it alone holds under the address (an invoice corrected away from them before
+replaced contacts were kept) is owed, made by the reminders' run once Stripe answers, and
+then forgotten, address and all. Through the real handlers, moto and the Stripe stand-in."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from booking.services.provider_searches import OVERDUE_LINE
+from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
+from tests.integration.test_former_contacts_backfill import (
+    _as_saved_before_former_contacts_were_kept,
+    _backfill_every_course,
+)
+from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
+from tests.support.applications import invoice_id_of
+from tests.support.console import signed_in
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
+from tests.support.page_text import text_of
+from tests.support.stripe_client import requests_to
+from tests.support.system import STRIPE_KEY, System
+
+SEARCHES = "/v1/customers"  # how Stripe is asked for the customers holding an address
+DOWN = ["timeout"] * 200  # every request of an erasure fails: Stripe unreachable
+
+
+def _held_by_stripe_alone(system: System) -> str:
+    """:data:`ACCOUNTS` applied themselves and was the contact an invoice was corrected away
+    from before such contacts were kept (only Stripe holds them so): that old invoice's id."""
+    application, old, _new = _corrected_away_from_accounts(system)
+    _as_saved_before_former_contacts_were_kept(system, application)
+    system.booked(email=ACCOUNTS)
+    return old
+
+
+def _erased_with_stripe_down(system: System) -> tuple[Any, str]:
+    """:data:`ACCOUNTS` (``_held_by_stripe_alone``) erased while every request to Stripe
+    fails: the answer and the old invoice's id."""
+    old = _held_by_stripe_alone(system)
+    system.stripe_http.fail_next.extend(DOWN)
+    erased = erase(system, ACCOUNTS)
+    system.stripe_http.fail_next.clear()
+    return erased, old
+
+
+def _run(system: System, after: timedelta) -> dict[str, Any]:
+    return system.scheduled_run(system.now() + after)
+
+
+def test_the_erasure_completes_and_says_stripe_is_pending_then_a_run_finishes_it(
+    system: System,
+) -> None:
+    erased, old = _erased_with_stripe_down(system)
+
+    assert erased.status == 200, erased.body
+    answer = erased.json()
+    assert (answer["stripe_pending"], answer["erasures_pending_at_stripe"]) == (True, 1)
+    assert any(
+        "pending" in line and "Stripe could not be reached" in line for line in answer["said"]
+    )
+    assert "1 erasure is still waiting for Stripe to answer." in answer["said"]
+    assert ACCOUNTS not in str(answer)
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404  # ours erased at once
+    assert not deleted(system, old)
+
+    ran = _run(system, timedelta(minutes=15))
+
+    assert ran["stripe_searches_made"] == 1
+    assert deleted(system, old)
+    assert system.ports.repository.provider_searches_owed() == []
+    assert system.ports.repository.owed_customer_deletions() == []
+    # The replaced contacts' backfill no longer finds them at Stripe to record again.
+    assert _backfill_every_course(system)["recorded"] == 0
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    # Done: a later run asks Stripe nothing more about them.
+    before = len(requests_to(system.stripe_http, SEARCHES))
+    assert _run(system, timedelta(minutes=30))["stripe_searches_made"] == 0
+    assert len(requests_to(system.stripe_http, SEARCHES)) == before
+
+
+def test_the_consoles_result_page_says_the_stripe_side_is_pending(system: System) -> None:
+    _held_by_stripe_alone(system)
+    browser = signed_in(system)
+    page = f"/console/people/erase?email={quote(ACCOUNTS)}"
+    system.stripe_http.fail_next.extend(DOWN)
+
+    erased = browser.press(page, "/console/people/erase", confirm="on")
+    system.stripe_http.fail_next.clear()
+
+    assert erased.status == 200, text_of(erased.body)[:500]
+    words = text_of(erased.body)
+    assert "Stripe could not be reached" in words
+    assert "1 erasure is still waiting for Stripe to answer." in words
+
+
+def test_an_erasure_with_stripe_answering_says_nothing_is_pending(system: System) -> None:
+    _held_by_stripe_alone(system)
+
+    answer = erase(system, ACCOUNTS).json()
+
+    assert (answer["stripe_pending"], answer["erasures_pending_at_stripe"]) == (False, 0)
+    assert not [line for line in answer["said"] if "Stripe" in line]
+
+
+def test_stripe_still_down_the_search_waits_and_two_runs_never_both_make_it(
+    system: System,
+) -> None:
+    _erased, old = _erased_with_stripe_down(system)
+    system.stripe_http.fail_next.extend(DOWN)
+    first = _run(system, timedelta(minutes=1))
+    system.stripe_http.fail_next.clear()
+    assert first["stripe_searches_made"] == 0
+    assert len(system.ports.repository.provider_searches_owed()) == 1
+    # Another run while the first's claim lasts (two ticks overlapping) leaves it alone.
+    before = len(requests_to(system.stripe_http, SEARCHES))
+    assert _run(system, timedelta(minutes=2))["stripe_searches_made"] == 0
+    assert len(requests_to(system.stripe_http, SEARCHES)) == before
+    assert not deleted(system, old)
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, old)
+
+
+def test_an_invoice_to_the_address_made_since_the_erasure_keeps_its_customer(
+    system: System,
+) -> None:
+    """Someone else books by invoice to the same accounts address after the erasure, and the
+    employer pays it, before Stripe answers the search: that booking's customer is not the
+    erased person's, and stays."""
+    _erased, old = _erased_with_stripe_down(system)
+    system.clock_offset += timedelta(minutes=2)
+    since = invoice_id_of(system.apply(INVOICED, email="mary@example.org", **BILLING).json())
+    paid = system.stripe_local("POST", f"/invoices/{since}/pay")
+    assert paid.status == 200, paid.body
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+
+    assert deleted(system, old)
+    assert not deleted(system, since)
+    assert customer_of(system, since)["email"] == ACCOUNTS
+
+
+def test_a_customer_deleted_at_stripe_meanwhile_counts_as_done(system: System) -> None:
+    _erased, old = _erased_with_stripe_down(system)
+    customer = customer_of(system, old)["id"]
+    gone = system.stripe_local("DELETE", f"/v1/customers/{customer}", headers=STRIPE_KEY)
+    assert gone.status == 200, gone.body
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+
+    assert system.ports.repository.provider_searches_owed() == []
+    assert system.ports.repository.owed_customer_deletions() == []
+
+
+def test_a_search_owed_over_a_day_is_logged_for_the_alarm_without_the_address(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    _erased_with_stripe_down(system)
+    caplog.set_level(logging.INFO)
+    system.stripe_http.fail_next.extend(DOWN)
+    _run(system, timedelta(hours=2))
+    assert not [r for r in caplog.records if r.getMessage() == OVERDUE_LINE]
+
+    _run(system, timedelta(days=1, minutes=15))
+    system.stripe_http.fail_next.clear()
+
+    [overdue] = [r for r in caplog.records if r.getMessage() == OVERDUE_LINE]
+    assert (overdue.levelname, getattr(overdue, "overdue", None)) == ("ERROR", 1)
+    assert ACCOUNTS.lower() not in caplog.text.lower()
+
+
+def test_the_address_is_forgotten_after_thirty_days_whatever_stripe_answers(
+    system: System,
+) -> None:
+    _erased_with_stripe_down(system)
+    assert len(system.ports.repository.provider_searches_owed()) == 1
+    system.stripe_http.fail_next.extend(DOWN)
+    _run(system, timedelta(days=30, minutes=1))
+    system.stripe_http.fail_next.clear()
+
+    assert system.ports.repository.provider_searches_owed() == []
