@@ -277,10 +277,12 @@ class FakePaymentGateway:
         printed = "\n".join(line for line in (first, ", ".join(rest)) if line)
         return billing.model_copy(update={"billing_address": printed})
 
-    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
+    def invoices_no_longer_payable_to(
+        self, email: str, spellings: Sequence[str] = ()
+    ) -> tuple[str, ...]:
         self._check()
         # As the provider's filter: the address as the customer holds it, case and all.
-        asked = {email, email.lower()}
+        asked = {email, email.lower(), *spellings}
         return tuple(
             invoice_id
             for invoice_id, invoice in self.invoices.items()

@@ -4,7 +4,7 @@ invoice was corrected away from (``services.former_contacts_backfill``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import stripe
@@ -39,13 +39,16 @@ def invoice_addressee(client: stripe.StripeClient, invoice_id: str) -> BillingDe
 NO_LONGER_PAYABLE = frozenset({"paid", "void", "uncollectible"})
 
 
-def invoices_no_longer_payable_to(client: stripe.StripeClient, email: str) -> tuple[str, ...]:
+def invoices_no_longer_payable_to(
+    client: stripe.StripeClient, email: str, spellings: Sequence[str] = ()
+) -> tuple[str, ...]:
     """The void or paid invoices of every customer Stripe finds by ``email`` (its filter
-    matches case and all: the address as given and in lower case are both asked)."""
+    matches case and all: the address as given, in lower case and as each of ``spellings``
+    are asked)."""
 
     def found() -> list[str]:
         invoices: list[str] = []
-        for address in dict.fromkeys((email, email.lower())):
+        for address in dict.fromkeys((email, email.lower(), *spellings)):
             customers = client.v1.customers.list({"email": address, "limit": 100})
             for customer in customers.auto_paging_iter():
                 listed = client.v1.invoices.list({"customer": customer.id, "limit": 100})

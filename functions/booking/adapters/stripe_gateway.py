@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,8 +56,10 @@ class StripeGateway(StripeInvoicing):
     def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
         return invoice_addressee(self._client, invoice_id)
 
-    def invoices_no_longer_payable_to(self, email: str) -> tuple[str, ...]:
-        return invoices_no_longer_payable_to(self._client, email)
+    def invoices_no_longer_payable_to(
+        self, email: str, spellings: Sequence[str] = ()
+    ) -> tuple[str, ...]:
+        return invoices_no_longer_payable_to(self._client, email, spellings)
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {

@@ -49,18 +49,22 @@ def invoices_of_person(
     return list(dict.fromkeys(found))
 
 
-def with_those_only_provider_finds(ports: Ports, email: str, recorded: list[str]) -> list[str]:
+def with_those_only_provider_finds(
+    ports: Ports, email: str, recorded: list[str], spellings: Sequence[str] = ()
+) -> list[str]:
     """``recorded`` (the invoices our bookings say hold ``email``) and the void or paid ones
     whose customers the provider finds holding it though no booking records it (an invoice
     corrected away from them before replaced contacts were kept): erased with the rest, so the
-    replaced contacts' backfill never reads them back from the provider afterwards. An open
-    invoice found so is left alone: a booking's invoice still payable is voided only through
-    the booking that holds it. The provider unreachable, the erasure of what we hold goes on
+    replaced contacts' backfill never reads them back from the provider afterwards. Its lookup
+    matches case and all, so it is asked by each of ``spellings`` too (how our records spell
+    the address: ``former_contacts.spellings_held``), whatever case the erasure was typed in.
+    An open invoice found so is left alone: a booking's invoice still payable is voided only
+    through the booking that holds it. The provider unreachable, the erasure of what we hold goes on
     (as its deletions do): those it alone holds are left there, and a later erasure of the
     address, nothing held about it any more, answers 404 without asking the provider; only once
     the replaced contacts' backfill has recorded them again does an erasure find them."""
     try:
-        unrecorded = ports.payments.invoices_no_longer_payable_to(email)
+        unrecorded = ports.payments.invoices_no_longer_payable_to(email, spellings)
     except DependencyUnavailable:
         logger.warning("customers found only at the provider left unasked: it did not answer")
         return recorded
