@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.support.groups import book, invoiced_group
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 
@@ -50,3 +51,33 @@ def test_an_invoice_refused_names_the_apply_by_date_not_the_start(system: System
         "colleagues must apply too soon to pay by invoice; please pay by card"
     )
     assert system.ports.repository.groups_of_course(INVOICED) == []
+
+
+def _group_offer_said(system: System, course_id: str) -> str:
+    """What the course's application page tells a manager about booking several places."""
+    reply = system.api("GET", f"/courses/{course_id}/apply", headers={"accept": "text/html"})
+    assert reply.status == 200, reply.body
+    page = text_of(reply.body)
+    start = page.index("Booking for colleagues?")
+    return page[start : page.index("own application", start)]
+
+
+def test_the_application_page_offers_a_group_invoice_only_when_the_managers_form_does(
+    system: System,
+) -> None:
+    # The same Friday evening: a person's invoice can still fall due before the start, a
+    # group's cannot before the colleagues' apply-by date, so the manager's form offers card.
+    now = system.now()
+    friday = now + timedelta(days=(4 - now.weekday()) % 7)
+    system.clock_offset += friday.replace(hour=19, minute=0) - now
+    _cohort(system, days=35, apply_by_days=34)
+    form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers={"accept": "text/html"})
+    assert 'value="invoice"' not in form.body
+
+    said = _group_offer_said(system, INVOICED)
+
+    assert "pay once, by card;" in said, said
+    assert "invoice" not in said
+    # A course paid by card alone never promises a manager an invoice either.
+    system.put_course("by-card", {**system.course_file(), "invoice_allowed": False})
+    assert "invoice" not in _group_offer_said(system, "by-card")
