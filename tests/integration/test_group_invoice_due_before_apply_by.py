@@ -81,3 +81,19 @@ def test_the_application_page_offers_a_group_invoice_only_when_the_managers_form
     # A course paid by card alone never promises a manager an invoice either.
     system.put_course("by-card", {**system.course_file(), "invoice_allowed": False})
     assert "invoice" not in _group_offer_said(system, "by-card")
+
+
+def test_an_invoice_refused_by_the_course_start_names_the_start(system: System) -> None:
+    # Five days away: the course's terms want an invoice due a week before it starts, which
+    # no day now is, though the colleagues have two days to apply and an invoice could fall
+    # due before then. The start refuses it, so the start is named, as for a person's booking.
+    _cohort(system, days=5, apply_by_days=7)
+
+    reply = book(system, **BILLING)
+
+    refused = reply.refused(422, "validation_failed")
+    assert refused["message"] == "it is too close to the start for an invoice"
+    assert refused["fields"]["payment_method"] == (
+        "the course starts too soon to pay by invoice; please pay by card"
+    )
+    assert system.ports.repository.groups_of_course(INVOICED) == []
