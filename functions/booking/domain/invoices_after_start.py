@@ -9,6 +9,7 @@ invoice whose day ends after what it pays for needs it. Pure."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,17 +76,21 @@ def groups_due_after_apply_by_warning(groups: Iterable[GroupBooking], course: Co
     now are) hold their places on an open invoice falling due after their colleagues must have
     applied (None: none do): paid on its day, no colleague's link could be used."""
     # A course's save only: the api's reads of courses load no group model.
-    from booking.domain.erasure import group_named
     from booking.domain.groups import GroupStatus
 
     zone = course.definition.timezone
-    late = [
-        HeldOnAnInvoice(group_named(g.organisation), g.invoice.due_at, g.apply_by)
+    owing = [
+        (g, g.invoice)
         for g in groups
         if g.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and g.invoice is not None
         and g.invoice.still_owed
         and falls_due_late(g.invoice.due_at, g.apply_by, zone)
+    ]
+    shared = Counter(g.organisation for g, _ in owing)
+    late = [
+        HeldOnAnInvoice(_told_apart(g, shared[g.organisation] > 1, zone), i.due_at, g.apply_by)
+        for g, i in owing
     ]
     return _warning(
         late,
@@ -95,6 +100,20 @@ def groups_due_after_apply_by_warning(groups: Iterable[GroupBooking], course: Co
         "Paid on that day, no colleague could use their link any more and the places would go "
         "back; ask the employer to pay before the apply-by date, or void the invoice.",
     )
+
+
+def _told_apart(group: GroupBooking, shared: bool, zone: str) -> str:
+    """A group as the warning names it: by the organisation it is for, and by its manager too
+    when another group named is for the same organisation (``shared``); an erased manager is
+    never named: the day it was booked tells it apart then."""
+    from booking.domain.erasure import group_named
+
+    named = group_named(group.organisation)
+    if not shared:
+        return named
+    if group.manager_erased:
+        return f"{named} booked {day_when(group.created_at, zone)}"
+    return f"{named} by {group.manager.name}"
 
 
 def _warning(
