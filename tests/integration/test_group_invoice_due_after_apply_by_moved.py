@@ -76,3 +76,16 @@ def _other_colleague() -> dict[str, object]:
         "manager_email": "clara@example.org",
         "colleagues": [{"name": "Mary Seacole", "email": "seacole@example.org"}],
     }
+
+
+def test_a_groups_invoice_being_paid_by_debit_is_not_said_to_be_unpaid(system: System) -> None:
+    _grouped_on_an_invoice(system)
+    [group] = system.ports.repository.groups_of_course(INVOICED)
+    assert group.invoice is not None
+    assert system.debit_invoice(group.invoice.invoice_id).status == 200
+
+    warned = late_invoice_warned(system, _apply_by_days(system, 14), _apply_by_days(system, 30))
+
+    assert "being paid by a bank debit the bank is still confirming" in warned, warned
+    assert "ask the employer to pay" not in warned
+    assert "void the invoice" not in warned

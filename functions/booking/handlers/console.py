@@ -93,6 +93,7 @@ from booking.services import (
     courses,
     finding,
     follow_ups,
+    late_invoices,
     lifecycle,
     offer_again,
     organisers,
@@ -133,7 +134,7 @@ def course(course_id: str) -> Response[str]:
             listing,
             lambda ids: courses.cohort_names(ports(), ids),
             lambda keys: follow_ups.replies_said(ports(), listing.course, keys),
-            lambda: courses.late_invoices_said(ports(), listing.course),
+            lambda: late_invoices.late_invoices_said(ports(), listing.course),
         )
         if notice.done == course_saved.SAVED
         else []

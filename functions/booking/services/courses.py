@@ -27,10 +27,6 @@ from booking.domain.follow_up_files import (
     with_event_titles,
     zone_change_refusal,
 )
-from booking.domain.invoices_after_start import (
-    due_after_start_warning,
-    groups_due_after_apply_by_warning,
-)
 from booking.domain.programme import (
     FollowUpEvent,
     follow_up_edits,
@@ -43,6 +39,7 @@ from booking.domain.wording import cohort_name, moved_without_id_warning
 from booking.services.change_messages import people, save_messages, tell_of_changes
 from booking.services.concurrency import retried
 from booking.services.follow_ups import courses_as_held
+from booking.services.late_invoices import late_invoices_said
 from booking.services.ports import Ports
 from booking.services.wait_closed import reopen_waiting_list
 from booking.services.waitlist import offer_free_places
@@ -179,17 +176,6 @@ def _put_course(
         replies,
         late_invoices_said(ports, course) if moved else [],
     )
-
-
-def late_invoices_said(ports: Ports, course: Course) -> list[str]:
-    """After a save that moved ``course``'s dates, in words (``domain.invoices_after_start``):
-    the bookings holding their place on an invoice falling due after it now starts, and the
-    group bookings holding theirs on one falling due after their colleagues must now apply."""
-    people = due_after_start_warning(ports.repository.list_applications(course.course_id), course)
-    groups = groups_due_after_apply_by_warning(
-        ports.groups.groups_of_course(course.course_id), course
-    )
-    return [said for said in (people, groups) if said]
 
 
 def _moved_dates_followed(
