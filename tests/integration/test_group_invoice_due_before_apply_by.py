@@ -38,19 +38,28 @@ def test_an_invoice_refused_names_the_apply_by_date_not_the_start(system: System
     # Booked on a Friday evening with the course five weeks away and its colleagues to apply
     # within a day: the apply-by date falls on Sunday, so no invoice could fall due on a
     # working day before it, though one could before the course starts.
+    _on_a_friday_evening(system)
+    _cohort(system, days=35, apply_by_days=34)
+
+    assert _invoice_refused(system) == (
+        "it is too close to the colleagues' apply-by date for an invoice",
+        "colleagues must apply too soon to pay by invoice; please pay by card",
+    )
+
+
+def _on_a_friday_evening(system: System) -> None:
+    """The functions' clock moved on to the coming Friday, 19:00."""
     now = system.now()
     friday = now + timedelta(days=(4 - now.weekday()) % 7)
     system.clock_offset += friday.replace(hour=19, minute=0) - now
-    _cohort(system, days=35, apply_by_days=34)
 
-    reply = book(system, **BILLING)
 
-    refused = reply.refused(422, "validation_failed")
-    assert refused["message"] == "it is too close to the colleagues' apply-by date for an invoice"
-    assert refused["fields"]["payment_method"] == (
-        "colleagues must apply too soon to pay by invoice; please pay by card"
-    )
+def _invoice_refused(system: System) -> tuple[str, str]:
+    """A group booked by invoice on :data:`INVOICED`, refused (422) with nothing booked: the
+    refusal's message and its words beside ``payment_method``."""
+    refused = book(system, **BILLING).refused(422, "validation_failed")
     assert system.ports.repository.groups_of_course(INVOICED) == []
+    return refused["message"], refused["fields"]["payment_method"]
 
 
 def _group_offer_said(system: System, course_id: str) -> str:
@@ -67,9 +76,7 @@ def test_the_application_page_offers_a_group_invoice_only_when_the_managers_form
 ) -> None:
     # The same Friday evening: a person's invoice can still fall due before the start, a
     # group's cannot before the colleagues' apply-by date, so the manager's form offers card.
-    now = system.now()
-    friday = now + timedelta(days=(4 - now.weekday()) % 7)
-    system.clock_offset += friday.replace(hour=19, minute=0) - now
+    _on_a_friday_evening(system)
     _cohort(system, days=35, apply_by_days=34)
     form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers={"accept": "text/html"})
     assert 'value="invoice"' not in form.body
@@ -89,11 +96,7 @@ def test_an_invoice_refused_by_the_course_start_names_the_start(system: System) 
     # due before then. The start refuses it, so the start is named, as for a person's booking.
     _cohort(system, days=5, apply_by_days=7)
 
-    reply = book(system, **BILLING)
-
-    refused = reply.refused(422, "validation_failed")
-    assert refused["message"] == "it is too close to the start for an invoice"
-    assert refused["fields"]["payment_method"] == (
-        "the course starts too soon to pay by invoice; please pay by card"
+    assert _invoice_refused(system) == (
+        "it is too close to the start for an invoice",
+        "the course starts too soon to pay by invoice; please pay by card",
     )
-    assert system.ports.repository.groups_of_course(INVOICED) == []
