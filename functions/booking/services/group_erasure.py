@@ -28,6 +28,7 @@ from booking.domain.former_contacts import (
     replaced_invoice,
 )
 from booking.domain.group_endings import GroupEnding
+from booking.domain.group_figures import payment_settling
 from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
     REPLACEMENT_LEFT_AFTER,
@@ -194,6 +195,7 @@ def _forgotten_in(
         invoice_voided=voided,
         checkout_expired=expired,
         paid_meanwhile=checkout is False,
+        debit_settling=checkout is False and payment_settling(saved),
         seats_released=held if voided else found.seats_held if expired else 0,
         manager_told=voided and saved.manager.email != ERASED_EMAIL,
         invoice_paid=answer == "paid",
