@@ -8,8 +8,10 @@ Through the real handlers, moto and the Stripe stand-in."""
 from __future__ import annotations
 
 from tests.support.applications import session_id_of
+from tests.support.console import signed_in
 from tests.support.groups import MANAGER, book, pay_by_debit
 from tests.support.invoiced import invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 PERSON = "ada@example.org"  # the applicant application_body names
@@ -70,3 +72,17 @@ def test_a_managers_erasure_under_the_groups_card_debit_says_it_is_not_paid_yet(
     assert "had been paid meanwhile" not in said
     assert "paid by a bank debit its bank is still confirming" in said, said
     assert "if the bank says it failed, the booking ends and its places go back" in said
+
+
+def test_the_erase_page_says_the_groups_card_debit_is_not_ended(system: System) -> None:
+    """Before the press, the console's erase page said the group's "card payment still open
+    is ended at Stripe and its places go back", which the erasure then did not do: the
+    checkout is complete, its debit being confirmed, and the booking stands."""
+    invoiced_cohort(system)
+    group = book(system)
+    pay_by_debit(system, group.json())
+
+    page = text_of(signed_in(system).get(f"/console/people/erase?email={MANAGER}").body)
+
+    assert "its card payment still open is ended at Stripe" not in page, page
+    assert "a bank debit its bank is still confirming, is not ended" in page

@@ -355,12 +355,19 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "as": role,
                     "name": named,
                     "organisation": group.organisation,
-                    # What erasing them does depends on it (the erase page).
+                    # What erasing them does depends on it (the erase page), and on
+                    # whether its card checkout is paid by a debit still being confirmed.
                     "status": group.status.value,
+                    **({"payment": DEBIT_BEING_CONFIRMED} if payment_settling(group) else {}),
                     **_payers_part(group, role, email),
                 }
             )
     return held
+
+
+# A group's card checkout completed by a bank debit its bank has yet to confirm: the erasure
+# ends nothing of it (Stripe holds the checkout complete), the booking stands.
+DEBIT_BEING_CONFIRMED = "bank_debit_being_confirmed"
 
 
 def _payers_part(group: GroupBooking, role: str, email: str) -> dict[str, str]:
