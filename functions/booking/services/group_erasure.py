@@ -195,7 +195,7 @@ def _forgotten_in(
         invoice_voided=voided,
         checkout_expired=expired,
         paid_meanwhile=checkout is False,
-        debit_settling=checkout is False and payment_settling(saved),
+        debit_settling=_paid_by_debit_settling(checkout, saved),
         seats_released=held if voided else found.seats_held if expired else 0,
         manager_told=voided and saved.manager.email != ERASED_EMAIL,
         invoice_paid=answer == "paid",
@@ -363,6 +363,12 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                 }
             )
     return held
+
+
+def _paid_by_debit_settling(checkout_expired: bool | None, group: GroupBooking) -> bool:
+    """Whether Stripe answered the erasure's expiry that ``group``'s card checkout is complete
+    (``checkout_expired`` False) by a bank debit its bank has yet to confirm."""
+    return checkout_expired is False and payment_settling(group)
 
 
 # A group's card checkout completed by a bank debit its bank has yet to confirm: the erasure
