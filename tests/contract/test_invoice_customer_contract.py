@@ -159,9 +159,25 @@ def test_the_invoices_no_longer_payable_to_an_address_are_found_by_it_until_dele
     assert gateway.invoices_no_longer_payable_to("someone.else@example.org") == ()
     # Of customers made by a moment only: a later one's, never one made since.
     now = datetime.now(UTC)
-    assert gateway.invoices_no_longer_payable_to(email, now + timedelta(minutes=1)) == (
+    assert gateway.invoices_no_longer_payable_to(email, made_by=now + timedelta(minutes=1)) == (
         voided.invoice_id,
     )
-    assert gateway.invoices_no_longer_payable_to(email, now - timedelta(days=1)) == ()
+    assert gateway.invoices_no_longer_payable_to(email, made_by=now - timedelta(days=1)) == ()
     gateway.forget_invoice_customer(voided.invoice_id)
     assert gateway.invoices_no_longer_payable_to(email) == ()
+
+
+def test_an_address_held_with_capitals_is_found_by_that_spelling_alone(
+    provider: Provider,
+) -> None:
+    """The provider's lookup matches case and all: a customer holding the address with
+    capitals is found when that spelling is asked, never by the address in lower case."""
+    gateway = provider.gateway
+    spelt = "Accounts.Office@example.nhs.uk"
+    billing = invoice_request().billing.model_copy(update={"billing_email": spelt})
+    voided = gateway.create_invoice(invoice_request(billing=billing))
+    gateway.void_invoice(voided.invoice_id)
+
+    assert gateway.invoices_no_longer_payable_to(spelt.lower()) == ()
+    found = gateway.invoices_no_longer_payable_to(spelt.lower(), [spelt])
+    assert found == (voided.invoice_id,)

@@ -279,12 +279,12 @@ class FakePaymentGateway:
         return billing.model_copy(update={"billing_address": printed})
 
     def invoices_no_longer_payable_to(
-        self, email: str, made_by: datetime | None = None
+        self, email: str, spellings: Sequence[str] = (), made_by: datetime | None = None
     ) -> tuple[str, ...]:
         self._check()
         # As the provider's filter: the address as the customer holds it, case and all; made
         # by then to the second, as the provider keeps when.
-        asked = {email, email.lower()}
+        asked = {email, email.lower(), *spellings}
         by = None if made_by is None else int(made_by.timestamp())
         return tuple(
             invoice_id

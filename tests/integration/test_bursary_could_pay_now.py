@@ -12,7 +12,8 @@ from typing import Any
 
 from tests.support.applications import session_id_of
 from tests.support.console import signed_in
-from tests.support.invoiced import ACCOUNTS, one_on_an_invoice
+from tests.support.groups import COLLEAGUES, apply_through, paid_group
+from tests.support.invoiced import ACCOUNTS, invoiced_cohort, one_on_an_invoice
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -91,6 +92,35 @@ def test_a_bursary_on_a_confirmed_booking_says_it_is_paid_for(system: System) ->
 
     assert "its place is paid for already" in said
     assert "it has ended" not in said
+
+
+def test_a_bursary_refused_where_nothing_can_be_refunded_never_says_to_refund_it(
+    system: System,
+) -> None:
+    """A place funded whole by a bursary (nothing paid) and a place a manager's group booking
+    paid for (refunded only when the manager gives it up): another bursary for either is
+    refused in words that say how it stands, never "to give money back, refund it", which the
+    organisers cannot do for either."""
+    _small(system)
+    funded = dict(system.apply("small").json())
+    assert system.grant_bursary(funded, 20000).status == 200
+    system.deliver_emails()
+
+    said = system.grant_bursary(funded, 5000).refused(409, "not_fundable")["message"]
+
+    assert "refund" not in said, said
+    assert "paid for already" not in said
+    assert "nothing was paid for it" in said
+    invoiced_cohort(system)
+    group = paid_group(system)
+    colleague = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
+    assert colleague.status == 201, colleague.body
+    system.deliver_emails()
+
+    said = system.grant_bursary(colleague.json(), 5000).refused(409, "not_fundable")["message"]
+
+    assert "refund it" not in said, said
+    assert "the manager gives the place up on their page" in said
 
 
 def test_a_whole_price_bursary_voiding_an_employers_invoice_tells_its_billing_contact(

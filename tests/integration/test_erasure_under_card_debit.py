@@ -8,6 +8,10 @@ Through the real handlers, moto and the Stripe stand-in."""
 from __future__ import annotations
 
 from tests.support.applications import session_id_of
+from tests.support.console import signed_in
+from tests.support.groups import MANAGER, book, pay_by_debit
+from tests.support.invoiced import invoiced_cohort
+from tests.support.page_text import text_of
 from tests.support.system import System
 
 PERSON = "ada@example.org"  # the applicant application_body names
@@ -47,3 +51,38 @@ def test_once_the_bank_confirms_it_the_booking_is_erased_and_its_payment_kept(
     stored = system.stored(booked)
     assert stored.is_erased
     assert (stored.amount_paid, stored.amount_refunded) == (20000, 0)
+
+
+def test_a_managers_erasure_under_the_groups_card_debit_says_it_is_not_paid_yet(
+    system: System,
+) -> None:
+    """The group's card checkout was completed by a bank debit its bank is still confirming:
+    the manager's erasure goes through (the booking stands, its places kept), and says the
+    payment is still being confirmed and what a failed debit does, where it said the
+    checkout "had been paid meanwhile", as if the places were paid for."""
+    invoiced_cohort(system)
+    group = book(system)
+    assert group.status == 201, group.body
+    pay_by_debit(system, group.json())
+
+    erased = system.admin("DELETE", f"/people/{MANAGER}")
+
+    assert erased.status == 200, erased.body
+    said = " ".join(erased.json()["said"])
+    assert "had been paid meanwhile" not in said
+    assert "paid by a bank debit its bank is still confirming" in said, said
+    assert "if the bank says it failed, the booking ends and its places go back" in said
+
+
+def test_the_erase_page_says_the_groups_card_debit_is_not_ended(system: System) -> None:
+    """Before the press, the console's erase page said the group's "card payment still open
+    is ended at Stripe and its places go back", which the erasure then did not do: the
+    checkout is complete, its debit being confirmed, and the booking stands."""
+    invoiced_cohort(system)
+    group = book(system)
+    pay_by_debit(system, group.json())
+
+    page = text_of(signed_in(system).get(f"/console/people/erase?email={MANAGER}").body)
+
+    assert "its card payment still open is ended at Stripe" not in page, page
+    assert "a bank debit its bank is still confirming, is not ended" in page

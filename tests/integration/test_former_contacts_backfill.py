@@ -13,17 +13,28 @@ from booking.adapters.dynamodb.schema import billing_contact_key
 from booking.domain.billing import BillingDetails
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
+from tests.support.applications import invoice_id_of
 from tests.support.groups import three_on_an_invoice
-from tests.support.invoiced import ACCOUNTS, BILLING, CORRECTED, INVOICED, group_invoice_corrected
+from tests.support.invoiced import (
+    ACCOUNTS,
+    BILLING,
+    CORRECTED,
+    INVOICED,
+    group_invoice_corrected,
+    invoiced_cohort,
+)
 from tests.support.system import STRIPE_KEY, System
 
 
-def _as_saved_before_former_contacts_were_kept(system: System, application: dict[str, Any]) -> None:
-    """The booking as a correction stored it before: no replaced contact, nor their lookup."""
+def _as_saved_before_former_contacts_were_kept(
+    system: System, application: dict[str, Any], contact: str = ACCOUNTS
+) -> None:
+    """The booking as a correction stored it before: no replaced contact (``contact``), nor
+    their lookup."""
     stored = system.stored(application)
     assert stored.former_billing, "the correction should have kept the replaced contact"
     system.ports.repository.save(stored.model_copy(update={"former_billing": ()}), stored)
-    key = billing_contact_key(ACCOUNTS, stored.application_id)
+    key = billing_contact_key(contact, stored.application_id)
     system.dynamodb.delete_item(TableName=system.resources.table_name, Key=key)
 
 
@@ -140,3 +151,28 @@ def test_an_erased_contact_is_never_recorded_again(system: System) -> None:
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
     assert system.stored(application).former_billing == ()
     assert deleted(system, old)
+
+
+def test_an_address_spelt_with_capitals_is_found_at_stripe_when_erased_in_lower_case(
+    system: System,
+) -> None:
+    """The replaced contact typed their address with capitals, on the invoice and on their own
+    booking; the organiser erases it typed in lower case. Stripe's filter by address matches
+    case and all, so it is asked as our records spell it too: the customer Stripe alone holds
+    is deleted, and the backfill never brings them back."""
+    spelt = "Accounts.Office@example.nhs.uk"
+    invoiced_cohort(system, capacity=3)
+    applied = system.apply(INVOICED, **(BILLING | {"billing_email": spelt}))
+    assert applied.status == 201, applied.body
+    application = dict(applied.json())
+    old = invoice_id_of(application)
+    path = f"/applications/{application['application_id']}/invoice/correct"
+    assert system.admin("POST", path, json_body=dict(CORRECTED)).status == 200
+    _as_saved_before_former_contacts_were_kept(system, application, spelt)
+    system.booked(INVOICED, email=spelt)
+
+    assert erase(system, spelt.lower()).status == 200
+
+    assert deleted(system, old)
+    _backfill_every_course(system)
+    assert system.admin("GET", f"/people/{spelt.lower()}").status == 404

@@ -52,3 +52,40 @@ def test_the_consoles_save_says_it(system: System, browser: ConsoleBrowser) -> N
 
     assert "Course saved." in said
     assert f"{LATE}{due})" in said
+
+
+def test_two_groups_of_one_organisation_are_told_apart_by_their_managers(
+    system: System,
+) -> None:
+    """Two managers of one organisation each booked a group on an invoice: the warning names
+    each by its manager, where it said "St Elsewhere NHS Trust's group booking" twice and
+    left the organiser to guess which was which."""
+    due = _grouped_on_an_invoice(system)
+    other = invoiced_group(system, manager_name="Clara Barton", **_other_colleague())
+
+    warned = late_invoice_warned(system, _apply_by_days(system, 14), _apply_by_days(system, 30))
+
+    assert other["status"] == "awaiting_invoice_payment"
+    for manager in ("Florence Nightingale", "Clara Barton"):
+        assert f"St Elsewhere NHS Trust's group booking by {manager} (due {due})" in warned
+
+
+def _other_colleague() -> dict[str, object]:
+    """A second group's manager and colleague, other people than the first's."""
+    return {
+        "manager_email": "clara@example.org",
+        "colleagues": [{"name": "Mary Seacole", "email": "seacole@example.org"}],
+    }
+
+
+def test_a_groups_invoice_being_paid_by_debit_is_not_said_to_be_unpaid(system: System) -> None:
+    _grouped_on_an_invoice(system)
+    [group] = system.ports.repository.groups_of_course(INVOICED)
+    assert group.invoice is not None
+    assert system.debit_invoice(group.invoice.invoice_id).status == 200
+
+    warned = late_invoice_warned(system, _apply_by_days(system, 14), _apply_by_days(system, 30))
+
+    assert "being paid by a bank debit the bank is still confirming" in warned, warned
+    assert "ask the employer to pay" not in warned
+    assert "void the invoice" not in warned

@@ -48,3 +48,21 @@ def test_the_consoles_save_says_it(system: System, browser: ConsoleBrowser) -> N
     assert "Course saved." in said
     assert LATE in said
     assert reference in said
+
+
+def test_an_invoice_the_employer_is_paying_by_debit_is_not_said_to_be_unpaid(
+    system: System,
+) -> None:
+    """The employer paid by a bank debit the bank is still confirming: the warning says so,
+    and never asks the organiser to chase the employer for the money or void the invoice
+    (its void is refused while the debit is confirmed)."""
+    application, invoice = one_on_an_invoice(system)
+    assert system.debit_invoice(invoice).status == 200
+    reference = system.stored(application).reference_or_id
+
+    warned = late_invoice_warned(system, _moved_to(system, 60), _moved_to(system, 10))
+
+    assert reference in warned
+    assert "being paid by a bank debit the bank is still confirming" in warned, warned
+    assert "ask the employer to pay" not in warned
+    assert "void the invoice" not in warned

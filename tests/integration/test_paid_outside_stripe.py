@@ -22,6 +22,7 @@ from tests.support.groups import (
     COLLEAGUES,
     MANAGER,
     OTHERS,
+    give_up,
     invoiced_group,
     paid_group,
     pay_link_id,
@@ -268,14 +269,32 @@ def test_the_terminal_records_it_for_a_booking_and_a_group(
 
     assert booked.status == 0, booked
     assert booked.out.strip() == (
-        "Payment recorded: Stripe holds the invoice as paid outside Stripe. "
+        "Payment recorded: Stripe holds the invoice for £200.00 as paid outside Stripe. "
         f"{application['reference']}: Confirmed"
     ), booked.out
     assert paid.status == 0, paid
-    assert "Payment recorded: Stripe holds the invoice as paid outside Stripe" in paid.out
+    assert "Payment recorded: Stripe holds the invoice for £600.00 as paid outside" in paid.out
     assert system.stored_group(group).status.value == "paid"
     refused = cli.run(capsys, "record-payment", application["reference"] + "X")
     assert refused.status != 0
+
+
+def test_the_terminal_says_the_amount_recorded_of_an_invoice_replaced_since_it_was_listed(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The operator lists the group (its invoice for £600.00: three places), the manager gives
+    a place up (the invoice replaced by one for £400.00), then the operator records the bank
+    transfer: what is recorded as received is said, so a transfer of another amount is seen
+    at once; it said only that the invoice was recorded."""
+    group = invoiced_group(invoiced_cohort(system))
+    cli.connect(system, monkeypatch)
+    assert "£600.00" in cli.run(capsys, "group-bookings", INVOICED).out
+    assert give_up(system, group, 1).status == 200
+
+    paid = cli.run(capsys, "record-group-payment", group["group_id"])
+
+    assert paid.status == 0, paid
+    assert "Stripe holds the invoice for £400.00 as paid outside Stripe" in paid.out, paid.out
 
 
 def test_a_booking_whose_place_is_gone_is_not_marked_paid(
@@ -542,7 +561,7 @@ def test_recording_a_groups_payment_says_what_this_run_did(
     paid = cli.run(capsys, "record-group-payment", at_stripe["group_id"])
     api = f"/groups/{at_stripe['group_id']}/invoice/paid-outside-stripe"
 
-    assert first.out.startswith("Payment recorded: Stripe holds the invoice as paid outside")
+    assert first.out.startswith("Payment recorded: Stripe holds the invoice for £600.00 as")
     assert second.out.startswith("Nothing recorded: the invoice was recorded as paid outside")
     assert paid.out.startswith("Nothing recorded: its payer paid the invoice at Stripe.")
     assert system.admin("POST", api, json_body={}).json()["recorded"] == "paid_at_stripe"

@@ -46,8 +46,8 @@ _ADMIN_ROUTES = (
 )
 
 # The warnings a save that moved a course's dates gives of invoices falling due too late
-# (services.courses.late_invoices_said): no first request of a function reads them.
-_LATE_INVOICES = ("booking.domain.invoices_after_start",)
+# (services.late_invoices): no first request of a function reads them.
+_LATE_INVOICES = ("booking.domain.invoices_after_start", "booking.services.late_invoices")
 
 # A group's money (services.payments imports it for a group's events and refunds only).
 _GROUP_MONEY = (

@@ -4,7 +4,7 @@ invoice was corrected away from (``services.former_contacts_backfill``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,21 +41,25 @@ NO_LONGER_PAYABLE = frozenset({"paid", "void", "uncollectible"})
 
 
 def invoices_no_longer_payable_to(
-    client: stripe.StripeClient, email: str, made_by: datetime | None = None
+    client: stripe.StripeClient,
+    email: str,
+    spellings: Sequence[str] = (),
+    made_by: datetime | None = None,
 ) -> tuple[str, ...]:
     """The void or paid invoices of every customer Stripe finds by ``email`` (its filter
-    matches case and all: the address as given and in lower case are both asked), of those
-    made by ``made_by`` when given (to the second, as Stripe keeps ``created``). Not the
-    Customer Search API (``email:"..."``): Stripe's documentation does not say it matches
-    regardless of case, and says its index lags writes (under a minute, up to an hour in an
-    outage) and is not offered to accounts in India, so a customer made just before an
-    erasure could be missed; a customer stored in other mixed case than asked stays unfound."""
+    matches case and all: the address as given, in lower case and as each of ``spellings``
+    are asked), of those made by ``made_by`` when given (to the second, as Stripe keeps
+    ``created``). Not the Customer Search API (``email:"..."``): Stripe's documentation does
+    not say it matches regardless of case, and says its index lags writes (under a minute, up
+    to an hour in an outage) and is not offered to accounts in India, so a customer made just
+    before an erasure could be missed; a customer stored in other mixed case than asked stays
+    unfound."""
 
     by = None if made_by is None else int(made_by.timestamp())
 
     def found() -> list[str]:
         invoices: list[str] = []
-        for address in dict.fromkeys((email, email.lower())):
+        for address in dict.fromkeys((email, email.lower(), *spellings)):
             customers = (
                 client.v1.customers.list({"email": address, "limit": 100})
                 if by is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,9 +57,9 @@ class StripeGateway(StripeInvoicing):
         return invoice_addressee(self._client, invoice_id)
 
     def invoices_no_longer_payable_to(
-        self, email: str, made_by: datetime | None = None
+        self, email: str, spellings: Sequence[str] = (), made_by: datetime | None = None
     ) -> tuple[str, ...]:
-        return invoices_no_longer_payable_to(self._client, email, made_by)
+        return invoices_no_longer_payable_to(self._client, email, spellings, made_by)
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {

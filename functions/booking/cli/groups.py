@@ -140,7 +140,8 @@ def record_group_payment(args: argparse.Namespace, url: str, token: str | None) 
     line = post_json(
         f"{group_path(url, args.group_id)}/invoice/paid-outside-stripe", token, received.body(args)
     )
-    return f"{received.recorded_said(line)} {line['organisation']}: {line['status_said']}."
+    said = received.recorded_said(line, line["kept_said"])  # the places kept: its invoice's
+    return f"{said} {line['organisation']}: {line['status_said']}."
 
 
 COMMANDS = {

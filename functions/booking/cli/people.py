@@ -66,7 +66,10 @@ def application_action(
         )
         raise CliError(said) from None
     if "recorded" in answer:  # a payment outside Stripe: what this run did first
-        return f"{received.recorded_said(answer)} {_where(answer)}"
+        amount = answer.get("amount_due")
+        currency = (answer.get("price") or {}).get("currency", "gbp")
+        said = received.recorded_said(answer, money_words(amount, currency) if amount else "")
+        return f"{said} {_where(answer)}"
     if action in RESENT_SAID:
         return f"{RESENT_SAID[action]} {_where(answer)}"
     return _where(answer)

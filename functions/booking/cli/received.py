@@ -25,16 +25,19 @@ def way(text: str) -> str:
 # What a request recording a payment did (the API's ``recorded``), one person's or a group's:
 # a second run records nothing, and its details are not kept, so it must not read as recorded.
 RECORDED_SAID = {
-    "now": "Payment recorded: Stripe holds the invoice as paid outside Stripe.",
+    "now": "Payment recorded: Stripe holds the invoice{amount} as paid outside Stripe.",
     "before": "Nothing recorded: the invoice was recorded as paid outside Stripe already, with "
     "the details of the first run that gave any.",
     "paid_at_stripe": "Nothing recorded: its payer paid the invoice at Stripe.",
 }
 
 
-def recorded_said(answer: dict[str, Any]) -> str:
-    """The first words of a payment's recording, by what the request did."""
-    return RECORDED_SAID[answer.get("recorded", "now")]
+def recorded_said(answer: dict[str, Any], amount: str) -> str:
+    """The first words of a payment's recording, by what the request did; one recorded now
+    says the invoice's ``amount`` (in words: "£400.00"), which an invoice replaced since the
+    operator last looked (a place given up, a bursary) makes other than the money that came."""
+    said = RECORDED_SAID[answer.get("recorded", "now")]
+    return said.format(amount=f" for {amount}" if amount else "")
 
 
 def add_options(command: argparse.ArgumentParser) -> None:

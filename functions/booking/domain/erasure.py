@@ -33,6 +33,12 @@ INVOICE_BEING_PAID = (
 # What an erasure says of a booking whose card checkout was paid before it could expire it
 # (one person's, a group's), one wording.
 PAID_MEANWHILE = "its card checkout had been paid meanwhile, so the booking stands"
+# What it says of a group's card checkout completed by a bank debit (Bacs, SEPA) still being
+# confirmed: the booking stands, its places kept, but nothing is paid yet.
+DEBIT_SETTLING = (
+    "its card checkout was paid by a bank debit its bank is still confirming, so the booking "
+    "stands: if the bank says it failed, the booking ends and its places go back"
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class GroupErased:
     invoice_voided: bool = False
     checkout_expired: bool = False  # its unpaid card checkout expired at Stripe: it ended
     paid_meanwhile: bool = False  # its card checkout was paid before it could be expired
+    debit_settling: bool = False  # that payment a bank debit its bank has yet to confirm
     seats_released: int = 0
     manager_told: bool = False  # the manager (not erased) is emailed that the places went
     invoice_paid: bool = False  # its open invoice was paid before the erasure could void it
@@ -315,7 +322,8 @@ def _group_said(erased: GroupErased) -> str:
             erased.checkout_expired,
             "its unpaid card checkout was expired at Stripe, so the booking ended",
         ),
-        (erased.paid_meanwhile, PAID_MEANWHILE),
+        (erased.paid_meanwhile and not erased.debit_settling, PAID_MEANWHILE),
+        (erased.debit_settling, DEBIT_SETTLING),
         (
             erased.seats_released > 0,
             f"its {_plural(erased.seats_released, 'place', 'places')} went back to the course",

@@ -246,3 +246,25 @@ def recorded_from_provider(
         and billing_contact_of(billing) not in {None, *named}
     )
     return (*former, *found)
+
+
+def spellings_held(
+    contact: str, applications: Iterable[Application], groups: Iterable[GroupBooking]
+) -> tuple[str, ...]:
+    """How ``applications`` and ``groups`` spell ``contact`` (matched whatever its case): as
+    an applicant, a manager, a billing contact now or one an invoice was corrected away from.
+    A provider's lookup by address matches case and all, so an erasure asks it by each."""
+    held: list[str] = []
+    for application in applications:
+        former = (f.billing for f in application.former_billing)
+        held += [application.answers.email, *_addresses(application.billing, *former)]
+    for group in groups:
+        former = (f.billing for f in group.former_billing)
+        billed = _addresses(group.billing, group.replacing_billing, *former)
+        held += [group.manager.email, *billed]
+    address = contact.strip().lower()
+    return tuple(dict.fromkeys(spelt for spelt in held if spelt.lower() == address))
+
+
+def _addresses(*details: BillingDetails | None) -> list[str]:
+    return [d.billing_email for d in details if d is not None]

@@ -9,7 +9,8 @@ invoice whose day ends after what it pays for needs it. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ class HeldOnAnInvoice:
     named: str
     due_at: datetime
     needed_by: datetime
+    invoice_id: str
 
 
 def falls_due_late(due_at: datetime, needed_by: datetime, timezone: str) -> bool:
@@ -41,60 +43,122 @@ def falls_due_late(due_at: datetime, needed_by: datetime, timezone: str) -> bool
     return invoice_hold_ends(due_at, timezone) > needed_by
 
 
-def due_after_start(applications: Iterable[Application], course: Course) -> list[Application]:
+def bookings_due_late(applications: Iterable[Application], course: Course) -> list[HeldOnAnInvoice]:
     """Of ``applications`` (``course``'s), those holding their place on an open invoice whose
-    day ends after the course's first session begins."""
-    invoiced = [a for a in applications if a.has_open_invoice() and a.invoice is not None]
+    day ends after the course's first session begins, by reference."""
+    invoiced = [(a, a.invoice) for a in applications if a.has_open_invoice() and a.invoice]
     if not invoiced:  # most saves: no course dates read
         return []
     zone, start = course.definition.timezone, course.first_start()
-    return [a for a in invoiced if a.invoice and falls_due_late(a.invoice.due_at, start, zone)]
-
-
-def due_after_start_warning(applications: Iterable[Application], course: Course) -> str | None:
-    """What the organiser reads when some of ``applications`` hold their place on an invoice
-    falling due after ``course`` now starts (None: none do)."""
-    late = due_after_start(applications, course)
-    held = [
-        HeldOnAnInvoice(a.reference_or_id, a.invoice.due_at, course.first_start())
-        for a in late
-        if a.invoice is not None
+    return [
+        HeldOnAnInvoice(a.reference_or_id, i.due_at, start, i.invoice_id)
+        for a, i in invoiced
+        if falls_due_late(i.due_at, start, zone)
     ]
-    return _warning(
-        held,
-        course.definition.timezone,
-        ("booking holds its place", "bookings hold their places"),
-        "the course now starts",
-        "The place stays held until then; ask the employer to pay before the course starts, "
-        "or void the invoice and let the person pay another way.",
-    )
 
 
-def groups_due_after_apply_by_warning(groups: Iterable[GroupBooking], course: Course) -> str | None:
-    """What the organiser reads when some of ``course``'s ``groups`` (as their apply-by dates
-    now are) hold their places on an open invoice falling due after their colleagues must have
-    applied (None: none do): paid on its day, no colleague's link could be used."""
+def groups_due_late(groups: Iterable[GroupBooking], course: Course) -> list[HeldOnAnInvoice]:
+    """Of ``course``'s ``groups`` (as their apply-by dates now are), those holding their places
+    on an open invoice falling due after their colleagues must have applied: paid on its day,
+    no colleague's link could be used."""
     # A course's save only: the api's reads of courses load no group model.
-    from booking.domain.erasure import group_named
     from booking.domain.groups import GroupStatus
 
     zone = course.definition.timezone
-    late = [
-        HeldOnAnInvoice(group_named(g.organisation), g.invoice.due_at, g.apply_by)
+    owing = [
+        (g, g.invoice)
         for g in groups
         if g.status is GroupStatus.AWAITING_INVOICE_PAYMENT
         and g.invoice is not None
         and g.invoice.still_owed
         and falls_due_late(g.invoice.due_at, g.apply_by, zone)
     ]
-    return _warning(
-        late,
-        zone,
-        ("group booking holds its places", "group bookings hold their places"),
-        "their colleagues must now apply",
-        "Paid on that day, no colleague could use their link any more and the places would go "
-        "back; ask the employer to pay before the apply-by date, or void the invoice.",
+    shared = Counter(g.organisation for g, _ in owing)
+    return [
+        HeldOnAnInvoice(
+            _told_apart(g, shared[g.organisation] > 1, zone), i.due_at, g.apply_by, i.invoice_id
+        )
+        for g, i in owing
+    ]
+
+
+BEING_DEBITED = "being paid by a bank debit the bank is still confirming"
+_BOOKINGS = ("booking holds its place", "bookings hold their places")
+_GROUPS = ("group booking holds its places", "group bookings hold their places")
+_AFTER_START, _AFTER_APPLY_BY = "the course now starts", "their colleagues must now apply"
+
+
+def late_said(
+    bookings: Sequence[HeldOnAnInvoice],
+    groups: Sequence[HeldOnAnInvoice],
+    zone: str,
+    being_debited: Container[str] = frozenset(),
+) -> list[str]:
+    """What the organiser reads of ``bookings`` and ``groups`` falling due late: a sentence for
+    each kind, and one more for those whose invoices the employer is paying by a bank debit
+    its bank is still confirming (``being_debited``: their invoices' ids), which nobody can
+    hurry and whose invoices cannot be voided meanwhile, so no such advice is given."""
+    people, people_paying = _apart(bookings, being_debited)
+    placed, placed_paying = _apart(groups, being_debited)
+    said = [
+        _warning(
+            people,
+            zone,
+            _BOOKINGS,
+            _AFTER_START,
+            "The place stays held until then; ask the employer to pay before the course "
+            "starts, or void the invoice and let the person pay another way.",
+        ),
+        _warning(
+            people_paying,
+            zone,
+            _BOOKINGS,
+            f"{_AFTER_START}, {BEING_DEBITED}",
+            "The place stays held while the bank confirms it, after the start if it takes "
+            "that long; nothing needs doing unless the debit fails.",
+        ),
+        _warning(
+            placed,
+            zone,
+            _GROUPS,
+            _AFTER_APPLY_BY,
+            "Paid on that day, no colleague could use their link any more and the places would "
+            "go back; ask the employer to pay before the apply-by date, or void the invoice.",
+        ),
+        _warning(
+            placed_paying,
+            zone,
+            _GROUPS,
+            f"{_AFTER_APPLY_BY}, {BEING_DEBITED}",
+            "Confirmed after the apply-by date, no colleague could use their link any more and "
+            "the places would go back, refunded; the invoice cannot be voided meanwhile.",
+        ),
+    ]
+    return [sentence for sentence in said if sentence]
+
+
+def _apart(
+    late: Sequence[HeldOnAnInvoice], being_debited: Container[str]
+) -> tuple[list[HeldOnAnInvoice], list[HeldOnAnInvoice]]:
+    """``late`` in two: those whose invoices are not being paid, and those being debited."""
+    return (
+        [h for h in late if h.invoice_id not in being_debited],
+        [h for h in late if h.invoice_id in being_debited],
     )
+
+
+def _told_apart(group: GroupBooking, shared: bool, zone: str) -> str:
+    """A group as the warning names it: by the organisation it is for, and by its manager too
+    when another group named is for the same organisation (``shared``); an erased manager is
+    never named: the day it was booked tells it apart then."""
+    from booking.domain.erasure import group_named
+
+    named = group_named(group.organisation)
+    if not shared:
+        return named
+    if group.manager_erased:
+        return f"{named} booked {day_when(group.created_at, zone)}"
+    return f"{named} by {group.manager.name}"
 
 
 def _warning(

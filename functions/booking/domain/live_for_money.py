@@ -49,9 +49,8 @@ def not_fundable(application: Application, payment_refused: str | None) -> Refus
     if application.status is ApplicationStatus.CONFIRMED:  # booked, not ended
         return Refusal(
             NOT_FUNDABLE,
-            f"a bursary cannot be given to an application that is {shown}: its place is paid "
-            "for already (to give money back, refund it), so nothing was changed and nobody "
-            "was emailed",
+            f"a bursary cannot be given to an application that is {shown}: "
+            f"{_booked_said(application)}, so nothing was changed and nobody was emailed",
         )
     lapsed_after_closing = application.status is ApplicationStatus.EXPIRED and (
         payment_refused == "course_closed"
@@ -62,6 +61,19 @@ def not_fundable(application: Application, payment_refused: str | None) -> Refus
         f"a bursary cannot be given to an application that is {shown}{closed}: it has ended, "
         "so nothing was changed and nobody was emailed",
     )
+
+
+def _booked_said(application: Application) -> str:
+    """How a confirmed booking's place is paid for, and how money could go back from it: a
+    group's place only by its manager giving it up, a place nothing was paid for not at all."""
+    if application.group_place is not None:
+        return (
+            "its place is paid for by the manager's group booking, and its share goes back to "
+            "the employer only when the manager gives the place up on their page"
+        )
+    if application.amount_paid == 0:
+        return "its place is booked already and nothing was paid for it, so none can go back"
+    return "its place is paid for already (to give money back, cancel it with its refund)"
 
 
 def bursary_refusal(application: Application, course: Course, now: datetime) -> Conflict | None:

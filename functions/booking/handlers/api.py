@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from booking import bootstrap
 from booking.bootstrap import ports
-from booking.domain.course import is_valid_course_id
+from booking.domain.course import Course, is_valid_course_id
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.domain.links import with_query
 from booking.handlers import api_groups, http
@@ -23,7 +23,7 @@ from booking.handlers.routes.groups import reader_of
 from booking.handlers.views import application_out, course_out
 from booking.services import applications, courses, invoicing, register
 from booking.services.applications import ApplicationView, view_of
-from booking.services.invoice_requests import invoice_offered
+from booking.services.invoice_requests import group_invoice_due, invoice_offered
 
 if TYPE_CHECKING:
     from booking.domain.application import Application
@@ -99,6 +99,16 @@ def _apply_action(course_id: str) -> str:
     return f"{ports().public_base_url}/courses/{quote(course_id)}/applications"
 
 
+def _offers(the_ports: Ports, course: Course) -> dict[str, bool]:
+    """Whether the application page offers an invoice now: to the person, and to a manager
+    booking places (``invoice_requests.group_invoice_due``: their form offers it by that)."""
+    now = the_ports.clock()
+    return {
+        "invoice_offered": invoice_offered(the_ports, course, now),
+        "group_invoice_offered": invoice_offered(the_ports, course, now, group_invoice_due),
+    }
+
+
 @served("getCourse")
 def get_course(course_id: str) -> Response[str]:
     the_ports = ports()
@@ -106,8 +116,7 @@ def get_course(course_id: str) -> Response[str]:
     if http.wants_html(_header("accept")):
         # A person who lands here sees the course's page (the one with its form).
         action = _apply_action(course_id)
-        offered = invoice_offered(the_ports, course, the_ports.clock())
-        page = _pages().apply_form(course, the_ports.clock(), action, invoice_offered=offered)
+        page = _pages().apply_form(course, the_ports.clock(), action, **_offers(the_ports, course))
         return _html(200, page)
     return http.json_response(200, course_out(course, the_ports.clock()).model_dump(mode="json"))
 
@@ -117,9 +126,8 @@ def application_form(course_id: str) -> Response[str]:
     the_ports = ports()
     course = courses.get_course(the_ports, course_id)
     action = _apply_action(course_id)
-    offered = invoice_offered(the_ports, course, the_ports.clock())
     return _html(
-        200, _pages().apply_form(course, the_ports.clock(), action, invoice_offered=offered)
+        200, _pages().apply_form(course, the_ports.clock(), action, **_offers(the_ports, course))
     )
 
 
@@ -144,7 +152,7 @@ def submit_application(course_id: str) -> Response[str]:
             action,
             values,
             invalid.fields,
-            invoice_offered=invoice_offered(the_ports, course, the_ports.clock()),
+            **_offers(the_ports, course),
         )
         return form_again(422, page)
     except DependencyUnavailable as exc:

@@ -48,8 +48,8 @@ class SavedCourseOut(OrganiserCourseOut):
         "(its new host's enquiries address), or dates moved earlier than the day an open "
         "invoice falls due (the bookings by reference and due day: their places stay held "
         "until then), or a group booking's apply-by date moved earlier than the day its open "
-        "invoice falls due (by organisation and due day: paid then, no colleague could use "
-        "their link)",
+        "invoice falls due (by organisation, and manager where two are for one "
+        "organisation, and due day: paid then, no colleague could use their link)",
     )
 
 

@@ -119,7 +119,9 @@ class PersonExport(Model):
         "for the manager and the billing contact, `given_back_by_hand`: the group's money owed "
         "back by hand recorded as given back, in words, when any was; for a billing contact the "
         "group's invoice was corrected away from, `replaced_invoice`: the id of the invoice that "
-        "went to them, whose customer at Stripe holds them, in place of it)",
+        "went to them, whose customer at Stripe holds them, in place of it; `payment`: "
+        "`bank_debit_being_confirmed` while its card checkout is paid by a bank debit its bank "
+        "is still confirming, which an erasure leaves standing)",
     )
     billing_contact_for: list[BilledApplicationOut] = Field(
         default_factory=list,

@@ -178,21 +178,12 @@ def _put_course(
 
 
 def late_invoices_said(ports: Ports, course: Course) -> list[str]:
-    """After a save that moved ``course``'s dates, in words (``domain.invoices_after_start``):
-    the bookings holding their place on an invoice falling due after it now starts, and the
-    group bookings holding theirs on one falling due after their colleagues must now apply."""
-    # Loaded by a save that moved the dates alone: the api's and the console's first requests
-    # never read it (tests/unit/test_cold_start_imports.py).
-    from booking.domain.invoices_after_start import (
-        due_after_start_warning,
-        groups_due_after_apply_by_warning,
-    )
+    """``services.late_invoices``' warnings, loaded by a save (the console's page after one, too)
+    alone: the api's and the console's first requests never read them
+    (tests/unit/test_cold_start_imports.py)."""
+    from booking.services import late_invoices
 
-    people = due_after_start_warning(ports.repository.list_applications(course.course_id), course)
-    groups = groups_due_after_apply_by_warning(
-        ports.groups.groups_of_course(course.course_id), course
-    )
-    return [said for said in (people, groups) if said]
+    return late_invoices.late_invoices_said(ports, course)
 
 
 def _moved_dates_followed(

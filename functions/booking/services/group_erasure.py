@@ -28,6 +28,7 @@ from booking.domain.former_contacts import (
     replaced_invoice,
 )
 from booking.domain.group_endings import GroupEnding
+from booking.domain.group_figures import payment_settling
 from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
     REPLACEMENT_LEFT_AFTER,
@@ -194,6 +195,7 @@ def _forgotten_in(
         invoice_voided=voided,
         checkout_expired=expired,
         paid_meanwhile=checkout is False,
+        debit_settling=_paid_by_debit_settling(checkout, saved),
         seats_released=held if voided else found.seats_held if expired else 0,
         manager_told=voided and saved.manager.email != ERASED_EMAIL,
         invoice_paid=answer == "paid",
@@ -353,12 +355,25 @@ def groups_named(ports: Ports, email: str) -> list[dict[str, Any]]:
                     "as": role,
                     "name": named,
                     "organisation": group.organisation,
-                    # What erasing them does depends on it (the erase page).
+                    # What erasing them does depends on it (the erase page), and on
+                    # whether its card checkout is paid by a debit still being confirmed.
                     "status": group.status.value,
+                    **({"payment": DEBIT_BEING_CONFIRMED} if payment_settling(group) else {}),
                     **_payers_part(group, role, email),
                 }
             )
     return held
+
+
+def _paid_by_debit_settling(checkout_expired: bool | None, group: GroupBooking) -> bool:
+    """Whether Stripe answered the erasure's expiry that ``group``'s card checkout is complete
+    (``checkout_expired`` False) by a bank debit its bank has yet to confirm."""
+    return checkout_expired is False and payment_settling(group)
+
+
+# A group's card checkout completed by a bank debit its bank has yet to confirm: the erasure
+# ends nothing of it (Stripe holds the checkout complete), the booking stands.
+DEBIT_BEING_CONFIRMED = "bank_debit_being_confirmed"
 
 
 def _payers_part(group: GroupBooking, role: str, email: str) -> dict[str, str]:

@@ -138,10 +138,12 @@ def invoice_due_or_refuse(
 ) -> datetime:
     """When an invoice issued now falls due by ``rule`` (``invoice_requests``: a person's
     booking's, or a group's); too late for one: a 422 on ``payment_method`` naming what is
-    too close (``too_close``: the day, and what happens on it)."""
+    too close (``too_close``: the day, and what happens on it), the start when the course's
+    own terms refuse it already (a group's rule adds its apply-by date to them)."""
     due = rule(course, now, bank_holidays)
     if due is None:
-        day, happens = too_close
+        by_the_course = rule is invoice_due or invoice_due(course, now, bank_holidays) is None
+        day, happens = TOO_CLOSE_TO_THE_START if by_the_course else too_close
         raise InvalidInput(
             f"it is too close to {day} for an invoice",
             {"payment_method": f"{happens} too soon to pay by invoice; please pay by card"},

@@ -5,7 +5,7 @@ ports from one place."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -284,13 +284,15 @@ class PaymentGateway(Protocol):
         ...
 
     def invoices_no_longer_payable_to(
-        self, email: str, made_by: datetime | None = None
+        self, email: str, spellings: Sequence[str] = (), made_by: datetime | None = None
     ) -> tuple[str, ...]:
         """The invoices, void or paid, whose customers at the provider still hold ``email``,
         as the provider finds them by that address (not as any booking records them): an
-        erasure's reach to a contact no booking names any more. ``made_by``: only customers
-        the provider made by then (an erasure's search made later: none made for a booking
-        since). DependencyUnavailable when the provider cannot be reached."""
+        erasure's reach to a contact no booking names any more. Its lookup matches case and
+        all: asked as given, in lower case and as each of ``spellings`` (how our records spell
+        it). ``made_by``: only customers the provider made by then (an erasure's search made
+        later: none made for a booking since). DependencyUnavailable when the provider cannot
+        be reached."""
         ...
 
     def forget_invoice_customer(self, invoice_id: str) -> None:

@@ -23,6 +23,7 @@ from booking.domain.erasure import (
 )
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.facilitators_told import delete_your_copy
+from booking.domain.former_contacts import spellings_held
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
 from booking.domain.page_seen import Seen, person_refusal, person_seen
 from booking.domain.register import certificate_code
@@ -173,7 +174,8 @@ def _customers_to_forget(
     groups = ports.groups.groups_of_person(email)
     recorded = invoices_of_person([*applications, *billed], groups, email)
     if held or applications or billed or groups or groups_named(ports, email):
-        return with_those_only_provider_finds(ports, email, recorded)
+        spelt = spellings_held(email, [*applications, *billed], groups)
+        return with_those_only_provider_finds(ports, email, recorded, spelt)
     return recorded, False
 
 

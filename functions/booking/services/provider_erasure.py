@@ -51,18 +51,21 @@ def invoices_of_person(
 
 
 def with_those_only_provider_finds(
-    ports: Ports, email: str, recorded: list[str]
+    ports: Ports, email: str, recorded: list[str], spellings: Sequence[str] = ()
 ) -> tuple[list[str], bool]:
     """``recorded`` (the invoices our bookings say hold ``email``) and the void or paid ones
     whose customers the provider finds holding it though no booking records it (an invoice
     corrected away from them before replaced contacts were kept): erased with the rest, so the
-    replaced contacts' backfill never reads them back from the provider afterwards. An open
-    invoice found so is left alone: a booking's invoice still payable is voided only through
-    the booking that holds it. The provider unreachable, the erasure of what we hold goes on
-    (as its deletions do) and the search is owed, made by the sweep once the provider answers
-    (``services.provider_searches``). With whether it was owed so."""
+    replaced contacts' backfill never reads them back from the provider afterwards. Its lookup
+    matches case and all, so it is asked by each of ``spellings`` too (how our records spell
+    the address: ``former_contacts.spellings_held``), whatever case the erasure was typed in.
+    An open invoice found so is left alone: a booking's invoice still payable is voided only
+    through the booking that holds it. The provider unreachable, the erasure of what we hold
+    goes on (as its deletions do) and the search is owed, made by the sweep once the provider
+    answers (``services.provider_searches``: by the address as typed and in lower case, our
+    records' other spellings being erased by then). With whether it was owed so."""
     try:
-        unrecorded = ports.payments.invoices_no_longer_payable_to(email)
+        unrecorded = ports.payments.invoices_no_longer_payable_to(email, spellings)
     except DependencyUnavailable:
         search_later(ports, email)
         return recorded, True

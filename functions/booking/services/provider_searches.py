@@ -61,7 +61,7 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
         try:
             # Customers made by the erasure only: never one of a booking made since by the
             # same address (its customer is that booking's, not the erased person's).
-            found = ports.payments.invoices_no_longer_payable_to(owed.email, owed.owed_at)
+            found = ports.payments.invoices_no_longer_payable_to(owed.email, made_by=owed.owed_at)
         except DependencyUnavailable:
             continue  # claimed until the claim ends: a later run asks again
         if found:

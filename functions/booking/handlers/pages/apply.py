@@ -202,9 +202,12 @@ def apply_form(
     errors: dict[str, str] | None = None,
     *,
     invoice_offered: bool | None = None,
+    group_invoice_offered: bool | None = None,
 ) -> str:
     """``invoice_offered``: paying by invoice may be chosen now (``invoicing.invoice_offered``;
-    None: as the course allows, for a page drawn without the clock's due-date rule)."""
+    None: as the course allows, for a page drawn without the clock's due-date rule);
+    ``group_invoice_offered``: likewise on a manager's form for several places, which the
+    page's link to it says."""
     listed = _ordered_errors(errors or {}, values or {})
     return form_page(
         "pages/apply.html",
@@ -213,6 +216,9 @@ def apply_form(
         capacity=course.definition.capacity,
         # The manager's form for several named places (``handlers.pages.groups``).
         group_booking_url=action.removesuffix("/applications") + "/group-booking",
+        group_invoice_offered=course.definition.invoice_allowed
+        if group_invoice_offered is None
+        else group_invoice_offered,
         fields=APPLICATION_FIELDS,
         discount_field=DISCOUNT_FIELD,
         consent_label=CONSENT_LABEL,
