@@ -23,10 +23,12 @@ def before_the_first(
     """``act`` done once, just before the first call of ``target.method`` that ``when`` accepts;
     that call then goes on as it would have. What ``act`` answered (empty: never reached)."""
     real = getattr(target, method)
+    reached: list[bool] = []  # before ``act`` runs: a call it makes itself does not act again
     done: list[Answer] = []
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        if not done and when(*args, **kwargs):
+        if not reached and when(*args, **kwargs):
+            reached.append(True)
             done.append(act())
         return real(*args, **kwargs)
 
