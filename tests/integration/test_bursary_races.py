@@ -17,7 +17,7 @@ from tests.support.applications import invoice_id_of
 from tests.support.groups import invoices_made
 from tests.support.held_events import deliver, paid_after_its_read, paid_while
 from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import Reply, System
 
 PERSON = "ada@example.org"
@@ -125,7 +125,7 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
     whole, the employer asked to pay again)."""
     system = invoiced
     application, old = _applied_with_its_invoice(system)
-    granted = before_the_first(
+    granted = at_the_first(
         monkeypatch,
         system.ports.repository,
         "save",

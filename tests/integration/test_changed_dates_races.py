@@ -14,7 +14,7 @@ import pytest
 from tests.integration.test_changed_dates_as_held import SPRING, _at_three, _starts, _with
 from tests.support.another_invocation import in_another_invocation
 from tests.support.cohorts import ADA, Cohorts
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 
@@ -23,7 +23,7 @@ def _saved_while_sending(
 ) -> None:
     """Saves ``then`` as the mailer records the first session it is sending (and with
     ``mail``, runs the mailer on what that save queued, before the send goes on)."""
-    before_the_first(
+    at_the_first(
         monkeypatch,
         system.ports.repository,
         "record_told",

@@ -26,7 +26,7 @@ from tests.support.closing import (
     two_waiting,
     two_waiting_then_moved_a_week,
 )
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
@@ -38,7 +38,7 @@ def _swept_with_a_save_of_the_course(
     """The sweep at ``at``, the course saved as ``definition`` as its first mark is written:
     how many it told."""
     with monkeypatch.context() as patched:
-        saved = before_the_first(
+        saved = at_the_first(
             patched,
             system.ports.repository,
             "save",

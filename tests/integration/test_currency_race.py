@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.another_invocation import in_another_invocation
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import COURSE_ID, Reply, System
 
 
@@ -36,7 +36,7 @@ def test_a_submission_between_the_check_and_the_write_refuses_the_change(
     system: System, monkeypatch: pytest.MonkeyPatch, approval: bool
 ) -> None:
     # The currency check has read nothing priced in GBP; an applicant lands now.
-    raced = before_the_first(
+    raced = at_the_first(
         monkeypatch,
         system.ports.repository,
         "put_course",

@@ -17,7 +17,7 @@ import pytest
 from booking.services.lifecycle import sweep
 from tests.support.cohorts import ADA, BOB, LONDON, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 
@@ -471,7 +471,7 @@ def test_erasure_expires_the_moves_checkout_before_its_save(
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     pending = _ask(cohorts, app_id)["pending_move"]
     session_id = _session(pending["pay_url"])
-    tried = before_the_first(
+    tried = at_the_first(
         monkeypatch,
         system.ports.repository,
         "save",

@@ -16,7 +16,7 @@ from booking.domain.emails import GROUP_KINDS, EmailJob, OutgoingEmail
 from booking.services.mailer import send_email_job
 from booking.services.ports import EmailClaim, EmailSender
 from tests.support.groups import MANAGER, paid_group
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 PERSON = "leaving@example.org"
@@ -157,7 +157,7 @@ def test_a_group_email_checked_before_its_managers_erasure_is_not_made_after_it(
     # The manager's page, sent once the group is paid (its "booked" email is superseded).
     [first] = [job for job in jobs if job.job_id.endswith(":paid")]
     events = _Events()
-    before_the_first(
+    at_the_first(
         monkeypatch,
         system.ports.repository,
         "claim_email",

@@ -18,7 +18,7 @@ from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.page_text import text_of
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.system import Reply, System
 
 SEPTEMBER = "follow-up-2027-september"  # the sample's first follow-up
@@ -194,7 +194,7 @@ def _pressed_while(
     itself: a Lambda function's handler is not re-entrant in one process): the press's
     answer and the graduate, still at that moment."""
     with _invitation_sent(system) as (alex, browser, action, form):
-        fired = before_the_first(
+        fired = at_the_first(
             monkeypatch,
             system.ports.repository,
             "save",

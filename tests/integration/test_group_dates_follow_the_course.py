@@ -32,7 +32,7 @@ from tests.support.groups import (
     substitute,
 )
 from tests.support.month_before import a_month_before
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
@@ -192,7 +192,7 @@ def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
     with time_machine.travel(start - timedelta(days=30), tick=False):
         if lands_first == "course":
             # The pause before the group's first save, filled by the course's save.
-            saved = before_the_first(
+            saved = at_the_first(
                 monkeypatch,
                 system.ports.groups,
                 "save_group",
@@ -202,7 +202,7 @@ def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
             group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
             assert len(saved) == 1
         else:
-            booked = before_the_first(
+            booked = at_the_first(
                 monkeypatch,
                 system.ports.repository,
                 "put_course",

@@ -14,7 +14,7 @@ import pytest
 from booking.domain.emails import OutgoingEmail
 from tests.support.held_events import Delivery, held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
-from tests.support.races import before_the_first
+from tests.support.races import at_the_first
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
@@ -223,7 +223,7 @@ def when_stripe_is_asked(
     def posted_to_path(method: str, url: str, *request: Any) -> bool:
         return method == "post" and url.endswith(path)
 
-    return before_the_first(monkeypatch, system.stripe_http, "_answer", act, posted_to_path)
+    return at_the_first(monkeypatch, system.stripe_http, "_answer", act, posted_to_path)
 
 
 def at_the_void(
