@@ -37,7 +37,7 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
-from booking.domain.group_figures import earlier_try_may_be_paid
+from booking.domain.group_figures import earlier_try_may_be_paid, not_replacing
 from booking.domain.group_give_ups import (
     being_recorded_refused,
     give_up_refusal,
@@ -59,7 +59,6 @@ from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
     EarlierTryInvoice,
     earlier_try_invoice,
-    not_replacing,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
