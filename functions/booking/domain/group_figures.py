@@ -51,6 +51,15 @@ def invoice_being_replaced(group: GroupBooking) -> bool:
     )
 
 
+def still_replacing(group: GroupBooking, invoice_id: str) -> bool:
+    """Whether ``group`` still holds ``invoice_id``, marked as being replaced: what the save of
+    its replacement is held to (nobody completed, refused or ended it meanwhile)."""
+    invoice = group.invoice
+    return (
+        invoice is not None and invoice.invoice_id == invoice_id and invoice_being_replaced(group)
+    )
+
+
 def not_replacing(group: GroupBooking) -> GroupBooking:
     """``group`` no longer marked as replacing its invoice (replaced, corrected, or its void
     refused)."""
