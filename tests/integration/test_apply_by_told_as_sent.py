@@ -28,6 +28,7 @@ from booking.services.mailer import send_email_job
 from tests.support import system as system_module
 from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view, pay_link_id
 from tests.support.month_before import a_month_before
+from tests.support.races import at_the_first
 from tests.support.system import COURSE_ID, System
 
 _COLLEAGUE_ADDRESSES = tuple(str(c["email"]) for c in COLLEAGUES[:2])
@@ -46,19 +47,16 @@ def _saved_while_sending(
 ) -> Iterator[None]:
     """``then`` run once, as the first email to ``to`` has been sent and before the mailer
     records what it said: a save of the course landing in that window."""
-    real_send = system_module._Recording.send
-    fired: list[bool] = []
-
-    def send(self: Any, message: OutgoingEmail) -> str:
-        message_id = real_send(self, message)
-        if message.to == [to] and not fired:
-            fired.append(True)
-            then()
-        return message_id
-
-    monkeypatch.setattr(system_module._Recording, "send", send)
-    yield
-    monkeypatch.setattr(system_module._Recording, "send", real_send)
+    with monkeypatch.context() as patched:
+        fired = at_the_first(
+            patched,
+            system_module._Recording,
+            "send",
+            then,
+            lambda recording, message: message.to == [to],
+            after=True,
+        )
+        yield
     assert fired, f"no email to {to} was sent"
 
 

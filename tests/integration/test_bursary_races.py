@@ -17,6 +17,7 @@ from tests.support.applications import invoice_id_of
 from tests.support.groups import invoices_made
 from tests.support.held_events import deliver, paid_after_its_read, paid_while
 from tests.support.invoiced import ACCOUNTS, applied_by_invoice, invoiced_cohort
+from tests.support.races import at_the_first
 from tests.support.system import Reply, System
 
 PERSON = "ada@example.org"
@@ -124,16 +125,13 @@ def test_a_bursary_asked_while_the_payments_event_is_applied_is_refused_the_book
     whole, the employer asked to pay again)."""
     system = invoiced
     application, old = _applied_with_its_invoice(system)
-    repository = system.ports.repository
-    real_save = repository.save
-    granted: list[Reply] = []
-
-    def bursary_first(new: Any, previous: Any, **options: Any) -> Any:
-        if not granted and new.status.value == "confirmed":  # the event's save
-            granted.append(system.grant_bursary(application, 5000))
-        return real_save(new, previous, **options)
-
-    monkeypatch.setattr(repository, "save", bursary_first)
+    granted = at_the_first(
+        monkeypatch,
+        system.ports.repository,
+        "save",
+        lambda: system.grant_bursary(application, 5000),
+        lambda new, *previous, **options: new.status.value == "confirmed",  # the event's save
+    )
     assert system.stripe_local("POST", f"/invoices/{old}/pay").status == 200
     monkeypatch.undo()
 

@@ -4,14 +4,13 @@ cancellation without a CANCEL calendar file, as the mailer's ledger knows."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
 
 from booking.domain.emails import OutgoingEmail
-from booking.domain.errors import DependencyUnavailable
 from tests.support.system import System
+from tests.support.throttled import sent_not_recorded, throttled
 
 PERSON = "quick@example.org"
 
@@ -38,18 +37,8 @@ def _booked_and_cancelled(
 
 def _records_fail(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
     repository = system.ports.repository
-    finish = repository.finish_email
-
-    def sent_not_recorded(job_id: str, state: str, now: datetime) -> None:
-        if state == "sent":
-            raise DependencyUnavailable("dynamodb throttled")
-        finish(job_id, state, now)
-
-    def not_added(*args: Any) -> None:
-        raise DependencyUnavailable("dynamodb throttled")
-
-    monkeypatch.setattr(repository, "finish_email", sent_not_recorded)
-    monkeypatch.setattr(repository, "add_to_timeline", not_added)
+    sent_not_recorded(monkeypatch, repository)
+    monkeypatch.setattr(repository, "add_to_timeline", throttled(repository.add_to_timeline))
     monkeypatch.setattr(system.ports, "pause", lambda seconds: None)
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from booking.domain.invitations import Telling
 from tests.integration.test_changed_dates_as_held import SPRING, _at_three, _starts, _with
 from tests.support.another_invocation import in_another_invocation
 from tests.support.cohorts import ADA, Cohorts
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 
@@ -23,17 +23,13 @@ def _saved_while_sending(
 ) -> None:
     """Saves ``then`` as the mailer records the first session it is sending (and with
     ``mail``, runs the mailer on what that save queued, before the send goes on)."""
-    repository = system.ports.repository
-    recorded = repository.record_told
-    raced: list[bool] = []
-
-    def racing(telling: Telling, *args: Any, **kwargs: Any) -> None:
-        if not raced and telling.about.startswith("SESSION#"):
-            raced.append(True)
-            in_another_invocation(lambda: _save_and_mail(system, then, mail=mail))
-        recorded(telling, *args, **kwargs)
-
-    monkeypatch.setattr(repository, "record_told", racing)
+    at_the_first(
+        monkeypatch,
+        system.ports.repository,
+        "record_told",
+        lambda: in_another_invocation(lambda: _save_and_mail(system, then, mail=mail)),
+        lambda telling, *args, **kwargs: telling.about.startswith("SESSION#"),
+    )
 
 
 def _save_and_mail(system: System, then: dict[str, Any], *, mail: bool) -> None:

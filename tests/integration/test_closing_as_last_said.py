@@ -24,6 +24,7 @@ from tests.support.closing import (
     told_by_address,
     told_closed,
 )
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 
@@ -90,20 +91,18 @@ def test_a_closing_brought_earlier_while_a_reopen_is_being_sent_is_told_after_it
     reopen for the earlier C3, which the mailer drops (a reopen after a reopen); after the C2
     news went, the mailer's own step tells them C3 is earlier ("close earlier")."""
     start, after = _closed_then(system)
-    real_send = system_module._Recording.send
-    fired: list[datetime] = []
-
-    def send(self: object, message: OutgoingEmail) -> str:
-        message_id = real_send(self, message)  # type: ignore[arg-type]
-        if message.subject.startswith(REOPENED) and not fired:
-            fired.append(saved_closing(system, small_course_moved(system, start, 4)))
-        return message_id
-
     with time_machine.travel(after, tick=False):
         saved_closing(system, small_course_moved(system, start, 7))
-        monkeypatch.setattr(system_module._Recording, "send", send)
-        first = told_by_address(system, "The dates have moved")
-        monkeypatch.setattr(system_module._Recording, "send", real_send)
+        with monkeypatch.context() as patched:
+            fired = at_the_first(
+                patched,
+                system_module._Recording,
+                "send",
+                lambda: saved_closing(system, small_course_moved(system, start, 4)),
+                lambda recording, message: message.subject.startswith(REOPENED),
+                after=True,
+            )
+            first = told_by_address(system, "The dates have moved")
         told = told_by_address(system, "The dates have moved")
         zone = system.course("small")["timezone"]
     [sooner] = fired

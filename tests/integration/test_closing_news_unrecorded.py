@@ -19,7 +19,6 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
-from booking.domain.errors import DependencyUnavailable
 from booking.domain.offer_ends import CLOSING_NEWS
 from booking.domain.timeline import TimelineEntry
 from booking.services.email_claims import EmailInFlight
@@ -38,6 +37,11 @@ from tests.support.closing import (
     told_by_address,
 )
 from tests.support.system import System
+from tests.support.throttled import throttled
+
+
+def _closing_news(application_id: str, entry: TimelineEntry) -> bool:
+    return entry.email in CLOSING_NEWS
 
 
 @contextmanager
@@ -45,15 +49,9 @@ def closing_news_unrecorded(system: System, monkeypatch: pytest.MonkeyPatch) -> 
     """While held, every send of news of a closing is left out of the history, as DynamoDB
     throttling the mailer's best-effort write would leave it (other entries are written)."""
     repository = system.ports.repository
-    add = repository.add_to_timeline
-
-    def throttled(application_id: str, entry: TimelineEntry) -> None:
-        if entry.email in CLOSING_NEWS:
-            raise DependencyUnavailable("dynamodb throttled")
-        add(application_id, entry)
-
+    add = throttled(repository.add_to_timeline, _closing_news)
     with monkeypatch.context() as patched:
-        patched.setattr(repository, "add_to_timeline", throttled)
+        patched.setattr(repository, "add_to_timeline", add)
         yield
 
 

@@ -26,6 +26,7 @@ from tests.support.closing import (
     two_waiting,
     two_waiting_then_moved_a_week,
 )
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 BOTH = {"first@example.org": 1, "second@example.org": 1}
@@ -36,19 +37,15 @@ def _swept_with_a_save_of_the_course(
 ) -> int:
     """The sweep at ``at``, the course saved as ``definition`` as its first mark is written:
     how many it told."""
-    save = system.ports.repository.save
-    saved: list[int] = []
-
-    def course_saved_first(new: Any, previous: Any, **options: Any) -> Any:
-        if new.status_reason == APPLICATIONS_CLOSED and not saved:
-            saved.append(system.admin("PUT", "/courses/small", json_body=definition).status)
-        return save(new, previous, **options)
-
-    monkeypatch.setattr(system.ports.repository, "save", course_saved_first)
-    try:
+    with monkeypatch.context() as patched:
+        saved = at_the_first(
+            patched,
+            system.ports.repository,
+            "save",
+            lambda: system.admin("PUT", "/courses/small", json_body=definition).status,
+            lambda new, *previous, **options: new.status_reason == APPLICATIONS_CLOSED,
+        )
         told = sweep(system.ports, at).waits_ended
-    finally:
-        monkeypatch.setattr(system.ports.repository, "save", save)
     assert saved == [200]
     return told
 

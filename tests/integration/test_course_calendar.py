@@ -56,6 +56,24 @@ def test_the_course_page_offers_its_sessions_as_a_calendar_file(
     assert browser.get("/console/courses/no-such-course/calendar.ics").status == 404
 
 
+def test_each_event_says_its_session_where_to_join_and_its_home_practice(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    definition = json.loads((COURSES_DIR / "past" / f"{COHORT}.json").read_text())
+    sessions = [dict(s) for s in definition["sessions"]]
+    sessions[0]["home_practice"] = "A breathing space, ten minutes a day"
+    system.put_course(COHORT, definition | {"sessions": sessions})
+
+    reply = browser.get(f"/console/courses/{COHORT}/calendar.ics")
+
+    first, second = Calendar.from_ical(reply.body).walk("VEVENT")[:2]
+    joining = f"Join online: {definition['joining_url']}"
+    title, *rest = str(first["description"]).split("\n")
+    assert rest == [joining, "Home practice: A breathing space, ten minutes a day"]
+    assert str(first["summary"]) == f"{definition['title']}: {title}"
+    assert str(second["description"]).split("\n")[1:] == [joining]
+
+
 def test_a_title_with_commas_and_semicolons_names_the_calendar_whole(
     system: System, browser: ConsoleBrowser
 ) -> None:

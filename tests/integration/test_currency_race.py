@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.support.another_invocation import in_another_invocation
+from tests.support.races import at_the_first
 from tests.support.system import COURSE_ID, Reply, System
 
 
@@ -34,17 +35,13 @@ def approval(request: pytest.FixtureRequest, system: System) -> bool:
 def test_a_submission_between_the_check_and_the_write_refuses_the_change(
     system: System, monkeypatch: pytest.MonkeyPatch, approval: bool
 ) -> None:
-    repository = system.ports.repository
-    put = repository.put_course
-    raced: list[Reply] = []
-
-    def submission_first(*args: Any, **kwargs: Any) -> Any:
-        # The currency check has read nothing priced in GBP; an applicant lands now.
-        if not raced:
-            raced.append(in_another_invocation(system.apply))
-        return put(*args, **kwargs)
-
-    monkeypatch.setattr(repository, "put_course", submission_first)
+    # The currency check has read nothing priced in GBP; an applicant lands now.
+    raced = at_the_first(
+        monkeypatch,
+        system.ports.repository,
+        "put_course",
+        lambda: in_another_invocation(system.apply),
+    )
     reply = _in_dollars(system)
     assert raced[0].status == 201, raced[0].body
     assert reply.status == 422, reply.body

@@ -17,6 +17,7 @@ import pytest
 from booking.services.lifecycle import sweep
 from tests.support.cohorts import ADA, BOB, LONDON, Cohorts
 from tests.support.held_events import Delivery, deliver, held, paid_while
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 
@@ -470,16 +471,13 @@ def test_erasure_expires_the_moves_checkout_before_its_save(
     app_id = cohorts.book("move-spring", ADA)["application_id"]
     pending = _ask(cohorts, app_id)["pending_move"]
     session_id = _session(pending["pay_url"])
-    repository = system.ports.repository
-    real_save = repository.save
-    tried: list[int] = []
-
-    def paying_as_it_saves(new: Any, previous: Any, **options: Any) -> Any:
-        if new.erased_at is not None and not tried:
-            tried.append(system.stripe_local("POST", f"/checkout/{session_id}/pay").status)
-        return real_save(new, previous, **options)
-
-    monkeypatch.setattr(repository, "save", paying_as_it_saves)
+    tried = at_the_first(
+        monkeypatch,
+        system.ports.repository,
+        "save",
+        lambda: system.stripe_local("POST", f"/checkout/{session_id}/pay").status,
+        lambda new, *previous, **options: new.erased_at is not None,
+    )
     erased = system.admin("DELETE", f"/people/{ADA}")
     monkeypatch.undo()
 

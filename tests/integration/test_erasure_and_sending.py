@@ -16,6 +16,7 @@ from booking.domain.emails import GROUP_KINDS, EmailJob, OutgoingEmail
 from booking.services.mailer import send_email_job
 from booking.services.ports import EmailClaim, EmailSender
 from tests.support.groups import MANAGER, paid_group
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 PERSON = "leaving@example.org"
@@ -156,15 +157,13 @@ def test_a_group_email_checked_before_its_managers_erasure_is_not_made_after_it(
     # The manager's page, sent once the group is paid (its "booked" email is superseded).
     [first] = [job for job in jobs if job.job_id.endswith(":paid")]
     events = _Events()
-    repository = system.ports.repository
-    real_claim = repository.claim_email
-
-    def erasing_then_claiming(job_id: str, now: object, stale_before: object) -> EmailClaim:
-        if job_id == first.job_id and not events.said:
-            _erase(system, events, MANAGER)
-        return real_claim(job_id, now, stale_before)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(repository, "claim_email", erasing_then_claiming)
+    at_the_first(
+        monkeypatch,
+        system.ports.repository,
+        "claim_email",
+        lambda: _erase(system, events, MANAGER),
+        lambda job_id, *claim: job_id == first.job_id,
+    )
 
     # The group changed after it was read: no lease, so the group is read again in the same
     # delivery, and the manager is no longer there to be told.

@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from booking.domain.application import Application
 from booking.handlers.console_app import press_row
 from booking.services.follow_up_invitations import send_invitation_again
 from booking.services.people import erase_person
 from tests.support.console import ConsoleBrowser, press_issued, signed_in
 from tests.support.page_text import day_as_emailed, text_of
+from tests.support.races import at_the_first
 from tests.support.system import Reply, System
 
 SEPTEMBER = "follow-up-2027-september"  # the sample's first follow-up
@@ -196,19 +196,15 @@ def _pressed_while(
     itself: a Lambda function's handler is not re-entrant in one process): the press's
     answer and the graduate, still at that moment."""
     with _invitation_sent(system) as (alex, browser, action, form):
-        repository = system.ports.repository
-        real_save = repository.save
-        fired: list[bool] = []
-
-        def save(new: Application, previous: Application | None, **more: Any) -> Any:
-            if not fired and any(":again-" in job.job_id for job in new.outbox):
-                fired.append(True)
-                meanwhile(alex, form["press"])
-            return real_save(new, previous, **more)
-
-        monkeypatch.setattr(repository, "save", save)
+        fired = at_the_first(
+            monkeypatch,
+            system.ports.repository,
+            "save",
+            lambda: meanwhile(alex, form["press"]),
+            lambda new, *previous, **more: any(":again-" in job.job_id for job in new.outbox),
+        )
         reply = browser.post(action, **form)
-        assert fired == [True]
+        assert len(fired) == 1
         yield reply, alex
 
 

@@ -32,6 +32,7 @@ from tests.support.groups import (
     substitute,
 )
 from tests.support.month_before import a_month_before
+from tests.support.races import at_the_first
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
@@ -188,31 +189,27 @@ def test_a_group_booked_as_the_course_is_saved_is_dated_by_the_course_as_saved(
     its write: the save's re-dating finds it. Either way, the date of the course as saved."""
     start = system.first_start()
     moved = system.course_file(COURSE_ID) | {"group_apply_by_days": 10}
-    booked: list[dict[str, object]] = []
     with time_machine.travel(start - timedelta(days=30), tick=False):
         if lands_first == "course":
-            save_group = system.ports.groups.save_group
-
-            def course_saved_first(new: Any, previous: Any) -> Any:
-                if previous is None and not booked:
-                    booked.append({})
-                    system.put_course(COURSE_ID, moved)  # the pause, filled by the save
-                return save_group(new, previous)
-
-            monkeypatch.setattr(system.ports.groups, "save_group", course_saved_first)
-            booked[:] = [book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()]
+            # The pause before the group's first save, filled by the course's save.
+            saved = at_the_first(
+                monkeypatch,
+                system.ports.groups,
+                "save_group",
+                lambda: system.put_course(COURSE_ID, moved),
+                lambda new, previous: previous is None,
+            )
+            group = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json()
+            assert len(saved) == 1
         else:
-            put_course = system.ports.repository.put_course
-
-            def group_booked_first(*args: Any, **kwargs: Any) -> Any:
-                if not booked:
-                    reply = book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1])
-                    booked.append(reply.json())
-                return put_course(*args, **kwargs)
-
-            monkeypatch.setattr(system.ports.repository, "put_course", group_booked_first)
+            booked = at_the_first(
+                monkeypatch,
+                system.ports.repository,
+                "put_course",
+                lambda: book(system, course=COURSE_ID, colleagues=COLLEAGUES[:1]).json(),
+            )
             system.put_course(COURSE_ID, moved)
-        [group] = booked
+            [group] = booked
         assert group["status"] == "awaiting_payment"
         assert system.course(COURSE_ID)["sessions"][0]["start"] == start.isoformat()
         apply_by = datetime.fromisoformat(manager_view(system, group)["apply_by"])

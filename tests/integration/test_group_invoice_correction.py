@@ -26,6 +26,7 @@ from tests.support.groups import (
     pay_link_id,
     places_left,
     three_on_an_invoice,
+    when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
 from tests.support.invoiced import (
@@ -40,7 +41,7 @@ from tests.support.invoiced import (
 )
 from tests.support.page_text import text_of
 from tests.support.stripe_client import posts_fail
-from tests.support.system import Reply, System
+from tests.support.system import System
 
 AS_BOOKED = {name: BILLING[name] for name in CORRECTED}
 PAGE = f"/console/courses/{INVOICED}/group-bookings"
@@ -345,18 +346,10 @@ def test_two_presses_at_once_send_one_corrected_invoice(
     first asks Stripe for the new invoice. One corrected invoice is open; the other press's
     draft is voided unsent, and it says nothing was changed by it."""
     group, old, left = three_on_an_invoice(system)
-    answer = system.stripe_http._answer
-    second: list[Reply] = []
-    asked: list[bool] = []
-
-    def press_again_once(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        # Once, flagged before it runs: the second press asks Stripe for an invoice too.
-        if method == "post" and url.endswith("/v1/invoices") and not asked:
-            asked.append(True)
-            second.append(group_invoice_corrected(system, group))
-        return answer(method, url, headers, post_data)
-
-    monkeypatch.setattr(system.stripe_http, "_answer", press_again_once)
+    # Once: the second press asks Stripe for an invoice too, and is let through.
+    second = when_stripe_is_asked(
+        system, monkeypatch, "/v1/invoices", lambda: group_invoice_corrected(system, group)
+    )
     first = group_invoice_corrected(system, group)
     monkeypatch.undo()
 

@@ -73,3 +73,22 @@ def test_the_close_names_who_is_not_marked_before_it_decides_for_good(system: Sy
         "session not marked as not attended"
     ) in words
     assert f"Ada Example ({ada['reference']})." not in words
+
+
+def test_the_clis_json_of_the_register_and_a_mark_keeps_a_name_as_written(
+    system: System, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--json`` prints the API's answer as every other command prints it: "Zoë Ó Briain",
+    not "Zo\\u00eb \\u00d3 Briain", for a script or an organiser reading it."""
+    run = at_the_terminal(system, monkeypatch, capsys)
+    first = datetime.now(UTC).date() + timedelta(days=10)
+    system.put_course(COURSE, register_cohort_file(first))
+    zoe = booked_on_it(system, "Zoë Ó Briain", "zoe@example.org")
+
+    code, out = run("mark", COURSE, zoe["reference"], "1", "apologies", "--json")
+    assert code == 0, out
+    assert "Zoë Ó Briain" in out
+    code, out = run("register", COURSE, "--json")
+    assert code == 0, out
+    assert "Zoë Ó Briain" in out
+    assert "\\u00eb" not in out

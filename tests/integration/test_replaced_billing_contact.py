@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import pytest
 
-from booking.domain.emails import EmailJob
 from booking.services import mailer
 from tests.integration.test_erasure_at_stripe import PERSON, customer_of, deleted, erase
 from tests.integration.test_manager_erased_while_a_copy_is_composed import (
@@ -28,6 +27,7 @@ from tests.support.invoiced import (
     invoiced_cohort,
     one_on_an_invoice,
 )
+from tests.support.races import at_the_first
 from tests.support.system import System
 
 ERASE_PAGE = f"/console/people/erase?email={quote(ACCOUNTS)}"
@@ -227,16 +227,14 @@ def test_a_replaced_contact_erased_while_their_message_is_composed_is_sent_nothi
     before it is sent: once the send is leased the mailer reads the booking again, and a
     contact erased since is sent nothing (it read only the current contact again)."""
     _corrected_away_from_accounts(system)
-    erasures: list[int] = []
-    composed = mailer.composed
-
-    def composed_then_erased(ports: Any, job: EmailJob, *args: Any, **kw: Any) -> Any:
-        message = composed(ports, job, *args, **kw)
-        if job.replaced_billing is not None and not erasures:
-            erasures.append(erase(system, ACCOUNTS).status)
-        return message
-
-    monkeypatch.setattr(mailer, "composed", composed_then_erased)
+    erasures = at_the_first(
+        monkeypatch,
+        mailer,
+        "composed",
+        lambda: erase(system, ACCOUNTS).status,
+        lambda ports, job, *args, **kw: job.replaced_billing is not None,
+        after=True,
+    )
 
     sent = delivered_with_retries(system)
 

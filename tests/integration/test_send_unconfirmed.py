@@ -15,11 +15,11 @@ import time_machine
 
 from booking.adapters.dynamodb import DynamoRepository
 from booking.domain.emails import OutgoingEmail
-from booking.domain.errors import DependencyUnavailable
 from booking.services.ports import EmailClaim, Ports, Repository
 from booking.services.send_leases import SEND_LEASE, SENT_UNCONFIRMED, send_leased
 from tests.fakes import FakeEmailSender, FakeRepository, fake_ports
 from tests.support.moto_table import TABLE, the_fake_then_dynamodb
+from tests.support.throttled import sent_not_recorded
 
 NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 MESSAGE = OutgoingEmail(to=["ada@example.org"], reply_to=[], subject="S", text="T", html="H")
@@ -62,14 +62,7 @@ def test_a_copy_of_a_job_ses_took_but_never_recorded_sent_is_not_sent_again(
 ) -> None:
     ports = _ports(repository)
     assert _claimed(ports) is EmailClaim.CLAIMED
-    real = repository.finish_email
-
-    def sent_not_recorded(job_id: str, state: str, now: datetime) -> None:
-        if state == "sent":
-            raise DependencyUnavailable("dynamodb throttled")
-        real(job_id, state, now)
-
-    monkeypatch.setattr(repository, "finish_email", sent_not_recorded)
+    sent_not_recorded(monkeypatch, repository)
     send_leased(ports, JOB, ABOUT, MESSAGE, ports.clock() + SEND_LEASE)  # no error: SES took it
     monkeypatch.undo()
     assert _sent(ports) == [MESSAGE]

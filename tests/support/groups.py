@@ -14,6 +14,7 @@ import pytest
 from booking.domain.emails import OutgoingEmail
 from tests.support.held_events import Delivery, held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
+from tests.support.races import at_the_first
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
@@ -218,16 +219,11 @@ def when_stripe_is_asked(
 ) -> list[Any]:
     """``act`` done once at the stand-in just before the system's first POST to ``path``
     reaches it (a race made exact): what it answered."""
-    answer = system.stripe_http._answer
-    done: list[Any] = []
 
-    def first_act(method: str, url: str, headers: Any, post_data: Any) -> Any:
-        if method == "post" and url.endswith(path) and not done:
-            done.append(act())
-        return answer(method, url, headers, post_data)
+    def posted_to_path(method: str, url: str, *request: Any) -> bool:
+        return method == "post" and url.endswith(path)
 
-    monkeypatch.setattr(system.stripe_http, "_answer", first_act)
-    return done
+    return at_the_first(monkeypatch, system.stripe_http, "_answer", act, posted_to_path)
 
 
 def at_the_void(

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 
+from tests.support.races import at_the_first
 from tests.support.system import Reply, System
 
 Delivery = tuple[bytes, dict[str, str]]
@@ -83,18 +84,15 @@ def paid_after_its_read(
     it there (its one read, before voiding or replacing it: nothing paid yet), Stripe's
     events held: the act's answer, and the events it and the payment caused, not delivered.
     The race left once an act refuses an invoice being paid."""
-    payments = system.ports.payments
-    real_read = payments.invoice_at_stripe
-    paid: list[Reply] = []
-
-    def read_then_paid(invoice: str, **options: bool) -> Any:
-        seen = real_read(invoice, **options)
-        if invoice == invoice_id and not paid:
-            paid.append(system.stripe_local("POST", f"/invoices/{invoice_id}/pay"))
-        return seen
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(payments, "invoice_at_stripe", read_then_paid)
+        paid = at_the_first(
+            patch,
+            system.ports.payments,
+            "invoice_at_stripe",
+            lambda: system.stripe_local("POST", f"/invoices/{invoice_id}/pay"),
+            lambda invoice, **options: invoice == invoice_id,
+            after=True,
+        )
         done, caused = held(system, act)
     [reply] = paid
     assert reply.status == 200, reply.body

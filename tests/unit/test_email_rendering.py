@@ -403,7 +403,13 @@ def test_confirmation_calendar_has_every_session_at_the_right_instant() -> None:
     )
     assert int(first["SEQUENCE"]) == 1
     assert str(first["URL"]) == "https://example.org/join/compassionate-leadership"
-    assert "https://example.org/join/compassionate-leadership" in str(first["DESCRIPTION"])
+    # The session, where to join, and where to ask, in that order; titled by course and session.
+    title, *rest = str(first["DESCRIPTION"]).split("\n")
+    assert rest == [
+        "Join online: https://example.org/join/compassionate-leadership",
+        f"Questions: {ENQUIRIES}",
+    ]
+    assert str(first["SUMMARY"]) == f"Compassionate Leadership Training: {title}"
 
 
 def test_uids_are_stable_and_the_sequence_only_grows() -> None:

@@ -7,18 +7,17 @@ nor leaves a claim a later copy of the job takes over."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from booking.domain.emails import GROUP_KINDS, EmailJob, EmailKind
-from booking.domain.errors import DependencyUnavailable
 from booking.services import applications, group_booking
 from booking.services.mailer import SendOutcome, send_email_job
 from booking.services.ports import EmailSendError, Ports
 from booking.services.send_leases import SEND_LEASE
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
+from tests.support.throttled import every_call, marking_sent, throttled
 from tests.support.use_case_steps import answers, course_definition
 
 # Long enough for any claim left ``sending`` to count as a delivery that died.
@@ -67,36 +66,15 @@ JOBS: dict[str, Callable[[Ports], EmailJob]] = {
 }
 
 
-def _failing(real: Callable[..., Any], times: int, when: Callable[..., bool]) -> Callable[..., Any]:
-    """``real``, raising DependencyUnavailable the first ``times`` calls ``when`` accepts."""
-    failed = [0]
-
-    def call(*args: Any) -> Any:
-        if when(*args) and failed[0] < times:
-            failed[0] += 1
-            raise DependencyUnavailable("dynamodb throttled")
-        return real(*args)
-
-    return call
-
-
-def _always(*args: Any) -> bool:
-    return True
-
-
-def _sent(*args: Any) -> bool:
-    return args[1] == "sent"
-
-
 # (the step after SES, how many times it fails, which of its calls; the job's state after)
 BLIPS = {
-    "releasing the lease, once": ("release_send", 1, _always, "sent"),
-    "releasing the lease, every time": ("release_send", 99, _always, "sent"),
-    "recording the job sent, once": ("finish_email", 1, _sent, "sent"),
+    "releasing the lease, once": ("release_send", 1, every_call, "sent"),
+    "releasing the lease, every time": ("release_send", 99, every_call, "sent"),
+    "recording the job sent, once": ("finish_email", 1, marking_sent, "sent"),
     # The claim stays as marked before the SES call: ``sent_unconfirmed``, which no later
     # delivery takes over (a ``sending`` claim would be, once past the claim's timeout).
-    "recording the job sent, every time": ("finish_email", 99, _sent, "sent_unconfirmed"),
-    "adding it to the history, every time": ("add_to_timeline", 99, _always, "sent"),
+    "recording the job sent, every time": ("finish_email", 99, marking_sent, "sent_unconfirmed"),
+    "adding it to the history, every time": ("add_to_timeline", 99, every_call, "sent"),
 }
 
 
@@ -108,7 +86,7 @@ def test_a_blip_after_ses_took_the_message_never_sends_it_again(
     job = JOBS[about](ports)
     step, times, when, state = BLIPS[blip]
     fakes = repo(ports)
-    monkeypatch.setattr(fakes, step, _failing(getattr(fakes, step), times, when))
+    monkeypatch.setattr(fakes, step, throttled(getattr(fakes, step), when, times))
 
     assert send_email_job(ports, job) is SendOutcome.SENT  # the queue does not deliver it again
     assert len(ports.sender.sent) == 1  # type: ignore[attr-defined]
@@ -126,7 +104,7 @@ def test_a_lease_not_released_lapses_by_itself(
 ) -> None:
     job = JOBS[about](ports)
     fakes = repo(ports)
-    monkeypatch.setattr(fakes, "release_send", _failing(fakes.release_send, 99, _always))
+    monkeypatch.setattr(fakes, "release_send", throttled(fakes.release_send))
     send_email_job(ports, job)
     held = fakes.sends_held(job.application_id)
     assert held

@@ -18,7 +18,7 @@ from booking.cli.client import (
     send,
 )
 from booking.cli.errors import CliError
-from booking.cli.said import course_named, ended, name_of, places_of, roster_status_words
+from booking.cli.said import answered, course_named, ended, name_of, places_of, roster_status_words
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
 from booking.domain.json_once import GivenTwice, loads_once_each
@@ -133,7 +133,7 @@ def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
         return body.decode("utf-8")
     rows = read_json(body)
     if shape == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False)
+        return answered(rows)
     if not rows:
         return "No applications yet."
     return "\n".join(
@@ -167,7 +167,7 @@ def _roster_status(row: dict[str, Any], url: str) -> str:
 def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
     money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
     if as_json:
-        return json.dumps(money, indent=2)
+        return answered(money)
     return _totals_said(money)
 
 

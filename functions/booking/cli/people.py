@@ -4,7 +4,6 @@ the organiser API and says where the application now stands as the console says 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -81,7 +80,7 @@ def person(url: str, token: str | None, email: str, *, erase: bool) -> str:
     if erase:
         # What was erased and what that did, in the API's words (``domain.erasure``).
         return "\n".join(answer["said"])
-    return json.dumps(answer, indent=2, ensure_ascii=False)
+    return answered(answer)
 
 
 def show_application(

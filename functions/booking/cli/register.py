@@ -14,7 +14,6 @@ by their reference or id. ``--json`` gives what the API answered.
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from urllib.parse import quote
 
 from booking.cli.client import get_json, post_json, read_json, segment, send
 from booking.cli.errors import CliError, UsageError
+from booking.cli.said import answered
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
 from booking.domain.course import DEFAULT_TIMEZONE
@@ -115,7 +115,7 @@ def _said(register: dict[str, Any], zone: str) -> str:
 
 def show(args: argparse.Namespace, url: str, token: str | None) -> str:
     register = get_json(_path(url, args.course_id), token)
-    return json.dumps(register, indent=2) if args.json else _said(register, _zone(url, register))
+    return answered(register) if args.json else _said(register, _zone(url, register))
 
 
 def _zone(url: str, register: dict[str, Any]) -> str:
@@ -140,7 +140,7 @@ def mark(args: argparse.Namespace, url: str, token: str | None) -> str:
     }
     row = post_json(f"{_path(url, args.course_id)}/marks", token, body)
     if args.json:
-        return json.dumps(row, indent=2)
+        return answered(row)
     said = MARK_WORDS[given].lower()
     return f"{row['reference'] or row['application_id']} {row['name']}: {said}"
 
@@ -156,7 +156,7 @@ def clear_mark(args: argparse.Namespace, url: str, token: str | None) -> str:
     body = {"application_id": args.application, "session": key, "shown": shown.value}
     row = post_json(f"{_path(url, args.course_id)}/marks/clear", token, body)
     if args.json:
-        return json.dumps(row, indent=2)
+        return answered(row)
     keys = [s["key"] for s in register["sessions"]]
     where = f"session {keys.index(key) + 1} of {len(keys)}"
     return f"{row['reference'] or row['application_id']} {row['name']}: not marked for {where}"
@@ -179,7 +179,7 @@ def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> 
     body = {"session": _session_key(register, args.session), "export": text}
     done = post_json(f"{_path(url, args.course_id)}/import", token, body)
     if args.json:
-        return json.dumps(done, indent=2)
+        return answered(done)
     lines = [f"Marked attended: {len(done['marked'])}"]
     lines += [f"  {r['reference'] or r['application_id']} {r['name']}" for r in done["marked"]]
     if done["unmatched"]:
@@ -195,7 +195,7 @@ def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> 
 def close(args: argparse.Namespace, url: str, token: str | None) -> str:
     closed = post_json(f"{_path(url, args.course_id)}/close", token, {})
     if args.json:
-        return json.dumps(closed, indent=2)
+        return answered(closed)
     register = get_json(_path(url, args.course_id), token)
     # The answer is what the register holds, whether closed now or before.
     completers, others = len(closed["completed"]), len(closed["not_completed"])
@@ -228,7 +228,7 @@ def reissue_certificate(args: argparse.Namespace, url: str, token: str | None) -
     body = {"application_id": args.application, "printed_name": args.printed_name}
     done = post_json(f"{_path(url, args.course_id)}/certificate", token, body)
     if args.json:
-        return json.dumps(done, indent=2)
+        return answered(done)
     said = "and on its way" if done["emailed"] else "already: nobody emailed again"
     return (
         f"{done['reference'] or done['application_id']}: certificate reissued as "

@@ -9,6 +9,7 @@ from typing import Any
 
 from booking.cli.client import checked, post_json, send
 from booking.cli.errors import CliError
+from booking.cli.said import answered
 from booking.domain.wording import moment_when
 
 # The schedule's runs are said in UK time, as the sessions are.
@@ -144,7 +145,7 @@ def _paged_backfill(url: str, token: str | None, backfill: str, *, as_json: bool
     each count (:data:`_PAGED_SAID`) added up over them."""
     pages = _backfill_pages(url, token, backfill)
     if as_json:
-        return json.dumps(pages, indent=2)
+        return answered(pages)
     what, counted = _PAGED_SAID[backfill]
     courses = sum(1 for p in pages if p.get("course_id"))
     figures = ", ".join(
@@ -178,7 +179,7 @@ def backfill_refunds_failed(url: str, token: str | None, *, as_json: bool = Fals
     if not isinstance(done, dict):
         raise CliError("the API answered something other than the backfill's")
     if as_json:
-        return json.dumps(done, indent=2)
+        return answered(done)
     return (
         f"Backfilled the refunds that failed at Stripe: {int(done.get('written') or 0)} "
         f"written onto their booking, {int(done.get('already_held') or 0)} held already, "

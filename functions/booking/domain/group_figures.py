@@ -51,6 +51,28 @@ def invoice_being_replaced(group: GroupBooking) -> bool:
     )
 
 
+def still_replacing(group: GroupBooking, invoice_id: str) -> bool:
+    """Whether ``group`` still holds ``invoice_id``, marked as being replaced: what the save of
+    its replacement is held to (nobody completed, refused or ended it meanwhile)."""
+    invoice = group.invoice
+    return (
+        invoice is not None and invoice.invoice_id == invoice_id and invoice_being_replaced(group)
+    )
+
+
+def not_replacing(group: GroupBooking) -> GroupBooking:
+    """``group`` no longer marked as replacing its invoice (replaced, corrected, or its void
+    refused)."""
+    update = {
+        "replacing_invoice": None,
+        "replacing_place": None,
+        "replacing_since": None,
+        "replacing_billing": None,
+        "replacing_with": (),
+    }
+    return group.model_copy(update=update)
+
+
 def earlier_try_may_be_paid(group: GroupBooking, now: datetime) -> bool:
     """Whether ``group``'s invoice replacement (a place given up, or an organiser's
     correction), half done past the old invoice's due time, may be completed with an invoice

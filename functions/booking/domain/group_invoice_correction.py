@@ -14,7 +14,7 @@ from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict
 from booking.domain.former_contacts import kept_when_corrected
-from booking.domain.group_figures import invoice_being_replaced
+from booking.domain.group_figures import invoice_being_replaced, not_replacing
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.page_seen import CHANGED, Seen, group_seen
@@ -132,17 +132,8 @@ def corrected(
     former = group.former_billing
     if old is not None:  # the contact it went to, when another, stays named (Stripe holds them)
         former = kept_when_corrected(former, group.billing, old.invoice_id, billing)
-    update = {
-        "billing": billing,
-        "former_billing": former,
-        "replacing_invoice": None,
-        "replacing_place": None,
-        "replacing_since": None,
-        "replacing_billing": None,
-        "replacing_with": (),
-        "updated_at": now,
-    }
-    new = with_invoice(group, invoice).model_copy(update=update)
+    update = {"billing": billing, "former_billing": former, "updated_at": now}
+    new = not_replacing(with_invoice(group, invoice)).model_copy(update=update)
     # The contact the old invoice went to, when it is another, is told it was replaced.
     told = group_replaced_invoice_notice(group, billing)
     return new.with_emails(told) if told is not None else new

@@ -33,6 +33,7 @@ from booking.domain.group_notices import manager_told
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.payments import RefundEvent
 from booking.domain.refund_failed import REFUND_FAILED_AT_STRIPE
+from booking.domain.refund_figures import refunds_by_id
 
 # The anomalies kept for the organisers (``services.settle.note_anomaly``).
 REFUNDED_IN_PART = "group_refunded_in_part_at_stripe"
@@ -82,15 +83,9 @@ def refund_reported(
     it; ``held``: the numbers of the places a colleague holds now (their application fills
     it)."""
     before = group.amount_refunded
-    at_stripe = dict(group.refunds_at_stripe)
-    if event.refund_id is not None:
-        if event.refund_succeeded:
-            at_stripe[event.refund_id] = event.refund_amount
-        else:
-            at_stripe.pop(event.refund_id, None)
     recorded = group.model_copy(
         update={
-            "refunds_at_stripe": at_stripe,
+            "refunds_at_stripe": refunds_by_id(group.refunds_at_stripe, event),
             "charge_amount_refunded": max(
                 group.charge_amount_refunded, event.charge_amount_refunded or 0
             ),

@@ -32,23 +32,29 @@ ALL_KEPT_GIVEN_BACK = "cancelled_and_refunded"
 CANCELLED_PART_REFUNDED = "cancelled_part_refunded"
 
 
-def refund_figures(
-    refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent
-) -> tuple[dict[str, int], int]:
-    """Stripe's two views of a payment's refunds after ``event``: each succeeded refund by id
-    (a pending or failed one does not count), and the charge's running total."""
+def refunds_by_id(refunds: dict[str, int], event: RefundEvent) -> dict[str, int]:
+    """Each succeeded refund of a payment by id after ``event`` (a pending or failed one does not
+    count: one that failed after it succeeded is taken off)."""
     updated = dict(refunds)
     if event.refund_id is not None:
         if event.refund_succeeded:
             updated[event.refund_id] = event.refund_amount
         else:
             updated.pop(event.refund_id, None)
+    return updated
+
+
+def refund_figures(
+    refunds: dict[str, int], charge_amount_refunded: int, event: RefundEvent
+) -> tuple[dict[str, int], int]:
+    """Stripe's two views of a payment's refunds after ``event``: each succeeded refund by id
+    (:func:`refunds_by_id`), and the charge's running total."""
     by_charge = (
         event.charge_amount_refunded
         if event.charge_amount_refunded is not None
         else charge_amount_refunded
     )
-    return updated, by_charge
+    return refunds_by_id(refunds, event), by_charge
 
 
 def refunded_record(record: PaymentRecord, event: RefundEvent) -> PaymentRecord:

@@ -281,24 +281,31 @@ def last_invited(ports: Ports, application: Application) -> str | None:
     return None
 
 
-def _entry(course: Course, application: Application, session: ScheduledSession) -> CalendarEntry:
+def session_entry(course: Course, session: ScheduledSession, uid: str, *more: str) -> CalendarEntry:
+    """``session`` of ``course`` as a calendar's event, whoever's calendar it is: the course and
+    the session by title, when it runs, and its description (the session's title, where to
+    join online, then ``more``)."""
     definition = course.definition
-    lines = [session.title]
     joining_url = str(definition.joining_url) if definition.joining_url else None
+    lines = [session.title]
     if joining_url:
         lines.append(f"Join online: {joining_url}")
-    if definition.enquiries_email:
-        lines.append(f"Questions: {definition.enquiries_email}")
     return CalendarEntry(
-        uid=_uid(course, application, session.key, session.kind),
+        uid=uid,
         summary=f"{definition.title}: {session.title}",
         start=session.start,
         end=session.end,
-        description="\n".join(lines),
+        description="\n".join([*lines, *more]),
         joining_url=joining_url,
-        event=_event(course, session.key, session.kind),
-        title=session.title,
     )
+
+
+def _entry(course: Course, application: Application, session: ScheduledSession) -> CalendarEntry:
+    enquiries = course.definition.enquiries_email
+    questions = [f"Questions: {enquiries}"] if enquiries else []
+    uid = _uid(course, application, session.key, session.kind)
+    entry = session_entry(course, session, uid, *questions)
+    return replace(entry, event=_event(course, session.key, session.kind), title=session.title)
 
 
 def _removed(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from booking.domain.course import Course, ScheduledSession
 from booking.domain.invitations import CalendarEntry, CalendarMessage
-from booking.services.calendars import organizer_of
+from booking.services.calendars import organizer_of, session_entry
 from booking.services.courses import get_course
 from booking.services.ports import Ports
 
@@ -36,18 +36,5 @@ def course_calendar(ports: Ports, course_id: str) -> tuple[str, str]:
 
 
 def _entry(course: Course, session: ScheduledSession) -> CalendarEntry:
-    definition = course.definition
-    joining_url = str(definition.joining_url) if definition.joining_url else None
-    lines = [session.title]
-    if joining_url:
-        lines.append(f"Join online: {joining_url}")
-    if session.home_practice:
-        lines.append(f"Home practice: {session.home_practice}")
-    return CalendarEntry(
-        uid=f"{course.course_id}-{session.key}-organisers",
-        summary=f"{definition.title}: {session.title}",
-        start=session.start,
-        end=session.end,
-        description="\n".join(lines),
-        joining_url=joining_url,
-    )
+    practice = [f"Home practice: {session.home_practice}"] if session.home_practice else []
+    return session_entry(course, session, f"{course.course_id}-{session.key}-organisers", *practice)

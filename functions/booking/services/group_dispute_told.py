@@ -15,7 +15,7 @@ from booking.domain.emails import EmailJob, OutgoingEmail
 from booking.domain.groups import GroupBooking, group_place_held
 from booking.domain.wording import places_words
 from booking.services.group_emails import GroupEmailOutcome, send_once
-from booking.services.groups import course_said
+from booking.services.groups import course_said, group_message
 from booking.services.ports import Ports
 from booking.services.suppression import still_mailed
 
@@ -65,15 +65,7 @@ def _message(
         **told,
         "console_url": f"{ports.public_base_url}/console/courses/{course.course_id}/group-bookings",
     }
-    rendered = ports.renderer.render(job.kind, values)
-    return OutgoingEmail(
-        to=to,
-        reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        sender_name=definition.title,
-    )
+    return group_message(course, to, ports.renderer.render(job.kind, values))
 
 
 # How many times the group is read again when it changed before the send's lease was taken.

@@ -57,7 +57,7 @@ from booking.domain.wording import moment_when, money_words
 from booking.services.email_invoice import group_payer_values
 from booking.services.emails_gone import claim_reached_ses
 from booking.services.group_dates import apply_by_news_overtaken, record_told_apply_by
-from booking.services.groups import course_said, manager_url, place_url
+from booking.services.groups import course_said, group_message, manager_url, place_url
 from booking.services.ports import EmailClaim, Ports
 from booking.services.send_leases import SEND_LEASE, send_leased
 
@@ -400,16 +400,7 @@ def _message(ports: Ports, job: EmailJob, about: _About, recipient: str) -> Outg
         )
     if job.to_billing_contact:
         values = group_payer_values(values, group, job)
-    rendered = ports.renderer.render(job.kind, values)
-    definition = course.definition
-    message = OutgoingEmail(
-        to=[recipient],
-        reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        sender_name=definition.title,
-    )
+    message = group_message(course, [recipient], ports.renderer.render(job.kind, values))
     _links_to_their_holders_alone(group, message)
     return message
 

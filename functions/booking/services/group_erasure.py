@@ -28,7 +28,7 @@ from booking.domain.former_contacts import (
     replaced_invoice,
 )
 from booking.domain.group_endings import GroupEnding
-from booking.domain.group_figures import payment_settling
+from booking.domain.group_figures import not_replacing, payment_settling
 from booking.domain.group_given_back import group_given_back_said
 from booking.domain.groups import (
     REPLACEMENT_LEFT_AFTER,
@@ -42,11 +42,7 @@ from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED
 from booking.domain.payment_received import without_bank_reference
 from booking.domain.provider_objects import group_invoices
 from booking.services.concurrency import retried
-from booking.services.group_invoice_replacement import (
-    not_replacing,
-    unmarked,
-    unrecorded_voided,
-)
+from booking.services.group_invoice_replacement import unmarked, unrecorded_voided
 from booking.services.group_invoice_void import voided_at_our_ask
 from booking.services.groups import find_group, group_reader, invoice_paying
 from booking.services.invoice_requests import being_paid_refused, invoice_held

@@ -31,14 +31,14 @@ from booking.domain.errors import (
     DependencyUnavailable,
     StaleWrite,
 )
-from booking.domain.group_figures import earlier_try_may_be_paid
+from booking.domain.group_figures import earlier_try_may_be_paid, still_replacing
 from booking.domain.group_invoice_correction import (
     HEADING,
     corrected,
     correction_refused,
     corrects_nothing,
 )
-from booking.domain.groups import GroupBooking, GroupStatus
+from booking.domain.groups import GroupBooking
 from booking.domain.invoice_voiding import ACT_REPLACED
 from booking.domain.invoices import InvoicePaying
 from booking.domain.page_seen import Seen
@@ -235,10 +235,7 @@ def _saved(
             # Corrected meanwhile to these details by a press twice: that one acted.
             raise _DoneMeanwhile(current)
         unchanged = (
-            current.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-            and current.invoice is not None
-            and current.invoice.invoice_id == old.invoice_id
-            and current.replacing_invoice == old.invoice_id
+            still_replacing(current, old.invoice_id)
             and current.replacing_billing == billing
             and (current.places_kept, current.price) == (marking.places_kept, marking.price)
             and current.void_asked_for == marking.void_asked_for

@@ -31,6 +31,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.domain.group_figures import not_replacing
 from booking.domain.group_give_ups import being_recorded_refused, settling_refused
 from booking.domain.groups import GroupBooking, GroupStatus
 from booking.domain.invoices import InvoicePaying
@@ -89,18 +90,6 @@ def voided_for_replacement(
     if held is InvoicePaying.PAID:
         raise being_recorded_refused()
     raise settling_refused(group)
-
-
-def not_replacing(group: GroupBooking) -> GroupBooking:
-    """``group`` no longer marked as replacing its invoice (replaced, or its void refused)."""
-    update = {
-        "replacing_invoice": None,
-        "replacing_place": None,
-        "replacing_since": None,
-        "replacing_billing": None,
-        "replacing_with": (),
-    }
-    return group.model_copy(update=update)
 
 
 def unmarked(ports: Ports, group_id: str, invoice_id: str) -> None:

@@ -37,7 +37,7 @@ from booking.domain.erasure import refuse_new_invoice
 from booking.domain.errors import Conflict, DependencyUnavailable, StaleWrite
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_events import GroupEvent
-from booking.domain.group_figures import earlier_try_may_be_paid
+from booking.domain.group_figures import earlier_try_may_be_paid, not_replacing, still_replacing
 from booking.domain.group_give_ups import (
     being_recorded_refused,
     give_up_refusal,
@@ -59,7 +59,6 @@ from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
     EarlierTryInvoice,
     earlier_try_invoice,
-    not_replacing,
     recorded_ahead,
     unrecorded_voided,
     voided_for_replacement,
@@ -157,7 +156,7 @@ class _ByInvoice(_WayToPay):
                 drafted=drafted,
             )
         )
-        return _replacing_none(with_invoice(released, invoice))
+        return not_replacing(with_invoice(released, invoice))
 
     def unavailable(self, error: DependencyUnavailable) -> DependencyUnavailable:
         # The old invoice is void by now: said, with what a retry does, and
@@ -179,10 +178,7 @@ class _ByInvoice(_WayToPay):
         assert old is not None
         before = self.before
         unchanged = (
-            current.status is GroupStatus.AWAITING_INVOICE_PAYMENT
-            and current.invoice is not None
-            and current.invoice.invoice_id == old.invoice_id
-            and current.replacing_invoice == old.invoice_id
+            still_replacing(current, old.invoice_id)
             # What the new invoice asks and of whom: the seats held and their price, the
             # billing contact. A colleague named instead on a place changes none of it
             # (refused, the old invoice already void, nothing could be paid).
@@ -195,9 +191,9 @@ class _ByInvoice(_WayToPay):
             return None
         if new.status is GroupStatus.LAPSED:  # the last place: the booking ends, unpaid
             ended = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
-            return self.told(_replacing_none(ended), number)
+            return self.told(not_replacing(ended), number)
         assert new.invoice is not None
-        return self.told(_replacing_none(with_invoice(released, new.invoice)), number)
+        return self.told(not_replacing(with_invoice(released, new.invoice)), number)
 
     def told(self, new: GroupBooking, number: int) -> GroupBooking:
         """Told what the invoice now asks (or that none is owed), as it is at this change."""
@@ -244,11 +240,6 @@ def _adopted(before: GroupBooking, new: GroupBooking) -> str | None:
     made = new.invoice.invoice_id if new.invoice is not None else None
     own = before.invoice.invoice_id if before.invoice is not None else None
     return made if made is not None and made != own and made in before.replacing_with else None
-
-
-def _replacing_none(new: GroupBooking) -> GroupBooking:
-    """``new``, on its new invoice, no longer marked as replacing the old one."""
-    return not_replacing(new)
 
 
 class _ByCard(_WayToPay):
@@ -316,7 +307,7 @@ class _ByCard(_WayToPay):
             return None
         if new.status is GroupStatus.LAPSED:
             ended = lapsed(released, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
-            return self.told(_replacing_none(ended), number)
+            return self.told(not_replacing(ended), number)
         kept = {"checkout": new.checkout, "hold_expires_at": new.hold_expires_at}
         return released.model_copy(update=kept)
 
@@ -416,7 +407,7 @@ def _saved(
     assert marked is not None  # read unreleased, and unchanged since
     if released.seats_held == 0:
         ended = lapsed(marked, now, GroupEnding.EVERY_PLACE_GIVEN_UP)
-        new = way.told(_replacing_none(ended), number)
+        new = way.told(not_replacing(ended), number)
     else:
         try:
             # The new invoice's id recorded on the mark while it is a draft, before Stripe

@@ -20,6 +20,7 @@ from booking.domain.application import CheckoutRef
 from booking.domain.billing import BillingDetails, InvoiceRef
 from booking.domain.course import Course
 from booking.domain.disputes import GroupDisputesSaid
+from booking.domain.emails import OutgoingEmail
 from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.domain.group_figures import invoice_being_replaced, payment_settling
 from booking.domain.group_overview import managers_place_state
@@ -29,7 +30,7 @@ from booking.domain.links import with_query
 from booking.domain.wording import cohort_name, places_words
 from booking.services.access import existing_course
 from booking.services.invoice_requests import invoice_paying as invoice_paying_at_stripe
-from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports
+from booking.services.ports import CheckoutRequest, InvoiceRequest, Ports, RenderedEmail
 from booking.services.provider_erasure import sent_invoice
 
 logger = Logger(child=True)
@@ -117,6 +118,20 @@ def course_said(course: Course) -> dict[str, str]:
         "organisation": definition.organisation or "",
         "enquiries_email": definition.enquiries_email or "",
     }
+
+
+def group_message(course: Course, to: list[str], rendered: RenderedEmail) -> OutgoingEmail:
+    """A group booking's message as its course sends it: from the course by name, a reply
+    reaching the centre's enquiries address."""
+    definition = course.definition
+    return OutgoingEmail(
+        to=to,
+        reply_to=[definition.enquiries_email] if definition.enquiries_email else [],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        sender_name=definition.title,
+    )
 
 
 def view_of(ports: Ports, group: GroupBooking) -> GroupView:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from booking.adapters.dynamodb.limits import code_update
 from booking.adapters.dynamodb.schema import application_key, billing_contact_key, holding_key
-from booking.adapters.dynamodb.table import Table, translate_aws_errors
+from booking.adapters.dynamodb.table import Table, at_version, translate_aws_errors
 from booking.domain.application import Application
 from booking.domain.billing import billing_contact_of
 from booking.domain.errors import StaleWrite
@@ -32,8 +32,7 @@ class DynamoBackfills:
         unchanged = {
             "TableName": self.table.name,
             "Key": application_key(application.application_id),
-            "ConditionExpression": "version = :v",
-            "ExpressionAttributeValues": {":v": {"N": str(application.version)}},
+            **at_version(application.version),
         }
         item = {**key, "application_id": {"S": application.application_id}}
         missing = {
@@ -62,8 +61,7 @@ class DynamoBackfills:
         unchanged = {
             "TableName": self.table.name,
             "Key": application_key(application.application_id),
-            "ConditionExpression": "version = :v",
-            "ExpressionAttributeValues": {":v": {"N": str(application.version)}},
+            **at_version(application.version),
         }
         held = {
             "TableName": self.table.name,

@@ -35,6 +35,7 @@ from booking.adapters.dynamodb.schema import (
 from booking.adapters.dynamodb.table import (
     COLLEAGUE_LABEL,
     Table,
+    at_version,
     translate_aws_errors,
     versioned_put,
 )
@@ -93,8 +94,7 @@ class DynamoGroupStore:
         check = {
             "TableName": self.table.name,
             "Key": group_key(group.group_id),
-            "ConditionExpression": "version = :v",
-            "ExpressionAttributeValues": {":v": {"N": str(group.version)}},
+            **at_version(group.version),
         }
         return leased(self.table, check, group.group_id, job_id, until)
 

@@ -105,17 +105,21 @@ def translate_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def at_version(version: int) -> dict[str, Any]:
+    """The condition of a write or a check on a versioned item that holds only while it is still
+    at ``version``, the one read: nobody wrote it since."""
+    return {
+        "ConditionExpression": "version = :v",
+        "ExpressionAttributeValues": {":v": {"N": str(version)}},
+    }
+
+
 def versioned_put(table: str, item: dict[str, Any], previous_version: int | None) -> dict[str, Any]:
     """A put of a versioned item that holds only if nobody wrote it since it was read: new (no
     ``previous_version``) only where none exists, else only over the version read."""
     if previous_version is None:
         return {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
-    return {
-        "TableName": table,
-        "Item": item,
-        "ConditionExpression": "version = :v",
-        "ExpressionAttributeValues": {":v": {"N": str(previous_version)}},
-    }
+    return {"TableName": table, "Item": item, **at_version(previous_version)}
 
 
 class Table:

@@ -234,13 +234,9 @@ def unnamed_words(method: str, path: str) -> str | None:
     names nothing, never "no such resource". None: the path names nothing of the table."""
     from booking.domain.identifiers import NAMED_BY_COLLECTION, id_fault, no_such
 
-    found = route_at(method, path, *Function)
-    if found is None:
-        return None
-    template = found.path.split("/")
-    for at, (part, value) in enumerate(zip(template, path.split("/"), strict=False)):
-        if part.startswith("{") and (not _RESOLVER_TAKES.fullmatch(value) or id_fault(value)):
-            thing = NAMED_BY_COLLECTION.get(template[at - 1])
+    for collection, value in _values_given(method, path):
+        if not _RESOLVER_TAKES.fullmatch(value) or id_fault(value):
+            thing = NAMED_BY_COLLECTION.get(collection)
             return no_such(thing, value) if thing else None
     return None
 
@@ -252,15 +248,22 @@ def refused_id_words(method: str, path: str) -> str | None:
     address (``/admin/people/{email}``) is no id this system gives: it is left to its route."""
     from booking.domain.identifiers import GIVEN_BY_COLLECTION, id_fault, no_such
 
-    found = route_at(method, path, *Function)
-    if found is None:
-        return None
-    template = found.path.split("/")
-    for at, (part, value) in enumerate(zip(template, path.split("/"), strict=False)):
-        thing = GIVEN_BY_COLLECTION.get(template[at - 1]) if at else None
-        if part.startswith("{") and thing and id_fault(value):
+    for collection, value in _values_given(method, path):
+        thing = GIVEN_BY_COLLECTION.get(collection)
+        if thing and id_fault(value):
             return no_such(thing, value)
     return None
+
+
+def _values_given(method: str, path: str) -> list[tuple[str, str]]:
+    """Each value ``path`` gives its route's parameters, after the collection the route names
+    it in (``("applications", "CL-7K3Q9")``); none for a path that fits no route of the table."""
+    found = route_at(method, path, *Function)
+    if found is None:
+        return []
+    template = found.path.split("/")
+    paired = enumerate(zip(template, path.split("/"), strict=False))
+    return [(template[at - 1], value) for at, (part, value) in paired if part.startswith("{")]
 
 
 class Served:

@@ -1,0 +1,45 @@
+"""A race made exact: something another request (or function) does, landing just before or
+just after a store's, client's or module's call that a test names, as if it had come a moment
+sooner or later."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pytest
+
+from tests.support.throttled import every_call
+
+Answer = TypeVar("Answer")
+
+
+def at_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+    target: object,
+    method: str,
+    act: Callable[[], Answer],
+    when: Callable[..., bool] = every_call,
+    *,
+    after: bool = False,
+) -> list[Answer]:
+    """``act`` done once at the first call of ``target.method`` that ``when`` accepts: just
+    before it, the call then going on as it would have (``after``: just after it answered,
+    before its caller goes on). What ``act`` answered (empty: never reached)."""
+    real = getattr(target, method)
+    reached: list[bool] = []  # before ``act`` runs: a call it makes itself does not act again
+    done: list[Answer] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        acting = not reached and when(*args, **kwargs)
+        if acting:
+            reached.append(True)
+        if acting and not after:
+            done.append(act())
+        answer = real(*args, **kwargs)
+        if acting and after:
+            done.append(act())
+        return answer
+
+    monkeypatch.setattr(target, method, call)
+    return done
