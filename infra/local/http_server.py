@@ -83,6 +83,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         for cookie in getattr(response, "cookies", ()):
             self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            # Said, as HTTP/1.1 asks, whenever the server closes the connection after this
+            # answer (a request it refused before reading its body, or one it could not
+            # parse): a client keeping the connection open then sends its next request on a
+            # new one, instead of on a connection already closed under it.
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
