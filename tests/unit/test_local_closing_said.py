@@ -5,8 +5,7 @@ It closes a connection after refusing a request before reading its body (a Conte
 that is not a number, or beyond what API Gateway takes) and after a request whose headers it
 could not read. Without the header, a client keeping the connection open (an HTTP client's
 session, a browser) sent its next request on the closed connection and lost it, or had to
-notice and send it again: the end-to-end fuzzing, on one connection per operation, saw this as
-a request that failed once and passed when repeated."""
+notice and send it again."""
 
 from __future__ import annotations
 
