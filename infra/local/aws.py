@@ -216,12 +216,10 @@ class SerialMotoServer:
         self.changes = 0
 
     def start(self) -> None:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
+
+        from infra.local.moto_connections import KeptOpenRequestHandler
 
         keep_moto_lean()
         backend = DomainDispatcherApplication(create_backend_app)
@@ -234,7 +232,11 @@ class SerialMotoServer:
                 return list(backend(environ, start_response))
 
         self._server = make_server(
-            self._host, self._port, one_at_a_time, threaded=True, request_handler=MotoRequestHandler
+            self._host,
+            self._port,
+            one_at_a_time,
+            threaded=True,
+            request_handler=KeptOpenRequestHandler,
         )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -19,6 +19,8 @@ from infra.local.stripe_standin import LocalResponse
 # API Gateway HTTP APIs accept payloads up to 10 MB; the handlers refuse more than 64 KiB
 # themselves, so anything far beyond is refused before it is read.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# The longest line of a chunked body's framing read (a chunk's size, a trailer field).
+_LINE_LIMIT = 65536
 
 
 class Dispatch(Protocol):
@@ -53,7 +55,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         self._send(response)
 
     def _body(self) -> bytes | None:
-        """The request's body, or None when it was refused on its Content-Length."""
+        """The request's body, or None when it was refused (and answered) on how it is framed.
+        A chunked body is put together, as API Gateway hands a function the whole body: left
+        unread, its chunks were taken for the next request on the connection, whose answer
+        a client keeping the connection open then read as the answer to its own next one."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            read = self._chunked_body()
+            if isinstance(read, bytes):
+                return read
+            self.close_connection = True  # the rest of the body is not read
+            self._send(read)
+            return None
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -70,6 +82,34 @@ class RequestHandler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(length) if length else b""
 
+    def _chunked_body(self) -> bytes | LocalResponse:
+        """A chunked body's chunks joined (its trailer read past), or the answer refusing it."""
+        chunks: list[bytes] = []
+        received = 0
+        while (size := self._chunk_size()) != 0:
+            if size is None:
+                return error_answer(400, "bad_request", "a chunk's size must be a hex number")
+            received += size
+            if received > MAX_REQUEST_BYTES:
+                limit = f"requests are limited to {MAX_REQUEST_BYTES} bytes"
+                return error_answer(413, "payload_too_large", limit)
+            chunk = self.rfile.read(size)
+            if len(chunk) < size or self.rfile.readline(_LINE_LIMIT).strip():
+                return error_answer(400, "bad_request", "a chunk is not as long as it says")
+            chunks.append(chunk)
+        while self.rfile.readline(_LINE_LIMIT).strip():
+            pass  # trailer fields, up to the empty line: nothing a function is given
+        return b"".join(chunks)
+
+    def _chunk_size(self) -> int | None:
+        """The next chunk's size from its line (extensions after ``;`` ignored), or None."""
+        given = self.rfile.readline(_LINE_LIMIT).split(b";", 1)[0].strip()
+        try:
+            size = int(given, 16)
+        except ValueError:
+            return None
+        return size if size >= 0 else None
+
     def _send(self, response: LocalResponse) -> None:
         if not sendable(response):
             # As API Gateway answers a function's malformed answer: never a dropped
@@ -83,6 +123,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         for cookie in getattr(response, "cookies", ()):
             self.send_header("Set-Cookie", cookie)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            # Said, as HTTP/1.1 asks, whenever the server closes the connection after this
+            # answer (a request it refused before reading its body, or one it could not
+            # parse): a client keeping the connection open then sends its next request on a
+            # new one, instead of on a connection already closed under it.
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)

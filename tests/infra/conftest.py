@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections.abc import Iterator
@@ -72,11 +73,38 @@ def synth(context: dict[str, Any], outdir: Path, *, nag: bool = True) -> Synth:
     return Synth(Template.from_json(raw), raw, outdir, stack.stack_name, warnings)
 
 
+def synthesized_once(stage: str, context: dict[str, Any], directory: Path) -> Synth:
+    """The stage synthesized once for the whole run, whichever test process asks first; the
+    others read what it wrote (the template, the stack's name, synth's warnings) and share its
+    output directory. ``make test`` spreads the CDK test files over its workers, and each
+    worker synthesized each stage again: several seconds of jsii's CPU a stage."""
+    outdir = directory / f"cdk-{stage}"
+    saved = directory / f"cdk-{stage}.json"
+    with (directory / f"cdk-{stage}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if saved.exists():
+            kept = json.loads(saved.read_text())
+            raw = kept["raw"]
+            return Synth(
+                Template.from_json(raw), raw, outdir, kept["stack_name"], tuple(kept["warnings"])
+            )
+        made = synth(context, outdir)
+        kept = {"raw": made.raw, "stack_name": made.stack_name, "warnings": made.warnings}
+        saved.write_text(json.dumps(kept))
+        return made
+
+
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary directory: under pytest-xdist, the one its workers' own sit in."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+
+
 @pytest.fixture(scope="session")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    return synth(DEV_CONTEXT, tmp_path_factory.mktemp("cdk-dev"))
+    return synthesized_once("dev", DEV_CONTEXT, run_dir(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    return synth(PROD_CONTEXT, tmp_path_factory.mktemp("cdk-prod"))
+    return synthesized_once("prod", PROD_CONTEXT, run_dir(tmp_path_factory))
