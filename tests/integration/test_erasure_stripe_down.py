@@ -21,7 +21,7 @@ from tests.integration.test_former_contacts_backfill import (
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
-from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
+from tests.support.invoiced import ACCOUNTS, BILLING, CORRECTED, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.stripe_client import requests_to
 from tests.support.system import STRIPE_KEY, System
@@ -185,3 +185,32 @@ def test_the_address_is_forgotten_after_thirty_days_whatever_stripe_answers(
     system.stripe_http.fail_next.clear()
 
     assert system.ports.repository.provider_searches_owed() == []
+
+
+def test_an_address_spelt_with_capitals_erased_in_lower_case_is_found_once_stripe_answers(
+    system: System,
+) -> None:
+    """The replaced contact typed their address with capitals; the organiser erases it typed
+    in lower case while Stripe is unreachable. Our records' spelling is erased at once, so the
+    pending search keeps it: the run asks Stripe by it, the customer Stripe alone holds is
+    deleted, and the backfill never brings them back."""
+    spelt = "Accounts.Office@example.nhs.uk"
+    invoiced_cohort(system, capacity=3)
+    applied = system.apply(INVOICED, **(BILLING | {"billing_email": spelt}))
+    assert applied.status == 201, applied.body
+    application = dict(applied.json())
+    old = invoice_id_of(application)
+    path = f"/applications/{application['application_id']}/invoice/correct"
+    assert system.admin("POST", path, json_body=dict(CORRECTED)).status == 200
+    _as_saved_before_former_contacts_were_kept(system, application, spelt)
+    system.booked(INVOICED, email=spelt)
+    system.stripe_http.fail_next.extend(DOWN)
+    erased = erase(system, spelt.lower())
+    system.stripe_http.fail_next.clear()
+    assert erased.json()["stripe_pending"] is True, erased.body
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+
+    assert deleted(system, old)
+    _backfill_every_course(system)
+    assert system.admin("GET", f"/people/{spelt.lower()}").status == 404

@@ -18,6 +18,7 @@ line alarms).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
@@ -35,10 +36,11 @@ SEARCHES_PER_RUN = 20
 OVERDUE_LINE = "erasure searches overdue at the payment provider"
 
 
-def search_later(ports: Ports, email: str) -> None:
-    """The provider could not answer an erasure's search by ``email``: owed, due at once."""
+def search_later(ports: Ports, email: str, spellings: Sequence[str] = ()) -> None:
+    """The provider could not answer an erasure's search by ``email``: owed, due at once,
+    with how our records spelt the address (``spellings``), which are erased meanwhile."""
     now = ports.clock()
-    ports.repository.owe_provider_search(email, now, now + SEARCH_KEPT)
+    ports.repository.owe_provider_search(email, spellings, now, now + SEARCH_KEPT)
     logger.warning("erasure's search at the payment provider owed: it did not answer")
 
 
@@ -61,7 +63,9 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
         try:
             # Customers made by the erasure only: never one of a booking made since by the
             # same address (its customer is that booking's, not the erased person's).
-            found = ports.payments.invoices_no_longer_payable_to(owed.email, made_by=owed.owed_at)
+            found = ports.payments.invoices_no_longer_payable_to(
+                owed.email, owed.spellings, made_by=owed.owed_at
+            )
         except DependencyUnavailable:
             continue  # claimed until the claim ends: a later run asks again
         if found:

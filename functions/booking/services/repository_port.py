@@ -268,10 +268,12 @@ class RegisterStore(Protocol):
 @dataclass(frozen=True)
 class OwedSearch:
     """An erasure's search at the payment provider still to be made: the address to search
-    by, and when it was first owed."""
+    by, when it was first owed, and how our records spelt the address (the provider's lookup
+    matches case and all, and those records are erased by the time the search is made)."""
 
     email: str
     owed_at: datetime
+    spellings: tuple[str, ...] = ()
 
 
 class CustomerErasureLedger(Protocol):
@@ -292,9 +294,12 @@ class CustomerErasureLedger(Protocol):
     # An erasure's search at the provider (the customers it finds by the address) that the
     # provider could not answer: the address kept, alone, until the search is made.
 
-    def owe_provider_search(self, email: str, now: datetime, expires: datetime) -> None:
-        """Record the search as owed, due at once; owed already, it stays as it is (when it
-        was first owed, and so its age; when it is due, so a run's claim holds; its expiry)."""
+    def owe_provider_search(
+        self, email: str, spellings: Sequence[str], now: datetime, expires: datetime
+    ) -> None:
+        """Record the search as owed, due at once, with the address's ``spellings`` to ask
+        by; owed already, it stays as it is (when it was first owed, and so its age; when it
+        is due, so a run's claim holds; its expiry) but asks by these spellings too."""
         ...
 
     def claim_provider_searches(
