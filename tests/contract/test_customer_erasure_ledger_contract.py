@@ -32,6 +32,8 @@ def test_an_owed_search_is_claimed_by_one_run_at_a_time_until_done(repo: Reposit
     # every spelling either erasure gave.
     repo.owe_provider_search("ada@example.org", [], NOW + timedelta(minutes=2), NOW)
     assert sorted(repo.provider_searches_owed()) == [NOW, NOW + timedelta(minutes=1)]
+    assert repo.provider_search_owed_for("ADA@example.org")
+    assert not repo.provider_search_owed_for("cy@example.org")
 
     claimed = repo.claim_provider_searches(NOW + timedelta(minutes=3), later, limit=1)
     assert [(s.email.lower(), s.owed_at) for s in claimed] == [("ada@example.org", NOW)]
@@ -44,4 +46,5 @@ def test_an_owed_search_is_claimed_by_one_run_at_a_time_until_done(repo: Reposit
 
     repo.provider_search_done("ADA@example.org")
     repo.provider_search_done("ada@example.org")  # done twice: harmless
+    assert not repo.provider_search_owed_for("ada@example.org")
     assert repo.provider_searches_owed() == [NOW + timedelta(minutes=1)]

@@ -727,6 +727,9 @@ class FakeRepository:
         self.searches_owed.pop(email.lower(), None)
         self.search_spellings.pop(email.lower(), None)
 
+    def provider_search_owed_for(self, email: str) -> bool:
+        return email.lower() in self.searches_owed
+
     def provider_searches_owed(self) -> list[datetime]:
         return [owed_at for _, owed_at, _ in self.searches_owed.values()]
 

@@ -214,3 +214,21 @@ def test_an_address_spelt_with_capitals_erased_in_lower_case_is_found_once_strip
     assert deleted(system, old)
     _backfill_every_course(system)
     assert system.admin("GET", f"/people/{spelt.lower()}").status == 404
+
+
+def test_the_backfill_run_while_the_search_is_pending_never_records_the_person_again(
+    system: System,
+) -> None:
+    """The operator runs the replaced contacts' backfill while the erasure still waits for
+    Stripe (its customer still there, holding the erased person's name and address): the
+    backfill reads that customer but records nobody it was asked to forget, and once the run
+    deletes the customer nothing about them is held anywhere."""
+    _erased, old = _erased_with_stripe_down(system)
+
+    backfilled = _backfill_every_course(system)
+
+    assert backfilled["recorded"] == 0, backfilled
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, old)
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404

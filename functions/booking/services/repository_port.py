@@ -314,6 +314,10 @@ class CustomerErasureLedger(Protocol):
         """Forget the search (and the address with it); done twice, harmless."""
         ...
 
+    def provider_search_owed_for(self, email: str) -> bool:
+        """Whether an erasure of ``email`` (whatever its case) still waits for its search."""
+        ...
+
     def provider_searches_owed(self) -> list[datetime]:
         """When each search still owed was first owed (no address): to count them."""
         ...

@@ -166,6 +166,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
                 "owe_provider_search",
                 "owed_customer_deletions",
                 "provider_search_done",
+                "provider_search_owed_for",
                 "provider_searches_owed",
             }
         ),

@@ -130,6 +130,10 @@ class DynamoCustomerErasureLedger:
         self.table.client.delete_item(TableName=self.table.name, Key=provider_search_key(email))
 
     @translate_aws_errors
+    def provider_search_owed_for(self, email: str) -> bool:
+        return self.table.get(provider_search_key(email)) is not None
+
+    @translate_aws_errors
     def provider_searches_owed(self) -> list[datetime]:
         owed = self.table.time_partition(PROVIDER_SEARCHES_OWED_PARTITION)
         return [datetime.fromisoformat(item["owed_at"]["S"]) for item in owed]
