@@ -232,3 +232,30 @@ def test_the_backfill_run_while_the_search_is_pending_never_records_the_person_a
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
     assert deleted(system, old)
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_the_address_asked_for_again_while_its_erasure_waits_for_stripe_says_so(
+    system: System,
+) -> None:
+    """Erased with Stripe down, then erased (or exported, or found in the console) again
+    before the run:
+    nothing is held here, and the answer says the Stripe side is still pending, where it said
+    only that no data is held, as if Stripe held none either. Once the run has made the
+    search, the answer is the plain one."""
+    _erased_with_stripe_down(system)
+
+    for method, path in (
+        ("DELETE", f"/people/{quote(ACCOUNTS.upper())}"),
+        ("GET", f"/people/{quote(ACCOUNTS)}"),
+    ):
+        again = system.admin(method, path)
+        message = again.refused(404, "not_found")["message"]
+        assert "no data is held about this email address" in message, (path, message)
+        assert "still waits for Stripe" in message, (path, message)
+    browser = signed_in(system)
+    page = browser.get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+    assert "still waits for Stripe" in text_of(page.body)
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    after = system.admin("DELETE", f"/people/{quote(ACCOUNTS)}").refused(404, "not_found")
+    assert after["message"] == "no data is held about this email address"

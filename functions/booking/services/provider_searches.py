@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import DependencyUnavailable
+from booking.domain.errors import DependencyUnavailable, NotFound
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -34,6 +34,7 @@ SEARCH_OVERDUE = timedelta(days=1)
 SEARCHES_PER_RUN = 20
 # The line the alarm counts (``infra/cdk/monitoring.py``): say it in one place.
 OVERDUE_LINE = "erasure searches overdue at the payment provider"
+NOTHING_HELD = "no data is held about this email address"
 
 
 def search_later(ports: Ports, email: str, spellings: Sequence[str] = ()) -> None:
@@ -42,6 +43,18 @@ def search_later(ports: Ports, email: str, spellings: Sequence[str] = ()) -> Non
     now = ports.clock()
     ports.repository.owe_provider_search(email, spellings, now, now + SEARCH_KEPT)
     logger.warning("erasure's search at the payment provider owed: it did not answer")
+
+
+def nothing_held(ports: Ports, email: str) -> NotFound:
+    """The refusal of an address nothing here is held about (to find, export or erase): an
+    erasure of it still waiting for the provider's search is said too, since the provider may
+    still hold customers under it meanwhile."""
+    if not ports.repository.provider_search_owed_for(email):
+        return NotFound(NOTHING_HELD)
+    return NotFound(
+        f"{NOTHING_HELD}: its erasure still waits for Stripe to answer, to find and delete "
+        "the customers Stripe alone holds under it (tried again every 15 minutes)"
+    )
 
 
 def searches_owed(ports: Ports) -> int:
