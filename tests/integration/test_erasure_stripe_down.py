@@ -15,13 +15,15 @@ import pytest
 from booking.services.provider_searches import OVERDUE_LINE
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
 from tests.integration.test_former_contacts_backfill import (
+    SPELT,
     _as_saved_before_former_contacts_were_kept,
     _backfill_every_course,
+    held_by_stripe_alone_with_capitals,
 )
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
-from tests.support.invoiced import ACCOUNTS, BILLING, CORRECTED, INVOICED, invoiced_cohort
+from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.page_text import text_of
 from tests.support.stripe_client import requests_to
 from tests.support.system import STRIPE_KEY, System
@@ -194,18 +196,9 @@ def test_an_address_spelt_with_capitals_erased_in_lower_case_is_found_once_strip
     in lower case while Stripe is unreachable. Our records' spelling is erased at once, so the
     pending search keeps it: the run asks Stripe by it, the customer Stripe alone holds is
     deleted, and the backfill never brings them back."""
-    spelt = "Accounts.Office@example.nhs.uk"
-    invoiced_cohort(system, capacity=3)
-    applied = system.apply(INVOICED, **(BILLING | {"billing_email": spelt}))
-    assert applied.status == 201, applied.body
-    application = dict(applied.json())
-    old = invoice_id_of(application)
-    path = f"/applications/{application['application_id']}/invoice/correct"
-    assert system.admin("POST", path, json_body=dict(CORRECTED)).status == 200
-    _as_saved_before_former_contacts_were_kept(system, application, spelt)
-    system.booked(INVOICED, email=spelt)
+    old = held_by_stripe_alone_with_capitals(system)
     system.stripe_http.fail_next.extend(DOWN)
-    erased = erase(system, spelt.lower())
+    erased = erase(system, SPELT.lower())
     system.stripe_http.fail_next.clear()
     assert erased.json()["stripe_pending"] is True, erased.body
 
@@ -213,7 +206,7 @@ def test_an_address_spelt_with_capitals_erased_in_lower_case_is_found_once_strip
 
     assert deleted(system, old)
     _backfill_every_course(system)
-    assert system.admin("GET", f"/people/{spelt.lower()}").status == 404
+    assert system.admin("GET", f"/people/{SPELT.lower()}").status == 404
 
 
 def test_the_backfill_run_while_the_search_is_pending_never_records_the_person_again(
