@@ -21,6 +21,8 @@ def test_owed_deletions_are_listed_oldest_first_once_each_until_done(repo: Repos
     repo.customer_deletion_done("in_b")
     repo.customer_deletion_done("in_unknown")  # done twice, or never owed: harmless
     assert repo.owed_customer_deletions() == ["in_c", "in_a"]
+    assert repo.customer_deletion_owed("in_a")
+    assert not repo.customer_deletion_owed("in_b")
 
 
 def test_an_owed_search_is_claimed_by_one_run_at_a_time_until_done(repo: Repository) -> None:

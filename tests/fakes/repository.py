@@ -702,6 +702,9 @@ class FakeRepository:
     def customer_deletion_done(self, invoice_id: str) -> None:
         self.customers_owed.pop(invoice_id, None)
 
+    def customer_deletion_owed(self, invoice_id: str) -> bool:
+        return invoice_id in self.customers_owed
+
     def owe_provider_search(
         self, email: str, spellings: Sequence[str], now: datetime, expires: datetime
     ) -> None:

@@ -25,7 +25,7 @@ from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.page_text import text_of
-from tests.support.stripe_client import requests_to
+from tests.support.stripe_client import OUTAGE, requests_to
 from tests.support.system import STRIPE_KEY, System
 
 SEARCHES = "/v1/customers"  # how Stripe is asked for the customers holding an address
@@ -252,3 +252,31 @@ def test_the_address_asked_for_again_while_its_erasure_waits_for_stripe_says_so(
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
     after = system.admin("DELETE", f"/people/{quote(ACCOUNTS)}").refused(404, "not_found")
     assert after["message"] == "no data is held about this email address"
+
+
+def test_the_backfill_run_while_a_customers_deletion_is_owed_never_records_the_person_again(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe answered the erasure's search but not its deletions (the customer it found, of
+    an invoice corrected away from them, is owed a deletion for the sweep): the backfill run
+    meanwhile reads that customer but records nobody whose customer is to be deleted."""
+    old = _held_by_stripe_alone(system)
+    answer = system.stripe_http._answer
+
+    def deletions_fail(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "delete" and "/v1/customers/" in url:
+            return OUTAGE, 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", deletions_fail)
+    assert erase(system, ACCOUNTS).json()["stripe_pending"] is False
+    monkeypatch.undo()
+    assert system.ports.repository.owed_customer_deletions() == [old]
+
+    backfilled = _backfill_every_course(system)
+
+    assert backfilled["recorded"] == 0, backfilled
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    _run(system, timedelta(minutes=15))
+    assert deleted(system, old)
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404

@@ -265,9 +265,12 @@ def _contacts_recorded(ports: Ports, read: Application | GroupBooking) -> tuple[
 
 
 def _addressee_not_erased(ports: Ports, invoice_id: str) -> BillingDetails | None:
-    """Who the provider holds the invoice addressed to, unless an erasure of that address
-    still waits for the provider's search (its customer is to be deleted, not recorded
-    again: the invoice stays unrecorded, and a later run finds nobody held for it)."""
+    """Who the provider holds the invoice addressed to, unless an erasure is still to delete
+    that customer: its deletion owed, or the erasure of its address still waiting for the
+    provider's search. Such a person is never recorded again: the invoice stays unrecorded,
+    and a later run finds nobody held for it."""
+    if ports.repository.customer_deletion_owed(invoice_id):
+        return None
     addressee = ports.payments.invoice_addressee(invoice_id)
     contact = billing_contact_of(addressee)
     if contact is not None and ports.repository.provider_search_owed_for(contact):

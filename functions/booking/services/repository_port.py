@@ -291,6 +291,10 @@ class CustomerErasureLedger(Protocol):
 
     def customer_deletion_done(self, invoice_id: str) -> None: ...
 
+    def customer_deletion_owed(self, invoice_id: str) -> bool:
+        """Whether the customer of ``invoice_id`` is still owed a deletion."""
+        ...
+
     # An erasure's search at the provider (the customers it finds by the address) that the
     # provider could not answer: the address kept, alone, until the search is made.
 

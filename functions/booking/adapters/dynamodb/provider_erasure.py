@@ -64,6 +64,10 @@ class DynamoCustomerErasureLedger:
         self.table.client.delete_item(TableName=self.table.name, Key=customer_owed_key(invoice_id))
 
     @translate_aws_errors
+    def customer_deletion_owed(self, invoice_id: str) -> bool:
+        return self.table.get(customer_owed_key(invoice_id)) is not None
+
+    @translate_aws_errors
     def owe_provider_search(
         self, email: str, spellings: Sequence[str], now: datetime, expires: datetime
     ) -> None:
