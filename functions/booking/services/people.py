@@ -275,7 +275,7 @@ def _cohorts_named(
         tuple(replace(a, course_name=names[a.course_id]) for a in applications),
         tuple(replace(g, course_name=names[g.course_id]) for g in groups),
         searched_later=searched_later,
-        searches_owed=searches_owed(ports),
+        searches_owed=searches_owed(ports, one_just_owed=searched_later),
     )
 
 

@@ -57,9 +57,11 @@ def nothing_held(ports: Ports, email: str) -> NotFound:
     )
 
 
-def searches_owed(ports: Ports) -> int:
-    """How many erasures still wait for the provider's search (no address read out)."""
-    return len(ports.repository.provider_searches_owed())
+def searches_owed(ports: Ports, *, one_just_owed: bool = False) -> int:
+    """How many erasures still wait for the provider's search (no address read out); with
+    ``one_just_owed``, this erasure's own among them, though the index they are counted on
+    (eventually consistent) may not list it yet."""
+    return max(len(ports.repository.provider_searches_owed()), int(one_just_owed))
 
 
 def make_owed_searches(ports: Ports, now: datetime) -> int:
