@@ -21,19 +21,25 @@ def test_owed_deletions_are_listed_oldest_first_once_each_until_done(repo: Repos
     repo.customer_deletion_done("in_b")
     repo.customer_deletion_done("in_unknown")  # done twice, or never owed: harmless
     assert repo.owed_customer_deletions() == ["in_c", "in_a"]
+    assert repo.customer_deletion_owed("in_a")
+    assert not repo.customer_deletion_owed("in_b")
 
 
 def test_an_owed_search_is_claimed_by_one_run_at_a_time_until_done(repo: Repository) -> None:
     later = NOW + timedelta(minutes=10)
     assert repo.provider_searches_owed() == []
-    repo.owe_provider_search("Ada@Example.org", NOW, NOW + timedelta(days=30))
-    repo.owe_provider_search("bo@example.org", NOW + timedelta(minutes=1), NOW)
-    # Owed again (an erasure asked twice): one search, first owed when it was.
-    repo.owe_provider_search("ada@example.org", NOW + timedelta(minutes=2), NOW)
+    repo.owe_provider_search("Ada@Example.org", ["ADA@example.org"], NOW, NOW + timedelta(days=30))
+    repo.owe_provider_search("bo@example.org", [], NOW + timedelta(minutes=1), NOW)
+    # Owed again (an erasure asked twice): one search, first owed when it was, asking by
+    # every spelling either erasure gave.
+    repo.owe_provider_search("ada@example.org", [], NOW + timedelta(minutes=2), NOW)
     assert sorted(repo.provider_searches_owed()) == [NOW, NOW + timedelta(minutes=1)]
+    assert repo.provider_search_owed_for("ADA@example.org")
+    assert not repo.provider_search_owed_for("cy@example.org")
 
     claimed = repo.claim_provider_searches(NOW + timedelta(minutes=3), later, limit=1)
     assert [(s.email.lower(), s.owed_at) for s in claimed] == [("ada@example.org", NOW)]
+    assert set(claimed[0].spellings) == {"Ada@Example.org", "ADA@example.org", "ada@example.org"}
     # Claimed: not due to another run until the claim ends.
     [other] = repo.claim_provider_searches(NOW + timedelta(minutes=3), later, limit=10)
     assert other.email == "bo@example.org"
@@ -42,4 +48,5 @@ def test_an_owed_search_is_claimed_by_one_run_at_a_time_until_done(repo: Reposit
 
     repo.provider_search_done("ADA@example.org")
     repo.provider_search_done("ada@example.org")  # done twice: harmless
+    assert not repo.provider_search_owed_for("ada@example.org")
     assert repo.provider_searches_owed() == [NOW + timedelta(minutes=1)]

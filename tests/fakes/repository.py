@@ -128,6 +128,7 @@ class FakeRepository:
     # An owed search at the provider by its address's lower case: the address, when first
     # owed, when next due (a claim moves it).
     searches_owed: dict[str, tuple[str, datetime, datetime]] = field(default_factory=dict)
+    search_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -701,9 +702,16 @@ class FakeRepository:
     def customer_deletion_done(self, invoice_id: str) -> None:
         self.customers_owed.pop(invoice_id, None)
 
-    def owe_provider_search(self, email: str, now: datetime, expires: datetime) -> None:
-        held = self.searches_owed.get(email.lower())
-        self.searches_owed[email.lower()] = held or (email, now, now)
+    def customer_deletion_owed(self, invoice_id: str) -> bool:
+        return invoice_id in self.customers_owed
+
+    def owe_provider_search(
+        self, email: str, spellings: Sequence[str], now: datetime, expires: datetime
+    ) -> None:
+        _, owed_at, due = self.searches_owed.get(email.lower()) or (email, now, now)
+        spelt = tuple(sorted({email, *spellings, *self.search_spellings.get(email.lower(), ())}))
+        self.searches_owed[email.lower()] = (email, owed_at, due)
+        self.search_spellings[email.lower()] = spelt
 
     def claim_provider_searches(
         self, now: datetime, until: datetime, limit: int
@@ -713,10 +721,17 @@ class FakeRepository:
         )[:limit]
         for email, owed_at, _ in due:
             self.searches_owed[email.lower()] = (email, owed_at, until)
-        return [OwedSearch(email, owed_at) for email, owed_at, _ in due]
+        return [
+            OwedSearch(email, owed_at, self.search_spellings[email.lower()])
+            for email, owed_at, _ in due
+        ]
 
     def provider_search_done(self, email: str) -> None:
         self.searches_owed.pop(email.lower(), None)
+        self.search_spellings.pop(email.lower(), None)
+
+    def provider_search_owed_for(self, email: str) -> bool:
+        return email.lower() in self.searches_owed
 
     def provider_searches_owed(self) -> list[datetime]:
         return [owed_at for _, owed_at, _ in self.searches_owed.values()]

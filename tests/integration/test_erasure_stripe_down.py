@@ -15,15 +15,17 @@ import pytest
 from booking.services.provider_searches import OVERDUE_LINE
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
 from tests.integration.test_former_contacts_backfill import (
+    SPELT,
     _as_saved_before_former_contacts_were_kept,
     _backfill_every_course,
+    held_by_stripe_alone_with_capitals,
 )
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.page_text import text_of
-from tests.support.stripe_client import requests_to
+from tests.support.stripe_client import OUTAGE, requests_to
 from tests.support.system import STRIPE_KEY, System
 
 SEARCHES = "/v1/customers"  # how Stripe is asked for the customers holding an address
@@ -185,3 +187,96 @@ def test_the_address_is_forgotten_after_thirty_days_whatever_stripe_answers(
     system.stripe_http.fail_next.clear()
 
     assert system.ports.repository.provider_searches_owed() == []
+
+
+def test_an_address_spelt_with_capitals_erased_in_lower_case_is_found_once_stripe_answers(
+    system: System,
+) -> None:
+    """The replaced contact typed their address with capitals; the organiser erases it typed
+    in lower case while Stripe is unreachable. Our records' spelling is erased at once, so the
+    pending search keeps it: the run asks Stripe by it, the customer Stripe alone holds is
+    deleted, and the backfill never brings them back."""
+    old = held_by_stripe_alone_with_capitals(system)
+    system.stripe_http.fail_next.extend(DOWN)
+    erased = erase(system, SPELT.lower())
+    system.stripe_http.fail_next.clear()
+    assert erased.json()["stripe_pending"] is True, erased.body
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+
+    assert deleted(system, old)
+    _backfill_every_course(system)
+    assert system.admin("GET", f"/people/{SPELT.lower()}").status == 404
+
+
+def test_the_backfill_run_while_the_search_is_pending_never_records_the_person_again(
+    system: System,
+) -> None:
+    """The operator runs the replaced contacts' backfill while the erasure still waits for
+    Stripe (its customer still there, holding the erased person's name and address): the
+    backfill reads that customer but records nobody it was asked to forget, and once the run
+    deletes the customer nothing about them is held anywhere."""
+    _erased, old = _erased_with_stripe_down(system)
+
+    backfilled = _backfill_every_course(system)
+
+    assert backfilled["recorded"] == 0, backfilled
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, old)
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+def test_the_address_asked_for_again_while_its_erasure_waits_for_stripe_says_so(
+    system: System,
+) -> None:
+    """Erased with Stripe down, then erased (or exported, or found in the console) again
+    before the run:
+    nothing is held here, and the answer says the Stripe side is still pending, where it said
+    only that no data is held, as if Stripe held none either. Once the run has made the
+    search, the answer is the plain one."""
+    _erased_with_stripe_down(system)
+
+    for method, path in (
+        ("DELETE", f"/people/{quote(ACCOUNTS.upper())}"),
+        ("GET", f"/people/{quote(ACCOUNTS)}"),
+    ):
+        again = system.admin(method, path)
+        message = again.refused(404, "not_found")["message"]
+        assert "no data is held about this email address" in message, (path, message)
+        assert "still waits for Stripe" in message, (path, message)
+    browser = signed_in(system)
+    page = browser.get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+    assert "still waits for Stripe" in text_of(page.body)
+
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    after = system.admin("DELETE", f"/people/{quote(ACCOUNTS)}").refused(404, "not_found")
+    assert after["message"] == "no data is held about this email address"
+
+
+def test_the_backfill_run_while_a_customers_deletion_is_owed_never_records_the_person_again(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stripe answered the erasure's search but not its deletions (the customer it found, of
+    an invoice corrected away from them, is owed a deletion for the sweep): the backfill run
+    meanwhile reads that customer but records nobody whose customer is to be deleted."""
+    old = _held_by_stripe_alone(system)
+    answer = system.stripe_http._answer
+
+    def deletions_fail(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "delete" and "/v1/customers/" in url:
+            return OUTAGE, 500, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", deletions_fail)
+    assert erase(system, ACCOUNTS).json()["stripe_pending"] is False
+    monkeypatch.undo()
+    assert system.ports.repository.owed_customer_deletions() == [old]
+
+    backfilled = _backfill_every_course(system)
+
+    assert backfilled["recorded"] == 0, backfilled
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    _run(system, timedelta(minutes=15))
+    assert deleted(system, old)
+    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404

@@ -3,7 +3,10 @@ what the provider keeps refusing does not keep the others waiting."""
 
 from __future__ import annotations
 
+import pytest
+
 from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
+from booking.services.provider_searches import search_later, searches_owed
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
 from tests.support.stripe_requests import invoice_request
@@ -40,3 +43,17 @@ def test_deletions_the_provider_keeps_refusing_go_behind_the_others() -> None:
     assert repo(ports).owed_customer_deletions(limit=1) == [later.invoice_id]
     assert forget_owed_customers(ports) == OWED_PER_RUN
     assert gateway(ports).invoices[later.invoice_id].customer_deleted
+
+
+def test_an_erasures_own_pending_search_is_counted_before_the_index_lists_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The searches owed are counted on an eventually consistent index: read just after this
+    erasure's was written, it may not list it yet, and the answer must not say that none
+    waits for Stripe while saying this one does."""
+    ports = fake_ports(Clock())
+    search_later(ports, "ada@example.org")
+    monkeypatch.setattr(repo(ports), "provider_searches_owed", list)  # the index behind
+
+    assert searches_owed(ports, one_just_owed=True) == 1
+    assert searches_owed(ports) == 0

@@ -35,7 +35,7 @@ from enum import Enum
 from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
-from booking.domain.billing import billing_contact_of
+from booking.domain.billing import BillingDetails, billing_contact_of
 from booking.domain.errors import DependencyUnavailable, NotFound, StaleWrite
 from booking.domain.former_contacts import (
     group_named_without_record,
@@ -264,6 +264,20 @@ def _contacts_recorded(ports: Ports, read: Application | GroupBooking) -> tuple[
     raise DependencyUnavailable("a booking kept changing under the backfill; run it again")
 
 
+def _addressee_not_erased(ports: Ports, invoice_id: str) -> BillingDetails | None:
+    """Who the provider holds the invoice addressed to, unless an erasure is still to delete
+    that customer: its deletion owed, or the erasure of its address still waiting for the
+    provider's search. Such a person is never recorded again: the invoice stays unrecorded,
+    and a later run finds nobody held for it."""
+    if ports.repository.customer_deletion_owed(invoice_id):
+        return None
+    addressee = ports.payments.invoice_addressee(invoice_id)
+    contact = billing_contact_of(addressee)
+    if contact is not None and ports.repository.provider_search_owed_for(contact):
+        return None
+    return addressee
+
+
 def _recorded_once(ports: Ports, booking: Application | GroupBooking) -> tuple[int, int, int]:
     """:func:`_contacts_recorded`'s one try; StaleWrite when the booking changed meanwhile."""
     if isinstance(booking, GroupBooking):
@@ -272,7 +286,7 @@ def _recorded_once(ports: Ports, booking: Application | GroupBooking) -> tuple[i
         unread, named = replaced_unrecorded(booking), named_without_record(booking)
     already = len(booking.former_billing)
     # Read at Stripe only while some replaced invoice is unrecorded: none, nothing asked.
-    held = [(invoice_id, ports.payments.invoice_addressee(invoice_id)) for invoice_id in unread]
+    held = [(invoice_id, _addressee_not_erased(ports, invoice_id)) for invoice_id in unread]
     former = recorded_from_provider(booking.former_billing, held, named)
     recorded = len(former) - already
     if recorded:

@@ -21,7 +21,7 @@ from booking.domain.erasure import (
     GroupErased,
     card_debit_refusal,
 )
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
+from booking.domain.errors import Conflict, DependencyUnavailable
 from booking.domain.facilitators_told import delete_your_copy
 from booking.domain.former_contacts import spellings_held
 from booking.domain.invoice_voiding import ERASE_ONCE_SETTLED, VoidingFor
@@ -59,13 +59,12 @@ from booking.services.provider_erasure import (
     owe_customer_deletions,
     with_those_only_provider_finds,
 )
-from booking.services.provider_searches import searches_owed
+from booking.services.provider_searches import nothing_held, searches_owed
 from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places
 
 logger = Logger(child=True)
-NOTHING_HELD = "no data is held about this email address"
 
 
 def person_applications(ports: Ports, email: str) -> list[Application]:
@@ -132,7 +131,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     owe_customer_deletions(ports, later)
     invoices = [*invoices, *later]
     if not any((applications, groups, billed, ended)):
-        raise NotFound(NOTHING_HELD)
+        raise nothing_held(ports, email)
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]
@@ -276,7 +275,7 @@ def _cohorts_named(
         tuple(replace(a, course_name=names[a.course_id]) for a in applications),
         tuple(replace(g, course_name=names[g.course_id]) for g in groups),
         searched_later=searched_later,
-        searches_owed=searches_owed(ports),
+        searches_owed=searches_owed(ports, one_just_owed=searched_later),
     )
 
 

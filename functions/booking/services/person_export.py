@@ -11,20 +11,20 @@ from typing import Any
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
 from booking.domain.erasure import BILLING_CONTACT
-from booking.domain.errors import NotFound
 from booking.domain.former_contacts import billed_part
 from booking.domain.given_back import records_data
 from booking.domain.register import certificate_code, reissued_spelling
 from booking.services.organisers import transfers_of
-from booking.services.people import NOTHING_HELD, held_about
+from booking.services.people import held_about
 from booking.services.ports import Ports
+from booking.services.provider_searches import nothing_held
 from booking.services.register import certificate_url
 
 
 def export_person(ports: Ports, email: str) -> dict[str, Any]:
     held = held_about(ports, email)
     if not held:
-        raise NotFound(NOTHING_HELD)
+        raise nothing_held(ports, email)
     applications, billed, group_bookings = held.applications, held.billed, held.group_bookings
     return {
         "email": email,

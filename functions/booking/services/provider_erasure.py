@@ -62,12 +62,13 @@ def with_those_only_provider_finds(
     An open invoice found so is left alone: a booking's invoice still payable is voided only
     through the booking that holds it. The provider unreachable, the erasure of what we hold
     goes on (as its deletions do) and the search is owed, made by the sweep once the provider
-    answers (``services.provider_searches``: by the address as typed and in lower case, our
-    records' other spellings being erased by then). With whether it was owed so."""
+    answers (``services.provider_searches``: by the address as typed, in lower case and by
+    ``spellings``, kept with it as our records holding them are erased). With whether it was
+    owed so."""
     try:
         unrecorded = ports.payments.invoices_no_longer_payable_to(email, spellings)
     except DependencyUnavailable:
-        search_later(ports, email)
+        search_later(ports, email, spellings)
         return recorded, True
     return [*recorded, *(i for i in unrecorded if i not in recorded)], False
 

@@ -18,11 +18,12 @@ line alarms).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import DependencyUnavailable
+from booking.domain.errors import DependencyUnavailable, NotFound
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -33,18 +34,34 @@ SEARCH_OVERDUE = timedelta(days=1)
 SEARCHES_PER_RUN = 20
 # The line the alarm counts (``infra/cdk/monitoring.py``): say it in one place.
 OVERDUE_LINE = "erasure searches overdue at the payment provider"
+NOTHING_HELD = "no data is held about this email address"
 
 
-def search_later(ports: Ports, email: str) -> None:
-    """The provider could not answer an erasure's search by ``email``: owed, due at once."""
+def search_later(ports: Ports, email: str, spellings: Sequence[str] = ()) -> None:
+    """The provider could not answer an erasure's search by ``email``: owed, due at once,
+    with how our records spelt the address (``spellings``), which are erased meanwhile."""
     now = ports.clock()
-    ports.repository.owe_provider_search(email, now, now + SEARCH_KEPT)
+    ports.repository.owe_provider_search(email, spellings, now, now + SEARCH_KEPT)
     logger.warning("erasure's search at the payment provider owed: it did not answer")
 
 
-def searches_owed(ports: Ports) -> int:
-    """How many erasures still wait for the provider's search (no address read out)."""
-    return len(ports.repository.provider_searches_owed())
+def nothing_held(ports: Ports, email: str) -> NotFound:
+    """The refusal of an address nothing here is held about (to find, export or erase): an
+    erasure of it still waiting for the provider's search is said too, since the provider may
+    still hold customers under it meanwhile."""
+    if not ports.repository.provider_search_owed_for(email):
+        return NotFound(NOTHING_HELD)
+    return NotFound(
+        f"{NOTHING_HELD}: its erasure still waits for Stripe to answer, to find and delete "
+        "the customers Stripe alone holds under it (tried again every 15 minutes)"
+    )
+
+
+def searches_owed(ports: Ports, *, one_just_owed: bool = False) -> int:
+    """How many erasures still wait for the provider's search (no address read out); with
+    ``one_just_owed``, this erasure's own among them, though the index they are counted on
+    (eventually consistent) may not list it yet."""
+    return max(len(ports.repository.provider_searches_owed()), int(one_just_owed))
 
 
 def make_owed_searches(ports: Ports, now: datetime) -> int:
@@ -61,7 +78,9 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
         try:
             # Customers made by the erasure only: never one of a booking made since by the
             # same address (its customer is that booking's, not the erased person's).
-            found = ports.payments.invoices_no_longer_payable_to(owed.email, made_by=owed.owed_at)
+            found = ports.payments.invoices_no_longer_payable_to(
+                owed.email, owed.spellings, made_by=owed.owed_at
+            )
         except DependencyUnavailable:
             continue  # claimed until the claim ends: a later run asks again
         if found:

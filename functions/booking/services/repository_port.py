@@ -268,10 +268,12 @@ class RegisterStore(Protocol):
 @dataclass(frozen=True)
 class OwedSearch:
     """An erasure's search at the payment provider still to be made: the address to search
-    by, and when it was first owed."""
+    by, when it was first owed, and how our records spelt the address (the provider's lookup
+    matches case and all, and those records are erased by the time the search is made)."""
 
     email: str
     owed_at: datetime
+    spellings: tuple[str, ...] = ()
 
 
 class CustomerErasureLedger(Protocol):
@@ -289,12 +291,19 @@ class CustomerErasureLedger(Protocol):
 
     def customer_deletion_done(self, invoice_id: str) -> None: ...
 
+    def customer_deletion_owed(self, invoice_id: str) -> bool:
+        """Whether the customer of ``invoice_id`` is still owed a deletion."""
+        ...
+
     # An erasure's search at the provider (the customers it finds by the address) that the
     # provider could not answer: the address kept, alone, until the search is made.
 
-    def owe_provider_search(self, email: str, now: datetime, expires: datetime) -> None:
-        """Record the search as owed, due at once; owed already, it stays as it is (when it
-        was first owed, and so its age; when it is due, so a run's claim holds; its expiry)."""
+    def owe_provider_search(
+        self, email: str, spellings: Sequence[str], now: datetime, expires: datetime
+    ) -> None:
+        """Record the search as owed, due at once, with the address's ``spellings`` to ask
+        by; owed already, it stays as it is (when it was first owed, and so its age; when it
+        is due, so a run's claim holds; its expiry) but asks by these spellings too."""
         ...
 
     def claim_provider_searches(
@@ -307,6 +316,10 @@ class CustomerErasureLedger(Protocol):
 
     def provider_search_done(self, email: str) -> None:
         """Forget the search (and the address with it); done twice, harmless."""
+        ...
+
+    def provider_search_owed_for(self, email: str) -> bool:
+        """Whether an erasure of ``email`` (whatever its case) still waits for its search."""
         ...
 
     def provider_searches_owed(self) -> list[datetime]:

@@ -162,10 +162,12 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
             {
                 "claim_provider_searches",
                 "customer_deletion_done",
+                "customer_deletion_owed",
                 "owe_customer_deletions",
                 "owe_provider_search",
                 "owed_customer_deletions",
                 "provider_search_done",
+                "provider_search_owed_for",
                 "provider_searches_owed",
             }
         ),

@@ -64,14 +64,22 @@ class DynamoCustomerErasureLedger:
         self.table.client.delete_item(TableName=self.table.name, Key=customer_owed_key(invoice_id))
 
     @translate_aws_errors
-    def owe_provider_search(self, email: str, now: datetime, expires: datetime) -> None:
+    def customer_deletion_owed(self, invoice_id: str) -> bool:
+        return self.table.get(customer_owed_key(invoice_id)) is not None
+
+    @translate_aws_errors
+    def owe_provider_search(
+        self, email: str, spellings: Sequence[str], now: datetime, expires: datetime
+    ) -> None:
+        # Each erasure's spellings added to those kept: the address as typed each time too.
+        spelt = sorted({email, *spellings})
         self.table.client.update_item(
             TableName=self.table.name,
             Key=provider_search_key(email),
             UpdateExpression=(
                 "SET email = :e, owed_at = if_not_exists(owed_at, :now), #ip = :p, "
                 "#is = if_not_exists(#is, :due), "
-                "#ttl = if_not_exists(#ttl, :ttl)"
+                "#ttl = if_not_exists(#ttl, :ttl) ADD spellings :s"
             ),
             ExpressionAttributeNames={
                 "#ip": f"{BY_TIME_INDEX}pk",
@@ -84,6 +92,7 @@ class DynamoCustomerErasureLedger:
                 ":p": {"S": PROVIDER_SEARCHES_OWED_PARTITION},
                 ":due": _due(now, email),
                 ":ttl": {"N": str(int(expires.timestamp()))},
+                ":s": {"SS": spelt},
             },
         )
 
@@ -117,11 +126,16 @@ class DynamoCustomerErasureLedger:
                 raise
             return None
         owed_at = datetime.fromisoformat(item["owed_at"]["S"])
-        return OwedSearch(email, owed_at)
+        spellings = tuple(sorted(item.get("spellings", {}).get("SS", [])))
+        return OwedSearch(email, owed_at, spellings)
 
     @translate_aws_errors
     def provider_search_done(self, email: str) -> None:
         self.table.client.delete_item(TableName=self.table.name, Key=provider_search_key(email))
+
+    @translate_aws_errors
+    def provider_search_owed_for(self, email: str) -> bool:
+        return self.table.get(provider_search_key(email)) is not None
 
     @translate_aws_errors
     def provider_searches_owed(self) -> list[datetime]:
