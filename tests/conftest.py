@@ -17,8 +17,9 @@ from hypothesis import settings
 
 from tests.support.boto_models import share_botocore_loader
 
-# Records each function's AWS calls when RECORD_AWS_CALLS is set (see the plugin).
-pytest_plugins = ["tests.support.aws_calls"]
+# Records each function's AWS calls when RECORD_AWS_CALLS is set (see the plugin); holds every
+# test to the failures and races it set up having happened (``tests.support.fired``).
+pytest_plugins = ["tests.support.aws_calls", "tests.support.fired"]
 # Before any test makes a boto3 session: parse botocore's models once, not once per test.
 share_botocore_loader()
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from booking.domain.emails import OutgoingEmail
+from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
+from booking.domain.timeline import EntryKind
+from booking.services.send_leases import SENT_UNCONFIRMED
 from tests.support.system import System
 from tests.support.throttled import sent_not_recorded, throttled
 
@@ -30,6 +32,7 @@ def _booked_and_cancelled(
         assert _calendar_files(confirmed) == {"invite.ics"}
         if unrecorded is not None:
             unrecorded.undo()
+            _assert_went_unrecorded(system, application)
     cancelled = system.cancel(application["application_id"])
     assert cancelled.status == 200, cancelled.body
     return [m for m in system.deliver_emails() if m.to == [PERSON]]
@@ -40,6 +43,18 @@ def _records_fail(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
     sent_not_recorded(monkeypatch, repository)
     monkeypatch.setattr(repository, "add_to_timeline", throttled(repository.add_to_timeline))
     monkeypatch.setattr(system.ports, "pause", lambda seconds: None)
+
+
+def _assert_went_unrecorded(system: System, application: dict[str, Any]) -> None:
+    """The confirmation SES took is recorded nowhere but in its claim, as said before the SES
+    call: not ``sent``, and not in the application's history."""
+    stored = system.stored(application)
+    confirmation = EmailJob.about(
+        EmailKind.BOOKING_CONFIRMED, stored.application_id, stored.course_id
+    )
+    assert system.ports.repository.email_state(confirmation.job_id) == SENT_UNCONFIRMED
+    _, history = system.ports.repository.application_with_timeline(stored.application_id)
+    assert [e.email for e in history if e.kind is EntryKind.EMAIL] == []
 
 
 def _calendar_files(message: OutgoingEmail) -> set[str]:
@@ -72,5 +87,6 @@ def test_a_confirmation_ses_took_but_never_recorded_sent_is_taken_out_all_the_sa
     cancellation takes the sessions out of the calendar it put them in."""
     sent = _booked_and_cancelled(system, confirmation_sent=True, unrecorded=monkeypatch)
 
+    assert not [m for m in sent if "confirmed" in m.subject.lower()]  # never sent again
     [cancellation] = [m for m in sent if "refunded" in m.subject.lower()]
     assert _calendar_files(cancellation) == {"cancel.ics"}

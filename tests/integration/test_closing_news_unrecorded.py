@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -20,7 +21,7 @@ import time_machine
 from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import CLOSING_NEWS
-from booking.domain.timeline import TimelineEntry
+from booking.domain.timeline import EntryKind, TimelineEntry
 from booking.services.email_claims import EmailInFlight
 from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
@@ -55,16 +56,27 @@ def closing_news_unrecorded(system: System, monkeypatch: pytest.MonkeyPatch) -> 
         yield
 
 
+def recorded_news(system: System, *waiting: Any) -> list[list[EmailKind | None]]:
+    """The news of a closing each of ``waiting`` has in their application's history."""
+    read = system.ports.repository.application_with_timeline
+    histories = [read(application["application_id"])[1] for application in waiting]
+    return [
+        [e.email for e in history if e.kind is EntryKind.EMAIL and e.email in CLOSING_NEWS]
+        for history in histories
+    ]
+
+
 def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    full_with_two_waiting(system, start)
+    waiting = full_with_two_waiting(system, start)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         with closing_news_unrecorded(system, monkeypatch):
             assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
+        assert recorded_news(system, *waiting) == [[], []]
     with time_machine.travel(closes + timedelta(minutes=5), tick=False):
         saved_closing(system, small_course_moved(system, start, 7))
         assert counted(told_by_address(system, REOPENED)) == dict.fromkeys(WAITING, 1)
@@ -75,7 +87,8 @@ def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
 ) -> None:
     start = system.small_course()
     closes = start - CHECKOUT_HOLD
-    first, _ = full_with_two_waiting(system, start)
+    waiting = full_with_two_waiting(system, start)
+    first = waiting[0]
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)
@@ -83,6 +96,8 @@ def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
         later = saved_closing(system, small_course_moved(system, start, 1))
         with closing_news_unrecorded(system, monkeypatch):
             assert counted(told_by_address(system, REOPENED)) == dict.fromkeys(WAITING, 1)
+        closed_only = [EmailKind.WAIT_ENDED]
+        assert recorded_news(system, *waiting) == [closed_only, closed_only]
     with time_machine.travel(later, tick=False):
         assert sweep(system.ports, later).waits_ended == 2
         assert counted(told_by_address(system, CLOSED)) == dict.fromkeys(WAITING, 1)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.support.fired import armed
 from tests.support.throttled import every_call
 
 Answer = TypeVar("Answer")
@@ -25,15 +26,17 @@ def at_the_first(
 ) -> list[Answer]:
     """``act`` done once at the first call of ``target.method`` that ``when`` accepts: just
     before it, the call then going on as it would have (``after``: just after it answered,
-    before its caller goes on). What ``act`` answered (empty: never reached)."""
+    before its caller goes on). What ``act`` answered. The test fails if it was never
+    reached (``tests.support.fired``)."""
     real = getattr(target, method)
-    reached: list[bool] = []  # before ``act`` runs: a call it makes itself does not act again
+    # Counted before ``act`` runs: a call it makes itself does not act again.
+    reached = armed(f"a race at {type(target).__name__}.{method}")
     done: list[Answer] = []
 
     def call(*args: Any, **kwargs: Any) -> Any:
-        acting = not reached and when(*args, **kwargs)
+        acting = not reached[0] and when(*args, **kwargs)
         if acting:
-            reached.append(True)
+            reached[0] += 1
         if acting and not after:
             done.append(act())
         answer = real(*args, **kwargs)

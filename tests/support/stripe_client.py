@@ -14,6 +14,7 @@ import stripe
 
 from booking.adapters.stripe_calls import sdk_lines_kept_to_warnings
 from infra.local.stripe_standin import StripeStandIn, decode_form
+from tests.support.fired import armed
 
 Answer = tuple[str, int, Mapping[str, str]]  # the body, the status and the headers
 OUTAGE = json.dumps({"error": {"type": "api_error", "message": "simulated outage"}})
@@ -96,11 +97,14 @@ class InProcessHTTPClient(stripe.HTTPClient):
 
 def posts_fail(client: InProcessHTTPClient, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
     """From now on, until ``monkeypatch`` is undone, Stripe answers 500 (an outage) to each POST
-    whose URL ends with ``path`` (``"/v1/invoices"``: a new invoice), and as itself to the rest."""
+    whose URL ends with ``path`` (``"/v1/invoices"``: a new invoice), and as itself to the rest.
+    The test fails if no such POST was made (``tests.support.fired``)."""
     answer = client._answer
+    refused = armed(f"Stripe down for POST {path}")
 
     def down(method: str, url: str, headers: Any, post_data: Any) -> Answer:
         if method == "post" and url.endswith(path):
+            refused[0] += 1
             return OUTAGE, 500, {}
         return answer(method, url, headers, post_data)
 

@@ -11,6 +11,7 @@ import pytest
 
 from booking.domain.errors import DependencyUnavailable
 from booking.services.ports import Repository
+from tests.support.fired import armed
 
 
 def every_call(*args: Any, **kwargs: Any) -> bool:
@@ -26,8 +27,8 @@ def throttled(
     real: Callable[..., Any], when: Callable[..., bool] = every_call, times: int | None = None
 ) -> Callable[..., Any]:
     """``real``, refused as throttled on the calls ``when`` accepts (the first ``times`` of them;
-    None: every one)."""
-    refused = [0]
+    None: every one). The test fails if none was refused (``tests.support.fired``)."""
+    refused = armed(f"throttling {getattr(real, '__qualname__', real)}")
 
     def call(*args: Any, **kwargs: Any) -> Any:
         if when(*args, **kwargs) and (times is None or refused[0] < times):

@@ -78,8 +78,16 @@ BLIPS = {
 }
 
 
-@pytest.mark.parametrize("blip", BLIPS)
-@pytest.mark.parametrize("about", JOBS)
+# A group's messages go in no application's history: no write there to fail.
+BLIPS_MET = [
+    (about, blip)
+    for about in JOBS
+    for blip, (step, *_) in BLIPS.items()
+    if not (step == "add_to_timeline" and about == "a group booking's")
+]
+
+
+@pytest.mark.parametrize(("about", "blip"), BLIPS_MET)
 def test_a_blip_after_ses_took_the_message_never_sends_it_again(
     ports: Ports, clock: Clock, monkeypatch: pytest.MonkeyPatch, about: str, blip: str
 ) -> None:
