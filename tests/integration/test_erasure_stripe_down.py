@@ -5,6 +5,7 @@ then forgotten, address and all. Through the real handlers, moto and the Stripe 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
-from booking.services.provider_searches import OVERDUE_LINE
+from booking.services.provider_searches import OVERDUE_LINE, REFUSED_LINE
 from tests.integration.test_erasure_at_stripe import customer_of, deleted, erase
 from tests.integration.test_former_contacts_backfill import (
     SPELT,
@@ -45,10 +46,15 @@ def _erased_with_stripe_down(system: System) -> tuple[Any, str]:
     """:data:`ACCOUNTS` (``_held_by_stripe_alone``) erased while every request to Stripe
     fails: the answer and the old invoice's id."""
     old = _held_by_stripe_alone(system)
+    return _erased_while_down(system, ACCOUNTS), old
+
+
+def _erased_while_down(system: System, email: str) -> Any:
+    """``email`` erased while every request to Stripe fails: the answer."""
     system.stripe_http.fail_next.extend(DOWN)
-    erased = erase(system, ACCOUNTS)
+    erased = erase(system, email)
     system.stripe_http.fail_next.clear()
-    return erased, old
+    return erased
 
 
 def _run(system: System, after: timedelta) -> dict[str, Any]:
@@ -280,3 +286,64 @@ def test_the_backfill_run_while_a_customers_deletion_is_owed_never_records_the_p
     _run(system, timedelta(minutes=15))
     assert deleted(system, old)
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+
+
+REFUSED = "refused.search@example.org"
+INVALID = json.dumps(
+    {"error": {"type": "invalid_request_error", "message": "Invalid email address"}}
+)
+
+
+def _searches_by_refused(system: System, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on Stripe answers 400 (an invalid request, not an outage) to each search for
+    the customers of :data:`REFUSED`: how many it refused."""
+    answer = system.stripe_http._answer
+    refused = [0]
+
+    def invalid(method: str, url: str, headers: Any, post_data: Any) -> Any:
+        if method == "get" and SEARCHES in url and quote(REFUSED, safe="") in url:
+            refused[0] += 1
+            return INVALID, 400, {}
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", invalid)
+    return refused
+
+
+def _two_erasures_waiting(system: System) -> tuple[str, str]:
+    """:data:`REFUSED` (invoiced to themselves, so their customer's deletion is owed too),
+    then :data:`ACCOUNTS` a minute later, erased while Stripe is unreachable: the invoice of
+    the customer Stripe alone holds under ACCOUNTS, and REFUSED's invoice."""
+    old = _held_by_stripe_alone(system)
+    applied = system.apply(INVOICED, email=REFUSED, **{**BILLING, "billing_email": REFUSED})
+    assert applied.status == 201, applied.body
+    assert _erased_while_down(system, REFUSED).json()["stripe_pending"] is True
+    system.clock_offset += timedelta(minutes=1)
+    assert _erased_while_down(system, ACCOUNTS).json()["stripe_pending"] is True
+    return old, invoice_id_of(applied.json())
+
+
+def test_a_search_stripe_refuses_as_invalid_never_stops_the_run_nor_the_others(
+    system: System, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two erasures wait for Stripe, the earlier one's search refused by Stripe as invalid (a
+    400, not an outage) on every try: the run still makes the other search and the owed
+    customer deletion after it; the refused one is kept (the overdue alarm sees it) and
+    counted in the log, never by its address."""
+    old, refused_invoice = _two_erasures_waiting(system)
+    repository = system.ports.repository
+    assert repository.owed_customer_deletions() == [refused_invoice]
+    refused = _searches_by_refused(system, monkeypatch)
+    caplog.set_level(logging.INFO)
+
+    ran = _run(system, timedelta(minutes=15))
+
+    assert (refused[0], ran["stripe_searches_made"], deleted(system, old)) == (1, 1, True)
+    # The owed deletion, after the searches in the run, is made too.
+    assert (deleted(system, refused_invoice), repository.owed_customer_deletions()) == (True, [])
+    assert len(repository.provider_searches_owed()) == 1  # the refused one, kept
+    logged = [getattr(r, "refused", None) for r in caplog.records if r.msg == REFUSED_LINE]
+    assert (logged, REFUSED.lower() in caplog.text.lower()) == ([1], False)
+    # Kept till its time-to-live: asked again by a later run, never stopping it either.
+    assert _run(system, timedelta(minutes=30))["stripe_searches_made"] == 0
+    assert refused[0] == 2

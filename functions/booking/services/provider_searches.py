@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import DependencyUnavailable, NotFound
+from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
 from booking.services.ports import Ports
 
 logger = Logger(child=True)
@@ -34,6 +34,7 @@ SEARCH_OVERDUE = timedelta(days=1)
 SEARCHES_PER_RUN = 20
 # The line the alarm counts (``infra/cdk/monitoring.py``): say it in one place.
 OVERDUE_LINE = "erasure searches overdue at the payment provider"
+REFUSED_LINE = "erasure searches refused by the payment provider"
 NOTHING_HELD = "no data is held about this email address"
 
 
@@ -67,7 +68,7 @@ def searches_owed(ports: Ports, *, one_just_owed: bool = False) -> int:
 def make_owed_searches(ports: Ports, now: datetime) -> int:
     """The sweep's part: each search due claimed, made, and what it found owed for deletion;
     how many were made. Then the searches owed too long are logged, counted."""
-    made = 0
+    made = refused = 0
     repository = ports.repository
     for owed in repository.claim_provider_searches(now, now + SEARCH_CLAIM, SEARCHES_PER_RUN):
         if now - owed.owed_at >= SEARCH_KEPT:
@@ -83,10 +84,19 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
             )
         except DependencyUnavailable:
             continue  # claimed until the claim ends: a later run asks again
+        except Conflict:
+            # Refused as invalid, not an outage: the same address may be refused on every
+            # try, and must never stop the run nor the searches and deletions after it. Kept
+            # as any unanswered search (asked again once its claim ends, alarmed once owed a
+            # day, given up at its time-to-live), since a fix of ours may yet make it answer.
+            refused += 1
+            continue
         if found:
             repository.owe_customer_deletions(found, now)
         repository.provider_search_done(owed.email)
         made += 1
+    if refused:
+        logger.warning(REFUSED_LINE, extra={"refused": refused})
     overdue = sum(now - at > SEARCH_OVERDUE for at in repository.provider_searches_owed())
     if overdue:
         logger.error(OVERDUE_LINE, extra={"overdue": overdue})
