@@ -96,19 +96,7 @@ def _said(register: dict[str, Any], zone: str) -> str:
         *(f"  {n}. {s['title']}" for n, s in enumerate(sessions, start=1)),
         "",
     ]
-    for row in register["rows"]:
-        # Each mark beside its session's number (listed above), in words.
-        marks = ", ".join(
-            f"{n} {MARK_WORDS[Mark(m)].lower() if m else 'not marked'}"
-            for n, m in enumerate(row["marks"].values(), start=1)
-        )
-        done = row["completion"]
-        state = ("completed" if done["completed"] else "not completed") if done else "open"
-        if row.get("printed_name"):
-            state += f", certificate reissued printing the name as {row['printed_name']!r}"
-        lines.append(
-            f"{row['reference'] or row['application_id']}  {row['name']}: {marks} ({state})"
-        )
+    lines += [_row_said(row) for row in register["rows"]]
     if not register["rows"]:
         lines.append("Nobody is booked on this course yet.")
     lines += _unprintable(register["rows"], register.get("unprintable_names", []))
@@ -121,6 +109,19 @@ def _said(register: dict[str, Any], zone: str) -> str:
     else:
         lines.append(f"Open: {register['closing_refusal']}.")
     return "\n".join(lines)
+
+
+def _row_said(row: dict[str, Any]) -> str:
+    """One person's line: each mark beside its session's number (listed above), in words."""
+    marks = ", ".join(
+        f"{n} {MARK_WORDS[Mark(m)].lower() if m else 'not marked'}"
+        for n, m in enumerate(row["marks"].values(), start=1)
+    )
+    done = row["completion"]
+    state = ("completed" if done["completed"] else "not completed") if done else "open"
+    if row.get("printed_name"):
+        state += f", certificate reissued printing the name as {row['printed_name']!r}"
+    return f"{row['reference'] or row['application_id']}  {row['name']}: {marks} ({state})"
 
 
 def show(args: argparse.Namespace, url: str, token: str | None) -> str:
