@@ -1,7 +1,8 @@
 """An organiser's write takes its fields from its body only: a parameter in its address that
 its route does not take is refused with 422 naming it, nothing done (a cancel
 with ``?refund=true`` cancelled and kept the money, ``backfill?dry_run=1`` ran); and an empty
-form body is no fields (it was read as a field named "{}"). Through the real handlers and
+form body is no fields (it was read as a field named "{}"), and a body that is not JSON is
+refused as that. Through the real handlers and
 moto."""
 
 from __future__ import annotations
@@ -69,6 +70,24 @@ def test_an_empty_form_is_no_fields(system: System) -> None:
     for path in ("/admin/refunds-failed/backfill", "/admin/billing-index/backfill"):
         reply = system.api("POST", path, headers=headers, raw=b"")
         assert reply.status == 200, (path, reply.body)
+
+
+def test_json_sent_as_a_form_or_text_is_refused_as_not_json(system: System) -> None:
+    """``curl -d '{...}'`` labels its body a form: refused in words saying the body must be
+    JSON, never as an unknown field named by the JSON text, and nothing is done."""
+    paid = _paid(system)
+    path = f"/admin/applications/{paid['application_id']}/cancel"
+    for content_type in ("application/x-www-form-urlencoded", "text/plain"):
+        headers = {"authorization": f"Bearer {ADMIN_TOKEN}", "content-type": content_type}
+        reply = system.api("POST", path, headers=headers, raw=b'{"refund": true}')
+
+        error = reply.refused(415, "unsupported_media_type")
+        assert error["message"] == (
+            "the body must be JSON: send it with Content-Type: application/json"
+        ), content_type
+        assert not error.get("fields")  # never a field made of the JSON text
+    assert system.stored(paid).status.value == "confirmed"
+    assert system.deliver_emails() == []
 
 
 def test_a_head_or_options_is_a_read_not_a_write(system: System) -> None:

@@ -350,6 +350,11 @@ def test_the_register_from_the_terminal(
     code, out = run("mark", COURSE, ada["reference"], "9", "attended")
     assert code == 2
     assert "no core session '9'" in out
+    # The sessions as `register` lists them, each by number, title and day: never a list of keys.
+    day = r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} [A-Z][a-z]+ \d{4}"
+    listed = rf"give its number, 1 to 3 \(1\. [^,;]+, {day}; 2\. [^,;]+, {day}; 3\. [^,;]+, {day}\)"
+    assert re.search(listed, out), out
+    assert "['" not in out
     code, out = run("close-register", COURSE)
     assert code == 0, out
     assert "0 completed (certificates on their way), 2 did not" in out

@@ -25,7 +25,7 @@ from booking.cli.said import answered
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
 from booking.domain.course import DEFAULT_TIMEZONE
-from booking.domain.wording import moment_when
+from booking.domain.wording import day_when, moment_when
 
 
 def add_commands(commands: Any) -> None:
@@ -68,13 +68,24 @@ def _path(url: str, course_id: str) -> str:
     return f"{url}/admin/courses/{segment(course_id, 'course')}/register"
 
 
-def _session_key(register: dict[str, Any], given: str) -> str:
+def _session_key(register: dict[str, Any], given: str, url: str) -> str:
+    """The key of the core session ``given`` by its number or key; an unknown one is refused
+    naming the sessions as ``register`` lists them, each with its day in the course's clock."""
     keys = [s["key"] for s in register["sessions"]]
     if given.strip().isdigit() and 1 <= int(given) <= len(keys):
         return str(keys[int(given) - 1])
     if given in keys:
         return given
-    raise UsageError(f"no core session {given!r}: give 1 to {len(keys)}, or one of {keys}")
+    zone = _course_zone(url, register)
+    named = "; ".join(
+        f"{n}. {s['title']}, {day_when(_instant(s['start']), zone)}"
+        for n, s in enumerate(register["sessions"], start=1)
+    )
+    raise UsageError(f"no core session {given!r}: give its number, 1 to {len(keys)} ({named})")
+
+
+def _instant(stamp: object) -> datetime:
+    return datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
 
 
 def _said(register: dict[str, Any], zone: str) -> str:
@@ -85,32 +96,32 @@ def _said(register: dict[str, Any], zone: str) -> str:
         *(f"  {n}. {s['title']}" for n, s in enumerate(sessions, start=1)),
         "",
     ]
-    for row in register["rows"]:
-        # Each mark beside its session's number (listed above), in words.
-        marks = ", ".join(
-            f"{n} {MARK_WORDS[Mark(m)].lower() if m else 'not marked'}"
-            for n, m in enumerate(row["marks"].values(), start=1)
-        )
-        done = row["completion"]
-        state = ("completed" if done["completed"] else "not completed") if done else "open"
-        if row.get("printed_name"):
-            state += f", certificate reissued printing the name as {row['printed_name']!r}"
-        lines.append(
-            f"{row['reference'] or row['application_id']}  {row['name']}: {marks} ({state})"
-        )
+    lines += [_row_said(row) for row in register["rows"]]
     if not register["rows"]:
         lines.append("Nobody is booked on this course yet.")
     lines += _unprintable(register["rows"], register.get("unprintable_names", []))
     closed = register["closed_at"]
     lines.append("")
     if closed:
-        moment = datetime.fromisoformat(str(closed).replace("Z", "+00:00"))
-        lines.append(f"Closed on {moment_when(moment, zone)}.")
+        lines.append(f"Closed on {moment_when(_instant(closed), zone)}.")
     elif register["can_close"]:
         lines.append("Open: it can be closed now (close-register).")
     else:
         lines.append(f"Open: {register['closing_refusal']}.")
     return "\n".join(lines)
+
+
+def _row_said(row: dict[str, Any]) -> str:
+    """One person's line: each mark beside its session's number (listed above), in words."""
+    marks = ", ".join(
+        f"{n} {MARK_WORDS[Mark(m)].lower() if m else 'not marked'}"
+        for n, m in enumerate(row["marks"].values(), start=1)
+    )
+    done = row["completion"]
+    state = ("completed" if done["completed"] else "not completed") if done else "open"
+    if row.get("printed_name"):
+        state += f", certificate reissued printing the name as {row['printed_name']!r}"
+    return f"{row['reference'] or row['application_id']}  {row['name']}: {marks} ({state})"
 
 
 def show(args: argparse.Namespace, url: str, token: str | None) -> str:
@@ -119,10 +130,13 @@ def show(args: argparse.Namespace, url: str, token: str | None) -> str:
 
 
 def _zone(url: str, register: dict[str, Any]) -> str:
-    """The course's clock (its closing was said as a raw UTC stamp); the UK's
-    when the course cannot be read."""
-    if not register.get("closed_at"):
-        return DEFAULT_TIMEZONE
+    """The course's clock when the register is closed (its closing was said as a raw UTC
+    stamp); the UK's otherwise, as nothing else shown needs it."""
+    return _course_zone(url, register) if register.get("closed_at") else DEFAULT_TIMEZONE
+
+
+def _course_zone(url: str, register: dict[str, Any]) -> str:
+    """The course's clock; the UK's when the course cannot be read."""
     status, payload = send("GET", f"{url}/courses/{quote(register['course_id'])}", None)
     course = read_json(payload) if status < 400 else None
     return str(course["timezone"]) if isinstance(course, dict) else DEFAULT_TIMEZONE
@@ -135,7 +149,7 @@ def mark(args: argparse.Namespace, url: str, token: str | None) -> str:
     register = get_json(_path(url, args.course_id), token)
     body = {
         "application_id": args.application,
-        "session": _session_key(register, args.session),
+        "session": _session_key(register, args.session, url),
         "mark": given.value,
     }
     row = post_json(f"{_path(url, args.course_id)}/marks", token, body)
@@ -152,7 +166,7 @@ def clear_mark(args: argparse.Namespace, url: str, token: str | None) -> str:
     if shown is None:
         raise UsageError(f"no mark {args.mark!r}: give the mark it has now, {MARKS_SAID}")
     register = get_json(_path(url, args.course_id), token)
-    key = _session_key(register, args.session)
+    key = _session_key(register, args.session, url)
     body = {"application_id": args.application, "session": key, "shown": shown.value}
     row = post_json(f"{_path(url, args.course_id)}/marks/clear", token, body)
     if args.json:
@@ -176,7 +190,7 @@ def import_attendance(args: argparse.Namespace, url: str, token: str | None) -> 
         # Said before sending: the API would refuse it (or cut the connection mid-way).
         raise CliError(f"{args.file} is too large: an attendance export is {EXPORT_LIMIT_WORDS}")
     register = get_json(_path(url, args.course_id), token)
-    body = {"session": _session_key(register, args.session), "export": text}
+    body = {"session": _session_key(register, args.session, url), "export": text}
     done = post_json(f"{_path(url, args.course_id)}/import", token, body)
     if args.json:
         return answered(done)

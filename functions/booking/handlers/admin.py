@@ -78,12 +78,19 @@ def _authorise() -> None:
 
 
 def _body() -> dict[str, Any]:
+    """Every organiser route's body: a JSON object (no Content-Type is taken as JSON). A body of
+    any other type is refused in those words, never read as what it was labelled: ``curl -d``
+    labels JSON a form, whose one field named by the JSON text was then refused as unknown."""
     event = app.current_event
     data = http.raw_body(event)
     content_type = event.headers.get("content-type") or http.JSON
-    if not data:  # no body is no fields, a form's too (it was read as "{}")
-        data = b"" if content_type.split(";")[0].strip().lower() == http.FORM else b"{}"
-    return http.read_body(data, content_type)
+    if not http.is_json(content_type):
+        if not data and content_type.split(";")[0].strip().lower() == http.FORM:
+            return {}  # ``curl -X POST -d ''``: no body is no fields
+        raise http.UnsupportedMediaType(
+            "the body must be JSON: send it with Content-Type: application/json"
+        )
+    return http.read_body(data or b"{}", content_type)
 
 
 def _body_of(what: str, *fields: str) -> dict[str, Any]:
