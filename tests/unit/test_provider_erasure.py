@@ -3,10 +3,12 @@ what the provider keeps refusing does not keep the others waiting."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
-from booking.services.provider_searches import search_later, searches_owed
+from booking.services.provider_searches import make_owed_searches, search_later, searches_owed
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
 from tests.support.stripe_requests import invoice_request
@@ -57,3 +59,31 @@ def test_an_erasures_own_pending_search_is_counted_before_the_index_lists_it(
 
     assert searches_owed(ports, one_just_owed=True) == 1
     assert searches_owed(ports) == 0
+
+
+def test_searches_owed_are_not_asked_one_by_one_of_a_provider_that_does_not_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stripe unreachable (or hanging, each read timing out): the run asks once and leaves the
+    rest it claimed for when their claims end, so an outage costs it one read, not one each."""
+    clock = Clock()
+    ports = fake_ports(clock)
+    for n in range(3):
+        search_later(ports, f"person{n}@example.org")
+    gateway(ports).down = True
+    asked: list[str] = []
+    searched = gateway(ports).invoices_no_longer_payable_to
+
+    def counted(email: str, *args: Any, **kwargs: Any) -> tuple[str, ...]:
+        asked.append(email)
+        return searched(email, *args, **kwargs)
+
+    monkeypatch.setattr(gateway(ports), "invoices_no_longer_payable_to", counted)
+
+    assert make_owed_searches(ports, clock()) == 0
+    assert len(asked) == 1
+    assert len(repo(ports).provider_searches_owed()) == 3  # none given up
+
+    gateway(ports).down = False
+    clock.advance(minutes=11)  # past the claims
+    assert make_owed_searches(ports, clock()) == 3

@@ -59,7 +59,9 @@ class StripeGateway(StripeInvoicing):
     def invoices_no_longer_payable_to(
         self, email: str, spellings: Sequence[str] = (), made_by: datetime | None = None
     ) -> tuple[str, ...]:
-        return invoices_no_longer_payable_to(self._client, email, spellings, made_by)
+        # A search reads only: the short-timeout reader, so a Stripe that hangs costs an
+        # erasure or the reminders run seconds, not the SDK's minutes of timeouts and retries.
+        return invoices_no_longer_payable_to(self._reader, email, spellings, made_by)
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         params: dict[str, Any] = {

@@ -23,17 +23,22 @@ def late_invoices_said(ports: Ports, course: Course) -> list[str]:
     """The warnings of ``course``'s invoices falling due too late, as its dates now stand."""
     bookings = bookings_due_late(ports.repository.list_applications(course.course_id), course)
     groups = groups_due_late(ports.groups.groups_of_course(course.course_id), course)
-    debited = frozenset(
-        late.invoice_id for late in [*bookings, *groups] if _being_debited(ports, late.invoice_id)
-    )
-    return late_said(bookings, groups, course.definition.timezone, debited)
+    late_ids = [late.invoice_id for late in [*bookings, *groups]]
+    return late_said(bookings, groups, course.definition.timezone, _debited(ports, late_ids))
 
 
-def _being_debited(ports: Ports, invoice_id: str) -> bool:
-    """Whether Stripe holds a bank debit of ``invoice_id`` being confirmed. Stripe unreachable:
-    not known, so it is warned of as unpaid (a warning never stops the save it follows)."""
-    try:
-        return invoice_paying(ports, invoice_id) is InvoicePaying.PROCESSING
-    except DependencyUnavailable:
-        logger.warning("a late invoice's payment left unread", extra={"invoice_id": invoice_id})
-        return False
+def _debited(ports: Ports, invoice_ids: list[str]) -> frozenset[str]:
+    """Those of ``invoice_ids`` Stripe holds a bank debit of being confirmed. Read by the
+    short-timeout reader (no retries), and no more once Stripe does not answer: the save these
+    warnings follow has been written, and a slow Stripe must not make its answer time out.
+    What is left unread is warned of as unpaid (a warning never stops the save it follows)."""
+    debited: set[str] = set()
+    for invoice_id in invoice_ids:
+        try:
+            paying = invoice_paying(ports, invoice_id, retried=False)
+        except DependencyUnavailable:
+            logger.warning("late invoices' payments left unread: Stripe did not answer")
+            break
+        if paying is InvoicePaying.PROCESSING:
+            debited.add(invoice_id)
+    return frozenset(debited)

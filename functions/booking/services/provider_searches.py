@@ -83,7 +83,10 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
                 owed.email, owed.spellings, made_by=owed.owed_at
             )
         except DependencyUnavailable:
-            continue  # claimed until the claim ends: a later run asks again
+            # Unreachable (or too slow: the gateway's short-timeout reader): the rest claimed
+            # come due again when their claims end, and are not asked of it one by one now,
+            # so an outage never holds the run's other work.
+            break
         except Conflict:
             # Refused as invalid, not an outage: the same address may be refused on every
             # try, and must never stop the run nor the searches and deletions after it. Kept
