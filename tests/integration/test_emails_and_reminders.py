@@ -698,3 +698,20 @@ def test_a_record_that_is_not_a_job_fails_alone_and_its_text_is_not_logged(
     assert "m-bad" in logged
     assert "ValidationError" in logged
     assert "eve@example.org" not in logged
+
+
+def test_what_erasures_owe_at_stripe_never_holds_the_reminders(harness: Harness) -> None:
+    """A Stripe that hangs holds whatever waits on it until Lambda ends the run: the run
+    queues its reminders before it turns to what erasures still owe at Stripe. (This harness
+    has no Stripe: its first use ends the run, as Lambda's timeout would.)"""
+    harness.person("app1", COURSE, "ada@example.org")
+    moment = JUNE_START - timedelta(hours=23, minutes=50)
+    harness.repository.owe_provider_search(
+        "erased@example.org", (), moment - timedelta(hours=1), moment + timedelta(days=30)
+    )
+
+    with pytest.raises(pytest.fail.Exception):
+        harness.tick(moment)
+
+    harness.drain(moment)
+    assert [m.to[0] for m in harness.sender.sent] == ["ada@example.org"]

@@ -53,7 +53,7 @@ from booking.domain.reminders import (
 from booking.domain.run_time import refuse_if_ahead
 from booking.services.ports import Ports, QueueUnavailable, ReminderMarker
 from booking.services.reminder_claims import ReminderClaims
-from booking.services.sweep import sweep  # every run sweeps first: loaded at init
+from booking.services.sweep import erasures_at_provider, sweep  # every run: loaded at init
 
 logger = Logger(child=True)
 # Jobs are queued in groups of this many (SQS takes at most 10 per batch call).
@@ -63,18 +63,20 @@ QUEUE_BATCH = 10
 def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: holds whose time is up are released (and
     their seats offered to the waiting list) before reminders are planned for the people
-    confirmed now. A time ahead of the ports' clock is refused before anything is read
+    confirmed now, and what erasures still owe at Stripe comes last (it waits on Stripe, and no
+    reminder must). A time ahead of the ports' clock is refused before anything is read
     (``domain.run_time``): the schedule may run late, never early."""
     refuse_if_ahead(now, ports.clock())
     ports = ports.at(now)  # everything this run decides is decided as of the event's time
     swept = sweep(ports, now)
+    dispatched = dispatch_reminders(ports, now)
     return {
-        **dispatch_reminders(ports, now),
+        **dispatched,
         "holds_released": swept.holds_released,
         "emails_relayed": swept.emails_relayed,
         "offers_made": swept.offers_made,
         "waits_ended": swept.waits_ended,
-        "stripe_searches_made": swept.stripe_searches_made,
+        "stripe_searches_made": erasures_at_provider(ports, now),
     }
 
 

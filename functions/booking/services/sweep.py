@@ -37,8 +37,6 @@ class SweepSummary:
     offers_made: int = 0
     skipped: list[str] = field(default_factory=list)
     transfer_refunds_made: int = 0  # refunds a move still owed (Stripe failed at the time)
-    customers_forgotten: int = 0  # deletions at Stripe an erasure still owed
-    stripe_searches_made: int = 0  # erasures' searches at Stripe owed while it was down
     waits_ended: int = 0  # people waiting (on the list or for a review) told applications closed
     # Groups re-dated and people told they wait again after a save moved the dates, which the
     # save's own pass missed (``services.dates_followed``).
@@ -83,7 +81,16 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
         from booking.services.wait_closed import tell_closed_waiting_lists
 
         summary.waits_ended = tell_closed_waiting_lists(ports, closed, now)
-    # Before the owed deletions: what an owed search finds is deleted in the same run.
-    summary.stripe_searches_made = make_owed_searches(ports, now)
-    summary.customers_forgotten = forget_owed_customers(ports)
     return summary
+
+
+def erasures_at_provider(ports: Ports, now: datetime) -> int:
+    """What erasures still owe at the payment provider, done as of ``now``: the searches by
+    address it did not answer, then the deletions of customers owed (what a search finds is
+    deleted in the same run); how many searches were made. The schedule runs it after the
+    reminders (``services.reminders.scheduled_run``): it waits on the provider, which may hang,
+    and nobody's reminder must wait on it."""
+    ports = ports.at(now)
+    searches = make_owed_searches(ports, now)
+    forget_owed_customers(ports)
+    return searches
