@@ -78,6 +78,7 @@ from booking.domain.wording import status_shown
 from booking.services.invoice_requests import invoice_due
 from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
+from booking.services.sweep import erasures_at_provider
 from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
 from tests.property.erasure_steps import ErasureSteps
@@ -2131,10 +2132,12 @@ class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
     # JSON, the console's roster CSV).
 
     def _sweep(self) -> None:
-        """The sweep at the clock's time, as every step that runs it runs it; then everyone on
-        a waiting list it was to tell is told (``_waiting_lists_told``)."""
+        """The sweep at the clock's time, as every step that runs it runs it, and what erasures
+        owe at Stripe after it, as the schedule runs it last; then everyone on a waiting list
+        it was to tell is told (``_waiting_lists_told``)."""
         now = self.system.now()
         sweep(self.system.ports, now)
+        erasures_at_provider(self.system.ports, now)
         self._waiting_lists_told(now)
         self._note_confirmations()
 
