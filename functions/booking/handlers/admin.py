@@ -85,7 +85,7 @@ def _body() -> dict[str, Any]:
     data = http.raw_body(event)
     content_type = event.headers.get("content-type") or http.JSON
     if not http.is_json(content_type):
-        if not data and content_type.split(";")[0].strip().lower() == http.FORM:
+        if not data and http.media_type(content_type) == http.FORM:
             return {}  # ``curl -X POST -d ''``: no body is no fields
         raise http.UnsupportedMediaType(
             "the body must be JSON: send it with Content-Type: application/json"

@@ -147,9 +147,14 @@ def raw_body(event: Any) -> bytes:
     return str(body).encode("utf-8")
 
 
+def media_type(content_type: str | None) -> str:
+    """A request's Content-Type without its parameters, in lower case: ``application/json``."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
 def is_json(content_type: str | None) -> bool:
     """Whether a request's Content-Type says its body is JSON."""
-    return (content_type or "").split(";")[0].strip().lower() == JSON
+    return media_type(content_type) == JSON
 
 
 def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> dict[str, Any]:
@@ -158,18 +163,18 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
     a clear error."""
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    if files and media_type == MULTIPART:
+    media = media_type(content_type)
+    if files and media == MULTIPART:
         try:
             return multipart_fields(body, content_type or "")
         except UnreadBody as exc:
             raise BadRequest(str(exc)) from exc
-    if media_type in (JSON, FORM):
+    if media in (JSON, FORM):
         try:
             refuse_other_charsets(content_type or "")
         except UnreadBody as exc:
             raise UnsupportedMediaType(str(exc)) from exc
-    if media_type == JSON:
+    if media == JSON:
         try:
             parsed = json.loads(json_text(body) or "null", object_pairs_hook=once_each)
         except (ValueError, RecursionError) as exc:
@@ -178,7 +183,7 @@ def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> 
         if not isinstance(parsed, dict):
             raise BadRequest("the body must be a JSON object")
         return whole_characters(parsed)
-    if media_type == FORM:
+    if media == FORM:
         # A name given twice is refused, as in JSON (``once_each``). Each value is marked as a
         # form's: a checkbox's word counts as ticked only there (``FormText``).
         try:
