@@ -66,14 +66,11 @@ def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T
             # A dispute opened at Stripe whose events have not come yet (those that came are
             # refused before Stripe is asked: ``domain.disputed_refunds``).
             raise Conflict(REFUSED_BY_THE_PROVIDER, code=PAYMENT_DISPUTED) from exc
+        refusal: type[Conflict] = UnknownToProvider if exc.code == "resource_missing" else Conflict
         if exc.param == "amount" and "unrefunded amount" in str(exc.user_message or ""):
             # Stripe names no code for it: "Refund amount (...) is greater than unrefunded
             # amount on charge (...)".
-            raise RefundAboveWhatIsLeft(
-                "the payment provider could not do this now; please try again later or contact us",
-                code="payment_state_conflict",
-            ) from exc
-        refusal = UnknownToProvider if exc.code == "resource_missing" else Conflict
+            refusal = RefundAboveWhatIsLeft
         raise refusal(
             "the payment provider could not do this now; please try again later or contact us",
             code="payment_state_conflict",

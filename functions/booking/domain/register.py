@@ -402,20 +402,12 @@ def hours_words(duration: timedelta) -> str:
     return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class CertificateDetails:
-    """What a certificate says (the PDF writer lays it out)."""
+class CertificateDetails(CertificateTerms):
+    """What a certificate says (the PDF writer lays it out): the terms frozen when the register
+    closed, and what only this booking's certificate has."""
 
-    name: str  # as the person gave it
-    course_title: str
-    dates: str  # the core sessions' first and last days, in words
-    hours: str
-    facilitators: tuple[str, ...]  # names of those who may be named publicly
     reference: str
     verification_url: str
-    issued: str  # the day the register was closed, in words
-    organisation: str = ""  # who runs the course: the PDF's author
-    course_hours: str = ""  # the course's length ("" on a certificate recorded before it)
 
     @property
     def training(self) -> str:

@@ -12,7 +12,6 @@ from booking.domain.application import (
     ApplicationStatus,
     CheckoutRef,
 )
-from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.errors import (
     Conflict,
@@ -23,7 +22,6 @@ from booking.domain.errors import (
 )
 from booking.domain.limits import code_taken_since
 from booking.domain.money import Money
-from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.wording import cohort_name
 from booking.services.access import (
     authorised,
@@ -36,6 +34,7 @@ from booking.services.concurrency import concurrent_update, retried
 from booking.services.ports import CheckoutRequest, Ports
 from booking.services.settle import expire_quietly
 from booking.services.waitlist import (
+    booked_if_nothing_owed,
     give_back_seat,
     held_for_payment,
 )
@@ -65,11 +64,8 @@ def start_checkout(ports: Ports, application_id: str, token: str) -> Application
     def hold_seat(application: Application) -> tuple[Application, CheckoutRef | None]:
         now = ports.clock()
         refuse_unless_payable(application, course, now)
-        situation = Situation(now=now, course_price=course.definition.price)
-        if owes_nothing(application, situation):
-            with code_taken_since():
-                booked = booked_with_nothing_to_pay(application, situation)
-                return ports.repository.save(booked, application), None
+        if (booked := booked_if_nothing_owed(ports, application, course, now)) is not None:
+            return booked, None
         # Only a session still holding the seat can be open; an expired application's is dead.
         previous = application.checkout if application.seat_held else None
         held = held_for_payment(application, now).model_copy(

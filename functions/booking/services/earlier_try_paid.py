@@ -90,7 +90,7 @@ def group_replacement_completed_by_its_payment(ports: Ports, invoice_id: str) ->
     if current == invoice_id or (billing is None and number is None):
         return  # recorded already, or no replacement to complete
     try:
-        _replacement_completed(ports, group)
+        replacement_completed_as_pressed(ports, group)
     except BookingError as refused:
         logger.warning("a group's paid invoice not recorded yet", extra={"code": refused.code})
         raise DependencyUnavailable(
@@ -102,9 +102,12 @@ def group_replacement_completed_by_its_payment(ports: Ports, invoice_id: str) ->
     )
 
 
-def _replacement_completed(ports: Ports, group: GroupBooking) -> None:
-    """``group``'s replacement completed as pressing again completes it: an organiser's
-    correction to the details marked, or the give-up of the place marked."""
+def replacement_completed_as_pressed(ports: Ports, group: GroupBooking) -> None:
+    """``group``'s replacement completed as pressing again completes it, by the same use case:
+    an organiser's correction to the details marked, or the give-up of the place marked (any
+    invoice a stopped try sent and never recorded voided with it:
+    ``group_invoice_replacement.unrecorded_voided``). Its payment's event and the sweep of a
+    replacement left half done both complete it so."""
     billing, number = group.replacing_billing, group.replacing_place
     if billing is not None:
         from booking.services.group_invoice_correction import correct_group_invoice

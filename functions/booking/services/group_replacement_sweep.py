@@ -31,8 +31,8 @@ from booking.domain.errors import BookingError, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import lapse_told
 from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus, lapsed
-from booking.services.access import existing_course
 from booking.services.concurrency import retried
+from booking.services.earlier_try_paid import replacement_completed_as_pressed
 from booking.services.group_invoice_replacement import unmarked, unrecorded_voided
 from booking.services.groups import group_reader
 from booking.services.half_done import HalfDone, finished_as_stripe_holds
@@ -61,25 +61,13 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
     if fresh is None or (fresh.replacing_invoice, fresh.replacing_place) != (invoice_id, number):
         return False  # completed, cleared or remarked meanwhile: the next run reads it as it is
     group = fresh
-    # Only here, for a replacement left half done: the give-up's money and seat paths.
-    from booking.services.group_unpaid_give_up import off_the_way_to_pay
 
     def taken_back() -> None:
         unmarked(ports, group.group_id, invoice_id)
         logger.info("a half-done replacement's mark cleared", extra={"group_id": group.group_id})
 
     def completed() -> None:
-        if group.replacing_billing is not None:
-            # An organiser's correction: completed to the details marked, the same use case.
-            from booking.services.group_invoice_correction import correct_group_invoice
-
-            billing = group.replacing_billing
-            correct_group_invoice(ports, group.group_id, billing, marked=billing)
-            return
-        assert number is not None
-        # Completed, any invoice a stopped try sent and never recorded is voided with it
-        # (``group_invoice_replacement.unrecorded_voided``).
-        off_the_way_to_pay(ports, group, existing_course(ports, group.course_id), number)
+        replacement_completed_as_pressed(ports, group)
 
     def ended_by_the_void(error: BookingError) -> None:
         # Loaded only by a run that ends one (a reminders run's cold start leaves it out).

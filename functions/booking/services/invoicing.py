@@ -20,7 +20,6 @@ from pydantic import ValidationError
 from booking.domain.application import Application, ApplicationStatus
 from booking.domain.billing import BillingDetails, PaymentMethod
 from booking.domain.billing_details import refuse_without_po
-from booking.domain.commands import Situation
 from booking.domain.course import Course
 from booking.domain.errors import (
     Conflict,
@@ -34,7 +33,6 @@ from booking.domain.lasting_refusals import TOO_LATE_FOR_INVOICE
 from booking.domain.limits import code_taken_since
 from booking.domain.page_seen import VOID_AGAIN, Seen, seen_refusal
 from booking.domain.payment_settlement import invoice_released, invoiced
-from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
 from booking.domain.validation import field_reasons
 from booking.domain.wording import status_words
 from booking.services.access import authorised, refuse_if_offer_lapsed, refuse_unless_payable
@@ -53,7 +51,7 @@ from booking.services.invoice_requests import (
 from booking.services.ports import Ports
 from booking.services.provider_erasure import disown_invoice, sent_invoice
 from booking.services.settle import Settled, settle_money
-from booking.services.waitlist import give_back_seat, held_for_payment
+from booking.services.waitlist import booked_if_nothing_owed, give_back_seat, held_for_payment
 
 logger = Logger(child=True)
 S = ApplicationStatus
@@ -170,11 +168,8 @@ def request_invoice(ports: Ports, application_id: str, token: str) -> Applicatio
     def hold_seat(application: Application) -> tuple[Application, datetime | None]:
         now = ports.clock()
         _refuse_unless_invoiceable(application, course, now)
-        situation = Situation(now=now, course_price=course.definition.price)
-        if owes_nothing(application, situation):
-            booked = booked_with_nothing_to_pay(application, situation)
-            with code_taken_since():
-                return ports.repository.save(booked, application), None
+        if (booked := booked_if_nothing_owed(ports, application, course, now)) is not None:
+            return booked, None
         due = invoice_due(course, now, ports.bank_holidays)
         if due is None:
             raise Conflict(

@@ -157,13 +157,20 @@ def _told_already(ports: Ports, job: EmailJob) -> SendOutcome:
     done (claimed and finished), so a copy of it delivered again is not weighed afresh against
     what a later message changed."""
     now = ports.clock()
-    claim = ports.repository.claim_email(job.job_id, now, now - ports.email_claim_timeout)
-    if claim is EmailClaim.DONE:
+    if not _claimed(ports, job, now):
         return SendOutcome.DUPLICATE
-    if claim is EmailClaim.IN_FLIGHT:
-        raise EmailInFlight(job.job_id)
     ports.repository.finish_email(job.job_id, SendOutcome.SKIPPED_TOLD.value, now)
     return SendOutcome.SKIPPED_TOLD
+
+
+def _claimed(ports: Ports, job: EmailJob, now: datetime) -> bool:
+    """Whether this delivery claimed ``job`` (False: sent or skipped already, a duplicate);
+    ``EmailInFlight`` while another delivery's claim holds it (a ``sending`` claim older than
+    ``Ports.email_claim_timeout`` died before calling SES and is taken over)."""
+    claim = ports.repository.claim_email(job.job_id, now, now - ports.email_claim_timeout)
+    if claim is EmailClaim.IN_FLIGHT:
+        raise EmailInFlight(job.job_id)
+    return claim is not EmailClaim.DONE
 
 
 def _send_to_whom_it_is_for(
@@ -358,11 +365,8 @@ def _send_once(
         record_told(ports, application, calendar, now)
 
     repo = ports.repository
-    claim = repo.claim_email(job.job_id, now, now - ports.email_claim_timeout)
-    if claim is EmailClaim.DONE:
+    if not _claimed(ports, job, now):
         return SendOutcome.DUPLICATE
-    if claim is EmailClaim.IN_FLIGHT:
-        raise EmailInFlight(job.job_id)
     until = ports.clock() + SEND_LEASE
     about = application.application_id  # what the send's lease is on
     if not repo.hold_send(about, job.job_id, until, erased_read=application.is_erased):

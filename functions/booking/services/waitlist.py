@@ -16,7 +16,7 @@ from booking.domain.commands import Situation
 from booking.domain.course import CHECKOUT_HOLD, Course
 from booking.domain.emails import EmailKind
 from booking.domain.errors import CourseFull, StaleWrite
-from booking.domain.limits import released_to
+from booking.domain.limits import code_taken_since, released_to
 from booking.domain.offer_ends import may_offer
 from booking.domain.paying import held_until, joinable
 from booking.domain.settlement import booked_with_nothing_to_pay, owes_nothing
@@ -78,6 +78,20 @@ def held_for_payment(application: Application, now: datetime) -> Application:
         status_reason=None,  # a payment begun again: an earlier one's refusal is not said now
         hold_expires_at=application.offer_expires_at if offered else now + CHECKOUT_HOLD,
     )
+
+
+def booked_if_nothing_owed(
+    ports: Ports, application: Application, course: Course, now: datetime
+) -> Application | None:
+    """``application`` booked and saved at once when nothing is left to pay
+    (``domain.settlement.owes_nothing``): a press to pay by card or by invoice opens no
+    checkout and sends no invoice for nothing. None: something is owed, nothing written."""
+    situation = Situation(now=now, course_price=course.definition.price)
+    if not owes_nothing(application, situation):
+        return None
+    booked = booked_with_nothing_to_pay(application, situation)
+    with code_taken_since():
+        return ports.repository.save(booked, application)
 
 
 def waitlist(application: Application, now: datetime, *, approved: bool = False) -> Application:

@@ -146,6 +146,16 @@ class LocalRoutes:
         self._webhooks.settle()
         return statuses
 
+    def _acted(
+        self, action: Callable[[list[Outgoing]], dict[str, Any]]
+    ) -> tuple[dict[str, Any], list[Outgoing], list[int]]:
+        """A button's ``action`` done under the store's lock: what it returned, the events it
+        sent, and their delivery's statuses (delivered once the lock is let go)."""
+        outgoing: list[Outgoing] = []
+        with self._store.lock:
+            done = action(outgoing)
+        return done, outgoing, self._deliver(outgoing)
+
     def _pay(self, session_id: str, fields: Mapping[str, Any], wants_html: bool) -> LocalResponse:
         delayed = truthy(fields.get("async", False))
         outgoing: list[Outgoing] = []
@@ -164,7 +174,7 @@ class LocalRoutes:
             )
         if wants_html:
             success = str(session["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id)
-            return LocalResponse(303, {"Location": success, "Content-Length": "0"}, b"")
+            return _see_other(success)
         return json_response(
             200,
             {"session": session, "event_id": outgoing[0].event_id, "webhook_status": statuses[0]},
@@ -176,10 +186,7 @@ class LocalRoutes:
         wants_html: bool,
         action: Callable[[list[Outgoing]], dict[str, Any]],
     ) -> LocalResponse:
-        outgoing: list[Outgoing] = []
-        with self._store.lock:
-            session = action(outgoing)
-        statuses = self._deliver(outgoing)
+        session, outgoing, statuses = self._acted(action)
         if wants_html:
             return self._redirect_to_page(session_id)
         return json_response(
@@ -216,10 +223,7 @@ class LocalRoutes:
 
     def _dispute_action(self, action: Callable[[list[Outgoing]], dict[str, Any]]) -> LocalResponse:
         """A payer's bank opening or closing a dispute: the dispute, and each event it sent."""
-        outgoing: list[Outgoing] = []
-        with self._store.lock:
-            dispute = action(outgoing)
-        statuses = self._deliver(outgoing)
+        dispute, outgoing, statuses = self._acted(action)
         return json_response(
             200, {"dispute": dispute, "events": self._webhooks.sent(outgoing, statuses)}
         )
@@ -273,13 +277,9 @@ class LocalRoutes:
         step = steps.get(action)
         if step is None:
             raise StripeError(404, f"Unrecognized local Stripe route (POST: invoices/{action})")
-        outgoing: list[Outgoing] = []
-        with self._store.lock:
-            invoice = step(outgoing)
-        statuses = self._deliver(outgoing)
+        invoice, outgoing, statuses = self._acted(step)
         if wants_html:
-            location = f"{self._store.base}/_local/stripe/invoices/{invoice_id}"
-            return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
+            return _see_other(f"{self._store.base}/_local/stripe/invoices/{invoice_id}")
         sent = self._webhooks.sent(outgoing, statuses)
         # The event the contract names for each action is the one reported on top.
         main = {
@@ -319,8 +319,7 @@ class LocalRoutes:
         return LocalResponse(refused.status, dict(HTML_HEADERS), body)
 
     def _redirect_to_page(self, session_id: str) -> LocalResponse:
-        location = f"{self._store.base}/_local/stripe/checkout/{session_id}"
-        return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")
+        return _see_other(f"{self._store.base}/_local/stripe/checkout/{session_id}")
 
     def _checkout_page(self, session_id: str) -> LocalResponse:
         outgoing: list[Outgoing] = []
@@ -335,3 +334,8 @@ class LocalRoutes:
             rendered = checkout_page(self._store, session)
         self._deliver(outgoing)
         return LocalResponse(200, dict(HTML_HEADERS), rendered)
+
+
+def _see_other(location: str) -> LocalResponse:
+    """A hosted page's button answered as a browser expects: on to ``location``."""
+    return LocalResponse(303, {"Location": location, "Content-Length": "0"}, b"")

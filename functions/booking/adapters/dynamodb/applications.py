@@ -29,7 +29,6 @@ from booking.adapters.dynamodb.items import (
 )
 from booking.adapters.dynamodb.limits import holding_actions, kept_claims, transact_priced
 from booking.adapters.dynamodb.schema import (
-    BY_COURSE_INDEX,
     CODE_PREFIX,
     COURSE_SK,
     DUE_PARTITION,
@@ -126,11 +125,7 @@ class DynamoApplicationStore:
     def list_applications(self, course_id: str) -> list[Application]:
         return [
             application_from_item(item)
-            for item in self.table.query(
-                IndexName=BY_COURSE_INDEX,
-                KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
-                ExpressionAttributeValues={":p": {"S": course_applications_partition(course_id)}},
-            )
+            for item in self.table.course_partition(course_applications_partition(course_id))
         ]
 
     @translate_aws_errors

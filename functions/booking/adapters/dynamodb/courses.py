@@ -54,14 +54,7 @@ class DynamoCourseStore:
 
     @translate_aws_errors
     def list_courses(self) -> list[Course]:
-        return [
-            course_from_item(item)
-            for item in self.table.query(
-                IndexName=BY_COURSE_INDEX,
-                KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
-                ExpressionAttributeValues={":p": {"S": COURSES_PARTITION}},
-            )
-        ]
+        return [course_from_item(item) for item in self.table.course_partition(COURSES_PARTITION)]
 
     @translate_aws_errors
     def put_course(

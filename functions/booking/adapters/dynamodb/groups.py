@@ -288,11 +288,7 @@ class DynamoGroupStore:
         """Every group booked on the course, whatever its status, the oldest first."""
         return [
             _group(item["doc"]["S"])
-            for item in self.table.query(
-                IndexName=BY_COURSE_INDEX,
-                KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
-                ExpressionAttributeValues={":p": {"S": course_groups_partition(course_id)}},
-            )
+            for item in self.table.course_partition(course_groups_partition(course_id))
         ]
 
     @translate_aws_errors

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from booking.adapters.dynamodb.schema import BY_TIME_INDEX
+from booking.adapters.dynamodb.schema import BY_COURSE_INDEX, BY_TIME_INDEX
 from booking.domain.errors import (
     AlreadyApplied,
     CodeUsedUp,
@@ -178,6 +178,16 @@ class Table:
             ExpressionAttributeValues={":p": {"S": partition}, ":prefix": {"S": prefix}},
             ConsistentRead=True,
             **({"ProjectionExpression": "pk, sk"} if keys_only else {}),
+        )
+
+    def course_partition(self, partition: str) -> Iterator[dict[str, Any]]:
+        """Every item of ``partition`` of the by-course index (the courses; a course's
+        applications, its groups), in its sort key's order, read a page at a time as the
+        caller takes them."""
+        return self.query(
+            IndexName=BY_COURSE_INDEX,
+            KeyConditionExpression=f"{BY_COURSE_INDEX}pk = :p",
+            ExpressionAttributeValues={":p": {"S": partition}},
         )
 
     def time_partition(
