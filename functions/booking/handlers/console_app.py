@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,6 +30,7 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
+from booking.handlers.sentences import beside_fields
 from booking.services.console import ApplicationDetail
 
 logger = Logger(service="booking-console")
@@ -73,6 +75,19 @@ def current_session() -> ConsoleSession | None:
 def typed_value(name: str) -> str:
     value = posted_form().get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def typed_again(
+    mistaken: InvalidInput, fields: Collection[str]
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """A press's mistakes beside the form's ``fields`` they name, and what was typed in those
+    fields, to show its confirmation again with (the mistakes and the typing kept, nothing
+    done); None for a refusal that names none of them, said above the page it returns to."""
+    errors = beside_fields(mistaken, fields)
+    if not errors:
+        return None
+    posted = posted_form()
+    return errors, {name: str(posted.get(name) or "") for name in fields}
 
 
 FORM_OUT_OF_DATE = (

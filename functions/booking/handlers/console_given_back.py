@@ -31,9 +31,9 @@ from booking.handlers.console_app import (
     press_required,
     press_row,
     served,
+    typed_again,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import beside_fields
 from booking.services import given_back
 from booking.services.acted import Acted
 from booking.services.console import application_detail
@@ -147,15 +147,5 @@ def typed_asked() -> GiveBackAsked:
 def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
     """A mistake in what was typed, said on the confirmation again beside its field, with what
     was typed kept: nothing recorded. None for a refusal that names none of its fields."""
-    again = typed_again(mistaken)
+    again = typed_again(mistaken, FIELDS)
     return _confirmation(application_id, *again) if again else None
-
-
-def typed_again(mistaken: InvalidInput) -> tuple[dict[str, str], dict[str, str]] | None:
-    """A press's mistakes beside the fields they name, and what was typed in them, to show a
-    confirmation again with; None for a refusal that names none of its fields."""
-    errors = beside_fields(mistaken, FIELDS)
-    if not errors:
-        return None
-    posted = posted_form()
-    return errors, {k: str(posted.get(k) or "") for k in FIELDS}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from booking.bootstrap import ports
 from booking.domain.employer_share import owed_by_hand
 from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.given_back import GiveBackAsked, given_back_total
+from booking.domain.given_back import FIELDS, GiveBackAsked, given_back_total
 from booking.domain.group_given_back import group_holding
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen
@@ -19,6 +19,7 @@ from booking.handlers.console_app import (
     press_issued,
     press_required,
     served,
+    typed_again,
 )
 from booking.handlers.console_app import press_row as row_of
 from booking.handlers.console_groups import (
@@ -84,7 +85,7 @@ def group_give_back(group_id: str) -> Response[str]:
         return after, GROUP_GIVEN_BACK_BY_HAND if changed else GROUP_GIVEN_BACK_ALREADY
 
     def again(mistaken: InvalidInput) -> Response[str] | None:
-        typed = person_page.typed_again(mistaken)
+        typed = typed_again(mistaken, FIELDS)
         return _confirmation(group_id, *typed) if typed else None
 
     return acted_on_the_card(group_id, record, seen=True, again=again)

@@ -14,6 +14,7 @@ from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
+from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import places_words
 from booking.handlers import http
@@ -24,6 +25,7 @@ from booking.handlers.console_app import (
     html_page,
     notice_here,
     served,
+    typed_again,
 )
 from booking.handlers.console_pages import (
     Chrome,
@@ -33,12 +35,7 @@ from booking.handlers.console_pages import (
     invoice_named,
     marked_paid_off_stripe,
 )
-from booking.handlers.console_paid_off_stripe import (
-    mistakes_beside,
-    received_form,
-    received_typed,
-    typed_received,
-)
+from booking.handlers.console_paid_off_stripe import received_form, received_typed
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_given_back import GROUP_GIVEN_BACK_BY_HAND
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
@@ -222,8 +219,8 @@ def record_group_payment(group_id: str) -> Response[str]:
         return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
 
     def again(mistaken: InvalidInput) -> Response[str] | None:
-        errors = mistakes_beside(mistaken)
-        return _group_paid_confirmation(group_id, errors, typed_received()) if errors else None
+        typed = typed_again(mistaken, RECEIVED_FIELDS)
+        return _group_paid_confirmation(group_id, *typed) if typed else None
 
     return acted_on_the_card(group_id, record, seen=True, again=again)
 
