@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.console import signed_in
+from tests.support.console import error_beside, signed_in
 from tests.support.groups import (
     group_of_three,
     manager_view,
@@ -232,6 +232,34 @@ def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
     assert " required" in box.group(0), box.group(0)
     assert "This course needs one on its invoices" in words
     assert "leave blank for none" not in words
+
+
+def test_the_console_says_every_mistake_at_once_the_purchase_order_number_too(
+    system: System,
+) -> None:
+    """A group's *Correct the invoice* pressed with a blank name on a course that needs a
+    purchase order number, left blank too, said the name alone, without a full stop: the PO
+    only on the next press. Now, as one person's correction, every mistake at once beside its
+    box, in sentences, what was typed kept, nothing sent."""
+    invoiced_cohort(system, po_required=True)
+    from tests.support.groups import invoiced_group
+
+    group = invoiced_group(system)
+    old = system.stored_group(group).invoice.invoice_id  # type: ignore[union-attr]
+    page = f"/console/groups/{group['group_id']}/invoice/correct"
+    typed = {**CORRECTED, "billing_name": "", "po_number": ""}
+
+    wrong = signed_in(system).press(page, page, **typed)
+
+    assert wrong.status == 422, wrong.body[:300]
+    name, po = error_beside(wrong.body, "billing_name"), error_beside(wrong.body, "po_number")
+    assert name, text_of(wrong.body)[:900]
+    assert po, text_of(wrong.body)[:900]
+    assert text_of(name.group(1)).startswith("Enter the organisation's name")
+    assert text_of(name.group(1)).endswith(".")
+    assert "This course needs a purchase order number" in text_of(po.group(1))
+    assert f'value="{CORRECTED["billing_email"]}"' in wrong.body
+    assert system.stripe_invoice(old)["status"] == "open"
 
 
 @pytest.mark.usefixtures("invoiced")

@@ -22,7 +22,12 @@ from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
-from booking.handlers.console_billing_form import BILLING_LABELS
+from booking.handlers.console_billing_form import (
+    BILLING_LABELS,
+    billing_mistakes,
+    billing_typed_back,
+    with_po_needed,
+)
 from booking.handlers.console_groups import (
     GROUP_CORRECTED_ALREADY,
     acted_on_the_card,
@@ -32,7 +37,7 @@ from booking.handlers.console_groups import (
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
-from booking.services.invoice_correction import BILLING_FIELDS, billing_typed
+from booking.services.invoice_correction import billing_typed
 
 NO_INVOICE_TO_CORRECT = "this group booking has no open invoice to correct"
 
@@ -70,10 +75,15 @@ def _old_contact_told(group: GroupBooking, number: str) -> list[str]:
 
 
 def correction_page(
-    group: GroupBooking, typed: Mapping[str, object], errors: Mapping[str, str], seen: str
+    group: GroupBooking,
+    typed: Mapping[str, object],
+    mistakes: dict[str, str] | None,
+    seen: str,
 ) -> str:
-    """The confirmation page: ``typed``, the details in its fields; ``errors``, beside them."""
+    """The confirmation page: ``typed``, the details in its fields; ``mistakes`` (a press's),
+    beside them, every one at once (a purchase order number the course needs too)."""
     course = ports().repository.get_course(group.course_id)
+    po_required = course is not None and course.definition.po_required
     return group_confirmation(
         "group_correct_confirm.html",
         group,
@@ -81,8 +91,8 @@ def correction_page(
         lines=_lines(group),
         seen=seen,
         billing=typed,
-        po_required=course is not None and course.definition.po_required,
-        errors=errors,
+        po_required=po_required,
+        errors=with_po_needed(mistakes, po_required) if mistakes is not None else {},
         labels=BILLING_LABELS,
     )
 
@@ -95,7 +105,7 @@ def correct_group_confirmation(group_id: str) -> Response[str]:
     billing = billing_to_correct(group)
     assert billing is not None  # offered only with billing details
     seen = group_seen(as_its_page_showed(group))
-    return html_page(200, correction_page(group, billing.model_dump(), {}, seen))
+    return html_page(200, correction_page(group, billing.model_dump(), None, seen))
 
 
 @console_served("consoleCorrectGroupInvoice")
@@ -107,16 +117,17 @@ def correct_group_invoice(group_id: str) -> Response[str]:
 
     group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
     posted = posted_form()
-    typed = {name: posted.get(name) or "" for name in BILLING_FIELDS}
+    typed = billing_typed_back()
 
     def act(shown: Seen | None) -> tuple[GroupBooking, str]:
         corrected, changed = correct(ports(), group_id, billing_typed(typed), seen=shown)
         return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
 
     def again(wrong: InvalidInput) -> Response[str] | None:
-        if not wrong.fields or not correction_offered(group):
+        mistakes = billing_mistakes(wrong)
+        if mistakes is None or not correction_offered(group):
             return None
-        return html_page(422, correction_page(group, typed, wrong.fields, _seen_posted(posted)))
+        return html_page(422, correction_page(group, typed, mistakes, _seen_posted(posted)))
 
     return acted_on_the_card(group_id, act, seen=True, again=again)
 
