@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from booking.bootstrap import ports
+from booking.domain.billing import InvoiceRef
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.group_invoice_correction import (
     as_its_page_showed,
@@ -26,6 +27,8 @@ from booking.handlers.console_billing_form import (
     BILLING_LABELS,
     billing_mistakes,
     billing_typed_back,
+    old_contact_told,
+    voided_for_correction,
     with_po_needed,
 )
 from booking.handlers.console_groups import (
@@ -47,31 +50,27 @@ def _lines(group: GroupBooking) -> list[str]:
     invoice = group.invoice
     assert invoice is not None  # only an open invoice is offered a correction
     amount = money_words(invoice.amount_due, invoice.currency)
-    number = invoice.number or invoice.invoice_id
     manager = group.manager
     return [
-        f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid.",
+        voided_for_correction(invoice),
         f"A new invoice for the same {places_words(group.places_kept)}, {amount}, due on the "
         "same day, is sent to the billing details below: Stripe emails it to the billing email.",
         "Every place stays held for the group, and each colleague's link and application "
         "stay as they are.",
         f"{manager.name}, the manager, is not emailed: the group's page shows the new invoice.",
-        *_old_contact_told(group, number),
+        *_old_contact_told(group, invoice),
         "If the employer pays the old invoice before this is done, nothing is changed and the "
         "payment pays for the places.",
     ]
 
 
-def _old_contact_told(group: GroupBooking, number: str) -> list[str]:
+def _old_contact_told(group: GroupBooking, invoice: InvoiceRef) -> list[str]:
     """What the contact the invoice went to is told if the billing email changes
     (``domain.payer.group_replaced_invoice_notice``)."""
     billing = group.billing
     if billing is None or billing.billing_email == ERASED_EMAIL:
         return []
-    return [
-        f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
-        "was sent, is emailed that it was replaced and need not be paid."
-    ]
+    return [old_contact_told(billing.billing_email, invoice)]
 
 
 def correction_page(
