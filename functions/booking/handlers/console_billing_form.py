@@ -18,7 +18,7 @@ from booking.domain.page_seen import Seen
 from booking.handlers import console_application as application_pages
 from booking.handlers import http
 from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
-from booking.handlers.console_pages import invoice_named, render_confirmation, told_lines
+from booking.handlers.console_pages import render_confirmation, told_lines
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import sentence
 from booking.services import invoice_correction
@@ -183,13 +183,6 @@ def with_po_needed(errors: dict[str, str], po_required: bool) -> dict[str, str]:
     if po_required and not billing_typed_back()["po_number"].strip():
         return {**errors, "po_number": errors.get("po_number") or sentence(PO_NEEDED)}
     return errors
-
-
-def voided_for_correction(invoice: InvoiceRef) -> str:
-    """What correcting ``invoice`` does to it at Stripe, one person's or a group's: the first
-    line of its confirmation."""
-    named, _ = invoice_named(invoice)
-    return f"{named} is cancelled at Stripe (voided): it can no longer be paid."
 
 
 def old_contact_told(billing_email: str, invoice: InvoiceRef) -> str:

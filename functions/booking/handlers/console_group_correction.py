@@ -28,7 +28,6 @@ from booking.handlers.console_billing_form import (
     billing_mistakes,
     billing_typed_back,
     old_contact_told,
-    voided_for_correction,
     with_po_needed,
 )
 from booking.handlers.console_groups import (
@@ -37,6 +36,7 @@ from booking.handlers.console_groups import (
     group_confirmation,
     refused_on_the_card,
 )
+from booking.handlers.console_pages import voided_at_stripe
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
@@ -52,7 +52,7 @@ def _lines(group: GroupBooking) -> list[str]:
     amount = money_words(invoice.amount_due, invoice.currency)
     manager = group.manager
     return [
-        voided_for_correction(invoice),
+        voided_at_stripe(invoice),
         f"A new invoice for the same {places_words(group.places_kept)}, {amount}, due on the "
         "same day, is sent to the billing details below: Stripe emails it to the billing email.",
         "Every place stays held for the group, and each colleague's link and application "

@@ -13,8 +13,8 @@ from booking.handlers.console_billing_form import (
     BillingForm,
     billing_served,
     old_contact_told,
-    voided_for_correction,
 )
+from booking.handlers.console_pages import voided_at_stripe
 from booking.services import invoice_correction
 from booking.services.console import ApplicationDetail
 
@@ -27,7 +27,7 @@ def _lines(detail: ApplicationDetail) -> list[str]:
         return []
     amount = money_words(invoice.amount_due, invoice.currency)
     return [
-        voided_for_correction(invoice),
+        voided_at_stripe(invoice),
         f"A new invoice for the same amount, {amount}, due on the same day, is sent to the "
         "billing details below: Stripe emails it to the billing email.",
         "The place stays held for this booking until the new invoice is due.",

@@ -419,6 +419,13 @@ def invoice_named(invoice: InvoiceRef) -> tuple[str, str]:
     return f"Invoice {invoice.number or invoice.invoice_id} for {amount}", amount
 
 
+def voided_at_stripe(invoice: InvoiceRef) -> str:
+    """What voiding ``invoice`` does at Stripe (a void's, or a correction's, one person's or a
+    group's): the first line of its confirmation."""
+    named, _ = invoice_named(invoice)
+    return f"{named} is cancelled at Stripe (voided): it can no longer be paid."
+
+
 def marked_paid_off_stripe(invoice: InvoiceRef) -> str:
     """What recording ``invoice`` as paid outside Stripe does at Stripe, one person's or a
     group's: the first line of its confirmation."""
