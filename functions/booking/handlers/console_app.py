@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -77,17 +77,24 @@ def typed_value(name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def typed_again(
-    mistaken: InvalidInput, fields: Collection[str]
-) -> tuple[dict[str, str], dict[str, str]] | None:
-    """A press's mistakes beside the form's ``fields`` they name, and what was typed in those
-    fields, to show its confirmation again with (the mistakes and the typing kept, nothing
-    done); None for a refusal that names none of them, said above the page it returns to."""
-    errors = beside_fields(mistaken, fields)
-    if not errors:
-        return None
-    posted = posted_form()
-    return errors, {name: str(posted.get(name) or "") for name in fields}
+def form_again_on(
+    confirmation: Callable[[str, dict[str, str], dict[str, str]], Response[str]],
+    fields: Collection[str],
+) -> Callable[[str, InvalidInput], Response[str] | None]:
+    """A confirmation's form shown again after its press was refused: the ``confirmation`` (of
+    the application or group whose id it is given) with each mistake beside the form's
+    ``fields`` it names, and what was typed in them kept, nothing done; None for a refusal that
+    names none of them, said above the page it returns to."""
+
+    def again(subject_id: str, mistaken: InvalidInput) -> Response[str] | None:
+        errors = beside_fields(mistaken, fields)
+        if not errors:
+            return None
+        posted = posted_form()
+        typed = {name: str(posted.get(name) or "") for name in fields}
+        return confirmation(subject_id, errors, typed)
+
+    return again
 
 
 FORM_OUT_OF_DATE = (

@@ -24,6 +24,7 @@ from booking.domain.payment_received import HOW_CHOICES
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import (
+    form_again_on,
     form_confirmation,
     form_seen,
     posted_form,
@@ -31,7 +32,6 @@ from booking.handlers.console_app import (
     press_required,
     press_row,
     served,
-    typed_again,
 )
 from booking.handlers.resolver import Response
 from booking.services import given_back
@@ -144,8 +144,6 @@ def typed_asked() -> GiveBackAsked:
     return asked
 
 
-def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
-    """A mistake in what was typed, said on the confirmation again beside its field, with what
-    was typed kept: nothing recorded. None for a refusal that names none of its fields."""
-    again = typed_again(mistaken, FIELDS)
-    return _confirmation(application_id, *again) if again else None
+# A mistake in what was typed, said on the confirmation again beside its field, with what was
+# typed kept: nothing recorded.
+form_again = form_again_on(_confirmation, FIELDS)

@@ -7,6 +7,7 @@ invoice (its replacement, the payments' events) is no other page's."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -21,11 +22,11 @@ from booking.handlers import http
 from booking.handlers.console_app import (
     after_action,
     chrome,
+    form_again_on,
     form_seen,
     html_page,
     notice_here,
     served,
-    typed_again,
 )
 from booking.handlers.console_pages import (
     Chrome,
@@ -218,10 +219,7 @@ def record_group_payment(group_id: str) -> Response[str]:
         paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown, received)
         return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
 
-    def again(mistaken: InvalidInput) -> Response[str] | None:
-        typed = typed_again(mistaken, RECEIVED_FIELDS)
-        return _group_paid_confirmation(group_id, *typed) if typed else None
-
+    again = partial(form_again_on(_group_paid_confirmation, RECEIVED_FIELDS), group_id)
     return acted_on_the_card(group_id, record, seen=True, again=again)
 
 

@@ -9,16 +9,15 @@ from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
-from booking.domain.errors import InvalidInput
 from booking.domain.payment_received import FIELDS, HOW_CHOICES, PaymentReceived, received_from
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import (
+    form_again_on,
     form_confirmation,
     form_seen,
     posted_form,
     served,
-    typed_again,
 )
 from booking.handlers.console_pages import (
     invoice_named,
@@ -95,12 +94,9 @@ def record_payment(application_id: str) -> Acted:
     return paid_off_stripe.record_payment(ports(), application_id, seen, received_typed())
 
 
-def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
-    """A mistake in how the payment came (a day in the future, say), said on the confirmation
-    again beside its field, all at once, with what was typed kept: nothing was recorded. None
-    for a refusal that names none of its fields."""
-    again = typed_again(mistaken, FIELDS)
-    return _confirmation(application_id, *again) if again else None
+# A mistake in how the payment came (a day in the future, say), said on the confirmation again
+# beside its field, all at once, with what was typed kept: nothing was recorded.
+form_again = form_again_on(_confirmation, FIELDS)
 
 
 def received_form(
