@@ -136,3 +136,23 @@ def test_the_record_says_who_holds_it_why_who_gets_it_how_long_and_their_rights(
     assert "until it is erased on request" in about
     for right in ("corrected (rectification)", "erased", "Information Commissioner's Office"):
         assert right in about, right
+
+
+def test_an_offer_turned_down_on_a_course_removed_is_said_as_every_row_says_it(
+    system: System, browser: ConsoleBrowser
+) -> None:
+    """The person's row for a course removed since said an offer its person turned down as
+    "Expired", where every other list says "Offer turned down": its row now says a status as
+    every row does."""
+    from booking.adapters.dynamodb.schema import course_key
+    from tests.support.offers import first_offered
+
+    first, _ = first_offered(system)
+    path = f"/applications/{first['application_id']}/decline-offer?token={first['token']}"
+    assert system.api("POST", path).status == 200
+    system.dynamodb.delete_item(TableName=system.resources.table_name, Key=course_key("small"))
+
+    said = browser.words("/console/people?email=first%40example.org")
+
+    assert "A course no longer listed" in said
+    assert "Offer turned down" in said

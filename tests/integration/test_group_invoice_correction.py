@@ -11,13 +11,12 @@ race made exact by a hook at the in-process Stripe client."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.support.console import signed_in
+from tests.support.console import po_box, refused_beside, signed_in
 from tests.support.groups import (
     group_of_three,
     manager_view,
@@ -227,11 +226,34 @@ def test_the_console_asks_for_the_purchase_order_number_a_course_requires(
 
     asked, words = signed_in(system).shown(page)
 
-    box = re.search(r'<input type="text" id="po_number"[^>]*>', asked)
-    assert box is not None, words[:900]
-    assert " required" in box.group(0), box.group(0)
+    assert " required" in po_box(asked)
     assert "This course needs one on its invoices" in words
     assert "leave blank for none" not in words
+
+
+def test_the_console_says_every_mistake_at_once_the_purchase_order_number_too(
+    system: System,
+) -> None:
+    """A group's *Correct the invoice* pressed with a blank name on a course that needs a
+    purchase order number, left blank too, said the name alone, without a full stop: the PO
+    only on the next press. Now, as one person's correction, every mistake at once beside its
+    box, in sentences, what was typed kept, nothing sent."""
+    invoiced_cohort(system, po_required=True)
+    from tests.support.groups import invoiced_group
+
+    group = invoiced_group(system)
+    old = system.stored_group(group).invoice.invoice_id  # type: ignore[union-attr]
+    page = f"/console/groups/{group['group_id']}/invoice/correct"
+    typed = {**CORRECTED, "billing_name": "", "po_number": ""}
+
+    wrong = signed_in(system).press(page, page, **typed)
+
+    name = refused_beside(wrong, "billing_name")
+    assert name.startswith("Enter the organisation's name")
+    assert name.endswith(".")
+    assert "This course needs a purchase order number" in refused_beside(wrong, "po_number")
+    assert f'value="{CORRECTED["billing_email"]}"' in wrong.body
+    assert system.stripe_invoice(old)["status"] == "open"
 
 
 @pytest.mark.usefixtures("invoiced")

@@ -162,6 +162,13 @@ def error_beside(page: str, field: str) -> re.Match[str] | None:
     )
 
 
+def po_box(page: str) -> str:
+    """The purchase order number's box as ``page`` shows it (its input tag), which it must."""
+    box = re.search(r'<input type="text" id="po_number"[^>]*>', page)
+    assert box is not None, text_of(page)[:900]
+    return box.group(0)
+
+
 def refused_beside(reply: Reply, field: str) -> str:
     """``reply``, which must be its form refused (422) with an error beside ``field``: the
     error's words."""

@@ -125,6 +125,11 @@ def post_json(url: str, token: str | None, body: dict[str, Any], key: str | None
     return read_json(checked(*send("POST", url, token, body, key)))
 
 
+def course_path(url: str, course_id: str) -> str:
+    """The organiser API's path of the course ``course_id`` names (:func:`segment`)."""
+    return f"{url}/admin/courses/{segment(course_id, 'course')}"
+
+
 def application_path(url: str, application: str) -> str:
     """The API's path of the application a reference or id names (:func:`segment`)."""
     return f"{url}/admin/applications/{segment(application, 'application')}"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import get_json, post_json, segment
+from booking.cli.client import course_path, get_json, post_json, segment
 from booking.cli.said import answered, course_named, instant
 from booking.domain.wording import discount_words, moment_when, redemptions_words, uses_words
 
@@ -42,9 +42,7 @@ def code_terms(url: str, code: dict[str, Any]) -> str:
 def discount_code(
     url: str, token: str | None, course_id: str, code: dict[str, Any], *, as_json: bool = False
 ) -> str:
-    made = post_json(
-        f"{url}/admin/courses/{segment(course_id, 'course')}/discount-codes", token, code
-    )
+    made = post_json(f"{course_path(url, course_id)}/discount-codes", token, code)
     if as_json:
         return answered(made)
     course = course_named(url, made["course_id"])
@@ -56,7 +54,7 @@ def _code_line(url: str, code: dict[str, Any]) -> str:
 
 
 def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
-    codes = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/discount-codes", token)
+    codes = get_json(f"{course_path(url, course_id)}/discount-codes", token)
     if as_json:
         return answered(codes)
     if not codes:
@@ -67,7 +65,7 @@ def list_codes(url: str, token: str | None, course_id: str, *, as_json: bool = F
 def expire_code(
     url: str, token: str | None, course_id: str, code: str, *, as_json: bool = False
 ) -> str:
-    course = segment(course_id, "course")
-    path = f"{url}/admin/courses/{course}/discount-codes/{segment(code, 'discount code')}/expire"
+    course = course_path(url, course_id)
+    path = f"{course}/discount-codes/{segment(code, 'discount code')}/expire"
     expired = post_json(path, token, {})
     return answered(expired) if as_json else f"expired {_code_line(url, expired)}"

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from booking.cli.client import (
     checked,
+    course_path,
     get_json,
     read_json,
     segment,
@@ -65,7 +66,7 @@ def list_courses(url: str, token: str | None) -> str:
 
 def show_course(url: str, token: str | None, course_id: str) -> str:
     course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
-    money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
+    money = get_json(f"{course_path(url, course_id)}/totals", token)
     price = course["price"]
     lines = [
         f"{name_of(course)} [{course['course_id']}]",
@@ -124,11 +125,7 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
 
 def roster(url: str, token: str | None, course_id: str, shape: str) -> str:
     suffix = "?format=csv" if shape == "csv" else ""
-    body = checked(
-        *send(
-            "GET", f"{url}/admin/courses/{segment(course_id, 'course')}/applications{suffix}", token
-        )
-    )
+    body = checked(*send("GET", f"{course_path(url, course_id)}/applications{suffix}", token))
     if shape == "csv":
         return body.decode("utf-8")
     rows = read_json(body)
@@ -165,7 +162,7 @@ def _roster_status(row: dict[str, Any], url: str) -> str:
 
 
 def totals(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
-    money = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/totals", token)
+    money = get_json(f"{course_path(url, course_id)}/totals", token)
     if as_json:
         return answered(money)
     return _totals_said(money)

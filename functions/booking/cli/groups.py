@@ -15,7 +15,7 @@ import argparse
 from typing import Any
 
 from booking.cli import received
-from booking.cli.client import get_json, group_path, post_json, segment
+from booking.cli.client import course_path, get_json, group_path, post_json
 from booking.cli.correction import billing_of, billing_options
 from booking.cli.said import answered
 from booking.domain.statuses import person_shown
@@ -54,7 +54,7 @@ def add_commands(commands: Any) -> None:
 
 
 def group_bookings(url: str, token: str | None, course_id: str, *, as_json: bool = False) -> str:
-    found = get_json(f"{url}/admin/courses/{segment(course_id, 'course')}/group-bookings", token)
+    found = get_json(f"{course_path(url, course_id)}/group-bookings", token)
     if as_json:
         return answered(found)
     return said(found)

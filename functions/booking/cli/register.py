@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from booking.cli.client import get_json, post_json, read_json, segment, send
+from booking.cli.client import course_path, get_json, post_json, read_json, send
 from booking.cli.errors import CliError, UsageError
 from booking.cli.said import answered
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
@@ -65,7 +65,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _path(url: str, course_id: str) -> str:
-    return f"{url}/admin/courses/{segment(course_id, 'course')}/register"
+    return f"{course_path(url, course_id)}/register"
 
 
 def _session_key(register: dict[str, Any], given: str, url: str) -> str:

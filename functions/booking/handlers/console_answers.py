@@ -17,7 +17,12 @@ from booking.domain.wording import (
     status_words,
 )
 from booking.handlers.console_app import chrome, html_page, query_value, served
-from booking.handlers.console_pages import Chrome, course_console_page, status_options
+from booking.handlers.console_pages import (
+    Chrome,
+    application_named,
+    course_console_page,
+    status_options,
+)
 from booking.handlers.resolver import Response
 from booking.services.console import CourseApplications
 
@@ -66,9 +71,7 @@ def _applicant(application: Application, zone: str) -> dict[str, Any]:
     said = answers_said(application.answers, empty="")
     access = next(a["value"] for a in said if a["label"] == _ACCESS).strip()
     return {
-        "application_id": application.application_id,
-        "reference": application.reference_or_id,
-        "name": application.answers.name,
+        **application_named(application),
         "status": application.status.value,
         "status_shown": status_shown(application.status.value, application.status_reason),
         "applied": moment_when(application.created_at, zone),

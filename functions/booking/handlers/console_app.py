@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,6 +30,7 @@ from booking.handlers.console_session import (
 )
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served
+from booking.handlers.sentences import beside_fields
 from booking.services.console import ApplicationDetail
 
 logger = Logger(service="booking-console")
@@ -73,6 +75,26 @@ def current_session() -> ConsoleSession | None:
 def typed_value(name: str) -> str:
     value = posted_form().get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def form_again_on(
+    confirmation: Callable[[str, dict[str, str], dict[str, str]], Response[str]],
+    fields: Collection[str],
+) -> Callable[[str, InvalidInput], Response[str] | None]:
+    """A confirmation's form shown again after its press was refused: the ``confirmation`` (of
+    the application or group whose id it is given) with each mistake beside the form's
+    ``fields`` it names, and what was typed in them kept, nothing done; None for a refusal that
+    names none of them, said above the page it returns to."""
+
+    def again(subject_id: str, mistaken: InvalidInput) -> Response[str] | None:
+        errors = beside_fields(mistaken, fields)
+        if not errors:
+            return None
+        posted = posted_form()
+        typed = {name: str(posted.get(name) or "") for name in fields}
+        return confirmation(subject_id, errors, typed)
+
+    return again
 
 
 FORM_OUT_OF_DATE = (

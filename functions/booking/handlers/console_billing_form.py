@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from booking.bootstrap import ports
+from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
 from booking.domain.page_seen import Seen
@@ -109,9 +110,9 @@ def billing_again(form: BillingForm) -> Callable[[str, InvalidInput], Response[s
     sent). None for any other refusal, said above the application's page."""
 
     def again(application_id: str, refused: InvalidInput) -> Response[str] | None:
-        if not refused.fields or not set(refused.fields) <= set(BILLING_LABELS):
+        beside = billing_mistakes(refused)
+        if beside is None:
             return None
-        beside = {name: sentence(why) for name, why in refused.fields.items()}
         return html_page(http.status_for(refused), _form_again(form, application_id, beside))
 
     return again
@@ -145,17 +146,19 @@ def _form_again(form: BillingForm, application_id: str, errors: dict[str, str]) 
     """The ``form`` again after its press was refused: ``errors`` beside their fields (with a
     purchase order number the course needs, left blank), the details as typed."""
     detail = application_detail(ports(), application_id)
-    return billing_page(form, detail, _billing_typed_back(), _with_po_needed(errors, detail))
+    po_required = detail.course.definition.po_required
+    return billing_page(form, detail, billing_typed_back(), with_po_needed(errors, po_required))
 
 
 def billing_posted() -> BillingDetails:
     """The billing details the console's form posted (a corrected invoice, an invoice instead
     of the card); InvalidInput naming every detail that is not one, beside its field."""
-    return invoice_correction.billing_typed(_billing_typed_back())
+    return invoice_correction.billing_typed(billing_typed_back())
 
 
-def _billing_typed_back() -> dict[str, str]:
-    """The billing details as the form posted them, to read or to show again as typed."""
+def billing_typed_back() -> dict[str, str]:
+    """The billing details as the form posted them, to read or to show again as typed (a
+    detail posted as anything but text, a file say, as blank)."""
     posted = posted_form()
     return {
         name: value if isinstance(value := posted.get(name), str) else ""
@@ -163,10 +166,30 @@ def _billing_typed_back() -> dict[str, str]:
     }
 
 
-def _with_po_needed(errors: dict[str, str], detail: ApplicationDetail) -> dict[str, str]:
+def billing_mistakes(refused: InvalidInput) -> dict[str, str] | None:
+    """A refusal of the billing details a form typed (its own reading, or the act's: a purchase
+    order number the course needs, an address the invoice cannot print), each mistake in a
+    sentence to stand beside its field; None for a refusal that names anything else, said
+    above the page it returns to."""
+    if not refused.fields or not set(refused.fields) <= set(BILLING_LABELS):
+        return None
+    return {name: sentence(why) for name, why in refused.fields.items()}
+
+
+def with_po_needed(errors: dict[str, str], po_required: bool) -> dict[str, str]:
     """Every mistake at once: a purchase order number the course needs, left blank, said
     beside its box with the details' other mistakes (the act checks it only once they read;
     ``domain.billing_details.refuse_without_po`` is the rule)."""
-    if detail.course.definition.po_required and not _billing_typed_back()["po_number"].strip():
+    if po_required and not billing_typed_back()["po_number"].strip():
         return {**errors, "po_number": errors.get("po_number") or sentence(PO_NEEDED)}
     return errors
+
+
+def old_contact_told(billing_email: str, invoice: InvoiceRef) -> str:
+    """What a correction that changes the billing email tells ``billing_email``, to whom
+    ``invoice`` went, one person's or a group's."""
+    return (
+        f"If you change the billing email, {billing_email}, to whom invoice "
+        f"{invoice.number or invoice.invoice_id} was sent, is emailed that it was replaced and "
+        "need not be paid."
+    )

@@ -34,10 +34,10 @@ from booking.handlers.console_application import not_now
 from booking.handlers.console_pages import (
     Chrome,
     course_heading,
-    invoice_named,
     lines_confirmation,
     render_confirmation,
     told_lines,
+    voided_at_stripe,
 )
 from booking.handlers.resolver import Response
 from booking.handlers.sentences import capitalised
@@ -212,8 +212,7 @@ def _void_lines(detail: ApplicationDetail, preview: VoidPreview) -> list[str]:
     application = detail.application
     invoice = application.invoice
     assert invoice is not None  # only an open invoice is offered a void
-    named, _ = invoice_named(invoice)
-    lines = [f"{named} is cancelled at Stripe (voided): it can no longer be paid."]
+    lines = [voided_at_stripe(invoice)]
     lines.append(_seat(detail) if preview.seat_freed else "It holds no place, so none goes back.")
     told = "that the invoice was cancelled and the place let go"
     lines += told_lines(detail, preview.person_emailed, preview.billing_contact, told)

@@ -24,6 +24,7 @@ from booking.domain.payment_received import HOW_CHOICES
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
 from booking.handlers.console_app import (
+    form_again_on,
     form_confirmation,
     form_seen,
     posted_form,
@@ -33,7 +34,6 @@ from booking.handlers.console_app import (
     served,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import beside_fields
 from booking.services import given_back
 from booking.services.acted import Acted
 from booking.services.console import application_detail
@@ -144,18 +144,6 @@ def typed_asked() -> GiveBackAsked:
     return asked
 
 
-def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
-    """A mistake in what was typed, said on the confirmation again beside its field, with what
-    was typed kept: nothing recorded. None for a refusal that names none of its fields."""
-    again = typed_again(mistaken)
-    return _confirmation(application_id, *again) if again else None
-
-
-def typed_again(mistaken: InvalidInput) -> tuple[dict[str, str], dict[str, str]] | None:
-    """A press's mistakes beside the fields they name, and what was typed in them, to show a
-    confirmation again with; None for a refusal that names none of its fields."""
-    errors = beside_fields(mistaken, FIELDS)
-    if not errors:
-        return None
-    posted = posted_form()
-    return errors, {k: str(posted.get(k) or "") for k in FIELDS}
+# A mistake in what was typed, said on the confirmation again beside its field, with what was
+# typed kept: nothing recorded.
+form_again = form_again_on(_confirmation, FIELDS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from booking.bootstrap import ports
+from booking.domain.billing import InvoiceRef
 from booking.domain.errors import Conflict, InvalidInput
 from booking.domain.group_invoice_correction import (
     as_its_page_showed,
@@ -22,17 +23,24 @@ from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import html_page, posted_form
 from booking.handlers.console_app import served as console_served
-from booking.handlers.console_billing_form import BILLING_LABELS
+from booking.handlers.console_billing_form import (
+    BILLING_LABELS,
+    billing_mistakes,
+    billing_typed_back,
+    old_contact_told,
+    with_po_needed,
+)
 from booking.handlers.console_groups import (
     GROUP_CORRECTED_ALREADY,
     acted_on_the_card,
     group_confirmation,
     refused_on_the_card,
 )
+from booking.handlers.console_pages import voided_at_stripe
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_invoice_correction import GROUP_INVOICE_CORRECTED
 from booking.services.groups import find_group
-from booking.services.invoice_correction import BILLING_FIELDS, billing_typed
+from booking.services.invoice_correction import billing_typed
 
 NO_INVOICE_TO_CORRECT = "this group booking has no open invoice to correct"
 
@@ -42,38 +50,39 @@ def _lines(group: GroupBooking) -> list[str]:
     invoice = group.invoice
     assert invoice is not None  # only an open invoice is offered a correction
     amount = money_words(invoice.amount_due, invoice.currency)
-    number = invoice.number or invoice.invoice_id
     manager = group.manager
     return [
-        f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid.",
+        voided_at_stripe(invoice),
         f"A new invoice for the same {places_words(group.places_kept)}, {amount}, due on the "
         "same day, is sent to the billing details below: Stripe emails it to the billing email.",
         "Every place stays held for the group, and each colleague's link and application "
         "stay as they are.",
         f"{manager.name}, the manager, is not emailed: the group's page shows the new invoice.",
-        *_old_contact_told(group, number),
+        *_old_contact_told(group, invoice),
         "If the employer pays the old invoice before this is done, nothing is changed and the "
         "payment pays for the places.",
     ]
 
 
-def _old_contact_told(group: GroupBooking, number: str) -> list[str]:
+def _old_contact_told(group: GroupBooking, invoice: InvoiceRef) -> list[str]:
     """What the contact the invoice went to is told if the billing email changes
     (``domain.payer.group_replaced_invoice_notice``)."""
     billing = group.billing
     if billing is None or billing.billing_email == ERASED_EMAIL:
         return []
-    return [
-        f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
-        "was sent, is emailed that it was replaced and need not be paid."
-    ]
+    return [old_contact_told(billing.billing_email, invoice)]
 
 
 def correction_page(
-    group: GroupBooking, typed: Mapping[str, object], errors: Mapping[str, str], seen: str
+    group: GroupBooking,
+    typed: Mapping[str, object],
+    mistakes: dict[str, str] | None,
+    seen: str,
 ) -> str:
-    """The confirmation page: ``typed``, the details in its fields; ``errors``, beside them."""
+    """The confirmation page: ``typed``, the details in its fields; ``mistakes`` (a press's),
+    beside them, every one at once (a purchase order number the course needs too)."""
     course = ports().repository.get_course(group.course_id)
+    po_required = course is not None and course.definition.po_required
     return group_confirmation(
         "group_correct_confirm.html",
         group,
@@ -81,8 +90,8 @@ def correction_page(
         lines=_lines(group),
         seen=seen,
         billing=typed,
-        po_required=course is not None and course.definition.po_required,
-        errors=errors,
+        po_required=po_required,
+        errors=with_po_needed(mistakes, po_required) if mistakes is not None else {},
         labels=BILLING_LABELS,
     )
 
@@ -95,7 +104,7 @@ def correct_group_confirmation(group_id: str) -> Response[str]:
     billing = billing_to_correct(group)
     assert billing is not None  # offered only with billing details
     seen = group_seen(as_its_page_showed(group))
-    return html_page(200, correction_page(group, billing.model_dump(), {}, seen))
+    return html_page(200, correction_page(group, billing.model_dump(), None, seen))
 
 
 @console_served("consoleCorrectGroupInvoice")
@@ -107,16 +116,17 @@ def correct_group_invoice(group_id: str) -> Response[str]:
 
     group = find_group(ports(), group_id)  # an unknown group: 404 before anything is read
     posted = posted_form()
-    typed = {name: posted.get(name) or "" for name in BILLING_FIELDS}
+    typed = billing_typed_back()
 
     def act(shown: Seen | None) -> tuple[GroupBooking, str]:
         corrected, changed = correct(ports(), group_id, billing_typed(typed), seen=shown)
         return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
 
     def again(wrong: InvalidInput) -> Response[str] | None:
-        if not wrong.fields or not correction_offered(group):
+        mistakes = billing_mistakes(wrong)
+        if mistakes is None or not correction_offered(group):
             return None
-        return html_page(422, correction_page(group, typed, wrong.fields, _seen_posted(posted)))
+        return html_page(422, correction_page(group, typed, mistakes, _seen_posted(posted)))
 
     return acted_on_the_card(group_id, act, seen=True, again=again)
 

@@ -6,16 +6,19 @@ once per press. Registered on the console's resolver."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from booking.bootstrap import ports
 from booking.domain.employer_share import owed_by_hand
-from booking.domain.errors import Conflict, InvalidInput
-from booking.domain.given_back import GiveBackAsked, given_back_total
+from booking.domain.errors import Conflict
+from booking.domain.given_back import FIELDS, GiveBackAsked, given_back_total
 from booking.domain.group_given_back import group_holding
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen
 from booking.domain.wording import money_words
 from booking.handlers import console_given_back as person_page
 from booking.handlers.console_app import (
+    form_again_on,
     press_issued,
     press_required,
     served,
@@ -83,8 +86,5 @@ def group_give_back(group_id: str) -> Response[str]:
         after, changed = record_group_given_back(ports(), group_id, asked, press, shown)
         return after, GROUP_GIVEN_BACK_BY_HAND if changed else GROUP_GIVEN_BACK_ALREADY
 
-    def again(mistaken: InvalidInput) -> Response[str] | None:
-        typed = person_page.typed_again(mistaken)
-        return _confirmation(group_id, *typed) if typed else None
-
+    again = partial(form_again_on(_confirmation, FIELDS), group_id)
     return acted_on_the_card(group_id, record, seen=True, again=again)

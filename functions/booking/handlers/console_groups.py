@@ -7,6 +7,7 @@ invoice (its replacement, the payments' events) is no other page's."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -14,12 +15,14 @@ from booking.bootstrap import ports
 from booking.domain.errors import Conflict, DependencyUnavailable, InvalidInput
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
+from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import places_words
 from booking.handlers import http
 from booking.handlers.console_app import (
     after_action,
     chrome,
+    form_again_on,
     form_seen,
     html_page,
     notice_here,
@@ -33,12 +36,7 @@ from booking.handlers.console_pages import (
     invoice_named,
     marked_paid_off_stripe,
 )
-from booking.handlers.console_paid_off_stripe import (
-    mistakes_beside,
-    received_form,
-    received_typed,
-    typed_received,
-)
+from booking.handlers.console_paid_off_stripe import received_form, received_typed
 from booking.handlers.resolver import Response
 from booking.handlers.routes.group_given_back import GROUP_GIVEN_BACK_BY_HAND
 from booking.handlers.routes.group_invoice import GROUP_INVOICE_RESENT, GROUP_INVOICE_VOIDED
@@ -221,10 +219,7 @@ def record_group_payment(group_id: str) -> Response[str]:
         paid, changed = paid_off_stripe.record_group_payment(ports(), group_id, shown, received)
         return paid, GROUP_INVOICE_PAID_OFF_STRIPE if changed else GROUP_PAID_ALREADY
 
-    def again(mistaken: InvalidInput) -> Response[str] | None:
-        errors = mistakes_beside(mistaken)
-        return _group_paid_confirmation(group_id, errors, typed_received()) if errors else None
-
+    again = partial(form_again_on(_group_paid_confirmation, RECEIVED_FIELDS), group_id)
     return acted_on_the_card(group_id, record, seen=True, again=again)
 
 

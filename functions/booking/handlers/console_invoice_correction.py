@@ -12,7 +12,9 @@ from booking.domain.wording import money_words
 from booking.handlers.console_billing_form import (
     BillingForm,
     billing_served,
+    old_contact_told,
 )
+from booking.handlers.console_pages import voided_at_stripe
 from booking.services import invoice_correction
 from booking.services.console import ApplicationDetail
 
@@ -24,9 +26,8 @@ def _lines(detail: ApplicationDetail) -> list[str]:
     if invoice is None:
         return []
     amount = money_words(invoice.amount_due, invoice.currency)
-    number = invoice.number or invoice.invoice_id
     return [
-        f"Invoice {number} for {amount} is cancelled at Stripe (voided): it can no longer be paid.",
+        voided_at_stripe(invoice),
         f"A new invoice for the same amount, {amount}, due on the same day, is sent to the "
         "billing details below: Stripe emails it to the billing email.",
         "The place stays held for this booking until the new invoice is due.",
@@ -42,11 +43,7 @@ def _old_billing_email_told(detail: ApplicationDetail) -> list[str]:
         return []
     if billing.billing_email.lower() == application.answers.email.lower():
         return []
-    number = invoice.number or invoice.invoice_id
-    return [
-        f"If you change the billing email, {billing.billing_email}, to whom invoice {number} "
-        "was sent, is emailed that it was replaced and need not be paid."
-    ]
+    return [old_contact_told(billing.billing_email, invoice)]
 
 
 def _as_invoiced(detail: ApplicationDetail) -> dict[str, Any] | None:

@@ -211,18 +211,9 @@ def list_row(
     zone = course.definition.timezone
     paid = place_paid_said(application, course, paid_by_group(application, organisations or {}))
     return {
-        "application_id": application.application_id,
-        "reference": row_reference(application),
-        "course_id": application.course_id,
-        "name": application.answers.name,
-        "email": application.answers.email,
-        "organisation": _organisation_said(application),
-        "status": application.status.value,
-        "status_shown": status_shown(application.status.value, application.status_reason),
+        **row_without_course(application, zone, waiting),
         "course": course_heading(course),
-        "applied": moment_when(application.created_at, zone),
         "paid": paid,
-        "refund_failed": bool(failed_and_held(application)),
         "disputed": place_disputes_said(
             application.disputes,
             application.group_place.group_id if application.group_place else None,
@@ -232,6 +223,26 @@ def list_row(
             place_gone=application.enrolment_ended,
         ),
         "completion": completion_words(course, application),
+    }
+
+
+def row_without_course(
+    application: Application, zone: str, waiting: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """What an application's row of a list says that needs no course: who, its reference, its
+    status in words, when it applied (in ``zone``), its place on the waiting list (``waiting``,
+    by id), whether a refund of it failed."""
+    return {
+        "application_id": application.application_id,
+        "reference": row_reference(application),
+        "course_id": application.course_id,
+        "name": application.answers.name,
+        "email": application.answers.email,
+        "organisation": _organisation_said(application),
+        "status": application.status.value,
+        "status_shown": status_shown(application.status.value, application.status_reason),
+        "applied": moment_when(application.created_at, zone),
+        "refund_failed": bool(failed_and_held(application)),
         "waiting": (waiting or {}).get(application.application_id)
         if application.status is ApplicationStatus.WAITLISTED
         else None,
@@ -417,6 +428,13 @@ def invoice_named(invoice: InvoiceRef) -> tuple[str, str]:
     before Stripe numbered it), and its amount in words."""
     amount = money_words(invoice.amount_due, invoice.currency)
     return f"Invoice {invoice.number or invoice.invoice_id} for {amount}", amount
+
+
+def voided_at_stripe(invoice: InvoiceRef) -> str:
+    """What voiding ``invoice`` does at Stripe (a void's, or a correction's, one person's or a
+    group's): the first line of its confirmation."""
+    named, _ = invoice_named(invoice)
+    return f"{named} is cancelled at Stripe (voided): it can no longer be paid."
 
 
 def marked_paid_off_stripe(invoice: InvoiceRef) -> str:

@@ -9,18 +9,22 @@ from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
-from booking.domain.errors import InvalidInput
 from booking.domain.payment_received import FIELDS, HOW_CHOICES, PaymentReceived, received_from
 from booking.domain.wording import money_words
 from booking.handlers import console_application as application_pages
-from booking.handlers.console_app import form_confirmation, form_seen, posted_form, served
+from booking.handlers.console_app import (
+    form_again_on,
+    form_confirmation,
+    form_seen,
+    posted_form,
+    served,
+)
 from booking.handlers.console_pages import (
     invoice_named,
     marked_paid_off_stripe,
     told_lines,
 )
 from booking.handlers.resolver import Response
-from booking.handlers.sentences import beside_fields
 from booking.services import paid_off_stripe
 from booking.services.acted import Acted
 from booking.services.console import ApplicationDetail
@@ -90,14 +94,9 @@ def record_payment(application_id: str) -> Acted:
     return paid_off_stripe.record_payment(ports(), application_id, seen, received_typed())
 
 
-def form_again(application_id: str, mistaken: InvalidInput) -> Response[str] | None:
-    """A mistake in how the payment came (a day in the future, say), said on the confirmation
-    again beside its field, all at once, with what was typed kept: nothing was recorded. None
-    for a refusal that names none of its fields."""
-    errors = mistakes_beside(mistaken)
-    if not errors:
-        return None
-    return _confirmation(application_id, errors, typed_received())
+# A mistake in how the payment came (a day in the future, say), said on the confirmation again
+# beside its field, all at once, with what was typed kept: nothing was recorded.
+form_again = form_again_on(_confirmation, FIELDS)
 
 
 def received_form(
@@ -118,18 +117,7 @@ def received_form(
     }
 
 
-def typed_received() -> dict[str, str]:
-    """What the form's fields of how the payment came held, as typed."""
-    posted = posted_form()
-    return {name: str(posted.get(name) or "") for name in FIELDS}
-
-
 def received_typed() -> PaymentReceived:
     """What the confirmation's form says of how the payment came (blank: not said)."""
     posted = posted_form()
     return received_from({name: posted.get(name) for name in FIELDS})
-
-
-def mistakes_beside(mistaken: InvalidInput) -> dict[str, str]:
-    """Each mistake in how the payment came, in words to stand beside its field."""
-    return beside_fields(mistaken, FIELDS)

@@ -7,20 +7,20 @@ from typing import Any
 
 from booking.bootstrap import ports
 from booking.domain.application import Application
-from booking.domain.course import Course
+from booking.domain.course import DEFAULT_TIMEZONE, Course
 from booking.domain.disputes import disputes_said, own_place
 from booking.domain.erasure_fates import erasure_fate
 from booking.domain.former_contacts import not_billed_now
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import person_seen
 from booking.domain.refund_failed import failed_and_held
-from booking.domain.wording import moment_when, money_words
+from booking.domain.wording import money_words
 from booking.handlers.console_pages import (
     Chrome,
     console_page,
     course_heading,
     list_row,
-    row_reference,
+    row_without_course,
 )
 from booking.services.console import Person
 
@@ -74,19 +74,12 @@ def person_row(application: Application, course: Course | None) -> dict[str, Any
     # The course has been removed since: what is left said as well as it can be.
     currency = application.price.currency if application.price else "gbp"
     return {
-        "application_id": application.application_id,
-        "reference": row_reference(application),
-        "course_id": application.course_id,
+        **row_without_course(application, DEFAULT_TIMEZONE),
         "course": "A course no longer listed",
-        "name": application.answers.name,
-        "email": application.answers.email,
-        "status": application.status.value,
-        "applied": moment_when(application.created_at, "Europe/London"),
         "paid": money_words(application.money_received, currency),
-        "refund_failed": bool(failed_and_held(application)),
         "disputed": disputes_said(
             application.disputes,
-            "Europe/London",
+            DEFAULT_TIMEZONE,
             application.payment_refunds,
             place=own_place(application.enrolment_ended),
         ),

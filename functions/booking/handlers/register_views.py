@@ -14,23 +14,22 @@ from booking.services.attendance_importing import AttendanceImport
 from booking.services.register import ClosedRegister, Register
 
 
-class RegisterMarkIn(Model):
+class _RegisterCellIn(Model):
+    """One booking at one core session: the register's cell a mark is given or cleared in."""
+
     model_config = ConfigDict(extra="forbid")
 
     application_id: str = Field(
         min_length=1, max_length=80, description="The booking's id or reference"
     )
     session: str = Field(min_length=1, max_length=80, description="A core session's key")
+
+
+class RegisterMarkIn(_RegisterCellIn):
     mark: Mark
 
 
-class RegisterMarkClearIn(Model):
-    model_config = ConfigDict(extra="forbid")
-
-    application_id: str = Field(
-        min_length=1, max_length=80, description="The booking's id or reference"
-    )
-    session: str = Field(min_length=1, max_length=80, description="A core session's key")
+class RegisterMarkClearIn(_RegisterCellIn):
     shown: Mark = Field(
         description="The mark the caller read on the register (`getRegister`): only that mark "
         "is taken away. Another mark held now is 409 `mark_changed`, nothing cleared"

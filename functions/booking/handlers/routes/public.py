@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from booking.handlers.routes import Fragment, Function, Route
 from booking.handlers.routes.answers import (
     APPLICATION_TOKEN,
@@ -44,53 +46,54 @@ def course_form_page(
 
 _ON_TO = see_other("Browsers: on to the checkout page or the status page", required=False)
 _APPLICATION_FORM = json_or_form("ApplicationForm")
+_BACK_TO_STATUS = see_other("Browsers: on to the status page, which says what happened")
 
 
-def _way_to_pay(
-    way: str, operation_id: str, summary: str, made: Fragment, description: str
+def _applicants_post(
+    action: str,
+    operation_id: str,
+    summary: str,
+    answers: Mapping[str, Fragment],
+    errors: tuple[int, ...],
+    description: str,
 ) -> Route:
-    """A way to pay an application that may pay now (``/applications/{application_id}/<way>``):
-    a POST with the applicant's token, answering what it ``made`` (201), or a browser's form
-    on to the checkout or status page (303); private, as the token is in its address."""
-    return Route(
-        API,
-        "POST",
-        f"/applications/{{application_id}}/{way}",
-        operation_id,
-        summary,
-        {"201": made, "303": _ON_TO},
-        errors=(400, 404, 409, 413, 415, 422),
-        description=description,
-        parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
-        tags=("public",),
-        private=True,
-    )
-
-
-def _persons_press(
-    action: str, operation_id: str, summary: str, done: Fragment, description: str
-) -> Route:
-    """One of the person's own presses on their status page
-    (``/applications/{application_id}/<action>``: turning down an offer, leaving the waiting
-    list): a POST with the applicant's token and no fields, answering ``done`` (200: done
-    now, or by an earlier press), or a browser's form back to the status page (303); private,
-    as the token is in its address."""
+    """A POST on the person's own application (``/applications/{application_id}/<action>``),
+    from its status page with the applicant's token; private, as the token is in its
+    address."""
     return Route(
         API,
         "POST",
         f"/applications/{{application_id}}/{action}",
         operation_id,
         summary,
-        {
-            "200": done,
-            "303": see_other("Browsers: on to the status page, which says what happened"),
-        },
-        errors=(404, 409, 413, 415, 422),
+        answers,
+        errors=errors,
         description=description,
         parameters=(path_parameter("application_id"), APPLICATION_TOKEN),
         tags=("public",),
         private=True,
     )
+
+
+def _way_to_pay(
+    way: str, operation_id: str, summary: str, made: Fragment, description: str
+) -> Route:
+    """A way to pay an application that may pay now: answering what it ``made`` (201), or a
+    browser's form on to the checkout or status page (303)."""
+    answers = {"201": made, "303": _ON_TO}
+    errors = (400, 404, 409, 413, 415, 422)
+    return _applicants_post(way, operation_id, summary, answers, errors, description)
+
+
+def _persons_press(
+    action: str, operation_id: str, summary: str, done: Fragment, description: str
+) -> Route:
+    """One of the person's own presses on their status page (turning down an offer, leaving
+    the waiting list), with no fields: answering ``done`` (200: done now, or by an earlier
+    press), or a browser's form back to the status page (303)."""
+    answers = {"200": done, "303": _BACK_TO_STATUS}
+    errors = (404, 409, 413, 415, 422)
+    return _applicants_post(action, operation_id, summary, answers, errors, description)
 
 
 PUBLIC: tuple[Route, ...] = (
