@@ -83,6 +83,7 @@ def _body() -> dict[str, Any]:
     labels JSON a form, whose one field named by the JSON text was then refused as unknown."""
     event = app.current_event
     data = http.raw_body(event)
+    http.refuse_too_large(data)
     content_type = event.headers.get("content-type") or http.JSON
     if not http.is_json(content_type):
         if not data and http.media_type(content_type) == http.FORM:
