@@ -10,7 +10,7 @@ import dataclasses
 import io
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,7 +28,7 @@ from booking.adapters.dynamodb import StoresOnDemand
 from booking.adapters.dynamodb.schema import TABLE_DEFINITION
 from booking.adapters.ses_sender import SesSender
 from booking.config import Settings
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import Application, ApplicationStatus, CheckoutRef
 from booking.domain.course import CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind, FollowUpRecipient, OutgoingEmail
 from booking.domain.programme import person_key
@@ -700,15 +700,42 @@ def test_a_record_that_is_not_a_job_fails_alone_and_its_text_is_not_logged(
     assert "eve@example.org" not in logged
 
 
-def test_what_erasures_owe_at_stripe_never_holds_the_reminders(harness: Harness) -> None:
-    """A Stripe that hangs holds whatever waits on it until Lambda ends the run: the run
-    queues its reminders before it turns to what erasures still owe at Stripe. (This harness
-    has no Stripe: its first use ends the run, as Lambda's timeout would.)"""
-    harness.person("app1", COURSE, "ada@example.org")
-    moment = JUNE_START - timedelta(hours=23, minutes=50)
+def _search_owed(harness: Harness, moment: datetime) -> None:
+    """An erasure's search at Stripe owed since an hour before ``moment``."""
     harness.repository.owe_provider_search(
         "erased@example.org", (), moment - timedelta(hours=1), moment + timedelta(days=30)
     )
+
+
+def _hold_lapsed(harness: Harness, moment: datetime) -> None:
+    """Someone's unpaid hold lapsed five minutes before ``moment``: the sweep expires its
+    checkout at Stripe before it gives the seat back."""
+    lapsed = moment - timedelta(minutes=5)
+    checkout = CheckoutRef(session_id="cs_lapsed", url="https://pay", attempt=1, expires_at=lapsed)
+    unpaid = an_application(
+        ApplicationStatus.AWAITING_PAYMENT,
+        at=lapsed - timedelta(minutes=30),
+        app_id="app2",
+        course_id=COURSE,
+        answers=answers_of("bo@example.org", "Bo"),
+        seat_held=True,
+        hold_expires_at=lapsed,
+        checkout=checkout,
+    )
+    harness.repository.save(unpaid, None)
+
+
+@pytest.mark.parametrize("waits_on_stripe", [_search_owed, _hold_lapsed])
+def test_nothing_that_waits_on_stripe_holds_the_reminders(
+    harness: Harness, waits_on_stripe: Callable[[Harness, datetime], None]
+) -> None:
+    """A Stripe that hangs holds whatever waits on it until Lambda ends the run: the run
+    queues its reminders before anything that asks Stripe (what erasures still owe there, a
+    lapsed hold's checkout expired there). (This harness has no Stripe: its first use ends the
+    run, as Lambda's timeout would.)"""
+    harness.person("app1", COURSE, "ada@example.org")
+    moment = JUNE_START - timedelta(hours=23, minutes=50)
+    waits_on_stripe(harness, moment)
 
     with pytest.raises(pytest.fail.Exception):
         harness.tick(moment)

@@ -347,3 +347,24 @@ def test_a_search_stripe_refuses_as_invalid_never_stops_the_run_nor_the_others(
     # Kept till its time-to-live: asked again by a later run, never stopping it either.
     assert _run(system, timedelta(minutes=30))["stripe_searches_made"] == 0
     assert refused[0] == 2
+
+
+def test_an_erasure_that_finds_stripe_unreachable_asks_it_nothing_more(invoiced: System) -> None:
+    """The search by the address found Stripe unreachable (or too slow: the short-timeout
+    reader): the deletions of the customers our bookings record are owed already, and left to
+    the run, never asked one by one of a Stripe that may hang, past the request's time, so the
+    organiser would never read the answer saying what is pending."""
+    system = invoiced
+    applied = system.apply(INVOICED, email=REFUSED, **{**BILLING, "billing_email": REFUSED})
+    invoice = invoice_id_of(applied.json())
+    assert system.stripe_local("POST", f"/invoices/{invoice}/pay").status == 200
+    before = len(system.stripe_http.requests)
+
+    erased = _erased_while_down(system, REFUSED)
+
+    assert erased.json()["stripe_pending"] is True, erased.body
+    asked = [(r.method, r.path) for r in system.stripe_http.requests[before:]]
+    assert asked == [("get", SEARCHES)], asked
+    assert system.ports.repository.owed_customer_deletions() == [invoice]
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, invoice)

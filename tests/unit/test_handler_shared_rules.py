@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from booking.handlers import http
+from booking.handlers.form_again import typed_again
 from booking.handlers.openapi import openapi_document
 from booking.handlers.routes.answers import IDEMPOTENCY_KEY_LENGTH
 from booking.handlers.sentences import capitalised, sentence
@@ -41,7 +42,7 @@ def test_the_openapi_document_says_the_idempotency_key_length_the_handlers_check
 
 def test_a_form_shown_again_keeps_all_that_was_typed_but_the_honeypot() -> None:
     posted = {"name": "Ada", "website": "http://spam.example", "consent": "on"}
-    assert http.typed_again(posted) == {"name": "Ada", "consent": "on"}
+    assert typed_again(posted) == {"name": "Ada", "consent": "on"}
 
 
 @pytest.mark.parametrize(

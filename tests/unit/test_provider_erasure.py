@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.errors import Conflict
 from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
 from booking.services.provider_searches import make_owed_searches, search_later, searches_owed
 from tests.fakes import Clock, fake_ports
@@ -26,7 +27,25 @@ def test_an_owed_deletion_voids_a_still_payable_invoice_then_deletes_its_custome
     assert repo(ports).owed_customer_deletions() == []
 
 
-def test_deletions_the_provider_keeps_refusing_go_behind_the_others() -> None:
+def _refusing(ports: Any, monkeypatch: pytest.MonkeyPatch, refused: list[str]) -> list[str]:
+    """From now on the provider refuses (a Conflict, not an outage) to delete the customers
+    of ``refused``: the invoices it was asked about, in order."""
+    asked: list[str] = []
+    forget = gateway(ports).forget_invoice_customer
+
+    def refusing(invoice_id: str) -> None:
+        asked.append(invoice_id)
+        if invoice_id in refused:
+            raise Conflict("the customer cannot be deleted", code="payment_state_conflict")
+        forget(invoice_id)
+
+    monkeypatch.setattr(gateway(ports), "forget_invoice_customer", refusing)
+    return asked
+
+
+def test_deletions_the_provider_keeps_refusing_go_behind_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     clock = Clock()
     ports = fake_ports(clock)
     refused = [f"in_refused_{n}" for n in range(OWED_PER_RUN)]
@@ -35,16 +54,39 @@ def test_deletions_the_provider_keeps_refusing_go_behind_the_others() -> None:
     gateway(ports).void_invoice(later.invoice_id)
     clock.advance(minutes=1)
     repo(ports).owe_customer_deletions([later.invoice_id], clock())
-    gateway(ports).down = True
+    _refusing(ports, monkeypatch, refused)
     clock.advance(minutes=15)
 
     assert forget_owed_customers(ports) == 0  # a run's whole share refused
 
-    gateway(ports).down = False
+    monkeypatch.undo()
     # The one no run has asked yet is first in line now, not behind the refused ones.
     assert repo(ports).owed_customer_deletions(limit=1) == [later.invoice_id]
     assert forget_owed_customers(ports) == OWED_PER_RUN
     assert gateway(ports).invoices[later.invoice_id].customer_deleted
+
+
+def test_owed_deletions_are_not_asked_one_by_one_of_a_provider_that_does_not_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stripe unreachable (or failing each call after the SDK's retries): the run asks once and
+    leaves the rest owed as they stand, so an outage costs it one deletion's tries, not a
+    hundred's (a run's share, past the run's time)."""
+    clock = Clock()
+    ports = fake_ports(clock)
+    invoices = [gateway(ports).create_invoice(invoice_request()).invoice_id for _ in range(3)]
+    for invoice_id in invoices:
+        gateway(ports).void_invoice(invoice_id)
+    repo(ports).owe_customer_deletions(invoices, clock())
+    asked = _refusing(ports, monkeypatch, [])
+    gateway(ports).down = True
+
+    assert forget_owed_customers(ports) == 0
+    assert len(asked) == 1
+    assert sorted(repo(ports).owed_customer_deletions()) == sorted(invoices)
+
+    gateway(ports).down = False
+    assert forget_owed_customers(ports) == 3
 
 
 def test_an_erasures_own_pending_search_is_counted_before_the_index_lists_it(

@@ -34,10 +34,10 @@ from booking.handlers import (
     admin_register,
     http,
 )
-from booking.handlers.address_parameters import refused_unless_taken
+from booking.handlers.address_parameters import READ_METHODS, refused_unless_taken
 from booking.handlers.application_actions import serve_each
 from booking.handlers.resolver import APIGatewayHttpResolver, NextMiddleware, Response
-from booking.handlers.routes import Function, Served, methods_for
+from booking.handlers.routes import Function, Served, methods_for, route_at
 from booking.handlers.views import application_out
 from booking.services import (
     bursaries,
@@ -83,6 +83,7 @@ def _body() -> dict[str, Any]:
     labels JSON a form, whose one field named by the JSON text was then refused as unknown."""
     event = app.current_event
     data = http.raw_body(event)
+    http.refuse_too_large(data)
     content_type = event.headers.get("content-type") or http.JSON
     if not http.is_json(content_type):
         if not data and http.media_type(content_type) == http.FORM:
@@ -125,9 +126,31 @@ def _require_organiser(
     return next_middleware(resolver)
 
 
+def _no_body_unless_taken(
+    resolver: APIGatewayHttpResolver, next_middleware: NextMiddleware
+) -> Response[str]:
+    """A write the route table documents with no body takes no fields, checked here for every
+    such route before it runs: a field sent is refused by its name (422), a body other than
+    JSON (415), nothing done. Each route left it to itself, and two forgot: an erasure sent
+    ``{"dry_run": true}`` erased the person, a register's close sent one closed it."""
+    event = resolver.current_event
+    if event.http_method not in READ_METHODS:
+        found = route_at(event.http_method, event.path, Function.ADMIN)
+        if found is not None and found.body is None:
+            _body_of("request")
+    return next_middleware(resolver)
+
+
 # Every route needs an organiser: checked once, before any route runs (and before the path's
 # shape, so strangers learn nothing from it).
-app.use(middlewares=[_require_organiser, http.bounded_path, refused_unless_taken(Function.ADMIN)])
+app.use(
+    middlewares=[
+        _require_organiser,
+        http.bounded_path,
+        refused_unless_taken(Function.ADMIN),
+        _no_body_unless_taken,
+    ]
+)
 
 
 @served("putCourse")
@@ -178,8 +201,7 @@ def list_discount_codes(course_id: str) -> Response[str]:
 
 @served("expireDiscountCode")
 def expire_discount_code(course_id: str, code: str) -> Response[str]:
-    # It takes no fields: a {"dry_run": true} is refused by its name, never expires the code.
-    _body_of("expiry")
+    # It takes no fields (``_no_body_unless_taken``): a {"dry_run": true} never expires it.
     expired = discounts.expire_discount_code(ports(), course_id, code)
     return http.json_response(200, discounts.code_view(expired))
 
@@ -391,7 +413,7 @@ admin_groups.serve_group_correction(served, _body_of)
 # Money given back by hand (``handlers/admin_given_back.py``).
 admin_given_back.serve(served, _body_of, _application_json)
 # The operator's backfills (``handlers/admin_backfills.py``).
-admin_backfills.serve(served, _body, _body_of)
+admin_backfills.serve(served, _body)
 if bootstrap.taking_snapshot():
     # What those routes import when first called, in the snapshot: it costs nobody a wait.
     admin_register.load()

@@ -37,14 +37,10 @@ def load() -> None:
     _views()
 
 
-def serve(
-    served: Served,
-    body: Callable[[], dict[str, Any]],
-    takes_no_fields: Callable[..., dict[str, Any]],
-) -> None:
-    """Bind the backfills; ``body``: the request's fields (``admin._body``);
-    ``takes_no_fields``: the body, with any field but those named refused by its name
-    (``admin._body_of``)."""
+def serve(served: Served, body: Callable[[], dict[str, Any]]) -> None:
+    """Bind the backfills; ``body``: the request's fields (``admin._body``). The backfill of
+    failed refunds takes no fields: documented with no body, a field sent to it is refused by
+    its name before it runs (``admin._no_body_unless_taken``), never run as a dry run."""
 
     def one_course(
         step: Callable[[Ports, str | None], object], answer: type[BaseModel]
@@ -69,7 +65,6 @@ def serve(
 
     @served("backfillRefundsFailed")
     def backfill_refunds_failed() -> Response[str]:
-        takes_no_fields("backfill")  # it takes no fields: a dry_run is refused by name, never run
         done = backfills.backfill_refunds_failed(ports())
         answer = _views().RefundsFailedBackfillOut(**done.__dict__)
         return http.json_response(200, answer.model_dump(mode="json"))

@@ -16,7 +16,7 @@ from booking.domain.course import Course, is_valid_course_id
 from booking.domain.errors import DependencyUnavailable, InvalidInput
 from booking.domain.links import with_query
 from booking.handlers import api_groups, http
-from booking.handlers.form_again import form_again
+from booking.handlers.form_again import form_again, typed_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Function, Served, methods_for, route_at
 from booking.handlers.routes.groups import reader_of
@@ -145,7 +145,7 @@ def submit_application(course_id: str) -> Response[str]:
         # A browser gets the form back, its answers kept and each error beside its field.
         course = courses.get_course(the_ports, course_id)
         action = _apply_action(course_id)
-        values = http.typed_again(payload)
+        values = typed_again(payload)
         page = _pages().apply_form(
             course,
             the_ports.clock(),

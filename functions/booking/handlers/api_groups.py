@@ -17,7 +17,7 @@ from booking.bootstrap import ports
 from booking.domain.errors import CourseFull, InvalidInput, NotFound
 from booking.domain.links import with_query
 from booking.handlers import http
-from booking.handlers.form_again import form_again
+from booking.handlers.form_again import form_again, typed_again
 from booking.handlers.resolver import APIGatewayHttpResolver, Response
 from booking.handlers.routes import Served
 from booking.services import courses
@@ -136,7 +136,7 @@ def _register_booking(request: _Request, served: Served) -> None:
                 course,
                 the_ports.clock(),
                 _booking_action(course_id),
-                http.typed_again(payload),
+                typed_again(payload),
                 fields,
                 invoice_offered=invoice_offered(
                     the_ports, course, the_ports.clock(), group_invoice_due
@@ -237,7 +237,7 @@ def _register_places(request: _Request, served: Served) -> None:
                 raise
             opened = group_applying.open_place(the_ports, group_id, number, link_token)
             action = _place_action(group_id, number, link_token)
-            page = _pages().place_form(opened, action, http.typed_again(payload), invalid.fields)
+            page = _pages().place_form(opened, action, typed_again(payload), invalid.fields)
             return form_again(422, page)
         view = view_of(the_ports, saved)
         if request.browser():

@@ -7,6 +7,8 @@ for a form nobody finished."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.handlers.http import FORM_AGAIN_CACHE, HTML
 from booking.handlers.resolver import Response
 
@@ -19,3 +21,9 @@ def form_again(status: int, page: str) -> Response[str]:
         body=page,
         headers={"Cache-Control": FORM_AGAIN_CACHE},
     )
+
+
+def typed_again(payload: dict[str, Any]) -> dict[str, Any]:
+    """What a browser posted, to put back in its form shown again: all but the honeypot
+    (``website``), which only a robot fills in."""
+    return {k: v for k, v in payload.items() if k != "website"}

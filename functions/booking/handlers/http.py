@@ -157,12 +157,18 @@ def is_json(content_type: str | None) -> bool:
     return media_type(content_type) == JSON
 
 
+def refuse_too_large(body: bytes) -> None:
+    """A body over :data:`MAX_BODY_BYTES`: 413 before its type is weighed, on every route
+    (whatever it is labelled, it is told it is too large, not first to relabel it)."""
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
+
+
 def read_body(body: bytes, content_type: str | None, *, files: bool = False) -> dict[str, Any]:
     """A JSON object or a form, decoded (with ``files``, also a ``multipart/form-data`` form:
     its text fields as strings, its files as :class:`FilePart`); anything else is refused with
     a clear error."""
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"the body is larger than {MAX_BODY_BYTES // 1024} KiB")
+    refuse_too_large(body)
     media = media_type(content_type)
     if files and media == MULTIPART:
         try:
@@ -198,10 +204,8 @@ def takes_no_fields(body: bytes, content_type: str | None, what: str) -> None:
     (a ``dry_run``) is refused by its name (422), never ignored; a form's (a button's name) is
     ignored, as a browser sends it. A body of any other type (text/plain, no type), or a form
     whose one name is a JSON object (``curl -d '{"dry_run":true}'``), is refused before anything
-    runs: read as a lenient form it gave up a paid place. A body too large is a
-    413 either way."""
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadTooLarge("the body is too large")
+    runs: read as a lenient form it gave up a paid place. Too large: 413 either way."""
+    refuse_too_large(body)
     if not body.strip():
         return
     fields = read_body(body, content_type)
@@ -218,12 +222,6 @@ def idempotency_key(key: str | None) -> str | None:
     if key is not None and not shortest <= len(key) <= longest:
         raise BadRequest(f"Idempotency-Key must be {shortest} to {longest} characters")
     return key
-
-
-def typed_again(payload: dict[str, Any]) -> dict[str, Any]:
-    """What a browser posted, to put back in its form shown again: all but the honeypot
-    (``website``), which only a robot fills in."""
-    return {k: v for k, v in payload.items() if k != "website"}
 
 
 # -- headers -------------------------------------------------------------------------------

@@ -106,22 +106,36 @@ def disown_invoice(ports: Ports, invoice_id: str) -> str | None:
 
 
 def forget_customers(ports: Ports, invoice_ids: Sequence[str]) -> list[str]:
-    """Ask the provider to delete each invoice's customer; the ones still owed afterwards."""
-    return [
-        invoice_id for invoice_id in invoice_ids if not _forgotten(ports, invoice_id, void=False)
-    ]
+    """Ask the provider to delete each invoice's customer; the ones still owed afterwards.
+    The provider not answering, the rest are not asked of it (they stay owed for the sweep)."""
+    owed = list(invoice_ids)
+    for invoice_id in invoice_ids:
+        try:
+            if _forgotten(ports, invoice_id, void=False):
+                owed.remove(invoice_id)
+        except DependencyUnavailable:
+            break
+    return owed
 
 
 def forget_owed_customers(ports: Ports) -> int:
     """The sweep's part: each deletion still owed is asked again (an invoice still payable
-    is voided first, as the erasure meant it to be). How many were done."""
-    return sum(
-        _forgotten(ports, invoice_id, void=True)
-        for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN)
-    )
+    is voided first, as the erasure meant it to be). How many were done. The provider not
+    answering, the rest are not asked of it one by one: they stay owed as they stand for a
+    later run, so an outage costs the run one deletion's tries, not its whole share's."""
+    done = 0
+    for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN):
+        try:
+            done += _forgotten(ports, invoice_id, void=True)
+        except DependencyUnavailable:
+            break
+    return done
 
 
 def _forgotten(ports: Ports, invoice_id: str, *, void: bool) -> bool:
+    """Whether ``invoice_id``'s customer was deleted; refused, it is left owed (with ``void``,
+    the sweep's: owed again from now). Not answered, it is left owed so and the provider's
+    DependencyUnavailable raised, for the caller to ask it nothing more."""
     try:
         try:
             ports.payments.forget_invoice_customer(invoice_id)
@@ -138,6 +152,8 @@ def _forgotten(ports: Ports, invoice_id: str, *, void: bool) -> bool:
             # Owed again from now: one the provider keeps refusing goes behind the others,
             # so a run's share is never taken up by the same failures every time.
             ports.repository.owe_customer_deletions([invoice_id], ports.clock())
+        if isinstance(exc, DependencyUnavailable):
+            raise
         return False
     ports.repository.customer_deletion_done(invoice_id)
     return True

@@ -61,15 +61,19 @@ QUEUE_BATCH = 10
 
 
 def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
-    """What the schedule (every 15 minutes) does: holds whose time is up are released (and
-    their seats offered to the waiting list) before reminders are planned for the people
-    confirmed now, and what erasures still owe at Stripe comes last (it waits on Stripe, and no
-    reminder must). A time ahead of the ports' clock is refused before anything is read
-    (``domain.run_time``): the schedule may run late, never early."""
+    """What the schedule (every 15 minutes) does: the reminders due are queued first, then
+    the sweep (holds whose time is up released, their seats offered to the waiting list), then
+    what erasures still owe at Stripe. Both after the reminders may wait on Stripe (a lapsed
+    hold's checkout is expired there first), which may hang until Lambda ends the run, and no
+    reminder must wait on it: reminders go to confirmed bookings only, which the sweep never
+    takes a place from (the mailer reads each booking again before it sends); one the sweep
+    confirms (an act it completes) is reminded by the next run. A time ahead of
+    the ports' clock is refused before anything is read (``domain.run_time``): the schedule
+    may run late, never early."""
     refuse_if_ahead(now, ports.clock())
     ports = ports.at(now)  # everything this run decides is decided as of the event's time
-    swept = sweep(ports, now)
     dispatched = dispatch_reminders(ports, now)
+    swept = sweep(ports, now)
     return {
         **dispatched,
         "holds_released": swept.holds_released,

@@ -87,9 +87,9 @@ def sweep(ports: Ports, now: datetime) -> SweepSummary:
 def erasures_at_provider(ports: Ports, now: datetime) -> int:
     """What erasures still owe at the payment provider, done as of ``now``: the searches by
     address it did not answer, then the deletions of customers owed (what a search finds is
-    deleted in the same run); how many searches were made. The schedule runs it after the
-    reminders (``services.reminders.scheduled_run``): it waits on the provider, which may hang,
-    and nobody's reminder must wait on it."""
+    deleted in the same run); how many searches were made. The schedule runs it last, after
+    the reminders and the sweep (``services.reminders.scheduled_run``): it waits on the
+    provider, which may hang, and nothing else the run does must wait on it."""
     ports = ports.at(now)
     searches = make_owed_searches(ports, now)
     forget_owed_customers(ports)

@@ -351,8 +351,10 @@ ORGANISERS: tuple[Route, ...] = (
         "erasePerson",
         "Erase one person's data (an anonymised financial record stays)",
         {"200": json_answer("ErasureOut", "What was erased")},
-        errors=(404, 409, 503),
-        description="What was still on its way is withdrawn: an open invoice of their booking "
+        errors=(400, 404, 409, 413, 415, 422, 503),
+        description="It takes no fields: any sent (a `dry_run`) is a 422 naming it, a body "
+        "other than JSON a 415, nothing erased. "
+        "What was still on its way is withdrawn: an open invoice of their booking "
         "voided at Stripe before anything is erased. 409 `payment_settling` (or "
         "`payment_being_recorded`) while the employer's payment of such an invoice is on its "
         "way (a bank debit processing), or of the open invoice of a group booking whose "

@@ -95,9 +95,10 @@ REGISTER_ROUTES: tuple[Route, ...] = (
         "is decided, and each completer is emailed a certificate. Closing again finishes an "
         "interrupted close and changes nothing else",
         {"200": json_answer("ClosedRegisterOut", "Who completed")},
-        errors=(404, 409),
+        errors=(400, 404, 409, 413, 415, 422),
         description=f"{_NO_REGISTER} Before the last core session has ended: 409 "
-        "`register_not_over`.",
+        "`register_not_over`. It takes no fields: any sent (a `dry_run`) is a 422 naming it, "
+        "a body other than JSON a 415, nothing closed.",
     ),
     on_a_course(
         "POST",
