@@ -43,5 +43,6 @@ def test_an_organisers_press_is_held_to_no_mark() -> None:
     pressed.refuse_if_replaced(_invoice_marked(CANCEL))
     NOTHING_READ.refuse_if_replaced(_invoice_marked(CANCEL))
 
-    assert pressed.pressed and NOTHING_READ.pressed
+    assert pressed.pressed
+    assert NOTHING_READ.pressed
     assert not ReadAgainst(marked=CANCEL).pressed
