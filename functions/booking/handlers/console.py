@@ -37,7 +37,7 @@ from booking.domain.errors import (
 )
 from booking.domain.links import with_query
 from booking.domain.money import said_as_typed, typed_amount
-from booking.domain.read_against import ReadAgainst
+from booking.domain.read_against import pressed_on
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
 from booking.handlers import (
@@ -209,7 +209,7 @@ def cancel(application_id: str) -> Acted:
     # A ticked box by the one rule; any other value is refused beside the box, never read as
     # "keep the money".
     refund = box_ticked(posted_form(), "refund")
-    read_against = ReadAgainst(console_cancel.seen())
+    read_against = pressed_on(console_cancel.seen())
     return lifecycle.cancel(ports(), application_id, refund=refund, read_against=read_against)
 
 
@@ -239,7 +239,7 @@ def bursary(application_id: str) -> Acted:
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
     # What the page showed (``domain.page_seen``; an older page's ``bursary_seen``): one granted
     # since by another tab or organiser is refused, never silently replaced.
-    read_against = ReadAgainst(bursary_form_seen())
+    read_against = pressed_on(bursary_form_seen())
     return bursaries.grant_bursary(ports(), application_id, amount, read_against=read_against)
 
 

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 from booking.bootstrap import ports
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
-from booking.domain.read_against import ReadAgainst
+from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.read_against import ReadAgainst, pressed_on
 from booking.handlers import console_application as application_pages
 from booking.handlers import http
 from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
@@ -53,7 +54,7 @@ class BillingAct(Protocol):
         application_id: str,
         billing: BillingDetails,
         *,
-        read_against: ReadAgainst,
+        read_against: ReadAgainst[VoidingFor],
     ) -> Acted: ...
 
 
@@ -101,7 +102,7 @@ def billing_press(form: BillingForm) -> Callable[[str], Acted]:
     its use case, acting on what the page showed."""
 
     def press(application_id: str) -> Acted:
-        read_against = ReadAgainst(form_seen())
+        read_against = pressed_on(form_seen())
         return form.sends(ports(), application_id, billing_posted(), read_against=read_against)
 
     return press

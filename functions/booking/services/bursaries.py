@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from booking.domain.billing import left_too_little
 from booking.domain.errors import InvalidInput
-from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED
+from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
 from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal, restart_refusal
 from booking.domain.organiser_money_acts import BursaryGranted
 from booking.domain.page_seen import Seen
@@ -30,7 +30,7 @@ def grant_bursary(
     application_id: str,
     amount: object,
     *,
-    read_against: ReadAgainst = NOTHING_READ,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
     False) and nobody is emailed again. Refused while no place may be taken on it, or it has

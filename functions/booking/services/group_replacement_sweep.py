@@ -31,6 +31,7 @@ from booking.domain.errors import BookingError, DependencyUnavailable
 from booking.domain.group_endings import GroupEnding
 from booking.domain.group_notices import lapse_told
 from booking.domain.groups import REPLACEMENT_LEFT_AFTER, GroupBooking, GroupStatus, lapsed
+from booking.domain.read_against import ReadAgainst
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import unmarked, unrecorded_voided
@@ -74,7 +75,9 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
             from booking.services.group_invoice_correction import correct_group_invoice
 
             billing = group.replacing_billing
-            correct_group_invoice(ports, group.group_id, billing, marked=billing)
+            correct_group_invoice(
+                ports, group.group_id, billing, read_against=ReadAgainst(marked=billing)
+            )
             return
         assert number is not None
         # Completed, any invoice a stopped try sent and never recorded is voided with it

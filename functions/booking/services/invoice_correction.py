@@ -20,7 +20,7 @@ from booking.domain.application import Application
 from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_correction import InvoiceCorrected
-from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED
+from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED, VoidingFor
 from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
@@ -79,7 +79,7 @@ def correct_invoice(
     application_id: str,
     billing: BillingDetails,
     *,
-    read_against: ReadAgainst = NOTHING_READ,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Acted:
     """Send the open invoice again to ``billing``; the same details again change nothing
     (``changed`` False) and nothing is sent. ``read_against``: what the organiser's page showed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from booking.domain.billing_details import BillingDetails
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
@@ -27,7 +28,7 @@ def invoice_instead_of_card(
     application_id: str,
     billing: BillingDetails,
     *,
-    read_against: ReadAgainst = NOTHING_READ,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Acted:
     """Invoice the employer at ``billing`` in place of the open card checkout; the same switch
     again changes nothing (``changed`` False). ``read_against``: what the organiser's page

@@ -25,6 +25,7 @@ from booking.domain.errors import Conflict, CourseFull, DependencyUnavailable, S
 from booking.domain.groups import organisers_give_it_up
 from booking.domain.invoice_voiding import (
     CANCEL_ONCE_SETTLED,
+    VoidingFor,
     checkout_act_left_half_done,
     left_half_done,
 )
@@ -146,7 +147,7 @@ def cancel(
     application_id: str,
     *,
     refund: bool,
-    read_against: ReadAgainst = NOTHING_READ,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
     by_applicant: bool = False,
 ) -> Acted:
     """Cancel a booking or an application, through the one path for money

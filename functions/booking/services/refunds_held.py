@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger
 from booking.domain.application import Application
 from booking.domain.errors import AlreadyRefunded
 from booking.domain.groups import GroupBooking
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.provider_objects import payments_recorded
 from booking.domain.read_against import NOTHING_READ, ReadAgainst
@@ -39,7 +40,7 @@ def settled_as_stripe_holds(
     asked: Cancellation,
     *,
     first: Application | None = None,
-    read_against: ReadAgainst = NOTHING_READ,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Settled:
     """``asked`` settled (``first``: the application read already; ``read_against``: as
     :func:`~booking.services.settle.settle_money` holds it); when Stripe says a charge

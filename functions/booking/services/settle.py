@@ -47,6 +47,7 @@ from booking.domain.errors import (
     UnknownToProvider,
 )
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
+from booking.domain.invoice_voiding import VoidingFor, act_marked
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
@@ -118,7 +119,7 @@ def act_settled(
     fact: MoneyFact,
     *,
     first: Application,
-    read_against: ReadAgainst,
+    read_against: ReadAgainst[VoidingFor],
     said: str,
 ) -> Acted:
     """An organiser's act on one application's money (a bursary, a corrected invoice, an
@@ -139,7 +140,7 @@ def settle_money(
     first: Application | None = None,
     exhausted: Callable[[], Exception] = concurrent_update,
     course_now: Course | None = None,
-    read_against: ReadAgainst = NOTHING_READ,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Settled:
     """Apply ``fact`` to its application (``first``: read already), once. ``course_now``: its
     course, read with the event (judges lateness); ``read_against``: an organiser's act's, a
@@ -157,7 +158,7 @@ def settle_money(
     so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
-        read_against.refuse_if_replaced(application)
+        read_against.refuse_if_replaced(act_marked(application))
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if late:
