@@ -75,9 +75,8 @@ def replacement_completed(ports: Ports, group: GroupBooking) -> bool:
             from booking.services.group_invoice_correction import correct_group_invoice
 
             billing = group.replacing_billing
-            correct_group_invoice(
-                ports, group.group_id, billing, read_against=ReadAgainst(marked=billing)
-            )
+            completing = ReadAgainst(marked=billing)  # only while the group still carries it
+            correct_group_invoice(ports, group.group_id, billing, read_against=completing)
             return
         assert number is not None
         # Completed, any invoice a stopped try sent and never recorded is voided with it
