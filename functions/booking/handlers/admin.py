@@ -25,6 +25,7 @@ from booking.domain.organisers import ORGANISER_SCOPE, is_organiser
 from booking.domain.page_seen import Seen, application_seen, cancel_seen, seen_digests
 from booking.domain.payment_received import FIELDS as RECEIVED_FIELDS
 from booking.domain.payment_received import received_from
+from booking.domain.read_against import pressed_on
 from booking.domain.validation import parse_json_strictly, refuse_unknown_fields
 from booking.handlers import (
     admin_backfills,
@@ -240,7 +241,10 @@ serve_each(action, console=False)
 @action("grantBursary", "amount", "seen")
 def grant_bursary(application_id: str) -> Acted:
     body = _body()
-    return bursaries.grant_bursary(ports(), application_id, body.get("amount"), seen=_seen_in(body))
+    read_against = pressed_on(_seen_in(body))
+    return bursaries.grant_bursary(
+        ports(), application_id, body.get("amount"), read_against=read_against
+    )
 
 
 @action("decline", "message")
@@ -257,7 +261,7 @@ def cancel(application_id: str) -> Acted:
     # What the caller last read (``domain.page_seen``): moved on since, 409 application_changed.
     given = cancel_seen(body.get("status_seen"), body.get("paid_seen"))
     seen = given.with_digests(seen_digests(body.get("seen")))
-    return lifecycle.cancel(ports(), application_id, refund=refund, seen=seen)
+    return lifecycle.cancel(ports(), application_id, refund=refund, read_against=pressed_on(seen))
 
 
 @served("transferBooking")
@@ -307,7 +311,7 @@ def _billing_act(act: Callable[..., Acted], application_id: str) -> Acted:
     details the body holds, weighing what the caller read (``seen``)."""
     body = _body()
     billing = invoice_correction.billing_typed(body)
-    return act(ports(), application_id, billing, seen=_seen_in(body))
+    return act(ports(), application_id, billing, read_against=pressed_on(_seen_in(body)))
 
 
 @action("correctInvoice", "seen", *invoice_correction.BILLING_FIELDS)

@@ -108,6 +108,7 @@ def serve_group_correction(served: Served, takes_no_fields: Callable[..., dict[s
     @served("correctGroupInvoice")
     def correct_group_invoice(group_id: str) -> Response[str]:
         from booking.domain.page_seen import OF_THE_GROUP, Seen, seen_digests
+        from booking.domain.read_against import pressed_on
         from booking.handlers.group_views import GroupInvoiceCorrectedOut
         from booking.services import group_invoice_correction, invoice_correction
         from booking.services.group_overview import line_of
@@ -119,7 +120,7 @@ def serve_group_correction(served: Served, takes_no_fields: Callable[..., dict[s
         seen = Seen(seen_digests(body.get("seen"), OF_THE_GROUP))
         the_ports = ports()
         group, changed = group_invoice_correction.correct_group_invoice(
-            the_ports, group_id, billing, seen=seen
+            the_ports, group_id, billing, read_against=pressed_on(seen)
         )
         line = line_of(the_ports, group).model_dump()
         answer = GroupInvoiceCorrectedOut(**line, corrected=changed)

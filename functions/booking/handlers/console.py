@@ -37,6 +37,7 @@ from booking.domain.errors import (
 )
 from booking.domain.links import with_query
 from booking.domain.money import said_as_typed, typed_amount
+from booking.domain.read_against import pressed_on
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
 from booking.handlers import (
@@ -208,7 +209,8 @@ def cancel(application_id: str) -> Acted:
     # A ticked box by the one rule; any other value is refused beside the box, never read as
     # "keep the money".
     refund = box_ticked(posted_form(), "refund")
-    return lifecycle.cancel(ports(), application_id, refund=refund, seen=console_cancel.seen())
+    read_against = pressed_on(console_cancel.seen())
+    return lifecycle.cancel(ports(), application_id, refund=refund, read_against=read_against)
 
 
 action("consoleRefund")(console_cancel.refund_afterwards)  # the Refund button (page_seen)
@@ -237,7 +239,8 @@ def bursary(application_id: str) -> Acted:
     amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
     # What the page showed (``domain.page_seen``; an older page's ``bursary_seen``): one granted
     # since by another tab or organiser is refused, never silently replaced.
-    return bursaries.grant_bursary(ports(), application_id, amount, seen=bursary_form_seen())
+    read_against = pressed_on(bursary_form_seen())
+    return bursaries.grant_bursary(ports(), application_id, amount, read_against=read_against)
 
 
 # -- people ---------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from booking.bootstrap import ports
 from booking.domain.billing import InvoiceRef
 from booking.domain.billing_details import BillingDetails
 from booking.domain.errors import InvalidInput
-from booking.domain.page_seen import Seen
+from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.read_against import ReadAgainst, pressed_on
 from booking.handlers import console_application as application_pages
 from booking.handlers import http
 from booking.handlers.console_app import chrome, form_seen, html_page, posted_form, served
@@ -46,10 +47,15 @@ def _application_seen(detail: ApplicationDetail) -> str:
 
 class BillingAct(Protocol):
     """The use case a billing form's press calls: the application's invoice sent to
-    ``billing``, acting on what the page showed (``seen``)."""
+    ``billing``, acting on what the page showed (``read_against``)."""
 
     def __call__(
-        self, ports: Ports, application_id: str, billing: BillingDetails, *, seen: Seen | None
+        self,
+        ports: Ports,
+        application_id: str,
+        billing: BillingDetails,
+        *,
+        read_against: ReadAgainst[VoidingFor],
     ) -> Acted: ...
 
 
@@ -97,8 +103,8 @@ def billing_press(form: BillingForm) -> Callable[[str], Acted]:
     its use case, acting on what the page showed."""
 
     def press(application_id: str) -> Acted:
-        seen = form_seen()
-        return form.sends(ports(), application_id, billing_posted(), seen=seen)
+        read_against = pressed_on(form_seen())
+        return form.sends(ports(), application_id, billing_posted(), read_against=read_against)
 
     return press
 

@@ -19,6 +19,7 @@ from booking.domain.group_invoice_correction import (
 )
 from booking.domain.groups import GroupBooking
 from booking.domain.page_seen import Seen, group_seen
+from booking.domain.read_against import pressed_on
 from booking.domain.statuses import ERASED_EMAIL
 from booking.domain.wording import money_words, places_words
 from booking.handlers.console_app import html_page, posted_form
@@ -119,7 +120,9 @@ def correct_group_invoice(group_id: str) -> Response[str]:
     typed = billing_typed_back()
 
     def act(shown: Seen | None) -> tuple[GroupBooking, str]:
-        corrected, changed = correct(ports(), group_id, billing_typed(typed), seen=shown)
+        corrected, changed = correct(
+            ports(), group_id, billing_typed(typed), read_against=pressed_on(shown)
+        )
         return corrected, GROUP_INVOICE_CORRECTED if changed else GROUP_CORRECTED_ALREADY
 
     def again(wrong: InvalidInput) -> Response[str] | None:

@@ -2,7 +2,7 @@
 as the one money path carries it out (``services.settle``): the invoice voided at Stripe before
 the act's save (``invoice_requests.voided_first``), the save recording it void and unmarked,
 with no second void asked after it; and the sweep's completion of an act left half done
-refused once the organiser has replaced it (``invoice_void_sweep``).
+refused once the organiser has replaced it (``domain.read_against``).
 
 The void (or a card checkout's expiry, ``checkout_expiry.expired_first``) is the act's point
 of no return: what the organiser's page showed (``seen``) was compared on the read before the
@@ -19,21 +19,12 @@ from datetime import datetime
 
 from booking.domain.application import Application
 from booking.domain.commands import Settlement, VoidInvoice
-from booking.domain.errors import Conflict
 from booking.domain.invoice_correction import InvoiceCorrected
-from booking.domain.invoice_voiding import ACT_REPLACED, VoidingFor, act_marked
+from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.settlement import MoneyFact
 from booking.services.invoice_requests import voided_first, without_voiding
 from booking.services.ports import Ports
-
-
-def refuse_unless_still(marked: VoidingFor | None, application: Application) -> None:
-    """Refused when the sweep completes the half-done act ``marked`` (``invoice_void_sweep``,
-    ``checkout_acts``) and ``application`` no longer carries its mark, on its invoice or its
-    checkout: the organiser replaced it."""
-    if marked is not None and act_marked(application) != marked:
-        raise Conflict(ACT_REPLACED, code="act_replaced")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from booking.domain.invoice_voiding import GRANT_ONCE_SETTLED, VoidingFor
 from booking.domain.live_for_money import NOT_FUNDABLE, bursary_refusal, restart_refusal
 from booking.domain.organiser_money_acts import BursaryGranted
 from booking.domain.page_seen import Seen
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.acted import Acted
 from booking.services.code_uses import code_used_up_since
 from booking.services.concurrency import load_application
@@ -29,20 +30,18 @@ def grant_bursary(
     application_id: str,
     amount: object,
     *,
-    seen: Seen | None = None,
-    marked: VoidingFor | None = None,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Acted:
     """Fund the place by ``amount`` (pence); granted already, nothing changes (``changed``
     False) and nobody is emailed again. Refused while no place may be taken on it, or it has
     ended for money (``domain.live_for_money.bursary_refusal``: an offer turned down), and
     while a payment of its open invoice, which the grant would replace or void, is on its way
-    (``invoice_requests.refuse_while_being_paid``: one read at Stripe). ``seen``: what the
-    organiser's page showed (``domain.page_seen``: the console's form, the API's ``seen``),
+    (``invoice_requests.refuse_while_being_paid``: one read at Stripe). ``read_against``: what
+    the organiser's page showed (``domain.page_seen``: the console's form, the API's ``seen``),
     judged in the grant's decision; without a bursary in it, the one this read found: another
     amount granted since is 409 ``bursary_changed``, anything else changed since the page 409
-    ``application_changed``. ``marked``: the sweep's completion of a grant left half done, only
-    while the application carries its mark
-    (``settle_money``)."""
+    ``application_changed``; or the sweep's completion of a grant left half done, only while
+    the application carries its mark."""
     application = load_application(ports, application_id)
     course = ports.repository.get_course(application.course_id)
     price = application.price or (course.definition.price if course else None)
@@ -70,8 +69,13 @@ def grant_bursary(
     if amount != application.bursary:  # the same grant again changes nothing: nothing to read
         # Not under the employer's payment of the invoice it would replace.
         refuse_while_being_paid(ports, application, then=GRANT_ONCE_SETTLED)
-    shown = (seen or Seen()).or_fact("bursary", str(application.bursary))
+    shown = (read_against.seen or Seen()).or_fact("bursary", str(application.bursary))
     granted = BursaryGranted(amount, seen=shown)
     return act_settled(
-        ports, application_id, granted, first=application, marked=marked, said="bursary granted"
+        ports,
+        application_id,
+        granted,
+        first=application,
+        read_against=read_against,
+        said="bursary granted",
     )

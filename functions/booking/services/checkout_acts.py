@@ -14,7 +14,7 @@ reads the session at Stripe first: expired, the act is completed; still open (th
 reached Stripe), or paid, the mark is taken back and the hold goes on (a payment's event
 confirms it). Both wait ``LEFT_HALF_DONE_AFTER`` after the mark: a younger one belongs to the
 act still on its way, whose own save ends it. The booking is read again first, and the act
-completed only while it still carries the mark read (``act_voiding.refuse_unless_still``): a
+completed only while it still carries the mark read (``domain.read_against``): a
 press of the organiser's since has completed or replaced it.
 """
 
@@ -33,6 +33,7 @@ from booking.domain.invoice_voiding import (
     group_checkout_act,
 )
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
+from booking.domain.read_against import ReadAgainst
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 
@@ -156,6 +157,7 @@ def completed_as_pressed(ports: Ports, application: Application, session_id: str
         return False  # completed or replaced meanwhile: the booking stands as it is now
     if checkout_marked(fresh) != session_id:
         return False
+    completing = ReadAgainst(marked=act)  # only while the booking still carries this mark
     try:
         if act.erased:
             # The erasure's own withdrawal and erasure of this booking; the organiser's press,
@@ -167,11 +169,11 @@ def completed_as_pressed(ports: Ports, application: Application, session_id: str
             # The organiser's invoice to the employer instead of the card, sent as pressed.
             from booking.services.invoice_instead import invoice_instead_of_card
 
-            invoice_instead_of_card(ports, app_id, act.invoiced_instead, marked=act)
+            invoice_instead_of_card(ports, app_id, act.invoiced_instead, read_against=completing)
         else:
             from booking.services.lifecycle import cancel
 
-            cancel(ports, app_id, refund=act.refund, marked=act)
+            cancel(ports, app_id, refund=act.refund, read_against=completing)
     except DependencyUnavailable:
         raise  # Stripe unreachable: the next run (or the event again) completes it
     except BookingError as refused:

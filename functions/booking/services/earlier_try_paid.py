@@ -23,6 +23,7 @@ from booking.domain.application import Application
 from booking.domain.errors import BookingError, DependencyUnavailable
 from booking.domain.invoice_voiding import checkout_act_of, checkout_marked, voiding_of
 from booking.domain.provider_objects import sent_and_never_saved
+from booking.domain.read_against import ReadAgainst
 from booking.services.access import existing_course
 from booking.services.ports import Ports
 
@@ -112,7 +113,9 @@ def replacement_completed_as_pressed(ports: Ports, group: GroupBooking) -> None:
     if billing is not None:
         from booking.services.group_invoice_correction import correct_group_invoice
 
-        correct_group_invoice(ports, group.group_id, billing, marked=billing)
+        correct_group_invoice(
+            ports, group.group_id, billing, read_against=ReadAgainst(marked=billing)
+        )
         return
     assert number is not None
     from booking.services.group_unpaid_give_up import off_the_way_to_pay

@@ -39,9 +39,8 @@ from booking.domain.group_invoice_correction import (
     corrects_nothing,
 )
 from booking.domain.groups import GroupBooking
-from booking.domain.invoice_voiding import ACT_REPLACED
 from booking.domain.invoices import InvoicePaying
-from booking.domain.page_seen import Seen
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.access import existing_course
 from booking.services.concurrency import retried
 from booking.services.group_invoice_replacement import (
@@ -82,18 +81,16 @@ def correct_group_invoice(
     group_id: str,
     billing: BillingDetails,
     *,
-    seen: Seen | None = None,
-    marked: BillingDetails | None = None,
+    read_against: ReadAgainst[BillingDetails] = NOTHING_READ,
 ) -> tuple[GroupBooking, bool]:
     """The group's open invoice sent again to ``billing``: the group after, and whether this
     request changed it (the same details again: nothing sent). NotFound for an unknown group;
     422 without a PO the course needs; 409 as ``domain.group_invoice_correction`` says, or
-    while a payment of the invoice is on its way. ``seen``: what the organiser's page showed.
-    ``marked``: the sweep's completion of a correction to these details left half done, only
+    while a payment of the invoice is on its way. ``read_against``: what the organiser's page
+    showed; or the sweep's completion of a correction to these details left half done, only
     while the group still carries that mark."""
     group = find_group(ports, group_id)
-    if marked is not None and group.replacing_billing != marked:
-        raise Conflict(ACT_REPLACED, code="act_replaced")
+    read_against.refuse_if_replaced(group.replacing_billing)
     course = existing_course(ports, group.course_id)
     refuse_without_po(course.definition.po_required, billing, HEADING, PO_NEEDED)
     if corrects_nothing(group, billing):
@@ -102,7 +99,9 @@ def correct_group_invoice(
     # Past the due time, a corrected invoice a stopped try sent that the employer paid, or is
     # paying by a bank debit, is read first (once): it completes the correction, nothing new.
     earlier = earlier_try_invoice(ports, group) if earlier_try_may_be_paid(group, now) else None
-    refusal = correction_refused(group, seen, now, earlier_try_paid=earlier is not None)
+    refusal = correction_refused(
+        group, read_against.seen, now, earlier_try_paid=earlier is not None
+    )
     if refusal is not None:
         raise refusal
     refuse_new_invoice(group)  # its contact erased: nobody to send a new invoice to
@@ -112,7 +111,9 @@ def correct_group_invoice(
         # Read once before the void: a payment on its way refuses it, nothing written.
         _refuse_while_paid(group, invoice_paying(ports, group))
     marking = _marked(ports, group, billing)
-    return _replaced(ports, marking, course, billing, pressed=marked is None, earlier_read=earlier)
+    return _replaced(
+        ports, marking, course, billing, pressed=read_against.pressed, earlier_read=earlier
+    )
 
 
 def _replaced(

@@ -21,7 +21,7 @@ from booking.domain.billing_details import BillingDetails, refuse_without_po
 from booking.domain.errors import InvalidInput
 from booking.domain.invoice_correction import InvoiceCorrected
 from booking.domain.invoice_voiding import CORRECT_ONCE_SETTLED, VoidingFor
-from booking.domain.page_seen import Seen
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
 from booking.services.invoice_requests import paid_by_an_earlier_try, refuse_while_being_paid
@@ -79,21 +79,24 @@ def correct_invoice(
     application_id: str,
     billing: BillingDetails,
     *,
-    seen: Seen | None = None,
-    marked: VoidingFor | None = None,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Acted:
     """Send the open invoice again to ``billing``; the same details again change nothing
-    (``changed`` False) and nothing is sent. ``seen``: what the organiser's page showed
-    (``domain.page_seen``): anything changed since is 409 ``application_changed``. ``marked``:
-    the sweep's completion of a correction left half done, only while the application carries
-    its mark (``settle_money``)."""
+    (``changed`` False) and nothing is sent. ``read_against``: what the organiser's page showed
+    (``domain.page_seen``): anything changed since is 409 ``application_changed``; or the
+    sweep's completion of a correction left half done, only while the application carries its
+    mark."""
     application = load_application(ports, application_id)
     refuse_typed_without_po(ports, application, billing, "the corrected billing details")
     if not billing.prints_as(application.billing):  # the same details again: nothing to read
         refuse_while_being_paid(ports, application, then=CORRECT_ONCE_SETTLED)
-    fact = InvoiceCorrected(
-        billing, seen=seen, sent_earlier_paid=_sent_earlier_paid(ports, application)
-    )
+    earlier_paid = _sent_earlier_paid(ports, application)
+    fact = InvoiceCorrected(billing, seen=read_against.seen, sent_earlier_paid=earlier_paid)
     return act_settled(
-        ports, application_id, fact, first=application, marked=marked, said="invoice corrected"
+        ports,
+        application_id,
+        fact,
+        first=application,
+        read_against=read_against,
+        said="invoice corrected",
     )

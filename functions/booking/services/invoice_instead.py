@@ -14,7 +14,7 @@ from __future__ import annotations
 from booking.domain.billing_details import BillingDetails
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
-from booking.domain.page_seen import Seen
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.acted import Acted
 from booking.services.concurrency import load_application
 from booking.services.invoice_correction import refuse_typed_without_po
@@ -28,23 +28,21 @@ def invoice_instead_of_card(
     application_id: str,
     billing: BillingDetails,
     *,
-    seen: Seen | None = None,
-    marked: VoidingFor | None = None,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Acted:
     """Invoice the employer at ``billing`` in place of the open card checkout; the same switch
-    again changes nothing (``changed`` False). ``seen``: what the organiser's page showed
-    (``domain.page_seen``): anything changed since is 409 ``application_changed``. ``marked``:
-    the completion of a switch left half done, only while the application carries its mark
-    (``settle_money``)."""
+    again changes nothing (``changed`` False). ``read_against``: what the organiser's page
+    showed (``domain.page_seen``): anything changed since is 409 ``application_changed``; or
+    the completion of a switch left half done, only while the application carries its mark."""
     application = load_application(ports, application_id)
     refuse_typed_without_po(ports, application, billing, "the billing details")
     refuse_unless_billable(application.model_copy(update={"billing": billing}))
-    fact = InvoicedInsteadOfCard(billing, seen=seen)
+    fact = InvoicedInsteadOfCard(billing, seen=read_against.seen)
     return act_settled(
         ports,
         application_id,
         fact,
         first=application,
-        marked=marked,
+        read_against=read_against,
         said="invoiced instead of card",
     )

@@ -31,6 +31,7 @@ from booking.domain.application import Application
 from booking.domain.errors import BookingError
 from booking.domain.invoice_voiding import VoidingFor, voiding_of
 from booking.domain.page_seen import Seen
+from booking.domain.read_against import ReadAgainst
 from booking.services.half_done import HalfDone, finished_as_stripe_holds
 from booking.services.invoice_requests import unmark_voiding
 from booking.services.ports import Ports
@@ -102,10 +103,10 @@ def complete_marked(ports: Ports, fresh: Application, act: VoidingFor, invoice_i
         unmark_voiding(ports, app_id, invoice_id)
     elif act.corrected is not None:
         # The organiser's correction: the new invoice sent to the details marked.
-        correct_invoice(ports, app_id, act.corrected, marked=act)
+        correct_invoice(ports, app_id, act.corrected, read_against=ReadAgainst(marked=act))
     elif act.bursary is not None:
         # Only the grant marked, over the bursary as read.
         seen = Seen(given=(("bursary", str(fresh.bursary)),))
-        grant_bursary(ports, app_id, act.bursary, seen=seen, marked=act)
+        grant_bursary(ports, app_id, act.bursary, read_against=ReadAgainst(seen, marked=act))
     else:
-        cancel(ports, app_id, refund=act.refund, marked=act)
+        cancel(ports, app_id, refund=act.refund, read_against=ReadAgainst(marked=act))

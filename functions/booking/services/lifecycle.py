@@ -33,6 +33,7 @@ from booking.domain.offer_ends import OFFER_LAPSED, refuse_offering
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.page_seen import Seen
 from booking.domain.payment_settlement import released_hold
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.domain.settlement import owes_nothing
 from booking.domain.validation import parse_value
 from booking.domain.waiting_moves import wait_over
@@ -146,8 +147,7 @@ def cancel(
     application_id: str,
     *,
     refund: bool,
-    marked: VoidingFor | None = None,
-    seen: Seen | None = None,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
     by_applicant: bool = False,
 ) -> Acted:
     """Cancel a booking or an application, through the one path for money
@@ -156,10 +156,10 @@ def cancel(
     open invoice voided (and Stripe's answer recorded); the seat goes to the waiting list.
     A colleague's booking on a manager's group place is refused: it is the manager's to
     give up or give to someone else; once the manager is erased, the organisers' cancel
-    gives the place up. Ended already: nothing changes (``changed`` False). ``marked``: the
+    gives the place up. Ended already: nothing changes (``changed`` False). ``read_against``:
+    what the organiser's page showed (``domain.page_seen``): moved on since, refused; or the
     sweep's completion of a cancel left half done, only while the booking carries its mark.
-    ``seen``: what the organiser's page showed (``domain.page_seen``): moved on since,
-    refused. ``by_applicant``: its person left the waiting list (``services.waiting_list_leaving``
+    ``by_applicant``: its person left the waiting list (``services.waiting_list_leaving``
     has refused whatever they may not leave)."""
     application = ports.repository.get_application(application_id) if application_id else None
     organisation, off_stripe = "", False
@@ -174,7 +174,7 @@ def cancel(
             # first such cancel: no other action of the organisers needs them.
             from booking.services.group_changes import organisers_give_up
 
-            back = organisers_give_up(ports, group, place, refund=refund, seen=seen)
+            back = organisers_give_up(ports, group, place, refund=refund, seen=read_against.seen)
             return Acted(load_application(ports, application_id), True, employer_refund=back)
     if application is not None:
         # Not under the employer's payment of its invoice (one rule with the void's).
@@ -184,11 +184,11 @@ def cancel(
         refund=refund,
         group_organisation=organisation,
         group_paid_off_stripe=off_stripe,
-        seen=seen,
+        seen=read_against.seen,
         by_applicant=by_applicant,
     )
     settled = settled_as_stripe_holds(
-        ports, application_id, cancellation, first=application, marked=marked
+        ports, application_id, cancellation, first=application, read_against=read_against
     )
     return Acted(settled.saved, changed=settled.changed)
 

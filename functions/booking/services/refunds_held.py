@@ -16,6 +16,7 @@ from booking.domain.groups import GroupBooking
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.provider_objects import payments_recorded
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.services.concurrency import load_application
 from booking.services.group_payments import record_group_refunds_held
 from booking.services.groups import find_group
@@ -39,18 +40,19 @@ def settled_as_stripe_holds(
     asked: Cancellation,
     *,
     first: Application | None = None,
-    marked: VoidingFor | None = None,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Settled:
-    """``asked`` settled (``first``: the application read already); when Stripe says a charge
+    """``asked`` settled (``first``: the application read already; ``read_against``: as
+    :func:`~booking.services.settle.settle_money` holds it); when Stripe says a charge
     it asks to refund is refunded already, Stripe's refunds of the booking's payments are
     recorded first, then it is decided again from a fresh read (a charge still kept is
     refunded then; none kept: nothing is left to do)."""
     try:
-        return settle_money(ports, application_id, asked, first=first, marked=marked)
+        return settle_money(ports, application_id, asked, first=first, read_against=read_against)
     except AlreadyRefunded:
         record_refunds_held(ports, application_id)
     try:
-        again = settle_money(ports, application_id, asked, marked=marked)
+        again = settle_money(ports, application_id, asked, read_against=read_against)
     except AlreadyRefunded as still:
         # Stripe still answers "refunded already" with no succeeded refund to record: one
         # not through yet (a Bacs or SEPA refund is pending for days), said in words.

@@ -47,19 +47,19 @@ from booking.domain.errors import (
     UnknownToProvider,
 )
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
-from booking.domain.invoice_voiding import VoidingFor
+from booking.domain.invoice_voiding import VoidingFor, act_marked
 from booking.domain.limits import Limited, holding_changes
 from booking.domain.move_undone import undoes_a_move
 from booking.domain.organiser_money_acts import BursaryGranted, Cancellation
 from booking.domain.paying import course_paid_for, paid_at, paid_late
 from booking.domain.payments import CheckoutEvent, RefundEvent
+from booking.domain.read_against import NOTHING_READ, ReadAgainst
 from booking.domain.refund_cut_short import RefundRefusedPartway, refund_cut_short
 from booking.domain.settlement import MoneyFact, settle
 from booking.domain.statuses import ApplicationStatus as S
 from booking.services.act_voiding import (
     ClosedFirst,
     as_decided_again,
-    refuse_unless_still,
     voided_already,
     voided_first_for,
 )
@@ -119,16 +119,16 @@ def act_settled(
     fact: MoneyFact,
     *,
     first: Application,
-    marked: VoidingFor | None,
+    read_against: ReadAgainst[VoidingFor],
     said: str,
 ) -> Acted:
     """An organiser's act on one application's money (a bursary, a corrected invoice, an
     invoice instead of the card): ``fact`` settled (:func:`settle_money`), logged as ``said``
     with its outcome (ids only), and answered as what it did."""
-    settled = settle_money(ports, application_id, fact, first=first, marked=marked)
+    settled = settle_money(ports, application_id, fact, first=first, read_against=read_against)
     outcome = settled.settlement.reason
     logger.info(said, extra={"application_id": application_id, "outcome": outcome})
-    earlier_payment_applied(ports, first, settled.saved, pressed=marked is None)
+    earlier_payment_applied(ports, first, settled.saved, pressed=read_against.pressed)
     return Acted(settled.saved, changed=settled.changed)
 
 
@@ -140,10 +140,11 @@ def settle_money(
     first: Application | None = None,
     exhausted: Callable[[], Exception] = concurrent_update,
     course_now: Course | None = None,
-    marked: VoidingFor | None = None,
+    read_against: ReadAgainst[VoidingFor] = NOTHING_READ,
 ) -> Settled:
     """Apply ``fact`` to its application (``first``: read already), once. ``course_now``: its
-    course, read with the event (judges lateness); ``marked``: a half-done act, still marked."""
+    course, read with the event (judges lateness); ``read_against``: an organiser's act's, a
+    half-done one completed only while its mark stands (the page's ``seen`` is ``fact``'s)."""
     first = first if first is not None else load_application(ports, application_id)
     course: Course | None = None
     if isinstance(fact, BursaryGranted | InvoicedInsteadOfCard) or first.price is None:
@@ -157,7 +158,7 @@ def settle_money(
     so_far = _AskedOfStripe()
 
     def attempt(application: Application) -> Settled:
-        refuse_unless_still(marked, application)
+        read_against.refuse_if_replaced(act_marked(application))
         claim = _latest_move_claim(ports, application) if isinstance(fact, RefundEvent) else None
         situation = _situation(ports, application, course, claim)
         if late:
