@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from booking.domain.errors import Conflict
 from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
 from booking.services.provider_searches import make_owed_searches, search_later, searches_owed
 from tests.fakes import Clock, fake_ports
@@ -26,7 +27,9 @@ def test_an_owed_deletion_voids_a_still_payable_invoice_then_deletes_its_custome
     assert repo(ports).owed_customer_deletions() == []
 
 
-def test_deletions_the_provider_keeps_refusing_go_behind_the_others() -> None:
+def test_deletions_the_provider_keeps_refusing_go_behind_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     clock = Clock()
     ports = fake_ports(clock)
     refused = [f"in_refused_{n}" for n in range(OWED_PER_RUN)]
@@ -35,16 +38,51 @@ def test_deletions_the_provider_keeps_refusing_go_behind_the_others() -> None:
     gateway(ports).void_invoice(later.invoice_id)
     clock.advance(minutes=1)
     repo(ports).owe_customer_deletions([later.invoice_id], clock())
-    gateway(ports).down = True
+    forget = gateway(ports).forget_invoice_customer
+
+    def refusing(invoice_id: str) -> None:
+        if invoice_id.startswith("in_refused_"):
+            raise Conflict("refused", code="payment_state_conflict")
+        forget(invoice_id)
+
+    monkeypatch.setattr(gateway(ports), "forget_invoice_customer", refusing)
     clock.advance(minutes=15)
 
     assert forget_owed_customers(ports) == 0  # a run's whole share refused
 
-    gateway(ports).down = False
     # The one no run has asked yet is first in line now, not behind the refused ones.
     assert repo(ports).owed_customer_deletions(limit=1) == [later.invoice_id]
-    assert forget_owed_customers(ports) == OWED_PER_RUN
+    assert forget_owed_customers(ports) == 1
     assert gateway(ports).invoices[later.invoice_id].customer_deleted
+
+
+def test_owed_deletions_are_not_asked_one_by_one_of_a_provider_that_does_not_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stripe unreachable (or hanging: the schedule's run asks it briefly, each call timing
+    out): the run asks once and leaves the rest owed as they were, so an outage costs it one
+    call, not one each; the one asked goes behind the others."""
+    clock = Clock()
+    ports = fake_ports(clock)
+    owed = [gateway(ports).create_invoice(invoice_request()).invoice_id for _ in range(3)]
+    repo(ports).owe_customer_deletions(owed, clock())
+    gateway(ports).down = True
+    asked: list[str] = []
+    forget = gateway(ports).forget_invoice_customer
+
+    def counted(invoice_id: str) -> None:
+        asked.append(invoice_id)
+        forget(invoice_id)
+
+    monkeypatch.setattr(gateway(ports), "forget_invoice_customer", counted)
+    clock.advance(minutes=15)
+
+    assert forget_owed_customers(ports) == 0
+    assert len(asked) == 1
+    assert repo(ports).owed_customer_deletions() == [*owed[1:], asked[0]]
+
+    gateway(ports).down = False
+    assert forget_owed_customers(ports) == 3
 
 
 def test_an_erasures_own_pending_search_is_counted_before_the_index_lists_it(

@@ -114,14 +114,23 @@ def forget_customers(ports: Ports, invoice_ids: Sequence[str]) -> list[str]:
 
 def forget_owed_customers(ports: Ports) -> int:
     """The sweep's part: each deletion still owed is asked again (an invoice still payable
-    is voided first, as the erasure meant it to be). How many were done."""
-    return sum(
-        _forgotten(ports, invoice_id, void=True)
-        for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN)
-    )
+    is voided first, as the erasure meant it to be). How many were done. The first the
+    provider does not answer (down, or silent: the schedule asks it briefly) ends the run's
+    asking, so a provider that hangs costs the run one short timeout: that one goes behind
+    the others, the rest stay owed as they are. A refusal does not end it."""
+    done = 0
+    for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN):
+        try:
+            done += _forgotten(ports, invoice_id, void=True)
+        except DependencyUnavailable:
+            break
+    return done
 
 
 def _forgotten(ports: Ports, invoice_id: str, *, void: bool) -> bool:
+    """Whether the customer of ``invoice_id`` is deleted now; False when it is left owed.
+    ``void``: the sweep's try (an invoice still payable voided first); the provider failing
+    it is raised once the deletion is owed again."""
     try:
         try:
             ports.payments.forget_invoice_customer(invoice_id)
@@ -138,6 +147,8 @@ def _forgotten(ports: Ports, invoice_id: str, *, void: bool) -> bool:
             # Owed again from now: one the provider keeps refusing goes behind the others,
             # so a run's share is never taken up by the same failures every time.
             ports.repository.owe_customer_deletions([invoice_id], ports.clock())
+            if isinstance(exc, DependencyUnavailable):
+                raise
         return False
     ports.repository.customer_deletion_done(invoice_id)
     return True

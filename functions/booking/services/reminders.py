@@ -63,11 +63,14 @@ QUEUE_BATCH = 10
 def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: holds whose time is up are released (and
     their seats offered to the waiting list) before reminders are planned for the people
-    confirmed now, and what erasures still owe at Stripe comes last (it waits on Stripe, and no
-    reminder must). A time ahead of the ports' clock is refused before anything is read
-    (``domain.run_time``): the schedule may run late, never early."""
+    confirmed now, and what erasures still owe at Stripe comes last. Stripe is asked briefly
+    (``Ports.brief_at_the_provider``: a short timeout, and nothing more once it is silent), so
+    a Stripe that hangs costs the run seconds and its reminders are queued all the same. A time
+    ahead of the ports' clock is refused before anything is read (``domain.run_time``): the
+    schedule may run late, never early."""
     refuse_if_ahead(now, ports.clock())
-    ports = ports.at(now)  # everything this run decides is decided as of the event's time
+    # Everything this run decides is decided as of the event's time.
+    ports = ports.at(now).brief_at_the_provider()
     swept = sweep(ports, now)
     dispatched = dispatch_reminders(ports, now)
     return {
