@@ -120,7 +120,8 @@ class UntilSilent(stripe.HTTPClient):
                 "Stripe did not answer earlier in this run: not asked again"
             )
         try:
-            return self._inner.request(method, url, headers, post_data, _usage=_usage)
+            # As the SDK asks any client (``_usage`` is its own telemetry, not the client's).
+            return self._inner.request(method, url, headers, post_data)
         except stripe.APIConnectionError:
             self._silent = True
             raise
