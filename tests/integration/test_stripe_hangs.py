@@ -7,12 +7,15 @@ made to hang (``tests.support.stripe_hangs``)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+import stripe
 
 from tests.integration.test_erasure_at_stripe import deleted
 from tests.support.applications import invoice_id_of
 from tests.support.invoiced import BILLING, INVOICED
+from tests.support.stripe_client import Answer
 from tests.support.stripe_hangs import stripe_answers, stripe_hangs
 from tests.support.system import System
 
@@ -71,3 +74,31 @@ def test_a_stripe_that_hangs_as_holds_lapse_holds_no_reminder_due(system: System
     assert [m.to[0] for m in system.deliver_emails() if "reminder" in m.subject.lower()] == [
         "ada@example.org"
     ]
+
+
+def test_a_deletion_stripe_made_whose_answer_was_lost_counts_as_done_on_the_next_run(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked once, a deletion may be made at Stripe and its answer lost (the short timeout):
+    it stays owed, and the next run's delete, answered that the customer is gone, is done."""
+    owed = _invoiced(system, "person@example.org")
+    system.ports.repository.owe_customer_deletions([owed], system.now())
+    answer = system.stripe_http._answer
+    lost: list[str] = []
+
+    def answer_lost(method: str, url: str, headers: Any, post_data: Any) -> Answer:
+        answered = answer(method, url, headers, post_data)
+        if method == "delete" and not lost:
+            lost.append(url)
+            raise stripe.APIConnectionError("simulated: the answer was lost")  # type: ignore[no-untyped-call]
+        return answered
+
+    monkeypatch.setattr(system.stripe_http, "_answer", answer_lost)
+
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+    assert lost
+    assert deleted(system, owed)  # made at Stripe
+    assert system.ports.repository.owed_customer_deletions() == [owed]  # unknown here
+
+    system.scheduled_run(system.now() + timedelta(minutes=30))
+    assert system.ports.repository.owed_customer_deletions() == []
