@@ -63,11 +63,12 @@ class _Adapters:
     def payments(self) -> PaymentGateway:
         import stripe
 
+        from booking.adapters.stripe_calls import UntilSilent
         from booking.adapters.stripe_gateway import StripeGateway
 
-        api_base = self.config.stripe_api_base
+        api_base, key = self.config.stripe_api_base, self.config.stripe_key()
         client = stripe.StripeClient(
-            self.config.stripe_key(),
+            key,
             # Only the local stand-in changes the address; real Stripe keeps the SDK default.
             base_addresses={"api": api_base} if api_base else {},
             # Safe to retry: every mutating call carries an idempotency key.
@@ -75,13 +76,19 @@ class _Adapters:
         )
         # The webhook's reads (is this session paid?) answer within seconds or not at all:
         # the SDK's 80 s default would hold a paid event for the whole Lambda timeout.
-        reader = stripe.StripeClient(
-            self.config.stripe_key(),
-            base_addresses={"api": api_base} if api_base else {},
-            http_client=stripe.new_default_http_client(timeout=READ_TIMEOUT_SECONDS),
-            max_network_retries=0,
-        )
-        return StripeGateway(client, reader)
+        reading = stripe.new_default_http_client(timeout=READ_TIMEOUT_SECONDS)
+
+        def reader(http_client: stripe.HTTPClient) -> stripe.StripeClient:
+            return stripe.StripeClient(
+                key,
+                base_addresses={"api": api_base} if api_base else {},
+                http_client=http_client,
+                max_network_retries=0,
+            )
+
+        # The scheduled run's calls (``StripeGateway.brief``): as the reader's, and none more
+        # once Stripe is silent, so a Stripe that hangs never holds the run's reminders.
+        return StripeGateway(client, reader(reading), lambda: reader(UntilSilent(reading)))
 
     def sender(self) -> EmailSender:
         from booking.adapters.ses_sender import SesSender

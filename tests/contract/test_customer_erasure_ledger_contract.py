@@ -50,3 +50,21 @@ def test_an_owed_search_is_claimed_by_one_run_at_a_time_until_done(repo: Reposit
     repo.provider_search_done("ada@example.org")  # done twice: harmless
     assert not repo.provider_search_owed_for("ada@example.org")
     assert repo.provider_searches_owed() == [NOW + timedelta(minutes=1)]
+
+
+def test_an_owed_search_is_claimed_by_its_address_as_the_runs_claim_it(repo: Repository) -> None:
+    """An erasure (or export) of the address tries its search at once, through the same
+    claim: never while a run's claim holds it, and a run never while its claim does."""
+    later = NOW + timedelta(minutes=10)
+    assert repo.claim_provider_search("ada@example.org", NOW, later) is None  # none owed
+    repo.owe_provider_search("Ada@Example.org", [], NOW, NOW + timedelta(days=30))
+
+    claimed = repo.claim_provider_search("ADA@example.org", NOW, later)
+
+    assert claimed is not None
+    assert claimed.email == "Ada@Example.org"
+    assert repo.claim_provider_search("ada@example.org", NOW + timedelta(minutes=1), later) is None
+    assert repo.claim_provider_searches(NOW + timedelta(minutes=1), later, limit=10) == []
+    [run] = repo.claim_provider_searches(later, later + timedelta(minutes=10), 10)
+    assert run.email == "Ada@Example.org"
+    assert repo.claim_provider_search("ada@example.org", later, later) is None

@@ -99,6 +99,9 @@ class FakePaymentGateway:
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
+    def brief(self) -> FakePaymentGateway:
+        return self  # answers at once, or ``down``: never hangs
+
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef:
         self._check()
         session_id = f"cs_test_{next(self._ids)}"

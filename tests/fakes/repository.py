@@ -726,6 +726,15 @@ class FakeRepository:
             for email, owed_at, _ in due
         ]
 
+    def claim_provider_search(
+        self, email: str, now: datetime, until: datetime
+    ) -> OwedSearch | None:
+        owed = self.searches_owed.get(email.lower())
+        if owed is None or owed[2] > now:
+            return None
+        self.searches_owed[email.lower()] = (owed[0], owed[1], until)
+        return OwedSearch(owed[0], owed[1], self.search_spellings[email.lower()])
+
     def provider_search_done(self, email: str) -> None:
         self.searches_owed.pop(email.lower(), None)
         self.search_spellings.pop(email.lower(), None)

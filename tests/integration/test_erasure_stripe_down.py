@@ -26,7 +26,7 @@ from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.page_text import text_of
-from tests.support.stripe_client import OUTAGE, requests_to
+from tests.support.stripe_client import OUTAGE, never_asked, requests_to
 from tests.support.system import STRIPE_KEY, System
 
 SEARCHES = "/v1/customers"  # how Stripe is asked for the customers holding an address
@@ -74,7 +74,9 @@ def test_the_erasure_completes_and_says_stripe_is_pending_then_a_run_finishes_it
     )
     assert "1 erasure is still waiting for Stripe to answer." in answer["said"]
     assert ACCOUNTS not in str(answer)
+    system.stripe_http.fail_next.extend(DOWN)
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404  # ours erased at once
+    system.stripe_http.fail_next.clear()
     assert not deleted(system, old)
 
     ran = _run(system, timedelta(minutes=15))
@@ -188,9 +190,8 @@ def test_the_address_is_forgotten_after_thirty_days_whatever_stripe_answers(
 ) -> None:
     _erased_with_stripe_down(system)
     assert len(system.ports.repository.provider_searches_owed()) == 1
-    system.stripe_http.fail_next.extend(DOWN)
-    _run(system, timedelta(days=30, minutes=1))
-    system.stripe_http.fail_next.clear()
+    with never_asked(system.stripe_http):  # given up unasked
+        _run(system, timedelta(days=30, minutes=1))
 
     assert system.ports.repository.provider_searches_owed() == []
 
@@ -227,22 +228,23 @@ def test_the_backfill_run_while_the_search_is_pending_never_records_the_person_a
     backfilled = _backfill_every_course(system)
 
     assert backfilled["recorded"] == 0, backfilled
+    system.stripe_http.fail_next.extend(DOWN)  # Stripe away again: the search still waits
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
+    system.stripe_http.fail_next.clear()
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
     assert deleted(system, old)
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
 
 
-def test_the_address_asked_for_again_while_its_erasure_waits_for_stripe_says_so(
+def test_the_address_asked_for_again_while_stripe_is_still_away_says_its_erasure_waits(
     system: System,
 ) -> None:
     """Erased with Stripe down, then erased (or exported, or found in the console) again
-    before the run:
-    nothing is held here, and the answer says the Stripe side is still pending, where it said
-    only that no data is held, as if Stripe held none either. Once the run has made the
-    search, the answer is the plain one."""
-    _erased_with_stripe_down(system)
+    with Stripe still away: nothing is held here, and the answer says the Stripe side is
+    still pending, where it said only that no data is held, as if Stripe held none either."""
+    _erased, old = _erased_with_stripe_down(system)
 
+    system.stripe_http.fail_next.extend(DOWN)
     for method, path in (
         ("DELETE", f"/people/{quote(ACCOUNTS.upper())}"),
         ("GET", f"/people/{quote(ACCOUNTS)}"),
@@ -251,11 +253,66 @@ def test_the_address_asked_for_again_while_its_erasure_waits_for_stripe_says_so(
         message = again.refused(404, "not_found")["message"]
         assert "no data is held about this email address" in message, (path, message)
         assert "still waits for Stripe" in message, (path, message)
-    browser = signed_in(system)
-    page = browser.get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+    page = signed_in(system).get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+    system.stripe_http.fail_next.clear()
     assert "still waits for Stripe" in text_of(page.body)
+    assert not deleted(system, old)
+    assert len(system.ports.repository.provider_searches_owed()) == 1
 
+
+@pytest.mark.parametrize("method", ["DELETE", "GET"], ids=["erased", "exported"])
+def test_the_address_asked_for_again_with_stripe_back_makes_the_search_at_once(
+    system: System, method: str
+) -> None:
+    """Stripe back before the run: erasing (or exporting) the address again makes the search
+    its erasure owed there and then, and deletes what it finds, rather than saying it waits
+    for a run; the answer is the plain one, and the run has nothing left to do."""
+    _erased, old = _erased_with_stripe_down(system)
+
+    again = system.admin(method, f"/people/{quote(ACCOUNTS.upper())}").refused(404, "not_found")
+
+    assert again["message"] == "no data is held about this email address"
+    assert deleted(system, old)
+    assert system.ports.repository.provider_searches_owed() == []
+    assert system.ports.repository.owed_customer_deletions() == []
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 0
+
+
+def test_a_person_erased_again_after_booking_again_finishes_the_earlier_erasures_search(
+    system: System,
+) -> None:
+    """They booked again after an erasure whose search waits for Stripe, and are erased again
+    with Stripe back: the earlier search is made with this erasure's own, and nothing waits
+    for Stripe afterwards (the answer says none does)."""
+    _erased, old = _erased_with_stripe_down(system)
+    system.booked(email=ACCOUNTS)
+
+    answer = erase(system, ACCOUNTS).json()
+
+    assert (answer["stripe_pending"], answer["erasures_pending_at_stripe"]) == (False, 0)
+    assert deleted(system, old)
+    assert system.ports.repository.provider_searches_owed() == []
+
+
+def test_the_address_erased_again_while_a_run_makes_its_search_never_makes_it_twice(
+    system: System,
+) -> None:
+    """A run claimed the search (Stripe silent for it) a minute before the erasure comes
+    again with Stripe back: the erasure leaves it to the claim (two never make one search at
+    once) and says it waits; the run after the claim makes it."""
+    _erased, old = _erased_with_stripe_down(system)
+    system.stripe_http.fail_next.extend(DOWN)
+    assert _run(system, timedelta(minutes=1))["stripe_searches_made"] == 0
+    system.stripe_http.fail_next.clear()
+    system.clock_offset += timedelta(minutes=2)
+    before = len(requests_to(system.stripe_http, SEARCHES))
+
+    again = system.admin("DELETE", f"/people/{quote(ACCOUNTS)}").refused(404, "not_found")
+
+    assert "still waits for Stripe" in again["message"]
+    assert len(requests_to(system.stripe_http, SEARCHES)) == before
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, old)
     after = system.admin("DELETE", f"/people/{quote(ACCOUNTS)}").refused(404, "not_found")
     assert after["message"] == "no data is held about this email address"
 

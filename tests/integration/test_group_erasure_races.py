@@ -13,7 +13,7 @@ import pytest
 from booking.adapters.dynamodb.schema import group_person_key
 from booking.domain.application import ERASED_EMAIL
 from booking.domain.errors import DependencyUnavailable
-from booking.services.provider_searches import NOTHING_HELD
+from booking.services.provider_erasure import NOTHING_HELD
 from tests.support.groups import (
     COLLEAGUES,
     MANAGER,

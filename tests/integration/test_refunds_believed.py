@@ -16,6 +16,7 @@ import pytest
 
 from tests.support.groups import paid_by_card
 from tests.support.held_events import events_held
+from tests.support.stripe_client import never_asked
 from tests.support.stripe_events import (
     last_event,
     not_believed,
@@ -174,11 +175,9 @@ def test_the_events_of_a_refund_made_here_ask_nothing_of_stripe(
     application, held = _cancelled_with_its_events_held(
         system, "x@example.org", refunded_later=refunded_later
     )
-    system.stripe_http.fail_next = [503] * len(held)  # any call to Stripe would fail now
-    for body, headers in held:
-        assert system.webhook(body, headers).status == 200
-    assert system.stripe_http.fail_next == [503] * len(held)  # none was made
-    system.stripe_http.fail_next = []
+    with never_asked(system.stripe_http):
+        for body, headers in held:
+            assert system.webhook(body, headers).status == 200
     assert shown(system, application) == ("refunded", 20000, 20000)
 
 
@@ -278,11 +277,8 @@ def test_a_refund_of_a_payment_recorded_as_unknown_to_stripe_is_refused_unread(
     other = paid(system, "other@example.org")
     system.refund_at_stripe(system.payment_of(other), 1000)  # real events to copy from
     before = system.stored(application["application_id"])
-    system.stripe_http.fail_next = [503]  # a read at Stripe would answer 503
-    with caplog.at_level(logging.ERROR):
+    with never_asked(system.stripe_http), caplog.at_level(logging.ERROR):
         answer = sent(system, _made_up(system, "refund.created", unknown, id="re_l2", amount=20000))
-    assert system.stripe_http.fail_next == [503]  # nothing was read
-    system.stripe_http.fail_next = []
     assert answer["action"] == "ignore"
     assert system.stored(application["application_id"]) == before  # nothing written
     assert reasons_not_believed(caplog) == ["refund_unknown_at_stripe"]

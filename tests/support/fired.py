@@ -22,10 +22,15 @@ def armed(what: str) -> list[int]:
     return count
 
 
+def unmet() -> list[str]:
+    """What the running test armed that has not fired yet."""
+    return [what for what, count in _armed if not count[0]]
+
+
 @pytest.fixture(autouse=True)
 def every_setup_fired() -> Iterator[None]:
     _armed.clear()
     yield
-    idle = [what for what, count in _armed if not count[0]]
+    idle = unmet()
     _armed.clear()
     assert not idle, f"set up but never met by the test: {idle}"

@@ -1,10 +1,11 @@
-"""Every Stripe call goes through :func:`call_stripe`: Stripe's errors in the domain's words."""
+"""Every Stripe call goes through :func:`call_stripe`: Stripe's errors in the domain's words.
+A run nobody waits on asks through :class:`UntilSilent`: no more once Stripe is silent."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import stripe
 from aws_lambda_powertools import Logger
@@ -86,3 +87,41 @@ def call_stripe(operation: Callable[[], T], *, expected: str | None = None) -> T
             "the payment provider is unavailable; please try again shortly",
             code="payment_provider_unavailable",
         ) from exc
+
+
+class UntilSilent(stripe.HTTPClient):
+    """``inner`` (the short-timeout reader's HTTP client) for one run nobody waits on: once a
+    request of it found Stripe silent (a timeout, a dropped connection), every later one fails
+    at once as that silence, unasked, so a Stripe that hangs costs the run one short timeout
+    rather than one for each of its calls (``StripeGateway.brief``). An answer, even an error
+    (a 500, a refusal), is not silence: the next request is made."""
+
+    name = "until-silent"
+
+    def __init__(self, inner: stripe.HTTPClient) -> None:
+        super().__init__()
+        self._inner = inner
+        self._silent = False
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        post_data: Any = None,
+        *,
+        _usage: list[str] | None = None,
+    ) -> tuple[str, int, Mapping[str, str]]:
+        if self._silent:
+            raise stripe.APIConnectionError(  # type: ignore[no-untyped-call]
+                "Stripe did not answer earlier in this run: not asked again"
+            )
+        try:
+            # As the SDK asks any client (``_usage`` is its own telemetry, not the client's).
+            return self._inner.request(method, url, headers, post_data)
+        except stripe.APIConnectionError:
+            self._silent = True
+            raise
+
+    def close(self) -> None:
+        self._inner.close()  # type: ignore[no-untyped-call]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,12 +46,26 @@ HANDLED_CHECKOUT_EVENTS = {
 
 class StripeGateway(StripeInvoicing):
     def __init__(
-        self, client: stripe.StripeClient, reader: stripe.StripeClient | None = None
+        self,
+        client: stripe.StripeClient,
+        reader: stripe.StripeClient | None = None,
+        brief: Callable[[], stripe.StripeClient] | None = None,
     ) -> None:
         self._client = client
         # The webhook's reads of what Stripe holds: a short timeout, so a slow Stripe is a
         # quick 503 Stripe retries, not a paid event held for the whole Lambda timeout.
         self._reader = reader or client
+        # A client as the reader, asking nothing more once Stripe is silent (``UntilSilent``),
+        # new for each run that asks for it (``brief``).
+        self._brief = brief
+
+    def brief(self) -> StripeGateway:
+        """This gateway for one scheduled run: every call, writes too, made once by the
+        short-timeout client, none at all after Stripe first failed to answer. A write cut
+        short is safe to make again: each carries its idempotency key, or is harmless twice
+        (a void, a customer's deletion: gone already counts as done)."""
+        client = self._brief() if self._brief is not None else self._reader
+        return StripeGateway(client, client)
 
     def invoice_addressee(self, invoice_id: str) -> BillingDetails | None:
         return invoice_addressee(self._client, invoice_id)

@@ -444,7 +444,7 @@ def person_with_data(ports: Ports, typed: str) -> Person:
     """The person an erasure is about; ``NotFound`` when nothing is held about them."""
     found = person(ports, person_to_find(typed))
     if not found.holds_data:
-        from booking.services.provider_searches import nothing_held
+        from booking.services.provider_erasure import nothing_held
 
         raise nothing_held(ports, found.email)
     return found

@@ -166,6 +166,13 @@ class DiscountCodeRequest:
 
 
 class PaymentGateway(Protocol):
+    def brief(self) -> PaymentGateway:
+        """This gateway for one scheduled run, which nobody waits on and whose reminders must
+        never wait on the provider: each call made once, with a short timeout, and none made
+        once the provider has not answered one (DependencyUnavailable at once, unasked), so
+        a provider that hangs costs the run seconds, not Lambda's whole timeout."""
+        ...
+
     def create_checkout(self, request: CheckoutRequest) -> CheckoutRef: ...
 
     def expire_checkout(self, session_id: str) -> str:

@@ -56,10 +56,11 @@ from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
     invoices_of_person,
+    nothing_held,
     owe_customer_deletions,
     with_those_only_provider_finds,
 )
-from booking.services.provider_searches import nothing_held, searches_owed
+from booking.services.provider_searches import searches_owed
 from booking.services.send_leases import wait_for_sends
 from booking.services.settle import clean_up
 from booking.services.waitlist import offer_free_places

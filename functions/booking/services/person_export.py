@@ -17,7 +17,7 @@ from booking.domain.register import certificate_code, reissued_spelling
 from booking.services.organisers import transfers_of
 from booking.services.people import held_about
 from booking.services.ports import Ports
-from booking.services.provider_searches import nothing_held
+from booking.services.provider_erasure import nothing_held
 from booking.services.register import certificate_url
 
 

@@ -21,17 +21,18 @@ from aws_lambda_powertools import Logger
 
 from booking.domain.application import Application
 from booking.domain.billing import InvoiceRef
-from booking.domain.errors import BookingError, Conflict, DependencyUnavailable
+from booking.domain.errors import BookingError, Conflict, DependencyUnavailable, NotFound
 from booking.domain.former_contacts import group_invoices_naming, invoices_naming
 from booking.services.invoice_requests import void_quietly
 from booking.services.ports import InvoiceRequest, Ports
-from booking.services.provider_searches import search_later
+from booking.services.provider_searches import search_later, search_owed_now
 
 if TYPE_CHECKING:
     from booking.domain.groups import GroupBooking
 
 logger = Logger(child=True)
 OWED_PER_RUN = 100  # a sweep's share: the rest waits for the next run
+NOTHING_HELD = "no data is held about this email address"
 
 
 def invoices_of_person(
@@ -70,7 +71,27 @@ def with_those_only_provider_finds(
     except DependencyUnavailable:
         search_later(ports, email, spellings)
         return recorded, True
-    return [*recorded, *(i for i in unrecorded if i not in recorded)], False
+    # An earlier erasure's search of the address still owed, made now too (by its own
+    # spellings): still owed (a run making it this moment), this erasure says it pending.
+    owed = search_owed_now(ports, email)
+    found = dict.fromkeys([*unrecorded, *(owed or ())])
+    return [*recorded, *(i for i in found if i not in recorded)], owed is None
+
+
+def nothing_held(ports: Ports, email: str) -> NotFound:
+    """The refusal of an address nothing here is held about (to find, export or erase). An
+    earlier erasure's search of it at the provider still owed is made first, Stripe back
+    meanwhile (``provider_searches.search_owed_now``), and the customers it finds deleted
+    (any the provider does not delete now stay owed, for the sweep); still owed, the refusal
+    says so, since the provider may still hold customers under it meanwhile."""
+    found = search_owed_now(ports, email)
+    if found is None:
+        return NotFound(
+            f"{NOTHING_HELD}: its erasure still waits for Stripe to answer, to find and delete "
+            "the customers Stripe alone holds under it (tried again every 15 minutes)"
+        )
+    forget_customers(ports, found)
+    return NotFound(NOTHING_HELD)
 
 
 def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
@@ -120,9 +141,10 @@ def forget_customers(ports: Ports, invoice_ids: Sequence[str]) -> list[str]:
 
 def forget_owed_customers(ports: Ports) -> int:
     """The sweep's part: each deletion still owed is asked again (an invoice still payable
-    is voided first, as the erasure meant it to be). How many were done. The provider not
-    answering, the rest are not asked of it one by one: they stay owed as they stand for a
-    later run, so an outage costs the run one deletion's tries, not its whole share's."""
+    is voided first, as the erasure meant it to be). How many were done. The first the
+    provider does not answer (down, or silent: the schedule asks it briefly) ends the run's
+    asking, so a provider that hangs costs the run one short timeout: that one goes behind
+    the others, the rest stay owed as they are. A refusal does not end it."""
     done = 0
     for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN):
         try:

@@ -9,7 +9,9 @@ Each run of the sweep claims the searches due (a claim makes each not due again 
 ``SEARCH_CLAIM``, so two runs never make one search at once), asks the provider, owes the
 deletion of every customer it finds (the same run's deletions make them) and forgets the
 search, address and all. Not answered, a search is due again once its claim ends. A customer
-deleted at the provider meanwhile is no longer found: it counts as done.
+deleted at the provider meanwhile is no longer found: it counts as done. An erasure or export
+of the same address meanwhile makes the search at once (``search_owed_now``) through the
+same claim, so the provider back before the next run finishes it there and then.
 
 Operators see how many are owed, never whose: the erasure's answer counts them, and a search
 owed for longer than ``SEARCH_OVERDUE`` is logged as such by each run (a metric filter on that
@@ -23,8 +25,8 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.errors import Conflict, DependencyUnavailable, NotFound
-from booking.services.ports import Ports
+from booking.domain.errors import Conflict, DependencyUnavailable
+from booking.services.ports import OwedSearch, Ports
 
 logger = Logger(child=True)
 
@@ -35,7 +37,6 @@ SEARCHES_PER_RUN = 20
 # The line the alarm counts (``infra/cdk/monitoring.py``): say it in one place.
 OVERDUE_LINE = "erasure searches overdue at the payment provider"
 REFUSED_LINE = "erasure searches refused by the payment provider"
-NOTHING_HELD = "no data is held about this email address"
 
 
 def search_later(ports: Ports, email: str, spellings: Sequence[str] = ()) -> None:
@@ -44,18 +45,6 @@ def search_later(ports: Ports, email: str, spellings: Sequence[str] = ()) -> Non
     now = ports.clock()
     ports.repository.owe_provider_search(email, spellings, now, now + SEARCH_KEPT)
     logger.warning("erasure's search at the payment provider owed: it did not answer")
-
-
-def nothing_held(ports: Ports, email: str) -> NotFound:
-    """The refusal of an address nothing here is held about (to find, export or erase): an
-    erasure of it still waiting for the provider's search is said too, since the provider may
-    still hold customers under it meanwhile."""
-    if not ports.repository.provider_search_owed_for(email):
-        return NotFound(NOTHING_HELD)
-    return NotFound(
-        f"{NOTHING_HELD}: its erasure still waits for Stripe to answer, to find and delete "
-        "the customers Stripe alone holds under it (tried again every 15 minutes)"
-    )
 
 
 def searches_owed(ports: Ports, *, one_just_owed: bool = False) -> int:
@@ -71,36 +60,68 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
     made = refused = 0
     repository = ports.repository
     for owed in repository.claim_provider_searches(now, now + SEARCH_CLAIM, SEARCHES_PER_RUN):
-        if now - owed.owed_at >= SEARCH_KEPT:
-            # Past its time-to-live (the table's own expiry may lag): the address goes.
-            repository.provider_search_done(owed.email)
-            logger.error("erasure's search at the payment provider given up: kept 30 days")
+        if _given_up(ports, owed, now):
             continue
         try:
-            # Customers made by the erasure only: never one of a booking made since by the
-            # same address (its customer is that booking's, not the erased person's).
-            found = ports.payments.invoices_no_longer_payable_to(
-                owed.email, owed.spellings, made_by=owed.owed_at
-            )
+            found = _searched(ports, owed)
         except DependencyUnavailable:
             # Unreachable (or too slow: the gateway's short-timeout reader): the rest claimed
             # come due again when their claims end, and are not asked of it one by one now,
             # so an outage never holds the run's other work.
             break
-        except Conflict:
-            # Refused as invalid, not an outage: the same address may be refused on every
-            # try, and must never stop the run nor the searches and deletions after it. Kept
-            # as any unanswered search (asked again once its claim ends, alarmed once owed a
-            # day, given up at its time-to-live), since a fix of ours may yet make it answer.
-            refused += 1
-            continue
-        if found:
-            repository.owe_customer_deletions(found, now)
-        repository.provider_search_done(owed.email)
-        made += 1
+        made += found is not None
+        refused += found is None
     if refused:
         logger.warning(REFUSED_LINE, extra={"refused": refused})
     overdue = sum(now - at > SEARCH_OVERDUE for at in repository.provider_searches_owed())
     if overdue:
         logger.error(OVERDUE_LINE, extra={"overdue": overdue})
     return made
+
+
+def search_owed_now(ports: Ports, email: str) -> tuple[str, ...] | None:
+    """An erasure (or export) of ``email`` while an earlier erasure's search of it is owed:
+    that search made now, Stripe back meanwhile, through the claim the sweep's runs take (so
+    never while a run makes it, nor two at once). The invoices whose customers it found
+    (owed for deletion: ``()`` when no search was owed); None while it is still owed: the
+    provider not answering, refusing it, or a run making it this moment."""
+    now = ports.clock()
+    owed = ports.repository.claim_provider_search(email, now, now + SEARCH_CLAIM)
+    if owed is None:
+        return None if ports.repository.provider_search_owed_for(email) else ()
+    if _given_up(ports, owed, now):
+        return ()
+    try:
+        return _searched(ports, owed)
+    except DependencyUnavailable:
+        return None  # due again when this claim ends, as a run's
+
+
+def _given_up(ports: Ports, owed: OwedSearch, now: datetime) -> bool:
+    """Past its time-to-live (the table's own expiry may lag): the address goes."""
+    if now - owed.owed_at < SEARCH_KEPT:
+        return False
+    ports.repository.provider_search_done(owed.email)
+    logger.error("erasure's search at the payment provider given up: kept 30 days")
+    return True
+
+
+def _searched(ports: Ports, owed: OwedSearch) -> tuple[str, ...] | None:
+    """``owed`` asked of the provider, what it finds owed for deletion and the search
+    forgotten, address and all: the invoices found. None when the provider refused it as
+    invalid, not an outage: the same address may be refused on every try, and must never stop
+    a run nor the searches and deletions after it. Kept as any unanswered search (asked again
+    once its claim ends, alarmed once owed a day, given up at its time-to-live), since a fix
+    of ours may yet make it answer. DependencyUnavailable when it does not answer."""
+    try:
+        # Customers made by the erasure only: never one of a booking made since by the
+        # same address (its customer is that booking's, not the erased person's).
+        found = ports.payments.invoices_no_longer_payable_to(
+            owed.email, owed.spellings, made_by=owed.owed_at
+        )
+    except Conflict:
+        return None
+    if found:
+        ports.repository.owe_customer_deletions(found, ports.clock())
+    ports.repository.provider_search_done(owed.email)
+    return found

@@ -64,14 +64,16 @@ def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: the reminders due are queued first, then
     the sweep (holds whose time is up released, their seats offered to the waiting list), then
     what erasures still owe at Stripe. Both after the reminders may wait on Stripe (a lapsed
-    hold's checkout is expired there first), which may hang until Lambda ends the run, and no
-    reminder must wait on it: reminders go to confirmed bookings only, which the sweep never
-    takes a place from (the mailer reads each booking again before it sends); one the sweep
-    confirms (an act it completes) is reminded by the next run. A time ahead of
-    the ports' clock is refused before anything is read (``domain.run_time``): the schedule
-    may run late, never early."""
+    hold's checkout is expired there first), and no reminder must wait on it: reminders go to
+    confirmed bookings only, which the sweep never takes a place from (the mailer reads each
+    booking again before it sends); one the sweep confirms (an act it completes) is reminded by
+    the next run. Stripe is asked briefly (``Ports.brief_at_the_provider``: a short timeout, and
+    nothing more once it is silent), so a Stripe that hangs costs the run seconds, not its
+    Lambda timeout. A time ahead of the ports' clock is refused before anything is read
+    (``domain.run_time``): the schedule may run late, never early."""
     refuse_if_ahead(now, ports.clock())
-    ports = ports.at(now)  # everything this run decides is decided as of the event's time
+    # Everything this run decides is decided as of the event's time.
+    ports = ports.at(now).brief_at_the_provider()
     dispatched = dispatch_reminders(ports, now)
     swept = sweep(ports, now)
     return {

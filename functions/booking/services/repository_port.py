@@ -314,6 +314,14 @@ class CustomerErasureLedger(Protocol):
         out, so two runs never make the same search at once."""
         ...
 
+    def claim_provider_search(
+        self, email: str, now: datetime, until: datetime
+    ) -> OwedSearch | None:
+        """The search owed for ``email`` (whatever its case), claimed until ``until`` as
+        :meth:`claim_provider_searches` claims it, if it is due at ``now``; None when none is
+        owed, or another claim holds it (a run making it now)."""
+        ...
+
     def provider_search_done(self, email: str) -> None:
         """Forget the search (and the address with it); done twice, harmless."""
         ...

@@ -160,6 +160,7 @@ STORES: tuple[tuple[str, str, frozenset[str]], ...] = (
         "DynamoCustomerErasureLedger",
         frozenset(
             {
+                "claim_provider_search",
                 "claim_provider_searches",
                 "customer_deletion_done",
                 "customer_deletion_owed",

@@ -105,6 +105,15 @@ class DynamoCustomerErasureLedger:
         )
         return [search for item in due if (search := self._claimed(item, until)) is not None]
 
+    @translate_aws_errors
+    def claim_provider_search(
+        self, email: str, now: datetime, until: datetime
+    ) -> OwedSearch | None:
+        item = self.table.get(provider_search_key(email))
+        if item is None or item[f"{BY_TIME_INDEX}sk"]["S"] > f"{key_instant(now)}#~":
+            return None  # not owed, or claimed (by a run, or another erasure) until later
+        return self._claimed(item, until)
+
     def _claimed(self, item: dict[str, Any], until: datetime) -> OwedSearch | None:
         """The search listed as ``item``, claimed until ``until`` if it is still due as
         listed (another run's claim, or its done, moved or deleted it: None)."""

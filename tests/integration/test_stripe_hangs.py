@@ -1,0 +1,104 @@
+"""A Stripe that hangs never holds the reminders' run: the run asks it briefly (a short
+timeout, no retries) and nothing more once it did not answer, so the run's reminders are
+queued, and what Stripe was to do (an owed customer's deletion, a lapsed hold's checkout
+expired) waits for the next run. Through the real handlers, moto and the Stripe stand-in,
+made to hang (``tests.support.stripe_hangs``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import stripe
+
+from tests.integration.test_erasure_at_stripe import deleted
+from tests.support.applications import invoice_id_of
+from tests.support.invoiced import BILLING, INVOICED
+from tests.support.stripe_client import Answer
+from tests.support.stripe_hangs import stripe_answers, stripe_hangs
+from tests.support.system import System
+
+pytestmark = pytest.mark.usefixtures("invoiced")  # the sample cohort, invoices allowed
+
+
+def _invoiced(system: System, email: str) -> str:
+    applied = system.apply(INVOICED, email=email, **{**BILLING, "billing_email": email})
+    assert applied.status == 201, applied.body
+    return invoice_id_of(applied.json())
+
+
+def test_owed_customer_deletions_stop_at_stripes_first_silence_and_wait_for_the_next_run(
+    system: System,
+) -> None:
+    owed = [_invoiced(system, f"person{n}@example.org") for n in range(3)]
+    repository = system.ports.repository
+    repository.owe_customer_deletions(owed, system.now())
+    reader = stripe_hangs(system)
+
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+
+    assert len(reader.requests) == 1  # one short timeout, not one (or three) for each
+    assert sorted(repository.owed_customer_deletions()) == sorted(owed)
+    stripe_answers(system)
+    system.scheduled_run(system.now() + timedelta(minutes=30))
+    assert repository.owed_customer_deletions() == []
+    assert all(deleted(system, invoice_id) for invoice_id in owed)
+
+
+def test_a_stripe_that_hangs_as_holds_lapse_holds_no_reminder_due(system: System) -> None:
+    """Before the reminders, the run releases the holds that lapsed, expiring each checkout
+    at Stripe first: hanging there, it held the run until Lambda's timeout, every run while
+    Stripe hung, and no reminder went. Asked briefly, the hold waits for the next run and the
+    reminder is queued; the deletion owed after it is not asked of a Stripe found silent."""
+    system.booked(email="ada@example.org")
+    unpaid = system.apply(email="bea@example.org")
+    assert unpaid.status == 201, unpaid.body
+    owed = _invoiced(system, "person@example.org")
+    system.ports.repository.owe_customer_deletions([owed], system.now())
+    reminded_at = system.first_start() - timedelta(hours=23)
+    reader = stripe_hangs(system)
+
+    ran = system.scheduled_run(reminded_at)
+
+    assert (ran["queued"], ran["holds_released"]) == (1, 0)
+    assert [r.path for r in reader.requests] == [
+        f"/v1/checkout/sessions/{unpaid.json()['checkout_url'].rsplit('/', 1)[-1]}/expire"
+    ]
+    assert system.ports.repository.owed_customer_deletions() == [owed]
+    stripe_answers(system)
+    again = system.scheduled_run(reminded_at + timedelta(minutes=15))
+    # Bea's hold, and the invoice's left unpaid so near the start.
+    assert (again.get("queued", 0), again["holds_released"]) == (0, 2)
+    assert deleted(system, owed)
+    assert [m.to[0] for m in system.deliver_emails() if "reminder" in m.subject.lower()] == [
+        "ada@example.org"
+    ]
+
+
+def test_a_deletion_stripe_made_whose_answer_was_lost_counts_as_done_on_the_next_run(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked once, a deletion may be made at Stripe and its answer lost (the short timeout):
+    it stays owed, and the next run's delete, answered that the customer is gone, is done."""
+    owed = _invoiced(system, "person@example.org")
+    system.ports.repository.owe_customer_deletions([owed], system.now())
+    answer = system.stripe_http._answer
+    lost: list[str] = []
+
+    def answer_lost(method: str, url: str, headers: Any, post_data: Any) -> Answer:
+        answered = answer(method, url, headers, post_data)
+        if method == "delete" and not lost:
+            lost.append(url)
+            raise stripe.APIConnectionError("simulated: the answer was lost")  # type: ignore[no-untyped-call]
+        return answered
+
+    monkeypatch.setattr(system.stripe_http, "_answer", answer_lost)
+
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+    assert lost
+    assert deleted(system, owed)  # made at Stripe
+    assert system.ports.repository.owed_customer_deletions() == [owed]  # unknown here
+
+    system.scheduled_run(system.now() + timedelta(minutes=30))
+    assert system.ports.repository.owed_customer_deletions() == []
