@@ -15,7 +15,7 @@ from booking.domain.emails import OutgoingEmail
 from tests.support.held_events import Delivery, held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
 from tests.support.races import at_the_first
-from tests.support.stripe_client import requests_to
+from tests.support.stripe_client import posts_fail, requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
@@ -173,6 +173,19 @@ def three_on_an_invoice(system: System) -> tuple[dict[str, Any], str, int]:
     """:func:`group_of_three`, its invoice and the places then left on :data:`INVOICED`."""
     group = group_of_three(system)
     return group, pay_link_id(group), places_left(system, INVOICED)
+
+
+def three_on_an_invoice_stopped_after_the_void(
+    system: System, replace: Callable[[dict[str, Any]], Reply]
+) -> tuple[dict[str, Any], str, int, Reply]:
+    """:func:`three_on_an_invoice`, then ``replace`` (a place given up, the invoice corrected)
+    while Stripe makes no new invoice: it voids the old one, then fails the new one. The group,
+    its old invoice, the places then left, and the answer to ``replace``."""
+    group, old, left = three_on_an_invoice(system)
+    with pytest.MonkeyPatch.context() as stripe_down:
+        posts_fail(system.stripe_http, stripe_down, "/v1/invoices")
+        stopped = replace(group)
+    return group, old, left, stopped
 
 
 def replaced_for_two(system: System, group: dict[str, Any], old: str, left: int) -> None:
