@@ -58,13 +58,13 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
 ) -> None:
     application = _cancelled_paid_off_stripe(system)
     day = today(system)
-    before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    before = system.totals(INVOICED)
     assert (before["paid"], before["refunded"], before["net"]) == (20000, 0, 20000)
 
     recorded_once_per_key_then_the_rest(system, _path(application), 5000, 20000)
     assert len(system.stored(application).given_back) == 2  # the key sent again made none
 
-    after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    after = system.totals(INVOICED)
     assert (after["paid"], after["refunded"], after["net"]) == (20000, 20000, 0)
     assert (after["paid_off_stripe"], after["given_back_by_hand"]) == (20000, 20000)
     export = system.admin("GET", f"/people/{PERSON}").json()
