@@ -28,9 +28,9 @@ from tests.support.groups import (
 from tests.support.held_events import Delivery, events_held
 from tests.support.invoiced import (
     INVOICED,
+    applied_and_paid_outside_stripe,
     applied_by_invoice,
     invoiced_cohort,
-    paid_out_of_band,
 )
 from tests.support.page_text import text_of
 from tests.support.stripe_events import sent
@@ -226,9 +226,8 @@ def test_an_employers_invoice_for_one_place_disputed(system: System) -> None:
 
 def test_an_invoice_paid_outside_stripe_has_nothing_to_dispute(system: System) -> None:
     invoiced_cohort(system)
-    application = applied_by_invoice(system)
+    application = applied_and_paid_outside_stripe(system)
     invoice = _invoice_of(application, "invoice_url")
-    paid_out_of_band(system, invoice.rsplit("/", 1)[-1])
     reply = _dispute(system, invoice)
     assert reply.status == 409, reply.body  # not paid through Stripe: no charge to dispute
     assert "was not paid through Stripe" in reply.body

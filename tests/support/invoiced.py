@@ -138,6 +138,14 @@ def bank_says(system: System, invoice_id: str, *, succeeded: bool = True) -> Non
     _answered(system, system.settle_invoice(invoice_id, succeeded=succeeded))
 
 
+def applied_and_paid_outside_stripe(system: System, **fields: Any) -> dict[str, Any]:
+    """:func:`applied_by_invoice`, its invoice then marked paid outside Stripe
+    (:func:`paid_out_of_band`): the application's answer. Its emails are not delivered."""
+    application = applied_by_invoice(system, **fields)
+    paid_out_of_band(system, invoice_id_of(application))
+    return application
+
+
 def paid_out_of_band(system: System, invoice_id: str) -> None:
     """``invoice_id`` marked paid at Stripe (paid out of band: the employer paid by bank
     transfer; no payment Stripe could give back), and every event Stripe sent of it answered."""
