@@ -118,6 +118,11 @@ def debit_begun(system: System, invoice_id: str) -> None:
     _answered(system, system.debit_invoice(invoice_id))
 
 
+# What the payer is told of a debit their bank refused (:func:`debit_failed`), as one person's
+# invoice or a group's.
+FAILED_WORDS = "did not go through, so no money was taken"
+
+
 def debit_failed(system: System, invoice_id: str) -> list[Delivery]:
     """The employer's bank debit of ``invoice_id`` begun (its emails delivered), then refused
     by the bank: the events Stripe sent of the failure (``invoice.payment_failed`` among them),
