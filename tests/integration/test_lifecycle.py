@@ -11,6 +11,7 @@ import time_machine
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
+from tests.support.offers import first_offered
 from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
@@ -48,14 +49,7 @@ def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
 
 
 def test_lapsed_offer_passes_to_the_next_in_line(system: System) -> None:
-    system.admin(
-        "PUT", "/courses/small", json_body=_course_definition(system, offer_valid_hours=48)
-    )
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    second = system.apply(course_id="small", email="second@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    assert system.status_of(first)["status"] == "offered"
+    first, second = first_offered(system)
     later = datetime.now(UTC) + timedelta(hours=49)
     with time_machine.travel(later, tick=False):
         summary = sweep(system.ports, later)
