@@ -214,7 +214,8 @@ def kept_on_its_invoice(system: System, group: dict[str, Any], invoice_id: str, 
         3,
         None,
     )
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert pay_link_id(view) == invoice_id
+    assert system.stripe_invoice(invoice_id)["status"] == "open"  # not voided under it
     assert places_left(system, INVOICED) == left
     assert system.deliver_emails() == []
 
