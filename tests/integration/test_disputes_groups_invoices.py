@@ -20,9 +20,9 @@ from tests.support.exploration import seeded
 from tests.support.groups import (
     COLLEAGUES,
     apply_through,
-    book,
     colleague_applies,
     manager_view,
+    paid_card_group,
     paid_group,
 )
 from tests.support.held_events import Delivery, events_held
@@ -97,12 +97,7 @@ def _card_group(system: System, word: str = "g") -> dict[str, Any]:
     """Two colleagues' places on the sample cohort (£400), paid by the manager's card, the
     emails delivered: the booking's answer."""
     colleagues = [{**c, "email": f"{word}.{c['email']}"} for c in COLLEAGUES[:2]]
-    booked = book(system, course=COURSE_ID, colleagues=colleagues)
-    assert booked.status == 201, booked.body
-    group: dict[str, Any] = booked.json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    return group
+    return paid_card_group(system, colleagues=colleagues)
 
 
 def test_a_groups_card_payment_disputed_then_lost(system: System) -> None:

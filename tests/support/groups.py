@@ -121,7 +121,9 @@ def paid_by_card(system: System, **fields: Any) -> dict[str, Any]:
     """A group booked on the sample cohort, which takes cards (``fields``: more of the booking,
     as :func:`book` takes them), and paid at its Checkout: the booking's answer. The emails
     its payment sent are not delivered yet."""
-    group: dict[str, Any] = book(system, course=COURSE_ID, **fields).json()
+    booked = book(system, course=COURSE_ID, **fields)
+    assert booked.status == 201, booked.body
+    group: dict[str, Any] = booked.json()
     assert system.pay(str(group["pay_url"])).status == 200
     return group
 
