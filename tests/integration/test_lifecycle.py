@@ -13,6 +13,7 @@ from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
 from tests.support.offers import first_offered
 from tests.support.stripe_client import requests_to
+from tests.support.stripe_events import heard_late_and_refunded, paid_unheard
 from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 
@@ -96,11 +97,7 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     system.admin("PUT", "/courses/small", json_body=_course_definition(system))
     late = system.apply(course_id="small").json()
     # The applicant pays, but Stripe's completed event is delayed...
-    system.lose_webhooks = True
-    system.pay(late["checkout_url"])
-    completed = system.standin.events()[0]
-    assert completed["type"] == "checkout.session.completed"
-    system.lose_webhooks = False
+    completed = paid_unheard(system, late)
     # ...an out-of-order expiry releases the hold, and someone else takes the seat.
     body = _expired_twin(completed)
     reply = system.signed_webhook(body)
@@ -108,22 +105,13 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     taker = system.apply(course_id="small", email="taker@example.org").json()
     assert taker["status"] == "awaiting_payment"
     # The delayed payment lands: refunded at once, never squeezed in over capacity.
-    assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
-    assert system.webhook_replies[-1].status == 200
-    assert system.status_of(late)["status"] == "refunded"
-    refunds = requests_to(system.stripe_http, "/v1/refunds")
-    assert [r.params["payment_intent"] for r in refunds] == [
-        completed["data"]["object"]["payment_intent"]
-    ]
+    heard_late_and_refunded(system, late, completed)
     assert system.course("small")["places_left"] == 0
 
 
 def test_late_payment_takes_a_seat_that_is_still_free(system: System) -> None:
     late = system.apply().json()
-    system.lose_webhooks = True
-    system.pay(late["checkout_url"])
-    completed = system.standin.events()[0]
-    system.lose_webhooks = False
+    completed = paid_unheard(system, late)
     body = _expired_twin(completed)
     system.signed_webhook(body)
     assert system.course()["places_left"] == 20
