@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -51,6 +52,23 @@ def heard_late_and_refunded(
     refunds = requests_to(system.stripe_http, "/v1/refunds")
     paid_late = completed["data"]["object"]["payment_intent"]
     assert [r.params["payment_intent"] for r in refunds] == [paid_late]
+
+
+def refunds_told_again_hours_later(system: System) -> None:
+    """Stripe's events of the refunds it made (``charge.refunded``, ``refund.created``) sent
+    again three hours on, past any wait for a payment to be recorded: each taken (200) and
+    ignored, its refund recorded when it was made."""
+    refund_events = [
+        e["id"]
+        for e in system.standin.events()
+        if e["type"] in ("charge.refunded", "refund.created")
+    ]
+    assert refund_events
+    system.clock_offset += timedelta(hours=3)
+    for event_id in refund_events:
+        assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
+        assert system.answered[-1] == (event_id, 200)
+        assert system.webhook_replies[-1].json()["action"] == "ignore"
 
 
 def sent(system: System, event: dict[str, Any]) -> dict[str, Any]:
