@@ -14,24 +14,15 @@ from booking.domain.application import ApplicationStatus as S
 from booking.domain.errors import StaleWrite
 from booking.services.ports import Repository
 from tests.contract.test_repository_contract import a_code_used, uses
+from tests.support.discount_codes import code_use_as_before_the_deploy
 from tests.support.repository_records import NOW
-
-
-def _rule_before_the_deploy(application: Application) -> bool:
-    """``holds_code_use`` as it was: an expired hold kept its use."""
-    return application.discount is not None and (
-        application.status in limits.ON_THE_WAY
-        or application.status is S.CONFIRMED
-        or application.booked_at is not None
-    )
 
 
 def _expired_before_the_deploy(
     repo: Repository, monkeypatch: pytest.MonkeyPatch, max_uses: int
 ) -> Application:
     holder = a_code_used(repo, max_uses=max_uses)
-    with monkeypatch.context() as before:
-        before.setattr(limits, "holds_code_use", _rule_before_the_deploy)
+    with code_use_as_before_the_deploy(monkeypatch):
         lapsed = repo.save(holder.moved_to(S.EXPIRED, NOW, seat_held=False), holder)
     assert uses(repo) == 1  # as stored before the deploy
     return lapsed

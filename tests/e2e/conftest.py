@@ -129,6 +129,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
 
 
 @contextmanager
@@ -147,6 +148,13 @@ def page_in(chromium: Browser, **context: Any) -> Iterator[Page]:
 def desktop(chromium: Browser) -> Iterator[Page]:
     """A page on a desktop screen: an organiser's, or an applicant's at a desk."""
     with page_in(chromium, viewport=DESKTOP) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(chromium: Browser) -> Iterator[Page]:
+    """A page on a phone's screen, touched: an applicant's away from a desk."""
+    with page_in(chromium, viewport=PHONE, is_mobile=True, has_touch=True) as page:
         yield page
 
 

@@ -5,24 +5,15 @@ questions". The page says it in plain words, to whom (the enquiries address) and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, axe_clean, page_in
+from tests.e2e.conftest import RunningStack, axe_clean
 
 COURSE = "one-place-help-e2e"
-PHONE = {"width": 375, "height": 740}
 CANNOT_COME = "If you can no longer come, reply to any of our emails"
 LEAVE_THE_LIST = "Leave the waiting list"  # a link to its question
-
-
-@pytest.fixture
-def phone(chromium: Browser) -> Iterator[Page]:
-    with page_in(chromium, viewport=PHONE, is_mobile=True, has_touch=True) as page:
-        yield page
 
 
 def _status_page(stack: RunningStack, application: dict[str, Any]) -> str:

@@ -16,22 +16,15 @@ from tests.support.applications import application_body
 APPLICANT = application_body(name="Mary Seacole", email="mary@example.org")
 
 
-def _course(stack: RunningStack) -> dict[str, Any]:
-    courses = stack.get("/courses").json()
-    assert courses, "the sample course is loaded at start"
-    course: dict[str, Any] = courses[0]
-    return course
-
-
 def _apply(stack: RunningStack, **overrides: Any) -> requests.Response:
-    course = _course(stack)
+    course = stack.sample()
     return stack.post(
         f"/courses/{course['course_id']}/applications", json={**APPLICANT, **overrides}
     )
 
 
 def test_sample_course_is_the_real_shape(stack: RunningStack) -> None:
-    course = _course(stack)
+    course = stack.sample()
     assert course["price"] == {"amount": 20000, "currency": "gbp"}
     assert course["capacity"] == 20
     assert course["timezone"] == "Europe/London"
@@ -42,8 +35,8 @@ def test_sample_course_is_the_real_shape(stack: RunningStack) -> None:
 
 
 def test_apply_pay_confirmed_and_replay_counts_once(stack: RunningStack) -> None:
-    course_id = _course(stack)["course_id"]
-    places_before = _course(stack)["places_left"]
+    course_id = stack.sample()["course_id"]
+    places_before = stack.sample()["places_left"]
     reply = _apply(stack, email="apply-pay@example.org")
     assert reply.status_code == 201, reply.text
     application = reply.json()
@@ -58,7 +51,7 @@ def test_apply_pay_confirmed_and_replay_counts_once(stack: RunningStack) -> None
     assert paid.json()["webhook_status"] == 200
     status = requests.get(application["status_url"], timeout=30).json()
     assert status["status"] == "confirmed"
-    assert _course(stack)["places_left"] == places_before - 1
+    assert stack.sample()["places_left"] == places_before - 1
 
     events = stack.get("/_local/stripe/events").json()
     completed = next(
@@ -122,7 +115,7 @@ def test_a_duplicate_payment_is_refunded_without_the_stack_waiting_on_itself(
 
 
 def test_browser_form_post_goes_to_checkout_then_status_page(stack: RunningStack) -> None:
-    course_id = _course(stack)["course_id"]
+    course_id = stack.sample()["course_id"]
     form = {
         **{k: str(v) for k, v in APPLICANT.items() if k != "consent"},
         "consent": "on",
@@ -151,7 +144,7 @@ def test_browser_form_post_goes_to_checkout_then_status_page(stack: RunningStack
 def test_tampered_signature_is_refused_and_changes_nothing(stack: RunningStack) -> None:
     application = _apply(stack, email="tamper@example.org").json()
     session_id = application["checkout_url"].rsplit("/", 1)[-1]
-    places = _course(stack)["places_left"]
+    places = stack.sample()["places_left"]
     event = {
         "id": "evt_forged",
         "object": "event",
@@ -183,11 +176,11 @@ def test_tampered_signature_is_refused_and_changes_nothing(stack: RunningStack) 
     assert requests.get(application["status_url"], timeout=30).json()["status"] == (
         "awaiting_payment"
     )
-    assert _course(stack)["places_left"] == places
+    assert stack.sample()["places_left"] == places
 
 
 def test_bad_forms_get_422_and_nothing_is_stored(stack: RunningStack) -> None:
-    places = _course(stack)["places_left"]
+    places = stack.sample()["places_left"]
     for bad in (
         {"email": "not-an-email"},
         {"consent": False},
@@ -200,7 +193,7 @@ def test_bad_forms_get_422_and_nothing_is_stored(stack: RunningStack) -> None:
         error = reply.json()["error"]
         assert error["code"] == "validation_failed"
         assert set(bad) <= set(error["fields"])
-    course_id = _course(stack)["course_id"]
+    course_id = stack.sample()["course_id"]
     assert (
         stack.post(
             f"/courses/{course_id}/applications",
@@ -209,4 +202,4 @@ def test_bad_forms_get_422_and_nothing_is_stored(stack: RunningStack) -> None:
         ).status_code
         == 400
     )
-    assert _course(stack)["places_left"] == places
+    assert stack.sample()["places_left"] == places

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
@@ -54,13 +53,6 @@ def phone(chromium: Browser) -> Iterator[Page]:
         has_touch=True,
     ) as page:
         yield page
-
-
-def _course(stack: RunningStack) -> dict[str, Any]:
-    courses = stack.get("/courses").json()
-    assert courses, "the sample course is loaded at start"
-    course: dict[str, Any] = courses[0]
-    return course
 
 
 def _shot(page: Page, name: str, full_page: bool = True) -> None:
@@ -123,7 +115,7 @@ def _every_control_is_labelled(page: Page) -> None:
 def test_newcomer_applies_fixes_a_mistake_pays_and_is_confirmed(
     stack: RunningStack, desktop: Page
 ) -> None:
-    course = _course(stack)
+    course = stack.sample()
     page = desktop
     # The front door leads to the courses taking applications, and on to the course page.
     page.goto(f"{stack.url}/")
@@ -223,7 +215,7 @@ def _error_is_beside_its_field_checkbox(page: Page) -> None:
 
 def test_keyboard_only(stack: RunningStack, desktop: Page) -> None:
     page = desktop
-    page.goto(f"{stack.url}/courses/{_course(stack)['course_id']}/apply")
+    page.goto(f"{stack.url}/courses/{stack.sample()['course_id']}/apply")
     _tab_until(page, "name")
     # One Tab from each field to the next, in reading order; the honeypot is never reached.
     page.keyboard.type(ANSWERS["name"])
@@ -271,7 +263,7 @@ def test_keyboard_only(stack: RunningStack, desktop: Page) -> None:
 
 def test_phone_width_never_scrolls_sideways(stack: RunningStack, phone: Page) -> None:
     page = phone
-    page.goto(f"{stack.url}/courses/{_course(stack)['course_id']}/apply")
+    page.goto(f"{stack.url}/courses/{stack.sample()['course_id']}/apply")
     _no_horizontal_scroll(page)
     button = page.get_by_role("button", name="Continue", exact=True)
     box = button.bounding_box()
@@ -293,7 +285,7 @@ def test_cancelled_payment_says_nothing_was_taken_and_offers_to_pay(
     stack: RunningStack, phone: Page
 ) -> None:
     page = phone
-    page.goto(f"{stack.url}/courses/{_course(stack)['course_id']}/apply")
+    page.goto(f"{stack.url}/courses/{stack.sample()['course_id']}/apply")
     for name, value in {**ANSWERS, "email": "cancels@example.org"}.items():
         page.locator(f"#{name}").fill(value)
     page.locator("#consent").check()
@@ -323,7 +315,7 @@ def test_an_employer_pays_by_invoice_on_the_stand_ins_invoice_page(
     stack: RunningStack, desktop: Page
 ) -> None:
     page = desktop
-    course = _course(stack)
+    course = stack.sample()
     page.goto(f"{stack.url}/courses/{course['course_id']}/apply")
     for name, value in {**ANSWERS, "email": "invoice.browser@example.org"}.items():
         page.locator(f"#{name}").fill(value)

@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningStack, no_violations
 from tests.e2e.test_group_bookings_over_http import book, colleagues
-from tests.e2e.test_group_overview_browser import organiser as organiser
 from tests.e2e.test_group_overview_browser import signed_in_at
 from tests.e2e.test_who_pays_over_http import BILLING, at_stripe, small_course
 

@@ -8,14 +8,13 @@ with its share refunded to the employer; clean to axe-core (WCAG 2.2 AA)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import RunningStack, no_violations
+from tests.e2e.conftest import RunningStack, no_violations, sign_in
 from tests.e2e.test_group_bookings_over_http import (
     book,
     colleagues,
@@ -24,24 +23,13 @@ from tests.e2e.test_group_bookings_over_http import (
 )
 from tests.e2e.test_who_pays_over_http import BILLING, small_course
 from tests.support.applications import application_body
-from tests.support.chromium import UK_CONTEXT
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def organiser(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, **UK_CONTEXT)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def signed_in_at(stack: RunningStack, page: Page, path: str) -> Page:
     """``page`` signed in to the console with the organiser token, then at ``path``."""
-    page.goto(f"{stack.url}/console/sign-in")
-    page.get_by_label("Organiser token").fill(stack.admin_token)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, stack)
     page.goto(f"{stack.url}{path}")
     return page
 

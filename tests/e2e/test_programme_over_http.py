@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 from tests.e2e.conftest import RunningStack
-from tests.support.courses import weekly_sessions
+from tests.support.courses import gathering_cohort, gathering_follow_up, weekly_sessions
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = "compassionate-leadership-2027-06"
@@ -174,24 +174,8 @@ def test_a_follow_up_moved_in_one_cohorts_file_reaches_every_invited_graduate_on
     follow_up = summer_start + timedelta(weeks=8, days=3)  # a Thursday
 
     def cohort(first: date, name: str, follow_up_day: date) -> dict[str, Any]:
-        return {
-            "programme": f"gathering-{run}",
-            "title": f"Gathering ({name})",
-            "price": {"amount": 20000, "currency": "gbp"},
-            "capacity": 10,
-            "enquiries_email": f"{name}@example.org",
-            "joining_url": f"https://example.org/join/{name}",
-            "sessions": [
-                *weekly_sessions(first, 2),
-                {
-                    "id": "gathering",
-                    "date": follow_up_day.isoformat(),
-                    "start_time": "16:00",
-                    "end_time": "17:00",
-                    "kind": "follow_up",
-                },
-            ],
-        }
+        sessions = [*weekly_sessions(first, 2), gathering_follow_up(follow_up_day)]
+        return gathering_cohort(f"gathering-{run}", name, sessions)
 
     def start_of(day: date) -> datetime:
         return datetime.combine(day, time_of_day(16), LONDON).astimezone(UTC)

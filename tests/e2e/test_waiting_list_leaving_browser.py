@@ -4,22 +4,11 @@ and a second press said as one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
-
-from tests.e2e.conftest import RunningStack, axe_clean, page_in
+from tests.e2e.conftest import RunningStack, axe_clean
 from tests.e2e.test_offer_declined_browser import pressed_and_done
 from tests.support.applicant_presses import pressed_again, status_of, told_once
-
-PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture
-def phone(chromium: Browser) -> Iterator[Page]:
-    with page_in(chromium, viewport=PHONE, is_mobile=True, has_touch=True) as page:
-        yield page
 
 
 def test_a_waiting_person_leaves_the_list_on_a_phone(stack: RunningStack, phone: Page) -> None:

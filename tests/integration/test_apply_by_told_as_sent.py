@@ -25,10 +25,9 @@ from booking.domain.errors import Conflict
 from booking.domain.group_notices import apply_by_told
 from booking.domain.wording import moment_when
 from booking.services.mailer import send_email_job
-from tests.support import system as system_module
 from tests.support.groups import COLLEAGUES, MANAGER, book, manager_view, pay_link_id
 from tests.support.month_before import a_month_before
-from tests.support.races import at_the_first
+from tests.support.races import as_an_email_is_sent
 from tests.support.system import COURSE_ID, System
 
 _COLLEAGUE_ADDRESSES = tuple(str(c["email"]) for c in COLLEAGUES[:2])
@@ -47,15 +46,7 @@ def _saved_while_sending(
 ) -> Iterator[None]:
     """``then`` run once, as the first email to ``to`` has been sent and before the mailer
     records what it said: a save of the course landing in that window."""
-    with monkeypatch.context() as patched:
-        fired = at_the_first(
-            patched,
-            system_module._Recording,
-            "send",
-            then,
-            lambda recording, message: message.to == [to],
-            after=True,
-        )
+    with as_an_email_is_sent(monkeypatch, then, lambda message: message.to == [to]) as fired:
         yield
     assert fired, f"no email to {to} was sent"
 

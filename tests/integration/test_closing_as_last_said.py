@@ -14,7 +14,6 @@ import time_machine
 
 from booking.domain.emails import OutgoingEmail
 from booking.domain.wording import moment_when
-from tests.support import system as system_module
 from tests.support.closing import (
     EARLIER,
     REOPENED,
@@ -24,7 +23,7 @@ from tests.support.closing import (
     told_by_address,
     told_closed,
 )
-from tests.support.races import at_the_first
+from tests.support.races import as_an_email_is_sent
 from tests.support.system import System
 
 
@@ -93,15 +92,11 @@ def test_a_closing_brought_earlier_while_a_reopen_is_being_sent_is_told_after_it
     start, after = _closed_then(system)
     with time_machine.travel(after, tick=False):
         saved_closing(system, small_course_moved(system, start, 7))
-        with monkeypatch.context() as patched:
-            fired = at_the_first(
-                patched,
-                system_module._Recording,
-                "send",
-                lambda: saved_closing(system, small_course_moved(system, start, 4)),
-                lambda recording, message: message.subject.startswith(REOPENED),
-                after=True,
-            )
+        with as_an_email_is_sent(
+            monkeypatch,
+            lambda: saved_closing(system, small_course_moved(system, start, 4)),
+            lambda message: message.subject.startswith(REOPENED),
+        ) as fired:
             first = told_by_address(system, "The dates have moved")
         told = told_by_address(system, "The dates have moved")
         zone = system.course("small")["timezone"]

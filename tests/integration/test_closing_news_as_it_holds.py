@@ -20,10 +20,10 @@ from tests.support.closing import (
     REOPENED,
     WAITING,
     counted,
-    full_with_two_waiting,
     saved_closing,
     small_course_moved,
     told_by_address,
+    two_waiting,
 )
 from tests.support.system import System
 
@@ -67,8 +67,7 @@ def test_a_reopen_undone_before_the_mailer_tells_nothing_and_closed_is_not_said_
     """(a) later, then back to the first dates: no "open again" naming a closing the course no
     longer has (nor the first, passed), and the sweep's mark of the first closing again is not
     told a second "closed"."""
-    start = system.small_course()
-    first, _ = full_with_two_waiting(system, start)
+    start, _, first, _ = two_waiting(system)
     closes = _closed_then_saved(system, start, _first_dates_at(system, "15:00"))
     assert closes == start - CHECKOUT_HOLD
     later = closes + timedelta(minutes=5)
@@ -84,8 +83,7 @@ def test_a_reopen_then_dates_earlier_than_at_first_is_not_said_later_nor_closed_
 ) -> None:
     """(c) later, then a minute earlier than at first (passed): nothing says "later", nor is
     "closed" said again of the earlier closing."""
-    start = system.small_course()
-    first, _ = full_with_two_waiting(system, start)
+    start, _, first, _ = two_waiting(system)
     closes = _closed_then_saved(system, start, _first_dates_at(system, "14:59"))
     assert closes == start - CHECKOUT_HOLD - timedelta(minutes=1)
     later = closes + timedelta(minutes=6)
@@ -101,9 +99,7 @@ def test_a_reopen_that_overtakes_its_closed_goes_with_it_or_not_at_all(system: S
     reached first, answers a "closed" that never went, so neither goes (the list is open and
     the person still waits on it, as they last heard); the reopen of a later closing, once a
     "closed" went, is told."""
-    start = system.small_course()
-    first, _ = full_with_two_waiting(system, start)
-    closes = start - CHECKOUT_HOLD
+    start, closes, first, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         reopened = saved_closing(system, small_course_moved(system, start, 2))

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import time_machine
 
-from booking.domain.course import CHECKOUT_HOLD
 from booking.domain.emails import EmailKind
 from booking.domain.offer_ends import CLOSING_NEWS
 from booking.domain.timeline import EntryKind, TimelineEntry
@@ -31,11 +30,11 @@ from tests.support.closing import (
     REOPENED,
     WAITING,
     counted,
-    full_with_two_waiting,
     queued,
     saved_closing,
     small_course_moved,
     told_by_address,
+    two_waiting,
 )
 from tests.support.system import System
 from tests.support.throttled import throttled
@@ -69,9 +68,7 @@ def recorded_news(system: System, *waiting: Any) -> list[list[EmailKind | None]]
 def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    waiting = full_with_two_waiting(system, start)
+    start, closes, *waiting = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         with closing_news_unrecorded(system, monkeypatch):
@@ -85,9 +82,7 @@ def test_a_closed_that_went_unrecorded_is_answered_by_the_reopen(
 def test_a_reopen_that_went_unrecorded_is_followed_by_the_later_closed(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    waiting = full_with_two_waiting(system, start)
+    start, closes, *waiting = two_waiting(system)
     first = waiting[0]
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
@@ -111,9 +106,7 @@ def test_a_reopen_waits_while_its_closed_is_being_sent_and_neither_goes_if_it_di
     reopen is put back on the queue, not dropped. That delivery died before SES (its claim is
     older than the mailer's claim timeout by the next try): neither goes, as for a reopen that
     overtook its "closed" (the person still waits on a list open, as they last heard)."""
-    start = system.small_course()
-    closes = start - CHECKOUT_HOLD
-    first, _ = full_with_two_waiting(system, start)
+    start, closes, first, _ = two_waiting(system)
     with time_machine.travel(closes, tick=False):
         assert sweep(system.ports, closes).waits_ended == 2
         closed = queued(system, EmailKind.WAIT_ENDED)

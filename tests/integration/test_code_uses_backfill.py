@@ -10,20 +10,10 @@ from typing import Any
 
 import pytest
 
-from booking.domain import limits
-from booking.domain.application import Application
 from booking.domain.application import ApplicationStatus as S
 from tests.support.applications import session_id_of
+from tests.support.discount_codes import code_use_as_before_the_deploy
 from tests.support.system import COURSE_ID, System
-
-
-def _rule_before_the_deploy(application: Application) -> bool:
-    """``holds_code_use`` as it was: an expired hold kept its use."""
-    return application.discount is not None and (
-        application.status in limits.ON_THE_WAY
-        or application.status is S.CONFIRMED
-        or application.booked_at is not None
-    )
 
 
 def _uses(system: System) -> int:
@@ -37,8 +27,7 @@ def _expired_before_the_deploy(system: System, monkeypatch: pytest.MonkeyPatch) 
     system.made_code(COURSE_ID, code="ONCE", percent_off=50, max_uses=1)
     applied = system.apply(discount_code="once")
     assert applied.status == 201, applied.body
-    with monkeypatch.context() as before:
-        before.setattr(limits, "holds_code_use", _rule_before_the_deploy)
+    with code_use_as_before_the_deploy(monkeypatch):
         system.stripe_local("POST", f"/checkout/{session_id_of(applied.json())}/expire")
     assert system.stored(applied.json()).status is S.EXPIRED
     assert _uses(system) == 1  # as stored before the deploy: the one use taken

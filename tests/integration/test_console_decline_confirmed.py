@@ -66,21 +66,7 @@ def test_the_standard_message_is_shown_before_the_decline_sends_it(
 def test_the_organisers_or_the_courses_message_is_the_one_shown(
     system: System, browser: ConsoleBrowser
 ) -> None:
-    course_id = "approval-with-words"
-    system.put_course(
-        course_id,
-        {
-            "title": "Approval course",
-            "price": {"amount": 20000},
-            "capacity": 5,
-            "approval_required": True,
-            "decline_message": "Try in spring.",
-            "sessions": [
-                {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
-                for s in system.course()["sessions"][:2]
-            ],
-        },
-    )
+    course_id = system.approval_course("approval-with-words", decline_message="Try in spring.")
     _, path = _pending(system, course_id)
     words = text_of(browser.act(f"{path}/decline/confirm", message="").body)
     assert "with the course's decline message" in words

@@ -20,17 +20,17 @@ from tests.support.exploration import seeded
 from tests.support.groups import (
     COLLEAGUES,
     apply_through,
-    book,
     colleague_applies,
     manager_view,
+    paid_card_group,
     paid_group,
 )
 from tests.support.held_events import Delivery, events_held
 from tests.support.invoiced import (
     INVOICED,
+    applied_and_paid_outside_stripe,
     applied_by_invoice,
     invoiced_cohort,
-    paid_out_of_band,
 )
 from tests.support.page_text import text_of
 from tests.support.stripe_events import sent
@@ -97,12 +97,7 @@ def _card_group(system: System, word: str = "g") -> dict[str, Any]:
     """Two colleagues' places on the sample cohort (£400), paid by the manager's card, the
     emails delivered: the booking's answer."""
     colleagues = [{**c, "email": f"{word}.{c['email']}"} for c in COLLEAGUES[:2]]
-    booked = book(system, course=COURSE_ID, colleagues=colleagues)
-    assert booked.status == 201, booked.body
-    group: dict[str, Any] = booked.json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
-    return group
+    return paid_card_group(system, colleagues=colleagues)
 
 
 def test_a_groups_card_payment_disputed_then_lost(system: System) -> None:
@@ -226,9 +221,8 @@ def test_an_employers_invoice_for_one_place_disputed(system: System) -> None:
 
 def test_an_invoice_paid_outside_stripe_has_nothing_to_dispute(system: System) -> None:
     invoiced_cohort(system)
-    application = applied_by_invoice(system)
+    application = applied_and_paid_outside_stripe(system)
     invoice = _invoice_of(application, "invoice_url")
-    paid_out_of_band(system, invoice.rsplit("/", 1)[-1])
     reply = _dispute(system, invoice)
     assert reply.status == 409, reply.body  # not paid through Stripe: no charge to dispute
     assert "was not paid through Stripe" in reply.body

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from tests.support import cli
-from tests.support.applications import invoice_id_of
 from tests.support.console import ConsoleBrowser
 from tests.support.given_back import (
     a_key_sent_again_with_other_details,
@@ -26,7 +25,7 @@ from tests.support.given_back import (
     today,
     too_much_a_future_day_and_one_before_the_payment_refused,
 )
-from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
+from tests.support.invoiced import INVOICED, applied_and_paid_outside_stripe, invoiced_cohort
 from tests.support.system import Reply, System
 
 PERSON = "ada@example.org"
@@ -36,8 +35,7 @@ def _cancelled_paid_off_stripe(system: System) -> dict[str, Any]:
     """A booking by invoice, its £200.00 invoice marked paid outside Stripe, then cancelled
     without a refund (its emails delivered)."""
     invoiced_cohort(system)
-    application = applied_by_invoice(system, email=PERSON)
-    paid_out_of_band(system, invoice_id_of(application))
+    application = applied_and_paid_outside_stripe(system, email=PERSON)
     assert system.cancel(application["application_id"], refund=False).status == 200
     system.deliver_emails()
     return dict(application)
@@ -58,13 +56,13 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
 ) -> None:
     application = _cancelled_paid_off_stripe(system)
     day = today(system)
-    before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    before = system.totals(INVOICED)
     assert (before["paid"], before["refunded"], before["net"]) == (20000, 0, 20000)
 
     recorded_once_per_key_then_the_rest(system, _path(application), 5000, 20000)
     assert len(system.stored(application).given_back) == 2  # the key sent again made none
 
-    after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    after = system.totals(INVOICED)
     assert (after["paid"], after["refunded"], after["net"]) == (20000, 20000, 0)
     assert (after["paid_off_stripe"], after["given_back_by_hand"]) == (20000, 20000)
     export = system.admin("GET", f"/people/{PERSON}").json()
@@ -99,8 +97,7 @@ def test_what_cannot_be_recorded_is_refused_in_words_and_nothing_is_written(
     system: System,
 ) -> None:
     invoiced_cohort(system)
-    booked = applied_by_invoice(system, email=PERSON)
-    paid_out_of_band(system, invoice_id_of(booked))
+    booked = applied_and_paid_outside_stripe(system, email=PERSON)
     day = today(system)
     # Not cancelled: it still holds its place.
     held = _given_back(system, booked, amount=5000, given_on=day, method="cheque")
@@ -125,8 +122,7 @@ def test_the_console_asks_then_records_it_and_the_page_and_history_say_so(
     system: System, browser: ConsoleBrowser
 ) -> None:
     invoiced_cohort(system)
-    application = applied_by_invoice(system, email=PERSON)
-    paid_out_of_band(system, invoice_id_of(application))
+    application = applied_and_paid_outside_stripe(system, email=PERSON)
     path = f"/console/applications/{application['application_id']}"
     assert f'href="{path}/given-back"' not in browser.get(path).body  # not while it is booked
     assert browser.get(f"{path}/given-back").status == 409

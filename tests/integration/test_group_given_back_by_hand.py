@@ -53,7 +53,7 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
 ) -> None:
     group = _two_given_up(system)
     day = today(system)
-    before = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    before = system.totals(INVOICED)
     assert (before["paid"], before["refunded"], before["given_back_by_hand"]) == (60000, 0, 0)
 
     again, line = recorded_once_per_key_then_the_rest(system, _path(group), 15000, 40000)
@@ -62,7 +62,7 @@ def test_the_api_records_it_once_per_key_and_the_money_counts_it_as_refunded(
     assert line["refunded_said"] == "£400.00"
     assert "£250.00 given back by hand by bank transfer on " in line["given_back_by_hand_said"]
 
-    after = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    after = system.totals(INVOICED)
     assert (after["paid"], after["refunded"], after["net"]) == (60000, 40000, 20000)
     assert after["given_back_by_hand"] == 40000
     assert system.deliver_emails() == []  # nobody is emailed

@@ -25,6 +25,7 @@ from tests.support.groups import (
     pay_link_id,
     places_left,
     three_on_an_invoice,
+    three_on_an_invoice_stopped_after_the_void,
     when_stripe_is_asked,
 )
 from tests.support.held_events import deliver, held
@@ -126,15 +127,12 @@ def test_a_payment_of_the_old_invoice_at_the_void_refuses_the_correction_and_is_
     assert places_left(system, INVOICED) == left
 
 
-def test_a_correction_stopped_after_the_void_is_completed_by_the_sweep(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_correction_stopped_after_the_void_is_completed_by_the_sweep(system: System) -> None:
     """Stripe voids the old invoice, then fails to make the new one, and nobody presses
     again: a few minutes on, the sweep makes the corrected invoice to the details marked."""
-    group, old, left = three_on_an_invoice(system)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    failed = group_invoice_corrected(system, group)
-    monkeypatch.undo()
+    group, old, left, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: group_invoice_corrected(system, group)
+    )
 
     assert failed.status == 503, failed.body
     said = failed.json()["error"]["message"]
@@ -160,13 +158,11 @@ def test_a_correction_stopped_after_the_void_is_completed_by_the_sweep(
     _corrected(system, group, old, left)
 
 
-def test_pressing_again_after_stripe_failed_completes_the_correction(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    group, old, left = three_on_an_invoice(system)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    assert group_invoice_corrected(system, group).status == 503
-    monkeypatch.undo()
+def test_pressing_again_after_stripe_failed_completes_the_correction(system: System) -> None:
+    group, old, left, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: group_invoice_corrected(system, group)
+    )
+    assert failed.status == 503
 
     again = group_invoice_corrected(system, group)
 

@@ -17,6 +17,7 @@ from typing import Any
 from tests.support.groups import (
     group_of_three,
     invoice_reads,
+    kept_on_its_invoice,
     manager_view,
     pay_link_id,
     places_left,
@@ -36,20 +37,6 @@ def _past_due(group: dict[str, Any], after: timedelta = timedelta(hours=2)) -> d
     return datetime.fromisoformat(str(group["hold_expires_at"])) + after
 
 
-def _kept(system: System, group: dict[str, Any], left: int) -> None:
-    """Nothing ended: the places held on the same open invoice, nobody told anything."""
-    view = manager_view(system, group)
-    assert (view["status"], view["places_kept"], view["ended_because"]) == (
-        "awaiting_invoice_payment",
-        3,
-        None,
-    )
-    assert pay_link_id(view) == pay_link_id(group)
-    assert system.stripe_invoice(pay_link_id(group))["status"] == "open"  # not voided under it
-    assert places_left(system, INVOICED) == left
-    assert system.deliver_emails() == []
-
-
 def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
     system: System,
 ) -> None:
@@ -59,7 +46,7 @@ def test_the_due_date_passing_while_the_bank_debit_processes_keeps_the_places(
 
     system.scheduled_run(_past_due(group))
 
-    _kept(system, group, left)
+    kept_on_its_invoice(system, group, pay_link_id(group), left)
     assert invoice_reads(system, pay_link_id(group)) == reads + 1  # one read as the hold ended
 
     # The bank confirms: paid for every place, nothing given back, no "payment given back".
@@ -81,7 +68,7 @@ def test_a_debit_that_fails_after_the_due_date_ends_the_hold_at_the_next_run(
     _debit_begun(system, group)
     left = places_left(system, INVOICED)
     system.scheduled_run(_past_due(group))
-    _kept(system, group, left)
+    kept_on_its_invoice(system, group, pay_link_id(group), left)
 
     bank_says(system, pay_link_id(group), succeeded=False)
     system.scheduled_run(_past_due(group, timedelta(hours=2, minutes=15)))
@@ -125,7 +112,7 @@ def test_stripe_unreachable_as_the_hold_ends_keeps_the_places_until_a_run_can_re
 
     system.scheduled_run(_past_due(group))
 
-    _kept(system, group, left)
+    kept_on_its_invoice(system, group, pay_link_id(group), left)
     system.scheduled_run(_past_due(group, timedelta(hours=2, minutes=15)))
     view = manager_view(system, group)
     assert (view["status"], view["ended_because"]) == ("lapsed", "not_paid_by_deadline")

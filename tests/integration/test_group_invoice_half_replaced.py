@@ -30,6 +30,7 @@ from tests.support.groups import (
     replaced_for_two,
     substitute,
     three_on_an_invoice,
+    three_on_an_invoice_stopped_after_the_void,
     when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED
@@ -131,16 +132,13 @@ def test_a_give_up_once_the_invoice_is_past_due_is_refused_before_anything_is_vo
     assert places_left(system, INVOICED) == left
 
 
-def test_a_replacement_left_half_done_is_completed_by_the_sweep(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_replacement_left_half_done_is_completed_by_the_sweep(system: System) -> None:
     """Stripe voids the old invoice, then fails to make the new one, and the manager never
     tries again: a few minutes on, the sweep finds the old invoice void at Stripe and makes
     the invoice for the places kept, the place given up freed."""
-    group, old, left = three_on_an_invoice(system)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    failed = give_up(system, group, 2)
-    monkeypatch.undo()
+    group, old, left, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: give_up(system, group, 2)
+    )
     assert failed.status == 503, failed.body
     said = failed.json()["error"]["message"]
     assert "the old invoice is already cancelled, so it can no longer be paid" in said
@@ -234,16 +232,15 @@ def test_the_managers_browser_is_told_the_old_invoice_is_cancelled(
 
 
 def test_a_retry_past_the_due_date_of_a_cancelled_invoice_does_not_ask_it_be_paid(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System,
 ) -> None:
     """Stripe failed after the void; the manager tries again once the due date has passed:
     refused, and not told to pay an invoice that was cancelled."""
-    group = group_of_three(system)
-    old = pay_link_id(group)
+    group, old, _, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: give_up(system, group, 2)
+    )
+    assert failed.status == 503
     due = datetime.fromtimestamp(system.stripe_invoice(old)["due_date"], tz=UTC)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    assert give_up(system, group, 2).status == 503
-    monkeypatch.undo()
     system.clock_offset = (due + timedelta(seconds=20)) - datetime.now(UTC)
 
     refused = give_up(system, group, 2)
@@ -372,10 +369,10 @@ def test_the_organisers_void_of_a_half_done_replacement_says_the_invoice_is_void
     """The console offered "The employer has not paid the invoice yet.
     Voiding it at Stripe means it can no longer be paid" for an invoice already void at
     Stripe, being replaced: it now says so, and that voiding ends the booking instead."""
-    group = group_of_three(system)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    assert give_up(system, group, 2).status == 503
-    monkeypatch.undo()
+    group, _, _, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: give_up(system, group, 2)
+    )
+    assert failed.status == 503
     connect(system, monkeypatch)  # the CLI's requests to the system
     browser = signed_in(system)
 

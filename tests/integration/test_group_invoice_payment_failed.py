@@ -14,12 +14,11 @@ import pytest
 
 from tests.support.groups import MANAGER, invoiced_group, manager_view, pay_link_id, places_left
 from tests.support.held_events import Delivery, deliver
-from tests.support.invoiced import ACCOUNTS, debit_failed
+from tests.support.invoiced import ACCOUNTS, FAILED_WORDS, debit_failed
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")
 
-FAILED_WORDS = "did not go through, so no money was taken"
 
 Failed = tuple[dict[str, Any], list[Delivery]]
 

@@ -26,6 +26,7 @@ from tests.support.groups import (
     places_left,
     replaced_for_two,
     three_on_an_invoice,
+    three_on_an_invoice_stopped_after_the_void,
     when_stripe_is_asked,
 )
 from tests.support.held_events import deliver
@@ -124,12 +125,11 @@ def test_the_old_invoice_is_void_before_the_new_one_is_made_and_its_void_ends_no
 
 
 def test_a_new_invoice_stripe_fails_to_make_after_the_void_is_made_by_a_second_try(
-    system: System, monkeypatch: pytest.MonkeyPatch
+    system: System,
 ) -> None:
-    group, old, left = three_on_an_invoice(system)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    failed = give_up(system, group, 2)
-    monkeypatch.undo()
+    group, old, left, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: give_up(system, group, 2)
+    )
 
     assert failed.status == 503, failed.body
     assert system.stripe_invoice(old)["status"] == "void"

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
 
 import pytest
 
@@ -27,7 +26,7 @@ from tests.support.groups import (
 from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort
 from tests.support.page_text import text_of
-from tests.support.stripe_events import stripe_moved
+from tests.support.stripe_events import refunds_told_again_hours_later, stripe_moved
 from tests.support.system import COURSE_ID, System
 
 ORGANISATION = "St Elsewhere NHS Trust"  # what book() says the manager booked for
@@ -164,16 +163,6 @@ def test_the_refund_of_a_payment_on_a_replaced_checkout_is_acknowledged_as_the_g
     for body, headers in late_payment:
         assert system.webhook(body, headers).status == 200
     assert stripe_moved(system, group["group_id"]) == (60000, 60000)  # given back whole
-    refund_events = [
-        e["id"]
-        for e in system.standin.events()
-        if e["type"] in ("charge.refunded", "refund.created")
-    ]
-    assert refund_events
-    system.clock_offset += timedelta(hours=3)  # past any wait for a payment to be recorded
-    for event_id in refund_events:
-        assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
-        assert system.answered[-1] == (event_id, 200)
-        assert system.webhook_replies[-1].json()["action"] == "ignore"  # recorded when made
+    refunds_told_again_hours_later(system)
     assert [a.kind for a in system.ports.repository.anomalies()] == []
     assert manager_view(system, group)["status"] == "awaiting_payment"

@@ -21,13 +21,12 @@ from tests.support.exploration import seeded
 from tests.support.groups import (
     COLLEAGUES,
     apply_through,
-    book,
     give_up,
     manager_view,
     paid_card_group,
 )
 from tests.support.held_events import events_held
-from tests.support.system import COURSE_ID, System
+from tests.support.system import System
 
 MANAGER = "florence@example.org"
 
@@ -172,11 +171,7 @@ def test_one_state_whatever_the_order_of_the_same_facts(system: System, order: l
         {**colleague, "email": f"example{example}.{colleague['email']}"}
         for colleague in COLLEAGUES[:3]
     ]
-    booked = book(system, course=COURSE_ID, colleagues=colleagues)
-    assert booked.status == 201, booked.body
-    group: dict[str, Any] = booked.json()
-    assert system.pay(str(group["pay_url"])).status == 200
-    system.deliver_emails()
+    group = paid_card_group(system, colleagues=colleagues)
     payment = system.stored_group(group).payment_intent
     caused = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
     held = {json.loads(body)["type"]: (body, headers) for body, headers in caused}

@@ -20,28 +20,26 @@ from booking.domain.group_endings import GroupEnding
 from booking.domain.groups import GroupBooking
 from tests.support.groups import (
     give_up,
-    group_of_three,
     group_page,
     invoice_reads,
     invoices_made,
     manager_view,
     pay_link_id,
     replaced_for_two,
+    three_on_an_invoice_stopped_after_the_void,
     when_stripe_is_asked,
 )
 from tests.support.invoiced import INVOICED
-from tests.support.stripe_client import posts_fail
 from tests.support.system import System
 
 
-def _half_done(system: System, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], str]:
+def _half_done(system: System) -> tuple[dict[str, Any], str]:
     """A group of three whose give-up of place 2 Stripe left half done (the old invoice void,
     the new one never made): the group and its old invoice."""
-    group = group_of_three(system)
-    old = pay_link_id(group)
-    posts_fail(system.stripe_http, monkeypatch, "/v1/invoices")
-    assert give_up(system, group, 2).status == 503
-    monkeypatch.undo()
+    group, old, _, failed = three_on_an_invoice_stopped_after_the_void(
+        system, lambda group: give_up(system, group, 2)
+    )
+    assert failed.status == 503
     assert system.stored_group(group).replacing_invoice == old
     return group, old
 
@@ -52,7 +50,7 @@ def test_the_sweep_does_not_replace_again_what_a_retry_has_just_replaced(
     """The manager's retry completes the replacement while the sweep's index still holds the
     marked copy: the sweep reads the group again, finds no mark, and neither makes nor sends
     another invoice."""
-    group, _old = _half_done(system, monkeypatch)
+    group, _old = _half_done(system)
     stale = system.stored_group(group)
     assert give_up(system, group, 2).status == 200
     system.deliver_emails()
@@ -69,15 +67,13 @@ def test_the_sweep_does_not_replace_again_what_a_retry_has_just_replaced(
     assert stored.place(2).released
 
 
-def test_a_refused_completion_ends_the_group_at_once_by_its_void(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_refused_completion_ends_the_group_at_once_by_its_void(system: System) -> None:
     """The invoice's due time passed while the replacement is half done (no invoice can be
     due in the past): the sweep's completion is refused for good, and the group ends then by
     the void, as its replacement never made (nothing can pay the void invoice): its seats go
     back at once, not when its due day ends, the manager is not told the employer failed to
     pay, and the next run reads nothing of it at Stripe."""
-    group, old = _half_done(system, monkeypatch)
+    group, old = _half_done(system)
     invoice = system.stored_group(group).invoice
     assert invoice is not None
     left = system.course(INVOICED)["places_left"]
@@ -97,14 +93,12 @@ def test_a_refused_completion_ends_the_group_at_once_by_its_void(
     assert invoice_reads(system, old) == reads
 
 
-def test_a_completion_after_applications_closed_is_made(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_completion_after_applications_closed_is_made(system: System) -> None:
     """The course's applications closed (the organisers' close) while the replacement is half
     done: the give-up was decided while they were open, so the sweep completes it as the
     manager asked, the new invoice for the two places kept made and sent, never the booking
     ended for the close (its old invoice void, nothing left to pay)."""
-    group, old = _half_done(system, monkeypatch)
+    group, old = _half_done(system)
     left = system.course(INVOICED)["places_left"]
     system.put_course(INVOICED, {**system.course_file(INVOICED), "closed": True})
     # The manager's page offers giving place 2 up again (what the API takes), no other place.
@@ -125,7 +119,7 @@ def test_a_completion_that_loses_a_race_is_completed_by_the_next_run(
     address put right): the completion's save is refused (``group_changed``), a race the next
     run does not meet. The group is not ended for it: every kept place is held, and the next
     run makes the new invoice for the two places kept."""
-    group, old = _half_done(system, monkeypatch)
+    group, old = _half_done(system)
     left = system.course(INVOICED)["places_left"]
     store = system.ports.groups
 
@@ -148,14 +142,12 @@ def test_a_completion_that_loses_a_race_is_completed_by_the_next_run(
     replaced_for_two(system, group, old, left)
 
 
-def test_another_give_up_while_one_is_half_done_is_refused_naming_it(
-    system: System, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_another_give_up_while_one_is_half_done_is_refused_naming_it(system: System) -> None:
     """Place 2's give-up left half done: the manager's page and the organisers' line name
     place 2 as being given up; giving place 3 up is refused in words naming place 2, nothing
     changed (place 2's give-up is not dropped); giving place 2 up again, then place 3, leaves
     one place kept on one open invoice of £200."""
-    group, old = _half_done(system, monkeypatch)
+    group, old = _half_done(system)
     view = manager_view(system, group)
     assert "without place 2, which is being given up" in view["status_said"]
     lines = system.admin("GET", f"/courses/{INVOICED}/group-bookings").json()["groups"]

@@ -18,6 +18,7 @@ from tests.support.console import signed_in
 from tests.support.held_events import Delivery, deliver
 from tests.support.invoiced import (
     ACCOUNTS,
+    FAILED_WORDS,
     INVOICED,
     applied_by_invoice,
     bank_says,
@@ -27,9 +28,6 @@ from tests.support.invoiced import (
 )
 from tests.support.page_text import text_of
 from tests.support.system import System
-
-FAILED_WORDS = "did not go through, so no money was taken"
-
 
 Failed = tuple[dict[str, Any], list[Delivery]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.stripe_client import requests_to
+from tests.support.stripe_events import heard_late_and_refunded, paid_unheard
 from tests.support.system import COURSE_ID, System
 
 
@@ -18,11 +18,7 @@ def test_a_late_payment_on_a_cohort_now_in_another_currency_is_given_back(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     late = system.apply().json()
-    system.lose_webhooks = True
-    system.pay(late["checkout_url"])
-    completed = system.standin.events()[0]
-    assert completed["type"] == "checkout.session.completed"
-    system.lose_webhooks = False
+    completed = paid_unheard(system, late)
     with monkeypatch.context() as patched:
         patched.setattr(system.ports.payments, "expire_checkout", lambda session_id: "expired")
         cancelled = system.admin(
@@ -36,12 +32,6 @@ def test_a_late_payment_on_a_cohort_now_in_another_currency_is_given_back(
     assert changed.status == 200, changed.body
     system.deliver_emails()
 
-    assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
-    assert system.webhook_replies[-1].status == 200, system.webhook_replies[-1].body
-    assert system.status_of(late)["status"] == "refunded"
-    refunds = requests_to(system.stripe_http, "/v1/refunds")
-    assert [r.params["payment_intent"] for r in refunds] == [
-        completed["data"]["object"]["payment_intent"]
-    ]
+    heard_late_and_refunded(system, late, completed)
     told = [m.subject for m in system.deliver_emails()]
     assert any("refund" in subject.lower() for subject in told), told

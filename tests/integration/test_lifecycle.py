@@ -11,7 +11,9 @@ import time_machine
 from booking.domain.wording import moment_when
 from booking.services.lifecycle import sweep
 from tests.support.applications import session_id_of
+from tests.support.offers import first_offered
 from tests.support.stripe_client import requests_to
+from tests.support.stripe_events import heard_late_and_refunded, paid_unheard
 from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 
@@ -48,14 +50,7 @@ def test_expiry_offers_the_seat_to_the_first_in_line(system: System) -> None:
 
 
 def test_lapsed_offer_passes_to_the_next_in_line(system: System) -> None:
-    system.admin(
-        "PUT", "/courses/small", json_body=_course_definition(system, offer_valid_hours=48)
-    )
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    second = system.apply(course_id="small", email="second@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    assert system.status_of(first)["status"] == "offered"
+    first, second = first_offered(system)
     later = datetime.now(UTC) + timedelta(hours=49)
     with time_machine.travel(later, tick=False):
         summary = sweep(system.ports, later)
@@ -102,11 +97,7 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     system.admin("PUT", "/courses/small", json_body=_course_definition(system))
     late = system.apply(course_id="small").json()
     # The applicant pays, but Stripe's completed event is delayed...
-    system.lose_webhooks = True
-    system.pay(late["checkout_url"])
-    completed = system.standin.events()[0]
-    assert completed["type"] == "checkout.session.completed"
-    system.lose_webhooks = False
+    completed = paid_unheard(system, late)
     # ...an out-of-order expiry releases the hold, and someone else takes the seat.
     body = _expired_twin(completed)
     reply = system.signed_webhook(body)
@@ -114,22 +105,13 @@ def test_late_payment_on_a_full_course_is_refunded(system: System) -> None:
     taker = system.apply(course_id="small", email="taker@example.org").json()
     assert taker["status"] == "awaiting_payment"
     # The delayed payment lands: refunded at once, never squeezed in over capacity.
-    assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
-    assert system.webhook_replies[-1].status == 200
-    assert system.status_of(late)["status"] == "refunded"
-    refunds = requests_to(system.stripe_http, "/v1/refunds")
-    assert [r.params["payment_intent"] for r in refunds] == [
-        completed["data"]["object"]["payment_intent"]
-    ]
+    heard_late_and_refunded(system, late, completed)
     assert system.course("small")["places_left"] == 0
 
 
 def test_late_payment_takes_a_seat_that_is_still_free(system: System) -> None:
     late = system.apply().json()
-    system.lose_webhooks = True
-    system.pay(late["checkout_url"])
-    completed = system.standin.events()[0]
-    system.lose_webhooks = False
+    completed = paid_unheard(system, late)
     body = _expired_twin(completed)
     system.signed_webhook(body)
     assert system.course()["places_left"] == 20

@@ -14,7 +14,7 @@ import pytest
 from tests.support.applications import session_id_of
 from tests.support.cli import at_the_terminal
 from tests.support.console import signed_in
-from tests.support.offers import seat_offered
+from tests.support.offers import first_offered, seat_offered
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -98,12 +98,7 @@ def test_a_lapsed_offer_whose_seat_went_on_owes_nothing_after_the_sweep_too(
     waiting. What is owed does not flip to the price then, and the person's page offers no
     payment the checkout would refuse: one rule (``domain.covered.payment_refusal``) for the
     views, the page and the checkout."""
-    system.small_course()
-    holder = system.apply(course_id="small").json()
-    first = system.apply(course_id="small", email="first@example.org").json()
-    second = system.apply(course_id="small", email="second@example.org").json()
-    system.stripe_local("POST", f"/checkout/{session_id_of(holder)}/expire")
-    assert system.status_of(first)["status"] == "offered"
+    first, second = first_offered(system)
     system.clock_offset += timedelta(hours=49)  # past its deadline
     nothing = {"json": 0, "roster": 0, "record": 0, "csv": NOT_KEPT}
     assert _owed(system, first) == nothing  # before the sweep

@@ -15,6 +15,7 @@ import time_machine
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services import console
 from tests.support.applications import session_id_of
+from tests.support.closing import full_with_one_waiting
 from tests.support.console import ConsoleBrowser, signed_in
 from tests.support.offers import seat_offered
 from tests.support.page_text import text_of
@@ -63,10 +64,7 @@ def test_a_lapsed_offer_reads_lapsed_in_every_view(system: System) -> None:
 
 def test_a_wait_ended_at_closing_reads_so_in_every_view(system: System) -> None:
     start = system.small_course()
-    with time_machine.travel(start - timedelta(days=2), tick=False):
-        holder = system.apply(course_id="small").json()
-        assert system.pay(holder["checkout_url"]).status in (200, 303)
-        first = system.apply(course_id="small", email="first@example.org").json()
+    first = full_with_one_waiting(system, start)
     closes = start - CHECKOUT_HOLD
     with time_machine.travel(closes, tick=False):  # closed; no sweep yet
         assert system.stored(first).status_reason is None

@@ -583,7 +583,7 @@ def test_the_money_says_what_was_received_outside_stripe(
     at_stripe = applied_by_invoice(system, email="card@example.org")
     assert system.stripe_local("POST", f"/invoices/{invoice_id_of(at_stripe)}/pay").status == 200
 
-    totals = system.admin("GET", f"/courses/{INVOICED}/totals").json()
+    totals = system.totals(INVOICED)
     said = browser.words(f"/console/courses/{INVOICED}/money")
 
     assert (totals["paid"], totals["paid_off_stripe"]) == (100000, 80000)

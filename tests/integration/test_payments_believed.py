@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.support.held_events import events_held
+from tests.support.stripe_events import refunds_told_again_hours_later
 from tests.support.system import STRIPE_KEY, System
 
 STRIPE_AUTH = {**STRIPE_KEY, "content-type": "application/x-www-form-urlencoded"}
@@ -98,18 +99,8 @@ def test_the_refund_of_money_for_no_application_is_known_as_the_systems_own(
     application = system.apply().json()
     stray = _session_at_stripe(system, application["application_id"], amount=20000)
     assert system.stripe_local("POST", f"/checkout/{stray}/pay").status == 200
-    refund_events = [
-        e["id"]
-        for e in system.standin.events()
-        if e["type"] in ("charge.refunded", "refund.created")
-    ]
-    assert refund_events
     assert all(reply.status == 200 for reply in system.webhook_replies)
-    system.clock_offset += timedelta(hours=3)
-    for event_id in refund_events:
-        assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
-        assert system.answered[-1] == (event_id, 200)
-        assert system.webhook_replies[-1].json()["action"] == "ignore"
+    refunds_told_again_hours_later(system)
     assert _anomalies(system) == ["payment_for_no_application"]
     stored = system.stored(application)
     assert stored.payments == ()  # nobody it names is touched

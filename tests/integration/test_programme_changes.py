@@ -24,7 +24,12 @@ from booking.domain.emails import OutgoingEmail
 from booking.handlers import reminders
 from infra.local.server import lambda_context
 from tests.conftest import load_event
-from tests.support.courses import monday_after, weekly_sessions
+from tests.support.courses import (
+    gathering_cohort,
+    gathering_follow_up,
+    monday_after,
+    weekly_sessions,
+)
 from tests.support.system import System
 
 PROGRAMME = "gathering-test"
@@ -60,27 +65,10 @@ class Programme:
         system.deliver_emails()
 
     def definition(self, first: date, name: str) -> dict[str, Any]:
-        return {
-            "programme": PROGRAMME,
-            "title": f"Gathering ({name})",
-            "price": {"amount": 20000},
-            "capacity": 10,
-            "enquiries_email": f"{name}@example.org",
-            "joining_url": f"https://example.org/join/{name}",
-            "reminder_offsets_hours": [24, 1],
-            "sessions": [*weekly_sessions(first, 2), self.follow_up(self.follow_up_day)],
-        }
+        sessions = [*weekly_sessions(first, 2), self.follow_up(self.follow_up_day)]
+        return gathering_cohort(PROGRAMME, name, sessions, reminder_offsets_hours=[24, 1])
 
-    @staticmethod
-    def follow_up(day: date, **extra: Any) -> dict[str, Any]:
-        return {
-            "id": "gathering",
-            "date": day.isoformat(),
-            "start_time": "16:00",
-            "end_time": "17:00",
-            "kind": "follow_up",
-            **extra,
-        }
+    follow_up = staticmethod(gathering_follow_up)
 
     def put(self, course_id: str, definition: dict[str, Any]) -> None:
         reply = self.system.admin("PUT", f"/courses/{course_id}", json_body=definition)

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from tests.support import cli
-from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.groups import (
     COLLEAGUES,
@@ -22,7 +21,7 @@ from tests.support.groups import (
     manager_view,
     paid_outside_stripe,
 )
-from tests.support.invoiced import INVOICED, applied_by_invoice, invoiced_cohort, paid_out_of_band
+from tests.support.invoiced import INVOICED, applied_and_paid_outside_stripe, invoiced_cohort
 from tests.support.page_text import text_of
 from tests.support.system import System
 
@@ -35,8 +34,7 @@ def invoiced(system: System) -> System:
 
 
 def _booked_paid_off_stripe(system: System) -> dict[str, Any]:
-    application = applied_by_invoice(system)
-    paid_out_of_band(system, invoice_id_of(application))
+    application = applied_and_paid_outside_stripe(system)
     stored = system.stored(application)
     assert (stored.status.value, stored.amount_paid, stored.payment_intent) == (
         "confirmed",

@@ -19,7 +19,7 @@ from booking.handlers import reminders
 from infra.local.server import lambda_context
 from tests.conftest import load_event
 from tests.support.cohorts import calendars_of, uids_of
-from tests.support.courses import monday_after, weekly_sessions
+from tests.support.courses import gathering_cohort, monday_after, weekly_sessions
 from tests.support.system import System
 
 LONDON = ZoneInfo("Europe/London")
@@ -27,15 +27,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def _cohort(name: str, first: date) -> dict[str, Any]:
     """A cohort of the programme ``gathering-test``: two weekly sessions from ``first``."""
-    return {
-        "programme": "gathering-test",
-        "title": f"Gathering ({name})",
-        "price": {"amount": 20000},
-        "capacity": 10,
-        "enquiries_email": f"{name}@example.org",
-        "joining_url": f"https://example.org/join/{name}",
-        "sessions": weekly_sessions(first, 2),
-    }
+    return gathering_cohort("gathering-test", name, weekly_sessions(first, 2))
 
 
 def _page(system: System, application: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ import time_machine
 
 from booking.domain.course import CHECKOUT_HOLD
 from booking.services.lifecycle import sweep
+from tests.support.closing import full_with_one_waiting
 from tests.support.console import signed_in
 from tests.support.offers import seat_offered, seat_offered_at
 from tests.support.page_text import text_of
@@ -82,11 +83,8 @@ def test_a_bursary_once_applications_closed_is_refused_for_the_waiting_list(
     system: System,
 ) -> None:
     start = system.small_course()
-    with time_machine.travel(start - timedelta(days=2), tick=False):
-        holder = system.apply(course_id="small").json()
-        assert system.pay(holder["checkout_url"]).status in (200, 303)
-        first = system.apply(course_id="small", email="first@example.org").json()
-        system.deliver_emails()
+    first = full_with_one_waiting(system, start)
+    system.deliver_emails()
     with time_machine.travel(start - CHECKOUT_HOLD, tick=False):  # closed; no sweep yet
         said = _refused_untouched(system, first, "course_closed")
         assert said.startswith("applications for this course closed on ")

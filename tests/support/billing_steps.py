@@ -14,8 +14,8 @@ from booking.services import payments
 from booking.services.ports import Ports
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
-from tests.support.applications import application_body
 from tests.support.invoiced import BILLING
+from tests.support.use_case_steps import answers
 
 
 def billing_course(
@@ -34,10 +34,6 @@ def billing_course(
             "sessions": [{"date": "2027-07-05", "start_time": "15:00", "end_time": "17:00"}],
         }
     )
-
-
-def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
-    return application_body(email=email, **extra)
 
 
 def by_invoice(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:

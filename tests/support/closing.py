@@ -21,12 +21,19 @@ EARLIER = "The dates have moved again, and applications close earlier"
 WAITING = ("first@example.org", "second@example.org")  # the two waiting, in order
 
 
-def full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
-    """The one place booked and paid two days before ``start``; two people wait for it."""
+def full_with_one_waiting(system: System, start: datetime) -> Any:
+    """The one place booked and paid two days before ``start``; first@example.org waits for it
+    (applied then): their application's answer. The emails are not delivered."""
     with time_machine.travel(start - timedelta(days=2), tick=False):
         holder = system.apply(course_id="small").json()
         assert system.pay(holder["checkout_url"]).status in (200, 303)
-        first = system.apply(course_id="small", email="first@example.org").json()
+        return system.apply(course_id="small", email="first@example.org").json()
+
+
+def full_with_two_waiting(system: System, start: datetime) -> tuple[Any, Any]:
+    """:func:`full_with_one_waiting`, and second@example.org waiting behind (applied a second
+    later); both told (the emails delivered)."""
+    first = full_with_one_waiting(system, start)
     with time_machine.travel(start - timedelta(days=2) + timedelta(seconds=1), tick=False):
         second = system.apply(course_id="small", email="second@example.org").json()
         assert system.status_of(second)["status"] == "waitlisted"

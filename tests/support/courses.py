@@ -31,6 +31,37 @@ def monday_after(day: date) -> date:
     return day + timedelta(days=7 - day.weekday())
 
 
+def gathering_cohort(
+    programme: str, name: str, sessions: list[dict[str, Any]], **fields: Any
+) -> dict[str, Any]:
+    """The cohort ``name`` of ``programme``, titled "Gathering (``name``)": ten places at £200
+    on ``sessions``, with an enquiries address and a joining link of its own (by ``name``);
+    ``fields``: any other of its fields."""
+    return {
+        "programme": programme,
+        "title": f"Gathering ({name})",
+        "price": {"amount": 20000},
+        "capacity": 10,
+        "enquiries_email": f"{name}@example.org",
+        "joining_url": f"https://example.org/join/{name}",
+        "sessions": sessions,
+        **fields,
+    }
+
+
+def gathering_follow_up(day: date, **extra: Any) -> dict[str, Any]:
+    """The follow-up ``gathering`` the cohorts of a programme share, on ``day`` from 16:00 to
+    17:00; ``extra``: any other of its fields."""
+    return {
+        "id": "gathering",
+        "date": day.isoformat(),
+        "start_time": "16:00",
+        "end_time": "17:00",
+        "kind": "follow_up",
+        **extra,
+    }
+
+
 def register_course(
     sessions: list[dict[str, str]], completion_min_sessions: int = 2, **fields: Any
 ) -> dict[str, Any]:

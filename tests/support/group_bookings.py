@@ -4,6 +4,7 @@ given in one place."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from booking.domain.application import CheckoutRef
 from booking.domain.billing import PaymentMethod
@@ -16,6 +17,14 @@ from tests.support.applications import an_invoice
 
 NOW = datetime(2027, 5, 1, 9, tzinfo=UTC)
 LONDON = "Europe/London"
+# The manager's form as the use cases take it: Florence books one place, for Mary Seacole.
+GROUP_FORM: dict[str, Any] = {
+    "manager_name": "Florence Nightingale",
+    "manager_email": "florence@example.org",
+    "organisation": "St Elsewhere",
+    "colleagues": [{"name": "Mary Seacole", "email": "mary@example.org"}],
+    "consent": True,
+}
 
 
 def group(**changes: object) -> GroupBooking:

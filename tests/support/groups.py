@@ -15,7 +15,7 @@ from booking.domain.emails import OutgoingEmail
 from tests.support.held_events import Delivery, held
 from tests.support.invoiced import BILLING, INVOICED, invoiced_cohort, paid_out_of_band
 from tests.support.races import at_the_first
-from tests.support.stripe_client import requests_to
+from tests.support.stripe_client import posts_fail, requests_to
 from tests.support.system import COURSE_ID, Reply, System, application_body
 
 COLLEAGUES = [
@@ -121,7 +121,9 @@ def paid_by_card(system: System, **fields: Any) -> dict[str, Any]:
     """A group booked on the sample cohort, which takes cards (``fields``: more of the booking,
     as :func:`book` takes them), and paid at its Checkout: the booking's answer. The emails
     its payment sent are not delivered yet."""
-    group: dict[str, Any] = book(system, course=COURSE_ID, **fields).json()
+    booked = book(system, course=COURSE_ID, **fields)
+    assert booked.status == 201, booked.body
+    group: dict[str, Any] = booked.json()
     assert system.pay(str(group["pay_url"])).status == 200
     return group
 
@@ -175,6 +177,19 @@ def three_on_an_invoice(system: System) -> tuple[dict[str, Any], str, int]:
     return group, pay_link_id(group), places_left(system, INVOICED)
 
 
+def three_on_an_invoice_stopped_after_the_void(
+    system: System, replace: Callable[[dict[str, Any]], Reply]
+) -> tuple[dict[str, Any], str, int, Reply]:
+    """:func:`three_on_an_invoice`, then ``replace`` (a place given up, the invoice corrected)
+    while Stripe makes no new invoice: it voids the old one, then fails the new one. The group,
+    its old invoice, the places then left, and the answer to ``replace``."""
+    group, old, left = three_on_an_invoice(system)
+    with pytest.MonkeyPatch.context() as stripe_down:
+        posts_fail(system.stripe_http, stripe_down, "/v1/invoices")
+        stopped = replace(group)
+    return group, old, left, stopped
+
+
 def replaced_for_two(system: System, group: dict[str, Any], old: str, left: int) -> None:
     """Place 2 of a group of three given up on a new invoice: the old invoice ``old`` void,
     the new one open for the two places kept (£400), the group no longer marked as being
@@ -201,7 +216,8 @@ def kept_on_its_invoice(system: System, group: dict[str, Any], invoice_id: str, 
         3,
         None,
     )
-    assert system.stripe_invoice(invoice_id)["status"] == "open"
+    assert pay_link_id(view) == invoice_id
+    assert system.stripe_invoice(invoice_id)["status"] == "open"  # not voided under it
     assert places_left(system, INVOICED) == left
     assert system.deliver_emails() == []
 

@@ -118,6 +118,11 @@ def debit_begun(system: System, invoice_id: str) -> None:
     _answered(system, system.debit_invoice(invoice_id))
 
 
+# What the payer is told of a debit their bank refused (:func:`debit_failed`), as one person's
+# invoice or a group's.
+FAILED_WORDS = "did not go through, so no money was taken"
+
+
 def debit_failed(system: System, invoice_id: str) -> list[Delivery]:
     """The employer's bank debit of ``invoice_id`` begun (its emails delivered), then refused
     by the bank: the events Stripe sent of the failure (``invoice.payment_failed`` among them),
@@ -136,6 +141,14 @@ def bank_says(system: System, invoice_id: str, *, succeeded: bool = True) -> Non
     """The bank's word on the debit of ``invoice_id`` (it settled, or it failed), and every
     event Stripe sent of it answered."""
     _answered(system, system.settle_invoice(invoice_id, succeeded=succeeded))
+
+
+def applied_and_paid_outside_stripe(system: System, **fields: Any) -> dict[str, Any]:
+    """:func:`applied_by_invoice`, its invoice then marked paid outside Stripe
+    (:func:`paid_out_of_band`): the application's answer. Its emails are not delivered."""
+    application = applied_by_invoice(system, **fields)
+    paid_out_of_band(system, invoice_id_of(application))
+    return application
 
 
 def paid_out_of_band(system: System, invoice_id: str) -> None:

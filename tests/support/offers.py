@@ -14,12 +14,7 @@ from tests.support.system import System
 def first_offered(system: System) -> tuple[Any, Any]:
     """A one-place course ``small``, offers held 48 h: the holder's checkout expires, the first
     waiting is offered the place, the second waits on. The two, as applied."""
-    definition = system.one_session_file(
-        programme="compassionate-leadership",
-        facilitators=["facilitator@example.org"],
-        offer_valid_hours=48,
-    )
-    assert system.admin("PUT", "/courses/small", json_body=definition).status == 201
+    system.small_course()
     holder = system.apply(course_id="small").json()
     first = system.apply(course_id="small", email="first@example.org").json()
     second = system.apply(course_id="small", email="second@example.org").json()

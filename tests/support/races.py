@@ -4,11 +4,14 @@ sooner or later."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pytest
 
+from booking.domain.emails import OutgoingEmail
+from tests.support import system as system_module
 from tests.support.fired import armed
 from tests.support.throttled import every_call
 
@@ -46,3 +49,23 @@ def at_the_first(
 
     monkeypatch.setattr(target, method, call)
     return done
+
+
+@contextmanager
+def as_an_email_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+    act: Callable[[], Answer],
+    which: Callable[[OutgoingEmail], bool],
+) -> Iterator[list[Answer]]:
+    """While held, ``act`` done once just after the first email ``which`` accepts has gone to
+    SES, before the mailer records what it said (:func:`at_the_first` on the system's sender):
+    what ``act`` answered, once it ran."""
+    with monkeypatch.context() as patched:
+        yield at_the_first(
+            patched,
+            system_module._Recording,
+            "send",
+            act,
+            lambda recording, message: which(message),
+            after=True,
+        )

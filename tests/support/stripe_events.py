@@ -8,11 +8,13 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.support.stripe_client import requests_to
 from tests.support.system import COURSE_ID, System
 
 
@@ -26,6 +28,47 @@ def paid(system: System, email: str) -> dict[str, Any]:
     application = applied(system, email)
     assert system.pay(application["checkout_url"]).status == 200
     return application
+
+
+def paid_unheard(system: System, application: dict[str, Any]) -> dict[str, Any]:
+    """``application``'s checkout paid while Stripe's events are lost on the way: its
+    ``checkout.session.completed``, which the system has not heard (to be sent again)."""
+    system.lose_webhooks = True
+    system.pay(application["checkout_url"])
+    completed = system.standin.events()[0]
+    assert completed["type"] == "checkout.session.completed"
+    system.lose_webhooks = False
+    return completed
+
+
+def heard_late_and_refunded(
+    system: System, application: dict[str, Any], completed: dict[str, Any]
+) -> None:
+    """Stripe sends ``completed`` (:func:`paid_unheard`) again: taken, and the late payment
+    refunded at once, that payment alone."""
+    assert system.stripe_local("POST", f"/events/{completed['id']}/resend").status == 200
+    assert system.webhook_replies[-1].status == 200, system.webhook_replies[-1].body
+    assert system.status_of(application)["status"] == "refunded"
+    refunds = requests_to(system.stripe_http, "/v1/refunds")
+    paid_late = completed["data"]["object"]["payment_intent"]
+    assert [r.params["payment_intent"] for r in refunds] == [paid_late]
+
+
+def refunds_told_again_hours_later(system: System) -> None:
+    """Stripe's events of the refunds it made (``charge.refunded``, ``refund.created``) sent
+    again three hours on, past any wait for a payment to be recorded: each taken (200) and
+    ignored, its refund recorded when it was made."""
+    refund_events = [
+        e["id"]
+        for e in system.standin.events()
+        if e["type"] in ("charge.refunded", "refund.created")
+    ]
+    assert refund_events
+    system.clock_offset += timedelta(hours=3)
+    for event_id in refund_events:
+        assert system.stripe_local("POST", f"/events/{event_id}/resend").status == 200
+        assert system.answered[-1] == (event_id, 200)
+        assert system.webhook_replies[-1].json()["action"] == "ignore"
 
 
 def sent(system: System, event: dict[str, Any]) -> dict[str, Any]:

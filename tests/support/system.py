@@ -343,9 +343,9 @@ class System:
             **changes,
         }
 
-    def approval_course(self, course_id: str = "approval-course") -> str:
+    def approval_course(self, course_id: str = "approval-course", **changes: Any) -> str:
         """``course_id`` loaded as a course of five places whose applications wait for review,
-        on the sample cohort's first two days: its id."""
+        on the sample cohort's first two days (``changes``: any other field): its id."""
         self.put_course(
             course_id,
             {
@@ -357,6 +357,7 @@ class System:
                     {"date": s["start"][:10], "start_time": "15:00", "end_time": "17:00"}
                     for s in self.course()["sessions"][:2]
                 ],
+                **changes,
             },
         )
         return course_id

@@ -3,6 +3,8 @@ two weekly sessions at £200, an applicant's answers, and a checkout paid and he
 
 from __future__ import annotations
 
+from typing import Any
+
 from booking.domain.course import CourseDefinition
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
 from booking.services.payments import apply_checkout_event
@@ -29,8 +31,9 @@ def course_definition(capacity: int = 2, approval: bool = False) -> CourseDefini
     )
 
 
-def answers(email: str = "ada@example.org") -> dict[str, object]:
-    return application_body(email=email)
+def answers(email: str = "ada@example.org", **extra: Any) -> dict[str, Any]:
+    """An applicant's answers on the form, as ``email`` (``extra``: any other answer)."""
+    return application_body(email=email, **extra)
 
 
 def paid_event(ports: Ports, application_id: str, event_id: str = "evt_paid") -> CheckoutEvent:

@@ -15,15 +15,8 @@ from booking.domain.group_place import GroupStatus
 from booking.services import group_booking
 from tests.fakes import Clock, fake_ports
 from tests.fakes.groups import FakeGroupStore
+from tests.support.group_bookings import GROUP_FORM
 from tests.support.use_case_steps import course_definition
-
-FORM = {
-    "manager_name": "Florence Nightingale",
-    "manager_email": "florence@example.org",
-    "organisation": "St Elsewhere",
-    "colleagues": [{"name": "Mary Seacole", "email": "mary@example.org"}],
-    "consent": True,
-}
 
 
 def test_a_currency_change_before_the_groups_checkout_is_saved_ends_the_group(
@@ -42,7 +35,7 @@ def test_a_currency_change_before_the_groups_checkout_is_saved_ends_the_group(
 
     monkeypatch.setattr(group_booking, "_ask_for_payment", asked_then_switched)
     with pytest.raises(PriceChanged):
-        group_booking.book_places(ports, "c1", FORM)
+        group_booking.book_places(ports, "c1", GROUP_FORM)
 
     assert isinstance(ports.groups, FakeGroupStore)
     [group] = ports.groups.groups.values()

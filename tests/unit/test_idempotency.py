@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 import pytest
 
@@ -14,14 +13,7 @@ from booking.domain.errors import Conflict
 from booking.domain.group_form import GroupForm
 from booking.domain.idempotency import fingerprint, matches, refuse_unless_retry
 from tests.support.applications import application_body
-
-GROUP: dict[str, Any] = {
-    "manager_name": "Florence Nightingale",
-    "manager_email": "florence@example.org",
-    "organisation": "St Elsewhere",
-    "colleagues": [{"name": "Mary Seacole", "email": "mary@example.org"}],
-    "consent": True,
-}
+from tests.support.group_bookings import GROUP_FORM
 
 
 def _as_stored_before(form: ApplicationForm | GroupForm) -> str:
@@ -31,9 +23,9 @@ def _as_stored_before(form: ApplicationForm | GroupForm) -> str:
 
 
 def test_an_address_in_other_case_is_the_same_request() -> None:
-    group = GroupForm.model_validate(GROUP)
+    group = GroupForm.model_validate(GROUP_FORM)
     shouted = GroupForm.model_validate(
-        GROUP
+        GROUP_FORM
         | {
             "manager_email": "Florence@Example.org",
             "colleagues": [{"name": "Mary Seacole", "email": "MARY@example.org"}],
@@ -45,18 +37,18 @@ def test_an_address_in_other_case_is_the_same_request() -> None:
         ApplicationForm.model_validate(application_body(email="Ada@Example.org"))
     )
     # Other words are other answers still.
-    other = GroupForm.model_validate(GROUP | {"organisation": "St Elsewhere Trust"})
+    other = GroupForm.model_validate(GROUP_FORM | {"organisation": "St Elsewhere Trust"})
     assert fingerprint(group) != fingerprint(other)
 
 
 def test_a_fingerprint_stored_the_old_way_still_matches_its_own_retry() -> None:
-    form = GroupForm.model_validate(GROUP | {"manager_email": "Florence@example.org"})
+    form = GroupForm.model_validate(GROUP_FORM | {"manager_email": "Florence@example.org"})
     stored = _as_stored_before(form)
     assert stored != fingerprint(form)
     assert matches(stored, form)
     refuse_unless_retry(stored, form, "a group booking")  # answered as the first was
     # The old digest kept the case as typed: only that spelling matches it.
-    lower = GroupForm.model_validate(GROUP)
+    lower = GroupForm.model_validate(GROUP_FORM)
     assert not matches(stored, lower)
 
 
@@ -73,7 +65,7 @@ def test_other_answers_are_refused_as_other_answers() -> None:
 def test_a_retry_after_an_erasure_is_told_the_booking_exists_and_was_partly_erased(
     made: str,
 ) -> None:
-    form = GroupForm.model_validate(GROUP)
+    form = GroupForm.model_validate(GROUP_FORM)
     with pytest.raises(Conflict) as refused:
         refuse_unless_retry(None, form, made, erased=True)
     said = str(refused.value)
@@ -86,7 +78,7 @@ def test_a_retry_after_an_erasure_is_told_the_booking_exists_and_was_partly_eras
 
 def test_a_first_request_whose_answers_were_not_kept_is_not_said_to_differ() -> None:
     with pytest.raises(Conflict) as refused:
-        refuse_unless_retry(None, GroupForm.model_validate(GROUP), "a group booking")
+        refuse_unless_retry(None, GroupForm.model_validate(GROUP_FORM), "a group booking")
     said = str(refused.value)
     assert "other answers" not in said
     assert "was not kept" in said

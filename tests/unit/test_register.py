@@ -40,6 +40,7 @@ from tests.support.register_steps import (
     definition,
     keys,
     ports,
+    wang_completed,
 )
 
 __all__ = ["clock", "ports"]  # the fixtures, used by name
@@ -727,10 +728,7 @@ def test_a_reissued_spelling_shows_on_the_clis_register_and_the_apis_rows(
     from booking.cli.register import _said
     from booking.handlers.register_views import register_out
 
-    wang = book(ports, "wang@example.org", "王小明")
-    clock.now = AFTER_THE_LAST
-    for key in keys(ports)[:2]:
-        register.mark(ports, "c1", wang, key, Mark.ATTENDED)
+    wang = wang_completed(ports, clock)
     register.close(ports, "c1")
     register.reissue_certificate(ports, "c1", wang, "Wang Xiaoming")
     shown = register_out(register.register_of(ports, "c1")).model_dump(mode="json")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from booking.domain.attendance import Mark
 from booking.domain.errors import Conflict, NotFound
 from booking.services import people, register
 from booking.services.ports import Ports
 from tests.fakes import Clock
-from tests.support.register_steps import AFTER_THE_LAST, book, clock, keys, ports
+from tests.support.register_steps import book, clock, ports, wang_completed
 
 __all__ = ["clock", "ports"]  # the fixtures, used by name
 
@@ -25,10 +24,7 @@ def test_a_reissue_before_the_register_is_closed_says_so(ports: Ports, clock: Cl
 
 
 def test_a_reissue_for_an_erased_person_is_no_such_booking(ports: Ports, clock: Clock) -> None:
-    wang = book(ports, "wang@example.org", "王小明")
-    clock.now = AFTER_THE_LAST
-    for key in keys(ports)[:2]:
-        register.mark(ports, "c1", wang, key, Mark.ATTENDED)
+    wang = wang_completed(ports, clock)
     assert register.close(ports, "c1").unprintable_names == [wang]
     people.erase_person(ports, "wang@example.org")
     with pytest.raises(NotFound) as refused:
@@ -44,10 +40,7 @@ def test_a_held_certificates_news_reissued_before_it_went_is_not_sent(
     from booking.services.mailer import SendOutcome, send_email_job
     from tests.fakes.held import repo
 
-    wang = book(ports, "wang@example.org", "王小明")
-    clock.now = AFTER_THE_LAST
-    for key in keys(ports)[:2]:
-        register.mark(ports, "c1", wang, key, Mark.ATTENDED)
+    wang = wang_completed(ports, clock)
     register.close(ports, "c1")
     [held] = [j for j in repo(ports).written_emails if j.job_id.endswith(":held")]
     register.reissue_certificate(ports, "c1", wang, "Wang Xiaoming")

@@ -17,6 +17,7 @@ from booking.services.ports import EmailSendError, Ports
 from booking.services.send_leases import SEND_LEASE
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import repo
+from tests.support.group_bookings import GROUP_FORM
 from tests.support.throttled import every_call, marking_sent, throttled
 from tests.support.use_case_steps import answers, course_definition
 
@@ -46,17 +47,7 @@ def _applicants_job(ports: Ports) -> EmailJob:
 
 
 def _managers_job(ports: Ports) -> EmailJob:
-    group_booking.book_places(
-        ports,
-        "c1",
-        {
-            "manager_name": "Florence Nightingale",
-            "manager_email": "florence@example.org",
-            "organisation": "St Elsewhere",
-            "colleagues": [{"name": "Mary Seacole", "email": "mary@example.org"}],
-            "consent": True,
-        },
-    )
+    group_booking.book_places(ports, "c1", GROUP_FORM)
     return next(job for job in repo(ports).written_emails if job.kind in GROUP_KINDS)
 
 
