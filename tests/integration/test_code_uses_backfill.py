@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from booking.domain import limits
-from booking.domain.application import Application
+from booking.domain.application import ON_THE_WAY, Application
 from booking.domain.application import ApplicationStatus as S
 from tests.support.applications import session_id_of
 from tests.support.system import COURSE_ID, System
@@ -20,7 +20,7 @@ from tests.support.system import COURSE_ID, System
 def _rule_before_the_deploy(application: Application) -> bool:
     """``holds_code_use`` as it was: an expired hold kept its use."""
     return application.discount is not None and (
-        application.status in limits.ON_THE_WAY
+        application.status in ON_THE_WAY
         or application.status is S.CONFIRMED
         or application.booked_at is not None
     )
