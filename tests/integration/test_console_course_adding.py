@@ -47,8 +47,7 @@ def test_adding_a_course_under_a_taken_id_changes_nothing(
     title = system.course()["title"]
     before = system.items()
     emailed = len(system.sent)
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None, "the system starts with its course"
+    course = system.stored_course(COURSE_ID)
     typed = {
         **posted_fields(form_of(COURSE_ID, course.definition)),
         "title": "Another course",
@@ -85,8 +84,7 @@ def test_a_file_added_under_a_taken_id_changes_nothing(
 
 
 def test_a_course_is_still_added_and_changed(system: System, browser: ConsoleBrowser) -> None:
-    course = system.ports.repository.get_course(COURSE_ID)
-    assert course is not None, "the system starts with its course"
+    course = system.stored_course(COURSE_ID)
     fields = posted_fields(form_of(COURSE_ID, course.definition))
     added = browser.act("/console/courses", **{**fields, "course_id": "a-new-cohort"}, **ADDING)
     assert added.status == 303, text_of(added.body)[:500]

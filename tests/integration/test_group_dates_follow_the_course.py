@@ -279,8 +279,7 @@ def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
         assert system.deliver_emails() == []
         monkeypatch.setattr(system.ports.groups, "groups_of_course", groups_of_course)
         # The save goes on: its groups' dates set again from the course as saved.
-        course = system.ports.repository.get_course(COURSE_ID)
-        assert course is not None, "the course saved"
+        course = system.stored_course(COURSE_ID)
         assert redate_groups(system.ports, course).changed == 1
         sent = system.deliver_emails()
     # The manager hears of the move as it holds; the colleagues, whose links' email gave a
