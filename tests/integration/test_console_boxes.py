@@ -25,7 +25,7 @@ def _cancel(browser: ConsoleBrowser, application: dict[str, Any], **box: str) ->
     """The cancel button on the application's console page, its refund box as ``box`` has it
     (left out when empty)."""
     path = f"/console/applications/{application['application_id']}"
-    return browser.press(f"{path}/cancel", f"{path}/cancel", None, **box)
+    return browser.press(f"{path}/cancel", f"{path}/cancel", **box)
 
 
 def _paid_then_cancelled(

@@ -32,7 +32,7 @@ def _manager_erased(system: System) -> tuple[dict[str, Any], str]:
 
 
 def _cancelled(browser: ConsoleBrowser, path: str, **form: str) -> str:
-    reply = browser.press(f"{path}/cancel", f"{path}/cancel", None, **form)
+    reply = browser.press(f"{path}/cancel", f"{path}/cancel", **form)
     assert reply.status == 303, reply.body
     return browser.words(reply.headers["location"])
 

@@ -92,7 +92,7 @@ def test_cancelling_an_erased_persons_booking_says_nobody_was_emailed(
     system: System, browser: ConsoleBrowser, erased: str, form: dict[str, str], did: str
 ) -> None:
     system.deliver_emails()
-    reply = browser.press(f"{erased}/cancel", f"{erased}/cancel", None, **form)
+    reply = browser.press(f"{erased}/cancel", f"{erased}/cancel", **form)
     assert reply.status == 303, reply.body
     assert reply.headers["location"] == erased
     said = browser.words(reply.headers["location"])

@@ -58,7 +58,7 @@ def test_a_mark_left_for_an_earlier_invoice_neither_hides_nor_refuses_a_correcti
     assert shown.status == 200, shown.body
     assert f'value="{BILLING["billing_name"]}"' in shown.body  # the invoice's, not the mark's
     assert ELSEWHERE.billing_name not in shown.body
-    done = browser.press(page, page, None, **CORRECTED)
+    done = browser.press(page, page, **CORRECTED)
     assert done.status == 303, done.body
     assert pay_link_id(manager_view(system, group)) != old
     assert system.stripe_invoice(old)["status"] == "void"

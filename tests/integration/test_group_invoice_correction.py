@@ -259,14 +259,14 @@ def test_the_console_corrects_a_groups_invoice_once(system: System) -> None:
     older_tab = browser.form(page, page)
 
     asked = len(system.stripe_http.requests)
-    wrong = browser.press(page, page, None, **{**CORRECTED, "billing_email": "nobody"})
+    wrong = browser.press(page, page, **{**CORRECTED, "billing_email": "nobody"})
     assert wrong.status == 422, wrong.body
     assert 'id="billing_email-error"' in wrong.body
     assert "like accounts@example.org" in text_of(wrong.body)
     assert f'value="{CORRECTED["billing_name"]}"' in wrong.body  # as typed
     assert len(system.stripe_http.requests) == asked
 
-    done = browser.press(page, page, None, **CORRECTED)
+    done = browser.press(page, page, **CORRECTED)
     assert done.status == 303, done.body
     assert "Invoice corrected." in browser.words(done.headers["location"])
     new = _corrected(system, group, old, left)

@@ -252,16 +252,13 @@ def test_the_console_shows_the_details_to_correct_and_asks_first(
 
     assert browser.post(f"{path}/invoice/correct", **CORRECTED).status == 403
     wrong = browser.press(
-        f"{path}/invoice/correct",
-        f"{path}/invoice/correct",
-        None,
-        **{**CORRECTED, "billing_email": "x"},
+        f"{path}/invoice/correct", f"{path}/invoice/correct", **{**CORRECTED, "billing_email": "x"}
     )
     assert wrong.status == 422
     assert "Nothing was done" in text_of(wrong.body), text_of(wrong.body)[:600]
     assert system.stripe_invoice(old)["status"] == "open"
 
-    done = browser.press(f"{path}/invoice/correct", f"{path}/invoice/correct", None, **CORRECTED)
+    done = browser.press(f"{path}/invoice/correct", f"{path}/invoice/correct", **CORRECTED)
 
     assert done.status == 303, done.body
     _corrected(system, application, old)
@@ -419,7 +416,7 @@ def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what
         "po_number": "",
     }
 
-    wrong = browser.press(path, path, None, **typed)
+    wrong = browser.press(path, path, **typed)
 
     assert wrong.status == 422
     for name, words in {
@@ -440,7 +437,7 @@ def test_the_console_says_each_mistake_beside_its_field_all_at_once_keeping_what
 
     # Only the purchase order number left: the act's own refusal, beside it too.
     fixed = {**typed, "billing_name": "Elsewhere Trust", "billing_email": "a@example.org"}
-    again = browser.press(path, path, None, **fixed)
+    again = browser.press(path, path, **fixed)
     assert again.status == 422
     said = error_beside(again.body, "po_number")
     assert said

@@ -241,7 +241,7 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     assert "The place stays held" in words
     assert system.stored(application).version == version  # asking changed nothing
     assert browser.post(form, **EMPLOYER).status == 403
-    wrong = browser.press(form, form, None, **{**EMPLOYER, "billing_email": "x"})
+    wrong = browser.press(form, form, **{**EMPLOYER, "billing_email": "x"})
     assert wrong.status == 422
     # Said beside its box on this page, what was typed kept.
     assert "Nothing was done" in text_of(wrong.body)
@@ -251,7 +251,7 @@ def test_the_console_asks_for_the_billing_details_and_asks_first(
     assert f'value="{EMPLOYER["billing_name"]}"' in wrong.body
     assert system.checkout_session(_session_of(application))["status"] == "open"
 
-    done = browser.press(form, form, None, **EMPLOYER)
+    done = browser.press(form, form, **EMPLOYER)
 
     assert done.status == 303, done.body
     _invoiced(system, application, 20000)
@@ -304,7 +304,7 @@ def test_a_page_whose_due_day_moved_with_the_course_is_refused_and_the_new_day_s
     assert system.stored(application).invoices_issued == ()
     assert system.stripe_http.requests[stripe_asked:] == []
     assert system.checkout_session(_session_of(application))["status"] == "open"
-    done = browser.press(form, form, None, **EMPLOYER)
+    done = browser.press(form, form, **EMPLOYER)
     assert done.status == 303, done.body
     due = system.stored(application).invoice
     assert due is not None

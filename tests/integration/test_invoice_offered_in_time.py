@@ -134,7 +134,7 @@ def test_invoicing_the_employer_instead_says_the_day_the_invoice_will_fall_due(
     browser = signed_in(system)
 
     words = browser.words(form)
-    assert browser.press(form, form, None, **BY_INVOICE).status == 303
+    assert browser.press(form, form, **BY_INVOICE).status == 303
 
     stored = system.ports.repository.get_application(application_id)
     assert stored is not None
