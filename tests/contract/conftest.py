@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 @pytest.fixture(params=["fake", "dynamodb"])
 def repo(request: pytest.FixtureRequest) -> Iterator[Repository]:
     """The repository, the fake then the DynamoDB adapter over moto."""
-    yield from the_fake_then_dynamodb(
+    repositories: Iterator[Repository] = the_fake_then_dynamodb(
         request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
     )
+    yield from repositories
 
 
 @pytest.fixture(params=["fake", "dynamodb"])

@@ -48,7 +48,8 @@ def test_a_save_priced_after_the_check_makes_the_currency_change_check_again(
     repo.put_course("c1", definition())
     checked = repo.get_course("c1")  # the currency check reads it: nothing priced yet
     assert checked is not None
-    repo.save(application("a1", price=GBP, **changes), None)  # priced in GBP meanwhile
+    priced = application("a1", price=GBP).model_copy(update=changes)  # in GBP meanwhile
+    repo.save(priced, None)
     with pytest.raises(errors.StaleWrite):
         repo.put_course("c1", _in_dollars(), checked=checked)  # type: ignore[arg-type]
     course = repo.get_course("c1")

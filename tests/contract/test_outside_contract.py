@@ -215,6 +215,7 @@ def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billi
     assert invoice.currency == "gbp"
     assert invoice.status == "open"
     gateway.resend_invoice(invoice.invoice_id)
+    assert invoice.number  # the number it was sent with, read back
     # Its page, due moment and amount read back as it was sent: what an act that stopped
     # after sending it records as the booking's invoice when the employer paid it.
     held = InvoiceAtStripe(
@@ -227,7 +228,6 @@ def test_an_invoice_is_sent_due_when_asked_and_can_be_voided_once(billing: Billi
         due_at=invoice.due_at,
         amount_due=invoice.amount_due,
     )
-    assert invoice.number  # the number it was sent with, read back
     read = gateway.invoice_at_stripe(invoice.invoice_id)
     # When it was sent (finalized), to the second: what a payment recorded as received
     # outside Stripe may not come before.

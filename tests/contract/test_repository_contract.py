@@ -108,7 +108,7 @@ def code(max_uses: int | None = 1, **changes: object) -> DiscountCode:
 
 
 def coded(app_id: str, email: str, **changes: object) -> Application:
-    return application(app_id, email, discount=code().applied(), **changes)
+    return application(app_id, email, discount=code().applied()).model_copy(update=changes)
 
 
 def a_code_used(repo: Repository, max_uses: int, capacity: int = 2) -> Application:

@@ -19,11 +19,12 @@ NOW = datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def store(request: pytest.FixtureRequest) -> Iterator[ConsoleSessionStore]:
-    yield from the_fake_then_dynamodb(
+    stores: Iterator[ConsoleSessionStore] = the_fake_then_dynamodb(
         request.param,
         FakeConsoleSessions,
         lambda client: DynamoConsoleSessions(Table(client, TABLE)),
     )
+    yield from stores
 
 
 def test_a_session_reads_back_as_it_was_put(store: ConsoleSessionStore) -> None:

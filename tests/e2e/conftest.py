@@ -136,7 +136,7 @@ PHONE = {"width": 375, "height": 740}
 def page_in(chromium: Browser, **context: Any) -> Iterator[Page]:
     """A page in a browser context of its own (British English, London's clock; 15 s for
     anything awaited), closed after use."""
-    opened = chromium.new_context(**(UK_CONTEXT | context))
+    opened = chromium.new_context(**UK_CONTEXT, **context)  # context never sets the place
     opened.set_default_timeout(15_000)
     try:
         yield opened.new_page()

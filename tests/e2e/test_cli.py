@@ -73,7 +73,7 @@ def test_load_course_says_when_a_follow_up_without_an_id_seems_to_move(
     stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     follow_up = {"start_time": "16:00", "end_time": "17:00", "kind": "follow_up"}
-    definition = {
+    definition: dict[str, Any] = {
         "programme": "cli-unnamed",
         "title": "CLI cohort with a follow-up",
         "price": {"amount": 20000, "currency": "gbp"},
@@ -199,7 +199,7 @@ def test_codes_bursaries_and_totals_from_the_terminal(
 def test_courses_a_course_a_roster_and_invoices_in_words(
     stack: RunningStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    definition = {
+    definition: dict[str, Any] = {
         "title": "CLI invoice cohort",
         "price": {"amount": 20000, "currency": "gbp"},
         "capacity": 5,

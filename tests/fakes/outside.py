@@ -140,7 +140,11 @@ class FakePaymentGateway:
         self._check()
         known = {*self.payments_taken, *self.intents, *self.made_at_stripe}
         known |= {intent for intent, _ in self.refunds.values()}
-        known |= {session.payment_intent for session in self.sessions.values()}
+        known |= {
+            session.payment_intent
+            for session in self.sessions.values()
+            if session.payment_intent is not None  # a session not yet paid has taken no payment
+        }
         if payment_intent not in known:
             raise UnknownToProvider("no such payment", code="payment_state_conflict")
         left = self.payments_taken.get(payment_intent, 0)

@@ -62,7 +62,8 @@ def _write_old_shape(system: System, application: Application) -> None:
 
 def _backfilled(system: System) -> list[dict[str, Any]]:
     """Every course's page, as the CLI asks for them."""
-    pages, body = [], {}
+    pages: list[dict[str, Any]] = []
+    body: dict[str, Any] = {}
     while True:
         reply = system.admin("POST", "/billing-index/backfill", json_body=body)
         assert reply.status == 200, reply.body

@@ -322,8 +322,8 @@ def test_a_card_payment_racing_a_part_bursary_is_confirmed_saying_what_comes_bac
     assert system.status_of(application)["status"] == "confirmed"
     assert system.standin.money_taken()[application["application_id"]] == 15000
     emails = system.deliver_emails()
-    [granted] = [e for e in emails if e.subject.startswith(BURSARY_TOLD)]
-    assert "left to pay" not in granted.text  # the whole price was paid as it was granted
+    [granted_email] = [e for e in emails if e.subject.startswith(BURSARY_TOLD)]
+    assert "left to pay" not in granted_email.text  # the whole price was paid as it was granted
     [confirmed] = [e for e in emails if "confirmed" in e.subject.lower()]
     assert "your payment of £200.00 has been received" in confirmed.text
     assert "A bursary of £50.00 was granted as you paid, so £50.00 of it comes back" in (

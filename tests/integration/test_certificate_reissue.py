@@ -204,8 +204,8 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     assert "printed as “Anil Kumaar”" in browser.words(page)
     [email] = system.deliver_emails()
     assert email.to == ["anil@example.org"]
-    shown = browser.get(f"/console/applications/{anil['application_id']}").body
-    timeline = text_of(shown[shown.index('<ol class="timeline"') :])
+    application_page = browser.get(f"/console/applications/{anil['application_id']}").body
+    timeline = text_of(application_page[application_page.index('<ol class="timeline"') :])
     assert timeline.count("Certificate reissued with a spelling to print") == 2
     assert "completed, the certificate to follow (held)" in timeline  # the held one's email
     assert "Kumaar" not in timeline  # the spelling is personal data: never in the history
@@ -214,7 +214,8 @@ def test_the_console_register_reissues_a_held_certificate_from_a_form_beside_it(
     rows = {r["application_id"]: r for r in register_read(system)["rows"]}
     assert rows[anil["application_id"]]["printed_name"] == "Anil Kumaar"
     assert rows[closed["wang"]["application_id"]]["printed_name"] is None
-    assert "printed as “Anil Kumaar”" in html.unescape(text_of(shown[: shown.index("Timeline")]))
+    above_timeline = application_page[: application_page.index("Timeline")]
+    assert "printed as “Anil Kumaar”" in html.unescape(text_of(above_timeline))
 
 
 def test_a_held_certificate_is_reissued_from_the_terminal(

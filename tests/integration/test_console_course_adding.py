@@ -47,10 +47,9 @@ def test_adding_a_course_under_a_taken_id_changes_nothing(
     title = system.course()["title"]
     before = system.items()
     emailed = len(system.sent)
+    course = system.stored_course(COURSE_ID)
     typed = {
-        **posted_fields(
-            form_of(COURSE_ID, system.ports.repository.get_course(COURSE_ID).definition)
-        ),  # type: ignore[union-attr]
+        **posted_fields(form_of(COURSE_ID, course.definition)),
         "title": "Another course",
         "price": "50.00",
     }
@@ -85,9 +84,8 @@ def test_a_file_added_under_a_taken_id_changes_nothing(
 
 
 def test_a_course_is_still_added_and_changed(system: System, browser: ConsoleBrowser) -> None:
-    fields = posted_fields(
-        form_of(COURSE_ID, system.ports.repository.get_course(COURSE_ID).definition)
-    )  # type: ignore[union-attr]
+    course = system.stored_course(COURSE_ID)
+    fields = posted_fields(form_of(COURSE_ID, course.definition))
     added = browser.act("/console/courses", **{**fields, "course_id": "a-new-cohort"}, **ADDING)
     assert added.status == 303, text_of(added.body)[:500]
     assert system.course("a-new-cohort")["title"] == system.course()["title"]

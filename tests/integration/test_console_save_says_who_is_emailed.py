@@ -160,7 +160,7 @@ def test_other_cohorts_people_holding_a_hosted_follow_up_are_counted(
     on = f"booked on {cohort_name(later)} (a follow-up it shares)"
     assert f"3 people {TOLD[:-1]}, 2 of them {on}." in said, said[:600]
     assert "among them" not in said
-    assert f"booked on {cohort_name(system.ports.repository.get_course(COURSE_ID))}" not in said
+    assert f"booked on {cohort_name(system.stored_course(COURSE_ID))}" not in said
 
 
 def test_one_person_booked_on_another_cohort_is_said_as_one_of_that_cohort(

@@ -89,14 +89,14 @@ def test_what_the_save_found_is_not_told_again_and_the_window_ends(system: Syste
     # Past the window the sweep reads no course's groups for it.
     later = now + FOLLOW_WINDOW + timedelta(minutes=1)
     reads: list[str] = []
-    groups_of_course = system.ports.repository.groups_of_course
+    groups_of_course = system.ports.groups.groups_of_course
 
     def counted(course_id: str) -> list[object]:
         reads.append(course_id)
         return list(groups_of_course(course_id))
 
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(system.ports.repository, "groups_of_course", counted)
+        patched.setattr(system.ports.groups, "groups_of_course", counted)
         assert sweep(system.ports, later).dates_followed == 0
     assert reads == []
 

@@ -14,17 +14,14 @@ import pytest
 
 from booking.domain.application import Application
 from booking.domain.invoice_voiding import LEFT_HALF_DONE_AFTER
-from tests.integration.test_invoice_correction import (
-    CORRECTED,
-    correction_stopped_after_the_void,
-)
+from tests.integration.test_invoice_correction import correction_stopped_after_the_void
 from tests.support.card_then_invoice import (
     by_card,
     invoiced_instead,
     stopped_after_the_expiry,
 )
 from tests.support.held_events import deliver, held, paid_then_completed
-from tests.support.invoiced import one_on_an_invoice, stopped_after_the_void
+from tests.support.invoiced import CORRECTED, one_on_an_invoice, stopped_after_the_void
 from tests.support.system import Reply, System
 
 

@@ -180,7 +180,7 @@ class Harness:
     def drain(self, moment: datetime) -> list[dict[str, Any]]:
         """Deliver every queued job to the mailer handler, as the SQS event source would
         (after the stream has relayed the outbox to the queue)."""
-        answers = []
+        answers: list[dict[str, Any]] = []
         with time_machine.travel(moment, tick=False):
             self.stream.pump()
             while True:
@@ -548,7 +548,7 @@ def test_a_crash_between_claim_and_queue_is_resumed_by_the_next_run(harness: Har
             raise RuntimeError("function timed out")
 
     real_queue = harness.ports.email_queue
-    harness.ports.email_queue = Crashing()  # type: ignore[assignment]
+    harness.ports.email_queue = Crashing()
     with pytest.raises(RuntimeError):
         harness.tick(JUNE_START - timedelta(hours=3))
     harness.ports.email_queue = real_queue
@@ -610,7 +610,7 @@ def run_tick(system: Harness, moment: datetime, crash: str | None) -> None:
                 raise RuntimeError("crash after claiming, before queueing")
 
         real = system.ports.email_queue
-        system.ports.email_queue = Crashing()  # type: ignore[assignment]
+        system.ports.email_queue = Crashing()
         try:
             system.tick(moment)
         except RuntimeError:

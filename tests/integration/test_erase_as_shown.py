@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from booking.services import people
+from booking.services.group_erasure import refuse_while_groups_paid_for
 from tests.support.console import ConsoleBrowser, multipart_post
 from tests.support.page_text import text_of
 from tests.support.system import COURSE_ID, System
@@ -93,7 +94,7 @@ def test_an_application_made_while_the_erasure_runs_erases_nothing(
     definition = system.one_session_file()
     assert system.admin("PUT", "/courses/one", json_body=definition).status == 201
     made: list[dict[str, str]] = []
-    asked = people.refuse_while_groups_paid_for
+    asked = refuse_while_groups_paid_for  # the rule; people's name for it is patched below
 
     def applied_meanwhile(ports: Any, email: str) -> None:
         if not made:

@@ -256,7 +256,7 @@ def test_a_rebooking_is_never_outranked_by_the_earlier_cancellation(system: Syst
     def events(message: OutgoingEmail, method: str) -> dict[str, int]:
         [ics] = [a for a in message.attachments if a.params == {"method": method}]
         calendar = Calendar.from_ical(ics.content)
-        return {str(e["UID"]): int(e["SEQUENCE"]) for e in calendar.walk("VEVENT")}
+        return {str(e["UID"]): int(e.decoded("SEQUENCE")) for e in calendar.walk("VEVENT")}
 
     [booked, rebooked] = [m for m in mine if m.subject.startswith("Your place is confirmed")]
     cancelled: dict[str, int] = {}

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 
 from booking.domain.course import CourseDefinition
 from booking.handlers.course_form import form_of
-from tests.integration.test_follow_up_link_kept import EARLIER, _earlier_cohort, _invitation
+from tests.integration.test_follow_up_link_kept import _earlier_cohort, _invitation
 from tests.support.console import posted_fields, signed_in
+from tests.support.courses import SIBLING as EARLIER
 from tests.support.system import System
 
 EARLIER_DESK = "earlier-desk@example.org"

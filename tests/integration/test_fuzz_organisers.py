@@ -80,7 +80,7 @@ def values(schema: Schema, components: Schema, depth: int = 0) -> st.SearchStrat
         return any_json
     if "anyOf" in schema or "oneOf" in schema:
         return st.one_of(
-            [values(s, components, depth) for s in schema.get("anyOf", schema.get("oneOf", []))]
+            [values(s, components, depth) for s in schema.get("anyOf") or schema["oneOf"]]
         )
     if "enum" in schema:
         return st.one_of(st.sampled_from(schema["enum"]), odd_text)

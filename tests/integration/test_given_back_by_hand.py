@@ -192,7 +192,7 @@ def test_the_terminal_records_it(
     cli.connect(system, monkeypatch)
     application = _cancelled_paid_off_stripe(system)
 
-    command = ("give-back", application["reference"], "--amount", "200", "--on")
+    command: tuple[str, ...] = ("give-back", application["reference"], "--amount", "200", "--on")
     command += (today(system), "--how", "bank_transfer")
 
     ran = cli.run(capsys, *command)

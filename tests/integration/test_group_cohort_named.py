@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration import test_group_bookings as booked
+from tests.support import groups as booked
 from tests.support.groups import group_page
+from tests.support.invoiced import BILLING, INVOICED
 from tests.support.stripe_client import requests_to
 from tests.support.system import System
 
@@ -20,11 +21,11 @@ COHORT = "Compassionate Leadership Training, from Monday 7 June 2027"
 
 
 def _organisation(system: System) -> str:
-    return str(system.course(booked.INVOICED).get("organisation") or "")
+    return str(system.course(INVOICED).get("organisation") or "")
 
 
 def test_the_managers_form_and_page_name_the_cohort_by_its_first_day(system: System) -> None:
-    form = system.api("GET", f"/courses/{booked.INVOICED}/group-booking", headers=HTML)
+    form = system.api("GET", f"/courses/{INVOICED}/group-booking", headers=HTML)
     assert f"</span>{COHORT}</h1>" in form.body
     group: dict[str, Any] = booked.paid_group(system)
     page = group_page(system, group)
@@ -50,7 +51,7 @@ def test_every_group_email_names_the_cohort_in_its_subject_and_footer(system: Sy
 
 
 def test_the_invoice_line_names_the_cohort(system: System) -> None:
-    reply = booked.book(system, **booked.BILLING)
+    reply = booked.book(system, **BILLING)
     assert reply.status == 201, reply.body
     invoice_items = requests_to(system.stripe_http, "/v1/invoiceitems")
     assert invoice_items

@@ -279,9 +279,8 @@ def test_an_email_about_a_move_the_course_as_saved_now_undoes_is_not_sent(
         assert system.deliver_emails() == []
         monkeypatch.setattr(system.ports.groups, "groups_of_course", groups_of_course)
         # The save goes on: its groups' dates set again from the course as saved.
-        assert (
-            redate_groups(system.ports, system.ports.repository.get_course(COURSE_ID)).changed == 1
-        )
+        course = system.stored_course(COURSE_ID)
+        assert redate_groups(system.ports, course).changed == 1
         sent = system.deliver_emails()
     # The manager hears of the move as it holds; the colleagues, whose links' email gave a
     # later date than the one that holds (7 days before), are not written to of a later one.

@@ -159,6 +159,7 @@ def test_a_group_that_changes_as_its_email_is_leased_is_read_again_at_once(
         if not changed:  # the first lease only: a save lands just before it
             changed.append(job_id)
             current = groups.get_group(read.group_id)
+            assert current is not None, "the group being sent about"
             groups.save_group(current, current)
         return lease(read, job_id, until)
 

@@ -54,7 +54,7 @@ def test_a_group_refunded_in_full_at_stripe_says_it_ended_to_its_manager(system:
     invoiced_cohort(system, capacity=5)
     group: dict[str, Any] = book(system, **BILLING, colleagues=COLLEAGUES[:2]).json()
     pay_invoice(system, group)
-    payment = system.ports.groups.get_group(group["group_id"]).payment_intent
+    payment = system.stored_group(group).payment_intent
     system.refund_at_stripe(payment)
 
     seen = manager_view(system, group)

@@ -170,7 +170,14 @@ def test_the_terminal_records_it_once_and_group_bookings_says_so(
     group = _two_given_up(system)
     shown = cli.run(capsys, "group-bookings", INVOICED)
     assert f"Once given back: course-booking give-back-group {group['group_id']}" in shown.out
-    command = ("give-back-group", group["group_id"], "--amount", "150", "--on", today(system))
+    command: tuple[str, ...] = (
+        "give-back-group",
+        group["group_id"],
+        "--amount",
+        "150",
+        "--on",
+        today(system),
+    )
     command += ("--how", "cheque")
 
     ran = cli.run(capsys, *command)
@@ -210,7 +217,7 @@ def test_the_managers_and_billing_contacts_record_and_export_show_it(
     system: System, browser: ConsoleBrowser
 ) -> None:
     group = _two_given_up(system)
-    typed = {"amount": 40000, "given_on": today(system), "method": "bank_transfer"}
+    typed: dict[str, Any] = {"amount": 40000, "given_on": today(system), "method": "bank_transfer"}
     assert _given_back(system, group, **typed).status == 200
 
     for email in (MANAGER, ACCOUNTS):
@@ -244,7 +251,7 @@ def test_every_refusal_on_a_groups_route_speaks_of_the_group_booking(
     system: System, browser: ConsoleBrowser
 ) -> None:
     group = _two_given_up(system)
-    typed = {"amount": 100, "given_on": today(system), "method": "cheque"}
+    typed: dict[str, Any] = {"amount": 100, "given_on": today(system), "method": "cheque"}
     gid = group["group_id"]
 
     replies = [

@@ -80,7 +80,7 @@ def _other_colleague() -> dict[str, object]:
 
 def test_a_groups_invoice_being_paid_by_debit_is_not_said_to_be_unpaid(system: System) -> None:
     _grouped_on_an_invoice(system)
-    [group] = system.ports.repository.groups_of_course(INVOICED)
+    [group] = system.ports.groups.groups_of_course(INVOICED)
     assert group.invoice is not None
     assert system.debit_invoice(group.invoice.invoice_id).status == 200
 

@@ -58,7 +58,7 @@ def _invoice_refused(system: System) -> tuple[str, str]:
     """A group booked by invoice on :data:`INVOICED`, refused (422) with nothing booked: the
     refusal's message and its words beside ``payment_method``."""
     refused = book(system, **BILLING).refused(422, "validation_failed")
-    assert system.ports.repository.groups_of_course(INVOICED) == []
+    assert system.ports.groups.groups_of_course(INVOICED) == []
     return refused["message"], refused["fields"]["payment_method"]
 
 

@@ -70,7 +70,7 @@ def test_an_invoice_groups_partial_refund_tells_the_manager_and_the_billing_cont
     system.deliver_emails()
     system.refund_at_stripe(_payment_of(system, group), 20000)
     sent = system.deliver_emails()
-    assert sorted(m.to for m in sent) == [[BILLING["billing_email"]], MANAGER]
+    assert sorted(list(m.to) for m in sent) == [[BILLING["billing_email"]], MANAGER]
     [accounts] = [m for m in sent if m.to == [BILLING["billing_email"]]]
     assert (
         "£200.00 of the £600.00 paid for the group booking made for St Elsewhere NHS Trust on "

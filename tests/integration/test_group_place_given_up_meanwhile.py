@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from booking.domain.groups import GroupBooking
-from tests.integration import test_group_bookings as groups
+from tests.support import groups
 from tests.support.groups import give_up, invoices_made, pay_link_id
+from tests.support.invoiced import INVOICED
 from tests.support.system import COURSE_ID, STRIPE_KEY, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -89,7 +90,7 @@ def test_what_was_asked_for_the_places_kept_is_undone_when_the_group_changed_mea
     way: str,
 ) -> None:
     fields, path, asked_of, undone = WAYS[way]
-    course = groups.INVOICED if fields else COURSE_ID
+    course = INVOICED if fields else COURSE_ID
     group = groups.book(system, course=course, colleagues=groups.COLLEAGUES[:2], **fields).json()
     first = pay_link_id(group)
     left = groups.places_left(system, course)
@@ -117,7 +118,7 @@ def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_
 ) -> None:
     group = groups.invoiced_group(system, colleagues=groups.COLLEAGUES[:2])
     first = pay_link_id(group)
-    left, made = groups.places_left(system, groups.INVOICED), invoices_made(system)
+    left, made = groups.places_left(system, INVOICED), invoices_made(system)
     raced = race_next_save(system, monkeypatch)
 
     reply = give_up(system, group, 2)
@@ -128,7 +129,7 @@ def test_an_invoice_is_not_voided_when_the_group_changed_before_its_replacement_
     assert invoices_made(system) == made
     old = system.stripe_local("GET", f"/v1/invoices/{first}", headers=STRIPE_KEY).json()
     assert old["status"] == "open"
-    _none_released(system, group, groups.INVOICED, left)
+    _none_released(system, group, INVOICED, left)
 
 
 def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_over(
@@ -136,7 +137,7 @@ def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_o
 ) -> None:
     group = groups.invoiced_group(system, colleagues=groups.COLLEAGUES[:2])
     first = pay_link_id(group)
-    left = groups.places_left(system, groups.INVOICED)
+    left = groups.places_left(system, INVOICED)
     store = system.ports.groups
     real_save = store.save_group
     bumped: list[int] = []
@@ -167,4 +168,4 @@ def test_a_change_of_nothing_the_give_up_decides_saved_after_the_void_is_saved_o
     assert stored is not None
     assert "evt_another" in stored.recent_event_ids
     assert stored.replacing_invoice is None
-    assert groups.places_left(system, groups.INVOICED) == left + 1
+    assert groups.places_left(system, INVOICED) == left + 1

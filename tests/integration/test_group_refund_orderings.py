@@ -77,6 +77,7 @@ def test_a_give_up_taking_the_last_of_the_payment_ends_the_booking(system: Syste
     its other places released, their links dead, the manager told once of each change."""
     group = paid_card_group(system)  # 3 places, £600
     payment = system.stored_group(group).payment_intent
+    assert payment is not None, "the group was paid"
     system.refund_at_stripe(payment, 50000)  # all but £100: "the places stand"
     told = [m for m in system.deliver_emails() if MANAGER in m.to]
     assert len(told) == 1
@@ -129,6 +130,7 @@ def test_a_give_up_racing_a_dashboard_part_refund_gives_back_what_is_left(system
     when they come, and again, change nothing."""
     group = paid_card_group(system)
     payment = system.stored_group(group).payment_intent
+    assert payment is not None, "the group was paid"
     held = events_held(system, lambda: system.refund_at_stripe(payment, 50000))
 
     given = give_up(system, group, 1)

@@ -134,7 +134,10 @@ def test_an_invoice_group_refunded_in_part_then_in_full_at_stripe(system: System
     assert (money["paid"], money["refunded"], money["group_places"]) == (60000, 60000, 0)
     ended = [m for m in system.deliver_emails() if m.subject.startswith("The payment was refunded")]
     # The manager's and the billing contact's, each to them alone.
-    assert sorted(m.to for m in ended) == [[BILLING["billing_email"]], ["florence@example.org"]]
+    assert sorted(list(m.to) for m in ended) == [
+        [BILLING["billing_email"]],
+        ["florence@example.org"],
+    ]
 
 
 def test_a_give_up_after_a_refund_at_stripe_says_what_was_left(system: System) -> None:

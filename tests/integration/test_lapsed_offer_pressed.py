@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import time_machine
 
-from tests.integration.test_nothing_owed_on_a_lapse import seat_offered
 from tests.support.console import signed_in
+from tests.support.offers import seat_offered
 from tests.support.page_text import text_of
 from tests.support.system import System
 

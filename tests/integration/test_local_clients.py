@@ -76,7 +76,11 @@ def test_a_client_of_moto_in_process_sends_its_requests_unsigned_where_moto_allo
         aws.client("secretsmanager").create_secret(Name="made-unsigned", SecretString="x")
         aws.client("dynamodbstreams").list_streams()
         aws.as_made()
-        signed = {service: boto3.client(service, region_name=aws.REGION) for service in services}
+        # boto3-stubs types client() by each service's name as a literal, not a name looped over.
+        signed = {
+            service: boto3.client(service, region_name=aws.REGION)  # type: ignore[call-overload]
+            for service in services
+        }
         assert signed["dynamodb"].list_tables()["TableNames"] == [resources.table_name]
         assert resources.email_queue_url in signed["sqs"].list_queues()["QueueUrls"]
         identities = signed["sesv2"].list_email_identities()["EmailIdentities"]

@@ -5,12 +5,12 @@ writes answers, list a table in moto's order and match each request once."""
 from __future__ import annotations
 
 import gc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
 from botocore import xform_name
-from botocore.awsrequest import AWSPreparedRequest
+from botocore.awsrequest import AWSPreparedRequest, HTTPHeaders
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto import backend_index as moto_backend_index
@@ -35,9 +35,14 @@ from infra.local.aws import REGION
 from tests.support.moto_table import moto_table
 from tests.support.system import System
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-def _puts(table: str, prefix: str, count: int, *, refused: bool = False) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = [
+
+def _puts(
+    table: str, prefix: str, count: int, *, refused: bool = False
+) -> list[TransactWriteItemTypeDef]:
+    items: list[TransactWriteItemTypeDef] = [
         {"Put": {"TableName": table, "Item": {"pk": {"S": f"{prefix}-{n}"}, "sk": {"S": "X"}}}}
         for n in range(count)
     ]
@@ -267,7 +272,8 @@ def test_a_query_answers_in_motos_own_order_without_sorting_the_table(
             )
 
     def every_page(query: dict[str, Any]) -> list[list[dict[str, Any]]]:
-        pages, start = [], {}
+        pages: list[list[dict[str, Any]]] = []
+        start: dict[str, Any] = {}
         while True:
             answer = client.query(**query, **start)
             pages.append(answer["Items"])
@@ -343,7 +349,9 @@ def test_each_url_is_routed_to_its_service_once(
         assert system.resources.table_name in dynamodb.list_tables()["TableNames"]
     assert len(tried) <= 1  # once for this URL in the process (none if routed before)
     stubber = BotocoreStubber()
-    request = AWSPreparedRequest("GET", "https://nothing.amazonaws.com/x", {}, b"", False)
+    request = AWSPreparedRequest(
+        "GET", "https://nothing.amazonaws.com/x", HTTPHeaders(), b"", False
+    )
     assert stubber.process_request(request) == (404, {}, "Not yet implemented")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -20,13 +20,25 @@ from infra.local.aws import REGION, provision
 from infra.local.moto_lean import keep_moto_lean
 from tests.support.moto_table import moto_table
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        PutTypeDef,
+        TransactWriteItemTypeDef,
+    )
 
-def _key(pk: str, sk: str = "X") -> dict[str, Any]:
+
+def _key(pk: str, sk: str = "X") -> dict[str, AttributeValueTypeDef]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
-def _put(table: str, pk: str, sk: str = "X", **extra: Any) -> dict[str, Any]:
-    return {"Put": {"TableName": table, "Item": _key(pk, sk) | {"v": {"S": pk}}, **extra}}
+def _put(
+    table: str, pk: str, sk: str = "X", *, condition: str | None = None
+) -> TransactWriteItemTypeDef:
+    put: PutTypeDef = {"TableName": table, "Item": _key(pk, sk) | {"v": {"S": pk}}}
+    if condition is not None:
+        put["ConditionExpression"] = condition
+    return {"Put": put}
 
 
 _VALUES = {":v": {"S": "changed"}, ":n": {"N": "1"}}
@@ -44,7 +56,7 @@ def _update(table: str, pk: str, sk: str = "X", expression: str = "SET v = :v") 
     }
 
 
-def _delete(table: str, pk: str, sk: str = "X") -> dict[str, Any]:
+def _delete(table: str, pk: str, sk: str = "X") -> TransactWriteItemTypeDef:
     return {"Delete": {"TableName": table, "Key": _key(pk, sk)}}
 
 
@@ -59,7 +71,7 @@ def _check(table: str, pk: str, condition: str, sk: str = "X", **extra: Any) -> 
     }
 
 
-def _transactions(t: str) -> list[list[dict[str, Any]]]:
+def _transactions(t: str) -> list[list[TransactWriteItemTypeDef]]:
     """Succeeding and failing transactions: puts, updates, deletes and condition checks on
     items absent and present, in partitions absent and present."""
     return [
@@ -80,7 +92,7 @@ def _transactions(t: str) -> list[list[dict[str, Any]]]:
                 t, "a", "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure="ALL_OLD"
             ),
             _put(t, "e"),
-            _put(t, "b", ConditionExpression="attribute_not_exists(pk)"),
+            _put(t, "b", condition="attribute_not_exists(pk)"),
         ],
         # Two operations on one item: a validation error, after the first has been written.
         [_put(t, "f"), _update(t, "a"), _delete(t, "a")],
@@ -94,7 +106,7 @@ def _transactions(t: str) -> list[list[dict[str, Any]]]:
             _update(t, "a"),
             _update(t, "i", "1", "REMOVE v"),
         ],
-        [_put(t, "a", ConditionExpression="attribute_not_exists(pk)"), _delete(t, "c")],
+        [_put(t, "a", condition="attribute_not_exists(pk)"), _delete(t, "c")],
     ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from booking.domain.emails import EmailJob, EmailKind, OutgoingEmail
 from booking.handlers import mailer as mailer_handler
 from booking.services import mailer
+from booking.services.email_composing import composed as composing
 from infra.local.front import lambda_context
 from infra.local.mail import sqs_event
 from tests.support.groups import COLLEAGUES, MANAGER, apply_through, paid_group
@@ -55,7 +56,7 @@ def test_a_copy_composed_before_the_managers_erasure_is_sent_without_them(
     applied = apply_through(system, group["places"][0]["apply_url"], **COLLEAGUES[0])
     assert applied.status == 201, applied.body
     erasures: list[Reply] = []
-    composed = mailer.composed
+    composed = composing  # the composer; mailer's name for it is patched below
 
     def composed_then_manager_erased(ports: Any, job: EmailJob, *args: Any, **kw: Any) -> Any:
         message = composed(ports, job, *args, **kw)

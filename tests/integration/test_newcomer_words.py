@@ -125,7 +125,11 @@ def test_the_group_forms_error_summary_names_the_consent_box(system: System) -> 
     # A program is told the same in its JSON, and the box is counted by the one rule.
     # (JSON names its colleagues as a list: the form's numbered rows are a form's only.)
     colleagues = [{"name": "Colleague One", "email": "one@example.org"}]
-    unticked = {**manager, "organisation": form["organisation"], "colleagues": colleagues}
+    unticked: dict[str, Any] = {
+        **manager,
+        "organisation": form["organisation"],
+        "colleagues": colleagues,
+    }
     unticked["consent"] = False
     as_json = system.api("POST", f"/courses/{COURSE_ID}/group-bookings", json_body=unticked)
     assert as_json.status == 422

@@ -166,7 +166,8 @@ def _odd_documents(draw: st.DrawFn, document: dict[str, Any]) -> Any:
         # Half the time a top-level field, so short documents' fields are not drowned out by
         # the many places inside a long list of sessions.
         top = [(key,) for key in changed] if isinstance(changed, dict) else []
-        paths = top if top and draw(st.booleans()) else _paths(changed)
+        at_top = bool(top) and draw(st.booleans())
+        paths = top if at_top else _paths(changed)
         if not paths:
             break
         changed = _replaced(changed, draw(st.sampled_from(paths)), draw(_ODD_JSON))
@@ -347,7 +348,7 @@ SAMPLE_EVENTS = (
     "invoice.voided",
     "refund.created",
 )
-ODD_EVENT_PARTS = (
+ODD_EVENT_PARTS: tuple[tuple[tuple[str, ...], object], ...] = (
     (("type",), {}),
     (("type",), ["invoice.paid"]),
     (("data",), True),

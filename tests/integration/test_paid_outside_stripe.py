@@ -54,6 +54,7 @@ def _booked(system: System, **changes: Any) -> tuple[dict[str, Any], str]:
 
 
 def _seen_on(page: str) -> str:
+    seen: str
     [seen] = re.findall(r'name="seen" value="([0-9a-f]{16})"', page)
     return seen
 
@@ -97,8 +98,8 @@ def test_the_console_asks_then_records_a_bank_transfer(
     assert "Nothing is refunded from here: the £200.00 paid was paid outside Stripe" in cancelling
     assert "nothing was paid" not in cancelling
 
-    asked = {"expand[0]": ["amount_paid_off_stripe"]}  # given only when asked for
-    read = system.standin.handle("GET", f"/v1/invoices/{invoice_id}", asked, STRIPE_KEY, b"")
+    expanded = {"expand[0]": ["amount_paid_off_stripe"]}  # given only when asked for
+    read = system.standin.handle("GET", f"/v1/invoices/{invoice_id}", expanded, STRIPE_KEY, b"")
     at_stripe = json.loads(read.body)
     assert (at_stripe["status"], at_stripe["amount_paid_off_stripe"]) == ("paid", 20000)
     assert at_stripe["amount_paid"] == 20000  # counted once: amount_paid includes it

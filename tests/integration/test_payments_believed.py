@@ -49,7 +49,7 @@ def _anomalies(system: System) -> list[str]:
 def _signed_payment_of_our_own_session(system: System, **changes: Any) -> dict[str, Any]:
     """The real payment event of an application's own checkout, its session changed as given
     and signed again: a signed event whose contents are not what was asked."""
-    application = system.apply().json()
+    application: dict[str, Any] = system.apply().json()
     caused = events_held(system, lambda: system.pay(application["checkout_url"]))
     [body] = [b for b, _ in caused if b"checkout.session.completed" in b]
     event = json.loads(body)
@@ -121,7 +121,7 @@ def test_a_session_the_application_never_had_confirms_nothing(system: System) ->
 def _paid_twice(system: System) -> dict[str, Any]:
     """The first checkout is paid but its event is delayed; the hold lapses, the applicant
     restarts and pays again. Both payments reach the system."""
-    application = system.apply().json()
+    application: dict[str, Any] = system.apply().json()
     first_payment = events_held(system, lambda: system.pay(application["checkout_url"]))
     system.clock_offset += timedelta(minutes=32)
     restarted = system.api(

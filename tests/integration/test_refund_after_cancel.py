@@ -105,8 +105,8 @@ def test_a_refund_after_a_dashboard_part_refund_says_both_parts(system: System) 
         assert "We have refunded £150.00 of your payment for" in body, body
         assert "(with the £50.00 refunded earlier, £200.00 in all)" in body, body
     system.hold_webhooks = False
-    for body, headers in system.pending:
-        assert system.webhook(body, headers).status == 200
+    for event, headers in system.pending:
+        assert system.webhook(event, headers).status == 200
     assert cohorts.emails_to(ADA) == []
     assert system.stored_document(app_id)["amount_refunded"] == 20000
 

@@ -74,7 +74,7 @@ def _signed_webhook(event_body: dict[str, Any]) -> dict[str, Any]:
     digest = hmac.new(
         WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
     ).hexdigest()
-    event = copy.deepcopy(load_event("apigw/stripe_webhook.json"))
+    event: dict[str, Any] = copy.deepcopy(load_event("apigw/stripe_webhook.json"))
     event["headers"]["stripe-signature"] = f"t={timestamp},v1={digest}"
     event["body"] = base64.b64encode(body).decode()
     event["isBase64Encoded"] = True
@@ -87,7 +87,7 @@ def _aimed_at(system: System, name: str, application: dict[str, Any]) -> dict[st
     held): the webhook asks Stripe whether the booking's session was paid, and with which
     payment (``services.believed``), as it would ask Stripe of a real event; a delayed
     payment's success is made at Stripe before its event says so."""
-    stripe_event = copy.deepcopy(load_event(f"stripe/{name}.json"))
+    stripe_event: dict[str, Any] = copy.deepcopy(load_event(f"stripe/{name}.json"))
     session = stripe_event["data"]["object"]
     session["id"] = application["checkout_url"].rsplit("/", 1)[-1]
     if session.get("payment_intent"):
@@ -161,7 +161,7 @@ def test_every_stripe_sample_is_accepted_even_when_unrelated(system: System) -> 
 
 def _invoice_aimed_at(name: str, application: dict[str, Any]) -> dict[str, Any]:
     """A sample Stripe invoice event about the application's real invoice."""
-    stripe_event = copy.deepcopy(load_event(f"stripe/{name}.json"))
+    stripe_event: dict[str, Any] = copy.deepcopy(load_event(f"stripe/{name}.json"))
     invoice = stripe_event["data"]["object"]
     invoice["id"] = application["invoice_url"].rsplit("/", 1)[-1]
     invoice["metadata"]["application_id"] = application["application_id"]

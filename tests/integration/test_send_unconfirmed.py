@@ -29,9 +29,10 @@ JOB = "job-1"
 
 @pytest.fixture(params=["fake", "dynamodb"])
 def repository(request: pytest.FixtureRequest) -> Iterator[Repository]:
-    yield from the_fake_then_dynamodb(
+    repositories: Iterator[Repository] = the_fake_then_dynamodb(
         request.param, FakeRepository, lambda client: DynamoRepository(client, TABLE)
     )
+    yield from repositories
 
 
 @pytest.fixture

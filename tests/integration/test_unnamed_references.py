@@ -106,7 +106,7 @@ def test_a_reference_over_100_characters_is_said_over_long_in_short_by_the_api(
     """A value of 101..512 characters (which the routes take) is refused by the
     same rule as a longer one, before any use case echoes it whole."""
     headers = {"authorization": f"Bearer {ADMIN_TOKEN}"}
-    body = {} if method == "POST" else None
+    body: dict[str, Any] | None = {} if method == "POST" else None
     reply = system.api(method, path, json_body=body, headers=headers)
     assert reply.status == 404, reply.body
     assert reply.json()["error"]["message"] == said

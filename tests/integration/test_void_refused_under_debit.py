@@ -90,7 +90,7 @@ def test_a_groups_void_refused_by_stripe_under_a_debit_begun_after_the_read_is_a
 
     assert "nothing was changed" in error["message"]
     kept_on_its_invoice(system, group, invoice_id, left)
-    assert system.ports.groups.get_group(group["group_id"]).void_asked_for is None
+    assert system.stored_group(group).void_asked_for is None
     bank_says(system, invoice_id)
     paid_for_three(system, group)
 
@@ -136,7 +136,7 @@ def test_a_groups_void_stripe_does_not_answer_lets_the_manager_give_a_place_up(
     monkeypatch.undo()
 
     assert voided.status == 503, voided.body
-    assert system.ports.groups.get_group(group["group_id"]).void_asked_for is None
+    assert system.stored_group(group).void_asked_for is None
     assert system.stripe_invoice(invoice_id)["status"] == "open"
     given_up = give_up(system, group, 2)
     assert given_up.status == 200, given_up.body

@@ -24,13 +24,12 @@ import functools
 import io
 import json
 import os
-import unittest
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -98,6 +97,10 @@ from tests.support.system import (
 )
 from tests.support.webhook_signature import stripe_signature
 
+if TYPE_CHECKING:
+    # Hypothesis' own name for a machine's TestCase: unittest's, with its settings and runTest.
+    from hypothesis.stateful import _StateMachineTestCase
+
 PAY_NOW, REVIEWED, INVOICED = "pay-now", "reviewed", "invoiced"
 # A cohort of the same programme at £150, paid now: bookings move to it and back (transfers).
 CHEAPER = "cheaper"
@@ -139,14 +142,28 @@ CODES: dict[str, tuple[dict[str, Any], ...]] = {
     CHEAPER: (),
 }
 SEATED = (S.CONFIRMED, S.OFFERED, S.AWAITING_INVOICE_PAYMENT)
+
+
 # A group booking as the rules draw it: its course, how many places, paid by invoice or card;
 # and a filled one, with how many colleagues then apply through their links.
-A_GROUP: dict[str, st.SearchStrategy[Any]] = {
+class GroupDrawn(TypedDict):
+    """The rules' arguments for a group booking, by name: what each is drawn from."""
+
+    course: st.SearchStrategy[str]
+    size: st.SearchStrategy[int]
+    by_invoice: st.SearchStrategy[bool]
+
+
+class FilledGroupDrawn(GroupDrawn):
+    applying: st.SearchStrategy[int]
+
+
+A_GROUP: GroupDrawn = {
     "course": st.sampled_from([PAY_NOW, INVOICED]),
     "size": st.integers(1, 2),
     "by_invoice": st.booleans(),
 }
-A_FILLED_GROUP = {**A_GROUP, "applying": st.integers(0, 2)}
+A_FILLED_GROUP: FilledGroupDrawn = {**A_GROUP, "applying": st.integers(0, 2)}
 
 
 def _definition(
@@ -220,7 +237,7 @@ def _forget_sent_mail() -> None:
     """moto's SES keeps every message sent (raw MIME with its calendars) for as long as it
     runs: over a soak's hundreds of examples a shard, memory that tells nothing, and mail an
     example could read from the one before."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     backend = ses_backends[DEFAULT_ACCOUNT_ID][aws.REGION]
@@ -1661,6 +1678,7 @@ class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
         """Whoever holds a place on a course (their own application, or a group's place named
         for them, filled through its link or not) holds one there."""
         holders: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+        who: tuple[str, ...]
         for application in self._stored().values():
             if application.erased_at is not None:
                 continue
@@ -2473,9 +2491,12 @@ def _check_every_invariant(machine: BookingLifecycle) -> None:
 SHARDS = 4
 
 
-def shard_case(shard: int) -> type[unittest.TestCase]:
+def shard_case(shard: int) -> type[_StateMachineTestCase]:
     """Shard ``shard``'s test case: its share of EXAMPLES, explored from its own seed."""
-    machine = seeded(shard)(type(f"BookingLifecycleShard{shard}", (BookingLifecycle,), {}))
+    shard_machine: type[BookingLifecycle] = type(
+        f"BookingLifecycleShard{shard}", (BookingLifecycle,), {}
+    )
+    machine = seeded(shard)(shard_machine)
     explored = machine.TestCase
     shard_settings = settings(
         max_examples=EXAMPLES // SHARDS + (1 if shard < EXAMPLES % SHARDS else 0),
@@ -2513,11 +2534,14 @@ def test_the_machine_runs_at_least_200_examples_in_ci() -> None:
     if os.environ.get("CI"):
         assert EXAMPLES >= 200
     cases = [shard_case(shard) for shard in range(SHARDS)]
-    assert sum(case.settings.max_examples for case in cases) == EXAMPLES  # type: ignore[attr-defined]
+    assert sum(case.settings.max_examples for case in cases) == EXAMPLES
     # Each shard explores from its own seed: never the same examples twice.
+    # Hypothesis marks its test with the machine it runs, and the machine with its seed:
+    # attributes set at run time, that no type declares.
     seeds = {
-        case.runTest._hypothesis_state_machine_class._hypothesis_internal_use_seed for case in cases
-    }  # type: ignore[attr-defined]
+        case.runTest._hypothesis_state_machine_class._hypothesis_internal_use_seed  # type: ignore[attr-defined]
+        for case in cases
+    }
     assert len(seeds) == SHARDS
     shard_files = Path(__file__).parent.glob("test_lifecycle_machine_shard_*.py")
     assert len(list(shard_files)) == SHARDS - 1
@@ -2550,6 +2574,7 @@ def test_the_machine_moves_a_paid_booking_both_ways_with_its_money_agreeing(
     £150 first, the card paid £50 and the move gives all of it back: the booking stands."""
     with _worked_by_hand() as machine:
         made = machine.a_booking_paid_at_once_is_moved([CHEAPER, PAY_NOW], funded)
+        assert isinstance(made, str), "the rule gives the booking's id"
         stored = machine.system.stored(made)
         assert (stored.course_id, stored.amount_refunded) == (CHEAPER, 5000)
         assert (stored.status, stored.amount_paid) == (S.CONFIRMED, paid)
@@ -2563,6 +2588,7 @@ def test_the_machine_moves_a_booking_away_and_back_before_the_mailer_and_tells_n
     then sends its confirmation and nothing about either move, and every invariant holds."""
     with _worked_by_hand() as machine:
         made = machine.a_booking_paid_at_once_is_moved([REVIEWED, PAY_NOW], False)
+        assert isinstance(made, str), "the rule gives the booking's id"
         stored = machine.system.stored(made)
         assert [t.to_course_id for t in stored.transfers] == [REVIEWED, PAY_NOW]
         for job in machine._jobs_now():
@@ -2593,6 +2619,7 @@ def test_the_machine_waits_for_a_full_cohort_with_its_seats_counted(to: str, the
         _, confirmed = machine._booking_paid_at_once(to)
         assert confirmed
         made = machine.a_booking_waits_for_a_full_cohort(to, then)
+        assert isinstance(made, str), "the rule gives the booking's id"
         stored = machine.system.stored(made)
         assert stored.waiting_move is None
         if then in ("seat_freed", "capacity_raised") and to == CHEAPER:

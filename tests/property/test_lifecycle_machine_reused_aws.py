@@ -51,7 +51,7 @@ def _run(machine: BookingLifecycle, then: Any) -> Any:
 
 def _mail_sent() -> int:
     """How many messages moto's SES keeps as sent."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     return len(ses_backends[DEFAULT_ACCOUNT_ID][aws.REGION].sent_messages)

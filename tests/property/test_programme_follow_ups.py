@@ -529,6 +529,7 @@ def _owed_invitations(
 def _check_messages(sent: list[tuple[EmailJob, OutgoingEmail]]) -> None:
     seen = Seen()
     for job, message in sent:
+        assert job.session_start is not None, f"{job.kind} names no session"
         check_message(build_mime(message, "courses@example.org", job.session_start), seen)
         if job.person is None:
             assert job.course_id == "cl-2027-08"  # the only cohort meeting in the season
@@ -541,6 +542,7 @@ def _check_messages(sent: list[tuple[EmailJob, OutgoingEmail]]) -> None:
         # The message comes from the host cohort (its name as the sender, its address to reply
         # to, its joining link); an invitation's body names the cohort the person took, as what
         # they graduated from, not the host's.
+        assert message.sender_name is not None, "sent without the host cohort's name"
         assert f"({host.course_id})" in message.sender_name
         # A reminder's subject says how soon ("tomorrow at 16:00 BST"), its text the day.
         reminder = job.kind is EmailKind.SESSION_REMINDER

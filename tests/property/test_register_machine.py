@@ -77,6 +77,8 @@ def _definition(keeps_register: bool) -> CourseDefinition:
     return CourseDefinition.model_validate(body)
 
 
+# The same examples on every CI run; `make soak` (SOAK_SEED) explores others.
+@seeded(30)
 class RegisterMachine(RuleBasedStateMachine):
     bookings = Bundle("bookings")
 
@@ -377,8 +379,6 @@ class RegisterMachine(RuleBasedStateMachine):
         assert set(invited) - erased == self._graduates()
 
 
-# The same examples on every CI run; `make soak` (SOAK_SEED) explores others.
-RegisterMachine = seeded(30)(RegisterMachine)
 RegisterMachine.TestCase.settings = settings(
     max_examples=EXAMPLES,
     stateful_step_count=30,

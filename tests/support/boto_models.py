@@ -20,6 +20,6 @@ def share_botocore_loader() -> None:
     """Make every botocore session in this process use one loader per data path."""
     if isinstance(botocore.session.create_loader, functools._lru_cache_wrapper):
         return
-    botocore.session.create_loader = functools.lru_cache(maxsize=None)(  # type: ignore[assignment]
+    botocore.session.create_loader = functools.lru_cache(maxsize=None)(
         botocore.loaders.create_loader
     )

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 from playwright.sync_api import Browser, sync_playwright
 
@@ -32,7 +33,16 @@ NOT_INSTALLED = (
 # "mm/dd/yyyy") from the process's language, not from Playwright's locale, and needs Debian's
 # chromium-l10n for the en-GB one; the pages' clock is London's (set per context).
 UK_ENVIRONMENT = {"LANG": "en_GB.UTF-8", "LANGUAGE": "en_GB", "LC_ALL": "en_GB.UTF-8"}
-UK_CONTEXT = {"locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+class ContextPlace(TypedDict):
+    """Where a browser context says it is: its language and its clock (new_context's names)."""
+
+    locale: str
+    timezone_id: str
+
+
+UK_CONTEXT: ContextPlace = {"locale": "en-GB", "timezone_id": "Europe/London"}
 
 
 def chromium_executable() -> str | None:

@@ -116,11 +116,13 @@ class ConsoleBrowser:
         return form_posting_to(reply.body, action, **(which or {}))
 
     def press(
-        self, page: str, action: str, which: dict[str, str] | None = None, **typed: Any
+        self, page: str, action: str, which: dict[str, str] | None = None, /, **typed: Any
     ) -> Reply:
         """A person's press on a confirm form, as a browser sends it: ``page`` opened, its form
         posting to ``action`` (:meth:`form`) filled in with ``typed``, posted with every hidden
-        field the page gave it (a confirm form acts only on what its page showed)."""
+        field the page gave it (a confirm form acts only on what its page showed). ``page``,
+        ``action`` and ``which`` are positional only, so that no field typed can be taken for
+        one of them (a form of fields unpacked into ``typed`` is never its ``which``)."""
         return self.post(action, **{**self.form(page, action, which), **typed})
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from booking.domain import limits
-from booking.domain.application import Application
+from booking.domain.application import ON_THE_WAY, Application
 from booking.domain.application import ApplicationStatus as S
 from booking.domain.billing import DiscountCode
 
@@ -30,7 +30,7 @@ def a_discount_code(**changes: object) -> DiscountCode:
 def _held_before_the_deploy(application: Application) -> bool:
     """``holds_code_use`` as it was: an expired hold kept its use."""
     return application.discount is not None and (
-        application.status in limits.ON_THE_WAY
+        application.status in ON_THE_WAY
         or application.status is S.CONFIRMED
         or application.booked_at is not None
     )

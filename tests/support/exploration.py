@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, event, seed, settings
 from hypothesis.control import currently_in_test_context
 
 _CI_SEED = 20_260_602  # any fixed number: the first core session of the real cohort
 
-T = TypeVar("T")
+# What hypothesis.seed decorates: a test function or a state machine's class.
+T = TypeVar("T", bound=Callable[..., Any])
 
 
 def soak_seed() -> int | None:

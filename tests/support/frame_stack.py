@@ -40,7 +40,7 @@ def _roomy() -> Callable[[Callable[[], Any]], Any]:
         globals(),
         "roomy",
     )
-    return roomy  # type: ignore[no-any-return]
+    return roomy
 
 
 def on_roomy_frame_stack(run: Callable[[], T]) -> T:

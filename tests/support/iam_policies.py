@@ -234,8 +234,9 @@ def check(
     for key, function_id in sorted(functions.items()):
         document = template.policy(function_id)
         mine = [c for c in translated if c.function == key]
-        for call in sorted({(c.action, c.resource, c.operation) for c in mine}):
-            action, resource, operation = call
+        for action, resource, operation in sorted(
+            {(c.action, c.resource, c.operation) for c in mine}
+        ):
             if not _allows(document, action, resource):
                 findings.append(Finding("denied", key, action, resource, f"(in {operation})"))
         for action, granted in _grants(document):

@@ -137,9 +137,9 @@ def check_message(raw: bytes, seen: Seen | None = None) -> EmailMessage:
         if part.get_content_type() == "text/calendar":
             payload = part.get_payload(decode=True)
             assert isinstance(payload, bytes)
-            check_calendar(
-                payload, recipients=recipients, method_param=part.get_param("method"), seen=seen
-            )
+            method = part.get_param("method")
+            assert method is None or isinstance(method, str), f"METHOD not a word: {method!r}"
+            check_calendar(payload, recipients=recipients, method_param=method, seen=seen)
     return message
 
 

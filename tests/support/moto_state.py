@@ -85,7 +85,9 @@ def taken() -> MotoState:
 
     places = [
         (service, account, region, backend)
-        for service in BackendDict._instances
+        # moto keeps its registry of backends as a generic class attribute, which mypy will not
+        # read through the class (moto's own code ignores the same error).
+        for service in BackendDict._instances  # type: ignore[misc]
         if service.service_name not in _NOT_KEPT
         for account, region, backend in service.iter_backends()
     ]

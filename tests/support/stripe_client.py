@@ -187,7 +187,7 @@ def requests_to(client: InProcessHTTPClient, path: str) -> list[RecordedRequest]
 
 
 def stripe_client(
-    http_client: InProcessHTTPClient, api_key: str = "sk_test_local"
+    http_client: stripe.HTTPClient, api_key: str = "sk_test_local"
 ) -> stripe.StripeClient:
     """The real SDK's client on ``http_client``: every request goes to its stand-in, none is
     retried (a test decides what fails); its logging as the system keeps it."""

@@ -6,6 +6,7 @@ reader times out on each (the requests it was sent are recorded)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,10 +26,12 @@ def stripe_hangs(system: System) -> InProcessHTTPClient:
     waits = InProcessHTTPClient(system.standin)
     reader = InProcessHTTPClient(system.standin)
 
-    def held(method: str, url: str, *_: Any) -> Answer:
+    def held(method: str, url: str, headers: Mapping[str, str] | None, post_data: Any) -> Answer:
         pytest.fail(f"{method.upper()} {url} waited on a Stripe that hangs: Lambda ends the run")
 
-    def timed_out(method: str, url: str, *_: Any) -> Answer:
+    def timed_out(
+        method: str, url: str, headers: Mapping[str, str] | None, post_data: Any
+    ) -> Answer:
         path = urlsplit(url).path.removeprefix("/_local/stripe")
         reader.requests.append(RecordedRequest(method, path, {}, {}, 0))
         raise stripe.APIConnectionError("simulated: Stripe did not answer in time")  # type: ignore[no-untyped-call]

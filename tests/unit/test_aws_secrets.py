@@ -5,6 +5,7 @@ Powertools' get_secret(max_age=300) kept them; Secrets Manager's failures are th
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -28,7 +29,7 @@ def secrets_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         bootstrap.reset()
         aws.session().register(
             "before-call.secrets-manager.GetSecretValue",
-            lambda model, **_: calls.append(model.name),
+            lambda **event: calls.append(event["model"].name),
         )
         aws.client("secretsmanager").create_secret(Name=NAME, SecretString="whsec_one\n")
         calls.clear()
@@ -55,8 +56,8 @@ def test_a_secret_is_read_once_and_kept_five_minutes(
     assert _settings().webhook_secret() == "whsec_one"
     assert secrets_manager == ["GetSecretValue"]
 
-    later = aws.time.monotonic() + aws.SECRET_MAX_AGE_SECONDS + 1
-    monkeypatch.setattr(aws.time, "monotonic", lambda: later)
+    later = time.monotonic() + aws.SECRET_MAX_AGE_SECONDS + 1
+    monkeypatch.setattr("booking.aws.time.monotonic", lambda: later)
     assert _settings().webhook_secret() == "whsec_two"
     assert secrets_manager == ["GetSecretValue", "GetSecretValue"]
 

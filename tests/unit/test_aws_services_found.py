@@ -31,7 +31,7 @@ def _counting_listdir(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         listed.append(path)
         return listdir(path)
 
-    monkeypatch.setattr(botocore.loaders.os, "listdir", counted)
+    monkeypatch.setattr("botocore.loaders.os.listdir", counted)
     return listed
 
 

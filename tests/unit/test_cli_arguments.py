@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from booking.cli import parse_arguments, received
+from booking.cli import received
+from booking.cli.arguments import parse_arguments
 from infra.local.server import organiser_token
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from booking.cli import main, parse_arguments
+from booking.cli import main
+from booking.cli.arguments import parse_arguments
 from booking.domain.run_time import RunAheadOfClock, refuse_if_ahead
 
 LATER = "2027-10-31T15:10:00Z"

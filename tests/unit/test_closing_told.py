@@ -11,6 +11,7 @@ from booking.domain.course import CHECKOUT_HOLD, Course, CourseDefinition
 from booking.domain.emails import EmailJob, EmailKind
 from booking.domain.offer_ends import REVIEW_ENDED, closing_news_stale
 from booking.services import applications, courses
+from booking.services.application_view import ApplicationView
 from booking.services.ports import Ports
 from booking.services.sweep import sweep
 from tests.fakes import Clock, fake_ports
@@ -31,7 +32,7 @@ def _told(ports: Ports, kind: EmailKind) -> list[str]:
     return [job.job_id for job in repo(ports).written_emails if job.kind is kind]
 
 
-def _in_review(clock: Clock, definition: CourseDefinition) -> tuple[Ports, Application]:
+def _in_review(clock: Clock, definition: CourseDefinition) -> tuple[Ports, ApplicationView]:
     """Fakes on ``clock`` holding course ``cx`` as ``definition`` (approval required), and an
     application awaiting review on it."""
     ports = fake_ports(clock)

@@ -51,7 +51,7 @@ def _standing_for(done: str) -> Application:
     fields = dict(STANDING.get(done, {"status": S.CONFIRMED}))
     status = fields.pop("status")
     assert isinstance(status, ApplicationStatus)
-    return an_application(status, at=NOW, **fields)
+    return an_application(status, at=NOW).model_copy(update=fields)
 
 
 def _words(done: str) -> str:
@@ -147,7 +147,7 @@ def test_a_notice_of_where_the_application_stands_is_said_only_while_it_does(
     def shown(fields: dict[str, object]) -> str:
         status = fields.pop("status")
         assert isinstance(status, ApplicationStatus)
-        return done_notice(done, an_application(status, at=AT, **fields), "gbp")
+        return done_notice(done, an_application(status, at=AT).model_copy(update=fields), "gbp")
 
     assert shown(dict(still)) == _words(done)
     assert shown(dict(no_longer)) == ""

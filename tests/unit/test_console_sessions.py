@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from booking.domain.errors import NotAnOrganiser, SignInRefused
-from booking.domain.organisers import SESSION_LENGTH
+from booking.domain.organisers import SESSION_LENGTH, ConsoleSession
 from booking.services import console_sessions
 from booking.services.ports import Ports
 from tests.fakes import Clock, FakeSignIn, fake_ports
@@ -28,7 +28,7 @@ def provider(ports: Ports) -> FakeSignIn:
     return ports.sign_in
 
 
-def signed_in(ports: Ports, subject: str = "organiser-1") -> console_sessions.ConsoleSession:
+def signed_in(ports: Ports, subject: str = "organiser-1") -> ConsoleSession:
     code = provider(ports).issue(subject)
     return console_sessions.sign_in(ports, code=code, code_verifier="v", redirect_uri="r")
 

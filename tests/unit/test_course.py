@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from booking.domain.addresses import STORED
 from booking.domain.course import Course, CourseDefinition, CourseStatus, Money
-from booking.domain.validation import InvalidInput, parse, parse_json_strictly
+from booking.domain.errors import InvalidInput
+from booking.domain.validation import parse, parse_json_strictly
 from booking.domain.wording import session_when
 
 

@@ -31,7 +31,7 @@ NHS50 = AppliedDiscount(code="NHS50", promotion_code_id="promo_1", amount_off=50
 
 
 def place(status: S = S.CONFIRMED, **fields: object) -> Application:
-    return an_application(status, at=NOW, price=PRICE, **fields)
+    return an_application(status, at=NOW, price=PRICE).model_copy(update=fields)
 
 
 def test_the_reason_says_what_covered_the_price() -> None:

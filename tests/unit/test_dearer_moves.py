@@ -14,6 +14,8 @@ from booking.domain.dearer_moves import (
     MOVE_EXPIRED,
     MOVE_LATE_PAYMENT,
     MOVE_WITHDRAWN,
+    MoveDeadlinePassed,
+    MoveWithdrawn,
     move_checkout_key,
     pending_refusal,
     with_move_session,
@@ -23,7 +25,7 @@ from booking.domain.limits import Holding, Limited, holding_changes, holdings
 from booking.domain.money import Money
 from booking.domain.organiser_money_acts import Cancellation
 from booking.domain.payments import CheckoutEvent, CheckoutEventKind
-from booking.domain.settlement import MoveDeadlinePassed, MoveWithdrawn, settle
+from booking.domain.settlement import settle
 from booking.domain.transfers import MoveAsked, decide_transfer
 from tests.support.move_cases import DEARER, NOW, SPRING, booking
 

@@ -12,6 +12,7 @@ import pytest
 from booking.domain.course_money import money_figures
 from booking.domain.disputes import (
     DisputeEvent,
+    DisputeRecord,
     PaymentRefunds,
     PlaceHeld,
     dispute_fees,
@@ -51,7 +52,7 @@ WON = (
 def test_any_order_of_a_won_disputes_events_ends_won_with_nothing_withdrawn(
     order: tuple[int, ...],
 ) -> None:
-    disputes: tuple = ()
+    disputes: tuple[DisputeRecord, ...] = ()
     firsts = []
     for index in order:
         disputes, first = with_dispute(disputes, WON[index])
@@ -151,7 +152,7 @@ def test_the_dispute_fee_is_counted_once_and_kept_when_won(order: tuple[int, ...
     """Stripe's fee comes with the withdrawal's balance transaction (£20 in the UK) and is
     not given back when the dispute is won: counted once by its transaction's id, whatever
     order and however many times the events come."""
-    disputes: tuple = ()
+    disputes: tuple[DisputeRecord, ...] = ()
     for index in (*order, *order):
         disputes, _ = with_dispute(disputes, FEE_WON[index])
     [record] = disputes

@@ -18,7 +18,11 @@ PERSON = "ada@example.org"
 
 def _applied(clock: Clock) -> tuple[Ports, str]:
     """Ports whose pauses move ``clock``, and the application of PERSON they hold."""
-    ports = dataclasses.replace(fake_ports(clock), pause=lambda s: clock.advance(seconds=s))
+
+    def pause(seconds: float) -> None:
+        clock.advance(seconds=seconds)
+
+    ports = dataclasses.replace(fake_ports(clock), pause=pause)
     courses.put_course(ports, "c1", course_definition())
     view = applications.submit_application(ports, "c1", application_body(email=PERSON))
     return ports, view.application_id

@@ -5,7 +5,7 @@ still to come moved to a time already past."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from booking.domain.application import ApplicationStatus
 from booking.domain.course import Course, CourseDefinition
@@ -201,7 +201,8 @@ def test_one_name_means_one_thing() -> None:
 
     for module in (programme, held_sessions, ledgers):
         assert not hasattr(module, "Span"), module.__name__
-    assert held_sessions.StartEnd == tuple[datetime, datetime]
+    assert get_origin(held_sessions.StartEnd) is tuple
+    assert get_args(held_sessions.StartEnd) == (datetime, datetime)
     assert Told._fields == ("start", "end", "title", "link")
 
 

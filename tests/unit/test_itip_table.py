@@ -55,7 +55,7 @@ CASES = [
     ("PUBLISH with an ATTENDEE", calendar("PUBLISH"), "ATTENDEE"),
     (
         "ATTENDEE not the recipient",
-        calendar("REQUEST", **{"ATTENDEE;ROLE=REQ-PARTICIPANT": "mailto:someone@example.org"}),
+        calendar("REQUEST", (), **{"ATTENDEE;ROLE=REQ-PARTICIPANT": "mailto:someone@example.org"}),
         "someone",
     ),
 ]

@@ -59,7 +59,7 @@ def test_a_move_told_then_moved_back_is_told_both_ways() -> None:
         (c, r)
         for c, r, job in copies
         if job.move == 2 and copy_tells(job, application, went.__contains__)
-    }  # type: ignore[attr-defined,arg-type]
+    }
     assert later == {("a", "moved_in"), ("b", "moved_out")}
 
 

@@ -59,10 +59,13 @@ def test_every_route_the_handlers_serve_is_in_it(
     document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_unit")
-    from booking.handlers import admin, api, console
+    # Importing console registers its pages' routes on console_app's app.
+    from booking.handlers import admin, api, console, console_app  # noqa: F401
     from infra.cdk.api import ADMIN_PATH, CONSOLE_PATHS, PUBLIC_ROUTES, WEBHOOK_PATH
 
-    served = _served(api.app) | _served(admin.app) | _served(console.app) | {f"POST {WEBHOOK_PATH}"}
+    served = (
+        _served(api.app) | _served(admin.app) | _served(console_app.app) | {f"POST {WEBHOOK_PATH}"}
+    )
     assert served == _operations(document)
     # The HTTP API in AWS routes the same public paths (admin is one proxy route, the console
     # two: itself and everything under it).
@@ -70,7 +73,7 @@ def test_every_route_the_handlers_serve_is_in_it(
     assert ADMIN_PATH == "/admin/{proxy+}"
     assert CONSOLE_PATHS == ("/console", "/console/{proxy+}")
     assert {p for p in document["paths"] if _is_console(p)} == {
-        p.split(" ", 1)[1] for p in _served(console.app)
+        p.split(" ", 1)[1] for p in _served(console_app.app)
     }
 
 

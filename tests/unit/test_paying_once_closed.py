@@ -181,8 +181,7 @@ def _held_at_checkout(status: S, *, at: datetime, until: datetime, **fields: obj
         price=Money(amount=20000),
         checkout=ref,
         checkout_history=(ref,),
-        **fields,
-    )
+    ).model_copy(update=fields)
 
 
 def test_a_delayed_payment_records_when_its_checkout_was_completed_once() -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 def test_the_suite_runs_under_the_booking_profile() -> None:
     active = settings.default
+    assert active is not None, "no hypothesis profile loaded"
     assert active.deadline is None
     assert active.derandomize
     assert active.database is None

@@ -136,10 +136,11 @@ def test_closing_decides_each_completion_once_and_sends_completers_a_certificate
     )
     assert again.closed_already
     stored = repo(ports).applications
-    assert stored[ada].completion is not None
-    assert stored[ada].completion.completed
-    assert stored[bo].completion is not None
-    assert not stored[bo].completion.completed
+    ada_completion, bo_completion = stored[ada].completion, stored[bo].completion
+    assert ada_completion is not None
+    assert ada_completion.completed
+    assert bo_completion is not None
+    assert not bo_completion.completed
     certificates = [j for j in repo(ports).written_emails if j.kind is EmailKind.CERTIFICATE]
     assert [j.application_id for j in certificates] == [ada]
     with pytest.raises(Conflict) as refused:

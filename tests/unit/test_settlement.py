@@ -214,8 +214,10 @@ def test_a_person_billed_to_themselves_hears_of_their_invoice_kept_to_give_back_
     always has a named payer (its invoice is paid), so the person is told in the words of an
     organisation's payment, named, also when they are their own billing contact."""
     email = "ada@example.org"
+    billing = invoiced().billing
+    assert billing is not None, "a booking by invoice has its billing details"
     own = invoiced(answers=answers_of(email)).model_copy(
-        update={"billing": invoiced().billing.model_copy(update={"billing_email": email})}
+        update={"billing": billing.model_copy(update={"billing_email": email})}
     )
     event = InvoiceEvent("evt_5", InvoiceEventKind.PAID, INVOICE.invoice_id, "app1", 20000, "gbp")
     paid_now = ended_invoice(own.invoice, "paid", NOW)

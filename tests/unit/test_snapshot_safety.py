@@ -58,7 +58,9 @@ def test_a_cold_start_calls_no_aws_service(
     # The session every client of the functions is made from (booking.aws).
     session = aws.session()
     session.register(
-        "before-call", lambda model, **_: calls.append(model.name), unique_id="snapshot-calls"
+        "before-call",
+        lambda **event: calls.append(event["model"].name),
+        unique_id="snapshot-calls",
     )
     try:
         bootstrap.at_cold_start(*NEEDED_AT_INIT[function])

@@ -4,17 +4,25 @@ types, applied to Checkout Sessions and invoices, and used up."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Unpack
 
 import pytest
 import stripe
+from stripe.params import PromotionCodeCreateParams
+from stripe.params.checkout import SessionCreateParams
 
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.standin import Clock, Recorder, fixture_keys, local_json
 
 
 def promotion(
-    client: stripe.StripeClient, code: str = "HALF", *, percent: float | None = 50, **extra: Any
+    client: stripe.StripeClient,
+    code: str = "HALF",
+    *,
+    percent: float | None = 50,
+    max_redemptions: int | None = None,
+    expires_at: int | None = None,
+    metadata: dict[str, str] | None = None,
 ) -> stripe.PromotionCode:
     coupon_params: Any = {"duration": "once"}
     if percent is not None:
@@ -22,12 +30,23 @@ def promotion(
     else:
         coupon_params |= {"amount_off": 5000, "currency": "gbp"}
     coupon = client.v1.coupons.create(coupon_params)
-    return client.v1.promotion_codes.create(
-        {"promotion": {"type": "coupon", "coupon": coupon.id}, "code": code, **extra}
-    )
+    params: PromotionCodeCreateParams = {
+        "promotion": {"type": "coupon", "coupon": coupon.id},
+        "code": code,
+    }
+    # Only the terms a test sets: Stripe's defaults (no limit, no end, no metadata) otherwise.
+    if max_redemptions is not None:
+        params["max_redemptions"] = max_redemptions
+    if expires_at is not None:
+        params["expires_at"] = expires_at
+    if metadata is not None:
+        params["metadata"] = metadata
+    return client.v1.promotion_codes.create(params)
 
 
-def checkout(client: stripe.StripeClient, clock: Clock, **extra: Any) -> stripe.checkout.Session:
+def checkout(
+    client: stripe.StripeClient, clock: Clock, **extra: Unpack[SessionCreateParams]
+) -> stripe.checkout.Session:
     return client.v1.checkout.sessions.create(
         {
             "mode": "payment",

@@ -5,10 +5,12 @@ with the signed event Stripe sends."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Unpack
 
 import pytest
 import stripe
+from stripe.params import InvoiceCreateParams
 
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.standin import BASE, Clock, Recorder, fixture_keys, local, local_json
@@ -33,7 +35,7 @@ def sent_invoice(
     *,
     amount: int = 20000,
     key: str = "k",
-    **extra: Any,
+    **extra: Unpack[InvoiceCreateParams],
 ) -> stripe.Invoice:
     """An invoice as the booking system issues one: draft, item, finalized, sent."""
     customer = billed_customer(client)
@@ -314,9 +316,11 @@ def test_items_go_only_on_drafts_of_the_same_customer_and_currency(
     client: stripe.StripeClient, clock: Clock
 ) -> None:
     invoice = sent_invoice(client, clock)
+    customer = invoice.customer
+    assert isinstance(customer, str), "an invoice names its customer by id unless expanded"
     with pytest.raises(stripe.InvalidRequestError) as caught:
         client.v1.invoice_items.create(
-            {"customer": invoice.customer, "invoice": invoice.id, "amount": 1, "currency": "gbp"}
+            {"customer": customer, "invoice": invoice.id, "amount": 1, "currency": "gbp"}
         )
     assert caught.value.param == "invoice"
     other = client.v1.customers.create({"name": "Other"})
@@ -325,7 +329,7 @@ def test_items_go_only_on_drafts_of_the_same_customer_and_currency(
     )
     with pytest.raises(stripe.InvalidRequestError, match="another customer") as caught:
         client.v1.invoice_items.create(
-            {"customer": invoice.customer, "invoice": draft.id, "amount": 1, "currency": "gbp"}
+            {"customer": customer, "invoice": draft.id, "amount": 1, "currency": "gbp"}
         )
     assert caught.value.param == "invoice"
     with pytest.raises(stripe.InvalidRequestError) as caught:
@@ -407,8 +411,9 @@ def test_an_invoice_past_its_step_is_refused_as_stripe_refuses_it(
     refused with Stripe's words, the invoice's id and its status in them."""
     invoice = sent_invoice(client, clock)
     customer = invoice.customer
+    assert isinstance(customer, str), "an invoice names its customer by id unless expanded"
     client.v1.invoices.mark_uncollectible(invoice.id)
-    refusals = [
+    refusals: list[tuple[Callable[[], object], str, str | None, str | None]] = [
         (
             lambda: client.v1.invoices.finalize_invoice(invoice.id),
             "This invoice is already finalized, you can't re-finalize a non-draft invoice. "

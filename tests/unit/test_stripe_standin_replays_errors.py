@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import stripe
+from stripe.params import InvoicePayParams
 
 from infra.local.stripe_standin import StripeStandIn
 from tests.support.standin import Clock
@@ -18,7 +19,7 @@ def test_a_500_met_as_the_endpoint_ran_is_replayed_for_its_key_alone(
     invoice = sent_invoice(client, clock)
     pay = f"/v1/invoices/{invoice.id}/pay"
     standin._store.failing_once[pay] = 500
-    out_of_band = {"paid_out_of_band": True}
+    out_of_band: InvoicePayParams = {"paid_out_of_band": True}
 
     for _press in range(2):
         with pytest.raises(stripe.APIError) as failed:

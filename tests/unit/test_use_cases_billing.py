@@ -32,7 +32,6 @@ from tests.fakes import Clock, FakeEmailSender
 from tests.fakes.held import gateway, repo, written
 from tests.support.applications import WHAT_ACCOUNTS_NEED
 from tests.support.billing_steps import (
-    answers,
     billing_course,
     by_invoice,
     clock,
@@ -40,6 +39,7 @@ from tests.support.billing_steps import (
     ports,
 )
 from tests.support.invoiced import BILLING
+from tests.support.use_case_steps import answers
 
 __all__ = ["clock", "ports"]  # the fixtures, used by name
 
