@@ -64,15 +64,17 @@ def with_those_only_provider_finds(
     through the booking that holds it. The provider unreachable, the erasure of what we hold
     goes on (as its deletions do) and the search is owed, made by the sweep once the provider
     answers (``services.provider_searches``: by the address as typed, in lower case and by
-    ``spellings``, kept with it as our records holding them are erased). With whether it was
-    owed so."""
+    ``spellings``, kept with it as our records holding them are erased). An earlier erasure's
+    search of the address still owed is made now too. With whether a search of it is still
+    owed afterwards: this one, or the earlier one (a run making it this moment, or the
+    provider failing or refusing it again)."""
     try:
         unrecorded = ports.payments.invoices_no_longer_payable_to(email, spellings)
     except DependencyUnavailable:
         search_later(ports, email, spellings)
         return recorded, True
     # An earlier erasure's search of the address still owed, made now too (by its own
-    # spellings): still owed (a run making it this moment), this erasure says it pending.
+    # spellings): still owed afterwards, this erasure says it pending.
     owed = search_owed_now(ports, email)
     found = dict.fromkeys([*unrecorded, *(owed or ())])
     return [*recorded, *(i for i in found if i not in recorded)], owed is None
