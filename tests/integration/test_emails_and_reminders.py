@@ -729,10 +729,10 @@ def _hold_lapsed(harness: Harness, moment: datetime) -> None:
 def test_nothing_that_waits_on_stripe_holds_the_reminders(
     harness: Harness, waits_on_stripe: Callable[[Harness, datetime], None]
 ) -> None:
-    """A Stripe that hangs holds whatever waits on it until Lambda ends the run: the run
-    queues its reminders before anything that asks Stripe (what erasures still owe there, a
-    lapsed hold's checkout expired there). (This harness has no Stripe: its first use ends the
-    run, as Lambda's timeout would.)"""
+    """The run queues its reminders before anything that asks Stripe (what erasures still owe
+    there, a lapsed hold's checkout expired there), so even a Stripe that held the run until
+    Lambda ended it (the run asks briefly: ``test_stripe_hangs``) would leave them queued.
+    (This harness has no Stripe: its first use ends the run, as Lambda's timeout would.)"""
     harness.person("app1", COURSE, "ada@example.org")
     moment = JUNE_START - timedelta(hours=23, minutes=50)
     waits_on_stripe(harness, moment)

@@ -47,10 +47,10 @@ def test_owed_customer_deletions_stop_at_stripes_first_silence_and_wait_for_the_
 
 
 def test_a_stripe_that_hangs_as_holds_lapse_holds_no_reminder_due(system: System) -> None:
-    """Before the reminders, the run releases the holds that lapsed, expiring each checkout
-    at Stripe first: hanging there, it held the run until Lambda's timeout, every run while
-    Stripe hung, and no reminder went. Asked briefly, the hold waits for the next run and the
-    reminder is queued; the deletion owed after it is not asked of a Stripe found silent."""
+    """After its reminders, the run releases the holds that lapsed, expiring each checkout at
+    Stripe first: hanging there, it held the run until Lambda's timeout, every run while Stripe
+    hung. Asked briefly, the hold waits for the next run, the reminder is queued, and the
+    deletion owed after it is not asked of a Stripe found silent."""
     system.booked(email="ada@example.org")
     unpaid = system.apply(email="bea@example.org")
     assert unpaid.status == 201, unpaid.body

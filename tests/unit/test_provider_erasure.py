@@ -8,7 +8,11 @@ from typing import Any
 import pytest
 
 from booking.domain.errors import Conflict
-from booking.services.provider_erasure import OWED_PER_RUN, forget_owed_customers
+from booking.services.provider_erasure import (
+    OWED_PER_RUN,
+    forget_customers,
+    forget_owed_customers,
+)
 from booking.services.provider_searches import make_owed_searches, search_later, searches_owed
 from tests.fakes import Clock, fake_ports
 from tests.fakes.held import gateway, repo
@@ -29,7 +33,8 @@ def test_an_owed_deletion_voids_a_still_payable_invoice_then_deletes_its_custome
 
 def _refusing(ports: Any, monkeypatch: pytest.MonkeyPatch, refused: list[str]) -> list[str]:
     """From now on the provider refuses (a Conflict, not an outage) to delete the customers
-    of ``refused``: the invoices it was asked about, in order."""
+    of ``refused`` (none: it answers each as it would); the invoices it was asked about, in
+    order."""
     asked: list[str] = []
     forget = gateway(ports).forget_invoice_customer
 
@@ -77,14 +82,7 @@ def test_owed_deletions_are_not_asked_one_by_one_of_a_provider_that_does_not_ans
     owed = [gateway(ports).create_invoice(invoice_request()).invoice_id for _ in range(3)]
     repo(ports).owe_customer_deletions(owed, clock())
     gateway(ports).down = True
-    asked: list[str] = []
-    forget = gateway(ports).forget_invoice_customer
-
-    def counted(invoice_id: str) -> None:
-        asked.append(invoice_id)
-        forget(invoice_id)
-
-    monkeypatch.setattr(gateway(ports), "forget_invoice_customer", counted)
+    asked = _refusing(ports, monkeypatch, refused=[])
     clock.advance(minutes=15)
 
     assert forget_owed_customers(ports) == 0
@@ -93,6 +91,23 @@ def test_owed_deletions_are_not_asked_one_by_one_of_a_provider_that_does_not_ans
 
     gateway(ports).down = False
     assert forget_owed_customers(ports) == 3
+
+
+def test_an_erasures_deletions_stop_at_the_first_the_provider_does_not_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An erasure asks its customers' deletions in turn: the provider not answering one, the
+    rest are not asked of it (each is owed already, for the run), so an outage costs the
+    organiser's request one call, not one each."""
+    ports = fake_ports(Clock())
+    invoices = [gateway(ports).create_invoice(invoice_request()).invoice_id for _ in range(3)]
+    for invoice_id in invoices:
+        gateway(ports).void_invoice(invoice_id)
+    gateway(ports).down = True
+    asked = _refusing(ports, monkeypatch, refused=[])
+
+    assert forget_customers(ports, invoices) == invoices
+    assert asked == invoices[:1]
 
 
 def test_an_erasures_own_pending_search_is_counted_before_the_index_lists_it(

@@ -56,7 +56,8 @@ class StripeGateway(StripeInvoicing):
         # quick 503 Stripe retries, not a paid event held for the whole Lambda timeout.
         self._reader = reader or client
         # A client as the reader, asking nothing more once Stripe is silent (``UntilSilent``),
-        # new for each run that asks for it (``brief``).
+        # new for each run that asks for it (``brief``). None (a test's in-process Stripe,
+        # which never hangs): such a run asks through the reader itself.
         self._brief = brief
 
     def brief(self) -> StripeGateway:

@@ -144,7 +144,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     )
     ports.repository.forget_person(email, erased_ids)
     ports.repository.forget_billing_contact(email, [c.application_id for c in contacts])
-    owed = _customers_forgotten_now(ports, invoices, stripe_answered=not pending)
+    owed = _customers_forgotten_now(ports, invoices, search_owed=pending)
     for course_id in {e.course_id for e in [*erased, *contacts] if e.seat_released}:
         offer_free_places(ports, course_id)  # the withdrawn seats move on at once
     logger.info(
@@ -159,13 +159,12 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     return _cohorts_named(ports, [*erased, *contacts], groups, searched_later=pending).answer()
 
 
-def _customers_forgotten_now(
-    ports: Ports, invoices: list[str], *, stripe_answered: bool
-) -> list[str]:
-    """The customers' deletions asked of Stripe now; those still owed. Stripe did not answer
-    the erasure's search: none is asked (each is owed already, made by the run) rather than
+def _customers_forgotten_now(ports: Ports, invoices: list[str], *, search_owed: bool) -> list[str]:
+    """The customers' deletions asked of Stripe now; those still owed. A search of the address
+    still owed at Stripe (the erasure's own unanswered, or an earlier erasure's a run is making
+    or Stripe failed again): none is asked (each is owed already, made by the run) rather than
     asked of a Stripe that may hang past this request's time."""
-    return forget_customers(ports, invoices) if stripe_answered else invoices
+    return invoices if search_owed else forget_customers(ports, invoices)
 
 
 def _customers_to_forget(
@@ -179,7 +178,8 @@ def _customers_to_forget(
     """The invoices whose customers at Stripe hold ``email``: those the bookings record, and,
     when anything here is held about them (``held``: else the erasure answers 404 and owes
     nothing), those Stripe alone finds (``provider_erasure.with_those_only_provider_finds``);
-    and whether Stripe's search was left owed, Stripe unreachable."""
+    and whether a search of the address at Stripe is still owed (this erasure's, Stripe
+    unreachable, or an earlier one's)."""
     groups = ports.groups.groups_of_person(email)
     recorded = invoices_of_person([*applications, *billed], groups, email)
     if held or applications or billed or groups or groups_named(ports, email):

@@ -64,15 +64,17 @@ def with_those_only_provider_finds(
     through the booking that holds it. The provider unreachable, the erasure of what we hold
     goes on (as its deletions do) and the search is owed, made by the sweep once the provider
     answers (``services.provider_searches``: by the address as typed, in lower case and by
-    ``spellings``, kept with it as our records holding them are erased). With whether it was
-    owed so."""
+    ``spellings``, kept with it as our records holding them are erased). An earlier erasure's
+    search of the address still owed is made now too. With whether a search of it is still
+    owed afterwards: this one, or the earlier one (a run making it this moment, or the
+    provider failing or refusing it again)."""
     try:
         unrecorded = ports.payments.invoices_no_longer_payable_to(email, spellings)
     except DependencyUnavailable:
         search_later(ports, email, spellings)
         return recorded, True
     # An earlier erasure's search of the address still owed, made now too (by its own
-    # spellings): still owed (a run making it this moment), this erasure says it pending.
+    # spellings): still owed afterwards, this erasure says it pending.
     owed = search_owed_now(ports, email)
     found = dict.fromkeys([*unrecorded, *(owed or ())])
     return [*recorded, *(i for i in found if i not in recorded)], owed is None
@@ -129,14 +131,8 @@ def disown_invoice(ports: Ports, invoice_id: str) -> str | None:
 def forget_customers(ports: Ports, invoice_ids: Sequence[str]) -> list[str]:
     """Ask the provider to delete each invoice's customer; the ones still owed afterwards.
     The provider not answering, the rest are not asked of it (they stay owed for the sweep)."""
-    owed = list(invoice_ids)
-    for invoice_id in invoice_ids:
-        try:
-            if _forgotten(ports, invoice_id, void=False):
-                owed.remove(invoice_id)
-        except DependencyUnavailable:
-            break
-    return owed
+    done = _forgotten_until_unanswered(ports, invoice_ids, void=False)
+    return [invoice_id for invoice_id in invoice_ids if invoice_id not in done]
 
 
 def forget_owed_customers(ports: Ports) -> int:
@@ -145,10 +141,21 @@ def forget_owed_customers(ports: Ports) -> int:
     provider does not answer (down, or silent: the schedule asks it briefly) ends the run's
     asking, so a provider that hangs costs the run one short timeout: that one goes behind
     the others, the rest stay owed as they are. A refusal does not end it."""
-    done = 0
-    for invoice_id in ports.repository.owed_customer_deletions(OWED_PER_RUN):
+    owed = ports.repository.owed_customer_deletions(OWED_PER_RUN)
+    return len(_forgotten_until_unanswered(ports, owed, void=True))
+
+
+def _forgotten_until_unanswered(
+    ports: Ports, invoice_ids: Sequence[str], *, void: bool
+) -> list[str]:
+    """The invoices whose customers the provider deleted, asked in turn (``_forgotten``)
+    until the first it does not answer: the rest are not asked of one down or hanging, and
+    stay owed as they are. A refusal is an answer: the next is asked."""
+    done: list[str] = []
+    for invoice_id in invoice_ids:
         try:
-            done += _forgotten(ports, invoice_id, void=True)
+            if _forgotten(ports, invoice_id, void=void):
+                done.append(invoice_id)
         except DependencyUnavailable:
             break
     return done

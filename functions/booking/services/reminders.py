@@ -1,6 +1,8 @@
-"""The scheduled run: queue every reminder that is due, exactly once, and nothing else.
+"""The scheduled run (``scheduled_run``): every reminder that is due queued, exactly once,
+first; then the sweep and what erasures still owe at Stripe (``services.sweep``), which may
+wait on Stripe while no reminder must.
 
-Per run:
+The reminders, per run (``dispatch_reminders``):
 
 1. Re-queue reminders a crashed run claimed but never queued (a sparse index, normally empty).
 2. Read the sessions starting within the planning window from the SESSIONS index (no scan),

@@ -1,9 +1,10 @@
 """The scheduled sweep, each run of the reminders' schedule: holds whose time is up are
 released (in case Stripe's expiry event was lost), emails the stream could not relay are
-queued, free seats are offered to waiting lists, those waiting when applications closed are told
-their wait ended, owed searches and deletions at Stripe are made, and the dates a save of a
-course moved lately are followed again where its by-course queries missed something
-(``services.dates_followed``).
+queued, the dates a save of a course moved lately are followed again where its by-course
+queries missed something (``services.dates_followed``), free seats are offered to waiting lists,
+and those waiting when applications closed are told their wait ended (``sweep``). Apart from it,
+run last by the schedule, the searches and deletions erasures still owe at Stripe
+(``erasures_at_provider``).
 
 Every run reads what is due; most find nothing. What a due item needs is imported by the run
 that has one, not at the function's init: an application due (a lapsed hold, an overdue move,
@@ -88,8 +89,9 @@ def erasures_at_provider(ports: Ports, now: datetime) -> int:
     """What erasures still owe at the payment provider, done as of ``now``: the searches by
     address it did not answer, then the deletions of customers owed (what a search finds is
     deleted in the same run); how many searches were made. The schedule runs it last, after
-    the reminders and the sweep (``services.reminders.scheduled_run``): it waits on the
-    provider, which may hang, and nothing else the run does must wait on it."""
+    the reminders and the sweep (``services.reminders.scheduled_run``): all it does waits on
+    the provider, and the bookings' own work goes before it (a provider found silent earlier
+    in the run is asked nothing more: ``PaymentGateway.brief``)."""
     ports = ports.at(now)
     searches = make_owed_searches(ports, now)
     forget_owed_customers(ports)
