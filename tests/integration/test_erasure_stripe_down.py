@@ -26,7 +26,7 @@ from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
 from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
 from tests.support.page_text import text_of
-from tests.support.stripe_client import OUTAGE, requests_to
+from tests.support.stripe_client import OUTAGE, never_asked, requests_to
 from tests.support.system import STRIPE_KEY, System
 
 SEARCHES = "/v1/customers"  # how Stripe is asked for the customers holding an address
@@ -74,9 +74,8 @@ def test_the_erasure_completes_and_says_stripe_is_pending_then_a_run_finishes_it
     )
     assert "1 erasure is still waiting for Stripe to answer." in answer["said"]
     assert ACCOUNTS not in str(answer)
-    system.stripe_http.fail_next.extend(DOWN)
-    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404  # ours erased at once
-    system.stripe_http.fail_next.clear()
+    with never_asked(system.stripe_http):  # a read asks Stripe nothing
+        assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404  # ours erased at once
     assert not deleted(system, old)
 
     ran = _run(system, timedelta(minutes=15))
@@ -233,9 +232,8 @@ def test_the_backfill_run_while_the_search_is_pending_never_records_the_person_a
     backfilled = _backfill_every_course(system)
 
     assert backfilled["recorded"] == 0, backfilled
-    system.stripe_http.fail_next.extend(DOWN)  # Stripe away again: the search still waits
-    assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
-    system.stripe_http.fail_next.clear()
+    with never_asked(system.stripe_http):  # a read leaves the search to the run
+        assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
     assert deleted(system, old)
     assert system.admin("GET", f"/people/{ACCOUNTS}").status == 404
@@ -250,37 +248,77 @@ def test_the_address_asked_for_again_while_stripe_is_still_away_says_its_erasure
     _erased, old = _erased_with_stripe_down(system)
 
     system.stripe_http.fail_next.extend(DOWN)
-    for method, path in (
-        ("DELETE", f"/people/{quote(ACCOUNTS.upper())}"),
-        ("GET", f"/people/{quote(ACCOUNTS)}"),
-    ):
-        again = system.admin(method, path)
-        message = again.refused(404, "not_found")["message"]
-        assert "no data is held about this email address" in message, (path, message)
-        assert "still waits for Stripe" in message, (path, message)
-    page = signed_in(system).get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+    erased_again = system.admin("DELETE", f"/people/{quote(ACCOUNTS.upper())}")
     system.stripe_http.fail_next.clear()
+    with never_asked(system.stripe_http):
+        exported = system.admin("GET", f"/people/{quote(ACCOUNTS)}")
+        page = signed_in(system).get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+    for again in (erased_again, exported):
+        message = again.refused(404, "not_found")["message"]
+        assert "no data is held about this email address" in message, message
+        assert "still waits for Stripe" in message, message
     assert "still waits for Stripe" in text_of(page.body)
     assert not deleted(system, old)
     assert len(system.ports.repository.provider_searches_owed()) == 1
 
 
-@pytest.mark.parametrize("method", ["DELETE", "GET"], ids=["erased", "exported"])
-def test_the_address_asked_for_again_with_stripe_back_makes_the_search_at_once(
-    system: System, method: str
+def test_the_address_erased_again_with_stripe_back_makes_the_search_at_once(
+    system: System,
 ) -> None:
-    """Stripe back before the run: erasing (or exporting) the address again makes the search
-    its erasure owed there and then, and deletes what it finds, rather than saying it waits
-    for a run; the answer is the plain one, and the run has nothing left to do."""
+    """Stripe back before the run: erasing the address again makes the search its erasure
+    owed there and then, and deletes what it finds, rather than saying it waits for a run;
+    the answer is the plain one, and the run has nothing left to do."""
     _erased, old = _erased_with_stripe_down(system)
 
-    again = system.admin(method, f"/people/{quote(ACCOUNTS.upper())}").refused(404, "not_found")
+    again = system.admin("DELETE", f"/people/{quote(ACCOUNTS.upper())}").refused(404, "not_found")
 
     assert again["message"] == "no data is held about this email address"
     assert deleted(system, old)
     assert system.ports.repository.provider_searches_owed() == []
     assert system.ports.repository.owed_customer_deletions() == []
     assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 0
+
+
+def test_reading_the_address_with_stripe_back_leaves_the_search_to_an_erasure_or_the_run(
+    system: System,
+) -> None:
+    """Stripe back before the run: exporting the address, or opening the console's page to
+    erase it, is a read: it asks Stripe nothing and deletes nothing there (a reload or a
+    browser's prefetch must never act), and says the erasure still waits; the run makes it."""
+    _erased, old = _erased_with_stripe_down(system)
+
+    with never_asked(system.stripe_http):
+        exported = system.admin("GET", f"/people/{quote(ACCOUNTS)}")
+        page = signed_in(system).get(f"/console/people/erase?email={quote(ACCOUNTS)}")
+
+    assert "still waits for Stripe" in exported.refused(404, "not_found")["message"]
+    assert "still waits for Stripe" in text_of(page.body)
+    assert not deleted(system, old)
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, old)
+
+
+def test_the_consoles_erase_pressed_on_an_older_tab_with_stripe_back_makes_the_search_at_once(
+    system: System,
+) -> None:
+    """The console's erase page opened while the person was held, erased meanwhile (Stripe
+    away), then *Erase* pressed on that older tab with Stripe back: the press is an erasure,
+    so the search it owed is made then (as the organiser API's erasure makes it), and the page
+    says nothing is held, with nothing left waiting."""
+    old = _held_by_stripe_alone(system)
+    browser = signed_in(system)
+    older_tab = browser.form(
+        f"/console/people/erase?email={quote(ACCOUNTS)}", "/console/people/erase"
+    )
+    _erased_while_down(system, ACCOUNTS)
+
+    pressed = browser.post("/console/people/erase", **{**older_tab, "confirm": "on"})
+
+    assert pressed.status == 404, text_of(pressed.body)[:300]
+    assert "No data is held about this email address." in text_of(pressed.body)
+    assert "still waits for Stripe" not in text_of(pressed.body)
+    assert deleted(system, old)
+    assert system.ports.repository.provider_searches_owed() == []
 
 
 def test_a_person_erased_again_after_booking_again_finishes_the_earlier_erasures_search(

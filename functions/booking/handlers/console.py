@@ -286,7 +286,7 @@ def erase_confirmation() -> Response[str]:
 
 @served("consoleErasePerson")
 def erase() -> Response[str]:
-    found = console.person_with_data(ports(), typed_value("email"))
+    found = console.person_with_data(ports(), typed_value("email"), erasing=True)
     try:
         confirmed = box_ticked(posted_form(), "confirm")
     except InvalidInput as unclear:

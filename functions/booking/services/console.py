@@ -440,11 +440,16 @@ def named_cohorts(ports: Ports, group_bookings: list[dict[str, Any]]) -> list[di
     return named
 
 
-def person_with_data(ports: Ports, typed: str) -> Person:
-    """The person an erasure is about; ``NotFound`` when nothing is held about them."""
+def person_with_data(ports: Ports, typed: str, *, erasing: bool = False) -> Person:
+    """The person an erasure is about; ``NotFound`` when nothing is held about them (pressed
+    to erase, an earlier erasure's search at the provider still owed is made then: reading
+    the page never asks the provider anything)."""
     found = person(ports, person_to_find(typed))
     if not found.holds_data:
-        from booking.services.provider_erasure import nothing_held
+        from booking.services import provider_erasure
 
-        raise nothing_held(ports, found.email)
+        refusal = (
+            provider_erasure.nothing_held_to_erase if erasing else provider_erasure.nothing_held
+        )
+        raise refusal(ports, found.email)
     return found

@@ -56,7 +56,7 @@ from booking.services.ports import Ports
 from booking.services.provider_erasure import (
     forget_customers,
     invoices_of_person,
-    nothing_held,
+    nothing_held_to_erase,
     owe_customer_deletions,
     with_those_only_provider_finds,
 )
@@ -132,7 +132,7 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     owe_customer_deletions(ports, later)
     invoices = [*invoices, *later]
     if not any((applications, groups, billed, ended)):
-        raise nothing_held(ports, email)
+        raise nothing_held_to_erase(ports, email)
     erased = [
         _erase_applicant(ports, a, voided, paid=a.application_id in paid) for a in applications
     ]

@@ -81,19 +81,32 @@ def with_those_only_provider_finds(
 
 
 def nothing_held(ports: Ports, email: str) -> NotFound:
-    """The refusal of an address nothing here is held about (to find, export or erase). An
-    earlier erasure's search of it at the provider still owed is made first, Stripe back
-    meanwhile (``provider_searches.search_owed_now``), and the customers it finds deleted
-    (any the provider does not delete now stay owed, for the sweep); still owed, the refusal
-    says so, since the provider may still hold customers under it meanwhile."""
+    """The refusal of an address nothing here is held about, to find or export: a read, so
+    nothing is asked of the provider (a look, a prefetch or a reload never deletes anything
+    there). An earlier erasure's search of it at the provider still owed, the refusal says so,
+    since the provider may still hold customers under it meanwhile."""
+    if ports.repository.provider_search_owed_for(email):
+        return NotFound(_STILL_WAITS)
+    return NotFound(NOTHING_HELD)
+
+
+def nothing_held_to_erase(ports: Ports, email: str) -> NotFound:
+    """The refusal of an erasure of an address nothing here is held about. An earlier
+    erasure's search of it at the provider still owed is made first, Stripe back meanwhile
+    (``provider_searches.search_owed_now``: the claim the runs take, so never twice at once),
+    and the customers it finds deleted (any the provider does not delete now stay owed, for
+    the sweep); still owed, the refusal says so, as :func:`nothing_held` does."""
     found = search_owed_now(ports, email)
     if found is None:
-        return NotFound(
-            f"{NOTHING_HELD}: its erasure still waits for Stripe to answer, to find and delete "
-            "the customers Stripe alone holds under it (tried again every 15 minutes)"
-        )
+        return NotFound(_STILL_WAITS)
     forget_customers(ports, found)
     return NotFound(NOTHING_HELD)
+
+
+_STILL_WAITS = (
+    f"{NOTHING_HELD}: its erasure still waits for Stripe to answer, to find and delete "
+    "the customers Stripe alone holds under it (tried again every 15 minutes)"
+)
 
 
 def owe_customer_deletions(ports: Ports, invoice_ids: Sequence[str]) -> None:
