@@ -3,6 +3,9 @@
 Per run:
 
 1. Re-queue reminders a crashed run claimed but never queued (a sparse index, normally empty).
+   A run still at work between its claims and its queueing looks the same: runs at the same
+   moment may queue one job two or three times, under one id, which the mailer claims before
+   SES is called, so it is sent once (tests/integration/test_overlapping_runs_send_once.py).
 2. Read the sessions starting within the planning window from the SESSIONS index (no scan),
    plan each course's due reminders (``domain.reminders``), and for each recipient claim the
    reminder with a conditional put *before* queueing it. A claim that already exists means
