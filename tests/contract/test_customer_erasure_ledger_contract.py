@@ -68,3 +68,25 @@ def test_an_owed_search_is_claimed_by_its_address_as_the_runs_claim_it(repo: Rep
     [run] = repo.claim_provider_searches(later, later + timedelta(minutes=10), 10)
     assert run.email == "Ada@Example.org"
     assert repo.claim_provider_search("ada@example.org", later, later) is None
+
+
+def test_an_owed_search_covers_the_latest_erasure_that_owed_it(repo: Repository) -> None:
+    """Owed again by a later erasure, the search finds what the provider made by that one
+    (first owed as it was: its age, and the alarm, unchanged); an erasure's earlier time
+    arriving after never lowers it. Made for an earlier erasure than the latest, it is kept."""
+    later = NOW + timedelta(minutes=10)
+    repo.owe_provider_search("ada@example.org", [], NOW, NOW + timedelta(days=30))
+    [first] = repo.claim_provider_searches(NOW, NOW, limit=10)
+    assert (first.owed_at, first.made_by) == (NOW, NOW)
+
+    repo.owe_provider_search("Ada@example.org", [], later, later + timedelta(days=30))
+    repo.owe_provider_search("ada@example.org", [], NOW + timedelta(minutes=5), later)
+
+    [both] = repo.claim_provider_searches(later, later, limit=10)
+    assert (both.owed_at, both.made_by) == (NOW, later)
+    assert repo.provider_searches_owed() == [NOW]
+    # The search made for the first erasure alone: still owed, for the later one.
+    repo.provider_search_done("ada@example.org", first.made_by)
+    assert repo.provider_search_owed_for("ada@example.org")
+    repo.provider_search_done("ada@example.org", both.made_by)
+    assert not repo.provider_search_owed_for("ada@example.org")

@@ -129,6 +129,8 @@ class FakeRepository:
     # owed, when next due (a claim moves it).
     searches_owed: dict[str, tuple[str, datetime, datetime]] = field(default_factory=dict)
     search_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The latest erasure that owed each search (by the address in lower case).
+    search_erased_last: dict[str, datetime] = field(default_factory=dict)
 
     # -- courses ------------------------------------------------------------------------------
 
@@ -712,6 +714,8 @@ class FakeRepository:
         spelt = tuple(sorted({email, *spellings, *self.search_spellings.get(email.lower(), ())}))
         self.searches_owed[email.lower()] = (email, owed_at, due)
         self.search_spellings[email.lower()] = spelt
+        latest = self.search_erased_last.get(email.lower())
+        self.search_erased_last[email.lower()] = now if latest is None else max(latest, now)
 
     def claim_provider_searches(
         self, now: datetime, until: datetime, limit: int
@@ -721,10 +725,7 @@ class FakeRepository:
         )[:limit]
         for email, owed_at, _ in due:
             self.searches_owed[email.lower()] = (email, owed_at, until)
-        return [
-            OwedSearch(email, owed_at, self.search_spellings[email.lower()])
-            for email, owed_at, _ in due
-        ]
+        return [self._owed_search(email, owed_at) for email, owed_at, _ in due]
 
     def claim_provider_search(
         self, email: str, now: datetime, until: datetime
@@ -733,11 +734,19 @@ class FakeRepository:
         if owed is None or owed[2] > now:
             return None
         self.searches_owed[email.lower()] = (owed[0], owed[1], until)
-        return OwedSearch(owed[0], owed[1], self.search_spellings[email.lower()])
+        return self._owed_search(owed[0], owed[1])
 
-    def provider_search_done(self, email: str) -> None:
+    def _owed_search(self, email: str, owed_at: datetime) -> OwedSearch:
+        key = email.lower()
+        return OwedSearch(email, owed_at, self.search_spellings[key], self.search_erased_last[key])
+
+    def provider_search_done(self, email: str, made_by: datetime | None = None) -> None:
+        latest = self.search_erased_last.get(email.lower())
+        if made_by is not None and latest is not None and latest > made_by:
+            return  # owed again by an erasure since: kept for it
         self.searches_owed.pop(email.lower(), None)
         self.search_spellings.pop(email.lower(), None)
+        self.search_erased_last.pop(email.lower(), None)
 
     def provider_search_owed_for(self, email: str) -> bool:
         return email.lower() in self.searches_owed

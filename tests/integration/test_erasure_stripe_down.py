@@ -24,7 +24,7 @@ from tests.integration.test_former_contacts_backfill import (
 from tests.integration.test_replaced_billing_contact import _corrected_away_from_accounts
 from tests.support.applications import invoice_id_of
 from tests.support.console import signed_in
-from tests.support.invoiced import ACCOUNTS, BILLING, INVOICED
+from tests.support.invoiced import ACCOUNTS, BILLING, CORRECTED, INVOICED, applied_by_invoice
 from tests.support.page_text import text_of
 from tests.support.stripe_client import OUTAGE, never_asked, requests_to
 from tests.support.system import STRIPE_KEY, System
@@ -334,6 +334,38 @@ def test_a_person_erased_again_after_booking_again_finishes_the_earlier_erasures
 
     assert (answer["stripe_pending"], answer["erasures_pending_at_stripe"]) == (False, 0)
     assert deleted(system, old)
+    assert system.ports.repository.provider_searches_owed() == []
+
+
+def test_a_customer_stripe_alone_holds_made_between_two_erasures_is_found_by_the_search(
+    system: System,
+) -> None:
+    """Erased with Stripe down; before Stripe answers, the address is again a contact an
+    invoice is corrected away from (Stripe alone holds that customer, made after the first
+    erasure) and is erased again, Stripe still down. The one search owed covers both
+    erasures: it finds the customers Stripe made by the second, so that one goes too."""
+    _erased, old = _erased_with_stripe_down(system)
+    system.clock_offset += timedelta(minutes=2)
+    # Someone else's booking billed to them, its invoice corrected away from them (as before
+    # such contacts were kept); and they book another cohort themselves.
+    application = applied_by_invoice(system, email="zed@example.org")
+    between = invoice_id_of(application)
+    path = f"/applications/{application['application_id']}/invoice/correct"
+    assert system.admin("POST", path, json_body=dict(CORRECTED)).status == 200
+    _as_saved_before_former_contacts_were_kept(system, application)
+    system.put_course("another-cohort", system.course_file())
+    system.booked("another-cohort", email=ACCOUNTS)
+
+    again = _erased_while_down(system, ACCOUNTS)
+
+    assert again.status == 200, again.body
+    assert (again.json()["stripe_pending"], again.json()["erasures_pending_at_stripe"]) == (
+        True,
+        1,
+    )
+    assert _run(system, timedelta(minutes=15))["stripe_searches_made"] == 1
+    assert deleted(system, old)
+    assert deleted(system, between)
     assert system.ports.repository.provider_searches_owed() == []
 
 

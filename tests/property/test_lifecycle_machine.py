@@ -77,6 +77,7 @@ from booking.domain.wording import status_shown
 from booking.services.invoice_requests import invoice_due
 from booking.services.lifecycle import sweep
 from booking.services.mailer import send_email_job
+from booking.services.reminders import remind_swept
 from booking.services.sweep import erasures_at_provider
 from booking.services.wait_closed import tell_closed_waiting_lists
 from infra.local import aws
@@ -2152,17 +2153,19 @@ class BookingLifecycle(ErasureSteps, PaidOffStripeSteps, RuleBasedStateMachine):
     # JSON, the console's roster CSV).
 
     def _sweep(self) -> None:
-        """The sweep at the clock's time, as every step that runs it runs it, and what erasures
-        owe at Stripe after it, as the schedule runs it last; then everyone on a waiting list
-        it was to tell is told (``_waiting_lists_told``)."""
+        """The sweep at the clock's time, as every step that runs it runs it, then the
+        reminders it made due and what erasures owe at Stripe, as the schedule runs them after
+        it; then everyone on a waiting list it was to tell is told (``_waiting_lists_told``)."""
         now = self.system.now()
-        sweep(self.system.ports, now)
+        swept = sweep(self.system.ports, now)
+        remind_swept(self.system.ports, now, swept.saved)
         erasures_at_provider(self.system.ports, now)
         self._waiting_lists_told(now)
         self._note_confirmations()
 
     def _tick(self, overlapping: bool) -> None:
-        """The reminders function on the schedule's event for now (it sweeps first). When
+        """The reminders function on the schedule's event for now (reminders, the sweep, the
+        reminders it made due, then erasures owed at Stripe). When
         ``overlapping``, another run read the applications before this one wrote and tells the
         closed waiting lists after it: its writes find them changed and tell nobody again."""
         now = self.system.now()

@@ -8,7 +8,9 @@ are owed already, by invoice id, in the ledger of deletions), for at most ``SEAR
 Each run of the sweep claims the searches due (a claim makes each not due again for
 ``SEARCH_CLAIM``, so two runs never make one search at once), asks the provider, owes the
 deletion of every customer it finds (the same run's deletions make them) and forgets the
-search, address and all. Not answered, a search is due again once its claim ends. A customer
+search, address and all. Owed again by a later erasure of the address before it is made, it
+finds the customers the provider made by the later erasure; owed again while it is being made,
+it is kept for the later one. Not answered, a search is due again once its claim ends. A customer
 deleted at the provider meanwhile is no longer found: it counts as done. An erasure or export
 of the same address meanwhile makes the search at once (``search_owed_now``) through the
 same claim, so the provider back before the next run finishes it there and then.
@@ -116,12 +118,15 @@ def _searched(ports: Ports, owed: OwedSearch) -> tuple[str, ...] | None:
     try:
         # Customers made by the erasure only: never one of a booking made since by the
         # same address (its customer is that booking's, not the erased person's).
+        # By the latest erasure that owed it: a customer made between two erasures of the
+        # address is the erased person's too.
         found = ports.payments.invoices_no_longer_payable_to(
-            owed.email, owed.spellings, made_by=owed.owed_at
+            owed.email, owed.spellings, made_by=owed.made_by
         )
     except Conflict:
         return None
     if found:
         ports.repository.owe_customer_deletions(found, ports.clock())
-    ports.repository.provider_search_done(owed.email)
+    # Kept when an erasure owed it again while it was being made: searched again for that.
+    ports.repository.provider_search_done(owed.email, owed.made_by)
     return found

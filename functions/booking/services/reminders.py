@@ -5,6 +5,9 @@ wait on Stripe while no reminder must.
 The reminders, per run (``dispatch_reminders``):
 
 1. Re-queue reminders a crashed run claimed but never queued (a sparse index, normally empty).
+   A run still at work between its claims and its queueing looks the same: runs at the same
+   moment may queue one job two or three times, under one id, which the mailer claims before
+   SES is called, so it is sent once (tests/integration/test_overlapping_runs_send_once.py).
 2. Read the sessions starting within the planning window from the SESSIONS index (no scan),
    plan each course's due reminders (``domain.reminders``), and for each recipient claim the
    reminder with a conditional put *before* queueing it. A claim that already exists means
@@ -33,7 +36,7 @@ invited, nor twice, nor missed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
 from aws_lambda_powertools import Logger
@@ -64,20 +67,23 @@ QUEUE_BATCH = 10
 
 def scheduled_run(ports: Ports, now: datetime) -> dict[str, int]:
     """What the schedule (every 15 minutes) does: the reminders due are queued first, then
-    the sweep (holds whose time is up released, their seats offered to the waiting list), then
-    what erasures still owe at Stripe. Both after the reminders may wait on Stripe (a lapsed
-    hold's checkout is expired there first), and no reminder must wait on it: reminders go to
+    the sweep (holds whose time is up released, their seats offered to the waiting list, acts
+    left half done completed), then the reminders the sweep made due, then what erasures still
+    owe at Stripe. The sweep and the erasures may wait on Stripe (a lapsed hold's checkout is
+    expired there first), and no reminder due before them must wait on it: reminders go to
     confirmed bookings only, which the sweep never takes a place from (the mailer reads each
-    booking again before it sends); one the sweep confirms (an act it completes) is reminded by
-    the next run. Stripe is asked briefly (``Ports.brief_at_the_provider``: a short timeout, and
-    nothing more once it is silent), so a Stripe that hangs costs the run seconds, not its
-    Lambda timeout. A time ahead of the ports' clock is refused before anything is read
-    (``domain.run_time``): the schedule may run late, never early."""
+    booking again before it sends). A booking the sweep confirms or moves onto another course
+    is reminded in the same run, after it (:func:`remind_swept`): the next run may come after
+    its session has begun. Stripe is asked briefly (``Ports.brief_at_the_provider``: a short
+    timeout, and nothing more once it is silent), so a Stripe that hangs costs the run
+    seconds, not its Lambda timeout. A time ahead of the ports' clock is refused before
+    anything is read (``domain.run_time``): the schedule may run late, never early."""
     refuse_if_ahead(now, ports.clock())
     # Everything this run decides is decided as of the event's time.
     ports = ports.at(now).brief_at_the_provider()
-    dispatched = dispatch_reminders(ports, now)
+    dispatched = Counter(dispatch_reminders(ports, now))
     swept = sweep(ports, now)
+    dispatched.update(remind_swept(ports, now, swept.saved))
     return {
         **dispatched,
         "holds_released": swept.holds_released,
@@ -104,16 +110,7 @@ def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
 
     rows = repo.sessions_starting(now, now + MAX_LOOKAHEAD)
     planner = _Planner(ports, now, summary)
-    programmes: dict[str, None] = {}
-    for course_id in dict.fromkeys(row.course_id for row in rows):
-        course = planner.course(course_id)
-        if course is None:
-            continue
-        to_queue.extend(planner.core_claims(course))
-        if any(s.kind is SessionKind.FOLLOW_UP for s in course.schedule):
-            programmes[programme_of(course)] = None
-    for programme in programmes:
-        to_queue.extend(planner.follow_up_claims(programme))
+    to_queue.extend(planner.claims_on(row.course_id for row in rows))
     summary["sessions_in_window"] = len(rows)
 
     _queue(ports, to_queue, now, summary)
@@ -121,13 +118,41 @@ def dispatch_reminders(ports: Ports, now: datetime) -> dict[str, int]:
     return dict(summary)
 
 
+def remind_swept(ports: Ports, now: datetime, saved: Mapping[str, Application]) -> dict[str, int]:
+    """The reminders due at ``now`` that the sweep made due: those of the bookings it saved
+    confirmed (``saved``, as stored: a seat given with nothing to pay, a waiting move made
+    onto another course, an act completed), claimed and queued as any run's. Reminders
+    already claimed (theirs before the sweep, or another run's) are not claimed again. The
+    bookings are taken as the sweep stored them, not from the by-course index, which may not
+    show its writes yet. Counts for the logs (none when the sweep booked nobody)."""
+    booked = {
+        a.application_id: a for a in saved.values() if a.status is ApplicationStatus.CONFIRMED
+    }
+    if not booked:
+        return {}
+    summary: Counter[str] = Counter()
+    planner = _Planner(ports, now, summary, saved=saved)
+    courses = (a.course_id for a in booked.values())
+    _queue(ports, planner.claims_on(courses, among=booked.keys()), now, summary)
+    logger.info("reminders the sweep made due", extra={"now": now.isoformat(), **summary})
+    return dict(summary)
+
+
 class _Planner:
     """One run's decisions, reading each course and each course's bookings once."""
 
-    def __init__(self, ports: Ports, now: datetime, summary: Counter[str]) -> None:
+    def __init__(
+        self,
+        ports: Ports,
+        now: datetime,
+        summary: Counter[str],
+        saved: Mapping[str, Application] | None = None,
+    ) -> None:
         self._ports = ports
         self._now = now
         self._summary = summary
+        # Applications as just stored (the sweep's), over what the by-course index shows.
+        self._saved: Mapping[str, Application] = saved or {}
         self._courses: dict[str, Course | None] = {}
         self._confirmed: dict[str, list[Application]] = {}
         self._all_courses: list[Course] | None = None
@@ -138,12 +163,34 @@ class _Planner:
             self._courses[course_id] = self._ports.repository.get_course(course_id)
         return self._courses[course_id]
 
-    def core_claims(self, course: Course) -> list[ReminderMarker]:
+    def claims_on(
+        self, course_ids: Iterable[str], among: Collection[str] | None = None
+    ) -> list[ReminderMarker]:
+        """The reminders due now on these courses' sessions, and on the follow-ups of their
+        programmes, claimed; a core session's only for the bookings ``among`` (None: all)."""
+        claimed: list[ReminderMarker] = []
+        programmes: dict[str, None] = {}
+        for course_id in dict.fromkeys(course_ids):
+            course = self.course(course_id)
+            if course is None:
+                continue
+            claimed.extend(self.core_claims(course, among))
+            if any(s.kind is SessionKind.FOLLOW_UP for s in course.schedule):
+                programmes[programme_of(course)] = None
+        for programme in programmes:
+            claimed.extend(self.follow_up_claims(programme))
+        return claimed
+
+    def core_claims(
+        self, course: Course, among: Collection[str] | None = None
+    ) -> list[ReminderMarker]:
         core = [s for s in course.schedule if s.kind is SessionKind.CORE]
         claimed: list[ReminderMarker] = []
         for due in due_reminders(core, course.definition.reminder_offsets_hours, self._now):
             about = f"COURSE#{course.course_id}#{due.session.key}"
             for application in self._confirmed_on(course.course_id):
+                if among is not None and application.application_id not in among:
+                    continue
                 if application.is_erased:
                     # Kept confirmed for the books, but nothing may be sent: not queued, and
                     # said as skipped (follow-ups leave the erased out in ``graduates``).
@@ -198,10 +245,14 @@ class _Planner:
 
     def _confirmed_on(self, course_id: str) -> list[Application]:
         if course_id not in self._confirmed:
-            self._confirmed[course_id] = [
+            listed = [
                 a
                 for a in self._ports.repository.list_applications(course_id)
-                if a.status is ApplicationStatus.CONFIRMED
+                if a.application_id not in self._saved
+            ]
+            fresh = [a for a in self._saved.values() if a.course_id == course_id]
+            self._confirmed[course_id] = [
+                a for a in listed + fresh if a.status is ApplicationStatus.CONFIRMED
             ]
         return self._confirmed[course_id]
 

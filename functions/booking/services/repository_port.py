@@ -269,11 +269,19 @@ class RegisterStore(Protocol):
 class OwedSearch:
     """An erasure's search at the payment provider still to be made: the address to search
     by, when it was first owed, and how our records spelt the address (the provider's lookup
-    matches case and all, and those records are erased by the time the search is made)."""
+    matches case and all, and those records are erased by the time the search is made).
+    ``last_erased_at``: the latest erasure that owed it (None: the first), whose customers it
+    must find too, made at the provider between the erasures."""
 
     email: str
     owed_at: datetime
     spellings: tuple[str, ...] = ()
+    last_erased_at: datetime | None = None
+
+    @property
+    def made_by(self) -> datetime:
+        """The search finds the customers the provider made by then: every erasure's."""
+        return self.last_erased_at or self.owed_at
 
 
 class CustomerErasureLedger(Protocol):
@@ -303,7 +311,8 @@ class CustomerErasureLedger(Protocol):
     ) -> None:
         """Record the search as owed, due at once, with the address's ``spellings`` to ask
         by; owed already, it stays as it is (when it was first owed, and so its age; when it
-        is due, so a run's claim holds; its expiry) but asks by these spellings too."""
+        is due, so a run's claim holds; its expiry) but asks by these spellings too, and
+        covers this erasure too: ``now`` its ``last_erased_at`` unless a later one is kept."""
         ...
 
     def claim_provider_searches(
@@ -322,8 +331,9 @@ class CustomerErasureLedger(Protocol):
         owed, or another claim holds it (a run making it now)."""
         ...
 
-    def provider_search_done(self, email: str) -> None:
-        """Forget the search (and the address with it); done twice, harmless."""
+    def provider_search_done(self, email: str, made_by: datetime | None = None) -> None:
+        """Forget the search (and the address with it); done twice, harmless. ``made_by``:
+        the search made covered erasures until then; one owed later is kept, still owed."""
         ...
 
     def provider_search_owed_for(self, email: str) -> bool:

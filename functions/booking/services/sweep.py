@@ -17,16 +17,20 @@ cold start; what a run with nothing due never uses is left to the run that uses 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from booking.domain.offer_ends import waiting_list_to_tell
 from booking.services.dates_followed import follow_moved_dates
 from booking.services.group_sweep import release_lapsed_groups
 from booking.services.outbox import relay_pending_emails
-from booking.services.ports import Ports
+from booking.services.ports import ClaimRead, Ports, Repository
 from booking.services.provider_erasure import forget_owed_customers
 from booking.services.provider_searches import make_owed_searches
+
+if TYPE_CHECKING:
+    from booking.domain.application import Application
 
 
 @dataclass
@@ -42,14 +46,49 @@ class SweepSummary:
     # Groups re-dated and people told they wait again after a save moved the dates, which the
     # save's own pass missed (``services.dates_followed``).
     dates_followed: int = 0
+    # Every application the run wrote, by id, as last stored: a booking it confirmed or
+    # moved onto another course among them (a seat given with nothing to pay, a waiting move
+    # made, an act left half done completed), whose reminders the schedule's run queues after
+    # it (``services.reminders.remind_swept``). Read from the saves themselves, not the
+    # by-course index, which may not show them yet.
+    saved: dict[str, Application] = field(default_factory=dict)
+
+
+class _SavesNoted:
+    """The repository as the sweep uses it: each application it saves is noted, as stored,
+    in ``saved``; everything else is the repository's own."""
+
+    def __init__(self, repository: Repository, saved: dict[str, Application]) -> None:
+        self._repository = repository
+        self._saved = saved
+
+    def save(
+        self,
+        new: Application,
+        previous: Application | None,
+        *,
+        replaces: str | None = None,
+        claim: ClaimRead | None = None,
+        course_at: int | None = None,
+    ) -> Application:
+        stored = self._repository.save(
+            new, previous, replaces=replaces, claim=claim, course_at=course_at
+        )
+        self._saved[stored.application_id] = stored
+        return stored
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repository, name)
 
 
 def sweep(ports: Ports, now: datetime) -> SweepSummary:
     """Release holds whose time is up, queue emails the stream could not relay, and offer free
     seats to waiting lists, all as of ``now`` (the run's time: the offers' deadlines and the
-    emails about them included)."""
-    ports = ports.at(now)
+    emails about them included). What it saved is in the summary's ``saved``."""
     summary = SweepSummary()
+    noted = _SavesNoted(ports.repository, summary.saved)
+    # The clock stopped first: ``at`` shares what is built (the run's one Stripe client).
+    ports = replace(ports.at(now), repository=cast(Repository, noted))
     touched: set[str] = set()
     due = ports.repository.applications_due(now)
     if due:

@@ -36,6 +36,10 @@ def _due(at: datetime, email: str) -> dict[str, Any]:
     return {"S": f"{key_instant(at)}#{address_digest(email)}"}
 
 
+# No erasure of the address recorded after ``:now`` (an ISO instant, compared as text).
+_NOT_ERASED_SINCE = "attribute_not_exists(last_erased_at) OR last_erased_at <= :now"
+
+
 class DynamoCustomerErasureLedger:
     table: Table
 
@@ -73,20 +77,20 @@ class DynamoCustomerErasureLedger:
     ) -> None:
         # Each erasure's spellings added to those kept: the address as typed each time too.
         spelt = sorted({email, *spellings})
-        self.table.client.update_item(
-            TableName=self.table.name,
-            Key=provider_search_key(email),
-            UpdateExpression=(
-                "SET email = :e, owed_at = if_not_exists(owed_at, :now), #ip = :p, "
-                "#is = if_not_exists(#is, :due), "
-                "#ttl = if_not_exists(#ttl, :ttl) ADD spellings :s"
-            ),
-            ExpressionAttributeNames={
+        kept = (
+            "email = :e, owed_at = if_not_exists(owed_at, :now), #ip = :p, "
+            "#is = if_not_exists(#is, :due), #ttl = if_not_exists(#ttl, :ttl)"
+        )
+        owed: dict[str, Any] = {
+            "TableName": self.table.name,
+            "Key": provider_search_key(email),
+            "UpdateExpression": f"SET {kept} ADD spellings :s",
+            "ExpressionAttributeNames": {
                 "#ip": f"{BY_TIME_INDEX}pk",
                 "#is": f"{BY_TIME_INDEX}sk",
                 "#ttl": TTL_ATTRIBUTE,
             },
-            ExpressionAttributeValues={
+            "ExpressionAttributeValues": {
                 ":e": {"S": email},
                 ":now": {"S": key_instant(now)},
                 ":p": {"S": PROVIDER_SEARCHES_OWED_PARTITION},
@@ -94,7 +98,18 @@ class DynamoCustomerErasureLedger:
                 ":ttl": {"N": str(int(expires.timestamp()))},
                 ":s": {"SS": spelt},
             },
-        )
+        }
+        try:
+            # The latest erasure's time, never an earlier one over it (erasures at once).
+            latest = {
+                "UpdateExpression": f"SET {kept}, last_erased_at = :now ADD spellings :s",
+                "ConditionExpression": _NOT_ERASED_SINCE,
+            }
+            self.table.client.update_item(**{**owed, **latest})
+        except ClientError as exc:
+            if error_code(exc) != CONDITION_FAILED:
+                raise
+            self.table.client.update_item(**owed)
 
     @translate_aws_errors
     def claim_provider_searches(
@@ -136,11 +151,24 @@ class DynamoCustomerErasureLedger:
             return None
         owed_at = datetime.fromisoformat(item["owed_at"]["S"])
         spellings = tuple(sorted(item.get("spellings", {}).get("SS", [])))
-        return OwedSearch(email, owed_at, spellings)
+        last = item.get("last_erased_at", {}).get("S")
+        return OwedSearch(email, owed_at, spellings, datetime.fromisoformat(last) if last else None)
 
     @translate_aws_errors
-    def provider_search_done(self, email: str) -> None:
-        self.table.client.delete_item(TableName=self.table.name, Key=provider_search_key(email))
+    def provider_search_done(self, email: str, made_by: datetime | None = None) -> None:
+        if made_by is None:
+            self.table.client.delete_item(TableName=self.table.name, Key=provider_search_key(email))
+            return
+        try:
+            self.table.client.delete_item(
+                TableName=self.table.name,
+                Key=provider_search_key(email),
+                ConditionExpression=_NOT_ERASED_SINCE,
+                ExpressionAttributeValues={":now": {"S": key_instant(made_by)}},
+            )
+        except ClientError as exc:
+            if error_code(exc) != CONDITION_FAILED:
+                raise  # else owed again by an erasure since: kept for it
 
     @translate_aws_errors
     def provider_search_owed_for(self, email: str) -> bool:
