@@ -222,8 +222,8 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     ) in capsys.readouterr().out
     assert main([*common, "course", "cli-invoice"]) == 0
     shown = capsys.readouterr().out
-    assert "Monday 1 September 2031 at 15:00 BST  session: Session 1" in shown
-    assert "Monday 1 December 2031 at 16:00 GMT  follow-up:" in shown
+    assert "Monday 1 September 2031, 15:00-17:00 BST  Session 1" in shown
+    assert "Monday 1 December 2031, 16:00-17:00 GMT  Follow-up:" in shown
     assert "Paid in: £0.00" in shown
 
     invoiced = stack.apply(
