@@ -207,14 +207,14 @@ def close(args: argparse.Namespace, url: str, token: str | None) -> str:
     register = get_json(_path(url, args.course_id), token)
     # The answer is what the register holds, whether closed now or before.
     completers, others = len(closed["completed"]), len(closed["not_completed"])
+    when = moment_when(_instant(closed["closed_at"]), _course_zone(url, register))
     if closed.get("closed_already"):
         lines = [
-            f"The register was closed already, at {closed['closed_at']}: {completers} "
-            f"completed, {others} did not"
+            f"The register was closed already, on {when}: {completers} completed, {others} did not"
         ]
     else:
         lines = [
-            f"Register closed at {closed['closed_at']}: {completers} completed "
+            f"Register closed on {when}: {completers} completed "
             f"(certificates on their way), {others} did not"
         ]
     return "\n".join(lines + _unprintable(register["rows"], closed.get("unprintable_names", [])))
