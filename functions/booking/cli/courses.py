@@ -123,9 +123,8 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
         ENDED_WORDS.lower() if ended(course) else places_of(course["places"], course["capacity"])
     )
     sessions = len(course["sessions"])
-    said = (
-        f"{verb} {course['course_id']}: {sessions} session{'' if sessions == 1 else 's'}, {places}"
-    )
+    named = f"{name_of(course)} [{course['course_id']}]"  # as `courses` lists it
+    said = f"{verb} {named}: {sessions} session{'' if sessions == 1 else 's'}, {places}"
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
 
 
