@@ -45,9 +45,10 @@ def test_load_course_roster_and_reminders(
     )
     common = _signed(stack)
     assert main([*common, "load-course", str(path)]) == 0
-    assert "created cli-cohort: 1 session, 0 of 5 booked, 5 free" in capsys.readouterr().out
+    named = "CLI cohort, from Monday 2 June 2031 [cli-cohort]"
+    assert f"created {named}: 1 session, 0 of 5 booked, 5 free" in capsys.readouterr().out
     assert main([*common, "load-course", str(path)]) == 0
-    assert capsys.readouterr().out.startswith("updated cli-cohort")
+    assert capsys.readouterr().out.startswith(f"updated {named}")
 
     applied = stack.applied("cli-cohort", name="Cli Person", email="cli@example.org")
     stack.pay(applied)
@@ -91,7 +92,7 @@ def test_load_course_says_when_a_follow_up_without_an_id_seems_to_move(
     path.write_text(json.dumps(definition), encoding="utf-8")
     assert main([*common, "load-course", str(path)]) == 0
     said = capsys.readouterr().out.splitlines()
-    assert said[0].startswith("updated cli-unnamed")
+    assert said[0].startswith("updated CLI cohort with a follow-up, from Monday 2 June 2031 [cli-")
     assert said[1].startswith(
         "Warning: The follow-up on 18 September 2031 has no id, so moving it made a new event"
     )
@@ -222,8 +223,8 @@ def test_courses_a_course_a_roster_and_invoices_in_words(
     ) in capsys.readouterr().out
     assert main([*common, "course", "cli-invoice"]) == 0
     shown = capsys.readouterr().out
-    assert "Monday 1 September 2031 at 15:00 BST  session: Session 1" in shown
-    assert "Monday 1 December 2031 at 16:00 GMT  follow-up:" in shown
+    assert "Monday 1 September 2031, 15:00-17:00 BST  Session 1" in shown
+    assert "Monday 1 December 2031, 16:00-17:00 GMT  Follow-up:" in shown
     assert "Paid in: £0.00" in shown
 
     invoiced = stack.apply(

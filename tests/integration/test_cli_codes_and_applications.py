@@ -206,3 +206,21 @@ def test_a_blank_reference_is_refused_in_words_before_any_request(
         assert code == 2, said
         assert "argument application: give the application's reference or id" in said
         assert "no such resource" not in said
+
+
+def test_a_codes_last_day_is_typed_as_a_day_as_on_the_console(system: System, run: Any) -> None:
+    """The console asks a code's *Last day it works* (it works until 23:59 that day, in the
+    course's time); the terminal takes the same day, never only a UTC time with its offset."""
+    code, made = run(
+        "discount-code", COURSE_ID, "SPRING", "--amount-off", "50", "--last-day", "2027-05-31"
+    )
+
+    assert code == 0, made
+    assert "until Monday 31 May 2027 at 23:59 BST" in made, made
+    [held] = system.admin("GET", f"/courses/{COURSE_ID}/discount-codes").json()
+    assert held["expires_at"].startswith("2027-05-31T22:59"), held
+    code, refused = run(
+        "discount-code", COURSE_ID, "AUTUMN", "--amount-off", "50", "--last-day", "31/05/2027"
+    )
+    assert code == 2
+    assert "give the day as YYYY-MM-DD, like 2027-05-31" in refused, refused

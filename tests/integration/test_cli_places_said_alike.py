@@ -63,3 +63,22 @@ def test_courses_and_load_course_say_the_places_as_the_course_verb_does(
     assert code == 0, loaded
     assert loaded.splitlines()[0].endswith(f"sessions, {SAID}"), loaded
     assert "places left" not in loaded
+
+
+def test_load_course_names_the_course_as_the_console_does(
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """By its title and first day, its id beside it (as ``courses`` says it), never its id
+    alone: the organiser checks the dates they loaded are the ones they meant."""
+    run = at_the_terminal(system, monkeypatch, capsys)
+    path = tmp_path / "course.json"
+    path.write_text(json.dumps(system.course_file(COURSE_ID)), encoding="utf-8")
+
+    code, loaded = run("load-course", str(path), "--id", COURSE_ID)
+
+    assert code == 0, loaded
+    named = "Compassionate Leadership Training, from Monday 7 June 2027"
+    assert loaded.startswith(f"updated {named} [{COURSE_ID}]: 10 sessions, "), loaded

@@ -40,7 +40,7 @@ def test_an_ended_cohort_is_said_ended_everywhere(
     run = at_the_terminal(system, monkeypatch, capsys)
     code, out = run("load-course", str(COURSES_DIR / "past" / f"{PAST}.json"))
     assert code == 0, out
-    assert f" {PAST}: " in out
+    assert f" [{PAST}]: " in out
     assert out.splitlines()[0].endswith("sessions, ended")
     assert "places left" not in out.splitlines()[0]
 

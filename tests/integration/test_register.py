@@ -360,5 +360,5 @@ def test_the_register_from_the_terminal(
     assert "0 completed (certificates on their way), 2 did not" in out
     code, out = run("close-register", COURSE)  # again: says what the register holds
     assert code == 0, out
-    assert "The register was closed already, at" in out
+    assert "The register was closed already, on " in out
     assert ": 0 completed, 2 did not" in out

@@ -122,7 +122,14 @@ def test_every_typed_option_is_read_by_a_reader_that_says_what_to_give() -> None
     """No option takes argparse's ``int`` or ``float`` (or any reader that is not ours)."""
     from booking.cli import arguments
 
-    ours = {arguments._time, arguments._whole_number, arguments._percent, arguments._pounds, Path}
+    ours = {
+        arguments._time,
+        arguments._day,
+        arguments._whole_number,
+        arguments._percent,
+        arguments._pounds,
+        Path,
+    }
     ours.add(received.way)
     parser = arguments._parser()
     actions = list(parser._actions)

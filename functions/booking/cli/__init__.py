@@ -83,7 +83,7 @@ from booking.cli.arguments import (
     secrets_in,
 )
 from booking.cli.client import base_url
-from booking.cli.codes import discount_code, expire_code, list_codes
+from booking.cli.codes import discount_code, expire_code, last_moment, list_codes
 from booking.cli.courses import list_courses, load_course, roster, show_course, totals
 from booking.cli.errors import CliError
 from booking.cli.people import application_action, person, show_application
@@ -161,7 +161,7 @@ def _discount_code(args: argparse.Namespace, url: str, token: str | None) -> str
         "percent_off": args.percent_off,
         "amount_off": args.amount_off,
         "max_uses": args.max_uses,
-        "expires_at": args.expires_at.isoformat() if args.expires_at else None,
+        "expires_at": _code_ends(args, url),
     }
     return discount_code(
         url,
@@ -170,6 +170,13 @@ def _discount_code(args: argparse.Namespace, url: str, token: str | None) -> str
         {k: v for k, v in fields.items() if v is not None},
         as_json=args.json,
     )
+
+
+def _code_ends(args: argparse.Namespace, url: str) -> str | None:
+    """The code's last moment: its last day's end in the course's time, or a time as given."""
+    if args.last_day:
+        return last_moment(url, args.course_id, args.last_day)
+    return args.expires_at.isoformat() if args.expires_at else None
 
 
 def _erase(args: argparse.Namespace, url: str, token: str | None) -> str:

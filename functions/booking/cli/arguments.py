@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,6 +16,7 @@ from booking.cli import correction, given_back, groups, received, refunds, regis
 from booking.cli.errors import UsageError
 from booking.domain.errors import InvalidInput
 from booking.domain.money import typed_amount
+from booking.domain.time_words import written_as_day
 
 # What ``--help`` says the program is (the first line of :mod:`booking.cli`'s docstring).
 DESCRIPTION = "``course-booking``: the organisers' console from a terminal."
@@ -39,6 +40,17 @@ def _time(text: str) -> datetime:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(_A_TIME)
     return moment
+
+
+def _day(text: str) -> date:
+    """A calendar day as the API documents it (a code's last day): never a time, never
+    day-first or month-first guessed."""
+    try:
+        if written_as_day(text.strip()):
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError("give the day as YYYY-MM-DD, like 2027-05-31")
 
 
 def _whole_number(text: str) -> int:
@@ -194,7 +206,15 @@ def _money_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     kind.add_argument("--percent-off", type=_percent, help="above 0, at most 100")
     kind.add_argument("--amount-off", type=_pounds, help="in pounds")
     code.add_argument("--max-uses", type=_whole_number)
-    code.add_argument("--expires-at", type=_time, help="with its offset, like 2027-06-06T15:10Z")
+    ends = code.add_mutually_exclusive_group()
+    ends.add_argument(
+        "--last-day",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the last day it works: until 23:59 that day, the course's time (the console's "
+        "Last day it works)",
+    )
+    ends.add_argument("--expires-at", type=_time, help="with its offset, like 2027-06-06T15:10Z")
     listed = commands.add_parser("codes", help="a course's discount codes, with uses left")
     listed.add_argument("course_id")
     expire = commands.add_parser("expire-code", help="expire a discount code now")

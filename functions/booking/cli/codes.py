@@ -3,12 +3,13 @@ standing in words, as the console's codes page says them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
 from booking.cli.client import course_path, get_json, post_json, segment
 from booking.cli.said import answered, course_named, instant
+from booking.domain.billing import code_expires_at
 from booking.domain.wording import discount_words, moment_when, redemptions_words, uses_words
 
 _MOMENTS = ("expires_at", "expired_at")
@@ -37,6 +38,13 @@ def code_terms(url: str, code: dict[str, Any]) -> str:
         )
     stripe = redemptions_words(code.get("stripe_active"), code.get("stripe_times_redeemed"))
     return f"{said}; at Stripe: {stripe}"
+
+
+def last_moment(url: str, course_id: str, last_day: date) -> str:
+    """A code's last moment when it works through ``last_day``: 23:59 that day in the course's
+    own clock, as the console's *Last day it works* makes it (``code_expires_at``)."""
+    course = get_json(f"{url}/courses/{segment(course_id, 'course')}", None)
+    return code_expires_at(last_day, course["timezone"]).isoformat()
 
 
 def discount_code(

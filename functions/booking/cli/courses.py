@@ -5,7 +5,6 @@ asks the organiser API (:mod:`booking.cli.client`) and says its answer as the co
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +18,15 @@ from booking.cli.client import (
     send,
 )
 from booking.cli.errors import CliError
-from booking.cli.said import answered, course_named, ended, name_of, places_of, roster_status_words
+from booking.cli.said import (
+    answered,
+    course_named,
+    ended,
+    name_of,
+    places_of,
+    roster_status_words,
+    session_said,
+)
 from booking.domain.course_money import bookings_said, money_figures
 from booking.domain.covered import paid_for_them
 from booking.domain.json_once import GivenTwice, loads_once_each
@@ -27,7 +34,6 @@ from booking.domain.statuses import person_shown
 from booking.domain.wording import (
     ENDED_WORDS,
     course_state_said,
-    moment_when,
     money_words,
 )
 
@@ -77,9 +83,9 @@ def show_course(url: str, token: str | None, course_id: str) -> str:
         "Sessions (UK time):",
     ]
     for session in course["sessions"]:
-        start = datetime.fromisoformat(session["start"])
-        kind = "follow-up" if session["kind"] == "follow_up" else "session"
-        lines.append(f"  {moment_when(start, course['timezone'])}  {kind}: {session['title']}")
+        named = f"Follow-up: {session['title']}" if session["kind"] == "follow_up" else ""
+        said = session_said(session, course["timezone"])
+        lines.append(f"  {said}  {named or session['title']}")
     return "\n".join([*lines, "", _totals_said(money)])
 
 
@@ -117,9 +123,8 @@ def load_course(url: str, token: str | None, path: Path, course_id: str | None) 
         ENDED_WORDS.lower() if ended(course) else places_of(course["places"], course["capacity"])
     )
     sessions = len(course["sessions"])
-    said = (
-        f"{verb} {course['course_id']}: {sessions} session{'' if sessions == 1 else 's'}, {places}"
-    )
+    named = f"{name_of(course)} [{course['course_id']}]"  # as `courses` lists it
+    said = f"{verb} {named}: {sessions} session{'' if sessions == 1 else 's'}, {places}"
     return "\n".join([said, *(f"Warning: {w}" for w in course.get("warnings") or [])])
 
 

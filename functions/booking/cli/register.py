@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from booking.cli.client import course_path, get_json, post_json, read_json, send
 from booking.cli.errors import CliError, UsageError
-from booking.cli.said import answered
+from booking.cli.said import answered, session_said
 from booking.domain.attendance import MARK_WORDS, MARKS_SAID, Mark, mark_named
 from booking.domain.attendance_import import EXPORT_LIMIT_WORDS, MAX_EXPORT_BYTES
 from booking.domain.course import DEFAULT_TIMEZONE
@@ -93,7 +93,7 @@ def _said(register: dict[str, Any], zone: str) -> str:
     sessions = register["sessions"]
     lines = [
         f"Completion: {register['completion_min_sessions']} of {len(sessions)} core sessions",
-        *(f"  {n}. {s['title']}" for n, s in enumerate(sessions, start=1)),
+        *(f"  {n}. {s['title']}: {session_said(s, zone)}" for n, s in enumerate(sessions, 1)),
         "",
     ]
     lines += [_row_said(row) for row in register["rows"]]
@@ -126,13 +126,7 @@ def _row_said(row: dict[str, Any]) -> str:
 
 def show(args: argparse.Namespace, url: str, token: str | None) -> str:
     register = get_json(_path(url, args.course_id), token)
-    return answered(register) if args.json else _said(register, _zone(url, register))
-
-
-def _zone(url: str, register: dict[str, Any]) -> str:
-    """The course's clock when the register is closed (its closing was said as a raw UTC
-    stamp); the UK's otherwise, as nothing else shown needs it."""
-    return _course_zone(url, register) if register.get("closed_at") else DEFAULT_TIMEZONE
+    return answered(register) if args.json else _said(register, _course_zone(url, register))
 
 
 def _course_zone(url: str, register: dict[str, Any]) -> str:
@@ -213,14 +207,14 @@ def close(args: argparse.Namespace, url: str, token: str | None) -> str:
     register = get_json(_path(url, args.course_id), token)
     # The answer is what the register holds, whether closed now or before.
     completers, others = len(closed["completed"]), len(closed["not_completed"])
+    when = moment_when(_instant(closed["closed_at"]), _course_zone(url, register))
     if closed.get("closed_already"):
         lines = [
-            f"The register was closed already, at {closed['closed_at']}: {completers} "
-            f"completed, {others} did not"
+            f"The register was closed already, on {when}: {completers} completed, {others} did not"
         ]
     else:
         lines = [
-            f"Register closed at {closed['closed_at']}: {completers} completed "
+            f"Register closed on {when}: {completers} completed "
             f"(certificates on their way), {others} did not"
         ]
     return "\n".join(lines + _unprintable(register["rows"], closed.get("unprintable_names", [])))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from booking.cli.client import read_json, segment, send
 from booking.domain.seat_counts import SeatCounts, places_said
-from booking.domain.wording import course_name, status_with_reason, status_words
+from booking.domain.wording import course_name, session_when, status_with_reason, status_words
 
 
 def name_of(course: dict[str, Any]) -> str:
@@ -51,6 +51,17 @@ def answered(answer: Any) -> str:
 def instant(iso: str) -> datetime:
     """An API's ISO 8601 moment (``...Z``) as an aware datetime."""
     return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+class _SessionSpan(NamedTuple):
+    start: datetime
+    end: datetime
+
+
+def session_said(session: dict[str, Any], timezone: str) -> str:
+    """A session the API answered (its ``start`` and ``end``) as the console says it, in the
+    course's clock: "Monday 7 June 2027, 15:00-17:00 BST"."""
+    return session_when(_SessionSpan(instant(session["start"]), instant(session["end"])), timezone)
 
 
 def status_in_words(answer: dict[str, Any]) -> str:

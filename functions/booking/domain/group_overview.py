@@ -46,6 +46,9 @@ PLACE_STATE_WORDS = {
     "names someone else",
 }
 
+# A place whose colleague may still apply: of no other is "None yet" said (none will come).
+STILL_TO_APPLY = frozenset({"awaiting_payment", "link_sent", "substituted"})
+
 # An erased colleague's place once the manager is erased too: nobody is left to name someone.
 ERASED_WITH_MANAGER = (
     "Erased: the person was erased, and so was the manager; nobody can apply for it, and it "

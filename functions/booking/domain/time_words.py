@@ -8,11 +8,18 @@ or GMT) where an instant is said: a reader never converts, and never reads an IS
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from booking.domain.course import ScheduledSession
+
+class Span(Protocol):
+    """What begins and ends at an instant: a course's session, or one the API answered."""
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
 
 
 def written_as_day(text: str) -> bool:
@@ -21,7 +28,7 @@ def written_as_day(text: str) -> bool:
     return len(text) == 10 and text[4] == text[7] == "-"
 
 
-def session_when(session: ScheduledSession, timezone: str) -> str:
+def session_when(session: Span, timezone: str) -> str:
     """ "Monday 7 June 2027, 15:00-17:00 BST"; a session the clocks change during names each
     end's zone ("Sunday 28 March 2027, 00:30 GMT to 03:30 BST": two hours, not three)."""
     zone = ZoneInfo(timezone)

@@ -77,6 +77,9 @@ GROUP_DONE_WORDS = {
 def group_bookings_page(
     chrome: Chrome, found: CourseGroupBookings, *, done: str = "", problem: str = ""
 ) -> str:
+    # Loaded with the overview that made ``found`` (see course_group_bookings).
+    from booking.domain.group_overview import STILL_TO_APPLY
+
     course = found.course
     return course_console_page(
         "group_bookings.html",
@@ -86,6 +89,7 @@ def group_bookings_page(
         groups=found.groups,
         # An erased manager's placeholder address is nobody's to write to.
         erased_email=ERASED_EMAIL,
+        still_to_apply=STILL_TO_APPLY,
         done=GROUP_DONE_WORDS.get(done, ""),
         problem=problem,
     )

@@ -35,7 +35,7 @@ from booking.domain.money import Money
 from booking.domain.money_received import Receipt, receipts
 from booking.domain.page_seen import application_seen
 from booking.domain.refund_failed import failed_and_held
-from booking.domain.statuses import ERASED
+from booking.domain.statuses import ERASED, address_shown
 from booking.domain.text import shown_safely
 from booking.domain.wording import (
     ANSWER_FIELDS,
@@ -313,6 +313,13 @@ ROSTER_CSV_COLUMNS = (
 )
 
 
+def _answer_said(application: Application, field: str) -> object:
+    """An answer as the roster gives it: an erased person's placeholder address read as the
+    console says it ("[erased]"), never as an address to write to."""
+    answer = getattr(application.answers, field)
+    return address_shown(answer) if field == "email" else answer
+
+
 def roster_csv(ports: Ports, course_id: str) -> str:
     """The roster in people's words, as UTF-8 CSV with a byte-order mark (so Excel opens names
     with accents correctly), every cell safe from formula injection."""
@@ -335,7 +342,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
         invoice = application.invoice
         cells = [
             application.reference_or_id,
-            *(getattr(application.answers, field) for field in ANSWER_FIELDS),
+            *(_answer_said(application, field) for field in ANSWER_FIELDS),
             status_said(application, course.definition.price),
             moment_when(application.created_at, zone),
             paid_by_said({**money, "paid_by_group": paid_by_group(application, organisations)}),
@@ -350,7 +357,7 @@ def roster_csv(ports: Ports, course_id: str) -> str:
             invoice_said(invoice, zone) if invoice else "",
             money["po_number"],
             money["billing_name"],
-            money["billing_email"],
+            address_shown(money["billing_email"]),
             _place_in_line(application, positions),
             completion_words(course, application),
             place_disputed(application, zone, disputed),
