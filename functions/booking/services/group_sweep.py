@@ -200,11 +200,13 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
 
     def mark(latest: GroupBooking) -> GroupBooking:
         done = latest.model_copy(update={"unfilled_given_up": True, "updated_at": now})
+        # Every place the deadline released, this run or an earlier one that Stripe's silence
+        # cut short (told of none: only this mark tells), not only those this run released.
+        # Released by a share that took the last of the payment: told as that ending.
         released = tuple(
             p.number
             for p in latest.places
-            # Released by a share that took the last of the payment: told as that ending.
-            if p.released and not p.released_by_refund and not group.place(p.number).released
+            if p.released and p.released_unfilled and not p.released_by_refund
         )
         if released:
             back = sum(latest.refunds.get(latest.place(n).refund_id or "", 0) for n in released)
