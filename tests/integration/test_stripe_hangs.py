@@ -35,6 +35,21 @@ def _invoiced(system: System, email: str) -> str:
     return invoice_id_of(applied.json())
 
 
+def _run_as_stripe_hangs(system: System, session_id: str) -> datetime:
+    """The run a day before the first session, as Stripe hangs, with Ada's reminder due and
+    the checkout ``session_id``'s hold lapsed: the reminder is queued, nothing released, and
+    Stripe asked that checkout's expiry alone (nothing more once it was silent). When it
+    ran."""
+    reminded_at = system.first_start() - timedelta(hours=23)
+    reader = stripe_hangs(system)
+
+    ran = system.scheduled_run(reminded_at)
+
+    assert (ran["queued"], ran["holds_released"]) == (1, 0)
+    assert [r.path for r in reader.requests] == [f"/v1/checkout/sessions/{session_id}/expire"]
+    return reminded_at
+
+
 def test_owed_customer_deletions_stop_at_stripes_first_silence_and_wait_for_the_next_run(
     system: System,
 ) -> None:
@@ -63,15 +78,7 @@ def test_a_stripe_that_hangs_as_holds_lapse_holds_no_reminder_due(system: System
     assert unpaid.status == 201, unpaid.body
     owed = _invoiced(system, "person@example.org")
     system.ports.repository.owe_customer_deletions([owed], system.now())
-    reminded_at = system.first_start() - timedelta(hours=23)
-    reader = stripe_hangs(system)
-
-    ran = system.scheduled_run(reminded_at)
-
-    assert (ran["queued"], ran["holds_released"]) == (1, 0)
-    assert [r.path for r in reader.requests] == [
-        f"/v1/checkout/sessions/{unpaid.json()['checkout_url'].rsplit('/', 1)[-1]}/expire"
-    ]
+    reminded_at = _run_as_stripe_hangs(system, unpaid.json()["checkout_url"].rsplit("/", 1)[-1])
     assert system.ports.repository.owed_customer_deletions() == [owed]
     stripe_answers(system)
     again = system.scheduled_run(reminded_at + timedelta(minutes=15))
@@ -121,15 +128,7 @@ def test_a_stripe_that_hangs_as_a_groups_hold_lapses_ends_no_run(system: System)
     booked = book(system, course=COURSE_ID)
     assert booked.status == 201, booked.body
     left = places_left(system, COURSE_ID)
-    reminded_at = system.first_start() - timedelta(hours=23)
-    reader = stripe_hangs(system)
-
-    ran = system.scheduled_run(reminded_at)
-
-    assert (ran["queued"], ran["holds_released"]) == (1, 0)
-    assert [r.path for r in reader.requests] == [
-        f"/v1/checkout/sessions/{pay_link_id(booked.json())}/expire"
-    ]
+    reminded_at = _run_as_stripe_hangs(system, pay_link_id(booked.json()))
     assert places_left(system, COURSE_ID) == left  # kept, never guessed unpaid
     stripe_answers(system)
     again = system.scheduled_run(reminded_at + timedelta(minutes=15))

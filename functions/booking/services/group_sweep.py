@@ -54,19 +54,29 @@ def _swept(ports: Ports, due: GroupBooking, now: datetime) -> str | None:
     came free on (None: none). DependencyUnavailable: Stripe not answering a step."""
     if due.status is GroupStatus.PAID:
         return due.course_id if _give_up_unfilled(ports, due, now) else None
+    left = _left_to_lapse(ports, due, now)
+    return _lapsed_hold(ports, left, now) if isinstance(left, GroupBooking) else left
+
+
+def _left_to_lapse(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | str | None:
+    """``due``'s act left half done, completed first: the group to go on with as its hold
+    does, or what this run is done with (the course a seat came free on, or None)."""
     left = _give_up_left_half_done(ports, due, now)
     if isinstance(left, bool):  # completed (its course touched), or nothing more now
         return due.course_id if left else None
     due = left
-    if left_half_done(due, now):
-        # Its invoice's replacement left half done: completed (or its mark cleared), then
-        # the next run finds it as that leaves it; not completed, it ends as its hold does.
-        if replacement_completed(ports, due):
-            return due.course_id
-        fresh = ports.groups.get_group(due.group_id)  # as the step above left it
-        if fresh is None:
-            return None
-        due = fresh
+    if not left_half_done(due, now):
+        return due
+    # Its invoice's replacement left half done: completed (or its mark cleared), then the next
+    # run finds it as that leaves it; not completed, it ends as its hold does.
+    if replacement_completed(ports, due):
+        return due.course_id
+    return ports.groups.get_group(due.group_id)  # as the step above left it
+
+
+def _lapsed_hold(ports: Ports, due: GroupBooking, now: datetime) -> str | None:
+    """Unpaid ``due``, its hold ended, let go once Stripe holds nothing that could still pay
+    it: the course a seat came free on (None: kept, or changed meanwhile)."""
     if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
         try:
             if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
