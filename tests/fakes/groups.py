@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from booking.domain.cohort_currency import group_newly_priced, group_no_longer_priced
+from booking.domain.course import Course
 from booking.domain.enrolments import group_enrolment_changes
 from booking.domain.errors import (
     ColleagueEnrolled,
@@ -64,12 +65,38 @@ class FakeGroupStore:
         for number in places_given_up(stored, previous):
             if self.place_holder(stored.group_id, number) is not None:
                 raise StaleWrite("the place was filled meanwhile")
+        course = self._course_after(stored, previous)
+        claimed, given_back = self._enrolments(stored, previous)
+        self.groups[stored.group_id] = stored
+        for key in given_back:
+            self.repository.group_enrolments.pop(key, None)
+        for key, place in claimed:
+            self.repository.group_enrolments[key] = (stored.group_id, place)
+        if course is not None:
+            self.repository.courses[stored.course_id] = course
+        for object_id in _objects(stored):
+            self.repository.group_owners[object_id] = stored.group_id
+        for digest in _people(stored):
+            self.people.setdefault(digest, set()).add(stored.group_id)
+        named_before = _people(previous) if previous is not None else set()
+        for digest in named_before - _people(stored):  # substituted out, erased
+            self.people.get(digest, set()).discard(stored.group_id)
+        for job in new.outbox:
+            self.repository.outbox[job.job_id] = (job, stored.updated_at)
+            self.repository.written_emails.append(job)
+        return stored
+
+    def _course_after(self, stored: GroupBooking, previous: GroupBooking | None) -> Course | None:
+        """The course as the save leaves it (None: removed since, and the save only gives
+        seats back or moves none, as the table lets it), or refused as the table refuses it."""
         delta = stored.seats_held - (previous.seats_held if previous else 0)
         course = self.repository.courses.get(stored.course_id)
-        if course is None:
-            raise CourseFull("this course has no places left")
         # Newly holding money in the cohort: only while it is in that currency, and counted.
         currency = group_newly_priced(previous, stored)
+        if course is None and delta <= 0 and currency is None:
+            return None  # nothing to give back to: the group saved without it
+        if course is None:
+            raise CourseFull("this course has no places left")
         if currency is not None and course.definition.price.currency != currency:
             raise PriceChanged()
         if previous is None and stored.dated_by not in (None, course.version):
@@ -83,13 +110,7 @@ class FakeGroupStore:
             raise CourseFull("this course has no places left")
         if delta < 0 and course.seats_taken < -delta:
             raise CourseFull("this course has no places left")
-        claimed, given_back = self._enrolments(stored, previous)
-        self.groups[stored.group_id] = stored
-        for key in given_back:
-            self.repository.group_enrolments.pop(key, None)
-        for key, place in claimed:
-            self.repository.group_enrolments[key] = (stored.group_id, place)
-        self.repository.courses[stored.course_id] = course.model_copy(
+        return course.model_copy(
             update={
                 "seats_taken": course.seats_taken + delta,
                 "priced": course.priced
@@ -97,17 +118,6 @@ class FakeGroupStore:
                 - group_no_longer_priced(previous, stored),
             }
         )
-        for object_id in _objects(stored):
-            self.repository.group_owners[object_id] = stored.group_id
-        for digest in _people(stored):
-            self.people.setdefault(digest, set()).add(stored.group_id)
-        named_before = _people(previous) if previous is not None else set()
-        for digest in named_before - _people(stored):  # substituted out, erased
-            self.people.get(digest, set()).discard(stored.group_id)
-        for job in new.outbox:
-            self.repository.outbox[job.job_id] = (job, stored.updated_at)
-            self.repository.written_emails.append(job)
-        return stored
 
     def _enrolments(
         self, stored: GroupBooking, previous: GroupBooking | None

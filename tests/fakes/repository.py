@@ -394,6 +394,8 @@ class FakeRepository:
                 raise StaleWrite("the code of this application is gone")
 
     def _move_seats(self, course_id: str, seats: int, waiting: int) -> None:
+        if course_id not in self.courses:
+            return  # a course removed since (``_check_seats`` let only a give-back through)
         course = self.courses[course_id]
         self.courses[course_id] = course.model_copy(
             update={"seats_taken": course.seats_taken + seats, "waiting": course.waiting + waiting}
@@ -763,6 +765,8 @@ class FakeRepository:
 
 
 def _check_seats(course: Course | None, seat_delta: int, waiting_delta: int) -> None:
+    if course is None and seat_delta <= 0 and waiting_delta <= 0:
+        return  # given back to a course removed since: nothing to give back to, as the table
     if course is None:
         raise CourseFull("this course has no places left")
     if seat_delta > 0 and (

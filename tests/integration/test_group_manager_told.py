@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import stripe
 
 from booking.domain.group_events import GroupEvent
 from booking.domain.group_stripe_events import GroupMove
@@ -24,6 +25,7 @@ from tests.support.groups import (
 )
 from tests.support.held_events import events_held
 from tests.support.invoiced import BILLING, INVOICED
+from tests.support.stripe_client import Answer
 from tests.support.system import System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # every test here on the invoiced cohort
@@ -215,3 +217,35 @@ def test_a_colleague_sent_a_link_is_told_when_their_place_is_given_up(system: Sy
     assert "has been given up" not in withdrawn.subject
     _cancel(system, group, 2)  # a repeat: nobody told twice
     assert [e for e in system.deliver_emails() if e.to == [COLLEAGUES[1]["email"]]] == []
+
+
+def test_places_released_over_two_runs_as_stripe_fell_silent_are_all_told(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the deadline each unfilled place's share is refunded at Stripe in turn. Stripe
+    answered the first and then fell silent: that run released one place and left the rest
+    for the next, which told the manager only of the places it released itself (never of the
+    first, nor of its £200.00)."""
+    group = paid_group_with_an_apply_by(system)
+    system.deliver_emails()
+    answer = system.stripe_http._answer
+    refunds: list[str] = []
+
+    def silent_after_one_refund(method: str, url: str, headers: Any, post_data: Any) -> Answer:
+        if method == "post" and url.endswith("/v1/refunds"):
+            refunds.append(url)
+            if len(refunds) > 1:
+                raise stripe.APIConnectionError("simulated: Stripe did not answer in time")  # type: ignore[no-untyped-call]
+        return answer(method, url, headers, post_data)
+
+    monkeypatch.setattr(system.stripe_http, "_answer", silent_after_one_refund)
+    the_apply_by_passes(system, group)
+    assert [p["state_said"] for p in _overview(system, group)["places"]].count(
+        "Released at the apply-by date: nobody applied"
+    ) == 1
+    monkeypatch.setattr(system.stripe_http, "_answer", answer)
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+
+    [told] = _told(system)
+    flat = " ".join(told.text.split())
+    assert "Nobody applied for places 1, 2 and 3, so they were released and £600.00" in flat

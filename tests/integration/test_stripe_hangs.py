@@ -6,7 +6,7 @@ made to hang (``tests.support.stripe_hangs``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,10 +14,17 @@ import stripe
 
 from tests.integration.test_erasure_at_stripe import deleted
 from tests.support.applications import invoice_id_of
+from tests.support.groups import (
+    COLLEAGUES,
+    book,
+    paid_group_with_an_apply_by,
+    pay_link_id,
+    places_left,
+)
 from tests.support.invoiced import BILLING, INVOICED
 from tests.support.stripe_client import Answer
 from tests.support.stripe_hangs import stripe_answers, stripe_hangs
-from tests.support.system import System
+from tests.support.system import COURSE_ID, System
 
 pytestmark = pytest.mark.usefixtures("invoiced")  # the sample cohort, invoices allowed
 
@@ -26,6 +33,21 @@ def _invoiced(system: System, email: str) -> str:
     applied = system.apply(INVOICED, email=email, **{**BILLING, "billing_email": email})
     assert applied.status == 201, applied.body
     return invoice_id_of(applied.json())
+
+
+def _run_as_stripe_hangs(system: System, session_id: str) -> datetime:
+    """The run a day before the first session, as Stripe hangs, with Ada's reminder due and
+    the checkout ``session_id``'s hold lapsed: the reminder is queued, nothing released, and
+    Stripe asked that checkout's expiry alone (nothing more once it was silent). When it
+    ran."""
+    reminded_at = system.first_start() - timedelta(hours=23)
+    reader = stripe_hangs(system)
+
+    ran = system.scheduled_run(reminded_at)
+
+    assert (ran["queued"], ran["holds_released"]) == (1, 0)
+    assert [r.path for r in reader.requests] == [f"/v1/checkout/sessions/{session_id}/expire"]
+    return reminded_at
 
 
 def test_owed_customer_deletions_stop_at_stripes_first_silence_and_wait_for_the_next_run(
@@ -56,15 +78,7 @@ def test_a_stripe_that_hangs_as_holds_lapse_holds_no_reminder_due(system: System
     assert unpaid.status == 201, unpaid.body
     owed = _invoiced(system, "person@example.org")
     system.ports.repository.owe_customer_deletions([owed], system.now())
-    reminded_at = system.first_start() - timedelta(hours=23)
-    reader = stripe_hangs(system)
-
-    ran = system.scheduled_run(reminded_at)
-
-    assert (ran["queued"], ran["holds_released"]) == (1, 0)
-    assert [r.path for r in reader.requests] == [
-        f"/v1/checkout/sessions/{unpaid.json()['checkout_url'].rsplit('/', 1)[-1]}/expire"
-    ]
+    reminded_at = _run_as_stripe_hangs(system, unpaid.json()["checkout_url"].rsplit("/", 1)[-1])
     assert system.ports.repository.owed_customer_deletions() == [owed]
     stripe_answers(system)
     again = system.scheduled_run(reminded_at + timedelta(minutes=15))
@@ -102,3 +116,38 @@ def test_a_deletion_stripe_made_whose_answer_was_lost_counts_as_done_on_the_next
 
     system.scheduled_run(system.now() + timedelta(minutes=30))
     assert system.ports.repository.owed_customer_deletions() == []
+
+
+def test_a_stripe_that_hangs_as_a_groups_hold_lapses_ends_no_run(system: System) -> None:
+    """A manager's group left unpaid at its Checkout: once its hold lapsed, the run's sweep
+    expires that checkout at Stripe before the places go. Stripe silent there, the run ended
+    with its error: the rest of the sweep (free places offered, emails relayed) and what
+    erasures owe at Stripe were never reached, every run while Stripe hung. The group is kept
+    for the next run, as one person's lapsed hold is, and the run goes on."""
+    system.booked(email="ada@example.org")
+    booked = book(system, course=COURSE_ID)
+    assert booked.status == 201, booked.body
+    left = places_left(system, COURSE_ID)
+    reminded_at = _run_as_stripe_hangs(system, pay_link_id(booked.json()))
+    assert places_left(system, COURSE_ID) == left  # kept, never guessed unpaid
+    stripe_answers(system)
+    again = system.scheduled_run(reminded_at + timedelta(minutes=15))
+    assert again["holds_released"] == 1
+    assert places_left(system, COURSE_ID) == left + len(COLLEAGUES)
+
+
+def test_a_stripe_that_hangs_past_a_groups_apply_by_ends_no_run(system: System) -> None:
+    """Past a paid group's apply-by date, each place nobody filled is given up, its share
+    refunded at Stripe first. Stripe silent there, the run ended with its error, the rest of
+    the sweep never reached. The places are kept for the next run, which gives them up."""
+    group = paid_group_with_an_apply_by(system)
+    left = places_left(system)
+    system.clock_offset += datetime.fromisoformat(group["apply_by"]) - system.now()
+    stripe_hangs(system)
+
+    system.scheduled_run(system.now())
+
+    assert places_left(system) == left
+    stripe_answers(system)
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+    assert places_left(system) == left + len(COLLEAGUES)

@@ -31,48 +31,68 @@ def release_lapsed_groups(ports: Ports, now: datetime) -> list[str]:
     was lost: a checkout is expired at Stripe first (if it was paid meanwhile, the payment's
     event decides); an invoice is read at Stripe, then voided there before the places go,
     and kept while a payment of it is on its way or Stripe refuses that void
-    (``_kept_by_stripe``), as an application's is. The courses touched."""
+    (``_kept_by_stripe``), as an application's is. The courses touched. A group whose step
+    Stripe does not answer (or refuses) is left as it is for the next run; the others go on."""
     touched: list[str] = []
     for due in ports.groups.groups_due(now):
-        if due.status is GroupStatus.PAID:
-            if _give_up_unfilled(ports, due, now):
-                touched.append(due.course_id)
+        try:
+            course_id = _swept(ports, due, now)
+        except (DependencyUnavailable, Conflict) as exc:
+            # Stripe silent (the run asks it briefly, and nothing more once it did not
+            # answer) or refusing: this group waits for the next run, as an application
+            # does (``lifecycle.sweep_due``); never the rest of the run ended with it.
+            extra = {"group_id": due.group_id, "code": exc.code}  # codes name no one
+            logger.warning("a due group left for the next run", extra=extra)
             continue
-        left = _give_up_left_half_done(ports, due, now)
-        if isinstance(left, bool):  # completed (its course touched), or nothing more now
-            if left:
-                touched.append(due.course_id)
-            continue
-        due = left
-        if left_half_done(due, now):
-            # Its invoice's replacement left half done: completed (or its mark cleared), then
-            # the next run finds it as that leaves it; not completed, it ends as its hold does.
-            if replacement_completed(ports, due):
-                touched.append(due.course_id)
-                continue
-            fresh = ports.groups.get_group(due.group_id)  # as the step above left it
-            if fresh is None:
-                continue
-            due = fresh
-        if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
-            try:
-                if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
-                    continue
-            except Conflict:
-                pass  # unknown to Stripe: nothing can pay it
-        if _kept_by_stripe(ports, due, now):
-            continue
-        if _replacement_not_made(due, now):
-            # Its hold ended, voided to be replaced, the new invoice never made: nothing could
-            # pay it (the one ending of a replacement not made: ``ended_unmade``).
-            assert due.replacing_invoice is not None
-            if ended_unmade(ports, due.group_id, due.replacing_invoice, now) is not None:
-                touched.append(due.course_id)
-            continue
-        released = _released(ports, due, now)
-        if released is not None:
-            touched.append(released.course_id)
+        if course_id is not None:
+            touched.append(course_id)
     return touched
+
+
+def _swept(ports: Ports, due: GroupBooking, now: datetime) -> str | None:
+    """One group the sweep found due, as ``release_lapsed_groups`` says: the course a seat
+    came free on (None: none). DependencyUnavailable: Stripe not answering a step."""
+    if due.status is GroupStatus.PAID:
+        return due.course_id if _give_up_unfilled(ports, due, now) else None
+    left = _left_to_lapse(ports, due, now)
+    return _lapsed_hold(ports, left, now) if isinstance(left, GroupBooking) else left
+
+
+def _left_to_lapse(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | str | None:
+    """``due``'s act left half done, completed first: the group to go on with as its hold
+    does, or what this run is done with (the course a seat came free on, or None)."""
+    left = _give_up_left_half_done(ports, due, now)
+    if isinstance(left, bool):  # completed (its course touched), or nothing more now
+        return due.course_id if left else None
+    due = left
+    if not left_half_done(due, now):
+        return due
+    # Its invoice's replacement left half done: completed (or its mark cleared), then the next
+    # run finds it as that leaves it; not completed, it ends as its hold does.
+    if replacement_completed(ports, due):
+        return due.course_id
+    return ports.groups.get_group(due.group_id)  # as the step above left it
+
+
+def _lapsed_hold(ports: Ports, due: GroupBooking, now: datetime) -> str | None:
+    """Unpaid ``due``, its hold ended, let go once Stripe holds nothing that could still pay
+    it: the course a seat came free on (None: kept, or changed meanwhile)."""
+    if due.checkout is not None and due.status is GroupStatus.AWAITING_PAYMENT:
+        try:
+            if ports.payments.expire_checkout(due.checkout.session_id) == "complete":
+                return None
+        except Conflict:
+            pass  # unknown to Stripe: nothing can pay it
+    if _kept_by_stripe(ports, due, now):
+        return None
+    if _replacement_not_made(due, now):
+        # Its hold ended, voided to be replaced, the new invoice never made: nothing could
+        # pay it (the one ending of a replacement not made: ``ended_unmade``).
+        assert due.replacing_invoice is not None
+        ended = ended_unmade(ports, due.group_id, due.replacing_invoice, now)
+        return due.course_id if ended is not None else None
+    released = _released(ports, due, now)
+    return released.course_id if released is not None else None
 
 
 def _give_up_left_half_done(ports: Ports, due: GroupBooking, now: datetime) -> GroupBooking | bool:
@@ -190,11 +210,13 @@ def _give_up_unfilled(ports: Ports, group: GroupBooking, now: datetime) -> bool:
 
     def mark(latest: GroupBooking) -> GroupBooking:
         done = latest.model_copy(update={"unfilled_given_up": True, "updated_at": now})
+        # Every place the deadline released, this run or an earlier one that Stripe's silence
+        # cut short (told of none: only this mark tells), not only those this run released.
+        # Released by a share that took the last of the payment: told as that ending.
         released = tuple(
             p.number
             for p in latest.places
-            # Released by a share that took the last of the payment: told as that ending.
-            if p.released and not p.released_by_refund and not group.place(p.number).released
+            if p.released and p.released_unfilled and not p.released_by_refund
         )
         if released:
             back = sum(latest.refunds.get(latest.place(n).refund_id or "", 0) for n in released)

@@ -27,7 +27,12 @@ from booking.adapters.dynamodb.items import (
     outbox_item,
     timeline_item,
 )
-from booking.adapters.dynamodb.limits import holding_actions, kept_claims, transact_priced
+from booking.adapters.dynamodb.limits import (
+    holding_actions,
+    kept_claims,
+    only_giving_back,
+    transact_giving_back,
+)
 from booking.adapters.dynamodb.schema import (
     CODE_PREFIX,
     COURSE_SK,
@@ -59,7 +64,7 @@ from booking.domain.cohort_currency import newly_priced, no_longer_priced
 from booking.domain.emails_as_queued import stamped
 from booking.domain.enrolments import enrolment_changes
 from booking.domain.invoice_voiding import contacts_named
-from booking.domain.limits import holding_changes
+from booking.domain.limits import counter_moves, holding_changes
 from booking.domain.people import address_digest
 from booking.domain.provider_objects import payments_recorded, provider_objects
 from booking.domain.timeline import changes
@@ -185,7 +190,8 @@ class DynamoApplicationStore:
         for position, entry in enumerate(changes(previous, stored)):
             item = timeline_item(stored.application_id, entry, f"{stored.version:08d}#{position}")
             actions.append(("history", {"Put": {"TableName": self.table.name, "Item": item}}))
-        transact_priced(self.table, actions, priced)
+        back = only_giving_back(counter_moves(previous, stored, held), priced, unpriced)
+        transact_giving_back(self.table, actions, priced, back)
         return stored
 
     def _as_read(

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from booking.adapters.dynamodb.items import course_from_item, iso, outbox_item
 from booking.adapters.dynamodb.ledgers import leased
-from booking.adapters.dynamodb.limits import priced_in, seat_update, transact_priced, unpriced_in
+from booking.adapters.dynamodb.limits import (
+    priced_in,
+    seat_update,
+    transact_giving_back,
+    unpriced_in,
+)
 from booking.adapters.dynamodb.schema import (
     BY_COURSE_INDEX,
     BY_TIME_INDEX,
@@ -56,6 +61,14 @@ def _group(doc: str) -> GroupBooking:
     from booking.domain.groups import GroupBooking
 
     return GroupBooking.model_validate_json(doc, context=STORED)
+
+
+def _only_giving_back(stored: GroupBooking, previous: GroupBooking | None) -> list[str]:
+    """The course a group's save only gives back to (``limits.transact_giving_back``): no
+    seat claimed there, nothing newly priced there."""
+    delta = stored.seats_held - (previous.seats_held if previous else 0)
+    claims = delta > 0 or group_newly_priced(previous, stored) is not None
+    return [] if claims else [stored.course_id]
 
 
 def _objects(group: GroupBooking | None) -> set[str]:
@@ -145,7 +158,12 @@ class DynamoGroupStore:
             actions.append(("email", {"Put": {"TableName": self.table.name, "Item": item}}))
         currency = group_newly_priced(previous, stored)
         try:
-            transact_priced(self.table, actions, {stored.course_id: currency} if currency else {})
+            transact_giving_back(
+                self.table,
+                actions,
+                {stored.course_id: currency} if currency else {},
+                _only_giving_back(stored, previous),
+            )
         except CourseFull:
             if previous is None:  # which of the course item's conditions failed, read back
                 self._refuse_if_redated(stored.course_id, stored.dated_by)

@@ -12,7 +12,7 @@ function, which moves seats, need not delete anything.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from booking.adapters.dynamodb.schema import (
@@ -133,6 +133,46 @@ def transact_priced(table: Table, actions: list[Action], priced: Mapping[str, st
             if item is not None and item.get("currency", {}).get("S", currency) != currency:
                 raise PriceChanged() from None
         raise
+
+
+def transact_giving_back(
+    table: Table, actions: list[Action], priced: Mapping[str, str], giving_back: Iterable[str]
+) -> None:
+    """:func:`transact_priced` of a save whose updates of the courses ``giving_back`` only
+    give back (seats, waiting places, a count of what is priced there; nothing claimed, nothing
+    newly priced). Refused at one of those that has been removed since (its item deleted by
+    hand: nothing to give back to, and an ADD would write a stub of it): made again without
+    that course's updates, so a booking there can still be cancelled and its person erased.
+    A claim on a removed course stays refused."""
+    try:
+        transact_priced(table, actions, priced)
+    except (CourseFull, PriceChanged):
+        removed = [
+            course_key(course_id)
+            for course_id in sorted(set(giving_back))
+            if table.get(course_key(course_id)) is None
+        ]
+        if not removed:
+            raise
+        kept = [
+            (label, action)
+            for label, action in actions
+            if action.get("Update", {}).get("Key") not in removed
+        ]
+        transact_priced(table, kept, priced)
+
+
+def only_giving_back(
+    moves: Mapping[str, tuple[int, int]], priced: Mapping[str, str], unpriced: Iterable[str]
+) -> list[str]:
+    """The courses a save's updates only give back to (:func:`transact_giving_back`): its
+    counter ``moves`` (seats, waiting places) none above zero there, or only a count of what
+    is priced there lowered, and nothing newly priced there."""
+    return [
+        course_id
+        for course_id in {*moves, *unpriced}
+        if course_id not in priced and max(moves.get(course_id, (0, 0))) <= 0
+    ]
 
 
 def code_update(table: str, course_id: str, code: str, delta: int) -> dict[str, Any]:
