@@ -97,6 +97,7 @@ from booking.services import (
     lifecycle,
     offer_again,
     organisers,
+    person_found,
 )
 from booking.services.acted import Acted, acted
 from booking.services.course_seats import course_seats
@@ -248,18 +249,20 @@ def bursary(application_id: str) -> Acted:
 
 @served("consolePerson")
 def person() -> Response[str]:
-    found = console.person(ports(), query_value("email"))
+    found = person_found.person(ports(), query_value("email"))
     status = 422 if found.problems else 200
     return html_page(status, people_pages.person_page(chrome(), found))
 
 
 @served("consoleExportPerson")
 def export_person() -> Response[str]:
-    # Export and erasure (and the person pages, services.console) load services.people when
+    # Export and erasure (and the person pages, services.person_found) load services.people when
     # first asked: no other page uses it.
     from booking.services import person_export
 
-    exported = person_export.export_person(ports(), console.person_to_find(query_value("email")))
+    exported = person_export.export_person(
+        ports(), person_found.person_to_find(query_value("email"))
+    )
     response = http.json_response(200, exported)
     response.headers.update(
         {"Content-Disposition": http.attachment("personal-data.json"), "Cache-Control": "no-store"}
@@ -280,13 +283,13 @@ def person_record() -> Response[str]:
 
 @served("consoleEraseConfirmation")
 def erase_confirmation() -> Response[str]:
-    found = console.person_with_data(ports(), query_value("email"))
+    found = person_found.person_with_data(ports(), query_value("email"))
     return html_page(200, people_pages.erase_page(chrome(), found))
 
 
 @served("consoleErasePerson")
 def erase() -> Response[str]:
-    found = console.person_with_data(ports(), typed_value("email"), erasing=True)
+    found = person_found.person_with_data(ports(), typed_value("email"), erasing=True)
     try:
         confirmed = box_ticked(posted_form(), "confirm")
     except InvalidInput as unclear:

@@ -22,7 +22,7 @@ from booking.handlers.console_pages import (
     list_row,
     row_without_course,
 )
-from booking.services.console import Person
+from booking.services.person_found import Person
 
 
 def person_page(chrome: Chrome, person: Person) -> str:

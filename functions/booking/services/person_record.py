@@ -1,7 +1,7 @@
 """Everything held about one person, gathered for the console's printable record of it
 (a subject access request answered in words, not only the JSON export).
 
-It reads what the person page reads (``console.person``) and, for each of their applications,
+It reads what the person page reads (``person_found.person``) and, for each of their applications,
 what that application's own page reads (``console.application_detail``): its answers, money,
 history and emails sent. It changes nothing and logs nothing about the person.
 """
@@ -14,7 +14,8 @@ from booking.domain.application import Application
 from booking.domain.course import Course
 from booking.domain.subject_access import Holder, holders_of
 from booking.domain.timeline import TimelineEntry
-from booking.services.console import ApplicationDetail, Person, application_detail, person_with_data
+from booking.services.console import ApplicationDetail, application_detail
+from booking.services.person_found import Person, person_with_data
 from booking.services.ports import Ports
 
 
