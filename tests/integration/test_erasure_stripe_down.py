@@ -426,16 +426,19 @@ INVALID = json.dumps(
 )
 
 
-def _searches_by_refused(system: System, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """From now on Stripe answers 400 (an invalid request, not an outage) to each search for
-    the customers of :data:`REFUSED`: how many it refused."""
+def _searches_by_refused(
+    system: System, monkeypatch: pytest.MonkeyPatch, body: str = INVALID, status: int = 400
+) -> list[int]:
+    """From now on Stripe answers ``status`` with ``body`` (by default 400: an invalid
+    request, not an outage) to each search for the customers of :data:`REFUSED`: how many it
+    refused."""
     answer = system.stripe_http._answer
     refused = [0]
 
     def invalid(method: str, url: str, headers: Any, post_data: Any) -> Any:
         if method == "get" and SEARCHES in url and quote(REFUSED, safe="") in url:
             refused[0] += 1
-            return INVALID, 400, {}
+            return body, status, {}
         return answer(method, url, headers, post_data)
 
     monkeypatch.setattr(system.stripe_http, "_answer", invalid)
@@ -479,6 +482,25 @@ def test_a_search_stripe_refuses_as_invalid_never_stops_the_run_nor_the_others(
     # Kept till its time-to-live: asked again by a later run, never stopping it either.
     assert _run(system, timedelta(minutes=30))["stripe_searches_made"] == 0
     assert refused[0] == 2
+
+
+def test_a_search_stripe_answers_with_a_server_error_goes_behind_the_others(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two erasures wait for Stripe, the earlier one's search answered 500 on every try (an
+    answer, not silence): the run stops its searches there, as at any outage, and that search
+    was first again on every run after, stopping the other until given up after 30 days. It
+    goes behind the others: the next run makes the other search first."""
+    old, _refused_invoice = _two_erasures_waiting(system)
+    failed = _searches_by_refused(system, monkeypatch, OUTAGE, 500)
+
+    first = _run(system, timedelta(minutes=15))
+    second = _run(system, timedelta(minutes=30))
+
+    assert (first["stripe_searches_made"], second["stripe_searches_made"]) == (0, 1)
+    assert deleted(system, old)
+    assert failed[0] == 2  # asked again after the other, and still owed
+    assert len(system.ports.repository.provider_searches_owed()) == 1
 
 
 def test_an_erasure_that_finds_stripe_unreachable_asks_it_nothing_more(invoiced: System) -> None:

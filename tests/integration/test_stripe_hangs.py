@@ -2,7 +2,8 @@
 timeout, no retries) and nothing more once it did not answer, so the run's reminders are
 queued, and what Stripe was to do (an owed customer's deletion, a lapsed hold's checkout
 expired) waits for the next run. Through the real handlers, moto and the Stripe stand-in,
-made to hang (``tests.support.stripe_hangs``)."""
+made to hang (``tests.support.stripe_hangs``). Nor an erasure's answer, which asks it the same
+way."""
 
 from __future__ import annotations
 
@@ -151,3 +152,48 @@ def test_a_stripe_that_hangs_past_a_groups_apply_by_ends_no_run(system: System) 
     stripe_answers(system)
     system.scheduled_run(system.now() + timedelta(minutes=15))
     assert places_left(system) == left + len(COLLEAGUES)
+
+
+def test_an_erasure_as_stripe_hangs_answers_and_the_run_finishes_what_it_owed(
+    system: System,
+) -> None:
+    """An erasure asked Stripe to void the person's open invoice, and afterwards to delete its
+    customer, through the main client (in AWS 80 s and two retries): past API Gateway's 29 s,
+    the organiser saw a timeout as the function went on. Asked briefly, nothing more once
+    silent: the erasure answers, says what is pending at Stripe, and the next run, Stripe
+    back, voids the invoice and deletes its customer, once."""
+    invoice_id = _invoiced(system, "person@example.org")
+    reader = stripe_hangs(system)
+
+    erased = system.admin("DELETE", "/people/person@example.org")
+
+    assert erased.status == 200, erased.body
+    assert erased.json()["stripe_pending"] is True
+    assert len(reader.requests) == 1  # one short timeout, nothing more asked of it
+    assert system.admin("GET", "/people/person@example.org").status == 404
+    assert system.ports.repository.owed_customer_deletions() == [invoice_id]
+    stripe_answers(system)
+    system.scheduled_run(system.now() + timedelta(minutes=15))
+    assert system.stripe_invoice(invoice_id)["status"] == "void"
+    assert deleted(system, invoice_id)
+    assert system.ports.repository.owed_customer_deletions() == []
+    assert system.ports.repository.provider_search_owed_for("person@example.org") is False
+
+
+def test_an_erasure_as_stripe_hangs_over_an_open_checkout_answers(system: System) -> None:
+    """A card applicant's open checkout is expired at Stripe before their booking is
+    erased (paid meanwhile, the booking stands): Stripe silent there, the erasure waited on
+    the main client past API Gateway's 29 s. Asked briefly, the organiser is told in words
+    within seconds that nothing was changed yet, and the erasure is made once Stripe
+    answers."""
+    applied = system.apply(email="bea@example.org")
+    assert applied.status == 201, applied.body
+    reader = stripe_hangs(system)
+
+    refused = system.admin("DELETE", "/people/bea@example.org")
+
+    assert refused.status == 503, refused.body
+    assert "did not answer" in refused.json()["error"]["message"], refused.body
+    assert len(reader.requests) == 1  # the expiry, once: nothing more asked of it
+    stripe_answers(system)
+    assert system.admin("DELETE", "/people/bea@example.org").status == 200

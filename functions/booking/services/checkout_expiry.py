@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from aws_lambda_powertools import Logger
 
-from booking.domain.application import Application
+from booking.domain.application import WITHDRAWN_BY_ERASURE, Application
 from booking.domain.commands import ExpireCheckout, Settlement
 from booking.domain.errors import PAYMENT_BEING_RECORDED, Conflict, DependencyUnavailable
 from booking.domain.invoice_instead import InvoicedInsteadOfCard
 from booking.domain.invoice_voiding import VoidingFor
 from booking.domain.organiser_money_acts import Cancellation
-from booking.domain.settlement import MoneyFact
+from booking.domain.settlement import MoneyFact, closing
 from booking.services.concurrency import retried
 from booking.services.ports import Ports
 
@@ -169,8 +169,15 @@ def move_expired_first(
 
 def paid_meanwhile(ports: Ports, application: Application, act: VoidingFor) -> bool:
     """Expire ``application``'s open checkout at Stripe before an act that keeps the booking
-    whatever Stripe says (an erasure): the application marked as ``expired_first`` marks it;
-    True (the mark taken back) when Stripe says it was paid meanwhile."""
+    whatever Stripe says (an erasure, which withdraws it): the application marked as
+    ``expired_first`` marks it; True (the mark taken back) when Stripe says it was paid
+    meanwhile. None open, or a bank debit of it settling (given back if it arrives): False."""
+    checkout = application.checkout
+    withdrawn = application.status in WITHDRAWN_BY_ERASURE
+    if not withdrawn or checkout is None or checkout.completed_at is not None:
+        return False
+    if ExpireCheckout(checkout.session_id) not in closing(application, ports.clock()):
+        return False
     try:
         expired_first(
             ports,

@@ -107,6 +107,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
     its seat offered to the next in line. The answer says what was erased, and what that did
     (``domain.erasure``). ``seen``: what its confirmation showed (``page_seen.person_facts``);
     more held, or other, since: refused before any of it is done (409, nothing erased)."""
+    # Stripe asked briefly: answered well inside API Gateway's 29 s, the rest owed to the run.
+    ports = ports.brief_at_the_provider()
     applications = person_applications(ports, email)
     if seen is not None:
         _refused_if_changed(ports, email, applications, seen)
@@ -161,9 +163,8 @@ def erase_person(ports: Ports, email: str, seen: Seen | None = None) -> dict[str
 
 def _customers_forgotten_now(ports: Ports, invoices: list[str], *, search_owed: bool) -> list[str]:
     """The customers' deletions asked of Stripe now; those still owed. A search of the address
-    still owed at Stripe (the erasure's own unanswered, or an earlier erasure's a run is making
-    or Stripe failed again): none is asked (each is owed already, made by the run) rather than
-    asked of a Stripe that may hang past this request's time."""
+    still owed at Stripe (Stripe silent, or an earlier erasure's a run is making or Stripe
+    failed again): none is asked, each owed already for the run."""
     return invoices if search_owed else forget_customers(ports, invoices)
 
 
@@ -198,7 +199,7 @@ def _stopped_at_stripe_first(
     The invoices voided, and the applications paid meanwhile."""
     voided = _invoices_voided_first(ports, applications)
     act = VoidingFor(since=ports.clock(), erased=True)
-    paid = {a.application_id for a in applications if _checkout_paid_meanwhile(ports, a, act)}
+    paid = {a.application_id for a in applications if paid_meanwhile(ports, a, act)}
     for application in applications:
         move_checkout_expired_first(ports, application, act)
     return voided, paid
@@ -382,18 +383,6 @@ def _refused_after_voids(
     return Conflict(said, code=refused.code)
 
 
-def _checkout_paid_meanwhile(ports: Ports, application: Application, act: VoidingFor) -> bool:
-    """``application``'s open checkout, which its erasure withdraws, expired at Stripe first
-    (``checkout_expiry``): True when Stripe says it was paid meanwhile."""
-    checkout = application.checkout
-    withdrawn = application.status in WITHDRAWN_BY_ERASURE
-    if not withdrawn or checkout is None or checkout.completed_at is not None:
-        return False  # none open, or a bank debit of it settling (given back if it arrives)
-    if ExpireCheckout(checkout.session_id) not in closing(application, ports.clock()):
-        return False
-    return paid_meanwhile(ports, application, act)
-
-
 def _erase_applicant(
     ports: Ports, application: Application, voided: frozenset[str], *, paid: bool
 ) -> ApplicationErased:
@@ -417,7 +406,7 @@ def _erase_applicant(
     if paid or before.status not in WITHDRAWN_BY_ERASURE:
         return said
     # What was voided or expired first (marked: ``_invoices_voided_first``,
-    # ``_checkout_paid_meanwhile``) is not voided or expired a second time after the save.
+    # ``checkout_expiry.paid_meanwhile``) is not voided or expired a second time after the save.
     first: set[object] = {VoidInvoice(invoice_id) for invoice_id in voided}
     if before.checkout is not None and before.checkout.expiring:
         first.add(ExpireCheckout(before.checkout.session_id))

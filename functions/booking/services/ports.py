@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from booking.domain.links import with_query
 from booking.services.code_store_port import DiscountCodeStore
@@ -244,21 +244,28 @@ class Ports:
         run's moment, given once here rather than passed to every call. The parts already
         built (a Stripe client, the queue) are shared, not built again.
         """
-        return replace(
-            self,
-            clock=lambda: now,
-            email_queue_factory=lambda: self.email_queue,
-            payment_gateway_factory=lambda: self.payments,
-            sender_factory=lambda: self.sender,
-            renderer_factory=lambda: self.renderer,
-            calendar_factory=lambda: self.calendar,
-            bank_holidays_factory=lambda: self.bank_holidays,
-        )
+        return self._sharing(clock=lambda: now)
 
     def brief_at_the_provider(self) -> Ports:
         """These ports with the payment provider asked briefly (``PaymentGateway.brief``):
-        what the schedule's run works with, so nothing of it waits on a provider that hangs."""
-        return replace(self, payment_gateway_factory=lambda: self.payments.brief())
+        what the schedule's run and an erasure work with, so nothing of them waits on a
+        provider that hangs (an erasure's answer must come inside API Gateway's 29 s)."""
+        return self._sharing(payment_gateway_factory=lambda: self.payments.brief())
+
+    def _sharing(self, **changes: Any) -> Ports:
+        """These ports with ``changes``, the parts already built (or built later) shared with
+        them rather than built again."""
+        shared: dict[str, Any] = {
+            "email_queue_factory": lambda: self.email_queue,
+            "payment_gateway_factory": lambda: self.payments,
+            "sender_factory": lambda: self.sender,
+            "renderer_factory": lambda: self.renderer,
+            "calendar_factory": lambda: self.calendar,
+            "bank_holidays_factory": lambda: self.bank_holidays,
+        }
+        if self.groups_factory is not None:
+            shared["groups_factory"] = lambda: self.groups
+        return replace(self, **{**shared, **changes})
 
     @cached_property
     def email_queue(self) -> EmailQueue:

@@ -10,10 +10,11 @@ Each run of the sweep claims the searches due (a claim makes each not due again 
 deletion of every customer it finds (the same run's deletions make them) and forgets the
 search, address and all. Owed again by a later erasure of the address before it is made, it
 finds the customers the provider made by the later erasure; owed again while it is being made,
-it is kept for the later one. Not answered, a search is due again once its claim ends. A customer
-deleted at the provider meanwhile is no longer found: it counts as done. An erasure or export
-of the same address meanwhile makes the search at once (``search_owed_now``) through the
-same claim, so the provider back before the next run finishes it there and then.
+it is kept for the later one. Not answered (silent, or failing: a 500), a search is due again
+once its claim ends, behind the others claimed with it, so it never stops them every run. A
+customer deleted at the provider meanwhile is no longer found: it counts as done. An erasure
+or export of the same address meanwhile makes the search at once (``search_owed_now``)
+through the same claim, so the provider back before the next run finishes it there and then.
 
 Operators see how many are owed, never whose: the erasure's answer counts them, and a search
 owed for longer than ``SEARCH_OVERDUE`` is logged as such by each run (a metric filter on that
@@ -36,6 +37,9 @@ SEARCH_KEPT = timedelta(days=30)  # the address is kept no longer, answered or n
 SEARCH_CLAIM = timedelta(minutes=10)  # within the reminders' schedule of 15 minutes
 SEARCH_OVERDUE = timedelta(days=1)
 SEARCHES_PER_RUN = 20
+# How much later than the others claimed with it an unanswered search comes due again: the
+# table orders the searches by when each is due, to the second.
+BEHIND = timedelta(seconds=1)
 # The line the alarm counts (``infra/cdk/monitoring.py``): say it in one place.
 OVERDUE_LINE = "erasure searches overdue at the payment provider"
 REFUSED_LINE = "erasure searches refused by the payment provider"
@@ -61,7 +65,8 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
     how many were made. Then the searches owed too long are logged, counted."""
     made = refused = 0
     repository = ports.repository
-    for owed in repository.claim_provider_searches(now, now + SEARCH_CLAIM, SEARCHES_PER_RUN):
+    until = now + SEARCH_CLAIM
+    for owed in repository.claim_provider_searches(now, until, SEARCHES_PER_RUN):
         if _given_up(ports, owed, now):
             continue
         try:
@@ -69,7 +74,10 @@ def make_owed_searches(ports: Ports, now: datetime) -> int:
         except DependencyUnavailable:
             # Unreachable (or too slow: the gateway's short-timeout reader): the rest claimed
             # come due again when their claims end, and are not asked of it one by one now,
-            # so an outage never holds the run's other work.
+            # so an outage never holds the run's other work. This one goes behind them, as
+            # an owed deletion does: one Stripe keeps failing (a 500 is an answer, but no
+            # search) would otherwise come first and stop them on every run.
+            repository.claim_provider_search(owed.email, until, until + BEHIND)
             break
         made += found is not None
         refused += found is None
