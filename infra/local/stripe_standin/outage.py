@@ -69,16 +69,21 @@ def mode_asked(body: bytes) -> Mode:
     mode = asked.get("mode")
     if mode not in MODES:
         problems["mode"] = f"required: one of {', '.join(MODES)}"
-    seconds = asked.get("seconds")
-    if mode == "hang":
-        whole = isinstance(seconds, int) and not isinstance(seconds, bool)
-        if not whole or not 1 <= seconds <= MAX_HANG_SECONDS:
-            problems["seconds"] = f"required with hang: whole seconds, 1 to {MAX_HANG_SECONDS}"
-    elif seconds is not None:
+    seconds = _held_seconds(asked.get("seconds"))
+    if mode == "hang" and seconds is None:
+        problems["seconds"] = f"required with hang: whole seconds, 1 to {MAX_HANG_SECONDS}"
+    elif mode != "hang" and "seconds" in asked:
         problems["seconds"] = "only with hang"
     if problems:
         raise BadOutage(problems)
-    return Mode(str(mode), seconds if mode == "hang" else 0)
+    return Mode(str(mode), seconds or 0)
+
+
+def _held_seconds(given: object) -> int | None:
+    """``given`` as a hang's length, or None when it is not one (not whole, out of range)."""
+    if isinstance(given, bool) or not isinstance(given, int):
+        return None
+    return given if 1 <= given <= MAX_HANG_SECONDS else None
 
 
 class Outage:
