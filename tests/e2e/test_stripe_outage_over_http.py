@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -74,18 +75,24 @@ def test_a_hanging_stripe_is_a_503_in_words_and_the_schedule_goes_on(
     assert held.status_code == 200, held.text
     assert held.json()["mode"] == "hang"
     email = "during-outage@example.org"
-    refused, took = _submitted(stack, course_id, email, "outage-retry-1")
+    with ThreadPoolExecutor(1) as applicant:
+        submitting = applicant.submit(_submitted, stack, course_id, email, "outage-retry-1")
+        time.sleep(1)
+        # While the applicant's call is held, the stand-in's pages, its event log and the
+        # control answer at once.
+        started = time.monotonic()
+        assert requests.get(booked["checkout_url"], timeout=30).status_code == 200
+        assert stack.get("/_local/stripe/events").status_code == 200
+        assert stack.get(outage).json()["mode"] == "hang"
+        assert time.monotonic() - started < HELD_SECONDS / 2  # never held themselves
+        assert not submitting.done()
+        refused, took = submitting.result()
     assert refused.status_code == 503, refused.text
     error = refused.json()["error"]
     assert error["code"] == "payment_provider_unavailable"
     assert "payment provider is unavailable" in error["message"]
     assert took < API_TIMEOUT.to_seconds(), f"answered after {took:.1f} s"
     _kept_whole_without_a_place(stack, refused.json(), places)
-    # The stand-in's own pages and its event log answer meanwhile, at once.
-    started = time.monotonic()
-    assert requests.get(booked["checkout_url"], timeout=30).status_code == 200
-    assert stack.get("/_local/stripe/events").status_code == 200
-    assert time.monotonic() - started < 1
 
     # The scheduler's run still queues the reminder due for the booking made before.
     first = datetime.fromisoformat(
