@@ -63,20 +63,25 @@ def mode_asked(body: bytes) -> Mode:
         raise BadOutage({"body": "must be JSON"}) from None
     if not isinstance(asked, dict):
         raise BadOutage({"body": 'must be a JSON object: {"mode": "hang", "seconds": 5}'})
+    problems = _problems(asked)
+    if problems:
+        raise BadOutage(problems)
+    return Mode(str(asked["mode"]), _held_seconds(asked.get("seconds")) or 0)
+
+
+def _problems(asked: dict[str, Any]) -> dict[str, str]:
+    """Each field of ``asked`` the control cannot take, with why."""
     problems = {
         name: f"not a field: send {', '.join(FIELDS)}" for name in asked if name not in FIELDS
     }
     mode = asked.get("mode")
     if mode not in MODES:
         problems["mode"] = f"required: one of {', '.join(MODES)}"
-    seconds = _held_seconds(asked.get("seconds"))
-    if mode == "hang" and seconds is None:
+    if mode == "hang" and _held_seconds(asked.get("seconds")) is None:
         problems["seconds"] = f"required with hang: whole seconds, 1 to {MAX_HANG_SECONDS}"
     elif mode != "hang" and "seconds" in asked:
         problems["seconds"] = "only with hang"
-    if problems:
-        raise BadOutage(problems)
-    return Mode(str(mode), seconds or 0)
+    return problems
 
 
 def _held_seconds(given: object) -> int | None:
