@@ -42,6 +42,12 @@ _current: Ports | None = None
 
 # How long the webhook waits for Stripe to answer a read, well inside its 15 s Lambda.
 READ_TIMEOUT_SECONDS = 5
+# How long any other call waits for each answer, and how often it is tried: every try of an
+# applicant's call, and the SDK's pauses between them (under 2 s), end well inside the API's
+# 15 s Lambda, so a Stripe that hangs is a 503 in words with the application kept, not the
+# gateway's wordless 503 once the function is cut off (the SDK's own default waits 80 s).
+CALL_TIMEOUT_SECONDS = 4
+CALL_RETRIES = 2
 
 
 class _Adapters:
@@ -71,8 +77,9 @@ class _Adapters:
             key,
             # Only the local stand-in changes the address; real Stripe keeps the SDK default.
             base_addresses={"api": api_base} if api_base else {},
+            http_client=stripe.new_default_http_client(timeout=CALL_TIMEOUT_SECONDS),
             # Safe to retry: every mutating call carries an idempotency key.
-            max_network_retries=2,
+            max_network_retries=CALL_RETRIES,
         )
         # The webhook's reads (is this session paid?) answer within seconds or not at all:
         # the SDK's 80 s default would hold a paid event for the whole Lambda timeout.

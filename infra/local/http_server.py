@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from booking.handlers.http import loggable_path
-from infra.local.stripe_standin import LocalResponse
+from infra.local.stripe_standin import LocalResponse, Unanswered
 
 # API Gateway HTTP APIs accept payloads up to 10 MB; the handlers refuse more than 64 KiB
 # themselves, so anything far beyond is refused before it is read.
@@ -111,6 +111,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         return size if size >= 0 else None
 
     def _send(self, response: LocalResponse) -> None:
+        if isinstance(response, Unanswered):
+            self.close_connection = True  # closed with nothing said
+            return
         if not sendable(response):
             # As API Gateway answers a function's malformed answer: never a dropped
             # connection (http.server writes headers as Latin-1 and would raise).

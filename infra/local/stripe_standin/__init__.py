@@ -13,6 +13,7 @@ fixtures with our values written over them, so consumers see Stripe's full shape
     api.py       the /v1 API: authentication, routes, idempotency keys
     pages.py     the hosted pages (HTML)
     local.py     /_local/stripe/... routes: the buttons on those pages
+    outage.py    /_local/stripe/outage: the API made to hang or fail on demand
     standin.py   StripeStandIn: all of the above, wired
 
 It is never deployed, and nothing here is meant to be secure beyond not rendering user input as
@@ -21,7 +22,8 @@ HTML: anyone who can reach the local server can pay, refund and read every event
 
 from __future__ import annotations
 
+from infra.local.stripe_standin.outage import Unanswered
 from infra.local.stripe_standin.standin import StripeStandIn
 from infra.local.stripe_standin.wire import LocalResponse, decode_form
 
-__all__ = ["LocalResponse", "StripeStandIn", "decode_form"]
+__all__ = ["LocalResponse", "StripeStandIn", "Unanswered", "decode_form"]

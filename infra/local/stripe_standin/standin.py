@@ -16,6 +16,7 @@ from infra.local.stripe_standin.events import Deliver, Webhooks, get_event, list
 from infra.local.stripe_standin.invoice_life import InvoiceLife
 from infra.local.stripe_standin.invoices import InvoiceDrafts
 from infra.local.stripe_standin.local import LocalRoutes
+from infra.local.stripe_standin.outage import Outage
 from infra.local.stripe_standin.payments import Payments
 from infra.local.stripe_standin.store import Outgoing, Request, Store
 from infra.local.stripe_standin.wire import (
@@ -82,6 +83,7 @@ class StripeStandIn:
             ],
         )
         self._local = LocalRoutes(store, self._webhooks, self._checkout, payments, self._invoices)
+        self._outage = Outage()
 
     def _get_routes(
         self, payments: Payments, discounts: Discounts, customers: Customers
@@ -285,7 +287,11 @@ class StripeStandIn:
         )
         try:
             if incoming.path.startswith("/v1/"):
-                return self._api.handle(incoming)
+                return self._outage.before_api() or self._api.handle(incoming)
+            if incoming.path == "/outage":
+                controlled = self._outage.control(incoming.method, incoming.body)
+                if controlled is not None:
+                    return controlled
             return self._local.handle(incoming)
         except StripeError as exc:
             return json_response(exc.status, exc.payload())
