@@ -36,7 +36,7 @@ from booking.domain.errors import (
     NotFound,
 )
 from booking.domain.links import with_query
-from booking.domain.money import said_as_typed, typed_amount
+from booking.domain.money import said_as_typed, typed_pounds
 from booking.domain.read_against import pressed_on
 from booking.domain.wording import moment_when
 from booking.handlers import console_access as access
@@ -235,8 +235,9 @@ def resend_offer(application_id: str) -> Acted:
 
 @action("consoleGrantBursary")
 def bursary(application_id: str) -> Acted:
-    # Typed in pounds; the use case counts in pence, as Stripe does.
-    amount = typed_amount(typed_value("amount"), "amount", what="the bursary")
+    # Typed in pounds; the use case counts in pence, as Stripe does, and says its bound (the
+    # place's price) of an amount beyond it.
+    amount = typed_pounds(typed_value("amount"), "amount", what="the bursary")
     # What the page showed (``domain.page_seen``; an older page's ``bursary_seen``): one granted
     # since by another tab or organiser is refused, never silently replaced.
     read_against = pressed_on(bursary_form_seen())
