@@ -68,6 +68,7 @@ from booking.handlers.console_app import (
     after_action,
     app,
     bursary_form_seen,
+    changed_since_shown,
     chrome,
     current_session,
     form_seen,
@@ -152,7 +153,7 @@ def roster_csv(course_id: str) -> Response[str]:
 # -- actions -------------------------------------------------------------------------------------
 
 Action = Callable[[str], Application | Acted]
-FormAgain = Callable[[str, InvalidInput], Response[str] | None]
+FormAgain = Callable[[str, BookingError], Response[str] | None]
 
 
 def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Action], Action]:
@@ -172,7 +173,14 @@ def action(operation_id: str, again: FormAgain | None = None) -> Callable[[Actio
                 form = again(application_id, mistaken) if again is not None else None
                 return form if form is not None else _refused(application_id, mistaken)
             except (Conflict, DependencyUnavailable) as refused:
-                return _refused(application_id, refused)
+                # A page changed since it was opened: a form of its own shown again as things
+                # are now, what was typed kept (``again``'s to say).
+                kept = (
+                    again(application_id, refused)
+                    if again and changed_since_shown(refused)
+                    else None
+                )
+                return kept if kept is not None else _refused(application_id, refused)
             said = notice_of(str(done), acted(after))
             return after_action(f"/console/applications/{quote(application_id)}", said)
 
