@@ -54,7 +54,7 @@ def grant_bursary(
     again = amount == application.bursary and refused is not None and refused.code == NOT_FUNDABLE
     if refused is not None and not again:
         raise refused
-    _refuse_out_of_range(amount, price)
+    amount = _in_range(amount, price)
     if price is not None:
         too_little = left_too_little(price, amount, application.discount, application.amount_kept)
         if too_little is not None:
@@ -74,10 +74,11 @@ def grant_bursary(
     )
 
 
-def _refuse_out_of_range(amount: object, price: Money | None) -> None:
+def _in_range(amount: object, price: Money | None) -> int:
     """The one bound of a bursary, said whatever was sent beyond it (nothing, below zero, more
     than the place costs): above zero and at most the place's price, which is named (in
-    pence with pounds beside them; the console and the CLI say it as typed, in pounds)."""
+    pence with pounds beside them; the console and the CLI say it as typed, in pounds). The
+    amount, once it is one."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise InvalidInput(
             "the bursary needs attention", {"amount": "Enter a whole number of pence, at least 1"}
@@ -85,7 +86,7 @@ def _refuse_out_of_range(amount: object, price: Money | None) -> None:
     if price is None:
         if amount < 1:
             raise InvalidInput("the bursary needs attention", {"amount": "Enter at least 1 penny"})
-        return
+        return amount
     if not 0 < amount <= price.amount:
         raise InvalidInput(
             "the bursary needs attention",
@@ -94,3 +95,4 @@ def _refuse_out_of_range(amount: object, price: Money | None) -> None:
                 f"{price.in_minor_units()}"
             },
         )
+    return amount
