@@ -24,6 +24,7 @@ from booking.domain import page_seen as shown
 from booking.domain import refund_failed as failing
 from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
 from booking.domain.billing_notices import NEW_INVOICE_SENT
+from booking.domain.cohort_begun import CANCEL_AFTER_THE_END, cancel_refused
 from booking.domain.commands import (
     AfterSave,
     ExpireCheckout,
@@ -291,6 +292,8 @@ def _cancellation(application: Application, fact: Cancellation, situation: Situa
         return _ended_already(application, fact, situation, currency)
     if fact.afterwards:
         return _refused("not_cancelled", NOT_CANCELLED)
+    if (over := cancel_refused(application, fact.ended_cohort)) is not None:
+        return _refused(CANCEL_AFTER_THE_END, over)
     if application.status not in CANCELLABLE:
         return _refused(
             "not_cancellable",

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from booking.domain.application import Application, ApplicationStatus
+from booking.domain.cohort_begun import taken_away
 from booking.domain.course import Course, CourseStatus
 from booking.domain.course_money import (
     CourseMoney,
@@ -269,6 +270,7 @@ class ApplicationDetail:
     # The ``seen`` its pages' confirm forms carry (``domain.page_seen``), read at this moment.
     seen: str = ""
     invoice_due_now: datetime | None = None  # an invoice sent now falls due (None: too late)
+    not_offered: dict[str, str] = field(default_factory=dict)  # its cohort began or ended: why
 
 
 def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
@@ -286,6 +288,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     wait_ended = _wait_ended(application, course, cohort_names, now)
     due = invoice_due(course, now, ports.bank_holidays)  # the rule the act sends it by
     shown = application_as_read(application, course, now)
+    taken = taken_away(application, course, now)  # by its cohort's start or end, with why
     return ApplicationDetail(
         application=shown,  # actions: stored
         seen=application_seen(shown, now),
@@ -300,8 +303,10 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
             place_refused=bursary_refusal(application, course, now) is not None,
             offer_holds=shown.status is S.OFFERED and may_offer(course, now),
             too_late_for_invoice=due is None,
+            taken_away=taken,
         ),
         invoice_due_now=due,
+        not_offered=taken,
         refundable=place_share(application, group)
         if organisers_give_it_up(application, group)
         else (owed if owed > 0 and application.payment_intent else 0),
