@@ -20,8 +20,8 @@ from tests.support.applications import invoice_id_of
 from tests.support.cli import done_with_billing
 from tests.support.console import ConsoleBrowser, error_beside, po_box
 from tests.support.groups import paid_at_the_void
-from tests.support.html_forms import form_posting_to
 from tests.support.held_events import deliver
+from tests.support.html_forms import form_posting_to
 from tests.support.invoiced import (
     ACCOUNTS,
     BILLING,
