@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.domain.application import Application, ApplicationStatus
+from booking.domain.application import ON_THE_WAY, Application, ApplicationStatus
+from booking.domain.commands import Refusal
 from booking.domain.course import Course
 from booking.domain.transfers import register_refusal
-from booking.domain.wording import cohort_name
+from booking.domain.wording import cohort_name, status_named
 
 CANCEL_AFTER_THE_END = "course_ended"
+# What an organiser's cancel may end: an application on its way, or a confirmed booking.
+CANCELLABLE = ON_THE_WAY | {ApplicationStatus.CONFIRMED}
 
 
 def ended_cohort(course: Course, now: datetime) -> str:
@@ -21,14 +24,20 @@ def ended_cohort(course: Course, now: datetime) -> str:
     return cohort_name(course) if course.has_ended(now) else ""
 
 
-def cancel_refused(application: Application, ended: str) -> str | None:
-    """Why ``application`` may not be cancelled, in words: a confirmed booking of the cohort
-    ``ended`` names (``ended_cohort``: "" while it has not ended). None: it may (one still
-    on its way can be ended)."""
+def cancel_refusal(application: Application, ended: str) -> Refusal | None:
+    """Why ``application`` may not be cancelled: its status (ended already, or never more than
+    declined), or it is a confirmed booking of the cohort ``ended`` names (``ended_cohort``:
+    "" while it has not ended). None: it may (one still on its way can be ended)."""
+    if application.status not in CANCELLABLE:
+        return Refusal(
+            "not_cancellable",
+            f"an application that is {status_named(application.status)} cannot be cancelled",
+        )
     if application.status is ApplicationStatus.CONFIRMED and ended:
-        return (
+        return Refusal(
+            CANCEL_AFTER_THE_END,
             f"{ended} has ended: this booking stays as it was delivered, with its attendance, "
-            "and can no longer be cancelled; nothing was changed"
+            "and can no longer be cancelled; nothing was changed",
         )
     return None
 
@@ -41,6 +50,6 @@ def taken_away(application: Application, course: Course, now: datetime) -> dict[
     gone: dict[str, str] = {}
     if (moved := register_refusal(application, course, now)) is not None:
         gone["transfer"] = moved.message
-    if (cancelled := cancel_refused(application, ended_cohort(course, now))) is not None:
-        gone["cancel"] = cancelled
+    if (cancelled := cancel_refusal(application, ended_cohort(course, now))) is not None:
+        gone["cancel"] = cancelled.message
     return gone

@@ -38,7 +38,7 @@ from booking.domain.references import normalised_reference
 from booking.domain.register import certificate_code
 from booking.domain.seat_counts import SeatCounts, seat_counts
 from booking.domain.timeline import TimelineEntry
-from booking.domain.wait_ended import wait_ended_said
+from booking.domain.wait_ended import wait_ended_of
 from booking.domain.waiting_moves import waiting_on
 from booking.domain.wording import cohort_name, course_state_said
 from booking.services.concurrency import course_of
@@ -285,7 +285,7 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
     group = ports.groups.get_group(ref.group_id) if ref is not None else None
     cohort_names = _cohort_names(ports, application)
     now = ports.clock()
-    wait_ended = _wait_ended(application, course, cohort_names, now)
+    wait_ended = wait_ended_of(application, course.definition.timezone, cohort_names, now)
     due = invoice_due(course, now, ports.bank_holidays)  # the rule the act sends it by
     shown = application_as_read(application, course, now)
     taken = taken_away(application, course, now)  # by its cohort's start or end, with why
@@ -329,17 +329,6 @@ def application_detail(ports: Ports, application_id: str) -> ApplicationDetail:
         certificate_held=certificate_code(application) is not None
         and not printable(ports, application),
     )
-
-
-def _wait_ended(
-    application: Application, course: Course, cohort_names: Mapping[str, str], now: datetime
-) -> str:
-    """Its waiting move's end has passed: that it ended, in words ("" otherwise)."""
-    waiting = waiting_on(application)
-    if waiting is None:
-        return ""
-    named = cohort_names.get(waiting.to_course_id, waiting.to_course_id)
-    return wait_ended_said(application, named, course.definition.timezone, now)
 
 
 def _cohort_names(ports: Ports, application: Application) -> dict[str, str]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from booking.domain.application import FUNDABLE_STATUSES, Application, ApplicationStatus
+from booking.domain.cohort_begun import CANCELLABLE
 from booking.domain.commands import nobody_to_tell
 from booking.domain.disputed_refunds import held_by_a_dispute
 from booking.domain.groups import fills_a_group_place
 from booking.domain.invoice_instead import may_invoice_instead
-from booking.domain.settlement import CANCELLABLE, cancelled_keeping_money
+from booking.domain.settlement import cancelled_keeping_money
 from booking.domain.waiting_moves import waiting_on
 
 S = ApplicationStatus
