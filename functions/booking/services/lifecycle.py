@@ -182,7 +182,6 @@ def cancel(
         # Not under the employer's payment of its invoice (one rule with the void's).
         refuse_while_being_paid(ports, application, then=CANCEL_ONCE_SETTLED)
     # The application read for the group's name is the first the one money path decides on.
-    course = ports.repository.get_course(application.course_id) if application else None
     cancellation = Cancellation(
         refund=refund,
         group_organisation=organisation,
@@ -190,12 +189,19 @@ def cancel(
         seen=read_against.seen,
         by_applicant=by_applicant,
         # Once its cohort has ended a confirmed booking stands (``domain.cohort_begun``).
-        ended_cohort=ended_cohort(course, ports.clock()) if course else "",
+        ended_cohort=_ended_cohort_of(ports, application),
     )
     settled = settled_as_stripe_holds(
         ports, application_id, cancellation, first=application, read_against=read_against
     )
     return Acted(settled.saved, changed=settled.changed)
+
+
+def _ended_cohort_of(ports: Ports, application: Application | None) -> str:
+    """``application``'s cohort by name once every session of it is over ("": not yet, or no
+    such application or course)."""
+    course = ports.repository.get_course(application.course_id) if application else None
+    return ended_cohort(course, ports.clock()) if course else ""
 
 
 def refund_afterwards(ports: Ports, application_id: str, seen: Seen | None = None) -> Acted:
