@@ -65,6 +65,11 @@ def test_the_cli_says_the_limit_in_pounds_without_codes(
     code = cli.run(capsys, "discount-code", COURSE_ID, "TOO-MUCH", "--amount-off", "250")
     assert (bursary.status, code.status) == (1, 1)
     assert "amount: Enter above zero and at most the price of the place, £200.00" in bursary.err
+    # Nothing, or below zero, is told the same bound.
+    for typed in ("0", "-5"):
+        nothing = cli.run(capsys, "bursary", application["reference"], "--", typed)
+        assert nothing.status == 1
+        assert "Enter above zero and at most the price of the place, £200.00" in nothing.err
     # Named by the option typed, never the API's field name (amount_off).
     assert "  --amount-off: Enter at most the price of a place, £200.00" in code.err
     assert "amount_off" not in code.err
